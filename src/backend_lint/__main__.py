@@ -1,0 +1,5 @@
+"""``python -m backend_lint`` runs the command line."""
+
+from backend_lint.cli import main
+
+raise SystemExit(main())

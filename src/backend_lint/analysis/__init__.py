@@ -1,0 +1,11 @@
+"""Shared knowledge about a file, written once and used by every rule.
+
+- :mod:`.scopes`: where a node sits (function, async function, class, loop, except handler, main guard).
+- :mod:`.imports`: what a name or dotted expression resolves to through imports and aliases.
+- :mod:`.bindings`: what names a function, class or module assigns, memoized per scope.
+- :mod:`.values`: where a value came from (``requests.Session()``, ``psycopg2.connect().cursor()``).
+- :mod:`.paths`: test files and script paths.
+- :mod:`.entrypoints`: code that runs as a command line program rather than as a service.
+- :mod:`.strings`: whether a string was built by formatting, and converting f-strings to ``%`` style.
+- :mod:`.loggers`: which calls are logging calls, and the module logger.
+"""

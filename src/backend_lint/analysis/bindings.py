@@ -1,0 +1,157 @@
+"""What names a function, class or module binds, summarised once per scope and memoized per file.
+
+A summary answers "where could this local name have come from?" without each rule walking the function
+again: plain assignments (``x = value``), augmented ones (``x += value``), ``with ... as x``, loop targets,
+parameters, nested definitions and imports. For a class it also records ``self.attr = value`` made in any of
+its methods, so a session kept on ``self`` is known by how ``__init__`` made it. The summary does not look
+into nested functions, classes or lambdas: their names are their own.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Optional, Union
+
+if TYPE_CHECKING:
+    from backend_lint.context import FileContext
+
+ScopeNode = Union[ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda]
+_NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+_SKIP = (*_NESTED, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+@dataclass
+class Bindings:
+    """Names bound directly in one scope."""
+
+    assigned: dict[str, list[Optional[ast.expr]]] = field(default_factory=dict)
+    """``name -> values`` for ``name = value``, ``with value as name`` (``None``: unpacking, unknown)."""
+    augmented: dict[str, list[ast.AugAssign]] = field(default_factory=dict)
+    loop_targets: dict[str, list[Union[ast.For, ast.AsyncFor]]] = field(default_factory=dict)
+    params: dict[str, ast.arg] = field(default_factory=dict)
+    definitions: set[str] = field(default_factory=set)
+    """Names bound by ``def``/``class``/``import``/``global``/``except ... as``, walrus and the like."""
+    self_attributes: dict[str, list[ast.expr]] = field(default_factory=dict)
+    """For a class: ``self.attr = value`` in any method."""
+
+    def binds(self, name: str) -> bool:
+        return (
+            name in self.assigned
+            or name in self.params
+            or name in self.definitions
+            or name in self.loop_targets
+            or name in self.augmented
+        )
+
+    def single_value(self, name: str) -> Optional[ast.expr]:
+        """The value of ``name`` if it is assigned exactly once in this scope, and bound no other way."""
+        values = self.assigned.get(name)
+        if not values or len(values) != 1 or name in self.augmented or name in self.loop_targets:
+            return None
+        return values[0]
+
+
+def _add_target(bindings: Bindings, target: ast.expr, value: Optional[ast.expr]) -> None:
+    if isinstance(target, ast.Name):
+        bindings.assigned.setdefault(target.id, []).append(value)
+    elif isinstance(target, (ast.Tuple, ast.List)):
+        for element in target.elts:
+            _add_target(bindings, element.value if isinstance(element, ast.Starred) else element, None)
+
+
+def _add_params(bindings: Bindings, args: ast.arguments) -> None:
+    every = [*args.posonlyargs, *args.args, *args.kwonlyargs]
+    if args.vararg:
+        every.append(args.vararg)
+    if args.kwarg:
+        every.append(args.kwarg)
+    for arg in every:
+        bindings.params[arg.arg] = arg
+
+
+def summarise(scope: ScopeNode) -> Bindings:
+    """Build the summary of one scope (prefer :func:`bindings_of`, which memoizes it)."""
+    bindings = Bindings()
+    if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        _add_params(bindings, scope.args)
+    body = [scope.body] if isinstance(scope, ast.Lambda) else list(scope.body)
+    stack: list[ast.AST] = list(reversed(body))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, _NESTED):
+            if not isinstance(node, ast.Lambda):
+                bindings.definitions.add(node.name)
+            if isinstance(scope, ast.ClassDef) and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                _collect_self_attributes(node, bindings)
+            for decorator in getattr(node, "decorator_list", ()):
+                stack.append(decorator)
+            continue
+        if isinstance(node, _SKIP):
+            continue
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                _add_target(bindings, target, node.value)
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            _add_target(bindings, node.target, node.value)
+        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+            bindings.augmented.setdefault(node.target.id, []).append(node)
+        elif isinstance(node, (ast.For, ast.AsyncFor)):
+            for name in _names_in(node.target):
+                bindings.loop_targets.setdefault(name, []).append(node)
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                if item.optional_vars is not None:
+                    _add_target(bindings, item.optional_vars, item.context_expr)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                bindings.definitions.add(alias.asname or alias.name.partition(".")[0])
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            bindings.definitions.update(node.names)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            bindings.definitions.add(node.name)
+        elif isinstance(node, ast.NamedExpr):
+            _add_target(bindings, node.target, node.value)
+        stack.extend(reversed(list(ast.iter_child_nodes(node))))
+    return bindings
+
+
+def _names_in(target: ast.expr) -> list[str]:
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return [name for element in target.elts for name in _names_in(element)]
+    if isinstance(target, ast.Starred):
+        return _names_in(target.value)
+    return []
+
+
+def _collect_self_attributes(method: ast.FunctionDef | ast.AsyncFunctionDef, bindings: Bindings) -> None:
+    params = method.args.posonlyargs + method.args.args
+    if not params:
+        return
+    self_name = params[0].arg
+    for node in ast.walk(method):
+        targets: list[ast.expr] = []
+        value: Optional[ast.expr] = None
+        if isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            targets, value = [node.target], node.value
+        for target in targets:
+            if (
+                isinstance(target, ast.Attribute)
+                and isinstance(target.value, ast.Name)
+                and target.value.id == self_name
+                and value is not None
+            ):
+                bindings.self_attributes.setdefault(target.attr, []).append(value)
+
+
+def bindings_of(ctx: FileContext, scope: ScopeNode) -> Bindings:
+    """The memoized summary of ``scope`` for this file."""
+    cache: dict[ast.AST, Bindings] = ctx.memo.setdefault("bindings", {})
+    found = cache.get(scope)
+    if found is None:
+        found = cache[scope] = summarise(scope)
+    return found

@@ -1,0 +1,93 @@
+"""Which calls are logging calls, and which module-level name is the module's logger.
+
+A logger is known by how it was made (through :mod:`.values`): ``logging.getLogger(...)``, the ``logging``
+module itself (the root logger), ``structlog.get_logger()`` and loggers bound from it, loguru's ``logger``.
+``self.logger``/``self.log`` whose origin is unknown (set by a base class) also count, since that is how
+classes hold loggers in practice. A name merely containing "log" does not.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, Optional
+
+from backend_lint.analysis.values import origin
+
+if TYPE_CHECKING:
+    from backend_lint.context import FileContext
+
+STDLIB = "stdlib"
+ROOT = "root"
+STRUCTLOG = "structlog"
+LOGURU = "loguru"
+
+LEVEL_METHODS = frozenset(
+    {"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log", "msg", "trace",
+     "success"}
+)
+_STDLIB_FACTORIES = ("logging.getLogger()", "logging.getLoggerClass()()", "logging.Logger()",
+                     "logging.LoggerAdapter()")
+_STRUCTLOG_FACTORIES = ("structlog.get_logger()", "structlog.getLogger()", "structlog.stdlib.get_logger()",
+                        "structlog.wrap_logger()")
+_SELF_LOGGER_ATTRIBUTES = frozenset({"logger", "log", "_logger", "_log", "LOGGER", "LOG"})
+
+
+def logger_kind(receiver: ast.AST, ctx: FileContext) -> Optional[str]:
+    """``stdlib``, ``root``, ``structlog`` or ``loguru`` for an expression that is a logger, else ``None``."""
+    made = origin(receiver, ctx)
+    if made is not None:
+        return _kind_of_origin(made)
+    if (
+        isinstance(receiver, ast.Attribute)
+        and isinstance(receiver.value, ast.Name)
+        and receiver.value.id in ("self", "cls")
+        and receiver.attr in _SELF_LOGGER_ATTRIBUTES
+    ):
+        return STDLIB
+    return None
+
+
+def _kind_of_origin(made: str) -> Optional[str]:
+    if made == "logging":
+        return ROOT
+    if made.startswith(_STDLIB_FACTORIES):
+        return STDLIB
+    if made.startswith(_STRUCTLOG_FACTORIES):
+        return STRUCTLOG
+    if made.startswith("loguru.logger"):
+        return LOGURU
+    return None
+
+
+def logging_call_kind(call: ast.Call, ctx: FileContext) -> Optional[str]:
+    """The logger kind when ``call`` is ``<logger>.<level method>(...)``, else ``None``."""
+    func = call.func
+    if not isinstance(func, ast.Attribute) or func.attr not in LEVEL_METHODS:
+        return None
+    return logger_kind(func.value, ctx)
+
+
+def module_logger(ctx: FileContext) -> Optional[tuple[str, str]]:
+    """``(name, kind)`` of the first module-level logger (``logger = logging.getLogger(__name__)``)."""
+    memo = ctx.memo
+    if "module_logger" not in memo:
+        memo["module_logger"] = _find_module_logger(ctx)
+    return memo["module_logger"]
+
+
+def _find_module_logger(ctx: FileContext) -> Optional[tuple[str, str]]:
+    for statement in ctx.tree.body:
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+            target, value = statement.targets[0], statement.value
+        elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
+            target, value = statement.target, statement.value
+        else:
+            continue
+        if isinstance(target, ast.Name) and isinstance(value, ast.Call):
+            callee = ctx.imports.resolve(value.func)
+            kind = _kind_of_origin(f"{callee}()") if callee else None
+            if kind in (STDLIB, STRUCTLOG):
+                return target.id, kind
+    if ctx.imports.resolve_name("logger") == "loguru.logger":
+        return "logger", LOGURU
+    return None

@@ -1,0 +1,203 @@
+"""A message as pieces (literal text and interpolated values), rendered as a lazy logging call.
+
+``print(f"order {oid} paid in {t:.2f} s")`` and ``logger.info(f"...")`` both become pieces
+``["order ", Value(oid), " paid in ", Value(t, spec=".2f"), " s"]``, which render, per logging library:
+
+- stdlib ``logging``: ``logger.info("order %s paid in %.2f s", oid, t)``, only when ``%`` formatting renders
+  exactly what the f-string did (a format spec that ``%`` cannot express means no rendering);
+- loguru: ``logger.info("order {} paid in {:.2f} s", oid, t)`` (loguru formats with ``str.format``);
+- structlog: ``logger.info("order paid", oid=oid, t=t)``, only when each value is a plain name or attribute
+  that gives a keyword, and no two values give the same one.
+
+Everything here works on ``ast`` nodes, so detection can decide whether a fix is exact and the fix renders
+the same pieces from the node's text.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+from typing import Callable, Optional, Union
+
+STDLIB = "stdlib"
+STRUCTLOG = "structlog"
+LOGURU = "loguru"
+
+# [[fill]align] is left out on purpose: ``%`` cannot centre, and pads numbers and strings differently.
+_SPEC = re.compile(r"(?P<flags>[+ 0-]*)(?P<width>\d*)(?:\.(?P<precision>\d+))?(?P<type>[dfFeEgGxXos]?)$")
+_CONVERSIONS = {-1: "", ord("s"): "s", ord("r"): "r", ord("a"): "a"}
+
+
+@dataclass(frozen=True)
+class Value:
+    """One interpolated value: its expression, ``!r``-style conversion and format spec."""
+
+    expr: ast.expr
+    conversion: str = ""  # "", "s", "r" or "a"
+    spec: str = ""
+
+
+Piece = Union[str, Value]
+
+
+def pieces_of(expr: ast.expr) -> Optional[list[Piece]]:
+    """Pieces of a string literal or an f-string with constant format specs, else ``None``."""
+    if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
+        return [expr.value]
+    if not isinstance(expr, ast.JoinedStr):
+        return None
+    pieces: list[Piece] = []
+    for part in expr.values:
+        if isinstance(part, ast.Constant):
+            pieces.append(str(part.value))
+            continue
+        if not isinstance(part, ast.FormattedValue) or part.conversion not in _CONVERSIONS:
+            return None
+        spec = ""
+        if part.format_spec is not None:
+            spec_parts = part.format_spec.values if isinstance(part.format_spec, ast.JoinedStr) else []
+            if not all(isinstance(piece, ast.Constant) for piece in spec_parts):
+                return None  # a nested {width} in the spec
+            spec = "".join(str(piece.value) for piece in spec_parts)  # type: ignore[union-attr]
+        pieces.append(Value(part.value, _CONVERSIONS[part.conversion], spec))
+    return pieces
+
+
+def print_pieces(args: list[ast.expr]) -> Optional[list[Piece]]:
+    """What ``print(*args)`` writes (with the default ``sep=" "``), as pieces."""
+    pieces: list[Piece] = []
+    for index, arg in enumerate(args):
+        if isinstance(arg, ast.Starred):
+            return None
+        if index:
+            pieces.append(" ")
+        own = pieces_of(arg)
+        pieces.extend(own if own is not None else [Value(arg)])
+    return pieces
+
+
+def _percent_directive(value: Value) -> Optional[str]:
+    if not value.spec:
+        return "%" + (value.conversion or "s")
+    if value.conversion:
+        return None
+    match = _SPEC.match(value.spec)
+    if match is None or not match["type"]:
+        return None  # a bare width pads numbers left and strings right in format(), always left in %
+    if match["type"] == "s" and (match["precision"] or "0" in match["flags"]):
+        return None
+    precision = f".{match['precision']}" if match["precision"] else ""
+    return f"%{match['flags']}{match['width']}{precision}{match['type']}"
+
+
+def percent_template(pieces: list[Piece]) -> Optional[tuple[str, list[ast.expr]]]:
+    """``("order %s paid", [oid])``, or ``None`` when ``%`` cannot render a piece exactly."""
+    template: list[str] = []
+    args: list[ast.expr] = []
+    for piece in pieces:
+        if isinstance(piece, str):
+            template.append(piece.replace("%", "%%"))
+            continue
+        directive = _percent_directive(piece)
+        if directive is None:
+            return None
+        template.append(directive)
+        args.append(piece.expr)
+    if not args:  # logging applies % only when there are arguments
+        return "".join(piece for piece in pieces if isinstance(piece, str)), args
+    return "".join(template), args
+
+
+def brace_template(pieces: list[Piece]) -> tuple[str, list[ast.expr]]:
+    """``("order {} paid", [oid])`` for loguru, which renders with ``str.format``."""
+    template: list[str] = []
+    args: list[ast.expr] = []
+    for piece in pieces:
+        if isinstance(piece, str):
+            template.append(piece.replace("{", "{{").replace("}", "}}"))
+            continue
+        conversion = f"!{piece.conversion}" if piece.conversion else ""
+        spec = f":{piece.spec}" if piece.spec else ""
+        template.append("{" + conversion + spec + "}")
+        args.append(piece.expr)
+    return "".join(template), args
+
+
+def keyword_for(expr: ast.expr) -> Optional[str]:
+    """``oid`` for ``oid``, ``id`` for ``order.id``; ``None`` for anything else."""
+    if isinstance(expr, ast.Name):
+        return expr.id
+    if isinstance(expr, ast.Attribute):
+        return expr.attr
+    return None
+
+
+def structlog_event(pieces: list[Piece]) -> Optional[tuple[str, list[tuple[str, ast.expr]]]]:
+    """``("order paid", [("oid", oid)])``, or ``None`` when a value has no keyword or keywords clash."""
+    words: list[str] = []
+    pairs: list[tuple[str, ast.expr]] = []
+    for piece in pieces:
+        if isinstance(piece, str):
+            words.append(piece)
+            continue
+        key = keyword_for(piece.expr)
+        if key is None or piece.spec or piece.conversion or key in {k for k, _ in pairs} or key == "event":
+            return None
+        pairs.append((key, piece.expr))
+    event = " ".join(" ".join(words).split()).strip(" :=,")
+    return (event or "event"), pairs
+
+
+def string_literal(text: str) -> str:
+    """A Python string literal for ``text``, in double quotes where that needs no escaping."""
+    literal = repr(text)
+    if literal.startswith("'") and '"' not in text:
+        literal = '"' + literal[1:-1].replace("\\'", "'") + '"'
+    return literal
+
+
+def source_text(code: str) -> Callable[[ast.expr], str]:
+    """A ``text_of`` for :func:`render_log_call`: the exact source of an expression parsed from ``code``.
+
+    Falls back to ``ast.unparse`` where the recorded position does not give back the same expression
+    (values inside f-strings on Pythons before 3.12 have unreliable positions).
+    """
+
+    def text_of(expr: ast.expr) -> str:
+        segment = ast.get_source_segment(code, expr)
+        if segment is not None:
+            try:
+                if ast.dump(ast.parse(segment.strip(), mode="eval").body) == ast.dump(expr):
+                    return segment.strip()
+            except SyntaxError:
+                pass
+        return ast.unparse(expr)
+
+    return text_of
+
+
+def render_log_call(
+    logger: str, method: str, pieces: list[Piece], kind: str, text_of: Callable[[ast.expr], str],
+    extra: tuple[str, ...] = (),
+) -> Optional[str]:
+    """The source of ``logger.method(...)`` logging ``pieces``, or ``None`` when no exact rendering exists.
+
+    ``text_of`` gives the source text of a value's expression; ``extra`` are keyword arguments already in
+    source form (``exc_info=True``) appended at the end.
+    """
+    if kind == STRUCTLOG:
+        event = structlog_event(pieces)
+        if event is None:
+            return None
+        arguments = [string_literal(event[0]), *(f"{key}={text_of(value)}" for key, value in event[1])]
+    elif kind == LOGURU:
+        template, values = brace_template(pieces)
+        arguments = [string_literal(template), *(text_of(value) for value in values)]
+    else:
+        rendered = percent_template(pieces)
+        if rendered is None:
+            return None
+        template, values = rendered
+        arguments = [string_literal(template), *(text_of(value) for value in values)]
+    return f"{logger}.{method}({', '.join([*arguments, *extra])})"

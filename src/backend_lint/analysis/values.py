@@ -1,0 +1,149 @@
+"""Where a value came from, as a dotted *origin* string, so rules match receivers by how they were made.
+
+An origin names the qualified callable that produced a value, with ``()`` for each call:
+
+- ``requests.Session()`` for ``s = requests.Session()`` (also ``with requests.Session() as s``,
+  ``self.session = requests.Session()`` in ``__init__``, or a parameter annotated ``s: requests.Session``);
+- ``psycopg2.connect().cursor()`` for ``cur = conn.cursor()`` where ``conn = psycopg2.connect(...)``;
+- ``requests.get`` for the name ``get`` after ``from requests import get``.
+
+Rules compare origins with their tables (``origin.startswith("requests.Session()")``). A name assigned more
+than once resolves only when every assignment has the same origin; anything unknown resolves to ``None``, so
+rules stay quiet rather than guess.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, Optional
+
+from backend_lint.analysis.bindings import bindings_of
+from backend_lint.analysis.scopes import CLASS, FUNCTION, Scope
+
+if TYPE_CHECKING:
+    from backend_lint.context import FileContext
+
+_MAX_DEPTH = 12
+
+
+def origin(expr: ast.AST, ctx: FileContext, scope: Optional[Scope] = None) -> Optional[str]:
+    """The origin of ``expr`` evaluated in ``scope`` (default: the scope of the node being visited)."""
+    return _origin(expr, ctx, scope if scope is not None else ctx.scope, 0, frozenset())
+
+
+def call_origin(call: ast.Call, ctx: FileContext, scope: Optional[Scope] = None) -> Optional[str]:
+    """The origin of the callee of ``call`` (``requests.Session().get`` for ``session.get(url)``)."""
+    return origin(call.func, ctx, scope)
+
+
+def _origin(expr: ast.AST, ctx: FileContext, scope: Scope, depth: int, seen: frozenset) -> Optional[str]:
+    if depth > _MAX_DEPTH:
+        return None
+    if isinstance(expr, ast.Name):
+        return _name_origin(expr.id, ctx, scope, depth, seen)
+    if isinstance(expr, ast.Attribute):
+        if isinstance(expr.value, ast.Name):
+            self_value = _self_attribute_origin(expr, ctx, scope, depth, seen)
+            if self_value is not None:
+                return self_value
+        base = _origin(expr.value, ctx, scope, depth + 1, seen)
+        return f"{base}.{expr.attr}" if base else None
+    if isinstance(expr, ast.Call):
+        base = _origin(expr.func, ctx, scope, depth + 1, seen)
+        return f"{base}()" if base else None
+    if isinstance(expr, ast.Await):
+        return _origin(expr.value, ctx, scope, depth + 1, seen)
+    if isinstance(expr, ast.Subscript):  # Annotated[T, ...] / Optional[T] in annotations
+        return _annotation_origin(expr, ctx, scope, depth, seen)
+    return None
+
+
+def _name_origin(name: str, ctx: FileContext, scope: Scope, depth: int, seen: frozenset) -> Optional[str]:
+    for link in scope:
+        if link.kind == CLASS:
+            continue  # class bodies are not visible from their methods
+        if link.kind != FUNCTION and link.outer is not None:
+            continue
+        bindings = bindings_of(ctx, link.node)  # type: ignore[arg-type]
+        if not bindings.binds(name):
+            continue
+        key = (id(link.node), name)
+        if key in seen:
+            return None
+        seen = seen | {key}
+        param = bindings.params.get(name)
+        if param is not None:
+            if param.annotation is None:
+                return None
+            typed = _annotation_origin(param.annotation, ctx, link.outer or link, depth + 1, seen)
+            return f"{typed}()" if typed else None
+        values = bindings.assigned.get(name)
+        if not values or name in bindings.augmented or name in bindings.loop_targets:
+            return ctx.imports.resolve_name(name) if name in bindings.definitions else None
+        origins = {
+            _origin(value, ctx, link, depth + 1, seen) if value is not None else None for value in values
+        }
+        return origins.pop() if len(origins) == 1 else None
+    return ctx.imports.resolve_name(name)
+
+
+def _annotation_origin(
+    annotation: ast.AST, ctx: FileContext, scope: Scope, depth: int, seen: frozenset
+) -> Optional[str]:
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        try:
+            annotation = ast.parse(annotation.value, mode="eval").body
+        except SyntaxError:
+            return None
+    if isinstance(annotation, ast.Subscript):
+        wrapper = ctx.imports.resolve(annotation.value) or ""
+        inner = annotation.slice
+        if wrapper.endswith(("Optional", "Annotated")):
+            first = inner.elts[0] if isinstance(inner, ast.Tuple) and inner.elts else inner
+            return _annotation_origin(first, ctx, scope, depth + 1, seen)
+        return None
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):  # T | None
+        for side in (annotation.left, annotation.right):
+            if not (isinstance(side, ast.Constant) and side.value is None):
+                return _annotation_origin(side, ctx, scope, depth + 1, seen)
+        return None
+    if isinstance(annotation, (ast.Name, ast.Attribute)):
+        return ctx.imports.resolve(annotation)
+    return None
+
+
+def _self_attribute_origin(
+    expr: ast.Attribute, ctx: FileContext, scope: Scope, depth: int, seen: frozenset
+) -> Optional[str]:
+    """``self.session`` inside a method: the origin of what the class's methods assign to it."""
+    assert isinstance(expr.value, ast.Name)
+    function = scope.function
+    cls = scope.method_class
+    if function is None or cls is None or isinstance(function, ast.Lambda):
+        return None
+    params = function.args.posonlyargs + function.args.args
+    if not params or params[0].arg != expr.value.id:
+        return None
+    values = bindings_of(ctx, cls).self_attributes.get(expr.attr)
+    if not values:
+        return _class_attribute_origin(cls, expr.attr, ctx, scope, depth, seen)
+    method_scope = _scope_of_method(cls, scope)
+    origins = {_origin(value, ctx, method_scope, depth + 1, seen) for value in values}
+    return origins.pop() if len(origins) == 1 else None
+
+
+def _class_attribute_origin(
+    cls: ast.ClassDef, attr: str, ctx: FileContext, scope: Scope, depth: int, seen: frozenset
+) -> Optional[str]:
+    values = bindings_of(ctx, cls).assigned.get(attr)
+    if not values or len(values) != 1 or values[0] is None:
+        return None
+    return _origin(values[0], ctx, scope, depth + 1, seen)
+
+
+def _scope_of_method(cls: ast.ClassDef, scope: Scope) -> Scope:
+    """A scope for evaluating values assigned in some method of ``cls``: names resolve at module level."""
+    for link in scope:
+        if link.node is cls:
+            return link
+    return scope

@@ -1,0 +1,81 @@
+"""The rule pages (``rules/BE401.md``): read for ``backend-lint rule``, SARIF help texts, docs and tests.
+
+In a wheel the pages ship as ``backend_lint/catalog_pages``; in a source checkout (editable install) they are
+read from the repository's top-level ``rules/`` folder, so there is one copy of each page.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional
+
+SECTIONS = ("What it does", "Why it matters", "Example", "Use instead", "Fix", "Options", "Limitations",
+            "References")
+_CODE_BLOCK = re.compile(r"^```(?P<lang>[\w-]*)[^\n]*\n(?P<body>.*?)^```\s*$", re.MULTILINE | re.DOTALL)
+DOCS_URL = "https://github.com/backend-lint/backend-lint/blob/main/rules/{code}.md"
+
+
+def pages_dir() -> Path:
+    packaged = Path(__file__).parent / "catalog_pages"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "rules"
+
+
+@dataclass
+class Page:
+    """A parsed rule page: its title line and its ``##`` sections in order."""
+
+    code: str
+    title: str
+    text: str
+    sections: dict[str, str] = field(default_factory=dict)
+
+    def code_blocks(self, section: str, language: str = "python") -> list[str]:
+        return [
+            match["body"] for match in _CODE_BLOCK.finditer(self.sections.get(section, ""))
+            if match["lang"] == language
+        ]
+
+    @property
+    def summary(self) -> str:
+        """The first paragraph of "What it does", on one line."""
+        body = self.sections.get("What it does", "").strip()
+        return " ".join(body.split("\n\n")[0].split())
+
+
+def parse_page(code: str, text: str) -> Page:
+    lines = text.splitlines()
+    title = lines[0].lstrip("# ").strip() if lines else code
+    page = Page(code, title, text)
+    current: Optional[str] = None
+    buffer: list[str] = []
+    in_code = False
+    for line in lines[1:]:
+        if line.startswith("```"):
+            in_code = not in_code
+        if not in_code and line.startswith("## "):
+            if current is not None:
+                page.sections[current] = "\n".join(buffer).strip() + "\n"
+            current, buffer = line[3:].strip(), []
+        else:
+            buffer.append(line)
+    if current is not None:
+        page.sections[current] = "\n".join(buffer).strip() + "\n"
+    return page
+
+
+@lru_cache(maxsize=None)
+def load_page(code: str) -> Optional[Page]:
+    path = pages_dir() / f"{code.upper()}.md"
+    try:
+        return parse_page(code.upper(), path.read_text(encoding="utf-8"))
+    except OSError:
+        return None
+
+
+def docs_url(code: str) -> str:
+    return DOCS_URL.format(code=code)

@@ -1,0 +1,280 @@
+"""The ``backend-lint`` command: ``check``, ``fix`` and ``rule``, with ruff's flags and flake8's output.
+
+Exit codes (also in ``--help``): 0 no findings; 1 findings remain (or ``--diff`` would change files);
+2 a usage or configuration error, a file that could not be checked, or an internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import Optional, TextIO
+
+from backend_lint import __version__
+from backend_lint.config import Config, ConfigError, load_config, validate_selectors
+from backend_lint.engine import FileResult
+from backend_lint.files import SourceFile, Unreadable, decode_source, discover, read_source
+from backend_lint.finding import Applicability, FileError
+from backend_lint.outputs import FORMATS
+from backend_lint.outputs.report import Report
+from backend_lint.registry import all_rule_classes, rule_by_name_or_code
+from backend_lint.runner import Checker
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+EPILOG = """\
+exit codes:
+  0  no findings (or --exit-zero)
+  1  findings remain, or --diff would change at least one file
+  2  usage or configuration error, a file that could not be checked, or an internal error
+
+examples:
+  backend-lint check src/                      report findings
+  backend-lint check --select BE2 --statistics count resilience findings per rule
+  backend-lint fix src/ --diff                 show what the safe fixes would change
+  backend-lint fix src/ --unsafe-fixes         apply safe and unsafe fixes
+  backend-lint rule BE401                      explain a rule
+  cat app.py | backend-lint check - --stdin-filename app.py
+"""
+
+
+def _codes(value: str) -> list[str]:
+    return [part.strip().upper() for part in value.split(",") if part.strip()]
+
+
+def _add_selection_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="*", default=["."], metavar="PATH",
+                        help="files or folders to check (default: .); '-' reads standard input")
+    parser.add_argument("--select", type=_codes, metavar="CODES",
+                        help="comma-separated codes or prefixes to enable (replaces the configured select)")
+    parser.add_argument("--extend-select", type=_codes, default=[], metavar="CODES",
+                        help="codes or prefixes to enable in addition")
+    parser.add_argument("--ignore", type=_codes, default=[], metavar="CODES",
+                        help="codes or prefixes to disable (added to the configured ignore)")
+    parser.add_argument("--config", type=Path, metavar="PATH",
+                        help="pyproject.toml to read [tool.backend-lint] from (default: nearest one upward)")
+    parser.add_argument("--output-format", choices=sorted(FORMATS), default="text",
+                        help="report format (default: text)")
+    parser.add_argument("--statistics", action="store_true", help="print counts per rule instead of findings")
+    parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings remain")
+    parser.add_argument("--stdin-filename", metavar="PATH",
+                        help="the path of the code read from '-', for messages, per-file rules and config")
+    parser.add_argument("--unsafe-fixes", action="store_true",
+                        help="also apply fixes that need review (see each rule's Fix section)")
+    parser.add_argument("--diff", action="store_true",
+                        help="with fixing: print a unified diff of the fixes and write nothing")
+    parser.add_argument("--show-internal-errors", "-v", "--verbose", action="store_true",
+                        dest="verbose", help="print tracebacks of internal errors and skipped-file details")
+    parser.add_argument("--no-color", action="store_true", help="never colour the output")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="backend-lint",
+        description="Static code review for Python backends: framework-aware rules for data access, "
+        "resilience, API handlers, observability and security, with autofixes.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"backend-lint {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    check = commands.add_parser("check", help="report findings", epilog=EPILOG,
+                                formatter_class=argparse.RawDescriptionHelpFormatter,
+                                description="Check Python files and report findings.")
+    _add_selection_arguments(check)
+    check.add_argument("--fix", action="store_true", help="apply fixes, then report what is left")
+    fix = commands.add_parser("fix", help="apply safe fixes (--unsafe-fixes for all), then report what is left",
+                              epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+                              description="Apply fixes in place (or print them with --diff), then report "
+                              "the findings that are left.")
+    _add_selection_arguments(fix)
+    rule = commands.add_parser("rule", help="print a rule's page, or --list every rule",
+                               description="Explain a rule: prints its page from the catalog.")
+    rule.add_argument("code", nargs="?", help="rule code or name, e.g. BE401 or print-in-backend-code")
+    rule.add_argument("--list", action="store_true", help="list every rule: code, name, fix kind")
+    rule.add_argument("--output-format", choices=("text", "json"), default="text")
+    return parser
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_ERROR
+    if args.command == "rule":
+        return _rule_command(args, parser)
+    try:
+        return _check_command(args, fixing=args.command == "fix" or args.fix)
+    except ConfigError as exc:
+        print(f"backend-lint: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("backend-lint: interrupted", file=sys.stderr)
+        return 130
+
+
+def _rule_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from backend_lint.catalog import load_page  # noqa: PLC0415
+
+    if args.list:
+        classes = all_rule_classes()
+        if args.output_format == "json":
+            import json  # noqa: PLC0415
+
+            print(json.dumps([cls.describe() for cls in classes], indent=2))
+        else:
+            for cls in classes:
+                print(f"{cls.code}  {cls.name:<36} fix: {cls.fix_kind.label}")
+        return EXIT_CLEAN
+    if not args.code:
+        parser.error("rule: give a rule code (e.g. BE401) or --list")
+    cls = rule_by_name_or_code(args.code)
+    if cls is None:
+        known = ", ".join(c.code for c in all_rule_classes())
+        print(f"backend-lint: error: unknown rule `{args.code}` (known: {known})", file=sys.stderr)
+        return EXIT_ERROR
+    page = load_page(cls.code)
+    if page is None:
+        print(f"backend-lint: error: no page for {cls.code} in this installation", file=sys.stderr)
+        return EXIT_ERROR
+    sys.stdout.write(page.text if page.text.endswith("\n") else page.text + "\n")
+    return EXIT_CLEAN
+
+
+def _configure(args: argparse.Namespace) -> Config:
+    first = next((Path(p) for p in args.paths if p != "-"), None)
+    if first is None and args.stdin_filename:
+        first = Path(args.stdin_filename).parent
+    start = first if first is not None and first.exists() else Path.cwd()
+    config = load_config(args.config, start=start if start.is_dir() else start.parent)
+    if args.select is not None:
+        validate_selectors(args.select, "--select")
+        config.select = args.select
+    validate_selectors(args.extend_select, "--extend-select")
+    validate_selectors(args.ignore, "--ignore")
+    config.extend_select = [*config.extend_select, *args.extend_select]
+    config.ignore = [*config.ignore, *args.ignore]
+    return config
+
+
+def _use_color(args: argparse.Namespace, stream: TextIO) -> bool:
+    if args.no_color or os.environ.get("NO_COLOR"):
+        return False
+    return hasattr(stream, "isatty") and stream.isatty()
+
+
+def _check_command(args: argparse.Namespace, fixing: bool) -> int:
+    config = _configure(args)
+    checker = Checker.from_config(config)
+    threshold = Applicability.UNSAFE if args.unsafe_fixes else Applicability.SAFE
+    report = Report(
+        fix_mode=fixing,
+        statistics=args.statistics,
+        color=args.output_format == "text" and _use_color(args, sys.stdout),
+        unsafe_fixes=args.unsafe_fixes,
+    )
+    diff_changes = 0
+    for item in discover(args.paths, config):
+        if isinstance(item, tuple):
+            _report_error(FileError(*item), report, args)
+            continue
+        if item == "-":
+            result, changed = _check_stdin(args, checker, fixing, threshold)
+        elif fixing:
+            result, changed = _fix_one(item, checker, threshold, args)
+        else:
+            result, changed = checker.check_file(item), False
+        diff_changes += changed
+        report.files_checked += 1
+        report.fixed += result.fixed
+        report.findings.extend(result.findings)
+        for error in result.errors:
+            _report_error(error, report, args)
+    FORMATS[args.output_format](report, sys.stdout)
+    if report.errors:
+        return EXIT_ERROR
+    if args.exit_zero:
+        return EXIT_CLEAN
+    if report.findings or (args.diff and diff_changes):
+        return EXIT_FINDINGS
+    return EXIT_CLEAN
+
+
+def _report_error(error: FileError, report: Report, args: argparse.Namespace) -> None:
+    report.errors.append(error)
+    print(f"backend-lint: error: {error}", file=sys.stderr)
+    if args.verbose and error.detail:
+        print(error.detail, file=sys.stderr, end="")
+
+
+def _check_stdin(args, checker: Checker, fixing: bool, threshold: Applicability) -> tuple[FileResult, bool]:
+    display = args.stdin_filename or "-"
+    data = sys.stdin.buffer.read()
+    source = decode_source(data)
+    if isinstance(source, Unreadable):
+        return FileResult(display, errors=[FileError(display, source.reason)]), False
+    if not fixing:
+        return checker.check_source(source, display), False
+    result, text = _fix_source(checker, source, display, threshold)
+    if args.diff:
+        sys.stdout.write(_diff(display, source.text, text))
+    else:
+        sys.stdout.write(text)
+    return result, text != source.text
+
+
+def _fix_source(
+    checker: Checker, source: SourceFile, display: str, threshold: Applicability
+) -> tuple[FileResult, str]:
+    """Fix ``source`` in memory; the result holds the findings left and ``fixed``, the count applied."""
+    from backend_lint.fixing.apply import fixable, fix_text  # noqa: PLC0415 - loads libcst only now
+
+    first = checker.check_source(source, display)
+    if first.errors or not fixable(first.findings, threshold):
+        return first, source.text
+    outcome = fix_text(checker, source, display, threshold, first.findings)
+    if not outcome.changed:
+        return first, source.text
+    result = checker.check_source(SourceFile(outcome.text, source.encoding), display)
+    result.fixed = sum(outcome.applied.values())
+    return result, outcome.text
+
+
+def _fix_one(path: str, checker: Checker, threshold: Applicability, args) -> tuple[FileResult, bool]:
+    from backend_lint.fixing.writer import ConcurrentChange, atomic_write  # noqa: PLC0415
+
+    source = read_source(path)
+    if isinstance(source, Unreadable):
+        return FileResult(path, errors=[FileError(path, source.reason)]), False
+    try:
+        result, text = _fix_source(checker, source, path, threshold)
+    except Exception as exc:  # a fix that crashes must not stop the run or touch the file
+        error = FileError(path, f"{type(exc).__name__}: {exc}", code="fix", detail=traceback.format_exc())
+        return FileResult(path, errors=[error]), False
+    if text == source.text:
+        return result, False
+    if args.diff:
+        sys.stdout.write(_diff(path, source.text, text))
+        result.fixed = 0
+        return result, True
+    try:
+        atomic_write(path, source.encode(text), expected_old=source.raw)
+    except ConcurrentChange:
+        result.errors.append(FileError(path, "changed on disk while being fixed; left as it is"))
+        return result, False
+    except (OSError, UnicodeEncodeError) as exc:
+        result.errors.append(FileError(path, f"could not write the fixed file: {exc}"))
+        return result, False
+    return result, True
+
+
+def _diff(path: str, before: str, after: str) -> str:
+    lines = difflib.unified_diff(
+        before.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{path}", f"b/{path}"
+    )
+    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)

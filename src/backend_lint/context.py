@@ -1,0 +1,62 @@
+"""The per-file context every rule callback receives, built once per file.
+
+It holds the parsed tree and source, the import map (filled in source order by the walk), the scope and
+parent of the node being visited, findings made so far, and a memo dict in which :mod:`backend_lint.analysis`
+keeps per-file summaries so that a fact is computed at most once per file.
+"""
+
+from __future__ import annotations
+
+import ast
+from functools import cached_property
+from typing import Any, Optional
+
+from backend_lint.analysis.imports import ImportMap
+from backend_lint.analysis.paths import is_test_path, matches_any
+from backend_lint.analysis.scopes import MODULE, Scope
+from backend_lint.finding import Finding
+
+
+class FileContext:
+    """Everything known about the file being checked."""
+
+    def __init__(self, tree: ast.Module, source: str, display_path: str, project_path: str) -> None:
+        self.tree = tree
+        self.source = source
+        self.display_path = display_path
+        self.project_path = project_path
+        """The path relative to the project root, with ``/``: what path patterns are matched against."""
+        self.imports = ImportMap()
+        self.root_scope = Scope(MODULE, tree, None)
+        self.scope: Scope = self.root_scope
+        self.parent: Optional[ast.AST] = None
+        self.parents: dict[ast.AST, ast.AST] = {}
+        self.findings: list[Finding] = []
+        self.memo: dict[str, Any] = {}
+
+    @cached_property
+    def lines(self) -> list[str]:
+        return self.source.splitlines(keepends=True)
+
+    @cached_property
+    def is_test_file(self) -> bool:
+        return is_test_path(self.project_path)
+
+    def path_matches(self, patterns: list[str]) -> bool:
+        return matches_any(self.project_path, patterns)
+
+    def parent_of(self, node: ast.AST) -> Optional[ast.AST]:
+        return self.parents.get(node)
+
+    def segment(self, node: ast.AST) -> Optional[str]:
+        """The exact source text of ``node``."""
+        return ast.get_source_segment(self.source, node)
+
+    def char_position(self, line: int, byte_col: int) -> tuple[int, int]:
+        """Convert ``ast``'s (line, UTF-8 byte offset) into (line, 1-based character column)."""
+        lines = self.lines
+        if 0 < line <= len(lines):
+            text = lines[line - 1]
+            if not text.isascii():
+                return line, len(text.encode("utf-8")[:byte_col].decode("utf-8", "replace")) + 1
+        return line, byte_col + 1

@@ -1,0 +1,241 @@
+"""The one walk: every enabled rule's callbacks, dispatched by node type, in a single pass over the tree.
+
+The walk is iterative (deep nesting cannot hit the recursion limit) and pre-order in source order, so an
+import is seen before the code that uses it. Each node costs one dict lookup when no rule wants its type.
+Scopes are immutable links handed down the walk, replaced on entering a function, class, loop, ``except``
+clause or ``if __name__ == "__main__":``. A rule that raises is reported as an internal error for that
+file and switched off for the rest of it; the other rules go on.
+"""
+
+from __future__ import annotations
+
+import ast
+import traceback
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from backend_lint.analysis.scopes import CLASS, EXCEPT, FUNCTION, LOOP, MAIN_GUARD, Scope, is_main_guard
+from backend_lint.context import FileContext
+from backend_lint.finding import FileError, Finding
+from backend_lint.rule import Rule, callbacks_of
+
+Dispatch = dict[type, list[tuple[Rule, Callable[[Any, FileContext], None]]]]
+
+_SKIPPED_FIELDS = frozenset({"ctx", "op", "ops", "type_comment"})
+_FIELDS: dict[type, tuple[str, ...]] = {}
+_LEAVE = object()
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
+
+
+@dataclass
+class FileResult:
+    """What checking one file produced."""
+
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[FileError] = field(default_factory=list)
+    source: str | None = None
+    fixed: int = 0  # fixes applied to this file (fix mode)
+
+
+def _fields(node_type: type) -> tuple[str, ...]:
+    found = _FIELDS.get(node_type)
+    if found is None:
+        found = _FIELDS[node_type] = tuple(
+            name for name in reversed(node_type._fields) if name not in _SKIPPED_FIELDS
+        )
+    return found
+
+
+class Engine:
+    """Runs a fixed set of rule instances over parsed files."""
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self.rules = list(rules)
+        self._dispatch_cache: dict[tuple[int, ...], tuple[Dispatch, Dispatch]] = {}
+
+    def _dispatch(self, rules: Sequence[Rule]) -> tuple[Dispatch, Dispatch]:
+        key = tuple(id(rule) for rule in rules)
+        cached = self._dispatch_cache.get(key)
+        if cached is None:
+            enter: Dispatch = {}
+            leave: Dispatch = {}
+            for rule in rules:
+                for node_type, callback in callbacks_of(rule, rule.visitors):
+                    enter.setdefault(node_type, []).append((rule, callback))
+                for node_type, callback in callbacks_of(rule, rule.leavers):
+                    leave.setdefault(node_type, []).append((rule, callback))
+            cached = self._dispatch_cache[key] = (enter, leave)
+        return cached
+
+    def active_rules(self, source: str, rules: Iterable[Rule] | None = None) -> list[Rule]:
+        """The rules whose trigger words occur in ``source`` (rules with no triggers always run)."""
+        chosen = self.rules if rules is None else rules
+        return [rule for rule in chosen if not rule.triggers or any(word in source for word in rule.triggers)]
+
+    def check(
+        self,
+        tree: ast.Module,
+        source: str,
+        display_path: str,
+        project_path: str,
+        rules: Iterable[Rule] | None = None,
+    ) -> FileResult:
+        """Run the rules (default: all of this engine's) over one parsed file."""
+        ctx = FileContext(tree, source, display_path, project_path)
+        result = FileResult(display_path)
+        active = self.active_rules(source, rules)
+        if active:
+            enter, leave = self._dispatch(active)
+            _walk(ctx, dict(enter), dict(leave), result.errors)
+        result.findings = sorted(ctx.findings, key=Finding.sort_key)
+        return result
+
+
+def _fail(ctx: FileContext, rule: Rule, node: ast.AST, exc: Exception, tables: tuple[Dispatch, ...],
+          errors: list[FileError]) -> None:
+    line = getattr(node, "lineno", "?")
+    summary = f"{type(exc).__name__}: {exc}".splitlines()[0] if str(exc) else type(exc).__name__
+    errors.append(
+        FileError(ctx.display_path, f"{summary} (at line {line})", code=rule.code, detail=traceback.format_exc())
+    )
+    for table in tables:
+        for node_type, entries in list(table.items()):
+            table[node_type] = [entry for entry in entries if entry[0] is not rule]
+
+
+def _walk(ctx: FileContext, enter: Dispatch, leave: Dispatch, errors: list[FileError]) -> None:
+    imports_add = ctx.imports.add
+    parents = ctx.parents
+    stack: list[tuple[Any, Any, Scope]] = [(ctx.tree, None, ctx.root_scope)]
+    push = stack.append
+    pop = stack.pop
+    while stack:
+        node, parent, scope = pop()
+        node_type = type(node)
+        if parent is _LEAVE:
+            callbacks = leave.get(node_type)
+            if callbacks:
+                ctx.scope = scope
+                ctx.parent = parents.get(node)
+                for rule, callback in callbacks:
+                    try:
+                        callback(node, ctx)
+                    except Exception as exc:
+                        _fail(ctx, rule, node, exc, (enter, leave), errors)
+            continue
+        if node_type is ast.Import or node_type is ast.ImportFrom:
+            imports_add(node)
+        callbacks = enter.get(node_type)
+        if callbacks:
+            ctx.scope = scope
+            ctx.parent = parent
+            for rule, callback in callbacks:
+                try:
+                    callback(node, ctx)
+                except Exception as exc:
+                    _fail(ctx, rule, node, exc, (enter, leave), errors)
+        if node_type in leave:
+            push((node, _LEAVE, scope))
+        opener = _SCOPE_OPENERS.get(node_type)
+        if opener is not None and opener(node, scope, push, parents):
+            continue
+        for name in _fields(node_type):
+            value = getattr(node, name, None)
+            if value is None:
+                continue
+            if type(value) is list:
+                for child in reversed(value):
+                    if isinstance(child, ast.AST):
+                        parents[child] = node
+                        push((child, node, scope))
+            elif isinstance(value, ast.AST):
+                parents[value] = node
+                push((value, node, scope))
+
+
+Push = Callable[[tuple[Any, Any, Scope]], None]
+
+
+def _push_all(node: ast.AST, values: list[Any], scope: Scope, push: Push, parents: dict) -> None:
+    """Push ``values`` (nodes or lists of nodes, in source order) so that they pop in source order."""
+    for value in reversed(values):
+        if value is None:
+            continue
+        if type(value) is list:
+            for child in reversed(value):
+                if isinstance(child, ast.AST):
+                    parents[child] = node
+                    push((child, node, scope))
+        else:
+            parents[value] = node
+            push((value, node, scope))
+
+
+def _open_function(node: Any, scope: Scope, push: Push, parents: dict) -> bool:
+    inner = Scope(FUNCTION, node, scope)
+    if isinstance(node, ast.Lambda):
+        _push_all(node, [node.args, node.body], inner, push, parents)
+        return True
+    _push_all(node, [node.body], inner, push, parents)
+    _push_all(node, [node.args], inner, push, parents)
+    _push_all(node, [node.decorator_list, node.returns], scope, push, parents)
+    return True
+
+
+def _open_class(node: ast.ClassDef, scope: Scope, push: Push, parents: dict) -> bool:
+    _push_all(node, [node.body], Scope(CLASS, node, scope), push, parents)
+    _push_all(node, [node.decorator_list, node.bases, node.keywords], scope, push, parents)
+    return True
+
+
+def _open_loop(node: Any, scope: Scope, push: Push, parents: dict) -> bool:
+    _push_all(node, [node.orelse], scope, push, parents)
+    _push_all(node, [node.body], Scope(LOOP, node, scope), push, parents)
+    if isinstance(node, ast.While):
+        _push_all(node, [node.test], scope, push, parents)
+    else:
+        _push_all(node, [node.target, node.iter], scope, push, parents)
+    return True
+
+
+def _open_comprehension(node: Any, scope: Scope, push: Push, parents: dict) -> bool:
+    first = node.generators[0]
+    inner = Scope(LOOP, first, scope)
+    parents[first] = node
+    results = [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]
+    later = node.generators[1:]
+    _push_all(node, [*results, later], inner, push, parents)
+    _push_all(first, [first.target, first.ifs], inner, push, parents)
+    _push_all(first, [first.iter], scope, push, parents)
+    return True
+
+
+def _open_except(node: ast.ExceptHandler, scope: Scope, push: Push, parents: dict) -> bool:
+    _push_all(node, [node.body], Scope(EXCEPT, node, scope), push, parents)
+    _push_all(node, [node.type], scope, push, parents)
+    return True
+
+
+def _open_if(node: ast.If, scope: Scope, push: Push, parents: dict) -> bool:
+    if not is_main_guard(node):
+        return False
+    _push_all(node, [node.orelse], scope, push, parents)
+    _push_all(node, [node.body], Scope(MAIN_GUARD, node, scope), push, parents)
+    _push_all(node, [node.test], scope, push, parents)
+    return True
+
+
+_SCOPE_OPENERS: dict[type, Callable[[Any, Scope, Push, dict], bool]] = {
+    ast.FunctionDef: _open_function,
+    ast.AsyncFunctionDef: _open_function,
+    ast.Lambda: _open_function,
+    ast.ClassDef: _open_class,
+    ast.For: _open_loop,
+    ast.AsyncFor: _open_loop,
+    ast.While: _open_loop,
+    ast.ExceptHandler: _open_except,
+    ast.If: _open_if,
+    **{kind: _open_comprehension for kind in _COMPREHENSIONS},
+}

@@ -1,0 +1,169 @@
+"""Finding the files to check and reading them without losing anything about their bytes.
+
+Discovery walks folders for ``*.py`` and ``*.pyi`` files, skips excluded folders and does not follow
+symbolic links to folders (which could loop). Reading keeps what a fix must write back unchanged: the
+encoding (coding cookie or BOM) and the line endings. Every problem becomes a one-line reason, never a
+traceback.
+"""
+
+from __future__ import annotations
+
+import ast
+import codecs
+import errno
+import io
+import os
+import sys
+import tokenize
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Union
+
+from backend_lint.analysis.paths import matches_path_pattern
+from backend_lint.config import Config
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+PYTHON_SUFFIXES = (".py", ".pyi")
+
+
+@dataclass
+class SourceFile:
+    """A decoded file, with what is needed to write it back byte-for-byte the same way."""
+
+    text: str
+    encoding: str  # as reported by tokenize.detect_encoding: "utf-8", "utf-8-sig", "latin-1", ...
+    raw: bytes = b""  # the bytes as read, to detect a file changed by someone else before writing
+
+    def encode(self, text: str) -> bytes:
+        return text.encode(self.encoding)
+
+
+@dataclass
+class Unreadable:
+    """Why a file could not be read or parsed."""
+
+    reason: str
+
+
+def discover(paths: list[str], config: Config) -> Iterator[Union[str, tuple[str, str]]]:
+    """Yield file paths to check, and ``(path, reason)`` for each given path that cannot be used."""
+    seen: set[str] = set()
+    for given in paths:
+        if given == "-":
+            yield given
+            continue
+        path = Path(given)
+        try:
+            path.stat()
+        except FileNotFoundError:
+            reason = "broken symbolic link" if path.is_symlink() else "no such file or directory"
+            yield (given, reason)
+            continue
+        except OSError as exc:
+            yield (given, _os_reason(exc))
+            continue
+        if path.is_dir():
+            yield from _walk_folder(path, config, seen)
+        elif given not in seen:
+            seen.add(given)
+            yield given
+
+
+def _walk_folder(folder: Path, config: Config, seen: set[str]) -> Iterator[Union[str, tuple[str, str]]]:
+    excludes = [*config.exclude, *config.extend_exclude]
+    for current, folders, files in os.walk(folder, followlinks=False):
+        folders[:] = sorted(
+            name for name in folders if not _excluded(os.path.join(current, name), name, excludes, config)
+        )
+        for name in sorted(files):
+            if not name.endswith(PYTHON_SUFFIXES):
+                continue
+            full = os.path.normpath(os.path.join(current, name))
+            if _excluded(full, name, excludes, config) or full in seen:
+                continue
+            seen.add(full)
+            yield full
+        for name in list(folders):
+            if name.endswith(PYTHON_SUFFIXES):
+                folders.remove(name)
+                yield (os.path.normpath(os.path.join(current, name)), "is a directory named like a Python file; skipped")
+
+
+def _excluded(full: str, name: str, patterns: list[str], config: Config) -> bool:
+    relative = project_path(full, config)
+    for pattern in patterns:
+        if name == pattern.rstrip("/") or matches_path_pattern(relative, pattern):
+            return True
+    return False
+
+
+def project_path(path: str, config: Config) -> str:
+    """``path`` relative to the project root (the config file's folder), with ``/`` separators."""
+    try:
+        relative = os.path.relpath(os.path.abspath(path), config.root)
+    except ValueError:  # another drive on Windows
+        relative = path
+    if relative.startswith(".."):
+        relative = path
+    return relative.replace(os.sep, "/")
+
+
+def read_source(path: str) -> Union[SourceFile, Unreadable]:
+    """Read and decode one file (not ``-``), or say why it cannot be."""
+    try:
+        if os.path.isdir(path):
+            return Unreadable("is a directory")
+        size = os.path.getsize(path)
+        if size > MAX_FILE_BYTES:
+            return Unreadable(f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB ({size} bytes); skipped")
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        return Unreadable(_os_reason(exc))
+    return decode_source(data)
+
+
+def decode_source(data: bytes) -> Union[SourceFile, Unreadable]:
+    """Decode bytes the way Python would (BOM, coding cookie, default UTF-8)."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as exc:
+        return Unreadable(f"cannot determine the encoding: {exc}")
+    try:
+        codecs.lookup(encoding)
+        text = data.decode(encoding)
+    except LookupError:
+        return Unreadable(f"declares an unknown encoding {encoding!r}")
+    except UnicodeDecodeError as exc:
+        return Unreadable(
+            f"is not valid {encoding} (byte 0x{data[exc.start]:02x} at offset {exc.start}); skipped"
+        )
+    if encoding == "utf-8-sig" and text.startswith("\ufeff"):
+        text = text[1:]
+    return SourceFile(text, encoding, data)
+
+
+def parse_source(text: str, path: str) -> Union[ast.Module, Unreadable]:
+    """Parse with ``ast``, turning every failure into a reason."""
+    if "\x00" in text:
+        return Unreadable("contains NUL bytes; skipped")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # invalid escape sequences and the like are not our business
+            return ast.parse(text, filename=path, type_comments=False)
+    except SyntaxError as exc:
+        version = f"{sys.version_info[0]}.{sys.version_info[1]}"
+        where = f"line {exc.lineno}" + (f", column {exc.offset}" if exc.offset else "")
+        return Unreadable(f"syntax error ({where}): {exc.msg}; not valid Python {version} syntax, skipped")
+    except (ValueError, RecursionError, MemoryError) as exc:
+        return Unreadable(f"cannot be parsed: {type(exc).__name__}: {exc}")
+
+
+def _os_reason(exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "symbolic link loop"
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    return exc.strerror or str(exc)

@@ -1,0 +1,225 @@
+"""The small toolbox a rule's fix function gets: node text, imports to add, the module logger.
+
+Module-level additions (``import asyncio``, ``logger = logging.getLogger(__name__)``) are collected while the
+fixes of one pass run and inserted once at the end, after the module's leading imports, so that several fixes
+asking for the same import add it once.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import libcst as cst
+from libcst import matchers as m
+
+_LOGGER_FACTORIES = {
+    ("logging", "getLogger"): "stdlib",
+    ("structlog", "get_logger"): "structlog",
+    ("structlog", "getLogger"): "structlog",
+}
+
+
+class FixContext:
+    """Helpers for the fixes of one pass over one module."""
+
+    def __init__(self, module: cst.Module) -> None:
+        self.module = module
+        self._imports: list[cst.SimpleStatementLine] = []
+        self._import_keys: set[tuple[str, Optional[str]]] = set()
+        self._statements_after_imports: list[cst.SimpleStatementLine] = []
+        self._logger: Optional[tuple[str, str]] = None
+        self._top_level_names = _top_level_names(module)
+
+    def code_for(self, node: cst.CSTNode) -> str:
+        return self.module.code_for_node(node)
+
+    def has_comments(self, node: cst.CSTNode) -> bool:
+        """Whether ``node`` contains a comment (a fix that rebuilds it from text would lose it)."""
+        return bool(m.findall(node, m.Comment()))
+
+    def import_module(self, module: str) -> str:
+        """Make sure ``import module`` is there; return the name to use for it (an existing alias wins)."""
+        existing = _imported_module_alias(self.module, module)
+        if existing:
+            return existing
+        key = (module, None)
+        if key not in self._import_keys:
+            self._import_keys.add(key)
+            self._imports.append(cst.parse_statement(f"import {module}"))  # type: ignore[arg-type]
+        return module
+
+    def import_from(self, module: str, name: str) -> str:
+        """Make sure ``from module import name`` is there; return the local name to use."""
+        existing = _imported_name_alias(self.module, module, name)
+        if existing:
+            return existing
+        key = (module, name)
+        if key not in self._import_keys:
+            self._import_keys.add(key)
+            self._imports.append(cst.parse_statement(f"from {module} import {name}"))  # type: ignore[arg-type]
+        return name
+
+    def module_logger(self, create: bool = True) -> Optional[tuple[str, str]]:
+        """``(name, kind)`` of the module's logger, adding ``logger = logging.getLogger(__name__)`` if absent.
+
+        ``kind`` is ``stdlib``, ``structlog`` or ``loguru``. With ``create=False`` nothing is added (a fix
+        asks first, renders, and only then creates). ``None`` when there is no logger and none may be added.
+        """
+        if self._logger is not None:
+            return self._logger
+        found = _existing_logger(self.module)
+        if found is None and not create:
+            return None
+        if found is None:
+            name = next((n for n in ("logger", "_logger", "log") if n not in self._top_level_names), None)
+            if name is None:
+                return None
+            logging_name = self.import_module("logging")
+            self._statements_after_imports.append(
+                cst.parse_statement(f"{name} = {logging_name}.getLogger(__name__)")  # type: ignore[arg-type]
+            )
+            found = (name, "stdlib")
+        self._logger = found
+        return found
+
+    def finish(self, module: cst.Module) -> cst.Module:
+        """Insert the collected imports and statements into ``module`` (the result of this pass)."""
+        if not self._imports and not self._statements_after_imports:
+            return module
+        body = list(module.body)
+        position = _after_leading_imports(body)
+        additions: list[cst.BaseStatement] = [*self._imports, *self._statements_after_imports]
+        if position < len(body):
+            following = body[position]
+            if not following.leading_lines or not isinstance(following.leading_lines[0], cst.EmptyLine):
+                body[position] = following.with_changes(
+                    leading_lines=[cst.EmptyLine(), *following.leading_lines]
+                )
+        if position == 1 and _is_docstring(body[0]):
+            additions[0] = additions[0].with_changes(leading_lines=[cst.EmptyLine()])
+        if self._statements_after_imports and (self._imports or position > 0):
+            index = len(self._imports)
+            additions[index] = additions[index].with_changes(leading_lines=[cst.EmptyLine()])
+        body[position:position] = additions
+        return module.with_changes(body=body)
+
+
+def _dotted(node: cst.BaseExpression) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return f"{_dotted(node.value)}.{node.attr.value}"
+    return ""
+
+
+def _import_statements(module: cst.Module):
+    for statement in module.body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, (cst.Import, cst.ImportFrom)):
+                    yield small
+
+
+def _imported_module_alias(module: cst.Module, wanted: str) -> Optional[str]:
+    for statement in _import_statements(module):
+        if isinstance(statement, cst.Import):
+            for alias in statement.names:
+                if _dotted(alias.name) == wanted:
+                    return alias.asname.name.value if alias.asname else wanted  # type: ignore[union-attr]
+    return None
+
+
+def _imported_name_alias(module: cst.Module, wanted_module: str, name: str) -> Optional[str]:
+    for statement in _import_statements(module):
+        if isinstance(statement, cst.ImportFrom) and statement.module is not None and not statement.relative:
+            if _dotted(statement.module) != wanted_module or isinstance(statement.names, cst.ImportStar):
+                continue
+            for alias in statement.names:
+                if _dotted(alias.name) == name:
+                    return alias.asname.name.value if alias.asname else name  # type: ignore[union-attr]
+    return None
+
+
+def _existing_logger(module: cst.Module) -> Optional[tuple[str, str]]:
+    for statement in module.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            if isinstance(small, cst.Assign) and len(small.targets) == 1:
+                target, value = small.targets[0].target, small.value
+            elif isinstance(small, cst.AnnAssign) and small.value is not None:
+                target, value = small.target, small.value
+            else:
+                continue
+            if isinstance(target, cst.Name) and isinstance(value, cst.Call):
+                kind = _logger_factory_kind(module, value.func)
+                if kind:
+                    return target.value, kind
+    if _imported_name_alias(module, "loguru", "logger") == "logger":
+        return "logger", "loguru"
+    return None
+
+
+def _logger_factory_kind(module: cst.Module, func: cst.BaseExpression) -> Optional[str]:
+    written = _dotted(func)
+    if "." in written:
+        base, _, attr = written.rpartition(".")
+        for (factory_module, factory_name), kind in _LOGGER_FACTORIES.items():
+            if attr == factory_name and _imported_module_alias(module, factory_module) == base:
+                return kind
+        return None
+    for (factory_module, factory_name), kind in _LOGGER_FACTORIES.items():
+        if _imported_name_alias(module, factory_module, factory_name) == written:
+            return kind
+    return None
+
+
+def _top_level_names(module: cst.Module) -> set[str]:
+    names: set[str] = set()
+    for statement in module.body:
+        if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+            names.add(statement.name.value)
+        elif isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                targets = []
+                if isinstance(small, cst.Assign):
+                    targets = [target.target for target in small.targets]
+                elif isinstance(small, (cst.AnnAssign, cst.AugAssign)):
+                    targets = [small.target]
+                elif isinstance(small, (cst.Import, cst.ImportFrom)) and not isinstance(
+                    small.names, cst.ImportStar
+                ):
+                    for alias in small.names:
+                        if alias.asname and isinstance(alias.asname.name, cst.Name):
+                            names.add(alias.asname.name.value)
+                        else:
+                            names.add(_dotted(alias.name).partition(".")[0])
+                names.update(target.value for target in targets if isinstance(target, cst.Name))
+    return names
+
+
+def _is_docstring(statement: cst.BaseStatement) -> bool:
+    return (
+        isinstance(statement, cst.SimpleStatementLine)
+        and len(statement.body) == 1
+        and isinstance(statement.body[0], cst.Expr)
+        and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+    )
+
+
+def _after_leading_imports(body: list[cst.BaseStatement]) -> int:
+    """Index just after the docstring and the leading run of import statements."""
+    position = 0
+    if body and _is_docstring(body[0]):
+        position = 1
+    index = position
+    while index < len(body):
+        statement = body[index]
+        if isinstance(statement, cst.SimpleStatementLine) and all(
+            isinstance(small, (cst.Import, cst.ImportFrom)) for small in statement.body
+        ):
+            index += 1
+            position = index
+            continue
+        break
+    return position

@@ -1,0 +1,58 @@
+"""The flake8 plugin: ``flake8 --select BE`` runs every rule on flake8's own tree, without parsing again.
+
+flake8 fills ``tree``, ``filename`` and ``lines`` from the parameter names. flake8 never reads
+``pyproject.toml``, so the plugin reads ``[tool.backend-lint]`` once per process (from the current folder
+upward), giving both entry points the same rule options, selection and per-file ignores. flake8 handles
+``# noqa`` itself.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, ClassVar, Optional
+
+from backend_lint import __version__
+from backend_lint.config import ConfigError, load_config
+from backend_lint.files import project_path
+from backend_lint.runner import Checker
+
+
+class Plugin:
+    """flake8 entry point ``BE``."""
+
+    name = "backend-lint"
+    version = __version__
+    _checker: ClassVar[Optional[Checker]] = None
+
+    def __init__(self, tree: ast.AST, filename: str, lines: list[str]) -> None:
+        self.tree = tree
+        self.filename = filename
+        self.lines = lines
+
+    @classmethod
+    def checker(cls) -> Checker:
+        if cls._checker is None:
+            try:
+                config = load_config(start=Path.cwd())
+            except ConfigError as exc:  # flake8 shows this as the plugin's failure, naming the file
+                raise SystemExit(f"backend-lint: error: {exc}") from None
+            cls._checker = Checker.from_config(config)
+        return cls._checker
+
+    def run(self) -> Iterator[tuple[int, int, str, type[Any]]]:
+        checker = self.checker()
+        source = "".join(self.lines)
+        if source.startswith("\ufeff"):
+            source = source[1:]
+        display = os.path.normpath(self.filename) if self.filename not in ("-", "stdin") else self.filename
+        relative = project_path(display, checker.config)
+        if not isinstance(self.tree, ast.Module):
+            return
+        result = checker.engine.check(self.tree, source, display, relative, checker.rules_for(relative))
+        for finding in result.findings:
+            yield finding.line, finding.col - 1, f"{finding.code} {finding.message}", type(self)
+        if result.errors:  # a rule crashed: flake8 reports this as the plugin's failure on this file
+            raise RuntimeError("; ".join(str(error) for error in result.errors))

@@ -1,0 +1,17 @@
+"""Report formats: each module renders a finished run. ``FORMATS`` maps ``--output-format`` names to them."""
+
+from __future__ import annotations
+
+from typing import Callable, TextIO
+
+from backend_lint.outputs import github, json_format, sarif, text
+from backend_lint.outputs.report import Report
+
+Renderer = Callable[[Report, TextIO], None]
+
+FORMATS: dict[str, Renderer] = {
+    "text": text.render,
+    "json": json_format.render,
+    "github": github.render,
+    "sarif": sarif.render,
+}
