@@ -97,7 +97,9 @@ def find_pyproject(start: Path) -> Optional[Path]:
         if candidate.is_file():
             try:
                 data = tomllib.loads(candidate.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            except tomllib.TOMLDecodeError as exc:
+                raise ConfigError(f"{candidate}: invalid TOML: {exc}") from None
+            except (OSError, UnicodeDecodeError):
                 continue
             if "backend-lint" in data.get("tool", {}):
                 return candidate
@@ -109,8 +111,8 @@ def load_config(path: Optional[Path] = None, start: Optional[Path] = None) -> Co
     explicit = path is not None
     if path is None:
         path = find_pyproject(start or Path.cwd())
-    if path is None:
-        return Config(root=(start or Path.cwd()).resolve() if (start or Path.cwd()).is_dir() else Path.cwd())
+    if path is None:  # no configuration: paths are relative to the working folder, as in ruff
+        return Config(root=Path.cwd().resolve())
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

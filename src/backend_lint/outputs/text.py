@@ -64,5 +64,7 @@ def _summary(report: Report, out: TextIO) -> None:
         parts.append("All checks passed!")
     if report.errors:
         parts.append(f"{len(report.errors)} file error{'s' if len(report.errors) != 1 else ''} (see above)")
-    text = ". ".join(parts) + "."
+    text = ". ".join(parts)
+    if not text.endswith(("!", ".")):
+        text += "."
     out.write(f"{_DIM}{text}{_RESET}\n" if report.color else f"{text}\n")
