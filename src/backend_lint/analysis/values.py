@@ -6,6 +6,8 @@ An origin names the qualified callable that produced a value, with ``()`` for ea
   ``self.session = requests.Session()`` in ``__init__``, or a parameter annotated ``s: requests.Session``);
 - ``psycopg2.connect().cursor()`` for ``cur = conn.cursor()`` where ``conn = psycopg2.connect(...)``;
 - ``requests.get`` for the name ``get`` after ``from requests import get``.
+- ``requests.Session()`` for ``s = make_session()`` when every ``return`` of the file's ``def make_session``
+  gives one (:mod:`.factories`).
 
 Rules compare origins with their tables (``origin.startswith("requests.Session()")``). A name assigned more
 than once resolves only when every assignment has the same origin; anything unknown resolves to ``None``, so
@@ -18,6 +20,7 @@ import ast
 from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.bindings import bindings_of
+from backend_lint.analysis.factories import factory_of, returned_values
 from backend_lint.analysis.scopes import CLASS, FUNCTION, Scope
 
 if TYPE_CHECKING:
@@ -50,12 +53,29 @@ def _origin(expr: ast.AST, ctx: FileContext, scope: Scope, depth: int, seen: fro
         return f"{base}.{expr.attr}" if base else None
     if isinstance(expr, ast.Call):
         base = _origin(expr.func, ctx, scope, depth + 1, seen)
-        return f"{base}()" if base else None
+        return f"{base}()" if base else _factory_origin(expr, ctx, scope, depth, seen)
     if isinstance(expr, ast.Await):
         return _origin(expr.value, ctx, scope, depth + 1, seen)
     if isinstance(expr, ast.Subscript):  # Annotated[T, ...] / Optional[T] in annotations
         return _annotation_origin(expr, ctx, scope, depth, seen)
     return None
+
+
+def _factory_origin(call: ast.Call, ctx: FileContext, scope: Scope, depth: int, seen: frozenset) -> Optional[str]:
+    """A call to a ``def`` in this file (``make_session()``): the origin of what every ``return`` gives."""
+    found = factory_of(call, scope)
+    if found is None:
+        return None
+    function, body_scope = found
+    key = (id(function), "<return>")
+    if key in seen:
+        return None
+    values = returned_values(function, ctx)
+    if not values:
+        return None
+    inner = seen | {key}
+    origins = {_origin(value, ctx, body_scope, depth + 1, inner) if value is not None else None for value in values}
+    return origins.pop() if len(origins) == 1 else None
 
 
 def _name_origin(name: str, ctx: FileContext, scope: Scope, depth: int, seen: frozenset) -> Optional[str]:
