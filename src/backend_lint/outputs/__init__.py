@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Callable, TextIO
 
-from backend_lint.outputs import github, json_format, sarif, text
+from backend_lint.outputs import github, gitlab, json_format, junit, sarif, text
 from backend_lint.outputs.report import Report
 
 Renderer = Callable[[Report, TextIO], None]
@@ -14,4 +14,6 @@ FORMATS: dict[str, Renderer] = {
     "json": json_format.render,
     "github": github.render,
     "sarif": sarif.render,
+    "gitlab": gitlab.render,
+    "junit": junit.render,
 }
