@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Optional
 
@@ -68,7 +68,7 @@ def parse_page(code: str, text: str) -> Page:
     return page
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_page(code: str) -> Optional[Page]:
     path = pages_dir() / f"{code.upper()}.md"
     try:

@@ -232,7 +232,7 @@ def _fix_source(
     checker: Checker, source: SourceFile, display: str, threshold: Applicability
 ) -> tuple[FileResult, str]:
     """Fix ``source`` in memory; the result holds the findings left and ``fixed``, the count applied."""
-    from backend_lint.fixing.apply import fixable, fix_text  # noqa: PLC0415 - loads libcst only now
+    from backend_lint.fixing.apply import fix_text, fixable  # noqa: PLC0415 - loads libcst only now
 
     first = checker.check_source(source, display)
     if first.errors or not fixable(first.findings, threshold):

@@ -122,11 +122,8 @@ def load_config(path: Optional[Path] = None, start: Optional[Path] = None) -> Co
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
     table = data.get("tool", {}).get("backend-lint")
-    if table is None:
-        if path.name != "pyproject.toml" and explicit:
-            table = data  # a dedicated backend-lint.toml holds the table at top level
-        else:
-            table = {}
+    if table is None:  # a dedicated backend-lint.toml given with --config holds the table at top level
+        table = data if path.name != "pyproject.toml" and explicit else {}
     return parse_table(table, path)
 
 
@@ -142,11 +139,10 @@ def parse_table(table: dict[str, Any], path: Path) -> Config:
         expected, _ = TOP_LEVEL_KEYS[key]
         if expected is list and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
             raise ConfigError(f"{path}: [tool.backend-lint] `{key}` must be a list of strings, got {value!r}")
-        if expected is dict:
-            value = _per_file_ignores(value, path)
+        checked = _per_file_ignores(value, path) if expected is dict else value
         if key in ("select", "extend-select", "ignore"):
-            _check_selectors(value, path, key)
-        setattr(config, key.replace("-", "_"), value)
+            _check_selectors(checked, path, key)
+        setattr(config, key.replace("-", "_"), checked)
     return config
 
 

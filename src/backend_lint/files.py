@@ -88,15 +88,13 @@ def _walk_folder(folder: Path, config: Config, seen: set[str]) -> Iterator[Union
         for name in list(folders):
             if name.endswith(PYTHON_SUFFIXES):
                 folders.remove(name)
-                yield (os.path.normpath(os.path.join(current, name)), "is a directory named like a Python file; skipped")
+                full = os.path.normpath(os.path.join(current, name))
+                yield (full, "is a directory named like a Python file; skipped")
 
 
 def _excluded(full: str, name: str, patterns: list[str], config: Config) -> bool:
     relative = project_path(full, config)
-    for pattern in patterns:
-        if name == pattern.rstrip("/") or matches_path_pattern(relative, pattern):
-            return True
-    return False
+    return any(name == pattern.rstrip("/") or matches_path_pattern(relative, pattern) for pattern in patterns)
 
 
 def project_path(path: str, config: Config) -> str:
@@ -130,7 +128,9 @@ def decode_source(data: bytes) -> Union[SourceFile, Unreadable]:
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as exc:
-        return Unreadable(f"cannot determine the encoding: {exc}")
+        if "unknown encoding" in str(exc):
+            return Unreadable(f"declares an {exc}")
+        encoding = "utf-8"  # undecodable bytes in the first two lines: report them like any other
     try:
         codecs.lookup(encoding)
         text = data.decode(encoding)
@@ -166,4 +166,5 @@ def _os_reason(exc: OSError) -> str:
         return "symbolic link loop"
     if isinstance(exc, PermissionError):
         return "permission denied"
-    return exc.strerror or str(exc)
+    reason = exc.strerror or str(exc)
+    return reason[:1].lower() + reason[1:]

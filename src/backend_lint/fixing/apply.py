@@ -1,10 +1,10 @@
 """Applying fixes to one file's text: passes of detect -> libcst rewrite -> re-parse, until nothing is left.
 
-This module imports libcst: it is imported only on the fix path. Each pass parses libcst once, finds the node each fixable finding points at (by exact character range and
-node type), asks the finding's rule for a replacement and applies them all in one transformer pass. When two
-targets overlap, the outer one wins and the inner one waits for the next pass. A pass whose result does not
-parse with ``ast`` is thrown away and its fixes are reported as refused; nothing that does not parse is ever
-returned.
+This module imports libcst, so it is imported only on the fix path. Each pass parses libcst once, finds the
+node each fixable finding points at (by exact character range and node type), asks the finding's rule for a
+replacement and applies them all in one transformer pass. When two targets overlap, the outer one wins and
+the inner one waits for the next pass. A pass whose result does not parse with ``ast`` is thrown away and its
+fixes are reported as refused; nothing that does not parse is ever returned.
 """
 
 from __future__ import annotations
