@@ -78,7 +78,7 @@ def test_fix_section_matches_module(cls) -> None:
     if len(blocks) == 2:
         before, after = blocks
         threshold = Applicability.UNSAFE
-        from backend_lint.fixing.apply import fix_text  # noqa: PLC0415
+        from backend_lint.fixing.apply import fix_text
 
         checker = Checker.from_config(Config(root=ROOT, select=[cls.code]))
         outcome = fix_text(checker, SourceFile(before, "utf-8"), NEUTRAL_PATH, threshold)

@@ -156,8 +156,8 @@ def test_color_only_on_terminals_and_no_color(project: Path) -> None:
 
 
 def test_python_dash_m_and_console_script_agree(project: Path) -> None:
-    import shutil  # noqa: PLC0415
-    import subprocess  # noqa: PLC0415
+    import shutil
+    import subprocess
 
     script = shutil.which("backend-lint")
     assert script, "the console script is installed"
