@@ -1,12 +1,18 @@
 """``# noqa`` comments, read the way flake8 reads them, so both entry points suppress the same findings.
 
 ``# noqa`` alone suppresses every finding on its line; ``# noqa: BE401,BE402`` (codes or prefixes, separated
-by commas or spaces) suppresses those. The comment applies to the line a finding starts on.
+by commas or spaces) suppresses those. The comment applies to the line a finding starts on and, as in
+flake8, to every line of the stretch that line belongs to: a statement continued with ``\\`` or a line whose
+string runs over several lines is one stretch, so ``# noqa`` after the closing quotes of a multi-line
+f-string covers the call on its first line. Without this, the CLI and flake8 would disagree, and a comment
+could only be added inside the string, where it is text, not a comment.
 """
 
 from __future__ import annotations
 
+import io
 import re
+import tokenize
 from dataclasses import dataclass
 from typing import Optional
 
@@ -48,3 +54,69 @@ def noqa_comments(lines: list[str]) -> dict[int, Noqa]:
         if comment is not None:
             found[number] = comment
     return found
+
+
+def physical_lines(text: str) -> list[str]:
+    """Lines with their endings, split where Python splits them (``\\n``, ``\\r\\n``, ``\\r``).
+
+    ``str.splitlines`` also splits at form feeds, ``\\x1c`` and ``\\u2028``, which would shift every later
+    line number against ``ast``'s.
+    """
+    return io.StringIO(text, newline="").readlines()
+
+
+def line_stretches(text: str) -> dict[int, tuple[int, int]]:
+    """For each line, the first and last line of the stretch one ``# noqa`` covers (flake8's grouping).
+
+    A stretch ends at every end of a physical line the tokenizer reports (NEWLINE, or NL inside brackets);
+    lines joined by ``\\`` or by a string that spans lines form one stretch. Lines the tokenizer cannot
+    reach (a tokenizing error) are left out; callers treat them as stretches of their own.
+    """
+    stretches: dict[int, tuple[int, int]] = {}
+    first, last = 0, -1
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text, newline="").readline):
+            if token.type in (tokenize.ENDMARKER, tokenize.DEDENT):
+                continue
+            first = token.start[0] if last < 0 else min(first, token.start[0])
+            last = max(last, token.end[0])
+            if token.type in (tokenize.NL, tokenize.NEWLINE):
+                for line in range(first, last + 1):
+                    stretches[line] = (first, last)
+                first, last = 0, -1
+    except (tokenize.TokenError, SyntaxError):
+        pass
+    return stretches
+
+
+class NoqaMap:
+    """Which ``# noqa`` comment governs each line of one file: the first one in the line's stretch."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.lines = physical_lines(text)
+        self._has_noqa = "noqa" in text.lower()
+        self._stretches: Optional[dict[int, tuple[int, int]]] = None
+        self._found: dict[int, Optional[Noqa]] = {}
+
+    def stretch(self, line: int) -> tuple[int, int]:
+        if self._stretches is None:
+            self._stretches = line_stretches(self.text)
+        return self._stretches.get(line, (line, line))
+
+    def comment_for(self, line: int) -> Optional[Noqa]:
+        if not self._has_noqa:
+            return None
+        if line not in self._found:
+            first, last = self.stretch(line)
+            comment = None
+            for number in range(first, min(last, len(self.lines)) + 1):
+                comment = noqa_on(self.lines[number - 1], number) if number > 0 else None
+                if comment is not None:
+                    break
+            self._found[line] = comment
+        return self._found[line]
+
+    def suppresses(self, line: int, code: str) -> bool:
+        comment = self.comment_for(line)
+        return comment is not None and comment.suppresses(code)

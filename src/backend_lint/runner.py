@@ -13,7 +13,7 @@ from backend_lint.config import Config
 from backend_lint.engine import Engine, FileResult
 from backend_lint.files import SourceFile, Unreadable, decode_source, parse_source, project_path, read_source
 from backend_lint.finding import FileError
-from backend_lint.noqa import noqa_on
+from backend_lint.noqa import NoqaMap
 from backend_lint.registry import all_rule_classes
 from backend_lint.rule import Rule
 
@@ -44,14 +44,20 @@ class Checker:
             return self.rules
         return [rule for rule in self.rules if not rule.code.startswith(tuple(code.upper() for code in ignored))]
 
-    def check_source(self, source: SourceFile, display_path: str, real_path: Optional[str] = None) -> FileResult:
-        """Parse and check decoded text; ``real_path`` locates it in the project (default: ``display_path``)."""
+    def check_source(
+        self, source: SourceFile, display_path: str, real_path: Optional[str] = None, noqa: bool = True
+    ) -> FileResult:
+        """Parse and check decoded text; ``real_path`` locates it in the project (default: ``display_path``).
+
+        ``noqa=False`` keeps the findings ``# noqa`` comments suppress (to find comments that suppress nothing).
+        """
         relative = project_path(real_path or display_path, self.config)
         tree = parse_source(source.text, display_path)
         if isinstance(tree, Unreadable):
             return FileResult(display_path, errors=[FileError(display_path, tree.reason)], source=source.text)
         result = self.engine.check(tree, source.text, display_path, relative, self.rules_for(relative))
-        result.findings = apply_noqa(result.findings, source.text)
+        if noqa:
+            result.findings = apply_noqa(result.findings, source.text)
         result.source = source.text
         return result
 
@@ -69,14 +75,8 @@ class Checker:
 
 
 def apply_noqa(findings: list, text: str) -> list:
-    """Drop findings whose first line carries a matching ``# noqa`` comment."""
+    """Drop findings whose first line is governed by a matching ``# noqa`` comment (see :mod:`noqa`)."""
     if not findings or "noqa" not in text.lower():
         return findings
-    lines = text.splitlines()
-    kept = []
-    for finding in findings:
-        line_text = lines[finding.line - 1] if 0 < finding.line <= len(lines) else ""
-        comment = noqa_on(line_text, finding.line)
-        if comment is None or not comment.suppresses(finding.code):
-            kept.append(finding)
-    return kept
+    comments = NoqaMap(text)
+    return [finding for finding in findings if not comments.suppresses(finding.line, finding.code)]
