@@ -170,6 +170,9 @@ def _use_color(args: argparse.Namespace, stream: TextIO) -> bool:
 
 def _check_command(args: argparse.Namespace, fixing: bool) -> int:
     config = _configure(args)
+    if os.environ.get("GITHUB_ACTIONS") == "true" and args.output_format == "text":
+        print("backend-lint: running in GitHub Actions; `--output-format github` gives annotations",
+              file=sys.stderr)
     checker = Checker.from_config(config)
     threshold = Applicability.UNSAFE if args.unsafe_fixes else Applicability.SAFE
     report = Report(
