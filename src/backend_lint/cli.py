@@ -9,10 +9,13 @@ from __future__ import annotations
 import argparse
 import difflib
 import os
+import signal
 import sys
+import threading
 import traceback
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Optional, TextIO
+from typing import Any, Optional, TextIO
 
 from backend_lint import __version__
 from backend_lint.config import Config, ConfigError, load_config, validate_selectors
@@ -70,6 +73,10 @@ def _add_selection_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--show-internal-errors", "-v", "--verbose", action="store_true",
                         dest="verbose", help="print tracebacks of internal errors and skipped-file details")
     parser.add_argument("--no-color", action="store_true", help="never colour the output")
+    parser.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
+                        help="worker processes for checking (default: all cores; fixing runs in one process)")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="neither read nor write the result cache (.backend_lint_cache/ at the project root)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -100,7 +107,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _terminate(signum: int, frame: object) -> None:
+    """SIGTERM unwinds like Ctrl-C, so a fix being written removes its temporary file."""
+    raise SystemExit(128 + signum)
+
+
 def main(argv: Optional[list[str]] = None) -> int:
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminate)
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -182,7 +196,7 @@ def _check_command(args: argparse.Namespace, fixing: bool) -> int:
         unsafe_fixes=args.unsafe_fixes,
     )
     diff_changes = 0
-    for item in discover(args.paths, config):
+    for item, checked in _checked_items(args, config, checker, fixing):
         if isinstance(item, tuple):
             _report_error(FileError(*item), report, args)
             continue
@@ -191,13 +205,17 @@ def _check_command(args: argparse.Namespace, fixing: bool) -> int:
         elif fixing:
             result, changed = _fix_one(item, checker, threshold, args)
         else:
-            result, changed = checker.check_file(item), False
+            result, changed = checked, False
         diff_changes += changed
         report.files_checked += 1
         report.fixed += result.fixed
         report.findings.extend(result.findings)
         for error in result.errors:
             _report_error(error, report, args)
+        if args.verbose:
+            for finding, reason in result.refused:
+                print(f"{finding.path}:{finding.line}:{finding.col}: {finding.code} fix not applied: {reason}",
+                      file=sys.stderr)
     FORMATS[args.output_format](report, sys.stdout)
     if report.errors:
         return EXIT_ERROR
@@ -206,6 +224,26 @@ def _check_command(args: argparse.Namespace, fixing: bool) -> int:
     if report.findings or (args.diff and diff_changes):
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+def _jobs(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of processes (1 or more), got {value!r}")
+    return int(value)
+
+
+def _checked_items(
+    args: argparse.Namespace, config: Config, checker: Checker, fixing: bool
+) -> Iterator[tuple[Any, Optional[FileResult]]]:
+    """Discovered items with their check results, in discovery order."""
+    from backend_lint.cache import ResultCache  # noqa: PLC0415 - only when checking
+    from backend_lint.parallel import check_items, default_jobs  # noqa: PLC0415
+
+    items = discover(args.paths, config)
+    if fixing:
+        return ((item, None) for item in items)  # fixing checks each file itself, in this process
+    cache = None if args.no_cache else ResultCache.for_checker(checker)
+    return check_items(items, checker, args.jobs or default_jobs(), cache)
 
 
 def _report_error(error: FileError, report: Report, args: argparse.Namespace) -> None:
@@ -242,9 +280,11 @@ def _fix_source(
         return first, source.text
     outcome = fix_text(checker, source, display, threshold, first.findings)
     if not outcome.changed:
+        first.refused = outcome.refused
         return first, source.text
     result = checker.check_source(SourceFile(outcome.text, source.encoding), display)
     result.fixed = sum(outcome.applied.values())
+    result.refused = outcome.refused
     return result, outcome.text
 
 

@@ -37,6 +37,7 @@ class FileResult:
     errors: list[FileError] = field(default_factory=list)
     source: str | None = None
     fixed: int = 0  # fixes applied to this file (fix mode)
+    refused: list[tuple[Finding, str]] = field(default_factory=list)  # fixes not applied, and why
 
 
 def _fields(node_type: type) -> tuple[str, ...]:

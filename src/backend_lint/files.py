@@ -72,7 +72,7 @@ def discover(paths: list[str], config: Config) -> Iterator[Union[str, tuple[str,
 
 
 def _walk_folder(folder: Path, config: Config, seen: set[str]) -> Iterator[Union[str, tuple[str, str]]]:
-    excludes = [*config.exclude, *config.extend_exclude]
+    excludes = _Excludes([*config.exclude, *config.extend_exclude])
     for current, folders, files in os.walk(folder, followlinks=False):
         folders[:] = sorted(
             name for name in folders if not _excluded(os.path.join(current, name), name, excludes, config)
@@ -92,9 +92,23 @@ def _walk_folder(folder: Path, config: Config, seen: set[str]) -> Iterator[Union
                 yield (full, "is a directory named like a Python file; skipped")
 
 
-def _excluded(full: str, name: str, patterns: list[str], config: Config) -> bool:
+class _Excludes:
+    """Exclude patterns split once: plain names (``.git``, ``venv``) are a set lookup on the name alone, so
+    the relative path (a ``relpath`` per file, most of discovery's time) is computed only for path patterns."""
+
+    def __init__(self, patterns: list[str]) -> None:
+        self.names = {p for p in patterns if "/" not in p and not any(c in p for c in "*?[\\")}
+        self.paths = [p for p in patterns if p not in self.names]
+        self.path_names = {p.rstrip("/") for p in self.paths}
+
+
+def _excluded(full: str, name: str, patterns: _Excludes, config: Config) -> bool:
+    if name in patterns.names or name in patterns.path_names:
+        return True
+    if not patterns.paths:
+        return False
     relative = project_path(full, config)
-    return any(name == pattern.rstrip("/") or matches_path_pattern(relative, pattern) for pattern in patterns)
+    return any(matches_path_pattern(relative, pattern) for pattern in patterns.paths)
 
 
 def project_path(path: str, config: Config) -> str:
@@ -130,6 +144,9 @@ def decode_source(data: bytes) -> Union[SourceFile, Unreadable]:
     except SyntaxError as exc:
         if "unknown encoding" in str(exc):
             return Unreadable(f"declares an {exc}")
+        if "invalid or missing encoding declaration" not in str(exc):
+            bom = " with a UTF-8 BOM" if data.startswith(codecs.BOM_UTF8) else ""
+            return Unreadable(f"{exc}{bom}; skipped")
         encoding = "utf-8"  # undecodable bytes in the first two lines: report them like any other
     try:
         codecs.lookup(encoding)
