@@ -46,7 +46,7 @@ def check(root: Path) -> dict:
     started = time.perf_counter()
     result = subprocess.run(
         [sys.executable, "-m", "backend_lint", "check", "--output-format", "json", "--no-color", "-v", str(root)],
-        capture_output=True, text=True, cwd=ROOT,
+        capture_output=True, text=True, cwd=ROOT, check=False,
     )
     elapsed = time.perf_counter() - started
     findings = json.loads(result.stdout or "[]")
