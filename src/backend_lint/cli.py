@@ -212,8 +212,8 @@ def _check_command(args: argparse.Namespace, fixing: bool) -> int:
         report.findings.extend(result.findings)
         for error in result.errors:
             _report_error(error, report, args)
-        if args.verbose:
-            for finding, reason in result.refused:
+        for finding, reason in result.refused:
+            if args.verbose or "would not parse" in reason:  # the latter is a bug in a fix: always say it
                 print(f"{finding.path}:{finding.line}:{finding.col}: {finding.code} fix not applied: {reason}",
                       file=sys.stderr)
     FORMATS[args.output_format](report, sys.stdout)
