@@ -1,0 +1,628 @@
+"""Where SQL text came from: its constant pieces and the *holes* where values were formatted in.
+
+:func:`sql_text` follows the SQL argument of a sink back through the function: an f-string, ``%``,
+``.format()``, ``+``, ``"".join(...)``, a local built across lines and branches (every assignment and every
+``+=`` counts), ``textwrap.dedent``/``.strip()``, module-level constants and class attributes. The result is
+a list of pieces: constant text (what the database will see) and :class:`Hole` objects for parts whose value
+is not known here. A rule then asks which holes can carry attacker text (:meth:`SqlText.unsafe_holes`).
+
+Holes that cannot carry text are *safe*: numbers and ``int()``/``float()``/``len()``, parameters annotated
+``int``/``float``/``bool``/``UUID``/``date``, UPPER_CASE constants (also imported ones and ``typing.Final``),
+identifier quoting (``quote_name``, ``quote_ident``, ``qn``), lookups in a constant allow-list
+(``COLUMNS[key]``), placeholder lists (``", ".join(["%s"] * len(ids))``, ``",".join("?" for _ in ids)``) and
+a join over a local list that only ever receives constant strings. An opaque hole named like a SQL fragment
+(``where_sql``, ``clause``, ``conditions``) is taken as SQL composed by the caller when it sits in a
+structural position, but never when it sits where a value goes (``= {x}``, ``'{x}'``, ``LIKE``, ``IN (``).
+``psycopg2.sql`` composition and SQLAlchemy constructs are not strings at all, so they have no provenance.
+An unknown string (a parameter, a call result) has no provenance either: rules stay quiet about what they
+cannot see.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import string
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Optional, Union
+
+from backend_lint.analysis.bindings import bindings_of
+from backend_lint.analysis.scopes import CLASS, FUNCTION, Scope
+from backend_lint.analysis.strings import CONCATENATION, FORMAT_METHOD, FSTRING, JOIN, PERCENT
+
+if TYPE_CHECKING:
+    from backend_lint.context import FileContext
+
+AUGMENTED = "+="
+HOLE = "\x00"
+_MAX_DEPTH = 10
+_SAFE_CALLS = {"int", "float", "len", "bool", "round", "abs", "ord", "min", "max", "sum", "hash"}
+_SAFE_ANNOTATIONS = {"int", "float", "bool", "UUID", "uuid.UUID", "Decimal", "decimal.Decimal", "date",
+                     "datetime", "datetime.date", "datetime.datetime", "PositiveInt", "conint"}
+_PASS_THROUGH_METHODS = {"strip", "lstrip", "rstrip", "upper", "lower"}
+_PASS_THROUGH_FUNCTIONS = {"textwrap.dedent", "inspect.cleandoc"}
+_FRAGMENT_NAME = re.compile(r"sql|query|clause|where|condition|stmt|statement|fragment|placeholder|join|filter",
+                            re.IGNORECASE)
+_PLACEHOLDER = re.compile(r"\s*(%s|\?|\$\d+|:\w+|%\(\w+\)s)?\s*,?\s*")
+_UPPER = re.compile(r"_*[A-Z][A-Z0-9_]*")
+_VALUE_BEFORE = re.compile(
+    r"(?:[=<>]|\bLIKE|\bILIKE|\bIN\s*\(|\bVALUES\s*\(|\bLIMIT|\bOFFSET|\bBETWEEN\s+\S+\s+AND)\s*$",
+    re.IGNORECASE,
+)
+_LIST_OPENER = re.compile(r"\b(?:IN|VALUES)\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Hole:
+    """A part of the SQL whose text is not known here."""
+
+    expr: ast.expr
+    safe: bool = False
+    """It cannot carry attacker-controlled SQL (a number, a quoted identifier, a constant)."""
+    fragment: bool = False
+    """It is named like SQL composed elsewhere (``where_sql``), so in a structural position it is SQL."""
+    placeholder: bool = False
+    """A generated list of placeholders (``%s, %s, %s``)."""
+
+
+Piece = Union[str, Hole]
+
+
+@dataclass
+class SqlText:
+    """The SQL text a sink receives, as constant pieces and holes."""
+
+    pieces: list[Piece]
+    kind: Optional[str] = None
+    """How the first unsafe part was formatted in (``f-string``, ``%``, ``.format()``, ``+``, ``+=``, ``join``)."""
+    built_at: Optional[ast.AST] = None
+    """The expression or ``+=`` statement that formatted it in."""
+    variable: Optional[str] = None
+    """The local name the sink received, when the SQL was not built inside the call."""
+    alternatives: int = 1
+
+    @property
+    def text(self) -> str:
+        """The SQL with every hole as ``\\x00``."""
+        return "".join(piece if isinstance(piece, str) else HOLE for piece in self.pieces)
+
+    @property
+    def holes(self) -> list[Hole]:
+        return [piece for piece in self.pieces if isinstance(piece, Hole)]
+
+    def unsafe_holes(self) -> list[Hole]:
+        """Holes that can carry attacker text: not safe, and not a named SQL fragment in a structural spot."""
+        found = []
+        for index, piece in enumerate(self.pieces):
+            if not isinstance(piece, Hole) or piece.safe:
+                continue
+            if piece.fragment and not in_value_position(self.pieces, index):
+                continue
+            found.append(piece)
+        return found
+
+
+@dataclass
+class _Value:
+    pieces: list[Piece]
+    kind: Optional[str] = None
+    built_at: Optional[ast.AST] = None
+    alternatives: int = 1
+
+    def has_unsafe(self) -> bool:
+        return any(isinstance(piece, Hole) and not piece.safe for piece in self.pieces)
+
+
+@dataclass
+class _State:
+    ctx: FileContext
+    seen: set = field(default_factory=set)
+
+
+def sql_text(expr: ast.expr, ctx: FileContext, scope: Optional[Scope] = None) -> Optional[SqlText]:
+    """The provenance of the string ``expr`` (``None`` when it is not a string this function can see)."""
+    value = _eval(expr, _State(ctx), scope if scope is not None else ctx.scope, 0)
+    if value is None:
+        return None
+    variable = expr.id if isinstance(expr, ast.Name) else None
+    return SqlText(value.pieces, value.kind, value.built_at, variable, value.alternatives)
+
+
+def in_value_position(pieces: list[Piece], index: int) -> bool:
+    """Whether the hole at ``index`` sits where SQL expects a value (``= {x}``, ``'{x}'``, ``IN ({x}``...)."""
+    before = "".join(piece if isinstance(piece, str) else HOLE for piece in pieces[:index])
+    stripped = before.rstrip()
+    if stripped.endswith(("'", '"')):
+        return True
+    if _VALUE_BEFORE.search(stripped):
+        return True
+    if stripped.endswith(","):
+        return _inside_value_list(stripped)
+    return False
+
+
+def _inside_value_list(before: str) -> bool:
+    depth = 0
+    for position in range(len(before) - 1, -1, -1):
+        char = before[position]
+        if char == ")":
+            depth += 1
+        elif char == "(":
+            if depth == 0:
+                return bool(_LIST_OPENER.search(before[:position]))
+            depth -= 1
+    return False
+
+
+# --- evaluation --------------------------------------------------------------------------------------------
+
+
+def _eval(expr: ast.AST, state: _State, scope: Scope, depth: int) -> Optional[_Value]:
+    if depth > _MAX_DEPTH:
+        return None
+    if isinstance(expr, ast.Constant):
+        return _Value([expr.value]) if isinstance(expr.value, str) else None
+    if isinstance(expr, ast.JoinedStr):
+        return _fstring(expr, state, scope, depth)
+    if isinstance(expr, ast.BinOp):
+        if isinstance(expr.op, ast.Add):
+            return _concat(expr, state, scope, depth)
+        if isinstance(expr.op, ast.Mod):
+            return _percent(expr, state, scope, depth)
+        return None
+    if isinstance(expr, ast.Call):
+        return _call(expr, state, scope, depth)
+    if isinstance(expr, ast.Name):
+        return _name(expr, state, scope, depth)
+    if isinstance(expr, ast.Attribute):
+        return _attribute(expr, state, scope, depth)
+    if isinstance(expr, ast.IfExp):
+        body = _eval(expr.body, state, scope, depth + 1)
+        orelse = _eval(expr.orelse, state, scope, depth + 1)
+        if body is None or orelse is None:
+            return None
+        return _merge([body, orelse])
+    return None
+
+
+def _hole_value(expr: ast.expr, state: _State, scope: Scope, depth: int, spec: bool = False) -> _Value:
+    """What a formatted-in part contributes: its own text when known, else a hole."""
+    if not spec:
+        inner = _eval(expr, state, scope, depth + 1)
+        if inner is not None:
+            return inner
+    return _Value([_hole(expr, state, scope)])
+
+
+def _hole(expr: ast.expr, state: _State, scope: Scope) -> Hole:
+    if _is_safe(expr, state, scope):
+        return Hole(expr, safe=True)
+    if _is_placeholder_list(expr, state, scope):
+        return Hole(expr, safe=True, placeholder=True)
+    return Hole(expr, fragment=_fragment_named(expr))
+
+
+def _formatted(parts: list[_Value], kind: str, node: ast.AST) -> _Value:
+    pieces: list[Piece] = [piece for part in parts for piece in part.pieces]
+    inner = next((part for part in parts if part.kind and part.has_unsafe()), None)
+    own_unsafe = any(part.has_unsafe() and not part.kind for part in parts)
+    if inner is not None and not own_unsafe:
+        return _Value(pieces, inner.kind, inner.built_at, max(p.alternatives for p in parts))
+    has_hole = any(isinstance(piece, Hole) for piece in pieces)
+    return _Value(pieces, kind if has_hole else None, node if has_hole else None,
+                  max(p.alternatives for p in parts))
+
+
+def _fstring(expr: ast.JoinedStr, state: _State, scope: Scope, depth: int) -> _Value:
+    parts: list[_Value] = []
+    for value in expr.values:
+        if isinstance(value, ast.Constant):
+            parts.append(_Value([str(value.value)]))
+        elif isinstance(value, ast.FormattedValue):
+            spec = value.format_spec is not None or value.conversion not in (-1, None)
+            parts.append(_hole_value(value.value, state, scope, depth, spec))
+    return _formatted(parts, FSTRING, expr)
+
+
+def _concat(expr: ast.BinOp, state: _State, scope: Scope, depth: int) -> Optional[_Value]:
+    left = _eval(expr.left, state, scope, depth + 1)
+    right = _eval(expr.right, state, scope, depth + 1)
+    if left is None and right is None:
+        return None
+    if left is None:
+        left = _Value([_hole(_unwrap_str(expr.left), state, scope)])
+    if right is None:
+        right = _Value([_hole(_unwrap_str(expr.right), state, scope)])
+    return _formatted([left, right], CONCATENATION, expr)
+
+
+def _unwrap_str(expr: ast.expr) -> ast.expr:
+    if (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id == "str"
+            and len(expr.args) == 1 and not expr.keywords):
+        return expr.args[0]
+    return expr
+
+
+_PERCENT_FIELD = re.compile(r"%(?:\((\w+)\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?[hlL]?([diouxXeEfFgGcrsa%])")
+
+
+def _percent(expr: ast.BinOp, state: _State, scope: Scope, depth: int) -> Optional[_Value]:
+    template = _eval(expr.left, state, scope, depth + 1)
+    if template is None or any(isinstance(piece, Hole) for piece in template.pieces):
+        return None
+    text = "".join(template.pieces)  # type: ignore[arg-type]
+    right = expr.right
+    positional = list(right.elts) if isinstance(right, ast.Tuple) else [right]
+    named = (
+        {key.value: value for key, value in zip(right.keys, right.values)
+         if isinstance(key, ast.Constant) and isinstance(key.value, str)}
+        if isinstance(right, ast.Dict) else None
+    )
+    parts: list[_Value] = []
+    position = 0
+    index = 0
+    for match in _PERCENT_FIELD.finditer(text):
+        parts.append(_Value([text[position:match.start()]]))
+        position = match.end()
+        name, width, precision, conversion = match.groups()
+        if conversion == "%":
+            parts.append(_Value(["%"]))
+            continue
+        if name is not None:
+            value = named.get(name) if named is not None else None
+            value = value if value is not None else right
+        else:
+            if index >= len(positional) or width == "*" or precision == "*":
+                return None
+            value = positional[index]
+            index += 1
+        if conversion in "diouxXeEfFgGc":
+            parts.append(_Value([Hole(value, safe=True)]))
+        else:
+            parts.append(_hole_value(value, state, scope, depth, spec=conversion != "s" or bool(width)))
+    parts.append(_Value([text[position:]]))
+    return _formatted(parts, PERCENT, expr)
+
+
+def _call(expr: ast.Call, state: _State, scope: Scope, depth: int) -> Optional[_Value]:
+    func = expr.func
+    if isinstance(func, ast.Attribute):
+        if func.attr == "format" and not any(isinstance(a, ast.Starred) for a in expr.args):
+            return _format_method(expr, func, state, scope, depth)
+        if func.attr == "join" and len(expr.args) == 1 and not expr.keywords:
+            return _join(expr, func, state, scope, depth)
+        if func.attr in _PASS_THROUGH_METHODS and not expr.args:
+            return _eval(func.value, state, scope, depth + 1)
+    resolved = state.ctx.imports.resolve(func) or ""
+    if resolved in _PASS_THROUGH_FUNCTIONS and len(expr.args) == 1:
+        return _eval(expr.args[0], state, scope, depth + 1)
+    if isinstance(func, ast.Name) and func.id == "str" and len(expr.args) == 1:
+        return _eval(expr.args[0], state, scope, depth + 1)
+    return None
+
+
+def _format_method(expr: ast.Call, func: ast.Attribute, state: _State, scope: Scope, depth: int) -> Optional[_Value]:
+    template = _eval(func.value, state, scope, depth + 1)
+    if template is None or any(isinstance(piece, Hole) for piece in template.pieces):
+        return None
+    text = "".join(template.pieces)  # type: ignore[arg-type]
+    keywords = {keyword.arg: keyword.value for keyword in expr.keywords if keyword.arg}
+    opaque_kwargs = any(keyword.arg is None for keyword in expr.keywords)
+    parts: list[_Value] = []
+    auto = 0
+    try:
+        parsed = list(string.Formatter().parse(text))
+    except ValueError:
+        return None
+    for literal, field_name, spec, conversion in parsed:
+        parts.append(_Value([literal]))
+        if field_name is None:
+            continue
+        head = re.match(r"[^.\[]*", field_name).group(0)  # type: ignore[union-attr]
+        simple = head == field_name and not spec and not conversion
+        if head == "":
+            head = str(auto)
+            auto += 1
+        value = keywords.get(head) if not head.isdigit() else (
+            expr.args[int(head)] if int(head) < len(expr.args) else None
+        )
+        if value is None:
+            if not opaque_kwargs:
+                return None
+            parts.append(_Value([Hole(expr)]))
+            continue
+        safe_spec = bool(spec) and spec.rstrip().endswith(("d", "f", "e", "g", "n", "%"))
+        if safe_spec:
+            parts.append(_Value([Hole(value, safe=True)]))
+        else:
+            parts.append(_hole_value(value, state, scope, depth, spec=not simple))
+    return _formatted(parts, FORMAT_METHOD, expr)
+
+
+def _join(expr: ast.Call, func: ast.Attribute, state: _State, scope: Scope, depth: int) -> Optional[_Value]:
+    separator = _eval(func.value, state, scope, depth + 1)
+    if separator is None or any(isinstance(piece, Hole) for piece in separator.pieces):
+        return None
+    sep = "".join(separator.pieces)  # type: ignore[arg-type]
+    argument = expr.args[0]
+    if isinstance(argument, (ast.List, ast.Tuple)):
+        parts: list[_Value] = []
+        for position, element in enumerate(argument.elts):
+            if position:
+                parts.append(_Value([sep]))
+            parts.append(_hole_value(element, state, scope, depth))
+        return _formatted(parts, JOIN, expr)
+    return _formatted([_Value([_hole(argument, state, scope)])], JOIN, expr)
+
+
+def _binding_links(scope: Scope):
+    for link in scope:
+        if link.kind == CLASS:
+            continue
+        if link.kind != FUNCTION and link.outer is not None:
+            continue
+        yield link
+
+
+def _name(expr: ast.Name, state: _State, scope: Scope, depth: int) -> Optional[_Value]:
+    name = expr.id
+    for link in _binding_links(scope):
+        bindings = bindings_of(state.ctx, link.node)  # type: ignore[arg-type]
+        if not bindings.binds(name):
+            continue
+        key = (id(link.node), name)
+        if key in state.seen:
+            return _Value([])  # ``sql = sql + "..."``: the earlier value is counted once already
+        if name in bindings.params or name in bindings.loop_targets or name in bindings.definitions:
+            return None
+        state.seen.add(key)
+        try:
+            return _assignments(name, bindings, link, state, depth)
+        finally:
+            state.seen.discard(key)
+    return None  # an import, a builtin or a global from elsewhere: unknown text
+
+
+def _assignments(name: str, bindings, link: Scope, state: _State, depth: int) -> Optional[_Value]:
+    steps: list[tuple[int, ast.AST]] = []
+    for value in bindings.assigned.get(name, []):
+        if value is None:
+            return None
+        steps.append((getattr(value, "lineno", 0), value))
+    for node in bindings.augmented.get(name, []):
+        if not isinstance(node.op, ast.Add):
+            return None
+        steps.append((node.lineno, node))
+    steps.sort(key=lambda item: item[0])
+    alternatives: list[_Value] = []
+    appended: list[_Value] = []
+    for _line, step in steps:
+        if isinstance(step, ast.AugAssign):
+            part = _eval(step.value, state, link, depth + 1)
+            if part is None:
+                part = _Value([_hole(step.value, state, link)])
+            if part.has_unsafe() and part.kind is None:
+                part = _Value(part.pieces, AUGMENTED, step)
+            appended.append(part)
+            continue
+        value = _eval(step, state, link, depth + 1)  # type: ignore[arg-type]
+        if value is None:
+            if not appended and not alternatives and len(steps) == 1:
+                return None
+            value = _Value([Hole(step, fragment=True)])  # type: ignore[arg-type]
+        alternatives.append(value)
+    if not alternatives:
+        return None
+    merged = _merge(alternatives)
+    if not appended:
+        return merged
+    return _formatted([merged, *appended], AUGMENTED, appended[0].built_at or merged.built_at or link.node)
+
+
+def _merge(alternatives: list[_Value]) -> _Value:
+    """Values a name can have on different paths: their pieces one after the other, newline-separated."""
+    if len(alternatives) == 1:
+        return alternatives[0]
+    pieces: list[Piece] = []
+    for position, alternative in enumerate(alternatives):
+        if position:
+            pieces.append("\n")
+        pieces.extend(alternative.pieces)
+    first = next((a for a in alternatives if a.kind and a.has_unsafe()), None)
+    return _Value(pieces, first.kind if first else None, first.built_at if first else None, len(alternatives))
+
+
+def _attribute(expr: ast.Attribute, state: _State, scope: Scope, depth: int) -> Optional[_Value]:
+    """``self.SQL`` / ``cls.SQL`` / ``Class.SQL``: a class attribute assigned one constant."""
+    cls = _owning_class(expr, state, scope)
+    if cls is None:
+        return None
+    bindings = bindings_of(state.ctx, cls)
+    values = bindings.assigned.get(expr.attr)
+    if not values or len(values) != 1 or values[0] is None or expr.attr in bindings.self_attributes:
+        return None
+    return _eval(values[0], state, state.ctx.root_scope, depth + 1)
+
+
+def _owning_class(expr: ast.Attribute, state: _State, scope: Scope) -> Optional[ast.ClassDef]:
+    if not isinstance(expr.value, ast.Name):
+        return None
+    function = scope.function
+    cls = scope.method_class
+    if cls is not None and function is not None and not isinstance(function, ast.Lambda):
+        params = function.args.posonlyargs + function.args.args
+        if params and params[0].arg == expr.value.id:
+            return cls
+    for statement in state.ctx.tree.body:
+        if isinstance(statement, ast.ClassDef) and statement.name == expr.value.id:
+            return statement
+    return None
+
+
+# --- safe holes --------------------------------------------------------------------------------------------
+
+
+def _is_safe(expr: ast.expr, state: _State, scope: Scope) -> bool:
+    if isinstance(expr, ast.Constant):
+        return True
+    if isinstance(expr, ast.Name):
+        return bool(_UPPER.fullmatch(expr.id)) or _is_typed_safe(expr.id, state, scope)
+    if isinstance(expr, ast.Attribute):
+        return bool(_UPPER.fullmatch(expr.attr)) or expr.attr in ("db_table", "__tablename__")
+    if isinstance(expr, ast.Call):
+        func = expr.func
+        callee = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+        if callee in _SAFE_CALLS or "quote" in callee.lower() or callee == "qn":
+            return True
+        return callee == "get" and isinstance(func, ast.Attribute) and _is_constant_table(func.value)
+    if isinstance(expr, ast.Subscript):
+        return _is_constant_table(expr.value)
+    return False
+
+
+def _is_constant_table(expr: ast.expr) -> bool:
+    """An UPPER_CASE mapping or sequence: looking a key up in it picks one of its constant entries."""
+    if isinstance(expr, ast.Name):
+        return bool(_UPPER.fullmatch(expr.id))
+    if isinstance(expr, ast.Attribute):
+        return bool(_UPPER.fullmatch(expr.attr))
+    return False
+
+
+def _is_typed_safe(name: str, state: _State, scope: Scope) -> bool:
+    """A parameter annotated with a type whose text cannot carry SQL (``limit: int``)."""
+    for link in _binding_links(scope):
+        bindings = bindings_of(state.ctx, link.node)  # type: ignore[arg-type]
+        if not bindings.binds(name):
+            continue
+        param = bindings.params.get(name)
+        if param is None or param.annotation is None:
+            values = bindings.assigned.get(name)
+            return bool(values) and all(
+                value is not None and _is_safe(value, state, link) and not isinstance(value, ast.Name)
+                for value in values
+            )
+        return _safe_annotation(param.annotation, state)
+    return False
+
+
+def _safe_annotation(annotation: ast.expr, state: _State) -> bool:
+    if isinstance(annotation, ast.Subscript):  # Optional[int], Annotated[int, Query()]
+        inner = annotation.slice
+        first = inner.elts[0] if isinstance(inner, ast.Tuple) and inner.elts else inner
+        return _safe_annotation(first, state)
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        sides = [annotation.left, annotation.right]
+        return all(_safe_annotation(side, state) or (isinstance(side, ast.Constant) and side.value is None)
+                   for side in sides)
+    written = ast.unparse(annotation)
+    return written in _SAFE_ANNOTATIONS or (state.ctx.imports.resolve(annotation) or "") in _SAFE_ANNOTATIONS
+
+
+def _is_placeholder_list(expr: ast.expr, state: _State, scope: Scope) -> bool:
+    """``["%s"] * n``, ``"?" * n``, ``("%s" for _ in ids)``, ``[f"${i}" for i in range(...)]``, or a local list
+    that only ever receives constant strings."""
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Mult):
+        for side in (expr.left, expr.right):
+            if isinstance(side, ast.Constant) and isinstance(side.value, str):
+                return _PLACEHOLDER.fullmatch(side.value) is not None
+            if isinstance(side, ast.List) and len(side.elts) == 1:
+                return _is_placeholder_text(side.elts[0])
+        return False
+    if isinstance(expr, (ast.ListComp, ast.GeneratorExp)):
+        return _is_placeholder_text(expr.elt) or _is_constant_text(expr.elt)
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id in ("list", "tuple"):
+        return len(expr.args) == 1 and _is_placeholder_list(expr.args[0], state, scope)
+    if isinstance(expr, ast.Name):
+        return _local_list_is_constant(expr.id, state, scope)
+    return False
+
+
+def _is_placeholder_text(expr: ast.expr) -> bool:
+    if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
+        return _PLACEHOLDER.fullmatch(expr.value) is not None
+    if isinstance(expr, ast.JoinedStr):  # f"${i}", f"%({name})s", f":p{i}"
+        text = "".join(v.value if isinstance(v, ast.Constant) else "0" for v in expr.values)
+        return bool(re.fullmatch(r"\s*(\$|:|%\(|@)?\w*\)?s?\s*,?\s*", text))
+    return False
+
+
+def _is_constant_text(expr: ast.expr) -> bool:
+    return isinstance(expr, ast.Constant) and isinstance(expr.value, str)
+
+
+def _local_list_is_constant(name: str, state: _State, scope: Scope) -> bool:
+    """A local list (``conditions = []``) that only receives constant strings or placeholder lists."""
+    for link in _binding_links(scope):
+        bindings = bindings_of(state.ctx, link.node)  # type: ignore[arg-type]
+        if not bindings.binds(name):
+            continue
+        values = bindings.assigned.get(name)
+        if not values or name in bindings.params or name in bindings.loop_targets:
+            return False
+        for value in values:
+            literal = isinstance(value, (ast.List, ast.Tuple)) and all(
+                _piece_is_constant(element, state, link) for element in value.elts
+            )
+            generated = (value is not None and not isinstance(value, ast.Name)
+                         and _is_placeholder_list(value, state, link))
+            if not (literal or generated):
+                return False
+        added = list_additions(state.ctx, link.node).get(name, [])
+        return all(_piece_is_constant(element, state, link) for element in added)
+    return False
+
+
+def _piece_is_constant(expr: ast.expr, state: _State, scope: Scope) -> bool:
+    value = _eval(expr, state, scope, 1)
+    if value is not None:
+        return not value.has_unsafe()
+    return _is_safe(expr, state, scope)
+
+
+def list_additions(ctx: FileContext, scope_node: ast.AST) -> dict[str, list[ast.expr]]:
+    """``name -> elements`` added by ``name.append(x)``, ``name.extend([...])``, ``name += [...]`` and
+    ``name.insert(i, x)`` directly in one function or module (memoized; nested functions are their own).
+    An element that cannot be listed (``name.extend(other)``) is recorded as the whole argument."""
+    cache: dict[ast.AST, dict[str, list[ast.expr]]] = ctx.memo.setdefault("provenance.additions", {})
+    found = cache.get(scope_node)
+    if found is not None:
+        return found
+    found = cache[scope_node] = {}
+    body = getattr(scope_node, "body", [])
+    stack: list[ast.AST] = list(body) if isinstance(body, list) else [body]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and isinstance(
+            node.func.value, ast.Name
+        ):
+            target, method = node.func.value.id, node.func.attr
+            if method == "append" and len(node.args) == 1:
+                found.setdefault(target, []).append(node.args[0])
+            elif method == "insert" and len(node.args) == 2:
+                found.setdefault(target, []).append(node.args[1])
+            elif method == "extend" and len(node.args) == 1:
+                found.setdefault(target, []).extend(_elements(node.args[0]))
+        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+            found.setdefault(node.target.id, []).extend(_elements(node.value))
+        stack.extend(ast.iter_child_nodes(node))
+    return found
+
+
+def _elements(expr: ast.expr) -> list[ast.expr]:
+    return list(expr.elts) if isinstance(expr, (ast.List, ast.Tuple)) else [expr]
+
+
+def _fragment_named(expr: ast.expr) -> bool:
+    if isinstance(expr, ast.Name):
+        name = expr.id
+    elif isinstance(expr, ast.Attribute):
+        name = expr.attr
+    elif isinstance(expr, ast.Call):
+        func = expr.func
+        name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+    else:
+        return False
+    return bool(_FRAGMENT_NAME.search(name))

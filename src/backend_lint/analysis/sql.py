@@ -1,0 +1,264 @@
+"""Query sinks: which calls run SQL text, with which driver, and where the SQL and its parameters are.
+
+A rule asks :func:`query_sink` about a call and gets a :class:`Sink` or ``None``. Receivers are known by how
+they were made (:func:`backend_lint.analysis.values.origin`): ``psycopg2.connect()``, ``conn.cursor()``,
+``with conn.cursor() as cur``, ``async with pool.acquire() as conn``, a parameter annotated with the driver's
+type, ``self.conn`` set in ``__init__``. Module-level entry points (``sqlalchemy.text``, Django's ``RawSQL``,
+``pandas.read_sql``) are known through imports and aliases. Only when the origin of a receiver is unknown do
+receiver *names* count, and only names that mean a DB-API cursor (``cur``, ``cursor``, ``self.cursor``, a
+``x.cursor()`` call), plus ``conn``/``connection``/``db``/``con`` in a file that imports a DB-API driver. A
+receiver whose origin is known to be something else is never a sink.
+
+The driver decides the placeholder style a parameterizing fix must use (``paramstyle``); ``None`` means the
+fix cannot know it.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Optional
+
+from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.values import origin
+
+if TYPE_CHECKING:
+    from backend_lint.context import FileContext
+
+QMARK = "qmark"  # sqlite3, aiosqlite, pyodbc: ?
+FORMAT = "format"  # psycopg2, psycopg, pymysql, MySQLdb, mysql.connector, Django: %s
+DOLLAR = "dollar"  # asyncpg: $1
+NAMED = "named"  # SQLAlchemy text(), databases: :name
+LIST_FORMAT = "list-format"  # Django Manager.raw / RawSQL: %s with a list of params
+
+_DBAPI_DRIVERS = {
+    "sqlite3": QMARK,
+    "aiosqlite": QMARK,
+    "pyodbc": QMARK,
+    "psycopg2": FORMAT,
+    "psycopg": FORMAT,
+    "pymysql": FORMAT,
+    "MySQLdb": FORMAT,
+    "mysql": FORMAT,  # mysql.connector
+    "aiomysql": FORMAT,
+    "aiopg": FORMAT,
+}
+_DBAPI_METHODS = {"execute", "executemany", "executescript", "execute_fetchall", "execute_insert"}
+_ASYNCPG_METHODS = {"execute", "executemany", "fetch", "fetchrow", "fetchval", "cursor"}
+_DATABASES_METHODS = {"execute", "execute_many", "fetch_all", "fetch_one", "fetch_val", "iterate"}
+_SQLALCHEMY_ROOTS = ("sqlalchemy", "flask_sqlalchemy", "sqlmodel")
+_SQLALCHEMY_METHODS = {"execute", "exec_driver_sql", "scalar", "scalars"}
+_KNOWN_ROOTS = {*_DBAPI_DRIVERS, "asyncpg", "databases", *_SQLALCHEMY_ROOTS, "django"}
+"""Libraries whose receivers are judged by origin; any other origin falls back to the receiver's name."""
+_DJANGO_CONNECTIONS = ("django.db.connection", "django.db.connections")
+_MANAGERS = {"objects", "_default_manager", "_base_manager"}
+_TEXT = {"sqlalchemy.text", "sqlalchemy.sql.text", "sqlalchemy.sql.expression.text", "sqlmodel.text"}
+_RAW_SQL = {"django.db.models.RawSQL", "django.db.models.expressions.RawSQL"}
+_READ_SQL = {"pandas.read_sql", "pandas.read_sql_query"}
+_CURSOR_NAMES = {"cur", "cursor", "curs", "_cursor"}
+_CONNECTION_NAMES = {"conn", "connection", "db", "con", "_conn", "_connection"}
+SINK_METHODS = (
+    _DBAPI_METHODS | _ASYNCPG_METHODS | _DATABASES_METHODS | _SQLALCHEMY_METHODS | {"raw", "extra"}
+)
+
+
+@dataclass(frozen=True)
+class Sink:
+    """A call that runs SQL text."""
+
+    call: ast.Call
+    name: str
+    """What the message names: the callee as written (``cur.execute``), or the resolved function."""
+    driver: str
+    """``sqlite3``, ``psycopg2``, ``asyncpg``, ``sqlalchemy``, ``django``, ``databases``, ``pandas`` or
+    ``dbapi`` (a cursor known only by its name)."""
+    paramstyle: Optional[str]
+    sql: tuple[ast.expr, ...]
+    """The SQL text arguments (one, except ``QuerySet.extra``'s ``where``/``select`` pieces)."""
+    has_params: bool
+    by_name: bool = False
+    """True when the receiver was recognised by its name only."""
+
+    @property
+    def method(self) -> str:
+        func = self.call.func
+        return func.attr if isinstance(func, ast.Attribute) else ""
+
+
+def query_sink(call: ast.Call, ctx: FileContext) -> Optional[Sink]:
+    """The sink ``call`` is, or ``None`` (memoized per call node)."""
+    cache: dict[ast.Call, Optional[Sink]] = ctx.memo.setdefault("sql.sinks", {})
+    if call in cache:
+        return cache[call]
+    found = cache[call] = _sink(call, ctx)
+    return found
+
+
+def _sink(call: ast.Call, ctx: FileContext) -> Optional[Sink]:
+    func = call.func
+    if isinstance(func, ast.Attribute):
+        if func.attr not in SINK_METHODS:
+            return _function_sink(call, ctx) if func.attr in ("text", "RawSQL", "read_sql", "read_sql_query") else None
+        return _method_sink(call, func, ctx)
+    if isinstance(func, ast.Name) and func.id in ("text", "RawSQL", "read_sql", "read_sql_query"):
+        return _function_sink(call, ctx)
+    return None
+
+
+def _function_sink(call: ast.Call, ctx: FileContext) -> Optional[Sink]:
+    resolved = ctx.imports.resolve(call.func) or ""
+    name = dotted_name(call.func) or resolved
+    if resolved in _TEXT:
+        sql = _argument(call, 0, "text")
+        return Sink(call, name, "sqlalchemy", NAMED, (sql,), False) if sql is not None else None
+    if resolved in _RAW_SQL:
+        sql = _argument(call, 0, "sql")
+        params = _argument(call, 1, "params")
+        return Sink(call, name, "django", LIST_FORMAT, (sql,), params is not None) if sql is not None else None
+    if resolved in _READ_SQL:
+        sql = _argument(call, 0, "sql")
+        params = _keyword(call, "params") or (call.args[2] if len(call.args) > 2 else None)
+        return Sink(call, name, "pandas", None, (sql,), params is not None) if sql is not None else None
+    return None
+
+
+def _method_sink(call: ast.Call, func: ast.Attribute, ctx: FileContext) -> Optional[Sink]:
+    method = func.attr
+    receiver = func.value
+    name = dotted_name(func) or f"{_short(receiver)}.{method}"
+    if method in ("raw", "extra"):
+        return _django_queryset_sink(call, func, name)
+    made = origin(receiver, ctx)
+    if made is None and isinstance(receiver, ast.Subscript):
+        made = _subscript_origin(receiver, ctx)
+    if made is not None and made.partition(".")[0] in _KNOWN_ROOTS:
+        return _sink_by_origin(call, method, made, name, ctx)
+    return _sink_by_name(call, method, receiver, name, ctx)
+
+
+def _sink_by_origin(call: ast.Call, method: str, made: str, name: str, ctx: FileContext) -> Optional[Sink]:
+    root = made.partition(".")[0]
+    if made.startswith(_DJANGO_CONNECTIONS):
+        if method in ("execute", "executemany") and ".cursor()" in made:
+            return _dbapi_sink(call, name, "django", FORMAT)
+        return None
+    if not made.endswith(")") and "()" not in made:
+        return None  # a module or class, not an instance (``sqlite3.execute`` does not exist)
+    if root in _DBAPI_DRIVERS and method in _DBAPI_METHODS:
+        if method == "executescript" and root not in ("sqlite3", "aiosqlite"):
+            return None
+        return _dbapi_sink(call, name, root, _DBAPI_DRIVERS[root])
+    if root == "asyncpg" and method in _ASYNCPG_METHODS:
+        sql = _argument(call, 0, "query")
+        if sql is None:
+            return None
+        return Sink(call, name, "asyncpg", DOLLAR, (sql,), len(call.args) > 1 or _has_args_keyword(call))
+    if root == "databases" and method in _DATABASES_METHODS:
+        sql = _argument(call, 0, "query")
+        values = _argument(call, 1, "values")
+        return Sink(call, name, "databases", NAMED, (sql,), values is not None) if sql is not None else None
+    if root in _SQLALCHEMY_ROOTS and method in _SQLALCHEMY_METHODS:
+        sql = _argument(call, 0, "statement")
+        if sql is None:
+            return None
+        has_params = len(call.args) > 1 or any(k.arg in ("parameters", "params") for k in call.keywords)
+        return Sink(call, name, "sqlalchemy", None, (sql,), has_params)
+    return None
+
+
+def _sink_by_name(call: ast.Call, method: str, receiver: ast.expr, name: str, ctx: FileContext) -> Optional[Sink]:
+    if method not in ("execute", "executemany"):
+        return None
+    if _is_cursor_name(receiver):
+        return _dbapi_sink(call, name, "dbapi", _file_paramstyle(ctx), by_name=True)
+    if isinstance(receiver, ast.Name) and receiver.id in _CONNECTION_NAMES and _file_paramstyle(ctx):
+        return _dbapi_sink(call, name, "dbapi", _file_paramstyle(ctx), by_name=True)
+    return None
+
+
+def _is_cursor_name(receiver: ast.expr) -> bool:
+    if isinstance(receiver, ast.Name):
+        return receiver.id in _CURSOR_NAMES
+    if isinstance(receiver, ast.Attribute):
+        return receiver.attr in _CURSOR_NAMES
+    if isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Attribute):
+        return receiver.func.attr == "cursor" and not receiver.args
+    return False
+
+
+def _file_paramstyle(ctx: FileContext) -> Optional[str]:
+    """The placeholder style of the one DB-API driver the file imports (``None``: none or several)."""
+    styles = {style for module, style in _DBAPI_DRIVERS.items() if module in ctx.imports.modules}
+    if "django.db.connection" in ctx.imports.names.values() or "django.db.connections" in ctx.imports.names.values():
+        styles.add(FORMAT)
+    return styles.pop() if len(styles) == 1 else None
+
+
+def _dbapi_sink(
+    call: ast.Call, name: str, driver: str, paramstyle: Optional[str], by_name: bool = False
+) -> Optional[Sink]:
+    sql = _argument(call, 0, "sql") or _keyword(call, "query") or _keyword(call, "operation")
+    if sql is None:
+        return None
+    params = _argument(call, 1, "parameters") or _keyword(call, "params") or _keyword(call, "args")
+    return Sink(call, name, driver, paramstyle, (sql,), params is not None or len(call.args) > 2, by_name)
+
+
+def _django_queryset_sink(call: ast.Call, func: ast.Attribute, name: str) -> Optional[Sink]:
+    if not _is_manager_chain(func.value):
+        return None
+    if func.attr == "raw":
+        sql = _argument(call, 0, "raw_query")
+        params = _argument(call, 1, "params")
+        return Sink(call, name, "django", LIST_FORMAT, (sql,), params is not None) if sql is not None else None
+    pieces: list[ast.expr] = []
+    for keyword in call.keywords:
+        if keyword.arg == "where" and isinstance(keyword.value, (ast.List, ast.Tuple)):
+            pieces.extend(keyword.value.elts)
+        elif keyword.arg == "select" and isinstance(keyword.value, ast.Dict):
+            pieces.extend(value for value in keyword.value.values if value is not None)
+    has_params = any(keyword.arg in ("params", "select_params") for keyword in call.keywords)
+    return Sink(call, name, "django", None, tuple(pieces), has_params) if pieces else None
+
+
+def _is_manager_chain(expr: ast.expr) -> bool:
+    """``Model.objects`` or a queryset chain starting at a manager (``Model.objects.filter(...)``)."""
+    while True:
+        if isinstance(expr, ast.Attribute):
+            if expr.attr in _MANAGERS:
+                return True
+            expr = expr.value
+        elif isinstance(expr, ast.Call):
+            expr = expr.func
+        else:
+            return False
+
+
+def _subscript_origin(expr: ast.Subscript, ctx: FileContext) -> Optional[str]:
+    """``connections["default"]`` (Django) stands for a connection."""
+    resolved = ctx.imports.resolve(expr.value)
+    return "django.db.connection" if resolved == "django.db.connections" else None
+
+
+def _argument(call: ast.Call, index: int, keyword: str) -> Optional[ast.expr]:
+    if len(call.args) > index and not any(isinstance(arg, ast.Starred) for arg in call.args[: index + 1]):
+        return call.args[index]
+    return _keyword(call, keyword)
+
+
+def _keyword(call: ast.Call, name: str) -> Optional[ast.expr]:
+    for keyword in call.keywords:
+        if keyword.arg == name:
+            return keyword.value
+    return None
+
+
+def _has_args_keyword(call: ast.Call) -> bool:
+    return any(isinstance(arg, ast.Starred) for arg in call.args) or any(k.arg is None for k in call.keywords)
+
+
+def _short(expr: ast.expr) -> str:
+    if isinstance(expr, ast.Call):
+        inner = dotted_name(expr.func)
+        return f"{inner}()" if inner else "..."
+    return dotted_name(expr) or "..."
