@@ -42,6 +42,7 @@ TOP_LEVEL_KEYS: dict[str, tuple[type, str]] = {
     "exclude": (list, "path patterns never checked (replaces the default list)"),
     "extend-exclude": (list, "path patterns never checked, in addition to `exclude`"),
     "per-file-ignores": (dict, "path pattern -> codes or prefixes ignored in matching files"),
+    "baseline": (str, "baseline file of known findings, relative to this file (see `--write-baseline`)"),
 }
 
 
@@ -60,6 +61,7 @@ class Config:
     extend_exclude: list[str] = field(default_factory=list)
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     rule_settings: dict[str, dict[str, Any]] = field(default_factory=dict)
+    baseline: Optional[str] = None  # filters the report only, so it is not part of fingerprint()
     root: Path = field(default_factory=Path.cwd)
     source: Optional[Path] = None
 
@@ -139,6 +141,8 @@ def parse_table(table: dict[str, Any], path: Path) -> Config:
         expected, _ = TOP_LEVEL_KEYS[key]
         if expected is list and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
             raise ConfigError(f"{path}: [tool.backend-lint] `{key}` must be a list of strings, got {value!r}")
+        if expected is str and not (isinstance(value, str) and value):
+            raise ConfigError(f"{path}: [tool.backend-lint] `{key}` must be a file name, got {value!r}")
         checked = _per_file_ignores(value, path) if expected is dict else value
         if key in ("select", "extend-select", "ignore"):
             _check_selectors(checked, path, key)

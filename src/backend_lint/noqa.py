@@ -65,19 +65,24 @@ def physical_lines(text: str) -> list[str]:
     return io.StringIO(text, newline="").readlines()
 
 
-def line_stretches(text: str) -> dict[int, tuple[int, int]]:
-    """For each line, the first and last line of the stretch one ``# noqa`` covers (flake8's grouping).
+def scan(text: str) -> tuple[dict[int, tuple[int, int]], dict[int, int]]:
+    """Two facts from one tokenizer pass: each line's stretch, and where each line's comment starts.
 
-    A stretch ends at every end of a physical line the tokenizer reports (NEWLINE, or NL inside brackets);
-    lines joined by ``\\`` or by a string that spans lines form one stretch. Lines the tokenizer cannot
-    reach (a tokenizing error) are left out; callers treat them as stretches of their own.
+    A stretch is the run of lines one ``# noqa`` covers (flake8's grouping): it ends at every end of a
+    physical line the tokenizer reports (NEWLINE, or NL inside brackets), so lines joined by ``\\`` or by a
+    string that spans lines form one stretch. Comment starts are columns of real ``#`` comments, never a
+    ``#`` inside a string. Lines the tokenizer cannot reach (a tokenizing error) are left out; callers treat
+    them as stretches of their own, without a comment.
     """
     stretches: dict[int, tuple[int, int]] = {}
+    comments: dict[int, int] = {}
     first, last = 0, -1
     try:
         for token in tokenize.generate_tokens(io.StringIO(text, newline="").readline):
             if token.type in (tokenize.ENDMARKER, tokenize.DEDENT):
                 continue
+            if token.type == tokenize.COMMENT:
+                comments[token.start[0]] = token.start[1]
             first = token.start[0] if last < 0 else min(first, token.start[0])
             last = max(last, token.end[0])
             if token.type in (tokenize.NL, tokenize.NEWLINE):
@@ -86,7 +91,7 @@ def line_stretches(text: str) -> dict[int, tuple[int, int]]:
                 first, last = 0, -1
     except (tokenize.TokenError, SyntaxError):
         pass
-    return stretches
+    return stretches, comments
 
 
 class NoqaMap:
@@ -96,13 +101,20 @@ class NoqaMap:
         self.text = text
         self.lines = physical_lines(text)
         self._has_noqa = "noqa" in text.lower()
-        self._stretches: Optional[dict[int, tuple[int, int]]] = None
+        self._scanned: Optional[tuple[dict[int, tuple[int, int]], dict[int, int]]] = None
         self._found: dict[int, Optional[Noqa]] = {}
 
+    def _scan(self) -> tuple[dict[int, tuple[int, int]], dict[int, int]]:
+        if self._scanned is None:
+            self._scanned = scan(self.text)
+        return self._scanned
+
     def stretch(self, line: int) -> tuple[int, int]:
-        if self._stretches is None:
-            self._stretches = line_stretches(self.text)
-        return self._stretches.get(line, (line, line))
+        return self._scan()[0].get(line, (line, line))
+
+    def comment_start(self, line: int) -> Optional[int]:
+        """The column where a real comment starts on ``line`` (``None``: no comment, or a string's ``#``)."""
+        return self._scan()[1].get(line)
 
     def comment_for(self, line: int) -> Optional[Noqa]:
         if not self._has_noqa:
