@@ -1,0 +1,1020 @@
+"""The HTTP handler model: which functions of a module answer HTTP requests, for which methods and paths.
+
+API rules (BE301-BE304) and data rules (BE104) ask "is this function a POST handler?", "what is its full path?",
+"through which name does it read the request?". The answers depend on the framework, so they are worked out
+here once per file (a walk over statements, not expressions) and memoized in ``ctx.memo``::
+
+    model = handler_model(ctx)                 # every handler of the file, and every route path string
+    handler = handler_for(ctx, function)       # the Handler of one ``def``, or None
+    handler = handler_for(ctx, function, "GET")  # ... only if it answers GET
+    handler.framework, handler.methods, handler.paths, handler.request_names, handler.params
+
+What registers a handler, per framework:
+
+- FastAPI: ``@app.get/post/put/patch/delete/head/options/api_route`` on ``FastAPI()``/``APIRouter()`` and
+  ``add_api_route``; prefixes from ``APIRouter(prefix=)`` and ``include_router(router, prefix=)``.
+- Flask: ``@app.route(..., methods=)``, ``@bp.get/post/...``, ``add_url_rule`` (functions and
+  ``View.as_view``), ``MethodView``/flask-restful/flask-restx ``Resource`` classes, Flask-AppBuilder
+  ``@expose`` (with the class's ``route_base``); prefixes from ``Blueprint(url_prefix=)`` and
+  ``register_blueprint(bp, url_prefix=)``. Routes defined inside an app factory count.
+- Django: function views (first parameter ``request``) in views modules, decorated by Django or listed in
+  this module's ``urlpatterns``; methods from ``@require_POST``/``@require_http_methods`` or from
+  ``request.method`` comparisons (a view that restricts nothing answers GET); class-based views' ``get``,
+  ``post``, ... methods.
+- DRF: ``APIView``/generic view methods, ViewSet actions (``list``/``retrieve`` GET, ``create`` POST,
+  ``update`` PUT, ``partial_update`` PATCH, ``destroy`` DELETE), ``@action(methods=)``, ``@api_view([...])``,
+  ``router.register`` prefixes.
+- Starlette: ``Route(path, endpoint, methods=)`` anywhere in route lists, ``HTTPEndpoint`` methods, ``Mount``.
+- aiohttp: ``RouteTableDef`` decorators, ``router.add_get/add_post/add_route/add_view``, ``web.get(...)`` route
+  tables, ``web.View`` classes.
+- Litestar: ``@get/@post/...``/``@route(http_method=)``, ``Controller`` classes with ``path``,
+  ``Router(path=, route_handlers=[...])`` prefixes.
+
+Receivers are known by how they were made (``app = FastAPI()``, ``bp = Blueprint(...)``), through import
+aliases and app factories. A receiver that cannot be resolved (``from .app import app``) still counts when the
+file imports exactly one of FastAPI and Flask and the decorator has a literal path, because that is how
+route modules are written. Class-based views whose base class lives in another module of the project count
+when the base's name says so (``...ViewSet``, ``...APIView``, ``...View``) and the method takes
+``(self, request, ...)``. A file that mentions no web framework costs one substring scan.
+
+Paths are joined from literal strings (and module-level string constants); a part that is not known makes
+the path ``None`` only when the route's own path is unknown, while unknown prefixes are left out. Methods are
+upper case; an empty set means the methods could not be read.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Optional, Union
+
+from backend_lint.analysis.bindings import bindings_of
+from backend_lint.analysis.imports import ImportMap, dotted_name
+
+if TYPE_CHECKING:
+    from backend_lint.context import FileContext
+
+FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
+
+FASTAPI = "fastapi"
+FLASK = "flask"
+DJANGO = "django"
+DRF = "drf"
+STARLETTE = "starlette"
+AIOHTTP = "aiohttp"
+LITESTAR = "litestar"
+
+_FRAMEWORK_OF_MODULE = {
+    "fastapi": FASTAPI,
+    "flask": FLASK,
+    "flask_appbuilder": FLASK,
+    "flask_restful": FLASK,
+    "flask_restx": FLASK,
+    "django": DJANGO,
+    "rest_framework": DRF,
+    "starlette": STARLETTE,
+    "aiohttp": AIOHTTP,
+    "litestar": LITESTAR,
+}
+_HTTP_VERBS = ("get", "post", "put", "patch", "delete", "head", "options")
+_VERB_SET = frozenset(_HTTP_VERBS)
+_VIEWSET_ACTIONS = {
+    "list": "GET",
+    "retrieve": "GET",
+    "create": "POST",
+    "update": "PUT",
+    "partial_update": "PATCH",
+    "destroy": "DELETE",
+}
+_APP_CLASSES = {
+    "FastAPI": FASTAPI,
+    "APIRouter": FASTAPI,
+    "Flask": FLASK,
+    "Blueprint": FLASK,
+    "Starlette": STARLETTE,
+    "Router": STARLETTE,
+    "RouteTableDef": AIOHTTP,
+    "Application": AIOHTTP,
+}
+_DJANGO_REQUIRE = {
+    "require_POST": frozenset({"POST"}),
+    "require_GET": frozenset({"GET"}),
+    "require_safe": frozenset({"GET", "HEAD"}),
+}
+_GET = frozenset({"GET"})
+
+# Kinds of class-based views: which methods are handlers.
+_HTTP_NAMED = "http-named"  # methods named get/post/... (Django View, DRF APIView, MethodView, HTTPEndpoint)
+_VIEWSET = "viewset"  # DRF ViewSet actions and @action methods
+_DECORATED = "decorated"  # only decorated methods (Flask-AppBuilder @expose, Litestar Controller)
+_CLASS_BASES: tuple[tuple[str, str, str], ...] = (
+    # (qualified prefix, framework, kind); first match wins, so longer prefixes come first
+    ("rest_framework.viewsets.", DRF, _VIEWSET),
+    ("rest_framework.", DRF, _HTTP_NAMED),
+    ("django.views.", DJANGO, _HTTP_NAMED),
+    ("flask.views.", FLASK, _HTTP_NAMED),
+    ("flask_restful.", FLASK, _HTTP_NAMED),
+    ("flask_restx.", FLASK, _HTTP_NAMED),
+    ("flask_appbuilder.", FLASK, _DECORATED),
+    ("starlette.endpoints.HTTPEndpoint", STARLETTE, _HTTP_NAMED),
+    ("aiohttp.web.View", AIOHTTP, _HTTP_NAMED),
+    ("aiohttp.web_urldispatcher.View", AIOHTTP, _HTTP_NAMED),
+    ("litestar.", LITESTAR, _DECORATED),
+)
+
+
+@dataclass(frozen=True)
+class Param:
+    """One handler parameter other than ``self`` and the request object, with its FastAPI/Litestar marker."""
+
+    arg: ast.arg
+    default: Optional[ast.expr]
+    marker: Optional[str]
+    """Qualified callable of the marker (``fastapi.Header``, ``fastapi.Depends``, ``litestar.params.Parameter``),
+    from the default or from ``Annotated[...]`` metadata."""
+    marker_call: Optional[ast.Call]
+    in_annotated: bool
+    """The marker sits in ``Annotated[T, Marker(...)]`` rather than in the default."""
+
+    @property
+    def name(self) -> str:
+        return self.arg.arg
+
+
+@dataclass(frozen=True)
+class Route:
+    """One registration of a handler: its methods, full path and the literal strings the path was built from."""
+
+    methods: frozenset[str]
+    path: Optional[str]
+    path_nodes: tuple[ast.Constant, ...]
+    registration: ast.AST
+    """The decorator, call or class that registers the handler."""
+
+
+@dataclass
+class Handler:
+    """A function that answers HTTP requests."""
+
+    function: FunctionNode
+    framework: str
+    class_: Optional[ast.ClassDef]
+    request_names: frozenset[str]
+    """Written names through which the handler reads its request: ``request``, ``req``, ``self.request``, or the
+    names bound to ``flask.request`` in a Flask module."""
+    params: tuple[Param, ...]
+    routes: list[Route] = field(default_factory=list)
+
+    @property
+    def methods(self) -> frozenset[str]:
+        return frozenset().union(*(route.methods for route in self.routes))
+
+    @property
+    def paths(self) -> list[str]:
+        return [route.path for route in self.routes if route.path is not None]
+
+    def handles(self, method: str) -> bool:
+        return method.upper() in self.methods
+
+    def param(self, name: str) -> Optional[Param]:
+        return next((param for param in self.params if param.name == name), None)
+
+
+@dataclass
+class HandlerModel:
+    """Every handler of one module, and every literal string used as a route path or prefix."""
+
+    frameworks: frozenset[str] = frozenset()
+    handlers: dict[ast.AST, Handler] = field(default_factory=dict)
+    route_strings: dict[ast.Constant, str] = field(default_factory=dict)
+    """Literal route paths and prefixes (decorators, ``urlpatterns``, ``Mount``, ``router.register``) -> the
+    framework that routes on them."""
+
+    def handler_for(self, function: ast.AST, method: Optional[str] = None) -> Optional[Handler]:
+        handler = self.handlers.get(function)
+        if handler is None or (method is not None and not handler.handles(method)):
+            return None
+        return handler
+
+
+def handler_model(ctx: FileContext) -> HandlerModel:
+    """The memoized handler model of the file."""
+    model = ctx.memo.get("handlers")
+    if model is None:
+        model = ctx.memo["handlers"] = _build(ctx)
+    return model
+
+
+def handler_for(ctx: FileContext, function: ast.AST, method: Optional[str] = None) -> Optional[Handler]:
+    """The handler ``function`` is (if it answers ``method``, when given), else ``None``."""
+    return handler_model(ctx).handler_for(function, method)
+
+
+def _build(ctx: FileContext) -> HandlerModel:
+    source = ctx.source
+    if not any(module in source for module in _FRAMEWORK_OF_MODULE):
+        return HandlerModel()
+    return _Builder(ctx).build()
+
+
+# --- collecting statements ------------------------------------------------------------------------------
+
+
+@dataclass
+class _Statements:
+    """The statements of a module the model looks at, each with its enclosing function."""
+
+    imports: ImportMap = field(default_factory=ImportMap)
+    functions: list[tuple[FunctionNode, Optional[FunctionNode], Optional[ast.ClassDef]]] = field(default_factory=list)
+    classes: list[tuple[ast.ClassDef, Optional[FunctionNode]]] = field(default_factory=list)
+    calls: list[tuple[ast.Call, Optional[FunctionNode]]] = field(default_factory=list)
+    values: list[tuple[str, ast.expr, Optional[FunctionNode]]] = field(default_factory=list)
+    """``(target name or "", value, function)`` of assignments, ``+=`` and keyword values of statement calls."""
+    enclosing: dict[ast.AST, Optional[FunctionNode]] = field(default_factory=dict)
+
+
+def _collect(tree: ast.Module) -> _Statements:
+    found = _Statements()
+    stack: list[tuple[ast.stmt, Optional[FunctionNode], Optional[ast.ClassDef]]] = [
+        (statement, None, None) for statement in reversed(tree.body)
+    ]
+    while stack:
+        node, function, cls = stack.pop()
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            found.imports.add(node)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            found.functions.append((node, function, cls))
+            found.enclosing[node] = function
+            stack.extend((child, node, None) for child in reversed(node.body))
+        elif isinstance(node, ast.ClassDef):
+            found.classes.append((node, function))
+            found.enclosing[node] = function
+            stack.extend((child, function, node) for child in reversed(node.body))
+        elif isinstance(node, ast.Expr) and isinstance(node.value, (ast.Call, ast.Await)):
+            call = node.value.value if isinstance(node.value, ast.Await) else node.value
+            if isinstance(call, ast.Call):
+                found.calls.append((call, function))
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            if node.value is not None:
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                name = targets[0].id if isinstance(targets[0], ast.Name) else ""
+                found.values.append((name, node.value, function))
+        else:
+            for name in ("body", "orelse", "finalbody", "handlers", "cases"):
+                children = getattr(node, name, None)
+                if isinstance(children, list):
+                    for child in reversed(children):
+                        if isinstance(child, (ast.ExceptHandler, getattr(ast, "match_case", ast.ExceptHandler))):
+                            stack.extend((inner, function, cls) for inner in reversed(child.body))
+                        elif isinstance(child, ast.stmt):
+                            stack.append((child, function, cls))
+    return found
+
+
+# --- small helpers ----------------------------------------------------------------------------------------
+
+
+def _string(node: Optional[ast.AST]) -> Optional[str]:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
+
+
+def _keyword(call: ast.Call, name: str) -> Optional[ast.expr]:
+    return next((keyword.value for keyword in call.keywords if keyword.arg == name), None)
+
+
+def _argument(call: ast.Call, index: int, name: str) -> Optional[ast.expr]:
+    """Argument ``index`` (positional) or keyword ``name`` of ``call``."""
+    if len(call.args) > index and not any(isinstance(arg, ast.Starred) for arg in call.args[: index + 1]):
+        return call.args[index]
+    return _keyword(call, name)
+
+
+def _methods_list(node: Optional[ast.AST]) -> Optional[frozenset[str]]:
+    """Upper-case methods of a literal list/tuple/set of strings (or one string), else ``None``."""
+    if node is None:
+        return None
+    single = _string(node)
+    if single is not None:
+        return frozenset({single.upper()})
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        names = [_string(element) for element in node.elts]
+        if all(name is not None for name in names):
+            return frozenset(name.upper() for name in names if name)
+    return None
+
+
+def join_path(prefix: Optional[str], path: Optional[str]) -> Optional[str]:
+    """``prefix`` + ``path`` with exactly one ``/`` between them (``None`` parts are left out)."""
+    if not prefix:
+        return path
+    if path is None:
+        return None
+    if not path:
+        return prefix
+    return prefix.rstrip("/") + "/" + path.lstrip("/")
+
+
+def _positional_params(function: FunctionNode) -> list[ast.arg]:
+    return [*function.args.posonlyargs, *function.args.args]
+
+
+# --- the builder ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Prefix:
+    text: Optional[str]
+    nodes: tuple[ast.Constant, ...] = ()
+
+    def then(self, other: _Prefix) -> _Prefix:
+        return _Prefix(join_path(self.text, other.text) if other.text is not None else self.text,
+                       self.nodes + other.nodes)
+
+
+_NO_PREFIX = _Prefix(None)
+
+
+class _Builder:
+    def __init__(self, ctx: FileContext) -> None:
+        self.ctx = ctx
+        self.found = _collect(ctx.tree)
+        self.imports = self.found.imports
+        self.model = HandlerModel()
+        self.flask_request_names = frozenset(
+            name for name, qualified in self.imports.names.items() if qualified == "flask.request"
+        ) | frozenset(f"{name}.request" for name, qualified in self.imports.names.items() if qualified == "flask")
+        # Objects (apps, routers, blueprints) -> prefixes given where they are included or registered
+        self.include_prefixes: dict[tuple, tuple[ast.expr, Optional[ast.AST], _Prefix, bool]] = {}
+        """Router/blueprint -> (parent, its function, prefix given there, whether that replaces its own)."""
+        self.functions_by_name: dict[tuple[Optional[ast.AST], str], FunctionNode] = {}
+        self.classes_by_name: dict[str, ast.ClassDef] = {}
+        self.class_kinds: dict[ast.ClassDef, Optional[tuple[str, str]]] = {}
+        self.class_prefixes: dict[ast.AST, _Prefix] = {}
+
+    # -- entry ---------------------------------------------------------------------------------------------
+
+    def build(self) -> HandlerModel:
+        frameworks = frozenset(
+            framework for module, framework in _FRAMEWORK_OF_MODULE.items() if module in self.imports.modules
+        )
+        self.model.frameworks = frameworks
+        if not frameworks:
+            return self.model
+        for function, _outer, cls in self.found.functions:
+            if cls is None:
+                self.functions_by_name[(self.found.enclosing.get(function), function.name)] = function
+        for cls, _outer in self.found.classes:
+            self.classes_by_name[cls.name] = cls
+        self._collect_prefixes()
+        for function, _outer, cls in self.found.functions:
+            for decorator in function.decorator_list:
+                self._decorator_route(function, cls, decorator)
+        for cls, _outer in self.found.classes:
+            self._class_routes(cls)
+        for call, function in self.found.calls:
+            self._call_route(call, function)
+        for name, value, function in self.found.values:
+            self._value_routes(name, value, function)
+        if DJANGO in frameworks or DRF in frameworks:
+            self._django_function_views()
+        return self.model
+
+    # -- resolution ----------------------------------------------------------------------------------------
+
+    def _scopes(self, function: Optional[ast.AST]) -> list[ast.AST]:
+        chain: list[ast.AST] = []
+        while function is not None:
+            chain.append(function)
+            function = self.found.enclosing.get(function)
+        chain.append(self.ctx.tree)
+        return chain
+
+    def _lookup(self, name: str, function: Optional[ast.AST]) -> tuple[Optional[ast.AST], Optional[ast.expr], str]:
+        """``(scope, value, kind)`` for ``name``: kind is ``value``, ``param``, ``import`` or ``unknown``."""
+        for scope in self._scopes(function):
+            bindings = bindings_of(self.ctx, scope)  # type: ignore[arg-type]
+            param = bindings.params.get(name)
+            if param is not None:
+                return scope, param.annotation, "param"
+            values = bindings.assigned.get(name)
+            if values:
+                value = values[0] if len(values) == 1 and name not in bindings.augmented else None
+                return scope, value, "value" if value is not None else "unknown"
+            if name in bindings.definitions:
+                return scope, None, "import" if name in self.imports.names else "unknown"
+        return None, None, "import" if name in self.imports.names else "unknown"
+
+    def origin(self, expr: ast.AST, function: Optional[ast.AST], depth: int = 0) -> Optional[str]:
+        """How ``expr`` was made: ``fastapi.APIRouter()`` for ``router`` after ``router = APIRouter()``."""
+        if depth > 8:
+            return None
+        if isinstance(expr, ast.Name):
+            scope, value, kind = self._lookup(expr.id, function)
+            if kind == "value":
+                return self.origin(value, scope if scope is not self.ctx.tree else None, depth + 1)  # type: ignore[arg-type]
+            if kind == "param" and value is not None:
+                typed = self.qualified(value)
+                return f"{typed}()" if typed else None
+            if kind == "import":
+                return self.imports.resolve_name(expr.id)
+            return None
+        if isinstance(expr, ast.Attribute):
+            base = self.origin(expr.value, function, depth + 1)
+            return f"{base}.{expr.attr}" if base else None
+        if isinstance(expr, ast.Call):
+            base = self.origin(expr.func, function, depth + 1)
+            return f"{base}()" if base else None
+        return None
+
+    def qualified(self, expr: Optional[ast.AST]) -> Optional[str]:
+        """The qualified name of a ``Name``/``Attribute`` chain rooted at an import (string annotations too)."""
+        if expr is None:
+            return None
+        if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
+            try:
+                expr = ast.parse(expr.value, mode="eval").body
+            except SyntaxError:
+                return None
+        return self.imports.resolve(expr)
+
+    def _key(self, expr: ast.AST, function: Optional[ast.AST]) -> Optional[tuple]:
+        """An identity for the object a name refers to (the scope that binds it, and the name)."""
+        if isinstance(expr, ast.Name):
+            scope, _value, kind = self._lookup(expr.id, function)
+            if kind == "import":
+                return ("import", self.imports.resolve_name(expr.id))
+            return (id(scope), expr.id)
+        written = dotted_name(expr)
+        return ("attr", written) if written else None
+
+    def _app_framework(self, receiver: ast.AST, function: Optional[ast.AST]) -> Optional[str]:
+        """The framework of an app/router/blueprint/route table object, from how it was made."""
+        made = self.origin(receiver, function)
+        if made and made.endswith("()"):
+            top = made.partition(".")[0]
+            cls = made[:-2].rpartition(".")[2]
+            framework = _APP_CLASSES.get(cls)
+            if framework and _FRAMEWORK_OF_MODULE.get(top) in (framework, STARLETTE):
+                return FASTAPI if top == "fastapi" else framework
+            if top in _FRAMEWORK_OF_MODULE:
+                return None
+            # A project's own router/blueprint class (``AirflowRouter``, ``PrefectRouter``, ``ApiBlueprint``)
+            if "Router" in cls and FASTAPI in self.model.frameworks:
+                return FASTAPI
+            if "Blueprint" in cls and FLASK in self.model.frameworks:
+                return FLASK
+        if made and made.endswith(".router") and "aiohttp" in made:
+            return AIOHTTP
+        if made is None or made.startswith("."):
+            # Imported from the project (or unknown): trust it when the file uses exactly one of these.
+            guesses = self.model.frameworks & {FASTAPI, FLASK}
+            if len(guesses) == 1:
+                return next(iter(guesses))
+        return None
+
+    def _string_value(self, expr: Optional[ast.AST], function: Optional[ast.AST]) -> _Prefix:
+        """A literal string (or a module/function constant holding one) as a path part."""
+        text = _string(expr)
+        if text is not None:
+            return _Prefix(text, (expr,))  # type: ignore[arg-type]
+        if isinstance(expr, ast.Name):
+            _scope, value, kind = self._lookup(expr.id, function)
+            if kind == "value" and _string(value) is not None:
+                return _Prefix(_string(value), (value,))  # type: ignore[arg-type]
+        return _NO_PREFIX
+
+    # -- prefixes ------------------------------------------------------------------------------------------
+
+    def _collect_prefixes(self) -> None:
+        """Prefixes given where routers/blueprints are included: ``include_router``, ``register_blueprint``."""
+        for call, function in self.found.calls:
+            func = call.func
+            if not isinstance(func, ast.Attribute) or not call.args:
+                continue
+            if func.attr == "include_router":
+                prefix = self._string_value(_keyword(call, "prefix"), function)
+            elif func.attr == "register_blueprint":
+                prefix = self._string_value(_keyword(call, "url_prefix"), function)
+            else:
+                continue
+            self._route_string(prefix, FLASK if func.attr == "register_blueprint" else FASTAPI)
+            key = self._key(call.args[0], function)
+            if key is not None and key not in self.include_prefixes:
+                replaces_own = func.attr == "register_blueprint" and prefix.text is not None
+                self.include_prefixes[key] = (func.value, function, prefix, replaces_own)
+
+    def _object_prefix(self, receiver: ast.AST, function: Optional[ast.AST], seen: set) -> _Prefix:
+        """The full prefix of routes registered on ``receiver``: where it is included, then its own prefix."""
+        key = self._key(receiver, function)
+        if key is None or key in seen:
+            return _NO_PREFIX
+        seen.add(key)
+        own = _NO_PREFIX
+        if isinstance(receiver, ast.Name):
+            scope, value, kind = self._lookup(receiver.id, function)
+            if kind == "value" and isinstance(value, ast.Call):
+                own = self._string_value(
+                    _keyword(value, "prefix") or _keyword(value, "url_prefix"),
+                    scope if scope is not self.ctx.tree else None,
+                )
+                self._route_string(own, FASTAPI if _keyword(value, "prefix") is not None else FLASK)
+        included = self.include_prefixes.get(key)
+        if included is None:
+            return own
+        parent, parent_function, given, replaces_own = included
+        outer = self._object_prefix(parent, parent_function, seen).then(given)
+        if replaces_own:  # register_blueprint(bp, url_prefix=) replaces the blueprint's own url_prefix
+            return outer
+        return outer.then(own)
+
+    # -- registering -----------------------------------------------------------------------------------------
+
+    def _route_string(self, prefix: _Prefix, framework: str) -> None:
+        for node in prefix.nodes:
+            self.model.route_strings.setdefault(node, framework)
+
+    def _add(
+        self,
+        function: FunctionNode,
+        framework: str,
+        cls: Optional[ast.ClassDef],
+        methods: frozenset[str],
+        path: _Prefix,
+        registration: ast.AST,
+    ) -> None:
+        handler = self.model.handlers.get(function)
+        if handler is None:
+            request_names = self._request_names(function, framework, cls)
+            params = tuple(
+                param for param in self._params(function, cls) if param.name not in request_names
+            )
+            handler = self.model.handlers[function] = Handler(function, framework, cls, request_names, params)
+        self._route_string(path, framework)
+        route = Route(methods, path.text, path.nodes, registration)
+        for index, existing in enumerate(handler.routes):
+            if existing.registration is registration:  # a route table reached again through a Mount/Router
+                if len(path.nodes) > len(existing.path_nodes):
+                    handler.routes[index] = route
+                return
+        handler.routes.append(route)
+
+    def _request_names(self, function: FunctionNode, framework: str, cls: Optional[ast.ClassDef]) -> frozenset[str]:
+        if framework == FLASK:
+            return self.flask_request_names
+        params = _positional_params(function)
+        names: set[str] = set()
+        if cls is not None:
+            if framework in (DJANGO, DRF, AIOHTTP):
+                names.add(f"{params[0].arg}.request" if params else "self.request")
+            params = params[1:]
+        if framework in (DJANGO, DRF, AIOHTTP, STARLETTE) and params and (cls is None or framework != AIOHTTP):
+            names.add(params[0].arg)  # the request is the first argument (after self)
+        for arg in [*params, *function.args.kwonlyargs]:
+            typed = self.qualified(_unwrap_annotated(arg.annotation))
+            if arg.arg == "request" or (typed and typed.rpartition(".")[2] in ("Request", "HTTPConnection")):
+                names.add(arg.arg)
+        return frozenset(names)
+
+    def _params(self, function: FunctionNode, cls: Optional[ast.ClassDef]) -> tuple[Param, ...]:
+        args = function.args
+        positional = _positional_params(function)
+        defaults: dict[str, ast.expr] = dict(zip([a.arg for a in positional][-len(args.defaults):], args.defaults)) \
+            if args.defaults else {}
+        defaults.update({a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None})
+        if cls is not None:
+            positional = positional[1:]
+        params = []
+        for arg in [*positional, *args.kwonlyargs]:
+            default = defaults.get(arg.arg)
+            marker_call, in_annotated = None, False
+            if isinstance(default, ast.Call):
+                marker_call = default
+            else:
+                metadata = _annotated_metadata(arg.annotation)
+                marker_call = next((item for item in metadata if isinstance(item, ast.Call)), None)
+                in_annotated = marker_call is not None
+            marker = self.qualified(marker_call.func) if marker_call is not None else None
+            params.append(Param(arg, default, marker, marker_call, in_annotated))
+        return tuple(params)
+
+    # -- decorators -------------------------------------------------------------------------------------------
+
+    def _decorator_route(self, function: FunctionNode, cls: Optional[ast.ClassDef], decorator: ast.expr) -> None:
+        call = decorator if isinstance(decorator, ast.Call) else None
+        target = call.func if call is not None else decorator
+        owner = self.found.enclosing.get(function)
+        qualified = self.qualified(target)
+        if qualified and qualified.partition(".")[0] in _FRAMEWORK_OF_MODULE:
+            self._qualified_decorator(function, cls, qualified, call, decorator)
+            return
+        if call is None or not isinstance(target, ast.Attribute):
+            return
+        verb = target.attr
+        if verb not in _VERB_SET and verb not in ("route", "api_route", "view"):
+            return
+        framework = self._app_framework(target.value, owner)
+        if framework is None or (cls is not None and framework != AIOHTTP):
+            return
+        if framework == AIOHTTP and verb == "route":
+            methods = _methods_list(_argument(call, 0, "method")) or frozenset()
+            path_arg = _argument(call, 1, "path")
+        else:
+            path_arg = _argument(call, 0, "path" if framework != FLASK else "rule")
+            if verb in _VERB_SET:
+                methods = frozenset({verb.upper()})
+            else:
+                listed = _keyword(call, "methods")
+                methods = _methods_list(listed) if listed is not None else _GET
+                methods = methods or frozenset()
+        path = self._string_value(path_arg, owner)
+        if path.text is None and (framework in (FASTAPI, FLASK) and self.qualified(target.value) is None
+                                  and self.origin(target.value, owner) is None):
+            return  # an unresolved receiver needs a literal path to count
+        prefix = self._object_prefix(target.value, owner, set())
+        self._add(function, framework, cls, methods, prefix.then(path), decorator)
+
+    def _qualified_decorator(
+        self,
+        function: FunctionNode,
+        cls: Optional[ast.ClassDef],
+        qualified: str,
+        call: Optional[ast.Call],
+        decorator: ast.expr,
+    ) -> None:
+        top = qualified.partition(".")[0]
+        name = qualified.rpartition(".")[2]
+        owner = self.found.enclosing.get(function)
+        if top == "litestar" and (name in _VERB_SET or name == "route"):
+            methods = frozenset({name.upper()}) if name != "route" else (
+                _methods_list(_keyword(call, "http_method")) if call is not None else None) or frozenset()
+            path = self._string_value(_argument(call, 0, "path"), owner) if call is not None else _NO_PREFIX
+            if path.text is None and (call is None or _argument(call, 0, "path") is None):
+                path = _Prefix("/")
+            prefix = self.class_prefixes.get(cls or function, _NO_PREFIX)
+            if cls is not None:
+                prefix = self.class_prefixes.get(cls, _NO_PREFIX).then(self._class_path(cls, "path"))
+            self._add(function, LITESTAR, cls, methods, prefix.then(path), decorator)
+        elif top == "rest_framework" and name == "api_view" and cls is None:
+            listed = _argument(call, 0, "http_method_names") if call is not None else None
+            methods = _methods_list(listed) if listed is not None else _GET
+            self._add(function, DRF, None, methods or frozenset(), _NO_PREFIX, decorator)
+        elif top == "rest_framework" and name == "action" and cls is not None and call is not None:
+            listed = _keyword(call, "methods")
+            methods = _methods_list(listed) if listed is not None else _GET
+            url_path = self._string_value(_keyword(call, "url_path"), None)
+            if url_path.text is None:
+                url_path = _Prefix(function.name)
+            self._add(function, DRF, cls, methods or frozenset(), self._class_prefix(cls).then(url_path), decorator)
+        elif top == "flask_appbuilder" and name == "expose" and cls is not None and call is not None:
+            listed = _keyword(call, "methods")
+            methods = _methods_list(listed) if listed is not None else _GET
+            path = self._string_value(_argument(call, 0, "url"), None)
+            self._add(function, FLASK, cls, methods or frozenset(), self._class_path(cls, "route_base").then(path),
+                      decorator)
+        elif top == "django" and cls is None:
+            if name in _DJANGO_REQUIRE:
+                self._add(function, DJANGO, None, _DJANGO_REQUIRE[name], _NO_PREFIX, decorator)
+            elif name == "require_http_methods" and call is not None:
+                methods = _methods_list(_argument(call, 0, "request_method_list")) or frozenset()
+                self._add(function, DJANGO, None, methods, _NO_PREFIX, decorator)
+
+    def _class_path(self, cls: ast.ClassDef, attribute: str) -> _Prefix:
+        """A class attribute holding a path (Litestar ``Controller.path``, Flask-AppBuilder ``route_base``)."""
+        for statement in cls.body:
+            if isinstance(statement, ast.Assign) and any(
+                isinstance(target, ast.Name) and target.id == attribute for target in statement.targets
+            ):
+                return self._string_value(statement.value, None)
+            if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name) \
+                    and statement.target.id == attribute:
+                return self._string_value(statement.value, None)
+        return _NO_PREFIX
+
+    def _class_prefix(self, cls: ast.ClassDef) -> _Prefix:
+        return self.class_prefixes.get(cls, _NO_PREFIX)
+
+    # -- class-based views ---------------------------------------------------------------------------------------
+
+    def _class_kind(self, cls: ast.ClassDef, depth: int = 0) -> Optional[tuple[str, str]]:
+        """``(framework, kind)`` of a class-based view class, or ``None``."""
+        if cls in self.class_kinds:
+            return self.class_kinds[cls]
+        self.class_kinds[cls] = None
+        found: Optional[tuple[str, str]] = None
+        for base in cls.bases:
+            qualified = self.qualified(base)
+            if qualified:
+                found = next(
+                    ((framework, kind) for prefix, framework, kind in _CLASS_BASES if qualified.startswith(prefix)),
+                    None,
+                )
+                if found is None and qualified.partition(".")[0] not in _FRAMEWORK_OF_MODULE:
+                    found = self._kind_by_name(qualified.rpartition(".")[2])
+            elif isinstance(base, ast.Name) and base.id in self.classes_by_name and depth < 10:
+                found = self._class_kind(self.classes_by_name[base.id], depth + 1)
+            elif isinstance(base, (ast.Name, ast.Attribute)):
+                found = self._kind_by_name(dotted_name(base).rpartition(".")[2])  # type: ignore[union-attr]
+            if found:
+                break
+        self.class_kinds[cls] = found
+        return found
+
+    def _kind_by_name(self, name: str) -> Optional[tuple[str, str]]:
+        """A project base class named like a view: ``BaseViewSet``, ``OrgAPIView``, ``LoginRequiredView``."""
+        frameworks = self.model.frameworks
+        if name.endswith("ViewSet") and DRF in frameworks:
+            return DRF, _VIEWSET
+        if name.endswith("APIView") and DRF in frameworks:
+            return DRF, _HTTP_NAMED
+        if name.endswith("View") and (DJANGO in frameworks or DRF in frameworks):
+            return (DRF if DRF in frameworks else DJANGO), _HTTP_NAMED
+        return None
+
+    def _class_routes(self, cls: ast.ClassDef) -> None:
+        for decorator in cls.decorator_list:
+            self._class_decorator(cls, decorator)
+        kind = self._class_kind(cls)
+        if kind is None:
+            return
+        framework, style = kind
+        if style == _DECORATED:
+            return
+        for statement in cls.body:
+            if not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            name = statement.name
+            if style == _VIEWSET:
+                method = _VIEWSET_ACTIONS.get(name)
+                methods = frozenset({method}) if method else None
+            else:
+                methods = frozenset({name.upper()}) if name in _VERB_SET else None
+            if methods is None or statement in self.model.handlers:
+                continue
+            params = _positional_params(statement)
+            if framework in (DJANGO, DRF) and (len(params) < 2 or params[1].arg not in ("request", "req")):
+                continue
+            self._add(statement, framework, cls, methods, self._class_prefix(cls), statement)
+
+    def _class_decorator(self, cls: ast.ClassDef, decorator: ast.expr) -> None:
+        """``@routes.view("/path")`` (aiohttp) and ``@ns.route("/path")`` (flask-restx) on a class."""
+        if not (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute)):
+            return
+        if decorator.func.attr not in ("view", "route"):
+            return
+        path = self._string_value(_argument(decorator, 0, "path"), None)
+        if path.text is not None:
+            self._route_string(path, FLASK if decorator.func.attr == "route" else AIOHTTP)
+            self.class_prefixes.setdefault(cls, path)
+
+    # -- calls and route tables ------------------------------------------------------------------------------------
+
+    def _endpoint(
+        self, expr: Optional[ast.AST], function: Optional[ast.AST]
+    ) -> list[tuple[FunctionNode, Optional[ast.ClassDef]]]:
+        """The local functions an endpoint expression stands for: a function, or a class-based view's methods."""
+        if expr is None:
+            return []
+        if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "as_view":
+            expr = expr.func.value
+        if not isinstance(expr, ast.Name):
+            return []
+        for scope in self._scopes(function):
+            found = self.functions_by_name.get((scope if scope is not self.ctx.tree else None, expr.id))
+            if found is not None:
+                return [(found, None)]
+        cls = self.classes_by_name.get(expr.id)
+        if cls is None:
+            return []
+        return [
+            (statement, cls) for statement in cls.body
+            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and statement.name in _VERB_SET
+        ]
+
+    def _register_endpoint(
+        self,
+        expr: Optional[ast.AST],
+        function: Optional[ast.AST],
+        framework: str,
+        methods: Optional[frozenset[str]],
+        path: _Prefix,
+        registration: ast.AST,
+    ) -> None:
+        self._route_string(path, framework)
+        for endpoint, cls in self._endpoint(expr, function):
+            if cls is not None:
+                self._add(endpoint, framework, cls, frozenset({endpoint.name.upper()}), path, registration)
+            elif methods is None and endpoint in self.model.handlers:  # urlpatterns of a decorated view
+                self._add(endpoint, framework, None, self.model.handlers[endpoint].methods, path, registration)
+            elif methods is None and framework == DJANGO:
+                params = _positional_params(endpoint)
+                answered = _compared_methods(endpoint, params[0].arg) if params else _GET
+                self._add(endpoint, framework, None, answered, path, registration)
+            else:
+                self._add(endpoint, framework, None, methods if methods is not None else _GET, path, registration)
+
+    def _call_route(self, call: ast.Call, function: Optional[ast.AST]) -> None:
+        func = call.func
+        if not isinstance(func, ast.Attribute):
+            return
+        attr = func.attr
+        if attr == "add_url_rule":
+            framework = self._app_framework(func.value, function)
+            if framework != FLASK:
+                return
+            listed = _keyword(call, "methods")
+            path = self._object_prefix(func.value, function, set()).then(
+                self._string_value(_argument(call, 0, "rule"), function))
+            self._register_endpoint(_argument(call, 2, "view_func"), function, FLASK,
+                                    _methods_list(listed) if listed is not None else None, path, call)
+        elif attr in ("add_api_route", "add_route") and self._app_framework(func.value, function) in (
+            FASTAPI, STARLETTE,
+        ):
+            framework = self._app_framework(func.value, function) or FASTAPI
+            listed = _keyword(call, "methods")
+            path = self._object_prefix(func.value, function, set()).then(
+                self._string_value(_argument(call, 0, "path"), function))
+            self._register_endpoint(_argument(call, 1, "endpoint" if attr == "add_api_route" else "route"),
+                                    function, framework, _methods_list(listed) if listed is not None else None,
+                                    path, call)
+        elif attr.startswith("add_") and attr[4:] in (*_HTTP_VERBS, "route", "view") and self._is_aiohttp_router(
+            func.value, function
+        ):
+            if attr == "add_route":
+                methods = _methods_list(_argument(call, 0, "method"))
+                path_arg, handler_arg = _argument(call, 1, "path"), _argument(call, 2, "handler")
+            else:
+                methods = frozenset({attr[4:].upper()}) if attr != "add_view" else None
+                path_arg, handler_arg = _argument(call, 0, "path"), _argument(call, 1, "handler")
+            self._register_endpoint(handler_arg, function, AIOHTTP, methods or None,
+                                    self._string_value(path_arg, function), call)
+        elif attr == "register" and DRF in self.model.frameworks and len(call.args) >= 2:
+            prefix = self._string_value(call.args[0], function)
+            self._route_string(prefix, DRF)
+            cls = self.classes_by_name.get(call.args[1].id) if isinstance(call.args[1], ast.Name) else None
+            if cls is not None:
+                self.class_prefixes.setdefault(cls, prefix)
+                for statement in cls.body:
+                    handler = self.model.handlers.get(statement)
+                    if handler is not None:
+                        handler.routes[:] = [
+                            Route(route.methods, join_path(prefix.text, route.path) if route.path else prefix.text,
+                                  prefix.nodes + route.path_nodes, route.registration)
+                            for route in handler.routes
+                        ]
+        for argument in [*call.args, *(keyword.value for keyword in call.keywords)]:
+            if isinstance(argument, (ast.List, ast.Tuple, ast.Call)):
+                self._value_routes("", argument, function)
+
+    def _is_aiohttp_router(self, receiver: ast.AST, function: Optional[ast.AST]) -> bool:
+        if AIOHTTP not in self.model.frameworks:
+            return False
+        made = self.origin(receiver, function) or ""
+        return made.startswith("aiohttp.") or (isinstance(receiver, ast.Attribute) and receiver.attr == "router")
+
+    def _value_routes(self, name: str, value: ast.expr, function: Optional[ast.AST]) -> None:
+        """Route tables: ``urlpatterns``, Starlette ``routes``/``Mount``, aiohttp ``web.post(...)``, Litestar."""
+        if isinstance(value, ast.BinOp):  # urlpatterns = [...] + static(...)
+            self._value_routes(name, value.left, function)
+            self._value_routes(name, value.right, function)
+            return
+        self._table(value, function, _NO_PREFIX, set())
+
+    def _table(self, value: ast.AST, function: Optional[ast.AST], prefix: _Prefix, seen: set) -> None:
+        if id(value) in seen:
+            return
+        seen.add(id(value))
+        if isinstance(value, (ast.List, ast.Tuple)):
+            for element in value.elts:
+                self._table(element, function, prefix, seen)
+            return
+        if isinstance(value, ast.Name) and prefix.text is not None:
+            _scope, resolved, kind = self._lookup(value.id, function)
+            if kind == "value" and resolved is not None:
+                self._table(resolved, function, prefix, seen)
+            return
+        if not isinstance(value, ast.Call):
+            return
+        qualified = self.qualified(value.func) or ""
+        top, name = qualified.partition(".")[0], qualified.rpartition(".")[2]
+        if top == "django" and name in ("path", "re_path", "url"):
+            route = prefix.then(self._string_value(_argument(value, 0, "route"), function))
+            view = _argument(value, 1, "view")
+            if isinstance(view, ast.Call) and (self.qualified(view.func) or "").endswith(".include"):
+                self._route_string(route, DJANGO)
+            else:
+                self._register_endpoint(view, function, DJANGO, None, route, value)
+        elif top == "starlette" and name == "Route":
+            listed = _keyword(value, "methods")
+            route = prefix.then(self._string_value(_argument(value, 0, "path"), function))
+            self._register_endpoint(_argument(value, 1, "endpoint"), function, STARLETTE,
+                                    _methods_list(listed) if listed is not None else None, route, value)
+        elif top in ("starlette", "fastapi") and name in ("Mount", "Router", "Starlette", "FastAPI"):
+            inner = prefix
+            if name == "Mount":
+                inner = prefix.then(self._string_value(_argument(value, 0, "path"), function))
+            routes = _keyword(value, "routes") or (_argument(value, 1, "routes") if name == "Mount" else None)
+            if routes is not None:
+                self._table(routes, function, _Prefix(inner.text or "", inner.nodes), seen)
+        elif top == "aiohttp" and (name in _VERB_SET or name in ("route", "view")):
+            if name == "route":
+                methods = _methods_list(_argument(value, 0, "method"))
+                path_arg, handler_arg = _argument(value, 1, "path"), _argument(value, 2, "handler")
+            else:
+                methods = frozenset({name.upper()}) if name != "view" else None
+                path_arg, handler_arg = _argument(value, 0, "path"), _argument(value, 1, "handler")
+            self._register_endpoint(handler_arg, function, AIOHTTP, methods,
+                                    prefix.then(self._string_value(path_arg, function)), value)
+        elif top == "litestar" and name in ("Router", "Litestar"):
+            inner = prefix.then(self._string_value(_keyword(value, "path"), function)) if name == "Router" else prefix
+            handlers = _keyword(value, "route_handlers")
+            if isinstance(handlers, (ast.List, ast.Tuple)):
+                for element in handlers.elts:
+                    self._litestar_prefix(element, inner)
+
+    def _litestar_prefix(self, element: ast.AST, prefix: _Prefix) -> None:
+        """A handler or controller listed in a ``Router``: its routes get the router's path in front."""
+        if prefix.text is None or not isinstance(element, ast.Name):
+            return
+        targets: list[ast.AST] = []
+        cls = self.classes_by_name.get(element.id)
+        if cls is not None:
+            targets = [statement for statement in cls.body if statement in self.model.handlers]
+        else:
+            function = self.functions_by_name.get((None, element.id))
+            if function is not None:
+                targets = [function]
+        self._route_string(prefix, LITESTAR)
+        for target in targets:
+            handler = self.model.handlers[target]
+            handler.routes[:] = [
+                Route(route.methods, join_path(prefix.text, route.path), prefix.nodes + route.path_nodes,
+                      route.registration)
+                for route in handler.routes
+            ]
+
+    # -- Django function views --------------------------------------------------------------------------------------
+
+    def _django_function_views(self) -> None:
+        """Module-level functions taking ``request`` first in a views module (or decorated/routed as views)."""
+        in_views_module = "views" in self.ctx.project_path.rpartition("/")[2] or "/views/" in self.ctx.project_path
+        for function, outer, cls in self.found.functions:
+            if outer is not None or cls is not None or function.name.startswith("_"):
+                continue
+            params = _positional_params(function)
+            if not params or params[0].arg != "request":
+                continue
+            decorated = any(
+                (self.qualified(d.func if isinstance(d, ast.Call) else d) or "").partition(".")[0]
+                in ("django", "rest_framework")
+                for d in function.decorator_list
+            )
+            if function in self.model.handlers or not (decorated or in_views_module):
+                continue
+            self._add(function, DJANGO, None, _compared_methods(function, params[0].arg), _NO_PREFIX, function)
+
+
+def _compared_methods(function: FunctionNode, request: str) -> frozenset[str]:
+    """Methods a Django view answers, from ``request.method == "POST"`` style tests in its body.
+
+    A view that only tests ``==``/``in`` still answers GET (the fall-through); a ``!=``/``not in`` test is a
+    guard that turns every other method away.
+    """
+    compared: set[str] = set()
+    guarded = False
+    for node in ast.walk(function):
+        if not isinstance(node, ast.Compare) or len(node.ops) != 1:
+            continue
+        left = node.left
+        if not (isinstance(left, ast.Attribute) and left.attr == "method" and isinstance(left.value, ast.Name)
+                and left.value.id == request):
+            continue
+        listed = _methods_list(node.comparators[0])
+        if listed is None:
+            continue
+        compared.update(listed)
+        if isinstance(node.ops[0], (ast.NotEq, ast.NotIn)):
+            guarded = True
+    if guarded:
+        return frozenset(compared)
+    return frozenset(compared | {"GET"})
+
+
+def _unwrap_annotated(annotation: Optional[ast.expr]) -> Optional[ast.expr]:
+    """``Annotated[T, ...]``/``Optional[T]`` -> ``T`` (by name: the model only reads the base type)."""
+    if isinstance(annotation, ast.Subscript):
+        wrapper = dotted_name(annotation.value) or ""
+        if wrapper.rpartition(".")[2] in ("Annotated", "Optional"):
+            inner = annotation.slice
+            return inner.elts[0] if isinstance(inner, ast.Tuple) and inner.elts else inner  # type: ignore[return-value]
+    return annotation
+
+
+def _annotated_metadata(annotation: Optional[ast.expr]) -> list[ast.expr]:
+    """The metadata of ``Annotated[T, meta, ...]`` (empty for any other annotation)."""
+    if isinstance(annotation, ast.Subscript) and (dotted_name(annotation.value) or "").endswith("Annotated"):
+        inner = annotation.slice
+        if isinstance(inner, ast.Tuple):
+            return list(inner.elts[1:])
+    return []
