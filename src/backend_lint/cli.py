@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any, Optional, TextIO
 
 from backend_lint import __version__
+from backend_lint.adoption import Adoption
+from backend_lint.adoption import add_arguments as add_adoption_arguments
 from backend_lint.config import Config, ConfigError, load_config, validate_selectors
 from backend_lint.engine import FileResult
 from backend_lint.files import SourceFile, Unreadable, decode_source, discover, read_source
@@ -94,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
                                 description="Check Python files and report findings.")
     _add_selection_arguments(check)
     check.add_argument("--fix", action="store_true", help="apply fixes, then report what is left")
+    add_adoption_arguments(check)
     fix = commands.add_parser("fix", help="apply safe fixes (--unsafe-fixes for all), then report what is left",
                               epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
                               description="Apply fixes in place (or print them with --diff), then report "
@@ -188,6 +191,7 @@ def _check_command(args: argparse.Namespace, fixing: bool) -> int:
         print("backend-lint: running in GitHub Actions; `--output-format github` gives annotations",
               file=sys.stderr)
     checker = Checker.from_config(config)
+    adoption = Adoption.from_args(args, config, checker)
     threshold = Applicability.UNSAFE if args.unsafe_fixes else Applicability.SAFE
     report = Report(
         fix_mode=fixing,
@@ -210,12 +214,16 @@ def _check_command(args: argparse.Namespace, fixing: bool) -> int:
         report.files_checked += 1
         report.fixed += result.fixed
         report.findings.extend(result.findings)
+        adoption.observe(result)
         for error in result.errors:
             _report_error(error, report, args)
         for finding, reason in result.refused:
             if args.verbose or "would not parse" in reason:  # the latter is a bug in a fix: always say it
                 print(f"{finding.path}:{finding.line}:{finding.col}: {finding.code} fix not applied: {reason}",
                       file=sys.stderr)
+    status = adoption.finish(report)
+    if status is not None:
+        return status
     FORMATS[args.output_format](report, sys.stdout)
     if report.errors:
         return EXIT_ERROR
