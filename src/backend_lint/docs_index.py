@@ -1,7 +1,8 @@
-"""The generated parts of the documentation: the rules index (``docs/rules.md``) and the README's rule table.
+"""The generated parts of the documentation: the rules index (``docs/rules.md``), the README's rule table and
+the configuration reference (``docs/configuration.md``, from :mod:`backend_lint.config_reference`).
 
-``python -m backend_lint.docs_index`` rewrites both from the rule classes and their pages; a test fails when
-either is out of date, so the docs never drift from the code.
+``python -m backend_lint.docs_index`` rewrites all three from the rule classes and their pages; a test fails when
+one is out of date, so the docs never drift from the code.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import sys
 from pathlib import Path
 
 from backend_lint.catalog import load_page
+from backend_lint.config_reference import configuration_reference
 from backend_lint.registry import all_rule_classes
 
 FAMILIES = {"1": "Data access", "2": "Resilience", "3": "API handlers", "4": "Observability", "5": "Security"}
@@ -62,6 +64,7 @@ def readme_with_table(readme: str) -> str:
 
 def main(root: Path) -> int:
     (root / "docs" / "rules.md").write_text(rules_index(), encoding="utf-8")
+    (root / "docs" / "configuration.md").write_text(configuration_reference(), encoding="utf-8")
     readme = root / "README.md"
     readme.write_text(readme_with_table(readme.read_text(encoding="utf-8")), encoding="utf-8")
     return 0
