@@ -224,8 +224,9 @@ def _print_fixed(baseline: baseline_file.Baseline, fixed: list[tuple[baseline_fi
         print(f"backend-lint: every finding in the baseline {baseline.path} still occurs", file=sys.stderr)
         return
     total = sum(count for _, count in fixed)
-    print(f"backend-lint: {total} finding{'s' if total != 1 else ''} in the baseline {baseline.path} no longer "
-          f"occur; `--write-baseline {baseline.path}` drops them:", file=sys.stderr)
+    verb = "no longer occurs" if total == 1 else "no longer occur"
+    print(f"backend-lint: {total} finding{'s' if total != 1 else ''} in the baseline {baseline.path} {verb}; "
+          f"`--write-baseline {baseline.path}` drops {'it' if total == 1 else 'them'}:", file=sys.stderr)
     for key, count in fixed:
         where = f"in `{key.function}`" if key.function else "at module level"
         times = f" ({count}x)" if count > 1 else ""

@@ -2,7 +2,8 @@
 
 A finding is recorded by a fingerprint that survives unrelated edits: its path (relative to the baseline
 file's folder, so the file works from any working directory), its code, the name of the function (or class)
-it is in, and the text of the line it starts on with comments and runs of whitespace removed. Line numbers
+it is in, and the text of the line it starts on without its comment (matched with all whitespace removed, so
+a formatter's spacing changes nothing; the file keeps it readable). Line numbers
 are left out on purpose: adding an import at the top must not turn every old finding into a new one. Keys
 are counted, so a second identical ``print(order)`` in the same function is new even though the first is
 known; when there are more findings than recorded, the later ones (by line) are the new ones.
@@ -134,19 +135,32 @@ class Baseline:
     def folder(self) -> Path:
         return self.path.parent
 
+    shown: dict[Key, Key] = field(default_factory=dict)  # matching key -> the key as written in the file
+
+    def add(self, key: Key, count: int) -> None:
+        matching = match_key(key)
+        self.counts[matching] += count
+        self.shown.setdefault(matching, key)
+
     def is_known(self, key: Key) -> bool:
         """Count one finding with ``key``; true while the baseline still has unclaimed findings of it."""
-        self.seen[key] += 1
-        return self.seen[key] <= self.counts[key]
+        matching = match_key(key)
+        self.seen[matching] += 1
+        return self.seen[matching] <= self.counts[matching]
 
     def fixed(self, checked: dict[str, set[str]]) -> list[tuple[Key, int]]:
         """Recorded findings that no longer occur, limited to files checked with the entry's rule enabled."""
         gone = []
-        for key, count in sorted(self.counts.items()):
-            missing = count - self.seen[key]
-            if missing > 0 and key.code in checked.get(key.path, ()):
-                gone.append((key, missing))
-        return gone
+        for matching, count in self.counts.items():
+            missing = count - self.seen[matching]
+            if missing > 0 and matching.code in checked.get(matching.path, ()):
+                gone.append((self.shown[matching], missing))
+        return sorted(gone)
+
+
+def match_key(key: Key) -> Key:
+    """The key findings are matched by: the line's text with every space removed."""
+    return key._replace(text="".join(key.text.split()))
 
 
 def load(path: Path) -> Baseline:
@@ -171,7 +185,7 @@ def load(path: Path) -> Baseline:
         raise BaselineError(f"{path}: `findings` must be a list; {hint}")
     baseline = Baseline(path)
     for number, entry in enumerate(entries, start=1):
-        baseline.counts[_entry_key(entry, path, number, hint)] += entry["count"]
+        baseline.add(_entry_key(entry, path, number, hint), entry["count"])
     return baseline
 
 
