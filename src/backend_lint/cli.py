@@ -224,7 +224,8 @@ def _check_command(args: argparse.Namespace, fixing: bool) -> int:
     status = adoption.finish(report)
     if status is not None:
         return status
-    FORMATS[args.output_format](report, sys.stdout)
+    # `fix -` writes the fixed code to stdout (editors replace the buffer with it): the report goes to stderr.
+    FORMATS[args.output_format](report, sys.stderr if fixing and "-" in args.paths and not args.diff else sys.stdout)
     if report.errors:
         return EXIT_ERROR
     if args.exit_zero:
