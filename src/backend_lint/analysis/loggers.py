@@ -26,9 +26,15 @@ LEVEL_METHODS = frozenset(
      "success"}
 )
 _STDLIB_FACTORIES = ("logging.getLogger()", "logging.getLoggerClass()()", "logging.Logger()",
-                     "logging.LoggerAdapter()")
+                     "logging.LoggerAdapter()",
+                     # celery's task loggers and Flask's app logger are stdlib loggers
+                     "celery.utils.log.get_task_logger()", "celery.utils.log.get_logger()",
+                     "flask.current_app.logger", "flask.Flask().logger")
 _STRUCTLOG_FACTORIES = ("structlog.get_logger()", "structlog.getLogger()", "structlog.stdlib.get_logger()",
-                        "structlog.wrap_logger()")
+                        "structlog.wrap_logger()",
+                        # annotated parameters and attributes: ``log: structlog.stdlib.BoundLogger``
+                        "structlog.stdlib.BoundLogger()", "structlog.BoundLogger()",
+                        "structlog.typing.FilteringBoundLogger()", "structlog.types.FilteringBoundLogger()")
 _SELF_LOGGER_ATTRIBUTES = frozenset({"logger", "log", "_logger", "_log", "LOGGER", "LOG"})
 
 
@@ -67,6 +73,14 @@ def logging_call_kind(call: ast.Call, ctx: FileContext) -> Optional[str]:
     return logger_kind(func.value, ctx)
 
 
+def message_argument(call: ast.Call) -> Optional[ast.expr]:
+    """The message of a logging call: the first positional argument (the second for ``.log(level, msg)``)."""
+    index = 1 if isinstance(call.func, ast.Attribute) and call.func.attr == "log" else 0
+    if len(call.args) <= index or any(isinstance(arg, ast.Starred) for arg in call.args[: index + 1]):
+        return None
+    return call.args[index]
+
+
 def module_logger(ctx: FileContext) -> Optional[tuple[str, str]]:
     """``(name, kind)`` of the first module-level logger (``logger = logging.getLogger(__name__)``)."""
     memo = ctx.memo
@@ -91,3 +105,14 @@ def _find_module_logger(ctx: FileContext) -> Optional[tuple[str, str]]:
     if ctx.imports.resolve_name("logger") == "loguru.logger":
         return "logger", LOGURU
     return None
+
+
+def configures_root_logger(ctx: FileContext) -> bool:
+    """The file calls ``logging.basicConfig``: a script that owns the root logger and may log through it."""
+    memo = ctx.memo
+    if "configures_root_logger" not in memo:
+        memo["configures_root_logger"] = "basicConfig" in ctx.source and any(
+            isinstance(node, ast.Call) and ctx.imports.resolve(node.func) == "logging.basicConfig"
+            for node in ast.walk(ctx.tree)
+        )
+    return memo["configures_root_logger"]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import re
+import string
 from dataclasses import dataclass
 from typing import Callable, Optional, Union
 
@@ -36,6 +37,9 @@ class Value:
     expr: ast.expr
     conversion: str = ""  # "", "s", "r" or "a"
     spec: str = ""
+    directive: str = ""
+    """A ``%`` directive other than ``%s``/``%r``/``%a`` (``%5.2f``), kept verbatim from a ``%`` message;
+    only stdlib rendering can use it."""
 
 
 Piece = Union[str, Value]
@@ -77,6 +81,164 @@ def print_pieces(args: list[ast.expr]) -> Optional[list[Piece]]:
     return pieces
 
 
+def constant_text(expr: ast.AST) -> Optional[str]:
+    """The value of a string literal, an implicit or ``+`` concatenation of literals, else ``None``."""
+    if isinstance(expr, ast.Constant):
+        return expr.value if isinstance(expr.value, str) else None
+    if isinstance(expr, ast.JoinedStr):
+        parts = [constant_text(part) for part in expr.values]
+        return None if any(part is None for part in parts) else "".join(parts)  # type: ignore[arg-type]
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
+        left, right = constant_text(expr.left), constant_text(expr.right)
+        return left + right if left is not None and right is not None else None
+    return None
+
+
+def is_plain(expr: ast.expr) -> bool:
+    """A name, a literal or an attribute of a name: evaluating it twice, once or later changes nothing."""
+    while isinstance(expr, ast.Attribute):
+        expr = expr.value
+    return isinstance(expr, (ast.Name, ast.Constant))
+
+
+def message_pieces(expr: ast.expr) -> Optional[list[Piece]]:
+    """Pieces of a message built eagerly: an f-string, ``"...".format(...)``, ``"..." % ...`` or ``+``.
+
+    ``None`` when the string cannot be split exactly (``{user.name}`` fields, ``%(key)s`` with a mapping,
+    ``*args``, a ``.format()`` argument that would be dropped, duplicated or evaluated out of order).
+    """
+    if isinstance(expr, (ast.Constant, ast.JoinedStr)):
+        return pieces_of(expr)
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
+        left, right = _operand_pieces(expr.left), _operand_pieces(expr.right)
+        return left + right if left is not None and right is not None else None
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Mod):
+        template = constant_text(expr.left)
+        if template is None:
+            return None
+        operands = expr.right.elts if isinstance(expr.right, ast.Tuple) else [expr.right]
+        return percent_pieces(template, operands)
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "format":
+        template = constant_text(expr.func.value)
+        return format_pieces(template, expr) if template is not None else None
+    return None
+
+
+def _operand_pieces(expr: ast.expr) -> Optional[list[Piece]]:
+    """One side of ``+``: its own pieces when it is a string expression, else one value (``str(x)`` is x)."""
+    if isinstance(expr, (ast.Constant, ast.JoinedStr, ast.BinOp)) or (
+        isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "format"
+    ):
+        found = message_pieces(expr)
+        if found is not None or not isinstance(expr, ast.BinOp):
+            return found
+    if isinstance(expr, ast.Starred):
+        return None
+    if (
+        isinstance(expr, ast.Call)
+        and isinstance(expr.func, ast.Name)
+        and expr.func.id in ("str", "repr")
+        and len(expr.args) == 1
+        and not expr.keywords
+        and not isinstance(expr.args[0], ast.Starred)
+    ):
+        return [Value(expr.args[0], "r" if expr.func.id == "repr" else "")]
+    return [Value(expr)]
+
+
+_PERCENT = re.compile(
+    r"%(?P<key>\([^)]*\))?(?P<flags>[#0\- +]*)(?P<width>\*|\d+)?(?:\.(?P<precision>\*|\d+))?[hlL]?"
+    r"(?P<type>[diouxXeEfFgGcrsa%])"
+)
+
+
+def percent_pieces(template: str, operands: list[ast.expr]) -> Optional[list[Piece]]:
+    """Pieces of ``template % (operands)``: ``%s``/``%r``/``%a`` as plain values, others as directives."""
+    pieces: list[Piece] = []
+    position = 0
+    remaining = list(operands)
+    for match in _PERCENT.finditer(template):
+        pieces.append(template[position : match.start()])
+        position = match.end()
+        if match["type"] == "%" and match.group(0) == "%%":
+            pieces.append("%")
+            continue
+        if match["key"] or "*" in (match["width"] or "") + (match["precision"] or "") or not remaining:
+            return None
+        value = remaining.pop(0)
+        if isinstance(value, ast.Starred) or match["type"] == "%":
+            return None
+        if match.group(0) in ("%s", "%r", "%a"):
+            pieces.append(Value(value, "" if match["type"] == "s" else match["type"]))
+        else:
+            pieces.append(Value(value, directive=match.group(0)))
+    if remaining or "%" in template[position:]:
+        return None
+    pieces.append(template[position:])
+    return [piece for piece in pieces if piece != ""]
+
+
+def format_pieces(template: str, call: ast.Call) -> Optional[list[Piece]]:
+    """Pieces of ``template.format(*call.args, **call.keywords)``.
+
+    Refused (``None``) when moving the arguments into a logging call could change what is evaluated: an
+    argument that is not a plain name/literal/attribute and is unused, used twice, or moved before another.
+    """
+    if any(isinstance(arg, ast.Starred) for arg in call.args) or any(kw.arg is None for kw in call.keywords):
+        return None
+    named = {keyword.arg: keyword.value for keyword in call.keywords}
+    try:
+        fields = list(string.Formatter().parse(template))
+    except ValueError:
+        return None
+    pieces: list[Piece] = []
+    used: list[ast.expr] = []
+    automatic = 0
+    numbering: set[str] = set()
+    for text, field_name, spec, conversion in fields:
+        if text:
+            pieces.append(text)
+        if field_name is None:
+            continue
+        if spec and "{" in spec:
+            return None
+        if field_name == "":
+            numbering.add("auto")
+            index: Optional[int] = automatic
+            automatic += 1
+        elif field_name.isdigit():
+            numbering.add("manual")
+            index = int(field_name)
+        elif field_name.isidentifier():
+            index = None
+        else:
+            return None  # {user.name} / {row[0]}
+        if index is not None:
+            if index >= len(call.args):
+                return None
+            value = call.args[index]
+        elif field_name in named:
+            value = named[field_name]
+        else:
+            return None
+        if conversion not in (None, "s", "r", "a"):
+            return None
+        pieces.append(Value(value, conversion or "", spec or ""))
+        used.append(value)
+    if len(numbering) > 1 or not _same_evaluation([*call.args, *named.values()], used):
+        return None
+    return pieces
+
+
+def _same_evaluation(passed: list[ast.expr], used: list[ast.expr]) -> bool:
+    """Whether evaluating ``used`` (in order) instead of ``passed`` evaluates the same things the same way."""
+    if all(is_plain(value) for value in passed):
+        return True
+    once = [value for value in used if not is_plain(value)]
+    in_order = [value for value in passed if not is_plain(value)]
+    return once == in_order and len({id(value) for value in once}) == len(once)
+
+
 def _percent_directive(value: Value) -> Optional[str]:
     if not value.spec:
         return "%" + (value.conversion or "s")
@@ -85,10 +247,11 @@ def _percent_directive(value: Value) -> Optional[str]:
     match = _SPEC.match(value.spec)
     if match is None or not match["type"]:
         return None  # a bare width pads numbers left and strings right in format(), always left in %
-    if match["type"] == "s" and (match["precision"] or "0" in match["flags"]):
+    if match["type"] == "s" and (match["precision"] or "0" in match["flags"] or "-" in match["flags"]):
         return None
     precision = f".{match['precision']}" if match["precision"] else ""
-    return f"%{match['flags']}{match['width']}{precision}{match['type']}"
+    flags = match["flags"].replace("-", "")  # "-" is format()'s default sign, but left-justifies in %
+    return f"%{flags}{match['width']}{precision}{match['type']}"
 
 
 def percent_template(pieces: list[Piece]) -> Optional[tuple[str, list[ast.expr]]]:
@@ -99,7 +262,7 @@ def percent_template(pieces: list[Piece]) -> Optional[tuple[str, list[ast.expr]]
         if isinstance(piece, str):
             template.append(piece.replace("%", "%%"))
             continue
-        directive = _percent_directive(piece)
+        directive = piece.directive or _percent_directive(piece)
         if directive is None:
             return None
         template.append(directive)
@@ -142,7 +305,9 @@ def structlog_event(pieces: list[Piece]) -> Optional[tuple[str, list[tuple[str, 
             words.append(piece)
             continue
         key = keyword_for(piece.expr)
-        if key is None or piece.spec or piece.conversion or key in {k for k, _ in pairs} or key == "event":
+        if key is None or piece.spec or piece.conversion or piece.directive:
+            return None
+        if key in {k for k, _ in pairs} or key == "event":
             return None
         pairs.append((key, piece.expr))
     event = " ".join(" ".join(words).split()).strip(" :=,")
@@ -192,6 +357,8 @@ def render_log_call(
             return None
         arguments = [string_literal(event[0]), *(f"{key}={text_of(value)}" for key, value in event[1])]
     elif kind == LOGURU:
+        if any(isinstance(piece, Value) and piece.directive for piece in pieces):
+            return None
         template, values = brace_template(pieces)
         arguments = [string_literal(template), *(text_of(value) for value in values)]
     else:

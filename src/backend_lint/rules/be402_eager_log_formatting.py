@@ -1,0 +1,169 @@
+"""BE402 eager-log-formatting: a logging call whose message is built before the call (f-string, ``%``...).
+
+``logger.debug(f"cart {cart!r}")`` formats the string (and runs ``repr``) even when DEBUG is off, and hands
+the log pipeline one opaque string: the values cannot be filtered, grouped or redacted, and every message is
+unique, which defeats log aggregation and error grouping (Sentry groups by the template). Passing the values
+as arguments (stdlib ``%s``, loguru ``{}``) or as key-value pairs (structlog) keeps the template constant and
+formats it only when a handler emits the record.
+
+Flagged: the message of a call on a known logger is an f-string, ``"...".format(...)``, ``"..." % ...`` or a
+``+`` concatenation with a non-constant part. Left alone: implicit literal concatenation, messages that only
+combine constants (``"=" * 40 + "\\n"``), lazy calls (``logger.info("%(user)s", {"user": name})``),
+structlog key-value calls, ``" ".join(...)``, a message held in a variable, and non-logging calls
+(``warnings.warn(f"...")``, ``logging.getLogger(f"...")``).
+
+The fix is safe when the output is the same: stdlib gets a ``%`` template with format specs translated
+where ``%`` renders them identically, loguru a ``{}`` template. It is unsafe when the runtime type decides
+(``"..." % value`` where the value could be a tuple; float specs, which ``Decimal`` rounds differently under
+``%``) and for structlog, whose event becomes a constant name with the values as keywords.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, Callable, Optional
+
+from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.loggers import LEVEL_METHODS, ROOT, STRUCTLOG, logging_call_kind, message_argument
+from backend_lint.analysis.messages import (
+    STDLIB,
+    Value,
+    keyword_for,
+    message_pieces,
+    render_log_call,
+    source_text,
+)
+from backend_lint.analysis.strings import CONCATENATION, FORMAT_METHOD, FSTRING, PERCENT, formatting_kind
+from backend_lint.context import FileContext
+from backend_lint.finding import Applicability, Finding
+from backend_lint.rule import Rule, visits
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from backend_lint.fixing.context import FixContext
+
+_HOW = {FSTRING: "an f-string", FORMAT_METHOD: "`.format()`", PERCENT: "`%`", CONCATENATION: "`+`"}
+_FLOAT_TYPES = frozenset("fFeEgG%")
+_SCALAR_CALLS = frozenset({"str", "repr", "int", "float", "len"})
+
+
+def _constant_only(expr: ast.expr) -> bool:
+    """An expression with no names or calls in it (``"=" * 40``): nothing to defer."""
+    return not any(isinstance(node, (ast.Name, ast.Attribute, ast.Call, ast.Subscript)) for node in ast.walk(expr))
+
+
+def _surely_not_a_tuple(expr: ast.expr) -> bool:
+    """``"... %s" % value`` formats ``value`` itself only if it is not a tuple; these never are."""
+    if isinstance(expr, ast.Constant):
+        return not isinstance(expr.value, tuple)
+    if isinstance(expr, (ast.JoinedStr, ast.Dict, ast.List, ast.ListComp)):
+        return True
+    if isinstance(expr, ast.BinOp):
+        return formatting_kind(expr) is not None
+    return isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id in _SCALAR_CALLS
+
+
+def _render_kind(kind: str) -> str:
+    return STDLIB if kind == ROOT else kind
+
+
+def render(call: ast.Call, kind: str, text_of: Callable[[ast.expr], str]) -> Optional[str]:
+    """The lazy call ``l.m(...)`` for ``call``'s message and values, or ``None`` when no exact form exists."""
+    message = message_argument(call)
+    if message is None:
+        return None
+    index = call.args.index(message)
+    if len(call.args) > index + 1:
+        return None  # already has arguments: the message is a template mixed with formatting
+    pieces = message_pieces(message)
+    if pieces is None:
+        return None
+    rendered = render_log_call("l", "m", pieces, _render_kind(kind), text_of)
+    if rendered is None or kind != STRUCTLOG:
+        return rendered
+    existing = {keyword.arg for keyword in call.keywords}
+    new = {keyword_for(piece.expr) for piece in pieces if isinstance(piece, Value)}
+    return None if existing & new or None in existing else rendered
+
+
+def _applicability(call: ast.Call, message: ast.expr, how: str, kind: str) -> Applicability:
+    if render(call, kind, ast.unparse) is None:
+        return Applicability.NONE
+    if kind == STRUCTLOG:
+        return Applicability.UNSAFE
+    right = message.right if how == PERCENT and isinstance(message, ast.BinOp) else None
+    if right is not None and not isinstance(right, ast.Tuple) and not _surely_not_a_tuple(right):
+        return Applicability.UNSAFE
+    pieces = message_pieces(message) or []
+    if _render_kind(kind) == STDLIB and any(
+        isinstance(piece, Value) and piece.spec[-1:] in _FLOAT_TYPES for piece in pieces
+    ):
+        return Applicability.UNSAFE  # Decimal: format() rounds exactly, % goes through float
+    return Applicability.SAFE
+
+
+class EagerLogFormatting(Rule):
+    code = "BE402"
+    name = "eager-log-formatting"
+    message = "`{call}` message is formatted eagerly with {how}; {advice}"
+    fix_title = "Pass the values to the logger"
+    fix_kind = Applicability.SAFE
+    fix_node = "Call"
+    triggers = ("log", "LOG")
+
+    @visits(ast.Call)
+    def check_call(self, node: ast.Call, ctx: FileContext) -> None:
+        func = node.func
+        if type(func) is not ast.Attribute or func.attr not in LEVEL_METHODS:
+            return
+        message = message_argument(node)
+        if message is None:
+            return
+        how = formatting_kind(message)
+        if how not in _HOW:
+            return
+        pieces = message_pieces(message)
+        if pieces is not None and all(
+            _constant_only(piece.expr) for piece in pieces if isinstance(piece, Value)
+        ):
+            return
+        kind = logging_call_kind(node, ctx)
+        if kind is None:
+            return
+        written = dotted_name(func)
+        self.report(
+            ctx,
+            node,
+            applicability=_applicability(node, message, how, kind),
+            fix_data=kind,
+            call=written if written and len(written) <= 40 else f"logger.{func.attr}",
+            how=_HOW[how],
+            advice="pass the values as key-value pairs" if kind == STRUCTLOG else "pass the values as arguments",
+        )
+
+    def fix(self, finding: Finding, node: cst.CSTNode, fixer: FixContext) -> Optional[cst.CSTNode]:
+        import libcst  # noqa: PLC0415 - fix path only
+
+        from backend_lint.fixing.arguments import replace_argument  # noqa: PLC0415 - fix path only
+
+        if not isinstance(node, libcst.Call):
+            return None
+        code = fixer.code_for(node)
+        try:
+            call = ast.parse(code, mode="eval").body
+        except SyntaxError:
+            return None
+        if not isinstance(call, ast.Call):
+            return None
+        message = message_argument(call)
+        rendered = render(call, finding.fix_data, source_text(code))
+        if message is None or rendered is None:
+            return None
+        index = call.args.index(message)
+        if fixer.has_comments(node.args[index]):
+            return None
+        new_args = libcst.parse_expression(rendered)
+        if not isinstance(new_args, libcst.Call):
+            return None
+        return replace_argument(node, index, list(new_args.args))

@@ -1,0 +1,111 @@
+"""BE403 error-log-without-traceback: ``logger.error(...)`` in an ``except`` block drops the traceback.
+
+An error logged while handling an exception is the one line an on-call engineer has to go on; without the
+traceback it says that something failed but not where. ``logger.exception(...)`` (or ``exc_info=True``)
+records the stack with the message, in the same log event, tied to the same request context.
+
+Flagged: ``error``, ``critical`` and ``fatal`` calls on a known logger (stdlib, structlog, loguru) directly
+inside an ``except`` clause of the same function, with no ``exc_info`` argument (loguru: no
+``.opt(exception=...)``). Left alone: handlers whose last statement re-raises (the exception, traceback
+included, goes on to whoever handles it), calls with ``**kwargs`` (``exc_info`` may be in them), calls in a
+function defined inside the handler, and ``warning``/``info`` levels (a handled, expected failure).
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, Optional
+
+from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.loggers import LOGURU, logging_call_kind
+from backend_lint.analysis.values import origin
+from backend_lint.context import FileContext
+from backend_lint.finding import Applicability, Finding
+from backend_lint.rule import Rule, visits
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from backend_lint.fixing.context import FixContext
+
+_ERROR_METHODS = frozenset({"error", "critical", "fatal"})
+
+
+def _reraises(handler: ast.ExceptHandler) -> bool:
+    """The handler ends by raising: the traceback travels with the exception."""
+    last = handler.body[-1]
+    return isinstance(last, ast.Raise)
+
+
+def _has_exception_option(receiver: ast.AST) -> bool:
+    """loguru's ``logger.opt(exception=...)`` somewhere in the receiver chain."""
+    while isinstance(receiver, (ast.Call, ast.Attribute)):
+        if isinstance(receiver, ast.Call):
+            if any(keyword.arg == "exception" for keyword in receiver.keywords):
+                return True
+            receiver = receiver.func
+        else:
+            receiver = receiver.value
+    return False
+
+
+class ErrorLogWithoutTraceback(Rule):
+    code = "BE403"
+    name = "error-log-without-traceback"
+    message = "`{call}` in `except` drops the traceback; {advice}"
+    fix_title = "Log the traceback with the error"
+    fix_kind = Applicability.SAFE
+    fix_node = "Call"
+    triggers = ("except",)
+
+    @visits(ast.Call)
+    def check_call(self, node: ast.Call, ctx: FileContext) -> None:
+        func = node.func
+        if type(func) is not ast.Attribute or func.attr not in _ERROR_METHODS:
+            return
+        handler = ctx.scope.except_handler
+        if handler is None or _reraises(handler):
+            return
+        if any(keyword.arg in (None, "exc_info") for keyword in node.keywords):
+            return
+        kind = logging_call_kind(node, ctx)
+        if kind is None or (kind == LOGURU and _has_exception_option(func.value)):
+            return
+        receiver = _short(func.value)
+        if func.attr == "error":
+            advice = f"use `{receiver}.exception`"
+        elif kind == LOGURU:
+            advice = f"use `{receiver}.opt(exception=True)`"
+        else:
+            advice = "pass `exc_info=True`"
+        # ``self.logger`` set by a base class: probably a logger, but .exception()/exc_info are not certain
+        known = origin(func.value, ctx) is not None
+        self.report(
+            ctx,
+            node,
+            applicability=Applicability.SAFE if known else Applicability.UNSAFE,
+            fix_data=kind,
+            call=f"{receiver}.{func.attr}",
+            advice=advice,
+        )
+
+    def fix(self, finding: Finding, node: cst.CSTNode, fixer: FixContext) -> Optional[cst.CSTNode]:
+        import libcst  # noqa: PLC0415 - fix path only
+
+        from backend_lint.fixing.arguments import append_keyword  # noqa: PLC0415 - fix path only
+
+        if not isinstance(node, libcst.Call) or not isinstance(node.func, libcst.Attribute):
+            return None
+        method = node.func.attr.value
+        if method == "error":
+            return node.with_changes(func=node.func.with_changes(attr=libcst.Name("exception")))
+        if finding.fix_data == LOGURU:
+            receiver = libcst.parse_expression(f"{fixer.code_for(node.func.value)}.opt(exception=True)")
+            return node.with_changes(func=node.func.with_changes(value=receiver))
+        return append_keyword(node, "exc_info", libcst.Name("True"))
+
+
+def _short(receiver: ast.AST) -> str:
+    """The receiver as written (``self.logger``), or ``logger`` when it is not a plain dotted name."""
+    written = dotted_name(receiver)
+    return written if written is not None and len(written) <= 40 else "logger"

@@ -1,0 +1,129 @@
+"""BE404 root-logger-call: ``logging.info(...)`` and friends log through the root logger.
+
+The module functions ``logging.debug/info/warning/error/exception/critical/log`` write to the root logger:
+every record is named ``root``, so per-module levels and handlers (``"app.payments": {"level": "DEBUG"}``)
+cannot select it, and the log line no longer says which module wrote it. If logging is not configured yet,
+the first such call also runs ``logging.basicConfig()`` as a side effect.
+
+Command line code is left alone, with the same context rules as BE401: ``if __name__ == "__main__":``
+blocks, click/typer commands, functions that parse their own arguments, tests, paths in ``script-paths``,
+and files that call ``logging.basicConfig`` (scripts that own the root logger). ``logging.getLogger()``
+with no name is the root logger too, but is not flagged: naming the root logger is a deliberate choice.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, Optional
+
+from backend_lint.analysis.bindings import bindings_of
+from backend_lint.analysis.entrypoints import in_cli_context
+from backend_lint.analysis.loggers import STDLIB, configures_root_logger, module_logger
+from backend_lint.analysis.values import origin
+from backend_lint.context import FileContext
+from backend_lint.finding import Applicability, Finding
+from backend_lint.rule import Option, Rule, visits
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from backend_lint.fixing.context import FixContext
+
+_ROOT_FUNCTIONS = {
+    f"logging.{name}": name
+    for name in ("debug", "info", "warning", "error", "exception", "critical", "fatal", "log")
+}
+_ROOT_FUNCTIONS["logging.warn"] = "warning"  # deprecated alias: the fix uses the real name
+_NEW_LOGGER_NAMES = ("logger", "_logger", "log")  # what FixContext.module_logger() would add, in order
+
+
+def _logger_name_for_fix(node: ast.Call, ctx: FileContext) -> Optional[str]:
+    """The module logger name the fix would use, if it is a stdlib logger visible at ``node`` unshadowed."""
+    existing = module_logger(ctx)
+    if existing is not None:
+        name, kind = existing
+        if kind != STDLIB or not _defined_before(name, node, ctx):
+            return None
+    else:
+        module_bindings = bindings_of(ctx, ctx.tree)
+        name = next((n for n in _NEW_LOGGER_NAMES if not module_bindings.binds(n)), "")
+        if not name:
+            return None
+    for scope in ctx.scope:
+        if scope.kind == "module":
+            break
+        if scope.kind == "class" and scope is not ctx.scope:
+            continue  # a class body's names are not visible from its methods
+        if scope.kind in ("function", "class") and bindings_of(ctx, scope.node).binds(name):  # type: ignore[arg-type]
+            return None
+    return name
+
+
+def _defined_before(name: str, node: ast.Call, ctx: FileContext) -> bool:
+    """A call that runs at import time must come after the module logger's assignment."""
+    if ctx.scope.function is not None:
+        return True
+    return any(
+        isinstance(statement, (ast.Assign, ast.AnnAssign))
+        and statement.lineno < node.lineno
+        and any(isinstance(target, ast.Name) and target.id == name for target in _targets(statement))
+        for statement in ctx.tree.body
+    )
+
+
+def _targets(statement: ast.Assign | ast.AnnAssign) -> list[ast.expr]:
+    return list(statement.targets) if isinstance(statement, ast.Assign) else [statement.target]
+
+
+class RootLoggerCall(Rule):
+    code = "BE404"
+    name = "root-logger-call"
+    message = "`{call}` logs through the root logger; log through the module logger"
+    fix_title = "Log through the module logger"
+    fix_kind = Applicability.SAFE
+    fix_node = ("Attribute", "Name")  # type: ignore[assignment]
+    triggers = ("logging",)
+    options = (
+        Option(
+            "script-paths",
+            list,
+            ["scripts/", "bin/", "manage.py", "setup.py", "management/commands/"],
+            "paths of command line scripts, where the root logger is fine (folders end in '/', globs allowed)",
+        ),
+    )
+
+    @visits(ast.Call)
+    def check_call(self, node: ast.Call, ctx: FileContext) -> None:
+        func = node.func
+        if type(func) is ast.Attribute:
+            if func.attr not in ("debug", "info", "warning", "warn", "error", "exception", "critical", "fatal",
+                                 "log"):
+                return
+        elif type(func) is not ast.Name:
+            return
+        method = _ROOT_FUNCTIONS.get(origin(func, ctx) or "")
+        if method is None:
+            return
+        if ctx.is_test_file or ctx.path_matches(self.option("script-paths")):
+            return
+        if in_cli_context(ctx.scope, ctx) or configures_root_logger(ctx):
+            return
+        fixable = _logger_name_for_fix(node, ctx) is not None
+        self.report(
+            ctx,
+            func,
+            applicability=Applicability.SAFE if fixable else Applicability.NONE,
+            fix_data=method,
+            call=ctx.segment(func) or f"logging.{method}",
+        )
+
+    def fix(self, finding: Finding, node: cst.CSTNode, fixer: FixContext) -> Optional[cst.CSTNode]:
+        import libcst  # noqa: PLC0415 - fix path only
+
+        existing = fixer.module_logger(create=False)
+        if existing is not None and existing[1] != STDLIB:
+            return None
+        logger = fixer.module_logger()
+        if logger is None:
+            return None
+        return libcst.Attribute(value=libcst.Name(logger[0]), attr=libcst.Name(finding.fix_data))

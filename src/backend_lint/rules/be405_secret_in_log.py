@@ -1,0 +1,239 @@
+"""BE405 secret-in-log: a logging call passes a value named like a secret (password, token, API key...).
+
+Logs are copied to aggregators, shipped to vendors, kept for months and read by far more people than the
+database; a password or bearer token written there is a leaked credential. The rule looks at what a
+logging call *logs*: its arguments, keyword arguments (structlog's ``token=``), ``extra=`` mappings and the
+interpolated parts of an eager message (f-string, ``.format()``, ``%``, ``+``), and flags a value whose
+name (variable, attribute, dict key, ``.get("...")`` key, keyword) reads as a secret.
+
+Names are judged by :mod:`backend_lint.analysis.secret_names` (the head word decides: ``token_type``,
+``token_url`` and ``password_reset_url`` are not secrets, ``refresh_token`` is). The message text itself is
+never checked: ``logger.info("token refreshed for %s", user.id)`` is fine. A value that went through a
+function (``mask(token)``, ``len(password)``, ``token[:6]``, ``bool(api_key)``) or is a literal is left
+alone: that is what masking looks like.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from typing import Optional
+
+from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.loggers import LOGURU, STRUCTLOG, logger_kind, logging_call_kind, message_argument
+from backend_lint.analysis.secret_names import secret_word, split_identifier
+from backend_lint.context import FileContext
+from backend_lint.rule import Option, Rule, visits
+
+_DEFAULT_NAMES = [
+    "password", "passwd", "secret", "token", "api_key", "apikey", "authorization", "card_number", "cvv",
+    "private_key", "session_id",
+]
+_STDLIB_OPTIONS = frozenset({"exc_info", "stack_info", "stacklevel", "extra"})
+_CONTEXT_METHODS = frozenset({"bind", "new"})  # structlog/loguru: values bound into every later record
+_CONTEXT_FUNCTIONS = frozenset({"structlog.contextvars.bind_contextvars", "structlog.threadlocal.bind_threadlocal"})
+_KEY_READERS = frozenset({"get", "getenv", "pop", "getlist"})
+_TRANSPARENT_CALLS = frozenset({"str", "repr"})
+_METADATA_WORDS = frozenset(
+    {"id", "ids", "type", "kind", "url", "uri", "name", "length", "len", "count", "expiry", "expires", "at",
+     "expiration", "prefix", "suffix", "hint", "scope", "scopes", "status", "source", "provider", "version",
+     "algorithm", "alg", "exp", "iat", "ttl", "age", "valid", "present", "set", "masked", "redacted"}
+)
+"""Last words of a value's own name that make it data about a secret rather than the secret itself."""
+
+
+class SecretMatcher:
+    """Secret-looking names for one option value: head words via ``secret_names``, compounds by their tail."""
+
+    def __init__(self, names: list[str]) -> None:
+        words = [split_identifier(name) for name in names]
+        self.single = frozenset(parts[0] for parts in words if len(parts) == 1)
+        self.compounds = [tuple(parts) for parts in words if len(parts) > 1]
+        self.heads = self.single | {compound[-1] for compound in self.compounds}
+        self.joined = frozenset("".join(parts) for parts in words)
+
+    def matches(self, identifier: str) -> bool:
+        parts = split_identifier(identifier)
+        if not parts:
+            return False
+        if "".join(parts) in self.joined:  # sessionid, cardNumber, APIKEY
+            return True
+        head = secret_word(identifier, self.heads)  # flags (is_/show_) and qualifiers (_hash) handled there
+        if head is None:
+            return False
+        if head in self.single:
+            return True
+        if head == "pass":  # db_pass: secret_names judged the modifier
+            return bool({"password", "passwd"} & self.single)
+        if head == "key" and any(compound[-1] == "key" for compound in self.compounds):
+            return True  # api_key, secret_key, signing_key: secret_names judged the modifier
+        words = parts[: len(parts) - parts[::-1].index(head)]
+        return any(tuple(words[-len(compound):]) == compound for compound in self.compounds)
+
+
+def _name_of(expr: ast.expr) -> Optional[str]:
+    """The name a raw value is known by: ``password``, ``user.password``, ``data["password"]``,
+    ``headers.get("Authorization")``, ``os.getenv("API_TOKEN")``; ``None`` for anything computed."""
+    if isinstance(expr, ast.Name):
+        return expr.id
+    if isinstance(expr, ast.Attribute):
+        return expr.attr
+    if isinstance(expr, ast.Subscript):
+        key = expr.slice
+        if isinstance(key, ast.Constant) and isinstance(key.value, str):
+            return key.value
+        return None
+    if isinstance(expr, ast.Call) and expr.args and not expr.keywords:
+        func = expr.func
+        method = func.attr if isinstance(func, ast.Attribute) else None
+        first = expr.args[0]
+        if method in _KEY_READERS and isinstance(first, ast.Constant) and isinstance(first.value, str):
+            return first.value
+    return None
+
+
+def _unwrap(expr: ast.expr) -> ast.expr:
+    """``str(x)``/``repr(x)`` and a one-value f-string log ``x`` itself."""
+    while True:
+        if (
+            isinstance(expr, ast.Call)
+            and isinstance(expr.func, ast.Name)
+            and expr.func.id in _TRANSPARENT_CALLS
+            and len(expr.args) == 1
+            and not expr.keywords
+        ):
+            expr = expr.args[0]
+        elif isinstance(expr, ast.FormattedValue):
+            expr = expr.value
+        else:
+            return expr
+
+
+class SecretInLog(Rule):
+    code = "BE405"
+    name = "secret-in-log"
+    message = "`{value}` is written to the log; leave secrets out of log calls or log a masked form"
+    triggers = ("log", "LOG", "structlog")
+    options = (
+        Option(
+            "secret-names",
+            list,
+            _DEFAULT_NAMES,
+            "names whose values are secrets; a name matches when its last words are one of these "
+            "(password matches db_password, card_number matches customer_card_number)",
+        ),
+    )
+
+    def __init__(self, settings: Optional[dict] = None) -> None:
+        super().__init__(settings)
+        self.matcher = SecretMatcher(self.option("secret-names"))
+
+    @visits(ast.Call)
+    def check_call(self, node: ast.Call, ctx: FileContext) -> None:
+        func = node.func
+        if type(func) is ast.Attribute and func.attr in _CONTEXT_METHODS:
+            if logger_kind(func.value, ctx) not in (STRUCTLOG, LOGURU):
+                return
+            data_keywords = True
+            message = None
+        elif ctx.imports.resolve(func) in _CONTEXT_FUNCTIONS:
+            data_keywords, message = True, None
+        elif type(func) is ast.Attribute:
+            kind = logging_call_kind(node, ctx)
+            if kind is None:
+                return
+            data_keywords = kind in (STRUCTLOG, LOGURU)
+            message = message_argument(node)
+        else:
+            return
+        seen: set[int] = set()
+        for value, name in self._secrets_in_call(node, message, data_keywords):
+            if id(value) not in seen:
+                seen.add(id(value))
+                self.report(ctx, value, value=_display(value, name, ctx))
+
+    def _secrets_in_call(
+        self, call: ast.Call, message: Optional[ast.expr], data_keywords: bool
+    ) -> Iterator[tuple[ast.expr, str]]:
+        for arg in call.args:
+            if arg is message:
+                yield from self._in_message(arg)
+            elif not isinstance(arg, ast.Starred):
+                yield from self._in_value(arg, None)
+        for keyword in call.keywords:
+            if keyword.arg is None:
+                continue
+            if data_keywords:
+                yield from self._in_value(keyword.value, keyword.arg)
+            elif keyword.arg == "extra":
+                yield from self._in_value(keyword.value, None)
+
+    def _in_message(self, message: ast.expr) -> Iterator[tuple[ast.expr, str]]:
+        """Only the interpolated parts of a message: its literal text may mention secrets freely."""
+        if isinstance(message, ast.JoinedStr):
+            for part in message.values:
+                if isinstance(part, ast.FormattedValue):
+                    yield from self._in_value(part.value, None)
+        elif isinstance(message, ast.BinOp) and isinstance(message.op, (ast.Mod, ast.Add)):
+            if isinstance(message.op, ast.Add):
+                yield from self._in_message(message.left)
+            yield from (self._in_message(message.right) if isinstance(message.op, ast.Add)
+                        else self._in_value(message.right, None))
+        elif (
+            isinstance(message, ast.Call)
+            and isinstance(message.func, ast.Attribute)
+            and message.func.attr == "format"
+            and isinstance(message.func.value, (ast.Constant, ast.JoinedStr))
+        ):
+            for arg in message.args:
+                yield from self._in_value(arg, None)
+            for keyword in message.keywords:
+                yield from self._in_value(keyword.value, keyword.arg)
+        elif not isinstance(message, ast.Constant):
+            yield from self._in_value(message, None)
+
+    def _in_value(self, expr: ast.expr, label: Optional[str]) -> Iterator[tuple[ast.expr, str]]:
+        """A logged value: a secret itself (by its own name or the ``label`` it is logged under), or a
+        container (dict, list, tuple, f-string, ``dict(...)``) holding one."""
+        raw = _unwrap(expr)
+        if isinstance(raw, ast.Constant):
+            return
+        if isinstance(raw, ast.Dict):
+            for key, value in zip(raw.keys, raw.values):
+                name = key.value if isinstance(key, ast.Constant) and isinstance(key.value, str) else None
+                yield from self._in_value(value, name)
+            return
+        if isinstance(raw, (ast.List, ast.Tuple, ast.Set)):
+            for element in raw.elts:
+                yield from self._in_value(element, None)
+            return
+        if isinstance(raw, ast.JoinedStr):
+            for part in raw.values:
+                if isinstance(part, ast.FormattedValue):
+                    yield from self._in_value(part.value, label)
+            return
+        if isinstance(raw, ast.Call) and isinstance(raw.func, ast.Name) and raw.func.id == "dict" and not raw.args:
+            for keyword in raw.keywords:
+                if keyword.arg is not None:
+                    yield from self._in_value(keyword.value, keyword.arg)
+            return
+        own = _name_of(raw)
+        if own is None and not isinstance(raw, (ast.Name, ast.Attribute, ast.Subscript)):
+            return  # computed: masked, hashed, measured or converted
+        if isinstance(raw, ast.Subscript) and isinstance(raw.slice, ast.Slice):
+            return  # token[:6]: a deliberate prefix
+        if own is not None and self.matcher.matches(own):
+            yield expr, own
+        elif label is not None and self.matcher.matches(label) and not _describes_metadata(own):
+            yield expr, label
+
+
+def _describes_metadata(name: Optional[str]) -> bool:
+    """``token=token.expires_at``, ``api_key=key_id``: the value's own name says it is not the secret."""
+    parts = split_identifier(name) if name else []
+    return bool(parts) and parts[-1] in _METADATA_WORDS
+
+
+def _display(value: ast.expr, name: str, ctx: FileContext) -> str:
+    written = dotted_name(value) or ctx.segment(value) or name
+    return written if len(written) <= 50 and "\n" not in written else name
