@@ -102,6 +102,18 @@ _DJANGO_REQUIRE = {
     "require_safe": frozenset({"GET", "HEAD"}),
 }
 _GET = frozenset({"GET"})
+_VIEW_DECORATOR_MODULES = (
+    "django.views.decorators.http.",
+    "django.views.decorators.csrf.",
+    "django.views.decorators.cache.",
+    "django.views.decorators.vary.",
+    "django.views.decorators.clickjacking.",
+    "django.views.decorators.gzip.",
+    "django.contrib.auth.decorators.",
+    "django.contrib.admin.views.decorators.",
+    "django.utils.decorators.method_decorator",
+)
+_RESPONSE_HELPERS = frozenset({"render", "redirect", "render_to_response"})
 
 # Kinds of class-based views: which methods are handlers.
 _HTTP_NAMED = "http-named"  # methods named get/post/... (Django View, DRF APIView, MethodView, HTTPEndpoint)
@@ -957,22 +969,46 @@ class _Builder:
     # -- Django function views --------------------------------------------------------------------------------------
 
     def _django_function_views(self) -> None:
-        """Module-level functions taking ``request`` first in a views module (or decorated/routed as views)."""
-        in_views_module = "views" in self.ctx.project_path.rpartition("/")[2] or "/views/" in self.ctx.project_path
+        """Module-level functions taking ``request`` first that are views: decorated by a view decorator, or in
+        a views module and returning a response (helpers there take ``request`` too, but return other things).
+        """
+        path = self.ctx.project_path
+        in_views_module = "views" in path.rpartition("/")[2] or "/views/" in f"/{path}"
         for function, outer, cls in self.found.functions:
-            if outer is not None or cls is not None or function.name.startswith("_"):
+            if outer is not None or cls is not None or function.name.startswith("_") or function in self.model.handlers:
                 continue
             params = _positional_params(function)
             if not params or params[0].arg != "request":
                 continue
-            decorated = any(
-                (self.qualified(d.func if isinstance(d, ast.Call) else d) or "").partition(".")[0]
-                in ("django", "rest_framework")
-                for d in function.decorator_list
-            )
-            if function in self.model.handlers or not (decorated or in_views_module):
+            decorated = any(self._is_view_decorator(decorator) for decorator in function.decorator_list)
+            if decorated or (in_views_module and self._returns_response(function)):
+                self._add(function, DJANGO, None, _compared_methods(function, params[0].arg), _NO_PREFIX, function)
+
+    def _is_view_decorator(self, decorator: ast.expr) -> bool:
+        """``@login_required``, ``@csrf_exempt``, ``@permission_required(...)``, ``@cache_page(...)``, ..."""
+        qualified = self.qualified(decorator.func if isinstance(decorator, ast.Call) else decorator) or ""
+        return qualified.startswith(_VIEW_DECORATOR_MODULES)
+
+    def _returns_response(self, function: FunctionNode) -> bool:
+        """Some ``return`` hands back a response: ``render(...)``, ``redirect(...)``, ``...Response(...)``."""
+        assigned = bindings_of(self.ctx, function).assigned
+        for node in ast.walk(function):
+            if not isinstance(node, ast.Return):
                 continue
-            self._add(function, DJANGO, None, _compared_methods(function, params[0].arg), _NO_PREFIX, function)
+            values = [node.value]
+            if isinstance(node.value, ast.Name):  # response = HttpResponseRedirect(...); ...; return response
+                values = assigned.get(node.value.id, [])
+            for value in values:
+                if isinstance(value, ast.Call) and self._makes_response(value):
+                    return True
+        return False
+
+    def _makes_response(self, call: ast.Call) -> bool:
+        name = (dotted_name(call.func) or "").rpartition(".")[2]
+        qualified = self.qualified(call.func) or ""
+        return name.endswith("Response") or name in _RESPONSE_HELPERS or qualified.startswith(
+            ("django.http.", "django.shortcuts.", "django.template.response.")
+        )
 
 
 def _compared_methods(function: FunctionNode, request: str) -> frozenset[str]:
