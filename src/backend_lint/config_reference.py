@@ -92,8 +92,11 @@ def _top_level_rows() -> list[str]:
     defaults = Config()
     rows = ["| Key | Type | Default | Meaning |", "| --- | --- | --- | --- |"]
     for key, (kind, help_text) in TOP_LEVEL_KEYS.items():
-        default = getattr(defaults, key.replace("-", "_"))
-        shown = "the list below" if default == DEFAULT_EXCLUDE and key == "exclude" else f"`{_value(default)}`"
+        default = getattr(defaults, key.replace("-", "_"), None)
+        if key == "exclude" and default == DEFAULT_EXCLUDE:
+            shown = "the list below"
+        else:
+            shown = "none" if default is None else f"`{_cell(_value(default))}`"
         rows.append(f"| `{key}` | {_type_name(kind)} | {shown} | {_cell(help_text)} |")
     return rows
 
