@@ -22,7 +22,7 @@ FINDINGS_IN_BULK = 23  # more than GitHub's 10 annotations per step
 
 
 def _write_project(root: Path) -> None:
-    (root / "pyproject.toml").write_text("[tool.backend-lint]\n", encoding="utf-8")
+    (root / "pyproject.toml").write_text('[tool.backend-lint]\nselect = ["BE401"]\n', encoding="utf-8")
     (root / "app").mkdir()
     prints = "".join(f'    print("step {n}")\n' for n in range(FINDINGS_IN_BULK))
     (root / "app" / "jobs.py").write_text(f"def run():\n{prints}", encoding="utf-8")
@@ -50,6 +50,33 @@ def bulk_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess
     project = tmp_path_factory.mktemp("action")
     _write_project(project)
     return project, _run_step(project, {"sarif": "reports/backend-lint.sarif"})
+
+
+@pytest.mark.slow
+def test_action_installs_itself_and_runs(tmp_path: Path) -> None:
+    """Both steps as the runner runs them: install into a fresh venv from the action's checkout, then check."""
+    install = next(step for step in ACTION["runs"]["steps"] if step.get("id") != "check")
+    runner_temp, github_env = tmp_path / "runner-temp", tmp_path / "github-env"
+    runner_temp.mkdir()
+    github_env.write_text("", encoding="utf-8")
+    env = {**ENV, "RUNNER_TEMP": str(runner_temp), "GITHUB_ENV": str(github_env),
+           "BACKEND_LINT_VERSION": "", "BACKEND_LINT_ACTION_PATH": str(ROOT)}
+    installed = subprocess.run(["bash", "-e", "-c", install["run"]], cwd=tmp_path, env=env, capture_output=True,
+                               text=True, timeout=600)
+    if installed.returncode != 0 and re.search(r"No matching distribution|NewConnectionError|Temporary failure",
+                                               installed.stderr):
+        pytest.skip(f"the package registry cannot be reached: {installed.stderr[-300:]}")
+    assert installed.returncode == 0, installed.stderr
+    exported = dict(line.split("=", 1) for line in github_env.read_text(encoding="utf-8").splitlines())
+    python = exported["BACKEND_LINT_PYTHON"]
+    assert python.startswith(str(runner_temp)), "the action uses a virtual environment of its own"
+    project = tmp_path / "project"
+    project.mkdir()
+    _write_project(project)
+    result = _run_step(project, {}, python=python)
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.count("::warning file=app/") == FINDINGS_IN_BULK + 1
+    assert f"**{FINDINGS_IN_BULK + 1} findings**" in (project / "summary.md").read_text(encoding="utf-8")
 
 
 def test_action_declares_its_inputs() -> None:
