@@ -15,6 +15,8 @@ hardcoded-password checks noisy: ``token_type = "bearer"``, ``TOKEN_URL = "https
   ``_value``, ``_b64``, ``_hash`` and trailing digits), or ``None``.
 - :func:`is_secret_name` is the yes/no form; both take an optional word set, so a rule option can add
   words (``SECRET_WORDS | {"pin"}``).
+- :func:`name_of` gives the identifier an expression is known by (``user.password`` -> ``password``,
+  ``data["api_key"]`` -> ``api_key``), so a value can be judged by the name it is read from or bound to.
 
 Judgement calls, on the side of precision: ``key`` is a secret only with a modifier that makes it one
 (``api_key``, ``secret_key``, ``private_key``, ``signing_key``; never ``cache_key``, ``primary_key`` or
@@ -26,6 +28,7 @@ Django's ``SESSION_KEY``); ``pass`` only as a credential abbreviation (``db_pass
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Set as AbstractSet
 
@@ -112,3 +115,16 @@ def secret_word(identifier: str, words: AbstractSet[str] = SECRET_WORDS) -> str 
 def is_secret_name(identifier: str, words: AbstractSet[str] = SECRET_WORDS) -> bool:
     """Whether ``identifier`` names a secret value (see the module docstring for the exceptions)."""
     return secret_word(identifier, words) is not None
+
+
+def name_of(expr: ast.AST) -> str | None:
+    """The identifier ``expr`` is known by: a name, the last attribute, or a constant string subscript key."""
+    if isinstance(expr, ast.Name):
+        return expr.id
+    if isinstance(expr, ast.Attribute):
+        return expr.attr
+    if isinstance(expr, ast.Subscript):
+        key = expr.slice
+        if isinstance(key, ast.Constant) and isinstance(key.value, str):
+            return key.value
+    return None

@@ -1,0 +1,222 @@
+"""BE501 weak-password-hash: passwords hashed with a fast digest, too few PBKDF2 rounds, or an MD5/SHA1 scheme.
+
+A leaked table of ``sha256(password)`` values falls to a GPU in hours: general-purpose digests are built to be
+fast, and unsalted ones match rainbow tables. Passwords need a slow, salted hasher (argon2, bcrypt, scrypt,
+or PBKDF2 with at least the OWASP iteration count). Flagged: a ``hashlib`` digest (``md5`` ... ``sha512``,
+``blake2``, ``hashlib.new("...")``) fed a password-like value (a name headed by ``password``/``passwd``/
+``pwd``/``passphrase``, its ``.encode()``, an f-string or concatenation with it, or a local assigned from
+those), directly or through ``.update()``; ``hashlib.pbkdf2_hmac`` with a constant iteration count below
+``min-pbkdf2-iterations``; passlib ``CryptContext`` whose default scheme is MD5/SHA1/DES-based, a weak
+``passlib.hash`` handler's ``hash()``; Django ``PASSWORD_HASHERS`` led by an MD5/SHA1 hasher and
+``make_password(..., hasher="md5")``. Hashing other data (ETags, cache keys, checksums, high-entropy tokens)
+is left alone, and so are test modules and test settings, where fast hashers are a deliberate speed-up.
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+
+from backend_lint.analysis.bindings import bindings_of
+from backend_lint.analysis.secret_names import name_of, secret_word
+from backend_lint.analysis.values import origin
+from backend_lint.context import FileContext
+from backend_lint.rule import Option, Rule, leaves, visits
+
+_DIGESTS = frozenset(
+    {"md5", "sha1", "sha224", "sha256", "sha384", "sha512", "sha3_224", "sha3_256", "sha3_384", "sha3_512",
+     "blake2b", "blake2s"}
+)
+_PASSWORD_WORDS = frozenset({"password", "passwd", "pwd", "passphrase"})
+_WEAK_PASSLIB = frozenset(
+    {"md5_crypt", "apr_md5_crypt", "sun_md5_crypt", "hex_md5", "hex_sha1", "hex_sha256", "hex_sha512",
+     "ldap_md5", "ldap_sha1", "ldap_salted_md5", "ldap_salted_sha1", "ldap_hex_md5", "ldap_hex_sha1",
+     "des_crypt", "bsdi_crypt", "bigcrypt", "crypt16", "plaintext", "ldap_plaintext", "mysql323", "mysql41",
+     "postgres_md5", "oracle10", "lmhash", "nthash", "msdcc", "msdcc2", "htdigest", "roundup_plaintext"}
+)
+_WEAK_DJANGO = frozenset(
+    {"MD5PasswordHasher", "SHA1PasswordHasher", "UnsaltedMD5PasswordHasher", "UnsaltedSHA1PasswordHasher",
+     "CryptPasswordHasher"}
+)
+_WEAK_DJANGO_ALGORITHMS = frozenset({"md5", "sha1", "unsalted_md5", "unsalted_sha1", "crypt"})
+_TRANSPARENT_METHODS = frozenset({"encode", "strip", "lower", "upper", "decode"})
+_SLOW_LIBRARIES = ("bcrypt.", "argon2.", "passlib.", "nacl.pwhash", "scrypt.")
+_SLOW_FUNCTIONS = frozenset({"hashpw", "kdf", "pbkdf2_hmac", "scrypt", "hash_password"})
+_MEMO = "BE501"
+_MAX_HOPS = 3
+_INT_OPERATORS = {ast.Mult: operator.mul, ast.Add: operator.add, ast.Pow: operator.pow}
+
+
+def _is_password_name(name: str | None) -> bool:
+    return name is not None and secret_word(name, _PASSWORD_WORDS) in _PASSWORD_WORDS
+
+
+def _is_password_value(expr: ast.AST, ctx: FileContext, hops: int = 0) -> bool:
+    """A password, its ``.encode()``, an f-string/concatenation/``%`` containing it, or a local made so."""
+    if isinstance(expr, ast.Call):
+        func = expr.func
+        if isinstance(func, ast.Attribute) and func.attr in _TRANSPARENT_METHODS:
+            return _is_password_value(func.value, ctx, hops)
+        if isinstance(func, ast.Name) and func.id in ("bytes", "str") and expr.args:
+            return _is_password_value(expr.args[0], ctx, hops)
+        if isinstance(func, ast.Attribute) and func.attr == "format":
+            return any(_is_password_value(arg, ctx, hops) for arg in [*expr.args, *(k.value for k in expr.keywords)])
+        return False
+    if isinstance(expr, ast.JoinedStr):
+        return any(
+            isinstance(value, ast.FormattedValue) and _is_password_value(value.value, ctx, hops)
+            for value in expr.values
+        )
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, (ast.Add, ast.Mod)):
+        right = expr.right.elts if isinstance(expr.right, ast.Tuple) else [expr.right]
+        return _is_password_value(expr.left, ctx, hops) or any(_is_password_value(r, ctx, hops) for r in right)
+    if _is_password_name(name_of(expr)):
+        return True
+    if isinstance(expr, ast.Name) and hops < _MAX_HOPS:
+        value = _local_value(expr.id, ctx)
+        return value is not None and _is_password_value(value, ctx, hops + 1)
+    return False
+
+
+def _local_value(name: str, ctx: FileContext) -> ast.expr | None:
+    function = ctx.scope.function
+    if function is None or isinstance(function, ast.Lambda):
+        return None
+    return bindings_of(ctx, function).single_value(name)
+
+
+def _keyword(call: ast.Call, keyword: str) -> ast.expr | None:
+    return next((item.value for item in call.keywords if item.arg == keyword), None)
+
+
+def _argument(call: ast.Call, index: int, keyword: str) -> ast.expr | None:
+    value = _keyword(call, keyword)
+    if value is not None:
+        return value
+    if len(call.args) > index and not any(isinstance(arg, ast.Starred) for arg in call.args[: index + 1]):
+        return call.args[index]
+    return None
+
+
+def _constant_int(expr: ast.AST | None, ctx: FileContext) -> int | None:
+    """An integer literal (``600_000``, ``10 ** 5``), directly or through a module or local constant."""
+    if isinstance(expr, ast.Name):
+        expr = _local_value(expr.id, ctx) or bindings_of(ctx, ctx.tree).single_value(expr.id)
+    return _fold(expr)
+
+
+def _fold(expr: ast.AST | None) -> int | None:
+    if isinstance(expr, ast.Constant):
+        return expr.value if isinstance(expr.value, int) and not isinstance(expr.value, bool) else None
+    if isinstance(expr, ast.BinOp) and type(expr.op) in _INT_OPERATORS:
+        left, right = _fold(expr.left), _fold(expr.right)
+        if left is None or right is None or (isinstance(expr.op, ast.Pow) and not 0 <= right <= 12):
+            return None
+        return _INT_OPERATORS[type(expr.op)](left, right)
+    return None
+
+
+def _first_string(expr: ast.AST | None) -> str | None:
+    if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
+        return expr.value
+    if isinstance(expr, (ast.List, ast.Tuple)) and expr.elts:
+        return _first_string(expr.elts[0])
+    return None
+
+
+def _is_test_settings(ctx: FileContext) -> bool:
+    return ctx.is_test_file or "test" in ctx.project_path.rsplit("/", 1)[-1]
+
+
+class WeakPasswordHash(Rule):
+    code = "BE501"
+    name = "weak-password-hash"
+    message = "`{construct}` {problem}; hash passwords with argon2, bcrypt or scrypt"
+    triggers = ("hashlib", "passlib", "CryptContext", "PASSWORD_HASHERS", "make_password")
+    options = (
+        Option(
+            "min-pbkdf2-iterations",
+            int,
+            600_000,
+            "fewest PBKDF2 iterations accepted for passwords (OWASP 2023: 600,000 for PBKDF2-HMAC-SHA256)",
+        ),
+    )
+
+    @visits(ast.Call)
+    def check_call(self, node: ast.Call, ctx: FileContext) -> None:
+        if ctx.is_test_file:
+            return
+        callee = origin(node.func, ctx)
+        written = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
+        if written in _SLOW_FUNCTIONS or (callee or "").startswith(_SLOW_LIBRARIES):
+            self._pending(ctx)[0] = True
+        if callee is None:
+            return
+        if callee.startswith("hashlib."):
+            self._check_hashlib(node, callee, ctx)
+        elif callee.startswith("passlib."):
+            self._check_passlib(node, callee, ctx)
+        elif callee == "django.contrib.auth.hashers.make_password":
+            hasher = _argument(node, 2, "hasher")
+            if isinstance(hasher, ast.Constant) and hasher.value in _WEAK_DJANGO_ALGORITHMS:
+                self.report(ctx, node, construct="make_password", problem=f'with hasher="{hasher.value}"')
+
+    def _check_hashlib(self, node: ast.Call, callee: str, ctx: FileContext) -> None:
+        name = callee[len("hashlib."):]
+        if name in _DIGESTS:
+            data = _argument(node, 0, "data") or _argument(node, 0, "string")
+            if data is not None and _is_password_value(data, ctx):
+                self._pending(ctx)[1].append((node, callee))
+        elif name == "new":
+            algorithm = _argument(node, 0, "name")
+            data = _argument(node, 1, "data")
+            if (
+                isinstance(algorithm, ast.Constant)
+                and str(algorithm.value).lower().replace("-", "") in _DIGESTS | {"sha3256", "sha512256"}
+                and data is not None
+                and _is_password_value(data, ctx)
+            ):
+                self._pending(ctx)[1].append((node, f'hashlib.new("{algorithm.value}")'))
+        elif name == "pbkdf2_hmac":
+            iterations = _constant_int(_argument(node, 3, "iterations"), ctx)
+            minimum = self.option("min-pbkdf2-iterations")
+            if iterations is not None and iterations < minimum:
+                self.report(ctx, node, construct="hashlib.pbkdf2_hmac",
+                            problem=f"with {iterations} iterations is below {minimum}")
+        elif "()." in name and name.endswith("().update"):
+            digest = name.split("(", 1)[0]
+            if digest in _DIGESTS and node.args and _is_password_value(node.args[0], ctx):
+                self._pending(ctx)[1].append((node, f"hashlib.{digest}().update"))
+
+    @staticmethod
+    def _pending(ctx: FileContext) -> list:
+        """``[slow hasher called, digests of passwords]`` for the function (or module) being walked."""
+        return ctx.memo.setdefault(_MEMO, {}).setdefault(ctx.scope.function or ctx.tree, [False, []])
+
+    @leaves(ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.Module)
+    def report_digests(self, node: ast.AST, ctx: FileContext) -> None:
+        """Digests of a password are reported unless the same function feeds a slow hasher (a pre-hash)."""
+        slow, digests = ctx.memo.get(_MEMO, {}).pop(node, (False, []))
+        if not slow:
+            for call, construct in digests:
+                self.report(ctx, call, construct=construct, problem="is a fast digest applied to a password")
+
+    def _check_passlib(self, node: ast.Call, callee: str, ctx: FileContext) -> None:
+        if callee.endswith("CryptContext"):
+            default = _first_string(_keyword(node, "default")) or _first_string(_argument(node, 0, "schemes"))
+            if default in _WEAK_PASSLIB:
+                self.report(ctx, node, construct="CryptContext", problem=f'defaults to the weak scheme "{default}"')
+            return
+        parts = callee.split(".")
+        if len(parts) == 4 and parts[1] == "hash" and parts[2] in _WEAK_PASSLIB and parts[3] in ("hash", "encrypt"):
+            self.report(ctx, node, construct=callee, problem="is a weak password scheme")
+
+    @visits(ast.Assign)
+    def check_settings(self, node: ast.Assign, ctx: FileContext) -> None:
+        if ctx.scope.outer is not None or _is_test_settings(ctx):
+            return
+        if not any(isinstance(t, ast.Name) and t.id == "PASSWORD_HASHERS" for t in node.targets):
+            return
+        first = _first_string(node.value)
+        if first and first.rsplit(".", 1)[-1] in _WEAK_DJANGO:
+            self.report(ctx, node, construct="PASSWORD_HASHERS", problem=f"starts with {first.rsplit('.', 1)[-1]}")

@@ -1,0 +1,121 @@
+"""BE502 jwt-without-verification: a JWT decoded without checking its signature or pinning its algorithm.
+
+A token whose signature is not verified is a claim the client wrote itself: anyone can mint
+``{"sub": "admin"}``. Flagged: PyJWT ``jwt.decode`` with ``options={"verify_signature": False}`` (a literal or
+a local/module dict), the old ``verify=False``, no ``algorithms=`` (PyJWT 1.x then trusts the token's own
+``alg`` header, which lets an attacker pick ``none`` or HMAC-with-the-public-key), or ``"none"`` in
+``algorithms``; python-jose ``jwt.decode`` with ``verify_signature`` off; python-jose
+``jwt.get_unverified_claims``. Reading unverified claims is fine when the same function also decodes the
+token with verification (peeking at ``iss`` or ``kid`` to choose the key, then verifying), so those
+findings wait for the end of the function. ``get_unverified_header`` is never flagged: the header carries the
+key id and algorithm, not the claims an authorization decision is based on.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from backend_lint.analysis.bindings import bindings_of
+from backend_lint.analysis.values import origin
+from backend_lint.context import FileContext
+from backend_lint.rule import Rule, leaves, visits
+
+_PYJWT_DECODE = frozenset({"jwt.decode", "jwt.api_jwt.decode", "jwt.PyJWT().decode", "jwt.api_jwt.PyJWT().decode"})
+_JOSE_DECODE = frozenset({"jose.jwt.decode"})
+_UNVERIFIED_CLAIMS = frozenset({"jose.jwt.get_unverified_claims", "jose.jws.get_unverified_claims"})
+_MEMO = "BE502"
+
+
+def _keyword(call: ast.Call, name: str) -> ast.expr | None:
+    return next((item.value for item in call.keywords if item.arg == name), None)
+
+
+def _constant(expr: ast.expr | None, ctx: FileContext) -> ast.expr | None:
+    """``expr``, or the single value of the local or module name it is."""
+    if isinstance(expr, ast.Name):
+        function = ctx.scope.function
+        value = None
+        if function is not None and not isinstance(function, ast.Lambda):
+            value = bindings_of(ctx, function).single_value(expr.id)
+        return value if value is not None else bindings_of(ctx, ctx.tree).single_value(expr.id)
+    return expr
+
+
+def _signature_check_off(options: ast.expr | None, ctx: FileContext) -> bool:
+    options = _constant(options, ctx)
+    if isinstance(options, ast.Call) and isinstance(options.func, ast.Name) and options.func.id == "dict":
+        return any(k.arg == "verify_signature" and _is_false(k.value) for k in options.keywords)
+    if not isinstance(options, ast.Dict):
+        return False
+    return any(
+        isinstance(key, ast.Constant) and key.value == "verify_signature" and _is_false(value)
+        for key, value in zip(options.keys, options.values)
+    )
+
+
+def _is_false(expr: ast.expr) -> bool:
+    return isinstance(expr, ast.Constant) and expr.value is False
+
+
+def _allows_none(algorithms: ast.expr | None, ctx: FileContext) -> bool:
+    algorithms = _constant(algorithms, ctx)
+    if isinstance(algorithms, (ast.List, ast.Tuple, ast.Set)):
+        return any(isinstance(item, ast.Constant) and str(item.value).lower() == "none" for item in algorithms.elts)
+    return isinstance(algorithms, ast.Constant) and str(algorithms.value).lower() == "none"
+
+
+class JwtWithoutVerification(Rule):
+    code = "BE502"
+    name = "jwt-without-verification"
+    message = "`{construct}` {problem}; verify the signature with an explicit `algorithms=` list"
+    triggers = ("jwt", "jose")
+
+    @visits(ast.Call)
+    def check_call(self, node: ast.Call, ctx: FileContext) -> None:
+        if not isinstance(node.func, (ast.Name, ast.Attribute)) or ctx.is_test_file:
+            return
+        callee = origin(node.func, ctx)
+        if callee in _PYJWT_DECODE or callee in _JOSE_DECODE:
+            self._check_decode(node, callee, ctx)
+        elif callee in _UNVERIFIED_CLAIMS:
+            self._defer(node, ctx, callee, "reads claims without verifying the signature")
+
+    def _check_decode(self, node: ast.Call, callee: str, ctx: FileContext) -> None:
+        construct = "jwt.decode"
+        if _signature_check_off(_keyword(node, "options"), ctx):
+            self._defer(node, ctx, construct, "with `verify_signature` off trusts unsigned claims")
+            return
+        if callee in _JOSE_DECODE:
+            self._verified(ctx)
+            return
+        verify = _keyword(node, "verify")
+        if verify is not None and _is_false(verify):
+            self._defer(node, ctx, construct, "with `verify=False` trusts unsigned claims")
+            return
+        algorithms = _keyword(node, "algorithms")
+        if algorithms is None and len(node.args) >= 3:
+            algorithms = node.args[2]
+        if algorithms is None:
+            if not any(item.arg is None for item in node.keywords):
+                self.report(ctx, node, construct=construct, problem="without `algorithms=` trusts the token's `alg`")
+        elif _allows_none(algorithms, ctx):
+            self.report(ctx, node, construct=construct, problem='accepts the "none" algorithm')
+        self._verified(ctx)
+
+    def _pending(self, ctx: FileContext) -> dict[ast.AST, list]:
+        return ctx.memo.setdefault(_MEMO, {})
+
+    def _defer(self, node: ast.Call, ctx: FileContext, construct: str, problem: str) -> None:
+        entry = self._pending(ctx).setdefault(ctx.scope.function or ctx.tree, [False, []])
+        entry[1].append((node, construct, problem))
+
+    def _verified(self, ctx: FileContext) -> None:
+        self._pending(ctx).setdefault(ctx.scope.function or ctx.tree, [False, []])[0] = True
+
+    @leaves(ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.Module)
+    def report_unverified(self, node: ast.AST, ctx: FileContext) -> None:
+        entry = self._pending(ctx).pop(node, None)
+        if entry is None or entry[0]:
+            return
+        for call, construct, problem in entry[1]:
+            self.report(ctx, call, construct=construct, problem=problem)

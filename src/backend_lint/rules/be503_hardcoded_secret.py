@@ -1,0 +1,147 @@
+"""BE503 hardcoded-secret: a literal secret in source code, where it leaks with every clone, fork and log.
+
+Secrets belong in the environment or a secret store (twelve-factor config), so they can differ per deploy
+and be rotated without a release. Flagged: a non-empty string literal assigned to, annotated into, used as
+the default of a parameter, passed as a keyword, or stored under a dict key whose name is a secret
+(``password``, ``SECRET_KEY``, ``api_key``, ``client_secret``, ``access_token``, ...: see
+:mod:`backend_lint.analysis.secret_names`, which also keeps ``token_type``, ``TOKEN_URL`` and
+``password_field`` out). Left alone: values read from anywhere (only literals are flagged), empty strings and
+placeholders (``"changeme"``, ``"<token>"``, ``"${DB_PASSWORD}"``, ``"xxx"``, ``"dummy"``), values that are
+text rather than a credential (containing spaces, URLs, paths, or the name of a secret word such as
+``GRANT = "password"``), and test modules.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from backend_lint.analysis.secret_names import SECRET_WORDS, name_of, secret_word, split_identifier
+from backend_lint.context import FileContext
+from backend_lint.rule import Option, Rule, visits
+
+_PLACEHOLDER_WORDS = frozenset(
+    {"changeme", "change", "dummy", "placeholder", "example", "sample", "fake", "test", "testing", "your",
+     "todo", "fixme", "replace", "redacted", "mask", "masked", "hidden", "none", "null", "undefined", "default",
+     "insert", "enter", "put", "bearer", "basic", "jwt", "oauth", "oauth2", "token", "secret", "password",
+     "key", "notasecret", "not", "mock", "foo", "bar", "baz", "xxx"}
+)
+_TEMPLATE = re.compile(
+    r"^(<.*>|\$\{.*\}|\$[A-Z_][A-Z0-9_]*|\{\{.*\}\}|\{[a-z_]*\}|%\(.*\)s|%s|\[.*\]|\*+|x+|\.+|-+)$", re.I
+)
+_PLACEHOLDER_PARTS = ("example", "changeme", "change_me", "change-me", "dummy", "placeholder", "xxxx", "****")
+_LABEL = re.compile(r"^[A-Za-z_][A-Za-z_.-]*$")
+_NOT_CREDENTIAL = re.compile(r"\s|^[a-z][a-z0-9+.-]*://|^/|^\.{1,2}/|^[A-Z]:\\", re.I)
+
+
+def is_placeholder(value: str) -> bool:
+    """Empty, a template (``<...>``, ``${...}``), one repeated character, or made of placeholder words."""
+    stripped = value.strip()
+    if len(stripped) < 3 or _TEMPLATE.match(stripped) or len(set(stripped.lower())) == 1:
+        return True
+    if any(part in stripped.lower() for part in _PLACEHOLDER_PARTS):
+        return True
+    words = split_identifier(stripped)
+    return bool(words) and (words[0] in _PLACEHOLDER_WORDS or all(w in _PLACEHOLDER_WORDS for w in words))
+
+
+def _secret_literal(name: str, value: ast.expr | None) -> bool:
+    """A string literal that could be a credential (not a placeholder, a sentence, a URL, a path or a label)."""
+    if not isinstance(value, ast.Constant) or not isinstance(value.value, (str, bytes)):
+        return False
+    text = value.value.decode("latin-1") if isinstance(value.value, bytes) else value.value
+    if is_placeholder(text) or _NOT_CREDENTIAL.search(text):
+        return False
+    # "access_token", "X-API-Key", or letters only under an UPPER_CASE constant: a key name or label
+    words = {word.removesuffix("s") for word in split_identifier(text)}
+    return not (_LABEL.match(text) and (words & (SECRET_WORDS | {"key", "auth"}) or name.isupper()))
+
+
+def _documentation(node: ast.AST, ctx: FileContext) -> bool:
+    """Inside an ``examples=``/``example=`` argument or an ``EXAMPLE``-named value: sample data for docs."""
+    current = ctx.parent_of(node)
+    while current is not None and not isinstance(current, ast.stmt):
+        if isinstance(current, ast.keyword) and current.arg and "example" in current.arg.lower():
+            return True
+        current = ctx.parent_of(current)
+    if isinstance(current, (ast.Assign, ast.AnnAssign)):
+        targets = current.targets if isinstance(current, ast.Assign) else [current.target]
+        return any("example" in (name_of(target) or "").lower() for target in targets)
+    return False
+
+
+def _test_module(ctx: FileContext) -> bool:
+    return ctx.is_test_file or ctx.project_path.rsplit("/", 1)[-1] in ("test.py", "tests.py", "testing.py")
+
+
+def _in_enum(ctx: FileContext) -> bool:
+    """Inside an ``Enum``/``TextChoices`` class body, where members name things rather than hold them."""
+    cls = ctx.scope.class_
+    if cls is None or ctx.scope.function is not None:
+        return False
+    for base in cls.bases:
+        written = base.attr if isinstance(base, ast.Attribute) else base.id if isinstance(base, ast.Name) else ""
+        if written.endswith(("Enum", "Choices", "Flag")):
+            return True
+    return False
+
+
+class HardcodedSecret(Rule):
+    code = "BE503"
+    name = "hardcoded-secret"
+    message = "`{name}` is set to a hardcoded secret; read it from the environment or a secret store"
+    triggers = ("pass", "pwd", "secret", "token", "key", "Key", "PASS", "SECRET", "TOKEN", "KEY", "credential")
+    options = (
+        Option(
+            "extra-secret-words",
+            list,
+            [],
+            "more words that name a secret when they end a name (for example `pin`)",
+        ),
+    )
+
+    def _secret_name(self, name: str | None) -> bool:
+        extra = self.option("extra-secret-words")
+        return name is not None and secret_word(name, SECRET_WORDS | set(extra) if extra else SECRET_WORDS) is not None
+
+    def _check(
+        self, ctx: FileContext, name: str | None, value: ast.expr | None, at: ast.AST, visited: ast.AST
+    ) -> None:
+        """Report ``at`` when ``name`` is a secret's and ``value`` a credential literal (``visited``: the node
+        whose callback runs, the one with a known parent)."""
+        if (
+            name is not None
+            and self._secret_name(name)
+            and _secret_literal(name, value)
+            and not _test_module(ctx)
+            and not _in_enum(ctx)
+            and not _documentation(visited, ctx)
+        ):
+            self.report(ctx, at, name=name)
+
+    @visits(ast.Assign)
+    def check_assign(self, node: ast.Assign, ctx: FileContext) -> None:
+        for target in node.targets:
+            self._check(ctx, name_of(target), node.value, node, node)
+
+    @visits(ast.AnnAssign)
+    def check_annotated(self, node: ast.AnnAssign, ctx: FileContext) -> None:
+        self._check(ctx, name_of(node.target), node.value, node, node)
+
+    @visits(ast.keyword)
+    def check_keyword(self, node: ast.keyword, ctx: FileContext) -> None:
+        self._check(ctx, node.arg, node.value, node, node)
+
+    @visits(ast.Dict)
+    def check_dict(self, node: ast.Dict, ctx: FileContext) -> None:
+        for key, value in zip(node.keys, node.values):
+            if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                self._check(ctx, key.value, value, key, node)
+
+    @visits(ast.arguments)
+    def check_defaults(self, node: ast.arguments, ctx: FileContext) -> None:
+        positional = [*node.posonlyargs, *node.args]
+        pairs = list(zip(positional[len(positional) - len(node.defaults):], node.defaults))
+        pairs += [(arg, default) for arg, default in zip(node.kwonlyargs, node.kw_defaults) if default is not None]
+        for arg, default in pairs:
+            self._check(ctx, arg.arg, default, default, node)

@@ -1,0 +1,117 @@
+"""BE504 debug-enabled: debug mode switched on in code that ships, where it serves tracebacks and consoles.
+
+Flask's debugger runs arbitrary Python for whoever reaches it; Django's and Starlette's debug pages show
+settings, source and environment to every visitor. Flagged, with the literal ``True``: ``app.run(debug=True)``
+on a Flask/Quart app, ``FastAPI(debug=True)``/``Starlette(debug=True)``, ``app.debug = True``,
+``app.config["DEBUG"] = True`` and ``app.config.update(DEBUG=True)``, and a module-level ``DEBUG = True`` in a
+Django settings module (``settings.py``, ``settings/*.py``, ``*_settings.py``) unless the path matches
+``dev-settings-patterns`` (local/dev/test settings). Left alone: anything under an ``if`` or conditional
+expression (an environment check decides), a value read from the environment, test modules.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from backend_lint.analysis.scopes import is_main_guard
+from backend_lint.analysis.values import origin
+from backend_lint.context import FileContext
+from backend_lint.rule import Option, Rule, visits
+
+_APP_FACTORIES = ("flask.Flask()", "quart.Quart()", "fastapi.FastAPI()", "starlette.applications.Starlette()")
+_DEBUG_CONSTRUCTORS = frozenset({"fastapi.FastAPI", "starlette.applications.Starlette"})
+_APP_NAMES = frozenset({"app", "application", "flask_app", "api"})
+_WEB_MODULES = ("flask", "quart", "fastapi", "starlette")
+
+
+def _is_true(expr: ast.AST | None) -> bool:
+    return isinstance(expr, ast.Constant) and expr.value is True
+
+
+def _is_app(expr: ast.AST, ctx: FileContext) -> bool:
+    """A Flask/Quart/FastAPI/Starlette application: by how it was made, or a conventional name in a web module."""
+    made = origin(expr, ctx)
+    if made is not None:
+        return made.startswith(_APP_FACTORIES)
+    written = expr.attr if isinstance(expr, ast.Attribute) else expr.id if isinstance(expr, ast.Name) else None
+    return written in _APP_NAMES and ctx.imports.imports_module(*_WEB_MODULES)
+
+
+def _conditional(node: ast.AST, ctx: FileContext) -> bool:
+    """Under an ``if`` (other than the main guard) or inside a conditional expression, in any scope."""
+    current = ctx.parent_of(node)
+    while current is not None:
+        if isinstance(current, ast.IfExp) or (isinstance(current, ast.If) and not is_main_guard(current)):
+            return True
+        current = ctx.parent_of(current)
+    return False
+
+
+def _is_settings_module(path: str) -> bool:
+    parts = path.split("/")
+    name = parts[-1]
+    return name == "settings.py" or name.endswith("_settings.py") or (len(parts) > 1 and parts[-2] == "settings")
+
+
+class DebugEnabled(Rule):
+    code = "BE504"
+    name = "debug-enabled"
+    message = "`{construct}` turns on debug mode in shipped code; read the flag from the environment"
+    triggers = ("debug", "DEBUG")
+    options = (
+        Option(
+            "dev-settings-patterns",
+            list,
+            ["settings/local*.py", "settings/dev*.py", "settings/test*.py", "settings/ci.py",
+             "*local_settings.py", "*dev_settings.py", "*test_settings.py", "*settings_local.py",
+             "*settings_dev*.py", "*settings_test*.py"],
+            "settings modules for local development or tests, where `DEBUG = True` is expected",
+        ),
+    )
+
+    def _report(self, ctx: FileContext, node: ast.AST, construct: str) -> None:
+        if not ctx.is_test_file and not _conditional(node, ctx):
+            self.report(ctx, node, construct=construct)
+
+    @visits(ast.Call)
+    def check_call(self, node: ast.Call, ctx: FileContext) -> None:
+        debug = next((k for k in node.keywords if k.arg in ("debug", "DEBUG") and _is_true(k.value)), None)
+        if debug is None:
+            return
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr == "run" and debug.arg == "debug":
+            if _is_app(func.value, ctx):
+                self._report(ctx, node, "app.run(debug=True)")
+        elif isinstance(func, ast.Attribute) and func.attr in ("update", "from_mapping") and debug.arg == "DEBUG":
+            config = func.value
+            if isinstance(config, ast.Attribute) and config.attr == "config" and _is_app(config.value, ctx):
+                self._report(ctx, node, f"app.config.{func.attr}(DEBUG=True)")
+        elif debug.arg == "debug":
+            callee = ctx.imports.resolve(func)
+            if callee in _DEBUG_CONSTRUCTORS:
+                self._report(ctx, node, f"{callee.rsplit('.', 1)[1]}(debug=True)")
+
+    @visits(ast.Assign)
+    def check_assign(self, node: ast.Assign, ctx: FileContext) -> None:
+        if not _is_true(node.value):
+            return
+        for target in node.targets:
+            if isinstance(target, ast.Attribute) and target.attr == "debug" and _is_app(target.value, ctx):
+                self._report(ctx, node, "app.debug = True")
+            elif (
+                isinstance(target, ast.Subscript)
+                and isinstance(target.slice, ast.Constant)
+                and target.slice.value == "DEBUG"
+                and isinstance(target.value, ast.Attribute)
+                and target.value.attr == "config"
+                and _is_app(target.value.value, ctx)
+            ):
+                self._report(ctx, node, 'app.config["DEBUG"] = True')
+            elif (
+                isinstance(target, ast.Name)
+                and target.id == "DEBUG"
+                and ctx.scope.outer is None
+                and _is_settings_module(ctx.project_path)
+                and not ctx.path_matches(self.option("dev-settings-patterns"))
+            ):
+                self._report(ctx, node, "DEBUG = True")

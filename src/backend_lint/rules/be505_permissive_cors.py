@@ -1,0 +1,112 @@
+"""BE505 permissive-cors: any origin allowed together with credentials, so any website can act as the user.
+
+A wildcard origin alone is harmless for public, cookie-less APIs. With credentials allowed, the CORS
+middlewares answer an arbitrary ``Origin`` by echoing it back with ``Access-Control-Allow-Credentials: true``
+(a literal ``*`` is invalid with credentials), so a page on any site can call the API with the victim's
+cookies and read the answers. Flagged: Starlette/FastAPI ``CORSMiddleware`` (through ``add_middleware``,
+``Middleware(...)`` or directly) with ``allow_origins`` containing ``"*"`` or ``allow_origin_regex`` matching
+everything, plus ``allow_credentials=True``; flask-cors ``CORS(...)``/``cross_origin(...)`` with
+``origins="*"`` (or a ``resources=`` entry with it) plus ``supports_credentials=True``; a django-cors-headers
+settings module with ``CORS_ALLOW_ALL_ORIGINS``/``CORS_ORIGIN_ALLOW_ALL = True`` and
+``CORS_ALLOW_CREDENTIALS = True`` at module level (reported on the wildcard line). Settings under an ``if``
+are left alone (the condition is usually ``DEBUG``), and so are test modules.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from backend_lint.analysis.bindings import bindings_of
+from backend_lint.context import FileContext
+from backend_lint.rule import Rule, leaves, visits
+
+_STARLETTE_CORS = frozenset({"starlette.middleware.cors.CORSMiddleware", "fastapi.middleware.cors.CORSMiddleware"})
+_FLASK_CORS = frozenset({"flask_cors.CORS", "flask_cors.cross_origin"})
+_MATCH_ALL = frozenset({".*", ".+", "^.*$", "^.+$", "^.*", ".*$", "(.*)", "^(.*)$", "https?://.*", "^https?://.*$"})
+_DJANGO_WILDCARDS = ("CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_ALLOW_ALL")
+_MEMO = "BE505"
+
+
+def _keyword(call: ast.Call, name: str) -> ast.expr | None:
+    return next((item.value for item in call.keywords if item.arg == name), None)
+
+
+def _is_true(expr: ast.AST | None) -> bool:
+    return isinstance(expr, ast.Constant) and expr.value is True
+
+
+def _value(expr: ast.expr | None, ctx: FileContext) -> ast.expr | None:
+    """``expr``, or the single value of the module constant it names (``ORIGINS = ["*"]``)."""
+    if isinstance(expr, ast.Name):
+        return bindings_of(ctx, ctx.tree).single_value(expr.id)
+    return expr
+
+
+def _has_wildcard(expr: ast.expr | None, ctx: FileContext) -> bool:
+    expr = _value(expr, ctx)
+    if isinstance(expr, ast.Constant):
+        return expr.value == "*"
+    if isinstance(expr, (ast.List, ast.Tuple, ast.Set)):
+        return any(isinstance(item, ast.Constant) and item.value == "*" for item in expr.elts)
+    return False
+
+
+def _flask_resources_wildcard(resources: ast.expr | None, ctx: FileContext) -> bool:
+    resources = _value(resources, ctx)
+    if not isinstance(resources, ast.Dict):
+        return False
+    for options in resources.values:
+        if isinstance(options, ast.Dict):
+            for key, value in zip(options.keys, options.values):
+                if isinstance(key, ast.Constant) and key.value == "origins" and _has_wildcard(value, ctx):
+                    return True
+    return False
+
+
+class PermissiveCors(Rule):
+    code = "BE505"
+    name = "permissive-cors"
+    message = "`{construct}` allows any origin with credentials; list the trusted origins"
+    triggers = ("CORS", "cors", "cross_origin")
+
+    @visits(ast.Call)
+    def check_call(self, node: ast.Call, ctx: FileContext) -> None:
+        if ctx.is_test_file or not isinstance(node.func, (ast.Name, ast.Attribute)):
+            return
+        callee = ctx.imports.resolve(node.func)
+        if callee in _FLASK_CORS:
+            self._check_flask(node, callee, ctx)
+            return
+        middleware = node if callee in _STARLETTE_CORS else None
+        if middleware is None and node.args and ctx.imports.resolve(node.args[0]) in _STARLETTE_CORS:
+            middleware = node  # app.add_middleware(CORSMiddleware, ...) / Middleware(CORSMiddleware, ...)
+        if middleware is None or not _is_true(_keyword(node, "allow_credentials")):
+            return
+        regex = _value(_keyword(node, "allow_origin_regex"), ctx)
+        if _has_wildcard(_keyword(node, "allow_origins"), ctx) or (
+            isinstance(regex, ast.Constant) and regex.value in _MATCH_ALL
+        ):
+            self.report(ctx, node, construct="CORSMiddleware")
+
+    def _check_flask(self, node: ast.Call, callee: str, ctx: FileContext) -> None:
+        if not _is_true(_keyword(node, "supports_credentials")):
+            return
+        if _has_wildcard(_keyword(node, "origins"), ctx) or _flask_resources_wildcard(_keyword(node, "resources"), ctx):
+            self.report(ctx, node, construct=callee.rsplit(".", 1)[1])
+
+    @visits(ast.Assign)
+    def check_setting(self, node: ast.Assign, ctx: FileContext) -> None:
+        if ctx.scope.outer is not None or not isinstance(ctx.parent, ast.Module) or not _is_true(node.value):
+            return
+        for target in node.targets:
+            if isinstance(target, ast.Name) and target.id in (*_DJANGO_WILDCARDS, "CORS_ALLOW_CREDENTIALS"):
+                ctx.memo.setdefault(_MEMO, []).append((target.id, node))
+
+    @leaves(ast.Module)
+    def report_settings(self, node: ast.Module, ctx: FileContext) -> None:
+        found = ctx.memo.get(_MEMO, [])
+        if ctx.is_test_file or not any(name == "CORS_ALLOW_CREDENTIALS" for name, _ in found):
+            return
+        for name, assign in found:
+            if name in _DJANGO_WILDCARDS:
+                self.report(ctx, assign, construct=f"{name} = True")

@@ -1,0 +1,162 @@
+"""BE506 unsafe-upload-filename: the file name a client sent, used as (part of) a path on the server.
+
+An upload's name is whatever the client put in the multipart header: ``../../app/config.py``,
+``/etc/cron.d/x``, ``.htaccess``. Joined into a path it writes outside the upload folder or over other
+files. Flagged, within one function: the name of a Flask/Werkzeug ``FileStorage`` (``request.files[...]``,
+``.get``, ``.getlist`` loops, a ``FileStorage`` parameter), a FastAPI/Starlette ``UploadFile`` (parameters,
+lists of them), a Django upload (``request.FILES[...]``, ``.get``, ``.getlist`` loops) or an aiohttp
+multipart part, reaching ``os.path.join``, ``Path(...)``, ``/`` on a path, ``open``, ``aiofiles.open``,
+``shutil`` copy/move or a ``.save(...)`` (``FileStorage.save``, ``default_storage.save``), directly or through
+f-strings, concatenation, ``str`` methods and locals. Any other call on the way (``secure_filename``,
+``os.path.basename``, ``uuid4().hex``, ``Path(name).suffix``) counts as sanitising, and names that leave
+the function through a helper are not followed.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from backend_lint.analysis.bindings import bindings_of
+from backend_lint.analysis.secret_names import name_of
+from backend_lint.analysis.values import origin
+from backend_lint.context import FileContext
+from backend_lint.rule import Rule, visits
+
+_UPLOAD_TYPES = (
+    "fastapi.UploadFile()", "fastapi.datastructures.UploadFile()", "starlette.datastructures.UploadFile()",
+    "werkzeug.datastructures.FileStorage()", "werkzeug.FileStorage()",
+    "django.core.files.uploadedfile.UploadedFile()", "django.core.files.uploadedfile.InMemoryUploadedFile()",
+    "django.core.files.uploadedfile.TemporaryUploadedFile()",
+)
+_PATH_CALLS = frozenset({"os.path.join", "posixpath.join", "ntpath.join", "pathlib.Path", "pathlib.PurePath"})
+_OPEN_CALLS = frozenset({"open", "io.open", "aiofiles.open", "os.open", "codecs.open"})
+_SHUTIL = frozenset({"shutil.copy", "shutil.copy2", "shutil.copyfile", "shutil.move", "shutil.copytree"})
+_STR_METHODS = frozenset({"lower", "upper", "strip", "lstrip", "rstrip", "replace", "casefold", "title"})
+_PATH_PARTS = frozenset({"suffix", "suffixes", "stem", "name"})
+_LIST_METHODS = frozenset({"getlist", "values"})
+_MAX_HOPS = 4
+
+
+def _local_value(name: str, ctx: FileContext) -> ast.expr | None:
+    function = ctx.scope.function
+    if function is None or isinstance(function, ast.Lambda):
+        return None
+    return bindings_of(ctx, function).single_value(name)
+
+
+def _unwrap(expr: ast.expr | None) -> ast.expr | None:
+    return expr.value if isinstance(expr, ast.Await) else expr
+
+
+def _files_of_request(expr: ast.AST) -> str | None:
+    """``files`` or ``FILES`` for ``request.files`` / ``self.request.FILES``, else ``None``."""
+    if isinstance(expr, ast.Attribute) and expr.attr in ("files", "FILES"):
+        return expr.attr if name_of(expr.value) in ("request", "req") else None
+    return None
+
+
+def _upload_source(expr: ast.expr, ctx: FileContext, hops: int = 0) -> str | None:
+    """``filename`` or ``name``: which attribute holds the client's name on the upload ``expr`` is, or ``None``."""
+    expr = _unwrap(expr)
+    if isinstance(expr, ast.Subscript):
+        files = _files_of_request(expr.value)
+        return "filename" if files == "files" else "name" if files == "FILES" else None
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "get":
+        files = _files_of_request(expr.func.value)
+        return "filename" if files == "files" else "name" if files == "FILES" else None
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr in ("next", "next_part"):
+        reader = _unwrap(expr.func.value)
+        if isinstance(reader, ast.Name) and hops < _MAX_HOPS:
+            reader = _unwrap(_local_value(reader.id, ctx))
+        if isinstance(reader, ast.Call) and isinstance(reader.func, ast.Attribute) and reader.func.attr == "multipart":
+            return "filename"  # aiohttp: reader = await request.multipart(); field = await reader.next()
+        return None
+    if not isinstance(expr, ast.Name):
+        return None
+    made = origin(expr, ctx)
+    if made is not None and made in _UPLOAD_TYPES:
+        return "name" if made.startswith("django.") else "filename"
+    if hops >= _MAX_HOPS:
+        return None
+    value = _local_value(expr.id, ctx)
+    if value is not None:
+        return _upload_source(value, ctx, hops + 1)
+    return _loop_upload(expr.id, ctx)
+
+
+def _loop_upload(name: str, ctx: FileContext) -> str | None:
+    """``for f in request.files.getlist("x")`` / ``for f in files`` with ``files: list[UploadFile]``."""
+    function = ctx.scope.function
+    if function is None or isinstance(function, ast.Lambda):
+        return None
+    bindings = bindings_of(ctx, function)
+    loops = bindings.loop_targets.get(name, [])
+    if len(loops) != 1 or not isinstance(loops[0].target, ast.Name):
+        return None
+    source = loops[0].iter
+    if isinstance(source, ast.Call) and isinstance(source.func, ast.Attribute) and source.func.attr in _LIST_METHODS:
+        files = _files_of_request(source.func.value)
+        return "filename" if files == "files" else "name" if files == "FILES" else None
+    if isinstance(source, ast.Name) and source.id in bindings.params:
+        annotation = bindings.params[source.id].annotation
+        if isinstance(annotation, ast.Subscript):
+            inner = annotation.slice
+            if (ctx.imports.resolve(inner) or "").endswith("UploadFile"):
+                return "filename"
+    return None
+
+
+def _client_name(expr: ast.expr, ctx: FileContext, hops: int = 0) -> bool:
+    """Whether ``expr`` is (or embeds, unsanitised) the client-supplied name of an upload."""
+    if isinstance(expr, ast.Attribute) and expr.attr in ("filename", "name"):
+        return _upload_source(expr.value, ctx) == expr.attr
+    if isinstance(expr, ast.JoinedStr):
+        return any(isinstance(v, ast.FormattedValue) and _client_name(v.value, ctx, hops) for v in expr.values)
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, (ast.Add, ast.Mod)):
+        parts = expr.right.elts if isinstance(expr.right, ast.Tuple) else [expr.right]
+        return any(_client_name(part, ctx, hops) for part in [expr.left, *parts])
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute):
+        if expr.func.attr in _STR_METHODS:
+            return _client_name(expr.func.value, ctx, hops)
+        if expr.func.attr == "format":
+            return any(_client_name(arg, ctx, hops) for arg in [*expr.args, *(k.value for k in expr.keywords)])
+        return False
+    if isinstance(expr, ast.Name) and hops < _MAX_HOPS:
+        value = _local_value(expr.id, ctx)
+        return value is not None and _client_name(value, ctx, hops + 1)
+    return False
+
+
+class UnsafeUploadFilename(Rule):
+    code = "BE506"
+    name = "unsafe-upload-filename"
+    message = "`{construct}` builds a path from the client's file name; use `secure_filename()` or a generated name"
+    triggers = ("filename", "FILES", "UploadFile", "multipart")
+
+    @visits(ast.Call)
+    def check_call(self, node: ast.Call, ctx: FileContext) -> None:
+        if not node.args or ctx.is_test_file:
+            return
+        func = node.func
+        callee = ctx.imports.resolve(func) or (func.id if isinstance(func, ast.Name) else None)
+        if callee in _PATH_CALLS:
+            parent = ctx.parent
+            if callee.startswith("pathlib") and isinstance(parent, ast.Attribute) and parent.attr in _PATH_PARTS:
+                return  # Path(upload.filename).suffix: only a part of the name is kept
+            candidates = node.args
+        elif callee in _OPEN_CALLS or callee in _SHUTIL:
+            candidates = node.args[:2] if callee in _SHUTIL else node.args[:1]
+        elif isinstance(func, ast.Attribute) and func.attr == "save":
+            callee = ".save"
+            candidates = node.args[:1]
+        else:
+            return
+        for argument in candidates:
+            if _client_name(argument, ctx):
+                self.report(ctx, argument, construct=callee)
+                return
+
+    @visits(ast.BinOp)
+    def check_path_division(self, node: ast.BinOp, ctx: FileContext) -> None:
+        if isinstance(node.op, ast.Div) and not ctx.is_test_file and _client_name(node.right, ctx):
+            self.report(ctx, node.right, construct="/")

@@ -1,0 +1,124 @@
+"""BE507 tls-verification-disabled: TLS certificate checks switched off, so any network hop can read and forge.
+
+Without certificate verification, HTTPS still encrypts but to whoever answers: a proxy, a compromised Wi-Fi
+or a poisoned DNS entry sees tokens and passwords and can change responses. Flagged, with literal values:
+``verify=False`` on requests/httpx calls, sessions and clients and boto3 clients (``session.verify = False``
+too); aiohttp ``ssl=False``/``verify_ssl=False``; urllib3 ``cert_reqs="CERT_NONE"``;
+``ssl._create_unverified_context`` (called or installed as the default); ``ssl.CERT_NONE`` assigned or passed;
+``check_hostname = False`` on a context. A flag read from configuration (``verify=settings.VERIFY_TLS``) and
+comparisons with ``ssl.CERT_NONE`` are left alone, and so are test modules.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from backend_lint.analysis.secret_names import split_identifier
+from backend_lint.analysis.values import origin
+from backend_lint.context import FileContext
+from backend_lint.rule import Rule, visits
+
+_VERIFY_LIBRARIES = ("requests.", "httpx.", "boto3.", "botocore.")
+_AIOHTTP = "aiohttp."
+_HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request", "send", "stream"})
+_OPT_IN_WORDS = frozenset({"insecure", "unverified", "skip", "noverify", "verify", "unsafe", "disable", "disabled"})
+_UNVERIFIED = frozenset({"ssl._create_unverified_context", "ssl._create_stdlib_context"})
+
+
+def _is_false(expr: ast.AST | None) -> bool:
+    return isinstance(expr, ast.Constant) and expr.value is False
+
+
+def _opted_in(node: ast.AST, ctx: FileContext) -> bool:
+    """In the body of an ``if`` that tests an insecure opt-in (``if settings.TLS_INSECURE_SKIP_VERIFY:``)."""
+    child, current = node, ctx.parent_of(node)
+    while current is not None:
+        if isinstance(current, ast.If) and child in current.body and _tests_opt_in(current.test):
+            return True
+        child, current = current, ctx.parent_of(current)
+    return False
+
+
+def _tests_opt_in(test: ast.expr) -> bool:
+    """Whether a condition names an insecure switch: ``X``, ``not X``, ``a and X``, ``X == ...``, ``f().X``."""
+    if isinstance(test, ast.UnaryOp):
+        return _tests_opt_in(test.operand)
+    if isinstance(test, ast.BoolOp):
+        return any(_tests_opt_in(value) for value in test.values)
+    if isinstance(test, ast.Compare):
+        return _tests_opt_in(test.left)
+    if isinstance(test, ast.Call):
+        return _tests_opt_in(test.func)
+    if isinstance(test, ast.Attribute):
+        return bool(set(split_identifier(test.attr)) & _OPT_IN_WORDS) or _tests_opt_in(test.value)
+    return isinstance(test, ast.Name) and bool(set(split_identifier(test.id)) & _OPT_IN_WORDS)
+
+
+class TlsVerificationDisabled(Rule):
+    code = "BE507"
+    name = "tls-verification-disabled"
+    message = "`{construct}` disables TLS certificate verification; keep verification on"
+    triggers = ("verify", "ssl", "CERT_NONE", "check_hostname", "unverified")
+
+    @visits(ast.keyword)
+    def check_keyword(self, node: ast.keyword, ctx: FileContext) -> None:
+        if node.arg not in ("verify", "ssl", "verify_ssl", "cert_reqs") or ctx.is_test_file:
+            return
+        call = ctx.parent
+        if not isinstance(call, ast.Call):
+            return
+        if node.arg == "cert_reqs":
+            if isinstance(node.value, ast.Constant) and node.value.value == "CERT_NONE":
+                self.report(ctx, node, construct='cert_reqs="CERT_NONE"')
+            return
+        if not _is_false(node.value):
+            return
+        if _opted_in(node, ctx):
+            return
+        callee = origin(call.func, ctx) or ""
+        if node.arg == "verify" and (callee.startswith(_VERIFY_LIBRARIES) or self._http_call(call, callee, ctx)):
+            self.report(ctx, node, construct="verify=False")
+        elif node.arg in ("ssl", "verify_ssl") and callee.startswith(_AIOHTTP):
+            self.report(ctx, node, construct=f"{node.arg}=False")
+
+    @staticmethod
+    def _http_call(call: ast.Call, callee: str, ctx: FileContext) -> bool:
+        """An HTTP verb on a client we cannot trace, in a file that uses requests or httpx."""
+        func = call.func
+        return (
+            not callee
+            and isinstance(func, ast.Attribute)
+            and func.attr in _HTTP_METHODS
+            and ctx.imports.imports_module("requests", "httpx")
+        )
+
+    @visits(ast.Attribute, ast.Name)
+    def check_reference(self, node: ast.Attribute | ast.Name, ctx: FileContext) -> None:
+        written = node.attr if isinstance(node, ast.Attribute) else node.id
+        if written not in ("CERT_NONE", "_create_unverified_context", "_create_stdlib_context"):
+            return
+        if ctx.is_test_file:
+            return
+        resolved = ctx.imports.resolve(node)
+        if resolved in _UNVERIFIED and not _opted_in(node, ctx):
+            self.report(ctx, node, construct=resolved)
+        elif (
+            resolved == "ssl.CERT_NONE"
+            and isinstance(ctx.parent, (ast.Assign, ast.AnnAssign, ast.keyword, ast.Dict))
+            and not _opted_in(node, ctx)
+        ):
+            self.report(ctx, node, construct="ssl.CERT_NONE")
+
+    @visits(ast.Assign)
+    def check_assign(self, node: ast.Assign, ctx: FileContext) -> None:
+        if not _is_false(node.value) or ctx.is_test_file:
+            return
+        for target in node.targets:
+            if not isinstance(target, ast.Attribute):
+                continue
+            if _opted_in(node, ctx):
+                return
+            if target.attr == "check_hostname":
+                self.report(ctx, node, construct="check_hostname = False")
+            elif target.attr == "verify" and (origin(target.value, ctx) or "").startswith(("requests.", "httpx.")):
+                self.report(ctx, node, construct="session.verify = False")

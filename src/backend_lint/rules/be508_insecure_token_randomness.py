@@ -1,0 +1,191 @@
+"""BE508 insecure-token-randomness: a token, password, key, OTP, nonce or salt made with the ``random`` module.
+
+``random`` is a Mersenne Twister: fast, reproducible, and predictable. After 624 observed outputs an attacker
+can compute every past and future value, so reset tokens, invite codes and session ids made with it can be
+guessed. ``secrets`` draws from the operating system's CSPRNG. The purpose is read from the name the value is
+assigned to, passed as, stored under or returned from (its function's name), with the word lists of
+:mod:`backend_lint.analysis.secret_names` plus ``otp``, ``nonce``, ``salt``, ``csrf`` and qualified ``code``/
+``session_id``. Retry jitter, sampling, shuffling, ``random.seed``, a random *length* (``range(...)``,
+``k=``) and test modules are left alone.
+
+The fix is exact where ``secrets`` has the same function: ``random.choice(seq)`` -> ``secrets.choice(seq)``,
+``random.getrandbits(k)`` -> ``secrets.randbits(k)``, ``random.randrange(n)`` and ``random.randint(0, N)``
+-> ``secrets.randbelow(...)``, and ``"".join(random.choices(alphabet, k=n))`` ->
+``"".join(secrets.choice(alphabet) for _ in range(n))``. Anything else is reported without a fix.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from backend_lint.analysis.secret_names import SECRET_WORDS, name_of, secret_word, split_identifier
+from backend_lint.analysis.values import origin
+from backend_lint.context import FileContext
+from backend_lint.finding import Applicability, Finding
+from backend_lint.rule import Rule, visits
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from backend_lint.fixing.context import FixContext
+
+_FUNCTIONS = frozenset({"choice", "choices", "randint", "random", "getrandbits", "sample", "randrange", "uniform"})
+_PURPOSE_WORDS = SECRET_WORDS | {"otp", "totp", "hotp", "nonce", "salt", "csrf", "pin"}
+_CODE_MODIFIERS = frozenset(
+    {"verification", "verify", "confirm", "confirmation", "reset", "otp", "auth", "activation", "invite",
+     "invitation", "sms", "login", "mfa", "recovery", "access", "security", "one", "magic"}
+)
+_SCALARS = frozenset(
+    {"length", "len", "size", "count", "n", "num", "delay", "timeout", "sleep", "wait", "index", "idx", "i",
+     "jitter", "retries", "attempts", "position", "offset", "ttl", "expiry", "expires", "width", "rounds"}
+)
+
+
+def _purpose(name: str | None) -> str | None:
+    """The secret a name says a value is for (``token`` for ``reset_token``), else ``None``."""
+    if not name:
+        return None
+    word = secret_word(name, _PURPOSE_WORDS)
+    if word is not None:
+        return word
+    words = split_identifier(name)
+    while words and words[-1] in ("str", "string", "value", "hex"):
+        words.pop()
+    if len(words) >= 2 and words[-1] == "code" and words[-2] in _CODE_MODIFIERS:
+        return f"{words[-2]} code"
+    if len(words) >= 2 and words[-2] == "session" and words[-1] in ("id", "key"):
+        return "session id"
+    return None
+
+
+def _scalar(name: str | None) -> bool:
+    words = split_identifier(name or "")
+    return bool(words) and words[-1] in _SCALARS
+
+
+def _context(node: ast.Call, ctx: FileContext) -> tuple[str | None, bool]:
+    """(name the value is bound to, whether it only sizes something): from the call up to its statement."""
+    child: ast.AST = node
+    current = ctx.parent_of(node)
+    while current is not None:
+        if isinstance(current, ast.Call):
+            if isinstance(current.func, ast.Name) and current.func.id == "range":
+                return None, True
+        elif isinstance(current, ast.keyword):
+            if current.arg == "k" or current.arg is None:
+                return None, current.arg == "k"
+            return current.arg, False
+        elif isinstance(current, ast.Dict):
+            index = next((i for i, value in enumerate(current.values) if value is child), None)
+            key = current.keys[index] if index is not None else None
+            if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                return key.value, False
+        elif isinstance(current, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = current.targets if isinstance(current, ast.Assign) else [current.target]
+            names = [name_of(t) for t in targets]
+            return next((n for n in names if _purpose(n)), names[0] if names else None), False
+        elif isinstance(current, ast.stmt):
+            return None, False
+        child, current = current, ctx.parent_of(current)
+    return None, False
+
+
+def _fix_kind(node: ast.Call, function: str, ctx: FileContext) -> str | None:
+    """Which exact ``secrets`` rewrite applies to this call, if any."""
+    simple = not node.keywords and not any(isinstance(arg, ast.Starred) for arg in node.args)
+    if function == "choice" and simple and len(node.args) == 1:
+        return "choice"
+    if function == "getrandbits" and simple and len(node.args) == 1:
+        return "randbits"
+    if function == "randrange" and simple and len(node.args) == 1:
+        return "randbelow"
+    if function == "randint" and simple and len(node.args) == 2:
+        low, high = node.args
+        if _literal(low) == 0 and isinstance(_literal(high), int):
+            return "randint"
+    if function == "choices" and len(node.args) == 1 and [k.arg for k in node.keywords] == ["k"]:
+        parent = ctx.parent_of(node)
+        if (
+            isinstance(parent, ast.Call)
+            and isinstance(parent.func, ast.Attribute)
+            and parent.func.attr == "join"
+            and parent.args == [node]
+            and not parent.keywords
+            and _plain(node.args[0])
+            and _plain(node.keywords[0].value)
+        ):
+            return "join"
+    return None
+
+
+def _literal(expr: ast.expr) -> object:
+    return expr.value if isinstance(expr, ast.Constant) and type(expr.value) is int else None
+
+
+def _plain(expr: ast.expr) -> bool:
+    """Names, attributes, constants and operators only: no calls, and no ``_`` the generator would shadow."""
+    for part in ast.walk(expr):
+        if isinstance(part, (ast.Call, ast.Await, ast.Yield, ast.YieldFrom, ast.NamedExpr, ast.Lambda)):
+            return False
+        if isinstance(part, ast.Name) and part.id == "_":
+            return False
+    return True
+
+
+class InsecureTokenRandomness(Rule):
+    code = "BE508"
+    name = "insecure-token-randomness"
+    message = "`{construct}` makes a secret value ({purpose}); use the `secrets` module"
+    fix_title = "Use `secrets` instead of `random`"
+    fix_kind = Applicability.SAFE
+    fix_node = "Call"
+    triggers = ("random",)
+
+    @visits(ast.Call)
+    def check_call(self, node: ast.Call, ctx: FileContext) -> None:
+        func = node.func
+        if not isinstance(func, (ast.Attribute, ast.Name)) or ctx.is_test_file:
+            return
+        callee = origin(func, ctx)
+        if callee is None:
+            return
+        module, _, function = callee.rpartition(".")
+        if module not in ("random", "random.Random()") or function not in _FUNCTIONS:
+            return
+        bound, sizes = _context(node, ctx)
+        if sizes:
+            return
+        purpose = _purpose(bound)
+        if purpose is None and not _scalar(bound):
+            enclosing = ctx.scope.function
+            purpose = _purpose(getattr(enclosing, "name", None))
+        if purpose is None:
+            return
+        kind = _fix_kind(node, function, ctx) if module == "random" else None
+        self.report(
+            ctx, node,
+            applicability=Applicability.SAFE if kind else Applicability.NONE,
+            fix_data=kind,
+            construct=f"{module}.{function}",
+            purpose=purpose,
+        )
+
+    def fix(self, finding: Finding, node: cst.CSTNode, fixer: FixContext) -> cst.CSTNode | None:
+        import libcst  # noqa: PLC0415 - fix path only
+
+        if not isinstance(node, libcst.Call) or finding.fix_data is None:
+            return None
+        kind = finding.fix_data
+        secrets = fixer.import_module("secrets")
+        if kind in ("choice", "randbits", "randbelow"):
+            return node.with_changes(func=libcst.parse_expression(f"{secrets}.{kind}"))
+        if fixer.has_comments(node):
+            return None
+        if kind == "randint":
+            high = ast.literal_eval(fixer.code_for(node.args[1].value))
+            return libcst.parse_expression(f"{secrets}.randbelow({high + 1})")
+        alphabet = fixer.code_for(node.args[0].value)
+        count = fixer.code_for(node.args[1].value)
+        generator = libcst.parse_expression(f"({secrets}.choice({alphabet}) for _ in range({count}))")
+        return generator.with_changes(lpar=[], rpar=[])
