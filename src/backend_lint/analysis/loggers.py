@@ -116,3 +116,40 @@ def configures_root_logger(ctx: FileContext) -> bool:
             for node in ast.walk(ctx.tree)
         )
     return memo["configures_root_logger"]
+
+
+_TRACEBACK_CALLS = frozenset({"traceback.format_exc", "traceback.print_exc", "traceback.format_exception",
+                              "traceback.print_exception", "sentry_sdk.capture_exception"})
+
+
+def handler_records_traceback(handler: ast.ExceptHandler, ctx: FileContext) -> bool:
+    """The ``except`` clause already records the traceback somewhere: a ``.exception(...)`` call, a call
+    with a true ``exc_info``/``exception=`` argument, ``traceback.format_exc()`` or Sentry's
+    ``capture_exception``. A further ``logger.error`` line in it is a follow-up, not a lost traceback."""
+    memo: dict[ast.AST, bool] = ctx.memo.setdefault("handler_records_traceback", {})
+    found = memo.get(handler)
+    if found is None:
+        found = memo[handler] = any(_records_traceback(node, ctx) for node in _handler_calls(handler))
+    return found
+
+
+def _handler_calls(handler: ast.ExceptHandler):
+    stack: list[ast.AST] = list(handler.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        if isinstance(node, ast.Call):
+            yield node
+        stack.extend(ast.iter_child_nodes(node))
+
+
+def _records_traceback(call: ast.Call, ctx: FileContext) -> bool:
+    if isinstance(call.func, ast.Attribute) and call.func.attr == "exception":
+        return logging_call_kind(call, ctx) is not None  # not ``future.exception()``
+    for keyword in call.keywords:
+        if keyword.arg in ("exc_info", "exception") and not (
+            isinstance(keyword.value, ast.Constant) and not keyword.value.value
+        ):
+            return True
+    return ctx.imports.resolve(call.func) in _TRACEBACK_CALLS

@@ -26,7 +26,7 @@ def replace_argument(call: cst.Call, index: int, replacements: list[cst.Arg]) ->
     old = args[index]
     separator = _separator(call)
     new = [arg.with_changes(comma=separator) for arg in replacements[:-1]]
-    new.append(replacements[-1].with_changes(comma=old.comma))
+    new.append(replacements[-1].with_changes(comma=old.comma, whitespace_after_arg=old.whitespace_after_arg))
     args[index : index + 1] = new
     return call.with_changes(args=args)
 

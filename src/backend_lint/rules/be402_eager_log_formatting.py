@@ -8,7 +8,8 @@ formats it only when a handler emits the record.
 
 Flagged: the message of a call on a known logger is an f-string, ``"...".format(...)``, ``"..." % ...`` or a
 ``+`` concatenation with a non-constant part. Left alone: implicit literal concatenation, messages that only
-combine constants (``"=" * 40 + "\\n"``), lazy calls (``logger.info("%(user)s", {"user": name})``),
+combine constants (``"=" * 40 + "\\n"``), calls that pass arguments after the message (the formatting
+builds a template: ``logger.info("%s " + prefix, *args)``), lazy calls (``logger.info("%(user)s", {"user": name})``),
 structlog key-value calls, ``" ".join(...)``, a message held in a variable, and non-logging calls
 (``warnings.warn(f"...")``, ``logging.getLogger(f"...")``).
 
@@ -73,8 +74,7 @@ def render(call: ast.Call, kind: str, text_of: Callable[[ast.expr], str]) -> Opt
     message = message_argument(call)
     if message is None:
         return None
-    index = call.args.index(message)
-    if len(call.args) > index + 1:
+    if call.args[-1] is not message:
         return None  # already has arguments: the message is a template mixed with formatting
     pieces = message_pieces(message)
     if pieces is None:
@@ -118,8 +118,8 @@ class EagerLogFormatting(Rule):
         if type(func) is not ast.Attribute or func.attr not in LEVEL_METHODS:
             return
         message = message_argument(node)
-        if message is None:
-            return
+        if message is None or node.args[-1] is not message:
+            return  # arguments follow: the formatting builds a template ("%s " + prefix, *args)
         how = formatting_kind(message)
         if how not in _HOW:
             return

@@ -7,8 +7,10 @@ records the stack with the message, in the same log event, tied to the same requ
 Flagged: ``error``, ``critical`` and ``fatal`` calls on a known logger (stdlib, structlog, loguru) directly
 inside an ``except`` clause of the same function, with no ``exc_info`` argument (loguru: no
 ``.opt(exception=...)``). Left alone: handlers whose last statement re-raises (the exception, traceback
-included, goes on to whoever handles it), calls with ``**kwargs`` (``exc_info`` may be in them), calls in a
-function defined inside the handler, and ``warning``/``info`` levels (a handled, expected failure).
+included, goes on to whoever handles it), handlers that record the traceback another way (a
+``logger.exception`` call, ``exc_info=``, ``traceback.format_exc()``, ``sentry_sdk.capture_exception``),
+calls with ``**kwargs`` (``exc_info`` may be in them), calls in a function defined inside the handler, and
+``warning``/``info`` levels (a handled, expected failure).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import ast
 from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.imports import dotted_name
-from backend_lint.analysis.loggers import LOGURU, logging_call_kind
+from backend_lint.analysis.loggers import LOGURU, handler_records_traceback, logging_call_kind
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 from backend_lint.finding import Applicability, Finding
@@ -35,18 +37,6 @@ def _reraises(handler: ast.ExceptHandler) -> bool:
     """The handler ends by raising: the traceback travels with the exception."""
     last = handler.body[-1]
     return isinstance(last, ast.Raise)
-
-
-def _has_exception_option(receiver: ast.AST) -> bool:
-    """loguru's ``logger.opt(exception=...)`` somewhere in the receiver chain."""
-    while isinstance(receiver, (ast.Call, ast.Attribute)):
-        if isinstance(receiver, ast.Call):
-            if any(keyword.arg == "exception" for keyword in receiver.keywords):
-                return True
-            receiver = receiver.func
-        else:
-            receiver = receiver.value
-    return False
 
 
 class ErrorLogWithoutTraceback(Rule):
@@ -69,7 +59,7 @@ class ErrorLogWithoutTraceback(Rule):
         if any(keyword.arg in (None, "exc_info") for keyword in node.keywords):
             return
         kind = logging_call_kind(node, ctx)
-        if kind is None or (kind == LOGURU and _has_exception_option(func.value)):
+        if kind is None or handler_records_traceback(handler, ctx):
             return
         receiver = _short(func.value)
         if func.attr == "error":

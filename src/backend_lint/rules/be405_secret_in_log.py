@@ -29,7 +29,6 @@ _DEFAULT_NAMES = [
     "password", "passwd", "secret", "token", "api_key", "apikey", "authorization", "card_number", "cvv",
     "private_key", "session_id",
 ]
-_STDLIB_OPTIONS = frozenset({"exc_info", "stack_info", "stacklevel", "extra"})
 _CONTEXT_METHODS = frozenset({"bind", "new"})  # structlog/loguru: values bound into every later record
 _CONTEXT_FUNCTIONS = frozenset({"structlog.contextvars.bind_contextvars", "structlog.threadlocal.bind_threadlocal"})
 _KEY_READERS = frozenset({"get", "getenv", "pop", "getlist"})
@@ -40,6 +39,10 @@ _METADATA_WORDS = frozenset(
      "algorithm", "alg", "exp", "iat", "ttl", "age", "valid", "present", "set", "masked", "redacted"}
 )
 """Last words of a value's own name that make it data about a secret rather than the secret itself."""
+_HANDLE_TOKEN_WORDS = frozenset({"reservation", "lease", "idempotency", "lock", "fencing", "correlation", "trace",
+                                 "change", "delta", "sync", "continuation", "resume", "etag"})
+"""Words before ``token`` that make it a handle to a reservation or a position, not a credential
+(``reservation_token``, ``idempotency_token``), on top of :mod:`.secret_names`' own exceptions."""
 
 
 class SecretMatcher:
@@ -61,13 +64,15 @@ class SecretMatcher:
         head = secret_word(identifier, self.heads)  # flags (is_/show_) and qualifiers (_hash) handled there
         if head is None:
             return False
+        words = parts[: len(parts) - parts[::-1].index(head)]  # up to the head: qualifiers dropped
+        if head == "token" and len(words) > 1 and words[-2] in _HANDLE_TOKEN_WORDS:
+            return False
         if head in self.single:
             return True
         if head == "pass":  # db_pass: secret_names judged the modifier
             return bool({"password", "passwd"} & self.single)
         if head == "key" and any(compound[-1] == "key" for compound in self.compounds):
             return True  # api_key, secret_key, signing_key: secret_names judged the modifier
-        words = parts[: len(parts) - parts[::-1].index(head)]
         return any(tuple(words[-len(compound):]) == compound for compound in self.compounds)
 
 
