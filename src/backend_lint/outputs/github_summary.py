@@ -3,8 +3,8 @@
 GitHub displays at most 10 warning and 10 error annotations per step (and 50 per job); the rest are dropped
 without a trace. The summary is where the full count lives: findings per rule (linked to the rule pages),
 the files with the most findings, and a table of every finding, linked to its line when the run knows the
-repository and commit. A step summary is capped at 1 MiB, so the table stops at a character budget and says
-how many rows it left out.
+repository and commit. A step summary is capped at 1 MiB, so the table stops at a byte budget and says how
+many rows it left out.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from backend_lint.outputs.report import Report
 ANNOTATIONS_PER_STEP = 10
 ANNOTATIONS_PER_JOB = 50
 TOP_FILES = 10
-BUDGET = 900_000  # characters; GitHub rejects a step summary over 1 MiB
+BUDGET = 900_000  # bytes of UTF-8; GitHub rejects a step summary over 1 MiB
 
 
 def _cell(text: str) -> str:
@@ -105,11 +105,10 @@ def _all_findings(findings: list[Finding], root: Optional[str], blob: Optional[s
     opened = " open" if len(findings) <= ANNOTATIONS_PER_JOB else ""
     rows = [f"<details{opened}><summary>All {_plural(len(findings), 'finding')}</summary>", "",
             "| Location | Rule | Message |", "| --- | --- | --- |"]
-    used = sum(len(row) for row in rows)
+    used = sum(len(row.encode("utf-8")) + 1 for row in rows)
     for shown, finding in enumerate(findings):
-        row = f"| {_location(finding, root, blob)} | [{finding.code}]({docs_url(finding.code)}) | " \
-              f"{_cell(finding.message)} |"
-        used += len(row) + 1
+        row = f"| {_location(finding, root, blob)} | {finding.code} | {_cell(finding.message)} |"
+        used += len(row.encode("utf-8")) + 1
         if used > BUDGET:
             rows += ["", f"… and {len(findings) - shown} more: GitHub limits a summary to 1 MiB; run "
                      "`backend-lint check` locally or upload SARIF to see them all."]
