@@ -41,7 +41,8 @@ _SAFE_ANNOTATIONS = {"int", "float", "bool", "UUID", "uuid.UUID", "Decimal", "de
                      "datetime", "datetime.date", "datetime.datetime", "PositiveInt", "conint"}
 _PASS_THROUGH_METHODS = {"strip", "lstrip", "rstrip", "upper", "lower"}
 _PASS_THROUGH_FUNCTIONS = {"textwrap.dedent", "inspect.cleandoc"}
-_FRAGMENT_NAME = re.compile(r"sql|query|clause|where|condition|stmt|statement|fragment|placeholder|join|filter",
+_FRAGMENT_NAME = re.compile(
+    r"sql|query|clause|where|condition|stmt|statement|fragment|placeholder|join|filter|suffix|prefix|operator",
                             re.IGNORECASE)
 _PLACEHOLDER = re.compile(r"\s*(%s|\?|\$\d+|:\w+|%\(\w+\)s)?\s*,?\s*")
 _UPPER = re.compile(r"_*[A-Z][A-Z0-9_]*")
@@ -50,6 +51,10 @@ _VALUE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _LIST_OPENER = re.compile(r"\b(?:IN|VALUES)\s*$", re.IGNORECASE)
+_FIRST_WORD = re.compile(r"(?:\s|\(|--[^\n]*\n|/\*.*?\*/)*([A-Za-z]+)\b", re.DOTALL)
+_DATA_WORDS = {"select", "insert", "update", "delete", "with", "merge", "replace", "upsert", "values", "explain",
+               "call", "exec", "execute", "table"}
+_DATA_STATEMENT = re.compile(r"\b(?:SELECT|INSERT|UPDATE|DELETE|MERGE|REPLACE|UPSERT)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -89,6 +94,17 @@ class SqlText:
     @property
     def holes(self) -> list[Hole]:
         return [piece for piece in self.pieces if isinstance(piece, Hole)]
+
+    @property
+    def is_data_statement(self) -> bool:
+        """A query or data change (``SELECT``, ``INSERT``, ``UPDATE``, ``DELETE``, ``WITH``...), not a session or
+        schema statement (``SET``, ``PRAGMA``, ``CREATE``, ``SAVEPOINT``...), whose variable parts are names or
+        settings that no driver can bind. Text starting with a hole counts when it mentions a data verb."""
+        text = self.text
+        first = _FIRST_WORD.match(text)
+        if first is None:
+            return bool(_DATA_STATEMENT.search(text))
+        return first.group(1).lower() in _DATA_WORDS
 
     def unsafe_holes(self) -> list[Hole]:
         """Holes that can carry attacker text: not safe, and not a named SQL fragment in a structural spot."""
@@ -386,8 +402,8 @@ def _name(expr: ast.Name, state: _State, scope: Scope, depth: int) -> Optional[_
 def _assignments(name: str, bindings, link: Scope, state: _State, depth: int) -> Optional[_Value]:
     steps: list[tuple[int, ast.AST]] = []
     for value in bindings.assigned.get(name, []):
-        if value is None:
-            return None
+        if value is None or (isinstance(value, ast.Constant) and not isinstance(value.value, str)):
+            return None  # unpacked, or not a string at all (``offset = 0``)
         steps.append((getattr(value, "lineno", 0), value))
     for node in bindings.augmented.get(name, []):
         if not isinstance(node.op, ast.Add):
@@ -468,41 +484,85 @@ def _is_safe(expr: ast.expr, state: _State, scope: Scope) -> bool:
     if isinstance(expr, ast.Name):
         return bool(_UPPER.fullmatch(expr.id)) or _is_typed_safe(expr.id, state, scope)
     if isinstance(expr, ast.Attribute):
-        return bool(_UPPER.fullmatch(expr.attr)) or expr.attr in ("db_table", "__tablename__")
+        if _UPPER.fullmatch(expr.attr) or expr.attr in ("db_table", "__tablename__"):
+            return True
+        values = _class_values(expr, state, scope)
+        return bool(values) and all(_is_number(value) for value in values)
     if isinstance(expr, ast.Call):
         func = expr.func
         callee = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
         if callee in _SAFE_CALLS or "quote" in callee.lower() or callee == "qn":
             return True
-        return callee == "get" and isinstance(func, ast.Attribute) and _is_constant_table(func.value)
+        return callee == "get" and isinstance(func, ast.Attribute) and _is_constant_table(func.value, state, scope)
     if isinstance(expr, ast.Subscript):
-        return _is_constant_table(expr.value)
+        return _is_constant_table(expr.value, state, scope)
+    if isinstance(expr, ast.BinOp) and not isinstance(expr.op, ast.Mod):  # arithmetic on numbers
+        return _is_safe(expr.left, state, scope) and _is_safe(expr.right, state, scope)
+    if isinstance(expr, ast.UnaryOp):
+        return _is_safe(expr.operand, state, scope)
     return False
 
 
-def _is_constant_table(expr: ast.expr) -> bool:
-    """An UPPER_CASE mapping or sequence: looking a key up in it picks one of its constant entries."""
+def _is_number(expr: ast.expr) -> bool:
+    return isinstance(expr, ast.Constant) and isinstance(expr.value, (int, float)) and not isinstance(
+        expr.value, bool
+    )
+
+
+def _class_values(expr: ast.Attribute, state: _State, scope: Scope) -> list[ast.expr]:
+    """Every value ``self.attr``/``Class.attr`` is given in its class (class body and methods)."""
+    cls = _owning_class(expr, state, scope)
+    if cls is None:
+        return []
+    bindings = bindings_of(state.ctx, cls)
+    values = [*bindings.assigned.get(expr.attr, []), *bindings.self_attributes.get(expr.attr, [])]
+    return [] if any(value is None for value in values) else values  # type: ignore[misc]
+
+
+def _is_constant_table(expr: ast.expr, state: _State, scope: Scope) -> bool:
+    """An UPPER_CASE mapping or sequence, or a class attribute holding a literal table of constants: looking
+    a key up in it picks one of its constant entries."""
     if isinstance(expr, ast.Name):
         return bool(_UPPER.fullmatch(expr.id))
     if isinstance(expr, ast.Attribute):
-        return bool(_UPPER.fullmatch(expr.attr))
+        if _UPPER.fullmatch(expr.attr):
+            return True
+        values = _class_values(expr, state, scope)
+        return bool(values) and all(_is_literal_table(value) for value in values)
+    return False
+
+
+def _is_literal_table(expr: ast.expr) -> bool:
+    if isinstance(expr, ast.Dict):
+        return all(_is_constant_text(value) or _is_number(value) for value in expr.values)
+    if isinstance(expr, (ast.List, ast.Tuple)):
+        return all(_is_constant_text(value) or _is_number(value) for value in expr.elts)
     return False
 
 
 def _is_typed_safe(name: str, state: _State, scope: Scope) -> bool:
-    """A parameter annotated with a type whose text cannot carry SQL (``limit: int``)."""
+    """A parameter annotated with a type whose text cannot carry SQL (``limit: int``), or a local only ever
+    given such values (``offset = 0`` ... ``offset += len(rows)``)."""
     for link in _binding_links(scope):
         bindings = bindings_of(state.ctx, link.node)  # type: ignore[arg-type]
         if not bindings.binds(name):
             continue
         param = bindings.params.get(name)
-        if param is None or param.annotation is None:
-            values = bindings.assigned.get(name)
-            return bool(values) and all(
-                value is not None and _is_safe(value, state, link) and not isinstance(value, ast.Name)
+        if param is not None:
+            return param.annotation is not None and _safe_annotation(param.annotation, state)
+        key = ("safe", id(link.node), name)
+        if key in state.seen or not bindings.assigned.get(name):
+            return False
+        values = [*bindings.assigned[name], *(node.value for node in bindings.augmented.get(name, []))]
+        state.seen.add(key)
+        try:
+            return all(
+                value is not None and not (isinstance(value, ast.Name) and value.id == name)
+                and _is_safe(value, state, link)
                 for value in values
             )
-        return _safe_annotation(param.annotation, state)
+        finally:
+            state.seen.discard(key)
     return False
 
 
@@ -522,13 +582,10 @@ def _safe_annotation(annotation: ast.expr, state: _State) -> bool:
 def _is_placeholder_list(expr: ast.expr, state: _State, scope: Scope) -> bool:
     """``["%s"] * n``, ``"?" * n``, ``("%s" for _ in ids)``, ``[f"${i}" for i in range(...)]``, or a local list
     that only ever receives constant strings."""
-    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Mult):
-        for side in (expr.left, expr.right):
-            if isinstance(side, ast.Constant) and isinstance(side.value, str):
-                return _PLACEHOLDER.fullmatch(side.value) is not None
-            if isinstance(side, ast.List) and len(side.elts) == 1:
-                return _is_placeholder_text(side.elts[0])
-        return False
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Mult):  # constant text, repeated
+        return any(_is_constant_text(side) or (isinstance(side, (ast.List, ast.Tuple)) and side.elts and all(
+            _is_constant_text(element) or _is_placeholder_text(element) for element in side.elts))
+            for side in (expr.left, expr.right))
     if isinstance(expr, (ast.ListComp, ast.GeneratorExp)):
         return _is_placeholder_text(expr.elt) or _is_constant_text(expr.elt)
     if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id in ("list", "tuple"):

@@ -78,6 +78,8 @@ class Sink:
     has_params: bool
     by_name: bool = False
     """True when the receiver was recognised by its name only."""
+    fragment: bool = False
+    """The SQL is an expression or condition (``QuerySet.extra``, ``RawSQL``), not a whole statement."""
 
     @property
     def method(self) -> str:
@@ -114,7 +116,9 @@ def _function_sink(call: ast.Call, ctx: FileContext) -> Optional[Sink]:
     if resolved in _RAW_SQL:
         sql = _argument(call, 0, "sql")
         params = _argument(call, 1, "params")
-        return Sink(call, name, "django", LIST_FORMAT, (sql,), params is not None) if sql is not None else None
+        if sql is None:
+            return None
+        return Sink(call, name, "django", LIST_FORMAT, (sql,), params is not None, fragment=True)
     if resolved in _READ_SQL:
         sql = _argument(call, 0, "sql")
         params = _keyword(call, "params") or (call.args[2] if len(call.args) > 2 else None)
@@ -125,12 +129,10 @@ def _function_sink(call: ast.Call, ctx: FileContext) -> Optional[Sink]:
 def _method_sink(call: ast.Call, func: ast.Attribute, ctx: FileContext) -> Optional[Sink]:
     method = func.attr
     receiver = func.value
-    name = dotted_name(func) or f"{_short(receiver)}.{method}"
+    name = written_call(call)
     if method in ("raw", "extra"):
         return _django_queryset_sink(call, func, name)
-    made = origin(receiver, ctx)
-    if made is None and isinstance(receiver, ast.Subscript):
-        made = _subscript_origin(receiver, ctx)
+    made = _receiver_origin(receiver, ctx)
     if made is not None and made.partition(".")[0] in _KNOWN_ROOTS:
         return _sink_by_origin(call, method, made, name, ctx)
     return _sink_by_name(call, method, receiver, name, ctx)
@@ -218,7 +220,7 @@ def _django_queryset_sink(call: ast.Call, func: ast.Attribute, name: str) -> Opt
         elif keyword.arg == "select" and isinstance(keyword.value, ast.Dict):
             pieces.extend(value for value in keyword.value.values if value is not None)
     has_params = any(keyword.arg in ("params", "select_params") for keyword in call.keywords)
-    return Sink(call, name, "django", None, tuple(pieces), has_params) if pieces else None
+    return Sink(call, name, "django", None, tuple(pieces), has_params, fragment=True) if pieces else None
 
 
 def _is_manager_chain(expr: ast.expr) -> bool:
@@ -234,10 +236,19 @@ def _is_manager_chain(expr: ast.expr) -> bool:
             return False
 
 
-def _subscript_origin(expr: ast.Subscript, ctx: FileContext) -> Optional[str]:
-    """``connections["default"]`` (Django) stands for a connection."""
-    resolved = ctx.imports.resolve(expr.value)
-    return "django.db.connection" if resolved == "django.db.connections" else None
+def _receiver_origin(expr: ast.expr, ctx: FileContext) -> Optional[str]:
+    """:func:`origin`, plus Django's ``connections["replica"]`` (and ``.cursor()`` on it) as a connection."""
+    made = origin(expr, ctx)
+    if made is not None:
+        return made
+    if isinstance(expr, ast.Subscript):
+        return "django.db.connection" if ctx.imports.resolve(expr.value) == "django.db.connections" else None
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and isinstance(
+        expr.func.value, ast.Subscript
+    ):
+        base = _receiver_origin(expr.func.value, ctx)
+        return f"{base}.{expr.func.attr}()" if base else None
+    return None
 
 
 def _argument(call: ast.Call, index: int, keyword: str) -> Optional[ast.expr]:
@@ -257,8 +268,25 @@ def _has_args_keyword(call: ast.Call) -> bool:
     return any(isinstance(arg, ast.Starred) for arg in call.args) or any(k.arg is None for k in call.keywords)
 
 
-def _short(expr: ast.expr) -> str:
-    if isinstance(expr, ast.Call):
-        inner = dotted_name(expr.func)
-        return f"{inner}()" if inner else "..."
-    return dotted_name(expr) or "..."
+def written_call(call: ast.Call) -> str:
+    """The callee chain as written, arguments elided, for messages (``connections[...].cursor().execute``,
+    ``session.query(...).filter(...).all``)."""
+    parts: list[str] = []
+    node: ast.expr = call.func
+    while True:
+        if isinstance(node, ast.Attribute):
+            parts.append("." + node.attr)
+            node = node.value
+        elif isinstance(node, ast.Call):
+            parts.append("(...)" if node.args or node.keywords else "()")
+            node = node.func
+        elif isinstance(node, ast.Subscript):
+            parts.append("[...]")
+            node = node.value
+        elif isinstance(node, ast.Name):
+            parts.append(node.id)
+            break
+        else:
+            parts.append("...")
+            break
+    return "".join(reversed(parts))

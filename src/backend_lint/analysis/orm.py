@@ -1,0 +1,221 @@
+"""ORM and driver queries as values: "does this expression run a query?", "is it a collection of rows?",
+"is it bounded?".
+
+Query-in-loop (BE103) asks whether a loop iterates over rows that came from the database and whether a call in
+its body runs another query; unbounded-query (BE104) asks whether a handler returns a collection query with no
+bound. Both read the same *query chains*:
+
+- Django: a chain rooted at a manager (``Order.objects``, ``_default_manager``), or a related manager of a
+  row (``order.items.all()``) in a file that imports Django; ``prefetch_related``/``select_related`` on the
+  chain list the relations that later accesses read from cache.
+- SQLAlchemy: ``session.query(...)``, ``session.execute/scalars/scalar/get(...)`` on a session known by its
+  origin (``Session()``, ``sessionmaker()()``, a parameter annotated ``Session``, Flask-SQLAlchemy's
+  ``db.session``) or named ``session``/``db_session``/``db``; Flask-SQLAlchemy's ``Model.query`` chains;
+  ``selectinload``/``joinedload``/``subqueryload`` options.
+- DB-API and async drivers: any sink of :mod:`.sql`, and ``fetchall()``/``fetchmany()`` on a cursor.
+
+A local name counts when every assignment to it in its function is a query chain. Unknown calls are not
+queries: rules stay quiet about what they cannot see.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Optional
+
+from backend_lint.analysis.bindings import bindings_of
+from backend_lint.analysis.scopes import CLASS, FUNCTION, Scope
+from backend_lint.analysis.sql import query_sink, written_call
+from backend_lint.analysis.values import origin
+
+if TYPE_CHECKING:
+    from backend_lint.context import FileContext
+
+DJANGO = "django"
+SQLALCHEMY = "sqlalchemy"
+DBAPI = "dbapi"
+
+_MANAGERS = {"objects", "_default_manager", "_base_manager"}
+QUERYSET_METHODS = {
+    # Django QuerySet
+    "all", "filter", "exclude", "annotate", "alias", "order_by", "reverse", "distinct", "values", "values_list",
+    "dates", "datetimes", "none", "union", "intersection", "difference", "select_related", "prefetch_related",
+    "extra", "defer", "only", "using", "select_for_update", "raw", "get", "create", "get_or_create",
+    "update_or_create", "bulk_create", "bulk_update", "count", "in_bulk", "iterator", "latest", "earliest",
+    "first", "last", "aggregate", "exists", "contains", "update", "delete", "explain", "afirst", "aget",
+    "acount", "aexists", "acreate", "alast", "aupdate", "adelete", "aaggregate",
+    # SQLAlchemy Query / Result
+    "filter_by", "join", "outerjoin", "options", "limit", "offset", "one", "one_or_none", "scalar", "scalars",
+    "scalar_one", "scalar_one_or_none", "group_by", "having", "where", "execution_options", "unique",
+    "mappings", "fetchall", "paginate", "get_or_404", "first_or_404", "one_or_404", "with_entities", "slice",
+    "yield_per", "params", "correlate", "subquery", "cte",
+}
+"""Methods of a query chain; anything else (``get_for_id``, ``save``, a dict's ``get``) ends what is known."""
+_RELATED_METHODS = {"all", "filter", "exclude", "count", "exists", "get", "first", "last", "aggregate",
+                    "values", "values_list", "order_by", "annotate", "latest", "earliest", "create"}
+_SESSION_METHODS = {"query", "execute", "scalars", "scalar", "get", "exec", "get_one"}
+_NAMED_SESSION_METHODS = {"query", "execute", "scalars", "scalar", "exec"}
+_SESSION_NAMES = {"session", "db_session", "db", "dbsession", "async_session"}
+_SESSION_ROOTS = ("sqlalchemy", "flask_sqlalchemy", "sqlmodel")
+_FETCH_MANY = {"fetchall", "fetchmany"}
+_PREFETCH = {"prefetch_related", "select_related"}
+_LOADER_OPTIONS = {"selectinload", "joinedload", "subqueryload", "contains_eager", "immediateload"}
+SINGLE_ROW = {"get", "first", "last", "one", "one_or_none", "scalar", "scalar_one", "scalar_one_or_none",
+              "fetchone", "fetchrow", "fetchval", "fetch_one", "fetch_val", "get_or_404", "first_or_404",
+              "one_or_404", "earliest", "latest", "count", "exists", "aggregate", "get_one", "get_or_create",
+              "update_or_create", "create", "update", "delete", "in_bulk"}
+"""Calls that end a chain with one row or one value, not a collection."""
+BOUNDING = {"limit", "paginate", "slice", "fetchmany", "first", "iterator_chunk"}
+
+
+@dataclass
+class Query:
+    """A query chain: its framework, its calls from the inside out, and the relations it preloads."""
+
+    framework: str
+    calls: list[ast.Call] = field(default_factory=list)
+    preloaded: set[str] = field(default_factory=set)
+    sliced: bool = False
+
+    @property
+    def methods(self) -> list[str]:
+        return [call.func.attr for call in self.calls if isinstance(call.func, ast.Attribute)]
+
+    @property
+    def last_method(self) -> str:
+        methods = self.methods
+        return methods[-1] if methods else ""
+
+
+def query_of(expr: ast.expr, ctx: FileContext, scope: Optional[Scope] = None) -> Optional[Query]:
+    """The query chain ``expr`` evaluates, following locals (``None`` when it is not one)."""
+    return _query(expr, ctx, scope if scope is not None else ctx.scope, 0, frozenset())
+
+
+def query_call(call: ast.Call, ctx: FileContext) -> Optional[Query]:
+    """The query ``call`` runs when it is the outermost call of its chain (so a chain counts once)."""
+    parent = ctx.parent_of(call)
+    if isinstance(parent, ast.Attribute) and isinstance(ctx.parent_of(parent), ast.Call):
+        grand = ctx.parent_of(parent)
+        if isinstance(grand, ast.Call) and grand.func is parent:
+            return None
+    if not isinstance(call.func, ast.Attribute):
+        return None
+    return _query(call, ctx, ctx.scope, 0, frozenset())
+
+
+def _query(expr: ast.expr, ctx: FileContext, scope: Scope, depth: int, seen: frozenset) -> Optional[Query]:
+    if depth > 12:
+        return None
+    if isinstance(expr, ast.Await):
+        return _query(expr.value, ctx, scope, depth + 1, seen)
+    if isinstance(expr, ast.Subscript):
+        inner = _query(expr.value, ctx, scope, depth + 1, seen)
+        if inner is not None and isinstance(expr.slice, ast.Slice):
+            inner.sliced = True
+        return inner if inner is not None and isinstance(expr.slice, ast.Slice) else None
+    if isinstance(expr, ast.Name):
+        return _name_query(expr.id, ctx, scope, depth, seen)
+    if not isinstance(expr, ast.Call) or not isinstance(expr.func, ast.Attribute):
+        return None
+    sink = query_sink(expr, ctx)
+    if sink is not None:
+        return Query(DBAPI if sink.driver not in (DJANGO, SQLALCHEMY) else sink.driver, [expr])
+    method = expr.func.attr
+    receiver = expr.func.value
+    if method in _FETCH_MANY:
+        return Query(DBAPI, [expr])
+    if method in _SESSION_METHODS and _is_session(receiver, method, ctx, scope):
+        return _extend(Query(SQLALCHEMY), expr)
+    if method not in QUERYSET_METHODS:
+        return None
+    if isinstance(receiver, ast.Attribute) and receiver.attr in _MANAGERS:
+        return _extend(Query(DJANGO), expr)
+    if isinstance(receiver, ast.Attribute) and receiver.attr == "query" and _is_class_name(receiver.value):
+        return _extend(Query(SQLALCHEMY), expr)
+    inner = _query(receiver, ctx, scope, depth + 1, seen)
+    if inner is not None and inner.framework != DBAPI and inner.last_method not in SINGLE_ROW:
+        return _extend(inner, expr)
+    if inner is None and method in _RELATED_METHODS and isinstance(receiver, ast.Attribute) and "django" in (
+        ctx.imports.modules
+    ):
+        return _extend(Query(DJANGO), expr) if _is_row_attribute(receiver) else None
+    return None
+
+
+def _extend(query: Query, call: ast.Call) -> Query:
+    query.calls.append(call)
+    method = call.func.attr if isinstance(call.func, ast.Attribute) else ""
+    if method in _PREFETCH:
+        for arg in call.args:
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                query.preloaded.add(arg.value.split("__")[0])
+            elif isinstance(arg, ast.Call) and arg.args and isinstance(arg.args[0], ast.Constant):
+                query.preloaded.add(str(arg.args[0].value).split("__")[0])  # Prefetch("items", ...)
+    if method == "options":
+        for arg in call.args:
+            if isinstance(arg, ast.Call) and isinstance(arg.func, (ast.Name, ast.Attribute)):
+                loader = arg.func.id if isinstance(arg.func, ast.Name) else arg.func.attr
+                if loader in _LOADER_OPTIONS and arg.args and isinstance(arg.args[0], ast.Attribute):
+                    query.preloaded.add(arg.args[0].attr)
+    return query
+
+
+def _is_class_name(expr: ast.expr) -> bool:
+    return isinstance(expr, ast.Name) and expr.id[:1].isupper()
+
+
+def _is_row_attribute(expr: ast.Attribute) -> bool:
+    """``order.items``: a relation of a row (a plain name's attribute, not ``self.x`` or a module's)."""
+    return isinstance(expr.value, ast.Name) and expr.value.id not in ("self", "cls") and not expr.attr.startswith(
+        "_"
+    )
+
+
+def _is_session(receiver: ast.expr, method: str, ctx: FileContext, scope: Scope) -> bool:
+    made = origin(receiver, ctx, scope)
+    if made is not None and made.partition(".")[0] in _SESSION_ROOTS:
+        return True
+    if method not in _NAMED_SESSION_METHODS:
+        return False  # ``db.get(key)`` on an unknown ``db`` may be a dict or a cache
+    if isinstance(receiver, ast.Name):
+        return receiver.id in _SESSION_NAMES and made is None
+    if isinstance(receiver, ast.Attribute):
+        return receiver.attr in ("session", "db_session") and (made is None or made.startswith(_SESSION_ROOTS))
+    return False
+
+
+def _binding_links(scope: Scope):
+    for link in scope:
+        if link.kind == CLASS:
+            continue
+        if link.kind != FUNCTION and link.outer is not None:
+            continue
+        yield link
+
+
+def _name_query(name: str, ctx: FileContext, scope: Scope, depth: int, seen: frozenset) -> Optional[Query]:
+    for link in _binding_links(scope):
+        bindings = bindings_of(ctx, link.node)  # type: ignore[arg-type]
+        if not bindings.binds(name):
+            continue
+        key = (id(link.node), name)
+        if key in seen or name in bindings.params or name in bindings.loop_targets or name in bindings.definitions:
+            return None
+        values = bindings.assigned.get(name)
+        if not values:
+            return None
+        found: Optional[Query] = None
+        for value in values:
+            if value is None:
+                return None
+            query = _query(value, ctx, link, depth + 1, seen | {key})
+            if query is None:
+                return None
+            found = query if found is None else found
+        return found
+    return None
+
+
+written = written_call
