@@ -39,6 +39,7 @@ def checked(tmp_path_factory) -> dict[str, tuple[list, list]]:
     results: dict[str, tuple[list, list]] = {}
     for index, (config_key, fixtures) in enumerate(sorted(groups.items())):
         base = tmp_path_factory.mktemp(f"group{index}")
+        _project(base, json.loads(config_key))  # both entry points read the config above ".", not per file
         by_path: dict[str, Fixture] = {}
         for fixture in fixtures:
             project = _project(base / fixture.path.stem, json.loads(config_key))

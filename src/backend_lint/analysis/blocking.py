@@ -1,0 +1,65 @@
+"""Calls that block the calling thread on I/O or sleep, grouped by what to use instead in async code.
+
+BE204 asks this module whether a call inside ``async def`` stalls the event loop. Calls are recognised by
+origin (:mod:`.values`), so ``from time import sleep``, ``import requests as r``, a session on ``self`` and a
+cursor made from a connection made from ``sqlite3.connect`` all resolve. File I/O is deliberately out of
+scope: small local reads are routinely done inline and flagging them would bury the real problems.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from backend_lint.analysis.http_clients import requests_call, urlopen_call
+
+NETWORK = "network"
+SLEEP = "sleep"
+DATABASE = "database"
+SUBPROCESS = "subprocess"
+
+SYNC_DRIVERS = ("psycopg2", "sqlite3", "pymysql", "MySQLdb")
+_CONNECT_NAMES = ("connect", "Connect", "Connection")
+_DRIVER_METHODS = frozenset(
+    {"execute", "executemany", "executescript", "fetchone", "fetchall", "fetchmany", "callproc", "commit",
+     "rollback"}
+)
+_SUBPROCESS_FUNCTIONS = frozenset({"run", "call", "check_call", "check_output", "getoutput", "getstatusoutput"})
+
+
+@dataclass(frozen=True)
+class BlockingCall:
+    """A blocking call: the name a message shows and its kind (``network``, ``sleep``, ...)."""
+
+    construct: str
+    kind: str
+
+
+def blocking_call(made: str) -> Optional[BlockingCall]:
+    """The blocking call an origin names (``requests.Session().get``, ``sqlite3.connect().execute``)."""
+    if made == "time.sleep":
+        return BlockingCall("time.sleep", SLEEP)
+    client = requests_call(made) or urlopen_call(made)
+    if client is not None:
+        return BlockingCall(client.construct, NETWORK)
+    module, _, rest = made.partition(".")
+    if module == "subprocess" and rest in _SUBPROCESS_FUNCTIONS:
+        return BlockingCall(made, SUBPROCESS)
+    if module in SYNC_DRIVERS:
+        return _driver_call(module, rest)
+    return None
+
+
+def _driver_call(module: str, rest: str) -> Optional[BlockingCall]:
+    """``connect`` itself, and the query methods of its connections and cursors."""
+    for name in _CONNECT_NAMES:
+        if rest == name:
+            return BlockingCall(f"{module}.{name}", DATABASE)
+        prefix = f"{name}()."
+        if rest.startswith(prefix):
+            path = rest[len(prefix):]
+            method = path.removeprefix("cursor().")
+            if method in _DRIVER_METHODS:
+                kind = "Cursor" if path.startswith("cursor().") else "Connection"
+                return BlockingCall(f"{module}.{kind}.{method}", DATABASE)
+    return None

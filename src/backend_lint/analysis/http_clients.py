@@ -1,0 +1,312 @@
+"""Which calls talk to the network, of which library, and which argument carries their timeout.
+
+Several rules need the same table: BE201 (a call with no timeout), BE202 (``timeout=None``) and BE204 (a
+blocking call inside ``async def``). Calls are recognised by their origin (:mod:`.values`), so aliases
+(``import requests as r``, ``from requests import get``) and sessions however they are held (a local,
+``with``, ``self.session`` set in ``__init__``, a factory function) resolve to the same entries.
+
+A timeout can also be passed positionally; :class:`Client` records the index of that parameter. Where a
+signature changed between Python versions (``HTTPSConnection``, ``SMTP_SSL``, ``FTP_TLS``, ``POP3_SSL``,
+``IMAP4_SSL`` lost their ``keyfile``/``certfile`` parameters in 3.12), the lower index is used, so a call
+with that many positional arguments counts as having a timeout: a miss, never a false report.
+
+A ``requests`` session whose timeout comes from elsewhere is recognised in two forms, anywhere in the file:
+``<session>.mount(prefix, adapter)`` where the adapter's constructor gets a ``timeout``-named keyword or is a
+class defined in the file whose body mentions ``timeout`` (the ``TimeoutHTTPAdapter`` recipe), and
+``<session>.request = functools.partial(<session>.request, timeout=...)``; also when the session comes from
+a factory function in the file that does either to the session it returns.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Optional
+
+from backend_lint.analysis.bindings import bindings_of
+from backend_lint.analysis.factories import factory_of, returned_values
+from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.scopes import FUNCTION, MODULE
+from backend_lint.analysis.values import origin
+
+if TYPE_CHECKING:
+    from backend_lint.context import FileContext
+
+SECONDS = "seconds"
+"""The timeout is a number of seconds (``timeout=10``)."""
+INTEGER_SECONDS = "integer-seconds"
+"""libpq's ``connect_timeout`` takes whole seconds."""
+AIOHTTP = "aiohttp"
+"""``aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10))``."""
+
+REQUESTS_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request"})
+_REQUESTS_MODULES = ("requests.", "requests.api.")
+_SESSION_ORIGINS = ("requests.Session()", "requests.session()", "requests.sessions.Session()",
+                    "requests.sessions.session()")
+_HTTPX_METHODS = frozenset({*REQUESTS_METHODS, "stream", "send"})
+_HTTPX_CLIENTS = ("httpx.Client()", "httpx.AsyncClient()")
+_AIOHTTP_SESSIONS = ("aiohttp.ClientSession()", "aiohttp.client.ClientSession()")
+_AIOHTTP_METHODS = frozenset({*REQUESTS_METHODS, "ws_connect"})
+
+
+@dataclass(frozen=True)
+class Client:
+    """A network call: the name a message shows, the keyword for its timeout and its positional index."""
+
+    construct: str
+    keyword: str
+    position: Optional[int] = None
+    style: str = SECONDS
+    database: bool = False
+    """A database driver's ``connect`` (checked by BE201 only when its option asks for it)."""
+
+
+_STDLIB: dict[str, Client] = {
+    name: Client(name, "timeout", position)
+    for name, position in {
+        "urllib.request.urlopen": 2,
+        "urllib.request.build_opener().open": 2,
+        "urllib.request.OpenerDirector().open": 2,
+        "http.client.HTTPConnection": 2,
+        "http.client.HTTPSConnection": 2,
+        "smtplib.SMTP": 3,
+        "smtplib.SMTP_SSL": 3,
+        "smtplib.LMTP": 4,
+        "ftplib.FTP": 4,
+        "ftplib.FTP_TLS": 4,
+        "poplib.POP3": 2,
+        "poplib.POP3_SSL": 2,
+        "imaplib.IMAP4": 2,
+        "imaplib.IMAP4_SSL": 2,
+        "socket.create_connection": 1,
+    }.items()
+}
+_FTP_CLASSES = frozenset({"ftplib.FTP", "ftplib.FTP_TLS"})
+_REDIS: dict[str, Client] = {
+    name: Client(name.replace(".client.", "."), "socket_timeout", position)
+    for name, position in {
+        "redis.Redis": 4,
+        "redis.StrictRedis": 4,
+        "redis.client.Redis": 4,
+        "redis.client.StrictRedis": 4,
+        "redis.asyncio.Redis": 4,
+        "redis.asyncio.client.Redis": 4,
+        "redis.from_url": None,
+        "redis.Redis.from_url": None,
+        "redis.StrictRedis.from_url": None,
+        "redis.asyncio.from_url": None,
+        "redis.asyncio.Redis.from_url": None,
+    }.items()
+}
+_DATABASES: dict[str, Client] = {
+    name: Client(name, "connect_timeout", None, INTEGER_SECONDS, database=True)
+    for name in ("psycopg2.connect", "psycopg.connect", "psycopg.Connection.connect",
+                 "psycopg.AsyncConnection.connect")
+}
+_AIOHTTP_SESSION = Client("aiohttp.ClientSession", "timeout", None, AIOHTTP)
+
+
+def requests_call(made: str) -> Optional[Client]:
+    """The ``requests`` function or session method an origin names (``requests.Session().get``)."""
+    for prefix in _REQUESTS_MODULES:
+        if made.startswith(prefix) and made[len(prefix):] in REQUESTS_METHODS:
+            return Client(f"requests.{made[len(prefix):]}", "timeout")
+    method = _session_method(made, _SESSION_ORIGINS, REQUESTS_METHODS)
+    if method is not None:
+        return Client(f"requests.Session.{method}", "timeout", 8 if method == "request" else None)
+    return None
+
+
+def _session_method(made: str, sessions: tuple[str, ...], methods: frozenset[str]) -> Optional[str]:
+    for session in sessions:
+        if made.startswith(session) and made[len(session):len(session) + 1] == ".":
+            method = made[len(session) + 1:]
+            return method if method in methods else None
+    return None
+
+
+def urlopen_call(made: str) -> Optional[Client]:
+    """``urllib.request.urlopen`` and an opener's ``open``."""
+    return _STDLIB.get(made) if made.startswith("urllib.request.") else None
+
+
+def network_client(call: ast.Call, ctx: FileContext) -> Optional[Client]:
+    """The :class:`Client` entry of a call that should carry a timeout (BE201's table), else ``None``."""
+    made = origin(call.func, ctx)
+    if made is None:
+        return None
+    found = requests_call(made) or _STDLIB.get(made) or _REDIS.get(made) or _DATABASES.get(made)
+    if found is None and made in ("aiohttp.ClientSession", "aiohttp.client.ClientSession"):
+        found = _AIOHTTP_SESSION
+    if found is None:
+        return None
+    if made in _FTP_CLASSES and not call.args and not any(k.arg == "host" for k in call.keywords):
+        return None  # no host: nothing connects until ``ftp.connect(host, timeout=...)``
+    if found.construct.startswith("requests.Session.") and _session_has_timeout(call, ctx):
+        return None
+    return found
+
+
+def disabled_timeout_keyword(call: ast.Call, ctx: FileContext) -> Optional[tuple[str, str]]:
+    """``(construct, keyword)`` when ``call`` is a client call that takes a timeout keyword (BE202's table).
+
+    Wider than :func:`network_client`: httpx and aiohttp requests have a default timeout, but an explicit
+    ``timeout=None`` still disables it.
+    """
+    made = origin(call.func, ctx)
+    if made is None:
+        return None
+    found = requests_call(made) or _STDLIB.get(made) or _REDIS.get(made)
+    if found is not None:
+        return found.construct, found.keyword
+    if made.startswith("httpx."):
+        name = made[len("httpx."):]
+        if name in _HTTPX_METHODS or name in ("Client", "AsyncClient"):
+            return made, "timeout"
+        method = _session_method(made, _HTTPX_CLIENTS, _HTTPX_METHODS)
+        if method is not None:
+            return f"{made.split('(')[0]}.{method}", "timeout"
+    method = _session_method(made, _AIOHTTP_SESSIONS, _AIOHTTP_METHODS)
+    if method is not None:
+        return f"aiohttp.ClientSession.{method}", "timeout"
+    return None
+
+
+def _session_has_timeout(call: ast.Call, ctx: FileContext) -> bool:
+    """The session this method is called on gets its timeout from a mounted adapter or a patched ``request``.
+
+    ``self.session`` is looked up in the class of the current method, a plain name in the current function
+    and at module level, so two classes with a ``self.session`` each are not confused.
+    """
+    func = call.func
+    receiver = dotted_name(func.value) if isinstance(func, ast.Attribute) else None
+    if receiver is None:
+        return False
+    found = _sessions_with_timeout(ctx)
+    if receiver.startswith(("self.", "cls.")):
+        if (ctx.scope.method_class, receiver) in found:
+            return True
+    elif (ctx.scope.function, receiver) in found or (ctx.tree, receiver) in found:
+        return True
+    return any(_made_by_timeout_factory(value, ctx, found) for value in _assigned_values(func.value, ctx))
+
+
+def _assigned_values(expr: ast.expr, ctx: FileContext) -> list[ast.expr]:
+    """What ``expr`` (a call, ``self.attr`` or a name) was assigned, as written."""
+    if isinstance(expr, ast.Call):
+        return [expr]
+    cls = ctx.scope.method_class
+    if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and cls is not None:
+        return bindings_of(ctx, cls).self_attributes.get(expr.attr, [])
+    if isinstance(expr, ast.Name):
+        for link in ctx.scope:
+            if link.kind in (FUNCTION, MODULE):
+                bindings = bindings_of(ctx, link.node)  # type: ignore[arg-type]
+                if bindings.binds(expr.id):
+                    return [value for value in bindings.assigned.get(expr.id, []) if value is not None]
+    return []
+
+
+def _made_by_timeout_factory(value: ast.expr, ctx: FileContext, found: frozenset) -> bool:
+    """``value`` calls a factory in this file that mounts a timeout adapter on the session it returns."""
+    factory = factory_of(value, ctx.scope) if isinstance(value, ast.Call) else None
+    if factory is None:
+        return False
+    function = factory[0]
+    return any(
+        isinstance(returned, ast.Name) and (function, returned.id) in found
+        for returned in returned_values(function, ctx)
+    )
+
+
+def _sessions_with_timeout(ctx: FileContext) -> frozenset[tuple[Optional[ast.AST], str]]:
+    memo = ctx.memo
+    found = memo.get("sessions_with_timeout")
+    if found is None:
+        found = memo["sessions_with_timeout"] = _find_sessions_with_timeout(ctx)
+    return found
+
+
+def _find_sessions_with_timeout(ctx: FileContext) -> frozenset[tuple[Optional[ast.AST], str]]:
+    """``(owner, receiver)`` pairs: owner is the class for ``self.x``, else the function or the module."""
+    if "mount" not in ctx.source and "partial" not in ctx.source:
+        return frozenset()
+    classes = {node.name: node for node in ast.walk(ctx.tree) if isinstance(node, ast.ClassDef)}
+    found: set[tuple[Optional[ast.AST], str]] = set()
+    stack: list[tuple[ast.AST, Optional[ast.AST], ast.AST]] = [(ctx.tree, None, ctx.tree)]
+    while stack:
+        node, cls, owner = stack.pop()
+        receiver = None
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "mount"
+            and len(node.args) >= 2
+            and _adapter_sets_timeout(node.args[1], classes)
+        ):
+            receiver = dotted_name(node.func.value)
+        elif isinstance(node, ast.Assign) and _partial_with_timeout(node.value):
+            receiver = next(
+                (dotted_name(t.value) for t in node.targets if isinstance(t, ast.Attribute) and t.attr == "request"),
+                None,
+            )
+        if receiver:
+            found.add((cls if receiver.startswith(("self.", "cls.")) else owner, receiver))
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.ClassDef):
+                stack.append((child, child, child))
+            elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                stack.append((child, cls if isinstance(node, ast.ClassDef) else None, child))
+            else:
+                stack.append((child, cls, owner))
+    return frozenset(found)
+
+
+def _adapter_sets_timeout(adapter: ast.expr, classes: dict[str, ast.ClassDef]) -> bool:
+    if not isinstance(adapter, ast.Call):
+        return False
+    if any(keyword.arg and "timeout" in keyword.arg for keyword in adapter.keywords):
+        return True
+    name = adapter.func.id if isinstance(adapter.func, ast.Name) else None
+    cls = classes.get(name) if name else None
+    return cls is not None and any(
+        (isinstance(node, ast.Name) and "timeout" in node.id)
+        or (isinstance(node, ast.Constant) and node.value == "timeout")
+        or (isinstance(node, ast.Attribute) and "timeout" in node.attr)
+        or (isinstance(node, ast.arg) and "timeout" in node.arg)
+        for node in ast.walk(cls)
+    )
+
+
+def _partial_with_timeout(value: ast.expr) -> bool:
+    return (
+        isinstance(value, ast.Call)
+        and (dotted_name(value.func) or "").endswith("partial")
+        and any(keyword.arg == "timeout" for keyword in value.keywords)
+    )
+
+
+def passes_argument(call: ast.Call, keyword: str, position: Optional[int]) -> Optional[bool]:
+    """Whether ``call`` passes ``keyword`` (by name, or positionally at ``position``).
+
+    ``None`` when it cannot be known: ``*args`` or ``**kwargs`` that are not a dict literal.
+    """
+    if any(isinstance(arg, ast.Starred) for arg in call.args):
+        return None
+    if position is not None and len(call.args) > position:
+        return True
+    unknown = False
+    for item in call.keywords:
+        if item.arg == keyword:
+            return True
+        if item.arg is None:
+            keys = item.value.keys if isinstance(item.value, ast.Dict) else None
+            if keys is None or not all(isinstance(key, ast.Constant) for key in keys):
+                unknown = True
+            elif any(key.value == keyword for key in keys):  # type: ignore[union-attr]
+                return True
+    return None if unknown else False
+
+
+def keyword_value(call: ast.Call, keyword: str) -> Optional[ast.keyword]:
+    return next((item for item in call.keywords if item.arg == keyword), None)

@@ -1,0 +1,131 @@
+"""Retry code: which library calls configure retries, which loops are hand-written retry loops, which delays
+are constant.
+
+A retry loop is told apart from a polling or batch loop by its success exit: a loop (``for ... in
+range(...)`` or ``while``) holding a ``try``/``except`` whose ``try`` body, ``else`` or the statements right
+after it always ``break`` or ``return``. ``while True: try: job = queue.get() except Empty: sleep(1);
+continue`` has no such exit (a worker loop, where a fixed poll interval is normal), and neither has a
+readiness poll that leaves only when a condition holds (``else: if response.ok: break``).
+Summaries are memoized per loop node, so each loop body is looked at once per file.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, Union
+
+from backend_lint.analysis.bindings import bindings_of
+
+if TYPE_CHECKING:
+    from backend_lint.analysis.scopes import Scope
+    from backend_lint.context import FileContext
+
+SLEEPS = frozenset({"time.sleep", "asyncio.sleep", "gevent.sleep", "trio.sleep", "anyio.sleep"})
+TENACITY_RETRIES = frozenset(
+    {"tenacity.retry", "tenacity.Retrying", "tenacity.AsyncRetrying", "tenacity.asyncio.AsyncRetrying"}
+)
+TENACITY_FIXED_WAITS = frozenset(
+    {"tenacity.wait_fixed", "tenacity.wait.wait_fixed", "tenacity.wait_none", "tenacity.wait.wait_none"}
+)
+TENACITY_ENDLESS_STOPS = frozenset({"tenacity.stop_never", "tenacity.stop.stop_never"})
+BACKOFF_DECORATORS = frozenset({"backoff.on_exception", "backoff.on_predicate"})
+BACKOFF_CONSTANT = frozenset({"backoff.constant", "backoff._wait_gen.constant"})
+URLLIB3_RETRIES = frozenset(
+    {"urllib3.Retry", "urllib3.util.Retry", "urllib3.util.retry.Retry", "requests.adapters.Retry",
+     "requests.packages.urllib3.Retry", "requests.packages.urllib3.util.Retry",
+     "requests.packages.urllib3.util.retry.Retry"}
+)
+
+Loop = Union[ast.For, ast.AsyncFor, ast.While, ast.comprehension]
+_NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.For, ast.AsyncFor, ast.While)
+
+
+def is_retry_loop(loop: Loop, ctx: FileContext) -> bool:
+    """Whether ``loop`` is a hand-written retry loop (memoized per file)."""
+    cache: dict[ast.AST, bool] = ctx.memo.setdefault("retry_loops", {})
+    found = cache.get(loop)
+    if found is None:
+        found = cache[loop] = _is_retry_loop(loop)
+    return found
+
+
+def _is_retry_loop(loop: Loop) -> bool:
+    if isinstance(loop, ast.comprehension):
+        return False
+    if isinstance(loop, (ast.For, ast.AsyncFor)):
+        iterable = loop.iter
+        if not (isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name)
+                and iterable.func.id == "range"):
+            return False
+    return _has_guarded_exit(loop.body)
+
+
+def _has_guarded_exit(block: list[ast.stmt]) -> bool:
+    """A ``try``/``except`` in ``block`` (not in a nested loop) that leaves the loop when it succeeds."""
+    for index, statement in enumerate(block):
+        if isinstance(statement, _NESTED):
+            continue
+        if isinstance(statement, ast.Try) and statement.handlers:
+            if _exits(statement.body) or _exits(statement.orelse):
+                return True
+            if _exits(block[index + 1:]) and all(_skips_rest(handler.body) for handler in statement.handlers):
+                return True  # ``except: sleep(); continue`` then ``break`` after the ``try``
+        for child in _blocks_of(statement):
+            if _has_guarded_exit(child):
+                return True
+    return False
+
+
+def _blocks_of(statement: ast.stmt) -> list[list[ast.stmt]]:
+    if isinstance(statement, ast.If):
+        return [statement.body, statement.orelse]
+    if isinstance(statement, (ast.With, ast.AsyncWith)):
+        return [statement.body]
+    if isinstance(statement, ast.Try):
+        return [statement.body, statement.orelse, statement.finalbody,
+                *(handler.body for handler in statement.handlers)]
+    return []
+
+
+def _skips_rest(block: list[ast.stmt]) -> bool:
+    """``block`` always ends in ``continue`` or ``raise``: a failed attempt never reaches the success exit."""
+    if not block:
+        return False
+    last = block[-1]
+    if isinstance(last, (ast.Continue, ast.Raise)):
+        return True
+    return isinstance(last, ast.If) and _skips_rest(last.body) and _skips_rest(last.orelse)
+
+
+def _exits(block: list[ast.stmt]) -> bool:
+    """``block`` always ends in ``break`` or ``return`` (every branch of an ``if`` does)."""
+    for statement in block:
+        if isinstance(statement, (ast.Break, ast.Return)):
+            return True
+        if isinstance(statement, ast.If) and _exits(statement.body) and _exits(statement.orelse):
+            return True
+        if isinstance(statement, (ast.With, ast.AsyncWith)) and _exits(statement.body):
+            return True
+    return False
+
+
+def is_constant_delay(expr: ast.expr, ctx: FileContext, scope: Scope) -> bool:
+    """A number literal, or a name bound once to one (in the enclosing function or at module level)."""
+    if isinstance(expr, ast.Constant):
+        return isinstance(expr.value, (int, float)) and not isinstance(expr.value, bool)
+    if not isinstance(expr, ast.Name):
+        return False
+    for link in scope:
+        if link.kind not in ("function", "module"):
+            continue
+        bindings = bindings_of(ctx, link.node)  # type: ignore[arg-type]
+        if bindings.binds(expr.id):
+            value = bindings.single_value(expr.id)
+            return (
+                value is not None
+                and expr.id not in bindings.params
+                and isinstance(value, ast.Constant)
+                and isinstance(value.value, (int, float))
+                and not isinstance(value.value, bool)
+            )
+    return False

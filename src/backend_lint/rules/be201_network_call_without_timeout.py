@@ -1,0 +1,137 @@
+"""BE201 network-call-without-timeout: a network call that can wait forever for a peer that never answers.
+
+``requests``, the standard library's clients, ``redis`` and ``socket`` wait without limit by default, so one
+stuck upstream holds a worker (thread, process or connection slot) until the whole pool is gone. ruff S113
+and bandit B113 only look at ``requests.get``-style functions; this rule also follows ``requests.Session``
+however it is held (through :mod:`backend_lint.analysis.values`) and the standard library clients listed in
+:mod:`backend_lint.analysis.http_clients`. aiohttp sessions are judged where they are made.
+
+Left alone: httpx (it has a 5 second default), a timeout passed positionally, ``*args``/``**kwargs`` that may
+carry one, a session whose timeout comes from a mounted adapter or a patched ``request``, an ``ftplib.FTP()``
+without a host (it connects later, with ``connect(..., timeout=)``), ``redis.Redis(connection_pool=...)``,
+and a URL or DSN literal that sets the timeout. Database ``connect`` calls are checked only when the
+``database-connects`` option asks for it.
+
+The fix adds the library's own keyword with ``default-timeout`` seconds.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, Optional
+
+from backend_lint.analysis.http_clients import AIOHTTP, INTEGER_SECONDS, Client, network_client, passes_argument
+from backend_lint.context import FileContext
+from backend_lint.finding import Applicability, Finding
+from backend_lint.rule import Option, Rule, visits
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from backend_lint.fixing.context import FixContext
+
+_AIOHTTP_LEGACY_TIMEOUTS = ("read_timeout", "conn_timeout")
+_URL_KEYWORDS = ("dsn", "conninfo", "url")
+
+
+def _literal_sets(call: ast.Call, keyword: str) -> bool:
+    """A DSN or URL string literal (first argument or ``dsn=``/``conninfo=``/``url=``) that sets ``keyword``."""
+    candidates = [*call.args[:1], *(k.value for k in call.keywords if k.arg in _URL_KEYWORDS)]
+    return any(
+        isinstance(value, ast.Constant) and isinstance(value.value, str) and keyword in value.value
+        for value in candidates
+    )
+
+
+def _has_timeout(call: ast.Call, client: Client) -> Optional[bool]:
+    passed = passes_argument(call, client.keyword, client.position)
+    if passed is not False:
+        return passed
+    names = {keyword.arg for keyword in call.keywords}
+    if client.style == AIOHTTP and names.intersection(_AIOHTTP_LEGACY_TIMEOUTS):
+        return True
+    if client.keyword == "socket_timeout" and "connection_pool" in names:
+        return True  # the pool's connections carry the timeout
+    return _literal_sets(call, client.keyword)
+
+
+def timeout_literal(seconds: float, style: str) -> str:
+    """The source text of ``seconds`` as this library wants it."""
+    if style == INTEGER_SECONDS:
+        return str(max(1, round(seconds)))
+    return f"{seconds:g}"
+
+
+class NetworkCallWithoutTimeout(Rule):
+    code = "BE201"
+    name = "network-call-without-timeout"
+    message = "`{construct}` call without a timeout; pass `{keyword}=`"
+    fix_title = "Add the default timeout"
+    fix_kind = Applicability.SAFE
+    fix_node = "Call"
+    triggers = ("requests", "urllib", "http", "smtplib", "ftplib", "poplib", "imaplib", "socket", "redis",
+                "psycopg")
+    options = (
+        Option("default-timeout", float, 10.0, "seconds the fix passes as the timeout"),
+        Option(
+            "database-connects",
+            bool,
+            False,
+            "also flag psycopg2/psycopg connect() calls without connect_timeout",
+        ),
+    )
+
+    @visits(ast.Call)
+    def check_call(self, node: ast.Call, ctx: FileContext) -> None:
+        if not isinstance(node.func, (ast.Attribute, ast.Name)):
+            return
+        client = network_client(node, ctx)
+        if client is None or (client.database and not self.option("database-connects")):
+            return
+        if _has_timeout(node, client) is not False:
+            return
+        self.report(
+            ctx, node, construct=client.construct, keyword=client.keyword, fix_data=(client.keyword, client.style)
+        )
+
+    def fix(self, finding: Finding, node: cst.CSTNode, fixer: FixContext) -> Optional[cst.CSTNode]:
+        import libcst  # noqa: PLC0415 - fix path only
+
+        if not isinstance(node, libcst.Call) or not finding.fix_data:
+            return None
+        keyword, style = finding.fix_data
+        value = timeout_literal(self.option("default-timeout"), style)
+        if style == AIOHTTP:
+            value = f"{fixer.import_module('aiohttp')}.ClientTimeout(total={value})"
+        return with_keyword(node, keyword, libcst.parse_expression(value))
+
+
+def with_keyword(call: cst.Call, keyword: str, value: cst.BaseExpression) -> cst.Call:
+    """``call`` with ``keyword=value`` appended, laid out like its other arguments (trailing comma kept)."""
+    import libcst  # noqa: PLC0415 - fix path only
+
+    no_space = libcst.SimpleWhitespace("")
+    new = libcst.Arg(
+        value=value,
+        keyword=libcst.Name(keyword),
+        equal=libcst.AssignEqual(whitespace_before=no_space, whitespace_after=no_space),
+    )
+    args = list(call.args)
+    if not args:
+        return call.with_changes(args=[new])
+    last = args[-1]
+    space = libcst.Comma(whitespace_after=libcst.SimpleWhitespace(" "))
+    if not isinstance(last.comma, libcst.Comma):
+        return call.with_changes(args=[*args[:-1], last.with_changes(comma=space), new])
+    trailing = last.comma.whitespace_after
+    previous = args[-2].comma.whitespace_after if len(args) > 1 and isinstance(args[-2].comma, libcst.Comma) else (
+        call.whitespace_before_args
+    )
+    if isinstance(trailing, libcst.ParenthesizedWhitespace) and isinstance(previous, libcst.ParenthesizedWhitespace):
+        # One argument per line: the old last line keeps its comment, the new line ends like it did.
+        to_new_line = trailing.with_changes(indent=previous.indent, last_line=previous.last_line)
+        to_closing = trailing.with_changes(first_line=libcst.TrailingWhitespace(), empty_lines=[])
+        last = last.with_changes(comma=last.comma.with_changes(whitespace_after=to_new_line))
+        new = new.with_changes(comma=last.comma.with_changes(whitespace_after=to_closing))
+        return call.with_changes(args=[*args[:-1], last, new])
+    return call.with_changes(args=[*args[:-1], last.with_changes(comma=space), new.with_changes(comma=last.comma)])

@@ -1,0 +1,122 @@
+"""BE202 timeout-disabled: a timeout explicitly switched off, so the call can wait forever.
+
+``timeout=None`` reads like "the default", but for requests, httpx, aiohttp and the standard library clients
+it means "no limit at all": httpx's 5 second default and aiohttp's 5 minute one are thrown away.
+Flagged: ``timeout=None`` (``socket_timeout=None`` for redis) on the calls listed in
+:mod:`backend_lint.analysis.http_clients`, ``aiohttp.ClientTimeout`` whose every bound is ``None``,
+``httpx.Timeout(None)`` with no other bound, ``socket.setdefaulttimeout(None)`` and ``<socket>.settimeout(None)``.
+
+Left alone: a variable that may be ``None`` (``timeout=self.timeout``), ``None`` as a parameter default, and
+``settimeout(None)`` on an object not known to be a socket in a file that does not import ``socket``.
+
+The fix (unsafe: the call may now time out where it used to wait) puts ``default-timeout`` seconds in place
+of ``None``.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, Optional, Union
+
+from backend_lint.analysis.http_clients import disabled_timeout_keyword
+from backend_lint.analysis.values import origin
+from backend_lint.context import FileContext
+from backend_lint.finding import Applicability, Finding
+from backend_lint.rule import Option, Rule, visits
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from backend_lint.fixing.context import FixContext
+
+_CLIENT_TIMEOUTS = ("aiohttp.ClientTimeout", "aiohttp.client.ClientTimeout")
+_CLIENT_TIMEOUT_BOUNDS = ("total", "connect", "sock_read", "sock_connect")
+_HTTPX_TIMEOUT_BOUNDS = ("timeout", "connect", "read", "write", "pool")
+_SOCKET_MODULES = ("socket", "ssl")
+
+
+def _is_none(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
+
+
+class TimeoutDisabled(Rule):
+    code = "BE202"
+    name = "timeout-disabled"
+    message = "`{construct}` never times out; set a finite timeout"
+    fix_title = "Replace `None` with the default timeout"
+    fix_kind = Applicability.UNSAFE
+    fix_node = "Arg"
+    triggers = ("timeout", "Timeout")
+    options = (Option("default-timeout", float, 10.0, "seconds the fix puts in place of `None`"),)
+
+    @visits(ast.Call)
+    def check_call(self, node: ast.Call, ctx: FileContext) -> None:
+        func = node.func
+        if not isinstance(func, (ast.Attribute, ast.Name)):
+            return
+        if isinstance(func, ast.Attribute) and func.attr == "settimeout":
+            self._check_settimeout(node, func, ctx)
+            return
+        if not any(_is_none(keyword.value) for keyword in node.keywords) and not (
+            node.args and _is_none(node.args[0])
+        ) and (node.args or node.keywords):
+            return  # cheap exit: nothing is None and the call is not an empty ``ClientTimeout()``
+        made = origin(func, ctx)
+        if made in _CLIENT_TIMEOUTS:
+            self._check_client_timeout(node, ctx)
+        elif made == "httpx.Timeout":
+            self._check_httpx_timeout(node, ctx)
+        elif made == "socket.setdefaulttimeout":
+            if len(node.args) == 1 and _is_none(node.args[0]):
+                self._report(ctx, node.args[0], "socket.setdefaulttimeout(None)")
+        else:
+            found = disabled_timeout_keyword(node, ctx)
+            if found is None:
+                return
+            construct, keyword = found
+            for item in node.keywords:
+                if item.arg == keyword and _is_none(item.value):
+                    self._report(ctx, item, f"{construct}({keyword}=None)")
+
+    def _check_settimeout(self, node: ast.Call, func: ast.Attribute, ctx: FileContext) -> None:
+        if len(node.args) != 1 or node.keywords or not _is_none(node.args[0]):
+            return
+        made = origin(func.value, ctx)
+        if made is not None:
+            if made.partition(".")[0] not in _SOCKET_MODULES:
+                return
+        elif not ctx.imports.imports_module(*_SOCKET_MODULES):
+            return
+        self._report(ctx, node.args[0], "socket.settimeout(None)")
+
+    def _check_client_timeout(self, node: ast.Call, ctx: FileContext) -> None:
+        if node.args or any(item.arg is None for item in node.keywords):
+            return  # positional or ``**`` bounds: not known to be unbounded
+        bounds = [item for item in node.keywords if item.arg in _CLIENT_TIMEOUT_BOUNDS]
+        if any(not _is_none(item.value) for item in bounds):
+            return
+        if not bounds:
+            self.report(ctx, node, applicability=Applicability.NONE, construct="aiohttp.ClientTimeout()")
+            return
+        first = next((item for item in bounds if item.arg == "total"), bounds[0])
+        self._report(ctx, first, f"aiohttp.ClientTimeout({first.arg}=None)")
+
+    def _check_httpx_timeout(self, node: ast.Call, ctx: FileContext) -> None:
+        if len(node.args) > 1 or any(item.arg is None for item in node.keywords):
+            return
+        values = [*node.args, *(item.value for item in node.keywords if item.arg in _HTTPX_TIMEOUT_BOUNDS)]
+        if not values or not all(_is_none(value) for value in values):
+            return
+        target = node.args[0] if node.args else next(i for i in node.keywords if i.arg in _HTTPX_TIMEOUT_BOUNDS)
+        self._report(ctx, target, "httpx.Timeout(None)")
+
+    def _report(self, ctx: FileContext, node: Union[ast.keyword, ast.expr], construct: str) -> None:
+        """Report at the ``None`` argument (or its keyword), which the fix replaces."""
+        self.report(ctx, node, construct=construct)
+
+    def fix(self, finding: Finding, node: cst.CSTNode, fixer: FixContext) -> Optional[cst.CSTNode]:
+        import libcst  # noqa: PLC0415 - fix path only
+
+        if not isinstance(node, libcst.Arg) or not isinstance(node.value, libcst.Name) or node.value.value != "None":
+            return None
+        return node.with_changes(value=libcst.parse_expression(f"{self.option('default-timeout'):g}"))

@@ -1,0 +1,134 @@
+"""BE203 retry-without-backoff: retries that hammer a failing dependency at a fixed pace, or forever.
+
+When an upstream is overloaded, every client retrying at once on a fixed interval keeps it down (a retry
+storm); retries with no stop condition hold a worker forever. Flagged:
+
+- tenacity ``@retry`` / ``Retrying`` / ``AsyncRetrying`` with no ``wait=`` or a ``wait_fixed``/``wait_none``
+  wait, or with no ``stop=`` (or ``stop_never``);
+- ``backoff.on_exception``/``on_predicate`` with ``backoff.constant``;
+- urllib3 ``Retry(...)`` (also through ``requests.adapters``) with no ``backoff_factor`` or ``backoff_factor=0``;
+- a hand-written retry loop (see :mod:`backend_lint.analysis.retries`) that sleeps a constant delay.
+
+Left alone: waits built from variables or combinations (``wait_fixed(1) + wait_random(0, 2)`` has jitter),
+``**kwargs`` that may carry the settings, ``Retry(0)``/``Retry(total=False)`` (no retries), and loops that
+poll on a fixed interval without a success exit. Jitter is recommended on the page, not required. No fix: the
+right backoff and attempt budget depend on the dependency.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Optional, Union
+
+from backend_lint.analysis.retries import (
+    BACKOFF_CONSTANT,
+    BACKOFF_DECORATORS,
+    SLEEPS,
+    TENACITY_ENDLESS_STOPS,
+    TENACITY_FIXED_WAITS,
+    TENACITY_RETRIES,
+    URLLIB3_RETRIES,
+    is_constant_delay,
+    is_retry_loop,
+)
+from backend_lint.analysis.values import origin
+from backend_lint.context import FileContext
+from backend_lint.rule import Rule, visits
+
+_URLLIB3_BACKOFF_POSITION = 7  # urllib3 1.26; 2.x has it at 8: a call with 8 positionals counts as setting it
+_EXPONENTIAL_WAIT = "use an exponential wait with jitter (`wait=wait_random_exponential(...)`)"
+
+
+def _keyword(call: ast.Call, name: str) -> Optional[ast.keyword]:
+    return next((item for item in call.keywords if item.arg == name), None)
+
+
+def _callee(expr: ast.expr, ctx: FileContext) -> Optional[str]:
+    """The origin of a value given as ``wait=``/``stop=``: ``tenacity.wait_fixed`` for ``wait_fixed(2)``."""
+    target = expr.func if isinstance(expr, ast.Call) else expr
+    return origin(target, ctx)
+
+
+def _tenacity_problems(call: Optional[ast.Call], ctx: FileContext) -> Optional[tuple[str, str]]:
+    """``(problem, advice)`` for a tenacity retry configured by ``call`` (``None``: the bare decorator)."""
+    if call is not None and (call.args or any(item.arg is None for item in call.keywords)):
+        return None  # positional or ``**`` configuration: not known
+    wait = _keyword(call, "wait") if call is not None else None
+    stop = _keyword(call, "stop") if call is not None else None
+    problems, advice = [], []
+    if wait is None:
+        problems.append("retries with no wait between attempts")
+        advice.append(_EXPONENTIAL_WAIT)
+    elif _callee(wait.value, ctx) in TENACITY_FIXED_WAITS:
+        problems.append("retries at a fixed interval")
+        advice.append(_EXPONENTIAL_WAIT)
+    if stop is None or _callee(stop.value, ctx) in TENACITY_ENDLESS_STOPS:
+        problems.append("never stops retrying")
+        advice.append("add `stop=stop_after_attempt(...)`")
+    if not problems:
+        return None
+    return " and ".join(problems), "; ".join(advice)
+
+
+def _urllib3_problem(call: ast.Call) -> Optional[tuple[str, str]]:
+    if any(isinstance(arg, ast.Starred) for arg in call.args) or any(k.arg is None for k in call.keywords):
+        return None
+    total = call.args[0] if call.args else getattr(_keyword(call, "total"), "value", None)
+    if isinstance(total, ast.Constant) and total.value in (0, False) and total.value is not None:
+        return None  # no retries at all
+    if len(call.args) > _URLLIB3_BACKOFF_POSITION:
+        return None
+    factor = _keyword(call, "backoff_factor")
+    if factor is None:
+        return "retries with no backoff", "set `backoff_factor=` (urllib3 adds jitter with `backoff_jitter=`)"
+    if isinstance(factor.value, ast.Constant) and factor.value.value == 0:
+        return "has `backoff_factor=0`", "set a positive `backoff_factor=`"
+    return None
+
+
+class RetryWithoutBackoff(Rule):
+    code = "BE203"
+    name = "retry-without-backoff"
+    message = "`{construct}` {problem}; {advice}"
+    triggers = ("retry", "Retry", "Retrying", "backoff", "sleep")
+
+    @visits(ast.FunctionDef, ast.AsyncFunctionDef)
+    def check_decorators(self, node: Union[ast.FunctionDef, ast.AsyncFunctionDef], ctx: FileContext) -> None:
+        for decorator in node.decorator_list:
+            if isinstance(decorator, (ast.Name, ast.Attribute)) and origin(decorator, ctx) == "tenacity.retry":
+                found = _tenacity_problems(None, ctx)
+                if found is not None:
+                    self.report(ctx, decorator, construct="tenacity.retry", problem=found[0], advice=found[1])
+
+    @visits(ast.Call)
+    def check_call(self, node: ast.Call, ctx: FileContext) -> None:
+        if not isinstance(node.func, (ast.Name, ast.Attribute)):
+            return
+        made = origin(node.func, ctx)
+        if made is None:
+            return
+        found: Optional[tuple[str, str]] = None
+        if made in SLEEPS:
+            found = self._constant_sleep(node, ctx)
+        elif made in TENACITY_RETRIES:
+            found = _tenacity_problems(node, ctx)
+        elif made in BACKOFF_DECORATORS:
+            found = self._backoff_problem(node, ctx)
+        elif made in URLLIB3_RETRIES:
+            found = _urllib3_problem(node)
+        if found is not None:
+            self.report(ctx, node, construct=made, problem=found[0], advice=found[1])
+
+    def _constant_sleep(self, node: ast.Call, ctx: FileContext) -> Optional[tuple[str, str]]:
+        if len(node.args) != 1 or node.keywords:
+            return None
+        loops = ctx.scope.loops
+        if not loops or not is_retry_loop(loops[0], ctx) or not is_constant_delay(node.args[0], ctx, ctx.scope):
+            return None
+        return "sleeps a constant delay in a retry loop", "back off exponentially with jitter"
+
+    def _backoff_problem(self, node: ast.Call, ctx: FileContext) -> Optional[tuple[str, str]]:
+        generator = node.args[0] if node.args else getattr(_keyword(node, "wait_gen"), "value", None)
+        if generator is not None and origin(generator, ctx) in BACKOFF_CONSTANT:
+            return "waits a constant interval between attempts", "use `backoff.expo` (jitter is on by default)"
+        return None

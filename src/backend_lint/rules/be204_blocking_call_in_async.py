@@ -1,0 +1,68 @@
+"""BE204 blocking-call-in-async: a blocking call inside ``async def`` stalls every request on the event loop.
+
+An event loop runs one thing at a time: ``requests.get``, ``time.sleep``, a sync database driver or
+``subprocess.run`` inside a coroutine freezes all the other coroutines of that worker until it returns, so
+one slow upstream turns into latency for every user. Only the innermost function counts: a sync ``def`` or
+``lambda`` nested in the coroutine (typically handed to ``asyncio.to_thread`` or ``run_in_executor``) runs
+elsewhere and is left alone, as is a function reference passed to them (``to_thread(requests.get, url)``).
+The calls recognised are listed in :mod:`backend_lint.analysis.blocking`; file I/O is out of scope.
+
+The fix turns a ``time.sleep(x)`` statement into ``await asyncio.sleep(x)``, adding ``import asyncio``.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, Optional
+
+from backend_lint.analysis.blocking import DATABASE, NETWORK, SLEEP, SUBPROCESS, blocking_call
+from backend_lint.analysis.values import origin
+from backend_lint.context import FileContext
+from backend_lint.finding import Applicability, Finding
+from backend_lint.rule import Rule, visits
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from backend_lint.fixing.context import FixContext
+
+_ADVICE = {
+    NETWORK: "use an async client (httpx.AsyncClient, aiohttp) or `await asyncio.to_thread(...)`",
+    SLEEP: "use `await asyncio.sleep(...)`",
+    DATABASE: "use an async driver or `await asyncio.to_thread(...)`",
+    SUBPROCESS: "use `asyncio.create_subprocess_exec`",
+}
+
+
+class BlockingCallInAsync(Rule):
+    code = "BE204"
+    name = "blocking-call-in-async"
+    message = "`{construct}` blocks the event loop inside `async def`; {advice}"
+    fix_title = "Replace with `await asyncio.sleep(...)`"
+    fix_kind = Applicability.SAFE
+    fix_node = "Call"
+    triggers = ("async",)
+
+    @visits(ast.Call)
+    def check_call(self, node: ast.Call, ctx: FileContext) -> None:
+        if not ctx.scope.in_async_function or not isinstance(node.func, (ast.Attribute, ast.Name)):
+            return
+        made = origin(node.func, ctx)
+        found = blocking_call(made) if made else None
+        if found is None:
+            return
+        fixable = found.kind == SLEEP and isinstance(ctx.parent, ast.Expr) and not node.keywords
+        self.report(
+            ctx, node,
+            applicability=Applicability.SAFE if fixable else Applicability.NONE,
+            construct=found.construct,
+            advice=_ADVICE[found.kind],
+        )
+
+    def fix(self, finding: Finding, node: cst.CSTNode, fixer: FixContext) -> Optional[cst.CSTNode]:
+        import libcst  # noqa: PLC0415 - fix path only
+
+        if not isinstance(node, libcst.Call):
+            return None
+        asyncio = fixer.import_module("asyncio")
+        return libcst.Await(expression=node.with_changes(func=libcst.parse_expression(f"{asyncio}.sleep")))

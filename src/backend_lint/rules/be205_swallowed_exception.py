@@ -1,0 +1,93 @@
+"""BE205 swallowed-exception: a catch-all ``except`` that throws the error away without a trace.
+
+``except Exception: pass`` (or ``continue``, ``return None``, ``x = False``) turns every failure, including
+the bugs nobody expected (``TypeError``, ``KeyError``, a dropped connection), into silence: the request
+"succeeds" with wrong data and the logs say nothing. Only catch-alls are flagged: bare ``except:``,
+``Exception`` and ``BaseException`` (alone or in a tuple), when every statement of the handler is ``pass``,
+``continue``, ``...``, a constant ``return`` or an assignment of a constant. A handler that does anything
+else (logs through any logger, re-raises, returns computed data, calls a function) is handling the error.
+Narrow exception classes (``except KeyError: pass``) are a deliberate choice and left alone, and so is a
+handler whose ``except`` line already tells another linter the catch-all is deliberate (``# noqa: S110``,
+``BLE001``, ``E722``, ``# pylint: disable=broad-except``): that is a reviewed decision, not an oversight.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from backend_lint.context import FileContext
+from backend_lint.rule import Rule, visits
+
+_CATCH_ALL = frozenset({"Exception", "BaseException"})
+_DELIBERATE = re.compile(
+    r"#.*(?:noqa\b.*\b(?:S110|S112|BLE001|E722)\b|pylint:\s*disable=.*\b(?:broad-except|broad-exception-caught|"
+    r"bare-except|W0703|W0702|W0718)\b)"
+)
+
+
+def _catch_all(handler: ast.ExceptHandler, ctx: FileContext) -> str | None:
+    """``except:``, ``except Exception`` or ``except BaseException`` as written, else ``None``."""
+    if handler.type is None:
+        return "except:"
+    kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    for kind in kinds:
+        name = _builtin_name(kind, ctx)
+        if name in _CATCH_ALL:
+            return f"except {name}"
+    return None
+
+
+def _builtin_name(node: ast.expr, ctx: FileContext) -> str | None:
+    if isinstance(node, ast.Name):
+        if node.id in ctx.imports.names:
+            return None  # an imported class that happens to be called Exception
+        return node.id
+    if isinstance(node, ast.Attribute) and ctx.imports.resolve(node) in ("builtins.Exception",
+                                                                          "builtins.BaseException"):
+        return node.attr
+    return None
+
+
+def _is_constant(node: ast.expr | None) -> bool:
+    if node is None or isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.Not)):
+        return _is_constant(node.operand)
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        return all(_is_constant(element) for element in node.elts)
+    if isinstance(node, ast.Dict):
+        return all(key is not None and _is_constant(key) and _is_constant(value)
+                   for key, value in zip(node.keys, node.values))
+    return False
+
+
+def _discards(statement: ast.stmt) -> bool:
+    """A statement that does nothing with the error: ``pass``, ``continue``, ``...``, a constant result."""
+    if isinstance(statement, (ast.Pass, ast.Continue)):
+        return True
+    if isinstance(statement, ast.Expr):
+        return isinstance(statement.value, ast.Constant)
+    if isinstance(statement, ast.Return):
+        return _is_constant(statement.value)
+    if isinstance(statement, ast.Assign):
+        return _is_constant(statement.value) and all(isinstance(t, ast.Name) for t in statement.targets)
+    if isinstance(statement, ast.AnnAssign):
+        return _is_constant(statement.value) and isinstance(statement.target, ast.Name)
+    return False
+
+
+class SwallowedException(Rule):
+    code = "BE205"
+    name = "swallowed-exception"
+    message = "`{clause}` swallows the error; log it with `logger.exception(...)` or re-raise"
+    triggers = ("except",)
+
+    @visits(ast.ExceptHandler)
+    def check_handler(self, node: ast.ExceptHandler, ctx: FileContext) -> None:
+        if not all(_discards(statement) for statement in node.body):
+            return
+        clause = _catch_all(node, ctx)
+        if clause is None or _DELIBERATE.search(ctx.lines[node.lineno - 1]):
+            return
+        self.report(ctx, node, end_node=node.type, clause=clause)
