@@ -1,0 +1,111 @@
+"""BE102 select-star: ``SELECT *`` (or ``t.*``) in SQL text that reaches a query sink.
+
+``SELECT *`` ships every column, including ones added later (a large blob, a password hash), breaks code that
+unpacks rows by position when a migration adds or reorders a column, and stops the database from answering
+from an index alone. Only text that reaches a real query sink is checked (a ``SELECT *`` in a docstring or a
+log message is not SQL that runs), followed through locals and constants. ``COUNT(*)``, a ``SELECT *`` inside
+parentheses (``EXISTS (SELECT * ...)``, a derived table the outer query picks columns from), ``SELECT * FROM
+(subquery)`` (whose columns the subquery lists) and a column probe (``SELECT * FROM t LIMIT 0``/``LIMIT 1``/
+``WHERE 1=0`` with nothing else, run to read ``cursor.description``) are fine.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from backend_lint.analysis.provenance import sql_text
+from backend_lint.analysis.sql import SINK_METHODS, query_sink
+from backend_lint.context import FileContext
+from backend_lint.rule import Rule, visits
+
+_SELECT = re.compile(r"\bSELECT\b", re.IGNORECASE)
+_FROM = re.compile(r"\bFROM\b", re.IGNORECASE)
+_STAR_ITEM = re.compile(r"(?:DISTINCT\s+|ALL\s+)?(?:[\w\"`\[\]]+\.)?\*", re.IGNORECASE)
+_PROBE = re.compile(
+    r"\s*SELECT\s+\*\s+FROM\s+\S+\s+(?:LIMIT\s+[01]|WHERE\s+(?:1\s*=\s*0|1\s*<>\s*1|FALSE))\s*;?\s*",
+    re.IGNORECASE,
+)
+_FUNCTION_SINKS = {"text", "RawSQL", "read_sql", "read_sql_query"}
+
+
+def star_selects(text: str) -> bool:
+    """Whether ``text`` has a ``SELECT`` whose column list contains ``*`` or ``t.*`` as an item."""
+    if _PROBE.fullmatch(text):
+        return False  # reading a table's columns (``cursor.description``), not its rows
+    for match in _SELECT.finditer(text):
+        before = text[: match.start()]
+        if before.count("(") > before.count(")"):
+            continue  # EXISTS (SELECT * ...) or a derived table: the enclosing query names what it reads
+        columns, end = _select_list(text, match.end())
+        if columns is None:
+            continue
+        if any(_STAR_ITEM.fullmatch(item.strip()) for item in _split_top_level(columns)):
+            if _from_subquery(text, end):
+                continue
+            return True
+    return False
+
+
+def _select_list(text: str, start: int) -> tuple[str | None, int]:
+    """The text between ``SELECT`` and its ``FROM`` at the same parenthesis depth."""
+    depth = 0
+    position = start
+    while position < len(text):
+        char = text[position]
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            if depth == 0:
+                return text[start:position], position
+            depth -= 1
+        elif depth == 0 and char in "fF" and _FROM.match(text, position) and not text[position - 1].isalnum():
+            return text[start:position], position
+        position += 1
+    return text[start:], position
+
+
+def _split_top_level(columns: str) -> list[str]:
+    items, depth, current = [], 0, []
+    for char in columns:
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        if char == "," and depth == 0:
+            items.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    items.append("".join(current))
+    return items
+
+
+def _from_subquery(text: str, from_position: int) -> bool:
+    return text[from_position + 4:].lstrip().startswith("(")
+
+
+class SelectStar(Rule):
+    code = "BE102"
+    name = "select-star"
+    message = "`{sink}` runs `SELECT *`{where}; name the columns the code reads"
+    triggers = ("*",)
+
+    @visits(ast.Call)
+    def check_call(self, node: ast.Call, ctx: FileContext) -> None:
+        func = node.func
+        if isinstance(func, ast.Attribute):
+            if func.attr not in SINK_METHODS and func.attr not in _FUNCTION_SINKS:
+                return
+        elif not (isinstance(func, ast.Name) and func.id in _FUNCTION_SINKS):
+            return
+        sink = query_sink(node, ctx)
+        if sink is None:
+            return
+        for sql in sink.sql:
+            provenance = sql_text(sql, ctx)
+            if provenance is None or "*" not in provenance.text or not star_selects(provenance.text):
+                continue
+            where = f" from `{provenance.variable}`" if provenance.variable else ""
+            self.report(ctx, node, sink=sink.name, where=where)
+            return

@@ -1,0 +1,82 @@
+"""BE103 query-in-loop: a query inside a loop over rows that themselves came from a query (N+1).
+
+Loading a list and then running one more query per row turns one round trip into N+1: fast on a laptop with
+ten rows, a timeout in production with ten thousand. The rule reports a query (a DB-API or async driver sink,
+a Django manager or related-manager call, a SQLAlchemy session query) made in the body of a ``for`` loop or a
+comprehension whose iterable is itself a query result (:mod:`backend_lint.analysis.orm`), at the inner query.
+
+Left alone: loops over parameters, literals and anything not known to be rows; related-manager reads that
+``prefetch_related``/``select_related``/``selectinload``/``joinedload`` on the iterated query made a cache
+read (``order.items.all()`` after ``prefetch_related("items")``); writes collected and sent in bulk after the
+loop; ``while`` loops (batching loops fetch the next page on purpose); tests and data migrations
+(``ignore-paths``), which run once.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from backend_lint.analysis.orm import DJANGO, Query, query_call, query_of, written
+from backend_lint.context import FileContext
+from backend_lint.rule import Option, Rule, visits
+
+_CACHED_RELATED = {"all", "count", "exists"}
+_WRITES = {"create", "update", "delete", "get_or_create", "update_or_create", "acreate", "aupdate", "adelete"}
+
+
+class QueryInLoop(Rule):
+    code = "BE103"
+    name = "query-in-loop"
+    message = "`{query}` runs once per row of the query at line {line} (N+1); {advice}"
+    triggers = ("for ",)
+    options = (
+        Option(
+            "ignore-paths",
+            list,
+            ["migrations/", "_migrations/", "alembic/"],
+            "paths of one-off data migrations, where a query per row is accepted (folders end in '/')",
+        ),
+    )
+
+    @visits(ast.Call)
+    def check_call(self, node: ast.Call, ctx: FileContext) -> None:
+        if not isinstance(node.func, ast.Attribute):
+            return
+        loops = ctx.scope.loops
+        if not loops or ctx.is_test_file or ctx.path_matches(self.option("ignore-paths")):
+            return
+        inner = None
+        for loop in loops:
+            if isinstance(loop, ast.While):
+                continue
+            outer = query_of(loop.iter, ctx, ctx.scope)
+            if outer is None:
+                continue
+            if inner is None:
+                inner = query_call(node, ctx)
+                if inner is None:
+                    return
+            if _cached(node, inner, outer, loop):
+                return
+            if inner.last_method in _WRITES:
+                advice = "collect the changes and write them in bulk after the loop"
+            elif outer.framework == DJANGO:
+                advice = "load the related rows with `prefetch_related`/`select_related` or one query with `__in`"
+            else:
+                advice = "fetch them in one query (a join or `IN`) before the loop"
+            self.report(ctx, node, query=written(node), line=loop.iter.lineno, advice=advice)
+            return
+
+
+def _cached(call: ast.Call, inner: Query, outer: Query, loop: ast.AST) -> bool:
+    """``row.items.all()`` where the loop's query preloaded ``items``: a cache read, not a query."""
+    if inner.framework != DJANGO or not outer.preloaded or not inner.calls:
+        return False
+    first = inner.calls[0].func
+    if not isinstance(first, ast.Attribute) or not isinstance(first.value, ast.Attribute):
+        return False
+    relation = first.value
+    target = getattr(loop, "target", None)
+    if not (isinstance(relation.value, ast.Name) and isinstance(target, ast.Name) and relation.value.id == target.id):
+        return False
+    return relation.attr in outer.preloaded and all(method in _CACHED_RELATED for method in inner.methods)
