@@ -149,6 +149,8 @@ def test_junit_groups_findings_by_file(project: Path) -> None:
     assert [case.get("name") for case in pay] == [
         "BE401 print-in-backend-code at 2:5", "BE401 print-in-backend-code at 3:5",
     ]
+    assert {case.get("classname") for case in pay} == {"app.pay"}
+    assert {case.get("file") for case in pay} == {"app/pay.py"}
     failure = pay[0].find("failure")
     assert failure is not None and failure.get("type") == "BE401"
     assert failure.text == "app/pay.py:2:5: BE401 `print` in backend code; log through the module logger"

@@ -1,7 +1,8 @@
 """``--output-format junit``: JUnit XML, the test-report format every CI system renders.
 
 One ``<testsuite>`` per file with findings (named by the path), one failed ``<testcase>`` per finding (named
-by code and position, ``classname`` the path, so CI groups them by file), the finding as ``<failure>``.
+by code and position, ``classname`` the dotted module path and ``file`` the path, so CI groups them by file),
+the finding as ``<failure>``.
 A file that could not be checked is a testcase with an ``<error>``. A clean run is one passing testcase, so
 the CI's test tab shows that backend-lint ran instead of an empty, ambiguous report. Counts on the
 ``<testsuites>`` and ``<testsuite>`` elements add up, as the JUnit schema and CI parsers expect.
@@ -12,6 +13,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
+from pathlib import PurePath
 from typing import TextIO
 
 from backend_lint.finding import FileError, Finding
@@ -26,12 +28,19 @@ def _xml(text: str) -> str:
     return _NOT_XML.sub("\ufffd", text)
 
 
+def _classname(path: str) -> str:
+    """``app/api/orders.py`` -> ``app.api.orders``: CI report viewers split class names at dots into
+    package and class, so a path's own dot (``.py``) would make ``py`` the class of every finding."""
+    stem = path[: -len(PurePath(path).suffix)] if PurePath(path).suffix in (".py", ".pyi") else path
+    return _xml(stem.replace("\\", "/").replace("/", ".").strip("."))
+
+
 def _case_for_finding(suite: ET.Element, finding: Finding) -> None:
     case = ET.SubElement(
         suite,
         "testcase",
         name=f"{finding.code} {finding.name} at {finding.line}:{finding.col}",
-        classname=_xml(finding.path),
+        classname=_classname(finding.path),
         file=_xml(finding.path),
         line=str(finding.line),
     )
@@ -40,7 +49,7 @@ def _case_for_finding(suite: ET.Element, finding: Finding) -> None:
 
 
 def _case_for_error(suite: ET.Element, error: FileError) -> None:
-    case = ET.SubElement(suite, "testcase", name="file could not be checked", classname=_xml(error.path),
+    case = ET.SubElement(suite, "testcase", name="file could not be checked", classname=_classname(error.path),
                          file=_xml(error.path))
     failed = ET.SubElement(case, "error", message=_xml(error.reason), type=error.code or "file-error")
     failed.text = _xml(str(error))
