@@ -35,6 +35,7 @@ _STRUCTLOG_FACTORIES = ("structlog.get_logger()", "structlog.getLogger()", "stru
                         # annotated parameters and attributes: ``log: structlog.stdlib.BoundLogger``
                         "structlog.stdlib.BoundLogger()", "structlog.BoundLogger()",
                         "structlog.typing.FilteringBoundLogger()", "structlog.types.FilteringBoundLogger()")
+_STDLIB_KEYWORDS = frozenset({"exc_info", "stack_info", "stacklevel", "extra", "level", "msg"})
 _SELF_LOGGER_ATTRIBUTES = frozenset({"logger", "log", "_logger", "_log", "LOGGER", "LOG"})
 
 
@@ -66,11 +67,20 @@ def _kind_of_origin(made: str) -> Optional[str]:
 
 
 def logging_call_kind(call: ast.Call, ctx: FileContext) -> Optional[str]:
-    """The logger kind when ``call`` is ``<logger>.<level method>(...)``, else ``None``."""
+    """The logger kind when ``call`` is ``<logger>.<level method>(...)``, else ``None``.
+
+    A call with a keyword a stdlib logger would reject (``bold=True``) is not a stdlib logging call: the
+    receiver is some other logger-like object.
+    """
     func = call.func
     if not isinstance(func, ast.Attribute) or func.attr not in LEVEL_METHODS:
         return None
-    return logger_kind(func.value, ctx)
+    kind = logger_kind(func.value, ctx)
+    if kind in (STDLIB, ROOT) and any(
+        keyword.arg is not None and keyword.arg not in _STDLIB_KEYWORDS for keyword in call.keywords
+    ):
+        return None
+    return kind
 
 
 def message_argument(call: ast.Call) -> Optional[ast.expr]:

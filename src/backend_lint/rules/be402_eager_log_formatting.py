@@ -35,6 +35,7 @@ from backend_lint.analysis.messages import (
     source_text,
 )
 from backend_lint.analysis.strings import CONCATENATION, FORMAT_METHOD, FSTRING, PERCENT, formatting_kind
+from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 from backend_lint.finding import Applicability, Finding
 from backend_lint.rule import Rule, visits
@@ -87,10 +88,10 @@ def render(call: ast.Call, kind: str, text_of: Callable[[ast.expr], str]) -> Opt
     return None if existing & new or None in existing else rendered
 
 
-def _applicability(call: ast.Call, message: ast.expr, how: str, kind: str) -> Applicability:
+def _applicability(call: ast.Call, message: ast.expr, how: str, kind: str, known: bool) -> Applicability:
     if render(call, kind, ast.unparse) is None:
         return Applicability.NONE
-    if kind == STRUCTLOG:
+    if kind == STRUCTLOG or not known:  # not known: ``self.logger`` set elsewhere, probably stdlib
         return Applicability.UNSAFE
     right = message.right if how == PERCENT and isinstance(message, ast.BinOp) else None
     if right is not None and not isinstance(right, ast.Tuple) and not _surely_not_a_tuple(right):
@@ -135,7 +136,7 @@ class EagerLogFormatting(Rule):
         self.report(
             ctx,
             node,
-            applicability=_applicability(node, message, how, kind),
+            applicability=_applicability(node, message, how, kind, origin(func.value, ctx) is not None),
             fix_data=kind,
             call=written if written and len(written) <= 40 else f"logger.{func.attr}",
             how=_HOW[how],

@@ -40,7 +40,7 @@ _METADATA_WORDS = frozenset(
 )
 """Last words of a value's own name that make it data about a secret rather than the secret itself."""
 _HANDLE_TOKEN_WORDS = frozenset({"reservation", "lease", "idempotency", "lock", "fencing", "correlation", "trace",
-                                 "change", "delta", "sync", "continuation", "resume", "etag"})
+                                 "change", "delta", "sync", "continuation", "resume", "etag", "starting", "acquire"})
 """Words before ``token`` that make it a handle to a reservation or a position, not a credential
 (``reservation_token``, ``idempotency_token``), on top of :mod:`.secret_names`' own exceptions."""
 
