@@ -132,6 +132,16 @@ def test_action_args_are_shell_words_and_clean_run_passes(tmp_path: Path) -> Non
     assert not list(tmp_path.glob("*.sarif")), "no sarif input, no SARIF file"
 
 
+def test_action_args_may_start_with_an_option_and_bad_quoting_is_an_error(tmp_path: Path) -> None:
+    _write_project(tmp_path)
+    result = _run_step(tmp_path, {"args": "--exit-zero"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("::warning ") == FINDINGS_IN_BULK + 1
+    unclosed = _run_step(tmp_path, {"args": "check 'app"})
+    assert unclosed.returncode == 2
+    assert unclosed.stdout.startswith("::error title=backend-lint::the args input: No closing quotation")
+
+
 def test_action_turns_file_errors_into_error_annotations(tmp_path: Path) -> None:
     _write_project(tmp_path)
     (tmp_path / "app" / "broken.py").write_text("def broken(:\n", encoding="utf-8")

@@ -66,8 +66,13 @@ def errors_from_stderr(stderr: str) -> list[FileError]:
 
 
 def run(args: str, sarif_path: Optional[str]) -> int:
+    try:
+        argv = cli_arguments(args)
+    except ValueError as exc:  # shlex: an unclosed quote
+        sys.stdout.write(f"::error title=backend-lint::{github.escape_data(f'the args input: {exc}')}\n")
+        return 2
     child = subprocess.run(
-        [sys.executable, "-m", "backend_lint", *cli_arguments(args)],
+        [sys.executable, "-m", "backend_lint", *argv],
         capture_output=True, text=True, encoding="utf-8", errors="replace", check=False,
         env={**os.environ, "NO_COLOR": "1"},
     )
