@@ -15,7 +15,8 @@ bound. Both read the same *query chains*:
 - DB-API and async drivers: any sink of :mod:`.sql`, and ``fetchall()``/``fetchmany()`` on a cursor.
 
 A local name counts when every assignment to it in its function is a query chain. Unknown calls are not
-queries: rules stay quiet about what they cannot see.
+queries: rules stay quiet about what they cannot see. :func:`response_flow` summarises, once per function,
+which locals reach a ``return`` and which are bounded (sliced, paginated, limited).
 """
 
 from __future__ import annotations
@@ -219,3 +220,142 @@ def _name_query(name: str, ctx: FileContext, scope: Scope, depth: int, seen: fro
 
 
 written = written_call
+
+
+# --- what a handler sends back -----------------------------------------------------------------------------
+
+_PAGINATORS = {"Paginator", "paginate_queryset", "paginate", "get_page", "page", "paginate_query"}
+
+
+@dataclass
+class ResponseFlow:
+    """What one function does with its locals, summarised once (memoized per function).
+
+    ``returned`` holds the names whose value reaches a ``return`` (directly, or through assignments, loops,
+    ``append``/``extend`` and serializers: ``serializer = S(orders, many=True)`` then
+    ``return Response(serializer.data)`` makes ``orders`` returned). ``bounded`` holds names that are sliced
+    (``orders[:50]``), passed to a paginator (``Paginator(orders, 25)``, ``self.paginate_queryset(orders)``,
+    ``db.paginate(stmt)``) or given ``.limit()``. ``methods`` holds every method name called, so a DB-API
+    handler that only ever calls ``fetchone`` is known to read one row.
+    """
+
+    returned: set[str] = field(default_factory=set)
+    bounded: set[str] = field(default_factory=set)
+    methods: set[str] = field(default_factory=set)
+    return_values: list[ast.expr] = field(default_factory=list)
+
+
+def response_flow(ctx: FileContext, function: ast.AST) -> ResponseFlow:
+    """The memoized :class:`ResponseFlow` of ``function`` (nested functions and classes are their own)."""
+    cache: dict[ast.AST, ResponseFlow] = ctx.memo.setdefault("orm.flows", {})
+    found = cache.get(function)
+    if found is None:
+        found = cache[function] = _flow(function)
+    return found
+
+
+def _flow(function: ast.AST) -> ResponseFlow:
+    flow = ResponseFlow()
+    edges: dict[str, set[str]] = {}
+    stack: list[ast.AST] = list(getattr(function, "body", []))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        if isinstance(node, ast.Return) and node.value is not None:
+            flow.return_values.append(node.value)
+            flow.returned.update(_names_read(node.value))
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and node.value is not None:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            bounded = _has_bound(node.value)
+            for target in targets:
+                for name in _names_read(target):
+                    edges.setdefault(name, set()).update(_names_read(node.value))
+                    if bounded:
+                        flow.bounded.add(name)
+        elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
+            for name in _names_read(node.target):
+                edges.setdefault(name, set()).update(_names_read(node.iter))
+        elif isinstance(node, ast.Call):
+            _call_facts(node, flow, edges)
+        elif isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice):
+            root = chain_root(node.value)
+            if root is not None:
+                flow.bounded.add(root)
+        stack.extend(ast.iter_child_nodes(node))
+    _close(flow.returned, edges)
+    _close(flow.bounded, edges)  # ``page = paginator.page(n)`` over ``Paginator(orders)`` bounds ``orders``
+    return flow
+
+
+def _close(names: set[str], edges: dict[str, set[str]]) -> None:
+    """Add every name the given names were computed from, transitively."""
+    todo = list(names)
+    while todo:
+        for source in edges.get(todo.pop(), ()):
+            if source not in names:
+                names.add(source)
+                todo.append(source)
+
+
+def chain_root(expr: ast.AST) -> Optional[str]:
+    """The name a call/attribute/subscript chain starts from (``qs`` in ``qs.filter(...)[:10]``)."""
+    while isinstance(expr, (ast.Call, ast.Attribute, ast.Subscript)):
+        expr = expr.func if isinstance(expr, ast.Call) else expr.value
+    return expr.id if isinstance(expr, ast.Name) else None
+
+
+def _call_facts(call: ast.Call, flow: ResponseFlow, edges: dict[str, set[str]]) -> None:
+    func = call.func
+    callee = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    if isinstance(func, ast.Attribute):
+        flow.methods.add(callee)
+        if callee in ("append", "extend", "add", "update") and isinstance(func.value, ast.Name):
+            for arg in call.args:
+                edges.setdefault(func.value.id, set()).update(_names_read(arg))
+        if callee in ("limit", "slice", "fetchmany"):
+            root = chain_root(func.value)
+            if root is not None:
+                flow.bounded.add(root)
+    if callee in _PAGINATORS:
+        for arg in call.args:
+            flow.bounded.update(_names_read(arg))
+
+
+def _has_bound(expr: ast.AST) -> bool:
+    """A call chain with a bounding call in it (``select(Order).limit(20)``, ``qs[:50]``)."""
+    while isinstance(expr, (ast.Call, ast.Attribute, ast.Subscript, ast.Await)):
+        if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr in BOUNDING:
+            return True
+        if isinstance(expr, ast.Subscript) and isinstance(expr.slice, ast.Slice):
+            return True
+        expr = expr.func if isinstance(expr, ast.Call) else expr.value
+    return False
+
+
+_SCALAR_FUNCTIONS = {"len", "bool", "any", "all", "sum", "isinstance", "hasattr"}
+
+
+def _names_read(expr: ast.AST) -> set[str]:
+    """Names whose value can be part of ``expr``'s value; not those only measured (``len(rows)``,
+    ``rows.count()``, ``rows.first()``, comparisons)."""
+    found: set[str] = set()
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Name):
+            found.add(node.id)
+            continue
+        if isinstance(node, (ast.Compare, ast.BoolOp)) or _is_measure(node):
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+    return found
+
+
+def _is_measure(node: ast.AST) -> bool:
+    if not isinstance(node, ast.Call):
+        return False
+    func = node.func
+    if isinstance(func, ast.Name):
+        return func.id in _SCALAR_FUNCTIONS
+    return isinstance(func, ast.Attribute) and func.attr in SINGLE_ROW

@@ -1,0 +1,181 @@
+"""BE104 unbounded-query: a GET handler sends back every row a collection query matches.
+
+A list endpoint that returns ``Order.objects.filter(...)``, ``session.scalars(select(Order)).all()`` or
+``SELECT ... FROM orders`` without a bound works in development and falls over when the table grows: the
+response gets huge, the worker's memory spikes and the database reads the whole table. The rule asks the
+handler model (:mod:`backend_lint.analysis.handlers`) which functions answer GET, the query model
+(:mod:`backend_lint.analysis.orm`) which calls are collection queries, and the function's response flow
+whether the rows reach the response. It reports at the query.
+
+Bounds that count: ``LIMIT``/``TOP``/``FETCH FIRST`` in SQL, slicing (``qs[:50]``), ``.limit()``,
+``.paginate()``, Django's ``Paginator``, DRF's ``paginate_queryset``, ``fetchmany``. Single-object reads
+(``get``, ``first``, ``one``, ``get_object_or_404``, ``fetchone``, ``fetchrow``, aggregates) are fine.
+Class-level DRF ``queryset`` attributes are left alone: a project-wide ``DEFAULT_PAGINATION_CLASS`` the
+rule cannot see may bound them.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import Optional
+
+from backend_lint.analysis.handlers import handler_for
+from backend_lint.analysis.orm import (
+    BOUNDING,
+    DBAPI,
+    QUERYSET_METHODS,
+    SINGLE_ROW,
+    Query,
+    chain_root,
+    query_call,
+    query_of,
+    response_flow,
+    written,
+)
+from backend_lint.analysis.provenance import sql_text
+from backend_lint.analysis.sql import SINK_METHODS, Sink, query_sink
+from backend_lint.context import FileContext
+from backend_lint.rule import Rule, visits
+
+_COLLECTION_SINKS = {"fetch", "fetch_all", "iterate", "execute_fetchall", "read_sql", "read_sql_query", "raw"}
+_FUNCTIONS = {"text", "read_sql", "read_sql_query"}
+_ONE_ROW = {"fetchone", "first", "one", "one_or_none", "scalar", "scalar_one", "scalar_one_or_none", "fetchmany"}
+_EXECUTE = {"execute", "exec_driver_sql"}
+_SQL_BOUND = re.compile(r"\b(?:LIMIT|TOP|FETCH\s+(?:FIRST|NEXT)|ROWNUM)\b", re.IGNORECASE)
+_SELECT_START = re.compile(r"\s*\(?\s*(?:SELECT|WITH)\b", re.IGNORECASE)
+_AGGREGATE_ONLY = re.compile(
+    r"\s*SELECT\s+(?:(?:COUNT|SUM|AVG|MIN|MAX|EXISTS)\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s*(?:AS\s+\w+\s*)?,?\s*)+"
+    r"FROM\b(?!.*\bGROUP\s+BY\b)",
+    re.IGNORECASE | re.DOTALL,
+)
+_BY_KEY = re.compile(r"\bWHERE\s+(?:\w+\.)?(?:id|pk|uuid)\s*=\s*(?:\?|%s|\$\d+|:\w+|%\(\w+\)s)\s*(?:;|\)|$)",
+                     re.IGNORECASE)
+
+
+class UnboundedQuery(Rule):
+    code = "BE104"
+    name = "unbounded-query"
+    message = "`{query}` in GET handler `{handler}` returns every matching row; paginate it or add a limit"
+    triggers = ("get", "GET", "route", "View", "api_view")
+
+    @visits(ast.Call)
+    def check_call(self, node: ast.Call, ctx: FileContext) -> None:
+        func = node.func
+        if isinstance(func, ast.Attribute):
+            if func.attr not in QUERYSET_METHODS and func.attr not in SINK_METHODS and func.attr not in _FUNCTIONS:
+                return
+        elif not (isinstance(func, ast.Name) and func.id in _FUNCTIONS):
+            return
+        function = ctx.scope.function
+        if function is None or isinstance(function, ast.Lambda):
+            return
+        handler = handler_for(ctx, function, "GET")
+        if handler is None:
+            return
+        label = f"{handler.class_.name}.{function.name}" if handler.class_ is not None else function.name
+        sink = query_sink(node, ctx)
+        if sink is not None and sink.sql:
+            provenance = sql_text(sink.sql[0], ctx)
+            if provenance is not None:
+                if _unbounded_sql(node, sink, provenance.text, ctx, function):
+                    self.report(ctx, node, query=written(node), handler=label)
+                return
+        if not isinstance(func, ast.Attribute):
+            return
+        query = query_call(node, ctx)
+        if query is None or query.framework == DBAPI or any(_runs_text(call, ctx) for call in query.calls):
+            return
+        if _is_collection(query, node, ctx) and _reaches_response(node, query, ctx, function):
+            self.report(ctx, node, query=written(node), handler=label)
+
+
+def _unbounded_sql(node: ast.Call, sink: Sink, text: str, ctx: FileContext, function: ast.AST) -> bool:
+    """SQL text that selects a collection with no bound, and whose rows are all read."""
+    if not _SELECT_START.match(text) or _SQL_BOUND.search(text) or _AGGREGATE_ONLY.match(text):
+        return False
+    if _BY_KEY.search(text):
+        return False
+    flow = response_flow(ctx, function)
+    if not flow.return_values:
+        return False
+    method = sink.method
+    if method in _COLLECTION_SINKS or (not method and sink.driver == "pandas"):
+        return True
+    if method in _EXECUTE or not method:  # cursor.execute / conn.execute / text()
+        verdict = _rows_read(node, ctx)
+        if verdict is not None:
+            return verdict
+        return "fetchall" in flow.methods and not flow.methods & _ONE_ROW
+    return False
+
+
+def _runs_text(call: ast.Call, ctx: FileContext) -> bool:
+    """``session.execute(text("SELECT ..."))``: the SQL text is judged at the ``text()`` call."""
+    sink = query_sink(call, ctx)
+    if sink is None or not sink.sql:
+        return False
+    sql = sink.sql[0]
+    inner = query_sink(sql, ctx) if isinstance(sql, ast.Call) else None
+    return sql_text(sql, ctx) is not None or (inner is not None and inner.driver == "sqlalchemy")
+
+
+def _rows_read(node: ast.Call, ctx: FileContext) -> Optional[bool]:
+    """How the result of ``node`` is read, from the chain around it: ``.fetchall()``/``.all()`` (every row),
+    ``.fetchone()``/``.first()``/``.scalar()`` (one), or ``None`` when the chain does not say."""
+    current: ast.AST = node
+    parent = ctx.parent_of(current)
+    while isinstance(parent, (ast.Call, ast.Attribute, ast.Await)):
+        if isinstance(parent, ast.Attribute):
+            if parent.attr in ("all", "fetchall"):
+                return True
+            if parent.attr in _ONE_ROW or parent.attr in SINGLE_ROW or parent.attr in BOUNDING:
+                return False
+        current, parent = parent, ctx.parent_of(parent)
+    return None
+
+
+def _is_collection(query: Query, node: ast.Call, ctx: FileContext) -> bool:
+    methods = query.methods
+    if not methods or methods[-1] in SINGLE_ROW or any(method in BOUNDING for method in methods):
+        return False
+    if methods[-1] in ("get_queryset",):
+        return False
+    parent = ctx.parent_of(node)
+    if isinstance(parent, ast.Subscript) and parent.value is node:
+        return False  # qs[:50] is bounded, qs[0] is one row
+    return not any(_bounded_argument(arg, ctx) for call in query.calls for arg in call.args)
+
+
+def _bounded_argument(arg: ast.expr, ctx: FileContext) -> bool:
+    """``session.scalars(select(Order).limit(50))``: the statement passed in carries the bound."""
+    expr: ast.AST = arg
+    while isinstance(expr, (ast.Call, ast.Attribute, ast.Subscript)):
+        if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr in BOUNDING:
+            return True
+        expr = expr.func if isinstance(expr, ast.Call) else expr.value
+    if isinstance(expr, ast.Name):
+        function = ctx.scope.function
+        return function is not None and expr.id in response_flow(ctx, function).bounded
+    return False
+
+
+def _reaches_response(node: ast.Call, query: Query, ctx: FileContext, function: ast.AST) -> bool:
+    """The rows reach a ``return``: the query sits in one, or is assigned to a name that flows into one."""
+    root = chain_root(node)
+    if root is not None and query_of(ast.Name(id=root, ctx=ast.Load()), ctx) is not None:
+        return False  # the query began in a local; it is judged where that local was assigned
+    flow = response_flow(ctx, function)
+    if root is not None and root in flow.bounded:
+        return False
+    current: ast.AST = node
+    parent = ctx.parent_of(current)
+    while parent is not None and not isinstance(parent, ast.stmt):
+        current, parent = parent, ctx.parent_of(parent)
+    if isinstance(parent, ast.Return):
+        return True
+    if isinstance(parent, (ast.Assign, ast.AnnAssign)):
+        targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+        names = {target.id for target in targets if isinstance(target, ast.Name)}
+        return bool(names & flow.returned) and not names & flow.bounded
+    return False
