@@ -73,6 +73,7 @@ def test_manifest_is_valid_for_pre_commit() -> None:
     hooks = {hook["id"]: hook for hook in yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))}
     assert set(hooks) == {"backend-lint", "backend-lint-fix"}
     assert all(hook["types"] == ["python"] for hook in hooks.values())
+    assert all(hook["require_serial"] for hook in hooks.values()), "backend-lint parallelises on its own"
 
 
 def test_commit_fails_with_the_finding_and_the_fix_hook_rewrites_the_file(repo) -> None:
