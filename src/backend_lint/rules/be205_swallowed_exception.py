@@ -9,6 +9,8 @@ else (logs through any logger, re-raises, returns computed data, calls a functio
 Narrow exception classes (``except KeyError: pass``) are a deliberate choice and left alone, and so is a
 handler whose ``except`` line already tells another linter the catch-all is deliberate (``# noqa: S110``,
 ``BLE001``, ``E722``, ``# pylint: disable=broad-except``): that is a reviewed decision, not an oversight.
+Best-effort cleanup is left alone too: a ``try`` that only calls ``close()``, ``shutdown()``, ``release()``
+and the like, where a failure leaves nothing to handle (the idiom of every connection pool's teardown).
 """
 
 from __future__ import annotations
@@ -20,6 +22,10 @@ from backend_lint.context import FileContext
 from backend_lint.rule import Rule, visits
 
 _CATCH_ALL = frozenset({"Exception", "BaseException"})
+_CLEANUP = frozenset(
+    {"close", "aclose", "wait_closed", "shutdown", "disconnect", "terminate", "kill", "release",
+     "unlink", "rmdir", "rmtree", "cleanup", "stop", "force_close_all"}
+)
 _DELIBERATE = re.compile(
     r"#.*(?:noqa\b.*\b(?:S110|S112|BLE001|E722)\b|pylint:\s*disable=.*\b(?:broad-except|broad-exception-caught|"
     r"bare-except|W0703|W0702|W0718)\b)"
@@ -47,6 +53,18 @@ def _builtin_name(node: ast.expr, ctx: FileContext) -> str | None:
                                                                           "builtins.BaseException"):
         return node.attr
     return None
+
+
+def _is_cleanup(statement: ast.stmt) -> bool:
+    """``x.close()`` / ``await x.aclose()`` / ``os.unlink(path)``: a statement that only releases a resource."""
+    if not isinstance(statement, ast.Expr):
+        return False
+    call = statement.value.value if isinstance(statement.value, ast.Await) else statement.value
+    if not isinstance(call, ast.Call):
+        return False
+    func = call.func
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+    return name in _CLEANUP
 
 
 def _is_constant(node: ast.expr | None) -> bool:
@@ -89,5 +107,8 @@ class SwallowedException(Rule):
             return
         clause = _catch_all(node, ctx)
         if clause is None or _DELIBERATE.search(ctx.lines[node.lineno - 1]):
+            return
+        attempt = ctx.parent
+        if isinstance(attempt, ast.Try) and all(_is_cleanup(statement) for statement in attempt.body):
             return
         self.report(ctx, node, end_node=node.type, clause=clause)
