@@ -70,7 +70,7 @@ def _cli_options() -> set[str]:
             for option in action.option_strings}
 
 
-@pytest.mark.parametrize("name", ["getting-started.md", "integrations.md", "github-actions.md"])
+@pytest.mark.parametrize("name", ["getting-started.md", "integrations.md", "github-actions.md", "../README.md"])
 def test_commands_in_docs_exist(name: str) -> None:
     options = _cli_options()
     for line in _text(name).splitlines():
