@@ -4,6 +4,11 @@ A logger is known by how it was made (through :mod:`.values`): ``logging.getLogg
 module itself (the root logger), ``structlog.get_logger()`` and loggers bound from it, loguru's ``logger``.
 ``self.logger``/``self.log`` whose origin is unknown (set by a base class) also count, since that is how
 classes hold loggers in practice. A name merely containing "log" does not.
+
+Services often wrap their logging setup in a module of their own (``from app.core.logging import logger``,
+``logger = get_logger(__name__)`` with ``get_logger`` imported from the project). Such a logger is
+``generic``: the import analysis says it is an object named ``logger`` (or made by a ``get_logger``-style
+factory), but not which library it belongs to, so rules check it and leave its fix alone (or weaken it).
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ STDLIB = "stdlib"
 ROOT = "root"
 STRUCTLOG = "structlog"
 LOGURU = "loguru"
+GENERIC = "logger"
+"""A project's own logger (imported by that name, or from a ``get_logger``-style factory): library unknown."""
 
 LEVEL_METHODS = frozenset(
     {"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log", "msg", "trace",
@@ -37,6 +44,10 @@ _STRUCTLOG_FACTORIES = ("structlog.get_logger()", "structlog.getLogger()", "stru
                         "structlog.typing.FilteringBoundLogger()", "structlog.types.FilteringBoundLogger()")
 _STDLIB_KEYWORDS = frozenset({"exc_info", "stack_info", "stacklevel", "extra", "level", "msg"})
 _SELF_LOGGER_ATTRIBUTES = frozenset({"logger", "log", "_logger", "_log", "LOGGER", "LOG"})
+_PROJECT_LOGGER_NAMES = frozenset({"logger", "log", "_logger", "_log", "LOGGER", "LOG", "_LOGGER"})
+_PROJECT_FACTORIES = frozenset({"get_logger", "getLogger", "get_task_logger", "create_logger", "make_logger",
+                                "setup_logger", "init_logger", "build_logger", "configure_logger"})
+_CHAINED = (".bind()", ".new()", ".getChild()", ".opt()", ".patch()")
 
 
 def logger_kind(receiver: ast.AST, ctx: FileContext) -> Optional[str]:
@@ -63,7 +74,17 @@ def _kind_of_origin(made: str) -> Optional[str]:
         return STRUCTLOG
     if made.startswith("loguru.logger"):
         return LOGURU
-    return None
+    return GENERIC if _is_project_logger(made) else None
+
+
+def _is_project_logger(made: str) -> bool:
+    """``app.core.logging.logger`` (an imported ``logger``), ``app.log.get_logger()`` and their ``.bind()``."""
+    while made.endswith(_CHAINED):
+        made = made[: made.rindex(".")]
+    last = made.rpartition(".")[2]
+    if last.endswith("()"):
+        return last[:-2] in _PROJECT_FACTORIES and "." in made
+    return (last in _PROJECT_LOGGER_NAMES or last.endswith("_logger")) and "." in made
 
 
 def logging_call_kind(call: ast.Call, ctx: FileContext) -> Optional[str]:

@@ -25,7 +25,14 @@ import ast
 from typing import TYPE_CHECKING, Callable, Optional
 
 from backend_lint.analysis.imports import dotted_name
-from backend_lint.analysis.loggers import LEVEL_METHODS, ROOT, STRUCTLOG, logging_call_kind, message_argument
+from backend_lint.analysis.loggers import (
+    GENERIC,
+    LEVEL_METHODS,
+    ROOT,
+    STRUCTLOG,
+    logging_call_kind,
+    message_argument,
+)
 from backend_lint.analysis.messages import (
     STDLIB,
     Value,
@@ -73,8 +80,8 @@ def _render_kind(kind: str) -> str:
 def render(call: ast.Call, kind: str, text_of: Callable[[ast.expr], str]) -> Optional[str]:
     """The lazy call ``l.m(...)`` for ``call``'s message and values, or ``None`` when no exact form exists."""
     message = message_argument(call)
-    if message is None:
-        return None
+    if message is None or kind == GENERIC:
+        return None  # a project's own logger: whether it formats with %, {} or key-values is unknown
     if call.args[-1] is not message:
         return None  # already has arguments: the message is a template mixed with formatting
     pieces = message_pieces(message)

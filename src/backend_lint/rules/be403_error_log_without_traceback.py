@@ -19,7 +19,7 @@ import ast
 from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.imports import dotted_name
-from backend_lint.analysis.loggers import LOGURU, handler_records_traceback, logging_call_kind
+from backend_lint.analysis.loggers import GENERIC, LOGURU, handler_records_traceback, logging_call_kind
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 from backend_lint.finding import Applicability, Finding
@@ -68,12 +68,16 @@ class ErrorLogWithoutTraceback(Rule):
             advice = f"use `{receiver}.opt(exception=True)`"
         else:
             advice = "pass `exc_info=True`"
-        # ``self.logger`` set by a base class: probably a logger, but .exception()/exc_info are not certain
-        known = origin(func.value, ctx) is not None
+        if kind == GENERIC:  # a project's own logger: .exception() is the convention, exc_info= is not
+            applicability = Applicability.UNSAFE if func.attr == "error" else Applicability.NONE
+        elif origin(func.value, ctx) is None:  # ``self.logger`` set by a base class: probably stdlib
+            applicability = Applicability.UNSAFE
+        else:
+            applicability = Applicability.SAFE
         self.report(
             ctx,
             node,
-            applicability=Applicability.SAFE if known else Applicability.UNSAFE,
+            applicability=applicability,
             fix_data=kind,
             call=f"{receiver}.{func.attr}",
             advice=advice,

@@ -45,10 +45,9 @@ def _logger_name_for_fix(node: ast.Call, ctx: FileContext) -> Optional[str]:
         if kind != STDLIB or not _defined_before(name, node, ctx):
             return None
     else:
-        module_bindings = bindings_of(ctx, ctx.tree)
-        name = next((n for n in _NEW_LOGGER_NAMES if not module_bindings.binds(n)), "")
-        if not name:
-            return None
+        if any(bindings_of(ctx, ctx.tree).binds(n) for n in _NEW_LOGGER_NAMES):
+            return None  # a module-level ``logger`` we cannot tell is a stdlib logger: do not add another
+        name = _NEW_LOGGER_NAMES[0]
     for scope in ctx.scope:
         if scope.kind == "module":
             break

@@ -20,7 +20,16 @@ from collections.abc import Iterator
 from typing import Optional
 
 from backend_lint.analysis.imports import dotted_name
-from backend_lint.analysis.loggers import LOGURU, STRUCTLOG, logger_kind, logging_call_kind, message_argument
+from backend_lint.analysis.loggers import (
+    GENERIC,
+    LOGURU,
+    ROOT,
+    STDLIB,
+    STRUCTLOG,
+    logger_kind,
+    logging_call_kind,
+    message_argument,
+)
 from backend_lint.analysis.secret_names import secret_word, split_identifier
 from backend_lint.context import FileContext
 from backend_lint.rule import Option, Rule, visits
@@ -31,6 +40,7 @@ _DEFAULT_NAMES = [
 ]
 _CONTEXT_METHODS = frozenset({"bind", "new"})  # structlog/loguru: values bound into every later record
 _CONTEXT_FUNCTIONS = frozenset({"structlog.contextvars.bind_contextvars", "structlog.threadlocal.bind_threadlocal"})
+_LOGGING_OPTIONS = frozenset({"exc_info", "stack_info", "stacklevel"})
 _KEY_READERS = frozenset({"get", "getenv", "pop", "getlist"})
 _TRANSPARENT_CALLS = frozenset({"str", "repr"})
 _METADATA_WORDS = frozenset(
@@ -137,7 +147,7 @@ class SecretInLog(Rule):
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
         func = node.func
         if type(func) is ast.Attribute and func.attr in _CONTEXT_METHODS:
-            if logger_kind(func.value, ctx) not in (STRUCTLOG, LOGURU):
+            if logger_kind(func.value, ctx) not in (STRUCTLOG, LOGURU, GENERIC):
                 return
             data_keywords = True
             message = None
@@ -147,7 +157,7 @@ class SecretInLog(Rule):
             kind = logging_call_kind(node, ctx)
             if kind is None:
                 return
-            data_keywords = kind in (STRUCTLOG, LOGURU)
+            data_keywords = kind not in (STDLIB, ROOT)  # structlog, loguru, a project's logger: key-values
             message = message_argument(node)
         else:
             return
@@ -168,10 +178,10 @@ class SecretInLog(Rule):
         for keyword in call.keywords:
             if keyword.arg is None:
                 continue
-            if data_keywords:
-                yield from self._in_value(keyword.value, keyword.arg)
-            elif keyword.arg == "extra":
+            if keyword.arg == "extra":
                 yield from self._in_value(keyword.value, None)
+            elif data_keywords and keyword.arg not in _LOGGING_OPTIONS:
+                yield from self._in_value(keyword.value, keyword.arg)
 
     def _in_message(self, message: ast.expr) -> Iterator[tuple[ast.expr, str]]:
         """Only the interpolated parts of a message: its literal text may mention secrets freely."""
