@@ -83,6 +83,8 @@ class SqlStringFormatting(Rule):
                 continue
             pieces = provenance.pieces
             structural = [h for h in unsafe if not in_value_position(pieces, pieces.index(h))]
+            if sink.fragment and len(structural) == len(unsafe):
+                continue  # ``RawSQL("%s.%s" % (table, column))``: names in an expression, no value to bind
             why = _no_fix_reason(sink, sql)
             where = ""
             if provenance.variable and provenance.built_at is not None:

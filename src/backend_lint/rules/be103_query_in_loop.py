@@ -21,6 +21,7 @@ from backend_lint.context import FileContext
 from backend_lint.rule import Option, Rule, visits
 
 _CACHED_RELATED = {"all", "count", "exists"}
+_FETCHES = {"fetchall", "fetchmany", "fetchone"}
 _WRITES = {"create", "update", "delete", "get_or_create", "update_or_create", "acreate", "aupdate", "adelete"}
 
 
@@ -54,8 +55,8 @@ class QueryInLoop(Rule):
                 continue
             if inner is None:
                 inner = query_call(node, ctx)
-                if inner is None:
-                    return
+                if inner is None or inner.last_method in _FETCHES:
+                    return  # fetching the rows of a query already run is not another round trip
             if _cached(node, inner, outer, loop):
                 return
             if inner.last_method in _WRITES:
