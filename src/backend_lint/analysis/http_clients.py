@@ -188,7 +188,7 @@ def _session_has_timeout(call: ast.Call, ctx: FileContext) -> bool:
             return True
     elif (ctx.scope.function, receiver) in found or (ctx.tree, receiver) in found:
         return True
-    return any(_made_by_timeout_factory(value, ctx, found) for value in _assigned_values(func.value, ctx))
+    return any(_value_has_timeout(value, ctx, found) for value in _assigned_values(func.value, ctx))
 
 
 def _assigned_values(expr: ast.expr, ctx: FileContext) -> list[ast.expr]:
@@ -207,8 +207,16 @@ def _assigned_values(expr: ast.expr, ctx: FileContext) -> list[ast.expr]:
     return []
 
 
-def _made_by_timeout_factory(value: ast.expr, ctx: FileContext, found: frozenset) -> bool:
-    """``value`` calls a factory in this file that mounts a timeout adapter on the session it returns."""
+def _value_has_timeout(value: ast.expr, ctx: FileContext, found: frozenset) -> bool:
+    """A value assigned to the session (``self.session = session``) that was given a timeout where it was made.
+
+    A local of a method (``session = requests.Session(); session.mount(...); self.session = session``), or a
+    call to a factory in this file that does that to the session it returns.
+    """
+    if isinstance(value, ast.Name):
+        cls = ctx.scope.method_class
+        method = _method_holding(cls, value) if cls is not None else None
+        return method is not None and (method, value.id) in found
     factory = factory_of(value, ctx.scope) if isinstance(value, ast.Call) else None
     if factory is None:
         return False
@@ -217,6 +225,16 @@ def _made_by_timeout_factory(value: ast.expr, ctx: FileContext, found: frozenset
         isinstance(returned, ast.Name) and (function, returned.id) in found
         for returned in returned_values(function, ctx)
     )
+
+
+def _method_holding(cls: ast.ClassDef, node: ast.expr) -> Optional[ast.AST]:
+    for statement in cls.body:
+        if (
+            isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef))
+            and statement.lineno <= node.lineno <= (statement.end_lineno or statement.lineno)
+        ):
+            return statement
+    return None
 
 
 def _sessions_with_timeout(ctx: FileContext) -> frozenset[tuple[Optional[ast.AST], str]]:

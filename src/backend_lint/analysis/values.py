@@ -147,9 +147,21 @@ def _self_attribute_origin(
     values = bindings_of(ctx, cls).self_attributes.get(expr.attr)
     if not values:
         return _class_attribute_origin(cls, expr.attr, ctx, scope, depth, seen)
-    method_scope = _scope_of_method(cls, scope)
-    origins = {_origin(value, ctx, method_scope, depth + 1, seen) for value in values}
+    class_scope = _scope_of_method(cls, scope)
+    origins = {_origin(value, ctx, _scope_of_value(cls, value, class_scope), depth + 1, seen) for value in values}
     return origins.pop() if len(origins) == 1 else None
+
+
+def _scope_of_value(cls: ast.ClassDef, value: ast.expr, class_scope: Scope) -> Scope:
+    """The scope of the method of ``cls`` whose body holds ``value``, so that its locals and parameters
+    resolve (``session = requests.Session(); ...; self.session = session``)."""
+    for statement in cls.body:
+        if (
+            isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef))
+            and statement.lineno <= value.lineno <= (statement.end_lineno or statement.lineno)
+        ):
+            return Scope(FUNCTION, statement, class_scope)
+    return class_scope
 
 
 def _class_attribute_origin(
