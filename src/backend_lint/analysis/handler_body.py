@@ -1,0 +1,325 @@
+"""What one HTTP handler does with its request, summarised by one walk of its body and memoized per file.
+
+The API rules need whole-function facts about a handler (from :mod:`.handlers`): which headers it reads
+(BE301 asks for the idempotency key), where it reads the raw request body and whether that value reaches a
+schema (BE303), and which words and callables appear in it (a project's ``check_idempotency(request)``
+helper). Rules must not walk a function themselves, so the walk happens here once per handler.
+
+Header reads: ``request.headers["X"]``, ``request.headers.get("X")`` (any capitalisation, a module-level
+string constant as the name), aiohttp ``getone``, and Django ``request.META["HTTP_X"]``.
+
+Body reads, by framework: Flask ``request.get_json()``, ``request.json``, ``request.form[...]``/
+``.form.get(...)``; Starlette, FastAPI, Litestar and aiohttp ``await request.json()``/``form()`` (aiohttp
+also ``post()``); Django and DRF ``json.loads(request.body)``. Each read's value is followed directly and
+through the locals it is assigned to (``data = await request.json() or {}``):
+
+- it is *validated* when it goes into a schema: ``Model(**data)``, ``Model.model_validate(data)``/
+  ``parse_obj``, a marshmallow ``schema.load(data)``, ``Serializer(data=data)``, ``SomeForm(data)``,
+  ``TypeAdapter(...).validate_python(data)``, ``jsonschema.validate(data, ...)`` or a project helper whose
+  name says it validates (``validate_order(data)``);
+- it is *used raw* when its fields are read (``data["name"]``, ``data.get("name")``, ``data.items()``), when
+  it is unpacked into a function (``Order.objects.create(**data)``), or when it is handed whole to a storage
+  or messaging call (``collection.insert_one(data)``, ``session.execute(..., data)``, ``redis.set(k, data)``).
+
+Handing the whole value to any other function (a helper may validate it), testing it (``if not data``,
+``"key" in request.form``) or returning it counts as neither.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Optional
+
+from backend_lint.analysis.bindings import bindings_of
+from backend_lint.analysis.handlers import AIOHTTP, DJANGO, DRF, FLASK, Handler
+from backend_lint.analysis.imports import dotted_name
+
+if TYPE_CHECKING:
+    from backend_lint.context import FileContext
+
+_JSON_LOADS = frozenset({"json.loads", "orjson.loads", "ujson.loads", "simplejson.loads", "rapidjson.loads"})
+_VALIDATING_METHODS = frozenset({
+    "model_validate", "model_validate_json", "model_validate_strings", "parse_obj", "parse_raw", "validate",
+    "validate_python", "validate_json", "load", "loads", "from_dict", "from_json", "structure", "deserialize",
+    "is_valid", "full_clean",
+})
+_FIELD_READS = frozenset({"get", "getlist", "items", "keys", "values", "pop", "setdefault"})
+_CONVERSIONS = frozenset({"to_dict", "copy", "dict"})
+_TRANSPARENT_CALLS = frozenset({
+    "len", "isinstance", "print", "str", "repr", "bool", "type", "list", "set", "tuple", "sorted", "any", "all",
+    "hasattr", "getattr", "dumps", "jsonify", "debug", "info", "warning", "warn", "error", "exception", "critical",
+    "log", "make_response",
+})
+_SINK_METHODS = frozenset({
+    "insert", "insert_one", "insert_many", "create", "update", "update_one", "update_many", "add", "save", "set",
+    "hset", "execute", "bulk_create", "filter", "filter_by", "get_or_create", "update_or_create", "put_item",
+    "send", "publish", "write", "replace_one", "upsert",
+})
+_HTML_CALLS = frozenset({
+    "render", "render_template", "render_template_string", "render_to_response", "render_to_string", "redirect",
+    "TemplateResponse", "HttpResponseRedirect", "form_valid", "form_invalid", "get_context_data",
+    "render_app_template",
+})
+_SCHEMA_SUFFIXES = ("Form", "Schema", "Serializer", "Validator", "Model", "Request", "Input", "Payload", "In",
+                    "Create", "Update", "Body", "Params", "Command", "DTO", "Dto")
+
+
+@dataclass
+class BodyRead:
+    """One read of the raw request body."""
+
+    node: ast.expr
+    label: str
+    """How it was read, as written for messages: ``request.get_json()``, ``await request.json()``."""
+    validated: bool
+    """The value reaches a schema in this handler, or is handed whole to a function that may validate it."""
+    raw: bool
+    """The value's fields are read, or it is unpacked or stored, without a schema."""
+
+
+@dataclass
+class HandlerBody:
+    """The facts about one handler's body."""
+
+    headers: set[str] = field(default_factory=set)
+    """Lower-case names of the request headers the handler reads."""
+    words: set[str] = field(default_factory=set)
+    """Lower-case names, attribute names and short string constants that appear in the handler."""
+    calls: set[str] = field(default_factory=set)
+    """Written dotted names of the callables it calls (``check_idempotency``, ``self.guard.check``,
+    ``super().post``)."""
+    body_reads: list[BodyRead] = field(default_factory=list)
+    form_data: bool = False
+    """It reads Django's form-encoded ``request.POST``/``request.FILES`` (what a browser form sends)."""
+
+    @property
+    def renders_html(self) -> bool:
+        """The handler answers a browser form: it renders a template, redirects, or runs a Django form view's
+        ``form_valid``/``form_invalid`` (a browser cannot send custom headers such as an idempotency key)."""
+        return any(call.rpartition(".")[2] in _HTML_CALLS for call in self.calls)
+
+
+def handler_body(ctx: FileContext, handler: Handler) -> HandlerBody:
+    """The memoized summary of ``handler``'s body."""
+    cache: dict[ast.AST, HandlerBody] = ctx.memo.setdefault("handler_body", {})
+    found = cache.get(handler.function)
+    if found is None:
+        found = cache[handler.function] = _Summariser(ctx, handler).run()
+    return found
+
+
+class _Summariser:
+    def __init__(self, ctx: FileContext, handler: Handler) -> None:
+        self.ctx = ctx
+        self.handler = handler
+        self.requests = handler.request_names
+        self.summary = HandlerBody()
+        self.parents: dict[ast.AST, ast.AST] = {}
+        self.calls: list[ast.Call] = []
+        self.loads: dict[str, list[ast.Name]] = {}
+
+    def run(self) -> HandlerBody:
+        function = self.handler.function
+        stack: list[ast.AST] = [*function.decorator_list, function.args, *function.body]
+        reads: list[tuple[ast.expr, str]] = []
+        while stack:
+            node = stack.pop()
+            self._note_words(node)
+            if isinstance(node, ast.Call):
+                self.calls.append(node)
+                written = dotted_name(node.func)
+                if written:
+                    self.summary.calls.add(written)
+                elif isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Call) \
+                        and dotted_name(node.func.value.func) == "super":
+                    self.summary.calls.add(f"super().{node.func.attr}")
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                self.loads.setdefault(node.id, []).append(node)
+            self._header_read(node)
+            if isinstance(node, ast.Attribute) and node.attr in ("POST", "FILES") and self._is_request(node.value):
+                self.summary.form_data = True
+            label = self._body_read(node)
+            if label is not None:
+                reads.append((node, label))  # type: ignore[arg-type]
+            for child in ast.iter_child_nodes(node):
+                self.parents[child] = node
+                stack.append(child)
+        for node, label in sorted(reads, key=lambda item: (item[0].lineno, item[0].col_offset)):  # type: ignore[attr-defined]
+            validated, raw = self._uses(node)
+            self.summary.body_reads.append(BodyRead(node, label, validated, raw))
+        return self.summary
+
+    # -- words and headers ---------------------------------------------------------------------------------
+
+    def _note_words(self, node: ast.AST) -> None:
+        words = self.summary.words
+        if isinstance(node, ast.Name):
+            words.add(node.id.lower())
+        elif isinstance(node, ast.Attribute):
+            words.add(node.attr.lower())
+        elif isinstance(node, ast.arg):
+            words.add(node.arg.lower())
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) <= 80:
+            words.add(node.value.lower())
+
+    def _is_request(self, node: ast.AST) -> bool:
+        written = dotted_name(node)
+        return written is not None and written in self.requests
+
+    def _header_read(self, node: ast.AST) -> None:
+        key: Optional[ast.expr] = None
+        container: Optional[ast.AST] = None
+        if isinstance(node, ast.Subscript):
+            container, key = node.value, node.slice
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("get", "getone", "getall", "get_all", "getlist", "__getitem__")
+            and node.args
+        ):
+            container, key = node.func.value, node.args[0]
+        if container is None or not isinstance(container, ast.Attribute):
+            return
+        name = self._string(key)
+        if name is None or not self._is_request(container.value):
+            return
+        if container.attr == "headers":
+            self.summary.headers.add(name.lower())
+        elif container.attr == "META" and name.upper().startswith("HTTP_"):
+            self.summary.headers.add(name[5:].lower().replace("_", "-"))
+
+    def _string(self, node: Optional[ast.AST]) -> Optional[str]:
+        """A string literal, or a module-level string constant (``IDEMPOTENCY_HEADER``)."""
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return node.value
+        if isinstance(node, ast.Name):
+            value = bindings_of(self.ctx, self.ctx.tree).single_value(node.id)
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                return value.value
+        return None
+
+    # -- body reads ------------------------------------------------------------------------------------------
+
+    def _body_read(self, node: ast.AST) -> Optional[str]:
+        framework = self.handler.framework
+        if framework == FLASK:
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get_json" \
+                    and self._is_request(node.func.value):
+                return f"{dotted_name(node.func)}()"
+            if isinstance(node, ast.Attribute) and node.attr in ("json", "form") and self._is_request(node.value):
+                return f"{dotted_name(node)}"
+            return None
+        if framework in (DJANGO, DRF):
+            if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Attribute) \
+                    and node.args[0].attr == "body" and self._is_request(node.args[0].value) \
+                    and (self.ctx.imports.resolve(node.func) or "") in _JSON_LOADS:
+                return f"{dotted_name(node.func)}({dotted_name(node.args[0])})"
+            return None
+        methods = ("json", "form", "post") if framework == AIOHTTP else ("json", "form")
+        if isinstance(node, ast.Await) and isinstance(node.value, ast.Call):
+            func = node.value.func
+            if isinstance(func, ast.Attribute) and func.attr in methods and self._is_request(func.value):
+                return f"await {dotted_name(func)}()"
+        return None
+
+    def _uses(self, read: ast.expr) -> tuple[bool, bool]:
+        """``(validated, raw)`` for the value of ``read``, followed through the locals it is assigned to."""
+        value = self._flow_up(read)
+        uses: list[ast.expr] = [value]
+        for name in self._assigned_names(value):
+            uses.extend(self.loads.get(name, []))
+        validated = raw = False
+        for use in uses:
+            validated = validated or self._validating_use(use) or self._handed_off(use)
+            raw = raw or self._raw_use(use)
+        return validated, raw
+
+    def _handed_off(self, use: ast.expr) -> bool:
+        """``use`` is handed whole to a function that may validate it (a helper, a service, a command)."""
+        parent = self.parents.get(use)
+        if isinstance(parent, ast.keyword) and parent.arg is not None:
+            parent = self.parents.get(parent)
+        if not isinstance(parent, ast.Call) or use is parent.func:
+            return False
+        last = _callee_name(parent)
+        if last in _TRANSPARENT_CALLS or last in _SINK_METHODS or last.endswith("Response"):
+            return False
+        return (self.ctx.imports.resolve(parent.func) or "") not in _JSON_LOADS
+
+    def _flow_up(self, node: ast.expr) -> ast.expr:
+        """The expression that carries the read's value: through ``await``, ``x or {}``, ``a if c else b``,
+        copies (``.to_dict()``, ``dict(x)``) and a comprehension over it (``{k: v for k, v in x.items()}``)."""
+        while True:
+            parent = self.parents.get(node)
+            grandparent = self.parents.get(parent) if parent is not None else None
+            if isinstance(parent, (ast.Await, ast.BoolOp, ast.IfExp)):
+                node = parent  # type: ignore[assignment]
+            elif (
+                isinstance(parent, ast.Attribute)
+                and isinstance(grandparent, ast.Call)
+                and grandparent.func is parent
+                and parent.attr in (*_CONVERSIONS, "items", "keys", "values")
+            ):
+                comprehension = self.parents.get(grandparent)
+                if parent.attr in _CONVERSIONS:
+                    node = grandparent
+                elif isinstance(comprehension, ast.comprehension) and comprehension.iter is grandparent:
+                    node = self.parents[comprehension]  # type: ignore[assignment]
+                else:
+                    return node
+            elif isinstance(parent, ast.Call) and _callee_name(parent) == "dict" and parent.args == [node]:
+                node = parent
+            else:
+                return node
+
+    def _assigned_names(self, value: ast.expr) -> set[str]:
+        parent = self.parents.get(value)
+        if isinstance(parent, (ast.Assign, ast.AnnAssign, ast.NamedExpr)):
+            targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+            return {target.id for target in targets if isinstance(target, ast.Name)}
+        return set()
+
+    def _raw_use(self, use: ast.expr) -> bool:
+        """``use`` has its fields read, is unpacked into a function, or is stored as it is."""
+        parent = self.parents.get(use)
+        if isinstance(parent, ast.Subscript) and parent.value is use:
+            return True  # data["name"], request.form["name"]
+        if isinstance(parent, ast.Attribute) and parent.value is use:
+            return parent.attr in _FIELD_READS and isinstance(self.parents.get(parent), ast.Call)
+        keyword = parent if isinstance(parent, ast.keyword) else None
+        call = self.parents.get(parent) if keyword is not None else parent
+        if not isinstance(call, ast.Call) or use is call.func:
+            return False
+        last = _callee_name(call)
+        if keyword is not None and keyword.arg is None:
+            return not last[:1].isupper()  # create(**data); Model(**data) builds a schema or model
+        return isinstance(call.func, ast.Attribute) and last in _SINK_METHODS
+
+    def _validating_use(self, argument: ast.expr) -> bool:
+        """``argument`` is passed to a call that validates it against a schema."""
+        parent = self.parents.get(argument)
+        keyword: Optional[ast.keyword] = None
+        if isinstance(parent, ast.keyword):
+            keyword, parent = parent, self.parents.get(parent)
+        elif isinstance(parent, ast.Starred):
+            parent = self.parents.get(parent)
+        if not isinstance(parent, ast.Call):
+            return False
+        func = parent.func
+        last = _callee_name(parent)
+        if argument is func or (self.ctx.imports.resolve(func) or "") in _JSON_LOADS:
+            return False
+        if last in _VALIDATING_METHODS or "valid" in last.lower():
+            return True  # Model.model_validate(data), schema.load(data), validate_order(data)
+        if not last[:1].isupper():
+            return False
+        if keyword is not None:
+            return keyword.arg is None or keyword.arg == "data"  # Model(**data), Serializer(data=data)
+        return last.endswith(_SCHEMA_SUFFIXES)  # OrderForm(data), OrderIn(payload)
+
+
+def _callee_name(call: ast.Call) -> str:
+    """The last name of the callee: ``load`` for ``schema.load(...)``, ``Order`` for ``models.Order(...)``."""
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""

@@ -1,0 +1,302 @@
+"""BE301 post-without-idempotency-key: a POST handler that never reads an idempotency key.
+
+Clients retry POSTs: a timeout, a dropped connection or a double click sends the same request twice, and a
+handler that creates things creates them twice (two orders, two charges). An ``Idempotency-Key`` header lets
+the server recognise the retry and return the first result. The rule asks the handler model
+(:mod:`backend_lint.analysis.handlers`) for POST handlers of every supported framework and stays quiet when
+the handler reads the key in any usual way: a FastAPI ``Header()`` parameter (by alias or by name), a
+Litestar ``Parameter(header=...)``, ``request.headers[...]``/``.get(...)`` in any capitalisation, Django's
+``request.META["HTTP_IDEMPOTENCY_KEY"]``, a configured provider (decorator, ``Depends``, or helper call), or
+anything named after idempotency in the handler, its class or a module-level statement (a middleware).
+
+Left alone: paths with a word saying they create nothing (login, logout, token, auth, session, search, and
+reads sent as POST: filter, count, query, paginate, validate, preview, ...; webhooks and callbacks, whose
+sender picks the headers), judged on the full path with router, blueprint and Mount prefixes, or on the
+handler's and class's names when the path is not in the file; and server-rendered form views that render a
+template or redirect, or (Django) read ``request.POST`` or validate a form (a browser form cannot send the
+header).
+
+The fix (unsafe, FastAPI only) adds ``idempotency_key: Optional[str] = Header(default=None,
+alias="Idempotency-Key")`` (``str | None`` when the file already writes unions that way, ``Annotated`` when
+the handler uses it), importing ``Header``; deduplicating with the key is still the developer's job.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import TYPE_CHECKING, Any, Optional
+
+from backend_lint.analysis.handler_body import handler_body
+from backend_lint.analysis.handlers import DJANGO, FASTAPI, FLASK, Handler, handler_for, handler_model
+from backend_lint.analysis.imports import dotted_name
+from backend_lint.context import FileContext
+from backend_lint.finding import Applicability, Finding
+from backend_lint.rule import Option, Rule, visits
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from backend_lint.fixing.context import FixContext
+
+_WORD = "idempoten"
+_PIECES = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+_KEY_PARAM = "idempotency_key"
+_MAX_LINE = 100
+
+
+def _words(text: str) -> list[str]:
+    """Lower-case words of a path or name: ``/auth/access-token`` -> auth, access, token; ``LoginView``."""
+    return [piece.lower() for piece in _PIECES.findall(text)]
+
+
+def _exempt(handler: Handler, exempt: list[str]) -> bool:
+    wanted = {word.lower() for word in exempt}
+    wanted |= {word + "s" for word in wanted}
+    texts = handler.paths or [handler.function.name, handler.class_.name if handler.class_ else ""]
+    return any(word in wanted for text in texts for word in _words(text))
+
+
+def _browser_form(handler: Handler, ctx: FileContext) -> bool:
+    """A server-rendered form view (Django or Flask) that renders or redirects: browsers send no custom
+    headers, so the key cannot be asked for there (the form's CSRF token and redirect-after-POST do that job)."""
+    if handler.framework not in (DJANGO, FLASK):
+        return False
+    body = handler_body(ctx, handler)
+    if body.renders_html:
+        return True
+    return handler.framework == DJANGO and (
+        body.form_data or "super().post" in body.calls or any(call.endswith(".is_valid") for call in body.calls)
+    )
+
+
+def _mentions_idempotency(node: ast.AST, strings: bool = True) -> bool:
+    """A name, attribute, argument or (with ``strings``) string in ``node`` says idempotency."""
+    for part in ast.walk(node):
+        if isinstance(part, ast.Name):
+            text = part.id
+        elif isinstance(part, ast.Attribute):
+            text = part.attr
+        elif strings and isinstance(part, ast.Constant) and isinstance(part.value, str):
+            text = part.value
+        else:
+            continue
+        if _WORD in text.lower():
+            return True
+    return False
+
+
+def _module_handles_idempotency(ctx: FileContext) -> bool:
+    """A module-level call names something idempotent: ``app.add_middleware(IdempotencyMiddleware)``,
+    ``FastAPI(middleware=[Middleware(IdempotencyMiddleware)])``."""
+    found = ctx.memo.get("BE301.module")
+    if found is None:
+        found = ctx.memo["BE301.module"] = _WORD in ctx.source.lower() and any(
+            isinstance(statement, (ast.Expr, ast.Assign, ast.AnnAssign))
+            and isinstance(statement.value, ast.Call)
+            and _mentions_idempotency(statement.value, strings=False)
+            for statement in ctx.tree.body
+        )
+    return found
+
+
+class PostWithoutIdempotencyKey(Rule):
+    code = "BE301"
+    name = "post-without-idempotency-key"
+    message = "`{handler}` handles {method} without reading the `{header}` header; accept it and deduplicate retries"
+    fix_title = "Add an `idempotency_key` header parameter"
+    fix_kind = Applicability.UNSAFE
+    fix_node = "FunctionDef"
+    triggers = ("fastapi", "flask", "django", "rest_framework", "starlette", "aiohttp", "litestar")
+    options = (
+        Option("methods", list, ["POST"], "HTTP methods whose handlers must read the idempotency key"),
+        Option("idempotency-header", str, "Idempotency-Key", "name of the idempotency key header"),
+        Option(
+            "exempt-paths",
+            list,
+            [
+                "login", "logout", "token", "auth", "session", "search", "filter", "count", "query", "paginate",
+                "validate", "verify", "preview", "estimate", "test", "heartbeat", "ping", "webhook", "callback",
+                "graphql",
+            ],
+            "path words (also plural) of endpoints that create nothing (sign-in, reads sent as POST, webhooks), "
+            "matched on the full path",
+        ),
+        Option(
+            "idempotency-providers",
+            list,
+            [],
+            "names of decorators, dependencies or helpers that handle the key (e.g. 'idempotent')",
+        ),
+    )
+
+    @visits(ast.FunctionDef, ast.AsyncFunctionDef)
+    def check_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> None:
+        handler = handler_for(ctx, node)
+        if handler is None:
+            return
+        methods = {method.upper() for method in self.option("methods")}
+        matched = sorted(handler.methods & methods)
+        if not matched or ctx.is_test_file or _exempt(handler, self.option("exempt-paths")):
+            return
+        if self._reads_key(handler, ctx) or _module_handles_idempotency(ctx) or _browser_form(handler, ctx):
+            return
+        header = self.option("idempotency-header")
+        fixable = handler.framework == FASTAPI and handler.param(_KEY_PARAM) is None
+        self.report(
+            ctx,
+            node,
+            applicability=Applicability.UNSAFE if fixable else Applicability.NONE,
+            fix_data=_fix_style(handler, ctx, header) if fixable else None,
+            handler=node.name,
+            method=matched[0],
+            header=header,
+        )
+
+    def _reads_key(self, handler: Handler, ctx: FileContext) -> bool:
+        header = self.option("idempotency-header").lower()
+        providers = set(self.option("idempotency-providers"))
+        for param in handler.params:
+            if _WORD in param.name.lower() or self._param_reads(param.marker, param.marker_call, param.name, header,
+                                                               providers):
+                return True
+        for decorator in handler.function.decorator_list:
+            if _mentions_idempotency(decorator) or self._provided(decorator, providers):
+                return True
+        body = handler_body(ctx, handler)
+        if header in body.headers or any(_WORD in word for word in body.words):
+            return True
+        if any(call.rpartition(".")[2] in providers or call in providers for call in body.calls):
+            return True
+        return handler.class_ is not None and self._class_reads(handler, ctx, header)
+
+    def _param_reads(
+        self, marker: Optional[str], call: Optional[ast.Call], name: str, header: str, providers: set[str]
+    ) -> bool:
+        if marker is None or call is None:
+            return False
+        kind = marker.rpartition(".")[2]
+        if kind == "Header":
+            alias = next((kw.value for kw in call.keywords if kw.arg in ("alias", "validation_alias")), None)
+            if isinstance(alias, ast.Constant) and isinstance(alias.value, str):
+                return alias.value.lower() == header
+            return name.replace("_", "-").lower() == header
+        if kind == "Parameter":
+            given = next((kw.value for kw in call.keywords if kw.arg == "header"), None)
+            return isinstance(given, ast.Constant) and str(given.value).lower() == header
+        if kind in ("Depends", "Security") and call.args:
+            return self._provided(call.args[0], providers)
+        return False
+
+    @staticmethod
+    def _provided(node: ast.AST, providers: set[str]) -> bool:
+        target = node.func if isinstance(node, ast.Call) else node
+        written = dotted_name(target) or ""
+        return bool(written) and (written in providers or written.rpartition(".")[2] in providers)
+
+    def _class_reads(self, handler: Handler, ctx: FileContext, header: str) -> bool:
+        """The view class takes care of it: a base or decorator named after idempotency, or another method
+        (``dispatch``, ``initial``) that reads the header."""
+        cls = handler.class_
+        assert cls is not None
+        if any(_mentions_idempotency(node) for node in [*cls.bases, *cls.decorator_list]):
+            return True
+        for statement in cls.body:
+            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and statement is not handler.function:
+                sibling = handler_model(ctx).handlers.get(statement) or Handler(
+                    statement, handler.framework, cls, handler.request_names, ()
+                )
+                body = handler_body(ctx, sibling)
+                if header in body.headers or any(_WORD in word for word in body.words):
+                    return True
+        return False
+
+    def fix(self, finding: Finding, node: cst.CSTNode, fixer: FixContext) -> Optional[cst.CSTNode]:
+        import libcst  # noqa: PLC0415 - fix path only
+
+        style: dict[str, Any] = finding.fix_data or {}
+        if not isinstance(node, libcst.FunctionDef) or not style:
+            return None
+        parameters = node.params
+        if parameters.star_kwarg is not None or any(
+            isinstance(param.name, libcst.Name) and param.name.value == _KEY_PARAM
+            for param in [*parameters.posonly_params, *parameters.params, *parameters.kwonly_params]
+        ):
+            return None
+        header_name = fixer.import_from("fastapi", "Header")
+        header = style["header"]
+        optional = "str | None"
+        if not style["union"]:
+            optional = f"{fixer.import_from('typing', 'Optional')}[str]"
+        if style["annotated"]:
+            annotated = fixer.import_from("typing", "Annotated")
+            annotation = f'{annotated}[{optional}, {header_name}(alias="{header}")]'
+            default = "None"
+        else:
+            annotation = optional
+            default = f'{header_name}(default=None, alias="{header}")'
+        new = libcst.Param(
+            name=libcst.Name(_KEY_PARAM),
+            annotation=libcst.Annotation(libcst.parse_expression(annotation)),
+            default=libcst.parse_expression(default),
+            equal=libcst.AssignEqual(),
+        )
+        if isinstance(parameters.star_arg, (libcst.Param, libcst.ParamStar)):
+            if not parameters.kwonly_params:
+                return None
+            kwonly = _append(list(parameters.kwonly_params), new, node)
+            return node.with_changes(params=parameters.with_changes(kwonly_params=kwonly))
+        params = _append(list(parameters.params), new, node)
+        fixed = node.with_changes(params=parameters.with_changes(params=params))
+        if parameters.posonly_params or _def_line_length(fixer.code_for(fixed)) + finding.col <= _MAX_LINE:
+            return fixed
+        return _one_per_line(fixed)
+
+
+def _fix_style(handler: Handler, ctx: FileContext, header: str) -> dict[str, Any]:
+    """How the added parameter is written: ``Annotated`` like the handler, ``X | None`` like the file."""
+    annotated = any(param.in_annotated for param in handler.params)
+    union = "| None" in ctx.source or "None |" in ctx.source
+    return {"annotated": annotated, "union": union, "header": header}
+
+
+def _append(params: list, new: Any, function: Any) -> list:
+    """Append ``new``, keeping a multi-line list multi-line (one parameter per line, trailing comma)."""
+    import libcst  # noqa: PLC0415 - fix path only
+
+    if params and isinstance(params[-1].comma, libcst.Comma):
+        # one parameter per line: the new one takes the trailing comma, the old one a line break
+        last = params[-1]
+        before = params[-2].comma if len(params) > 1 and isinstance(params[-2].comma, libcst.Comma) else None
+        if before is None:
+            before = libcst.Comma(whitespace_after=function.whitespace_before_params)
+        new = new.with_changes(comma=last.comma)
+        params[-1] = last.with_changes(comma=before)
+    return [*params, new]
+
+
+
+def _def_line_length(code: str) -> int:
+    """Length of the ``def`` line of a rendered function (after its decorators and comments)."""
+    for line in code.splitlines():
+        stripped = line.lstrip()
+        if stripped.startswith(("def ", "async def ")):
+            return len(stripped)
+    return 0
+
+
+def _one_per_line(function: Any) -> Any:
+    """Rewrite a one-line parameter list as one parameter per line with a trailing comma (black's style)."""
+    import libcst  # noqa: PLC0415 - fix path only
+
+    def newline(indent: str) -> libcst.ParenthesizedWhitespace:
+        return libcst.ParenthesizedWhitespace(
+            first_line=libcst.TrailingWhitespace(), indent=True, last_line=libcst.SimpleWhitespace(indent)
+        )
+
+    params = list(function.params.params)
+    inner = [param.with_changes(comma=libcst.Comma(whitespace_after=newline("    "))) for param in params[:-1]]
+    inner.append(params[-1].with_changes(comma=libcst.Comma(whitespace_after=newline(""))))
+    return function.with_changes(
+        whitespace_before_params=newline("    "), params=function.params.with_changes(params=inner)
+    )

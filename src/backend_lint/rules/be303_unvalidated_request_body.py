@@ -1,0 +1,44 @@
+"""BE303 unvalidated-request-body: a handler reads the raw request body and uses it without a schema.
+
+"Never trust user input": a raw JSON dict or form goes on into queries, models and business logic with
+whatever types, sizes and extra keys the client chose, and every handler re-implements (or forgets) the same
+checks. A schema at the boundary (pydantic, marshmallow, a DRF serializer, a Django form, a dataclass) rejects
+bad input with a 4xx before any of it is used.
+
+The handler model (:mod:`backend_lint.analysis.handlers`) says which functions are handlers and how they
+name the request; :mod:`backend_lint.analysis.handler_body` finds the raw reads (Flask ``request.get_json()``,
+``request.json``, ``request.form[...]``; Starlette/FastAPI/Litestar/aiohttp ``await request.json()``/
+``form()``; Django ``json.loads(request.body)``) and follows each value, directly or through the local it
+is assigned to. A handler is reported once, at the first read whose fields are used, unpacked or stored
+raw, unless some read of the body reaches a schema in the same handler. A value only handed to a helper
+function, tested or returned is not reported (the helper may validate it). Typed FastAPI/Litestar body
+parameters and DRF ``request.data`` are not raw reads here.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from backend_lint.analysis.handler_body import handler_body
+from backend_lint.analysis.handlers import handler_for
+from backend_lint.context import FileContext
+from backend_lint.rule import Rule, visits
+
+
+class UnvalidatedRequestBody(Rule):
+    code = "BE303"
+    name = "unvalidated-request-body"
+    message = "`{read}` is used without schema validation; parse the body into a schema before using it"
+    triggers = ("fastapi", "flask", "django", "rest_framework", "starlette", "aiohttp", "litestar")
+
+    @visits(ast.FunctionDef, ast.AsyncFunctionDef)
+    def check_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> None:
+        handler = handler_for(ctx, node)
+        if handler is None or ctx.is_test_file:
+            return
+        reads = handler_body(ctx, handler).body_reads
+        if any(read.validated for read in reads):
+            return  # the handler validates the body; other reads (logging, flags) follow from that
+        first = next((read for read in reads if read.raw), None)
+        if first is not None:
+            self.report(ctx, first.node, read=first.label)

@@ -1,0 +1,249 @@
+"""BE304 exception-detail-in-response: a caught exception's text or traceback sent to the client.
+
+``str(e)`` of an arbitrary exception carries internals: SQL and constraint names from the database driver,
+file paths, hostnames and ports from a connection error, other users' values from a ``KeyError``, a full
+traceback from ``traceback.format_exc()``. Sent to the client it helps an attacker map the system and it
+makes error messages part of the API by accident. Log the exception (with its traceback) and return a
+generic message or an error code.
+
+Flagged inside an ``except ... as e`` clause: ``str(e)``, ``repr(e)``, ``e.args``/``e.message``/``e.orig``,
+``f"{e}"``, ``"%s" % e``, ``"{}".format(e)`` (also through a local assigned from one of them), and
+``traceback.format_exc()``/``format_exception()`` anywhere in the clause, when they go into a response:
+a response constructor (``JSONResponse``, ``Response``, ``HttpResponse``, ``JsonResponse``, DRF ``Response``,
+``web.json_response``, ``jsonify``, ``make_response``), ``raise HTTPException(detail=...)`` (FastAPI,
+Starlette, werkzeug, DRF ``APIException`` family, aiohttp ``web.HTTP...``), Flask ``abort(..., description)``,
+or the value a handler returns (a dict, list, tuple or string). Logging the exception is fine.
+
+Left alone: validation errors (``except ValidationError as e`` and the like), whose messages are written for
+the client, and HTTP exceptions caught and passed on.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Optional
+
+from backend_lint.analysis.bindings import bindings_of
+from backend_lint.analysis.handlers import handler_for
+from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.scopes import EXCEPT, FUNCTION, Scope
+from backend_lint.context import FileContext
+from backend_lint.rule import Rule, visits
+
+_DETAIL_ATTRIBUTES = frozenset({"args", "message", "msg", "strerror", "orig"})
+_TRACEBACK_CALLS = frozenset({
+    "traceback.format_exc", "traceback.format_exception", "traceback.format_tb", "traceback.format_stack",
+    "traceback.format_exception_only",
+})
+_RESPONSE_FUNCTIONS = frozenset({"jsonify", "json_response", "make_response", "Response"})
+_CLIENT_FACING = ("ValidationError", "HTTPException", "APIException", "Http404", "NotFound", "DoesNotExist")
+_BUILTIN_INTERNAL = frozenset({
+    "Exception", "BaseException", "KeyError", "IndexError", "LookupError", "TypeError", "AttributeError",
+    "RuntimeError", "OSError", "IOError", "EnvironmentError", "ConnectionError", "TimeoutError",
+    "PermissionError", "FileNotFoundError", "NameError", "AssertionError", "NotImplementedError",
+    "ImportError", "ModuleNotFoundError", "ZeroDivisionError", "ArithmeticError", "RecursionError",
+    "MemoryError", "SystemError", "BrokenPipeError", "ConnectionResetError", "ConnectionRefusedError",
+})
+_INFRASTRUCTURE_MODULES = frozenset({
+    "sqlalchemy", "psycopg2", "psycopg", "asyncpg", "pymysql", "MySQLdb", "aiomysql", "sqlite3", "django",
+    "redis", "pymongo", "motor", "elasticsearch", "requests", "httpx", "aiohttp", "urllib3", "urllib",
+    "socket", "ssl", "boto3", "botocore", "grpc", "kafka", "aiokafka", "pika", "aio_pika", "celery",
+    "subprocess", "pickle", "smtplib", "paramiko", "kombu", "cassandra", "google",
+    "azure", "stripe", "openai",
+})
+_DETAIL_KEYWORDS = frozenset({"detail", "description", "text", "body", "content", "reason", "message", "msg"})
+_RESPONSE_KEYWORDS = _DETAIL_KEYWORDS | {"data"}
+_MAX_DEPTH = 3
+
+
+def _caught_names(scope: Scope, ctx: FileContext) -> list[str]:
+    """Names bound by the ``except ... as name`` clauses around the node whose messages are internal."""
+    names = []
+    for link in scope:
+        if link.kind == FUNCTION:
+            break
+        if link.kind == EXCEPT:
+            handler: ast.ExceptHandler = link.node  # type: ignore[assignment]
+            if handler.name and _internal(handler.type, ctx):
+                names.append(handler.name)
+    return names
+
+
+def _internal(caught: Optional[ast.expr], ctx: FileContext) -> bool:
+    """The clause catches exceptions whose text is internal: anything (bare, ``Exception``), a builtin
+    error other than ``ValueError``, or an error of a database, network or cloud library. A project's own
+    exception classes and validation errors carry messages written for clients."""
+    if caught is None:
+        return True
+    for item in caught.elts if isinstance(caught, ast.Tuple) else [caught]:
+        qualified = ctx.imports.resolve(item)
+        if qualified is None:
+            if isinstance(item, ast.Name) and item.id in _BUILTIN_INTERNAL:
+                return True
+        elif qualified.partition(".")[0] in _INFRASTRUCTURE_MODULES and not qualified.endswith(_CLIENT_FACING):
+            return True
+    return False
+
+
+def _in_except(scope: Scope) -> bool:
+    return scope.except_handler is not None
+
+
+class ExceptionDetailInResponse(Rule):
+    code = "BE304"
+    name = "exception-detail-in-response"
+    message = "`{detail}` of a caught exception goes into the response; log it and return a generic message"
+    triggers = ("except",)
+
+    @visits(ast.Call)
+    def check_call(self, node: ast.Call, ctx: FileContext) -> None:
+        """Response constructors and ``abort(...)``; ``raise`` of an HTTP exception is checked at the raise."""
+        func = node.func
+        last = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        if not (last == "abort" or _is_response_name(last)):
+            return
+        if not _in_except(ctx.scope) or ctx.is_test_file:
+            return
+        parent = ctx.parent
+        if isinstance(parent, ast.Tuple) and isinstance(ctx.parent_of(parent), ast.Return):
+            parent = ctx.parent_of(parent)  # return jsonify(...), 500
+        if last == "abort":
+            if not (ctx.imports.resolve(func) or "").endswith(("flask.abort", "werkzeug.exceptions.abort")):
+                return
+            arguments = [*node.args[1:], *(kw.value for kw in node.keywords if kw.arg == "description")]
+        else:
+            if isinstance(parent, ast.Raise):
+                return
+            arguments = [*node.args, *(kw.value for kw in node.keywords if kw.arg in _RESPONSE_KEYWORDS)]
+        leak = self._leak(arguments, ctx)
+        if leak is not None:
+            self.report(ctx, parent if isinstance(parent, ast.Return) else node, detail=leak)
+
+    @visits(ast.Raise)
+    def check_raise(self, node: ast.Raise, ctx: FileContext) -> None:
+        exc = node.exc
+        if not isinstance(exc, ast.Call) or not _in_except(ctx.scope) or ctx.is_test_file:
+            return
+        qualified = ctx.imports.resolve(exc.func) or ""
+        last = qualified.rpartition(".")[2] or (dotted_name(exc.func) or "").rpartition(".")[2]
+        http = last.endswith(("HTTPException", "APIException")) or (
+            qualified.startswith(("aiohttp.web.HTTP", "werkzeug.exceptions.", "rest_framework.exceptions."))
+        )
+        if not http:
+            return
+        arguments = [*exc.args, *(kw.value for kw in exc.keywords if kw.arg in _DETAIL_KEYWORDS)]
+        leak = self._leak(arguments, ctx)
+        if leak is not None:
+            self.report(ctx, node, detail=leak)
+
+    @visits(ast.Return)
+    def check_return(self, node: ast.Return, ctx: FileContext) -> None:
+        value = node.value
+        if not isinstance(value, (ast.Dict, ast.List, ast.Tuple, ast.JoinedStr, ast.BinOp, ast.Call, ast.Name)):
+            return
+        if isinstance(value, ast.Call) and not _is_formatting(value, ctx):
+            return  # response constructors are checked at the call; other calls make their own values
+        if not _in_except(ctx.scope) or ctx.is_test_file:
+            return
+        if isinstance(value, ast.Name):
+            local = _local_value(value.id, ctx)
+            if isinstance(local, ast.Call) and not _is_formatting(local, ctx):
+                return  # response = JSONResponse(...): checked at the constructor
+        function = ctx.scope.function
+        if function is None or handler_for(ctx, function) is None:
+            return
+        parts = value.elts if isinstance(value, (ast.Tuple, ast.List)) else [value]
+        leak = self._leak([part for part in parts if not _is_response_call(part)], ctx)
+        if leak is not None:
+            self.report(ctx, node, detail=leak)
+
+    def _leak(self, arguments: list[ast.expr], ctx: FileContext) -> Optional[str]:
+        names = _caught_names(ctx.scope, ctx)
+        for argument in arguments:
+            found = _detail_in(argument, names, ctx, 0)
+            if found is not None:
+                text = ctx.segment(found) or ast.unparse(found)
+                return text if len(text) <= 40 else text[:37] + "..."
+        return None
+
+
+def _is_response_name(name: str) -> bool:
+    return name.endswith("Response") or name.startswith("HttpResponse") or name in _RESPONSE_FUNCTIONS
+
+
+def _is_response_call(node: ast.expr) -> bool:
+    """``jsonify(...)``, ``JSONResponse(...)``: checked by the call callback, which reports at the return."""
+    if not isinstance(node, ast.Call):
+        return False
+    func = node.func
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    return _is_response_name(name) or name == "abort"
+
+
+def _is_formatting(call: ast.Call, ctx: FileContext) -> bool:
+    """``str(e)``, ``"...".format(e)``, ``traceback.format_exc()``: calls that make the detail itself."""
+    func = call.func
+    if isinstance(func, ast.Name) and func.id in ("str", "repr"):
+        return True
+    if isinstance(func, ast.Attribute) and func.attr == "format":
+        return True
+    return (ctx.imports.resolve(func) or "") in _TRACEBACK_CALLS
+
+
+def _detail_in(expr: ast.expr, names: list[str], ctx: FileContext, depth: int) -> Optional[ast.expr]:
+    """The part of ``expr`` that carries the caught exception's text or a traceback, if any."""
+    if depth > _MAX_DEPTH:
+        return None
+    stack: list[ast.AST] = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Name) and func.id in ("str", "repr") and node.args and _is_caught(
+                node.args[0], names
+            ):
+                return node
+            if (ctx.imports.resolve(func) or "") in _TRACEBACK_CALLS:
+                return node
+            if isinstance(func, ast.Attribute) and func.attr == "format" and any(
+                _is_caught(arg, names) for arg in [*node.args, *(kw.value for kw in node.keywords)]
+            ):
+                return node
+        elif isinstance(node, ast.Attribute) and node.attr in _DETAIL_ATTRIBUTES and _is_caught(node.value, names):
+            return node
+        elif isinstance(node, ast.FormattedValue) and _is_caught(node.value, names):
+            return node.value if not isinstance(node.value, ast.Name) else _parent_string(expr, node)
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant):
+            right = node.right.elts if isinstance(node.right, ast.Tuple) else [node.right]
+            if any(_is_caught(item, names) for item in right):
+                return node
+        elif isinstance(node, ast.Name) and depth < _MAX_DEPTH:
+            local = _local_value(node.id, ctx)
+            if local is not None and _detail_in(local, names, ctx, depth + 1) is not None:
+                return node
+        if isinstance(node, (ast.Lambda, ast.ListComp, ast.GeneratorExp, ast.DictComp, ast.SetComp)):
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+    return None
+
+
+def _parent_string(expr: ast.expr, formatted: ast.FormattedValue) -> ast.expr:
+    """The f-string holding ``{e}``."""
+    for node in ast.walk(expr):
+        if isinstance(node, ast.JoinedStr) and formatted in node.values:
+            return node
+    return expr
+
+
+def _is_caught(node: ast.expr, names: list[str]) -> bool:
+    if isinstance(node, ast.Attribute) and node.attr in _DETAIL_ATTRIBUTES:
+        node = node.value
+    return isinstance(node, ast.Name) and node.id in names
+
+
+def _local_value(name: str, ctx: FileContext) -> Optional[ast.expr]:
+    """The single value a local of the enclosing function was assigned (``message = str(e)``)."""
+    function = ctx.scope.function
+    if function is None or isinstance(function, ast.Lambda):
+        return None
+    return bindings_of(ctx, function).single_value(name)
