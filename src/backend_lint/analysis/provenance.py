@@ -567,6 +567,11 @@ def _is_typed_safe(name: str, state: _State, scope: Scope) -> bool:
 
 
 def _safe_annotation(annotation: ast.expr, state: _State) -> bool:
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):  # "int"
+        try:
+            annotation = ast.parse(annotation.value, mode="eval").body
+        except SyntaxError:
+            return False
     if isinstance(annotation, ast.Subscript):  # Optional[int], Annotated[int, Query()]
         inner = annotation.slice
         first = inner.elts[0] if isinstance(inner, ast.Tuple) and inner.elts else inner

@@ -49,7 +49,10 @@ _DATABASES_METHODS = {"execute", "execute_many", "fetch_all", "fetch_one", "fetc
 _SQLALCHEMY_ROOTS = ("sqlalchemy", "flask_sqlalchemy", "sqlmodel")
 _SQLALCHEMY_METHODS = {"execute", "exec_driver_sql", "scalar", "scalars"}
 _KNOWN_ROOTS = {*_DBAPI_DRIVERS, "asyncpg", "databases", *_SQLALCHEMY_ROOTS, "django"}
-"""Libraries whose receivers are judged by origin; any other origin falls back to the receiver's name."""
+"""Libraries whose receivers are judged by origin; other origins (a project helper such as ``get_cursor()``)
+fall back to the receiver's name, except libraries known to be something else."""
+_NOT_DATABASES = {"requests", "httpx", "aiohttp", "urllib3", "redis", "pymongo", "motor", "elasticsearch",
+                  "boto3", "celery", "subprocess", "socket", "paramiko", "kafka", "grpc"}
 _DJANGO_CONNECTIONS = ("django.db.connection", "django.db.connections")
 _MANAGERS = {"objects", "_default_manager", "_base_manager"}
 _TEXT = {"sqlalchemy.text", "sqlalchemy.sql.text", "sqlalchemy.sql.expression.text", "sqlmodel.text"}
@@ -133,8 +136,11 @@ def _method_sink(call: ast.Call, func: ast.Attribute, ctx: FileContext) -> Optio
     if method in ("raw", "extra"):
         return _django_queryset_sink(call, func, name)
     made = _receiver_origin(receiver, ctx)
-    if made is not None and made.partition(".")[0] in _KNOWN_ROOTS:
-        return _sink_by_origin(call, method, made, name, ctx)
+    root = made.partition(".")[0] if made is not None else None
+    if root in _KNOWN_ROOTS:
+        return _sink_by_origin(call, method, made, name, ctx)  # type: ignore[arg-type]
+    if root in _NOT_DATABASES:
+        return None
     return _sink_by_name(call, method, receiver, name, ctx)
 
 

@@ -128,18 +128,18 @@ class SqlStringFormatting(Rule):
 
 def _no_fix_reason(sink: Sink, sql: ast.expr) -> Optional[str]:
     """Why the parameterizing fix cannot apply, or ``None`` when it can."""
-    if sink.paramstyle is None:
-        return "the driver's placeholder style is unknown here"
+    if not _inline(sql):
+        return "the SQL is built away from the call"
     if sink.method in ("executescript", "executemany"):
         return f"`{sink.method}` needs the values per row"
     if sink.has_params:
         return "the call already passes parameters"
+    if sink.paramstyle is None:
+        return "the driver's placeholder style is unknown here"
     call = sink.call
     first = bool(call.args) and call.args[0] is sql and not call.keywords
     if not first or (len(call.args) > 1 and sink.driver != "databases"):
         return "the SQL is not the call's only argument"
-    if not _inline(sql):
-        return "the SQL is built away from the call"
     if _plan(sql, sink.paramstyle) is None:
         return "a formatted part is not a plain value"
     return None

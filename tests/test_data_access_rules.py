@@ -1,0 +1,259 @@
+"""Data-access rules BE101-BE104 in-process, on dedented snippets: exact (line, code) lists and messages.
+
+The fixtures cover each driver; these cases pin the edges of the shared analysis (receivers by origin versus
+by name, provenance through locals and constants, what counts as a bound) with named look-alikes.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from backend_lint.config import Config
+from backend_lint.files import SourceFile
+from backend_lint.rules.be102_select_star import star_selects
+from backend_lint.runner import Checker
+
+CHECKER = Checker.from_config(Config(select=["BE101", "BE102", "BE103", "BE104"]))
+
+
+def _found(code: str, path: str = "app/service.py") -> list[tuple[int, str]]:
+    result = CHECKER.check_source(SourceFile(textwrap.dedent(code), "utf-8"), path)
+    assert not result.errors, result.errors
+    return [(finding.line, finding.code) for finding in result.findings]
+
+
+def _messages(code: str, path: str = "app/service.py") -> list[str]:
+    result = CHECKER.check_source(SourceFile(textwrap.dedent(code), "utf-8"), path)
+    return [finding.message for finding in result.findings]
+
+
+FLAGGED_BE101 = [
+    pytest.param(
+        """
+        import sqlite3 as lite
+        def f(conn: lite.Connection, email):
+            conn.execute("SELECT id FROM users WHERE email = '%s'" % email)
+        """,
+        id="aliased-module-annotation",
+    ),
+    pytest.param(
+        """
+        from psycopg2 import connect
+        class Repo:
+            def __init__(self):
+                self.db = connect("")
+            def find(self, name):
+                with self.db.cursor() as c:
+                    c.execute("SELECT id FROM t WHERE name = '" + name + "'")
+        """,
+        id="connection-kept-on-self",
+    ),
+    pytest.param(
+        """
+        def f(get_cursor, email):
+            with get_cursor() as cursor:
+                sql = "SELECT id FROM users"
+                sql = sql + f" WHERE email = '{email}'"
+                cursor.execute(sql)
+        """,
+        id="cursor-by-name-self-referencing-assignment",
+    ),
+    pytest.param(
+        """
+        import sqlite3
+        db = sqlite3.connect("x")
+        def f(name):
+            query = '''
+                SELECT id
+                FROM users
+                WHERE name = '{}'
+            '''.format(name)
+            return db.execute(query).fetchall()
+        """,
+        id="format-on-a-triple-quoted-local",
+    ),
+]
+
+
+@pytest.mark.parametrize("code", FLAGGED_BE101)
+def test_be101_flags(code: str) -> None:
+    assert [c for _, c in _found(code)] == ["BE101"]
+
+
+QUIET_BE101 = [
+    pytest.param(
+        """
+        import requests
+        def f(email):
+            cursor = requests.Session()
+            cursor.execute(f"SELECT id FROM users WHERE email = '{email}'")
+        """,
+        id="receiver-known-to-be-something-else",
+    ),
+    pytest.param(
+        """
+        def f(conn, email):
+            conn.execute(f"SELECT id FROM users WHERE email = '{email}'")
+        """,
+        id="unknown-connection-in-a-file-without-a-driver",
+    ),
+    pytest.param(
+        """
+        from uuid import UUID
+        def f(cur, user_id: UUID, limit: int | None = None, page: "int" = 1):
+            cur.execute(f"SELECT id FROM t WHERE owner = '{user_id}' LIMIT {limit} OFFSET {page * 10}")
+        """,
+        id="typed-parameters-cannot-carry-sql",
+    ),
+    pytest.param(
+        """
+        COLUMNS = ("id", "name")
+        def f(cur, ids):
+            fields = ", ".join(COLUMNS)
+            marks = ",".join(["%s"] * len(ids))
+            cur.execute("SELECT " + fields + " FROM t WHERE id IN (" + marks + ")", ids)
+        """,
+        id="constant-columns-and-placeholders",
+    ),
+    pytest.param(
+        """
+        class Repo:
+            TABLE = "orders"
+            def f(self, cur, oid):
+                cur.execute(f"SELECT id FROM {self.TABLE} WHERE id = %s", (oid,))
+        """,
+        id="class-constant",
+    ),
+    pytest.param(
+        """
+        def f(cur, where_sql, params):
+            cur.execute("SELECT id FROM t WHERE " + where_sql, params)
+        """,
+        id="sql-fragment-from-the-caller-in-a-structural-position",
+    ),
+    pytest.param(
+        """
+        def f(cur, batch):
+            offset = 0
+            while True:
+                cur.execute(f"SELECT id FROM t ORDER BY id LIMIT 100 OFFSET {offset}")
+                offset += len(batch)
+        """,
+        id="a-counter-is-a-number",
+    ),
+    pytest.param(
+        """
+        def f(cur, name):
+            cur.execute(f"CREATE TABLE {name} (id int)")
+            cur.execute(f"PRAGMA table_info({name})")
+        """,
+        id="schema-statements",
+    ),
+]
+
+
+@pytest.mark.parametrize("code", QUIET_BE101)
+def test_be101_quiet(code: str) -> None:
+    assert _found(code) == []
+
+
+def test_be101_message_names_where_the_sql_was_built() -> None:
+    (message,) = _messages(
+        """
+        def f(cur, status):
+            sql = "SELECT id FROM t WHERE 1 = 1"
+            if status:
+                sql += f" AND status = '{status}'"
+            cur.execute(sql)
+        """
+    )
+    assert message == (
+        "`cur.execute` runs SQL built with an f-string in `sql` (line 5); pass the values as query parameters"
+        " (no fix: the SQL is built away from the call)"
+    )
+
+
+def test_be101_identifier_message() -> None:
+    (message,) = _messages(
+        """
+        import sqlite3
+        def f(table, oid):
+            sqlite3.connect("x").execute(f"SELECT id FROM {table} WHERE id = {oid}")
+        """
+    )
+    assert "pick identifiers from a fixed allow-list" in message
+    assert message.endswith("(no fix: a formatted part is not a plain value)")
+
+
+@pytest.mark.parametrize(
+    ("sql", "expected"),
+    [
+        ("SELECT * FROM t", True),
+        ("select\n  t.*\nfrom t", True),
+        ('SELECT a, "t".* FROM t', True),
+        ("SELECT count(*) FROM t", False),
+        ("SELECT a FROM t WHERE EXISTS (SELECT * FROM u WHERE u.a = t.a)", False),
+        ("SELECT a FROM (SELECT * FROM t UNION ALL SELECT * FROM u) x", False),
+        ("SELECT * FROM (SELECT a, b FROM t) x", False),
+        ("SELECT * FROM t WHERE 1=0", False),
+        ("SELECT a * 2 FROM t", False),
+    ],
+)
+def test_select_star_text(sql: str, expected: bool) -> None:
+    assert star_selects(sql) is expected
+
+
+def test_be103_reports_the_inner_query_once_per_chain() -> None:
+    code = """
+        from django.db import models
+        def f():
+            for order in Order.objects.all():
+                Line.objects.filter(order=order).exclude(x=1).first()
+        """
+    assert _found(code) == [(5, "BE103")]
+
+
+def test_be103_nested_function_is_not_in_the_loop() -> None:
+    code = """
+        from django.db import models
+        def f():
+            for order in Order.objects.all():
+                def later(o=order):
+                    return Line.objects.filter(order=o)
+        """
+    assert _found(code) == []
+
+
+def test_be104_handler_helpers_and_post_are_quiet() -> None:
+    code = """
+        from fastapi import FastAPI
+        app = FastAPI()
+
+        def helper(db):
+            return db.query(Item).all()
+
+        @app.post("/items")
+        def create(db):
+            return db.query(Item).all()
+
+        @app.get("/items")
+        def items(db):
+            rows = db.query(Item).all()
+            return {"count": len(rows)}
+        """
+    assert _found(code) == []
+
+
+def test_be104_get_handler_returning_all_rows() -> None:
+    code = """
+        from fastapi import FastAPI
+        app = FastAPI()
+
+        @app.get("/items")
+        def items(db):
+            rows = db.query(Item).filter(Item.active).all()
+            return {"items": [row.name for row in rows]}
+        """
+    assert _found(code) == [(7, "BE104")]
