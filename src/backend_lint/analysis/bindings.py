@@ -70,24 +70,43 @@ def _add_params(bindings: Bindings, args: ast.arguments) -> None:
         bindings.params[arg.arg] = arg
 
 
-def summarise(scope: ScopeNode) -> Bindings:
-    """Build the summary of one scope (prefer :func:`bindings_of`, which memoizes it)."""
-    bindings = Bindings()
-    if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-        _add_params(bindings, scope.args)
-    body = [scope.body] if isinstance(scope, ast.Lambda) else list(scope.body)
+_BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def _statements(body: list[ast.stmt], into_nested: bool = False):
+    """Every statement of a block, nested blocks included (not inside nested definitions unless asked).
+
+    Bindings come from statements, so expressions are not visited: this is what keeps summaries cheap.
+    """
     stack: list[ast.AST] = list(reversed(body))
     while stack:
         node = stack.pop()
+        yield node
+        if isinstance(node, _NESTED) and not into_nested:
+            continue
+        for name in _BLOCK_FIELDS:
+            block = getattr(node, name, None)
+            if block:
+                stack.extend(reversed(block))
+
+
+def summarise(scope: ScopeNode, walrus: bool = True) -> Bindings:
+    """Build the summary of one scope (prefer :func:`bindings_of`, which memoizes it).
+
+    ``walrus=False`` (the file has no ``:=``) skips looking for assignment expressions inside expressions.
+    """
+    bindings = Bindings()
+    if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        _add_params(bindings, scope.args)
+    if isinstance(scope, ast.Lambda):
+        if walrus:
+            _add_walrus(bindings, scope.body)
+        return bindings
+    for node in _statements(scope.body):
         if isinstance(node, _NESTED):
-            if not isinstance(node, ast.Lambda):
-                bindings.definitions.add(node.name)
+            bindings.definitions.add(node.name)  # type: ignore[union-attr]
             if isinstance(scope, ast.ClassDef) and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 _collect_self_attributes(node, bindings)
-            for decorator in getattr(node, "decorator_list", ()):
-                stack.append(decorator)
-            continue
-        if isinstance(node, _SKIP):
             continue
         if isinstance(node, ast.Assign):
             for target in node.targets:
@@ -110,10 +129,22 @@ def summarise(scope: ScopeNode) -> Bindings:
             bindings.definitions.update(node.names)
         elif isinstance(node, ast.ExceptHandler) and node.name:
             bindings.definitions.add(node.name)
-        elif isinstance(node, ast.NamedExpr):
-            _add_target(bindings, node.target, node.value)
-        stack.extend(reversed(list(ast.iter_child_nodes(node))))
+        if walrus and not isinstance(node, ast.ExceptHandler):
+            _add_walrus(bindings, node, statements_too=False)
     return bindings
+
+
+def _add_walrus(bindings: Bindings, root: ast.AST, statements_too: bool = True) -> None:
+    """``(name := value)`` inside the expressions of ``root`` (not inside nested scopes or comprehensions)."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.NamedExpr):
+            _add_target(bindings, node.target, node.value)
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, _SKIP) or (isinstance(child, ast.stmt) and not statements_too):
+                continue
+            stack.append(child)
 
 
 def _names_in(target: ast.expr) -> list[str]:
@@ -131,7 +162,7 @@ def _collect_self_attributes(method: ast.FunctionDef | ast.AsyncFunctionDef, bin
     if not params:
         return
     self_name = params[0].arg
-    for node in ast.walk(method):
+    for node in _statements(method.body, into_nested=True):
         targets: list[ast.expr] = []
         value: Optional[ast.expr] = None
         if isinstance(node, ast.Assign):
@@ -153,5 +184,8 @@ def bindings_of(ctx: FileContext, scope: ScopeNode) -> Bindings:
     cache: dict[ast.AST, Bindings] = ctx.memo.setdefault("bindings", {})
     found = cache.get(scope)
     if found is None:
-        found = cache[scope] = summarise(scope)
+        walrus = ctx.memo.get("has_walrus")
+        if walrus is None:
+            walrus = ctx.memo["has_walrus"] = ":=" in ctx.source
+        found = cache[scope] = summarise(scope, walrus)
     return found
