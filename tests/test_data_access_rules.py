@@ -62,6 +62,15 @@ FLAGGED_BE101 = [
     ),
     pytest.param(
         """
+        from .db import get_db
+        def f(name):
+            db = get_db()
+            return db.execute(f"SELECT id FROM users WHERE name = '{name}'").fetchall()
+        """,
+        id="connection-from-a-project-helper-by-name",
+    ),
+    pytest.param(
+        """
         import sqlite3
         db = sqlite3.connect("x")
         def f(name):
@@ -94,10 +103,10 @@ QUIET_BE101 = [
     ),
     pytest.param(
         """
-        def f(conn, email):
-            conn.execute(f"SELECT id FROM users WHERE email = '{email}'")
+        def f(client, email):
+            client.execute(f"SELECT id FROM users WHERE email = '{email}'")
         """,
-        id="unknown-connection-in-a-file-without-a-driver",
+        id="unknown-receiver-not-named-like-a-database",
     ),
     pytest.param(
         """

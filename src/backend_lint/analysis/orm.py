@@ -120,15 +120,15 @@ def _query(expr: ast.expr, ctx: FileContext, scope: Scope, depth: int, seen: fro
         return _name_query(expr.id, ctx, scope, depth, seen)
     if not isinstance(expr, ast.Call) or not isinstance(expr.func, ast.Attribute):
         return None
+    method = expr.func.attr
+    receiver = expr.func.value
+    if method in _SESSION_METHODS and _is_session(receiver, method, ctx, scope):
+        return _extend(Query(SQLALCHEMY), expr)
     sink = query_sink(expr, ctx)
     if sink is not None:
         return Query(DBAPI if sink.driver not in (DJANGO, SQLALCHEMY) else sink.driver, [expr])
-    method = expr.func.attr
-    receiver = expr.func.value
     if method in _FETCH_MANY:
         return Query(DBAPI, [expr])
-    if method in _SESSION_METHODS and _is_session(receiver, method, ctx, scope):
-        return _extend(Query(SQLALCHEMY), expr)
     if method not in QUERYSET_METHODS:
         return None
     if isinstance(receiver, ast.Attribute) and receiver.attr in _MANAGERS:

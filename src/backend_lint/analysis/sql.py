@@ -4,10 +4,13 @@ A rule asks :func:`query_sink` about a call and gets a :class:`Sink` or ``None``
 they were made (:func:`backend_lint.analysis.values.origin`): ``psycopg2.connect()``, ``conn.cursor()``,
 ``with conn.cursor() as cur``, ``async with pool.acquire() as conn``, a parameter annotated with the driver's
 type, ``self.conn`` set in ``__init__``. Module-level entry points (``sqlalchemy.text``, Django's ``RawSQL``,
-``pandas.read_sql``) are known through imports and aliases. Only when the origin of a receiver is unknown do
-receiver *names* count, and only names that mean a DB-API cursor (``cur``, ``cursor``, ``self.cursor``, a
-``x.cursor()`` call), plus ``conn``/``connection``/``db``/``con`` in a file that imports a DB-API driver. A
-receiver whose origin is known to be something else is never a sink.
+``pandas.read_sql``) are known through imports and aliases. When the origin of a receiver is unknown (or
+made by a project helper such as ``get_db()``), receiver *names* count: names that mean a cursor (``cur``,
+``cursor``, ``self.cursor``, a ``x.cursor()`` call) or a connection (``conn``, ``connection``, ``db``,
+``con``, ``session``, ``engine``, also as ``self.<name>``), and only for ``execute``/``executemany``. BE101
+still needs the SQL to be a data statement, so another client's ``db.execute`` stays quiet unless it is fed
+SQL. A receiver made by a library known to be something else (``requests``, ``redis``...) is never a sink.
+The placeholder style of a receiver known by name is the one of the only DB-API driver the file imports.
 
 The driver decides the placeholder style a parameterizing fix must use (``paramstyle``); ``None`` means the
 fix cannot know it.
@@ -59,7 +62,8 @@ _TEXT = {"sqlalchemy.text", "sqlalchemy.sql.text", "sqlalchemy.sql.expression.te
 _RAW_SQL = {"django.db.models.RawSQL", "django.db.models.expressions.RawSQL"}
 _READ_SQL = {"pandas.read_sql", "pandas.read_sql_query"}
 _CURSOR_NAMES = {"cur", "cursor", "curs", "_cursor"}
-_CONNECTION_NAMES = {"conn", "connection", "db", "con", "_conn", "_connection"}
+_CONNECTION_NAMES = {"conn", "connection", "db", "con", "_conn", "_connection", "_db", "dbconn", "db_conn",
+                     "session", "db_session", "engine"}
 SINK_METHODS = (
     _DBAPI_METHODS | _ASYNCPG_METHODS | _DATABASES_METHODS | _SQLALCHEMY_METHODS | {"raw", "extra"}
 )
@@ -177,11 +181,15 @@ def _sink_by_origin(call: ast.Call, method: str, made: str, name: str, ctx: File
 def _sink_by_name(call: ast.Call, method: str, receiver: ast.expr, name: str, ctx: FileContext) -> Optional[Sink]:
     if method not in ("execute", "executemany"):
         return None
-    if _is_cursor_name(receiver):
-        return _dbapi_sink(call, name, "dbapi", _file_paramstyle(ctx), by_name=True)
-    if isinstance(receiver, ast.Name) and receiver.id in _CONNECTION_NAMES and _file_paramstyle(ctx):
+    if _is_cursor_name(receiver) or _written_name(receiver) in _CONNECTION_NAMES:
         return _dbapi_sink(call, name, "dbapi", _file_paramstyle(ctx), by_name=True)
     return None
+
+
+def _written_name(receiver: ast.expr) -> str:
+    if isinstance(receiver, ast.Name):
+        return receiver.id
+    return receiver.attr if isinstance(receiver, ast.Attribute) else ""
 
 
 def _is_cursor_name(receiver: ast.expr) -> bool:
