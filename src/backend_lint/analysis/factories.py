@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+_PROPERTY_DECORATORS = frozenset({"property", "cached_property"})
 
 
 def factory_of(call: ast.Call, scope: Scope) -> Optional[tuple[Function, Scope]]:
@@ -38,6 +39,18 @@ def factory_of(call: ast.Call, scope: Scope) -> Optional[tuple[Function, Scope]]
             if link.kind == CLASS:
                 found = _def_named(link.node.body, func.attr)  # type: ignore[attr-defined]
                 return (found, Scope(FUNCTION, found, link)) if found is not None else None
+    return None
+
+
+def property_of(cls: ast.ClassDef, name: str) -> Optional[Function]:
+    """The getter of ``cls.name`` when it is a ``@property`` or ``@cached_property`` defined in the class."""
+    found = _def_named(cls.body, name)
+    if found is None:
+        return None
+    for decorator in found.decorator_list:
+        written = decorator.attr if isinstance(decorator, ast.Attribute) else getattr(decorator, "id", None)
+        if written in _PROPERTY_DECORATORS:
+            return found
     return None
 
 

@@ -20,7 +20,7 @@ import ast
 from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.bindings import bindings_of
-from backend_lint.analysis.factories import factory_of, returned_values
+from backend_lint.analysis.factories import Function, factory_of, property_of, returned_values
 from backend_lint.analysis.scopes import CLASS, FUNCTION, Scope
 
 if TYPE_CHECKING:
@@ -64,9 +64,13 @@ def _origin(expr: ast.AST, ctx: FileContext, scope: Scope, depth: int, seen: fro
 def _factory_origin(call: ast.Call, ctx: FileContext, scope: Scope, depth: int, seen: frozenset) -> Optional[str]:
     """A call to a ``def`` in this file (``make_session()``): the origin of what every ``return`` gives."""
     found = factory_of(call, scope)
-    if found is None:
-        return None
-    function, body_scope = found
+    return _returns_origin(*found, ctx, depth, seen) if found is not None else None
+
+
+def _returns_origin(
+    function: Function, body_scope: Scope, ctx: FileContext, depth: int, seen: frozenset
+) -> Optional[str]:
+    """The origin of what every ``return`` of ``function`` (a factory or a property) gives."""
     key = (id(function), "<return>")
     if key in seen:
         return None
@@ -76,6 +80,16 @@ def _factory_origin(call: ast.Call, ctx: FileContext, scope: Scope, depth: int, 
     inner = seen | {key}
     origins = {_origin(value, ctx, body_scope, depth + 1, inner) if value is not None else None for value in values}
     return origins.pop() if len(origins) == 1 else None
+
+
+def _without_placeholders(values: list) -> list:
+    """``values`` without literal ``None`` assignments, unless nothing else is left.
+
+    ``self._session = None`` in ``__init__`` and ``self._session = requests.Session()`` on first use is lazy
+    set-up: wherever the attribute is used as a session, it holds the session.
+    """
+    kept = [value for value in values if not (isinstance(value, ast.Constant) and value.value is None)]
+    return kept or values
 
 
 def _name_origin(name: str, ctx: FileContext, scope: Scope, depth: int, seen: frozenset) -> Optional[str]:
@@ -101,7 +115,8 @@ def _name_origin(name: str, ctx: FileContext, scope: Scope, depth: int, seen: fr
         if not values or name in bindings.augmented or name in bindings.loop_targets:
             return ctx.imports.resolve_name(name) if name in bindings.definitions else None
         origins = {
-            _origin(value, ctx, link, depth + 1, seen) if value is not None else None for value in values
+            _origin(value, ctx, link, depth + 1, seen) if value is not None else None
+            for value in _without_placeholders(values)
         }
         return origins.pop() if len(origins) == 1 else None
     return ctx.imports.resolve_name(name)
@@ -146,9 +161,15 @@ def _self_attribute_origin(
         return None
     values = bindings_of(ctx, cls).self_attributes.get(expr.attr)
     if not values:
+        getter = property_of(cls, expr.attr)
+        if getter is not None:  # ``@property``/``@cached_property def session(self): ... return session``
+            return _returns_origin(getter, Scope(FUNCTION, getter, _scope_of_method(cls, scope)), ctx, depth, seen)
         return _class_attribute_origin(cls, expr.attr, ctx, scope, depth, seen)
     class_scope = _scope_of_method(cls, scope)
-    origins = {_origin(value, ctx, _scope_of_value(cls, value, class_scope), depth + 1, seen) for value in values}
+    origins = {
+        _origin(value, ctx, _scope_of_value(cls, value, class_scope), depth + 1, seen)
+        for value in _without_placeholders(values)
+    }
     return origins.pop() if len(origins) == 1 else None
 
 
