@@ -22,6 +22,7 @@ from typing import Optional
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.loggers import (
     GENERIC,
+    LEVEL_METHODS,
     LOGURU,
     ROOT,
     STDLIB,
@@ -40,6 +41,7 @@ _DEFAULT_NAMES = [
 ]
 _CONTEXT_METHODS = frozenset({"bind", "new"})  # structlog/loguru: values bound into every later record
 _CONTEXT_FUNCTIONS = frozenset({"structlog.contextvars.bind_contextvars", "structlog.threadlocal.bind_threadlocal"})
+_CONTEXT_FUNCTION_NAMES = frozenset(name.rpartition(".")[2] for name in _CONTEXT_FUNCTIONS)
 _LOGGING_OPTIONS = frozenset({"exc_info", "stack_info", "stacklevel"})
 _KEY_READERS = frozenset({"get", "getenv", "pop", "getlist"})
 _TRANSPARENT_CALLS = frozenset({"str", "repr"})
@@ -145,15 +147,19 @@ class SecretInLog(Rule):
 
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
+        if not node.keywords and all(isinstance(arg, ast.Constant) for arg in node.args):
+            return  # nothing but literals is logged
         func = node.func
-        if type(func) is ast.Attribute and func.attr in _CONTEXT_METHODS:
+        name = func.attr if type(func) is ast.Attribute else func.id if type(func) is ast.Name else ""
+        if name in _CONTEXT_METHODS and type(func) is ast.Attribute:
             if logger_kind(func.value, ctx) not in (STRUCTLOG, LOGURU, GENERIC):
                 return
-            data_keywords = True
-            message = None
-        elif ctx.imports.resolve(func) in _CONTEXT_FUNCTIONS:
             data_keywords, message = True, None
-        elif type(func) is ast.Attribute:
+        elif name in _CONTEXT_FUNCTION_NAMES:
+            if ctx.imports.resolve(func) not in _CONTEXT_FUNCTIONS:
+                return
+            data_keywords, message = True, None
+        elif name in LEVEL_METHODS and type(func) is ast.Attribute:
             kind = logging_call_kind(node, ctx)
             if kind is None:
                 return
