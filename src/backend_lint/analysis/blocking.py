@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from backend_lint.analysis.http_clients import requests_call, urlopen_call
+from backend_lint.analysis.http_clients import requests_call, sync_httpx_call, urlopen_call
 
 NETWORK = "network"
 SLEEP = "sleep"
@@ -25,6 +25,7 @@ _DRIVER_METHODS = frozenset(
      "rollback"}
 )
 _SUBPROCESS_FUNCTIONS = frozenset({"run", "call", "check_call", "check_output", "getoutput", "getstatusoutput"})
+_POPEN_WAITS = frozenset({"Popen().wait", "Popen().communicate"})
 
 
 @dataclass(frozen=True)
@@ -42,8 +43,13 @@ def blocking_call(made: str) -> Optional[BlockingCall]:
     client = requests_call(made) or urlopen_call(made)
     if client is not None:
         return BlockingCall(client.construct, NETWORK)
+    httpx_call = sync_httpx_call(made)
+    if httpx_call is not None:
+        return BlockingCall(httpx_call, NETWORK)
     module, _, rest = made.partition(".")
-    if module == "subprocess" and rest in _SUBPROCESS_FUNCTIONS:
+    if module == "subprocess" and (rest in _SUBPROCESS_FUNCTIONS or rest in _POPEN_WAITS):
+        return BlockingCall(made.replace("()", ""), SUBPROCESS)
+    if made == "os.system":
         return BlockingCall(made, SUBPROCESS)
     if module in SYNC_DRIVERS:
         return _driver_call(module, rest)

@@ -125,6 +125,14 @@ def _session_method(made: str, sessions: tuple[str, ...], methods: frozenset[str
     return None
 
 
+def sync_httpx_call(made: str) -> Optional[str]:
+    """``httpx.get``/``httpx.Client().post``...: httpx's blocking API (``AsyncClient`` is the async one)."""
+    if made.startswith("httpx.") and made[len("httpx."):] in _HTTPX_METHODS:
+        return made
+    method = _session_method(made, _HTTPX_CLIENTS[:1], _HTTPX_METHODS)
+    return f"httpx.Client.{method}" if method is not None else None
+
+
 def urlopen_call(made: str) -> Optional[Client]:
     """``urllib.request.urlopen`` and an opener's ``open``."""
     return _STDLIB.get(made) if made.startswith("urllib.request.") else None

@@ -110,9 +110,20 @@ def _exits(block: list[ast.stmt]) -> bool:
 
 
 def is_constant_delay(expr: ast.expr, ctx: FileContext, scope: Scope) -> bool:
-    """A number literal, or a name bound once to one (in the enclosing function or at module level)."""
+    """A number literal, or a name bound once to one (in the enclosing function or at module level), or
+    ``self.RETRY_DELAY`` set once in the class body and never assigned through ``self``."""
     if isinstance(expr, ast.Constant):
-        return isinstance(expr.value, (int, float)) and not isinstance(expr.value, bool)
+        return _is_number(expr)
+    cls = scope.method_class
+    if (
+        isinstance(expr, ast.Attribute)
+        and isinstance(expr.value, ast.Name)
+        and expr.value.id in ("self", "cls")
+        and cls is not None
+    ):
+        bindings = bindings_of(ctx, cls)
+        value = bindings.single_value(expr.attr)
+        return value is not None and _is_number(value) and expr.attr not in bindings.self_attributes
     if not isinstance(expr, ast.Name):
         return False
     for link in scope:
@@ -121,11 +132,13 @@ def is_constant_delay(expr: ast.expr, ctx: FileContext, scope: Scope) -> bool:
         bindings = bindings_of(ctx, link.node)  # type: ignore[arg-type]
         if bindings.binds(expr.id):
             value = bindings.single_value(expr.id)
-            return (
-                value is not None
-                and expr.id not in bindings.params
-                and isinstance(value, ast.Constant)
-                and isinstance(value.value, (int, float))
-                and not isinstance(value.value, bool)
-            )
+            return value is not None and expr.id not in bindings.params and _is_number(value)
     return False
+
+
+def _is_number(value: ast.expr) -> bool:
+    return (
+        isinstance(value, ast.Constant)
+        and isinstance(value.value, (int, float))
+        and not isinstance(value.value, bool)
+    )
