@@ -53,8 +53,8 @@ QUERYSET_METHODS = {
     "yield_per", "params", "correlate", "subquery", "cte",
 }
 """Methods of a query chain; anything else (``get_for_id``, ``save``, a dict's ``get``) ends what is known."""
-_RELATED_METHODS = {"all", "filter", "exclude", "count", "exists", "get", "first", "last", "aggregate",
-                    "values", "values_list", "order_by", "annotate", "latest", "earliest", "create"}
+_RELATED_METHODS = {"all", "filter", "exclude", "exists", "first", "last", "aggregate", "values_list",
+                    "order_by", "annotate", "latest", "earliest", "select_related", "prefetch_related"}
 _SESSION_METHODS = {"query", "execute", "scalars", "scalar", "get", "exec", "get_one"}
 _NAMED_SESSION_METHODS = {"query", "execute", "scalars", "scalar", "exec"}
 _SESSION_NAMES = {"session", "db_session", "db", "dbsession", "async_session"}
@@ -138,11 +138,11 @@ def _query(expr: ast.expr, ctx: FileContext, scope: Scope, depth: int, seen: fro
     inner = _query(receiver, ctx, scope, depth + 1, seen)
     if inner is not None and inner.framework != DBAPI and inner.last_method not in SINGLE_ROW:
         return _extend(inner, expr)
-    if inner is None and method in _RELATED_METHODS and isinstance(receiver, ast.Attribute) and "django" in (
-        ctx.imports.modules
-    ):
-        return _extend(Query(DJANGO), expr) if _is_row_attribute(receiver) else None
-    return None
+    related = (
+        inner is None and isinstance(receiver, ast.Attribute) and "django" in ctx.imports.modules
+        and _related_manager_call(expr, method) and _is_row_attribute(receiver, ctx)
+    )
+    return _extend(Query(DJANGO), expr) if related else None
 
 
 def _extend(query: Query, call: ast.Call) -> Query:
@@ -167,11 +167,32 @@ def _is_class_name(expr: ast.expr) -> bool:
     return isinstance(expr, ast.Name) and expr.id[:1].isupper()
 
 
-def _is_row_attribute(expr: ast.Attribute) -> bool:
-    """``order.items``: a relation of a row (a plain name's attribute, not ``self.x`` or a module's)."""
-    return isinstance(expr.value, ast.Name) and expr.value.id not in ("self", "cls") and not expr.attr.startswith(
-        "_"
-    )
+def _is_row_attribute(expr: ast.Attribute, ctx: FileContext) -> bool:
+    """``order.items``, ``request.user.orders``, ``self.object.lines``: a relation of a row, not an attribute of
+    an imported module or a private attribute."""
+    if expr.attr.startswith("_"):
+        return False
+    root: ast.expr = expr.value
+    depth = 1
+    while isinstance(root, ast.Attribute):
+        root, depth = root.value, depth + 1
+    if not isinstance(root, ast.Name) or ctx.imports.resolve_name(root.id) is not None:
+        return False
+    return root.id not in ("self", "cls") or depth > 1
+
+
+def _related_manager_call(call: ast.Call, method: str) -> bool:
+    """A call that reads like a related manager's, and not like a dict's or a list's: ``.all()``,
+    ``.filter(...)``, ``.get(pk=...)`` (keywords only), ``.count()`` (no argument), ``.values("f")``."""
+    if method in _RELATED_METHODS:
+        return True
+    if method == "get":
+        return bool(call.keywords) and not call.args
+    if method == "count":
+        return not call.args and not call.keywords
+    if method == "values":
+        return bool(call.args)
+    return False
 
 
 def _is_session(receiver: ast.expr, method: str, ctx: FileContext, scope: Scope) -> bool:
