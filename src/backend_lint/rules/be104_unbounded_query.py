@@ -10,8 +10,9 @@ whether the rows reach the response. It reports at the query.
 Bounds that count: ``LIMIT``/``TOP``/``FETCH FIRST`` in SQL, slicing (``qs[:50]``), ``.limit()``,
 ``.paginate()``, Django's ``Paginator``, DRF's ``paginate_queryset``, ``fetchmany``. Single-object reads
 (``get``, ``first``, ``one``, ``get_object_or_404``, ``fetchone``, ``fetchrow``, aggregates) are fine.
-Class-level DRF ``queryset`` attributes are left alone: a project-wide ``DEFAULT_PAGINATION_CLASS`` the
-rule cannot see may bound them.
+Generic list views count as handlers of their ``queryset``: DRF list views without ``pagination_class``
+(unless ``drf-default-pagination`` says settings paginate them) and Django ``ListView`` without
+``paginate_by``.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from backend_lint.analysis.orm import (
 from backend_lint.analysis.provenance import sql_text
 from backend_lint.analysis.sql import SINK_METHODS, Sink, query_sink
 from backend_lint.context import FileContext
-from backend_lint.rule import Rule, visits
+from backend_lint.rule import Option, Rule, visits
 
 _COLLECTION_SINKS = {"fetch", "fetch_all", "iterate", "execute_fetchall", "read_sql", "read_sql_query", "raw"}
 _FUNCTIONS = {"text", "read_sql", "read_sql_query"}
@@ -53,11 +54,53 @@ _BY_KEY = re.compile(r"\bWHERE\s+(?:\w+\.)?(?:id|pk|uuid)\s*=\s*(?:\?|%s|\$\d+|:
                      re.IGNORECASE)
 
 
+_DRF_LIST_VIEWS = {"ListAPIView", "ListCreateAPIView", "ModelViewSet", "ReadOnlyModelViewSet", "ListModelMixin"}
+_DJANGO_LIST_VIEWS = {"ListView", "BaseListView"}
+
+
 class UnboundedQuery(Rule):
     code = "BE104"
     name = "unbounded-query"
     message = "`{query}` in GET handler `{handler}` returns every matching row; paginate it or add a limit"
     triggers = ("get", "GET", "route", "View", "api_view")
+    options = (
+        Option(
+            "drf-default-pagination",
+            bool,
+            False,
+            "set when REST_FRAMEWORK['DEFAULT_PAGINATION_CLASS'] paginates every DRF list view",
+        ),
+    )
+
+    @visits(ast.ClassDef)
+    def check_list_view(self, node: ast.ClassDef, ctx: FileContext) -> None:
+        """Generic list views that list a whole table: DRF without ``pagination_class``, Django ``ListView``
+        without ``paginate_by``."""
+        bases = {_base_name(base, ctx) for base in node.bases}
+        drf = bool(bases & _DRF_LIST_VIEWS)
+        if not drf and not bases & _DJANGO_LIST_VIEWS:
+            return
+        attributes = _class_attributes(node)
+        methods = {item.name for item in node.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))}
+        bound = "pagination_class" if drf else "paginate_by"
+        if (drf and (self.option("drf-default-pagination") or "list" in methods)) or (
+            not drf and "get" in methods
+        ):
+            return
+        limit = attributes.get(bound)
+        if limit is not None and not (isinstance(limit, ast.Constant) and limit.value is None):
+            return
+        source = attributes.get("queryset")
+        if source is not None:
+            if not isinstance(source, ast.Call):
+                return  # a sliced queryset (``Order.objects.all()[:100]``) or something not known
+            query = query_of(source, ctx)
+            if query is None or not _is_collection(query, source, ctx):
+                return
+            self.report(ctx, source, query=written(source), handler=node.name)
+        elif not drf and isinstance(attributes.get("model"), ast.Name) and "get_queryset" not in methods:
+            model = attributes["model"]
+            self.report(ctx, model, query=f"{model.id}.objects.all", handler=node.name)  # type: ignore[attr-defined]
 
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
@@ -179,3 +222,20 @@ def _reaches_response(node: ast.Call, query: Query, ctx: FileContext, function: 
         names = {target.id for target in targets if isinstance(target, ast.Name)}
         return bool(names & flow.returned) and not names & flow.bounded
     return False
+
+
+def _base_name(base: ast.expr, ctx: FileContext) -> str:
+    resolved = ctx.imports.resolve(base) or ""
+    if not resolved.startswith(("rest_framework", "django")):
+        return ""
+    return resolved.rpartition(".")[2]
+
+
+def _class_attributes(cls: ast.ClassDef) -> dict[str, ast.expr]:
+    found: dict[str, ast.expr] = {}
+    for item in cls.body:
+        if isinstance(item, ast.Assign) and len(item.targets) == 1 and isinstance(item.targets[0], ast.Name):
+            found[item.targets[0].id] = item.value
+        elif isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name) and item.value is not None:
+            found[item.target.id] = item.value
+    return found
