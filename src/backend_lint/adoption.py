@@ -208,8 +208,16 @@ def _load_baseline(given: Optional[Path], config: Config, ignore_config: bool) -
     if given is not None:
         return baseline_file.load(given)
     if config.baseline and not ignore_config:
-        return baseline_file.load(config.root / config.baseline)
+        return baseline_file.load(_relative_to_cwd(config.root / config.baseline))
     return None
+
+
+def _relative_to_cwd(path: Path) -> Path:
+    """The configured path as messages should show it: relative when it is under the working directory."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
 
 
 def _by_path(findings: Iterable[Finding]) -> dict[str, list[Finding]]:
