@@ -15,7 +15,7 @@ NOT_SECRETS = [
     "token_type", "token_url", "TOKEN_URL", "password_reset_url", "PASSWORD_RESET_PATH", "password_field",
     "secret_name", "password_length", "PASSWORD_MIN_LENGTH", "token_endpoint", "tokenUrl", "cache_key",
     "SESSION_KEY", "primary_key", "public_key", "next_token", "page_token", "nextPageToken", "eos_token",
-    "max_tokens", "tokens", "tokenizer", "is_secret", "show_password", "require_token", "first_pass",
+    "max_tokens", "update_token", "ChangeToken", "tokens", "tokenizer", "is_secret", "show_password", "require_token", "first_pass",
     "bypass", "secret_id", "AWS_ACCESS_KEY_ID", "api_key_header", "PASSWORD_HASHERS", "key", "",
 ]
 

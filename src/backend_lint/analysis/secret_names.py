@@ -53,9 +53,10 @@ _NOT_SECRET_TOKEN_MODIFIERS = frozenset(
     {"next", "page", "pagination", "continuation", "cursor", "cancel", "cancellation", "sync", "resume",
      "max", "min", "num", "n", "count", "total", "start", "end", "first", "last", "prev", "previous", "stop",
      "special", "bos", "eos", "pad", "unk", "sep", "mask", "cls", "lexer", "parser", "current", "input",
-     "output", "prompt", "completion"}
+     "output", "prompt", "completion", "update", "change", "idempotency", "concurrency", "lock", "version"}
 )
-"""Words before ``token`` that make it a pagination cursor or a tokenizer token, not a credential."""
+"""Words before ``token`` that make it a pagination cursor, a concurrency/idempotency token (``update_token``,
+``ChangeToken``) or a tokenizer token, not a credential."""
 
 _FLAG_PREFIXES = frozenset(
     {"is", "has", "use", "uses", "should", "enable", "enabled", "disable", "require", "requires", "show",

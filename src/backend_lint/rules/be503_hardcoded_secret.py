@@ -30,7 +30,11 @@ _TEMPLATE = re.compile(
     r"^(<.*>|\$\{.*\}|\$[A-Z_][A-Z0-9_]*|\{\{.*\}\}|\{[a-z_]*\}|%\(.*\)s|%s|\[.*\]|\*+|x+|\.+|-+)$", re.I
 )
 _PLACEHOLDER_PARTS = ("example", "changeme", "change_me", "change-me", "dummy", "placeholder", "xxxx", "****")
-_LABEL = re.compile(r"^[A-Za-z_][A-Za-z_.-]*$")
+_LABEL = re.compile(r"^[A-Za-z_][A-Za-z_.:-]*$")
+_DOTTED = re.compile(r"^[A-Za-z_][\w-]*(\.[\w-]+)+$")
+_REGEX = re.compile(r"\[.*\]|\\[dswbDSW.]|\(\?|\$$")
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+_BOOLEANS = frozenset({"true", "false", "yes", "no", "on", "off", "none", "null", "required", "optional"})
 _NOT_CREDENTIAL = re.compile(r"\s|^[a-z][a-z0-9+.-]*://|^/|^\.{1,2}/|^[A-Z]:\\", re.I)
 
 
@@ -50,11 +54,23 @@ def _secret_literal(name: str, value: ast.expr | None) -> bool:
     if not isinstance(value, ast.Constant) or not isinstance(value.value, (str, bytes)):
         return False
     text = value.value.decode("latin-1") if isinstance(value.value, bytes) else value.value
-    if is_placeholder(text) or _NOT_CREDENTIAL.search(text):
+    if is_placeholder(text) or _NOT_CREDENTIAL.search(text) or text.lower() in _BOOLEANS or text.isdigit():
         return False
-    # "access_token", "X-API-Key", or letters only under an UPPER_CASE constant: a key name or label
+    if _DOTTED.match(text) or _REGEX.search(text):
+        return False  # a config property or module path ("fs.s3.cse.provider"), or a pattern
+    return not (_LABEL.match(text) and _is_label(name, text))
+
+
+def _is_label(name: str, text: str) -> bool:
+    """A letters-only value that names something: ``"access_token"``, ``"X-API-Key"``, ``"csrftoken"`` under
+    ``CSRF_TOKEN``, or an identifier-like ``"_sa_default"`` under an UPPER_CASE constant."""
     words = {word.removesuffix("s") for word in split_identifier(text)}
-    return not (_LABEL.match(text) and (words & (SECRET_WORDS | {"key", "auth"}) or name.isupper()))
+    if words & (SECRET_WORDS | {"key", "auth"}):
+        return True
+    lowered = text.lower()
+    if any(len(word) >= 3 and word in lowered for word in split_identifier(name)):
+        return True
+    return name.isupper() and (any(char in text for char in "_.:-") or not (text.islower() or text.isupper()))
 
 
 def _documentation(node: ast.AST, ctx: FileContext) -> bool:
@@ -111,6 +127,7 @@ class HardcodedSecret(Rule):
         whose callback runs, the one with a known parent)."""
         if (
             name is not None
+            and _NAME.match(name)
             and self._secret_name(name)
             and _secret_literal(name, value)
             and not _test_module(ctx)

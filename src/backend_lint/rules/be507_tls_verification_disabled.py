@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 
+from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.secret_names import split_identifier
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
@@ -21,7 +22,11 @@ from backend_lint.rule import Rule, visits
 _VERIFY_LIBRARIES = ("requests.", "httpx.", "boto3.", "botocore.")
 _AIOHTTP = "aiohttp."
 _HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request", "send", "stream"})
-_OPT_IN_WORDS = frozenset({"insecure", "unverified", "skip", "noverify", "verify", "unsafe", "disable", "disabled"})
+_OPT_IN_WORDS = frozenset(
+    {"insecure", "unverified", "skip", "noverify", "verify", "verification", "unsafe", "disable", "disabled",
+     "cert", "reqs", "hostname"}
+)
+_SERVER_SIDE = frozenset({"ssl.PROTOCOL_TLS_SERVER", "ssl.Purpose.CLIENT_AUTH"})
 _UNVERIFIED = frozenset({"ssl._create_unverified_context", "ssl._create_stdlib_context"})
 
 
@@ -30,10 +35,11 @@ def _is_false(expr: ast.AST | None) -> bool:
 
 
 def _opted_in(node: ast.AST, ctx: FileContext) -> bool:
-    """In the body of an ``if`` that tests an insecure opt-in (``if settings.TLS_INSECURE_SKIP_VERIFY:``)."""
+    """Under an ``if`` on a verification setting (``if settings.TLS_INSECURE_SKIP_VERIFY:``, ``if cert_reqs ==
+    ssl.CERT_REQUIRED: ... else: ...``): the code implements a configured choice, it does not force one."""
     child, current = node, ctx.parent_of(node)
     while current is not None:
-        if isinstance(current, ast.If) and child in current.body and _tests_opt_in(current.test):
+        if isinstance(current, ast.If) and child is not current.test and _tests_opt_in(current.test):
             return True
         child, current = current, ctx.parent_of(current)
     return False
@@ -48,10 +54,46 @@ def _tests_opt_in(test: ast.expr) -> bool:
     if isinstance(test, ast.Compare):
         return _tests_opt_in(test.left)
     if isinstance(test, ast.Call):
-        return _tests_opt_in(test.func)
+        return any(_tests_opt_in(part) for part in [test.func, *test.args])
+    if isinstance(test, ast.NamedExpr):
+        return _tests_opt_in(test.target) or _tests_opt_in(test.value)
+    if isinstance(test, ast.Subscript):
+        return _tests_opt_in(test.value)
+    if isinstance(test, ast.Constant) and isinstance(test.value, str):
+        return bool(set(split_identifier(test.value)) & _OPT_IN_WORDS)
     if isinstance(test, ast.Attribute):
         return bool(set(split_identifier(test.attr)) & _OPT_IN_WORDS) or _tests_opt_in(test.value)
     return isinstance(test, ast.Name) and bool(set(split_identifier(test.id)) & _OPT_IN_WORDS)
+
+
+def _is_setting(node: ast.AST, ctx: FileContext) -> bool:
+    """``ssl.CERT_NONE`` as an assigned value, an argument or a dict value (not a key, comparison or return)."""
+    parent = ctx.parent
+    if isinstance(parent, ast.Assign):
+        return not any(_own_attribute(target, ctx) for target in parent.targets)
+    if isinstance(parent, ast.Dict):
+        return any(value is node for value in parent.values)
+    return isinstance(parent, (ast.AnnAssign, ast.keyword))
+
+
+def _own_attribute(target: ast.expr, ctx: FileContext) -> bool:
+    """``self.check_hostname = ...`` in a method: the class is itself a context (a shim), setting defaults."""
+    function = ctx.scope.function
+    if not isinstance(target, ast.Attribute) or not isinstance(target.value, ast.Name) or function is None:
+        return False
+    params = function.args.posonlyargs + function.args.args
+    return ctx.scope.method_class is not None and bool(params) and params[0].arg == target.value.id
+
+
+def _server_context(expr: ast.expr, ctx: FileContext) -> bool:
+    """A context made for the server side (``SSLContext(PROTOCOL_TLS_SERVER)``), where hostnames are not checked."""
+    if isinstance(expr, ast.Name):
+        function = ctx.scope.function
+        scope = function if function is not None and not isinstance(function, ast.Lambda) else ctx.tree
+        expr = bindings_of(ctx, scope).single_value(expr.id)
+    if not isinstance(expr, ast.Call):
+        return False
+    return any(ctx.imports.resolve(arg) in _SERVER_SIDE for arg in [*expr.args, *(k.value for k in expr.keywords)])
 
 
 class TlsVerificationDisabled(Rule):
@@ -104,7 +146,7 @@ class TlsVerificationDisabled(Rule):
             self.report(ctx, node, construct=resolved)
         elif (
             resolved == "ssl.CERT_NONE"
-            and isinstance(ctx.parent, (ast.Assign, ast.AnnAssign, ast.keyword, ast.Dict))
+            and _is_setting(node, ctx)
             and not _opted_in(node, ctx)
         ):
             self.report(ctx, node, construct="ssl.CERT_NONE")
@@ -116,9 +158,9 @@ class TlsVerificationDisabled(Rule):
         for target in node.targets:
             if not isinstance(target, ast.Attribute):
                 continue
-            if _opted_in(node, ctx):
+            if _opted_in(node, ctx) or _own_attribute(target, ctx):
                 return
-            if target.attr == "check_hostname":
+            if target.attr == "check_hostname" and not _server_context(target.value, ctx):
                 self.report(ctx, node, construct="check_hostname = False")
             elif target.attr == "verify" and (origin(target.value, ctx) or "").startswith(("requests.", "httpx.")):
                 self.report(ctx, node, construct="session.verify = False")
