@@ -78,6 +78,8 @@ class Query:
     calls: list[ast.Call] = field(default_factory=list)
     preloaded: set[str] = field(default_factory=set)
     sliced: bool = False
+    model: Optional[str] = None
+    """The model class the rows are (``Order`` in ``Order.objects...`` or ``session.query(Order)``)."""
 
     @property
     def methods(self) -> list[str]:
@@ -123,7 +125,10 @@ def _query(expr: ast.expr, ctx: FileContext, scope: Scope, depth: int, seen: fro
     method = expr.func.attr
     receiver = expr.func.value
     if method in _SESSION_METHODS and _is_session(receiver, method, ctx, scope):
-        return _extend(Query(SQLALCHEMY), expr)
+        query = _extend(Query(SQLALCHEMY, model=_statement_model(expr)), expr)
+        for link in _statement_chain(expr.args[0] if expr.args else None, ctx, scope):
+            query.preloaded.update(_preloads(link))
+        return query
     sink = query_sink(expr, ctx)
     if sink is not None:
         return Query(DBAPI if sink.driver not in (DJANGO, SQLALCHEMY) else sink.driver, [expr])
@@ -132,9 +137,9 @@ def _query(expr: ast.expr, ctx: FileContext, scope: Scope, depth: int, seen: fro
     if method not in QUERYSET_METHODS:
         return None
     if isinstance(receiver, ast.Attribute) and receiver.attr in _MANAGERS:
-        return _extend(Query(DJANGO), expr)
+        return _extend(Query(DJANGO, model=_name_of(receiver.value)), expr)
     if isinstance(receiver, ast.Attribute) and receiver.attr == "query" and _is_class_name(receiver.value):
-        return _extend(Query(SQLALCHEMY), expr)
+        return _extend(Query(SQLALCHEMY, model=_name_of(receiver.value)), expr)
     inner = _query(receiver, ctx, scope, depth + 1, seen)
     if inner is not None and inner.framework != DBAPI and inner.last_method not in SINGLE_ROW:
         return _extend(inner, expr)
@@ -147,20 +152,60 @@ def _query(expr: ast.expr, ctx: FileContext, scope: Scope, depth: int, seen: fro
 
 def _extend(query: Query, call: ast.Call) -> Query:
     query.calls.append(call)
+    query.preloaded.update(_preloads(call))
+    return query
+
+
+def _preloads(call: ast.Call) -> set[str]:
+    """Relations a chain call loads eagerly: ``prefetch_related("items", Prefetch("payments"))``,
+    ``select_related("customer__address")``, ``options(selectinload(User.addresses))``."""
     method = call.func.attr if isinstance(call.func, ast.Attribute) else ""
+    found: set[str] = set()
     if method in _PREFETCH:
         for arg in call.args:
             if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
-                query.preloaded.add(arg.value.split("__")[0])
+                found.add(arg.value.split("__")[0])
             elif isinstance(arg, ast.Call) and arg.args and isinstance(arg.args[0], ast.Constant):
-                query.preloaded.add(str(arg.args[0].value).split("__")[0])  # Prefetch("items", ...)
-    if method == "options":
+                found.add(str(arg.args[0].value).split("__")[0])
+    elif method == "options":
         for arg in call.args:
             if isinstance(arg, ast.Call) and isinstance(arg.func, (ast.Name, ast.Attribute)):
                 loader = arg.func.id if isinstance(arg.func, ast.Name) else arg.func.attr
                 if loader in _LOADER_OPTIONS and arg.args and isinstance(arg.args[0], ast.Attribute):
-                    query.preloaded.add(arg.args[0].attr)
-    return query
+                    found.add(arg.args[0].attr)
+    return found
+
+
+def _name_of(expr: ast.expr) -> Optional[str]:
+    return expr.id if isinstance(expr, ast.Name) else None
+
+
+def _statement_model(call: ast.Call) -> Optional[str]:
+    """``session.query(Order)`` / ``session.scalars(select(Order).where(...))``: ``Order``."""
+    if not call.args:
+        return None
+    first: ast.expr = call.args[0]
+    while isinstance(first, ast.Call) and isinstance(first.func, ast.Attribute):
+        first = first.func.value  # select(Order).where(...).order_by(...)
+    if isinstance(first, ast.Call) and first.args:
+        first = first.args[0]  # select(Order)
+    return _name_of(first)
+
+
+def _statement_chain(expr: Optional[ast.expr], ctx: FileContext, scope: Scope) -> list[ast.Call]:
+    """The calls of a statement passed to a session (``select(User).options(...).where(...)``), following a
+    local assigned once (``stmt = select(...)``)."""
+    if isinstance(expr, ast.Name):
+        for link in _binding_links(scope):
+            bindings = bindings_of(ctx, link.node)  # type: ignore[arg-type]
+            if bindings.binds(expr.id):
+                expr = bindings.single_value(expr.id)
+                break
+    calls: list[ast.Call] = []
+    while isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute):
+        calls.append(expr)
+        expr = expr.func.value
+    return calls
 
 
 def _is_class_name(expr: ast.expr) -> bool:
@@ -241,6 +286,39 @@ def _name_query(name: str, ctx: FileContext, scope: Scope, depth: int, seen: fro
 
 
 written = written_call
+
+
+# --- relations declared by the file's own models ---------------------------------------------------------
+
+_LAZY_RELATIONS = {"ForeignKey", "OneToOneField", "relationship", "ForeignKeyField"}
+_EAGER = {"joined", "selectin", "subquery", "immediate"}
+
+
+def model_relations(ctx: FileContext) -> dict[str, set[str]]:
+    """``model -> relation attributes`` whose access loads another row lazily, for models defined in this file:
+    Django ``ForeignKey``/``OneToOneField`` fields, SQLAlchemy ``relationship()`` without an eager ``lazy=``.
+    (Many-to-many managers are calls, ``book.tags.all()``, and are seen as queries already.) Memoized."""
+    found = ctx.memo.get("orm.relations")
+    if found is not None:
+        return found
+    found = ctx.memo["orm.relations"] = {}
+    for statement in ctx.tree.body:
+        if not isinstance(statement, ast.ClassDef):
+            continue
+        for item in statement.body:
+            value = item.value if isinstance(item, (ast.Assign, ast.AnnAssign)) else None
+            targets = item.targets if isinstance(item, ast.Assign) else [getattr(item, "target", None)]
+            if not isinstance(value, ast.Call):
+                continue
+            func = value.func
+            callee = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            lazy = next((k.value for k in value.keywords if k.arg == "lazy"), None)
+            if callee not in _LAZY_RELATIONS or (isinstance(lazy, ast.Constant) and lazy.value in _EAGER):
+                continue
+            for target in targets:
+                if isinstance(target, ast.Name):
+                    found.setdefault(statement.name, set()).add(target.id)
+    return found
 
 
 # --- what a handler sends back -----------------------------------------------------------------------------

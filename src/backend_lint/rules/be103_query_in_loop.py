@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import ast
 
-from backend_lint.analysis.orm import DJANGO, Query, query_call, query_of, written
+from backend_lint.analysis.orm import DJANGO, Query, model_relations, query_call, query_of, written
 from backend_lint.context import FileContext
 from backend_lint.rule import Option, Rule, visits
 
@@ -28,7 +28,7 @@ _WRITES = {"create", "update", "delete", "get_or_create", "update_or_create", "a
 class QueryInLoop(Rule):
     code = "BE103"
     name = "query-in-loop"
-    message = "`{query}` runs once per row of the query at line {line} (N+1); {advice}"
+    message = "`{query}` queries once per row of the query at line {line} (N+1); {advice}"
     triggers = ("for ",)
     options = (
         Option(
@@ -66,6 +66,40 @@ class QueryInLoop(Rule):
             else:
                 advice = "fetch them in one query (a join or `IN`) before the loop"
             self.report(ctx, node, query=written(node), line=loop.iter.lineno, advice=advice)
+            return
+
+
+    @visits(ast.Attribute)
+    def check_relation(self, node: ast.Attribute, ctx: FileContext) -> None:
+        """``book.author`` in a loop over books: a lazy load of a relation declared by a model of this file."""
+        row = node.value
+        if not isinstance(row, ast.Name) or not isinstance(node.ctx, ast.Load):
+            return
+        loops = ctx.scope.loops
+        if not loops or ctx.is_test_file or ctx.path_matches(self.option("ignore-paths")):
+            return
+        relations = model_relations(ctx)
+        if not relations:
+            return
+        for loop in loops:
+            target = getattr(loop, "target", None)
+            if not (isinstance(target, ast.Name) and target.id == row.id):
+                continue
+            outer = query_of(loop.iter, ctx, ctx.scope)
+            if outer is None or node.attr not in relations.get(outer.model or "", ()):
+                return
+            if node.attr in outer.preloaded:
+                return
+            seen: set = ctx.memo.setdefault("BE103.relations", set())
+            if (loop, node.attr) in seen:
+                return  # the first access loads it; later ones read the cached row
+            seen.add((loop, node.attr))
+            advice = (
+                f'add `select_related("{node.attr}")` to the query'
+                if outer.framework == DJANGO
+                else f"load it with `selectinload`/`joinedload` of `{outer.model}.{node.attr}` on the query"
+            )
+            self.report(ctx, node, query=f"{row.id}.{node.attr}", line=loop.iter.lineno, advice=advice)
             return
 
 
