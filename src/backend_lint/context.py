@@ -8,6 +8,7 @@ keeps per-file summaries so that a fact is computed at most once per file.
 from __future__ import annotations
 
 import ast
+import io
 from functools import cached_property
 from typing import Any, Optional
 
@@ -36,7 +37,8 @@ class FileContext:
 
     @cached_property
     def lines(self) -> list[str]:
-        return self.source.splitlines(keepends=True)
+        """Physical lines as ``ast`` counts them (``str.splitlines`` also splits at form feeds and ``\\x1c``)."""
+        return io.StringIO(self.source, newline="").readlines()
 
     @cached_property
     def is_test_file(self) -> bool:
