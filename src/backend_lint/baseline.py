@@ -93,7 +93,10 @@ def keys_for(findings: list[Finding], source: str, path: str) -> list[Key]:
     keys = []
     for finding in findings:
         line = finding.line
-        text = normalise(lines[line - 1], comments.comment_start(line)) if 0 < line <= len(lines) else ""
+        text = ""
+        if 0 < line <= len(lines):  # the tokenizer runs only when a finding's line may hold a comment
+            line_text = lines[line - 1]
+            text = normalise(line_text, comments.comment_start(line) if "#" in line_text else None)
         scope = scopes[line] if 0 < line < len(scopes) else MODULE_LEVEL
         keys.append(Key(path, finding.code, scope, text))
     return keys
