@@ -14,7 +14,8 @@ What registers a handler, per framework:
 - FastAPI: ``@app.get/post/put/patch/delete/head/options/api_route`` on ``FastAPI()``/``APIRouter()`` and
   ``add_api_route``; prefixes from ``APIRouter(prefix=)`` and ``include_router(router, prefix=)``.
 - Flask: ``@app.route(..., methods=)``, ``@bp.get/post/...``, ``add_url_rule`` (functions and
-  ``View.as_view``), ``MethodView``/flask-restful/flask-restx ``Resource`` classes, Flask-AppBuilder
+  ``View.as_view``), ``MethodView``/flask-restful/flask-restx ``Resource`` classes (``add_resource``,
+  ``@ns.route``), Flask-AppBuilder
   ``@expose`` (with the class's ``route_base``); prefixes from ``Blueprint(url_prefix=)`` and
   ``register_blueprint(bp, url_prefix=)``. Routes defined inside an app factory count.
 - Django: function views (first parameter ``request``) in views modules, decorated by Django or listed in
@@ -102,6 +103,21 @@ _DJANGO_REQUIRE = {
     "require_safe": frozenset({"GET", "HEAD"}),
 }
 _GET = frozenset({"GET"})
+_COMPOUND: dict[type, tuple[str, ...]] = {
+    ast.If: ("body", "orelse"),
+    ast.For: ("body", "orelse"),
+    ast.AsyncFor: ("body", "orelse"),
+    ast.While: ("body", "orelse"),
+    ast.With: ("body",),
+    ast.AsyncWith: ("body",),
+    ast.Try: ("body", "handlers", "orelse", "finalbody"),
+    **({ast.TryStar: ("body", "handlers", "orelse", "finalbody")} if hasattr(ast, "TryStar") else {}),
+    **({ast.Match: ("cases",)} if hasattr(ast, "Match") else {}),
+}
+_TABLE_CALLS = frozenset({
+    "path", "re_path", "url", "Route", "Mount", "Router", "Host", "Starlette", "FastAPI", "Litestar", "route",
+    "view", *_HTTP_VERBS,
+})
 _VIEW_DECORATOR_MODULES = (
     "django.views.decorators.http.",
     "django.views.decorators.csrf.",
@@ -240,47 +256,58 @@ class _Statements:
     functions: list[tuple[FunctionNode, Optional[FunctionNode], Optional[ast.ClassDef]]] = field(default_factory=list)
     classes: list[tuple[ast.ClassDef, Optional[FunctionNode]]] = field(default_factory=list)
     calls: list[tuple[ast.Call, Optional[FunctionNode]]] = field(default_factory=list)
-    values: list[tuple[str, ast.expr, Optional[FunctionNode]]] = field(default_factory=list)
-    """``(target name or "", value, function)`` of assignments, ``+=`` and keyword values of statement calls."""
+    values: list[tuple[ast.expr, Optional[FunctionNode]]] = field(default_factory=list)
+    """``(value, function)`` of assignments and ``+=`` whose value may hold routes (lists, routing calls)."""
     enclosing: dict[ast.AST, Optional[FunctionNode]] = field(default_factory=dict)
 
 
 def _collect(tree: ast.Module) -> _Statements:
     found = _Statements()
-    stack: list[tuple[ast.stmt, Optional[FunctionNode], Optional[ast.ClassDef]]] = [
+    stack: list[tuple[ast.AST, Optional[FunctionNode], Optional[ast.ClassDef]]] = [
         (statement, None, None) for statement in reversed(tree.body)
     ]
     while stack:
         node, function, cls = stack.pop()
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            found.imports.add(node)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            found.functions.append((node, function, cls))
+        kind = type(node)
+        if kind is ast.Import or kind is ast.ImportFrom:
+            found.imports.add(node)  # type: ignore[arg-type]
+        elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
+            found.functions.append((node, function, cls))  # type: ignore[arg-type]
             found.enclosing[node] = function
-            stack.extend((child, node, None) for child in reversed(node.body))
-        elif isinstance(node, ast.ClassDef):
-            found.classes.append((node, function))
+            stack.extend((child, node, None) for child in reversed(node.body))  # type: ignore[attr-defined,misc]
+        elif kind is ast.ClassDef:
+            found.classes.append((node, function))  # type: ignore[arg-type]
             found.enclosing[node] = function
-            stack.extend((child, function, node) for child in reversed(node.body))
-        elif isinstance(node, ast.Expr) and isinstance(node.value, (ast.Call, ast.Await)):
-            call = node.value.value if isinstance(node.value, ast.Await) else node.value
-            if isinstance(call, ast.Call):
+            stack.extend((child, function, node) for child in reversed(node.body))  # type: ignore[attr-defined,misc]
+        elif kind is ast.Expr:
+            call = node.value  # type: ignore[attr-defined]
+            if type(call) is ast.Await:
+                call = call.value
+            if type(call) is ast.Call:
                 found.calls.append((call, function))
-        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
-            if node.value is not None:
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                name = targets[0].id if isinstance(targets[0], ast.Name) else ""
-                found.values.append((name, node.value, function))
-        else:
-            for name in ("body", "orelse", "finalbody", "handlers", "cases"):
-                children = getattr(node, name, None)
-                if isinstance(children, list):
-                    for child in reversed(children):
-                        if isinstance(child, (ast.ExceptHandler, getattr(ast, "match_case", ast.ExceptHandler))):
-                            stack.extend((inner, function, cls) for inner in reversed(child.body))
-                        elif isinstance(child, ast.stmt):
-                            stack.append((child, function, cls))
+        elif kind is ast.Assign or kind is ast.AnnAssign or kind is ast.AugAssign:
+            value = node.value  # type: ignore[attr-defined]
+            if _may_route(value):
+                found.values.append((value, function))
+        elif kind in _COMPOUND:
+            for name in _COMPOUND[kind]:
+                for child in reversed(getattr(node, name)):
+                    stack.append((child, function, cls))
+        elif kind is ast.ExceptHandler or kind.__name__ == "match_case":
+            stack.extend((child, function, cls) for child in reversed(node.body))  # type: ignore[attr-defined]
     return found
+
+
+def _may_route(value: Optional[ast.expr]) -> bool:
+    """A value that can hold routes: a list or tuple, ``a + b``, or a call of a routing name."""
+    kind = type(value)
+    if kind is ast.List or kind is ast.Tuple or kind is ast.BinOp:
+        return True
+    if kind is ast.Call:
+        func = value.func  # type: ignore[union-attr]
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        return name in _TABLE_CALLS
+    return False
 
 
 # --- small helpers ----------------------------------------------------------------------------------------
@@ -387,8 +414,8 @@ class _Builder:
             self._class_routes(cls)
         for call, function in self.found.calls:
             self._call_route(call, function)
-        for name, value, function in self.found.values:
-            self._value_routes(name, value, function)
+        for value, function in self.found.values:
+            self._value_routes(value, function)
         if DJANGO in frameworks or DRF in frameworks:
             self._django_function_views()
         return self.model
@@ -861,6 +888,11 @@ class _Builder:
                 path_arg, handler_arg = _argument(call, 0, "path"), _argument(call, 1, "handler")
             self._register_endpoint(handler_arg, function, AIOHTTP, methods or None,
                                     self._string_value(path_arg, function), call)
+        elif attr == "add_resource" and FLASK in self.model.frameworks and len(call.args) >= 2:
+            # flask-restful / flask-restx: api.add_resource(TodoResource, "/todos", "/todos/<int:id>")
+            for url in call.args[1:]:
+                self._register_endpoint(call.args[0], function, FLASK, None,
+                                        self._string_value(url, function), call)
         elif attr == "register" and DRF in self.model.frameworks and len(call.args) >= 2:
             prefix = self._string_value(call.args[0], function)
             self._route_string(prefix, DRF)
@@ -876,8 +908,8 @@ class _Builder:
                             for route in handler.routes
                         ]
         for argument in [*call.args, *(keyword.value for keyword in call.keywords)]:
-            if isinstance(argument, (ast.List, ast.Tuple, ast.Call)):
-                self._value_routes("", argument, function)
+            if _may_route(argument):
+                self._value_routes(argument, function)
 
     def _is_aiohttp_router(self, receiver: ast.AST, function: Optional[ast.AST]) -> bool:
         if AIOHTTP not in self.model.frameworks:
@@ -885,11 +917,11 @@ class _Builder:
         made = self.origin(receiver, function) or ""
         return made.startswith("aiohttp.") or (isinstance(receiver, ast.Attribute) and receiver.attr == "router")
 
-    def _value_routes(self, name: str, value: ast.expr, function: Optional[ast.AST]) -> None:
+    def _value_routes(self, value: ast.expr, function: Optional[ast.AST]) -> None:
         """Route tables: ``urlpatterns``, Starlette ``routes``/``Mount``, aiohttp ``web.post(...)``, Litestar."""
         if isinstance(value, ast.BinOp):  # urlpatterns = [...] + static(...)
-            self._value_routes(name, value.left, function)
-            self._value_routes(name, value.right, function)
+            self._value_routes(value.left, function)
+            self._value_routes(value.right, function)
             return
         self._table(value, function, _NO_PREFIX, set())
 
@@ -908,7 +940,11 @@ class _Builder:
             return
         if not isinstance(value, ast.Call):
             return
-        qualified = self.qualified(value.func) or ""
+        func = value.func
+        written = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        if written not in _TABLE_CALLS:
+            return
+        qualified = self.qualified(func) or ""
         top, name = qualified.partition(".")[0], qualified.rpartition(".")[2]
         if top == "django" and name in ("path", "re_path", "url"):
             route = prefix.then(self._string_value(_argument(value, 0, "route"), function))

@@ -115,7 +115,7 @@ class ExceptionDetailInResponse(Rule):
             if isinstance(parent, ast.Raise):
                 return
             arguments = [*node.args, *(kw.value for kw in node.keywords if kw.arg in _RESPONSE_KEYWORDS)]
-        leak = self._leak(arguments, ctx)
+        leak = self._leak(node, arguments, ctx)
         if leak is not None:
             self.report(ctx, parent if isinstance(parent, ast.Return) else node, detail=leak)
 
@@ -132,7 +132,7 @@ class ExceptionDetailInResponse(Rule):
         if not http:
             return
         arguments = [*exc.args, *(kw.value for kw in exc.keywords if kw.arg in _DETAIL_KEYWORDS)]
-        leak = self._leak(arguments, ctx)
+        leak = self._leak(node, arguments, ctx)
         if leak is not None:
             self.report(ctx, node, detail=leak)
 
@@ -153,11 +153,13 @@ class ExceptionDetailInResponse(Rule):
         if function is None or handler_for(ctx, function) is None:
             return
         parts = value.elts if isinstance(value, (ast.Tuple, ast.List)) else [value]
-        leak = self._leak([part for part in parts if not _is_response_call(part)], ctx)
+        leak = self._leak(node, [part for part in parts if not _is_response_call(part)], ctx)
         if leak is not None:
             self.report(ctx, node, detail=leak)
 
-    def _leak(self, arguments: list[ast.expr], ctx: FileContext) -> Optional[str]:
+    def _leak(self, node: ast.AST, arguments: list[ast.expr], ctx: FileContext) -> Optional[str]:
+        if _under_debug_branch(node, ctx):
+            return None
         names = _caught_names(ctx.scope, ctx)
         for argument in arguments:
             found = _detail_in(argument, names, ctx, 0)
@@ -197,6 +199,9 @@ def _detail_in(expr: ast.expr, names: list[str], ctx: FileContext, depth: int) -
     stack: list[ast.AST] = [expr]
     while stack:
         node = stack.pop()
+        if isinstance(node, ast.IfExp) and _mentions_debug(node.test):
+            stack.append(node.orelse)  # traceback.format_exc() if settings.DEBUG else "Internal error"
+            continue
         if isinstance(node, ast.Call):
             func = node.func
             if isinstance(func, ast.Name) and func.id in ("str", "repr") and node.args and _is_caught(
@@ -225,6 +230,27 @@ def _detail_in(expr: ast.expr, names: list[str], ctx: FileContext, depth: int) -
             continue
         stack.extend(ast.iter_child_nodes(node))
     return None
+
+
+def _mentions_debug(test: ast.expr) -> bool:
+    """``settings.DEBUG``, ``app.debug``, ``DEBUG``, ``config["DEBUG"]``: a test for a development setting."""
+    for node in ast.walk(test):
+        text = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else (
+            node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else "")
+        if text.lower() == "debug":
+            return True
+    return False
+
+
+def _under_debug_branch(start: ast.AST, ctx: FileContext) -> bool:
+    """``start`` sits in the body of ``if settings.DEBUG:`` (details shown in development only)."""
+    child: ast.AST = start
+    node: Optional[ast.AST] = ctx.parent_of(start)
+    while node is not None and not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Module)):
+        if isinstance(node, ast.If) and child in node.body and _mentions_debug(node.test):
+            return True
+        child, node = node, ctx.parent_of(node)
+    return False
 
 
 def _parent_string(expr: ast.expr, formatted: ast.FormattedValue) -> ast.expr:
