@@ -19,10 +19,13 @@ fix cannot know it.
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
+from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.scopes import CLASS, FUNCTION, Scope
 from backend_lint.analysis.values import origin
 
 if TYPE_CHECKING:
@@ -64,6 +67,14 @@ _READ_SQL = {"pandas.read_sql", "pandas.read_sql_query"}
 _CURSOR_NAMES = {"cur", "cursor", "curs", "_cursor"}
 _CONNECTION_NAMES = {"conn", "connection", "db", "con", "_conn", "_connection", "_db", "dbconn", "db_conn",
                      "session", "db_session", "engine"}
+_FUNCTION_SINKS = {"text", "RawSQL", "read_sql", "read_sql_query"}
+_SINK_WORDS = ("execute", "fetch", "raw(", "read_sql", "text(", "iterate(")
+_HELPER_NAME = re.compile(
+    r"_?(?:(?:execute|exec|run|raw|do)_?(?:query|sql|select|statement)|(?:query|fetch)_(?:db|database|all|one|rows?)"
+    r"|sql_?(?:query|execute|exec)|db_?(?:query|execute)|raw_?(?:query|sql))",
+    re.IGNORECASE,
+)
+"""Names of project helpers that run their first argument as SQL (``execute_query``, ``run_sql``, ``query_db``)."""
 SINK_METHODS = (
     _DBAPI_METHODS | _ASYNCPG_METHODS | _DATABASES_METHODS | _SQLALCHEMY_METHODS | {"raw", "extra"}
 )
@@ -87,11 +98,22 @@ class Sink:
     """True when the receiver was recognised by its name only."""
     fragment: bool = False
     """The SQL is an expression or condition (``QuerySet.extra``, ``RawSQL``), not a whole statement."""
+    helper: bool = False
+    """A project helper that runs its argument as SQL (``self._run(sql)``, ``execute_query(sql)``)."""
 
     @property
     def method(self) -> str:
         func = self.call.func
         return func.attr if isinstance(func, ast.Attribute) else ""
+
+
+def might_run_sql(call: ast.Call, ctx: FileContext) -> bool:
+    """The cheap test rules run before :func:`query_sink`: the callee's name is one a sink can have."""
+    func = call.func
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    if name in SINK_METHODS or name in _FUNCTION_SINKS:
+        return True
+    return bool(_HELPER_NAME.fullmatch(name)) or name in helper_sinks(ctx)
 
 
 def query_sink(call: ast.Call, ctx: FileContext) -> Optional[Sink]:
@@ -103,15 +125,76 @@ def query_sink(call: ast.Call, ctx: FileContext) -> Optional[Sink]:
     return found
 
 
-def _sink(call: ast.Call, ctx: FileContext) -> Optional[Sink]:
+def _sink(call: ast.Call, ctx: FileContext, scope: Optional[Scope] = None) -> Optional[Sink]:
     func = call.func
-    if isinstance(func, ast.Attribute):
-        if func.attr not in SINK_METHODS:
-            return _function_sink(call, ctx) if func.attr in ("text", "RawSQL", "read_sql", "read_sql_query") else None
-        return _method_sink(call, func, ctx)
-    if isinstance(func, ast.Name) and func.id in ("text", "RawSQL", "read_sql", "read_sql_query"):
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    if name in SINK_METHODS and isinstance(func, ast.Attribute):
+        return _method_sink(call, func, ctx, scope)
+    if name in _FUNCTION_SINKS:
         return _function_sink(call, ctx)
+    if scope is None:
+        return _helper_sink(call, name, ctx)
     return None
+
+
+def _helper_sink(call: ast.Call, name: str, ctx: FileContext) -> Optional[Sink]:
+    """A call of a helper that runs its argument as SQL: a function or method of this file that passes one of
+    its parameters straight to a sink, or a helper named for it (``execute_query``, ``run_sql``)."""
+    wrapper = helper_sinks(ctx).get(name)
+    if wrapper is not None:
+        index, inner = wrapper
+        is_method = isinstance(call.func, ast.Attribute)
+        position = index - 1 if is_method and index > 0 else index
+        sql = call.args[position] if len(call.args) > position else None
+        if sql is None or any(isinstance(arg, ast.Starred) for arg in call.args[: position + 1]):
+            return None
+        has_params = len(call.args) > position + 1 or bool(call.keywords)
+        return Sink(call, written_call(call), inner.driver, None, (sql,), has_params, helper=True)
+    if _HELPER_NAME.fullmatch(name) and call.args and not isinstance(call.args[0], ast.Starred):
+        has_params = len(call.args) > 1 or bool(call.keywords)
+        return Sink(call, written_call(call), "dbapi", None, (call.args[0],), has_params, by_name=True, helper=True)
+    return None
+
+
+def helper_sinks(ctx: FileContext) -> dict[str, tuple[int, Sink]]:
+    """``name -> (parameter index, inner sink)`` for functions and methods of this file that pass a parameter,
+    unchanged, as the SQL of a sink (``def run(self, sql, params=None): self.cur.execute(sql, params)``).
+    The index counts ``self``; memoized per file."""
+    found = ctx.memo.get("sql.helpers")
+    if found is not None:
+        return found
+    found = ctx.memo["sql.helpers"] = {}
+    if not any(word in ctx.source for word in _SINK_WORDS):
+        return found
+    for statement in ctx.tree.body:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            _add_helper(statement, Scope(FUNCTION, statement, ctx.root_scope), ctx, found)
+        elif isinstance(statement, ast.ClassDef):
+            class_scope = Scope(CLASS, statement, ctx.root_scope)
+            for item in statement.body:
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    _add_helper(item, Scope(FUNCTION, item, class_scope), ctx, found)
+    return found
+
+
+def _add_helper(function: ast.FunctionDef | ast.AsyncFunctionDef, scope: Scope, ctx: FileContext,
+                found: dict[str, tuple[int, Sink]]) -> None:
+    params = [arg.arg for arg in function.args.posonlyargs + function.args.args]
+    if not params:
+        return
+    bindings = bindings_of(ctx, function)
+    for node in ast.walk(function):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args):
+            continue
+        first = node.args[0]
+        if not isinstance(first, ast.Name) or first.id not in params or first.id in bindings.assigned:
+            continue
+        if first.id in bindings.augmented:
+            continue
+        inner = _sink(node, ctx, scope)
+        if inner is not None and inner.sql and inner.sql[0] is first:
+            found[function.name] = (params.index(first.id), inner)
+            return
 
 
 def _function_sink(call: ast.Call, ctx: FileContext) -> Optional[Sink]:
@@ -133,13 +216,15 @@ def _function_sink(call: ast.Call, ctx: FileContext) -> Optional[Sink]:
     return None
 
 
-def _method_sink(call: ast.Call, func: ast.Attribute, ctx: FileContext) -> Optional[Sink]:
+def _method_sink(
+    call: ast.Call, func: ast.Attribute, ctx: FileContext, scope: Optional[Scope] = None
+) -> Optional[Sink]:
     method = func.attr
     receiver = func.value
     name = written_call(call)
     if method in ("raw", "extra"):
         return _django_queryset_sink(call, func, name)
-    made = _receiver_origin(receiver, ctx)
+    made = _receiver_origin(receiver, ctx, scope)
     root = made.partition(".")[0] if made is not None else None
     if root in _KNOWN_ROOTS:
         return _sink_by_origin(call, method, made, name, ctx)  # type: ignore[arg-type]
@@ -250,9 +335,9 @@ def _is_manager_chain(expr: ast.expr) -> bool:
             return False
 
 
-def _receiver_origin(expr: ast.expr, ctx: FileContext) -> Optional[str]:
+def _receiver_origin(expr: ast.expr, ctx: FileContext, scope: Optional[Scope] = None) -> Optional[str]:
     """:func:`origin`, plus Django's ``connections["replica"]`` (and ``.cursor()`` on it) as a connection."""
-    made = origin(expr, ctx)
+    made = origin(expr, ctx, scope)
     if made is not None:
         return made
     if isinstance(expr, ast.Subscript):
@@ -260,7 +345,7 @@ def _receiver_origin(expr: ast.expr, ctx: FileContext) -> Optional[str]:
     if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and isinstance(
         expr.func.value, ast.Subscript
     ):
-        base = _receiver_origin(expr.func.value, ctx)
+        base = _receiver_origin(expr.func.value, ctx, scope)
         return f"{base}.{expr.func.attr}()" if base else None
     return None
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional, Union
 
 from backend_lint.analysis.provenance import Hole, Piece, in_value_position, sql_text
-from backend_lint.analysis.sql import DOLLAR, FORMAT, LIST_FORMAT, NAMED, QMARK, SINK_METHODS, Sink, query_sink
+from backend_lint.analysis.sql import DOLLAR, FORMAT, LIST_FORMAT, NAMED, QMARK, Sink, might_run_sql, query_sink
 from backend_lint.analysis.strings import CONCATENATION, FORMAT_METHOD, FSTRING, JOIN, PERCENT
 from backend_lint.context import FileContext
 from backend_lint.finding import Applicability, Finding
@@ -41,7 +41,6 @@ _KIND_WORDS = {
     "+=": "`+=`",
     JOIN: "`join`",
 }
-_FUNCTION_SINKS = {"text", "RawSQL", "read_sql", "read_sql_query"}
 _AFTER_VALUE = re.compile(r"(\s|[),;]|::|$)")
 
 
@@ -65,11 +64,7 @@ class SqlStringFormatting(Rule):
 
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
-        func = node.func
-        if isinstance(func, ast.Attribute):
-            if func.attr not in SINK_METHODS and func.attr not in _FUNCTION_SINKS:
-                return
-        elif not (isinstance(func, ast.Name) and func.id in _FUNCTION_SINKS):
+        if not might_run_sql(node, ctx):
             return
         if ctx.is_test_file:
             return  # test code builds throwaway SQL against throwaway databases
@@ -132,6 +127,8 @@ def _no_fix_reason(sink: Sink, sql: ast.expr) -> Optional[str]:
     """Why the parameterizing fix cannot apply, or ``None`` when it can."""
     if not _inline(sql):
         return "the SQL is built away from the call"
+    if sink.helper:
+        return "the SQL goes through a helper"
     if sink.method in ("executescript", "executemany"):
         return f"`{sink.method}` needs the values per row"
     if sink.has_params:

@@ -15,7 +15,7 @@ import ast
 import re
 
 from backend_lint.analysis.provenance import sql_text
-from backend_lint.analysis.sql import SINK_METHODS, query_sink
+from backend_lint.analysis.sql import might_run_sql, query_sink
 from backend_lint.context import FileContext
 from backend_lint.rule import Rule, visits
 
@@ -26,7 +26,6 @@ _PROBE = re.compile(
     r"\s*SELECT\s+\*\s+FROM\s+\S+\s+(?:LIMIT\s+[01]|WHERE\s+(?:1\s*=\s*0|1\s*<>\s*1|FALSE))\s*;?\s*",
     re.IGNORECASE,
 )
-_FUNCTION_SINKS = {"text", "RawSQL", "read_sql", "read_sql_query"}
 
 
 def star_selects(text: str) -> bool:
@@ -93,11 +92,7 @@ class SelectStar(Rule):
 
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
-        func = node.func
-        if isinstance(func, ast.Attribute):
-            if func.attr not in SINK_METHODS and func.attr not in _FUNCTION_SINKS:
-                return
-        elif not (isinstance(func, ast.Name) and func.id in _FUNCTION_SINKS):
+        if not might_run_sql(node, ctx):
             return
         if ctx.is_test_file:
             return  # test code builds throwaway SQL against throwaway databases
