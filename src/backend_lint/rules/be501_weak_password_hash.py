@@ -18,7 +18,7 @@ import ast
 import operator
 
 from backend_lint.analysis.bindings import bindings_of
-from backend_lint.analysis.secret_names import name_of, secret_word
+from backend_lint.analysis.secret_names import name_of, secret_word, split_identifier
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 from backend_lint.rule import Option, Rule, leaves, visits
@@ -27,7 +27,8 @@ _DIGESTS = frozenset(
     {"md5", "sha1", "sha224", "sha256", "sha384", "sha512", "sha3_224", "sha3_256", "sha3_384", "sha3_512",
      "blake2b", "blake2s"}
 )
-_PASSWORD_WORDS = frozenset({"password", "passwd", "pwd", "passphrase"})
+_PASSWORD_WORDS = frozenset({"password", "passwd", "pwd", "pw", "passphrase"})
+_HASH_WORDS = frozenset({"hash", "hashed", "digest", "hex", "hexdigest", "encoded", "bytes", "str", "value"})
 _WEAK_PASSLIB = frozenset(
     {"md5_crypt", "apr_md5_crypt", "sun_md5_crypt", "hex_md5", "hex_sha1", "hex_sha256", "hex_sha512",
      "ldap_md5", "ldap_sha1", "ldap_salted_md5", "ldap_salted_sha1", "ldap_hex_md5", "ldap_hex_sha1",
@@ -49,6 +50,27 @@ _INT_OPERATORS = {ast.Mult: operator.mul, ast.Add: operator.add, ast.Pow: operat
 
 def _is_password_name(name: str | None) -> bool:
     return name is not None and secret_word(name, _PASSWORD_WORDS) in _PASSWORD_WORDS
+
+
+def _names_password_hash(name: str | None) -> bool:
+    """``hashed_password``, ``password_hash``, ``hash_password``, ``get_password_digest``: about a password."""
+    words = split_identifier(name or "")
+    while words and words[-1] in _HASH_WORDS:
+        words.pop()
+    return bool(words) and words[-1] in _PASSWORD_WORDS
+
+
+def _stored_as_password(node: ast.Call, ctx: FileContext) -> bool:
+    """The digest is assigned to a password-hash name or returned from a password-hashing function."""
+    current = ctx.parent_of(node)
+    while current is not None and not isinstance(current, ast.stmt):
+        current = ctx.parent_of(current)
+    if isinstance(current, (ast.Assign, ast.AnnAssign)):
+        targets = current.targets if isinstance(current, ast.Assign) else [current.target]
+        return any(_names_password_hash(name_of(target)) for target in targets)
+    if isinstance(current, ast.Return):
+        return _names_password_hash(getattr(ctx.scope.function, "name", None))
+    return False
 
 
 def _is_password_value(expr: ast.AST, ctx: FileContext, hops: int = 0) -> bool:
@@ -132,7 +154,7 @@ class WeakPasswordHash(Rule):
     code = "BE501"
     name = "weak-password-hash"
     message = "`{construct}` {problem}; hash passwords with argon2, bcrypt or scrypt"
-    triggers = ("hashlib", "passlib", "CryptContext", "PASSWORD_HASHERS", "make_password")
+    triggers = ("hashlib", "passlib", "CryptContext", "PASSWORD_HASHERS", "make_password", "generate_password_hash")
     options = (
         Option(
             "min-pbkdf2-iterations",
@@ -156,6 +178,11 @@ class WeakPasswordHash(Rule):
             self._check_hashlib(node, callee, ctx)
         elif callee.startswith("passlib."):
             self._check_passlib(node, callee, ctx)
+        elif callee == "werkzeug.security.generate_password_hash":
+            method = _argument(node, 1, "method")
+            if isinstance(method, ast.Constant) and not str(method.value).startswith(("pbkdf2", "scrypt")):
+                self.report(ctx, node, construct="generate_password_hash",
+                            problem=f'with method="{method.value}"')
         elif callee == "django.contrib.auth.hashers.make_password":
             hasher = _argument(node, 2, "hasher")
             if isinstance(hasher, ast.Constant) and hasher.value in _WEAK_DJANGO_ALGORITHMS:
@@ -165,7 +192,9 @@ class WeakPasswordHash(Rule):
         name = callee[len("hashlib."):]
         if name in _DIGESTS:
             data = _argument(node, 0, "data") or _argument(node, 0, "string")
-            if data is not None and _is_password_value(data, ctx):
+            if data is not None and not isinstance(data, ast.Constant) and (
+                _is_password_value(data, ctx) or _stored_as_password(node, ctx)
+            ):
                 self._pending(ctx)[1].append((node, callee))
         elif name == "new":
             algorithm = _argument(node, 0, "name")

@@ -20,7 +20,10 @@ from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 from backend_lint.rule import Rule, leaves, visits
 
-_PYJWT_DECODE = frozenset({"jwt.decode", "jwt.api_jwt.decode", "jwt.PyJWT().decode", "jwt.api_jwt.PyJWT().decode"})
+_PYJWT_DECODE = frozenset(
+    {"jwt.decode", "jwt.decode_complete", "jwt.api_jwt.decode", "jwt.api_jwt.decode_complete", "jwt.PyJWT().decode",
+     "jwt.api_jwt.PyJWT().decode", "jwt.PyJWT().decode_complete"}
+)
 _JOSE_DECODE = frozenset({"jose.jwt.decode"})
 _UNVERIFIED_CLAIMS = frozenset({"jose.jwt.get_unverified_claims", "jose.jws.get_unverified_claims"})
 _MEMO = "BE502"
@@ -81,7 +84,7 @@ class JwtWithoutVerification(Rule):
             self._defer(node, ctx, callee, "reads claims without verifying the signature")
 
     def _check_decode(self, node: ast.Call, callee: str, ctx: FileContext) -> None:
-        construct = "jwt.decode"
+        construct = "jwt." + callee.rsplit(".", 1)[1]
         if _signature_check_off(_keyword(node, "options"), ctx):
             self._defer(node, ctx, construct, "with `verify_signature` off trusts unsigned claims")
             return

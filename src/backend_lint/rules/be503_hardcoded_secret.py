@@ -31,7 +31,7 @@ _TEMPLATE = re.compile(
 )
 _PLACEHOLDER_PARTS = ("example", "changeme", "change_me", "change-me", "dummy", "placeholder", "xxxx", "****")
 _LABEL = re.compile(r"^[A-Za-z_][A-Za-z_.:-]*$")
-_DOTTED = re.compile(r"^[A-Za-z_][\w-]*(\.[\w-]+)+$")
+_DOTTED = re.compile(r"^[a-z_][a-z0-9_-]*(\.[\w-]+)+$")
 _REGEX = re.compile(r"\[.*\]|\\[dswbDSW.]|\(\?|\$$")
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 _BOOLEANS = frozenset({"true", "false", "yes", "no", "on", "off", "none", "null", "required", "optional"})
@@ -49,11 +49,25 @@ def is_placeholder(value: str) -> bool:
     return bool(words) and (words[0] in _PLACEHOLDER_WORDS or all(w in _PLACEHOLDER_WORDS for w in words))
 
 
-def _secret_literal(name: str, value: ast.expr | None) -> bool:
-    """A string literal that could be a credential (not a placeholder, a sentence, a URL, a path or a label)."""
+def _literal_text(value: ast.expr | None) -> str | None:
     if not isinstance(value, ast.Constant) or not isinstance(value.value, (str, bytes)):
+        return None
+    return value.value.decode("latin-1") if isinstance(value.value, bytes) else value.value
+
+
+def _spaced_key(word: str | None, text: str) -> bool:
+    """``SECRET_KEY = "super secret key"``: a short phrase used as a key, not a sentence."""
+    words = text.split()
+    return word in ("key", "secret") and 1 < len(words) <= 5 and not text.rstrip().endswith((".", "?", "!", ":"))
+
+
+def _secret_literal(name: str, value: ast.expr | None, word: str | None = None) -> bool:
+    """A string literal that could be a credential (not a placeholder, a sentence, a URL, a path or a label)."""
+    text = _literal_text(value)
+    if text is None:
         return False
-    text = value.value.decode("latin-1") if isinstance(value.value, bytes) else value.value
+    if _spaced_key(word, text):
+        return not is_placeholder(text.replace(" ", "-"))
     if is_placeholder(text) or _NOT_CREDENTIAL.search(text) or text.lower() in _BOOLEANS or text.isdigit():
         return False
     if _DOTTED.match(text) or _REGEX.search(text):
@@ -70,7 +84,7 @@ def _is_label(name: str, text: str) -> bool:
     lowered = text.lower()
     if any(len(word) >= 3 and word in lowered for word in split_identifier(name)):
         return True
-    return name.isupper() and (any(char in text for char in "_.:-") or not (text.islower() or text.isupper()))
+    return name.isupper() and (any(char in text for char in "_.:") or not (text.islower() or text.isupper()))
 
 
 def _documentation(node: ast.AST, ctx: FileContext) -> bool:
@@ -106,7 +120,9 @@ class HardcodedSecret(Rule):
     code = "BE503"
     name = "hardcoded-secret"
     message = "`{name}` is set to a hardcoded secret; read it from the environment or a secret store"
-    triggers = ("pass", "pwd", "secret", "token", "key", "Key", "PASS", "SECRET", "TOKEN", "KEY", "credential")
+    triggers = (
+        "pass", "pwd", "secret", "token", "key", "Key", "PASS", "SECRET", "TOKEN", "KEY", "credential", "uthorization"
+    )
     options = (
         Option(
             "extra-secret-words",
@@ -116,9 +132,17 @@ class HardcodedSecret(Rule):
         ),
     )
 
-    def _secret_name(self, name: str | None) -> bool:
+    def _secret_word(self, name: str) -> str | None:
         extra = self.option("extra-secret-words")
-        return name is not None and secret_word(name, SECRET_WORDS | set(extra) if extra else SECRET_WORDS) is not None
+        return secret_word(name, SECRET_WORDS | set(extra) if extra else SECRET_WORDS)
+
+    def _credential(self, name: str, value: ast.expr | None) -> bool:
+        """Whether ``value`` is a credential literal bound to the secret name ``name``."""
+        if name.lower() == "authorization":  # {"Authorization": "Bearer <literal token>"}
+            scheme, _, credential = (_literal_text(value) or "").partition(" ")
+            return scheme.lower() in ("bearer", "token", "basic") and _secret_literal(name, ast.Constant(credential))
+        word = self._secret_word(name) if _NAME.match(name) else None
+        return word is not None and _secret_literal(name, value, word)
 
     def _check(
         self, ctx: FileContext, name: str | None, value: ast.expr | None, at: ast.AST, visited: ast.AST
@@ -127,9 +151,7 @@ class HardcodedSecret(Rule):
         whose callback runs, the one with a known parent)."""
         if (
             name is not None
-            and _NAME.match(name)
-            and self._secret_name(name)
-            and _secret_literal(name, value)
+            and self._credential(name, value)
             and not _test_module(ctx)
             and not _in_enum(ctx)
             and not _documentation(visited, ctx)
@@ -147,7 +169,13 @@ class HardcodedSecret(Rule):
 
     @visits(ast.keyword)
     def check_keyword(self, node: ast.keyword, ctx: FileContext) -> None:
-        self._check(ctx, node.arg, node.value, node, node)
+        name = node.arg
+        if name == "default":  # api_key: str = Field(default="...") names the value by its field
+            call = ctx.parent
+            statement = ctx.parent_of(call) if call is not None else None
+            if isinstance(statement, ast.AnnAssign) and statement.value is call:
+                name = name_of(statement.target)
+        self._check(ctx, name, node.value, node, node)
 
     @visits(ast.Dict)
     def check_dict(self, node: ast.Dict, ctx: FileContext) -> None:

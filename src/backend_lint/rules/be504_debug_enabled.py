@@ -18,10 +18,15 @@ from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 from backend_lint.rule import Option, Rule, visits
 
-_APP_FACTORIES = ("flask.Flask()", "quart.Quart()", "fastapi.FastAPI()", "starlette.applications.Starlette()")
+_APP_FACTORIES = (
+    "flask.Flask()", "quart.Quart()", "fastapi.FastAPI()", "starlette.applications.Starlette()", "sanic.Sanic()",
+    "flask_socketio.SocketIO()",
+)
+_FACTORY_NAMES = ("create_app()", "make_app()", "get_app()", "create_application()")
 _DEBUG_CONSTRUCTORS = frozenset({"fastapi.FastAPI", "starlette.applications.Starlette"})
 _APP_NAMES = frozenset({"app", "application", "flask_app", "api"})
-_WEB_MODULES = ("flask", "quart", "fastapi", "starlette")
+_WEB_MODULES = ("flask", "quart", "fastapi", "starlette", "sanic", "flask_socketio")
+_DEBUG_RUNNERS = frozenset({"uvicorn.run"})
 
 
 def _is_true(expr: ast.AST | None) -> bool:
@@ -31,10 +36,12 @@ def _is_true(expr: ast.AST | None) -> bool:
 def _is_app(expr: ast.AST, ctx: FileContext) -> bool:
     """A Flask/Quart/FastAPI/Starlette application: by how it was made, or a conventional name in a web module."""
     made = origin(expr, ctx)
-    if made is not None:
-        return made.startswith(_APP_FACTORIES)
+    if made is not None and made.startswith(_APP_FACTORIES):
+        return True
     written = expr.attr if isinstance(expr, ast.Attribute) else expr.id if isinstance(expr, ast.Name) else None
-    return written in _APP_NAMES and ctx.imports.imports_module(*_WEB_MODULES)
+    if written not in _APP_NAMES and written != "socketio":
+        return False
+    return (made or "").endswith(_FACTORY_NAMES) or (made is None and ctx.imports.imports_module(*_WEB_MODULES))
 
 
 def _conditional(node: ast.AST, ctx: FileContext) -> bool:
@@ -79,9 +86,8 @@ class DebugEnabled(Rule):
         if debug is None:
             return
         func = node.func
-        if isinstance(func, ast.Attribute) and func.attr == "run" and debug.arg == "debug":
-            if _is_app(func.value, ctx):
-                self._report(ctx, node, "app.run(debug=True)")
+        if isinstance(func, ast.Attribute) and func.attr == "run" and debug.arg == "debug" and _is_app(func.value, ctx):
+            self._report(ctx, node, "app.run(debug=True)")
         elif isinstance(func, ast.Attribute) and func.attr in ("update", "from_mapping") and debug.arg == "DEBUG":
             config = func.value
             if isinstance(config, ast.Attribute) and config.attr == "config" and _is_app(config.value, ctx):
@@ -90,6 +96,8 @@ class DebugEnabled(Rule):
             callee = ctx.imports.resolve(func)
             if callee in _DEBUG_CONSTRUCTORS:
                 self._report(ctx, node, f"{callee.rsplit('.', 1)[1]}(debug=True)")
+            elif callee in _DEBUG_RUNNERS:
+                self._report(ctx, node, f"{callee}(debug=True)")
 
     @visits(ast.Assign)
     def check_assign(self, node: ast.Assign, ctx: FileContext) -> None:

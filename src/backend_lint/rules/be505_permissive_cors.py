@@ -20,7 +20,10 @@ from backend_lint.analysis.bindings import bindings_of
 from backend_lint.context import FileContext
 from backend_lint.rule import Rule, leaves, visits
 
-_STARLETTE_CORS = frozenset({"starlette.middleware.cors.CORSMiddleware", "fastapi.middleware.cors.CORSMiddleware"})
+_STARLETTE_CORS = frozenset(
+    {"starlette.middleware.cors.CORSMiddleware", "fastapi.middleware.cors.CORSMiddleware",
+     "litestar.config.cors.CORSConfig", "litestar.CORSConfig"}
+)
 _FLASK_CORS = frozenset({"flask_cors.CORS", "flask_cors.cross_origin"})
 _MATCH_ALL = frozenset({".*", ".+", "^.*$", "^.+$", "^.*", ".*$", "(.*)", "^(.*)$", "https?://.*", "^https?://.*$"})
 _DJANGO_WILDCARDS = ("CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_ALLOW_ALL")
@@ -36,8 +39,13 @@ def _is_true(expr: ast.AST | None) -> bool:
 
 
 def _value(expr: ast.expr | None, ctx: FileContext) -> ast.expr | None:
-    """``expr``, or the single value of the module constant it names (``ORIGINS = ["*"]``)."""
+    """``expr``, or the single value of the local or module constant it names (``ORIGINS = ["*"]``)."""
     if isinstance(expr, ast.Name):
+        function = ctx.scope.function
+        if function is not None and not isinstance(function, ast.Lambda):
+            local = bindings_of(ctx, function).single_value(expr.id)
+            if local is not None:
+                return local
         return bindings_of(ctx, ctx.tree).single_value(expr.id)
     return expr
 
@@ -86,7 +94,8 @@ class PermissiveCors(Rule):
         if _has_wildcard(_keyword(node, "allow_origins"), ctx) or (
             isinstance(regex, ast.Constant) and regex.value in _MATCH_ALL
         ):
-            self.report(ctx, node, construct="CORSMiddleware")
+            construct = callee.rsplit(".", 1)[1] if callee in _STARLETTE_CORS else "CORSMiddleware"
+            self.report(ctx, node, construct=construct)
 
     def _check_flask(self, node: ast.Call, callee: str, ctx: FileContext) -> None:
         if not _is_true(_keyword(node, "supports_credentials")):

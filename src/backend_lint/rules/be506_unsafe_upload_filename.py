@@ -55,15 +55,34 @@ def _files_of_request(expr: ast.AST) -> str | None:
     return None
 
 
+def _form_of_request(expr: ast.AST, ctx: FileContext) -> bool:
+    """A local holding ``await request.form()`` (Starlette/FastAPI) or ``await request.post()`` (aiohttp)."""
+    if isinstance(expr, ast.Name):
+        expr = _unwrap(_local_value(expr.id, ctx))
+    expr = _unwrap(expr)  # type: ignore[arg-type]
+    return (
+        isinstance(expr, ast.Call)
+        and isinstance(expr.func, ast.Attribute)
+        and expr.func.attr in ("form", "post")
+        and name_of(expr.func.value) in ("request", "req")
+    )
+
+
+def _container_source(container: ast.expr, ctx: FileContext) -> str | None:
+    """What an item taken from ``container`` (``request.files``, ``request.FILES``, a parsed form) holds."""
+    files = _files_of_request(container)
+    if files is not None:
+        return "filename" if files == "files" else "name"
+    return "filename" if _form_of_request(container, ctx) else None
+
+
 def _upload_source(expr: ast.expr, ctx: FileContext, hops: int = 0) -> str | None:
     """``filename`` or ``name``: which attribute holds the client's name on the upload ``expr`` is, or ``None``."""
     expr = _unwrap(expr)
     if isinstance(expr, ast.Subscript):
-        files = _files_of_request(expr.value)
-        return "filename" if files == "files" else "name" if files == "FILES" else None
+        return _container_source(expr.value, ctx)
     if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "get":
-        files = _files_of_request(expr.func.value)
-        return "filename" if files == "files" else "name" if files == "FILES" else None
+        return _container_source(expr.func.value, ctx)
     if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr in ("next", "next_part"):
         reader = _unwrap(expr.func.value)
         if isinstance(reader, ast.Name) and hops < _MAX_HOPS:
@@ -94,9 +113,10 @@ def _loop_upload(name: str, ctx: FileContext) -> str | None:
     if len(loops) != 1 or not isinstance(loops[0].target, ast.Name):
         return None
     source = loops[0].iter
+    if isinstance(source, ast.Name) and source.id not in bindings.params:
+        source = bindings.single_value(source.id) or source
     if isinstance(source, ast.Call) and isinstance(source.func, ast.Attribute) and source.func.attr in _LIST_METHODS:
-        files = _files_of_request(source.func.value)
-        return "filename" if files == "files" else "name" if files == "FILES" else None
+        return _container_source(source.func.value, ctx)
     if isinstance(source, ast.Name) and source.id in bindings.params:
         annotation = bindings.params[source.id].annotation
         if isinstance(annotation, ast.Subscript):

@@ -27,6 +27,15 @@ _OPT_IN_WORDS = frozenset(
      "cert", "reqs", "hostname"}
 )
 _SERVER_SIDE = frozenset({"ssl.PROTOCOL_TLS_SERVER", "ssl.Purpose.CLIENT_AUTH"})
+_VERIFY_SWITCHES = frozenset({"verify_ssl", "verify_certs", "ssl_verify", "verify_tls", "tls_verify"})
+"""Keywords that can only mean certificate verification, on any call (aiohttp, Elasticsearch, OpenSearch)."""
+_INSECURE_SWITCHES = frozenset(
+    {"tlsAllowInvalidCertificates", "tlsAllowInvalidHostnames", "tlsInsecure", "insecure_skip_verify"}
+)
+"""Keywords that turn verification off when ``True`` (pymongo and friends)."""
+_KEYWORDS = frozenset(
+    {"verify", "ssl", "cert_reqs", "ssl_cert_reqs", *_VERIFY_SWITCHES, *_INSECURE_SWITCHES}
+)
 _UNVERIFIED = frozenset({"ssl._create_unverified_context", "ssl._create_stdlib_context"})
 
 
@@ -100,28 +109,31 @@ class TlsVerificationDisabled(Rule):
     code = "BE507"
     name = "tls-verification-disabled"
     message = "`{construct}` disables TLS certificate verification; keep verification on"
-    triggers = ("verify", "ssl", "CERT_NONE", "check_hostname", "unverified")
+    triggers = ("verify", "ssl", "CERT_NONE", "check_hostname", "unverified", "tls", "insecure")
 
     @visits(ast.keyword)
     def check_keyword(self, node: ast.keyword, ctx: FileContext) -> None:
-        if node.arg not in ("verify", "ssl", "verify_ssl", "cert_reqs") or ctx.is_test_file:
+        arg = node.arg
+        if arg not in _KEYWORDS or ctx.is_test_file or not isinstance(ctx.parent, ast.Call):
             return
-        call = ctx.parent
-        if not isinstance(call, ast.Call):
+        value = node.value
+        if arg in ("cert_reqs", "ssl_cert_reqs"):
+            if isinstance(value, ast.Constant) and str(value.value).upper() in ("CERT_NONE", "NONE"):
+                self.report(ctx, node, construct=f'{arg}="{value.value}"')
             return
-        if node.arg == "cert_reqs":
-            if isinstance(node.value, ast.Constant) and node.value.value == "CERT_NONE":
-                self.report(ctx, node, construct='cert_reqs="CERT_NONE"')
+        if arg in _INSECURE_SWITCHES:
+            if isinstance(value, ast.Constant) and value.value is True and not _opted_in(node, ctx):
+                self.report(ctx, node, construct=f"{arg}=True")
             return
-        if not _is_false(node.value):
+        if not _is_false(value) or _opted_in(node, ctx):
             return
-        if _opted_in(node, ctx):
-            return
-        callee = origin(call.func, ctx) or ""
-        if node.arg == "verify" and (callee.startswith(_VERIFY_LIBRARIES) or self._http_call(call, callee, ctx)):
+        callee = origin(ctx.parent.func, ctx) or ""
+        if arg in _VERIFY_SWITCHES:
+            self.report(ctx, node, construct=f"{arg}=False")
+        elif arg == "verify" and (callee.startswith(_VERIFY_LIBRARIES) or self._http_call(ctx.parent, callee, ctx)):
             self.report(ctx, node, construct="verify=False")
-        elif node.arg in ("ssl", "verify_ssl") and callee.startswith(_AIOHTTP):
-            self.report(ctx, node, construct=f"{node.arg}=False")
+        elif arg == "ssl" and callee.startswith(_AIOHTTP):
+            self.report(ctx, node, construct="ssl=False")
 
     @staticmethod
     def _http_call(call: ast.Call, callee: str, ctx: FileContext) -> bool:

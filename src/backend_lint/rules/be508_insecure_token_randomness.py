@@ -9,8 +9,8 @@ assigned to, passed as, stored under or returned from (its function's name), wit
 ``k=``) and test modules are left alone.
 
 The fix is exact where ``secrets`` has the same function: ``random.choice(seq)`` -> ``secrets.choice(seq)``,
-``random.getrandbits(k)`` -> ``secrets.randbits(k)``, ``random.randrange(n)`` and ``random.randint(0, N)``
--> ``secrets.randbelow(...)``, and ``"".join(random.choices(alphabet, k=n))`` ->
+``random.getrandbits(k)`` -> ``secrets.randbits(k)``, ``random.randrange(n)`` -> ``secrets.randbelow(n)``,
+``random.randint(a, b)`` with literals -> ``secrets.randbelow(b - a + 1) + a``, and ``"".join(random.choices(alphabet, k=n))`` ->
 ``"".join(secrets.choice(alphabet) for _ in range(n))``. Anything else is reported without a fix.
 """
 
@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 
     from backend_lint.fixing.context import FixContext
 
+_BARE_CONTEXTS = (ast.Assign, ast.AnnAssign, ast.Return, ast.keyword, ast.FormattedValue, ast.List, ast.Tuple,
+                  ast.Dict, ast.Call)
+"""Parents where ``a + b`` needs no parentheses (for ``ast.Call``: as an argument, the only way to be inside)."""
 _FUNCTIONS = frozenset({"choice", "choices", "randint", "random", "getrandbits", "sample", "randrange", "uniform"})
 _PURPOSE_WORDS = SECRET_WORDS | {"otp", "totp", "hotp", "nonce", "salt", "csrf", "pin"}
 _CODE_MODIFIERS = frozenset(
@@ -101,9 +104,12 @@ def _fix_kind(node: ast.Call, function: str, ctx: FileContext) -> str | None:
     if function == "randrange" and simple and len(node.args) == 1:
         return "randbelow"
     if function == "randint" and simple and len(node.args) == 2:
-        low, high = node.args
-        if _literal(low) == 0 and isinstance(_literal(high), int):
-            return "randint"
+        low, high = (_literal(arg) for arg in node.args)
+        if isinstance(low, int) and isinstance(high, int) and high >= low:
+            offset = "" if low == 0 else f" + {low}" if low > 0 else f" - {-low}"
+            wrap = offset and not isinstance(ctx.parent_of(node), _BARE_CONTEXTS)
+            call = f"randbelow({high - low + 1}){offset}"
+            return f"({call})" if wrap else call
     if function == "choices" and len(node.args) == 1 and [k.arg for k in node.keywords] == ["k"]:
         parent = ctx.parent_of(node)
         if (
@@ -119,7 +125,11 @@ def _fix_kind(node: ast.Call, function: str, ctx: FileContext) -> str | None:
     return None
 
 
-def _literal(expr: ast.expr) -> object:
+def _literal(expr: ast.expr) -> int | None:
+    """An integer literal (``-5`` too), else ``None``."""
+    if isinstance(expr, ast.UnaryOp) and isinstance(expr.op, ast.USub):
+        inner = _literal(expr.operand)
+        return -inner if inner is not None else None
     return expr.value if isinstance(expr, ast.Constant) and type(expr.value) is int else None
 
 
@@ -182,9 +192,8 @@ class InsecureTokenRandomness(Rule):
             return node.with_changes(func=libcst.parse_expression(f"{secrets}.{kind}"))
         if fixer.has_comments(node):
             return None
-        if kind == "randint":
-            high = ast.literal_eval(fixer.code_for(node.args[1].value))
-            return libcst.parse_expression(f"{secrets}.randbelow({high + 1})")
+        if kind.startswith(("randbelow(", "(randbelow(")):
+            return libcst.parse_expression(kind.replace("randbelow(", f"{secrets}.randbelow(", 1))
         alphabet = fixer.code_for(node.args[0].value)
         count = fixer.code_for(node.args[1].value)
         generator = libcst.parse_expression(f"({secrets}.choice({alphabet}) for _ in range({count}))")
