@@ -101,6 +101,17 @@ class Adoption:
     def active(self) -> bool:
         return bool(self.write_to or self.baseline or self.changes or self.add_noqa or self.report_unused)
 
+    def narrow(self, items: Iterable[Any]) -> Iterable[Any]:
+        """Discovered items worth checking: with ``--diff-base``, files without new lines are skipped.
+
+        Discovery errors and ``-`` pass through. On a pull request this turns a whole-repository run into
+        a run over the handful of files it touches.
+        """
+        changes = self.changes
+        if changes is None:
+            return items
+        return (item for item in items if not isinstance(item, str) or item == "-" or changes.has_changes(item))
+
     def observe(self, result: FileResult) -> None:
         """Remember one file's result (and its text, when a feature needs it)."""
         if not self.active:

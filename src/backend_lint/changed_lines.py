@@ -48,6 +48,11 @@ class ChangedLines:
             return None
         return relative.replace(os.sep, "/")
 
+    def has_changes(self, path: str) -> bool:
+        """Whether ``path`` has any new line (files without one need not be checked at all)."""
+        relative = self.repo_path(path)
+        return relative is not None and (relative in self.new_files or bool(self.lines.get(relative)))
+
     def touches(self, path: str, first: int, last: int) -> bool:
         """Whether any line from ``first`` to ``last`` of ``path`` is new since the base."""
         relative = self.repo_path(path)

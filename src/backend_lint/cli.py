@@ -13,7 +13,7 @@ import signal
 import sys
 import threading
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, Optional, TextIO
 
@@ -200,7 +200,7 @@ def _check_command(args: argparse.Namespace, fixing: bool) -> int:
         unsafe_fixes=args.unsafe_fixes,
     )
     diff_changes = 0
-    for item, checked in _checked_items(args, config, checker, fixing):
+    for item, checked in _checked_items(args, config, checker, fixing, adoption.narrow):
         if isinstance(item, tuple):
             _report_error(FileError(*item), report, args)
             continue
@@ -242,13 +242,14 @@ def _jobs(value: str) -> int:
 
 
 def _checked_items(
-    args: argparse.Namespace, config: Config, checker: Checker, fixing: bool
+    args: argparse.Namespace, config: Config, checker: Checker, fixing: bool,
+    narrow: Callable[[Iterable[Any]], Iterable[Any]],
 ) -> Iterator[tuple[Any, Optional[FileResult]]]:
-    """Discovered items with their check results, in discovery order."""
+    """Discovered items (those ``narrow`` keeps) with their check results, in discovery order."""
     from backend_lint.cache import ResultCache  # noqa: PLC0415 - only when checking
     from backend_lint.parallel import check_items, default_jobs  # noqa: PLC0415
 
-    items = discover(args.paths, config)
+    items = narrow(discover(args.paths, config))
     if fixing:
         return ((item, None) for item in items)  # fixing checks each file itself, in this process
     cache = None if args.no_cache else ResultCache.for_checker(checker)
