@@ -39,6 +39,18 @@ def test_only_new_lines_are_reported(branch_repo: Repo) -> None:
     assert len(codes_and_lines(branch_repo.check(".").stdout)) == 4
 
 
+def test_files_without_changes_are_not_even_read(branch_repo: Repo) -> None:
+    branch_repo.git("checkout", "-q", "main")
+    branch_repo.write("app/legacy_broken.py", "def broken(:\n")
+    branch_repo.commit("a file that does not parse, untouched by the branch")
+    branch_repo.git("checkout", "-q", "feature")
+    branch_repo.git("merge", "-q", "main")
+    assert branch_repo.check(".").returncode == 2
+    result = branch_repo.check("--diff-base", "main", ".")
+    assert result.returncode == 1, result.stderr
+    assert "legacy_broken" not in result.stderr
+
+
 def test_merge_base_ignores_commits_that_landed_on_the_base_later(branch_repo: Repo) -> None:
     branch_repo.git("checkout", "-q", "main")
     branch_repo.write("app/billing.py", "def bill():\n    print('bill')\n")
