@@ -2,7 +2,8 @@
 
 :func:`sql_text` follows the SQL argument of a sink back through the function: an f-string, ``%``,
 ``.format()``, ``+``, ``"".join(...)``, a local built across lines and branches (every assignment and every
-``+=`` counts), ``textwrap.dedent``/``.strip()``, module-level constants and class attributes. The result is
+``+=`` counts), ``textwrap.dedent``/``.strip()``, module-level constants, class attributes, and what a function
+or method of the same module returns (``cur.execute(build_query(name))``). The result is
 a list of pieces: constant text (what the database will see) and :class:`Hole` objects for parts whose value
 is not known here. A rule then asks which holes can carry attacker text (:meth:`SqlText.unsafe_holes`).
 
@@ -314,7 +315,69 @@ def _call(expr: ast.Call, state: _State, scope: Scope, depth: int) -> Optional[_
         return _eval(expr.args[0], state, scope, depth + 1)
     if isinstance(func, ast.Name) and func.id == "str" and len(expr.args) == 1:
         return _eval(expr.args[0], state, scope, depth + 1)
+    return _builder_call(expr, state, depth)
+
+
+def _builder_call(expr: ast.Call, state: _State, depth: int) -> Optional[_Value]:
+    """``cur.execute(build_query(name))``: what a function or method of this module returns, evaluated in its
+    own scope (its parameters are unknown text). Only builders whose every ``return`` gives a string."""
+    found = _local_function(expr.func, state)
+    if found is None:
+        return None
+    function, scope = found
+    key = ("builder", id(function))
+    if key in state.seen:
+        return None
+    returns = returned_values(state.ctx, function)
+    if not returns:
+        return None
+    state.seen.add(key)
+    try:
+        values = [_eval(value, state, scope, depth + 1) for value in returns]
+    finally:
+        state.seen.discard(key)
+    if any(value is None for value in values):
+        return None
+    return _merge(values)  # type: ignore[arg-type]
+
+
+def _local_function(func: ast.expr, state: _State) -> Optional[tuple[ast.AST, Scope]]:
+    """The module-level function (``build``) or method (``self._build``) ``func`` names, with its scope."""
+    root = state.ctx.root_scope
+    tree = state.ctx.tree
+    if isinstance(func, ast.Name):
+        for statement in tree.body:
+            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and statement.name == func.id:
+                return statement, Scope(FUNCTION, statement, root)
+    elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in ("self", "cls"):
+        for statement in tree.body:
+            if not isinstance(statement, ast.ClassDef):
+                continue
+            for item in statement.body:
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name == func.attr:
+                    return item, Scope(FUNCTION, item, Scope(CLASS, statement, root))
     return None
+
+
+def returned_values(ctx: FileContext, function: ast.AST) -> list[ast.expr]:
+    """The values of a function's ``return`` statements (not of nested functions); memoized."""
+    cache: dict[ast.AST, list[ast.expr]] = ctx.memo.setdefault("provenance.returns", {})
+    found = cache.get(function)
+    if found is None:
+        found = cache[function] = []
+        stack = list(getattr(function, "body", []))
+        while stack:
+            node = stack.pop()
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                continue
+            if isinstance(node, ast.Return):
+                if node.value is None:
+                    found.clear()
+                    found.append(ast.Constant(value=None))
+                    break
+                found.append(node.value)
+            stack.extend(ast.iter_child_nodes(node))
+    return found
 
 
 def _format_method(expr: ast.Call, func: ast.Attribute, state: _State, scope: Scope, depth: int) -> Optional[_Value]:

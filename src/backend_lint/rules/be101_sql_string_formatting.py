@@ -88,6 +88,8 @@ class SqlStringFormatting(Rule):
                 where = f" in `{provenance.variable}` (line {provenance.built_at.lineno})"  # type: ignore[attr-defined]
             elif provenance.variable:
                 where = f" in `{provenance.variable}`"
+            elif provenance.built_at is not None and provenance.built_at.lineno != node.lineno:  # type: ignore[attr-defined]
+                where = f" on line {provenance.built_at.lineno}"  # type: ignore[attr-defined]
             advice = (
                 "pass values as query parameters and pick identifiers from a fixed allow-list"
                 if structural else "pass the values as query parameters"
@@ -127,6 +129,8 @@ def _no_fix_reason(sink: Sink, sql: ast.expr) -> Optional[str]:
     """Why the parameterizing fix cannot apply, or ``None`` when it can."""
     if not _inline(sql):
         return "the SQL is built away from the call"
+    if isinstance(sql, ast.Call) and not (isinstance(sql.func, ast.Attribute) and sql.func.attr == "format"):
+        return "the SQL comes out of another call"
     if sink.helper:
         return "the SQL goes through a helper"
     if sink.method in ("executescript", "executemany"):
