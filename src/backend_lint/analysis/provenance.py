@@ -545,7 +545,9 @@ def _is_safe(expr: ast.expr, state: _State, scope: Scope) -> bool:
     if isinstance(expr, ast.Constant):
         return True
     if isinstance(expr, ast.Name):
-        return bool(_UPPER.fullmatch(expr.id)) or _is_typed_safe(expr.id, state, scope)
+        if _UPPER.fullmatch(expr.id) or expr.id in _guarded_names(state.ctx, scope.function):
+            return True
+        return _is_typed_safe(expr.id, state, scope)
     if isinstance(expr, ast.Attribute):
         if _UPPER.fullmatch(expr.attr) or expr.attr in ("db_table", "__tablename__"):
             return True
@@ -654,13 +656,61 @@ def _is_placeholder_list(expr: ast.expr, state: _State, scope: Scope) -> bool:
         return any(_is_constant_text(side) or (isinstance(side, (ast.List, ast.Tuple)) and side.elts and all(
             _is_constant_text(element) or _is_placeholder_text(element) for element in side.elts))
             for side in (expr.left, expr.right))
-    if isinstance(expr, (ast.ListComp, ast.GeneratorExp)):
-        return _is_placeholder_text(expr.elt) or _is_constant_text(expr.elt)
+    if isinstance(expr, (ast.ListComp, ast.GeneratorExp)):  # also numbers: ",".join(str(int(i)) for i in ids)
+        element = _unwrap_str(expr.elt)
+        return _is_placeholder_text(element) or _is_constant_text(element) or _is_number_call(element)
     if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id in ("list", "tuple"):
         return len(expr.args) == 1 and _is_placeholder_list(expr.args[0], state, scope)
     if isinstance(expr, ast.Name):
         return _local_list_is_constant(expr.id, state, scope)
     return False
+
+
+def _is_number_call(expr: ast.expr) -> bool:
+    return isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id in ("int", "float")
+
+
+def _guarded_names(ctx: FileContext, function: Optional[ast.AST]) -> set[str]:
+    """Names a function checks against a fixed set before use and rejects otherwise (memoized):
+    ``if sort not in ALLOWED_SORTS: raise ValueError(...)``, ``if direction.lower() not in ("asc", "desc"):
+    return ...``, ``assert column in COLUMNS``. Such a name can only be one of the set's constants."""
+    if function is None:
+        return set()
+    cache: dict[ast.AST, set[str]] = ctx.memo.setdefault("provenance.guards", {})
+    found = cache.get(function)
+    if found is not None:
+        return found
+    found = cache[function] = set()
+    stack = list(getattr(function, "body", []))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        if isinstance(node, ast.If) and node.body and isinstance(node.body[-1], (ast.Raise, ast.Return)):
+            name = _membership(node.test, ast.NotIn)
+            if name:
+                found.add(name)
+        elif isinstance(node, ast.Assert):
+            name = _membership(node.test, ast.In)
+            if name:
+                found.add(name)
+        stack.extend(ast.iter_child_nodes(node))
+    return found
+
+
+def _membership(test: ast.expr, operator: type) -> Optional[str]:
+    """``name not in FIXED`` (or ``name.lower() not in {...}``): the name, when the set is fixed."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], operator)):
+        return None
+    left, fixed = test.left, test.comparators[0]
+    if isinstance(left, ast.Call) and isinstance(left.func, ast.Attribute) and not left.args:
+        left = left.func.value  # name.lower(), name.upper(), name.strip()
+    if not isinstance(left, ast.Name):
+        return None
+    literal = isinstance(fixed, (ast.Tuple, ast.List, ast.Set)) and all(_is_constant_text(e) for e in fixed.elts)
+    named = isinstance(fixed, ast.Name) and _UPPER.fullmatch(fixed.id) is not None
+    attribute = isinstance(fixed, ast.Attribute) and _UPPER.fullmatch(fixed.attr) is not None
+    return left.id if literal or named or attribute else None
 
 
 def _is_placeholder_text(expr: ast.expr) -> bool:
