@@ -99,6 +99,8 @@ def query_of(expr: ast.expr, ctx: FileContext, scope: Optional[Scope] = None) ->
 def query_call(call: ast.Call, ctx: FileContext) -> Optional[Query]:
     """The query ``call`` runs when it is the outermost call of its chain (so a chain counts once)."""
     parent = ctx.parent_of(call)
+    if isinstance(parent, ast.Await):  # (await session.scalars(...)).all()
+        parent = ctx.parent_of(parent)
     if isinstance(parent, ast.Attribute) and isinstance(ctx.parent_of(parent), ast.Call):
         grand = ctx.parent_of(parent)
         if isinstance(grand, ast.Call) and grand.func is parent:
@@ -398,10 +400,13 @@ def _close(names: set[str], edges: dict[str, set[str]]) -> None:
 
 
 def chain_root(expr: ast.AST) -> Optional[str]:
-    """The name a call/attribute/subscript chain starts from (``qs`` in ``qs.filter(...)[:10]``)."""
+    """The variable a call/attribute/subscript chain starts from (``qs`` in ``qs.filter(...)[:10]``); ``None``
+    when the chain starts by calling a name (``select(Order).limit(5)`` starts from a function)."""
+    called = False
     while isinstance(expr, (ast.Call, ast.Attribute, ast.Subscript)):
+        called = isinstance(expr, ast.Call)
         expr = expr.func if isinstance(expr, ast.Call) else expr.value
-    return expr.id if isinstance(expr, ast.Name) else None
+    return expr.id if isinstance(expr, ast.Name) and not called else None
 
 
 def _call_facts(call: ast.Call, flow: ResponseFlow, edges: dict[str, set[str]]) -> None:

@@ -382,6 +382,8 @@ def written_call(call: ast.Call) -> str:
         elif isinstance(node, ast.Subscript):
             parts.append("[...]")
             node = node.value
+        elif isinstance(node, ast.Await):
+            node = node.value
         elif isinstance(node, ast.Name):
             parts.append(node.id)
             break
