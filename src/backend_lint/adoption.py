@@ -26,7 +26,7 @@ from backend_lint import baseline as baseline_file
 from backend_lint.changed_lines import ChangedLines, changed_lines
 from backend_lint.config import Config, ConfigError
 from backend_lint.engine import FileResult
-from backend_lint.files import Unreadable, project_path, read_source
+from backend_lint.files import SourceFile, Unreadable, project_path, read_source
 from backend_lint.finding import FileError, Finding
 from backend_lint.outputs.report import Report
 from backend_lint.runner import Checker
@@ -65,6 +65,8 @@ class _Seen:
 
 @dataclass
 class Adoption:
+    """What the adoption flags of one run asked for, and the files seen so far."""
+
     checker: Checker
     write_to: Optional[Path] = None
     baseline: Optional[baseline_file.Baseline] = None
@@ -127,8 +129,6 @@ class Adoption:
         self.seen.append(seen)
 
     def _unused_noqa(self, path: str, text: str) -> list[Finding]:
-        from backend_lint.files import SourceFile  # noqa: PLC0415
-
         unsuppressed = self.checker.check_source(SourceFile(text, "utf-8"), path, noqa=False)
         if unsuppressed.errors:
             return []
