@@ -51,10 +51,10 @@ _METADATA_WORDS = frozenset(
      "algorithm", "alg", "exp", "iat", "ttl", "age", "valid", "present", "set", "masked", "redacted"}
 )
 """Last words of a value's own name that make it data about a secret rather than the secret itself."""
-_HANDLE_TOKEN_WORDS = frozenset({"reservation", "lease", "idempotency", "lock", "fencing", "correlation", "trace",
-                                 "change", "delta", "sync", "continuation", "resume", "etag", "starting", "acquire"})
+_HANDLE_TOKEN_WORDS = frozenset({"reservation", "lease", "fencing", "correlation", "trace", "delta", "etag",
+                                 "starting", "acquire"})
 """Words before ``token`` that make it a handle to a reservation or a position, not a credential
-(``reservation_token``, ``idempotency_token``), on top of :mod:`.secret_names`' own exceptions."""
+(``reservation_token``, ``acquire_token``), on top of :mod:`.secret_names`' own exceptions."""
 
 
 class SecretMatcher:
