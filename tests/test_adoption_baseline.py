@@ -68,6 +68,13 @@ def test_baseline_works_from_another_working_directory(tmp_path: Path) -> None:
     sub.root = repo.root / "app"
     result = sub.check("--baseline", f"../{BASELINE}", "orders.py")
     assert result.returncode == 0, result.stdout + result.stderr
+    # The configured baseline is found relative to pyproject.toml, whatever the working directory.
+    repo.write("pyproject.toml", f'[tool.backend-lint]\nbaseline = "{BASELINE}"\n')
+    assert sub.check(".").returncode == 0
+    assert sub.check("--no-baseline", ".").returncode == 1
+    shown = sub.check("--show-fixed-baseline", ".")
+    assert "every finding in the baseline" in shown.stderr
+    assert "needs a baseline" in sub.check("--no-baseline", "--show-fixed-baseline", ".").stderr
 
 
 def test_fixed_findings_are_listed_on_request(tmp_path: Path) -> None:
