@@ -191,6 +191,8 @@ class WeakPasswordHash(Rule):
     def _check_hashlib(self, node: ast.Call, callee: str, ctx: FileContext) -> None:
         name = callee[len("hashlib."):]
         if name in _DIGESTS:
+            if name == "sha1" and "pwnedpasswords" in ctx.source:
+                return  # the Pwned Passwords range API takes a SHA-1 prefix of the password, by design
             data = _argument(node, 0, "data") or _argument(node, 0, "string")
             if data is not None and not isinstance(data, ast.Constant) and (
                 _is_password_value(data, ctx) or _stored_as_password(node, ctx)

@@ -23,13 +23,15 @@ from backend_lint.rule import Option, Rule, visits
 _PLACEHOLDER_WORDS = frozenset(
     {"changeme", "change", "dummy", "placeholder", "example", "sample", "fake", "test", "testing", "your",
      "todo", "fixme", "replace", "redacted", "mask", "masked", "hidden", "none", "null", "undefined", "default",
-     "insert", "enter", "put", "bearer", "basic", "jwt", "oauth", "oauth2", "token", "secret", "password",
-     "key", "notasecret", "not", "mock", "foo", "bar", "baz", "xxx"}
+     "insert", "enter", "put", "bearer", "basic", "jwt", "oauth", "oauth2", "notasecret", "not", "mock", "foo",
+     "bar", "baz", "xxx", "string", "str", "text", "value"}
 )
 _TEMPLATE = re.compile(
     r"^(<.*>|\$\{.*\}|\$[A-Z_][A-Z0-9_]*|\{\{.*\}\}|\{[a-z_]*\}|%\(.*\)s|%s|\[.*\]|\*+|x+|\.+|-+)$", re.I
 )
 _PLACEHOLDER_PARTS = ("example", "changeme", "change_me", "change-me", "dummy", "placeholder", "xxxx", "****")
+_ALPHANUMERIC = re.compile(r"[^a-z0-9]")
+_BARE_SECRETS = frozenset({"secret", "password", "passwd", "pass", "token", "key", "apikey"})
 _LABEL = re.compile(r"^[A-Za-z_][A-Za-z_.:-]*$")
 _DOTTED = re.compile(r"^[a-z_][a-z0-9_-]*(\.[\w-]+)+$")
 _REGEX = re.compile(r"\[.*\]|\\[dswbDSW.]|\(\?|\$$")
@@ -56,29 +58,44 @@ def _literal_text(value: ast.expr | None) -> str | None:
 
 
 def _spaced_key(word: str | None, text: str) -> bool:
-    """``SECRET_KEY = "super secret key"``: a short phrase used as a key, not a sentence."""
+    """``SECRET_KEY = "super secret key"``: a short lowercase phrase used as a key, not a sentence or a label
+    (``"Arc API key"``); only for assignments (see ``_secret_literal``)."""
     words = text.split()
-    return word in ("key", "secret") and 1 < len(words) <= 5 and not text.rstrip().endswith((".", "?", "!", ":"))
+    return (
+        word in ("key", "secret")
+        and 1 < len(words) <= 5
+        and text == text.lower()
+        and not text.rstrip().endswith((".", "?", "!", ":"))
+    )
 
 
-def _secret_literal(name: str, value: ast.expr | None, word: str | None = None) -> bool:
-    """A string literal that could be a credential (not a placeholder, a sentence, a URL, a path or a label)."""
+def _secret_literal(name: str, value: ast.expr | None, assigned_word: str | None = None) -> bool:
+    """A string literal that could be a credential (not a placeholder, a sentence, a URL, a path or a label).
+
+    ``assigned_word`` (the secret word of an assignment's target) lets a short phrase count as a key."""
     text = _literal_text(value)
     if text is None:
         return False
-    if _spaced_key(word, text):
+    if _spaced_key(assigned_word, text):
         return not is_placeholder(text.replace(" ", "-"))
     if is_placeholder(text) or _NOT_CREDENTIAL.search(text) or text.lower() in _BOOLEANS or text.isdigit():
         return False
     if _DOTTED.match(text) or _REGEX.search(text):
         return False  # a config property or module path ("fs.s3.cse.provider"), or a pattern
-    return not (_LABEL.match(text) and _is_label(name, text))
+    return not (_LABEL.match(text) and _is_label(name, text, assigned_word is not None))
 
 
-def _is_label(name: str, text: str) -> bool:
-    """A letters-only value that names something: ``"access_token"``, ``"X-API-Key"``, ``"csrftoken"`` under
-    ``CSRF_TOKEN``, or an identifier-like ``"_sa_default"`` under an UPPER_CASE constant."""
-    words = {word.removesuffix("s") for word in split_identifier(text)}
+def _is_label(name: str, text: str, assigned: bool) -> bool:
+    """A letters-only value that names something: ``PASSWORD = "password"``, ``"access_token"``,
+    ``"X-API-Key"``, ``"csrftoken"`` under ``CSRF_TOKEN``, or an identifier-like ``"_sa_default"`` under an
+    UPPER_CASE constant. A bare secret word assigned to a longer name (``SECRET_KEY = "secret"``) is a weak
+    secret; in a dict or keyword (``{"access_token": "password"}``) it maps one field name to another."""
+    if _ALPHANUMERIC.sub("", text.lower()) == _ALPHANUMERIC.sub("", name.lower()):
+        return True
+    value_words = split_identifier(text)
+    if assigned and len(value_words) == 1 and value_words[0] in _BARE_SECRETS and text.isalpha() and text.islower():
+        return False
+    words = {word.removesuffix("s") for word in value_words}
     if words & (SECRET_WORDS | {"key", "auth"}):
         return True
     lowered = text.lower()
@@ -136,13 +153,13 @@ class HardcodedSecret(Rule):
         extra = self.option("extra-secret-words")
         return secret_word(name, SECRET_WORDS | set(extra) if extra else SECRET_WORDS)
 
-    def _credential(self, name: str, value: ast.expr | None) -> bool:
+    def _credential(self, name: str, value: ast.expr | None, assigned: bool) -> bool:
         """Whether ``value`` is a credential literal bound to the secret name ``name``."""
         if name.lower() == "authorization":  # {"Authorization": "Bearer <literal token>"}
             scheme, _, credential = (_literal_text(value) or "").partition(" ")
             return scheme.lower() in ("bearer", "token", "basic") and _secret_literal(name, ast.Constant(credential))
         word = self._secret_word(name) if _NAME.match(name) else None
-        return word is not None and _secret_literal(name, value, word)
+        return word is not None and _secret_literal(name, value, word if assigned else None)
 
     def _check(
         self, ctx: FileContext, name: str | None, value: ast.expr | None, at: ast.AST, visited: ast.AST
@@ -151,7 +168,7 @@ class HardcodedSecret(Rule):
         whose callback runs, the one with a known parent)."""
         if (
             name is not None
-            and self._credential(name, value)
+            and self._credential(name, value, isinstance(visited, (ast.Assign, ast.AnnAssign)))
             and not _test_module(ctx)
             and not _in_enum(ctx)
             and not _documentation(visited, ctx)

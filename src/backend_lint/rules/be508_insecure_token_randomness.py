@@ -10,8 +10,9 @@ assigned to, passed as, stored under or returned from (its function's name), wit
 
 The fix is exact where ``secrets`` has the same function: ``random.choice(seq)`` -> ``secrets.choice(seq)``,
 ``random.getrandbits(k)`` -> ``secrets.randbits(k)``, ``random.randrange(n)`` -> ``secrets.randbelow(n)``,
-``random.randint(a, b)`` with literals -> ``secrets.randbelow(b - a + 1) + a``, and ``"".join(random.choices(alphabet, k=n))`` ->
-``"".join(secrets.choice(alphabet) for _ in range(n))``. Anything else is reported without a fix.
+``random.randint(a, b)`` with literals -> ``secrets.randbelow(b - a + 1) + a``, and
+``"".join(random.choices(alphabet, k=n))`` -> ``"".join(secrets.choice(alphabet) for _ in range(n))``.
+Anything else is reported without a fix.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ _CODE_MODIFIERS = frozenset(
     {"verification", "verify", "confirm", "confirmation", "reset", "otp", "auth", "activation", "invite",
      "invitation", "sms", "login", "mfa", "recovery", "access", "security", "one", "magic"}
 )
+_COLLECTIONS = frozenset({"vocab", "vocabulary", "candidates", "words", "items", "servers", "hosts", "nodes"})
 _SCALARS = frozenset(
     {"length", "len", "size", "count", "n", "num", "delay", "timeout", "sleep", "wait", "index", "idx", "i",
      "jitter", "retries", "attempts", "position", "offset", "ttl", "expiry", "expires", "width", "rounds"}
@@ -65,6 +67,17 @@ def _purpose(name: str | None) -> str | None:
 def _scalar(name: str | None) -> bool:
     words = split_identifier(name or "")
     return bool(words) and words[-1] in _SCALARS
+
+
+def _picks_existing(node: ast.Call, function: str, purpose: str) -> bool:
+    """``random.choice(tokens)`` / ``random.sample(vocab, 5)``: picking existing items, not making a secret."""
+    if function not in ("choice", "choices", "sample") or not node.args:
+        return False
+    population = node.args[0]
+    if isinstance(population, ast.Call) and population.args and name_of(population.func) in ("list", "tuple", "sorted"):
+        population = population.args[0]
+    words = split_identifier(name_of(population) or "")
+    return bool(words) and (words[-1] in _COLLECTIONS or words[-1] == purpose.rsplit(maxsplit=1)[-1] + "s")
 
 
 def _context(node: ast.Call, ctx: FileContext) -> tuple[str | None, bool]:
@@ -168,9 +181,12 @@ class InsecureTokenRandomness(Rule):
             return
         purpose = _purpose(bound)
         if purpose is None and not _scalar(bound):
-            enclosing = ctx.scope.function
-            purpose = _purpose(getattr(enclosing, "name", None))
+            enclosing = getattr(ctx.scope.function, "name", "")
+            if split_identifier(enclosing)[:1] not in (["sample"], ["pick"], ["choose"], ["select"], ["shuffle"]):
+                purpose = _purpose(enclosing)
         if purpose is None:
+            return
+        if _picks_existing(node, function, purpose):
             return
         kind = _fix_kind(node, function, ctx) if module == "random" else None
         self.report(
