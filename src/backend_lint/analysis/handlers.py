@@ -240,8 +240,8 @@ def handler_for(ctx: FileContext, function: ast.AST, method: Optional[str] = Non
 
 def _build(ctx: FileContext) -> HandlerModel:
     source = ctx.source
-    if not any(module in source for module in _FRAMEWORK_OF_MODULE):
-        return HandlerModel()
+    if ctx.project_path.endswith(".pyi") or not any(module in source for module in _FRAMEWORK_OF_MODULE):
+        return HandlerModel()  # stubs declare signatures, they serve nothing
     return _Builder(ctx).build()
 
 
@@ -490,28 +490,39 @@ class _Builder:
 
     def _app_framework(self, receiver: ast.AST, function: Optional[ast.AST]) -> Optional[str]:
         """The framework of an app/router/blueprint/route table object, from how it was made."""
+        known = self._made_by_framework(receiver, function)
+        return known if known is not None else self._guessed_framework(receiver, function)
+
+    def _made_by_framework(self, receiver: ast.AST, function: Optional[ast.AST]) -> Optional[str]:
         made = self.origin(receiver, function)
-        if made and made.endswith("()"):
-            top = made.partition(".")[0]
-            cls = made[:-2].rpartition(".")[2]
-            framework = _APP_CLASSES.get(cls)
-            if framework and _FRAMEWORK_OF_MODULE.get(top) in (framework, STARLETTE):
-                return FASTAPI if top == "fastapi" else framework
-            if top in _FRAMEWORK_OF_MODULE:
-                return None
+        if not made:
+            return None
+        if made.endswith(".router") and made.startswith("aiohttp."):
+            return AIOHTTP
+        if not made.endswith("()"):
+            return None
+        top = made.partition(".")[0]
+        cls = made[:-2].rpartition(".")[2]
+        framework = _APP_CLASSES.get(cls)
+        if framework and _FRAMEWORK_OF_MODULE.get(top) in (framework, STARLETTE):
+            return FASTAPI if top == "fastapi" else framework
+        if top not in _FRAMEWORK_OF_MODULE:
             # A project's own router/blueprint class (``AirflowRouter``, ``PrefectRouter``, ``ApiBlueprint``)
             if "Router" in cls and FASTAPI in self.model.frameworks:
                 return FASTAPI
             if "Blueprint" in cls and FLASK in self.model.frameworks:
                 return FLASK
-        if made and made.endswith(".router") and "aiohttp" in made:
-            return AIOHTTP
-        if made is None or made.startswith("."):
-            # Imported from the project (or unknown): trust it when the file uses exactly one of these.
-            guesses = self.model.frameworks & {FASTAPI, FLASK}
-            if len(guesses) == 1:
-                return next(iter(guesses))
         return None
+
+    def _guessed_framework(self, receiver: ast.AST, function: Optional[ast.AST]) -> Optional[str]:
+        """An app or router imported from the project (``from .app import app``, ``from shop.api import
+        router``) or passed in as an unannotated parameter: trusted when the file uses exactly one of FastAPI
+        and Flask. Callers also require a literal path."""
+        made = self.origin(receiver, function)
+        if made is not None and (made.endswith("()") or made.partition(".")[0] in _FRAMEWORK_OF_MODULE):
+            return None
+        guesses = self.model.frameworks & {FASTAPI, FLASK}
+        return next(iter(guesses)) if len(guesses) == 1 else None
 
     def _string_value(self, expr: Optional[ast.AST], function: Optional[ast.AST]) -> _Prefix:
         """A literal string (or a module/function constant holding one) as a path part."""
@@ -653,7 +664,10 @@ class _Builder:
         verb = target.attr
         if verb not in _VERB_SET and verb not in ("route", "api_route", "view"):
             return
-        framework = self._app_framework(target.value, owner)
+        framework = self._made_by_framework(target.value, owner)
+        guessed = framework is None
+        if guessed:
+            framework = self._guessed_framework(target.value, owner)
         if framework is None or (cls is not None and framework != AIOHTTP):
             return
         if framework == AIOHTTP and verb == "route":
@@ -668,9 +682,8 @@ class _Builder:
                 methods = _methods_list(listed) if listed is not None else _GET
                 methods = methods or frozenset()
         path = self._string_value(path_arg, owner)
-        if path.text is None and (framework in (FASTAPI, FLASK) and self.qualified(target.value) is None
-                                  and self.origin(target.value, owner) is None):
-            return  # an unresolved receiver needs a literal path to count
+        if guessed and (path.text is None or not (path.text == "" or path.text.startswith("/"))):
+            return  # a receiver known only by guess needs a literal path to count
         prefix = self._object_prefix(target.value, owner, set())
         self._add(function, framework, cls, methods, prefix.then(path), decorator)
 
