@@ -88,7 +88,9 @@ class SqlStringFormatting(Rule):
                 where = f" in `{provenance.variable}` (line {provenance.built_at.lineno})"  # type: ignore[attr-defined]
             elif provenance.variable:
                 where = f" in `{provenance.variable}`"
-            elif provenance.built_at is not None and provenance.built_at.lineno != node.lineno:  # type: ignore[attr-defined]
+            elif provenance.built_at is not None and not (
+                node.lineno <= provenance.built_at.lineno <= (node.end_lineno or node.lineno)  # type: ignore[attr-defined]
+            ):
                 where = f" on line {provenance.built_at.lineno}"  # type: ignore[attr-defined]
             advice = (
                 "pass values as query parameters and pick identifiers from a fixed allow-list"
