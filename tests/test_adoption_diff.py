@@ -98,6 +98,7 @@ def test_unknown_ref_and_no_repository_are_errors(branch_repo: Repo, tmp_path: P
     result = branch_repo.check("--diff-base", "main", str(outside))
     assert result.returncode == 2
     assert "needs a git repository" in result.stderr
+    assert "not a git repository" in result.stderr  # git's own reason
     with pytest.raises(DiffBaseError, match="is not a git revision"):
         changed_lines("--output=x", str(branch_repo.root))
 

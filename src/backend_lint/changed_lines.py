@@ -84,7 +84,10 @@ def changed_lines(ref: str, start: str) -> ChangedLines:
     folder = start if os.path.isdir(start) else os.path.dirname(os.path.abspath(start)) or "."
     top = _git(["rev-parse", "--show-toplevel"], folder)
     if top.returncode != 0:
-        raise DiffBaseError(f"--diff-base needs a git repository, and {os.path.abspath(folder)} is not in one")
+        raise DiffBaseError(  # git's own words matter: "dubious ownership" in CI containers is not "no repo"
+            f"--diff-base needs a git repository, and git cannot use {os.path.abspath(folder)} as one "
+            f"(git: {_first_line(top)})"
+        )
     root = os.path.realpath(top.stdout.strip())
     if ref.startswith("-"):
         raise DiffBaseError(f"--diff-base: `{ref}` is not a git revision")
