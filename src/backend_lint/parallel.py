@@ -1,0 +1,194 @@
+"""Checking many files: worker processes, the result cache, and results in the order the files were found.
+
+:meth:`Checker.check_file <backend_lint.runner.Checker.check_file>` is a pure function of a path and the
+configuration, so files can be checked in any process and any order; this module hands them out in small
+batches and gives the results back in discovery order, so the output of ``--jobs 8`` is byte-for-byte the
+output of ``--jobs 1``. Only a bounded window of batches is in flight, and a worker returns findings without
+the file's text or tree, so memory stays flat however many files there are.
+
+With the cache on, the main process hashes each file and serves hits itself; only misses go to workers,
+which read the file again and return the digest of the bytes they actually checked, so an entry is always
+stored under the content it describes (a file edited during the run cannot poison the cache). Worker
+processes start on the first batch that needs them: a warm run, or a run on a handful of files, never pays
+for a pool. If a worker dies (killed, out of memory), the rest of the run goes on in the main process.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from multiprocessing import get_all_start_methods, get_context
+from multiprocessing.context import BaseContext
+from typing import Any, Optional, TypeVar, Union
+
+from backend_lint.cache import ResultCache, digest, read_cacheable
+from backend_lint.config import Config
+from backend_lint.engine import FileResult
+from backend_lint.runner import Checker
+
+Item = TypeVar("Item")
+Checked = tuple[Optional[str], FileResult]  # (digest of the bytes checked, or None when uncacheable; result)
+Work = Union[Future, list[Checked], None]  # a batch's results: pending in a worker, done here, or nothing to do
+_Batch = tuple[list[Any], list[Optional[FileResult]], list[str], Work]  # items, cache hits, misses, their work
+
+MIN_FILES_FOR_POOL = 16  # below this, starting processes costs more than it saves
+_MAX_BATCH = 32
+_WINDOW_PER_JOB = 4  # batches in flight per worker: enough to keep workers busy, few enough to bound memory
+
+_worker_checker: Optional[Checker] = None
+
+
+def default_jobs() -> int:
+    """The cores this process may use (respecting CPU affinity and container limits where Python knows them)."""
+    if sys.version_info >= (3, 13):
+        return os.process_cpu_count() or 1
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
+def is_file_item(item: object) -> bool:
+    """A discovered path to check (not a discovery error, not ``-`` for standard input)."""
+    return isinstance(item, str) and item != "-"
+
+
+def check_items(
+    items: Iterable[Item], checker: Checker, jobs: int, cache: Optional[ResultCache] = None
+) -> Iterator[tuple[Item, Optional[FileResult]]]:
+    """Yield every item in order with its result (``None`` for items that are not files to check).
+
+    The cache is saved when the iteration completes.
+    """
+    items = list(items)
+    files = sum(1 for item in items if is_file_item(item))
+    use_pool = jobs > 1 and files >= MIN_FILES_FOR_POOL
+    batch_size = max(1, min(_MAX_BATCH, files // (max(jobs, 1) * 16)))
+    runner = _Runner(checker, jobs if use_pool else 1, cache is not None)
+    try:
+        pending: deque[_Batch] = deque()
+        for start in range(0, len(items), batch_size):
+            batch = items[start : start + batch_size]
+            known = [_lookup(item, cache) if is_file_item(item) else None for item in batch]
+            misses = [item for item, hit in zip(batch, known) if hit is None and is_file_item(item)]
+            pending.append((batch, known, misses, runner.submit(misses) if misses else None))
+            while pending and (len(pending) > runner.window or _done(pending[0][3])):
+                yield from _finish(*pending.popleft(), runner, cache)
+        while pending:
+            yield from _finish(*pending.popleft(), runner, cache)
+    except BaseException:  # interrupted, or the caller stopped early: do not wait for workers
+        runner.close(wait=False)
+        raise
+    runner.close(wait=True)
+    if cache is not None:
+        cache.save()
+
+
+def _lookup(path: str, cache: Optional[ResultCache]) -> Optional[FileResult]:
+    if cache is None:
+        return None
+    data = read_cacheable(path)
+    return None if data is None else cache.lookup(path, digest(data))
+
+
+def _done(work: Work) -> bool:
+    return not isinstance(work, Future) or work.done()
+
+
+def _finish(
+    batch: list[Item],
+    known: list[Optional[FileResult]],
+    misses: list[str],
+    work: Work,
+    runner: _Runner,
+    cache: Optional[ResultCache],
+) -> Iterator[tuple[Item, Optional[FileResult]]]:
+    checked = iter(runner.results(work, misses))
+    for item, hit in zip(batch, known):
+        if hit is not None or not is_file_item(item):
+            yield item, hit
+            continue
+        file_digest, result = next(checked)
+        if cache is not None and file_digest is not None:
+            cache.store(item, file_digest, result)  # type: ignore[arg-type]
+        yield item, result
+
+
+class _Runner:
+    """Runs batches in this process, or in a process pool started on first use."""
+
+    def __init__(self, checker: Checker, jobs: int, with_digest: bool) -> None:
+        self.checker = checker
+        self.jobs = jobs
+        self.with_digest = with_digest
+        self.window = jobs * _WINDOW_PER_JOB
+        self._pool: Optional[ProcessPoolExecutor] = None
+        self._broken = False
+
+    def submit(self, paths: list[str]) -> Union[Future, list[Checked]]:
+        if self.jobs == 1 or self._broken:
+            return _check_batch(self.checker, paths, self.with_digest)
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                self.jobs, mp_context=_context(), initializer=_start_worker, initargs=(self.checker.config,)
+            )
+        try:
+            return self._pool.submit(_worker_batch, paths, self.with_digest)
+        except BrokenProcessPool:
+            self._broken = True
+            return _check_batch(self.checker, paths, self.with_digest)
+
+    def results(self, work: Work, paths: list[str]) -> list[Checked]:
+        if work is None:
+            return []
+        if not isinstance(work, Future):
+            return work
+        try:
+            return work.result()
+        except BrokenProcessPool:  # a worker died: check what it had here, and the rest, in this process
+            self._broken = True
+            return _check_batch(self.checker, paths, self.with_digest)
+
+    def close(self, wait: bool) -> None:
+        if self._pool is None:
+            return
+        if not wait:  # stop the workers now; a graceful shutdown could wait for work nobody will read
+            for process in list((getattr(self._pool, "_processes", None) or {}).values()):
+                process.terminate()
+        self._pool.shutdown(wait=wait, cancel_futures=True)
+
+
+def _context() -> BaseContext:
+    """``fork`` where it is safe and cheap (Linux: workers inherit the imported rules), else the default."""
+    if sys.platform.startswith("linux") and "fork" in get_all_start_methods():
+        return get_context("fork")
+    return get_context()
+
+
+def _start_worker(config: Config) -> None:
+    global _worker_checker
+    _worker_checker = Checker.from_config(config)
+
+
+def _worker_batch(paths: list[str], with_digest: bool) -> list[Checked]:
+    assert _worker_checker is not None
+    return _check_batch(_worker_checker, paths, with_digest)
+
+
+def _check_batch(checker: Checker, paths: list[str], with_digest: bool) -> list[Checked]:
+    """Check each path; with ``with_digest``, also hash the exact bytes that were checked."""
+    checked: list[Checked] = []
+    for path in paths:
+        data = read_cacheable(path) if with_digest else None
+        if data is None:
+            result, file_digest = checker.check_file(path), None
+        else:
+            result, file_digest = checker.check_bytes(data, path), digest(data)
+        result.source = None  # the caller needs findings, not the text: keep results small
+        for finding in result.findings:
+            finding.fix_data = None  # private to fixing, which never runs here
+        checked.append((file_digest, result))
+    return checked
