@@ -10,7 +10,8 @@ string constant as the name), aiohttp ``getone``, and Django ``request.META["HTT
 
 Body reads, by framework: Flask ``request.get_json()``, ``request.json``, ``request.form[...]``/
 ``.form.get(...)``; Starlette, FastAPI, Litestar and aiohttp ``await request.json()``/``form()`` (aiohttp
-also ``post()``); Django and DRF ``json.loads(request.body)``. Each read's value is followed directly and
+also ``post()``); Django and DRF ``json.loads(request.body)``; and ``json.loads`` of the raw bytes anywhere
+(Flask ``request.data``/``get_data()``, ``await request.body()``). Each read's value is followed directly and
 through the locals it is assigned to (``data = await request.json() or {}``):
 
 - it is *validated* when it goes into a schema: ``Model(**data)``, ``Model.model_validate(data)``/
@@ -203,6 +204,9 @@ class _Summariser:
 
     def _body_read(self, node: ast.AST) -> Optional[str]:
         framework = self.handler.framework
+        if isinstance(node, ast.Call) and node.args and (self.ctx.imports.resolve(node.func) or "") in _JSON_LOADS:
+            raw = self._raw_bytes(node.args[0], framework)
+            return f"{dotted_name(node.func)}({raw})" if raw else None
         if framework == FLASK:
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get_json" \
                     and self._is_request(node.func.value):
@@ -211,16 +215,29 @@ class _Summariser:
                 return f"{dotted_name(node)}"
             return None
         if framework in (DJANGO, DRF):
-            if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Attribute) \
-                    and node.args[0].attr == "body" and self._is_request(node.args[0].value) \
-                    and (self.ctx.imports.resolve(node.func) or "") in _JSON_LOADS:
-                return f"{dotted_name(node.func)}({dotted_name(node.args[0])})"
             return None
         methods = ("json", "form", "post") if framework == AIOHTTP else ("json", "form")
         if isinstance(node, ast.Await) and isinstance(node.value, ast.Call):
             func = node.value.func
             if isinstance(func, ast.Attribute) and func.attr in methods and self._is_request(func.value):
                 return f"await {dotted_name(func)}()"
+        return None
+
+    def _raw_bytes(self, node: ast.expr, framework: str) -> Optional[str]:
+        """The raw body as bytes, as written: Django ``request.body``, Flask ``request.data``/``get_data()``,
+        Starlette-style ``await request.body()`` (aiohttp ``read()``/``text()``)."""
+        if isinstance(node, ast.Attribute) and self._is_request(node.value):
+            wanted = {DJANGO: "body", DRF: "body", FLASK: "data"}.get(framework)
+            return dotted_name(node) if node.attr == wanted else None
+        call = node.value if isinstance(node, ast.Await) else node
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)):
+            return None
+        if not self._is_request(call.func.value):
+            return None
+        if framework == FLASK:
+            return f"{dotted_name(call.func)}()" if call.func.attr == "get_data" else None
+        if isinstance(node, ast.Await) and call.func.attr in ("body", "read", "text"):
+            return f"await {dotted_name(call.func)}()"
         return None
 
     def _uses(self, read: ast.expr) -> tuple[bool, bool]:
