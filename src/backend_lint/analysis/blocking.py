@@ -11,7 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from backend_lint.analysis.http_clients import requests_call, sync_httpx_call, urlopen_call
+from backend_lint.analysis.http_clients import (
+    REQUESTS_METHODS,
+    modules_by_name,
+    requests_call,
+    sync_httpx_call,
+    urlopen_call,
+)
 
 NETWORK = "network"
 SLEEP = "sleep"
@@ -26,6 +32,15 @@ _DRIVER_METHODS = frozenset(
 )
 _SUBPROCESS_FUNCTIONS = frozenset({"run", "call", "check_call", "check_output", "getoutput", "getstatusoutput"})
 _POPEN_WAITS = frozenset({"Popen().wait", "Popen().communicate"})
+
+
+BLOCKING_CALL_NAMES = modules_by_name(
+    "time.sleep", "urllib.request.urlopen", "urllib.request.build_opener().open", "os.system",
+    *(f"{module}.{method}" for module in ("requests", "httpx") for method in (*REQUESTS_METHODS, "stream", "send")),
+    *(f"subprocess.{name}" for name in (*_SUBPROCESS_FUNCTIONS, "wait", "communicate")),
+    *(f"{driver}.{name}" for driver in SYNC_DRIVERS for name in (*_CONNECT_NAMES, *_DRIVER_METHODS)),
+)
+"""The callees recognised here by last name (see :func:`.http_clients.might_be`)."""
 
 
 @dataclass(frozen=True)

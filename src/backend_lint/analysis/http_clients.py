@@ -106,6 +106,34 @@ _DATABASES: dict[str, Client] = {
 _AIOHTTP_SESSION = Client("aiohttp.ClientSession", "timeout", None, AIOHTTP)
 
 
+def modules_by_name(*qualified: str) -> dict[str, frozenset[str]]:
+    """``{"get": {"requests", "httpx"}, ...}``: the last name of each qualified callee and its top modules."""
+    table: dict[str, set[str]] = {}
+    for name in qualified:
+        table.setdefault(name.rpartition(".")[2], set()).add(name.partition(".")[0])
+    return {name: frozenset(modules) for name, modules in table.items()}
+
+
+NETWORK_CALL_NAMES = modules_by_name(
+    *(f"requests.{method}" for method in REQUESTS_METHODS), *_STDLIB, *_REDIS, *_DATABASES,
+    "aiohttp.ClientSession",
+)
+"""BE201's table by last name (see :func:`might_be`)."""
+
+
+def might_be(func: ast.expr, names: dict[str, frozenset[str]], ctx: FileContext) -> bool:
+    """Whether a callee can resolve to an entry of ``names``: an imported (maybe aliased) name, or
+    ``x.<name>`` in a file that imports one of that name's modules.
+
+    Every origin starts at an import, so this is exact for what :func:`.values.origin` can resolve, and it
+    keeps the expensive question to the few calls of a file that could match.
+    """
+    if isinstance(func, ast.Attribute):
+        modules = names.get(func.attr)
+        return modules is not None and ctx.imports.imports_module(*modules)
+    return isinstance(func, ast.Name) and func.id in ctx.imports.names
+
+
 def requests_call(made: str) -> Optional[Client]:
     """The ``requests`` function or session method an origin names (``requests.Session().get``)."""
     for prefix in _REQUESTS_MODULES:

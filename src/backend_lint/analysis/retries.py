@@ -15,6 +15,7 @@ import ast
 from typing import TYPE_CHECKING, Union
 
 from backend_lint.analysis.bindings import bindings_of
+from backend_lint.analysis.http_clients import modules_by_name
 
 if TYPE_CHECKING:
     from backend_lint.analysis.scopes import Scope
@@ -35,6 +36,9 @@ URLLIB3_RETRIES = frozenset(
      "requests.packages.urllib3.Retry", "requests.packages.urllib3.util.Retry",
      "requests.packages.urllib3.util.retry.Retry"}
 )
+
+RETRY_CALL_NAMES = modules_by_name(*SLEEPS, *TENACITY_RETRIES, *BACKOFF_DECORATORS, *URLLIB3_RETRIES)
+"""The last name of every callee BE203 looks at (see :func:`.http_clients.might_be`)."""
 
 Loop = Union[ast.For, ast.AsyncFor, ast.While, ast.comprehension]
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.For, ast.AsyncFor, ast.While)

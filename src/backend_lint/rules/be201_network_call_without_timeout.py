@@ -20,7 +20,15 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Optional
 
-from backend_lint.analysis.http_clients import AIOHTTP, INTEGER_SECONDS, Client, network_client, passes_argument
+from backend_lint.analysis.http_clients import (
+    AIOHTTP,
+    INTEGER_SECONDS,
+    NETWORK_CALL_NAMES,
+    Client,
+    might_be,
+    network_client,
+    passes_argument,
+)
 from backend_lint.context import FileContext
 from backend_lint.finding import Applicability, Finding
 from backend_lint.rule import Option, Rule, visits
@@ -83,7 +91,7 @@ class NetworkCallWithoutTimeout(Rule):
 
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
-        if not isinstance(node.func, (ast.Attribute, ast.Name)):
+        if not might_be(node.func, NETWORK_CALL_NAMES, ctx):
             return
         client = network_client(node, ctx)
         if client is None or (client.database and not self.option("database-connects")):

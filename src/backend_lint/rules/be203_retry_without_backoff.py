@@ -20,9 +20,11 @@ from __future__ import annotations
 import ast
 from typing import Optional, Union
 
+from backend_lint.analysis.http_clients import might_be
 from backend_lint.analysis.retries import (
     BACKOFF_CONSTANT,
     BACKOFF_DECORATORS,
+    RETRY_CALL_NAMES,
     SLEEPS,
     TENACITY_ENDLESS_STOPS,
     TENACITY_FIXED_WAITS,
@@ -102,7 +104,7 @@ class RetryWithoutBackoff(Rule):
 
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
-        if not isinstance(node.func, (ast.Name, ast.Attribute)):
+        if not might_be(node.func, RETRY_CALL_NAMES, ctx):
             return
         made = origin(node.func, ctx)
         if made is None:

@@ -15,7 +15,8 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Optional
 
-from backend_lint.analysis.blocking import DATABASE, NETWORK, SLEEP, SUBPROCESS, blocking_call
+from backend_lint.analysis.blocking import BLOCKING_CALL_NAMES, DATABASE, NETWORK, SLEEP, SUBPROCESS, blocking_call
+from backend_lint.analysis.http_clients import might_be
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 from backend_lint.finding import Applicability, Finding
@@ -45,7 +46,7 @@ class BlockingCallInAsync(Rule):
 
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
-        if not ctx.scope.in_async_function or not isinstance(node.func, (ast.Attribute, ast.Name)):
+        if not ctx.scope.in_async_function or not might_be(node.func, BLOCKING_CALL_NAMES, ctx):
             return
         made = origin(node.func, ctx)
         found = blocking_call(made) if made else None
