@@ -228,7 +228,7 @@ def _detail_in(expr: ast.expr, names: list[str], ctx: FileContext, depth: int) -
                 return node
         if isinstance(node, (ast.Lambda, ast.ListComp, ast.GeneratorExp, ast.DictComp, ast.SetComp)):
             continue
-        stack.extend(ast.iter_child_nodes(node))
+        stack.extend(reversed(list(ast.iter_child_nodes(node))))  # source order
     return None
 
 
