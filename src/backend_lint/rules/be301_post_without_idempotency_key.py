@@ -115,9 +115,9 @@ class PostWithoutIdempotencyKey(Rule):
             "exempt-paths",
             list,
             [
-                "login", "logout", "token", "auth", "session", "search", "filter", "count", "query", "paginate",
-                "validate", "verify", "preview", "estimate", "test", "heartbeat", "ping", "webhook", "callback",
-                "graphql",
+                "login", "logout", "signin", "signout", "token", "refresh", "auth", "oauth", "sso", "session",
+                "search", "filter", "count", "query", "paginate", "validate", "verify", "preview", "estimate", "test",
+                "heartbeat", "ping", "webhook", "callback", "graphql",
             ],
             "path words (also plural) of endpoints that create nothing (sign-in, reads sent as POST, webhooks), "
             "matched on the full path",
