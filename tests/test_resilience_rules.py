@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import sys
 import textwrap
 
 import pytest
@@ -145,6 +146,7 @@ def test_retry_loop_shapes(loop: str, expected: list) -> None:
     assert _found(code, "BE203") == expected
 
 
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="except* is Python 3.11 syntax")
 def test_swallowed_exception_in_except_star() -> None:
     code = """
         def run(f):
