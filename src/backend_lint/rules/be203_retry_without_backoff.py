@@ -38,7 +38,7 @@ from backend_lint.context import FileContext
 from backend_lint.rule import Rule, visits
 
 _URLLIB3_BACKOFF_POSITION = 7  # urllib3 1.26; 2.x has it at 8: a call with 8 positionals counts as setting it
-_EXPONENTIAL_WAIT = "use an exponential wait with jitter (`wait=wait_random_exponential(...)`)"
+_EXPONENTIAL_WAIT = "`wait=wait_random_exponential(...)`"
 
 
 def _keyword(call: ast.Call, name: str) -> Optional[ast.keyword]:
@@ -60,16 +60,16 @@ def _tenacity_problems(call: Optional[ast.Call], ctx: FileContext) -> Optional[t
     problems, advice = [], []
     if wait is None:
         problems.append("retries with no wait between attempts")
-        advice.append(_EXPONENTIAL_WAIT)
+        advice.append(f"add {_EXPONENTIAL_WAIT}")
     elif _callee(wait.value, ctx) in TENACITY_FIXED_WAITS:
         problems.append("retries at a fixed interval")
-        advice.append(_EXPONENTIAL_WAIT)
+        advice.append(f"use {_EXPONENTIAL_WAIT}")
     if stop is None or _callee(stop.value, ctx) in TENACITY_ENDLESS_STOPS:
         problems.append("never stops retrying")
         advice.append("add `stop=stop_after_attempt(...)`")
     if not problems:
         return None
-    return " and ".join(problems), "; ".join(advice)
+    return " and ".join(problems), " and ".join(advice)
 
 
 def _urllib3_problem(call: ast.Call) -> Optional[tuple[str, str]]:
