@@ -13,7 +13,7 @@ What registers a handler, per framework:
 
 - FastAPI: ``@app.get/post/put/patch/delete/head/options/api_route`` on ``FastAPI()``/``APIRouter()`` and
   ``add_api_route``; prefixes from ``APIRouter(prefix=)`` and ``include_router(router, prefix=)``.
-- Flask: ``@app.route(..., methods=)``, ``@bp.get/post/...``, ``add_url_rule`` (functions and
+- Flask (and Quart): ``@app.route(..., methods=)``, ``@bp.get/post/...``, ``add_url_rule`` (functions and
   ``View.as_view``), ``MethodView``/flask-restful/flask-restx ``Resource`` classes (``add_resource``,
   ``@ns.route``), Flask-AppBuilder
   ``@expose`` (with the class's ``route_base``); prefixes from ``Blueprint(url_prefix=)`` and
@@ -71,12 +71,15 @@ _FRAMEWORK_OF_MODULE = {
     "flask_appbuilder": FLASK,
     "flask_restful": FLASK,
     "flask_restx": FLASK,
+    "quart": FLASK,  # Flask's API, async
     "django": DJANGO,
     "rest_framework": DRF,
     "starlette": STARLETTE,
     "aiohttp": AIOHTTP,
     "litestar": LITESTAR,
 }
+FRAMEWORK_MODULES = tuple(_FRAMEWORK_OF_MODULE)
+"""Top-level modules of the supported frameworks: the trigger words of rules built on this model."""
 _HTTP_VERBS = ("get", "post", "put", "patch", "delete", "head", "options")
 _VERB_SET = frozenset(_HTTP_VERBS)
 _VIEWSET_ACTIONS = {
@@ -91,6 +94,7 @@ _APP_CLASSES = {
     "FastAPI": FASTAPI,
     "APIRouter": FASTAPI,
     "Flask": FLASK,
+    "Quart": FLASK,
     "Blueprint": FLASK,
     "Starlette": STARLETTE,
     "Router": STARLETTE,
@@ -240,7 +244,7 @@ def handler_for(ctx: FileContext, function: ast.AST, method: Optional[str] = Non
 
 def _build(ctx: FileContext) -> HandlerModel:
     source = ctx.source
-    if ctx.project_path.endswith(".pyi") or not any(module in source for module in _FRAMEWORK_OF_MODULE):
+    if ctx.project_path.endswith(".pyi") or not any(module in source for module in FRAMEWORK_MODULES):
         return HandlerModel()  # stubs declare signatures, they serve nothing
     return _Builder(ctx).build()
 
@@ -382,8 +386,10 @@ class _Builder:
         self.imports = self.found.imports
         self.model = HandlerModel()
         self.flask_request_names = frozenset(
-            name for name, qualified in self.imports.names.items() if qualified == "flask.request"
-        ) | frozenset(f"{name}.request" for name, qualified in self.imports.names.items() if qualified == "flask")
+            name for name, qualified in self.imports.names.items() if qualified in ("flask.request", "quart.request")
+        ) | frozenset(
+            f"{name}.request" for name, qualified in self.imports.names.items() if qualified in ("flask", "quart")
+        )
         # Objects (apps, routers, blueprints) -> prefixes given where they are included or registered
         self.include_prefixes: dict[tuple, tuple[ast.expr, Optional[ast.AST], _Prefix, bool]] = {}
         """Router/blueprint -> (parent, its function, prefix given there, whether that replaces its own)."""

@@ -28,7 +28,15 @@ import re
 from typing import TYPE_CHECKING, Any, Optional
 
 from backend_lint.analysis.handler_body import handler_body
-from backend_lint.analysis.handlers import DJANGO, FASTAPI, FLASK, Handler, handler_for, handler_model
+from backend_lint.analysis.handlers import (
+    DJANGO,
+    FASTAPI,
+    FLASK,
+    FRAMEWORK_MODULES,
+    Handler,
+    handler_for,
+    handler_model,
+)
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.context import FileContext
 from backend_lint.finding import Applicability, Finding
@@ -107,7 +115,7 @@ class PostWithoutIdempotencyKey(Rule):
     fix_title = "Add an `idempotency_key` header parameter"
     fix_kind = Applicability.UNSAFE
     fix_node = "FunctionDef"
-    triggers = ("fastapi", "flask", "django", "rest_framework", "starlette", "aiohttp", "litestar")
+    triggers = FRAMEWORK_MODULES
     options = (
         Option("methods", list, ["POST"], "HTTP methods whose handlers must read the idempotency key"),
         Option("idempotency-header", str, "Idempotency-Key", "name of the idempotency key header"),

@@ -19,7 +19,7 @@ import ast
 import re
 from typing import Optional
 
-from backend_lint.analysis.handlers import handler_model
+from backend_lint.analysis.handlers import FRAMEWORK_MODULES, handler_model
 from backend_lint.context import FileContext
 from backend_lint.rule import Option, Rule, leaves
 
@@ -44,7 +44,7 @@ class VerbInRoutePath(Rule):
     code = "BE302"
     name = "verb-in-route-path"
     message = "`{path}` has the verb `{verb}` in its path; name the resource and let the HTTP method say the action"
-    triggers = ("fastapi", "flask", "django", "rest_framework", "starlette", "aiohttp", "litestar")
+    triggers = FRAMEWORK_MODULES
     options = (
         Option(
             "verbs",

@@ -20,7 +20,7 @@ from __future__ import annotations
 import ast
 
 from backend_lint.analysis.handler_body import handler_body
-from backend_lint.analysis.handlers import handler_for
+from backend_lint.analysis.handlers import FRAMEWORK_MODULES, handler_for
 from backend_lint.context import FileContext
 from backend_lint.rule import Rule, visits
 
@@ -29,7 +29,7 @@ class UnvalidatedRequestBody(Rule):
     code = "BE303"
     name = "unvalidated-request-body"
     message = "`{read}` is used without schema validation; parse the body into a schema before using it"
-    triggers = ("fastapi", "flask", "django", "rest_framework", "starlette", "aiohttp", "litestar")
+    triggers = FRAMEWORK_MODULES
 
     @visits(ast.FunctionDef, ast.AsyncFunctionDef)
     def check_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> None:
