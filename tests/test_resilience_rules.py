@@ -158,18 +158,30 @@ def test_swallowed_exception_in_except_star() -> None:
     assert _found(code, "BE205") == [(5, "BE205")]
 
 
-@pytest.mark.xfail(reason="a session subclass defined in the file is not tracked (BE201 Limitations)", strict=True)
-def test_session_subclass_without_timeout() -> None:
+def test_session_subclass_with_and_without_timeout() -> None:
     code = """
         import requests
 
         class ApiSession(requests.Session):
-            pass
+            def __init__(self, base_url):
+                super().__init__()
+                self.base_url = base_url
 
-        def use(url):
-            return ApiSession().get(url)
+        class TimeoutSession(requests.Session):
+            def request(self, method, url, **kwargs):
+                kwargs.setdefault("timeout", 5)
+                return super().request(method, url, **kwargs)
+
+        class Client:
+            def __init__(self):
+                self.api = ApiSession("https://api.internal")
+                self.safe = TimeoutSession()
+
+            def use(self, path):
+                self.safe.get(path)
+                return self.api.get(path)
         """
-    assert _found(code, "BE201") == [(8, "BE201")]
+    assert _found(code, "BE201") == [(21, "BE201")]
 
 
 @pytest.mark.xfail(reason="blocking calls inside a sync helper the coroutine calls are not followed (BE204 Limitations)",

@@ -41,6 +41,7 @@ AIOHTTP = "aiohttp"
 
 REQUESTS_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request"})
 _REQUESTS_MODULES = ("requests.", "requests.api.")
+_SESSION_CLASSES = frozenset({"requests.Session", "requests.sessions.Session"})
 _SESSION_ORIGINS = ("requests.Session()", "requests.session()", "requests.sessions.Session()",
                     "requests.sessions.session()")
 _HTTPX_METHODS = frozenset({*REQUESTS_METHODS, "stream", "send"})
@@ -170,7 +171,7 @@ def network_client(call: ast.Call, ctx: FileContext) -> Optional[Client]:
     """The :class:`Client` entry of a call that should carry a timeout (BE201's table), else ``None``."""
     made = origin(call.func, ctx)
     if made is None:
-        return None
+        return _session_subclass_call(call, ctx)
     found = requests_call(made) or _STDLIB.get(made) or _REDIS.get(made) or _DATABASES.get(made)
     if found is None and made in ("aiohttp.ClientSession", "aiohttp.client.ClientSession"):
         found = _AIOHTTP_SESSION
@@ -180,6 +181,35 @@ def network_client(call: ast.Call, ctx: FileContext) -> Optional[Client]:
         return None  # no host: nothing connects until ``ftp.connect(host, timeout=...)``
     if found.construct.startswith("requests.Session.") and _session_has_timeout(call, ctx):
         return None
+    return found
+
+
+def _session_subclass_call(call: ast.Call, ctx: FileContext) -> Optional[Client]:
+    """``ApiSession(...).get(url)``, also through a local or ``self.session``, where ``class ApiSession(
+    requests.Session)`` is defined in this file and nowhere mentions a timeout (one that overrides
+    ``request`` to set a default does)."""
+    func = call.func
+    if not isinstance(func, ast.Attribute) or func.attr not in REQUESTS_METHODS:
+        return None
+    values = _assigned_values(func.value, ctx)
+    names = {value.func.id for value in values if isinstance(value, ast.Call) and isinstance(value.func, ast.Name)}
+    if len(names) != 1 or len(values) != sum(1 for value in values if isinstance(value, ast.Call)):
+        return None
+    cls = _module_classes(ctx).get(names.pop())
+    if cls is None or _mentions_timeout(cls):
+        return None
+    if not any(ctx.imports.resolve(base) in _SESSION_CLASSES for base in cls.bases):
+        return None
+    return Client(f"requests.Session.{func.attr}", "timeout", 8 if func.attr == "request" else None)
+
+
+def _module_classes(ctx: FileContext) -> dict[str, ast.ClassDef]:
+    memo = ctx.memo
+    found = memo.get("module_classes")
+    if found is None:
+        found = memo["module_classes"] = {
+            statement.name: statement for statement in ctx.tree.body if isinstance(statement, ast.ClassDef)
+        }
     return found
 
 
@@ -323,7 +353,12 @@ def _adapter_sets_timeout(adapter: ast.expr, classes: dict[str, ast.ClassDef]) -
         return True
     name = adapter.func.id if isinstance(adapter.func, ast.Name) else None
     cls = classes.get(name) if name else None
-    return cls is not None and any(
+    return cls is not None and _mentions_timeout(cls)
+
+
+def _mentions_timeout(cls: ast.ClassDef) -> bool:
+    """The class body names a timeout somewhere (a parameter, attribute, key or ``setdefault("timeout")``)."""
+    return any(
         (isinstance(node, ast.Name) and "timeout" in node.id)
         or (isinstance(node, ast.Constant) and node.value == "timeout")
         or (isinstance(node, ast.Attribute) and "timeout" in node.attr)
