@@ -161,7 +161,8 @@ class _Summariser:
             words.add(node.attr.lower())
         elif isinstance(node, ast.arg):
             words.add(node.arg.lower())
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) <= 80:
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) <= 80 \
+                and not isinstance(self.parents.get(node), ast.Expr):  # docstrings describe, they do not read
             words.add(node.value.lower())
 
     def _is_request(self, node: ast.AST) -> bool:
