@@ -1,0 +1,118 @@
+"""Edge cases of the API rules BE301-BE304, in-process on dedented snippets (exact findings)."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from backend_lint.config import Config
+from backend_lint.files import SourceFile
+from backend_lint.rules.be302_verb_in_route_path import verb_segment
+from backend_lint.runner import Checker
+
+ROOT = Path(__file__).resolve().parents[1]
+CHECKER = Checker.from_config(Config(root=ROOT, select=["BE301", "BE302", "BE303", "BE304"]))
+VERBS = frozenset({"get", "create", "update", "delete", "fetch", "add", "remove", "set", "make", "do"})
+
+
+def _found(code: str, path: str = "app/api.py") -> list[tuple[int, str]]:
+    result = CHECKER.check_source(SourceFile(textwrap.dedent(code), "utf-8"), path)
+    assert not result.errors, result.errors
+    return [(finding.line, finding.code) for finding in result.findings]
+
+
+@pytest.mark.parametrize(
+    ("path", "verb"),
+    [
+        ("/getUser", "get"),
+        ("/orders/create", "create"),
+        ("/do-sync", "do"),
+        ("/add_item", "add"),
+        ("/api/v1/users/{id}/UpdateEmail", "update"),
+        (r"^orders/(?P<pk>\d+)/delete/$", "delete"),
+        ("/settings", None),
+        ("/addresses", None),
+        ("/documents", None),
+        ("/updates", None),
+        ("/{get}/items", None),
+        ("/<int:delete>", None),
+        ("/setup", None),
+        ("/getting-started", None),
+        ("/", None),
+        ("", None),
+    ],
+)
+def test_verb_segment(path: str, verb: str | None) -> None:
+    found = verb_segment(path, VERBS)
+    assert (found[1] if found else None) == verb
+
+
+def test_test_files_are_left_alone() -> None:
+    code = """
+        from fastapi import FastAPI
+
+        app = FastAPI()
+
+        @app.post("/createOrder")
+        async def create(request):
+            try:
+                data = await request.json()
+                return {"sku": data["sku"]}
+            except Exception as e:
+                return {"error": str(e)}
+    """
+    assert len(_found(code)) == 4
+    assert _found(code, "tests/test_api.py") == []
+
+
+def test_stub_files_have_no_handlers() -> None:
+    code = """
+        from django.views import View
+
+        class OrderView(View):
+            def post(self, request, *args, **kwargs): ...
+    """
+    assert _found(code, "app/views.py") == [(5, "BE301")]
+    assert _found(code, "app/views.pyi") == []
+
+
+def test_idempotency_middleware_quiets_the_module() -> None:
+    code = """
+        from fastapi import FastAPI
+        from shop.middleware import IdempotencyMiddleware
+
+        app = FastAPI()
+        app.add_middleware(IdempotencyMiddleware)
+
+        @app.post("/orders")
+        async def create_order(order: dict) -> dict:
+            return order
+    """
+    assert _found(code) == []
+
+
+def test_configured_provider_and_methods() -> None:
+    code = """
+        from fastapi import Depends, FastAPI
+        from shop.deps import dedupe
+
+        app = FastAPI()
+
+        @app.post("/orders")
+        async def create_order(order: dict, _=Depends(dedupe)) -> dict:
+            return order
+
+        @app.patch("/orders/{order_id}")
+        async def patch_order(order_id: int) -> dict:
+            return {}
+    """
+    assert _found(code) == [(8, "BE301")]
+    checker = Checker.from_config(
+        Config(root=ROOT, select=["BE301"], rule_settings={
+            "BE301": {"idempotency-providers": ["dedupe"], "methods": ["POST", "PATCH"]},
+        })
+    )
+    result = checker.check_source(SourceFile(textwrap.dedent(code), "utf-8"), "app/api.py")
+    assert [(finding.line, finding.code) for finding in result.findings] == [(12, "BE301")]
