@@ -30,6 +30,8 @@ _TEMPLATE = re.compile(
     r"^(<.*>|\$\{.*\}|\$[A-Z_][A-Z0-9_]*|\{\{.*\}\}|\{[a-z_]*\}|%\(.*\)s|%s|\[.*\]|\*+|x+|\.+|-+)$", re.I
 )
 _PLACEHOLDER_PARTS = ("example", "changeme", "change_me", "change-me", "dummy", "placeholder", "xxxx", "****")
+ASSIGN, KEYWORD, DEFAULT, DICT = "assign", "keyword", "default", "dict"
+"""How a value is bound to its name: ``name = value``, ``f(name=value)``, ``def f(name=value)``, a dict item."""
 _ALPHANUMERIC = re.compile(r"[^a-z0-9]")
 _BARE_SECRETS = frozenset({"secret", "password", "passwd", "pass", "token", "key", "apikey"})
 _LABEL = re.compile(r"^[A-Za-z_][A-Za-z_.:-]*$")
@@ -57,7 +59,7 @@ def _literal_text(value: ast.expr | None) -> str | None:
     return value.value.decode("latin-1") if isinstance(value.value, bytes) else value.value
 
 
-def _spaced_key(word: str | None, text: str) -> bool:
+def _spaced_key(word: str, text: str) -> bool:
     """``SECRET_KEY = "super secret key"``: a short lowercase phrase used as a key, not a sentence or a label
     (``"Arc API key"``); only for assignments (see ``_secret_literal``)."""
     words = text.split()
@@ -69,31 +71,33 @@ def _spaced_key(word: str | None, text: str) -> bool:
     )
 
 
-def _secret_literal(name: str, value: ast.expr | None, assigned_word: str | None = None) -> bool:
+def _secret_literal(name: str, value: ast.expr | None, word: str, where: str) -> bool:
     """A string literal that could be a credential (not a placeholder, a sentence, a URL, a path or a label).
 
-    ``assigned_word`` (the secret word of an assignment's target) lets a short phrase count as a key."""
+    ``word`` is the secret word of ``name``; ``where`` says how the value is bound (:data:`ASSIGN`,
+    :data:`KEYWORD`, :data:`DEFAULT` or :data:`DICT`)."""
     text = _literal_text(value)
     if text is None:
         return False
-    if _spaced_key(assigned_word, text):
+    if where == ASSIGN and _spaced_key(word, text):
         return not is_placeholder(text.replace(" ", "-"))
     if is_placeholder(text) or _NOT_CREDENTIAL.search(text) or text.lower() in _BOOLEANS or text.isdigit():
         return False
     if _DOTTED.match(text) or _REGEX.search(text):
         return False  # a config property or module path ("fs.s3.cse.provider"), or a pattern
-    return not (_LABEL.match(text) and _is_label(name, text, assigned_word is not None))
+    return not (_LABEL.match(text) and _is_label(name, text, where))
 
 
-def _is_label(name: str, text: str, assigned: bool) -> bool:
+def _is_label(name: str, text: str, where: str) -> bool:
     """A letters-only value that names something: ``PASSWORD = "password"``, ``"access_token"``,
     ``"X-API-Key"``, ``"csrftoken"`` under ``CSRF_TOKEN``, or an identifier-like ``"_sa_default"`` under an
-    UPPER_CASE constant. A bare secret word assigned to a longer name (``SECRET_KEY = "secret"``) is a weak
-    secret; in a dict or keyword (``{"access_token": "password"}``) it maps one field name to another."""
-    if _ALPHANUMERIC.sub("", text.lower()) == _ALPHANUMERIC.sub("", name.lower()):
+    UPPER_CASE constant. Outside dicts (which often map field names: ``{"access_token": "password"}``), a bare
+    lowercase secret word is a weak secret: ``SECRET_KEY = "secret"``, ``connect(password="password")``."""
+    if (where == DICT or name.isupper()) and _ALPHANUMERIC.sub("", text.lower()) == _ALPHANUMERIC.sub("", name.lower()):
         return True
     value_words = split_identifier(text)
-    if assigned and len(value_words) == 1 and value_words[0] in _BARE_SECRETS and text.isalpha() and text.islower():
+    bare_secret = len(value_words) == 1 and value_words[0] in _BARE_SECRETS and text.isalpha() and text.islower()
+    if bare_secret and where != DICT:
         return False
     words = {word.removesuffix("s") for word in value_words}
     if words & (SECRET_WORDS | {"key", "auth"}):
@@ -153,22 +157,24 @@ class HardcodedSecret(Rule):
         extra = self.option("extra-secret-words")
         return secret_word(name, SECRET_WORDS | set(extra) if extra else SECRET_WORDS)
 
-    def _credential(self, name: str, value: ast.expr | None, assigned: bool) -> bool:
+    def _credential(self, name: str, value: ast.expr | None, where: str) -> bool:
         """Whether ``value`` is a credential literal bound to the secret name ``name``."""
         if name.lower() == "authorization":  # {"Authorization": "Bearer <literal token>"}
             scheme, _, credential = (_literal_text(value) or "").partition(" ")
-            return scheme.lower() in ("bearer", "token", "basic") and _secret_literal(name, ast.Constant(credential))
+            return scheme.lower() in ("bearer", "token", "basic") and _secret_literal(
+                name, ast.Constant(credential), "token", DICT
+            )
         word = self._secret_word(name) if _NAME.match(name) else None
-        return word is not None and _secret_literal(name, value, word if assigned else None)
+        return word is not None and _secret_literal(name, value, word, where)
 
     def _check(
-        self, ctx: FileContext, name: str | None, value: ast.expr | None, at: ast.AST, visited: ast.AST
+        self, ctx: FileContext, name: str | None, value: ast.expr | None, at: ast.AST, visited: ast.AST, where: str
     ) -> None:
         """Report ``at`` when ``name`` is a secret's and ``value`` a credential literal (``visited``: the node
         whose callback runs, the one with a known parent)."""
         if (
             name is not None
-            and self._credential(name, value, isinstance(visited, (ast.Assign, ast.AnnAssign)))
+            and self._credential(name, value, where)
             and not _test_module(ctx)
             and not _in_enum(ctx)
             and not _documentation(visited, ctx)
@@ -178,11 +184,11 @@ class HardcodedSecret(Rule):
     @visits(ast.Assign)
     def check_assign(self, node: ast.Assign, ctx: FileContext) -> None:
         for target in node.targets:
-            self._check(ctx, name_of(target), node.value, node, node)
+            self._check(ctx, name_of(target), node.value, node, node, ASSIGN)
 
     @visits(ast.AnnAssign)
     def check_annotated(self, node: ast.AnnAssign, ctx: FileContext) -> None:
-        self._check(ctx, name_of(node.target), node.value, node, node)
+        self._check(ctx, name_of(node.target), node.value, node, node, ASSIGN)
 
     @visits(ast.keyword)
     def check_keyword(self, node: ast.keyword, ctx: FileContext) -> None:
@@ -192,13 +198,15 @@ class HardcodedSecret(Rule):
             statement = ctx.parent_of(call) if call is not None else None
             if isinstance(statement, ast.AnnAssign) and statement.value is call:
                 name = name_of(statement.target)
-        self._check(ctx, name, node.value, node, node)
+        call = ctx.parent
+        mapping = isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "dict"
+        self._check(ctx, name, node.value, node, node, DICT if mapping else KEYWORD)
 
     @visits(ast.Dict)
     def check_dict(self, node: ast.Dict, ctx: FileContext) -> None:
         for key, value in zip(node.keys, node.values):
             if isinstance(key, ast.Constant) and isinstance(key.value, str):
-                self._check(ctx, key.value, value, key, node)
+                self._check(ctx, key.value, value, key, node, DICT)
 
     @visits(ast.arguments)
     def check_defaults(self, node: ast.arguments, ctx: FileContext) -> None:
@@ -206,4 +214,4 @@ class HardcodedSecret(Rule):
         pairs = list(zip(positional[len(positional) - len(node.defaults):], node.defaults))
         pairs += [(arg, default) for arg, default in zip(node.kwonlyargs, node.kw_defaults) if default is not None]
         for arg, default in pairs:
-            self._check(ctx, arg.arg, default, default, node)
+            self._check(ctx, arg.arg, default, default, node, DEFAULT)
