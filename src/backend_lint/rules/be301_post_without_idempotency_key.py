@@ -10,7 +10,7 @@ Litestar ``Parameter(header=...)``, ``request.headers[...]``/``.get(...)`` in an
 anything named after idempotency in the handler, its class or a module-level statement (a middleware).
 
 Left alone: paths with a word saying they create nothing (login, logout, token, auth, session, search, and
-reads sent as POST: filter, count, query, paginate, validate, preview, ...; webhooks and callbacks, whose
+reads sent as POST: filter, count, query, paginate, get, list, history, validate, ...; webhooks and callbacks, whose
 sender picks the headers), judged on the full path with router, blueprint and Mount prefixes, or on the
 handler's and class's names when the path is not in the file; and server-rendered form views that render a
 template or redirect, or (Django) read ``request.POST`` or validate a form (a browser form cannot send the
@@ -50,6 +50,7 @@ if TYPE_CHECKING:
 _WORD = "idempoten"
 _PIECES = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 _KEY_PARAM = "idempotency_key"
+_NAME_NEUTRAL = frozenset({"get", "list", "read", "fetch"})
 _MAX_LINE = 100
 
 
@@ -60,8 +61,12 @@ def _words(text: str) -> list[str]:
 
 def _exempt(handler: Handler, exempt: list[str]) -> bool:
     wanted = {word.lower() for word in exempt}
+    if not handler.paths:  # names instead: ``OrderListCreateView.post`` or ``get_or_create_order`` create
+        wanted -= _NAME_NEUTRAL
+        texts = [handler.function.name, handler.class_.name if handler.class_ else ""]
+    else:
+        texts = handler.paths
     wanted |= {word + "s" for word in wanted}
-    texts = handler.paths or [handler.function.name, handler.class_.name if handler.class_ else ""]
     return any(word in wanted for text in texts for word in _words(text))
 
 
@@ -124,8 +129,9 @@ class PostWithoutIdempotencyKey(Rule):
             list,
             [
                 "login", "logout", "signin", "signout", "token", "refresh", "auth", "oauth", "sso", "session",
-                "search", "filter", "count", "query", "paginate", "validate", "verify", "preview", "estimate", "test",
-                "heartbeat", "ping", "webhook", "callback", "graphql",
+                "search", "filter", "count", "query", "paginate", "get", "fetch", "read", "list", "lookup", "history",
+                "calculate", "compute", "validate", "verify", "preview", "estimate", "test", "heartbeat", "ping",
+                "webhook", "callback", "graphql",
             ],
             "path words (also plural) of endpoints that create nothing (sign-in, reads sent as POST, webhooks), "
             "matched on the full path",
