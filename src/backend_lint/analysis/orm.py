@@ -96,6 +96,16 @@ def query_of(expr: ast.expr, ctx: FileContext, scope: Optional[Scope] = None) ->
     return _query(expr, ctx, scope if scope is not None else ctx.scope, 0, frozenset())
 
 
+def loop_query(loop: ast.AST, ctx: FileContext) -> Optional[Query]:
+    """The query a ``for`` loop or comprehension iterates over (``None`` for ``while`` and anything else);
+    memoized per loop, since every call in the body asks."""
+    cache: dict[ast.AST, Optional[Query]] = ctx.memo.setdefault("orm.loops", {})
+    if loop not in cache:
+        iterable = getattr(loop, "iter", None)
+        cache[loop] = query_of(iterable, ctx, ctx.scope) if iterable is not None else None
+    return cache[loop]
+
+
 def query_call(call: ast.Call, ctx: FileContext) -> Optional[Query]:
     """The query ``call`` runs when it is the outermost call of its chain (so a chain counts once)."""
     parent = ctx.parent_of(call)

@@ -113,7 +113,7 @@ def might_run_sql(call: ast.Call, ctx: FileContext) -> bool:
     name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
     if name in SINK_METHODS or name in _FUNCTION_SINKS:
         return True
-    return bool(_HELPER_NAME.fullmatch(name)) or name in helper_sinks(ctx)
+    return bool(_HELPER_NAME.fullmatch(name)) or helper_sink(ctx, name) is not None
 
 
 def query_sink(call: ast.Call, ctx: FileContext) -> Optional[Sink]:
@@ -140,7 +140,7 @@ def _sink(call: ast.Call, ctx: FileContext, scope: Optional[Scope] = None) -> Op
 def _helper_sink(call: ast.Call, name: str, ctx: FileContext) -> Optional[Sink]:
     """A call of a helper that runs its argument as SQL: a function or method of this file that passes one of
     its parameters straight to a sink, or a helper named for it (``execute_query``, ``run_sql``)."""
-    wrapper = helper_sinks(ctx).get(name)
+    wrapper = helper_sink(ctx, name)
     if wrapper is not None:
         index, inner = wrapper
         is_method = isinstance(call.func, ast.Attribute)
@@ -156,45 +156,67 @@ def _helper_sink(call: ast.Call, name: str, ctx: FileContext) -> Optional[Sink]:
     return None
 
 
-def helper_sinks(ctx: FileContext) -> dict[str, tuple[int, Sink]]:
-    """``name -> (parameter index, inner sink)`` for functions and methods of this file that pass a parameter,
-    unchanged, as the SQL of a sink (``def run(self, sql, params=None): self.cur.execute(sql, params)``).
-    The index counts ``self``; memoized per file."""
-    found = ctx.memo.get("sql.helpers")
+def helper_sink(ctx: FileContext, name: str) -> Optional[tuple[int, Sink]]:
+    """``(parameter index, inner sink)`` when a function or method of this file named ``name`` passes a
+    parameter, unchanged, as the SQL of a sink (``def run(self, sql, params=None): self.cur.execute(sql,
+    params)``). The index counts ``self``. Worked out only for names the file defines, once per name."""
+    cache: dict[str, Optional[tuple[int, Sink]]] = ctx.memo.setdefault("sql.helpers", {})
+    if name in cache:
+        return cache[name]
+    cache[name] = None
+    definitions = _local_functions(ctx).get(name, ())
+    if definitions:
+        for function, scope in definitions:
+            found = _helper_of(function, scope, ctx)
+            if found is not None:
+                cache[name] = found
+                break
+    return cache[name]
+
+
+def _local_functions(ctx: FileContext) -> dict[str, list[tuple[ast.AST, Scope]]]:
+    """Module-level functions and methods of module-level classes whose text mentions a sink method, by name,
+    with their scopes (memoized; a text test first, so most functions cost a substring scan)."""
+    found = ctx.memo.get("sql.functions")
     if found is not None:
         return found
-    found = ctx.memo["sql.helpers"] = {}
+    found = ctx.memo["sql.functions"] = {}
     if not any(word in ctx.source for word in _SINK_WORDS):
         return found
     for statement in ctx.tree.body:
         if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            _add_helper(statement, Scope(FUNCTION, statement, ctx.root_scope), ctx, found)
+            candidates = [(statement, Scope(FUNCTION, statement, ctx.root_scope))]
         elif isinstance(statement, ast.ClassDef):
             class_scope = Scope(CLASS, statement, ctx.root_scope)
-            for item in statement.body:
-                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                    _add_helper(item, Scope(FUNCTION, item, class_scope), ctx, found)
+            candidates = [(item, Scope(FUNCTION, item, class_scope)) for item in statement.body
+                          if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))]
+        else:
+            continue
+        for function, scope in candidates:
+            text = "".join(ctx.lines[function.lineno - 1 : function.end_lineno])
+            if any(word in text for word in _SINK_WORDS):
+                found.setdefault(function.name, []).append((function, scope))
     return found
 
 
-def _add_helper(function: ast.FunctionDef | ast.AsyncFunctionDef, scope: Scope, ctx: FileContext,
-                found: dict[str, tuple[int, Sink]]) -> None:
-    params = [arg.arg for arg in function.args.posonlyargs + function.args.args]
+def _helper_of(function: ast.AST, scope: Scope, ctx: FileContext) -> Optional[tuple[int, Sink]]:
+    args = function.args  # type: ignore[attr-defined]
+    params = [arg.arg for arg in args.posonlyargs + args.args]
     if not params:
-        return
-    bindings = bindings_of(ctx, function)
+        return None
     for node in ast.walk(function):
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args):
             continue
         first = node.args[0]
-        if not isinstance(first, ast.Name) or first.id not in params or first.id in bindings.assigned:
+        if not (isinstance(first, ast.Name) and first.id in params and node.func.attr in SINK_METHODS):
             continue
-        if first.id in bindings.augmented:
+        bindings = bindings_of(ctx, function)  # type: ignore[arg-type]
+        if first.id in bindings.assigned or first.id in bindings.augmented:
             continue
         inner = _sink(node, ctx, scope)
         if inner is not None and inner.sql and inner.sql[0] is first:
-            found[function.name] = (params.index(first.id), inner)
-            return
+            return params.index(first.id), inner
+    return None
 
 
 def _function_sink(call: ast.Call, ctx: FileContext) -> Optional[Sink]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import ast
 
-from backend_lint.analysis.orm import DJANGO, Query, model_relations, query_call, query_of, written
+from backend_lint.analysis.orm import DJANGO, Query, loop_query, model_relations, query_call, written
 from backend_lint.context import FileContext
 from backend_lint.rule import Option, Rule, visits
 
@@ -44,16 +44,16 @@ class QueryInLoop(Rule):
         if not isinstance(node.func, ast.Attribute):
             return
         loops = ctx.scope.loops
-        if not loops or ctx.is_test_file or ctx.path_matches(self.option("ignore-paths")):
+        if not loops:
             return
         inner = None
         for loop in loops:
-            if isinstance(loop, ast.While):
-                continue
-            outer = query_of(loop.iter, ctx, ctx.scope)
+            outer = loop_query(loop, ctx)
             if outer is None:
                 continue
             if inner is None:
+                if self._skipped(ctx):
+                    return
                 inner = query_call(node, ctx)
                 if inner is None or inner.last_method in _FETCHES:
                     return  # fetching the rows of a query already run is not another round trip
@@ -76,16 +76,16 @@ class QueryInLoop(Rule):
         if not isinstance(row, ast.Name) or not isinstance(node.ctx, ast.Load):
             return
         loops = ctx.scope.loops
-        if not loops or ctx.is_test_file or ctx.path_matches(self.option("ignore-paths")):
+        if not loops:
             return
         relations = model_relations(ctx)
-        if not relations:
+        if not relations or self._skipped(ctx):
             return
         for loop in loops:
             target = getattr(loop, "target", None)
             if not (isinstance(target, ast.Name) and target.id == row.id):
                 continue
-            outer = query_of(loop.iter, ctx, ctx.scope)
+            outer = loop_query(loop, ctx)
             if outer is None or node.attr not in relations.get(outer.model or "", ()):
                 return
             if node.attr in outer.preloaded:
@@ -101,6 +101,14 @@ class QueryInLoop(Rule):
             )
             self.report(ctx, node, query=f"{row.id}.{node.attr}", line=loop.iter.lineno, advice=advice)
             return
+
+
+    def _skipped(self, ctx: FileContext) -> bool:
+        """Tests and one-off data migrations (``ignore-paths``), decided once per file."""
+        skipped = ctx.memo.get("BE103.skipped")
+        if skipped is None:
+            skipped = ctx.memo["BE103.skipped"] = ctx.is_test_file or ctx.path_matches(self.option("ignore-paths"))
+        return skipped
 
 
 def _cached(call: ast.Call, inner: Query, outer: Query, loop: ast.AST) -> bool:
