@@ -60,6 +60,7 @@ _NAMED_SESSION_METHODS = {"query", "execute", "scalars", "scalar", "exec"}
 _SESSION_NAMES = {"session", "db_session", "db", "dbsession", "async_session"}
 _SESSION_ROOTS = ("sqlalchemy", "flask_sqlalchemy", "sqlmodel")
 _FETCH_MANY = {"fetchall", "fetchmany"}
+_ROW_WRAPPERS = {"list", "tuple", "sorted", "reversed", "enumerate", "iter"}
 _PREFETCH = {"prefetch_related", "select_related"}
 _LOADER_OPTIONS = {"selectinload", "joinedload", "subqueryload", "contains_eager", "immediateload"}
 SINGLE_ROW = {"get", "first", "last", "one", "one_or_none", "scalar", "scalar_one", "scalar_one_or_none",
@@ -132,6 +133,9 @@ def _query(expr: ast.expr, ctx: FileContext, scope: Scope, depth: int, seen: fro
         return inner if inner is not None and isinstance(expr.slice, ast.Slice) else None
     if isinstance(expr, ast.Name):
         return _name_query(expr.id, ctx, scope, depth, seen)
+    if (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id in _ROW_WRAPPERS
+            and len(expr.args) == 1):
+        return _query(expr.args[0], ctx, scope, depth + 1, seen)  # list(qs), enumerate(rows), sorted(...)
     if not isinstance(expr, ast.Call) or not isinstance(expr.func, ast.Attribute):
         return None
     method = expr.func.attr
