@@ -40,6 +40,13 @@ _CODE_MODIFIERS = frozenset(
     {"verification", "verify", "confirm", "confirmation", "reset", "otp", "auth", "activation", "invite",
      "invitation", "sms", "login", "mfa", "recovery", "access", "security", "one", "magic"}
 )
+_NOT_SECRET_WORK = frozenset(
+    {"boundary", "jitter", "backoff", "delay", "sleep", "retry", "color", "colour", "shuffle", "mock", "fake",
+     "dummy", "demo", "noise", "seed", "sample", "sampling", "example", "fixture", "fixtures"}
+)
+"""Words in a function's name that say its randomness is not a secret (``_make_boundary``, ``fake_token``)."""
+_PICKING = (["pick"], ["choose"], ["select"])
+"""First words of a function that picks among existing values rather than making one."""
 _COLLECTIONS = frozenset({"vocab", "vocabulary", "candidates", "words", "items", "servers", "hosts", "nodes"})
 _SCALARS = frozenset(
     {"length", "len", "size", "count", "n", "num", "delay", "timeout", "sleep", "wait", "index", "idx", "i",
@@ -177,13 +184,12 @@ class InsecureTokenRandomness(Rule):
         if module not in ("random", "random.Random()") or function not in _FUNCTIONS:
             return
         bound, sizes = _context(node, ctx)
-        if sizes:
+        enclosing = getattr(ctx.scope.function, "name", "")
+        if sizes or set(split_identifier(enclosing)) & _NOT_SECRET_WORK:
             return
         purpose = _purpose(bound)
-        if purpose is None and not _scalar(bound):
-            enclosing = getattr(ctx.scope.function, "name", "")
-            if split_identifier(enclosing)[:1] not in (["sample"], ["pick"], ["choose"], ["select"], ["shuffle"]):
-                purpose = _purpose(enclosing)
+        if purpose is None and not _scalar(bound) and split_identifier(enclosing)[:1] not in _PICKING:
+            purpose = _purpose(enclosing)
         if purpose is None:
             return
         if _picks_existing(node, function, purpose):
