@@ -70,6 +70,35 @@ CASES = [
     ),
     pytest.param(
         """
+        from fastapi import APIRouter
+        from .settings import settings
+
+        PREFIX = "/runs/{run_id}"
+        router = APIRouter(prefix="/dags/{dag_id}")
+        other = APIRouter(prefix=settings.API_PREFIX)
+
+        @router.post(PREFIX + "/list")
+        def batch(): ...
+
+        @router.get(f"{PREFIX}/tries")
+        def tries(): ...
+
+        @other.get("/health")
+        def health(): ...
+
+        @router.get(settings.ROUTE)
+        def unknown(): ...
+        """,
+        [
+            ("batch", "fastapi", ["POST"], ["/dags/{dag_id}/runs/{run_id}/list"]),
+            ("tries", "fastapi", ["GET"], ["/dags/{dag_id}/runs/{run_id}/tries"]),
+            ("health", "fastapi", ["GET"], ["/health"]),
+            ("unknown", "fastapi", ["GET"], []),
+        ],
+        id="fastapi-built-paths",
+    ),
+    pytest.param(
+        """
         from flask import Blueprint, Flask
         from flask.views import MethodView
 

@@ -368,15 +368,27 @@ def _positional_params(function: FunctionNode) -> list[ast.arg]:
 
 @dataclass
 class _Prefix:
+    """A path or path part: its text (``None``: none or not known) and the literal strings it was built from."""
+
     text: Optional[str]
     nodes: tuple[ast.Constant, ...] = ()
+    unknown: bool = False
+    """Written but not readable (``settings.API_PREFIX``, a call): an unknown route path makes the path unknown."""
 
     def then(self, other: _Prefix) -> _Prefix:
+        """This prefix followed by another prefix; a part that is not known is left out."""
         return _Prefix(join_path(self.text, other.text) if other.text is not None else self.text,
                        self.nodes + other.nodes)
 
+    def route(self, path: _Prefix) -> _Prefix:
+        """This prefix followed by a route's own path; an unknown route path makes the full path unknown."""
+        if path.unknown:
+            return _Prefix(None, self.nodes + path.nodes, unknown=True)
+        return self.then(path)
+
 
 _NO_PREFIX = _Prefix(None)
+_UNKNOWN = _Prefix(None, unknown=True)
 
 
 class _Builder:
@@ -530,16 +542,32 @@ class _Builder:
         guesses = self.model.frameworks & {FASTAPI, FLASK}
         return next(iter(guesses)) if len(guesses) == 1 else None
 
-    def _string_value(self, expr: Optional[ast.AST], function: Optional[ast.AST]) -> _Prefix:
-        """A literal string (or a module/function constant holding one) as a path part."""
+    def _string_value(self, expr: Optional[ast.AST], function: Optional[ast.AST], depth: int = 0) -> _Prefix:
+        """A path part: a literal string, a module or function constant holding one (``PREFIX``), or these
+        joined with ``+`` or in an f-string (``PREFIX + "/list"``, ``f"{PREFIX}/list"``)."""
+        if expr is None:
+            return _NO_PREFIX
         text = _string(expr)
         if text is not None:
             return _Prefix(text, (expr,))  # type: ignore[arg-type]
+        if depth > 4:
+            return _UNKNOWN
+        parts: list[ast.expr] = []
         if isinstance(expr, ast.Name):
             _scope, value, kind = self._lookup(expr.id, function)
-            if kind == "value" and _string(value) is not None:
-                return _Prefix(_string(value), (value,))  # type: ignore[arg-type]
-        return _NO_PREFIX
+            if kind == "value" and value is not None:
+                return self._string_value(value, function, depth + 1)
+        elif isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
+            parts = [expr.left, expr.right]
+        elif isinstance(expr, ast.JoinedStr):
+            parts = [value.value if isinstance(value, ast.FormattedValue) and value.format_spec is None
+                     and value.conversion == -1 else value for value in expr.values]
+        if not parts:
+            return _UNKNOWN
+        pieces = [self._string_value(part, function, depth + 1) for part in parts]
+        if any(piece.text is None for piece in pieces):
+            return _UNKNOWN
+        return _Prefix("".join(piece.text or "" for piece in pieces), tuple(n for p in pieces for n in p.nodes))
 
     # -- prefixes ------------------------------------------------------------------------------------------
 
@@ -691,7 +719,7 @@ class _Builder:
         if guessed and (path.text is None or not (path.text == "" or path.text.startswith("/"))):
             return  # a receiver known only by guess needs a literal path to count
         prefix = self._object_prefix(target.value, owner, set())
-        self._add(function, framework, cls, methods, prefix.then(path), decorator)
+        self._add(function, framework, cls, methods, prefix.route(path), decorator)
 
     def _qualified_decorator(
         self,
@@ -713,7 +741,7 @@ class _Builder:
             prefix = self.class_prefixes.get(cls or function, _NO_PREFIX)
             if cls is not None:
                 prefix = self.class_prefixes.get(cls, _NO_PREFIX).then(self._class_path(cls, "path"))
-            self._add(function, LITESTAR, cls, methods, prefix.then(path), decorator)
+            self._add(function, LITESTAR, cls, methods, prefix.route(path), decorator)
         elif top == "rest_framework" and name == "api_view" and cls is None:
             listed = _argument(call, 0, "http_method_names") if call is not None else None
             methods = _methods_list(listed) if listed is not None else _GET
@@ -729,7 +757,7 @@ class _Builder:
             listed = _keyword(call, "methods")
             methods = _methods_list(listed) if listed is not None else _GET
             path = self._string_value(_argument(call, 0, "url"), None)
-            self._add(function, FLASK, cls, methods or frozenset(), self._class_path(cls, "route_base").then(path),
+            self._add(function, FLASK, cls, methods or frozenset(), self._class_path(cls, "route_base").route(path),
                       decorator)
         elif top == "django" and cls is None:
             if name in _DJANGO_REQUIRE:
@@ -882,7 +910,7 @@ class _Builder:
             if framework != FLASK:
                 return
             listed = _keyword(call, "methods")
-            path = self._object_prefix(func.value, function, set()).then(
+            path = self._object_prefix(func.value, function, set()).route(
                 self._string_value(_argument(call, 0, "rule"), function))
             self._register_endpoint(_argument(call, 2, "view_func"), function, FLASK,
                                     _methods_list(listed) if listed is not None else None, path, call)
@@ -891,7 +919,7 @@ class _Builder:
         ):
             framework = self._app_framework(func.value, function) or FASTAPI
             listed = _keyword(call, "methods")
-            path = self._object_prefix(func.value, function, set()).then(
+            path = self._object_prefix(func.value, function, set()).route(
                 self._string_value(_argument(call, 0, "path"), function))
             self._register_endpoint(_argument(call, 1, "endpoint" if attr == "add_api_route" else "route"),
                                     function, framework, _methods_list(listed) if listed is not None else None,
@@ -966,7 +994,7 @@ class _Builder:
         qualified = self.qualified(func) or ""
         top, name = qualified.partition(".")[0], qualified.rpartition(".")[2]
         if top == "django" and name in ("path", "re_path", "url"):
-            route = prefix.then(self._string_value(_argument(value, 0, "route"), function))
+            route = prefix.route(self._string_value(_argument(value, 0, "route"), function))
             view = _argument(value, 1, "view")
             if isinstance(view, ast.Call) and (self.qualified(view.func) or "").endswith(".include"):
                 self._route_string(route, DJANGO)
@@ -974,7 +1002,7 @@ class _Builder:
                 self._register_endpoint(view, function, DJANGO, None, route, value)
         elif top == "starlette" and name == "Route":
             listed = _keyword(value, "methods")
-            route = prefix.then(self._string_value(_argument(value, 0, "path"), function))
+            route = prefix.route(self._string_value(_argument(value, 0, "path"), function))
             self._register_endpoint(_argument(value, 1, "endpoint"), function, STARLETTE,
                                     _methods_list(listed) if listed is not None else None, route, value)
         elif top in ("starlette", "fastapi") and name in ("Mount", "Router", "Starlette", "FastAPI"):
@@ -992,7 +1020,7 @@ class _Builder:
                 methods = frozenset({name.upper()}) if name != "view" else None
                 path_arg, handler_arg = _argument(value, 0, "path"), _argument(value, 1, "handler")
             self._register_endpoint(handler_arg, function, AIOHTTP, methods,
-                                    prefix.then(self._string_value(path_arg, function)), value)
+                                    prefix.route(self._string_value(path_arg, function)), value)
         elif top == "litestar" and name in ("Router", "Litestar"):
             inner = prefix.then(self._string_value(_keyword(value, "path"), function)) if name == "Router" else prefix
             handlers = _keyword(value, "route_handlers")
