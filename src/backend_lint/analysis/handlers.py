@@ -38,9 +38,9 @@ route modules are written. Class-based views whose base class lives in another m
 when the base's name says so (``...ViewSet``, ``...APIView``, ``...View``) and the method takes
 ``(self, request, ...)``. A file that mentions no web framework costs one substring scan.
 
-Paths are joined from literal strings (and module-level string constants); a part that is not known makes
-the path ``None`` only when the route's own path is unknown, while unknown prefixes are left out. Methods are
-upper case; an empty set means the methods could not be read.
+Paths are joined from literal strings, string constants, and ``+`` or f-strings of those; an unreadable
+route path makes the path unknown (``paths`` leaves it out), while an unreadable prefix is left out of the
+path. Methods are upper case; an empty set means the methods could not be read.
 """
 
 from __future__ import annotations
