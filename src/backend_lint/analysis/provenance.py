@@ -149,8 +149,8 @@ def in_value_position(pieces: list[Piece], index: int) -> bool:
     """Whether the hole at ``index`` sits where SQL expects a value (``= {x}``, ``'{x}'``, ``IN ({x}``...)."""
     before = "".join(piece if isinstance(piece, str) else HOLE for piece in pieces[:index])
     stripped = before.rstrip()
-    if stripped.endswith(("'", '"')):
-        return True
+    if stripped.endswith(("'", '"')) or before.count("'") % 2 == 1:
+        return True  # right after a quote, or inside a string literal ('%{term}%')
     if _VALUE_BEFORE.search(stripped):
         return True
     if stripped.endswith(","):
