@@ -154,7 +154,9 @@ class WeakPasswordHash(Rule):
     code = "BE501"
     name = "weak-password-hash"
     message = "`{construct}` {problem}; hash passwords with argon2, bcrypt or scrypt"
-    triggers = ("hashlib", "passlib", "CryptContext", "PASSWORD_HASHERS", "make_password", "generate_password_hash")
+    triggers = (
+        "hashlib", "hmac", "passlib", "CryptContext", "PASSWORD_HASHERS", "make_password", "generate_password_hash"
+    )
     options = (
         Option(
             "min-pbkdf2-iterations",
@@ -176,6 +178,10 @@ class WeakPasswordHash(Rule):
             return
         if callee.startswith("hashlib."):
             self._check_hashlib(node, callee, ctx)
+        elif callee in ("hmac.new", "hmac.digest"):
+            message = _argument(node, 1, "msg")
+            if message is not None and _is_password_value(message, ctx):
+                self._pending(ctx)[1].append((node, callee))
         elif callee.startswith("passlib."):
             self._check_passlib(node, callee, ctx)
         elif callee == "werkzeug.security.generate_password_hash":

@@ -82,10 +82,29 @@ class DebugEnabled(Rule):
 
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
+        func = node.func
+        if (
+            isinstance(func, ast.Attribute)
+            and func.attr in ("update", "from_mapping")
+            and node.args
+            and isinstance(node.args[0], ast.Dict)
+            and any(
+                isinstance(key, ast.Constant) and key.value == "DEBUG" and _is_true(value)
+                for key, value in zip(node.args[0].keys, node.args[0].values)
+            )
+            and isinstance(func.value, ast.Attribute)
+            and func.value.attr == "config"
+            and _is_app(func.value.value, ctx)
+        ):
+            self._report(ctx, node, f'app.config.{func.attr}({{"DEBUG": True}})')
+            return
+        if isinstance(func, ast.Attribute) and func.attr == "run" and len(node.args) >= 3 and _is_true(node.args[2]):
+            if _is_app(func.value, ctx) and (origin(func.value, ctx) or "").startswith(("flask.", "quart.")):
+                self._report(ctx, node, "app.run(debug=True)")  # Flask.run(host, port, debug)
+            return
         debug = next((k for k in node.keywords if k.arg in ("debug", "DEBUG") and _is_true(k.value)), None)
         if debug is None:
             return
-        func = node.func
         if isinstance(func, ast.Attribute) and func.attr == "run" and debug.arg == "debug" and _is_app(func.value, ctx):
             self._report(ctx, node, "app.run(debug=True)")
         elif isinstance(func, ast.Attribute) and func.attr in ("update", "from_mapping") and debug.arg == "DEBUG":

@@ -27,6 +27,7 @@ _STARLETTE_CORS = frozenset(
 _FLASK_CORS = frozenset({"flask_cors.CORS", "flask_cors.cross_origin"})
 _MATCH_ALL = frozenset({".*", ".+", "^.*$", "^.+$", "^.*", ".*$", "(.*)", "^(.*)$", "https?://.*", "^https?://.*$"})
 _DJANGO_WILDCARDS = ("CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_ALLOW_ALL")
+_DJANGO_REGEXES = ("CORS_ALLOWED_ORIGIN_REGEXES", "CORS_ORIGIN_REGEX_WHITELIST")
 _MEMO = "BE505"
 
 
@@ -59,16 +60,26 @@ def _has_wildcard(expr: ast.expr | None, ctx: FileContext) -> bool:
     return False
 
 
-def _flask_resources_wildcard(resources: ast.expr | None, ctx: FileContext) -> bool:
+def _flask_resources_wildcard(resources: ast.expr | None, credentials: bool, ctx: FileContext) -> bool:
+    """A ``resources=`` entry with ``"origins": "*"`` and credentials (its own or the call's)."""
     resources = _value(resources, ctx)
     if not isinstance(resources, ast.Dict):
         return False
     for options in resources.values:
-        if isinstance(options, ast.Dict):
-            for key, value in zip(options.keys, options.values):
-                if isinstance(key, ast.Constant) and key.value == "origins" and _has_wildcard(value, ctx):
-                    return True
+        if not isinstance(options, ast.Dict):
+            continue
+        entry = {key.value: value for key, value in zip(options.keys, options.values) if isinstance(key, ast.Constant)}
+        allows_credentials = _is_true(entry["supports_credentials"]) if "supports_credentials" in entry else credentials
+        if allows_credentials and _has_wildcard(entry.get("origins"), ctx):
+            return True
     return False
+
+
+def _matches_everything(value: ast.expr) -> bool:
+    """``[r"^.*$"]``: an origin regex list with a pattern that matches any origin."""
+    return isinstance(value, (ast.List, ast.Tuple)) and any(
+        isinstance(item, ast.Constant) and item.value in _MATCH_ALL for item in value.elts
+    )
 
 
 class PermissiveCors(Rule):
@@ -98,14 +109,22 @@ class PermissiveCors(Rule):
             self.report(ctx, node, construct=construct)
 
     def _check_flask(self, node: ast.Call, callee: str, ctx: FileContext) -> None:
-        if not _is_true(_keyword(node, "supports_credentials")):
-            return
-        if _has_wildcard(_keyword(node, "origins"), ctx) or _flask_resources_wildcard(_keyword(node, "resources"), ctx):
+        credentials = _is_true(_keyword(node, "supports_credentials"))
+        if (credentials and _has_wildcard(_keyword(node, "origins"), ctx)) or _flask_resources_wildcard(
+            _keyword(node, "resources"), credentials, ctx
+        ):
             self.report(ctx, node, construct=callee.rsplit(".", 1)[1])
 
     @visits(ast.Assign)
     def check_setting(self, node: ast.Assign, ctx: FileContext) -> None:
-        if ctx.scope.outer is not None or not isinstance(ctx.parent, ast.Module) or not _is_true(node.value):
+        if ctx.scope.outer is not None or not isinstance(ctx.parent, ast.Module):
+            return
+        if _matches_everything(node.value) and any(
+            isinstance(t, ast.Name) and t.id in _DJANGO_REGEXES for t in node.targets
+        ):
+            ctx.memo.setdefault(_MEMO, []).append((_DJANGO_WILDCARDS[0], node))
+            return
+        if not _is_true(node.value):
             return
         for target in node.targets:
             if isinstance(target, ast.Name) and target.id in (*_DJANGO_WILDCARDS, "CORS_ALLOW_CREDENTIALS"):
@@ -118,4 +137,7 @@ class PermissiveCors(Rule):
             return
         for name, assign in found:
             if name in _DJANGO_WILDCARDS:
-                self.report(ctx, assign, construct=f"{name} = True")
+                target = assign.targets[0]
+                written = target.id if isinstance(target, ast.Name) else name
+                construct = f"{written} = True" if written in _DJANGO_WILDCARDS else written
+                self.report(ctx, assign, construct=construct)

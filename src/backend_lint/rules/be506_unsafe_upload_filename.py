@@ -73,6 +73,8 @@ def _container_source(container: ast.expr, ctx: FileContext) -> str | None:
     files = _files_of_request(container)
     if files is not None:
         return "filename" if files == "files" else "name"
+    if isinstance(container, ast.Attribute) and container.attr == "data" and name_of(container.value) == "request":
+        return "name"  # Django REST framework: request.data holds the uploaded files too
     return "filename" if _form_of_request(container, ctx) else None
 
 
