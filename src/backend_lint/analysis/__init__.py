@@ -8,6 +8,8 @@
 - :mod:`.entrypoints`: code that runs as a command line program rather than as a service.
 - :mod:`.strings`: whether a string was built by formatting, and converting f-strings to ``%`` style.
 - :mod:`.loggers`: which calls are logging calls, and the module logger.
+- :mod:`.secret_names`: whether an identifier names a secret (``db_password``) or only mentions one
+  (``token_type``, ``password_reset_url``).
 - :mod:`.handlers`: the HTTP handler model: which functions answer which methods and paths, per framework.
 - :mod:`.handler_body`: what one handler reads from its request (headers, raw bodies and where they go).
 """

@@ -5,10 +5,13 @@ and be rotated without a release. Flagged: a non-empty string literal assigned t
 the default of a parameter, passed as a keyword, or stored under a dict key whose name is a secret
 (``password``, ``SECRET_KEY``, ``api_key``, ``client_secret``, ``access_token``, ...: see
 :mod:`backend_lint.analysis.secret_names`, which also keeps ``token_type``, ``TOKEN_URL`` and
-``password_field`` out). Left alone: values read from anywhere (only literals are flagged), empty strings and
-placeholders (``"changeme"``, ``"<token>"``, ``"${DB_PASSWORD}"``, ``"xxx"``, ``"dummy"``), values that are
-text rather than a credential (containing spaces, URLs, paths, or the name of a secret word such as
-``GRANT = "password"``), and test modules.
+``password_field`` out), plus ``{"Authorization": "Bearer <literal>"}``. Left alone: values read from
+anywhere (only literals are flagged), empty strings and placeholders (``"changeme"``, ``"<token>"``,
+``"${DB_PASSWORD}"``, ``"xxx"``, ``"dummy"``), values that are text rather than a credential (sentences,
+URLs, paths, patterns, booleans, key names and labels such as ``PASSWORD = "password"`` or
+``{"access_token": "password"}``), enum members, ``examples=`` data, and test modules. How the value is
+bound matters: a bare ``"secret"`` assigned to ``JWT_SECRET`` is a weak secret, the same word as a dict
+value maps one field name to another.
 """
 
 from __future__ import annotations
