@@ -15,13 +15,17 @@ loop; ``while`` loops (batching loops fetch the next page on purpose); tests and
 from __future__ import annotations
 
 import ast
+import re
 
 from backend_lint.analysis.orm import DJANGO, Query, loop_query, model_relations, query_call, written
+from backend_lint.analysis.provenance import sql_text
+from backend_lint.analysis.sql import query_sink
 from backend_lint.context import FileContext
 from backend_lint.rule import Option, Rule, visits
 
 _CACHED_RELATED = {"all", "count", "exists"}
 _FETCHES = {"fetchall", "fetchmany", "fetchone"}
+_WRITE_SQL = re.compile(r"\s*(?:INSERT|UPDATE|DELETE|REPLACE|UPSERT|MERGE)\b", re.IGNORECASE)
 _WRITES = {"create", "update", "delete", "get_or_create", "update_or_create", "acreate", "aupdate", "adelete"}
 
 
@@ -59,7 +63,7 @@ class QueryInLoop(Rule):
                     return  # fetching the rows of a query already run is not another round trip
             if _cached(node, inner, outer, loop):
                 return
-            if inner.last_method in _WRITES:
+            if inner.last_method in _WRITES or _writes_sql(node, ctx):
                 advice = "collect the changes and write them in bulk after the loop"
             elif outer.framework == DJANGO:
                 advice = "load the related rows with `prefetch_related`/`select_related` or one query with `__in`"
@@ -109,6 +113,15 @@ class QueryInLoop(Rule):
         if skipped is None:
             skipped = ctx.memo["BE103.skipped"] = ctx.is_test_file or ctx.path_matches(self.option("ignore-paths"))
         return skipped
+
+
+def _writes_sql(call: ast.Call, ctx: FileContext) -> bool:
+    """A driver call whose SQL is an ``INSERT``/``UPDATE``/``DELETE`` (advice: ``executemany``, bulk writes)."""
+    sink = query_sink(call, ctx)
+    if sink is None or not sink.sql:
+        return False
+    provenance = sql_text(sink.sql[0], ctx)
+    return provenance is not None and bool(_WRITE_SQL.match(provenance.text))
 
 
 def _cached(call: ast.Call, inner: Query, outer: Query, loop: ast.AST) -> bool:
