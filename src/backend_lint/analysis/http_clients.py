@@ -395,7 +395,3 @@ def passes_argument(call: ast.Call, keyword: str, position: Optional[int]) -> Op
             elif any(key.value == keyword for key in keys):  # type: ignore[union-attr]
                 return True
     return None if unknown else False
-
-
-def keyword_value(call: ast.Call, keyword: str) -> Optional[ast.keyword]:
-    return next((item for item in call.keywords if item.arg == keyword), None)

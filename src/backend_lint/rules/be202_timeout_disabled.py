@@ -57,9 +57,11 @@ class TimeoutDisabled(Rule):
         if isinstance(func, ast.Attribute) and func.attr == "settimeout":
             self._check_settimeout(node, func, ctx)
             return
-        if not any(_is_none(keyword.value) for keyword in node.keywords) and not (
-            node.args and _is_none(node.args[0])
-        ) and (node.args or node.keywords):
+        has_none = any(_is_none(keyword.value) for keyword in node.keywords) or (
+            bool(node.args) and _is_none(node.args[0])
+        )
+        name = func.attr if isinstance(func, ast.Attribute) else func.id
+        if not has_none and not (name == "ClientTimeout" and not node.args and not node.keywords):
             return  # cheap exit: nothing is None and the call is not an empty ``ClientTimeout()``
         made = origin(func, ctx)
         if made in _CLIENT_TIMEOUTS:
