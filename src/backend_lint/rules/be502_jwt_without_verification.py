@@ -98,7 +98,7 @@ class JwtWithoutVerification(Rule):
         algorithms = _keyword(node, "algorithms")
         if algorithms is None and len(node.args) >= 3:
             algorithms = node.args[2]
-        if algorithms is None:
+        if algorithms is None or (isinstance(algorithms, ast.Constant) and algorithms.value is None):
             if not any(item.arg is None for item in node.keywords):
                 self.report(ctx, node, construct=construct, problem="without `algorithms=` trusts the token's `alg`")
         elif _allows_none(algorithms, ctx):
