@@ -6,7 +6,8 @@ traceback from ``traceback.format_exc()``. Sent to the client it helps an attack
 makes error messages part of the API by accident. Log the exception (with its traceback) and return a
 generic message or an error code.
 
-Flagged inside an ``except ... as e`` clause: ``str(e)``, ``repr(e)``, ``e.args``/``e.message``/``e.orig``,
+Flagged inside an ``except ... as e`` clause (or a decorated error handler for internal errors, such as
+``@app.exception_handler(Exception)`` or Flask's ``@app.errorhandler(500)``): ``str(e)``, ``repr(e)``, ``e.args``/``e.message``/``e.orig``,
 ``f"{e}"``, ``"%s" % e``, ``"{}".format(e)`` (also through a local assigned from one of them), and
 ``traceback.format_exc()``/``format_exception()`` anywhere in the clause, when they go into a response:
 a response constructor (``JSONResponse``, ``Response``, ``HttpResponse``, ``JsonResponse``, DRF ``Response``,
@@ -57,16 +58,40 @@ _MAX_DEPTH = 3
 
 
 def _caught_names(scope: Scope, ctx: FileContext) -> list[str]:
-    """Names bound by the ``except ... as name`` clauses around the node whose messages are internal."""
+    """Names of caught exceptions whose messages are internal: bound by the ``except ... as name`` clauses
+    around the node, or the exception parameter of the error handler the node is in."""
     names = []
     for link in scope:
         if link.kind == FUNCTION:
+            param = _error_handler_param(link.node, ctx)
+            if param is not None:
+                names.append(param)
             break
         if link.kind == EXCEPT:
             handler: ast.ExceptHandler = link.node  # type: ignore[assignment]
             if handler.name and _internal(handler.type, ctx):
                 names.append(handler.name)
     return names
+
+
+def _error_handler_param(function: ast.AST, ctx: FileContext) -> Optional[str]:
+    """The exception parameter of an error handler registered for internal errors:
+    ``@app.exception_handler(Exception)`` (FastAPI, Starlette: ``(request, exc)``) or
+    ``@app.errorhandler(Exception)``/``@app.errorhandler(500)`` (Flask: ``(error)``)."""
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None
+    params = [*function.args.posonlyargs, *function.args.args]
+    for decorator in function.decorator_list:
+        if not (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute) and decorator.args):
+            continue
+        kind = decorator.func.attr
+        registered = decorator.args[0]
+        internal = (isinstance(registered, ast.Constant) and isinstance(registered.value, int)
+                    and registered.value >= 500) or _internal(registered, ctx)
+        if kind in ("exception_handler", "errorhandler", "app_errorhandler") and internal:
+            index = 1 if kind == "exception_handler" else 0
+            return params[index].arg if len(params) > index else None
+    return None
 
 
 def _internal(caught: Optional[ast.expr], ctx: FileContext) -> bool:
@@ -85,8 +110,12 @@ def _internal(caught: Optional[ast.expr], ctx: FileContext) -> bool:
     return False
 
 
-def _in_except(scope: Scope) -> bool:
-    return scope.except_handler is not None
+def _in_except(scope: Scope, ctx: FileContext) -> bool:
+    """Inside an ``except`` clause, or in an error handler for internal errors."""
+    if scope.except_handler is not None:
+        return True
+    function = scope.function
+    return function is not None and _error_handler_param(function, ctx) is not None
 
 
 class ExceptionDetailInResponse(Rule):
@@ -102,7 +131,7 @@ class ExceptionDetailInResponse(Rule):
         last = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
         if not (last == "abort" or _is_response_name(last)):
             return
-        if not _in_except(ctx.scope) or ctx.is_test_file:
+        if not _in_except(ctx.scope, ctx) or ctx.is_test_file:
             return
         parent = ctx.parent
         if isinstance(parent, ast.Tuple) and isinstance(ctx.parent_of(parent), ast.Return):
@@ -122,7 +151,7 @@ class ExceptionDetailInResponse(Rule):
     @visits(ast.Raise)
     def check_raise(self, node: ast.Raise, ctx: FileContext) -> None:
         exc = node.exc
-        if not isinstance(exc, ast.Call) or not _in_except(ctx.scope) or ctx.is_test_file:
+        if not isinstance(exc, ast.Call) or not _in_except(ctx.scope, ctx) or ctx.is_test_file:
             return
         qualified = ctx.imports.resolve(exc.func) or ""
         last = qualified.rpartition(".")[2] or (dotted_name(exc.func) or "").rpartition(".")[2]
@@ -143,14 +172,14 @@ class ExceptionDetailInResponse(Rule):
             return
         if isinstance(value, ast.Call) and not _is_formatting(value, ctx):
             return  # response constructors are checked at the call; other calls make their own values
-        if not _in_except(ctx.scope) or ctx.is_test_file:
+        if not _in_except(ctx.scope, ctx) or ctx.is_test_file:
             return
         if isinstance(value, ast.Name):
             local = _local_value(value.id, ctx)
             if isinstance(local, ast.Call) and not _is_formatting(local, ctx):
                 return  # response = JSONResponse(...): checked at the constructor
         function = ctx.scope.function
-        if function is None or handler_for(ctx, function) is None:
+        if function is None or (handler_for(ctx, function) is None and _error_handler_param(function, ctx) is None):
             return
         parts = value.elts if isinstance(value, (ast.Tuple, ast.List)) else [value]
         leak = self._leak(node, [part for part in parts if not _is_response_call(part)], ctx)
