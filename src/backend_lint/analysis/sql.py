@@ -51,6 +51,8 @@ _DBAPI_DRIVERS = {
 }
 _DBAPI_METHODS = {"execute", "executemany", "executescript", "execute_fetchall", "execute_insert"}
 _ASYNCPG_METHODS = {"execute", "executemany", "fetch", "fetchrow", "fetchval", "cursor"}
+_ASYNC_FETCHES = {"fetch", "fetchrow", "fetchval", "fetch_all", "fetch_one", "fetch_val"}
+"""asyncpg and ``databases`` reads, recognised on receivers named like connections when their origin is unknown."""
 _DATABASES_METHODS = {"execute", "execute_many", "fetch_all", "fetch_one", "fetch_val", "iterate"}
 _SQLALCHEMY_ROOTS = ("sqlalchemy", "flask_sqlalchemy", "sqlmodel")
 _SQLALCHEMY_METHODS = {"execute", "exec_driver_sql", "scalar", "scalars"}
@@ -286,10 +288,16 @@ def _sink_by_origin(call: ast.Call, method: str, made: str, name: str, ctx: File
 
 
 def _sink_by_name(call: ast.Call, method: str, receiver: ast.expr, name: str, ctx: FileContext) -> Optional[Sink]:
-    if method not in ("execute", "executemany"):
+    if method in ("execute", "executemany"):
+        if _is_cursor_name(receiver) or _written_name(receiver) in _CONNECTION_NAMES:
+            return _dbapi_sink(call, name, "dbapi", _file_paramstyle(ctx), by_name=True)
         return None
-    if _is_cursor_name(receiver) or _written_name(receiver) in _CONNECTION_NAMES:
-        return _dbapi_sink(call, name, "dbapi", _file_paramstyle(ctx), by_name=True)
+    if method in _ASYNC_FETCHES and _written_name(receiver) in _CONNECTION_NAMES | {"pool", "database"}:
+        sql = _argument(call, 0, "query")
+        if sql is None:
+            return None
+        style = DOLLAR if "asyncpg" in ctx.imports.modules else NAMED if "databases" in ctx.imports.modules else None
+        return Sink(call, name, "dbapi", style, (sql,), len(call.args) > 1 or bool(call.keywords), by_name=True)
     return None
 
 
