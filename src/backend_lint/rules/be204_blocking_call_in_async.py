@@ -7,7 +7,8 @@ one slow upstream turns into latency for every user. Only the innermost function
 elsewhere and is left alone, as is a function reference passed to them (``to_thread(requests.get, url)``).
 The calls recognised are listed in :mod:`backend_lint.analysis.blocking`; file I/O is out of scope.
 
-The fix turns a ``time.sleep(x)`` statement into ``await asyncio.sleep(x)``, adding ``import asyncio``.
+The fix turns a ``time.sleep(x)`` statement into ``await asyncio.sleep(x)``, adding ``import asyncio``;
+not in a module that imports trio, anyio or curio, where asyncio's sleep would be the wrong one.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
 
     from backend_lint.fixing.context import FixContext
 
+_OTHER_EVENT_LOOPS = ("trio", "anyio", "curio")
+"""Under these, ``asyncio.sleep`` is the wrong replacement: the finding stays, the fix is not offered."""
 _ADVICE = {
     NETWORK: "use an async client (httpx.AsyncClient, aiohttp) or `await asyncio.to_thread(...)`",
     SLEEP: "use `await asyncio.sleep(...)`",
@@ -52,12 +55,16 @@ class BlockingCallInAsync(Rule):
         found = blocking_call(made) if made else None
         if found is None:
             return
-        fixable = found.kind == SLEEP and isinstance(ctx.parent, ast.Expr) and not node.keywords
+        other_loop = next((name for name in _OTHER_EVENT_LOOPS if ctx.imports.imports_module(name)), None)
+        fixable = found.kind == SLEEP and isinstance(ctx.parent, ast.Expr) and not node.keywords and not other_loop
+        advice = _ADVICE[found.kind]
+        if found.kind == SLEEP and other_loop:
+            advice = f"use `await {other_loop}.sleep(...)`"
         self.report(
             ctx, node,
             applicability=Applicability.SAFE if fixable else Applicability.NONE,
             construct=found.construct,
-            advice=_ADVICE[found.kind],
+            advice=advice,
         )
 
     def fix(self, finding: Finding, node: cst.CSTNode, fixer: FixContext) -> Optional[cst.CSTNode]:
