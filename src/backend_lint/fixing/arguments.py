@@ -14,10 +14,16 @@ def _separator(call: cst.Call) -> cst.Comma:
     """A comma followed by the whitespace already used between arguments (a space on one-line calls)."""
     for arg in call.args[:-1]:
         if isinstance(arg.comma, cst.Comma):
-            return cst.Comma(whitespace_after=arg.comma.whitespace_after)
-    if isinstance(call.whitespace_before_args, cst.ParenthesizedWhitespace):
-        return cst.Comma(whitespace_after=call.whitespace_before_args)
-    return cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+            return cst.Comma(whitespace_after=_without_comments(arg.comma.whitespace_after))
+    return cst.Comma(whitespace_after=_without_comments(call.whitespace_before_args))
+
+
+def _without_comments(whitespace: cst.BaseParenthesizableWhitespace) -> cst.BaseParenthesizableWhitespace:
+    """The line break and indentation of ``whitespace``, without the comments and blank lines it holds
+    (copying them would repeat a comment at every new argument)."""
+    if isinstance(whitespace, cst.ParenthesizedWhitespace):
+        return cst.ParenthesizedWhitespace(indent=whitespace.indent, last_line=whitespace.last_line)
+    return cst.SimpleWhitespace(" ")
 
 
 def replace_argument(call: cst.Call, index: int, replacements: list[cst.Arg]) -> cst.Call:

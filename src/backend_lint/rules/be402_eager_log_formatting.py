@@ -73,6 +73,12 @@ def _surely_not_a_tuple(expr: ast.expr) -> bool:
     return isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id in _SCALAR_CALLS
 
 
+def _comment_inside(message: ast.expr, ctx: FileContext) -> bool:
+    """A message spanning lines with a ``#`` before its last line: the fix would drop that comment."""
+    last = message.end_lineno or message.lineno
+    return last > message.lineno and any("#" in line for line in ctx.lines[message.lineno - 1 : last - 1])
+
+
 def _render_kind(kind: str) -> str:
     return STDLIB if kind == ROOT else kind
 
@@ -140,10 +146,11 @@ class EagerLogFormatting(Rule):
         if kind is None:
             return
         written = dotted_name(func)
+        fix = _applicability(node, message, how, kind, origin(func.value, ctx) is not None)
         self.report(
             ctx,
             node,
-            applicability=_applicability(node, message, how, kind, origin(func.value, ctx) is not None),
+            applicability=Applicability.NONE if _comment_inside(message, ctx) else fix,
             fix_data=kind,
             call=written if written and len(written) <= 40 else f"logger.{func.attr}",
             how=_HOW[how],
@@ -169,8 +176,8 @@ class EagerLogFormatting(Rule):
         if message is None or rendered is None:
             return None
         index = call.args.index(message)
-        if fixer.has_comments(node.args[index]):
-            return None
+        if fixer.has_comments(node.args[index].value):
+            return None  # a comment between the parts of the message (one after its comma is kept)
         new_args = libcst.parse_expression(rendered)
         if not isinstance(new_args, libcst.Call):
             return None
