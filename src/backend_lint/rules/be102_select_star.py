@@ -6,7 +6,7 @@ from an index alone. Only text that reaches a real query sink is checked (a ``SE
 log message is not SQL that runs), followed through locals and constants. ``COUNT(*)``, a ``SELECT *`` inside
 parentheses (``EXISTS (SELECT * ...)``, a derived table the outer query picks columns from), ``SELECT * FROM
 (subquery)`` (whose columns the subquery lists) and a column probe (``SELECT * FROM t LIMIT 0``/``LIMIT 1``/
-``WHERE 1=0`` with nothing else, run to read ``cursor.description``) are fine.
+``WHERE 1=0``/Oracle's ``WHERE ROWNUM < 2``, run to read ``cursor.description``) are fine.
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ _SELECT = re.compile(r"\bSELECT\b", re.IGNORECASE)
 _FROM = re.compile(r"\bFROM\b", re.IGNORECASE)
 _STAR_ITEM = re.compile(r"(?:DISTINCT\s+|ALL\s+)?(?:[\w\"`\[\]]+\.)?\*", re.IGNORECASE)
 _PROBE = re.compile(
-    r"\s*SELECT\s+\*\s+FROM\s+\S+\s+(?:LIMIT\s+[01]|WHERE\s+(?:1\s*=\s*0|1\s*<>\s*1|FALSE))\s*;?\s*",
+    r"\s*SELECT\s+\*\s+FROM\s+\S+\s+(?:LIMIT\s+[01]|WHERE\s+(?:1\s*=\s*0|1\s*<>\s*1|FALSE)"
+    r"|WHERE\s+ROWNUM\s*(?:<\s*2|<=\s*1)(?:\s+AND\s+[^()]*)?)\s*;?\s*",
     re.IGNORECASE,
 )
 
