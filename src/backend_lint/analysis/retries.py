@@ -5,7 +5,9 @@ A retry loop is told apart from a polling or batch loop by its success exit: a l
 range(...)`` or ``while``) holding a ``try``/``except`` whose ``try`` body, ``else`` or the statements right
 after it always ``break`` or ``return``. ``while True: try: job = queue.get() except Empty: sleep(1);
 continue`` has no such exit (a worker loop, where a fixed poll interval is normal), and neither has a
-readiness poll that leaves only when a condition holds (``else: if response.ok: break``).
+readiness poll that leaves only when a condition holds (``else: if response.ok: break``). A ``try`` whose
+handlers only catch "not there yet" (``IndexError``, ``queue.Empty``, ``DoesNotExist``) polls for data and
+is not a retry either.
 Summaries are memoized per loop node, so each loop body is looked at once per file.
 """
 
@@ -40,6 +42,11 @@ URLLIB3_RETRIES = frozenset(
 RETRY_CALL_NAMES = modules_by_name(*SLEEPS, *TENACITY_RETRIES, *BACKOFF_DECORATORS, *URLLIB3_RETRIES)
 """The last name of every callee BE203 looks at (see :func:`.http_clients.might_be`)."""
 
+_NOT_YET = frozenset(
+    {"IndexError", "KeyError", "LookupError", "StopIteration", "StopAsyncIteration", "Empty", "QueueEmpty",
+     "FileNotFoundError", "DoesNotExist", "ObjectDoesNotExist", "NoResultFound"}
+)
+
 Loop = Union[ast.For, ast.AsyncFor, ast.While, ast.comprehension]
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.For, ast.AsyncFor, ast.While)
 
@@ -69,7 +76,7 @@ def _has_guarded_exit(block: list[ast.stmt]) -> bool:
     for index, statement in enumerate(block):
         if isinstance(statement, _NESTED):
             continue
-        if isinstance(statement, ast.Try) and statement.handlers:
+        if isinstance(statement, ast.Try) and statement.handlers and not _waits_for_data(statement.handlers):
             if _exits(statement.body) or _exits(statement.orelse):
                 return True
             if _exits(block[index + 1:]) and all(_skips_rest(handler.body) for handler in statement.handlers):
@@ -89,6 +96,18 @@ def _blocks_of(statement: ast.stmt) -> list[list[ast.stmt]]:
         return [statement.body, statement.orelse, statement.finalbody,
                 *(handler.body for handler in statement.handlers)]
     return []
+
+
+def _waits_for_data(handlers: list[ast.ExceptHandler]) -> bool:
+    """Every handler catches "nothing there yet" (``IndexError``, ``queue.Empty``, ``DoesNotExist``...): the
+    loop polls for data that has not arrived, it does not retry a failure."""
+    for handler in handlers:
+        kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+        for kind in kinds:
+            name = kind.attr if isinstance(kind, ast.Attribute) else getattr(kind, "id", None)
+            if name not in _NOT_YET:
+                return False
+    return True
 
 
 def _skips_rest(block: list[ast.stmt]) -> bool:
