@@ -76,7 +76,7 @@ def _urllib3_problem(call: ast.Call) -> Optional[tuple[str, str]]:
     if any(isinstance(arg, ast.Starred) for arg in call.args) or any(k.arg is None for k in call.keywords):
         return None
     total = call.args[0] if call.args else getattr(_keyword(call, "total"), "value", None)
-    if isinstance(total, ast.Constant) and total.value in (0, False) and total.value is not None:
+    if isinstance(total, ast.Constant) and total.value in (0, False):
         return None  # no retries at all
     if len(call.args) > _URLLIB3_BACKOFF_POSITION:
         return None
