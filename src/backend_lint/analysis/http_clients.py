@@ -14,7 +14,9 @@ A ``requests`` session whose timeout comes from elsewhere is recognised in two f
 ``<session>.mount(prefix, adapter)`` where the adapter's constructor gets a ``timeout``-named keyword or is a
 class defined in the file whose body mentions ``timeout`` (the ``TimeoutHTTPAdapter`` recipe), and
 ``<session>.request = functools.partial(<session>.request, timeout=...)``; also when the session comes from
-a factory function in the file that does either to the session it returns.
+a factory function in the file that does either to the session it returns. A subclass of
+``requests.Session`` defined in the file counts as a session unless its body mentions a timeout (the usual
+``request`` override that sets a default).
 """
 
 from __future__ import annotations
