@@ -10,6 +10,7 @@
 - :mod:`.loggers`: which calls are logging calls, and the module logger.
 - :mod:`.secret_names`: whether an identifier names a secret (``db_password``) or only mentions one
   (``token_type``, ``password_reset_url``).
-- :mod:`.handlers`: the HTTP handler model: which functions answer which methods and paths, per framework.
+- :mod:`.handlers`: the HTTP handler model: which functions answer which methods and paths, per framework
+  (its data in :mod:`.handler_types`, the route reading in :mod:`.handler_routes`).
 - :mod:`.handler_body`: what one handler reads from its request (headers, raw bodies and where they go).
 """
