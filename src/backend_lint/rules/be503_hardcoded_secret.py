@@ -96,7 +96,8 @@ def _is_label(name: str, text: str, where: str) -> bool:
     ``"X-API-Key"``, ``"csrftoken"`` under ``CSRF_TOKEN``, or an identifier-like ``"_sa_default"`` under an
     UPPER_CASE constant. Outside dicts (which often map field names: ``{"access_token": "password"}``), a bare
     lowercase secret word is a weak secret: ``SECRET_KEY = "secret"``, ``connect(password="password")``."""
-    if (where == DICT or name.isupper()) and _ALPHANUMERIC.sub("", text.lower()) == _ALPHANUMERIC.sub("", name.lower()):
+    repeats_name = _ALPHANUMERIC.sub("", text.lower()) == _ALPHANUMERIC.sub("", name.lower())
+    if repeats_name and (where == DICT or not name.islower()):  # PASSWORD = "password"; not password = "password"
         return True
     value_words = split_identifier(text)
     bare_secret = len(value_words) == 1 and value_words[0] in _BARE_SECRETS and text.isalpha() and text.islower()

@@ -36,7 +36,7 @@ _INSECURE_SWITCHES = frozenset(
 _KEYWORDS = frozenset(
     {"verify", "ssl", "cert_reqs", "ssl_cert_reqs", *_VERIFY_SWITCHES, *_INSECURE_SWITCHES}
 )
-_UNVERIFIED = frozenset({"ssl._create_unverified_context", "ssl._create_stdlib_context"})
+_UNVERIFIED = frozenset({"ssl._create_unverified_context"})
 
 
 def _is_false(expr: ast.AST | None) -> bool:
@@ -149,7 +149,7 @@ class TlsVerificationDisabled(Rule):
     @visits(ast.Attribute, ast.Name)
     def check_reference(self, node: ast.Attribute | ast.Name, ctx: FileContext) -> None:
         written = node.attr if isinstance(node, ast.Attribute) else node.id
-        if written not in ("CERT_NONE", "_create_unverified_context", "_create_stdlib_context"):
+        if written not in ("CERT_NONE", "_create_unverified_context"):
             return
         if ctx.is_test_file:
             return
