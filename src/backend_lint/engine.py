@@ -23,6 +23,16 @@ from backend_lint.rule import Rule, callbacks_of
 Dispatch = dict[type, list[tuple[Rule, Callable[[Any, FileContext], None]]]]
 
 _SKIPPED_FIELDS = frozenset({"ctx", "op", "ops", "type_comment"})
+# Fields that never hold nodes (names, numbers, flags, lists of strings): leaving them out of the walk's field
+# table means the most common nodes (``Name``, ``Constant``, ``alias``) cost no field loop at all.
+_PRIMITIVE_FIELDS = frozenset({
+    "id", "attr", "arg", "name", "asname", "module", "level", "kind", "conversion", "is_async", "simple",
+    "tag", "names", "kwd_attrs", "rest",
+})
+_LEAF_TYPES = frozenset({ast.Constant})  # ``value`` is a Python value here, not a node
+_NODE_FIELDS_NAMED_LIKE_PRIMITIVES = frozenset({
+    ("Import", "names"), ("ImportFrom", "names"), ("TypeAlias", "name"),  # these do hold nodes
+})
 _FIELDS: dict[type, tuple[str, ...]] = {}
 _LEAVE = object()
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
@@ -43,8 +53,10 @@ class FileResult:
 def _fields(node_type: type) -> tuple[str, ...]:
     found = _FIELDS.get(node_type)
     if found is None:
-        found = _FIELDS[node_type] = tuple(
-            name for name in reversed(node_type._fields) if name not in _SKIPPED_FIELDS
+        found = _FIELDS[node_type] = () if node_type in _LEAF_TYPES else tuple(
+            name for name in reversed(node_type._fields)
+            if name not in _SKIPPED_FIELDS
+            and (name not in _PRIMITIVE_FIELDS or (node_type.__name__, name) in _NODE_FIELDS_NAMED_LIKE_PRIMITIVES)
         )
     return found
 
@@ -71,9 +83,28 @@ class Engine:
         return cached
 
     def active_rules(self, source: str, rules: Iterable[Rule] | None = None) -> list[Rule]:
-        """The rules whose trigger words occur in ``source`` (rules with no triggers always run)."""
+        """The rules whose trigger words occur in ``source`` (rules with no triggers always run).
+
+        Each distinct word is searched for once per file (rules share words such as ``except``), and a word
+        containing another of the same rule's words is never searched for (``flask`` decides
+        ``flask_restx``).
+        """
         chosen = self.rules if rules is None else rules
-        return [rule for rule in chosen if not rule.triggers or any(word in source for word in rule.triggers)]
+        found: dict[str, bool] = {}
+        active = []
+        for rule in chosen:
+            words = _trigger_words(rule)
+            if not words:
+                active.append(rule)
+                continue
+            for word in words:
+                present = found.get(word)
+                if present is None:
+                    present = found[word] = word in source
+                if present:
+                    active.append(rule)
+                    break
+        return active
 
     def check(
         self,
@@ -94,6 +125,20 @@ class Engine:
         return result
 
 
+_TRIGGERS: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+
+def _trigger_words(rule: Rule) -> tuple[str, ...]:
+    """The rule's trigger words without those that contain another of them (same answer, fewer searches)."""
+    words = tuple(rule.triggers)
+    minimal = _TRIGGERS.get(words)
+    if minimal is None:
+        minimal = _TRIGGERS[words] = tuple(
+            word for word in dict.fromkeys(words) if not any(other != word and other in word for other in words)
+        )
+    return minimal
+
+
 def _fail(ctx: FileContext, rule: Rule, node: ast.AST, exc: Exception, tables: tuple[Dispatch, ...],
           errors: list[FileError]) -> None:
     line = getattr(node, "lineno", "?")
@@ -112,6 +157,7 @@ def _walk(ctx: FileContext, enter: Dispatch, leave: Dispatch, errors: list[FileE
     stack: list[tuple[Any, Any, Scope]] = [(ctx.tree, None, ctx.root_scope)]
     push = stack.append
     pop = stack.pop
+    field_table, openers, node_class = _FIELDS, _SCOPE_OPENERS, ast.AST
     while stack:
         node, parent, scope = pop()
         node_type = type(node)
@@ -139,19 +185,20 @@ def _walk(ctx: FileContext, enter: Dispatch, leave: Dispatch, errors: list[FileE
                     _fail(ctx, rule, node, exc, (enter, leave), errors)
         if node_type in leave:
             push((node, _LEAVE, scope))
-        opener = _SCOPE_OPENERS.get(node_type)
+        opener = openers.get(node_type)
         if opener is not None and opener(node, scope, push, parents):
             continue
-        for name in _fields(node_type):
+        fields = field_table.get(node_type)
+        for name in fields if fields is not None else _fields(node_type):
             value = getattr(node, name, None)
             if value is None:
                 continue
             if type(value) is list:
                 for child in reversed(value):
-                    if isinstance(child, ast.AST):
+                    if isinstance(child, node_class):
                         parents[child] = node
                         push((child, node, scope))
-            elif isinstance(value, ast.AST):
+            elif isinstance(value, node_class):
                 parents[value] = node
                 push((value, node, scope))
 

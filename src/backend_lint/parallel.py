@@ -15,12 +15,14 @@ for a pool. If a worker dies (killed, out of memory), the rest of the run goes o
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from multiprocessing import get_all_start_methods, get_context
 from multiprocessing.context import BaseContext
 from typing import Any, Optional, TypeVar, Union
@@ -38,6 +40,8 @@ _Batch = tuple[list[Any], list[Optional[FileResult]], list[str], Work]  # items,
 MIN_FILES_FOR_POOL = 16  # below this, starting processes costs more than it saves
 _MAX_BATCH = 32
 _WINDOW_PER_JOB = 4  # batches in flight per worker: enough to keep workers busy, few enough to bound memory
+
+_GC_THRESHOLD = 100_000  # allocations between young-generation collections (Python's default: 700)
 
 _worker_checker: Optional[Checker] = None
 
@@ -63,7 +67,13 @@ def check_items(
 
     The cache is saved when the iteration completes.
     """
-    items = list(items)
+    with _fewer_collections():
+        yield from _check_items(list(items), checker, jobs, cache)
+
+
+def _check_items(
+    items: list[Item], checker: Checker, jobs: int, cache: Optional[ResultCache]
+) -> Iterator[tuple[Item, Optional[FileResult]]]:
     files = sum(1 for item in items if is_file_item(item))
     use_pool = jobs > 1 and files >= MIN_FILES_FOR_POOL
     batch_size = max(1, min(_MAX_BATCH, files // (max(jobs, 1) * 16)))
@@ -85,6 +95,23 @@ def check_items(
     runner.close(wait=True)
     if cache is not None:
         cache.save()
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Run the cyclic garbage collector far less often while checking.
+
+    Parsing allocates millions of nodes, and by default every 700 net allocations start a collection that
+    walks the young objects: about 15 % of a check's time. Syntax trees hold no reference cycles (parents
+    are kept in a separate dict), so reference counting frees them anyway; the collector only has to catch
+    the rare cycle (an exception and its traceback), which a higher threshold still does.
+    """
+    previous = gc.get_threshold()
+    gc.set_threshold(_GC_THRESHOLD, *previous[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
 
 
 def _lookup(path: str, cache: Optional[ResultCache]) -> Optional[FileResult]:
@@ -170,6 +197,8 @@ def _context() -> BaseContext:
 
 def _start_worker(config: Config) -> None:
     global _worker_checker
+    gc.freeze()  # the imported rules and analysis are never garbage: keep collections from walking them
+    gc.set_threshold(_GC_THRESHOLD, *gc.get_threshold()[1:])
     _worker_checker = Checker.from_config(config)
 
 
