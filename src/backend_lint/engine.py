@@ -158,6 +158,8 @@ def _walk(ctx: FileContext, enter: Dispatch, leave: Dispatch, errors: list[FileE
     push = stack.append
     pop = stack.pop
     field_table, openers, node_class = _FIELDS, _SCOPE_OPENERS, ast.AST
+    # Leaves no rule wants in this file (most ``Name`` and ``Constant`` nodes) get their parent, not a visit.
+    quiet_leaves = _LEAF_NODE_TYPES.difference(enter, leave)
     while stack:
         node, parent, scope = pop()
         node_type = type(node)
@@ -197,11 +199,18 @@ def _walk(ctx: FileContext, enter: Dispatch, leave: Dispatch, errors: list[FileE
                 for child in reversed(value):
                     if isinstance(child, node_class):
                         parents[child] = node
-                        push((child, node, scope))
+                        if type(child) not in quiet_leaves:
+                            push((child, node, scope))
             elif isinstance(value, node_class):
                 parents[value] = node
-                push((value, node, scope))
+                if type(value) not in quiet_leaves:
+                    push((value, node, scope))
 
+
+_LEAF_NODE_TYPES = frozenset(  # node types with nothing to walk below them: Name, Constant, alias, Pass...
+    kind for kind in vars(ast).values()
+    if isinstance(kind, type) and issubclass(kind, ast.AST) and _fields(kind) == ()
+)
 
 Push = Callable[[tuple[Any, Any, Scope]], None]
 
