@@ -245,6 +245,18 @@ def test_be405_points_at_the_argument() -> None:
     assert findings(code) == [(6, 49, "BE405")]
 
 
+def test_be405_message_names_the_key_a_value_is_logged_under() -> None:
+    code = """
+    import structlog
+    log = structlog.get_logger()
+
+    def issue(grant):
+        log.info("token_issued", access_token=grant.value)
+    """
+    result = CHECKER.check_source(SourceFile(textwrap.dedent(code), "utf-8"), "app/service.py")
+    assert [finding.message.split(" is ")[0] for finding in result.findings] == ["`access_token=grant.value`"]
+
+
 @pytest.mark.xfail(reason="objects that contain secrets are not flagged (BE405 Limitations)", strict=True)
 def test_be405_headers_object() -> None:
     code = """

@@ -246,7 +246,7 @@ class SecretInLog(Rule):
         if own is not None and self.matcher.matches(own):
             yield expr, own
         elif label is not None and self.matcher.matches(label) and not _describes_metadata(own):
-            yield expr, label
+            yield expr, f"{label}="  # logged under a secret's name: show it as ``token=...``
 
 
 def _describes_metadata(name: Optional[str]) -> bool:
@@ -256,5 +256,11 @@ def _describes_metadata(name: Optional[str]) -> bool:
 
 
 def _display(value: ast.expr, name: str, ctx: FileContext) -> str:
+    """The logged value as written (``user.password``), prefixed by the key it is logged under if that is
+    what names it (``token=t``); the bare name when the expression is long."""
     written = dotted_name(value) or ctx.segment(value) or name
-    return written if len(written) <= 50 and "\n" not in written else name
+    if len(written) > 50 or "\n" in written:
+        written = "..."
+    if name.endswith("="):
+        return name + written
+    return written if written != "..." else name
