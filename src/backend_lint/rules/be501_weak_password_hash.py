@@ -81,6 +81,9 @@ def _is_password_value(expr: ast.AST, ctx: FileContext, hops: int = 0) -> bool:
             return _is_password_value(func.value, ctx, hops)
         if isinstance(func, ast.Name) and func.id in ("bytes", "str") and expr.args:
             return _is_password_value(expr.args[0], ctx, hops)
+        if isinstance(func, ast.Attribute) and func.attr == "get" and expr.args:  # request.form.get("password")
+            key = expr.args[0]
+            return isinstance(key, ast.Constant) and isinstance(key.value, str) and _is_password_name(key.value)
         if isinstance(func, ast.Attribute) and func.attr == "format":
             return any(_is_password_value(arg, ctx, hops) for arg in [*expr.args, *(k.value for k in expr.keywords)])
         return False
