@@ -7,7 +7,10 @@
 - :mod:`.paths`: test files and script paths.
 - :mod:`.entrypoints`: code that runs as a command line program rather than as a service.
 - :mod:`.strings`: whether a string was built by formatting, and converting f-strings to ``%`` style.
-- :mod:`.loggers`: which calls are logging calls, and the module logger.
+- :mod:`.loggers`: which calls are logging calls (stdlib, structlog, loguru, a project's own logger), the
+  module logger, and whether an ``except`` clause already records its traceback.
+- :mod:`.messages`: a log message as literal text and values (f-string, ``.format()``, ``%``, ``+``),
+  rendered as a lazy stdlib, loguru or structlog call.
 - :mod:`.secret_names`: whether an identifier names a secret (``db_password``) or only mentions one
   (``token_type``, ``password_reset_url``).
 - :mod:`.handlers`: the HTTP handler model: which functions answer which methods and paths, per framework
