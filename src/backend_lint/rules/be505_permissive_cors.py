@@ -8,8 +8,9 @@ cookies and read the answers. Flagged: Starlette/FastAPI ``CORSMiddleware`` (thr
 everything, plus ``allow_credentials=True``; flask-cors ``CORS(...)``/``cross_origin(...)`` with
 ``origins="*"`` (or a ``resources=`` entry with it) plus ``supports_credentials=True``; a django-cors-headers
 settings module with ``CORS_ALLOW_ALL_ORIGINS``/``CORS_ORIGIN_ALLOW_ALL = True`` and
-``CORS_ALLOW_CREDENTIALS = True`` at module level (reported on the wildcard line). Settings under an ``if``
-are left alone (the condition is usually ``DEBUG``), and so are test modules.
+``CORS_ALLOW_CREDENTIALS = True`` at module level (reported on the wildcard line); hand-written
+``Access-Control-Allow-Origin`` headers echoing any origin next to ``Access-Control-Allow-Credentials: true``.
+Settings under an ``if`` are left alone (the condition is usually ``DEBUG``), and so are test modules.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ _MATCH_ALL = frozenset({".*", ".+", "^.*$", "^.+$", "^.*", ".*$", "(.*)", "^(.*)
 _DJANGO_WILDCARDS = ("CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_ALLOW_ALL")
 _DJANGO_REGEXES = ("CORS_ALLOWED_ORIGIN_REGEXES", "CORS_ORIGIN_REGEX_WHITELIST")
 _MEMO = "BE505"
+_HEADERS = "BE505-headers"
 
 
 def _keyword(call: ast.Call, name: str) -> ast.expr | None:
@@ -75,6 +77,46 @@ def _flask_resources_wildcard(resources: ast.expr | None, credentials: bool, ctx
     return False
 
 
+def _header_name(target: ast.expr) -> str | None:
+    """The lowercased header of ``response.headers["X"]`` / ``response["X"]`` (Django), else ``None``."""
+    if isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant):
+        key = target.slice.value
+        return key.lower() if isinstance(key, str) else None
+    return None
+
+
+def _any_origin(value: ast.expr) -> bool:
+    """``"*"``, or the request's own ``Origin`` header echoed back (``request.headers.get("Origin")``)."""
+    if isinstance(value, ast.Constant):
+        return value.value == "*"
+    if isinstance(value, ast.BoolOp):
+        return any(_any_origin(part) for part in value.values)
+    key: ast.expr | None = None
+    if isinstance(value, ast.Subscript):
+        key = value.slice
+    elif isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "get":
+        key = value.args[0] if value.args else None
+    return (
+        isinstance(key, ast.Constant)
+        and isinstance(key.value, str)
+        and key.value.lower() in ("origin", "http_origin")
+    )
+
+
+def _checked(node: ast.AST, ctx: FileContext) -> bool:
+    """Under an ``if`` in its function: the echoed origin was checked against an allow-list first."""
+    current = ctx.parent_of(node)
+    while current is not None and not isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        if isinstance(current, ast.If):
+            return True
+        current = ctx.parent_of(current)
+    return False
+
+
+def _is_true_header(value: ast.expr) -> bool:
+    return isinstance(value, ast.Constant) and str(value.value).lower() == "true"
+
+
 def _matches_everything(value: ast.expr) -> bool:
     """``[r"^.*$"]``: an origin regex list with a pattern that matches any origin."""
     return isinstance(value, (ast.List, ast.Tuple)) and any(
@@ -86,7 +128,7 @@ class PermissiveCors(Rule):
     code = "BE505"
     name = "permissive-cors"
     message = "`{construct}` allows any origin with credentials; list the trusted origins"
-    triggers = ("CORS", "cors", "cross_origin")
+    triggers = ("CORS", "cors", "cross_origin", "Access-Control-Allow")
 
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
@@ -114,6 +156,26 @@ class PermissiveCors(Rule):
             _keyword(node, "resources"), credentials, ctx
         ):
             self.report(ctx, node, construct=callee.rsplit(".", 1)[1])
+
+    @visits(ast.Assign)
+    def check_header(self, node: ast.Assign, ctx: FileContext) -> None:
+        """``response.headers["Access-Control-Allow-Origin"] = request.headers["Origin"]`` (or ``"*"``) and
+        ``...["Access-Control-Allow-Credentials"] = "true"`` in one function: a hand-written wildcard."""
+        function = ctx.scope.function
+        if function is None or ctx.is_test_file:
+            return
+        for target in node.targets:
+            header = _header_name(target)
+            if header == "access-control-allow-origin" and _any_origin(node.value) and not _checked(node, ctx):
+                ctx.memo.setdefault(_HEADERS, {}).setdefault(function, [None, False])[0] = node
+            elif header == "access-control-allow-credentials" and _is_true_header(node.value):
+                ctx.memo.setdefault(_HEADERS, {}).setdefault(function, [None, False])[1] = True
+
+    @leaves(ast.FunctionDef, ast.AsyncFunctionDef)
+    def report_headers(self, node: ast.AST, ctx: FileContext) -> None:
+        origin_line, credentials = ctx.memo.get(_HEADERS, {}).pop(node, (None, False))
+        if origin_line is not None and credentials:
+            self.report(ctx, origin_line, construct="Access-Control-Allow-Origin")
 
     @visits(ast.Assign)
     def check_setting(self, node: ast.Assign, ctx: FileContext) -> None:
