@@ -134,6 +134,10 @@ def _client_name(expr: ast.expr, ctx: FileContext, hops: int = 0) -> bool:
         return _upload_source(expr.value, ctx) == expr.attr
     if isinstance(expr, ast.JoinedStr):
         return any(isinstance(v, ast.FormattedValue) and _client_name(v.value, ctx, hops) for v in expr.values)
+    if isinstance(expr, ast.BoolOp):  # upload.filename or "upload.bin"
+        return any(_client_name(value, ctx, hops) for value in expr.values)
+    if isinstance(expr, ast.IfExp):
+        return _client_name(expr.body, ctx, hops) or _client_name(expr.orelse, ctx, hops)
     if isinstance(expr, ast.BinOp) and isinstance(expr.op, (ast.Add, ast.Mod)):
         parts = expr.right.elts if isinstance(expr.right, ast.Tuple) else [expr.right]
         return any(_client_name(part, ctx, hops) for part in [expr.left, *parts])
