@@ -119,7 +119,9 @@ class Bench:
         return row
 
     def clear_cache(self) -> None:
-        shutil.rmtree(self.folder / CACHE_DIR, ignore_errors=True)
+        """The cache sits at the project root: the folder of a configuration, else the working folder."""
+        for root in (self.folder, self.scratch):
+            shutil.rmtree(root / CACHE_DIR, ignore_errors=True)
 
     def floor_row(self, label: str, setup: str = "") -> Row:
         row = Row(label)
