@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import ast
 
-from backend_lint.analysis.scopes import is_main_guard
+from backend_lint.analysis.scopes import CLASS, is_main_guard
+from backend_lint.analysis.secret_names import split_identifier
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 from backend_lint.rule import Option, Rule, visits
@@ -52,6 +53,14 @@ def _conditional(node: ast.AST, ctx: FileContext) -> bool:
             return True
         current = ctx.parent_of(current)
     return False
+
+
+def _production_config_class(ctx: FileContext) -> bool:
+    """Directly in the body of a config class named for production (``class ProductionConfig``)."""
+    scope = ctx.scope
+    if scope.kind != CLASS:
+        return False
+    return bool({"production", "prod", "live"} & set(split_identifier(scope.node.name)))  # type: ignore[attr-defined]
 
 
 def _is_settings_module(path: str) -> bool:
@@ -118,6 +127,16 @@ class DebugEnabled(Rule):
             elif callee in _DEBUG_RUNNERS:
                 self._report(ctx, node, f"{callee}(debug=True)")
 
+    def _shipped_debug_setting(self, ctx: FileContext) -> bool:
+        """``DEBUG = True`` in a production config class, or at module level of a non-development settings module."""
+        if _production_config_class(ctx):
+            return True
+        return (
+            ctx.scope.outer is None
+            and _is_settings_module(ctx.project_path)
+            and not ctx.path_matches(self.option("dev-settings-patterns"))
+        )
+
     @visits(ast.Assign)
     def check_assign(self, node: ast.Assign, ctx: FileContext) -> None:
         if not _is_true(node.value):
@@ -134,11 +153,5 @@ class DebugEnabled(Rule):
                 and _is_app(target.value.value, ctx)
             ):
                 self._report(ctx, node, 'app.config["DEBUG"] = True')
-            elif (
-                isinstance(target, ast.Name)
-                and target.id == "DEBUG"
-                and ctx.scope.outer is None
-                and _is_settings_module(ctx.project_path)
-                and not ctx.path_matches(self.option("dev-settings-patterns"))
-            ):
+            elif isinstance(target, ast.Name) and target.id == "DEBUG" and self._shipped_debug_setting(ctx):
                 self._report(ctx, node, "DEBUG = True")
