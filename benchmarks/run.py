@@ -105,9 +105,9 @@ class Bench:
         self.floor = 0.0
         self.floor_cpu = 0.0
 
-    def measure(self, label: str, command: list[str], note: str = "", before=None, stdin=None) -> Row:
+    def measure(self, label: str, command: list[str], note: str = "", before=None, runs: int = 0) -> Row:
         row = Row(label, note=note)
-        for _ in range(self.runs):
+        for _ in range(runs or self.runs):
             if before:
                 before()
             wall, cpu, rss, _ = _timed(command, self.scratch)
