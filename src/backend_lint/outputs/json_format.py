@@ -15,5 +15,4 @@ def render(report: Report, out: TextIO) -> None:
         item = finding.to_dict()
         item["url"] = docs_url(finding.code)
         items.append(item)
-    json.dump(items, out, indent=2)
-    out.write("\n")
+    out.write(json.dumps(items, indent=2) + "\n")  # one write: json.dump writes every token separately
