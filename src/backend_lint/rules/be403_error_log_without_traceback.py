@@ -7,10 +7,11 @@ records the stack with the message, in the same log event, tied to the same requ
 Flagged: ``error``, ``critical`` and ``fatal`` calls on a known logger (stdlib, structlog, loguru) directly
 inside an ``except`` clause of the same function, with no ``exc_info`` argument (loguru: no
 ``.opt(exception=...)``). Left alone: handlers whose last statement re-raises (the exception, traceback
-included, goes on to whoever handles it), handlers that record the traceback another way (a
-``logger.exception`` call, ``exc_info=``, ``traceback.format_exc()``, ``sentry_sdk.capture_exception``),
-calls with ``**kwargs`` (``exc_info`` may be in them), calls in a function defined inside the handler, and
-``warning``/``info`` levels (a handled, expected failure).
+included, goes on to whoever handles it), unless what it raises is an HTTP error that the framework turns
+into a response without logging; handlers that record the traceback another way (a ``logger.exception``
+call, ``exc_info=``, ``traceback.format_exc()``, ``sentry_sdk.capture_exception``), calls with ``**kwargs``
+(``exc_info`` may be in them), calls in a function defined inside the handler, and ``warning``/``info``
+levels (a handled, expected failure).
 """
 
 from __future__ import annotations
@@ -33,10 +34,24 @@ if TYPE_CHECKING:
 _ERROR_METHODS = frozenset({"error", "critical", "fatal"})
 
 
-def _reraises(handler: ast.ExceptHandler) -> bool:
-    """The handler ends by raising: the traceback travels with the exception."""
+_RESPONSE_EXCEPTION_MODULES = ("fastapi", "starlette", "werkzeug", "flask", "rest_framework", "django.http",
+                               "aiohttp.web", "litestar")
+
+
+def _reraises(handler: ast.ExceptHandler, ctx: FileContext) -> bool:
+    """The handler ends by raising, so the traceback travels on with the exception (as itself, or chained
+    as ``__cause__``/``__context__`` of the new one), except when what is raised is an HTTP error that the
+    framework turns into a response without logging anything."""
     last = handler.body[-1]
-    return isinstance(last, ast.Raise)
+    if not isinstance(last, ast.Raise):
+        return False
+    raised = last.exc.func if isinstance(last.exc, ast.Call) else last.exc
+    if raised is None or last.cause is not None:
+        return True
+    qualified = ctx.imports.resolve(raised) or ""
+    written = dotted_name(raised) or ""
+    is_response = qualified.startswith(_RESPONSE_EXCEPTION_MODULES) or written.rpartition(".")[2].startswith("HTTP")
+    return not is_response
 
 
 class ErrorLogWithoutTraceback(Rule):
@@ -54,7 +69,7 @@ class ErrorLogWithoutTraceback(Rule):
         if type(func) is not ast.Attribute or func.attr not in _ERROR_METHODS:
             return
         handler = ctx.scope.except_handler
-        if handler is None or _reraises(handler):
+        if handler is None or _reraises(handler, ctx):
             return
         if any(keyword.arg in (None, "exc_info") for keyword in node.keywords):
             return
