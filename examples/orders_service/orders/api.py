@@ -31,7 +31,7 @@ async def create_order(request: Request) -> dict:
     return {"id": order_id}
 
 
-@app.post("/orders/{order_id}/cancelOrder")
-def cancel_order(order_id: int) -> dict:
-    logger.info(f"cancelling order {order_id}")
-    return {"id": order_id, "status": "cancelled"}
+@app.put("/orders/{order_id}/updateStatus")
+def update_status(order_id: int, status: str) -> dict:
+    logger.info(f"order {order_id} is now {status}")
+    return {"id": order_id, "status": status}
