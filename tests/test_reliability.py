@@ -118,7 +118,7 @@ def test_bad_bytes_never_crash(tmp_path: Path) -> None:
     for index in range(120):
         data = bytearray(rng.choice(files).read_bytes())
         if index % 2:
-            data = data[: rng.randrange(len(data))]
+            data = data[: rng.randrange(1, len(data) + 1)]
         for _ in range(rng.randrange(1, 6)):
             data[rng.randrange(len(data))] = rng.randrange(256)
         result = CHECKER.check_bytes(bytes(data), "app/mutated.py")
