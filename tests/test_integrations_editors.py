@@ -11,7 +11,7 @@ from tests.processes import ENV, run_cli
 
 BUFFER = 'def pay(order_id):\n    print("paying", order_id)\n'
 FIXED = (
-    "import logging\n\nlogger = logging.getLogger(__name__)\n\n"
+    "import logging\n\nlogger = logging.getLogger(__name__)\n\n\n"
     'def pay(order_id):\n    logger.info("paying %s", order_id)\n'
 )
 

@@ -54,6 +54,16 @@ class FileContext:
         """The exact source text of ``node``."""
         return ast.get_source_segment(self.source, node)
 
+    def comment_inside(self, node: ast.AST) -> bool:
+        """Whether a node spanning lines may hold a comment before its last line.
+
+        A fix that rebuilds the node from text would drop such a comment, so rules offer no fix then
+        (a ``#`` inside a string counts too: missing a rare fix beats promising one that is refused).
+        """
+        first = getattr(node, "lineno", 0)
+        last = getattr(node, "end_lineno", None) or first
+        return last > first and any("#" in line for line in self.lines[first - 1 : last - 1])
+
     def char_position(self, line: int, byte_col: int) -> tuple[int, int]:
         """Convert ``ast``'s (line, UTF-8 byte offset) into (line, 1-based character column)."""
         lines = self.lines

@@ -91,9 +91,16 @@ class FixContext:
         additions: list[cst.BaseStatement] = [*self._imports, *self._statements_after_imports]
         if position < len(body):
             following = body[position]
-            if not following.leading_lines or not isinstance(following.leading_lines[0], cst.EmptyLine):
+            # PEP 8 (flake8 E302/E305): two blank lines around a top-level def or class, one otherwise
+            wanted = 2 if isinstance(following, (cst.FunctionDef, cst.ClassDef)) else 1
+            blank = 0
+            for line in following.leading_lines:
+                if not isinstance(line, cst.EmptyLine) or line.comment is not None:
+                    break
+                blank += 1
+            if blank < wanted:
                 body[position] = following.with_changes(
-                    leading_lines=[cst.EmptyLine(), *following.leading_lines]
+                    leading_lines=[*[cst.EmptyLine()] * (wanted - blank), *following.leading_lines]
                 )
         if position == 1 and _is_docstring(body[0]):
             additions[0] = additions[0].with_changes(leading_lines=[cst.EmptyLine()])

@@ -83,6 +83,8 @@ class SqlStringFormatting(Rule):
             if sink.fragment and len(structural) == len(unsafe):
                 continue  # ``RawSQL("%s.%s" % (table, column))``: names in an expression, no value to bind
             why = _no_fix_reason(sink, sql)
+            if why is None and ctx.comment_inside(node):
+                why = "a comment inside the call would be lost"
             where = ""
             if provenance.variable and provenance.built_at is not None:
                 where = f" in `{provenance.variable}` (line {provenance.built_at.lineno})"  # type: ignore[attr-defined]

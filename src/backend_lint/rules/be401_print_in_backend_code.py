@@ -54,12 +54,6 @@ def _level(call: ast.Call, ctx: FileContext) -> Optional[str]:
     return level
 
 
-def _has_comment_inside(node: ast.Call, ctx: FileContext) -> bool:
-    """A call spanning lines with a ``#`` before its last line: the fix would drop that comment."""
-    last = node.end_lineno or node.lineno
-    return last > node.lineno and any("#" in line for line in ctx.lines[node.lineno - 1 : last - 1])
-
-
 class PrintInBackendCode(Rule):
     code = "BE401"
     name = "print-in-backend-code"
@@ -91,7 +85,7 @@ class PrintInBackendCode(Rule):
         kind = logger[1] if logger else STDLIB
         fixable = (
             level is not None
-            and not _has_comment_inside(node, ctx)
+            and not ctx.comment_inside(node)
             and node.args
             and (pieces := print_pieces(node.args)) is not None
             and render_log_call("logger", level, pieces, kind, ast.unparse) is not None
