@@ -15,6 +15,7 @@ from typing import Optional
 SECTIONS = ("What it does", "Why it matters", "Example", "Use instead", "Fix", "Options", "Limitations",
             "References")
 _CODE_BLOCK = re.compile(r"^```(?P<lang>[\w-]*)[^\n]*\n(?P<body>.*?)^```\s*$", re.MULTILINE | re.DOTALL)
+META_CODES = frozenset({"BE000"})  # codes with a page but no rule class (BE000: --report-unused-noqa)
 DOCS_URL = "https://github.com/backend-lint/backend-lint/blob/main/rules/{code}.md"
 
 

@@ -136,7 +136,7 @@ def main(argv: Optional[list[str]] = None) -> int:
 
 
 def _rule_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from backend_lint.catalog import load_page  # noqa: PLC0415
+    from backend_lint.catalog import META_CODES, load_page  # noqa: PLC0415
 
     if args.list:
         classes = all_rule_classes()
@@ -151,6 +151,11 @@ def _rule_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
     if not args.code:
         parser.error("rule: give a rule code (e.g. BE401) or --list")
     cls = rule_by_name_or_code(args.code)
+    if cls is None and args.code.upper() in META_CODES:
+        meta = load_page(args.code.upper())
+        if meta is not None:
+            sys.stdout.write(meta.text)
+            return EXIT_CLEAN
     if cls is None:
         known = ", ".join(c.code for c in all_rule_classes())
         print(f"backend-lint: error: unknown rule `{args.code}` (known: {known})", file=sys.stderr)

@@ -43,6 +43,8 @@ def rules_index() -> str:
         "Generated from `rules/*.md` by `python -m backend_lint.docs_index`; do not edit by hand.\n",
         "Fix kinds: **safe** fixes are applied by `backend-lint fix`; **unsafe** ones need `--unsafe-fixes`; "
         "**none** means the rule offers no fix.\n",
+        "[BE000](../rules/BE000.md) `unused-noqa` is not a rule: `check --report-unused-noqa` reports with it "
+        "the `# noqa` comments that no longer suppress anything.\n",
     ]
     classes = all_rule_classes()
     for digit, family in FAMILIES.items():
