@@ -718,8 +718,20 @@ def _is_placeholder_text(expr: ast.expr) -> bool:
         return _PLACEHOLDER.fullmatch(expr.value) is not None
     if isinstance(expr, ast.JoinedStr):  # f"${i}", f"%({name})s", f":p{i}"
         text = "".join(v.value if isinstance(v, ast.Constant) else "0" for v in expr.values)
-        return bool(re.fullmatch(r"\s*(\$|:|%\(|@)?\w*\)?s?\s*,?\s*", text))
+        return _PLACEHOLDER_SHAPE.fullmatch(text) is not None
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Mod) and _is_constant_text(expr.left):
+        return _NAMED_PLACEHOLDER.fullmatch(re.sub(r"%[sdi]", "0", expr.left.value)) is not None  # ":p%d" % i
+    if (
+        isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "format"
+        and _is_constant_text(expr.func.value)
+    ):
+        return _NAMED_PLACEHOLDER.fullmatch(re.sub(r"\{\w*\}", "0", expr.func.value.value)) is not None
     return False
+
+
+_PLACEHOLDER_SHAPE = re.compile(r"\s*(\$|:|%\(|@)?\w*\)?s?\s*,?\s*")
+# ``":p%d" % i`` / ``"${}".format(i)``: a bind-parameter name, never the value itself (``"%s" % v`` is not)
+_NAMED_PLACEHOLDER = re.compile(r"\s*(\$|:|@)\w+\s*,?\s*|\s*%\(\w+\)s\s*,?\s*")
 
 
 def _is_constant_text(expr: ast.expr) -> bool:

@@ -260,6 +260,9 @@ def _format_pieces(template: str, call: ast.Call) -> Optional[list[Piece]]:
     return pieces
 
 
+_IN_LIST = re.compile(r"\bIN\s*\(\s*$", re.IGNORECASE)
+
+
 def _plan(expr: ast.expr, paramstyle: str) -> Optional[_Plan]:
     pieces = _pieces(expr)
     if pieces is None or not any(isinstance(piece, Hole) for piece in pieces):
@@ -285,6 +288,8 @@ def _plan(expr: ast.expr, paramstyle: str) -> Optional[_Plan]:
         if not _plain_value(piece.expr) or not in_value_position(merged, index):
             return None
         before = "".join(out)
+        if _IN_LIST.search(before):
+            return None  # ``IN ({ids})`` holds a list: one bound parameter cannot replace it
         after = merged[index + 1] if index + 1 < len(merged) else ""
         if not isinstance(after, str):
             return None
