@@ -584,12 +584,17 @@ def _class_values(expr: ast.Attribute, state: _State, scope: Scope) -> list[ast.
     return [] if any(value is None for value in values) else values  # type: ignore[misc]
 
 
+_REQUEST_DATA = frozenset({"GET", "POST", "META", "FILES", "COOKIES", "REQUEST", "DATA"})
+
+
 def _is_constant_table(expr: ast.expr, state: _State, scope: Scope) -> bool:
     """An UPPER_CASE mapping or sequence, or a class attribute holding a literal table of constants: looking
     a key up in it picks one of its constant entries."""
     if isinstance(expr, ast.Name):
         return bool(_UPPER.fullmatch(expr.id))
     if isinstance(expr, ast.Attribute):
+        if expr.attr in _REQUEST_DATA:
+            return False  # ``request.GET``/``request.POST``: UPPER_CASE, but the client's input
         if _UPPER.fullmatch(expr.attr):
             return True
         values = _class_values(expr, state, scope)
