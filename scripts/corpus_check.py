@@ -73,15 +73,19 @@ def check(root: Path) -> dict:
     }
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def roots_from_arguments(description: str) -> list[Path]:
+    """The folders a script works on: the given paths, the stdlib slice, or the corpus and the stdlib."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("paths", nargs="*", type=Path)
     parser.add_argument("--stdlib-slice", action="store_true", help="only a small slice of the stdlib (CI)")
     args = parser.parse_args()
     if args.stdlib_slice:
-        roots = [STDLIB / part for part in STDLIB_SLICE if (STDLIB / part).exists()]
-    else:
-        roots = args.paths or [corpus_folder(), STDLIB]
+        return [STDLIB / part for part in STDLIB_SLICE if (STDLIB / part).exists()]
+    return args.paths or [corpus_folder(), STDLIB]
+
+
+def main() -> int:
+    roots = roots_from_arguments(__doc__ or "")
     failed = False
     for root in roots:
         report = check(root)

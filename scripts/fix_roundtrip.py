@@ -13,7 +13,6 @@ Exit 1 on any broken file, internal error or non-idempotent fix.
 
 from __future__ import annotations
 
-import argparse
 import collections
 import json
 import py_compile
@@ -26,7 +25,7 @@ import warnings
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from corpus_check import STDLIB, STDLIB_SLICE, corpus_folder
+from corpus_check import roots_from_arguments
 
 ROOT = Path(__file__).resolve().parents[1]
 REFUSED = re.compile(r"^(?P<path>.+?):\d+:\d+: (?P<code>BE\d+) fix not applied: (?P<reason>.*)$")
@@ -90,14 +89,7 @@ def round_trip(root: Path) -> bool:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("paths", nargs="*", type=Path)
-    parser.add_argument("--stdlib-slice", action="store_true", help="only a small slice of the stdlib (CI)")
-    args = parser.parse_args()
-    if args.stdlib_slice:
-        roots = [STDLIB / part for part in STDLIB_SLICE if (STDLIB / part).exists()]
-    else:
-        roots = args.paths or [corpus_folder(), STDLIB]
+    roots = roots_from_arguments(__doc__ or "")
     results = [round_trip(root) for root in roots]
     return 0 if all(results) else 1
 

@@ -24,11 +24,13 @@ from __future__ import annotations
 import ast
 import re
 import string
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional, Union
 
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.scopes import CLASS, FUNCTION, Scope
+from backend_lint.analysis.sql import Sink, might_run_sql, query_sink
 from backend_lint.analysis.strings import CONCATENATION, FORMAT_METHOD, FSTRING, JOIN, PERCENT
 
 if TYPE_CHECKING:
@@ -134,6 +136,20 @@ class _Value:
 class _State:
     ctx: FileContext
     seen: set = field(default_factory=set)
+
+
+def sql_reaching(call: ast.Call, ctx: FileContext) -> Iterator[tuple[Sink, ast.expr, SqlText]]:
+    """Each SQL text a query call runs, with its sink and provenance (nothing in test files, where code
+    builds throwaway SQL against throwaway databases). What every rule about SQL text starts from."""
+    if not might_run_sql(call, ctx) or ctx.is_test_file:
+        return
+    sink = query_sink(call, ctx)
+    if sink is None:
+        return
+    for sql in sink.sql:
+        text = sql_text(sql, ctx)
+        if text is not None:
+            yield sink, sql, text
 
 
 def sql_text(expr: ast.expr, ctx: FileContext, scope: Optional[Scope] = None) -> Optional[SqlText]:

@@ -21,8 +21,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional, Union
 
-from backend_lint.analysis.provenance import Hole, Piece, in_value_position, sql_text
-from backend_lint.analysis.sql import DOLLAR, FORMAT, LIST_FORMAT, NAMED, QMARK, Sink, might_run_sql, query_sink
+from backend_lint.analysis.provenance import Hole, Piece, in_value_position, sql_reaching
+from backend_lint.analysis.sql import DOLLAR, FORMAT, LIST_FORMAT, NAMED, QMARK, Sink
 from backend_lint.analysis.strings import CONCATENATION, FORMAT_METHOD, FSTRING, JOIN, PERCENT
 from backend_lint.context import FileContext
 from backend_lint.finding import Applicability, Finding
@@ -64,16 +64,8 @@ class SqlStringFormatting(Rule):
 
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
-        if not might_run_sql(node, ctx):
-            return
-        if ctx.is_test_file:
-            return  # test code builds throwaway SQL against throwaway databases
-        sink = query_sink(node, ctx)
-        if sink is None:
-            return
-        for sql in sink.sql:
-            provenance = sql_text(sql, ctx)
-            if provenance is None or not (sink.fragment or provenance.is_data_statement):
+        for sink, sql, provenance in sql_reaching(node, ctx):
+            if not (sink.fragment or provenance.is_data_statement):
                 continue
             unsafe = provenance.unsafe_holes()
             if not unsafe:

@@ -14,8 +14,7 @@ from __future__ import annotations
 import ast
 import re
 
-from backend_lint.analysis.provenance import sql_text
-from backend_lint.analysis.sql import might_run_sql, query_sink
+from backend_lint.analysis.provenance import sql_reaching
 from backend_lint.context import FileContext
 from backend_lint.rule import Rule, visits
 
@@ -93,16 +92,8 @@ class SelectStar(Rule):
 
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
-        if not might_run_sql(node, ctx):
-            return
-        if ctx.is_test_file:
-            return  # test code builds throwaway SQL against throwaway databases
-        sink = query_sink(node, ctx)
-        if sink is None:
-            return
-        for sql in sink.sql:
-            provenance = sql_text(sql, ctx)
-            if provenance is None or "*" not in provenance.text or not star_selects(provenance.text):
+        for sink, _sql, provenance in sql_reaching(node, ctx):
+            if "*" not in provenance.text or not star_selects(provenance.text):
                 continue
             where = f" from `{provenance.variable}`" if provenance.variable else ""
             self.report(ctx, node, sink=sink.name, where=where)

@@ -31,7 +31,7 @@ from backend_lint.analysis.loggers import (
     logging_call_kind,
     message_argument,
 )
-from backend_lint.analysis.secret_names import secret_word, split_identifier
+from backend_lint.analysis.secret_names import name_of, secret_word, split_identifier
 from backend_lint.context import FileContext
 from backend_lint.rule import Option, Rule, visits
 
@@ -91,15 +91,8 @@ class SecretMatcher:
 def _name_of(expr: ast.expr) -> Optional[str]:
     """The name a raw value is known by: ``password``, ``user.password``, ``data["password"]``,
     ``headers.get("Authorization")``, ``os.getenv("API_TOKEN")``; ``None`` for anything computed."""
-    if isinstance(expr, ast.Name):
-        return expr.id
-    if isinstance(expr, ast.Attribute):
-        return expr.attr
-    if isinstance(expr, ast.Subscript):
-        key = expr.slice
-        if isinstance(key, ast.Constant) and isinstance(key.value, str):
-            return key.value
-        return None
+    if isinstance(expr, (ast.Name, ast.Attribute, ast.Subscript)):
+        return name_of(expr)
     if isinstance(expr, ast.Call) and expr.args and not expr.keywords:
         func = expr.func
         method = func.attr if isinstance(func, ast.Attribute) else None
