@@ -124,10 +124,10 @@ def test_fixed_handlers_receive_the_header(tmp_path: Path) -> None:
 @pytest.mark.filterwarnings("ignore:Duplicate Operation ID")  # /carts answers GET and POST with one function
 def test_fixed_fixture_is_served(tmp_path: Path) -> None:
     """The fixture's own fixed output imports, every fixed handler answers, and the schema has the header."""
-    source = (FIXTURES / "BE301_fastapi.py").read_text(encoding="utf-8")
+    source = (FIXTURES / "BE301.py").read_text(encoding="utf-8")
     module = _fix_and_import(tmp_path, "be301_fixture", source, {"deps": DEPS})
     assert (tmp_path / "be301_fixture" / "service.py").read_bytes() == (
-        FIXTURES / "BE301_fastapi.fixed.py"
+        FIXTURES / "BE301.fixed.py"
     ).read_bytes()
     client = TestClient(module.app)
     headers = {"Idempotency-Key": "k-1"}
@@ -155,7 +155,7 @@ def test_unfixed_fixture_has_no_header_parameter(tmp_path: Path) -> None:
     package.mkdir()
     (package / "__init__.py").write_text("", encoding="utf-8")
     (package / "deps.py").write_text(DEPS, encoding="utf-8")
-    shutil.copyfile(FIXTURES / "BE301_fastapi.py", package / "service.py")
+    shutil.copyfile(FIXTURES / "BE301.py", package / "service.py")
     module = _import(tmp_path, "be301_unfixed.service")
     parameters = TestClient(module.app).get("/openapi.json").json()["paths"]["/payments/refunds"]["post"]
     assert "Idempotency-Key" not in [item["name"] for item in parameters.get("parameters", [])]
