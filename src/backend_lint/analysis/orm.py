@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.bindings import bindings_of
-from backend_lint.analysis.scopes import CLASS, FUNCTION, Scope
+from backend_lint.analysis.scopes import Scope
 from backend_lint.analysis.sql import query_sink, written_call
 from backend_lint.analysis.values import origin
 
@@ -212,7 +212,7 @@ def _statement_chain(expr: Optional[ast.expr], ctx: FileContext, scope: Scope) -
     """The calls of a statement passed to a session (``select(User).options(...).where(...)``), following a
     local assigned once (``stmt = select(...)``)."""
     if isinstance(expr, ast.Name):
-        for link in _binding_links(scope):
+        for link in scope.name_scopes():
             bindings = bindings_of(ctx, link.node)  # type: ignore[arg-type]
             if bindings.binds(expr.id):
                 expr = bindings.single_value(expr.id)
@@ -269,17 +269,9 @@ def _is_session(receiver: ast.expr, method: str, ctx: FileContext, scope: Scope)
     return False
 
 
-def _binding_links(scope: Scope):
-    for link in scope:
-        if link.kind == CLASS:
-            continue
-        if link.kind != FUNCTION and link.outer is not None:
-            continue
-        yield link
-
 
 def _name_query(name: str, ctx: FileContext, scope: Scope, depth: int, seen: frozenset) -> Optional[Query]:
-    for link in _binding_links(scope):
+    for link in scope.name_scopes():
         bindings = bindings_of(ctx, link.node)  # type: ignore[arg-type]
         if not bindings.binds(name):
             continue

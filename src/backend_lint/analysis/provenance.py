@@ -450,18 +450,10 @@ def _join(expr: ast.Call, func: ast.Attribute, state: _State, scope: Scope, dept
     return _formatted([_Value([_hole(argument, state, scope)])], JOIN, expr)
 
 
-def _binding_links(scope: Scope):
-    for link in scope:
-        if link.kind == CLASS:
-            continue
-        if link.kind != FUNCTION and link.outer is not None:
-            continue
-        yield link
-
 
 def _name(expr: ast.Name, state: _State, scope: Scope, depth: int) -> Optional[_Value]:
     name = expr.id
-    for link in _binding_links(scope):
+    for link in scope.name_scopes():
         bindings = bindings_of(state.ctx, link.node)  # type: ignore[arg-type]
         if not bindings.binds(name):
             continue
@@ -629,7 +621,7 @@ def _is_literal_table(expr: ast.expr) -> bool:
 def _is_typed_safe(name: str, state: _State, scope: Scope) -> bool:
     """A parameter annotated with a type whose text cannot carry SQL (``limit: int``), or a local only ever
     given such values (``offset = 0`` ... ``offset += len(rows)``)."""
-    for link in _binding_links(scope):
+    for link in scope.name_scopes():
         bindings = bindings_of(state.ctx, link.node)  # type: ignore[arg-type]
         if not bindings.binds(name):
             continue
@@ -761,7 +753,7 @@ def _is_constant_text(expr: ast.expr) -> bool:
 
 def _local_list_is_constant(name: str, state: _State, scope: Scope) -> bool:
     """A local list (``conditions = []``) that only receives constant strings or placeholder lists."""
-    for link in _binding_links(scope):
+    for link in scope.name_scopes():
         bindings = bindings_of(state.ctx, link.node)  # type: ignore[arg-type]
         if not bindings.binds(name):
             continue

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.factories import Function, factory_of, property_of, returned_values
-from backend_lint.analysis.scopes import CLASS, FUNCTION, Scope
+from backend_lint.analysis.scopes import FUNCTION, Scope
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
@@ -93,11 +93,7 @@ def _without_placeholders(values: list) -> list:
 
 
 def _name_origin(name: str, ctx: FileContext, scope: Scope, depth: int, seen: frozenset) -> Optional[str]:
-    for link in scope:
-        if link.kind == CLASS:
-            continue  # class bodies are not visible from their methods
-        if link.kind != FUNCTION and link.outer is not None:
-            continue
+    for link in scope.name_scopes():
         bindings = bindings_of(ctx, link.node)  # type: ignore[arg-type]
         if not bindings.binds(name):
             continue

@@ -7,6 +7,7 @@ asking for the same import add it once.
 
 from __future__ import annotations
 
+import ast
 from typing import Optional
 
 import libcst as cst
@@ -32,6 +33,15 @@ class FixContext:
 
     def code_for(self, node: cst.CSTNode) -> str:
         return self.module.code_for_node(node)
+
+    def call_of(self, node: cst.CSTNode) -> Optional[tuple[str, ast.Call]]:
+        """The node's exact text and its ``ast`` call, so a fix can reuse detection's ``ast`` helpers."""
+        code = self.code_for(node).strip()
+        try:
+            call = ast.parse(code, mode="eval").body
+        except SyntaxError:
+            return None
+        return (code, call) if isinstance(call, ast.Call) else None
 
     def has_comments(self, node: cst.CSTNode) -> bool:
         """Whether ``node`` contains a comment (a fix that rebuilds it from text would lose it)."""

@@ -107,17 +107,14 @@ class SqlStringFormatting(Rule):
 
         if not finding.fix_data or fixer.has_comments(node):
             return None
-        code = fixer.code_for(node)
-        try:
-            call = ast.parse(code.strip(), mode="eval").body
-        except SyntaxError:
+        parsed = fixer.call_of(node)
+        if parsed is None or not parsed[1].args:
             return None
-        if not isinstance(call, ast.Call) or not call.args:
-            return None
+        code, call = parsed
         plan = _plan(call.args[0], finding.fix_data)
         if plan is None:
             return None
-        rendered = _render_call(code.strip(), call, plan, finding.fix_data)
+        rendered = _render_call(code, call, plan, finding.fix_data)
         return libcst.parse_expression(rendered) if rendered else None
 
 

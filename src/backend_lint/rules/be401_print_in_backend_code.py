@@ -101,13 +101,12 @@ class PrintInBackendCode(Rule):
 
         if fixer.has_comments(node):
             return None
-        code = fixer.code_for(node)
-        try:
-            call = ast.parse(code, mode="eval").body
-        except SyntaxError:
+        parsed = fixer.call_of(node)
+        if parsed is None or not finding.fix_data:
             return None
-        pieces = print_pieces(call.args) if isinstance(call, ast.Call) else None
-        if pieces is None or not finding.fix_data:
+        code, call = parsed
+        pieces = print_pieces(call.args)
+        if pieces is None:
             return None
         existing = fixer.module_logger(create=False)
         kind = existing[1] if existing else STDLIB

@@ -164,13 +164,10 @@ class EagerLogFormatting(Rule):
 
         if not isinstance(node, libcst.Call):
             return None
-        code = fixer.code_for(node)
-        try:
-            call = ast.parse(code, mode="eval").body
-        except SyntaxError:
+        parsed = fixer.call_of(node)
+        if parsed is None:
             return None
-        if not isinstance(call, ast.Call):
-            return None
+        code, call = parsed
         message = message_argument(call)
         rendered = render(call, finding.fix_data, source_text(code))
         if message is None or rendered is None:
