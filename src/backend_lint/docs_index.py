@@ -45,6 +45,8 @@ def rules_index() -> str:
         "**none** means the rule offers no fix.\n",
         "[BE000](../rules/BE000.md) `unused-noqa` is not a rule: `check --report-unused-noqa` reports with it "
         "the `# noqa` comments that no longer suppress anything.\n",
+        "[Backend guidelines](guidelines.md) lists the guidance these rules encode, point by point, with the rules "
+        "that check each point and the points no static rule can check.\n",
     ]
     classes = all_rule_classes()
     for digit, family in FAMILIES.items():
