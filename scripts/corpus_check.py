@@ -73,15 +73,24 @@ def check(root: Path) -> dict:
     }
 
 
-def roots_from_arguments(description: str) -> list[Path]:
-    """The folders a script works on: the given paths, the stdlib slice, or the corpus and the stdlib."""
+def root_parser(description: str) -> argparse.ArgumentParser:
+    """The arguments every corpus script takes (folders, or the stdlib slice); a script adds its own to it."""
     parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("paths", nargs="*", type=Path)
     parser.add_argument("--stdlib-slice", action="store_true", help="only a small slice of the stdlib (CI)")
-    args = parser.parse_args()
+    return parser
+
+
+def selected_roots(args: argparse.Namespace, with_stdlib: bool = True) -> list[Path]:
+    """The folders a script works on: the given paths, the stdlib slice, or the corpus (and the stdlib)."""
     if args.stdlib_slice:
         return [STDLIB / part for part in STDLIB_SLICE if (STDLIB / part).exists()]
-    return args.paths or [corpus_folder(), STDLIB]
+    return args.paths or ([corpus_folder(), STDLIB] if with_stdlib else [corpus_folder()])
+
+
+def roots_from_arguments(description: str) -> list[Path]:
+    """The folders a script that takes no other arguments works on."""
+    return selected_roots(root_parser(description).parse_args())
 
 
 def main() -> int:
