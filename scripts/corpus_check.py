@@ -31,6 +31,11 @@ ERROR_LINE = re.compile(r"^backend-lint: error: (?P<path>.+?): (?P<reason>.*)$")
 
 def corpus_folder() -> Path:
     fetch = ROOT.parent / "shared" / "corpus" / "fetch"
+    if not fetch.is_file():  # a checkout with no ../shared beside it (a git worktree): use what fetch downloaded
+        downloaded = Path.home() / ".cache" / "backend-lint-corpus" / "src"
+        if downloaded.is_dir():
+            return downloaded
+        sys.exit(f"no corpus: {fetch} is missing and nothing was downloaded to {downloaded}; give the folders")
     output = subprocess.run(["bash", str(fetch)], capture_output=True, text=True, check=True).stdout
     return Path(output.strip().splitlines()[-1])
 
