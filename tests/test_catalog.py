@@ -78,11 +78,9 @@ def test_fix_section_matches_module(cls) -> None:
     if len(blocks) == 2:
         before, after = blocks
         threshold = Applicability.UNSAFE
-        from backend_lint.fixing.apply import fix_text
-
         checker = Checker.from_config(Config(root=ROOT, select=[cls.code]))
-        outcome = fix_text(checker, SourceFile(before, "utf-8"), NEUTRAL_PATH, threshold)
-        assert outcome.text == after, "the Fix section's after block is not what fix produces"
+        fixed = checker.fix_source(SourceFile(before, "utf-8"), NEUTRAL_PATH, threshold)
+        assert fixed.text == after, "the Fix section's after block is not what fix produces"
 
 
 @pytest.mark.parametrize("cls", RULES, ids=lambda c: c.code)

@@ -19,7 +19,6 @@ from hypothesis import HealthCheck, given, settings
 from backend_lint.config import Config
 from backend_lint.files import SourceFile
 from backend_lint.finding import Applicability
-from backend_lint.fixing.apply import fix_text
 from backend_lint.runner import Checker
 from tests.processes import ENV, run_cli
 
@@ -89,9 +88,10 @@ def test_fix_round_trip_on_stdlib_slice() -> None:
 def _never_raises(text: str, path: str = "app/service.py") -> None:
     result = CHECKER.check_source(SourceFile(text, "utf-8"), path)
     assert not [error for error in result.errors if error.code], result.errors
-    outcome = fix_text(CHECKER, SourceFile(text, "utf-8"), path, Applicability.UNSAFE)
-    if outcome.changed:
-        ast.parse(outcome.text)
+    fixed = CHECKER.fix_source(SourceFile(text, "utf-8"), path, Applicability.UNSAFE)
+    assert not [error for error in fixed.result.errors if error.code], fixed.result.errors
+    if fixed.changed:
+        ast.parse(fixed.text)
 
 
 def _fuzz_source():

@@ -12,7 +12,6 @@ import os
 import signal
 import sys
 import threading
-import traceback
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, Optional, TextIO
@@ -22,7 +21,7 @@ from backend_lint.adoption import Adoption
 from backend_lint.adoption import add_arguments as add_adoption_arguments
 from backend_lint.config import Config, ConfigError, load_config, validate_selectors
 from backend_lint.engine import FileResult
-from backend_lint.files import SourceFile, Unreadable, decode_source, discover, read_source
+from backend_lint.files import Unreadable, decode_source, discover, read_source
 from backend_lint.finding import Applicability, FileError
 from backend_lint.outputs import FORMATS
 from backend_lint.outputs.report import Report
@@ -276,31 +275,12 @@ def _check_stdin(args, checker: Checker, fixing: bool, threshold: Applicability)
         return FileResult(display, errors=[FileError(display, source.reason)]), False
     if not fixing:
         return checker.check_source(source, display), False
-    result, text = _fix_source(checker, source, display, threshold)
+    fixed = checker.fix_source(source, display, threshold)
     if args.diff:
-        sys.stdout.write(_diff(display, source.text, text))
+        sys.stdout.write(_diff(display, source.text, fixed.text))
     else:
-        sys.stdout.write(text)
-    return result, text != source.text
-
-
-def _fix_source(
-    checker: Checker, source: SourceFile, display: str, threshold: Applicability
-) -> tuple[FileResult, str]:
-    """Fix ``source`` in memory; the result holds the findings left and ``fixed``, the count applied."""
-    from backend_lint.fixing.apply import fix_text, fixable  # noqa: PLC0415 - loads libcst only now
-
-    first = checker.check_source(source, display)
-    if first.errors or not fixable(first.findings, threshold):
-        return first, source.text
-    outcome = fix_text(checker, source, display, threshold, first.findings)
-    if not outcome.changed:
-        first.refused = outcome.refused
-        return first, source.text
-    result = checker.check_source(SourceFile(outcome.text, source.encoding), display)
-    result.fixed = sum(outcome.applied.values())
-    result.refused = outcome.refused
-    return result, outcome.text
+        sys.stdout.write(fixed.text)
+    return fixed.result, fixed.text != source.text
 
 
 def _fix_one(path: str, checker: Checker, threshold: Applicability, args) -> tuple[FileResult, bool]:
@@ -309,11 +289,8 @@ def _fix_one(path: str, checker: Checker, threshold: Applicability, args) -> tup
     source = read_source(path)
     if isinstance(source, Unreadable):
         return FileResult(path, errors=[FileError(path, source.reason)]), False
-    try:
-        result, text = _fix_source(checker, source, path, threshold)
-    except Exception as exc:  # a fix that crashes must not stop the run or touch the file
-        error = FileError(path, f"{type(exc).__name__}: {exc}", code="fix", detail=traceback.format_exc())
-        return FileResult(path, errors=[error]), False
+    fixed = checker.fix_source(source, path, threshold)  # a fix that raises is refused there, and reported
+    result, text = fixed.result, fixed.text
     if text == source.text:
         return result, False
     if args.diff:

@@ -1,18 +1,22 @@
-"""Checking one file end to end: read, parse once, run the enabled rules, drop suppressed findings.
+"""Checking and fixing one file end to end: read, parse once, run the enabled rules, drop suppressed findings.
 
-:func:`check_file` is a plain function of a path and a :class:`Checker`, so files can be checked in any
-order, in worker processes, or from a cache, and give the same result.
+:meth:`Checker.check_file` is a plain function of a path and a :class:`Checker`, so files can be checked in
+any order, in worker processes, or from a cache, and give the same result. :meth:`Checker.fix_source` is the
+one library call that fixes text: the CLI (``fix``, ``check --fix``, ``fix -``) and the language server both
+use it, so a fix behaves the same in a terminal and in an editor.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import traceback
+from collections import Counter
+from dataclasses import dataclass, field
 from typing import Optional
 
 from backend_lint.config import Config
 from backend_lint.engine import Engine, FileResult
 from backend_lint.files import SourceFile, Unreadable, decode_source, parse_source, project_path, read_source
-from backend_lint.finding import FileError
+from backend_lint.finding import Applicability, FileError, Finding
 from backend_lint.noqa import NoqaMap
 from backend_lint.registry import all_rule_classes
 from backend_lint.rule import Rule
@@ -23,6 +27,26 @@ def build_rules(config: Config) -> list[Rule]:
     return [
         cls(config.rule_settings.get(cls.code)) for cls in all_rule_classes() if config.is_enabled(cls.code)
     ]
+
+
+@dataclass
+class FixResult:
+    """What fixing one file's text produced.
+
+    ``result`` is the check of the fixed text (the findings left, with the fixed text's line numbers) and its
+    errors, which also hold a fix that raised: an internal error of that rule, whose finding stays in
+    ``result.findings`` and in ``refused`` while every other fix applies. ``result.fixed`` and
+    ``result.refused`` repeat ``applied`` and ``refused`` for the reports.
+    """
+
+    text: str  # the fixed text (== source.text when nothing was applied)
+    result: FileResult  # the check of the fixed text: findings left, errors
+    applied: Counter[str] = field(default_factory=Counter)  # fixes applied per rule code
+    refused: list[tuple[Finding, str]] = field(default_factory=list)  # fixes refused, and why
+
+    @property
+    def changed(self) -> bool:
+        return sum(self.applied.values()) > 0
 
 
 @dataclass
@@ -66,6 +90,41 @@ class Checker:
         if isinstance(source, Unreadable):
             return FileResult(path, errors=[FileError(path, source.reason)])
         return self.check_source(source, path)
+
+    def fix_source(
+        self,
+        source: SourceFile,
+        path: str,
+        threshold: Applicability = Applicability.SAFE,
+        only: Optional[Finding] = None,
+    ) -> FixResult:
+        """Fix ``source`` in memory: every fix at or above ``threshold``, or only the fix of the finding ``only``.
+
+        ``only`` is matched by code and range against a fresh check of ``source`` and applied alone, in one
+        pass (an editor's code action); when it no longer matches, nothing changes and ``refused`` says why.
+        Nothing here raises for a bad file or a bad fix: a file that does not parse comes back unchanged with
+        its error, and a fix that raises is refused for its finding only (see :class:`FixResult`).
+        """
+        first = self.check_source(source, path)
+        if any(error.code is None for error in first.errors):  # unreadable or a syntax error: nothing to fix
+            return FixResult(source.text, first)
+        from backend_lint.fixing.apply import fix_text, fixable  # noqa: PLC0415 - loads libcst only now
+
+        if only is None and not fixable(first.findings, threshold):
+            return FixResult(source.text, first)
+        try:
+            outcome = fix_text(self, source, path, threshold, first.findings, only=only)
+        except Exception as exc:  # a bug in the fixing machinery itself: keep the file and every finding
+            reason = f"{type(exc).__name__}: {exc}".splitlines()[0]
+            first.errors.append(FileError(path, reason, code="fix", detail=traceback.format_exc()))
+            return FixResult(source.text, first)
+        result = first
+        if outcome.changed:
+            result = self.check_source(SourceFile(outcome.text, source.encoding), path)
+        result.errors.extend(outcome.errors)
+        result.fixed = sum(outcome.applied.values())
+        result.refused = outcome.refused
+        return FixResult(outcome.text, result, outcome.applied, outcome.refused)
 
     def check_bytes(self, data: bytes, display_path: str) -> FileResult:
         source = decode_source(data)

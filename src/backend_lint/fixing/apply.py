@@ -5,11 +5,17 @@ node each fixable finding points at (by exact character range and node type), as
 replacement and applies them all in one transformer pass. When two targets overlap, the outer one wins and
 the inner one waits for the next pass. A pass whose result does not parse with ``ast`` is thrown away and its
 fixes are reported as refused; nothing that does not parse is ever returned.
+
+Fixes are contained per rule, like detection: a fix that raises is refused for its finding (and reported as
+an internal error of its rule) while the other fixes of the pass still apply, and a pass that fails as a whole
+is retried without the rules whose fixes fail on their own. The CLI and the language server call
+:meth:`runner.Checker.fix_source`, which adds the check before and the check after.
 """
 
 from __future__ import annotations
 
 import ast
+import traceback
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
@@ -19,11 +25,12 @@ import libcst as cst
 from libcst.metadata import PositionProvider
 
 from backend_lint.files import SourceFile
-from backend_lint.finding import Applicability, Finding
+from backend_lint.finding import Applicability, FileError, Finding
 from backend_lint.fixing.context import FixContext
 from backend_lint.registry import rule_class
 
 if TYPE_CHECKING:
+    from backend_lint.rule import Rule
     from backend_lint.runner import Checker
 
 MAX_PASSES = 8
@@ -31,11 +38,16 @@ MAX_PASSES = 8
 
 @dataclass
 class FixOutcome:
-    """The fixed text (unchanged when nothing applied), what was applied and what was refused, and why."""
+    """The fixed text (unchanged when nothing applied), what was applied and what was refused, and why.
+
+    ``errors`` holds a fix that raised (or built a tree libcst could not print): an internal error of that
+    rule, with its traceback. Its finding is also in ``refused``; every other fix still applies.
+    """
 
     text: str
-    applied: Counter = field(default_factory=Counter)
+    applied: Counter[str] = field(default_factory=Counter)
     refused: list[tuple[Finding, str]] = field(default_factory=list)
+    errors: list[FileError] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -46,36 +58,79 @@ def fixable(findings: list[Finding], threshold: Applicability) -> list[Finding]:
     return [finding for finding in findings if finding.applicability >= threshold]
 
 
+def same_finding(one: Finding, other: Finding) -> bool:
+    """The same finding, as an editor knows it: its code and its exact range (messages may be reworded)."""
+    return (one.code, one.line, one.col, one.end_line, one.end_col) == (
+        other.code, other.line, other.col, other.end_line, other.end_col
+    )
+
+
 def fix_text(
     checker: Checker,
     source: SourceFile,
     display_path: str,
     threshold: Applicability = Applicability.SAFE,
     first_findings: Optional[list[Finding]] = None,
+    only: Optional[Finding] = None,
 ) -> FixOutcome:
-    """Apply every fix at or above ``threshold`` to ``source``; ``first_findings`` saves the first check."""
+    """Apply every fix at or above ``threshold`` to ``source``; ``first_findings`` saves the first check.
+
+    With ``only``, apply that one finding's fix (matched by code and range) in one pass and nothing else: an
+    editor's code action. Fixes it would make possible are left for the next request.
+    """
     outcome = FixOutcome(source.text)
-    refused_keys: set[tuple[str, str]] = set()
+    refused_keys: set[Key] = set()
     findings = first_findings
-    for _ in range(MAX_PASSES):
+    for _ in range(1 if only is not None else MAX_PASSES):
         if findings is None:
             findings = checker.check_source(SourceFile(outcome.text, source.encoding), display_path).findings
         todo = fixable(findings, threshold)
+        if only is not None:
+            todo = [finding for finding in todo if same_finding(finding, only)][:1]
+            if not todo:
+                outcome.refused.append((only, _why_not_fixable(only, findings, threshold)))
         findings = None
         if not todo:
             break
-        result = _one_pass(checker, outcome.text, todo, refused_keys, outcome)
+        result = _one_pass(checker, outcome.text, display_path, todo, refused_keys, outcome)
         if result is None or result == outcome.text:
             break
         outcome.text = result
     return outcome
 
 
+def _why_not_fixable(only: Finding, findings: list[Finding], threshold: Applicability) -> str:
+    match = next((finding for finding in findings if same_finding(finding, only)), None)
+    if match is None:
+        return "no such finding in this text (it changed since it was checked)"
+    if match.applicability is Applicability.NONE:
+        return "this finding has no fix"
+    return f"an {match.applicability.label} fix, and only {threshold.label} fixes were asked for"
+
+
+Span = tuple[tuple[int, int], tuple[int, int]]
+Key = tuple[str, str]  # a rule's code and the exact text of the node its fix was refused on
+Target = tuple[Finding, cst.CSTNode, Span]
+
+
+@dataclass
+class _Attempt:
+    """One try at rewriting a module with a set of targets' fixes; nothing is recorded until it is chosen."""
+
+    text: Optional[str] = None
+    applied: Counter[str] = field(default_factory=Counter)
+    included: list[tuple[Finding, Key]] = field(default_factory=list)  # replacements that went into the tree
+    refused: list[tuple[Finding, str, Key]] = field(default_factory=list)
+    errors: list[FileError] = field(default_factory=list)
+    failure: Optional[str] = None  # why the rewritten tree was not used (then ``text`` is None)
+
+
 def _one_pass(
     checker: Checker,
     text: str,
+    display_path: str,
     todo: list[Finding],
-    refused_keys: set[tuple[str, str]],
+    refused_keys: set[Key],
     outcome: FixOutcome,
 ) -> Optional[str]:
     try:
@@ -86,37 +141,114 @@ def _one_pass(
         return None
     module = wrapper.module
     targets = _locate(wrapper, todo)
+    for finding in todo:
+        if not any(item[0] is finding for item in targets):
+            outcome.refused.append((finding, "the fix could not find the code it points at"))
     rules = {rule.code: rule for rule in checker.rules}
+    attempt = _attempt(module, targets, rules, refused_keys, display_path)
+    if attempt.failure is not None and len(attempt.applied) > 1:
+        attempt = _without_failing_rules(module, targets, rules, refused_keys, display_path, attempt, outcome)
+    for finding, reason, key in attempt.refused:
+        refused_keys.add(key)
+        outcome.refused.append((finding, reason))
+    outcome.errors.extend(attempt.errors)
+    if attempt.failure is not None:
+        outcome.refused.extend((finding, attempt.failure) for finding, _key in attempt.included)
+        return None
+    outcome.applied.update(attempt.applied)
+    return attempt.text
+
+
+def _without_failing_rules(
+    module: cst.Module,
+    targets: list[Target],
+    rules: dict[str, Rule],
+    refused_keys: set[Key],
+    display_path: str,
+    failed: _Attempt,
+    outcome: FixOutcome,
+) -> _Attempt:
+    """The pass failed as a whole: find the rules whose fixes fail on their own and retry without them.
+
+    This runs only after a failure, so the usual pass still costs one rewrite. When every rule's fixes work
+    alone but not together, the whole pass is refused (the next run may apply them in another order).
+    """
+    failing: dict[str, _Attempt] = {}
+    for code in sorted(failed.applied):
+        alone = _attempt(module, [t for t in targets if t[0].code == code], rules, refused_keys, display_path)
+        if alone.failure is not None:
+            failing[code] = alone
+    if not failing or len(failing) == len(failed.applied):
+        return failed
+    for alone in failing.values():
+        for finding, reason, key in alone.refused:
+            refused_keys.add(key)
+            outcome.refused.append((finding, reason))
+        outcome.errors.extend(alone.errors)
+        for finding, key in alone.included:
+            refused_keys.add(key)
+            outcome.refused.append((finding, str(alone.failure)))
+    rest = [target for target in targets if target[0].code not in failing]
+    return _attempt(module, rest, rules, refused_keys, display_path)
+
+
+def _attempt(
+    module: cst.Module,
+    targets: list[Target],
+    rules: dict[str, Rule],
+    refused_keys: set[Key],
+    display_path: str,
+) -> _Attempt:
+    """Ask each target's rule for its replacement (outer targets first) and rewrite the module once."""
+    attempt = _Attempt()
     fixer = FixContext(module)
     replacements: dict[cst.CSTNode, cst.CSTNode] = {}
-    applied: Counter = Counter()
-    taken: list[tuple[tuple[int, int], tuple[int, int]]] = []
+    taken: list[Span] = []
     for finding, node, span in sorted(targets, key=lambda item: _span_size(item[2]), reverse=True):
         key = (finding.code, module.code_for_node(node))
         if key in refused_keys or any(_overlaps(span, other) for other in taken):
             continue
         rule = rules.get(finding.code)
-        replacement = rule.fix(finding, node, fixer) if rule is not None else None
+        mark = fixer.mark()
+        try:
+            replacement = rule.fix(finding, node, fixer) if rule is not None else None
+        except Exception as exc:  # one rule's bug: refuse its fix here, every other fix still applies
+            fixer.rollback(mark)
+            summary = _summary(exc)
+            attempt.refused.append((finding, f"{finding.code} fix raised {summary}", key))
+            attempt.errors.append(FileError(display_path, f"fix raised {summary} (at line {finding.line})",
+                                            code=finding.code, detail=traceback.format_exc()))
+            continue
         if replacement is None:
-            refused_keys.add(key)
-            outcome.refused.append((finding, "no exact rewrite for this case"))
+            fixer.rollback(mark)  # an import the fix asked for before giving up is not added
+            attempt.refused.append((finding, "no exact rewrite for this case", key))
             continue
         replacements[node] = replacement
         taken.append(span)
-        applied[finding.code] += 1
-    for finding in todo:
-        if not any(item[0] is finding for item in targets):
-            outcome.refused.append((finding, "the fix could not find the code it points at"))
+        attempt.applied[finding.code] += 1
+        attempt.included.append((finding, key))
     if not replacements:
-        return None
-    new_module = fixer.finish(module.visit(_Replace(replacements)))
-    new_text = new_module.code
+        return attempt
+    try:
+        new_text = fixer.finish(module.visit(_Replace(replacements))).code
+    except Exception as exc:  # a replacement libcst cannot place or print: a bug of the rule that made it
+        codes = sorted(attempt.applied)
+        summary = _summary(exc)
+        attempt.failure = f"{', '.join(codes)} fix raised {summary}"
+        if len(codes) == 1:
+            attempt.errors.append(FileError(display_path, f"fix raised {summary} (at line "
+                                            f"{attempt.included[0][0].line})", code=codes[0],
+                                            detail=traceback.format_exc()))
+        return attempt
     if not _parses(new_text):
-        for finding, _node, _span in targets:
-            outcome.refused.append((finding, "the fixed code would not parse"))
-        return None
-    outcome.applied.update(applied)
-    return new_text
+        attempt.failure = "the fixed code would not parse"
+        return attempt
+    attempt.text = new_text
+    return attempt
+
+
+def _summary(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}".splitlines()[0] if str(exc) else type(exc).__name__
 
 
 def _parses(text: str) -> bool:
@@ -127,9 +259,6 @@ def _parses(text: str) -> bool:
     except (SyntaxError, ValueError, RecursionError):
         return False
     return True
-
-
-Span = tuple[tuple[int, int], tuple[int, int]]
 
 
 def _span_size(span: Span) -> tuple[int, int]:

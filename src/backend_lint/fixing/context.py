@@ -19,6 +19,9 @@ _LOGGER_FACTORIES = {
     ("structlog", "getLogger"): "structlog",
 }
 
+# What FixContext.mark returns: counts of imports and statements added, the import keys, the logger found.
+Mark = tuple[int, frozenset[tuple[str, Optional[str]]], int, Optional[tuple[str, str]]]
+
 
 class FixContext:
     """Helpers for the fixes of one pass over one module."""
@@ -30,6 +33,21 @@ class FixContext:
         self._statements_after_imports: list[cst.SimpleStatementLine] = []
         self._logger: Optional[tuple[str, str]] = None
         self._top_level_names = _top_level_names(module)
+
+    def mark(self) -> Mark:
+        """The module-level additions so far, so that a fix that raises or refuses can be undone (``rollback``).
+
+        Without it, a fix that asks for ``import secrets`` and then gives up would still add the import.
+        """
+        return (len(self._imports), frozenset(self._import_keys), len(self._statements_after_imports), self._logger)
+
+    def rollback(self, mark: Mark) -> None:
+        """Forget the additions made since ``mark``."""
+        imports, keys, statements, logger = mark
+        del self._imports[imports:]
+        self._import_keys = set(keys)
+        del self._statements_after_imports[statements:]
+        self._logger = logger
 
     def code_for(self, node: cst.CSTNode) -> str:
         return self.module.code_for_node(node)
