@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-import textwrap
-from pathlib import Path
-
 import pytest
 
-from backend_lint.config import Config
-from backend_lint.files import SourceFile
 from backend_lint.rules.be302_verb_in_route_path import verb_segment
-from backend_lint.runner import Checker
+from tests.snippets import found
 
-ROOT = Path(__file__).resolve().parents[1]
-CHECKER = Checker.from_config(Config(root=ROOT, select=["BE301", "BE302", "BE303", "BE304"]))
+API = ("BE301", "BE302", "BE303", "BE304")
 VERBS = frozenset({"get", "create", "update", "delete", "fetch", "add", "remove", "set", "make", "do"})
 
 
 def _found(code: str, path: str = "app/api.py") -> list[tuple[int, str]]:
-    result = CHECKER.check_source(SourceFile(textwrap.dedent(code), "utf-8"), path)
-    assert not result.errors, result.errors
-    return [(finding.line, finding.code) for finding in result.findings]
+    return found(code, API, path)
 
 
 @pytest.mark.parametrize(
@@ -109,10 +101,5 @@ def test_configured_provider_and_methods() -> None:
             return {}
     """
     assert _found(code) == [(8, "BE301")]
-    checker = Checker.from_config(
-        Config(root=ROOT, select=["BE301"], rule_settings={
-            "BE301": {"idempotency-providers": ["dedupe"], "methods": ["POST", "PATCH"]},
-        })
-    )
-    result = checker.check_source(SourceFile(textwrap.dedent(code), "utf-8"), "app/api.py")
-    assert [(finding.line, finding.code) for finding in result.findings] == [(12, "BE301")]
+    settings = {"BE301": {"idempotency-providers": ["dedupe"], "methods": ["POST", "PATCH"]}}
+    assert found(code, "BE301", "app/api.py", settings) == [(12, "BE301")]

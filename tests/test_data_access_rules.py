@@ -6,27 +6,16 @@ by name, provenance through locals and constants, what counts as a bound) with n
 
 from __future__ import annotations
 
-import textwrap
-
 import pytest
 
-from backend_lint.config import Config
-from backend_lint.files import SourceFile
 from backend_lint.rules.be102_select_star import star_selects
-from backend_lint.runner import Checker
+from tests.snippets import findings, found
 
-CHECKER = Checker.from_config(Config(select=["BE101", "BE102", "BE103", "BE104"]))
-
-
-def _found(code: str, path: str = "app/service.py") -> list[tuple[int, str]]:
-    result = CHECKER.check_source(SourceFile(textwrap.dedent(code), "utf-8"), path)
-    assert not result.errors, result.errors
-    return [(finding.line, finding.code) for finding in result.findings]
+DATA = ("BE101", "BE102", "BE103", "BE104")
 
 
-def _messages(code: str, path: str = "app/service.py") -> list[str]:
-    result = CHECKER.check_source(SourceFile(textwrap.dedent(code), "utf-8"), path)
-    return [finding.message for finding in result.findings]
+def _messages(code: str) -> list[str]:
+    return [finding.message for finding in findings(code, DATA)]
 
 
 FLAGGED_BE101 = [
@@ -88,7 +77,7 @@ FLAGGED_BE101 = [
 
 @pytest.mark.parametrize("code", FLAGGED_BE101)
 def test_be101_flags(code: str) -> None:
-    assert [c for _, c in _found(code)] == ["BE101"]
+    assert [c for _, c in found(code, DATA)] == ["BE101"]
 
 
 QUIET_BE101 = [
@@ -165,7 +154,7 @@ QUIET_BE101 = [
 
 @pytest.mark.parametrize("code", QUIET_BE101)
 def test_be101_quiet(code: str) -> None:
-    assert _found(code) == []
+    assert found(code, DATA) == []
 
 
 def test_be101_message_names_where_the_sql_was_built() -> None:
@@ -221,7 +210,7 @@ def test_be103_reports_the_inner_query_once_per_chain() -> None:
             for order in Order.objects.all():
                 Line.objects.filter(order=order).exclude(x=1).first()
         """
-    assert _found(code) == [(5, "BE103")]
+    assert found(code, DATA) == [(5, "BE103")]
 
 
 def test_be103_nested_function_is_not_in_the_loop() -> None:
@@ -232,7 +221,7 @@ def test_be103_nested_function_is_not_in_the_loop() -> None:
                 def later(o=order):
                     return Line.objects.filter(order=o)
         """
-    assert _found(code) == []
+    assert found(code, DATA) == []
 
 
 def test_be104_handler_helpers_and_post_are_quiet() -> None:
@@ -252,7 +241,7 @@ def test_be104_handler_helpers_and_post_are_quiet() -> None:
             rows = db.query(Item).all()
             return {"count": len(rows)}
         """
-    assert _found(code) == []
+    assert found(code, DATA) == []
 
 
 def test_be104_get_handler_returning_all_rows() -> None:
@@ -265,4 +254,4 @@ def test_be104_get_handler_returning_all_rows() -> None:
             rows = db.query(Item).filter(Item.active).all()
             return {"items": [row.name for row in rows]}
         """
-    assert _found(code) == [(7, "BE104")]
+    assert found(code, DATA) == [(7, "BE104")]

@@ -8,30 +8,22 @@ judged as secrets, and the cases deliberately left alone (``xfail`` with the rea
 from __future__ import annotations
 
 import ast
-import textwrap
-from pathlib import Path
 
 import pytest
 
 from backend_lint.analysis.messages import message_pieces, percent_template
-from backend_lint.config import Config
-from backend_lint.files import SourceFile
 from backend_lint.rules.be405_secret_in_log import _DEFAULT_NAMES, SecretMatcher
-from backend_lint.runner import Checker
+from tests.snippets import findings
 
-ROOT = Path(__file__).resolve().parents[1]
-CHECKER = Checker.from_config(Config(root=ROOT, select=["BE402", "BE403", "BE404", "BE405"]))
+OBSERVABILITY = ("BE402", "BE403", "BE404", "BE405")
 
 
-def findings(code: str, path: str = "app/service.py") -> list[tuple[int, int, str]]:
-    result = CHECKER.check_source(SourceFile(textwrap.dedent(code), "utf-8"), path)
-    assert not result.errors, result.errors
-    return [(finding.line, finding.col, finding.code) for finding in result.findings]
+def positions(code: str, path: str = "app/service.py") -> list[tuple[int, int, str]]:
+    return [(finding.line, finding.col, finding.code) for finding in findings(code, OBSERVABILITY, path)]
 
 
 def applicability(code: str, rule: str) -> list[str]:
-    result = CHECKER.check_source(SourceFile(textwrap.dedent(code), "utf-8"), "app/service.py")
-    return [finding.applicability.label for finding in result.findings if finding.code == rule]
+    return [finding.applicability.label for finding in findings(code, OBSERVABILITY) if finding.code == rule]
 
 
 # --- which receivers are loggers ------------------------------------------------------------------
@@ -54,7 +46,7 @@ def applicability(code: str, rule: str) -> list[str]:
     ],
 )
 def test_logger_origins_are_recognised(code: str) -> None:
-    assert [code for _, _, code in findings(code)] == ["BE402"]
+    assert [code for _, _, code in positions(code)] == ["BE402"]
 
 
 @pytest.mark.parametrize(
@@ -72,7 +64,7 @@ def test_logger_origins_are_recognised(code: str) -> None:
     ],
 )
 def test_non_loggers_are_left_alone(code: str) -> None:
-    assert findings(code) == []
+    assert positions(code) == []
 
 
 # --- BE402 -------------------------------------------------------------------------------------------
@@ -83,7 +75,7 @@ def test_be402_reports_the_whole_call() -> None:
     logger = logging.getLogger(__name__)
     logger.info(f"a {x}")
     """
-    assert findings(code) == [(4, 1, "BE402")]
+    assert positions(code) == [(4, 1, "BE402")]
 
 
 @pytest.mark.parametrize(
@@ -163,7 +155,7 @@ def test_be403_only_in_the_handler_itself() -> None:
             callback = lambda: logger.error("later")
             job.on_done(callback)
     """
-    assert findings(code) == [(11, 17, "BE403")]
+    assert positions(code) == [(11, 17, "BE403")]
 
 
 @pytest.mark.xfail(reason="a helper that logs for the handler is not followed (BE403 Limitations)", strict=True)
@@ -181,7 +173,7 @@ def test_be403_helper_called_from_handler() -> None:
         except OSError:
             report("job failed")
     """
-    assert findings(code) == [(6, 5, "BE403")]
+    assert positions(code) == [(6, 5, "BE403")]
 
 
 # --- BE404 -------------------------------------------------------------------------------------------
@@ -190,12 +182,12 @@ def test_be403_helper_called_from_handler() -> None:
     "path", ["tests/test_orders.py", "scripts/backfill.py", "app/management/commands/sync.py", "manage.py"]
 )
 def test_be404_leaves_tests_and_scripts_alone(path: str) -> None:
-    assert findings("import logging\nlogging.info('x')\n", path) == []
+    assert positions("import logging\nlogging.info('x')\n", path) == []
 
 
 def test_be404_file_that_configures_the_root_logger() -> None:
     code = "import logging\nlogging.basicConfig(level=logging.INFO)\nlogging.info('starting')\n"
-    assert findings(code) == []
+    assert positions(code) == []
 
 
 def test_be404_no_fix_when_logger_is_shadowed_or_defined_later() -> None:
@@ -242,7 +234,7 @@ def test_be405_points_at_the_argument() -> None:
     def login(user, password):
         logger.info("login %s with %s", user.email, password)
     """
-    assert findings(code) == [(6, 49, "BE405")]
+    assert positions(code) == [(6, 49, "BE405")]
 
 
 def test_be405_message_names_the_key_a_value_is_logged_under() -> None:
@@ -253,8 +245,8 @@ def test_be405_message_names_the_key_a_value_is_logged_under() -> None:
     def issue(grant):
         log.info("token_issued", access_token=grant.value)
     """
-    result = CHECKER.check_source(SourceFile(textwrap.dedent(code), "utf-8"), "app/service.py")
-    assert [finding.message.split(" is ")[0] for finding in result.findings] == ["`access_token=grant.value`"]
+    messages = [finding.message.split(" is ")[0] for finding in findings(code, OBSERVABILITY)]
+    assert messages == ["`access_token=grant.value`"]
 
 
 @pytest.mark.xfail(reason="objects that contain secrets are not flagged (BE405 Limitations)", strict=True)
@@ -266,4 +258,4 @@ def test_be405_headers_object() -> None:
     def handle(request):
         logger.debug("headers: %s", request.headers)
     """
-    assert findings(code) == [(6, 33, "BE405")]
+    assert positions(code) == [(6, 33, "BE405")]

@@ -11,13 +11,7 @@ import pytest
 from backend_lint.config import Config
 from backend_lint.files import SourceFile
 from backend_lint.runner import Checker
-
-
-def _found(code: str, select: str, settings: dict | None = None) -> list[tuple[int, str]]:
-    config = Config(select=[select], rule_settings={select: settings} if settings else {})
-    result = Checker.from_config(config).check_source(SourceFile(textwrap.dedent(code), "utf-8"), "app/service.py")
-    assert not result.errors, result.errors
-    return [(finding.line, finding.code) for finding in result.findings]
+from tests.snippets import found
 
 
 def test_adapter_mounted_in_one_class_does_not_quiet_another() -> None:
@@ -40,7 +34,7 @@ def test_adapter_mounted_in_one_class_does_not_quiet_another() -> None:
             def get(self, url):
                 return self.session.get(url)
         """
-    assert _found(code, "BE201") == [(18, "BE201")]
+    assert found(code, "BE201") == [(18, "BE201")]
 
 
 def test_recursive_factories_end() -> None:
@@ -56,7 +50,7 @@ def test_recursive_factories_end() -> None:
         def use(url):
             return a().get(url)
         """
-    assert _found(code, "BE201") == []
+    assert found(code, "BE201") == []
 
 
 def test_factory_with_two_different_results_is_unknown() -> None:
@@ -72,7 +66,7 @@ def test_factory_with_two_different_results_is_unknown() -> None:
         def use(url):
             return client(True).get(url)
         """
-    assert _found(code, "BE201") == []
+    assert found(code, "BE201") == []
 
 
 def test_shadowed_requests_is_not_the_library() -> None:
@@ -82,7 +76,7 @@ def test_shadowed_requests_is_not_the_library() -> None:
         def use(url, requests):
             return requests.get(url)
         """
-    assert _found(code, "BE201") == []
+    assert found(code, "BE201") == []
 
 
 def test_default_timeout_option_is_what_the_fix_writes() -> None:
@@ -107,7 +101,7 @@ def test_blocking_call_in_nested_async_def_inside_sync_def() -> None:
 
             return inner
         """
-    assert _found(code, "BE204") == [(8, "BE204")]
+    assert found(code, "BE204") == [(8, "BE204")]
 
 
 def test_blocking_call_in_sync_def_inside_async_def_after_it() -> None:
@@ -121,7 +115,7 @@ def test_blocking_call_in_sync_def_inside_async_def_after_it() -> None:
             time.sleep(2)
             return helper
         """
-    assert _found(code, "BE204") == [(8, "BE204")]
+    assert found(code, "BE204") == [(8, "BE204")]
 
 
 @pytest.mark.parametrize(
@@ -143,7 +137,7 @@ def test_blocking_call_in_sync_def_inside_async_def_after_it() -> None:
 )
 def test_retry_loop_shapes(loop: str, expected: list) -> None:
     code = "import time\n\ndef run(f):\n" + textwrap.indent(loop, "    ") + "\n"
-    assert _found(code, "BE203") == expected
+    assert found(code, "BE203") == expected
 
 
 @pytest.mark.skipif(sys.version_info < (3, 11), reason="except* is Python 3.11 syntax")
@@ -155,7 +149,7 @@ def test_swallowed_exception_in_except_star() -> None:
             except* Exception:
                 pass
         """
-    assert _found(code, "BE205") == [(5, "BE205")]
+    assert found(code, "BE205") == [(5, "BE205")]
 
 
 def test_session_subclass_with_and_without_timeout() -> None:
@@ -181,7 +175,7 @@ def test_session_subclass_with_and_without_timeout() -> None:
                 self.safe.get(path)
                 return self.api.get(path)
         """
-    assert _found(code, "BE201") == [(21, "BE201")]
+    assert found(code, "BE201") == [(21, "BE201")]
 
 
 @pytest.mark.xfail(reason="blocking calls inside a sync helper the coroutine calls are not followed (BE204 Limitations)",
@@ -196,4 +190,4 @@ def test_blocking_call_in_helper() -> None:
         async def handler():
             pause()
         """
-    assert _found(code, "BE204") == [(8, "BE204")]
+    assert found(code, "BE204") == [(8, "BE204")]

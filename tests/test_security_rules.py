@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-import textwrap
-
 import pytest
 
-from backend_lint.config import Config
-from backend_lint.files import SourceFile
-from backend_lint.runner import Checker
 from tests.fixture_files import FIXTURES
+from tests.snippets import found
 
-CHECKER = Checker.from_config(Config(select=["BE5"]))
-
-
-def _found(code: str, path: str = "app/service.py") -> list[tuple[int, str]]:
-    result = CHECKER.check_source(SourceFile(textwrap.dedent(code), "utf-8"), path)
-    assert not result.errors, result.errors
-    return [(finding.line, finding.code) for finding in result.findings]
+SECURITY = "BE5"
 
 
 @pytest.mark.parametrize(
@@ -26,7 +16,7 @@ def _found(code: str, path: str = "app/service.py") -> list[tuple[int, str]]:
 )
 def test_environment_settings_module_is_clean_everywhere(path: str) -> None:
     source = (FIXTURES / "clean" / "settings.py").read_text(encoding="utf-8")
-    assert _found(source, path) == []
+    assert found(source, SECURITY, path) == []
 
 
 CASES = [
@@ -133,12 +123,12 @@ CASES = [
 
 @pytest.mark.parametrize(("code", "expected"), CASES)
 def test_cases(code: str, expected: list[tuple[int, str]]) -> None:
-    assert _found(code) == expected
+    assert found(code, SECURITY) == expected
 
 
 @pytest.mark.xfail(reason="BE503 judges by name only: a DSN with a password inside is missed", strict=True)
 def test_credential_inside_dsn_is_missed() -> None:
-    assert _found('DATABASE_URL = "postgres://shop:s3cr3t@db/shop"\n') == [(1, "BE503")]
+    assert found('DATABASE_URL = "postgres://shop:s3cr3t@db/shop"\n', SECURITY) == [(1, "BE503")]
 
 
 @pytest.mark.xfail(reason="BE506 follows one function: a helper building the path is not followed", strict=True)
@@ -152,5 +142,5 @@ def test_upload_name_through_helper_is_missed() -> None:
         f = request.files["doc"]
         f.save(target(f.filename))
     """
-    assert _found(code) == [(8, "BE506")]
+    assert found(code, SECURITY) == [(8, "BE506")]
 

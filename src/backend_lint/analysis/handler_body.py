@@ -32,6 +32,7 @@ import ast
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional
 
+from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.handlers import AIOHTTP, DJANGO, DRF, FLASK, Handler
 from backend_lint.analysis.imports import dotted_name
@@ -260,7 +261,7 @@ class _Summariser:
             parent = self.parents.get(parent)
         if not isinstance(parent, ast.Call) or use is parent.func:
             return False
-        last = _callee_name(parent)
+        last = callee_name(parent)
         if last in _TRANSPARENT_CALLS or last in _SINK_METHODS or last.endswith("Response"):
             return False
         return (self.ctx.imports.resolve(parent.func) or "") not in _JSON_LOADS
@@ -286,7 +287,7 @@ class _Summariser:
                     node = self.parents[comprehension]  # type: ignore[assignment]
                 else:
                     return node
-            elif isinstance(parent, ast.Call) and _callee_name(parent) == "dict" and parent.args == [node]:
+            elif isinstance(parent, ast.Call) and callee_name(parent) == "dict" and parent.args == [node]:
                 node = parent
             else:
                 return node
@@ -309,7 +310,7 @@ class _Summariser:
         call = self.parents.get(parent) if keyword is not None else parent
         if not isinstance(call, ast.Call) or use is call.func:
             return False
-        last = _callee_name(call)
+        last = callee_name(call)
         if keyword is not None and keyword.arg is None:
             return not last[:1].isupper()  # create(**data); Model(**data) builds a schema or model
         return isinstance(call.func, ast.Attribute) and last in _SINK_METHODS
@@ -325,7 +326,7 @@ class _Summariser:
         if not isinstance(parent, ast.Call):
             return False
         func = parent.func
-        last = _callee_name(parent)
+        last = callee_name(parent)
         if argument is func or (self.ctx.imports.resolve(func) or "") in _JSON_LOADS:
             return False
         if last in _VALIDATING_METHODS or "valid" in last.lower():
@@ -335,9 +336,3 @@ class _Summariser:
         if keyword is not None:
             return keyword.arg is None or keyword.arg == "data"  # Model(**data), Serializer(data=data)
         return last.endswith(_SCHEMA_SUFFIXES)  # OrderForm(data), OrderIn(payload)
-
-
-def _callee_name(call: ast.Call) -> str:
-    """The last name of the callee: ``load`` for ``schema.load(...)``, ``Order`` for ``models.Order(...)``."""
-    func = call.func
-    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""

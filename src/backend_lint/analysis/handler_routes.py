@@ -13,6 +13,7 @@ import ast
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional
 
+from backend_lint.analysis.ast_helpers import argument, callee_name, keyword_value, string_value
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.handler_types import (
     AIOHTTP,
@@ -175,41 +176,22 @@ def _may_route(value: Optional[ast.expr]) -> bool:
     if kind is ast.List or kind is ast.Tuple or kind is ast.BinOp:
         return True
     if kind is ast.Call:
-        func = value.func  # type: ignore[union-attr]
-        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-        return name in _TABLE_CALLS
+        return callee_name(value) in _TABLE_CALLS  # type: ignore[arg-type]
     return False
 
 
 # --- small helpers ----------------------------------------------------------------------------------------
 
 
-def _string(node: Optional[ast.AST]) -> Optional[str]:
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    return None
-
-
-def _keyword(call: ast.Call, name: str) -> Optional[ast.expr]:
-    return next((keyword.value for keyword in call.keywords if keyword.arg == name), None)
-
-
-def _argument(call: ast.Call, index: int, name: str) -> Optional[ast.expr]:
-    """Argument ``index`` (positional) or keyword ``name`` of ``call``."""
-    if len(call.args) > index and not any(isinstance(arg, ast.Starred) for arg in call.args[: index + 1]):
-        return call.args[index]
-    return _keyword(call, name)
-
-
 def _methods_list(node: Optional[ast.AST]) -> Optional[frozenset[str]]:
     """Upper-case methods of a literal list/tuple/set of strings (or one string), else ``None``."""
     if node is None:
         return None
-    single = _string(node)
+    single = string_value(node)
     if single is not None:
         return frozenset({single.upper()})
     if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
-        names = [_string(element) for element in node.elts]
+        names = [string_value(element) for element in node.elts]
         if all(name is not None for name in names):
             return frozenset(name.upper() for name in names if name)
     return None
@@ -404,7 +386,7 @@ class _Builder:
         joined with ``+`` or in an f-string (``PREFIX + "/list"``, ``f"{PREFIX}/list"``)."""
         if expr is None:
             return _NO_PREFIX
-        text = _string(expr)
+        text = string_value(expr)
         if text is not None:
             return _Prefix(text, (expr,))  # type: ignore[arg-type]
         if depth > 4:
@@ -435,12 +417,12 @@ class _Builder:
             if not isinstance(func, ast.Attribute) or not call.args:
                 continue
             if func.attr == "include_router":
-                prefix = self._string_value(_keyword(call, "prefix"), function)
+                prefix = self._string_value(keyword_value(call, "prefix"), function)
             elif func.attr == "register_blueprint":
-                prefix = self._string_value(_keyword(call, "url_prefix"), function)
+                prefix = self._string_value(keyword_value(call, "url_prefix"), function)
             else:
                 continue
-            self._route_string(prefix, FLASK if func.attr == "register_blueprint" else FASTAPI)
+            self._routestring_value(prefix, FLASK if func.attr == "register_blueprint" else FASTAPI)
             key = self._key(call.args[0], function)
             if key is not None and key not in self.include_prefixes:
                 replaces_own = func.attr == "register_blueprint" and prefix.text is not None
@@ -457,10 +439,10 @@ class _Builder:
             scope, value, kind = self._lookup(receiver.id, function)
             if kind == "value" and isinstance(value, ast.Call):
                 own = self._string_value(
-                    _keyword(value, "prefix") or _keyword(value, "url_prefix"),
+                    keyword_value(value, "prefix") or keyword_value(value, "url_prefix"),
                     scope if scope is not self.ctx.tree else None,
                 )
-                self._route_string(own, FASTAPI if _keyword(value, "prefix") is not None else FLASK)
+                self._routestring_value(own, FASTAPI if keyword_value(value, "prefix") is not None else FLASK)
         included = self.include_prefixes.get(key)
         if included is None:
             return own
@@ -472,7 +454,7 @@ class _Builder:
 
     # -- registering -----------------------------------------------------------------------------------------
 
-    def _route_string(self, prefix: _Prefix, framework: str) -> None:
+    def _routestring_value(self, prefix: _Prefix, framework: str) -> None:
         for node in prefix.nodes:
             self.model.route_strings.setdefault(node, framework)
 
@@ -492,7 +474,7 @@ class _Builder:
                 param for param in self._params(function, cls) if param.name not in request_names
             )
             handler = self.model.handlers[function] = Handler(function, framework, cls, request_names, params)
-        self._route_string(path, framework)
+        self._routestring_value(path, framework)
         route = Route(methods, path.text, path.nodes, registration)
         for index, existing in enumerate(handler.routes):
             if existing.registration is registration:  # a route table reached again through a Mount/Router
@@ -562,14 +544,14 @@ class _Builder:
         if framework is None or (cls is not None and framework != AIOHTTP):
             return
         if framework == AIOHTTP and verb == "route":
-            methods = _methods_list(_argument(call, 0, "method")) or frozenset()
-            path_arg = _argument(call, 1, "path")
+            methods = _methods_list(argument(call, 0, "method")) or frozenset()
+            path_arg = argument(call, 1, "path")
         else:
-            path_arg = _argument(call, 0, "path" if framework != FLASK else "rule")
+            path_arg = argument(call, 0, "path" if framework != FLASK else "rule")
             if verb in _VERB_SET:
                 methods = frozenset({verb.upper()})
             else:
-                listed = _keyword(call, "methods")
+                listed = keyword_value(call, "methods")
                 methods = _methods_list(listed) if listed is not None else _GET
                 methods = methods or frozenset()
         path = self._string_value(path_arg, owner)
@@ -591,36 +573,36 @@ class _Builder:
         owner = self.found.enclosing.get(function)
         if top == "litestar" and (name in _VERB_SET or name == "route"):
             methods = frozenset({name.upper()}) if name != "route" else (
-                _methods_list(_keyword(call, "http_method")) if call is not None else None) or frozenset()
-            path = self._string_value(_argument(call, 0, "path"), owner) if call is not None else _NO_PREFIX
-            if path.text is None and (call is None or _argument(call, 0, "path") is None):
+                _methods_list(keyword_value(call, "http_method")) if call is not None else None) or frozenset()
+            path = self._string_value(argument(call, 0, "path"), owner) if call is not None else _NO_PREFIX
+            if path.text is None and (call is None or argument(call, 0, "path") is None):
                 path = _Prefix("/")
             prefix = self.class_prefixes.get(cls or function, _NO_PREFIX)
             if cls is not None:
                 prefix = self.class_prefixes.get(cls, _NO_PREFIX).then(self._class_path(cls, "path"))
             self._add(function, LITESTAR, cls, methods, prefix.route(path), decorator)
         elif top == "rest_framework" and name == "api_view" and cls is None:
-            listed = _argument(call, 0, "http_method_names") if call is not None else None
+            listed = argument(call, 0, "http_method_names") if call is not None else None
             methods = _methods_list(listed) if listed is not None else _GET
             self._add(function, DRF, None, methods or frozenset(), _NO_PREFIX, decorator)
         elif top == "rest_framework" and name == "action" and cls is not None and call is not None:
-            listed = _keyword(call, "methods")
+            listed = keyword_value(call, "methods")
             methods = _methods_list(listed) if listed is not None else _GET
-            url_path = self._string_value(_keyword(call, "url_path"), None)
+            url_path = self._string_value(keyword_value(call, "url_path"), None)
             if url_path.text is None:
                 url_path = _Prefix(function.name)
             self._add(function, DRF, cls, methods or frozenset(), self._class_prefix(cls).then(url_path), decorator)
         elif top == "flask_appbuilder" and name == "expose" and cls is not None and call is not None:
-            listed = _keyword(call, "methods")
+            listed = keyword_value(call, "methods")
             methods = _methods_list(listed) if listed is not None else _GET
-            path = self._string_value(_argument(call, 0, "url"), None)
+            path = self._string_value(argument(call, 0, "url"), None)
             self._add(function, FLASK, cls, methods or frozenset(), self._class_path(cls, "route_base").route(path),
                       decorator)
         elif top == "django" and cls is None:
             if name in _DJANGO_REQUIRE:
                 self._add(function, DJANGO, None, _DJANGO_REQUIRE[name], _NO_PREFIX, decorator)
             elif name == "require_http_methods" and call is not None:
-                methods = _methods_list(_argument(call, 0, "request_method_list")) or frozenset()
+                methods = _methods_list(argument(call, 0, "request_method_list")) or frozenset()
                 self._add(function, DJANGO, None, methods, _NO_PREFIX, decorator)
 
     def _class_path(self, cls: ast.ClassDef, attribute: str) -> _Prefix:
@@ -706,9 +688,9 @@ class _Builder:
             return
         if decorator.func.attr not in ("view", "route"):
             return
-        path = self._string_value(_argument(decorator, 0, "path"), None)
+        path = self._string_value(argument(decorator, 0, "path"), None)
         if path.text is not None:
-            self._route_string(path, FLASK if decorator.func.attr == "route" else AIOHTTP)
+            self._routestring_value(path, FLASK if decorator.func.attr == "route" else AIOHTTP)
             self.class_prefixes.setdefault(cls, path)
 
     # -- calls and route tables ------------------------------------------------------------------------------------
@@ -744,7 +726,7 @@ class _Builder:
         path: _Prefix,
         registration: ast.AST,
     ) -> None:
-        self._route_string(path, framework)
+        self._routestring_value(path, framework)
         for endpoint, cls in self._endpoint(expr, function):
             if cls is not None:
                 self._add(endpoint, framework, cls, frozenset({endpoint.name.upper()}), path, registration)
@@ -766,30 +748,30 @@ class _Builder:
             framework = self._app_framework(func.value, function)
             if framework != FLASK:
                 return
-            listed = _keyword(call, "methods")
+            listed = keyword_value(call, "methods")
             path = self._object_prefix(func.value, function, set()).route(
-                self._string_value(_argument(call, 0, "rule"), function))
-            self._register_endpoint(_argument(call, 2, "view_func"), function, FLASK,
+                self._string_value(argument(call, 0, "rule"), function))
+            self._register_endpoint(argument(call, 2, "view_func"), function, FLASK,
                                     _methods_list(listed) if listed is not None else None, path, call)
         elif attr in ("add_api_route", "add_route") and self._app_framework(func.value, function) in (
             FASTAPI, STARLETTE,
         ):
             framework = self._app_framework(func.value, function) or FASTAPI
-            listed = _keyword(call, "methods")
+            listed = keyword_value(call, "methods")
             path = self._object_prefix(func.value, function, set()).route(
-                self._string_value(_argument(call, 0, "path"), function))
-            self._register_endpoint(_argument(call, 1, "endpoint" if attr == "add_api_route" else "route"),
+                self._string_value(argument(call, 0, "path"), function))
+            self._register_endpoint(argument(call, 1, "endpoint" if attr == "add_api_route" else "route"),
                                     function, framework, _methods_list(listed) if listed is not None else None,
                                     path, call)
         elif attr.startswith("add_") and attr[4:] in (*_HTTP_VERBS, "route", "view") and self._is_aiohttp_router(
             func.value, function
         ):
             if attr == "add_route":
-                methods = _methods_list(_argument(call, 0, "method"))
-                path_arg, handler_arg = _argument(call, 1, "path"), _argument(call, 2, "handler")
+                methods = _methods_list(argument(call, 0, "method"))
+                path_arg, handler_arg = argument(call, 1, "path"), argument(call, 2, "handler")
             else:
                 methods = frozenset({attr[4:].upper()}) if attr != "add_view" else None
-                path_arg, handler_arg = _argument(call, 0, "path"), _argument(call, 1, "handler")
+                path_arg, handler_arg = argument(call, 0, "path"), argument(call, 1, "handler")
             self._register_endpoint(handler_arg, function, AIOHTTP, methods or None,
                                     self._string_value(path_arg, function), call)
         elif attr == "add_resource" and FLASK in self.model.frameworks and len(call.args) >= 2:
@@ -799,7 +781,7 @@ class _Builder:
                                         self._string_value(url, function), call)
         elif attr == "register" and DRF in self.model.frameworks and len(call.args) >= 2:
             prefix = self._string_value(call.args[0], function)
-            self._route_string(prefix, DRF)
+            self._routestring_value(prefix, DRF)
             cls = self.classes_by_name.get(call.args[1].id) if isinstance(call.args[1], ast.Name) else None
             if cls is not None:
                 self.class_prefixes.setdefault(cls, prefix)
@@ -811,9 +793,9 @@ class _Builder:
                                   prefix.nodes + route.path_nodes, route.registration)
                             for route in handler.routes
                         ]
-        for argument in [*call.args, *(keyword.value for keyword in call.keywords)]:
-            if _may_route(argument):
-                self._value_routes(argument, function)
+        for passed in [*call.args, *(keyword.value for keyword in call.keywords)]:
+            if _may_route(passed):
+                self._value_routes(passed, function)
 
     def _is_aiohttp_router(self, receiver: ast.AST, function: Optional[ast.AST]) -> bool:
         if AIOHTTP not in self.model.frameworks:
@@ -845,42 +827,44 @@ class _Builder:
         if not isinstance(value, ast.Call):
             return
         func = value.func
-        written = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        written = callee_name(value)
         if written not in _TABLE_CALLS:
             return
         qualified = self.qualified(func) or ""
         top, name = qualified.partition(".")[0], qualified.rpartition(".")[2]
         if top == "django" and name in ("path", "re_path", "url"):
-            route = prefix.route(self._string_value(_argument(value, 0, "route"), function))
-            view = _argument(value, 1, "view")
+            route = prefix.route(self._string_value(argument(value, 0, "route"), function))
+            view = argument(value, 1, "view")
             if isinstance(view, ast.Call) and (self.qualified(view.func) or "").endswith(".include"):
-                self._route_string(route, DJANGO)
+                self._routestring_value(route, DJANGO)
             else:
                 self._register_endpoint(view, function, DJANGO, None, route, value)
         elif top == "starlette" and name == "Route":
-            listed = _keyword(value, "methods")
-            route = prefix.route(self._string_value(_argument(value, 0, "path"), function))
-            self._register_endpoint(_argument(value, 1, "endpoint"), function, STARLETTE,
+            listed = keyword_value(value, "methods")
+            route = prefix.route(self._string_value(argument(value, 0, "path"), function))
+            self._register_endpoint(argument(value, 1, "endpoint"), function, STARLETTE,
                                     _methods_list(listed) if listed is not None else None, route, value)
         elif top in ("starlette", "fastapi") and name in ("Mount", "Router", "Starlette", "FastAPI"):
             inner = prefix
             if name == "Mount":
-                inner = prefix.then(self._string_value(_argument(value, 0, "path"), function))
-            routes = _keyword(value, "routes") or (_argument(value, 1, "routes") if name == "Mount" else None)
+                inner = prefix.then(self._string_value(argument(value, 0, "path"), function))
+            routes = keyword_value(value, "routes") or (argument(value, 1, "routes") if name == "Mount" else None)
             if routes is not None:
                 self._table(routes, function, _Prefix(inner.text or "", inner.nodes), seen)
         elif top == "aiohttp" and (name in _VERB_SET or name in ("route", "view")):
             if name == "route":
-                methods = _methods_list(_argument(value, 0, "method"))
-                path_arg, handler_arg = _argument(value, 1, "path"), _argument(value, 2, "handler")
+                methods = _methods_list(argument(value, 0, "method"))
+                path_arg, handler_arg = argument(value, 1, "path"), argument(value, 2, "handler")
             else:
                 methods = frozenset({name.upper()}) if name != "view" else None
-                path_arg, handler_arg = _argument(value, 0, "path"), _argument(value, 1, "handler")
+                path_arg, handler_arg = argument(value, 0, "path"), argument(value, 1, "handler")
             self._register_endpoint(handler_arg, function, AIOHTTP, methods,
                                     prefix.route(self._string_value(path_arg, function)), value)
         elif top == "litestar" and name in ("Router", "Litestar"):
-            inner = prefix.then(self._string_value(_keyword(value, "path"), function)) if name == "Router" else prefix
-            handlers = _keyword(value, "route_handlers")
+            inner = prefix
+            if name == "Router":
+                inner = prefix.then(self._string_value(keyword_value(value, "path"), function))
+            handlers = keyword_value(value, "route_handlers")
             if isinstance(handlers, (ast.List, ast.Tuple)):
                 for element in handlers.elts:
                     self._litestar_prefix(element, inner)
@@ -897,7 +881,7 @@ class _Builder:
             function = self.functions_by_name.get((None, element.id))
             if function is not None:
                 targets = [function]
-        self._route_string(prefix, LITESTAR)
+        self._routestring_value(prefix, LITESTAR)
         for target in targets:
             handler = self.model.handlers[target]
             handler.routes[:] = [

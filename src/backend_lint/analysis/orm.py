@@ -25,6 +25,7 @@ import ast
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional
 
+from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.scopes import Scope
 from backend_lint.analysis.sql import query_sink, written_call
@@ -318,8 +319,7 @@ def model_relations(ctx: FileContext) -> dict[str, set[str]]:
             targets = item.targets if isinstance(item, ast.Assign) else [getattr(item, "target", None)]
             if not isinstance(value, ast.Call):
                 continue
-            func = value.func
-            callee = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            callee = callee_name(value)
             lazy = next((k.value for k in value.keywords if k.arg == "lazy"), None)
             if callee not in _LAZY_RELATIONS or (isinstance(lazy, ast.Constant) and lazy.value in _EAGER):
                 continue
@@ -417,7 +417,7 @@ def chain_root(expr: ast.AST) -> Optional[str]:
 
 def _call_facts(call: ast.Call, flow: ResponseFlow, edges: dict[str, set[str]]) -> None:
     func = call.func
-    callee = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    callee = callee_name(call)
     if isinstance(func, ast.Attribute):
         flow.methods.add(callee)
         if callee in ("append", "extend", "add", "update") and isinstance(func.value, ast.Name):

@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
+from backend_lint.analysis.ast_helpers import argument, callee_name, keyword_value
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.scopes import CLASS, FUNCTION, Scope
@@ -111,8 +112,7 @@ class Sink:
 
 def might_run_sql(call: ast.Call, ctx: FileContext) -> bool:
     """The cheap test rules run before :func:`query_sink`: the callee's name is one a sink can have."""
-    func = call.func
-    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    name = callee_name(call)
     if name in SINK_METHODS or name in _FUNCTION_SINKS:
         return True
     return bool(_HELPER_NAME.fullmatch(name)) or helper_sink(ctx, name) is not None
@@ -129,7 +129,7 @@ def query_sink(call: ast.Call, ctx: FileContext) -> Optional[Sink]:
 
 def _sink(call: ast.Call, ctx: FileContext, scope: Optional[Scope] = None) -> Optional[Sink]:
     func = call.func
-    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    name = callee_name(call)
     if name in SINK_METHODS and isinstance(func, ast.Attribute):
         return _method_sink(call, func, ctx, scope)
     if name in _FUNCTION_SINKS:
@@ -225,17 +225,17 @@ def _function_sink(call: ast.Call, ctx: FileContext) -> Optional[Sink]:
     resolved = ctx.imports.resolve(call.func) or ""
     name = dotted_name(call.func) or resolved
     if resolved in _TEXT:
-        sql = _argument(call, 0, "text")
+        sql = argument(call, 0, "text")
         return Sink(call, name, "sqlalchemy", NAMED, (sql,), False) if sql is not None else None
     if resolved in _RAW_SQL:
-        sql = _argument(call, 0, "sql")
-        params = _argument(call, 1, "params")
+        sql = argument(call, 0, "sql")
+        params = argument(call, 1, "params")
         if sql is None:
             return None
         return Sink(call, name, "django", LIST_FORMAT, (sql,), params is not None, fragment=True)
     if resolved in _READ_SQL:
-        sql = _argument(call, 0, "sql")
-        params = _keyword(call, "params") or (call.args[2] if len(call.args) > 2 else None)
+        sql = argument(call, 0, "sql")
+        params = keyword_value(call, "params") or (call.args[2] if len(call.args) > 2 else None)
         return Sink(call, name, "pandas", None, (sql,), params is not None) if sql is not None else None
     return None
 
@@ -270,16 +270,16 @@ def _sink_by_origin(call: ast.Call, method: str, made: str, name: str, ctx: File
             return None
         return _dbapi_sink(call, name, root, _DBAPI_DRIVERS[root])
     if root == "asyncpg" and method in _ASYNCPG_METHODS:
-        sql = _argument(call, 0, "query")
+        sql = argument(call, 0, "query")
         if sql is None:
             return None
-        return Sink(call, name, "asyncpg", DOLLAR, (sql,), len(call.args) > 1 or _has_args_keyword(call))
+        return Sink(call, name, "asyncpg", DOLLAR, (sql,), len(call.args) > 1 or _has_argskeyword_value(call))
     if root == "databases" and method in _DATABASES_METHODS:
-        sql = _argument(call, 0, "query")
-        values = _argument(call, 1, "values")
+        sql = argument(call, 0, "query")
+        values = argument(call, 1, "values")
         return Sink(call, name, "databases", NAMED, (sql,), values is not None) if sql is not None else None
     if root in _SQLALCHEMY_ROOTS and method in _SQLALCHEMY_METHODS:
-        sql = _argument(call, 0, "statement")
+        sql = argument(call, 0, "statement")
         if sql is None:
             return None
         has_params = len(call.args) > 1 or any(k.arg in ("parameters", "params") for k in call.keywords)
@@ -293,7 +293,7 @@ def _sink_by_name(call: ast.Call, method: str, receiver: ast.expr, name: str, ct
             return _dbapi_sink(call, name, "dbapi", _file_paramstyle(ctx), by_name=True)
         return None
     if method in _ASYNC_FETCHES and _written_name(receiver) in _CONNECTION_NAMES | {"pool", "database"}:
-        sql = _argument(call, 0, "query")
+        sql = argument(call, 0, "query")
         if sql is None:
             return None
         style = DOLLAR if "asyncpg" in ctx.imports.modules else NAMED if "databases" in ctx.imports.modules else None
@@ -328,10 +328,10 @@ def _file_paramstyle(ctx: FileContext) -> Optional[str]:
 def _dbapi_sink(
     call: ast.Call, name: str, driver: str, paramstyle: Optional[str], by_name: bool = False
 ) -> Optional[Sink]:
-    sql = _argument(call, 0, "sql") or _keyword(call, "query") or _keyword(call, "operation")
+    sql = argument(call, 0, "sql") or keyword_value(call, "query") or keyword_value(call, "operation")
     if sql is None:
         return None
-    params = _argument(call, 1, "parameters") or _keyword(call, "params") or _keyword(call, "args")
+    params = argument(call, 1, "parameters") or keyword_value(call, "params") or keyword_value(call, "args")
     return Sink(call, name, driver, paramstyle, (sql,), params is not None or len(call.args) > 2, by_name)
 
 
@@ -339,8 +339,8 @@ def _django_queryset_sink(call: ast.Call, func: ast.Attribute, name: str) -> Opt
     if not _is_manager_chain(func.value):
         return None
     if func.attr == "raw":
-        sql = _argument(call, 0, "raw_query")
-        params = _argument(call, 1, "params")
+        sql = argument(call, 0, "raw_query")
+        params = argument(call, 1, "params")
         return Sink(call, name, "django", LIST_FORMAT, (sql,), params is not None) if sql is not None else None
     pieces: list[ast.expr] = []
     for keyword in call.keywords:
@@ -380,20 +380,7 @@ def _receiver_origin(expr: ast.expr, ctx: FileContext, scope: Optional[Scope] = 
     return None
 
 
-def _argument(call: ast.Call, index: int, keyword: str) -> Optional[ast.expr]:
-    if len(call.args) > index and not any(isinstance(arg, ast.Starred) for arg in call.args[: index + 1]):
-        return call.args[index]
-    return _keyword(call, keyword)
-
-
-def _keyword(call: ast.Call, name: str) -> Optional[ast.expr]:
-    for keyword in call.keywords:
-        if keyword.arg == name:
-            return keyword.value
-    return None
-
-
-def _has_args_keyword(call: ast.Call) -> bool:
+def _has_argskeyword_value(call: ast.Call) -> bool:
     return any(isinstance(arg, ast.Starred) for arg in call.args) or any(k.arg is None for k in call.keywords)
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import ast
 from typing import Optional, Union
 
+from backend_lint.analysis.ast_helpers import keyword_value
 from backend_lint.analysis.http_clients import might_be
 from backend_lint.analysis.retries import (
     BACKOFF_CONSTANT,
@@ -41,10 +42,6 @@ _URLLIB3_BACKOFF_POSITION = 7  # urllib3 1.26; 2.x has it at 8: a call with 8 po
 _EXPONENTIAL_WAIT = "`wait=wait_random_exponential(...)`"
 
 
-def _keyword(call: ast.Call, name: str) -> Optional[ast.keyword]:
-    return next((item for item in call.keywords if item.arg == name), None)
-
-
 def _callee(expr: ast.expr, ctx: FileContext) -> Optional[str]:
     """The origin of a value given as ``wait=``/``stop=``: ``tenacity.wait_fixed`` for ``wait_fixed(2)``."""
     target = expr.func if isinstance(expr, ast.Call) else expr
@@ -55,16 +52,16 @@ def _tenacity_problems(call: Optional[ast.Call], ctx: FileContext) -> Optional[t
     """``(problem, advice)`` for a tenacity retry configured by ``call`` (``None``: the bare decorator)."""
     if call is not None and (call.args or any(item.arg is None for item in call.keywords)):
         return None  # positional or ``**`` configuration: not known
-    wait = _keyword(call, "wait") if call is not None else None
-    stop = _keyword(call, "stop") if call is not None else None
+    wait = keyword_value(call, "wait") if call is not None else None
+    stop = keyword_value(call, "stop") if call is not None else None
     problems, advice = [], []
     if wait is None:
         problems.append("retries with no wait between attempts")
         advice.append(f"add {_EXPONENTIAL_WAIT}")
-    elif _callee(wait.value, ctx) in TENACITY_FIXED_WAITS:
+    elif _callee(wait, ctx) in TENACITY_FIXED_WAITS:
         problems.append("retries at a fixed interval")
         advice.append(f"use {_EXPONENTIAL_WAIT}")
-    if stop is None or _callee(stop.value, ctx) in TENACITY_ENDLESS_STOPS:
+    if stop is None or _callee(stop, ctx) in TENACITY_ENDLESS_STOPS:
         problems.append("never stops retrying")
         advice.append("add `stop=stop_after_attempt(...)`")
     if not problems:
@@ -75,15 +72,15 @@ def _tenacity_problems(call: Optional[ast.Call], ctx: FileContext) -> Optional[t
 def _urllib3_problem(call: ast.Call) -> Optional[tuple[str, str]]:
     if any(isinstance(arg, ast.Starred) for arg in call.args) or any(k.arg is None for k in call.keywords):
         return None
-    total = call.args[0] if call.args else getattr(_keyword(call, "total"), "value", None)
+    total = call.args[0] if call.args else keyword_value(call, "total")
     if isinstance(total, ast.Constant) and total.value in (0, False):
         return None  # no retries at all
     if len(call.args) > _URLLIB3_BACKOFF_POSITION:
         return None
-    factor = _keyword(call, "backoff_factor")
+    factor = keyword_value(call, "backoff_factor")
     if factor is None:
         return "retries with no backoff", "set `backoff_factor=` (urllib3 adds jitter with `backoff_jitter=`)"
-    if isinstance(factor.value, ast.Constant) and factor.value.value == 0:
+    if isinstance(factor, ast.Constant) and factor.value == 0:
         return "has `backoff_factor=0`", "set a positive `backoff_factor=`"
     return None
 
@@ -130,7 +127,7 @@ class RetryWithoutBackoff(Rule):
         return "sleeps a constant delay in a retry loop", "back off exponentially with jitter"
 
     def _backoff_problem(self, node: ast.Call, ctx: FileContext) -> Optional[tuple[str, str]]:
-        generator = node.args[0] if node.args else getattr(_keyword(node, "wait_gen"), "value", None)
+        generator = node.args[0] if node.args else keyword_value(node, "wait_gen")
         if generator is not None and origin(generator, ctx) in BACKOFF_CONSTANT:
             return "waits a constant interval between attempts", "use `backoff.expo` (jitter is on by default)"
         return None

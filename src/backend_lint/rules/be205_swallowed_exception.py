@@ -18,6 +18,7 @@ from __future__ import annotations
 import ast
 import re
 
+from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.context import FileContext
 from backend_lint.rule import Rule, visits
 
@@ -62,8 +63,7 @@ def _is_cleanup(statement: ast.stmt) -> bool:
     call = statement.value.value if isinstance(statement.value, ast.Await) else statement.value
     if not isinstance(call, ast.Call):
         return False
-    func = call.func
-    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+    name = callee_name(call)
     return name in _CLEANUP
 
 

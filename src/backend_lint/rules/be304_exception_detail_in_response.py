@@ -24,6 +24,7 @@ from __future__ import annotations
 import ast
 from typing import Optional
 
+from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.imports import dotted_name
@@ -127,8 +128,7 @@ class ExceptionDetailInResponse(Rule):
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
         """Response constructors and ``abort(...)``; ``raise`` of an HTTP exception is checked at the raise."""
-        func = node.func
-        last = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        last = callee_name(node)
         if not (last == "abort" or _is_response_name(last)):
             return
         if not _in_except(ctx.scope, ctx) or ctx.is_test_file:
@@ -137,7 +137,7 @@ class ExceptionDetailInResponse(Rule):
         if isinstance(parent, ast.Tuple) and isinstance(ctx.parent_of(parent), ast.Return):
             parent = ctx.parent_of(parent)  # return jsonify(...), 500
         if last == "abort":
-            if not (ctx.imports.resolve(func) or "").endswith(("flask.abort", "werkzeug.exceptions.abort")):
+            if not (ctx.imports.resolve(node.func) or "").endswith(("flask.abort", "werkzeug.exceptions.abort")):
                 return
             arguments = [*node.args[1:], *(kw.value for kw in node.keywords if kw.arg == "description")]
         else:
@@ -206,8 +206,7 @@ def _is_response_call(node: ast.expr) -> bool:
     """``jsonify(...)``, ``JSONResponse(...)``: checked by the call callback, which reports at the return."""
     if not isinstance(node, ast.Call):
         return False
-    func = node.func
-    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    name = callee_name(node)
     return _is_response_name(name) or name == "abort"
 
 

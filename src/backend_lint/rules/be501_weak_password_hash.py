@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 import operator
 
+from backend_lint.analysis.ast_helpers import argument, keyword_value
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.secret_names import name_of, secret_word, split_identifier
 from backend_lint.analysis.values import origin
@@ -110,19 +111,6 @@ def _local_value(name: str, ctx: FileContext) -> ast.expr | None:
     return bindings_of(ctx, function).single_value(name)
 
 
-def _keyword(call: ast.Call, keyword: str) -> ast.expr | None:
-    return next((item.value for item in call.keywords if item.arg == keyword), None)
-
-
-def _argument(call: ast.Call, index: int, keyword: str) -> ast.expr | None:
-    value = _keyword(call, keyword)
-    if value is not None:
-        return value
-    if len(call.args) > index and not any(isinstance(arg, ast.Starred) for arg in call.args[: index + 1]):
-        return call.args[index]
-    return None
-
-
 def _constant_int(expr: ast.AST | None, ctx: FileContext) -> int | None:
     """An integer literal (``600_000``, ``10 ** 5``), directly or through a module or local constant."""
     if isinstance(expr, ast.Name):
@@ -182,18 +170,18 @@ class WeakPasswordHash(Rule):
         if callee.startswith("hashlib."):
             self._check_hashlib(node, callee, ctx)
         elif callee in ("hmac.new", "hmac.digest"):
-            message = _argument(node, 1, "msg")
+            message = argument(node, 1, "msg")
             if message is not None and _is_password_value(message, ctx):
                 self._pending(ctx)[1].append((node, callee))
         elif callee.startswith("passlib."):
             self._check_passlib(node, callee, ctx)
         elif callee == "werkzeug.security.generate_password_hash":
-            method = _argument(node, 1, "method")
+            method = argument(node, 1, "method")
             if isinstance(method, ast.Constant) and not str(method.value).startswith(("pbkdf2", "scrypt")):
                 self.report(ctx, node, construct="generate_password_hash",
                             problem=f'with method="{method.value}"')
         elif callee == "django.contrib.auth.hashers.make_password":
-            hasher = _argument(node, 2, "hasher")
+            hasher = argument(node, 2, "hasher")
             if isinstance(hasher, ast.Constant) and hasher.value in _WEAK_DJANGO_ALGORITHMS:
                 self.report(ctx, node, construct="make_password", problem=f'with hasher="{hasher.value}"')
 
@@ -202,14 +190,14 @@ class WeakPasswordHash(Rule):
         if name in _DIGESTS:
             if name == "sha1" and "pwnedpasswords" in ctx.source:
                 return  # the Pwned Passwords range API takes a SHA-1 prefix of the password, by design
-            data = _argument(node, 0, "data") or _argument(node, 0, "string")
+            data = argument(node, 0, "data") or argument(node, 0, "string")
             if data is not None and not isinstance(data, ast.Constant) and (
                 _is_password_value(data, ctx) or _stored_as_password(node, ctx)
             ):
                 self._pending(ctx)[1].append((node, callee))
         elif name == "new":
-            algorithm = _argument(node, 0, "name")
-            data = _argument(node, 1, "data")
+            algorithm = argument(node, 0, "name")
+            data = argument(node, 1, "data")
             if (
                 isinstance(algorithm, ast.Constant)
                 and str(algorithm.value).lower().replace("-", "") in _DIGESTS | {"sha3256", "sha512256"}
@@ -218,7 +206,7 @@ class WeakPasswordHash(Rule):
             ):
                 self._pending(ctx)[1].append((node, f'hashlib.new("{algorithm.value}")'))
         elif name == "pbkdf2_hmac":
-            iterations = _constant_int(_argument(node, 3, "iterations"), ctx)
+            iterations = _constant_int(argument(node, 3, "iterations"), ctx)
             minimum = self.option("min-pbkdf2-iterations")
             if iterations is not None and iterations < minimum:
                 self.report(ctx, node, construct="hashlib.pbkdf2_hmac",
@@ -243,7 +231,7 @@ class WeakPasswordHash(Rule):
 
     def _check_passlib(self, node: ast.Call, callee: str, ctx: FileContext) -> None:
         if callee.endswith("CryptContext"):
-            default = _first_string(_keyword(node, "default")) or _first_string(_argument(node, 0, "schemes"))
+            default = _first_string(keyword_value(node, "default")) or _first_string(argument(node, 0, "schemes"))
             if default in _WEAK_PASSLIB:
                 self.report(ctx, node, construct="CryptContext", problem=f'defaults to the weak scheme "{default}"')
             return

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 
+from backend_lint.analysis.ast_helpers import keyword_value
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
@@ -27,10 +28,6 @@ _PYJWT_DECODE = frozenset(
 _JOSE_DECODE = frozenset({"jose.jwt.decode"})
 _UNVERIFIED_CLAIMS = frozenset({"jose.jwt.get_unverified_claims", "jose.jws.get_unverified_claims"})
 _MEMO = "BE502"
-
-
-def _keyword(call: ast.Call, name: str) -> ast.expr | None:
-    return next((item.value for item in call.keywords if item.arg == name), None)
 
 
 def _constant(expr: ast.expr | None, ctx: FileContext) -> ast.expr | None:
@@ -85,17 +82,17 @@ class JwtWithoutVerification(Rule):
 
     def _check_decode(self, node: ast.Call, callee: str, ctx: FileContext) -> None:
         construct = "jwt." + callee.rsplit(".", 1)[1]
-        if _signature_check_off(_keyword(node, "options"), ctx):
+        if _signature_check_off(keyword_value(node, "options"), ctx):
             self._defer(node, ctx, construct, "with `verify_signature` off trusts unsigned claims")
             return
         if callee in _JOSE_DECODE:
             self._verified(ctx)
             return
-        verify = _keyword(node, "verify")
+        verify = keyword_value(node, "verify")
         if verify is not None and _is_false(verify):
             self._defer(node, ctx, construct, "with `verify=False` trusts unsigned claims")
             return
-        algorithms = _keyword(node, "algorithms")
+        algorithms = keyword_value(node, "algorithms")
         if algorithms is None and len(node.args) >= 3:
             algorithms = node.args[2]
         if algorithms is None or (isinstance(algorithms, ast.Constant) and algorithms.value is None):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 
+from backend_lint.analysis.ast_helpers import is_true
 from backend_lint.analysis.scopes import CLASS, is_main_guard
 from backend_lint.analysis.secret_names import split_identifier
 from backend_lint.analysis.values import origin
@@ -28,10 +29,6 @@ _DEBUG_CONSTRUCTORS = frozenset({"fastapi.FastAPI", "starlette.applications.Star
 _APP_NAMES = frozenset({"app", "application", "flask_app", "api"})
 _WEB_MODULES = ("flask", "quart", "fastapi", "starlette", "sanic", "flask_socketio")
 _DEBUG_RUNNERS = frozenset({"uvicorn.run"})
-
-
-def _is_true(expr: ast.AST | None) -> bool:
-    return isinstance(expr, ast.Constant) and expr.value is True
 
 
 def _is_app(expr: ast.AST, ctx: FileContext) -> bool:
@@ -98,7 +95,7 @@ class DebugEnabled(Rule):
             and node.args
             and isinstance(node.args[0], ast.Dict)
             and any(
-                isinstance(key, ast.Constant) and key.value == "DEBUG" and _is_true(value)
+                isinstance(key, ast.Constant) and key.value == "DEBUG" and is_true(value)
                 for key, value in zip(node.args[0].keys, node.args[0].values)
             )
             and isinstance(func.value, ast.Attribute)
@@ -107,11 +104,11 @@ class DebugEnabled(Rule):
         ):
             self._report(ctx, node, f'app.config.{func.attr}({{"DEBUG": True}})')
             return
-        if isinstance(func, ast.Attribute) and func.attr == "run" and len(node.args) >= 3 and _is_true(node.args[2]):
+        if isinstance(func, ast.Attribute) and func.attr == "run" and len(node.args) >= 3 and is_true(node.args[2]):
             if _is_app(func.value, ctx) and (origin(func.value, ctx) or "").startswith(("flask.", "quart.")):
                 self._report(ctx, node, "app.run(debug=True)")  # Flask.run(host, port, debug)
             return
-        debug = next((k for k in node.keywords if k.arg in ("debug", "DEBUG") and _is_true(k.value)), None)
+        debug = next((k for k in node.keywords if k.arg in ("debug", "DEBUG") and is_true(k.value)), None)
         if debug is None:
             return
         if isinstance(func, ast.Attribute) and func.attr == "run" and debug.arg == "debug" and _is_app(func.value, ctx):
@@ -139,7 +136,7 @@ class DebugEnabled(Rule):
 
     @visits(ast.Assign)
     def check_assign(self, node: ast.Assign, ctx: FileContext) -> None:
-        if not _is_true(node.value):
+        if not is_true(node.value):
             return
         for target in node.targets:
             if isinstance(target, ast.Attribute) and target.attr == "debug" and _is_app(target.value, ctx):

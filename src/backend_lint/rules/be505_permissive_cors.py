@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 
+from backend_lint.analysis.ast_helpers import is_true, keyword_value
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.context import FileContext
 from backend_lint.rule import Rule, leaves, visits
@@ -31,14 +32,6 @@ _DJANGO_WILDCARDS = ("CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_ALLOW_ALL")
 _DJANGO_REGEXES = ("CORS_ALLOWED_ORIGIN_REGEXES", "CORS_ORIGIN_REGEX_WHITELIST")
 _MEMO = "BE505"
 _HEADERS = "BE505-headers"
-
-
-def _keyword(call: ast.Call, name: str) -> ast.expr | None:
-    return next((item.value for item in call.keywords if item.arg == name), None)
-
-
-def _is_true(expr: ast.AST | None) -> bool:
-    return isinstance(expr, ast.Constant) and expr.value is True
 
 
 def _value(expr: ast.expr | None, ctx: FileContext) -> ast.expr | None:
@@ -71,7 +64,7 @@ def _flask_resources_wildcard(resources: ast.expr | None, credentials: bool, ctx
         if not isinstance(options, ast.Dict):
             continue
         entry = {key.value: value for key, value in zip(options.keys, options.values) if isinstance(key, ast.Constant)}
-        allows_credentials = _is_true(entry["supports_credentials"]) if "supports_credentials" in entry else credentials
+        allows_credentials = is_true(entry["supports_credentials"]) if "supports_credentials" in entry else credentials
         if allows_credentials and _has_wildcard(entry.get("origins"), ctx):
             return True
     return False
@@ -141,19 +134,19 @@ class PermissiveCors(Rule):
         middleware = node if callee in _STARLETTE_CORS else None
         if middleware is None and node.args and ctx.imports.resolve(node.args[0]) in _STARLETTE_CORS:
             middleware = node  # app.add_middleware(CORSMiddleware, ...) / Middleware(CORSMiddleware, ...)
-        if middleware is None or not _is_true(_keyword(node, "allow_credentials")):
+        if middleware is None or not is_true(keyword_value(node, "allow_credentials")):
             return
-        regex = _value(_keyword(node, "allow_origin_regex"), ctx)
-        if _has_wildcard(_keyword(node, "allow_origins"), ctx) or (
+        regex = _value(keyword_value(node, "allow_origin_regex"), ctx)
+        if _has_wildcard(keyword_value(node, "allow_origins"), ctx) or (
             isinstance(regex, ast.Constant) and regex.value in _MATCH_ALL
         ):
             construct = callee.rsplit(".", 1)[1] if callee in _STARLETTE_CORS else "CORSMiddleware"
             self.report(ctx, node, construct=construct)
 
     def _check_flask(self, node: ast.Call, callee: str, ctx: FileContext) -> None:
-        credentials = _is_true(_keyword(node, "supports_credentials"))
-        if (credentials and _has_wildcard(_keyword(node, "origins"), ctx)) or _flask_resources_wildcard(
-            _keyword(node, "resources"), credentials, ctx
+        credentials = is_true(keyword_value(node, "supports_credentials"))
+        if (credentials and _has_wildcard(keyword_value(node, "origins"), ctx)) or _flask_resources_wildcard(
+            keyword_value(node, "resources"), credentials, ctx
         ):
             self.report(ctx, node, construct=callee.rsplit(".", 1)[1])
 
@@ -186,7 +179,7 @@ class PermissiveCors(Rule):
         ):
             ctx.memo.setdefault(_MEMO, []).append((_DJANGO_WILDCARDS[0], node))
             return
-        if not _is_true(node.value):
+        if not is_true(node.value):
             return
         for target in node.targets:
             if isinstance(target, ast.Name) and target.id in (*_DJANGO_WILDCARDS, "CORS_ALLOW_CREDENTIALS"):
