@@ -87,6 +87,35 @@ def test_imports_aliases_and_scopes() -> None:
     ]
 
 
+def test_imports_are_read_before_the_walk() -> None:
+    """A function above a late import, imports under ``try``/``if`` and in functions, and one name imported as
+    two things in two functions (each resolves to the import above it)."""
+    found = _record(
+        """
+        def fetch():
+            requests.get("u")
+            json.loads("{}")
+
+        def typed(value):
+            from typing import cast
+            return cast(int, value)
+
+        def sql(column):
+            from sqlalchemy import cast
+            return cast(column, None)
+
+        try:
+            import ujson as json
+        except ImportError:
+            import json
+        if True:
+            import requests
+        """
+    )
+    calls = [message.split("|")[0] for _, message in found if message != "module-left"]
+    assert calls == ["requests.get", "json.loads", "typing.cast", "sqlalchemy.cast"]
+
+
 def test_origin_follows_locals_with_and_self() -> None:
     found = _record(
         """

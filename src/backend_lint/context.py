@@ -1,6 +1,6 @@
 """The per-file context every rule callback receives, built once per file.
 
-It holds the parsed tree and source, the import map (filled in source order by the walk), the scope and
+It holds the parsed tree and source, the import map (complete before the walk starts), the scope and
 parent of the node being visited, findings made so far, and a memo dict in which :mod:`backend_lint.analysis`
 keeps per-file summaries so that a fact is computed at most once per file.
 """
@@ -12,7 +12,7 @@ import io
 from functools import cached_property
 from typing import Any, Optional
 
-from backend_lint.analysis.imports import ImportMap
+from backend_lint.analysis.imports import ImportMap, module_imports
 from backend_lint.analysis.paths import is_test_path, matches_any
 from backend_lint.analysis.scopes import MODULE, Scope
 from backend_lint.finding import Finding
@@ -27,13 +27,17 @@ class FileContext:
         self.display_path = display_path
         self.project_path = project_path
         """The path relative to the project root, with ``/``: what path patterns are matched against."""
-        self.imports = ImportMap()
         self.root_scope = Scope(MODULE, tree, None)
         self.scope: Scope = self.root_scope
         self.parent: Optional[ast.AST] = None
         self.parents: dict[ast.AST, ast.AST] = {}
         self.findings: list[Finding] = []
         self.memo: dict[str, Any] = {}
+
+    @cached_property
+    def imports(self) -> ImportMap:
+        """Every import of the module, read before any rule asks (a late ``import requests`` counts above it)."""
+        return module_imports(self.tree)
 
     @cached_property
     def lines(self) -> list[str]:

@@ -1,10 +1,10 @@
 """The one walk: every enabled rule's callbacks, dispatched by node type, in a single pass over the tree.
 
-The walk is iterative (deep nesting cannot hit the recursion limit) and pre-order in source order, so an
-import is seen before the code that uses it. Each node costs one dict lookup when no rule wants its type.
-Scopes are immutable links handed down the walk, replaced on entering a function, class, loop, ``except``
-clause or ``if __name__ == "__main__":``. A rule that raises is reported as an internal error for that
-file and switched off for the rest of it; the other rules go on.
+The walk is iterative (deep nesting cannot hit the recursion limit) and pre-order in source order; the
+module's imports are read before it starts (:attr:`FileContext.imports`). Each node costs one dict lookup when
+no rule wants its type. Scopes are immutable links handed down the walk, replaced on entering a function,
+class, loop, ``except`` clause or ``if __name__ == "__main__":``. A rule that raises is reported as an internal
+error for that file and switched off for the rest of it; the other rules go on.
 """
 
 from __future__ import annotations
@@ -152,7 +152,6 @@ def _fail(ctx: FileContext, rule: Rule, node: ast.AST, exc: Exception, tables: t
 
 
 def _walk(ctx: FileContext, enter: Dispatch, leave: Dispatch, errors: list[FileError]) -> None:
-    imports_add = ctx.imports.add
     parents = ctx.parents
     stack: list[tuple[Any, Any, Scope]] = [(ctx.tree, None, ctx.root_scope)]
     push = stack.append
@@ -174,8 +173,6 @@ def _walk(ctx: FileContext, enter: Dispatch, leave: Dispatch, errors: list[FileE
                     except Exception as exc:
                         _fail(ctx, rule, node, exc, (enter, leave), errors)
             continue
-        if node_type is ast.Import or node_type is ast.ImportFrom:
-            imports_add(node)
         callbacks = enter.get(node_type)
         if callbacks:
             ctx.scope = scope

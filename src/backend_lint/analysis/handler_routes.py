@@ -1,10 +1,9 @@
 """Reading a module's route registrations into the handler model (the public API is :mod:`.handlers`).
 
-One walk over the module's statements (not expressions) collects imports, functions, classes, statement
-calls and route-table values; then each framework's registrations are read from them: decorators, class
+One walk over the module's statements (not expressions) collects functions, classes, statement calls and
+route-table values; then each framework's registrations are read from them: decorators, class
 bases, ``add_url_rule``-style calls, ``urlpatterns``/``Route``/``Mount`` tables, and include/register calls
-that give prefixes. Names are resolved through this module's own import map (complete before any rule
-asks, unlike the walk's) and :func:`.bindings.bindings_of`.
+that give prefixes. Names are resolved through the file's import map and :func:`.bindings.bindings_of`.
 """
 
 from __future__ import annotations
@@ -31,7 +30,7 @@ from backend_lint.analysis.handler_types import (
     Route,
     join_path,
 )
-from backend_lint.analysis.imports import ImportMap, dotted_name
+from backend_lint.analysis.imports import dotted_name
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
@@ -124,7 +123,6 @@ def build_model(ctx: FileContext) -> HandlerModel:
 class _Statements:
     """The statements of a module the model looks at, each with its enclosing function."""
 
-    imports: ImportMap = field(default_factory=ImportMap)
     functions: list[tuple[FunctionNode, Optional[FunctionNode], Optional[ast.ClassDef]]] = field(default_factory=list)
     classes: list[tuple[ast.ClassDef, Optional[FunctionNode]]] = field(default_factory=list)
     calls: list[tuple[ast.Call, Optional[FunctionNode]]] = field(default_factory=list)
@@ -141,9 +139,7 @@ def _collect(tree: ast.Module) -> _Statements:
     while stack:
         node, function, cls = stack.pop()
         kind = type(node)
-        if kind is ast.Import or kind is ast.ImportFrom:
-            found.imports.add(node)  # type: ignore[arg-type]
-        elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
+        if kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
             found.functions.append((node, function, cls))  # type: ignore[arg-type]
             found.enclosing[node] = function
             stack.extend((child, node, None) for child in reversed(node.body))  # type: ignore[attr-defined,misc]
@@ -234,7 +230,7 @@ class _Builder:
     def __init__(self, ctx: FileContext) -> None:
         self.ctx = ctx
         self.found = _collect(ctx.tree)
-        self.imports = self.found.imports
+        self.imports = ctx.imports
         self.model = HandlerModel()
         self.flask_request_names = frozenset(
             name for name, qualified in self.imports.names.items() if qualified in ("flask.request", "quart.request")
