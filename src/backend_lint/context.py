@@ -1,8 +1,10 @@
 """The per-file context every rule callback receives, built once per file.
 
 It holds the parsed tree and source, the import map (complete before the walk starts), the scope and
-parent of the node being visited, findings made so far, and a memo dict in which :mod:`backend_lint.analysis`
-keeps per-file summaries so that a fact is computed at most once per file.
+parent of the node being visited, and the findings made so far. ``facts`` keeps the values of the facts
+:mod:`backend_lint.analysis` worked out for this file (see :mod:`backend_lint.analysis.facts`), so each is
+computed at most once per file; ``states`` keeps each rule's own per-file state
+(:class:`backend_lint.rule.FileState`). Nothing else is kept between callbacks.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import ast
 import io
 from functools import cached_property
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from backend_lint.analysis.imports import ImportMap, module_imports
 from backend_lint.analysis.paths import is_test_path, matches_any
@@ -32,7 +34,10 @@ class FileContext:
         self.parent: Optional[ast.AST] = None
         self.parents: dict[ast.AST, ast.AST] = {}
         self.findings: list[Finding] = []
-        self.memo: dict[str, Any] = {}
+        self.facts: dict[Callable[..., Any], Any] = {}
+        """Fact -> its value (or, for a node fact, a dict node -> value), filled on first use."""
+        self.states: dict[object, Any] = {}
+        """A rule's per-file state (declared with :class:`~backend_lint.rule.FileState`) -> its value."""
 
     @cached_property
     def imports(self) -> ImportMap:

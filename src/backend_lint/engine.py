@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from backend_lint.analysis.facts import needs_project
 from backend_lint.analysis.scopes import CLASS, EXCEPT, FUNCTION, LOOP, MAIN_GUARD, Scope, is_main_guard
 from backend_lint.context import FileContext
 from backend_lint.finding import FileError, Finding
@@ -82,6 +83,10 @@ class Engine:
             cached = self._dispatch_cache[key] = (enter, leave)
         return cached
 
+    def project_rules(self) -> list[Rule]:
+        """The rules whose findings depend on other files of the project (through facts they declare)."""
+        return [rule for rule in self.rules if needs_project(rule.needs)]
+
     def active_rules(self, source: str, rules: Iterable[Rule] | None = None) -> list[Rule]:
         """The rules whose trigger words occur in ``source`` (rules with no triggers always run).
 
@@ -116,13 +121,21 @@ class Engine:
     ) -> FileResult:
         """Run the rules (default: all of this engine's) over one parsed file."""
         ctx = FileContext(tree, source, display_path, project_path)
-        result = FileResult(display_path)
-        active = self.active_rules(source, rules)
-        if active:
-            enter, leave = self._dispatch(active)
-            _walk(ctx, dict(enter), dict(leave), result.errors)
+        result = FileResult(display_path, errors=self.run(ctx, rules))
         result.findings = sorted(ctx.findings, key=Finding.sort_key)
         return result
+
+    def run(self, ctx: FileContext, rules: Iterable[Rule] | None = None) -> list[FileError]:
+        """Walk ``ctx``'s tree once with the rules (default: all) whose trigger words occur in its source.
+
+        Findings go to ``ctx.findings``; the facts the rules' questions computed stay in ``ctx.facts``.
+        """
+        errors: list[FileError] = []
+        active = self.active_rules(ctx.source, rules)
+        if active:
+            enter, leave = self._dispatch(active)
+            _walk(ctx, dict(enter), dict(leave), errors)
+        return errors
 
 
 _TRIGGERS: dict[tuple[str, ...], tuple[str, ...]] = {}

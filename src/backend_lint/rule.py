@@ -1,10 +1,11 @@
 """The contract every rule module fulfils: identity, options, node-type callbacks and an optional fix.
 
 A rule is a subclass of :class:`Rule` in a module of :mod:`backend_lint.rules`. It declares its identity once
-(code, name, message template, fix title and kind, options, trigger words) and marks methods with
-:func:`visits` (called on entering a node type during the one shared walk) or :func:`leaves` (called after a
-node's subtree was walked: whole-function and whole-module facts). The engine finds rules by importing the
-package, so adding a rule edits no other file.
+(code, name, message template, fix title and kind, options, trigger words), the analysis it asks (``needs``:
+facts and analysis functions of :mod:`backend_lint.analysis`), and marks methods with :func:`visits` (called on
+entering a node type during the one shared walk) or :func:`leaves` (called after a node's subtree was walked:
+whole-function and whole-module facts). What a rule collects across callbacks lives in a :class:`FileState`.
+The engine finds rules by importing the package, so adding a rule edits no other file.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from backend_lint.finding import Applicability, Finding
 
@@ -23,6 +24,7 @@ if TYPE_CHECKING:  # libcst is imported only on the fix path
     from backend_lint.fixing.context import FixContext
 
 Callback = Callable[[Any, "FileContext"], None]
+S = TypeVar("S")
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,26 @@ def leaves(*node_types: type[ast.AST]) -> Callable[[Callback], Callback]:
     return mark
 
 
+class FileState(Generic[S]):
+    """A rule's own state for one file: what it collects across callbacks and reports from a later one.
+
+    Declared on the rule class (``pending = FileState(dict)``) and asked as ``self.pending(ctx)``: each file
+    gets a fresh value from ``factory``, so nothing leaks from one file into the next.
+    """
+
+    __slots__ = ("factory",)
+
+    def __init__(self, factory: Callable[[], S]) -> None:
+        self.factory = factory
+
+    def __call__(self, ctx: FileContext) -> S:
+        states = ctx.states
+        found = states.get(self)
+        if found is None:
+            found = states[self] = self.factory()
+        return found
+
+
 class Rule:
     """Base class of every rule. Subclasses set the class attributes and mark callbacks."""
 
@@ -84,6 +106,9 @@ class Rule:
     triggers: ClassVar[tuple[str, ...]] = ()
     """Words of which at least one must occur in a file's text for the rule to run on it (empty: always)."""
     default_enabled: ClassVar[bool] = True
+    needs: ClassVar[tuple[Callable[..., Any], ...]] = ()
+    """The facts and analysis functions the rule asks (see :mod:`backend_lint.analysis.facts`): whatever they
+    read is what the rule's findings depend on besides the file itself."""
 
     visitors: ClassVar[dict[type[ast.AST], list[str]]]
     leavers: ClassVar[dict[type[ast.AST], list[str]]]

@@ -1,4 +1,4 @@
-"""What names a function, class or module binds, summarised once per scope and memoized per file.
+"""What names a function, class or module binds, summarised once per scope (a fact per scope node).
 
 A summary answers "where could this local name have come from?" without each rule walking the function
 again: plain assignments (``x = value``), augmented ones (``x += value``), ``with ... as x``, loop targets,
@@ -12,6 +12,8 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional, Union
+
+from backend_lint.analysis.facts import file_fact, node_fact
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
@@ -179,13 +181,13 @@ def _collect_self_attributes(method: ast.FunctionDef | ast.AsyncFunctionDef, bin
                 bindings.self_attributes.setdefault(target.attr, []).append(value)
 
 
+@file_fact()
+def has_walrus(ctx: FileContext) -> bool:
+    """The file uses ``:=`` somewhere (else summaries need not look inside expressions)."""
+    return ":=" in ctx.source
+
+
+@node_fact(reads=(has_walrus,))
 def bindings_of(ctx: FileContext, scope: ScopeNode) -> Bindings:
-    """The memoized summary of ``scope`` for this file."""
-    cache: dict[ast.AST, Bindings] = ctx.memo.setdefault("bindings", {})
-    found = cache.get(scope)
-    if found is None:
-        walrus = ctx.memo.get("has_walrus")
-        if walrus is None:
-            walrus = ctx.memo["has_walrus"] = ":=" in ctx.source
-        found = cache[scope] = summarise(scope, walrus)
-    return found
+    """The summary of ``scope`` (a module, class, function or lambda of this file)."""
+    return summarise(scope, has_walrus(ctx))

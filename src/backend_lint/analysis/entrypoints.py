@@ -11,6 +11,8 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from backend_lint.analysis.bindings import bindings_of
+from backend_lint.analysis.facts import node_fact, reads
 from backend_lint.analysis.scopes import Scope
 
 if TYPE_CHECKING:
@@ -20,6 +22,16 @@ _CLI_DECORATOR_MODULES = ("click", "typer", "asyncclick", "rich_click", "cloup")
 _PARSE_METHODS = frozenset({"parse_args", "parse_known_args", "parse_intermixed_args"})
 
 
+@node_fact()
+def parses_arguments(ctx: FileContext, function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """The function calls ``parse_args``/``parse_known_args``: it reads its own command line."""
+    return any(
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _PARSE_METHODS
+        for node in ast.walk(function)
+    )
+
+
+@reads(bindings_of, parses_arguments)
 def is_cli_command(function: ast.AST, ctx: FileContext) -> bool:
     """A click/typer command or group, or a function that parses command line arguments itself."""
     if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -36,13 +48,11 @@ def is_cli_command(function: ast.AST, ctx: FileContext) -> bool:
                 base = _cli_object_origin(target.value.id, ctx)
             if base and base.partition(".")[0] in _CLI_DECORATOR_MODULES:
                 return True
-    return _parses_arguments(function, ctx)
+    return parses_arguments(ctx, function)
 
 
 def _cli_object_origin(name: str, ctx: FileContext) -> str | None:
     """What a module-level name such as ``cli``/``app`` was made from (``typer.Typer()``, a click group)."""
-    from backend_lint.analysis.bindings import bindings_of  # noqa: PLC0415 - avoids an import cycle
-
     module_bindings = bindings_of(ctx, ctx.tree)
     if name in module_bindings.definitions:
         for node in ctx.tree.body:
@@ -55,20 +65,7 @@ def _cli_object_origin(name: str, ctx: FileContext) -> str | None:
     return None
 
 
-def _parses_arguments(function: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> bool:
-    memo: dict[ast.AST, bool] = ctx.memo.setdefault("parses_arguments", {})
-    found = memo.get(function)
-    if found is None:
-        found = any(
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr in _PARSE_METHODS
-            for node in ast.walk(function)
-        )
-        memo[function] = found
-    return found
-
-
+@reads(is_cli_command)
 def in_cli_context(scope: Scope, ctx: FileContext) -> bool:
     """Inside ``if __name__ == "__main__":`` or inside (at any depth) a CLI entry point."""
     if scope.in_main_guard:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Optional, Union
 
+from backend_lint.analysis.facts import node_fact
 from backend_lint.analysis.scopes import CLASS, FUNCTION, Scope
 
 if TYPE_CHECKING:
@@ -63,19 +64,12 @@ def _def_named(body: list[ast.stmt], name: str) -> Optional[Function]:
     return found
 
 
-def returned_values(function: Function, ctx: FileContext) -> list[Optional[ast.expr]]:
+@node_fact()
+def returned_values(ctx: FileContext, function: Function) -> list[Optional[ast.expr]]:
     """The values of the ``return`` statements of ``function`` itself (``None`` for a bare ``return``).
 
-    Memoized per file. A generator (any ``yield``) returns nothing useful and gives an empty list.
+    A generator (any ``yield``) returns nothing useful and gives an empty list.
     """
-    cache: dict[ast.AST, list[Optional[ast.expr]]] = ctx.memo.setdefault("factory_returns", {})
-    found = cache.get(function)
-    if found is None:
-        found = cache[function] = _collect_returns(function)
-    return found
-
-
-def _collect_returns(function: Function) -> list[Optional[ast.expr]]:
     values: list[Optional[ast.expr]] = []
     stack: list[ast.AST] = list(function.body)
     while stack:

@@ -1,4 +1,4 @@
-"""What one HTTP handler does with its request, summarised by one walk of its body and memoized per file.
+"""What one HTTP handler does with its request, summarised by one walk of its body (a fact per handler).
 
 The API rules need whole-function facts about a handler (from :mod:`.handlers`): which headers it reads
 (BE301 asks for the idempotency key), where it reads the raw request body and whether that value reaches a
@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.analysis.bindings import bindings_of
+from backend_lint.analysis.facts import node_fact
 from backend_lint.analysis.handlers import AIOHTTP, DJANGO, DRF, FLASK, Handler
 from backend_lint.analysis.imports import dotted_name
 
@@ -102,13 +103,10 @@ class HandlerBody:
         return any(call.rpartition(".")[2] in _HTML_CALLS for call in self.calls)
 
 
+@node_fact(reads=(bindings_of,), key=lambda handler: handler.function)
 def handler_body(ctx: FileContext, handler: Handler) -> HandlerBody:
-    """The memoized summary of ``handler``'s body."""
-    cache: dict[ast.AST, HandlerBody] = ctx.memo.setdefault("handler_body", {})
-    found = cache.get(handler.function)
-    if found is None:
-        found = cache[handler.function] = _Summariser(ctx, handler).run()
-    return found
+    """The summary of ``handler``'s body (a fact per handler function)."""
+    return _Summariser(ctx, handler).run()
 
 
 class _Summariser:

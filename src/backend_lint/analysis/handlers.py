@@ -2,7 +2,7 @@
 
 API rules (BE301-BE304) and data rules (BE104) ask "is this function a POST handler?", "what is its full path?",
 "through which name does it read the request?". The answers depend on the framework, so they are worked out
-here once per file (a walk over statements, not expressions) and memoized in ``ctx.memo``::
+here once per file (a walk over statements, not expressions), as a fact of the file::
 
     model = handler_model(ctx)                 # every handler of the file, and every route path string
     handler = handler_for(ctx, function)       # the Handler of one ``def``, or None
@@ -48,6 +48,8 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Optional
 
+from backend_lint.analysis.bindings import bindings_of
+from backend_lint.analysis.facts import file_fact, reads
 from backend_lint.analysis.handler_routes import build_model
 from backend_lint.analysis.handler_types import (
     AIOHTTP,
@@ -74,22 +76,16 @@ __all__ = [
 ]
 
 
+@file_fact(reads=(bindings_of,))
 def handler_model(ctx: FileContext) -> HandlerModel:
-    """The memoized handler model of the file."""
-    model = ctx.memo.get("handlers")
-    if model is None:
-        model = ctx.memo["handlers"] = _build(ctx)
-    return model
-
-
-def handler_for(ctx: FileContext, function: ast.AST, method: Optional[str] = None) -> Optional[Handler]:
-    """The handler ``function`` is (if it answers ``method``, when given), else ``None``."""
-    return handler_model(ctx).handler_for(function, method)
-
-
-def _build(ctx: FileContext) -> HandlerModel:
+    """The handler model of the file."""
     source = ctx.source
     if ctx.project_path.endswith(".pyi") or not any(module in source for module in FRAMEWORK_MODULES):
         return HandlerModel()  # stubs declare signatures, they serve nothing
     return build_model(ctx)
 
+
+@reads(handler_model)
+def handler_for(ctx: FileContext, function: ast.AST, method: Optional[str] = None) -> Optional[Handler]:
+    """The handler ``function`` is (if it answers ``method``, when given), else ``None``."""
+    return handler_model(ctx).handler_for(function, method)

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.factories import factory_of, returned_values
+from backend_lint.analysis.facts import file_fact, reads
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.scopes import FUNCTION, MODULE
 from backend_lint.analysis.values import origin
@@ -169,6 +170,50 @@ def urlopen_call(made: str) -> Optional[Client]:
     return _STDLIB.get(made) if made.startswith("urllib.request.") else None
 
 
+@file_fact()
+def module_classes(ctx: FileContext) -> dict[str, ast.ClassDef]:
+    """The module-level classes of the file, by name (the last definition of a name wins)."""
+    return {statement.name: statement for statement in ctx.tree.body if isinstance(statement, ast.ClassDef)}
+
+
+@file_fact()
+def sessions_with_timeout(ctx: FileContext) -> frozenset[tuple[Optional[ast.AST], str]]:
+    """Sessions given a timeout where they are made, as ``(owner, receiver)`` pairs: owner is the class for
+    ``self.x``, else the function or the module."""
+    if "mount" not in ctx.source and "partial" not in ctx.source:
+        return frozenset()
+    classes = {node.name: node for node in ast.walk(ctx.tree) if isinstance(node, ast.ClassDef)}
+    found: set[tuple[Optional[ast.AST], str]] = set()
+    stack: list[tuple[ast.AST, Optional[ast.AST], ast.AST]] = [(ctx.tree, None, ctx.tree)]
+    while stack:
+        node, cls, owner = stack.pop()
+        receiver = None
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "mount"
+            and len(node.args) >= 2
+            and _adapter_sets_timeout(node.args[1], classes)
+        ):
+            receiver = dotted_name(node.func.value)
+        elif isinstance(node, ast.Assign) and _partial_with_timeout(node.value):
+            receiver = next(
+                (dotted_name(t.value) for t in node.targets if isinstance(t, ast.Attribute) and t.attr == "request"),
+                None,
+            )
+        if receiver:
+            found.add((cls if receiver.startswith(("self.", "cls.")) else owner, receiver))
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.ClassDef):
+                stack.append((child, child, child))
+            elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                stack.append((child, cls if isinstance(node, ast.ClassDef) else None, child))
+            else:
+                stack.append((child, cls, owner))
+    return frozenset(found)
+
+
+@reads(origin, module_classes, sessions_with_timeout, bindings_of, returned_values)
 def network_client(call: ast.Call, ctx: FileContext) -> Optional[Client]:
     """The :class:`Client` entry of a call that should carry a timeout (BE201's table), else ``None``."""
     made = origin(call.func, ctx)
@@ -197,7 +242,7 @@ def _session_subclass_call(call: ast.Call, ctx: FileContext) -> Optional[Client]
     names = {value.func.id for value in values if isinstance(value, ast.Call) and isinstance(value.func, ast.Name)}
     if len(names) != 1 or len(values) != sum(1 for value in values if isinstance(value, ast.Call)):
         return None
-    cls = _module_classes(ctx).get(names.pop())
+    cls = module_classes(ctx).get(names.pop())
     if cls is None or _mentions_timeout(cls):
         return None
     if not any(ctx.imports.resolve(base) in _SESSION_CLASSES for base in cls.bases):
@@ -205,16 +250,7 @@ def _session_subclass_call(call: ast.Call, ctx: FileContext) -> Optional[Client]
     return Client(f"requests.Session.{func.attr}", "timeout", 8 if func.attr == "request" else None)
 
 
-def _module_classes(ctx: FileContext) -> dict[str, ast.ClassDef]:
-    memo = ctx.memo
-    found = memo.get("module_classes")
-    if found is None:
-        found = memo["module_classes"] = {
-            statement.name: statement for statement in ctx.tree.body if isinstance(statement, ast.ClassDef)
-        }
-    return found
-
-
+@reads(origin)
 def disabled_timeout_keyword(call: ast.Call, ctx: FileContext) -> Optional[tuple[str, str]]:
     """``(construct, keyword)`` when ``call`` is a client call that takes a timeout keyword (BE202's table).
 
@@ -250,7 +286,7 @@ def _session_has_timeout(call: ast.Call, ctx: FileContext) -> bool:
     receiver = dotted_name(func.value) if isinstance(func, ast.Attribute) else None
     if receiver is None:
         return False
-    found = _sessions_with_timeout(ctx)
+    found = sessions_with_timeout(ctx)
     if receiver.startswith(("self.", "cls.")):
         if (ctx.scope.method_class, receiver) in found:
             return True
@@ -291,7 +327,7 @@ def _value_has_timeout(value: ast.expr, ctx: FileContext, found: frozenset) -> b
     function = factory[0]
     return any(
         isinstance(returned, ast.Name) and (function, returned.id) in found
-        for returned in returned_values(function, ctx)
+        for returned in returned_values(ctx, function)
     )
 
 
@@ -303,49 +339,6 @@ def _method_holding(cls: ast.ClassDef, node: ast.expr) -> Optional[ast.AST]:
         ):
             return statement
     return None
-
-
-def _sessions_with_timeout(ctx: FileContext) -> frozenset[tuple[Optional[ast.AST], str]]:
-    memo = ctx.memo
-    found = memo.get("sessions_with_timeout")
-    if found is None:
-        found = memo["sessions_with_timeout"] = _find_sessions_with_timeout(ctx)
-    return found
-
-
-def _find_sessions_with_timeout(ctx: FileContext) -> frozenset[tuple[Optional[ast.AST], str]]:
-    """``(owner, receiver)`` pairs: owner is the class for ``self.x``, else the function or the module."""
-    if "mount" not in ctx.source and "partial" not in ctx.source:
-        return frozenset()
-    classes = {node.name: node for node in ast.walk(ctx.tree) if isinstance(node, ast.ClassDef)}
-    found: set[tuple[Optional[ast.AST], str]] = set()
-    stack: list[tuple[ast.AST, Optional[ast.AST], ast.AST]] = [(ctx.tree, None, ctx.tree)]
-    while stack:
-        node, cls, owner = stack.pop()
-        receiver = None
-        if (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr == "mount"
-            and len(node.args) >= 2
-            and _adapter_sets_timeout(node.args[1], classes)
-        ):
-            receiver = dotted_name(node.func.value)
-        elif isinstance(node, ast.Assign) and _partial_with_timeout(node.value):
-            receiver = next(
-                (dotted_name(t.value) for t in node.targets if isinstance(t, ast.Attribute) and t.attr == "request"),
-                None,
-            )
-        if receiver:
-            found.add((cls if receiver.startswith(("self.", "cls.")) else owner, receiver))
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, ast.ClassDef):
-                stack.append((child, child, child))
-            elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-                stack.append((child, cls if isinstance(node, ast.ClassDef) else None, child))
-            else:
-                stack.append((child, cls, owner))
-    return frozenset(found)
 
 
 def _adapter_sets_timeout(adapter: ast.expr, classes: dict[str, ast.ClassDef]) -> bool:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Optional
 
+from backend_lint.analysis.facts import file_fact, node_fact, reads
 from backend_lint.analysis.values import origin
 
 if TYPE_CHECKING:
@@ -50,6 +51,7 @@ _PROJECT_FACTORIES = frozenset({"get_logger", "getLogger", "get_task_logger", "c
 _CHAINED = (".bind()", ".new()", ".getChild()", ".opt()", ".patch()")
 
 
+@reads(origin)
 def logger_kind(receiver: ast.AST, ctx: FileContext) -> Optional[str]:
     """``stdlib``, ``root``, ``structlog`` or ``loguru`` for an expression that is a logger, else ``None``."""
     made = origin(receiver, ctx)
@@ -87,6 +89,7 @@ def _is_project_logger(made: str) -> bool:
     return (last in _PROJECT_LOGGER_NAMES or last.endswith("_logger")) and "." in made
 
 
+@reads(logger_kind)
 def logging_call_kind(call: ast.Call, ctx: FileContext) -> Optional[str]:
     """The logger kind when ``call`` is ``<logger>.<level method>(...)``, else ``None``.
 
@@ -112,15 +115,9 @@ def message_argument(call: ast.Call) -> Optional[ast.expr]:
     return call.args[index]
 
 
+@file_fact()
 def module_logger(ctx: FileContext) -> Optional[tuple[str, str]]:
     """``(name, kind)`` of the first module-level logger (``logger = logging.getLogger(__name__)``)."""
-    memo = ctx.memo
-    if "module_logger" not in memo:
-        memo["module_logger"] = _find_module_logger(ctx)
-    return memo["module_logger"]
-
-
-def _find_module_logger(ctx: FileContext) -> Optional[tuple[str, str]]:
     for statement in ctx.tree.body:
         if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
             target, value = statement.targets[0], statement.value
@@ -138,30 +135,25 @@ def _find_module_logger(ctx: FileContext) -> Optional[tuple[str, str]]:
     return None
 
 
+@file_fact()
 def configures_root_logger(ctx: FileContext) -> bool:
     """The file calls ``logging.basicConfig``: a script that owns the root logger and may log through it."""
-    memo = ctx.memo
-    if "configures_root_logger" not in memo:
-        memo["configures_root_logger"] = "basicConfig" in ctx.source and any(
-            isinstance(node, ast.Call) and ctx.imports.resolve(node.func) == "logging.basicConfig"
-            for node in ast.walk(ctx.tree)
-        )
-    return memo["configures_root_logger"]
+    return "basicConfig" in ctx.source and any(
+        isinstance(node, ast.Call) and ctx.imports.resolve(node.func) == "logging.basicConfig"
+        for node in ast.walk(ctx.tree)
+    )
 
 
 _TRACEBACK_CALLS = frozenset({"traceback.format_exc", "traceback.print_exc", "traceback.format_exception",
                               "traceback.print_exception", "sentry_sdk.capture_exception"})
 
 
-def handler_records_traceback(handler: ast.ExceptHandler, ctx: FileContext) -> bool:
+@node_fact(reads=(logging_call_kind,))
+def handler_records_traceback(ctx: FileContext, handler: ast.ExceptHandler) -> bool:
     """The ``except`` clause already records the traceback somewhere: a ``.exception(...)`` call, a call
     with a true ``exc_info``/``exception=`` argument, ``traceback.format_exc()`` or Sentry's
     ``capture_exception``. A further ``logger.error`` line in it is a follow-up, not a lost traceback."""
-    memo: dict[ast.AST, bool] = ctx.memo.setdefault("handler_records_traceback", {})
-    found = memo.get(handler)
-    if found is None:
-        found = memo[handler] = any(_records_traceback(node, ctx) for node in _handler_calls(handler))
-    return found
+    return any(_records_traceback(node, ctx) for node in _handler_calls(handler))
 
 
 def _handler_calls(handler: ast.ExceptHandler):

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.analysis.bindings import bindings_of
+from backend_lint.analysis.facts import file_fact, node_fact, reads
 from backend_lint.analysis.scopes import Scope
 from backend_lint.analysis.sql import query_sink, written_call
 from backend_lint.analysis.values import origin
@@ -93,21 +94,25 @@ class Query:
         return methods[-1] if methods else ""
 
 
+@reads(origin, bindings_of, query_sink)
 def query_of(expr: ast.expr, ctx: FileContext, scope: Optional[Scope] = None) -> Optional[Query]:
     """The query chain ``expr`` evaluates, following locals (``None`` when it is not one)."""
     return _query(expr, ctx, scope if scope is not None else ctx.scope, 0, frozenset())
 
 
-def loop_query(loop: ast.AST, ctx: FileContext) -> Optional[Query]:
+@node_fact(reads=(query_of,))
+def loop_query(ctx: FileContext, loop: ast.AST) -> Optional[Query]:
     """The query a ``for`` loop or comprehension iterates over (``None`` for ``while`` and anything else);
-    memoized per loop, since every call in the body asks."""
-    cache: dict[ast.AST, Optional[Query]] = ctx.memo.setdefault("orm.loops", {})
-    if loop not in cache:
-        iterable = getattr(loop, "iter", None)
-        cache[loop] = query_of(iterable, ctx, ctx.scope) if iterable is not None else None
-    return cache[loop]
+    a fact per loop, since every call in the body asks.
+
+    The iterable is evaluated in the scope of the node being visited: loops are asked about from inside
+    their bodies, where the names the iterable reads mean the same.
+    """
+    iterable = getattr(loop, "iter", None)
+    return query_of(iterable, ctx, ctx.scope) if iterable is not None else None
 
 
+@reads(query_of)
 def query_call(call: ast.Call, ctx: FileContext) -> Optional[Query]:
     """The query ``call`` runs when it is the outermost call of its chain (so a chain counts once)."""
     parent = ctx.parent_of(call)
@@ -146,7 +151,7 @@ def _query(expr: ast.expr, ctx: FileContext, scope: Scope, depth: int, seen: fro
         for link in _statement_chain(expr.args[0] if expr.args else None, ctx, scope):
             query.preloaded.update(_preloads(link))
         return query
-    sink = query_sink(expr, ctx)
+    sink = query_sink(ctx, expr)
     if sink is not None:
         return Query(DBAPI if sink.driver not in (DJANGO, SQLALCHEMY) else sink.driver, [expr])
     if method in _FETCH_MANY:
@@ -303,14 +308,12 @@ _LAZY_RELATIONS = {"ForeignKey", "OneToOneField", "relationship", "ForeignKeyFie
 _EAGER = {"joined", "selectin", "subquery", "immediate"}
 
 
+@file_fact()
 def model_relations(ctx: FileContext) -> dict[str, set[str]]:
     """``model -> relation attributes`` whose access loads another row lazily, for models defined in this file:
     Django ``ForeignKey``/``OneToOneField`` fields, SQLAlchemy ``relationship()`` without an eager ``lazy=``.
-    (Many-to-many managers are calls, ``book.tags.all()``, and are seen as queries already.) Memoized."""
-    found = ctx.memo.get("orm.relations")
-    if found is not None:
-        return found
-    found = ctx.memo["orm.relations"] = {}
+    (Many-to-many managers are calls, ``book.tags.all()``, and are seen as queries already.)"""
+    found: dict[str, set[str]] = {}
     for statement in ctx.tree.body:
         if not isinstance(statement, ast.ClassDef):
             continue
@@ -336,7 +339,7 @@ _PAGINATORS = {"Paginator", "paginate_queryset", "paginate", "get_page", "page",
 
 @dataclass
 class ResponseFlow:
-    """What one function does with its locals, summarised once (memoized per function).
+    """What one function does with its locals, summarised once per function.
 
     ``returned`` holds the names whose value reaches a ``return`` (directly, or through assignments, loops,
     ``append``/``extend`` and serializers: ``serializer = S(orders, many=True)`` then
@@ -352,13 +355,10 @@ class ResponseFlow:
     return_values: list[ast.expr] = field(default_factory=list)
 
 
+@node_fact()
 def response_flow(ctx: FileContext, function: ast.AST) -> ResponseFlow:
-    """The memoized :class:`ResponseFlow` of ``function`` (nested functions and classes are their own)."""
-    cache: dict[ast.AST, ResponseFlow] = ctx.memo.setdefault("orm.flows", {})
-    found = cache.get(function)
-    if found is None:
-        found = cache[function] = _flow(function)
-    return found
+    """The :class:`ResponseFlow` of ``function`` (nested functions and classes are their own)."""
+    return _flow(function)
 
 
 def _flow(function: ast.AST) -> ResponseFlow:

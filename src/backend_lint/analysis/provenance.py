@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional, Union
 
 from backend_lint.analysis.bindings import bindings_of
+from backend_lint.analysis.facts import node_fact, reads
 from backend_lint.analysis.scopes import CLASS, FUNCTION, Scope
 from backend_lint.analysis.sql import Sink, might_run_sql, query_sink
 from backend_lint.analysis.strings import CONCATENATION, FORMAT_METHOD, FSTRING, JOIN, PERCENT
@@ -138,20 +139,81 @@ class _State:
     seen: set = field(default_factory=set)
 
 
-def sql_reaching(call: ast.Call, ctx: FileContext) -> Iterator[tuple[Sink, ast.expr, SqlText]]:
-    """Each SQL text a query call runs, with its sink and provenance (nothing in test files, where code
-    builds throwaway SQL against throwaway databases). What every rule about SQL text starts from."""
-    if not might_run_sql(call, ctx) or ctx.is_test_file:
-        return
-    sink = query_sink(call, ctx)
-    if sink is None:
-        return
-    for sql in sink.sql:
-        text = sql_text(sql, ctx)
-        if text is not None:
-            yield sink, sql, text
+# --- facts ----------------------------------------------------------------------------------------------
 
 
+@node_fact()
+def returned_values(ctx: FileContext, function: ast.AST) -> list[ast.expr]:
+    """The values of a function's ``return`` statements (not of nested functions)."""
+    found: list[ast.expr] = []
+    stack = list(getattr(function, "body", []))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        if isinstance(node, ast.Return):
+            if node.value is None:
+                return [ast.Constant(value=None)]
+            found.append(node.value)
+        stack.extend(ast.iter_child_nodes(node))
+    return found
+
+
+@node_fact()
+def guards(ctx: FileContext, function: ast.AST) -> set[str]:
+    """Names ``function`` checks against a fixed set before use and rejects otherwise:
+    ``if sort not in ALLOWED_SORTS: raise ValueError(...)``, ``if direction.lower() not in ("asc", "desc"):
+    return ...``, ``assert column in COLUMNS``. Such a name can only be one of the set's constants."""
+    found: set[str] = set()
+    stack = list(getattr(function, "body", []))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        if isinstance(node, ast.If) and node.body and isinstance(node.body[-1], (ast.Raise, ast.Return)):
+            name = _membership(node.test, ast.NotIn)
+            if name:
+                found.add(name)
+        elif isinstance(node, ast.Assert):
+            name = _membership(node.test, ast.In)
+            if name:
+                found.add(name)
+        stack.extend(ast.iter_child_nodes(node))
+    return found
+
+
+@node_fact()
+def list_additions(ctx: FileContext, scope_node: ast.AST) -> dict[str, list[ast.expr]]:
+    """``name -> elements`` added by ``name.append(x)``, ``name.extend([...])``, ``name += [...]`` and
+    ``name.insert(i, x)`` directly in one function or module (nested functions are their own).
+    An element that cannot be listed (``name.extend(other)``) is recorded as the whole argument."""
+    found: dict[str, list[ast.expr]] = {}
+    body = getattr(scope_node, "body", [])
+    stack: list[ast.AST] = list(body) if isinstance(body, list) else [body]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and isinstance(
+            node.func.value, ast.Name
+        ):
+            target, method = node.func.value.id, node.func.attr
+            if method == "append" and len(node.args) == 1:
+                found.setdefault(target, []).append(node.args[0])
+            elif method == "insert" and len(node.args) == 2:
+                found.setdefault(target, []).append(node.args[1])
+            elif method == "extend" and len(node.args) == 1:
+                found.setdefault(target, []).extend(_elements(node.args[0]))
+        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+            found.setdefault(node.target.id, []).extend(_elements(node.value))
+        stack.extend(ast.iter_child_nodes(node))
+    return found
+
+
+# --- entry points ---------------------------------------------------------------------------------------
+
+
+@reads(bindings_of, guards, list_additions, returned_values)
 def sql_text(expr: ast.expr, ctx: FileContext, scope: Optional[Scope] = None) -> Optional[SqlText]:
     """The provenance of the string ``expr`` (``None`` when it is not a string this function can see)."""
     value = _eval(expr, _State(ctx), scope if scope is not None else ctx.scope, 0)
@@ -159,6 +221,21 @@ def sql_text(expr: ast.expr, ctx: FileContext, scope: Optional[Scope] = None) ->
         return None
     variable = expr.id if isinstance(expr, ast.Name) else None
     return SqlText(value.pieces, value.kind, value.built_at, variable, value.alternatives)
+
+
+@reads(might_run_sql, query_sink, sql_text)
+def sql_reaching(call: ast.Call, ctx: FileContext) -> Iterator[tuple[Sink, ast.expr, SqlText]]:
+    """Each SQL text a query call runs, with its sink and provenance (nothing in test files, where code
+    builds throwaway SQL against throwaway databases). What every rule about SQL text starts from."""
+    if not might_run_sql(call, ctx) or ctx.is_test_file:
+        return
+    sink = query_sink(ctx, call)
+    if sink is None:
+        return
+    for sql in sink.sql:
+        text = sql_text(sql, ctx)
+        if text is not None:
+            yield sink, sql, text
 
 
 def in_value_position(pieces: list[Piece], index: int) -> bool:
@@ -373,27 +450,6 @@ def _local_function(func: ast.expr, state: _State) -> Optional[tuple[ast.AST, Sc
                 if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name == func.attr:
                     return item, Scope(FUNCTION, item, Scope(CLASS, statement, root))
     return None
-
-
-def returned_values(ctx: FileContext, function: ast.AST) -> list[ast.expr]:
-    """The values of a function's ``return`` statements (not of nested functions); memoized."""
-    cache: dict[ast.AST, list[ast.expr]] = ctx.memo.setdefault("provenance.returns", {})
-    found = cache.get(function)
-    if found is None:
-        found = cache[function] = []
-        stack = list(getattr(function, "body", []))
-        while stack:
-            node = stack.pop()
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-                continue
-            if isinstance(node, ast.Return):
-                if node.value is None:
-                    found.clear()
-                    found.append(ast.Constant(value=None))
-                    break
-                found.append(node.value)
-            stack.extend(ast.iter_child_nodes(node))
-    return found
 
 
 def _format_method(expr: ast.Call, func: ast.Attribute, state: _State, scope: Scope, depth: int) -> Optional[_Value]:
@@ -684,31 +740,8 @@ def _is_number_call(expr: ast.expr) -> bool:
 
 
 def _guarded_names(ctx: FileContext, function: Optional[ast.AST]) -> set[str]:
-    """Names a function checks against a fixed set before use and rejects otherwise (memoized):
-    ``if sort not in ALLOWED_SORTS: raise ValueError(...)``, ``if direction.lower() not in ("asc", "desc"):
-    return ...``, ``assert column in COLUMNS``. Such a name can only be one of the set's constants."""
-    if function is None:
-        return set()
-    cache: dict[ast.AST, set[str]] = ctx.memo.setdefault("provenance.guards", {})
-    found = cache.get(function)
-    if found is not None:
-        return found
-    found = cache[function] = set()
-    stack = list(getattr(function, "body", []))
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            continue
-        if isinstance(node, ast.If) and node.body and isinstance(node.body[-1], (ast.Raise, ast.Return)):
-            name = _membership(node.test, ast.NotIn)
-            if name:
-                found.add(name)
-        elif isinstance(node, ast.Assert):
-            name = _membership(node.test, ast.In)
-            if name:
-                found.add(name)
-        stack.extend(ast.iter_child_nodes(node))
-    return found
+    """Names a function checks against a fixed set before use and rejects otherwise (see :func:`guards`)."""
+    return guards(ctx, function) if function is not None else set()
 
 
 def _membership(test: ast.expr, operator: type) -> Optional[str]:
@@ -778,37 +811,6 @@ def _piece_is_constant(expr: ast.expr, state: _State, scope: Scope) -> bool:
     if value is not None:
         return not value.has_unsafe()
     return _is_safe(expr, state, scope)
-
-
-def list_additions(ctx: FileContext, scope_node: ast.AST) -> dict[str, list[ast.expr]]:
-    """``name -> elements`` added by ``name.append(x)``, ``name.extend([...])``, ``name += [...]`` and
-    ``name.insert(i, x)`` directly in one function or module (memoized; nested functions are their own).
-    An element that cannot be listed (``name.extend(other)``) is recorded as the whole argument."""
-    cache: dict[ast.AST, dict[str, list[ast.expr]]] = ctx.memo.setdefault("provenance.additions", {})
-    found = cache.get(scope_node)
-    if found is not None:
-        return found
-    found = cache[scope_node] = {}
-    body = getattr(scope_node, "body", [])
-    stack: list[ast.AST] = list(body) if isinstance(body, list) else [body]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            continue
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and isinstance(
-            node.func.value, ast.Name
-        ):
-            target, method = node.func.value.id, node.func.attr
-            if method == "append" and len(node.args) == 1:
-                found.setdefault(target, []).append(node.args[0])
-            elif method == "insert" and len(node.args) == 2:
-                found.setdefault(target, []).append(node.args[1])
-            elif method == "extend" and len(node.args) == 1:
-                found.setdefault(target, []).extend(_elements(node.args[0]))
-        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
-            found.setdefault(node.target.id, []).extend(_elements(node.value))
-        stack.extend(ast.iter_child_nodes(node))
-    return found
 
 
 def _elements(expr: ast.expr) -> list[ast.expr]:

@@ -8,7 +8,7 @@ continue`` has no such exit (a worker loop, where a fixed poll interval is norma
 readiness poll that leaves only when a condition holds (``else: if response.ok: break``). A ``try`` whose
 handlers only catch "not there yet" (``IndexError``, ``queue.Empty``, ``DoesNotExist``) polls for data and
 is not a retry either.
-Summaries are memoized per loop node, so each loop body is looked at once per file.
+Whether a loop retries is a fact per loop node, so each loop body is looked at once per file.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import ast
 from typing import TYPE_CHECKING, Union
 
 from backend_lint.analysis.bindings import bindings_of
+from backend_lint.analysis.facts import node_fact, reads
 from backend_lint.analysis.http_clients import modules_by_name
 
 if TYPE_CHECKING:
@@ -51,16 +52,9 @@ Loop = Union[ast.For, ast.AsyncFor, ast.While, ast.comprehension]
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.For, ast.AsyncFor, ast.While)
 
 
-def is_retry_loop(loop: Loop, ctx: FileContext) -> bool:
-    """Whether ``loop`` is a hand-written retry loop (memoized per file)."""
-    cache: dict[ast.AST, bool] = ctx.memo.setdefault("retry_loops", {})
-    found = cache.get(loop)
-    if found is None:
-        found = cache[loop] = _is_retry_loop(loop)
-    return found
-
-
-def _is_retry_loop(loop: Loop) -> bool:
+@node_fact()
+def is_retry_loop(ctx: FileContext, loop: Loop) -> bool:
+    """Whether ``loop`` is a hand-written retry loop (a fact per loop: every call in its body asks)."""
     if isinstance(loop, ast.comprehension):
         return False
     if isinstance(loop, (ast.For, ast.AsyncFor)):
@@ -132,6 +126,7 @@ def _exits(block: list[ast.stmt]) -> bool:
     return False
 
 
+@reads(bindings_of)
 def is_constant_delay(expr: ast.expr, ctx: FileContext, scope: Scope) -> bool:
     """A number literal, or a name bound once to one (in the enclosing function or at module level), or
     ``self.RETRY_DELAY`` set once in the class body and never assigned through ``self``."""

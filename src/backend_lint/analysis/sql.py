@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.ast_helpers import argument, callee_name, keyword_value
 from backend_lint.analysis.bindings import bindings_of
+from backend_lint.analysis.facts import file_fact, node_fact, reads
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.scopes import CLASS, FUNCTION, Scope
 from backend_lint.analysis.values import origin
@@ -110,23 +111,6 @@ class Sink:
         return func.attr if isinstance(func, ast.Attribute) else ""
 
 
-def might_run_sql(call: ast.Call, ctx: FileContext) -> bool:
-    """The cheap test rules run before :func:`query_sink`: the callee's name is one a sink can have."""
-    name = callee_name(call)
-    if name in SINK_METHODS or name in _FUNCTION_SINKS:
-        return True
-    return bool(_HELPER_NAME.fullmatch(name)) or helper_sink(ctx, name) is not None
-
-
-def query_sink(call: ast.Call, ctx: FileContext) -> Optional[Sink]:
-    """The sink ``call`` is, or ``None`` (memoized per call node)."""
-    cache: dict[ast.Call, Optional[Sink]] = ctx.memo.setdefault("sql.sinks", {})
-    if call in cache:
-        return cache[call]
-    found = cache[call] = _sink(call, ctx)
-    return found
-
-
 def _sink(call: ast.Call, ctx: FileContext, scope: Optional[Scope] = None) -> Optional[Sink]:
     func = call.func
     name = callee_name(call)
@@ -158,31 +142,11 @@ def _helper_sink(call: ast.Call, name: str, ctx: FileContext) -> Optional[Sink]:
     return None
 
 
-def helper_sink(ctx: FileContext, name: str) -> Optional[tuple[int, Sink]]:
-    """``(parameter index, inner sink)`` when a function or method of this file named ``name`` passes a
-    parameter, unchanged, as the SQL of a sink (``def run(self, sql, params=None): self.cur.execute(sql,
-    params)``). The index counts ``self``. Worked out only for names the file defines, once per name."""
-    cache: dict[str, Optional[tuple[int, Sink]]] = ctx.memo.setdefault("sql.helpers", {})
-    if name in cache:
-        return cache[name]
-    cache[name] = None
-    definitions = _local_functions(ctx).get(name, ())
-    if definitions:
-        for function, scope in definitions:
-            found = _helper_of(function, scope, ctx)
-            if found is not None:
-                cache[name] = found
-                break
-    return cache[name]
-
-
+@file_fact()
 def _local_functions(ctx: FileContext) -> dict[str, list[tuple[ast.AST, Scope]]]:
     """Module-level functions and methods of module-level classes whose text mentions a sink method, by name,
-    with their scopes (memoized; a text test first, so most functions cost a substring scan)."""
-    found = ctx.memo.get("sql.functions")
-    if found is not None:
-        return found
-    found = ctx.memo["sql.functions"] = {}
+    with their scopes (a text test first, so most functions cost a substring scan)."""
+    found: dict[str, list[tuple[ast.AST, Scope]]] = {}
     if not any(word in ctx.source for word in _SINK_WORDS):
         return found
     for statement in ctx.tree.body:
@@ -199,6 +163,18 @@ def _local_functions(ctx: FileContext) -> dict[str, list[tuple[ast.AST, Scope]]]
             if any(word in text for word in _SINK_WORDS):
                 found.setdefault(function.name, []).append((function, scope))
     return found
+
+
+@node_fact(reads=(_local_functions, origin, bindings_of), while_computing=None)
+def helper_sink(ctx: FileContext, name: str) -> Optional[tuple[int, Sink]]:
+    """``(parameter index, inner sink)`` when a function or method of this file named ``name`` passes a
+    parameter, unchanged, as the SQL of a sink (``def run(self, sql, params=None): self.cur.execute(sql,
+    params)``). The index counts ``self``. Worked out only for names the file defines, once per name."""
+    for function, scope in _local_functions(ctx).get(name, ()):
+        found = _helper_of(function, scope, ctx)
+        if found is not None:
+            return found
+    return None
 
 
 def _helper_of(function: ast.AST, scope: Scope, ctx: FileContext) -> Optional[tuple[int, Sink]]:
@@ -219,6 +195,21 @@ def _helper_of(function: ast.AST, scope: Scope, ctx: FileContext) -> Optional[tu
         if inner is not None and inner.sql and inner.sql[0] is first:
             return params.index(first.id), inner
     return None
+
+
+@reads(helper_sink)
+def might_run_sql(call: ast.Call, ctx: FileContext) -> bool:
+    """The cheap test rules run before :func:`query_sink`: the callee's name is one a sink can have."""
+    name = callee_name(call)
+    if name in SINK_METHODS or name in _FUNCTION_SINKS:
+        return True
+    return bool(_HELPER_NAME.fullmatch(name)) or helper_sink(ctx, name) is not None
+
+
+@node_fact(reads=(origin, bindings_of, helper_sink))
+def query_sink(ctx: FileContext, call: ast.Call) -> Optional[Sink]:
+    """The sink ``call`` is, or ``None``."""
+    return _sink(call, ctx)
 
 
 def _function_sink(call: ast.Call, ctx: FileContext) -> Optional[Sink]:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.factories import Function, factory_of, property_of, returned_values
+from backend_lint.analysis.facts import reads
 from backend_lint.analysis.scopes import FUNCTION, Scope
 
 if TYPE_CHECKING:
@@ -29,14 +30,10 @@ if TYPE_CHECKING:
 _MAX_DEPTH = 12
 
 
+@reads(bindings_of, returned_values)
 def origin(expr: ast.AST, ctx: FileContext, scope: Optional[Scope] = None) -> Optional[str]:
     """The origin of ``expr`` evaluated in ``scope`` (default: the scope of the node being visited)."""
     return _origin(expr, ctx, scope if scope is not None else ctx.scope, 0, frozenset())
-
-
-def call_origin(call: ast.Call, ctx: FileContext, scope: Optional[Scope] = None) -> Optional[str]:
-    """The origin of the callee of ``call`` (``requests.Session().get`` for ``session.get(url)``)."""
-    return origin(call.func, ctx, scope)
 
 
 def _origin(expr: ast.AST, ctx: FileContext, scope: Scope, depth: int, seen: frozenset) -> Optional[str]:
@@ -74,7 +71,7 @@ def _returns_origin(
     key = (id(function), "<return>")
     if key in seen:
         return None
-    values = returned_values(function, ctx)
+    values = returned_values(ctx, function)
     if not values:
         return None
     inner = seen | {key}

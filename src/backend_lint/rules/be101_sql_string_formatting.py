@@ -61,6 +61,7 @@ class SqlStringFormatting(Rule):
     fix_kind = Applicability.UNSAFE
     fix_node = "Call"
     triggers = ("execute", "text", "raw", "extra", "RawSQL", "read_sql", "fetch", "scalar", "iterate")
+    needs = (sql_reaching,)
 
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:

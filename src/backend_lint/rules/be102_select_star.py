@@ -89,6 +89,7 @@ class SelectStar(Rule):
     name = "select-star"
     message = "`{sink}` runs `SELECT *`{where}; name the columns the code reads"
     triggers = ("*",)
+    needs = (sql_reaching,)
 
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import ast
 import re
+from dataclasses import dataclass, field
+from typing import Optional
 
 from backend_lint.analysis.orm import DJANGO, Query, loop_query, model_relations, query_call, written
 from backend_lint.analysis.provenance import sql_text
 from backend_lint.analysis.sql import query_sink
 from backend_lint.context import FileContext
-from backend_lint.rule import Option, Rule, visits
+from backend_lint.rule import FileState, Option, Rule, visits
 
 _CACHED_RELATED = {"all", "count", "exists"}
 _FETCHES = {"fetchall", "fetchmany", "fetchone"}
@@ -29,11 +31,21 @@ _WRITE_SQL = re.compile(r"\s*(?:INSERT|UPDATE|DELETE|REPLACE|UPSERT|MERGE)\b", r
 _WRITES = {"create", "update", "delete", "get_or_create", "update_or_create", "acreate", "aupdate", "adelete"}
 
 
+@dataclass
+class _FileState:
+    skipped: Optional[bool] = None
+    """The file is a test or a one-off data migration (``ignore-paths``)."""
+    relations_read: set[tuple[ast.AST, str]] = field(default_factory=set)
+    """``(loop, relation)`` already reported: the first access loads it, later ones read the cached row."""
+
+
 class QueryInLoop(Rule):
     code = "BE103"
     name = "query-in-loop"
     message = "`{query}` queries once per row of the query at line {line} (N+1); {advice}"
     triggers = ("for ",)
+    needs = (loop_query, query_call, model_relations, query_sink, sql_text)
+    state = FileState(_FileState)
     options = (
         Option(
             "ignore-paths",
@@ -52,7 +64,7 @@ class QueryInLoop(Rule):
             return
         inner = None
         for loop in loops:
-            outer = loop_query(loop, ctx)
+            outer = loop_query(ctx, loop)
             if outer is None:
                 continue
             if inner is None:
@@ -89,12 +101,12 @@ class QueryInLoop(Rule):
             target = getattr(loop, "target", None)
             if not (isinstance(target, ast.Name) and target.id == row.id):
                 continue
-            outer = loop_query(loop, ctx)
+            outer = loop_query(ctx, loop)
             if outer is None or node.attr not in relations.get(outer.model or "", ()):
                 return
             if node.attr in outer.preloaded:
                 return
-            seen: set = ctx.memo.setdefault("BE103.relations", set())
+            seen = self.state(ctx).relations_read
             if (loop, node.attr) in seen:
                 return  # the first access loads it; later ones read the cached row
             seen.add((loop, node.attr))
@@ -109,15 +121,15 @@ class QueryInLoop(Rule):
 
     def _skipped(self, ctx: FileContext) -> bool:
         """Tests and one-off data migrations (``ignore-paths``), decided once per file."""
-        skipped = ctx.memo.get("BE103.skipped")
-        if skipped is None:
-            skipped = ctx.memo["BE103.skipped"] = ctx.is_test_file or ctx.path_matches(self.option("ignore-paths"))
-        return skipped
+        state = self.state(ctx)
+        if state.skipped is None:
+            state.skipped = ctx.is_test_file or ctx.path_matches(self.option("ignore-paths"))
+        return state.skipped
 
 
 def _writes_sql(call: ast.Call, ctx: FileContext) -> bool:
     """A driver call whose SQL is an ``INSERT``/``UPDATE``/``DELETE`` (advice: ``executemany``, bulk writes)."""
-    sink = query_sink(call, ctx)
+    sink = query_sink(ctx, call)
     if sink is None or not sink.sql:
         return False
     provenance = sql_text(sink.sql[0], ctx)

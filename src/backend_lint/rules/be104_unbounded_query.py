@@ -63,6 +63,7 @@ class UnboundedQuery(Rule):
     name = "unbounded-query"
     message = "`{query}` in GET handler `{handler}` returns every matching row; paginate it or add a limit"
     triggers = ("get", "GET", "route", "View", "api_view")
+    needs = (handler_for, query_call, query_of, response_flow, query_sink, sql_text)
     options = (
         Option(
             "drf-default-pagination",
@@ -117,7 +118,7 @@ class UnboundedQuery(Rule):
         if handler is None:
             return
         label = f"{handler.class_.name}.{function.name}" if handler.class_ is not None else function.name
-        sink = query_sink(node, ctx)
+        sink = query_sink(ctx, node)
         if sink is not None and sink.sql:
             provenance = sql_text(sink.sql[0], ctx)
             if provenance is not None:
@@ -155,11 +156,11 @@ def _unbounded_sql(node: ast.Call, sink: Sink, text: str, ctx: FileContext, func
 
 def _runs_text(call: ast.Call, ctx: FileContext) -> bool:
     """``session.execute(text("SELECT ..."))``: the SQL text is judged at the ``text()`` call."""
-    sink = query_sink(call, ctx)
+    sink = query_sink(ctx, call)
     if sink is None or not sink.sql:
         return False
     sql = sink.sql[0]
-    inner = query_sink(sql, ctx) if isinstance(sql, ast.Call) else None
+    inner = query_sink(ctx, sql) if isinstance(sql, ast.Call) else None
     return sql_text(sql, ctx) is not None or (inner is not None and inner.driver == "sqlalchemy")
 
 

@@ -47,6 +47,7 @@ class TimeoutDisabled(Rule):
     fix_kind = Applicability.UNSAFE
     fix_node = "Arg"
     triggers = ("timeout", "Timeout")
+    needs = (disabled_timeout_keyword, origin)
     options = (Option("default-timeout", float, 10.0, "seconds the fix puts in place of `None`"),)
 
     @visits(ast.Call)

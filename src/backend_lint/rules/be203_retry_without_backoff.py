@@ -90,6 +90,7 @@ class RetryWithoutBackoff(Rule):
     name = "retry-without-backoff"
     message = "`{construct}` {problem}; {advice}"
     triggers = ("retry", "Retry", "Retrying", "backoff", "sleep")
+    needs = (origin, is_retry_loop, is_constant_delay)
 
     @visits(ast.FunctionDef, ast.AsyncFunctionDef)
     def check_decorators(self, node: Union[ast.FunctionDef, ast.AsyncFunctionDef], ctx: FileContext) -> None:
@@ -122,7 +123,7 @@ class RetryWithoutBackoff(Rule):
         if len(node.args) != 1 or node.keywords:
             return None
         loops = ctx.scope.loops
-        if not loops or not is_retry_loop(loops[0], ctx) or not is_constant_delay(node.args[0], ctx, ctx.scope):
+        if not loops or not is_retry_loop(ctx, loops[0]) or not is_constant_delay(node.args[0], ctx, ctx.scope):
             return None
         return "sleeps a constant delay in a retry loop", "back off exponentially with jitter"
 

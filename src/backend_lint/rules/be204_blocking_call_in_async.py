@@ -46,6 +46,7 @@ class BlockingCallInAsync(Rule):
     fix_kind = Applicability.SAFE
     fix_node = "Call"
     triggers = ("async",)
+    needs = (origin,)
 
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:

@@ -27,6 +27,7 @@ import ast
 import re
 from typing import TYPE_CHECKING, Any, Optional
 
+from backend_lint.analysis.facts import file_fact
 from backend_lint.analysis.handler_body import handler_body
 from backend_lint.analysis.handlers import (
     DJANGO,
@@ -101,18 +102,16 @@ def _mentions_idempotency(node: ast.AST, strings: bool = True) -> bool:
     return False
 
 
+@file_fact()
 def _module_handles_idempotency(ctx: FileContext) -> bool:
     """A module-level call names something idempotent: ``app.add_middleware(IdempotencyMiddleware)``,
     ``FastAPI(middleware=[Middleware(IdempotencyMiddleware)])``."""
-    found = ctx.memo.get("BE301.module")
-    if found is None:
-        found = ctx.memo["BE301.module"] = _WORD in ctx.source.lower() and any(
-            isinstance(statement, (ast.Expr, ast.Assign, ast.AnnAssign))
-            and isinstance(statement.value, ast.Call)
-            and _mentions_idempotency(statement.value, strings=False)
-            for statement in ctx.tree.body
-        )
-    return found
+    return _WORD in ctx.source.lower() and any(
+        isinstance(statement, (ast.Expr, ast.Assign, ast.AnnAssign))
+        and isinstance(statement.value, ast.Call)
+        and _mentions_idempotency(statement.value, strings=False)
+        for statement in ctx.tree.body
+    )
 
 
 class PostWithoutIdempotencyKey(Rule):
@@ -123,6 +122,7 @@ class PostWithoutIdempotencyKey(Rule):
     fix_kind = Applicability.UNSAFE
     fix_node = "FunctionDef"
     triggers = FRAMEWORK_MODULES
+    needs = (handler_for, handler_model, handler_body, _module_handles_idempotency)
     options = (
         Option("methods", list, ["POST"], "HTTP methods whose handlers must read the idempotency key"),
         Option("idempotency-header", str, "Idempotency-Key", "name of the idempotency key header"),

@@ -45,6 +45,7 @@ class VerbInRoutePath(Rule):
     name = "verb-in-route-path"
     message = "`{path}` has the verb `{verb}` in its path; name the resource and let the HTTP method say the action"
     triggers = FRAMEWORK_MODULES
+    needs = (handler_model,)
     options = (
         Option(
             "verbs",

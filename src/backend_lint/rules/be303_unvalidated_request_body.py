@@ -30,6 +30,7 @@ class UnvalidatedRequestBody(Rule):
     name = "unvalidated-request-body"
     message = "`{read}` is used without schema validation; parse the body into a schema before using it"
     triggers = FRAMEWORK_MODULES
+    needs = (handler_for, handler_body)
 
     @visits(ast.FunctionDef, ast.AsyncFunctionDef)
     def check_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> None:

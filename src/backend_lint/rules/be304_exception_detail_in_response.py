@@ -124,6 +124,7 @@ class ExceptionDetailInResponse(Rule):
     name = "exception-detail-in-response"
     message = "`{detail}` of a caught exception goes into the response; log it and return a generic message"
     triggers = ("except",)
+    needs = (handler_for, bindings_of)
 
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:

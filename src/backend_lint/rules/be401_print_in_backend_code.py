@@ -62,6 +62,7 @@ class PrintInBackendCode(Rule):
     fix_kind = Applicability.SAFE
     fix_node = "Call"
     triggers = ("print",)
+    needs = (in_cli_context, module_logger, bindings_of)
     options = (
         Option(
             "script-paths",

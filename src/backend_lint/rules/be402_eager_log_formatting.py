@@ -125,6 +125,7 @@ class EagerLogFormatting(Rule):
     fix_kind = Applicability.SAFE
     fix_node = "Call"
     triggers = ("log", "LOG")
+    needs = (logging_call_kind, origin)
 
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:

@@ -62,6 +62,7 @@ class ErrorLogWithoutTraceback(Rule):
     fix_kind = Applicability.SAFE
     fix_node = "Call"
     triggers = ("except",)
+    needs = (logging_call_kind, handler_records_traceback, origin)
 
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
@@ -74,7 +75,7 @@ class ErrorLogWithoutTraceback(Rule):
         if any(keyword.arg in (None, "exc_info") for keyword in node.keywords):
             return
         kind = logging_call_kind(node, ctx)
-        if kind is None or handler_records_traceback(handler, ctx):
+        if kind is None or handler_records_traceback(ctx, handler):
             return
         receiver = _short(func.value)
         if func.attr == "error":

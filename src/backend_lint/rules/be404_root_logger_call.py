@@ -82,6 +82,7 @@ class RootLoggerCall(Rule):
     fix_kind = Applicability.SAFE
     fix_node = ("Attribute", "Name")  # type: ignore[assignment]
     triggers = ("logging",)
+    needs = (in_cli_context, configures_root_logger, module_logger, bindings_of, origin)
     options = (
         Option(
             "script-paths",

@@ -124,6 +124,7 @@ class SecretInLog(Rule):
     name = "secret-in-log"
     message = "`{value}` is written to the log; leave secrets out of log calls or log a masked form"
     triggers = ("log", "LOG", "structlog")
+    needs = (logger_kind, logging_call_kind)
     options = (
         Option(
             "secret-names",

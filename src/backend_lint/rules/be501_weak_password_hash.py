@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import ast
 import operator
+from dataclasses import dataclass, field
 
 from backend_lint.analysis.ast_helpers import argument, keyword_value
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.secret_names import name_of, secret_word, split_identifier
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
-from backend_lint.rule import Option, Rule, leaves, visits
+from backend_lint.rule import FileState, Option, Rule, leaves, visits
 
 _DIGESTS = frozenset(
     {"md5", "sha1", "sha224", "sha256", "sha384", "sha512", "sha3_224", "sha3_256", "sha3_384", "sha3_512",
@@ -44,7 +45,6 @@ _WEAK_DJANGO_ALGORITHMS = frozenset({"md5", "sha1", "unsalted_md5", "unsalted_sh
 _TRANSPARENT_METHODS = frozenset({"encode", "strip", "lower", "upper", "decode"})
 _SLOW_LIBRARIES = ("bcrypt.", "argon2.", "passlib.", "nacl.pwhash", "scrypt.")
 _SLOW_FUNCTIONS = frozenset({"hashpw", "kdf", "pbkdf2_hmac", "scrypt", "hash_password"})
-_MEMO = "BE501"
 _MAX_HOPS = 3
 _INT_OPERATORS = {ast.Mult: operator.mul, ast.Add: operator.add, ast.Pow: operator.pow}
 
@@ -141,6 +141,16 @@ def _is_test_settings(ctx: FileContext) -> bool:
     return ctx.is_test_file or "test" in ctx.project_path.rsplit("/", 1)[-1]
 
 
+@dataclass
+class _Hashing:
+    """What one function (or the module body) hashes, reported when the walk leaves it."""
+
+    slow: bool = False
+    """It also calls a slow hasher: a fast digest there is a pre-hash."""
+    digests: list[tuple[ast.Call, str]] = field(default_factory=list)
+    """Fast digests of a password, with the construct to name."""
+
+
 class WeakPasswordHash(Rule):
     code = "BE501"
     name = "weak-password-hash"
@@ -156,6 +166,8 @@ class WeakPasswordHash(Rule):
             "fewest PBKDF2 iterations accepted for passwords (OWASP 2023: 600,000 for PBKDF2-HMAC-SHA256)",
         ),
     )
+    needs = (origin, bindings_of)
+    hashing: FileState[dict[ast.AST, _Hashing]] = FileState(dict)
 
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
@@ -164,7 +176,7 @@ class WeakPasswordHash(Rule):
         callee = origin(node.func, ctx)
         written = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
         if written in _SLOW_FUNCTIONS or (callee or "").startswith(_SLOW_LIBRARIES):
-            self._pending(ctx)[0] = True
+            self._pending(ctx).slow = True
         if callee is None:
             return
         if callee.startswith("hashlib."):
@@ -172,7 +184,7 @@ class WeakPasswordHash(Rule):
         elif callee in ("hmac.new", "hmac.digest"):
             message = argument(node, 1, "msg")
             if message is not None and _is_password_value(message, ctx):
-                self._pending(ctx)[1].append((node, callee))
+                self._pending(ctx).digests.append((node, callee))
         elif callee.startswith("passlib."):
             self._check_passlib(node, callee, ctx)
         elif callee == "werkzeug.security.generate_password_hash":
@@ -194,7 +206,7 @@ class WeakPasswordHash(Rule):
             if data is not None and not isinstance(data, ast.Constant) and (
                 _is_password_value(data, ctx) or _stored_as_password(node, ctx)
             ):
-                self._pending(ctx)[1].append((node, callee))
+                self._pending(ctx).digests.append((node, callee))
         elif name == "new":
             algorithm = argument(node, 0, "name")
             data = argument(node, 1, "data")
@@ -204,7 +216,7 @@ class WeakPasswordHash(Rule):
                 and data is not None
                 and _is_password_value(data, ctx)
             ):
-                self._pending(ctx)[1].append((node, f'hashlib.new("{algorithm.value}")'))
+                self._pending(ctx).digests.append((node, f'hashlib.new("{algorithm.value}")'))
         elif name == "pbkdf2_hmac":
             iterations = _constant_int(argument(node, 3, "iterations"), ctx)
             minimum = self.option("min-pbkdf2-iterations")
@@ -214,19 +226,23 @@ class WeakPasswordHash(Rule):
         elif "()." in name and name.endswith("().update"):
             digest = name.split("(", 1)[0]
             if digest in _DIGESTS and node.args and _is_password_value(node.args[0], ctx):
-                self._pending(ctx)[1].append((node, f"hashlib.{digest}().update"))
+                self._pending(ctx).digests.append((node, f"hashlib.{digest}().update"))
 
-    @staticmethod
-    def _pending(ctx: FileContext) -> list:
-        """``[slow hasher called, digests of passwords]`` for the function (or module) being walked."""
-        return ctx.memo.setdefault(_MEMO, {}).setdefault(ctx.scope.function or ctx.tree, [False, []])
+    def _pending(self, ctx: FileContext) -> _Hashing:
+        """What the function (or module) being walked hashes."""
+        functions = self.hashing(ctx)
+        owner = ctx.scope.function or ctx.tree
+        found = functions.get(owner)
+        if found is None:
+            found = functions[owner] = _Hashing()
+        return found
 
     @leaves(ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.Module)
     def report_digests(self, node: ast.AST, ctx: FileContext) -> None:
         """Digests of a password are reported unless the same function feeds a slow hasher (a pre-hash)."""
-        slow, digests = ctx.memo.get(_MEMO, {}).pop(node, (False, []))
-        if not slow:
-            for call, construct in digests:
+        hashing = self.hashing(ctx).pop(node, None)
+        if hashing is not None and not hashing.slow:
+            for call, construct in hashing.digests:
                 self.report(ctx, call, construct=construct, problem="is a fast digest applied to a password")
 
     def _check_passlib(self, node: ast.Call, callee: str, ctx: FileContext) -> None:

@@ -14,12 +14,13 @@ key id and algorithm, not the claims an authorization decision is based on.
 from __future__ import annotations
 
 import ast
+from dataclasses import dataclass, field
 
 from backend_lint.analysis.ast_helpers import keyword_value
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
-from backend_lint.rule import Rule, leaves, visits
+from backend_lint.rule import FileState, Rule, leaves, visits
 
 _PYJWT_DECODE = frozenset(
     {"jwt.decode", "jwt.decode_complete", "jwt.api_jwt.decode", "jwt.api_jwt.decode_complete", "jwt.PyJWT().decode",
@@ -27,7 +28,6 @@ _PYJWT_DECODE = frozenset(
 )
 _JOSE_DECODE = frozenset({"jose.jwt.decode"})
 _UNVERIFIED_CLAIMS = frozenset({"jose.jwt.get_unverified_claims", "jose.jws.get_unverified_claims"})
-_MEMO = "BE502"
 
 
 def _constant(expr: ast.expr | None, ctx: FileContext) -> ast.expr | None:
@@ -64,11 +64,23 @@ def _allows_none(algorithms: ast.expr | None, ctx: FileContext) -> bool:
     return isinstance(algorithms, ast.Constant) and str(algorithms.value).lower() == "none"
 
 
+@dataclass
+class _Decoding:
+    """What one function (or the module body) decodes, reported when the walk leaves it."""
+
+    verified: bool = False
+    """It also decodes with verification: unverified reads there only peek (at ``kid``, ``iss``)."""
+    unverified: list[tuple[ast.Call, str, str]] = field(default_factory=list)
+    """Unverified decodes and reads, with the construct and problem to report."""
+
+
 class JwtWithoutVerification(Rule):
     code = "BE502"
     name = "jwt-without-verification"
     message = "`{construct}` {problem}; verify the signature with an explicit `algorithms=` list"
     triggers = ("jwt", "jose")
+    needs = (origin, bindings_of)
+    decoding: FileState[dict[ast.AST, _Decoding]] = FileState(dict)
 
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
@@ -102,20 +114,25 @@ class JwtWithoutVerification(Rule):
             self.report(ctx, node, construct=construct, problem='accepts the "none" algorithm')
         self._verified(ctx)
 
-    def _pending(self, ctx: FileContext) -> dict[ast.AST, list]:
-        return ctx.memo.setdefault(_MEMO, {})
+    def _decoding(self, ctx: FileContext) -> _Decoding:
+        """What the function (or module) being walked decodes."""
+        functions = self.decoding(ctx)
+        owner = ctx.scope.function or ctx.tree
+        found = functions.get(owner)
+        if found is None:
+            found = functions[owner] = _Decoding()
+        return found
 
     def _defer(self, node: ast.Call, ctx: FileContext, construct: str, problem: str) -> None:
-        entry = self._pending(ctx).setdefault(ctx.scope.function or ctx.tree, [False, []])
-        entry[1].append((node, construct, problem))
+        self._decoding(ctx).unverified.append((node, construct, problem))
 
     def _verified(self, ctx: FileContext) -> None:
-        self._pending(ctx).setdefault(ctx.scope.function or ctx.tree, [False, []])[0] = True
+        self._decoding(ctx).verified = True
 
     @leaves(ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.Module)
     def report_unverified(self, node: ast.AST, ctx: FileContext) -> None:
-        entry = self._pending(ctx).pop(node, None)
-        if entry is None or entry[0]:
+        decoding = self.decoding(ctx).pop(node, None)
+        if decoding is None or decoding.verified:
             return
-        for call, construct, problem in entry[1]:
+        for call, construct, problem in decoding.unverified:
             self.report(ctx, call, construct=construct, problem=problem)

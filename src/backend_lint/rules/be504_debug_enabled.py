@@ -71,6 +71,7 @@ class DebugEnabled(Rule):
     name = "debug-enabled"
     message = "`{construct}` turns on debug mode in shipped code; read the flag from the environment"
     triggers = ("debug", "DEBUG")
+    needs = (origin,)
     options = (
         Option(
             "dev-settings-patterns",

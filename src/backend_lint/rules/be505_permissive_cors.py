@@ -16,11 +16,13 @@ Settings under an ``if`` are left alone (the condition is usually ``DEBUG``), an
 from __future__ import annotations
 
 import ast
+from dataclasses import dataclass
+from typing import Optional
 
 from backend_lint.analysis.ast_helpers import is_true, keyword_value
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.context import FileContext
-from backend_lint.rule import Rule, leaves, visits
+from backend_lint.rule import FileState, Rule, leaves, visits
 
 _STARLETTE_CORS = frozenset(
     {"starlette.middleware.cors.CORSMiddleware", "fastapi.middleware.cors.CORSMiddleware",
@@ -30,8 +32,6 @@ _FLASK_CORS = frozenset({"flask_cors.CORS", "flask_cors.cross_origin"})
 _MATCH_ALL = frozenset({".*", ".+", "^.*$", "^.+$", "^.*", ".*$", "(.*)", "^(.*)$", "https?://.*", "^https?://.*$"})
 _DJANGO_WILDCARDS = ("CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_ALLOW_ALL")
 _DJANGO_REGEXES = ("CORS_ALLOWED_ORIGIN_REGEXES", "CORS_ORIGIN_REGEX_WHITELIST")
-_MEMO = "BE505"
-_HEADERS = "BE505-headers"
 
 
 def _value(expr: ast.expr | None, ctx: FileContext) -> ast.expr | None:
@@ -117,11 +117,24 @@ def _matches_everything(value: ast.expr) -> bool:
     )
 
 
+@dataclass
+class _Headers:
+    """CORS headers one function sets by hand, reported when the walk leaves it."""
+
+    any_origin: Optional[ast.Assign] = None
+    """Where it echoes any origin into ``Access-Control-Allow-Origin``."""
+    credentials: bool = False
+    """It sets ``Access-Control-Allow-Credentials: true``."""
+
+
 class PermissiveCors(Rule):
     code = "BE505"
     name = "permissive-cors"
     message = "`{construct}` allows any origin with credentials; list the trusted origins"
     triggers = ("CORS", "cors", "cross_origin", "Access-Control-Allow")
+    needs = (bindings_of,)
+    headers: FileState[dict[ast.AST, _Headers]] = FileState(dict)
+    settings_seen: FileState[list[tuple[str, ast.Assign]]] = FileState(list)
 
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
@@ -160,15 +173,22 @@ class PermissiveCors(Rule):
         for target in node.targets:
             header = _header_name(target)
             if header == "access-control-allow-origin" and _any_origin(node.value) and not _checked(node, ctx):
-                ctx.memo.setdefault(_HEADERS, {}).setdefault(function, [None, False])[0] = node
+                self._headers(ctx, function).any_origin = node
             elif header == "access-control-allow-credentials" and _is_true_header(node.value):
-                ctx.memo.setdefault(_HEADERS, {}).setdefault(function, [None, False])[1] = True
+                self._headers(ctx, function).credentials = True
+
+    def _headers(self, ctx: FileContext, function: ast.AST) -> _Headers:
+        functions = self.headers(ctx)
+        found = functions.get(function)
+        if found is None:
+            found = functions[function] = _Headers()
+        return found
 
     @leaves(ast.FunctionDef, ast.AsyncFunctionDef)
     def report_headers(self, node: ast.AST, ctx: FileContext) -> None:
-        origin_line, credentials = ctx.memo.get(_HEADERS, {}).pop(node, (None, False))
-        if origin_line is not None and credentials:
-            self.report(ctx, origin_line, construct="Access-Control-Allow-Origin")
+        headers = self.headers(ctx).pop(node, None)
+        if headers is not None and headers.any_origin is not None and headers.credentials:
+            self.report(ctx, headers.any_origin, construct="Access-Control-Allow-Origin")
 
     @visits(ast.Assign)
     def check_setting(self, node: ast.Assign, ctx: FileContext) -> None:
@@ -177,17 +197,17 @@ class PermissiveCors(Rule):
         if _matches_everything(node.value) and any(
             isinstance(t, ast.Name) and t.id in _DJANGO_REGEXES for t in node.targets
         ):
-            ctx.memo.setdefault(_MEMO, []).append((_DJANGO_WILDCARDS[0], node))
+            self.settings_seen(ctx).append((_DJANGO_WILDCARDS[0], node))
             return
         if not is_true(node.value):
             return
         for target in node.targets:
             if isinstance(target, ast.Name) and target.id in (*_DJANGO_WILDCARDS, "CORS_ALLOW_CREDENTIALS"):
-                ctx.memo.setdefault(_MEMO, []).append((target.id, node))
+                self.settings_seen(ctx).append((target.id, node))
 
     @leaves(ast.Module)
     def report_settings(self, node: ast.Module, ctx: FileContext) -> None:
-        found = ctx.memo.get(_MEMO, [])
+        found = self.settings_seen(ctx)
         if ctx.is_test_file or not any(name == "CORS_ALLOW_CREDENTIALS" for name, _ in found):
             return
         for name, assign in found:

@@ -158,6 +158,7 @@ class UnsafeUploadFilename(Rule):
     name = "unsafe-upload-filename"
     message = "`{construct}` builds a path from the client's file name; use `secure_filename()` or a generated name"
     triggers = ("filename", "FILES", "UploadFile", "multipart")
+    needs = (origin, bindings_of)
 
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:

@@ -110,6 +110,7 @@ class TlsVerificationDisabled(Rule):
     name = "tls-verification-disabled"
     message = "`{construct}` disables TLS certificate verification; keep verification on"
     triggers = ("verify", "ssl", "CERT_NONE", "check_hostname", "unverified", "tls", "insecure")
+    needs = (origin, bindings_of)
 
     @visits(ast.keyword)
     def check_keyword(self, node: ast.keyword, ctx: FileContext) -> None:

@@ -171,6 +171,7 @@ class InsecureTokenRandomness(Rule):
     fix_kind = Applicability.SAFE
     fix_node = "Call"
     triggers = ("random",)
+    needs = (origin,)
 
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
