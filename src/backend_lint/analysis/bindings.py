@@ -34,6 +34,12 @@ class Bindings:
     params: dict[str, ast.arg] = field(default_factory=dict)
     definitions: set[str] = field(default_factory=set)
     """Names bound by ``def``/``class``/``import``/``global``/``except ... as``, walrus and the like."""
+    defined: dict[str, list[Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef]]] = field(
+        default_factory=dict
+    )
+    """``name -> [def or class statement, ...]`` in source order (what :mod:`.resolve` chooses from)."""
+    imported: set[str] = field(default_factory=set)
+    """Names bound by an ``import`` statement in this scope."""
     self_attributes: dict[str, list[ast.expr]] = field(default_factory=dict)
     """For a class: ``self.attr = value`` in any method."""
 
@@ -106,7 +112,9 @@ def summarise(scope: ScopeNode, walrus: bool = True) -> Bindings:
         return bindings
     for node in _statements(scope.body):
         if isinstance(node, _NESTED):
-            bindings.definitions.add(node.name)  # type: ignore[union-attr]
+            if not isinstance(node, ast.Lambda):
+                bindings.definitions.add(node.name)
+                bindings.defined.setdefault(node.name, []).append(node)
             if isinstance(scope, ast.ClassDef) and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 _collect_self_attributes(node, bindings)
             continue
@@ -127,6 +135,7 @@ def summarise(scope: ScopeNode, walrus: bool = True) -> Bindings:
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             for alias in node.names:
                 bindings.definitions.add(alias.asname or alias.name.partition(".")[0])
+                bindings.imported.add(alias.asname or alias.name.partition(".")[0])
         elif isinstance(node, (ast.Global, ast.Nonlocal)):
             bindings.definitions.update(node.names)
         elif isinstance(node, ast.ExceptHandler) and node.name:

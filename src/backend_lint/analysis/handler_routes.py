@@ -31,6 +31,9 @@ from backend_lint.analysis.handler_types import (
     join_path,
 )
 from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.resolve import Definition, lookup, resolve_name
+from backend_lint.analysis.scopes import CLASS, FUNCTION, Scope
+from backend_lint.analysis.values import origin
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
@@ -129,24 +132,28 @@ class _Statements:
     values: list[tuple[ast.expr, Optional[FunctionNode]]] = field(default_factory=list)
     """``(value, function)`` of assignments and ``+=`` whose value may hold routes (lists, routing calls)."""
     enclosing: dict[ast.AST, Optional[FunctionNode]] = field(default_factory=dict)
+    scopes: dict[ast.AST, Scope] = field(default_factory=dict)
+    """The scope link of each function and class (its body's scope), for :mod:`.resolve`."""
 
 
-def _collect(tree: ast.Module) -> _Statements:
+def _collect(ctx: FileContext) -> _Statements:
     found = _Statements()
-    stack: list[tuple[ast.AST, Optional[FunctionNode], Optional[ast.ClassDef]]] = [
-        (statement, None, None) for statement in reversed(tree.body)
+    stack: list[tuple[ast.AST, Optional[FunctionNode], Optional[ast.ClassDef], Scope]] = [
+        (statement, None, None, ctx.root_scope) for statement in reversed(ctx.tree.body)
     ]
     while stack:
-        node, function, cls = stack.pop()
+        node, function, cls, scope = stack.pop()
         kind = type(node)
         if kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
             found.functions.append((node, function, cls))  # type: ignore[arg-type]
             found.enclosing[node] = function
-            stack.extend((child, node, None) for child in reversed(node.body))  # type: ignore[attr-defined,misc]
+            inner = found.scopes[node] = Scope(FUNCTION, node, scope)
+            stack.extend((child, node, None, inner) for child in reversed(node.body))  # type: ignore[attr-defined,misc]
         elif kind is ast.ClassDef:
             found.classes.append((node, function))  # type: ignore[arg-type]
             found.enclosing[node] = function
-            stack.extend((child, function, node) for child in reversed(node.body))  # type: ignore[attr-defined,misc]
+            inner = found.scopes[node] = Scope(CLASS, node, scope)
+            stack.extend((child, function, node, inner) for child in reversed(node.body))  # type: ignore[attr-defined,misc]
         elif kind is ast.Expr:
             call = node.value  # type: ignore[attr-defined]
             if type(call) is ast.Await:
@@ -160,9 +167,9 @@ def _collect(tree: ast.Module) -> _Statements:
         elif kind in _COMPOUND:
             for name in _COMPOUND[kind]:
                 for child in reversed(getattr(node, name)):
-                    stack.append((child, function, cls))
+                    stack.append((child, function, cls, scope))
         elif kind is ast.ExceptHandler or kind.__name__ == "match_case":
-            stack.extend((child, function, cls) for child in reversed(node.body))  # type: ignore[attr-defined]
+            stack.extend((child, function, cls, scope) for child in reversed(node.body))  # type: ignore[attr-defined]
     return found
 
 
@@ -229,7 +236,7 @@ _UNKNOWN = _Prefix(None, unknown=True)
 class _Builder:
     def __init__(self, ctx: FileContext) -> None:
         self.ctx = ctx
-        self.found = _collect(ctx.tree)
+        self.found = _collect(ctx)
         self.imports = ctx.imports
         self.model = HandlerModel()
         self.flask_request_names = frozenset(
@@ -240,8 +247,6 @@ class _Builder:
         # Objects (apps, routers, blueprints) -> prefixes given where they are included or registered
         self.include_prefixes: dict[tuple, tuple[ast.expr, Optional[ast.AST], _Prefix, bool]] = {}
         """Router/blueprint -> (parent, its function, prefix given there, whether that replaces its own)."""
-        self.functions_by_name: dict[tuple[Optional[ast.AST], str], FunctionNode] = {}
-        self.classes_by_name: dict[str, ast.ClassDef] = {}
         self.class_kinds: dict[ast.ClassDef, Optional[tuple[str, str]]] = {}
         self.class_prefixes: dict[ast.AST, _Prefix] = {}
 
@@ -254,11 +259,6 @@ class _Builder:
         self.model.frameworks = frameworks
         if not frameworks:
             return self.model
-        for function, _outer, cls in self.found.functions:
-            if cls is None:
-                self.functions_by_name[(self.found.enclosing.get(function), function.name)] = function
-        for cls, _outer in self.found.classes:
-            self.classes_by_name[cls.name] = cls
         self._collect_prefixes()
         for function, _outer, cls in self.found.functions:
             for decorator in function.decorator_list:
@@ -275,50 +275,38 @@ class _Builder:
 
     # -- resolution ----------------------------------------------------------------------------------------
 
-    def _scopes(self, function: Optional[ast.AST]) -> list[ast.AST]:
-        chain: list[ast.AST] = []
-        while function is not None:
-            chain.append(function)
-            function = self.found.enclosing.get(function)
-        chain.append(self.ctx.tree)
-        return chain
+    def scope(self, function: Optional[ast.AST]) -> Scope:
+        """The scope of code written directly in ``function`` (``None``: at module level)."""
+        return self.found.scopes[function] if function is not None else self.ctx.root_scope
 
     def _lookup(self, name: str, function: Optional[ast.AST]) -> tuple[Optional[ast.AST], Optional[ast.expr], str]:
-        """``(scope, value, kind)`` for ``name``: kind is ``value``, ``param``, ``import`` or ``unknown``."""
-        for scope in self._scopes(function):
-            bindings = bindings_of(self.ctx, scope)  # type: ignore[arg-type]
-            param = bindings.params.get(name)
-            if param is not None:
-                return scope, param.annotation, "param"
-            values = bindings.assigned.get(name)
-            if values:
-                value = values[0] if len(values) == 1 and name not in bindings.augmented else None
-                return scope, value, "value" if value is not None else "unknown"
-            if name in bindings.definitions:
-                return scope, None, "import" if name in self.imports.names else "unknown"
-        return None, None, "import" if name in self.imports.names else "unknown"
+        """``(scope, value, kind)`` for ``name`` (:func:`.resolve.lookup`): kind is ``value`` (assigned once),
+        ``param``, ``import`` or ``unknown``; scope is the function that binds it, ``None`` for the module."""
+        found = lookup(name, self.ctx, self.scope(function))
+        if found is None:
+            return None, None, "import" if name in self.imports.names else "unknown"
+        link, bindings = found
+        owner = link.node if link.kind == FUNCTION else None
+        param = bindings.params.get(name)
+        if param is not None:
+            return owner, param.annotation, "param"
+        values = bindings.assigned.get(name)
+        if values:
+            value = values[0] if len(values) == 1 and name not in bindings.augmented else None
+            return owner, value, "value" if value is not None else "unknown"
+        return owner, None, "import" if name in bindings.imported else "unknown"
 
-    def origin(self, expr: ast.AST, function: Optional[ast.AST], depth: int = 0) -> Optional[str]:
-        """How ``expr`` was made: ``fastapi.APIRouter()`` for ``router`` after ``router = APIRouter()``."""
-        if depth > 8:
+    def defined(self, expr: Optional[ast.AST], function: Optional[ast.AST]) -> Optional[ast.AST]:
+        """The ``def`` or ``class`` of this file a name stands for where it is written (:mod:`.resolve`)."""
+        if not isinstance(expr, ast.Name):
             return None
-        if isinstance(expr, ast.Name):
-            scope, value, kind = self._lookup(expr.id, function)
-            if kind == "value":
-                return self.origin(value, scope if scope is not self.ctx.tree else None, depth + 1)  # type: ignore[arg-type]
-            if kind == "param" and value is not None:
-                typed = self.qualified(value)
-                return f"{typed}()" if typed else None
-            if kind == "import":
-                return self.imports.resolve_name(expr.id)
-            return None
-        if isinstance(expr, ast.Attribute):
-            base = self.origin(expr.value, function, depth + 1)
-            return f"{base}.{expr.attr}" if base else None
-        if isinstance(expr, ast.Call):
-            base = self.origin(expr.func, function, depth + 1)
-            return f"{base}()" if base else None
-        return None
+        found = resolve_name(expr, self.ctx, self.scope(function))
+        return found.node if isinstance(found, Definition) else None
+
+    def origin(self, expr: ast.AST, function: Optional[ast.AST]) -> Optional[str]:
+        """How ``expr`` was made (:func:`.values.origin`): ``fastapi.APIRouter()`` for ``router`` after
+        ``router = APIRouter()``."""
+        return origin(expr, self.ctx, self.scope(function))
 
     def qualified(self, expr: Optional[ast.AST]) -> Optional[str]:
         """The qualified name of a ``Name``/``Attribute`` chain rooted at an import (string annotations too)."""
@@ -336,7 +324,7 @@ class _Builder:
         if isinstance(expr, ast.Name):
             scope, _value, kind = self._lookup(expr.id, function)
             if kind == "import":
-                return ("import", self.imports.resolve_name(expr.id))
+                return ("import", self.imports.resolve_name(expr.id, expr.lineno))
             return (id(scope), expr.id)
         written = dotted_name(expr)
         return ("attr", written) if written else None
@@ -418,7 +406,7 @@ class _Builder:
                 prefix = self._string_value(keyword_value(call, "url_prefix"), function)
             else:
                 continue
-            self._routestring_value(prefix, FLASK if func.attr == "register_blueprint" else FASTAPI)
+            self._route_string(prefix, FLASK if func.attr == "register_blueprint" else FASTAPI)
             key = self._key(call.args[0], function)
             if key is not None and key not in self.include_prefixes:
                 replaces_own = func.attr == "register_blueprint" and prefix.text is not None
@@ -434,11 +422,8 @@ class _Builder:
         if isinstance(receiver, ast.Name):
             scope, value, kind = self._lookup(receiver.id, function)
             if kind == "value" and isinstance(value, ast.Call):
-                own = self._string_value(
-                    keyword_value(value, "prefix") or keyword_value(value, "url_prefix"),
-                    scope if scope is not self.ctx.tree else None,
-                )
-                self._routestring_value(own, FASTAPI if keyword_value(value, "prefix") is not None else FLASK)
+                own = self._string_value(keyword_value(value, "prefix") or keyword_value(value, "url_prefix"), scope)
+                self._route_string(own, FASTAPI if keyword_value(value, "prefix") is not None else FLASK)
         included = self.include_prefixes.get(key)
         if included is None:
             return own
@@ -450,7 +435,7 @@ class _Builder:
 
     # -- registering -----------------------------------------------------------------------------------------
 
-    def _routestring_value(self, prefix: _Prefix, framework: str) -> None:
+    def _route_string(self, prefix: _Prefix, framework: str) -> None:
         for node in prefix.nodes:
             self.model.route_strings.setdefault(node, framework)
 
@@ -470,7 +455,7 @@ class _Builder:
                 param for param in self._params(function, cls) if param.name not in request_names
             )
             handler = self.model.handlers[function] = Handler(function, framework, cls, request_names, params)
-        self._routestring_value(path, framework)
+        self._route_string(path, framework)
         route = Route(methods, path.text, path.nodes, registration)
         for index, existing in enumerate(handler.routes):
             if existing.registration is registration:  # a route table reached again through a Mount/Router
@@ -633,14 +618,20 @@ class _Builder:
                 )
                 if found is None and qualified.partition(".")[0] not in FRAMEWORK_OF_MODULE:
                     found = self._kind_by_name(qualified.rpartition(".")[2])
-            elif isinstance(base, ast.Name) and base.id in self.classes_by_name and depth < 10:
-                found = self._class_kind(self.classes_by_name[base.id], depth + 1)
+            elif isinstance(local_base := self._base_class(cls, base), ast.ClassDef) and depth < 10:
+                found = self._class_kind(local_base, depth + 1)
             elif isinstance(base, (ast.Name, ast.Attribute)):
                 found = self._kind_by_name(dotted_name(base).rpartition(".")[2])  # type: ignore[union-attr]
             if found:
                 break
         self.class_kinds[cls] = found
         return found
+
+    def _base_class(self, cls: ast.ClassDef, base: ast.expr) -> Optional[ast.AST]:
+        """The class of this file a base names, resolved where ``cls`` is defined."""
+        outer = self.found.scopes[cls].outer or self.ctx.root_scope
+        found = resolve_name(base, self.ctx, outer) if isinstance(base, ast.Name) else None
+        return found.node if isinstance(found, Definition) else None
 
     def _kind_by_name(self, name: str) -> Optional[tuple[str, str]]:
         """A project base class named like a view: ``BaseViewSet``, ``OrgAPIView``, ``LoginRequiredView``."""
@@ -686,7 +677,7 @@ class _Builder:
             return
         path = self._string_value(argument(decorator, 0, "path"), None)
         if path.text is not None:
-            self._routestring_value(path, FLASK if decorator.func.attr == "route" else AIOHTTP)
+            self._route_string(path, FLASK if decorator.func.attr == "route" else AIOHTTP)
             self.class_prefixes.setdefault(cls, path)
 
     # -- calls and route tables ------------------------------------------------------------------------------------
@@ -699,15 +690,12 @@ class _Builder:
             return []
         if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "as_view":
             expr = expr.func.value
-        if not isinstance(expr, ast.Name):
+        found = self.defined(expr, function)
+        if isinstance(found, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return [(found, None)]
+        if not isinstance(found, ast.ClassDef):
             return []
-        for scope in self._scopes(function):
-            found = self.functions_by_name.get((scope if scope is not self.ctx.tree else None, expr.id))
-            if found is not None:
-                return [(found, None)]
-        cls = self.classes_by_name.get(expr.id)
-        if cls is None:
-            return []
+        cls = found
         return [
             (statement, cls) for statement in cls.body
             if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and statement.name in _VERB_SET
@@ -722,7 +710,7 @@ class _Builder:
         path: _Prefix,
         registration: ast.AST,
     ) -> None:
-        self._routestring_value(path, framework)
+        self._route_string(path, framework)
         for endpoint, cls in self._endpoint(expr, function):
             if cls is not None:
                 self._add(endpoint, framework, cls, frozenset({endpoint.name.upper()}), path, registration)
@@ -777,9 +765,9 @@ class _Builder:
                                         self._string_value(url, function), call)
         elif attr == "register" and DRF in self.model.frameworks and len(call.args) >= 2:
             prefix = self._string_value(call.args[0], function)
-            self._routestring_value(prefix, DRF)
-            cls = self.classes_by_name.get(call.args[1].id) if isinstance(call.args[1], ast.Name) else None
-            if cls is not None:
+            self._route_string(prefix, DRF)
+            cls = self.defined(call.args[1], function)
+            if isinstance(cls, ast.ClassDef):
                 self.class_prefixes.setdefault(cls, prefix)
                 for statement in cls.body:
                     handler = self.model.handlers.get(statement)
@@ -832,7 +820,7 @@ class _Builder:
             route = prefix.route(self._string_value(argument(value, 0, "route"), function))
             view = argument(value, 1, "view")
             if isinstance(view, ast.Call) and (self.qualified(view.func) or "").endswith(".include"):
-                self._routestring_value(route, DJANGO)
+                self._route_string(route, DJANGO)
             else:
                 self._register_endpoint(view, function, DJANGO, None, route, value)
         elif top == "starlette" and name == "Route":
@@ -863,21 +851,19 @@ class _Builder:
             handlers = keyword_value(value, "route_handlers")
             if isinstance(handlers, (ast.List, ast.Tuple)):
                 for element in handlers.elts:
-                    self._litestar_prefix(element, inner)
+                    self._litestar_prefix(element, function, inner)
 
-    def _litestar_prefix(self, element: ast.AST, prefix: _Prefix) -> None:
+    def _litestar_prefix(self, element: ast.AST, function: Optional[ast.AST], prefix: _Prefix) -> None:
         """A handler or controller listed in a ``Router``: its routes get the router's path in front."""
         if prefix.text is None or not isinstance(element, ast.Name):
             return
         targets: list[ast.AST] = []
-        cls = self.classes_by_name.get(element.id)
-        if cls is not None:
-            targets = [statement for statement in cls.body if statement in self.model.handlers]
-        else:
-            function = self.functions_by_name.get((None, element.id))
-            if function is not None:
-                targets = [function]
-        self._routestring_value(prefix, LITESTAR)
+        found = self.defined(element, function)
+        if isinstance(found, ast.ClassDef):
+            targets = [statement for statement in found.body if statement in self.model.handlers]
+        elif found in self.model.handlers:
+            targets = [found]
+        self._route_string(prefix, LITESTAR)
         for target in targets:
             handler = self.model.handlers[target]
             handler.routes[:] = [

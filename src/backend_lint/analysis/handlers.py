@@ -66,6 +66,8 @@ from backend_lint.analysis.handler_types import (
     Route,
     join_path,
 )
+from backend_lint.analysis.resolve import lookup, resolve_name
+from backend_lint.analysis.values import origin
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
@@ -76,7 +78,7 @@ __all__ = [
 ]
 
 
-@file_fact(reads=(bindings_of,))
+@file_fact(reads=(bindings_of, lookup, resolve_name, origin))
 def handler_model(ctx: FileContext) -> HandlerModel:
     """The handler model of the file."""
     source = ctx.source

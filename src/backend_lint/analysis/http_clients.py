@@ -26,10 +26,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.bindings import bindings_of
-from backend_lint.analysis.factories import factory_of, returned_values
 from backend_lint.analysis.facts import file_fact, reads
 from backend_lint.analysis.imports import dotted_name
-from backend_lint.analysis.scopes import FUNCTION, MODULE
+from backend_lint.analysis.resolve import called_function, instance_class, lookup, returned_values
 from backend_lint.analysis.values import origin
 
 if TYPE_CHECKING:
@@ -213,7 +212,7 @@ def sessions_with_timeout(ctx: FileContext) -> frozenset[tuple[Optional[ast.AST]
     return frozenset(found)
 
 
-@reads(origin, module_classes, sessions_with_timeout, bindings_of, returned_values)
+@reads(origin, module_classes, sessions_with_timeout, lookup, called_function, returned_values)
 def network_client(call: ast.Call, ctx: FileContext) -> Optional[Client]:
     """The :class:`Client` entry of a call that should carry a timeout (BE201's table), else ``None``."""
     made = origin(call.func, ctx)
@@ -299,15 +298,12 @@ def _assigned_values(expr: ast.expr, ctx: FileContext) -> list[ast.expr]:
     """What ``expr`` (a call, ``self.attr`` or a name) was assigned, as written."""
     if isinstance(expr, ast.Call):
         return [expr]
-    cls = ctx.scope.method_class
-    if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and cls is not None:
-        return bindings_of(ctx, cls).self_attributes.get(expr.attr, [])
-    if isinstance(expr, ast.Name):
-        for link in ctx.scope:
-            if link.kind in (FUNCTION, MODULE):
-                bindings = bindings_of(ctx, link.node)  # type: ignore[arg-type]
-                if bindings.binds(expr.id):
-                    return [value for value in bindings.assigned.get(expr.id, []) if value is not None]
+    owner = instance_class(expr.value, ctx.scope) if isinstance(expr, ast.Attribute) else None
+    if owner is not None:
+        return bindings_of(ctx, owner.node).self_attributes.get(expr.attr, [])  # type: ignore[arg-type]
+    found = lookup(expr.id, ctx, ctx.scope) if isinstance(expr, ast.Name) else None
+    if found is not None:
+        return [value for value in found[1].assigned.get(expr.id, []) if value is not None]  # type: ignore[union-attr]
     return []
 
 
@@ -321,13 +317,12 @@ def _value_has_timeout(value: ast.expr, ctx: FileContext, found: frozenset) -> b
         cls = ctx.scope.method_class
         method = _method_holding(cls, value) if cls is not None else None
         return method is not None and (method, value.id) in found
-    factory = factory_of(value, ctx.scope) if isinstance(value, ast.Call) else None
+    factory = called_function(value, ctx, ctx.scope) if isinstance(value, ast.Call) else None
     if factory is None:
         return False
-    function = factory[0]
     return any(
-        isinstance(returned, ast.Name) and (function, returned.id) in found
-        for returned in returned_values(ctx, function)
+        isinstance(returned, ast.Name) and (factory.node, returned.id) in found
+        for returned in returned_values(ctx, factory.node)  # type: ignore[arg-type]
     )
 
 

@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.ast_helpers import callee_name
-from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.facts import file_fact, node_fact, reads
+from backend_lint.analysis.resolve import lookup
 from backend_lint.analysis.scopes import Scope
 from backend_lint.analysis.sql import query_sink, written_call
 from backend_lint.analysis.values import origin
@@ -94,7 +94,7 @@ class Query:
         return methods[-1] if methods else ""
 
 
-@reads(origin, bindings_of, query_sink)
+@reads(origin, lookup, query_sink)
 def query_of(expr: ast.expr, ctx: FileContext, scope: Optional[Scope] = None) -> Optional[Query]:
     """The query chain ``expr`` evaluates, following locals (``None`` when it is not one)."""
     return _query(expr, ctx, scope if scope is not None else ctx.scope, 0, frozenset())
@@ -218,11 +218,9 @@ def _statement_chain(expr: Optional[ast.expr], ctx: FileContext, scope: Scope) -
     """The calls of a statement passed to a session (``select(User).options(...).where(...)``), following a
     local assigned once (``stmt = select(...)``)."""
     if isinstance(expr, ast.Name):
-        for link in scope.name_scopes():
-            bindings = bindings_of(ctx, link.node)  # type: ignore[arg-type]
-            if bindings.binds(expr.id):
-                expr = bindings.single_value(expr.id)
-                break
+        found = lookup(expr.id, ctx, scope)
+        if found is not None:
+            expr = found[1].single_value(expr.id)
     calls: list[ast.Call] = []
     while isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute):
         calls.append(expr)
@@ -277,26 +275,25 @@ def _is_session(receiver: ast.expr, method: str, ctx: FileContext, scope: Scope)
 
 
 def _name_query(name: str, ctx: FileContext, scope: Scope, depth: int, seen: frozenset) -> Optional[Query]:
-    for link in scope.name_scopes():
-        bindings = bindings_of(ctx, link.node)  # type: ignore[arg-type]
-        if not bindings.binds(name):
-            continue
-        key = (id(link.node), name)
-        if key in seen or name in bindings.params or name in bindings.loop_targets or name in bindings.definitions:
+    bound = lookup(name, ctx, scope)
+    if bound is None:
+        return None
+    link, bindings = bound
+    key = (id(link.node), name)
+    if key in seen or name in bindings.params or name in bindings.loop_targets or name in bindings.definitions:
+        return None
+    values = bindings.assigned.get(name)
+    if not values:
+        return None
+    found: Optional[Query] = None
+    for value in values:
+        if value is None:
             return None
-        values = bindings.assigned.get(name)
-        if not values:
+        query = _query(value, ctx, link, depth + 1, seen | {key})
+        if query is None:
             return None
-        found: Optional[Query] = None
-        for value in values:
-            if value is None:
-                return None
-            query = _query(value, ctx, link, depth + 1, seen | {key})
-            if query is None:
-                return None
-            found = query if found is None else found
-        return found
-    return None
+        found = query if found is None else found
+    return found
 
 
 written = written_call

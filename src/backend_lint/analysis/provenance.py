@@ -30,7 +30,8 @@ from typing import TYPE_CHECKING, Optional, Union
 
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.facts import node_fact, reads
-from backend_lint.analysis.scopes import CLASS, FUNCTION, Scope
+from backend_lint.analysis.resolve import called_function, instance_class, lookup, resolve_class, returned_values
+from backend_lint.analysis.scopes import Scope
 from backend_lint.analysis.sql import Sink, might_run_sql, query_sink
 from backend_lint.analysis.strings import CONCATENATION, FORMAT_METHOD, FSTRING, JOIN, PERCENT
 
@@ -143,23 +144,6 @@ class _State:
 
 
 @node_fact()
-def returned_values(ctx: FileContext, function: ast.AST) -> list[ast.expr]:
-    """The values of a function's ``return`` statements (not of nested functions)."""
-    found: list[ast.expr] = []
-    stack = list(getattr(function, "body", []))
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            continue
-        if isinstance(node, ast.Return):
-            if node.value is None:
-                return [ast.Constant(value=None)]
-            found.append(node.value)
-        stack.extend(ast.iter_child_nodes(node))
-    return found
-
-
-@node_fact()
 def guards(ctx: FileContext, function: ast.AST) -> set[str]:
     """Names ``function`` checks against a fixed set before use and rejects otherwise:
     ``if sort not in ALLOWED_SORTS: raise ValueError(...)``, ``if direction.lower() not in ("asc", "desc"):
@@ -213,7 +197,7 @@ def list_additions(ctx: FileContext, scope_node: ast.AST) -> dict[str, list[ast.
 # --- entry points ---------------------------------------------------------------------------------------
 
 
-@reads(bindings_of, guards, list_additions, returned_values)
+@reads(lookup, resolve_class, called_function, guards, list_additions, returned_values)
 def sql_text(expr: ast.expr, ctx: FileContext, scope: Optional[Scope] = None) -> Optional[SqlText]:
     """The provenance of the string ``expr`` (``None`` when it is not a string this function can see)."""
     value = _eval(expr, _State(ctx), scope if scope is not None else ctx.scope, 0)
@@ -408,48 +392,30 @@ def _call(expr: ast.Call, state: _State, scope: Scope, depth: int) -> Optional[_
         return _eval(expr.args[0], state, scope, depth + 1)
     if isinstance(func, ast.Name) and func.id == "str" and len(expr.args) == 1:
         return _eval(expr.args[0], state, scope, depth + 1)
-    return _builder_call(expr, state, depth)
+    return _builder_call(expr, state, scope, depth)
 
 
-def _builder_call(expr: ast.Call, state: _State, depth: int) -> Optional[_Value]:
-    """``cur.execute(build_query(name))``: what a function or method of this module returns, evaluated in its
-    own scope (its parameters are unknown text). Only builders whose every ``return`` gives a string."""
-    found = _local_function(expr.func, state)
+def _builder_call(expr: ast.Call, state: _State, scope: Scope, depth: int) -> Optional[_Value]:
+    """``cur.execute(build_query(name))``: what the function or method of this file the call runs returns
+    (:func:`.resolve.called_function`), evaluated in its own scope (its parameters are unknown text). Only
+    builders whose every ``return`` gives a string."""
+    found = called_function(expr, state.ctx, scope)
     if found is None:
         return None
-    function, scope = found
-    key = ("builder", id(function))
+    key = ("builder", id(found.node))
     if key in state.seen:
         return None
-    returns = returned_values(state.ctx, function)
-    if not returns:
-        return None
+    returns = returned_values(state.ctx, found.node)  # type: ignore[arg-type]
+    if not returns or any(value is None for value in returns):
+        return None  # a generator, or a bare ``return``: not a string
     state.seen.add(key)
     try:
-        values = [_eval(value, state, scope, depth + 1) for value in returns]
+        values = [_eval(value, state, found.scope, depth + 1) for value in returns]  # type: ignore[arg-type]
     finally:
         state.seen.discard(key)
     if any(value is None for value in values):
         return None
     return _merge(values)  # type: ignore[arg-type]
-
-
-def _local_function(func: ast.expr, state: _State) -> Optional[tuple[ast.AST, Scope]]:
-    """The module-level function (``build``) or method (``self._build``) ``func`` names, with its scope."""
-    root = state.ctx.root_scope
-    tree = state.ctx.tree
-    if isinstance(func, ast.Name):
-        for statement in tree.body:
-            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and statement.name == func.id:
-                return statement, Scope(FUNCTION, statement, root)
-    elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in ("self", "cls"):
-        for statement in tree.body:
-            if not isinstance(statement, ast.ClassDef):
-                continue
-            for item in statement.body:
-                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name == func.attr:
-                    return item, Scope(FUNCTION, item, Scope(CLASS, statement, root))
-    return None
 
 
 def _format_method(expr: ast.Call, func: ast.Attribute, state: _State, scope: Scope, depth: int) -> Optional[_Value]:
@@ -509,21 +475,20 @@ def _join(expr: ast.Call, func: ast.Attribute, state: _State, scope: Scope, dept
 
 def _name(expr: ast.Name, state: _State, scope: Scope, depth: int) -> Optional[_Value]:
     name = expr.id
-    for link in scope.name_scopes():
-        bindings = bindings_of(state.ctx, link.node)  # type: ignore[arg-type]
-        if not bindings.binds(name):
-            continue
-        key = (id(link.node), name)
-        if key in state.seen:
-            return _Value([])  # ``sql = sql + "..."``: the earlier value is counted once already
-        if name in bindings.params or name in bindings.loop_targets or name in bindings.definitions:
-            return None
-        state.seen.add(key)
-        try:
-            return _assignments(name, bindings, link, state, depth)
-        finally:
-            state.seen.discard(key)
-    return None  # an import, a builtin or a global from elsewhere: unknown text
+    found = lookup(name, state.ctx, scope)
+    if found is None:
+        return None  # an import, a builtin or a global from elsewhere: unknown text
+    link, bindings = found
+    key = (id(link.node), name)
+    if key in state.seen:
+        return _Value([])  # ``sql = sql + "..."``: the earlier value is counted once already
+    if name in bindings.params or name in bindings.loop_targets or name in bindings.definitions:
+        return None
+    state.seen.add(key)
+    try:
+        return _assignments(name, bindings, link, state, depth)
+    finally:
+        state.seen.discard(key)
 
 
 def _assignments(name: str, bindings, link: Scope, state: _State, depth: int) -> Optional[_Value]:
@@ -588,18 +553,9 @@ def _attribute(expr: ast.Attribute, state: _State, scope: Scope, depth: int) -> 
 
 
 def _owning_class(expr: ast.Attribute, state: _State, scope: Scope) -> Optional[ast.ClassDef]:
-    if not isinstance(expr.value, ast.Name):
-        return None
-    function = scope.function
-    cls = scope.method_class
-    if cls is not None and function is not None and not isinstance(function, ast.Lambda):
-        params = function.args.posonlyargs + function.args.args
-        if params and params[0].arg == expr.value.id:
-            return cls
-    for statement in state.ctx.tree.body:
-        if isinstance(statement, ast.ClassDef) and statement.name == expr.value.id:
-            return statement
-    return None
+    """The class ``self.X``/``cls.X`` (the class of the method) or ``Class.X`` reads ``X`` from."""
+    found = instance_class(expr.value, scope) or resolve_class(expr.value, state.ctx, scope)
+    return found.node if found is not None else None  # type: ignore[return-value]
 
 
 # --- safe holes --------------------------------------------------------------------------------------------
@@ -677,27 +633,26 @@ def _is_literal_table(expr: ast.expr) -> bool:
 def _is_typed_safe(name: str, state: _State, scope: Scope) -> bool:
     """A parameter annotated with a type whose text cannot carry SQL (``limit: int``), or a local only ever
     given such values (``offset = 0`` ... ``offset += len(rows)``)."""
-    for link in scope.name_scopes():
-        bindings = bindings_of(state.ctx, link.node)  # type: ignore[arg-type]
-        if not bindings.binds(name):
-            continue
-        param = bindings.params.get(name)
-        if param is not None:
-            return param.annotation is not None and _safe_annotation(param.annotation, state)
-        key = ("safe", id(link.node), name)
-        if key in state.seen or not bindings.assigned.get(name):
-            return False
-        values = [*bindings.assigned[name], *(node.value for node in bindings.augmented.get(name, []))]
-        state.seen.add(key)
-        try:
-            return all(
-                value is not None and not (isinstance(value, ast.Name) and value.id == name)
-                and _is_safe(value, state, link)
-                for value in values
-            )
-        finally:
-            state.seen.discard(key)
-    return False
+    found = lookup(name, state.ctx, scope)
+    if found is None:
+        return False
+    link, bindings = found
+    param = bindings.params.get(name)
+    if param is not None:
+        return param.annotation is not None and _safe_annotation(param.annotation, state)
+    key = ("safe", id(link.node), name)
+    if key in state.seen or not bindings.assigned.get(name):
+        return False
+    values = [*bindings.assigned[name], *(node.value for node in bindings.augmented.get(name, []))]
+    state.seen.add(key)
+    try:
+        return all(
+            value is not None and not (isinstance(value, ast.Name) and value.id == name)
+            and _is_safe(value, state, link)
+            for value in values
+        )
+    finally:
+        state.seen.discard(key)
 
 
 def _safe_annotation(annotation: ast.expr, state: _State) -> bool:
@@ -786,24 +741,23 @@ def _is_constant_text(expr: ast.expr) -> bool:
 
 def _local_list_is_constant(name: str, state: _State, scope: Scope) -> bool:
     """A local list (``conditions = []``) that only receives constant strings or placeholder lists."""
-    for link in scope.name_scopes():
-        bindings = bindings_of(state.ctx, link.node)  # type: ignore[arg-type]
-        if not bindings.binds(name):
-            continue
-        values = bindings.assigned.get(name)
-        if not values or name in bindings.params or name in bindings.loop_targets:
+    found = lookup(name, state.ctx, scope)
+    if found is None:
+        return False
+    link, bindings = found
+    values = bindings.assigned.get(name)
+    if not values or name in bindings.params or name in bindings.loop_targets:
+        return False
+    for value in values:
+        literal = isinstance(value, (ast.List, ast.Tuple)) and all(
+            _piece_is_constant(element, state, link) for element in value.elts
+        )
+        generated = (value is not None and not isinstance(value, ast.Name)
+                     and _is_placeholder_list(value, state, link))
+        if not (literal or generated):
             return False
-        for value in values:
-            literal = isinstance(value, (ast.List, ast.Tuple)) and all(
-                _piece_is_constant(element, state, link) for element in value.elts
-            )
-            generated = (value is not None and not isinstance(value, ast.Name)
-                         and _is_placeholder_list(value, state, link))
-            if not (literal or generated):
-                return False
-        added = list_additions(state.ctx, link.node).get(name, [])
-        return all(_piece_is_constant(element, state, link) for element in added)
-    return False
+    added = list_additions(state.ctx, link.node).get(name, [])
+    return all(_piece_is_constant(element, state, link) for element in added)
 
 
 def _piece_is_constant(expr: ast.expr, state: _State, scope: Scope) -> bool:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Union
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.facts import node_fact, reads
 from backend_lint.analysis.http_clients import modules_by_name
+from backend_lint.analysis.resolve import instance_class, lookup
 
 if TYPE_CHECKING:
     from backend_lint.analysis.scopes import Scope
@@ -126,32 +127,25 @@ def _exits(block: list[ast.stmt]) -> bool:
     return False
 
 
-@reads(bindings_of)
+@reads(bindings_of, lookup)
 def is_constant_delay(expr: ast.expr, ctx: FileContext, scope: Scope) -> bool:
     """A number literal, or a name bound once to one (in the enclosing function or at module level), or
     ``self.RETRY_DELAY`` set once in the class body and never assigned through ``self``."""
     if isinstance(expr, ast.Constant):
         return _is_number(expr)
-    cls = scope.method_class
-    if (
-        isinstance(expr, ast.Attribute)
-        and isinstance(expr.value, ast.Name)
-        and expr.value.id in ("self", "cls")
-        and cls is not None
-    ):
-        bindings = bindings_of(ctx, cls)
+    owner = instance_class(expr.value, scope) if isinstance(expr, ast.Attribute) else None
+    if owner is not None:
+        bindings = bindings_of(ctx, owner.node)  # type: ignore[arg-type]
         value = bindings.single_value(expr.attr)
         return value is not None and _is_number(value) and expr.attr not in bindings.self_attributes
     if not isinstance(expr, ast.Name):
         return False
-    for link in scope:
-        if link.kind not in ("function", "module"):
-            continue
-        bindings = bindings_of(ctx, link.node)  # type: ignore[arg-type]
-        if bindings.binds(expr.id):
-            value = bindings.single_value(expr.id)
-            return value is not None and expr.id not in bindings.params and _is_number(value)
-    return False
+    found = lookup(expr.id, ctx, scope)
+    if found is None:
+        return False
+    bindings = found[1]
+    value = bindings.single_value(expr.id)
+    return value is not None and expr.id not in bindings.params and _is_number(value)
 
 
 def _is_number(value: ast.expr) -> bool:

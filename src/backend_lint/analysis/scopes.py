@@ -98,13 +98,6 @@ class Scope:
         """True inside ``if __name__ == "__main__":`` (at any depth)."""
         return any(scope.kind == MAIN_GUARD for scope in self)
 
-    def name_scopes(self):
-        """The scopes whose local names are visible here, innermost first: enclosing functions, then the
-        module (class bodies are not visible from their methods; loops and handlers bind no scope)."""
-        for scope in self:
-            if scope.kind == FUNCTION or scope.outer is None:
-                yield scope
-
     @property
     def functions(self) -> list[FunctionNode]:
         """Every enclosing function, innermost first."""

@@ -6,8 +6,8 @@ An origin names the qualified callable that produced a value, with ``()`` for ea
   ``self.session = requests.Session()`` in ``__init__``, or a parameter annotated ``s: requests.Session``);
 - ``psycopg2.connect().cursor()`` for ``cur = conn.cursor()`` where ``conn = psycopg2.connect(...)``;
 - ``requests.get`` for the name ``get`` after ``from requests import get``.
-- ``requests.Session()`` for ``s = make_session()`` when every ``return`` of the file's ``def make_session``
-  gives one (:mod:`.factories`).
+- ``requests.Session()`` for ``s = make_session()`` when every ``return`` of the ``def make_session`` the
+  call runs gives one (:mod:`.resolve` says which ``def`` that is).
 
 Rules compare origins with their tables (``origin.startswith("requests.Session()")``). A name assigned more
 than once resolves only when every assignment has the same origin; anything unknown resolves to ``None``, so
@@ -20,8 +20,15 @@ import ast
 from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.bindings import bindings_of
-from backend_lint.analysis.factories import Function, factory_of, property_of, returned_values
 from backend_lint.analysis.facts import reads
+from backend_lint.analysis.resolve import (
+    Definition,
+    called_function,
+    instance_class,
+    lookup,
+    property_of,
+    returned_values,
+)
 from backend_lint.analysis.scopes import FUNCTION, Scope
 
 if TYPE_CHECKING:
@@ -30,7 +37,7 @@ if TYPE_CHECKING:
 _MAX_DEPTH = 12
 
 
-@reads(bindings_of, returned_values)
+@reads(lookup, called_function, property_of, returned_values)
 def origin(expr: ast.AST, ctx: FileContext, scope: Optional[Scope] = None) -> Optional[str]:
     """The origin of ``expr`` evaluated in ``scope`` (default: the scope of the node being visited)."""
     return _origin(expr, ctx, scope if scope is not None else ctx.scope, 0, frozenset())
@@ -40,7 +47,7 @@ def _origin(expr: ast.AST, ctx: FileContext, scope: Scope, depth: int, seen: fro
     if depth > _MAX_DEPTH:
         return None
     if isinstance(expr, ast.Name):
-        return _name_origin(expr.id, ctx, scope, depth, seen)
+        return _name_origin(expr, ctx, scope, depth, seen)
     if isinstance(expr, ast.Attribute):
         if isinstance(expr.value, ast.Name):
             self_value = _self_attribute_origin(expr, ctx, scope, depth, seen)
@@ -60,22 +67,22 @@ def _origin(expr: ast.AST, ctx: FileContext, scope: Scope, depth: int, seen: fro
 
 def _factory_origin(call: ast.Call, ctx: FileContext, scope: Scope, depth: int, seen: frozenset) -> Optional[str]:
     """A call to a ``def`` in this file (``make_session()``): the origin of what every ``return`` gives."""
-    found = factory_of(call, scope)
-    return _returns_origin(*found, ctx, depth, seen) if found is not None else None
+    found = called_function(call, ctx, scope)
+    return _returns_origin(found, ctx, depth, seen) if found is not None else None
 
 
-def _returns_origin(
-    function: Function, body_scope: Scope, ctx: FileContext, depth: int, seen: frozenset
-) -> Optional[str]:
+def _returns_origin(function: Definition, ctx: FileContext, depth: int, seen: frozenset) -> Optional[str]:
     """The origin of what every ``return`` of ``function`` (a factory or a property) gives."""
-    key = (id(function), "<return>")
+    key = (id(function.node), "<return>")
     if key in seen:
         return None
-    values = returned_values(ctx, function)
+    values = returned_values(ctx, function.node)  # type: ignore[arg-type]
     if not values:
         return None
     inner = seen | {key}
-    origins = {_origin(value, ctx, body_scope, depth + 1, inner) if value is not None else None for value in values}
+    origins = {
+        _origin(value, ctx, function.scope, depth + 1, inner) if value is not None else None for value in values
+    }
     return origins.pop() if len(origins) == 1 else None
 
 
@@ -89,30 +96,30 @@ def _without_placeholders(values: list) -> list:
     return kept or values
 
 
-def _name_origin(name: str, ctx: FileContext, scope: Scope, depth: int, seen: frozenset) -> Optional[str]:
-    for link in scope.name_scopes():
-        bindings = bindings_of(ctx, link.node)  # type: ignore[arg-type]
-        if not bindings.binds(name):
-            continue
-        key = (id(link.node), name)
-        if key in seen:
+def _name_origin(node: ast.Name, ctx: FileContext, scope: Scope, depth: int, seen: frozenset) -> Optional[str]:
+    name = node.id
+    found = lookup(name, ctx, scope)
+    if found is None:
+        return ctx.imports.resolve_name(name, node.lineno)
+    link, bindings = found
+    key = (id(link.node), name)
+    if key in seen:
+        return None
+    seen = seen | {key}
+    param = bindings.params.get(name)
+    if param is not None:
+        if param.annotation is None:
             return None
-        seen = seen | {key}
-        param = bindings.params.get(name)
-        if param is not None:
-            if param.annotation is None:
-                return None
-            typed = _annotation_origin(param.annotation, ctx, link.outer or link, depth + 1, seen)
-            return f"{typed}()" if typed else None
-        values = bindings.assigned.get(name)
-        if not values or name in bindings.augmented or name in bindings.loop_targets:
-            return ctx.imports.resolve_name(name) if name in bindings.definitions else None
-        origins = {
-            _origin(value, ctx, link, depth + 1, seen) if value is not None else None
-            for value in _without_placeholders(values)
-        }
-        return origins.pop() if len(origins) == 1 else None
-    return ctx.imports.resolve_name(name)
+        typed = _annotation_origin(param.annotation, ctx, link.outer or link, depth + 1, seen)
+        return f"{typed}()" if typed else None
+    values = bindings.assigned.get(name)
+    if not values or name in bindings.augmented or name in bindings.loop_targets:
+        return ctx.imports.resolve_name(name, node.lineno) if name in bindings.definitions else None
+    origins = {
+        _origin(value, ctx, link, depth + 1, seen) if value is not None else None
+        for value in _without_placeholders(values)
+    }
+    return origins.pop() if len(origins) == 1 else None
 
 
 def _annotation_origin(
@@ -143,24 +150,20 @@ def _annotation_origin(
 def _self_attribute_origin(
     expr: ast.Attribute, ctx: FileContext, scope: Scope, depth: int, seen: frozenset
 ) -> Optional[str]:
-    """``self.session`` inside a method: the origin of what the class's methods assign to it."""
-    assert isinstance(expr.value, ast.Name)
-    function = scope.function
-    cls = scope.method_class
-    if function is None or cls is None or isinstance(function, ast.Lambda):
+    """``self.session`` inside a method: the origin of what the class's methods assign to it, else of what its
+    ``@property`` getter returns (in the class or a base of this file), else of a class attribute."""
+    owner = instance_class(expr.value, scope)
+    if owner is None:
         return None
-    params = function.args.posonlyargs + function.args.args
-    if not params or params[0].arg != expr.value.id:
-        return None
+    cls: ast.ClassDef = owner.node  # type: ignore[assignment]
     values = bindings_of(ctx, cls).self_attributes.get(expr.attr)
     if not values:
-        getter = property_of(cls, expr.attr)
+        getter = property_of(owner, expr.attr, ctx)
         if getter is not None:  # ``@property``/``@cached_property def session(self): ... return session``
-            return _returns_origin(getter, Scope(FUNCTION, getter, _scope_of_method(cls, scope)), ctx, depth, seen)
+            return _returns_origin(getter, ctx, depth, seen)
         return _class_attribute_origin(cls, expr.attr, ctx, scope, depth, seen)
-    class_scope = _scope_of_method(cls, scope)
     origins = {
-        _origin(value, ctx, _scope_of_value(cls, value, class_scope), depth + 1, seen)
+        _origin(value, ctx, _scope_of_value(cls, value, owner.scope), depth + 1, seen)
         for value in _without_placeholders(values)
     }
     return origins.pop() if len(origins) == 1 else None
@@ -185,11 +188,3 @@ def _class_attribute_origin(
     if not values or len(values) != 1 or values[0] is None:
         return None
     return _origin(values[0], ctx, scope, depth + 1, seen)
-
-
-def _scope_of_method(cls: ast.ClassDef, scope: Scope) -> Scope:
-    """A scope for evaluating values assigned in some method of ``cls``: names resolve at module level."""
-    for link in scope:
-        if link.node is cls:
-            return link
-    return scope
