@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from backend_lint.analysis.ast_helpers import argument, keyword_value
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.secret_names import name_of, secret_word, split_identifier
+from backend_lint.analysis.settings import TEST, settings_module
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 from backend_lint.rule import FileState, Option, Rule, leaves, visits
@@ -137,10 +138,6 @@ def _first_string(expr: ast.AST | None) -> str | None:
     return None
 
 
-def _is_test_settings(ctx: FileContext) -> bool:
-    return ctx.is_test_file or "test" in ctx.project_path.rsplit("/", 1)[-1]
-
-
 @dataclass
 class _Hashing:
     """What one function (or the module body) hashes, reported when the walk leaves it."""
@@ -166,7 +163,7 @@ class WeakPasswordHash(Rule):
             "fewest PBKDF2 iterations accepted for passwords (OWASP 2023: 600,000 for PBKDF2-HMAC-SHA256)",
         ),
     )
-    needs = (origin, bindings_of)
+    needs = (origin, bindings_of, settings_module)
     hashing: FileState[dict[ast.AST, _Hashing]] = FileState(dict)
 
     @visits(ast.Call)
@@ -257,7 +254,7 @@ class WeakPasswordHash(Rule):
 
     @visits(ast.Assign)
     def check_settings(self, node: ast.Assign, ctx: FileContext) -> None:
-        if ctx.scope.outer is not None or _is_test_settings(ctx):
+        if ctx.scope.outer is not None or settings_module(ctx).kind == TEST:
             return
         if not any(isinstance(t, ast.Name) and t.id == "PASSWORD_HASHERS" for t in node.targets):
             return

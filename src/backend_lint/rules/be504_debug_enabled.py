@@ -4,9 +4,10 @@ Flask's debugger runs arbitrary Python for whoever reaches it; Django's and Star
 settings, source and environment to every visitor. Flagged, with the literal ``True``: ``app.run(debug=True)``
 on a Flask/Quart app, ``FastAPI(debug=True)``/``Starlette(debug=True)``, ``app.debug = True``,
 ``app.config["DEBUG"] = True`` and ``app.config.update(DEBUG=True)``, and a module-level ``DEBUG = True`` in a
-Django settings module (``settings.py``, ``settings/*.py``, ``*_settings.py``) unless the path matches
-``dev-settings-patterns`` (local/dev/test settings). Left alone: anything under an ``if`` or conditional
-expression (an environment check decides), a value read from the environment, test modules.
+Django settings module (``settings.py``, ``settings/*.py``, ``*_settings.py``) of the production kind
+(:mod:`backend_lint.analysis.settings`: not test settings, and not matching ``dev-settings-patterns``). Left
+alone: anything under an ``if`` or conditional expression (an environment check decides), a value read from
+the environment, test modules.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import ast
 from backend_lint.analysis.ast_helpers import is_true
 from backend_lint.analysis.scopes import CLASS, is_main_guard
 from backend_lint.analysis.secret_names import split_identifier
+from backend_lint.analysis.settings import DEVELOPMENT_PATTERNS, PRODUCTION, module_kind, settings_module
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 from backend_lint.rule import Option, Rule, visits
@@ -60,26 +62,19 @@ def _production_config_class(ctx: FileContext) -> bool:
     return bool({"production", "prod", "live"} & set(split_identifier(scope.node.name)))  # type: ignore[attr-defined]
 
 
-def _is_settings_module(path: str) -> bool:
-    parts = path.split("/")
-    name = parts[-1]
-    return name == "settings.py" or name.endswith("_settings.py") or (len(parts) > 1 and parts[-2] == "settings")
-
-
 class DebugEnabled(Rule):
     code = "BE504"
     name = "debug-enabled"
     message = "`{construct}` turns on debug mode in shipped code; read the flag from the environment"
     triggers = ("debug", "DEBUG")
-    needs = (origin,)
+    needs = (origin, settings_module)
     options = (
         Option(
             "dev-settings-patterns",
             list,
-            ["settings/local*.py", "settings/dev*.py", "settings/test*.py", "settings/ci.py",
-             "*local_settings.py", "*dev_settings.py", "*test_settings.py", "*settings_local.py",
-             "*settings_dev*.py", "*settings_test*.py"],
-            "settings modules for local development or tests, where `DEBUG = True` is expected",
+            list(DEVELOPMENT_PATTERNS),
+            "settings modules for local development or CI, where `DEBUG = True` is expected (test modules and "
+            "test settings always are)",
         ),
     )
 
@@ -129,11 +124,9 @@ class DebugEnabled(Rule):
         """``DEBUG = True`` in a production config class, or at module level of a non-development settings module."""
         if _production_config_class(ctx):
             return True
-        return (
-            ctx.scope.outer is None
-            and _is_settings_module(ctx.project_path)
-            and not ctx.path_matches(self.option("dev-settings-patterns"))
-        )
+        if ctx.scope.outer is not None or not settings_module(ctx).is_settings:
+            return False
+        return module_kind(ctx.project_path, self.option("dev-settings-patterns")) == PRODUCTION
 
     @visits(ast.Assign)
     def check_assign(self, node: ast.Assign, ctx: FileContext) -> None:

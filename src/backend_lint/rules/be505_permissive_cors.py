@@ -8,9 +8,11 @@ cookies and read the answers. Flagged: Starlette/FastAPI ``CORSMiddleware`` (thr
 everything, plus ``allow_credentials=True``; flask-cors ``CORS(...)``/``cross_origin(...)`` with
 ``origins="*"`` (or a ``resources=`` entry with it) plus ``supports_credentials=True``; a django-cors-headers
 settings module with ``CORS_ALLOW_ALL_ORIGINS``/``CORS_ORIGIN_ALLOW_ALL = True`` and
-``CORS_ALLOW_CREDENTIALS = True`` at module level (reported on the wildcard line); hand-written
+``CORS_ALLOW_CREDENTIALS = True`` set directly in the module body (the settings model,
+:mod:`backend_lint.analysis.settings`; reported on the wildcard line); hand-written
 ``Access-Control-Allow-Origin`` headers echoing any origin next to ``Access-Control-Allow-Credentials: true``.
-Settings under an ``if`` are left alone (the condition is usually ``DEBUG``), and so are test modules.
+Settings under an ``if`` are left alone (the condition is usually ``DEBUG``), and so are test modules and
+test settings.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import Optional
 
 from backend_lint.analysis.ast_helpers import is_true, keyword_value
 from backend_lint.analysis.bindings import bindings_of
+from backend_lint.analysis.settings import TEST, settings_module
 from backend_lint.context import FileContext
 from backend_lint.rule import FileState, Rule, leaves, visits
 
@@ -132,9 +135,8 @@ class PermissiveCors(Rule):
     name = "permissive-cors"
     message = "`{construct}` allows any origin with credentials; list the trusted origins"
     triggers = ("CORS", "cors", "cross_origin", "Access-Control-Allow")
-    needs = (bindings_of,)
+    needs = (bindings_of, settings_module)
     headers: FileState[dict[ast.AST, _Headers]] = FileState(dict)
-    settings_seen: FileState[list[tuple[str, ast.Assign]]] = FileState(list)
 
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
@@ -190,29 +192,19 @@ class PermissiveCors(Rule):
         if headers is not None and headers.any_origin is not None and headers.credentials:
             self.report(ctx, headers.any_origin, construct="Access-Control-Allow-Origin")
 
-    @visits(ast.Assign)
-    def check_setting(self, node: ast.Assign, ctx: FileContext) -> None:
-        if ctx.scope.outer is not None or not isinstance(ctx.parent, ast.Module):
+    @visits(ast.Module)
+    def check_settings(self, node: ast.Module, ctx: FileContext) -> None:
+        """django-cors-headers settings set directly in the module body: a wildcard origin (or an origin regex
+        matching everything) together with ``CORS_ALLOW_CREDENTIALS = True``."""
+        settings = settings_module(ctx)
+        credentials = settings.values.get("CORS_ALLOW_CREDENTIALS", [])
+        if settings.kind == TEST or not any(is_true(setting.value) for setting in credentials):
             return
-        if _matches_everything(node.value) and any(
-            isinstance(t, ast.Name) and t.id in _DJANGO_REGEXES for t in node.targets
-        ):
-            self.settings_seen(ctx).append((_DJANGO_WILDCARDS[0], node))
-            return
-        if not is_true(node.value):
-            return
-        for target in node.targets:
-            if isinstance(target, ast.Name) and target.id in (*_DJANGO_WILDCARDS, "CORS_ALLOW_CREDENTIALS"):
-                self.settings_seen(ctx).append((target.id, node))
-
-    @leaves(ast.Module)
-    def report_settings(self, node: ast.Module, ctx: FileContext) -> None:
-        found = self.settings_seen(ctx)
-        if ctx.is_test_file or not any(name == "CORS_ALLOW_CREDENTIALS" for name, _ in found):
-            return
-        for name, assign in found:
-            if name in _DJANGO_WILDCARDS:
-                target = assign.targets[0]
-                written = target.id if isinstance(target, ast.Name) else name
-                construct = f"{written} = True" if written in _DJANGO_WILDCARDS else written
-                self.report(ctx, assign, construct=construct)
+        reported: set[ast.stmt] = set()
+        for name in (*_DJANGO_WILDCARDS, *_DJANGO_REGEXES):
+            for setting in settings.values.get(name, []):
+                wildcard = is_true(setting.value) if name in _DJANGO_WILDCARDS else _matches_everything(setting.value)
+                if wildcard and setting.statement not in reported:
+                    reported.add(setting.statement)
+                    construct = f"{name} = True" if name in _DJANGO_WILDCARDS else name
+                    self.report(ctx, setting.statement, construct=construct)

@@ -1,0 +1,106 @@
+"""The settings model: whether a module is a settings module, which kind (production, development, test), and
+its module-level UPPER_CASE values. Rules about configuration (BE501 password hashers, BE504 ``DEBUG``, BE505
+CORS) ask here, so they agree on what "a development settings module" is.
+
+The kind comes from the path, with one pattern list:
+
+- ``test``: a test module (:func:`.paths.is_test_path`) or a file whose name says test (``test_settings.py``,
+  ``settings_test.py``, ``settings/testing.py``), where fast hashers and debug pages are deliberate;
+- ``development``: a path matching :data:`DEVELOPMENT_PATTERNS` (``settings/local.py``, ``settings/dev.py``,
+  ``local_settings.py``...): a developer's machine or CI;
+- ``production``: anything else, since that is what ships.
+
+A *settings module* (``settings.py``, ``*_settings.py``, a module in a ``settings/`` package) is where Django
+reads ``DEBUG`` and friends; :attr:`SettingsModule.values` is read for any module, since Flask and FastAPI
+configuration modules hold the same names. Only assignments made directly in the module body count: one
+under ``if`` is decided by the condition (usually ``DEBUG`` or an environment variable). A module that
+``from .base import *`` also has base's values at run time; merging those needs the project's other files
+and is left to the project model.
+"""
+
+from __future__ import annotations
+
+import ast
+import posixpath
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Optional, Union
+
+from backend_lint.analysis.facts import file_fact
+from backend_lint.analysis.paths import is_test_path, matches_any
+
+if TYPE_CHECKING:
+    from backend_lint.context import FileContext
+
+PRODUCTION = "production"
+DEVELOPMENT = "development"
+TEST = "test"
+
+DEVELOPMENT_PATTERNS: tuple[str, ...] = (
+    "settings/local*.py", "settings/dev*.py", "settings/ci.py", "*local_settings.py", "*dev_settings.py",
+    "*settings_local.py", "*settings_dev*.py",
+)
+"""Settings for a developer's machine or CI, where ``DEBUG = True`` is expected (BE504's default)."""
+_UPPER = re.compile(r"_*[A-Z][A-Z0-9_]*")
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One module-level assignment of an UPPER_CASE name."""
+
+    name: str
+    value: ast.expr
+    statement: Union[ast.Assign, ast.AnnAssign]
+
+
+@dataclass
+class SettingsModule:
+    """What the settings model knows about one module."""
+
+    is_settings: bool
+    """The path is a settings module's: ``settings.py``, ``*_settings.py`` or in a ``settings/`` package."""
+    kind: str
+    """``production``, ``development`` or ``test``."""
+    values: dict[str, list[Setting]] = field(default_factory=dict)
+    """UPPER_CASE name -> its assignments directly in the module body, in source order."""
+
+    def value(self, name: str) -> Optional[ast.expr]:
+        """The value ``name`` has once the module has run (its last assignment), if it is assigned here."""
+        found = self.values.get(name)
+        return found[-1].value if found else None
+
+
+def is_settings_path(path: str) -> bool:
+    """``settings.py``, ``*_settings.py``, or a module of a ``settings/`` package."""
+    parts = path.split("/")
+    name = parts[-1]
+    return name == "settings.py" or name.endswith("_settings.py") or (len(parts) > 1 and parts[-2] == "settings")
+
+
+def module_kind(path: str, development_patterns: Sequence[str] = DEVELOPMENT_PATTERNS) -> str:
+    """The kind of the module at ``path`` (project-relative, ``/`` separators)."""
+    if is_test_path(path) or "test" in posixpath.basename(path):
+        return TEST
+    if matches_any(path, list(development_patterns)):
+        return DEVELOPMENT
+    return PRODUCTION
+
+
+@file_fact()
+def settings_module(ctx: FileContext) -> SettingsModule:
+    """The settings model of the file (its values: one pass over the module's top-level statements)."""
+    found = SettingsModule(is_settings_path(ctx.project_path), module_kind(ctx.project_path))
+    for statement in ctx.tree.body:
+        if isinstance(statement, ast.Assign):
+            targets = statement.targets
+        elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
+            targets = [statement.target]
+        else:
+            continue
+        for target in targets:
+            if isinstance(target, ast.Name) and _UPPER.fullmatch(target.id):
+                found.values.setdefault(target.id, []).append(
+                    Setting(target.id, statement.value, statement)  # type: ignore[arg-type]
+                )
+    return found
