@@ -4,6 +4,7 @@ which methods and full paths. In-process, on dedented snippets; rules BE104 and 
 from __future__ import annotations
 
 import ast
+import pickle
 import textwrap
 
 import pytest
@@ -383,3 +384,66 @@ def test_model_is_memoized_and_cheap_without_frameworks() -> None:
     model = handler_model(ctx)
     assert model.handlers == {} and model.frameworks == frozenset()
     assert handler_model(ctx) is model
+
+
+def test_a_base_class_made_by_a_call_is_no_view_and_no_crash() -> None:
+    code = """
+        from django.db import models
+
+        class Manager(factory(**options).__class__):
+            def get(self, request):
+                return None
+        """
+    assert _handlers(code) == []
+
+
+def test_registrations_are_plain_data_that_name_endpoints_across_modules() -> None:
+    """What crosses files and processes: dotted names, strings and positions, never a tree node; a Django
+    ``urls.py`` entry names the view by its module, so ``views.py``'s registrations can be looked up by it."""
+    urls = handler_model(_context(
+        """
+        from django.urls import path
+        from shop import views
+        from shop.views import OrderView
+
+        urlpatterns = [
+            path("orders/<int:pk>/", views.order_detail),
+            path("orders/", OrderView.as_view()),
+        ]
+        """,
+        "shop/urls.py",
+    )).routes
+    views = handler_model(_context(
+        """
+        from django.views.decorators.http import require_POST
+
+        @require_POST
+        def order_detail(request, pk):
+            return render(request, "order.html")
+        """,
+        "shop/views.py",
+    )).routes
+    entries = [(r.module, r.endpoint, r.path.text) for r in urls.registrations]
+    assert entries == [("shop.views", "order_detail", "orders/<int:pk>/"), ("shop.views", "OrderView", "orders/")]
+    by_name = {("shop.views", r.endpoint): r for r in views.registrations}
+    assert by_name[("shop.views", "order_detail")].methods == frozenset({"POST"})
+    for routes in (urls, views):
+        restored = pickle.loads(pickle.dumps(routes))
+        assert restored == routes
+        assert not any(isinstance(value, ast.AST) for value in _values(restored))
+
+
+def _values(value: object) -> list[object]:
+    """Every value reachable from dataclasses, tuples, lists and dicts (what pickling would carry)."""
+    found: list[object] = []
+    stack = [value]
+    while stack:
+        current = stack.pop()
+        found.append(current)
+        if hasattr(current, "__dataclass_fields__"):
+            stack.extend(getattr(current, name) for name in current.__dataclass_fields__)
+        elif isinstance(current, (list, tuple, frozenset, set)):
+            stack.extend(current)
+        elif isinstance(current, dict):
+            stack.extend([*current.keys(), *current.values()])
+    return found

@@ -1,7 +1,13 @@
-"""The handler model's data: frameworks, handlers, their routes and parameters (see :mod:`.handlers`).
+"""The handler model's data: frameworks, route registrations, handlers, their routes and parameters.
 
-Kept apart from the code that reads routes (:mod:`.handler_routes`) so that both that code and the rules can
-import these types without a cycle.
+Two layers. What a module *registers* is plain data (:class:`Registration`, :class:`Inclusion`, :class:`RoutePath`,
+:class:`Span`): names, strings and source positions, never a tree node, so it can be compared across files and
+sent between worker processes (a Django ``urls.py`` entry names ``shop.views.order_detail``; the view is found in
+``views.py`` by that name). The *handler model* of one file (:class:`Handler`, :class:`HandlerModel`) resolves
+the registrations of that file to its ``def`` nodes, which is what rules ask about.
+
+Kept apart from the code that reads routes (:mod:`.frameworks`) and joins them (:mod:`.handler_routes`) so that
+all of them and the rules can import these types without a cycle.
 """
 
 from __future__ import annotations
@@ -56,14 +62,110 @@ class Param:
 
 
 @dataclass(frozen=True)
+class Span:
+    """Where something is written: 1-based line, 0-based UTF-8 column (as ``ast`` counts), and the end."""
+
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+
+    @classmethod
+    def of(cls, node: ast.AST) -> Span:
+        line = node.lineno  # type: ignore[attr-defined]
+        return cls(line, node.col_offset, node.end_lineno or line, node.end_col_offset or 0)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class PathPart:
+    """A literal string a route path is built from, and where it is written."""
+
+    text: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class RoutePath:
+    """A path or a part of one: its text (``None``: none, or not known) and the literal strings it is made of."""
+
+    text: Optional[str] = None
+    parts: tuple[PathPart, ...] = ()
+    unknown: bool = False
+    """Written but not readable (``settings.API_PREFIX``, a call): an unknown route path makes the path unknown."""
+
+    def then(self, other: RoutePath) -> RoutePath:
+        """This prefix followed by another prefix; a part that is not known is left out."""
+        return RoutePath(join_path(self.text, other.text) if other.text is not None else self.text,
+                         self.parts + other.parts)
+
+    def route(self, path: RoutePath) -> RoutePath:
+        """This prefix followed by a route's own path; an unknown route path makes the full path unknown."""
+        if path.unknown:
+            return RoutePath(None, self.parts + path.parts, unknown=True)
+        return self.then(path)
+
+
+NO_PATH = RoutePath()
+UNKNOWN_PATH = RoutePath(unknown=True)
+
+
+@dataclass(frozen=True)
+class Registration:
+    """One route registration of a module, as plain data."""
+
+    framework: str
+    endpoint: str
+    """The endpoint's dotted name within its module: ``create_order``, ``OrderView.post``,
+    ``create_app.<locals>.ping`` (Python's ``__qualname__``)."""
+    methods: frozenset[str]
+    """Upper case; empty when they could not be read."""
+    path: RoutePath
+    """The route's own path, before the prefixes of the object it is registered on."""
+    span: Span
+    """The decorator, call, table entry or class that registers it."""
+    owner: Optional[str] = None
+    """The app, router or blueprint it is registered on (a key of :attr:`ModuleRoutes.inclusions`)."""
+    module: Optional[str] = None
+    """The module the endpoint is imported from (``shop.views``); ``None``: defined in this module."""
+
+
+@dataclass(frozen=True)
+class Inclusion:
+    """Where an app object (router, blueprint) is included: ``app.include_router(orders, prefix="/v1")``."""
+
+    parent: Optional[str]
+    """The object it is included in (its key), ``None`` when that cannot be named."""
+    prefix: RoutePath
+    replaces_own: bool
+    """``register_blueprint(bp, url_prefix=...)`` replaces the blueprint's own ``url_prefix``."""
+
+
+@dataclass
+class ModuleRoutes:
+    """Everything one module says about routing, as plain data (:mod:`.frameworks` reads it)."""
+
+    frameworks: frozenset[str] = frozenset()
+    registrations: list[Registration] = field(default_factory=list)
+    own_prefixes: dict[str, tuple[RoutePath, str]] = field(default_factory=dict)
+    """App object key -> the prefix it was made with (``APIRouter(prefix=...)``) and the framework."""
+    inclusions: dict[str, Inclusion] = field(default_factory=dict)
+    """App object key -> where it is included (the first inclusion read)."""
+    endpoint_prefixes: dict[str, RoutePath] = field(default_factory=dict)
+    """Class or function dotted name -> a prefix given where it is routed (``router.register("orders",
+    OrderViewSet)``, ``Router(path=..., route_handlers=[...])``)."""
+    route_strings: list[tuple[PathPart, str]] = field(default_factory=list)
+    """Literal route paths and prefixes, with the framework that routes on them."""
+
+
+@dataclass(frozen=True)
 class Route:
-    """One registration of a handler: its methods, full path and the literal strings the path was built from."""
+    """One route of a handler: its methods, full path and the literal strings the path was built from."""
 
     methods: frozenset[str]
     path: Optional[str]
-    path_nodes: tuple[ast.Constant, ...]
-    registration: ast.AST
-    """The decorator, call or class that registers the handler."""
+    parts: tuple[PathPart, ...]
+    span: Span
+    """Where it is registered."""
 
 
 @dataclass
@@ -103,6 +205,8 @@ class HandlerModel:
     route_strings: dict[ast.Constant, str] = field(default_factory=dict)
     """Literal route paths and prefixes (decorators, ``urlpatterns``, ``Mount``, ``router.register``) -> the
     framework that routes on them."""
+    routes: ModuleRoutes = field(default_factory=ModuleRoutes)
+    """What the module registers, as plain data (what crosses files)."""
 
     def handler_for(self, function: ast.AST, method: Optional[str] = None) -> Optional[Handler]:
         handler = self.handlers.get(function)
