@@ -3,11 +3,13 @@
 :func:`sql_text` follows the SQL argument of a sink back through the function: an f-string, ``%``,
 ``.format()``, ``+``, ``"".join(...)``, a local built across lines and branches (every assignment and every
 ``+=`` counts), ``textwrap.dedent``/``.strip()``, module-level constants, class attributes, and what a function
-or method of the same module returns (``cur.execute(build_query(name))``). The result is
+or method of the same module returns (``cur.execute(build_query(name))``, the ``def`` :mod:`.resolve` says the
+call runs). The result is
 a list of pieces: constant text (what the database will see) and :class:`Hole` objects for parts whose value
 is not known here. A rule then asks which holes can carry attacker text (:meth:`SqlText.unsafe_holes`).
 
-Holes that cannot carry text are *safe*: numbers and ``int()``/``float()``/``len()``, parameters annotated
+Holes that cannot carry text are *safe* (decided in :mod:`.safe_holes`): numbers and ``int()``/``float()``/
+``len()``, parameters annotated
 ``int``/``float``/``bool``/``UUID``/``date``, UPPER_CASE constants (also imported ones and ``typing.Final``),
 identifier quoting (``quote_name``, ``quote_ident``, ``qn``), lookups in a constant allow-list
 (``COLUMNS[key]``), placeholder lists (``", ".join(["%s"] * len(ids))``, ``",".join("?" for _ in ids)``) and
@@ -25,12 +27,21 @@ import ast
 import re
 import string
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional, Union
 
 from backend_lint.analysis.bindings import bindings_of
-from backend_lint.analysis.facts import node_fact, reads
-from backend_lint.analysis.resolve import called_function, instance_class, lookup, resolve_class, returned_values
+from backend_lint.analysis.facts import reads
+from backend_lint.analysis.resolve import called_function, lookup, resolve_class, returned_values
+from backend_lint.analysis.safe_holes import (
+    Evaluation,
+    guards,
+    is_placeholder_list,
+    is_safe,
+    list_additions,
+    owning_class,
+    unwrap_str,
+)
 from backend_lint.analysis.scopes import Scope
 from backend_lint.analysis.sql import Sink, might_run_sql, query_sink
 from backend_lint.analysis.strings import CONCATENATION, FORMAT_METHOD, FSTRING, JOIN, PERCENT
@@ -41,16 +52,11 @@ if TYPE_CHECKING:
 AUGMENTED = "+="
 HOLE = "\x00"
 _MAX_DEPTH = 10
-_SAFE_CALLS = {"int", "float", "len", "bool", "round", "abs", "ord", "min", "max", "sum", "hash"}
-_SAFE_ANNOTATIONS = {"int", "float", "bool", "UUID", "uuid.UUID", "Decimal", "decimal.Decimal", "date",
-                     "datetime", "datetime.date", "datetime.datetime", "PositiveInt", "conint"}
 _PASS_THROUGH_METHODS = {"strip", "lstrip", "rstrip", "upper", "lower"}
 _PASS_THROUGH_FUNCTIONS = {"textwrap.dedent", "inspect.cleandoc"}
 _FRAGMENT_NAME = re.compile(
     r"sql|query|clause|where|condition|stmt|statement|fragment|placeholder|join|filter|suffix|prefix|operator",
                             re.IGNORECASE)
-_PLACEHOLDER = re.compile(r"\s*(%s|\?|\$\d+|:\w+|%\(\w+\)s)?\s*,?\s*")
-_UPPER = re.compile(r"_*[A-Z][A-Z0-9_]*")
 _VALUE_BEFORE = re.compile(
     r"(?:[=<>]|\bLIKE|\bILIKE|\bIN\s*\(|\bVALUES\s*\(|\bLIMIT|\bOFFSET|\bBETWEEN\s+\S+\s+AND)\s*$",
     re.IGNORECASE,
@@ -134,64 +140,13 @@ class _Value:
         return any(isinstance(piece, Hole) and not piece.safe for piece in self.pieces)
 
 
-@dataclass
-class _State:
-    ctx: FileContext
-    seen: set = field(default_factory=set)
+class _State(Evaluation):
+    """An evaluation of SQL text in progress (see :class:`.safe_holes.Evaluation`)."""
 
+    def unsafe_text(self, expr: ast.expr, scope: Scope) -> Optional[bool]:
+        value = _eval(expr, self, scope, 1)
+        return None if value is None else value.has_unsafe()
 
-# --- facts ----------------------------------------------------------------------------------------------
-
-
-@node_fact()
-def guards(ctx: FileContext, function: ast.AST) -> set[str]:
-    """Names ``function`` checks against a fixed set before use and rejects otherwise:
-    ``if sort not in ALLOWED_SORTS: raise ValueError(...)``, ``if direction.lower() not in ("asc", "desc"):
-    return ...``, ``assert column in COLUMNS``. Such a name can only be one of the set's constants."""
-    found: set[str] = set()
-    stack = list(getattr(function, "body", []))
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            continue
-        if isinstance(node, ast.If) and node.body and isinstance(node.body[-1], (ast.Raise, ast.Return)):
-            name = _membership(node.test, ast.NotIn)
-            if name:
-                found.add(name)
-        elif isinstance(node, ast.Assert):
-            name = _membership(node.test, ast.In)
-            if name:
-                found.add(name)
-        stack.extend(ast.iter_child_nodes(node))
-    return found
-
-
-@node_fact()
-def list_additions(ctx: FileContext, scope_node: ast.AST) -> dict[str, list[ast.expr]]:
-    """``name -> elements`` added by ``name.append(x)``, ``name.extend([...])``, ``name += [...]`` and
-    ``name.insert(i, x)`` directly in one function or module (nested functions are their own).
-    An element that cannot be listed (``name.extend(other)``) is recorded as the whole argument."""
-    found: dict[str, list[ast.expr]] = {}
-    body = getattr(scope_node, "body", [])
-    stack: list[ast.AST] = list(body) if isinstance(body, list) else [body]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            continue
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and isinstance(
-            node.func.value, ast.Name
-        ):
-            target, method = node.func.value.id, node.func.attr
-            if method == "append" and len(node.args) == 1:
-                found.setdefault(target, []).append(node.args[0])
-            elif method == "insert" and len(node.args) == 2:
-                found.setdefault(target, []).append(node.args[1])
-            elif method == "extend" and len(node.args) == 1:
-                found.setdefault(target, []).extend(_elements(node.args[0]))
-        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
-            found.setdefault(node.target.id, []).extend(_elements(node.value))
-        stack.extend(ast.iter_child_nodes(node))
-    return found
 
 
 # --- entry points ---------------------------------------------------------------------------------------
@@ -289,9 +244,9 @@ def _hole_value(expr: ast.expr, state: _State, scope: Scope, depth: int, spec: b
 
 
 def _hole(expr: ast.expr, state: _State, scope: Scope) -> Hole:
-    if _is_safe(expr, state, scope):
+    if is_safe(expr, state, scope):
         return Hole(expr, safe=True)
-    if _is_placeholder_list(expr, state, scope):
+    if is_placeholder_list(expr, state, scope):
         return Hole(expr, safe=True, placeholder=True)
     return Hole(expr, fragment=_fragment_named(expr))
 
@@ -324,17 +279,11 @@ def _concat(expr: ast.BinOp, state: _State, scope: Scope, depth: int) -> Optiona
     if left is None and right is None:
         return None
     if left is None:
-        left = _Value([_hole(_unwrap_str(expr.left), state, scope)])
+        left = _Value([_hole(unwrap_str(expr.left), state, scope)])
     if right is None:
-        right = _Value([_hole(_unwrap_str(expr.right), state, scope)])
+        right = _Value([_hole(unwrap_str(expr.right), state, scope)])
     return _formatted([left, right], CONCATENATION, expr)
 
-
-def _unwrap_str(expr: ast.expr) -> ast.expr:
-    if (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id == "str"
-            and len(expr.args) == 1 and not expr.keywords):
-        return expr.args[0]
-    return expr
 
 
 _PERCENT_FIELD = re.compile(r"%(?:\((\w+)\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?[hlL]?([diouxXeEfFgGcrsa%])")
@@ -542,7 +491,7 @@ def _merge(alternatives: list[_Value]) -> _Value:
 
 def _attribute(expr: ast.Attribute, state: _State, scope: Scope, depth: int) -> Optional[_Value]:
     """``self.SQL`` / ``cls.SQL`` / ``Class.SQL``: a class attribute assigned one constant."""
-    cls = _owning_class(expr, state, scope)
+    cls = owning_class(expr, state, scope)
     if cls is None:
         return None
     bindings = bindings_of(state.ctx, cls)
@@ -552,223 +501,6 @@ def _attribute(expr: ast.Attribute, state: _State, scope: Scope, depth: int) -> 
     return _eval(values[0], state, state.ctx.root_scope, depth + 1)
 
 
-def _owning_class(expr: ast.Attribute, state: _State, scope: Scope) -> Optional[ast.ClassDef]:
-    """The class ``self.X``/``cls.X`` (the class of the method) or ``Class.X`` reads ``X`` from."""
-    found = instance_class(expr.value, scope) or resolve_class(expr.value, state.ctx, scope)
-    return found.node if found is not None else None  # type: ignore[return-value]
-
-
-# --- safe holes --------------------------------------------------------------------------------------------
-
-
-def _is_safe(expr: ast.expr, state: _State, scope: Scope) -> bool:
-    if isinstance(expr, ast.Constant):
-        return True
-    if isinstance(expr, ast.Name):
-        if _UPPER.fullmatch(expr.id) or expr.id in _guarded_names(state.ctx, scope.function):
-            return True
-        return _is_typed_safe(expr.id, state, scope)
-    if isinstance(expr, ast.Attribute):
-        if _UPPER.fullmatch(expr.attr) or expr.attr in ("db_table", "__tablename__"):
-            return True
-        values = _class_values(expr, state, scope)
-        return bool(values) and all(_is_number(value) for value in values)
-    if isinstance(expr, ast.Call):
-        func = expr.func
-        callee = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
-        if callee in _SAFE_CALLS or "quote" in callee.lower() or callee == "qn":
-            return True
-        return callee == "get" and isinstance(func, ast.Attribute) and _is_constant_table(func.value, state, scope)
-    if isinstance(expr, ast.Subscript):
-        return _is_constant_table(expr.value, state, scope)
-    if isinstance(expr, ast.BinOp) and not isinstance(expr.op, ast.Mod):  # arithmetic on numbers
-        return _is_safe(expr.left, state, scope) and _is_safe(expr.right, state, scope)
-    if isinstance(expr, ast.UnaryOp):
-        return _is_safe(expr.operand, state, scope)
-    return False
-
-
-def _is_number(expr: ast.expr) -> bool:
-    return isinstance(expr, ast.Constant) and isinstance(expr.value, (int, float)) and not isinstance(
-        expr.value, bool
-    )
-
-
-def _class_values(expr: ast.Attribute, state: _State, scope: Scope) -> list[ast.expr]:
-    """Every value ``self.attr``/``Class.attr`` is given in its class (class body and methods)."""
-    cls = _owning_class(expr, state, scope)
-    if cls is None:
-        return []
-    bindings = bindings_of(state.ctx, cls)
-    values = [*bindings.assigned.get(expr.attr, []), *bindings.self_attributes.get(expr.attr, [])]
-    return [] if any(value is None for value in values) else values  # type: ignore[misc]
-
-
-_REQUEST_DATA = frozenset({"GET", "POST", "META", "FILES", "COOKIES", "REQUEST", "DATA"})
-
-
-def _is_constant_table(expr: ast.expr, state: _State, scope: Scope) -> bool:
-    """An UPPER_CASE mapping or sequence, or a class attribute holding a literal table of constants: looking
-    a key up in it picks one of its constant entries."""
-    if isinstance(expr, ast.Name):
-        return bool(_UPPER.fullmatch(expr.id))
-    if isinstance(expr, ast.Attribute):
-        if expr.attr in _REQUEST_DATA:
-            return False  # ``request.GET``/``request.POST``: UPPER_CASE, but the client's input
-        if _UPPER.fullmatch(expr.attr):
-            return True
-        values = _class_values(expr, state, scope)
-        return bool(values) and all(_is_literal_table(value) for value in values)
-    return False
-
-
-def _is_literal_table(expr: ast.expr) -> bool:
-    if isinstance(expr, ast.Dict):
-        return all(_is_constant_text(value) or _is_number(value) for value in expr.values)
-    if isinstance(expr, (ast.List, ast.Tuple)):
-        return all(_is_constant_text(value) or _is_number(value) for value in expr.elts)
-    return False
-
-
-def _is_typed_safe(name: str, state: _State, scope: Scope) -> bool:
-    """A parameter annotated with a type whose text cannot carry SQL (``limit: int``), or a local only ever
-    given such values (``offset = 0`` ... ``offset += len(rows)``)."""
-    found = lookup(name, state.ctx, scope)
-    if found is None:
-        return False
-    link, bindings = found
-    param = bindings.params.get(name)
-    if param is not None:
-        return param.annotation is not None and _safe_annotation(param.annotation, state)
-    key = ("safe", id(link.node), name)
-    if key in state.seen or not bindings.assigned.get(name):
-        return False
-    values = [*bindings.assigned[name], *(node.value for node in bindings.augmented.get(name, []))]
-    state.seen.add(key)
-    try:
-        return all(
-            value is not None and not (isinstance(value, ast.Name) and value.id == name)
-            and _is_safe(value, state, link)
-            for value in values
-        )
-    finally:
-        state.seen.discard(key)
-
-
-def _safe_annotation(annotation: ast.expr, state: _State) -> bool:
-    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):  # "int"
-        try:
-            annotation = ast.parse(annotation.value, mode="eval").body
-        except SyntaxError:
-            return False
-    if isinstance(annotation, ast.Subscript):  # Optional[int], Annotated[int, Query()]
-        inner = annotation.slice
-        first = inner.elts[0] if isinstance(inner, ast.Tuple) and inner.elts else inner
-        return _safe_annotation(first, state)
-    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
-        sides = [annotation.left, annotation.right]
-        return all(_safe_annotation(side, state) or (isinstance(side, ast.Constant) and side.value is None)
-                   for side in sides)
-    written = ast.unparse(annotation)
-    return written in _SAFE_ANNOTATIONS or (state.ctx.imports.resolve(annotation) or "") in _SAFE_ANNOTATIONS
-
-
-def _is_placeholder_list(expr: ast.expr, state: _State, scope: Scope) -> bool:
-    """``["%s"] * n``, ``"?" * n``, ``("%s" for _ in ids)``, ``[f"${i}" for i in range(...)]``, or a local list
-    that only ever receives constant strings."""
-    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Mult):  # constant text, repeated
-        return any(_is_constant_text(side) or (isinstance(side, (ast.List, ast.Tuple)) and side.elts and all(
-            _is_constant_text(element) or _is_placeholder_text(element) for element in side.elts))
-            for side in (expr.left, expr.right))
-    if isinstance(expr, (ast.ListComp, ast.GeneratorExp)):  # also numbers: ",".join(str(int(i)) for i in ids)
-        element = _unwrap_str(expr.elt)
-        return _is_placeholder_text(element) or _is_constant_text(element) or _is_number_call(element)
-    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id in ("list", "tuple"):
-        return len(expr.args) == 1 and _is_placeholder_list(expr.args[0], state, scope)
-    if isinstance(expr, ast.Name):
-        return _local_list_is_constant(expr.id, state, scope)
-    return False
-
-
-def _is_number_call(expr: ast.expr) -> bool:
-    return isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id in ("int", "float")
-
-
-def _guarded_names(ctx: FileContext, function: Optional[ast.AST]) -> set[str]:
-    """Names a function checks against a fixed set before use and rejects otherwise (see :func:`guards`)."""
-    return guards(ctx, function) if function is not None else set()
-
-
-def _membership(test: ast.expr, operator: type) -> Optional[str]:
-    """``name not in FIXED`` (or ``name.lower() not in {...}``): the name, when the set is fixed."""
-    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], operator)):
-        return None
-    left, fixed = test.left, test.comparators[0]
-    if isinstance(left, ast.Call) and isinstance(left.func, ast.Attribute) and not left.args:
-        left = left.func.value  # name.lower(), name.upper(), name.strip()
-    if not isinstance(left, ast.Name):
-        return None
-    literal = isinstance(fixed, (ast.Tuple, ast.List, ast.Set)) and all(_is_constant_text(e) for e in fixed.elts)
-    named = isinstance(fixed, ast.Name) and _UPPER.fullmatch(fixed.id) is not None
-    attribute = isinstance(fixed, ast.Attribute) and _UPPER.fullmatch(fixed.attr) is not None
-    return left.id if literal or named or attribute else None
-
-
-def _is_placeholder_text(expr: ast.expr) -> bool:
-    if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
-        return _PLACEHOLDER.fullmatch(expr.value) is not None
-    if isinstance(expr, ast.JoinedStr):  # f"${i}", f"%({name})s", f":p{i}"
-        text = "".join(v.value if isinstance(v, ast.Constant) else "0" for v in expr.values)
-        return _PLACEHOLDER_SHAPE.fullmatch(text) is not None
-    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Mod) and _is_constant_text(expr.left):
-        return _NAMED_PLACEHOLDER.fullmatch(re.sub(r"%[sdi]", "0", expr.left.value)) is not None  # ":p%d" % i
-    if (
-        isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "format"
-        and _is_constant_text(expr.func.value)
-    ):
-        return _NAMED_PLACEHOLDER.fullmatch(re.sub(r"\{\w*\}", "0", expr.func.value.value)) is not None
-    return False
-
-
-_PLACEHOLDER_SHAPE = re.compile(r"\s*(\$|:|%\(|@)?\w*\)?s?\s*,?\s*")
-# ``":p%d" % i`` / ``"${}".format(i)``: a bind-parameter name, never the value itself (``"%s" % v`` is not)
-_NAMED_PLACEHOLDER = re.compile(r"\s*(\$|:|@)\w+\s*,?\s*|\s*%\(\w+\)s\s*,?\s*")
-
-
-def _is_constant_text(expr: ast.expr) -> bool:
-    return isinstance(expr, ast.Constant) and isinstance(expr.value, str)
-
-
-def _local_list_is_constant(name: str, state: _State, scope: Scope) -> bool:
-    """A local list (``conditions = []``) that only receives constant strings or placeholder lists."""
-    found = lookup(name, state.ctx, scope)
-    if found is None:
-        return False
-    link, bindings = found
-    values = bindings.assigned.get(name)
-    if not values or name in bindings.params or name in bindings.loop_targets:
-        return False
-    for value in values:
-        literal = isinstance(value, (ast.List, ast.Tuple)) and all(
-            _piece_is_constant(element, state, link) for element in value.elts
-        )
-        generated = (value is not None and not isinstance(value, ast.Name)
-                     and _is_placeholder_list(value, state, link))
-        if not (literal or generated):
-            return False
-    added = list_additions(state.ctx, link.node).get(name, [])
-    return all(_piece_is_constant(element, state, link) for element in added)
-
-
-def _piece_is_constant(expr: ast.expr, state: _State, scope: Scope) -> bool:
-    value = _eval(expr, state, scope, 1)
-    if value is not None:
-        return not value.has_unsafe()
-    return _is_safe(expr, state, scope)
-
-
-def _elements(expr: ast.expr) -> list[ast.expr]:
-    return list(expr.elts) if isinstance(expr, (ast.List, ast.Tuple)) else [expr]
 
 
 def _fragment_named(expr: ast.expr) -> bool:
