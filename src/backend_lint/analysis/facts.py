@@ -52,11 +52,11 @@ def file_fact(
     def decorate(compute: Callable[[FileContext], T]) -> Callable[[FileContext], T]:
         @functools.wraps(compute)
         def fact(ctx: FileContext) -> T:
-            facts = ctx.facts
-            found = facts.get(fact, _MISSING)
-            if found is _MISSING:
-                found = facts[fact] = compute(ctx)
-            return found
+            try:
+                return ctx.facts[fact]
+            except KeyError:  # the first ask in this file (the lookup alone is the cheap path)
+                found = ctx.facts[fact] = compute(ctx)
+                return found
 
         _declare(fact, reads, scope)
         return fact
@@ -81,16 +81,15 @@ def node_fact(
     def decorate(compute: Callable[[FileContext, K], T]) -> Callable[[FileContext, K], T]:
         @functools.wraps(compute)
         def fact(ctx: FileContext, node: K) -> T:
-            table = ctx.facts.get(fact)
-            if table is None:
-                table = ctx.facts[fact] = {}
             where = node if key is None else key(node)
-            found = table.get(where, _MISSING)
-            if found is _MISSING:
+            try:
+                return ctx.facts[fact][where]
+            except KeyError:  # the first ask for this node (the lookup alone is the cheap path)
+                table = ctx.facts.setdefault(fact, {})
                 if while_computing is not _MISSING:
                     table[where] = while_computing
                 found = table[where] = compute(ctx, node)
-            return found
+                return found
 
         _declare(fact, reads, scope)
         return fact

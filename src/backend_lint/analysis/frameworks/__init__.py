@@ -13,17 +13,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from backend_lint.analysis.frameworks import aiohttp, django, drf, fastapi, flask, litestar, starlette
-from backend_lint.analysis.frameworks.reading import Reader
+from backend_lint.analysis.frameworks.reading import Hooks, Reader
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
 
-READERS = (fastapi, flask, django, drf, starlette, aiohttp, litestar)
-"""In the order their hooks are asked (the first ``call`` hook that claims a call wins)."""
+HOOKS = Hooks((fastapi, flask, django, drf, starlette, aiohttp, litestar))
+"""Asked in this order (the first ``call`` hook that claims a call wins)."""
 
 
 def read_routes(ctx: FileContext) -> Reader:
     """Read every registration of the module (:attr:`Reader.routes`)."""
-    reader = Reader(ctx, READERS)
+    reader = Reader(ctx, HOOKS)
     reader.read()
     return reader

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import ast
 from types import ModuleType
-from typing import TYPE_CHECKING, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from backend_lint.analysis.ast_helpers import argument, callee_name, keyword_value, string_value
 from backend_lint.analysis.frameworks.statements import HTTP_VERBS, TABLE_CALLS, collect, may_route
@@ -96,26 +96,47 @@ def positional_params(function: FunctionNode) -> list[ast.arg]:
 # --- the reader -------------------------------------------------------------------------------------------
 
 
+class Hooks:
+    """The framework modules' hooks, gathered once. A module defines those it needs:
+
+    ``include(reader, call, function)`` (a router included with a prefix), ``decorator(reader, function, cls,
+    qualified, call, decorator)`` (a decorator that resolves into the framework), ``object_route(call, verb)``
+    (``@app.<verb>(...)`` on one of its app objects: methods and path argument), ``class_decorator(reader, cls,
+    decorator)``, ``CLASS_BASES`` (base class prefixes of class-based views and their kind), ``call(reader,
+    call, function)`` (a statement call such as ``add_url_rule``), ``table(reader, value, function, prefix,
+    seen, top, name)`` (an entry of a route table) and ``module_views(reader)``. Hooks that return a bool claim
+    what they recognise, and the next ones are not asked.
+    """
+
+    def __init__(self, readers: tuple[ModuleType, ...]) -> None:
+        def every(name: str) -> tuple[Callable[..., Any], ...]:
+            return tuple(getattr(module, name) for module in readers if hasattr(module, name))
+
+        self.include = every("include")
+        self.class_decorator = every("class_decorator")
+        self.call = every("call")
+        self.table = every("table")
+        self.module_views = every("module_views")
+        self.decorator = {module.FRAMEWORK: module.decorator for module in readers if hasattr(module, "decorator")}
+        self.object_route = {
+            module.FRAMEWORK: module.object_route for module in readers if hasattr(module, "object_route")
+        }
+        self.class_bases = tuple(
+            (prefix, module.FRAMEWORK, kind)
+            for module in readers for prefix, kind in getattr(module, "CLASS_BASES", ())
+        )
+
+
+
 class Reader:
     """One module's routing being read: resolution shared by the framework readers, and what they found.
 
-    ``readers`` are the framework modules. Each defines the hooks it needs, called in this order by
-    :meth:`read`: ``include(reader, call, function)`` (a router included with a prefix), ``decorator(reader,
-    function, cls, qualified, call, decorator)`` (a decorator that resolves to the framework),
-    ``object_route(call, verb)`` (``@app.<verb>(...)`` on one of its app objects), ``class_decorator``,
-    ``CLASS_BASES`` (base classes of class-based views and their kind), ``call(reader, call, function)`` (a
-    statement call such as ``add_url_rule``; the first that claims it wins), ``table(reader, value, function,
-    prefix, seen, top, name)`` (an entry of a route table) and ``module_views(reader)`` (last).
+    The framework modules' hooks (:class:`Hooks`) are called in this order by :meth:`read`.
     """
 
-    def __init__(self, ctx: FileContext, readers: tuple[ModuleType, ...]) -> None:
+    def __init__(self, ctx: FileContext, hooks: Hooks) -> None:
         self.ctx = ctx
-        self.readers = readers
-        self.by_framework = {module.FRAMEWORK: module for module in readers}
-        self.class_bases = [
-            (prefix, module.FRAMEWORK, kind)
-            for module in readers for prefix, kind in getattr(module, "CLASS_BASES", ())
-        ]
+        self.hooks = hooks
         self.class_kinds: dict[ast.ClassDef, Optional[tuple[str, str]]] = {}
         self.imports = ctx.imports
         self.found = collect(ctx)
@@ -379,35 +400,32 @@ class Reader:
         """Every registration of the module, read once: the framework hooks in their order (see the class)."""
         if not self.frameworks:
             return self.routes
-        found = self.found
+        found, hooks = self.found, self.hooks
         for call, function in found.calls:
-            self._hook("include", lambda hook, call=call, function=function: hook(self, call, function))
+            for include in hooks.include:
+                if include(self, call, function):
+                    break
         for function, _outer, cls in found.functions:
             for decorator in function.decorator_list:
                 self._decorator(function, cls, decorator)
         for cls, _outer in found.classes:
             for decorator in cls.decorator_list:
-                self._hook("class_decorator", lambda hook, cls=cls, decorator=decorator: hook(self, cls, decorator))
+                for class_decorator in hooks.class_decorator:
+                    if class_decorator(self, cls, decorator):
+                        break
             self._class_routes(cls)
         for call, function in found.calls:
-            self._hook("call", lambda hook, call=call, function=function: hook(self, call, function))
+            for hook in hooks.call:
+                if hook(self, call, function):
+                    break  # the first that claims the call reads it
             for passed in [*call.args, *(keyword.value for keyword in call.keywords)]:
                 if may_route(passed):
                     self.value_routes(passed, function)
         for value, function in found.values:
             self.value_routes(value, function)
-        for module in self.readers:
-            views = getattr(module, "module_views", None)
-            if views is not None:
-                views(self)
+        for views in hooks.module_views:
+            views(self)
         return self.routes
-
-    def _hook(self, name: str, run: Callable[[Callable[..., bool]], bool]) -> None:
-        """Run the framework hooks called ``name`` until one claims the statement."""
-        for module in self.readers:
-            hook = getattr(module, name, None)
-            if hook is not None and run(hook):
-                return
 
     def _decorator(self, function: FunctionNode, cls: Optional[ast.ClassDef], decorator: ast.expr) -> None:
         call = decorator if isinstance(decorator, ast.Call) else None
@@ -415,8 +433,7 @@ class Reader:
         owner = self.found.enclosing.get(function)
         qualified = self.qualified(target)
         if qualified and qualified.partition(".")[0] in FRAMEWORK_OF_MODULE:
-            module = self.by_framework.get(FRAMEWORK_OF_MODULE[qualified.partition(".")[0]])
-            hook = getattr(module, "decorator", None)
+            hook = self.hooks.decorator.get(FRAMEWORK_OF_MODULE[qualified.partition(".")[0]])
             if hook is not None:
                 hook(self, function, cls, qualified, call, decorator)
             return
@@ -431,7 +448,7 @@ class Reader:
             framework = self.guessed_framework(target.value, owner)
         if framework is None or (cls is not None and framework != AIOHTTP):
             return
-        methods, path_arg = self.by_framework[framework].object_route(call, verb)
+        methods, path_arg = self.hooks.object_route[framework](call, verb)
         path = self.path(path_arg, owner)
         if guessed and (path.text is None or not (path.text == "" or path.text.startswith("/"))):
             return  # a receiver known only by guess needs a literal path to count
@@ -473,7 +490,9 @@ class Reader:
             return
         qualified = self.qualified(value.func) or ""
         top, name = qualified.partition(".")[0], qualified.rpartition(".")[2]
-        self._hook("table", lambda hook: hook(self, value, function, prefix, seen, top, name))
+        for table in self.hooks.table:
+            if table(self, value, function, prefix, seen, top, name):
+                break
 
     # -- class-based views -------------------------------------------------------------------------------------
 
@@ -487,10 +506,10 @@ class Reader:
             qualified = self.qualified(base)
             local = None if qualified else self._base_class(cls, base)
             if qualified:
-                found = next(
-                    ((framework, kind) for prefix, framework, kind in self.class_bases if qualified.startswith(prefix)),
-                    None,
-                )
+                found = next((
+                    (framework, kind) for prefix, framework, kind in self.hooks.class_bases
+                    if qualified.startswith(prefix)
+                ), None)
                 if found is None and qualified.partition(".")[0] not in FRAMEWORK_OF_MODULE:
                     found = self._kind_by_name(qualified.rpartition(".")[2])
             elif isinstance(local, ast.ClassDef) and depth < 10:
