@@ -168,3 +168,18 @@ def test_returned_values_skip_nested_functions_and_generators() -> None:
     values = returned_values(ctx, factory)  # type: ignore[arg-type]
     assert sorted(ast.unparse(value) if value is not None else "None" for value in values) == ["None", "make()"]
     assert returned_values(ctx, generator) == []  # type: ignore[arg-type]
+
+
+def test_a_class_body_runs_at_once_and_sees_the_definition_above_it() -> None:
+    assert _targets(
+        """
+        def make():
+            return 1
+
+        class Config:
+            value = make()
+
+        def make():
+            return 2
+        """
+    ) == [(6, "2:make")]

@@ -33,7 +33,6 @@ Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 Defined = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef]
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
-_BINDING_KINDS = (FUNCTION, CLASS, MODULE)
 _PROPERTY_DECORATORS = frozenset({"property", "cached_property"})
 _MAX_BASES = 10
 
@@ -75,11 +74,6 @@ def lookup(name: str, ctx: FileContext, scope: Scope) -> Optional[tuple[Scope, B
     return None
 
 
-def _innermost_binding_scope(scope: Scope) -> Optional[Scope]:
-    """The scope whose body the code at ``scope`` is written in (loops and handlers bind no scope)."""
-    return next((link for link in scope if link.kind in _BINDING_KINDS), None)
-
-
 @reads(lookup)
 def resolve_name(name: ast.Name, ctx: FileContext, scope: Scope) -> Optional[Target]:
     """The ``def``/``class`` of this file, or the import, that ``name`` stands for where it is written."""
@@ -94,8 +88,9 @@ def resolve_name(name: ast.Name, ctx: FileContext, scope: Scope) -> Optional[Tar
     )
     if defined and not others and name.id not in bindings.imported:
         chosen = _reaching(defined, name, link, scope)
-        return Definition(chosen, Scope(CLASS if isinstance(chosen, ast.ClassDef) else FUNCTION, chosen, link)) \
-            if chosen is not None else None
+        if chosen is None:
+            return None
+        return Definition(chosen, Scope(CLASS if isinstance(chosen, ast.ClassDef) else FUNCTION, chosen, link))
     if name.id in bindings.imported and not defined and not others:
         qualified = ctx.imports.resolve_name(name.id, name.lineno)
         return Imported(qualified) if qualified is not None else None
@@ -103,11 +98,13 @@ def resolve_name(name: ast.Name, ctx: FileContext, scope: Scope) -> Optional[Tar
 
 
 def _reaching(defined: list[Defined], use: ast.AST, link: Scope, scope: Scope) -> Optional[Defined]:
-    """The definition that runs: code of the defining scope itself sees the last one above it; code of a
-    nested function runs later and sees the last one of all."""
-    direct = _innermost_binding_scope(scope) is link
-    if not direct:
-        return defined[-1]
+    """The definition that runs: code that runs as the defining scope runs (its own body, a class body in
+    it) sees the last one above it; code in a nested function runs later and sees the last one of all."""
+    current: Optional[Scope] = scope
+    while current is not None and current is not link:
+        if current.kind == FUNCTION:
+            return defined[-1]
+        current = current.outer
     line = getattr(use, "lineno", 0)
     above = [node for node in defined if node.lineno < line]
     return above[-1] if above else None
