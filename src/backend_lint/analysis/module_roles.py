@@ -1,0 +1,129 @@
+"""What a module is for, beyond shipping service code: tests, test support, migrations, examples.
+
+Rules about production behaviour (a query per row, a ``print`` instead of a log, a network call without a
+timeout) are noise in code that never serves a request: a test, the fixtures and provisioning that tests run on, a
+schema migration that runs once at a fixed schema version, an example shipped for users to copy. Real
+applications keep such code outside ``tests/`` folders too (``conftest.py`` and pytest plugins next to the
+package, Alembic ``versions/``, Django ``migrations/``, ``example_dags/``), so the role is read from the path and,
+where a path cannot tell, from what the module imports and defines.
+
+Each rule decides which roles it leaves alone and says so on its page: a migration that swallows an error and
+silently does nothing is still a real bug (BE205), while a ``print`` in it is the migration's own output (BE401).
+Roles that only the rest of the project can establish (a settings module named by ``DJANGO_SETTINGS_MODULE`` in
+the test configuration, a module reachable only from a console script) belong to the project model.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from backend_lint.analysis.facts import file_fact
+from backend_lint.analysis.paths import is_test_path
+
+if TYPE_CHECKING:
+    from backend_lint.context import FileContext
+
+_MIGRATION_DIRS = frozenset({"migrations", "_migrations", "alembic"})
+_MIGRATION_FILES = ("migrations.py",)
+_EXAMPLE_DIRS = frozenset({"examples", "example", "example_dags", "docs_src", "samples"})
+_TEST_SUPPORT_DIRS = frozenset({"testutils", "test_utils", "testing_utils", "test_helpers", "pytest_plugins"})
+_TEST_SUPPORT_FILES = frozenset({"conftest.py", "pytest_plugin.py", "pytest_plugins.py"})
+_TEST_LIBRARIES = frozenset({"pytest", "factory", "faker", "_pytest"})
+"""Imported at module level only by code that runs under a test runner (factory_boy is ``factory``)."""
+
+
+@dataclass(frozen=True)
+class ModuleRoles:
+    """The roles of one module; a shipping service module has none of them."""
+
+    test: bool = False
+    """A test module (``test_*.py``, ``*_test.py``, ``conftest.py``, anything under ``tests``/``test``/``testing``)."""
+    test_support: bool = False
+    """Code only tests run: pytest plugins and fixture modules, factory_boy factories, test utilities."""
+    migration: bool = False
+    """A schema or data migration: Django ``migrations/``, Alembic ``versions/``, migration helper modules."""
+    example: bool = False
+    """An example or tutorial shipped for users to read and copy (``examples/``, ``example_dags/``)."""
+
+    @property
+    def for_tests(self) -> bool:
+        """Test code or test support: nothing in it runs in production."""
+        return self.test or self.test_support
+
+
+@file_fact()
+def module_roles(ctx: FileContext) -> ModuleRoles:
+    """The roles of the file being checked, from its path under the project and its module-level statements."""
+    return roles_of(ctx.project_path, ctx.tree)
+
+
+def roles_of(path: str, tree: ast.Module) -> ModuleRoles:
+    """The roles of the module at ``path`` (relative to the project root) whose tree is ``tree``."""
+    parts = path.replace("\\", "/").split("/")
+    folders, name = parts[:-1], parts[-1]
+    imported = _module_level_imports(tree)
+    return ModuleRoles(
+        test=is_test_path(path),
+        test_support=_is_test_support(folders, name, imported, tree),
+        migration=_is_migration(folders, name, imported, tree),
+        example=any(folder in _EXAMPLE_DIRS or folder.startswith("example_") for folder in folders),
+    )
+
+
+def _module_level_imports(tree: ast.Module) -> set[str]:
+    """Dotted names the module imports at its top level: modules, and ``module.name`` for each name taken from a
+    module (relative imports keep their leading dots)."""
+    found: set[str] = set()
+    for statement in tree.body:
+        if isinstance(statement, ast.Import):
+            found.update(alias.name for alias in statement.names)
+        elif isinstance(statement, ast.ImportFrom):
+            module = "." * statement.level + (statement.module or "")
+            found.add(module)
+            found.update(f"{module}.{alias.name}" for alias in statement.names)
+    return found
+
+
+def _is_test_support(folders: list[str], name: str, imported: set[str], tree: ast.Module) -> bool:
+    if name in _TEST_SUPPORT_FILES or any(folder in _TEST_SUPPORT_DIRS for folder in folders):
+        return True
+    if any(module.partition(".")[0] in _TEST_LIBRARIES for module in imported):  # relative ones start with "."
+        return True
+    # Provisioning of a library's own test databases (SQLAlchemy's ``dialects/*/provision.py``)
+    return name == "provision.py" and any("testing" in module.lstrip(".").split(".") for module in imported)
+
+
+def _is_migration(folders: list[str], name: str, imported: set[str], tree: ast.Module) -> bool:
+    if any(folder in _MIGRATION_DIRS for folder in folders) or name in _MIGRATION_FILES:
+        return True
+    stem = name.removesuffix(".py")
+    if "migration" in stem and ("helper" in stem or "util" in stem):
+        return True
+    if "alembic" in imported or any(module.startswith("alembic.") for module in imported):
+        return _assigns(tree, "revision") and _assigns(tree, "down_revision")
+    if "django.db.migrations" in imported:
+        return any(
+            isinstance(statement, ast.ClassDef) and statement.name == "Migration" for statement in tree.body
+        )
+    return False
+
+
+def _assigns(tree: ast.Module, name: str) -> bool:
+    for statement in tree.body:
+        targets: list[ast.expr] = []
+        if isinstance(statement, ast.Assign):
+            targets = statement.targets
+        elif isinstance(statement, ast.AnnAssign):
+            targets = [statement.target]
+        if any(isinstance(target, ast.Name) and target.id == name for target in targets):
+            return True
+    return False
+
+
+def runs_as_data_migration(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """A function with Django's ``RunPython`` signature ``(apps, schema_editor)``: migration code wherever it
+    lives (projects keep these helpers in ``utils/`` or ``management/`` modules)."""
+    names = [arg.arg for arg in function.args.posonlyargs + function.args.args]
+    return names[:2] == ["apps", "schema_editor"]

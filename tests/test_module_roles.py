@@ -1,0 +1,112 @@
+"""Module roles: tests, test support, migrations and examples, from the path and the module's own statements."""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+
+import pytest
+
+from backend_lint.analysis.module_roles import ModuleRoles, roles_of, runs_as_data_migration
+
+DJANGO_MIGRATION = """
+from django.db import migrations
+
+class Migration(migrations.Migration):
+    dependencies = []
+"""
+ALEMBIC_REVISION = """
+from alembic import op
+
+revision = "3307381f3b88"
+down_revision = "2a1b"
+
+def upgrade():
+    op.execute("UPDATE t SET x = 1")
+"""
+
+
+def roles(path: str, code: str = "") -> ModuleRoles:
+    return roles_of(path, ast.parse(textwrap.dedent(code)))
+
+
+@pytest.mark.parametrize(
+    ("path", "code"),
+    [
+        pytest.param("shop/orders/migrations/0002_backfill.py", "", id="django-migrations-folder"),
+        pytest.param("app/alembic/versions/3307381f3b88_.py", "", id="alembic-folder"),
+        pytest.param("prefect/server/database/_migrations/versions/x.py", "", id="private-migrations-folder"),
+        pytest.param("lnbits/core/migrations.py", "", id="migrations-module"),
+        pytest.param("label_studio/core/migration_helpers.py", "", id="migration-helpers-module"),
+        pytest.param("ckan/migration/versions/001_create.py", ALEMBIC_REVISION, id="alembic-revision-anywhere"),
+        pytest.param("app/schema/0003_auto.py", DJANGO_MIGRATION, id="django-migration-class-anywhere"),
+    ],
+)
+def test_migrations(path: str, code: str) -> None:
+    found = roles(path, code)
+    assert found.migration
+    assert not found.for_tests
+
+
+@pytest.mark.parametrize(
+    ("path", "code"),
+    [
+        pytest.param("prefect/_internal/compatibility/migration.py", "", id="api-compat-module"),
+        pytest.param("app/services/migrate_users.py", "", id="service-named-migrate"),
+        pytest.param("app/db.py", "from alembic import op\n", id="alembic-import-without-revision"),
+        pytest.param("app/models.py", "from django.db import models\nclass Migration(models.Model): pass\n",
+                     id="model-named-migration"),
+    ],
+)
+def test_not_migrations(path: str, code: str) -> None:
+    assert not roles(path, code).migration
+
+
+@pytest.mark.parametrize(
+    ("path", "code"),
+    [
+        pytest.param("pulpcore/pytest_plugin.py", "", id="pytest-plugin-module"),
+        pytest.param("app/testutils/settings.py", "DEBUG = True\n", id="testutils-folder"),
+        pytest.param("nautobot/dcim/factory.py", "import factory\n", id="factory-boy"),
+        pytest.param("app/fixtures.py", "import pytest\n", id="imports-pytest"),
+        pytest.param("sqlalchemy/dialects/oracle/provision.py", "from ...testing.provision import create_db\n",
+                     id="test-database-provisioning"),
+    ],
+)
+def test_test_support(path: str, code: str) -> None:
+    found = roles(path, code)
+    assert found.test_support and found.for_tests
+    assert not found.test
+
+
+@pytest.mark.parametrize(
+    ("path", "code"),
+    [
+        pytest.param("django/contrib/gis/geos/__init__.py", "from .factory import fromfile\n",
+                     id="relative-module-named-factory"),
+        pytest.param("app/factory.py", "from flask import Flask\n", id="flask-app-factory"),
+        pytest.param("prefect/settings/models/root.py", "from .testing import TestingSettings\n@cache\ndef f(): pass\n",
+                     id="settings-for-testing-mode"),
+        pytest.param("app/provision.py", "from .cloud import create_bucket\n", id="provisioning-not-for-tests"),
+    ],
+)
+def test_not_test_support(path: str, code: str) -> None:
+    assert not roles(path, code).for_tests
+
+
+def test_tests_and_examples() -> None:
+    assert roles("app/tests/test_orders.py").test
+    assert roles("conftest.py").for_tests
+    assert roles("airflow/example_dags/tutorial.py").example
+    assert roles("ckanext/example_iauthfunctions/plugin.py").example
+    service = roles("app/orders/api.py", "import requests\n")
+    assert service == ModuleRoles()
+    assert not service.for_tests
+
+
+def test_data_migration_signature() -> None:
+    module = ast.parse("def forwards(apps, schema_editor): pass\ndef handler(request, pk): pass\n")
+    forwards, handler = module.body
+    assert isinstance(forwards, ast.FunctionDef) and isinstance(handler, ast.FunctionDef)
+    assert runs_as_data_migration(forwards)
+    assert not runs_as_data_migration(handler)
