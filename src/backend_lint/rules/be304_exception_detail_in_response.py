@@ -7,8 +7,9 @@ makes error messages part of the API by accident. Log the exception (with its tr
 generic message or an error code.
 
 Flagged inside an ``except ... as e`` clause (or a decorated error handler for internal errors, such as
-``@app.exception_handler(Exception)`` or Flask's ``@app.errorhandler(500)``): ``str(e)``, ``repr(e)``, ``e.args``/``e.message``/``e.orig``,
-``f"{e}"``, ``"%s" % e``, ``"{}".format(e)`` (also through a local assigned from one of them), and
+``@app.exception_handler(Exception)`` or Flask's ``@app.errorhandler(500)``): ``str(e)``, ``repr(e)``,
+``e.args``/``e.message``/``e.orig``, ``f"{e}"``, ``"%s" % e``, ``"{}".format(e)`` (also through a local assigned
+from one of them), and
 ``traceback.format_exc()``/``format_exception()`` anywhere in the clause, when they go into a response:
 a response constructor (``JSONResponse``, ``Response``, ``HttpResponse``, ``JsonResponse``, DRF ``Response``,
 ``web.json_response``, ``jsonify``, ``make_response``), ``raise HTTPException(detail=...)`` (FastAPI,
