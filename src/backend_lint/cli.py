@@ -106,6 +106,9 @@ def build_parser() -> argparse.ArgumentParser:
     rule.add_argument("code", nargs="?", help="rule code or name, e.g. BE401 or print-in-backend-code")
     rule.add_argument("--list", action="store_true", help="list every rule: code, name, fix kind")
     rule.add_argument("--output-format", choices=("text", "json"), default="text")
+    commands.add_parser("server", help="run the language server on stdin/stdout (needs backend-lint[server])",
+                        description="Serve the Language Server Protocol on stdin/stdout for an editor: "
+                        "findings as you type, quick fixes, hover. See docs/editors.md.")
     return parser
 
 
@@ -124,6 +127,10 @@ def main(argv: Optional[list[str]] = None) -> int:
         return EXIT_ERROR
     if args.command == "rule":
         return _rule_command(args, parser)
+    if args.command == "server":
+        from backend_lint.server import main as serve  # noqa: PLC0415 - pygls is loaded only here
+
+        return serve()
     try:
         return _check_command(args, fixing=args.command == "fix" or args.fix)
     except ConfigError as exc:

@@ -111,6 +111,27 @@ def _excluded(full: str, name: str, patterns: _Excludes, config: Config) -> bool
     return any(matches_path_pattern(relative, pattern) for pattern in patterns.paths)
 
 
+def is_excluded(path: str, config: Config) -> bool:
+    """Whether discovery from the project root would skip ``path`` (the file or a folder on the way to it).
+
+    For callers handed one file at a time, such as the language server: an editor opening a file in an
+    excluded folder (``migrations/``, ``.venv/``) should show what ``backend-lint check .`` shows there.
+    A file outside the project root is judged by its own name only.
+    """
+    excludes = _Excludes([*config.exclude, *config.extend_exclude])
+    full = Path(os.path.abspath(path))
+    folder, parts = full.parent, (full.name,)
+    for candidate in (full, Path(os.path.realpath(path))):
+        if candidate.is_relative_to(config.root):
+            folder, parts = config.root, candidate.relative_to(config.root).parts
+            break
+    for part in parts:
+        folder = folder / part
+        if _excluded(str(folder), part, excludes, config):
+            return True
+    return False
+
+
 def project_path(path: str, config: Config) -> str:
     """``path`` relative to the project root (the config file's folder), with ``/`` separators."""
     try:

@@ -1,0 +1,225 @@
+"""The language server: LSP messages in, checks and fixes of open documents out (pygls over stdio).
+
+Documents are synchronised in full (the client sends the whole text on each change): pygls applies
+incremental changes on lines split by ``str.splitlines``, which also breaks at form feeds and ``\\u2028``
+where LSP does not, and would corrupt such a buffer; a whole 1,000-line file is ~40 kB on a local pipe.
+
+When diagnostics are published:
+
+- on open and on save, at once;
+- on change, once the user has paused for :data:`DEBOUNCE_SECONDS` (each change restarts the wait), on the
+  unsaved text;
+- after a ``pyproject.toml`` changes (``workspace/didChangeWatchedFiles``, registered at start when the
+  client can register it) or the workspace folders change, for every open document, with the settings
+  read again;
+- on close they are cleared.
+
+Everything runs on the server's one event loop thread, so a check never races an edit: a check reads the
+text current when it starts and publishes it with that version. Per open document the server keeps only its
+last check and its pending timer, both replaced on each change and dropped on close, so memory stays flat.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Optional
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+
+from backend_lint import __version__
+from backend_lint.files import PYTHON_SUFFIXES
+from backend_lint.server.actions import KINDS, ClientSupport, client_support, code_actions, resolve
+from backend_lint.server.diagnostics import contains, hover_text
+from backend_lint.server.documents import CheckedDocument, check_document
+from backend_lint.server.workspace import CONFIG_FILE, Folders, Settings
+
+DEBOUNCE_SECONDS = 0.3
+WATCHER_ID = "backend-lint-pyproject"
+logger = logging.getLogger(__name__)
+
+
+class BackendLintServer(LanguageServer):
+    """The server and its state: workspace folders, the last check of each open document, pending checks."""
+
+    def __init__(self) -> None:
+        super().__init__("backend-lint", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Full)
+        self.folders = Folders()
+        self.checked: dict[str, CheckedDocument] = {}
+        self.pending: dict[str, asyncio.TimerHandle] = {}
+        self.support = ClientSupport()
+
+    # -- checking ------------------------------------------------------------------------------------
+    def is_python(self, uri: str) -> bool:
+        document = self.workspace.get_text_document(uri)
+        return document.language_id == "python" or uri.endswith(PYTHON_SUFFIXES)
+
+    def current(self, uri: str) -> Optional[CheckedDocument]:
+        """The check of the document's current text, made now if the last one is stale."""
+        if uri not in self.workspace.text_documents or not self.is_python(uri):
+            return None
+        document = self.workspace.get_text_document(uri)
+        last = self.checked.get(uri)
+        if last is not None and last.version == document.version and last.text == document.source:
+            return last
+        target = self.folders.target(uri)
+        self._show_problem(target.settings)
+        checked = check_document(uri, document.version, document.source, target, self.workspace.position_encoding
+                                 or types.PositionEncodingKind.Utf16)
+        self._log_errors(checked, last)
+        self.checked[uri] = checked
+        return checked
+
+    def publish(self, uri: str) -> None:
+        self.cancel_pending(uri)
+        checked = self.current(uri)
+        if checked is not None:
+            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
+                uri=uri, version=checked.version, diagnostics=checked.diagnostics
+            ))
+
+    def schedule(self, uri: str) -> None:
+        self.cancel_pending(uri)
+        self.pending[uri] = asyncio.get_running_loop().call_later(DEBOUNCE_SECONDS, self.publish, uri)
+
+    def cancel_pending(self, uri: str) -> None:
+        handle = self.pending.pop(uri, None)
+        if handle is not None:
+            handle.cancel()
+
+    def recheck_all(self) -> None:
+        self.checked.clear()
+        for uri in list(self.workspace.text_documents):
+            self.publish(uri)
+
+    # -- messages to the user ------------------------------------------------------------------------
+    def _show_problem(self, settings: Settings) -> None:
+        """A broken configuration is shown once (until a configuration file changes), not at every check."""
+        if settings.problem is None or settings.problem_shown:
+            return
+        settings.problem_shown = True
+        self.window_show_message(types.ShowMessageParams(
+            type=types.MessageType.Error,
+            message=f"backend-lint: {settings.problem}; checking with the default settings until it is fixed",
+        ))
+
+    def _log_errors(self, checked: CheckedDocument, last: Optional[CheckedDocument]) -> None:
+        """Internal errors and unchecked text go to the output channel, when they differ from the last check."""
+        before = {str(error) for error in last.errors} if last is not None else set()
+        for error in checked.internal_errors:
+            if str(error) not in before:
+                self.window_log_message(types.LogMessageParams(
+                    type=types.MessageType.Error, message=f"{error}\n{error.detail or ''}".rstrip()
+                ))
+        reason = checked.unchecked_reason
+        if reason is not None and (last is None or last.unchecked_reason != reason):
+            self.window_log_message(types.LogMessageParams(
+                type=types.MessageType.Info, message=f"{checked.target.path}: not checked: {reason}"
+            ))
+
+
+def build_server() -> BackendLintServer:
+    """A server with every feature registered (a new one per call: tests and ``main`` each make their own)."""
+    server = BackendLintServer()
+
+    @server.feature(types.INITIALIZE)
+    def initialize(ls: BackendLintServer, params: types.InitializeParams) -> None:
+        ls.support = client_support(params.capabilities)
+        _sync_folders(ls)
+
+    @server.feature(types.INITIALIZED)
+    async def initialized(ls: BackendLintServer, params: types.InitializedParams) -> None:
+        watched = ls.client_capabilities.workspace and ls.client_capabilities.workspace.did_change_watched_files
+        if not (watched and watched.dynamic_registration):
+            logger.info("the client cannot watch pyproject.toml for the server; restart it after editing one")
+            return
+        await ls.client_register_capability_async(types.RegistrationParams(registrations=[types.Registration(
+            id=WATCHER_ID,
+            method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+            register_options=types.DidChangeWatchedFilesRegistrationOptions(
+                watchers=[types.FileSystemWatcher(glob_pattern=f"**/{CONFIG_FILE}")]
+            ),
+        )]))
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: BackendLintServer, params: types.DidOpenTextDocumentParams) -> None:
+        ls.publish(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: BackendLintServer, params: types.DidChangeTextDocumentParams) -> None:
+        ls.schedule(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=False))
+    def did_save(ls: BackendLintServer, params: types.DidSaveTextDocumentParams) -> None:
+        ls.publish(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: BackendLintServer, params: types.DidCloseTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        ls.cancel_pending(uri)
+        ls.checked.pop(uri, None)
+        ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def did_change_watched_files(ls: BackendLintServer, params: types.DidChangeWatchedFilesParams) -> None:
+        if any(change.uri.rsplit("/", 1)[-1] == CONFIG_FILE for change in params.changes):
+            ls.folders.forget()
+            ls.recheck_all()
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+    def did_change_folders(ls: BackendLintServer, params: types.DidChangeWorkspaceFoldersParams) -> None:
+        _sync_folders(ls)
+        ls.recheck_all()
+
+    @server.feature(types.TEXT_DOCUMENT_HOVER)
+    def hover(ls: BackendLintServer, params: types.HoverParams) -> Optional[types.Hover]:
+        checked = ls.current(params.text_document.uri)
+        if checked is None:
+            return None
+        line, col = checked.index.location(params.position)
+        under = [finding for finding in checked.findings if contains(finding, line, col)]
+        if not under:
+            return None
+        markdown = _client_reads_markdown(ls.client_capabilities)
+        kind = types.MarkupKind.Markdown if markdown else types.MarkupKind.PlainText
+        return types.Hover(contents=types.MarkupContent(kind=kind, value=hover_text(under, markdown)))
+
+    @server.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(code_action_kinds=KINDS, resolve_provider=True)
+    )
+    def code_action(ls: BackendLintServer, params: types.CodeActionParams) -> Optional[list[types.CodeAction]]:
+        checked = ls.current(params.text_document.uri)
+        if checked is None:
+            return None
+        start = checked.index.location(params.range.start)
+        end = checked.index.location(params.range.end)
+        return code_actions(checked, start, end, params.context.only, ls.support)
+
+    @server.feature(types.CODE_ACTION_RESOLVE)
+    def code_action_resolve(ls: BackendLintServer, action: types.CodeAction) -> types.CodeAction:
+        uri = action.data.get("uri") if isinstance(action.data, dict) else None
+        checked = ls.current(uri) if isinstance(uri, str) else None
+        reasons = resolve(checked, action, ls.support) if checked is not None else ["the document is closed"]
+        if reasons:
+            ls.window_show_message(types.ShowMessageParams(
+                type=types.MessageType.Warning, message=f"backend-lint: {action.title}: {'; '.join(reasons)}"
+            ))
+        return action
+
+    return server
+
+
+def _sync_folders(ls: BackendLintServer) -> None:
+    """Our folders follow pygls's list (kept current from ``initialize`` and folder-change notifications);
+    a client naming no folder but a root gets that root as its one folder."""
+    uris = [folder.uri for folder in ls.workspace.folders.values()]
+    if not uris and ls.workspace.root_uri:
+        uris = [ls.workspace.root_uri]
+    ls.folders.set_folders(uris)
+
+
+def _client_reads_markdown(capabilities: types.ClientCapabilities) -> bool:
+    hover = capabilities.text_document.hover if capabilities.text_document is not None else None
+    formats = hover.content_format if hover is not None else None
+    return formats is not None and types.MarkupKind.Markdown in formats
