@@ -16,50 +16,10 @@ from backend_lint.files import SourceFile
 from backend_lint.runner import Checker
 from backend_lint.server.edits import text_edits
 from backend_lint.server.positions import LineIndex
+from tests.lsp_editor import apply_edits, client_units
 
 UTF8, UTF16, UTF32 = (types.PositionEncodingKind.Utf8, types.PositionEncodingKind.Utf16,
                       types.PositionEncodingKind.Utf32)
-CODECS = {UTF8: ("utf-8", 1), UTF16: ("utf-16-le", 2), UTF32: ("utf-32-le", 4)}
-
-
-def _client_units(text: str, encoding: str) -> int:
-    codec, width = CODECS[encoding]
-    return len(text.encode(codec)) // width
-
-
-def _client_lines(text: str) -> list[str]:
-    """Lines as LSP defines them (``\\n``, ``\\r\\n``, ``\\r``), written out independently of the server."""
-    lines, current, index = [], "", 0
-    while index < len(text):
-        char = text[index]
-        current += char
-        if char == "\r" and text[index + 1:index + 2] == "\n":
-            current += "\n"
-            index += 1
-        if char in "\r\n":
-            lines.append(current)
-            current = ""
-        index += 1
-    return [*lines, current]
-
-
-def _offset(text: str, position: types.Position, encoding: str) -> int:
-    """The character offset a client resolves ``position`` to."""
-    lines = _client_lines(text)
-    offset = sum(len(line) for line in lines[:position.line])
-    body = lines[position.line].rstrip("\r\n") if position.line < len(lines) else ""
-    codec, width = CODECS[encoding]
-    encoded = body.encode(codec)[: position.character * width]
-    return offset + len(encoded.decode(codec))
-
-
-def apply_edits(text: str, edits: list[types.TextEdit], encoding: str = UTF16) -> str:
-    """Apply LSP edits the way a client does: all positions refer to the original text."""
-    spans = [(_offset(text, e.range.start, encoding), _offset(text, e.range.end, encoding), e.new_text)
-             for e in edits]
-    for start, end, new in sorted(spans, reverse=True):
-        text = text[:start] + new + text[end:]
-    return text
 
 
 NON_ASCII = 'def pay(note: str) -> None:\n    x = "é😀"; print(x, note)\n'
@@ -72,7 +32,7 @@ def test_finding_range_in_client_units_on_a_non_ascii_line(encoding: str) -> Non
     line_text = NON_ASCII.splitlines()[1]
     assert line_text[finding.col - 1:finding.end_col - 1] == "print(x, note)"
     found = LineIndex(NON_ASCII, encoding).range(finding.line, finding.col, finding.end_line, finding.end_col)
-    start = _client_units(line_text[:line_text.index("print")], encoding)
+    start = client_units(line_text[:line_text.index("print")], encoding)
     assert (found.start.line, found.start.character) == (1, start)
     assert (found.end.line, found.end.character) == (1, start + len("print(x, note)"))
     assert {UTF8: 18, UTF16: 15, UTF32: 14}[encoding] == start, "é is 2 UTF-8 units, 😀 2 UTF-16 and 4 UTF-8"
@@ -82,7 +42,7 @@ def test_finding_range_in_client_units_on_a_non_ascii_line(encoding: str) -> Non
 def test_client_position_back_to_line_and_column(encoding: str) -> None:
     index = LineIndex(NON_ASCII, encoding)
     line_text = NON_ASCII.splitlines()[1]
-    character = _client_units(line_text[:line_text.index("print")], encoding)
+    character = client_units(line_text[:line_text.index("print")], encoding)
     assert index.location(types.Position(line=1, character=character)) == (2, line_text.index("print") + 1)
     assert index.location(types.Position(line=9, character=0)) == (2, len(line_text) + 1), "clamped to the end"
 

@@ -119,94 +119,116 @@ class BackendLintServer(LanguageServer):
             ))
 
 
+def initialize(ls: BackendLintServer, params: types.InitializeParams) -> None:
+    ls.support = client_support(params.capabilities)
+    _sync_folders(ls)
+
+
+async def initialized(ls: BackendLintServer, params: types.InitializedParams) -> None:
+    watched = ls.client_capabilities.workspace and ls.client_capabilities.workspace.did_change_watched_files
+    if not (watched and watched.dynamic_registration):
+        logger.info("the client cannot watch pyproject.toml; it is re-read at the next check after a change")
+        return
+    registration = types.Registration(
+        id=WATCHER_ID,
+        method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+        register_options=types.DidChangeWatchedFilesRegistrationOptions(
+            watchers=[types.FileSystemWatcher(glob_pattern=f"**/{CONFIG_FILE}")]
+        ),
+    )
+    try:
+        await ls.client_register_capability_async(types.RegistrationParams(registrations=[registration]))
+    except Exception as exc:  # the configuration is still re-read at the next check (see workspace.py)
+        ls.window_log_message(types.LogMessageParams(
+            type=types.MessageType.Warning, message=f"backend-lint: cannot watch {CONFIG_FILE}: {exc}"
+        ))
+
+
+def did_open(ls: BackendLintServer, params: types.DidOpenTextDocumentParams) -> None:
+    ls.publish(params.text_document.uri)
+
+
+def did_change(ls: BackendLintServer, params: types.DidChangeTextDocumentParams) -> None:
+    ls.schedule(params.text_document.uri)
+
+
+def did_save(ls: BackendLintServer, params: types.DidSaveTextDocumentParams) -> None:
+    ls.publish(params.text_document.uri)
+
+
+def did_close(ls: BackendLintServer, params: types.DidCloseTextDocumentParams) -> None:
+    uri = params.text_document.uri
+    ls.cancel_pending(uri)
+    ls.checked.pop(uri, None)
+    ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+
+def did_change_watched_files(ls: BackendLintServer, params: types.DidChangeWatchedFilesParams) -> None:
+    if any(change.uri.rsplit("/", 1)[-1] == CONFIG_FILE for change in params.changes):
+        ls.folders.forget()
+        ls.recheck_all()
+
+
+def did_change_folders(ls: BackendLintServer, params: types.DidChangeWorkspaceFoldersParams) -> None:
+    _sync_folders(ls)
+    ls.recheck_all()
+
+
+def hover(ls: BackendLintServer, params: types.HoverParams) -> Optional[types.Hover]:
+    checked = ls.current(params.text_document.uri)
+    if checked is None:
+        return None
+    line, col = checked.index.location(params.position)
+    under = [finding for finding in checked.findings if contains(finding, line, col)]
+    if not under:
+        return None
+    markdown = _client_reads_markdown(ls.client_capabilities)
+    kind = types.MarkupKind.Markdown if markdown else types.MarkupKind.PlainText
+    return types.Hover(contents=types.MarkupContent(kind=kind, value=hover_text(under, markdown)))
+
+
+def code_action(ls: BackendLintServer, params: types.CodeActionParams) -> Optional[list[types.CodeAction]]:
+    checked = ls.current(params.text_document.uri)
+    if checked is None:
+        return None
+    start = checked.index.location(params.range.start)
+    end = checked.index.location(params.range.end)
+    return code_actions(checked, start, end, params.context.only, ls.support)
+
+
+def code_action_resolve(ls: BackendLintServer, action: types.CodeAction) -> types.CodeAction:
+    uri = action.data.get("uri") if isinstance(action.data, dict) else None
+    checked = ls.current(uri) if isinstance(uri, str) else None
+    reasons = resolve(checked, action, ls.support) if checked is not None else ["the document is closed"]
+    if reasons:
+        ls.window_show_message(types.ShowMessageParams(
+            type=types.MessageType.Warning, message=f"backend-lint: {action.title}: {'; '.join(reasons)}"
+        ))
+    return action
+
+
+# (method, options, handler): every message the server answers, registered by build_server()
+FEATURES = [
+    (types.INITIALIZE, None, initialize),
+    (types.INITIALIZED, None, initialized),
+    (types.TEXT_DOCUMENT_DID_OPEN, None, did_open),
+    (types.TEXT_DOCUMENT_DID_CHANGE, None, did_change),
+    (types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=False), did_save),
+    (types.TEXT_DOCUMENT_DID_CLOSE, None, did_close),
+    (types.WORKSPACE_DID_CHANGE_WATCHED_FILES, None, did_change_watched_files),
+    (types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS, None, did_change_folders),
+    (types.TEXT_DOCUMENT_HOVER, None, hover),
+    (types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(code_action_kinds=KINDS, resolve_provider=True),
+     code_action),
+    (types.CODE_ACTION_RESOLVE, None, code_action_resolve),
+]
+
+
 def build_server() -> BackendLintServer:
     """A server with every feature registered (a new one per call: tests and ``main`` each make their own)."""
     server = BackendLintServer()
-
-    @server.feature(types.INITIALIZE)
-    def initialize(ls: BackendLintServer, params: types.InitializeParams) -> None:
-        ls.support = client_support(params.capabilities)
-        _sync_folders(ls)
-
-    @server.feature(types.INITIALIZED)
-    async def initialized(ls: BackendLintServer, params: types.InitializedParams) -> None:
-        watched = ls.client_capabilities.workspace and ls.client_capabilities.workspace.did_change_watched_files
-        if not (watched and watched.dynamic_registration):
-            logger.info("the client cannot watch pyproject.toml for the server; restart it after editing one")
-            return
-        await ls.client_register_capability_async(types.RegistrationParams(registrations=[types.Registration(
-            id=WATCHER_ID,
-            method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
-            register_options=types.DidChangeWatchedFilesRegistrationOptions(
-                watchers=[types.FileSystemWatcher(glob_pattern=f"**/{CONFIG_FILE}")]
-            ),
-        )]))
-
-    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
-    def did_open(ls: BackendLintServer, params: types.DidOpenTextDocumentParams) -> None:
-        ls.publish(params.text_document.uri)
-
-    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
-    def did_change(ls: BackendLintServer, params: types.DidChangeTextDocumentParams) -> None:
-        ls.schedule(params.text_document.uri)
-
-    @server.feature(types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=False))
-    def did_save(ls: BackendLintServer, params: types.DidSaveTextDocumentParams) -> None:
-        ls.publish(params.text_document.uri)
-
-    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
-    def did_close(ls: BackendLintServer, params: types.DidCloseTextDocumentParams) -> None:
-        uri = params.text_document.uri
-        ls.cancel_pending(uri)
-        ls.checked.pop(uri, None)
-        ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
-
-    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
-    def did_change_watched_files(ls: BackendLintServer, params: types.DidChangeWatchedFilesParams) -> None:
-        if any(change.uri.rsplit("/", 1)[-1] == CONFIG_FILE for change in params.changes):
-            ls.folders.forget()
-            ls.recheck_all()
-
-    @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
-    def did_change_folders(ls: BackendLintServer, params: types.DidChangeWorkspaceFoldersParams) -> None:
-        _sync_folders(ls)
-        ls.recheck_all()
-
-    @server.feature(types.TEXT_DOCUMENT_HOVER)
-    def hover(ls: BackendLintServer, params: types.HoverParams) -> Optional[types.Hover]:
-        checked = ls.current(params.text_document.uri)
-        if checked is None:
-            return None
-        line, col = checked.index.location(params.position)
-        under = [finding for finding in checked.findings if contains(finding, line, col)]
-        if not under:
-            return None
-        markdown = _client_reads_markdown(ls.client_capabilities)
-        kind = types.MarkupKind.Markdown if markdown else types.MarkupKind.PlainText
-        return types.Hover(contents=types.MarkupContent(kind=kind, value=hover_text(under, markdown)))
-
-    @server.feature(
-        types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(code_action_kinds=KINDS, resolve_provider=True)
-    )
-    def code_action(ls: BackendLintServer, params: types.CodeActionParams) -> Optional[list[types.CodeAction]]:
-        checked = ls.current(params.text_document.uri)
-        if checked is None:
-            return None
-        start = checked.index.location(params.range.start)
-        end = checked.index.location(params.range.end)
-        return code_actions(checked, start, end, params.context.only, ls.support)
-
-    @server.feature(types.CODE_ACTION_RESOLVE)
-    def code_action_resolve(ls: BackendLintServer, action: types.CodeAction) -> types.CodeAction:
-        uri = action.data.get("uri") if isinstance(action.data, dict) else None
-        checked = ls.current(uri) if isinstance(uri, str) else None
-        reasons = resolve(checked, action, ls.support) if checked is not None else ["the document is closed"]
-        if reasons:
-            ls.window_show_message(types.ShowMessageParams(
-                type=types.MessageType.Warning, message=f"backend-lint: {action.title}: {'; '.join(reasons)}"
-            ))
-        return action
-
+    for method, options, handler in FEATURES:
+        server.feature(method, options)(handler)
     return server
 
 
