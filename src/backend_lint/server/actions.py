@@ -18,14 +18,14 @@ action is sent without its edit and computed only when the user picks it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Optional
 
 from lsprotocol import types
 
 from backend_lint.add_noqa import add_comments
-from backend_lint.finding import Applicability, Finding
+from backend_lint.finding import Applicability, FileError, Finding
 from backend_lint.server.diagnostics import overlaps
 from backend_lint.server.documents import CheckedDocument, finding_key
 from backend_lint.server.edits import text_edits
@@ -33,6 +33,7 @@ from backend_lint.server.edits import text_edits
 FIX_ALL_KIND = f"{types.CodeActionKind.SourceFixAll.value}.backend-lint"
 FIX_ALL_TITLE = "Fix all safe backend-lint findings in this file"
 KINDS = [types.CodeActionKind.QuickFix, FIX_ALL_KIND]
+Log = Callable[[FileError], None]  # where an internal error of a fix goes (the server's log, never the user)
 
 
 @dataclass
@@ -67,13 +68,16 @@ def workspace_edit(document: CheckedDocument, new_text: str, support: ClientSupp
     return types.WorkspaceEdit(changes={document.uri: edits})
 
 
-def fixed_text(document: CheckedDocument, finding: Optional[Finding]) -> tuple[str, list[str]]:
+def fixed_text(document: CheckedDocument, finding: Optional[Finding], log: Log) -> tuple[str, list[str]]:
     """The document's text with one finding's fix (or, with ``None``, every safe fix) applied, and the
-    reasons fixes were refused."""
+    reasons fixes were refused; a fix that raised is refused and its internal error goes to ``log``."""
     threshold = finding.applicability if finding is not None else Applicability.SAFE
     outcome = document.target.settings.checker.fix_source(
         document.source(), document.target.path, threshold=threshold, only=finding
     )
+    for error in outcome.result.errors:
+        if error.code is not None:
+            log(error)
     return outcome.text, [f"{refused.code}: {reason}" for refused, reason in outcome.refused]
 
 
@@ -88,6 +92,7 @@ def code_actions(
     end: tuple[int, int],
     only: Optional[Sequence[str]],
     support: ClientSupport,
+    log: Log,
 ) -> list[types.CodeAction]:
     """The actions for the findings meeting ``start``..``end`` (1-based line and column pairs)."""
     actions: list[types.CodeAction] = []
@@ -104,7 +109,7 @@ def code_actions(
                 is_preferred=finding.applicability is Applicability.SAFE,
                 data=_data(document, "fix", finding),
             )
-            if support.resolve_edits or not _resolve_into(document, action, finding, support):
+            if support.resolve_edits or not _resolve_into(document, action, finding, support, log):
                 actions.append(action)
         suppressed, _ = add_comments(document.text, [finding])
         actions.append(types.CodeAction(
@@ -115,7 +120,7 @@ def code_actions(
         ))
     if _wanted(FIX_ALL_KIND, only) and any(f.applicability is Applicability.SAFE for f in document.findings):
         action = types.CodeAction(title=FIX_ALL_TITLE, kind=FIX_ALL_KIND, data=_data(document, "fixAll", None))
-        if support.resolve_edits or not _resolve_into(document, action, None, support):
+        if support.resolve_edits or not _resolve_into(document, action, None, support, log):
             actions.append(action)
     return actions
 
@@ -131,24 +136,24 @@ def _data(document: CheckedDocument, action: str, finding: Optional[Finding]) ->
 
 
 def _resolve_into(
-    document: CheckedDocument, action: types.CodeAction, finding: Optional[Finding], support: ClientSupport
+    document: CheckedDocument, action: types.CodeAction, finding: Optional[Finding], support: ClientSupport, log: Log
 ) -> list[str]:
     """Compute the action's edit; the reasons it has none (empty when the edit was set)."""
-    new_text, refused = fixed_text(document, finding)
+    new_text, refused = fixed_text(document, finding, log)
     if new_text == document.text:
         return refused or ["the fix changed nothing"]
     action.edit = workspace_edit(document, new_text, support)
     return []
 
 
-def resolve(document: CheckedDocument, action: types.CodeAction, support: ClientSupport) -> list[str]:
+def resolve(document: CheckedDocument, action: types.CodeAction, support: ClientSupport, log: Log) -> list[str]:
     """Fill in ``action.edit`` for ``document`` (the current version); the reasons it cannot be, if not."""
     data = action.data if isinstance(action.data, dict) else {}
     if data.get("uri") != document.uri or data.get("version") != document.version:
         return ["the document changed since the action was offered; ask for it again"]
     if data.get("action") == "fixAll":
-        return _resolve_into(document, action, None, support)
+        return _resolve_into(document, action, None, support, log)
     finding = document.find(data.get("finding") or ())
     if finding is None or not finding.fixable:
         return ["the finding is gone"]
-    return _resolve_into(document, action, finding, support)
+    return _resolve_into(document, action, finding, support, log)

@@ -30,6 +30,7 @@ from pygls.lsp.server import LanguageServer
 
 from backend_lint import __version__
 from backend_lint.files import PYTHON_SUFFIXES
+from backend_lint.finding import FileError
 from backend_lint.server.actions import KINDS, ClientSupport, client_support, code_actions, resolve
 from backend_lint.server.diagnostics import contains, hover_text
 from backend_lint.server.documents import CheckedDocument, check_document
@@ -104,14 +105,18 @@ class BackendLintServer(LanguageServer):
             message=f"backend-lint: {settings.problem}; checking with the default settings until it is fixed",
         ))
 
+    def log_internal_error(self, error: FileError) -> None:
+        """A failure of backend-lint itself, with its traceback, for the output channel (never a diagnostic)."""
+        self.window_log_message(types.LogMessageParams(
+            type=types.MessageType.Error, message=f"{error}\n{error.detail or ''}".rstrip()
+        ))
+
     def _log_errors(self, checked: CheckedDocument, last: Optional[CheckedDocument]) -> None:
         """Internal errors and unchecked text go to the output channel, when they differ from the last check."""
         before = {str(error) for error in last.errors} if last is not None else set()
         for error in checked.internal_errors:
             if str(error) not in before:
-                self.window_log_message(types.LogMessageParams(
-                    type=types.MessageType.Error, message=f"{error}\n{error.detail or ''}".rstrip()
-                ))
+                self.log_internal_error(error)
         reason = checked.unchecked_reason
         if reason is not None and (last is None or last.unchecked_reason != reason):
             self.window_log_message(types.LogMessageParams(
@@ -193,13 +198,16 @@ def code_action(ls: BackendLintServer, params: types.CodeActionParams) -> Option
         return None
     start = checked.index.location(params.range.start)
     end = checked.index.location(params.range.end)
-    return code_actions(checked, start, end, params.context.only, ls.support)
+    return code_actions(checked, start, end, params.context.only, ls.support, ls.log_internal_error)
 
 
 def code_action_resolve(ls: BackendLintServer, action: types.CodeAction) -> types.CodeAction:
     uri = action.data.get("uri") if isinstance(action.data, dict) else None
     checked = ls.current(uri) if isinstance(uri, str) else None
-    reasons = resolve(checked, action, ls.support) if checked is not None else ["the document is closed"]
+    if checked is None:
+        reasons = ["the document is closed"]
+    else:
+        reasons = resolve(checked, action, ls.support, ls.log_internal_error)
     if reasons:
         ls.window_show_message(types.ShowMessageParams(
             type=types.MessageType.Warning, message=f"backend-lint: {action.title}: {'; '.join(reasons)}"
