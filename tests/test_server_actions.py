@@ -64,7 +64,7 @@ async def test_suppressing_writes_the_noqa_comment(editor: Editor, tmp_path: Pat
     printing = diagnostics[1]
     assert printing.code == "BE401"
     actions = await editor.code_actions(uri, printing.range.start.line, printing.range.start.character + 2)
-    suppress = next(action for action in actions if action.title == "Suppress BE401 with `# noqa`")
+    suppress = await editor.resolved(next(a for a in actions if a.title == "Suppress BE401 with `# noqa`"))
     after = await editor.apply(suppress.edit)
     assert [d.code for d in after] == ["BE201", "BE201", "BE202"]
     assert editor.texts[uri].splitlines()[9].endswith(')  # noqa: BE401'), "at the end of the line"
@@ -88,7 +88,12 @@ async def test_unsafe_fix_is_offered_but_never_preferred(editor: Editor, tmp_pat
 
 @pytest.mark.asyncio
 async def test_fix_all_equals_the_cli_fix(editor: Editor, tmp_path: Path) -> None:
-    uri, _ = await _open(editor, tmp_path, "emacs")  # no lazy resolve: edits come with the actions; UTF-32
+    uri, diagnostics = await _open(editor, tmp_path, "emacs")  # no lazy resolve: edits come with the actions
+    at_print = diagnostics[1].range.start
+    quick = await editor.code_actions(uri, at_print.line, at_print.character, only=["quickfix"])
+    assert [a.title for a in quick] == ["Fix BE401: Replace `print` with a module logger call",
+                                        "Suppress BE401 with `# noqa`"]
+    assert all(a.edit is not None for a in quick)
     actions = await editor.code_actions(uri, 0, 0, only=["source.fixAll"])
     assert _titles(actions) == [("Fix all safe backend-lint findings in this file", FIX_ALL, False)]
     assert actions[0].edit is not None

@@ -4,7 +4,8 @@ Offered for the findings under the requested range:
 
 - "Fix BE201: Add `timeout=10`" (``quickfix``, preferred) for a finding with a safe fix, and
   "Fix BE202 (unsafe): ..." (``quickfix``, never preferred, so no editor applies it unasked) for an unsafe one;
-- "Suppress BE201 with `# noqa`" (``quickfix``), the comment the CLI's ``--add-noqa`` would write;
+- "Suppress BE201 with `# noqa`" (``quickfix``), the comment the CLI's ``--add-noqa`` would write (also
+  resolved lazily: placing it tokenizes the file);
 - "Fix all safe backend-lint findings in this file" (``source.fixAll.backend-lint``), offered while the file
   has a finding with a safe fix, so editors can run it on save.
 
@@ -111,13 +112,15 @@ def code_actions(
             )
             if support.resolve_edits or not _resolve_into(document, action, finding, support, log):
                 actions.append(action)
-        suppressed, _ = add_comments(document.text, [finding])
-        actions.append(types.CodeAction(
+        suppress = types.CodeAction(
             title=f"Suppress {finding.code} with `# noqa`",
             kind=types.CodeActionKind.QuickFix,
             diagnostics=[diagnostic],
-            edit=workspace_edit(document, suppressed, support),
-        ))
+            data=_data(document, "noqa", finding),
+        )
+        if not support.resolve_edits:  # finding the comment's place tokenizes the file: only when picked
+            _suppress_into(document, suppress, finding, support)
+        actions.append(suppress)
     if _wanted(FIX_ALL_KIND, only) and any(f.applicability is Applicability.SAFE for f in document.findings):
         action = types.CodeAction(title=FIX_ALL_TITLE, kind=FIX_ALL_KIND, data=_data(document, "fixAll", None))
         if support.resolve_edits or not _resolve_into(document, action, None, support, log):
@@ -146,6 +149,14 @@ def _resolve_into(
     return []
 
 
+def _suppress_into(
+    document: CheckedDocument, action: types.CodeAction, finding: Finding, support: ClientSupport
+) -> list[str]:
+    """Set the edit that adds the finding's code to the ``# noqa`` comment governing its line (or a new one)."""
+    action.edit = workspace_edit(document, add_comments(document.text, [finding])[0], support)
+    return []
+
+
 def resolve(document: CheckedDocument, action: types.CodeAction, support: ClientSupport, log: Log) -> list[str]:
     """Fill in ``action.edit`` for ``document`` (the current version); the reasons it cannot be, if not."""
     data = action.data if isinstance(action.data, dict) else {}
@@ -154,6 +165,10 @@ def resolve(document: CheckedDocument, action: types.CodeAction, support: Client
     if data.get("action") == "fixAll":
         return _resolve_into(document, action, None, support, log)
     finding = document.find(data.get("finding") or ())
-    if finding is None or not finding.fixable:
+    if finding is None:
         return ["the finding is gone"]
+    if data.get("action") == "noqa":
+        return _suppress_into(document, action, finding, support)
+    if not finding.fixable:
+        return ["the finding has no fix"]
     return _resolve_into(document, action, finding, support, log)
