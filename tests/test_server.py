@@ -229,6 +229,12 @@ async def test_folders_outside_files_and_untitled_buffers(editor: Editor, tmp_pa
     assert await editor.open((everything / "migrations" / "0001.py").as_uri(), ORDERS) == [], "excluded"
     assert len(await editor.open((loose / "script.py").as_uri(), ORDERS)) == 4, "outside every folder"
     assert [d.code for d in await editor.open("untitled:Untitled-1", ORDERS)] == ["BE401"], "first folder's"
+    cell = "vscode-notebook-cell:/work/analysis.ipynb#W0sZmlsZQ%3D%3D"
+    editor.text_document_did_open(types.DidOpenTextDocumentParams(
+        text_document=types.TextDocumentItem(uri=cell, language_id="python", version=1, text=ORDERS)
+    ))
+    await editor.open((everything / "app" / "b.py").as_uri(), ORDERS)  # answered after the cell's open
+    assert all(params.uri != cell for params in editor.published), "a notebook cell is not a service module"
     before_close = len(editor.published)
     editor.text_document_did_close(types.DidCloseTextDocumentParams(
         text_document=types.TextDocumentIdentifier(uri=(quiet / "app" / "a.py").as_uri())

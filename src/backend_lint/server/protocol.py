@@ -37,6 +37,7 @@ from backend_lint.server.documents import CheckedDocument, check_document
 from backend_lint.server.workspace import CONFIG_FILE, Folders, Settings
 
 DEBOUNCE_SECONDS = 0.3
+CHECKED_SCHEMES = ("file:", "untitled:")
 WATCHER_ID = "backend-lint-pyproject"
 logger = logging.getLogger(__name__)
 
@@ -53,6 +54,10 @@ class BackendLintServer(LanguageServer):
 
     # -- checking ------------------------------------------------------------------------------------
     def is_python(self, uri: str) -> bool:
+        """A Python file or unsaved buffer; not a notebook cell or another scheme's document, which are not
+        modules of a service."""
+        if not uri.startswith(CHECKED_SCHEMES):
+            return False
         document = self.workspace.get_text_document(uri)
         return document.language_id == "python" or uri.endswith(PYTHON_SUFFIXES)
 
