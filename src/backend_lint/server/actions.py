@@ -14,7 +14,8 @@ Fixes come from the library's fix API (:meth:`~backend_lint.runner.Checker.fix_s
 "fix all". The edit sent is the difference between the text and the fixed text, as minimal text edits.
 Computing a fix parses the file with libcst, far slower than a check, and editors ask for code actions at
 every cursor move; so when the client can resolve actions lazily (``codeAction/resolve`` with ``edit``), a fix
-action is sent without its edit and computed only when the user picks it.
+action is sent without its edit and computed only when the user picks it; either way, a fix is computed at
+most once per version of the document.
 """
 
 from __future__ import annotations
@@ -72,6 +73,9 @@ def workspace_edit(document: CheckedDocument, new_text: str, support: ClientSupp
 def fixed_text(document: CheckedDocument, finding: Optional[Finding], log: Log) -> tuple[str, list[str]]:
     """The document's text with one finding's fix (or, with ``None``, every safe fix) applied, and the
     reasons fixes were refused; a fix that raised is refused and its internal error goes to ``log``."""
+    key = finding_key(finding) if finding is not None else None
+    if key in document.fixes:
+        return document.fixes[key]
     threshold = finding.applicability if finding is not None else Applicability.SAFE
     outcome = document.target.settings.checker.fix_source(
         document.source(), document.target.path, threshold=threshold, only=finding
@@ -79,7 +83,8 @@ def fixed_text(document: CheckedDocument, finding: Optional[Finding], log: Log) 
     for error in outcome.result.errors:
         if error.code is not None:
             log(error)
-    return outcome.text, [f"{refused.code}: {reason}" for refused, reason in outcome.refused]
+    found = document.fixes[key] = (outcome.text, [f"{refused.code}: {reason}" for refused, reason in outcome.refused])
+    return found
 
 
 def _fix_title(finding: Finding) -> str:

@@ -46,6 +46,9 @@ class CheckedDocument:
     findings: list[Finding] = field(default_factory=list)
     errors: list[FileError] = field(default_factory=list)
     diagnostics: list[types.Diagnostic] = field(default_factory=list)  # one per finding, in the same order
+    # fixed text and refusals by finding key (None: fix all), computed once per version: a client without lazy
+    # resolve asks for the same edits at every code action request
+    fixes: dict[Optional[FindingKey], tuple[str, list[str]]] = field(default_factory=dict)
 
     @property
     def internal_errors(self) -> list[FileError]:
