@@ -26,7 +26,7 @@ def main() -> int:
     except ImportError as exc:
         if str(exc.name).split(".")[0] not in OPTIONAL_MODULES:
             raise
-        print(f"backend-lint: error: {INSTALL_HINT} ({exc})", file=sys.stderr)
+        sys.stderr.write(f"backend-lint: error: {INSTALL_HINT} ({exc})\n")  # the command line's error output
         return 2
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="backend-lint server: %(message)s")
     stdout = sys.stdout.buffer
