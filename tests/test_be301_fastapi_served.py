@@ -15,13 +15,10 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from fastapi.testclient import TestClient  # fastapi and httpx are in the test extra: missing is a failure
 
 from tests.fixture_files import FIXTURES
 from tests.processes import run_cli
-
-pytest.importorskip("fastapi")
-pytest.importorskip("httpx")
-from fastapi.testclient import TestClient
 
 SERVICE = textwrap.dedent(
     '''

@@ -91,7 +91,6 @@ def _render(module: ModuleType) -> list[str]:
 
 @pytest.mark.parametrize("mode", [("fix",), ("fix", "--unsafe-fixes")], ids=["safe", "unsafe"])
 def test_fixed_code_renders_the_same_messages(tmp_path: Path, mode: tuple[str, ...]) -> None:
-    pytest.importorskip("loguru")
     (tmp_path / "pyproject.toml").write_text("[tool.backend-lint]\n", encoding="utf-8")
     target = tmp_path / "service" / "orders.py"
     target.parent.mkdir()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import subprocess
 import sys
@@ -58,6 +59,49 @@ def test_ci_runs_the_readme_test_command() -> None:
     test_command = blocks[1].strip()
     assert test_command in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "backend-lint check examples/" in blocks[0]
+
+
+def test_ci_runs_the_tests_in_a_fresh_environment_inside_the_clone() -> None:
+    script = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    commands = [line.strip() for line in script if line.strip() and not line.lstrip().startswith("#")]
+    creates = next(index for index, line in enumerate(commands) if " -m venv " in line)
+    activates = next(index for index, line in enumerate(commands) if line.startswith(". ") and "activate" in line)
+    assert creates < activates < len(commands) - 1, "the README's command runs inside the fresh environment"
+    assert 'rm -rf "$VENV"' in commands[creates - 1], "the environment is recreated, never reused"
+    assert "VENV=.ci/venv" in " ".join(commands) and ".ci/venv/" in (ROOT / ".gitignore").read_text().split()
+
+
+# Import names whose distribution on the package registry is named differently.
+DISTRIBUTION_OF = {"yaml": "pyyaml"}
+
+
+def _requirement_names(requirements: list[str]) -> set[str]:
+    return {re.split(r"[<>=!~; \[]", requirement, maxsplit=1)[0].lower() for requirement in requirements}
+
+
+@pytest.mark.skipif(sys.version_info < (3, 10), reason="sys.stdlib_module_names is new in Python 3.10")
+def test_every_test_import_is_installed_by_the_test_extra() -> None:
+    """A module a test imports must come from the runtime dependencies or the `test` extra, not the machine."""
+    from backend_lint.config import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    installed = _requirement_names([*project["dependencies"], *project["optional-dependencies"]["test"]])
+    missing = {}
+    for path in sorted((ROOT / "tests").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                continue
+            for name in names:
+                top = name.partition(".")[0]
+                if top in sys.stdlib_module_names or top in ("backend_lint", "tests"):
+                    continue
+                if DISTRIBUTION_OF.get(top, top) not in installed:
+                    missing.setdefault(top, path.name)
+    assert missing == {}, "imported by tests, missing from the test extra"
 
 
 def test_example_project_is_flagged_by_both_entry_points() -> None:
