@@ -37,6 +37,9 @@ def test_help_documents_commands_and_exit_codes() -> None:
     for flag in ("--select", "--ignore", "--extend-select", "--output-format", "--statistics", "--exit-zero",
                  "--config", "--stdin-filename", "--unsafe-fixes", "--diff"):
         assert flag in check_help
+    for words in ("concise (default", "full (each", "with `fix` or `--fix` only", "closed output pipe",
+                  "progress line", "no Python files found"):
+        assert words in " ".join(check_help.split()), words
 
 
 def test_version() -> None:

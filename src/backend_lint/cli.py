@@ -7,12 +7,13 @@ Exit codes (also in ``--help``): 0 no findings; 1 findings remain (or ``--diff``
 from __future__ import annotations
 
 import argparse
+import contextlib
 import difflib
 import os
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Optional, TextIO
 
@@ -25,6 +26,7 @@ from backend_lint.files import Unreadable, decode_source, discover, read_source
 from backend_lint.finding import Applicability, FileError
 from backend_lint.outputs import FORMATS
 from backend_lint.outputs.report import Report
+from backend_lint.progress import Progress
 from backend_lint.registry import all_rule_classes, rule_by_name_or_code
 from backend_lint.runner import Checker
 
@@ -35,10 +37,15 @@ exit codes:
   0  no findings (or --exit-zero)
   1  findings remain, or --diff would change at least one file
   2  usage or configuration error, a file that could not be checked, or an internal error
+A closed output pipe (`backend-lint check | head`) ends the run quietly with the status above.
+
+stderr: errors, warnings (`no Python files found under PATH`), and, when stderr is a terminal and the
+run takes over two seconds, a progress line (files done / total) that is erased before the report.
 
 examples:
   backend-lint check src/                      report findings
   backend-lint check --select BE2 --statistics count resilience findings per rule
+  backend-lint check --output-format full src/ each finding with its source line
   backend-lint fix src/ --diff                 show what the safe fixes would change
   backend-lint fix src/ --unsafe-fixes         apply safe and unsafe fixes
   backend-lint rule BE401                      explain a rule
@@ -61,8 +68,10 @@ def _add_selection_arguments(parser: argparse.ArgumentParser) -> None:
                         help="codes or prefixes to disable (added to the configured ignore)")
     parser.add_argument("--config", type=Path, metavar="PATH",
                         help="pyproject.toml to read [tool.backend-lint] from (default: nearest one upward)")
-    parser.add_argument("--output-format", choices=sorted(FORMATS), default="text",
-                        help="report format (default: text)")
+    parser.add_argument("--output-format", choices=sorted(FORMATS), default="concise",
+                        help="report format: concise (default; one flake8-style line per finding), full (each "
+                        "finding with its source line, a caret, the rule's name and fix, and counts per rule), "
+                        "json, github, sarif, gitlab, junit")
     parser.add_argument("--statistics", action="store_true", help="print counts per rule instead of findings")
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings remain")
     parser.add_argument("--stdin-filename", metavar="PATH",
@@ -70,7 +79,8 @@ def _add_selection_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--unsafe-fixes", action="store_true",
                         help="also apply fixes that need review (see each rule's Fix section)")
     parser.add_argument("--diff", action="store_true",
-                        help="with fixing: print a unified diff of the fixes and write nothing")
+                        help="with `fix` or `--fix` only: print a unified diff of the fixes and write nothing; "
+                        "the findings left are reported with the lines of the files on disk")
     parser.add_argument("--show-internal-errors", "-v", "--verbose", action="store_true",
                         dest="verbose", help="print tracebacks of internal errors and skipped-file details")
     parser.add_argument("--no-color", action="store_true", help="never colour the output")
@@ -125,13 +135,13 @@ def main(argv: Optional[list[str]] = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_ERROR
-    if args.command == "rule":
-        return _rule_command(args, parser)
     if args.command == "server":
         from backend_lint.server import main as serve  # noqa: PLC0415 - pygls is loaded only here
 
         return serve()
     try:
+        if args.command == "rule":
+            return _rule_command(args, parser)
         return _check_command(args, fixing=args.command == "fix" or args.fix)
     except ConfigError as exc:
         print(f"backend-lint: error: {exc}", file=sys.stderr)
@@ -139,6 +149,11 @@ def main(argv: Optional[list[str]] = None) -> int:
     except KeyboardInterrupt:
         print("backend-lint: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader closed the pipe while a diff or fixed code was being written (`fix --diff | head`): stop
+        # quietly, like other Unix tools. What was being written was a change, hence 1 (a page: 0).
+        _stop_writing(sys.stdout)
+        return EXIT_CLEAN if args.command == "rule" else EXIT_FINDINGS
 
 
 def _rule_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
@@ -197,8 +212,10 @@ def _use_color(args: argparse.Namespace, stream: TextIO) -> bool:
 
 
 def _check_command(args: argparse.Namespace, fixing: bool) -> int:
+    if args.diff and not fixing:
+        raise ConfigError("`--diff` needs `fix` or `--fix` (it shows what the fixes would change)")
     config = _configure(args)
-    if os.environ.get("GITHUB_ACTIONS") == "true" and args.output_format == "text":
+    if os.environ.get("GITHUB_ACTIONS") == "true" and args.output_format == "concise":
         print("backend-lint: running in GitHub Actions; `--output-format github` gives annotations",
               file=sys.stderr)
     checker = Checker.from_config(config)
@@ -207,43 +224,83 @@ def _check_command(args: argparse.Namespace, fixing: bool) -> int:
     report = Report(
         fix_mode=fixing,
         statistics=args.statistics,
-        color=args.output_format == "text" and _use_color(args, sys.stdout),
+        color=args.output_format in ("concise", "full") and _use_color(args, sys.stdout),
         unsafe_fixes=args.unsafe_fixes,
     )
+    from backend_lint.parallel import is_file_item  # noqa: PLC0415 - not for `rule`
+
+    discovered = list(discover(args.paths, config))
+    _warn_if_no_python_files(args.paths, discovered)
+    items = list(adoption.narrow(discovered))
+    progress = Progress(sum(1 for item in items if is_file_item(item)), sys.stderr)
     diff_changes = 0
-    for item, checked in _checked_items(args, config, checker, fixing, adoption.narrow):
+    for item, checked in _checked_items(args, checker, fixing, items):
         if isinstance(item, tuple):
-            _report_error(FileError(*item), report, args)
+            _report_error(FileError(*item), report, args, progress)
             continue
         if item == "-":
-            result, changed = _check_stdin(args, checker, fixing, threshold)
+            result, changed = _check_stdin(args, checker, fixing, threshold, report)
         elif fixing:
             result, changed = _fix_one(item, checker, threshold, args)
         else:
             result, changed = checked, False
+        progress.advance()
         diff_changes += changed
         report.files_checked += 1
         report.fixed += result.fixed
         report.findings.extend(result.findings)
         adoption.observe(result)
         for error in result.errors:
-            _report_error(error, report, args)
+            _report_error(error, report, args, progress)
         for finding, reason in result.refused:
             if args.verbose or "would not parse" in reason:  # the latter is a bug in a fix: always say it
+                progress.clear()
                 print(f"{finding.path}:{finding.line}:{finding.col}: {finding.code} fix not applied: {reason}",
                       file=sys.stderr)
+    progress.clear()
     status = adoption.finish(report)
     if status is not None:
         return status
-    # `fix -` writes the fixed code to stdout (editors replace the buffer with it): the report goes to stderr.
-    FORMATS[args.output_format](report, sys.stderr if fixing and "-" in args.paths and not args.diff else sys.stdout)
+    return _write_report(args, report, fixing, diff_changes)
+
+
+def _write_report(args: argparse.Namespace, report: Report, fixing: bool, diff_changes: int) -> int:
+    """Render the report; the exit status (a closed pipe does not change it)."""
     if report.errors:
-        return EXIT_ERROR
-    if args.exit_zero:
-        return EXIT_CLEAN
-    if report.findings or (args.diff and diff_changes):
-        return EXIT_FINDINGS
-    return EXIT_CLEAN
+        status = EXIT_ERROR
+    elif args.exit_zero:
+        status = EXIT_CLEAN
+    elif report.findings or (args.diff and diff_changes):
+        status = EXIT_FINDINGS
+    else:
+        status = EXIT_CLEAN
+    # `fix -` writes the fixed code to stdout (editors replace the buffer with it): the report goes to stderr.
+    out = sys.stderr if fixing and "-" in args.paths and not args.diff else sys.stdout
+    try:
+        FORMATS[args.output_format](report, out)
+        out.flush()
+    except BrokenPipeError:  # `backend-lint check | head`: the reader has what it wanted; the status stands
+        _stop_writing(out)
+    return status
+
+
+def _warn_if_no_python_files(paths: list[str], discovered: list[Any]) -> None:
+    """A typo'd or empty folder checks nothing and passes: say so (exit status unchanged)."""
+    if "-" in paths or any(isinstance(item, str) for item in discovered):  # a str is a file; a tuple an error
+        return
+    missing = {item[0] for item in discovered if isinstance(item, tuple)}
+    given = [path for path in paths if path not in missing]
+    if given:
+        print(f"backend-lint: warning: no Python files found under {', '.join(given)}", file=sys.stderr)
+
+
+def _stop_writing(stream: TextIO) -> None:
+    """The reader closed the pipe: point the stream's descriptor at /dev/null, so that nothing more is written
+    and Python's flush at exit does not print a second BrokenPipeError."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
 
 
 def _jobs(value: str) -> int:
@@ -253,41 +310,53 @@ def _jobs(value: str) -> int:
 
 
 def _checked_items(
-    args: argparse.Namespace, config: Config, checker: Checker, fixing: bool,
-    narrow: Callable[[Iterable[Any]], Iterable[Any]],
-) -> Iterator[tuple[Any, Optional[FileResult]]]:
-    """Discovered items (those ``narrow`` keeps) with their check results, in discovery order."""
+    args: argparse.Namespace, checker: Checker, fixing: bool, items: list[Any]
+) -> Iterable[tuple[Any, Optional[FileResult]]]:
+    """The items with their check results, in discovery order (fixing checks each file itself, later)."""
     from backend_lint.cache import ResultCache  # noqa: PLC0415 - only when checking
     from backend_lint.parallel import check_items, default_jobs  # noqa: PLC0415
 
-    items = narrow(discover(args.paths, config))
     if fixing:
         return ((item, None) for item in items)  # fixing checks each file itself, in this process
     cache = None if args.no_cache else ResultCache.for_checker(checker)
     return check_items(items, checker, args.jobs or default_jobs(), cache)
 
 
-def _report_error(error: FileError, report: Report, args: argparse.Namespace) -> None:
+def _report_error(error: FileError, report: Report, args: argparse.Namespace, progress: Progress) -> None:
+    progress.clear()
     report.errors.append(error)
     print(f"backend-lint: error: {error}", file=sys.stderr)
     if args.verbose and error.detail:
         print(error.detail, file=sys.stderr, end="")
 
 
-def _check_stdin(args, checker: Checker, fixing: bool, threshold: Applicability) -> tuple[FileResult, bool]:
+def _check_stdin(
+    args: argparse.Namespace, checker: Checker, fixing: bool, threshold: Applicability, report: Report
+) -> tuple[FileResult, bool]:
     display = args.stdin_filename or "-"
     data = sys.stdin.buffer.read()
     source = decode_source(data)
     if isinstance(source, Unreadable):
         return FileResult(display, errors=[FileError(display, source.reason)]), False
+    report.sources[display] = source.text  # on no disk: kept for the `full` format
     if not fixing:
         return checker.check_source(source, display), False
     fixed = checker.fix_source(source, display, threshold)
     if args.diff:
         sys.stdout.write(_diff(display, source.text, fixed.text))
-    else:
-        sys.stdout.write(fixed.text)
-    return fixed.result, fixed.text != source.text
+        return _as_before_fix(fixed.result, source.text, fixed.text), fixed.changed
+    sys.stdout.write(fixed.text)
+    report.sources[display] = fixed.text
+    return fixed.result, fixed.changed
+
+
+def _as_before_fix(result: FileResult, before: str, after: str) -> FileResult:
+    """``--diff`` wrote nothing: the findings left are reported at their lines in the text on disk."""
+    from backend_lint.fixing.positions import findings_before_fix  # noqa: PLC0415
+
+    result.findings = findings_before_fix(result.findings, before, after)
+    result.fixed = 0
+    return result
 
 
 def _fix_one(path: str, checker: Checker, threshold: Applicability, args) -> tuple[FileResult, bool]:
@@ -302,8 +371,7 @@ def _fix_one(path: str, checker: Checker, threshold: Applicability, args) -> tup
         return result, False
     if args.diff:
         sys.stdout.write(_diff(path, source.text, text))
-        result.fixed = 0
-        return result, True
+        return _as_before_fix(result, source.text, text), True
     try:
         atomic_write(path, source.encode(text), expected_old=source.raw)
     except ConcurrentChange:

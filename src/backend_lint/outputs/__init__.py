@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Callable, TextIO
 
-from backend_lint.outputs import github, gitlab, json_format, junit, sarif, text
+from backend_lint.outputs import concise, full, github, gitlab, json_format, junit, sarif
 from backend_lint.outputs.report import Report
 
 Renderer = Callable[[Report, TextIO], None]
 
 FORMATS: dict[str, Renderer] = {
-    "text": text.render,
+    "concise": concise.render,
+    "full": full.render,
     "json": json_format.render,
     "github": github.render,
     "sarif": sarif.render,

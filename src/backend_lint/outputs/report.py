@@ -20,3 +20,4 @@ class Report:
     statistics: bool = False
     color: bool = False
     unsafe_fixes: bool = False
+    sources: dict[str, str] = field(default_factory=dict)  # text of code on no disk (stdin), for `full`

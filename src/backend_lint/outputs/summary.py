@@ -1,41 +1,30 @@
-"""flake8-compatible text: ``path:line:col: CODE message``, ``[*]`` on fixable findings, and a summary."""
+"""What the two human formats (``concise`` and ``full``) share: colours, the ``--statistics`` table and the
+closing summary line."""
 
 from __future__ import annotations
 
 from collections import Counter
 from typing import TextIO
 
-from backend_lint.finding import Applicability
+from backend_lint.finding import Applicability, Finding
 from backend_lint.outputs.report import Report
 from backend_lint.registry import rule_class
 
-_BOLD, _RED, _CYAN, _DIM, _RESET = "\033[1m", "\033[31m", "\033[36m", "\033[2m", "\033[0m"
+BOLD, RED, CYAN, DIM, RESET = "\033[1m", "\033[31m", "\033[36m", "\033[2m", "\033[0m"
 
 
-def _fixable_now(report: Report) -> int:
-    threshold = Applicability.UNSAFE if report.unsafe_fixes else Applicability.SAFE
-    return sum(1 for finding in report.findings if finding.applicability >= threshold)
+def threshold(report: Report) -> Applicability:
+    """The weakest fix the suggested command applies: ``fix`` for safe ones, ``--unsafe-fixes`` for all."""
+    return Applicability.UNSAFE if report.unsafe_fixes else Applicability.SAFE
 
 
-def render(report: Report, out: TextIO) -> None:
-    color = report.color
-    threshold = Applicability.UNSAFE if report.unsafe_fixes else Applicability.SAFE
-    if report.statistics:
-        _statistics(report, out)
-    else:
-        for finding in report.findings:
-            mark = " [*]" if finding.applicability >= threshold else ""
-            if color:
-                out.write(
-                    f"{_BOLD}{finding.path}{_RESET}{_CYAN}:{_RESET}{finding.line}{_CYAN}:{_RESET}"
-                    f"{finding.col}{_CYAN}:{_RESET} {_RED}{_BOLD}{finding.code}{_RESET}{mark} {finding.message}\n"
-                )
-            else:
-                out.write(f"{finding.path}:{finding.line}:{finding.col}: {finding.code}{mark} {finding.message}\n")
-    _summary(report, out)
+def fix_mark(report: Report, finding: Finding) -> str:
+    """`` [*]`` on a finding the suggested fix command would fix."""
+    return " [*]" if finding.applicability >= threshold(report) else ""
 
 
-def _statistics(report: Report, out: TextIO) -> None:
+def statistics(report: Report, out: TextIO) -> None:
+    """One line per rule: count, code, ``[*]`` when some of its findings have a fix, name; most frequent first."""
     counts = Counter(finding.code for finding in report.findings)
     fixable = Counter(finding.code for finding in report.findings if finding.fixable)
     for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
@@ -44,14 +33,15 @@ def _statistics(report: Report, out: TextIO) -> None:
         out.write(f"{count:>5}\t{code}\t{mark} {cls.name if cls else ''}\n")
 
 
-def _summary(report: Report, out: TextIO) -> None:
+def summary(report: Report, out: TextIO) -> None:
+    """``Found 3 findings (2 fixable with `backend-lint fix`).``, ``All checks passed!``, file errors."""
     parts = []
     if report.fix_mode and report.fixed:
         parts.append(f"Fixed {report.fixed} finding{'s' if report.fixed != 1 else ''}")
     count = len(report.findings)
     if count:
         noun = "finding" if count == 1 else "findings"
-        fixable = _fixable_now(report)
+        fixable = sum(1 for finding in report.findings if finding.applicability >= threshold(report))
         line = f"Found {count} {noun}"
         if fixable and report.show_fix_hint:
             line += f" ({fixable} fixable with `backend-lint fix"
@@ -67,4 +57,4 @@ def _summary(report: Report, out: TextIO) -> None:
     text = ". ".join(parts)
     if not text.endswith(("!", ".")):
         text += "."
-    out.write(f"{_DIM}{text}{_RESET}\n" if report.color else f"{text}\n")
+    out.write(f"{DIM}{text}{RESET}\n" if report.color else f"{text}\n")
