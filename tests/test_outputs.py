@@ -9,9 +9,11 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from backend_lint.catalog import docs_url, load_page
 from backend_lint.finding import Applicability, Finding
 from backend_lint.outputs import github
 from backend_lint.outputs.report import Report
+from backend_lint.registry import all_rule_classes
 from tests.processes import run_cli
 
 SCHEMA = Path(__file__).parent / "schemas" / "sarif-2.1.0.json"
@@ -81,8 +83,9 @@ def test_sarif_is_valid_sarif_2_1_0(project: Path) -> None:
     assert "BE401" in ids
     be401 = rules[ids.index("BE401")]
     assert be401["name"] == "print-in-backend-code"
-    assert be401["help"]["text"].startswith("# BE401 print-in-backend-code")
-    assert be401["shortDescription"]["text"]
+    assert be401["help"]["markdown"].startswith("# BE401 print-in-backend-code")
+    assert be401["shortDescription"]["text"] == "Flags calls to the builtin `print` in service code"
+    assert be401["helpUri"].endswith("/rules/BE401.md")
     first = run["results"][0]
     assert first["ruleId"] == "BE401" and ids[first["ruleIndex"]] == "BE401"
     region = first["locations"][0]["physicalLocation"]["region"]
@@ -97,3 +100,32 @@ def test_sarif_with_file_errors_stays_valid(project: Path) -> None:
     jsonschema.validate(document, json.loads(SCHEMA.read_text(encoding="utf-8")))
     notifications = document["runs"][0]["invocations"][0]["toolExecutionNotifications"]
     assert "app/broken.py" in notifications[0]["message"]["text"]
+
+
+def test_sarif_stays_small_one_page_per_rule_with_findings() -> None:
+    """The example service: each rule that has findings is described once, with its page once; no other rule."""
+    root = Path(__file__).resolve().parents[1]
+    result = run_cli("check", "--output-format", "sarif", "--no-cache", "examples/", cwd=root)
+    assert result.returncode == 1
+    text = result.stdout.decode()
+    document = json.loads(text)
+    jsonschema.validate(document, json.loads(SCHEMA.read_text(encoding="utf-8")))
+    run = document["runs"][0]
+    codes = sorted({item["ruleId"] for item in run["results"]})
+    assert len(run["results"]) >= 10 and len(codes) >= 8, "a run with many findings over many rules"
+    rules = run["tool"]["driver"]["rules"]
+    assert [rule["id"] for rule in rules] == codes, "only the rules that have findings, in order"
+    assert all(rules[item["ruleIndex"]]["id"] == item["ruleId"] for item in run["results"])
+    for rule in rules:
+        page = load_page(rule["id"])
+        assert rule["shortDescription"]["text"] == page.headline
+        assert rule["helpUri"] == docs_url(rule["id"])
+        assert rule["help"]["markdown"] == page.text
+        assert page.text not in rule["help"]["text"]
+    encoded_pages = {code: json.dumps(load_page(code).text)[1:-1] for code in codes}
+    for code, encoded in encoded_pages.items():
+        assert text.count(encoded) == 1, f"{code}'s page must be in the file exactly once"
+    unused = next(cls.code for cls in all_rule_classes() if cls.code not in codes)
+    assert json.dumps(load_page(unused).text)[1:-1] not in text, "no page of a rule without findings"
+    assert len(text.encode()) < sum(len(encoded) for encoded in encoded_pages.values()) + 2_000 * len(
+        run["results"]), "the pages of the rules found, plus a small record per finding"

@@ -47,6 +47,13 @@ class Page:
         body = self.sections.get("What it does", "").strip()
         return " ".join(body.split("\n\n")[0].split())
 
+    @property
+    def headline(self) -> str:
+        """The summary's first clause: up to the first ``: `` or ``. `` (lists and details follow)."""
+        summary = self.summary
+        cut = min((index for index in (summary.find(": "), summary.find(". ")) if index >= 0), default=len(summary))
+        return summary[:cut].rstrip(".:")
+
 
 def parse_page(code: str, text: str) -> Page:
     lines = text.splitlines()

@@ -20,17 +20,11 @@ TABLE_START = "<!-- rules-table:start -->"
 TABLE_END = "<!-- rules-table:end -->"
 
 
-def _headline(summary: str) -> str:
-    """The first clause of a page's summary: up to the first ``: `` or ``. `` (lists and details follow)."""
-    cut = min((index for index in (summary.find(": "), summary.find(". ")) if index >= 0), default=len(summary))
-    return summary[:cut].rstrip(".:")
-
-
 def rule_table(link_prefix: str) -> str:
     rows = ["| Code | Name | Fix | What it flags |", "| --- | --- | --- | --- |"]
     for cls in all_rule_classes():
         page = load_page(cls.code)
-        summary = _headline(page.summary) if page else cls.name
+        summary = page.headline if page else cls.name
         rows.append(
             f"| [{cls.code}]({link_prefix}{cls.code}.md) | `{cls.name}` | {cls.fix_kind.label} | {summary} |"
         )
