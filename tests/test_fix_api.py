@@ -69,7 +69,7 @@ def test_a_raising_fix_is_refused_and_the_others_still_apply(monkeypatch: pytest
     assert fixed.applied == {"BE401": 1}
     [(finding, reason)] = fixed.refused
     assert (finding.code, finding.line, reason) == ("BE201", 5, "BE201 fix raised ValueError: boom")
-    assert [(f.code, f.line) for f in fixed.result.findings] == [("BE201", 8)], "its finding still stands"
+    assert [(f.code, f.line) for f in fixed.result.findings] == [("BE201", 9)], "its finding still stands"
     [error] = fixed.result.errors
     assert error.code == "BE201" and error.reason == "fix raised ValueError: boom (at line 5)"
     assert "Traceback" in (error.detail or "")
@@ -162,4 +162,4 @@ def test_cli_reports_a_raising_fix_as_an_internal_error_of_its_rule(tmp_path: Pa
         "(please report this at the backend-lint issue tracker)"
     ]
     assert PRINT_FIXED in target.read_text(encoding="utf-8"), "the other fix was written"
-    assert result.stdout.splitlines()[0].startswith("service.py:8:12: BE201 "), "the finding is reported"
+    assert result.stdout.splitlines()[0].startswith("service.py:9:12: BE201 "), "the finding is reported"

@@ -19,6 +19,7 @@ import traceback
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
 import libcst as cst
@@ -27,6 +28,7 @@ from libcst.metadata import PositionProvider
 from backend_lint.files import SourceFile
 from backend_lint.finding import Applicability, FileError, Finding
 from backend_lint.fixing.context import FixContext
+from backend_lint.fixing.imports import drop_imports_made_unused
 from backend_lint.registry import rule_class
 
 if TYPE_CHECKING:
@@ -144,10 +146,11 @@ def _one_pass(
     for finding in todo:
         if not any(item[0] is finding for item in targets):
             outcome.refused.append((finding, "the fix could not find the code it points at"))
-    rules = {rule.code: rule for rule in checker.rules}
-    attempt = _attempt(module, targets, rules, refused_keys, display_path)
+    pass_ = _Pass(module, {rule.code: rule for rule in checker.rules}, display_path, checker.config.root,
+                  _tree(text))
+    attempt = _attempt(pass_, targets, refused_keys)
     if attempt.failure is not None and len(attempt.applied) > 1:
-        attempt = _without_failing_rules(module, targets, rules, refused_keys, display_path, attempt, outcome)
+        attempt = _without_failing_rules(pass_, targets, refused_keys, attempt, outcome)
     for finding, reason, key in attempt.refused:
         refused_keys.add(key)
         outcome.refused.append((finding, reason))
@@ -160,13 +163,7 @@ def _one_pass(
 
 
 def _without_failing_rules(
-    module: cst.Module,
-    targets: list[Target],
-    rules: dict[str, Rule],
-    refused_keys: set[Key],
-    display_path: str,
-    failed: _Attempt,
-    outcome: FixOutcome,
+    pass_: _Pass, targets: list[Target], refused_keys: set[Key], failed: _Attempt, outcome: FixOutcome
 ) -> _Attempt:
     """The pass failed as a whole: find the rules whose fixes fail on their own and retry without them.
 
@@ -175,7 +172,7 @@ def _without_failing_rules(
     """
     failing: dict[str, _Attempt] = {}
     for code in sorted(failed.applied):
-        alone = _attempt(module, [t for t in targets if t[0].code == code], rules, refused_keys, display_path)
+        alone = _attempt(pass_, [t for t in targets if t[0].code == code], refused_keys)
         if alone.failure is not None:
             failing[code] = alone
     if not failing or len(failing) == len(failed.applied):
@@ -189,19 +186,25 @@ def _without_failing_rules(
             refused_keys.add(key)
             outcome.refused.append((finding, str(alone.failure)))
     rest = [target for target in targets if target[0].code not in failing]
-    return _attempt(module, rest, rules, refused_keys, display_path)
+    return _attempt(pass_, rest, refused_keys)
 
 
-def _attempt(
-    module: cst.Module,
-    targets: list[Target],
-    rules: dict[str, Rule],
-    refused_keys: set[Key],
-    display_path: str,
-) -> _Attempt:
+@dataclass
+class _Pass:
+    """What every attempt of one pass shares: the module before it, the rules, where the file is."""
+
+    module: cst.Module
+    rules: dict[str, Rule]
+    display_path: str
+    root: Path  # the project root: first-party imports for isort's sections
+    tree: Optional[ast.Module]  # the module before the pass, for the imports its fixes leave unused
+
+
+def _attempt(pass_: _Pass, targets: list[Target], refused_keys: set[Key]) -> _Attempt:
     """Ask each target's rule for its replacement (outer targets first) and rewrite the module once."""
     attempt = _Attempt()
-    fixer = FixContext(module)
+    module, rules, display_path = pass_.module, pass_.rules, pass_.display_path
+    fixer = FixContext(module, pass_.root)
     replacements: dict[cst.CSTNode, cst.CSTNode] = {}
     taken: list[Span] = []
     for finding, node, span in sorted(targets, key=lambda item: _span_size(item[2]), reverse=True):
@@ -230,7 +233,8 @@ def _attempt(
     if not replacements:
         return attempt
     try:
-        new_text = fixer.finish(module.visit(_Replace(replacements))).code
+        new_module = fixer.finish(module.visit(_Replace(replacements)))
+        new_text = new_module.code
     except Exception as exc:  # a replacement libcst cannot place or print: a bug of the rule that made it
         codes = sorted(attempt.applied)
         summary = _summary(exc)
@@ -240,9 +244,14 @@ def _attempt(
                                             f"{attempt.included[0][0].line})", code=codes[0],
                                             detail=traceback.format_exc()))
         return attempt
-    if not _parses(new_text):
+    tree = _tree(new_text)
+    if tree is None:
         attempt.failure = "the fixed code would not parse"
         return attempt
+    if pass_.tree is not None:
+        tidied = drop_imports_made_unused(new_module, pass_.tree, tree).code
+        if tidied != new_text and _tree(tidied) is not None:
+            new_text = tidied
     attempt.text = new_text
     return attempt
 
@@ -251,14 +260,14 @@ def _summary(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}".splitlines()[0] if str(exc) else type(exc).__name__
 
 
-def _parses(text: str) -> bool:
+def _tree(text: str) -> Optional[ast.Module]:
+    """The ``ast`` of ``text``, or ``None`` when it does not parse."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            ast.parse(text)
+            return ast.parse(text)
     except (SyntaxError, ValueError, RecursionError):
-        return False
-    return True
+        return None
 
 
 def _span_size(span: Span) -> tuple[int, int]:

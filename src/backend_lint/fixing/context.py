@@ -1,17 +1,20 @@
 """The small toolbox a rule's fix function gets: node text, imports to add, the module logger.
 
 Module-level additions (``import asyncio``, ``logger = logging.getLogger(__name__)``) are collected while the
-fixes of one pass run and inserted once at the end, after the module's leading imports, so that several fixes
-asking for the same import add it once.
+fixes of one pass run and inserted once at the end, so that several fixes asking for the same import add it
+once: imports where isort would put them (:mod:`.imports`), the logger after the leading imports.
 """
 
 from __future__ import annotations
 
 import ast
+from pathlib import Path
 from typing import Optional
 
 import libcst as cst
 from libcst import matchers as m
+
+from backend_lint.fixing.imports import Wanted, dotted, place_imports, statement_for
 
 _LOGGER_FACTORIES = {
     ("logging", "getLogger"): "stdlib",
@@ -19,17 +22,17 @@ _LOGGER_FACTORIES = {
     ("structlog", "getLogger"): "structlog",
 }
 
-# What FixContext.mark returns: counts of imports and statements added, the import keys, the logger found.
-Mark = tuple[int, frozenset[tuple[str, Optional[str]]], int, Optional[tuple[str, str]]]
+# What FixContext.mark returns: counts of imports and statements added, and the logger found.
+Mark = tuple[int, int, Optional[tuple[str, str]]]
 
 
 class FixContext:
     """Helpers for the fixes of one pass over one module."""
 
-    def __init__(self, module: cst.Module) -> None:
+    def __init__(self, module: cst.Module, root: Optional[Path] = None) -> None:
         self.module = module
-        self._imports: list[cst.SimpleStatementLine] = []
-        self._import_keys: set[tuple[str, Optional[str]]] = set()
+        self.root = root  # the project root: which imports are first party (isort's sections)
+        self._imports: list[Wanted] = []
         self._statements_after_imports: list[cst.SimpleStatementLine] = []
         self._logger: Optional[tuple[str, str]] = None
         self._top_level_names = _top_level_names(module)
@@ -39,13 +42,12 @@ class FixContext:
 
         Without it, a fix that asks for ``import secrets`` and then gives up would still add the import.
         """
-        return (len(self._imports), frozenset(self._import_keys), len(self._statements_after_imports), self._logger)
+        return (len(self._imports), len(self._statements_after_imports), self._logger)
 
     def rollback(self, mark: Mark) -> None:
         """Forget the additions made since ``mark``."""
-        imports, keys, statements, logger = mark
+        imports, statements, logger = mark
         del self._imports[imports:]
-        self._import_keys = set(keys)
         del self._statements_after_imports[statements:]
         self._logger = logger
 
@@ -70,10 +72,8 @@ class FixContext:
         existing = _imported_module_alias(self.module, module)
         if existing:
             return existing
-        key = (module, None)
-        if key not in self._import_keys:
-            self._import_keys.add(key)
-            self._imports.append(cst.parse_statement(f"import {module}"))  # type: ignore[arg-type]
+        if (module, None) not in self._imports:
+            self._imports.append((module, None))
         return module
 
     def import_from(self, module: str, name: str) -> str:
@@ -81,10 +81,8 @@ class FixContext:
         existing = _imported_name_alias(self.module, module, name)
         if existing:
             return existing
-        key = (module, name)
-        if key not in self._import_keys:
-            self._import_keys.add(key)
-            self._imports.append(cst.parse_statement(f"from {module} import {name}"))  # type: ignore[arg-type]
+        if (module, name) not in self._imports:
+            self._imports.append((module, name))
         return name
 
     def module_logger(self, create: bool = True) -> Optional[tuple[str, str]]:
@@ -100,7 +98,9 @@ class FixContext:
             return None
         if found is None:
             name = next((n for n in ("logger", "_logger", "log") if n not in self._top_level_names), None)
-            if name is None:
+            if name is None or _imported_below_code(self.module, "logging"):
+                # the new logger goes after the leading imports: an `import logging` further down (an Alembic
+                # migration's, after its revision constants) would not be bound yet there
                 return None
             logging_name = self.import_module("logging")
             self._statements_after_imports.append(
@@ -115,36 +115,34 @@ class FixContext:
         if not self._imports and not self._statements_after_imports:
             return module
         body = list(module.body)
-        position = _after_leading_imports(body)
-        additions: list[cst.BaseStatement] = [*self._imports, *self._statements_after_imports]
-        if position < len(body):
-            following = body[position]
+        start = 1 if body and _is_docstring(body[0]) else 0
+        end = _after_leading_imports(body)
+        wanted = self._imports
+        if wanted and end == start:  # no imports yet: the first one starts the block, after a blank line
+            first = statement_for(wanted[0])
+            body.insert(start, first.with_changes(leading_lines=[cst.EmptyLine()]) if start else first)
+            end, wanted = start + 1, wanted[1:]
+        end = place_imports(body, start, end, wanted, self.root)
+        if self._statements_after_imports:
+            statements = list(self._statements_after_imports)
+            if end > 0:
+                statements[0] = statements[0].with_changes(leading_lines=[cst.EmptyLine()])
+            body[end:end] = statements
+            end += len(statements)
+        if end < len(body):
+            following = body[end]
             # PEP 8 (flake8 E302/E305): two blank lines around a top-level def or class, one otherwise
-            wanted = 2 if isinstance(following, (cst.FunctionDef, cst.ClassDef)) else 1
+            needed = 2 if isinstance(following, (cst.FunctionDef, cst.ClassDef)) else 1
             blank = 0
             for line in following.leading_lines:
                 if not isinstance(line, cst.EmptyLine) or line.comment is not None:
                     break
                 blank += 1
-            if blank < wanted:
-                body[position] = following.with_changes(
-                    leading_lines=[*[cst.EmptyLine()] * (wanted - blank), *following.leading_lines]
+            if blank < needed:
+                body[end] = following.with_changes(
+                    leading_lines=[*[cst.EmptyLine()] * (needed - blank), *following.leading_lines]
                 )
-        if position == 1 and _is_docstring(body[0]):
-            additions[0] = additions[0].with_changes(leading_lines=[cst.EmptyLine()])
-        if self._statements_after_imports and (self._imports or position > 0):
-            index = len(self._imports)
-            additions[index] = additions[index].with_changes(leading_lines=[cst.EmptyLine()])
-        body[position:position] = additions
         return module.with_changes(body=body)
-
-
-def _dotted(node: cst.BaseExpression) -> str:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        return f"{_dotted(node.value)}.{node.attr.value}"
-    return ""
 
 
 def _import_statements(module: cst.Module):
@@ -155,11 +153,18 @@ def _import_statements(module: cst.Module):
                     yield small
 
 
+def _imported_below_code(module: cst.Module, wanted: str) -> bool:
+    """Whether ``import wanted`` is at module level only after the leading run of imports."""
+    end = _after_leading_imports(list(module.body))
+    leading = cst.Module(body=module.body[:end])
+    return _imported_module_alias(module, wanted) is not None and _imported_module_alias(leading, wanted) is None
+
+
 def _imported_module_alias(module: cst.Module, wanted: str) -> Optional[str]:
     for statement in _import_statements(module):
         if isinstance(statement, cst.Import):
             for alias in statement.names:
-                if _dotted(alias.name) == wanted:
+                if dotted(alias.name) == wanted:
                     return alias.asname.name.value if alias.asname else wanted  # type: ignore[union-attr]
     return None
 
@@ -167,10 +172,10 @@ def _imported_module_alias(module: cst.Module, wanted: str) -> Optional[str]:
 def _imported_name_alias(module: cst.Module, wanted_module: str, name: str) -> Optional[str]:
     for statement in _import_statements(module):
         if isinstance(statement, cst.ImportFrom) and statement.module is not None and not statement.relative:
-            if _dotted(statement.module) != wanted_module or isinstance(statement.names, cst.ImportStar):
+            if dotted(statement.module) != wanted_module or isinstance(statement.names, cst.ImportStar):
                 continue
             for alias in statement.names:
-                if _dotted(alias.name) == name:
+                if dotted(alias.name) == name:
                     return alias.asname.name.value if alias.asname else name  # type: ignore[union-attr]
     return None
 
@@ -196,7 +201,7 @@ def _existing_logger(module: cst.Module) -> Optional[tuple[str, str]]:
 
 
 def _logger_factory_kind(module: cst.Module, func: cst.BaseExpression) -> Optional[str]:
-    written = _dotted(func)
+    written = dotted(func)
     if "." in written:
         base, _, attr = written.rpartition(".")
         for (factory_module, factory_name), kind in _LOGGER_FACTORIES.items():
@@ -228,7 +233,7 @@ def _top_level_names(module: cst.Module) -> set[str]:
                         if alias.asname and isinstance(alias.asname.name, cst.Name):
                             names.add(alias.asname.name.value)
                         else:
-                            names.add(_dotted(alias.name).partition(".")[0])
+                            names.add(dotted(alias.name).partition(".")[0])
                 names.update(target.value for target in targets if isinstance(target, cst.Name))
     return names
 
