@@ -95,7 +95,7 @@ def test_unreadable_file(tree: Path) -> None:
 def test_fix_leaves_bad_files_untouched(tree: Path) -> None:
     data = b"def broken(:\n    print('x')\n"
     _bad(tree, "syntax.py", data)
-    result = run_cli("fix", "app", cwd=tree)
+    result = run_cli("fix", "--unsafe-fixes", "app", cwd=tree)
     assert result.returncode == 2
     assert (tree / "app" / "syntax.py").read_bytes() == data
     assert "logger.info" in (tree / "app" / "good.py").read_text(encoding="utf-8")

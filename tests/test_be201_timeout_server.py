@@ -1,4 +1,4 @@
-"""BE201's "Done when": code fixed by ``backend-lint fix`` stops waiting for a server that never answers.
+"""BE201's "Done when": code fixed by ``backend-lint fix --unsafe-fixes`` stops waiting for a server that never answers.
 
 A TCP server on 127.0.0.1 accepts every connection and never sends a byte. A service module whose calls have
 no timeout is fixed with a small ``default-timeout``; each fixed call then ends with its library's timeout
@@ -165,7 +165,7 @@ def test_unfixed_call_hangs(project: Path, silent_server: int) -> None:
 
 
 def test_fixed_calls_time_out(project: Path, silent_server: int) -> None:
-    fixed = run_cli("fix", "--select", "BE201", "service/client.py", cwd=project)
+    fixed = run_cli("fix", "--unsafe-fixes", "--select", "BE201", "service/client.py", cwd=project)
     assert fixed.returncode == 0, fixed.stdout.decode() + fixed.stderr.decode()
     text = (project / "service" / "client.py").read_text(encoding="utf-8")
     assert text.count("timeout=0.5") == len(CALLS)

@@ -51,8 +51,8 @@ def test_exit_codes_and_text_output(project: Path) -> None:
     found = run_cli("check", "app", cwd=project)
     assert found.returncode == 1
     assert _out(found).splitlines() == [
-        "app/pay.py:2:5: BE401 [*] `print` in backend code; log through the module logger",
-        "Found 1 finding (1 fixable with `backend-lint fix`).",
+        "app/pay.py:2:5: BE401 `print` in backend code; log through the module logger",
+        "Found 1 finding. 1 more fixable with `--unsafe-fixes`.",
     ]
     clean = run_cli("check", "app/util.py", cwd=project)
     assert clean.returncode == 0 and "All checks passed!" in _out(clean)
@@ -79,7 +79,7 @@ def test_stdin_with_filename(project: Path) -> None:
     assert _out(result).startswith("app/pay.py:2:5: BE401")
     as_test = run_cli("check", "-", "--stdin-filename", "tests/test_pay.py", cwd=project, stdin=BAD.encode())
     assert as_test.returncode == 0, "per-path rules use --stdin-filename"
-    fixed = run_cli("fix", "-", "--stdin-filename", "app/pay.py", cwd=project, stdin=BAD.encode())
+    fixed = run_cli("fix", "--unsafe-fixes", "-", "--stdin-filename", "app/pay.py", cwd=project, stdin=BAD.encode())
     assert "logger.info(\"paying %s\", order_id)" in _out(fixed)
 
 
@@ -129,10 +129,12 @@ def test_config_errors_are_clear_and_write_nothing(project: Path, table: str, me
 
 
 def test_fix_diff_check_fix_and_remaining(project: Path) -> None:
-    diff = run_cli("fix", "--diff", "app", cwd=project)
+    assert run_cli("fix", "--diff", "app", cwd=project).stdout == b"app/pay.py:2:5: BE401 `print` in backend code; " \
+        b"log through the module logger\nFound 1 finding. 1 more fixable with `--unsafe-fixes`.\n", "BE401 is unsafe"
+    diff = run_cli("fix", "--unsafe-fixes", "--diff", "app", cwd=project)
     assert diff.returncode == 1 and "+    logger.info(\"paying %s\", order_id)" in _out(diff)
     assert (project / "app" / "pay.py").read_text(encoding="utf-8") == BAD, "--diff writes nothing"
-    fixed = run_cli("check", "--fix", "app", cwd=project)
+    fixed = run_cli("check", "--fix", "--unsafe-fixes", "app", cwd=project)
     assert fixed.returncode == 0, _out(fixed)
     assert "Fixed 1 finding" in _out(fixed)
     assert "logger = logging.getLogger(__name__)" in (project / "app" / "pay.py").read_text(encoding="utf-8")

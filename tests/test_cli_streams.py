@@ -69,7 +69,7 @@ def test_check_diff_is_a_usage_error(project: Path) -> None:
     assert result.stderr.decode() == (
         "backend-lint: error: `--diff` needs `fix` or `--fix` (it shows what the fixes would change)\n"
     )
-    with_fix = run_cli("check", "--fix", "--diff", "app", cwd=project)
+    with_fix = run_cli("check", "--fix", "--unsafe-fixes", "--diff", "app", cwd=project)
     assert with_fix.returncode == 1 and with_fix.stdout.startswith(b"--- a/app/pay.py")
 
 
@@ -95,7 +95,7 @@ def test_fix_diff_reports_the_lines_of_the_file_on_disk(project: Path) -> None:
                     "app/pay.py", cwd=project, stdin=PAYING.encode())
     assert set(_json(stdin)) == on_disk
     written = run_cli("fix", "--unsafe-fixes", "--output-format", "json", "app", cwd=project)
-    assert {f[0] for f in _json(written)} == {10, 11}, "after writing, the lines are the fixed file's"
+    assert {f[0] for f in _json(written)} == {11, 12}, "after writing, the lines are the fixed file's"
 
 
 def test_no_python_files_is_a_warning_and_exit_0(project: Path) -> None:
@@ -118,14 +118,14 @@ def test_full_format(project: Path) -> None:
     result = run_cli("check", "--output-format", "full", "app", cwd=project)
     assert result.returncode == 1
     lines = result.stdout.decode().splitlines()
-    first = lines.index("app/pay.py:7:32: BE201 [*] `requests.post` call without a timeout; pass `timeout=`")
+    first = lines.index("app/pay.py:7:32: BE201 `requests.post` call without a timeout; pass `timeout=`")
     assert lines[first + 1:first + 6] == [
         "  |",
         '7 |     print("paying", order_id); requests.post(URL, verify=False)',
         "  |                                " + "^" * len("requests.post(URL, verify=False)")
         + " BE201 network-call-without-timeout",
         "  |",
-        "  = fix: Add the default timeout",
+        "  = unsafe fix available with `--unsafe-fixes`: Add the default timeout",
     ]
     unfixable = lines.index("app/pay.py:8:30: BE507 `verify=False` disables TLS certificate verification; "
                             "keep verification on")

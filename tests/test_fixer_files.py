@@ -22,7 +22,7 @@ def project(tmp_path: Path) -> Path:
 
 
 def _fix(project: Path, *args: str) -> None:
-    result = run_cli("fix", *args, "app", cwd=project)
+    result = run_cli("fix", "--unsafe-fixes", *args, "app", cwd=project)  # BE401 print: an unsafe fix
     assert result.returncode in (0, 1), result.stderr.decode()
     assert "Traceback" not in result.stderr.decode()
 

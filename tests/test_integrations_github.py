@@ -102,7 +102,7 @@ def test_summary_carries_the_full_count_past_the_annotation_limit(bulk_run) -> N
     summary = (project / "summary.md").read_text(encoding="utf-8")
     total = FINDINGS_IN_BULK + 1
     assert summary.startswith("## backend-lint\n")
-    assert f"**{total} findings** in 2 files; {total} fixable with `backend-lint fix`." in summary
+    assert f"**{total} findings** in 2 files; {total} fixable with `backend-lint fix --unsafe-fixes`." in summary
     assert f"GitHub shows only the first 10 annotations of a step (and 50 of a job); all {total} findings" in summary
     rule_row = ("| [BE401](https://github.com/backend-lint/backend-lint/blob/main/rules/BE401.md) | "
                 f"`print-in-backend-code` | {total} |")

@@ -20,11 +20,9 @@ from tests.processes import ENV
 
 ROOT = Path(__file__).resolve().parents[1]
 MANIFEST = ROOT / ".pre-commit-hooks.yaml"
-BAD = 'import logging\n\nlogger = logging.getLogger(__name__)\n\n\ndef pay(order_id):\n    print("paying", order_id)\n'
-FIXED = (
-    'import logging\n\nlogger = logging.getLogger(__name__)\n\n\n'
-    'def pay(order_id):\n    logger.info("paying %s", order_id)\n'
-)
+HEADER = 'import logging\n\nlogger = logging.getLogger(__name__)\n\n\ndef pay(order):\n    try:\n        order.charge()\n'
+BAD = HEADER + '    except ValueError:\n        logger.error("charge failed")\n'  # BE403 has a safe fix
+FIXED = HEADER + '    except ValueError:\n        logger.exception("charge failed")\n'
 
 
 def _local_config() -> str:
@@ -51,7 +49,7 @@ def repo(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     work = tmp_path / "service"
     work.mkdir()
     (work / ".pre-commit-config.yaml").write_text(_local_config(), encoding="utf-8")
-    (work / "pyproject.toml").write_text('[tool.backend-lint]\nselect = ["BE401"]\n', encoding="utf-8")
+    (work / "pyproject.toml").write_text('[tool.backend-lint]\nselect = ["BE403"]\n', encoding="utf-8")
     _run(work, env, "git", "init", "-q")
     _run(work, env, sys.executable, "-m", "pre_commit", "install")
     _run(work, env, "git", "add", ".")
@@ -85,7 +83,7 @@ def test_commit_fails_with_the_finding_and_the_fix_hook_rewrites_the_file(repo) 
     refused = _run(work, env, "git", "commit", "-m", "add payments", check=False)
     output = refused.stdout + refused.stderr
     assert refused.returncode == 1, output
-    assert "app/pay.py:7:5: BE401 [*] `print` in backend code; log through the module logger" in output
+    assert "app/pay.py:10:9: BE403 [*] `logger.error` in `except` drops the traceback; use `logger.exception`" in output
     assert "notes.txt" not in output, "types: [python] passes only Python files"
     assert "files were modified by this hook" in output
     assert (work / "app" / "pay.py").read_text(encoding="utf-8") == FIXED

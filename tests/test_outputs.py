@@ -41,7 +41,7 @@ def test_json_has_every_field(project: Path) -> None:
         "column": 5,
         "end_line": 5,
         "end_column": 30,
-        "fix": "safe",
+        "fix": "unsafe",
         "fix_title": "Replace `print` with a module logger call",
         "url": first["url"],
     }

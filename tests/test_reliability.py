@@ -149,9 +149,9 @@ def test_concurrent_fix_runs_leave_every_file_old_or_new(tmp_path: Path) -> None
     originals = _tree(tmp_path / "tree", 60)
     reference = tmp_path / "reference"
     _tree(reference, 60)
-    run_cli("fix", ".", cwd=reference)
+    run_cli("fix", "--unsafe-fixes", ".", cwd=reference)
     runs = [
-        subprocess.Popen([sys.executable, "-m", "backend_lint", "fix", "."], cwd=tmp_path / "tree",
+        subprocess.Popen([sys.executable, "-m", "backend_lint", "fix", "--unsafe-fixes", "."], cwd=tmp_path / "tree",
                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV)
         for _ in range(2)
     ]
@@ -168,7 +168,7 @@ def test_concurrent_fix_runs_leave_every_file_old_or_new(tmp_path: Path) -> None
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
 def test_interrupted_fix_leaves_no_partial_file(tmp_path: Path, sig: signal.Signals) -> None:
     originals = _tree(tmp_path / "tree", 400)
-    process = subprocess.Popen([sys.executable, "-m", "backend_lint", "fix", "."], cwd=tmp_path / "tree",
+    process = subprocess.Popen([sys.executable, "-m", "backend_lint", "fix", "--unsafe-fixes", "."], cwd=tmp_path / "tree",
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV)
     time.sleep(2.0)
     process.send_signal(sig)
@@ -182,6 +182,6 @@ def test_interrupted_fix_leaves_no_partial_file(tmp_path: Path, sig: signal.Sign
     temp_files = [p for p in (tmp_path / "tree").iterdir() if p.name.endswith(".tmp")]
     if sig == signal.SIGTERM:
         assert temp_files == [], "SIGTERM unwinds and removes the temporary file"
-    rerun = run_cli("fix", ".", cwd=tmp_path / "tree")
+    rerun = run_cli("fix", "--unsafe-fixes", ".", cwd=tmp_path / "tree")
     assert rerun.returncode == 0, rerun.stderr.decode()
     assert "tmp" not in rerun.stderr.decode() + rerun.stdout.decode()

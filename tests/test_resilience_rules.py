@@ -85,7 +85,7 @@ def test_default_timeout_option_is_what_the_fix_writes() -> None:
 
     checker = Checker.from_config(Config(select=["BE201"], rule_settings={"BE201": {"default-timeout": 2.5}}))
     outcome = fix_text(checker, SourceFile("import requests\nrequests.get('u')\n", "utf-8"), "app/service.py",
-                       Applicability.SAFE)
+                       Applicability.UNSAFE)
     assert outcome.text == "import requests\nrequests.get('u', timeout=2.5)\n"
 
 

@@ -67,7 +67,8 @@ def render_summary(report: Report, env: Optional[Mapping[str, str]] = None, exit
     if fixable:
         headline += f"; {fixable} fixable with `backend-lint fix`"
     if unsafe:
-        headline += f", {unsafe} more with `--unsafe-fixes`"
+        headline += f", {unsafe} more with `--unsafe-fixes`" if fixable else (
+            f"; {unsafe} fixable with `backend-lint fix --unsafe-fixes`")
     lines += [headline + ".", ""]
     if len(findings) > ANNOTATIONS_PER_STEP:
         lines += [

@@ -75,7 +75,7 @@ class NetworkCallWithoutTimeout(Rule):
     name = "network-call-without-timeout"
     message = "`{construct}` call without a timeout; pass `{keyword}=`"
     fix_title = "Add the default timeout"
-    fix_kind = Applicability.SAFE
+    fix_kind = Applicability.UNSAFE
     fix_node = "Call"
     triggers = ("requests", "urllib", "http", "smtplib", "ftplib", "poplib", "imaplib", "socket", "redis",
                 "psycopg")

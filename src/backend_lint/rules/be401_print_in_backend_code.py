@@ -59,7 +59,7 @@ class PrintInBackendCode(Rule):
     name = "print-in-backend-code"
     message = "`print` in backend code; log through the module logger"
     fix_title = "Replace `print` with a module logger call"
-    fix_kind = Applicability.SAFE
+    fix_kind = Applicability.UNSAFE
     fix_node = "Call"
     triggers = ("print",)
     needs = (in_cli_context, module_logger, bindings_of)

@@ -79,7 +79,7 @@ class RootLoggerCall(Rule):
     name = "root-logger-call"
     message = "`{call}` logs through the root logger; log through the module logger"
     fix_title = "Log through the module logger"
-    fix_kind = Applicability.SAFE
+    fix_kind = Applicability.UNSAFE
     fix_node = ("Attribute", "Name")  # type: ignore[assignment]
     triggers = ("logging",)
     needs = (in_cli_context, configures_root_logger, module_logger, bindings_of, origin)
