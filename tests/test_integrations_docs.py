@@ -18,7 +18,7 @@ from backend_lint.registry import all_rule_classes
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 PAGES = ["getting-started.md", "configuration.md", "integrations.md", "github-actions.md", "comparison.md",
-         "rules.md", "editors.md"]
+         "rules.md", "editors.md", "releasing.md"]
 ACTION = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
 _BLOCK = re.compile(r"^```(?P<lang>\w*)\n(?P<body>.*?)^```$", re.MULTILINE | re.DOTALL)
 _LINK = re.compile(r"\]\((?P<target>[^)\s]+)\)")

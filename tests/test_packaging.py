@@ -61,6 +61,40 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert "backend-lint check examples/" in blocks[0]
 
 
+@pytest.mark.slow
+def test_install_from_a_checkout_works_as_the_docs_say(tmp_path: Path) -> None:
+    """getting-started's install commands, run as written in a fresh virtual environment (the clone comes from
+    this checkout instead of GitHub; the dependencies come from the package registry)."""
+    section = (ROOT / "docs" / "getting-started.md").read_text(encoding="utf-8").split("## Install", 1)[1]
+    commands = re.findall(r"```sh\n(.*?)```", section, re.DOTALL)[0].strip().splitlines()
+    url = "https://github.com/backend-lint/backend-lint"
+    assert commands == [f"git clone {url}", "python -m pip install ./backend-lint"]
+    subprocess.run(["git", "clone", "-q", str(ROOT), "backend-lint"], cwd=tmp_path, check=True)
+    env_dir = tmp_path / "venv"
+    venv.EnvBuilder(with_pip=True).create(env_dir)
+    python = env_dir / "bin" / "python"
+    installed = subprocess.run([str(python), *commands[1].split()[1:]], cwd=tmp_path, capture_output=True,
+                               text=True, timeout=900)
+    if installed.returncode != 0 and re.search(r"No matching distribution|NewConnectionError|Temporary failure",
+                                               installed.stderr):
+        pytest.skip(f"the package registry cannot be reached: {installed.stderr[-300:]}")
+    assert installed.returncode == 0, installed.stderr
+    checked = subprocess.run([str(env_dir / "bin" / "backend-lint"), "check", "backend-lint/examples/"],
+                             cwd=tmp_path, capture_output=True, text=True)
+    assert checked.returncode == 1 and "Found 16 findings" in checked.stdout, checked.stdout + checked.stderr
+
+
+def test_changelog_and_release_checklist_match_the_version() -> None:
+    from backend_lint import __version__
+
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert re.search(rf"^## \[{re.escape(__version__)}\] - (unreleased|\d{{4}}-\d{{2}}-\d{{2}})$", changelog,
+                     re.MULTILINE), "CHANGELOG.md has a section for the current version"
+    checklist = (ROOT / "docs" / "releasing.md").read_text(encoding="utf-8")
+    for step in ("src/backend_lint/__init__.py", "CHANGELOG.md", "git tag -a v<version>", ".ci/run"):
+        assert step in checklist, step
+
+
 def test_ci_runs_the_tests_in_a_fresh_environment_inside_the_clone() -> None:
     script = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
     commands = [line.strip() for line in script if line.strip() and not line.lstrip().startswith("#")]
