@@ -240,11 +240,9 @@ def _check_command(args: argparse.Namespace, fixing: bool) -> int:
             continue
         if item == "-":
             result, changed = _check_stdin(args, checker, fixing, threshold, report)
-        elif fixing:
-            result, changed = _fix_one(item, checker, threshold, args)
         else:
-            result, changed = checked, False
-        progress.advance()
+            result, changed = _fix_one(item, checker, threshold, args) if fixing else (checked, False)
+            progress.advance()
         diff_changes += changed
         report.files_checked += 1
         report.fixed += result.fixed
