@@ -109,8 +109,13 @@ def test_ci_runs_the_tests_in_a_fresh_environment_inside_the_clone() -> None:
 DISTRIBUTION_OF = {"yaml": "pyyaml"}
 
 
+def _normalized(name: str) -> str:
+    """A distribution name as the package registry compares it (PEP 503): ``pytest_lsp`` is ``pytest-lsp``."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
 def _requirement_names(requirements: list[str]) -> set[str]:
-    return {re.split(r"[<>=!~; \[]", requirement, maxsplit=1)[0].lower() for requirement in requirements}
+    return {_normalized(re.split(r"[<>=!~; \[]", requirement, maxsplit=1)[0]) for requirement in requirements}
 
 
 @pytest.mark.skipif(sys.version_info < (3, 10), reason="sys.stdlib_module_names is new in Python 3.10")
@@ -133,7 +138,7 @@ def test_every_test_import_is_installed_by_the_test_extra() -> None:
                 top = name.partition(".")[0]
                 if top in sys.stdlib_module_names or top in ("backend_lint", "tests"):
                     continue
-                if DISTRIBUTION_OF.get(top, top) not in installed:
+                if _normalized(DISTRIBUTION_OF.get(top, top)) not in installed:
                     missing.setdefault(top, path.name)
     assert missing == {}, "imported by tests, missing from the test extra"
 

@@ -27,11 +27,34 @@ async def editor(lsp_client: Editor):
     await lsp_client.shutdown_session()
 
 
-async def _open(editor: Editor, root: Path, client: str) -> tuple[str, list[types.Diagnostic]]:
+# BE204 and BE403 have safe fixes; BE401 and BE202 unsafe ones (ORDERS' fixes are all unsafe)
+WORKER = '''\
+import logging
+import time
+
+import requests
+
+logger = logging.getLogger(__name__)
+
+
+async def poll(order_id: str) -> None:
+    time.sleep(1)
+    print("polled", order_id)
+
+
+def cancel(order_id: str) -> None:
+    try:
+        requests.post("https://orders.internal/cancel", json={"id": order_id}, timeout=None)
+    except requests.RequestException:
+        logger.error("cancel failed for %s", order_id)
+'''
+
+
+async def _open(editor: Editor, root: Path, client: str, text: str = ORDERS) -> tuple[str, list[types.Diagnostic]]:
     (root / "app").mkdir()
     await editor.start_session([root], client)
     uri = (root / "app" / "orders.py").as_uri()
-    return uri, await editor.open(uri, ORDERS)
+    return uri, await editor.open(uri, text)
 
 
 def _titles(actions: list[types.CodeAction]) -> list[tuple[str, str, bool]]:
@@ -44,10 +67,9 @@ async def test_quick_fix_is_resolved_applied_and_clears_its_diagnostic(editor: E
     first = diagnostics[0].range.start
     actions = await editor.code_actions(uri, first.line, first.character)
     assert _titles(actions) == [
-        ("Fix BE201: Add the default timeout", "quickfix", True),
+        ("Fix BE201 (unsafe): Add the default timeout", "quickfix", False),
         ("Suppress BE201 with `# noqa`", "quickfix", False),
-        ("Fix all safe backend-lint findings in this file", FIX_ALL, False),
-    ]
+    ], "no fix-all: every fix in this file is unsafe"
     assert actions[0].edit is None, "VS Code resolves a fix when it is picked; it is not computed per cursor move"
     assert [d.code for d in actions[0].diagnostics] == ["BE201"]
     fix = await editor.resolved(actions[0])
@@ -88,10 +110,11 @@ async def test_unsafe_fix_is_offered_but_never_preferred(editor: Editor, tmp_pat
 
 @pytest.mark.asyncio
 async def test_fix_all_equals_the_cli_fix(editor: Editor, tmp_path: Path) -> None:
-    uri, diagnostics = await _open(editor, tmp_path, "emacs")  # no lazy resolve: edits come with the actions
+    uri, diagnostics = await _open(editor, tmp_path, "emacs", WORKER)  # no lazy resolve: edits come with actions
+    assert [d.code for d in diagnostics] == ["BE204", "BE401", "BE202", "BE403"]
     at_print = diagnostics[1].range.start
     quick = await editor.code_actions(uri, at_print.line, at_print.character, only=["quickfix"])
-    assert [a.title for a in quick] == ["Fix BE401: Replace `print` with a module logger call",
+    assert [a.title for a in quick] == ["Fix BE401 (unsafe): Replace `print` with a module logger call",
                                         "Suppress BE401 with `# noqa`"]
     assert all(a.edit is not None for a in quick)
     actions = await editor.code_actions(uri, 0, 0, only=["source.fixAll"])
@@ -100,10 +123,10 @@ async def test_fix_all_equals_the_cli_fix(editor: Editor, tmp_path: Path) -> Non
     edits = actions[0].edit.document_changes[0].edits
     assert len(edits) >= 3 and all(len(e.new_text) < 200 for e in edits), "small edits, not the whole text"
     after = await editor.apply(actions[0].edit)
-    assert [d.code for d in after] == ["BE202"], "the unsafe fix is left for review"
+    assert [d.code for d in after] == ["BE401", "BE202"], "the unsafe fixes are left for review"
     cli = tmp_path / "cli"
     cli.mkdir()
-    (cli / "orders.py").write_text(ORDERS, encoding="utf-8")
+    (cli / "orders.py").write_text(WORKER, encoding="utf-8")
     result = run_cli("fix", "orders.py", cwd=cli)
     assert result.returncode == 1, result.stderr.decode()
     assert editor.texts[uri] == (cli / "orders.py").read_text(encoding="utf-8")

@@ -2,7 +2,7 @@
 
 Offered for the findings under the requested range:
 
-- "Fix BE201: Add `timeout=10`" (``quickfix``, preferred) for a finding with a safe fix, and
+- "Fix BE204: Replace with `await asyncio.sleep(...)`" (``quickfix``, preferred) for a finding with a safe fix, and
   "Fix BE202 (unsafe): ..." (``quickfix``, never preferred, so no editor applies it unasked) for an unsafe one;
 - "Suppress BE201 with `# noqa`" (``quickfix``), the comment the CLI's ``--add-noqa`` would write (also
   resolved lazily: placing it tokenizes the file);
