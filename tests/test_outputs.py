@@ -9,7 +9,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from backend_lint.catalog import docs_url, load_page
+from backend_lint.catalog import docs_url, load_page, with_absolute_links
 from backend_lint.finding import Applicability, Finding
 from backend_lint.outputs import github
 from backend_lint.outputs.report import Report
@@ -120,9 +120,12 @@ def test_sarif_stays_small_one_page_per_rule_with_findings() -> None:
         page = load_page(rule["id"])
         assert rule["shortDescription"]["text"] == page.headline
         assert rule["helpUri"] == docs_url(rule["id"])
-        assert rule["help"]["markdown"] == page.text
-        assert page.text not in rule["help"]["text"]
-    encoded_pages = {code: json.dumps(load_page(code).text)[1:-1] for code in codes}
+        markdown = rule["help"]["markdown"]
+        assert markdown == with_absolute_links(rule["id"], page.text)
+        assert "](../" not in markdown, "links resolve outside the repository (code scanning shows the page)"
+        assert "](https://github.com/backend-lint/backend-lint/blob/main/docs/guidelines.md#" in markdown
+        assert page.text.splitlines()[0] in markdown and page.text.splitlines()[0] not in rule["help"]["text"]
+    encoded_pages = {code: json.dumps(with_absolute_links(code, load_page(code).text))[1:-1] for code in codes}
     for code, encoded in encoded_pages.items():
         assert text.count(encoded) == 1, f"{code}'s page must be in the file exactly once"
     unused = next(cls.code for cls in all_rule_classes() if cls.code not in codes)

@@ -107,6 +107,8 @@ async def test_hover_shows_what_the_rule_does_and_why(editor: Editor, tmp_path: 
     assert "**What it does**\n\nFlags network calls made without a timeout" in text
     assert "**Why it matters**\n\nThe guidance is explicit" in text
     assert f"[Rule page]({HREF.format(code='BE201')})" in text
+    assert "](https://github.com/backend-lint/backend-lint/blob/main/docs/guidelines.md#network-timeouts)" in text
+    assert "](../" not in text, "a hover is shown outside the repository: its links are absolute"
     nothing = await editor.text_document_hover_async(types.HoverParams(
         text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=0, character=0)
     ))

@@ -11,12 +11,14 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Optional
+from urllib.parse import urljoin
 
 SECTIONS = ("What it does", "Why it matters", "Example", "Use instead", "Fix", "Options", "Limitations",
             "References")
 _CODE_BLOCK = re.compile(r"^```(?P<lang>[\w-]*)[^\n]*\n(?P<body>.*?)^```\s*$", re.MULTILINE | re.DOTALL)
 META_CODES = frozenset({"BE000"})  # codes with a page but no rule class (BE000: --report-unused-noqa)
 DOCS_URL = "https://github.com/backend-lint/backend-lint/blob/main/rules/{code}.md"
+_RELATIVE_LINK = re.compile(r"\]\((?![a-z][a-z0-9+.-]*:|#)(?P<target>[^)\s]+)\)")
 
 
 def pages_dir() -> Path:
@@ -87,3 +89,13 @@ def load_page(code: str) -> Optional[Page]:
 
 def docs_url(code: str) -> str:
     return DOCS_URL.format(code=code)
+
+
+def with_absolute_links(code: str, markdown: str) -> str:
+    """``markdown`` of ``code``'s page with its relative links (``../docs/guidelines.md#...``) made absolute.
+
+    The links are relative so that they work in a checkout and on the repository's web pages; text that leaves
+    both (a SARIF file shown by code scanning, an editor's hover) needs them resolved against the page's URL.
+    """
+    base = docs_url(code)
+    return _RELATIVE_LINK.sub(lambda match: f"]({urljoin(base, match['target'])})", markdown)

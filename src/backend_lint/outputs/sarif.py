@@ -15,7 +15,7 @@ from pathlib import PurePath
 from typing import Any, TextIO
 
 from backend_lint import __version__
-from backend_lint.catalog import docs_url, load_page
+from backend_lint.catalog import docs_url, load_page, with_absolute_links
 from backend_lint.outputs.report import Report
 from backend_lint.registry import rule_class
 
@@ -35,7 +35,10 @@ def _rule_descriptor(code: str) -> dict[str, Any]:
         "defaultConfiguration": {"level": "warning"},
     }
     if page is not None:  # the plain-text help is a pointer; the page itself is there once, as markdown
-        descriptor["help"] = {"text": f"{headline}. See {docs_url(code)}", "markdown": page.text}
+        descriptor["help"] = {
+            "text": f"{headline}. See {docs_url(code)}",
+            "markdown": with_absolute_links(code, page.text),
+        }
     if cls is not None:
         descriptor["properties"] = {"fix": cls.fix_kind.label}
     return descriptor

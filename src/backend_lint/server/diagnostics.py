@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 from lsprotocol import types
 
-from backend_lint.catalog import docs_url, load_page
+from backend_lint.catalog import docs_url, load_page, with_absolute_links
 from backend_lint.finding import Finding
 from backend_lint.server.positions import LineIndex
 
@@ -59,6 +59,7 @@ def hover_text(findings: Iterable[Finding], markdown: bool = True) -> str:
         lines = [f"**{heading}**: {finding.message}" if markdown else f"{heading}: {finding.message}"]
         for section in HOVER_SECTIONS:
             body = page.sections.get(section, "").strip() if page is not None else ""
+            body = with_absolute_links(finding.code, body)
             if body:
                 lines.append(f"**{section}**\n\n{body}" if markdown else f"{section}\n\n{body}")
         url = docs_url(finding.code)
