@@ -62,7 +62,7 @@ def test_merge_base_ignores_commits_that_landed_on_the_base_later(branch_repo: R
 
 def test_uncommitted_and_untracked_code_counts_as_changed(branch_repo: Repo) -> None:
     branch_repo.write("app/jobs.py", "def run():\n    return None\n")
-    branch_repo.write("app/scratch.py", "import sys\nprint(sys.argv)\n")
+    branch_repo.write("app/scratch.py", "import sys\nprint(sys.path)\n")
     branch_repo.write(".gitignore", "ignored.py\n")
     branch_repo.write("ignored.py", "print('not ours')\n")
     found = codes_and_lines(branch_repo.check("--diff-base", "main", "app").stdout)

@@ -69,6 +69,7 @@ def test_not_migrations(path: str, code: str) -> None:
         pytest.param("app/testutils/settings.py", "DEBUG = True\n", id="testutils-folder"),
         pytest.param("nautobot/dcim/factory.py", "import factory\n", id="factory-boy"),
         pytest.param("app/fixtures.py", "import pytest\n", id="imports-pytest"),
+        pytest.param("nautobot/ipam/utils/testing.py", "", id="testing-module"),
         pytest.param("sqlalchemy/dialects/oracle/provision.py", "from ...testing.provision import create_db\n",
                      id="test-database-provisioning"),
     ],

@@ -43,6 +43,14 @@ def applicability(code: str, rule: str) -> list[str]:
         pytest.param("from flask import current_app\ncurrent_app.logger.info(f'{x}')\n", id="flask-app-logger"),
         pytest.param("from app.core.logging import logger\nlogger.info(f'{x}')\n", id="project-logger"),
         pytest.param("from app.log import get_logger\nlog = get_logger(__name__)\nlog.info(f'{x}')\n", id="project-factory"),
+        pytest.param("from app.log import get_run_logger\nlog = get_run_logger()\nlog.info(f'{x}')\n", id="named-factory"),
+        pytest.param("def f(logger, x):\n    logger.info(f'{x}')\n", id="logger-param"),
+        pytest.param(
+            "import logging\nfrom dataclasses import dataclass, field\n@dataclass\nclass E:\n"
+            "    logger: logging.Logger = field(default_factory=make)\n    def f(self, x):\n"
+            "        self.logger.info(f'{x}')\n",
+            id="dataclass-field",
+        ),
     ],
 )
 def test_logger_origins_are_recognised(code: str) -> None:
@@ -53,7 +61,8 @@ def test_logger_origins_are_recognised(code: str) -> None:
     "code",
     [
         pytest.param("log = make_history()\nlog.info(f'{x}')\n", id="unknown-object"),
-        pytest.param("def f(logger, x):\n    logger.info(f'{x}')\n", id="unannotated-param"),
+        pytest.param("logger = make_history()\ndef f(x):\n    logger.info(f'{x}')\n", id="unknown-module-name"),
+        pytest.param("def f(history, x):\n    history.info(f'{x}')\n", id="param-not-named-logger"),
         pytest.param("import logging\nlogging.getLogger(f'a.{x}')\n", id="logger-name"),
         pytest.param("import warnings\nwarnings.warn(f'{x}')\n", id="warnings"),
         pytest.param(
@@ -148,7 +157,7 @@ def test_be403_only_in_the_handler_itself() -> None:
     def f(job):
         try:
             job.run()
-        except OSError:
+        except Exception:
             for attempt in range(3):
                 if attempt:
                     logger.error("retry %d failed", attempt)
@@ -170,10 +179,35 @@ def test_be403_helper_called_from_handler() -> None:
     def f(job):
         try:
             job.run()
-        except OSError:
+        except Exception:
             report("job failed")
     """
     assert positions(code) == [(6, 5, "BE403")]
+
+
+@pytest.mark.parametrize(
+    ("caught", "reported"),
+    [
+        pytest.param("", True, id="bare"),
+        pytest.param(" Exception", True, id="exception"),
+        pytest.param(" BaseException as exc", True, id="base-exception"),
+        pytest.param(" (KeyError, Exception)", True, id="tuple-with-catch-all"),
+        pytest.param(" KeyError", False, id="named"),
+        pytest.param(" (KeyError, ValueError)", False, id="tuple-of-named"),
+        pytest.param(" Order.DoesNotExist", False, id="not-found"),
+    ],
+)
+def test_be403_reports_catch_alls_only(caught: str, reported: bool) -> None:
+    code = f"import logging\nlogger = logging.getLogger(__name__)\ntry:\n    run()\nexcept{caught}:\n    logger.error('x')\n"
+    assert positions(code) == ([(6, 5, "BE403")] if reported else [])
+    narrow = findings(code, "BE403", settings={"BE403": {"narrow-handlers": True}})
+    assert [finding.line for finding in narrow] == [6]
+
+
+def test_be403_leaves_tests_alone() -> None:
+    code = "import logging\nlogger = logging.getLogger(__name__)\ntry:\n    run()\nexcept Exception:\n    logger.error('x')\n"
+    assert positions(code, "app/testing.py") == []
+    assert positions(code, "app/migrations/0002_fill.py") == [(6, 5, "BE403")]  # a migration's error still matters
 
 
 # --- BE404 -------------------------------------------------------------------------------------------
@@ -183,6 +217,30 @@ def test_be403_helper_called_from_handler() -> None:
 )
 def test_be404_leaves_tests_and_scripts_alone(path: str) -> None:
     assert positions("import logging\nlogging.info('x')\n", path) == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "app/migrations/0002_fill.py", "shop/cli/commands/sync_command.py", "shop/cli.py", "shop/__main__.py",
+        "docs/examples/sync.py", "app/conftest.py",
+    ],
+)
+def test_be404_leaves_migrations_cli_modules_and_examples_alone(path: str) -> None:
+    assert positions("import logging\nlogging.info('x')\n", path) == []
+
+
+def test_be404_data_migration_function_anywhere() -> None:
+    code = """
+    import logging
+
+    def forwards(apps, schema_editor):
+        logging.info("filling")
+
+    def sync(items):
+        logging.info("syncing")
+    """
+    assert positions(code, "app/utils/migration_steps.py") == [(8, 5, "BE404")]
 
 
 def test_be404_file_that_configures_the_root_logger() -> None:
@@ -249,13 +307,87 @@ def test_be405_message_names_the_key_a_value_is_logged_under() -> None:
     assert messages == ["`access_token=grant.value`"]
 
 
-@pytest.mark.xfail(reason="objects that contain secrets are not flagged (BE405 Limitations)", strict=True)
-def test_be405_headers_object() -> None:
+def test_be405_request_headers_logged_whole() -> None:
     code = """
     import logging
     logger = logging.getLogger(__name__)
 
-    def handle(request):
+    def handle(request, response):
         logger.debug("headers: %s", request.headers)
+        logger.debug("sent: %s", response.headers)
     """
     assert positions(code) == [(6, 33, "BE405")]
+
+
+@pytest.mark.xfail(reason="objects that contain secrets are not flagged (BE405 Limitations)", strict=True)
+def test_be405_user_object() -> None:
+    code = """
+    import logging
+    logger = logging.getLogger(__name__)
+
+    def handle(user):
+        logger.debug("user: %s", user)
+    """
+    assert positions(code) == [(6, 30, "BE405")]
+
+
+# --- BE401 -------------------------------------------------------------------------------------------
+
+def prints(code: str, path: str = "app/service.py") -> list[int]:
+    return [finding.line for finding in findings(code, "BE401", path)]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "shop/cli/commands/export_command.py", "shop/cli.py", "shop/__main__.py", "orders/migrations/0003_fill.py",
+        "airflow/example_dags/tutorial.py", "app/conftest.py", "app/utils/testing.py",
+    ],
+)
+def test_be401_modules_that_serve_no_request(path: str) -> None:
+    assert prints("def run(rows):\n    print(rows)\n", path) == []
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        pytest.param("import argparse\ndef run(rows):\n    print(rows)\n", id="imports-argparse"),
+        pytest.param("import sys\nNAMES = sys.argv[1:]\ndef run(rows):\n    print(rows)\n", id="argv-at-import"),
+        pytest.param(
+            "import sys\ndef run(rows):\n    print(rows)\ndef main():\n    run(sys.stdin.read())\n"
+            "if __name__ == '__main__':\n    main()\n",
+            id="hook-reading-stdin",
+        ),
+    ],
+)
+def test_be401_programs(code: str) -> None:
+    assert prints(code) == []
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        pytest.param("def run(rows):\n    print(rows)\nif __name__ == '__main__':\n    run([])\n", id="guard-without-cli"),
+        pytest.param(
+            "import argparse\nfrom fastapi import FastAPI\napp = FastAPI()\n@app.get('/x')\ndef x():\n"
+            "    print('x')\n    return {}\n",
+            id="argparse-beside-routes",
+        ),
+    ],
+)
+def test_be401_service_modules_with_a_main_guard(code: str) -> None:
+    assert len(prints(code)) == 1
+
+
+def test_be401_verbosity_forms() -> None:
+    code = """
+    def post_migrate(verbosity, options, self):
+        if verbosity >= 2:
+            print("a")
+        if options["verbosity"] and self.ready:
+            print("b")
+        if not self.verbosity:
+            return
+        print("c")
+    """
+    assert prints(code) == [9]  # an early return on verbosity is not a guard around the print

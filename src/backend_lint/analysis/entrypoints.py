@@ -4,6 +4,15 @@ A function is a CLI entry point when it is a click command or group, a typer com
 arguments (calls ``parse_args``/``parse_known_args``, as an argparse ``main()`` does). Code inside
 ``if __name__ == "__main__":`` runs only as a script. A helper function in the same module that is none of
 these is ordinary code: it may be imported by the service.
+
+A whole module is command line code when the file itself says so (:func:`cli_module`): it is a package's
+``__main__.py`` or a ``cli.py``, it sits in a ``cli`` package (``airflow/cli/commands/dag_command.py``), or it
+is a program that defines no HTTP handler (a Flask ``app.py`` whose main guard parses a port serves requests
+from its own functions) and imports ``argparse``, reads its command line at import time, or has a main guard
+that runs an entry point reading its command line or standard input (``main()`` calling ``parse_args`` or
+reading ``sys.argv``). Every function of such a module is part of the
+program. Which modules only a console script or a CLI package of *another* file reaches is the project model's
+question, not this module's.
 """
 
 from __future__ import annotations
@@ -12,23 +21,52 @@ import ast
 from typing import TYPE_CHECKING
 
 from backend_lint.analysis.bindings import bindings_of
-from backend_lint.analysis.facts import node_fact, reads
-from backend_lint.analysis.scopes import Scope
+from backend_lint.analysis.facts import file_fact, node_fact, reads
+from backend_lint.analysis.handlers import handler_model
+from backend_lint.analysis.scopes import Scope, is_main_guard
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
 
 _CLI_DECORATOR_MODULES = ("click", "typer", "asyncclick", "rich_click", "cloup")
 _PARSE_METHODS = frozenset({"parse_args", "parse_known_args", "parse_intermixed_args"})
+_CLI_FOLDERS = frozenset({"cli"})
+_CLI_FILES = frozenset({"__main__.py", "cli.py"})
+
+PARSES_ARGUMENTS = "parses arguments"
+READS_ARGV = "reads sys.argv"
+READS_STDIN = "reads sys.stdin"
+PROMPTS = "prompts"
+_PROMPTS = frozenset({"input", "getpass.getpass"})
 
 
 @node_fact()
+def terminal_use(ctx: FileContext, function: ast.AST) -> frozenset[str]:
+    """How a function (or a main guard) talks to the terminal: parses its arguments, reads ``sys.argv`` or
+    ``sys.stdin``, prompts the user (``input()``, ``getpass``); one pass over its body."""
+    found: set[str] = set()
+    for node in ast.walk(function):
+        if isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Attribute) and func.attr in _PARSE_METHODS:
+                found.add(PARSES_ARGUMENTS)
+            elif (isinstance(func, ast.Name) and func.id == "input" and "input" not in ctx.imports.names) or (
+                ctx.imports.resolve(func) in _PROMPTS
+            ):
+                found.add(PROMPTS)
+        elif (
+            isinstance(node, ast.Attribute)
+            and node.attr in ("argv", "stdin")
+            and ctx.imports.resolve(node) in ("sys.argv", "sys.stdin")
+        ):
+            found.add(READS_ARGV if node.attr == "argv" else READS_STDIN)
+    return frozenset(found)
+
+
+@reads(terminal_use)
 def parses_arguments(ctx: FileContext, function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """The function calls ``parse_args``/``parse_known_args``: it reads its own command line."""
-    return any(
-        isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _PARSE_METHODS
-        for node in ast.walk(function)
-    )
+    return PARSES_ARGUMENTS in terminal_use(ctx, function)
 
 
 @reads(bindings_of, parses_arguments)
@@ -65,9 +103,46 @@ def _cli_object_origin(name: str, ctx: FileContext) -> str | None:
     return None
 
 
-@reads(is_cli_command)
+@file_fact(reads=(terminal_use, is_cli_command, handler_model))
+def cli_module(ctx: FileContext) -> bool:
+    """The whole module is command line code: ``__main__.py``, ``cli.py`` or a module of a ``cli`` package, or
+    a program that defines no HTTP handler and imports ``argparse`` or reads its command line at its top level,
+    or whose main guard runs an entry point that does."""
+    parts = ctx.project_path.split("/")
+    if parts[-1] in _CLI_FILES or any(folder in _CLI_FOLDERS for folder in parts[:-1]):
+        return True
+    functions = {}
+    entries: list[ast.AST] = []
+    imports_argparse = False
+    for statement in ctx.tree.body:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            functions[statement.name] = statement
+        elif isinstance(statement, ast.ClassDef):
+            continue
+        elif isinstance(statement, ast.If) and is_main_guard(statement):
+            entries.append(statement)
+        elif isinstance(statement, (ast.Import, ast.ImportFrom)):
+            names = [alias.name for alias in statement.names] if isinstance(statement, ast.Import) else [
+                statement.module or ""
+            ]
+            imports_argparse = imports_argparse or "argparse" in names
+        elif terminal_use(ctx, statement) - {PROMPTS}:  # ``args = parser.parse_args()`` at import time
+            imports_argparse = True
+    for guard in list(entries):
+        entries.extend(
+            functions[node.func.id]
+            for node in ast.walk(guard)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in functions
+        )
+    runs_program = imports_argparse or any(
+        terminal_use(ctx, entry) - {PROMPTS} or is_cli_command(entry, ctx) for entry in entries
+    )
+    return runs_program and not handler_model(ctx).handlers
+
+
+@reads(is_cli_command, cli_module)
 def in_cli_context(scope: Scope, ctx: FileContext) -> bool:
-    """Inside ``if __name__ == "__main__":`` or inside (at any depth) a CLI entry point."""
+    """Inside ``if __name__ == "__main__":``, inside (at any depth) a CLI entry point, or in a CLI module."""
     if scope.in_main_guard:
         return True
-    return any(is_cli_command(function, ctx) for function in scope.functions)
+    return cli_module(ctx) or any(is_cli_command(function, ctx) for function in scope.functions)

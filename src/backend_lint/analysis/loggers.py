@@ -55,16 +55,28 @@ _CHAINED = (".bind()", ".new()", ".getChild()", ".opt()", ".patch()")
 def logger_kind(receiver: ast.AST, ctx: FileContext) -> Optional[str]:
     """``stdlib``, ``root``, ``structlog`` or ``loguru`` for an expression that is a logger, else ``None``."""
     made = origin(receiver, ctx)
-    if made is not None:
-        return _kind_of_origin(made)
+    kind = _kind_of_origin(made) if made is not None else None
+    if kind is not None:
+        return kind
     if (
         isinstance(receiver, ast.Attribute)
         and isinstance(receiver.value, ast.Name)
         and receiver.value.id in ("self", "cls")
         and receiver.attr in _SELF_LOGGER_ATTRIBUTES
     ):
-        return STDLIB
+        # set by a base class (no origin): probably stdlib; made by something else here (a dataclass
+        # ``field(default_factory=...)``, a project factory): a logger of an unknown library
+        return STDLIB if made is None else GENERIC
+    if made is None and isinstance(receiver, ast.Name) and receiver.id in _PROJECT_LOGGER_NAMES:
+        function = ctx.scope.function
+        if function is not None and receiver.id in {arg.arg for arg in _parameters(function)}:
+            return GENERIC  # a ``logger`` parameter: the caller's logger, library unknown
     return None
+
+
+def _parameters(function: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> list[ast.arg]:
+    arguments = function.args
+    return [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
 
 
 def _kind_of_origin(made: str) -> Optional[str]:
@@ -85,7 +97,9 @@ def _is_project_logger(made: str) -> bool:
         made = made[: made.rindex(".")]
     last = made.rpartition(".")[2]
     if last.endswith("()"):
-        return last[:-2] in _PROJECT_FACTORIES and "." in made
+        factory = last[:-2]
+        named_for_it = factory.startswith(("get_", "make_", "create_")) and factory.endswith("logger")
+        return (factory in _PROJECT_FACTORIES or named_for_it) and "." in made
     return (last in _PROJECT_LOGGER_NAMES or last.endswith("_logger")) and "." in made
 
 
@@ -176,3 +190,18 @@ def _records_traceback(call: ast.Call, ctx: FileContext) -> bool:
         ):
             return True
     return ctx.imports.resolve(call.func) in _TRACEBACK_CALLS
+
+
+@node_fact(reads=(logging_call_kind,))
+def try_body_logs(ctx: FileContext, statement: ast.Try) -> bool:
+    """The body of a ``try`` makes a logging call: its handlers run when logging itself failed, so what they
+    write to the terminal instead is the fallback, not a log line that missed the logger."""
+    stack: list[ast.AST] = list(statement.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        if isinstance(node, ast.Call) and logging_call_kind(node, ctx) is not None:
+            return True
+        stack.extend(ast.iter_child_nodes(node))
+    return False

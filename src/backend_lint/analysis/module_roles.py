@@ -19,7 +19,7 @@ import ast
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from backend_lint.analysis.facts import file_fact
+from backend_lint.analysis.facts import file_fact, reads
 from backend_lint.analysis.paths import is_test_path
 
 if TYPE_CHECKING:
@@ -27,9 +27,11 @@ if TYPE_CHECKING:
 
 _MIGRATION_DIRS = frozenset({"migrations", "_migrations", "alembic"})
 _MIGRATION_FILES = ("migrations.py",)
+_MIGRATION_WORDS = frozenset({"migration", "migrations"})
+_SCHEMA_WORDS = frozenset({"database", "databases", "db", "schema", "schemas", "tables"})
 _EXAMPLE_DIRS = frozenset({"examples", "example", "example_dags", "docs_src", "samples"})
 _TEST_SUPPORT_DIRS = frozenset({"testutils", "test_utils", "testing_utils", "test_helpers", "pytest_plugins"})
-_TEST_SUPPORT_FILES = frozenset({"conftest.py", "pytest_plugin.py", "pytest_plugins.py"})
+_TEST_SUPPORT_FILES = frozenset({"conftest.py", "pytest_plugin.py", "pytest_plugins.py", "testing.py"})
 _TEST_LIBRARIES = frozenset({"pytest", "factory", "faker", "_pytest"})
 """Imported at module level only by code that runs under a test runner (factory_boy is ``factory``)."""
 
@@ -127,3 +129,28 @@ def runs_as_data_migration(function: ast.FunctionDef | ast.AsyncFunctionDef) -> 
     lives (projects keep these helpers in ``utils/`` or ``management/`` modules)."""
     names = [arg.arg for arg in function.args.posonlyargs + function.args.args]
     return names[:2] == ["apps", "schema_editor"]
+
+
+@reads(module_roles)
+def in_migration(ctx: FileContext) -> bool:
+    """The node being visited is migration code: in a migration module, or in a function with the ``RunPython``
+    signature or named for running migrations (``run_migration``, ``migrate_extension_database``; not
+    ``migrate_order_status``, a business operation) wherever it lives."""
+    return module_roles(ctx).migration or any(
+        isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef))
+        and (runs_as_data_migration(function) or _names_migration_runner(function.name))
+        for function in ctx.scope.functions
+    )
+
+
+def _names_migration_runner(name: str) -> bool:
+    words = set(name.lower().split("_"))
+    return bool(words & _MIGRATION_WORDS) or ("migrate" in words and bool(words & _SCHEMA_WORDS))
+
+
+@reads(in_migration)
+def outside_service_code(ctx: FileContext) -> bool:
+    """Tests, test support, examples or migration code: nothing a running service executes per request or job,
+    so rules about how a service reports what it does (``print``, the root logger) leave it alone."""
+    roles = module_roles(ctx)
+    return roles.for_tests or roles.example or in_migration(ctx)

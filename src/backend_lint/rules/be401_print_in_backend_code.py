@@ -3,8 +3,13 @@
 A service's stdout is not a log: ``print`` has no level, no logger name, no timestamp or request context,
 ignores the logging configuration and is lost or interleaved under a process manager. Command line code is
 left alone: ``if __name__ == "__main__":`` blocks, click/typer commands, functions that parse their own
-arguments, tests, and paths in ``script-paths``. A shadowed ``print`` (a local function or import of that
-name) is not the builtin and is not flagged.
+arguments, CLI modules (:func:`.entrypoints.cli_module`), paths in ``script-paths``, and modules whose role is
+not serving (tests, test support, migrations and functions with the ``RunPython`` signature, examples). So are
+prints that are terminal output by their own form: under a Django ``verbosity`` check, in a function named for
+printing (``print_*``, ``dump_*``) or in a ``StdOut``/``StdErr`` writer, in a function that prompts the user,
+building a terminal line (``end=""``, an empty ``print()``), writing to a stream the caller chose
+(``file=fh``), or the fallback in an ``except`` whose ``try`` was logging. A shadowed ``print`` (a local
+function or import of that name) is not the builtin and is not flagged.
 
 The fix turns the call into a lazy call on the module logger (added when the module has none):
 ``print(f"order {oid} paid")`` becomes ``logger.info("order %s paid", oid)``; ``file=sys.stderr`` logs at
@@ -18,9 +23,11 @@ import ast
 from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.bindings import bindings_of
-from backend_lint.analysis.entrypoints import in_cli_context
-from backend_lint.analysis.loggers import module_logger
+from backend_lint.analysis.entrypoints import PROMPTS, in_cli_context, terminal_use
+from backend_lint.analysis.loggers import module_logger, try_body_logs
 from backend_lint.analysis.messages import STDLIB, print_pieces, render_log_call, source_text
+from backend_lint.analysis.module_roles import outside_service_code
+from backend_lint.analysis.scopes import CLASS, FUNCTION
 from backend_lint.context import FileContext
 from backend_lint.finding import Applicability, Finding
 from backend_lint.rule import Option, Rule, visits
@@ -31,6 +38,10 @@ if TYPE_CHECKING:
     from backend_lint.fixing.context import FixContext
 
 _LEVEL_FOR_STREAM = {"sys.stdout": "info", "sys.stderr": "error"}
+_PRINTING_FUNCTIONS = ("print", "dump")
+"""First words of a function name that make printing its job (``print_banner``, ``_dump_option_struct``)."""
+_STREAM_WORDS = frozenset({"stdout", "stderr"})
+"""Words of a class or function name that make it a writer to the terminal (``StdOutEventLogger``)."""
 
 
 def _is_builtin_print(ctx: FileContext) -> bool:
@@ -40,6 +51,83 @@ def _is_builtin_print(ctx: FileContext) -> bool:
         if scope.kind in ("function", "module") and bindings_of(ctx, scope.node).binds("print"):  # type: ignore[arg-type]
             return False
     return True
+
+
+def _terminal_form(call: ast.Call, ctx: FileContext) -> bool:
+    """The call itself is terminal output rather than a log line: an empty ``print()``, ``end=`` continuing a
+    line (a progress bar, "Applying migration... OK"), or ``file=`` a stream other than stdout/stderr (a file
+    or a stream the caller passed in: writing output, not logging)."""
+    if not call.args and not call.keywords:
+        return True
+    for keyword in call.keywords:
+        if keyword.arg == "end" and not (
+            isinstance(keyword.value, ast.Constant)
+            and (keyword.value.value is None or str(keyword.value.value).endswith("\n"))
+        ):
+            return True
+        if keyword.arg == "file" and not _standard_stream(keyword.value, ctx):
+            return True
+    return False
+
+
+def _standard_stream(stream: ast.expr, ctx: FileContext) -> bool:
+    """``sys.stdout``, ``sys.stderr`` or ``None`` (which means stdout)."""
+    return (isinstance(stream, ast.Constant) and stream.value is None) or (
+        ctx.imports.resolve(stream) in _LEVEL_FOR_STREAM
+    )
+
+
+def _terminal_context(call: ast.Call, ctx: FileContext) -> bool:
+    """Where the call sits makes it terminal output: a ``verbosity`` check, a function named for printing or
+    prompting the user, a stdout writer class, or the fallback of a ``try`` that was logging."""
+    for scope in ctx.scope:
+        if scope.kind in (FUNCTION, CLASS) and not isinstance(scope.node, ast.Lambda):
+            name: str = scope.node.name  # type: ignore[attr-defined]
+            if any(word in name.lower() for word in _STREAM_WORDS):
+                return True
+    function = ctx.scope.function
+    if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) and (
+        function.name.lstrip("_").startswith(_PRINTING_FUNCTIONS) or PROMPTS in terminal_use(ctx, function)
+    ):
+        return True
+    handler = ctx.scope.except_handler
+    if handler is not None:
+        statement = ctx.parent_of(handler)
+        if isinstance(statement, ast.Try) and try_body_logs(ctx, statement):
+            return True
+    return _under_verbosity_check(call, ctx)
+
+
+def _under_verbosity_check(node: ast.AST, ctx: FileContext) -> bool:
+    """Inside an ``if`` whose test reads a verbosity level (``if verbosity >= 2:``, ``self.verbosity``,
+    ``options["verbosity"]``): Django's convention for what ``migrate`` and management commands print."""
+    child, current = node, ctx.parent_of(node)
+    while current is not None and not isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        if isinstance(current, ast.If) and child is not current.test and _reads_verbosity(current.test):
+            return True
+        child, current = current, ctx.parent_of(current)
+    return False
+
+
+def _reads_verbosity(test: ast.expr) -> bool:
+    """``verbosity``, ``self.verbosity``, ``options["verbosity"]`` or ``kwargs.get("verbosity")``, alone, negated,
+    compared or combined with ``and``/``or``."""
+    if isinstance(test, ast.Name):
+        return test.id == "verbosity"
+    if isinstance(test, ast.Attribute):
+        return test.attr == "verbosity"
+    if isinstance(test, ast.Subscript):
+        return isinstance(test.slice, ast.Constant) and test.slice.value == "verbosity"
+    if isinstance(test, ast.Call):
+        first = test.args[0] if test.args else None
+        return isinstance(first, ast.Constant) and first.value == "verbosity"
+    if isinstance(test, ast.UnaryOp):
+        return _reads_verbosity(test.operand)
+    if isinstance(test, ast.BoolOp):
+        return any(_reads_verbosity(value) for value in test.values)
+    if isinstance(test, ast.Compare):
+        return any(_reads_verbosity(operand) for operand in [test.left, *test.comparators])
+    return False
 
 
 def _level(call: ast.Call, ctx: FileContext) -> Optional[str]:
@@ -62,7 +150,7 @@ class PrintInBackendCode(Rule):
     fix_kind = Applicability.UNSAFE
     fix_node = "Call"
     triggers = ("print",)
-    needs = (in_cli_context, module_logger, bindings_of)
+    needs = (in_cli_context, terminal_use, outside_service_code, try_body_logs, module_logger, bindings_of)
     options = (
         Option(
             "script-paths",
@@ -79,7 +167,9 @@ class PrintInBackendCode(Rule):
             return
         if ctx.is_test_file or ctx.path_matches(self.option("script-paths")):
             return
-        if not _is_builtin_print(ctx) or in_cli_context(ctx.scope, ctx):
+        if not _is_builtin_print(ctx) or outside_service_code(ctx) or in_cli_context(ctx.scope, ctx):
+            return
+        if _terminal_form(node, ctx) or _terminal_context(node, ctx):
             return
         level = _level(node, ctx)
         logger = module_logger(ctx)

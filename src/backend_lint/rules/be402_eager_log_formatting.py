@@ -10,8 +10,9 @@ Flagged: the message of a call on a known logger is an f-string, ``"...".format(
 ``+`` concatenation with a non-constant part. Left alone: implicit literal concatenation, messages that only
 combine constants (``"=" * 40 + "\\n"``), calls that pass arguments after the message (the formatting
 builds a template: ``logger.info("%s " + prefix, *args)``), lazy calls (``logger.info("%(user)s", {"user": name})``),
-structlog key-value calls, ``" ".join(...)``, a message held in a variable, and non-logging calls
-(``warnings.warn(f"...")``, ``logging.getLogger(f"...")``).
+structlog key-value calls, ``" ".join(...)``, a message held in a variable, non-logging calls
+(``warnings.warn(f"...")``, ``logging.getLogger(f"...")``), and code that runs once or under a test runner,
+where neither the cost nor the grouping matters: tests, test support and migrations.
 
 The fix is safe when the output is the same: stdlib gets a ``%`` template with format specs translated
 where ``%`` renders them identically, loguru a ``{}`` template. It is unsafe when the runtime type decides
@@ -41,6 +42,7 @@ from backend_lint.analysis.messages import (
     render_log_call,
     source_text,
 )
+from backend_lint.analysis.module_roles import in_migration, module_roles
 from backend_lint.analysis.strings import CONCATENATION, FORMAT_METHOD, FSTRING, PERCENT, formatting_kind
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
@@ -125,7 +127,7 @@ class EagerLogFormatting(Rule):
     fix_kind = Applicability.SAFE
     fix_node = "Call"
     triggers = ("log", "LOG")
-    needs = (logging_call_kind, origin)
+    needs = (logging_call_kind, module_roles, in_migration, origin)
 
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
@@ -144,7 +146,7 @@ class EagerLogFormatting(Rule):
         ):
             return
         kind = logging_call_kind(node, ctx)
-        if kind is None:
+        if kind is None or module_roles(ctx).for_tests or in_migration(ctx):
             return
         written = dotted_name(func)
         fix = _applicability(node, message, how, kind, origin(func.value, ctx) is not None)

@@ -5,13 +5,17 @@ traceback it says that something failed but not where. ``logger.exception(...)``
 records the stack with the message, in the same log event, tied to the same request context.
 
 Flagged: ``error``, ``critical`` and ``fatal`` calls on a known logger (stdlib, structlog, loguru) directly
-inside an ``except`` clause of the same function, with no ``exc_info`` argument (loguru: no
-``.opt(exception=...)``). Left alone: handlers whose last statement re-raises (the exception, traceback
-included, goes on to whoever handles it), unless what it raises is an HTTP error that the framework turns
-into a response without logging; handlers that record the traceback another way (a ``logger.exception``
-call, ``exc_info=``, ``traceback.format_exc()``, ``sentry_sdk.capture_exception``), calls with ``**kwargs``
-(``exc_info`` may be in them), calls in a function defined inside the handler, and ``warning``/``info``
-levels (a handled, expected failure).
+inside a catch-all ``except`` clause (bare, ``Exception``, ``BaseException``, or a tuple holding one) of the
+same function, with no ``exc_info`` argument (loguru: no ``.opt(exception=...)``). A handler for named
+exception types (``except NoResultFound``, ``except redis.RedisError``) expects that failure: its message
+says what happened, and the stack adds little; the ``narrow-handlers`` option reports those too.
+
+Left alone: handlers whose last statement re-raises (the exception, traceback included, goes on to whoever
+handles it), unless what it raises is an HTTP error that the framework turns into a response without
+logging; handlers that record the traceback another way (a ``logger.exception`` call, ``exc_info=``,
+``traceback.format_exc()``, ``sentry_sdk.capture_exception``), calls with ``**kwargs`` (``exc_info`` may be
+in them), calls in a function defined inside the handler, ``warning``/``info`` levels (a handled, expected
+failure), and tests and test support.
 """
 
 from __future__ import annotations
@@ -21,10 +25,11 @@ from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.loggers import GENERIC, LOGURU, handler_records_traceback, logging_call_kind
+from backend_lint.analysis.module_roles import module_roles
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 from backend_lint.finding import Applicability, Finding
-from backend_lint.rule import Rule, visits
+from backend_lint.rule import Option, Rule, visits
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -32,10 +37,24 @@ if TYPE_CHECKING:
     from backend_lint.fixing.context import FixContext
 
 _ERROR_METHODS = frozenset({"error", "critical", "fatal"})
+_CATCH_ALL = frozenset({"Exception", "BaseException", "builtins.Exception", "builtins.BaseException"})
 
 
 _RESPONSE_EXCEPTION_MODULES = ("fastapi", "starlette", "werkzeug", "flask", "rest_framework", "django.http",
                                "aiohttp.web", "litestar")
+
+
+def catches_everything(handler: ast.ExceptHandler, ctx: FileContext) -> bool:
+    """A bare ``except:``, ``except Exception``/``BaseException``, or a tuple holding one of them."""
+    caught = handler.type
+    if caught is None:
+        return True
+    types = caught.elts if isinstance(caught, ast.Tuple) else [caught]
+    for written in types:
+        name = ctx.imports.resolve(written) or dotted_name(written)
+        if name in _CATCH_ALL:
+            return True
+    return False
 
 
 def _reraises(handler: ast.ExceptHandler, ctx: FileContext) -> bool:
@@ -62,7 +81,15 @@ class ErrorLogWithoutTraceback(Rule):
     fix_kind = Applicability.SAFE
     fix_node = "Call"
     triggers = ("except",)
-    needs = (logging_call_kind, handler_records_traceback, origin)
+    needs = (logging_call_kind, handler_records_traceback, module_roles, origin)
+    options = (
+        Option(
+            "narrow-handlers",
+            bool,
+            False,
+            "also report handlers of named exception types (`except KeyError`), not only catch-alls",
+        ),
+    )
 
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
@@ -72,10 +99,12 @@ class ErrorLogWithoutTraceback(Rule):
         handler = ctx.scope.except_handler
         if handler is None or _reraises(handler, ctx):
             return
+        if not self.option("narrow-handlers") and not catches_everything(handler, ctx):
+            return
         if any(keyword.arg in (None, "exc_info") for keyword in node.keywords):
             return
         kind = logging_call_kind(node, ctx)
-        if kind is None or handler_records_traceback(ctx, handler):
+        if kind is None or handler_records_traceback(ctx, handler) or module_roles(ctx).for_tests:
             return
         receiver = _short(func.value)
         if func.attr == "error":

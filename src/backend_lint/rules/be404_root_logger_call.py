@@ -6,8 +6,9 @@ cannot select it, and the log line no longer says which module wrote it. If logg
 the first such call also runs ``logging.basicConfig()`` as a side effect.
 
 Command line code is left alone, with the same context rules as BE401: ``if __name__ == "__main__":``
-blocks, click/typer commands, functions that parse their own arguments, tests, paths in ``script-paths``,
-and files that call ``logging.basicConfig`` (scripts that own the root logger). ``logging.getLogger()``
+blocks, click/typer commands, functions that parse their own arguments, CLI modules, paths in
+``script-paths``, and files that call ``logging.basicConfig`` (scripts that own the root logger); so is code
+no service runs (tests, test support, migrations and ``RunPython`` functions, examples). ``logging.getLogger()``
 with no name is the root logger too, but is not flagged: naming the root logger is a deliberate choice.
 """
 
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Optional
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.entrypoints import in_cli_context
 from backend_lint.analysis.loggers import STDLIB, configures_root_logger, module_logger
+from backend_lint.analysis.module_roles import outside_service_code
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 from backend_lint.finding import Applicability, Finding
@@ -82,7 +84,7 @@ class RootLoggerCall(Rule):
     fix_kind = Applicability.UNSAFE
     fix_node = ("Attribute", "Name")  # type: ignore[assignment]
     triggers = ("logging",)
-    needs = (in_cli_context, configures_root_logger, module_logger, bindings_of, origin)
+    needs = (in_cli_context, outside_service_code, configures_root_logger, module_logger, bindings_of, origin)
     options = (
         Option(
             "script-paths",
@@ -104,7 +106,7 @@ class RootLoggerCall(Rule):
         method = _ROOT_FUNCTIONS.get(origin(func, ctx) or "")
         if method is None:
             return
-        if ctx.is_test_file or ctx.path_matches(self.option("script-paths")):
+        if ctx.is_test_file or ctx.path_matches(self.option("script-paths")) or outside_service_code(ctx):
             return
         if in_cli_context(ctx.scope, ctx) or configures_root_logger(ctx):
             return
