@@ -19,6 +19,7 @@ import ast
 from collections.abc import Iterator
 from typing import Optional
 
+from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.loggers import (
     GENERIC,
@@ -31,7 +32,9 @@ from backend_lint.analysis.loggers import (
     logging_call_kind,
     message_argument,
 )
+from backend_lint.analysis.mentions import path_arguments
 from backend_lint.analysis.secret_names import name_of, secret_word, split_identifier
+from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 from backend_lint.rule import Option, Rule, visits
 
@@ -55,6 +58,13 @@ _HANDLE_TOKEN_WORDS = frozenset({"reservation", "lease", "fencing", "correlation
                                  "starting", "acquire"})
 """Words before ``token`` that make it a handle to a reservation or a position, not a credential
 (``reservation_token``, ``acquire_token``), on top of :mod:`.secret_names`' own exceptions."""
+_IDENTIFIER_FACTORIES = ("uuid.uuid1()", "uuid.uuid4()", "uuid.uuid7()", "uuid.UUID()")
+_REQUEST_NAMES = frozenset({"request", "req"})
+_REQUEST_PARTS = frozenset({"headers", "cookies", "COOKIES", "META"})
+_WHOLE_REQUEST = "<request>"
+"""The name given to a whole ``request.headers``-like mapping, which holds credentials whatever its name."""
+_LOGGED_SECRETS = frozenset({"credential", "credentials", "password", "passwords", "secret", "secrets", "token",
+                             "tokens"})
 
 
 class SecretMatcher:
@@ -124,7 +134,7 @@ class SecretInLog(Rule):
     name = "secret-in-log"
     message = "`{value}` is written to the log; leave secrets out of log calls or log a masked form"
     triggers = ("log", "LOG", "structlog")
-    needs = (logger_kind, logging_call_kind)
+    needs = (logger_kind, logging_call_kind, origin, bindings_of, path_arguments)
     options = (
         Option(
             "secret-names",
@@ -163,9 +173,14 @@ class SecretInLog(Rule):
             return
         seen: set[int] = set()
         for value, name in self._secrets_in_call(node, message, data_keywords):
-            if id(value) not in seen:
-                seen.add(id(value))
-                self.report(ctx, value, value=_display(value, name, ctx))
+            if id(value) in seen:
+                continue
+            seen.add(id(value))
+            if name != _WHOLE_REQUEST and not _credential_value(value, name, ctx):
+                continue
+            if _logged_by_choice(node, ctx):
+                return
+            self.report(ctx, value, value=_display(value, name, ctx))
 
     def _secrets_in_call(
         self, call: ast.Call, message: Optional[ast.expr], data_keywords: bool
@@ -232,6 +247,9 @@ class SecretInLog(Rule):
                 if keyword.arg is not None:
                     yield from self._in_value(keyword.value, keyword.arg)
             return
+        if _whole_request_part(raw):
+            yield expr, _WHOLE_REQUEST
+            return
         own = _name_of(raw)
         if own is None and not isinstance(raw, (ast.Name, ast.Attribute, ast.Subscript)):
             return  # computed: masked, hashed, measured or converted
@@ -241,6 +259,110 @@ class SecretInLog(Rule):
             yield expr, own
         elif label is not None and self.matcher.matches(label) and not _describes_metadata(own):
             yield expr, f"{label}="  # logged under a secret's name: show it as ``token=...``
+
+
+def _whole_request_part(expr: ast.expr) -> bool:
+    """``request.headers``, ``request.cookies``, ``request.COOKIES`` or ``request.META`` logged whole: they carry
+    the ``Authorization`` header and the session cookie."""
+    if not isinstance(expr, ast.Attribute) or expr.attr not in _REQUEST_PARTS:
+        return False
+    base = expr.value
+    if isinstance(base, ast.Attribute) and isinstance(base.value, ast.Name) and base.value.id == "self":
+        base = ast.Name(base.attr)
+    return isinstance(base, ast.Name) and base.id in _REQUEST_NAMES
+
+
+def _credential_value(value: ast.expr, name: str, ctx: FileContext) -> bool:
+    """Whether a value named like a secret holds one, judged by where it comes from: not an id made by
+    ``uuid4()`` (a limiter slot, a correlation handle), not a session id other than the request's own (a chat
+    or telemetry session is a conversation handle; a web session cookie is a credential), not a path the same
+    function opens (``KEY_FILE``), not a message constant (``TOKEN_EXPIRED = "token has expired"``), not an
+    ACME challenge token."""
+    raw = _unwrap(value)
+    if secret_word(name.rstrip("="), {"token"}) == "token" and _acme_module(ctx):
+        return False
+    made = origin(raw, ctx) or ""
+    if made.startswith(_IDENTIFIER_FACTORIES):
+        return False
+    if _names_session_id(name.rstrip("=")) and not _read_from_request(raw, ctx):
+        return False
+    function = ctx.scope.function
+    if function is not None and ast.dump(raw) in path_arguments(ctx, function):
+        return False
+    if isinstance(raw, ast.Name):
+        constant = bindings_of(ctx, ctx.tree).single_value(raw.id)
+        if isinstance(constant, ast.Constant) and isinstance(constant.value, str) and " " in constant.value.strip():
+            return False
+    return True
+
+
+def _acme_module(ctx: FileContext) -> bool:
+    """A module of an ACME client (``plugins/lemur_acme/dyn.py``), where a ``token`` is a challenge token that the
+    protocol publishes (in the challenge URL, and in DNS for DNS-01), not a credential."""
+    return any("acme" in split_identifier(part) for part in ctx.project_path.split("/"))
+
+
+def _names_session_id(name: str) -> bool:
+    words = split_identifier(name)
+    return words[-2:] == ["session", "id"] or (bool(words) and words[-1] == "sessionid")
+
+
+def _read_from_request(expr: ast.expr, ctx: FileContext, hops: int = 0) -> bool:
+    """The value is read from the request (``request.cookies["sessionid"]``, ``req.session_id``, a header), or
+    is a local made from one."""
+    current: ast.AST = expr
+    while True:
+        if isinstance(current, ast.Call):
+            current = current.func
+        elif isinstance(current, ast.Subscript):
+            current = current.value
+        elif isinstance(current, ast.Attribute):
+            if current.attr in _REQUEST_PARTS or current.attr in _REQUEST_NAMES:
+                return True
+            current = current.value
+        else:
+            break
+    if not isinstance(current, ast.Name):
+        return False
+    if current.id in _REQUEST_NAMES:
+        return True
+    function = ctx.scope.function
+    if hops or function is None or isinstance(function, ast.Lambda):
+        return False
+    local = bindings_of(ctx, function).single_value(current.id)
+    return local is not None and _read_from_request(local, ctx, hops + 1)
+
+
+def _logged_by_choice(call: ast.Call, ctx: FileContext) -> bool:
+    """Under an ``if`` on a setting whose purpose is to log credentials (``if settings.LOG_CREDENTIALS:``,
+    ``if setting_log_passwords.value:``): the operator asked for them in the log."""
+    child, current = call, ctx.parent_of(call)
+    while current is not None and not isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        if isinstance(current, ast.If) and child is not current.test and _names_log_opt_in(current.test):
+            return True
+        child, current = current, ctx.parent_of(current)
+    return False
+
+
+def _names_log_opt_in(test: ast.expr) -> bool:
+    """``X``, ``not X``, ``X and Y``, ``X == ...``, ``X()``, ``obj.X.value`` where X names such a switch."""
+    if isinstance(test, ast.UnaryOp):
+        return _names_log_opt_in(test.operand)
+    if isinstance(test, ast.BoolOp):
+        return any(_names_log_opt_in(value) for value in test.values)
+    if isinstance(test, ast.Compare):
+        return _names_log_opt_in(test.left)
+    if isinstance(test, ast.Call):
+        return _names_log_opt_in(test.func)
+    if isinstance(test, ast.Attribute):
+        return _log_opt_in_name(test.attr) or _names_log_opt_in(test.value)
+    return isinstance(test, ast.Name) and _log_opt_in_name(test.id)
+
+
+def _log_opt_in_name(name: str) -> bool:
+    """``log_credentials``, ``LOG_PASSWORDS``, ``setting_log_secrets``: a switch to log secrets on purpose."""
+    words = set(split_identifier(name))
+    return "log" in words and bool(words & _LOGGED_SECRETS)
 
 
 def _describes_metadata(name: Optional[str]) -> bool:
@@ -253,6 +375,8 @@ def _display(value: ast.expr, name: str, ctx: FileContext) -> str:
     """The logged value as written (``user.password``), prefixed by the key it is logged under if that is
     what names it (``token=t``); the bare name when the expression is long."""
     written = dotted_name(value) or ctx.segment(value) or name
+    if name == _WHOLE_REQUEST:
+        return written
     if len(written) > 50 or "\n" in written:
         written = "..."
     if name.endswith("="):

@@ -1,0 +1,90 @@
+"""What a function mentions, and the conditions a module's own functions are called under.
+
+Some verdicts turn on the rest of a function or file rather than on the line itself: a context with
+``CERT_NONE`` in a function that then reads ``getpeercert()`` inspects a certificate rather than trusting one;
+a private helper that every caller in the file reaches only under ``if not webhook.ssl_verification:``
+implements that option. These facts answer such questions with one pass each, computed only when a rule asks.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from backend_lint.analysis.facts import file_fact, node_fact
+
+if TYPE_CHECKING:
+    from backend_lint.context import FileContext
+
+_NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+
+
+@node_fact()
+def mentioned_names(ctx: FileContext, function: ast.AST) -> frozenset[str]:
+    """Every name and attribute name the body of ``function`` mentions (``load_verify_locations``,
+    ``CERT_NONE``), nested functions and classes left out."""
+    found: set[str] = set()
+    stack: list[ast.AST] = list(getattr(function, "body", []))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, _NESTED):
+            continue
+        if isinstance(node, ast.Name):
+            found.add(node.id)
+        elif isinstance(node, ast.Attribute):
+            found.add(node.attr)
+        stack.extend(ast.iter_child_nodes(node))
+    return frozenset(found)
+
+
+@dataclass(frozen=True)
+class CallSite:
+    """One call of a function by its bare name: the ``if`` tests around it and the scope it runs in."""
+
+    tests: tuple[ast.expr, ...]
+    """The tests of the ``if`` statements and conditional expressions around the call, innermost first."""
+    owner: ast.AST
+    """The function (or module) the call is made in, where the names in ``tests`` are bound."""
+
+
+@file_fact()
+def call_conditions(ctx: FileContext) -> dict[str, list[CallSite]]:
+    """For each name called in this file (``_send_pinned(...)``), every call site with the conditions it runs
+    under (a call inside a test is not under that test)."""
+    found: dict[str, list[CallSite]] = {}
+    stack: list[tuple[ast.AST, tuple[ast.expr, ...], ast.AST]] = [(ctx.tree, (), ctx.tree)]
+    while stack:
+        node, tests, owner = stack.pop()
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            found.setdefault(node.func.id, []).append(CallSite(tests, owner))
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            stack.extend((child, (), node) for child in ast.iter_child_nodes(node))
+        elif isinstance(node, (ast.If, ast.IfExp)):
+            stack.append((node.test, tests, owner))
+            branches = [*node.body, *node.orelse] if isinstance(node, ast.If) else [node.body, node.orelse]
+            stack.extend((child, (node.test, *tests), owner) for child in branches)
+        else:
+            stack.extend((child, tests, owner) for child in ast.iter_child_nodes(node))
+    return found
+
+
+_PATH_CALLS = frozenset({"open", "io.open", "pathlib.Path", "os.stat", "os.open", "os.fspath"})
+
+
+@node_fact()
+def path_arguments(ctx: FileContext, function: ast.AST) -> frozenset[str]:
+    """The expressions ``function`` uses as file paths, as ``ast.dump`` text: the first argument of ``open()``,
+    ``Path()``, ``os.path.*()`` and the like (a ``KEY_FILE`` setting opened there holds a path, not a key)."""
+    found: set[str] = set()
+    stack: list[ast.AST] = list(getattr(function, "body", []))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, _NESTED):
+            continue
+        if isinstance(node, ast.Call) and node.args:
+            callee = ctx.imports.resolve(node.func) or (node.func.id if isinstance(node.func, ast.Name) else "")
+            if callee in _PATH_CALLS or callee.startswith("os.path."):
+                found.add(ast.dump(node.args[0]))
+        stack.extend(ast.iter_child_nodes(node))
+    return frozenset(found)
