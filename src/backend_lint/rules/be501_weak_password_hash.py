@@ -5,11 +5,15 @@ fast, and unsalted ones match rainbow tables. Passwords need a slow, salted hash
 or PBKDF2 with at least the OWASP iteration count). Flagged: a ``hashlib`` digest (``md5`` ... ``sha512``,
 ``blake2``, ``hashlib.new("...")``) fed a password-like value (a name headed by ``password``/``passwd``/
 ``pwd``/``passphrase``, its ``.encode()``, an f-string or concatenation with it, or a local assigned from
-those), directly or through ``.update()``; ``hashlib.pbkdf2_hmac`` with a constant iteration count below
-``min-pbkdf2-iterations``; passlib ``CryptContext`` whose default scheme is MD5/SHA1/DES-based, a weak
-``passlib.hash`` handler's ``hash()``; Django ``PASSWORD_HASHERS`` led by an MD5/SHA1 hasher and
-``make_password(..., hasher="md5")``. Hashing other data (ETags, cache keys, checksums, high-entropy tokens)
-is left alone, and so are test modules and test settings, where fast hashers are a deliberate speed-up.
+those), directly or through ``.update()``, or handed to ``user.set_password(...)``; ``hashlib.pbkdf2_hmac``
+of a password with a constant iteration count below ``min-pbkdf2-iterations``; passlib ``CryptContext``
+whose default scheme is MD5/SHA1/DES-based, a weak ``passlib.hash`` handler's ``hash()``; Django
+``PASSWORD_HASHERS`` led by an MD5/SHA1 hasher and ``make_password(..., hasher="md5")``. Hashing other data
+(ETags, cache keys, checksums, high-entropy tokens) is left alone, and so are key derivation from other
+secrets (PBKDF2 over an API secret), HMACs keyed with a random per-process key (lookup keys that die with the
+process), the hasher classes themselves (subclasses of Django's ``BasePasswordHasher``: ``PASSWORD_HASHERS``
+decides whether they are used), and test modules and test settings, where fast hashers are a deliberate
+speed-up.
 """
 
 from __future__ import annotations
@@ -47,6 +51,8 @@ _TRANSPARENT_METHODS = frozenset({"encode", "strip", "lower", "upper", "decode"}
 _SLOW_LIBRARIES = ("bcrypt.", "argon2.", "passlib.", "nacl.pwhash", "scrypt.")
 _SLOW_FUNCTIONS = frozenset({"hashpw", "kdf", "pbkdf2_hmac", "scrypt", "hash_password"})
 _MAX_HOPS = 3
+_PASSWORD_SETTERS = frozenset({"set_password", "setPassword", "set_password_hash"})
+_RANDOM_FUNCTIONS = ("os.urandom", "secrets.token_bytes", "secrets.token_hex", "secrets.token_urlsafe")
 _INT_OPERATORS = {ast.Mult: operator.mul, ast.Add: operator.add, ast.Pow: operator.pow}
 
 
@@ -73,6 +79,41 @@ def _stored_as_password(node: ast.Call, ctx: FileContext) -> bool:
     if isinstance(current, ast.Return):
         return _names_password_hash(getattr(ctx.scope.function, "name", None))
     return False
+
+
+def _handed_to_password_setter(node: ast.Call, ctx: FileContext) -> bool:
+    """The digest (or its ``.hexdigest()``) is passed to ``user.set_password(...)``/``setPassword(...)``: the
+    fast digest becomes what the account stores or checks as the password."""
+    current: ast.AST = node
+    parent = ctx.parent_of(current)
+    while isinstance(parent, (ast.Attribute, ast.Call)):
+        if isinstance(parent, ast.Call) and current in parent.args:
+            func = parent.func
+            return isinstance(func, ast.Attribute) and func.attr in _PASSWORD_SETTERS
+        current, parent = parent, ctx.parent_of(parent)
+    return False
+
+
+def _in_hasher_class(ctx: FileContext) -> bool:
+    """Inside a password hasher class (a subclass of Django's ``BasePasswordHasher``): the implementation of a
+    scheme, which ``PASSWORD_HASHERS`` decides whether to use (and which the rule checks there)."""
+    cls = ctx.scope.class_
+    if cls is None:
+        return False
+    for base in cls.bases:
+        qualified = ctx.imports.resolve(base) or ""
+        written = base.attr if isinstance(base, ast.Attribute) else base.id if isinstance(base, ast.Name) else ""
+        if qualified.startswith("django.contrib.auth.hashers.") or written.endswith("PasswordHasher"):
+            return True
+    return False
+
+
+def _random_key(key: ast.AST | None, ctx: FileContext) -> bool:
+    """An HMAC key made at random when the process starts (``os.urandom(32)``): its digests are lookup keys that
+    cannot outlive the process, not stored password hashes."""
+    if isinstance(key, ast.Name):
+        key = _local_value(key.id, ctx) or bindings_of(ctx, ctx.tree).single_value(key.id)
+    return isinstance(key, ast.Call) and (origin(key.func, ctx) or "").startswith(_RANDOM_FUNCTIONS)
 
 
 def _is_password_value(expr: ast.AST, ctx: FileContext, hops: int = 0) -> bool:
@@ -168,7 +209,7 @@ class WeakPasswordHash(Rule):
 
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
-        if ctx.is_test_file:
+        if ctx.is_test_file or _in_hasher_class(ctx):
             return
         callee = origin(node.func, ctx)
         written = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
@@ -180,7 +221,11 @@ class WeakPasswordHash(Rule):
             self._check_hashlib(node, callee, ctx)
         elif callee in ("hmac.new", "hmac.digest"):
             message = argument(node, 1, "msg")
-            if message is not None and _is_password_value(message, ctx):
+            if (
+                message is not None
+                and _is_password_value(message, ctx)
+                and not _random_key(argument(node, 0, "key"), ctx)
+            ):
                 self._pending(ctx).digests.append((node, callee))
         elif callee.startswith("passlib."):
             self._check_passlib(node, callee, ctx)
@@ -201,7 +246,7 @@ class WeakPasswordHash(Rule):
                 return  # the Pwned Passwords range API takes a SHA-1 prefix of the password, by design
             data = argument(node, 0, "data") or argument(node, 0, "string")
             if data is not None and not isinstance(data, ast.Constant) and (
-                _is_password_value(data, ctx) or _stored_as_password(node, ctx)
+                _is_password_value(data, ctx) or _stored_as_password(node, ctx) or _handed_to_password_setter(node, ctx)
             ):
                 self._pending(ctx).digests.append((node, callee))
         elif name == "new":
@@ -217,7 +262,9 @@ class WeakPasswordHash(Rule):
         elif name == "pbkdf2_hmac":
             iterations = _constant_int(argument(node, 3, "iterations"), ctx)
             minimum = self.option("min-pbkdf2-iterations")
-            if iterations is not None and iterations < minimum:
+            secret = argument(node, 1, "password")
+            for_password = (secret is not None and _is_password_value(secret, ctx)) or _stored_as_password(node, ctx)
+            if iterations is not None and iterations < minimum and for_password:
                 self.report(ctx, node, construct="hashlib.pbkdf2_hmac",
                             problem=f"with {iterations} iterations is below {minimum}")
         elif "()." in name and name.endswith("().update"):
