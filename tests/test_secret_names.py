@@ -17,6 +17,7 @@ NOT_SECRETS = [
     "SESSION_KEY", "primary_key", "public_key", "next_token", "page_token", "nextPageToken", "eos_token",
     "max_tokens", "update_token", "ChangeToken", "tokens", "tokenizer", "is_secret", "show_password", "require_token", "first_pass",
     "bypass", "secret_id", "AWS_ACCESS_KEY_ID", "api_key_header", "PASSWORD_HASHERS", "key", "",
+    "reset_password", "change_password", "forgot_password",
 ]
 
 

@@ -64,6 +64,11 @@ _FLAG_PREFIXES = frozenset(
 )
 """A first word that turns the name into a flag or an action (``show_password``, ``require_token``)."""
 
+_PASSWORD_ACTIONS = frozenset({"change", "reset", "forgot", "forgotten", "recover", "lost", "set", "update"})
+"""A first word that makes a password name the name of an operation (``reset_password``, a route, a permission
+or a rate limit key), while ``reset_token`` is still the token that grants the reset."""
+_PASSWORD_HEADS = frozenset({"password", "passwd", "pwd", "passphrase", "pass"})
+
 _QUALIFIERS = frozenset(
     {"value", "str", "string", "bytes", "b64", "base64", "hex", "raw", "plain", "plaintext", "text",
      "encoded", "hash", "hashed", "digest", "literal"}
@@ -102,7 +107,9 @@ def secret_word(identifier: str, words: AbstractSet[str] = SECRET_WORDS) -> str 
         return None
     head = parts[-1]
     modifiers = parts[:-1]
-    if modifiers and modifiers[0] in _FLAG_PREFIXES:
+    if modifiers and (
+        modifiers[0] in _FLAG_PREFIXES or (modifiers[0] in _PASSWORD_ACTIONS and head in _PASSWORD_HEADS)
+    ):
         return None
     if head == "key":
         return "key" if any(word in _KEY_MODIFIERS for word in modifiers) else None

@@ -39,9 +39,10 @@ TEST = "test"
 
 DEVELOPMENT_PATTERNS: tuple[str, ...] = (
     "settings/local*.py", "settings/dev*.py", "settings/ci.py", "*local_settings.py", "*dev_settings.py",
-    "*settings_local.py", "*settings_dev*.py",
+    "*settings_local.py", "*settings_dev*.py", "devproject/",
 )
-"""Settings for a developer's machine or CI, where ``DEBUG = True`` is expected (BE504's default)."""
+"""Settings for a developer's machine or CI, where ``DEBUG = True`` is expected (BE504's default); a
+``devproject/`` is the development project a reusable app ships to run itself (misago's)."""
 _UPPER = re.compile(r"_*[A-Z][A-Z0-9_]*")
 
 

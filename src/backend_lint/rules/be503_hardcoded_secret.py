@@ -19,8 +19,13 @@ from __future__ import annotations
 import ast
 import re
 
+from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.module_roles import module_roles
 from backend_lint.analysis.secret_names import SECRET_WORDS, name_of, secret_word, split_identifier
+from backend_lint.analysis.settings import PRODUCTION, settings_module
+from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
+from backend_lint.noqa import noqa_on
 from backend_lint.rule import Option, Rule, visits
 
 _PLACEHOLDER_WORDS = frozenset(
@@ -32,9 +37,29 @@ _PLACEHOLDER_WORDS = frozenset(
 _TEMPLATE = re.compile(
     r"^(<.*>|\$\{.*\}|\$[A-Z_][A-Z0-9_]*|\{\{.*\}\}|\{[a-z_]*\}|%\(.*\)s|%s|\[.*\]|\*+|x+|\.+|-+)$", re.I
 )
-_PLACEHOLDER_PARTS = ("example", "changeme", "change_me", "change-me", "dummy", "placeholder", "xxxx", "****")
-ASSIGN, KEYWORD, DEFAULT, DICT = "assign", "keyword", "default", "dict"
-"""How a value is bound to its name: ``name = value``, ``f(name=value)``, ``def f(name=value)``, a dict item."""
+_PLACEHOLDER_PARTS = ("example", "changeme", "change_me", "change-me", "dummy", "placeholder", "xxxx", "****",
+                      "missing")
+_SDK_DUMMIES = frozenset({"unused", "ollama", "empty", "sk-no-key-required", "no-key-required", "lm-studio",
+                          "not-needed", "none", "nokey", "no-key"})
+"""Values SDKs document as the key to pass when the server needs none (OpenAI-compatible local servers)."""
+_SAMPLE_WORDS = frozenset({"sample", "samples", "demo", "example", "examples", "fixture", "fixtures", "preview",
+                           "previews", "fake", "dummy", "mock", "test"})
+"""Words of a module or function name that make its literals sample data (``create_test_data.py``,
+``email_preview``, ``fake_wallet_secret``)."""
+_DEFAULT_MAKERS = frozenset({"create", "get", "load", "make", "init", "setup"})
+"""``create_default_connections``: the development defaults a project ships for a first run."""
+_ENUM_WORDS = frozenset({"type", "types", "kind", "choice", "choices", "category", "mode"})
+"""Words of an UPPER_CASE constant that make it an enumeration value (``TYPE_TOKEN = "token"``)."""
+_IDENTIFIER = re.compile(r"^[a-z][a-z0-9_-]{0,30}$")
+_OTHER_LINTERS = frozenset({"S105", "S106", "S107"})
+"""bandit's and ruff's codes for a hardcoded password string, argument and default: a reviewed decision."""
+_ENV_READERS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault", "decouple.config"})
+_ENV_HELPERS = frozenset({"getenv", "get_env", "get_env_variable", "env_var"})
+_ENV_OBJECTS = ("environ.Env()", "environs.Env()")
+_JWT_SIGNERS = frozenset({"jwt.encode", "jwt.decode", "jose.jwt.encode", "jose.jwt.decode"})
+ASSIGN, KEYWORD, DEFAULT, DICT, ENV = "assign", "keyword", "default", "dict", "env"
+"""How a value is bound to its name: ``name = value``, ``f(name=value)``, ``def f(name=value)``, a dict item,
+the fallback of an environment variable (``os.getenv("DB_PASSWORD", "value")``)."""
 _ALPHANUMERIC = re.compile(r"[^a-z0-9]")
 _BARE_SECRETS = frozenset({"secret", "password", "passwd", "pass", "token", "key", "apikey"})
 _LABEL = re.compile(r"^[A-Za-z_][A-Za-z_.:-]*$")
@@ -42,13 +67,19 @@ _DOTTED = re.compile(r"^[a-z_][a-z0-9_-]*(\.[\w-]+)+$")
 _REGEX = re.compile(r"\[.*\]|\\[dswbDSW.]|\(\?|\$$")
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 _BOOLEANS = frozenset({"true", "false", "yes", "no", "on", "off", "none", "null", "required", "optional"})
-_NOT_CREDENTIAL = re.compile(r"\s|^[a-z][a-z0-9+.-]*://|^/|^\.{1,2}/|^[A-Z]:\\", re.I)
+_NOT_CREDENTIAL = re.compile(r"^[a-z][a-z0-9+.-]*://|^/|^\.{1,2}/|^[A-Z]:\\", re.I)
+_PROSE = re.compile(r"\S[ \t]+\S")
+"""Words separated by spaces: a sentence or a label. A key whose only whitespace is an escaped ``\\n`` (a
+generated key that spans lines) is not prose."""
+_PRIVATE_KEY = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")
 
 
 def is_placeholder(value: str) -> bool:
     """Empty, a template (``<...>``, ``${...}``), one repeated character, or made of placeholder words."""
     stripped = value.strip()
     if len(stripped) < 3 or _TEMPLATE.match(stripped) or len(set(stripped.lower())) == 1:
+        return True
+    if stripped.lower() in _SDK_DUMMIES:
         return True
     if any(part in stripped.lower() for part in _PLACEHOLDER_PARTS):
         return True
@@ -82,13 +113,23 @@ def _secret_literal(name: str, value: ast.expr | None, word: str, where: str) ->
     text = _literal_text(value)
     if text is None:
         return False
+    if _PRIVATE_KEY.search(text):
+        return True
     if where == ASSIGN and _spaced_key(word, text):
         return not is_placeholder(text.replace(" ", "-"))
     if is_placeholder(text) or _NOT_CREDENTIAL.search(text) or text.lower() in _BOOLEANS or text.isdigit():
         return False
+    if _PROSE.search(text) or _enumeration(name, text):
+        return False
     if _DOTTED.match(text) or _REGEX.search(text):
         return False  # a config property or module path ("fs.s3.cse.provider"), or a pattern
     return not (_LABEL.match(text) and _is_label(name, text, where))
+
+
+def _enumeration(name: str, text: str) -> bool:
+    """``TYPE_TOKEN = "token"``, ``KEY_TYPE_SECRET = "sec"``: an UPPER_CASE constant named for a kind, holding a
+    short lowercase identifier, is one value of an enumeration."""
+    return name.isupper() and bool(_ENUM_WORDS & set(split_identifier(name))) and bool(_IDENTIFIER.match(text))
 
 
 def _is_label(name: str, text: str, where: str) -> bool:
@@ -107,18 +148,23 @@ def _is_label(name: str, text: str, where: str) -> bool:
     if words & (SECRET_WORDS | {"key", "auth"}):
         return True
     lowered = text.lower()
-    if any(len(word) >= 3 and word in lowered for word in split_identifier(name)):
-        return True
+    if where != ENV and any(len(word) >= 3 and word in lowered for word in split_identifier(name)):
+        return True  # CSRF_TOKEN = "csrftoken"; an environment fallback named after its service is a password
     return name.isupper() and (any(char in text for char in "_.:") or not (text.islower() or text.isupper()))
 
 
 def _documentation(node: ast.AST, ctx: FileContext) -> bool:
     """Inside an ``examples=``/``example=`` argument or an ``EXAMPLE``-named value: sample data for docs."""
-    current = ctx.parent_of(node)
+    child, current = node, ctx.parent_of(node)
     while current is not None and not isinstance(current, ast.stmt):
         if isinstance(current, ast.keyword) and current.arg and "example" in current.arg.lower():
             return True
-        current = ctx.parent_of(current)
+        if isinstance(current, ast.Dict) and any(  # {"example": {"access_token": "eyJ..."}}: an OpenAPI example
+            value is child and isinstance(key, ast.Constant) and "example" in str(key.value).lower()
+            for key, value in zip(current.keys, current.values)
+        ):
+            return True
+        child, current = current, ctx.parent_of(current)
     if isinstance(current, (ast.Assign, ast.AnnAssign)):
         targets = current.targets if isinstance(current, ast.Assign) else [current.target]
         return any("example" in (name_of(target) or "").lower() for target in targets)
@@ -127,6 +173,42 @@ def _documentation(node: ast.AST, ctx: FileContext) -> bool:
 
 def _test_module(ctx: FileContext) -> bool:
     return ctx.is_test_file or ctx.project_path.rsplit("/", 1)[-1] in ("test.py", "tests.py", "testing.py")
+
+
+def _not_shipped(ctx: FileContext) -> bool:
+    """Code whose literals are not secrets of a deployment: tests, test support, development and test settings
+    (the settings model), and sample data by its module's name (``create_test_data.py``, ``fixtures.py``)."""
+    if _test_module(ctx) or module_roles(ctx).for_tests or settings_module(ctx).kind != PRODUCTION:
+        return True
+    stem = ctx.project_path.rsplit("/", 1)[-1].removesuffix(".py")
+    return bool(_SAMPLE_WORDS & set(split_identifier(stem)))
+
+
+def _sample_function(ctx: FileContext) -> bool:
+    """Inside a function that builds sample data (``email_preview``, ``create_test_user``) or the defaults a
+    project ships for a first run (``create_default_connections``)."""
+    for function in ctx.scope.functions:
+        words = split_identifier(getattr(function, "name", ""))
+        if _SAMPLE_WORDS & set(words) or (
+            len(words) > 1 and words[0] in _DEFAULT_MAKERS and words[1] == "default"
+        ):
+            return True
+    return False
+
+
+def _reviewed_elsewhere(node: ast.AST, ctx: FileContext) -> bool:
+    """A ``# noqa: S105``/``S106``/``S107`` on the node's lines: bandit's or ruff's reviewers already decided."""
+    first = getattr(node, "lineno", 0)
+    for line in range(first, (getattr(node, "end_lineno", None) or first) + 1):
+        comment = noqa_on(ctx.lines[line - 1], line) if 0 < line <= len(ctx.lines) else None
+        if comment is not None and _OTHER_LINTERS & set(comment.codes):
+            return True
+    return False
+
+
+def _sample_name(name: str) -> bool:
+    """``fake_wallet_secret``, ``demo_password``: the name itself says the value is not a real credential."""
+    return bool(_SAMPLE_WORDS & set(split_identifier(name)[:-1]))
 
 
 def _in_enum(ctx: FileContext) -> bool:
@@ -141,13 +223,34 @@ def _in_enum(ctx: FileContext) -> bool:
     return False
 
 
+def _environment_variable(call: ast.Call, ctx: FileContext) -> str | None:
+    """The variable name when ``call`` reads the environment with a fallback: ``os.getenv("X", ...)``,
+    ``os.environ.get``, ``decouple.config``, a django-environ/environs ``env(...)``/``env.str(...)``, or a
+    project helper named ``get_env``/``getenv``."""
+    if not call.args:
+        return None
+    first = call.args[0]
+    if not isinstance(first, ast.Constant) or not isinstance(first.value, str):
+        return None
+    func = call.func
+    if ctx.imports.resolve(func) in _ENV_READERS:
+        return first.value
+    written = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    if written in _ENV_HELPERS:
+        return first.value
+    reader = func.value if isinstance(func, ast.Attribute) else func
+    return first.value if (origin(reader, ctx) or "").startswith(_ENV_OBJECTS) else None
+
+
 class HardcodedSecret(Rule):
     code = "BE503"
     name = "hardcoded-secret"
     message = "`{name}` is set to a hardcoded secret; read it from the environment or a secret store"
     triggers = (
-        "pass", "pwd", "secret", "token", "key", "Key", "PASS", "SECRET", "TOKEN", "KEY", "credential", "uthorization"
+        "pass", "pwd", "secret", "token", "key", "Key", "PASS", "SECRET", "TOKEN", "KEY", "credential", "uthorization",
+        "jwt",
     )
+    needs = (module_roles, settings_module, origin)
     options = (
         Option(
             "extra-secret-words",
@@ -179,9 +282,12 @@ class HardcodedSecret(Rule):
         if (
             name is not None
             and self._credential(name, value, where)
-            and not _test_module(ctx)
+            and not _not_shipped(ctx)
             and not _in_enum(ctx)
             and not _documentation(visited, ctx)
+            and not _sample_function(ctx)
+            and not _sample_name(name)
+            and not _reviewed_elsewhere(at, ctx)
         ):
             self.report(ctx, at, name=name)
 
@@ -197,14 +303,30 @@ class HardcodedSecret(Rule):
     @visits(ast.keyword)
     def check_keyword(self, node: ast.keyword, ctx: FileContext) -> None:
         name = node.arg
-        if name == "default":  # api_key: str = Field(default="...") names the value by its field
-            call = ctx.parent
-            statement = ctx.parent_of(call) if call is not None else None
+        call = ctx.parent
+        if name == "default" and isinstance(call, ast.Call):
+            variable = _environment_variable(call, ctx)
+            if variable is not None:  # env("DB_PASSWORD", default="...")
+                self._check(ctx, variable, node.value, node, node, ENV)
+                return
+            statement = ctx.parent_of(call)  # api_key: str = Field(default="...") names the value by its field
             if isinstance(statement, ast.AnnAssign) and statement.value is call:
                 name = name_of(statement.target)
-        call = ctx.parent
         mapping = isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "dict"
         self._check(ctx, name, node.value, node, node, DICT if mapping else KEYWORD)
+
+    @visits(ast.Call)
+    def check_call(self, node: ast.Call, ctx: FileContext) -> None:
+        """``os.getenv("DB_PASSWORD", "literal")``: a fallback secret that ships; ``jwt.encode(claims, "key")``."""
+        if len(node.args) < 2:
+            return
+        variable = _environment_variable(node, ctx)
+        if variable is not None:
+            self._check(ctx, variable, node.args[1], node.args[1], node, ENV)
+        elif ctx.imports.resolve(node.func) in _JWT_SIGNERS:
+            key = node.args[1]
+            if _secret_literal("key", key, "key", KEYWORD) and not _not_shipped(ctx) and not _sample_function(ctx):
+                self.report(ctx, key, name=f"{dotted_name(node.func) or 'jwt.encode'} key")
 
     @visits(ast.Dict)
     def check_dict(self, node: ast.Dict, ctx: FileContext) -> None:
