@@ -14,7 +14,9 @@ from __future__ import annotations
 import ast
 
 from backend_lint.analysis.bindings import bindings_of
-from backend_lint.analysis.secret_names import split_identifier
+from backend_lint.analysis.mentions import call_conditions, mentioned_names
+from backend_lint.analysis.scopes import CLASS, FUNCTION
+from backend_lint.analysis.secret_names import name_of, split_identifier
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 from backend_lint.rule import Rule, visits
@@ -24,8 +26,11 @@ _AIOHTTP = "aiohttp."
 _HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request", "send", "stream"})
 _OPT_IN_WORDS = frozenset(
     {"insecure", "unverified", "skip", "noverify", "verify", "verification", "unsafe", "disable", "disabled",
-     "cert", "reqs", "hostname"}
+     "cert", "reqs", "hostname", "validation", "validate"}
 )
+_NAMED_INSECURE = frozenset({"insecure", "unverified", "noverify", "unsafe"})
+"""Words of a class, function or variable name that make it the opt-in itself (``_insecure_transport``,
+``NoVerificationEmailBackend`` through ``no`` + ``verif...``)."""
 _SERVER_SIDE = frozenset({"ssl.PROTOCOL_TLS_SERVER", "ssl.Purpose.CLIENT_AUTH"})
 _VERIFY_SWITCHES = frozenset({"verify_ssl", "verify_certs", "ssl_verify", "verify_tls", "tls_verify"})
 """Keywords that can only mean certificate verification, on any call (aiohttp, Elasticsearch, OpenSearch)."""
@@ -44,35 +49,77 @@ def _is_false(expr: ast.AST | None) -> bool:
 
 
 def _opted_in(node: ast.AST, ctx: FileContext) -> bool:
-    """Under an ``if`` on a verification setting (``if settings.TLS_INSECURE_SKIP_VERIFY:``, ``if cert_reqs ==
-    ssl.CERT_REQUIRED: ... else: ...``): the code implements a configured choice, it does not force one."""
+    """The code implements a choice to skip verification rather than forcing it: under an ``if`` on a
+    verification setting (``if settings.TLS_INSECURE_SKIP_VERIFY:``, ``if not remote.tls_validation:``, ``if
+    cert_reqs == ssl.CERT_REQUIRED: ... else: ...``), inside a class, function or variable named for the
+    insecure choice (``NoVerificationEmailBackend``, ``_insecure_transport = ...``), in a function that reads the
+    peer certificate it accepted (``getpeercert()``: inspecting a certificate, not trusting one), or in a private
+    helper that every caller in the file reaches only under such an ``if``."""
+    owner = ctx.scope.function or ctx.tree
     child, current = node, ctx.parent_of(node)
     while current is not None:
-        if isinstance(current, ast.If) and child is not current.test and _tests_opt_in(current.test):
+        if isinstance(current, ast.If) and child is not current.test and _tests_opt_in(current.test, owner, ctx):
+            return True
+        if isinstance(current, (ast.Assign, ast.AnnAssign)) and any(
+            _named_insecure(name_of(target) or "") for target in _targets(current)
+        ):
             return True
         child, current = current, ctx.parent_of(current)
-    return False
+    for scope in ctx.scope:
+        if scope.kind in (FUNCTION, CLASS) and _named_insecure(getattr(scope.node, "name", "")):
+            return True
+    function = ctx.scope.function
+    if function is None or isinstance(function, ast.Lambda):
+        return False
+    if "getpeercert" in mentioned_names(ctx, function):
+        return True
+    sites = call_conditions(ctx).get(function.name) if function in ctx.tree.body else None
+    return bool(sites) and all(
+        any(_tests_opt_in(test, site.owner, ctx) for test in site.tests) for site in sites  # type: ignore[union-attr]
+    )
 
 
-def _tests_opt_in(test: ast.expr) -> bool:
-    """Whether a condition names an insecure switch: ``X``, ``not X``, ``a and X``, ``X == ...``, ``f().X``."""
+def _targets(statement: ast.Assign | ast.AnnAssign) -> list[ast.expr]:
+    return list(statement.targets) if isinstance(statement, ast.Assign) else [statement.target]
+
+
+def _named_insecure(name: str) -> bool:
+    """``_insecure_http_transport``, ``UnverifiedContext``, ``NoVerificationEmailBackend``."""
+    words = split_identifier(name)
+    if _NAMED_INSECURE & set(words):
+        return True
+    return any(first == "no" and second.startswith("verif") for first, second in zip(words, words[1:]))
+
+
+def _tests_opt_in(test: ast.expr, owner: ast.AST, ctx: FileContext | None = None) -> bool:
+    """Whether a condition names an insecure switch: ``X``, ``not X``, ``a and X``, ``X == ...``, ``f().X``; with
+    ``ctx``, a local flag made from one (``can_pin = ... not webhook.ssl_verification``) counts too."""
     if isinstance(test, ast.UnaryOp):
-        return _tests_opt_in(test.operand)
+        return _tests_opt_in(test.operand, owner, ctx)
     if isinstance(test, ast.BoolOp):
-        return any(_tests_opt_in(value) for value in test.values)
+        return any(_tests_opt_in(value, owner, ctx) for value in test.values)
     if isinstance(test, ast.Compare):
-        return _tests_opt_in(test.left)
+        return _tests_opt_in(test.left, owner, ctx) or any(
+            _tests_opt_in(right, owner, ctx) for right in test.comparators if not isinstance(right, ast.Constant)
+        )
     if isinstance(test, ast.Call):
-        return any(_tests_opt_in(part) for part in [test.func, *test.args])
+        return any(_tests_opt_in(part, owner, ctx) for part in [test.func, *test.args])
     if isinstance(test, ast.NamedExpr):
-        return _tests_opt_in(test.target) or _tests_opt_in(test.value)
+        return _tests_opt_in(test.target, owner, ctx) or _tests_opt_in(test.value, owner, ctx)
     if isinstance(test, ast.Subscript):
-        return _tests_opt_in(test.value)
+        return _tests_opt_in(test.value, owner, ctx)
     if isinstance(test, ast.Constant) and isinstance(test.value, str):
         return bool(set(split_identifier(test.value)) & _OPT_IN_WORDS)
     if isinstance(test, ast.Attribute):
-        return bool(set(split_identifier(test.attr)) & _OPT_IN_WORDS) or _tests_opt_in(test.value)
-    return isinstance(test, ast.Name) and bool(set(split_identifier(test.id)) & _OPT_IN_WORDS)
+        return bool(set(split_identifier(test.attr)) & _OPT_IN_WORDS) or _tests_opt_in(test.value, owner, ctx)
+    if not isinstance(test, ast.Name):
+        return False
+    if set(split_identifier(test.id)) & _OPT_IN_WORDS:
+        return True
+    if ctx is None or not isinstance(owner, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    value = bindings_of(ctx, owner).single_value(test.id)
+    return value is not None and _tests_opt_in(value, owner)
 
 
 def _is_setting(node: ast.AST, ctx: FileContext) -> bool:
@@ -105,12 +152,22 @@ def _server_context(expr: ast.expr, ctx: FileContext) -> bool:
     return any(ctx.imports.resolve(arg) in _SERVER_SIDE for arg in [*expr.args, *(k.value for k in expr.keywords)])
 
 
+def _pinned_ca(ctx: FileContext) -> bool:
+    """The function loads the CA to trust (``load_verify_locations``) and never sets ``CERT_NONE``: the chain is
+    still verified, against a pinned CA, and only the name check is relaxed (nodes reached by IP address)."""
+    function = ctx.scope.function
+    if function is None or isinstance(function, ast.Lambda):
+        return False
+    mentioned = mentioned_names(ctx, function)
+    return "load_verify_locations" in mentioned and "CERT_NONE" not in mentioned
+
+
 class TlsVerificationDisabled(Rule):
     code = "BE507"
     name = "tls-verification-disabled"
     message = "`{construct}` disables TLS certificate verification; keep verification on"
     triggers = ("verify", "ssl", "CERT_NONE", "check_hostname", "unverified", "tls", "insecure")
-    needs = (origin, bindings_of)
+    needs = (origin, bindings_of, mentioned_names, call_conditions)
 
     @visits(ast.keyword)
     def check_keyword(self, node: ast.keyword, ctx: FileContext) -> None:
@@ -119,8 +176,13 @@ class TlsVerificationDisabled(Rule):
             return
         value = node.value
         if arg in ("cert_reqs", "ssl_cert_reqs"):
-            if isinstance(value, ast.Constant) and str(value.value).upper() in ("CERT_NONE", "NONE"):
-                self.report(ctx, node, construct=f'{arg}="{value.value}"')
+            # urllib3's ``cert_reqs=None`` means its verifying default; redis-py's ``ssl_cert_reqs=None`` is "none"
+            text = value.value if isinstance(value, ast.Constant) else False
+            disabled = (isinstance(text, str) and text.upper() in ("CERT_NONE", "NONE")) or (
+                text is None and arg == "ssl_cert_reqs"
+            )
+            if disabled and not _opted_in(node, ctx):
+                self.report(ctx, node, construct=f'{arg}="{text}"' if text is not None else f"{arg}=None")
             return
         if arg in _INSECURE_SWITCHES:
             if isinstance(value, ast.Constant) and value.value is True and not _opted_in(node, ctx):
@@ -173,7 +235,9 @@ class TlsVerificationDisabled(Rule):
                 continue
             if _opted_in(node, ctx) or _own_attribute(target, ctx):
                 return
-            if target.attr == "check_hostname" and not _server_context(target.value, ctx):
+            if target.attr == "check_hostname" and not (
+                _server_context(target.value, ctx) or _pinned_ca(ctx)
+            ):
                 self.report(ctx, node, construct="check_hostname = False")
             elif target.attr == "verify" and (origin(target.value, ctx) or "").startswith(("requests.", "httpx.")):
                 self.report(ctx, node, construct="session.verify = False")
