@@ -67,7 +67,9 @@ def logger_kind(receiver: ast.AST, ctx: FileContext) -> Optional[str]:
         # set by a base class (no origin): probably stdlib; made by something else here (a dataclass
         # ``field(default_factory=...)``, a project factory): a logger of an unknown library
         return STDLIB if made is None else GENERIC
-    if made is None and isinstance(receiver, ast.Name) and receiver.id in _PROJECT_LOGGER_NAMES:
+    if made is None and isinstance(receiver, ast.Name) and (
+        receiver.id in _PROJECT_LOGGER_NAMES or receiver.id.endswith("_logger")
+    ):
         function = ctx.scope.function
         if function is not None and receiver.id in {arg.arg for arg in _parameters(function)}:
             return GENERIC  # a ``logger`` parameter: the caller's logger, library unknown
@@ -193,10 +195,11 @@ def _records_traceback(call: ast.Call, ctx: FileContext) -> bool:
 
 
 @node_fact(reads=(logging_call_kind,))
-def try_body_logs(ctx: FileContext, statement: ast.Try) -> bool:
-    """The body of a ``try`` makes a logging call: its handlers run when logging itself failed, so what they
-    write to the terminal instead is the fallback, not a log line that missed the logger."""
-    stack: list[ast.AST] = list(statement.body)
+def body_logs(ctx: FileContext, statement: ast.AST) -> bool:
+    """The body of a ``try`` or a function makes a logging call (nested functions and classes left out). A
+    ``try`` that logs has handlers that run when logging itself failed; a function that logs knows its
+    logger, so a message it writes to stderr by hand instead is a slip."""
+    stack: list[ast.AST] = list(getattr(statement, "body", []))
     while stack:
         node = stack.pop()
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):

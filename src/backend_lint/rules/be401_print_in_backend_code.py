@@ -24,10 +24,11 @@ from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.entrypoints import PROMPTS, in_cli_context, terminal_use
-from backend_lint.analysis.loggers import module_logger, try_body_logs
+from backend_lint.analysis.loggers import body_logs, module_logger
 from backend_lint.analysis.messages import STDLIB, print_pieces, render_log_call, source_text
 from backend_lint.analysis.module_roles import outside_service_code
 from backend_lint.analysis.scopes import CLASS, FUNCTION
+from backend_lint.analysis.service_code import in_service_code
 from backend_lint.context import FileContext
 from backend_lint.finding import Applicability, Finding
 from backend_lint.rule import Option, Rule, visits
@@ -70,6 +71,16 @@ def _terminal_form(call: ast.Call, ctx: FileContext) -> bool:
     return False
 
 
+def _stderr_beside_logger(call: ast.Call, ctx: FileContext) -> bool:
+    """An error written to ``sys.stderr`` by hand in a function that logs its other messages: the logger was
+    right there, and this line bypasses it."""
+    function = ctx.scope.function
+    to_stderr = any(
+        keyword.arg == "file" and ctx.imports.resolve(keyword.value) == "sys.stderr" for keyword in call.keywords
+    )
+    return to_stderr and function is not None and body_logs(ctx, function)
+
+
 def _standard_stream(stream: ast.expr, ctx: FileContext) -> bool:
     """``sys.stdout``, ``sys.stderr`` or ``None`` (which means stdout)."""
     return (isinstance(stream, ast.Constant) and stream.value is None) or (
@@ -93,7 +104,7 @@ def _terminal_context(call: ast.Call, ctx: FileContext) -> bool:
     handler = ctx.scope.except_handler
     if handler is not None:
         statement = ctx.parent_of(handler)
-        if isinstance(statement, ast.Try) and try_body_logs(ctx, statement):
+        if isinstance(statement, ast.Try) and body_logs(ctx, statement):
             return True
     return _under_verbosity_check(call, ctx)
 
@@ -150,13 +161,22 @@ class PrintInBackendCode(Rule):
     fix_kind = Applicability.UNSAFE
     fix_node = "Call"
     triggers = ("print",)
-    needs = (in_cli_context, terminal_use, outside_service_code, try_body_logs, module_logger, bindings_of)
+    needs = (
+        in_cli_context, terminal_use, outside_service_code, body_logs, in_service_code, module_logger, bindings_of
+    )
     options = (
         Option(
             "script-paths",
             list,
             ["scripts/", "bin/", "manage.py", "setup.py", "management/commands/"],
             "paths of command line scripts, where printing is expected (folders end in '/', globs allowed)",
+        ),
+        Option(
+            "service-evidence",
+            bool,
+            False,
+            "report a print only where the file shows a service runs it (a module with HTTP handlers, a task, a "
+            "coroutine, a view or serializer method, a template tag, stderr beside a logger)",
         ),
     )
 
@@ -170,6 +190,8 @@ class PrintInBackendCode(Rule):
         if not _is_builtin_print(ctx) or outside_service_code(ctx) or in_cli_context(ctx.scope, ctx):
             return
         if _terminal_form(node, ctx) or _terminal_context(node, ctx):
+            return
+        if self.option("service-evidence") and not (in_service_code(ctx) or _stderr_beside_logger(node, ctx)):
             return
         level = _level(node, ctx)
         logger = module_logger(ctx)

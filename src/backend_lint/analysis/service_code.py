@@ -1,0 +1,88 @@
+"""Code that demonstrably runs inside a service: where a request, a job or the event loop is being served.
+
+Most Python in a backend repository can run in more than one way: a helper module is imported by the web app
+and by a management command, a utility prints a report for someone at a shell. For rules whose concern is how
+a *running service* reports what it does (BE401: a ``print`` instead of a log), the unknown case is the noisy
+one, so they can ask for positive evidence instead, read from the file itself:
+
+- the module answers HTTP requests (:func:`.handlers.handler_model` has handlers): every function in it is
+  part of the service;
+- a background job: a function decorated as a task of a job queue (``@shared_task``, ``@app.task``,
+  ``@dramatiq.actor``, rq's ``@job``, huey's ``@db_task``), or a method of a class named for one (``...Task``);
+- a coroutine (``async def``): it runs on the service's event loop;
+- request-time code by its class: a method of a view, viewset, serializer, form, middleware or consumer
+  (the base class's name says so), and Django template tags and filters (``@register.filter``).
+
+Workflow frameworks whose tasks capture ``print`` as their log on purpose (Prefect, Airflow, Dagster) are not
+job queues here.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from backend_lint.analysis.facts import file_fact, reads
+from backend_lint.analysis.handlers import handler_model
+from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.scopes import CLASS, FUNCTION
+
+if TYPE_CHECKING:
+    from backend_lint.context import FileContext
+
+_TASK_DECORATORS = frozenset({"task", "shared_task", "periodic_task", "db_task", "db_periodic_task", "actor",
+                              "job", "cron"})
+_PRINT_CAPTURING = ("prefect", "airflow", "dagster")
+"""Workflow frameworks whose tasks record ``print`` output as the task's log (Prefect's ``log_prints``)."""
+_TEMPLATE_TAGS = frozenset({"filter", "simple_tag", "inclusion_tag", "tag", "assignment_tag"})
+_SERVING_BASES = ("View", "ViewSet", "APIView", "Serializer", "Form", "Middleware", "Consumer", "Task", "Handler")
+"""Ends of base class names that make a class's methods run per request or per job. ``Handler`` is taken only
+with a request-handling base module (see :func:`_serving_class`)."""
+_HANDLER_MODULES = ("tornado.", "aiohttp.", "socketserver.", "http.server.")
+
+
+@file_fact(reads=(handler_model,))
+def serves_requests(ctx: FileContext) -> bool:
+    """The module defines HTTP handlers: its functions run as part of the web service."""
+    return bool(handler_model(ctx).handlers)
+
+
+@reads(serves_requests)
+def in_service_code(ctx: FileContext) -> bool:
+    """The node being visited runs in a service, by the evidence the module docstring lists."""
+    function = ctx.scope.function
+    if isinstance(function, ast.AsyncFunctionDef):
+        return True
+    for scope in ctx.scope:
+        if scope.kind == FUNCTION and isinstance(scope.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if any(_serving_decorator(decorator, ctx) for decorator in scope.node.decorator_list):
+                return True
+        elif scope.kind == CLASS and _serving_class(scope.node, ctx):  # type: ignore[arg-type]
+            return True
+    return serves_requests(ctx)
+
+
+def _serving_decorator(decorator: ast.expr, ctx: FileContext) -> bool:
+    """``@shared_task``, ``@app.task(bind=True)``, ``@dramatiq.actor``, ``@register.filter``."""
+    target = decorator.func if isinstance(decorator, ast.Call) else decorator
+    written = dotted_name(target) or ""
+    qualified = ctx.imports.resolve(target) or written
+    last = written.rpartition(".")[2]
+    if last in _TASK_DECORATORS:
+        return not qualified.startswith(_PRINT_CAPTURING)
+    return last in _TEMPLATE_TAGS and written.startswith("register.")
+
+
+def _serving_class(cls: ast.ClassDef, ctx: FileContext) -> bool:
+    for base in cls.bases:
+        written = dotted_name(base) or ""
+        name = written.rpartition(".")[2]
+        if not name.endswith(_SERVING_BASES):
+            continue
+        if name.endswith("Handler"):  # a logging.Handler is not a request handler
+            qualified = ctx.imports.resolve(base) or ""
+            if not qualified.startswith(_HANDLER_MODULES):
+                continue
+        if not (ctx.imports.resolve(base) or "").startswith(_PRINT_CAPTURING):
+            return True
+    return False
