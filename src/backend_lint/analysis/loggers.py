@@ -160,6 +160,7 @@ def configures_root_logger(ctx: FileContext) -> bool:
     )
 
 
+_RECORDER_WORDS = ("exception", "capture", "record", "report")
 _TRACEBACK_CALLS = frozenset({"traceback.format_exc", "traceback.print_exc", "traceback.format_exception",
                               "traceback.print_exception", "sentry_sdk.capture_exception"})
 
@@ -168,8 +169,21 @@ _TRACEBACK_CALLS = frozenset({"traceback.format_exc", "traceback.print_exc", "tr
 def handler_records_traceback(ctx: FileContext, handler: ast.ExceptHandler) -> bool:
     """The ``except`` clause already records the traceback somewhere: a ``.exception(...)`` call, a call
     with a true ``exc_info``/``exception=`` argument, ``traceback.format_exc()`` or Sentry's
-    ``capture_exception``. A further ``logger.error`` line in it is a follow-up, not a lost traceback."""
-    return any(_records_traceback(node, ctx) for node in _handler_calls(handler))
+    ``capture_exception``, or the exception object itself handed to a recorder (``self.handle_exception(exc)``,
+    ``span.record_exception(exc)``: its ``__traceback__`` goes with it). A further ``logger.error`` line in it
+    is a follow-up, not a lost traceback."""
+    return any(
+        _records_traceback(node, ctx) or _hands_on(node, handler.name) for node in _handler_calls(handler)
+    )
+
+
+def _hands_on(call: ast.Call, caught: Optional[str]) -> bool:
+    """``record_exception(exc)``, ``self.handle_exception(exc, ...)``, ``report_error(exc)``."""
+    if caught is None or not any(isinstance(arg, ast.Name) and arg.id == caught for arg in call.args):
+        return False
+    func = call.func
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    return any(word in name.lower() for word in _RECORDER_WORDS)
 
 
 def _handler_calls(handler: ast.ExceptHandler):
