@@ -134,13 +134,23 @@ def runs_as_data_migration(function: ast.FunctionDef | ast.AsyncFunctionDef) -> 
 @reads(module_roles)
 def in_migration(ctx: FileContext) -> bool:
     """The node being visited is migration code: in a migration module, or in a function with the ``RunPython``
-    signature or named for running migrations (``run_migration``, ``migrate_extension_database``; not
-    ``migrate_order_status``, a business operation) wherever it lives."""
+    signature, one that takes the historical app registry first (``def fixup_statuses(apps, ...)``: Django's
+    name for what a data migration receives), or one named for running migrations (``run_migration``,
+    ``migrate_extension_database``; not ``migrate_order_status``, a business operation) wherever it lives."""
     return module_roles(ctx).migration or any(
         isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef))
-        and (runs_as_data_migration(function) or _names_migration_runner(function.name))
+        and (
+            runs_as_data_migration(function)
+            or _takes_app_registry(function)
+            or _names_migration_runner(function.name)
+        )
         for function in ctx.scope.functions
     )
+
+
+def _takes_app_registry(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    names = [arg.arg for arg in function.args.posonlyargs + function.args.args]
+    return bool(names) and names[0] == "apps"
 
 
 def _names_migration_runner(name: str) -> bool:
