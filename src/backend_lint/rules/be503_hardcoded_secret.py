@@ -46,6 +46,8 @@ _SAMPLE_WORDS = frozenset({"sample", "samples", "demo", "example", "examples", "
                            "previews", "fake", "dummy", "mock", "test"})
 """Words of a module or function name that make its literals sample data (``create_test_data.py``,
 ``email_preview``, ``fake_wallet_secret``)."""
+_PUBLIC_KEY_VENDORS = frozenset({"amplitude", "mixpanel", "posthog", "rudderstack", "plausible"})
+"""Product analytics services whose project keys are embedded in every client, public by design."""
 _DEFAULT_MAKERS = frozenset({"create", "get", "load", "make", "init", "setup"})
 """``create_default_connections``: the development defaults a project ships for a first run."""
 _ENUM_WORDS = frozenset({"type", "types", "kind", "choice", "choices", "category", "mode"})
@@ -207,8 +209,11 @@ def _reviewed_elsewhere(node: ast.AST, ctx: FileContext) -> bool:
 
 
 def _sample_name(name: str) -> bool:
-    """``fake_wallet_secret``, ``demo_password``: the name itself says the value is not a real credential."""
-    return bool(_SAMPLE_WORDS & set(split_identifier(name)[:-1]))
+    """``fake_wallet_secret``, ``demo_password``: the name itself says the value is not a real credential; so
+    does ``AMPLITUDE_API_KEY``: product analytics keys are public by design (every client ships them; the
+    vendors document them as identifiers, not secrets)."""
+    words = split_identifier(name)
+    return bool(_SAMPLE_WORDS & set(words[:-1])) or bool(_PUBLIC_KEY_VENDORS & set(words))
 
 
 def _in_enum(ctx: FileContext) -> bool:
