@@ -21,8 +21,8 @@ from tests.processes import ENV
 ROOT = Path(__file__).resolve().parents[1]
 MANIFEST = ROOT / ".pre-commit-hooks.yaml"
 HEADER = 'import logging\n\nlogger = logging.getLogger(__name__)\n\n\ndef pay(order):\n    try:\n        order.charge()\n'
-BAD = HEADER + '    except ValueError:\n        logger.error("charge failed")\n'  # BE403 has a safe fix
-FIXED = HEADER + '    except ValueError:\n        logger.exception("charge failed")\n'
+BAD = HEADER + '    except Exception:\n        logger.error("charge failed")\n'  # BE403 has a safe fix
+FIXED = HEADER + '    except Exception:\n        logger.exception("charge failed")\n'
 
 
 def _local_config() -> str:

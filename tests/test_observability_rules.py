@@ -348,6 +348,11 @@ def test_be401_modules_that_serve_no_request(path: str) -> None:
     assert prints("def run(rows):\n    print(rows)\n", path) == []
 
 
+def test_be401_an_example_service_is_checked() -> None:
+    code = "from fastapi import FastAPI\napp = FastAPI()\n@app.get('/x')\ndef x():\n    print('x')\n    return {}\n"
+    assert prints(code, "examples/orders_service/orders/api.py") == [5]  # a demo app shows a service's mistakes
+
+
 @pytest.mark.parametrize(
     "code",
     [

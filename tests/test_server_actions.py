@@ -45,7 +45,7 @@ async def poll(order_id: str) -> None:
 def cancel(order_id: str) -> None:
     try:
         requests.post("https://orders.internal/cancel", json={"id": order_id}, timeout=None)
-    except requests.RequestException:
+    except Exception:
         logger.error("cancel failed for %s", order_id)
 '''
 

@@ -157,10 +157,3 @@ def _names_migration_runner(name: str) -> bool:
     words = set(name.lower().split("_"))
     return bool(words & _MIGRATION_WORDS) or ("migrate" in words and bool(words & _SCHEMA_WORDS))
 
-
-@reads(in_migration)
-def outside_service_code(ctx: FileContext) -> bool:
-    """Tests, test support, examples or migration code: nothing a running service executes per request or job,
-    so rules about how a service reports what it does (``print``, the root logger) leave it alone."""
-    roles = module_roles(ctx)
-    return roles.for_tests or roles.example or in_migration(ctx)

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from backend_lint.analysis.facts import file_fact, reads
 from backend_lint.analysis.handlers import handler_model
 from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.module_roles import in_migration, module_roles
 from backend_lint.analysis.scopes import CLASS, FUNCTION
 
 if TYPE_CHECKING:
@@ -45,6 +46,16 @@ _HANDLER_MODULES = ("tornado.", "aiohttp.", "socketserver.", "http.server.")
 def serves_requests(ctx: FileContext) -> bool:
     """The module defines HTTP handlers: its functions run as part of the web service."""
     return bool(handler_model(ctx).handlers)
+
+
+@reads(module_roles, in_migration, serves_requests)
+def outside_service_code(ctx: FileContext) -> bool:
+    """Tests, test support, migration code, or an example that serves nothing (an example DAG, an example plugin):
+    nothing a running service executes, so rules about how a service reports what it does (``print``, the
+    root logger) leave it alone. An example *service* (a demo app with HTTP handlers) shows the mistakes a
+    service makes, and stays checked."""
+    roles = module_roles(ctx)
+    return roles.for_tests or in_migration(ctx) or (roles.example and not serves_requests(ctx))
 
 
 @reads(serves_requests)

@@ -26,9 +26,8 @@ from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.entrypoints import PROMPTS, in_cli_context, terminal_use
 from backend_lint.analysis.loggers import body_logs, module_logger
 from backend_lint.analysis.messages import STDLIB, print_pieces, render_log_call, source_text
-from backend_lint.analysis.module_roles import outside_service_code
 from backend_lint.analysis.scopes import CLASS, FUNCTION
-from backend_lint.analysis.service_code import in_service_code
+from backend_lint.analysis.service_code import in_service_code, outside_service_code
 from backend_lint.context import FileContext
 from backend_lint.finding import Applicability, Finding
 from backend_lint.rule import Option, Rule, visits

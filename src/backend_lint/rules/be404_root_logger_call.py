@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Optional
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.entrypoints import in_cli_context
 from backend_lint.analysis.loggers import STDLIB, configures_root_logger, module_logger
-from backend_lint.analysis.module_roles import outside_service_code
+from backend_lint.analysis.service_code import outside_service_code
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 from backend_lint.finding import Applicability, Finding
