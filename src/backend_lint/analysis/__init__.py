@@ -8,7 +8,11 @@
 - :mod:`.values`: where a value came from (``requests.Session()``, ``psycopg2.connect().cursor()``).
 - :mod:`.ast_helpers`: a call's keyword or argument, a callee's name, a literal string.
 - :mod:`.paths`: test files and script paths; :mod:`.settings`: settings modules, their kind and values.
-- :mod:`.entrypoints`: code that runs as a command line program rather than as a service.
+- :mod:`.entrypoints`: code that runs as a command line program rather than as a service (also whole CLI modules).
+- :mod:`.module_roles`: tests, test support, migrations, examples; :mod:`.service_code`: code a service
+  demonstrably runs (HTTP handlers, job-queue tasks, coroutines, views and serializers).
+- :mod:`.mentions`: what a function mentions or opens as a path, and the conditions a module's functions are
+  called under.
 - :mod:`.strings`: whether a string was built by formatting, and converting f-strings to ``%`` style.
 - :mod:`.loggers`: which calls are logging calls (stdlib, structlog, loguru, a project's own logger), the
   module logger, and whether an ``except`` clause already records its traceback.
