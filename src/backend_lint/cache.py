@@ -32,18 +32,21 @@ from pathlib import Path
 from typing import Any, Optional
 
 from backend_lint import __version__
+from backend_lint.analysis.project.conditions import ProjectFact
+from backend_lint.analysis.project.summary import ModuleSummary
 from backend_lint.engine import FileResult
 from backend_lint.files import MAX_FILE_BYTES
 from backend_lint.finding import Applicability, Finding
 
 CACHE_DIR_NAME = ".backend_lint_cache"
-FORMAT = "backend-lint-cache/1"
+FORMAT = "backend-lint-cache/2"
+_SUMMARY_FORMAT = "backend-lint-summaries/1"
 _GITIGNORE = "# Created by backend-lint automatically.\n*\n"
 _CACHEDIR_TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
     "# This file is a cache directory tag created by backend-lint.\n"
 )
-_FINDING_FIELDS = 8  # code, name, message, line, col, end_line, end_col, applicability (+ fix_title)
+_FINDING_FIELDS = 10  # code, name, message, line, col, end_line, end_col, applicability, fix_title, unless
 
 
 def read_cacheable(path: str) -> Optional[bytes]:
@@ -84,19 +87,23 @@ def run_key(config_fingerprint: str, root: Path, codes: list[str]) -> str:
 class ResultCache:
     """The cached results of one run key: look files up by path and digest, store new results, save once."""
 
-    def __init__(self, folder: Path, key: str) -> None:
+    def __init__(self, folder: Path, key: str, summaries: Optional[SummaryCache] = None) -> None:
         self.folder = folder
         self.key = key
         self.file = folder / f"{tool_fingerprint()[:12]}-{key}.json"
         self._entries: dict[str, Any] = self._load()
         self._dirty = False
+        self.summaries = summaries
+        """Where the files' summaries for the project model are kept (a hit needs its summary too)."""
 
     @classmethod
     def for_checker(cls, checker: Any) -> ResultCache:
-        """The cache of a :class:`~backend_lint.runner.Checker`'s configuration and rules."""
+        """The cache of a :class:`~backend_lint.runner.Checker`'s configuration and rules (and of the files'
+        summaries, when the checker takes them)."""
         config = checker.config
         key = run_key(config.fingerprint(), Path(config.root), [rule.code for rule in checker.rules])
-        return cls(Path(config.root) / CACHE_DIR_NAME, key)
+        folder = Path(config.root) / CACHE_DIR_NAME
+        return cls(folder, key, SummaryCache(folder) if checker.summarize else None)
 
     def _load(self) -> dict[str, Any]:
         try:
@@ -114,20 +121,31 @@ class ResultCache:
         if not (isinstance(entry, list) and len(entry) == 2 and entry[0] == file_digest):
             return None
         findings = _findings(entry[1], path)
-        return None if findings is None else FileResult(path, findings=findings)
+        if findings is None:
+            return None
+        result = FileResult(path, findings=findings)
+        if self.summaries is not None:
+            result.summary = self.summaries.lookup(path, file_digest)
+            if result.summary is None:
+                return None
+        return result
 
     def store(self, path: str, file_digest: str, result: FileResult) -> None:
         if result.errors:
             return
         self._entries[os.path.abspath(path)] = [file_digest, [_encode(finding) for finding in result.findings]]
         self._dirty = True
+        if self.summaries is not None and result.summary is not None:
+            self.summaries.store(path, file_digest, result.summary)
 
     def save(self) -> None:
         """Write the entries if anything changed; a folder that cannot be written means no cache, not an error."""
+        if self.summaries is not None:
+            self.summaries.save()
         if not self._dirty:
             return
         try:
-            self._prepare_folder()
+            prepare_folder(self.folder)
             handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=self.folder)
             try:
                 with os.fdopen(handle, "w", encoding="utf-8") as out:
@@ -146,20 +164,69 @@ class ResultCache:
         """Delete cache files another version of the tool wrote: they can never be hits again."""
         ours = tool_fingerprint()[:12]
         for old in self.folder.glob("*-*.json"):
-            if not old.name.startswith(ours):
+            if not old.name.startswith((ours, f"summaries-{ours}")):
                 with contextlib.suppress(OSError):
                     old.unlink()
 
-    def _prepare_folder(self) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        for name, text in ((".gitignore", _GITIGNORE), ("CACHEDIR.TAG", _CACHEDIR_TAG)):
-            with contextlib.suppress(FileExistsError), open(self.folder / name, "x", encoding="utf-8") as out:
-                out.write(text)
+
+def prepare_folder(folder: Path) -> None:
+    """Make the cache folder, ignored by git and marked as a cache for backup tools."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in ((".gitignore", _GITIGNORE), ("CACHEDIR.TAG", _CACHEDIR_TAG)):
+        with contextlib.suppress(FileExistsError), open(folder / name, "x", encoding="utf-8") as out:
+            out.write(text)
+
+
+class SummaryCache:
+    """The files' summaries for the project model (:mod:`backend_lint.analysis.project`), by absolute path and
+    the digest of the bytes summarised, in one JSON file per tool version in the cache folder. They do not
+    depend on the configuration, so ``check``, ``fix``, flake8 and the editor's server share them."""
+
+    def __init__(self, folder: Path) -> None:
+        self.file = folder / f"summaries-{tool_fingerprint()[:12]}.json"
+        self._entries: dict[str, Any] = self._load()
+        self._dirty = False
+
+    def _load(self) -> dict[str, Any]:
+        try:
+            data = json.loads(self.file.read_bytes())
+        except (OSError, ValueError, RecursionError):
+            return {}
+        if not isinstance(data, dict) or data.get("format") != _SUMMARY_FORMAT:
+            return {}
+        files = data.get("files")
+        return files if isinstance(files, dict) else {}
+
+    def lookup(self, path: str, file_digest: str) -> Optional[ModuleSummary]:
+        entry = self._entries.get(os.path.abspath(path))
+        if not (isinstance(entry, list) and len(entry) == 2 and entry[0] == file_digest):
+            return None
+        return ModuleSummary.from_json(entry[1])
+
+    def store(self, path: str, file_digest: str, summary: ModuleSummary) -> None:
+        self._entries[os.path.abspath(path)] = [file_digest, summary.to_json()]
+        self._dirty = True
+
+    def save(self) -> None:
+        if not self._dirty:
+            return
+        with contextlib.suppress(OSError):
+            prepare_folder(self.file.parent)
+            handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=self.file.parent)
+            try:
+                with os.fdopen(handle, "w", encoding="utf-8") as out:
+                    json.dump({"format": _SUMMARY_FORMAT, "files": self._entries}, out, separators=(",", ":"))
+                os.replace(temporary, self.file)
+            except BaseException:
+                os.unlink(temporary)
+                raise
+            self._dirty = False
 
 
 def _encode(finding: Finding) -> list[Any]:
     return [finding.code, finding.name, finding.message, finding.line, finding.col, finding.end_line,
-            finding.end_col, int(finding.applicability), finding.fix_title]
+            finding.end_col, int(finding.applicability), finding.fix_title,
+            [fact.to_json() for fact in finding.unless]]
 
 
 def _findings(stored: Any, path: str) -> Optional[list[Finding]]:
@@ -168,17 +235,20 @@ def _findings(stored: Any, path: str) -> Optional[list[Finding]]:
         return None
     findings = []
     for item in stored:
-        if not (isinstance(item, list) and len(item) == _FINDING_FIELDS + 1):
+        if not (isinstance(item, list) and len(item) == _FINDING_FIELDS):
             return None
-        code, name, message, line, col, end_line, end_col, applicability, fix_title = item
+        code, name, message, line, col, end_line, end_col, applicability, fix_title, stored_unless = item
+        read = [ProjectFact.from_json(fact) for fact in stored_unless] if isinstance(stored_unless, list) else [None]
+        unless = tuple(fact for fact in read if fact is not None)
         if not (
             all(isinstance(text, str) for text in (code, name, message))
             and all(type(number) is int and number >= 0 for number in (line, col, end_line, end_col))
             and type(applicability) is int
             and applicability in Applicability._value2member_map_
             and (fix_title is None or isinstance(fix_title, str))
+            and len(unless) == len(read)
         ):
             return None
         findings.append(Finding(code, name, message, path, line, col, end_line, end_col,
-                                Applicability(applicability), fix_title))
+                                Applicability(applicability), fix_title, unless=unless))
     return findings

@@ -234,15 +234,18 @@ def _check_command(args: argparse.Namespace, fixing: bool) -> int:
     items = list(adoption.narrow(discovered))
     progress = Progress(sum(1 for item in items if is_file_item(item)), sys.stderr)
     diff_changes = 0
-    for item, checked in _checked_items(args, checker, fixing, items):
+    for item, checked in _checked_items(args, checker, fixing, items, progress):
         if isinstance(item, tuple):
             _report_error(FileError(*item), report, args, progress)
             continue
         if item == "-":
             result, changed = _check_stdin(args, checker, fixing, threshold, report)
-        else:
-            result, changed = _fix_one(item, checker, threshold, args) if fixing else (checked, False)
+        elif fixing:
+            result, changed = _fix_one(item, checker, threshold, args)
             progress.advance()
+        else:
+            assert checked is not None
+            result, changed = checked, False
         diff_changes += changed
         report.files_checked += 1
         report.fixed += result.fixed
@@ -308,16 +311,28 @@ def _jobs(value: str) -> int:
 
 
 def _checked_items(
-    args: argparse.Namespace, checker: Checker, fixing: bool, items: list[Any]
+    args: argparse.Namespace, checker: Checker, fixing: bool, items: list[Any], progress: Progress
 ) -> Iterable[tuple[Any, Optional[FileResult]]]:
-    """The items with their check results, in discovery order (fixing checks each file itself, later)."""
+    """The items with their check results, in discovery order, settled with the project model (fixing checks
+    each file itself, later, once the model is ready)."""
     from backend_lint.cache import ResultCache  # noqa: PLC0415 - only when checking
-    from backend_lint.parallel import check_items, default_jobs  # noqa: PLC0415
+    from backend_lint.parallel import check_items, default_jobs, is_file_item  # noqa: PLC0415
+    from backend_lint.project_run import prepared_index, settle  # noqa: PLC0415
 
+    modelled = bool(checker.engine.project_rules())  # no rule of this run asks the project: no model to build
     if fixing:
+        if modelled:
+            checker.project = prepared_index([item for item in items if is_file_item(item)], checker.config,
+                                             not args.no_cache)
         return ((item, None) for item in items)  # fixing checks each file itself, in this process
+    checker.summarize = modelled
     cache = None if args.no_cache else ResultCache.for_checker(checker)
-    return check_items(items, checker, args.jobs or default_jobs(), cache)
+    checked = []
+    for item, result in check_items(items, checker, args.jobs or default_jobs(), cache):
+        if is_file_item(item):
+            progress.advance()
+        checked.append((item, result))
+    return settle(checked, checker.config, not args.no_cache) if modelled else checked
 
 
 def _report_error(error: FileError, report: Report, args: argparse.Namespace, progress: Progress) -> None:

@@ -23,12 +23,17 @@ from backend_lint.finding import Finding
 class FileContext:
     """Everything known about the file being checked."""
 
-    def __init__(self, tree: ast.Module, source: str, display_path: str, project_path: str) -> None:
+    def __init__(
+        self, tree: ast.Module, source: str, display_path: str, project_path: str, module: str = ""
+    ) -> None:
         self.tree = tree
         self.source = source
         self.display_path = display_path
         self.project_path = project_path
         """The path relative to the project root, with ``/``: what path patterns are matched against."""
+        self.module = module
+        """The dotted module name (``shop.orders.views``) the project model knows the file by; ``""``: unknown
+        (standard input, a fragment), so no project fact about it can hold."""
         self.root_scope = Scope(MODULE, tree, None)
         self.scope: Scope = self.root_scope
         self.parent: Optional[ast.AST] = None

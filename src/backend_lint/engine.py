@@ -13,13 +13,16 @@ import ast
 import traceback
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from backend_lint.analysis.facts import needs_project
 from backend_lint.analysis.scopes import CLASS, EXCEPT, FUNCTION, LOOP, MAIN_GUARD, Scope, is_main_guard
 from backend_lint.context import FileContext
 from backend_lint.finding import FileError, Finding
 from backend_lint.rule import Rule, callbacks_of
+
+if TYPE_CHECKING:
+    from backend_lint.analysis.project.summary import ModuleSummary
 
 Dispatch = dict[type, list[tuple[Rule, Callable[[Any, FileContext], None]]]]
 
@@ -49,6 +52,7 @@ class FileResult:
     source: str | None = None
     fixed: int = 0  # fixes applied to this file (fix mode)
     refused: list[tuple[Finding, str]] = field(default_factory=list)  # fixes not applied, and why
+    summary: ModuleSummary | None = None  # what the file tells the project model (when asked for)
 
 
 def _fields(node_type: type) -> tuple[str, ...]:
@@ -118,11 +122,16 @@ class Engine:
         display_path: str,
         project_path: str,
         rules: Iterable[Rule] | None = None,
+        module: str = "",
+        summarize: bool = False,
     ) -> FileResult:
-        """Run the rules (default: all of this engine's) over one parsed file."""
-        ctx = FileContext(tree, source, display_path, project_path)
+        """Run the rules (default: all of this engine's) over one parsed file; with ``summarize``, also take the
+        file's summary for the project model (after the walk, from the facts the rules asked)."""
+        ctx = FileContext(tree, source, display_path, project_path, module)
         result = FileResult(display_path, errors=self.run(ctx, rules))
         result.findings = sorted(ctx.findings, key=Finding.sort_key)
+        if summarize:
+            result.summary = _summary(ctx, result.errors)
         return result
 
     def run(self, ctx: FileContext, rules: Iterable[Rule] | None = None) -> list[FileError]:
@@ -136,6 +145,18 @@ class Engine:
             enter, leave = self._dispatch(active)
             _walk(ctx, dict(enter), dict(leave), errors)
         return errors
+
+
+def _summary(ctx: FileContext, errors: list[FileError]) -> ModuleSummary | None:
+    """The file's summary; a failure is reported like a rule's, and the project facts about it stay unknown."""
+    from backend_lint.analysis.project.extract import summarize  # noqa: PLC0415 - only when a project is modelled
+
+    try:
+        return summarize(ctx)
+    except Exception as exc:
+        summary = f"{type(exc).__name__}: {exc}".splitlines()[0] if str(exc) else type(exc).__name__
+        errors.append(FileError(ctx.display_path, summary, code="project", detail=traceback.format_exc()))
+        return None
 
 
 _TRIGGERS: dict[tuple[str, ...], tuple[str, ...]] = {}

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from backend_lint.analysis.project.conditions import ProjectFact
 
 
 class Applicability(enum.IntEnum):
@@ -39,6 +42,9 @@ class Finding:
     applicability: Applicability = Applicability.NONE
     fix_title: str | None = None
     fix_data: Any = field(default=None, compare=False, repr=False)
+    unless: tuple[ProjectFact, ...] = field(default=(), compare=False, repr=False)
+    """Project facts any of which makes the finding wrong (:mod:`backend_lint.analysis.project`): it is dropped
+    once the project model establishes one of them, and stands where the model cannot."""
 
     @property
     def fixable(self) -> bool:

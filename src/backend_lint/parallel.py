@@ -160,7 +160,8 @@ class _Runner:
             return _check_batch(self.checker, paths, self.with_digest)
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
-                self.jobs, mp_context=_context(), initializer=_start_worker, initargs=(self.checker.config,)
+                self.jobs, mp_context=_context(), initializer=_start_worker,
+                initargs=(self.checker.config, self.checker.summarize),
             )
         try:
             return self._pool.submit(_worker_batch, paths, self.with_digest)
@@ -195,11 +196,12 @@ def _context() -> BaseContext:
     return get_context()
 
 
-def _start_worker(config: Config) -> None:
+def _start_worker(config: Config, summarize: bool) -> None:
     global _worker_checker
     gc.freeze()  # the imported rules and analysis are never garbage: keep collections from walking them
     gc.set_threshold(_GC_THRESHOLD, *gc.get_threshold()[1:])
     _worker_checker = Checker.from_config(config)
+    _worker_checker.summarize = summarize
 
 
 def _worker_batch(paths: list[str], with_digest: bool) -> list[Checked]:

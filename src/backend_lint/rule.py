@@ -20,6 +20,7 @@ from backend_lint.finding import Applicability, Finding
 if TYPE_CHECKING:  # libcst is imported only on the fix path
     import libcst as cst
 
+    from backend_lint.analysis.project.conditions import ProjectFact
     from backend_lint.context import FileContext
     from backend_lint.fixing.context import FixContext
 
@@ -142,9 +143,13 @@ class Rule:
         end_node: ast.AST | None = None,
         applicability: Applicability | None = None,
         fix_data: Any = None,
+        unless: tuple[ProjectFact, ...] = (),
         **template: Any,
     ) -> Finding:
-        """Record a finding spanning ``node`` (or ``node`` to ``end_node``) with the message filled in."""
+        """Record a finding spanning ``node`` (or ``node`` to ``end_node``) with the message filled in.
+
+        ``unless``: facts of the project (:mod:`backend_lint.analysis.project.conditions`) any of which makes the
+        finding wrong; the project model drops it once one holds (without a project, it stands)."""
         best = self.fix_kind
         chosen = best if applicability is None else min(applicability, best)
         line, col = ctx.char_position(node.lineno, node.col_offset)  # type: ignore[attr-defined]
@@ -164,6 +169,7 @@ class Rule:
             applicability=chosen,
             fix_title=self.fix_title if chosen else None,
             fix_data=fix_data,
+            unless=unless,
         )
         ctx.findings.append(finding)
         return finding

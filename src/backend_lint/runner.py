@@ -13,6 +13,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Optional
 
+from backend_lint.analysis.project.index import ProjectIndex
+from backend_lint.analysis.project.model import resolve
+from backend_lint.analysis.project.roots import module_name
 from backend_lint.config import Config
 from backend_lint.engine import Engine, FileResult
 from backend_lint.files import SourceFile, Unreadable, decode_source, parse_source, project_path, read_source
@@ -56,6 +59,11 @@ class Checker:
     config: Config
     rules: list[Rule]
     engine: Engine
+    summarize: bool = False
+    """Take each checked file's summary for the project model (the CLI gathers them while checking)."""
+    project: Optional[ProjectIndex] = None
+    """The projects' summaries, when they are known before checking (flake8, the editor, ``fix``): findings a
+    project fact refutes are dropped as each file is checked."""
 
     @classmethod
     def from_config(cls, config: Config) -> Checker:
@@ -75,11 +83,18 @@ class Checker:
 
         ``noqa=False`` keeps the findings ``# noqa`` comments suppress (to find comments that suppress nothing).
         """
-        relative = project_path(real_path or display_path, self.config)
+        located = real_path or display_path
+        relative = project_path(located, self.config)
         tree = parse_source(source.text, display_path)
         if isinstance(tree, Unreadable):
             return FileResult(display_path, errors=[FileError(display_path, tree.reason)], source=source.text)
-        result = self.engine.check(tree, source.text, display_path, relative, self.rules_for(relative))
+        modelled = (self.summarize or self.project is not None) and located not in ("-", "stdin")
+        result = self.engine.check(
+            tree, source.text, display_path, relative, self.rules_for(relative),
+            module=module_name(located) if modelled else "", summarize=self.summarize and modelled,
+        )
+        if self.project is not None and modelled:
+            result.findings = resolve(result.findings, self.project.model_for(located))
         if noqa:
             result.findings = apply_noqa(result.findings, source.text)
         result.source = source.text

@@ -6,13 +6,14 @@ decorated function keeps its signature and return type; its value is kept in ``c
 itself (never under a string), so it is computed at most once per file and per node, whichever rule asks first.
 
 Each fact has a *scope*: ``FILE`` facts depend on the file's text, its path and the configuration only, so a
-file's result may be cached by its bytes; ``PROJECT`` facts (none yet: the project model will add them) also
-depend on other files. Facts and the plain analysis functions rules call (``@reads``, for functions that are
-not worth memoizing, such as :func:`.values.origin`) declare what they read, and every rule declares what it
-asks in ``Rule.needs``. :func:`needed_facts` closes over those declarations, so the engine can tell which
-rules need project facts before it runs them (:meth:`Engine.project_rules`), and a test checks that every fact
-a rule's checks compute is declared. ``ctx.facts`` ends up holding exactly the facts a check computed: what a
-cache entry's key will be made of once project facts exist.
+file's result may be cached by its bytes; ``PROJECT`` facts depend on other files: the constructors of
+:mod:`.project.conditions` (``@project_fact``), which a rule attaches to a finding instead of computing (the
+project model settles them once every file is summarised, so a file's cached result stays valid: it holds the
+conditions, not their answers). Facts and the plain analysis functions rules call (``@reads``, for functions
+that are not worth memoizing, such as :func:`.values.origin`) declare what they read, and every rule declares
+what it asks in ``Rule.needs``. :func:`needed_facts` closes over those declarations, so the engine can tell
+which rules need project facts before it runs them (:meth:`Engine.project_rules`: a run whose rules need none
+builds no project model), and a test checks that every fact a rule's checks compute is declared.
 """
 
 from __future__ import annotations
@@ -105,6 +106,13 @@ def reads(*items: Readable) -> Callable[[F], F]:
         return function
 
     return decorate
+
+
+def project_fact(function: F) -> F:
+    """Declare a constructor of a project fact (:mod:`.project.conditions`): a rule that asks it depends on other
+    files of the project."""
+    _declare(function, (), PROJECT)
+    return function
 
 
 def is_fact(item: Any) -> bool:

@@ -155,6 +155,14 @@ class ModuleRoutes:
     OrderViewSet)``, ``Router(path=..., route_handlers=[...])``)."""
     route_strings: list[tuple[PathPart, str]] = field(default_factory=list)
     """Literal route paths and prefixes, with the framework that routes on them."""
+    url_includes: list[tuple[RoutePath, str]] = field(default_factory=list)
+    """Django ``path("api/", include("shop.api.urls"))``: the prefix and the URL conf included, as written (a
+    dotted string, or the qualified name of an imported module; relative names keep their dots)."""
+    app_wide: list[tuple[str, str, str]] = field(default_factory=list)
+    """``(kind, framework, target)`` run for every request of an app: kind ``middleware``
+    (``app.add_middleware(X)``, ``Middleware(X)`` in an app's ``middleware=[...]``) or ``hook`` (Flask
+    ``before_request``); the target is qualified (``shop.middleware.Idempotency``) or local (``.Idempotency``
+    for a name of this module)."""
 
 
 @dataclass(frozen=True)

@@ -39,18 +39,21 @@ _BLOCKS: dict[type, tuple[str, ...]] = {
 class ImportMap:
     """Local name -> qualified name, plus the set of top-level modules the file imports."""
 
-    __slots__ = ("_lines", "_rebound", "modules", "names")
+    __slots__ = ("_lines", "_rebound", "modules", "names", "statements")
 
     def __init__(self) -> None:
         self.names: dict[str, str] = {}
         """The last binding of each imported name (what a name means once the whole module has run)."""
         self.modules: set[str] = set()
+        self.statements: list[ast.Import | ast.ImportFrom] = []
+        """Every import statement, in source order (the project model reads whole module paths from them)."""
         self._lines: dict[str, int] = {}
         self._rebound: dict[str, list[tuple[int, str]]] = {}
         """``name -> [(line, qualified), ...]`` in source order, for names imported as different things."""
 
     def add(self, node: ast.Import | ast.ImportFrom) -> None:
         """Record one import statement (statements must come in source order)."""
+        self.statements.append(node)
         line = node.lineno
         if isinstance(node, ast.Import):
             for alias in node.names:

@@ -34,6 +34,7 @@ from backend_lint.analysis.orm import (
     response_flow,
     written,
 )
+from backend_lint.analysis.project.conditions import drf_pagination
 from backend_lint.analysis.provenance import sql_text
 from backend_lint.analysis.sql import SINK_METHODS, Sink, query_sink
 from backend_lint.context import FileContext
@@ -63,7 +64,7 @@ class UnboundedQuery(Rule):
     name = "unbounded-query"
     message = "`{query}` in GET handler `{handler}` returns every matching row; paginate it or add a limit"
     triggers = ("get", "GET", "route", "View", "api_view")
-    needs = (handler_for, query_call, query_of, response_flow, query_sink, sql_text)
+    needs = (handler_for, query_call, query_of, response_flow, query_sink, sql_text, drf_pagination)
     options = (
         Option(
             "drf-default-pagination",
@@ -91,6 +92,8 @@ class UnboundedQuery(Rule):
         limit = attributes.get(bound)
         if limit is not None and not (isinstance(limit, ast.Constant) and limit.value is None):
             return
+        # A DRF view that says nothing about pagination gets the project's default paginator, if it sets one.
+        unless = (drf_pagination(),) if drf and limit is None else ()
         source = attributes.get("queryset")
         if source is not None:
             if not isinstance(source, ast.Call):
@@ -98,7 +101,7 @@ class UnboundedQuery(Rule):
             query = query_of(source, ctx)
             if query is None or not _is_collection(query, source, ctx):
                 return
-            self.report(ctx, source, query=written(source), handler=node.name)
+            self.report(ctx, source, query=written(source), handler=node.name, unless=unless)
         elif not drf and isinstance(attributes.get("model"), ast.Name) and "get_queryset" not in methods:
             model = attributes["model"]
             self.report(ctx, model, query=f"{model.id}.objects.all", handler=node.name)  # type: ignore[attr-defined]

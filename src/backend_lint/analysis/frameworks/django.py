@@ -70,9 +70,24 @@ def table(
     view = argument(value, 1, "view")
     if isinstance(view, ast.Call) and (reader.qualified(view.func) or "").endswith(".include"):
         reader.route_string(route, DJANGO)
+        included = _included(reader, argument(view, 0, "arg"))
+        if included is not None:
+            reader.routes.url_includes.append((route, included))
     else:
         reader.register_endpoint(view, function, DJANGO, None, route, value, answers=answered_methods)
     return True
+
+
+def _included(reader: Reader, target: Optional[ast.expr]) -> Optional[str]:
+    """What ``include(...)`` names: ``"shop.api.urls"``, an imported URL conf module, or the first item of an
+    ``(patterns, app_name)`` tuple."""
+    if isinstance(target, ast.Tuple) and target.elts:
+        target = target.elts[0]
+    if isinstance(target, ast.Constant) and isinstance(target.value, str):
+        return target.value
+    if isinstance(target, (ast.Name, ast.Attribute)):
+        return reader.imports.resolve(target)
+    return None
 
 
 def module_views(reader: Reader) -> None:

@@ -1,0 +1,104 @@
+"""The project facts a finding can depend on: named, plain, hashable and cheap to store with the finding.
+
+A rule reports with ``unless=(fact, ...)``: the finding stands unless one of the facts holds in the project.
+Each constructor below says what its fact means and which rule asks it; :class:`~.model.ProjectModel` decides
+them. A fact the model cannot establish (no project, the file that would say it does not parse, a value that
+is not a literal) does not hold, so the finding stands, as it would without a project model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Optional
+
+from backend_lint.analysis.facts import project_fact
+
+DRF_PAGINATION = "drf-pagination"
+IDEMPOTENCY_MIDDLEWARE = "idempotency-middleware"
+READS_IDEMPOTENCY_KEY = "reads-idempotency-key"
+CLI_MODULE = "cli-module"
+TEST_SUPPORT = "test-support"
+CONSTANTS = "constants"
+HTML_VIEW = "html-view"
+ROUTE_WORDS = "route-words"
+KINDS = frozenset({
+    DRF_PAGINATION, IDEMPOTENCY_MIDDLEWARE, READS_IDEMPOTENCY_KEY, CLI_MODULE, TEST_SUPPORT, CONSTANTS, HTML_VIEW,
+    ROUTE_WORDS,
+})
+
+
+@dataclass(frozen=True)
+class ProjectFact:
+    """One fact about the project: a kind and its string arguments (module and object names, words)."""
+
+    kind: str
+    args: tuple[str, ...] = ()
+
+    def to_json(self) -> list[str]:
+        return [self.kind, *self.args]
+
+    @classmethod
+    def from_json(cls, value: Any) -> Optional[ProjectFact]:
+        """The fact :meth:`to_json` wrote, or ``None`` for anything else (a cache file is untrusted data)."""
+        if not (isinstance(value, list) and value and all(isinstance(item, str) for item in value)):
+            return None
+        if value[0] not in KINDS:
+            return None
+        return cls(value[0], tuple(value[1:]))
+
+
+@project_fact
+def drf_pagination() -> ProjectFact:
+    """A production settings module sets ``REST_FRAMEWORK["DEFAULT_PAGINATION_CLASS"]`` (BE104)."""
+    return ProjectFact(DRF_PAGINATION)
+
+
+@project_fact
+def idempotency_middleware(framework: str) -> ProjectFact:
+    """A middleware or request hook registered for the whole app of ``framework`` reads an idempotency header
+    (BE301): Django ``MIDDLEWARE``, ``app.add_middleware``, Starlette ``Middleware(...)``, Flask
+    ``before_request``."""
+    return ProjectFact(IDEMPOTENCY_MIDDLEWARE, (framework,))
+
+
+@project_fact
+def reads_idempotency_key(qualified: str) -> ProjectFact:
+    """The project's function or class ``qualified`` (``app.deps.require_key``), or a base of that class, reads
+    an idempotency header: a dependency, decorator, base view or helper the handler uses (BE301)."""
+    return ProjectFact(READS_IDEMPOTENCY_KEY, (qualified,))
+
+
+@project_fact
+def cli_module(module: str) -> ProjectFact:
+    """Module ``module`` is command line code: an entry point of the project (console script, ``__main__``, a
+    registered click/typer command) or imported only by such code (BE401, BE404)."""
+    return ProjectFact(CLI_MODULE, (module,))
+
+
+@project_fact
+def test_support(module: str) -> ProjectFact:
+    """Module ``module`` only serves the tests: the settings module the test configuration names, or a module
+    only tests and test support import (BE501, BE503, BE504)."""
+    return ProjectFact(TEST_SUPPORT, (module,))
+
+
+@project_fact
+def constants(qualified: Iterable[str]) -> ProjectFact:
+    """Every one of the imported names (``app.tables.RETAINED_TABLES``) is a literal constant of its module
+    (BE101)."""
+    return ProjectFact(CONSTANTS, tuple(sorted(set(qualified))))
+
+
+@project_fact
+def html_view(qualified: str) -> ProjectFact:
+    """The view ``qualified`` (a class or function of the project) renders HTML pages: templates, forms,
+    redirects, a Django generic HTML view (BE302, BE301)."""
+    return ProjectFact(HTML_VIEW, (qualified,))
+
+
+@project_fact
+def route_words(qualified: str, words: Iterable[str]) -> ProjectFact:
+    """A full path the project routes to the view ``qualified`` contains one of ``words`` (BE301's exempt
+    paths), read from the URL confs and router inclusions of other modules."""
+    return ProjectFact(ROUTE_WORDS, (qualified, *sorted(set(words))))

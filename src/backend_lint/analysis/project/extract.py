@@ -1,0 +1,257 @@
+"""Taking a module's summary from the context of its check: after the walk, from facts the rules already asked.
+
+The summary reads module-level statements (constants, settings, imports), the handler model's plain routing
+data (URL confs, app-wide middleware and hooks) and, only where the text says it can matter, the bodies of the
+module's functions and classes: for strings naming an idempotency header (a file that never writes
+``idempoten`` is not looked into) and for HTML views (only in modules that import Django or Flask). No second
+parse and no walk of expressions outside those cases.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import TYPE_CHECKING, Any, Optional, Union
+
+from backend_lint.analysis.entrypoints import cli_module, is_cli_command
+from backend_lint.analysis.handler_types import DJANGO, DRF
+from backend_lint.analysis.handlers import handler_model
+from backend_lint.analysis.module_roles import module_roles
+from backend_lint.analysis.project.roots import resolve_relative
+from backend_lint.analysis.project.summary import DefSummary, ModuleSummary, UrlEntry, UrlInclude
+from backend_lint.analysis.settings import settings_module
+
+if TYPE_CHECKING:
+    from backend_lint.context import FileContext
+
+KEY_WORD = "idempoten"
+_DOTTED = re.compile(r"""["']([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)["']""")
+_SETTINGS_MARKERS = frozenset({"INSTALLED_APPS", "MIDDLEWARE", "REST_FRAMEWORK", "DATABASES", "ROOT_URLCONF"})
+SETTING_NAMES = frozenset({
+    *_SETTINGS_MARKERS, "DEBUG", "DATA_UPLOAD_MAX_MEMORY_SIZE", "FILE_UPLOAD_MAX_MEMORY_SIZE", "MAX_CONTENT_LENGTH",
+    "PASSWORD_HASHERS", "WTF_CSRF_ENABLED", "AUTHENTICATION_BACKENDS",
+})
+"""Settings the project model reads (literal values only; anything else is recorded as ``"?"``)."""
+UNKNOWN = "?"
+_HTML_CALLS = frozenset({
+    "render", "render_to_response", "render_to_string", "TemplateResponse", "redirect", "HttpResponseRedirect",
+    "render_template", "url_for_redirect",
+})
+_HTML_ATTRIBUTES = frozenset({"template_name", "form_class", "success_url", "template_name_suffix"})
+_LITERAL_KINDS = {str: "str", int: "int", float: "float", bytes: "bytes", bool: "bool", type(None): "none"}
+Def = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef]
+
+
+def summarize(ctx: FileContext) -> ModuleSummary:
+    """The summary of the checked file (``ctx.module`` is its dotted name, ``""`` when unknown)."""
+    module = ctx.module
+    is_package = ctx.display_path.replace("\\", "/").endswith("/__init__.py")
+    summary = ModuleSummary(module=module, is_package=is_package)
+    roles = module_roles(ctx)
+    summary.roles = [name for name in ("test", "test_support", "migration", "example") if getattr(roles, name)]
+    _read_imports(ctx, summary)
+    summary.dotted_strings = sorted(set(_DOTTED.findall(ctx.source)))
+    _read_module_statements(ctx, summary)
+    _read_defs(ctx, summary)
+    _read_routing(ctx, summary)
+    summary.cli = cli_module(ctx)
+    return summary
+
+
+def _absolute(summary: ModuleSummary, written: str) -> Optional[str]:
+    if not written.startswith("."):
+        return written
+    return resolve_relative(summary.module, summary.is_package, written) if summary.module else None
+
+
+def _read_imports(ctx: FileContext, summary: ModuleSummary) -> None:
+    imported: set[str] = set()
+    for statement in ctx.imports.statements:
+        if isinstance(statement, ast.Import):
+            imported.update(alias.name for alias in statement.names)
+            continue
+        base = _absolute(summary, "." * statement.level + (statement.module or ""))
+        if base is None:
+            continue
+        imported.add(base)
+        imported.update(f"{base}.{alias.name}" for alias in statement.names if alias.name != "*")
+        if any(alias.name == "*" for alias in statement.names) and statement.col_offset == 0:
+            summary.star_imports.append(base)
+    summary.imported = sorted(imported)
+    for name, qualified in ctx.imports.names.items():
+        absolute = _absolute(summary, qualified)
+        if absolute is not None:
+            summary.imports[name] = absolute
+
+
+def _read_module_statements(ctx: FileContext, summary: ModuleSummary) -> None:
+    """Constants (names bound once, to a literal) and, in a settings module, the settings the model reads."""
+    bound: dict[str, int] = {}
+    values: dict[str, ast.expr] = {}
+    for statement in ctx.tree.body:
+        targets: list[ast.expr] = []
+        value: Optional[ast.expr] = None
+        if isinstance(statement, ast.Assign):
+            targets, value = statement.targets, statement.value
+        elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
+            targets, value = [statement.target], statement.value
+        elif isinstance(statement, ast.AugAssign) and isinstance(statement.target, ast.Name):
+            bound[statement.target.id] = 2
+            continue
+        for target in targets:
+            if isinstance(target, ast.Name) and value is not None:
+                bound[target.id] = bound.get(target.id, 0) + 1
+                values[target.id] = value
+            elif isinstance(target, ast.Subscript) and value is not None:
+                _setting_item(summary, target, value)
+    for name, value in values.items():
+        kind = literal_kind(value)
+        if kind is not None and bound[name] == 1:
+            summary.constants[name] = kind
+    settings = settings_module(ctx)
+    if settings.is_settings or _SETTINGS_MARKERS & values.keys():
+        summary.settings_kind = settings.kind
+        for name in SETTING_NAMES & values.keys():
+            summary.settings[name] = literal_json(values[name])
+
+
+def _setting_item(summary: ModuleSummary, target: ast.Subscript, value: ast.expr) -> None:
+    """``REST_FRAMEWORK["DEFAULT_PAGINATION_CLASS"] = "..."`` after the dict was made."""
+    if not (isinstance(target.value, ast.Name) and target.value.id in SETTING_NAMES):
+        return
+    key = target.slice
+    table = summary.settings.get(target.value.id)
+    if isinstance(table, dict) and isinstance(key, ast.Constant) and isinstance(key.value, str):
+        table[key.value] = literal_json(value)
+
+
+def literal_kind(value: ast.expr) -> Optional[str]:
+    """The kind of a literal constant: a str/number/bytes/bool/None, or a tuple/list/set/frozenset of those."""
+    if isinstance(value, ast.Constant):
+        return _LITERAL_KINDS.get(type(value.value))
+    if isinstance(value, (ast.Tuple, ast.List, ast.Set)):
+        elements = value.elts
+    elif (
+        isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in ("frozenset", "tuple")
+        and len(value.args) == 1 and not value.keywords and isinstance(value.args[0], (ast.Tuple, ast.List, ast.Set))
+    ):
+        elements = value.args[0].elts
+    else:
+        return None
+    if all(isinstance(element, ast.Constant) and type(element.value) in _LITERAL_KINDS for element in elements):
+        return type(value).__name__.lower() if not isinstance(value, ast.Call) else "frozenset"
+    return None
+
+
+def literal_json(value: ast.expr) -> Any:
+    """A JSON value for a literal (dicts and lists keep their literal items and mark the others ``"?"``)."""
+    if isinstance(value, ast.Constant) and isinstance(value.value, (str, int, float, bool, type(None))):
+        return value.value
+    if isinstance(value, (ast.List, ast.Tuple)):
+        return [literal_json(element) for element in value.elts]
+    if isinstance(value, ast.Dict):
+        return {
+            key.value: literal_json(item) for key, item in zip(value.keys, value.values)
+            if isinstance(key, ast.Constant) and isinstance(key.value, str)
+        }
+    return UNKNOWN
+
+
+def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
+    """Classes' bases everywhere; idempotency headers, HTML evidence and CLI commands where they can be."""
+    reads_key = KEY_WORD in ctx.source.lower()
+    web = bool(ctx.imports.modules & {"django", "flask", "rest_framework", "flask_appbuilder"})
+    clickish = bool(ctx.imports.modules & {"click", "typer", "asyncclick", "rich_click", "cloup"})
+    for qualname, node in _defs(ctx.tree):
+        found = DefSummary()
+        if isinstance(node, ast.ClassDef):
+            found.bases = [base for base in (_qualified(ctx, summary, written) for written in node.bases) if base]
+        elif clickish and "." not in qualname:
+            found.command = is_cli_command(node, ctx)
+        if reads_key:
+            found.headers = _key_headers(node)
+        if web:
+            found.renders_html = _renders_html(node)
+        if found != DefSummary():
+            summary.defs[f"{summary.module}.{qualname}" if summary.module else qualname] = found
+
+
+def _defs(tree: ast.Module) -> list[tuple[str, Def]]:
+    """Module-level functions and classes, and the methods of those classes."""
+    found: list[tuple[str, Def]] = []
+    for statement in tree.body:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            found.append((statement.name, statement))
+            if isinstance(statement, ast.ClassDef):
+                found.extend(
+                    (f"{statement.name}.{method.name}", method) for method in statement.body
+                    if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef))
+                )
+    return found
+
+
+def _qualified(ctx: FileContext, summary: ModuleSummary, written: ast.expr) -> Optional[str]:
+    resolved = ctx.imports.resolve(written)
+    if resolved is not None:
+        return _absolute(summary, resolved)
+    if isinstance(written, ast.Name) and summary.module:
+        return f"{summary.module}.{written.id}"
+    return None
+
+
+def normal_header(text: str) -> str:
+    """``HTTP_X_IDEMPOTENCY_KEY`` and ``X-Idempotency-Key`` both give ``x-idempotency-key``."""
+    lowered = text.lower().replace("_", "-")
+    return lowered[5:] if lowered.startswith("http-") else lowered
+
+
+def _key_headers(node: Def) -> list[str]:
+    return sorted({
+        normal_header(child.value) for child in ast.walk(node)
+        if isinstance(child, ast.Constant) and isinstance(child.value, str) and KEY_WORD in child.value.lower()
+        and len(child.value) <= 64 and " " not in child.value
+    })
+
+
+def _renders_html(node: Def) -> bool:
+    for child in ast.walk(node):
+        if isinstance(child, ast.Call):
+            func = child.func
+            name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            if name in _HTML_CALLS:
+                return True
+        elif (
+            isinstance(child, ast.Assign) and isinstance(node, ast.ClassDef) and child in node.body
+            and any(isinstance(target, ast.Name) and target.id in _HTML_ATTRIBUTES for target in child.targets)
+        ):
+            return True
+    return False
+
+
+def _read_routing(ctx: FileContext, summary: ModuleSummary) -> None:
+    model = handler_model(ctx)
+    routes = model.routes
+    if not routes.frameworks:
+        return
+    summary.serves = bool(
+        model.handlers or routes.registrations or routes.inclusions or routes.app_wide or routes.own_prefixes
+    )
+    for registration in routes.registrations:
+        if registration.framework not in (DJANGO, DRF) or (
+            registration.path.text is None and not registration.path.unknown
+        ):
+            continue
+        if registration.module is not None:
+            module = _absolute(summary, registration.module)
+            view = f"{module}.{registration.endpoint}" if module else None
+        else:
+            view = f"{summary.module}.{registration.endpoint.partition('.')[0]}" if summary.module else None
+        if view is not None:
+            summary.url_entries.append(UrlEntry(registration.path.text, view))
+    for prefix, included in routes.url_includes:
+        module = _absolute(summary, included)
+        if module is not None:
+            summary.url_includes.append(UrlInclude(prefix.text, module))
+    for kind, framework, target in routes.app_wide:
+        qualified = f"{summary.module}{target}" if target.startswith(".") else target
+        (summary.middleware if kind == "middleware" else summary.request_hooks).append([framework, qualified])

@@ -1,0 +1,326 @@
+"""The model of one project: its modules' summaries joined, answering the facts findings depend on.
+
+Built once per run and per project root from every module's summary (:mod:`.summary`) and the packaging and
+test configuration (:mod:`.project_files`); cheap to build (no parsing), so a warm run rebuilds it from cached
+summaries. Each answer is computed on first use and kept. What it cannot establish does not hold (see
+:mod:`.conditions`).
+
+- Settings: a Django settings module is any module assigning ``INSTALLED_APPS``, ``MIDDLEWARE``,
+  ``REST_FRAMEWORK``, ``DATABASES`` or ``ROOT_URLCONF`` (or named like one); ``from .base import *`` gives it its
+  base's values first. Test settings (named for tests, or named by the test configuration) do not count for
+  what production does.
+- Entry points: console scripts, ``__main__`` modules, modules that define click/typer commands or that the file
+  itself marks as a program; a module is command line code when it is one, or when every module of the project
+  that imports it (or names it in a string, as lazy command tables do) is command line code or a test.
+- Test support: the settings the test configuration names, and modules every importer of which is a test.
+- URL confs: ``ROOT_URLCONF`` (else every URL conf no other includes) joined through ``include()`` gives each
+  Django view its full paths.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from functools import cached_property
+from typing import Any, Optional
+
+from backend_lint.analysis.handler_types import DJANGO, DRF, FASTAPI, FLASK, LITESTAR, STARLETTE, join_path
+from backend_lint.analysis.project import conditions
+from backend_lint.analysis.project.conditions import ProjectFact
+from backend_lint.analysis.project.extract import UNKNOWN
+from backend_lint.analysis.project.project_files import ProjectFiles
+from backend_lint.analysis.project.summary import DefSummary, ModuleSummary
+from backend_lint.finding import Finding
+
+_FAMILIES = {FASTAPI: "asgi", STARLETTE: "asgi", LITESTAR: "litestar", FLASK: "flask", DJANGO: "django", DRF: "django"}
+_HTML_VIEW_BASES = (
+    "django.views.generic.", "django.contrib.auth.views.", "django.views.View", "django.contrib.admin.",
+    "django.views.generic",
+)
+_JSON_VIEW_PREFIXES = ("rest_framework.", "ninja.")
+_HTML_GENERIC = frozenset({
+    "TemplateView", "FormView", "CreateView", "UpdateView", "DeleteView", "ListView", "DetailView", "RedirectView",
+    "ArchiveIndexView", "YearArchiveView", "MonthArchiveView", "DayArchiveView", "TodayArchiveView",
+    "DateDetailView", "LoginView", "LogoutView", "PasswordChangeView", "PasswordResetView", "FormMixin",
+    "TemplateResponseMixin", "ProcessFormView", "BaseFormView", "BaseDeleteView", "BaseCreateView",
+    "BaseUpdateView", "SingleObjectTemplateResponseMixin", "MultipleObjectTemplateResponseMixin",
+})
+_WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+_MAX_DEPTH = 8
+_LAUNCHERS = frozenset({"manage", "wsgi", "asgi"})
+"""Modules that start the service as well as commands (Django's ``manage.py runserver``): not CLI roots."""
+
+
+def resolve(findings: list[Finding], model: Optional[ProjectModel]) -> list[Finding]:
+    """The findings no fact of the project refutes (all of them without a model)."""
+    if model is None:
+        return findings
+    return [finding for finding in findings if not any(model.holds(fact) for fact in finding.unless)]
+
+
+def path_words(text: str) -> list[str]:
+    """Lower-case words of a path or name: ``/auth/access-token`` -> auth, access, token; ``LoginView``."""
+    return [piece.lower() for piece in _WORD.findall(text)]
+
+
+class ProjectModel:
+    """Every module of one project, by dotted name, and the facts they establish together."""
+
+    def __init__(self, summaries: Iterable[ModuleSummary], files: Optional[ProjectFiles] = None) -> None:
+        self.modules: dict[str, ModuleSummary] = {}
+        for summary in summaries:
+            if summary.module:
+                self.modules[summary.module] = summary
+        self.files = files or ProjectFiles()
+        self.defs: dict[str, DefSummary] = {
+            name: found for summary in self.modules.values() for name, found in summary.defs.items()
+        }
+        self._answers: dict[ProjectFact, bool] = {}
+
+    def holds(self, fact: ProjectFact) -> bool:
+        """Whether the project establishes ``fact`` (unknown: it does not)."""
+        found = self._answers.get(fact)
+        if found is None:
+            found = self._answers[fact] = self._decide(fact)
+        return found
+
+    def _decide(self, fact: ProjectFact) -> bool:
+        kind, args = fact.kind, fact.args
+        if kind == conditions.DRF_PAGINATION:
+            return self.drf_paginates
+        if kind == conditions.IDEMPOTENCY_MIDDLEWARE:
+            return bool(args) and _FAMILIES.get(args[0]) in self.idempotent_families
+        if kind == conditions.READS_IDEMPOTENCY_KEY:
+            return bool(args) and self.reads_key(args[0])
+        if kind == conditions.CLI_MODULE:
+            return bool(args) and args[0] in self.cli_modules
+        if kind == conditions.TEST_SUPPORT:
+            return bool(args) and args[0] in self.test_modules
+        if kind == conditions.CONSTANTS:
+            return bool(args) and all(self.is_constant(name) for name in args)
+        if kind == conditions.HTML_VIEW:
+            return bool(args) and self.is_html_view(args[0])
+        if kind == conditions.ROUTE_WORDS:
+            return len(args) > 1 and self.routed_with_words(args[0], frozenset(args[1:]))
+        return False
+
+    # -- names ---------------------------------------------------------------------------------------------------
+
+    def split(self, qualified: str) -> Optional[tuple[ModuleSummary, str]]:
+        """``(module, rest)`` for the longest module of the project that ``qualified`` starts with."""
+        module, _, rest = qualified.rpartition(".")
+        tail = [rest]
+        while module:
+            found = self.modules.get(module)
+            if found is not None:
+                return found, ".".join(reversed(tail))
+            module, _, part = module.rpartition(".")
+            tail.append(part)
+        return None
+
+    def definition(self, qualified: str, depth: int = 0) -> tuple[str, Optional[DefSummary]]:
+        """The def a qualified name stands for, following re-exports (``from .views import OrderView`` in a
+        package's ``__init__``): its canonical name and summary (``None``: not a def of the project)."""
+        if qualified in self.defs or depth > _MAX_DEPTH:
+            return qualified, self.defs.get(qualified)
+        split = self.split(qualified)
+        if split is None:
+            return qualified, None
+        module, rest = split
+        head, _, tail = rest.partition(".")
+        target = module.imports.get(head)
+        if target is None:
+            return qualified, None
+        return self.definition(f"{target}.{tail}" if tail else target, depth + 1)
+
+    # -- constants -----------------------------------------------------------------------------------------------
+
+    def is_constant(self, qualified: str, depth: int = 0) -> bool:
+        """``shop.tables.RETAINED`` is bound once, to a literal, in its module (through re-exports)."""
+        split = self.split(qualified)
+        if split is None or depth > _MAX_DEPTH:
+            return False
+        module, name = split
+        if "." in name:
+            return False
+        if name in module.constants:
+            return True
+        target = module.imports.get(name)
+        return target is not None and self.is_constant(target, depth + 1)
+
+    # -- settings ------------------------------------------------------------------------------------------------
+
+    def settings_value(self, module: ModuleSummary, name: str, depth: int = 0) -> Any:
+        """A setting's value in ``module`` (its own, else what it star-imports); ``None`` when not set."""
+        if name in module.settings:
+            return module.settings[name]
+        if depth > _MAX_DEPTH:
+            return None
+        for base in reversed(module.star_imports):
+            found = self.modules.get(base)
+            if found is not None:
+                value = self.settings_value(found, name, depth + 1)
+                if value is not None:
+                    return value
+        return None
+
+    @cached_property
+    def production_settings(self) -> list[ModuleSummary]:
+        """Settings modules that are not for tests (by name, by role or by the test configuration)."""
+        return [
+            summary for summary in self.modules.values()
+            if summary.settings_kind and summary.settings_kind != "test"
+            and not {"test", "test_support"} & set(summary.roles) and summary.module not in self.files.test_settings
+        ]
+
+    @cached_property
+    def drf_paginates(self) -> bool:
+        for summary in self.production_settings:
+            framework = self.settings_value(summary, "REST_FRAMEWORK")
+            if isinstance(framework, dict):
+                paginator = framework.get("DEFAULT_PAGINATION_CLASS")
+                if isinstance(paginator, str) and paginator and paginator != UNKNOWN:
+                    return True
+        return False
+
+    # -- idempotency providers ----------------------------------------------------------------------------------
+
+    def reads_key(self, qualified: str, depth: int = 0) -> bool:
+        """A function, or a class (its methods, its bases of the project), that reads an idempotency header."""
+        name, found = self.definition(qualified)
+        if depth > _MAX_DEPTH:
+            return False
+        if found is not None and found.headers:
+            return True
+        prefix = name + "."
+        if any(key.startswith(prefix) and value.headers for key, value in self._methods_of(name)):
+            return True
+        return found is not None and any(self.reads_key(base, depth + 1) for base in found.bases)
+
+    def _methods_of(self, qualified: str) -> Iterator[tuple[str, DefSummary]]:
+        split = self.split(qualified + ".x")
+        if split is None:
+            return
+        prefix = qualified + "."
+        for key, value in split[0].defs.items():
+            if key.startswith(prefix):
+                yield key, value
+
+    @cached_property
+    def idempotent_families(self) -> frozenset[str]:
+        """Framework families with an app-wide middleware or request hook that reads an idempotency header."""
+        found = set()
+        for summary in self.production_settings:
+            middleware = self.settings_value(summary, "MIDDLEWARE")
+            if isinstance(middleware, list) and any(
+                isinstance(entry, str) and entry != UNKNOWN and self.reads_key(entry) for entry in middleware
+            ):
+                found.add("django")
+        for summary in self.modules.values():
+            if {"test", "test_support"} & set(summary.roles):
+                continue
+            for framework, target in [*summary.middleware, *summary.request_hooks]:
+                if self.reads_key(target):
+                    found.add(_FAMILIES.get(framework, framework))
+        return frozenset(found)
+
+    # -- command line code and test support ---------------------------------------------------------------------
+
+    @cached_property
+    def _importers(self) -> dict[str, set[str]]:
+        """Module -> the modules of the project that import it or name it (or a name in it) in a string."""
+        importers: dict[str, set[str]] = {name: set() for name in self.modules}
+        for summary in self.modules.values():
+            for target in {*summary.imported, *summary.dotted_strings}:
+                split = self.split(target) if target not in self.modules else (self.modules[target], "")
+                if split is not None and split[0].module != summary.module:
+                    importers[split[0].module].add(summary.module)
+        return importers
+
+    @cached_property
+    def cli_modules(self) -> frozenset[str]:
+        roots = {
+            name for name, summary in self.modules.items()
+            if (summary.cli or any(found.command for found in summary.defs.values()))
+            and name.rpartition(".")[2] not in _LAUNCHERS
+        }
+        roots |= {name for name in self.files.entry_modules if name in self.modules}
+        serving = {name for name, summary in self.modules.items() if summary.serves}
+        return self._reached_only_from(roots - serving, tests_count=True, never=serving)
+
+    @cached_property
+    def test_modules(self) -> frozenset[str]:
+        roots = {name for name, summary in self.modules.items() if {"test", "test_support"} & set(summary.roles)}
+        roots |= {name for name in self.files.test_settings if name in self.modules}
+        return self._reached_only_from(roots, tests_count=False, never=set())
+
+    def _reached_only_from(self, roots: set[str], tests_count: bool, never: set[str]) -> frozenset[str]:
+        """``roots`` and every module whose importers are all in the set (tests, too, with ``tests_count``),
+        except those in ``never``; a module nothing in the project imports is not reached (a framework may load
+        it by name)."""
+        inside = set(roots)
+        tests = {
+            name for name, summary in self.modules.items() if {"test", "test_support"} & set(summary.roles)
+        } if tests_count else set()
+        importers = self._importers
+        changed = True
+        while changed:
+            changed = False
+            for name, found in importers.items():
+                if name in inside or name in never or not found:
+                    continue
+                if all(importer in inside or importer in tests for importer in found) and (found - tests):
+                    inside.add(name)
+                    changed = True
+        return frozenset(inside)
+
+    # -- views and URL confs ----------------------------------------------------------------------------------
+
+    def is_html_view(self, qualified: str, depth: int = 0) -> bool:
+        name, found = self.definition(qualified)
+        if depth > _MAX_DEPTH:
+            return False
+        if found is not None and found.renders_html:
+            return True
+        if any(value.renders_html for _key, value in self._methods_of(name)):
+            return True
+        for base in found.bases if found is not None else ():
+            if base.startswith(_JSON_VIEW_PREFIXES):
+                return False
+            if base.rpartition(".")[2] in _HTML_GENERIC and base.startswith("django."):
+                return True
+            if self.is_html_view(base, depth + 1):
+                return True
+        return False
+
+    @cached_property
+    def view_paths(self) -> dict[str, list[str]]:
+        """View (canonical qualified name) -> its full paths through the project's URL confs."""
+        included = {include.module for summary in self.modules.values() for include in summary.url_includes}
+        roots = [
+            value for summary in self.production_settings
+            if isinstance(value := self.settings_value(summary, "ROOT_URLCONF"), str) and value in self.modules
+        ] or [
+            name for name, summary in self.modules.items()
+            if (summary.url_entries or summary.url_includes) and name not in included
+        ]
+        paths: dict[str, list[str]] = {}
+        for root in dict.fromkeys(roots):
+            self._walk_urls(root, "", paths, set())
+        return paths
+
+    def _walk_urls(self, module: str, prefix: Optional[str], paths: dict[str, list[str]], seen: set[str]) -> None:
+        summary = self.modules.get(module)
+        if summary is None or module in seen or len(seen) > _MAX_DEPTH * 4:
+            return
+        seen = seen | {module}
+        for entry in summary.url_entries:
+            full = join_path(prefix, entry.path) if entry.path is not None else None
+            if full is not None:
+                paths.setdefault(self.definition(entry.view)[0], []).append(full)
+        for include in summary.url_includes:
+            self._walk_urls(include.module, join_path(prefix, include.prefix or ""), paths, seen)
+
+    def routed_with_words(self, view: str, words: frozenset[str]) -> bool:
+        name = self.definition(view)[0]
+        return any(word in words for path in self.view_paths.get(name, ()) for word in path_words(path))

@@ -1,0 +1,84 @@
+"""Which project a file belongs to, and its dotted module name there.
+
+A project's root is the nearest folder above the file holding ``pyproject.toml``, ``setup.cfg``, ``setup.py`` or
+``manage.py``. A file with none of them above it (an unpacked wheel, a folder of scripts) belongs to the folder
+that holds its top-level package, so that two packages checked side by side stay two projects. A module's name
+follows its packages: ``shop/orders/views.py`` under ``shop/__init__.py`` and ``shop/orders/__init__.py`` is
+``shop.orders.views``, wherever the root is (``src/`` layouts included). The file system answers are kept per
+folder: a run asks them once per folder, not once per file.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional
+
+ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", "manage.py")
+
+
+@lru_cache(maxsize=4096)
+def _is_package(folder: str) -> bool:
+    return os.path.isfile(os.path.join(folder, "__init__.py"))
+
+
+@lru_cache(maxsize=4096)
+def _marked_root(folder: str) -> Optional[str]:
+    """The nearest folder at or above ``folder`` holding a root marker."""
+    if any(os.path.isfile(os.path.join(folder, marker)) for marker in ROOT_MARKERS):
+        return folder
+    parent = os.path.dirname(folder)
+    return None if parent == folder else _marked_root(parent)
+
+
+def _top_package_parent(folder: str) -> str:
+    """The folder above the outermost package that ``folder`` belongs to (``folder`` itself if not a package)."""
+    while _is_package(folder):
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            break
+        folder = parent
+    return folder
+
+
+def project_root(path: str) -> str:
+    """The root folder of the project ``path`` (a file) belongs to, absolute."""
+    folder = os.path.dirname(os.path.abspath(path))
+    return _marked_root(folder) or _top_package_parent(folder)
+
+
+def module_name(path: str) -> str:
+    """The dotted name ``path`` is imported by: its packages, then its stem (``__init__`` names the package)."""
+    absolute = os.path.abspath(path)
+    folder, file_name = os.path.split(absolute)
+    stem = file_name[:-3] if file_name.endswith(".py") else os.path.splitext(file_name)[0]
+    parts = [] if stem == "__init__" else [stem]
+    while _is_package(folder):
+        folder, package = os.path.split(folder)
+        parts.append(package)
+    return ".".join(reversed(parts))
+
+
+def resolve_relative(module: str, is_package: bool, written: str) -> Optional[str]:
+    """``from ..tables import X`` written in ``module``: the absolute module (``shop.tables``), else ``None``."""
+    level = len(written) - len(written.lstrip("."))
+    if not level:
+        return written
+    parts = module.split(".") if module else []
+    keep = len(parts) - level + (1 if is_package else 0)
+    if keep < 0 or (keep == 0 and not written[level:]):
+        return None
+    base = parts[:keep]
+    rest = written[level:]
+    return ".".join([*base, rest] if rest else base) or None
+
+
+def is_under(path: str, root: str) -> bool:
+    return Path(path).resolve().is_relative_to(Path(root).resolve())
+
+
+def clear() -> None:
+    """Forget file-system answers (a long-lived process: the editor's server, after files were created)."""
+    _is_package.cache_clear()
+    _marked_root.cache_clear()

@@ -1,0 +1,141 @@
+"""What one module tells the rest of its project, as plain data.
+
+A summary holds names, strings and literal values, never a tree node, so it can be computed in a worker, sent
+to the main process and stored in the cache beside the file's findings (keyed by the file's bytes). The model
+(:mod:`.model`) joins the summaries of a project; :mod:`.extract` takes one from a checked file.
+
+Names are absolute: ``from .tables import RETAINED`` in ``shop.views`` is recorded as ``shop.tables.RETAINED``,
+a class defined in the module as ``shop.views.OrderView``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any, Optional
+
+
+@dataclass
+class DefSummary:
+    """A module-level function or class, or a method (``OrderView.post``)."""
+
+    bases: list[str] = field(default_factory=list)
+    """A class's bases, qualified (``rest_framework.views.APIView``, ``shop.views.BaseView``)."""
+    headers: list[str] = field(default_factory=list)
+    """Request header names it reads that name idempotency (lower case, ``-`` for ``_``, no ``http-`` prefix)."""
+    renders_html: bool = False
+    """It answers with HTML: renders a template, handles a form, redirects, or names a ``template_name``."""
+    command: bool = False
+    """A click/typer command or group, or a function that parses its own command line."""
+
+
+@dataclass
+class UrlEntry:
+    """One Django ``path``/``re_path``/``url`` entry: the route text (``None``: not readable) and the view."""
+
+    path: Optional[str]
+    view: str
+    """The qualified view: ``shop.views.OrderCreate`` (a class-based view) or ``shop.views.order_detail``."""
+
+
+@dataclass
+class UrlInclude:
+    """``path("api/", include("shop.api.urls"))``: a prefix and the URL conf module it includes."""
+
+    prefix: Optional[str]
+    module: str
+
+
+@dataclass
+class ModuleSummary:
+    """Everything one module contributes to the project model."""
+
+    module: str = ""
+    """The dotted module name (``""`` when not known: standard input, a file outside any package)."""
+    is_package: bool = False
+    roles: list[str] = field(default_factory=list)
+    """Module roles (:mod:`backend_lint.analysis.module_roles`): ``test``, ``test_support``, ``migration``,
+    ``example``."""
+    imports: dict[str, str] = field(default_factory=dict)
+    """Local name -> qualified name of what it was imported as (relative imports made absolute)."""
+    imported: list[str] = field(default_factory=list)
+    """Every module the file imports (``from a import b`` gives ``a`` and ``a.b``; ``b`` may be a module)."""
+    dotted_strings: list[str] = field(default_factory=list)
+    """String constants that read as dotted names (``"shop.cli.commands.export"``, settings' class paths):
+    lazy imports and registrations by name."""
+    constants: dict[str, str] = field(default_factory=dict)
+    """Module-level names bound once to a literal: name -> the literal's kind (``str``, ``int``, ``tuple``...)."""
+    settings_kind: str = ""
+    """``production``, ``development`` or ``test`` for a settings module (``settings.py``, ``settings/``...);
+    ``""`` for other modules."""
+    settings: dict[str, Any] = field(default_factory=dict)
+    """Module-level UPPER_CASE names with literal values (JSON: strings, numbers, lists, dicts), ``"?"`` when
+    assigned a value that is not a literal."""
+    star_imports: list[str] = field(default_factory=list)
+    """Modules this one ``from x import *`` (a settings module extending its base)."""
+    defs: dict[str, DefSummary] = field(default_factory=dict)
+    """Qualified name -> facts about the module's functions, classes and methods that other modules use."""
+    url_entries: list[UrlEntry] = field(default_factory=list)
+    url_includes: list[UrlInclude] = field(default_factory=list)
+    middleware: list[list[str]] = field(default_factory=list)
+    """``[framework, qualified class]`` of middleware registered app-wide (``app.add_middleware(X)``,
+    ``Middleware(X)``)."""
+    request_hooks: list[list[str]] = field(default_factory=list)
+    """``[framework, qualified function]`` run before every request (Flask ``before_request``)."""
+    cli: bool = False
+    """The file itself says it is command line code (:func:`backend_lint.analysis.entrypoints.cli_module`)."""
+    serves: bool = False
+    """It defines HTTP handlers or builds an app (routes, routers, middleware): never command line code, even
+    when only a command imports it (``app run`` starts the server)."""
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: Any) -> Optional[ModuleSummary]:
+        """The summary :meth:`to_json` wrote, or ``None`` when the data is not exactly that (an untrusted cache)."""
+        if not isinstance(data, dict):
+            return None
+        try:
+            summary = cls(**{key: value for key, value in data.items() if key not in _NESTED})
+            summary.defs = {name: DefSummary(**value) for name, value in data.get("defs", {}).items()}
+            summary.url_entries = [UrlEntry(**value) for value in data.get("url_entries", [])]
+            summary.url_includes = [UrlInclude(**value) for value in data.get("url_includes", [])]
+        except (TypeError, AttributeError):
+            return None
+        return summary if _well_typed(summary) else None
+
+    def encode(self) -> str:
+        return json.dumps(self.to_json(), separators=(",", ":"), sort_keys=True)
+
+
+_NESTED = frozenset({"defs", "url_entries", "url_includes"})
+
+
+def _strings(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def _well_typed(summary: ModuleSummary) -> bool:
+    return (
+        isinstance(summary.module, str)
+        and isinstance(summary.is_package, bool)
+        and isinstance(summary.cli, bool)
+        and isinstance(summary.serves, bool)
+        and isinstance(summary.settings_kind, str)
+        and all(_strings(value) for value in (
+            summary.roles, summary.imported, summary.dotted_strings, summary.star_imports
+        ))
+        and isinstance(summary.imports, dict)
+        and all(isinstance(key, str) and isinstance(value, str) for key, value in summary.imports.items())
+        and isinstance(summary.constants, dict)
+        and isinstance(summary.settings, dict)
+        and all(_strings(pair) and len(pair) == 2 for pair in [*summary.middleware, *summary.request_hooks])
+        and all(
+            _strings(item.bases) and _strings(item.headers) and isinstance(item.renders_html, bool)
+            and isinstance(item.command, bool)
+            for item in summary.defs.values()
+        )
+        and all(isinstance(entry.view, str) for entry in summary.url_entries)
+        and all(isinstance(include.module, str) for include in summary.url_includes)
+    )

@@ -1,0 +1,66 @@
+"""The project model in a run: which faces build it when, and how findings are settled with it.
+
+- ``check`` takes each file's summary in the walk that checks it, then completes the projects of the files it
+  checked (summaries of their other files come from the summary cache or a summary pass), builds each
+  project's model and drops the findings a project fact refutes (:func:`settle`). A warm run gets both the
+  findings (with their conditions) and the summaries from the cache, so editing one file re-checks only that
+  file, and the findings of the other files still follow what it changed.
+- ``fix``, flake8 and the editor's server check files one at a time: they prepare the model first
+  (:func:`prepared_index`), and the checker settles each file's findings as it checks it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, Optional
+
+from backend_lint.analysis.project.index import ProjectIndex
+from backend_lint.analysis.project.model import resolve
+from backend_lint.analysis.project.roots import project_root
+from backend_lint.cache import CACHE_DIR_NAME, SummaryCache
+from backend_lint.config import Config
+from backend_lint.engine import FileResult
+from backend_lint.files import discover
+
+
+def new_index(config: Config, use_cache: bool) -> ProjectIndex:
+    return ProjectIndex(SummaryCache(Path(config.root) / CACHE_DIR_NAME) if use_cache else None)
+
+
+def _files_of(config: Config) -> Any:
+    def files(root: str) -> list[str]:
+        return [item for item in discover([root], config) if isinstance(item, str) and item != "-"]
+
+    return files
+
+
+def prepared_index(paths: Iterable[str], config: Config, use_cache: bool) -> ProjectIndex:
+    """The summaries of every project the given files and folders belong to, ready before checking."""
+    index = new_index(config, use_cache)
+    roots = set()
+    for path in paths:
+        if path == "-" or not os.path.exists(path):
+            continue
+        roots.add(project_root(os.path.join(path, "x.py") if os.path.isdir(path) else path))
+    index.complete(roots, _files_of(config))
+    index.save()
+    return index
+
+
+def settle(
+    checked: list[tuple[Any, Optional[FileResult]]], config: Config, use_cache: bool
+) -> list[tuple[Any, Optional[FileResult]]]:
+    """Build the models of the projects ``checked`` belongs to from its results' summaries (and the rest of those
+    projects), then drop each result's findings that a project fact refutes."""
+    index = new_index(config, use_cache)
+    for item, result in checked:
+        if result is not None and result.summary is not None and isinstance(item, str):
+            index.add(item, result.summary)
+    index.complete(index.roots(), _files_of(config))
+    index.save()
+    for item, result in checked:
+        if result is not None and isinstance(item, str) and any(finding.unless for finding in result.findings):
+            result.findings = resolve(result.findings, index.model_for(item))
+    return checked
