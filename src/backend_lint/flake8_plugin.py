@@ -16,7 +16,6 @@ from typing import Any, ClassVar, Optional
 
 from backend_lint import __version__
 from backend_lint.config import ConfigError, load_config
-from backend_lint.files import project_path
 from backend_lint.runner import Checker
 
 
@@ -31,6 +30,16 @@ class Plugin:
         self.tree = tree
         self.filename = filename
         self.lines = lines
+
+    @classmethod
+    def parse_options(cls, option_manager: Any, options: Any, args: list[str]) -> None:
+        """Called once per flake8 run, in the main process, before flake8 forks its workers: build the project
+        model of the paths being checked here, so that every worker inherits it (never once per file)."""
+        checker = cls.checker()
+        if checker.engine.project_rules():
+            from backend_lint.project_run import prepared_index  # noqa: PLC0415 - only when a rule needs it
+
+            checker.project = prepared_index(list(args or ["."]), checker.config, use_cache=True)
 
     @classmethod
     def checker(cls) -> Checker:
@@ -48,10 +57,9 @@ class Plugin:
         if source.startswith("\ufeff"):
             source = source[1:]
         display = os.path.normpath(self.filename) if self.filename not in ("-", "stdin") else self.filename
-        relative = project_path(display, checker.config)
         if not isinstance(self.tree, ast.Module):
             return
-        result = checker.engine.check(self.tree, source, display, relative, checker.rules_for(relative))
+        result = checker.check_tree(self.tree, source, display)
         for finding in result.findings:
             yield finding.line, finding.col - 1, f"{finding.code} {finding.message}", type(self)
         if result.errors:  # a rule crashed: flake8 reports this as the plugin's failure on this file

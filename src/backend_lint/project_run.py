@@ -22,7 +22,8 @@ from backend_lint.analysis.project.roots import project_root
 from backend_lint.cache import CACHE_DIR_NAME, SummaryCache
 from backend_lint.config import Config
 from backend_lint.engine import FileResult
-from backend_lint.files import discover
+from backend_lint.files import SourceFile, discover
+from backend_lint.runner import Checker
 
 
 def new_index(config: Config, use_cache: bool) -> ProjectIndex:
@@ -47,6 +48,30 @@ def prepared_index(paths: Iterable[str], config: Config, use_cache: bool) -> Pro
     index.complete(roots, _files_of(config))
     index.save()
     return index
+
+
+def modelled_checker(checker: Checker) -> Checker:
+    """Give a checker that checks one file at a time (the editor's server) an empty project index, filled per
+    project the first time one of its files is checked (:func:`check_in_project`); no index when no rule asks."""
+    if checker.engine.project_rules():
+        checker.summarize = True
+        checker.project = new_index(checker.config, use_cache=True)
+    return checker
+
+
+def check_in_project(checker: Checker, source: SourceFile, path: str) -> FileResult:
+    """Check one file's (unsaved) text with its project's model, and keep its summary for the next checks."""
+    index = checker.project
+    if index is None:
+        return checker.check_source(source, path)
+    root = project_root(os.path.abspath(path))
+    if root not in index.roots():
+        index.complete({root}, _files_of(checker.config))
+        index.save()
+    result = checker.check_source(source, path)
+    if result.summary is not None:
+        index.add(path, result.summary)
+    return result
 
 
 def settle(

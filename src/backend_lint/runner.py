@@ -8,6 +8,7 @@ use it, so a fix behaves the same in a terminal and in an editor.
 
 from __future__ import annotations
 
+import ast
 import traceback
 from collections import Counter
 from dataclasses import dataclass, field
@@ -83,21 +84,27 @@ class Checker:
 
         ``noqa=False`` keeps the findings ``# noqa`` comments suppress (to find comments that suppress nothing).
         """
-        located = real_path or display_path
-        relative = project_path(located, self.config)
         tree = parse_source(source.text, display_path)
         if isinstance(tree, Unreadable):
             return FileResult(display_path, errors=[FileError(display_path, tree.reason)], source=source.text)
+        result = self.check_tree(tree, source.text, display_path, real_path)
+        if noqa:
+            result.findings = apply_noqa(result.findings, source.text)
+        result.source = source.text
+        return result
+
+    def check_tree(self, tree: ast.Module, text: str, display_path: str, real_path: Optional[str] = None) -> FileResult:
+        """Run the rules over a parsed file (flake8 hands its own tree), with the project model where there is
+        one: the file's summary taken (``summarize``) and its findings settled (``project``)."""
+        located = real_path or display_path
+        relative = project_path(located, self.config)
         modelled = (self.summarize or self.project is not None) and located not in ("-", "stdin")
         result = self.engine.check(
-            tree, source.text, display_path, relative, self.rules_for(relative),
+            tree, text, display_path, relative, self.rules_for(relative),
             module=module_name(located) if modelled else "", summarize=self.summarize and modelled,
         )
         if self.project is not None and modelled:
             result.findings = resolve(result.findings, self.project.model_for(located))
-        if noqa:
-            result.findings = apply_noqa(result.findings, source.text)
-        result.source = source.text
         return result
 
     def check_file(self, path: str) -> FileResult:

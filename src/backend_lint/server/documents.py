@@ -22,6 +22,7 @@ from lsprotocol import types
 
 from backend_lint.files import SourceFile
 from backend_lint.finding import FileError, Finding
+from backend_lint.project_run import check_in_project
 from backend_lint.server.diagnostics import to_diagnostic
 from backend_lint.server.positions import Encoding, LineIndex
 from backend_lint.server.workspace import Target
@@ -80,7 +81,7 @@ def check_document(
     if target.excluded:
         return document
     try:
-        result = target.settings.checker.check_source(document.source(), target.path)
+        result = check_in_project(target.settings.checker, document.source(), target.path)
     except Exception as exc:  # a bug in backend-lint must not take the editor's server down
         document.errors = [FileError(target.path, f"{type(exc).__name__}: {exc}", code="checker",
                                      detail=traceback.format_exc())]

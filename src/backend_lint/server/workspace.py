@@ -5,8 +5,11 @@ nearest ``pyproject.toml`` with a ``[tool.backend-lint]`` table above the file (
 :func:`~backend_lint.config.find_pyproject` and :func:`~backend_lint.config.load_config`). Each workspace
 folder is one :class:`Folder`, which keeps the :class:`Settings` made from every configuration file its
 documents use (usually one; a monorepo may have several), so a keystroke costs no file lookup and no TOML
-parse. Per-folder state, such as a project model, belongs there too. Files outside every folder share one
-more :class:`Folder` with no root; untitled buffers are checked as a file at the root of the first folder.
+parse. Each checker keeps the project model of the projects its documents belong to
+(:func:`~backend_lint.project_run.modelled_checker`): built from the summary cache (or a summary pass) when a
+project's first document is checked, then kept current with each checked buffer's summary. Files outside every
+folder share one more :class:`Folder` with no root; untitled buffers are checked as a file at the root of the first
+folder.
 
 Settings are read again when a ``pyproject.toml`` changes: at once when the client reports it
 (``workspace/didChangeWatchedFiles``, see :meth:`Folders.forget`), and in any case at the next check, which
@@ -29,6 +32,7 @@ from urllib.parse import unquote, urlparse
 
 from backend_lint.config import Config, ConfigError, find_pyproject, load_config
 from backend_lint.files import PYTHON_SUFFIXES, is_excluded
+from backend_lint.project_run import modelled_checker
 from backend_lint.runner import Checker
 
 CONFIG_FILE = "pyproject.toml"
@@ -75,7 +79,7 @@ def stamp(folder: Path, config_file: Optional[Path]) -> Stamp:
 
 
 def _settings(config: Config, problem: Optional[str] = None) -> Settings:
-    return Settings(config, Checker.from_config(config), problem)
+    return Settings(config, modelled_checker(Checker.from_config(config)), problem)
 
 
 class Folder:

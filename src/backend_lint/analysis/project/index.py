@@ -36,14 +36,14 @@ class ProjectIndex:
         """Root -> absolute path -> summary."""
         self._models: dict[str, ProjectModel] = {}
 
-    def add(self, path: str, summary: ModuleSummary, file_digest: Optional[str] = None) -> None:
-        """Record the summary of a checked file (and cache it under the digest of the bytes checked)."""
+    def add(self, path: str, summary: ModuleSummary) -> None:
+        """Record the summary of a checked file (an editor's buffer: again at every change that alters it)."""
         absolute = os.path.abspath(path)
         root = project_root(absolute)
-        self.summaries.setdefault(root, {})[absolute] = summary
-        self._models.pop(root, None)
-        if self.cache is not None and file_digest is not None:
-            self.cache.store(absolute, file_digest, summary)
+        known = self.summaries.setdefault(root, {})
+        if known.get(absolute) != summary:
+            known[absolute] = summary
+            self._models.pop(root, None)
 
     def complete(self, roots: set[str], files_of: Any) -> None:
         """Summarise every file of ``roots`` not summarised yet: from the cache, else with a summary pass.
