@@ -101,10 +101,12 @@ class ProjectReader(Rule):
 
 def test_the_engine_knows_which_rules_need_project_facts() -> None:
     rules = build_rules(Config())
-    assert Engine(rules).project_rules() == [], "every rule today reads facts of its own file only"
+    project = {rule.code for rule in Engine(rules).project_rules()}
+    assert {"BE104", "BE301", "BE401", "BE503"} <= project, "they attach facts of other files to their findings"
+    assert not {"BE201", "BE202", "BE205"} & project, "they read facts of their own file only"
     reader = ProjectReader()
     assert needs_project(ProjectReader.needs)
-    assert Engine([*rules, reader]).project_rules() == [reader]
+    assert reader in Engine([*rules, reader]).project_rules()
 
 
 class Collector(Rule):

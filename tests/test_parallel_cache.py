@@ -28,6 +28,11 @@ REPO = Path(__file__).resolve().parent.parent
 SOURCES = sorted((REPO / "tests" / "fixtures").glob("BE*.py")) + sorted((REPO / "examples").rglob("*.py"))
 
 
+def _result_files(folder: Path) -> list[Path]:
+    """The result cache files (the project model's summaries are kept beside them)."""
+    return [path for path in folder.glob("*.json") if not path.name.startswith("summaries-")]
+
+
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("project")
@@ -75,7 +80,7 @@ def test_warm_cache_reports_the_same_and_is_ignored_by_git(project: Path, tmp_pa
     assert _run(root) == uncached  # cold: fills the cache
     folder = root / CACHE_DIR_NAME
     assert (folder / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
-    [cache_file] = folder.glob("*.json")
+    [cache_file] = _result_files(folder)
     written = cache_file.stat().st_mtime_ns
     assert _run(root) == uncached  # warm
     assert _run(root, "-j", "1") == uncached
@@ -155,7 +160,7 @@ def test_corrupt_or_foreign_cache_is_ignored(project: Path, tmp_path: Path) -> N
     root = _copy(project, tmp_path)
     expected = _run(root, "--no-cache")
     assert _run(root) == expected
-    [cache_file] = (root / CACHE_DIR_NAME).glob("*.json")
+    [cache_file] = _result_files(root / CACHE_DIR_NAME)
     good = cache_file.read_bytes()
     cases = {**_CORRUPTIONS, **{how: _tampered(json.loads(good), how) for how in ("wrong shape", "tampered")}}
     for name, content in cases.items():
@@ -169,7 +174,7 @@ def test_cache_path_taken_by_a_folder_is_not_fatal(project: Path, tmp_path: Path
     root = _copy(project, tmp_path)
     expected = _run(root, "--no-cache")
     assert _run(root) == expected
-    [cache_file] = (root / CACHE_DIR_NAME).glob("*.json")
+    [cache_file] = _result_files(root / CACHE_DIR_NAME)
     cache_file.unlink()
     cache_file.mkdir()
     assert _run(root) == expected
@@ -184,7 +189,7 @@ def test_concurrent_runs_share_one_cache(project: Path, tmp_path: Path) -> None:
     for process in runs:
         out, err = process.communicate(timeout=600)
         assert (process.returncode, out.decode(), err.decode()) == expected
-    [cache_file] = (root / CACHE_DIR_NAME).glob("*.json")
+    [cache_file] = _result_files(root / CACHE_DIR_NAME)
     assert json.loads(cache_file.read_bytes())["files"]
     assert _run(root) == expected
 

@@ -89,7 +89,7 @@ class Engine:
 
     def project_rules(self) -> list[Rule]:
         """The rules whose findings depend on other files of the project (through facts they declare)."""
-        return [rule for rule in self.rules if needs_project(rule.needs)]
+        return [rule for rule in self.rules if needs_project((*rule.needs, *rule.module_facts))]
 
     def active_rules(self, source: str, rules: Iterable[Rule] | None = None) -> list[Rule]:
         """The rules whose trigger words occur in ``source`` (rules with no triggers always run).

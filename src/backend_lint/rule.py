@@ -110,6 +110,9 @@ class Rule:
     needs: ClassVar[tuple[Callable[..., Any], ...]] = ()
     """The facts and analysis functions the rule asks (see :mod:`backend_lint.analysis.facts`): whatever they
     read is what the rule's findings depend on besides the file itself."""
+    module_facts: ClassVar[tuple[Callable[[str], ProjectFact], ...]] = ()
+    """Project facts about the checked module itself that make every finding of the rule wrong (``cli_module``:
+    only command line code reaches it; ``test_support``: only tests do). :meth:`report` attaches them."""
 
     visitors: ClassVar[dict[type[ast.AST], list[str]]]
     leavers: ClassVar[dict[type[ast.AST], list[str]]]
@@ -157,6 +160,8 @@ class Rule:
         end_line = getattr(last, "end_lineno", None) or line
         end_offset = getattr(last, "end_col_offset", None)
         end_col = ctx.char_position(end_line, end_offset)[1] if end_offset is not None else col
+        if self.module_facts and ctx.module:
+            unless = (*unless, *(fact(ctx.module) for fact in self.module_facts))
         finding = Finding(
             code=self.code,
             name=self.name,

@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional, Union
 
+from backend_lint.analysis.project.conditions import test_support
 from backend_lint.analysis.provenance import Hole, Piece, in_value_position, sql_reaching
 from backend_lint.analysis.sql import DOLLAR, FORMAT, LIST_FORMAT, NAMED, QMARK, Sink
 from backend_lint.analysis.strings import CONCATENATION, FORMAT_METHOD, FSTRING, JOIN, PERCENT
@@ -62,6 +63,7 @@ class SqlStringFormatting(Rule):
     fix_node = "Call"
     triggers = ("execute", "text", "raw", "extra", "RawSQL", "read_sql", "fetch", "scalar", "iterate")
     needs = (sql_reaching,)
+    module_facts = (test_support,)
 
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:

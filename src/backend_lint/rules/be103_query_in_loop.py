@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from backend_lint.analysis.orm import DJANGO, Query, loop_query, model_relations, query_call, written
+from backend_lint.analysis.project.conditions import test_support
 from backend_lint.analysis.provenance import sql_text
 from backend_lint.analysis.sql import query_sink
 from backend_lint.context import FileContext
@@ -45,6 +46,7 @@ class QueryInLoop(Rule):
     message = "`{query}` queries once per row of the query at line {line} (N+1); {advice}"
     triggers = ("for ",)
     needs = (loop_query, query_call, model_relations, query_sink, sql_text)
+    module_facts = (test_support,)
     state = FileState(_FileState)
     options = (
         Option(

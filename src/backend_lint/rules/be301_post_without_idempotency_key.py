@@ -39,6 +39,7 @@ from backend_lint.analysis.handlers import (
     handler_model,
 )
 from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.project.conditions import test_support
 from backend_lint.context import FileContext
 from backend_lint.finding import Applicability, Finding
 from backend_lint.rule import Option, Rule, visits
@@ -123,6 +124,7 @@ class PostWithoutIdempotencyKey(Rule):
     fix_node = "FunctionDef"
     triggers = FRAMEWORK_MODULES
     needs = (handler_for, handler_model, handler_body, _module_handles_idempotency)
+    module_facts = (test_support,)
     options = (
         Option("methods", list, ["POST"], "HTTP methods whose handlers must read the idempotency key"),
         Option("idempotency-header", str, "Idempotency-Key", "name of the idempotency key header"),

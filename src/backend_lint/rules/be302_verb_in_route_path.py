@@ -20,6 +20,7 @@ import re
 from typing import Optional
 
 from backend_lint.analysis.handlers import FRAMEWORK_MODULES, handler_model
+from backend_lint.analysis.project.conditions import test_support
 from backend_lint.context import FileContext
 from backend_lint.rule import Option, Rule, leaves
 
@@ -46,6 +47,7 @@ class VerbInRoutePath(Rule):
     message = "`{path}` has the verb `{verb}` in its path; name the resource and let the HTTP method say the action"
     triggers = FRAMEWORK_MODULES
     needs = (handler_model,)
+    module_facts = (test_support,)
     options = (
         Option(
             "verbs",

@@ -21,6 +21,7 @@ import ast
 
 from backend_lint.analysis.handler_body import handler_body
 from backend_lint.analysis.handlers import FRAMEWORK_MODULES, handler_for
+from backend_lint.analysis.project.conditions import test_support
 from backend_lint.context import FileContext
 from backend_lint.rule import Rule, visits
 
@@ -31,6 +32,7 @@ class UnvalidatedRequestBody(Rule):
     message = "`{read}` is used without schema validation; parse the body into a schema before using it"
     triggers = FRAMEWORK_MODULES
     needs = (handler_for, handler_body)
+    module_facts = (test_support,)
 
     @visits(ast.FunctionDef, ast.AsyncFunctionDef)
     def check_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> None:

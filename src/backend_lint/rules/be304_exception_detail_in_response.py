@@ -29,6 +29,7 @@ from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.project.conditions import test_support
 from backend_lint.analysis.scopes import EXCEPT, FUNCTION, Scope
 from backend_lint.context import FileContext
 from backend_lint.rule import Rule, visits
@@ -126,6 +127,7 @@ class ExceptionDetailInResponse(Rule):
     message = "`{detail}` of a caught exception goes into the response; log it and return a generic message"
     triggers = ("except",)
     needs = (handler_for, bindings_of)
+    module_facts = (test_support,)
 
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:

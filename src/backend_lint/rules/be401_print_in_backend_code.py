@@ -26,6 +26,7 @@ from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.entrypoints import PROMPTS, in_cli_context, terminal_use
 from backend_lint.analysis.loggers import body_logs, module_logger
 from backend_lint.analysis.messages import STDLIB, print_pieces, render_log_call, source_text
+from backend_lint.analysis.project.conditions import cli_module, test_support
 from backend_lint.analysis.scopes import CLASS, FUNCTION
 from backend_lint.analysis.service_code import in_service_code, outside_service_code
 from backend_lint.context import FileContext
@@ -163,6 +164,7 @@ class PrintInBackendCode(Rule):
     needs = (
         in_cli_context, terminal_use, outside_service_code, body_logs, in_service_code, module_logger, bindings_of
     )
+    module_facts = (cli_module, test_support)
     options = (
         Option(
             "script-paths",

@@ -43,6 +43,7 @@ from backend_lint.analysis.messages import (
     source_text,
 )
 from backend_lint.analysis.module_roles import in_migration, module_roles
+from backend_lint.analysis.project.conditions import test_support
 from backend_lint.analysis.strings import CONCATENATION, FORMAT_METHOD, FSTRING, PERCENT, formatting_kind
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
@@ -128,6 +129,7 @@ class EagerLogFormatting(Rule):
     fix_node = "Call"
     triggers = ("log", "LOG")
     needs = (logging_call_kind, module_roles, in_migration, origin)
+    module_facts = (test_support,)
 
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:

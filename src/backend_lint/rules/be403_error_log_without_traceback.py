@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Optional
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.loggers import GENERIC, LOGURU, handler_records_traceback, logging_call_kind
 from backend_lint.analysis.module_roles import module_roles
+from backend_lint.analysis.project.conditions import test_support
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 from backend_lint.finding import Applicability, Finding
@@ -82,6 +83,7 @@ class ErrorLogWithoutTraceback(Rule):
     fix_node = "Call"
     triggers = ("except",)
     needs = (logging_call_kind, handler_records_traceback, module_roles, origin)
+    module_facts = (test_support,)
     options = (
         Option(
             "narrow-handlers",

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Optional
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.entrypoints import in_cli_context
 from backend_lint.analysis.loggers import STDLIB, configures_root_logger, module_logger
+from backend_lint.analysis.project.conditions import cli_module, test_support
 from backend_lint.analysis.service_code import outside_service_code
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
@@ -85,6 +86,7 @@ class RootLoggerCall(Rule):
     fix_node = ("Attribute", "Name")  # type: ignore[assignment]
     triggers = ("logging",)
     needs = (in_cli_context, outside_service_code, configures_root_logger, module_logger, bindings_of, origin)
+    module_facts = (cli_module, test_support)
     options = (
         Option(
             "script-paths",

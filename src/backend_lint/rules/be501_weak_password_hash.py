@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from backend_lint.analysis.ast_helpers import argument, keyword_value
 from backend_lint.analysis.bindings import bindings_of
+from backend_lint.analysis.project.conditions import test_support
 from backend_lint.analysis.secret_names import name_of, secret_word, split_identifier
 from backend_lint.analysis.settings import TEST, settings_module
 from backend_lint.analysis.values import origin
@@ -205,6 +206,7 @@ class WeakPasswordHash(Rule):
         ),
     )
     needs = (origin, bindings_of, settings_module)
+    module_facts = (test_support,)
     hashing: FileState[dict[ast.AST, _Hashing]] = FileState(dict)
 
     @visits(ast.Call)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from backend_lint.analysis.ast_helpers import keyword_value
 from backend_lint.analysis.bindings import bindings_of
+from backend_lint.analysis.project.conditions import test_support
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 from backend_lint.rule import FileState, Rule, leaves, visits
@@ -80,6 +81,7 @@ class JwtWithoutVerification(Rule):
     message = "`{construct}` {problem}; verify the signature with an explicit `algorithms=` list"
     triggers = ("jwt", "jose")
     needs = (origin, bindings_of)
+    module_facts = (test_support,)
     decoding: FileState[dict[ast.AST, _Decoding]] = FileState(dict)
 
     @visits(ast.Call)

@@ -21,6 +21,7 @@ import re
 
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.module_roles import module_roles
+from backend_lint.analysis.project.conditions import test_support
 from backend_lint.analysis.secret_names import SECRET_WORDS, name_of, secret_word, split_identifier
 from backend_lint.analysis.settings import PRODUCTION, settings_module
 from backend_lint.analysis.values import origin
@@ -256,6 +257,7 @@ class HardcodedSecret(Rule):
         "jwt",
     )
     needs = (module_roles, settings_module, origin)
+    module_facts = (test_support,)
     options = (
         Option(
             "extra-secret-words",

@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 
 from backend_lint.analysis.ast_helpers import is_true
+from backend_lint.analysis.project.conditions import test_support
 from backend_lint.analysis.scopes import CLASS, is_main_guard
 from backend_lint.analysis.secret_names import split_identifier
 from backend_lint.analysis.settings import DEVELOPMENT_PATTERNS, PRODUCTION, module_kind, settings_module
@@ -68,6 +69,7 @@ class DebugEnabled(Rule):
     message = "`{construct}` turns on debug mode in shipped code; read the flag from the environment"
     triggers = ("debug", "DEBUG")
     needs = (origin, settings_module)
+    module_facts = (test_support,)
     options = (
         Option(
             "dev-settings-patterns",

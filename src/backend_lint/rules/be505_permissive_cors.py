@@ -23,6 +23,7 @@ from typing import Optional
 
 from backend_lint.analysis.ast_helpers import is_true, keyword_value
 from backend_lint.analysis.bindings import bindings_of
+from backend_lint.analysis.project.conditions import test_support
 from backend_lint.analysis.settings import TEST, settings_module
 from backend_lint.context import FileContext
 from backend_lint.rule import FileState, Rule, leaves, visits
@@ -136,6 +137,7 @@ class PermissiveCors(Rule):
     message = "`{construct}` allows any origin with credentials; list the trusted origins"
     triggers = ("CORS", "cors", "cross_origin", "Access-Control-Allow")
     needs = (bindings_of, settings_module)
+    module_facts = (test_support,)
     headers: FileState[dict[ast.AST, _Headers]] = FileState(dict)
 
     @visits(ast.Call)

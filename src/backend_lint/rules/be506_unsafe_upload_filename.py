@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 
 from backend_lint.analysis.bindings import bindings_of
+from backend_lint.analysis.project.conditions import test_support
 from backend_lint.analysis.secret_names import name_of
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
@@ -159,6 +160,7 @@ class UnsafeUploadFilename(Rule):
     message = "`{construct}` builds a path from the client's file name; use `secure_filename()` or a generated name"
     triggers = ("filename", "FILES", "UploadFile", "multipart")
     needs = (origin, bindings_of)
+    module_facts = (test_support,)
 
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:

@@ -15,6 +15,7 @@ import ast
 
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.mentions import call_conditions, mentioned_names
+from backend_lint.analysis.project.conditions import test_support
 from backend_lint.analysis.scopes import CLASS, FUNCTION
 from backend_lint.analysis.secret_names import name_of, split_identifier
 from backend_lint.analysis.values import origin
@@ -168,6 +169,7 @@ class TlsVerificationDisabled(Rule):
     message = "`{construct}` disables TLS certificate verification; keep verification on"
     triggers = ("verify", "ssl", "CERT_NONE", "check_hostname", "unverified", "tls", "insecure")
     needs = (origin, bindings_of, mentioned_names, call_conditions)
+    module_facts = (test_support,)
 
     @visits(ast.keyword)
     def check_keyword(self, node: ast.keyword, ctx: FileContext) -> None:

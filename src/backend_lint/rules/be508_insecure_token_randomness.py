@@ -20,6 +20,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from backend_lint.analysis.project.conditions import test_support
 from backend_lint.analysis.secret_names import SECRET_WORDS, name_of, secret_word, split_identifier
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
@@ -172,6 +173,7 @@ class InsecureTokenRandomness(Rule):
     fix_node = "Call"
     triggers = ("random",)
     needs = (origin,)
+    module_facts = (test_support,)
 
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:

@@ -13,7 +13,7 @@ import ast
 import re
 from typing import TYPE_CHECKING, Any, Optional, Union
 
-from backend_lint.analysis.entrypoints import cli_module, is_cli_command
+from backend_lint.analysis.entrypoints import cli_module
 from backend_lint.analysis.handler_types import DJANGO, DRF
 from backend_lint.analysis.handlers import handler_model
 from backend_lint.analysis.module_roles import module_roles
@@ -158,16 +158,13 @@ def literal_json(value: ast.expr) -> Any:
 
 
 def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
-    """Classes' bases everywhere; idempotency headers, HTML evidence and CLI commands where they can be."""
+    """Classes' bases everywhere; idempotency headers and HTML evidence where they can be."""
     reads_key = KEY_WORD in ctx.source.lower()
     web = bool(ctx.imports.modules & {"django", "flask", "rest_framework", "flask_appbuilder"})
-    clickish = bool(ctx.imports.modules & {"click", "typer", "asyncclick", "rich_click", "cloup"})
     for qualname, node in _defs(ctx.tree):
         found = DefSummary()
         if isinstance(node, ast.ClassDef):
             found.bases = [base for base in (_qualified(ctx, summary, written) for written in node.bases) if base]
-        elif clickish and "." not in qualname:
-            found.command = is_cli_command(node, ctx)
         if reads_key:
             found.headers = _key_headers(node)
         if web:

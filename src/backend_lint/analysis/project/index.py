@@ -10,6 +10,7 @@ any rule. A project's files are those discovery finds under its root (the config
 from __future__ import annotations
 
 import ast
+import logging
 import os
 import warnings
 from pathlib import Path
@@ -23,6 +24,7 @@ from backend_lint.analysis.project.summary import ModuleSummary
 if TYPE_CHECKING:
     from backend_lint.cache import SummaryCache
 
+_logger = logging.getLogger(__name__)
 _MAX_FILES = 20_000
 """A root holding more Python files than this (a home folder, ``/``) is not summarised whole."""
 
@@ -110,5 +112,6 @@ def summary_of(path: str, data: bytes) -> Optional[ModuleSummary]:
     ctx = FileContext(tree, text, path, relative, module=module_name(path))
     try:
         return summarize(ctx)
-    except Exception:  # a summary the analysis cannot take (a bug, reported by `check`) is an unknown here
+    except Exception:  # a bug in the analysis: the file's facts stay unknown, and the run goes on
+        _logger.exception("backend-lint: cannot summarise %s for the project model", path)
         return None

@@ -9,9 +9,10 @@ summaries. Each answer is computed on first use and kept. What it cannot establi
   ``REST_FRAMEWORK``, ``DATABASES`` or ``ROOT_URLCONF`` (or named like one); ``from .base import *`` gives it its
   base's values first. Test settings (named for tests, or named by the test configuration) do not count for
   what production does.
-- Entry points: console scripts, ``__main__`` modules, modules that define click/typer commands or that the file
-  itself marks as a program; a module is command line code when it is one, or when every module of the project
-  that imports it (or names it in a string, as lazy command tables do) is command line code or a test.
+- Entry points: console scripts, and modules the file itself marks as a program (``__main__``, ``cli`` packages,
+  argparse programs); a module is command line code when it is one, or when every module of the project that
+  imports it (or names it in a string, as lazy command tables do) is command line code or a test. A module that
+  serves HTTP never is, even when only a command imports it (``app run`` starts the server).
 - Test support: the settings the test configuration names, and modules every importer of which is a test.
 - URL confs: ``ROOT_URLCONF`` (else every URL conf no other includes) joined through ``include()`` gives each
   Django view its full paths.
@@ -241,8 +242,7 @@ class ProjectModel:
     def cli_modules(self) -> frozenset[str]:
         roots = {
             name for name, summary in self.modules.items()
-            if (summary.cli or any(found.command for found in summary.defs.values()))
-            and name.rpartition(".")[2] not in _LAUNCHERS
+            if summary.cli and name.rpartition(".")[2] not in _LAUNCHERS
         }
         roots |= {name for name in self.files.entry_modules if name in self.modules}
         serving = {name for name, summary in self.modules.items() if summary.serves}

@@ -25,8 +25,6 @@ class DefSummary:
     """Request header names it reads that name idempotency (lower case, ``-`` for ``_``, no ``http-`` prefix)."""
     renders_html: bool = False
     """It answers with HTML: renders a template, handles a form, redirects, or names a ``template_name``."""
-    command: bool = False
-    """A click/typer command or group, or a function that parses its own command line."""
 
 
 @dataclass
@@ -133,7 +131,6 @@ def _well_typed(summary: ModuleSummary) -> bool:
         and all(_strings(pair) and len(pair) == 2 for pair in [*summary.middleware, *summary.request_hooks])
         and all(
             _strings(item.bases) and _strings(item.headers) and isinstance(item.renders_html, bool)
-            and isinstance(item.command, bool)
             for item in summary.defs.values()
         )
         and all(isinstance(entry.view, str) for entry in summary.url_entries)
