@@ -21,7 +21,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional, Union
 
-from backend_lint.analysis.project.conditions import test_support
+from backend_lint.analysis.project.conditions import ProjectFact, constants, test_support
+from backend_lint.analysis.project.imported import imported_value
 from backend_lint.analysis.provenance import Hole, Piece, in_value_position, sql_reaching
 from backend_lint.analysis.sql import DOLLAR, FORMAT, LIST_FORMAT, NAMED, QMARK, Sink
 from backend_lint.analysis.strings import CONCATENATION, FORMAT_METHOD, FSTRING, JOIN, PERCENT
@@ -62,7 +63,7 @@ class SqlStringFormatting(Rule):
     fix_kind = Applicability.UNSAFE
     fix_node = "Call"
     triggers = ("execute", "text", "raw", "extra", "RawSQL", "read_sql", "fetch", "scalar", "iterate")
-    needs = (sql_reaching,)
+    needs = (sql_reaching, imported_value, constants)
     module_facts = (test_support,)
 
     @visits(ast.Call)
@@ -95,6 +96,7 @@ class SqlStringFormatting(Rule):
             )
             self.report(
                 ctx, node,
+                unless=_imported_constants(unsafe, ctx),
                 applicability=Applicability.UNSAFE if why is None else Applicability.NONE,
                 fix_data=sink.paramstyle if why is None else None,
                 sink=sink.name,
@@ -119,6 +121,15 @@ class SqlStringFormatting(Rule):
             return None
         rendered = _render_call(code, call, plan, finding.fix_data)
         return libcst.parse_expression(rendered) if rendered else None
+
+
+def _imported_constants(unsafe: list[Hole], ctx: FileContext) -> tuple[ProjectFact, ...]:
+    """When every unsafe hole is a value imported from another module (or an element of one), the finding
+    stands unless the project shows them all to be literal constants there."""
+    names = [imported_value(hole.expr, ctx, ctx.scope) for hole in unsafe]
+    if not names or any(name is None for name in names):
+        return ()
+    return (constants(name for name in names if name is not None),)
 
 
 def _no_fix_reason(sink: Sink, sql: ast.expr) -> Optional[str]:

@@ -1,0 +1,57 @@
+"""Which names of other modules a value comes from, so that the project model can say they are constants.
+
+``from .tables import RETAINED_TABLES`` then ``for table in RETAINED_TABLES: cur.execute(f"DELETE FROM {table}")``:
+the file cannot tell what ``RETAINED_TABLES`` holds, the project can (a tuple of literals in ``tables.py``). Only
+the plain forms are followed: the imported name itself, an element of it taken by a ``for`` loop, or a subscript
+of it. Anything else (a call, an attribute, a parameter) is no imported constant.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, Optional
+
+from backend_lint.analysis.facts import reads
+from backend_lint.analysis.project.roots import resolve_relative
+from backend_lint.analysis.resolve import Imported, lookup, resolve_name
+
+if TYPE_CHECKING:
+    from backend_lint.analysis.scopes import Scope
+    from backend_lint.context import FileContext
+
+_MAX_DEPTH = 4
+
+
+@reads(lookup, resolve_name)
+def imported_value(expr: ast.expr, ctx: FileContext, scope: Scope, depth: int = 0) -> Optional[str]:
+    """The qualified name (``shop.tables.RETAINED_TABLES``) of the imported value ``expr`` is, or is an element of;
+    ``None`` when it is anything else."""
+    if depth > _MAX_DEPTH:
+        return None
+    if isinstance(expr, ast.Subscript):
+        return imported_value(expr.value, ctx, scope, depth + 1)
+    if not isinstance(expr, ast.Name):
+        return None
+    target = resolve_name(expr, ctx, scope)
+    if isinstance(target, Imported):
+        return _absolute(ctx, target.qualified)
+    found = lookup(expr.id, ctx, scope)
+    if found is None:
+        return None
+    _link, bindings = found
+    loops = bindings.loop_targets.get(expr.id, [])
+    if len(loops) != 1 or expr.id in bindings.assigned or expr.id in bindings.params:
+        return None
+    loop = loops[0]
+    if not (isinstance(loop.target, ast.Name) and isinstance(loop.iter, (ast.Name, ast.Subscript))):
+        return None
+    return imported_value(loop.iter, ctx, scope, depth + 1)
+
+
+def _absolute(ctx: FileContext, qualified: str) -> Optional[str]:
+    if not qualified.startswith("."):
+        return qualified
+    if not ctx.module:
+        return None
+    is_package = ctx.display_path.replace("\\", "/").endswith("/__init__.py")
+    return resolve_relative(ctx.module, is_package, qualified)
