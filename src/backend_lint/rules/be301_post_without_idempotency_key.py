@@ -24,13 +24,13 @@ the handler uses it), importing ``Header``; deduplicating with the key is still 
 from __future__ import annotations
 
 import ast
-import re
 from typing import TYPE_CHECKING, Any, Optional
 
 from backend_lint.analysis.facts import file_fact
 from backend_lint.analysis.handler_body import handler_body
 from backend_lint.analysis.handlers import (
     DJANGO,
+    DRF,
     FASTAPI,
     FLASK,
     FRAMEWORK_MODULES,
@@ -39,7 +39,16 @@ from backend_lint.analysis.handlers import (
     handler_model,
 )
 from backend_lint.analysis.imports import dotted_name
-from backend_lint.analysis.project.conditions import test_support
+from backend_lint.analysis.project.conditions import (
+    ProjectFact,
+    html_view,
+    idempotency_middleware,
+    reads_idempotency_key,
+    route_words,
+    test_support,
+)
+from backend_lint.analysis.project.imported import imported_qualified, imported_qualified_name
+from backend_lint.analysis.project.model import path_words
 from backend_lint.context import FileContext
 from backend_lint.finding import Applicability, Finding
 from backend_lint.rule import Option, Rule, visits
@@ -50,28 +59,27 @@ if TYPE_CHECKING:
     from backend_lint.fixing.context import FixContext
 
 _WORD = "idempoten"
-_PIECES = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 _KEY_PARAM = "idempotency_key"
 _NAME_NEUTRAL = frozenset({"get", "list", "read", "fetch"})
 _MAX_LINE = 100
 
 
-def _words(text: str) -> list[str]:
-    """Lower-case words of a path or name: ``/auth/access-token`` -> auth, access, token; ``LoginView``."""
-    return [piece.lower() for piece in _PIECES.findall(text)]
+def _exempt_words(exempt: list[str]) -> set[str]:
+    """The configured path words and their plurals."""
+    wanted = {word.lower() for word in exempt}
+    return wanted | {word + "s" for word in wanted}
 
 
 def _exempt(handler: Handler, exempt: list[str]) -> bool:
-    if _words(handler.function.name)[:1] in (["read"], ["list"], ["count"], ["search"], ["query"]):
+    if path_words(handler.function.name)[:1] in (["read"], ["list"], ["count"], ["search"], ["query"]):
         return True  # read_flow_runs(), list_orders(): a read sent as POST, whatever its path
-    wanted = {word.lower() for word in exempt}
+    wanted = _exempt_words(exempt)
     if not handler.paths:  # names instead: ``OrderListCreateView.post`` or ``get_or_create_order`` create
-        wanted -= _NAME_NEUTRAL
+        wanted -= _NAME_NEUTRAL | {word + "s" for word in _NAME_NEUTRAL}
         texts = [handler.function.name, handler.class_.name if handler.class_ else ""]
     else:
         texts = handler.paths
-    wanted |= {word + "s" for word in wanted}
-    return any(word in wanted for text in texts for word in _words(text))
+    return any(word in wanted for text in texts for word in path_words(text))
 
 
 def _browser_form(handler: Handler, ctx: FileContext) -> bool:
@@ -164,12 +172,38 @@ class PostWithoutIdempotencyKey(Rule):
         self.report(
             ctx,
             node,
+            unless=self._project_providers(handler, ctx),
             applicability=Applicability.UNSAFE if fixable else Applicability.NONE,
             fix_data=_fix_style(handler, ctx, header) if fixable else None,
             handler=node.name,
             method=matched[0],
             header=header,
         )
+
+    def _project_providers(self, handler: Handler, ctx: FileContext) -> tuple[ProjectFact, ...]:
+        """What another module of the project may do for this handler: an app-wide middleware or hook, or a
+        dependency, decorator, base class or helper it uses that reads the key; and, for a Django view whose
+        path is written in a URL conf, a path word that exempts it, or a base class that makes it an HTML page."""
+        facts = [idempotency_middleware(handler.framework)]
+        used: list[ast.expr] = [*handler.function.decorator_list]
+        used += [param.marker_call.args[0] for param in handler.params
+                 if param.marker_call is not None and param.marker_call.args]
+        if handler.class_ is not None:
+            used += handler.class_.bases
+        for written in used:
+            target = written.func if isinstance(written, ast.Call) else written
+            qualified = imported_qualified(ctx, target)
+            if qualified is not None:
+                facts.append(reads_idempotency_key(qualified))
+        for call in handler_body(ctx, handler).calls:
+            qualified = imported_qualified_name(ctx, call)
+            if qualified is not None:
+                facts.append(reads_idempotency_key(qualified))
+        if handler.framework in (DJANGO, DRF) and not handler.paths and ctx.module:
+            view = f"{ctx.module}.{handler.class_.name if handler.class_ else handler.function.name}"
+            facts.append(route_words(view, _exempt_words(self.option("exempt-paths"))))
+            facts.append(html_view(view))
+        return tuple(facts)
 
     def _reads_key(self, handler: Handler, ctx: FileContext) -> bool:
         header = self.option("idempotency-header").lower()

@@ -19,8 +19,10 @@ import ast
 import re
 from typing import Optional
 
+from backend_lint.analysis.handler_types import ModuleRoutes, Span
 from backend_lint.analysis.handlers import FRAMEWORK_MODULES, handler_model
-from backend_lint.analysis.project.conditions import test_support
+from backend_lint.analysis.project.conditions import html_view, test_support
+from backend_lint.analysis.project.extract import url_view
 from backend_lint.context import FileContext
 from backend_lint.rule import Option, Rule, leaves
 
@@ -46,7 +48,7 @@ class VerbInRoutePath(Rule):
     name = "verb-in-route-path"
     message = "`{path}` has the verb `{verb}` in its path; name the resource and let the HTTP method say the action"
     triggers = FRAMEWORK_MODULES
-    needs = (handler_model,)
+    needs = (handler_model, html_view)
     module_facts = (test_support,)
     options = (
         Option(
@@ -62,7 +64,23 @@ class VerbInRoutePath(Rule):
         if ctx.is_test_file:
             return
         verbs = frozenset(verb.lower() for verb in self.option("verbs"))
-        for string in handler_model(ctx).route_strings:
+        model = handler_model(ctx)
+        views = _url_conf_views(model.routes, ctx)
+        for string in model.route_strings:
             found = verb_segment(string.value, verbs)
             if found is not None:
-                self.report(ctx, string, path=string.value, verb=found[1])
+                pages = tuple(html_view(view) for view in views.get(Span.of(string), ()))
+                self.report(ctx, string, path=string.value, verb=found[1], unless=pages)
+
+
+def _url_conf_views(routes: ModuleRoutes, ctx: FileContext) -> dict[Span, list[str]]:
+    """Literal path string -> the views a Django URL conf routes with it (whether they are server-rendered
+    pages is in their own module, so the project model decides)."""
+    found: dict[Span, list[str]] = {}
+    is_package = ctx.display_path.replace("\\", "/").endswith("/__init__.py")
+    for registration in routes.registrations:
+        view = url_view(ctx.module, is_package, registration)
+        if view is not None:
+            for part in registration.path.parts:
+                found.setdefault(part.span, []).append(view)
+    return found

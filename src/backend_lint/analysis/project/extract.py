@@ -14,7 +14,7 @@ import re
 from typing import TYPE_CHECKING, Any, Optional, Union
 
 from backend_lint.analysis.entrypoints import cli_module
-from backend_lint.analysis.handler_types import DJANGO, DRF
+from backend_lint.analysis.handler_types import DJANGO, DRF, Registration
 from backend_lint.analysis.handlers import handler_model
 from backend_lint.analysis.module_roles import module_roles
 from backend_lint.analysis.project.roots import resolve_relative
@@ -225,6 +225,21 @@ def _renders_html(node: Def) -> bool:
     return False
 
 
+def url_view(module: str, is_package: bool, registration: Registration) -> Optional[str]:
+    """The qualified view of a Django URL conf entry (``shop.views.OrderCreate``), else ``None`` (not an entry:
+    a decorator; or the module's name is not known)."""
+    if registration.framework not in (DJANGO, DRF) or (
+        registration.path.text is None and not registration.path.unknown
+    ):
+        return None
+    if registration.module is not None:
+        where = resolve_relative(module, is_package, registration.module) if module else None
+        if registration.module.startswith(".") and where is None:
+            return None
+        return f"{where or registration.module}.{registration.endpoint}"
+    return f"{module}.{registration.endpoint.partition('.')[0]}" if module else None
+
+
 def _read_routing(ctx: FileContext, summary: ModuleSummary) -> None:
     model = handler_model(ctx)
     routes = model.routes
@@ -234,15 +249,7 @@ def _read_routing(ctx: FileContext, summary: ModuleSummary) -> None:
         model.handlers or routes.registrations or routes.inclusions or routes.app_wide or routes.own_prefixes
     )
     for registration in routes.registrations:
-        if registration.framework not in (DJANGO, DRF) or (
-            registration.path.text is None and not registration.path.unknown
-        ):
-            continue
-        if registration.module is not None:
-            module = _absolute(summary, registration.module)
-            view = f"{module}.{registration.endpoint}" if module else None
-        else:
-            view = f"{summary.module}.{registration.endpoint.partition('.')[0]}" if summary.module else None
+        view = url_view(summary.module, summary.is_package, registration)
         if view is not None:
             summary.url_entries.append(UrlEntry(registration.path.text, view))
     for prefix, included in routes.url_includes:

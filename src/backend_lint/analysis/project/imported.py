@@ -55,3 +55,19 @@ def _absolute(ctx: FileContext, qualified: str) -> Optional[str]:
         return None
     is_package = ctx.display_path.replace("\\", "/").endswith("/__init__.py")
     return resolve_relative(ctx.module, is_package, qualified)
+
+
+def imported_qualified(ctx: FileContext, expr: ast.expr) -> Optional[str]:
+    """The absolute qualified name of a ``Name``/``Attribute`` chain rooted at an import (``deps.require_key``
+    after ``from app import deps``), else ``None``."""
+    qualified = ctx.imports.resolve(expr)
+    return _absolute(ctx, qualified) if qualified is not None else None
+
+
+def imported_qualified_name(ctx: FileContext, written: str) -> Optional[str]:
+    """The same for a written dotted name (``idempotency.check``), as handler summaries record calls."""
+    head, _, rest = written.partition(".")
+    base = ctx.imports.resolve_name(head)
+    if base is None:
+        return None
+    return _absolute(ctx, f"{base}.{rest}" if rest else base)
