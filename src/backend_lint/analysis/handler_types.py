@@ -174,6 +174,8 @@ class Route:
     parts: tuple[PathPart, ...]
     span: Span
     """Where it is registered."""
+    owner: Optional[str] = None
+    """The app object (router, blueprint) it is registered on: a key of :attr:`ModuleRoutes.inclusions`."""
 
 
 @dataclass

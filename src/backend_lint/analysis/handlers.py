@@ -83,7 +83,7 @@ def handler_model(ctx: FileContext) -> HandlerModel:
         handler = model.handlers.get(function)
         if handler is None:
             handler = model.handlers[function] = _handler(reader, function, registration.framework, classes[function])
-        route = Route(registration.methods, path.text, path.parts, registration.span)
+        route = Route(registration.methods, path.text, path.parts, registration.span, registration.owner)
         for index, existing in enumerate(handler.routes):
             if existing.span == route.span:  # a route table reached again through a Mount/Router
                 if len(route.parts) > len(existing.parts):

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from backend_lint.analysis.facts import file_fact
 from backend_lint.analysis.handler_body import handler_body
+from backend_lint.analysis.handler_types import ModuleRoutes
 from backend_lint.analysis.handlers import (
     DJANGO,
     DRF,
@@ -62,6 +63,18 @@ _WORD = "idempoten"
 _KEY_PARAM = "idempotency_key"
 _NAME_NEUTRAL = frozenset({"get", "list", "read", "fetch"})
 _MAX_LINE = 100
+
+
+def _outermost(routes: ModuleRoutes, key: Optional[str]) -> Optional[str]:
+    """The app object at the top of the module's own inclusions of ``key`` (a router included in a router)."""
+    seen = set()
+    while key is not None and key not in seen:
+        seen.add(key)
+        inclusion = routes.inclusions.get(key)
+        if inclusion is None or inclusion.parent is None:
+            return key
+        key = inclusion.parent
+    return key
 
 
 def _exempt_words(exempt: list[str]) -> set[str]:
@@ -199,11 +212,19 @@ class PostWithoutIdempotencyKey(Rule):
             qualified = imported_qualified_name(ctx, call)
             if qualified is not None:
                 facts.append(reads_idempotency_key(qualified))
-        if handler.framework in (DJANGO, DRF) and not handler.paths and ctx.module:
+        if not ctx.module:
+            return tuple(facts)
+        words = _exempt_words(self.option("exempt-paths"))
+        if handler.framework in (DJANGO, DRF) and not handler.paths:
             view = f"{ctx.module}.{handler.class_.name if handler.class_ else handler.function.name}"
-            facts.append(route_words(view, _exempt_words(self.option("exempt-paths"))))
+            facts.append(route_words(view, words))
             facts.append(html_view(view))
-        return tuple(facts)
+        routes = handler_model(ctx).routes
+        for route in handler.routes:
+            owner = _outermost(routes, route.owner)
+            if owner is not None and owner.startswith(":"):  # a module-level app object: others may include it
+                facts.append(route_words(f"{ctx.module}.{owner[1:]}", words))
+        return tuple(dict.fromkeys(facts))
 
     def _reads_key(self, handler: Handler, ctx: FileContext) -> bool:
         header = self.option("idempotency-header").lower()

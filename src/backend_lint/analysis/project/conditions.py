@@ -99,6 +99,6 @@ def html_view(qualified: str) -> ProjectFact:
 
 @project_fact
 def route_words(qualified: str, words: Iterable[str]) -> ProjectFact:
-    """A full path the project routes to the view ``qualified`` contains one of ``words`` (BE301's exempt
-    paths), read from the URL confs and router inclusions of other modules."""
+    """A full path the project routes to the Django view ``qualified``, or a prefix other modules give the app
+    object ``qualified`` (a router, a blueprint), contains one of ``words`` (BE301's exempt paths)."""
     return ProjectFact(ROUTE_WORDS, (qualified, *sorted(set(words))))

@@ -18,7 +18,7 @@ from backend_lint.analysis.handler_types import DJANGO, DRF, Registration
 from backend_lint.analysis.handlers import handler_model
 from backend_lint.analysis.module_roles import module_roles
 from backend_lint.analysis.project.roots import resolve_relative
-from backend_lint.analysis.project.summary import DefSummary, ModuleSummary, UrlEntry, UrlInclude
+from backend_lint.analysis.project.summary import DefSummary, ModuleSummary, RouterInclude, UrlEntry, UrlInclude
 from backend_lint.analysis.settings import settings_module
 
 if TYPE_CHECKING:
@@ -240,6 +240,19 @@ def url_view(module: str, is_package: bool, registration: Registration) -> Optio
     return f"{module}.{registration.endpoint.partition('.')[0]}" if module else None
 
 
+def object_name(summary: ModuleSummary, key: str) -> Optional[str]:
+    """The qualified name of an app object from the routing readers' key: ``:app`` (a module-level name of this
+    module), ``create_app:app`` (a name inside a function), ``import:shop.api.router``, ``attr:api.router``."""
+    kind, _, name = key.partition(":")
+    if kind == "import":
+        return _absolute(summary, name)
+    if kind == "attr":
+        head, _, rest = name.partition(".")
+        base = summary.imports.get(head)
+        return f"{base}.{rest}" if base and rest else None
+    return f"{summary.module}.{name}" if summary.module and "." not in name else None
+
+
 def _read_routing(ctx: FileContext, summary: ModuleSummary) -> None:
     model = handler_model(ctx)
     routes = model.routes
@@ -256,6 +269,11 @@ def _read_routing(ctx: FileContext, summary: ModuleSummary) -> None:
         module = _absolute(summary, included)
         if module is not None:
             summary.url_includes.append(UrlInclude(prefix.text, module))
+    for key, inclusion in routes.inclusions.items():
+        child = object_name(summary, key)
+        parent = object_name(summary, inclusion.parent) if inclusion.parent else None
+        if child is not None and parent is not None and not child.startswith(f"{summary.module}."):
+            summary.router_includes.append(RouterInclude(child, parent, inclusion.prefix.text))
     for kind, framework, target in routes.app_wide:
         qualified = f"{summary.module}{target}" if target.startswith(".") else target
         (summary.middleware if kind == "middleware" else summary.request_hooks).append([framework, qualified])

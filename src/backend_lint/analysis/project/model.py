@@ -321,6 +321,29 @@ class ProjectModel:
         for include in summary.url_includes:
             self._walk_urls(include.module, join_path(prefix, include.prefix or ""), paths, seen)
 
-    def routed_with_words(self, view: str, words: frozenset[str]) -> bool:
-        name = self.definition(view)[0]
-        return any(word in words for path in self.view_paths.get(name, ()) for word in path_words(path))
+    @cached_property
+    def _inclusions(self) -> dict[str, list[tuple[str, Optional[str]]]]:
+        """App object -> ``(parent, prefix)`` for each inclusion of it in another module."""
+        found: dict[str, list[tuple[str, Optional[str]]]] = {}
+        for summary in self.modules.values():
+            for include in summary.router_includes:
+                found.setdefault(self.definition(include.child)[0], []).append((include.parent, include.prefix))
+        return found
+
+    def object_prefixes(self, qualified: str, depth: int = 0) -> list[str]:
+        """The prefixes other modules put before the routes of the app object ``qualified`` (outermost first)."""
+        inclusions = self._inclusions.get(self.definition(qualified)[0], [])
+        if depth > _MAX_DEPTH:
+            return []
+        found = []
+        for parent, prefix in inclusions:
+            outer = self.object_prefixes(parent, depth + 1) or [""]
+            found.extend(join_path(text, prefix or "") or "" for text in outer)
+        return found
+
+    def routed_with_words(self, target: str, words: frozenset[str]) -> bool:
+        """A full path of the Django view ``target``, or a prefix other modules give the app object ``target``,
+        has one of ``words``."""
+        name = self.definition(target)[0]
+        paths = [*self.view_paths.get(name, ()), *self.object_prefixes(name)]
+        return any(word in words for path in paths for word in path_words(path))

@@ -45,6 +45,18 @@ class UrlInclude:
 
 
 @dataclass
+class RouterInclude:
+    """``app.include_router(orders.router, prefix="/api")``: an app object of another module included in one of
+    this module's, with a prefix (``None``: not readable)."""
+
+    child: str
+    """The included object, qualified: ``shop.routers.orders.router``."""
+    parent: str
+    """The object it is included in, qualified: ``shop.main.app``."""
+    prefix: Optional[str]
+
+
+@dataclass
 class ModuleSummary:
     """Everything one module contributes to the project model."""
 
@@ -75,6 +87,7 @@ class ModuleSummary:
     """Qualified name -> facts about the module's functions, classes and methods that other modules use."""
     url_entries: list[UrlEntry] = field(default_factory=list)
     url_includes: list[UrlInclude] = field(default_factory=list)
+    router_includes: list[RouterInclude] = field(default_factory=list)
     middleware: list[list[str]] = field(default_factory=list)
     """``[framework, qualified class]`` of middleware registered app-wide (``app.add_middleware(X)``,
     ``Middleware(X)``)."""
@@ -99,6 +112,7 @@ class ModuleSummary:
             summary.defs = {name: DefSummary(**value) for name, value in data.get("defs", {}).items()}
             summary.url_entries = [UrlEntry(**value) for value in data.get("url_entries", [])]
             summary.url_includes = [UrlInclude(**value) for value in data.get("url_includes", [])]
+            summary.router_includes = [RouterInclude(**value) for value in data.get("router_includes", [])]
         except (TypeError, AttributeError):
             return None
         return summary if _well_typed(summary) else None
@@ -107,7 +121,7 @@ class ModuleSummary:
         return json.dumps(self.to_json(), separators=(",", ":"), sort_keys=True)
 
 
-_NESTED = frozenset({"defs", "url_entries", "url_includes"})
+_NESTED = frozenset({"defs", "url_entries", "url_includes", "router_includes"})
 
 
 def _strings(value: Any) -> bool:
@@ -135,4 +149,5 @@ def _well_typed(summary: ModuleSummary) -> bool:
         )
         and all(isinstance(entry.view, str) for entry in summary.url_entries)
         and all(isinstance(include.module, str) for include in summary.url_includes)
+        and all(isinstance(item.child, str) and isinstance(item.parent, str) for item in summary.router_includes)
     )
