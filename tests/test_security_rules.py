@@ -1,4 +1,4 @@
-"""Security rules BE501-BE508 in-process: edge cases as exact (line, code) lists, and deliberate misses."""
+"""Security rules BE501-BE512 in-process: edge cases as exact (line, code) lists, and deliberate misses."""
 
 from __future__ import annotations
 
@@ -36,8 +36,8 @@ CASES = [
         def derive(password, salt):
             return hashlib.pbkdf2_hmac("sha256", password.encode(), salt, ROUNDS)
         """,
-        [(5, "BE501")],
-        id="BE501-pbkdf2-folded-constant",
+        [(5, "BE510")],
+        id="BE510-pbkdf2-folded-constant",
     ),
     pytest.param(
         """
@@ -46,7 +46,7 @@ CASES = [
             return hashlib.pbkdf2_hmac("sha256", password.encode(), salt, rounds)
         """,
         [],
-        id="BE501-pbkdf2-unknown-rounds",
+        id="BE510-pbkdf2-unknown-rounds",
     ),
     pytest.param(
         """

@@ -20,6 +20,8 @@
   rendered as a lazy stdlib, loguru or structlog call.
 - :mod:`.secret_names`: whether an identifier names a secret (``db_password``) or only mentions one
   (``token_type``, ``password_reset_url``).
+- :mod:`.passwords`: whether a value is a password (BE501's fast digests, BE510's work factors) and the
+  constant integer a cost parameter holds.
 - :mod:`.sql`, :mod:`.provenance`, :mod:`.safe_holes`: calls that run SQL, where their SQL text came from,
   and which values formatted into it cannot carry attacker text; :mod:`.orm`: query chains and loops over rows.
 - :mod:`.http_clients`, :mod:`.blocking`, :mod:`.retries`: network calls and timeouts, blocking calls, retries.

@@ -1,42 +1,36 @@
-"""BE501 weak-password-hash: passwords hashed with a fast digest, too few PBKDF2 rounds, or an MD5/SHA1 scheme.
+"""BE501 weak-password-hash: passwords hashed with a fast digest or an MD5/SHA1 scheme.
 
 A leaked table of ``sha256(password)`` values falls to a GPU in hours: general-purpose digests are built to be
 fast, and unsalted ones match rainbow tables. Passwords need a slow, salted hasher (argon2, bcrypt, scrypt,
-or PBKDF2 with at least the OWASP iteration count). Flagged: a ``hashlib`` digest (``md5`` ... ``sha512``,
-``blake2``, ``hashlib.new("...")``) fed a password-like value (a name headed by ``password``/``passwd``/
-``pwd``/``passphrase``, its ``.encode()``, an f-string or concatenation with it, or a local assigned from
-those), directly or through ``.update()``, or handed to ``user.set_password(...)``; ``hashlib.pbkdf2_hmac``
-of a password with a constant iteration count below ``min-pbkdf2-iterations``; passlib ``CryptContext``
-whose default scheme is MD5/SHA1/DES-based, a weak ``passlib.hash`` handler's ``hash()``; Django
+or PBKDF2); a slow hasher configured with too low a cost is BE510's. Flagged: a ``hashlib`` digest (``md5``
+... ``sha512``, ``blake2``, ``hashlib.new("...")``) fed a password-like value (:mod:`.analysis.passwords`),
+directly or through ``.update()``, or handed to ``user.set_password(...)``; passlib ``CryptContext`` whose
+default scheme is MD5/SHA1/DES-based, a weak ``passlib.hash`` handler's ``hash()``; Django
 ``PASSWORD_HASHERS`` led by an MD5/SHA1 hasher and ``make_password(..., hasher="md5")``. Hashing other data
-(ETags, cache keys, checksums, high-entropy tokens) is left alone, and so are key derivation from other
-secrets (PBKDF2 over an API secret), HMACs keyed with a random per-process key (lookup keys that die with the
-process), the hasher classes themselves (subclasses of Django's ``BasePasswordHasher``: ``PASSWORD_HASHERS``
-decides whether they are used), and test modules and test settings, where fast hashers are a deliberate
-speed-up.
+(ETags, cache keys, checksums, high-entropy tokens) is left alone, and so are HMACs keyed with a random
+per-process key (lookup keys that die with the process), the hasher classes themselves (subclasses of
+Django's ``BasePasswordHasher``: ``PASSWORD_HASHERS`` decides whether they are used), and test modules and
+test settings, where fast hashers are a deliberate speed-up.
 """
 
 from __future__ import annotations
 
 import ast
-import operator
 from dataclasses import dataclass, field
 
 from backend_lint.analysis.ast_helpers import argument, keyword_value
 from backend_lint.analysis.bindings import bindings_of
+from backend_lint.analysis.passwords import is_password_value, local_value, stored_as_password
 from backend_lint.analysis.project.conditions import test_support
-from backend_lint.analysis.secret_names import name_of, secret_word, split_identifier
 from backend_lint.analysis.settings import TEST, settings_module
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
-from backend_lint.rule import FileState, Option, Rule, leaves, visits
+from backend_lint.rule import FileState, Rule, leaves, visits
 
 _DIGESTS = frozenset(
     {"md5", "sha1", "sha224", "sha256", "sha384", "sha512", "sha3_224", "sha3_256", "sha3_384", "sha3_512",
      "blake2b", "blake2s"}
 )
-_PASSWORD_WORDS = frozenset({"password", "passwd", "pwd", "pw", "passphrase"})
-_HASH_WORDS = frozenset({"hash", "hashed", "digest", "hex", "hexdigest", "encoded", "bytes", "str", "value"})
 _WEAK_PASSLIB = frozenset(
     {"md5_crypt", "apr_md5_crypt", "sun_md5_crypt", "hex_md5", "hex_sha1", "hex_sha256", "hex_sha512",
      "ldap_md5", "ldap_sha1", "ldap_salted_md5", "ldap_salted_sha1", "ldap_hex_md5", "ldap_hex_sha1",
@@ -48,38 +42,10 @@ _WEAK_DJANGO = frozenset(
      "CryptPasswordHasher"}
 )
 _WEAK_DJANGO_ALGORITHMS = frozenset({"md5", "sha1", "unsalted_md5", "unsalted_sha1", "crypt"})
-_TRANSPARENT_METHODS = frozenset({"encode", "strip", "lower", "upper", "decode"})
 _SLOW_LIBRARIES = ("bcrypt.", "argon2.", "passlib.", "nacl.pwhash", "scrypt.")
 _SLOW_FUNCTIONS = frozenset({"hashpw", "kdf", "pbkdf2_hmac", "scrypt", "hash_password"})
-_MAX_HOPS = 3
 _PASSWORD_SETTERS = frozenset({"set_password", "setPassword", "set_password_hash"})
 _RANDOM_FUNCTIONS = ("os.urandom", "secrets.token_bytes", "secrets.token_hex", "secrets.token_urlsafe")
-_INT_OPERATORS = {ast.Mult: operator.mul, ast.Add: operator.add, ast.Pow: operator.pow}
-
-
-def _is_password_name(name: str | None) -> bool:
-    return name is not None and secret_word(name, _PASSWORD_WORDS) in _PASSWORD_WORDS
-
-
-def _names_password_hash(name: str | None) -> bool:
-    """``hashed_password``, ``password_hash``, ``hash_password``, ``get_password_digest``: about a password."""
-    words = split_identifier(name or "")
-    while words and words[-1] in _HASH_WORDS:
-        words.pop()
-    return bool(words) and words[-1] in _PASSWORD_WORDS
-
-
-def _stored_as_password(node: ast.Call, ctx: FileContext) -> bool:
-    """The digest is assigned to a password-hash name or returned from a password-hashing function."""
-    current = ctx.parent_of(node)
-    while current is not None and not isinstance(current, ast.stmt):
-        current = ctx.parent_of(current)
-    if isinstance(current, (ast.Assign, ast.AnnAssign)):
-        targets = current.targets if isinstance(current, ast.Assign) else [current.target]
-        return any(_names_password_hash(name_of(target)) for target in targets)
-    if isinstance(current, ast.Return):
-        return _names_password_hash(getattr(ctx.scope.function, "name", None))
-    return False
 
 
 def _handed_to_password_setter(node: ast.Call, ctx: FileContext) -> bool:
@@ -113,63 +79,8 @@ def _random_key(key: ast.AST | None, ctx: FileContext) -> bool:
     """An HMAC key made at random when the process starts (``os.urandom(32)``): its digests are lookup keys that
     cannot outlive the process, not stored password hashes."""
     if isinstance(key, ast.Name):
-        key = _local_value(key.id, ctx) or bindings_of(ctx, ctx.tree).single_value(key.id)
+        key = local_value(key.id, ctx) or bindings_of(ctx, ctx.tree).single_value(key.id)
     return isinstance(key, ast.Call) and (origin(key.func, ctx) or "").startswith(_RANDOM_FUNCTIONS)
-
-
-def _is_password_value(expr: ast.AST, ctx: FileContext, hops: int = 0) -> bool:
-    """A password, its ``.encode()``, an f-string/concatenation/``%`` containing it, or a local made so."""
-    if isinstance(expr, ast.Call):
-        func = expr.func
-        if isinstance(func, ast.Attribute) and func.attr in _TRANSPARENT_METHODS:
-            return _is_password_value(func.value, ctx, hops)
-        if isinstance(func, ast.Name) and func.id in ("bytes", "str") and expr.args:
-            return _is_password_value(expr.args[0], ctx, hops)
-        if isinstance(func, ast.Attribute) and func.attr == "get" and expr.args:  # request.form.get("password")
-            key = expr.args[0]
-            return isinstance(key, ast.Constant) and isinstance(key.value, str) and _is_password_name(key.value)
-        if isinstance(func, ast.Attribute) and func.attr == "format":
-            return any(_is_password_value(arg, ctx, hops) for arg in [*expr.args, *(k.value for k in expr.keywords)])
-        return False
-    if isinstance(expr, ast.JoinedStr):
-        return any(
-            isinstance(value, ast.FormattedValue) and _is_password_value(value.value, ctx, hops)
-            for value in expr.values
-        )
-    if isinstance(expr, ast.BinOp) and isinstance(expr.op, (ast.Add, ast.Mod)):
-        right = expr.right.elts if isinstance(expr.right, ast.Tuple) else [expr.right]
-        return _is_password_value(expr.left, ctx, hops) or any(_is_password_value(r, ctx, hops) for r in right)
-    if _is_password_name(name_of(expr)):
-        return True
-    if isinstance(expr, ast.Name) and hops < _MAX_HOPS:
-        value = _local_value(expr.id, ctx)
-        return value is not None and _is_password_value(value, ctx, hops + 1)
-    return False
-
-
-def _local_value(name: str, ctx: FileContext) -> ast.expr | None:
-    function = ctx.scope.function
-    if function is None or isinstance(function, ast.Lambda):
-        return None
-    return bindings_of(ctx, function).single_value(name)
-
-
-def _constant_int(expr: ast.AST | None, ctx: FileContext) -> int | None:
-    """An integer literal (``600_000``, ``10 ** 5``), directly or through a module or local constant."""
-    if isinstance(expr, ast.Name):
-        expr = _local_value(expr.id, ctx) or bindings_of(ctx, ctx.tree).single_value(expr.id)
-    return _fold(expr)
-
-
-def _fold(expr: ast.AST | None) -> int | None:
-    if isinstance(expr, ast.Constant):
-        return expr.value if isinstance(expr.value, int) and not isinstance(expr.value, bool) else None
-    if isinstance(expr, ast.BinOp) and type(expr.op) in _INT_OPERATORS:
-        left, right = _fold(expr.left), _fold(expr.right)
-        if left is None or right is None or (isinstance(expr.op, ast.Pow) and not 0 <= right <= 12):
-            return None
-        return _INT_OPERATORS[type(expr.op)](left, right)
-    return None
 
 
 def _first_string(expr: ast.AST | None) -> str | None:
@@ -197,15 +108,7 @@ class WeakPasswordHash(Rule):
     triggers = (
         "hashlib", "hmac", "passlib", "CryptContext", "PASSWORD_HASHERS", "make_password", "generate_password_hash"
     )
-    options = (
-        Option(
-            "min-pbkdf2-iterations",
-            int,
-            600_000,
-            "fewest PBKDF2 iterations accepted for passwords (OWASP 2023: 600,000 for PBKDF2-HMAC-SHA256)",
-        ),
-    )
-    needs = (origin, bindings_of, settings_module)
+    needs = (origin, bindings_of, settings_module, is_password_value, local_value)
     module_facts = (test_support,)
     hashing: FileState[dict[ast.AST, _Hashing]] = FileState(dict)
 
@@ -225,7 +128,7 @@ class WeakPasswordHash(Rule):
             message = argument(node, 1, "msg")
             if (
                 message is not None
-                and _is_password_value(message, ctx)
+                and is_password_value(message, ctx)
                 and not _random_key(argument(node, 0, "key"), ctx)
             ):
                 self._pending(ctx).digests.append((node, callee))
@@ -248,7 +151,7 @@ class WeakPasswordHash(Rule):
                 return  # the Pwned Passwords range API takes a SHA-1 prefix of the password, by design
             data = argument(node, 0, "data") or argument(node, 0, "string")
             if data is not None and not isinstance(data, ast.Constant) and (
-                _is_password_value(data, ctx) or _stored_as_password(node, ctx) or _handed_to_password_setter(node, ctx)
+                is_password_value(data, ctx) or stored_as_password(node, ctx) or _handed_to_password_setter(node, ctx)
             ):
                 self._pending(ctx).digests.append((node, callee))
         elif name == "new":
@@ -258,20 +161,12 @@ class WeakPasswordHash(Rule):
                 isinstance(algorithm, ast.Constant)
                 and str(algorithm.value).lower().replace("-", "") in _DIGESTS | {"sha3256", "sha512256"}
                 and data is not None
-                and _is_password_value(data, ctx)
+                and is_password_value(data, ctx)
             ):
                 self._pending(ctx).digests.append((node, f'hashlib.new("{algorithm.value}")'))
-        elif name == "pbkdf2_hmac":
-            iterations = _constant_int(argument(node, 3, "iterations"), ctx)
-            minimum = self.option("min-pbkdf2-iterations")
-            secret = argument(node, 1, "password")
-            for_password = (secret is not None and _is_password_value(secret, ctx)) or _stored_as_password(node, ctx)
-            if iterations is not None and iterations < minimum and for_password:
-                self.report(ctx, node, construct="hashlib.pbkdf2_hmac",
-                            problem=f"with {iterations} iterations is below {minimum}")
         elif "()." in name and name.endswith("().update"):
             digest = name.split("(", 1)[0]
-            if digest in _DIGESTS and node.args and _is_password_value(node.args[0], ctx):
+            if digest in _DIGESTS and node.args and is_password_value(node.args[0], ctx):
                 self._pending(ctx).digests.append((node, f"hashlib.{digest}().update"))
 
     def _pending(self, ctx: FileContext) -> _Hashing:

@@ -1,0 +1,123 @@
+"""Whether a value is a password, and what constant integer a cost parameter holds.
+
+Two rules look at password hashing from different sides: BE501 asks whether a *fast* digest is applied to a
+password, BE510 whether a slow hasher's *work factor* (bcrypt rounds, PBKDF2 iterations, scrypt ``n``) is set
+too low. A key-derivation function is a password hash only when it is fed a password (PBKDF2 over an API
+secret or a wallet seed is key derivation, where the iteration count is a protocol constant), so both ask the
+same question here, and read cost parameters the same way.
+
+- :func:`is_password_value`: a name headed by ``password``/``passwd``/``pwd``/``pw``/``passphrase``
+  (:mod:`.secret_names`), its ``.encode()``, an f-string/concatenation/``%``/``.format()`` containing it,
+  ``request.form.get("password")``, or a local assigned from one of those (at most three hops);
+- :func:`stored_as_password`: the value is assigned to a password-hash name (``user.password_hash = ...``) or
+  returned from a password-hashing function (``def get_password_hash(p)``);
+- :func:`constant_int`: an integer literal (``600_000``, ``10 ** 5``, ``2**14``), directly or through a
+  module or local constant; anything computed at run time is ``None`` (the rules stay quiet about it).
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+from typing import TYPE_CHECKING, Optional
+
+from backend_lint.analysis.bindings import bindings_of
+from backend_lint.analysis.facts import reads
+from backend_lint.analysis.secret_names import name_of, secret_word, split_identifier
+
+if TYPE_CHECKING:
+    from backend_lint.context import FileContext
+
+PASSWORD_WORDS = frozenset({"password", "passwd", "pwd", "pw", "passphrase"})
+_HASH_WORDS = frozenset({"hash", "hashed", "digest", "hex", "hexdigest", "encoded", "bytes", "str", "value"})
+_TRANSPARENT_METHODS = frozenset({"encode", "strip", "lower", "upper", "decode"})
+_MAX_HOPS = 3
+_INT_OPERATORS = {ast.Mult: operator.mul, ast.Add: operator.add, ast.Pow: operator.pow, ast.LShift: operator.lshift}
+
+
+def is_password_name(name: Optional[str]) -> bool:
+    """``password``, ``raw_password``, ``new_pwd``: a name whose head is a password word."""
+    return name is not None and secret_word(name, PASSWORD_WORDS) in PASSWORD_WORDS
+
+
+def names_password_hash(name: Optional[str]) -> bool:
+    """``hashed_password``, ``password_hash``, ``hash_password``, ``get_password_digest``: about a password."""
+    words = split_identifier(name or "")
+    while words and words[-1] in _HASH_WORDS:
+        words.pop()
+    return bool(words) and words[-1] in PASSWORD_WORDS
+
+
+@reads(bindings_of)
+def is_password_value(expr: ast.AST, ctx: FileContext, hops: int = 0) -> bool:
+    """A password, its ``.encode()``, an f-string/concatenation/``%`` containing it, or a local made so."""
+    if isinstance(expr, ast.Call):
+        func = expr.func
+        if isinstance(func, ast.Attribute) and func.attr in _TRANSPARENT_METHODS:
+            return is_password_value(func.value, ctx, hops)
+        if isinstance(func, ast.Name) and func.id in ("bytes", "str") and expr.args:
+            return is_password_value(expr.args[0], ctx, hops)
+        if isinstance(func, ast.Attribute) and func.attr == "get" and expr.args:  # request.form.get("password")
+            key = expr.args[0]
+            return isinstance(key, ast.Constant) and isinstance(key.value, str) and is_password_name(key.value)
+        if isinstance(func, ast.Attribute) and func.attr == "format":
+            return any(is_password_value(arg, ctx, hops) for arg in [*expr.args, *(k.value for k in expr.keywords)])
+        return False
+    if isinstance(expr, ast.JoinedStr):
+        return any(
+            isinstance(value, ast.FormattedValue) and is_password_value(value.value, ctx, hops)
+            for value in expr.values
+        )
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, (ast.Add, ast.Mod)):
+        right = expr.right.elts if isinstance(expr.right, ast.Tuple) else [expr.right]
+        return is_password_value(expr.left, ctx, hops) or any(is_password_value(r, ctx, hops) for r in right)
+    if is_password_name(name_of(expr)):
+        return True
+    if isinstance(expr, ast.Name) and hops < _MAX_HOPS:
+        value = local_value(expr.id, ctx)
+        return value is not None and is_password_value(value, ctx, hops + 1)
+    return False
+
+
+def stored_as_password(node: ast.AST, ctx: FileContext) -> bool:
+    """The value of ``node`` is assigned to a password-hash name or returned from a password-hashing function."""
+    current = ctx.parent_of(node)
+    while current is not None and not isinstance(current, ast.stmt):
+        current = ctx.parent_of(current)
+    if isinstance(current, (ast.Assign, ast.AnnAssign)):
+        targets = current.targets if isinstance(current, ast.Assign) else [current.target]
+        return any(names_password_hash(name_of(target)) for target in targets)
+    if isinstance(current, ast.Return):
+        return names_password_hash(getattr(ctx.scope.function, "name", None))
+    return False
+
+
+@reads(bindings_of)
+def local_value(name: str, ctx: FileContext) -> Optional[ast.expr]:
+    """The single value ``name`` is assigned in the function being walked (``None``: not exactly one)."""
+    function = ctx.scope.function
+    if function is None or isinstance(function, ast.Lambda):
+        return None
+    return bindings_of(ctx, function).single_value(name)
+
+
+@reads(bindings_of)
+def constant_int(expr: Optional[ast.AST], ctx: FileContext) -> Optional[int]:
+    """An integer literal (``600_000``, ``10 ** 5``), directly or through a local or module constant."""
+    if isinstance(expr, ast.Name):
+        expr = local_value(expr.id, ctx) or bindings_of(ctx, ctx.tree).single_value(expr.id)
+    return folded_int(expr)
+
+
+def folded_int(expr: Optional[ast.AST]) -> Optional[int]:
+    """The value of an integer literal or of arithmetic on literals (``2**14``, ``1 << 17``, ``64 * 1024``)."""
+    if isinstance(expr, ast.Constant):
+        return expr.value if isinstance(expr.value, int) and not isinstance(expr.value, bool) else None
+    if isinstance(expr, ast.BinOp) and type(expr.op) in _INT_OPERATORS:
+        left, right = folded_int(expr.left), folded_int(expr.right)
+        if left is None or right is None:
+            return None
+        if isinstance(expr.op, (ast.Pow, ast.LShift)) and not 0 <= right <= 64:
+            return None
+        return _INT_OPERATORS[type(expr.op)](left, right)
+    return None

@@ -1,0 +1,226 @@
+"""BE509 jwt-without-expiry: a JWT issued from claims that never get an ``exp``.
+
+A token without an expiry is valid for as long as its signing key lives: one leaked from a log, a browser or
+a proxy works forever, and logging out or changing the password does not end it. Flagged: PyJWT
+``jwt.encode``, python-jose ``jwt.encode`` and authlib ``jwt.encode(header, payload, key)`` of claims that are
+seen whole and have no ``exp`` key: a dict literal written in the call, or a local dict built in the same
+function (``{...}``, ``dict(a=...)``, then ``claims["k"] = ...``, ``claims.update({...})``,
+``claims.setdefault("k", ...)``, ``claims |= {...}``) to which no ``exp`` is ever added.
+
+Claims the rule cannot see whole are left alone: a parameter, a dict from another module or call, a literal
+with ``**other``, an ``update`` with an unknown mapping, a key that is not a constant, and a dict handed to any
+other function or stored elsewhere (which may add the expiry). Test modules and test support are left alone
+too: they mint throwaway tokens.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import Optional
+
+from backend_lint.analysis.ast_helpers import argument, string_value
+from backend_lint.analysis.bindings import Bindings, bindings_of
+from backend_lint.analysis.module_roles import module_roles
+from backend_lint.analysis.project.conditions import test_support
+from backend_lint.analysis.resolve import lookup
+from backend_lint.analysis.scopes import FUNCTION
+from backend_lint.analysis.values import origin
+from backend_lint.context import FileContext
+from backend_lint.rule import FileState, Rule, leaves, visits
+
+_ENCODERS: dict[str, tuple[int, str]] = {
+    "jwt.encode": (0, "payload"),
+    "jwt.api_jwt.encode": (0, "payload"),
+    "jwt.PyJWT().encode": (0, "payload"),
+    "jwt.api_jwt.PyJWT().encode": (0, "payload"),
+    "jose.jwt.encode": (0, "claims"),
+    "authlib.jose.jwt.encode": (1, "payload"),
+    "authlib.jose.JsonWebToken().encode": (1, "payload"),
+}
+"""Callables that issue a JWT, with the position and keyword of their claims argument."""
+_EXPIRY = "exp"
+_READING_METHODS = frozenset({"get", "pop", "keys", "values", "items", "copy", "__contains__", "__getitem__"})
+_HARMLESS_PARENTS = (ast.Compare, ast.FormattedValue, ast.BoolOp, ast.UnaryOp, ast.If, ast.While, ast.Assert)
+
+
+@dataclass
+class _Claims:
+    """What one function does to one local claims dict, collected over the walk."""
+
+    keys: set[str] = field(default_factory=set)
+    unknown: bool = False
+    """A use the rule cannot follow: the dict may get any key there."""
+
+
+@dataclass
+class _Issuing:
+    """Claims dicts of one function and the encode calls that receive them."""
+
+    claims: dict[str, _Claims] = field(default_factory=dict)
+    encodes: list[tuple[ast.Call, str, str]] = field(default_factory=list)
+    """(encode call, construct, name of the claims local)."""
+    arguments: set[int] = field(default_factory=set)
+    """``id`` of the Name nodes passed as claims to an encode call (that use is not an escape)."""
+
+
+def _literal_keys(expr: ast.AST) -> Optional[set[str]]:
+    """The keys of a dict literal or ``dict(a=..., b=...)``; ``None`` when some key is not known."""
+    if isinstance(expr, ast.Dict):
+        keys: set[str] = set()
+        complete = True
+        for key in expr.keys:
+            text = string_value(key)
+            if text is None:
+                complete = False  # ``**other`` or a computed key
+            else:
+                keys.add(text)
+        return keys if complete or _EXPIRY in keys else None
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id == "dict" and not expr.args:
+        names = {keyword.arg for keyword in expr.keywords}
+        if None in names:
+            return None
+        return names  # type: ignore[return-value]
+    return None
+
+
+def _dict_local(bindings: Bindings, name: str) -> bool:
+    """``name`` is bound in the scope only by assignments of dict literals (so its keys can be followed)."""
+    if name in bindings.params or name in bindings.loop_targets or name in bindings.definitions:
+        return False
+    values = bindings.assigned.get(name)
+    return bool(values) and all(
+        isinstance(value, ast.Dict)
+        or (isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "dict")
+        for value in values
+    )
+
+
+class JwtWithoutExpiry(Rule):
+    code = "BE509"
+    name = "jwt-without-expiry"
+    message = "`{construct}` issues a token whose claims have no `exp`; give it an expiry"
+    triggers = ("jwt", "jose", "JsonWebToken")
+    needs = (origin, lookup, bindings_of, module_roles)
+    module_facts = (test_support,)
+    issuing: FileState[dict[ast.AST, _Issuing]] = FileState(dict)
+
+    def _skipped(self, ctx: FileContext) -> bool:
+        return ctx.is_test_file or module_roles(ctx).for_tests
+
+    def _issuing(self, owner: ast.AST, ctx: FileContext) -> _Issuing:
+        table = self.issuing(ctx)
+        found = table.get(owner)
+        if found is None:
+            found = table[owner] = _Issuing()
+        return found
+
+    @visits(ast.Call)
+    def check_call(self, node: ast.Call, ctx: FileContext) -> None:
+        func = node.func
+        if not isinstance(func, (ast.Name, ast.Attribute)) or (
+            (func.attr if isinstance(func, ast.Attribute) else func.id) != "encode"
+        ):
+            return
+        callee = origin(func, ctx)
+        if callee not in _ENCODERS or self._skipped(ctx):
+            return
+        position, keyword = _ENCODERS[callee]
+        claims = argument(node, position, keyword)
+        construct = "jwt.encode"
+        if claims is None:
+            return
+        if isinstance(claims, (ast.Dict, ast.Call)):
+            keys = _literal_keys(claims)
+            if keys is not None and _EXPIRY not in keys:
+                self.report(ctx, node, construct=construct)
+            return
+        if not isinstance(claims, ast.Name):
+            return
+        found = lookup(claims.id, ctx, ctx.scope)
+        if found is None or found[0].kind != FUNCTION or not _dict_local(found[1], claims.id):
+            return
+        issuing = self._issuing(found[0].node, ctx)
+        issuing.encodes.append((node, construct, claims.id))
+        issuing.arguments.add(id(claims))
+
+    @visits(ast.Name)
+    def check_use(self, node: ast.Name, ctx: FileContext) -> None:
+        """Every use of a claims local: a key added, or a use after which its keys are unknown."""
+        if not isinstance(node.ctx, ast.Load) or ctx.scope.function is None:
+            return
+        found = lookup(node.id, ctx, ctx.scope)
+        if found is None or found[0].kind != FUNCTION or not _dict_local(found[1], node.id):
+            return
+        issuing = self._issuing(found[0].node, ctx)
+        if id(node) in issuing.arguments:
+            return
+        claims = issuing.claims.setdefault(node.id, _Claims())
+        self._record_use(node, ctx, claims)
+
+    def _record_use(self, node: ast.Name, ctx: FileContext, claims: _Claims) -> None:
+        parent = ctx.parent_of(node)
+        if isinstance(parent, ast.Subscript) and parent.value is node:
+            if isinstance(parent.ctx, ast.Store):
+                key = string_value(parent.slice)
+                if key is None:
+                    claims.unknown = True
+                else:
+                    claims.keys.add(key)
+            return
+        if isinstance(parent, ast.Attribute):
+            call = ctx.parent_of(parent)
+            if not (isinstance(call, ast.Call) and call.func is parent):
+                claims.unknown = True
+            elif parent.attr == "update":
+                self._record_update(call, claims)
+            elif parent.attr == "setdefault":
+                key = string_value(call.args[0]) if call.args else None
+                if key is None:
+                    claims.unknown = True
+                else:
+                    claims.keys.add(key)
+            elif parent.attr not in _READING_METHODS:
+                claims.unknown = True
+            return
+        if isinstance(parent, _HARMLESS_PARENTS) or (isinstance(parent, ast.Subscript) and parent.slice is node):
+            return
+        claims.unknown = True  # passed to a call, returned, stored, unpacked: anything may add the expiry
+
+    def _record_update(self, call: ast.Call, claims: _Claims) -> None:
+        for value in call.args:
+            keys = _literal_keys(value)
+            if keys is None:
+                claims.unknown = True
+            else:
+                claims.keys |= keys
+        for keyword in call.keywords:
+            if keyword.arg is None:
+                claims.unknown = True
+            else:
+                claims.keys.add(keyword.arg)
+
+    @leaves(ast.FunctionDef, ast.AsyncFunctionDef)
+    def report_claims(self, node: ast.AST, ctx: FileContext) -> None:
+        issuing = self.issuing(ctx).pop(node, None)
+        if issuing is None:
+            return
+        bindings = bindings_of(ctx, node)  # type: ignore[arg-type]
+        for call, construct, name in issuing.encodes:
+            claims = issuing.claims.get(name, _Claims())
+            keys = set(claims.keys)
+            unknown = claims.unknown
+            for value in bindings.assigned.get(name, []):
+                literal = _literal_keys(value) if value is not None else None
+                if literal is None:
+                    unknown = True
+                else:
+                    keys |= literal
+            for augmented in bindings.augmented.get(name, []):
+                literal = _literal_keys(augmented.value) if isinstance(augmented.op, ast.BitOr) else None
+                if literal is None:
+                    unknown = True
+                else:
+                    keys |= literal
+            if _EXPIRY not in keys and not unknown:
+                self.report(ctx, call, construct=construct)

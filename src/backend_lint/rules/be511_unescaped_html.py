@@ -1,0 +1,274 @@
+"""BE511 unescaped-html: HTML built from values by formatting, then marked safe or rendered as a template.
+
+Templates escape what they insert; ``mark_safe``, ``SafeString`` and ``Markup`` switch that off for a string,
+and a response body written by formatting never had it. When such a string was formatted from a value that
+can carry text (a user's name, a field, a parameter), that value's ``<script>`` runs in every visitor's
+browser. A template compiled from formatted text is worse: whatever the value holds runs as template code
+(server-side template injection).
+
+Flagged, at the marking or rendering call, when the string is built by an f-string, ``%``, ``.format()`` or
+``+`` (also in a local built across lines: :mod:`.analysis.provenance`) around markup, with a part that can
+carry text: ``mark_safe``/``SafeString``/``Markup`` of it, ``HttpResponse``/``HTMLResponse`` of it (unless a
+non-HTML ``content_type`` is given); ``render_template_string``, ``jinja2.Template`` and
+``Environment().from_string`` of a template formatted from any non-constant part; and
+``jinja2.Environment(autoescape=False)`` in a module that renders ``.html`` templates.
+
+A part cannot carry markup when it is escaped or already HTML: wrapped in ``escape``/``conditional_escape``/
+``html.escape``/``markupsafe.escape``, built by ``format_html``, ``render_to_string`` or another
+rendering/escaping/URL-building call (by name), named for HTML (``icon_html``, ``rendered``), a number, an
+id, a date, a URL named as one, a constant, or a local assigned only such values. Joins of fragments
+(``"".join(parts)``), strings the rule cannot see being built (a parameter, a call result) and
+``Markup(...).format(...)`` (which escapes its arguments) are left alone, and so are tests and test support.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import Optional
+
+from backend_lint.analysis.ast_helpers import argument, keyword_value, string_value
+from backend_lint.analysis.module_roles import module_roles
+from backend_lint.analysis.project.conditions import test_support
+from backend_lint.analysis.provenance import Hole, SqlText, sql_text
+from backend_lint.analysis.resolve import lookup
+from backend_lint.analysis.scopes import Scope
+from backend_lint.analysis.secret_names import split_identifier
+from backend_lint.analysis.strings import CONCATENATION, FORMAT_METHOD, FSTRING, PERCENT
+from backend_lint.analysis.values import origin
+from backend_lint.context import FileContext
+from backend_lint.rule import Rule, visits
+
+_MARKING = {
+    "django.utils.safestring.mark_safe": "mark_safe",
+    "django.utils.safestring.SafeString": "SafeString",
+    "django.utils.safestring.SafeText": "SafeText",
+    "django.utils.html.mark_safe": "mark_safe",
+    "markupsafe.Markup": "Markup",
+    "jinja2.Markup": "Markup",
+    "flask.Markup": "Markup",
+}
+_RESPONSES = {
+    "django.http.HttpResponse": "HttpResponse",
+    "django.http.response.HttpResponse": "HttpResponse",
+    "fastapi.responses.HTMLResponse": "HTMLResponse",
+    "starlette.responses.HTMLResponse": "HTMLResponse",
+}
+_TEMPLATES = {
+    "flask.render_template_string": "render_template_string",
+    "flask.templating.render_template_string": "render_template_string",
+    "jinja2.Template": "jinja2.Template",
+    "jinja2.Environment().from_string": "Environment.from_string",
+}
+_ENVIRONMENTS = frozenset({"jinja2.Environment", "jinja2.environment.Environment"})
+_KINDS = {FSTRING: "an f-string", PERCENT: "`%`", FORMAT_METHOD: "`.format()`", CONCATENATION: "`+`", "+=": "`+=`"}
+_MARKUP = re.compile(r"<[A-Za-z/!]|&#?\w+;")
+_HTML_TEMPLATE = re.compile(r"""(?:get_template|select_template|render_template)\(\s*[rf]?["'][^"']*\.html?["']""")
+_NUMERIC_FORMAT = re.compile(r"[dfegn%xXobcEFG]$")
+_SAFE_CALL_WORDS = frozenset(
+    {"escape", "escapejs", "html", "render", "rendered", "format", "markup", "safe", "sanitize", "sanitise",
+     "clean", "bleach", "quote", "url", "uri", "reverse", "static", "flatatt", "json", "script", "urlize",
+     "linebreaks", "linebreaksbr", "strip", "tags", "tostring", "intcomma", "naturaltime", "naturalday",
+     "localize", "date", "number", "icon", "svg", "tag", "gettext", "ngettext", "pgettext", "_", "len", "count",
+     "dumps", "path", "quoted", "encode", "encoded", "urls"}
+)
+"""Words in a callee's name (or its receiver's: ``datasette.urls.table(...)``) that say its result is escaped,
+rendered, a URL or path, a number, JSON or translated text, even when it reads the request."""
+_SAFE_VALUE_WORDS = frozenset(
+    {"html", "safe", "markup", "rendered", "svg", "icon", "widget", "tag", "tags", "anchor", "snippet",
+     "escaped", "url", "uri", "href", "src", "id", "pk", "uuid", "count", "total", "size", "width", "height",
+     "depth", "level", "index", "idx", "num", "number", "length", "year", "month", "day", "page", "limit",
+     "offset", "port", "percent", "percentage", "progress", "position", "rank", "date", "datetime", "time",
+     "timestamp", "created", "modified", "updated", "changed", "on", "at", "humanized", "ago", "duration",
+     "elapsed", "indent", "indicator", "css", "class", "classes", "color", "colour", "style", "attrs"}
+)
+"""Last words of a name whose value is HTML already, a number, an id, a date, a URL or a CSS class."""
+_IDENTIFIER_MODIFIERS = frozenset(
+    {"database", "db", "table", "column", "field", "model", "app", "class", "module", "template", "url", "view",
+     "schema", "index", "attr", "attribute", "method", "function", "func", "provider", "backend", "setting",
+     "widget", "form", "block", "panel", "css", "verbose", "tag", "route", "endpoint", "queue", "task", "event"}
+)
+_LOOKUP_METHODS = frozenset({"get", "getlist", "get_json", "pop", "getone", "getall"})
+_TEXT_CONTENT_TYPES = ("text/plain", "application/", "text/csv", "text/javascript", "text/css", "image/")
+_MAX_HOPS = 3
+
+
+def _name_words(expr: ast.AST) -> list[str]:
+    if isinstance(expr, ast.Name):
+        return split_identifier(expr.id)
+    if isinstance(expr, ast.Attribute):
+        return split_identifier(expr.attr)
+    if isinstance(expr, ast.Call):
+        func = expr.func
+        written = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        return split_identifier(written) or ([written] if written else [])
+    return []
+
+
+def _names_identifier(words: list[str]) -> bool:
+    """``database_name``, ``model_name``, ``template_name``: the name of a code or schema object, chosen by the
+    developer or operator (a ``display_name`` or ``file_name`` may be typed by anyone)."""
+    return len(words) >= 2 and words[-1] in ("name", "label") and words[-2] in _IDENTIFIER_MODIFIERS
+
+
+def _call_reads_text(call: ast.Call) -> bool:
+    """A call that reads data someone typed: a lookup (``request.GET.get("q")``, ``row.get("name")``) or
+    anything on the request. Other calls (``collect_versions()``, ``reverse(...)``, ``escape(...)``,
+    ``render_to_string(...)``) are given the benefit of the doubt: what they return is not seen here."""
+    words: set[str] = set()
+    names: list[str] = []
+    node: ast.AST = call.func
+    while isinstance(node, ast.Attribute):
+        names.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        names.append(node.id)
+    for name in names:
+        words.update(split_identifier(name) or [name])
+    if words & _SAFE_CALL_WORDS:
+        return False
+    return (bool(names) and names[0] in _LOOKUP_METHODS) or "request" in words
+
+
+def _numeric_fields(value: ast.expr) -> set[int]:
+    """``id`` of the values an f-string written in the call formats as numbers (``{price:.2f}``, ``{n:d}``)."""
+    if not isinstance(value, ast.JoinedStr):
+        return set()
+    return {
+        id(part.value) for part in value.values
+        if isinstance(part, ast.FormattedValue) and isinstance(part.format_spec, ast.JoinedStr)
+        and _NUMERIC_FORMAT.search("".join(string_value(v) or "" for v in part.format_spec.values).strip())
+    }
+
+
+class UnescapedHtml(Rule):
+    code = "BE511"
+    name = "unescaped-html"
+    message = "`{construct}` {problem}; {advice}"
+    triggers = (
+        "mark_safe", "SafeString", "SafeText", "Markup", "HttpResponse", "HTMLResponse", "render_template_string",
+        "Template", "from_string", "autoescape",
+    )
+    needs = (origin, sql_text, lookup, module_roles)
+    module_facts = (test_support,)
+
+    @visits(ast.Call)
+    def check_call(self, node: ast.Call, ctx: FileContext) -> None:
+        func = node.func
+        if not isinstance(func, (ast.Name, ast.Attribute)):
+            return
+        callee = origin(func, ctx)
+        if callee is None:
+            return
+        if callee in _MARKING:
+            self._check_marking(node, _MARKING[callee], ctx)
+        elif callee in _RESPONSES:
+            self._check_response(node, _RESPONSES[callee], ctx)
+        elif callee in _TEMPLATES:
+            self._check_template(node, _TEMPLATES[callee], ctx)
+        elif callee in _ENVIRONMENTS:
+            self._check_environment(node, ctx)
+
+    def _skipped(self, ctx: FileContext) -> bool:
+        return ctx.is_test_file or module_roles(ctx).for_tests
+
+    def _check_marking(self, node: ast.Call, construct: str, ctx: FileContext) -> None:
+        value = argument(node, 0, "s") or keyword_value(node, "base") or keyword_value(node, "object")
+        unsafe = self._unsafe_part(value, ctx) if value is not None else None
+        if unsafe is not None and not self._skipped(ctx):
+            advice = "build it with `format_html`" if construct != "Markup" else "use `Markup(...).format()`"
+            self.report(ctx, node, construct=construct, problem=f"marks HTML built {unsafe} as safe",
+                        advice=f"{advice} or escape the value")
+
+    def _check_response(self, node: ast.Call, construct: str, ctx: FileContext) -> None:
+        content_type = string_value(keyword_value(node, "content_type") or keyword_value(node, "media_type"))
+        if content_type is not None and content_type.lower().startswith(_TEXT_CONTENT_TYPES):
+            return
+        value = argument(node, 0, "content")
+        unsafe = self._unsafe_part(value, ctx) if value is not None else None
+        if unsafe is not None and not self._skipped(ctx):
+            self.report(ctx, node, construct=construct, problem=f"returns HTML built {unsafe} unescaped",
+                        advice="render a template or escape the value")
+
+    def _check_template(self, node: ast.Call, construct: str, ctx: FileContext) -> None:
+        source = argument(node, 0, "source")
+        text = sql_text(source, ctx) if source is not None else None
+        if text is None or text.kind not in _KINDS:
+            return
+        hole = next((h for h in text.holes if not h.safe), None)
+        if hole is not None and not self._skipped(ctx):
+            self.report(ctx, node, construct=construct,
+                        problem=f"compiles a template built {self._describe(text, hole, ctx)}",
+                        advice="pass values as template variables")
+
+    def _check_environment(self, node: ast.Call, ctx: FileContext) -> None:
+        autoescape = keyword_value(node, "autoescape")
+        if not (isinstance(autoescape, ast.Constant) and autoescape.value is False):
+            return
+        if any(k.arg and k.arg.endswith("_start_string") for k in node.keywords):
+            return  # custom delimiters: code or configuration generation, not HTML pages
+        if _HTML_TEMPLATE.search(ctx.source) and not self._skipped(ctx):
+            self.report(ctx, node, construct="Environment(autoescape=False)",
+                        problem="renders HTML templates unescaped", advice="use `select_autoescape()`")
+
+    # --- is some part of the HTML raw text? ---------------------------------------------------------------
+
+    def _unsafe_part(self, value: ast.expr, ctx: FileContext) -> Optional[str]:
+        """How the HTML in ``value`` was built and from what, when a part of it can carry markup."""
+        text = sql_text(value, ctx)
+        if text is None or text.kind not in _KINDS:
+            return None
+        constant = "".join(piece for piece in text.pieces if isinstance(piece, str))
+        if not _MARKUP.search(constant):
+            return None  # no markup around the values: fragments joined, not HTML written here
+        numeric = _numeric_fields(value)
+        for hole in text.holes:
+            if not hole.safe and id(hole.expr) not in numeric and not self._html_safe(hole.expr, ctx, ctx.scope, 0):
+                return self._describe(text, hole, ctx)
+        return None
+
+    def _describe(self, text: SqlText, hole: Hole, ctx: FileContext) -> str:
+        shown = ctx.segment(hole.expr) or "a value"
+        shown = shown if len(shown) <= 40 and "\n" not in shown else shown.split("\n", 1)[0][:37] + "..."
+        how = _KINDS.get(text.kind or "", "formatting")
+        where = f" in `{text.variable}`" if text.variable else ""
+        return f"with {how}{where} from `{shown}`"
+
+    def _html_safe(self, expr: ast.expr, ctx: FileContext, scope: Scope, hops: int) -> bool:
+        """``expr`` cannot carry markup: escaped, rendered, numeric, or named for HTML, an id, a date or a URL."""
+        if isinstance(expr, (ast.List, ast.ListComp, ast.Tuple, ast.GeneratorExp, ast.Set)):
+            return True  # fragments joined into the HTML: each was made (and escaped) where it was built
+        if isinstance(expr, ast.Call):
+            func = expr.func
+            if isinstance(func, ast.Name) and func.id in ("str", "capfirst") and len(expr.args) == 1:
+                return self._html_safe(expr.args[0], ctx, scope, hops)
+            return not _call_reads_text(expr)
+        if isinstance(expr, ast.IfExp):
+            return self._html_safe(expr.body, ctx, scope, hops) and self._html_safe(expr.orelse, ctx, scope, hops)
+        if isinstance(expr, ast.BoolOp):  # ``escape(label) or "-"``
+            return all(self._html_safe(value, ctx, scope, hops) for value in expr.values)
+        if isinstance(expr, ast.Constant):
+            return True
+        words = _name_words(expr)
+        if words and (words[-1] in _SAFE_VALUE_WORDS or _names_identifier(words)):
+            return True
+        if isinstance(expr, ast.Name):
+            return self._name_safe(expr, ctx, scope, hops)
+        return False
+
+    def _name_safe(self, expr: ast.Name, ctx: FileContext, scope: Scope, hops: int) -> bool:
+        """A local assigned only safe values; a name the walk cannot place here (it was formatted in by a
+        helper of this file whose callers the rule does not follow) is given the benefit of the doubt."""
+        function = scope.function
+        if function is not None and not (function.lineno <= expr.lineno <= (function.end_lineno or expr.lineno)):
+            return True
+        found = lookup(expr.id, ctx, scope)
+        if found is None:
+            return True  # a global from elsewhere: a constant, a helper, an import
+        link, bindings = found
+        if expr.id in bindings.params or expr.id in bindings.loop_targets or hops >= _MAX_HOPS:
+            return False
+        values = bindings.assigned.get(expr.id)
+        if not values or expr.id in bindings.augmented:
+            return expr.id in bindings.definitions  # an import or a def: not text the user typed
+        return all(value is not None and self._html_safe(value, ctx, link, hops + 1) for value in values)
