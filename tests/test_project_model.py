@@ -1,0 +1,379 @@
+"""The project model on whole projects, through the real CLI and ``flake8 --select BE`` as processes.
+
+Each project below is a small application whose files say, together, what no single file says: a global DRF
+paginator in ``settings.py``, an idempotency middleware registered there, a router mounted under ``/webhooks``
+in another module, a dependency in a third that reads the key, a click package named in ``pyproject.toml``,
+test settings named by ``pytest.ini``, a table list imported from a constants module. Each test puts the false
+alarm that the other file refutes next to a true finding the project does not refute, so a model that refutes
+everything fails as surely as one that refutes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tests.processes import check_json, run_cli, run_flake8
+
+
+def _write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return root
+
+
+def _cli_findings(root: Path, *args: str) -> set[tuple[str, int, str]]:
+    found = check_json("--no-cache", *args, ".", cwd=root)
+    return {(os.path.normpath(item["path"]), item["line"], item["code"]) for item in found}
+
+
+def _flake8_findings(root: Path) -> set[tuple[str, int, str]]:
+    return {(path.removeprefix("./"), row, code) for path, row, _col, code in run_flake8(".", cwd=root)}
+
+
+def _both(root: Path) -> set[tuple[str, int, str]]:
+    """The findings of the CLI, after checking that flake8 reports exactly the same ones."""
+    cli = _cli_findings(root)
+    assert _flake8_findings(root) == cli
+    return cli
+
+
+DJANGO = {
+    "manage.py": "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'shop.settings')\n",
+    "shop/__init__.py": "",
+    "shop/settings.py": """\
+        INSTALLED_APPS = ["rest_framework", "shop"]
+        MIDDLEWARE = [
+            "django.middleware.security.SecurityMiddleware",
+            "shop.api.middleware.IdempotencyMiddleware",
+        ]
+        REST_FRAMEWORK = {
+            "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+        }
+        ROOT_URLCONF = "shop.urls"
+    """,
+    "shop/api/__init__.py": "",
+    "shop/api/middleware.py": """\
+        class IdempotencyMiddleware:
+            def __init__(self, get_response):
+                self.get_response = get_response
+
+            def __call__(self, request):
+                request.idempotency_key = request.META.get("HTTP_IDEMPOTENCY_KEY")
+                return self.get_response(request)
+    """,
+    "shop/api/views.py": """\
+        from rest_framework import generics
+        from rest_framework.response import Response
+        from rest_framework.views import APIView
+
+        from shop.models import Order
+
+
+        class OrderList(generics.ListAPIView):
+            queryset = Order.objects.all()
+
+
+        class OrderExport(generics.ListAPIView):
+            pagination_class = None
+            queryset = Order.objects.all()
+
+
+        class CreateOrder(APIView):
+            def post(self, request):
+                order = Order.objects.create(**request.data)
+                return Response({"id": order.id}, status=201)
+    """,
+    "shop/api/urls.py": """\
+        from django.urls import path
+
+        from shop.api import views
+
+        urlpatterns = [
+            path("orders/", views.OrderList.as_view()),
+            path("orders/create/", views.CreateOrder.as_view()),
+        ]
+    """,
+    "shop/views.py": """\
+        from django.views.generic import CreateView
+
+        from shop.models import Rule
+
+
+        class RuleCreate(CreateView):
+            model = Rule
+            fields = ["name"]
+    """,
+    "shop/urls.py": """\
+        from django.urls import include, path
+
+        from shop import views
+
+        urlpatterns = [
+            path("rules/create/", views.RuleCreate.as_view()),
+            path("api/", include("shop.api.urls")),
+        ]
+    """,
+    "shop/maint/__init__.py": "",
+    "shop/maint/tables.py": 'RETAINED_TABLES = ("audit_log", "sessions")\n',
+    "shop/maint/purge.py": """\
+        import os
+
+        from django.db import connection
+
+        from .tables import RETAINED_TABLES
+
+
+        def purge():
+            with connection.cursor() as cur:
+                for table in RETAINED_TABLES:
+                    cur.execute(f"DELETE FROM {table} WHERE created < now() - interval '30 days'")
+
+
+        def purge_requested():
+            with connection.cursor() as cur:
+                for table in os.environ["PURGE"].split(","):
+                    cur.execute(f"DELETE FROM {table}")
+    """,
+}
+
+
+def test_django_project_facts_refute_their_false_alarms(tmp_path: Path) -> None:
+    found = _both(_write(tmp_path, DJANGO))
+    codes = {(path, code) for path, _row, code in found}
+    # The global paginator covers OrderList; OrderExport turns pagination off, so it stays.
+    assert ("shop/api/views.py", 14, "BE104") in found
+    assert ("shop/api/views.py", 9, "BE104") not in found
+    # The middleware in MIDDLEWARE reads the idempotency header: no POST of the project needs its own key.
+    assert ("shop/api/views.py", "BE301") not in codes
+    # RuleCreate is a server-rendered page; the API's "orders/create/" is a JSON route with a verb in it.
+    assert not any(path == "shop/urls.py" for path, _row, _code in found)
+    assert ("shop/api/urls.py", 7, "BE302") in found
+    # The imported constant is not input; the environment variable is.
+    assert ("shop/maint/purge.py", 11, "BE101") not in found
+    assert ("shop/maint/purge.py", 17, "BE101") in found
+
+
+def test_without_the_settings_the_same_files_are_flagged(tmp_path: Path) -> None:
+    files = dict(DJANGO)
+    del files["shop/settings.py"]
+    found = _both(_write(tmp_path, files))
+    assert ("shop/api/views.py", 9, "BE104") in found
+    assert any(path == "shop/api/views.py" and code == "BE301" for path, _row, code in found)
+
+
+def test_one_file_checked_alone_keeps_every_finding(tmp_path: Path) -> None:
+    _write(tmp_path, DJANGO)
+    source = (tmp_path / "shop/api/views.py").read_bytes()
+    result = run_cli("check", "--stdin-filename", "views.py", "-", stdin=source, cwd=tmp_path)
+    assert result.returncode == 1
+    assert b"BE104" in result.stdout and b"BE301" in result.stdout
+
+
+FASTAPI = {
+    "pyproject.toml": '[project]\nname = "svc"\nversion = "1"\n',
+    "svc/__init__.py": "",
+    "svc/main.py": """\
+        from fastapi import FastAPI
+
+        from svc.routers import hooks, orders
+
+        app = FastAPI()
+        app.include_router(orders.router)
+        app.include_router(hooks.router, prefix="/webhooks")
+    """,
+    "svc/deps.py": """\
+        from fastapi import Header, HTTPException
+
+
+        async def require_idempotency_key(idempotency_key: str = Header(alias="Idempotency-Key")) -> str:
+            if not idempotency_key:
+                raise HTTPException(400)
+            return idempotency_key
+    """,
+    "svc/db.py": "async def save(kind, body, key=None):\n    return {kind: body, 'key': key}\n",
+    "svc/routers/__init__.py": "",
+    "svc/routers/orders.py": """\
+        from fastapi import APIRouter, Depends
+
+        from svc.db import save
+        from svc.deps import require_idempotency_key
+
+        router = APIRouter()
+
+
+        @router.post("/orders", status_code=201)
+        async def create_order(body: dict, key: str = Depends(require_idempotency_key)):
+            return await save("order", body, key)
+
+
+        @router.post("/payments", status_code=201)
+        async def create_payment(body: dict):
+            return await save("payment", body)
+    """,
+    "svc/routers/hooks.py": """\
+        from fastapi import APIRouter
+
+        from svc.db import save
+
+        router = APIRouter()
+
+
+        @router.post("/stripe", status_code=201)
+        async def stripe_event(body: dict):
+            return await save("event", body)
+    """,
+}
+
+
+def test_fastapi_dependency_and_mount_prefix_in_other_modules(tmp_path: Path) -> None:
+    found = {(path, row) for path, row, code in _both(_write(tmp_path, FASTAPI)) if code == "BE301"}
+    # The dependency reads the key; the webhook router is mounted under /webhooks by main.py.
+    assert found == {("svc/routers/orders.py", 15)}
+
+
+FLASK = {
+    "pyproject.toml": """\
+        [project]
+        name = "notes"
+        version = "1"
+
+        [project.scripts]
+        notes-admin = "notes.cli.main:cli"
+    """,
+    "notes/__init__.py": """\
+        from flask import Flask
+
+        from notes.idempotency import remember_key
+        from notes.views import bp
+
+
+        def create_app():
+            app = Flask(__name__)
+            app.before_request(remember_key)
+            app.register_blueprint(bp)
+            return app
+    """,
+    "notes/idempotency.py": """\
+        from flask import g, request
+
+
+        def remember_key():
+            g.idempotency_key = request.headers.get("Idempotency-Key")
+    """,
+    "notes/views.py": """\
+        from flask import Blueprint, jsonify, request
+
+        from notes.store import add_note
+
+        bp = Blueprint("notes", __name__)
+
+
+        @bp.post("/notes")
+        def create_note():
+            return jsonify(add_note(request.get_json())), 201
+    """,
+    "notes/store.py": """\
+        NOTES = []
+
+
+        def add_note(body):
+            NOTES.append(body)
+            print("added", body)
+            return body
+    """,
+    "notes/cli/__init__.py": "",
+    "notes/cli/main.py": """\
+        import click
+
+        from notes.cli.users import list_users
+
+
+        @click.group()
+        def cli():
+            pass
+
+
+        cli.add_command(list_users)
+    """,
+    "notes/cli/users.py": """\
+        import click
+
+
+        def show(user):
+            print(user)
+
+
+        @click.command()
+        def list_users():
+            for user in ["ada", "alan"]:
+                show(user)
+    """,
+}
+
+
+def test_flask_hook_and_console_script_package(tmp_path: Path) -> None:
+    found = _both(_write(tmp_path, FLASK))
+    codes = {(path, code) for path, _row, code in found}
+    # The before_request hook registered app-wide reads the key header.
+    assert ("notes/views.py", "BE301") not in codes
+    # The console script's package prints to its user; the web app's store module does not get to.
+    assert ("notes/cli/users.py", "BE401") not in codes
+    assert ("notes/store.py", 6, "BE401") in found
+
+
+TEST_SETTINGS = {
+    "pytest.ini": "[pytest]\nDJANGO_SETTINGS_MODULE = site_app.testing_settings\n",
+    "manage.py": "",
+    "site_app/__init__.py": "",
+    "site_app/settings.py": 'INSTALLED_APPS = ["site_app"]\nDEBUG = True\nSECRET_KEY = "5fd8a7c0e1b24c3f9a6d2e8b7c1f0a93"\n',
+    "site_app/testing_settings.py": (
+        'INSTALLED_APPS = ["site_app"]\nDEBUG = True\nSECRET_KEY = "9c2f4e6a8b1d3f5e7a9c0b2d4f6e8a1c"\n'
+    ),
+}
+
+
+def test_settings_named_by_the_test_configuration_are_test_support(tmp_path: Path) -> None:
+    found = _both(_write(tmp_path, TEST_SETTINGS))
+    flagged = {path for path, _row, _code in found}
+    assert "site_app/settings.py" in flagged
+    assert "site_app/testing_settings.py" not in flagged
+
+
+def test_editing_one_file_changes_another_files_findings_on_a_warm_run(tmp_path: Path) -> None:
+    root = _write(tmp_path, DJANGO)
+    cold = check_json("shop", cwd=root)
+    assert not any(item["code"] == "BE104" and item["line"] == 9 for item in cold)
+    settings = root / "shop/settings.py"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("DEFAULT_PAGINATION_CLASS", "X"),
+                        encoding="utf-8")
+    warm = check_json("shop", cwd=root)
+    assert any(item["code"] == "BE104" and item["line"] == 9 for item in warm)
+    settings.write_text(textwrap.dedent(DJANGO["shop/settings.py"]), encoding="utf-8")
+    assert check_json("shop", cwd=root) == cold
+
+
+@pytest.mark.parametrize("broken", [
+    {"shop/settings.py": "REST_FRAMEWORK = {\n"},
+    {"pyproject.toml": '[project]\nname = 1\nscripts = "x"\n[tool.pytest.ini_options]\nDJANGO_SETTINGS_MODULE = 3\n'},
+    {"setup.cfg": "[options.entry_points\nconsole_scripts =\n"},
+    {"shop/api/urls.py": "from django.urls import include, path\nurlpatterns = [path('a/', include('shop.urls'))]\n"},
+    {"shop/urls.py": "from django.urls import path\nfrom shop import views\n"
+                     "urlpatterns = [path(f'{name}/', views.RuleCreate.as_view()) for name in ('a', 'b')]\n"},
+])
+def test_bad_project_files_never_stop_the_run(tmp_path: Path, broken: dict[str, str]) -> None:
+    root = _write(tmp_path, {**DJANGO, **broken})
+    result = run_cli("check", "--no-cache", "--output-format", "json", ".", cwd=root)
+    # A settings module that does not parse is reported and skipped (exit 2); nothing else stops the run.
+    assert result.returncode == (2 if "shop/settings.py" in broken else 1), result.stderr.decode()
+    assert b"internal error" not in result.stderr.lower() and b"Traceback" not in result.stderr
+    found = {(os.path.normpath(item["path"]), item["code"]) for item in json.loads(result.stdout)}
+    # The true findings elsewhere in the project are still there, for both front ends.
+    assert ("shop/maint/purge.py", "BE101") in found
+    assert ("shop/maint/purge.py", "BE101") in {(path, code) for path, _row, code in _flake8_findings(root)}
