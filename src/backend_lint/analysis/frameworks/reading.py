@@ -16,6 +16,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from backend_lint.analysis.ast_helpers import argument, callee_name, keyword_value, string_value
+from backend_lint.analysis.frameworks.app_wide import app_wide, app_wide_middleware
 from backend_lint.analysis.frameworks.statements import HTTP_VERBS, TABLE_CALLS, collect, may_route
 from backend_lint.analysis.handler_types import (
     AIOHTTP,
@@ -24,7 +25,6 @@ from backend_lint.analysis.handler_types import (
     FASTAPI,
     FLASK,
     FRAMEWORK_OF_MODULE,
-    LITESTAR,
     NO_PATH,
     STARLETTE,
     UNKNOWN_PATH,
@@ -46,7 +46,6 @@ if TYPE_CHECKING:
 
 VERBS = frozenset(HTTP_VERBS)
 GET = frozenset({"GET"})
-_REQUEST_HOOKS = frozenset({"before_request", "before_app_request"})
 APP_CLASSES = {
     "FastAPI": FASTAPI,
     "APIRouter": FASTAPI,
@@ -426,49 +425,11 @@ class Reader:
         for value, function in found.values:
             self.value_routes(value, function)
             if isinstance(value, ast.Call):
-                self._app_wide_middleware(value)
+                app_wide_middleware(self, value)
         for views in hooks.module_views:
             views(self)
-        self._app_wide()
+        app_wide(self)
         return self.routes
-
-    # -- what runs for every request ---------------------------------------------------------------------------
-
-    def _app_wide(self) -> None:
-        """``app.add_middleware(X)``, ``app.before_request(f)``, ``@app.before_request``: what every request of
-        an app goes through (the project model asks whether it reads an idempotency key)."""
-        for call, _function in self.found.calls:
-            func = call.func
-            if not (isinstance(func, ast.Attribute) and call.args):
-                continue
-            if func.attr == "add_middleware":
-                self._note_app_wide("middleware", call.args[0])
-            elif func.attr in _REQUEST_HOOKS:
-                self._note_app_wide("hook", call.args[0])
-        for function, outer, cls in self.found.functions:
-            if outer is None and cls is None and any(
-                isinstance(decorator, ast.Attribute) and decorator.attr in _REQUEST_HOOKS
-                for decorator in function.decorator_list
-            ):
-                self.routes.app_wide.append(("hook", FLASK, "." + function.name))
-
-    def _app_wide_middleware(self, value: ast.Call) -> None:
-        """``FastAPI(middleware=[Middleware(X), ...])`` and Starlette's and Litestar's alike."""
-        for keyword in value.keywords:
-            if keyword.arg == "middleware" and isinstance(keyword.value, (ast.List, ast.Tuple)):
-                for item in keyword.value.elts:
-                    self._note_app_wide("middleware", item.args[0] if isinstance(item, ast.Call) and item.args
-                                        else item)
-
-    def _note_app_wide(self, kind: str, target: ast.expr) -> None:
-        qualified = self.imports.resolve(target)
-        if qualified is None and isinstance(target, ast.Name):
-            qualified = "." + target.id
-        if qualified is None:
-            return
-        framework = next(iter(sorted(self.frameworks & {FASTAPI, STARLETTE, FLASK, LITESTAR})), None)
-        if framework is not None:
-            self.routes.app_wide.append((kind, FLASK if kind == "hook" else framework, qualified))
 
     def _decorator(self, function: FunctionNode, cls: Optional[ast.ClassDef], decorator: ast.expr) -> None:
         call = decorator if isinstance(decorator, ast.Call) else None
