@@ -377,3 +377,12 @@ def test_bad_project_files_never_stop_the_run(tmp_path: Path, broken: dict[str, 
     # The true findings elsewhere in the project are still there, for both front ends.
     assert ("shop/maint/purge.py", "BE101") in found
     assert ("shop/maint/purge.py", "BE101") in {(path, code) for path, _row, code in _flake8_findings(root)}
+
+
+def test_a_folder_holding_the_project_deeper_down(tmp_path: Path) -> None:
+    """``flake8 .`` and ``fix .`` above the project's marker (``checkout/manage.py``) model the project below."""
+    _write(tmp_path / "checkout", DJANGO)
+    found = _flake8_findings(tmp_path)
+    assert ("checkout/shop/api/views.py", 14, "BE104") in found
+    assert ("checkout/shop/api/views.py", 9, "BE104") not in found
+    assert _cli_findings(tmp_path) == found

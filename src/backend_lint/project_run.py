@@ -40,12 +40,14 @@ def _files_of(config: Config) -> Any:
 def prepared_index(paths: Iterable[str], config: Config, use_cache: bool) -> ProjectIndex:
     """The summaries of every project the given files and folders belong to, ready before checking."""
     index = new_index(config, use_cache)
+    files_of = _files_of(config)
     roots = set()
     for path in paths:
         if path == "-" or not os.path.exists(path):
             continue
-        roots.add(project_root(os.path.join(path, "x.py") if os.path.isdir(path) else path))
-    index.complete(roots, _files_of(config))
+        # A folder may hold several projects, or one whose marker is deeper (``app/manage.py``): each file says.
+        roots.update(project_root(file) for file in (files_of(path) if os.path.isdir(path) else [path]))
+    index.complete(roots, files_of)
     index.save()
     return index
 
