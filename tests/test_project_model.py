@@ -386,3 +386,49 @@ def test_a_folder_holding_the_project_deeper_down(tmp_path: Path) -> None:
     assert ("checkout/shop/api/views.py", 14, "BE104") in found
     assert ("checkout/shop/api/views.py", 9, "BE104") not in found
     assert _cli_findings(tmp_path) == found
+
+
+LOADED_BY_NAME = {
+    "pyproject.toml": '[project]\nname = "certs"\nversion = "1"\n\n[project.scripts]\ncerts = "certs.server:main"\n',
+    "certs/__init__.py": "",
+    "certs/plugins/__init__.py": "",
+    "certs/plugins/sftp.py": """\
+        import requests
+
+
+        def upload(url, body):
+            return requests.post(url, data=body, verify=False, timeout=10)
+    """,
+    "certs/server.py": """\
+        import click
+        import uvicorn
+
+        from certs.web import app
+
+
+        @click.command()
+        def main():
+            uvicorn.run(app)
+    """,
+    "certs/web.py": """\
+        from fastapi import FastAPI
+
+        app = FastAPI()
+
+
+        @app.get("/status")
+        def status():
+            print("status asked")
+            return {"ok": True}
+    """,
+    "tests/conftest.py": "import pytest\n",
+    "tests/test_sftp.py": "from certs.plugins.sftp import upload\n\n\ndef test_upload():\n    assert upload\n",
+}
+
+
+def test_code_under_test_and_a_server_launcher_do_not_hide_service_code(tmp_path: Path) -> None:
+    """A plugin only the tests import (the application loads it by name) is not test support, and the web app
+    a console script launches is not command line code."""
+    found = _both(_write(tmp_path, LOADED_BY_NAME))
+    assert ("certs/plugins/sftp.py", 5, "BE507") in found
+    assert ("certs/web.py", 8, "BE401") in found

@@ -227,49 +227,77 @@ class ProjectModel:
 
     # -- command line code and test support ---------------------------------------------------------------------
 
-    @cached_property
-    def _importers(self) -> dict[str, set[str]]:
-        """Module -> the modules of the project that import it or name it (or a name in it) in a string."""
+    def _importers(self, strings: bool) -> dict[str, set[str]]:
+        """Module -> the modules of the project that import it (or a name in it), and with ``strings`` those
+        that name it in a dotted string (settings naming middleware, ``include("app.urls")``)."""
         importers: dict[str, set[str]] = {name: set() for name in self.modules}
         for summary in self.modules.values():
-            for target in {*summary.imported, *summary.dotted_strings}:
+            targets = {*summary.imported, *summary.dotted_strings} if strings else set(summary.imported)
+            for target in targets:
                 split = self.split(target) if target not in self.modules else (self.modules[target], "")
                 if split is not None and split[0].module != summary.module:
                     importers[split[0].module].add(summary.module)
         return importers
 
     @cached_property
+    def _test_files(self) -> frozenset[str]:
+        return frozenset(name for name, summary in self.modules.items() if "test" in summary.roles)
+
+    @cached_property
     def cli_modules(self) -> frozenset[str]:
+        """Entry points (console scripts, click/typer groups, ``__main__``), and the modules of their own
+        package that only they import (``app/cli/users.py`` beside the group in ``app/cli/main.py``). Nothing
+        beyond the package: a launcher that starts the web server imports the service, and settings name
+        middleware and paginators that run in it."""
         roots = {
             name for name, summary in self.modules.items()
             if summary.cli and name.rpartition(".")[2] not in _LAUNCHERS
         }
         roots |= {name for name in self.files.entry_modules if name in self.modules}
-        serving = {name for name, summary in self.modules.items() if summary.serves}
-        return self._reached_only_from(roots - serving, tests_count=True, never=serving)
-
-    @cached_property
-    def test_modules(self) -> frozenset[str]:
-        roots = {name for name, summary in self.modules.items() if {"test", "test_support"} & set(summary.roles)}
-        roots |= {name for name in self.files.test_settings if name in self.modules}
-        return self._reached_only_from(roots, tests_count=False, never=set())
-
-    def _reached_only_from(self, roots: set[str], tests_count: bool, never: set[str]) -> frozenset[str]:
-        """``roots`` and every module whose importers are all in the set (tests, too, with ``tests_count``),
-        except those in ``never``; a module nothing in the project imports is not reached (a framework may load
-        it by name)."""
+        serving = {name for name, summary in self.modules.items() if summary.serves or summary.settings_kind}
+        roots -= serving
+        packages = {self._package(name) for name in roots} - {""}
+        packages = {package for package in packages if "." in package}  # not a whole top-level package
         inside = set(roots)
-        tests = {
-            name for name, summary in self.modules.items() if {"test", "test_support"} & set(summary.roles)
-        } if tests_count else set()
-        importers = self._importers
+        importers = self._importers(strings=False)
         changed = True
         while changed:
             changed = False
             for name, found in importers.items():
-                if name in inside or name in never or not found:
+                package = self._package(name)
+                if name in inside or name in serving or not any(
+                    package == root or package.startswith(root + ".") for root in packages
+                ):
                     continue
-                if all(importer in inside or importer in tests for importer in found) and (found - tests):
+                users = found - self._test_files
+                if users and users <= inside:
+                    inside.add(name)
+                    changed = True
+        return frozenset(inside)
+
+    def _package(self, name: str) -> str:
+        summary = self.modules.get(name)
+        return name if summary is not None and summary.is_package else name.rpartition(".")[0]
+
+    @cached_property
+    def test_modules(self) -> frozenset[str]:
+        """Test support the project shows: the settings modules the test configuration names, and modules that
+        only test support imports (tests may import them too). A module only tests import is not support: it
+        is usually the code under test (a plugin, a management command) that the application loads by name."""
+        roots = {
+            name for name, summary in self.modules.items()
+            if "test_support" in summary.roles and name not in self._test_files
+        }
+        roots |= {name for name in self.files.test_settings if name in self.modules}
+        inside = set(roots)
+        importers = self._importers(strings=True)
+        changed = True
+        while changed:
+            changed = False
+            for name, found in importers.items():
+                if name in inside or not found:
+                    continue
+                if found <= inside | self._test_files and found & inside:
                     inside.add(name)
                     changed = True
         return frozenset(inside)
