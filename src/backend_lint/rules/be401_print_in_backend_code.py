@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.entrypoints import PROMPTS, in_cli_context, terminal_use
-from backend_lint.analysis.loggers import body_logs, module_logger
+from backend_lint.analysis.fix_logger import logger_for_fix
+from backend_lint.analysis.loggers import LOGURU, STRUCTLOG, body_logs, module_logger
 from backend_lint.analysis.messages import STDLIB, print_pieces, render_log_call, source_text
 from backend_lint.analysis.project.conditions import cli_module, test_support
 from backend_lint.analysis.scopes import CLASS, FUNCTION
@@ -37,6 +38,9 @@ if TYPE_CHECKING:
     import libcst as cst
 
     from backend_lint.fixing.context import FixContext
+
+_ANY_LOGGER = frozenset({STDLIB, STRUCTLOG, LOGURU})
+"""Loggers the fix can write a call to (the message is rendered for each kind)."""
 
 _LEVEL_FOR_STREAM = {"sys.stdout": "info", "sys.stderr": "error"}
 _PRINTING_FUNCTIONS = ("print", "dump")
@@ -162,7 +166,8 @@ class PrintInBackendCode(Rule):
     fix_node = "Call"
     triggers = ("print",)
     needs = (
-        in_cli_context, terminal_use, outside_service_code, body_logs, in_service_code, module_logger, bindings_of
+        in_cli_context, terminal_use, outside_service_code, body_logs, in_service_code, module_logger, bindings_of,
+        logger_for_fix,
     )
     module_facts = (cli_module, test_support)
     options = (
@@ -199,6 +204,7 @@ class PrintInBackendCode(Rule):
         kind = logger[1] if logger else STDLIB
         fixable = (
             level is not None
+            and logger_for_fix(node, ctx, _ANY_LOGGER) is not None
             and not ctx.comment_inside(node)
             and node.args
             and (pieces := print_pieces(node.args)) is not None
