@@ -82,6 +82,8 @@ class Hole:
 
 
 Piece = Union[str, Hole]
+Built = Union[ast.expr, ast.stmt]
+"""Where text was formatted: an expression, or an ``sql += ...`` statement (always a node with a line)."""
 
 
 @dataclass
@@ -91,7 +93,7 @@ class SqlText:
     pieces: list[Piece]
     kind: Optional[str] = None
     """How the first unsafe part was formatted in (``f-string``, ``%``, ``.format()``, ``+``, ``+=``, ``join``)."""
-    built_at: Optional[ast.AST] = None
+    built_at: Optional[Built] = None
     """The expression or ``+=`` statement that formatted it in."""
     variable: Optional[str] = None
     """The local name the sink received, when the SQL was not built inside the call."""
@@ -133,7 +135,7 @@ class SqlText:
 class _Value:
     pieces: list[Piece]
     kind: Optional[str] = None
-    built_at: Optional[ast.AST] = None
+    built_at: Optional[Built] = None
     alternatives: int = 1
 
     def has_unsafe(self) -> bool:
@@ -256,7 +258,7 @@ def _hole(expr: ast.expr, state: _State, scope: Scope) -> Hole:
     return Hole(expr, fragment=_fragment_named(expr))
 
 
-def _formatted(parts: list[_Value], kind: str, node: ast.AST) -> _Value:
+def _formatted(parts: list[_Value], kind: str, node: Built) -> _Value:
     pieces: list[Piece] = [piece for part in parts for piece in part.pieces]
     inner = next((part for part in parts if part.kind and part.has_unsafe()), None)
     own_unsafe = any(part.has_unsafe() and not part.kind for part in parts)
@@ -478,7 +480,9 @@ def _assignments(name: str, bindings: Bindings, link: Scope, state: _State, dept
     merged = _merge(alternatives)
     if not appended:
         return merged
-    return _formatted([merged, *appended], AUGMENTED, appended[0].built_at or merged.built_at or link.node)
+    # Built where a part was formatted in, else at the first ``+=`` (not at the scope's node: a module has no line).
+    first_added = next(step for _line, step in steps if isinstance(step, ast.AugAssign))
+    return _formatted([merged, *appended], AUGMENTED, appended[0].built_at or merged.built_at or first_added)
 
 
 def _merge(alternatives: list[_Value]) -> _Value:
