@@ -105,8 +105,8 @@ class Rule:
     fix_title: ClassVar[str | None] = None
     fix_kind: ClassVar[Applicability] = Applicability.NONE
     """The best applicability any finding of this rule can have."""
-    fix_node: ClassVar[str | None] = None
-    """Name of the libcst node class the fix replaces (found at the finding's range)."""
+    fix_node: ClassVar[str | tuple[str, ...] | None] = None
+    """Name of the libcst node class the fix replaces (found at the finding's range), or several names."""
     options: ClassVar[tuple[Option, ...]] = ()
     triggers: ClassVar[tuple[str, ...]] = ()
     """Words of which at least one must occur in a file's text for the rule to run on it (empty: always)."""
