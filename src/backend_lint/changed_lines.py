@@ -61,7 +61,9 @@ class ChangedLines:
         if relative in self.new_files:
             return True
         changed = self.lines.get(relative)
-        return bool(changed) and any(line in changed for line in range(first, max(first, last) + 1))
+        if not changed:
+            return False
+        return any(line in changed for line in range(first, max(first, last) + 1))
 
 
 def _git(args: list[str], cwd: str) -> subprocess.CompletedProcess:

@@ -37,7 +37,7 @@ _LEAF_TYPES = frozenset({ast.Constant})  # ``value`` is a Python value here, not
 _NODE_FIELDS_NAMED_LIKE_PRIMITIVES = frozenset({
     ("Import", "names"), ("ImportFrom", "names"), ("TypeAlias", "name"),  # these do hold nodes
 })
-_FIELDS: dict[type, tuple[str, ...]] = {}
+_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {}
 _LEAVE = object()
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 
@@ -55,7 +55,7 @@ class FileResult:
     summary: ModuleSummary | None = None  # what the file tells the project model (when asked for)
 
 
-def _fields(node_type: type) -> tuple[str, ...]:
+def _fields(node_type: type[ast.AST]) -> tuple[str, ...]:
     found = _FIELDS.get(node_type)
     if found is None:
         found = _FIELDS[node_type] = () if node_type in _LEAF_TYPES else tuple(

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Optional
 
@@ -239,7 +240,7 @@ def code_action_resolve(ls: BackendLintServer, action: types.CodeAction) -> type
 
 
 # (method, options, handler): every message the server answers, registered by build_server()
-FEATURES = [
+FEATURES: list[tuple[str, object, Callable[..., object]]] = [
     (types.INITIALIZE, None, initialize),
     (types.INITIALIZED, None, initialized),
     (types.TEXT_DOCUMENT_DID_OPEN, None, did_open),
