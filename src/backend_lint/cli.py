@@ -372,7 +372,9 @@ def _as_before_fix(result: FileResult, before: str, after: str) -> FileResult:
     return result
 
 
-def _fix_one(path: str, checker: Checker, threshold: Applicability, args) -> tuple[FileResult, bool]:
+def _fix_one(
+    path: str, checker: Checker, threshold: Applicability, args: argparse.Namespace
+) -> tuple[FileResult, bool]:
     from backend_lint.fixing.writer import ConcurrentChange, atomic_write  # noqa: PLC0415
 
     source = read_source(path)

@@ -37,7 +37,8 @@ if TYPE_CHECKING:
 
 Item = TypeVar("Item")
 Checked = tuple[Optional[str], FileResult]  # (digest of the bytes checked, or None when uncacheable; result)
-Work = Union[Future, list[Checked], None]  # a batch's results: pending in a worker, done here, or nothing to do
+# a batch's results: pending in a worker, done here, or nothing to do
+Work = Union[Future[list[Checked]], list[Checked], None]
 _Batch = tuple[list[Any], list[Optional[FileResult]], list[str], Work]  # items, cache hits, misses, their work
 
 MIN_FILES_FOR_POOL = 16  # below this, starting processes costs more than it saves
@@ -159,7 +160,7 @@ class _Runner:
         self._pool: Optional[ProcessPoolExecutor] = None
         self._broken = False
 
-    def submit(self, paths: list[str]) -> Union[Future, list[Checked]]:
+    def submit(self, paths: list[str]) -> Union[Future[list[Checked]], list[Checked]]:
         if self.jobs == 1 or self._broken:
             return _check_batch(self.checker, paths, self.with_digest)
         if self._pool is None:

@@ -8,8 +8,9 @@ once: imports where isort would put them (:mod:`.imports`), the logger after the
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Union
 
 import libcst as cst
 from libcst import matchers as m
@@ -146,7 +147,7 @@ class FixContext:
         return module.with_changes(body=body)
 
 
-def _import_statements(module: cst.Module):
+def _import_statements(module: cst.Module) -> Iterator[Union[cst.Import, cst.ImportFrom]]:
     for statement in module.body:
         if isinstance(statement, cst.SimpleStatementLine):
             for small in statement.body:

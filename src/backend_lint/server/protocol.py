@@ -54,7 +54,7 @@ class _Protocol(LanguageServerProtocol):
     (a request's own callback removes its future when it finishes), so each notification drops them.
     """
 
-    def _check_handler_result(self, future: Future) -> None:
+    def _check_handler_result(self, future: Future[object]) -> None:
         super()._check_handler_result(future)
         for key in [key for key, pending in self._request_futures.items() if pending.done()]:
             del self._request_futures[key]
