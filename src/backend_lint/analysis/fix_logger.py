@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from backend_lint.context import FileContext
 
 NEW_LOGGER_NAMES = ("logger", "_logger", "log")
+_BINDING_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 """The names ``FixContext.module_logger()`` tries for a new logger, in order."""
 
 
@@ -63,7 +64,8 @@ def logger_for_fix(node: ast.Call, ctx: FileContext, kinds: frozenset[str]) -> O
             break
         if scope.kind == "class" and scope is not ctx.scope:
             continue  # a class body's names are not visible from its methods
-        if scope.kind in ("function", "class") and bindings_of(ctx, scope.node).binds(name):  # type: ignore[arg-type]
+        owner = scope.node  # the nodes of "function" and "class" scopes
+        if isinstance(owner, _BINDING_SCOPES) and bindings_of(ctx, owner).binds(name):
             return None
     return name
 

@@ -127,7 +127,9 @@ def query_call(call: ast.Call, ctx: FileContext) -> Optional[Query]:
     return _query(call, ctx, ctx.scope, 0, frozenset())
 
 
-def _query(expr: ast.expr, ctx: FileContext, scope: Scope, depth: int, seen: frozenset) -> Optional[Query]:
+def _query(
+    expr: ast.expr, ctx: FileContext, scope: Scope, depth: int, seen: frozenset[tuple[int, str]]
+) -> Optional[Query]:
     if depth > 12:
         return None
     if isinstance(expr, ast.Await):
@@ -274,7 +276,9 @@ def _is_session(receiver: ast.expr, method: str, ctx: FileContext, scope: Scope)
 
 
 
-def _name_query(name: str, ctx: FileContext, scope: Scope, depth: int, seen: frozenset) -> Optional[Query]:
+def _name_query(
+    name: str, ctx: FileContext, scope: Scope, depth: int, seen: frozenset[tuple[int, str]]
+) -> Optional[Query]:
     bound = lookup(name, ctx, scope)
     if bound is None:
         return None

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Optional, Union
 
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.facts import node_fact
@@ -39,7 +39,7 @@ class Evaluation:
 
     def __init__(self, ctx: FileContext) -> None:
         self.ctx = ctx
-        self.seen: set = set()
+        self.seen: set[tuple[Union[str, int], ...]] = set()
 
     def unsafe_text(self, expr: ast.expr, scope: Scope) -> Optional[bool]:
         """Whether the text ``expr`` evaluates to has an unsafe hole (``None``: not text that can be seen)."""
@@ -99,7 +99,7 @@ def list_additions(ctx: FileContext, scope_node: ast.AST) -> dict[str, list[ast.
 def owning_class(expr: ast.Attribute, state: Evaluation, scope: Scope) -> Optional[ast.ClassDef]:
     """The class ``self.X``/``cls.X`` (the class of the method) or ``Class.X`` reads ``X`` from."""
     found = instance_class(expr.value, scope) or resolve_class(expr.value, state.ctx, scope)
-    return found.node if found is not None else None  # type: ignore[return-value]
+    return found.node if found is not None else None
 
 def unwrap_str(expr: ast.expr) -> ast.expr:
     if (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id == "str"
@@ -147,7 +147,8 @@ def _class_values(expr: ast.Attribute, state: Evaluation, scope: Scope) -> list[
         return []
     bindings = bindings_of(state.ctx, cls)
     values = [*bindings.assigned.get(expr.attr, []), *bindings.self_attributes.get(expr.attr, [])]
-    return [] if any(value is None for value in values) else values  # type: ignore[misc]
+    known = [value for value in values if value is not None]
+    return known if len(known) == len(values) else []
 
 
 _REQUEST_DATA = frozenset({"GET", "POST", "META", "FILES", "COOKIES", "REQUEST", "DATA"})
@@ -264,15 +265,15 @@ def _is_placeholder_text(expr: ast.expr) -> bool:
     if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
         return _PLACEHOLDER.fullmatch(expr.value) is not None
     if isinstance(expr, ast.JoinedStr):  # f"${i}", f"%({name})s", f":p{i}"
-        text = "".join(v.value if isinstance(v, ast.Constant) else "0" for v in expr.values)
+        text = "".join(str(v.value) if isinstance(v, ast.Constant) else "0" for v in expr.values)
         return _PLACEHOLDER_SHAPE.fullmatch(text) is not None
-    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Mod) and is_constant_text(expr.left):
-        return _NAMED_PLACEHOLDER.fullmatch(re.sub(r"%[sdi]", "0", expr.left.value)) is not None  # ":p%d" % i
-    if (
-        isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "format"
-        and is_constant_text(expr.func.value)
-    ):
-        return _NAMED_PLACEHOLDER.fullmatch(re.sub(r"\{\w*\}", "0", expr.func.value.value)) is not None
+    template = expr.left if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Mod) else None
+    if isinstance(template, ast.Constant) and isinstance(template.value, str):
+        return _NAMED_PLACEHOLDER.fullmatch(re.sub(r"%[sdi]", "0", template.value)) is not None  # ":p%d" % i
+    func = expr.func if isinstance(expr, ast.Call) else None
+    template = func.value if isinstance(func, ast.Attribute) and func.attr == "format" else None
+    if isinstance(template, ast.Constant) and isinstance(template.value, str):
+        return _NAMED_PLACEHOLDER.fullmatch(re.sub(r"\{\w*\}", "0", template.value)) is not None
     return False
 
 

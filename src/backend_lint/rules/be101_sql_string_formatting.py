@@ -83,13 +83,13 @@ class SqlStringFormatting(Rule):
                 why = "a comment inside the call would be lost"
             where = ""
             if provenance.variable and provenance.built_at is not None:
-                where = f" in `{provenance.variable}` (line {provenance.built_at.lineno})"  # type: ignore[attr-defined]
+                where = f" in `{provenance.variable}` (line {provenance.built_at.lineno})"
             elif provenance.variable:
                 where = f" in `{provenance.variable}`"
             elif provenance.built_at is not None and not (
-                node.lineno <= provenance.built_at.lineno <= (node.end_lineno or node.lineno)  # type: ignore[attr-defined]
+                node.lineno <= provenance.built_at.lineno <= (node.end_lineno or node.lineno)
             ):
-                where = f" on line {provenance.built_at.lineno}"  # type: ignore[attr-defined]
+                where = f" on line {provenance.built_at.lineno}"
             advice = (
                 "pass values as query parameters and pick identifiers from a fixed allow-list"
                 if structural else "pass the values as query parameters"
@@ -165,8 +165,9 @@ def _inline(expr: ast.expr) -> bool:
 def _literal_text(expr: ast.expr) -> Optional[str]:
     if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
         return expr.value
-    if isinstance(expr, ast.JoinedStr) and all(isinstance(v, ast.Constant) for v in expr.values):
-        return "".join(v.value for v in expr.values)  # type: ignore[attr-defined]
+    if isinstance(expr, ast.JoinedStr):
+        texts = [str(v.value) for v in expr.values if isinstance(v, ast.Constant)]
+        return "".join(texts) if len(texts) == len(expr.values) else None
     return None
 
 
@@ -176,7 +177,7 @@ def _pieces(expr: ast.expr) -> Optional[list[Piece]]:
         pieces: list[Piece] = []
         for value in expr.values:
             if isinstance(value, ast.Constant):
-                pieces.append(value.value)
+                pieces.append(str(value.value))  # an f-string's literal parts are str
             elif isinstance(value, ast.FormattedValue):
                 if value.format_spec is not None or value.conversion not in (-1, None):
                     return None

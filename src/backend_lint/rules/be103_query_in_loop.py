@@ -67,7 +67,7 @@ class QueryInLoop(Rule):
         inner = None
         for loop in loops:
             outer = loop_query(ctx, loop)
-            if outer is None:
+            if outer is None or isinstance(loop, ast.While):  # (a ``while`` iterates over no query)
                 continue
             if inner is None:
                 if self._skipped(ctx):
@@ -100,7 +100,9 @@ class QueryInLoop(Rule):
         if not relations or self._skipped(ctx):
             return
         for loop in loops:
-            target = getattr(loop, "target", None)
+            if isinstance(loop, ast.While):
+                continue
+            target = loop.target
             if not (isinstance(target, ast.Name) and target.id == row.id):
                 continue
             outer = loop_query(ctx, loop)

@@ -28,7 +28,6 @@ from backend_lint.analysis.fix_logger import logger_for_fix
 from backend_lint.analysis.loggers import LOGURU, STRUCTLOG, body_logs, module_logger
 from backend_lint.analysis.messages import STDLIB, print_pieces, render_log_call, source_text
 from backend_lint.analysis.project.conditions import cli_module, test_support
-from backend_lint.analysis.scopes import CLASS, FUNCTION
 from backend_lint.analysis.service_code import in_service_code, outside_service_code
 from backend_lint.context import FileContext
 from backend_lint.finding import Applicability, Finding
@@ -44,6 +43,7 @@ _ANY_LOGGER = frozenset({STDLIB, STRUCTLOG, LOGURU})
 
 _LEVEL_FOR_STREAM = {"sys.stdout": "info", "sys.stderr": "error"}
 _PRINTING_FUNCTIONS = ("print", "dump")
+_NAME_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.Module)
 """First words of a function name that make printing its job (``print_banner``, ``_dump_option_struct``)."""
 _STREAM_WORDS = frozenset({"stdout", "stderr"})
 """Words of a class or function name that make it a writer to the terminal (``StdOutEventLogger``)."""
@@ -53,7 +53,8 @@ def _is_builtin_print(ctx: FileContext) -> bool:
     if "print" in ctx.imports.names:
         return False
     for scope in ctx.scope:
-        if scope.kind in ("function", "module") and bindings_of(ctx, scope.node).binds("print"):  # type: ignore[arg-type]
+        node = scope.node  # a def, lambda or module binds names its code sees; a class body does not
+        if isinstance(node, _NAME_SCOPES) and bindings_of(ctx, node).binds("print"):
             return False
     return True
 
@@ -96,8 +97,8 @@ def _terminal_context(call: ast.Call, ctx: FileContext) -> bool:
     """Where the call sits makes it terminal output: a ``verbosity`` check, a function named for printing or
     prompting the user, a stdout writer class, or the fallback of a ``try`` that was logging."""
     for scope in ctx.scope:
-        if scope.kind in (FUNCTION, CLASS) and not isinstance(scope.node, ast.Lambda):
-            name: str = scope.node.name  # type: ignore[attr-defined]
+        if isinstance(scope.node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            name = scope.node.name
             if any(word in name.lower() for word in _STREAM_WORDS):
                 return True
     function = ctx.scope.function
@@ -147,7 +148,7 @@ def _reads_verbosity(test: ast.expr) -> bool:
 
 def _level(call: ast.Call, ctx: FileContext) -> Optional[str]:
     """The log level the fix uses, or ``None`` when the call has an argument the fix cannot keep."""
-    level = "info"
+    level: Optional[str] = "info"
     for keyword in call.keywords:
         if keyword.arg != "file":
             return None  # sep=, end=, flush= or **kwargs change what is written

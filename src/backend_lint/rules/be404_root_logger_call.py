@@ -44,7 +44,7 @@ class RootLoggerCall(Rule):
     message = "`{call}` logs through the root logger; log through the module logger"
     fix_title = "Log through the module logger"
     fix_kind = Applicability.UNSAFE
-    fix_node = ("Attribute", "Name")  # type: ignore[assignment]
+    fix_node = ("Attribute", "Name")
     triggers = ("logging",)
     needs = (in_cli_context, outside_service_code, configures_root_logger, module_logger, logger_for_fix, origin)
     module_facts = (cli_module, test_support)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from typing import Optional
+from typing import Any, Optional
 
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.imports import dotted_name
@@ -157,7 +157,7 @@ class SecretInLog(Rule):
         ),
     )
 
-    def __init__(self, settings: Optional[dict] = None) -> None:
+    def __init__(self, settings: Optional[dict[str, Any]] = None) -> None:
         super().__init__(settings)
         self.matcher = SecretMatcher(self.option("secret-names"))
 
@@ -397,7 +397,8 @@ def _read_from_request(expr: ast.expr, ctx: FileContext, hops: int = 0) -> bool:
 def _logged_by_choice(call: ast.Call, ctx: FileContext) -> bool:
     """Under an ``if`` on a setting whose purpose is to log credentials (``if settings.LOG_CREDENTIALS:``,
     ``if setting_log_passwords.value:``): the operator asked for them in the log."""
-    child, current = call, ctx.parent_of(call)
+    child: ast.AST = call
+    current = ctx.parent_of(call)
     while current is not None and not isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef)):
         if isinstance(current, ast.If) and child is not current.test and _names_log_opt_in(current.test):
             return True
