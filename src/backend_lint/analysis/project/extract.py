@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
+from bisect import bisect_left
 from typing import TYPE_CHECKING, Any, Optional, Union
 
 from backend_lint.analysis.entrypoints import cli_module
@@ -38,6 +39,7 @@ _HTML_CALLS = frozenset({
     "render_template", "url_for_redirect",
 })
 _HTML_ATTRIBUTES = frozenset({"template_name", "form_class", "success_url", "template_name_suffix"})
+_HTML_WORDS = re.compile(r"\b(?:" + "|".join(sorted(_HTML_CALLS | _HTML_ATTRIBUTES)) + r")\b")
 _LITERAL_KINDS = {str: "str", int: "int", float: "float", bytes: "bytes", bool: "bool", type(None): "none"}
 Def = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef]
 
@@ -161,13 +163,14 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
     """Classes' bases everywhere; idempotency headers and HTML evidence where they can be."""
     reads_key = KEY_WORD in ctx.source.lower()
     web = bool(ctx.imports.modules & {"django", "flask", "rest_framework", "flask_appbuilder"})
+    html_lines = _html_word_lines(ctx.source) if web else []
     for qualname, node in _defs(ctx.tree):
         found = DefSummary()
         if isinstance(node, ast.ClassDef):
             found.bases = [base for base in (_qualified(ctx, summary, written) for written in node.bases) if base]
         if reads_key:
             found.headers = _key_headers(node)
-        if web:
+        if html_lines is None or (html_lines and _mentions_html_word(node, html_lines)):
             found.renders_html = _renders_html(node)
         if found != DefSummary():
             summary.defs[f"{summary.module}.{qualname}" if summary.module else qualname] = found
@@ -208,6 +211,32 @@ def _key_headers(node: Def) -> list[str]:
         if isinstance(child, ast.Constant) and isinstance(child.value, str) and KEY_WORD in child.value.lower()
         and len(child.value) <= 64 and " " not in child.value
     })
+
+
+def _html_word_lines(source: str) -> Optional[list[int]]:
+    """The lines (1-based, ascending) where a name :func:`_renders_html` looks for is written as a whole word.
+
+    A call or an assignment that name can only be written with the name in the text, so a definition whose
+    lines hold none of them is answered without walking it: most definitions of a Django or Flask module.
+    ``None`` (look into every definition) when lone carriage returns would make the line count differ from
+    ``ast``'s.
+    """
+    if source.count("\r") != source.count("\r\n"):
+        return None
+    lines = []
+    line, position = 1, 0
+    for match in _HTML_WORDS.finditer(source):
+        line += source.count("\n", position, match.start())
+        position = match.start()
+        lines.append(line)
+    return lines
+
+
+def _mentions_html_word(node: Def, html_lines: list[int]) -> bool:
+    """Whether any of ``html_lines`` lies within the definition, decorators included."""
+    first = min([node.lineno, *(decorator.lineno for decorator in node.decorator_list)])
+    at = bisect_left(html_lines, first)
+    return at < len(html_lines) and html_lines[at] <= (node.end_lineno or node.lineno)
 
 
 def _renders_html(node: Def) -> bool:
