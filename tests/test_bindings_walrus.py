@@ -34,7 +34,6 @@ def quiet(a):
 '''
 
 
-
 @pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
 def test_walrus_lines_find_what_every_statement_finds(newline: str) -> None:
     text = SOURCE.replace("\n", newline)
