@@ -36,6 +36,16 @@ class Plain:
         return {"render": False}
 
 
+class Page(View):
+    title = "render"
+
+    def get(self, request):
+        return render(request, "page.html")
+
+    async def post(self, request):
+        return JsonResponse({})
+
+
 def rendered_by_shortcut(request):
     return (
         shortcuts
@@ -58,6 +68,8 @@ def test_only_definitions_that_render_html_are_marked(tmp_path) -> None:
     assert _html_defs(VIEWS, tmp_path) == {
         "shop.views.order_list": True,
         "shop.views.OrderCreate": True,
+        "shop.views.Page": True,  # through its method
+        "shop.views.Page.get": True,
         "shop.views.rendered_by_shortcut": True,
     }
 
