@@ -122,9 +122,10 @@ class Target:
 
 
 class Bench:
-    def __init__(self, folder: Path, runs: int, jobs: int, scratch: Path) -> None:
+    def __init__(self, folder: Path, runs: int, jobs: int, scratch: Path, warmup: int = 1) -> None:
         self.folder = folder
         self.runs = runs
+        self.warmup = warmup
         self.jobs = jobs
         self.scratch = scratch  # an empty working folder: no project configuration applies
         self.rows: list[Row] = []
@@ -140,9 +141,9 @@ class Bench:
         self.floor_cpu = 0.0
 
     def rounds(self, specs: list[Spec], runs: int = 0) -> list[Row]:
-        """Run every spec once per round, in turn, after one warm-up round that is not counted."""
+        """Run every spec once per round, in turn, after ``--warmup`` rounds that are not counted."""
         rows = [Row(spec.label, note=spec.note) for spec in specs]
-        for counted in [False] + [True] * (runs or self.runs):
+        for counted in [False] * self.warmup + [True] * (runs or self.runs):
             for spec, row in zip(specs, rows):
                 if spec.before:
                     spec.before()
@@ -226,10 +227,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="runs of the slow measurements (flake8, bandit, fix); default: --runs")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="workers for the all-cores run")
     parser.add_argument("--skip", nargs="*", default=[], choices=SECTIONS, help="sections to leave out")
+    parser.add_argument("--warmup", type=int, default=1,
+                        help="rounds run first and not counted (they compile the modules and fill file caches)")
     args = parser.parse_args(argv)
     folder = (args.folder or _corpus()).resolve()
     with tempfile.TemporaryDirectory() as scratch:
-        bench = Bench(folder, args.runs, args.jobs, Path(scratch))
+        bench = Bench(folder, args.runs, args.jobs, Path(scratch), args.warmup)
         print(f"measuring on {folder} ({bench.file_count} files)", file=sys.stderr)
         floor, _ = bench.rounds([
             Spec(FLOOR, note="in-process time (no interpreter start-up)", floor_setup=""),
