@@ -85,7 +85,7 @@ def settle(
 ) -> list[tuple[Any, Optional[FileResult]]]:
     """Build the models of the projects ``checked`` belongs to from its results' summaries (and the rest of those
     projects), then drop each result's findings that a project fact refutes. No finding with a condition: no
-    model to build (a warm run over code without such findings reads no summary)."""
+    model to build, and the rest of the projects' files are not looked for."""
     if not any(result is not None and any(finding.unless for finding in result.findings) for _, result in checked):
         return checked
     index = new_index(config, use_cache, summaries)
