@@ -153,10 +153,11 @@ def summarise(scope: ScopeNode, walrus: WalrusLines = True) -> Bindings:
 def _spans_any(node: ast.AST, walrus: WalrusLines) -> bool:
     """Whether ``node``'s lines hold one of the ``walrus`` lines (``True``: every statement may)."""
     first = getattr(node, "lineno", None)
-    if walrus is True or first is None:  # a ``case`` clause has no position of its own
-        return True
-    at = bisect_left(walrus, first)  # type: ignore[arg-type]
-    return at < len(walrus) and walrus[at] <= (getattr(node, "end_lineno", None) or first)  # type: ignore[index]
+    if not isinstance(walrus, list) or first is None:  # a ``case`` clause has no position of its own
+        return walrus is not False
+    at = bisect_left(walrus, first)
+    last = getattr(node, "end_lineno", None) or first
+    return at < len(walrus) and walrus[at] <= last
 
 
 def _add_walrus(bindings: Bindings, root: ast.AST, statements_too: bool = True) -> None:
