@@ -22,6 +22,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from backend_lint import engine
+from backend_lint.analysis.project.index import ProjectIndex
+from backend_lint.analysis.project.model import resolve
+from backend_lint.analysis.project.roots import module_name
 from backend_lint.config import Config
 from backend_lint.files import decode_source, discover
 from backend_lint.runner import Checker, apply_noqa
@@ -53,10 +57,32 @@ def _instrument(checker: Checker) -> dict[str, float]:
     return spent
 
 
+def _time_summaries(phases: dict[str, float]) -> None:
+    """Charge the project summary taken after each walk to its own phase (``check`` takes it in every run)."""
+    summarize = engine._summary
+
+    def timed(ctx: Any, errors: Any) -> Any:
+        start = time.process_time()
+        try:
+            return summarize(ctx, errors)
+        finally:
+            phases[SUMMARY] += time.process_time() - start
+
+    engine._summary = timed  # type: ignore[assignment]
+
+
+SUMMARY = "project summary (per file, after the walk)"
+SETTLE = "project model and settling findings"
+
+
 def _profile(folder: Path, checker: Checker, spent: dict[str, float]) -> tuple[dict[str, float], int, int, int]:
     phases: dict[str, float] = defaultdict(float)
     clock = time.process_time  # CPU time: other processes on the machine do not count
     files = lines = active = 0
+    modelled = bool(checker.engine.project_rules())
+    _time_summaries(phases)
+    index = ProjectIndex()
+    results = []
     for item in discover([str(folder)], checker.config):
         if not isinstance(item, str):
             continue
@@ -79,14 +105,25 @@ def _profile(folder: Path, checker: Checker, spent: dict[str, float]) -> tuple[d
         phases["trigger words"] += triggers
         callbacks_before = sum(spent.values())
         checked = clock()
-        result = checker.engine.check(tree, source.text, item, item)
+        summary_before = phases[SUMMARY]
+        result = checker.engine.check(tree, source.text, item, item, module=module_name(item) if modelled else "",
+                                      summarize=modelled)
         done = clock()
         walk = (done - checked) - (sum(spent.values()) - callbacks_before) - triggers  # check() runs them too
+        walk -= phases[SUMMARY] - summary_before
         phases["walk (engine, without rule callbacks)"] += walk
-        apply_noqa(result.findings, source.text)
+        result.findings = apply_noqa(result.findings, source.text)
         phases["noqa"] += clock() - done
+        if result.summary is not None:
+            index.add(item, result.summary)
+            results.append((item, result))
         files += 1
         lines += data.count(b"\n")
+    start = clock()
+    for item, result in results:
+        if any(finding.unless for finding in result.findings):
+            result.findings = resolve(result.findings, index.model_for(item))
+    phases[SETTLE] += clock() - start
     return phases, files, lines, active
 
 

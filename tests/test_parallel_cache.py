@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -50,8 +51,14 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _copy(project: Path, tmp_path: Path) -> Path:
+    """A copy of the project whose files were last modified a minute ago (a file modified in the last two
+    seconds is hashed on every run instead of being trusted by its stat signature)."""
     target = tmp_path / "copy"
     shutil.copytree(project, target, ignore=shutil.ignore_patterns(CACHE_DIR_NAME))
+    past = time.time() - 60
+    for path in target.rglob("*.py"):
+        if path.is_file():
+            os.utime(path, (past, past))
     return target
 
 
@@ -122,6 +129,47 @@ def test_warm_run_checks_only_changed_files(project: Path, tmp_path: Path) -> No
     assert sorted(Path(path).name for path in checked) == sorted(["broken.py", "latin.py", edited.name])
     before = dict((i, r) for i, r in first if isinstance(i, str))
     assert len(after_edit[str(edited)].findings) == len(before[str(edited)].findings) + 1
+
+
+def test_unchanged_files_are_served_by_their_signature_without_being_read(project: Path, tmp_path: Path) -> None:
+    root = _copy(project, tmp_path)
+    config = load_config(start=root)
+    checker = Checker.from_config(config)
+    items = list(discover([str(root)], config))
+    first = [(i, r.findings if r else None) for i, r in check_items(items, checker, 1, ResultCache.for_checker(checker))]
+    read: list[str] = []
+    original = parallel.read_signed
+
+    def counting(path: str):
+        read.append(path)
+        return original(path)
+
+    parallel.read_signed = counting  # type: ignore[assignment]
+    try:
+        again = [(i, r.findings if r else None) for i, r in check_items(items, checker, 1,
+                                                                        ResultCache.for_checker(checker))]
+    finally:
+        parallel.read_signed = original  # type: ignore[assignment]
+    assert again == first
+    # Files with errors are never stored: each is hashed for the lookup and read again to be checked.
+    assert sorted(Path(path).name for path in read) == ["broken.py", "broken.py", "latin.py", "latin.py"]
+
+
+def test_an_edit_that_keeps_size_and_modification_time_is_seen(project: Path, tmp_path: Path) -> None:
+    """The change time, which no program can set back, is part of the signature."""
+    root = _copy(project, tmp_path)
+    target = root / "app" / "edited.py"
+    target.write_text("print('a')\n", encoding="utf-8")
+    os.utime(target, (time.time() - 60, time.time() - 60))
+    before = json.loads(_run(root)[1])
+    assert [f["code"] for f in before if f["path"].endswith("edited.py")] == ["BE401"]
+    info = target.stat()
+    target.write_text("pass # 'a'\n", encoding="utf-8")  # same size
+    os.utime(target, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert target.stat().st_size == info.st_size and target.stat().st_mtime_ns == info.st_mtime_ns
+    after = json.loads(_run(root)[1])
+    assert [f["code"] for f in after if f["path"].endswith("edited.py")] == []
+    assert after == json.loads(_run(root, "--no-cache")[1])
 
 
 def test_configuration_and_rule_selection_are_part_of_the_key(project: Path, tmp_path: Path) -> None:

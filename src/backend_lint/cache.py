@@ -7,7 +7,12 @@ keeps it out of version control, as ruff does). The run key covers the configura
 (:meth:`Config.fingerprint`), the project root, the selected rules, the Python version (it decides what
 parses) and the tool itself: its version and the text of its own modules, so editing a rule in a development
 install never serves stale findings. Inside, entries are keyed by absolute path and hold the SHA-256 of the
-bytes that were checked.
+bytes that were checked, and the file's stat signature (size, modification and change times, inode) when the
+file was read. A file whose signature is unchanged is a hit without being read, as in ruff's and git's
+caches: reading and hashing every file was most of a warm run. Any write to a file changes its change time
+(which no program can set back), so an edited file is never served from its signature. A file modified less
+than two seconds before it was read keeps no signature (an edit right after the read could fall within the
+same clock tick and leave the signature as it was: git's "racy" case) and is hashed again next time.
 
 The file is JSON, never pickle: a cache file is data from disk, and a corrupt, truncated or foreign one must
 be ignored, not executed or trusted. Every entry is type-checked before use; anything unexpected is a miss.
@@ -27,6 +32,7 @@ import os
 import stat
 import sys
 import tempfile
+import time
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Optional
@@ -39,7 +45,7 @@ from backend_lint.files import MAX_FILE_BYTES
 from backend_lint.finding import Applicability, Finding
 
 CACHE_DIR_NAME = ".backend_lint_cache"
-FORMAT = "backend-lint-cache/2"
+FORMAT = "backend-lint-cache/3"
 _SUMMARY_FORMAT = "backend-lint-summaries/1"
 _GITIGNORE = "# Created by backend-lint automatically.\n*\n"
 _CACHEDIR_TAG = (
@@ -47,18 +53,45 @@ _CACHEDIR_TAG = (
     "# This file is a cache directory tag created by backend-lint.\n"
 )
 _FINDING_FIELDS = 10  # code, name, message, line, col, end_line, end_col, applicability, fix_title, unless
+_RACY_NS = 2_000_000_000
+"""A file modified this recently when it was read keeps no signature: an edit within the same clock tick could
+leave its signature as it was."""
+
+Signature = list[int]
+"""``[size, mtime_ns, ctime_ns, inode]`` of a file, as ``os.stat`` gives them."""
 
 
 def read_cacheable(path: str) -> Optional[bytes]:
     """The bytes of a regular file small enough to check, else ``None`` (then it is checked uncached)."""
+    read = read_signed(path)
+    return None if read is None else read[0]
+
+
+def read_signed(path: str) -> Optional[tuple[bytes, Optional[Signature]]]:
+    """The bytes of a regular file small enough to check and its signature as it was read (``None`` when it
+    was modified too recently to be trusted), else ``None``."""
     try:
         with open(path, "rb") as handle:
             info = os.fstat(handle.fileno())
             if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
                 return None
-            return handle.read()
+            data = handle.read()
     except OSError:
         return None
+    settled = time.time_ns() - info.st_mtime_ns > _RACY_NS
+    return data, _signature(info) if settled else None
+
+
+def signature(path: str) -> Optional[Signature]:
+    """The file's current signature, or ``None`` when it cannot be read."""
+    try:
+        return _signature(os.stat(path))
+    except OSError:
+        return None
+
+
+def _signature(info: os.stat_result) -> Signature:
+    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
 
 
 def digest(data: bytes) -> str:
@@ -115,10 +148,29 @@ class ResultCache:
         files = data.get("files")
         return files if isinstance(files, dict) else {}
 
-    def lookup(self, path: str, file_digest: str) -> Optional[FileResult]:
-        """The stored result for ``path`` with exactly these bytes, or ``None``."""
+    def lookup_signed(self, path: str, file_signature: Signature) -> Optional[FileResult]:
+        """The stored result for ``path`` when its signature is the one recorded with it, or ``None``."""
         entry = self._entries.get(os.path.abspath(path))
-        if not (isinstance(entry, list) and len(entry) == 2 and entry[0] == file_digest):
+        if not (isinstance(entry, list) and len(entry) == 3 and entry[2] == file_signature):
+            return None
+        return self._result(path, entry)
+
+    def lookup(self, path: str, file_digest: str, file_signature: Optional[Signature] = None) -> Optional[FileResult]:
+        """The stored result for ``path`` with exactly these bytes, or ``None``; a hit records the signature the
+        bytes were read with, so that the next run need not read them."""
+        absolute = os.path.abspath(path)
+        entry = self._entries.get(absolute)
+        if not (isinstance(entry, list) and len(entry) == 3 and entry[0] == file_digest):
+            return None
+        result = self._result(path, entry)
+        if result is not None and entry[2] != file_signature:
+            self._entries[absolute] = [entry[0], entry[1], file_signature]
+            self._dirty = True
+        return result
+
+    def _result(self, path: str, entry: list[Any]) -> Optional[FileResult]:
+        file_digest = entry[0]
+        if not isinstance(file_digest, str):
             return None
         findings = _findings(entry[1], path)
         if findings is None:
@@ -130,10 +182,13 @@ class ResultCache:
                 return None
         return result
 
-    def store(self, path: str, file_digest: str, result: FileResult) -> None:
+    def store(
+        self, path: str, file_digest: str, result: FileResult, file_signature: Optional[Signature] = None
+    ) -> None:
         if result.errors:
             return
-        self._entries[os.path.abspath(path)] = [file_digest, [_encode(finding) for finding in result.findings]]
+        findings = [_encode(finding) for finding in result.findings]
+        self._entries[os.path.abspath(path)] = [file_digest, findings, file_signature]
         self._dirty = True
         if self.summaries is not None and result.summary is not None:
             self.summaries.store(path, file_digest, result.summary)

@@ -332,7 +332,9 @@ def _checked_items(
         if is_file_item(item):
             progress.advance()
         checked.append((item, result))
-    return settle(checked, checker.config, not args.no_cache) if modelled else checked
+    if not modelled:
+        return checked
+    return settle(checked, checker.config, not args.no_cache, cache.summaries if cache is not None else None)
 
 
 def _report_error(error: FileError, report: Report, args: argparse.Namespace, progress: Progress) -> None:

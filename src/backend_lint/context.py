@@ -43,6 +43,7 @@ class FileContext:
         """Fact -> its value (or, for a node fact, a dict node -> value), filled on first use."""
         self.states: dict[object, Any] = {}
         """A rule's per-file state (declared with :class:`~backend_lint.rule.FileState`) -> its value."""
+        self._path_matches: dict[tuple[str, ...], bool] = {}
 
     @cached_property
     def imports(self) -> ImportMap:
@@ -59,7 +60,13 @@ class FileContext:
         return is_test_path(self.project_path)
 
     def path_matches(self, patterns: list[str]) -> bool:
-        return matches_any(self.project_path, patterns)
+        """Whether the file's project path matches one of ``patterns`` (answered once per file and list: rules
+        ask it for every call they look at, thousands of times in a print-heavy module)."""
+        key = tuple(patterns)
+        found = self._path_matches.get(key)
+        if found is None:
+            found = self._path_matches[key] = matches_any(self.project_path, patterns)
+        return found
 
     def parent_of(self, node: ast.AST) -> Optional[ast.AST]:
         return self.parents.get(node)

@@ -6,9 +6,10 @@ batches and gives the results back in discovery order, so the output of ``--jobs
 output of ``--jobs 1``. Only a bounded window of batches is in flight, and a worker returns findings without
 the file's text or tree, so memory stays flat however many files there are.
 
-With the cache on, the main process hashes each file and serves hits itself; only misses go to workers,
-which read the file again and return the digest of the bytes they actually checked, so an entry is always
-stored under the content it describes (a file edited during the run cannot poison the cache). Worker
+With the cache on, the main process serves hits itself: a file whose stat signature is the one recorded with
+its entry is not even read, others are hashed. Only misses go to workers, which read the file again and return
+the digest (and signature) of the bytes they actually checked, so an entry is always stored under the content
+it describes (a file edited during the run cannot poison the cache). Worker
 processes start on the first batch that needs them: a warm run, or a run on a handful of files, never pays
 for a pool. If a worker dies (killed, out of memory), the rest of the run goes on in the main process.
 """
@@ -27,7 +28,7 @@ from multiprocessing import get_all_start_methods, get_context
 from multiprocessing.context import BaseContext
 from typing import TYPE_CHECKING, Any, Optional, TypeVar, Union
 
-from backend_lint.cache import ResultCache, digest, read_cacheable
+from backend_lint.cache import ResultCache, Signature, digest, read_signed, signature
 from backend_lint.config import Config
 from backend_lint.engine import FileResult
 from backend_lint.runner import Checker
@@ -36,7 +37,8 @@ if TYPE_CHECKING:
     from typing_extensions import TypeGuard  # typing.TypeGuard is Python 3.10+; only the type checker reads it
 
 Item = TypeVar("Item")
-Checked = tuple[Optional[str], FileResult]  # (digest of the bytes checked, or None when uncacheable; result)
+Checked = tuple[Optional[str], Optional[Signature], FileResult]
+"""The digest of the bytes checked (``None``: uncacheable), the file's signature as read, the result."""
 # a batch's results: pending in a worker, done here, or nothing to do
 Work = Union[Future[list[Checked]], list[Checked], None]
 _Batch = tuple[list[Any], list[Optional[FileResult]], list[str], Work]  # items, cache hits, misses, their work
@@ -121,8 +123,12 @@ def _fewer_collections() -> Iterator[None]:
 def _lookup(path: str, cache: Optional[ResultCache]) -> Optional[FileResult]:
     if cache is None:
         return None
-    data = read_cacheable(path)
-    return None if data is None else cache.lookup(path, digest(data))
+    file_signature = signature(path)
+    hit = cache.lookup_signed(path, file_signature) if file_signature is not None else None
+    if hit is not None:
+        return hit
+    read = read_signed(path)
+    return None if read is None else cache.lookup(path, digest(read[0]), read[1])
 
 
 def _done(work: Work) -> bool:
@@ -143,9 +149,9 @@ def _finish(
         if hit is not None or not is_file_item(path):
             yield item, hit
             continue
-        file_digest, result = next(checked)
+        file_digest, file_signature, result = next(checked)
         if cache is not None and file_digest is not None:
-            cache.store(path, file_digest, result)
+            cache.store(path, file_digest, result, file_signature)
         yield item, result
 
 
@@ -218,13 +224,15 @@ def _check_batch(checker: Checker, paths: list[str], with_digest: bool) -> list[
     """Check each path; with ``with_digest``, also hash the exact bytes that were checked."""
     checked: list[Checked] = []
     for path in paths:
-        data = read_cacheable(path) if with_digest else None
-        if data is None:
-            result, file_digest = checker.check_file(path), None
+        read = read_signed(path) if with_digest else None
+        file_digest: Optional[str] = None
+        file_signature: Optional[Signature] = None
+        if read is None:
+            result = checker.check_file(path)
         else:
-            result, file_digest = checker.check_bytes(data, path), digest(data)
+            result, file_digest, file_signature = checker.check_bytes(read[0], path), digest(read[0]), read[1]
         result.source = None  # the caller needs findings, not the text: keep results small
         for finding in result.findings:
             finding.fix_data = None  # private to fixing, which never runs here
-        checked.append((file_digest, result))
+        checked.append((file_digest, file_signature, result))
     return checked

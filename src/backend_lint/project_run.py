@@ -26,8 +26,11 @@ from backend_lint.files import SourceFile, discover
 from backend_lint.runner import Checker
 
 
-def new_index(config: Config, use_cache: bool) -> ProjectIndex:
-    return ProjectIndex(SummaryCache(Path(config.root) / CACHE_DIR_NAME) if use_cache else None)
+def new_index(config: Config, use_cache: bool, summaries: Optional[SummaryCache] = None) -> ProjectIndex:
+    """An empty index over the summary cache (``summaries``: the one the run has loaded already)."""
+    if not use_cache:
+        return ProjectIndex(None)
+    return ProjectIndex(summaries or SummaryCache(Path(config.root) / CACHE_DIR_NAME))
 
 
 def _files_of(config: Config) -> Any:
@@ -77,11 +80,15 @@ def check_in_project(checker: Checker, source: SourceFile, path: str) -> FileRes
 
 
 def settle(
-    checked: list[tuple[Any, Optional[FileResult]]], config: Config, use_cache: bool
+    checked: list[tuple[Any, Optional[FileResult]]], config: Config, use_cache: bool,
+    summaries: Optional[SummaryCache] = None,
 ) -> list[tuple[Any, Optional[FileResult]]]:
     """Build the models of the projects ``checked`` belongs to from its results' summaries (and the rest of those
-    projects), then drop each result's findings that a project fact refutes."""
-    index = new_index(config, use_cache)
+    projects), then drop each result's findings that a project fact refutes. No finding with a condition: no
+    model to build, and the rest of the projects' files are not looked for."""
+    if not any(result is not None and any(finding.unless for finding in result.findings) for _, result in checked):
+        return checked
+    index = new_index(config, use_cache, summaries)
     for item, result in checked:
         if result is not None and result.summary is not None and isinstance(item, str):
             index.add(item, result.summary)

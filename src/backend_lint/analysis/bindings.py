@@ -10,6 +10,7 @@ into nested functions, classes or lambdas: their names are their own.
 from __future__ import annotations
 
 import ast
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional, Union
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
 ScopeNode = Union[ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda]
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 _SKIP = (*_NESTED, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+WalrusLines = Union[bool, list[int]]
+"""Where a file writes ``:=`` (:func:`walrus_lines`)."""
 
 
 @dataclass
@@ -99,10 +102,11 @@ def _statements(body: list[ast.stmt], into_nested: bool = False) -> Iterator[ast
                 stack.extend(reversed(block))
 
 
-def summarise(scope: ScopeNode, walrus: bool = True) -> Bindings:
+def summarise(scope: ScopeNode, walrus: WalrusLines = True) -> Bindings:
     """Build the summary of one scope (prefer :func:`bindings_of`, which memoizes it).
 
-    ``walrus=False`` (the file has no ``:=``) skips looking for assignment expressions inside expressions.
+    ``walrus=False`` (the file has no ``:=``) skips looking for assignment expressions inside expressions; a
+    list of the lines that write ``:=`` looks only into the statements that span one of them.
     """
     bindings = Bindings()
     if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
@@ -141,9 +145,19 @@ def summarise(scope: ScopeNode, walrus: bool = True) -> Bindings:
             bindings.definitions.update(node.names)
         elif isinstance(node, ast.ExceptHandler) and node.name:
             bindings.definitions.add(node.name)
-        if walrus and not isinstance(node, ast.ExceptHandler):
+        if walrus and not isinstance(node, ast.ExceptHandler) and _spans_any(node, walrus):
             _add_walrus(bindings, node, statements_too=False)
     return bindings
+
+
+def _spans_any(node: ast.AST, walrus: WalrusLines) -> bool:
+    """Whether ``node``'s lines hold one of the ``walrus`` lines (``True``: every statement may)."""
+    first = getattr(node, "lineno", None)
+    if not isinstance(walrus, list) or first is None:  # a ``case`` clause has no position of its own
+        return walrus is not False
+    at = bisect_left(walrus, first)
+    last = getattr(node, "end_lineno", None) or first
+    return at < len(walrus) and walrus[at] <= last
 
 
 def _add_walrus(bindings: Bindings, root: ast.AST, statements_too: bool = True) -> None:
@@ -192,12 +206,28 @@ def _collect_self_attributes(method: ast.FunctionDef | ast.AsyncFunctionDef, bin
 
 
 @file_fact()
-def has_walrus(ctx: FileContext) -> bool:
-    """The file uses ``:=`` somewhere (else summaries need not look inside expressions)."""
-    return ":=" in ctx.source
+def walrus_lines(ctx: FileContext) -> WalrusLines:
+    """Where the file writes ``:=``: ``False`` nowhere (summaries need not look inside expressions), else the
+    lines (1-based, ascending) that do, so that only the statements spanning them are looked into (walking
+    every statement's expressions was most of a summary in files using ``:=`` once); ``True`` (look into every
+    statement) when lone carriage returns would make the line count differ from ``ast``'s."""
+    source = ctx.source
+    if ":=" not in source:
+        return False
+    if source.count("\r") != source.count("\r\n"):
+        return True
+    lines = []
+    line, position = 1, 0
+    at = source.find(":=")
+    while at != -1:
+        line += source.count("\n", position, at)
+        position = at
+        lines.append(line)
+        at = source.find(":=", at + 2)
+    return lines
 
 
-@node_fact(reads=(has_walrus,))
+@node_fact(reads=(walrus_lines,))
 def bindings_of(ctx: FileContext, scope: ScopeNode) -> Bindings:
     """The summary of ``scope`` (a module, class, function or lambda of this file)."""
-    return summarise(scope, has_walrus(ctx))
+    return summarise(scope, walrus_lines(ctx))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
+from bisect import bisect_left
 from typing import TYPE_CHECKING, Any, Optional, Union
 
 from backend_lint.analysis.entrypoints import cli_module
@@ -38,6 +39,8 @@ _HTML_CALLS = frozenset({
     "render_template", "url_for_redirect",
 })
 _HTML_ATTRIBUTES = frozenset({"template_name", "form_class", "success_url", "template_name_suffix"})
+_HTML_NAMES = tuple(sorted(_HTML_CALLS | _HTML_ATTRIBUTES))
+_WORD_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 _LITERAL_KINDS = {str: "str", int: "int", float: "float", bytes: "bytes", bool: "bool", type(None): "none"}
 Def = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef]
 
@@ -161,14 +164,19 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
     """Classes' bases everywhere; idempotency headers and HTML evidence where they can be."""
     reads_key = KEY_WORD in ctx.source.lower()
     web = bool(ctx.imports.modules & {"django", "flask", "rest_framework", "flask_appbuilder"})
-    for qualname, node in _defs(ctx.tree):
+    html_lines = _html_word_lines(ctx.source) if web else []
+    defs = _defs(ctx.tree)
+    html: dict[int, bool] = {}  # id of a definition -> it renders HTML (only those that mention a name)
+    for _, node in reversed(defs):  # a class's methods before the class: it reuses their answers
+        if html_lines is None or (html_lines and _mentions_html_word(node, html_lines)):
+            html[id(node)] = _renders_html(node, html)
+    for qualname, node in defs:
         found = DefSummary()
         if isinstance(node, ast.ClassDef):
             found.bases = [base for base in (_qualified(ctx, summary, written) for written in node.bases) if base]
         if reads_key:
             found.headers = _key_headers(node)
-        if web:
-            found.renders_html = _renders_html(node)
+        found.renders_html = html.get(id(node), False)
         if found != DefSummary():
             summary.defs[f"{summary.module}.{qualname}" if summary.module else qualname] = found
 
@@ -210,8 +218,58 @@ def _key_headers(node: Def) -> list[str]:
     })
 
 
-def _renders_html(node: Def) -> bool:
-    for child in ast.walk(node):
+def _html_word_lines(source: str) -> Optional[list[int]]:
+    """The lines (1-based, ascending) where a name :func:`_renders_html` looks for is written as a word.
+
+    A call or an assignment that name can only be written with the name in the text, so a definition whose
+    lines hold none of them is answered without walking it: most definitions of a Django or Flask module.
+    Each name is found with ``str.find`` (one regular expression of all of them, tried at every position, cost
+    four times as much); an occurrence counts unless an ASCII letter, digit or ``_`` touches it, which
+    keeps every real one. ``None`` (look into every definition) when lone carriage returns would make the line
+    count differ from ``ast``'s.
+    """
+    if source.count("\r") != source.count("\r\n"):
+        return None
+    starts = []
+    for word in _HTML_NAMES:
+        at = source.find(word)
+        while at != -1:
+            end = at + len(word)
+            if (at == 0 or source[at - 1] not in _WORD_CHARACTERS) and (
+                end == len(source) or source[end] not in _WORD_CHARACTERS
+            ):
+                starts.append(at)
+            at = source.find(word, end)
+    lines = []
+    line, position = 1, 0
+    for at in sorted(starts):
+        line += source.count("\n", position, at)
+        position = at
+        lines.append(line)
+    return lines
+
+
+def _mentions_html_word(node: Def, html_lines: list[int]) -> bool:
+    """Whether any of ``html_lines`` lies within the definition, decorators included."""
+    first = min([node.lineno, *(decorator.lineno for decorator in node.decorator_list)])
+    at = bisect_left(html_lines, first)
+    return at < len(html_lines) and html_lines[at] <= (node.end_lineno or node.lineno)
+
+
+def _renders_html(node: Def, methods: dict[int, bool]) -> bool:
+    """A call of an HTML-rendering name anywhere in the definition, or a class attribute naming a template or
+    form. A class takes its methods' answers (``methods``: id -> answer, for those that mention such a name;
+    the others do not render) and walks only the rest of itself."""
+    skip: set[int] = set()
+    if isinstance(node, ast.ClassDef):
+        own = [statement for statement in node.body if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef))]
+        if any(methods.get(id(method), False) for method in own):
+            return True
+        skip = {id(method) for method in own}
+    stack: list[ast.AST] = [node]
+    while stack:
+        child = stack.pop()
+        stack.extend(grandchild for grandchild in ast.iter_child_nodes(child) if id(grandchild) not in skip)
         if isinstance(child, ast.Call):
             func = child.func
             name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""

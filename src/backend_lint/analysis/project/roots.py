@@ -44,7 +44,11 @@ def _top_package_parent(folder: str) -> str:
 
 def project_root(path: str) -> str:
     """The root folder of the project ``path`` (a file) belongs to, absolute."""
-    folder = os.path.dirname(os.path.abspath(path))
+    return _folder_root(os.path.dirname(os.path.abspath(path)))
+
+
+@lru_cache(maxsize=4096)
+def _folder_root(folder: str) -> str:
     return _marked_root(folder) or _top_package_parent(folder)
 
 
@@ -82,3 +86,4 @@ def clear() -> None:
     """Forget file-system answers (a long-lived process: the editor's server, after files were created)."""
     _is_package.cache_clear()
     _marked_root.cache_clear()
+    _folder_root.cache_clear()
