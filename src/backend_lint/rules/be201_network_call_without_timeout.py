@@ -9,11 +9,14 @@ however it is held (through :mod:`backend_lint.analysis.values`) and the standar
 Also flagged: ``session.send(prepared)`` (a prepared request, as webhook senders use) and
 ``ftp.connect(host, port)`` on an ``ftplib.FTP()`` made without a timeout.
 
-Left alone: tests and test support (:mod:`backend_lint.analysis.module_roles`, and through the project model
-a module only tests import), where a hang fails a test run and serves no one; httpx (it has a 5 second
-default), a timeout passed positionally, ``*args``/``**kwargs`` that may carry one, a session whose timeout comes from a mounted adapter or a patched ``request``, an ``ftplib.FTP()``
-without a host (the ``connect`` that follows is what is checked), ``redis.Redis(connection_pool=...)``,
-and a URL or DSN literal that sets the timeout. Database ``connect`` calls are checked only when the
+Left alone: tests and test support (:mod:`backend_lint.analysis.module_roles`: test modules, ``conftest.py``,
+pytest plugins, fixture modules, test provisioning), where a hang fails a test run and serves no one. The
+project model's "only tests import it" fact is not used: plugins loaded through entry points or dotted paths
+in settings are imported by name only by their tests, and they are service code. Also left alone: httpx
+(it has a 5 second default), a timeout passed positionally, ``*args``/``**kwargs`` that may carry one, a
+session whose timeout comes from a mounted adapter or a patched ``request``, an ``ftplib.FTP()`` without a
+host (the ``connect`` that follows is what is checked), ``redis.Redis(connection_pool=...)``, and a URL or
+DSN literal that sets the timeout. Database ``connect`` calls are checked only when the
 ``database-connects`` option asks for it.
 
 The fix adds the library's own keyword with ``default-timeout`` seconds.
@@ -34,7 +37,6 @@ from backend_lint.analysis.http_clients import (
     passes_argument,
 )
 from backend_lint.analysis.module_roles import module_roles
-from backend_lint.analysis.project.conditions import test_support
 from backend_lint.context import FileContext
 from backend_lint.finding import Applicability, Finding
 from backend_lint.rule import Option, Rule, visits
@@ -86,7 +88,6 @@ class NetworkCallWithoutTimeout(Rule):
     triggers = ("requests", "urllib", "http", "smtplib", "ftplib", "poplib", "imaplib", "socket", "redis",
                 "psycopg")
     needs = (network_client, module_roles)
-    module_facts = (test_support,)
     options = (
         Option("default-timeout", float, 10.0, "seconds the fix passes as the timeout"),
         Option(

@@ -10,7 +10,11 @@ Narrow exception classes (``except KeyError: pass``) are a deliberate choice and
 handler whose ``except`` line already tells another linter the catch-all is deliberate (``# noqa: S110``,
 ``BLE001``, ``E722``, ``# pylint: disable=broad-except``): that is a reviewed decision, not an oversight.
 Best-effort cleanup is left alone too: a ``try`` that only calls ``close()``, ``shutdown()``, ``release()``
-and the like, where a failure leaves nothing to handle (the idiom of every connection pool's teardown).
+and the like, where a failure leaves nothing to handle (the idiom of every connection pool's teardown); and so
+are the deliberate fallbacks :mod:`backend_lint.analysis.fallbacks` describes (a fallback value for the name
+the ``try`` computes, an optional value used in ``else:``, a ``*_safe`` function, best-effort telemetry).
+Tests and test support are left alone; migrations are not: a migration that swallows an error and silently
+does nothing leaves the schema or data half-fixed with no one told.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ import ast
 import re
 
 from backend_lint.analysis.ast_helpers import callee_name
+from backend_lint.analysis.fallbacks import is_deliberate_fallback
+from backend_lint.analysis.module_roles import module_roles
 from backend_lint.context import FileContext
 from backend_lint.rule import Rule, visits
 
@@ -100,6 +106,7 @@ class SwallowedException(Rule):
     name = "swallowed-exception"
     message = "`{clause}` swallows the error; log it with `logger.exception(...)` or re-raise"
     triggers = ("except",)
+    needs = (is_deliberate_fallback, module_roles)
 
     @visits(ast.ExceptHandler)
     def check_handler(self, node: ast.ExceptHandler, ctx: FileContext) -> None:
@@ -109,6 +116,11 @@ class SwallowedException(Rule):
         if clause is None or _DELIBERATE.search(ctx.lines[node.lineno - 1]):
             return
         attempt = ctx.parent
-        if isinstance(attempt, ast.Try) and all(_is_cleanup(statement) for statement in attempt.body):
+        if isinstance(attempt, ast.Try) and (
+            all(_is_cleanup(statement) for statement in attempt.body)
+            or is_deliberate_fallback(attempt, node, ctx)
+        ):
+            return
+        if module_roles(ctx).for_tests:
             return
         self.report(ctx, node, end_node=node.type, clause=clause)
