@@ -11,6 +11,12 @@ a subscription) must be allowed to wait between events, but ``None`` also drops 
 peer that never accepts the connection hangs it before the first event: the message says to keep one
 (``httpx.Timeout(None, connect=10)``), and that is what the fix writes.
 
+A per-call ``timeout=None`` on a request method of an httpx client or aiohttp session (``await
+self.client.post(url, timeout=None)``) is reported only with the ``per-call-none`` option: the client keeps its
+bound for every other call, and this one call opts out on purpose, in real code for an operation whose caller
+bounds the wait (a Lightning payment awaited under ``asyncio.wait_for`` that must turn "pending", not fail).
+That caller is in another module, which one file cannot show, so by default the rule stays quiet.
+
 Left alone: a variable that may be ``None`` (``timeout=self.timeout``), ``None`` as a parameter default,
 ``settimeout(None)`` on an object not known to be a socket in a file that does not import ``socket``, and
 ``settimeout(None)`` on a socket the same function gave a finite timeout before (a handshake done with a
@@ -43,6 +49,8 @@ _HTTPX_TIMEOUT_BOUNDS = ("timeout", "connect", "read", "write", "pool")
 _SOCKET_MODULES = ("socket", "ssl")
 _STREAM_ADVICE = "a stream may wait between events, but keep a connect timeout: `httpx.Timeout(None, connect=10)`"
 _ADVICE = "set a finite timeout"
+_CLIENT_METHODS = ("httpx.Client.", "httpx.AsyncClient.", "aiohttp.ClientSession.")
+"""Request methods of a client that has its own default timeout: ``timeout=None`` there opts one call out."""
 
 
 def _is_none(node: ast.AST) -> bool:
@@ -58,7 +66,16 @@ class TimeoutDisabled(Rule):
     fix_node = "Arg"
     triggers = ("timeout", "Timeout")
     needs = (disabled_timeout_keyword, origin)
-    options = (Option("default-timeout", float, 10.0, "seconds the fix puts in place of `None`"),)
+    options = (
+        Option("default-timeout", float, 10.0, "seconds the fix puts in place of `None`"),
+        Option(
+            "per-call-none",
+            bool,
+            False,
+            "also flag `timeout=None` on one request of an httpx client or aiohttp session (its default stays on "
+            "for the other calls)",
+        ),
+    )
     bounded_sockets = FileState(set)
     """``(function, receiver)`` pairs whose ``settimeout`` got a finite value earlier in the file's walk."""
 
@@ -90,6 +107,8 @@ class TimeoutDisabled(Rule):
                 return
             construct, keyword = found
             stream = construct.startswith("httpx.") and construct.endswith("stream")
+            if construct.startswith(_CLIENT_METHODS) and not stream and not self.option("per-call-none"):
+                return  # one call opts out of its client's default on purpose (see the module docstring)
             for item in node.keywords:
                 if item.arg == keyword and _is_none(item.value):
                     self._report(ctx, item, f"{construct}({keyword}=None)", stream=stream)
