@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.facts import reads
 from backend_lint.analysis.imports import dotted_name
-from backend_lint.analysis.module_roles import in_migration
+from backend_lint.analysis.module_roles import module_roles, runs_as_data_migration
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
@@ -53,7 +53,7 @@ _CODES_ONLY = re.compile(r"^[A-Z]+\d+(?::\d+)?(?:\s*,\s*[A-Z]+\d+(?::\d+)?)*$")
 """A comment that only names lint codes (``# E722``, ``# BE205:5``)."""
 
 
-@reads(in_migration)
+@reads(module_roles)
 def is_deliberate_fallback(attempt: ast.Try, handler: ast.ExceptHandler, ctx: FileContext) -> bool:
     """``handler`` (whose every statement already discards the error) belongs to one of the idioms above."""
     return (
@@ -64,7 +64,16 @@ def is_deliberate_fallback(attempt: ast.Try, handler: ast.ExceptHandler, ctx: Fi
         or _safe_contract(ctx)
         or _predicate_answer(handler, ctx)
         or _best_effort_telemetry(attempt, ctx)
-        or (_explained(handler, ctx) and not in_migration(ctx))
+        or (_explained(handler, ctx) and not _migration_code(ctx))
+    )
+
+
+def _migration_code(ctx: FileContext) -> bool:
+    """A migration module, or a function with Django's ``RunPython`` signature: code an operator runs once and
+    must hear about when it skips work (a helper merely named for migrations reads, it does not migrate)."""
+    return module_roles(ctx).migration or any(
+        isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) and runs_as_data_migration(function)
+        for function in ctx.scope.functions
     )
 
 

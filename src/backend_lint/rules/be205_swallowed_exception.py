@@ -1,5 +1,11 @@
 """BE205 swallowed-exception: a catch-all ``except`` that throws the error away without a trace.
 
+Checked by default in code that serves (request handlers, view and consumer methods, job-queue tasks:
+:func:`backend_lint.analysis.service_code.in_service_code` without the bare-coroutine evidence) and in
+migration code; everywhere else only with the ``everywhere`` option. Judged on real applications and
+frameworks, catch-alls in helpers and libraries were mostly deliberate defaults that no syntactic test told
+apart from lost errors well enough.
+
 ``except Exception: pass`` (or ``continue``, ``return None``, ``x = False``) turns every failure, including
 the bugs nobody expected (``TypeError``, ``KeyError``, a dropped connection), into silence: the request
 "succeeds" with wrong data and the logs say nothing. Only catch-alls are flagged: bare ``except:``,
@@ -24,9 +30,10 @@ import re
 
 from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.analysis.fallbacks import is_deliberate_fallback
-from backend_lint.analysis.module_roles import module_roles
+from backend_lint.analysis.module_roles import in_migration, module_roles
+from backend_lint.analysis.service_code import in_service_code
 from backend_lint.context import FileContext
-from backend_lint.rule import Rule, visits
+from backend_lint.rule import Option, Rule, visits
 
 _CATCH_ALL = frozenset({"Exception", "BaseException"})
 _CLEANUP = frozenset(
@@ -106,7 +113,15 @@ class SwallowedException(Rule):
     name = "swallowed-exception"
     message = "`{clause}` swallows the error; log it with `logger.exception(...)` or re-raise"
     triggers = ("except",)
-    needs = (is_deliberate_fallback, module_roles)
+    needs = (is_deliberate_fallback, module_roles, in_migration, in_service_code)
+    options = (
+        Option(
+            "everywhere",
+            bool,
+            False,
+            "also flag catch-alls outside request handlers, jobs and migrations (libraries, helpers, CLIs)",
+        ),
+    )
 
     @visits(ast.ExceptHandler)
     def check_handler(self, node: ast.ExceptHandler, ctx: FileContext) -> None:
@@ -123,4 +138,6 @@ class SwallowedException(Rule):
             return
         if module_roles(ctx).for_tests:
             return
+        if not self.option("everywhere") and not (in_migration(ctx) or in_service_code(ctx, coroutines=False)):
+            return  # helper and library code: mostly deliberate defaults, judged on real code (see the page)
         self.report(ctx, node, end_node=node.type, clause=clause)
