@@ -26,6 +26,7 @@ from typing import Optional, Union
 
 from backend_lint.analysis.ast_helpers import keyword_value
 from backend_lint.analysis.http_clients import might_be
+from backend_lint.analysis.module_roles import module_roles
 from backend_lint.analysis.retries import (
     BACKOFF_CONSTANT,
     BACKOFF_DECORATORS,
@@ -41,7 +42,6 @@ from backend_lint.analysis.retries import (
     range_length,
     short_read_poll,
 )
-from backend_lint.analysis.module_roles import module_roles
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 from backend_lint.rule import Rule, visits
