@@ -6,8 +6,6 @@ them are one of a few idioms whose meaning is plain from the ``try`` statement i
 - **a fallback value**: the ``try`` computes a name and the handler gives the same name a constant
   (``try: body = response.json() / except Exception: body = None``; ``__version__ = version("pkg")`` with
   ``"unknown"``): the constant *is* the handling, and the code after reads the name either way;
-- **a fallback result**: ``try: return parse(x) / except Exception: return {}``: a default of the result's
-  kind (not ``None``, which is how a lost error usually looks to the caller);
 - **previous values kept**: a ``try`` that only imports and assigns (``result["ml"] = {"version":
   ml.__version__}``, ``obj._config.chunk_size = n``) with ``except Exception: pass``: the names keep the
   values they had before, the optional extra is simply not there;
@@ -26,7 +24,9 @@ them are one of a few idioms whose meaning is plain from the ``try`` statement i
 
 Each test reads the ``try`` statement's own top-level statements (and the branches of an ``if`` among them),
 never a whole subtree. A catch-all that throws away the failure of work with effects (``gateway.charge(o)``
-with ``except: charged = False``, a different name) is none of these and stays flagged.
+with ``except: charged = False``, a different name) is none of these and stays flagged, and so does a constant
+*returned* in place of a result (``return 1.0`` for an exchange rate that could not be read): the caller gets
+wrong data that looks right.
 """
 
 from __future__ import annotations
@@ -58,7 +58,6 @@ def is_deliberate_fallback(attempt: ast.Try, handler: ast.ExceptHandler, ctx: Fi
     """``handler`` (whose every statement already discards the error) belongs to one of the idioms above."""
     return (
         _falls_back_to_same_name(attempt, handler)
-        or _fallback_result(attempt, handler)
         or _keeps_previous_values(attempt, handler)
         or _optional_value(attempt)
         or _safe_contract(ctx)
@@ -99,24 +98,6 @@ def _falls_back_to_same_name(attempt: ast.Try, handler: ast.ExceptHandler) -> bo
     fallback = set().union(*(_assigned_names(statement) for statement in handler.body))
     computed = set().union(*(_assigned_names(statement) for statement in attempt.body))
     return bool(fallback & computed)
-
-
-def _fallback_result(attempt: ast.Try, handler: ast.ExceptHandler) -> bool:
-    """The ``try`` ends by returning a computed value and the handler returns a constant other than ``None``."""
-    if len(handler.body) != 1 or not isinstance(handler.body[0], ast.Return) or not attempt.body:
-        return False
-    fallback = handler.body[0].value
-    last = attempt.body[-1]
-    return (
-        fallback is not None
-        and not (isinstance(fallback, ast.Constant) and fallback.value is None)
-        and not (isinstance(fallback, ast.Tuple) and all(
-            isinstance(element, ast.Constant) and element.value is None for element in fallback.elts
-        ))
-        and isinstance(last, ast.Return)
-        and last.value is not None
-        and not isinstance(last.value, ast.Constant)
-    )
 
 
 def _keeps_previous_values(attempt: ast.Try, handler: ast.ExceptHandler) -> bool:
