@@ -11,8 +11,8 @@ Also flagged: ``session.send(prepared)`` (a prepared request, as webhook senders
 
 Left alone: tests and test support (:mod:`backend_lint.analysis.module_roles`: test modules, ``conftest.py``,
 pytest plugins, fixture modules, test provisioning), where a hang fails a test run and serves no one. The
-project model's "only tests import it" fact is not used: plugins loaded through entry points or dotted paths
-in settings are imported by name only by their tests, and they are service code. Also left alone: httpx
+role is read from the module itself: the rule reads facts of its own file only, so its results are cached per
+file. Also left alone: httpx
 (it has a 5 second default), a timeout passed positionally, ``*args``/``**kwargs`` that may carry one, a
 session whose timeout comes from a mounted adapter or a patched ``request``, an ``ftplib.FTP()`` without a
 host (the ``connect`` that follows is what is checked), ``redis.Redis(connection_pool=...)``, and a URL or
