@@ -13,8 +13,9 @@ them are one of a few idioms whose meaning is plain from the ``try`` statement i
   the ``else`` uses the value only when there is one;
 - **a documented contract**: a function named ``*_safe``/``safe_*`` (``parse_http_date_safe``) promises its
   caller a default instead of an error; a predicate (``is_*``, ``has_*``, ``can_*``, ``*_exists``...) whose
-  handler answers ``True``/``False`` says "no" (or "yes") when it cannot tell, which is its answer; and
-  ``__repr__``/``__str__``/``__del__`` must never raise;
+  handler answers ``True``/``False`` says "no" (or "yes") when it cannot tell, which is its answer;
+  ``__repr__``/``__str__``/``__del__`` must never raise, and neither must a Django template filter or tag
+  (``@register.filter``: "filter functions should fail silently", says Django's documentation);
 - **an explained decision**: a comment in the handler (or right above its ``except``) says why the error
   is dropped ("the advice to the kernel is just an advice"): a reviewed choice, like a ``# noqa: S110``.
   Not in migration code: a migration that drops an error and does nothing leaves the data half-fixed, and
@@ -46,6 +47,7 @@ _TELEMETRY_WORDS = ("analytics", "telemetry", "milestone")
 """Words in a module, function or package name that mark usage telemetry (``try_mark_milestone``)."""
 _PREDICATE_PREFIXES = ("is_", "has_", "can_", "should_", "supports_", "detect_", "check_")
 _PREDICATE_SUFFIXES = ("_exists", "exists", "_available", "_enabled")
+_TEMPLATE_LIBRARY = frozenset({"filter", "simple_tag", "inclusion_tag", "tag"})
 _NEVER_RAISE = frozenset({"__repr__", "__str__", "__del__", "__format__", "__bool__", "__hash__"})
 _PRAGMAS = ("pragma", "type:", "noqa", "pylint", "nosec", "fmt:", "mypy", "pyright", "coverage")
 """Comments addressed to a tool, not to a reader: they explain nothing."""
@@ -119,10 +121,16 @@ def _safe_contract(ctx: FileContext) -> bool:
     function = ctx.scope.function
     if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return False
-    if function.name in _NEVER_RAISE:
+    if function.name in _NEVER_RAISE or any(_template_library(decorator) for decorator in function.decorator_list):
         return True
     name = function.name.lower().strip("_")
     return name.endswith("_safe") or name.startswith("safe_")
+
+
+def _template_library(decorator: ast.expr) -> bool:
+    """``@register.filter``, ``@register.filter(is_safe=True)``, ``@register.simple_tag``."""
+    written = dotted_name(decorator.func if isinstance(decorator, ast.Call) else decorator) or ""
+    return written.startswith("register.") and written.rpartition(".")[2] in _TEMPLATE_LIBRARY
 
 
 def _predicate_answer(handler: ast.ExceptHandler, ctx: FileContext) -> bool:
