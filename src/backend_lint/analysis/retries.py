@@ -170,7 +170,8 @@ def constant_number(expr: ast.expr, ctx: FileContext, scope: Scope, depth: int =
     if depth > _MAX_NAME_DEPTH:
         return None
     if isinstance(expr, ast.Constant):
-        return float(expr.value) if _is_number(expr) else None
+        value = expr.value
+        return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
     if isinstance(expr, ast.BinOp) and isinstance(expr.op, (ast.Add, ast.Sub, ast.Mult)):
         left = constant_number(expr.left, ctx, scope, depth + 1)
         right = constant_number(expr.right, ctx, scope, depth + 1)
@@ -188,11 +189,15 @@ def constant_number(expr: ast.expr, ctx: FileContext, scope: Scope, depth: int =
     values = bindings.assigned.get(expr.id)
     if not values or expr.id in bindings.params or expr.id in bindings.augmented or expr.id in bindings.loop_targets:
         return None
-    numbers = [
-        constant_number(value, ctx, found[0], depth + 1) if isinstance(value, (ast.Constant, ast.Name)) else None
-        for value in values
-    ]
-    return None if any(number is None for number in numbers) else max(numbers)  # type: ignore[type-var]
+    numbers: list[float] = []
+    for assigned in values:
+        if not isinstance(assigned, (ast.Constant, ast.Name)):
+            return None
+        number = constant_number(assigned, ctx, found[0], depth + 1)
+        if number is None:
+            return None
+        numbers.append(number)
+    return max(numbers)
 
 
 def range_length(loop: Loop, ctx: FileContext, scope: Scope) -> Optional[float]:
@@ -202,10 +207,15 @@ def range_length(loop: Loop, ctx: FileContext, scope: Scope) -> Optional[float]:
     call = loop.iter
     if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "range"):
         return None
-    bounds = [constant_number(arg, ctx, scope) for arg in call.args[:2]]
-    if not bounds or any(bound is None for bound in bounds):
+    bounds: list[float] = []
+    for arg in call.args[:2]:
+        bound = constant_number(arg, ctx, scope)
+        if bound is None:
+            return None
+        bounds.append(bound)
+    if not bounds:
         return None
-    return bounds[0] if len(bounds) == 1 else bounds[1] - bounds[0]  # type: ignore[operator]
+    return bounds[0] if len(bounds) == 1 else bounds[1] - bounds[0]
 
 
 @reads(mentioned_names)

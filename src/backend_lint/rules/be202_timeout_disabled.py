@@ -76,7 +76,7 @@ class TimeoutDisabled(Rule):
             "for the other calls)",
         ),
     )
-    bounded_sockets = FileState(set)
+    bounded_sockets: FileState[set[tuple[Optional[ast.AST], Optional[str]]]] = FileState(set)
     """``(function, receiver)`` pairs whose ``settimeout`` got a finite value earlier in the file's walk."""
 
     @visits(ast.Call)
