@@ -149,7 +149,7 @@ def test_swallowed_exception_in_except_star() -> None:
             except* Exception:
                 pass
         """
-    assert found(code, "BE205") == [(5, "BE205")]
+    assert found(code, "BE205", settings={"BE205": {"everywhere": True}}) == [(5, "BE205")]
 
 
 def test_session_subclass_with_and_without_timeout() -> None:
@@ -191,3 +191,69 @@ def test_blocking_call_in_helper() -> None:
             pause()
         """
     assert found(code, "BE204") == [(8, "BE204")]
+
+
+def test_settimeout_none_in_another_function_is_still_flagged() -> None:
+    code = """
+        import socket
+
+        def handshake(sock):
+            sock.settimeout(5)
+            sock.sendall(b"HELLO")
+
+        def block(sock):
+            sock.settimeout(None)
+        """
+    assert found(code, "BE202") == [(9, "BE202")]
+
+
+def test_ftp_connect_on_a_self_attribute() -> None:
+    code = """
+        import ftplib
+
+        class Uploader:
+            def __init__(self):
+                self.ftp = ftplib.FTP()
+
+            def open(self, host):
+                self.ftp.connect(host, 21)
+        """
+    assert found(code, "BE201") == [(9, "BE201")]
+
+
+@pytest.mark.parametrize(("tries", "expected"), [(6, []), (7, [(4, "BE203")])], ids=["5s", "6s"])
+def test_short_read_poll_bound(tries: int, expected: list) -> None:
+    code = f"""
+        import backoff
+
+        @backoff.on_exception(backoff.constant, Exception, interval=1, max_tries={tries})
+        def get_row(store, key):
+            return store.one(key)
+        """
+    assert found(code, "BE203") == expected
+
+
+def test_short_read_poll_that_calls_the_network_is_a_retry() -> None:
+    code = """
+        import backoff
+        import requests
+
+        @backoff.on_exception(backoff.constant, Exception, interval=1, max_tries=3)
+        def get_rate(url):
+            return requests.get(url, timeout=5).json()
+        """
+    assert found(code, "BE203") == [(5, "BE203")]
+
+
+def test_swallow_in_a_drf_view_method_is_flagged_by_default() -> None:
+    code = """
+        from rest_framework.views import APIView
+
+        class RefundView(APIView):
+            def post(self, request, pk):
+                try:
+                    refund(pk)
+                except Exception:
+                    pass
+        """
+    assert found(code, "BE205") == [(8, "BE205")]

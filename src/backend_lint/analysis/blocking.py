@@ -3,7 +3,11 @@
 BE204 asks this module whether a call inside ``async def`` stalls the event loop. Calls are recognised by
 origin (:mod:`.values`), so ``from time import sleep``, ``import requests as r``, a session on ``self`` and a
 cursor made from a connection made from ``sqlite3.connect`` all resolve. File I/O is deliberately out of
-scope: small local reads are routinely done inline and flagging them would bury the real problems.
+scope: small local reads are routinely done inline and flagging them would bury the real problems. What is
+in scope of the file system is the work that reads or writes a whole directory tree's data
+(``shutil.make_archive`` zipping a data folder, ``copytree``, ``unpack_archive``): its cost grows with the
+data, not the request. ``shutil.rmtree`` is left out: in coroutines it is almost always the cleanup of a
+temporary directory, where the cost is small and flagging it would be noise.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ NETWORK = "network"
 SLEEP = "sleep"
 DATABASE = "database"
 SUBPROCESS = "subprocess"
+FILE_TREE = "file-tree"
 
 SYNC_DRIVERS = ("psycopg2", "sqlite3", "pymysql", "MySQLdb")
 _CONNECT_NAMES = ("connect", "Connect", "Connection")
@@ -32,10 +37,11 @@ _DRIVER_METHODS = frozenset(
 )
 _SUBPROCESS_FUNCTIONS = frozenset({"run", "call", "check_call", "check_output", "getoutput", "getstatusoutput"})
 _POPEN_WAITS = frozenset({"Popen().wait", "Popen().communicate"})
+_TREE_FUNCTIONS = frozenset({"shutil.make_archive", "shutil.unpack_archive", "shutil.copytree"})
 
 
 BLOCKING_CALL_NAMES = modules_by_name(
-    "time.sleep", "urllib.request.urlopen", "urllib.request.build_opener().open", "os.system",
+    "time.sleep", "urllib.request.urlopen", "urllib.request.build_opener().open", "os.system", *_TREE_FUNCTIONS,
     *(f"{module}.{method}" for module in ("requests", "httpx") for method in (*REQUESTS_METHODS, "stream", "send")),
     *(f"subprocess.{name}" for name in (*_SUBPROCESS_FUNCTIONS, "wait", "communicate")),
     *(f"{driver}.{name}" for driver in SYNC_DRIVERS for name in (*_CONNECT_NAMES, *_DRIVER_METHODS)),
@@ -66,6 +72,8 @@ def blocking_call(made: str) -> Optional[BlockingCall]:
         return BlockingCall(made.replace("()", ""), SUBPROCESS)
     if made == "os.system":
         return BlockingCall(made, SUBPROCESS)
+    if made in _TREE_FUNCTIONS:
+        return BlockingCall(made, FILE_TREE)
     if module in SYNC_DRIVERS:
         return _driver_call(module, rest)
     return None

@@ -42,6 +42,8 @@ AIOHTTP = "aiohttp"
 """``aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10))``."""
 
 REQUESTS_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request"})
+_SESSION_METHODS = frozenset({*REQUESTS_METHODS, "send"})
+"""A session also sends a prepared request (``session.send(prepared)``), with the same ``timeout=`` keyword."""
 _REQUESTS_MODULES = ("requests.", "requests.api.")
 _SESSION_CLASSES = frozenset({"requests.Session", "requests.sessions.Session"})
 _SESSION_ORIGINS = ("requests.Session()", "requests.session()", "requests.sessions.Session()",
@@ -85,6 +87,9 @@ _STDLIB: dict[str, Client] = {
     }.items()
 }
 _FTP_CLASSES = frozenset({"ftplib.FTP", "ftplib.FTP_TLS"})
+_FTP_CONNECTS = frozenset({"ftplib.FTP().connect", "ftplib.FTP_TLS().connect"})
+_FTP_CONNECT = Client("ftplib.FTP.connect", "timeout", 2)
+"""``connect(host, port, timeout)``: without one it keeps the timeout the constructor got, if any."""
 _REDIS: dict[str, Client] = {
     name: Client(name.replace(".client.", "."), "socket_timeout", position)
     for name, position in {
@@ -118,8 +123,8 @@ def modules_by_name(*qualified: str) -> dict[str, frozenset[str]]:
 
 
 NETWORK_CALL_NAMES = modules_by_name(
-    *(f"requests.{method}" for method in REQUESTS_METHODS), *_STDLIB, *_REDIS, *_DATABASES,
-    "aiohttp.ClientSession",
+    *(f"requests.{method}" for method in _SESSION_METHODS), *_STDLIB, *_REDIS, *_DATABASES,
+    "aiohttp.ClientSession", "ftplib.FTP.connect",
 )
 """BE201's table by last name (see :func:`might_be`)."""
 
@@ -142,7 +147,7 @@ def requests_call(made: str) -> Optional[Client]:
     for prefix in _REQUESTS_MODULES:
         if made.startswith(prefix) and made[len(prefix):] in REQUESTS_METHODS:
             return Client(f"requests.{made[len(prefix):]}", "timeout")
-    method = _session_method(made, _SESSION_ORIGINS, REQUESTS_METHODS)
+    method = _session_method(made, _SESSION_ORIGINS, _SESSION_METHODS)
     if method is not None:
         return Client(f"requests.Session.{method}", "timeout", 8 if method == "request" else None)
     return None
@@ -218,6 +223,8 @@ def network_client(call: ast.Call, ctx: FileContext) -> Optional[Client]:
     made = origin(call.func, ctx)
     if made is None:
         return _session_subclass_call(call, ctx)
+    if made in _FTP_CONNECTS:
+        return _FTP_CONNECT if _made_without_timeout(call.func, ctx) else None
     found = requests_call(made) or _STDLIB.get(made) or _REDIS.get(made) or _DATABASES.get(made)
     if found is None and made in ("aiohttp.ClientSession", "aiohttp.client.ClientSession"):
         found = _AIOHTTP_SESSION
@@ -228,6 +235,19 @@ def network_client(call: ast.Call, ctx: FileContext) -> Optional[Client]:
     if found.construct.startswith("requests.Session.") and _session_has_timeout(call, ctx):
         return None
     return found
+
+
+def _made_without_timeout(method: ast.expr, ctx: FileContext) -> bool:
+    """``ftp.connect`` on an ``ftplib.FTP`` object every assignment of which made it with no ``timeout``
+    (``connect`` keeps the constructor's timeout; an object that is not a plain local or ``self`` attribute
+    is not known)."""
+    if not isinstance(method, ast.Attribute):
+        return False
+    values = _assigned_values(method.value, ctx)
+    return bool(values) and all(
+        isinstance(value, ast.Call) and passes_argument(value, "timeout", _STDLIB["ftplib.FTP"].position) is False
+        for value in values
+    )
 
 
 def _session_subclass_call(call: ast.Call, ctx: FileContext) -> Optional[Client]:

@@ -9,16 +9,24 @@ readiness poll that leaves only when a condition holds (``else: if response.ok: 
 handlers only catch "not there yet" (``IndexError``, ``queue.Empty``, ``DoesNotExist``) polls for data and
 is not a retry either.
 Whether a loop retries is a fact per loop node, so each loop body is looked at once per file.
+
+A short bounded poll of the application's own store is not a retry storm either: a reader that waits for a
+row or a result another process of the same application is still writing (``get_query`` retried 5 times a
+second apart; "results may be written asynchronously", 10 times 0.25 s). It is told apart by its bound and
+its purpose: at most :data:`SHORT_POLL_SECONDS` of waiting in all, known from constants, in a function named
+for reading (``get_*``, ``read_*``, ``load_*``, ``fetch_*``, ``find_*``). A reconnect loop, or any wait that
+is long or unbounded, stays a retry.
 """
 
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING, Optional, Union
 
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.facts import node_fact, reads
 from backend_lint.analysis.http_clients import modules_by_name
+from backend_lint.analysis.mentions import mentioned_names
 from backend_lint.analysis.resolve import instance_class, lookup
 
 if TYPE_CHECKING:
@@ -43,6 +51,13 @@ URLLIB3_RETRIES = frozenset(
 
 RETRY_CALL_NAMES = modules_by_name(*SLEEPS, *TENACITY_RETRIES, *BACKOFF_DECORATORS, *URLLIB3_RETRIES)
 """The last name of every callee BE203 looks at (see :func:`.http_clients.might_be`)."""
+
+SHORT_POLL_SECONDS = 5.0
+"""The longest total wait (attempts times delay) a read may poll for data that is not written yet."""
+_READ_VERBS = ("get", "read", "load", "fetch", "find", "lookup")
+_MAX_NAME_DEPTH = 4
+_NETWORK_MODULES = frozenset({"requests", "httpx", "aiohttp", "urllib", "urllib3", "http", "socket", "websockets",
+                              "grpc", "boto3", "botocore", "smtplib", "ftplib"})
 
 _NOT_YET = frozenset(
     {"IndexError", "KeyError", "LookupError", "StopIteration", "StopAsyncIteration", "Empty", "QueueEmpty",
@@ -146,6 +161,79 @@ def is_constant_delay(expr: ast.expr, ctx: FileContext, scope: Scope) -> bool:
     bindings = found[1]
     value = bindings.single_value(expr.id)
     return value is not None and expr.id not in bindings.params and _is_number(value)
+
+
+@reads(bindings_of, lookup)
+def constant_number(expr: ast.expr, ctx: FileContext, scope: Scope, depth: int = 0) -> Optional[float]:
+    """The largest value ``expr`` can have when it is built from number constants: a literal, a name whose every
+    assignment (in the scope that binds it) is one, and ``+``, ``-`` and ``*`` of those; else ``None``."""
+    if depth > _MAX_NAME_DEPTH:
+        return None
+    if isinstance(expr, ast.Constant):
+        value = expr.value
+        return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, (ast.Add, ast.Sub, ast.Mult)):
+        left = constant_number(expr.left, ctx, scope, depth + 1)
+        right = constant_number(expr.right, ctx, scope, depth + 1)
+        if left is None or right is None:
+            return None
+        if isinstance(expr.op, ast.Add):
+            return left + right
+        return left - right if isinstance(expr.op, ast.Sub) else left * right
+    if not isinstance(expr, ast.Name):
+        return None
+    found = lookup(expr.id, ctx, scope)
+    if found is None:
+        return None
+    bindings = found[1]
+    values = bindings.assigned.get(expr.id)
+    if not values or expr.id in bindings.params or expr.id in bindings.augmented or expr.id in bindings.loop_targets:
+        return None
+    numbers: list[float] = []
+    for assigned in values:
+        if not isinstance(assigned, (ast.Constant, ast.Name)):
+            return None
+        number = constant_number(assigned, ctx, found[0], depth + 1)
+        if number is None:
+            return None
+        numbers.append(number)
+    return max(numbers)
+
+
+def range_length(loop: Loop, ctx: FileContext, scope: Scope) -> Optional[float]:
+    """How many times ``for ... in range(...)`` runs at most, from constants (``None``: not known)."""
+    if not isinstance(loop, (ast.For, ast.AsyncFor)):
+        return None
+    call = loop.iter
+    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "range"):
+        return None
+    bounds: list[float] = []
+    for arg in call.args[:2]:
+        bound = constant_number(arg, ctx, scope)
+        if bound is None:
+            return None
+        bounds.append(bound)
+    if not bounds:
+        return None
+    return bounds[0] if len(bounds) == 1 else bounds[1] - bounds[0]
+
+
+@reads(mentioned_names)
+def short_read_poll(
+    attempts: Optional[float], delay: Optional[float], function: Optional[ast.AST], ctx: FileContext
+) -> bool:
+    """``attempts`` waits of ``delay`` seconds, at most :data:`SHORT_POLL_SECONDS` in all, in a reading
+    function that mentions no network client module the file imports: a wait for data of the application's
+    own store being written, not a retry storm against a remote service (see the module docstring)."""
+    if attempts is None or delay is None or not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    words = function.name.lower().lstrip("_").split("_")
+    if words[0] not in _READ_VERBS or attempts * delay > SHORT_POLL_SECONDS:
+        return False
+    imported = ctx.imports.names
+    return not any(
+        imported.get(name, "").partition(".")[0] in _NETWORK_MODULES for name in mentioned_names(ctx, function)
+    )
 
 
 def _is_number(value: ast.expr) -> bool:

@@ -59,10 +59,11 @@ def outside_service_code(ctx: FileContext) -> bool:
 
 
 @reads(serves_requests)
-def in_service_code(ctx: FileContext) -> bool:
-    """The node being visited runs in a service, by the evidence the module docstring lists."""
+def in_service_code(ctx: FileContext, coroutines: bool = True) -> bool:
+    """The node being visited runs in a service, by the evidence the module docstring lists. ``coroutines=False``
+    leaves out the weakest evidence, ``async def`` alone (a library's async client is not a service)."""
     function = ctx.scope.function
-    if isinstance(function, ast.AsyncFunctionDef):
+    if coroutines and isinstance(function, ast.AsyncFunctionDef):
         return True
     for scope in ctx.scope:
         if scope.kind == FUNCTION and isinstance(scope.node, (ast.FunctionDef, ast.AsyncFunctionDef)):

@@ -6,10 +6,17 @@ and bandit B113 only look at ``requests.get``-style functions; this rule also fo
 however it is held (through :mod:`backend_lint.analysis.values`) and the standard library clients listed in
 :mod:`backend_lint.analysis.http_clients`. aiohttp sessions are judged where they are made.
 
-Left alone: httpx (it has a 5 second default), a timeout passed positionally, ``*args``/``**kwargs`` that may
-carry one, a session whose timeout comes from a mounted adapter or a patched ``request``, an ``ftplib.FTP()``
-without a host (it connects later, with ``connect(..., timeout=)``), ``redis.Redis(connection_pool=...)``,
-and a URL or DSN literal that sets the timeout. Database ``connect`` calls are checked only when the
+Also flagged: ``session.send(prepared)`` (a prepared request, as webhook senders use) and
+``ftp.connect(host, port)`` on an ``ftplib.FTP()`` made without a timeout.
+
+Left alone: tests and test support (:mod:`backend_lint.analysis.module_roles`: test modules, ``conftest.py``,
+pytest plugins, fixture modules, test provisioning), where a hang fails a test run and serves no one. The
+role is read from the module itself: the rule reads facts of its own file only, so its results are cached per
+file. Also left alone: httpx
+(it has a 5 second default), a timeout passed positionally, ``*args``/``**kwargs`` that may carry one, a
+session whose timeout comes from a mounted adapter or a patched ``request``, an ``ftplib.FTP()`` without a
+host (the ``connect`` that follows is what is checked), ``redis.Redis(connection_pool=...)``, and a URL or
+DSN literal that sets the timeout. Database ``connect`` calls are checked only when the
 ``database-connects`` option asks for it.
 
 The fix adds the library's own keyword with ``default-timeout`` seconds.
@@ -29,6 +36,7 @@ from backend_lint.analysis.http_clients import (
     network_client,
     passes_argument,
 )
+from backend_lint.analysis.module_roles import module_roles
 from backend_lint.context import FileContext
 from backend_lint.finding import Applicability, Finding
 from backend_lint.rule import Option, Rule, visits
@@ -79,7 +87,7 @@ class NetworkCallWithoutTimeout(Rule):
     fix_node = "Call"
     triggers = ("requests", "urllib", "http", "smtplib", "ftplib", "poplib", "imaplib", "socket", "redis",
                 "psycopg")
-    needs = (network_client,)
+    needs = (network_client, module_roles)
     options = (
         Option("default-timeout", float, 10.0, "seconds the fix passes as the timeout"),
         Option(
@@ -94,6 +102,8 @@ class NetworkCallWithoutTimeout(Rule):
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
         if not might_be(node.func, NETWORK_CALL_NAMES, ctx):
             return
+        if module_roles(ctx).for_tests:
+            return  # a test's call to its own test server: a hang fails that test run, not a service
         client = network_client(node, ctx)
         if client is None or (client.database and not self.option("database-connects")):
             return

@@ -6,8 +6,21 @@ Flagged: ``timeout=None`` (``socket_timeout=None`` for redis) on the calls liste
 :mod:`backend_lint.analysis.http_clients`, ``aiohttp.ClientTimeout`` whose every bound is ``None``,
 ``httpx.Timeout(None)`` with no other bound, ``socket.setdefaulttimeout(None)`` and ``<socket>.settimeout(None)``.
 
-Left alone: a variable that may be ``None`` (``timeout=self.timeout``), ``None`` as a parameter default, and
-``settimeout(None)`` on an object not known to be a socket in a file that does not import ``socket``.
+A long-lived httpx stream (``client.stream(..., timeout=None)``, read line by line for server-sent events or
+a subscription) must be allowed to wait between events, but ``None`` also drops the *connect* timeout, so a
+peer that never accepts the connection hangs it before the first event: the message says to keep one
+(``httpx.Timeout(None, connect=10)``), and that is what the fix writes.
+
+A per-call ``timeout=None`` on a request method of an httpx client or aiohttp session (``await
+self.client.post(url, timeout=None)``) is reported only with the ``per-call-none`` option: the client keeps its
+bound for every other call, and this one call opts out on purpose, in real code for an operation whose caller
+bounds the wait (a Lightning payment awaited under ``asyncio.wait_for`` that must turn "pending", not fail).
+That caller is in another module, which one file cannot show, so by default the rule stays quiet.
+
+Left alone: a variable that may be ``None`` (``timeout=self.timeout``), ``None`` as a parameter default,
+``settimeout(None)`` on an object not known to be a socket in a file that does not import ``socket``, and
+``settimeout(None)`` on a socket the same function gave a finite timeout before (a handshake done with a
+deadline, then back to blocking mode for a long-lived connection its owner closes to stop).
 
 The fix (unsafe: the call may now time out where it used to wait) puts ``default-timeout`` seconds in place
 of ``None``.
@@ -19,10 +32,11 @@ import ast
 from typing import TYPE_CHECKING, Optional, Union
 
 from backend_lint.analysis.http_clients import disabled_timeout_keyword
+from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 from backend_lint.finding import Applicability, Finding
-from backend_lint.rule import Option, Rule, visits
+from backend_lint.rule import FileState, Option, Rule, visits
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -33,6 +47,10 @@ _CLIENT_TIMEOUTS = ("aiohttp.ClientTimeout", "aiohttp.client.ClientTimeout")
 _CLIENT_TIMEOUT_BOUNDS = ("total", "connect", "sock_read", "sock_connect")
 _HTTPX_TIMEOUT_BOUNDS = ("timeout", "connect", "read", "write", "pool")
 _SOCKET_MODULES = ("socket", "ssl")
+_STREAM_ADVICE = "a stream may wait between events, but keep a connect timeout: `httpx.Timeout(None, connect=10)`"
+_ADVICE = "set a finite timeout"
+_CLIENT_METHODS = ("httpx.Client.", "httpx.AsyncClient.", "aiohttp.ClientSession.")
+"""Request methods of a client that has its own default timeout: ``timeout=None`` there opts one call out."""
 
 
 def _is_none(node: ast.AST) -> bool:
@@ -42,13 +60,24 @@ def _is_none(node: ast.AST) -> bool:
 class TimeoutDisabled(Rule):
     code = "BE202"
     name = "timeout-disabled"
-    message = "`{construct}` never times out; set a finite timeout"
+    message = "`{construct}` never times out; {advice}"
     fix_title = "Replace `None` with the default timeout"
     fix_kind = Applicability.UNSAFE
     fix_node = "Arg"
     triggers = ("timeout", "Timeout")
     needs = (disabled_timeout_keyword, origin)
-    options = (Option("default-timeout", float, 10.0, "seconds the fix puts in place of `None`"),)
+    options = (
+        Option("default-timeout", float, 10.0, "seconds the fix puts in place of `None`"),
+        Option(
+            "per-call-none",
+            bool,
+            False,
+            "also flag `timeout=None` on one request of an httpx client or aiohttp session (its default stays on "
+            "for the other calls)",
+        ),
+    )
+    bounded_sockets: FileState[set[tuple[Optional[ast.AST], Optional[str]]]] = FileState(set)
+    """``(function, receiver)`` pairs whose ``settimeout`` got a finite value earlier in the file's walk."""
 
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
@@ -77,13 +106,22 @@ class TimeoutDisabled(Rule):
             if found is None:
                 return
             construct, keyword = found
+            stream = construct.startswith("httpx.") and construct.endswith("stream")
+            if construct.startswith(_CLIENT_METHODS) and not stream and not self.option("per-call-none"):
+                return  # one call opts out of its client's default on purpose (see the module docstring)
             for item in node.keywords:
                 if item.arg == keyword and _is_none(item.value):
-                    self._report(ctx, item, f"{construct}({keyword}=None)")
+                    self._report(ctx, item, f"{construct}({keyword}=None)", stream=stream)
 
     def _check_settimeout(self, node: ast.Call, func: ast.Attribute, ctx: FileContext) -> None:
-        if len(node.args) != 1 or node.keywords or not _is_none(node.args[0]):
+        if len(node.args) != 1 or node.keywords:
             return
+        receiver = (ctx.scope.function, dotted_name(func.value))
+        if not _is_none(node.args[0]):
+            self.bounded_sockets(ctx).add(receiver)  # walked in source order: before any later settimeout(None)
+            return
+        if receiver[1] is not None and receiver in self.bounded_sockets(ctx):
+            return  # back to blocking mode after a finite phase of the same socket
         made = origin(func.value, ctx)
         if made is not None:
             if made.partition(".")[0] not in _SOCKET_MODULES:
@@ -99,7 +137,8 @@ class TimeoutDisabled(Rule):
         if any(not _is_none(item.value) for item in bounds):
             return
         if not bounds:
-            self.report(ctx, node, applicability=Applicability.NONE, construct="aiohttp.ClientTimeout()")
+            self.report(ctx, node, applicability=Applicability.NONE, construct="aiohttp.ClientTimeout()",
+                        advice=_ADVICE)
             return
         first = next((item for item in bounds if item.arg == "total"), bounds[0])
         self._report(ctx, first, f"aiohttp.ClientTimeout({first.arg}=None)")
@@ -113,13 +152,20 @@ class TimeoutDisabled(Rule):
         target = node.args[0] if node.args else next(i for i in node.keywords if i.arg in _HTTPX_TIMEOUT_BOUNDS)
         self._report(ctx, target, "httpx.Timeout(None)")
 
-    def _report(self, ctx: FileContext, node: Union[ast.keyword, ast.expr], construct: str) -> None:
+    def _report(
+        self, ctx: FileContext, node: Union[ast.keyword, ast.expr], construct: str, stream: bool = False
+    ) -> None:
         """Report at the ``None`` argument (or its keyword), which the fix replaces."""
-        self.report(ctx, node, construct=construct)
+        advice = _STREAM_ADVICE if stream else _ADVICE
+        self.report(ctx, node, construct=construct, advice=advice, fix_data="stream" if stream else None)
 
     def fix(self, finding: Finding, node: cst.CSTNode, fixer: FixContext) -> Optional[cst.CSTNode]:
         import libcst  # noqa: PLC0415 - fix path only
 
         if not isinstance(node, libcst.Arg) or not isinstance(node.value, libcst.Name) or node.value.value != "None":
             return None
-        return node.with_changes(value=libcst.parse_expression(f"{self.option('default-timeout'):g}"))
+        seconds = f"{self.option('default-timeout'):g}"
+        if finding.fix_data == "stream":
+            httpx = fixer.import_module("httpx")
+            return node.with_changes(value=libcst.parse_expression(f"{httpx}.Timeout(None, connect={seconds})"))
+        return node.with_changes(value=libcst.parse_expression(seconds))

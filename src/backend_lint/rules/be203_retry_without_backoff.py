@@ -9,9 +9,13 @@ storm); retries with no stop condition hold a worker forever. Flagged:
 - urllib3 ``Retry(...)`` (also through ``requests.adapters``) with no ``backoff_factor`` or ``backoff_factor=0``;
 - a hand-written retry loop (see :mod:`backend_lint.analysis.retries`) that sleeps a constant delay.
 
-Left alone: waits built from variables or combinations (``wait_fixed(1) + wait_random(0, 2)`` has jitter),
-``**kwargs`` that may carry the settings, ``Retry(0)``/``Retry(total=False)`` (no retries), and loops that
-poll on a fixed interval without a success exit. Jitter is recommended on the page, not required. No fix: the
+Left alone: tests and test support (module roles: a test suite's provisioning waits for its own database);
+``wait_fixed(<variable>)`` (a delay the caller configured, like a CLI ``--retry-delay``); short bounded polls
+of the application's own store (:func:`backend_lint.analysis.retries.short_read_poll`: at most 5 s of waiting
+in all, from constants, in a ``get_*``/``read_*``/``load_*`` function); waits built from variables or
+combinations (``wait_fixed(1) + wait_random(0, 2)`` has jitter), ``**kwargs`` that may carry the settings,
+``Retry(0)``/``Retry(total=False)`` (no retries), and loops that poll on a fixed interval without a success
+exit. Jitter is recommended on the page, not required. No fix: the
 right backoff and attempt budget depend on the dependency.
 """
 
@@ -22,6 +26,7 @@ from typing import Optional, Union
 
 from backend_lint.analysis.ast_helpers import keyword_value
 from backend_lint.analysis.http_clients import might_be
+from backend_lint.analysis.module_roles import module_roles
 from backend_lint.analysis.retries import (
     BACKOFF_CONSTANT,
     BACKOFF_DECORATORS,
@@ -31,8 +36,11 @@ from backend_lint.analysis.retries import (
     TENACITY_FIXED_WAITS,
     TENACITY_RETRIES,
     URLLIB3_RETRIES,
+    constant_number,
     is_constant_delay,
     is_retry_loop,
+    range_length,
+    short_read_poll,
 )
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
@@ -58,7 +66,7 @@ def _tenacity_problems(call: Optional[ast.Call], ctx: FileContext) -> Optional[t
     if wait is None:
         problems.append("retries with no wait between attempts")
         advice.append(f"add {_EXPONENTIAL_WAIT}")
-    elif _callee(wait, ctx) in TENACITY_FIXED_WAITS:
+    elif _callee(wait, ctx) in TENACITY_FIXED_WAITS and not _configured_delay(wait, ctx):
         problems.append("retries at a fixed interval")
         advice.append(f"use {_EXPONENTIAL_WAIT}")
     if stop is None or _callee(stop, ctx) in TENACITY_ENDLESS_STOPS:
@@ -67,6 +75,12 @@ def _tenacity_problems(call: Optional[ast.Call], ctx: FileContext) -> Optional[t
     if not problems:
         return None
     return " and ".join(problems), " and ".join(advice)
+
+
+def _configured_delay(wait: ast.expr, ctx: FileContext) -> bool:
+    """``wait_fixed(retry_delay)``: a delay the caller chose (a CLI option, a setting), like a wait passed as a
+    variable, not a constant the code hard-wires."""
+    return isinstance(wait, ast.Call) and bool(wait.args) and not is_constant_delay(wait.args[0], ctx, ctx.scope)
 
 
 def _urllib3_problem(call: ast.Call) -> Optional[tuple[str, str]]:
@@ -90,10 +104,12 @@ class RetryWithoutBackoff(Rule):
     name = "retry-without-backoff"
     message = "`{construct}` {problem}; {advice}"
     triggers = ("retry", "Retry", "Retrying", "backoff", "sleep")
-    needs = (origin, is_retry_loop, is_constant_delay)
+    needs = (origin, is_retry_loop, is_constant_delay, constant_number, short_read_poll, module_roles)
 
     @visits(ast.FunctionDef, ast.AsyncFunctionDef)
     def check_decorators(self, node: Union[ast.FunctionDef, ast.AsyncFunctionDef], ctx: FileContext) -> None:
+        if module_roles(ctx).for_tests:
+            return
         for decorator in node.decorator_list:
             if isinstance(decorator, (ast.Name, ast.Attribute)) and origin(decorator, ctx) == "tenacity.retry":
                 found = _tenacity_problems(None, ctx)
@@ -102,7 +118,7 @@ class RetryWithoutBackoff(Rule):
 
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
-        if not might_be(node.func, RETRY_CALL_NAMES, ctx):
+        if not might_be(node.func, RETRY_CALL_NAMES, ctx) or module_roles(ctx).for_tests:
             return
         made = origin(node.func, ctx)
         if made is None:
@@ -125,10 +141,27 @@ class RetryWithoutBackoff(Rule):
         loops = ctx.scope.loops
         if not loops or not is_retry_loop(ctx, loops[0]) or not is_constant_delay(node.args[0], ctx, ctx.scope):
             return None
+        attempts = range_length(loops[0], ctx, ctx.scope)
+        if short_read_poll(attempts, constant_number(node.args[0], ctx, ctx.scope), ctx.scope.function, ctx):
+            return None
         return "sleeps a constant delay in a retry loop", "back off exponentially with jitter"
 
     def _backoff_problem(self, node: ast.Call, ctx: FileContext) -> Optional[tuple[str, str]]:
         generator = node.args[0] if node.args else keyword_value(node, "wait_gen")
-        if generator is not None and origin(generator, ctx) in BACKOFF_CONSTANT:
-            return "waits a constant interval between attempts", "use `backoff.expo` (jitter is on by default)"
-        return None
+        if generator is None or origin(generator, ctx) not in BACKOFF_CONSTANT:
+            return None
+        if self._short_backoff_poll(node, ctx):
+            return None
+        return "waits a constant interval between attempts", "use `backoff.expo` (jitter is on by default)"
+
+    def _short_backoff_poll(self, node: ast.Call, ctx: FileContext) -> bool:
+        """``@backoff.on_exception(backoff.constant, ..., interval=1, max_tries=5)`` on a ``get_*`` function:
+        a short wait for a row being written (``max_tries`` counts the first call too)."""
+        function = ctx.parent
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or node not in function.decorator_list:
+            return False
+        interval = keyword_value(node, "interval")
+        tries = keyword_value(node, "max_tries")
+        delay = 1.0 if interval is None else constant_number(interval, ctx, ctx.scope)
+        attempts = constant_number(tries, ctx, ctx.scope) if tries is not None else None
+        return short_read_poll(None if attempts is None else attempts - 1, delay, function, ctx)

@@ -5,7 +5,9 @@ An event loop runs one thing at a time: ``requests.get``, ``time.sleep``, a sync
 one slow upstream turns into latency for every user. Only the innermost function counts: a sync ``def`` or
 ``lambda`` nested in the coroutine (typically handed to ``asyncio.to_thread`` or ``run_in_executor``) runs
 elsewhere and is left alone, as is a function reference passed to them (``to_thread(requests.get, url)``).
-The calls recognised are listed in :mod:`backend_lint.analysis.blocking`; file I/O is out of scope.
+The calls recognised are listed in :mod:`backend_lint.analysis.blocking`; file I/O is out of scope, except
+the ``shutil`` functions that copy or pack a whole directory tree (``make_archive``, ``copytree``,
+``unpack_archive``).
 
 The fix turns a ``time.sleep(x)`` statement into ``await asyncio.sleep(x)``, adding ``import asyncio``;
 not in a module that imports trio, anyio or curio, where asyncio's sleep would be the wrong one.
@@ -16,7 +18,15 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Optional
 
-from backend_lint.analysis.blocking import BLOCKING_CALL_NAMES, DATABASE, NETWORK, SLEEP, SUBPROCESS, blocking_call
+from backend_lint.analysis.blocking import (
+    BLOCKING_CALL_NAMES,
+    DATABASE,
+    FILE_TREE,
+    NETWORK,
+    SLEEP,
+    SUBPROCESS,
+    blocking_call,
+)
 from backend_lint.analysis.http_clients import might_be
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
@@ -35,6 +45,7 @@ _ADVICE = {
     SLEEP: "use `await asyncio.sleep(...)`",
     DATABASE: "use an async driver or `await asyncio.to_thread(...)`",
     SUBPROCESS: "use `asyncio.create_subprocess_exec`",
+    FILE_TREE: "run it in a thread: `await asyncio.to_thread(...)`",
 }
 
 

@@ -1,5 +1,11 @@
 """BE205 swallowed-exception: a catch-all ``except`` that throws the error away without a trace.
 
+Checked by default in code that serves (request handlers, view and consumer methods, job-queue tasks:
+:func:`backend_lint.analysis.service_code.in_service_code` without the bare-coroutine evidence) and in
+migration code; everywhere else only with the ``everywhere`` option. Judged on real applications and
+frameworks, catch-alls in helpers and libraries were mostly deliberate defaults that no syntactic test told
+apart from lost errors well enough.
+
 ``except Exception: pass`` (or ``continue``, ``return None``, ``x = False``) turns every failure, including
 the bugs nobody expected (``TypeError``, ``KeyError``, a dropped connection), into silence: the request
 "succeeds" with wrong data and the logs say nothing. Only catch-alls are flagged: bare ``except:``,
@@ -10,7 +16,11 @@ Narrow exception classes (``except KeyError: pass``) are a deliberate choice and
 handler whose ``except`` line already tells another linter the catch-all is deliberate (``# noqa: S110``,
 ``BLE001``, ``E722``, ``# pylint: disable=broad-except``): that is a reviewed decision, not an oversight.
 Best-effort cleanup is left alone too: a ``try`` that only calls ``close()``, ``shutdown()``, ``release()``
-and the like, where a failure leaves nothing to handle (the idiom of every connection pool's teardown).
+and the like, where a failure leaves nothing to handle (the idiom of every connection pool's teardown); and so
+are the deliberate fallbacks :mod:`backend_lint.analysis.fallbacks` describes (a fallback value for the name
+the ``try`` computes, an optional value used in ``else:``, a ``*_safe`` function, best-effort telemetry).
+Tests and test support are left alone; migrations are not: a migration that swallows an error and silently
+does nothing leaves the schema or data half-fixed with no one told.
 """
 
 from __future__ import annotations
@@ -19,8 +29,11 @@ import ast
 import re
 
 from backend_lint.analysis.ast_helpers import callee_name
+from backend_lint.analysis.fallbacks import is_deliberate_fallback
+from backend_lint.analysis.module_roles import in_migration, module_roles
+from backend_lint.analysis.service_code import in_service_code
 from backend_lint.context import FileContext
-from backend_lint.rule import Rule, visits
+from backend_lint.rule import Option, Rule, visits
 
 _CATCH_ALL = frozenset({"Exception", "BaseException"})
 _CLEANUP = frozenset(
@@ -100,6 +113,15 @@ class SwallowedException(Rule):
     name = "swallowed-exception"
     message = "`{clause}` swallows the error; log it with `logger.exception(...)` or re-raise"
     triggers = ("except",)
+    needs = (is_deliberate_fallback, module_roles, in_migration, in_service_code)
+    options = (
+        Option(
+            "everywhere",
+            bool,
+            False,
+            "also flag catch-alls outside request handlers, jobs and migrations (libraries, helpers, CLIs)",
+        ),
+    )
 
     @visits(ast.ExceptHandler)
     def check_handler(self, node: ast.ExceptHandler, ctx: FileContext) -> None:
@@ -109,6 +131,13 @@ class SwallowedException(Rule):
         if clause is None or _DELIBERATE.search(ctx.lines[node.lineno - 1]):
             return
         attempt = ctx.parent
-        if isinstance(attempt, ast.Try) and all(_is_cleanup(statement) for statement in attempt.body):
+        if isinstance(attempt, ast.Try) and (
+            all(_is_cleanup(statement) for statement in attempt.body)
+            or is_deliberate_fallback(attempt, node, ctx)
+        ):
             return
+        if module_roles(ctx).for_tests:
+            return
+        if not self.option("everywhere") and not (in_migration(ctx) or in_service_code(ctx, coroutines=False)):
+            return  # helper and library code: mostly deliberate defaults, judged on real code (see the page)
         self.report(ctx, node, end_node=node.type, clause=clause)

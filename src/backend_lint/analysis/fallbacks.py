@@ -1,0 +1,194 @@
+"""Catch-alls that stand for a deliberate fallback, not a lost error: what BE205 leaves alone.
+
+A handler that only says ``pass`` or assigns a constant looks like a swallowed error, but on real code most of
+them are one of a few idioms whose meaning is plain from the ``try`` statement itself:
+
+- **a fallback value**: the ``try`` computes a name and the handler gives the same name a constant
+  (``try: body = response.json() / except Exception: body = None``; ``__version__ = version("pkg")`` with
+  ``"unknown"``): the constant *is* the handling, and the code after reads the name either way;
+- **previous values kept**: a ``try`` that only imports and assigns (``result["ml"] = {"version":
+  ml.__version__}``, ``obj._config.chunk_size = n``) with ``except Exception: pass``: the names keep the
+  values they had before, the optional extra is simply not there;
+- **an optional value**: ``try: logger = get_run_logger() / except Exception: pass / else: logger.warning(...)``:
+  the ``else`` uses the value only when there is one;
+- **a documented contract**: a function named ``*_safe``/``safe_*`` (``parse_http_date_safe``) promises its
+  caller a default instead of an error; a predicate (``is_*``, ``has_*``, ``can_*``, ``*_exists``...) whose
+  handler answers ``True``/``False`` says "no" (or "yes") when it cannot tell, which is its answer;
+  ``__repr__``/``__str__``/``__del__`` must never raise, and neither must a Django template filter or tag
+  (``@register.filter``: "filter functions should fail silently", says Django's documentation);
+- **an explained decision**: a comment in the handler (or right above its ``except``) says why the error
+  is dropped ("the advice to the kernel is just an advice"): a reviewed choice, like a ``# noqa: S110``.
+  Not in migration code: a migration that drops an error and does nothing leaves the data half-fixed, and
+  the operator, who never reads the comment, has to be told;
+- **best-effort telemetry**: usage analytics must never break the program they observe, so a ``try`` that only
+  imports or calls analytics/telemetry/milestone code, and any catch-all in a telemetry module, is best-effort.
+
+Each test reads the ``try`` statement's own top-level statements (and the branches of an ``if`` among them),
+never a whole subtree. A catch-all that throws away the failure of work with effects (``gateway.charge(o)``
+with ``except: charged = False``, a different name) is none of these and stays flagged, and so does a constant
+*returned* in place of a result (``return 1.0`` for an exchange rate that could not be read): the caller gets
+wrong data that looks right.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import TYPE_CHECKING, Optional
+
+from backend_lint.analysis.facts import reads
+from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.module_roles import module_roles, runs_as_data_migration
+
+if TYPE_CHECKING:
+    from backend_lint.context import FileContext
+
+_TELEMETRY_WORDS = ("analytics", "telemetry", "milestone")
+"""Words in a module, function or package name that mark usage telemetry (``try_mark_milestone``)."""
+_PREDICATE_PREFIXES = ("is_", "has_", "can_", "should_", "supports_", "detect_", "check_")
+_PREDICATE_SUFFIXES = ("_exists", "exists", "_available", "_enabled")
+_TEMPLATE_LIBRARY = frozenset({"filter", "simple_tag", "inclusion_tag", "tag"})
+_NEVER_RAISE = frozenset({"__repr__", "__str__", "__del__", "__format__", "__bool__", "__hash__"})
+_PRAGMAS = ("pragma", "type:", "noqa", "pylint", "nosec", "fmt:", "mypy", "pyright", "coverage")
+"""Comments addressed to a tool, not to a reader: they explain nothing."""
+_CODES_ONLY = re.compile(r"^[A-Z]+\d+(?::\d+)?(?:\s*,\s*[A-Z]+\d+(?::\d+)?)*$")
+"""A comment that only names lint codes (``# E722``, ``# BE205:5``)."""
+
+
+@reads(module_roles)
+def is_deliberate_fallback(attempt: ast.Try, handler: ast.ExceptHandler, ctx: FileContext) -> bool:
+    """``handler`` (whose every statement already discards the error) belongs to one of the idioms above."""
+    return (
+        _falls_back_to_same_name(attempt, handler)
+        or _keeps_previous_values(attempt, handler)
+        or _optional_value(attempt)
+        or _safe_contract(ctx)
+        or _predicate_answer(handler, ctx)
+        or _best_effort_telemetry(attempt, ctx)
+        or (_explained(handler, ctx) and not _migration_code(ctx))
+    )
+
+
+def _migration_code(ctx: FileContext) -> bool:
+    """A migration module, or a function with Django's ``RunPython`` signature: code an operator runs once and
+    must hear about when it skips work (a helper merely named for migrations reads, it does not migrate)."""
+    return module_roles(ctx).migration or any(
+        isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) and runs_as_data_migration(function)
+        for function in ctx.scope.functions
+    )
+
+
+def _assigned_names(statement: ast.stmt) -> set[str]:
+    if isinstance(statement, ast.Assign):
+        targets = [
+            element
+            for target in statement.targets
+            for element in (target.elts if isinstance(target, ast.Tuple) else [target])
+        ]
+    elif isinstance(statement, ast.AnnAssign):
+        targets = [statement.target]
+    else:
+        return set()
+    return {target.id for target in targets if isinstance(target, ast.Name)}
+
+
+def _falls_back_to_same_name(attempt: ast.Try, handler: ast.ExceptHandler) -> bool:
+    """Every handler statement assigns a constant, and one of the names it assigns is what the ``try`` body
+    computes (``x = f()`` / ``x = None``). ``pass`` alone is not a fallback value."""
+    if not all(isinstance(statement, (ast.Assign, ast.AnnAssign)) for statement in handler.body):
+        return False
+    fallback = set().union(*(_assigned_names(statement) for statement in handler.body))
+    computed = set().union(*(_assigned_names(statement) for statement in attempt.body))
+    return bool(fallback & computed)
+
+
+def _keeps_previous_values(attempt: ast.Try, handler: ast.ExceptHandler) -> bool:
+    """``except: pass`` after a ``try`` that only imports and assigns (at least one assignment)."""
+    if not all(isinstance(statement, ast.Pass) for statement in handler.body):
+        return False
+    kinds = (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Import, ast.ImportFrom)
+    return all(isinstance(statement, kinds) for statement in attempt.body) and any(
+        isinstance(statement, (ast.Assign, ast.AnnAssign, ast.AugAssign)) for statement in attempt.body
+    )
+
+
+def _optional_value(attempt: ast.Try) -> bool:
+    """``try: value = f()`` with an ``else:`` block: the value is used only when it could be had."""
+    return bool(attempt.orelse) and len(attempt.body) == 1 and bool(_assigned_names(attempt.body[0]))
+
+
+def _safe_contract(ctx: FileContext) -> bool:
+    function = ctx.scope.function
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    if function.name in _NEVER_RAISE or any(_template_library(decorator) for decorator in function.decorator_list):
+        return True
+    name = function.name.lower().strip("_")
+    return name.endswith("_safe") or name.startswith("safe_")
+
+
+def _template_library(decorator: ast.expr) -> bool:
+    """``@register.filter``, ``@register.filter(is_safe=True)``, ``@register.simple_tag``."""
+    written = dotted_name(decorator.func if isinstance(decorator, ast.Call) else decorator) or ""
+    return written.startswith("register.") and written.rpartition(".")[2] in _TEMPLATE_LIBRARY
+
+
+def _predicate_answer(handler: ast.ExceptHandler, ctx: FileContext) -> bool:
+    """``def is_valid(...)`` whose handler is ``return False`` (or ``True``)."""
+    function = ctx.scope.function
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    name = function.name.lower().lstrip("_")
+    if not (name.startswith(_PREDICATE_PREFIXES) or name.endswith(_PREDICATE_SUFFIXES)):
+        return False
+    last = handler.body[-1]
+    return isinstance(last, ast.Return) and isinstance(last.value, ast.Constant) and isinstance(
+        last.value.value, bool
+    )
+
+
+def _explained(handler: ast.ExceptHandler, ctx: FileContext) -> bool:
+    """A comment for a reader on the ``except`` line, in the handler, or on the line right above ``except``."""
+    first = handler.lineno - 1
+    last = handler.end_lineno or handler.lineno
+    lines = ctx.lines[first - 1 : last] if first >= 1 else ctx.lines[:last]
+    above, rest = (lines[0], lines[1:]) if first >= 1 else ("", lines)
+    return (above.lstrip().startswith("#") and _for_reader(above)) or any(_for_reader(line) for line in rest)
+
+
+def _for_reader(line: str) -> bool:
+    """The line ends in a comment (a ``#`` outside quotes) that is not a tool pragma."""
+    position = line.find("#")
+    while position != -1:
+        before = line[:position]
+        if before.count('"') % 2 == 0 and before.count("'") % 2 == 0:
+            text = line[position + 1 :].strip()
+            return bool(text) and not text.lower().startswith(_PRAGMAS) and not _CODES_ONLY.match(text)
+        position = line.find("#", position + 1)
+    return False
+
+
+def _best_effort_telemetry(attempt: ast.Try, ctx: FileContext) -> bool:
+    path = ctx.project_path.replace("\\", "/").lower()
+    if any(word in part for part in path.split("/") for word in _TELEMETRY_WORDS):
+        return True
+    return bool(attempt.body) and all(_telemetry_statement(statement) for statement in attempt.body)
+
+
+def _telemetry_statement(statement: ast.stmt) -> bool:
+    """An import from, or a call of, telemetry code (an ``if`` whose branches only hold such statements)."""
+    if isinstance(statement, ast.ImportFrom):
+        return _names_telemetry(statement.module) or all(_names_telemetry(a.name) for a in statement.names)
+    if isinstance(statement, ast.Import):
+        return all(_names_telemetry(alias.name) for alias in statement.names)
+    if isinstance(statement, ast.If):
+        branches = [*statement.body, *statement.orelse]
+        return all(_telemetry_statement(branch) for branch in branches)
+    if isinstance(statement, ast.Expr):
+        call = statement.value.value if isinstance(statement.value, ast.Await) else statement.value
+        return isinstance(call, ast.Call) and _names_telemetry(dotted_name(call.func))
+    return False
+
+
+def _names_telemetry(name: Optional[str]) -> bool:
+    return name is not None and any(word in name.lower() for word in _TELEMETRY_WORDS)
