@@ -32,14 +32,25 @@ from typing import TYPE_CHECKING, Optional, Union
 
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.facts import reads
-from backend_lint.analysis.resolve import called_function, lookup, resolve_class, returned_values
+from backend_lint.analysis.resolve import (
+    Definition,
+    called_function,
+    instance_class,
+    lookup,
+    property_of,
+    resolve_class,
+    returned_values,
+)
 from backend_lint.analysis.safe_holes import (
     Evaluation,
+    asserted_numbers,
     guards,
     is_placeholder_list,
+    module_calls,
     is_safe,
     list_additions,
     owning_class,
+    quoting_function,
     unwrap_str,
 )
 from backend_lint.analysis.scopes import Scope
@@ -152,7 +163,8 @@ class _State(Evaluation):
 # --- entry points ---------------------------------------------------------------------------------------
 
 
-@reads(lookup, resolve_class, called_function, guards, list_additions, returned_values)
+@reads(lookup, resolve_class, called_function, property_of, guards, list_additions, returned_values,
+       quoting_function, asserted_numbers, module_calls)
 def sql_text(expr: ast.expr, ctx: FileContext, scope: Optional[Scope] = None) -> Optional[SqlText]:
     """The provenance of the string ``expr`` (``None`` when it is not a string this function can see)."""
     value = _eval(expr, _State(ctx), scope if scope is not None else ctx.scope, 0)
@@ -349,8 +361,13 @@ def _builder_call(expr: ast.Call, state: _State, scope: Scope, depth: int) -> Op
     (:func:`.resolve.called_function`), evaluated in its own scope (its parameters are unknown text). Only
     builders whose every ``return`` gives a string."""
     found = called_function(expr, state.ctx, scope)
-    if found is None:
-        return None
+    if found is None or quoting_function(state.ctx, found.node):
+        return None  # a quoting function's result is a hole, and a safe one
+    return _returned_text(found, state, depth)
+
+
+def _returned_text(found: Definition, state: _State, depth: int) -> Optional[_Value]:
+    """What a function or property getter of this file returns, when every ``return`` gives text."""
     key = ("builder", id(found.node))
     if key in state.seen:
         return None
@@ -490,7 +507,12 @@ def _merge(alternatives: list[_Value]) -> _Value:
 
 
 def _attribute(expr: ast.Attribute, state: _State, scope: Scope, depth: int) -> Optional[_Value]:
-    """``self.SQL`` / ``cls.SQL`` / ``Class.SQL``: a class attribute assigned one constant."""
+    """``self.SQL`` / ``cls.SQL`` / ``Class.SQL``: a class attribute assigned one constant, or what a
+    ``@property`` of the class returns (``self.timestamp_now``, a fragment chosen by dialect)."""
+    owner = instance_class(expr.value, scope)
+    getter = property_of(owner, expr.attr, state.ctx) if owner is not None else None
+    if getter is not None:
+        return _returned_text(getter, state, depth)
     cls = owning_class(expr, state, scope)
     if cls is None:
         return None

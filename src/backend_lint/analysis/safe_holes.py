@@ -19,8 +19,8 @@ import re
 from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.bindings import bindings_of
-from backend_lint.analysis.facts import node_fact
-from backend_lint.analysis.resolve import instance_class, lookup, resolve_class
+from backend_lint.analysis.facts import file_fact, node_fact
+from backend_lint.analysis.resolve import called_function, instance_class, lookup, resolve_class, returned_values
 from backend_lint.analysis.scopes import Scope
 
 if TYPE_CHECKING:
@@ -69,6 +69,156 @@ def guards(ctx: FileContext, function: ast.AST) -> set[str]:
     return found
 
 
+@node_fact(reads=(returned_values,))
+def quoting_function(ctx: FileContext, function: ast.AST) -> bool:
+    """A function of the project that quotes its argument the way SQL does: every ``return`` wraps a
+    ``.replace("'", "''")`` (or ``.replace('"', '""')``) of it in that quote, as a literal or an identifier
+    (``"'" + s.replace("'", "''") + "'"``). Its result is a literal or a quoted name, never SQL."""
+    returns = returned_values(ctx, function)  # type: ignore[arg-type]
+    return bool(returns) and all(value is not None and _quotes(value) for value in returns)
+
+
+def _quotes(expr: ast.expr) -> bool:
+    if isinstance(expr, ast.JoinedStr):
+        parts = [value.value if isinstance(value, ast.FormattedValue) else value for value in expr.values]
+    else:
+        parts = []
+        stack = [expr]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+                stack.extend((node.right, node.left))
+            else:
+                parts.append(node)
+    if len(parts) != 3 or not (is_constant_text(parts[0]) and is_constant_text(parts[2])):
+        return False
+    quote = parts[0].value  # type: ignore[attr-defined]
+    return quote in ("'", '"') and parts[2].value == quote and _doubles(parts[1], quote)  # type: ignore[attr-defined]
+
+
+def _doubles(expr: ast.expr, quote: str) -> bool:
+    """``s.replace("'", "''")``, possibly among other ``.replace`` calls in a chain."""
+    while isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "replace":
+        args = expr.args
+        if (len(args) == 2 and is_constant_text(args[0]) and is_constant_text(args[1])
+                and args[0].value == quote and args[1].value == quote * 2):  # type: ignore[attr-defined]
+            return True
+        expr = expr.func.value
+    return False
+
+
+@node_fact()
+def asserted_numbers(ctx: FileContext, function: ast.AST) -> frozenset[str]:
+    """Names ``function`` asserts to be numbers before use: ``assert isinstance(bits, int)``, or rejects
+    otherwise (``if not isinstance(limit, int): raise TypeError(...)``)."""
+    found: set[str] = set()
+    for statement in getattr(function, "body", []):
+        test: Optional[ast.expr] = None
+        if isinstance(statement, ast.Assert):
+            test = statement.test
+        elif (isinstance(statement, ast.If) and statement.body and isinstance(statement.body[-1], ast.Raise)
+              and isinstance(statement.test, ast.UnaryOp) and isinstance(statement.test.op, ast.Not)):
+            test = statement.test.operand
+        checks = test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) else [test]
+        for check in checks:
+            if (isinstance(check, ast.Call) and isinstance(check.func, ast.Name) and check.func.id == "isinstance"
+                    and len(check.args) == 2 and isinstance(check.args[0], ast.Name)
+                    and _number_types(check.args[1])):
+                found.add(check.args[0].id)
+    return frozenset(found)
+
+
+def _number_types(expr: ast.expr) -> bool:
+    kinds = expr.elts if isinstance(expr, ast.Tuple) else [expr]
+    return bool(kinds) and all(isinstance(kind, ast.Name) and kind.id in ("int", "float") for kind in kinds)
+
+
+@file_fact()
+def module_calls(ctx: FileContext) -> dict[str, list[ast.Call]]:
+    """Every call of a bare name in the file (``update_key_type_rsa(2048)``), by name, and the names used
+    other than as a callee (passed around, a function's arguments then cannot be listed)."""
+    found: dict[str, list[ast.Call]] = {}
+    mentions: dict[str, int] = {}
+    for node in ast.walk(ctx.tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            found.setdefault(node.func.id, []).append(node)
+        elif isinstance(node, ast.Name):
+            mentions[node.id] = mentions.get(node.id, 0) + 1
+    for name, calls in found.items():
+        if mentions.get(name, 0) > len(calls):
+            found[name] = []  # also used as a value: called from places this file cannot see
+    return found
+
+
+def _numbers_at_every_call(name: str, link: Scope, state: Evaluation) -> bool:
+    """A parameter of a module-level function of this file that every call in the file passes a number
+    literal (``update_key_type_rsa(2048)``), when the function is private to the file's own calls."""
+    function = link.node
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or link.outer is None or (
+        link.outer.node is not state.ctx.tree
+    ):
+        return False
+    args = function.args
+    positional = [arg.arg for arg in args.posonlyargs + args.args]
+    calls = module_calls(state.ctx).get(function.name, [])
+    if not calls or name not in positional and name not in {arg.arg for arg in args.kwonlyargs}:
+        return False
+    index = positional.index(name) if name in positional else None
+    for call in calls:
+        if any(isinstance(arg, ast.Starred) for arg in call.args) or any(k.arg is None for k in call.keywords):
+            return False
+        given = next((k.value for k in call.keywords if k.arg == name), None)
+        if given is None and index is not None and index < len(call.args):
+            given = call.args[index]
+        if given is None or not (_is_number(given) or (isinstance(given, ast.UnaryOp) and _is_number(given.operand))):
+            return False
+    return True
+
+
+def _from_literal_loop(name: str, state: Evaluation, scope: Scope) -> bool:
+    """A loop variable (or one unpacked from each element) of ``for`` loops that all iterate over a literal
+    collection of constants: ``for table in ("a", "b")``, ``for table, column in [("a", "id"), ...]``, or a
+    module constant holding one. It can only be one of those constants."""
+    found = lookup(name, state.ctx, scope)
+    if found is None:
+        return False
+    link, bindings = found
+    loops = bindings.loop_targets.get(name)
+    if not loops or name in bindings.params or name in bindings.assigned or name in bindings.augmented:
+        return False
+    return all(_constant_collection(loop.iter, state, link) for loop in loops)
+
+
+def _constant_collection(expr: ast.expr, state: Evaluation, scope: Scope) -> bool:
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and not expr.args and (
+        expr.func.attr in ("items", "keys", "values")
+    ):
+        expr = expr.func.value  # {"a": "b"}.items()
+    if isinstance(expr, ast.Name):
+        found = lookup(expr.id, state.ctx, scope)
+        if found is None:
+            return False
+        link, bindings = found
+        values = bindings.assigned.get(expr.id, [])
+        if len(values) != 1 or values[0] is None or expr.id in bindings.augmented or expr.id in bindings.params:
+            return False
+        if expr.id in list_additions(state.ctx, link.node):
+            return False
+        expr = values[0]
+    if isinstance(expr, ast.Dict):
+        return bool(expr.keys) and all(
+            key is not None and _constant_leaves(key) and _constant_leaves(value)
+            for key, value in zip(expr.keys, expr.values)
+        )
+    return isinstance(expr, (ast.List, ast.Tuple, ast.Set)) and bool(expr.elts) and _constant_leaves(expr)
+
+
+def _constant_leaves(expr: ast.expr) -> bool:
+    if isinstance(expr, (ast.List, ast.Tuple, ast.Set)):
+        return all(_constant_leaves(element) for element in expr.elts)
+    return isinstance(expr, ast.Constant) and not isinstance(expr.value, bytes)
+
+
 @node_fact()
 def list_additions(ctx: FileContext, scope_node: ast.AST) -> dict[str, list[ast.expr]]:
     """``name -> elements`` added by ``name.append(x)``, ``name.extend([...])``, ``name += [...]`` and
@@ -113,7 +263,7 @@ def is_safe(expr: ast.expr, state: Evaluation, scope: Scope) -> bool:
     if isinstance(expr, ast.Name):
         if UPPER.fullmatch(expr.id) or expr.id in _guarded_names(state.ctx, scope.function):
             return True
-        return _is_typed_safe(expr.id, state, scope)
+        return _is_typed_safe(expr.id, state, scope) or _from_literal_loop(expr.id, state, scope)
     if isinstance(expr, ast.Attribute):
         if UPPER.fullmatch(expr.attr) or expr.attr in ("db_table", "__tablename__"):
             return True
@@ -123,6 +273,9 @@ def is_safe(expr: ast.expr, state: Evaluation, scope: Scope) -> bool:
         func = expr.func
         callee = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
         if callee in _SAFE_CALLS or "quote" in callee.lower() or callee == "qn":
+            return True
+        called = called_function(expr, state.ctx, scope)
+        if called is not None and quoting_function(state.ctx, called.node):
             return True
         return callee == "get" and isinstance(func, ast.Attribute) and _is_constant_table(func.value, state, scope)
     if isinstance(expr, ast.Subscript):
@@ -185,7 +338,9 @@ def _is_typed_safe(name: str, state: Evaluation, scope: Scope) -> bool:
     link, bindings = found
     param = bindings.params.get(name)
     if param is not None:
-        return param.annotation is not None and _safe_annotation(param.annotation, state)
+        if param.annotation is not None and _safe_annotation(param.annotation, state):
+            return True
+        return name in asserted_numbers(state.ctx, link.node) or _numbers_at_every_call(name, link, state)
     key = ("safe", id(link.node), name)
     if key in state.seen or not bindings.assigned.get(name):
         return False

@@ -21,9 +21,10 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional, Union
 
+from backend_lint.analysis.module_roles import in_migration, module_roles
 from backend_lint.analysis.project.conditions import ProjectFact, constants, test_support
 from backend_lint.analysis.project.imported import imported_value
-from backend_lint.analysis.provenance import Hole, Piece, in_value_position, sql_reaching
+from backend_lint.analysis.provenance import Hole, Piece, SqlText, in_value_position, sql_reaching
 from backend_lint.analysis.sql import DOLLAR, FORMAT, LIST_FORMAT, NAMED, QMARK, Sink
 from backend_lint.analysis.strings import CONCATENATION, FORMAT_METHOD, FSTRING, JOIN, PERCENT
 from backend_lint.context import FileContext
@@ -43,6 +44,7 @@ _KIND_WORDS = {
     "+=": "`+=`",
     JOIN: "`join`",
 }
+_REVIEWED = re.compile(r"#.*(?:noqa\b.*\bS608\b|nosec\b.*\bB608\b)")
 _AFTER_VALUE = re.compile(r"(\s|[),;]|::|$)")
 
 
@@ -63,7 +65,7 @@ class SqlStringFormatting(Rule):
     fix_kind = Applicability.UNSAFE
     fix_node = "Call"
     triggers = ("execute", "text", "raw", "extra", "RawSQL", "read_sql", "fetch", "scalar", "iterate")
-    needs = (sql_reaching, imported_value, constants)
+    needs = (sql_reaching, imported_value, constants, module_roles, in_migration)
     module_facts = (test_support,)
 
     @visits(ast.Call)
@@ -72,7 +74,7 @@ class SqlStringFormatting(Rule):
             if not (sink.fragment or provenance.is_data_statement):
                 continue
             unsafe = provenance.unsafe_holes()
-            if not unsafe:
+            if not unsafe or in_migration(ctx) or _reviewed(node, provenance, ctx):
                 continue
             pieces = provenance.pieces
             structural = [h for h in unsafe if not in_value_position(pieces, pieces.index(h))]
@@ -121,6 +123,24 @@ class SqlStringFormatting(Rule):
             return None
         rendered = _render_call(code, call, plan, finding.fix_data)
         return libcst.parse_expression(rendered) if rendered else None
+
+
+def _reviewed(call: ast.Call, provenance: SqlText, ctx: FileContext) -> bool:
+    """A ``# noqa: S608`` (ruff's and flake8-bandit's code for SQL built from strings) or ``# nosec B608``
+    (bandit's) on a line of the call or of the statement that built the SQL: someone reviewed it already."""
+    spans = [(call.lineno, call.end_lineno or call.lineno)]
+    statement = provenance.built_at
+    while statement is not None and not isinstance(statement, ast.stmt):
+        statement = ctx.parent_of(statement)
+    if statement is not None and hasattr(statement, "body"):
+        statement = provenance.built_at  # ``with``/``for``/``if``: only the expression's own lines
+    if statement is not None:
+        spans.append((statement.lineno, statement.end_lineno or statement.lineno))  # type: ignore[attr-defined]
+    return any(
+        _REVIEWED.search(ctx.lines[number - 1])
+        for first, last in spans
+        for number in range(max(first, 1), min(last, len(ctx.lines)) + 1)
+    )
 
 
 def _imported_constants(unsafe: list[Hole], ctx: FileContext) -> tuple[ProjectFact, ...]:
