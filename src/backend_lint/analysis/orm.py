@@ -80,7 +80,12 @@ class Query:
     framework: str
     calls: list[ast.Call] = field(default_factory=list)
     preloaded: set[str] = field(default_factory=set)
+    paths: set[str] = field(default_factory=set)
+    """The whole prefetch lookups (``variations__channels``): a row's related query inherits what lies past
+    its own relation (``variation.channels`` is cached too)."""
     sliced: bool = False
+    at_most: Optional[int] = None
+    """The number of rows a constant slice (``qs[:5]``) bounds the query to."""
     model: Optional[str] = None
     """The model class the rows are (``Order`` in ``Order.objects...`` or ``session.query(Order)``)."""
 
@@ -136,6 +141,9 @@ def _query(expr: ast.expr, ctx: FileContext, scope: Scope, depth: int, seen: fro
         inner = _query(expr.value, ctx, scope, depth + 1, seen)
         if inner is not None and isinstance(expr.slice, ast.Slice):
             inner.sliced = True
+            upper = expr.slice.upper
+            if expr.slice.lower is None and isinstance(upper, ast.Constant) and isinstance(upper.value, int):
+                inner.at_most = upper.value
         return inner if inner is not None and isinstance(expr.slice, ast.Slice) else None
     if isinstance(expr, ast.Name):
         return _name_query(expr.id, ctx, scope, depth, seen)
@@ -149,7 +157,7 @@ def _query(expr: ast.expr, ctx: FileContext, scope: Scope, depth: int, seen: fro
     if method in _SESSION_METHODS and _is_session(receiver, method, ctx, scope):
         query = _extend(Query(SQLALCHEMY, model=_statement_model(expr)), expr)
         for link in _statement_chain(expr.args[0] if expr.args else None, ctx, scope):
-            query.preloaded.update(_preloads(link))
+            query.preloaded.update(path.split("__")[0] for path in _preloads(link))
         return query
     sink = query_sink(ctx, expr)
     if sink is not None:
@@ -169,26 +177,54 @@ def _query(expr: ast.expr, ctx: FileContext, scope: Scope, depth: int, seen: fro
         inner is None and isinstance(receiver, ast.Attribute) and "django" in ctx.imports.modules
         and _related_manager_call(expr, method) and _is_row_attribute(receiver, ctx)
     )
-    return _extend(Query(DJANGO), expr) if related else None
+    if not related:
+        return None
+    query = Query(DJANGO)
+    query.paths.update(_inherited(receiver, ctx, scope, depth, seen))  # type: ignore[arg-type]
+    query.preloaded.update(path.split("__")[0] for path in query.paths)
+    return _extend(query, expr)
 
 
 def _extend(query: Query, call: ast.Call) -> Query:
     query.calls.append(call)
-    query.preloaded.update(_preloads(call))
+    paths = _preloads(call)
+    query.paths.update(paths)
+    query.preloaded.update(path.split("__")[0] for path in paths)
     return query
 
 
+def _inherited(receiver: ast.Attribute, ctx: FileContext, scope: Scope, depth: int, seen: frozenset) -> set[str]:
+    """``variation.channels`` where ``variation`` is the row of a loop over ``product.variations.all()`` and
+    ``product`` the row of a loop over a query that prefetched ``variations__channels``: the lookups past the
+    relation, which the prefetch already loaded."""
+    row = receiver.value
+    if not isinstance(row, ast.Name):
+        return set()
+    bound = lookup(row.id, ctx, scope)
+    if bound is None:
+        return set()
+    link, bindings = bound
+    loops = bindings.loop_targets.get(row.id, [])
+    if len(loops) != 1 or not isinstance(loops[0].target, ast.Name):
+        return set()
+    outer = _query(loops[0].iter, ctx, link, depth + 1, seen)
+    if outer is None:
+        return set()
+    prefix = receiver.attr + "__"
+    return {path[len(prefix):] for path in outer.paths if path.startswith(prefix)}
+
+
 def _preloads(call: ast.Call) -> set[str]:
-    """Relations a chain call loads eagerly: ``prefetch_related("items", Prefetch("payments"))``,
-    ``select_related("customer__address")``, ``options(selectinload(User.addresses))``."""
+    """Lookups a chain call loads eagerly: ``prefetch_related("items", Prefetch("payments"))``,
+    ``select_related("customer__address")`` (whole, ``__`` included), ``options(selectinload(User.addresses))``."""
     method = call.func.attr if isinstance(call.func, ast.Attribute) else ""
     found: set[str] = set()
     if method in _PREFETCH:
         for arg in call.args:
             if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
-                found.add(arg.value.split("__")[0])
+                found.add(arg.value)
             elif isinstance(arg, ast.Call) and arg.args and isinstance(arg.args[0], ast.Constant):
-                found.add(str(arg.args[0].value).split("__")[0])
+                found.add(str(arg.args[0].value))
     elif method == "options":
         for arg in call.args:
             if isinstance(arg, ast.Call) and isinstance(arg.func, (ast.Name, ast.Attribute)):
@@ -297,6 +333,24 @@ def _name_query(name: str, ctx: FileContext, scope: Scope, depth: int, seen: fro
 
 
 written = written_call
+
+
+@node_fact()
+def recursive(ctx: FileContext, function: ast.AST) -> bool:
+    """``function`` calls itself, by name or as a method (``child.get_descendants()``): a walk over a tree,
+    where one query per node is what walking it takes."""
+    name = getattr(function, "name", None)
+    if name is None:
+        return False
+    stack: list[ast.AST] = list(getattr(function, "body", []))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        if isinstance(node, ast.Call) and callee_name(node) == name and not _calls_super(node):
+            return True
+        stack.extend(ast.iter_child_nodes(node))
+    return False
 
 
 # --- relations declared by the file's own models ---------------------------------------------------------
@@ -427,6 +481,30 @@ def _call_facts(call: ast.Call, flow: ResponseFlow, edges: dict[str, set[str]]) 
     if callee in _PAGINATORS:
         for arg in call.args:
             flow.bounded.update(_names_read(arg))
+
+
+def _calls_super(call: ast.Call) -> bool:
+    """``super().clean()``: the parent's method, not a call of the function itself."""
+    func = call.func
+    return isinstance(func, ast.Attribute) and isinstance(func.value, ast.Call) and callee_name(func.value) == "super"
+
+
+@node_fact()
+def bounds_rows(ctx: FileContext, function: ast.AST) -> bool:
+    """``function`` slices or paginates what it handles (``return queryset.order_by(...)[:100]``,
+    ``self.paginate_queryset(qs)``, ``.limit(50)``): a list view overriding ``filter_queryset``,
+    ``get_queryset``, ``paginate_queryset`` or ``list`` this way bounds what it sends back."""
+    stack: list[ast.AST] = list(getattr(function, "body", []))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice):
+            return True
+        if isinstance(node, ast.Call) and (callee_name(node) in _PAGINATORS or callee_name(node) in BOUNDING):
+            return True
+        stack.extend(ast.iter_child_nodes(node))
+    return False
 
 
 def _has_bound(expr: ast.AST) -> bool:

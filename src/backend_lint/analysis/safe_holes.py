@@ -161,7 +161,7 @@ def _numbers_at_every_call(name: str, link: Scope, state: Evaluation) -> bool:
     args = function.args
     positional = [arg.arg for arg in args.posonlyargs + args.args]
     calls = module_calls(state.ctx).get(function.name, [])
-    if not calls or name not in positional and name not in {arg.arg for arg in args.kwonlyargs}:
+    if not calls or (name not in positional and name not in {arg.arg for arg in args.kwonlyargs}):
         return False
     index = positional.index(name) if name in positional else None
     for call in calls:
@@ -175,10 +175,12 @@ def _numbers_at_every_call(name: str, link: Scope, state: Evaluation) -> bool:
     return True
 
 
-def _from_literal_loop(name: str, state: Evaluation, scope: Scope) -> bool:
-    """A loop variable (or one unpacked from each element) of ``for`` loops that all iterate over a literal
-    collection of constants: ``for table in ("a", "b")``, ``for table, column in [("a", "id"), ...]``, or a
-    module constant holding one. It can only be one of those constants."""
+def _from_literal_loop(use: ast.Name, state: Evaluation, scope: Scope) -> bool:
+    """A loop variable (or one unpacked from each element) of the ``for`` loop it is read in, which iterates
+    over a literal collection of constants: ``for table in ("a", "b")``, ``for table, column in [("a", "id"),
+    ...]``, or a local or module constant holding one; read outside such loops, every loop binding it must be
+    one. It can only be one of those constants."""
+    name = use.id
     found = lookup(name, state.ctx, scope)
     if found is None:
         return False
@@ -186,6 +188,9 @@ def _from_literal_loop(name: str, state: Evaluation, scope: Scope) -> bool:
     loops = bindings.loop_targets.get(name)
     if not loops or name in bindings.params or name in bindings.assigned or name in bindings.augmented:
         return False
+    around = [loop for loop in loops if loop.lineno <= use.lineno <= (loop.end_lineno or loop.lineno)]
+    if around:
+        loops = [max(around, key=lambda loop: loop.lineno)]  # the innermost loop binding it is the one read
     return all(_constant_collection(loop.iter, state, link) for loop in loops)
 
 
@@ -263,7 +268,7 @@ def is_safe(expr: ast.expr, state: Evaluation, scope: Scope) -> bool:
     if isinstance(expr, ast.Name):
         if UPPER.fullmatch(expr.id) or expr.id in _guarded_names(state.ctx, scope.function):
             return True
-        return _is_typed_safe(expr.id, state, scope) or _from_literal_loop(expr.id, state, scope)
+        return _is_typed_safe(expr.id, state, scope) or _from_literal_loop(expr, state, scope)
     if isinstance(expr, ast.Attribute):
         if UPPER.fullmatch(expr.attr) or expr.attr in ("db_table", "__tablename__"):
             return True

@@ -11,8 +11,11 @@ Bounds that count: ``LIMIT``/``TOP``/``FETCH FIRST`` in SQL, slicing (``qs[:50]`
 ``.paginate()``, Django's ``Paginator``, DRF's ``paginate_queryset``, ``fetchmany``. Single-object reads
 (``get``, ``first``, ``one``, ``get_object_or_404``, ``fetchone``, ``fetchrow``, aggregates) are fine.
 Generic list views count as handlers of their ``queryset``: DRF list views without ``pagination_class``
-(unless ``drf-default-pagination`` says settings paginate them) and Django ``ListView`` without
-``paginate_by``.
+(unless ``drf-default-pagination`` says settings paginate them, or the project model finds a global
+``DEFAULT_PAGINATION_CLASS``) and Django ``ListView`` without ``paginate_by``, unless the view's own
+``filter_queryset``/``get_queryset``/``paginate_queryset``/``list`` slices or paginates. ``Model.objects.none()``
+(an empty placeholder) and a queryset handed to ``get_object_or_404``/``get_list_or_404`` (one row, or a 404)
+are not collection reads.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import ast
 import re
 from typing import Optional
 
+from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.orm import (
     BOUNDING,
@@ -28,6 +32,7 @@ from backend_lint.analysis.orm import (
     QUERYSET_METHODS,
     SINGLE_ROW,
     Query,
+    bounds_rows,
     chain_root,
     query_call,
     query_of,
@@ -57,6 +62,8 @@ _BY_KEY = re.compile(r"\bWHERE\s+(?:\w+\.)?(?:id|pk|uuid)\s*=\s*(?:\?|%s|\$\d+|:
 
 _DRF_LIST_VIEWS = {"ListAPIView", "ListCreateAPIView", "ModelViewSet", "ReadOnlyModelViewSet", "ListModelMixin"}
 _DJANGO_LIST_VIEWS = {"ListView", "BaseListView"}
+_BOUNDING_OVERRIDES = {"filter_queryset", "get_queryset", "paginate_queryset", "list"}
+_SHORTCUTS = {"get_object_or_404", "get_list_or_404", "aget_object_or_404", "aget_list_or_404"}
 
 
 class UnboundedQuery(Rule):
@@ -64,7 +71,7 @@ class UnboundedQuery(Rule):
     name = "unbounded-query"
     message = "`{query}` in GET handler `{handler}` returns every matching row; paginate it or add a limit"
     triggers = ("get", "GET", "route", "View", "api_view")
-    needs = (handler_for, query_call, query_of, response_flow, query_sink, sql_text, drf_pagination)
+    needs = (handler_for, query_call, query_of, response_flow, query_sink, sql_text, drf_pagination, bounds_rows)
     options = (
         Option(
             "drf-default-pagination",
@@ -92,6 +99,9 @@ class UnboundedQuery(Rule):
         limit = attributes.get(bound)
         if limit is not None and not (isinstance(limit, ast.Constant) and limit.value is None):
             return
+        if any(isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name in _BOUNDING_OVERRIDES
+               and bounds_rows(ctx, item) for item in node.body):
+            return  # ``def filter_queryset(...): return queryset.order_by(...)[:100]``
         # A DRF view that says nothing about pagination gets the project's default paginator, if it sets one.
         unless = (drf_pagination(),) if drf and limit is None else ()
         source = attributes.get("queryset")
@@ -186,12 +196,23 @@ def _is_collection(query: Query, node: ast.Call, ctx: FileContext) -> bool:
     methods = query.methods
     if not methods or methods[-1] in SINGLE_ROW or any(method in BOUNDING for method in methods):
         return False
+    if "none" in methods:
+        return False  # ``Model.objects.none()``: an empty placeholder
+    if _given_to_shortcut(node, ctx):
+        return False
     if methods[-1] in ("get_queryset",):
         return False
     parent = ctx.parent_of(node)
     if isinstance(parent, ast.Subscript) and parent.value is node:
         return False  # qs[:50] is bounded, qs[0] is one row
     return not any(_bounded_argument(arg, ctx) for call in query.calls for arg in call.args)
+
+
+def _given_to_shortcut(node: ast.Call, ctx: FileContext) -> bool:
+    """``get_object_or_404(Order.objects.select_related(...), pk=pk)``: the queryset is narrowed to one row
+    (or a 404) by the shortcut it is handed to."""
+    parent = ctx.parent_of(node)
+    return isinstance(parent, ast.Call) and node in parent.args and callee_name(parent) in _SHORTCUTS
 
 
 def _bounded_argument(arg: ast.expr, ctx: FileContext) -> bool:
