@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional, Union
 
 from backend_lint.analysis.bindings import bindings_of
-from backend_lint.analysis.facts import reads
+from backend_lint.analysis.facts import node_fact, reads
 from backend_lint.analysis.resolve import (
     Definition,
     called_function,
@@ -160,11 +160,42 @@ class _State(Evaluation):
 
 
 
+class Unpacked(ast.AST):
+    """``sql, params = build_query(name)``: the element ``index`` of what ``call`` returns, assigned by
+    ``statement`` (a node of its own so that it can stand among a name's assignments)."""
+
+    def __init__(self, call: ast.Call, index: int, statement: ast.Assign) -> None:
+        super().__init__()
+        self.call, self.index, self.statement = call, index, statement
+        self.lineno = statement.lineno
+
+
+@node_fact()
+def unpacked_calls(ctx: FileContext, scope_node: ast.AST) -> dict[str, list[Unpacked]]:
+    """``name -> [Unpacked]`` for each ``a, b = call(...)`` directly in a function or module body (not in
+    nested functions), in source order: where a helper hands back ``(sql, params)``."""
+    found: dict[str, list[Unpacked]] = {}
+    stack: list[ast.AST] = list(getattr(scope_node, "body", []))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Tuple)
+                and isinstance(node.value, ast.Call)):
+            for index, target in enumerate(node.targets[0].elts):
+                if isinstance(target, ast.Name):
+                    found.setdefault(target.id, []).append(Unpacked(node.value, index, node))
+        stack.extend(ast.iter_child_nodes(node))
+    for elements in found.values():
+        elements.sort(key=lambda element: element.lineno)
+    return found
+
+
 # --- entry points ---------------------------------------------------------------------------------------
 
 
 @reads(lookup, resolve_class, called_function, property_of, guards, list_additions, returned_values,
-       quoting_function, asserted_numbers, module_calls)
+       quoting_function, asserted_numbers, module_calls, unpacked_calls)
 def sql_text(expr: ast.expr, ctx: FileContext, scope: Optional[Scope] = None) -> Optional[SqlText]:
     """The provenance of the string ``expr`` (``None`` when it is not a string this function can see)."""
     value = _eval(expr, _State(ctx), scope if scope is not None else ctx.scope, 0)
@@ -452,14 +483,19 @@ def _name(expr: ast.Name, state: _State, scope: Scope, depth: int) -> Optional[_
         return None
     state.seen.add(key)
     try:
-        return _assignments(name, bindings, link, state, depth)
+        return _assignments(name, bindings, link, state, depth, expr)
     finally:
         state.seen.discard(key)
 
 
-def _assignments(name: str, bindings, link: Scope, state: _State, depth: int) -> Optional[_Value]:
+def _assignments(name: str, bindings, link: Scope, state: _State, depth: int, use: ast.Name) -> Optional[_Value]:
     steps: list[tuple[int, ast.AST]] = []
+    unpacked = list(unpacked_calls(state.ctx, link.node).get(name, ()))
     for value in bindings.assigned.get(name, []):
+        if value is None and unpacked:
+            element = unpacked.pop(0)  # ``sql, params = build_query(...)``: one element of what it returns
+            steps.append((element.lineno, element))
+            continue
         if value is None or (isinstance(value, ast.Constant) and not isinstance(value.value, str)):
             return None  # unpacked, or not a string at all (``offset = 0``)
         steps.append((getattr(value, "lineno", 0), value))
@@ -468,6 +504,7 @@ def _assignments(name: str, bindings, link: Scope, state: _State, depth: int) ->
             return None
         steps.append((node.lineno, node))
     steps.sort(key=lambda item: item[0])
+    steps = _reaching_steps(steps, link, state, use)
     alternatives: list[_Value] = []
     appended: list[_Value] = []
     for _line, step in steps:
@@ -478,6 +515,12 @@ def _assignments(name: str, bindings, link: Scope, state: _State, depth: int) ->
             if part.has_unsafe() and part.kind is None:
                 part = _Value(part.pieces, AUGMENTED, step)
             appended.append(part)
+            continue
+        if isinstance(step, Unpacked):
+            value = _tuple_element(step, state, link, depth)
+            if value is None:
+                return None
+            alternatives.append(value)
             continue
         value = _eval(step, state, link, depth + 1)  # type: ignore[arg-type]
         if value is None:
@@ -491,6 +534,46 @@ def _assignments(name: str, bindings, link: Scope, state: _State, depth: int) ->
     if not appended:
         return merged
     return _formatted([merged, *appended], AUGMENTED, appended[0].built_at or merged.built_at or link.node)
+
+
+def _tuple_element(step: Unpacked, state: _State, scope: Scope, depth: int) -> Optional[_Value]:
+    """The text of element ``step.index`` of every tuple the called function of this file returns."""
+    found = called_function(step.call, state.ctx, scope)
+    if found is None:
+        return None
+    returns = returned_values(state.ctx, found.node)  # type: ignore[arg-type]
+    if not returns or not all(isinstance(value, ast.Tuple) and len(value.elts) > step.index for value in returns):
+        return None
+    key = ("builder", id(found.node))
+    if key in state.seen:
+        return None
+    state.seen.add(key)
+    try:
+        values = [_eval(value.elts[step.index], state, found.scope, depth + 1) for value in returns]  # type: ignore[union-attr]
+    finally:
+        state.seen.discard(key)
+    return None if any(value is None for value in values) else _merge(values)  # type: ignore[arg-type]
+
+
+def _reaching_steps(steps: list[tuple[int, ast.AST]], link: Scope, state: _State,
+                    use: ast.Name) -> list[tuple[int, ast.AST]]:
+    """The assignments that can reach ``use``: ``query = "..." + x`` followed, in the function's own body
+    (not in a branch or loop), by ``query = select(...)`` leaves only the second to reach a later
+    ``execute(query)``. Without a straight-line assignment before the use, every step counts."""
+    body = getattr(link.node, "body", None)
+    if not isinstance(body, list) or use.lineno == 0:
+        return steps
+    top = {id(statement) for statement in body}
+    last = None
+    for position, (line, step) in enumerate(steps):
+        statement = step.statement if isinstance(step, Unpacked) else (
+            step if isinstance(step, ast.stmt) else state.ctx.parent_of(step)
+        )
+        if line >= use.lineno:
+            break
+        if isinstance(statement, (ast.Assign, ast.AnnAssign)) and id(statement) in top:
+            last = position
+    return steps if last is None else [step for step in steps[last:] if step[0] < use.lineno or step[0] == 0]
 
 
 def _merge(alternatives: list[_Value]) -> _Value:

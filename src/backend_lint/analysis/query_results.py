@@ -21,6 +21,9 @@ TEST = "test"
 """The value is only asked for its truth (``if x``, ``not x``, ``x is None``, ``bool(x)``)."""
 FROM_STATEMENT = "from_statement"
 """The value is the statement of an ORM query (``query.from_statement(x)``)."""
+RECEIVER = "receiver"
+"""The value is only the receiver of a method call (``qs.exists()``, ``qs.filter(...)``): whatever runs, runs
+at that call."""
 OTHER = "other"
 
 _ROW_READS = frozenset({"fetchone", "first", "one_or_none", "scalar", "scalar_one_or_none", "fetchall", "all",
@@ -62,6 +65,8 @@ def use_of(node: ast.AST, parent: Optional[ast.AST]) -> str:
     if (isinstance(parent, ast.Call) and isinstance(parent.func, ast.Attribute)
             and parent.func.attr == FROM_STATEMENT and node in parent.args):
         return FROM_STATEMENT
+    if isinstance(parent, ast.Attribute) and parent.value is node:
+        return RECEIVER  # (a method call, or an attribute read; both act on the value where they are)
     return OTHER
 
 

@@ -135,32 +135,44 @@ def _number_types(expr: ast.expr) -> bool:
 
 @file_fact()
 def module_calls(ctx: FileContext) -> dict[str, list[ast.Call]]:
-    """Every call of a bare name in the file (``update_key_type_rsa(2048)``), by name, and the names used
-    other than as a callee (passed around, a function's arguments then cannot be listed)."""
+    """Every call of a bare name (``update_key_type_rsa(2048)``) and of a method by its name
+    (``self._get_func("version")``, keyed ``.name``) in the file. A name also used other than as a callee
+    (passed around, so called from places this file cannot see) gets an empty list."""
     found: dict[str, list[ast.Call]] = {}
     mentions: dict[str, int] = {}
     for node in ast.walk(ctx.tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
             found.setdefault(node.func.id, []).append(node)
-        elif isinstance(node, ast.Name):
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            found.setdefault("." + node.func.attr, []).append(node)
+        if isinstance(node, ast.Name):
             mentions[node.id] = mentions.get(node.id, 0) + 1
+        elif isinstance(node, ast.Attribute):
+            mentions["." + node.attr] = mentions.get("." + node.attr, 0) + 1
     for name, calls in found.items():
         if mentions.get(name, 0) > len(calls):
-            found[name] = []  # also used as a value: called from places this file cannot see
+            found[name] = []
     return found
 
 
-def _numbers_at_every_call(name: str, link: Scope, state: Evaluation) -> bool:
-    """A parameter of a module-level function of this file that every call in the file passes a number
-    literal (``update_key_type_rsa(2048)``), when the function is private to the file's own calls."""
+def _constant_at_every_call(name: str, link: Scope, state: Evaluation) -> bool:
+    """A parameter that every call in the file passes a literal number or string: of a module-level function
+    (``update_key_type_rsa(2048)``), or of a private method of a module-level class
+    (``self._get_func("postgis_version")``). It can only be one of those constants."""
     function = link.node
-    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or link.outer is None or (
-        link.outer.node is not state.ctx.tree
-    ):
+    outer = link.outer
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or outer is None:
+        return False
+    if outer.node is state.ctx.tree:
+        calls, skip = module_calls(state.ctx).get(function.name, []), 0
+    elif (isinstance(outer.node, ast.ClassDef) and outer.outer is not None and outer.outer.node is state.ctx.tree
+          and function.name.startswith("_") and not function.name.startswith("__")):
+        static = any(getattr(d, "id", "") == "staticmethod" for d in function.decorator_list)
+        calls, skip = module_calls(state.ctx).get("." + function.name, []), 0 if static else 1
+    else:
         return False
     args = function.args
-    positional = [arg.arg for arg in args.posonlyargs + args.args]
-    calls = module_calls(state.ctx).get(function.name, [])
+    positional = [arg.arg for arg in args.posonlyargs + args.args][skip:]
     if not calls or (name not in positional and name not in {arg.arg for arg in args.kwonlyargs}):
         return False
     index = positional.index(name) if name in positional else None
@@ -170,7 +182,10 @@ def _numbers_at_every_call(name: str, link: Scope, state: Evaluation) -> bool:
         given = next((k.value for k in call.keywords if k.arg == name), None)
         if given is None and index is not None and index < len(call.args):
             given = call.args[index]
-        if given is None or not (_is_number(given) or (isinstance(given, ast.UnaryOp) and _is_number(given.operand))):
+        if isinstance(given, ast.UnaryOp):
+            given = given.operand
+        if not (isinstance(given, ast.Constant) and isinstance(given.value, (int, float, str))
+                and not isinstance(given.value, bool)):
             return False
     return True
 
@@ -345,7 +360,7 @@ def _is_typed_safe(name: str, state: Evaluation, scope: Scope) -> bool:
     if param is not None:
         if param.annotation is not None and _safe_annotation(param.annotation, state):
             return True
-        return name in asserted_numbers(state.ctx, link.node) or _numbers_at_every_call(name, link, state)
+        return name in asserted_numbers(state.ctx, link.node) or _constant_at_every_call(name, link, state)
     key = ("safe", id(link.node), name)
     if key in state.seen or not bindings.assigned.get(name):
         return False

@@ -30,6 +30,7 @@ from backend_lint.analysis.module_roles import in_migration, module_roles
 from backend_lint.analysis.orm import DJANGO, Query, loop_query, model_relations, query_call, recursive, written
 from backend_lint.analysis.project.conditions import test_support
 from backend_lint.analysis.provenance import sql_text
+from backend_lint.analysis.query_results import RECEIVER, result_use
 from backend_lint.analysis.sql import query_sink
 from backend_lint.context import FileContext
 from backend_lint.rule import FileState, Option, Rule, visits
@@ -40,6 +41,9 @@ _SET_WRITES = {"update", "delete", "aupdate", "adelete"}
 _FILTERS = {"filter", "exclude"}
 _ONE_ROW_KEYS = {"pk", "id", "uuid", "pk__exact", "id__exact"}
 _LAZY_WRAPPERS = {"Exists", "Subquery"}
+_LAZY = {"all", "filter", "exclude", "annotate", "alias", "order_by", "reverse", "distinct", "values",
+         "values_list", "select_related", "prefetch_related", "defer", "only", "using", "none"}
+"""Django queryset methods that build a query without running it."""
 _HANDFUL = 20
 """Rows a loop may visit, bounded by a constant slice, before a query per row is worth reporting."""
 _FETCHES = {"fetchall", "fetchmany", "fetchone"}
@@ -60,15 +64,17 @@ class QueryInLoop(Rule):
     name = "query-in-loop"
     message = "`{query}` queries once per row of the query at line {line} (N+1); {advice}"
     triggers = ("for ",)
-    needs = (loop_query, query_call, model_relations, query_sink, sql_text, module_roles, in_migration, recursive)
+    needs = (loop_query, query_call, model_relations, query_sink, sql_text, module_roles, in_migration, recursive,
+             result_use)
     module_facts = (test_support,)
     state = FileState(_FileState)
     options = (
         Option(
             "ignore-paths",
             list,
-            ["migrations/", "_migrations/", "alembic/"],
-            "paths of one-off data migrations, where a query per row is accepted (folders end in '/')",
+            ["migrations/", "_migrations/", "alembic/", "management/commands/"],
+            "paths of one-off data migrations and maintenance commands, where a query per row is accepted"
+            " (folders end in '/')",
         ),
     )
 
@@ -90,7 +96,7 @@ class QueryInLoop(Rule):
                 inner = query_call(node, ctx)
                 if inner is None or inner.last_method in _FETCHES:
                     return  # fetching the rows of a query already run is not another round trip
-                if _set_based(inner) or _lazy_subquery(node, inner, ctx):
+                if _set_based(inner) or _lazy_subquery(node, inner, ctx) or _built_for_later(node, inner, ctx):
                     return
             if _cached(node, inner, outer, loop) or _handful(outer):
                 return
@@ -167,6 +173,13 @@ def _set_based(inner: Query) -> bool:
     keywords = [keyword.arg for call in inner.calls if callee_name(call) in _FILTERS for keyword in call.keywords]
     filtered = any(callee_name(call) in _FILTERS for call in inner.calls)
     return filtered and not any(key in _ONE_ROW_KEYS for key in keywords)
+
+
+def _built_for_later(node: ast.Call, inner: Query, ctx: FileContext) -> bool:
+    """``threads = category.thread_set.filter(weight=0)`` whose every use is a method call on it
+    (``threads.exists()``, ``threads.filter(...).iterator()``): building a queryset runs nothing; a query runs
+    where a use evaluates it, and is reported there."""
+    return inner.framework == DJANGO and inner.last_method in _LAZY and result_use(ctx, node) == RECEIVER
 
 
 def _lazy_subquery(node: ast.Call, inner: Query, ctx: FileContext) -> bool:

@@ -63,6 +63,7 @@ _BY_KEY = re.compile(r"\bWHERE\s+(?:\w+\.)?(?:id|pk|uuid)\s*=\s*(?:\?|%s|\$\d+|:
 _DRF_LIST_VIEWS = {"ListAPIView", "ListCreateAPIView", "ModelViewSet", "ReadOnlyModelViewSet", "ListModelMixin"}
 _DJANGO_LIST_VIEWS = {"ListView", "BaseListView"}
 _BOUNDING_OVERRIDES = {"filter_queryset", "get_queryset", "paginate_queryset", "list"}
+_KEY_LISTS = {"id__in", "pk__in", "uuid__in"}
 _SHORTCUTS = {"get_object_or_404", "get_list_or_404", "aget_object_or_404", "aget_list_or_404"}
 
 
@@ -78,6 +79,13 @@ class UnboundedQuery(Rule):
             bool,
             False,
             "set when REST_FRAMEWORK['DEFAULT_PAGINATION_CLASS'] paginates every DRF list view",
+        ),
+        Option(
+            "report-children-of-one-object",
+            bool,
+            False,
+            "also report a handler's query filtered to one parent object (filter(user=request.user),"
+            " filter(project=project)): usually a handful of rows, sometimes not",
         ),
     )
 
@@ -143,6 +151,8 @@ class UnboundedQuery(Rule):
         query = query_call(node, ctx)
         if query is None or query.framework == DBAPI or any(_runs_text(call, ctx) for call in query.calls):
             return
+        if not self.option("report-children-of-one-object") and _children_of_one_object(query):
+            return
         if _is_collection(query, node, ctx) and _reaches_response(node, query, ctx, function):
             self.report(ctx, node, query=written(node), handler=label)
 
@@ -198,7 +208,7 @@ def _is_collection(query: Query, node: ast.Call, ctx: FileContext) -> bool:
         return False
     if "none" in methods:
         return False  # ``Model.objects.none()``: an empty placeholder
-    if _given_to_shortcut(node, ctx):
+    if _given_to_shortcut(node, ctx) or _subquery(node, ctx) or _by_listed_keys(query):
         return False
     if methods[-1] in ("get_queryset",):
         return False
@@ -206,6 +216,40 @@ def _is_collection(query: Query, node: ast.Call, ctx: FileContext) -> bool:
     if isinstance(parent, ast.Subscript) and parent.value is node:
         return False  # qs[:50] is bounded, qs[0] is one row
     return not any(_bounded_argument(arg, ctx) for call in query.calls for arg in call.args)
+
+
+def _subquery(node: ast.Call, ctx: FileContext) -> bool:
+    """``qs.exclude(pk__in=iface.addresses.values_list("pk"))``: a query inside another query's arguments runs
+    as part of it and sends nothing back by itself."""
+    parent = ctx.parent_of(node)
+    if isinstance(parent, ast.keyword):
+        parent = ctx.parent_of(parent)
+    return (isinstance(parent, ast.Call) and parent is not node and isinstance(parent.func, ast.Attribute)
+            and parent.func.attr in QUERYSET_METHODS and node is not parent.func.value)
+
+
+def _by_listed_keys(query: Query) -> bool:
+    """``filter(id__in=ids)``: at most one row per key the code already holds."""
+    return any(
+        keyword.arg in _KEY_LISTS for call in query.calls if callee_name(call) == "filter"
+        for keyword in call.keywords
+    )
+
+
+def _children_of_one_object(query: Query) -> bool:
+    """``Authenticator.objects.filter(user=request.user)``, ``filter(content_type_id=t.id, object_id=obj.pk)``:
+    the rows of one parent object (a relation equal to a variable, not a constant), which a domain usually
+    keeps to a handful. Reported only with ``report-children-of-one-object``."""
+    if query.framework != "django":
+        return False
+    first = query.calls[0] if query.calls else None
+    if first is None or callee_name(first) != "filter":
+        return False
+    return any(
+        keyword.arg is not None and "__" not in keyword.arg.removesuffix("__id")
+        and isinstance(keyword.value, (ast.Name, ast.Attribute))
+        for keyword in first.keywords
+    )
 
 
 def _given_to_shortcut(node: ast.Call, ctx: FileContext) -> bool:
