@@ -83,7 +83,7 @@ _HELPER_NAME = re.compile(
 SINK_METHODS = (
     _DBAPI_METHODS | _ASYNCPG_METHODS | _DATABASES_METHODS | _SQLALCHEMY_METHODS | {"raw", "extra", "run"}
 )
-_FRAGMENT_TAKERS = {"filter", "where", "order_by", "having", "group_by", "join", "outerjoin", "select_from"}
+FRAGMENT_TAKERS = frozenset({"filter", "where", "order_by", "having", "group_by", "join", "outerjoin", "select_from"})
 """Query methods that take a ``text()`` as a condition or an ordering, not a whole statement."""
 
 
@@ -230,10 +230,7 @@ def _function_sink(call: ast.Call, ctx: FileContext) -> Optional[Sink]:
     name = dotted_name(call.func) or resolved
     if resolved in _TEXT:
         sql = argument(call, 0, "text")
-        parent = ctx.parent_of(call)
-        fragment = (isinstance(parent, ast.Call) and call in parent.args and isinstance(parent.func, ast.Attribute)
-                    and parent.func.attr in _FRAGMENT_TAKERS)  # ``.filter(text(f"name = '{x}'"))``
-        return Sink(call, name, "sqlalchemy", NAMED, (sql,), False, fragment=fragment) if sql is not None else None
+        return Sink(call, name, "sqlalchemy", NAMED, (sql,), False) if sql is not None else None
     if resolved in _RAW_SQL:
         sql = argument(call, 0, "sql")
         params = argument(call, 1, "params")

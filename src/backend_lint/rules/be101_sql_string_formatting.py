@@ -21,17 +21,18 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional, Union
 
+from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.module_roles import in_migration, module_roles
 from backend_lint.analysis.project.conditions import ProjectFact, constants, test_support
 from backend_lint.analysis.project.imported import imported_value
 from backend_lint.analysis.provenance import Hole, Piece, SqlText, in_value_position, sql_reaching, unpacked_calls
 from backend_lint.analysis.resolve import lookup
-from backend_lint.analysis.sql import DOLLAR, FORMAT, LIST_FORMAT, NAMED, QMARK, Sink
+from backend_lint.analysis.sql import DOLLAR, FORMAT, FRAGMENT_TAKERS, LIST_FORMAT, NAMED, QMARK, Sink
 from backend_lint.analysis.strings import CONCATENATION, FORMAT_METHOD, FSTRING, JOIN, PERCENT
 from backend_lint.context import FileContext
 from backend_lint.finding import Applicability, Finding
-from backend_lint.rule import Rule, visits
+from backend_lint.rule import Option, Rule, visits
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -67,6 +68,15 @@ class SqlStringFormatting(Rule):
     fix_kind = Applicability.UNSAFE
     fix_node = "Call"
     triggers = ("execute", "text", "raw", "extra", "RawSQL", "read_sql", "fetch", "scalar", "iterate")
+    options = (
+        Option(
+            "report-formatted-identifiers",
+            bool,
+            False,
+            "also report SQL whose only formatted parts are names (tables, columns) the code puts in itself,"
+            " when the call binds no values; names from the request are always reported",
+        ),
+    )
     needs = (sql_reaching, imported_value, constants, module_roles, in_migration, lookup, handler_for,
              unpacked_calls)
     module_facts = (test_support,)
@@ -74,17 +84,20 @@ class SqlStringFormatting(Rule):
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
         for sink, sql, provenance in sql_reaching(node, ctx):
-            if not (sink.fragment or provenance.is_data_statement):
+            fragment = sink.fragment or _condition_text(node, ctx)
+            if not (fragment or provenance.is_data_statement):
                 continue
             unsafe = provenance.unsafe_holes()
             if not unsafe or in_migration(ctx) or _reviewed(node, provenance, ctx):
                 continue
             pieces = provenance.pieces
             structural = [h for h in unsafe if not in_value_position(pieces, pieces.index(h))]
-            if sink.fragment and len(structural) == len(unsafe):
+            if fragment and len(structural) == len(unsafe):
                 continue  # ``RawSQL("%s.%s" % (table, column))``: names in an expression, no value to bind
-            if len(structural) == len(unsafe) and _binds_values(sink, provenance) and not _from_request(unsafe, ctx):
-                continue  # a query builder: names put in by the code, values bound; only the client's text counts
+            if len(structural) == len(unsafe) and not _from_request(unsafe, ctx) and (
+                _binds_values(sink, provenance) or not self.option("report-formatted-identifiers")
+            ):
+                continue  # only names put in by the code (a query builder, introspection): the client's text counts
             why = _no_fix_reason(sink, sql)
             if why is None and ctx.comment_inside(node):
                 why = "a comment inside the call would be lost"
@@ -131,6 +144,14 @@ class SqlStringFormatting(Rule):
         return libcst.parse_expression(rendered) if rendered else None
 
 
+def _condition_text(call: ast.Call, ctx: FileContext) -> bool:
+    """``query.filter(text(f"name = '{x}'"))``: a ``text()`` given to a query method as a condition or an
+    ordering, a fragment of a statement rather than a whole one."""
+    parent = ctx.parent_of(call)
+    return (isinstance(parent, ast.Call) and call in parent.args and isinstance(parent.func, ast.Attribute)
+            and parent.func.attr in FRAGMENT_TAKERS and callee_name(call) == "text")
+
+
 def _reviewed(call: ast.Call, provenance: SqlText, ctx: FileContext) -> bool:
     """A ``# noqa: S608`` (ruff's and flake8-bandit's code for SQL built from strings) or a ``# nosec`` (bandit's,
     bare or naming B608) on a line of the call, of the statement that formatted the SQL, or of a statement that
@@ -142,13 +163,10 @@ def _reviewed(call: ast.Call, provenance: SqlText, ctx: FileContext) -> bool:
         if found is not None:
             built.extend(value for value in found[1].assigned.get(provenance.variable, []) if value is not None)
     for node in built:
-        statement: Optional[ast.AST] = node
-        while statement is not None and not isinstance(statement, ast.stmt):
-            statement = ctx.parent_of(statement)
-        if statement is not None and hasattr(statement, "body"):
-            statement = node  # ``with``/``for``/``if``: only the expression's own lines
-        if statement is not None:
-            spans.append((statement.lineno, statement.end_lineno or statement.lineno))  # type: ignore[attr-defined]
+        first, last = node.lineno, node.end_lineno or node.lineno  # type: ignore[attr-defined]
+        while last < len(ctx.lines) and ctx.lines[last].strip()[:1] in (")", "]", "}"):
+            last += 1  # the closing brackets of ``sql = (\n f"..."\n)`` carry the statement's comment
+        spans.append((first, last))
     return any(
         _REVIEWED.search(ctx.lines[number - 1])
         for first, last in spans
