@@ -501,10 +501,36 @@ def bounds_rows(ctx: FileContext, function: ast.AST) -> bool:
             continue
         if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice):
             return True
-        if isinstance(node, ast.Call) and (callee_name(node) in _PAGINATORS or callee_name(node) in BOUNDING):
+        if isinstance(node, ast.Call) and (
+            callee_name(node) in _PAGINATORS or callee_name(node) in BOUNDING or "paginat" in callee_name(node).lower()
+        ):
+            return True  # also a project's own ``paginator(tasks, request)``
+        stack.extend(ast.iter_child_nodes(node))
+    return False
+
+
+@node_fact()
+def filters_to_one_parent(ctx: FileContext, function: ast.AST) -> bool:
+    """``function`` (a view's ``get_queryset``/``filter_queryset``) narrows its rows to one parent object:
+    a ``.filter(project=project)``/``.filter(task_id=task_id)`` whose keyword is a plain relation (no lookup
+    but ``_id``) given a variable, not a constant."""
+    stack: list[ast.AST] = list(getattr(function, "body", []))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        if isinstance(node, ast.Call) and callee_name(node) == "filter" and ties_to_one_parent(node):
             return True
         stack.extend(ast.iter_child_nodes(node))
     return False
+
+
+def ties_to_one_parent(call: ast.Call) -> bool:
+    """``filter(user=request.user)``, ``filter(project_id=project.id)``: a relation equal to a variable."""
+    return any(
+        keyword.arg is not None and "__" not in keyword.arg and isinstance(keyword.value, (ast.Name, ast.Attribute))
+        for keyword in call.keywords
+    )
 
 
 def _has_bound(expr: ast.AST) -> bool:

@@ -13,7 +13,8 @@ Bounds that count: ``LIMIT``/``TOP``/``FETCH FIRST`` in SQL, slicing (``qs[:50]`
 Generic list views count as handlers of their ``queryset``: DRF list views without ``pagination_class``
 (unless ``drf-default-pagination`` says settings paginate them, or the project model finds a global
 ``DEFAULT_PAGINATION_CLASS``) and Django ``ListView`` without ``paginate_by``, unless the view's own
-``filter_queryset``/``get_queryset``/``paginate_queryset``/``list`` slices or paginates. ``Model.objects.none()``
+``filter_queryset``/``get_queryset``/``paginate_queryset``/``list`` slices or paginates (or, unless
+``report-children-of-one-object`` is set, filters to one parent object). ``Model.objects.none()``
 (an empty placeholder) and a queryset handed to ``get_object_or_404``/``get_list_or_404`` (one row, or a 404)
 are not collection reads.
 """
@@ -34,9 +35,11 @@ from backend_lint.analysis.orm import (
     Query,
     bounds_rows,
     chain_root,
+    filters_to_one_parent,
     query_call,
     query_of,
     response_flow,
+    ties_to_one_parent,
     written,
 )
 from backend_lint.analysis.project.conditions import drf_pagination
@@ -72,7 +75,8 @@ class UnboundedQuery(Rule):
     name = "unbounded-query"
     message = "`{query}` in GET handler `{handler}` returns every matching row; paginate it or add a limit"
     triggers = ("get", "GET", "route", "View", "api_view")
-    needs = (handler_for, query_call, query_of, response_flow, query_sink, sql_text, drf_pagination, bounds_rows)
+    needs = (handler_for, query_call, query_of, response_flow, query_sink, sql_text, drf_pagination, bounds_rows,
+             filters_to_one_parent)
     options = (
         Option(
             "drf-default-pagination",
@@ -107,9 +111,14 @@ class UnboundedQuery(Rule):
         limit = attributes.get(bound)
         if limit is not None and not (isinstance(limit, ast.Constant) and limit.value is None):
             return
-        if any(isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name in _BOUNDING_OVERRIDES
-               and bounds_rows(ctx, item) for item in node.body):
+        overrides = [item for item in node.body
+                     if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name in _BOUNDING_OVERRIDES]
+        if any(bounds_rows(ctx, item) for item in overrides):
             return  # ``def filter_queryset(...): return queryset.order_by(...)[:100]``
+        if not self.option("report-children-of-one-object") and any(
+            filters_to_one_parent(ctx, item) for item in overrides
+        ):
+            return  # ``def get_queryset(self): return Webhook.objects.filter(organization=...)``
         # A DRF view that says nothing about pagination gets the project's default paginator, if it sets one.
         unless = (drf_pagination(),) if drf and limit is None else ()
         source = attributes.get("queryset")
@@ -243,13 +252,7 @@ def _children_of_one_object(query: Query) -> bool:
     if query.framework != "django":
         return False
     first = query.calls[0] if query.calls else None
-    if first is None or callee_name(first) != "filter":
-        return False
-    return any(
-        keyword.arg is not None and "__" not in keyword.arg.removesuffix("__id")
-        and isinstance(keyword.value, (ast.Name, ast.Attribute))
-        for keyword in first.keywords
-    )
+    return first is not None and callee_name(first) == "filter" and ties_to_one_parent(first)
 
 
 def _given_to_shortcut(node: ast.Call, ctx: FileContext) -> bool:
