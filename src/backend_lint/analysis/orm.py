@@ -340,8 +340,8 @@ def recursive(ctx: FileContext, function: ast.AST) -> bool:
     """``function`` calls itself, by name or as a method (``child.get_descendants()``): a walk over a tree,
     where one query per node is what walking it takes."""
     name = getattr(function, "name", None)
-    if name is None:
-        return False
+    if name is None or name in QUERYSET_METHODS or name in _GENERIC_METHODS:
+        return False  # ``def get(self, request)`` calling ``Customer.objects.get(...)`` is not recursion
     stack: list[ast.AST] = list(getattr(function, "body", []))
     while stack:
         node = stack.pop()
@@ -481,6 +481,11 @@ def _call_facts(call: ast.Call, flow: ResponseFlow, edges: dict[str, set[str]]) 
     if callee in _PAGINATORS:
         for arg in call.args:
             flow.bounded.update(_names_read(arg))
+
+
+_GENERIC_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "list", "retrieve", "save",
+                              "clean", "handle", "run", "dispatch", "execute", "process", "__init__", "__call__"})
+"""Method names shared by unrelated objects: a call of one is not a sign that the function calls itself."""
 
 
 def _calls_super(call: ast.Call) -> bool:

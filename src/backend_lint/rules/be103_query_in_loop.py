@@ -31,6 +31,7 @@ from backend_lint.analysis.orm import DJANGO, Query, loop_query, model_relations
 from backend_lint.analysis.project.conditions import test_support
 from backend_lint.analysis.provenance import sql_text
 from backend_lint.analysis.query_results import RECEIVER, result_use
+from backend_lint.analysis.service_code import in_service_code
 from backend_lint.analysis.sql import query_sink
 from backend_lint.context import FileContext
 from backend_lint.rule import FileState, Option, Rule, visits
@@ -44,6 +45,9 @@ _LAZY_WRAPPERS = {"Exists", "Subquery"}
 _LAZY = {"all", "filter", "exclude", "annotate", "alias", "order_by", "reverse", "distinct", "values",
          "values_list", "select_related", "prefetch_related", "defer", "only", "using", "none"}
 """Django queryset methods that build a query without running it."""
+_EVALUATING = {"list", "tuple", "set", "len", "bool", "sorted", "sum", "any", "all", "next", "iter", "enumerate",
+               "reversed", "dict", "frozenset", "print", "str", "repr"}
+"""Builtins that run the queryset they are given, right there."""
 _HANDFUL = 20
 """Rows a loop may visit, bounded by a constant slice, before a query per row is worth reporting."""
 _FETCHES = {"fetchall", "fetchmany", "fetchone"}
@@ -65,10 +69,17 @@ class QueryInLoop(Rule):
     message = "`{query}` queries once per row of the query at line {line} (N+1); {advice}"
     triggers = ("for ",)
     needs = (loop_query, query_call, model_relations, query_sink, sql_text, module_roles, in_migration, recursive,
-             result_use)
+             result_use, in_service_code)
     module_facts = (test_support,)
     state = FileState(_FileState)
     options = (
+        Option(
+            "report-outside-service-code",
+            bool,
+            False,
+            "also report loops outside code a service demonstrably runs per request or job (handlers, views,"
+            " forms, serializers, tasks, coroutines): model methods, signal receivers, helpers, scripts",
+        ),
         Option(
             "ignore-paths",
             list,
@@ -91,12 +102,13 @@ class QueryInLoop(Rule):
             if outer is None:
                 continue
             if inner is None:
-                if self._skipped(ctx) or _tree_walk(ctx):
+                if self._skipped(ctx) or _tree_walk(ctx) or not self._served(ctx):
                     return
                 inner = query_call(node, ctx)
                 if inner is None or inner.last_method in _FETCHES:
                     return  # fetching the rows of a query already run is not another round trip
-                if _set_based(inner) or _lazy_subquery(node, inner, ctx) or _built_for_later(node, inner, ctx):
+                if (_set_based(inner) or _core_set_write(node) or _lazy_subquery(node, inner, ctx)
+                        or _built_for_later(node, inner, ctx) or _handed_on(node, inner, ctx)):
                     return
             if _cached(node, inner, outer, loop) or _handful(outer):
                 return
@@ -120,7 +132,7 @@ class QueryInLoop(Rule):
         if not loops:
             return
         relations = model_relations(ctx)
-        if not relations or self._skipped(ctx) or _tree_walk(ctx):
+        if not relations or self._skipped(ctx) or _tree_walk(ctx) or not self._served(ctx):
             return
         for loop in loops:
             target = getattr(loop, "target", None)
@@ -155,6 +167,11 @@ class QueryInLoop(Rule):
         return state.skipped or in_migration(ctx)
 
 
+    def _served(self, ctx: FileContext) -> bool:
+        """Code a service runs per request or job, or anything with ``report-outside-service-code``."""
+        return self.option("report-outside-service-code") or in_service_code(ctx)
+
+
 def _tree_walk(ctx: FileContext) -> bool:
     function = ctx.scope.function
     return function is not None and recursive(ctx, function)
@@ -180,6 +197,33 @@ def _built_for_later(node: ast.Call, inner: Query, ctx: FileContext) -> bool:
     (``threads.exists()``, ``threads.filter(...).iterator()``): building a queryset runs nothing; a query runs
     where a use evaluates it, and is reported there."""
     return inner.framework == DJANGO and inner.last_method in _LAZY and result_use(ctx, node) == RECEIVER
+
+
+def _core_set_write(node: ast.Call) -> bool:
+    """``conn.execute(charts.update().where(charts.c.perm == old).values(...))``: a SQLAlchemy Core update or
+    delete of a group of rows; one by ``.c.id ==`` is a write per row and still counts."""
+    statement = node.args[0] if node.args else None
+    calls: list[ast.Call] = []
+    while isinstance(statement, ast.Call) and isinstance(statement.func, ast.Attribute):
+        calls.append(statement)
+        statement = statement.func.value
+    names = [callee_name(call) for call in calls]
+    if not names or names[-1] not in ("update", "delete") or "where" not in names:
+        return False
+    conditions = [arg for call in calls if callee_name(call) == "where" for arg in call.args]
+    return not any(
+        isinstance(condition, ast.Compare) and isinstance(condition.left, ast.Attribute)
+        and condition.left.attr in _ONE_ROW_KEYS
+        for condition in conditions
+    )
+
+
+def _handed_on(node: ast.Call, inner: Query, ctx: FileContext) -> bool:
+    """``_generate_changes(model.objects.filter(pk__in=pks))``: a lazy queryset handed to a function of the
+    project, which evaluates it once as a whole set (or not at all); not ``list(qs)``/``len(qs)``."""
+    parent = ctx.parent_of(node)
+    return (inner.framework == DJANGO and inner.last_method in _LAZY and isinstance(parent, ast.Call)
+            and node in parent.args and callee_name(parent) not in _EVALUATING)
 
 
 def _lazy_subquery(node: ast.Call, inner: Query, ctx: FileContext) -> bool:
