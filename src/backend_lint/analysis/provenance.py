@@ -299,10 +299,10 @@ def _formatted(parts: list[_Value], kind: str, node: ast.AST) -> _Value:
     inner = next((part for part in parts if part.kind and part.has_unsafe()), None)
     own_unsafe = any(part.has_unsafe() and not part.kind for part in parts)
     if inner is not None and not own_unsafe:
-        return _Value(pieces, inner.kind, inner.built_at, max(p.alternatives for p in parts))
+        return _Value(pieces, inner.kind, inner.built_at, max((p.alternatives for p in parts), default=1))
     has_hole = any(isinstance(piece, Hole) for piece in pieces)
     return _Value(pieces, kind if has_hole else None, node if has_hole else None,
-                  max(p.alternatives for p in parts))
+                  max((p.alternatives for p in parts), default=1))
 
 
 def _fstring(expr: ast.JoinedStr, state: _State, scope: Scope, depth: int) -> _Value:

@@ -403,6 +403,8 @@ def is_placeholder_list(expr: ast.expr, state: Evaluation, scope: Scope) -> bool
             for side in (expr.left, expr.right))
     if isinstance(expr, (ast.ListComp, ast.GeneratorExp)):  # also numbers: ",".join(str(int(i)) for i in ids)
         element = unwrap_str(expr.elt)
+        if isinstance(element, ast.Call) and not _is_number_call(element):
+            return is_safe(element, state, scope)  # ", ".join(identifier(name) for name in names): each quoted
         return _is_placeholder_text(element) or is_constant_text(element) or _is_number_call(element)
     if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id in ("list", "tuple"):
         return len(expr.args) == 1 and is_placeholder_list(expr.args[0], state, scope)
