@@ -531,11 +531,21 @@ def filters_to_one_parent(ctx: FileContext, function: ast.AST) -> bool:
 
 
 def ties_to_one_parent(call: ast.Call) -> bool:
-    """``filter(user=request.user)``, ``filter(project_id=project.id)``: a relation equal to a variable."""
+    """``filter(user=request.user)``, ``filter(project_id=project.id)``, ``filter(path__contains=port)``,
+    ``filter(stage__workflow=workflow)``, ``filter(member__in=request.user.memberships.all())``: a relation
+    (through any joins) tied to an object the code holds. A comparison (``created__gte=since``) or a text
+    search (``name__icontains=q``) narrows a collection without tying it to a parent."""
     return any(
-        keyword.arg is not None and "__" not in keyword.arg and isinstance(keyword.value, (ast.Name, ast.Attribute))
+        keyword.arg is not None and keyword.arg.rpartition("__")[2] not in _NOT_A_TIE
+        and (isinstance(keyword.value, (ast.Name, ast.Attribute))
+             or (isinstance(keyword.value, ast.Call) and chain_root(keyword.value.func) is not None))
         for keyword in call.keywords
     )
+
+
+_NOT_A_TIE = frozenset({"gt", "gte", "lt", "lte", "range", "isnull", "year", "month", "day", "date", "week_day",
+                        "startswith", "istartswith", "endswith", "iendswith", "icontains", "iexact", "regex",
+                        "iregex", "search", "trigram_similar"})
 
 
 def _has_bound(expr: ast.AST) -> bool:
