@@ -297,6 +297,8 @@ def is_safe(expr: ast.expr, state: Evaluation, scope: Scope) -> bool:
         called = called_function(expr, state.ctx, scope)
         if called is not None and quoting_function(state.ctx, called.node):
             return True
+        if callee in ("get", "getint") and isinstance(func, ast.Attribute) and _is_configuration(func.value):
+            return True  # ``config.get("search.rows_max")``: the operator's setting, not the client's text
         return callee == "get" and isinstance(func, ast.Attribute) and _is_constant_table(func.value, state, scope)
     if isinstance(expr, ast.Subscript):
         return _is_constant_table(expr.value, state, scope)
@@ -305,6 +307,17 @@ def is_safe(expr: ast.expr, state: Evaluation, scope: Scope) -> bool:
     if isinstance(expr, ast.UnaryOp):
         return is_safe(expr.operand, state, scope)
     return False
+
+
+_CONFIGURATION = frozenset({"config", "settings", "app.config", "current_app.config", "self.config"})
+
+
+def _is_configuration(expr: ast.expr) -> bool:
+    """The application's configuration object, read by its usual names."""
+    try:
+        return ast.unparse(expr) in _CONFIGURATION
+    except ValueError:
+        return False
 
 
 def _is_number(expr: ast.expr) -> bool:
