@@ -173,6 +173,25 @@ def test_be101_message_names_where_the_sql_was_built() -> None:
     )
 
 
+def test_be101_sql_built_by_plus_equals_at_module_level_names_that_line() -> None:
+    # The text was dated at the scope's node when neither the `+=` nor the earlier value was formatted: a module
+    # has no line (an internal error that disabled BE101 for the file), a function's `def` line misled.
+    code = """
+        import sqlite3
+        cur = sqlite3.connect("x").cursor()
+        q = "SELECT id FROM users WHERE name = "
+        if flag:
+            q = other()
+        q += " AND active = 1"
+        cur.execute(q)
+        """
+    (message,) = _messages(code)
+    assert "built with `+=` in `q` (line 7)" in message
+    in_function = "def f(flag):" + code.replace("\n        ", "\n            ")  # on line 1: lines stay
+    (message,) = _messages(in_function)
+    assert "built with `+=` in `q` (line 7)" in message
+
+
 def test_be101_identifier_message() -> None:
     (message,) = _messages(
         """

@@ -432,3 +432,18 @@ def test_code_under_test_and_a_server_launcher_do_not_hide_service_code(tmp_path
     found = _both(_write(tmp_path, LOADED_BY_NAME))
     assert ("certs/plugins/sftp.py", 5, "BE507") in found
     assert ("certs/web.py", 8, "BE401") in found
+
+
+def test_two_projects_under_one_path_keep_their_own_facts(tmp_path: Path) -> None:
+    """Each file belongs to the project of its nearest marker: one project's paginator does not cover the
+    other's views, and a sibling project's ``pyproject.toml`` that does not parse stops nothing."""
+    _write(tmp_path / "paged", DJANGO)
+    unpaged = dict(DJANGO)
+    unpaged["shop/settings.py"] = unpaged["shop/settings.py"].replace("DEFAULT_PAGINATION_CLASS", "X")
+    del unpaged["manage.py"]
+    unpaged["pyproject.toml"] = "[project\nname = 1\n"
+    _write(tmp_path / "unpaged", unpaged)
+    found = _cli_findings(tmp_path)
+    assert ("paged/shop/api/views.py", 9, "BE104") not in found
+    assert ("unpaged/shop/api/views.py", 9, "BE104") in found
+    assert _flake8_findings(tmp_path) == found

@@ -131,8 +131,8 @@ class Baseline:
     """A loaded baseline: how many findings of each key are known, and how many of them were seen."""
 
     path: Path
-    counts: Counter = field(default_factory=Counter)
-    seen: Counter = field(default_factory=Counter)
+    counts: Counter[Key] = field(default_factory=Counter)
+    seen: Counter[Key] = field(default_factory=Counter)
 
     @property
     def folder(self) -> Path:

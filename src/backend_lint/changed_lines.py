@@ -61,10 +61,12 @@ class ChangedLines:
         if relative in self.new_files:
             return True
         changed = self.lines.get(relative)
-        return bool(changed) and any(line in changed for line in range(first, max(first, last) + 1))
+        if not changed:
+            return False
+        return any(line in changed for line in range(first, max(first, last) + 1))
 
 
-def _git(args: list[str], cwd: str) -> subprocess.CompletedProcess:
+def _git(args: list[str], cwd: str) -> subprocess.CompletedProcess[str]:
     try:
         return subprocess.run(
             ["git", "-c", "core.quotePath=false", *args], cwd=cwd, capture_output=True, text=True,
@@ -74,7 +76,7 @@ def _git(args: list[str], cwd: str) -> subprocess.CompletedProcess:
         raise DiffBaseError("--diff-base needs git, and `git` was not found on PATH") from None
 
 
-def _first_line(completed: subprocess.CompletedProcess) -> str:
+def _first_line(completed: subprocess.CompletedProcess[str]) -> str:
     text = (completed.stderr or completed.stdout).strip()
     return text.splitlines()[0] if text else f"exit status {completed.returncode}"
 

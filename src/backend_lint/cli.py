@@ -171,19 +171,19 @@ def _rule_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
         return EXIT_CLEAN
     if not args.code:
         parser.error("rule: give a rule code (e.g. BE401) or --list")
-    cls = rule_by_name_or_code(args.code)
-    if cls is None and args.code.upper() in META_CODES:
+    found = rule_by_name_or_code(args.code)
+    if found is None and args.code.upper() in META_CODES:
         meta = load_page(args.code.upper())
         if meta is not None:
             sys.stdout.write(meta.text)
             return EXIT_CLEAN
-    if cls is None:
+    if found is None:
         known = ", ".join(c.code for c in all_rule_classes())
         print(f"backend-lint: error: unknown rule `{args.code}` (known: {known})", file=sys.stderr)
         return EXIT_ERROR
-    page = load_page(cls.code)
+    page = load_page(found.code)
     if page is None:
-        print(f"backend-lint: error: no page for {cls.code} in this installation", file=sys.stderr)
+        print(f"backend-lint: error: no page for {found.code} in this installation", file=sys.stderr)
         return EXIT_ERROR
     sys.stdout.write(page.text if page.text.endswith("\n") else page.text + "\n")
     return EXIT_CLEAN
@@ -372,7 +372,9 @@ def _as_before_fix(result: FileResult, before: str, after: str) -> FileResult:
     return result
 
 
-def _fix_one(path: str, checker: Checker, threshold: Applicability, args) -> tuple[FileResult, bool]:
+def _fix_one(
+    path: str, checker: Checker, threshold: Applicability, args: argparse.Namespace
+) -> tuple[FileResult, bool]:
     from backend_lint.fixing.writer import ConcurrentChange, atomic_write  # noqa: PLC0415
 
     source = read_source(path)

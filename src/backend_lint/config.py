@@ -145,7 +145,7 @@ def parse_table(table: dict[str, Any], path: Path) -> Config:
             raise ConfigError(f"{path}: [tool.backend-lint] `{key}` must be a file name, got {value!r}")
         checked = _per_file_ignores(value, path) if expected is dict else value
         if key in ("select", "extend-select", "ignore"):
-            _check_selectors(checked, path, key)
+            _check_selectors(value, path, key)  # a list of strings (checked above)
         setattr(config, key.replace("-", "_"), checked)
     return config
 

@@ -37,7 +37,7 @@ _LEAF_TYPES = frozenset({ast.Constant})  # ``value`` is a Python value here, not
 _NODE_FIELDS_NAMED_LIKE_PRIMITIVES = frozenset({
     ("Import", "names"), ("ImportFrom", "names"), ("TypeAlias", "name"),  # these do hold nodes
 })
-_FIELDS: dict[type, tuple[str, ...]] = {}
+_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {}
 _LEAVE = object()
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 
@@ -55,7 +55,7 @@ class FileResult:
     summary: ModuleSummary | None = None  # what the file tells the project model (when asked for)
 
 
-def _fields(node_type: type) -> tuple[str, ...]:
+def _fields(node_type: type[ast.AST]) -> tuple[str, ...]:
     found = _FIELDS.get(node_type)
     if found is None:
         found = _FIELDS[node_type] = () if node_type in _LEAF_TYPES else tuple(
@@ -244,9 +244,10 @@ _LEAF_NODE_TYPES = frozenset(  # node types with nothing to walk below them: Nam
 )
 
 Push = Callable[[tuple[Any, Any, Scope]], None]
+Parents = dict[ast.AST, ast.AST]
 
 
-def _push_all(node: ast.AST, values: list[Any], scope: Scope, push: Push, parents: dict) -> None:
+def _push_all(node: ast.AST, values: list[Any], scope: Scope, push: Push, parents: Parents) -> None:
     """Push ``values`` (nodes or lists of nodes, in source order) so that they pop in source order."""
     for value in reversed(values):
         if value is None:
@@ -261,7 +262,7 @@ def _push_all(node: ast.AST, values: list[Any], scope: Scope, push: Push, parent
             push((value, node, scope))
 
 
-def _open_function(node: Any, scope: Scope, push: Push, parents: dict) -> bool:
+def _open_function(node: Any, scope: Scope, push: Push, parents: Parents) -> bool:
     inner = Scope(FUNCTION, node, scope)
     if isinstance(node, ast.Lambda):
         _push_all(node, [node.args, node.body], inner, push, parents)
@@ -272,13 +273,13 @@ def _open_function(node: Any, scope: Scope, push: Push, parents: dict) -> bool:
     return True
 
 
-def _open_class(node: ast.ClassDef, scope: Scope, push: Push, parents: dict) -> bool:
+def _open_class(node: ast.ClassDef, scope: Scope, push: Push, parents: Parents) -> bool:
     _push_all(node, [node.body], Scope(CLASS, node, scope), push, parents)
     _push_all(node, [node.decorator_list, node.bases, node.keywords], scope, push, parents)
     return True
 
 
-def _open_loop(node: Any, scope: Scope, push: Push, parents: dict) -> bool:
+def _open_loop(node: Any, scope: Scope, push: Push, parents: Parents) -> bool:
     _push_all(node, [node.orelse], scope, push, parents)
     _push_all(node, [node.body], Scope(LOOP, node, scope), push, parents)
     if isinstance(node, ast.While):
@@ -288,7 +289,7 @@ def _open_loop(node: Any, scope: Scope, push: Push, parents: dict) -> bool:
     return True
 
 
-def _open_comprehension(node: Any, scope: Scope, push: Push, parents: dict) -> bool:
+def _open_comprehension(node: Any, scope: Scope, push: Push, parents: Parents) -> bool:
     first = node.generators[0]
     inner = Scope(LOOP, first, scope)
     parents[first] = node
@@ -300,13 +301,13 @@ def _open_comprehension(node: Any, scope: Scope, push: Push, parents: dict) -> b
     return True
 
 
-def _open_except(node: ast.ExceptHandler, scope: Scope, push: Push, parents: dict) -> bool:
+def _open_except(node: ast.ExceptHandler, scope: Scope, push: Push, parents: Parents) -> bool:
     _push_all(node, [node.body], Scope(EXCEPT, node, scope), push, parents)
     _push_all(node, [node.type], scope, push, parents)
     return True
 
 
-def _open_if(node: ast.If, scope: Scope, push: Push, parents: dict) -> bool:
+def _open_if(node: ast.If, scope: Scope, push: Push, parents: Parents) -> bool:
     if not is_main_guard(node):
         return False
     _push_all(node, [node.orelse], scope, push, parents)
@@ -315,7 +316,7 @@ def _open_if(node: ast.If, scope: Scope, push: Push, parents: dict) -> bool:
     return True
 
 
-_SCOPE_OPENERS: dict[type, Callable[[Any, Scope, Push, dict], bool]] = {
+_SCOPE_OPENERS: dict[type, Callable[[Any, Scope, Push, Parents], bool]] = {
     ast.FunctionDef: _open_function,
     ast.AsyncFunctionDef: _open_function,
     ast.Lambda: _open_function,

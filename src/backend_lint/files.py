@@ -120,7 +120,8 @@ def is_excluded(path: str, config: Config) -> bool:
     """
     excludes = _Excludes([*config.exclude, *config.extend_exclude])
     full = Path(os.path.abspath(path))
-    folder, parts = full.parent, (full.name,)
+    folder = full.parent
+    parts: tuple[str, ...] = (full.name,)
     for candidate in (full, Path(os.path.realpath(path))):
         if candidate.is_relative_to(config.root):
             folder, parts = config.root, candidate.relative_to(config.root).parts

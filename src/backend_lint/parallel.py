@@ -25,16 +25,20 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from multiprocessing import get_all_start_methods, get_context
 from multiprocessing.context import BaseContext
-from typing import Any, Optional, TypeVar, Union
+from typing import TYPE_CHECKING, Any, Optional, TypeVar, Union
 
 from backend_lint.cache import ResultCache, digest, read_cacheable
 from backend_lint.config import Config
 from backend_lint.engine import FileResult
 from backend_lint.runner import Checker
 
+if TYPE_CHECKING:
+    from typing_extensions import TypeGuard  # typing.TypeGuard is Python 3.10+; only the type checker reads it
+
 Item = TypeVar("Item")
 Checked = tuple[Optional[str], FileResult]  # (digest of the bytes checked, or None when uncacheable; result)
-Work = Union[Future, list[Checked], None]  # a batch's results: pending in a worker, done here, or nothing to do
+# a batch's results: pending in a worker, done here, or nothing to do
+Work = Union[Future[list[Checked]], list[Checked], None]
 _Batch = tuple[list[Any], list[Optional[FileResult]], list[str], Work]  # items, cache hits, misses, their work
 
 MIN_FILES_FOR_POOL = 16  # below this, starting processes costs more than it saves
@@ -55,7 +59,7 @@ def default_jobs() -> int:
     return os.cpu_count() or 1
 
 
-def is_file_item(item: object) -> bool:
+def is_file_item(item: object) -> TypeGuard[str]:
     """A discovered path to check (not a discovery error, not ``-`` for standard input)."""
     return isinstance(item, str) and item != "-"
 
@@ -135,12 +139,13 @@ def _finish(
 ) -> Iterator[tuple[Item, Optional[FileResult]]]:
     checked = iter(runner.results(work, misses))
     for item, hit in zip(batch, known):
-        if hit is not None or not is_file_item(item):
+        path: object = item  # narrowed to a path below; item keeps its own type for the caller
+        if hit is not None or not is_file_item(path):
             yield item, hit
             continue
         file_digest, result = next(checked)
         if cache is not None and file_digest is not None:
-            cache.store(item, file_digest, result)  # type: ignore[arg-type]
+            cache.store(path, file_digest, result)
         yield item, result
 
 
@@ -155,7 +160,7 @@ class _Runner:
         self._pool: Optional[ProcessPoolExecutor] = None
         self._broken = False
 
-    def submit(self, paths: list[str]) -> Union[Future, list[Checked]]:
+    def submit(self, paths: list[str]) -> Union[Future[list[Checked]], list[Checked]]:
         if self.jobs == 1 or self._broken:
             return _check_batch(self.checker, paths, self.with_digest)
         if self._pool is None:

@@ -41,7 +41,7 @@ def prepared_index(paths: Iterable[str], config: Config, use_cache: bool) -> Pro
     """The summaries of every project the given files and folders belong to, ready before checking."""
     index = new_index(config, use_cache)
     files_of = _files_of(config)
-    roots = set()
+    roots: set[str] = set()
     for path in paths:
         if path == "-" or not os.path.exists(path):
             continue

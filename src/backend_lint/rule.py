@@ -25,7 +25,11 @@ if TYPE_CHECKING:  # libcst is imported only on the fix path
     from backend_lint.fixing.context import FixContext
 
 Callback = Callable[[Any, "FileContext"], None]
+"""A bound callback as the engine calls it, with a node of the type it was registered for."""
 S = TypeVar("S")
+M = TypeVar("M", bound=Callable[..., None])
+"""A callback method, ``(self, node, ctx) -> None``: the decorators hand it back with its own signature, so its
+node parameter keeps the precise type the method declares."""
 
 
 @dataclass(frozen=True)
@@ -51,20 +55,20 @@ class Option:
         raise TypeError(f"a {expected.__name__}")
 
 
-def visits(*node_types: type[ast.AST]) -> Callable[[Callback], Callback]:
+def visits(*node_types: type[ast.AST]) -> Callable[[M], M]:
     """Mark a method to be called when the walk enters a node of one of ``node_types``."""
 
-    def mark(method: Callback) -> Callback:
+    def mark(method: M) -> M:
         method.__dict__.setdefault("_visits", []).extend(node_types)
         return method
 
     return mark
 
 
-def leaves(*node_types: type[ast.AST]) -> Callable[[Callback], Callback]:
+def leaves(*node_types: type[ast.AST]) -> Callable[[M], M]:
     """Mark a method to be called after the walk has finished a node's subtree."""
 
-    def mark(method: Callback) -> Callback:
+    def mark(method: M) -> M:
         method.__dict__.setdefault("_leaves", []).extend(node_types)
         return method
 
@@ -101,8 +105,8 @@ class Rule:
     fix_title: ClassVar[str | None] = None
     fix_kind: ClassVar[Applicability] = Applicability.NONE
     """The best applicability any finding of this rule can have."""
-    fix_node: ClassVar[str | None] = None
-    """Name of the libcst node class the fix replaces (found at the finding's range)."""
+    fix_node: ClassVar[str | tuple[str, ...] | None] = None
+    """Name of the libcst node class the fix replaces (found at the finding's range), or several names."""
     options: ClassVar[tuple[Option, ...]] = ()
     triggers: ClassVar[tuple[str, ...]] = ()
     """Words of which at least one must occur in a file's text for the rule to run on it (empty: always)."""
@@ -155,7 +159,7 @@ class Rule:
         finding wrong; the project model drops it once one holds (without a project, it stands)."""
         best = self.fix_kind
         chosen = best if applicability is None else min(applicability, best)
-        line, col = ctx.char_position(node.lineno, node.col_offset)  # type: ignore[attr-defined]
+        line, col = ctx.char_position(node.lineno, node.col_offset)  # type: ignore[attr-defined]  # reported nodes have positions
         last = end_node or node
         end_line = getattr(last, "end_lineno", None) or line
         end_offset = getattr(last, "end_col_offset", None)

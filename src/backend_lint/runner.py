@@ -155,7 +155,7 @@ class Checker:
         return self.check_source(source, display_path)
 
 
-def apply_noqa(findings: list, text: str) -> list:
+def apply_noqa(findings: list[Finding], text: str) -> list[Finding]:
     """Drop findings whose first line is governed by a matching ``# noqa`` comment (see :mod:`noqa`)."""
     if not findings or "noqa" not in text.lower():
         return findings

@@ -45,7 +45,8 @@ def unused_noqa(text: str, path: str, unsuppressed: list[Finding], active_codes:
         comment = noqa_on(line, number) if "noqa" in line.lower() else None
         if comment is None or not comment.codes or CODE in comment.codes:
             continue
-        if comments.comment_start(number) is None or comments.comment_start(number) > comment.start:
+        start = comments.comment_start(number)
+        if start is None or start > comment.start:
             continue  # the text is inside a string (a docstring showing an example), not a comment
         stale = [
             code for code in comment.codes

@@ -10,6 +10,7 @@ into nested functions, classes or lambdas: their names are their own.
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional, Union
 
@@ -81,7 +82,7 @@ def _add_params(bindings: Bindings, args: ast.arguments) -> None:
 _BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
 
 
-def _statements(body: list[ast.stmt], into_nested: bool = False):
+def _statements(body: list[ast.stmt], into_nested: bool = False) -> Iterator[ast.AST]:
     """Every statement of a block, nested blocks included (not inside nested definitions unless asked).
 
     Bindings come from statements, so expressions are not visited: this is what keeps summaries cheap.

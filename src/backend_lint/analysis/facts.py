@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Hashable, Iterable
-from typing import TYPE_CHECKING, Any, Callable, Optional, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Optional, TypeVar, cast
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
@@ -41,8 +41,8 @@ def _declare(function: Callable[..., Any], reads: Iterable[Readable], scope: Opt
     for item in reads:
         if not hasattr(item, "__reads__"):
             raise TypeError(f"{getattr(item, '__qualname__', item)!r} is neither a fact nor declared with @reads")
-    function.__reads__ = tuple(reads)  # type: ignore[attr-defined]
-    function.__fact_scope__ = scope  # type: ignore[attr-defined]
+    function.__reads__ = tuple(reads)  # type: ignore[attr-defined]  # the declaration lives on the function
+    function.__fact_scope__ = scope  # type: ignore[attr-defined]  # (setattr with a constant name: ruff B010)
 
 
 def file_fact(
@@ -54,7 +54,7 @@ def file_fact(
         @functools.wraps(compute)
         def fact(ctx: FileContext) -> T:
             try:
-                return ctx.facts[fact]
+                return cast(T, ctx.facts[fact])  # ctx.facts keeps each fact's own value under the fact
             except KeyError:  # the first ask in this file (the lookup alone is the cheap path)
                 found = ctx.facts[fact] = compute(ctx)
                 return found
@@ -84,7 +84,7 @@ def node_fact(
         def fact(ctx: FileContext, node: K) -> T:
             where = node if key is None else key(node)
             try:
-                return ctx.facts[fact][where]
+                return cast(T, ctx.facts[fact][where])  # ctx.facts keeps each fact's own table under the fact
             except KeyError:  # the first ask for this node (the lookup alone is the cheap path)
                 table = ctx.facts.setdefault(fact, {})
                 if while_computing is not _MISSING:
@@ -134,7 +134,10 @@ def needed_facts(needs: Iterable[Readable]) -> frozenset[Readable]:
 
 def needs_project(needs: Iterable[Readable]) -> bool:
     """Whether anything in ``needs`` reads a fact that depends on other files of the project."""
-    return any(fact.__fact_scope__ == PROJECT for fact in needed_facts(needs))  # type: ignore[attr-defined]
+    return any(
+        fact.__fact_scope__ == PROJECT  # type: ignore[attr-defined]  # set by _declare on every fact
+        for fact in needed_facts(needs)
+    )
 
 
 def fact_name(fact: Readable) -> str:

@@ -140,12 +140,12 @@ class _Summariser:
             if isinstance(node, ast.Attribute) and node.attr in ("POST", "FILES") and self._is_request(node.value):
                 self.summary.form_data = True
             label = self._body_read(node)
-            if label is not None:
-                reads.append((node, label))  # type: ignore[arg-type]
+            if label is not None and isinstance(node, ast.expr):
+                reads.append((node, label))
             for child in ast.iter_child_nodes(node):
                 self.parents[child] = node
                 stack.append(child)
-        for node, label in sorted(reads, key=lambda item: (item[0].lineno, item[0].col_offset)):  # type: ignore[attr-defined]
+        for node, label in sorted(reads, key=lambda item: (item[0].lineno, item[0].col_offset)):
             validated, raw = self._uses(node)
             self.summary.body_reads.append(BodyRead(node, label, validated, raw))
         return self.summary
@@ -271,7 +271,7 @@ class _Summariser:
             parent = self.parents.get(node)
             grandparent = self.parents.get(parent) if parent is not None else None
             if isinstance(parent, (ast.Await, ast.BoolOp, ast.IfExp)):
-                node = parent  # type: ignore[assignment]
+                node = parent
             elif (
                 isinstance(parent, ast.Attribute)
                 and isinstance(grandparent, ast.Call)
@@ -282,7 +282,7 @@ class _Summariser:
                 if parent.attr in _CONVERSIONS:
                     node = grandparent
                 elif isinstance(comprehension, ast.comprehension) and comprehension.iter is grandparent:
-                    node = self.parents[comprehension]  # type: ignore[assignment]
+                    node = self.parents[comprehension]  # type: ignore[assignment]  # its ListComp, SetComp...
                 else:
                     return node
             elif isinstance(parent, ast.Call) and callee_name(parent) == "dict" and parent.args == [node]:
@@ -305,7 +305,7 @@ class _Summariser:
         if isinstance(parent, ast.Attribute) and parent.value is use:
             return parent.attr in _FIELD_READS and isinstance(self.parents.get(parent), ast.Call)
         keyword = parent if isinstance(parent, ast.keyword) else None
-        call = self.parents.get(parent) if keyword is not None else parent
+        call = self.parents.get(keyword) if keyword is not None else parent
         if not isinstance(call, ast.Call) or use is call.func:
             return False
         last = callee_name(call)

@@ -28,7 +28,9 @@ def joined_paths(routes: ModuleRoutes) -> tuple[list[RoutePath], list[tuple[Path
     return paths, strings
 
 
-def _object_prefix(routes: ModuleRoutes, key: Optional[str], seen: set[str], strings: list) -> RoutePath:
+def _object_prefix(
+    routes: ModuleRoutes, key: Optional[str], seen: set[str], strings: list[tuple[PathPart, str]]
+) -> RoutePath:
     """The full prefix of routes registered on the object ``key``: where it is included, then its own."""
     if key is None or key in seen:
         return NO_PATH

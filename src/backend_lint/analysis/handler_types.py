@@ -72,8 +72,9 @@ class Span:
 
     @classmethod
     def of(cls, node: ast.AST) -> Span:
-        line = node.lineno  # type: ignore[attr-defined]
-        return cls(line, node.col_offset, node.end_lineno or line, node.end_col_offset or 0)  # type: ignore[attr-defined]
+        line: int = node.lineno  # type: ignore[attr-defined]  # spans are taken of nodes with a position
+        col: int = node.col_offset  # type: ignore[attr-defined]  # (statements, expressions, arguments)
+        return cls(line, col, getattr(node, "end_lineno", None) or line, getattr(node, "end_col_offset", None) or 0)
 
 
 @dataclass(frozen=True)

@@ -163,7 +163,7 @@ def _unwrap_annotated(annotation: Optional[ast.expr]) -> Optional[ast.expr]:
         wrapper = dotted_name(annotation.value) or ""
         if wrapper.rpartition(".")[2] in ("Annotated", "Optional"):
             inner = annotation.slice
-            return inner.elts[0] if isinstance(inner, ast.Tuple) and inner.elts else inner  # type: ignore[return-value]
+            return inner.elts[0] if isinstance(inner, ast.Tuple) and inner.elts else inner
     return annotation
 
 

@@ -282,7 +282,9 @@ def _session_has_timeout(call: ast.Call, ctx: FileContext) -> bool:
     and at module level, so two classes with a ``self.session`` each are not confused.
     """
     func = call.func
-    receiver = dotted_name(func.value) if isinstance(func, ast.Attribute) else None
+    if not isinstance(func, ast.Attribute):
+        return False
+    receiver = dotted_name(func.value)
     if receiver is None:
         return False
     found = sessions_with_timeout(ctx)
@@ -298,16 +300,19 @@ def _assigned_values(expr: ast.expr, ctx: FileContext) -> list[ast.expr]:
     """What ``expr`` (a call, ``self.attr`` or a name) was assigned, as written."""
     if isinstance(expr, ast.Call):
         return [expr]
-    owner = instance_class(expr.value, ctx.scope) if isinstance(expr, ast.Attribute) else None
-    if owner is not None:
-        return bindings_of(ctx, owner.node).self_attributes.get(expr.attr, [])  # type: ignore[arg-type]
-    found = lookup(expr.id, ctx, ctx.scope) if isinstance(expr, ast.Name) else None
-    if found is not None:
-        return [value for value in found[1].assigned.get(expr.id, []) if value is not None]  # type: ignore[union-attr]
+    if isinstance(expr, ast.Attribute):
+        owner = instance_class(expr.value, ctx.scope)
+        return bindings_of(ctx, owner.node).self_attributes.get(expr.attr, []) if owner is not None else []
+    if isinstance(expr, ast.Name):
+        found = lookup(expr.id, ctx, ctx.scope)
+        if found is not None:
+            return [value for value in found[1].assigned.get(expr.id, []) if value is not None]
     return []
 
 
-def _value_has_timeout(value: ast.expr, ctx: FileContext, found: frozenset) -> bool:
+def _value_has_timeout(
+    value: ast.expr, ctx: FileContext, found: frozenset[tuple[Optional[ast.AST], str]]
+) -> bool:
     """A value assigned to the session (``self.session = session``) that was given a timeout where it was made.
 
     A local of a method (``session = requests.Session(); session.mount(...); self.session = session``), or a
@@ -322,7 +327,7 @@ def _value_has_timeout(value: ast.expr, ctx: FileContext, found: frozenset) -> b
         return False
     return any(
         isinstance(returned, ast.Name) and (factory.node, returned.id) in found
-        for returned in returned_values(ctx, factory.node)  # type: ignore[arg-type]
+        for returned in returned_values(ctx, factory.node)
     )
 
 
@@ -380,8 +385,9 @@ def passes_argument(call: ast.Call, keyword: str, position: Optional[int]) -> Op
             return True
         if item.arg is None:
             keys = item.value.keys if isinstance(item.value, ast.Dict) else None
-            if keys is None or not all(isinstance(key, ast.Constant) for key in keys):
+            constants = [key for key in keys if isinstance(key, ast.Constant)] if keys is not None else []
+            if keys is None or len(constants) != len(keys):
                 unknown = True
-            elif any(key.value == keyword for key in keys):  # type: ignore[union-attr]
+            elif any(key.value == keyword for key in constants):
                 return True
     return None if unknown else False

@@ -134,7 +134,7 @@ def module_imports(tree: ast.Module) -> ImportMap:
         node = pop()
         kind = type(node)
         if kind is ast.Import or kind is ast.ImportFrom:
-            add(node)  # type: ignore[arg-type]
+            add(node)  # type: ignore[arg-type]  # an Import or ImportFrom: `type(node) is`, the fast check
             continue
         fields = blocks.get(kind)
         if fields is not None:

@@ -14,6 +14,7 @@ factory), but not which library it belongs to, so rules check it and leave its f
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.facts import file_fact, node_fact, reads
@@ -186,7 +187,7 @@ def _hands_on(call: ast.Call, caught: Optional[str]) -> bool:
     return any(word in name.lower() for word in _RECORDER_WORDS)
 
 
-def _handler_calls(handler: ast.ExceptHandler):
+def _handler_calls(handler: ast.ExceptHandler) -> Iterator[ast.Call]:
     stack: list[ast.AST] = list(handler.body)
     while stack:
         node = stack.pop()

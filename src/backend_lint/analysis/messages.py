@@ -61,9 +61,10 @@ def pieces_of(expr: ast.expr) -> Optional[list[Piece]]:
         spec = ""
         if part.format_spec is not None:
             spec_parts = part.format_spec.values if isinstance(part.format_spec, ast.JoinedStr) else []
-            if not all(isinstance(piece, ast.Constant) for piece in spec_parts):
+            constants = [piece for piece in spec_parts if isinstance(piece, ast.Constant)]
+            if len(constants) != len(spec_parts):
                 return None  # a nested {width} in the spec
-            spec = "".join(str(piece.value) for piece in spec_parts)  # type: ignore[union-attr]
+            spec = "".join(str(piece.value) for piece in constants)
         pieces.append(Value(part.value, _CONVERSIONS[part.conversion], spec))
     return pieces
 
@@ -87,7 +88,8 @@ def constant_text(expr: ast.AST) -> Optional[str]:
         return expr.value if isinstance(expr.value, str) else None
     if isinstance(expr, ast.JoinedStr):
         parts = [constant_text(part) for part in expr.values]
-        return None if any(part is None for part in parts) else "".join(parts)  # type: ignore[arg-type]
+        texts = [part for part in parts if part is not None]
+        return "".join(texts) if len(texts) == len(parts) else None
     if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
         left, right = constant_text(expr.left), constant_text(expr.right)
         return left + right if left is not None and right is not None else None

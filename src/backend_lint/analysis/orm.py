@@ -132,7 +132,9 @@ def query_call(call: ast.Call, ctx: FileContext) -> Optional[Query]:
     return _query(call, ctx, ctx.scope, 0, frozenset())
 
 
-def _query(expr: ast.expr, ctx: FileContext, scope: Scope, depth: int, seen: frozenset) -> Optional[Query]:
+def _query(
+    expr: ast.expr, ctx: FileContext, scope: Scope, depth: int, seen: frozenset[tuple[int, str]]
+) -> Optional[Query]:
     if depth > 12:
         return None
     if isinstance(expr, ast.Await):
@@ -180,7 +182,8 @@ def _query(expr: ast.expr, ctx: FileContext, scope: Scope, depth: int, seen: fro
     if not related:
         return None
     query = Query(DJANGO)
-    query.paths.update(_inherited(receiver, ctx, scope, depth, seen))  # type: ignore[arg-type]
+    if isinstance(receiver, ast.Attribute):
+        query.paths.update(_inherited(receiver, ctx, scope, depth, seen))
     query.preloaded.update(path.split("__")[0] for path in query.paths)
     return _extend(query, expr)
 
@@ -193,7 +196,9 @@ def _extend(query: Query, call: ast.Call) -> Query:
     return query
 
 
-def _inherited(receiver: ast.Attribute, ctx: FileContext, scope: Scope, depth: int, seen: frozenset) -> set[str]:
+def _inherited(
+    receiver: ast.Attribute, ctx: FileContext, scope: Scope, depth: int, seen: frozenset[tuple[int, str]]
+) -> set[str]:
     """``variation.channels`` where ``variation`` is the row of a loop over ``product.variations.all()`` and
     ``product`` the row of a loop over a query that prefetched ``variations__channels``: the lookups past the
     relation, which the prefetch already loaded."""
@@ -310,7 +315,9 @@ def _is_session(receiver: ast.expr, method: str, ctx: FileContext, scope: Scope)
 
 
 
-def _name_query(name: str, ctx: FileContext, scope: Scope, depth: int, seen: frozenset) -> Optional[Query]:
+def _name_query(
+    name: str, ctx: FileContext, scope: Scope, depth: int, seen: frozenset[tuple[int, str]]
+) -> Optional[Query]:
     bound = lookup(name, ctx, scope)
     if bound is None:
         return None

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ast
 import operator
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.bindings import bindings_of
@@ -32,7 +33,12 @@ PASSWORD_WORDS = frozenset({"password", "passwd", "pwd", "pw", "passphrase"})
 _HASH_WORDS = frozenset({"hash", "hashed", "digest", "hex", "hexdigest", "encoded", "bytes", "str", "value"})
 _TRANSPARENT_METHODS = frozenset({"encode", "strip", "lower", "upper", "decode"})
 _MAX_HOPS = 3
-_INT_OPERATORS = {ast.Mult: operator.mul, ast.Add: operator.add, ast.Pow: operator.pow, ast.LShift: operator.lshift}
+_INT_OPERATORS: dict[type[ast.operator], Callable[[int, int], int]] = {
+    ast.Mult: operator.mul,
+    ast.Add: operator.add,
+    ast.Pow: operator.pow,
+    ast.LShift: operator.lshift,
+}
 
 
 def is_password_name(name: Optional[str]) -> bool:

@@ -30,10 +30,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional, Union
 
-from backend_lint.analysis.bindings import bindings_of
+from backend_lint.analysis.bindings import Bindings, bindings_of
 from backend_lint.analysis.facts import node_fact, reads
 from backend_lint.analysis.resolve import (
     Definition,
+    Function,
     called_function,
     instance_class,
     lookup,
@@ -93,6 +94,8 @@ class Hole:
 
 
 Piece = Union[str, Hole]
+Built = Union[ast.expr, ast.stmt]
+"""Where text was formatted: an expression, or an ``sql += ...`` statement (always a node with a line)."""
 
 
 @dataclass
@@ -102,7 +105,7 @@ class SqlText:
     pieces: list[Piece]
     kind: Optional[str] = None
     """How the first unsafe part was formatted in (``f-string``, ``%``, ``.format()``, ``+``, ``+=``, ``join``)."""
-    built_at: Optional[ast.AST] = None
+    built_at: Optional[Built] = None
     """The expression or ``+=`` statement that formatted it in."""
     variable: Optional[str] = None
     """The local name the sink received, when the SQL was not built inside the call."""
@@ -144,11 +147,16 @@ class SqlText:
 class _Value:
     pieces: list[Piece]
     kind: Optional[str] = None
-    built_at: Optional[ast.AST] = None
+    built_at: Optional[Built] = None
     alternatives: int = 1
 
     def has_unsafe(self) -> bool:
         return any(isinstance(piece, Hole) and not piece.safe for piece in self.pieces)
+
+    def text(self) -> Optional[str]:
+        """The whole text when every piece is literal (a template, a separator), else ``None``."""
+        texts = [piece for piece in self.pieces if isinstance(piece, str)]
+        return "".join(texts) if len(texts) == len(self.pieces) else None
 
 
 class _State(Evaluation):
@@ -294,7 +302,7 @@ def _hole(expr: ast.expr, state: _State, scope: Scope) -> Hole:
     return Hole(expr, fragment=_fragment_named(expr))
 
 
-def _formatted(parts: list[_Value], kind: str, node: ast.AST) -> _Value:
+def _formatted(parts: list[_Value], kind: str, node: Built) -> _Value:
     pieces: list[Piece] = [piece for part in parts for piece in part.pieces]
     inner = next((part for part in parts if part.kind and part.has_unsafe()), None)
     own_unsafe = any(part.has_unsafe() and not part.kind for part in parts)
@@ -334,9 +342,9 @@ _PERCENT_FIELD = re.compile(r"%(?:\((\w+)\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?[hl
 
 def _percent(expr: ast.BinOp, state: _State, scope: Scope, depth: int) -> Optional[_Value]:
     template = _eval(expr.left, state, scope, depth + 1)
-    if template is None or any(isinstance(piece, Hole) for piece in template.pieces):
+    text = template.text() if template is not None else None
+    if text is None:
         return None
-    text = "".join(template.pieces)  # type: ignore[arg-type]
     right = expr.right
     positional = list(right.elts) if isinstance(right, ast.Tuple) else [right]
     named = (
@@ -397,29 +405,29 @@ def _builder_call(expr: ast.Call, state: _State, scope: Scope, depth: int) -> Op
     return _returned_text(found, state, depth)
 
 
-def _returned_text(found: Definition, state: _State, depth: int) -> Optional[_Value]:
+def _returned_text(found: Definition[Function], state: _State, depth: int) -> Optional[_Value]:
     """What a function or property getter of this file returns, when every ``return`` gives text."""
     key = ("builder", id(found.node))
     if key in state.seen:
         return None
-    returns = returned_values(state.ctx, found.node)  # type: ignore[arg-type]
-    if not returns or any(value is None for value in returns):
+    returns = returned_values(state.ctx, found.node)
+    given = [value for value in returns if value is not None]
+    if not given or len(given) != len(returns):
         return None  # a generator, or a bare ``return``: not a string
     state.seen.add(key)
     try:
-        values = [_eval(value, state, found.scope, depth + 1) for value in returns]  # type: ignore[arg-type]
+        values = [_eval(value, state, found.scope, depth + 1) for value in given]
     finally:
         state.seen.discard(key)
-    if any(value is None for value in values):
-        return None
-    return _merge(values)  # type: ignore[arg-type]
+    known = [value for value in values if value is not None]
+    return _merge(known) if len(known) == len(values) else None
 
 
 def _format_method(expr: ast.Call, func: ast.Attribute, state: _State, scope: Scope, depth: int) -> Optional[_Value]:
     template = _eval(func.value, state, scope, depth + 1)
-    if template is None or any(isinstance(piece, Hole) for piece in template.pieces):
+    text = template.text() if template is not None else None
+    if text is None:
         return None
-    text = "".join(template.pieces)  # type: ignore[arg-type]
     keywords = {keyword.arg: keyword.value for keyword in expr.keywords if keyword.arg}
     opaque_kwargs = any(keyword.arg is None for keyword in expr.keywords)
     parts: list[_Value] = []
@@ -432,7 +440,7 @@ def _format_method(expr: ast.Call, func: ast.Attribute, state: _State, scope: Sc
         parts.append(_Value([literal]))
         if field_name is None:
             continue
-        head = re.match(r"[^.\[]*", field_name).group(0)  # type: ignore[union-attr]
+        head = re.split(r"[.\[]", field_name, maxsplit=1)[0]
         simple = head == field_name and not spec and not conversion
         if head == "":
             head = str(auto)
@@ -445,7 +453,7 @@ def _format_method(expr: ast.Call, func: ast.Attribute, state: _State, scope: Sc
                 return None
             parts.append(_Value([Hole(expr)]))
             continue
-        safe_spec = bool(spec) and spec.rstrip().endswith(("d", "f", "e", "g", "n", "%"))
+        safe_spec = spec is not None and spec.rstrip().endswith(("d", "f", "e", "g", "n", "%"))
         if safe_spec:
             parts.append(_Value([Hole(value, safe=True)]))
         else:
@@ -455,9 +463,9 @@ def _format_method(expr: ast.Call, func: ast.Attribute, state: _State, scope: Sc
 
 def _join(expr: ast.Call, func: ast.Attribute, state: _State, scope: Scope, depth: int) -> Optional[_Value]:
     separator = _eval(func.value, state, scope, depth + 1)
-    if separator is None or any(isinstance(piece, Hole) for piece in separator.pieces):
+    sep = separator.text() if separator is not None else None
+    if sep is None:
         return None
-    sep = "".join(separator.pieces)  # type: ignore[arg-type]
     argument = expr.args[0]
     if isinstance(argument, (ast.List, ast.Tuple)):
         parts: list[_Value] = []
@@ -488,17 +496,19 @@ def _name(expr: ast.Name, state: _State, scope: Scope, depth: int) -> Optional[_
         state.seen.discard(key)
 
 
-def _assignments(name: str, bindings, link: Scope, state: _State, depth: int, use: ast.Name) -> Optional[_Value]:
-    steps: list[tuple[int, ast.AST]] = []
+def _assignments(
+    name: str, bindings: Bindings, link: Scope, state: _State, depth: int, use: ast.Name
+) -> Optional[_Value]:
+    steps: list[tuple[int, Step]] = []
     unpacked = list(unpacked_calls(state.ctx, link.node).get(name, ()))
-    for value in bindings.assigned.get(name, []):
-        if value is None and unpacked:
+    for assigned in bindings.assigned.get(name, []):
+        if assigned is None and unpacked:
             element = unpacked.pop(0)  # ``sql, params = build_query(...)``: one element of what it returns
             steps.append((element.lineno, element))
             continue
-        if value is None or (isinstance(value, ast.Constant) and not isinstance(value.value, str)):
+        if assigned is None or (isinstance(assigned, ast.Constant) and not isinstance(assigned.value, str)):
             return None  # unpacked, or not a string at all (``offset = 0``)
-        steps.append((getattr(value, "lineno", 0), value))
+        steps.append((assigned.lineno, assigned))
     for node in bindings.augmented.get(name, []):
         if not isinstance(node.op, ast.Add):
             return None
@@ -522,18 +532,20 @@ def _assignments(name: str, bindings, link: Scope, state: _State, depth: int, us
                 return None
             alternatives.append(value)
             continue
-        value = _eval(step, state, link, depth + 1)  # type: ignore[arg-type]
+        value = _eval(step, state, link, depth + 1)
         if value is None:
             if not appended and not alternatives and len(steps) == 1:
                 return None
-            value = _Value([Hole(step, fragment=True)])  # type: ignore[arg-type]
+            value = _Value([Hole(step, fragment=True)])
         alternatives.append(value)
     if not alternatives:
         return None
     merged = _merge(alternatives)
     if not appended:
         return merged
-    return _formatted([merged, *appended], AUGMENTED, appended[0].built_at or merged.built_at or link.node)
+    # Built where a part was formatted in, else at the first ``+=`` (not at the scope's node: a module has no line).
+    first_added = next(step for _line, step in steps if isinstance(step, ast.AugAssign))
+    return _formatted([merged, *appended], AUGMENTED, appended[0].built_at or merged.built_at or first_added)
 
 
 def _tuple_element(step: Unpacked, state: _State, scope: Scope, depth: int) -> Optional[_Value]:
@@ -541,22 +553,29 @@ def _tuple_element(step: Unpacked, state: _State, scope: Scope, depth: int) -> O
     found = called_function(step.call, state.ctx, scope)
     if found is None:
         return None
-    returns = returned_values(state.ctx, found.node)  # type: ignore[arg-type]
-    if not returns or not all(isinstance(value, ast.Tuple) and len(value.elts) > step.index for value in returns):
+    returns = [value for value in returned_values(state.ctx, found.node) if isinstance(value, ast.Tuple)]
+    if not returns or len(returns) != len(returned_values(state.ctx, found.node)) or not all(
+        len(value.elts) > step.index for value in returns
+    ):
         return None
     key = ("builder", id(found.node))
     if key in state.seen:
         return None
     state.seen.add(key)
     try:
-        values = [_eval(value.elts[step.index], state, found.scope, depth + 1) for value in returns]  # type: ignore[union-attr]
+        values = [_eval(value.elts[step.index], state, found.scope, depth + 1) for value in returns]
     finally:
         state.seen.discard(key)
-    return None if any(value is None for value in values) else _merge(values)  # type: ignore[arg-type]
+    known = [value for value in values if value is not None]
+    return _merge(known) if len(known) == len(values) else None
 
 
-def _reaching_steps(steps: list[tuple[int, ast.AST]], link: Scope, state: _State,
-                    use: ast.Name) -> list[tuple[int, ast.AST]]:
+Step = Union[ast.expr, ast.AugAssign, "Unpacked"]
+"""One assignment of a name: its value, an ``+=`` statement, or an element of an unpacked call."""
+
+
+def _reaching_steps(steps: list[tuple[int, Step]], link: Scope, state: _State,
+                    use: ast.Name) -> list[tuple[int, Step]]:
     """The assignments that can reach ``use``: ``query = "..." + x`` followed, in the function's own body
     (not in a branch or loop), by ``query = select(...)`` leaves only the second to reach a later
     ``execute(query)``. Without a straight-line assignment before the use, every step counts."""

@@ -82,10 +82,11 @@ def result_use(ctx: FileContext, call: ast.Call) -> str:
             parent.func.attr in ("execute", "exec_driver_sql", "fetch", "fetchrow", "fetchval")
         )) or isinstance(parent, ast.Await):
             current, parent = parent, ctx.parent_of(parent)
-        elif (isinstance(parent, ast.Attribute) and parent.attr in _ROW_READS
-              and isinstance(ctx.parent_of(parent), ast.Call)):
-            current = ctx.parent_of(parent)
-            parent = ctx.parent_of(current)  # type: ignore[arg-type]
+        elif isinstance(parent, ast.Attribute) and parent.attr in _ROW_READS:
+            read = ctx.parent_of(parent)
+            if not isinstance(read, ast.Call):
+                break
+            current, parent = read, ctx.parent_of(read)
         else:
             break
     if isinstance(parent, (ast.Assign, ast.AnnAssign)) and parent.value is current:

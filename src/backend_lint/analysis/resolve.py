@@ -20,7 +20,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Optional, Union
+from typing import TYPE_CHECKING, Generic, Optional, TypeVar, Union
 
 from backend_lint.analysis.bindings import Bindings, bindings_of
 from backend_lint.analysis.facts import node_fact, reads
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 Defined = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef]
+D = TypeVar("D", bound=Defined)
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 _PROPERTY_DECORATORS = frozenset({"property", "cached_property"})
@@ -38,11 +39,13 @@ _MAX_BASES = 10
 
 
 @dataclass(frozen=True)
-class Definition:
+class Definition(Generic[D]):
     """A ``def`` or ``class`` of this file, and the scope its body runs in (its own link, whose ``outer`` is
-    the scope it is defined in), so that names in the body resolve as they will when it runs."""
+    the scope it is defined in), so that names in the body resolve as they will when it runs. The type
+    parameter says which: ``Definition[Function]`` from :func:`called_function`, ``Definition[ast.ClassDef]``
+    from :func:`resolve_class`."""
 
-    node: Defined
+    node: D
     scope: Scope
 
 
@@ -53,7 +56,7 @@ class Imported:
     qualified: str
 
 
-Target = Union[Definition, Imported]
+Target = Union["Definition[Defined]", Imported]
 
 
 @reads(bindings_of)
@@ -67,7 +70,7 @@ def lookup(name: str, ctx: FileContext, scope: Scope) -> Optional[tuple[Scope, B
         kind = link.kind
         if kind in (FUNCTION, MODULE) or (kind == CLASS and innermost):
             innermost = False
-            bindings = bindings_of(ctx, link.node)  # type: ignore[arg-type]
+            bindings = bindings_of(ctx, link.node)  # type: ignore[arg-type]  # a def, lambda, class or module
             if bindings.binds(name):
                 return link, bindings
         link = link.outer
@@ -110,16 +113,16 @@ def _reaching(defined: list[Defined], use: ast.AST, link: Scope, scope: Scope) -
     return above[-1] if above else None
 
 
-def instance_class(receiver: ast.expr, scope: Scope) -> Optional[Definition]:
+def instance_class(receiver: ast.expr, scope: Scope) -> Optional[Definition[ast.ClassDef]]:
     """The class ``self``/``cls`` stands for: ``receiver`` is the first parameter of the method the code is in
     (also inside functions nested in that method), and the method is directly in the class body."""
     if not isinstance(receiver, ast.Name):
         return None
     method: Optional[Scope] = None
     for link in scope:
-        if link.kind == CLASS:
+        if isinstance(link.node, ast.ClassDef):  # a CLASS scope
             if method is not None and _first_parameter(method.node) == receiver.id:
-                return Definition(link.node, link)  # type: ignore[arg-type]
+                return Definition(link.node, link)
             return None
         if link.kind == FUNCTION:
             method = link
@@ -127,10 +130,12 @@ def instance_class(receiver: ast.expr, scope: Scope) -> Optional[Definition]:
 
 
 @reads(resolve_name)
-def resolve_class(name: ast.expr, ctx: FileContext, scope: Scope) -> Optional[Definition]:
+def resolve_class(name: ast.expr, ctx: FileContext, scope: Scope) -> Optional[Definition[ast.ClassDef]]:
     """The ``class`` of this file a plain name stands for where it is written (``Repository.SQL``)."""
     found = resolve_name(name, ctx, scope) if isinstance(name, ast.Name) else None
-    return found if isinstance(found, Definition) and isinstance(found.node, ast.ClassDef) else None
+    if isinstance(found, Definition) and isinstance(found.node, ast.ClassDef):
+        return Definition(found.node, found.scope)
+    return None
 
 
 def _first_parameter(function: ast.AST) -> Optional[str]:
@@ -141,7 +146,7 @@ def _first_parameter(function: ast.AST) -> Optional[str]:
 
 
 @reads(resolve_class)
-def class_chain(cls: Definition, ctx: FileContext) -> Iterator[Definition]:
+def class_chain(cls: Definition[ast.ClassDef], ctx: FileContext) -> Iterator[Definition[ast.ClassDef]]:
     """The class, then its bases defined in this file, depth first (what ``self.name`` can find a method in)."""
     stack = [cls]
     seen: set[ast.AST] = set()
@@ -152,12 +157,12 @@ def class_chain(cls: Definition, ctx: FileContext) -> Iterator[Definition]:
         seen.add(current.node)
         yield current
         outer = current.scope.outer or current.scope
-        bases = [resolve_class(base, ctx, outer) for base in current.node.bases]  # type: ignore[union-attr]
+        bases = [resolve_class(base, ctx, outer) for base in current.node.bases]
         stack.extend(reversed([base for base in bases if base is not None]))
 
 
 @reads(class_chain)
-def method_of(cls: Definition, name: str, ctx: FileContext) -> Optional[Definition]:
+def method_of(cls: Definition[ast.ClassDef], name: str, ctx: FileContext) -> Optional[Definition[Function]]:
     """The ``def name`` that ``self.name`` finds: in the class, else in its bases of this file. A class that
     binds the name some other way (an assignment) hides it, and then nothing is known."""
     for current in class_chain(cls, ctx):
@@ -174,13 +179,15 @@ def method_of(cls: Definition, name: str, ctx: FileContext) -> Optional[Definiti
 
 
 @reads(resolve_name, method_of)
-def called_function(call: ast.Call, ctx: FileContext, scope: Scope) -> Optional[Definition]:
+def called_function(call: ast.Call, ctx: FileContext, scope: Scope) -> Optional[Definition[Function]]:
     """The ``def`` of this file that ``call`` runs: ``build(...)``, a nested or redefined ``build``, or
     ``self.build(...)``/``cls.build(...)``. ``None`` for imported, unknown or ambiguous callees."""
     func = call.func
     if isinstance(func, ast.Name):
         found = resolve_name(func, ctx, scope)
-        return found if isinstance(found, Definition) and isinstance(found.node, _FUNCTIONS) else None
+        if isinstance(found, Definition) and isinstance(found.node, _FUNCTIONS):
+            return Definition(found.node, found.scope)
+        return None
     if isinstance(func, ast.Attribute):
         owner = instance_class(func.value, scope)
         if owner is not None:
@@ -189,7 +196,7 @@ def called_function(call: ast.Call, ctx: FileContext, scope: Scope) -> Optional[
 
 
 @reads(method_of)
-def property_of(cls: Definition, name: str, ctx: FileContext) -> Optional[Definition]:
+def property_of(cls: Definition[ast.ClassDef], name: str, ctx: FileContext) -> Optional[Definition[Function]]:
     """The getter ``self.name`` runs when it is a ``@property``/``@cached_property`` of the class or its bases."""
     found = method_of(cls, name, ctx)
     if found is None:

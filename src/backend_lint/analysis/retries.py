@@ -134,8 +134,8 @@ def is_constant_delay(expr: ast.expr, ctx: FileContext, scope: Scope) -> bool:
     if isinstance(expr, ast.Constant):
         return _is_number(expr)
     owner = instance_class(expr.value, scope) if isinstance(expr, ast.Attribute) else None
-    if owner is not None:
-        bindings = bindings_of(ctx, owner.node)  # type: ignore[arg-type]
+    if owner is not None and isinstance(expr, ast.Attribute):
+        bindings = bindings_of(ctx, owner.node)
         value = bindings.single_value(expr.attr)
         return value is not None and _is_number(value) and expr.attr not in bindings.self_attributes
     if not isinstance(expr, ast.Name):

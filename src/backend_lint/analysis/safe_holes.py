@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Optional, Union
 
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.facts import file_fact, node_fact
@@ -39,7 +39,7 @@ class Evaluation:
 
     def __init__(self, ctx: FileContext) -> None:
         self.ctx = ctx
-        self.seen: set = set()
+        self.seen: set[tuple[Union[str, int], ...]] = set()
 
     def unsafe_text(self, expr: ast.expr, scope: Scope) -> Optional[bool]:
         """Whether the text ``expr`` evaluates to has an unsafe hole (``None``: not text that can be seen)."""
@@ -74,7 +74,9 @@ def quoting_function(ctx: FileContext, function: ast.AST) -> bool:
     """A function of the project that quotes its argument the way SQL does: every ``return`` wraps a
     ``.replace("'", "''")`` (or ``.replace('"', '""')``) of it in that quote, as a literal or an identifier
     (``"'" + s.replace("'", "''") + "'"``). Its result is a literal or a quoted name, never SQL."""
-    returns = returned_values(ctx, function)  # type: ignore[arg-type]
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    returns = returned_values(ctx, function)
     return bool(returns) and all(value is not None and _quotes(value) for value in returns)
 
 
@@ -90,18 +92,21 @@ def _quotes(expr: ast.expr) -> bool:
                 stack.extend((node.right, node.left))
             else:
                 parts.append(node)
-    if len(parts) != 3 or not (is_constant_text(parts[0]) and is_constant_text(parts[2])):
+    if len(parts) != 3:
         return False
-    quote = parts[0].value  # type: ignore[attr-defined]
-    return quote in ("'", '"') and parts[2].value == quote and _doubles(parts[1], quote)  # type: ignore[attr-defined]
+    quote, closing = _text(parts[0]), _text(parts[2])
+    return quote in ("'", '"') and closing == quote and quote is not None and _doubles(parts[1], quote)
+
+
+def _text(expr: ast.expr) -> Optional[str]:
+    return expr.value if isinstance(expr, ast.Constant) and isinstance(expr.value, str) else None
 
 
 def _doubles(expr: ast.expr, quote: str) -> bool:
     """``s.replace("'", "''")``, possibly among other ``.replace`` calls in a chain."""
     while isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "replace":
         args = expr.args
-        if (len(args) == 2 and is_constant_text(args[0]) and is_constant_text(args[1])
-                and args[0].value == quote and args[1].value == quote * 2):  # type: ignore[attr-defined]
+        if len(args) == 2 and _text(args[0]) == quote and _text(args[1]) == quote * 2:
             return True
         expr = expr.func.value
     return False
@@ -269,7 +274,7 @@ def list_additions(ctx: FileContext, scope_node: ast.AST) -> dict[str, list[ast.
 def owning_class(expr: ast.Attribute, state: Evaluation, scope: Scope) -> Optional[ast.ClassDef]:
     """The class ``self.X``/``cls.X`` (the class of the method) or ``Class.X`` reads ``X`` from."""
     found = instance_class(expr.value, scope) or resolve_class(expr.value, state.ctx, scope)
-    return found.node if found is not None else None  # type: ignore[return-value]
+    return found.node if found is not None else None
 
 def unwrap_str(expr: ast.expr) -> ast.expr:
     if (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id == "str"
@@ -333,7 +338,8 @@ def _class_values(expr: ast.Attribute, state: Evaluation, scope: Scope) -> list[
         return []
     bindings = bindings_of(state.ctx, cls)
     values = [*bindings.assigned.get(expr.attr, []), *bindings.self_attributes.get(expr.attr, [])]
-    return [] if any(value is None for value in values) else values  # type: ignore[misc]
+    known = [value for value in values if value is not None]
+    return known if len(known) == len(values) else []
 
 
 _REQUEST_DATA = frozenset({"GET", "POST", "META", "FILES", "COOKIES", "REQUEST", "DATA"})
@@ -454,15 +460,15 @@ def _is_placeholder_text(expr: ast.expr) -> bool:
     if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
         return _PLACEHOLDER.fullmatch(expr.value) is not None
     if isinstance(expr, ast.JoinedStr):  # f"${i}", f"%({name})s", f":p{i}"
-        text = "".join(v.value if isinstance(v, ast.Constant) else "0" for v in expr.values)
+        text = "".join(str(v.value) if isinstance(v, ast.Constant) else "0" for v in expr.values)
         return _PLACEHOLDER_SHAPE.fullmatch(text) is not None
-    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Mod) and is_constant_text(expr.left):
-        return _NAMED_PLACEHOLDER.fullmatch(re.sub(r"%[sdi]", "0", expr.left.value)) is not None  # ":p%d" % i
-    if (
-        isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "format"
-        and is_constant_text(expr.func.value)
-    ):
-        return _NAMED_PLACEHOLDER.fullmatch(re.sub(r"\{\w*\}", "0", expr.func.value.value)) is not None
+    template = expr.left if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Mod) else None
+    if isinstance(template, ast.Constant) and isinstance(template.value, str):
+        return _NAMED_PLACEHOLDER.fullmatch(re.sub(r"%[sdi]", "0", template.value)) is not None  # ":p%d" % i
+    func = expr.func if isinstance(expr, ast.Call) else None
+    template = func.value if isinstance(func, ast.Attribute) and func.attr == "format" else None
+    if isinstance(template, ast.Constant) and isinstance(template.value, str):
+        return _NAMED_PLACEHOLDER.fullmatch(re.sub(r"\{\w*\}", "0", template.value)) is not None
     return False
 
 

@@ -9,10 +9,13 @@ decorators and defaults belong to the outer scope, a loop's iterable is evaluate
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 from typing import Optional, Union
 
 FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda]
 LoopNode = Union[ast.For, ast.AsyncFor, ast.While, ast.comprehension]
+_FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+_LOOP_NODES = (ast.For, ast.AsyncFor, ast.While, ast.comprehension)
 
 FUNCTION = "function"
 CLASS = "class"
@@ -32,7 +35,7 @@ class Scope:
         self.node = node
         self.outer = outer
 
-    def __iter__(self):  # innermost first
+    def __iter__(self) -> Iterator[Scope]:  # innermost first
         scope: Optional[Scope] = self
         while scope is not None:
             yield scope
@@ -42,16 +45,16 @@ class Scope:
     def function(self) -> Optional[FunctionNode]:
         """The innermost enclosing function or lambda, if any."""
         for scope in self:
-            if scope.kind == FUNCTION:
-                return scope.node  # type: ignore[return-value]
+            if isinstance(scope.node, _FUNCTION_NODES):  # the node of every FUNCTION scope, and only of those
+                return scope.node
         return None
 
     @property
     def class_(self) -> Optional[ast.ClassDef]:
         """The innermost enclosing class (the class of a method, too)."""
         for scope in self:
-            if scope.kind == CLASS:
-                return scope.node  # type: ignore[return-value]
+            if isinstance(scope.node, ast.ClassDef):
+                return scope.node
         return None
 
     @property
@@ -63,8 +66,8 @@ class Scope:
                 if function_seen:
                     return None
                 function_seen = True
-            elif scope.kind == CLASS:
-                return scope.node if function_seen else None  # type: ignore[return-value]
+            elif isinstance(scope.node, ast.ClassDef):
+                return scope.node if function_seen else None
         return None
 
     @property
@@ -76,8 +79,8 @@ class Scope:
     def except_handler(self) -> Optional[ast.ExceptHandler]:
         """The innermost ``except`` clause around this node within the same function."""
         for scope in self:
-            if scope.kind == EXCEPT:
-                return scope.node  # type: ignore[return-value]
+            if isinstance(scope.node, ast.ExceptHandler):
+                return scope.node
             if scope.kind in (FUNCTION, CLASS):
                 return None
         return None
@@ -85,13 +88,13 @@ class Scope:
     @property
     def loops(self) -> list[LoopNode]:
         """Loops around this node within the same function, innermost first."""
-        found = []
+        found: list[LoopNode] = []
         for scope in self:
-            if scope.kind == LOOP:
+            if isinstance(scope.node, _LOOP_NODES):  # the node of every LOOP scope, and only of those
                 found.append(scope.node)
             elif scope.kind in (FUNCTION, CLASS):
                 break
-        return found  # type: ignore[return-value]
+        return found
 
     @property
     def in_main_guard(self) -> bool:
@@ -101,7 +104,7 @@ class Scope:
     @property
     def functions(self) -> list[FunctionNode]:
         """Every enclosing function, innermost first."""
-        return [scope.node for scope in self if scope.kind == FUNCTION]  # type: ignore[misc]
+        return [scope.node for scope in self if isinstance(scope.node, _FUNCTION_NODES)]
 
 
 def is_main_guard(node: ast.If) -> bool:

@@ -26,7 +26,7 @@ from backend_lint.analysis.facts import file_fact, reads
 from backend_lint.analysis.handlers import handler_model
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.module_roles import in_migration, module_roles
-from backend_lint.analysis.scopes import CLASS, FUNCTION
+from backend_lint.analysis.scopes import FUNCTION
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
@@ -68,7 +68,7 @@ def in_service_code(ctx: FileContext) -> bool:
         if scope.kind == FUNCTION and isinstance(scope.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             if any(_serving_decorator(decorator, ctx) for decorator in scope.node.decorator_list):
                 return True
-        elif scope.kind == CLASS and _serving_class(scope.node, ctx):  # type: ignore[arg-type]
+        elif isinstance(scope.node, ast.ClassDef) and _serving_class(scope.node, ctx):
             return True
     return serves_requests(ctx)
 

@@ -94,14 +94,14 @@ def settings_module(ctx: FileContext) -> SettingsModule:
     found = SettingsModule(is_settings_path(ctx.project_path), module_kind(ctx.project_path))
     for statement in ctx.tree.body:
         if isinstance(statement, ast.Assign):
-            targets = statement.targets
+            targets, value = statement.targets, statement.value
         elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
-            targets = [statement.target]
+            targets, value = [statement.target], statement.value
         else:
             continue
         for target in targets:
             if isinstance(target, ast.Name) and _UPPER.fullmatch(target.id):
                 found.values.setdefault(target.id, []).append(
-                    Setting(target.id, statement.value, statement)  # type: ignore[arg-type]
+                    Setting(target.id, value, statement)
                 )
     return found

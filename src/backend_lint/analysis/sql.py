@@ -27,6 +27,7 @@ from backend_lint.analysis.ast_helpers import argument, callee_name, keyword_val
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.facts import file_fact, node_fact, reads
 from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.resolve import Function
 from backend_lint.analysis.scopes import CLASS, FUNCTION, Scope
 from backend_lint.analysis.values import origin
 
@@ -146,10 +147,10 @@ def _helper_sink(call: ast.Call, name: str, ctx: FileContext) -> Optional[Sink]:
 
 
 @file_fact()
-def _local_functions(ctx: FileContext) -> dict[str, list[tuple[ast.AST, Scope]]]:
+def _local_functions(ctx: FileContext) -> dict[str, list[tuple[Function, Scope]]]:
     """Module-level functions and methods of module-level classes whose text mentions a sink method, by name,
     with their scopes (a text test first, so most functions cost a substring scan)."""
-    found: dict[str, list[tuple[ast.AST, Scope]]] = {}
+    found: dict[str, list[tuple[Function, Scope]]] = {}
     if not any(word in ctx.source for word in _SINK_WORDS):
         return found
     for statement in ctx.tree.body:
@@ -180,8 +181,8 @@ def helper_sink(ctx: FileContext, name: str) -> Optional[tuple[int, Sink]]:
     return None
 
 
-def _helper_of(function: ast.AST, scope: Scope, ctx: FileContext) -> Optional[tuple[int, Sink]]:
-    args = function.args  # type: ignore[attr-defined]
+def _helper_of(function: Function, scope: Scope, ctx: FileContext) -> Optional[tuple[int, Sink]]:
+    args = function.args
     params = [arg.arg for arg in args.posonlyargs + args.args]
     if not params:
         return None
@@ -189,19 +190,19 @@ def _helper_of(function: ast.AST, scope: Scope, ctx: FileContext) -> Optional[tu
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args):
             continue
         first = node.args[0]
-        through_text = (isinstance(first, ast.Call) and len(first.args) == 1 and isinstance(first.args[0], ast.Name)
-                        and (ctx.imports.resolve(first.func) or "") in _TEXT)
-        if through_text:  # ``conn.execute(sa.text(sql))``: the parameter is the SQL all the same
+        if (isinstance(first, ast.Call) and len(first.args) == 1 and isinstance(first.args[0], ast.Name)
+                and (ctx.imports.resolve(first.func) or "") in _TEXT):
+            # ``conn.execute(sa.text(sql))``: the parameter is the SQL all the same
             inner_text = _function_sink(first, ctx)
             name_arg = first.args[0]
-            if inner_text is not None and name_arg.id in params and node.func.attr in SINK_METHODS:  # type: ignore[union-attr]
-                bindings = bindings_of(ctx, function)  # type: ignore[arg-type]
-                if name_arg.id not in bindings.assigned and name_arg.id not in bindings.augmented:  # type: ignore[union-attr]
-                    return params.index(name_arg.id), inner_text  # type: ignore[union-attr]
+            if inner_text is not None and name_arg.id in params and node.func.attr in SINK_METHODS:
+                bindings = bindings_of(ctx, function)
+                if name_arg.id not in bindings.assigned and name_arg.id not in bindings.augmented:
+                    return params.index(name_arg.id), inner_text
             continue
         if not (isinstance(first, ast.Name) and first.id in params and node.func.attr in SINK_METHODS):
             continue
-        bindings = bindings_of(ctx, function)  # type: ignore[arg-type]
+        bindings = bindings_of(ctx, function)
         if first.id in bindings.assigned or first.id in bindings.augmented:
             continue
         inner = _sink(node, ctx, scope)
@@ -254,8 +255,8 @@ def _method_sink(
         return _django_queryset_sink(call, func, name)
     made = _receiver_origin(receiver, ctx, scope)
     root = made.partition(".")[0] if made is not None else None
-    if root in _KNOWN_ROOTS:
-        return _sink_by_origin(call, method, made, name, ctx)  # type: ignore[arg-type]
+    if made is not None and root in _KNOWN_ROOTS:
+        return _sink_by_origin(call, method, made, name, ctx)
     if root in _NOT_DATABASES:
         return None
     return _sink_by_name(call, method, receiver, name, ctx)

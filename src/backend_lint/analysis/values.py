@@ -17,12 +17,13 @@ rules stay quiet rather than guess.
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Optional, TypeVar
 
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.facts import reads
 from backend_lint.analysis.resolve import (
     Definition,
+    Function,
     called_function,
     instance_class,
     lookup,
@@ -35,6 +36,9 @@ if TYPE_CHECKING:
     from backend_lint.context import FileContext
 
 _MAX_DEPTH = 12
+_V = TypeVar("_V", bound=Optional[ast.expr])  # what a name or an attribute was assigned (None: unknown)
+_Seen = frozenset[tuple[int, str]]
+"""(id of a scope or function node, name) pairs already being followed: a cycle gives no origin."""
 
 
 @reads(lookup, called_function, property_of, returned_values)
@@ -43,7 +47,7 @@ def origin(expr: ast.AST, ctx: FileContext, scope: Optional[Scope] = None) -> Op
     return _origin(expr, ctx, scope if scope is not None else ctx.scope, 0, frozenset())
 
 
-def _origin(expr: ast.AST, ctx: FileContext, scope: Scope, depth: int, seen: frozenset) -> Optional[str]:
+def _origin(expr: ast.AST, ctx: FileContext, scope: Scope, depth: int, seen: _Seen) -> Optional[str]:
     if depth > _MAX_DEPTH:
         return None
     if isinstance(expr, ast.Name):
@@ -65,18 +69,18 @@ def _origin(expr: ast.AST, ctx: FileContext, scope: Scope, depth: int, seen: fro
     return None
 
 
-def _factory_origin(call: ast.Call, ctx: FileContext, scope: Scope, depth: int, seen: frozenset) -> Optional[str]:
+def _factory_origin(call: ast.Call, ctx: FileContext, scope: Scope, depth: int, seen: _Seen) -> Optional[str]:
     """A call to a ``def`` in this file (``make_session()``): the origin of what every ``return`` gives."""
     found = called_function(call, ctx, scope)
     return _returns_origin(found, ctx, depth, seen) if found is not None else None
 
 
-def _returns_origin(function: Definition, ctx: FileContext, depth: int, seen: frozenset) -> Optional[str]:
+def _returns_origin(function: Definition[Function], ctx: FileContext, depth: int, seen: _Seen) -> Optional[str]:
     """The origin of what every ``return`` of ``function`` (a factory or a property) gives."""
     key = (id(function.node), "<return>")
     if key in seen:
         return None
-    values = returned_values(ctx, function.node)  # type: ignore[arg-type]
+    values = returned_values(ctx, function.node)
     if not values:
         return None
     inner = seen | {key}
@@ -86,7 +90,7 @@ def _returns_origin(function: Definition, ctx: FileContext, depth: int, seen: fr
     return origins.pop() if len(origins) == 1 else None
 
 
-def _without_placeholders(values: list) -> list:
+def _without_placeholders(values: list[_V]) -> list[_V]:
     """``values`` without literal ``None`` assignments, unless nothing else is left.
 
     ``self._session = None`` in ``__init__`` and ``self._session = requests.Session()`` on first use is lazy
@@ -96,7 +100,7 @@ def _without_placeholders(values: list) -> list:
     return kept or values
 
 
-def _name_origin(node: ast.Name, ctx: FileContext, scope: Scope, depth: int, seen: frozenset) -> Optional[str]:
+def _name_origin(node: ast.Name, ctx: FileContext, scope: Scope, depth: int, seen: _Seen) -> Optional[str]:
     name = node.id
     found = lookup(name, ctx, scope)
     if found is None:
@@ -123,7 +127,7 @@ def _name_origin(node: ast.Name, ctx: FileContext, scope: Scope, depth: int, see
 
 
 def _annotation_origin(
-    annotation: ast.AST, ctx: FileContext, scope: Scope, depth: int, seen: frozenset
+    annotation: ast.AST, ctx: FileContext, scope: Scope, depth: int, seen: _Seen
 ) -> Optional[str]:
     if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
         try:
@@ -148,14 +152,14 @@ def _annotation_origin(
 
 
 def _self_attribute_origin(
-    expr: ast.Attribute, ctx: FileContext, scope: Scope, depth: int, seen: frozenset
+    expr: ast.Attribute, ctx: FileContext, scope: Scope, depth: int, seen: _Seen
 ) -> Optional[str]:
     """``self.session`` inside a method: the origin of what the class's methods assign to it, else of what its
     ``@property`` getter returns (in the class or a base of this file), else of a class attribute."""
     owner = instance_class(expr.value, scope)
     if owner is None:
         return None
-    cls: ast.ClassDef = owner.node  # type: ignore[assignment]
+    cls = owner.node
     values = bindings_of(ctx, cls).self_attributes.get(expr.attr)
     if not values:
         getter = property_of(owner, expr.attr, ctx)
@@ -182,7 +186,7 @@ def _scope_of_value(cls: ast.ClassDef, value: ast.expr, class_scope: Scope) -> S
 
 
 def _class_attribute_origin(
-    cls: ast.ClassDef, attr: str, ctx: FileContext, scope: Scope, depth: int, seen: frozenset
+    cls: ast.ClassDef, attr: str, ctx: FileContext, scope: Scope, depth: int, seen: _Seen
 ) -> Optional[str]:
     values = bindings_of(ctx, cls).assigned.get(attr)
     if not values or len(values) != 1 or values[0] is None:

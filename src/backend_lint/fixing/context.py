@@ -8,8 +8,9 @@ once: imports where isort would put them (:mod:`.imports`), the logger after the
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Union
 
 import libcst as cst
 from libcst import matchers as m
@@ -103,9 +104,9 @@ class FixContext:
                 # migration's, after its revision constants) would not be bound yet there
                 return None
             logging_name = self.import_module("logging")
-            self._statements_after_imports.append(
-                cst.parse_statement(f"{name} = {logging_name}.getLogger(__name__)")  # type: ignore[arg-type]
-            )
+            statement = cst.parse_statement(f"{name} = {logging_name}.getLogger(__name__)")
+            assert isinstance(statement, cst.SimpleStatementLine)  # an assignment
+            self._statements_after_imports.append(statement)
             found = (name, "stdlib")
         self._logger = found
         return found
@@ -114,7 +115,7 @@ class FixContext:
         """Insert the collected imports and statements into ``module`` (the result of this pass)."""
         if not self._imports and not self._statements_after_imports:
             return module
-        body = list(module.body)
+        body: list[cst.BaseStatement] = list(module.body)
         start = 1 if body and _is_docstring(body[0]) else 0
         end = _after_leading_imports(body)
         wanted = self._imports
@@ -131,6 +132,7 @@ class FixContext:
             end += len(statements)
         if end < len(body):
             following = body[end]
+            assert isinstance(following, (cst.SimpleStatementLine, cst.BaseCompoundStatement))  # all libcst gives
             # PEP 8 (flake8 E302/E305): two blank lines around a top-level def or class, one otherwise
             needed = 2 if isinstance(following, (cst.FunctionDef, cst.ClassDef)) else 1
             blank = 0
@@ -145,7 +147,7 @@ class FixContext:
         return module.with_changes(body=body)
 
 
-def _import_statements(module: cst.Module):
+def _import_statements(module: cst.Module) -> Iterator[Union[cst.Import, cst.ImportFrom]]:
     for statement in module.body:
         if isinstance(statement, cst.SimpleStatementLine):
             for small in statement.body:
@@ -165,7 +167,7 @@ def _imported_module_alias(module: cst.Module, wanted: str) -> Optional[str]:
         if isinstance(statement, cst.Import):
             for alias in statement.names:
                 if dotted(alias.name) == wanted:
-                    return alias.asname.name.value if alias.asname else wanted  # type: ignore[union-attr]
+                    return dotted(alias.asname.name) if alias.asname else wanted
     return None
 
 
@@ -176,7 +178,7 @@ def _imported_name_alias(module: cst.Module, wanted_module: str, name: str) -> O
                 continue
             for alias in statement.names:
                 if dotted(alias.name) == name:
-                    return alias.asname.name.value if alias.asname else name  # type: ignore[union-attr]
+                    return dotted(alias.asname.name) if alias.asname else name
     return None
 
 

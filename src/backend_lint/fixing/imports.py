@@ -24,6 +24,7 @@ import importlib.util
 import re
 import sys
 import sysconfig
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Union
@@ -33,6 +34,7 @@ import libcst as cst
 FUTURE, STDLIB, THIRD_PARTY, FIRST_PARTY, LOCAL = range(5)
 MAX_LINE = 88  # ruff's and black's default; a joined ``from`` import longer than this is wrapped
 _WORD = re.compile(r"[A-Za-z_]\w*")
+_STATEMENTS = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
 
 Wanted = tuple[str, Optional[str]]  # ("asyncio", None) for ``import asyncio``; ("fastapi", "Header")
 
@@ -113,7 +115,7 @@ def _is_blank(line: cst.EmptyLine) -> bool:
     return line.comment is None
 
 
-def _split_blank_prefix(lines: tuple[cst.EmptyLine, ...] | list[cst.EmptyLine]) -> tuple[list, list]:
+def _split_blank_prefix(lines: Sequence[cst.EmptyLine]) -> tuple[list[cst.EmptyLine], list[cst.EmptyLine]]:
     """The blank lines before the first comment line, and the rest (comments stay with their statement)."""
     lines = list(lines)
     count = 0
@@ -291,7 +293,7 @@ def drop_imports_made_unused(module: cst.Module, before: ast.Module, after: ast.
     candidates = gone & {name for name, count in _bindings(after).items() if count == 1}
     if not candidates:
         return module
-    return module.visit(_DropImports(candidates))  # type: ignore[return-value]  # a Module stays a Module
+    return module.visit(_DropImports(candidates))
 
 
 class _DropImports(cst.CSTTransformer):
@@ -324,7 +326,9 @@ class _DropImports(cst.CSTTransformer):
         return body
 
 
-def _without(statement: cst.SimpleStatementLine, names: set[str]):
+def _without(
+    statement: cst.SimpleStatementLine, names: set[str]
+) -> Union[cst.SimpleStatementLine, cst.RemovalSentinel, None]:
     """``statement`` without the aliases binding ``names`` (``REMOVE`` when nothing is left); ``None`` when
     it binds none of them or must stay (a comment on it, several statements on the line, not the stdlib)."""
     if len(statement.body) != 1 or not isinstance(statement.body[0], (cst.Import, cst.ImportFrom)):
@@ -333,10 +337,11 @@ def _without(statement: cst.SimpleStatementLine, names: set[str]):
     if isinstance(small, cst.ImportFrom) and (small.relative or isinstance(small.names, cst.ImportStar)):
         return None
     module = dotted(small.module) if isinstance(small, cst.ImportFrom) else ""
-    kept, dropped = [], []
+    kept: list[cst.ImportAlias] = []
+    dropped: list[cst.ImportAlias] = []
     for alias in small.names:  # type: ignore[union-attr]  # ImportStar excluded above
         written = dotted(alias.name)
-        bound = dotted(alias.asname.name) if alias.asname else written  # type: ignore[arg-type]
+        bound = dotted(alias.asname.name) if alias.asname else written
         top = (module or written).partition(".")[0]
         removable = bound in names and "." not in bound and is_stdlib(top)
         (dropped if removable else kept).append(alias)
@@ -361,6 +366,8 @@ def _remove_line(body: list[cst.BaseStatement], index: int) -> None:
     if index >= len(body):
         return
     following = body[index]
+    # every statement libcst gives is one of these two (``BaseStatement`` itself declares no leading lines)
+    assert isinstance(removed, _STATEMENTS) and isinstance(following, _STATEMENTS)
     own = list(following.leading_lines)
     if index == 0:
         body[index] = following.with_changes(leading_lines=_split_blank_prefix(own)[1])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
+from backend_lint.finding import Finding
 from backend_lint.outputs.report import Report
 
 
@@ -19,7 +20,7 @@ def escape_property(value: str) -> str:
     return escape_data(value).replace(":", "%3A").replace(",", "%2C")
 
 
-def annotation(finding) -> str:
+def annotation(finding: Finding) -> str:
     properties = ",".join(
         [
             f"file={escape_property(finding.path)}",

@@ -108,9 +108,9 @@ class SqlStringFormatting(Rule):
             elif provenance.variable:
                 where = f" in `{provenance.variable}`"
             elif provenance.built_at is not None and not (
-                node.lineno <= provenance.built_at.lineno <= (node.end_lineno or node.lineno)  # type: ignore[attr-defined]
+                node.lineno <= provenance.built_at.lineno <= (node.end_lineno or node.lineno)
             ):
-                where = f" on line {provenance.built_at.lineno}"  # type: ignore[attr-defined]
+                where = f" on line {provenance.built_at.lineno}"
             advice = (
                 "pass values as query parameters and pick identifiers from a fixed allow-list"
                 if structural else "pass the values as query parameters"
@@ -157,13 +157,13 @@ def _reviewed(call: ast.Call, provenance: SqlText, ctx: FileContext) -> bool:
     bare or naming B608) on a line of the call, of the statement that formatted the SQL, or of a statement that
     assigned the variable the call runs: someone reviewed it already."""
     spans = [(call.lineno, call.end_lineno or call.lineno)]
-    built: list[ast.AST] = [provenance.built_at] if provenance.built_at is not None else []
+    built: list[Union[ast.expr, ast.stmt]] = [provenance.built_at] if provenance.built_at is not None else []
     if provenance.variable:
         found = lookup(provenance.variable, ctx, ctx.scope)
         if found is not None:
             built.extend(value for value in found[1].assigned.get(provenance.variable, []) if value is not None)
     for node in built:
-        first, last = node.lineno, node.end_lineno or node.lineno  # type: ignore[attr-defined]
+        first, last = node.lineno, node.end_lineno or node.lineno
         while last < len(ctx.lines) and ctx.lines[last].strip()[:1] in (")", "]", "}"):
             last += 1  # the closing brackets of ``sql = (\n f"..."\n)`` carry the statement's comment
         spans.append((first, last))
@@ -177,10 +177,10 @@ def _reviewed(call: ast.Call, provenance: SqlText, ctx: FileContext) -> bool:
 _BOUND = re.compile(r"(?<![%\w])(?:\?|%s|%\(\w+\)s|\$\d+)|(?<![:\w]):[A-Za-z_]\w*")
 
 
-def _assigned_line(variable: str, built_at: ast.AST, call: ast.Call, ctx: FileContext) -> int:
+def _assigned_line(variable: str, built_at: Union[ast.expr, ast.stmt], call: ast.Call, ctx: FileContext) -> int:
     """The line to name for the variable the call runs: where its text was formatted, or, when that happened
     in a helper (``query = self._build(...)``), the line of this function that assigned the variable."""
-    line: int = built_at.lineno  # type: ignore[attr-defined]
+    line = built_at.lineno
     function = ctx.scope.function
     if function is None or function.lineno <= line <= (function.end_lineno or line):
         return line
@@ -262,8 +262,9 @@ def _inline(expr: ast.expr) -> bool:
 def _literal_text(expr: ast.expr) -> Optional[str]:
     if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
         return expr.value
-    if isinstance(expr, ast.JoinedStr) and all(isinstance(v, ast.Constant) for v in expr.values):
-        return "".join(v.value for v in expr.values)  # type: ignore[attr-defined]
+    if isinstance(expr, ast.JoinedStr):
+        texts = [str(v.value) for v in expr.values if isinstance(v, ast.Constant)]
+        return "".join(texts) if len(texts) == len(expr.values) else None
     return None
 
 
@@ -273,7 +274,7 @@ def _pieces(expr: ast.expr) -> Optional[list[Piece]]:
         pieces: list[Piece] = []
         for value in expr.values:
             if isinstance(value, ast.Constant):
-                pieces.append(value.value)
+                pieces.append(str(value.value))  # an f-string's literal parts are str
             elif isinstance(value, ast.FormattedValue):
                 if value.format_spec is not None or value.conversion not in (-1, None):
                     return None

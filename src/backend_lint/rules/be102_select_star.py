@@ -80,7 +80,9 @@ def _select_list(text: str, start: int) -> tuple[str | None, int]:
 
 
 def _split_top_level(columns: str) -> list[str]:
-    items, depth, current = [], 0, []
+    items: list[str] = []
+    current: list[str] = []
+    depth = 0
     for char in columns:
         if char == "(":
             depth += 1

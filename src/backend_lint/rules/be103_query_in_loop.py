@@ -99,7 +99,7 @@ class QueryInLoop(Rule):
         inner = None
         for loop in loops:
             outer = loop_query(ctx, loop)
-            if outer is None:
+            if outer is None or isinstance(loop, ast.While):  # (a ``while`` iterates over no query)
                 continue
             if inner is None:
                 if self._skipped(ctx) or _tree_walk(ctx) or not self._served(ctx):
@@ -135,7 +135,9 @@ class QueryInLoop(Rule):
         if not relations or self._skipped(ctx) or _tree_walk(ctx) or not self._served(ctx):
             return
         for loop in loops:
-            target = getattr(loop, "target", None)
+            if isinstance(loop, ast.While):
+                continue
+            target = loop.target
             if not (isinstance(target, ast.Name) and target.id == row.id):
                 continue
             outer = loop_query(ctx, loop)

@@ -129,9 +129,8 @@ class UnboundedQuery(Rule):
             if query is None or not _is_collection(query, source, ctx):
                 return
             self.report(ctx, source, query=written(source), handler=node.name, unless=unless)
-        elif not drf and isinstance(attributes.get("model"), ast.Name) and "get_queryset" not in methods:
-            model = attributes["model"]
-            self.report(ctx, model, query=f"{model.id}.objects.all", handler=node.name)  # type: ignore[attr-defined]
+        elif not drf and isinstance(model := attributes.get("model"), ast.Name) and "get_queryset" not in methods:
+            self.report(ctx, model, query=f"{model.id}.objects.all", handler=node.name)
 
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:

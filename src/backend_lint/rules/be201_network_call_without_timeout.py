@@ -132,7 +132,8 @@ def with_keyword(call: cst.Call, keyword: str, value: cst.BaseExpression) -> cst
     space = libcst.Comma(whitespace_after=libcst.SimpleWhitespace(" "))
     if not isinstance(last.comma, libcst.Comma):
         return call.with_changes(args=[*args[:-1], last.with_changes(comma=space), new])
-    trailing = last.comma.whitespace_after
+    comma = last.comma
+    trailing = comma.whitespace_after
     previous = args[-2].comma.whitespace_after if len(args) > 1 and isinstance(args[-2].comma, libcst.Comma) else (
         call.whitespace_before_args
     )
@@ -140,7 +141,7 @@ def with_keyword(call: cst.Call, keyword: str, value: cst.BaseExpression) -> cst
         # One argument per line: the old last line keeps its comment, the new line ends like it did.
         to_new_line = trailing.with_changes(indent=previous.indent, last_line=previous.last_line)
         to_closing = trailing.with_changes(first_line=libcst.TrailingWhitespace(), empty_lines=[])
-        last = last.with_changes(comma=last.comma.with_changes(whitespace_after=to_new_line))
-        new = new.with_changes(comma=last.comma.with_changes(whitespace_after=to_closing))
+        last = last.with_changes(comma=comma.with_changes(whitespace_after=to_new_line))
+        new = new.with_changes(comma=comma.with_changes(whitespace_after=to_closing))
         return call.with_changes(args=[*args[:-1], last, new])
-    return call.with_changes(args=[*args[:-1], last.with_changes(comma=space), new.with_changes(comma=last.comma)])
+    return call.with_changes(args=[*args[:-1], last.with_changes(comma=space), new.with_changes(comma=comma)])

@@ -333,7 +333,7 @@ def _fix_style(handler: Handler, ctx: FileContext, header: str) -> dict[str, Any
     return {"annotated": annotated, "union": union, "header": header}
 
 
-def _append(params: list, new: Any, function: Any) -> list:
+def _append(params: list[cst.Param], new: cst.Param, function: cst.FunctionDef) -> list[cst.Param]:
     """Append ``new``, keeping a multi-line list multi-line (one parameter per line, trailing comma)."""
     import libcst  # noqa: PLC0415 - fix path only
 
@@ -358,7 +358,7 @@ def _def_line_length(code: str) -> int:
     return 0
 
 
-def _one_per_line(function: Any) -> Any:
+def _one_per_line(function: cst.FunctionDef) -> cst.FunctionDef:
     """Rewrite a one-line parameter list as one parameter per line with a trailing comma (black's style)."""
     import libcst  # noqa: PLC0415 - fix path only
 

@@ -67,7 +67,7 @@ class VerbInRoutePath(Rule):
         model = handler_model(ctx)
         views = _url_conf_views(model.routes, ctx)
         for string in model.route_strings:
-            found = verb_segment(string.value, verbs)
+            found = verb_segment(str(string.value), verbs)  # the model keeps string literals only
             if found is not None:
                 pages = tuple(html_view(view) for view in views.get(Span.of(string), ()))
                 self.report(ctx, string, path=string.value, verb=found[1], unless=pages)

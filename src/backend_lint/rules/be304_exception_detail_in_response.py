@@ -30,7 +30,7 @@ from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.project.conditions import test_support
-from backend_lint.analysis.scopes import EXCEPT, FUNCTION, Scope
+from backend_lint.analysis.scopes import FUNCTION, Scope
 from backend_lint.context import FileContext
 from backend_lint.rule import Rule, visits
 
@@ -70,10 +70,9 @@ def _caught_names(scope: Scope, ctx: FileContext) -> list[str]:
             if param is not None:
                 names.append(param)
             break
-        if link.kind == EXCEPT:
-            handler: ast.ExceptHandler = link.node  # type: ignore[assignment]
-            if handler.name and _internal(handler.type, ctx):
-                names.append(handler.name)
+        handler = link.node  # an EXCEPT link's node is its handler
+        if isinstance(handler, ast.ExceptHandler) and handler.name and _internal(handler.type, ctx):
+            names.append(handler.name)
     return names
 
 

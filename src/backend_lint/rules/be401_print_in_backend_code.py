@@ -24,10 +24,10 @@ from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.entrypoints import PROMPTS, in_cli_context, terminal_use
-from backend_lint.analysis.loggers import body_logs, module_logger
+from backend_lint.analysis.fix_logger import logger_for_fix
+from backend_lint.analysis.loggers import LOGURU, STRUCTLOG, body_logs, module_logger
 from backend_lint.analysis.messages import STDLIB, print_pieces, render_log_call, source_text
 from backend_lint.analysis.project.conditions import cli_module, test_support
-from backend_lint.analysis.scopes import CLASS, FUNCTION
 from backend_lint.analysis.service_code import in_service_code, outside_service_code
 from backend_lint.context import FileContext
 from backend_lint.finding import Applicability, Finding
@@ -38,8 +38,12 @@ if TYPE_CHECKING:
 
     from backend_lint.fixing.context import FixContext
 
+_ANY_LOGGER = frozenset({STDLIB, STRUCTLOG, LOGURU})
+"""Loggers the fix can write a call to (the message is rendered for each kind)."""
+
 _LEVEL_FOR_STREAM = {"sys.stdout": "info", "sys.stderr": "error"}
 _PRINTING_FUNCTIONS = ("print", "dump")
+_NAME_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.Module)
 """First words of a function name that make printing its job (``print_banner``, ``_dump_option_struct``)."""
 _STREAM_WORDS = frozenset({"stdout", "stderr"})
 """Words of a class or function name that make it a writer to the terminal (``StdOutEventLogger``)."""
@@ -49,7 +53,8 @@ def _is_builtin_print(ctx: FileContext) -> bool:
     if "print" in ctx.imports.names:
         return False
     for scope in ctx.scope:
-        if scope.kind in ("function", "module") and bindings_of(ctx, scope.node).binds("print"):  # type: ignore[arg-type]
+        node = scope.node  # a def, lambda or module binds names its code sees; a class body does not
+        if isinstance(node, _NAME_SCOPES) and bindings_of(ctx, node).binds("print"):
             return False
     return True
 
@@ -92,8 +97,8 @@ def _terminal_context(call: ast.Call, ctx: FileContext) -> bool:
     """Where the call sits makes it terminal output: a ``verbosity`` check, a function named for printing or
     prompting the user, a stdout writer class, or the fallback of a ``try`` that was logging."""
     for scope in ctx.scope:
-        if scope.kind in (FUNCTION, CLASS) and not isinstance(scope.node, ast.Lambda):
-            name: str = scope.node.name  # type: ignore[attr-defined]
+        if isinstance(scope.node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            name = scope.node.name
             if any(word in name.lower() for word in _STREAM_WORDS):
                 return True
     function = ctx.scope.function
@@ -143,7 +148,7 @@ def _reads_verbosity(test: ast.expr) -> bool:
 
 def _level(call: ast.Call, ctx: FileContext) -> Optional[str]:
     """The log level the fix uses, or ``None`` when the call has an argument the fix cannot keep."""
-    level = "info"
+    level: Optional[str] = "info"
     for keyword in call.keywords:
         if keyword.arg != "file":
             return None  # sep=, end=, flush= or **kwargs change what is written
@@ -162,7 +167,8 @@ class PrintInBackendCode(Rule):
     fix_node = "Call"
     triggers = ("print",)
     needs = (
-        in_cli_context, terminal_use, outside_service_code, body_logs, in_service_code, module_logger, bindings_of
+        in_cli_context, terminal_use, outside_service_code, body_logs, in_service_code, module_logger, bindings_of,
+        logger_for_fix,
     )
     module_facts = (cli_module, test_support)
     options = (
@@ -199,6 +205,7 @@ class PrintInBackendCode(Rule):
         kind = logger[1] if logger else STDLIB
         fixable = (
             level is not None
+            and logger_for_fix(node, ctx, _ANY_LOGGER) is not None
             and not ctx.comment_inside(node)
             and node.args
             and (pieces := print_pieces(node.args)) is not None

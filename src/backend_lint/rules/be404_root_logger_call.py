@@ -17,8 +17,8 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Optional
 
-from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.entrypoints import in_cli_context
+from backend_lint.analysis.fix_logger import logger_for_fix
 from backend_lint.analysis.loggers import STDLIB, configures_root_logger, module_logger
 from backend_lint.analysis.project.conditions import cli_module, test_support
 from backend_lint.analysis.service_code import outside_service_code
@@ -37,55 +37,16 @@ _ROOT_FUNCTIONS = {
     for name in ("debug", "info", "warning", "error", "exception", "critical", "fatal", "log")
 }
 _ROOT_FUNCTIONS["logging.warn"] = "warning"  # deprecated alias: the fix uses the real name
-_NEW_LOGGER_NAMES = ("logger", "_logger", "log")  # what FixContext.module_logger() would add, in order
-
-
-def _logger_name_for_fix(node: ast.Call, ctx: FileContext) -> Optional[str]:
-    """The module logger name the fix would use, if it is a stdlib logger visible at ``node`` unshadowed."""
-    existing = module_logger(ctx)
-    if existing is not None:
-        name, kind = existing
-        if kind != STDLIB or not _defined_before(name, node, ctx):
-            return None
-    else:
-        if any(bindings_of(ctx, ctx.tree).binds(n) for n in _NEW_LOGGER_NAMES):
-            return None  # a module-level ``logger`` we cannot tell is a stdlib logger: do not add another
-        name = _NEW_LOGGER_NAMES[0]
-    for scope in ctx.scope:
-        if scope.kind == "module":
-            break
-        if scope.kind == "class" and scope is not ctx.scope:
-            continue  # a class body's names are not visible from its methods
-        if scope.kind in ("function", "class") and bindings_of(ctx, scope.node).binds(name):  # type: ignore[arg-type]
-            return None
-    return name
-
-
-def _defined_before(name: str, node: ast.Call, ctx: FileContext) -> bool:
-    """A call that runs at import time must come after the module logger's assignment."""
-    if ctx.scope.function is not None:
-        return True
-    return any(
-        isinstance(statement, (ast.Assign, ast.AnnAssign))
-        and statement.lineno < node.lineno
-        and any(isinstance(target, ast.Name) and target.id == name for target in _targets(statement))
-        for statement in ctx.tree.body
-    )
-
-
-def _targets(statement: ast.Assign | ast.AnnAssign) -> list[ast.expr]:
-    return list(statement.targets) if isinstance(statement, ast.Assign) else [statement.target]
-
-
+_STDLIB_ONLY = frozenset({STDLIB})
 class RootLoggerCall(Rule):
     code = "BE404"
     name = "root-logger-call"
     message = "`{call}` logs through the root logger; log through the module logger"
     fix_title = "Log through the module logger"
     fix_kind = Applicability.UNSAFE
-    fix_node = ("Attribute", "Name")  # type: ignore[assignment]
+    fix_node = ("Attribute", "Name")
     triggers = ("logging",)
-    needs = (in_cli_context, outside_service_code, configures_root_logger, module_logger, bindings_of, origin)
+    needs = (in_cli_context, outside_service_code, configures_root_logger, module_logger, logger_for_fix, origin)
     module_facts = (cli_module, test_support)
     options = (
         Option(
@@ -112,7 +73,7 @@ class RootLoggerCall(Rule):
             return
         if in_cli_context(ctx.scope, ctx) or configures_root_logger(ctx):
             return
-        fixable = _logger_name_for_fix(node, ctx) is not None
+        fixable = logger_for_fix(node, ctx, _STDLIB_ONLY) is not None
         self.report(
             ctx,
             func,

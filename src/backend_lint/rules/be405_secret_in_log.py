@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from typing import Optional
+from typing import Any, Optional
 
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.imports import dotted_name
@@ -62,6 +62,13 @@ _IDENTIFIER_FACTORIES = ("uuid.uuid1()", "uuid.uuid4()", "uuid.uuid7()", "uuid.U
 _REQUEST_NAMES = frozenset({"request", "req"})
 _REQUEST_PARTS = frozenset({"headers", "cookies", "COOKIES", "META"})
 _WHOLE_REQUEST = "<request>"
+_SETUP_WORDS = frozenset({"install", "setup", "bootstrap", "onboarding"})
+"""A token named for installing or setting up (``first_install_token``) is a one-time code printed for the operator
+to type in: published by design."""
+_AUTHORIZATION = "authorization"
+_HELD_VALUE = frozenset({"key", "value"})
+_SECRET_HOLDERS = frozenset({"token", "secret", "password", "credential", "apikey"})
+"""``token.key``, ``secret.value``: the attribute of a secret-named object that holds the secret itself."""
 """The name given to a whole ``request.headers``-like mapping, which holds credentials whatever its name."""
 _LOGGED_SECRETS = frozenset({"credential", "credentials", "password", "passwords", "secret", "secrets", "token",
                              "tokens"})
@@ -101,6 +108,11 @@ class SecretMatcher:
 def _name_of(expr: ast.expr) -> Optional[str]:
     """The name a raw value is known by: ``password``, ``user.password``, ``data["password"]``,
     ``headers.get("Authorization")``, ``os.getenv("API_TOKEN")``; ``None`` for anything computed."""
+    if isinstance(expr, ast.Attribute) and expr.attr in _HELD_VALUE and isinstance(expr.value, ast.Name):
+        holder = name_of(expr.value)
+        words = split_identifier(holder) if holder else []
+        if words and words[-1] in _SECRET_HOLDERS:
+            return holder  # token.key: a DRF Token's key is the token itself
     if isinstance(expr, (ast.Name, ast.Attribute, ast.Subscript)):
         return name_of(expr)
     if isinstance(expr, ast.Call) and expr.args and not expr.keywords:
@@ -145,7 +157,7 @@ class SecretInLog(Rule):
         ),
     )
 
-    def __init__(self, settings: Optional[dict] = None) -> None:
+    def __init__(self, settings: Optional[dict[str, Any]] = None) -> None:
         super().__init__(settings)
         self.matcher = SecretMatcher(self.option("secret-names"))
 
@@ -177,6 +189,8 @@ class SecretInLog(Rule):
                 continue
             seen.add(id(value))
             if name != _WHOLE_REQUEST and not _credential_value(value, name, ctx):
+                continue
+            if name == _WHOLE_REQUEST and _authorization_absent(node, ctx):
                 continue
             if _logged_by_choice(node, ctx):
                 return
@@ -272,6 +286,51 @@ def _whole_request_part(expr: ast.expr) -> bool:
     return isinstance(base, ast.Name) and base.id in _REQUEST_NAMES
 
 
+def _authorization_absent(call: ast.Call, ctx: FileContext) -> bool:
+    """The call runs only where the request has no ``Authorization`` header: in the body of ``if auth is None:``
+    or ``if not auth:`` with ``auth = request.headers.get("Authorization")``, or of ``if "Authorization" not in
+    request.headers:`` (logging the headers to say the credential is missing)."""
+    child: ast.AST = call
+    parent = ctx.parent_of(call)
+    while parent is not None and not isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Module)):
+        if isinstance(parent, ast.If) and child in parent.body and _tests_no_authorization(parent.test, ctx):
+            return True
+        child, parent = parent, ctx.parent_of(parent)
+    return False
+
+
+def _tests_no_authorization(test: ast.expr, ctx: FileContext) -> bool:
+    if isinstance(test, ast.Compare) and len(test.ops) == 1:
+        left, op, right = test.left, test.ops[0], test.comparators[0]
+        if isinstance(op, ast.NotIn):
+            return _authorization_literal(left) and _whole_request_part(right)
+        if isinstance(op, ast.Is) and isinstance(right, ast.Constant) and right.value is None:
+            return _holds_authorization(left, ctx)
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return _holds_authorization(test.operand, ctx)
+    return False
+
+
+def _authorization_literal(expr: ast.expr) -> bool:
+    return isinstance(expr, ast.Constant) and isinstance(expr.value, str) and expr.value.lower() == _AUTHORIZATION
+
+
+def _holds_authorization(expr: ast.expr, ctx: FileContext) -> bool:
+    """``auth`` assigned once from ``request.headers.get("Authorization")`` in the function."""
+    function = ctx.scope.function
+    if not isinstance(expr, ast.Name) or function is None:
+        return False
+    value = bindings_of(ctx, function).single_value(expr.id)
+    return (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute)
+        and value.func.attr == "get"
+        and _whole_request_part(value.func.value)
+        and bool(value.args)
+        and _authorization_literal(value.args[0])
+    )
+
+
 def _credential_value(value: ast.expr, name: str, ctx: FileContext) -> bool:
     """Whether a value named like a secret holds one, judged by where it comes from: not an id made by
     ``uuid4()`` (a limiter slot, a correlation handle), not a session id other than the request's own (a chat
@@ -279,7 +338,9 @@ def _credential_value(value: ast.expr, name: str, ctx: FileContext) -> bool:
     function opens (``KEY_FILE``), not a message constant (``TOKEN_EXPIRED = "token has expired"``), not an
     ACME challenge token."""
     raw = _unwrap(value)
-    if secret_word(name.rstrip("="), {"token"}) == "token" and _acme_module(ctx):
+    if secret_word(name.rstrip("="), {"token"}) == "token" and (
+        _acme_module(ctx) or _SETUP_WORDS & set(split_identifier(name))
+    ):
         return False
     made = origin(raw, ctx) or ""
     if made.startswith(_IDENTIFIER_FACTORIES):
@@ -336,7 +397,8 @@ def _read_from_request(expr: ast.expr, ctx: FileContext, hops: int = 0) -> bool:
 def _logged_by_choice(call: ast.Call, ctx: FileContext) -> bool:
     """Under an ``if`` on a setting whose purpose is to log credentials (``if settings.LOG_CREDENTIALS:``,
     ``if setting_log_passwords.value:``): the operator asked for them in the log."""
-    child, current = call, ctx.parent_of(call)
+    child: ast.AST = call
+    current = ctx.parent_of(call)
     while current is not None and not isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef)):
         if isinstance(current, ast.If) and child is not current.test and _names_log_opt_in(current.test):
             return True

@@ -136,9 +136,9 @@ class WeakPasswordHash(Rule):
             self._check_passlib(node, callee, ctx)
         elif callee == "werkzeug.security.generate_password_hash":
             method = argument(node, 1, "method")
-            if isinstance(method, ast.Constant) and not str(method.value).startswith(("pbkdf2", "scrypt")):
-                self.report(ctx, node, construct="generate_password_hash",
-                            problem=f'with method="{method.value}"')
+            chosen = str(method.value) if isinstance(method, ast.Constant) else None
+            if chosen is not None and not chosen.startswith(("pbkdf2", "scrypt")):
+                self.report(ctx, node, construct="generate_password_hash", problem=f'with method="{chosen}"')
         elif callee == "django.contrib.auth.hashers.make_password":
             hasher = argument(node, 2, "hasher")
             if isinstance(hasher, ast.Constant) and hasher.value in _WEAK_DJANGO_ALGORITHMS:
@@ -156,14 +156,15 @@ class WeakPasswordHash(Rule):
                 self._pending(ctx).digests.append((node, callee))
         elif name == "new":
             algorithm = argument(node, 0, "name")
+            written = str(algorithm.value) if isinstance(algorithm, ast.Constant) else None
             data = argument(node, 1, "data")
             if (
-                isinstance(algorithm, ast.Constant)
-                and str(algorithm.value).lower().replace("-", "") in _DIGESTS | {"sha3256", "sha512256"}
+                written is not None
+                and written.lower().replace("-", "") in _DIGESTS | {"sha3256", "sha512256"}
                 and data is not None
                 and is_password_value(data, ctx)
             ):
-                self._pending(ctx).digests.append((node, f'hashlib.new("{algorithm.value}")'))
+                self._pending(ctx).digests.append((node, f'hashlib.new("{written}")'))
         elif "()." in name and name.endswith("().update"):
             digest = name.split("(", 1)[0]
             if digest in _DIGESTS and node.args and is_password_value(node.args[0], ctx):

@@ -43,6 +43,9 @@ _PLACEHOLDER_PARTS = ("example", "changeme", "change_me", "change-me", "dummy", 
 _SDK_DUMMIES = frozenset({"unused", "ollama", "empty", "sk-no-key-required", "no-key-required", "lm-studio",
                           "not-needed", "none", "nokey", "no-key"})
 """Values SDKs document as the key to pass when the server needs none (OpenAI-compatible local servers)."""
+_PUBLIC_DEFAULTS = frozenset({"postgres", "guest", "minioadmin"})
+"""The documented out-of-the-box credentials of PostgreSQL's, RabbitMQ's and MinIO's images: as the fallback of an
+environment variable they point a local set-up at those defaults, they hide nothing."""
 _SAMPLE_WORDS = frozenset({"sample", "samples", "demo", "example", "examples", "fixture", "fixtures", "preview",
                            "previews", "fake", "dummy", "mock", "test"})
 """Words of a module or function name that make its literals sample data (``create_test_data.py``,
@@ -120,6 +123,8 @@ def _secret_literal(name: str, value: ast.expr | None, word: str, where: str) ->
         return True
     if where == ASSIGN and _spaced_key(word, text):
         return not is_placeholder(text.replace(" ", "-"))
+    if where == ENV and text.lower() in _PUBLIC_DEFAULTS:
+        return False
     if is_placeholder(text) or _NOT_CREDENTIAL.search(text) or text.lower() in _BOOLEANS or text.isdigit():
         return False
     if _PROSE.search(text) or _enumeration(name, text):
@@ -133,6 +138,13 @@ def _enumeration(name: str, text: str) -> bool:
     """``TYPE_TOKEN = "token"``, ``KEY_TYPE_SECRET = "sec"``: an UPPER_CASE constant named for a kind, holding a
     short lowercase identifier, is one value of an enumeration."""
     return name.isupper() and bool(_ENUM_WORDS & set(split_identifier(name))) and bool(_IDENTIFIER.match(text))
+
+
+def _name_parts(name: str) -> list[str]:
+    """The words of a name (3 letters or more) and the 4-letter abbreviations of its long words (``pass`` for
+    ``password``, ``data`` for ``database``): a value spelled from them names the setting, as a label does."""
+    words = [word for word in split_identifier(name) if len(word) >= 3]
+    return words + [word[:4] for word in words if len(word) >= 6]
 
 
 def _is_label(name: str, text: str, where: str) -> bool:
@@ -151,8 +163,10 @@ def _is_label(name: str, text: str, where: str) -> bool:
     if words & (SECRET_WORDS | {"key", "auth"}):
         return True
     lowered = text.lower()
-    if where != ENV and any(len(word) >= 3 and word in lowered for word in split_identifier(name)):
-        return True  # CSRF_TOKEN = "csrftoken"; an environment fallback named after its service is a password
+    if where != ENV and any(part in lowered for part in _name_parts(name)):
+        # CSRF_TOKEN = "csrftoken", DATABASE_PASSWORD = "shopdbpass"; an environment fallback named after its
+        # service is a password
+        return True
     return name.isupper() and (any(char in text for char in "_.:") or not (text.islower() or text.isupper()))
 
 

@@ -16,7 +16,7 @@ import ast
 
 from backend_lint.analysis.ast_helpers import is_true
 from backend_lint.analysis.project.conditions import test_support
-from backend_lint.analysis.scopes import CLASS, is_main_guard
+from backend_lint.analysis.scopes import is_main_guard
 from backend_lint.analysis.secret_names import split_identifier
 from backend_lint.analysis.settings import DEVELOPMENT_PATTERNS, PRODUCTION, module_kind, settings_module
 from backend_lint.analysis.values import origin
@@ -57,10 +57,10 @@ def _conditional(node: ast.AST, ctx: FileContext) -> bool:
 
 def _production_config_class(ctx: FileContext) -> bool:
     """Directly in the body of a config class named for production (``class ProductionConfig``)."""
-    scope = ctx.scope
-    if scope.kind != CLASS:
+    cls = ctx.scope.node
+    if not isinstance(cls, ast.ClassDef):
         return False
-    return bool({"production", "prod", "live"} & set(split_identifier(scope.node.name)))  # type: ignore[attr-defined]
+    return bool({"production", "prod", "live"} & set(split_identifier(cls.name)))
 
 
 class DebugEnabled(Rule):

@@ -15,6 +15,7 @@ the function through a helper are not followed.
 from __future__ import annotations
 
 import ast
+from typing import Optional, TypeVar
 
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.project.conditions import test_support
@@ -45,7 +46,10 @@ def _local_value(name: str, ctx: FileContext) -> ast.expr | None:
     return bindings_of(ctx, function).single_value(name)
 
 
-def _unwrap(expr: ast.expr | None) -> ast.expr | None:
+_E = TypeVar("_E", ast.expr, Optional[ast.expr])
+
+
+def _unwrap(expr: _E) -> _E:
     return expr.value if isinstance(expr, ast.Await) else expr
 
 
@@ -56,16 +60,15 @@ def _files_of_request(expr: ast.AST) -> str | None:
     return None
 
 
-def _form_of_request(expr: ast.AST, ctx: FileContext) -> bool:
+def _form_of_request(expr: ast.expr, ctx: FileContext) -> bool:
     """A local holding ``await request.form()`` (Starlette/FastAPI) or ``await request.post()`` (aiohttp)."""
-    if isinstance(expr, ast.Name):
-        expr = _unwrap(_local_value(expr.id, ctx))
-    expr = _unwrap(expr)  # type: ignore[arg-type]
+    value = _unwrap(_local_value(expr.id, ctx)) if isinstance(expr, ast.Name) else expr
+    form = _unwrap(value)
     return (
-        isinstance(expr, ast.Call)
-        and isinstance(expr.func, ast.Attribute)
-        and expr.func.attr in ("form", "post")
-        and name_of(expr.func.value) in ("request", "req")
+        isinstance(form, ast.Call)
+        and isinstance(form.func, ast.Attribute)
+        and form.func.attr in ("form", "post")
+        and name_of(form.func.value) in ("request", "req")
     )
 
 
@@ -87,7 +90,7 @@ def _upload_source(expr: ast.expr, ctx: FileContext, hops: int = 0) -> str | Non
     if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "get":
         return _container_source(expr.func.value, ctx)
     if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr in ("next", "next_part"):
-        reader = _unwrap(expr.func.value)
+        reader: ast.expr | None = _unwrap(expr.func.value)
         if isinstance(reader, ast.Name) and hops < _MAX_HOPS:
             reader = _unwrap(_local_value(reader.id, ctx))
         if isinstance(reader, ast.Call) and isinstance(reader.func, ast.Attribute) and reader.func.attr == "multipart":

@@ -75,9 +75,9 @@ def _opted_in(node: ast.AST, ctx: FileContext) -> bool:
     if "getpeercert" in mentioned_names(ctx, function):
         return True
     sites = call_conditions(ctx).get(function.name) if function in ctx.tree.body else None
-    return bool(sites) and all(
-        any(_tests_opt_in(test, site.owner, ctx) for test in site.tests) for site in sites  # type: ignore[union-attr]
-    )
+    if not sites:
+        return False
+    return all(any(_tests_opt_in(test, site.owner, ctx) for test in site.tests) for site in sites)
 
 
 def _targets(statement: ast.Assign | ast.AnnAssign) -> list[ast.expr]:
@@ -144,13 +144,14 @@ def _own_attribute(target: ast.expr, ctx: FileContext) -> bool:
 
 def _server_context(expr: ast.expr, ctx: FileContext) -> bool:
     """A context made for the server side (``SSLContext(PROTOCOL_TLS_SERVER)``), where hostnames are not checked."""
+    value: ast.expr | None = expr
     if isinstance(expr, ast.Name):
         function = ctx.scope.function
         scope = function if function is not None and not isinstance(function, ast.Lambda) else ctx.tree
-        expr = bindings_of(ctx, scope).single_value(expr.id)
-    if not isinstance(expr, ast.Call):
+        value = bindings_of(ctx, scope).single_value(expr.id)
+    if not isinstance(value, ast.Call):
         return False
-    return any(ctx.imports.resolve(arg) in _SERVER_SIDE for arg in [*expr.args, *(k.value for k in expr.keywords)])
+    return any(ctx.imports.resolve(arg) in _SERVER_SIDE for arg in [*value.args, *(k.value for k in value.keywords)])
 
 
 def _pinned_ca(ctx: FileContext) -> bool:
@@ -184,7 +185,7 @@ class TlsVerificationDisabled(Rule):
                 text is None and arg == "ssl_cert_reqs"
             )
             if disabled and not _opted_in(node, ctx):
-                self.report(ctx, node, construct=f'{arg}="{text}"' if text is not None else f"{arg}=None")
+                self.report(ctx, node, construct=f'{arg}="{text}"' if isinstance(text, str) else f"{arg}=None")
             return
         if arg in _INSECURE_SWITCHES:
             if isinstance(value, ast.Constant) and value.value is True and not _opted_in(node, ctx):

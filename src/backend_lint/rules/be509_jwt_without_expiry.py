@@ -77,10 +77,9 @@ def _literal_keys(expr: ast.AST) -> Optional[set[str]]:
                 keys.add(text)
         return keys if complete or _EXPIRY in keys else None
     if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id == "dict" and not expr.args:
-        names = {keyword.arg for keyword in expr.keywords}
-        if None in names:
-            return None
-        return names  # type: ignore[return-value]
+        if any(keyword.arg is None for keyword in expr.keywords):
+            return None  # ``dict(**other)``
+        return {keyword.arg for keyword in expr.keywords if keyword.arg is not None}
     return None
 
 
@@ -89,7 +88,9 @@ def _dict_local(bindings: Bindings, name: str) -> bool:
     if name in bindings.params or name in bindings.loop_targets or name in bindings.definitions:
         return False
     values = bindings.assigned.get(name)
-    return bool(values) and all(
+    if not values:
+        return False
+    return all(
         isinstance(value, ast.Dict)
         or (isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "dict")
         for value in values
@@ -201,11 +202,11 @@ class JwtWithoutExpiry(Rule):
                 claims.keys.add(keyword.arg)
 
     @leaves(ast.FunctionDef, ast.AsyncFunctionDef)
-    def report_claims(self, node: ast.AST, ctx: FileContext) -> None:
+    def report_claims(self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> None:
         issuing = self.issuing(ctx).pop(node, None)
         if issuing is None:
             return
-        bindings = bindings_of(ctx, node)  # type: ignore[arg-type]
+        bindings = bindings_of(ctx, node)
         for call, construct, name in issuing.encodes:
             claims = issuing.claims.get(name, _Claims())
             keys = set(claims.keys)

@@ -31,7 +31,6 @@ from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.module_roles import module_roles
 from backend_lint.analysis.passwords import constant_int, is_password_value, local_value, stored_as_password
 from backend_lint.analysis.project.conditions import test_support
-from backend_lint.analysis.scopes import CLASS
 from backend_lint.analysis.secret_names import split_identifier
 from backend_lint.analysis.settings import DEVELOPMENT, PRODUCTION, settings_module
 from backend_lint.analysis.values import origin
@@ -106,8 +105,8 @@ class WeakHashWorkFactor(Rule):
         if settings.kind != PRODUCTION and (settings.is_settings or settings.kind == DEVELOPMENT):
             return True
         return any(
-            scope.kind == CLASS
-            and bool(_NON_PRODUCTION_CLASS_WORDS & set(split_identifier(scope.node.name)))  # type: ignore[attr-defined]
+            isinstance(scope.node, ast.ClassDef)
+            and bool(_NON_PRODUCTION_CLASS_WORDS & set(split_identifier(scope.node.name)))
             for scope in ctx.scope
         )
 
@@ -257,13 +256,14 @@ class WeakHashWorkFactor(Rule):
             ):
                 self._check(ctx, node, f'config["{_BCRYPT_ROUNDS_SETTING}"]', BCRYPT,
                             self._factors({"rounds": node.value}, ctx))
-            elif isinstance(target, ast.Name) and target.id in _DJANGO_FACTORS and ctx.scope.kind == CLASS:
-                self._check_django_hasher(node, target.id, ctx)
+            elif isinstance(target, ast.Name) and target.id in _DJANGO_FACTORS:
+                cls = ctx.scope.node
+                if isinstance(cls, ast.ClassDef):  # directly in a class body
+                    self._check_django_hasher(node, target.id, cls, ctx)
 
-    def _check_django_hasher(self, node: ast.Assign, attribute: str, ctx: FileContext) -> None:
+    def _check_django_hasher(self, node: ast.Assign, attribute: str, cls: ast.ClassDef, ctx: FileContext) -> None:
         """``iterations = 1000`` in ``class FastHasher(PBKDF2PasswordHasher)``: a lowered Django hasher, reported
         once per class, at the first of its cost attributes."""
-        cls: ast.ClassDef = ctx.scope.node  # type: ignore[assignment]
         hasher = next((_DJANGO_HASHERS[name] for name in map(_base_name, cls.bases) if name in _DJANGO_HASHERS), None)
         if hasher is None:
             return

@@ -30,7 +30,7 @@ from backend_lint.analysis.mentions import mentioned_names
 from backend_lint.analysis.module_roles import module_roles
 from backend_lint.analysis.project.conditions import test_support
 from backend_lint.analysis.resolve import Definition, resolve_name
-from backend_lint.analysis.scopes import CLASS, is_main_guard
+from backend_lint.analysis.scopes import is_main_guard
 from backend_lint.analysis.secret_names import split_identifier
 from backend_lint.analysis.settings import DEVELOPMENT, PRODUCTION, settings_module
 from backend_lint.context import FileContext
@@ -100,8 +100,8 @@ class CsrfProtectionDisabled(Rule):
         if settings.kind != PRODUCTION and (settings.is_settings or settings.kind == DEVELOPMENT):
             return True
         return any(
-            scope.kind == CLASS
-            and bool(_NON_PRODUCTION_WORDS & set(split_identifier(scope.node.name)))  # type: ignore[attr-defined]
+            isinstance(scope.node, ast.ClassDef)
+            and bool(_NON_PRODUCTION_WORDS & set(split_identifier(scope.node.name)))
             for scope in ctx.scope
         )
 

@@ -15,6 +15,7 @@ itself; the server goes on.
 from __future__ import annotations
 
 import traceback
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -62,7 +63,7 @@ class CheckedDocument:
         reasons = [error.reason for error in self.errors if error.code is None]
         return "; ".join(reasons) or None
 
-    def find(self, key: list | tuple) -> Optional[Finding]:
+    def find(self, key: Sequence[object]) -> Optional[Finding]:
         wanted = tuple(key)
         return next((finding for finding in self.findings if finding_key(finding) == wanted), None)
 

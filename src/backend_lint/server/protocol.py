@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Optional
 
@@ -53,7 +54,7 @@ class _Protocol(LanguageServerProtocol):
     (a request's own callback removes its future when it finishes), so each notification drops them.
     """
 
-    def _check_handler_result(self, future: Future) -> None:
+    def _check_handler_result(self, future: Future[object]) -> None:
         super()._check_handler_result(future)
         for key in [key for key, pending in self._request_futures.items() if pending.done()]:
             del self._request_futures[key]
@@ -239,7 +240,7 @@ def code_action_resolve(ls: BackendLintServer, action: types.CodeAction) -> type
 
 
 # (method, options, handler): every message the server answers, registered by build_server()
-FEATURES = [
+FEATURES: list[tuple[str, object, Callable[..., object]]] = [
     (types.INITIALIZE, None, initialize),
     (types.INITIALIZED, None, initialized),
     (types.TEXT_DOCUMENT_DID_OPEN, None, did_open),

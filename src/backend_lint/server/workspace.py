@@ -64,7 +64,7 @@ def stamp(folder: Path, config_file: Optional[Path]) -> Stamp:
     """The modification time and size (or absence) of every ``pyproject.toml`` from ``folder`` up to the
     configuration file in use (up to the file system's root when there is none): what decides the settings
     of a document in ``folder``."""
-    found = []
+    found: list[Optional[tuple[int, int]]] = []
     for candidate in (folder, *folder.parents):
         path = candidate / CONFIG_FILE
         try:

@@ -12,7 +12,8 @@ import ast
 from typing import Optional
 
 from backend_lint.analysis.ast_helpers import argument
-from backend_lint.analysis.frameworks.reading import HTTP_NAMED, HTTP_VERBS, VERBS, Reader, methods_list, verb_route
+from backend_lint.analysis.frameworks.reading import HTTP_NAMED, VERBS, Reader, methods_list, verb_route
+from backend_lint.analysis.frameworks.statements import HTTP_VERBS
 from backend_lint.analysis.handler_types import AIOHTTP, RoutePath
 
 FRAMEWORK = AIOHTTP
@@ -56,7 +57,7 @@ def call(reader: Reader, written: ast.Call, function: Optional[ast.AST]) -> bool
 
 
 def table(
-    reader: Reader, value: ast.Call, function: Optional[ast.AST], prefix: RoutePath, seen: set, top: str, name: str
+    reader: Reader, value: ast.Call, function: Optional[ast.AST], prefix: RoutePath, seen: set[int], top: str, name: str
 ) -> bool:
     """``web.post("/orders", create)``, ``web.route("POST", path, handler)``, ``web.view(path, View)``."""
     if top != "aiohttp" or not (name in VERBS or name in ("route", "view")):

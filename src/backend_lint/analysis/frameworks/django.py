@@ -61,7 +61,7 @@ def decorator(
 
 
 def table(
-    reader: Reader, value: ast.Call, function: Optional[ast.AST], prefix: RoutePath, seen: set, top: str, name: str
+    reader: Reader, value: ast.Call, function: Optional[ast.AST], prefix: RoutePath, seen: set[int], top: str, name: str
 ) -> bool:
     """``path("orders/<int:pk>/", views.order_detail)`` and ``re_path``/``url``; ``include(...)`` is a prefix."""
     if top != "django" or name not in ("path", "re_path", "url"):

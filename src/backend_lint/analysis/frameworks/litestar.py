@@ -42,7 +42,7 @@ def decorator(
 
 
 def table(
-    reader: Reader, value: ast.Call, function: Optional[ast.AST], prefix: RoutePath, seen: set, top: str, name: str
+    reader: Reader, value: ast.Call, function: Optional[ast.AST], prefix: RoutePath, seen: set[int], top: str, name: str
 ) -> bool:
     """``Router(path="/api", route_handlers=[create_order, OrderController])`` and ``Litestar([...])``."""
     if top != "litestar" or name not in ("Router", "Litestar"):

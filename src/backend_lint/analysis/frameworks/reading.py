@@ -272,9 +272,9 @@ class Reader:
         if expr is None:
             return NO_PATH
         text = string_value(expr)
-        if text is not None:
+        if text is not None and isinstance(expr, ast.Constant):  # (a string literal is a Constant)
             span = Span.of(expr)
-            self.literals[span] = expr  # type: ignore[assignment]
+            self.literals[span] = expr
             return RoutePath(text, (PathPart(text, span),))
         if depth > 4:
             return UNKNOWN_PATH
@@ -465,7 +465,8 @@ class Reader:
         self.route_string(path, framework)
         key = self.key(call.args[0], function)
         if key is not None and key not in self.routes.inclusions:
-            parent = self.own_prefix(call.func.value, function)  # type: ignore[attr-defined]
+            func = call.func  # ``parent.include_router``: the readers pass attribute calls only
+            parent = self.own_prefix(func.value, function) if isinstance(func, ast.Attribute) else None
             self.routes.inclusions[key] = Inclusion(parent, path, replaces_own and path.text is not None)
 
     def value_routes(self, value: ast.expr, function: Optional[ast.AST]) -> None:
@@ -476,7 +477,7 @@ class Reader:
             return
         self.table(value, function, NO_PATH, set())
 
-    def table(self, value: ast.AST, function: Optional[ast.AST], prefix: RoutePath, seen: set) -> None:
+    def table(self, value: ast.AST, function: Optional[ast.AST], prefix: RoutePath, seen: set[int]) -> None:
         """One value of a route table, under ``prefix`` (a ``Mount``'s path); names are followed inside."""
         if id(value) in seen:
             return

@@ -41,7 +41,7 @@ def call(reader: Reader, written: ast.Call, function: Optional[ast.AST]) -> bool
 
 
 def table(
-    reader: Reader, value: ast.Call, function: Optional[ast.AST], prefix: RoutePath, seen: set, top: str, name: str
+    reader: Reader, value: ast.Call, function: Optional[ast.AST], prefix: RoutePath, seen: set[int], top: str, name: str
 ) -> bool:
     """``Route(...)`` entries, and ``Mount``/``Router``/``Starlette``/``FastAPI`` holding more routes."""
     if top == "starlette" and name == "Route":

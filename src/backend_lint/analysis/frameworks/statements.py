@@ -36,6 +36,8 @@ TABLE_CALLS = frozenset({
     "view", *HTTP_VERBS,
 })
 """Written names of calls that make routes or route tables (what a route-table value can hold)."""
+_Pending = tuple[ast.AST, Optional[FunctionNode], Optional[ast.ClassDef], Scope, str]
+"""A statement still to read: its enclosing function and class, its scope link and its qualname prefix."""
 
 
 @dataclass
@@ -57,40 +59,40 @@ class Statements:
 
 def collect(ctx: FileContext) -> Statements:
     found = Statements()
-    stack: list[tuple[ast.AST, Optional[FunctionNode], Optional[ast.ClassDef], Scope, str]] = [
-        (statement, None, None, ctx.root_scope, "") for statement in reversed(ctx.tree.body)
-    ]
+    stack: list[_Pending] = [(statement, None, None, ctx.root_scope, "") for statement in reversed(ctx.tree.body)]
     while stack:
         node, function, cls, scope, prefix = stack.pop()
         kind = type(node)
-        if kind is ast.FunctionDef or kind is ast.AsyncFunctionDef or kind is ast.ClassDef:
-            name = found.qualnames[node] = prefix + node.name  # type: ignore[attr-defined]
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            name = found.qualnames[node] = prefix + node.name
             found.enclosing[node] = function
-            if kind is ast.ClassDef:
-                found.classes.append((node, function))  # type: ignore[arg-type]
+            children: list[_Pending]
+            if isinstance(node, ast.ClassDef):
+                found.classes.append((node, function))
                 inner = found.scopes[node] = Scope(CLASS, node, scope)
-                children = [(child, function, node, inner, name + ".") for child in node.body]  # type: ignore[attr-defined]
+                children = [(child, function, node, inner, name + ".") for child in node.body]
             else:
-                found.functions.append((node, function, cls))  # type: ignore[arg-type]
+                found.functions.append((node, function, cls))
                 inner = found.scopes[node] = Scope(FUNCTION, node, scope)
-                children = [(child, node, None, inner, name + ".<locals>.") for child in node.body]  # type: ignore[attr-defined]
-            stack.extend(reversed(children))  # type: ignore[arg-type]
-        elif kind is ast.Expr:
-            call = node.value  # type: ignore[attr-defined]
-            if type(call) is ast.Await:
+                children = [(child, node, None, inner, name + ".<locals>.") for child in node.body]
+            stack.extend(reversed(children))
+        elif isinstance(node, ast.Expr):
+            call = node.value
+            if isinstance(call, ast.Await):
                 call = call.value
-            if type(call) is ast.Call:
+            if isinstance(call, ast.Call):
                 found.calls.append((call, function))
-        elif kind is ast.Assign or kind is ast.AnnAssign or kind is ast.AugAssign:
-            value = node.value  # type: ignore[attr-defined]
-            if may_route(value):
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            value = node.value
+            if value is not None and may_route(value):
                 found.values.append((value, function))
         elif kind in _COMPOUND:
             for name in _COMPOUND[kind]:
                 for child in reversed(getattr(node, name)):
                     stack.append((child, function, cls, scope, prefix))
-        elif kind is ast.ExceptHandler or kind.__name__ == "match_case":
-            stack.extend((child, function, cls, scope, prefix) for child in reversed(node.body))  # type: ignore[attr-defined]
+        elif kind is ast.ExceptHandler or kind.__name__ == "match_case":  # ast.match_case: Python 3.10+
+            body: list[ast.stmt] = node.body  # type: ignore[attr-defined]  # both kinds have a body
+            stack.extend((child, function, cls, scope, prefix) for child in reversed(body))
     return found
 
 
@@ -99,4 +101,4 @@ def may_route(value: Optional[ast.expr]) -> bool:
     kind = type(value)
     if kind is ast.List or kind is ast.Tuple or kind is ast.BinOp:
         return True
-    return kind is ast.Call and callee_name(value) in TABLE_CALLS  # type: ignore[arg-type]
+    return isinstance(value, ast.Call) and callee_name(value) in TABLE_CALLS

@@ -363,7 +363,7 @@ class ProjectModel:
         inclusions = self._inclusions.get(self.definition(qualified)[0], [])
         if depth > _MAX_DEPTH:
             return []
-        found = []
+        found: list[str] = []
         for parent, prefix in inclusions:
             outer = self.object_prefixes(parent, depth + 1) or [""]
             found.extend(join_path(text, prefix or "") or "" for text in outer)
