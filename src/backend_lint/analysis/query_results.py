@@ -21,6 +21,9 @@ TEST = "test"
 """The value is only asked for its truth (``if x``, ``not x``, ``x is None``, ``bool(x)``)."""
 FROM_STATEMENT = "from_statement"
 """The value is the statement of an ORM query (``query.from_statement(x)``)."""
+COLUMNS = "columns"
+"""The value's column names are read (``cursor.keys()``, ``.description``, ``.mappings()``): code that handles
+whatever columns come back (an export, a record dump) wants them all."""
 RECEIVER = "receiver"
 """The value is only the receiver of a method call (``qs.exists()``, ``qs.filter(...)``): whatever runs, runs
 at that call."""
@@ -28,6 +31,7 @@ OTHER = "other"
 
 _ROW_READS = frozenset({"fetchone", "first", "one_or_none", "scalar", "scalar_one_or_none", "fetchall", "all",
                        "fetchrow", "fetchval", "fetch_one"})
+_COLUMN_READS = frozenset({"keys", "description", "mappings", "_fields", "column_names"})
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 
 
@@ -65,6 +69,8 @@ def use_of(node: ast.AST, parent: Optional[ast.AST]) -> str:
     if (isinstance(parent, ast.Call) and isinstance(parent.func, ast.Attribute)
             and parent.func.attr == FROM_STATEMENT and node in parent.args):
         return FROM_STATEMENT
+    if isinstance(parent, ast.Attribute) and parent.value is node and parent.attr in _COLUMN_READS:
+        return COLUMNS
     if isinstance(parent, ast.Attribute) and parent.value is node:
         return RECEIVER  # (a method call, or an attribute read; both act on the value where they are)
     return OTHER
@@ -95,5 +101,7 @@ def result_use(ctx: FileContext, call: ast.Call) -> str:
         if len(targets) != 1 or not isinstance(targets[0], ast.Name) or function is None:
             return OTHER
         kinds = name_uses(ctx, function).get(targets[0].id, frozenset())
+        if COLUMNS in kinds:
+            return COLUMNS  # read generically, by whatever columns it has
         return next(iter(kinds)) if len(kinds) == 1 else OTHER
     return use_of(current, parent)

@@ -9,7 +9,8 @@ parentheses (``EXISTS (SELECT * ...)``, a derived table the outer query picks co
 ``WHERE 1=0``/Oracle's ``WHERE ROWNUM < 2``, run to read ``cursor.description``) are fine.
 
 Also left alone, because every column is wanted or none is read (:mod:`backend_lint.analysis.query_results`):
-an existence probe whose row is only tested (``if not cur.execute(...).fetchone():``), text given to the ORM's
+an existence probe whose row is only tested (``if not cur.execute(...).fetchone():``), a result read by
+whatever columns it has (``writer.writerow(cursor.keys())``, ``.mappings()``), text given to the ORM's
 ``.from_statement()`` (which maps every column), a copy or alias of a table (``INSERT INTO t2 SELECT * FROM
 t``, ``CREATE VIEW v AS SELECT * ...``), reads of the database's own catalog (``sqlite_master``,
 ``information_schema``, ``pg_catalog``), and code that never runs against a changing schema: tests, test
@@ -24,7 +25,7 @@ import re
 from backend_lint.analysis.module_roles import in_migration, module_roles
 from backend_lint.analysis.project.conditions import test_support
 from backend_lint.analysis.provenance import sql_reaching
-from backend_lint.analysis.query_results import FROM_STATEMENT, TEST, result_use
+from backend_lint.analysis.query_results import COLUMNS, FROM_STATEMENT, TEST, result_use
 from backend_lint.context import FileContext
 from backend_lint.rule import Rule, visits
 
@@ -117,8 +118,8 @@ class SelectStar(Rule):
             roles = module_roles(ctx)
             if roles.for_tests or roles.example or in_migration(ctx):
                 return
-            if result_use(ctx, node) in (TEST, FROM_STATEMENT):
-                return  # an existence probe reads no column; the ORM's ``from_statement`` maps them all
+            if result_use(ctx, node) in (TEST, FROM_STATEMENT, COLUMNS):
+                return  # a probe reads no column; ``from_statement`` and generic readers take them all
             where = f" from `{provenance.variable}`" if provenance.variable else ""
             self.report(ctx, node, sink=sink.name, where=where)
             return
