@@ -174,6 +174,7 @@ def _reviewed(call: ast.Call, provenance: SqlText, ctx: FileContext) -> bool:
     )
 
 
+_OUTSIDE_INPUT = ("os.environ", "os.getenv", "sys.argv", "input(")
 _BOUND = re.compile(r"(?<![%\w])(?:\?|%s|%\(\w+\)s|\$\d+)|(?<![:\w]):[A-Za-z_]\w*")
 
 
@@ -211,12 +212,15 @@ def _from_request(holes: list[Hole], ctx: FileContext) -> bool:
                 found = lookup(node.id, ctx, ctx.scope)
                 if found is not None:
                     expressions.extend(v for v in found[1].assigned.get(node.id, []) if v is not None)
+                    expressions.extend(loop.iter for loop in found[1].loop_targets.get(node.id, []))
         for expression in expressions:
             for node in ast.walk(expression):
                 if isinstance(node, ast.Name) and node.id in sources:
                     return True
                 if isinstance(node, ast.Attribute) and (node.attr == "request" or ast.unparse(node) in sources):
                     return True
+                if isinstance(node, (ast.Attribute, ast.Call)) and ast.unparse(node).startswith(_OUTSIDE_INPUT):
+                    return True  # the environment or the command line: text from outside the program
     return False
 
 

@@ -13,7 +13,7 @@ sent in bulk after the loop, and the bulk calls themselves (``bulk_create``, ``b
 are the fix); one set-based ``.update()``/``.delete()`` per group (a filter that is not by primary key);
 querysets built lazily inside ``Exists()``/``Subquery()`` or with ``OuterRef`` (no query runs per row); loops
 over a handful of rows the code bounds itself (``qs[:10]``); walks over a tree (the function calls itself);
-``while`` loops (batching loops fetch the next page on purpose); tests, test support, examples and data
+``while`` loops (batching loops fetch the next page on purpose); tests, test support and data
 migrations (module roles, a function with the ``RunPython`` signature ``(apps, schema_editor)``, and
 ``ignore-paths``), which run once.
 """
@@ -159,13 +159,12 @@ class QueryInLoop(Rule):
 
 
     def _skipped(self, ctx: FileContext) -> bool:
-        """Tests, test support, examples and one-off data migrations (module roles, ``ignore-paths``), decided
+        """Tests, test support and one-off data migrations (module roles, ``ignore-paths``), decided
         once per file; then migration code in a service module (a ``RunPython`` function)."""
         state = self.state(ctx)
         if state.skipped is None:
             roles = module_roles(ctx)
-            state.skipped = (ctx.is_test_file or roles.for_tests or roles.example
-                             or ctx.path_matches(self.option("ignore-paths")))
+            state.skipped = ctx.is_test_file or roles.for_tests or ctx.path_matches(self.option("ignore-paths"))
         return state.skipped or in_migration(ctx)
 
 
