@@ -80,7 +80,12 @@ class Query:
     framework: str
     calls: list[ast.Call] = field(default_factory=list)
     preloaded: set[str] = field(default_factory=set)
+    paths: set[str] = field(default_factory=set)
+    """The whole prefetch lookups (``variations__channels``): a row's related query inherits what lies past
+    its own relation (``variation.channels`` is cached too)."""
     sliced: bool = False
+    at_most: Optional[int] = None
+    """The number of rows a constant slice (``qs[:5]``) bounds the query to."""
     model: Optional[str] = None
     """The model class the rows are (``Order`` in ``Order.objects...`` or ``session.query(Order)``)."""
 
@@ -138,6 +143,9 @@ def _query(
         inner = _query(expr.value, ctx, scope, depth + 1, seen)
         if inner is not None and isinstance(expr.slice, ast.Slice):
             inner.sliced = True
+            upper = expr.slice.upper
+            if expr.slice.lower is None and isinstance(upper, ast.Constant) and isinstance(upper.value, int):
+                inner.at_most = upper.value
         return inner if inner is not None and isinstance(expr.slice, ast.Slice) else None
     if isinstance(expr, ast.Name):
         return _name_query(expr.id, ctx, scope, depth, seen)
@@ -151,7 +159,7 @@ def _query(
     if method in _SESSION_METHODS and _is_session(receiver, method, ctx, scope):
         query = _extend(Query(SQLALCHEMY, model=_statement_model(expr)), expr)
         for link in _statement_chain(expr.args[0] if expr.args else None, ctx, scope):
-            query.preloaded.update(_preloads(link))
+            query.preloaded.update(path.split("__")[0] for path in _preloads(link))
         return query
     sink = query_sink(ctx, expr)
     if sink is not None:
@@ -171,26 +179,57 @@ def _query(
         inner is None and isinstance(receiver, ast.Attribute) and "django" in ctx.imports.modules
         and _related_manager_call(expr, method) and _is_row_attribute(receiver, ctx)
     )
-    return _extend(Query(DJANGO), expr) if related else None
+    if not related:
+        return None
+    query = Query(DJANGO)
+    if isinstance(receiver, ast.Attribute):
+        query.paths.update(_inherited(receiver, ctx, scope, depth, seen))
+    query.preloaded.update(path.split("__")[0] for path in query.paths)
+    return _extend(query, expr)
 
 
 def _extend(query: Query, call: ast.Call) -> Query:
     query.calls.append(call)
-    query.preloaded.update(_preloads(call))
+    paths = _preloads(call)
+    query.paths.update(paths)
+    query.preloaded.update(path.split("__")[0] for path in paths)
     return query
 
 
+def _inherited(
+    receiver: ast.Attribute, ctx: FileContext, scope: Scope, depth: int, seen: frozenset[tuple[int, str]]
+) -> set[str]:
+    """``variation.channels`` where ``variation`` is the row of a loop over ``product.variations.all()`` and
+    ``product`` the row of a loop over a query that prefetched ``variations__channels``: the lookups past the
+    relation, which the prefetch already loaded."""
+    row = receiver.value
+    if not isinstance(row, ast.Name):
+        return set()
+    bound = lookup(row.id, ctx, scope)
+    if bound is None:
+        return set()
+    link, bindings = bound
+    loops = bindings.loop_targets.get(row.id, [])
+    if len(loops) != 1 or not isinstance(loops[0].target, ast.Name):
+        return set()
+    outer = _query(loops[0].iter, ctx, link, depth + 1, seen)
+    if outer is None:
+        return set()
+    prefix = receiver.attr + "__"
+    return {path[len(prefix):] for path in outer.paths if path.startswith(prefix)}
+
+
 def _preloads(call: ast.Call) -> set[str]:
-    """Relations a chain call loads eagerly: ``prefetch_related("items", Prefetch("payments"))``,
-    ``select_related("customer__address")``, ``options(selectinload(User.addresses))``."""
+    """Lookups a chain call loads eagerly: ``prefetch_related("items", Prefetch("payments"))``,
+    ``select_related("customer__address")`` (whole, ``__`` included), ``options(selectinload(User.addresses))``."""
     method = call.func.attr if isinstance(call.func, ast.Attribute) else ""
     found: set[str] = set()
     if method in _PREFETCH:
         for arg in call.args:
             if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
-                found.add(arg.value.split("__")[0])
+                found.add(arg.value)
             elif isinstance(arg, ast.Call) and arg.args and isinstance(arg.args[0], ast.Constant):
-                found.add(str(arg.args[0].value).split("__")[0])
+                found.add(str(arg.args[0].value))
     elif method == "options":
         for arg in call.args:
             if isinstance(arg, ast.Call) and isinstance(arg.func, (ast.Name, ast.Attribute)):
@@ -301,6 +340,24 @@ def _name_query(
 
 
 written = written_call
+
+
+@node_fact()
+def recursive(ctx: FileContext, function: ast.AST) -> bool:
+    """``function`` calls itself, by name or as a method (``child.get_descendants()``): a walk over a tree,
+    where one query per node is what walking it takes."""
+    name = getattr(function, "name", None)
+    if name is None or name in QUERYSET_METHODS or name in _GENERIC_METHODS:
+        return False  # ``def get(self, request)`` calling ``Customer.objects.get(...)`` is not recursion
+    stack: list[ast.AST] = list(getattr(function, "body", []))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        if isinstance(node, ast.Call) and callee_name(node) == name and not _calls_super(node):
+            return True
+        stack.extend(ast.iter_child_nodes(node))
+    return False
 
 
 # --- relations declared by the file's own models ---------------------------------------------------------
@@ -431,6 +488,71 @@ def _call_facts(call: ast.Call, flow: ResponseFlow, edges: dict[str, set[str]]) 
     if callee in _PAGINATORS:
         for arg in call.args:
             flow.bounded.update(_names_read(arg))
+
+
+_GENERIC_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "list", "retrieve", "save",
+                              "clean", "handle", "run", "dispatch", "execute", "process", "__init__", "__call__"})
+"""Method names shared by unrelated objects: a call of one is not a sign that the function calls itself."""
+
+
+def _calls_super(call: ast.Call) -> bool:
+    """``super().clean()``: the parent's method, not a call of the function itself."""
+    func = call.func
+    return isinstance(func, ast.Attribute) and isinstance(func.value, ast.Call) and callee_name(func.value) == "super"
+
+
+@node_fact()
+def bounds_rows(ctx: FileContext, function: ast.AST) -> bool:
+    """``function`` slices or paginates what it handles (``return queryset.order_by(...)[:100]``,
+    ``self.paginate_queryset(qs)``, ``.limit(50)``): a list view overriding ``filter_queryset``,
+    ``get_queryset``, ``paginate_queryset`` or ``list`` this way bounds what it sends back."""
+    stack: list[ast.AST] = list(getattr(function, "body", []))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice):
+            return True
+        if isinstance(node, ast.Call) and (
+            callee_name(node) in _PAGINATORS or callee_name(node) in BOUNDING or "paginat" in callee_name(node).lower()
+        ):
+            return True  # also a project's own ``paginator(tasks, request)``
+        stack.extend(ast.iter_child_nodes(node))
+    return False
+
+
+@node_fact()
+def filters_to_one_parent(ctx: FileContext, function: ast.AST) -> bool:
+    """``function`` (a view's ``get_queryset``/``filter_queryset``) narrows its rows to one parent object:
+    a ``.filter(project=project)``/``.filter(task_id=task_id)`` whose keyword is a plain relation (no lookup
+    but ``_id``) given a variable, not a constant."""
+    stack: list[ast.AST] = list(getattr(function, "body", []))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        if isinstance(node, ast.Call) and callee_name(node) == "filter" and ties_to_one_parent(node):
+            return True
+        stack.extend(ast.iter_child_nodes(node))
+    return False
+
+
+def ties_to_one_parent(call: ast.Call) -> bool:
+    """``filter(user=request.user)``, ``filter(project_id=project.id)``, ``filter(path__contains=port)``,
+    ``filter(stage__workflow=workflow)``, ``filter(member__in=request.user.memberships.all())``: a relation
+    (through any joins) tied to an object the code holds. A comparison (``created__gte=since``) or a text
+    search (``name__icontains=q``) narrows a collection without tying it to a parent."""
+    return any(
+        keyword.arg is not None and keyword.arg.rpartition("__")[2] not in _NOT_A_TIE
+        and (isinstance(keyword.value, (ast.Name, ast.Attribute))
+             or (isinstance(keyword.value, ast.Call) and chain_root(keyword.value.func) is not None))
+        for keyword in call.keywords
+    )
+
+
+_NOT_A_TIE = frozenset({"gt", "gte", "lt", "lte", "range", "isnull", "year", "month", "day", "date", "week_day",
+                        "startswith", "istartswith", "endswith", "iendswith", "icontains", "iexact", "regex",
+                        "iregex", "search", "trigram_similar"})
 
 
 def _has_bound(expr: ast.AST) -> bool:

@@ -31,15 +31,27 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional, Union
 
 from backend_lint.analysis.bindings import Bindings, bindings_of
-from backend_lint.analysis.facts import reads
-from backend_lint.analysis.resolve import called_function, lookup, resolve_class, returned_values
+from backend_lint.analysis.facts import node_fact, reads
+from backend_lint.analysis.resolve import (
+    Definition,
+    Function,
+    called_function,
+    instance_class,
+    lookup,
+    property_of,
+    resolve_class,
+    returned_values,
+)
 from backend_lint.analysis.safe_holes import (
     Evaluation,
+    asserted_numbers,
     guards,
     is_placeholder_list,
     is_safe,
     list_additions,
+    module_calls,
     owning_class,
+    quoting_function,
     unwrap_str,
 )
 from backend_lint.analysis.scopes import Scope
@@ -156,10 +168,42 @@ class _State(Evaluation):
 
 
 
+class Unpacked(ast.AST):
+    """``sql, params = build_query(name)``: the element ``index`` of what ``call`` returns, assigned by
+    ``statement`` (a node of its own so that it can stand among a name's assignments)."""
+
+    def __init__(self, call: ast.Call, index: int, statement: ast.Assign) -> None:
+        super().__init__()
+        self.call, self.index, self.statement = call, index, statement
+        self.lineno = statement.lineno
+
+
+@node_fact()
+def unpacked_calls(ctx: FileContext, scope_node: ast.AST) -> dict[str, list[Unpacked]]:
+    """``name -> [Unpacked]`` for each ``a, b = call(...)`` directly in a function or module body (not in
+    nested functions), in source order: where a helper hands back ``(sql, params)``."""
+    found: dict[str, list[Unpacked]] = {}
+    stack: list[ast.AST] = list(getattr(scope_node, "body", []))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Tuple)
+                and isinstance(node.value, ast.Call)):
+            for index, target in enumerate(node.targets[0].elts):
+                if isinstance(target, ast.Name):
+                    found.setdefault(target.id, []).append(Unpacked(node.value, index, node))
+        stack.extend(ast.iter_child_nodes(node))
+    for elements in found.values():
+        elements.sort(key=lambda element: element.lineno)
+    return found
+
+
 # --- entry points ---------------------------------------------------------------------------------------
 
 
-@reads(lookup, resolve_class, called_function, guards, list_additions, returned_values)
+@reads(lookup, resolve_class, called_function, property_of, guards, list_additions, returned_values,
+       quoting_function, asserted_numbers, module_calls, unpacked_calls)
 def sql_text(expr: ast.expr, ctx: FileContext, scope: Optional[Scope] = None) -> Optional[SqlText]:
     """The provenance of the string ``expr`` (``None`` when it is not a string this function can see)."""
     value = _eval(expr, _State(ctx), scope if scope is not None else ctx.scope, 0)
@@ -263,10 +307,10 @@ def _formatted(parts: list[_Value], kind: str, node: Built) -> _Value:
     inner = next((part for part in parts if part.kind and part.has_unsafe()), None)
     own_unsafe = any(part.has_unsafe() and not part.kind for part in parts)
     if inner is not None and not own_unsafe:
-        return _Value(pieces, inner.kind, inner.built_at, max(p.alternatives for p in parts))
+        return _Value(pieces, inner.kind, inner.built_at, max((p.alternatives for p in parts), default=1))
     has_hole = any(isinstance(piece, Hole) for piece in pieces)
     return _Value(pieces, kind if has_hole else None, node if has_hole else None,
-                  max(p.alternatives for p in parts))
+                  max((p.alternatives for p in parts), default=1))
 
 
 def _fstring(expr: ast.JoinedStr, state: _State, scope: Scope, depth: int) -> _Value:
@@ -356,8 +400,13 @@ def _builder_call(expr: ast.Call, state: _State, scope: Scope, depth: int) -> Op
     (:func:`.resolve.called_function`), evaluated in its own scope (its parameters are unknown text). Only
     builders whose every ``return`` gives a string."""
     found = called_function(expr, state.ctx, scope)
-    if found is None:
-        return None
+    if found is None or quoting_function(state.ctx, found.node):
+        return None  # a quoting function's result is a hole, and a safe one
+    return _returned_text(found, state, depth)
+
+
+def _returned_text(found: Definition[Function], state: _State, depth: int) -> Optional[_Value]:
+    """What a function or property getter of this file returns, when every ``return`` gives text."""
     key = ("builder", id(found.node))
     if key in state.seen:
         return None
@@ -442,14 +491,21 @@ def _name(expr: ast.Name, state: _State, scope: Scope, depth: int) -> Optional[_
         return None
     state.seen.add(key)
     try:
-        return _assignments(name, bindings, link, state, depth)
+        return _assignments(name, bindings, link, state, depth, expr)
     finally:
         state.seen.discard(key)
 
 
-def _assignments(name: str, bindings: Bindings, link: Scope, state: _State, depth: int) -> Optional[_Value]:
-    steps: list[tuple[int, Union[ast.expr, ast.AugAssign]]] = []
+def _assignments(
+    name: str, bindings: Bindings, link: Scope, state: _State, depth: int, use: ast.Name
+) -> Optional[_Value]:
+    steps: list[tuple[int, Step]] = []
+    unpacked = list(unpacked_calls(state.ctx, link.node).get(name, ()))
     for assigned in bindings.assigned.get(name, []):
+        if assigned is None and unpacked:
+            element = unpacked.pop(0)  # ``sql, params = build_query(...)``: one element of what it returns
+            steps.append((element.lineno, element))
+            continue
         if assigned is None or (isinstance(assigned, ast.Constant) and not isinstance(assigned.value, str)):
             return None  # unpacked, or not a string at all (``offset = 0``)
         steps.append((assigned.lineno, assigned))
@@ -458,6 +514,7 @@ def _assignments(name: str, bindings: Bindings, link: Scope, state: _State, dept
             return None
         steps.append((node.lineno, node))
     steps.sort(key=lambda item: item[0])
+    steps = _reaching_steps(steps, link, state, use)
     alternatives: list[_Value] = []
     appended: list[_Value] = []
     for _line, step in steps:
@@ -468,6 +525,12 @@ def _assignments(name: str, bindings: Bindings, link: Scope, state: _State, dept
             if part.has_unsafe() and part.kind is None:
                 part = _Value(part.pieces, AUGMENTED, step)
             appended.append(part)
+            continue
+        if isinstance(step, Unpacked):
+            value = _tuple_element(step, state, link, depth)
+            if value is None:
+                return None
+            alternatives.append(value)
             continue
         value = _eval(step, state, link, depth + 1)
         if value is None:
@@ -485,6 +548,53 @@ def _assignments(name: str, bindings: Bindings, link: Scope, state: _State, dept
     return _formatted([merged, *appended], AUGMENTED, appended[0].built_at or merged.built_at or first_added)
 
 
+def _tuple_element(step: Unpacked, state: _State, scope: Scope, depth: int) -> Optional[_Value]:
+    """The text of element ``step.index`` of every tuple the called function of this file returns."""
+    found = called_function(step.call, state.ctx, scope)
+    if found is None:
+        return None
+    returns = [value for value in returned_values(state.ctx, found.node) if isinstance(value, ast.Tuple)]
+    if not returns or len(returns) != len(returned_values(state.ctx, found.node)) or not all(
+        len(value.elts) > step.index for value in returns
+    ):
+        return None
+    key = ("builder", id(found.node))
+    if key in state.seen:
+        return None
+    state.seen.add(key)
+    try:
+        values = [_eval(value.elts[step.index], state, found.scope, depth + 1) for value in returns]
+    finally:
+        state.seen.discard(key)
+    known = [value for value in values if value is not None]
+    return _merge(known) if len(known) == len(values) else None
+
+
+Step = Union[ast.expr, ast.AugAssign, "Unpacked"]
+"""One assignment of a name: its value, an ``+=`` statement, or an element of an unpacked call."""
+
+
+def _reaching_steps(steps: list[tuple[int, Step]], link: Scope, state: _State,
+                    use: ast.Name) -> list[tuple[int, Step]]:
+    """The assignments that can reach ``use``: ``query = "..." + x`` followed, in the function's own body
+    (not in a branch or loop), by ``query = select(...)`` leaves only the second to reach a later
+    ``execute(query)``. Without a straight-line assignment before the use, every step counts."""
+    body = getattr(link.node, "body", None)
+    if not isinstance(body, list) or use.lineno == 0:
+        return steps
+    top = {id(statement) for statement in body}
+    last = None
+    for position, (line, step) in enumerate(steps):
+        statement = step.statement if isinstance(step, Unpacked) else (
+            step if isinstance(step, ast.stmt) else state.ctx.parent_of(step)
+        )
+        if line >= use.lineno:
+            break
+        if isinstance(statement, (ast.Assign, ast.AnnAssign)) and id(statement) in top:
+            last = position
+    return steps if last is None else [step for step in steps[last:] if step[0] < use.lineno or step[0] == 0]
+
+
 def _merge(alternatives: list[_Value]) -> _Value:
     """Values a name can have on different paths: their pieces one after the other, newline-separated."""
     if len(alternatives) == 1:
@@ -499,7 +609,12 @@ def _merge(alternatives: list[_Value]) -> _Value:
 
 
 def _attribute(expr: ast.Attribute, state: _State, scope: Scope, depth: int) -> Optional[_Value]:
-    """``self.SQL`` / ``cls.SQL`` / ``Class.SQL``: a class attribute assigned one constant."""
+    """``self.SQL`` / ``cls.SQL`` / ``Class.SQL``: a class attribute assigned one constant, or what a
+    ``@property`` of the class returns (``self.timestamp_now``, a fragment chosen by dialect)."""
+    owner = instance_class(expr.value, scope)
+    getter = property_of(owner, expr.attr, state.ctx) if owner is not None else None
+    if getter is not None:
+        return _returned_text(getter, state, depth)
     cls = owning_class(expr, state, scope)
     if cls is None:
         return None

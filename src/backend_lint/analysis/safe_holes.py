@@ -19,8 +19,8 @@ import re
 from typing import TYPE_CHECKING, Optional, Union
 
 from backend_lint.analysis.bindings import bindings_of
-from backend_lint.analysis.facts import node_fact
-from backend_lint.analysis.resolve import instance_class, lookup, resolve_class
+from backend_lint.analysis.facts import file_fact, node_fact
+from backend_lint.analysis.resolve import called_function, instance_class, lookup, resolve_class, returned_values
 from backend_lint.analysis.scopes import Scope
 
 if TYPE_CHECKING:
@@ -69,6 +69,181 @@ def guards(ctx: FileContext, function: ast.AST) -> set[str]:
     return found
 
 
+@node_fact(reads=(returned_values,))
+def quoting_function(ctx: FileContext, function: ast.AST) -> bool:
+    """A function of the project that quotes its argument the way SQL does: every ``return`` wraps a
+    ``.replace("'", "''")`` (or ``.replace('"', '""')``) of it in that quote, as a literal or an identifier
+    (``"'" + s.replace("'", "''") + "'"``). Its result is a literal or a quoted name, never SQL."""
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    returns = returned_values(ctx, function)
+    return bool(returns) and all(value is not None and _quotes(value) for value in returns)
+
+
+def _quotes(expr: ast.expr) -> bool:
+    if isinstance(expr, ast.JoinedStr):
+        parts = [value.value if isinstance(value, ast.FormattedValue) else value for value in expr.values]
+    else:
+        parts = []
+        stack = [expr]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+                stack.extend((node.right, node.left))
+            else:
+                parts.append(node)
+    if len(parts) != 3:
+        return False
+    quote, closing = _text(parts[0]), _text(parts[2])
+    return quote in ("'", '"') and closing == quote and quote is not None and _doubles(parts[1], quote)
+
+
+def _text(expr: ast.expr) -> Optional[str]:
+    return expr.value if isinstance(expr, ast.Constant) and isinstance(expr.value, str) else None
+
+
+def _doubles(expr: ast.expr, quote: str) -> bool:
+    """``s.replace("'", "''")``, possibly among other ``.replace`` calls in a chain."""
+    while isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "replace":
+        args = expr.args
+        if len(args) == 2 and _text(args[0]) == quote and _text(args[1]) == quote * 2:
+            return True
+        expr = expr.func.value
+    return False
+
+
+@node_fact()
+def asserted_numbers(ctx: FileContext, function: ast.AST) -> frozenset[str]:
+    """Names ``function`` asserts to be numbers before use: ``assert isinstance(bits, int)``, or rejects
+    otherwise (``if not isinstance(limit, int): raise TypeError(...)``)."""
+    found: set[str] = set()
+    for statement in getattr(function, "body", []):
+        test: Optional[ast.expr] = None
+        if isinstance(statement, ast.Assert):
+            test = statement.test
+        elif (isinstance(statement, ast.If) and statement.body and isinstance(statement.body[-1], ast.Raise)
+              and isinstance(statement.test, ast.UnaryOp) and isinstance(statement.test.op, ast.Not)):
+            test = statement.test.operand
+        checks = test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) else [test]
+        for check in checks:
+            if (isinstance(check, ast.Call) and isinstance(check.func, ast.Name) and check.func.id == "isinstance"
+                    and len(check.args) == 2 and isinstance(check.args[0], ast.Name)
+                    and _number_types(check.args[1])):
+                found.add(check.args[0].id)
+    return frozenset(found)
+
+
+def _number_types(expr: ast.expr) -> bool:
+    kinds = expr.elts if isinstance(expr, ast.Tuple) else [expr]
+    return bool(kinds) and all(isinstance(kind, ast.Name) and kind.id in ("int", "float") for kind in kinds)
+
+
+@file_fact()
+def module_calls(ctx: FileContext) -> dict[str, list[ast.Call]]:
+    """Every call of a bare name (``update_key_type_rsa(2048)``) and of a method by its name
+    (``self._get_func("version")``, keyed ``.name``) in the file. A name also used other than as a callee
+    (passed around, so called from places this file cannot see) gets an empty list."""
+    found: dict[str, list[ast.Call]] = {}
+    mentions: dict[str, int] = {}
+    for node in ast.walk(ctx.tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            found.setdefault(node.func.id, []).append(node)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            found.setdefault("." + node.func.attr, []).append(node)
+        if isinstance(node, ast.Name):
+            mentions[node.id] = mentions.get(node.id, 0) + 1
+        elif isinstance(node, ast.Attribute):
+            mentions["." + node.attr] = mentions.get("." + node.attr, 0) + 1
+    for name, calls in found.items():
+        if mentions.get(name, 0) > len(calls):
+            found[name] = []
+    return found
+
+
+def _constant_at_every_call(name: str, link: Scope, state: Evaluation) -> bool:
+    """A parameter that every call in the file passes a literal number or string: of a module-level function
+    (``update_key_type_rsa(2048)``), or of a private method of a module-level class
+    (``self._get_func("postgis_version")``). It can only be one of those constants."""
+    function = link.node
+    outer = link.outer
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or outer is None:
+        return False
+    if outer.node is state.ctx.tree:
+        calls, skip = module_calls(state.ctx).get(function.name, []), 0
+    elif (isinstance(outer.node, ast.ClassDef) and outer.outer is not None and outer.outer.node is state.ctx.tree
+          and function.name.startswith("_") and not function.name.startswith("__")):
+        static = any(getattr(d, "id", "") == "staticmethod" for d in function.decorator_list)
+        calls, skip = module_calls(state.ctx).get("." + function.name, []), 0 if static else 1
+    else:
+        return False
+    args = function.args
+    positional = [arg.arg for arg in args.posonlyargs + args.args][skip:]
+    if not calls or (name not in positional and name not in {arg.arg for arg in args.kwonlyargs}):
+        return False
+    index = positional.index(name) if name in positional else None
+    for call in calls:
+        if any(isinstance(arg, ast.Starred) for arg in call.args) or any(k.arg is None for k in call.keywords):
+            return False
+        given = next((k.value for k in call.keywords if k.arg == name), None)
+        if given is None and index is not None and index < len(call.args):
+            given = call.args[index]
+        if isinstance(given, ast.UnaryOp):
+            given = given.operand
+        if not (isinstance(given, ast.Constant) and isinstance(given.value, (int, float, str))
+                and not isinstance(given.value, bool)):
+            return False
+    return True
+
+
+def _from_literal_loop(use: ast.Name, state: Evaluation, scope: Scope) -> bool:
+    """A loop variable (or one unpacked from each element) of the ``for`` loop it is read in, which iterates
+    over a literal collection of constants: ``for table in ("a", "b")``, ``for table, column in [("a", "id"),
+    ...]``, or a local or module constant holding one; read outside such loops, every loop binding it must be
+    one. It can only be one of those constants."""
+    name = use.id
+    found = lookup(name, state.ctx, scope)
+    if found is None:
+        return False
+    link, bindings = found
+    loops = bindings.loop_targets.get(name)
+    if not loops or name in bindings.params or name in bindings.assigned or name in bindings.augmented:
+        return False
+    around = [loop for loop in loops if loop.lineno <= use.lineno <= (loop.end_lineno or loop.lineno)]
+    if around:
+        loops = [max(around, key=lambda loop: loop.lineno)]  # the innermost loop binding it is the one read
+    return all(_constant_collection(loop.iter, state, link) for loop in loops)
+
+
+def _constant_collection(expr: ast.expr, state: Evaluation, scope: Scope) -> bool:
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and not expr.args and (
+        expr.func.attr in ("items", "keys", "values")
+    ):
+        expr = expr.func.value  # {"a": "b"}.items()
+    if isinstance(expr, ast.Name):
+        found = lookup(expr.id, state.ctx, scope)
+        if found is None:
+            return False
+        link, bindings = found
+        values = bindings.assigned.get(expr.id, [])
+        if len(values) != 1 or values[0] is None or expr.id in bindings.augmented or expr.id in bindings.params:
+            return False
+        if expr.id in list_additions(state.ctx, link.node):
+            return False
+        expr = values[0]
+    if isinstance(expr, ast.Dict):
+        return bool(expr.keys) and all(
+            key is not None and _constant_leaves(key) and _constant_leaves(value)
+            for key, value in zip(expr.keys, expr.values)
+        )
+    return isinstance(expr, (ast.List, ast.Tuple, ast.Set)) and bool(expr.elts) and _constant_leaves(expr)
+
+
+def _constant_leaves(expr: ast.expr) -> bool:
+    if isinstance(expr, (ast.List, ast.Tuple, ast.Set)):
+        return all(_constant_leaves(element) for element in expr.elts)
+    return isinstance(expr, ast.Constant) and not isinstance(expr.value, bytes)
+
+
 @node_fact()
 def list_additions(ctx: FileContext, scope_node: ast.AST) -> dict[str, list[ast.expr]]:
     """``name -> elements`` added by ``name.append(x)``, ``name.extend([...])``, ``name += [...]`` and
@@ -113,7 +288,7 @@ def is_safe(expr: ast.expr, state: Evaluation, scope: Scope) -> bool:
     if isinstance(expr, ast.Name):
         if UPPER.fullmatch(expr.id) or expr.id in _guarded_names(state.ctx, scope.function):
             return True
-        return _is_typed_safe(expr.id, state, scope)
+        return _is_typed_safe(expr.id, state, scope) or _from_literal_loop(expr, state, scope)
     if isinstance(expr, ast.Attribute):
         if UPPER.fullmatch(expr.attr) or expr.attr in ("db_table", "__tablename__"):
             return True
@@ -124,6 +299,11 @@ def is_safe(expr: ast.expr, state: Evaluation, scope: Scope) -> bool:
         callee = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
         if callee in _SAFE_CALLS or "quote" in callee.lower() or callee == "qn":
             return True
+        called = called_function(expr, state.ctx, scope)
+        if called is not None and quoting_function(state.ctx, called.node):
+            return True
+        if callee in ("get", "getint") and isinstance(func, ast.Attribute) and _is_configuration(func.value):
+            return True  # ``config.get("search.rows_max")``: the operator's setting, not the client's text
         return callee == "get" and isinstance(func, ast.Attribute) and _is_constant_table(func.value, state, scope)
     if isinstance(expr, ast.Subscript):
         return _is_constant_table(expr.value, state, scope)
@@ -132,6 +312,17 @@ def is_safe(expr: ast.expr, state: Evaluation, scope: Scope) -> bool:
     if isinstance(expr, ast.UnaryOp):
         return is_safe(expr.operand, state, scope)
     return False
+
+
+_CONFIGURATION = frozenset({"config", "settings", "app.config", "current_app.config", "self.config"})
+
+
+def _is_configuration(expr: ast.expr) -> bool:
+    """The application's configuration object, read by its usual names."""
+    try:
+        return ast.unparse(expr) in _CONFIGURATION
+    except ValueError:
+        return False
 
 
 def _is_number(expr: ast.expr) -> bool:
@@ -186,7 +377,9 @@ def _is_typed_safe(name: str, state: Evaluation, scope: Scope) -> bool:
     link, bindings = found
     param = bindings.params.get(name)
     if param is not None:
-        return param.annotation is not None and _safe_annotation(param.annotation, state)
+        if param.annotation is not None and _safe_annotation(param.annotation, state):
+            return True
+        return name in asserted_numbers(state.ctx, link.node) or _constant_at_every_call(name, link, state)
     key = ("safe", id(link.node), name)
     if key in state.seen or not bindings.assigned.get(name):
         return False
@@ -229,6 +422,8 @@ def is_placeholder_list(expr: ast.expr, state: Evaluation, scope: Scope) -> bool
             for side in (expr.left, expr.right))
     if isinstance(expr, (ast.ListComp, ast.GeneratorExp)):  # also numbers: ",".join(str(int(i)) for i in ids)
         element = unwrap_str(expr.elt)
+        if isinstance(element, ast.Call) and not _is_number_call(element):
+            return is_safe(element, state, scope)  # ", ".join(identifier(name) for name in names): each quoted
         return _is_placeholder_text(element) or is_constant_text(element) or _is_number_call(element)
     if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id in ("list", "tuple"):
         return len(expr.args) == 1 and is_placeholder_list(expr.args[0], state, scope)

@@ -51,6 +51,7 @@ _DBAPI_DRIVERS = {
     "mysql": FORMAT,  # mysql.connector
     "aiomysql": FORMAT,
     "aiopg": FORMAT,
+    "pg8000": FORMAT,  # pg8000.dbapi
 }
 _DBAPI_METHODS = {"execute", "executemany", "executescript", "execute_fetchall", "execute_insert"}
 _ASYNCPG_METHODS = {"execute", "executemany", "fetch", "fetchrow", "fetchval", "cursor"}
@@ -81,8 +82,10 @@ _HELPER_NAME = re.compile(
 )
 """Names of project helpers that run their first argument as SQL (``execute_query``, ``run_sql``, ``query_db``)."""
 SINK_METHODS = (
-    _DBAPI_METHODS | _ASYNCPG_METHODS | _DATABASES_METHODS | _SQLALCHEMY_METHODS | {"raw", "extra"}
+    _DBAPI_METHODS | _ASYNCPG_METHODS | _DATABASES_METHODS | _SQLALCHEMY_METHODS | {"raw", "extra", "run"}
 )
+FRAGMENT_TAKERS = frozenset({"filter", "where", "order_by", "having", "group_by", "join", "outerjoin", "select_from"})
+"""Query methods that take a ``text()`` as a condition or an ordering, not a whole statement."""
 
 
 @dataclass(frozen=True)
@@ -187,6 +190,16 @@ def _helper_of(function: Function, scope: Scope, ctx: FileContext) -> Optional[t
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args):
             continue
         first = node.args[0]
+        if (isinstance(first, ast.Call) and len(first.args) == 1 and isinstance(first.args[0], ast.Name)
+                and (ctx.imports.resolve(first.func) or "") in _TEXT):
+            # ``conn.execute(sa.text(sql))``: the parameter is the SQL all the same
+            inner_text = _function_sink(first, ctx)
+            name_arg = first.args[0]
+            if inner_text is not None and name_arg.id in params and node.func.attr in SINK_METHODS:
+                bindings = bindings_of(ctx, function)
+                if name_arg.id not in bindings.assigned and name_arg.id not in bindings.augmented:
+                    return params.index(name_arg.id), inner_text
+            continue
         if not (isinstance(first, ast.Name) and first.id in params and node.func.attr in SINK_METHODS):
             continue
         bindings = bindings_of(ctx, function)
@@ -257,6 +270,12 @@ def _sink_by_origin(call: ast.Call, method: str, made: str, name: str, ctx: File
         return None
     if not made.endswith(")") and "()" not in made:
         return None  # a module or class, not an instance (``sqlite3.execute`` does not exist)
+    if root == "pg8000" and method == "run" and made.startswith("pg8000.native."):
+        sql = argument(call, 0, "sql")
+        has_params = len(call.args) > 1 or bool(call.keywords)
+        return Sink(call, name, "pg8000", None, (sql,), has_params) if sql is not None else None
+    if method == "run":
+        return None
     if root in _DBAPI_DRIVERS and method in _DBAPI_METHODS:
         if method == "executescript" and root not in ("sqlite3", "aiosqlite"):
             return None

@@ -21,14 +21,18 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional, Union
 
+from backend_lint.analysis.ast_helpers import callee_name
+from backend_lint.analysis.handlers import handler_for
+from backend_lint.analysis.module_roles import in_migration, module_roles
 from backend_lint.analysis.project.conditions import ProjectFact, constants, test_support
 from backend_lint.analysis.project.imported import imported_value
-from backend_lint.analysis.provenance import Hole, Piece, in_value_position, sql_reaching
-from backend_lint.analysis.sql import DOLLAR, FORMAT, LIST_FORMAT, NAMED, QMARK, Sink
+from backend_lint.analysis.provenance import Hole, Piece, SqlText, in_value_position, sql_reaching, unpacked_calls
+from backend_lint.analysis.resolve import lookup
+from backend_lint.analysis.sql import DOLLAR, FORMAT, FRAGMENT_TAKERS, LIST_FORMAT, NAMED, QMARK, Sink
 from backend_lint.analysis.strings import CONCATENATION, FORMAT_METHOD, FSTRING, JOIN, PERCENT
 from backend_lint.context import FileContext
 from backend_lint.finding import Applicability, Finding
-from backend_lint.rule import Rule, visits
+from backend_lint.rule import Option, Rule, visits
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -43,6 +47,7 @@ _KIND_WORDS = {
     "+=": "`+=`",
     JOIN: "`join`",
 }
+_REVIEWED = re.compile(r"#.*(?:noqa\b.*\bS608\b|nosec\b(?!.*\bB\d{3}\b)|nosec\b.*\bB608\b)")
 _AFTER_VALUE = re.compile(r"(\s|[),;]|::|$)")
 
 
@@ -63,27 +68,43 @@ class SqlStringFormatting(Rule):
     fix_kind = Applicability.UNSAFE
     fix_node = "Call"
     triggers = ("execute", "text", "raw", "extra", "RawSQL", "read_sql", "fetch", "scalar", "iterate")
-    needs = (sql_reaching, imported_value, constants)
+    options = (
+        Option(
+            "report-formatted-identifiers",
+            bool,
+            False,
+            "also report SQL whose only formatted parts are names (tables, columns) the code puts in itself,"
+            " when the call binds no values; names from the request are always reported",
+        ),
+    )
+    needs = (sql_reaching, imported_value, constants, module_roles, in_migration, lookup, handler_for,
+             unpacked_calls)
     module_facts = (test_support,)
 
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
         for sink, sql, provenance in sql_reaching(node, ctx):
-            if not (sink.fragment or provenance.is_data_statement):
+            fragment = sink.fragment or _condition_text(node, ctx)
+            if not (fragment or provenance.is_data_statement):
                 continue
             unsafe = provenance.unsafe_holes()
-            if not unsafe:
+            if not unsafe or in_migration(ctx) or _reviewed(node, provenance, ctx):
                 continue
             pieces = provenance.pieces
             structural = [h for h in unsafe if not in_value_position(pieces, pieces.index(h))]
-            if sink.fragment and len(structural) == len(unsafe):
+            if fragment and len(structural) == len(unsafe):
                 continue  # ``RawSQL("%s.%s" % (table, column))``: names in an expression, no value to bind
+            if len(structural) == len(unsafe) and not _from_request(unsafe, ctx) and (
+                _binds_values(sink, provenance) or not self.option("report-formatted-identifiers")
+            ):
+                continue  # only names put in by the code (a query builder, introspection): the client's text counts
             why = _no_fix_reason(sink, sql)
             if why is None and ctx.comment_inside(node):
                 why = "a comment inside the call would be lost"
             where = ""
             if provenance.variable and provenance.built_at is not None:
-                where = f" in `{provenance.variable}` (line {provenance.built_at.lineno})"
+                line = _assigned_line(provenance.variable, provenance.built_at, node, ctx)
+                where = f" in `{provenance.variable}` (line {line})"
             elif provenance.variable:
                 where = f" in `{provenance.variable}`"
             elif provenance.built_at is not None and not (
@@ -121,6 +142,86 @@ class SqlStringFormatting(Rule):
             return None
         rendered = _render_call(code, call, plan, finding.fix_data)
         return libcst.parse_expression(rendered) if rendered else None
+
+
+def _condition_text(call: ast.Call, ctx: FileContext) -> bool:
+    """``query.filter(text(f"name = '{x}'"))``: a ``text()`` given to a query method as a condition or an
+    ordering, a fragment of a statement rather than a whole one."""
+    parent = ctx.parent_of(call)
+    return (isinstance(parent, ast.Call) and call in parent.args and isinstance(parent.func, ast.Attribute)
+            and parent.func.attr in FRAGMENT_TAKERS and callee_name(call) == "text")
+
+
+def _reviewed(call: ast.Call, provenance: SqlText, ctx: FileContext) -> bool:
+    """A ``# noqa: S608`` (ruff's and flake8-bandit's code for SQL built from strings) or a ``# nosec`` (bandit's,
+    bare or naming B608) on a line of the call, of the statement that formatted the SQL, or of a statement that
+    assigned the variable the call runs: someone reviewed it already."""
+    spans = [(call.lineno, call.end_lineno or call.lineno)]
+    built: list[Union[ast.expr, ast.stmt]] = [provenance.built_at] if provenance.built_at is not None else []
+    if provenance.variable:
+        found = lookup(provenance.variable, ctx, ctx.scope)
+        if found is not None:
+            built.extend(value for value in found[1].assigned.get(provenance.variable, []) if value is not None)
+    for node in built:
+        first, last = node.lineno, node.end_lineno or node.lineno
+        while last < len(ctx.lines) and ctx.lines[last].strip()[:1] in (")", "]", "}"):
+            last += 1  # the closing brackets of ``sql = (\n f"..."\n)`` carry the statement's comment
+        spans.append((first, last))
+    return any(
+        _REVIEWED.search(ctx.lines[number - 1])
+        for first, last in spans
+        for number in range(max(first, 1), min(last, len(ctx.lines)) + 1)
+    )
+
+
+_OUTSIDE_INPUT = ("os.environ", "os.getenv", "sys.argv", "input(")
+_BOUND = re.compile(r"(?<![%\w])(?:\?|%s|%\(\w+\)s|\$\d+)|(?<![:\w]):[A-Za-z_]\w*")
+
+
+def _assigned_line(variable: str, built_at: Union[ast.expr, ast.stmt], call: ast.Call, ctx: FileContext) -> int:
+    """The line to name for the variable the call runs: where its text was formatted, or, when that happened
+    in a helper (``query = self._build(...)``), the line of this function that assigned the variable."""
+    line = built_at.lineno
+    function = ctx.scope.function
+    if function is None or function.lineno <= line <= (function.end_lineno or line):
+        return line
+    found = lookup(variable, ctx, ctx.scope)
+    lines = [value.lineno for value in (found[1].assigned.get(variable, []) if found else [])
+             if value is not None and value.lineno <= call.lineno]
+    lines += [u.lineno for u in unpacked_calls(ctx, function).get(variable, []) if u.lineno <= call.lineno]
+    return max(lines) if lines else line
+
+
+def _binds_values(sink: Sink, provenance: SqlText) -> bool:
+    """The call passes parameters, or its SQL holds placeholders (``?``, ``%s``, ``:name``, ``$1``)."""
+    return sink.has_params or bool(_BOUND.search(provenance.text))
+
+
+def _from_request(holes: list[Hole], ctx: FileContext) -> bool:
+    """A hole that reads the request, or a parameter of the handler the call is in (a path or query
+    parameter), directly or through a local assigned from one."""
+    function = ctx.scope.function
+    handler = handler_for(ctx, function) if function is not None else None
+    sources = {"request"}
+    if handler is not None:
+        sources |= {param.name for param in handler.params} | set(handler.request_names)
+    for hole in holes:
+        expressions: list[ast.AST] = [hole.expr]
+        for node in ast.walk(hole.expr):
+            if isinstance(node, ast.Name):
+                found = lookup(node.id, ctx, ctx.scope)
+                if found is not None:
+                    expressions.extend(v for v in found[1].assigned.get(node.id, []) if v is not None)
+                    expressions.extend(loop.iter for loop in found[1].loop_targets.get(node.id, []))
+        for expression in expressions:
+            for node in ast.walk(expression):
+                if isinstance(node, ast.Name) and node.id in sources:
+                    return True
+                if isinstance(node, ast.Attribute) and (node.attr == "request" or ast.unparse(node) in sources):
+                    return True
+                if isinstance(node, (ast.Attribute, ast.Call)) and ast.unparse(node).startswith(_OUTSIDE_INPUT):
+                    return True  # the environment or the command line: text from outside the program
+    return False
 
 
 def _imported_constants(unsafe: list[Hole], ctx: FileContext) -> tuple[ProjectFact, ...]:

@@ -7,6 +7,14 @@ log message is not SQL that runs), followed through locals and constants. ``COUN
 parentheses (``EXISTS (SELECT * ...)``, a derived table the outer query picks columns from), ``SELECT * FROM
 (subquery)`` (whose columns the subquery lists) and a column probe (``SELECT * FROM t LIMIT 0``/``LIMIT 1``/
 ``WHERE 1=0``/Oracle's ``WHERE ROWNUM < 2``, run to read ``cursor.description``) are fine.
+
+Also left alone, because every column is wanted or none is read (:mod:`backend_lint.analysis.query_results`):
+an existence probe whose row is only tested (``if not cur.execute(...).fetchone():``), a result read by
+whatever columns it has (``writer.writerow(cursor.keys())``, ``.mappings()``), text given to the ORM's
+``.from_statement()`` (which maps every column), a copy or alias of a table (``INSERT INTO t2 SELECT * FROM
+t``, ``CREATE VIEW v AS SELECT * ...``), reads of the database's own catalog (``sqlite_master``,
+``information_schema``, ``pg_catalog``), and code that never runs against a changing schema: tests, test
+support and migrations (they run at one fixed schema version). Examples stay checked: they are copied.
 """
 
 from __future__ import annotations
@@ -14,13 +22,19 @@ from __future__ import annotations
 import ast
 import re
 
+from backend_lint.analysis.module_roles import in_migration, module_roles
+from backend_lint.analysis.project.conditions import test_support
 from backend_lint.analysis.provenance import sql_reaching
+from backend_lint.analysis.query_results import COLUMNS, FROM_STATEMENT, TEST, result_use
 from backend_lint.context import FileContext
 from backend_lint.rule import Rule, visits
 
 _SELECT = re.compile(r"\bSELECT\b", re.IGNORECASE)
 _FROM = re.compile(r"\bFROM\b", re.IGNORECASE)
 _STAR_ITEM = re.compile(r"(?:DISTINCT\s+|ALL\s+)?(?:[\w\"`\[\]]+\.)?\*", re.IGNORECASE)
+_COPY = re.compile(r"\s*(?:INSERT\b|CREATE\b|REPLACE\s+INTO\b)", re.IGNORECASE)
+_CATALOG = re.compile(r"\b(?:sqlite_master|sqlite_schema|sqlite_temp_master|information_schema|pg_catalog|pg_tables"
+                      r"|pg_class|pg_views)\b", re.IGNORECASE)
 _PROBE = re.compile(
     r"\s*SELECT\s+\*\s+FROM\s+\S+\s+(?:LIMIT\s+[01]|WHERE\s+(?:1\s*=\s*0|1\s*<>\s*1|FALSE)"
     r"|WHERE\s+ROWNUM\s*(?:<\s*2|<=\s*1)(?:\s+AND\s+[^()]*)?)\s*;?\s*",
@@ -32,6 +46,8 @@ def star_selects(text: str) -> bool:
     """Whether ``text`` has a ``SELECT`` whose column list contains ``*`` or ``t.*`` as an item."""
     if _PROBE.fullmatch(text):
         return False  # reading a table's columns (``cursor.description``), not its rows
+    if _COPY.match(text) or _CATALOG.search(text):
+        return False  # a copy or alias of a whole table; the database's own catalog
     for match in _SELECT.finditer(text):
         before = text[: match.start()]
         if before.count("(") > before.count(")"):
@@ -91,13 +107,19 @@ class SelectStar(Rule):
     name = "select-star"
     message = "`{sink}` runs `SELECT *`{where}; name the columns the code reads"
     triggers = ("*",)
-    needs = (sql_reaching,)
+    needs = (sql_reaching, module_roles, in_migration, result_use)
+    module_facts = (test_support,)
 
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
         for sink, _sql, provenance in sql_reaching(node, ctx):
             if "*" not in provenance.text or not star_selects(provenance.text):
                 continue
+            roles = module_roles(ctx)
+            if roles.for_tests or in_migration(ctx):
+                return
+            if result_use(ctx, node) in (TEST, FROM_STATEMENT, COLUMNS):
+                return  # a probe reads no column; ``from_statement`` and generic readers take them all
             where = f" from `{provenance.variable}`" if provenance.variable else ""
             self.report(ctx, node, sink=sink.name, where=where)
             return

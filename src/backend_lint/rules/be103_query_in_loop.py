@@ -7,9 +7,15 @@ comprehension whose iterable is itself a query result (:mod:`backend_lint.analys
 
 Left alone: loops over parameters, literals and anything not known to be rows; related-manager reads that
 ``prefetch_related``/``select_related``/``selectinload``/``joinedload`` on the iterated query made a cache
-read (``order.items.all()`` after ``prefetch_related("items")``); writes collected and sent in bulk after the
-loop; ``while`` loops (batching loops fetch the next page on purpose); tests and data migrations
-(``ignore-paths``), which run once.
+read (``order.items.all()`` after ``prefetch_related("items")``, and ``variation.channels.all()`` in a loop
+over ``product.variations.all()`` after ``prefetch_related("variations__channels")``); writes collected and
+sent in bulk after the loop, and the bulk calls themselves (``bulk_create``, ``bulk_update``, ``executemany``
+are the fix); one set-based ``.update()``/``.delete()`` per group (a filter that is not by primary key);
+querysets built lazily inside ``Exists()``/``Subquery()`` or with ``OuterRef`` (no query runs per row); loops
+over a handful of rows the code bounds itself (``qs[:10]``); walks over a tree (the function calls itself);
+``while`` loops (batching loops fetch the next page on purpose); tests, test support and data
+migrations (module roles, a function with the ``RunPython`` signature ``(apps, schema_editor)``, and
+``ignore-paths``), which run once.
 """
 
 from __future__ import annotations
@@ -19,14 +25,31 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from backend_lint.analysis.orm import DJANGO, Query, loop_query, model_relations, query_call, written
+from backend_lint.analysis.ast_helpers import callee_name
+from backend_lint.analysis.module_roles import in_migration, module_roles
+from backend_lint.analysis.orm import DJANGO, Query, loop_query, model_relations, query_call, recursive, written
 from backend_lint.analysis.project.conditions import test_support
 from backend_lint.analysis.provenance import sql_text
+from backend_lint.analysis.query_results import RECEIVER, result_use
+from backend_lint.analysis.service_code import in_service_code
 from backend_lint.analysis.sql import query_sink
 from backend_lint.context import FileContext
 from backend_lint.rule import FileState, Option, Rule, visits
 
 _CACHED_RELATED = {"all", "count", "exists"}
+_BULK = {"bulk_create", "bulk_update", "abulk_create", "abulk_update", "executemany", "execute_many"}
+_SET_WRITES = {"update", "delete", "aupdate", "adelete"}
+_FILTERS = {"filter", "exclude"}
+_ONE_ROW_KEYS = {"pk", "id", "uuid", "pk__exact", "id__exact"}
+_LAZY_WRAPPERS = {"Exists", "Subquery"}
+_LAZY = {"all", "filter", "exclude", "annotate", "alias", "order_by", "reverse", "distinct", "values",
+         "values_list", "select_related", "prefetch_related", "defer", "only", "using", "none"}
+"""Django queryset methods that build a query without running it."""
+_EVALUATING = {"list", "tuple", "set", "len", "bool", "sorted", "sum", "any", "all", "next", "iter", "enumerate",
+               "reversed", "dict", "frozenset", "print", "str", "repr"}
+"""Builtins that run the queryset they are given, right there."""
+_HANDFUL = 20
+"""Rows a loop may visit, bounded by a constant slice, before a query per row is worth reporting."""
 _FETCHES = {"fetchall", "fetchmany", "fetchone"}
 _WRITE_SQL = re.compile(r"\s*(?:INSERT|UPDATE|DELETE|REPLACE|UPSERT|MERGE)\b", re.IGNORECASE)
 _WRITES = {"create", "update", "delete", "get_or_create", "update_or_create", "acreate", "aupdate", "adelete"}
@@ -45,15 +68,24 @@ class QueryInLoop(Rule):
     name = "query-in-loop"
     message = "`{query}` queries once per row of the query at line {line} (N+1); {advice}"
     triggers = ("for ",)
-    needs = (loop_query, query_call, model_relations, query_sink, sql_text)
+    needs = (loop_query, query_call, model_relations, query_sink, sql_text, module_roles, in_migration, recursive,
+             result_use, in_service_code)
     module_facts = (test_support,)
     state = FileState(_FileState)
     options = (
         Option(
+            "report-outside-service-code",
+            bool,
+            False,
+            "also report loops outside code a service demonstrably runs per request or job (handlers, views,"
+            " forms, serializers, tasks, coroutines): model methods, signal receivers, helpers, scripts",
+        ),
+        Option(
             "ignore-paths",
             list,
-            ["migrations/", "_migrations/", "alembic/"],
-            "paths of one-off data migrations, where a query per row is accepted (folders end in '/')",
+            ["migrations/", "_migrations/", "alembic/", "management/commands/"],
+            "paths of one-off data migrations and maintenance commands, where a query per row is accepted"
+            " (folders end in '/')",
         ),
     )
 
@@ -62,20 +94,23 @@ class QueryInLoop(Rule):
         if not isinstance(node.func, ast.Attribute):
             return
         loops = ctx.scope.loops
-        if not loops:
-            return
+        if not loops or node.func.attr in _BULK:
+            return  # a bulk write is the fix this rule asks for, not the problem
         inner = None
         for loop in loops:
             outer = loop_query(ctx, loop)
             if outer is None or isinstance(loop, ast.While):  # (a ``while`` iterates over no query)
                 continue
             if inner is None:
-                if self._skipped(ctx):
+                if self._skipped(ctx) or _tree_walk(ctx) or not self._served(ctx):
                     return
                 inner = query_call(node, ctx)
                 if inner is None or inner.last_method in _FETCHES:
                     return  # fetching the rows of a query already run is not another round trip
-            if _cached(node, inner, outer, loop):
+                if (_set_based(inner) or _core_set_write(node) or _lazy_subquery(node, inner, ctx)
+                        or _built_for_later(node, inner, ctx) or _handed_on(node, inner, ctx)):
+                    return
+            if _cached(node, inner, outer, loop) or _handful(outer):
                 return
             if inner.last_method in _WRITES or _writes_sql(node, ctx):
                 advice = "collect the changes and write them in bulk after the loop"
@@ -97,7 +132,7 @@ class QueryInLoop(Rule):
         if not loops:
             return
         relations = model_relations(ctx)
-        if not relations or self._skipped(ctx):
+        if not relations or self._skipped(ctx) or _tree_walk(ctx) or not self._served(ctx):
             return
         for loop in loops:
             if isinstance(loop, ast.While):
@@ -108,7 +143,7 @@ class QueryInLoop(Rule):
             outer = loop_query(ctx, loop)
             if outer is None or node.attr not in relations.get(outer.model or "", ()):
                 return
-            if node.attr in outer.preloaded:
+            if node.attr in outer.preloaded or _handful(outer):
                 return
             seen = self.state(ctx).relations_read
             if (loop, node.attr) in seen:
@@ -124,11 +159,88 @@ class QueryInLoop(Rule):
 
 
     def _skipped(self, ctx: FileContext) -> bool:
-        """Tests and one-off data migrations (``ignore-paths``), decided once per file."""
+        """Tests, test support and one-off data migrations (module roles, ``ignore-paths``), decided
+        once per file; then migration code in a service module (a ``RunPython`` function)."""
         state = self.state(ctx)
         if state.skipped is None:
-            state.skipped = ctx.is_test_file or ctx.path_matches(self.option("ignore-paths"))
-        return state.skipped
+            roles = module_roles(ctx)
+            state.skipped = ctx.is_test_file or roles.for_tests or ctx.path_matches(self.option("ignore-paths"))
+        return state.skipped or in_migration(ctx)
+
+
+    def _served(self, ctx: FileContext) -> bool:
+        """Code a service runs per request or job, or anything with ``report-outside-service-code``."""
+        return self.option("report-outside-service-code") or in_service_code(ctx)
+
+
+def _tree_walk(ctx: FileContext) -> bool:
+    function = ctx.scope.function
+    return function is not None and recursive(ctx, function)
+
+
+def _handful(outer: Query) -> bool:
+    """The loop's query is cut to a few rows by the code itself (``qs.order_by("-created")[:5]``)."""
+    return outer.at_most is not None and outer.at_most <= _HANDFUL
+
+
+def _set_based(inner: Query) -> bool:
+    """``Model.objects.filter(project=p).update(...)``: one statement for a whole group of rows, not a write
+    per row. A filter by primary key (``filter(pk=row.pk).update(...)``) is a write per row and still counts."""
+    if inner.last_method not in _SET_WRITES:
+        return False
+    keywords = [keyword.arg for call in inner.calls if callee_name(call) in _FILTERS for keyword in call.keywords]
+    filtered = any(callee_name(call) in _FILTERS for call in inner.calls)
+    return filtered and not any(key in _ONE_ROW_KEYS for key in keywords)
+
+
+def _built_for_later(node: ast.Call, inner: Query, ctx: FileContext) -> bool:
+    """``threads = category.thread_set.filter(weight=0)`` whose every use is a method call on it
+    (``threads.exists()``, ``threads.filter(...).iterator()``): building a queryset runs nothing; a query runs
+    where a use evaluates it, and is reported there."""
+    return inner.framework == DJANGO and inner.last_method in _LAZY and result_use(ctx, node) == RECEIVER
+
+
+def _core_set_write(node: ast.Call) -> bool:
+    """``conn.execute(charts.update().where(charts.c.perm == old).values(...))``: a SQLAlchemy Core update or
+    delete of a group of rows; one by ``.c.id ==`` is a write per row and still counts."""
+    statement = node.args[0] if node.args else None
+    calls: list[ast.Call] = []
+    while isinstance(statement, ast.Call) and isinstance(statement.func, ast.Attribute):
+        calls.append(statement)
+        statement = statement.func.value
+    names = [callee_name(call) for call in calls]
+    if not names or names[-1] not in ("update", "delete") or "where" not in names:
+        return False
+    conditions = [arg for call in calls if callee_name(call) == "where" for arg in call.args]
+    return not any(
+        isinstance(condition, ast.Compare) and isinstance(condition.left, ast.Attribute)
+        and condition.left.attr in _ONE_ROW_KEYS
+        for condition in conditions
+    )
+
+
+def _handed_on(node: ast.Call, inner: Query, ctx: FileContext) -> bool:
+    """``_generate_changes(model.objects.filter(pk__in=pks))``: a lazy queryset handed to a function of the
+    project, which evaluates it once as a whole set (or not at all); not ``list(qs)``/``len(qs)``."""
+    parent = ctx.parent_of(node)
+    return (inner.framework == DJANGO and inner.last_method in _LAZY and isinstance(parent, ast.Call)
+            and node in parent.args and callee_name(parent) not in _EVALUATING)
+
+
+def _lazy_subquery(node: ast.Call, inner: Query, ctx: FileContext) -> bool:
+    """A queryset built as part of another query: inside ``Exists(...)``/``Subquery(...)``, or correlated with
+    ``OuterRef(...)``. Django runs it as SQL inside the outer query, never once per row."""
+    if any(
+        isinstance(arg, ast.Call) and callee_name(arg) == "OuterRef"
+        for call in inner.calls for arg in [*call.args, *(keyword.value for keyword in call.keywords)]
+    ):
+        return True
+    parent = ctx.parent_of(node)
+    while parent is not None and not isinstance(parent, ast.stmt):
+        if isinstance(parent, ast.Call) and callee_name(parent) in _LAZY_WRAPPERS:
+            return True
+        parent = ctx.parent_of(parent)
+    return False
 
 
 def _writes_sql(call: ast.Call, ctx: FileContext) -> bool:

@@ -11,8 +11,12 @@ Bounds that count: ``LIMIT``/``TOP``/``FETCH FIRST`` in SQL, slicing (``qs[:50]`
 ``.paginate()``, Django's ``Paginator``, DRF's ``paginate_queryset``, ``fetchmany``. Single-object reads
 (``get``, ``first``, ``one``, ``get_object_or_404``, ``fetchone``, ``fetchrow``, aggregates) are fine.
 Generic list views count as handlers of their ``queryset``: DRF list views without ``pagination_class``
-(unless ``drf-default-pagination`` says settings paginate them) and Django ``ListView`` without
-``paginate_by``.
+(unless ``drf-default-pagination`` says settings paginate them, or the project model finds a global
+``DEFAULT_PAGINATION_CLASS``) and Django ``ListView`` without ``paginate_by``, unless the view's own
+``filter_queryset``/``get_queryset``/``paginate_queryset``/``list`` slices or paginates (or, unless
+``report-children-of-one-object`` is set, filters to one parent object). ``Model.objects.none()``
+(an empty placeholder) and a queryset handed to ``get_object_or_404``/``get_list_or_404`` (one row, or a 404)
+are not collection reads.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import ast
 import re
 from typing import Optional
 
+from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.orm import (
     BOUNDING,
@@ -28,10 +33,13 @@ from backend_lint.analysis.orm import (
     QUERYSET_METHODS,
     SINGLE_ROW,
     Query,
+    bounds_rows,
     chain_root,
+    filters_to_one_parent,
     query_call,
     query_of,
     response_flow,
+    ties_to_one_parent,
     written,
 )
 from backend_lint.analysis.project.conditions import drf_pagination
@@ -57,6 +65,9 @@ _BY_KEY = re.compile(r"\bWHERE\s+(?:\w+\.)?(?:id|pk|uuid)\s*=\s*(?:\?|%s|\$\d+|:
 
 _DRF_LIST_VIEWS = {"ListAPIView", "ListCreateAPIView", "ModelViewSet", "ReadOnlyModelViewSet", "ListModelMixin"}
 _DJANGO_LIST_VIEWS = {"ListView", "BaseListView"}
+_BOUNDING_OVERRIDES = {"filter_queryset", "get_queryset", "paginate_queryset", "list"}
+_KEY_LISTS = {"id__in", "pk__in", "uuid__in"}
+_SHORTCUTS = {"get_object_or_404", "get_list_or_404", "aget_object_or_404", "aget_list_or_404"}
 
 
 class UnboundedQuery(Rule):
@@ -64,13 +75,21 @@ class UnboundedQuery(Rule):
     name = "unbounded-query"
     message = "`{query}` in GET handler `{handler}` returns every matching row; paginate it or add a limit"
     triggers = ("get", "GET", "route", "View", "api_view")
-    needs = (handler_for, query_call, query_of, response_flow, query_sink, sql_text, drf_pagination)
+    needs = (handler_for, query_call, query_of, response_flow, query_sink, sql_text, drf_pagination, bounds_rows,
+             filters_to_one_parent)
     options = (
         Option(
             "drf-default-pagination",
             bool,
             False,
             "set when REST_FRAMEWORK['DEFAULT_PAGINATION_CLASS'] paginates every DRF list view",
+        ),
+        Option(
+            "report-children-of-one-object",
+            bool,
+            False,
+            "also report a handler's query filtered to one parent object (filter(user=request.user),"
+            " filter(project=project)): usually a handful of rows, sometimes not",
         ),
     )
 
@@ -92,6 +111,14 @@ class UnboundedQuery(Rule):
         limit = attributes.get(bound)
         if limit is not None and not (isinstance(limit, ast.Constant) and limit.value is None):
             return
+        overrides = [item for item in node.body
+                     if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name in _BOUNDING_OVERRIDES]
+        if any(bounds_rows(ctx, item) for item in overrides):
+            return  # ``def filter_queryset(...): return queryset.order_by(...)[:100]``
+        if not self.option("report-children-of-one-object") and any(
+            filters_to_one_parent(ctx, item) for item in overrides
+        ):
+            return  # ``def get_queryset(self): return Webhook.objects.filter(organization=...)``
         # A DRF view that says nothing about pagination gets the project's default paginator, if it sets one.
         unless = (drf_pagination(),) if drf and limit is None else ()
         source = attributes.get("queryset")
@@ -131,6 +158,8 @@ class UnboundedQuery(Rule):
             return
         query = query_call(node, ctx)
         if query is None or query.framework == DBAPI or any(_runs_text(call, ctx) for call in query.calls):
+            return
+        if not self.option("report-children-of-one-object") and _children_of_one_object(query):
             return
         if _is_collection(query, node, ctx) and _reaches_response(node, query, ctx, function):
             self.report(ctx, node, query=written(node), handler=label)
@@ -185,12 +214,51 @@ def _is_collection(query: Query, node: ast.Call, ctx: FileContext) -> bool:
     methods = query.methods
     if not methods or methods[-1] in SINGLE_ROW or any(method in BOUNDING for method in methods):
         return False
+    if "none" in methods:
+        return False  # ``Model.objects.none()``: an empty placeholder
+    if _given_to_shortcut(node, ctx) or _subquery(node, ctx) or _by_listed_keys(query):
+        return False
     if methods[-1] in ("get_queryset",):
         return False
     parent = ctx.parent_of(node)
     if isinstance(parent, ast.Subscript) and parent.value is node:
         return False  # qs[:50] is bounded, qs[0] is one row
     return not any(_bounded_argument(arg, ctx) for call in query.calls for arg in call.args)
+
+
+def _subquery(node: ast.Call, ctx: FileContext) -> bool:
+    """``qs.exclude(pk__in=iface.addresses.values_list("pk"))``: a query inside another query's arguments runs
+    as part of it and sends nothing back by itself."""
+    parent = ctx.parent_of(node)
+    if isinstance(parent, ast.keyword):
+        parent = ctx.parent_of(parent)
+    return (isinstance(parent, ast.Call) and parent is not node and isinstance(parent.func, ast.Attribute)
+            and parent.func.attr in QUERYSET_METHODS and node is not parent.func.value)
+
+
+def _by_listed_keys(query: Query) -> bool:
+    """``filter(id__in=ids)``: at most one row per key the code already holds."""
+    return any(
+        keyword.arg in _KEY_LISTS for call in query.calls if callee_name(call) == "filter"
+        for keyword in call.keywords
+    )
+
+
+def _children_of_one_object(query: Query) -> bool:
+    """``Authenticator.objects.filter(user=request.user)``, ``filter(content_type_id=t.id, object_id=obj.pk)``:
+    the rows of one parent object (a relation equal to a variable, not a constant), which a domain usually
+    keeps to a handful. Reported only with ``report-children-of-one-object``."""
+    if query.framework != "django":
+        return False
+    first = query.calls[0] if query.calls else None
+    return first is not None and callee_name(first) == "filter" and ties_to_one_parent(first)
+
+
+def _given_to_shortcut(node: ast.Call, ctx: FileContext) -> bool:
+    """``get_object_or_404(Order.objects.select_related(...), pk=pk)``: the queryset is narrowed to one row
+    (or a 404) by the shortcut it is handed to."""
+    parent = ctx.parent_of(node)
+    return isinstance(parent, ast.Call) and node in parent.args and callee_name(parent) in _SHORTCUTS
 
 
 def _bounded_argument(arg: ast.expr, ctx: FileContext) -> bool:
