@@ -22,9 +22,10 @@ TEST_SUPPORT = "test-support"
 CONSTANTS = "constants"
 HTML_VIEW = "html-view"
 ROUTE_WORDS = "route-words"
+RATE_LIMITED_APP = "rate-limited-app"
 KINDS = frozenset({
     DRF_PAGINATION, IDEMPOTENCY_MIDDLEWARE, READS_IDEMPOTENCY_KEY, CLI_MODULE, TEST_SUPPORT, CONSTANTS, HTML_VIEW,
-    ROUTE_WORDS,
+    ROUTE_WORDS, RATE_LIMITED_APP,
 })
 
 
@@ -102,3 +103,13 @@ def route_words(qualified: str, words: Iterable[str]) -> ProjectFact:
     """A full path the project routes to the Django view ``qualified``, or a prefix other modules give the app
     object ``qualified`` (a router, a blueprint), contains one of ``words`` (BE301's exempt paths)."""
     return ProjectFact(ROUTE_WORDS, (qualified, *sorted(set(words))))
+
+
+@project_fact
+def rate_limited_app(family: str) -> ProjectFact:
+    """Every route of the project's ``family`` of handlers (``asgi``, ``flask``, ``litestar``, ``django``, ``drf``)
+    is rate-limited: a slowapi limiter with default limits and its middleware, Flask-Limiter default or
+    application limits, Litestar ``RateLimitConfig``; for Django django-axes in the production settings
+    (``INSTALLED_APPS``, ``MIDDLEWARE`` or ``AUTHENTICATION_BACKENDS``), for DRF also
+    ``REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"]`` (BE307)."""
+    return ProjectFact(RATE_LIMITED_APP, (family,))

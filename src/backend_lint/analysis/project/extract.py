@@ -19,6 +19,7 @@ from backend_lint.analysis.handlers import handler_model
 from backend_lint.analysis.module_roles import module_roles
 from backend_lint.analysis.project.roots import resolve_relative
 from backend_lint.analysis.project.summary import DefSummary, ModuleSummary, RouterInclude, UrlEntry, UrlInclude
+from backend_lint.analysis.rate_limits import app_rate_limits
 from backend_lint.analysis.settings import settings_module
 
 if TYPE_CHECKING:
@@ -54,6 +55,7 @@ def summarize(ctx: FileContext) -> ModuleSummary:
     _read_module_statements(ctx, summary)
     _read_defs(ctx, summary)
     _read_routing(ctx, summary)
+    summary.rate_limits = sorted(app_rate_limits(ctx))
     summary.cli = cli_module(ctx)
     return summary
 

@@ -31,6 +31,7 @@ from backend_lint.analysis.project.conditions import ProjectFact
 from backend_lint.analysis.project.extract import UNKNOWN
 from backend_lint.analysis.project.project_files import ProjectFiles
 from backend_lint.analysis.project.summary import DefSummary, ModuleSummary
+from backend_lint.analysis.rate_limits import app_wide_families
 from backend_lint.finding import Finding
 
 _FAMILIES = {FASTAPI: "asgi", STARLETTE: "asgi", LITESTAR: "litestar", FLASK: "flask", DJANGO: "django", DRF: "django"}
@@ -103,6 +104,8 @@ class ProjectModel:
             return bool(args) and self.is_html_view(args[0])
         if kind == conditions.ROUTE_WORDS:
             return len(args) > 1 and self.routed_with_words(args[0], frozenset(args[1:]))
+        if kind == conditions.RATE_LIMITED_APP:
+            return bool(args) and args[0] in self.rate_limited_families
         return False
 
     # -- names ---------------------------------------------------------------------------------------------------
@@ -183,6 +186,28 @@ class ProjectModel:
                 if isinstance(paginator, str) and paginator and paginator != UNKNOWN:
                     return True
         return False
+
+    @cached_property
+    def rate_limited_families(self) -> frozenset[str]:
+        """Handler families whose every route a limiter counts: app-wide limiters registered outside tests, and
+        for Django django-axes (and for DRF also default throttle classes) in production settings."""
+        registered = frozenset(
+            name for summary in self.modules.values() if not {"test", "test_support", "example"} & set(summary.roles)
+            for name in summary.rate_limits
+        )
+        found = set(app_wide_families(registered))
+        for summary in self.production_settings:
+            entries = [
+                entry for name in ("INSTALLED_APPS", "MIDDLEWARE", "AUTHENTICATION_BACKENDS")
+                if isinstance(value := self.settings_value(summary, name), list) for entry in value
+            ]
+            if any(isinstance(entry, str) and entry.split(".")[0] == "axes" for entry in entries):
+                found |= {"django", "drf"}
+            framework = self.settings_value(summary, "REST_FRAMEWORK")
+            throttles = framework.get("DEFAULT_THROTTLE_CLASSES") if isinstance(framework, dict) else None
+            if isinstance(throttles, list) and any(isinstance(item, str) and item != UNKNOWN for item in throttles):
+                found.add("drf")
+        return frozenset(found)
 
     # -- idempotency providers ----------------------------------------------------------------------------------
 

@@ -1,0 +1,132 @@
+"""BE307 on whole projects: limiters registered for the whole app in another module, through the CLI and flake8.
+
+A login route's file says nothing about the limiter ``main.py`` installs for every route, or the throttles the
+Django settings give every DRF view; the project model knows both. Each project below holds a refuted false
+alarm next to a finding that must stay, so the test fails whether the fact is ignored or over-applied.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tests.processes import check_json, run_flake8
+
+LOGIN_ROUTES = '''
+from fastapi import APIRouter
+
+from app import sessions
+
+router = APIRouter(prefix="/auth")
+
+
+@router.post("/login")
+async def login(username: str, password: str):
+    return await sessions.open(username, password)
+'''
+
+SLOWAPI_APP = '''
+from fastapi import FastAPI
+from slowapi import Limiter
+from slowapi.middleware import SlowAPIMiddleware
+from slowapi.util import get_remote_address
+
+from app.auth import router
+
+app = FastAPI()
+app.state.limiter = Limiter(key_func=get_remote_address, default_limits=["{limits}"])
+app.add_middleware(SlowAPIMiddleware)
+app.include_router(router)
+'''
+
+DJANGO_VIEWS = '''
+from django.contrib.auth import authenticate, login
+from django.shortcuts import redirect, render
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+
+class LoginApi(APIView):
+    def post(self, request):
+        user = authenticate(request, username=request.data["username"], password=request.data["password"])
+        return Response({"ok": user is not None})
+
+
+def login_view(request):
+    if request.method == "POST":
+        user = authenticate(request, username=request.POST["username"], password=request.POST["password"])
+        login(request, user)
+        return redirect("/")
+    return render(request, "login.html")
+'''
+
+DJANGO_SETTINGS = '''
+INSTALLED_APPS = ["django.contrib.auth", "rest_framework"{apps}]
+ROOT_URLCONF = "shop.urls"
+REST_FRAMEWORK = {{
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {{"anon": "5/minute"}},
+}}
+'''
+
+
+def _write(root: Path, files: dict[str, str]) -> None:
+    (root / "pyproject.toml").write_text('[project]\nname = "shop"\nversion = "1"\n')
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip())
+
+
+def _lines(root: Path) -> list[tuple[str, int]]:
+    found = check_json("--select", "BE307", "--no-cache", ".", cwd=root)
+    by_flake8 = run_flake8(".", cwd=root)
+    flake8_lines = sorted((path.removeprefix("./"), line) for path, line, _col, code in by_flake8 if code == "BE307")
+    cli_lines = sorted((item["path"].removeprefix("./"), item["line"]) for item in found)
+    assert cli_lines == flake8_lines
+    return cli_lines
+
+
+@pytest.mark.parametrize(("limits", "expected"), [
+    ("20/minute", []),
+    ("", [("app/auth.py", 9)]),
+])
+def test_slowapi_default_limits_cover_routes_of_other_modules(tmp_path: Path, limits: str, expected: list) -> None:
+    """slowapi's defaults with its middleware limit every route; an empty default list limits none."""
+    app = SLOWAPI_APP.replace('["{limits}"]', f'["{limits}"]' if limits else "[]")
+    _write(tmp_path, {"app/__init__.py": "", "app/auth.py": LOGIN_ROUTES, "app/main.py": app})
+    assert _lines(tmp_path) == expected
+
+
+def test_slowapi_limiter_without_its_middleware_limits_nothing(tmp_path: Path) -> None:
+    app = SLOWAPI_APP.format(limits="20/minute").replace("app.add_middleware(SlowAPIMiddleware)\n", "")
+    _write(tmp_path, {"app/__init__.py": "", "app/auth.py": LOGIN_ROUTES, "app/main.py": app})
+    assert _lines(tmp_path) == [("app/auth.py", 9)]
+
+
+def test_drf_default_throttles_cover_drf_views_only(tmp_path: Path) -> None:
+    """DRF's default throttle classes limit the API view; the plain Django login view stays reported."""
+    _write(tmp_path, {
+        "shop/__init__.py": "", "shop/views.py": DJANGO_VIEWS, "shop/settings.py": DJANGO_SETTINGS.format(apps=""),
+    })
+    assert _lines(tmp_path) == [("shop/views.py", 13)]
+
+
+def test_django_axes_covers_every_login(tmp_path: Path) -> None:
+    _write(tmp_path, {
+        "shop/__init__.py": "", "shop/views.py": DJANGO_VIEWS,
+        "shop/settings.py": DJANGO_SETTINGS.format(apps=', "axes"'),
+    })
+    assert _lines(tmp_path) == []
+
+
+def test_test_settings_do_not_count(tmp_path: Path) -> None:
+    """Throttles and axes that only the test settings install protect nothing in production."""
+    _write(tmp_path, {
+        "shop/__init__.py": "", "shop/views.py": DJANGO_VIEWS,
+        "shop/settings.py": 'INSTALLED_APPS = ["django.contrib.auth", "rest_framework"]\nROOT_URLCONF = "shop.urls"\n',
+        "shop/test_settings.py": DJANGO_SETTINGS.format(apps=', "axes"'),
+    })
+    assert _lines(tmp_path) == [("shop/views.py", 8), ("shop/views.py", 13)]
