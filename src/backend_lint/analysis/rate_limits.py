@@ -25,9 +25,11 @@ if TYPE_CHECKING:
 LIMIT_WORDS = frozenset({
     "limit", "limits", "limiter", "limiters", "ratelimit", "ratelimits", "ratelimiter", "ratelimited",
     "throttle", "throttles", "throttled", "throttling", "lockout", "attempt", "attempts", "limited",
+    "captcha", "recaptcha", "hcaptcha", "turnstile",
 })
 """Words of a name that counts requests or attempts: ``limiter.limit``, ``RateLimiter``, ``throttle_classes``,
-``ratelimit.consume``, ``failed_login_attempts``, ``lockout``."""
+``ratelimit.consume``, ``failed_login_attempts``, ``lockout``; and CAPTCHA checks (``check_recaptcha``), which
+stop the same automated guessing."""
 
 SLOWAPI_DEFAULTS = "slowapi-defaults"
 """A slowapi ``Limiter(default_limits=[...])``: the limits every route gets once the middleware runs."""

@@ -23,6 +23,7 @@ import ast
 from typing import Optional
 
 from backend_lint.analysis.entrypoints import cli_module
+from backend_lint.analysis.handler_body import handler_body
 from backend_lint.analysis.handlers import (
     DJANGO,
     DRF,
@@ -143,6 +144,22 @@ def _router_factory(ctx: FileContext, handler: Handler) -> bool:
     return (returns or "").endswith("APIRouter") or outer.name == "router" or outer.name.endswith("_router")
 
 
+_CREDENTIAL_PARTS = ("password", "passwd", "credential", "authenticat", "form", "serializ", "valid", "verify")
+"""Parts of names through which a sign-in handler takes or checks credentials: ``request.POST["password"]``,
+``AuthenticationForm``, ``form.is_valid()``, ``authenticate(...)``, ``OAuth2PasswordRequestForm``."""
+
+
+def _takes_credentials(ctx: FileContext, handler: Handler) -> bool:
+    """The handler reads or checks credentials (in its body, its parameters or its class's other methods); a
+    view named ``login`` that only redirects after the sign-in another endpoint did is not a guessing target."""
+    names = set(handler_body(ctx, handler).words) | {name.lower() for name in decorator_names(ctx, handler.function)}
+    if handler.class_ is not None:
+        for item in handler.class_.body:
+            if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                names |= {name.lower() for name in mentioned_names(ctx, item)}
+    return any(part in name for name in names for part in _CREDENTIAL_PARTS)
+
+
 def _texts(handler: Handler) -> list[str]:
     """The handler's name and class name, and its full paths (a method named ``post`` says nothing)."""
     texts = [handler.function.name] if handler.function.name not in ("post", "create", "put") else []
@@ -156,7 +173,7 @@ class AuthEndpointWithoutRateLimit(Rule):
     name = "auth-endpoint-without-rate-limit"
     message = "`{handler}` is a {kind} endpoint with no rate limit; limit attempts per client and per account"
     triggers = FRAMEWORK_MODULES
-    needs = (handler_for, module_roles, mentioned_names, decorator_names, app_rate_limits, cli_module)
+    needs = (handler_for, handler_body, module_roles, mentioned_names, decorator_names, app_rate_limits, cli_module)
     module_facts = (test_support, cli_module_fact)
     options = (
         Option(
@@ -183,6 +200,8 @@ class AuthEndpointWithoutRateLimit(Rule):
         if limits_itself(ctx, node, handler.class_, frozenset(self.option("limiters"))) or _module_limits(ctx):
             return
         if _signed_in(ctx, handler) or _router_factory(ctx, handler):
+            return
+        if kind in ("login", "token") and not _takes_credentials(ctx, handler):
             return
         if family is not None and family in app_wide_families(app_rate_limits(ctx)):
             return
