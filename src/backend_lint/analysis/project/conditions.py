@@ -23,9 +23,10 @@ CONSTANTS = "constants"
 HTML_VIEW = "html-view"
 ROUTE_WORDS = "route-words"
 RATE_LIMITED_APP = "rate-limited-app"
+UPLOAD_LIMIT = "upload-limit"
 KINDS = frozenset({
     DRF_PAGINATION, IDEMPOTENCY_MIDDLEWARE, READS_IDEMPOTENCY_KEY, CLI_MODULE, TEST_SUPPORT, CONSTANTS, HTML_VIEW,
-    ROUTE_WORDS, RATE_LIMITED_APP,
+    ROUTE_WORDS, RATE_LIMITED_APP, UPLOAD_LIMIT,
 })
 
 
@@ -113,3 +114,11 @@ def rate_limited_app(family: str) -> ProjectFact:
     (``INSTALLED_APPS``, ``MIDDLEWARE`` or ``AUTHENTICATION_BACKENDS``), for DRF also
     ``REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"]`` (BE307)."""
     return ProjectFact(RATE_LIMITED_APP, (family,))
+
+
+@project_fact
+def upload_limit(family: str) -> ProjectFact:
+    """Every request to the project's ``family`` of handlers (``asgi``, ``flask``, ``litestar``, ``django``) has
+    a size limit: Flask's ``MAX_CONTENT_LENGTH`` set outside tests, or an app-wide middleware named for a body
+    size limit (``ContentSizeLimitMiddleware``; Django: in the production ``MIDDLEWARE``) (BE306)."""
+    return ProjectFact(UPLOAD_LIMIT, (family,))

@@ -21,6 +21,7 @@ from backend_lint.analysis.project.roots import resolve_relative
 from backend_lint.analysis.project.summary import DefSummary, ModuleSummary, RouterInclude, UrlEntry, UrlInclude
 from backend_lint.analysis.rate_limits import app_rate_limits
 from backend_lint.analysis.settings import settings_module
+from backend_lint.analysis.uploads import app_upload_limits
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
@@ -56,6 +57,7 @@ def summarize(ctx: FileContext) -> ModuleSummary:
     _read_defs(ctx, summary)
     _read_routing(ctx, summary)
     summary.rate_limits = sorted(app_rate_limits(ctx))
+    summary.upload_limits = sorted(app_upload_limits(ctx))
     summary.cli = cli_module(ctx)
     return summary
 

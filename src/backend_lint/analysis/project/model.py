@@ -32,6 +32,7 @@ from backend_lint.analysis.project.extract import UNKNOWN
 from backend_lint.analysis.project.project_files import ProjectFiles
 from backend_lint.analysis.project.summary import DefSummary, ModuleSummary
 from backend_lint.analysis.rate_limits import app_wide_families
+from backend_lint.analysis.uploads import names_size_limit
 from backend_lint.finding import Finding
 
 _FAMILIES = {FASTAPI: "asgi", STARLETTE: "asgi", LITESTAR: "litestar", FLASK: "flask", DJANGO: "django", DRF: "django"}
@@ -106,6 +107,8 @@ class ProjectModel:
             return len(args) > 1 and self.routed_with_words(args[0], frozenset(args[1:]))
         if kind == conditions.RATE_LIMITED_APP:
             return bool(args) and args[0] in self.rate_limited_families
+        if kind == conditions.UPLOAD_LIMIT:
+            return bool(args) and args[0] in self.upload_limited_families
         return False
 
     # -- names ---------------------------------------------------------------------------------------------------
@@ -207,6 +210,28 @@ class ProjectModel:
             throttles = framework.get("DEFAULT_THROTTLE_CLASSES") if isinstance(framework, dict) else None
             if isinstance(throttles, list) and any(isinstance(item, str) and item != UNKNOWN for item in throttles):
                 found.add("drf")
+        return frozenset(found)
+
+    @cached_property
+    def upload_limited_families(self) -> frozenset[str]:
+        """Handler families whose every request has a size limit: Flask's ``MAX_CONTENT_LENGTH`` outside tests,
+        an app-wide middleware named for a body-size limit, or one in the production Django ``MIDDLEWARE``."""
+        found = set()
+        for summary in self.modules.values():
+            if {"test", "test_support", "example"} & set(summary.roles):
+                continue
+            if summary.upload_limits:
+                found.add("flask")
+            found.update(
+                _FAMILIES.get(framework, framework) for framework, target in summary.middleware
+                if names_size_limit(target)
+            )
+        for summary in self.production_settings:
+            middleware = self.settings_value(summary, "MIDDLEWARE")
+            if isinstance(middleware, list) and any(
+                isinstance(entry, str) and names_size_limit(entry) for entry in middleware
+            ):
+                found.add("django")
         return frozenset(found)
 
     # -- idempotency providers ----------------------------------------------------------------------------------

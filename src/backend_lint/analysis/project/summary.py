@@ -96,6 +96,9 @@ class ModuleSummary:
     rate_limits: list[str] = field(default_factory=list)
     """App-wide limiters the module registers or configures (:func:`backend_lint.analysis.rate_limits.app_rate_limits`):
     slowapi defaults and middleware, Flask-Limiter defaults, Litestar ``RateLimitConfig``."""
+    upload_limits: list[str] = field(default_factory=list)
+    """Request-size limits the module sets for a whole app (:func:`backend_lint.analysis.uploads.app_upload_limits`):
+    Flask's ``MAX_CONTENT_LENGTH``."""
     cli: bool = False
     """The file itself says it is command line code (:func:`backend_lint.analysis.entrypoints.cli_module`)."""
     serves: bool = False
@@ -139,7 +142,8 @@ def _well_typed(summary: ModuleSummary) -> bool:
         and isinstance(summary.serves, bool)
         and isinstance(summary.settings_kind, str)
         and all(_strings(value) for value in (
-            summary.roles, summary.imported, summary.dotted_strings, summary.star_imports, summary.rate_limits
+            summary.roles, summary.imported, summary.dotted_strings, summary.star_imports, summary.rate_limits,
+            summary.upload_limits,
         ))
         and isinstance(summary.imports, dict)
         and all(isinstance(key, str) and isinstance(value, str) for key, value in summary.imports.items())

@@ -1,7 +1,9 @@
-"""BE307 on whole projects: limiters registered for the whole app in another module, through the CLI and flake8.
+"""BE306 and BE307 on whole projects: request guards set for the whole app in another module, through the CLI
+and flake8.
 
 A login route's file says nothing about the limiter ``main.py`` installs for every route, or the throttles the
-Django settings give every DRF view; the project model knows both. Each project below holds a refuted false
+Django settings give every DRF view; an upload route's file says nothing about the ``MAX_CONTENT_LENGTH`` of
+the config class the app loads or the body-size middleware it adds; the project model knows them. Each project below holds a refuted false
 alarm next to a finding that must stay, so the test fails whether the fact is ignored or over-applied.
 """
 
@@ -80,10 +82,12 @@ def _write(root: Path, files: dict[str, str]) -> None:
         path.write_text(textwrap.dedent(text).lstrip())
 
 
-def _lines(root: Path) -> list[tuple[str, int]]:
-    found = check_json("--select", "BE307", "--no-cache", ".", cwd=root)
+def _lines(root: Path, code: str = "BE307") -> list[tuple[str, int]]:
+    """The lines ``code`` reports, by the CLI and by flake8 (which must agree)."""
+    found = check_json("--select", code, "--no-cache", ".", cwd=root)
     by_flake8 = run_flake8(".", cwd=root)
-    flake8_lines = sorted((path.removeprefix("./"), line) for path, line, _col, code in by_flake8 if code == "BE307")
+    flake8_lines = sorted((path.removeprefix("./"), line) for path, line, _col, found_code in by_flake8
+                          if found_code == code)
     cli_lines = sorted((item["path"].removeprefix("./"), item["line"]) for item in found)
     assert cli_lines == flake8_lines
     return cli_lines
@@ -130,3 +134,80 @@ def test_test_settings_do_not_count(tmp_path: Path) -> None:
         "shop/test_settings.py": DJANGO_SETTINGS.format(apps=', "axes"'),
     })
     assert _lines(tmp_path) == [("shop/views.py", 8), ("shop/views.py", 13)]
+
+
+FLASK_UPLOADS = '''
+from flask import Blueprint, request
+
+uploads = Blueprint("uploads", __name__)
+
+
+@uploads.post("/reports")
+def upload_report():
+    request.files["report"].save("/srv/reports/latest.csv")
+    return {"saved": True}
+'''
+
+FLASK_APP = '''
+from flask import Flask
+
+from portal.uploads import uploads
+
+app = Flask(__name__)
+app.config.from_object("portal.config.Production")
+app.register_blueprint(uploads)
+'''
+
+FLASK_CONFIG = '''
+class Production:
+    MAX_CONTENT_LENGTH = {limit}
+'''
+
+
+@pytest.mark.parametrize(("limit", "expected"), [
+    ("16 * 1024 * 1024", []),
+    ("None", [("portal/uploads.py", 8)]),
+])
+def test_flask_max_content_length_in_a_config_module(tmp_path: Path, limit: str, expected: list) -> None:
+    """``MAX_CONTENT_LENGTH`` in the config class another module loads caps the blueprint's uploads; ``None``
+    (Flask's default: no cap) does not."""
+    _write(tmp_path, {
+        "portal/__init__.py": "", "portal/uploads.py": FLASK_UPLOADS, "portal/app.py": FLASK_APP,
+        "portal/config.py": FLASK_CONFIG.format(limit=limit),
+    })
+    assert _lines(tmp_path, "BE306") == expected
+
+
+FASTAPI_UPLOADS = '''
+from fastapi import APIRouter, UploadFile
+
+router = APIRouter()
+
+
+@router.post("/documents")
+async def upload_document(file: UploadFile):
+    return {"bytes": len(await file.read())}
+'''
+
+FASTAPI_APP = '''
+from fastapi import FastAPI
+
+from app.documents import router
+from app.middleware import {middleware}
+
+app = FastAPI()
+app.add_middleware({middleware}, max_bytes=10_000_000)
+app.include_router(router)
+'''
+
+
+@pytest.mark.parametrize(("middleware", "expected"), [
+    ("ContentSizeLimitMiddleware", []),
+    ("RequestTimingMiddleware", [("app/documents.py", 8)]),
+])
+def test_body_size_middleware_of_another_module(tmp_path: Path, middleware: str, expected: list) -> None:
+    _write(tmp_path, {
+        "app/__init__.py": "", "app/documents.py": FASTAPI_UPLOADS,
+        "app/middleware.py": f"class {middleware}:\n    pass\n", "app/main.py": FASTAPI_APP.format(middleware=middleware),
+    })
+    assert _lines(tmp_path, "BE306") == expected
