@@ -1,9 +1,10 @@
-"""BE306 and BE307 on whole projects: request guards set for the whole app in another module, through the CLI
-and flake8.
+"""BE306, BE307 and BE308 on whole projects: what another module of the project does for an app, through the
+CLI and flake8.
 
 A login route's file says nothing about the limiter ``main.py`` installs for every route, or the throttles the
 Django settings give every DRF view; an upload route's file says nothing about the ``MAX_CONTENT_LENGTH`` of
-the config class the app loads or the body-size middleware it adds; the project model knows them. Each project below holds a refuted false
+the config class the app loads or the body-size middleware it adds; an app's file says nothing about the probe
+another module routes; the project model knows them. Each project below holds a refuted false
 alarm next to a finding that must stay, so the test fails whether the fact is ignored or over-applied.
 """
 
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.processes import check_json, run_flake8
+from tests.processes import check_json, run_cli, run_flake8
 
 LOGIN_ROUTES = '''
 from fastapi import APIRouter
@@ -211,3 +212,87 @@ def test_body_size_middleware_of_another_module(tmp_path: Path, middleware: str,
         "app/middleware.py": f"class {middleware}:\n    pass\n", "app/main.py": FASTAPI_APP.format(middleware=middleware),
     })
     assert _lines(tmp_path, "BE306") == expected
+
+
+APP_MAIN = '''
+from fastapi import FastAPI
+
+from app.orders import router
+
+app = FastAPI()
+app.include_router(router)
+'''
+
+ORDERS = '''
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/orders")
+
+
+@router.get("/{order_id}")
+async def read_order(order_id: int):
+    return {"id": order_id}
+'''
+
+PROBES = '''
+from fastapi import APIRouter
+
+router = APIRouter()
+
+
+@router.get("{path}")
+async def probe():
+    return {"ok": True}
+'''
+
+
+@pytest.mark.parametrize(("path", "expected"), [
+    ("/healthz", []),
+    ("/api/v1/ready", []),
+    ("/orders/summary/status", [("app/main.py", 5)]),
+])
+def test_health_route_in_another_module(tmp_path: Path, path: str, expected: list) -> None:
+    """The app is made in main.py; whether any module routes a probe decides (an order's status is none)."""
+    _write(tmp_path, {
+        "app/__init__.py": "", "app/main.py": APP_MAIN, "app/orders.py": ORDERS,
+        "app/probes.py": PROBES.replace("{path}", path),
+    })
+    assert _lines(tmp_path, "BE308") == expected
+
+
+def test_health_check_needs_the_project(tmp_path: Path) -> None:
+    """Standard input is one file: it cannot show that no route exists, so BE308 stays silent there, while the
+    same file in its project is reported."""
+    _write(tmp_path, {"app/__init__.py": "", "app/main.py": APP_MAIN, "app/orders.py": ORDERS})
+    result = run_cli("check", "--select", "BE308", "--no-cache", "--stdin-filename", "app/main.py", "-",
+                     cwd=tmp_path, stdin=(tmp_path / "app/main.py").read_bytes())
+    assert result.returncode == 0, result.stdout.decode()
+    assert _lines(tmp_path, "BE308") == [("app/main.py", 5)]
+
+
+DJANGO_URLS = '''
+from django.urls import include, path
+
+from shop import views
+
+urlpatterns = [
+    path("orders/", views.orders),
+    {extra}
+]
+'''
+
+
+@pytest.mark.parametrize(("extra", "root", "expected"), [
+    ("", "shop.urls", [("shop/urls.py", 5)]),
+    ('path("ht/", include("health_check.urls")),', "shop.urls", []),
+    ("", "shop.other_urls", [("shop/other_urls.py", 1)]),
+])
+def test_django_root_urlconf(tmp_path: Path, extra: str, root: str, expected: list) -> None:
+    """Only the URL conf the production settings name is the app; django-health-check's URLs are a probe."""
+    _write(tmp_path, {
+        "shop/__init__.py": "", "shop/urls.py": DJANGO_URLS.replace("{extra}", extra),
+        "shop/other_urls.py": "urlpatterns = []\n",
+        "shop/views.py": "from django.http import JsonResponse\n\n\ndef orders(request):\n    return JsonResponse({})\n",
+        "shop/settings.py": f'INSTALLED_APPS = ["django.contrib.auth"]\nROOT_URLCONF = "{root}"\n',
+    })
+    assert _lines(tmp_path, "BE308") == expected

@@ -51,7 +51,7 @@ class UploadWithoutSizeLimit(Rule):
     name = "upload-without-size-limit"
     message = "`{call}` {effect} an uploaded file with no size limit; cap the upload size first"
     triggers = ("UploadFile", "files", "FILES")
-    needs = (handler_for, handler_body, module_roles, is_upload, app_upload_limits)
+    needs = (handler_for, handler_body, module_roles, is_upload, app_upload_limits, upload_limit)
     module_facts = (test_support,)
 
     @visits(ast.Call)

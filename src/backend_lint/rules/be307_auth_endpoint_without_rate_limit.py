@@ -173,7 +173,10 @@ class AuthEndpointWithoutRateLimit(Rule):
     name = "auth-endpoint-without-rate-limit"
     message = "`{handler}` is a {kind} endpoint with no rate limit; limit attempts per client and per account"
     triggers = FRAMEWORK_MODULES
-    needs = (handler_for, handler_body, module_roles, mentioned_names, decorator_names, app_rate_limits, cli_module)
+    needs = (
+        handler_for, handler_body, module_roles, mentioned_names, decorator_names, app_rate_limits, cli_module,
+        rate_limited_app,
+    )
     module_facts = (test_support, cli_module_fact)
     options = (
         Option(

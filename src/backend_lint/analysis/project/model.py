@@ -26,6 +26,7 @@ from functools import cached_property
 from typing import Any, Optional
 
 from backend_lint.analysis.handler_types import DJANGO, DRF, FASTAPI, FLASK, LITESTAR, STARLETTE, join_path
+from backend_lint.analysis.health_checks import HEALTH_PACKAGES
 from backend_lint.analysis.project import conditions
 from backend_lint.analysis.project.conditions import ProjectFact
 from backend_lint.analysis.project.extract import UNKNOWN
@@ -54,10 +55,14 @@ _LAUNCHERS = frozenset({"manage", "wsgi", "asgi"})
 """Modules that start the service as well as commands (Django's ``manage.py runserver``): not CLI roots."""
 
 
+_NO_PROJECT = conditions.no_project()
+
+
 def resolve(findings: list[Finding], model: Optional[ProjectModel]) -> list[Finding]:
-    """The findings no fact of the project refutes (all of them without a model)."""
+    """The findings no fact of the project refutes; without a model, all but those that need one
+    (:func:`.conditions.no_project`)."""
     if model is None:
-        return findings
+        return [finding for finding in findings if _NO_PROJECT not in finding.unless]
     return [finding for finding in findings if not any(model.holds(fact) for fact in finding.unless)]
 
 
@@ -109,6 +114,10 @@ class ProjectModel:
             return bool(args) and args[0] in self.rate_limited_families
         if kind == conditions.UPLOAD_LIMIT:
             return bool(args) and args[0] in self.upload_limited_families
+        if kind == conditions.HEALTH_CHECK:
+            return self.serves_health_check or self.routes_words(frozenset(args))
+        if kind == conditions.NOT_ROOT_URLCONF:
+            return bool(args) and args[0] not in self.root_urlconfs
         return False
 
     # -- names ---------------------------------------------------------------------------------------------------
@@ -211,6 +220,36 @@ class ProjectModel:
             if isinstance(throttles, list) and any(isinstance(item, str) and item != UNKNOWN for item in throttles):
                 found.add("drf")
         return frozenset(found)
+
+    @cached_property
+    def serves_health_check(self) -> bool:
+        """A module outside the tests routes a probe, or the production settings install django-health-check."""
+        if any(
+            summary.health for summary in self.modules.values()
+            if not {"test", "test_support", "example"} & set(summary.roles)
+        ):
+            return True
+        return any(
+            isinstance(entry, str) and entry.split(".")[0] in HEALTH_PACKAGES
+            for summary in self.production_settings
+            if isinstance(apps := self.settings_value(summary, "INSTALLED_APPS"), list) for entry in apps
+        )
+
+    def routes_words(self, words: frozenset[str]) -> bool:
+        """A module outside the tests routes a path with one of ``words`` (the configured probe words)."""
+        return bool(words) and any(
+            words.intersection(path_words(text))
+            for summary in self.modules.values() if not {"test", "test_support", "example"} & set(summary.roles)
+            for text in summary.route_paths
+        )
+
+    @cached_property
+    def root_urlconfs(self) -> frozenset[str]:
+        """The URL confs the production settings name as ``ROOT_URLCONF`` (none: not known)."""
+        return frozenset(
+            value for summary in self.production_settings
+            if isinstance(value := self.settings_value(summary, "ROOT_URLCONF"), str) and value in self.modules
+        )
 
     @cached_property
     def upload_limited_families(self) -> frozenset[str]:
