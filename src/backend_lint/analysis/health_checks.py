@@ -10,8 +10,10 @@ endpoint itself.
 
 from __future__ import annotations
 
+import ast
 from typing import TYPE_CHECKING
 
+from backend_lint.analysis.ast_helpers import string_value
 from backend_lint.analysis.facts import file_fact
 from backend_lint.analysis.handlers import handler_model
 from backend_lint.analysis.secret_names import split_identifier
@@ -31,6 +33,12 @@ PROBE_WORDS = frozenset({
 SHORT_PROBE_WORDS = frozenset({"ready", "live", "alive", "ping", "status", "up"})
 """Words that make a path a probe when they end it and nothing but these stands before them."""
 _NEUTRAL = frozenset({"api", "v", "internal", "system", "sys", "service", "monitor", "monitoring", "_"})
+_TEXT_WORDS = ("health", "livez", "readyz", "heartbeat", "ready", "alive", "ping", "status", "live")
+_ROUTING_CALLS = frozenset({
+    "path", "re_path", "url", "route", "get", "api_route", "add_api_route", "add_url_rule", "add_get", "add_route",
+    "Route", "Mount", "head",
+})
+"""Calls whose first argument is a route path (Django URL conf entries, decorators, aiohttp and Starlette)."""
 HEALTH_PACKAGES = frozenset({"health_check", "healthcheck", "flask_healthz", "fastapi_health", "django_healthchecks"})
 """Packages that register a health endpoint themselves once installed."""
 
@@ -60,4 +68,24 @@ def serves_health_check(ctx: FileContext) -> bool:
         return True
     if any(included.split(".")[0] in HEALTH_PACKAGES for _prefix, included in handler_model(ctx).routes.url_includes):
         return True
-    return any(is_probe_path(text) for text in route_texts(ctx))
+    return any(is_probe_path(text) for text in route_texts(ctx)) or _registers_probe(ctx)
+
+
+def _registers_probe(ctx: FileContext) -> bool:
+    """A routing call anywhere in the module (inside a function too, where the handler model does not read
+    URL conf entries: ``re_path(r"^livez/", LivezView.as_view())``) has a probe path as its first argument.
+    Only a module whose text has a probe word is looked into."""
+    lowered = ctx.source.lower()
+    if not any(word in lowered for word in _TEXT_WORDS):
+        return False
+    for node in ast.walk(ctx.tree):
+        if isinstance(node, ast.Call) and node.args and _callee(node) in _ROUTING_CALLS:
+            text = string_value(node.args[0])
+            if text is not None and is_probe_path(text.strip("^$")):
+                return True
+    return False
+
+
+def _callee(call: ast.Call) -> str:
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""

@@ -16,6 +16,7 @@ the run summarised, the rule is silent. Tests, test support, examples and comman
 from __future__ import annotations
 
 import ast
+from typing import Optional
 
 from backend_lint.analysis.health_checks import APP_CLASSES, route_texts, serves_health_check
 from backend_lint.analysis.module_roles import module_roles
@@ -29,7 +30,7 @@ from backend_lint.analysis.project.conditions import (
 )
 from backend_lint.analysis.project.model import path_words
 from backend_lint.context import FileContext
-from backend_lint.rule import Option, Rule, visits
+from backend_lint.rule import FileState, Option, Rule, visits
 
 
 class MissingHealthCheck(Rule):
@@ -40,6 +41,7 @@ class MissingHealthCheck(Rule):
     needs = (module_roles, serves_health_check, route_texts, no_project, health_check, not_root_urlconf)
     module_facts = (test_support, cli_module)
     project_only = True
+    apps_seen: FileState[set[Optional[str]]] = FileState(set)
     options = (
         Option(
             "health-paths",
@@ -62,6 +64,12 @@ class MissingHealthCheck(Rule):
         called = ctx.imports.resolve(node.func)
         if called not in APP_CLASSES or self._left_alone(ctx):
             return
+        parent = ctx.parent_of(node)
+        names = self.apps_seen(ctx)
+        target = ast.unparse(parent.targets[0]) if isinstance(parent, ast.Assign) else None
+        if target is not None and target in names:
+            return  # the same app made another way (``if settings.X: app = ...  else: app = ...``)
+        names.add(target)
         self.report(ctx, node, unless=self._facts(), app=f"{called.rpartition('.')[2]}()")
 
     @visits(ast.Assign)
