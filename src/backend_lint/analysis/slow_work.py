@@ -41,6 +41,7 @@ SLOW: dict[str, str] = {
     "pdfkit.from_file": "renders a PDF",
     "time.sleep": "sleeps",
 }
+SLEEPS = "sleeps"
 """Origins of slow calls, and what each does."""
 TRIGGERS = ("mail", "smtplib", "twilio", "weasyprint", "pdfkit", "sleep")
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
@@ -54,15 +55,17 @@ def slow_kind(called: Optional[str]) -> Optional[str]:
 @node_fact()
 def slow_work_in(ctx: FileContext, function: ast.AST) -> Optional[str]:
     """What slow work the body of ``function`` does directly, by an imported name (``send_mail(...)``,
-    ``time.sleep(...)``, ``pdfkit.from_string(...)``); nested functions left out."""
-    stack: list[ast.AST] = list(getattr(function, "body", []))
+    ``time.sleep(...)``, ``pdfkit.from_string(...)``); nested functions left out, and so is a sleep in a loop or
+    an ``except`` clause (a retry's backoff, a poll's or a stream's wait)."""
+    stack: list[tuple[ast.AST, bool]] = [(statement, False) for statement in getattr(function, "body", [])]
     while stack:
-        node = stack.pop()
+        node, waiting = stack.pop()
         if isinstance(node, _NESTED):
             continue
         if isinstance(node, ast.Call):
             kind = slow_kind(ctx.imports.resolve(node.func))
-            if kind is not None:
+            if kind is not None and not (waiting and kind == SLEEPS):
                 return kind
-        stack.extend(ast.iter_child_nodes(node))
+        waiting = waiting or isinstance(node, (ast.For, ast.AsyncFor, ast.While, ast.ExceptHandler))
+        stack.extend((child, waiting) for child in ast.iter_child_nodes(node))
     return None
