@@ -90,7 +90,7 @@ class ClientPerRequest(Rule):
         called = ctx.imports.resolve(node.func)
         what = CREATORS.get(called or "")
         function = ctx.scope.function
-        if what is None or function is None or ctx.is_test_file:
+        if what is None or not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or ctx.is_test_file:
             return
         roles = module_roles(ctx)
         if roles.for_tests or roles.example or in_migration(ctx) or in_cli_context(ctx.scope, ctx):

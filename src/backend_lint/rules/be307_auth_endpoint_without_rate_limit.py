@@ -138,7 +138,7 @@ def _router_factory(ctx: FileContext, handler: Handler) -> bool:
     """A FastAPI handler defined in a function that makes and returns a router (``get_auth_router(...)``): the
     application that includes the router decides its limits (``include_router(..., dependencies=[...])``)."""
     outer = next((function for function in ctx.scope.functions if function is not handler.function), None)
-    if handler.framework != FASTAPI or outer is None:
+    if handler.framework != FASTAPI or not isinstance(outer, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return False
     returns = ctx.imports.resolve(outer.returns) if outer.returns is not None else None
     return (returns or "").endswith("APIRouter") or outer.name == "router" or outer.name.endswith("_router")

@@ -48,21 +48,18 @@ class ProjectIndex:
             self._models.pop(root, None)
 
     def complete(self, roots: set[str], files_of: Any) -> None:
-        """Summarise every file of ``roots`` (and of projects nested in them) not summarised yet: from the cache,
-        else with a summary pass.
+        """Summarise every file of ``roots`` not summarised yet: from the cache, else with a summary pass.
         ``files_of(root)`` lists a root's Python files (discovery with the configuration's excludes)."""
         from backend_lint.cache import digest, read_cacheable  # noqa: PLC0415 - the cache imports the engine
 
         for root in roots:
-            self.summaries.setdefault(root, {})
+            known = self.summaries.setdefault(root, {})
             files = files_of(root)
             if len(files) > _MAX_FILES:
                 continue
             for path in files:
                 absolute = os.path.abspath(path)
-                # a project nested in the folder (its own pyproject.toml) is modelled too, as the CLI does
-                known = self.summaries.setdefault(project_root(absolute), {})
-                if absolute in known:
+                if absolute in known or project_root(absolute) != root:
                     continue
                 data = read_cacheable(absolute)
                 if data is None:
