@@ -16,6 +16,7 @@ from backend_lint.finding import Applicability
 from backend_lint.registry import all_rule_classes
 from backend_lint.runner import Checker
 from tests.fixture_files import FIXTURES
+from tests.processes import check_json
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = all_rule_classes()
@@ -49,9 +50,16 @@ def test_page_structure(cls) -> None:
 
 
 @pytest.mark.parametrize("cls", RULES, ids=lambda c: c.code)
-def test_examples_are_flagged(cls) -> None:
-    for block in _page(cls).code_blocks("Example"):
-        codes = {finding.code for finding in _findings(block)}
+def test_examples_are_flagged(cls, tmp_path: Path) -> None:
+    for index, block in enumerate(_page(cls).code_blocks("Example")):
+        if cls.project_only:  # its findings need a project: the example is one, checked by the CLI
+            root = tmp_path / f"example{index}"
+            (root / "app").mkdir(parents=True)
+            (root / "pyproject.toml").write_text("[tool.backend-lint]\n", encoding="utf-8")
+            (root / NEUTRAL_PATH).write_text(block, encoding="utf-8")
+            codes = {item["code"] for item in check_json("--no-cache", ".", cwd=root)}
+        else:
+            codes = {finding.code for finding in _findings(block)}
         assert cls.code in codes, f"Example not flagged:\n{block}"
 
 

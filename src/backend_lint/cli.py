@@ -355,7 +355,11 @@ def _check_stdin(
         return FileResult(display, errors=[FileError(display, source.reason)]), False
     report.sources[display] = source.text  # on no disk: kept for the `full` format
     if not fixing:
-        return checker.check_source(source, display), False
+        from backend_lint.analysis.project.model import resolve  # noqa: PLC0415 - only for standard input
+
+        result = checker.check_source(source, display)
+        result.findings = resolve(result.findings, None)  # one file, whatever its name: no project settles it
+        return result, False
     fixed = checker.fix_source(source, display, threshold)
     if args.diff:
         sys.stdout.write(_diff(display, source.text, fixed.text))

@@ -95,6 +95,7 @@ def settle(
     index.complete(index.roots(), _files_of(config))
     index.save()
     for item, result in checked:
-        if result is not None and isinstance(item, str) and any(finding.unless for finding in result.findings):
-            result.findings = resolve(result.findings, index.model_for(item))
+        if result is not None and any(finding.unless for finding in result.findings):
+            # standard input is one file, whatever name it is given: no model settles its findings
+            result.findings = resolve(result.findings, index.model_for(item) if isinstance(item, str) else None)
     return checked

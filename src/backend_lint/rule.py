@@ -118,6 +118,10 @@ class Rule:
     """Project facts about the checked module itself that make every finding of the rule wrong (``cli_module``:
     only command line code reaches it; ``test_support``: only tests do). :meth:`report` attaches them."""
 
+    project_only: ClassVar[bool] = False
+    """Its findings need the whole project (they list :func:`~backend_lint.analysis.project.conditions.no_project`):
+    checked without a project model (standard input, the in-process API without a project index) it is silent."""
+
     visitors: ClassVar[dict[type[ast.AST], list[str]]]
     leavers: ClassVar[dict[type[ast.AST], list[str]]]
 

@@ -105,6 +105,8 @@ class Checker:
         )
         if self.project is not None and modelled:
             result.findings = resolve(result.findings, self.project.model_for(located))
+        elif not (self.summarize and modelled):
+            result.findings = resolve(result.findings, None)  # no project: what only a project supports goes
         return result
 
     def check_file(self, path: str) -> FileResult:

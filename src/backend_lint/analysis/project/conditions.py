@@ -4,6 +4,11 @@ A rule reports with ``unless=(fact, ...)``: the finding stands unless one of the
 Each constructor below says what its fact means and which rule asks it; :class:`~.model.ProjectModel` decides
 them. A fact the model cannot establish (no project, the file that would say it does not parse, a value that
 is not a literal) does not hold, so the finding stands, as it would without a project model.
+
+One fact turns this around: :func:`no_project` holds exactly when there is no model (standard input, a file
+outside any project the run summarised). A finding that only the whole project can support (BE308: no module
+routes a health check) lists it, so that it is dropped where one file is all there is. A checker that settles
+no facts at all (the in-process API without a project index) leaves every finding standing, this one too.
 """
 
 from __future__ import annotations
@@ -22,9 +27,14 @@ TEST_SUPPORT = "test-support"
 CONSTANTS = "constants"
 HTML_VIEW = "html-view"
 ROUTE_WORDS = "route-words"
+RATE_LIMITED_APP = "rate-limited-app"
+UPLOAD_LIMIT = "upload-limit"
+NO_PROJECT = "no-project"
+HEALTH_CHECK = "health-check"
+NOT_ROOT_URLCONF = "not-root-urlconf"
 KINDS = frozenset({
     DRF_PAGINATION, IDEMPOTENCY_MIDDLEWARE, READS_IDEMPOTENCY_KEY, CLI_MODULE, TEST_SUPPORT, CONSTANTS, HTML_VIEW,
-    ROUTE_WORDS,
+    ROUTE_WORDS, RATE_LIMITED_APP, UPLOAD_LIMIT, NO_PROJECT, HEALTH_CHECK, NOT_ROOT_URLCONF,
 })
 
 
@@ -102,3 +112,43 @@ def route_words(qualified: str, words: Iterable[str]) -> ProjectFact:
     """A full path the project routes to the Django view ``qualified``, or a prefix other modules give the app
     object ``qualified`` (a router, a blueprint), contains one of ``words`` (BE301's exempt paths)."""
     return ProjectFact(ROUTE_WORDS, (qualified, *sorted(set(words))))
+
+
+@project_fact
+def rate_limited_app(family: str) -> ProjectFact:
+    """Every route of the project's ``family`` of handlers (``asgi``, ``flask``, ``litestar``, ``django``, ``drf``)
+    is rate-limited: a slowapi limiter with default limits and its middleware, Flask-Limiter default or
+    application limits, Litestar ``RateLimitConfig``; for Django django-axes in the production settings
+    (``INSTALLED_APPS``, ``MIDDLEWARE`` or ``AUTHENTICATION_BACKENDS``), for DRF also
+    ``REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"]`` (BE307)."""
+    return ProjectFact(RATE_LIMITED_APP, (family,))
+
+
+@project_fact
+def upload_limit(family: str) -> ProjectFact:
+    """Every request to the project's ``family`` of handlers (``asgi``, ``flask``, ``litestar``, ``django``) has
+    a size limit: Flask's ``MAX_CONTENT_LENGTH`` set outside tests, or an app-wide middleware named for a body
+    size limit (``ContentSizeLimitMiddleware``; Django: in the production ``MIDDLEWARE``) (BE306)."""
+    return ProjectFact(UPLOAD_LIMIT, (family,))
+
+
+@project_fact
+def no_project() -> ProjectFact:
+    """There is no project model to settle the finding: standard input, or a file outside any project the run
+    summarised. Listed by findings that only the whole project can support (BE308)."""
+    return ProjectFact(NO_PROJECT)
+
+
+@project_fact
+def health_check(words: Iterable[str] = ()) -> ProjectFact:
+    """A module of the project (not a test) routes a health, readiness or liveness path (or one with any of
+    ``words``), includes a health-check URL conf or imports a health-check package; or the production settings
+    install django-health-check (BE308)."""
+    return ProjectFact(HEALTH_CHECK, tuple(sorted({word.lower() for word in words})))
+
+
+@project_fact
+def not_root_urlconf(module: str) -> ProjectFact:
+    """The Django URL conf ``module`` is not the project's root: the production settings name another
+    ``ROOT_URLCONF``, or none that the model can read (BE308)."""
+    return ProjectFact(NOT_ROOT_URLCONF, (module,))

@@ -17,10 +17,13 @@ from typing import TYPE_CHECKING, Any, Optional, Union
 from backend_lint.analysis.entrypoints import cli_module
 from backend_lint.analysis.handler_types import DJANGO, DRF, Registration
 from backend_lint.analysis.handlers import handler_model
+from backend_lint.analysis.health_checks import route_texts, serves_health_check
 from backend_lint.analysis.module_roles import module_roles
 from backend_lint.analysis.project.roots import resolve_relative
 from backend_lint.analysis.project.summary import DefSummary, ModuleSummary, RouterInclude, UrlEntry, UrlInclude
+from backend_lint.analysis.rate_limits import app_rate_limits
 from backend_lint.analysis.settings import settings_module
+from backend_lint.analysis.uploads import app_upload_limits
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
@@ -57,6 +60,10 @@ def summarize(ctx: FileContext) -> ModuleSummary:
     _read_module_statements(ctx, summary)
     _read_defs(ctx, summary)
     _read_routing(ctx, summary)
+    summary.rate_limits = sorted(app_rate_limits(ctx))
+    summary.upload_limits = sorted(app_upload_limits(ctx))
+    summary.health = serves_health_check(ctx)
+    summary.route_paths = list(route_texts(ctx))
     summary.cli = cli_module(ctx)
     return summary
 

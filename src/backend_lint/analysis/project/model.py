@@ -26,11 +26,14 @@ from functools import cached_property
 from typing import Any, Optional
 
 from backend_lint.analysis.handler_types import DJANGO, DRF, FASTAPI, FLASK, LITESTAR, STARLETTE, join_path
+from backend_lint.analysis.health_checks import HEALTH_PACKAGES
 from backend_lint.analysis.project import conditions
 from backend_lint.analysis.project.conditions import ProjectFact
 from backend_lint.analysis.project.extract import UNKNOWN
 from backend_lint.analysis.project.project_files import ProjectFiles
 from backend_lint.analysis.project.summary import DefSummary, ModuleSummary
+from backend_lint.analysis.rate_limits import app_wide_families
+from backend_lint.analysis.uploads import names_size_limit
 from backend_lint.finding import Finding
 
 _FAMILIES = {FASTAPI: "asgi", STARLETTE: "asgi", LITESTAR: "litestar", FLASK: "flask", DJANGO: "django", DRF: "django"}
@@ -52,10 +55,14 @@ _LAUNCHERS = frozenset({"manage", "wsgi", "asgi"})
 """Modules that start the service as well as commands (Django's ``manage.py runserver``): not CLI roots."""
 
 
+_NO_PROJECT = conditions.no_project()
+
+
 def resolve(findings: list[Finding], model: Optional[ProjectModel]) -> list[Finding]:
-    """The findings no fact of the project refutes (all of them without a model)."""
+    """The findings no fact of the project refutes; without a model, all but those that need one
+    (:func:`.conditions.no_project`)."""
     if model is None:
-        return findings
+        return [finding for finding in findings if _NO_PROJECT not in finding.unless]
     return [finding for finding in findings if not any(model.holds(fact) for fact in finding.unless)]
 
 
@@ -103,6 +110,14 @@ class ProjectModel:
             return bool(args) and self.is_html_view(args[0])
         if kind == conditions.ROUTE_WORDS:
             return len(args) > 1 and self.routed_with_words(args[0], frozenset(args[1:]))
+        if kind == conditions.RATE_LIMITED_APP:
+            return bool(args) and args[0] in self.rate_limited_families
+        if kind == conditions.UPLOAD_LIMIT:
+            return bool(args) and args[0] in self.upload_limited_families
+        if kind == conditions.HEALTH_CHECK:
+            return self.serves_health_check or self.routes_words(frozenset(args))
+        if kind == conditions.NOT_ROOT_URLCONF:
+            return bool(args) and args[0] not in self.root_urlconfs
         return False
 
     # -- names ---------------------------------------------------------------------------------------------------
@@ -183,6 +198,80 @@ class ProjectModel:
                 if isinstance(paginator, str) and paginator and paginator != UNKNOWN:
                     return True
         return False
+
+    @cached_property
+    def rate_limited_families(self) -> frozenset[str]:
+        """Handler families whose every route a limiter counts: app-wide limiters registered outside tests, and
+        for Django django-axes (and for DRF also default throttle classes) in production settings."""
+        registered = frozenset(
+            name for summary in self.modules.values() if not {"test", "test_support", "example"} & set(summary.roles)
+            for name in summary.rate_limits
+        )
+        found = set(app_wide_families(registered))
+        for summary in self.production_settings:
+            entries = [
+                entry for name in ("INSTALLED_APPS", "MIDDLEWARE", "AUTHENTICATION_BACKENDS")
+                if isinstance(value := self.settings_value(summary, name), list) for entry in value
+            ]
+            if any(isinstance(entry, str) and entry.split(".")[0] == "axes" for entry in entries):
+                found |= {"django", "drf"}
+            framework = self.settings_value(summary, "REST_FRAMEWORK")
+            throttles = framework.get("DEFAULT_THROTTLE_CLASSES") if isinstance(framework, dict) else None
+            if isinstance(throttles, list) and any(isinstance(item, str) and item != UNKNOWN for item in throttles):
+                found.add("drf")
+        return frozenset(found)
+
+    @cached_property
+    def serves_health_check(self) -> bool:
+        """A module outside the tests routes a probe, or the production settings install django-health-check."""
+        if any(
+            summary.health for summary in self.modules.values()
+            if not {"test", "test_support", "example"} & set(summary.roles)
+        ):
+            return True
+        return any(
+            isinstance(entry, str) and entry.split(".")[0] in HEALTH_PACKAGES
+            for summary in self.production_settings
+            if isinstance(apps := self.settings_value(summary, "INSTALLED_APPS"), list) for entry in apps
+        )
+
+    def routes_words(self, words: frozenset[str]) -> bool:
+        """A module outside the tests routes a path with one of ``words`` (the configured probe words)."""
+        return bool(words) and any(
+            words.intersection(path_words(text))
+            for summary in self.modules.values() if not {"test", "test_support", "example"} & set(summary.roles)
+            for text in summary.route_paths
+        )
+
+    @cached_property
+    def root_urlconfs(self) -> frozenset[str]:
+        """The URL confs the production settings name as ``ROOT_URLCONF`` (none: not known)."""
+        return frozenset(
+            value for summary in self.production_settings
+            if isinstance(value := self.settings_value(summary, "ROOT_URLCONF"), str) and value in self.modules
+        )
+
+    @cached_property
+    def upload_limited_families(self) -> frozenset[str]:
+        """Handler families whose every request has a size limit: Flask's ``MAX_CONTENT_LENGTH`` outside tests,
+        an app-wide middleware named for a body-size limit, or one in the production Django ``MIDDLEWARE``."""
+        found = set()
+        for summary in self.modules.values():
+            if {"test", "test_support", "example"} & set(summary.roles):
+                continue
+            if summary.upload_limits:
+                found.add("flask")
+            found.update(
+                _FAMILIES.get(framework, framework) for framework, target in summary.middleware
+                if names_size_limit(target)
+            )
+        for summary in self.production_settings:
+            middleware = self.settings_value(summary, "MIDDLEWARE")
+            if isinstance(middleware, list) and any(
+                isinstance(entry, str) and names_size_limit(entry) for entry in middleware
+            ):
+                found.add("django")
+        return frozenset(found)
 
     # -- idempotency providers ----------------------------------------------------------------------------------
 

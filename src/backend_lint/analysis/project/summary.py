@@ -93,6 +93,17 @@ class ModuleSummary:
     ``Middleware(X)``)."""
     request_hooks: list[list[str]] = field(default_factory=list)
     """``[framework, qualified function]`` run before every request (Flask ``before_request``)."""
+    rate_limits: list[str] = field(default_factory=list)
+    """App-wide limiters the module registers or configures (:func:`backend_lint.analysis.rate_limits.app_rate_limits`):
+    slowapi defaults and middleware, Flask-Limiter defaults, Litestar ``RateLimitConfig``."""
+    upload_limits: list[str] = field(default_factory=list)
+    """Request-size limits the module sets for a whole app (:func:`backend_lint.analysis.uploads.app_upload_limits`):
+    Flask's ``MAX_CONTENT_LENGTH``."""
+    route_paths: list[str] = field(default_factory=list)
+    """Literal route paths and prefixes the module routes on (configured probe words are looked for in them)."""
+    health: bool = False
+    """It routes a health, readiness or liveness path, includes a health-check URL conf or imports a
+    health-check package (:func:`backend_lint.analysis.health_checks.serves_health_check`)."""
     cli: bool = False
     """The file itself says it is command line code (:func:`backend_lint.analysis.entrypoints.cli_module`)."""
     serves: bool = False
@@ -134,9 +145,11 @@ def _well_typed(summary: ModuleSummary) -> bool:
         and isinstance(summary.is_package, bool)
         and isinstance(summary.cli, bool)
         and isinstance(summary.serves, bool)
+        and isinstance(summary.health, bool)
         and isinstance(summary.settings_kind, str)
         and all(_strings(value) for value in (
-            summary.roles, summary.imported, summary.dotted_strings, summary.star_imports
+            summary.roles, summary.imported, summary.dotted_strings, summary.star_imports, summary.rate_limits,
+            summary.upload_limits, summary.route_paths,
         ))
         and isinstance(summary.imports, dict)
         and all(isinstance(key, str) and isinstance(value, str) for key, value in summary.imports.items())

@@ -1,0 +1,153 @@
+"""Rate limits: what limits one handler, and the limiters a module registers for a whole application.
+
+A login endpoint is safe from password guessing when something counts its requests: a limiter decorator on
+it or its class (slowapi and Flask-Limiter ``@limiter.limit``, django-ratelimit ``@ratelimit``, allauth's
+``rate_limit``), a dependency (fastapi-limiter ``Depends(RateLimiter(...))``), DRF ``throttle_classes`` on the
+view, a call in its body (``ratelimit.consume(...)``, a failed-attempts counter), or a limiter that applies to
+every route of the app. The first kinds are in the handler's own file and are read from the words of the
+names it mentions (``limiter``, ``throttle``, ``ratelimit``...); the last is usually registered in another
+module, so :func:`app_rate_limits` records it for the project model (:mod:`.project`), which joins it with the
+settings (DRF ``DEFAULT_THROTTLE_CLASSES``, django-axes).
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, Optional
+
+from backend_lint.analysis.facts import file_fact, node_fact
+from backend_lint.analysis.mentions import mentioned_names
+from backend_lint.analysis.secret_names import split_identifier
+
+if TYPE_CHECKING:
+    from backend_lint.context import FileContext
+
+LIMIT_WORDS = frozenset({
+    "limit", "limits", "limiter", "limiters", "ratelimit", "ratelimits", "ratelimiter", "ratelimited",
+    "throttle", "throttles", "throttled", "throttling", "lockout", "attempt", "attempts", "limited",
+    "captcha", "recaptcha", "hcaptcha", "turnstile",
+})
+"""Words of a name that counts requests or attempts: ``limiter.limit``, ``RateLimiter``, ``throttle_classes``,
+``ratelimit.consume``, ``failed_login_attempts``, ``lockout``; and CAPTCHA checks (``check_recaptcha``), which
+stop the same automated guessing."""
+
+SLOWAPI_DEFAULTS = "slowapi-defaults"
+"""A slowapi ``Limiter(default_limits=[...])``: the limits every route gets once the middleware runs."""
+SLOWAPI_MIDDLEWARE = "slowapi-middleware"
+"""``SlowAPIMiddleware`` (or its ASGI variant) added to an app: it applies the default limits."""
+FLASK_LIMITER_DEFAULTS = "flask-limiter-defaults"
+"""A Flask-Limiter ``Limiter(default_limits=...)``/``application_limits=...``, or a ``RATELIMIT_DEFAULT`` /
+``RATELIMIT_APPLICATION`` configuration value: Flask-Limiter applies it to every route of the app."""
+LITESTAR_RATE_LIMIT = "litestar-rate-limit"
+"""Litestar's ``RateLimitConfig``: a middleware for the app it is given to."""
+
+_TEXT = ("default_limits", "application_limits", "SlowAPI", "RATELIMIT_DEFAULT", "RATELIMIT_APPLICATION",
+         "RateLimitConfig")
+_SLOWAPI_LIMITERS = frozenset({"slowapi.Limiter", "slowapi.extension.Limiter"})
+_FLASK_LIMITERS = frozenset({"flask_limiter.Limiter", "flask_limiter.extension.Limiter"})
+_SLOWAPI_MIDDLEWARE = frozenset({
+    "slowapi.middleware.SlowAPIMiddleware", "slowapi.middleware.SlowAPIASGIMiddleware",
+})
+_LITESTAR_CONFIG = frozenset({"litestar.middleware.rate_limit.RateLimitConfig", "litestar.middleware.RateLimitConfig"})
+_FLASK_SETTINGS = frozenset({"RATELIMIT_DEFAULT", "RATELIMIT_APPLICATION"})
+
+
+def names_limit(name: str, extra: frozenset[str] = frozenset()) -> bool:
+    """``name`` (``limiter``, ``throttle_classes``, ``RateLimiter``) is a rate limit's, or one of ``extra``."""
+    return name in extra or bool(LIMIT_WORDS.intersection(split_identifier(name)))
+
+
+def _names(node: ast.AST) -> set[str]:
+    found = set()
+    for part in ast.walk(node):
+        if isinstance(part, ast.Name):
+            found.add(part.id)
+        elif isinstance(part, ast.Attribute):
+            found.add(part.attr)
+    return found
+
+
+@node_fact()
+def decorator_names(ctx: FileContext, node: ast.AST) -> frozenset[str]:
+    """Names in the decorators of a ``def`` or ``class`` and, for a ``def``, in its parameters' defaults and
+    annotations (``Depends(RateLimiter(times=5))``)."""
+    found: set[str] = set()
+    for decorator in getattr(node, "decorator_list", []):
+        found |= _names(decorator)
+    arguments = getattr(node, "args", None)
+    if isinstance(arguments, ast.arguments):
+        for default in [*arguments.defaults, *arguments.kw_defaults]:
+            if default is not None:
+                found |= _names(default)
+        for arg in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]:
+            if arg.annotation is not None:
+                found |= _names(arg.annotation)
+    return frozenset(found)
+
+
+def limits_itself(ctx: FileContext, function: ast.AST, cls: Optional[ast.ClassDef],
+                  extra: frozenset[str] = frozenset()) -> bool:
+    """The handler, its class or another method of its class (``dispatch``) names a rate limit: in a decorator,
+    a parameter's default, its body or the class body (``throttle_classes``)."""
+    nodes: list[ast.AST] = [function]
+    if cls is not None:
+        nodes.append(cls)
+        nodes.extend(item for item in cls.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)))
+    return any(
+        names_limit(name, extra)
+        for node in nodes
+        for name in (*decorator_names(ctx, node), *mentioned_names(ctx, node))
+    )
+
+
+@file_fact()
+def app_rate_limits(ctx: FileContext) -> frozenset[str]:
+    """The app-wide limiters this module registers or configures (the constants above). Only a module whose
+    text names one is looked into."""
+    source = ctx.source
+    if not any(word in source for word in _TEXT):
+        return frozenset()
+    found: set[str] = set()
+    for node in ast.walk(ctx.tree):
+        if isinstance(node, ast.Call):
+            called = ctx.imports.resolve(node.func) or ""
+            limits = [keyword.value for keyword in node.keywords
+                      if keyword.arg in ("default_limits", "application_limits")]
+            if called in _SLOWAPI_LIMITERS and any(_given(value) for value in limits):
+                found.add(SLOWAPI_DEFAULTS)
+            elif called in _FLASK_LIMITERS and any(_given(value) for value in limits):
+                found.add(FLASK_LIMITER_DEFAULTS)
+            elif called in _LITESTAR_CONFIG:
+                found.add(LITESTAR_RATE_LIMIT)
+            if any((ctx.imports.resolve(arg) or "") in _SLOWAPI_MIDDLEWARE for arg in node.args):
+                found.add(SLOWAPI_MIDDLEWARE)
+        elif isinstance(node, ast.Assign) and _given(node.value) and any(
+            (isinstance(target, ast.Name) and target.id in _FLASK_SETTINGS)
+            or (isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant)
+                and target.slice.value in _FLASK_SETTINGS)
+            for target in node.targets
+        ):
+            found.add(FLASK_LIMITER_DEFAULTS)
+    return frozenset(found)
+
+
+def _given(value: ast.expr) -> bool:
+    """A limit that is set: not ``None``, ``""`` or an empty list."""
+    if isinstance(value, ast.Constant):
+        return value.value not in (None, "", False)
+    if isinstance(value, (ast.List, ast.Tuple)):
+        return bool(value.elts)
+    return True
+
+
+def app_wide_families(registered: frozenset[str]) -> frozenset[str]:
+    """The handler families (``asgi``, ``flask``, ``litestar``) whose every route the registered limiters limit:
+    slowapi needs its defaults and its middleware, Flask-Limiter and Litestar their configuration alone."""
+    families = set()
+    if {SLOWAPI_DEFAULTS, SLOWAPI_MIDDLEWARE} <= registered:
+        families.add("asgi")
+    if FLASK_LIMITER_DEFAULTS in registered:
+        families.add("flask")
+    if LITESTAR_RATE_LIMIT in registered:
+        families.add("litestar")
+    return frozenset(families)

@@ -1,0 +1,71 @@
+"""Slow work: calls that send e-mail or SMS, render a PDF or sleep, and the module's functions that make one.
+
+BE206 asks it about the calls of an HTTP handler. A call is slow by how its callee was made (:mod:`.values`
+origins: ``django.core.mail.send_mail``, ``smtplib.SMTP().sendmail``, ``flask_mail.Mail().send``,
+``twilio.rest.Client().messages.create``, ``weasyprint.HTML().write_pdf``, ``pdfkit.from_string``,
+``time.sleep``). A function of the same module is slow when its own body makes such a call by an imported
+name (:func:`slow_work_in`, a fact per function): one level, as far as the import map can say without the
+helper's locals.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, Optional
+
+from backend_lint.analysis.facts import node_fact
+
+if TYPE_CHECKING:
+    from backend_lint.context import FileContext
+
+SLOW: dict[str, str] = {
+    "django.core.mail.send_mail": "sends e-mail",
+    "django.core.mail.send_mass_mail": "sends e-mail",
+    "django.core.mail.mail_admins": "sends e-mail",
+    "django.core.mail.mail_managers": "sends e-mail",
+    "django.core.mail.EmailMessage().send": "sends e-mail",
+    "django.core.mail.EmailMultiAlternatives().send": "sends e-mail",
+    "django.core.mail.message.EmailMessage().send": "sends e-mail",
+    "django.core.mail.message.EmailMultiAlternatives().send": "sends e-mail",
+    "smtplib.SMTP().sendmail": "sends e-mail",
+    "smtplib.SMTP().send_message": "sends e-mail",
+    "smtplib.SMTP_SSL().sendmail": "sends e-mail",
+    "smtplib.SMTP_SSL().send_message": "sends e-mail",
+    "flask_mail.Mail().send": "sends e-mail",
+    "flask_mail.Mail().send_message": "sends e-mail",
+    "flask_mail.Message().send": "sends e-mail",
+    "twilio.rest.Client().messages.create": "sends an SMS",
+    "weasyprint.HTML().write_pdf": "renders a PDF",
+    "pdfkit.from_string": "renders a PDF",
+    "pdfkit.from_url": "renders a PDF",
+    "pdfkit.from_file": "renders a PDF",
+    "time.sleep": "sleeps",
+}
+SLEEPS = "sleeps"
+"""Origins of slow calls, and what each does."""
+TRIGGERS = ("mail", "smtplib", "twilio", "weasyprint", "pdfkit", "sleep")
+_NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+
+
+def slow_kind(called: Optional[str]) -> Optional[str]:
+    """What the call does when its origin is a slow one (``sends e-mail``), else ``None``."""
+    return SLOW.get(called or "")
+
+
+@node_fact()
+def slow_work_in(ctx: FileContext, function: ast.AST) -> Optional[str]:
+    """What slow work the body of ``function`` does directly, by an imported name (``send_mail(...)``,
+    ``time.sleep(...)``, ``pdfkit.from_string(...)``); nested functions left out, and so is a sleep in a loop or
+    an ``except`` clause (a retry's backoff, a poll's or a stream's wait)."""
+    stack: list[tuple[ast.AST, bool]] = [(statement, False) for statement in getattr(function, "body", [])]
+    while stack:
+        node, waiting = stack.pop()
+        if isinstance(node, _NESTED):
+            continue
+        if isinstance(node, ast.Call):
+            kind = slow_kind(ctx.imports.resolve(node.func))
+            if kind is not None and not (waiting and kind == SLEEPS):
+                return kind
+        waiting = waiting or isinstance(node, (ast.For, ast.AsyncFor, ast.While, ast.ExceptHandler))
+        stack.extend((child, waiting) for child in ast.iter_child_nodes(node))
+    return None

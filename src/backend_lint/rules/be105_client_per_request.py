@@ -1,0 +1,105 @@
+"""BE105 client-per-request: a database engine or connection, Redis client or HTTP session made per request.
+
+An engine, a Redis client and an HTTP session each hold a pool of connections that is meant to live as long as
+the process: made per request, every request pays DNS, TCP and TLS set-up (and the database its
+authentication), keep-alive is lost, and under load the service runs out of sockets or database connections.
+Flagged: one of the creating calls below, made directly in an HTTP handler (the handler model says which
+functions are handlers), or in the body of a loop in service code (:mod:`backend_lint.analysis.service_code`:
+a handler module, a task, a coroutine, a view's method), at the call.
+
+Left alone: a loop that ends at its first success (a ``return`` or ``break`` in it: it tries addresses or
+mirrors in turn), everything made once (module level, app start-up, a lifespan or a dependency function, which are
+not handlers), sessions taken from a pool (``pool.acquire()``, ``SessionLocal()``), ``sqlite3`` (a file, not
+a server), tests, test support, examples, migrations and command line code.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from backend_lint.analysis.entrypoints import in_cli_context
+from backend_lint.analysis.facts import node_fact
+from backend_lint.analysis.handlers import handler_for
+from backend_lint.analysis.module_roles import in_migration, module_roles
+from backend_lint.analysis.project.conditions import cli_module, test_support
+from backend_lint.analysis.service_code import in_service_code
+from backend_lint.context import FileContext
+from backend_lint.rule import Rule, visits
+
+CREATORS: dict[str, str] = {
+    "sqlalchemy.create_engine": "database engine",
+    "sqlalchemy.engine.create_engine": "database engine",
+    "sqlalchemy.ext.asyncio.create_async_engine": "database engine",
+    "psycopg2.connect": "database connection",
+    "psycopg.connect": "database connection",
+    "psycopg.AsyncConnection.connect": "database connection",
+    "pymysql.connect": "database connection",
+    "MySQLdb.connect": "database connection",
+    "asyncpg.connect": "database connection",
+    "asyncpg.create_pool": "database pool",
+    "aiomysql.connect": "database connection",
+    "aiomysql.create_pool": "database pool",
+    "redis.Redis": "Redis client",
+    "redis.StrictRedis": "Redis client",
+    "redis.Redis.from_url": "Redis client",
+    "redis.StrictRedis.from_url": "Redis client",
+    "redis.from_url": "Redis client",
+    "redis.client.Redis": "Redis client",
+    "redis.asyncio.Redis": "Redis client",
+    "redis.asyncio.Redis.from_url": "Redis client",
+    "redis.asyncio.from_url": "Redis client",
+    "requests.Session": "HTTP session",
+    "requests.session": "HTTP session",
+    "requests.sessions.Session": "HTTP session",
+    "httpx.Client": "HTTP client",
+    "httpx.AsyncClient": "HTTP client",
+    "aiohttp.ClientSession": "HTTP session",
+}
+"""Calls that make a client holding its own connection pool (or a connection), by qualified name."""
+_NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+
+
+@node_fact()
+def _leaves_early(ctx: FileContext, loop: ast.AST) -> bool:
+    """The loop ends at its first success (a ``return`` or ``break`` in its body): it tries addresses, mirrors
+    or attempts in turn, and normally makes one client, not one per item."""
+    stack = list(getattr(loop, "body", []))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.Return, ast.Break)):
+            return True
+        if not isinstance(node, _NESTED):
+            stack.extend(ast.iter_child_nodes(node))
+    return False
+
+
+_TRIGGERS = ("sqlalchemy", "psycopg", "pymysql", "MySQLdb", "asyncpg", "aiomysql", "redis", "requests", "httpx",
+             "aiohttp")
+
+
+class ClientPerRequest(Rule):
+    code = "BE105"
+    name = "client-per-request"
+    message = "`{call}` makes a new {what} {where}; create it once per process and reuse it"
+    triggers = _TRIGGERS
+    needs = (handler_for, module_roles, in_migration, in_service_code, in_cli_context, _leaves_early)
+    module_facts = (test_support, cli_module)
+
+    @visits(ast.Call)
+    def check_call(self, node: ast.Call, ctx: FileContext) -> None:
+        called = ctx.imports.resolve(node.func)
+        what = CREATORS.get(called or "")
+        function = ctx.scope.function
+        if what is None or not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or ctx.is_test_file:
+            return
+        roles = module_roles(ctx)
+        if roles.for_tests or roles.example or in_migration(ctx) or in_cli_context(ctx.scope, ctx):
+            return
+        if handler_for(ctx, function) is not None:
+            where = f"in handler `{function.name}` on every request"
+        elif ctx.scope.loops and not any(_leaves_early(ctx, loop) for loop in ctx.scope.loops) and in_service_code(ctx):
+            where = "on every pass of a loop"
+        else:
+            return
+        self.report(ctx, node, call=f"{called}()", what=what, where=where)
+

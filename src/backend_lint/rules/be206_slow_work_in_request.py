@@ -1,0 +1,59 @@
+"""BE206 slow-work-in-request: an HTTP handler that sends e-mail or SMS, renders a PDF or sleeps while the
+client waits.
+
+Sending mail talks to an SMTP server or an API for seconds, rendering a PDF takes a worker's CPU for as long,
+and a sleep holds the worker doing nothing. Done in the handler, the request waits for it, fails when the side
+job fails, and a client's retry sends a second e-mail; a queue (Celery ``.delay``, RQ ``enqueue``, FastAPI
+``BackgroundTasks.add_task``, Django-Q ``async_task``, dramatiq ``.send``) answers at once and retries the job
+on its own. Flagged, at the call: a slow call (:mod:`backend_lint.analysis.slow_work`) directly in a handler
+the handler model knows, or a call there to a function of the same module whose body makes one by an imported
+name (one level).
+
+Left alone: slow calls handed to a queue (they are arguments, not calls: ``background_tasks.add_task(send_mail,
+...)``), ``time.sleep`` in a loop or an ``except`` clause (a retry's backoff or a poll: BE203's concern),
+functions that are not handlers (tasks, commands), tests, test support and examples. ``asyncio.sleep`` yields
+the loop and is not slow work.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from backend_lint.analysis.handlers import handler_for
+from backend_lint.analysis.module_roles import module_roles
+from backend_lint.analysis.project.conditions import test_support
+from backend_lint.analysis.resolve import called_function
+from backend_lint.analysis.slow_work import TRIGGERS, slow_kind, slow_work_in
+from backend_lint.analysis.values import origin
+from backend_lint.context import FileContext
+from backend_lint.rule import Rule, visits
+
+
+class SlowWorkInRequest(Rule):
+    code = "BE206"
+    name = "slow-work-in-request"
+    message = "`{call}` {kind} in handler `{handler}` while the client waits; hand it to a queue or background task"
+    triggers = TRIGGERS
+    needs = (handler_for, module_roles, origin, called_function, slow_work_in)
+    module_facts = (test_support,)
+
+    @visits(ast.Call)
+    def check_call(self, node: ast.Call, ctx: FileContext) -> None:
+        function = ctx.scope.function
+        handler = handler_for(ctx, function) if function is not None else None
+        if handler is None or ctx.is_test_file:
+            return
+        roles = module_roles(ctx)
+        if roles.for_tests or roles.example:
+            return
+        called = origin(node.func, ctx)
+        kind = slow_kind(called)
+        if kind is None:
+            helper = called_function(node, ctx, ctx.scope)
+            kind = slow_work_in(ctx, helper.node) if helper is not None and helper.node is not function else None
+            called = helper.node.name if kind is not None and helper is not None else None
+        if kind is None or called is None:
+            return
+        if kind == "sleeps" and (ctx.scope.loops or ctx.scope.except_handler is not None):
+            return  # a retry's backoff or a poll's wait (BE203's concern), not work to hand off
+        self.report(ctx, node, call=f"{called}()", kind=kind, handler=handler.function.name)

@@ -1,0 +1,83 @@
+"""BE306 upload-without-size-limit: an uploaded file read whole, or saved, with no bound on its size.
+
+``await file.read()`` loads the whole upload into the worker's memory and ``request.files["f"].save(path)``
+writes all of it to disk: one request of a few gigabytes exhausts either. Flagged, directly in an HTTP handler
+(the handler model says which functions are handlers), at the call: ``read()`` with no size (or ``-1``) of a
+FastAPI/Starlette ``UploadFile`` parameter or its ``.file``, of Flask's ``request.files[...]`` and of Django's
+``request.FILES[...]`` (directly or through a local), and Flask's ``.save(...)`` of an upload.
+
+Left alone: a handler that checks a size (a name with ``size``, ``length``, ``chunk`` or ``max`` in it:
+``file.size``, ``request.content_length``, a loop over ``read(CHUNK)`` with a cap), reads with a size
+argument, and apps that bound every request: Flask's ``MAX_CONTENT_LENGTH`` set anywhere in the project, or an
+app-wide middleware named for a body-size limit (project facts, see :mod:`backend_lint.analysis.uploads`).
+Django's ``DATA_UPLOAD_MAX_MEMORY_SIZE`` does not count (Django leaves file data out of that check) and
+neither does ``FILE_UPLOAD_MAX_MEMORY_SIZE`` (it only decides when an upload is spooled to disk). Tests, test
+support and examples are left alone.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from backend_lint.analysis.handler_body import handler_body
+from backend_lint.analysis.handlers import DJANGO, DRF, FASTAPI, FLASK, LITESTAR, STARLETTE, handler_for
+from backend_lint.analysis.module_roles import module_roles
+from backend_lint.analysis.project.conditions import ProjectFact, test_support, upload_limit
+from backend_lint.analysis.uploads import app_upload_limits, is_upload
+from backend_lint.context import FileContext
+from backend_lint.rule import Rule, visits
+
+FAMILIES = {FASTAPI: "asgi", STARLETTE: "asgi", LITESTAR: "litestar", FLASK: "flask", DJANGO: "django",
+            DRF: "django"}
+_BOUND_PARTS = ("size", "length", "chunk", "max", "limit")
+"""Parts of names a handler that bounds an upload mentions: ``file.size``, ``request.content_length``,
+``MAX_UPLOAD_BYTES``, ``read(CHUNK_SIZE)``."""
+
+
+def _whole(call: ast.Call) -> bool:
+    """``read()`` or ``read(-1)``/``read(None)``: everything."""
+    if not call.args and not call.keywords:
+        return True
+    if len(call.args) + len(call.keywords) != 1:
+        return False
+    size = call.args[0] if call.args else call.keywords[0].value
+    if isinstance(size, ast.UnaryOp) and isinstance(size.op, ast.USub):
+        return isinstance(size.operand, ast.Constant) and size.operand.value == 1
+    return isinstance(size, ast.Constant) and size.value is None
+
+
+class UploadWithoutSizeLimit(Rule):
+    code = "BE306"
+    name = "upload-without-size-limit"
+    message = "`{call}` {effect} an uploaded file with no size limit; cap the upload size first"
+    triggers = ("UploadFile", "files", "FILES")
+    needs = (handler_for, handler_body, module_roles, is_upload, app_upload_limits, upload_limit)
+    module_facts = (test_support,)
+
+    @visits(ast.Call)
+    def check_call(self, node: ast.Call, ctx: FileContext) -> None:
+        func = node.func
+        if not isinstance(func, ast.Attribute) or func.attr not in ("read", "save"):
+            return
+        function = ctx.scope.function
+        handler = handler_for(ctx, function) if function is not None else None
+        if handler is None or ctx.is_test_file:
+            return
+        if func.attr == "read" and not _whole(node):
+            return
+        if func.attr == "save" and handler.framework != FLASK:
+            return
+        if not is_upload(func.value, ctx, handler.request_names):
+            return
+        roles = module_roles(ctx)
+        if roles.for_tests or roles.example:
+            return
+        words = handler_body(ctx, handler).words
+        if any(part in word for word in words for part in _BOUND_PARTS):
+            return
+        family = FAMILIES.get(handler.framework)
+        if family == "flask" and app_upload_limits(ctx):
+            return
+        unless: tuple[ProjectFact, ...] = (upload_limit(family),) if family is not None else ()
+        effect = "reads all of" if func.attr == "read" else "writes all of"
+        self.report(ctx, node, unless=unless, call=f"{ctx.segment(func)}()", effect=effect)

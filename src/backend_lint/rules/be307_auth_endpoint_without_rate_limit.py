@@ -1,0 +1,213 @@
+"""BE307 auth-endpoint-without-rate-limit: a login, sign-up, password-reset, token or one-time-code endpoint
+that nothing rate-limits.
+
+These endpoints take a secret the caller may be guessing (a password, a six-digit code) or send mail to an
+address the caller chooses. Without a limit a script tries passwords or codes at full speed, or floods a
+mailbox. The rule asks the handler model (:mod:`backend_lint.analysis.handlers`) for handlers that answer POST
+and whose name, class name or route path says what they are (:func:`auth_kind`), and reports one unless a
+limit is in sight (:mod:`backend_lint.analysis.rate_limits`): a limiter decorator or dependency, DRF
+``throttle_classes``, a rate-limit or failed-attempts call in the body or its class, or a limiter applied to
+every route of the app in this file. What another module decides is a project fact: a limiter registered app
+wide (slowapi defaults + middleware, Flask-Limiter defaults, Litestar ``RateLimitConfig``), DRF's
+``DEFAULT_THROTTLE_CLASSES`` or django-axes in the production settings.
+
+Left alone: handlers that only answer GET (a page that shows the form), OAuth/SSO callbacks and logouts (no
+secret is guessed there), token refreshes (the refresh token is not guessable), password changes and other
+handlers only a signed-in user reaches, FastAPI routers built by a factory function (the application that
+includes the router adds the limit), tests, test support, examples and command line code.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Optional
+
+from backend_lint.analysis.entrypoints import cli_module
+from backend_lint.analysis.handler_body import handler_body
+from backend_lint.analysis.handlers import (
+    DJANGO,
+    DRF,
+    FASTAPI,
+    FLASK,
+    FRAMEWORK_MODULES,
+    LITESTAR,
+    STARLETTE,
+    Handler,
+    handler_for,
+)
+from backend_lint.analysis.mentions import mentioned_names
+from backend_lint.analysis.module_roles import module_roles
+from backend_lint.analysis.project.conditions import ProjectFact, rate_limited_app, test_support
+from backend_lint.analysis.project.conditions import cli_module as cli_module_fact
+from backend_lint.analysis.project.model import path_words
+from backend_lint.analysis.rate_limits import (
+    app_rate_limits,
+    app_wide_families,
+    decorator_names,
+    limits_itself,
+    names_limit,
+)
+from backend_lint.analysis.secret_names import split_identifier
+from backend_lint.context import FileContext
+from backend_lint.rule import Option, Rule, visits
+
+FAMILIES = {FASTAPI: "asgi", STARLETTE: "asgi", FLASK: "flask", LITESTAR: "litestar", DJANGO: "django", DRF: "drf"}
+"""Which app-wide limiters cover a handler of each framework (see :func:`app_wide_families`)."""
+
+_NOT_GUESSED = frozenset({
+    "logout", "signout", "callback", "callbacks", "oauth", "oauth2", "sso", "saml", "oidc", "openid", "provider",
+    "providers", "refresh", "revoke", "introspect", "change", "complete", "redirect", "social", "webhook",
+    "verification", "test", "socialaccount", "apitoken",
+})
+"""Words of endpoints that take no guessable secret: the provider or a signed-in user calls them, or the
+token they take cannot be guessed."""
+_RESET = frozenset({"reset", "forgot", "forgotten", "recover", "recovery", "lost"})
+_CODE = frozenset({"otp", "totp", "mfa", "2fa", "twofactor"})
+_CODE_ACTIONS = frozenset({"verify", "validate", "confirm", "check", "authenticate", "challenge", "login"})
+_REGISTER_OBJECTS = frozenset({
+    "register", "registration", "user", "users", "account", "accounts", "view", "post", "create", "new", "auth",
+    "api", "handler", "endpoint", "member", "customer", "resource",
+})
+"""Words that may stand next to ``register`` when it means signing up (``RegisterUserView.post``)."""
+_TOKEN_PLACES = frozenset({"api", "auth", "oauth", "oauth2", "jwt", "token", "tokens", "access", "obtain", "v1",
+                           "v2", "v3", "login", "create", "view", "post", "pair", "get"})
+"""Words next to ``token`` in an endpoint that trades credentials for a token (``/auth/token``,
+``TokenObtainPairView.post``)."""
+KINDS = ("login", "sign-up", "password-reset", "token", "one-time-code")
+
+
+def _pairs(words: list[str]) -> set[str]:
+    return {first + second for first, second in zip(words, words[1:])}
+
+
+def auth_kind(texts: list[str]) -> Optional[str]:
+    """What kind of authentication endpoint the names and paths in ``texts`` describe, else ``None``."""
+    kinds = set()
+    for text in texts:
+        words = path_words(text)
+        bag = set(words) | _pairs(words)
+        if bag & _NOT_GUESSED:
+            return None
+        if bag & {"login", "signin", "logon"}:
+            kinds.add("login")
+        if bag & {"signup"} or (bag & {"register", "registration"} and bag <= _REGISTER_OBJECTS | _pairs(words)):
+            kinds.add("sign-up")
+        if ("password" in bag and bag & _RESET) or "forgot" in bag:
+            kinds.add("password-reset")
+        if bag & _CODE and bag & _CODE_ACTIONS:
+            kinds.add("one-time-code")
+        if "token" in words and ("obtain" in bag or set(words) <= _TOKEN_PLACES) and words[-1] != "tokens":
+            kinds.add("token")
+    return next((kind for kind in KINDS if kind in kinds), None)
+
+
+_SIGNED_IN = frozenset({
+    "login_required", "permission_required", "staff_member_required", "user_passes_test", "superuser_required",
+    "LoginRequiredMixin", "PermissionRequiredMixin", "UserPassesTestMixin", "IsAuthenticated", "IsAdminUser",
+    "fresh_login_required", "jwt_required", "requires_auth",
+})
+"""Decorators, mixins and permissions that admit only a signed-in user: no secret is guessed behind them."""
+_PROVIDER_FOLDERS = frozenset({"oauth", "oauth2", "oidc", "saml", "sso", "socialaccount", "providers", "social"})
+
+
+def _signed_in(ctx: FileContext, handler: Handler) -> bool:
+    """The handler serves a signed-in user: a ``user``/``current_user`` dependency, a login-required decorator
+    or mixin, DRF ``IsAuthenticated`` on its class."""
+    if any(param.name in ("user", "current_user") or param.name.endswith("_user") for param in handler.params):
+        return True
+    names = set(decorator_names(ctx, handler.function))
+    if handler.class_ is not None:
+        cls = handler.class_
+        names |= decorator_names(ctx, cls) | mentioned_names(ctx, cls)
+        names |= {base.attr if isinstance(base, ast.Attribute) else getattr(base, "id", "") for base in cls.bases}
+    return bool(names & _SIGNED_IN)
+
+
+_LIMIT_ERROR_WORDS = frozenset({"limited", "exceeded", "error", "exception", "response"})
+
+
+def _module_limits(ctx: FileContext) -> bool:
+    """The module imports the error a rate limit raises or answers (``RateLimited``, ``RateLimitExceeded``,
+    ``RateLimitResponse``): code it calls counts attempts where the rule cannot follow it."""
+    return any(
+        names_limit(name) and _LIMIT_ERROR_WORDS.intersection(split_identifier(name)) for name in ctx.imports.names
+    )
+
+
+def _router_factory(ctx: FileContext, handler: Handler) -> bool:
+    """A FastAPI handler defined in a function that makes and returns a router (``get_auth_router(...)``): the
+    application that includes the router decides its limits (``include_router(..., dependencies=[...])``)."""
+    outer = next((function for function in ctx.scope.functions if function is not handler.function), None)
+    if handler.framework != FASTAPI or not isinstance(outer, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    returns = ctx.imports.resolve(outer.returns) if outer.returns is not None else None
+    return (returns or "").endswith("APIRouter") or outer.name == "router" or outer.name.endswith("_router")
+
+
+_CREDENTIAL_PARTS = ("password", "passwd", "credential", "authenticat", "form", "serializ", "valid", "verify")
+"""Parts of names through which a sign-in handler takes or checks credentials: ``request.POST["password"]``,
+``AuthenticationForm``, ``form.is_valid()``, ``authenticate(...)``, ``OAuth2PasswordRequestForm``."""
+
+
+def _takes_credentials(ctx: FileContext, handler: Handler) -> bool:
+    """The handler reads or checks credentials (in its body, its parameters or its class's other methods); a
+    view named ``login`` that only redirects after the sign-in another endpoint did is not a guessing target."""
+    names = set(handler_body(ctx, handler).words) | {name.lower() for name in decorator_names(ctx, handler.function)}
+    if handler.class_ is not None:
+        for item in handler.class_.body:
+            if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                names |= {name.lower() for name in mentioned_names(ctx, item)}
+    return any(part in name for name in names for part in _CREDENTIAL_PARTS)
+
+
+def _texts(handler: Handler) -> list[str]:
+    """The handler's name and class name, and its full paths (a method named ``post`` says nothing)."""
+    texts = [handler.function.name] if handler.function.name not in ("post", "create", "put") else []
+    if handler.class_ is not None:
+        texts.append(handler.class_.name)
+    return [*texts, *handler.paths]
+
+
+class AuthEndpointWithoutRateLimit(Rule):
+    code = "BE307"
+    name = "auth-endpoint-without-rate-limit"
+    message = "`{handler}` is a {kind} endpoint with no rate limit; limit attempts per client and per account"
+    triggers = FRAMEWORK_MODULES
+    needs = (
+        handler_for, handler_body, module_roles, mentioned_names, decorator_names, app_rate_limits, cli_module,
+        rate_limited_app,
+    )
+    module_facts = (test_support, cli_module_fact)
+    options = (
+        Option(
+            "limiters",
+            list,
+            [],
+            "names of the project's own rate-limit decorators, dependencies or helpers (e.g. 'guard_attempts'); "
+            "names with limit, limiter, ratelimit, throttle or attempts in them are recognised already",
+        ),
+    )
+
+    @visits(ast.FunctionDef, ast.AsyncFunctionDef)
+    def check_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> None:
+        handler = handler_for(ctx, node, "POST")
+        if handler is None or ctx.is_test_file:
+            return
+        roles = module_roles(ctx)
+        if roles.for_tests or roles.example or cli_module(ctx):
+            return
+        kind = auth_kind(_texts(handler))
+        if kind is None or _PROVIDER_FOLDERS.intersection(ctx.project_path.split("/")[:-1]):
+            return
+        family = FAMILIES.get(handler.framework)
+        if limits_itself(ctx, node, handler.class_, frozenset(self.option("limiters"))) or _module_limits(ctx):
+            return
+        if _signed_in(ctx, handler) or _router_factory(ctx, handler):
+            return
+        if kind in ("login", "token") and not _takes_credentials(ctx, handler):
+            return
+        if family is not None and family in app_wide_families(app_rate_limits(ctx)):
+            return
+        unless: tuple[ProjectFact, ...] = (rate_limited_app(family),) if family is not None else ()
+        name = f"{handler.class_.name}.{node.name}" if handler.class_ is not None else node.name
+        self.report(ctx, node, unless=unless, handler=name, kind=kind)

@@ -1,0 +1,87 @@
+"""BE308 missing-health-check: a web application whose project routes no health, readiness or liveness check.
+
+An orchestrator or load balancer sends traffic to an instance only while its probe answers; without one it
+keeps routing to an instance that has lost its database, and restarts nothing that hangs. Flagged once per
+application, where it is made: a ``FastAPI()``, ``Flask()``/``Quart()``, ``Starlette()``, ``Litestar()`` or
+aiohttp ``web.Application()`` call, and the ``urlpatterns =`` line of the Django root URL conf (the module the
+production settings name as ``ROOT_URLCONF``). The finding stands only when no module of the project routes a
+probe path (:mod:`backend_lint.analysis.health_checks`: ``/health``, ``/healthz``, ``/ready``, ``/livez``,
+``/ping``, ``/status``...), includes django-health-check's URLs or imports a health-check package.
+
+No single file can show that a route exists nowhere, so every finding lists
+:func:`~backend_lint.analysis.project.conditions.no_project`: on standard input, or a file outside any project
+the run summarised, the rule is silent. Tests, test support, examples and command line code are left alone.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Optional
+
+from backend_lint.analysis.health_checks import APP_CLASSES, route_texts, serves_health_check
+from backend_lint.analysis.module_roles import module_roles
+from backend_lint.analysis.project.conditions import (
+    ProjectFact,
+    cli_module,
+    health_check,
+    no_project,
+    not_root_urlconf,
+    test_support,
+)
+from backend_lint.analysis.project.model import path_words
+from backend_lint.context import FileContext
+from backend_lint.rule import FileState, Option, Rule, visits
+
+
+class MissingHealthCheck(Rule):
+    code = "BE308"
+    name = "missing-health-check"
+    message = "`{app}` serves no health, readiness or liveness endpoint anywhere in the project; add one"
+    triggers = ("FastAPI", "Flask", "Quart", "Starlette", "Litestar", "Application", "urlpatterns")
+    needs = (module_roles, serves_health_check, route_texts, no_project, health_check, not_root_urlconf)
+    module_facts = (test_support, cli_module)
+    project_only = True
+    apps_seen: FileState[set[Optional[str]]] = FileState(set)
+    options = (
+        Option(
+            "health-paths",
+            list,
+            [],
+            "extra path words of the project's probe endpoints (e.g. 'alive', 'check'): a route of this module "
+            "whose path has one counts as a health check",
+        ),
+    )
+
+    def _left_alone(self, ctx: FileContext) -> bool:
+        roles = module_roles(ctx)
+        extra = frozenset(word.lower() for word in self.option("health-paths"))
+        return ctx.is_test_file or roles.for_tests or roles.example or serves_health_check(ctx) or bool(
+            extra and any(extra.intersection(path_words(text)) for text in route_texts(ctx))
+        )
+
+    @visits(ast.Call)
+    def check_app(self, node: ast.Call, ctx: FileContext) -> None:
+        called = ctx.imports.resolve(node.func)
+        if called not in APP_CLASSES or self._left_alone(ctx):
+            return
+        parent = ctx.parent_of(node)
+        names = self.apps_seen(ctx)
+        target = ast.unparse(parent.targets[0]) if isinstance(parent, ast.Assign) else None
+        if target is not None and target in names:
+            return  # the same app made another way (``if settings.X: app = ...  else: app = ...``)
+        names.add(target)
+        self.report(ctx, node, unless=self._facts(), app=f"{called.rpartition('.')[2]}()")
+
+    @visits(ast.Assign)
+    def check_urlconf(self, node: ast.Assign, ctx: FileContext) -> None:
+        if not (
+            ctx.scope.outer is None and ctx.module
+            and any(isinstance(target, ast.Name) and target.id == "urlpatterns" for target in node.targets)
+        ):
+            return
+        if self._left_alone(ctx):
+            return
+        self.report(ctx, node.targets[0], unless=(*self._facts(), not_root_urlconf(ctx.module)), app="urlpatterns")
+
+    def _facts(self) -> tuple[ProjectFact, ...]:
+        return (no_project(), health_check(self.option("health-paths")))

@@ -1,0 +1,298 @@
+"""BE306, BE307 and BE308 on whole projects: what another module of the project does for an app, through the
+CLI and flake8.
+
+A login route's file says nothing about the limiter ``main.py`` installs for every route, or the throttles the
+Django settings give every DRF view; an upload route's file says nothing about the ``MAX_CONTENT_LENGTH`` of
+the config class the app loads or the body-size middleware it adds; an app's file says nothing about the probe
+another module routes; the project model knows them. Each project below holds a refuted false
+alarm next to a finding that must stay, so the test fails whether the fact is ignored or over-applied.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tests.processes import check_json, run_cli, run_flake8
+
+LOGIN_ROUTES = '''
+from fastapi import APIRouter
+
+from app import sessions
+
+router = APIRouter(prefix="/auth")
+
+
+@router.post("/login")
+async def login(username: str, password: str):
+    return await sessions.open(username, password)
+'''
+
+SLOWAPI_APP = '''
+from fastapi import FastAPI
+from slowapi import Limiter
+from slowapi.middleware import SlowAPIMiddleware
+from slowapi.util import get_remote_address
+
+from app.auth import router
+
+app = FastAPI()
+app.state.limiter = Limiter(key_func=get_remote_address, default_limits=["{limits}"])
+app.add_middleware(SlowAPIMiddleware)
+app.include_router(router)
+'''
+
+DJANGO_VIEWS = '''
+from django.contrib.auth import authenticate, login
+from django.shortcuts import redirect, render
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+
+class LoginApi(APIView):
+    def post(self, request):
+        user = authenticate(request, username=request.data["username"], password=request.data["password"])
+        return Response({"ok": user is not None})
+
+
+def login_view(request):
+    if request.method == "POST":
+        user = authenticate(request, username=request.POST["username"], password=request.POST["password"])
+        login(request, user)
+        return redirect("/")
+    return render(request, "login.html")
+'''
+
+DJANGO_SETTINGS = '''
+INSTALLED_APPS = ["django.contrib.auth", "rest_framework"{apps}]
+ROOT_URLCONF = "shop.urls"
+REST_FRAMEWORK = {{
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {{"anon": "5/minute"}},
+}}
+'''
+
+
+def _write(root: Path, files: dict[str, str]) -> None:
+    (root / "pyproject.toml").write_text('[project]\nname = "shop"\nversion = "1"\n')
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip())
+
+
+def _lines(root: Path, code: str = "BE307") -> list[tuple[str, int]]:
+    """The lines ``code`` reports, by the CLI and by flake8 (which must agree)."""
+    found = check_json("--select", code, "--no-cache", ".", cwd=root)
+    by_flake8 = run_flake8(".", cwd=root)
+    flake8_lines = sorted((path.removeprefix("./"), line) for path, line, _col, found_code in by_flake8
+                          if found_code == code)
+    cli_lines = sorted((item["path"].removeprefix("./"), item["line"]) for item in found)
+    assert cli_lines == flake8_lines
+    return cli_lines
+
+
+@pytest.mark.parametrize(("limits", "expected"), [
+    ("20/minute", []),
+    ("", [("app/auth.py", 9)]),
+])
+def test_slowapi_default_limits_cover_routes_of_other_modules(tmp_path: Path, limits: str, expected: list) -> None:
+    """slowapi's defaults with its middleware limit every route; an empty default list limits none."""
+    app = SLOWAPI_APP.replace('["{limits}"]', f'["{limits}"]' if limits else "[]")
+    _write(tmp_path, {"app/__init__.py": "", "app/auth.py": LOGIN_ROUTES, "app/main.py": app})
+    assert _lines(tmp_path) == expected
+
+
+def test_slowapi_limiter_without_its_middleware_limits_nothing(tmp_path: Path) -> None:
+    app = SLOWAPI_APP.format(limits="20/minute").replace("app.add_middleware(SlowAPIMiddleware)\n", "")
+    _write(tmp_path, {"app/__init__.py": "", "app/auth.py": LOGIN_ROUTES, "app/main.py": app})
+    assert _lines(tmp_path) == [("app/auth.py", 9)]
+
+
+def test_drf_default_throttles_cover_drf_views_only(tmp_path: Path) -> None:
+    """DRF's default throttle classes limit the API view; the plain Django login view stays reported."""
+    _write(tmp_path, {
+        "shop/__init__.py": "", "shop/views.py": DJANGO_VIEWS, "shop/settings.py": DJANGO_SETTINGS.format(apps=""),
+    })
+    assert _lines(tmp_path) == [("shop/views.py", 13)]
+
+
+def test_django_axes_covers_every_login(tmp_path: Path) -> None:
+    _write(tmp_path, {
+        "shop/__init__.py": "", "shop/views.py": DJANGO_VIEWS,
+        "shop/settings.py": DJANGO_SETTINGS.format(apps=', "axes"'),
+    })
+    assert _lines(tmp_path) == []
+
+
+def test_test_settings_do_not_count(tmp_path: Path) -> None:
+    """Throttles and axes that only the test settings install protect nothing in production."""
+    _write(tmp_path, {
+        "shop/__init__.py": "", "shop/views.py": DJANGO_VIEWS,
+        "shop/settings.py": 'INSTALLED_APPS = ["django.contrib.auth", "rest_framework"]\nROOT_URLCONF = "shop.urls"\n',
+        "shop/test_settings.py": DJANGO_SETTINGS.format(apps=', "axes"'),
+    })
+    assert _lines(tmp_path) == [("shop/views.py", 8), ("shop/views.py", 13)]
+
+
+FLASK_UPLOADS = '''
+from flask import Blueprint, request
+
+uploads = Blueprint("uploads", __name__)
+
+
+@uploads.post("/reports")
+def upload_report():
+    request.files["report"].save("/srv/reports/latest.csv")
+    return {"saved": True}
+'''
+
+FLASK_APP = '''
+from flask import Flask
+
+from portal.uploads import uploads
+
+app = Flask(__name__)
+app.config.from_object("portal.config.Production")
+app.register_blueprint(uploads)
+'''
+
+FLASK_CONFIG = '''
+class Production:
+    MAX_CONTENT_LENGTH = {limit}
+'''
+
+
+@pytest.mark.parametrize(("limit", "expected"), [
+    ("16 * 1024 * 1024", []),
+    ("None", [("portal/uploads.py", 8)]),
+])
+def test_flask_max_content_length_in_a_config_module(tmp_path: Path, limit: str, expected: list) -> None:
+    """``MAX_CONTENT_LENGTH`` in the config class another module loads caps the blueprint's uploads; ``None``
+    (Flask's default: no cap) does not."""
+    _write(tmp_path, {
+        "portal/__init__.py": "", "portal/uploads.py": FLASK_UPLOADS, "portal/app.py": FLASK_APP,
+        "portal/config.py": FLASK_CONFIG.format(limit=limit),
+    })
+    assert _lines(tmp_path, "BE306") == expected
+
+
+FASTAPI_UPLOADS = '''
+from fastapi import APIRouter, UploadFile
+
+router = APIRouter()
+
+
+@router.post("/documents")
+async def upload_document(file: UploadFile):
+    return {"bytes": len(await file.read())}
+'''
+
+FASTAPI_APP = '''
+from fastapi import FastAPI
+
+from app.documents import router
+from app.middleware import {middleware}
+
+app = FastAPI()
+app.add_middleware({middleware}, max_bytes=10_000_000)
+app.include_router(router)
+'''
+
+
+@pytest.mark.parametrize(("middleware", "expected"), [
+    ("ContentSizeLimitMiddleware", []),
+    ("RequestTimingMiddleware", [("app/documents.py", 8)]),
+])
+def test_body_size_middleware_of_another_module(tmp_path: Path, middleware: str, expected: list) -> None:
+    _write(tmp_path, {
+        "app/__init__.py": "", "app/documents.py": FASTAPI_UPLOADS,
+        "app/middleware.py": f"class {middleware}:\n    pass\n", "app/main.py": FASTAPI_APP.format(middleware=middleware),
+    })
+    assert _lines(tmp_path, "BE306") == expected
+
+
+APP_MAIN = '''
+from fastapi import FastAPI
+
+from app.orders import router
+
+app = FastAPI()
+app.include_router(router)
+'''
+
+ORDERS = '''
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/orders")
+
+
+@router.get("/{order_id}")
+async def read_order(order_id: int):
+    return {"id": order_id}
+'''
+
+PROBES = '''
+from fastapi import APIRouter
+
+router = APIRouter()
+
+
+@router.get("{path}")
+async def probe():
+    return {"ok": True}
+'''
+
+
+@pytest.mark.parametrize(("path", "expected"), [
+    ("/healthz", []),
+    ("/api/v1/ready", []),
+    ("/orders/summary/status", [("app/main.py", 5)]),
+])
+def test_health_route_in_another_module(tmp_path: Path, path: str, expected: list) -> None:
+    """The app is made in main.py; whether any module routes a probe decides (an order's status is none)."""
+    _write(tmp_path, {
+        "app/__init__.py": "", "app/main.py": APP_MAIN, "app/orders.py": ORDERS,
+        "app/probes.py": PROBES.replace("{path}", path),
+    })
+    assert _lines(tmp_path, "BE308") == expected
+
+
+def test_health_check_needs_the_project(tmp_path: Path) -> None:
+    """Standard input is one file: it cannot show that no route exists, so BE308 stays silent there, while the
+    same file in its project is reported."""
+    _write(tmp_path, {"app/__init__.py": "", "app/main.py": APP_MAIN, "app/orders.py": ORDERS})
+    result = run_cli("check", "--select", "BE308", "--no-cache", "--stdin-filename", "app/main.py", "-",
+                     cwd=tmp_path, stdin=(tmp_path / "app/main.py").read_bytes())
+    assert result.returncode == 0, result.stdout.decode()
+    assert _lines(tmp_path, "BE308") == [("app/main.py", 5)]
+
+
+DJANGO_URLS = '''
+from django.urls import include, path
+
+from shop import views
+
+urlpatterns = [
+    path("orders/", views.orders),
+    {extra}
+]
+'''
+
+
+@pytest.mark.parametrize(("extra", "root", "expected"), [
+    ("", "shop.urls", [("shop/urls.py", 5)]),
+    ('path("ht/", include("health_check.urls")),', "shop.urls", []),
+    ("", "shop.other_urls", [("shop/other_urls.py", 1)]),
+])
+def test_django_root_urlconf(tmp_path: Path, extra: str, root: str, expected: list) -> None:
+    """Only the URL conf the production settings name is the app; django-health-check's URLs are a probe."""
+    _write(tmp_path, {
+        "shop/__init__.py": "", "shop/urls.py": DJANGO_URLS.replace("{extra}", extra),
+        "shop/other_urls.py": "urlpatterns = []\n",
+        "shop/views.py": "from django.http import JsonResponse\n\n\ndef orders(request):\n    return JsonResponse({})\n",
+        "shop/settings.py": f'INSTALLED_APPS = ["django.contrib.auth"]\nROOT_URLCONF = "{root}"\n',
+    })
+    assert _lines(tmp_path, "BE308") == expected
