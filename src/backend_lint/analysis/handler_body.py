@@ -64,6 +64,7 @@ _HTML_CALLS = frozenset({
     "TemplateResponse", "HttpResponseRedirect", "form_valid", "form_invalid", "get_context_data",
     "render_app_template",
 })
+_FORM_ATTRIBUTES = {DJANGO: ("POST", "FILES"), DRF: ("POST", "FILES"), FLASK: ("form", "files")}
 _SCHEMA_SUFFIXES = ("Form", "Schema", "Serializer", "Validator", "Model", "Request", "Input", "Payload", "In",
                     "Create", "Update", "Body", "Params", "Command", "DTO", "Dto")
 
@@ -94,13 +95,49 @@ class HandlerBody:
     ``super().post``)."""
     body_reads: list[BodyRead] = field(default_factory=list)
     form_data: bool = False
-    """It reads Django's form-encoded ``request.POST``/``request.FILES`` (what a browser form sends)."""
+    """It reads form-encoded data: Django's ``request.POST``/``request.FILES``, Flask's ``request.form``/
+    ``request.files`` (what a browser form sends)."""
+
+    created_when: bool = False
+    """It answers 201 only under a condition (``if model.created >= now: response.status_code = 201``): it
+    tells a new resource from one it found, so a retry gets the first one back."""
+
+    conflict: bool = False
+    """It answers a duplicate with 409 Conflict (``409``, ``HTTP_409_CONFLICT``, ``HTTPStatus.CONFLICT``) or
+    catches the database's ``IntegrityError``/``UniqueViolation``: what it creates has a natural key."""
 
     @property
     def renders_html(self) -> bool:
-        """The handler answers a browser form: it renders a template, redirects, or runs a Django form view's
-        ``form_valid``/``form_invalid`` (a browser cannot send custom headers such as an idempotency key)."""
-        return any(call.rpartition(".")[2] in _HTML_CALLS for call in self.calls)
+        """The handler answers a browser form: it renders a template, redirects (``redirect``, a project's
+        ``h.redirect_to``), or runs a Django form view's ``form_valid``/``form_invalid`` (a browser cannot send
+        custom headers such as an idempotency key)."""
+        return any(_html_call(call.rpartition(".")[2]) for call in self.calls)
+
+
+def _conflict(node: ast.AST) -> bool:
+    """``409``, a name saying 409 or CONFLICT, or an ``except`` of a uniqueness error."""
+    if isinstance(node, ast.Constant):
+        return node.value == 409 and not isinstance(node.value, bool)
+    if isinstance(node, ast.Attribute):
+        return "409" in node.attr or node.attr == "CONFLICT"
+    if isinstance(node, ast.Name):
+        return "409" in node.id
+    if isinstance(node, ast.ExceptHandler) and node.type is not None:
+        return any(name in ast.unparse(node.type) for name in ("IntegrityError", "UniqueViolation"))
+    return False
+
+
+def _sets_201(assign: ast.Assign) -> bool:
+    """``response.status_code = 201`` (or ``status.HTTP_201_CREATED``)."""
+    target = assign.targets[0]
+    if not (isinstance(target, ast.Attribute) and target.attr in ("status_code", "status")):
+        return False
+    value = assign.value
+    return (isinstance(value, ast.Constant) and value.value == 201) or "201" in (dotted_name(value) or "")
+
+
+def _html_call(name: str) -> bool:
+    return name in _HTML_CALLS or name.startswith("redirect")
 
 
 @node_fact(reads=(bindings_of,), key=lambda handler: handler.function)
@@ -137,7 +174,12 @@ class _Summariser:
             elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
                 self.loads.setdefault(node.id, []).append(node)
             self._header_read(node)
-            if isinstance(node, ast.Attribute) and node.attr in ("POST", "FILES") and self._is_request(node.value):
+            if _conflict(node):
+                self.summary.conflict = True
+            if isinstance(node, ast.Assign) and isinstance(self.parents.get(node), ast.If) and _sets_201(node):
+                self.summary.created_when = True
+            if isinstance(node, ast.Attribute) and node.attr in _FORM_ATTRIBUTES.get(self.handler.framework, ()) \
+                    and self._is_request(node.value):
                 self.summary.form_data = True
             label = self._body_read(node)
             if label is not None and isinstance(node, ast.expr):
