@@ -92,6 +92,8 @@ _PAYMENT_READS = frozenset({"retrieve", "list", "get", "search", "construct_even
 _PAY_NAMES = frozenset({"pay", "charge", "capture", "refund", "payout", "transact", "open_channel", "withdraw",
                         "purchase", "send_payment", "pay_invoice", "send_coins"})
 _PAY_PREFIXES = ("pay_", "charge_", "refund_", "payout_", "withdraw_")
+_LOOKUP_PREFIXES = ("get_", "find_", "fetch_", "lookup_", "select_")
+_LOOKUP_METHODS = frozenset({"get", "first", "one_or_none", "scalar", "scalar_one_or_none", "find_one"})
 _UPSERTS = frozenset({"update_or_create", "get_or_create", "upsert", "merge", "replace_one", "set"})
 _INSERT_SQL = re.compile(r"^\s*insert\s+(or\s+\w+\s+)?into\b", re.IGNORECASE)
 _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
@@ -115,6 +117,9 @@ class Effects:
     outside: list[str] = field(default_factory=list)
     """Qualified names of what it calls in other modules (``shop.services.place_order``): the project model
     can add their summaries (sorted, no repeats)."""
+    finds_first: bool = False
+    """Before it creates, it looks the thing up and returns the one it found (``for t in get_by_url(url): if
+    t.owner == me: return t``): a get-or-create by hand, idempotent on that key."""
 
     @property
     def harmful(self) -> list[Effect]:
@@ -126,7 +131,8 @@ class Effects:
         return [effect for effect in self.effects if effect.kind == CREATES]
 
     def to_json(self) -> dict[str, Any]:
-        return {"effects": [list(effect) for effect in self.effects], "outside": list(self.outside)}
+        return {"effects": [list(effect) for effect in self.effects], "outside": list(self.outside),
+                "finds_first": self.finds_first}
 
     @classmethod
     def from_json(cls, data: Any) -> Optional[Effects]:
@@ -134,9 +140,10 @@ class Effects:
         try:
             effects = [Effect(str(kind), str(what), int(line), str(via)) for kind, what, line, via in data["effects"]]
             outside = [str(name) for name in data["outside"]]
+            finds_first = data["finds_first"]
         except (TypeError, ValueError, KeyError):
             return None
-        return cls(effects, outside)
+        return cls(effects, outside, finds_first) if isinstance(finds_first, bool) else None
 
 
 def words(text: str) -> set[str]:
@@ -174,7 +181,7 @@ def handler_effects(ctx: FileContext, function: ast.AST) -> Effects:
     """``function``'s own effects, and those of the same-module functions and same-class methods it calls
     (one level: their own effects only)."""
     walked = _walked(ctx, function)
-    merged = Effects(list(walked.effects.effects), list(walked.effects.outside))
+    merged = Effects(list(walked.effects.effects), list(walked.effects.outside), walked.effects.finds_first)
     for helper, name in walked.helpers:
         if helper is function:
             continue
@@ -195,35 +202,52 @@ class _Collector:
         self.built: dict[str, list[ast.Call]] = {}
         """Locals assigned a call of a capitalised name in this function (``order = Order(...)``)."""
         self.fetched: set[str] = set()
+        self.lookups: set[str] = set()
+        """Locals holding what a lookup found (``existing = get_order_by_ref(ref)``)."""
 
     def run(self) -> _Walked:
         body = getattr(self.function, "body", [])
-        stack: list[ast.AST] = list(reversed(body)) if isinstance(body, list) else [body]
+        stack: list[tuple[ast.AST, bool]] = [(node, False) for node in reversed(body)] if isinstance(body, list) \
+            else [(body, False)]
         calls: list[ast.Call] = []
+        returns: list[ast.Return] = []
         while stack:
-            node = stack.pop()
+            node, in_if = stack.pop()
             if isinstance(node, ast.ClassDef):
                 continue
             if isinstance(node, ast.Call):
                 calls.append(node)
-            elif isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Call):
+            elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
                 self._note_assignment(node)
+            elif isinstance(node, (ast.For, ast.AsyncFor)) and isinstance(node.target, ast.Name) \
+                    and isinstance(node.iter, ast.Name) and node.iter.id in self.lookups:
+                self.lookups.add(node.target.id)  # for found in get_by_url(url): ...
+            elif isinstance(node, ast.Return) and in_if:
+                returns.append(node)
             elif isinstance(node, ast.Constant) and isinstance(node.value, str) and _INSERT_SQL.match(node.value):
                 self._add(CREATES, "INSERT", node)
-            stack.extend(reversed(list(ast.iter_child_nodes(node))))
+            inside = in_if or isinstance(node, ast.If)
+            stack.extend((child, inside) for child in reversed(list(ast.iter_child_nodes(node))))
         for call in calls:
             self._call(call)
         self.found.effects.sort(key=lambda effect: effect.line)
+        first = min((effect.line for effect in self.found.effects if effect.kind == CREATES), default=None)
+        self.found.finds_first = first is not None and any(
+            isinstance(ret.value, ast.Name) and ret.value.id in self.lookups and ret.lineno < first for ret in returns
+        )
         self.found.outside = sorted(set(self.found.outside))
         return _Walked(self.found, list(self.helpers.items()))
 
     def _note_assignment(self, node: ast.Assign | ast.AnnAssign) -> None:
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-        call = node.value
-        assert isinstance(call, ast.Call)
+        call = node.value.value if isinstance(node.value, ast.Await) else node.value
+        if not isinstance(call, ast.Call):
+            return
         for target in targets:
             if not isinstance(target, ast.Name):
                 continue
+            if _looks_up(call):
+                self.lookups.add(target.id)
             if callee_name(call)[:1].isupper():
                 self.built.setdefault(target.id, []).append(call)
             else:
@@ -338,6 +362,12 @@ class _Collector:
         parts.discard("create")
         parts.discard("insert")
         return bool(parts) and not parts & _NOT_CREATED
+
+
+def _looks_up(call: ast.Call) -> bool:
+    """``get_tinyurl_by_url(url)``, ``Order.objects.filter(...).first()``, ``session.scalar(...)``."""
+    name = callee_name(call)
+    return name.startswith(_LOOKUP_PREFIXES) or name in _LOOKUP_METHODS
 
 
 def _builds_new(call: ast.Call) -> bool:

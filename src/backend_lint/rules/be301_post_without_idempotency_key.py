@@ -251,15 +251,19 @@ class PostWithoutIdempotencyKey(Rule):
     def _duplicate_harm(self, handler: Handler, ctx: FileContext) -> list[Effect]:
         """What a retry would do twice: a record (other than UI state such as a permalink or an editor tab),
         a job (other than a cache warm-up or a sync), a message (other than a resendable verification code) or
-        a payment. Nothing when the handler tells a new resource from one it found (a conditional 201) or answers
-    a duplicate with 409 (what it creates has a natural key)."""
+        a payment. Nothing when the handler tells a new resource from one it found (a conditional 201, a lookup
+    whose find it returns before creating) or answers a duplicate with 409 (what it creates has a natural
+    key)."""
         body = handler_body(ctx, handler)
         if body.created_when or body.conflict:
             return []
         harmless = {word.lower() for word in self.option("harmless-effects")}
         resendable = {word.lower() for word in self.option("resendable-messages")}
         found = []
-        for effect in handler_effects(ctx, handler.function).harmful:
+        effects = handler_effects(ctx, handler.function)
+        if effects.finds_first:
+            return []
+        for effect in effects.harmful:
             excused = resendable if effect.kind == SENDS else harmless if effect.kind in (CREATES, ENQUEUES) else set()
             if words(effect.what) & excused:
                 continue
