@@ -102,6 +102,9 @@ class HandlerBody:
     """It answers 201 only under a condition (``if model.created >= now: response.status_code = 201``): it
     tells a new resource from one it found, so a retry gets the first one back."""
 
+    sets_status: bool = False
+    """It chooses its status itself: a ``status``/``status_code`` keyword, an assignment to ``.status_code``,
+    a ``(body, status)`` return, ``make_response(body, 201)``."""
     conflict: bool = False
     """It answers a duplicate with 409 Conflict (``409``, ``HTTP_409_CONFLICT``, ``HTTPStatus.CONFLICT``) or
     catches the database's ``IntegrityError``/``UniqueViolation``: what it creates has a natural key."""
@@ -124,6 +127,20 @@ def _conflict(node: ast.AST) -> bool:
         return "409" in node.id
     if isinstance(node, ast.ExceptHandler) and node.type is not None:
         return any(name in ast.unparse(node.type) for name in ("IntegrityError", "UniqueViolation"))
+    return False
+
+
+def _sets_status(node: ast.AST) -> bool:
+    if isinstance(node, ast.keyword):
+        return node.arg in ("status", "status_code")
+    if isinstance(node, (ast.Assign, ast.AugAssign)):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        return any(isinstance(target, ast.Attribute) and target.attr in ("status_code", "status") for target in targets)
+    if isinstance(node, ast.Return):
+        return isinstance(node.value, ast.Tuple) and len(node.value.elts) >= 2
+    if isinstance(node, ast.Call) and len(node.args) >= 2 and callee_name(node).endswith(("Response", "response")):
+        second = node.args[1]
+        return (isinstance(second, ast.Constant) and isinstance(second.value, int)) or "HTTP" in ast.unparse(second)
     return False
 
 
@@ -176,6 +193,8 @@ class _Summariser:
             self._header_read(node)
             if _conflict(node):
                 self.summary.conflict = True
+            if _sets_status(node):
+                self.summary.sets_status = True
             if isinstance(node, ast.Assign) and isinstance(self.parents.get(node), ast.If) and _sets_201(node):
                 self.summary.created_when = True
             if isinstance(node, ast.Attribute) and node.attr in _FORM_ATTRIBUTES.get(self.handler.framework, ()) \
