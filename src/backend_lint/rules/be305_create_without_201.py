@@ -17,7 +17,7 @@ Left alone: handlers that set any status (``status_code=202``, ``Response(..., s
 (202 Accepted may be the right answer), handlers whose only records are log or audit entries, redirects and
 server-rendered pages, a get-or-create by hand (it may return the existing resource), routes answering other
 methods too, and paths or names of endpoints that create no resource for the client (login, token, session,
-search, webhooks).
+search, webhooks, and actions whose answer is a status: deploy, install, import, trigger).
 
 The fix (unsafe, FastAPI only) adds ``status_code=201`` to the route decorator: it changes the API's contract
 (clients checking for 200 break), hence unsafe.
@@ -66,9 +66,11 @@ class CreateWithout201(Rule):
             "exempt-paths",
             list,
             ["login", "logout", "signin", "signout", "token", "refresh", "auth", "oauth", "sso", "session",
-             "search", "filter", "query", "webhook", "callback", "graphql", "rpc"],
-            "path words (also plural) of endpoints that create no resource for the client, matched on the full "
-            "path (or the handler's and class's names when the path is not in the file)",
+             "search", "filter", "query", "webhook", "callback", "graphql", "rpc",
+             "deploy", "install", "materialize", "execute", "trigger", "import", "sync", "replicate", "publish"],
+            "path words (also plural) of endpoints that create no resource for the client (sign-in, searches, "
+            "webhooks, actions such as deploy or import), matched on the full path (or the handler's and class's "
+            "names when the path is not in the file)",
         ),
     )
 
