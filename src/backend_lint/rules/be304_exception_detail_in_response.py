@@ -60,6 +60,7 @@ _INFRASTRUCTURE_MODULES = frozenset({
     "azure", "stripe", "openai",
 })
 _ANY = "*"
+_VALIDATION_ERRORS = ("ValidationError", "ParseError", "ValidationException")
 _WEB_FRAMEWORKS = frozenset({
     "fastapi", "starlette", "django", "rest_framework", "flask", "werkzeug", "quart", "aiohttp", "litestar",
     "sanic", "tornado", "falcon", "pyramid", "bottle", "ninja",
@@ -174,7 +175,7 @@ class ExceptionDetailInResponse(Rule):
             if isinstance(parent, ast.Raise):
                 return
             arguments = [*node.args, *(kw.value for kw in node.keywords if kw.arg in _RESPONSE_KEYWORDS)]
-        leak = self._leak(node, arguments, ctx)
+        leak = self._leak(node, arguments, ctx, client_error=last != "abort" and _client_status(node, positional=False))
         if leak is not None:
             self.report(ctx, parent if isinstance(parent, ast.Return) else node, detail=leak)
 
@@ -188,10 +189,10 @@ class ExceptionDetailInResponse(Rule):
         http = last.endswith(("HTTPException", "APIException")) or (
             qualified.startswith(("aiohttp.web.HTTP", "werkzeug.exceptions.", "rest_framework.exceptions."))
         )
-        if not http:
-            return
+        if not http or last.endswith(_VALIDATION_ERRORS):
+            return  # raise ValidationError({key: str(e)}): the code files the error as the client's input
         arguments = [*exc.args, *(kw.value for kw in exc.keywords if kw.arg in _DETAIL_KEYWORDS)]
-        leak = self._leak(node, arguments, ctx)
+        leak = self._leak(node, arguments, ctx, client_error=_client_status(exc))
         if leak is not None:
             self.report(ctx, node, detail=leak)
 
@@ -216,9 +217,12 @@ class ExceptionDetailInResponse(Rule):
         if leak is not None:
             self.report(ctx, node, detail=leak)
 
-    def _leak(self, node: ast.AST, arguments: list[ast.expr], ctx: FileContext) -> Optional[str]:
+    def _leak(
+        self, node: ast.AST, arguments: list[ast.expr], ctx: FileContext, client_error: bool = False
+    ) -> Optional[str]:
         """The detail that leaks, as written; a leak of builtin errors the module raises itself with messages
-        of its own waits for the end of the module (:meth:`decide`)."""
+        of its own waits for the end of the module (:meth:`decide`). A specific builtin error (a ``TypeError``
+        of the client's value, not ``Exception``) answered with a 4xx status is the client's input error."""
         if _under_debug_branch(node, ctx):
             return None
         names = _caught_names(ctx.scope, ctx)
@@ -229,6 +233,8 @@ class ExceptionDetailInResponse(Rule):
                 types = frozenset().union(*(names[part.id] for part in ast.walk(found)
                                             if isinstance(part, ast.Name) and part.id in names))
                 text = text if len(text) <= 40 else text[:37] + "..."
+                if client_error and types and _ANY not in types:
+                    return None
                 if types and _ANY not in types:
                     self.builtin_leaks(ctx).append((node, text, types))
                     return None
@@ -251,6 +257,19 @@ class ExceptionDetailInResponse(Rule):
         for at, text, types in self.builtin_leaks(ctx):
             if not types <= raised:
                 self.report(ctx, at, detail=text)
+
+
+def _client_status(call: ast.Call, positional: bool = True) -> bool:
+    """The HTTP exception or response says 4xx: ``HTTPException(400, ...)``, ``status=status.HTTP_400_...``."""
+    given = [*(call.args[:1] if positional else []),
+             *(kw.value for kw in call.keywords if kw.arg in ("status_code", "status", "code"))]
+    for value in given:
+        if isinstance(value, ast.Constant) and isinstance(value.value, int) and 400 <= value.value < 500:
+            return True
+        written = dotted_name(value) or ""
+        if "_4" in written or written.rpartition(".")[2] in ("BAD_REQUEST", "UNPROCESSABLE_ENTITY", "NOT_FOUND"):
+            return True
+    return False
 
 
 def _framework_response(call: ast.Call, ctx: FileContext) -> bool:
