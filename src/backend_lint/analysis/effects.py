@@ -352,8 +352,10 @@ class _Collector:
         return node.id == "serializer" and getattr(self.function, "name", "") == "perform_create"
 
     def _built_name(self, node: ast.expr) -> str:
-        made = node if isinstance(node, ast.Call) else (self.built.get(getattr(node, "id", "")) or [None])[-1]
-        return callee_name(made) if made is not None else (dotted_name(node) or "")
+        if isinstance(node, ast.Call):
+            return callee_name(node)
+        built = self.built.get(node.id, []) if isinstance(node, ast.Name) else []
+        return callee_name(built[-1]) if built else (dotted_name(node) or "")
 
     @staticmethod
     def _creating_name(name: str) -> bool:

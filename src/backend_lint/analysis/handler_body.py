@@ -409,9 +409,9 @@ class _Summariser:
                 (self.ctx.imports.resolve(parent.func) or "") in _JSON_LOADS
                 or (dotted_name(parent.func) or "").endswith("json.loads")  # a project's json module
             )
-            if not (subscript or loads):
+            if not (subscript or loads) or not isinstance(parent, ast.expr):
                 break
-            value = parent  # type: ignore[assignment]
+            value = parent
         document = self._flow_up(value)
         names = self._assigned_names(document)
         uses = [document, *(load for name in names for load in self.loads.get(name, []))]
@@ -437,7 +437,7 @@ class _Summariser:
         """``use`` unpacked into a function or stored whole (``.update(fields)``, ``create(**fields)``)."""
         parent = self.parents.get(use)
         keyword = parent if isinstance(parent, ast.keyword) else None
-        call = self.parents.get(parent) if keyword is not None else parent
+        call = self.parents.get(keyword) if keyword is not None else parent
         if not isinstance(call, ast.Call) or use is call.func:
             return False
         if keyword is not None and keyword.arg is None:

@@ -150,9 +150,9 @@ class ExceptionDetailInResponse(Rule):
     message = "`{detail}` of a caught exception goes into the response; log it and return a generic message"
     triggers = ("except",)
     needs = (handler_for, bindings_of, resolve_class, class_chain)
-    builtin_leaks = FileState(list)
+    builtin_leaks: FileState[list[tuple[ast.AST, str, frozenset[str]]]] = FileState(list)
     """``(node, detail, builtin types)`` of leaks decided at the end of the module."""
-    raised_here = FileState(set)
+    raised_here: FileState[set[str]] = FileState(set)
     """Builtin error names the module raises with a message of its own."""
     module_facts = (test_support,)
 
@@ -285,7 +285,7 @@ def _framework_response(call: ast.Call, ctx: FileContext) -> bool:
     if cls is None:
         return False
     for current in class_chain(cls, ctx):
-        for base in current.node.bases:  # type: ignore[union-attr]
+        for base in current.node.bases:
             if (ctx.imports.resolve(base) or "").partition(".")[0] in _WEB_FRAMEWORKS:
                 return True
     return False
