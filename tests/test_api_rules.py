@@ -51,7 +51,7 @@ def test_test_files_are_left_alone() -> None:
         async def create(request):
             try:
                 data = await request.json()
-                return {"sku": data["sku"]}
+                return {"sku": await orders.insert_one(data["sku"])}
             except Exception as e:
                 return {"error": str(e)}
     """
@@ -64,7 +64,7 @@ def test_stub_files_have_no_handlers() -> None:
         from django.views import View
 
         class OrderView(View):
-            def post(self, request, *args, **kwargs): ...
+            def post(self, request, *args, **kwargs): Order.objects.create()
     """
     assert _found(code, "app/views.py") == [(5, "BE301")]
     assert _found(code, "app/views.pyi") == []
@@ -80,7 +80,7 @@ def test_idempotency_middleware_quiets_the_module() -> None:
 
         @app.post("/orders")
         async def create_order(order: dict) -> dict:
-            return order
+            return await orders.insert_one(order)
     """
     assert _found(code) == []
 
@@ -94,11 +94,11 @@ def test_configured_provider_and_methods() -> None:
 
         @app.post("/orders")
         async def create_order(order: dict, _=Depends(dedupe)) -> dict:
-            return order
+            return await orders.insert_one(order)
 
-        @app.patch("/orders/{order_id}")
+        @app.patch("/orders/{order_id}/lines")
         async def patch_order(order_id: int) -> dict:
-            return {}
+            return await lines.insert_one({"order": order_id})
     """
     assert _found(code) == [(8, "BE301")]
     settings = {"BE301": {"idempotency-providers": ["dedupe"], "methods": ["POST", "PATCH"]}}

@@ -27,6 +27,8 @@ SERVICE = textwrap.dedent(
     from fastapi import APIRouter, FastAPI, Header
     from pydantic import BaseModel
 
+    from .models import store
+
     app = FastAPI()
     router = APIRouter(prefix="/orders")
 
@@ -38,12 +40,14 @@ SERVICE = textwrap.dedent(
 
     @router.post("/", status_code=201)
     def create_order(order: OrderIn) -> dict:
+        store.insert_one(order.model_dump())
         received = {name: value for name, value in locals().items() if name != "order"}
         return {"sku": order.sku, "received": received}
 
 
     @router.post("/{order_id}/lines")
     async def add_line(order_id: int, line: OrderIn, note: Annotated[str, Header()] = "") -> dict:
+        store.insert_one(line.model_dump())
         received = {name: value for name, value in locals().items() if name not in ("order_id", "line")}
         return {"order": order_id, "received": received}
 
@@ -76,6 +80,19 @@ DEPS = textwrap.dedent(
 )
 
 
+# The store the handlers create in (BE301 reports only handlers whose work a retry would duplicate).
+MODELS = textwrap.dedent(
+    '''
+    class Store:
+        def insert_one(self, document: dict) -> dict:
+            return document
+
+
+    store = Store()
+    '''
+)
+
+
 def _fix_and_import(tmp_path: Path, name: str, source: str, extra: dict[str, str] | None = None) -> ModuleType:
     """Write a package ``name`` with ``service.py`` (+ ``extra`` modules), fix it, import the fixed module."""
     package = tmp_path / name
@@ -101,7 +118,7 @@ def _import(root: Path, dotted: str) -> ModuleType:
 
 
 def test_fixed_handlers_receive_the_header(tmp_path: Path) -> None:
-    module = _fix_and_import(tmp_path, "be301_served", SERVICE)
+    module = _fix_and_import(tmp_path, "be301_served", SERVICE, {"models": MODELS})
     client = TestClient(module.app)
     order = {"sku": "A-1", "quantity": 2}
 
@@ -122,7 +139,7 @@ def test_fixed_handlers_receive_the_header(tmp_path: Path) -> None:
 def test_fixed_fixture_is_served(tmp_path: Path) -> None:
     """The fixture's own fixed output imports, every fixed handler answers, and the schema has the header."""
     source = (FIXTURES / "BE301.py").read_text(encoding="utf-8")
-    module = _fix_and_import(tmp_path, "be301_fixture", source, {"deps": DEPS})
+    module = _fix_and_import(tmp_path, "be301_fixture", source, {"deps": DEPS, "models": MODELS})
     assert (tmp_path / "be301_fixture" / "service.py").read_bytes() == (
         FIXTURES / "BE301.fixed.py"
     ).read_bytes()
@@ -152,6 +169,7 @@ def test_unfixed_fixture_has_no_header_parameter(tmp_path: Path) -> None:
     package.mkdir()
     (package / "__init__.py").write_text("", encoding="utf-8")
     (package / "deps.py").write_text(DEPS, encoding="utf-8")
+    (package / "models.py").write_text(MODELS, encoding="utf-8")
     shutil.copyfile(FIXTURES / "BE301.py", package / "service.py")
     module = _import(tmp_path, "be301_unfixed.service")
     parameters = TestClient(module.app).get("/openapi.json").json()["paths"]["/payments/refunds"]["post"]

@@ -60,6 +60,7 @@ def test_a_new_standard_library_section_goes_first(tmp_path: Path) -> None:
 
         @app.post("/orders")
         def create_order(sku: str):
+            orders.insert_one({"sku": sku})
             return {"sku": sku}
         """
     assert _fixed(code, "BE301", tmp_path).startswith(
@@ -101,6 +102,7 @@ def test_a_name_joins_the_existing_from_import(tmp_path: Path) -> None:
 
         @app.post("/orders")
         def create_order(sku: str):
+            orders.insert_one({"sku": sku})
             return {"sku": sku}
         """
     fixed = _fixed(code, "BE301", tmp_path)
@@ -129,6 +131,7 @@ def test_a_joined_line_too_long_is_wrapped_as_isort_wraps_it(tmp_path: Path) -> 
 
         @router.post("/files")
         def upload(data: UploadFile = File(...)):
+            files.insert_one({"name": data.filename})
             return base64.b64encode(data.file.read())
         """
     fixed = _fixed(code, "BE301", tmp_path)

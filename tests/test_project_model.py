@@ -197,12 +197,12 @@ FASTAPI = {
                 raise HTTPException(400)
             return idempotency_key
     """,
-    "svc/db.py": "async def save(kind, body, key=None):\n    return {kind: body, 'key': key}\n",
+    "svc/db.py": "async def create_record(kind, body, key=None):\n    return {kind: body, 'key': key}\n",
     "svc/routers/__init__.py": "",
     "svc/routers/orders.py": """\
         from fastapi import APIRouter, Depends
 
-        from svc.db import save
+        from svc.db import create_record
         from svc.deps import require_idempotency_key
 
         router = APIRouter()
@@ -210,24 +210,24 @@ FASTAPI = {
 
         @router.post("/orders", status_code=201)
         async def create_order(body: dict, key: str = Depends(require_idempotency_key)):
-            return await save("order", body, key)
+            return await create_record("order", body, key)
 
 
         @router.post("/payments", status_code=201)
         async def create_payment(body: dict):
-            return await save("payment", body)
+            return await create_record("payment", body)
     """,
     "svc/routers/hooks.py": """\
         from fastapi import APIRouter
 
-        from svc.db import save
+        from svc.db import create_record
 
         router = APIRouter()
 
 
         @router.post("/stripe", status_code=201)
         async def stripe_event(body: dict):
-            return await save("event", body)
+            return await create_record("event", body)
     """,
 }
 

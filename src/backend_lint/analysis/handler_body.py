@@ -47,6 +47,9 @@ _VALIDATING_METHODS = frozenset({
     "validate_python", "validate_json", "load", "loads", "from_dict", "from_json", "structure", "deserialize",
     "is_valid", "full_clean",
 })
+_LOOKUPS = frozenset({"filter_by", "filter", "get", "exclude"})
+_COMMAND_SUFFIXES = ("Command", "Schema", "Serializer", "Validator", "Form")
+_CONVERTERS = frozenset({"int", "float", "bool", "UUID", "Decimal"})
 _FIELD_READS = frozenset({"get", "getlist", "items", "keys", "values", "pop", "setdefault"})
 _CONVERSIONS = frozenset({"to_dict", "copy", "dict"})
 _TRANSPARENT_CALLS = frozenset({
@@ -64,6 +67,7 @@ _HTML_CALLS = frozenset({
     "TemplateResponse", "HttpResponseRedirect", "form_valid", "form_invalid", "get_context_data",
     "render_app_template",
 })
+_FORM_ATTRIBUTES = {DJANGO: ("POST", "FILES"), DRF: ("POST", "FILES"), FLASK: ("form", "files")}
 _SCHEMA_SUFFIXES = ("Form", "Schema", "Serializer", "Validator", "Model", "Request", "Input", "Payload", "In",
                     "Create", "Update", "Body", "Params", "Command", "DTO", "Dto")
 
@@ -94,13 +98,73 @@ class HandlerBody:
     ``super().post``)."""
     body_reads: list[BodyRead] = field(default_factory=list)
     form_data: bool = False
-    """It reads Django's form-encoded ``request.POST``/``request.FILES`` (what a browser form sends)."""
+    """It reads form-encoded data: Django's ``request.POST``/``request.FILES``, Flask's ``request.form``/
+    ``request.files`` (what a browser form sends)."""
+
+    created_when: bool = False
+    """It answers 201 only under a condition (``if model.created >= now: response.status_code = 201``): it
+    tells a new resource from one it found, so a retry gets the first one back."""
+
+    sets_status: bool = False
+    """It chooses its status itself: a ``status``/``status_code`` keyword, an assignment to ``.status_code``,
+    a ``(body, status)`` return, ``make_response(body, 201)``."""
+    conflict: bool = False
+    """It answers a duplicate with 409 Conflict (``409``, ``HTTP_409_CONFLICT``, ``HTTPStatus.CONFLICT``) or
+    catches the database's ``IntegrityError``/``UniqueViolation``: what it creates has a natural key."""
 
     @property
     def renders_html(self) -> bool:
-        """The handler answers a browser form: it renders a template, redirects, or runs a Django form view's
-        ``form_valid``/``form_invalid`` (a browser cannot send custom headers such as an idempotency key)."""
-        return any(call.rpartition(".")[2] in _HTML_CALLS for call in self.calls)
+        """The handler answers a browser form: it renders a template, redirects (``redirect``, a project's
+        ``h.redirect_to``), or runs a Django form view's ``form_valid``/``form_invalid`` (a browser cannot send
+        custom headers such as an idempotency key)."""
+        return any(_html_call(call.rpartition(".")[2]) for call in self.calls)
+
+
+def _literal(node: ast.expr) -> bool:
+    """A constant, or a tuple, list or set of constants (``x in ("a", "b")``)."""
+    if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        return all(isinstance(item, ast.Constant) for item in node.elts)
+    return isinstance(node, ast.Constant)
+
+
+def _conflict(node: ast.AST) -> bool:
+    """``409``, a name saying 409 or CONFLICT, or an ``except`` of a uniqueness error."""
+    if isinstance(node, ast.Constant):
+        return node.value == 409 and not isinstance(node.value, bool)
+    if isinstance(node, ast.Attribute):
+        return "409" in node.attr or node.attr == "CONFLICT"
+    if isinstance(node, ast.Name):
+        return "409" in node.id
+    if isinstance(node, ast.ExceptHandler) and node.type is not None:
+        return any(name in ast.unparse(node.type) for name in ("IntegrityError", "UniqueViolation"))
+    return False
+
+
+def _sets_status(node: ast.AST) -> bool:
+    if isinstance(node, ast.keyword):
+        return node.arg in ("status", "status_code")
+    if isinstance(node, (ast.Assign, ast.AugAssign)):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        return any(isinstance(target, ast.Attribute) and target.attr in ("status_code", "status") for target in targets)
+    if isinstance(node, ast.Return):
+        return isinstance(node.value, ast.Tuple) and len(node.value.elts) >= 2
+    if isinstance(node, ast.Call) and len(node.args) >= 2 and callee_name(node).endswith(("Response", "response")):
+        second = node.args[1]
+        return (isinstance(second, ast.Constant) and isinstance(second.value, int)) or "HTTP" in ast.unparse(second)
+    return False
+
+
+def _sets_201(assign: ast.Assign) -> bool:
+    """``response.status_code = 201`` (or ``status.HTTP_201_CREATED``)."""
+    target = assign.targets[0]
+    if not (isinstance(target, ast.Attribute) and target.attr in ("status_code", "status")):
+        return False
+    value = assign.value
+    return (isinstance(value, ast.Constant) and value.value == 201) or "201" in (dotted_name(value) or "")
+
+
+def _html_call(name: str) -> bool:
+    return name in _HTML_CALLS or name.startswith("redirect")
 
 
 @node_fact(reads=(bindings_of,), key=lambda handler: handler.function)
@@ -137,7 +201,14 @@ class _Summariser:
             elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
                 self.loads.setdefault(node.id, []).append(node)
             self._header_read(node)
-            if isinstance(node, ast.Attribute) and node.attr in ("POST", "FILES") and self._is_request(node.value):
+            if _conflict(node):
+                self.summary.conflict = True
+            if _sets_status(node):
+                self.summary.sets_status = True
+            if isinstance(node, ast.Assign) and isinstance(self.parents.get(node), ast.If) and _sets_201(node):
+                self.summary.created_when = True
+            if isinstance(node, ast.Attribute) and node.attr in _FORM_ATTRIBUTES.get(self.handler.framework, ()) \
+                    and self._is_request(node.value):
                 self.summary.form_data = True
             label = self._body_read(node)
             if label is not None and isinstance(node, ast.expr):
@@ -301,9 +372,12 @@ class _Summariser:
         """``use`` has its fields read, is unpacked into a function, or is stored as it is."""
         parent = self.parents.get(use)
         if isinstance(parent, ast.Subscript) and parent.value is use:
-            return True  # data["name"], request.form["name"]
+            return not self._field_checked(parent)  # data["name"], request.form["name"]
         if isinstance(parent, ast.Attribute) and parent.value is use:
-            return parent.attr in _FIELD_READS and isinstance(self.parents.get(parent), ast.Call)
+            call = self.parents.get(parent)
+            return parent.attr in _FIELD_READS and isinstance(call, ast.Call) and not (
+                parent.attr == "get" and self._field_checked(call)
+            )
         keyword = parent if isinstance(parent, ast.keyword) else None
         call = self.parents.get(keyword) if keyword is not None else parent
         if not isinstance(call, ast.Call) or use is call.func:
@@ -312,6 +386,70 @@ class _Summariser:
         if keyword is not None and keyword.arg is None:
             return not last[:1].isupper()  # create(**data); Model(**data) builds a schema or model
         return isinstance(call.func, ast.Attribute) and last in _SINK_METHODS
+
+    def _field_checked(self, field: ast.expr) -> bool:
+        """One field's value is checked where it is read, or handed on whole: compared with a literal
+        (``request.form.get("overwrite") == "true"``), converted to a number (``int(form["limit"])``), or handed
+        whole to a command or schema class, as a whole body would be:
+        ``ImportCommand(passwords=json.loads(form["passwords"]))``,
+        ``CreateTagCommand(tags=request.json["properties"]["tags"])`` (the value itself never read here); or
+        bound as one value of a lookup (``filter_by(client_id=json.loads(form["queryId"]))``)."""
+        parent = self.parents.get(field)
+        if isinstance(parent, ast.Compare):
+            others = [parent.left, *parent.comparators]
+            return all(other is field or _literal(other) for other in others)
+        if isinstance(parent, ast.Call) and field in parent.args and isinstance(parent.func, ast.Name) \
+                and parent.func.id in _CONVERTERS:
+            return True
+        value = field
+        while True:  # through json.loads(...) of a JSON document in the field, and nested fields
+            parent = self.parents.get(value)
+            subscript = isinstance(parent, ast.Subscript) and parent.value is value
+            loads = isinstance(parent, ast.Call) and value in parent.args and (
+                (self.ctx.imports.resolve(parent.func) or "") in _JSON_LOADS
+                or (dotted_name(parent.func) or "").endswith("json.loads")  # a project's json module
+            )
+            if not (subscript or loads) or not isinstance(parent, ast.expr):
+                break
+            value = parent
+        document = self._flow_up(value)
+        names = self._assigned_names(document)
+        uses = [document, *(load for name in names for load in self.loads.get(name, []))]
+        handed = [use for use in uses if (self._handed_off(use) and self._to_command(use)) or self._bound(use)]
+        return bool(handed) and not any(self._document_read(use) or self._raw_use_whole(use) for use in uses)
+
+    def _bound(self, use: ast.expr) -> bool:
+        """``use`` is bound as one value of a lookup (``query.filter_by(client_id=client_id)``): a parameter,
+        not an assignment of the client's fields."""
+        parent = self.parents.get(use)
+        call = self.parents.get(parent) if isinstance(parent, ast.keyword) and parent.arg else None
+        return isinstance(call, ast.Call) and callee_name(call) in _LOOKUPS
+
+    def _to_command(self, use: ast.expr) -> bool:
+        """``use`` is an argument of a command or schema class (``ImportChartsCommand(passwords=...)``), which
+        takes the value whole and checks it; a model (``Customer(name=data["name"])``) or a method such as
+        ``update_from_object(data)`` assigns it field by field, and the read stays raw."""
+        parent = self.parents.get(use)
+        call = self.parents.get(parent) if isinstance(parent, ast.keyword) else parent
+        return isinstance(call, ast.Call) and callee_name(call).endswith(_COMMAND_SUFFIXES)
+
+    def _raw_use_whole(self, use: ast.expr) -> bool:
+        """``use`` unpacked into a function or stored whole (``.update(fields)``, ``create(**fields)``)."""
+        parent = self.parents.get(use)
+        keyword = parent if isinstance(parent, ast.keyword) else None
+        call = self.parents.get(keyword) if keyword is not None else parent
+        if not isinstance(call, ast.Call) or use is call.func:
+            return False
+        if keyword is not None and keyword.arg is None:
+            return True
+        last = callee_name(call)
+        return isinstance(call.func, ast.Attribute) and last in _SINK_METHODS and last not in _LOOKUPS
+
+    def _document_read(self, use: ast.expr) -> bool:
+        parent = self.parents.get(use)
+        return (isinstance(parent, ast.Subscript) and parent.value is use) or (
+            isinstance(parent, ast.Attribute) and parent.value is use and parent.attr in _FIELD_READS
+        )
 
     def _validating_use(self, argument: ast.expr) -> bool:
         """``argument`` is passed to a call that validates it against a schema."""

@@ -16,6 +16,8 @@ import ast
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
+from backend_lint.analysis.scopes import Scope
+
 FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 
 FASTAPI = "fastapi"
@@ -218,6 +220,9 @@ class HandlerModel:
     framework that routes on them."""
     routes: ModuleRoutes = field(default_factory=ModuleRoutes)
     """What the module registers, as plain data (what crosses files)."""
+    scopes: dict[ast.AST, Scope] = field(default_factory=dict)
+    """The scope link of each ``def`` and ``class`` of the module (its body's scope), so that what a handler
+    calls resolves where it is written (:func:`~backend_lint.analysis.resolve.called_function`)."""
 
     def handler_for(self, function: ast.AST, method: Optional[str] = None) -> Optional[Handler]:
         handler = self.handlers.get(function)

@@ -74,7 +74,7 @@ def handler_model(ctx: FileContext) -> HandlerModel:
         return HandlerModel()  # stubs declare signatures, they serve nothing
     reader = read_routes(ctx)
     routes = reader.routes
-    model = HandlerModel(routes.frameworks, routes=routes)
+    model = HandlerModel(routes.frameworks, routes=routes, scopes=reader.found.scopes)
     paths, strings = joined_paths(routes)
     classes = {function: cls for function, _outer, cls in reader.found.functions}
     for registration, path, function in zip(routes.registrations, paths, reader.endpoint_nodes):

@@ -9,12 +9,21 @@ Litestar ``Parameter(header=...)``, ``request.headers[...]``/``.get(...)`` in an
 ``request.META["HTTP_IDEMPOTENCY_KEY"]``, a configured provider (decorator, ``Depends``, or helper call), or
 anything named after idempotency in the handler, its class or a module-level statement (a middleware).
 
-Left alone: paths with a word saying they create nothing (login, logout, token, auth, session, search, and
-reads sent as POST: filter, count, query, paginate, get, list, history, validate, ...; webhooks and callbacks, whose
-sender picks the headers), judged on the full path with router, blueprint and Mount prefixes, or on the
-handler's and class's names when the path is not in the file; and server-rendered form views that render a
-template or redirect, or (Django) read ``request.POST`` or validate a form (a browser form cannot send the
-header).
+Only handlers whose EFFECTS (:mod:`backend_lint.analysis.effects`: the handler and its same-module helpers,
+one level) a retry would duplicate are reported: they create a record, enqueue a job, send a message or move
+money. Naturally idempotent work (deletes, state updates, ``get_or_create``, computations) is left alone, and
+so is work idempotent by key: a route declaring 409, a path ending in the client-chosen id, a handler that
+answers 409 or 201 only when it created. Created UI state (a second permalink or editor tab), log entries,
+cache and sync jobs, and resendable verification codes are not duplicate harm (``harmless-effects``,
+``resendable-messages``).
+
+Left alone too: paths with a word saying they create nothing (login, logout, token, auth, session, search, and
+reads sent as POST: filter, count, query, paginate, get, list, history, validate, ...; webhooks and callbacks,
+whose sender picks the headers; toggles and state changes), judged on the full path with router, blueprint and
+Mount prefixes, or on the handler's and class's names when the path is not in the file; and server-rendered
+form views that render a template or redirect (through any ``redirect*`` helper), or read form data (Django's
+``request.POST``, Flask's ``request.form``) or validate a form, in the handler or one level into a helper of
+the same class or module (a browser form cannot send the header).
 
 The fix (unsafe, FastAPI only) adds ``idempotency_key: Optional[str] = Header(default=None,
 alias="Idempotency-Key")`` (``str | None`` when the file already writes unions that way, ``Annotated`` when
@@ -26,6 +35,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Any, Optional
 
+from backend_lint.analysis.effects import CREATES, ENQUEUES, SENDS, Effect, handler_effects, same_module_helpers, words
 from backend_lint.analysis.facts import file_fact
 from backend_lint.analysis.handler_body import handler_body
 from backend_lint.analysis.handler_types import ModuleRoutes
@@ -95,16 +105,39 @@ def _exempt(handler: Handler, exempt: list[str]) -> bool:
     return any(word in wanted for text in texts for word in path_words(text))
 
 
-def _browser_form(handler: Handler, ctx: FileContext) -> bool:
-    """A server-rendered form view (Django or Flask) that renders or redirects: browsers send no custom
-    headers, so the key cannot be asked for there (the form's CSRF token and redirect-after-POST do that job)."""
-    if handler.framework not in (DJANGO, FLASK):
-        return False
-    body = handler_body(ctx, handler)
-    if body.renders_html:
+def _keyed_by_client(handler: Handler) -> bool:
+    """The client names the resource, so a retry meets the first one: the route declares a 409 response
+    (``responses={409: ...}``, ``HTTP_409_CONFLICT``), or its path ends in a path parameter
+    (``POST /dags/{dag_id}/runs/{run_id}``)."""
+    if handler.paths and all(path.rstrip("/").rpartition("/")[2].startswith(("{", "<")) for path in handler.paths):
         return True
-    return handler.framework == DJANGO and (
-        body.form_data or "super().post" in body.calls or any(call.endswith(".is_valid") for call in body.calls)
+    for decorator in handler.function.decorator_list:
+        for part in ast.walk(decorator):
+            if isinstance(part, ast.Constant) and part.value == 409:
+                return True
+            if isinstance(part, (ast.Attribute, ast.Name)) and "409" in (dotted_name(part) or ""):
+                return True
+    return False
+
+
+def _browser_form(handler: Handler, ctx: FileContext) -> bool:
+    """A server-rendered form view (Django or Flask; a DRF view that renders or redirects) that renders or
+    redirects, or reads form data: browsers
+    send no custom headers, so the key cannot be asked for there (the form's CSRF token and redirect-after-POST
+    do that job). The evidence may sit one level down, in a helper of the same class or module."""
+    if handler.framework not in (DJANGO, FLASK, DRF):
+        return False
+    bodies = [handler_body(ctx, handler)]
+    for helper in same_module_helpers(ctx, handler.function):
+        if isinstance(helper, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            bodies.append(handler_body(ctx, Handler(helper, handler.framework, handler.class_,
+                                                    handler.request_names, ())))
+    if handler.framework == DRF:  # an API view answers JSON unless it renders or redirects itself
+        return any(body.renders_html for body in bodies)
+    return any(
+        body.renders_html or body.form_data or "super().post" in body.calls
+        or any(call.endswith(".is_valid") for call in body.calls)
+        for body in bodies
     )
 
 
@@ -144,7 +177,8 @@ class PostWithoutIdempotencyKey(Rule):
     fix_kind = Applicability.UNSAFE
     fix_node = "FunctionDef"
     triggers = FRAMEWORK_MODULES
-    needs = (handler_for, handler_model, handler_body, _module_handles_idempotency)
+    needs = (handler_for, handler_model, handler_body, handler_effects, same_module_helpers,
+             _module_handles_idempotency)
     module_facts = (test_support,)
     options = (
         Option("methods", list, ["POST"], "HTTP methods whose handlers must read the idempotency key"),
@@ -157,9 +191,27 @@ class PostWithoutIdempotencyKey(Rule):
                 "search", "filter", "count", "query", "paginate", "get", "fetch", "read", "list", "lookup", "history",
                 "calculate", "compute", "validate", "verify", "preview", "estimate", "test", "heartbeat", "ping",
                 "webhook", "callback", "graphql",
+                "favorite", "unfavorite", "favourite", "unfavourite", "star", "unstar", "watch", "unwatch", "follow",
+                "unfollow", "subscribe", "unsubscribe", "like", "unlike", "pin", "unpin",
+                "close", "cancel", "stop", "pause", "resume", "archive", "unarchive", "enable", "disable", "activate",
+                "deactivate", "approve", "deny", "reject", "lock", "unlock",
             ],
-            "path words (also plural) of endpoints that create nothing (sign-in, reads sent as POST, webhooks), "
-            "matched on the full path",
+            "path words (also plural) of endpoints that create nothing (sign-in, reads sent as POST, webhooks, "
+            "toggles such as favorite or watch, state changes such as close or approve), matched on the full path",
+        ),
+        Option(
+            "harmless-effects",
+            list,
+            ["permalink", "tab", "draft", "log", "logs", "audit", "cache", "warm", "screenshot", "thumbnail",
+             "refresh", "sync", "cleanup", "reindex"],
+            "words of created things or queued jobs whose duplicate harms nobody (UI state: a second permalink or "
+            "editor tab; a log or audit entry; a cache warm-up, a sync or clean-up job)",
+        ),
+        Option(
+            "resendable-messages",
+            list,
+            ["verification", "verify", "confirmation", "confirm", "otp", "code", "reset"],
+            "words of messages a client may ask for again (verification codes, password resets)",
         ),
         Option(
             "idempotency-providers",
@@ -178,7 +230,10 @@ class PostWithoutIdempotencyKey(Rule):
         matched = sorted(handler.methods & methods)
         if not matched or ctx.is_test_file or _exempt(handler, self.option("exempt-paths")):
             return
-        if self._reads_key(handler, ctx) or _module_handles_idempotency(ctx) or _browser_form(handler, ctx):
+        if _keyed_by_client(handler) or self._reads_key(handler, ctx) or _module_handles_idempotency(ctx) \
+                or _browser_form(handler, ctx):
+            return
+        if not self._duplicate_harm(handler, ctx):
             return
         header = self.option("idempotency-header")
         fixable = handler.framework == FASTAPI and handler.param(_KEY_PARAM) is None
@@ -192,6 +247,28 @@ class PostWithoutIdempotencyKey(Rule):
             method=matched[0],
             header=header,
         )
+
+    def _duplicate_harm(self, handler: Handler, ctx: FileContext) -> list[Effect]:
+        """What a retry would do twice: a record (other than UI state such as a permalink or an editor tab),
+        a job (other than a cache warm-up or a sync), a message (other than a resendable verification code) or
+        a payment. Nothing when the handler tells a new resource from one it found (a conditional 201, a lookup
+    whose find it returns before creating) or answers a duplicate with 409 (what it creates has a natural
+    key)."""
+        body = handler_body(ctx, handler)
+        if body.created_when or body.conflict:
+            return []
+        harmless = {word.lower() for word in self.option("harmless-effects")}
+        resendable = {word.lower() for word in self.option("resendable-messages")}
+        found = []
+        effects = handler_effects(ctx, handler.function)
+        if effects.finds_first:
+            return []
+        for effect in effects.harmful:
+            excused = resendable if effect.kind == SENDS else harmless if effect.kind in (CREATES, ENQUEUES) else set()
+            if words(effect.what) & excused:
+                continue
+            found.append(effect)
+        return found
 
     def _project_providers(self, handler: Handler, ctx: FileContext) -> tuple[ProjectFact, ...]:
         """What another module of the project may do for this handler: an app-wide middleware or hook, or a

@@ -11,6 +11,12 @@ A segment is flagged when its first word is a verb from the ``verbs`` option, as
 (``/create``) or the head of a camelCase, snake_case or kebab-case segment (``/getUser``, ``/add_item``,
 ``/do-sync``). Nouns that merely start with the same letters (``/settings``, ``/addresses``, ``/documents``,
 ``/updates``) and path parameters (``{id}``, ``<int:pk>``, ``(?P<pk>...)``) are left alone.
+
+Only API routes are reported: a server-rendered page's ``add/`` and ``<pk>/delete/`` are the admin convention.
+Pages decided in this module are left alone (every handler of the path renders or redirects; Django's
+``RedirectView``/``TemplateView`` or a module class built on a generic HTML view; ``urlpatterns`` of a module
+that keeps its API routes in ``api_urls``); a URL conf's views in other modules are decided by the project
+model (``html_view``).
 """
 
 from __future__ import annotations
@@ -19,10 +25,14 @@ import ast
 import re
 from typing import Optional
 
-from backend_lint.analysis.handler_types import ModuleRoutes, Span
+from backend_lint.analysis.ast_helpers import callee_name
+from backend_lint.analysis.handler_body import handler_body
+from backend_lint.analysis.handler_types import Handler, HandlerModel, ModuleRoutes, Span
 from backend_lint.analysis.handlers import FRAMEWORK_MODULES, handler_model
+from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.project.conditions import html_view, test_support
 from backend_lint.analysis.project.extract import url_view
+from backend_lint.analysis.resolve import class_chain, resolve_class
 from backend_lint.context import FileContext
 from backend_lint.rule import Option, Rule, leaves
 
@@ -48,7 +58,7 @@ class VerbInRoutePath(Rule):
     name = "verb-in-route-path"
     message = "`{path}` has the verb `{verb}` in its path; name the resource and let the HTTP method say the action"
     triggers = FRAMEWORK_MODULES
-    needs = (handler_model, html_view)
+    needs = (handler_model, handler_body, html_view, resolve_class, class_chain)
     module_facts = (test_support,)
     options = (
         Option(
@@ -66,11 +76,80 @@ class VerbInRoutePath(Rule):
         verbs = frozenset(verb.lower() for verb in self.option("verbs"))
         model = handler_model(ctx)
         views = _url_conf_views(model.routes, ctx)
+        handlers = _handlers_by_part(model)
+        api_urls = _api_url_lines(node)
         for string in model.route_strings:
             found = verb_segment(str(string.value), verbs)  # the model keeps string literals only
-            if found is not None:
-                pages = tuple(html_view(view) for view in views.get(Span.of(string), ()))
-                self.report(ctx, string, path=string.value, verb=found[1], unless=pages)
+            if found is None:
+                continue
+            if api_urls and not any(first <= string.lineno <= last for first, last in api_urls):
+                continue  # the module keeps its API routes in ``api_urls``: ``urlpatterns`` are its UI pages
+            if _page(handlers.get(Span.of(string), []), ctx) or _html_class_view(string, ctx):
+                continue
+            pages = tuple(html_view(view) for view in views.get(Span.of(string), ()))
+            self.report(ctx, string, path=string.value, verb=found[1], unless=pages)
+
+
+_HTML_VIEWS = frozenset({
+    "TemplateView", "FormView", "CreateView", "UpdateView", "DeleteView", "DetailView", "ListView", "RedirectView",
+    "ArchiveIndexView", "YearArchiveView", "MonthArchiveView", "DayArchiveView", "DateDetailView", "ModelView",
+    "BaseView",
+})
+"""Django's generic views that answer HTML (and Flask-AppBuilder's page views): their routes are pages."""
+
+
+def _handlers_by_part(model: HandlerModel) -> dict[Span, list[Handler]]:
+    """Literal path string -> the handlers of this module routed with it."""
+    found: dict[Span, list[Handler]] = {}
+    for handler in model.handlers.values():
+        for route in handler.routes:
+            for part in route.parts:
+                found.setdefault(part.span, []).append(handler)
+    return found
+
+
+def _page(handlers: list[Handler], ctx: FileContext) -> bool:
+    """Every handler routed with the string answers a browser: it renders a template or redirects (a view
+    class's ``get`` renders the confirmation page, its ``post`` redirects)."""
+    return bool(handlers) and all(handler_body(ctx, handler).renders_html for handler in handlers)
+
+
+def _html_class_view(string: ast.Constant, ctx: FileContext) -> bool:
+    """``path("add/", OrderCreate.as_view())`` where ``OrderCreate`` is one of Django's generic HTML views
+    (``RedirectView``, ``TemplateView``...) or a class of this module built on one, or naming a
+    ``template_name``."""
+    entry = ctx.parent_of(string)
+    if not (isinstance(entry, ast.Call) and len(entry.args) >= 2 and entry.args[0] is string):
+        return False
+    view = entry.args[1]
+    if not (isinstance(view, ast.Call) and callee_name(view) == "as_view" and isinstance(view.func, ast.Attribute)):
+        return False
+    imported = ctx.imports.resolve(view.func.value) or ""
+    if imported.startswith("django.views.") and imported.rpartition(".")[2] in _HTML_VIEWS:
+        return True  # RedirectView.as_view(url=...), TemplateView.as_view(template_name=...)
+    cls = resolve_class(view.func.value, ctx, ctx.root_scope)
+    if cls is None:
+        return False
+    for current in class_chain(cls, ctx):
+        node = current.node
+        assert isinstance(node, ast.ClassDef)
+        if any((dotted_name(base) or "").rpartition(".")[2] in _HTML_VIEWS for base in node.bases):
+            return True
+        if any(isinstance(item, ast.Assign) and any(getattr(t, "id", "") == "template_name" for t in item.targets)
+               for item in node.body):
+            return True
+    return False
+
+
+def _api_url_lines(module: ast.Module) -> list[tuple[int, int]]:
+    """The lines of module-level ``api_urls = [...]`` and ``api_urls_<part> = [...]`` lists (Mayan's split of API
+    routes from UI ``urlpatterns``)."""
+    return [
+        (statement.lineno, statement.end_lineno or statement.lineno)
+        for statement in module.body
+        if isinstance(statement, ast.Assign)
+        and any(isinstance(target, ast.Name) and target.id.startswith("api_urls") for target in statement.targets)
+    ]
 
 
 def _url_conf_views(routes: ModuleRoutes, ctx: FileContext) -> dict[Span, list[str]]:

@@ -12,7 +12,9 @@ name the request; :mod:`backend_lint.analysis.handler_body` finds the raw reads 
 is assigned to. A handler is reported once, at the first read whose fields are used, unpacked or stored
 raw, unless some read of the body reaches a schema in the same handler. A value only handed to a helper
 function, tested or returned is not reported (the helper may validate it). Typed FastAPI/Litestar body
-parameters and DRF ``request.data`` are not raw reads here.
+parameters and DRF ``request.data`` are not raw reads here. A single field checked where it is read (compared
+with a literal, converted to a number, bound in a lookup, handed whole to a command or schema class) is not
+used raw, and a handler that renders a page or redirects (a form view) is left alone.
 """
 
 from __future__ import annotations
@@ -39,7 +41,10 @@ class UnvalidatedRequestBody(Rule):
         handler = handler_for(ctx, node)
         if handler is None or ctx.is_test_file:
             return
-        reads = handler_body(ctx, handler).body_reads
+        body = handler_body(ctx, handler)
+        if body.renders_html:
+            return  # a server-rendered page reading its own form: the API concern does not arise
+        reads = body.body_reads
         if any(read.validated for read in reads):
             return  # the handler validates the body; other reads (logging, flags) follow from that
         first = next((read for read in reads if read.raw), None)

@@ -16,8 +16,11 @@ a response constructor (``JSONResponse``, ``Response``, ``HttpResponse``, ``Json
 Starlette, werkzeug, DRF ``APIException`` family, aiohttp ``web.HTTP...``), Flask ``abort(..., description)``,
 or the value a handler returns (a dict, list, tuple or string). Logging the exception is fine.
 
-Left alone: validation errors (``except ValidationError as e`` and the like), whose messages are written for
-the client, and HTTP exceptions caught and passed on.
+Left alone: validation errors (``except ValidationError as e`` and the like, ``AssertionError`` of
+``assert x, "message"``), whose messages are written for the client; builtin errors the module raises itself
+with messages of its own (decided at the end of the module, once every ``raise`` is seen); classes named
+``...Response`` that are not a web framework's responses (a status tuple); and HTTP exceptions caught and
+passed on.
 """
 
 from __future__ import annotations
@@ -30,9 +33,10 @@ from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.project.conditions import test_support
+from backend_lint.analysis.resolve import class_chain, resolve_class
 from backend_lint.analysis.scopes import FUNCTION, Scope
 from backend_lint.context import FileContext
-from backend_lint.rule import Rule, visits
+from backend_lint.rule import FileState, Rule, leaves, visits
 
 _DETAIL_ATTRIBUTES = frozenset({"args", "message", "msg", "strerror", "orig"})
 _TRACEBACK_CALLS = frozenset({
@@ -44,7 +48,7 @@ _CLIENT_FACING = ("ValidationError", "HTTPException", "APIException", "Http404",
 _BUILTIN_INTERNAL = frozenset({
     "Exception", "BaseException", "KeyError", "IndexError", "LookupError", "TypeError", "AttributeError",
     "RuntimeError", "OSError", "IOError", "EnvironmentError", "ConnectionError", "TimeoutError",
-    "PermissionError", "FileNotFoundError", "NameError", "AssertionError", "NotImplementedError",
+    "PermissionError", "FileNotFoundError", "NameError", "NotImplementedError",
     "ImportError", "ModuleNotFoundError", "ZeroDivisionError", "ArithmeticError", "RecursionError",
     "MemoryError", "SystemError", "BrokenPipeError", "ConnectionResetError", "ConnectionRefusedError",
 })
@@ -55,25 +59,45 @@ _INFRASTRUCTURE_MODULES = frozenset({
     "subprocess", "pickle", "smtplib", "paramiko", "kombu", "cassandra", "google",
     "azure", "stripe", "openai",
 })
+_ANY = "*"
+_VALIDATION_ERRORS = ("ValidationError", "ParseError", "ValidationException")
+_WEB_FRAMEWORKS = frozenset({
+    "fastapi", "starlette", "django", "rest_framework", "flask", "werkzeug", "quart", "aiohttp", "litestar",
+    "sanic", "tornado", "falcon", "pyramid", "bottle", "ninja",
+})
 _DETAIL_KEYWORDS = frozenset({"detail", "description", "text", "body", "content", "reason", "message", "msg"})
 _RESPONSE_KEYWORDS = _DETAIL_KEYWORDS | {"data"}
 _MAX_DEPTH = 3
 
 
-def _caught_names(scope: Scope, ctx: FileContext) -> list[str]:
-    """Names of caught exceptions whose messages are internal: bound by the ``except ... as name`` clauses
-    around the node, or the exception parameter of the error handler the node is in."""
-    names = []
+def _caught_names(scope: Scope, ctx: FileContext) -> dict[str, frozenset[str]]:
+    """Names of caught exceptions whose messages are internal, bound by the ``except ... as name`` clauses
+    around the node or the exception parameter of the error handler the node is in, each with the builtin
+    error types it stands for (``*``: anything, a library's errors)."""
+    names: dict[str, frozenset[str]] = {}
     for link in scope:
         if link.kind == FUNCTION:
             param = _error_handler_param(link.node, ctx)
             if param is not None:
-                names.append(param)
+                names.setdefault(param, frozenset({_ANY}))
             break
         handler = link.node  # an EXCEPT link's node is its handler
         if isinstance(handler, ast.ExceptHandler) and handler.name and _internal(handler.type, ctx):
-            names.append(handler.name)
+            names.setdefault(handler.name, _internal_types(handler.type, ctx))
     return names
+
+
+def _internal_types(caught: Optional[ast.expr], ctx: FileContext) -> frozenset[str]:
+    """The builtin error names among what a clause catches, ``*`` for anything else internal."""
+    if caught is None:
+        return frozenset({_ANY})
+    found = set()
+    for item in caught.elts if isinstance(caught, ast.Tuple) else [caught]:
+        if ctx.imports.resolve(item) is None and isinstance(item, ast.Name) and item.id in _BUILTIN_INTERNAL:
+            found.add(_ANY if item.id in ("Exception", "BaseException") else item.id)
+        elif _internal(item, ctx):
+            found.add(_ANY)
+    return frozenset(found)
 
 
 def _error_handler_param(function: ast.AST, ctx: FileContext) -> Optional[str]:
@@ -125,14 +149,18 @@ class ExceptionDetailInResponse(Rule):
     name = "exception-detail-in-response"
     message = "`{detail}` of a caught exception goes into the response; log it and return a generic message"
     triggers = ("except",)
-    needs = (handler_for, bindings_of)
+    needs = (handler_for, bindings_of, resolve_class, class_chain)
+    builtin_leaks: FileState[list[tuple[ast.AST, str, frozenset[str]]]] = FileState(list)
+    """``(node, detail, builtin types)`` of leaks decided at the end of the module."""
+    raised_here: FileState[set[str]] = FileState(set)
+    """Builtin error names the module raises with a message of its own."""
     module_facts = (test_support,)
 
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
         """Response constructors and ``abort(...)``; ``raise`` of an HTTP exception is checked at the raise."""
         last = callee_name(node)
-        if not (last == "abort" or _is_response_name(last)):
+        if not (last == "abort" or (_is_response_name(last) and _framework_response(node, ctx))):
             return
         if not _in_except(ctx.scope, ctx) or ctx.is_test_file:
             return
@@ -147,7 +175,7 @@ class ExceptionDetailInResponse(Rule):
             if isinstance(parent, ast.Raise):
                 return
             arguments = [*node.args, *(kw.value for kw in node.keywords if kw.arg in _RESPONSE_KEYWORDS)]
-        leak = self._leak(node, arguments, ctx)
+        leak = self._leak(node, arguments, ctx, client_error=last != "abort" and _client_status(node, positional=False))
         if leak is not None:
             self.report(ctx, parent if isinstance(parent, ast.Return) else node, detail=leak)
 
@@ -161,10 +189,10 @@ class ExceptionDetailInResponse(Rule):
         http = last.endswith(("HTTPException", "APIException")) or (
             qualified.startswith(("aiohttp.web.HTTP", "werkzeug.exceptions.", "rest_framework.exceptions."))
         )
-        if not http:
-            return
+        if not http or last.endswith(_VALIDATION_ERRORS):
+            return  # raise ValidationError({key: str(e)}): the code files the error as the client's input
         arguments = [*exc.args, *(kw.value for kw in exc.keywords if kw.arg in _DETAIL_KEYWORDS)]
-        leak = self._leak(node, arguments, ctx)
+        leak = self._leak(node, arguments, ctx, client_error=_client_status(exc))
         if leak is not None:
             self.report(ctx, node, detail=leak)
 
@@ -189,16 +217,78 @@ class ExceptionDetailInResponse(Rule):
         if leak is not None:
             self.report(ctx, node, detail=leak)
 
-    def _leak(self, node: ast.AST, arguments: list[ast.expr], ctx: FileContext) -> Optional[str]:
+    def _leak(
+        self, node: ast.AST, arguments: list[ast.expr], ctx: FileContext, client_error: bool = False
+    ) -> Optional[str]:
+        """The detail that leaks, as written; a leak of builtin errors the module raises itself with messages
+        of its own waits for the end of the module (:meth:`decide`). A specific builtin error (a ``TypeError``
+        of the client's value, not ``Exception``) answered with a 4xx status is the client's input error."""
         if _under_debug_branch(node, ctx):
             return None
         names = _caught_names(ctx.scope, ctx)
         for argument in arguments:
-            found = _detail_in(argument, names, ctx, 0)
+            found = _detail_in(argument, list(names), ctx, 0)
             if found is not None:
                 text = ctx.segment(found) or ast.unparse(found)
-                return text if len(text) <= 40 else text[:37] + "..."
+                types = frozenset().union(*(names[part.id] for part in ast.walk(found)
+                                            if isinstance(part, ast.Name) and part.id in names))
+                text = text if len(text) <= 40 else text[:37] + "..."
+                if client_error and types and _ANY not in types:
+                    return None
+                if types and _ANY not in types:
+                    self.builtin_leaks(ctx).append((node, text, types))
+                    return None
+                return text
         return None
+
+    @visits(ast.Raise)
+    def note_raise(self, node: ast.Raise, ctx: FileContext) -> None:
+        """``raise KeyError(f"... has no export {name}")``: the module's own builtin error with a message."""
+        exc = node.exc
+        if isinstance(exc, ast.Call) and isinstance(exc.func, ast.Name) and exc.func.id in _BUILTIN_INTERNAL \
+                and exc.args and isinstance(exc.args[0], (ast.Constant, ast.JoinedStr)):
+            self.raised_here(ctx).add(exc.func.id)
+
+    @leaves(ast.Module)
+    def decide(self, node: ast.Module, ctx: FileContext) -> None:
+        """Report the leaks of builtin errors unless the module raises every one of those types itself with a
+        message written for the client (its own body parser's ``TypeError``, a lookup's ``KeyError``)."""
+        raised = self.raised_here(ctx)
+        for at, text, types in self.builtin_leaks(ctx):
+            if not types <= raised:
+                self.report(ctx, at, detail=text)
+
+
+def _client_status(call: ast.Call, positional: bool = True) -> bool:
+    """The HTTP exception or response says 4xx: ``HTTPException(400, ...)``, ``status=status.HTTP_400_...``."""
+    given = [*(call.args[:1] if positional else []),
+             *(kw.value for kw in call.keywords if kw.arg in ("status_code", "status", "code"))]
+    for value in given:
+        if isinstance(value, ast.Constant) and isinstance(value.value, int) and 400 <= value.value < 500:
+            return True
+        written = dotted_name(value) or ""
+        if "_4" in written or written.rpartition(".")[2] in ("BAD_REQUEST", "UNPROCESSABLE_ENTITY", "NOT_FOUND"):
+            return True
+    return False
+
+
+def _framework_response(call: ast.Call, ctx: FileContext) -> bool:
+    """``call`` builds a web framework's response: a name imported from a web framework (``JSONResponse``,
+    ``web.json_response``, DRF ``Response``), the helpers ``jsonify``/``make_response``, or a class of this
+    module built on one. A project's ``StatusResponse`` tuple is no HTTP response, whatever its name."""
+    qualified = ctx.imports.resolve(call.func)
+    if qualified is not None:
+        return qualified.partition(".")[0] in _WEB_FRAMEWORKS
+    if isinstance(call.func, ast.Name) and call.func.id in ("jsonify", "make_response"):
+        return True  # flask.jsonify reached some other way (``from flask import *``)
+    cls = resolve_class(call.func, ctx, ctx.scope)
+    if cls is None:
+        return False
+    for current in class_chain(cls, ctx):
+        for base in current.node.bases:
+            if (ctx.imports.resolve(base) or "").partition(".")[0] in _WEB_FRAMEWORKS:
+                return True
+    return False
 
 
 def _is_response_name(name: str) -> bool:

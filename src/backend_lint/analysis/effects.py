@@ -1,0 +1,383 @@
+"""What a function does that matters when it runs twice: its EFFECTS, as plain data.
+
+A client retries a POST it got no answer to, and the handler runs again. Whether that hurts depends on what the
+handler does (BE301 post-without-idempotency-key), and whether it answers 201 depends on whether it creates
+something (BE305 create-without-201). The rules ask this module instead of guessing from a handler's path::
+
+    effects = handler_effects(ctx, function)   # the function's own effects and its same-module helpers'
+    effects.harmful                            # creates, enqueues, sends, pays: a retry duplicates them
+    effects.creates                            # it creates a record
+
+Kinds of effect (each :class:`Effect` is a kind, what it acts on as written, and a line):
+
+- ``creates``: ORM ``create``/``bulk_create``, ``insert``/``insert_one``/``insert_many``, SQLAlchemy
+  ``insert(...)``, ``session.add(obj)``/``add_all`` of an object built in the function (``Order(...)``),
+  ``obj.save()`` of such an object, ``serializer.save()``/``form.save()`` of one built without an instance
+  (``OrderSerializer(data=...)``; and in DRF's ``perform_create`` hook), ``self.create(...)``/
+  ``perform_create(...)``, a call of an unresolved function named ``create_*``/``insert_*`` or a
+  ``Create...`` class (``CreateChartCommand(item).run()``), and an ``INSERT INTO`` statement;
+- ``enqueues``: Celery ``.delay``/``.apply_async``/``send_task``, RQ ``enqueue``, ``BackgroundTasks.add_task``,
+  Django-Q ``async_task``, dramatiq ``.send`` of an actor of the module and ``send_with_options``;
+- ``sends``: Django ``send_mail``/``send_mass_mail``/``mail_admins``, an e-mail message's ``.send()``, Flask-Mail
+  ``mail.send``, ``smtplib`` ``sendmail``/``send_message``, Twilio ``messages.create``, a ``send_*`` call whose
+  name says what it sends (mail, SMS, message, notification, webhook, invitation), and an outbound HTTP POST
+  (webhook delivery, a third-party API);
+- ``pays``: calls into a payment SDK (Stripe, Braintree, PayPal, Adyen...) other than reads, and calls named
+  ``pay``/``pay_*``/``charge``/``capture``/``refund``/``payout``/``transact``/``open_channel``/``withdraw``;
+- naturally idempotent work, recorded for completeness: ``deletes`` (``.delete()``, ``delete_*``,
+  ``remove_*``), ``updates`` (``.update()``, ``.save()`` of a fetched object, ``update_or_create``,
+  ``get_or_create``: a natural key).
+
+Helpers of the same module or class (``self._create_line(...)``, ``build_order(...)``, found by the one
+resolver) are followed one level deep: their own effects count, marked ``via`` the helper. Calls the resolver
+leaves to other modules are kept by their qualified names (``outside``), so that the project model can add
+those modules' summaries later: :meth:`Effects.to_json` is the form a module summary stores.
+
+Left alone: reads, computations, renders, logging; a create the module only names (a string, a docstring).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, NamedTuple, Optional
+
+from backend_lint.analysis.ast_helpers import callee_name
+from backend_lint.analysis.facts import node_fact
+from backend_lint.analysis.handlers import handler_model
+from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.resolve import Definition, Imported, called_function, resolve_name
+from backend_lint.analysis.values import origin
+
+if TYPE_CHECKING:
+    from backend_lint.context import FileContext
+
+CREATES = "creates"
+ENQUEUES = "enqueues"
+SENDS = "sends"
+PAYS = "pays"
+DELETES = "deletes"
+UPDATES = "updates"
+HARMFUL = frozenset({CREATES, ENQUEUES, SENDS, PAYS})
+"""Effects a retry duplicates: a second record, job, message or payment."""
+
+_CREATE_METHODS = frozenset({"create", "bulk_create", "insert", "insert_one", "insert_many", "add_all",
+                             "perform_create", "create_one", "create_many"})
+_CREATE_PREFIXES = ("create_", "insert_", "create", "Create")
+_NOT_CREATED = frozenset({  # create_<word>: builds a value, a client or a task, not a record
+    "token", "tokens", "access", "refresh", "jwt", "response", "task", "engine", "app", "application", "context",
+    "url", "signature", "hash", "schema", "form", "serializer", "filter", "query", "client", "logger", "parser",
+    "default", "connection", "pool", "model", "message", "error", "exception", "session", "cursor", "temp",
+    "tmp", "temporary", "tempfile", "dir", "directory", "path", "hmac", "digest", "link", "headers", "payload",
+    "instance", "object", "mock", "dataclass", "view", "router", "blueprint", "spec", "key", "otp", "code",
+})
+_ENQUEUE_METHODS = frozenset({
+    "delay", "apply_async", "send_task", "enqueue", "enqueue_call", "enqueue_at", "enqueue_in", "add_task",
+    "async_task", "send_with_options", "kiq", "schedule_task",
+})
+_MAIL_FUNCTIONS = frozenset({
+    "django.core.mail.send_mail", "django.core.mail.send_mass_mail", "django.core.mail.mail_admins",
+    "django.core.mail.mail_managers",
+})
+_SEND_WORDS = frozenset({"mail", "email", "emails", "sms", "message", "messages", "notification",
+                         "notifications", "webhook", "webhooks", "invite", "invitation", "invitations", "push",
+                         "text", "alert", "alerts", "fax", "letter"})
+_MESSAGE_CLASSES = ("EmailMessage", "EmailMultiAlternatives", "Message", "Mail", "Email")
+_PAYMENT_MODULES = frozenset({"stripe", "braintree", "paypalrestsdk", "paypalcheckoutsdk", "paypalhttp", "Adyen",
+                              "adyen", "squareup", "square", "mollie", "razorpay", "paystackapi", "gocardless_pro",
+                              "coinbase_commerce"})
+_PAYMENT_READS = frozenset({"retrieve", "list", "get", "search", "construct_event", "auto_paging_iter",
+                            "find", "verify"})
+_PAY_NAMES = frozenset({"pay", "charge", "capture", "refund", "payout", "transact", "open_channel", "withdraw",
+                        "purchase", "send_payment", "pay_invoice", "send_coins"})
+_PAY_PREFIXES = ("pay_", "charge_", "refund_", "payout_", "withdraw_")
+_LOOKUP_PREFIXES = ("get_", "find_", "fetch_", "lookup_", "select_")
+_LOOKUP_METHODS = frozenset({"get", "first", "one_or_none", "scalar", "scalar_one_or_none", "find_one"})
+_UPSERTS = frozenset({"update_or_create", "get_or_create", "upsert", "merge", "replace_one", "set"})
+_INSERT_SQL = re.compile(r"^\s*insert\s+(or\s+\w+\s+)?into\b", re.IGNORECASE)
+_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+
+
+class Effect(NamedTuple):
+    """One thing a function does: its kind, what it acts on as written, the line, and the same-module helper
+    it happens in (``""``: in the function itself)."""
+
+    kind: str
+    what: str
+    line: int
+    via: str = ""
+
+
+@dataclass
+class Effects:
+    """The effects of one function, with its same-module helpers' one level deep."""
+
+    effects: list[Effect] = field(default_factory=list)
+    outside: list[str] = field(default_factory=list)
+    """Qualified names of what it calls in other modules (``shop.services.place_order``): the project model
+    can add their summaries (sorted, no repeats)."""
+    finds_first: bool = False
+    """Before it creates, it looks the thing up and returns the one it found (``for t in get_by_url(url): if
+    t.owner == me: return t``): a get-or-create by hand, idempotent on that key."""
+
+    @property
+    def harmful(self) -> list[Effect]:
+        """The effects a retry duplicates (a record, a job, a message, a payment)."""
+        return [effect for effect in self.effects if effect.kind in HARMFUL]
+
+    @property
+    def creates(self) -> list[Effect]:
+        return [effect for effect in self.effects if effect.kind == CREATES]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"effects": [list(effect) for effect in self.effects], "outside": list(self.outside),
+                "finds_first": self.finds_first}
+
+    @classmethod
+    def from_json(cls, data: Any) -> Optional[Effects]:
+        """The effects :meth:`to_json` wrote, or ``None`` for anything else (a cache file is untrusted)."""
+        try:
+            effects = [Effect(str(kind), str(what), int(line), str(via)) for kind, what, line, via in data["effects"]]
+            outside = [str(name) for name in data["outside"]]
+            finds_first = data["finds_first"]
+        except (TypeError, ValueError, KeyError):
+            return None
+        return cls(effects, outside, finds_first) if isinstance(finds_first, bool) else None
+
+
+def words(text: str) -> set[str]:
+    """Lower-case words of a name as written: ``CreateDashboardPermalinkCommand`` -> create, dashboard, ..."""
+    return {word.lower() for word in _WORD.findall(text)}
+
+
+@dataclass
+class _Walked:
+    """One function's own effects, and the same-module ``def`` nodes it calls with the names they are called by."""
+
+    effects: Effects
+    helpers: list[tuple[ast.AST, str]]
+
+
+@node_fact(reads=(handler_model, called_function, resolve_name, origin))
+def _walked(ctx: FileContext, function: ast.AST) -> _Walked:
+    return _Collector(ctx, function).run()
+
+
+@node_fact(reads=(_walked,))
+def own_effects(ctx: FileContext, function: ast.AST) -> Effects:
+    """The effects of ``function``'s own body (functions nested in it included: callbacks run with it)."""
+    return _walked(ctx, function).effects
+
+
+@node_fact(reads=(_walked,))
+def same_module_helpers(ctx: FileContext, function: ast.AST) -> list[ast.AST]:
+    """The ``def`` nodes of this module that ``function`` calls (``self._save_form(...)``, ``build(...)``)."""
+    return [helper for helper, _name in _walked(ctx, function).helpers if helper is not function]
+
+
+@node_fact(reads=(_walked,))
+def handler_effects(ctx: FileContext, function: ast.AST) -> Effects:
+    """``function``'s own effects, and those of the same-module functions and same-class methods it calls
+    (one level: their own effects only)."""
+    walked = _walked(ctx, function)
+    merged = Effects(list(walked.effects.effects), list(walked.effects.outside), walked.effects.finds_first)
+    for helper, name in walked.helpers:
+        if helper is function:
+            continue
+        theirs = _walked(ctx, helper).effects
+        merged.effects += [effect._replace(via=name) for effect in theirs.effects]
+        merged.outside += theirs.outside
+    merged.outside = sorted(set(merged.outside))
+    return merged
+
+
+class _Collector:
+    def __init__(self, ctx: FileContext, function: ast.AST) -> None:
+        self.ctx = ctx
+        self.function = function
+        self.scope = handler_model(ctx).scopes.get(function)
+        self.found = Effects()
+        self.helpers: dict[ast.AST, str] = {}
+        self.built: dict[str, list[ast.Call]] = {}
+        """Locals assigned a call of a capitalised name in this function (``order = Order(...)``)."""
+        self.fetched: set[str] = set()
+        self.lookups: set[str] = set()
+        """Locals holding what a lookup found (``existing = get_order_by_ref(ref)``)."""
+
+    def run(self) -> _Walked:
+        body = getattr(self.function, "body", [])
+        stack: list[tuple[ast.AST, bool]] = [(node, False) for node in reversed(body)] if isinstance(body, list) \
+            else [(body, False)]
+        calls: list[ast.Call] = []
+        returns: list[ast.Return] = []
+        while stack:
+            node, in_if = stack.pop()
+            if isinstance(node, ast.ClassDef):
+                continue
+            if isinstance(node, ast.Call):
+                calls.append(node)
+            elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+                self._note_assignment(node)
+            elif isinstance(node, (ast.For, ast.AsyncFor)) and isinstance(node.target, ast.Name) \
+                    and isinstance(node.iter, ast.Name) and node.iter.id in self.lookups:
+                self.lookups.add(node.target.id)  # for found in get_by_url(url): ...
+            elif isinstance(node, ast.Return) and in_if:
+                returns.append(node)
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str) and _INSERT_SQL.match(node.value):
+                self._add(CREATES, "INSERT", node)
+            inside = in_if or isinstance(node, ast.If)
+            stack.extend((child, inside) for child in reversed(list(ast.iter_child_nodes(node))))
+        for call in calls:
+            self._call(call)
+        self.found.effects.sort(key=lambda effect: effect.line)
+        first = min((effect.line for effect in self.found.effects if effect.kind == CREATES), default=None)
+        self.found.finds_first = first is not None and any(
+            isinstance(ret.value, ast.Name) and ret.value.id in self.lookups and ret.lineno < first for ret in returns
+        )
+        self.found.outside = sorted(set(self.found.outside))
+        return _Walked(self.found, list(self.helpers.items()))
+
+    def _note_assignment(self, node: ast.Assign | ast.AnnAssign) -> None:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        call = node.value.value if isinstance(node.value, ast.Await) else node.value
+        if not isinstance(call, ast.Call):
+            return
+        for target in targets:
+            if not isinstance(target, ast.Name):
+                continue
+            if _looks_up(call):
+                self.lookups.add(target.id)
+            if callee_name(call)[:1].isupper():
+                self.built.setdefault(target.id, []).append(call)
+            else:
+                self.fetched.add(target.id)
+
+    def _add(self, kind: str, what: str, node: ast.AST) -> None:
+        self.found.effects.append(Effect(kind, what, getattr(node, "lineno", 0)))
+
+    def _call(self, call: ast.Call) -> None:
+        if self.scope is not None:
+            helper = called_function(call, self.ctx, self.scope)
+            if isinstance(helper, Definition):
+                self.helpers.setdefault(helper.node, dotted_name(call.func) or callee_name(call))
+                return
+        resolved = self.ctx.imports.resolve(call.func) or ""
+        written = dotted_name(call.func) or ""
+        last = callee_name(call)
+        if resolved and resolved != written and "." in resolved and self._imported(call):
+            self.found.outside.append(resolved)
+        kind = self._kind(call, resolved, written, last)
+        if kind is not None:
+            self._add(kind[0], kind[1], call)
+
+    def _imported(self, call: ast.Call) -> bool:
+        root = call.func
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        if not isinstance(root, ast.Name) or self.scope is None:
+            return False
+        return isinstance(resolve_name(root, self.ctx, self.scope), Imported)
+
+    def _kind(self, call: ast.Call, resolved: str, written: str, last: str) -> Optional[tuple[str, str]]:
+        receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
+        receiver_name = dotted_name(receiver) if receiver is not None else None
+        root = resolved.split(".", 1)[0]
+        if root in _PAYMENT_MODULES:
+            return None if last in _PAYMENT_READS else (PAYS, written)
+        if last in _PAY_NAMES or last.startswith(_PAY_PREFIXES):
+            return PAYS, written
+        if resolved in _MAIL_FUNCTIONS or last in ("sendmail", "send_mass_mail"):
+            return SENDS, written
+        if last == "create" and receiver_name is not None and receiver_name.rpartition(".")[2] == "messages":
+            return SENDS, written  # Twilio client.messages.create
+        if last.startswith("send_") and words(last) & _SEND_WORDS:
+            return SENDS, written
+        if last == "send":
+            return self._send(call, receiver, receiver_name)
+        if last in _ENQUEUE_METHODS:
+            return ENQUEUES, written
+        if last == "post" and resolved and self._outbound(call):
+            return SENDS, written
+        if last in _UPSERTS:
+            return UPDATES, written
+        if last in _CREATE_METHODS:
+            return CREATES, written
+        if last == "add" and call.args and self._new_object(call.args[0]):
+            return CREATES, self._built_name(call.args[0])
+        if last == "save" and receiver is not None:
+            return (CREATES, self._built_name(receiver)) if self._new_object(receiver) else (UPDATES, written)
+        if last.startswith(_CREATE_PREFIXES) and self._creating_name(last):
+            return CREATES, written
+        if last == "delete" or last.startswith(("delete_", "remove_")):
+            return DELETES, written
+        if last == "update" or last.startswith("update_"):
+            return UPDATES, written
+        return None
+
+    def _send(self, call: ast.Call, receiver: Optional[ast.expr], receiver_name: Optional[str]) -> Optional[
+            tuple[str, str]]:
+        """``.send()`` of an e-mail message, Flask-Mail's ``mail.send(msg)``, a dramatiq actor's ``.send``."""
+        if receiver is None:
+            return None
+        built = self.built.get(receiver.id, []) if isinstance(receiver, ast.Name) else []
+        made = receiver if isinstance(receiver, ast.Call) else (built[-1] if built else None)
+        if made is not None and callee_name(made).endswith(_MESSAGE_CLASSES):
+            return SENDS, callee_name(made)
+        if receiver_name is not None and receiver_name.rpartition(".")[2] in ("mail", "mailer", "smtp"):
+            return SENDS, f"{receiver_name}.send"
+        if isinstance(receiver, ast.Name) and self.scope is not None:
+            actor = resolve_name(receiver, self.ctx, self.scope)
+            if isinstance(actor, Definition) and any(
+                "actor" in (dotted_name(d.func if isinstance(d, ast.Call) else d) or "")
+                for d in actor.node.decorator_list
+            ):
+                return ENQUEUES, f"{receiver.id}.send"
+        return None
+
+    def _outbound(self, call: ast.Call) -> bool:
+        """An HTTP POST to another service (``requests.post``, ``httpx.AsyncClient().post``, a session's)."""
+        made = origin(call.func, self.ctx, self.scope) if self.scope is not None else None
+        return made is not None and made.split(".", 1)[0] in ("requests", "httpx", "aiohttp", "urllib3")
+
+    def _new_object(self, node: ast.expr) -> bool:
+        """A model object built here, not fetched: ``Order(...)``, a local assigned one, a serializer or model
+        form built without an instance, or the ``serializer`` DRF hands to ``perform_create``."""
+        if isinstance(node, ast.Call):
+            return _builds_new(node)
+        if not isinstance(node, ast.Name):
+            return False
+        if node.id in self.built and node.id not in self.fetched:  # every assignment builds a new one
+            return all(_builds_new(call) for call in self.built[node.id])
+        return node.id == "serializer" and getattr(self.function, "name", "") == "perform_create"
+
+    def _built_name(self, node: ast.expr) -> str:
+        if isinstance(node, ast.Call):
+            return callee_name(node)
+        built = self.built.get(node.id, []) if isinstance(node, ast.Name) else []
+        return callee_name(built[-1]) if built else (dotted_name(node) or "")
+
+    @staticmethod
+    def _creating_name(name: str) -> bool:
+        """``create_invoice``/``CreateChartCommand`` create; ``create_access_token``/``create_engine`` build."""
+        parts = words(name)
+        parts.discard("create")
+        parts.discard("insert")
+        return bool(parts) and not parts & _NOT_CREATED
+
+
+def _looks_up(call: ast.Call) -> bool:
+    """``get_tinyurl_by_url(url)``, ``Order.objects.filter(...).first()``, ``session.scalar(...)``."""
+    name = callee_name(call)
+    return name.startswith(_LOOKUP_PREFIXES) or name in _LOOKUP_METHODS
+
+
+def _builds_new(call: ast.Call) -> bool:
+    name = callee_name(call)
+    if not name[:1].isupper() or name.endswith(("Error", "Exception", "Response", "Command")):
+        return False
+    if any(keyword.arg == "instance" for keyword in call.keywords):
+        return False
+    if name.endswith("Serializer"):
+        return not call.args  # OrderSerializer(order, data=...) updates ``order``
+    return True

@@ -1,0 +1,188 @@
+"""BE305 create-without-201: a POST handler that creates a resource and answers the framework's default 200.
+
+``201 Created`` tells the client (and caches, SDK generators, API gateways) that a new resource exists; a
+``200`` says only "done". Frameworks answer 200 unless told otherwise, so a create handler that forgets the
+status answers the wrong thing. The rule asks the handler model for POST handlers and the effects summary
+(:mod:`backend_lint.analysis.effects`) whether the handler creates something (an ORM create, an insert, a new
+object saved or added, a ``create_*`` call; the handler and its same-module helpers, one level deep). Then,
+per framework, whether it answers the default status:
+
+- FastAPI: the route decorator has no ``status_code=``, and the handler sets no status itself;
+- Django REST framework: a ``create``/``post`` method returns ``Response(...)`` without ``status=``;
+- Flask and Quart: the handler returns a body without a status (``jsonify(...)``, a dict), not ``(body, 201)``;
+- Django: the view returns ``JsonResponse(...)`` without ``status=``.
+
+Left alone: handlers that set any status (``status_code=202``, ``Response(..., status=...)``,
+``response.status_code = ...``, a ``(body, status)`` tuple: a deliberate answer), handlers that enqueue work
+(202 Accepted may be the right answer), handlers whose only records are log or audit entries, redirects and
+server-rendered pages, a get-or-create by hand (it may return the existing resource), routes answering other
+methods too, and paths or names of endpoints that create no resource for the client (login, token, session,
+search, webhooks, and actions whose answer is a status: deploy, install, import, trigger).
+
+The fix (unsafe, FastAPI only) adds ``status_code=201`` to the route decorator: it changes the API's contract
+(clients checking for 200 break), hence unsafe.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, Any, Optional
+
+from backend_lint.analysis.ast_helpers import callee_name
+from backend_lint.analysis.effects import ENQUEUES, handler_effects, words
+from backend_lint.analysis.handler_body import handler_body
+from backend_lint.analysis.handlers import DJANGO, DRF, FASTAPI, FLASK, FRAMEWORK_MODULES, Handler, handler_for
+from backend_lint.analysis.project.conditions import test_support
+from backend_lint.analysis.project.model import path_words
+from backend_lint.analysis.resolve import returned_values
+from backend_lint.context import FileContext
+from backend_lint.finding import Applicability, Finding
+from backend_lint.rule import Option, Rule, visits
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from backend_lint.fixing.context import FixContext
+
+_ROUTE_DECORATORS = frozenset({"post", "api_route"})
+_DRF_METHODS = frozenset({"create", "post"})
+_SIDE_RECORDS = frozenset({"log", "logs", "audit", "trail", "event", "events"})
+"""Records written beside the work (a log line, an audit trail), not the resource the client asked for."""
+_READ_NAMES = (["read"], ["list"], ["count"], ["search"], ["query"], ["get"])
+
+
+class CreateWithout201(Rule):
+    code = "BE305"
+    name = "create-without-201"
+    message = "`{handler}` creates `{what}` and answers {framework}'s default 200; answer 201 Created"
+    fix_title = "Add `status_code=201` to the route decorator"
+    fix_kind = Applicability.UNSAFE
+    fix_node = "FunctionDef"
+    triggers = FRAMEWORK_MODULES
+    needs = (handler_for, handler_body, handler_effects, returned_values)
+    module_facts = (test_support,)
+    options = (
+        Option(
+            "exempt-paths",
+            list,
+            ["login", "logout", "signin", "signout", "token", "refresh", "auth", "oauth", "sso", "session",
+             "search", "filter", "query", "webhook", "callback", "graphql", "rpc",
+             "deploy", "install", "materialize", "execute", "trigger", "import", "sync", "replicate", "publish"],
+            "path words (also plural) of endpoints that create no resource for the client (sign-in, searches, "
+            "webhooks, actions such as deploy or import), matched on the full path (or the handler's and class's "
+            "names when the path is not in the file)",
+        ),
+    )
+
+    @visits(ast.FunctionDef, ast.AsyncFunctionDef)
+    def check_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> None:
+        handler = handler_for(ctx, node, "POST")
+        if handler is None or ctx.is_test_file or handler.methods - {"POST"} or self._exempt(handler):
+            return
+        framework = handler.framework
+        if framework not in (FASTAPI, DRF, FLASK, DJANGO):
+            return
+        body = handler_body(ctx, handler)
+        if body.sets_status or body.created_when or body.renders_html or body.form_data:
+            return
+        effects = handler_effects(ctx, node)
+        created = [effect for effect in effects.creates if not words(effect.what) & _SIDE_RECORDS]
+        if not created or effects.finds_first or any(effect.kind == ENQUEUES for effect in effects.effects):
+            return
+        decorator: Optional[int] = None
+        if framework == FASTAPI:
+            decorator = _route_decorator(node)
+            if decorator is None:
+                return
+        elif not self._answers_default(handler, ctx):
+            return
+        self.report(
+            ctx,
+            node,
+            applicability=Applicability.UNSAFE if decorator is not None else Applicability.NONE,
+            fix_data={"decorator": decorator} if decorator is not None else None,
+            handler=node.name,
+            what=created[0].what or "a resource",
+            framework=_FRAMEWORK_NAMES[framework],
+        )
+
+    def _exempt(self, handler: Handler) -> bool:
+        if path_words(handler.function.name)[:1] in _READ_NAMES:
+            return True
+        wanted = {word.lower() for word in self.option("exempt-paths")}
+        wanted |= {word + "s" for word in wanted}
+        texts = handler.paths or [handler.function.name, handler.class_.name if handler.class_ else ""]
+        return any(word in wanted for text in texts for word in path_words(text))
+
+    def fix(self, finding: Finding, node: cst.CSTNode, fixer: FixContext) -> Optional[cst.CSTNode]:
+        return _fix(finding, node)
+
+    @staticmethod
+    def _answers_default(handler: Handler, ctx: FileContext) -> bool:
+        """Every value the handler returns is a body answered with 200: DRF ``Response(...)`` in ``create``/
+        ``post``, Flask ``jsonify(...)`` or a dict or list, Django ``JsonResponse(...)`` (no status anywhere)."""
+        framework = handler.framework
+        if framework == DRF and handler.function.name not in _DRF_METHODS:
+            return False
+        values = returned_values(ctx, handler.function)
+        return bool(values) and all(value is not None and _default_body(value, framework) for value in values)
+
+
+_FRAMEWORK_NAMES = {FASTAPI: "FastAPI", DRF: "Django REST framework", FLASK: "Flask", DJANGO: "Django"}
+
+
+def _default_body(value: ast.expr, framework: str) -> bool:
+    if framework == FLASK:
+        if isinstance(value, (ast.Dict, ast.List)):
+            return True
+        return isinstance(value, ast.Call) and callee_name(value) == "jsonify"
+    wanted = "Response" if framework == DRF else "JsonResponse"
+    return isinstance(value, ast.Call) and callee_name(value) == wanted
+
+
+def _route_decorator(function: ast.FunctionDef | ast.AsyncFunctionDef) -> Optional[int]:
+    """The index of the one ``@router.post(...)``/``@app.api_route(...)`` decorator without ``status_code=``
+    or ``response_class=`` (a redirect or HTML response class answers its own status)."""
+    found = [
+        index for index, decorator in enumerate(function.decorator_list)
+        if isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute)
+        and decorator.func.attr in _ROUTE_DECORATORS
+    ]
+    if len(found) != 1:
+        return None
+    call = function.decorator_list[found[0]]
+    assert isinstance(call, ast.Call)
+    if any(keyword.arg in ("status_code", "response_class") or keyword.arg is None for keyword in call.keywords):
+        return None
+    return found[0]
+
+
+def _fix(finding: Finding, node: Any) -> Optional[Any]:
+    import libcst  # noqa: PLC0415 - fix path only
+
+    data: dict[str, Any] = finding.fix_data or {}
+    index = data.get("decorator")
+    if not isinstance(node, libcst.FunctionDef) or not isinstance(index, int) or index >= len(node.decorators):
+        return None
+    decorator = node.decorators[index]
+    call = decorator.decorator
+    if not isinstance(call, libcst.Call):
+        return None
+    args = list(call.args)
+    new = libcst.Arg(
+        keyword=libcst.Name("status_code"),
+        value=libcst.Integer("201"),
+        equal=libcst.AssignEqual(
+            whitespace_before=libcst.SimpleWhitespace(""), whitespace_after=libcst.SimpleWhitespace("")
+        ),
+    )
+    if args and isinstance(args[-1].comma, libcst.Comma):  # one argument per line: keep the trailing comma
+        last = args[-1]
+        before = args[-2].comma if len(args) > 1 and isinstance(args[-2].comma, libcst.Comma) else None
+        new = new.with_changes(comma=last.comma)
+        args[-1] = last.with_changes(comma=before or libcst.Comma(whitespace_after=libcst.SimpleWhitespace(" ")))
+    elif args:
+        args[-1] = args[-1].with_changes(comma=libcst.Comma(whitespace_after=libcst.SimpleWhitespace(" ")))
+    decorators = list(node.decorators)
+    decorators[index] = decorator.with_changes(decorator=call.with_changes(args=[*args, new]))
+    return node.with_changes(decorators=decorators)
