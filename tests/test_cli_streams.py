@@ -17,10 +17,10 @@ from tests.processes import ENV, run_cli
 
 PAYING = (
     "import requests\n"
-    "\n"
+    "from celery import shared_task\n"  # a worker runs the task: its print is service code (BE401)
     'URL = "https://payments.example.com"\n'
     "\n"
-    "\n"
+    "@shared_task\n"
     "def pay(order_id):\n"
     '    print("paying", order_id); requests.post(URL, verify=False)\n'
     "    return requests.get(URL, verify=False)\n"

@@ -17,7 +17,7 @@ from backend_lint.registry import all_rule_classes
 from tests.processes import run_cli
 
 SCHEMA = Path(__file__).parent / "schemas" / "sarif-2.1.0.json"
-SOURCE = 'import sys\n\n\ndef pay(order_id):\n    print("paying", order_id)\n    print("x", sep="")\n'
+SOURCE = 'import sys\n\n\nasync def pay(order_id):\n    print("paying", order_id)\n    print("x", sep="")\n'
 
 
 @pytest.fixture

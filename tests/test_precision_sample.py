@@ -24,7 +24,7 @@ def _service(name: str, swallowed: int) -> str:
     """A module of 7 functions that print (BE401) and ``swallowed`` catch-alls that pass (BE205)."""
     lines = [f'"""The {name} service."""', ""]
     for index in range(PRINTS_PER_FILE):
-        lines += ["", f"def step_{index}(order):", f'    """Step {index}."""', "    total = order.total",
+        lines += ["", f"async def step_{index}(order):", f'    """Step {index}."""', "    total = order.total",
                   f'    print("step {index}", total)', "    return total", ""]
     for index in range(swallowed):
         lines += ["", f"def parse_{index}(raw):", "    try:", "        return int(raw)",

@@ -181,7 +181,7 @@ class PrintInBackendCode(Rule):
         Option(
             "service-evidence",
             bool,
-            False,
+            True,
             "report a print only where the file shows a service runs it (a module with HTTP handlers, a task, a "
             "coroutine, a view or serializer method, a template tag, stderr beside a logger)",
         ),
