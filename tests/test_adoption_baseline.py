@@ -18,14 +18,14 @@ LEGACY = textwrap.dedent('''\
     import json
 
 
-    def create_order(order):
+    async def create_order(order):
         print(order)
         print("charging", json.dumps(order))
         return order
 
 
     class Reports:
-        def nightly(self):
+        async def nightly(self):
             print("starting")
     ''')
 
@@ -80,7 +80,7 @@ def test_baseline_works_from_another_working_directory(tmp_path: Path) -> None:
 def test_fixed_findings_are_listed_on_request(tmp_path: Path) -> None:
     repo = Repo(tmp_path / "service")
     repo.write("app/orders.py", LEGACY)
-    repo.write("app/other.py", "def job():\n    print('x')\n")
+    repo.write("app/other.py", "async def job():\n    print('x')\n")
     repo.check("--write-baseline", BASELINE, ".")
     repo.write("app/orders.py", LEGACY.replace('        print("starting")\n', "        return None\n"))
     result = repo.check("--baseline", BASELINE, "--show-fixed-baseline", ".")

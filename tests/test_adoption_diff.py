@@ -11,7 +11,7 @@ from backend_lint.changed_lines import DiffBaseError, changed_lines, parse_diff
 from tests.adoption_repo import Repo, codes_and_lines
 
 SERVICE = textwrap.dedent('''\
-    def sync_inventory(client, sku):
+    async def sync_inventory(client, sku):
         print(sku)
         print("synced", client.fetch(sku))
         return sku
@@ -26,7 +26,7 @@ def branch_repo(tmp_path: Path) -> Repo:
     repo.commit("legacy")
     repo.git("checkout", "-q", "-b", "feature")
     repo.write("app/inventory.py", SERVICE.replace("    print(sku)\n", "    print(sku)\n    print('fetching', sku)\n"))
-    repo.write("app/jobs.py", "def run():\n    print('job')\n")
+    repo.write("app/jobs.py", "async def run():\n    print('job')\n")
     repo.commit("feature work")
     return repo
 
@@ -53,7 +53,7 @@ def test_files_without_changes_are_not_even_read(branch_repo: Repo) -> None:
 
 def test_merge_base_ignores_commits_that_landed_on_the_base_later(branch_repo: Repo) -> None:
     branch_repo.git("checkout", "-q", "main")
-    branch_repo.write("app/billing.py", "def bill():\n    print('bill')\n")
+    branch_repo.write("app/billing.py", "async def bill():\n    print('bill')\n")
     branch_repo.commit("landed on main after the branch was cut")
     branch_repo.git("checkout", "-q", "feature")
     assert codes_and_lines(branch_repo.check("--diff-base", "main", ".").stdout) == [
@@ -61,14 +61,14 @@ def test_merge_base_ignores_commits_that_landed_on_the_base_later(branch_repo: R
 
 
 def test_uncommitted_and_untracked_code_counts_as_changed(branch_repo: Repo) -> None:
-    branch_repo.write("app/jobs.py", "def run():\n    return None\n")
-    branch_repo.write("app/scratch.py", "import sys\nprint(sys.path)\n")
+    branch_repo.write("app/jobs.py", "async def run():\n    return None\n")
+    branch_repo.write("app/scratch.py", "import sys\n\n\nasync def paths():\n    print(sys.path)\n")
     branch_repo.write(".gitignore", "ignored.py\n")
-    branch_repo.write("ignored.py", "print('not ours')\n")
+    branch_repo.write("ignored.py", "async def mine():\n    print('not ours')\n")
     found = codes_and_lines(branch_repo.check("--diff-base", "main", "app").stdout)
-    assert found == [("app/inventory.py", 3, "BE401"), ("app/scratch.py", 2, "BE401")]
+    assert found == [("app/inventory.py", 3, "BE401"), ("app/scratch.py", 5, "BE401")]
     # HEAD itself as the base: only the working tree's changes.
-    assert codes_and_lines(branch_repo.check("--diff-base", "HEAD", "app").stdout) == [("app/scratch.py", 2, "BE401")]
+    assert codes_and_lines(branch_repo.check("--diff-base", "HEAD", "app").stdout) == [("app/scratch.py", 5, "BE401")]
 
 
 def test_github_annotations_cover_only_new_lines(branch_repo: Repo) -> None:
@@ -82,9 +82,9 @@ def test_github_annotations_cover_only_new_lines(branch_repo: Repo) -> None:
 
 def test_a_change_inside_a_multi_line_finding_counts(tmp_path: Path) -> None:
     repo = Repo(tmp_path / "service")
-    repo.write("app/client.py", "def f(x):\n    print(\n        'a',\n        x,\n    )\n")
+    repo.write("app/client.py", "async def f(x):\n    print(\n        'a',\n        x,\n    )\n")
     repo.commit()
-    repo.write("app/client.py", "def f(x):\n    print(\n        'b',\n        x,\n    )\n")
+    repo.write("app/client.py", "async def f(x):\n    print(\n        'b',\n        x,\n    )\n")
     assert codes_and_lines(repo.check("--diff-base", "HEAD", ".").stdout) == [("app/client.py", 2, "BE401")]
 
 

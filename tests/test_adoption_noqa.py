@@ -15,7 +15,7 @@ LEGACY = textwrap.dedent('''\
     import sys
 
 
-    def report(table, order):
+    async def report(table, order):
         print(order)  # TODO: remove
         print(f"""
             SELECT * FROM {table}
@@ -32,7 +32,7 @@ EXPECTED = textwrap.dedent('''\
     import sys
 
 
-    def report(table, order):
+    async def report(table, order):
         print(order)  # TODO: remove  # noqa: BE401
         print(f"""
             SELECT * FROM {table}
@@ -68,21 +68,21 @@ def test_add_noqa_keeps_crlf_and_only_touches_files_with_findings(tmp_path: Path
     repo = Repo(tmp_path / "service")
     path = repo.root / "app" / "crlf.py"
     path.parent.mkdir(parents=True)
-    path.write_bytes(b"def job():\r\n    print('x')\r\n")
+    path.write_bytes(b"async def job():\r\n    print('x')\r\n")
     clean = repo.write("app/clean.py", "def ok():\n    return 1\n")
     mtime = clean.stat().st_mtime_ns
     assert repo.check("--add-noqa", ".").returncode == 0
-    assert path.read_bytes() == b"def job():\r\n    print('x')  # noqa: BE401\r\n"
+    assert path.read_bytes() == b"async def job():\r\n    print('x')  # noqa: BE401\r\n"
     assert clean.stat().st_mtime_ns == mtime
 
 
 def test_add_noqa_with_diff_base_annotates_only_new_lines(tmp_path: Path) -> None:
     repo = Repo(tmp_path / "service")
-    repo.write("app/a.py", "def a():\n    print(1)\n")
+    repo.write("app/a.py", "async def a():\n    print(1)\n")
     repo.commit()
-    repo.write("app/a.py", "def a():\n    print(1)\n    print(2)\n")
+    repo.write("app/a.py", "async def a():\n    print(1)\n    print(2)\n")
     assert repo.check("--add-noqa", "--diff-base", "HEAD", ".").returncode == 0
-    assert repo.read("app/a.py") == "def a():\n    print(1)\n    print(2)  # noqa: BE401\n"
+    assert repo.read("app/a.py") == "async def a():\n    print(1)\n    print(2)  # noqa: BE401\n"
 
 
 def test_add_noqa_refuses_stdin_and_write_baseline(tmp_path: Path) -> None:
@@ -112,7 +112,7 @@ def test_unused_noqa_is_reported_as_be000(tmp_path: Path) -> None:
         import logging
 
 
-        def view():
+        async def view():
             print("kept")  # noqa: BE401
             x = 1  # noqa: BE201
             y = 2  # noqa: E501, BE401, BE999

@@ -10,7 +10,7 @@ import pytest
 
 from tests.processes import run_cli
 
-GOOD = 'def pay(order_id):\n    print("paying", order_id)\n'
+GOOD = 'async def pay(order_id):\n    print("paying", order_id)\n'
 
 
 @pytest.fixture

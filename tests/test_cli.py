@@ -10,7 +10,7 @@ import pytest
 
 from tests.processes import ENV, run_cli, run_flake8
 
-BAD = 'def pay(order_id):\n    print(f"paying {order_id}")\n'
+BAD = 'async def pay(order_id):\n    print(f"paying {order_id}")\n'
 CLEAN = "def add(a, b):\n    return a + b\n"
 
 
@@ -85,10 +85,10 @@ def test_stdin_with_filename(project: Path) -> None:
 
 def test_noqa_is_honoured(project: Path) -> None:
     (project / "app" / "pay.py").write_text(
-        'print("a")  # noqa: BE401\nprint("b")  # noqa\nprint("c")  # noqa: BE999\n', encoding="utf-8"
+        'async def pay():\n    print("a")  # noqa: BE401\n    print("b")  # noqa\n    print("c")  # noqa: BE999\n', encoding="utf-8"
     )
     result = run_cli("check", "--output-format", "json", "app/pay.py", cwd=project)
-    assert [item["line"] for item in json.loads(result.stdout)] == [3]
+    assert [item["line"] for item in json.loads(result.stdout)] == [4]
 
 
 def test_per_file_ignores_and_rule_options(project: Path) -> None:

@@ -17,10 +17,10 @@ from tests.processes import ENV, run_cli
 
 PAYING = (
     "import requests\n"
-    "\n"
+    "from celery import shared_task\n"  # a worker runs the task: its print is service code (BE401)
     'URL = "https://payments.example.com"\n'
     "\n"
-    "\n"
+    "@shared_task\n"
     "def pay(order_id):\n"
     '    print("paying", order_id); requests.post(URL, verify=False)\n'
     "    return requests.get(URL, verify=False)\n"
@@ -95,7 +95,7 @@ def test_fix_diff_reports_the_lines_of_the_file_on_disk(project: Path) -> None:
                     "app/pay.py", cwd=project, stdin=PAYING.encode())
     assert set(_json(stdin)) == on_disk
     written = run_cli("fix", "--unsafe-fixes", "--output-format", "json", "app", cwd=project)
-    assert {f[0] for f in _json(written)} == {11, 12}, "after writing, the lines are the fixed file's"
+    assert {f[0] for f in _json(written)} == {12, 13}, "after writing, the lines are the fixed file's"
 
 
 def test_no_python_files_is_a_warning_and_exit_0(project: Path) -> None:

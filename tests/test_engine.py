@@ -19,10 +19,10 @@ def _check(code: str, path: str = "app/service.py", select: tuple[str, ...] = ("
 
 
 def test_columns_are_characters_not_bytes() -> None:
-    result = _check('label = "café crème"; print(label)\n', select=("BE401",))
+    result = _check('async def show():\n    label = "café crème"; print(label)\n', select=("BE401",))
     (finding,) = result.findings
-    assert (finding.line, finding.col) == (1, 23)
-    assert finding.end_col == 35
+    assert (finding.line, finding.col) == (2, 27)
+    assert finding.end_col == 39
 
 
 class Recorder(Rule):
@@ -153,12 +153,12 @@ class Exploding(Rule):
 
 
 def test_a_raising_rule_is_contained_and_others_still_run() -> None:
-    source = "print(1)\nprint(2)\n"
+    source = "async def pay():\n    print(1)\n    print(2)\n"
     from backend_lint.rules.be401_print_in_backend_code import PrintInBackendCode
 
     engine = Engine([Exploding(), PrintInBackendCode()])
     result = engine.check(ast.parse(source), source, "app.py", "app.py")
-    assert [finding.line for finding in result.findings] == [1, 2]
+    assert [finding.line for finding in result.findings] == [2, 3]
     assert len(result.errors) == 1, "a failing rule is reported once per file, then switched off"
     error = result.errors[0]
     assert error.code == "BE991" and "ValueError: boom" in error.reason and "\n" not in error.reason
@@ -167,6 +167,6 @@ def test_a_raising_rule_is_contained_and_others_still_run() -> None:
 
 def test_deep_nesting_does_not_hit_the_recursion_limit() -> None:
     depth = 200
-    source = "x = " + "[" * depth + "]" * depth + "\nprint(x)\n"
+    source = "x = " + "[" * depth + "]" * depth + "\n\n\nasync def show():\n    print(x)\n"
     result = _check(source, select=("BE401",))
-    assert [finding.line for finding in result.findings] == [2]
+    assert [finding.line for finding in result.findings] == [5]

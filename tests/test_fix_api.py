@@ -27,7 +27,7 @@ SOURCE = textwrap.dedent(
         return requests.get(url)
 
 
-    def pay(order_id):
+    async def pay(order_id):
         print("paying", order_id)
     """
 )

@@ -22,13 +22,13 @@ SHADOWED = '''\
     logger = logging.getLogger(__name__)
 
 
-    def report(job):
+    async def report(job):
         logger = job.audit_trail
         print("done", job)
         logger.append("done")
 
 
-    def other(job):
+    async def other(job):
         print("done", job)
 '''
 

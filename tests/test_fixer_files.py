@@ -10,7 +10,7 @@ import pytest
 
 from tests.processes import run_cli
 
-PRINTING = "def pay(order_id):\n    print('paying', order_id)  # keep me\n"
+PRINTING = "async def pay(order_id):\n    print('paying', order_id)  # keep me\n"
 FIXED_BODY = "    logger.info(\"paying %s\", order_id)  # keep me\n"
 
 
@@ -47,7 +47,7 @@ def test_utf8_bom_is_kept(project: Path) -> None:
 
 def test_latin1_coding_cookie_is_kept(project: Path) -> None:
     target = project / "app" / "pay.py"
-    source = "# -*- coding: latin-1 -*-\ndef pay(order_id):\n    print('caf\xe9', order_id)\n"
+    source = "# -*- coding: latin-1 -*-\nasync def pay(order_id):\n    print('caf\xe9', order_id)\n"
     target.write_bytes(source.encode("latin-1"))
     _fix(project)
     data = target.read_bytes()
@@ -98,7 +98,7 @@ def test_structlog_logger_gets_key_value_arguments(project: Path) -> None:
     target = project / "app" / "pay.py"
     target.write_text(
         "import structlog\n\nlogger = structlog.get_logger()\n\n\n"
-        "def pay(order_id):\n    print(f'paying {order_id}')\n",
+        "async def pay(order_id):\n    print(f'paying {order_id}')\n",
         encoding="utf-8",
     )
     _fix(project)

@@ -9,10 +9,10 @@ from pathlib import Path
 
 from tests.processes import ENV, run_cli
 
-BUFFER = 'def pay(order_id):\n    print("paying", order_id)\n'
+BUFFER = 'async def pay(order_id):\n    print("paying", order_id)\n'
 FIXED = (
     "import logging\n\nlogger = logging.getLogger(__name__)\n\n\n"
-    'def pay(order_id):\n    logger.info("paying %s", order_id)\n'
+    'async def pay(order_id):\n    logger.info("paying %s", order_id)\n'
 )
 
 

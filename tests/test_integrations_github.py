@@ -25,8 +25,8 @@ def _write_project(root: Path) -> None:
     (root / "pyproject.toml").write_text('[tool.backend-lint]\nselect = ["BE401"]\n', encoding="utf-8")
     (root / "app").mkdir()
     prints = "".join(f'    print("step {n}")\n' for n in range(FINDINGS_IN_BULK))
-    (root / "app" / "jobs.py").write_text(f"def run():\n{prints}", encoding="utf-8")
-    (root / "app" / "pay.py").write_text('def pay(order_id):\n    print("paying", order_id)\n', encoding="utf-8")
+    (root / "app" / "jobs.py").write_text(f"async def run():\n{prints}", encoding="utf-8")
+    (root / "app" / "pay.py").write_text('async def pay(order_id):\n    print("paying", order_id)\n', encoding="utf-8")
 
 
 def _run_step(project: Path, inputs: dict[str, str], python: str = sys.executable) -> subprocess.CompletedProcess:

@@ -15,8 +15,8 @@ from backend_lint.outputs import FORMATS, junit
 from backend_lint.outputs.report import Report
 from tests.processes import run_cli
 
-PAY = 'def pay(order_id):\n    print("paying", order_id)\n    print("paying", order_id)\n'
-REFUND = 'def refund(order_id):\n    print("refund", order_id)\n'
+PAY = 'async def pay(order_id):\n    print("paying", order_id)\n    print("paying", order_id)\n'
+REFUND = 'async def refund(order_id):\n    print("refund", order_id)\n'
 
 # GitLab's "Code Quality report format": every issue needs these, with these types and severities.
 CODE_QUALITY_SCHEMA = {

@@ -333,8 +333,13 @@ def test_be405_user_object() -> None:
 
 # --- BE401 -------------------------------------------------------------------------------------------
 
+WIDE = {"BE401": {"service-evidence": False}}
+"""BE401's wide mode. These tests are about what counts as command line code or code no service runs; by default a
+plain helper's print is left alone anyway, so only the wide mode shows whether the exclusion itself holds."""
+
+
 def prints(code: str, path: str = "app/service.py") -> list[int]:
-    return [finding.line for finding in findings(code, "BE401", path)]
+    return [finding.line for finding in findings(code, "BE401", path, WIDE)]
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ from backend_lint.registry import all_rule_classes
 from tests.processes import run_cli
 
 SCHEMA = Path(__file__).parent / "schemas" / "sarif-2.1.0.json"
-SOURCE = 'import sys\n\n\ndef pay(order_id):\n    print("paying", order_id)\n    print("x", sep="")\n'
+SOURCE = 'import sys\n\n\nasync def pay(order_id):\n    print("paying", order_id)\n    print("x", sep="")\n'
 
 
 @pytest.fixture
@@ -84,7 +84,7 @@ def test_sarif_is_valid_sarif_2_1_0(project: Path) -> None:
     be401 = rules[ids.index("BE401")]
     assert be401["name"] == "print-in-backend-code"
     assert be401["help"]["markdown"].startswith("# BE401 print-in-backend-code")
-    assert be401["shortDescription"]["text"] == "Flags calls to the builtin `print` in service code"
+    assert be401["shortDescription"]["text"] == "Flags calls to the builtin `print` where the file shows that a service runs it"
     assert be401["helpUri"].endswith("/rules/BE401.md")
     first = run["results"][0]
     assert first["ruleId"] == "BE401" and ids[first["ruleIndex"]] == "BE401"

@@ -121,7 +121,7 @@ def test_warm_run_checks_only_changed_files(project: Path, tmp_path: Path) -> No
         assert [(i, r.findings if r else None) for i, r in again] == [
             (i, r.findings if r else None) for i, r in first
         ]
-        edited.write_text(edited.read_text(encoding="utf-8") + "\nprint('one more')\n", encoding="utf-8")
+        edited.write_text(edited.read_text(encoding="utf-8") + "\n\nasync def one_more():\n    print('one more')\n", encoding="utf-8")
         after_edit = dict((i, r) for i, r in check_items(items, checker, 1, ResultCache.for_checker(checker))
                           if isinstance(i, str))
     finally:

@@ -25,7 +25,7 @@ def _service(name: str, swallowed: int) -> str:
     ``None`` (BE205, which checks serving code by default)."""
     lines = [f'"""The {name} service."""', "", "from celery import shared_task", ""]
     for index in range(PRINTS_PER_FILE):
-        lines += ["", f"def step_{index}(order):", f'    """Step {index}."""', "    total = order.total",
+        lines += ["", f"async def step_{index}(order):", f'    """Step {index}."""', "    total = order.total",
                   f'    print("step {index}", total)', "    return total", ""]
     for index in range(swallowed):
         lines += ["", "@shared_task", f"def parse_{index}(raw):", "    try:", "        return int(raw)",

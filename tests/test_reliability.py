@@ -25,7 +25,7 @@ from tests.processes import ENV, run_cli
 ROOT = Path(__file__).resolve().parents[1]
 CHECKER = Checker.from_config(Config(root=ROOT))
 FUZZ_EXAMPLES = int(os.environ.get("BACKEND_LINT_FUZZ_EXAMPLES", "40"))
-PRINTING = "import sys\n\n\ndef pay(order_id):\n    print('paying', order_id)\n    print(f'paid {order_id}', file=sys.stderr)\n"
+PRINTING = "import sys\n\n\nasync def pay(order_id):\n    print('paying', order_id)\n    print(f'paid {order_id}', file=sys.stderr)\n"
 
 INJECT = textwrap.dedent(
     """

@@ -22,8 +22,12 @@ from tests.test_reliability import INJECT
 
 ORDERS = '''\
 import requests
+from flask import Flask
+
+app = Flask(__name__)
 
 
+@app.get("/orders/<order_id>")
 def fetch(order_id: str) -> dict:
     données = requests.get(f"https://orders.internal/{order_id}")
     return données.json()

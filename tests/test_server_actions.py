@@ -74,7 +74,7 @@ async def test_quick_fix_is_resolved_applied_and_clears_its_diagnostic(editor: E
     assert [d.code for d in actions[0].diagnostics] == ["BE201"]
     fix = await editor.resolved(actions[0])
     [change] = fix.edit.document_changes
-    assert [(e.range.start.line, e.range.end.line, e.new_text) for e in change.edits] == [(4, 4, ", timeout=10")]
+    assert [(e.range.start.line, e.range.end.line, e.new_text) for e in change.edits] == [(8, 8, ", timeout=10")]
     after = await editor.apply(fix.edit)
     assert [d.code for d in after] == ["BE401", "BE201", "BE202"], "only the fixed finding is gone"
     assert 'requests.get(f"https://orders.internal/{order_id}", timeout=10)' in editor.texts[uri]
@@ -89,7 +89,7 @@ async def test_suppressing_writes_the_noqa_comment(editor: Editor, tmp_path: Pat
     suppress = await editor.resolved(next(a for a in actions if a.title == "Suppress BE401 with `# noqa`"))
     after = await editor.apply(suppress.edit)
     assert [d.code for d in after] == ["BE201", "BE201", "BE202"]
-    assert editor.texts[uri].splitlines()[9].endswith(')  # noqa: BE401'), "at the end of the line"
+    assert editor.texts[uri].splitlines()[13].endswith(')  # noqa: BE401'), "at the end of the line"
 
 
 @pytest.mark.asyncio

@@ -22,7 +22,7 @@ UTF8, UTF16, UTF32 = (types.PositionEncodingKind.Utf8, types.PositionEncodingKin
                       types.PositionEncodingKind.Utf32)
 
 
-NON_ASCII = 'def pay(note: str) -> None:\n    x = "é😀"; print(x, note)\n'
+NON_ASCII = 'async def pay(note: str) -> None:\n    x = "é😀"; print(x, note)\n'
 
 
 @pytest.mark.parametrize("encoding", [UTF16, UTF8, UTF32])
