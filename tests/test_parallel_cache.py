@@ -159,12 +159,12 @@ def test_an_edit_that_keeps_size_and_modification_time_is_seen(project: Path, tm
     """The change time, which no program can set back, is part of the signature."""
     root = _copy(project, tmp_path)
     target = root / "app" / "edited.py"
-    target.write_text("print('a')\n", encoding="utf-8")
+    target.write_text("import requests\nrequests.get(URL)\n", encoding="utf-8")
     os.utime(target, (time.time() - 60, time.time() - 60))
     before = json.loads(_run(root)[1])
-    assert [f["code"] for f in before if f["path"].endswith("edited.py")] == ["BE401"]
+    assert [f["code"] for f in before if f["path"].endswith("edited.py")] == ["BE201"]
     info = target.stat()
-    target.write_text("pass # 'a'\n", encoding="utf-8")  # same size
+    target.write_text("import requests\nrequests.gat(URL)\n", encoding="utf-8")  # same size, no network call
     os.utime(target, ns=(info.st_atime_ns, info.st_mtime_ns))
     assert target.stat().st_size == info.st_size and target.stat().st_mtime_ns == info.st_mtime_ns
     after = json.loads(_run(root)[1])

@@ -39,6 +39,11 @@ def ship(order_id: str) -> None:
 
 def cancel(order_id: str) -> None:
     requests.post("https://orders.internal/cancel", json={"id": order_id}, timeout=None)
+
+
+@app.get("/healthz")
+def health() -> str:
+    return "ok"
 '''
 HREF = "https://github.com/backend-lint/backend-lint/blob/main/rules/{code}.md"
 
