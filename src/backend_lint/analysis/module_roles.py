@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from backend_lint.analysis.facts import file_fact, reads
 from backend_lint.analysis.paths import is_test_path
+from backend_lint.analysis.settings import DEVELOPMENT, PRODUCTION, settings_module
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
@@ -157,3 +158,24 @@ def _names_migration_runner(name: str) -> bool:
     words = set(name.lower().split("_"))
     return bool(words & _MIGRATION_WORDS) or ("migrate" in words and bool(words & _SCHEMA_WORDS))
 
+
+_NON_PRODUCTION_WORDS = frozenset({"test", "tests", "testing", "dev", "development", "local", "debug"})
+"""Words of a class name that make it a configuration for tests or development (``class TestingConfig``)."""
+
+
+@reads(module_roles, settings_module)
+def non_production_code(ctx: FileContext) -> bool:
+    """Code that does not run in production as written: tests and test support, test and development
+    settings modules, and the body of a config class named for testing or development (BE510, BE512, where
+    lowered costs and disabled protections are expected)."""
+    from backend_lint.analysis.secret_names import split_identifier  # noqa: PLC0415 - keeps this module light
+
+    if ctx.is_test_file or module_roles(ctx).for_tests:
+        return True
+    settings = settings_module(ctx)
+    if settings.kind != PRODUCTION and (settings.is_settings or settings.kind == DEVELOPMENT):
+        return True
+    return any(
+        isinstance(scope.node, ast.ClassDef) and bool(_NON_PRODUCTION_WORDS & set(split_identifier(scope.node.name)))
+        for scope in ctx.scope
+    )

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from typing import Optional, Union
+from typing import TYPE_CHECKING, Optional, Union
+
+if TYPE_CHECKING:
+    from backend_lint.context import FileContext
 
 FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda]
 LoopNode = Union[ast.For, ast.AsyncFor, ast.While, ast.comprehension]
@@ -116,3 +119,14 @@ def is_main_guard(node: ast.If) -> bool:
     has_name = any(isinstance(op, ast.Name) and op.id == "__name__" for op in operands)
     has_main = any(isinstance(op, ast.Constant) and op.value == "__main__" for op in operands)
     return has_name and has_main
+
+
+def under_condition(node: ast.AST, ctx: FileContext) -> bool:
+    """Under an ``if`` (other than the main guard) or inside a conditional expression, in any scope: an
+    environment or a setting decides whether the code runs (BE504, BE512)."""
+    current = ctx.parent_of(node)
+    while current is not None:
+        if isinstance(current, ast.IfExp) or (isinstance(current, ast.If) and not is_main_guard(current)):
+            return True
+        current = ctx.parent_of(current)
+    return False

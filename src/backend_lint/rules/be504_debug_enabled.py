@@ -16,7 +16,7 @@ import ast
 
 from backend_lint.analysis.ast_helpers import is_true
 from backend_lint.analysis.project.conditions import test_support
-from backend_lint.analysis.scopes import is_main_guard
+from backend_lint.analysis.scopes import under_condition
 from backend_lint.analysis.secret_names import split_identifier
 from backend_lint.analysis.settings import DEVELOPMENT_PATTERNS, PRODUCTION, module_kind, settings_module
 from backend_lint.analysis.values import origin
@@ -45,16 +45,6 @@ def _is_app(expr: ast.AST, ctx: FileContext) -> bool:
     return (made or "").endswith(_FACTORY_NAMES) or (made is None and ctx.imports.imports_module(*_WEB_MODULES))
 
 
-def _conditional(node: ast.AST, ctx: FileContext) -> bool:
-    """Under an ``if`` (other than the main guard) or inside a conditional expression, in any scope."""
-    current = ctx.parent_of(node)
-    while current is not None:
-        if isinstance(current, ast.IfExp) or (isinstance(current, ast.If) and not is_main_guard(current)):
-            return True
-        current = ctx.parent_of(current)
-    return False
-
-
 def _production_config_class(ctx: FileContext) -> bool:
     """Directly in the body of a config class named for production (``class ProductionConfig``)."""
     cls = ctx.scope.node
@@ -81,7 +71,7 @@ class DebugEnabled(Rule):
     )
 
     def _report(self, ctx: FileContext, node: ast.AST, construct: str) -> None:
-        if not ctx.is_test_file and not _conditional(node, ctx):
+        if not ctx.is_test_file and not under_condition(node, ctx):
             self.report(ctx, node, construct=construct)
 
     @visits(ast.Call)

@@ -28,11 +28,10 @@ from typing import Optional
 
 from backend_lint.analysis.ast_helpers import argument, keyword_value, string_value
 from backend_lint.analysis.bindings import bindings_of
-from backend_lint.analysis.module_roles import module_roles
+from backend_lint.analysis.module_roles import module_roles, non_production_code
 from backend_lint.analysis.passwords import constant_int, is_password_value, local_value, stored_as_password
 from backend_lint.analysis.project.conditions import test_support
-from backend_lint.analysis.secret_names import split_identifier
-from backend_lint.analysis.settings import DEVELOPMENT, PRODUCTION, settings_module
+from backend_lint.analysis.settings import settings_module
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 from backend_lint.rule import Option, Rule, visits
@@ -61,7 +60,6 @@ _DJANGO_HASHERS = {
 _DJANGO_FACTORS = {"iterations": "iterations", "rounds": "rounds", "time_cost": "time_cost",
                    "memory_cost": "memory_cost", "work_factor": "n", "parallelism": "p"}
 _DJANGO_DEFAULTS = {ARGON2: {"time_cost": 2, "memory_cost": 102400}, SCRYPT: {"n": 2**14, "p": 5}}
-_NON_PRODUCTION_CLASS_WORDS = frozenset({"test", "tests", "testing", "dev", "development", "local", "debug"})
 _BCRYPT_ROUNDS_SETTING = "BCRYPT_LOG_ROUNDS"
 _BCRYPT_CALLS = {
     "bcrypt.gensalt": ("bcrypt.gensalt", 0),
@@ -99,16 +97,7 @@ class WeakHashWorkFactor(Rule):
     # --- where the rule applies ---------------------------------------------------------------------------
 
     def _exempt(self, ctx: FileContext) -> bool:
-        if ctx.is_test_file or module_roles(ctx).for_tests:
-            return True
-        settings = settings_module(ctx)
-        if settings.kind != PRODUCTION and (settings.is_settings or settings.kind == DEVELOPMENT):
-            return True
-        return any(
-            isinstance(scope.node, ast.ClassDef)
-            and bool(_NON_PRODUCTION_CLASS_WORDS & set(split_identifier(scope.node.name)))
-            for scope in ctx.scope
-        )
+        return non_production_code(ctx)
 
     # --- judging one configuration ------------------------------------------------------------------------
 

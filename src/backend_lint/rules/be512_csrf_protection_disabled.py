@@ -27,12 +27,12 @@ from typing import Optional
 
 from backend_lint.analysis.ast_helpers import string_value
 from backend_lint.analysis.mentions import mentioned_names
-from backend_lint.analysis.module_roles import module_roles
+from backend_lint.analysis.module_roles import module_roles, non_production_code
 from backend_lint.analysis.project.conditions import test_support
 from backend_lint.analysis.resolve import Definition, resolve_name
-from backend_lint.analysis.scopes import is_main_guard
+from backend_lint.analysis.scopes import under_condition
 from backend_lint.analysis.secret_names import split_identifier
-from backend_lint.analysis.settings import DEVELOPMENT, PRODUCTION, settings_module
+from backend_lint.analysis.settings import PRODUCTION, settings_module
 from backend_lint.context import FileContext
 from backend_lint.rule import FileState, Rule, leaves, visits
 
@@ -54,7 +54,6 @@ _THIRD_PARTY_WORDS = frozenset(
      "jwks", "introspect", "revoke", "metrics", "beacon", "csp", "telemetry"}
 )
 """Words in a view's, class's or module's name for endpoints a third party or a script calls."""
-_NON_PRODUCTION_WORDS = frozenset({"test", "tests", "testing", "dev", "development", "local", "debug"})
 _WTF_SETTING = "WTF_CSRF_ENABLED"
 _CSRF_MIDDLEWARE = "CsrfViewMiddleware"
 _SESSION_MIDDLEWARE = "django.contrib.sessions.middleware.SessionMiddleware"
@@ -66,16 +65,6 @@ def _last_name(expr: ast.expr) -> str:
     if isinstance(target, ast.Attribute):
         return target.attr
     return target.id if isinstance(target, ast.Name) else ""
-
-
-def _conditional(node: ast.AST, ctx: FileContext) -> bool:
-    """Under an ``if`` (other than the main guard) or a conditional expression: an environment decides."""
-    current = ctx.parent_of(node)
-    while current is not None:
-        if isinstance(current, ast.IfExp) or (isinstance(current, ast.If) and not is_main_guard(current)):
-            return True
-        current = ctx.parent_of(current)
-    return False
 
 
 def _is_false(expr: Optional[ast.AST]) -> bool:
@@ -94,16 +83,7 @@ class CsrfProtectionDisabled(Rule):
     # --- where the rule applies ---------------------------------------------------------------------------
 
     def _non_production(self, ctx: FileContext) -> bool:
-        if ctx.is_test_file or module_roles(ctx).for_tests:
-            return True
-        settings = settings_module(ctx)
-        if settings.kind != PRODUCTION and (settings.is_settings or settings.kind == DEVELOPMENT):
-            return True
-        return any(
-            isinstance(scope.node, ast.ClassDef)
-            and bool(_NON_PRODUCTION_WORDS & set(split_identifier(scope.node.name)))
-            for scope in ctx.scope
-        )
+        return non_production_code(ctx)
 
     # --- csrf_exempt ----------------------------------------------------------------------------------------
 
@@ -180,7 +160,7 @@ class CsrfProtectionDisabled(Rule):
                 and isinstance(target.value, ast.Attribute)
                 and target.value.attr == "config"
             )
-            if (named or keyed) and not _conditional(node, ctx) and not self._non_production(ctx):
+            if (named or keyed) and not under_condition(node, ctx) and not self._non_production(ctx):
                 construct = _WTF_SETTING if named else f'config["{_WTF_SETTING}"]'
                 self.report(ctx, node, construct=f"{construct} = False", problem="turns off Flask-WTF's CSRF check")
 
@@ -208,7 +188,7 @@ class CsrfProtectionDisabled(Rule):
             mapping is not None
             and any(string_value(k) == _WTF_SETTING and _is_false(v) for k, v in zip(mapping.keys, mapping.values))
         )
-        if disabled and not _conditional(node, ctx) and not self._non_production(ctx):
+        if disabled and not under_condition(node, ctx) and not self._non_production(ctx):
             self.report(ctx, node, construct=f"config.{func.attr}({_WTF_SETTING}=False)",
                         problem="turns off Flask-WTF's CSRF check")
 
@@ -224,7 +204,7 @@ class CsrfProtectionDisabled(Rule):
         settings = settings_module(ctx)
         return (
             settings.is_settings and settings.kind == PRODUCTION and ctx.scope.outer is None
-            and not ctx.is_test_file and not module_roles(ctx).for_tests and not _conditional(node, ctx)
+            and not ctx.is_test_file and not module_roles(ctx).for_tests and not under_condition(node, ctx)
         )
 
     @leaves(ast.Module)
