@@ -21,7 +21,7 @@ summaries. Each answer is computed on first use and kept. What it cannot establi
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
 from typing import Any, Optional
 
@@ -347,22 +347,17 @@ class ProjectModel:
         roots -= serving
         packages = {self._package(name) for name in roots} - {""}
         packages = {package for package in packages if "." in package}  # not a whole top-level package
-        inside = set(roots)
-        importers = self._importers(strings=False)
-        changed = True
-        while changed:
-            changed = False
-            for name, found in importers.items():
-                package = self._package(name)
-                if name in inside or name in serving or not any(
-                    package == root or package.startswith(root + ".") for root in packages
-                ):
-                    continue
-                users = found - self._test_files
-                if users and users <= inside:
-                    inside.add(name)
-                    changed = True
-        return frozenset(inside)
+
+        def admitted(name: str, importers: set[str], inside: set[str]) -> bool:
+            package = self._package(name)
+            users = importers - self._test_files
+            return (
+                name not in serving
+                and any(package == root or package.startswith(root + ".") for root in packages)
+                and bool(users) and users <= inside
+            )
+
+        return self._closure(roots, self._importers(strings=False), admitted)
 
     def _package(self, name: str) -> str:
         summary = self.modules.get(name)
@@ -378,15 +373,24 @@ class ProjectModel:
             if "test_support" in summary.roles and name not in self._test_files
         }
         roots |= {name for name in self.files.test_settings if name in self.modules}
+
+        def admitted(name: str, importers: set[str], inside: set[str]) -> bool:
+            return bool(importers & inside) and importers <= inside | self._test_files
+
+        return self._closure(roots, self._importers(strings=True), admitted)
+
+    @staticmethod
+    def _closure(
+        roots: set[str], importers: dict[str, set[str]], admitted: Callable[[str, set[str], set[str]], bool]
+    ) -> frozenset[str]:
+        """``roots`` and, until nothing changes, every module that ``admitted(name, its importers, the set so
+        far)`` lets in."""
         inside = set(roots)
-        importers = self._importers(strings=True)
         changed = True
         while changed:
             changed = False
             for name, found in importers.items():
-                if name in inside or not found:
-                    continue
-                if found <= inside | self._test_files and found & inside:
+                if name not in inside and admitted(name, found, inside):
                     inside.add(name)
                     changed = True
         return frozenset(inside)
