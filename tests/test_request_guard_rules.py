@@ -296,3 +296,47 @@ def test_django_root_urlconf(tmp_path: Path, extra: str, root: str, expected: li
         "shop/settings.py": f'INSTALLED_APPS = ["django.contrib.auth"]\nROOT_URLCONF = "{root}"\n',
     })
     assert _lines(tmp_path, "BE308") == expected
+
+
+PULP_URLS = '''
+from django.urls import re_path
+
+from pulp.app.views import LivezView, TasksView
+
+urlpatterns = [
+    re_path(r"^tasks/$", TasksView.as_view()),
+    {probe}
+]
+'''
+
+PULP_CONTENT = '''
+from aiohttp import web
+
+app = web.Application()
+'''
+
+
+@pytest.mark.parametrize("packaged", [True, False])
+@pytest.mark.parametrize(("probe", "expected"), [
+    ('re_path(r"^livez/", LivezView.as_view()),', []),
+    ("", [("pulp/app/urls.py", 5), ("pulp/content/__init__.py", 3)]),
+])
+def test_manage_py_inside_a_package_is_not_a_project_of_its_own(
+    tmp_path: Path, packaged: bool, probe: str, expected: list
+) -> None:
+    """pulpcore's layout: ``pulp/app/manage.py`` beside the Django app's URL conf, the content app made in
+    ``pulp/content``. The manage.py is a command of the package, not a root: the ``livez/`` route of
+    ``pulp/app/urls.py`` is the content app's probe too (with or without a ``pyproject.toml`` above), and
+    without it both apps are reported."""
+    _write(tmp_path, {
+        "pulp/__init__.py": "", "pulp/app/__init__.py": "",
+        "pulp/app/manage.py": "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'pulp.app.settings')\n",
+        "pulp/app/settings.py": 'INSTALLED_APPS = ["pulp.app"]\nROOT_URLCONF = "pulp.app.urls"\n',
+        "pulp/app/urls.py": PULP_URLS.replace("{probe}", probe),
+        "pulp/app/views.py": "from django.views import View\n\n\nclass LivezView(View):\n    pass\n\n\n"
+                             "class TasksView(View):\n    pass\n",
+        "pulp/content/__init__.py": PULP_CONTENT,
+    })
+    if not packaged:
+        (tmp_path / "pyproject.toml").unlink()
+    assert _lines(tmp_path, "BE308") == expected

@@ -1,11 +1,14 @@
 """Which project a file belongs to, and its dotted module name there.
 
 A project's root is the nearest folder above the file holding ``pyproject.toml``, ``setup.cfg``, ``setup.py`` or
-``manage.py``. A file with none of them above it (an unpacked wheel, a folder of scripts) belongs to the folder
-that holds its top-level package, so that two packages checked side by side stay two projects. A module's name
+``manage.py``. A ``manage.py`` inside a package (its folder has ``__init__.py``: pulpcore's ``pulpcore/app/``, lemur's
+``lemur/``) is a command of that package, not the root of a project of its own: splitting there would cut the
+package's URL confs and settings off from its other modules (BE308 would not see ``pulpcore/app/urls``' ``livez/``
+from ``pulpcore/content``). A file with none of them above it (an unpacked wheel, a folder of scripts) belongs to the
+folder that holds its top-level package, so that two packages checked side by side stay two projects. A module's name
 follows its packages: ``shop/orders/views.py`` under ``shop/__init__.py`` and ``shop/orders/__init__.py`` is
-``shop.orders.views``, wherever the root is (``src/`` layouts included). The file system answers are kept per
-folder: a run asks them once per folder, not once per file.
+``shop.orders.views``, wherever the root is (``src/`` layouts included). The file system answers are kept per folder:
+a run asks them once per folder, not once per file.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from pathlib import Path
 from typing import Optional
 
 ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", "manage.py")
+_PACKAGING_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py")
 
 
 @lru_cache(maxsize=4096)
@@ -25,8 +29,9 @@ def _is_package(folder: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def _marked_root(folder: str) -> Optional[str]:
-    """The nearest folder at or above ``folder`` holding a root marker."""
-    if any(os.path.isfile(os.path.join(folder, marker)) for marker in ROOT_MARKERS):
+    """The nearest folder at or above ``folder`` holding a root marker (``manage.py`` only outside a package)."""
+    markers = _PACKAGING_MARKERS if _is_package(folder) else ROOT_MARKERS
+    if any(os.path.isfile(os.path.join(folder, marker)) for marker in markers):
         return folder
     parent = os.path.dirname(folder)
     return None if parent == folder else _marked_root(parent)
