@@ -451,3 +451,55 @@ def test_two_projects_under_one_path_keep_their_own_facts(tmp_path: Path) -> Non
     assert ("paged/shop/api/views.py", 9, "BE104") not in found
     assert ("unpaged/shop/api/views.py", 9, "BE104") in found
     assert _flake8_findings(tmp_path) == found
+
+
+ROUTED_VIEWSETS = {
+    "manage.py": "",
+    "hooks/__init__.py": "",
+    "hooks/settings.py": 'INSTALLED_APPS = ["rest_framework"]\nROOT_URLCONF = "hooks.urls"\n',
+    "hooks/views.py": """\
+        from rest_framework import viewsets
+        from rest_framework.response import Response
+
+        from hooks.models import Event, Order
+
+
+        class StripeEventViewSet(viewsets.ViewSet):
+            def create(self, request):
+                event = Event.objects.create(payload=request.data)
+                return Response({"id": event.id}, status=201)
+
+
+        class OrderViewSet(viewsets.ViewSet):
+            def create(self, request):
+                order = Order.objects.create(**request.data)
+                return Response({"id": order.id}, status=201)
+    """,
+    "hooks/urls.py": """\
+        from django.urls import include, path
+        from rest_framework.routers import DefaultRouter
+
+        from hooks import views
+        from hooks.views import OrderViewSet
+
+        router = DefaultRouter()
+        router.register("{prefix}", views.StripeEventViewSet)
+        router.register("orders", OrderViewSet)
+
+        urlpatterns = [path("api/", include(router.urls))]
+    """,
+}
+
+
+@pytest.mark.parametrize(("prefix", "expected"), [
+    ("webhooks/stripe", {("hooks/views.py", 14, "BE301")}),
+    ("events", {("hooks/views.py", 8, "BE301"), ("hooks/views.py", 14, "BE301")}),
+])
+def test_router_registers_a_viewset_of_another_module(tmp_path: Path, prefix: str, expected: set) -> None:
+    """``router.register("webhooks/stripe", views.StripeEventViewSet)`` in urls.py gives the ViewSet of views.py
+    its path: a provider's webhook is exempt from BE301 there, while the orders ViewSet (imported by name) is
+    routed under ``orders`` and still reported."""
+    files = dict(ROUTED_VIEWSETS)
+    files["hooks/urls.py"] = files["hooks/urls.py"].replace("{prefix}", prefix)
+    found = _both(_write(tmp_path, files))
+    assert {item for item in found if item[2] == "BE301"} == expected

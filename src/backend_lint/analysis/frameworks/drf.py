@@ -3,7 +3,10 @@
 ``APIView`` and generic views answer with their ``get``/``post``/... methods, ViewSets with their actions
 (``list``/``retrieve`` GET, ``create`` POST, ``update`` PUT, ``partial_update`` PATCH, ``destroy`` DELETE)
 and ``@action(methods=[...], url_path=...)`` methods (default GET, path the method's name); function views
-with ``@api_view([...])``. ``router.register("orders", OrderViewSet)`` gives the ViewSet's routes their prefix.
+with ``@api_view([...])``. ``router.register("orders", OrderViewSet)`` gives the ViewSet's routes their prefix;
+a ViewSet imported from another module (``views.OrderViewSet``) is recorded as a registration of that module's
+class, which the project model joins to the URL confs (the router's ``include(router.urls)`` prefix is not
+followed).
 A project base class named like a view (``BaseViewSet``, ``OrgAPIView``) counts too (:class:`.Reader`).
 """
 
@@ -14,7 +17,7 @@ from typing import Optional
 
 from backend_lint.analysis.ast_helpers import argument, keyword_value
 from backend_lint.analysis.frameworks.reading import GET, HTTP_NAMED, VIEWSET, Reader, methods_list
-from backend_lint.analysis.handler_types import DRF, NO_PATH, FunctionNode, RoutePath
+from backend_lint.analysis.handler_types import DRF, NO_PATH, FunctionNode, Registration, RoutePath, Span
 
 FRAMEWORK = DRF
 CLASS_BASES = (
@@ -61,4 +64,12 @@ def call(reader: Reader, written: ast.Call, function: Optional[ast.AST]) -> bool
     cls = reader.defined(written.args[1], function)
     if isinstance(cls, ast.ClassDef):
         reader.routes.endpoint_prefixes.setdefault(reader.qualname(cls), prefix)
+        return True
+    _local, imported = reader.endpoints(written.args[1], function)
+    if imported is not None:  # a ViewSet of another module: the project model gives it this route
+        module, name = imported
+        reader.routes.registrations.append(
+            Registration(DRF, name, frozenset(), prefix, Span.of(written), owner=None, module=module)
+        )
+        reader.endpoint_nodes.append(None)
     return True
