@@ -503,3 +503,100 @@ def test_router_registers_a_viewset_of_another_module(tmp_path: Path, prefix: st
     files["hooks/urls.py"] = files["hooks/urls.py"].replace("{prefix}", prefix)
     found = _both(_write(tmp_path, files))
     assert {item for item in found if item[2] == "BE301"} == expected
+
+
+MAIL_HELPERS = {
+    "pyproject.toml": '[project]\nname = "accounts"\nversion = "1"\n',
+    "accounts/__init__.py": "",
+    "accounts/notifications.py": """\
+        from django.core.mail import send_mail
+
+
+        def send_welcome(user):
+            send_mail("Welcome", "Hello", "noreply@example.com", [user.email])
+
+
+        def welcome_text(user):
+            return f"Hello {user.name}"
+    """,
+    "accounts/pdfs.py": """\
+        import pdfkit
+        import time
+
+
+        def render_invoice(html):
+            return pdfkit.from_string(html, False)
+
+
+        def wait_for_replica():
+            time.sleep(0.5)
+    """,
+    "accounts/tasks.py": """\
+        from celery import shared_task
+
+        from accounts.notifications import send_welcome
+
+
+        @shared_task
+        def send_welcome_later(user_id):
+            send_welcome(user_id)
+    """,
+    "accounts/views.py": """\
+        from django.http import HttpResponse, JsonResponse
+
+        from accounts import notifications, pdfs
+        from accounts.tasks import send_welcome_later
+
+
+        def signup(request):
+            user = request.user
+            notifications.send_welcome(user)
+            return JsonResponse({"text": notifications.welcome_text(user)})
+
+
+        def signup_queued(request):
+            send_welcome_later.delay(request.user.id)
+            return JsonResponse({})
+
+
+        def invoice(request):
+            pdfs.wait_for_replica()
+            return HttpResponse(pdfs.render_invoice("<p>1</p>"), content_type="application/pdf")
+    """,
+    "accounts/urls.py": """\
+        from django.urls import path
+
+        from accounts import views
+
+        urlpatterns = [
+            path("signup/", views.signup),
+            path("signup-queued/", views.signup_queued),
+            path("invoice/", views.invoice),
+        ]
+    """,
+}
+
+
+def test_slow_work_in_a_helper_of_another_module(tmp_path: Path) -> None:
+    """BE206 follows a handler's call into the project's helper of another module, one level: sending mail and
+    rendering a PDF there are reported at the call, naming the helper and what it does; a helper that only
+    builds text, a sleep in a helper (a wait, not work to hand off) and the queued task are not."""
+    root = _write(tmp_path, MAIL_HELPERS)
+    found = _both(root)
+    assert {item for item in found if item[2] == "BE206"} == {
+        ("accounts/views.py", 9, "BE206"), ("accounts/views.py", 20, "BE206"),
+    }
+    messages = {
+        (item["line"], item["message"]) for item in check_json("--no-cache", "--select", "BE206", ".", cwd=root)
+    }
+    assert any(line == 9 and "`notifications.send_welcome()` sends e-mail" in text for line, text in messages)
+    assert any(line == 20 and "`pdfs.render_invoice()` renders a PDF" in text for line, text in messages)
+
+
+def test_slow_helper_of_another_module_needs_the_project(tmp_path: Path) -> None:
+    """On standard input the handler's file cannot show what the helper does: no finding (never a guess)."""
+    root = _write(tmp_path, MAIL_HELPERS)
+    result = run_cli("check", "--select", "BE206", "--no-cache", "--stdin-filename", "accounts/views.py", "-",
+                     cwd=root, stdin=(root / "accounts/views.py").read_bytes())
+    assert result.returncode == 0, result.stdout.decode()
+    assert b"BE206" not in result.stdout

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
+from backend_lint.analysis.project.conditions import absent, no_project
 from backend_lint.finding import Applicability, Finding
 
 if TYPE_CHECKING:  # libcst is imported only on the fix path
@@ -155,12 +156,17 @@ class Rule:
         applicability: Applicability | None = None,
         fix_data: Any = None,
         unless: tuple[ProjectFact, ...] = (),
+        only_if: tuple[ProjectFact, ...] = (),
         **template: Any,
     ) -> Finding:
         """Record a finding spanning ``node`` (or ``node`` to ``end_node``) with the message filled in.
 
         ``unless``: facts of the project (:mod:`backend_lint.analysis.project.conditions`) any of which makes the
-        finding wrong; the project model drops it once one holds (without a project, it stands)."""
+        finding wrong; the project model drops it once one holds (without a project, it stands). ``only_if``:
+        facts every one of which the project must establish for the finding to stand (without a project, it is
+        dropped); they are recorded in ``unless`` as ``absent(fact)``, with ``no_project()``."""
+        if only_if:
+            unless = (*unless, no_project(), *(absent(fact) for fact in only_if))
         best = self.fix_kind
         chosen = best if applicability is None else min(applicability, best)
         line, col = ctx.char_position(node.lineno, node.col_offset)  # type: ignore[attr-defined]  # reported nodes have positions

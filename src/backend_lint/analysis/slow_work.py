@@ -43,7 +43,6 @@ SLOW: dict[str, str] = {
 }
 SLEEPS = "sleeps"
 """Origins of slow calls, and what each does."""
-TRIGGERS = ("mail", "smtplib", "twilio", "weasyprint", "pdfkit", "sleep")
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 
 

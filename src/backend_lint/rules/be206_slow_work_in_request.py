@@ -7,7 +7,10 @@ job fails, and a client's retry sends a second e-mail; a queue (Celery ``.delay`
 ``BackgroundTasks.add_task``, Django-Q ``async_task``, dramatiq ``.send``) answers at once and retries the job
 on its own. Flagged, at the call: a slow call (:mod:`backend_lint.analysis.slow_work`) directly in a handler
 the handler model knows, or a call there to a function of the same module whose body makes one by an imported
-name (one level).
+name (one level). A call to a function imported from another module of the same top-level package
+(``notifications.send_welcome(user)``) is reported when the project model says that function's own body sends
+e-mail or SMS or renders a PDF (:func:`~backend_lint.analysis.project.conditions.does`, ``only_if``): one
+finding, naming the first of those it does; never without a project.
 
 Left alone: slow calls handed to a queue (they are arguments, not calls: ``background_tasks.add_task(send_mail,
 ...)``), ``time.sleep`` in a loop or an ``except`` clause (a retry's backoff or a poll: BE203's concern),
@@ -20,10 +23,13 @@ from __future__ import annotations
 import ast
 
 from backend_lint.analysis.handlers import handler_for
+from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.module_roles import module_roles
-from backend_lint.analysis.project.conditions import test_support
+from backend_lint.analysis.project.conditions import ProjectFact, does, test_support
+from backend_lint.analysis.project.def_effects import EFFECT_TEXT
+from backend_lint.analysis.project.imported import imported_qualified
 from backend_lint.analysis.resolve import called_function
-from backend_lint.analysis.slow_work import TRIGGERS, slow_kind, slow_work_in
+from backend_lint.analysis.slow_work import slow_kind, slow_work_in
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 from backend_lint.rule import Rule, visits
@@ -33,8 +39,7 @@ class SlowWorkInRequest(Rule):
     code = "BE206"
     name = "slow-work-in-request"
     message = "`{call}` {kind} in handler `{handler}` while the client waits; hand it to a queue or background task"
-    triggers = TRIGGERS
-    needs = (handler_for, module_roles, origin, called_function, slow_work_in)
+    needs = (handler_for, module_roles, origin, called_function, slow_work_in, does)
     module_facts = (test_support,)
 
     @visits(ast.Call)
@@ -50,10 +55,28 @@ class SlowWorkInRequest(Rule):
         kind = slow_kind(called)
         if kind is None:
             helper = called_function(node, ctx, ctx.scope)
-            kind = slow_work_in(ctx, helper.node) if helper is not None and helper.node is not function else None
-            called = helper.node.name if kind is not None and helper is not None else None
+            if helper is None:
+                self._report_project_helper(node, ctx, handler.function.name)
+                return
+            kind = slow_work_in(ctx, helper.node) if helper.node is not function else None
+            called = helper.node.name if kind is not None else None
         if kind is None or called is None:
             return
         if kind == "sleeps" and (ctx.scope.loops or ctx.scope.except_handler is not None):
             return  # a retry's backoff or a poll's wait (BE203's concern), not work to hand off
         self.report(ctx, node, call=f"{called}()", kind=kind, handler=handler.function.name)
+
+    def _report_project_helper(self, node: ast.Call, ctx: FileContext, handler: str) -> None:
+        """A function of another module of the project: one candidate finding per slow effect, each standing only
+        when the project says the function does it and none of the earlier ones (so at most one stands)."""
+        qualified = imported_qualified(ctx, node.func)
+        package = ctx.module.partition(".")[0]
+        if qualified is None or not package or qualified.partition(".")[0] != package:
+            return  # not the project's own code (a library, or no module name to tell)
+        written = dotted_name(node.func) or qualified.rpartition(".")[2]
+        earlier: list[ProjectFact] = []
+        for effect, text in EFFECT_TEXT.items():
+            fact = does(qualified, effect)
+            self.report(ctx, node, only_if=(fact,), unless=tuple(earlier), call=f"{written}()", kind=text,
+                        handler=handler)
+            earlier.append(fact)

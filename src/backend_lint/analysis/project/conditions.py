@@ -5,6 +5,12 @@ Each constructor below says what its fact means and which rule asks it; :class:`
 them. A fact the model cannot establish (no project, the file that would say it does not parse, a value that
 is not a literal) does not hold, so the finding stands, as it would without a project model.
 
+Facts refute by default. A finding that only the project can support names the facts it needs in
+``Rule.report(..., only_if=(fact, ...))`` instead (BE206: the helper of another module that the handler calls
+sends e-mail, :func:`does`): the rule turns each into :func:`absent` of it in ``unless`` and adds
+:func:`no_project`, so the finding stands only when the model establishes every one of them, and never without a
+model. The facts stay plain and the settling stays one rule: drop a finding when one of its ``unless`` holds.
+
 One fact turns this around: :func:`no_project` holds exactly when there is no model (standard input, a file
 outside any project the run summarised). A finding that only the whole project can support (BE308: no module
 routes a health check) lists it, so that it is dropped where one file is all there is. A checker that settles
@@ -32,9 +38,11 @@ UPLOAD_LIMIT = "upload-limit"
 NO_PROJECT = "no-project"
 HEALTH_CHECK = "health-check"
 NOT_ROOT_URLCONF = "not-root-urlconf"
+DOES = "does"
+ABSENT = "absent"
 KINDS = frozenset({
     DRF_PAGINATION, IDEMPOTENCY_MIDDLEWARE, READS_IDEMPOTENCY_KEY, CLI_MODULE, TEST_SUPPORT, CONSTANTS, HTML_VIEW,
-    ROUTE_WORDS, RATE_LIMITED_APP, UPLOAD_LIMIT, NO_PROJECT, HEALTH_CHECK, NOT_ROOT_URLCONF,
+    ROUTE_WORDS, RATE_LIMITED_APP, UPLOAD_LIMIT, NO_PROJECT, HEALTH_CHECK, NOT_ROOT_URLCONF, DOES, ABSENT,
 })
 
 
@@ -152,3 +160,20 @@ def not_root_urlconf(module: str) -> ProjectFact:
     """The Django URL conf ``module`` is not the project's root: the production settings name another
     ``ROOT_URLCONF``, or none that the model can read (BE308)."""
     return ProjectFact(NOT_ROOT_URLCONF, (module,))
+
+
+@project_fact
+def does(qualified: str, effect: str) -> ProjectFact:
+    """The project's function or method ``qualified`` (``app.notifications.send_welcome``, through re-exports)
+    has ``effect`` in its own body (:data:`.summary.DEF_EFFECTS`): slow work (``sends-mail``, ``sends-sms``,
+    ``renders-pdf``; BE206) or what a retry duplicates (``creates``, ``enqueues``, ``sends``, ``pays``: the
+    handler effects summary, :mod:`backend_lint.analysis.effects`, for BE301/BE305). One level: what the
+    function's own callees do is not included."""
+    return ProjectFact(DOES, (qualified, effect))
+
+
+@project_fact
+def absent(fact: ProjectFact) -> ProjectFact:
+    """``fact`` does not hold (it is false, or the model cannot establish it). ``Rule.report(only_if=...)``
+    lists it in ``unless``; a rule does not build it by hand."""
+    return ProjectFact(ABSENT, (fact.kind, *fact.args))

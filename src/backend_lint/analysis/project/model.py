@@ -56,6 +56,8 @@ _LAUNCHERS = frozenset({"manage", "wsgi", "asgi"})
 
 
 _NO_PROJECT = conditions.no_project()
+_ESTABLISHED = conditions.KINDS - {conditions.ABSENT, conditions.NO_PROJECT}
+"""Facts ``absent(...)`` may wrap: what the project establishes (a model always exists where it is asked)."""
 
 
 def resolve(findings: list[Finding], model: Optional[ProjectModel]) -> list[Finding]:
@@ -118,6 +120,10 @@ class ProjectModel:
             return self.serves_health_check or self.routes_words(frozenset(args))
         if kind == conditions.NOT_ROOT_URLCONF:
             return bool(args) and args[0] not in self.root_urlconfs
+        if kind == conditions.DOES:
+            return len(args) == 2 and self.does(args[0], args[1])
+        if kind == conditions.ABSENT:  # a malformed inner fact is not established: absent
+            return not (args and args[0] in _ESTABLISHED and self.holds(ProjectFact(args[0], args[1:])))
         return False
 
     # -- names ---------------------------------------------------------------------------------------------------
@@ -148,6 +154,15 @@ class ProjectModel:
         if target is None:
             return qualified, None
         return self.definition(f"{target}.{tail}" if tail else target, depth + 1)
+
+    def does(self, qualified: str, effect: str) -> bool:
+        """The function or method ``qualified`` (through re-exports) has ``effect`` in its own body, and lives
+        in a module that is not a test (a handler never calls one)."""
+        name, found = self.definition(qualified)
+        if found is None or effect not in found.effects:
+            return False
+        split = self.split(name)
+        return split is not None and "test" not in split[0].roles
 
     # -- constants -----------------------------------------------------------------------------------------------
 

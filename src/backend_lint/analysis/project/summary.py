@@ -25,6 +25,15 @@ class DefSummary:
     """Request header names it reads that name idempotency (lower case, ``-`` for ``_``, no ``http-`` prefix)."""
     renders_html: bool = False
     """It answers with HTML: renders a template, handles a form, redirects, or names a ``template_name``."""
+    effects: list[str] = field(default_factory=list)
+    """What a function or method does in its own body that a caller in another module inherits (sorted, one of
+    :data:`DEF_EFFECTS`); empty for most."""
+
+
+DEF_EFFECTS = frozenset({"sends-mail", "sends-sms", "renders-pdf", "creates", "enqueues", "sends", "pays"})
+"""Effects a def summary records: BE206's slow work (:mod:`backend_lint.analysis.slow_work`, not sleeps: a
+helper's sleep is a poll or a backoff more often than not) and the harmful effects of
+:mod:`backend_lint.analysis.effects` (what a retry duplicates)."""
 
 
 @dataclass
@@ -158,6 +167,7 @@ def _well_typed(summary: ModuleSummary) -> bool:
         and all(_strings(pair) and len(pair) == 2 for pair in [*summary.middleware, *summary.request_hooks])
         and all(
             _strings(item.bases) and _strings(item.headers) and isinstance(item.renders_html, bool)
+            and _strings(item.effects)
             for item in summary.defs.values()
         )
         and all(isinstance(entry.view, str) for entry in summary.url_entries)
