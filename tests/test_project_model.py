@@ -600,3 +600,19 @@ def test_slow_helper_of_another_module_needs_the_project(tmp_path: Path) -> None
                      cwd=root, stdin=(root / "accounts/views.py").read_bytes())
     assert result.returncode == 0, result.stdout.decode()
     assert b"BE206" not in result.stdout
+
+
+def test_a_helper_that_stops_sending_mail_drops_the_finding_on_a_warm_run(tmp_path: Path) -> None:
+    """The handler's file keeps its cached result (with the fact it needs); the helper's new summary decides."""
+    root = _write(tmp_path, MAIL_HELPERS)
+
+    def lines() -> list[int]:
+        return sorted(item["line"] for item in check_json("--select", "BE206", ".", cwd=root))
+
+    assert lines() == [9, 20]
+    helper = root / "accounts/notifications.py"
+    helper.write_text("def send_welcome(user):\n    return user\n\n\ndef welcome_text(user):\n    return ''\n",
+                      encoding="utf-8")
+    assert lines() == [20]
+    helper.write_text(textwrap.dedent(MAIL_HELPERS["accounts/notifications.py"]), encoding="utf-8")
+    assert lines() == [9, 20]
