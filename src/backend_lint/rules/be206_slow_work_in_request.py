@@ -73,6 +73,8 @@ class SlowWorkInRequest(Rule):
         package = ctx.module.partition(".")[0]
         if qualified is None or not package or qualified.partition(".")[0] != package:
             return  # not the project's own code (a library, or no module name to tell)
+        if qualified.rpartition(".")[2][:1].isupper():
+            return  # a class made (a serializer, an exception): def summaries record functions' effects only
         written = dotted_name(node.func) or qualified.rpartition(".")[2]
         earlier: list[ProjectFact] = []
         for effect, text in EFFECT_TEXT.items():
