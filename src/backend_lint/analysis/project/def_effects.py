@@ -13,15 +13,17 @@ Two sources, both already used in the file by the rules:
   outbound POSTs), pays.
 
 Cost: nothing is walked in tests, test support, migrations and examples (no handler calls them); slow work is
-looked for only in functions whose lines mention one of its trigger words, as the file's text shows.
+looked for only in functions whose lines mention one of its trigger words, and harmful effects only in those
+whose lines mention a name the effects summary looks for (``create``, ``send``, ``delay``...), as the file's
+text shows.
 """
 
 from __future__ import annotations
 
 import ast
 import re
-from bisect import bisect_left
-from typing import TYPE_CHECKING, Optional
+from bisect import bisect_left, bisect_right
+from typing import TYPE_CHECKING
 
 from backend_lint.analysis.effects import HARMFUL, own_effects
 from backend_lint.analysis.slow_work import SLEEPS, slow_work_in
@@ -33,7 +35,14 @@ SLOW_EFFECTS = {"sends e-mail": "sends-mail", "sends an SMS": "sends-sms", "rend
 """What :func:`slow_work_in` says -> the effect recorded (sleeps are left out, see above)."""
 EFFECT_TEXT = {effect: text for text, effect in SLOW_EFFECTS.items()}
 """The effect -> how a message says it (``sends-mail`` -> ``sends e-mail``)."""
-_SLOW_WORDS = ("mail", "twilio", "weasyprint", "pdfkit")
+_SLOW_WORDS = re.compile("mail|twilio|weasyprint|pdfkit")
+_HARMFUL_WORDS = re.compile(
+    "create|insert|add\\(|add_all|save\\(|send|delay\\(|apply_async|enqueue|add_task|async_task|kiq\\(|schedule_task"
+    "|post\\(|pay|charge|capture|refund|transact|open_channel|withdraw|purchase|stripe|braintree|adyen|square|mollie"
+    "|razorpay|gocardless|coinbase"
+)
+"""Text without which :func:`own_effects` finds no harmful effect in a function (the call names and SQL it
+looks for, lower case): a function whose lines hold none is not walked."""
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 
@@ -44,27 +53,29 @@ class EffectReader:
     def __init__(self, ctx: FileContext, skip: bool) -> None:
         self.ctx = ctx
         self.skip = skip
-        self.slow_lines: Optional[list[int]] = None if skip else _word_lines(ctx.source, _SLOW_WORDS)
+        lowered = "" if skip else ctx.source.lower()
+        breaks = [found.end() for found in _NEWLINE.finditer(lowered)]
+        self.slow_lines = _word_lines(lowered, breaks, _SLOW_WORDS)
+        self.harmful_lines = _word_lines(lowered, breaks, _HARMFUL_WORDS)
 
     def effects(self, node: ast.AST) -> list[str]:
         """The effects of the function ``node``'s own body (empty for classes and in skipped files)."""
         if self.skip or not isinstance(node, _FUNCTIONS):
             return []
-        found = {effect.kind for effect in own_effects(self.ctx, node).effects if effect.kind in HARMFUL}
-        if self.slow_lines and _spans_a_line(node, self.slow_lines):
+        found: set[str] = set()
+        if _spans_a_line(node, self.harmful_lines):
+            found.update(effect.kind for effect in own_effects(self.ctx, node).effects if effect.kind in HARMFUL)
+        if _spans_a_line(node, self.slow_lines):
             kind = slow_work_in(self.ctx, node)
             if kind is not None and kind != SLEEPS and kind in SLOW_EFFECTS:
                 found.add(SLOW_EFFECTS[kind])
         return sorted(found)
 
 
-def _word_lines(source: str, words: tuple[str, ...]) -> list[int]:
-    """The lines (1-based, ascending, numbered as ``ast`` numbers them) on which any of ``words`` occurs, any
-    case."""
-    lowered = source.lower()
-    if not any(word in lowered for word in words):
-        return []
-    return [number for number, line in enumerate(_NEWLINE.split(lowered), 1) if any(word in line for word in words)]
+def _word_lines(lowered: str, breaks: list[int], words: re.Pattern[str]) -> list[int]:
+    """The lines (1-based, ascending, numbered as ``ast`` numbers them) on which ``words`` match the lower-cased
+    source; ``breaks`` are the offsets just past each line break."""
+    return sorted({bisect_right(breaks, found.start()) + 1 for found in words.finditer(lowered)})
 
 
 def _spans_a_line(node: ast.AST, lines: list[int]) -> bool:
