@@ -14,7 +14,8 @@ whatever columns it has (``writer.writerow(cursor.keys())``, ``.mappings()``), t
 ``.from_statement()`` (which maps every column), a copy or alias of a table (``INSERT INTO t2 SELECT * FROM
 t``, ``CREATE VIEW v AS SELECT * ...``), reads of the database's own catalog (``sqlite_master``,
 ``information_schema``, ``pg_catalog``), and code that never runs against a changing schema: tests, test
-support and migrations (they run at one fixed schema version). Examples stay checked: they are copied.
+support and migrations (they run at one fixed schema version), and examples and tutorials (``examples/``,
+``example_dags/``): they build a table and print it back to show what it holds, every column wanted.
 """
 
 from __future__ import annotations
@@ -116,7 +117,7 @@ class SelectStar(Rule):
             if "*" not in provenance.text or not star_selects(provenance.text):
                 continue
             roles = module_roles(ctx)
-            if roles.for_tests or in_migration(ctx):
+            if roles.for_tests or roles.example or in_migration(ctx):
                 return
             if result_use(ctx, node) in (TEST, FROM_STATEMENT, COLUMNS):
                 return  # a probe reads no column; ``from_statement`` and generic readers take them all
