@@ -11,6 +11,11 @@ Claims the rule cannot see whole are left alone: a parameter, a dict from anothe
 with ``**other``, an ``update`` with an unknown mapping, a key that is not a constant, and a dict handed to any
 other function or stored elsewhere (which may add the expiry). Test modules and test support are left alone
 too: they mint throwaway tokens.
+
+Also left alone: claims written in the call that carry a fresh random handle the same function also keeps on
+the server (``channel = str(uuid.uuid4()); session["channel"] = channel; jwt.encode({"channel": channel},
+key)``). Such a token is only valid while the server holds the handle: replacing or dropping it (a new session,
+a logout) ends the token, which is what an expiry would give.
 """
 
 from __future__ import annotations
@@ -41,6 +46,10 @@ _ENCODERS: dict[str, tuple[int, str]] = {
 """Callables that issue a JWT, with the position and keyword of their claims argument."""
 _EXPIRY = "exp"
 _READING_METHODS = frozenset({"get", "pop", "keys", "values", "items", "copy", "__contains__", "__getitem__"})
+_RANDOM_SOURCES = frozenset(
+    {"uuid.uuid4", "secrets.token_hex", "secrets.token_urlsafe", "secrets.token_bytes", "os.urandom"}
+)
+"""Calls that make a fresh unguessable handle."""
 _HARMLESS_PARENTS = (ast.Compare, ast.FormattedValue, ast.BoolOp, ast.UnaryOp, ast.If, ast.While, ast.Assert)
 
 
@@ -62,6 +71,10 @@ class _Issuing:
     """(encode call, construct, name of the claims local)."""
     arguments: set[int] = field(default_factory=set)
     """``id`` of the Name nodes passed as claims to an encode call (that use is not an escape)."""
+    literals: list[tuple[ast.Call, ast.Dict]] = field(default_factory=list)
+    """Encode calls given a dict literal without ``exp``, decided when the function is left."""
+    kept: set[str] = field(default_factory=set)
+    """Locals the function stores on an attribute or an item (``session["k"] = name``): kept on the server."""
 
 
 def _literal_keys(expr: ast.AST) -> Optional[set[str]]:
@@ -133,7 +146,12 @@ class JwtWithoutExpiry(Rule):
             return
         if isinstance(claims, (ast.Dict, ast.Call)):
             keys = _literal_keys(claims)
-            if keys is not None and _EXPIRY not in keys:
+            if keys is None or _EXPIRY in keys:
+                return
+            function = ctx.scope.function
+            if isinstance(claims, ast.Dict) and isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self._issuing(function, ctx).literals.append((node, claims))  # may carry a server-kept handle
+            else:
                 self.report(ctx, node, construct=construct)
             return
         if not isinstance(claims, ast.Name):
@@ -144,6 +162,35 @@ class JwtWithoutExpiry(Rule):
         issuing = self._issuing(found[0].node, ctx)
         issuing.encodes.append((node, construct, claims.id))
         issuing.arguments.add(id(claims))
+
+    @visits(ast.Assign)
+    def check_kept(self, node: ast.Assign, ctx: FileContext) -> None:
+        """A local stored on an attribute or an item (``session["channel"] = channel``): the server keeps it."""
+        function = ctx.scope.function
+        if not isinstance(node.value, ast.Name) or not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return
+        if any(isinstance(target, (ast.Subscript, ast.Attribute)) for target in node.targets):
+            self._issuing(function, ctx).kept.add(node.value.id)
+
+    def _server_handle(self, claims: ast.Dict, issuing: _Issuing, bindings: Bindings, ctx: FileContext) -> bool:
+        """Some claim is a local the function both draws at random and keeps on the server."""
+        for value in claims.values:
+            if not isinstance(value, ast.Name) or value.id not in issuing.kept:
+                continue
+            assigned = bindings.assigned.get(value.id)
+            if assigned and all(item is not None and self._random(item, ctx) for item in assigned):
+                return True
+        return False
+
+    def _random(self, value: ast.expr, ctx: FileContext) -> bool:
+        """``uuid.uuid4()``, ``str(uuid.uuid4())``, ``uuid.uuid4().hex``, ``secrets.token_hex()``..."""
+        if isinstance(value, ast.Attribute) and value.attr == "hex":
+            value = value.value
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "str":
+            if len(value.args) != 1:
+                return False
+            value = value.args[0]
+        return isinstance(value, ast.Call) and origin(value.func, ctx) in _RANDOM_SOURCES
 
     @visits(ast.Name)
     def check_use(self, node: ast.Name, ctx: FileContext) -> None:
@@ -207,6 +254,9 @@ class JwtWithoutExpiry(Rule):
         if issuing is None:
             return
         bindings = bindings_of(ctx, node)
+        for call, literal in issuing.literals:
+            if not self._server_handle(literal, issuing, bindings, ctx):
+                self.report(ctx, call, construct="jwt.encode")
         for call, construct, name in issuing.encodes:
             claims = issuing.claims.get(name, _Claims())
             keys = set(claims.keys)
