@@ -17,6 +17,11 @@ Generic list views count as handlers of their ``queryset``: DRF list views witho
 ``report-children-of-one-object`` is set, filters to one parent object). ``Model.objects.none()``
 (an empty placeholder) and a queryset handed to ``get_object_or_404``/``get_list_or_404`` (one row, or a 404)
 are not collection reads.
+
+Left alone by design: views that exist to list everything (a sitemap, a KML/RSS/Atom feed, an export; not a social "feed"), known
+by a word of the handler, its class or its module (``sitemaps/views.py``, ``def kml(...)``,
+``class OrdersExport``), and tables small by nature, known by the model's name (``Rank``, ``Role``,
+``Country``, ``Currency``, ``Language``, ``Setting``...: a fixed set of choices an administrator edits).
 """
 
 from __future__ import annotations
@@ -67,6 +72,16 @@ _DRF_LIST_VIEWS = {"ListAPIView", "ListCreateAPIView", "ModelViewSet", "ReadOnly
 _DJANGO_LIST_VIEWS = {"ListView", "BaseListView"}
 _BOUNDING_OVERRIDES = {"filter_queryset", "get_queryset", "paginate_queryset", "list"}
 _KEY_LISTS = {"id__in", "pk__in", "uuid__in"}
+_FULL_LISTING_WORDS = frozenset(
+    {"sitemap", "sitemaps", "kml", "kmz", "georss", "rss", "atom", "export", "exports", "csv"}
+)
+"""Words naming a view whose job is to list every row (a crawler's sitemap, an RSS or KML feed, a download)."""
+_SMALL_MODELS = frozenset(
+    {"Rank", "Role", "Country", "Currency", "Language", "Locale", "Timezone", "TimeZone", "Setting", "Settings",
+     "Config", "Configuration", "Plan", "Tier", "Region", "Permission"}
+)
+"""Model names of tables small by nature: a fixed set of choices an administrator edits, not user data."""
+_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 _SHORTCUTS = {"get_object_or_404", "get_list_or_404", "aget_object_or_404", "aget_list_or_404"}
 
 
@@ -108,6 +123,8 @@ class UnboundedQuery(Rule):
             not drf and "get" in methods
         ):
             return
+        if _lists_everything(ctx, node.name):
+            return
         limit = attributes.get(bound)
         if limit is not None and not (isinstance(limit, ast.Constant) and limit.value is None):
             return
@@ -126,10 +143,11 @@ class UnboundedQuery(Rule):
             if not isinstance(source, ast.Call):
                 return  # a sliced queryset (``Order.objects.all()[:100]``) or something not known
             query = query_of(source, ctx)
-            if query is None or not _is_collection(query, source, ctx):
+            if query is None or not _is_collection(query, source, ctx) or _small_table(query):
                 return
             self.report(ctx, source, query=written(source), handler=node.name, unless=unless)
-        elif not drf and isinstance(model := attributes.get("model"), ast.Name) and "get_queryset" not in methods:
+        elif (not drf and isinstance(model := attributes.get("model"), ast.Name) and "get_queryset" not in methods
+              and model.id not in _SMALL_MODELS):
             self.report(ctx, model, query=f"{model.id}.objects.all", handler=node.name)
 
     @visits(ast.Call)
@@ -147,6 +165,8 @@ class UnboundedQuery(Rule):
         if handler is None:
             return
         label = f"{handler.class_.name}.{function.name}" if handler.class_ is not None else function.name
+        if _lists_everything(ctx, function.name, handler.class_.name if handler.class_ is not None else ""):
+            return
         sink = query_sink(ctx, node)
         if sink is not None and sink.sql:
             provenance = sql_text(sink.sql[0], ctx)
@@ -161,8 +181,23 @@ class UnboundedQuery(Rule):
             return
         if not self.option("report-children-of-one-object") and _children_of_one_object(query):
             return
+        if _small_table(query):
+            return
         if _is_collection(query, node, ctx) and _reaches_response(node, query, ctx, function):
             self.report(ctx, node, query=written(node), handler=label)
+
+
+def _lists_everything(ctx: FileContext, *names: str) -> bool:
+    """The handler, its class or its module is named for a full listing (``sitemaps/views.py``, ``def kml``,
+    ``class OrderExportView``): listing every row is what it is for."""
+    folders = ctx.project_path.rsplit("/", 2)[-2:]
+    words = {word.lower() for name in (*names, *folders) for word in _WORD.findall(name.removesuffix(".py"))}
+    return bool(words & _FULL_LISTING_WORDS)
+
+
+def _small_table(query: Query) -> bool:
+    """``Rank.objects.filter(is_tab=True)``: a table of a few administrator-edited choices."""
+    return query.model is not None and query.model.rpartition(".")[2] in _SMALL_MODELS
 
 
 def _unbounded_sql(node: ast.Call, sink: Sink, text: str, ctx: FileContext, function: ast.AST) -> bool:
