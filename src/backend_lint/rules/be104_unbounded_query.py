@@ -18,9 +18,9 @@ Generic list views count as handlers of their ``queryset``: DRF list views witho
 (an empty placeholder) and a queryset handed to ``get_object_or_404``/``get_list_or_404`` (one row, or a 404)
 are not collection reads.
 
-Left alone by design: views that exist to list everything (a sitemap, a KML/RSS/Atom feed, an export; not a social "feed"), known
-by a word of the handler, its class or its module (``sitemaps/views.py``, ``def kml(...)``,
-``class OrdersExport``), and tables small by nature, known by the model's name (``Rank``, ``Role``,
+Left alone by design: views that exist to list everything (a sitemap, a KML/RSS/Atom feed, an export; not a
+social "feed"), known by a word of the handler, its class or its module (``sitemaps/views.py``, ``def
+kml(...)``, ``class OrdersExport``), and tables small by nature, known by the model's name (``Rank``, ``Role``,
 ``Country``, ``Currency``, ``Language``, ``Setting``...: a fixed set of choices an administrator edits).
 """
 
