@@ -68,8 +68,14 @@ def _add_target(bindings: Bindings, target: ast.expr, value: Optional[ast.expr])
     if isinstance(target, ast.Name):
         bindings.assigned.setdefault(target.id, []).append(value)
     elif isinstance(target, (ast.Tuple, ast.List)):
-        for element in target.elts:
-            _add_target(bindings, element.value if isinstance(element, ast.Starred) else element, None)
+        # ``a, b = escape(a), escape(b)``: a tuple written whole pairs each target with its own value.
+        paired = (
+            isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(target.elts)
+            and not any(isinstance(item, ast.Starred) for item in (*target.elts, *value.elts))
+        )
+        for position, element in enumerate(target.elts):
+            element_value = value.elts[position] if paired and isinstance(value, (ast.Tuple, ast.List)) else None
+            _add_target(bindings, element.value if isinstance(element, ast.Starred) else element, element_value)
 
 
 def _add_params(bindings: Bindings, args: ast.arguments) -> None:

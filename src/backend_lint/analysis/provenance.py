@@ -55,6 +55,7 @@ from backend_lint.analysis.safe_holes import (
     unwrap_str,
 )
 from backend_lint.analysis.scopes import Scope
+from backend_lint.analysis.secret_names import split_identifier
 from backend_lint.analysis.sql import Sink, might_run_sql, query_sink
 from backend_lint.analysis.strings import CONCATENATION, FORMAT_METHOD, FSTRING, JOIN, PERCENT
 
@@ -73,6 +74,9 @@ _VALUE_BEFORE = re.compile(
     r"(?:[=<>]|\bLIKE|\bILIKE|\bIN\s*\(|\bVALUES\s*\(|\bLIMIT|\bOFFSET|\bBETWEEN\s+\S+\s+AND)\s*$",
     re.IGNORECASE,
 )
+_HTML_ESCAPING = frozenset({"escape", "conditional_escape", "escape_html", "html_escape"})
+_URL_WORDS = frozenset({"url", "uri", "href"})
+"""Last words of a property that returns a URL: the URL is one value, not text to be read through."""
 _LIST_OPENER = re.compile(r"\b(?:IN|VALUES)\s*$", re.IGNORECASE)
 _FIRST_WORD = re.compile(r"(?:\s|\(|--[^\n]*\n|/\*.*?\*/)*([A-Za-z]+)\b", re.DOTALL)
 _DATA_WORDS = {"select", "insert", "update", "delete", "with", "merge", "replace", "upsert", "values", "explain",
@@ -226,6 +230,17 @@ def sql_reaching(call: ast.Call, ctx: FileContext) -> Iterator[tuple[Sink, ast.e
         text = sql_text(sql, ctx)
         if text is not None:
             yield sink, sql, text
+
+
+def escapes_html(value: Optional[ast.expr]) -> bool:
+    """``escape(x)``, ``html.escape(x)``, ``conditional_escape(x)``: a value made safe for HTML. A name some
+    assignment of which escapes it is read as one escaped value, not through its other assignments: code
+    that escapes in a branch (``if autoescape:``) does so where the value is meant to be HTML."""
+    if not isinstance(value, ast.Call):
+        return False
+    func = value.func
+    written = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    return written in _HTML_ESCAPING
 
 
 def in_value_position(pieces: list[Piece], index: int) -> bool:
@@ -500,6 +515,8 @@ def _assignments(
     name: str, bindings: Bindings, link: Scope, state: _State, depth: int, use: ast.Name
 ) -> Optional[_Value]:
     steps: list[tuple[int, Step]] = []
+    if any(escapes_html(assigned) for assigned in bindings.assigned.get(name, [])):
+        return None  # ``if autoescape: lead = escape(lead)``: escaped where escaping is asked for, one value
     unpacked = list(unpacked_calls(state.ctx, link.node).get(name, ()))
     for assigned in bindings.assigned.get(name, []):
         if assigned is None and unpacked:
@@ -576,13 +593,14 @@ Step = Union[ast.expr, ast.AugAssign, "Unpacked"]
 
 def _reaching_steps(steps: list[tuple[int, Step]], link: Scope, state: _State,
                     use: ast.Name) -> list[tuple[int, Step]]:
-    """The assignments that can reach ``use``: ``query = "..." + x`` followed, in the function's own body
-    (not in a branch or loop), by ``query = select(...)`` leaves only the second to reach a later
-    ``execute(query)``. Without a straight-line assignment before the use, every step counts."""
+    """The assignments that can reach ``use``: ``query = "..." + x`` followed by ``query = select(...)`` in a
+    block the use sits in (the function's own body, or the branch holding the use: ``if url: middle = ...;
+    return f"...{middle}"``) leaves only the second to reach a later ``execute(query)``. Without such a
+    straight-line assignment before the use, every step counts."""
     body = getattr(link.node, "body", None)
     if not isinstance(body, list) or use.lineno == 0:
         return steps
-    top = {id(statement) for statement in body}
+    top = _statements_before(use, body)
     last = None
     for position, (line, step) in enumerate(steps):
         statement = step.statement if isinstance(step, Unpacked) else (
@@ -590,9 +608,52 @@ def _reaching_steps(steps: list[tuple[int, Step]], link: Scope, state: _State,
         )
         if line >= use.lineno:
             break
-        if isinstance(statement, (ast.Assign, ast.AnnAssign)) and id(statement) in top:
-            last = position
+        if isinstance(statement, (ast.Assign, ast.AnnAssign)) and id(statement) in top and not _reads_name(
+            step, use.id
+        ):
+            last = position  # ``sql = sql + "..."`` builds on the earlier values: they still reach
     return steps if last is None else [step for step in steps[last:] if step[0] < use.lineno or step[0] == 0]
+
+
+def _statements_before(use: ast.AST, body: list[ast.stmt]) -> set[int]:
+    """``id`` of the statements that always run before ``use``: in each block around the use, from the scope's
+    body inwards, the statements written before the one that holds it. Found by line, top down (the walk has
+    not yet recorded the parents of the nodes below the one it visits)."""
+    before: set[int] = set()
+    line = getattr(use, "lineno", 0)
+    block: list[ast.stmt] = body
+    while True:
+        holder = next((statement for statement in block
+                       if statement.lineno <= line <= (statement.end_lineno or statement.lineno)), None)
+        if holder is None:
+            return before
+        before.update(id(statement) for statement in block[:block.index(holder)])
+        if isinstance(holder, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            return before
+        inner = _inner_blocks(holder)
+        block = next((statements for statements in inner
+                      if statements and statements[0].lineno <= line <= (statements[-1].end_lineno or line)), [])
+
+
+def _reads_name(step: Step, name: str) -> bool:
+    """The assigned value reads ``name`` itself (``sql = sql + " WHERE ..."``)."""
+    return not isinstance(step, Unpacked) and any(
+        isinstance(node, ast.Name) and node.id == name for node in ast.walk(step)
+    )
+
+
+def _inner_blocks(statement: ast.stmt) -> list[list[ast.stmt]]:
+    """The statement lists nested in a compound statement (``if``/``for``/``while``/``with``/``try``/``match``)."""
+    blocks: list[list[ast.stmt]] = []
+    for _field, value in ast.iter_fields(statement):
+        if not isinstance(value, list):
+            continue
+        if value and isinstance(value[0], ast.stmt):
+            blocks.append(value)
+        for item in value:
+            if isinstance(item, (ast.ExceptHandler, ast.match_case)):
+                blocks.append(item.body)
+    return blocks
 
 
 def _merge(alternatives: list[_Value]) -> _Value:
@@ -610,10 +671,17 @@ def _merge(alternatives: list[_Value]) -> _Value:
 
 def _attribute(expr: ast.Attribute, state: _State, scope: Scope, depth: int) -> Optional[_Value]:
     """``self.SQL`` / ``cls.SQL`` / ``Class.SQL``: a class attribute assigned one constant, or what a
-    ``@property`` of the class returns (``self.timestamp_now``, a fragment chosen by dialect)."""
+    ``@property`` of the class returns (``self.timestamp_now``, a fragment chosen by dialect).
+
+    A property named for a URL (``self.url``, ``self.absolute_uri``) stays one value: the f-string that builds
+    it (``f"/dashboard/{self.slug}/"``) is a path, and its parts were never written into the text that
+    uses it as text of their own, so a rule judges the URL by what it is (BE511 trusts a URL by name)."""
     owner = instance_class(expr.value, scope)
     getter = property_of(owner, expr.attr, state.ctx) if owner is not None else None
     if getter is not None:
+        words = split_identifier(expr.attr)
+        if words and words[-1] in _URL_WORDS:
+            return None
         return _returned_text(getter, state, depth)
     cls = owning_class(expr, state, scope)
     if cls is None:

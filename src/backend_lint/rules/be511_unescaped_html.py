@@ -16,8 +16,9 @@ non-HTML ``content_type`` is given); ``render_template_string``, ``jinja2.Templa
 A part cannot carry markup when it is escaped or already HTML: wrapped in ``escape``/``conditional_escape``/
 ``html.escape``/``markupsafe.escape``, built by ``format_html``, ``render_to_string`` or another
 rendering/escaping/URL-building call (by name), named for HTML (``icon_html``, ``rendered``), a number, an
-id, a date, a URL named as one, a constant, or a local assigned only such values. Joins of fragments
-(``"".join(parts)``), strings the rule cannot see being built (a parameter, a call result) and
+id, a date, a URL named as one, a constant, a local assigned only such values, or a local some
+assignment of which escapes it (``if autoescape: lead = escape(lead)``: escaped where escaping is asked
+for). Joins of fragments (``"".join(parts)``), strings the rule cannot see being built (a parameter, a call result) and
 ``Markup(...).format(...)`` (which escapes its arguments) are left alone, and so are tests and test support.
 """
 
@@ -30,7 +31,7 @@ from typing import Optional
 from backend_lint.analysis.ast_helpers import argument, keyword_value, string_value
 from backend_lint.analysis.module_roles import module_roles
 from backend_lint.analysis.project.conditions import test_support
-from backend_lint.analysis.provenance import Hole, SqlText, sql_text
+from backend_lint.analysis.provenance import Hole, SqlText, escapes_html, sql_text
 from backend_lint.analysis.resolve import lookup
 from backend_lint.analysis.scopes import Scope
 from backend_lint.analysis.secret_names import split_identifier
@@ -271,4 +272,6 @@ class UnescapedHtml(Rule):
         values = bindings.assigned.get(expr.id)
         if not values or expr.id in bindings.augmented:
             return expr.id in bindings.definitions  # an import or a def: not text the user typed
+        if any(escapes_html(value) for value in values):
+            return True  # ``if autoescape: lead = escape(lead)``: escaped where escaping is asked for
         return all(value is not None and self._html_safe(value, ctx, link, hops + 1) for value in values)
