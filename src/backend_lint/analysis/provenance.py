@@ -46,6 +46,7 @@ from backend_lint.analysis.safe_holes import (
     Evaluation,
     asserted_numbers,
     guards,
+    is_number,
     is_placeholder_list,
     is_safe,
     list_additions,
@@ -340,6 +341,8 @@ def _fstring(expr: ast.JoinedStr, state: _State, scope: Scope, depth: int) -> _V
 
 
 def _concat(expr: ast.BinOp, state: _State, scope: Scope, depth: int) -> Optional[_Value]:
+    if is_number(expr.left) or is_number(expr.right):
+        return None  # ``page_size + 1``: arithmetic (text plus a number raises), one numeric value
     left = _eval(expr.left, state, scope, depth + 1)
     right = _eval(expr.right, state, scope, depth + 1)
     if left is None and right is None:

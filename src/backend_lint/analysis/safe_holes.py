@@ -293,12 +293,12 @@ def is_safe(expr: ast.expr, state: Evaluation, scope: Scope) -> bool:
         if UPPER.fullmatch(expr.attr) or expr.attr in ("db_table", "__tablename__"):
             return True
         values = _class_values(expr, state, scope)
-        return bool(values) and all(_is_number(value) for value in values)
+        return bool(values) and all(is_number(value) for value in values)
     if isinstance(expr, ast.Call):
         func = expr.func
         callee = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
-        if callee in _SAFE_CALLS or "quote" in callee.lower() or callee == "qn":
-            return True
+        if callee in _SAFE_CALLS or "quote" in callee.lower() or "escape" in callee.lower() or callee == "qn":
+            return True  # ``quote_name(col)``, ``escape_sqlite(table)``: quoted or escaped by the code
         called = called_function(expr, state.ctx, scope)
         if called is not None and quoting_function(state.ctx, called.node):
             return True
@@ -308,7 +308,13 @@ def is_safe(expr: ast.expr, state: Evaluation, scope: Scope) -> bool:
     if isinstance(expr, ast.Subscript):
         return _is_constant_table(expr.value, state, scope)
     if isinstance(expr, ast.BinOp) and not isinstance(expr.op, ast.Mod):  # arithmetic on numbers
+        if isinstance(expr.op, (ast.Add, ast.Sub)) and (is_number(expr.left) or is_number(expr.right)):
+            return True  # ``page_size + 1``: text plus a number raises, so the result is a number
         return is_safe(expr.left, state, scope) and is_safe(expr.right, state, scope)
+    if isinstance(expr, (ast.GeneratorExp, ast.ListComp)) and not any(
+        condition for generator in expr.generators for condition in generator.ifs
+    ):
+        return _escaped_element(expr.elt)  # ``", ".join(escape_sqlite(c) for c in columns)``
     if isinstance(expr, ast.UnaryOp):
         return is_safe(expr.operand, state, scope)
     return False
@@ -325,7 +331,17 @@ def _is_configuration(expr: ast.expr) -> bool:
         return False
 
 
-def _is_number(expr: ast.expr) -> bool:
+def _escaped_element(expr: ast.expr) -> bool:
+    """Each element is quoted or escaped by a call named for it (``escape_sqlite(c)``, ``quote_name(c)``)."""
+    if not isinstance(expr, ast.Call):
+        return False
+    func = expr.func
+    callee = (func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else "").lower()
+    return "quote" in callee or "escape" in callee
+
+
+def is_number(expr: ast.expr) -> bool:
+    """A numeric literal (``1``, ``2.5``; not ``True``)."""
     return isinstance(expr, ast.Constant) and isinstance(expr.value, (int, float)) and not isinstance(
         expr.value, bool
     )
@@ -362,9 +378,9 @@ def _is_constant_table(expr: ast.expr, state: Evaluation, scope: Scope) -> bool:
 
 def _is_literal_table(expr: ast.expr) -> bool:
     if isinstance(expr, ast.Dict):
-        return all(is_constant_text(value) or _is_number(value) for value in expr.values)
+        return all(is_constant_text(value) or is_number(value) for value in expr.values)
     if isinstance(expr, (ast.List, ast.Tuple)):
-        return all(is_constant_text(value) or _is_number(value) for value in expr.elts)
+        return all(is_constant_text(value) or is_number(value) for value in expr.elts)
     return False
 
 
