@@ -12,10 +12,11 @@ over ``product.variations.all()`` after ``prefetch_related("variations__channels
 sent in bulk after the loop, and the bulk calls themselves (``bulk_create``, ``bulk_update``, ``executemany``
 are the fix); one set-based ``.update()``/``.delete()`` per group (a filter that is not by primary key);
 querysets built lazily inside ``Exists()``/``Subquery()`` or with ``OuterRef`` (no query runs per row); loops
-over a handful of rows the code bounds itself (``qs[:10]``); walks over a tree (the function calls itself);
-``while`` loops (batching loops fetch the next page on purpose); tests, test support and data
-migrations (module roles, a function with the ``RunPython`` signature ``(apps, schema_editor)``, and
-``ignore-paths``), which run once.
+over a handful of rows the code bounds itself (``qs[:10]``) or the rows of objects it picked by key
+(``filter(address__in=chosen)`` where ``chosen = ...filter(pk__in=pks)``: a merge, an action on a
+selection); walks over a tree (the function calls itself); ``while`` loops (batching loops fetch the next
+page on purpose); tests, test support and data migrations (module roles, a function with the ``RunPython``
+signature ``(apps, schema_editor)``, and ``ignore-paths``), which run once.
 """
 
 from __future__ import annotations
@@ -27,10 +28,20 @@ from typing import Optional
 
 from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.analysis.module_roles import in_migration, module_roles
-from backend_lint.analysis.orm import DJANGO, Query, loop_query, model_relations, query_call, recursive, written
+from backend_lint.analysis.orm import (
+    DJANGO,
+    Query,
+    loop_query,
+    model_relations,
+    query_call,
+    query_of,
+    recursive,
+    written,
+)
 from backend_lint.analysis.project.conditions import test_support
 from backend_lint.analysis.provenance import sql_text
 from backend_lint.analysis.query_results import RECEIVER, result_use
+from backend_lint.analysis.resolve import lookup
 from backend_lint.analysis.service_code import in_service_code
 from backend_lint.analysis.sql import query_sink
 from backend_lint.context import FileContext
@@ -40,6 +51,7 @@ _CACHED_RELATED = {"all", "count", "exists"}
 _BULK = {"bulk_create", "bulk_update", "abulk_create", "abulk_update", "executemany", "execute_many"}
 _SET_WRITES = {"update", "delete", "aupdate", "adelete"}
 _FILTERS = {"filter", "exclude"}
+_KEY_LISTS = {"pk__in", "id__in", "uuid__in"}
 _ONE_ROW_KEYS = {"pk", "id", "uuid", "pk__exact", "id__exact"}
 _LAZY_WRAPPERS = {"Exists", "Subquery"}
 _LAZY = {"all", "filter", "exclude", "annotate", "alias", "order_by", "reverse", "distinct", "values",
@@ -69,7 +81,7 @@ class QueryInLoop(Rule):
     message = "`{query}` queries once per row of the query at line {line} (N+1); {advice}"
     triggers = ("for ",)
     needs = (loop_query, query_call, model_relations, query_sink, sql_text, module_roles, in_migration, recursive,
-             result_use, in_service_code)
+             result_use, in_service_code, lookup, query_of)
     module_facts = (test_support,)
     state = FileState(_FileState)
     options = (
@@ -110,7 +122,7 @@ class QueryInLoop(Rule):
                 if (_set_based(inner) or _core_set_write(node) or _lazy_subquery(node, inner, ctx)
                         or _built_for_later(node, inner, ctx) or _handed_on(node, inner, ctx)):
                     return
-            if _cached(node, inner, outer, loop) or _handful(outer):
+            if _cached(node, inner, outer, loop) or _handful(outer) or _of_chosen_rows(outer, ctx):
                 return
             if inner.last_method in _WRITES or _writes_sql(node, ctx):
                 advice = "collect the changes and write them in bulk after the loop"
@@ -143,7 +155,7 @@ class QueryInLoop(Rule):
             outer = loop_query(ctx, loop)
             if outer is None or node.attr not in relations.get(outer.model or "", ()):
                 return
-            if node.attr in outer.preloaded or _handful(outer):
+            if node.attr in outer.preloaded or _handful(outer) or _of_chosen_rows(outer, ctx):
                 return
             seen = self.state(ctx).relations_read
             if (loop, node.attr) in seen:
@@ -176,6 +188,27 @@ class QueryInLoop(Rule):
 def _tree_walk(ctx: FileContext) -> bool:
     function = ctx.scope.function
     return function is not None and recursive(ctx, function)
+
+
+def _of_chosen_rows(outer: Query, ctx: FileContext) -> bool:
+    """The loop's rows belong to objects picked by key (``collapsed = IPAddress.objects.filter(pk__in=pks)``,
+    then ``for a in Assignment.objects.filter(ip_address__in=collapsed)``): the few rows of a handful of
+    chosen objects (a merge of duplicates, an action on selected items), not a table that grows."""
+    for call in outer.calls:
+        if callee_name(call) not in _FILTERS:
+            continue
+        for keyword in call.keywords:
+            if not (keyword.arg or "").endswith("__in") or not isinstance(keyword.value, ast.Name):
+                continue
+            found = lookup(keyword.value.id, ctx, ctx.scope)
+            value = found[1].single_value(keyword.value.id) if found is not None else None
+            chosen = query_of(value, ctx, found[0]) if value is not None and found is not None else None
+            if chosen is not None and any(
+                item.arg in _KEY_LISTS for picked in chosen.calls if callee_name(picked) in _FILTERS
+                for item in picked.keywords
+            ):
+                return True
+    return False
 
 
 def _handful(outer: Query) -> bool:
