@@ -14,8 +14,9 @@ whatever columns it has (``writer.writerow(cursor.keys())``, ``.mappings()``), t
 ``.from_statement()`` (which maps every column), a copy or alias of a table (``INSERT INTO t2 SELECT * FROM
 t``, ``CREATE VIEW v AS SELECT * ...``), reads of the database's own catalog (``sqlite_master``,
 ``information_schema``, ``pg_catalog``), and code that never runs against a changing schema: tests, test
-support and migrations (they run at one fixed schema version), and examples and tutorials (``examples/``,
-``example_dags/``): they build a table and print it back to show what it holds, every column wanted.
+support and migrations (they run at one fixed schema version), and tutorials: example DAGs
+(``example_dags/``) and ``tutorial*.py`` modules of an examples folder build a table and print it back to show
+what it holds, every column wanted. Other examples stay checked: a service's example is copied into services.
 """
 
 from __future__ import annotations
@@ -103,6 +104,14 @@ def _from_subquery(text: str, from_position: int) -> bool:
     return text[from_position + 4:].lstrip().startswith("(")
 
 
+def _tutorial(ctx: FileContext) -> bool:
+    """An example DAG or a tutorial module among the examples (``airflow/example_dags/tutorial_etl.py``)."""
+    if not module_roles(ctx).example:
+        return False
+    *folders, name = ctx.project_path.split("/")
+    return "example_dags" in folders or name.startswith("tutorial")
+
+
 class SelectStar(Rule):
     code = "BE102"
     name = "select-star"
@@ -116,8 +125,7 @@ class SelectStar(Rule):
         for sink, _sql, provenance in sql_reaching(node, ctx):
             if "*" not in provenance.text or not star_selects(provenance.text):
                 continue
-            roles = module_roles(ctx)
-            if roles.for_tests or roles.example or in_migration(ctx):
+            if module_roles(ctx).for_tests or in_migration(ctx) or _tutorial(ctx):
                 return
             if result_use(ctx, node) in (TEST, FROM_STATEMENT, COLUMNS):
                 return  # a probe reads no column; ``from_statement`` and generic readers take them all

@@ -19,8 +19,8 @@ Generic list views count as handlers of their ``queryset``: DRF list views witho
 are not collection reads.
 
 Left alone by design: views that exist to list everything (a sitemap, a KML/RSS/Atom feed, an export; not a
-social "feed"), known by a word of the handler, its class or its module (``sitemaps/views.py``, ``def
-kml(...)``, ``class OrdersExport``), and tables small by nature, known by the model's name (``Rank``, ``Role``,
+social "feed"), known by a word of the handler function or its module (``sitemaps/views.py``, ``def
+kml(...)``, ``def orders_csv(...)``), and tables small by nature, known by the model's name (``Rank``, ``Role``,
 ``Country``, ``Currency``, ``Language``, ``Setting``...: a fixed set of choices an administrator edits).
 """
 
@@ -123,8 +123,6 @@ class UnboundedQuery(Rule):
             not drf and "get" in methods
         ):
             return
-        if _lists_everything(ctx, node.name):
-            return
         limit = attributes.get(bound)
         if limit is not None and not (isinstance(limit, ast.Constant) and limit.value is None):
             return
@@ -165,7 +163,7 @@ class UnboundedQuery(Rule):
         if handler is None:
             return
         label = f"{handler.class_.name}.{function.name}" if handler.class_ is not None else function.name
-        if _lists_everything(ctx, function.name, handler.class_.name if handler.class_ is not None else ""):
+        if _lists_everything(ctx, function.name):
             return
         sink = query_sink(ctx, node)
         if sink is not None and sink.sql:
@@ -188,8 +186,9 @@ class UnboundedQuery(Rule):
 
 
 def _lists_everything(ctx: FileContext, *names: str) -> bool:
-    """The handler, its class or its module is named for a full listing (``sitemaps/views.py``, ``def kml``,
-    ``class OrderExportView``): listing every row is what it is for."""
+    """The handler function or its module is named for a full listing (``sitemaps/views.py``, ``def kml``,
+    ``def orders_csv``): listing every row is what it is for. A class name is not enough: a list view
+    named ``OrderExport`` that says ``pagination_class = None`` is still an API list answered whole."""
     folders = ctx.project_path.rsplit("/", 2)[-2:]
     words = {word.lower() for name in (*names, *folders) for word in _WORD.findall(name.removesuffix(".py"))}
     return bool(words & _FULL_LISTING_WORDS)

@@ -254,8 +254,8 @@ class JwtWithoutExpiry(Rule):
         if issuing is None:
             return
         bindings = bindings_of(ctx, node)
-        for call, literal in issuing.literals:
-            if not self._server_handle(literal, issuing, bindings, ctx):
+        for call, written_claims in issuing.literals:
+            if not self._server_handle(written_claims, issuing, bindings, ctx):
                 self.report(ctx, call, construct="jwt.encode")
         for call, construct, name in issuing.encodes:
             claims = issuing.claims.get(name, _Claims())
