@@ -234,7 +234,7 @@ def _check_command(args: argparse.Namespace, fixing: bool) -> int:
     items = list(adoption.narrow(discovered))
     progress = Progress(sum(1 for item in items if is_file_item(item)), sys.stderr)
     diff_changes = 0
-    for item, checked in _checked_items(args, checker, fixing, items, progress):
+    for item, checked in _checked_items(args, checker, fixing, items, progress, discovered):
         if isinstance(item, tuple):
             _report_error(FileError(*item), report, args, progress)
             continue
@@ -311,13 +311,15 @@ def _jobs(value: str) -> int:
 
 
 def _checked_items(
-    args: argparse.Namespace, checker: Checker, fixing: bool, items: list[Any], progress: Progress
+    args: argparse.Namespace, checker: Checker, fixing: bool, items: list[Any], progress: Progress,
+    discovered: list[Any],
 ) -> Iterable[tuple[Any, Optional[FileResult]]]:
     """The items with their check results, in discovery order, settled with the project model (fixing checks
-    each file itself, later, once the model is ready)."""
+    each file itself, later, once the model is ready). ``discovered``: what discovery found for the paths given,
+    so that settling does not walk those folders again."""
     from backend_lint.cache import ResultCache  # noqa: PLC0415 - only when checking
     from backend_lint.parallel import check_items, default_jobs, is_file_item  # noqa: PLC0415
-    from backend_lint.project_run import prepared_index, settle  # noqa: PLC0415
+    from backend_lint.project_run import Discovery, prepared_index, settle  # noqa: PLC0415
 
     modelled = bool(checker.engine.project_rules())  # no rule of this run asks the project: no model to build
     if fixing:
@@ -334,7 +336,10 @@ def _checked_items(
         checked.append((item, result))
     if not modelled:
         return checked
-    return settle(checked, checker.config, not args.no_cache, cache.summaries if cache is not None else None)
+    discovery = Discovery(checker.config)
+    discovery.record(args.paths, discovered)
+    return settle(checked, checker.config, not args.no_cache, cache.summaries if cache is not None else None,
+                  discovery)
 
 
 def _report_error(error: FileError, report: Report, args: argparse.Namespace, progress: Progress) -> None:

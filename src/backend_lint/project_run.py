@@ -33,17 +33,62 @@ def new_index(config: Config, use_cache: bool, summaries: Optional[SummaryCache]
     return ProjectIndex(summaries or SummaryCache(Path(config.root) / CACHE_DIR_NAME))
 
 
-def _files_of(config: Config) -> Any:
-    def files(root: str) -> list[str]:
-        return [item for item in discover([root], config) if isinstance(item, str) and item != "-"]
+class Discovery:
+    """The Python files of the folders a run has walked, so that a project root at or under one of them is not
+    walked a second time (``check .`` over a project used to walk it once to check and once to settle).
 
-    return files
+    The files under a root, in the order a walk from the root yields them, are the files of a walk from a
+    folder above that lie below the root: the walk is top-down in sorted order and prunes only excluded
+    folders, which a walk from the root prunes too. A walk is reused only when it is whole (``discover`` skips
+    a file it yielded for an earlier path, so overlapping paths are not recorded) and when matching path
+    patterns cannot differ: the root inside the configuration's folder, or the walk given an absolute path
+    (:func:`backend_lint.files.project_path` keeps a path outside that folder as given).
+    """
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self._walks: list[tuple[str, list[str]]] = []
+        """Folder (absolute) -> its Python files (absolute), in the order discovery yielded them."""
+
+    def record(self, paths: list[str], discovered: Iterable[Any]) -> None:
+        """Remember what :func:`backend_lint.files.discover` yielded for ``paths``, when they are folders none
+        of which holds another (then each folder's files are its whole walk)."""
+        if not paths or not all(path != "-" and os.path.isdir(path) for path in paths):
+            return
+        folders = [os.path.abspath(path) for path in paths]
+        if any(_under(one, other) for one in folders for other in folders if one is not other):
+            return
+        files = [os.path.abspath(item) for item in discovered if isinstance(item, str)]
+        self._walks.extend(
+            (folder, [file for file in files if _under(file, folder)])
+            for path, folder in zip(paths, folders) if self._reusable(path, folder)
+        )
+
+    def _reusable(self, given: str, folder: str) -> bool:
+        return os.path.normpath(given) == folder or Path(folder).is_relative_to(self.config.root)
+
+    def __call__(self, root: str) -> list[str]:
+        """The Python files under ``root`` (discovery with the configuration's excludes), walked at most once."""
+        root = os.path.abspath(root)
+        for folder, files in self._walks:
+            if root == folder:
+                return files
+            if _under(root, folder):
+                return [file for file in files if _under(file, root)]
+        files = [item for item in discover([root], self.config) if isinstance(item, str) and item != "-"]
+        self.record([root], files)
+        return files
+
+
+def _under(path: str, folder: str) -> bool:
+    """Whether ``path`` lies below ``folder`` (both absolute; ``/a/bc`` is not below ``/a/b``)."""
+    return path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 def prepared_index(paths: Iterable[str], config: Config, use_cache: bool) -> ProjectIndex:
     """The summaries of every project the given files and folders belong to, ready before checking."""
     index = new_index(config, use_cache)
-    files_of = _files_of(config)
+    files_of = Discovery(config)
     roots: set[str] = set()
     for path in paths:
         if path == "-" or not os.path.exists(path):
@@ -71,7 +116,7 @@ def check_in_project(checker: Checker, source: SourceFile, path: str) -> FileRes
         return checker.check_source(source, path)
     root = project_root(os.path.abspath(path))
     if root not in index.roots():
-        index.complete({root}, _files_of(checker.config))
+        index.complete({root}, Discovery(checker.config))
         index.save()
     result = checker.check_source(source, path)
     if result.summary is not None:
@@ -81,18 +126,19 @@ def check_in_project(checker: Checker, source: SourceFile, path: str) -> FileRes
 
 def settle(
     checked: list[tuple[Any, Optional[FileResult]]], config: Config, use_cache: bool,
-    summaries: Optional[SummaryCache] = None,
+    summaries: Optional[SummaryCache] = None, discovery: Optional[Discovery] = None,
 ) -> list[tuple[Any, Optional[FileResult]]]:
     """Build the models of the projects ``checked`` belongs to from its results' summaries (and the rest of those
     projects), then drop each result's findings that a project fact refutes. No finding with a condition: no
-    model to build, and the rest of the projects' files are not looked for."""
+    model to build, and the rest of the projects' files are not looked for. ``discovery``: the folders the run
+    has walked already (their files are not looked for again)."""
     if not any(result is not None and any(finding.unless for finding in result.findings) for _, result in checked):
         return checked
     index = new_index(config, use_cache, summaries)
     for item, result in checked:
         if result is not None and result.summary is not None and isinstance(item, str):
             index.add(item, result.summary)
-    index.complete(index.roots(), _files_of(config))
+    index.complete(index.roots(), discovery or Discovery(config))
     index.save()
     for item, result in checked:
         if result is not None and any(finding.unless for finding in result.findings):
