@@ -319,7 +319,7 @@ def _checked_items(
     so that settling does not walk those folders again."""
     from backend_lint.cache import ResultCache  # noqa: PLC0415 - only when checking
     from backend_lint.parallel import check_items, default_jobs, is_file_item  # noqa: PLC0415
-    from backend_lint.project_run import Discovery, prepared_index, settle  # noqa: PLC0415
+    from backend_lint.project_run import Checked, Discovery, prepared_index, settle  # noqa: PLC0415
 
     modelled = bool(checker.engine.project_rules())  # no rule of this run asks the project: no model to build
     if fixing:
@@ -329,13 +329,13 @@ def _checked_items(
         return ((item, None) for item in items)  # fixing checks each file itself, in this process
     checker.summarize = modelled
     cache = None if args.no_cache else ResultCache.for_checker(checker)
-    checked = []
+    checked = Checked()
     for item, result in check_items(items, checker, args.jobs or default_jobs(), cache):
         if is_file_item(item):
             progress.advance()
-        checked.append((item, result))
+        checked.add(item, result)
     if not modelled:
-        return checked
+        return checked.items
     discovery = Discovery(checker.config)
     discovery.record(args.paths, discovered)
     return settle(checked, checker.config, not args.no_cache, cache.summaries if cache is not None else None,
