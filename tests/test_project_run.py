@@ -1,10 +1,15 @@
-"""Settling walks each folder once: a project root at or under a folder the run has walked takes its files from
-that walk (:class:`backend_lint.project_run.Discovery`), and they are exactly the files a walk from the root
-finds, excluded folders and nested projects included."""
+"""How ``check`` settles its findings with the project model (:mod:`backend_lint.project_run`).
+
+Settling walks each folder once: a project root at or under a folder the run has walked takes its files from
+that walk (:class:`~backend_lint.project_run.Discovery`), and they are exactly the files a walk from the root
+finds, excluded folders and nested projects included. Until settling, each checked file's summary is kept
+pickled by project (:class:`~backend_lint.project_run.Checked`); the findings settled per project are tested
+on whole projects through the CLI in ``tests/test_project_model.py``."""
 
 from __future__ import annotations
 
 import os
+import pickle
 from pathlib import Path
 
 import pytest
@@ -12,6 +17,7 @@ import pytest
 from backend_lint import project_run
 from backend_lint.config import load_config
 from backend_lint.files import discover
+from backend_lint.runner import Checker
 
 
 def _tree(base: Path) -> Path:
@@ -96,3 +102,24 @@ def test_overlapping_paths_are_not_reused(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setattr(project_run, "discover", counted)
     assert discovery(str(repo / "svc")) == _walked(repo / "svc", config)
     assert calls == [[str(repo / "svc")]]
+
+
+def test_checked_keeps_each_summary_apart_by_project(tmp_path: Path) -> None:
+    repo = _tree(tmp_path / "repo")
+    config = load_config(start=tmp_path)
+    checker = Checker.from_config(config)
+    checker.summarize = True
+    checked = project_run.Checked()
+    taken = {}
+    for name in ("svc/app/views.py", "tools/cli.py"):
+        path = str(repo / name)
+        result = checker.check_file(path)
+        assert result.summary is not None
+        taken[os.path.abspath(path)] = result.summary
+        checked.add(path, result)
+        assert result.summary is None  # the result no longer holds it: the packed copy is the only one
+    checked.add(("missing.py", "no such file or directory"), None)
+    assert set(checked.summaries) == {str(repo / "svc"), str(repo / "tools")}
+    unpacked = {path: pickle.loads(packed) for by_path in checked.summaries.values() for path, packed in by_path.items()}
+    assert unpacked == taken
+    assert [item for item, _ in checked.items][-1] == ("missing.py", "no such file or directory")
