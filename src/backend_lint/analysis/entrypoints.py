@@ -1,7 +1,8 @@
 """Code that runs as a command line program, where printing to the terminal is the point.
 
 A function is a CLI entry point when it is a click command or group, a typer command, or it parses its own
-arguments (calls ``parse_args``/``parse_known_args``, as an argparse ``main()`` does). Code inside
+arguments (calls ``parse_args``/``parse_known_args``, as an argparse ``main()`` does; not in a file that
+uses Flask-RESTful's request parser, whose ``parse_args()`` reads the request). Code inside
 ``if __name__ == "__main__":`` runs only as a script. A helper function in the same module that is none of
 these is ordinary code: it may be imported by the service.
 
@@ -38,17 +39,27 @@ READS_ARGV = "reads sys.argv"
 READS_STDIN = "reads sys.stdin"
 PROMPTS = "prompts"
 _PROMPTS = frozenset({"input", "getpass.getpass"})
+_REQUEST_PARSERS = ("flask_restful", "flask_restx", "flask_restplus")
+"""Libraries whose ``RequestParser.parse_args()`` reads an HTTP request, not a command line."""
+
+
+def _reads_command_line(ctx: FileContext) -> bool:
+    """A ``parse_args()`` call here parses a command line: the file does not use a request parser library
+    (Flask-RESTful's ``self.reqparse.parse_args()`` in a view) unless it imports ``argparse`` as well."""
+    return ctx.imports.imports_module("argparse") or not ctx.imports.imports_module(*_REQUEST_PARSERS)
 
 
 @node_fact()
 def terminal_use(ctx: FileContext, function: ast.AST) -> frozenset[str]:
     """How a function (or a main guard) talks to the terminal: parses its arguments, reads ``sys.argv`` or
-    ``sys.stdin``, prompts the user (``input()``, ``getpass``); one pass over its body."""
+    ``sys.stdin``, prompts the user (``input()``, ``getpass``); one pass over its body. A Flask-RESTful
+    request parser's ``parse_args()`` reads a request, not a command line."""
     found: set[str] = set()
+    command_line = _reads_command_line(ctx)
     for node in ast.walk(function):
         if isinstance(node, ast.Call):
             func = node.func
-            if isinstance(func, ast.Attribute) and func.attr in _PARSE_METHODS:
+            if isinstance(func, ast.Attribute) and func.attr in _PARSE_METHODS and command_line:
                 found.add(PARSES_ARGUMENTS)
             elif (isinstance(func, ast.Name) and func.id == "input" and "input" not in ctx.imports.names) or (
                 ctx.imports.resolve(func) in _PROMPTS

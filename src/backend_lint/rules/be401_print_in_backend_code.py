@@ -7,13 +7,15 @@ arguments, CLI modules (:func:`.entrypoints.cli_module`), paths in ``script-path
 not serving (tests, test support, migrations and functions with the ``RunPython`` signature, examples). So are
 prints that are terminal output by their own form: under a Django ``verbosity`` check, in a function named for
 printing (``print_*``, ``dump_*``) or in a ``StdOut``/``StdErr`` writer, in a function that prompts the user,
-building a terminal line (``end=""``, an empty ``print()``), writing to a stream the caller chose
+building a terminal line (``end=""``, an empty ``print()``), coloured for a terminal (colorama, ``click.style``), writing to a stream the caller chose
 (``file=fh``), or the fallback in an ``except`` whose ``try`` was logging. A shadowed ``print`` (a local
 function or import of that name) is not the builtin and is not flagged.
 
 By default (``service-evidence``) what is left is reported only where the file shows that a service runs it
 (:func:`.service_code.in_service_code`): judged on real code, every other print was far more often a display
 utility, a vendored script or a management command's progress than a service's missing log line (30 % precise).
+An error written to ``sys.stderr`` beside a logger is no evidence either: judged on real code it was a deliberate
+channel (nautobot's cleanup jobs send their non-verbose summaries to stderr, and their tests assert it).
 ``service-evidence = false`` keeps the wider rule for users who want it.
 
 The fix turns the call into a lazy call on the module logger (added when the module has none):
@@ -46,6 +48,9 @@ if TYPE_CHECKING:
 _ANY_LOGGER = frozenset({STDLIB, STRUCTLOG, LOGURU})
 """Loggers the fix can write a call to (the message is rendered for each kind)."""
 
+_COLOUR_MODULES = ("colorama.", "termcolor.", "colored.", "blessings.", "blessed.")
+_COLOUR_FUNCTIONS = frozenset({"click.style", "typer.style"})
+"""Where terminal colour codes come from: text built with them is meant for a terminal."""
 _LEVEL_FOR_STREAM = {"sys.stdout": "info", "sys.stderr": "error"}
 _PRINTING_FUNCTIONS = ("print", "dump")
 _NAME_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.Module)
@@ -70,6 +75,8 @@ def _terminal_form(call: ast.Call, ctx: FileContext) -> bool:
     or a stream the caller passed in: writing output, not logging)."""
     if not call.args and not call.keywords:
         return True
+    if any(_coloured(arg, ctx) for arg in call.args):
+        return True
     for keyword in call.keywords:
         if keyword.arg == "end" and not (
             isinstance(keyword.value, ast.Constant)
@@ -81,14 +88,17 @@ def _terminal_form(call: ast.Call, ctx: FileContext) -> bool:
     return False
 
 
-def _stderr_beside_logger(call: ast.Call, ctx: FileContext) -> bool:
-    """An error written to ``sys.stderr`` by hand in a function that logs its other messages: the logger was
-    right there, and this line bypasses it."""
-    function = ctx.scope.function
-    to_stderr = any(
-        keyword.arg == "file" and ctx.imports.resolve(keyword.value) == "sys.stderr" for keyword in call.keywords
-    )
-    return to_stderr and function is not None and body_logs(ctx, function)
+def _coloured(arg: ast.expr, ctx: FileContext) -> bool:
+    """The text carries terminal colour codes (``f"{Fore.RED}ERROR ...{Style.RESET_ALL}"``,
+    ``click.style(...)``, ``termcolor.colored(...)``): its form is for a terminal, not a log. The parts looked
+    at are the argument itself, the values of an f-string and the operands of ``+``."""
+    if isinstance(arg, ast.JoinedStr):
+        return any(isinstance(part, ast.FormattedValue) and _coloured(part.value, ctx) for part in arg.values)
+    if isinstance(arg, ast.BinOp) and isinstance(arg.op, ast.Add):
+        return _coloured(arg.left, ctx) or _coloured(arg.right, ctx)
+    target = arg.func if isinstance(arg, ast.Call) else arg
+    qualified = ctx.imports.resolve(target) or ""
+    return qualified.startswith(_COLOUR_MODULES) or qualified in _COLOUR_FUNCTIONS
 
 
 def _standard_stream(stream: ast.expr, ctx: FileContext) -> bool:
@@ -188,7 +198,7 @@ class PrintInBackendCode(Rule):
             bool,
             True,
             "report a print only where the file shows a service runs it (a module with HTTP handlers, a task, a "
-            "coroutine, a view or serializer method, a template tag, stderr beside a logger)",
+            "coroutine, a view or serializer method, a template tag)",
         ),
     )
 
@@ -203,7 +213,7 @@ class PrintInBackendCode(Rule):
             return
         if _terminal_form(node, ctx) or _terminal_context(node, ctx):
             return
-        if self.option("service-evidence") and not (in_service_code(ctx) or _stderr_beside_logger(node, ctx)):
+        if self.option("service-evidence") and not in_service_code(ctx):
             return
         level = _level(node, ctx)
         logger = module_logger(ctx)
