@@ -15,12 +15,16 @@ handles it), unless what it raises is an HTTP error that the framework turns int
 logging; handlers that record the traceback another way (a ``logger.exception`` call, ``exc_info=``,
 ``traceback.format_exc()``, ``sentry_sdk.capture_exception``), calls with ``**kwargs`` (``exc_info`` may be
 in them), calls in a function defined inside the handler, ``warning``/``info`` levels (a handled, expected
-failure), and tests and test support.
+failure), a retry or reconnect loop whose message says so (``"lost connection, retrying in 5 seconds"`` in
+an ``except`` inside a loop: an expected outage logged once per attempt), a secondary failure logged inside
+another ``except`` that ends by raising (failing to parse the error body of a request whose error is then
+raised), and tests and test support.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.imports import dotted_name
@@ -74,6 +78,50 @@ def _reraises(handler: ast.ExceptHandler, ctx: FileContext) -> bool:
     return not is_response
 
 
+_RETRY_WORDS = re.compile(r"\bretry|\bretrying|reconnect|\btry(ing)? again", re.IGNORECASE)
+"""What a message says when the failure it logs is retried (``"lost connection ... retrying in 5 seconds"``)."""
+
+
+def _literal_text(expr: ast.expr) -> str:
+    """The literal parts of a log message: a string, the text of an f-string, the left of ``%`` or ``+``."""
+    if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
+        return expr.value
+    if isinstance(expr, ast.JoinedStr):
+        return "".join(_literal_text(part) for part in expr.values if isinstance(part, ast.Constant))
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, (ast.Add, ast.Mod)):
+        return _literal_text(expr.left) + _literal_text(expr.right)
+    return ""
+
+
+def _announced_retry(call: ast.Call, handler: ast.ExceptHandler, ctx: FileContext) -> bool:
+    """A reconnect or retry loop: the handler sits in a loop of the same function and the message says the
+    failure will be retried. Each attempt during an outage logs one line; a traceback per attempt (every five
+    seconds while a node is down) is noise, and the failure is expected."""
+    if not call.args or not _RETRY_WORDS.search(_literal_text(call.args[0])):
+        return False
+    inside = False
+    for scope in ctx.scope:
+        if scope.node is handler:
+            inside = True
+        elif inside and isinstance(scope.node, (ast.For, ast.AsyncFor, ast.While)):
+            return True
+        elif isinstance(scope.node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            return False
+    return False
+
+
+def _while_raising(handler: ast.ExceptHandler, ctx: FileContext) -> bool:
+    """The handler is inside another ``except`` of the same function that ends by raising: a secondary
+    failure (reading the error body of a failed request) met while handling one that goes on, traceback
+    included, to whoever handles it."""
+    for scope in ctx.scope:
+        if isinstance(scope.node, ast.ExceptHandler) and scope.node is not handler and _reraises(scope.node, ctx):
+            return True
+        if isinstance(scope.node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            return False
+    return False
+
+
 class ErrorLogWithoutTraceback(Rule):
     code = "BE403"
     name = "error-log-without-traceback"
@@ -107,6 +155,8 @@ class ErrorLogWithoutTraceback(Rule):
             return
         kind = logging_call_kind(node, ctx)
         if kind is None or handler_records_traceback(ctx, handler) or module_roles(ctx).for_tests:
+            return
+        if _announced_retry(node, handler, ctx) or _while_raising(handler, ctx):
             return
         receiver = _short(func.value)
         if func.attr == "error":
