@@ -10,13 +10,16 @@ Also flagged: ``session.send(prepared)`` (a prepared request, as webhook senders
 ``ftp.connect(host, port)`` on an ``ftplib.FTP()`` made without a timeout.
 
 Left alone: tests and test support (:mod:`backend_lint.analysis.module_roles`: test modules, ``conftest.py``,
-pytest plugins, fixture modules, test provisioning), where a hang fails a test run and serves no one. The
-role is read from the module itself: the rule reads facts of its own file only, so its results are cached per
-file. Also left alone: httpx
+pytest plugins, fixture modules, test provisioning), where a hang fails a test run and serves no one, and
+command line code (:func:`.entrypoints.in_cli_context`: a click/typer command, an argparse ``main()``, a main
+guard, a CLI module), where a hang holds the operator's terminal, not a service worker. Both are read from the
+module itself: the rule reads facts of its own file only, so its results are cached per file. Also left
+alone: httpx
 (it has a 5 second default), a timeout passed positionally, ``*args``/``**kwargs`` that may carry one, a
 session whose timeout comes from a mounted adapter or a patched ``request``, an ``ftplib.FTP()`` without a
-host (the ``connect`` that follows is what is checked), ``redis.Redis(connection_pool=...)``, and a URL or
-DSN literal that sets the timeout. Database ``connect`` calls are checked only when the
+host (the ``connect`` that follows is what is checked), ``redis.Redis(connection_pool=...)``, a URL or
+DSN literal that sets the timeout, and ``Redis.from_url(url)`` with a URL from configuration (the URL carries
+``socket_timeout`` when the deployment wants one). Database ``connect`` calls are checked only when the
 ``database-connects`` option asks for it.
 
 The fix adds the library's own keyword with ``default-timeout`` seconds.
@@ -27,6 +30,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Optional
 
+from backend_lint.analysis.entrypoints import in_cli_context
 from backend_lint.analysis.http_clients import (
     AIOHTTP,
     INTEGER_SECONDS,
@@ -59,10 +63,20 @@ def _literal_sets(call: ast.Call, keyword: str) -> bool:
     )
 
 
+def _configured_url(call: ast.Call) -> bool:
+    """``Redis.from_url(settings.REDIS_URL)``: the URL comes from configuration, and a connection URL carries
+    its own ``socket_timeout`` query parameter when the deployment wants one. Only a URL written in the code
+    (a literal or an f-string) shows that it has none."""
+    urls = [*call.args[:1], *(keyword.value for keyword in call.keywords if keyword.arg == "url")]
+    return bool(urls) and not isinstance(urls[0], (ast.Constant, ast.JoinedStr))
+
+
 def _has_timeout(call: ast.Call, client: Client) -> Optional[bool]:
     passed = passes_argument(call, client.keyword, client.position)
     if passed is not False:
         return passed
+    if client.construct.endswith(".from_url") and _configured_url(call):
+        return None
     names = {keyword.arg for keyword in call.keywords}
     if client.style == AIOHTTP and names.intersection(_AIOHTTP_LEGACY_TIMEOUTS):
         return True
@@ -87,7 +101,7 @@ class NetworkCallWithoutTimeout(Rule):
     fix_node = "Call"
     triggers = ("requests", "urllib", "http", "smtplib", "ftplib", "poplib", "imaplib", "socket", "redis",
                 "psycopg")
-    needs = (network_client, module_roles)
+    needs = (network_client, module_roles, in_cli_context)
     options = (
         Option("default-timeout", float, 10.0, "seconds the fix passes as the timeout"),
         Option(
@@ -104,6 +118,8 @@ class NetworkCallWithoutTimeout(Rule):
             return
         if module_roles(ctx).for_tests:
             return  # a test's call to its own test server: a hang fails that test run, not a service
+        if in_cli_context(ctx.scope, ctx):
+            return  # an operator's command: a hang holds the terminal it runs in, no service worker
         client = network_client(node, ctx)
         if client is None or (client.database and not self.option("database-connects")):
             return
