@@ -101,7 +101,11 @@ def _is_project_logger(made: str) -> bool:
     last = made.rpartition(".")[2]
     if last.endswith("()"):
         factory = last[:-2]
-        named_for_it = factory.startswith(("get_", "make_", "create_")) and factory.endswith("logger")
+        # ``get_run_logger()``, ``make_logger()``, and a factory named for the logger it makes
+        # (``flow_run_logger(flow_run)``, ``task_run_logger(task_run)``)
+        named_for_it = factory.endswith("_logger") or (
+            factory.startswith(("get_", "make_", "create_")) and factory.endswith("logger")
+        )
         return (factory in _PROJECT_FACTORIES or named_for_it) and "." in made
     return (last in _PROJECT_LOGGER_NAMES or last.endswith("_logger")) and "." in made
 
