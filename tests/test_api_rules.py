@@ -103,3 +103,29 @@ def test_configured_provider_and_methods() -> None:
     assert _found(code) == [(8, "BE301")]
     settings = {"BE301": {"idempotency-providers": ["dedupe"], "methods": ["POST", "PATCH"]}}
     assert found(code, "BE301", "app/api.py", settings) == [(12, "BE301")]
+
+
+_LAYERED = """
+    from flask_restful import Resource
+
+    from app import service
+
+    class {cls}(Resource):
+        def post(self):
+            return service.create(**self.reqparse.parse_args())
+"""
+
+
+@pytest.mark.parametrize(
+    ("path", "cls", "flagged"),
+    [
+        ("app/domains/views.py", "DomainsList", False),  # an administrator's domain record: harmless twice
+        ("app/roles/views.py", "RolesList", False),
+        ("app/orders/views.py", "OrdersList", True),  # a second order ships twice
+        ("app/certificates/views.py", "CertificatesList", True),
+    ],
+)
+def test_a_layered_create_is_judged_by_what_its_class_and_module_name(path: str, cls: str, flagged: bool) -> None:
+    """``service.create(...)`` names nothing: the record is what the handler's class and module are about."""
+    lines = [line for line, code in found(_LAYERED.format(cls=cls), "BE301", path)]
+    assert lines == ([7] if flagged else [])

@@ -105,6 +105,23 @@ def _exempt(handler: Handler, exempt: list[str]) -> bool:
     return any(word in wanted for text in texts for word in path_words(text))
 
 
+_GENERIC = frozenset({"create", "creates", "insert", "add", "new", "bulk", "service", "services", "objects",
+                      "self", "command", "cmd", "model", "models", "db", "crud", "repo", "repository", "manager",
+                      "perform", "save", "one", "many", "all", "user", "list", "view", "views", "api", "resource"})
+
+
+def _record_words(effect: Effect, handler: Handler, ctx: FileContext) -> set[str]:
+    """The words of what a create or enqueue makes, each also in its singular: from the call as written
+    (``CreateThemeCommand`` -> theme), or, when the call names nothing (``service.create(...)``, the pattern of
+    a layered app), from the handler's class and module (``DomainsList`` in ``lemur/domains/views.py`` ->
+    domain)."""
+    named = words(effect.what) - _GENERIC
+    if not named:
+        texts = [handler.class_.name if handler.class_ else "", *ctx.project_path.split("/")[-2:]]
+        named = {word for text in texts for word in words(text.removesuffix(".py"))} - _GENERIC
+    return named | {word[:-1] for word in named if word.endswith("s") and len(word) > 3}
+
+
 def _keyed_by_client(handler: Handler) -> bool:
     """The client names the resource, so a retry meets the first one: the route declares a 409 response
     (``responses={409: ...}``, ``HTTP_409_CONFLICT``), or its path ends in a path parameter
@@ -203,9 +220,13 @@ class PostWithoutIdempotencyKey(Rule):
             "harmless-effects",
             list,
             ["permalink", "tab", "draft", "log", "logs", "audit", "cache", "warm", "screenshot", "thumbnail",
-             "refresh", "sync", "cleanup", "reindex"],
+             "refresh", "sync", "cleanup", "reindex",
+             "theme", "domain", "role", "notification", "asset", "setting", "preference", "config",
+             "configuration"],
             "words of created things or queued jobs whose duplicate harms nobody (UI state: a second permalink or "
-            "editor tab; a log or audit entry; a cache warm-up, a sync or clean-up job)",
+            "editor tab; a log or audit entry; a cache warm-up, a sync or clean-up job; an administrator's "
+            "configuration record such as a theme, a domain, a role, a notification setting or an uploaded asset, "
+            "which is visible, deletable and acts on nothing outside)",
         ),
         Option(
             "resendable-messages",
@@ -264,8 +285,13 @@ class PostWithoutIdempotencyKey(Rule):
         if effects.finds_first:
             return []
         for effect in effects.harmful:
-            excused = resendable if effect.kind == SENDS else harmless if effect.kind in (CREATES, ENQUEUES) else set()
-            if words(effect.what) & excused:
+            if effect.kind == SENDS:
+                named, excused = words(effect.what), resendable
+            elif effect.kind in (CREATES, ENQUEUES):
+                named, excused = _record_words(effect, handler, ctx), harmless
+            else:
+                named, excused = set(), set()
+            if named & excused:
                 continue
             found.append(effect)
         return found
