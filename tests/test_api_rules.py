@@ -129,3 +129,25 @@ def test_a_layered_create_is_judged_by_what_its_class_and_module_name(path: str,
     """``service.create(...)`` names nothing: the record is what the handler's class and module are about."""
     lines = [line for line, code in found(_LAYERED.format(cls=cls), "BE301", path)]
     assert lines == ([7] if flagged else [])
+
+
+_DRF_STATS = """
+    from rest_framework.permissions import {permission}
+    from rest_framework.response import Response
+    from rest_framework.views import APIView
+
+    class Stats(APIView):
+        permission_classes = [{permission}]
+
+        def get(self, request):
+            try:
+                return Response(compute_stats())
+            except Exception as exc:
+                return Response({{"error": str(exc)}}, status=500)
+"""
+
+
+@pytest.mark.parametrize(("permission", "flagged"), [("IsAdminUser", False), ("IsAuthenticated", True)])
+def test_an_endpoint_only_administrators_reach_may_show_them_the_error(permission: str, flagged: bool) -> None:
+    lines = [line for line, code in found(_DRF_STATS.format(permission=permission), "BE304", "app/views.py")]
+    assert lines == ([13] if flagged else [])

@@ -28,6 +28,7 @@ from __future__ import annotations
 import ast
 from typing import Optional
 
+from backend_lint.analysis.admin_only import admin_only
 from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.handlers import handler_for
@@ -223,7 +224,7 @@ class ExceptionDetailInResponse(Rule):
         """The detail that leaks, as written; a leak of builtin errors the module raises itself with messages
         of its own waits for the end of the module (:meth:`decide`). A specific builtin error (a ``TypeError``
         of the client's value, not ``Exception``) answered with a 4xx status is the client's input error."""
-        if _under_debug_branch(node, ctx):
+        if _under_debug_branch(node, ctx) or _validates_only(ctx) or _operator_only(ctx):
             return None
         names = _caught_names(ctx.scope, ctx)
         for argument in arguments:
@@ -257,6 +258,42 @@ class ExceptionDetailInResponse(Rule):
         for at, text, types in self.builtin_leaks(ctx):
             if not types <= raised:
                 self.report(ctx, at, detail=text)
+
+
+_VALIDATOR_PREFIXES = ("validate", "valid", "to_valid", "is_valid", "check_", "parse", "decode", "url_decode",
+                       "clean", "convert")
+_PLAIN_CALLS = frozenset({"UUID", "int", "float", "Decimal", "bool", "str", "len", "redirect", "RedirectResponse",
+                          "JSONResponse", "jsonify", "dict"})
+
+
+def _validates_only(ctx: FileContext) -> bool:
+    """The ``try`` body does nothing but validate or convert the client's values (``validate_destinations(...)``,
+    ``to_valid_user_id(value)``, ``bolt11.decode(text)``) and answer: the error it catches describes the
+    client's input, whatever its class. Walked only for a candidate finding, which is rare."""
+    handler = ctx.scope.except_handler
+    attempt = ctx.parent_of(handler) if handler is not None else None
+    if not isinstance(attempt, ast.Try) or handler not in attempt.handlers:
+        return False
+    validators = 0
+    for statement in attempt.body:
+        for node in ast.walk(statement):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.Await)):
+                return False  # awaited or nested work may reach a database or the network
+            if isinstance(node, ast.Call):
+                name = callee_name(node)
+                if name.lower().startswith(_VALIDATOR_PREFIXES):
+                    validators += 1
+                elif name not in _PLAIN_CALLS:
+                    return False
+    return validators > 0
+
+
+def _operator_only(ctx: FileContext) -> bool:
+    """The clause is in a handler only administrators reach (:mod:`backend_lint.analysis.admin_only`): the
+    error text is the operator's diagnostic."""
+    function = ctx.scope.function
+    handler = handler_for(ctx, function) if function is not None else None
+    return handler is not None and admin_only(handler)
 
 
 def _client_status(call: ast.Call, positional: bool = True) -> bool:
