@@ -32,6 +32,8 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--findings-in", type=Path, required=True, help="the findings precision_sample.py wrote")
     parser.add_argument("--seed", type=int, required=True, help="the seed the judged sample was drawn with")
     parser.add_argument("--per-code", type=int, default=10, help="findings drawn per code (default: 10)")
+    parser.add_argument("--select", help="comma-separated codes: a table of these codes only (a round that judged "
+                        "part of the sample); the others get no row")
     parser.add_argument("verdicts", type=Path, nargs="+", help="files of verdict lines")
     return parser.parse_args()
 
@@ -91,6 +93,10 @@ def main() -> int:
     args = arguments()
     run = json.loads(args.findings_in.read_text(encoding="utf-8"))
     sample = draw(run["findings"], args.seed, args.per_code)
+    if args.select:
+        codes = {code.strip() for code in args.select.split(",")}
+        sample = {code: items for code, items in sample.items() if code in codes}
+        run = {**run, "findings": [finding for finding in run["findings"] if finding["code"] in codes]}
     print(table(run, sample, read_verdicts(args.verdicts)))
     return 0
 

@@ -64,12 +64,8 @@ def test_a_root_under_a_walked_folder_is_not_walked_again(tmp_path: Path, monkey
     assert discovery(str(repo)) == _walked(repo, config)
 
 
-def test_a_root_outside_the_walked_folders_is_walked_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    repo = _tree(tmp_path / "repo")
-    config = load_config(start=tmp_path)
-    discovery = project_run.Discovery(config)
-    given = repo / "svc" / "app"  # `check svc/app`: the project root (svc) lies above the folder given
-    discovery.record([str(given)], list(discover([str(given)], config)))
+def _count_walks(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Replace ``project_run.discover`` by one that records the paths of each walk it is asked for."""
     calls: list[object] = []
     real_discover = project_run.discover
 
@@ -78,6 +74,16 @@ def test_a_root_outside_the_walked_folders_is_walked_once(tmp_path: Path, monkey
         return real_discover(*args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(project_run, "discover", counted)
+    return calls
+
+
+def test_a_root_outside_the_walked_folders_is_walked_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = _tree(tmp_path / "repo")
+    config = load_config(start=tmp_path)
+    discovery = project_run.Discovery(config)
+    given = repo / "svc" / "app"  # `check svc/app`: the project root (svc) lies above the folder given
+    discovery.record([str(given)], list(discover([str(given)], config)))
+    calls = _count_walks(monkeypatch)
     root = repo / "svc"
     assert discovery(str(root)) == _walked(root, config)
     assert discovery(str(root)) == _walked(root, config)
@@ -92,14 +98,7 @@ def test_overlapping_paths_are_not_reused(tmp_path: Path, monkeypatch: pytest.Mo
     paths = [str(repo / "svc" / "app"), str(repo)]
     discovery = project_run.Discovery(config)
     discovery.record(paths, list(discover(paths, config)))
-    calls: list[object] = []
-    real_discover = project_run.discover
-
-    def counted(*args: object) -> object:
-        calls.append(args[0])
-        return real_discover(*args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(project_run, "discover", counted)
+    calls = _count_walks(monkeypatch)
     assert discovery(str(repo / "svc")) == _walked(repo / "svc", config)
     assert calls == [[str(repo / "svc")]]
 
