@@ -93,6 +93,9 @@ class HandlerBody:
     """Lower-case names of the request headers the handler reads."""
     words: set[str] = field(default_factory=set)
     """Lower-case names, attribute names and short string constants that appear in the handler."""
+    names: set[str] = field(default_factory=set)
+    """The lower-case identifiers alone (names, attributes, parameters): what the code handles, without what it
+    only says (``{"size": len(data)}`` reports a size, it does not bound one)."""
     calls: set[str] = field(default_factory=set)
     """Written dotted names of the callables it calls (``check_idempotency``, ``self.guard.check``,
     ``super().post``)."""
@@ -225,12 +228,16 @@ class _Summariser:
 
     def _note_words(self, node: ast.AST) -> None:
         words = self.summary.words
+        identifier = None
         if isinstance(node, ast.Name):
-            words.add(node.id.lower())
+            identifier = node.id.lower()
         elif isinstance(node, ast.Attribute):
-            words.add(node.attr.lower())
+            identifier = node.attr.lower()
         elif isinstance(node, ast.arg):
-            words.add(node.arg.lower())
+            identifier = node.arg.lower()
+        if identifier is not None:
+            words.add(identifier)
+            self.summary.names.add(identifier)
         elif isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) <= 80 \
                 and not isinstance(self.parents.get(node), ast.Expr):  # docstrings describe, they do not read
             words.add(node.value.lower())

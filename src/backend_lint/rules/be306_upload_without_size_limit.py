@@ -6,7 +6,7 @@ writes all of it to disk: one request of a few gigabytes exhausts either. Flagge
 FastAPI/Starlette ``UploadFile`` parameter or its ``.file``, of Flask's ``request.files[...]`` and of Django's
 ``request.FILES[...]`` (directly or through a local), and Flask's ``.save(...)`` of an upload.
 
-Left alone: a handler that checks a size (a name with ``size``, ``length``, ``chunk`` or ``max`` in it:
+Left alone: a handler that checks a size (a name, not a string, with ``size``, ``length``, ``chunk`` or ``max`` in it:
 ``file.size``, ``request.content_length``, a loop over ``read(CHUNK)`` with a cap), reads with a size
 argument, and apps that bound every request: Flask's ``MAX_CONTENT_LENGTH`` set anywhere in the project, or an
 app-wide middleware named for a body-size limit (project facts, see :mod:`backend_lint.analysis.uploads`).
@@ -72,8 +72,8 @@ class UploadWithoutSizeLimit(Rule):
         roles = module_roles(ctx)
         if roles.for_tests or roles.example:
             return
-        words = handler_body(ctx, handler).words
-        if any(part in word for word in words for part in _BOUND_PARTS):
+        body = handler_body(ctx, handler)
+        if "content-length" in body.headers or any(part in name for name in body.names for part in _BOUND_PARTS):
             return
         family = FAMILIES.get(handler.framework)
         if family == "flask" and app_upload_limits(ctx):
