@@ -4,25 +4,29 @@ Loading a list and then running one more query per row turns one round trip into
 ten rows, a timeout in production with ten thousand. The rule reports a query (a DB-API or async driver sink,
 a Django manager or related-manager call, a SQLAlchemy session query) made in the body of a ``for`` loop or a
 comprehension whose iterable is itself a query result (:mod:`backend_lint.analysis.orm`), at the inner query.
+A lazy relation read on the row (``order.customer``) counts too: for a model of this file by its own fields,
+for a model imported from another module of the project when the project model says that model declares the
+relation (:func:`~backend_lint.analysis.project.conditions.relation`, ``only_if``; never without a project).
 
 Left alone: loops over parameters, literals and anything not known to be rows; related-manager reads that
-``prefetch_related``/``select_related``/``selectinload``/``joinedload`` on the iterated query made a cache
-read (``order.items.all()`` after ``prefetch_related("items")``, and ``variation.channels.all()`` in a loop
-over ``product.variations.all()`` after ``prefetch_related("variations__channels")``); writes collected and
-sent in bulk after the loop, and the bulk calls themselves (``bulk_create``, ``bulk_update``, ``executemany``
-are the fix); one set-based ``.update()``/``.delete()`` per group (a filter that is not by primary key);
-querysets built lazily inside ``Exists()``/``Subquery()`` or with ``OuterRef`` (no query runs per row); loops
-over a handful of rows the code bounds itself (``qs[:10]``) or the rows of objects it picked by key
-(``filter(address__in=chosen)`` where ``chosen = ...filter(pk__in=pks)``: a merge, an action on a
-selection); walks over a tree (the function calls itself); ``while`` loops (batching loops fetch the next
-page on purpose); tests, test support and data migrations (module roles, a function with the ``RunPython``
-signature ``(apps, schema_editor)``, and ``ignore-paths``), which run once.
+``prefetch_related``/``select_related``/``selectinload``/``joinedload`` on the iterated query made a cache read
+(``order.items.all()`` after ``prefetch_related("items")``, and ``variation.channels.all()`` in a loop over
+``product.variations.all()`` after ``prefetch_related("variations__channels")``); writes collected and sent in
+bulk after the loop, and the bulk calls themselves (``bulk_create``, ``bulk_update``, ``executemany`` are the
+fix); one set-based ``.update()``/``.delete()`` per group (a filter that is not by primary key); querysets built
+lazily inside ``Exists()``/``Subquery()`` or with ``OuterRef`` (no query runs per row); loops over a handful of
+rows the code bounds itself (``qs[:10]``) or the rows of objects it picked by key (``filter(address__in=chosen)``
+where ``chosen = ...filter(pk__in=pks)``: a merge, an action on a selection); walks over a tree (the function
+calls itself); ``while`` loops (batching loops fetch the next page on purpose) and the rows of one batch such a
+loop fetched (``.limit(batch_size)``); tests, test support and data migrations (module roles, a function with the
+``RunPython`` signature ``(apps, schema_editor)``, and ``ignore-paths``), which run once.
 """
 
 from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -38,7 +42,8 @@ from backend_lint.analysis.orm import (
     recursive,
     written,
 )
-from backend_lint.analysis.project.conditions import test_support
+from backend_lint.analysis.project.conditions import ProjectFact, relation, test_support
+from backend_lint.analysis.project.imported import imported_qualified_name
 from backend_lint.analysis.provenance import sql_text
 from backend_lint.analysis.query_results import RECEIVER, result_use
 from backend_lint.analysis.resolve import lookup
@@ -109,7 +114,7 @@ class QueryInLoop(Rule):
         if not loops or node.func.attr in _BULK:
             return  # a bulk write is the fix this rule asks for, not the problem
         inner = None
-        for loop in loops:
+        for depth, loop in enumerate(loops):
             outer = loop_query(ctx, loop)
             if outer is None or isinstance(loop, ast.While):  # (a ``while`` iterates over no query)
                 continue
@@ -122,7 +127,8 @@ class QueryInLoop(Rule):
                 if (_set_based(inner) or _core_set_write(node) or _lazy_subquery(node, inner, ctx)
                         or _built_for_later(node, inner, ctx) or _handed_on(node, inner, ctx)):
                     return
-            if _cached(node, inner, outer, loop) or _handful(outer) or _of_chosen_rows(outer, ctx):
+            if (_cached(node, inner, outer, loop) or _handful(outer) or _of_chosen_rows(outer, ctx)
+                    or _drains_batches(outer, loops[depth + 1:])):
                 return
             if inner.last_method in _WRITES or _writes_sql(node, ctx):
                 advice = "collect the changes and write them in bulk after the loop"
@@ -143,19 +149,25 @@ class QueryInLoop(Rule):
         loops = ctx.scope.loops
         if not loops:
             return
-        relations = model_relations(ctx)
-        if not relations or self._skipped(ctx) or _tree_walk(ctx) or not self._served(ctx):
+        if self._skipped(ctx) or _tree_walk(ctx) or not self._served(ctx):
             return
-        for loop in loops:
+        for depth, loop in enumerate(loops):
             if isinstance(loop, ast.While):
                 continue
             target = loop.target
             if not (isinstance(target, ast.Name) and target.id == row.id):
                 continue
             outer = loop_query(ctx, loop)
-            if outer is None or node.attr not in relations.get(outer.model or "", ()):
+            if outer is None or outer.model is None:
                 return
-            if node.attr in outer.preloaded or _handful(outer) or _of_chosen_rows(outer, ctx):
+            only_if: tuple[ProjectFact, ...] = ()
+            if node.attr not in model_relations(ctx).get(outer.model, ()):
+                imported = imported_qualified_name(ctx, outer.model)
+                if imported is None:
+                    return
+                only_if = (relation(imported, node.attr),)  # a model of another module: its relations
+            if (node.attr in outer.preloaded or _handful(outer) or _of_chosen_rows(outer, ctx)
+                    or _drains_batches(outer, loops[depth + 1:])):
                 return
             seen = self.state(ctx).relations_read
             if (loop, node.attr) in seen:
@@ -166,7 +178,8 @@ class QueryInLoop(Rule):
                 if outer.framework == DJANGO
                 else f"load it with `selectinload`/`joinedload` of `{outer.model}.{node.attr}` on the query"
             )
-            self.report(ctx, node, query=f"{row.id}.{node.attr}", line=loop.iter.lineno, advice=advice)
+            self.report(ctx, node, only_if=only_if, query=f"{row.id}.{node.attr}", line=loop.iter.lineno,
+                        advice=advice)
             return
 
 
@@ -209,6 +222,21 @@ def _of_chosen_rows(outer: Query, ctx: FileContext) -> bool:
             ):
                 return True
     return False
+
+
+def _drains_batches(outer: Query, enclosing: Sequence[ast.AST]) -> bool:
+    """The rows are one batch of a backlog drained in a ``while`` loop around this one: the query is cut to a
+    batch (``.limit(batch_size)``, ``qs[:batch]``) and the ``while`` fetches the next batch. Per-row work there
+    is the design of a maintenance job (repair the stale rows a few at a time), as a ``while`` loop's own
+    batches are, not a page a request waits for."""
+    if not any(isinstance(loop, ast.While) for loop in enclosing):
+        return False
+    if outer.sliced:
+        return True
+    return any(
+        isinstance(part, ast.Call) and isinstance(part.func, ast.Attribute) and part.func.attr == "limit"
+        for call in outer.calls for part in ast.walk(call)
+    )
 
 
 def _handful(outer: Query) -> bool:

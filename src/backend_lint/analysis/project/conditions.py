@@ -39,10 +39,11 @@ NO_PROJECT = "no-project"
 HEALTH_CHECK = "health-check"
 NOT_ROOT_URLCONF = "not-root-urlconf"
 DOES = "does"
+RELATION = "relation"
 ABSENT = "absent"
 KINDS = frozenset({
     DRF_PAGINATION, IDEMPOTENCY_MIDDLEWARE, READS_IDEMPOTENCY_KEY, CLI_MODULE, TEST_SUPPORT, CONSTANTS, HTML_VIEW,
-    ROUTE_WORDS, RATE_LIMITED_APP, UPLOAD_LIMIT, NO_PROJECT, HEALTH_CHECK, NOT_ROOT_URLCONF, DOES, ABSENT,
+    ROUTE_WORDS, RATE_LIMITED_APP, UPLOAD_LIMIT, NO_PROJECT, HEALTH_CHECK, NOT_ROOT_URLCONF, DOES, RELATION, ABSENT,
 })
 
 
@@ -170,6 +171,14 @@ def does(qualified: str, effect: str) -> ProjectFact:
     handler effects summary, :mod:`backend_lint.analysis.effects`, for BE301/BE305). One level: what the
     function's own callees do is not included."""
     return ProjectFact(DOES, (qualified, effect))
+
+
+@project_fact
+def relation(qualified: str, attribute: str) -> ProjectFact:
+    """The project's model class ``qualified`` (``shop.models.Order``, through re-exports), or a base of it that
+    the project defines, declares ``attribute`` as a relation that a read loads lazily (a Django
+    ``ForeignKey``/``OneToOneField``, a SQLAlchemy ``relationship()`` without an eager ``lazy=``) (BE103)."""
+    return ProjectFact(RELATION, (qualified, attribute))
 
 
 @project_fact

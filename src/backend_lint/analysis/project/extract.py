@@ -19,6 +19,7 @@ from backend_lint.analysis.handler_types import DJANGO, DRF, Registration
 from backend_lint.analysis.handlers import handler_model
 from backend_lint.analysis.health_checks import route_texts, serves_health_check
 from backend_lint.analysis.module_roles import module_roles
+from backend_lint.analysis.orm import model_relations
 from backend_lint.analysis.project.def_effects import EffectReader
 from backend_lint.analysis.project.roots import resolve_relative
 from backend_lint.analysis.project.summary import DefSummary, ModuleSummary, RouterInclude, UrlEntry, UrlInclude
@@ -169,13 +170,14 @@ def literal_json(value: ast.expr) -> Any:
 
 
 def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
-    """Classes' bases everywhere; idempotency headers, HTML evidence and functions' effects
-    (:mod:`.def_effects`) where they can be."""
+    """Classes' bases and models' lazy relations everywhere; idempotency headers, HTML evidence and functions'
+    effects (:mod:`.def_effects`) where they can be."""
     reads_key = KEY_WORD in ctx.source.lower()
     web = bool(ctx.imports.modules & {"django", "flask", "rest_framework", "flask_appbuilder"})
     html_lines = _html_word_lines(ctx.source) if web else []
     defs = _defs(ctx.tree)
     effects = EffectReader(ctx, skip=bool({"test", "test_support", "migration", "example"} & set(summary.roles)))
+    relations = model_relations(ctx)
     html: dict[int, bool] = {}  # id of a definition -> it renders HTML (only those that mention a name)
     for _, node in reversed(defs):  # a class's methods before the class: it reuses their answers
         if html_lines is None or (html_lines and _mentions_html_word(node, html_lines)):
@@ -188,6 +190,8 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
             found.headers = _key_headers(node)
         found.renders_html = html.get(id(node), False)
         found.effects = effects.effects(node)
+        if isinstance(node, ast.ClassDef) and "." not in qualname:
+            found.relations = sorted(relations.get(qualname, ()))
         if found != DefSummary():
             summary.defs[f"{summary.module}.{qualname}" if summary.module else qualname] = found
 

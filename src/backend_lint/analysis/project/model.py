@@ -122,6 +122,8 @@ class ProjectModel:
             return bool(args) and args[0] not in self.root_urlconfs
         if kind == conditions.DOES:
             return len(args) == 2 and self.does(args[0], args[1])
+        if kind == conditions.RELATION:
+            return len(args) == 2 and self.has_relation(args[0], args[1])
         if kind == conditions.ABSENT:  # a malformed inner fact is not established: absent
             return not (args and args[0] in _ESTABLISHED and self.holds(ProjectFact(args[0], args[1:])))
         return False
@@ -163,6 +165,16 @@ class ProjectModel:
             return False
         split = self.split(name)
         return split is not None and "test" not in split[0].roles
+
+    def has_relation(self, qualified: str, attribute: str, depth: int = 0) -> bool:
+        """The model class ``qualified`` (through re-exports), or one of its project bases, declares
+        ``attribute`` as a lazily loaded relation."""
+        _name, found = self.definition(qualified)
+        if found is None or depth > _MAX_DEPTH:
+            return False
+        return attribute in found.relations or any(
+            self.has_relation(base, attribute, depth + 1) for base in found.bases
+        )
 
     # -- constants -----------------------------------------------------------------------------------------------
 

@@ -28,6 +28,10 @@ class DefSummary:
     effects: list[str] = field(default_factory=list)
     """What a function or method does in its own body that a caller in another module inherits (sorted, one of
     :data:`DEF_EFFECTS`); empty for most."""
+    relations: list[str] = field(default_factory=list)
+    """A model class's attributes whose read loads another row lazily (Django ``ForeignKey``/``OneToOneField``,
+    SQLAlchemy ``relationship()`` without an eager ``lazy=``), sorted: ``order.customer`` in a loop over the
+    orders of a view in another module is an N+1 (BE103)."""
 
 
 DEF_EFFECTS = frozenset({"sends-mail", "sends-sms", "renders-pdf", "creates", "enqueues", "sends", "pays"})
@@ -167,7 +171,7 @@ def _well_typed(summary: ModuleSummary) -> bool:
         and all(_strings(pair) and len(pair) == 2 for pair in [*summary.middleware, *summary.request_hooks])
         and all(
             _strings(item.bases) and _strings(item.headers) and isinstance(item.renders_html, bool)
-            and _strings(item.effects)
+            and _strings(item.effects) and _strings(item.relations)
             for item in summary.defs.values()
         )
         and all(isinstance(entry.view, str) for entry in summary.url_entries)
