@@ -234,13 +234,17 @@ def sql_reaching(call: ast.Call, ctx: FileContext) -> Iterator[tuple[Sink, ast.e
 
 
 def escapes_html(value: Optional[ast.expr]) -> bool:
-    """``escape(x)``, ``html.escape(x)``, ``conditional_escape(x)``: a value made safe for HTML. A name some
+    """``escape(x)``, ``html.escape(x)``, ``conditional_escape(x)``, ``x.replace("<", "&lt;")``: a value made
+    safe for HTML. A name some
     assignment of which escapes it is read as one escaped value, not through its other assignments: code
     that escapes in a branch (``if autoescape:``) does so where the value is meant to be HTML."""
     if not isinstance(value, ast.Call):
         return False
     func = value.func
     written = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    if written == "replace" and len(value.args) == 2:  # ``text.replace("<", "&lt;")``: escaped by hand
+        old, new = (item.value if isinstance(item, ast.Constant) else None for item in value.args)
+        return old in ("<", "&") and isinstance(new, str) and new.startswith("&")
     return written in _HTML_ESCAPING
 
 

@@ -6,11 +6,12 @@ can carry text (a user's name, a field, a parameter), that value's ``<script>`` 
 browser. A template compiled from formatted text is worse: whatever the value holds runs as template code
 (server-side template injection).
 
-Flagged, at the marking or rendering call, when the string is built by an f-string, ``%``, ``.format()`` or
-``+`` (also in a local built across lines: :mod:`.analysis.provenance`) around markup, with a part that can
-carry text: ``mark_safe``/``SafeString``/``Markup`` of it, ``HttpResponse``/``HTMLResponse`` of it (unless a
-non-HTML ``content_type`` is given); ``render_template_string``, ``jinja2.Template`` and
-``Environment().from_string`` of a template formatted from any non-constant part; and
+Flagged, at the marking or rendering call, when the string is built by an f-string, ``%``, ``.format()`` or ``+``
+(also in a local built across lines: :mod:`.analysis.provenance`) around markup, with a part that is a user's text
+(:mod:`.analysis.client_text`: the request's data, a handler's URL or query parameter, a stored free-text field)
+and that is not escaped, numeric or HTML already: ``mark_safe``/``SafeString``/``Markup`` of it,
+``HttpResponse``/``HTMLResponse`` of it (unless a non-HTML ``content_type`` is given); ``render_template_string``,
+``jinja2.Template`` and ``Environment().from_string`` of a template formatted from such a part; and
 ``jinja2.Environment(autoescape=False)`` in a module that renders ``.html`` templates.
 
 A part cannot carry markup when it is escaped or already HTML: wrapped in ``escape``/``conditional_escape``/
@@ -29,6 +30,7 @@ import re
 from typing import Optional
 
 from backend_lint.analysis.ast_helpers import argument, keyword_value, string_value
+from backend_lint.analysis.client_text import user_text
 from backend_lint.analysis.module_roles import module_roles
 from backend_lint.analysis.project.conditions import test_support
 from backend_lint.analysis.provenance import Hole, SqlText, escapes_html, sql_text
@@ -150,7 +152,7 @@ class UnescapedHtml(Rule):
         "mark_safe", "SafeString", "SafeText", "Markup", "HttpResponse", "HTMLResponse", "render_template_string",
         "Template", "from_string", "autoescape",
     )
-    needs = (origin, sql_text, lookup, module_roles)
+    needs = (origin, sql_text, lookup, module_roles, user_text)
     module_facts = (test_support,)
 
     @visits(ast.Call)
@@ -196,7 +198,7 @@ class UnescapedHtml(Rule):
         text = sql_text(source, ctx) if source is not None else None
         if text is None or text.kind not in _KINDS:
             return
-        hole = next((h for h in text.holes if not h.safe), None)
+        hole = next((h for h in text.holes if not h.safe and user_text(h.expr, ctx, ctx.scope)), None)
         if hole is not None and not self._skipped(ctx):
             self.report(ctx, node, construct=construct,
                         problem=f"compiles a template built {self._describe(text, hole, ctx)}",
@@ -224,7 +226,8 @@ class UnescapedHtml(Rule):
             return None  # no markup around the values: fragments joined, not HTML written here
         numeric = _numeric_fields(value)
         for hole in text.holes:
-            if not hole.safe and id(hole.expr) not in numeric and not self._html_safe(hole.expr, ctx, ctx.scope, 0):
+            if (not hole.safe and id(hole.expr) not in numeric and not self._html_safe(hole.expr, ctx, ctx.scope, 0)
+                    and user_text(hole.expr, ctx, ctx.scope)):
                 return self._describe(text, hole, ctx)
         return None
 
