@@ -24,7 +24,7 @@ import ast
 from dataclasses import dataclass, field
 from typing import Optional
 
-from backend_lint.analysis.ast_helpers import argument, string_value
+from backend_lint.analysis.ast_helpers import argument, keyword_value, string_value
 from backend_lint.analysis.bindings import Bindings, bindings_of
 from backend_lint.analysis.module_roles import module_roles
 from backend_lint.analysis.project.conditions import test_support
@@ -110,6 +110,15 @@ def _dict_local(bindings: Bindings, name: str) -> bool:
     )
 
 
+def _unsigned(call: ast.Call) -> bool:
+    """``jwt.encode(claims, key=None, algorithm="none")``: an unsigned assertion a partner API asks for (PayPal's
+    ``PayPal-Auth-Assertion`` header), not a credential anyone can be trusted with: an expiry would secure
+    nothing, since whoever holds it can write a new one."""
+    algorithm = keyword_value(call, "algorithm")
+    return isinstance(algorithm, ast.Constant) and isinstance(algorithm.value, str) and \
+        algorithm.value.lower() == "none"
+
+
 class JwtWithoutExpiry(Rule):
     code = "BE509"
     name = "jwt-without-expiry"
@@ -137,7 +146,7 @@ class JwtWithoutExpiry(Rule):
         ):
             return
         callee = origin(func, ctx)
-        if callee not in _ENCODERS or self._skipped(ctx):
+        if callee not in _ENCODERS or self._skipped(ctx) or _unsigned(node):
             return
         position, keyword = _ENCODERS[callee]
         claims = argument(node, position, keyword)
