@@ -46,6 +46,28 @@ def noqa_on(line_text: str, line: int) -> Optional[Noqa]:
     return Noqa(line, codes, match.start(), match.end())
 
 
+_NOSEC = re.compile(r"#\s*nosec\b(?P<codes>(?:[\s:,]*B[0-9]+)*)", re.IGNORECASE)
+
+
+def reviewed_by_peer(lines: list[str], first: int, last: int, ruff: frozenset[str], bandit: frozenset[str]) -> bool:
+    """A ``# noqa`` naming one of ruff's ``ruff`` codes, or a ``# nosec`` (bare, or naming one of bandit's
+    ``bandit`` codes), on lines ``first`` to ``last``: the same check of another tool was already reviewed there,
+    and a reviewer who wrote it has decided (BE503's hard-coded secrets, BE508's ``random`` tokens)."""
+    for line in range(max(first, 1), min(last, len(lines)) + 1):
+        text = lines[line - 1]
+        if "#" not in text:
+            continue
+        comment = noqa_on(text, line)
+        if comment is not None and ruff & set(comment.codes):
+            return True
+        nosec = _NOSEC.search(text)
+        if nosec is not None:
+            codes = {code.upper() for code in _CODE.findall(nosec["codes"])}
+            if not codes or bandit & codes:
+                return True
+    return False
+
+
 def noqa_comments(lines: list[str]) -> dict[int, Noqa]:
     """Every ``# noqa`` comment of a file, by 1-based line number."""
     found: dict[int, Noqa] = {}

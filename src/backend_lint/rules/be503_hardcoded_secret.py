@@ -26,7 +26,7 @@ from backend_lint.analysis.secret_names import SECRET_WORDS, name_of, secret_wor
 from backend_lint.analysis.settings import PRODUCTION, settings_module
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
-from backend_lint.noqa import noqa_on
+from backend_lint.noqa import reviewed_by_peer
 from backend_lint.rule import Option, Rule, visits
 
 _PLACEHOLDER_WORDS = frozenset(
@@ -58,6 +58,8 @@ _ENUM_WORDS = frozenset({"type", "types", "kind", "choice", "choices", "category
 """Words of an UPPER_CASE constant that make it an enumeration value (``TYPE_TOKEN = "token"``)."""
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9_-]{0,30}$")
 _OTHER_LINTERS = frozenset({"S105", "S106", "S107"})
+_BANDIT_CODES = frozenset({"B105", "B106", "B107"})
+_SNAKE_NAME = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 """bandit's and ruff's codes for a hardcoded password string, argument and default: a reviewed decision."""
 _ENV_READERS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault", "decouple.config"})
 _ENV_HELPERS = frozenset({"getenv", "get_env", "get_env_variable", "env_var"})
@@ -170,6 +172,17 @@ def _is_label(name: str, text: str, where: str) -> bool:
     return name.isupper() and (any(char in text for char in "_.:") or not (text.islower() or text.isupper()))
 
 
+def _maps_names(node: ast.Dict) -> bool:
+    """``{"smtp_host": "mail_settings", "smtp_password": "mail_settings", ...}``: every value (three or more) is a
+    snake_case name, and a value repeats or most have an underscore: a map from field names to field or setting
+    names (pretalx's ``json_fields``), not credentials (``{"user": "admin", "password": "hunter_two", ...}``
+    is neither)."""
+    values = [value.value for value in node.values if isinstance(value, ast.Constant) and isinstance(value.value, str)]
+    if len(values) < 3 or len(values) != len(node.values) or not all(_SNAKE_NAME.match(value) for value in values):
+        return False
+    return len(set(values)) < len(values) or 2 * sum("_" in value for value in values) > len(values)
+
+
 def _documentation(node: ast.AST, ctx: FileContext) -> bool:
     """Inside an ``examples=``/``example=`` argument or an ``EXAMPLE``-named value: sample data for docs."""
     child, current = node, ctx.parent_of(node)
@@ -214,13 +227,11 @@ def _sample_function(ctx: FileContext) -> bool:
 
 
 def _reviewed_elsewhere(node: ast.AST, ctx: FileContext) -> bool:
-    """A ``# noqa: S105``/``S106``/``S107`` on the node's lines: bandit's or ruff's reviewers already decided."""
+    """A ``# noqa: S105``/``S106``/``S107`` or ``# nosec B105``/``B106``/``B107`` on the node's lines: ruff's or
+    bandit's reviewers already decided."""
     first = getattr(node, "lineno", 0)
-    for line in range(first, (getattr(node, "end_lineno", None) or first) + 1):
-        comment = noqa_on(ctx.lines[line - 1], line) if 0 < line <= len(ctx.lines) else None
-        if comment is not None and _OTHER_LINTERS & set(comment.codes):
-            return True
-    return False
+    last = getattr(node, "end_lineno", None) or first
+    return reviewed_by_peer(ctx.lines, first, last, _OTHER_LINTERS, _BANDIT_CODES)
 
 
 def _sample_name(name: str) -> bool:
@@ -351,6 +362,8 @@ class HardcodedSecret(Rule):
 
     @visits(ast.Dict)
     def check_dict(self, node: ast.Dict, ctx: FileContext) -> None:
+        if _maps_names(node):
+            return
         for key, value in zip(node.keys, node.values):
             if isinstance(key, ast.Constant) and isinstance(key.value, str):
                 self._check(ctx, key.value, value, key, node, DICT)

@@ -25,6 +25,7 @@ from backend_lint.analysis.secret_names import SECRET_WORDS, name_of, secret_wor
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 from backend_lint.finding import Applicability, Finding
+from backend_lint.noqa import reviewed_by_peer
 from backend_lint.rule import Rule, visits
 
 if TYPE_CHECKING:
@@ -162,6 +163,9 @@ def _plain(expr: ast.expr) -> bool:
         if isinstance(part, ast.Name) and part.id == "_":
             return False
     return True
+_RUFF_CODES = frozenset({"S311"})
+_BANDIT_CODES = frozenset({"B311"})
+"""ruff's and bandit's code for ``random`` used where security matters."""
 
 
 class InsecureTokenRandomness(Rule):
@@ -197,6 +201,8 @@ class InsecureTokenRandomness(Rule):
             return
         if _picks_existing(node, function, purpose):
             return
+        if reviewed_by_peer(ctx.lines, node.lineno, node.end_lineno or node.lineno, _RUFF_CODES, _BANDIT_CODES):
+            return  # ``# noqa: S311`` / ``# nosec B311``: this call was reviewed under ruff or bandit already
         kind = _fix_kind(node, function, ctx) if module == "random" else None
         self.report(
             ctx, node,
