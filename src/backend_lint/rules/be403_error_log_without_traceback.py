@@ -27,6 +27,7 @@ import ast
 import re
 from typing import TYPE_CHECKING, Optional
 
+from backend_lint.analysis.expected_errors import reports_error_to_user, vetoed_by_hook
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.loggers import GENERIC, LOGURU, handler_records_traceback, logging_call_kind
 from backend_lint.analysis.module_roles import module_roles
@@ -130,7 +131,7 @@ class ErrorLogWithoutTraceback(Rule):
     fix_kind = Applicability.SAFE
     fix_node = "Call"
     triggers = ("except",)
-    needs = (logging_call_kind, handler_records_traceback, module_roles, origin)
+    needs = (logging_call_kind, handler_records_traceback, reports_error_to_user, module_roles, origin)
     module_facts = (test_support,)
     options = (
         Option(
@@ -158,6 +159,9 @@ class ErrorLogWithoutTraceback(Rule):
             return
         if _announced_retry(node, handler, ctx) or _while_raising(handler, ctx):
             return
+        attempt = ctx.parent_of(handler)
+        if (isinstance(attempt, ast.Try) and vetoed_by_hook(attempt)) or reports_error_to_user(ctx, handler):
+            return  # an expected rejection, or a user's own error told back to them
         receiver = _short(func.value)
         if func.attr == "error":
             advice = f"use `{receiver}.exception`"
