@@ -66,7 +66,7 @@ def is_deliberate_fallback(attempt: ast.Try, handler: ast.ExceptHandler, ctx: Fi
         or _keeps_previous_values(attempt, handler)
         or _optional_value(attempt)
         or _safe_contract(ctx)
-        or _predicate_answer(handler, ctx)
+        or predicate_answer(handler, ctx)
         or _best_effort_telemetry(attempt, ctx)
         or (_explained(handler, ctx) and not _migration_code(ctx))
         or (_row_skipped(attempt, handler) and _migration_code(ctx))
@@ -144,8 +144,9 @@ def _template_library(decorator: ast.expr) -> bool:
     return written.startswith("register.") and written.rpartition(".")[2] in _TEMPLATE_LIBRARY
 
 
-def _predicate_answer(handler: ast.ExceptHandler, ctx: FileContext) -> bool:
-    """``def is_valid(...)`` whose handler is ``return False`` (or ``True``)."""
+def predicate_answer(handler: ast.ExceptHandler, ctx: FileContext) -> bool:
+    """``def is_valid(...)`` whose handler is ``return False`` (or ``True``): the answer when it cannot tell
+    (BE403 leaves such a handler's error log alone too: a malformed URL is the reason to say "not safe")."""
     function = ctx.scope.function
     if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return False
