@@ -13,6 +13,10 @@ would be noise.
   translated message from it (``_("Error indexing document: %(exception)s") % {...}``; translation is for
   people, not for an operator's log). The error is decided by what the handler does with it, not by names.
 
+- **A value that does not parse.** A ``try`` that only parses one value (``db_url = make_url(setting)``,
+  ``metric.currency = json.loads(metric.currency)``, ``urlparse(url)``) can fail in one way: the text is not
+  valid, and the message that names the value says all there is (the stack is the parser's own frames).
+
 A handler that ends by *returning* (``return {"status": "error", "message": str(e)}``, an MCP tool that tells
 its client and returns an error object) is not one of them: the whole operation failed, and an API that turns any
 failure into an error answer still loses the stack of the bug behind it. The handlers left alone go on: the
@@ -36,6 +40,23 @@ _TRANSLATIONS = frozenset({"_", "gettext", "gettext_lazy", "ugettext", "ugettext
                            "lazy_gettext"})
 _NOT_TOLD = frozenset({"print", "str", "repr", "format", "len"})
 """Calls that do not tell a user anything (``print`` goes to a console, the rest only convert)."""
+
+
+PARSERS = frozenset(
+    {"json.loads", "yaml.safe_load", "urllib.parse.urlparse", "urllib.parse.urlsplit", "ast.literal_eval",
+     "sqlalchemy.engine.url.make_url", "sqlalchemy.engine.make_url", "sqlalchemy.make_url", "uuid.UUID",
+     "ipaddress.ip_address", "ipaddress.ip_network", "datetime.datetime.fromisoformat", "datetime.date.fromisoformat"}
+)
+"""Functions that turn one text into a value and fail only when the text is not valid."""
+
+
+def parses_one_value(attempt: ast.Try, ctx: FileContext) -> bool:
+    """The ``try`` is one statement whose value is a call of a parser: ``db_url = make_url(text)``."""
+    if len(attempt.body) != 1:
+        return False
+    statement = attempt.body[0]
+    value = statement.value if isinstance(statement, (ast.Assign, ast.AnnAssign, ast.Return, ast.Expr)) else None
+    return isinstance(value, ast.Call) and ctx.imports.resolve(value.func) in PARSERS
 
 
 def vetoed_by_hook(attempt: ast.Try) -> bool:

@@ -18,9 +18,9 @@ in them), calls in a function defined inside the handler, ``warning``/``info`` l
 failure), a retry or reconnect loop whose message says so (``"lost connection, retrying in 5 seconds"`` in
 an ``except`` inside a loop: an expected outage logged once per attempt), a secondary failure logged inside
 another ``except`` that ends by raising (failing to parse the error body of a request whose error is then
-raised), expected errors (a Flask-AppBuilder veto hook, a user's content error told back to the user,
-see :mod:`backend_lint.analysis.expected_errors`; a predicate answering ``False`` when it cannot tell), and
-tests and test support.
+raised), expected errors (a Flask-AppBuilder veto hook, one value that does not parse, a user's content
+error told back to the user, see :mod:`backend_lint.analysis.expected_errors`; a predicate answering
+``False`` when it cannot tell), and tests and test support.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ import ast
 import re
 from typing import TYPE_CHECKING, Optional
 
-from backend_lint.analysis.expected_errors import reports_error_to_user, vetoed_by_hook
+from backend_lint.analysis.expected_errors import parses_one_value, reports_error_to_user, vetoed_by_hook
 from backend_lint.analysis.fallbacks import predicate_answer
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.loggers import GENERIC, LOGURU, handler_records_traceback, logging_call_kind
@@ -163,8 +163,10 @@ class ErrorLogWithoutTraceback(Rule):
         if _announced_retry(node, handler, ctx) or _while_raising(handler, ctx):
             return
         attempt = ctx.parent_of(handler)
-        if (isinstance(attempt, ast.Try) and vetoed_by_hook(attempt)) or reports_error_to_user(ctx, handler):
-            return  # an expected rejection, or a user's own error told back to them
+        if isinstance(attempt, ast.Try) and (vetoed_by_hook(attempt) or parses_one_value(attempt, ctx)):
+            return  # an expected rejection; a text that does not parse
+        if reports_error_to_user(ctx, handler):
+            return  # a user's own error told back to them
         if predicate_answer(handler, ctx):
             return  # ``is_safe_url`` answering False for a URL it cannot parse: the error is the answer
         receiver = _short(func.value)
