@@ -99,19 +99,34 @@ def _literal_text(expr: ast.expr) -> str:
 
 def _announced_retry(call: ast.Call, handler: ast.ExceptHandler, ctx: FileContext) -> bool:
     """A reconnect or retry loop: the handler sits in a loop of the same function and the message says the
-    failure will be retried. Each attempt during an outage logs one line; a traceback per attempt (every five
-    seconds while a node is down) is noise, and the failure is expected."""
-    if not call.args or not _RETRY_WORDS.search(_literal_text(call.args[0])):
-        return False
+    failure will be retried, or a logging call among the loop's own statements says so. Each attempt during an
+    outage logs one line; a traceback per attempt (every five seconds while a node is down) is noise, and the
+    failure is expected."""
+    says_so = _says_retry(call)
     inside = False
     for scope in ctx.scope:
         if scope.node is handler:
             inside = True
         elif inside and isinstance(scope.node, (ast.For, ast.AsyncFor, ast.While)):
-            return True
+            return says_so or any(_logs_retry(statement, ctx) for statement in scope.node.body)
         elif isinstance(scope.node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
             return False
     return False
+
+
+def _says_retry(call: ast.Call) -> bool:
+    return bool(call.args) and bool(_RETRY_WORDS.search(_literal_text(call.args[0])))
+
+
+def _logs_retry(statement: ast.stmt, ctx: FileContext) -> bool:
+    """A statement of the loop's own body that logs the retry (``logger.warning(f"Retrying connection in
+    {delay} seconds...")`` after the ``try``): the loop announces each attempt, the error line is one of them."""
+    return (
+        isinstance(statement, ast.Expr)
+        and isinstance(statement.value, ast.Call)
+        and _says_retry(statement.value)
+        and logging_call_kind(statement.value, ctx) is not None
+    )
 
 
 def _while_raising(handler: ast.ExceptHandler, ctx: FileContext) -> bool:
