@@ -66,7 +66,7 @@ class BlockingCallInAsync(Rule):
             return
         made = origin(node.func, ctx)
         found = blocking_call(made) if made else None
-        if found is None or (found.kind == FILE_TREE and fills_cache(node, made, ctx)):
+        if found is None or (found.kind == FILE_TREE and fills_cache(node, found.construct, ctx)):
             return
         other_loop = next((name for name in _OTHER_EVENT_LOOPS if ctx.imports.imports_module(name)), None)
         fixable = found.kind == SLEEP and isinstance(ctx.parent, ast.Expr) and not node.keywords and not other_loop
