@@ -7,13 +7,16 @@ scope: small local reads are routinely done inline and flagging them would bury 
 in scope of the file system is the work that reads or writes a whole directory tree's data
 (``shutil.make_archive`` zipping a data folder, ``copytree``, ``unpack_archive``): its cost grows with the
 data, not the request. ``shutil.rmtree`` is left out: in coroutines it is almost always the cleanup of a
-temporary directory, where the cost is small and flagging it would be noise.
+temporary directory, where the cost is small and flagging it would be noise. A copy or an unpack that fills a
+cache (``if not cache_dir.is_dir(): shutil.copytree(stub, cache_dir)``) is left out too: it runs once per
+cache key (a release, a version), not once per request, and what it copies is a fixed stub, not the data.
 """
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.http_clients import (
     REQUESTS_METHODS,
@@ -22,6 +25,9 @@ from backend_lint.analysis.http_clients import (
     sync_httpx_call,
     urlopen_call,
 )
+
+if TYPE_CHECKING:
+    from backend_lint.context import FileContext
 
 NETWORK = "network"
 SLEEP = "sleep"
@@ -92,3 +98,44 @@ def _driver_call(module: str, rest: str) -> Optional[BlockingCall]:
                 kind = "Cursor" if path.startswith("cursor().") else "Connection"
                 return BlockingCall(f"{module}.{kind}.{method}", DATABASE)
     return None
+
+
+_DESTINATIONS = {"shutil.copytree": ("dst", 1), "shutil.unpack_archive": ("extract_dir", 1)}
+_EXISTENCE_TESTS = frozenset({"is_dir", "exists", "is_file", "isdir", "isfile"})
+
+
+def fills_cache(call: ast.Call, made: str, ctx: FileContext) -> bool:
+    """``copytree(src, cache_dir)`` or ``unpack_archive(zip, cache_dir)`` in the body of an ``if`` of the same
+    function that tests the destination is not there yet (``if not cache_dir.is_dir():``,
+    ``if not os.path.exists(cache_dir):``): the work is done once per cache key."""
+    keyword, position = _DESTINATIONS.get(made, ("", -1))
+    if position < 0:
+        return False
+    destination = next((item.value for item in call.keywords if item.arg == keyword), None)
+    if destination is None and len(call.args) > position:
+        destination = call.args[position]
+    if destination is None:
+        return False
+    if isinstance(destination, ast.Call) and len(destination.args) == 1 and not destination.keywords:
+        destination = destination.args[0]  # ``Path(cache_dir)``
+    if not isinstance(destination, ast.Name):
+        return False
+    named = {destination.id}
+    child: ast.AST = call
+    parent = ctx.parent_of(call)
+    while parent is not None and not isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        if isinstance(parent, ast.If) and child in parent.body and _tests_absent(parent.test, named):
+            return True
+        child, parent = parent, ctx.parent_of(parent)
+    return False
+
+
+def _tests_absent(test: ast.expr, names: set[str]) -> bool:
+    """``not X.is_dir()``, ``not os.path.exists(X)`` for a name ``X`` among ``names``."""
+    if not (isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and isinstance(test.operand, ast.Call)):
+        return False
+    probe = test.operand
+    if not isinstance(probe.func, ast.Attribute) or probe.func.attr not in _EXISTENCE_TESTS:
+        return False
+    tested = probe.args[0] if probe.args else probe.func.value
+    return isinstance(tested, ast.Name) and tested.id in names

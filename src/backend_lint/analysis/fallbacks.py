@@ -20,6 +20,9 @@ them are one of a few idioms whose meaning is plain from the ``try`` statement i
   is dropped ("the advice to the kernel is just an advice"): a reviewed choice, like a ``# noqa: S110``.
   Not in migration code: a migration that drops an error and does nothing leaves the data half-fixed, and
   the operator, who never reads the comment, has to be told;
+- **a row skipped in a backfill**: in migration code, ``except Exception: continue`` in a loop whose ``try``
+  has an ``else:`` that writes the row: a row whose new value cannot be computed keeps the old one (a nullable
+  hash left null), and no row is half-fixed. A migration that gives up on the whole job stays flagged;
 - **best-effort telemetry**: usage analytics must never break the program they observe, so a ``try`` that only
   imports or calls analytics/telemetry/milestone code, and any catch-all in a telemetry module, is best-effort.
 
@@ -63,10 +66,18 @@ def is_deliberate_fallback(attempt: ast.Try, handler: ast.ExceptHandler, ctx: Fi
         or _keeps_previous_values(attempt, handler)
         or _optional_value(attempt)
         or _safe_contract(ctx)
-        or _predicate_answer(handler, ctx)
+        or predicate_answer(handler, ctx)
         or _best_effort_telemetry(attempt, ctx)
         or (_explained(handler, ctx) and not _migration_code(ctx))
+        or (_row_skipped(attempt, handler) and _migration_code(ctx))
     )
+
+
+def _row_skipped(attempt: ast.Try, handler: ast.ExceptHandler) -> bool:
+    """``for row in rows: try: value = compute(row) / except Exception: continue / else: row.x = value;
+    row.save()``: the write is in ``else:``, so a row whose value cannot be computed is skipped and keeps what
+    it had (a nullable column backfilled best-effort stays null). Nothing is half-written."""
+    return bool(attempt.orelse) and all(isinstance(statement, ast.Continue) for statement in handler.body)
 
 
 def _migration_code(ctx: FileContext) -> bool:
@@ -133,8 +144,9 @@ def _template_library(decorator: ast.expr) -> bool:
     return written.startswith("register.") and written.rpartition(".")[2] in _TEMPLATE_LIBRARY
 
 
-def _predicate_answer(handler: ast.ExceptHandler, ctx: FileContext) -> bool:
-    """``def is_valid(...)`` whose handler is ``return False`` (or ``True``)."""
+def predicate_answer(handler: ast.ExceptHandler, ctx: FileContext) -> bool:
+    """``def is_valid(...)`` whose handler is ``return False`` (or ``True``): the answer when it cannot tell
+    (BE403 leaves such a handler's error log alone too: a malformed URL is the reason to say "not safe")."""
     function = ctx.scope.function
     if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return False

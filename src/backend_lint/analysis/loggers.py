@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.facts import file_fact, node_fact, reads
+from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.resolve import lookup
 from backend_lint.analysis.values import origin
 
 if TYPE_CHECKING:
@@ -52,13 +54,19 @@ _PROJECT_FACTORIES = frozenset({"get_logger", "getLogger", "get_task_logger", "c
 _CHAINED = (".bind()", ".new()", ".getChild()", ".opt()", ".patch()")
 
 
-@reads(origin)
+@reads(origin, lookup)
 def logger_kind(receiver: ast.AST, ctx: FileContext) -> Optional[str]:
     """``stdlib``, ``root``, ``structlog`` or ``loguru`` for an expression that is a logger, else ``None``."""
     made = origin(receiver, ctx)
     kind = _kind_of_origin(made) if made is not None else None
     if kind is not None:
         return kind
+    if made is None and _flask_app_logger(receiver, ctx):
+        return STDLIB
+    if made is None and isinstance(receiver, ast.Name):
+        chosen = _chosen_logger(receiver, ctx)
+        if chosen is not None:
+            return chosen
     if (
         isinstance(receiver, ast.Attribute)
         and isinstance(receiver.value, ast.Name)
@@ -75,6 +83,41 @@ def logger_kind(receiver: ast.AST, ctx: FileContext) -> Optional[str]:
         if function is not None and receiver.id in {arg.arg for arg in _parameters(function)}:
             return GENERIC  # a ``logger`` parameter: the caller's logger, library unknown
     return None
+
+
+def _flask_app_logger(receiver: ast.AST, ctx: FileContext) -> bool:
+    """``app.logger`` in a module that imports Flask, ``app`` being a parameter or a name whose origin is
+    unknown (``def configure_plugins(app)``): Flask's application logger, a stdlib logger."""
+    return (
+        isinstance(receiver, ast.Attribute)
+        and receiver.attr == "logger"
+        and dotted_name(receiver.value) == "app"
+        and any(qualified == "flask" or qualified.startswith("flask.") for qualified in ctx.imports.names.values())
+    )
+
+
+def _chosen_logger(name: ast.Name, ctx: FileContext) -> Optional[str]:
+    """A local name of the function whose every assignment is a logger: ``_logger = get_run_logger(...)`` in
+    one branch and ``_logger = self.logger`` in the other (``self.logger`` set by a base class has no origin).
+    Loggers of different kinds give ``generic``."""
+    function = ctx.scope.function
+    found = lookup(name.id, ctx, ctx.scope) if function is not None else None
+    if found is None or found[0].node is not function:
+        return None
+    bindings = found[1]
+    values = bindings.assigned.get(name.id) or []
+    if (
+        not values
+        or name.id in bindings.params
+        or name.id in bindings.augmented
+        or name.id in bindings.loop_targets
+        or any(value is None or isinstance(value, ast.Name) for value in values)
+    ):
+        return None
+    kinds = {logger_kind(value, ctx) for value in values if value is not None}
+    if None in kinds:
+        return None
+    return kinds.pop() if len(kinds) == 1 else GENERIC
 
 
 def _parameters(function: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> list[ast.arg]:

@@ -14,8 +14,10 @@ A short bounded poll of the application's own store is not a retry storm either:
 row or a result another process of the same application is still writing (``get_query`` retried 5 times a
 second apart; "results may be written asynchronously", 10 times 0.25 s). It is told apart by its bound and
 its purpose: at most :data:`SHORT_POLL_SECONDS` of waiting in all, known from constants, in a function named
-for reading (``get_*``, ``read_*``, ``load_*``, ``fetch_*``, ``find_*``). A reconnect loop, or any wait that
-is long or unbounded, stays a retry.
+for reading (``get_*``, ``read_*``, ``load_*``, ``fetch_*``, ``find_*``). A request handler retried the same
+way is a single user action (``stop_query`` retried 5 times a second apart with a session rollback): a few
+attempts of one click, not a herd. A reconnect loop, any wait that is long or unbounded, and a short one that
+mentions a network client module (the herd would hit a remote service) stay retries.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from typing import TYPE_CHECKING, Optional, Union
 
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.facts import node_fact, reads
+from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.http_clients import modules_by_name
 from backend_lint.analysis.mentions import mentioned_names
 from backend_lint.analysis.resolve import instance_class, lookup
@@ -218,17 +221,18 @@ def range_length(loop: Loop, ctx: FileContext, scope: Scope) -> Optional[float]:
     return bounds[0] if len(bounds) == 1 else bounds[1] - bounds[0]
 
 
-@reads(mentioned_names)
+@reads(mentioned_names, handler_for)
 def short_read_poll(
     attempts: Optional[float], delay: Optional[float], function: Optional[ast.AST], ctx: FileContext
 ) -> bool:
     """``attempts`` waits of ``delay`` seconds, at most :data:`SHORT_POLL_SECONDS` in all, in a reading
-    function that mentions no network client module the file imports: a wait for data of the application's
-    own store being written, not a retry storm against a remote service (see the module docstring)."""
+    function or a request handler that mentions no network client module the file imports: a wait for data of
+    the application's own store being written, or one user's action tried again, not a retry storm against a
+    remote service (see the module docstring)."""
     if attempts is None or delay is None or not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return False
     words = function.name.lower().lstrip("_").split("_")
-    if words[0] not in _READ_VERBS or attempts * delay > SHORT_POLL_SECONDS:
+    if attempts * delay > SHORT_POLL_SECONDS or (words[0] not in _READ_VERBS and handler_for(ctx, function) is None):
         return False
     imported = ctx.imports.names
     return not any(

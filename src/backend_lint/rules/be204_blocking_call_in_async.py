@@ -7,7 +7,7 @@ one slow upstream turns into latency for every user. Only the innermost function
 elsewhere and is left alone, as is a function reference passed to them (``to_thread(requests.get, url)``).
 The calls recognised are listed in :mod:`backend_lint.analysis.blocking`; file I/O is out of scope, except
 the ``shutil`` functions that copy or pack a whole directory tree (``make_archive``, ``copytree``,
-``unpack_archive``).
+``unpack_archive``), unless a copy or an unpack fills a cache once per key (see the module).
 
 The fix turns a ``time.sleep(x)`` statement into ``await asyncio.sleep(x)``, adding ``import asyncio``;
 not in a module that imports trio, anyio or curio, where asyncio's sleep would be the wrong one.
@@ -26,6 +26,7 @@ from backend_lint.analysis.blocking import (
     SLEEP,
     SUBPROCESS,
     blocking_call,
+    fills_cache,
 )
 from backend_lint.analysis.http_clients import might_be
 from backend_lint.analysis.values import origin
@@ -65,7 +66,7 @@ class BlockingCallInAsync(Rule):
             return
         made = origin(node.func, ctx)
         found = blocking_call(made) if made else None
-        if found is None:
+        if found is None or (found.kind == FILE_TREE and fills_cache(node, found.construct, ctx)):
             return
         other_loop = next((name for name in _OTHER_EVENT_LOOPS if ctx.imports.imports_module(name)), None)
         fixable = found.kind == SLEEP and isinstance(ctx.parent, ast.Expr) and not node.keywords and not other_loop

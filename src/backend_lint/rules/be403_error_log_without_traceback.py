@@ -18,7 +18,9 @@ in them), calls in a function defined inside the handler, ``warning``/``info`` l
 failure), a retry or reconnect loop whose message says so (``"lost connection, retrying in 5 seconds"`` in
 an ``except`` inside a loop: an expected outage logged once per attempt), a secondary failure logged inside
 another ``except`` that ends by raising (failing to parse the error body of a request whose error is then
-raised), and tests and test support.
+raised), expected errors (a Flask-AppBuilder veto hook, one value that does not parse, a user's content
+error told back to the user, see :mod:`backend_lint.analysis.expected_errors`; a predicate answering
+``False`` when it cannot tell), and tests and test support.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ import ast
 import re
 from typing import TYPE_CHECKING, Optional
 
+from backend_lint.analysis.expected_errors import parses_one_value, reports_error_to_user, vetoed_by_hook
+from backend_lint.analysis.fallbacks import predicate_answer
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.loggers import GENERIC, LOGURU, handler_records_traceback, logging_call_kind
 from backend_lint.analysis.module_roles import module_roles
@@ -95,19 +99,34 @@ def _literal_text(expr: ast.expr) -> str:
 
 def _announced_retry(call: ast.Call, handler: ast.ExceptHandler, ctx: FileContext) -> bool:
     """A reconnect or retry loop: the handler sits in a loop of the same function and the message says the
-    failure will be retried. Each attempt during an outage logs one line; a traceback per attempt (every five
-    seconds while a node is down) is noise, and the failure is expected."""
-    if not call.args or not _RETRY_WORDS.search(_literal_text(call.args[0])):
-        return False
+    failure will be retried, or a logging call among the loop's own statements says so. Each attempt during an
+    outage logs one line; a traceback per attempt (every five seconds while a node is down) is noise, and the
+    failure is expected."""
+    says_so = _says_retry(call)
     inside = False
     for scope in ctx.scope:
         if scope.node is handler:
             inside = True
         elif inside and isinstance(scope.node, (ast.For, ast.AsyncFor, ast.While)):
-            return True
+            return says_so or any(_logs_retry(statement, ctx) for statement in scope.node.body)
         elif isinstance(scope.node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
             return False
     return False
+
+
+def _says_retry(call: ast.Call) -> bool:
+    return bool(call.args) and bool(_RETRY_WORDS.search(_literal_text(call.args[0])))
+
+
+def _logs_retry(statement: ast.stmt, ctx: FileContext) -> bool:
+    """A statement of the loop's own body that logs the retry (``logger.warning(f"Retrying connection in
+    {delay} seconds...")`` after the ``try``): the loop announces each attempt, the error line is one of them."""
+    return (
+        isinstance(statement, ast.Expr)
+        and isinstance(statement.value, ast.Call)
+        and _says_retry(statement.value)
+        and logging_call_kind(statement.value, ctx) is not None
+    )
 
 
 def _while_raising(handler: ast.ExceptHandler, ctx: FileContext) -> bool:
@@ -130,7 +149,7 @@ class ErrorLogWithoutTraceback(Rule):
     fix_kind = Applicability.SAFE
     fix_node = "Call"
     triggers = ("except",)
-    needs = (logging_call_kind, handler_records_traceback, module_roles, origin)
+    needs = (logging_call_kind, handler_records_traceback, reports_error_to_user, module_roles, origin)
     module_facts = (test_support,)
     options = (
         Option(
@@ -158,6 +177,13 @@ class ErrorLogWithoutTraceback(Rule):
             return
         if _announced_retry(node, handler, ctx) or _while_raising(handler, ctx):
             return
+        attempt = ctx.parent_of(handler)
+        if isinstance(attempt, ast.Try) and (vetoed_by_hook(attempt) or parses_one_value(attempt, ctx)):
+            return  # an expected rejection; a text that does not parse
+        if reports_error_to_user(ctx, handler):
+            return  # a user's own error told back to them
+        if predicate_answer(handler, ctx):
+            return  # ``is_safe_url`` answering False for a URL it cannot parse: the error is the answer
         receiver = _short(func.value)
         if func.attr == "error":
             advice = f"use `{receiver}.exception`"

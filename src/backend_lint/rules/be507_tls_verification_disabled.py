@@ -5,8 +5,10 @@ or a poisoned DNS entry sees tokens and passwords and can change responses. Flag
 ``verify=False`` on requests/httpx calls, sessions and clients and boto3 clients (``session.verify = False``
 too); aiohttp ``ssl=False``/``verify_ssl=False``; urllib3 ``cert_reqs="CERT_NONE"``;
 ``ssl._create_unverified_context`` (called or installed as the default); ``ssl.CERT_NONE`` assigned or passed;
-``check_hostname = False`` on a context. A flag read from configuration (``verify=settings.VERIFY_TLS``) and
-comparisons with ``ssl.CERT_NONE`` are left alone, and so are test modules.
+``check_hostname = False`` on a context; a verification switch as a dict of client options
+(``{"verify_certs": False}``) in a module that uses Elasticsearch, OpenSearch or aiohttp. A flag read from
+configuration (``verify=settings.VERIFY_TLS``) and comparisons with ``ssl.CERT_NONE`` are left alone, and so
+are test modules.
 """
 
 from __future__ import annotations
@@ -43,6 +45,9 @@ _KEYWORDS = frozenset(
     {"verify", "ssl", "cert_reqs", "ssl_cert_reqs", *_VERIFY_SWITCHES, *_INSECURE_SWITCHES}
 )
 _UNVERIFIED = frozenset({"ssl._create_unverified_context"})
+_KWARGS_CLIENTS = ("elasticsearch", "opensearchpy", "aiohttp")
+"""Libraries whose clients take a verification switch as a keyword, often from a dict of client options
+(``Elasticsearch(**self.client_kwargs)``)."""
 
 
 def _is_false(expr: ast.AST | None) -> bool:
@@ -211,6 +216,21 @@ class TlsVerificationDisabled(Rule):
             and func.attr in _HTTP_METHODS
             and ctx.imports.imports_module("requests", "httpx")
         )
+
+    @visits(ast.Dict)
+    def check_options(self, node: ast.Dict, ctx: FileContext) -> None:
+        """``{"hosts": [...], "verify_certs": False}``: client options spelled as a dict, in a module that uses a
+        client taking that keyword. Elsewhere such a dict is as likely a form's or a model's field."""
+        if ctx.is_test_file or not ctx.imports.imports_module(*_KWARGS_CLIENTS):
+            return
+        for key, value in zip(node.keys, node.values):
+            if (
+                isinstance(key, ast.Constant)
+                and key.value in _VERIFY_SWITCHES
+                and _is_false(value)
+                and not _opted_in(key, ctx)
+            ):
+                self.report(ctx, key, end_node=value, construct=f"{key.value!r}: False")
 
     @visits(ast.Attribute, ast.Name)
     def check_reference(self, node: ast.Attribute | ast.Name, ctx: FileContext) -> None:
