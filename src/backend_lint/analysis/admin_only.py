@@ -4,8 +4,11 @@ An error text shown to the operator of the instance, in an endpoint only adminis
 operator's diagnostic, not a leak to an attacker (BE304). What counts, as written on the handler: a FastAPI
 dependency whose name says admin or superuser (``dependencies=[Depends(check_admin)]`` on the route, or a
 parameter ``= Depends(check_super_user)``), a decorator named for it (``@admin_required``,
-``@staff_member_required``, ``@superuser_required``), and a DRF class whose ``permission_classes`` name an
-admin permission (``IsAdminUser``). A check inside the body (``if not user.is_admin: raise``) is not read.
+``@staff_member_required``, ``@superuser_required``, ``@management_access``), a DRF class whose
+``permission_classes`` name an admin permission (``IsAdminUser``), and a Django permission to edit required by
+the view (``@permission_required("shop.change_order")``, ``permission_required = "core.add_unit"`` on a
+``PermissionRequiredMixin`` view): back-office pages (BE104's configuration lists, BE304's diagnostics). A check
+inside the body (``if not user.is_admin: raise``) is not read.
 """
 
 from __future__ import annotations
@@ -15,7 +18,38 @@ import ast
 from backend_lint.analysis.handler_types import Handler
 from backend_lint.analysis.imports import dotted_name
 
-_ADMIN_WORDS = ("admin", "superuser", "super_user", "staff_member")
+_ADMIN_WORDS = ("admin", "superuser", "super_user", "staff_member", "management")
+_WRITE_PERMISSIONS = (".add_", ".change_", ".delete_", "manage")
+"""Django permissions that only back-office users hold: ``"core.add_repetitionunit"``, ``"gym.manage_gyms"``."""
+
+
+def _write_permission(expr: ast.expr) -> bool:
+    """``"core.change_unit"`` or a tuple/list holding one: a permission to edit, given to staff, not visitors."""
+    items = expr.elts if isinstance(expr, (ast.List, ast.Tuple)) else [expr]
+    return any(
+        isinstance(item, ast.Constant) and isinstance(item.value, str)
+        and any(part in item.value for part in _WRITE_PERMISSIONS)
+        for item in items
+    )
+
+
+def _requires_write_permission(decorator: ast.expr) -> bool:
+    """``@permission_required("shop.change_order")``: Django's decorator with a permission to edit."""
+    return isinstance(decorator, ast.Call) and (dotted_name(decorator.func) or "").endswith("permission_required") \
+        and bool(decorator.args) and _write_permission(decorator.args[0])
+
+
+def admin_only_class(cls: ast.ClassDef) -> bool:
+    """A class-based view only administrators or staff reach: ``permission_classes`` naming an admin permission
+    (DRF), or ``permission_required`` holding a permission to edit (Django's ``PermissionRequiredMixin``)."""
+    for statement in cls.body:
+        if any(_names_admin(item) for item in _permission_classes(statement)):
+            return True
+        if isinstance(statement, ast.Assign) and any(
+            isinstance(target, ast.Name) and target.id == "permission_required" for target in statement.targets
+        ) and _write_permission(statement.value):
+            return True
+    return False
 
 
 def _names_admin(expr: ast.expr) -> bool:
@@ -41,7 +75,7 @@ def _permission_classes(statement: ast.stmt) -> list[ast.expr]:
 def admin_only(handler: Handler) -> bool:
     """The handler declares that only administrators reach it (see the module docstring)."""
     for decorator in handler.function.decorator_list:
-        if _names_admin(decorator):
+        if _names_admin(decorator) or _requires_write_permission(decorator):
             return True
         if isinstance(decorator, ast.Call):
             for keyword in decorator.keywords:
@@ -50,8 +84,4 @@ def admin_only(handler: Handler) -> bool:
                     return True
     if any(param.marker_call is not None and _dependency_names_admin(param.marker_call) for param in handler.params):
         return True
-    if handler.class_ is not None:
-        for statement in handler.class_.body:
-            if any(_names_admin(item) for item in _permission_classes(statement)):
-                return True
-    return False
+    return handler.class_ is not None and admin_only_class(handler.class_)

@@ -21,7 +21,9 @@ are not collection reads.
 Left alone by design: views that exist to list everything (a sitemap, a KML/RSS/Atom feed, an export; not a
 social "feed"), known by a word of the handler function or its module (``sitemaps/views.py``, ``def
 kml(...)``, ``def orders_csv(...)``), and tables small by nature, known by the model's name (``Rank``, ``Role``,
-``Country``, ``Currency``, ``Language``, ``Setting``...: a fixed set of choices an administrator edits).
+``Country``, ``Currency``, ``Language``, ``Setting``...: a fixed set of choices an administrator edits), and
+back-office pages only administrators or staff reach (:mod:`backend_lint.analysis.admin_only`: an admin
+decorator, an admin DRF permission, a Django permission to edit), which list configuration tables whole.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import ast
 import re
 from typing import Optional
 
+from backend_lint.analysis.admin_only import admin_only, admin_only_class
 from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.orm import (
@@ -116,6 +119,8 @@ class UnboundedQuery(Rule):
         drf = bool(bases & _DRF_LIST_VIEWS)
         if not drf and not bases & _DJANGO_LIST_VIEWS:
             return
+        if admin_only_class(node):
+            return  # a back-office list (product types, units of measure): staff pages list small tables whole
         attributes = _class_attributes(node)
         methods = {item.name for item in node.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))}
         bound = "pagination_class" if drf else "paginate_by"
@@ -163,7 +168,7 @@ class UnboundedQuery(Rule):
         if handler is None:
             return
         label = f"{handler.class_.name}.{function.name}" if handler.class_ is not None else function.name
-        if _lists_everything(ctx, function.name):
+        if _lists_everything(ctx, function.name) or admin_only(handler):
             return
         sink = query_sink(ctx, node)
         if sink is not None and sink.sql:
