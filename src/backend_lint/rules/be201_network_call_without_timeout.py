@@ -41,6 +41,7 @@ from backend_lint.analysis.http_clients import (
     passes_argument,
 )
 from backend_lint.analysis.module_roles import module_roles
+from backend_lint.analysis.project.conditions import requests_timeout_patched
 from backend_lint.context import FileContext
 from backend_lint.finding import Applicability, Finding
 from backend_lint.rule import Option, Rule, visits
@@ -52,6 +53,8 @@ if TYPE_CHECKING:
 
 _AIOHTTP_LEGACY_TIMEOUTS = ("read_timeout", "conn_timeout")
 _URL_KEYWORDS = ("dsn", "conninfo", "url")
+_MANAGEMENT_COMMAND = "/management/commands/"
+"""Django management commands: an operator runs them by hand, like any command line tool."""
 
 
 def _literal_sets(call: ast.Call, keyword: str) -> bool:
@@ -101,7 +104,7 @@ class NetworkCallWithoutTimeout(Rule):
     fix_node = "Call"
     triggers = ("requests", "urllib", "http", "smtplib", "ftplib", "poplib", "imaplib", "socket", "redis",
                 "psycopg")
-    needs = (network_client, module_roles, in_cli_context)
+    needs = (network_client, module_roles, in_cli_context, requests_timeout_patched)
     options = (
         Option("default-timeout", float, 10.0, "seconds the fix passes as the timeout"),
         Option(
@@ -118,15 +121,17 @@ class NetworkCallWithoutTimeout(Rule):
             return
         if module_roles(ctx).for_tests:
             return  # a test's call to its own test server: a hang fails that test run, not a service
-        if in_cli_context(ctx.scope, ctx):
+        if in_cli_context(ctx.scope, ctx) or _MANAGEMENT_COMMAND in f"/{ctx.project_path}":
             return  # an operator's command: a hang holds the terminal it runs in, no service worker
         client = network_client(node, ctx)
         if client is None or (client.database and not self.option("database-connects")):
             return
         if _has_timeout(node, client) is not False:
             return
+        unless = (requests_timeout_patched(),) if client.construct.startswith("requests.") else ()
         self.report(
-            ctx, node, construct=client.construct, keyword=client.keyword, fix_data=(client.keyword, client.style)
+            ctx, node, construct=client.construct, keyword=client.keyword, fix_data=(client.keyword, client.style),
+            unless=unless,
         )
 
     def fix(self, finding: Finding, node: cst.CSTNode, fixer: FixContext) -> Optional[cst.CSTNode]:

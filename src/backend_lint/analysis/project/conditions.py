@@ -40,10 +40,12 @@ HEALTH_CHECK = "health-check"
 NOT_ROOT_URLCONF = "not-root-urlconf"
 DOES = "does"
 RELATION = "relation"
+REQUESTS_TIMEOUT_PATCHED = "requests-timeout-patched"
 ABSENT = "absent"
 KINDS = frozenset({
     DRF_PAGINATION, IDEMPOTENCY_MIDDLEWARE, READS_IDEMPOTENCY_KEY, CLI_MODULE, TEST_SUPPORT, CONSTANTS, HTML_VIEW,
-    ROUTE_WORDS, RATE_LIMITED_APP, UPLOAD_LIMIT, NO_PROJECT, HEALTH_CHECK, NOT_ROOT_URLCONF, DOES, RELATION, ABSENT,
+    ROUTE_WORDS, RATE_LIMITED_APP, UPLOAD_LIMIT, NO_PROJECT, HEALTH_CHECK, NOT_ROOT_URLCONF, DOES, RELATION,
+    REQUESTS_TIMEOUT_PATCHED, ABSENT,
 })
 
 
@@ -179,6 +181,13 @@ def relation(qualified: str, attribute: str) -> ProjectFact:
     the project defines, declares ``attribute`` as a relation that a read loads lazily (a Django
     ``ForeignKey``/``OneToOneField``, a SQLAlchemy ``relationship()`` without an eager ``lazy=``) (BE103)."""
     return ProjectFact(RELATION, (qualified, attribute))
+
+
+@project_fact
+def requests_timeout_patched() -> ProjectFact:
+    """A module of the project (not a test) replaces ``requests``' sending (``HTTPAdapter.send = ...``) with a
+    wrapper that gives every call a default timeout, installed at start-up (BE201)."""
+    return ProjectFact(REQUESTS_TIMEOUT_PATCHED)
 
 
 @project_fact

@@ -67,7 +67,32 @@ def summarize(ctx: FileContext) -> ModuleSummary:
     summary.health = serves_health_check(ctx)
     summary.route_paths = list(route_texts(ctx))
     summary.cli = cli_module(ctx)
+    summary.patches_requests_timeout = not summary.roles and _patches_requests_timeout(ctx)
     return summary
+
+
+_REQUESTS_SENDING = frozenset({
+    "requests.adapters.HTTPAdapter.send", "requests.HTTPAdapter.send", "requests.Session.request",
+    "requests.sessions.Session.request", "requests.Session.send", "requests.sessions.Session.send",
+})
+"""What a project replaces to give every ``requests`` call a default timeout."""
+
+
+def _patches_requests_timeout(ctx: FileContext) -> bool:
+    """An assignment to ``HTTPAdapter.send``/``Session.request``/``Session.send`` of ``requests`` whose module
+    mentions a timeout: the wrapper the project installs at start-up. Read only in files whose text names one
+    of those (a cheap test first), so other files cost nothing."""
+    source = ctx.source
+    if "timeout" not in source or not ("HTTPAdapter.send" in source or "Session.request" in source
+                                       or "Session.send" in source):
+        return False
+    for node in ast.walk(ctx.tree):
+        if isinstance(node, ast.Assign) and any(
+            isinstance(target, ast.Attribute) and ctx.imports.resolve(target) in _REQUESTS_SENDING
+            for target in node.targets
+        ):
+            return True
+    return False
 
 
 def _absolute(summary: ModuleSummary, written: str) -> Optional[str]:

@@ -122,6 +122,8 @@ class ProjectModel:
             return bool(args) and args[0] not in self.root_urlconfs
         if kind == conditions.DOES:
             return len(args) == 2 and self.does(args[0], args[1])
+        if kind == conditions.REQUESTS_TIMEOUT_PATCHED:
+            return any(summary.patches_requests_timeout for summary in self.modules.values())
         if kind == conditions.RELATION:
             return len(args) == 2 and self.has_relation(args[0], args[1])
         if kind == conditions.ABSENT:  # a malformed inner fact is not established: absent

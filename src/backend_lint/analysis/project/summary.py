@@ -114,6 +114,9 @@ class ModuleSummary:
     Flask's ``MAX_CONTENT_LENGTH``."""
     route_paths: list[str] = field(default_factory=list)
     """Literal route paths and prefixes the module routes on (configured probe words are looked for in them)."""
+    patches_requests_timeout: bool = False
+    """It replaces ``requests``' sending with a wrapper (``HTTPAdapter.send = ...``, ``Session.request = ...``) that a
+    project installs at start-up to give every call a default timeout (pretix): BE201's requests calls."""
     health: bool = False
     """It routes a health, readiness or liveness path, includes a health-check URL conf or imports a
     health-check package (:func:`backend_lint.analysis.health_checks.serves_health_check`)."""
@@ -159,6 +162,7 @@ def _well_typed(summary: ModuleSummary) -> bool:
         and isinstance(summary.cli, bool)
         and isinstance(summary.serves, bool)
         and isinstance(summary.health, bool)
+        and isinstance(summary.patches_requests_timeout, bool)
         and isinstance(summary.settings_kind, str)
         and all(_strings(value) for value in (
             summary.roles, summary.imported, summary.dotted_strings, summary.star_imports, summary.rate_limits,
