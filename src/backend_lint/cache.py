@@ -35,17 +35,18 @@ import tempfile
 import time
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from backend_lint import __version__
-from backend_lint.analysis.project.conditions import ProjectFact
-from backend_lint.analysis.project.summary import ModuleSummary
-from backend_lint.engine import FileResult
 from backend_lint.files import MAX_FILE_BYTES
-from backend_lint.finding import Applicability, Finding
+from backend_lint.finding import Applicability, FileResult, Finding
+
+if TYPE_CHECKING:
+    from backend_lint.analysis.project.summary import ModuleSummary
+    from backend_lint.config import Config
 
 CACHE_DIR_NAME = ".backend_lint_cache"
-FORMAT = "backend-lint-cache/5"
+FORMAT = "backend-lint-cache/6"
 _SUMMARY_FORMAT = "backend-lint-summaries/4"
 _GITIGNORE = "# Created by backend-lint automatically.\n*\n"
 _CACHEDIR_TAG = (
@@ -90,6 +91,15 @@ def signature(path: str) -> Optional[Signature]:
         return None
 
 
+def settled_signature(path: str) -> Optional[Signature]:
+    """The file's current signature when it was last modified long enough ago to be trusted, else ``None``."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return _signature(info) if time.time_ns() - info.st_mtime_ns > _RACY_NS else None
+
+
 def _signature(info: os.stat_result) -> Signature:
     return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
 
@@ -118,25 +128,39 @@ def run_key(config_fingerprint: str, root: Path, codes: list[str]) -> str:
 
 
 class ResultCache:
-    """The cached results of one run key: look files up by path and digest, store new results, save once."""
+    """The cached results of one run key: look files up by path and digest, store new results, save once.
+
+    Besides each file's findings, the file holds what a warm run needs to report without importing a rule:
+    whether the run's rules ask the project model (``modelled``), and each project's settled outcome
+    (:meth:`settled`), so that a run over unchanged files builds no model."""
 
     def __init__(self, folder: Path, key: str, summaries: Optional[SummaryCache] = None) -> None:
         self.folder = folder
         self.key = key
         self.file = folder / f"{tool_fingerprint()[:12]}-{key}.json"
+        self.modelled: Optional[bool] = None
+        """Whether a rule of this run asks the project model (``None``: not known until the rules are built)."""
+        self._settled: dict[str, Any] = {}
         self._entries: dict[str, Any] = self._load()
         self._dirty = False
         self.summaries = summaries
-        """Where the files' summaries for the project model are kept (a hit needs its summary too)."""
+        """Where the files' summaries for the project model are kept, when the run's rules ask the model."""
+
+    @classmethod
+    def for_run(cls, config: Config, codes: list[str]) -> ResultCache:
+        """The cache of a configuration and the codes of the rules it enables (the summaries are set apart
+        once the run knows whether its rules ask the project model)."""
+        key = run_key(config.fingerprint(), Path(config.root), codes)
+        return cls(Path(config.root) / CACHE_DIR_NAME, key)
 
     @classmethod
     def for_checker(cls, checker: Any) -> ResultCache:
         """The cache of a :class:`~backend_lint.runner.Checker`'s configuration and rules (and of the files'
         summaries, when the checker takes them)."""
-        config = checker.config
-        key = run_key(config.fingerprint(), Path(config.root), [rule.code for rule in checker.rules])
-        folder = Path(config.root) / CACHE_DIR_NAME
-        return cls(folder, key, SummaryCache(folder) if checker.summarize else None)
+        cache = cls.for_run(checker.config, [rule.code for rule in checker.rules])
+        if checker.summarize:
+            cache.summaries = SummaryCache(cache.folder)
+        return cache
 
     def _load(self) -> dict[str, Any]:
         try:
@@ -145,8 +169,39 @@ class ResultCache:
             return {}
         if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("key") != self.key:
             return {}
+        modelled, settled = data.get("modelled"), data.get("settled")
+        self.modelled = modelled if isinstance(modelled, bool) else None
+        self._settled = settled if isinstance(settled, dict) else {}
         files = data.get("files")
         return files if isinstance(files, dict) else {}
+
+    def entry(self, path: str) -> Optional[tuple[str, Optional[Signature]]]:
+        """The digest and signature recorded for ``path`` (``None``: no well-formed entry)."""
+        entry = self._entries.get(os.path.abspath(path))
+        if not (isinstance(entry, list) and len(entry) == 3 and isinstance(entry[0], str)):
+            return None
+        return entry[0], entry[2] if _is_signature(entry[2]) else None
+
+    def settled(self, root: str, inputs: str) -> Optional[dict[str, list[int]]]:
+        """The outcome recorded for the project ``root`` when its files were exactly ``inputs``
+        (see :func:`backend_lint.project_run.settle`): path -> the indexes of the findings kept."""
+        record = self._settled.get(root)
+        if not (isinstance(record, list) and len(record) == 2 and record[0] == inputs and isinstance(record[1], dict)):
+            return None
+        kept = record[1]
+        if not all(isinstance(indexes, list) and all(type(i) is int for i in indexes) for indexes in kept.values()):
+            return None
+        return kept
+
+    def record_settled(self, root: str, inputs: Optional[str], kept: dict[str, list[int]]) -> None:
+        """Remember a project's outcome (``inputs`` ``None``: its files cannot be told apart later, forget it)."""
+        if inputs is None:
+            if self._settled.pop(root, None) is not None:
+                self._dirty = True
+            return
+        if self._settled.get(root) != [inputs, kept]:
+            self._settled[root] = [inputs, kept]
+            self._dirty = True
 
     def lookup_signed(self, path: str, file_signature: Signature) -> Optional[FileResult]:
         """The stored result for ``path`` when its signature is the one recorded with it, or ``None``."""
@@ -175,12 +230,7 @@ class ResultCache:
         findings = _findings(entry[1], path)
         if findings is None:
             return None
-        result = FileResult(path, findings=findings)
-        if self.summaries is not None:
-            result.summary = self.summaries.lookup(path, file_digest)
-            if result.summary is None:
-                return None
-        return result
+        return FileResult(path, findings=findings)  # settling reads the summary when it needs it (entry())
 
     def store(
         self, path: str, file_digest: str, result: FileResult, file_signature: Optional[Signature] = None
@@ -199,13 +249,14 @@ class ResultCache:
             self.summaries.save()
         if not self._dirty:
             return
+        contents = {"format": FORMAT, "key": self.key, "modelled": self.modelled, "settled": self._settled,
+                    "files": self._entries}
         try:
             prepare_folder(self.folder)
             handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=self.folder)
             try:
                 with os.fdopen(handle, "w", encoding="utf-8") as out:
-                    json.dump({"format": FORMAT, "key": self.key, "files": self._entries}, out,
-                              separators=(",", ":"))
+                    json.dump(contents, out, separators=(",", ":"))
                 os.replace(temporary, self.file)
             except BaseException:
                 os.unlink(temporary)
@@ -239,8 +290,16 @@ class SummaryCache:
 
     def __init__(self, folder: Path) -> None:
         self.file = folder / f"summaries-{tool_fingerprint()[:12]}.json"
-        self._entries: dict[str, Any] = self._load()
+        self._loaded: Optional[dict[str, Any]] = None
         self._dirty = False
+
+    @property
+    def _entries(self) -> dict[str, Any]:
+        """The file is read when a summary is first asked for: a warm run that settles from its records never
+        reads it."""
+        if self._loaded is None:
+            self._loaded = self._load()
+        return self._loaded
 
     def _load(self) -> dict[str, Any]:
         try:
@@ -256,6 +315,8 @@ class SummaryCache:
         entry = self._entries.get(os.path.abspath(path))
         if not (isinstance(entry, list) and len(entry) == 2 and entry[0] == file_digest):
             return None
+        from backend_lint.analysis.project.summary import ModuleSummary  # noqa: PLC0415 - only when settling
+
         return ModuleSummary.from_json(entry[1])
 
     def store(self, path: str, file_digest: str, summary: ModuleSummary) -> None:
@@ -293,7 +354,7 @@ def _findings(stored: Any, path: str) -> Optional[list[Finding]]:
         if not (isinstance(item, list) and len(item) == _FINDING_FIELDS):
             return None
         code, name, message, line, col, end_line, end_col, applicability, fix_title, stored_unless = item
-        read = [ProjectFact.from_json(fact) for fact in stored_unless] if isinstance(stored_unless, list) else [None]
+        read = _facts(stored_unless)
         unless = tuple(fact for fact in read if fact is not None)
         if not (
             all(isinstance(text, str) for text in (code, name, message))
@@ -307,3 +368,18 @@ def _findings(stored: Any, path: str) -> Optional[list[Finding]]:
         findings.append(Finding(code, name, message, path, line, col, end_line, end_col,
                                 Applicability(applicability), fix_title, unless=unless))
     return findings
+
+
+def _facts(stored: Any) -> list[Any]:
+    """The project facts a stored finding depends on (``[None]``: not a list of them)."""
+    if not isinstance(stored, list):
+        return [None]
+    if not stored:
+        return []
+    from backend_lint.analysis.project.conditions import ProjectFact  # noqa: PLC0415 - only for such findings
+
+    return [ProjectFact.from_json(fact) for fact in stored]
+
+
+def _is_signature(value: Any) -> bool:
+    return isinstance(value, list) and len(value) == 4 and all(type(number) is int for number in value)

@@ -30,10 +30,10 @@ from typing import TYPE_CHECKING, Any, Optional, TypeVar, Union
 
 from backend_lint.cache import ResultCache, Signature, digest, read_signed, signature
 from backend_lint.config import Config
-from backend_lint.engine import FileResult
-from backend_lint.runner import Checker
+from backend_lint.finding import FileResult
 
 if TYPE_CHECKING:
+    from backend_lint.runner import Checker
     from typing_extensions import TypeGuard  # typing.TypeGuard is Python 3.10+; only the type checker reads it
 
 Item = TypeVar("Item")
@@ -170,6 +170,7 @@ class _Runner:
         if self.jobs == 1 or self._broken:
             return _check_batch(self.checker, paths, self.with_digest)
         if self._pool is None:
+            self.checker.load()  # once here: forked workers inherit the imported rules
             self._pool = ProcessPoolExecutor(
                 self.jobs, mp_context=_context(), initializer=_start_worker,
                 initargs=(self.checker.config, self.checker.summarize),
@@ -211,8 +212,11 @@ def _start_worker(config: Config, summarize: bool) -> None:
     global _worker_checker
     gc.freeze()  # the imported rules and analysis are never garbage: keep collections from walking them
     gc.set_threshold(_GC_THRESHOLD, *gc.get_threshold()[1:])
+    from backend_lint.runner import Checker  # noqa: PLC0415 - with fork, inherited already
+
     _worker_checker = Checker.from_config(config)
     _worker_checker.summarize = summarize
+    _worker_checker.load()
 
 
 def _worker_batch(paths: list[str], with_digest: bool) -> list[Checked]:
