@@ -12,7 +12,6 @@ from __future__ import annotations
 import ast
 import traceback
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
 from backend_lint.analysis.facts import needs_project

@@ -33,8 +33,9 @@ from backend_lint.config import Config
 from backend_lint.finding import FileResult
 
 if TYPE_CHECKING:
-    from backend_lint.runner import Checker
     from typing_extensions import TypeGuard  # typing.TypeGuard is Python 3.10+; only the type checker reads it
+
+    from backend_lint.runner import Checker
 
 Item = TypeVar("Item")
 Checked = tuple[Optional[str], Optional[Signature], FileResult]

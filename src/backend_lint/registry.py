@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from backend_lint import rules as rules_package
@@ -60,7 +60,7 @@ def _import_rule(code: str, module_name: str) -> type[Rule]:
     return defined[0]
 
 
-@lru_cache(maxsize=None)
+@cache
 def rule_class(code: str) -> type[Rule] | None:
     """The class of the rule ``code`` (its module is imported now), or ``None`` for an unknown code."""
     module_name = _modules_by_code().get(code.upper())
