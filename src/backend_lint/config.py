@@ -16,7 +16,6 @@ the file and the valid choices, so a typo never silently turns a rule off.
 
 from __future__ import annotations
 
-import difflib
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -191,6 +190,8 @@ def _rule_settings(code: str, values: dict[str, Any], path: Path) -> dict[str, A
 
 
 def _unknown(path: Path, where: str, key: str, valid: list[str], what: str = "key") -> str:
+    import difflib  # noqa: PLC0415 - only for a configuration error, not on every run
+
     guess = difflib.get_close_matches(key, valid, n=1)
     hint = f"; did you mean `{guess[0]}`?" if guess else ""
     return f"{path}: unknown {what} `{key}` in {where}{hint} (valid: {', '.join(sorted(valid))})"

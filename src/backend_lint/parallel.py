@@ -21,11 +21,7 @@ import os
 import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from multiprocessing import get_all_start_methods, get_context
-from multiprocessing.context import BaseContext
 from typing import TYPE_CHECKING, Any, Optional, TypeVar, Union
 
 from backend_lint.cache import ResultCache, Signature, digest, read_signed, signature
@@ -33,6 +29,9 @@ from backend_lint.config import Config
 from backend_lint.finding import FileResult
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from multiprocessing.context import BaseContext
+
     from typing_extensions import TypeGuard  # typing.TypeGuard is Python 3.10+; only the type checker reads it
 
     from backend_lint.runner import Checker
@@ -41,7 +40,7 @@ Item = TypeVar("Item")
 Checked = tuple[Optional[str], Optional[Signature], FileResult]
 """The digest of the bytes checked (``None``: uncacheable), the file's signature as read, the result."""
 # a batch's results: pending in a worker, done here, or nothing to do
-Work = Union[Future[list[Checked]], list[Checked], None]
+Work = Union["Future[list[Checked]]", list[Checked], None]
 _Batch = tuple[list[Any], list[Optional[FileResult]], list[str], Work]  # items, cache hits, misses, their work
 
 MIN_FILES_FOR_POOL = 16  # below this, starting processes costs more than it saves
@@ -133,7 +132,7 @@ def _lookup(path: str, cache: Optional[ResultCache]) -> Optional[FileResult]:
 
 
 def _done(work: Work) -> bool:
-    return not isinstance(work, Future) or work.done()
+    return work is None or isinstance(work, list) or work.done()
 
 
 def _finish(
@@ -170,6 +169,10 @@ class _Runner:
     def submit(self, paths: list[str]) -> Union[Future[list[Checked]], list[Checked]]:
         if self.jobs == 1 or self._broken:
             return _check_batch(self.checker, paths, self.with_digest)
+        # The pool's modules load with the first batch a worker checks: a warm run never imports them.
+        from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
+        from concurrent.futures.process import BrokenProcessPool  # noqa: PLC0415
+
         if self._pool is None:
             self.checker.load()  # once here: forked workers inherit the imported rules
             self._pool = ProcessPoolExecutor(
@@ -185,8 +188,10 @@ class _Runner:
     def results(self, work: Work, paths: list[str]) -> list[Checked]:
         if work is None:
             return []
-        if not isinstance(work, Future):
+        if isinstance(work, list):
             return work
+        from concurrent.futures.process import BrokenProcessPool  # noqa: PLC0415 - loaded with the pool
+
         try:
             return work.result()
         except BrokenProcessPool:  # a worker died: check what it had here, and the rest, in this process
@@ -204,6 +209,8 @@ class _Runner:
 
 def _context() -> BaseContext:
     """``fork`` where it is safe and cheap (Linux: workers inherit the imported rules), else the default."""
+    from multiprocessing import get_all_start_methods, get_context  # noqa: PLC0415 - with the pool only
+
     if sys.platform.startswith("linux") and "fork" in get_all_start_methods():
         return get_context("fork")
     return get_context()
