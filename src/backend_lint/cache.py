@@ -141,6 +141,8 @@ class ResultCache:
         self.modelled: Optional[bool] = None
         """Whether a rule of this run asks the project model (``None``: not known until the rules are built)."""
         self._settled: dict[str, Any] = {}
+        self._used: dict[str, str] = {}
+        """Absolute path -> the digest of the bytes this run reported for it (a hit, or a result stored)."""
         self._entries: dict[str, Any] = self._load()
         self._dirty = False
         self.summaries = summaries
@@ -175,12 +177,9 @@ class ResultCache:
         files = data.get("files")
         return files if isinstance(files, dict) else {}
 
-    def entry(self, path: str) -> Optional[tuple[str, Optional[Signature]]]:
-        """The digest and signature recorded for ``path`` (``None``: no well-formed entry)."""
-        entry = self._entries.get(os.path.abspath(path))
-        if not (isinstance(entry, list) and len(entry) == 3 and isinstance(entry[0], str)):
-            return None
-        return entry[0], entry[2] if _is_signature(entry[2]) else None
+    def used(self, path: str) -> Optional[str]:
+        """The digest of the bytes whose result this run took from the cache or stored in it, else ``None``."""
+        return self._used.get(os.path.abspath(path))
 
     def settled(self, root: str, inputs: str) -> Optional[dict[str, list[int]]]:
         """The outcome recorded for the project ``root`` when its files were exactly ``inputs``
@@ -205,10 +204,11 @@ class ResultCache:
 
     def lookup_signed(self, path: str, file_signature: Signature) -> Optional[FileResult]:
         """The stored result for ``path`` when its signature is the one recorded with it, or ``None``."""
-        entry = self._entries.get(os.path.abspath(path))
+        absolute = os.path.abspath(path)
+        entry = self._entries.get(absolute)
         if not (isinstance(entry, list) and len(entry) == 3 and entry[2] == file_signature):
             return None
-        return self._result(path, entry)
+        return self._result(absolute, path, entry)
 
     def lookup(self, path: str, file_digest: str, file_signature: Optional[Signature] = None) -> Optional[FileResult]:
         """The stored result for ``path`` with exactly these bytes, or ``None``; a hit records the signature the
@@ -217,20 +217,21 @@ class ResultCache:
         entry = self._entries.get(absolute)
         if not (isinstance(entry, list) and len(entry) == 3 and entry[0] == file_digest):
             return None
-        result = self._result(path, entry)
+        result = self._result(absolute, path, entry)
         if result is not None and entry[2] != file_signature:
             self._entries[absolute] = [entry[0], entry[1], file_signature]
             self._dirty = True
         return result
 
-    def _result(self, path: str, entry: list[Any]) -> Optional[FileResult]:
+    def _result(self, absolute: str, path: str, entry: list[Any]) -> Optional[FileResult]:
         file_digest = entry[0]
         if not isinstance(file_digest, str):
             return None
         findings = _findings(entry[1], path)
         if findings is None:
             return None
-        return FileResult(path, findings=findings)  # settling reads the summary when it needs it (entry())
+        self._used[absolute] = file_digest
+        return FileResult(path, findings=findings)  # settling reads the summary when it needs it (used())
 
     def store(
         self, path: str, file_digest: str, result: FileResult, file_signature: Optional[Signature] = None
@@ -238,7 +239,9 @@ class ResultCache:
         if result.errors:
             return
         findings = [_encode(finding) for finding in result.findings]
-        self._entries[os.path.abspath(path)] = [file_digest, findings, file_signature]
+        absolute = os.path.abspath(path)
+        self._entries[absolute] = [file_digest, findings, file_signature]
+        self._used[absolute] = file_digest
         self._dirty = True
         if self.summaries is not None and result.summary is not None:
             self.summaries.store(path, file_digest, result.summary)
@@ -379,7 +382,3 @@ def _facts(stored: Any) -> list[Any]:
     from backend_lint.analysis.project.conditions import ProjectFact  # noqa: PLC0415 - only for such findings
 
     return [ProjectFact.from_json(fact) for fact in stored]
-
-
-def _is_signature(value: Any) -> bool:
-    return isinstance(value, list) and len(value) == 4 and all(type(number) is int for number in value)

@@ -185,11 +185,9 @@ def settle(
     if not pending:
         return checked.items
     files_of = discovery or Discovery(config)
-    served = {path for paths in checked.unsummarised.values() for path in paths}
-    served.update(path for by_path in checked.summaries.values() for path in by_path)
     index_cache: Any = False  # the summary cache, opened for the first project that needs a model
     for root, results in pending.items():
-        inputs = _inputs(root, files_of(root), served, cache) if cache is not None else None
+        inputs = _inputs(root, files_of(root), cache) if cache is not None else None
         recorded = cache.settled(root, inputs) if cache is not None and inputs is not None else None
         if recorded is not None and _take(results, recorded):
             continue
@@ -217,8 +215,8 @@ def _settle_project(
     for path, packed in checked.summaries.pop(root, {}).items():
         index.add(path, pickle.loads(packed))
     for path in checked.unsummarised.pop(root, []):  # cache hits: their summaries by the digest of their entry
-        entry = cache.entry(path) if cache is not None else None
-        summary = summaries.lookup(path, entry[0]) if summaries is not None and entry is not None else None
+        used = cache.used(path) if cache is not None else None
+        summary = summaries.lookup(path, used) if summaries is not None and used is not None else None
         if summary is not None:
             index.add(path, summary)
     if index.roots():
@@ -234,22 +232,19 @@ def _settle_project(
     return kept
 
 
-def _inputs(root: str, files: list[str], served: set[str], cache: ResultCache) -> Optional[str]:
-    """What a project's outcome follows from: the stat signature of each of its files, hashed (``None`` when a
-    file was modified too recently to be told apart from a later edit, or when a file served or checked in
-    this run (``served``) is no longer the bytes its cache entry describes, as after an edit during the run).
+def _inputs(root: str, files: list[str], cache: ResultCache) -> Optional[str]:
+    """What a project's outcome follows from, hashed: for each of its files, the digest of the bytes this run
+    reported it from (:meth:`ResultCache.used`), else its stat signature (``None`` when a file was modified
+    too recently to be told apart from a later edit).
 
-    Signatures are taken before the model reads the files this run did not check, so an edit after the stat
-    leaves a signature that no longer matches, never a stale outcome."""
-    signed = []
+    A digest describes the bytes whose findings and summary settling used, whenever the file changes after
+    its read; a signature is taken before the model reads the file, so an edit after the stat leaves a
+    signature that no longer matches, never a stale outcome."""
+    signed: list[Any] = []
     for path in sorted(os.path.abspath(file) for file in files):
-        found = settled_signature(path)
+        found: Any = cache.used(path) or settled_signature(path)
         if found is None:
             return None
-        if path in served:
-            entry = cache.entry(path)
-            if entry is None or entry[1] != found:
-                return None
         signed.append([path, found])
     return hashlib.sha256(json.dumps([root, signed]).encode()).hexdigest()
 
