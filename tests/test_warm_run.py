@@ -19,7 +19,7 @@ from pathlib import Path
 
 from backend_lint.registry import all_rule_classes, rule_codes
 from tests.processes import ENV, run_cli
-from tests.test_project_model import MAIL_HELPERS
+from tests.test_project_model import MAIL_HELPERS, TEST_SETTINGS
 
 # Runs the command in this process and prints, after its report, the modules it imported.
 _IMPORTS = """
@@ -34,8 +34,8 @@ _NOT_ON_A_WARM_RUN = ("backend_lint.rules.", "backend_lint.engine", "backend_lin
                       "backend_lint.analysis.project.model", "backend_lint.analysis.project.index", "libcst")
 
 
-def _project(root: Path) -> Path:
-    for name, text in MAIL_HELPERS.items():
+def _project(root: Path, files: dict[str, str] = MAIL_HELPERS) -> Path:
+    for name, text in files.items():
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text), encoding="utf-8")
@@ -106,6 +106,22 @@ def test_another_files_edit_settles_again_and_the_new_outcome_is_kept(tmp_path: 
     helper.write_text(textwrap.dedent(MAIL_HELPERS["accounts/notifications.py"]), encoding="utf-8")
     _age(helper)
     assert _lines(root) == [9, 20]
+
+
+def test_an_edit_of_the_test_configuration_settles_again(tmp_path: Path) -> None:
+    """``pytest.ini`` is no Python file, yet the model reads it: the outcome follows it too."""
+    files = {**TEST_SETTINGS, "pytest.ini": "[pytest]\nDJANGO_SETTINGS_MODULE = site_app.ci\n"}
+    files["site_app/ci.py"] = files.pop("site_app/testing_settings.py")  # a name that does not say "test"
+    root = _project(tmp_path, files)
+
+    def flagged() -> set[str]:
+        return {os.path.normpath(item["path"]) for item in json.loads(_report(root)[1])}
+
+    assert flagged() == {"site_app/settings.py"}
+    assert flagged() == {"site_app/settings.py"}
+    (root / "pytest.ini").write_text("[pytest]\naddopts = -q\n", encoding="utf-8")
+    _age(root / "pytest.ini")
+    assert flagged() == {"site_app/settings.py", "site_app/ci.py"}
 
 
 def test_an_edit_that_keeps_the_modification_time_but_not_the_size_is_checked_again(tmp_path: Path) -> None:

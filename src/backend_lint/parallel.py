@@ -9,9 +9,10 @@ the file's text or tree, so memory stays flat however many files there are.
 With the cache on, the main process serves hits itself: a file whose stat signature is the one recorded with
 its entry is not even read, others are hashed. Only misses go to workers, which read the file again and return
 the digest (and signature) of the bytes they actually checked, so an entry is always stored under the content
-it describes (a file edited during the run cannot poison the cache). Worker
-processes start on the first batch that needs them: a warm run, or a run on a handful of files, never pays
-for a pool. If a worker dies (killed, out of memory), the rest of the run goes on in the main process.
+it describes (a file edited during the run cannot poison the cache). Worker processes start on the first batch
+that needs them, and only when there are enough files to check: a warm run, a run after editing a few files, or
+a run on a handful of files never pays for a pool. If a worker dies (killed, out of memory), the rest of the run
+goes on in the main process.
 """
 
 from __future__ import annotations
@@ -80,15 +81,18 @@ def check_items(
 def _check_items(
     items: list[Item], checker: Checker, jobs: int, cache: Optional[ResultCache]
 ) -> Iterator[tuple[Item, Optional[FileResult]]]:
-    files = sum(1 for item in items if is_file_item(item))
+    # Every lookup first (a stat per unchanged file): whether a pool pays off depends on the files to check, so
+    # a run after editing a few files of a large project checks them here instead of starting processes.
+    hits = [_lookup(item, cache) if is_file_item(item) else None for item in items]
+    files = sum(1 for item, hit in zip(items, hits) if hit is None and is_file_item(item))
     use_pool = jobs > 1 and files >= MIN_FILES_FOR_POOL
-    batch_size = max(1, min(_MAX_BATCH, files // (max(jobs, 1) * 16)))
+    batch_size = max(1, min(_MAX_BATCH, files // (max(jobs, 1) * 16))) if use_pool else _MAX_BATCH
     runner = _Runner(checker, jobs if use_pool else 1, cache is not None)
     try:
         pending: deque[_Batch] = deque()
         for start in range(0, len(items), batch_size):
             batch = items[start : start + batch_size]
-            known = [_lookup(item, cache) if is_file_item(item) else None for item in batch]
+            known = hits[start : start + batch_size]
             misses = [item for item, hit in zip(batch, known) if hit is None and is_file_item(item)]
             pending.append((batch, known, misses, runner.submit(misses) if misses else None))
             while pending and (len(pending) > runner.window or _done(pending[0][3])):

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
+from backend_lint.analysis.project.project_files import CONFIGURATION_FILES
 from backend_lint.analysis.project.roots import project_root
 from backend_lint.cache import CACHE_DIR_NAME, ResultCache, SummaryCache, settled_signature
 from backend_lint.config import Config
@@ -234,8 +235,9 @@ def _settle_project(
 
 def _inputs(root: str, files: list[str], cache: ResultCache) -> Optional[str]:
     """What a project's outcome follows from, hashed: for each of its files, the digest of the bytes this run
-    reported it from (:meth:`ResultCache.used`), else its stat signature (``None`` when a file was modified
-    too recently to be told apart from a later edit).
+    reported it from (:meth:`ResultCache.used`), else its stat signature, and the signatures of the
+    configuration files the model reads (``None`` when a file was modified too recently to be told apart from
+    a later edit).
 
     A digest describes the bytes whose findings and summary settling used, whenever the file changes after
     its read; a signature is taken before the model reads the file, so an edit after the stat leaves a
@@ -243,6 +245,12 @@ def _inputs(root: str, files: list[str], cache: ResultCache) -> Optional[str]:
     signed: list[Any] = []
     for path in sorted(os.path.abspath(file) for file in files):
         found: Any = cache.used(path) or settled_signature(path)
+        if found is None:
+            return None
+        signed.append([path, found])
+    for name in CONFIGURATION_FILES:  # the packaging and test configuration the model reads
+        path = os.path.join(root, name)
+        found = settled_signature(path) if os.path.lexists(path) else "absent"
         if found is None:
             return None
         signed.append([path, found])
