@@ -145,8 +145,9 @@ class Checked:
         self.items: list[tuple[Any, Optional[FileResult]]] = []
         self.summaries: dict[str, dict[str, bytes]] = {}
         """Project root -> absolute path -> the pickled summary of a checked file."""
-        self.unsummarised: dict[str, list[str]] = {}
-        """Project root -> absolute paths of the files read without errors but without a summary (cache hits)."""
+        self.unsummarised: list[str] = []
+        """Absolute paths of the files reported without errors but without a summary (cache hits); their
+        projects are looked up only when a model is built."""
 
     def add(self, item: Any, result: Optional[FileResult]) -> None:
         if result is not None and isinstance(item, str) and item != "-":
@@ -156,7 +157,7 @@ class Checked:
                 self.summaries.setdefault(project_root(absolute), {})[absolute] = packed
                 result.summary = None
             elif not result.errors:
-                self.unsummarised.setdefault(project_root(absolute), []).append(absolute)
+                self.unsummarised.append(absolute)
         self.items.append((item, result))
 
 
@@ -215,7 +216,9 @@ def _settle_project(
     index = ProjectIndex(summaries)
     for path, packed in checked.summaries.pop(root, {}).items():
         index.add(path, pickle.loads(packed))
-    for path in checked.unsummarised.pop(root, []):  # cache hits: their summaries by the digest of their entry
+    for path in checked.unsummarised:  # cache hits: their summaries by the digest of their entry
+        if project_root(path) != root:
+            continue
         used = cache.used(path) if cache is not None else None
         summary = summaries.lookup(path, used) if summaries is not None and used is not None else None
         if summary is not None:
