@@ -20,17 +20,18 @@ import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from backend_lint import baseline as baseline_file
 from backend_lint.changed_lines import ChangedLines, changed_lines
 from backend_lint.config import Config, ConfigError
-from backend_lint.engine import FileResult
 from backend_lint.files import SourceFile, Unreadable, project_path, read_source
-from backend_lint.finding import FileError, Finding
+from backend_lint.finding import FileError, FileResult, Finding
 from backend_lint.outputs.report import Report
-from backend_lint.runner import Checker
 from backend_lint.unused_noqa import has_candidates, unused_noqa
+
+if TYPE_CHECKING:
+    from backend_lint.runner import Checker
 
 EXIT_CLEAN, EXIT_ERROR = 0, 2
 

@@ -35,18 +35,19 @@ import tempfile
 import time
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional, TextIO
 
 from backend_lint import __version__
-from backend_lint.analysis.project.conditions import ProjectFact
-from backend_lint.analysis.project.summary import ModuleSummary
-from backend_lint.engine import FileResult
 from backend_lint.files import MAX_FILE_BYTES
-from backend_lint.finding import Applicability, Finding
+from backend_lint.finding import Applicability, FileResult, Finding
+
+if TYPE_CHECKING:
+    from backend_lint.analysis.project.summary import ModuleSummary
+    from backend_lint.config import Config
 
 CACHE_DIR_NAME = ".backend_lint_cache"
-FORMAT = "backend-lint-cache/6"
-_SUMMARY_FORMAT = "backend-lint-summaries/5"
+FORMAT = "backend-lint-cache/7"
+_SUMMARY_FORMAT = "backend-lint-summaries/6"
 _GITIGNORE = "# Created by backend-lint automatically.\n*\n"
 _CACHEDIR_TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
@@ -90,6 +91,15 @@ def signature(path: str) -> Optional[Signature]:
         return None
 
 
+def settled_signature(path: str) -> Optional[Signature]:
+    """The file's current signature when it was last modified long enough ago to be trusted, else ``None``."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return _signature(info) if time.time_ns() - info.st_mtime_ns > _RACY_NS else None
+
+
 def _signature(info: os.stat_result) -> Signature:
     return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
 
@@ -118,25 +128,41 @@ def run_key(config_fingerprint: str, root: Path, codes: list[str]) -> str:
 
 
 class ResultCache:
-    """The cached results of one run key: look files up by path and digest, store new results, save once."""
+    """The cached results of one run key: look files up by path and digest, store new results, save once.
+
+    Besides each file's findings, the file holds what a warm run needs to report without importing a rule:
+    whether the run's rules ask the project model (``modelled``), and each project's settled outcome
+    (:meth:`settled`), so that a run over unchanged files builds no model."""
 
     def __init__(self, folder: Path, key: str, summaries: Optional[SummaryCache] = None) -> None:
         self.folder = folder
         self.key = key
         self.file = folder / f"{tool_fingerprint()[:12]}-{key}.json"
+        self.modelled: Optional[bool] = None
+        """Whether a rule of this run asks the project model (``None``: not known until the rules are built)."""
+        self._settled: dict[str, Any] = {}
+        self._used: dict[str, str] = {}
+        """Absolute path -> the digest of the bytes this run reported for it (a hit, or a result stored)."""
         self._entries: dict[str, Any] = self._load()
         self._dirty = False
         self.summaries = summaries
-        """Where the files' summaries for the project model are kept (a hit needs its summary too)."""
+        """Where the files' summaries for the project model are kept, when the run's rules ask the model."""
+
+    @classmethod
+    def for_run(cls, config: Config, codes: list[str]) -> ResultCache:
+        """The cache of a configuration and the codes of the rules it enables (the summaries are set apart
+        once the run knows whether its rules ask the project model)."""
+        key = run_key(config.fingerprint(), Path(config.root), codes)
+        return cls(Path(config.root) / CACHE_DIR_NAME, key)
 
     @classmethod
     def for_checker(cls, checker: Any) -> ResultCache:
         """The cache of a :class:`~backend_lint.runner.Checker`'s configuration and rules (and of the files'
         summaries, when the checker takes them)."""
-        config = checker.config
-        key = run_key(config.fingerprint(), Path(config.root), [rule.code for rule in checker.rules])
-        folder = Path(config.root) / CACHE_DIR_NAME
-        return cls(folder, key, SummaryCache(folder) if checker.summarize else None)
+        cache = cls.for_run(checker.config, [rule.code for rule in checker.rules])
+        if checker.summarize:
+            cache.summaries = SummaryCache(cache.folder)
+        return cache
 
     def _load(self) -> dict[str, Any]:
         try:
@@ -145,15 +171,44 @@ class ResultCache:
             return {}
         if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("key") != self.key:
             return {}
+        modelled, settled = data.get("modelled"), data.get("settled")
+        self.modelled = modelled if isinstance(modelled, bool) else None
+        self._settled = settled if isinstance(settled, dict) else {}
         files = data.get("files")
         return files if isinstance(files, dict) else {}
 
+    def used(self, path: str) -> Optional[str]:
+        """The digest of the bytes whose result this run took from the cache or stored in it, else ``None``."""
+        return self._used.get(os.path.abspath(path))
+
+    def settled(self, root: str, inputs: str) -> Optional[dict[str, list[int]]]:
+        """The outcome recorded for the project ``root`` when its files were exactly ``inputs``
+        (see :func:`backend_lint.project_run.settle`): path -> the indexes of the findings kept."""
+        record = self._settled.get(root)
+        if not (isinstance(record, list) and len(record) == 2 and record[0] == inputs and isinstance(record[1], dict)):
+            return None
+        kept = record[1]
+        if not all(isinstance(indexes, list) and all(type(i) is int for i in indexes) for indexes in kept.values()):
+            return None
+        return kept
+
+    def record_settled(self, root: str, inputs: Optional[str], kept: dict[str, list[int]]) -> None:
+        """Remember a project's outcome (``inputs`` ``None``: its files cannot be told apart later, forget it)."""
+        if inputs is None:
+            if self._settled.pop(root, None) is not None:
+                self._dirty = True
+            return
+        if self._settled.get(root) != [inputs, kept]:
+            self._settled[root] = [inputs, kept]
+            self._dirty = True
+
     def lookup_signed(self, path: str, file_signature: Signature) -> Optional[FileResult]:
         """The stored result for ``path`` when its signature is the one recorded with it, or ``None``."""
-        entry = self._entries.get(os.path.abspath(path))
+        absolute = os.path.abspath(path)
+        entry = self._entries.get(absolute)
         if not (isinstance(entry, list) and len(entry) == 3 and entry[2] == file_signature):
             return None
-        return self._result(path, entry)
+        return self._result(absolute, path, entry)
 
     def lookup(self, path: str, file_digest: str, file_signature: Optional[Signature] = None) -> Optional[FileResult]:
         """The stored result for ``path`` with exactly these bytes, or ``None``; a hit records the signature the
@@ -162,25 +217,21 @@ class ResultCache:
         entry = self._entries.get(absolute)
         if not (isinstance(entry, list) and len(entry) == 3 and entry[0] == file_digest):
             return None
-        result = self._result(path, entry)
+        result = self._result(absolute, path, entry)
         if result is not None and entry[2] != file_signature:
             self._entries[absolute] = [entry[0], entry[1], file_signature]
             self._dirty = True
         return result
 
-    def _result(self, path: str, entry: list[Any]) -> Optional[FileResult]:
+    def _result(self, absolute: str, path: str, entry: list[Any]) -> Optional[FileResult]:
         file_digest = entry[0]
         if not isinstance(file_digest, str):
             return None
         findings = _findings(entry[1], path)
         if findings is None:
             return None
-        result = FileResult(path, findings=findings)
-        if self.summaries is not None:
-            result.summary = self.summaries.lookup(path, file_digest)
-            if result.summary is None:
-                return None
-        return result
+        self._used[absolute] = file_digest
+        return FileResult(path, findings=findings)  # settling reads the summary when it needs it (used())
 
     def store(
         self, path: str, file_digest: str, result: FileResult, file_signature: Optional[Signature] = None
@@ -188,7 +239,9 @@ class ResultCache:
         if result.errors:
             return
         findings = [_encode(finding) for finding in result.findings]
-        self._entries[os.path.abspath(path)] = [file_digest, findings, file_signature]
+        absolute = os.path.abspath(path)
+        self._entries[absolute] = [file_digest, findings, file_signature]
+        self._used[absolute] = file_digest
         self._dirty = True
         if self.summaries is not None and result.summary is not None:
             self.summaries.store(path, file_digest, result.summary)
@@ -199,13 +252,13 @@ class ResultCache:
             self.summaries.save()
         if not self._dirty:
             return
+        head = {"format": FORMAT, "key": self.key, "modelled": self.modelled, "settled": self._settled}
         try:
             prepare_folder(self.folder)
             handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=self.folder)
             try:
                 with os.fdopen(handle, "w", encoding="utf-8") as out:
-                    json.dump({"format": FORMAT, "key": self.key, "files": self._entries}, out,
-                              separators=(",", ":"))
+                    _write_json(out, head, self._entries)
                 os.replace(temporary, self.file)
             except BaseException:
                 os.unlink(temporary)
@@ -239,8 +292,16 @@ class SummaryCache:
 
     def __init__(self, folder: Path) -> None:
         self.file = folder / f"summaries-{tool_fingerprint()[:12]}.json"
-        self._entries: dict[str, Any] = self._load()
+        self._loaded: Optional[dict[str, Any]] = None
         self._dirty = False
+
+    @property
+    def _entries(self) -> dict[str, Any]:
+        """The file is read when a summary is first asked for: a warm run that settles from its records never
+        reads it."""
+        if self._loaded is None:
+            self._loaded = self._load()
+        return self._loaded
 
     def _load(self) -> dict[str, Any]:
         try:
@@ -256,6 +317,8 @@ class SummaryCache:
         entry = self._entries.get(os.path.abspath(path))
         if not (isinstance(entry, list) and len(entry) == 2 and entry[0] == file_digest):
             return None
+        from backend_lint.analysis.project.summary import ModuleSummary  # noqa: PLC0415 - only when settling
+
         return ModuleSummary.from_json(entry[1])
 
     def store(self, path: str, file_digest: str, summary: ModuleSummary) -> None:
@@ -270,7 +333,7 @@ class SummaryCache:
             handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=self.file.parent)
             try:
                 with os.fdopen(handle, "w", encoding="utf-8") as out:
-                    json.dump({"format": _SUMMARY_FORMAT, "files": self._entries}, out, separators=(",", ":"))
+                    _write_json(out, {"format": _SUMMARY_FORMAT}, self._entries)
                 os.replace(temporary, self.file)
             except BaseException:
                 os.unlink(temporary)
@@ -293,7 +356,7 @@ def _findings(stored: Any, path: str) -> Optional[list[Finding]]:
         if not (isinstance(item, list) and len(item) == _FINDING_FIELDS):
             return None
         code, name, message, line, col, end_line, end_col, applicability, fix_title, stored_unless = item
-        read = [ProjectFact.from_json(fact) for fact in stored_unless] if isinstance(stored_unless, list) else [None]
+        read = _facts(stored_unless)
         unless = tuple(fact for fact in read if fact is not None)
         if not (
             all(isinstance(text, str) for text in (code, name, message))
@@ -307,3 +370,31 @@ def _findings(stored: Any, path: str) -> Optional[list[Finding]]:
         findings.append(Finding(code, name, message, path, line, col, end_line, end_col,
                                 Applicability(applicability), fix_title, unless=unless))
     return findings
+
+
+def _facts(stored: Any) -> list[Any]:
+    """The project facts a stored finding depends on (``[None]``: not a list of them)."""
+    if not isinstance(stored, list):
+        return [None]
+    if not stored:
+        return []
+    from backend_lint.analysis.project.conditions import ProjectFact  # noqa: PLC0415 - only for such findings
+
+    return [ProjectFact.from_json(fact) for fact in stored]
+
+
+def _write_json(out: TextIO, head: dict[str, Any], files: dict[str, Any]) -> None:
+    """Write ``{**head, "files": files}`` as compact JSON, one entry at a time: ``json.dumps`` per entry uses the
+    C encoder (``json.dump`` to a file streams through the pure-Python one, ten times slower on a summary cache
+    of a thousand files), and the text of the whole file, several times its size in memory on the corpus, is
+    never held at once."""
+    out.write(_json(head)[:-1] + ',"files":{')
+    separator = ""
+    for path, entry in files.items():
+        out.write(f"{separator}{_json(path)}:{_json(entry)}")
+        separator = ","
+    out.write("}}")
+
+
+def _json(data: Any) -> str:
+    return json.dumps(data, separators=(",", ":"))

@@ -21,13 +21,12 @@ from backend_lint import __version__
 from backend_lint.adoption import Adoption
 from backend_lint.adoption import add_arguments as add_adoption_arguments
 from backend_lint.config import Config, ConfigError, load_config, validate_selectors
-from backend_lint.engine import FileResult
 from backend_lint.files import Unreadable, decode_source, discover, read_source
-from backend_lint.finding import Applicability, FileError
-from backend_lint.outputs import FORMATS
+from backend_lint.finding import Applicability, FileError, FileResult
+from backend_lint.outputs import FORMATS, renderer
 from backend_lint.outputs.report import Report
 from backend_lint.progress import Progress
-from backend_lint.registry import all_rule_classes, rule_by_name_or_code
+from backend_lint.registry import all_rule_classes, rule_by_name_or_code, rule_codes
 from backend_lint.runner import Checker
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -278,7 +277,7 @@ def _write_report(args: argparse.Namespace, report: Report, fixing: bool, diff_c
     # `fix -` writes the fixed code to stdout (editors replace the buffer with it): the report goes to stderr.
     out = sys.stderr if fixing and "-" in args.paths and not args.diff else sys.stdout
     try:
-        FORMATS[args.output_format](report, out)
+        renderer(args.output_format)(report, out)
         out.flush()
     except BrokenPipeError:  # `backend-lint check | head`: the reader has what it wanted; the status stands
         _stop_writing(out)
@@ -317,18 +316,26 @@ def _checked_items(
     """The items with their check results, in discovery order, settled with the project model (fixing checks
     each file itself, later, once the model is ready). ``discovered``: what discovery found for the paths given,
     so that settling does not walk those folders again."""
-    from backend_lint.cache import ResultCache  # noqa: PLC0415 - only when checking
+    from backend_lint.cache import ResultCache, SummaryCache  # noqa: PLC0415 - only when checking
     from backend_lint.parallel import check_items, default_jobs, is_file_item  # noqa: PLC0415
     from backend_lint.project_run import Checked, Discovery, prepared_index, settle  # noqa: PLC0415
 
-    modelled = bool(checker.engine.project_rules())  # no rule of this run asks the project: no model to build
     if fixing:
-        if modelled:
+        if checker.engine.project_rules():
             checker.project = prepared_index([item for item in items if is_file_item(item)], checker.config,
                                              not args.no_cache)
         return ((item, None) for item in items)  # fixing checks each file itself, in this process
+    # The cache is found from the codes of the enabled rules, and it says whether they ask the project model:
+    # a warm run imports no rule (the checker builds its rules at its first miss).
+    config = checker.config
+    cache = None if args.no_cache else ResultCache.for_run(config, enabled_codes(config))
+    modelled = cache.modelled if cache is not None and cache.modelled is not None else None
+    if modelled is None:  # no rule asks the project: no model to build
+        modelled = bool(checker.engine.project_rules())
+    if cache is not None:
+        cache.modelled = modelled
+        cache.summaries = SummaryCache(cache.folder) if modelled else None
     checker.summarize = modelled
-    cache = None if args.no_cache else ResultCache.for_checker(checker)
     checked = Checked()
     for item, result in check_items(items, checker, args.jobs or default_jobs(), cache):
         if is_file_item(item):
@@ -336,10 +343,14 @@ def _checked_items(
         checked.add(item, result)
     if not modelled:
         return checked.items
-    discovery = Discovery(checker.config)
+    discovery = Discovery(config)
     discovery.record(args.paths, discovered)
-    return settle(checked, checker.config, not args.no_cache, cache.summaries if cache is not None else None,
-                  discovery)
+    return settle(checked, config, not args.no_cache, cache, discovery)
+
+
+def enabled_codes(config: Config) -> list[str]:
+    """The codes of the rules ``config`` enables, from the rule modules' names (no rule is imported)."""
+    return [code for code in rule_codes() if config.is_enabled(code)]
 
 
 def _report_error(error: FileError, report: Report, args: argparse.Namespace, progress: Progress) -> None:

@@ -16,7 +16,6 @@ the file and the valid choices, so a typo never silently turns a rule off.
 
 from __future__ import annotations
 
-import difflib
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +26,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on older Pythons only
     import tomli as tomllib
 
-from backend_lint.registry import all_rule_classes, rule_class
+from backend_lint.registry import rule_class, rule_codes
 
 DEFAULT_EXCLUDE = [
     ".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "build", "dist", "node_modules", "__pycache__",
@@ -131,7 +130,7 @@ def load_config(path: Optional[Path] = None, start: Optional[Path] = None) -> Co
 
 def parse_table(table: dict[str, Any], path: Path) -> Config:
     config = Config(root=path.parent.resolve(), source=path)
-    codes = {cls.code: cls for cls in all_rule_classes()}
+    codes = rule_codes()
     for key, value in table.items():
         if key.upper() in codes and isinstance(value, dict):
             config.rule_settings[key.upper()] = _rule_settings(key.upper(), value, path)
@@ -164,7 +163,7 @@ def _per_file_ignores(value: Any, path: Path) -> dict[str, list[str]]:
 
 
 def _check_selectors(values: list[str], path: Path, key: str) -> None:
-    codes = [cls.code for cls in all_rule_classes()]
+    codes = rule_codes()
     for value in values:
         if not any(code.startswith(value.upper()) for code in codes):
             raise ConfigError(_unknown(path, f"`{key}`", value, codes, what="rule code or prefix"))
@@ -191,6 +190,8 @@ def _rule_settings(code: str, values: dict[str, Any], path: Path) -> dict[str, A
 
 
 def _unknown(path: Path, where: str, key: str, valid: list[str], what: str = "key") -> str:
+    import difflib  # noqa: PLC0415 - only for a configuration error, not on every run
+
     guess = difflib.get_close_matches(key, valid, n=1)
     hint = f"; did you mean `{guess[0]}`?" if guess else ""
     return f"{path}: unknown {what} `{key}` in {where}{hint} (valid: {', '.join(sorted(valid))})"

@@ -12,13 +12,12 @@ from __future__ import annotations
 import ast
 import traceback
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
 from backend_lint.analysis.facts import needs_project
 from backend_lint.analysis.scopes import CLASS, EXCEPT, FUNCTION, LOOP, MAIN_GUARD, Scope, is_main_guard
 from backend_lint.context import FileContext
-from backend_lint.finding import FileError, Finding
+from backend_lint.finding import FileError, FileResult, Finding
 from backend_lint.rule import Rule, callbacks_of
 
 if TYPE_CHECKING:
@@ -40,19 +39,6 @@ _NODE_FIELDS_NAMED_LIKE_PRIMITIVES = frozenset({
 _FIELDS: dict[type[ast.AST], tuple[str, ...]] = {}
 _LEAVE = object()
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
-
-
-@dataclass
-class FileResult:
-    """What checking one file produced."""
-
-    path: str
-    findings: list[Finding] = field(default_factory=list)
-    errors: list[FileError] = field(default_factory=list)
-    source: str | None = None
-    fixed: int = 0  # fixes applied to this file (fix mode)
-    refused: list[tuple[Finding, str]] = field(default_factory=list)  # fixes not applied, and why
-    summary: ModuleSummary | None = None  # what the file tells the project model (when asked for)
 
 
 def _fields(node_type: type[ast.AST]) -> tuple[str, ...]:

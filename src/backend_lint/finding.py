@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from backend_lint.analysis.project.conditions import ProjectFact
+    from backend_lint.analysis.project.summary import ModuleSummary
 
 
 class Applicability(enum.IntEnum):
@@ -85,3 +86,16 @@ class FileError:
                 "(please report this at the backend-lint issue tracker)"
             )
         return f"{self.path}: {self.reason}"
+
+
+@dataclass
+class FileResult:
+    """What checking one file produced (here, not in the engine, so that a cached result needs no engine)."""
+
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[FileError] = field(default_factory=list)
+    source: str | None = None
+    fixed: int = 0  # fixes applied to this file (fix mode)
+    refused: list[tuple[Finding, str]] = field(default_factory=list)  # fixes not applied, and why
+    summary: ModuleSummary | None = None  # what the file tells the project model (when asked for)

@@ -9,9 +9,10 @@ the file's text or tree, so memory stays flat however many files there are.
 With the cache on, the main process serves hits itself: a file whose stat signature is the one recorded with
 its entry is not even read, others are hashed. Only misses go to workers, which read the file again and return
 the digest (and signature) of the bytes they actually checked, so an entry is always stored under the content
-it describes (a file edited during the run cannot poison the cache). Worker
-processes start on the first batch that needs them: a warm run, or a run on a handful of files, never pays
-for a pool. If a worker dies (killed, out of memory), the rest of the run goes on in the main process.
+it describes (a file edited during the run cannot poison the cache). Worker processes start on the first batch
+that needs them, and only when there are enough files to check: a warm run, a run after editing a few files, or
+a run on a handful of files never pays for a pool. If a worker dies (killed, out of memory), the rest of the run
+goes on in the main process.
 """
 
 from __future__ import annotations
@@ -21,26 +22,26 @@ import os
 import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from multiprocessing import get_all_start_methods, get_context
-from multiprocessing.context import BaseContext
 from typing import TYPE_CHECKING, Any, Optional, TypeVar, Union
 
 from backend_lint.cache import ResultCache, Signature, digest, read_signed, signature
 from backend_lint.config import Config
-from backend_lint.engine import FileResult
-from backend_lint.runner import Checker
+from backend_lint.finding import FileResult
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from multiprocessing.context import BaseContext
+
     from typing_extensions import TypeGuard  # typing.TypeGuard is Python 3.10+; only the type checker reads it
+
+    from backend_lint.runner import Checker
 
 Item = TypeVar("Item")
 Checked = tuple[Optional[str], Optional[Signature], FileResult]
 """The digest of the bytes checked (``None``: uncacheable), the file's signature as read, the result."""
 # a batch's results: pending in a worker, done here, or nothing to do
-Work = Union[Future[list[Checked]], list[Checked], None]
+Work = Union["Future[list[Checked]]", list[Checked], None]
 _Batch = tuple[list[Any], list[Optional[FileResult]], list[str], Work]  # items, cache hits, misses, their work
 
 MIN_FILES_FOR_POOL = 16  # below this, starting processes costs more than it saves
@@ -80,15 +81,18 @@ def check_items(
 def _check_items(
     items: list[Item], checker: Checker, jobs: int, cache: Optional[ResultCache]
 ) -> Iterator[tuple[Item, Optional[FileResult]]]:
-    files = sum(1 for item in items if is_file_item(item))
+    # Every lookup first (a stat per unchanged file): whether a pool pays off depends on the files to check, so
+    # a run after editing a few files of a large project checks them here instead of starting processes.
+    hits = [_lookup(item, cache) if is_file_item(item) else None for item in items]
+    files = sum(1 for item, hit in zip(items, hits) if hit is None and is_file_item(item))
     use_pool = jobs > 1 and files >= MIN_FILES_FOR_POOL
-    batch_size = max(1, min(_MAX_BATCH, files // (max(jobs, 1) * 16)))
+    batch_size = max(1, min(_MAX_BATCH, files // (max(jobs, 1) * 16))) if use_pool else _MAX_BATCH
     runner = _Runner(checker, jobs if use_pool else 1, cache is not None)
     try:
         pending: deque[_Batch] = deque()
         for start in range(0, len(items), batch_size):
             batch = items[start : start + batch_size]
-            known = [_lookup(item, cache) if is_file_item(item) else None for item in batch]
+            known = hits[start : start + batch_size]
             misses = [item for item, hit in zip(batch, known) if hit is None and is_file_item(item)]
             pending.append((batch, known, misses, runner.submit(misses) if misses else None))
             while pending and (len(pending) > runner.window or _done(pending[0][3])):
@@ -132,7 +136,7 @@ def _lookup(path: str, cache: Optional[ResultCache]) -> Optional[FileResult]:
 
 
 def _done(work: Work) -> bool:
-    return not isinstance(work, Future) or work.done()
+    return work is None or isinstance(work, list) or work.done()
 
 
 def _finish(
@@ -169,7 +173,12 @@ class _Runner:
     def submit(self, paths: list[str]) -> Union[Future[list[Checked]], list[Checked]]:
         if self.jobs == 1 or self._broken:
             return _check_batch(self.checker, paths, self.with_digest)
+        # The pool's modules load with the first batch a worker checks: a warm run never imports them.
+        from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
+        from concurrent.futures.process import BrokenProcessPool  # noqa: PLC0415
+
         if self._pool is None:
+            self.checker.load()  # once here: forked workers inherit the imported rules
             self._pool = ProcessPoolExecutor(
                 self.jobs, mp_context=_context(), initializer=_start_worker,
                 initargs=(self.checker.config, self.checker.summarize),
@@ -183,8 +192,10 @@ class _Runner:
     def results(self, work: Work, paths: list[str]) -> list[Checked]:
         if work is None:
             return []
-        if not isinstance(work, Future):
+        if isinstance(work, list):
             return work
+        from concurrent.futures.process import BrokenProcessPool  # noqa: PLC0415 - loaded with the pool
+
         try:
             return work.result()
         except BrokenProcessPool:  # a worker died: check what it had here, and the rest, in this process
@@ -202,6 +213,8 @@ class _Runner:
 
 def _context() -> BaseContext:
     """``fork`` where it is safe and cheap (Linux: workers inherit the imported rules), else the default."""
+    from multiprocessing import get_all_start_methods, get_context  # noqa: PLC0415 - with the pool only
+
     if sys.platform.startswith("linux") and "fork" in get_all_start_methods():
         return get_context("fork")
     return get_context()
@@ -211,8 +224,11 @@ def _start_worker(config: Config, summarize: bool) -> None:
     global _worker_checker
     gc.freeze()  # the imported rules and analysis are never garbage: keep collections from walking them
     gc.set_threshold(_GC_THRESHOLD, *gc.get_threshold()[1:])
+    from backend_lint.runner import Checker  # noqa: PLC0415 - with fork, inherited already
+
     _worker_checker = Checker.from_config(config)
     _worker_checker.summarize = summarize
+    _worker_checker.load()
 
 
 def _worker_batch(paths: list[str], with_digest: bool) -> list[Checked]:

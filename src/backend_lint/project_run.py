@@ -4,31 +4,39 @@
   checked (summaries of their other files come from the summary cache or a summary pass), builds each
   project's model and drops the findings a project fact refutes (:func:`settle`). A warm run gets both the
   findings (with their conditions) and the summaries from the cache, so editing one file re-checks only that
-  file, and the findings of the other files still follow what it changed.
+  file, and the findings of the other files still follow what it changed. A warm run over a project none of
+  whose files changed builds no model at all: the cache keeps each project's settled outcome with the stat
+  signatures of the files it was settled from (:func:`settle`).
 - ``fix``, flake8 and the editor's server check files one at a time: they prepare the model first
   (:func:`prepared_index`), and the checker settles each file's findings as it checks it.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import pickle
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
-from backend_lint.analysis.project.index import ProjectIndex
-from backend_lint.analysis.project.model import resolve
+from backend_lint.analysis.project.project_files import CONFIGURATION_FILES
 from backend_lint.analysis.project.roots import project_root
-from backend_lint.cache import CACHE_DIR_NAME, SummaryCache
+from backend_lint.cache import CACHE_DIR_NAME, ResultCache, SummaryCache, settled_signature
 from backend_lint.config import Config
-from backend_lint.engine import FileResult
 from backend_lint.files import SourceFile, discover
-from backend_lint.runner import Checker
+from backend_lint.finding import FileResult
+
+if TYPE_CHECKING:
+    from backend_lint.analysis.project.index import ProjectIndex
+    from backend_lint.runner import Checker
 
 
 def new_index(config: Config, use_cache: bool, summaries: Optional[SummaryCache] = None) -> ProjectIndex:
     """An empty index over the summary cache (``summaries``: the one the run has loaded already)."""
+    from backend_lint.analysis.project.index import ProjectIndex  # noqa: PLC0415 - the model, only when built
+
     if not use_cache:
         return ProjectIndex(None)
     return ProjectIndex(summaries or SummaryCache(Path(config.root) / CACHE_DIR_NAME))
@@ -130,31 +138,42 @@ class Checked:
 
     A summary is kept pickled, by project root (about a third of the memory of the objects: 1.3 KB a file on
     Django's sources against 4.4 KB), and settling unpickles one project at a time, so what a run holds at
-    its peak grows with its largest project, not with every file it checked."""
+    its peak grows with its largest project, not with every file it checked. A cached result comes without
+    its summary: settling reads it from the summary cache only when it builds that project's model."""
 
     def __init__(self) -> None:
         self.items: list[tuple[Any, Optional[FileResult]]] = []
         self.summaries: dict[str, dict[str, bytes]] = {}
         """Project root -> absolute path -> the pickled summary of a checked file."""
+        self.unsummarised: list[str] = []
+        """Absolute paths of the files reported without errors but without a summary (cache hits); their
+        projects are looked up only when a model is built."""
 
     def add(self, item: Any, result: Optional[FileResult]) -> None:
-        if result is not None and result.summary is not None and isinstance(item, str):
+        if result is not None and isinstance(item, str) and item != "-":
             absolute = os.path.abspath(item)
-            packed = pickle.dumps(result.summary, protocol=pickle.HIGHEST_PROTOCOL)
-            self.summaries.setdefault(project_root(absolute), {})[absolute] = packed
-            result.summary = None
+            if result.summary is not None:
+                packed = pickle.dumps(result.summary, protocol=pickle.HIGHEST_PROTOCOL)
+                self.summaries.setdefault(project_root(absolute), {})[absolute] = packed
+                result.summary = None
+            elif not result.errors:
+                self.unsummarised.append(absolute)
         self.items.append((item, result))
 
 
 def settle(
     checked: Checked, config: Config, use_cache: bool,
-    summaries: Optional[SummaryCache] = None, discovery: Optional[Discovery] = None,
+    cache: Optional[ResultCache] = None, discovery: Optional[Discovery] = None,
 ) -> list[tuple[Any, Optional[FileResult]]]:
     """Build the model of each project a finding with a condition belongs to, from the summaries of the files
     checked (and of the rest of that project), then drop the findings a project fact refutes; one project at a
     time, its summaries and model let go before the next. No finding with a condition in a project: no model to
     build, and the rest of its files are not looked for. ``discovery``: the folders the run has walked already
-    (their files are not looked for again)."""
+    (their files are not looked for again).
+
+    With the result ``cache``, each project's outcome (which findings each file keeps) is recorded with the stat
+    signatures of every file of the project (:func:`_inputs`); a later run whose project files all have the same
+    signatures (so the same bytes, hence the same summaries, model and findings) takes the outcome as it is."""
     pending: dict[str, list[tuple[str, FileResult]]] = {}
     for item, result in checked.items:
         if result is None or not any(finding.unless for finding in result.findings):
@@ -162,21 +181,92 @@ def settle(
         if isinstance(item, str):
             pending.setdefault(project_root(os.path.abspath(item)), []).append((item, result))
         else:  # standard input is one file, whatever name it is given: no model settles its findings
+            from backend_lint.analysis.project.model import resolve  # noqa: PLC0415
+
             result.findings = resolve(result.findings, None)
     if not pending:
         return checked.items
     files_of = discovery or Discovery(config)
-    cache = new_index(config, use_cache, summaries).cache  # one summary cache for every project, saved once
+    index_cache: Any = False  # the summary cache, opened for the first project that needs a model
     for root, results in pending.items():
-        index = ProjectIndex(cache)
-        for path, packed in checked.summaries.pop(root, {}).items():
-            index.add(path, pickle.loads(packed))
-        if index.roots():
-            index.complete({root}, files_of)
-        # no summary of this project (nothing in it could be read): what only a project supports goes
-        model = index.model_for(results[0][0]) if index.roots() else None
-        for _, result in results:
-            result.findings = resolve(result.findings, model)
+        inputs = _inputs(root, files_of(root), cache) if cache is not None else None
+        recorded = cache.settled(root, inputs) if cache is not None and inputs is not None else None
+        if recorded is not None and _take(results, recorded):
+            continue
+        if index_cache is False:
+            index_cache = new_index(config, use_cache, cache.summaries if cache is not None else None).cache
+        kept = _settle_project(root, results, checked, index_cache, cache, files_of)
+        if cache is not None:
+            cache.record_settled(root, inputs, kept)
     if cache is not None:
-        cache.save()
+        cache.save()  # the outcomes recorded, and the summaries (``cache.summaries``) completed
+    elif index_cache:
+        index_cache.save()
     return checked.items
+
+
+def _settle_project(
+    root: str, results: list[tuple[str, FileResult]], checked: Checked, summaries: Optional[SummaryCache],
+    cache: Optional[ResultCache], files_of: Discovery,
+) -> dict[str, list[int]]:
+    """Settle one project's findings with its model; the indexes of the findings each file keeps."""
+    from backend_lint.analysis.project.index import ProjectIndex  # noqa: PLC0415 - only when a model is built
+    from backend_lint.analysis.project.model import resolve  # noqa: PLC0415
+
+    index = ProjectIndex(summaries)
+    for path, packed in checked.summaries.pop(root, {}).items():
+        index.add(path, pickle.loads(packed))
+    for path in checked.unsummarised:  # cache hits: their summaries by the digest of their entry
+        if project_root(path) != root:
+            continue
+        used = cache.used(path) if cache is not None else None
+        summary = summaries.lookup(path, used) if summaries is not None and used is not None else None
+        if summary is not None:
+            index.add(path, summary)
+    if index.roots():
+        index.complete({root}, files_of)
+    # no summary of this project (nothing in it could be read): what only a project supports goes
+    model = index.model_for(results[0][0]) if index.roots() else None
+    kept: dict[str, list[int]] = {}
+    for path, result in results:
+        before = result.findings
+        result.findings = resolve(before, model)
+        survivors = {id(finding) for finding in result.findings}
+        kept[os.path.abspath(path)] = [i for i, finding in enumerate(before) if id(finding) in survivors]
+    return kept
+
+
+def _inputs(root: str, files: list[str], cache: ResultCache) -> Optional[str]:
+    """What a project's outcome follows from, hashed: for each of its files, the digest of the bytes this run
+    reported it from (:meth:`ResultCache.used`), else its stat signature, and the signatures of the
+    configuration files the model reads (``None`` when a file was modified too recently to be told apart from
+    a later edit).
+
+    A digest describes the bytes whose findings and summary settling used, whenever the file changes after
+    its read; a signature is taken before the model reads the file, so an edit after the stat leaves a
+    signature that no longer matches, never a stale outcome."""
+    signed: list[Any] = []
+    for path in sorted(os.path.abspath(file) for file in files):
+        found: Any = cache.used(path) or settled_signature(path)
+        if found is None:
+            return None
+        signed.append([path, found])
+    for name in CONFIGURATION_FILES:  # the packaging and test configuration the model reads
+        path = os.path.join(root, name)
+        found = settled_signature(path) if os.path.lexists(path) else "absent"
+        if found is None:
+            return None
+        signed.append([path, found])
+    return hashlib.sha256(json.dumps([root, signed]).encode()).hexdigest()
+
+
+def _take(results: list[tuple[str, FileResult]], kept: dict[str, list[int]]) -> bool:
+    """Apply a recorded outcome, when it is one for exactly these files and findings (else change nothing)."""
+    paths = {os.path.abspath(path): result for path, result in results}
+    if set(paths) != set(kept) or any(
+        any(index >= len(paths[path].findings) for index in indexes) for path, indexes in kept.items()
+    ):
+        return False
+    for path, result in paths.items():
+        result.findings = [result.findings[index] for index in kept[path]]
+    return True

@@ -12,18 +12,19 @@ import ast
 import traceback
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
-from backend_lint.analysis.project.index import ProjectIndex
-from backend_lint.analysis.project.model import resolve
 from backend_lint.analysis.project.roots import module_name
 from backend_lint.config import Config
-from backend_lint.engine import Engine, FileResult
 from backend_lint.files import SourceFile, Unreadable, decode_source, parse_source, project_path, read_source
-from backend_lint.finding import Applicability, FileError, Finding
+from backend_lint.finding import Applicability, FileError, FileResult, Finding
 from backend_lint.noqa import NoqaMap
 from backend_lint.registry import all_rule_classes
-from backend_lint.rule import Rule
+
+if TYPE_CHECKING:
+    from backend_lint.analysis.project.index import ProjectIndex
+    from backend_lint.engine import Engine
+    from backend_lint.rule import Rule
 
 
 def build_rules(config: Config) -> list[Rule]:
@@ -55,21 +56,38 @@ class FixResult:
 
 @dataclass
 class Checker:
-    """A configuration and the rule instances and engine made from it, reused for every file."""
+    """A configuration and the rule instances and engine made from it, reused for every file.
+
+    The rules are imported and the engine built when first needed (:attr:`rules`, :attr:`engine`): a warm
+    cached run, which checks nothing, never needs them."""
 
     config: Config
-    rules: list[Rule]
-    engine: Engine
     summarize: bool = False
     """Take each checked file's summary for the project model (the CLI gathers them while checking)."""
     project: Optional[ProjectIndex] = None
     """The projects' summaries, when they are known before checking (flake8, the editor, ``fix``): findings a
     project fact refutes are dropped as each file is checked."""
+    _engine: Optional[Engine] = field(default=None, repr=False)
 
     @classmethod
     def from_config(cls, config: Config) -> Checker:
-        rules = build_rules(config)
-        return cls(config, rules, Engine(rules))
+        return cls(config)
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            from backend_lint.engine import Engine  # noqa: PLC0415 - imports the rules and the analysis
+
+            self._engine = Engine(build_rules(self.config))
+        return self._engine
+
+    @property
+    def rules(self) -> list[Rule]:
+        return self.engine.rules
+
+    def load(self) -> None:
+        """Import the rules and build the engine now (before forking workers, which then inherit them)."""
+        _ = self.engine
 
     def rules_for(self, relative_path: str) -> list[Rule]:
         ignored = self.config.ignored_for(relative_path)
@@ -103,6 +121,8 @@ class Checker:
             tree, text, display_path, relative, self.rules_for(relative),
             module=module_name(located) if modelled else "", summarize=self.summarize and modelled,
         )
+        from backend_lint.analysis.project.model import resolve  # noqa: PLC0415 - with the engine
+
         if self.project is not None and modelled:
             result.findings = resolve(result.findings, self.project.model_for(located))
         elif not (self.summarize and modelled):

@@ -22,6 +22,11 @@ else:  # pragma: no cover - Python < 3.11
     import tomli as tomllib
 
 
+CONFIGURATION_FILES = ("pyproject.toml", "setup.cfg", "pytest.ini", "tox.ini", "setup.py")
+"""Every file :meth:`ProjectFiles.read` reads, in the project root (a settled outcome the result cache keeps
+follows their signatures: :func:`backend_lint.project_run.settle`)."""
+
+
 @dataclass
 class ProjectFiles:
     """The facts of one project root's configuration files."""
@@ -34,10 +39,11 @@ class ProjectFiles:
     @classmethod
     def read(cls, root: Path) -> ProjectFiles:
         found = cls()
-        found._pyproject(root / "pyproject.toml")
-        for name, sections in (("setup.cfg", ("tool:pytest",)), ("pytest.ini", ("pytest",)), ("tox.ini", ("pytest",))):
-            found._ini(root / name, sections)
-        found._setup_py(root / "setup.py")
+        pyproject, setup_cfg, pytest_ini, tox_ini, setup_py = (root / name for name in CONFIGURATION_FILES)
+        found._pyproject(pyproject)
+        for path, sections in ((setup_cfg, ("tool:pytest",)), (pytest_ini, ("pytest",)), (tox_ini, ("pytest",))):
+            found._ini(path, sections)
+        found._setup_py(setup_py)
         return found
 
     def _scripts(self, targets: Any) -> None:
