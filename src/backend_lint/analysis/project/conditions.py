@@ -38,12 +38,14 @@ UPLOAD_LIMIT = "upload-limit"
 NO_PROJECT = "no-project"
 HEALTH_CHECK = "health-check"
 NOT_ROOT_URLCONF = "not-root-urlconf"
+NOT_DEPLOYED = "not-deployed"
 DOES = "does"
 RELATION = "relation"
 ABSENT = "absent"
 KINDS = frozenset({
     DRF_PAGINATION, IDEMPOTENCY_MIDDLEWARE, READS_IDEMPOTENCY_KEY, CLI_MODULE, TEST_SUPPORT, CONSTANTS, HTML_VIEW,
-    ROUTE_WORDS, RATE_LIMITED_APP, UPLOAD_LIMIT, NO_PROJECT, HEALTH_CHECK, NOT_ROOT_URLCONF, DOES, RELATION, ABSENT,
+    ROUTE_WORDS, RATE_LIMITED_APP, UPLOAD_LIMIT, NO_PROJECT, HEALTH_CHECK, NOT_ROOT_URLCONF, NOT_DEPLOYED, DOES,
+    RELATION, ABSENT,
 })
 
 
@@ -161,6 +163,14 @@ def not_root_urlconf(module: str) -> ProjectFact:
     """The Django URL conf ``module`` is not the project's root: the production settings name another
     ``ROOT_URLCONF``, or none that the model can read (BE308)."""
     return ProjectFact(NOT_ROOT_URLCONF, (module,))
+
+
+@project_fact
+def not_deployed() -> ProjectFact:
+    """The project root holds no file that shows it is deployed where something probes it (no ``Dockerfile``,
+    compose file, ``Procfile``, ``fly.toml``, ``app.yaml``, ``render.yaml``, Helm chart or Kubernetes
+    ``Deployment``: :func:`~.project_files.deployment_file`); a self-hosted application run by hand (BE308)."""
+    return ProjectFact(NOT_DEPLOYED)
 
 
 @project_fact

@@ -120,6 +120,8 @@ class ProjectModel:
             return self.serves_health_check or self.routes_words(frozenset(args))
         if kind == conditions.NOT_ROOT_URLCONF:
             return bool(args) and args[0] not in self.root_urlconfs
+        if kind == conditions.NOT_DEPLOYED:
+            return self.files.deployment == ""
         if kind == conditions.DOES:
             return len(args) == 2 and self.does(args[0], args[1])
         if kind == conditions.RELATION:
