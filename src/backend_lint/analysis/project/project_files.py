@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import ast
 import configparser
-import sys
-from dataclasses import dataclass, field
 import os
 import re
+import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
