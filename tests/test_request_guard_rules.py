@@ -368,3 +368,47 @@ def test_only_a_deployed_project_needs_a_probe(tmp_path: Path, deployment: dict,
     project ships a container, platform or Kubernetes deployment; a Dockerfile of the tests' services is none."""
     _write(tmp_path, {"app/__init__.py": "", "app/main.py": APP_MAIN, "app/orders.py": ORDERS, **deployment})
     assert _lines(tmp_path, "BE308") == expected
+
+
+ADMIN_HOOKS = """
+from portal.policy import policy_blueprint
+from portal.reports import reports_blueprint
+
+
+def admin_required(view):
+    return view
+
+
+@policy_blueprint.before_request
+@admin_required
+def before_admin_request():
+    return None
+
+
+@reports_blueprint.before_request
+def before_request():
+    return None
+"""
+
+UPLOAD_ROUTES = """
+from flask import Blueprint, request
+
+{name} = Blueprint("{name}", __name__)
+
+
+@{name}.post("/import")
+def import_file():
+    return {{"size": len(request.files["file"].read())}}
+"""
+
+
+def test_blueprint_closed_to_administrators_in_another_module(tmp_path: Path) -> None:
+    """privacyIDEA's form: a ``before_request`` hook with ``@admin_required`` in ``before_after.py`` closes the
+    policy blueprint to all but administrators, so its import upload is the operator's; the reports blueprint's
+    hook has no admin decorator, so its upload is still reported."""
+    _write(tmp_path, {
+        "portal/__init__.py": "", "portal/before_after.py": ADMIN_HOOKS,
+        "portal/policy.py": UPLOAD_ROUTES.format(name="policy_blueprint"),
+        "portal/reports.py": UPLOAD_ROUTES.format(name="reports_blueprint"),
+    })
+    assert _lines(tmp_path, "BE306") == [("portal/reports.py", 8)]

@@ -39,13 +39,14 @@ NO_PROJECT = "no-project"
 HEALTH_CHECK = "health-check"
 NOT_ROOT_URLCONF = "not-root-urlconf"
 NOT_DEPLOYED = "not-deployed"
+ADMIN_ONLY_APP = "admin-only-app"
 DOES = "does"
 RELATION = "relation"
 ABSENT = "absent"
 KINDS = frozenset({
     DRF_PAGINATION, IDEMPOTENCY_MIDDLEWARE, READS_IDEMPOTENCY_KEY, CLI_MODULE, TEST_SUPPORT, CONSTANTS, HTML_VIEW,
-    ROUTE_WORDS, RATE_LIMITED_APP, UPLOAD_LIMIT, NO_PROJECT, HEALTH_CHECK, NOT_ROOT_URLCONF, NOT_DEPLOYED, DOES,
-    RELATION, ABSENT,
+    ROUTE_WORDS, RATE_LIMITED_APP, UPLOAD_LIMIT, NO_PROJECT, HEALTH_CHECK, NOT_ROOT_URLCONF, NOT_DEPLOYED,
+    ADMIN_ONLY_APP, DOES, RELATION, ABSENT,
 })
 
 
@@ -163,6 +164,14 @@ def not_root_urlconf(module: str) -> ProjectFact:
     """The Django URL conf ``module`` is not the project's root: the production settings name another
     ``ROOT_URLCONF``, or none that the model can read (BE308)."""
     return ProjectFact(NOT_ROOT_URLCONF, (module,))
+
+
+@project_fact
+def admin_only_app(qualified: str) -> ProjectFact:
+    """Every route of the app object ``qualified`` (a Flask blueprint) answers administrators only: a module of
+    the project (not a test) hooks it with a ``before_request`` function that carries an admin decorator
+    (``@policy_blueprint.before_request @admin_required def before_admin_request()``) (BE306)."""
+    return ProjectFact(ADMIN_ONLY_APP, (qualified,))
 
 
 @project_fact

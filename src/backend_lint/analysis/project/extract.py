@@ -14,6 +14,7 @@ import re
 from bisect import bisect_left
 from typing import TYPE_CHECKING, Any, Optional, Union
 
+from backend_lint.analysis.admin_only import admin_hooked_objects
 from backend_lint.analysis.entrypoints import cli_module
 from backend_lint.analysis.handler_types import DJANGO, DRF, Registration
 from backend_lint.analysis.handlers import handler_model
@@ -64,6 +65,9 @@ def summarize(ctx: FileContext) -> ModuleSummary:
     _read_routing(ctx, summary)
     summary.rate_limits = sorted(app_rate_limits(ctx))
     summary.upload_limits = sorted(app_upload_limits(ctx))
+    if "before_request" in ctx.source:
+        hooked = (_qualified(ctx, summary, written) for written in admin_hooked_objects(ctx.tree))
+        summary.admin_hooks = sorted({name for name in hooked if name})
     summary.health = serves_health_check(ctx)
     summary.route_paths = list(route_texts(ctx))
     summary.cli = cli_module(ctx)

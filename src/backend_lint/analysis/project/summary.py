@@ -112,6 +112,9 @@ class ModuleSummary:
     upload_limits: list[str] = field(default_factory=list)
     """Request-size limits the module sets for a whole app (:func:`backend_lint.analysis.uploads.app_upload_limits`):
     Flask's ``MAX_CONTENT_LENGTH``."""
+    admin_hooks: list[str] = field(default_factory=list)
+    """App objects, qualified, whose ``before_request`` hook here carries an admin decorator
+    (:func:`backend_lint.analysis.admin_only.admin_hooked_objects`): their routes answer administrators only."""
     route_paths: list[str] = field(default_factory=list)
     """Literal route paths and prefixes the module routes on (configured probe words are looked for in them)."""
     health: bool = False
@@ -162,7 +165,7 @@ def _well_typed(summary: ModuleSummary) -> bool:
         and isinstance(summary.settings_kind, str)
         and all(_strings(value) for value in (
             summary.roles, summary.imported, summary.dotted_strings, summary.star_imports, summary.rate_limits,
-            summary.upload_limits, summary.route_paths,
+            summary.upload_limits, summary.route_paths, summary.admin_hooks,
         ))
         and isinstance(summary.imports, dict)
         and all(isinstance(key, str) and isinstance(value, str) for key, value in summary.imports.items())
