@@ -412,3 +412,52 @@ def test_blueprint_closed_to_administrators_in_another_module(tmp_path: Path) ->
         "portal/reports.py": UPLOAD_ROUTES.format(name="reports_blueprint"),
     })
     assert _lines(tmp_path, "BE306") == [("portal/reports.py", 8)]
+
+
+LOGIN_FORMS = """
+from django import forms
+from django.contrib.auth import authenticate
+
+from shop.ratelimit import rate_limit
+
+
+class LoginForm(forms.Form):
+    def clean(self):
+        if rate_limit("login", self.data["username"]):
+            raise forms.ValidationError("wait")
+        self.user = authenticate(username=self.data["username"], password=self.data["password"])
+        return self.cleaned_data
+
+
+class CustomerLoginForm(forms.Form):
+    def clean(self):
+        self.user = authenticate(username=self.data["username"], password=self.data["password"])
+        return self.cleaned_data
+"""
+
+LOGIN_VIEWS = """
+from django.http import JsonResponse
+
+from shop.forms import {form}
+
+
+def login(request):
+    if request.method == "POST":
+        form = {form}(request.POST)
+        return JsonResponse({{"ok": form.is_valid()}})
+    return JsonResponse({{}})
+"""
+
+
+@pytest.mark.parametrize(("form", "expected"), [
+    ("LoginForm", []),
+    ("CustomerLoginForm", [("shop/views.py", 6)]),
+])
+def test_login_form_of_another_module_that_counts_attempts(tmp_path: Path, form: str, expected: list) -> None:
+    """pretix's form: the view hands the sign-in to a form of another module whose ``clean`` calls
+    ``rate_limit("login", ...)``; a form without one leaves the view reported."""
+    _write(tmp_path, {
+        "shop/__init__.py": "", "shop/forms.py": LOGIN_FORMS, "shop/views.py": LOGIN_VIEWS.format(form=form),
+        "shop/ratelimit.py": "def rate_limit(key, value):\n    return False\n",
+    })
+    assert _lines(tmp_path) == expected

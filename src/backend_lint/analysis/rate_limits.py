@@ -13,6 +13,7 @@ settings (DRF ``DEFAULT_THROTTLE_CLASSES``, django-axes).
 from __future__ import annotations
 
 import ast
+import re
 from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.facts import file_fact, node_fact
@@ -194,3 +195,30 @@ def limited_blueprint(ctx: FileContext, handler: Handler) -> bool:
     if not owners or any(owner is None for owner in owners):
         return True
     return any(owner.rpartition(":")[2].rpartition(".")[2] in limited for owner in owners if owner)
+
+
+_STRICT_LIMIT_WORDS = frozenset({
+    "ratelimit", "ratelimits", "ratelimited", "ratelimiter", "limiter", "throttle", "throttled", "throttling",
+    "lockout", "axes",
+})
+_STRICT_TEXT = re.compile(r"rate_?limit|limiter|throttl|lockout", re.IGNORECASE)
+
+
+def mentions_attempt_limit(source: str) -> bool:
+    """The module's text names a rate limit or lockout at all (the cheap gate before :func:`counts_attempts`)."""
+    return bool(_STRICT_TEXT.search(source))
+
+
+def _counts(name: str) -> bool:
+    words = split_identifier(name)
+    return bool(_STRICT_LIMIT_WORDS.intersection(words)) or ("rate" in words and "limit" in words)
+
+
+def counts_attempts(ctx: FileContext, node: ast.AST) -> bool:
+    """A function, or a class in any of its methods, names a rate limit or lockout (``rate_limit(...)``,
+    ``limiter.hit``, ``throttle``): stricter than :func:`names_limit` (a bare ``limit`` is a page size more often),
+    because a view that hands the sign-in to it is left alone on that word alone."""
+    nodes = [node]
+    if isinstance(node, ast.ClassDef):
+        nodes.extend(item for item in node.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)))
+    return any(_counts(name) for item in nodes for name in mentioned_names(ctx, item))

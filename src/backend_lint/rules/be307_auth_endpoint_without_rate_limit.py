@@ -39,8 +39,9 @@ from backend_lint.analysis.handlers import (
 )
 from backend_lint.analysis.mentions import mentioned_names
 from backend_lint.analysis.module_roles import module_roles
-from backend_lint.analysis.project.conditions import ProjectFact, rate_limited_app, test_support
+from backend_lint.analysis.project.conditions import ProjectFact, limits_attempts, rate_limited_app, test_support
 from backend_lint.analysis.project.conditions import cli_module as cli_module_fact
+from backend_lint.analysis.project.imported import imported_qualified_name
 from backend_lint.analysis.project.model import path_words
 from backend_lint.analysis.rate_limits import (
     app_rate_limits,
@@ -214,6 +215,27 @@ def _helper_of_another_view(ctx: FileContext, handler: Handler) -> bool:
     )
 
 
+_MAX_HELPERS = 8
+
+
+def _project_helpers(ctx: FileContext, handler: Handler) -> list[str]:
+    """The project's own functions and classes the handler (or its class) names through an import
+    (``LoginForm`` from ``pretix.base.forms.auth``): a limit in one of them (:func:`limits_attempts`) covers it."""
+    package = ctx.module.partition(".")[0]
+    if not package:
+        return []
+    names = set(mentioned_names(ctx, handler.function))
+    if handler.class_ is not None:
+        names |= mentioned_names(ctx, handler.class_)
+    found = set()
+    for name in names:
+        if name in ctx.imports.names:
+            qualified = imported_qualified_name(ctx, name)
+            if qualified is not None and qualified.partition(".")[0] == package:
+                found.add(qualified)
+    return sorted(found)[:_MAX_HELPERS]
+
+
 def _texts(handler: Handler) -> list[str]:
     """The handler's name and class name, and its full paths (a method named ``post`` says nothing)."""
     texts = [handler.function.name] if handler.function.name not in ("post", "create", "put") else []
@@ -229,7 +251,7 @@ class AuthEndpointWithoutRateLimit(Rule):
     triggers = FRAMEWORK_MODULES
     needs = (
         handler_for, handler_body, module_roles, mentioned_names, decorator_names, app_rate_limits, cli_module,
-        rate_limited_app, limited_blueprints,
+        rate_limited_app, limited_blueprints, limits_attempts,
     )
     module_facts = (test_support, cli_module_fact)
     options = (
@@ -269,5 +291,6 @@ class AuthEndpointWithoutRateLimit(Rule):
         if family is not None and family in app_wide_families(app_rate_limits(ctx)):
             return
         unless: tuple[ProjectFact, ...] = (rate_limited_app(family),) if family is not None else ()
+        unless = (*unless, *(limits_attempts(helper) for helper in _project_helpers(ctx, handler)))
         name = f"{handler.class_.name}.{node.name}" if handler.class_ is not None else node.name
         self.report(ctx, node, unless=unless, handler=name, kind=kind)

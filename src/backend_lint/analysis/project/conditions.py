@@ -40,13 +40,14 @@ HEALTH_CHECK = "health-check"
 NOT_ROOT_URLCONF = "not-root-urlconf"
 NOT_DEPLOYED = "not-deployed"
 ADMIN_ONLY_APP = "admin-only-app"
+LIMITS_ATTEMPTS = "limits-attempts"
 DOES = "does"
 RELATION = "relation"
 ABSENT = "absent"
 KINDS = frozenset({
     DRF_PAGINATION, IDEMPOTENCY_MIDDLEWARE, READS_IDEMPOTENCY_KEY, CLI_MODULE, TEST_SUPPORT, CONSTANTS, HTML_VIEW,
     ROUTE_WORDS, RATE_LIMITED_APP, UPLOAD_LIMIT, NO_PROJECT, HEALTH_CHECK, NOT_ROOT_URLCONF, NOT_DEPLOYED,
-    ADMIN_ONLY_APP, DOES, RELATION, ABSENT,
+    ADMIN_ONLY_APP, LIMITS_ATTEMPTS, DOES, RELATION, ABSENT,
 })
 
 
@@ -172,6 +173,14 @@ def admin_only_app(qualified: str) -> ProjectFact:
     the project (not a test) hooks it with a ``before_request`` function that carries an admin decorator
     (``@policy_blueprint.before_request @admin_required def before_admin_request()``) (BE306)."""
     return ProjectFact(ADMIN_ONLY_APP, (qualified,))
+
+
+@project_fact
+def limits_attempts(qualified: str) -> ProjectFact:
+    """The project's function or class ``qualified`` (a login form, an authentication helper) names a rate limit
+    or lockout in its body or its methods (pretix's ``LoginForm.clean`` calling ``rate_limit("login", ...)``):
+    the view that hands the sign-in to it is limited there (BE307)."""
+    return ProjectFact(LIMITS_ATTEMPTS, (qualified,))
 
 
 @project_fact

@@ -24,7 +24,7 @@ from backend_lint.analysis.orm import model_relations
 from backend_lint.analysis.project.def_effects import EffectReader
 from backend_lint.analysis.project.roots import resolve_relative
 from backend_lint.analysis.project.summary import DefSummary, ModuleSummary, RouterInclude, UrlEntry, UrlInclude
-from backend_lint.analysis.rate_limits import app_rate_limits
+from backend_lint.analysis.rate_limits import app_rate_limits, counts_attempts, mentions_attempt_limit
 from backend_lint.analysis.settings import settings_module
 from backend_lint.analysis.uploads import app_upload_limits
 
@@ -177,6 +177,7 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
     """Classes' bases and models' lazy relations everywhere; idempotency headers, HTML evidence and functions'
     effects (:mod:`.def_effects`) where they can be."""
     reads_key = KEY_WORD in ctx.source.lower()
+    limits = mentions_attempt_limit(ctx.source)
     web = bool(ctx.imports.modules & {"django", "flask", "rest_framework", "flask_appbuilder"})
     html_lines = _html_word_lines(ctx.source) if web else []
     defs = _defs(ctx.tree)
@@ -193,6 +194,7 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
         if reads_key:
             found.headers = _key_headers(node)
         found.renders_html = html.get(id(node), False)
+        found.counts_attempts = limits and counts_attempts(ctx, node)
         found.effects = effects.effects(node)
         if isinstance(node, ast.ClassDef) and "." not in qualname:
             found.relations = sorted(relations.get(qualname, ()))

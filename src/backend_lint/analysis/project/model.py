@@ -120,6 +120,9 @@ class ProjectModel:
             return self.serves_health_check or self.routes_words(frozenset(args))
         if kind == conditions.NOT_ROOT_URLCONF:
             return bool(args) and args[0] not in self.root_urlconfs
+        if kind == conditions.LIMITS_ATTEMPTS:
+            found = self.defs.get(args[0]) if args else None
+            return found is not None and found.counts_attempts
         if kind == conditions.ADMIN_ONLY_APP:
             return bool(args) and args[0] in self.admin_only_apps
         if kind == conditions.NOT_DEPLOYED:

@@ -25,6 +25,10 @@ class DefSummary:
     """Request header names it reads that name idempotency (lower case, ``-`` for ``_``, no ``http-`` prefix)."""
     renders_html: bool = False
     """It answers with HTML: renders a template, handles a form, redirects, or names a ``template_name``."""
+    counts_attempts: bool = False
+    """Its body (a class: any of its methods) names a rate limit or lockout (``rate_limit("login", ...)``,
+    ``limiter``, ``throttle``): a form or helper that limits the sign-in a view hands to it
+    (:func:`backend_lint.analysis.rate_limits.counts_attempts`)."""
     effects: list[str] = field(default_factory=list)
     """What a function or method does in its own body that a caller in another module inherits (sorted, one of
     :data:`DEF_EFFECTS`); empty for most."""
@@ -174,6 +178,7 @@ def _well_typed(summary: ModuleSummary) -> bool:
         and all(_strings(pair) and len(pair) == 2 for pair in [*summary.middleware, *summary.request_hooks])
         and all(
             _strings(item.bases) and _strings(item.headers) and isinstance(item.renders_html, bool)
+            and isinstance(item.counts_attempts, bool)
             and _strings(item.effects) and _strings(item.relations)
             for item in summary.defs.values()
         )
