@@ -121,14 +121,38 @@ def _signed_in(ctx: FileContext, handler: Handler) -> bool:
     class, or it declares that only administrators reach it (:mod:`backend_lint.analysis.admin_only`)."""
     if any(param.name in ("user", "current_user") or param.name.endswith("_user") for param in handler.params):
         return True
-    if admin_only(handler) or any(name.endswith("_login_required") for name in decorator_names(ctx, handler.function)):
+    if admin_only(handler):
         return True
     names = set(decorator_names(ctx, handler.function))
     if handler.class_ is not None:
         cls = handler.class_
-        names |= decorator_names(ctx, cls) | mentioned_names(ctx, cls)
-        names |= {base.attr if isinstance(base, ast.Attribute) else getattr(base, "id", "") for base in cls.bases}
-    return bool(names & _SIGNED_IN)
+        names |= decorator_names(ctx, cls) | mentioned_names(ctx, cls) | _base_names(ctx, cls)
+    return bool(names & _SIGNED_IN) or any(_requires_sign_in(name) for name in names)
+
+
+_REQUIRED_SUBJECTS = frozenset({"login", "permission", "permissions", "authentication", "authenticated", "staff"})
+
+
+def _requires_sign_in(name: str) -> bool:
+    """A project's own decorator or mixin named for a signed-in requirement: ``user_login_required``,
+    ``PermissionRequired``, ``RecentAuthenticationRequiredMixin`` (not Django's ``login_not_required``)."""
+    words = set(split_identifier(name))
+    return "required" in words and "not" not in words and bool(words & _REQUIRED_SUBJECTS)
+
+
+def _base_names(ctx: FileContext, cls: ast.ClassDef) -> set[str]:
+    """The names of the class's bases and, for a base defined at the top of the same module, of its bases
+    (pretalx's ``TeamResetPassword(TeamMemberMixin)`` with ``TeamMemberMixin(PermissionRequired)``)."""
+    def written(node: ast.ClassDef) -> set[str]:
+        return {base.attr if isinstance(base, ast.Attribute) else getattr(base, "id", "") for base in node.bases}
+
+    names = written(cls)
+    local = {statement.name: statement for statement in ctx.tree.body if isinstance(statement, ast.ClassDef)}
+    for name in list(names):
+        parent = local.get(name)
+        if parent is not None and parent is not cls:
+            names |= written(parent)
+    return names
 
 
 _LIMIT_ERROR_WORDS = frozenset({"limited", "exceeded", "error", "exception", "response"})
@@ -211,7 +235,7 @@ def _helper_of_another_view(ctx: FileContext, handler: Handler) -> bool:
     name = handler.function.name
     return any(
         not ctx.source[max(0, match.start() - 4):match.start()].endswith("def ")
-        for match in re.finditer(rf"\b{re.escape(name)}\(\s*request\b", ctx.source)
+        for match in re.finditer(rf"(?<![\w.]){re.escape(name)}\(\s*request\b", ctx.source)
     )
 
 
