@@ -8,7 +8,9 @@ the first lines:
 - ``# backend-lint-path: app/settings.py``: where the file sits in the checked project (default
   ``service/<file name>``), for rules that look at paths (settings modules, scripts, tests);
 - ``# backend-lint-config: {"BE201": {"default-timeout": 5}}``: rule options, as JSON;
-- ``# backend-lint-min-python: 3.12``: skip on older Pythons (newer syntax).
+- ``# backend-lint-min-python: 3.12``: skip on older Pythons (newer syntax);
+- ``# backend-lint-beside: Dockerfile``: files (comma-separated, project-relative) written into the fixture's
+  project next to it, for rules that ask what the project ships (BE308: a ``Dockerfile`` says it is deployed).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from pathlib import Path
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MARKER = re.compile(r"#\s*(BE\d{3}(?::\d+)?(?:\s*,\s*BE\d{3}(?::\d+)?)*)\s*$")
-HEADER = re.compile(r"#\s*backend-lint-(path|config|min-python):\s*(.+?)\s*$")
+HEADER = re.compile(r"#\s*backend-lint-(path|config|min-python|beside):\s*(.+?)\s*$")
 
 
 @dataclass
@@ -31,6 +33,7 @@ class Fixture:
     project_path: str
     config: dict = field(default_factory=dict)
     min_python: tuple[int, int] = (3, 9)
+    beside: list[str] = field(default_factory=list)
 
     @property
     def fixed_path(self) -> Path:
@@ -66,6 +69,8 @@ def load_fixture(path: Path) -> Fixture:
             fixture.project_path = value
         elif kind == "config":
             fixture.config = json.loads(value)
+        elif kind == "beside":
+            fixture.beside = [name.strip() for name in value.split(",") if name.strip()]
         else:
             major, minor = value.split(".")
             fixture.min_python = (int(major), int(minor))

@@ -27,6 +27,10 @@ def _place(project: Path, fixture: Fixture) -> Path:
     target = project / fixture.project_path
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(fixture.path, target)
+    for name in fixture.beside:
+        beside = project / name
+        beside.parent.mkdir(parents=True, exist_ok=True)
+        beside.write_text("FROM python:3.12-slim\n", encoding="utf-8")
     return target
 
 

@@ -234,6 +234,8 @@ async def read_order(order_id: int):
     return {"id": order_id}
 '''
 
+DOCKERFILE = "FROM python:3.12-slim\nCMD uvicorn app.main:app\n"
+
 PROBES = '''
 from fastapi import APIRouter
 
@@ -255,7 +257,7 @@ def test_health_route_in_another_module(tmp_path: Path, path: str, expected: lis
     """The app is made in main.py; whether any module routes a probe decides (an order's status is none)."""
     _write(tmp_path, {
         "app/__init__.py": "", "app/main.py": APP_MAIN, "app/orders.py": ORDERS,
-        "app/probes.py": PROBES.replace("{path}", path),
+        "app/probes.py": PROBES.replace("{path}", path), "Dockerfile": DOCKERFILE,
     })
     assert _lines(tmp_path, "BE308") == expected
 
@@ -263,7 +265,7 @@ def test_health_route_in_another_module(tmp_path: Path, path: str, expected: lis
 def test_health_check_needs_the_project(tmp_path: Path) -> None:
     """Standard input is one file: it cannot show that no route exists, so BE308 stays silent there, while the
     same file in its project is reported."""
-    _write(tmp_path, {"app/__init__.py": "", "app/main.py": APP_MAIN, "app/orders.py": ORDERS})
+    _write(tmp_path, {"app/__init__.py": "", "app/main.py": APP_MAIN, "app/orders.py": ORDERS, "Dockerfile": DOCKERFILE})
     result = run_cli("check", "--select", "BE308", "--no-cache", "--stdin-filename", "app/main.py", "-",
                      cwd=tmp_path, stdin=(tmp_path / "app/main.py").read_bytes())
     assert result.returncode == 0, result.stdout.decode()
@@ -294,6 +296,7 @@ def test_django_root_urlconf(tmp_path: Path, extra: str, root: str, expected: li
         "shop/other_urls.py": "urlpatterns = []\n",
         "shop/views.py": "from django.http import JsonResponse\n\n\ndef orders(request):\n    return JsonResponse({})\n",
         "shop/settings.py": f'INSTALLED_APPS = ["django.contrib.auth"]\nROOT_URLCONF = "{root}"\n',
+        "docker-compose.yml": "services:\n  web:\n    build: .\n",
     })
     assert _lines(tmp_path, "BE308") == expected
 
@@ -335,8 +338,126 @@ def test_manage_py_inside_a_package_is_not_a_project_of_its_own(
         "pulp/app/urls.py": PULP_URLS.replace("{probe}", probe),
         "pulp/app/views.py": "from django.views import View\n\n\nclass LivezView(View):\n    pass\n\n\n"
                              "class TasksView(View):\n    pass\n",
-        "pulp/content/__init__.py": PULP_CONTENT,
+        "pulp/content/__init__.py": PULP_CONTENT, "Containerfile": DOCKERFILE,
     })
     if not packaged:
         (tmp_path / "pyproject.toml").unlink()
     assert _lines(tmp_path, "BE308") == expected
+
+
+KUBE_DEPLOYMENT = """
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: orders
+"""
+
+
+@pytest.mark.parametrize(("deployment", "expected"), [
+    ({}, []),
+    ({"Procfile": "web: uvicorn app.main:app\n"}, [("app/main.py", 5)]),
+    ({"fly.toml": 'app = "orders"\n'}, [("app/main.py", 5)]),
+    ({"compose.yaml": "services: {}\n"}, [("app/main.py", 5)]),
+    ({"deploy/k8s/orders.yaml": KUBE_DEPLOYMENT}, [("app/main.py", 5)]),
+    ({"deploy/k8s/orders.yaml": "apiVersion: v1\nkind: ConfigMap\n"}, []),
+    ({"k8s/orders.yaml": KUBE_DEPLOYMENT.replace("kind: Deployment", "kind: Service")}, []),
+    ({"tests/docker/Dockerfile": DOCKERFILE}, []),
+])
+def test_only_a_deployed_project_needs_a_probe(tmp_path: Path, deployment: dict, expected: list) -> None:
+    """A self-hosted app run by hand has nothing that probes it (calibre-web, flaskbb): BE308 speaks only when the
+    project ships a container, platform or Kubernetes deployment; a Dockerfile of the tests' services is none."""
+    _write(tmp_path, {"app/__init__.py": "", "app/main.py": APP_MAIN, "app/orders.py": ORDERS, **deployment})
+    assert _lines(tmp_path, "BE308") == expected
+
+
+ADMIN_HOOKS = """
+from portal.policy import policy_blueprint
+from portal.reports import reports_blueprint
+
+
+def admin_required(view):
+    return view
+
+
+@policy_blueprint.before_request
+@admin_required
+def before_admin_request():
+    return None
+
+
+@reports_blueprint.before_request
+def before_request():
+    return None
+"""
+
+UPLOAD_ROUTES = """
+from flask import Blueprint, request
+
+{name} = Blueprint("{name}", __name__)
+
+
+@{name}.post("/import")
+def import_file():
+    return {{"size": len(request.files["file"].read())}}
+"""
+
+
+def test_blueprint_closed_to_administrators_in_another_module(tmp_path: Path) -> None:
+    """privacyIDEA's form: a ``before_request`` hook with ``@admin_required`` in ``before_after.py`` closes the
+    policy blueprint to all but administrators, so its import upload is the operator's; the reports blueprint's
+    hook has no admin decorator, so its upload is still reported."""
+    _write(tmp_path, {
+        "portal/__init__.py": "", "portal/before_after.py": ADMIN_HOOKS,
+        "portal/policy.py": UPLOAD_ROUTES.format(name="policy_blueprint"),
+        "portal/reports.py": UPLOAD_ROUTES.format(name="reports_blueprint"),
+    })
+    assert _lines(tmp_path, "BE306") == [("portal/reports.py", 8)]
+
+
+LOGIN_FORMS = """
+from django import forms
+from django.contrib.auth import authenticate
+
+from shop.ratelimit import rate_limit
+
+
+class LoginForm(forms.Form):
+    def clean(self):
+        if rate_limit("login", self.data["username"]):
+            raise forms.ValidationError("wait")
+        self.user = authenticate(username=self.data["username"], password=self.data["password"])
+        return self.cleaned_data
+
+
+class CustomerLoginForm(forms.Form):
+    def clean(self):
+        self.user = authenticate(username=self.data["username"], password=self.data["password"])
+        return self.cleaned_data
+"""
+
+LOGIN_VIEWS = """
+from django.http import JsonResponse
+
+from shop.forms import {form}
+
+
+def login(request):
+    if request.method == "POST":
+        form = {form}(request.POST)
+        return JsonResponse({{"ok": form.is_valid()}})
+    return JsonResponse({{}})
+"""
+
+
+@pytest.mark.parametrize(("form", "expected"), [
+    ("LoginForm", []),
+    ("CustomerLoginForm", [("shop/views.py", 6)]),
+])
+def test_login_form_of_another_module_that_counts_attempts(tmp_path: Path, form: str, expected: list) -> None:
+    """pretix's form: the view hands the sign-in to a form of another module whose ``clean`` calls
+    ``rate_limit("login", ...)``; a form without one leaves the view reported."""
+    _write(tmp_path, {
+        "shop/__init__.py": "", "shop/forms.py": LOGIN_FORMS, "shop/views.py": LOGIN_VIEWS.format(form=form),
+        "shop/ratelimit.py": "def rate_limit(key, value):\n    return False\n",
+    })
+    assert _lines(tmp_path) == expected

@@ -4,21 +4,28 @@ An error text shown to the operator of the instance, in an endpoint only adminis
 operator's diagnostic, not a leak to an attacker (BE304). What counts, as written on the handler: a FastAPI
 dependency whose name says admin or superuser (``dependencies=[Depends(check_admin)]`` on the route, or a
 parameter ``= Depends(check_super_user)``), a decorator named for it (``@admin_required``,
-``@staff_member_required``, ``@superuser_required``, ``@management_access``), a DRF class whose
-``permission_classes`` name an admin permission (``IsAdminUser``), and a Django permission to edit required by
-the view (``@permission_required("shop.change_order")``, ``permission_required = "core.add_unit"`` on a
-``PermissionRequiredMixin`` view): back-office pages (BE104's configuration lists, BE304's diagnostics). A check
+``@staff_member_required``, ``@superuser_required``), a DRF class whose ``permission_classes`` name an
+admin permission (``IsAdminUser``), and a Django permission to edit required by the view
+(``@permission_required("shop.change_order")``, ``permission_required = "core.add_unit"`` on a
+``PermissionRequiredMixin`` view): back-office pages (BE104's configuration lists, BE304's diagnostics).
+Weblate's ``@management_access`` counts too (its ``management.use`` permission is the administrators'). A check
 inside the body (``if not user.is_admin: raise``) is not read.
+
+A Flask blueprint can be closed to all but administrators at once: a ``@bp.before_request`` hook that carries
+an admin decorator (privacyIDEA's ``before_admin_request``, often in another module than the routes).
+:func:`admin_hooked_objects` names those objects for the project model (:func:`~.project.conditions.
+admin_only_app`), and :func:`route_owners` gives the objects a handler's routes are registered on.
 """
 
 from __future__ import annotations
 
 import ast
+from typing import Optional
 
 from backend_lint.analysis.handler_types import Handler
 from backend_lint.analysis.imports import dotted_name
 
-_ADMIN_WORDS = ("admin", "superuser", "super_user", "staff_member", "management")
+_ADMIN_WORDS = ("admin", "superuser", "super_user", "staff_member", "management_access")
 _WRITE_PERMISSIONS = (".add_", ".change_", ".delete_", "manage")
 """Django permissions that only back-office users hold: ``"core.add_repetitionunit"``, ``"gym.manage_gyms"``."""
 
@@ -43,7 +50,7 @@ def admin_only_class(cls: ast.ClassDef) -> bool:
     """A class-based view only administrators or staff reach: ``permission_classes`` naming an admin permission
     (DRF), or ``permission_required`` holding a permission to edit (Django's ``PermissionRequiredMixin``)."""
     for statement in cls.body:
-        if any(_names_admin(item) for item in _permission_classes(statement)):
+        if any(names_admin(item) for item in _permission_classes(statement)):
             return True
         if isinstance(statement, ast.Assign) and any(
             isinstance(target, ast.Name) and target.id == "permission_required" for target in statement.targets
@@ -52,7 +59,8 @@ def admin_only_class(cls: ast.ClassDef) -> bool:
     return False
 
 
-def _names_admin(expr: ast.expr) -> bool:
+def names_admin(expr: ast.expr) -> bool:
+    """The decorator, dependency or permission ``expr`` is named for administrators."""
     target = expr.func if isinstance(expr, ast.Call) else expr
     name = (dotted_name(target) or "").rpartition(".")[2].lower()
     return any(word in name for word in _ADMIN_WORDS)
@@ -60,7 +68,7 @@ def _names_admin(expr: ast.expr) -> bool:
 
 def _dependency_names_admin(expr: ast.expr) -> bool:
     """``Depends(check_admin)`` / ``Security(require_admin)``: the dependency's own name decides."""
-    return isinstance(expr, ast.Call) and bool(expr.args) and _names_admin(expr.args[0])
+    return isinstance(expr, ast.Call) and bool(expr.args) and names_admin(expr.args[0])
 
 
 def _permission_classes(statement: ast.stmt) -> list[ast.expr]:
@@ -75,7 +83,7 @@ def _permission_classes(statement: ast.stmt) -> list[ast.expr]:
 def admin_only(handler: Handler) -> bool:
     """The handler declares that only administrators reach it (see the module docstring)."""
     for decorator in handler.function.decorator_list:
-        if _names_admin(decorator) or _requires_write_permission(decorator):
+        if names_admin(decorator) or _requires_write_permission(decorator):
             return True
         if isinstance(decorator, ast.Call):
             for keyword in decorator.keywords:
@@ -85,3 +93,33 @@ def admin_only(handler: Handler) -> bool:
     if any(param.marker_call is not None and _dependency_names_admin(param.marker_call) for param in handler.params):
         return True
     return handler.class_ is not None and admin_only_class(handler.class_)
+
+
+def admin_hooked_objects(tree: ast.Module) -> list[ast.Name]:
+    """The names, as written, of the app objects (``policy_blueprint``) whose module-level ``before_request``
+    hook carries an admin decorator: every route of those objects answers administrators only."""
+    found: list[ast.Name] = []
+    for statement in tree.body:
+        if not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        hooked = [decorator.value for decorator in statement.decorator_list
+                  if isinstance(decorator, ast.Attribute) and decorator.attr == "before_request"
+                  and isinstance(decorator.value, ast.Name)]
+        if hooked and any(names_admin(decorator) for decorator in statement.decorator_list):
+            found.extend(hooked)
+    return found
+
+
+def route_owners(handler: Handler, module: str) -> Optional[set[str]]:
+    """The qualified app objects the handler's routes are registered on (``shop.api.policy.policy_blueprint``), or
+    ``None`` when a route's object is not a module-level or imported name of the module."""
+    owners: set[str] = set()
+    for route in handler.routes:
+        owner = route.owner or ""
+        if owner.startswith("import:") and not owner.startswith("import:."):
+            owners.add(owner.removeprefix("import:"))
+        elif owner.startswith(":") and module:
+            owners.add(f"{module}.{owner[1:]}")
+        else:
+            return None
+    return owners or None

@@ -13,9 +13,11 @@ settings (DRF ``DEFAULT_THROTTLE_CLASSES``, django-axes).
 from __future__ import annotations
 
 import ast
+import re
 from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.facts import file_fact, node_fact
+from backend_lint.analysis.handler_types import Handler
 from backend_lint.analysis.mentions import mentioned_names
 from backend_lint.analysis.secret_names import split_identifier
 
@@ -151,3 +153,72 @@ def app_wide_families(registered: frozenset[str]) -> frozenset[str]:
     if LITESTAR_RATE_LIMIT in registered:
         families.add("litestar")
     return frozenset(families)
+
+
+@file_fact()
+def limited_blueprints(ctx: FileContext) -> frozenset[str]:
+    """Names of this module's app objects (Flask blueprints) that a limiter covers whole: Flask-Limiter's
+    ``limiter.limit(rate)(auth)`` applied to the object, or a ``@auth.before_request`` hook whose body names a
+    limit (``return limiter.check()``). Only a module whose text has ``before_request`` or ``.limit(`` is read."""
+    source = ctx.source
+    if "before_request" not in source and ".limit(" not in source:
+        return frozenset()
+    found: set[str] = set()
+    for node in ast.walk(ctx.tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Call) and len(node.args) == 1 \
+                and isinstance(node.args[0], ast.Name) and isinstance(node.func.func, ast.Attribute) \
+                and node.func.func.attr in ("limit", "shared_limit") and names_limit(_owner_name(node.func.func)):
+            found.add(node.args[0].id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            hooked = [decorator.value.id for decorator in node.decorator_list
+                      if isinstance(decorator, ast.Attribute) and decorator.attr == "before_request"
+                      and isinstance(decorator.value, ast.Name)]
+            if hooked and any(names_limit(name) for name in mentioned_names(ctx, node)):
+                found.update(hooked)
+    return frozenset(found)
+
+
+def _owner_name(attribute: ast.Attribute) -> str:
+    """``limiter`` of ``limiter.limit`` (``app.limiter.limit`` gives ``limiter``)."""
+    value = attribute.value
+    return value.attr if isinstance(value, ast.Attribute) else getattr(value, "id", "")
+
+
+def limited_blueprint(ctx: FileContext, handler: Handler) -> bool:
+    """The handler is a route of an app object this module limits whole (:func:`limited_blueprints`): one of its
+    routes is registered on it, or, when the handler model cannot tell the owner (a ``MethodView`` registered
+    through a helper), the module limits an app object at all."""
+    limited = limited_blueprints(ctx)
+    if not limited:
+        return False
+    owners = [route.owner for route in handler.routes]
+    if not owners or any(owner is None for owner in owners):
+        return True
+    return any(owner.rpartition(":")[2].rpartition(".")[2] in limited for owner in owners if owner)
+
+
+_STRICT_LIMIT_WORDS = frozenset({
+    "ratelimit", "ratelimits", "ratelimited", "ratelimiter", "limiter", "throttle", "throttled", "throttling",
+    "lockout", "axes",
+})
+_STRICT_TEXT = re.compile(r"rate_?limit|limiter|throttl|lockout", re.IGNORECASE)
+
+
+def mentions_attempt_limit(source: str) -> bool:
+    """The module's text names a rate limit or lockout at all (the cheap gate before :func:`counts_attempts`)."""
+    return bool(_STRICT_TEXT.search(source))
+
+
+def _counts(name: str) -> bool:
+    words = split_identifier(name)
+    return bool(_STRICT_LIMIT_WORDS.intersection(words)) or ("rate" in words and "limit" in words)
+
+
+def counts_attempts(ctx: FileContext, node: ast.AST) -> bool:
+    """A function, or a class in any of its methods, names a rate limit or lockout (``rate_limit(...)``,
+    ``limiter.hit``, ``throttle``): stricter than :func:`names_limit` (a bare ``limit`` is a page size more often),
+    because a view that hands the sign-in to it is left alone on that word alone."""
+    nodes = [node]
+    if isinstance(node, ast.ClassDef):
+        nodes.extend(item for item in node.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)))
+    return any(_counts(name) for item in nodes for name in mentioned_names(ctx, item))

@@ -14,7 +14,10 @@ finding, naming the first of those it does; never without a project.
 
 Left alone: slow calls handed to a queue (they are arguments, not calls: ``background_tasks.add_task(send_mail,
 ...)``), ``time.sleep`` in a loop or an ``except`` clause (a retry's backoff or a poll: BE203's concern),
-functions that are not handlers (tasks, commands), tests, test support and examples. ``asyncio.sleep`` yields
+functions that are not handlers (tasks, commands), handlers only administrators reach
+(:mod:`backend_lint.analysis.admin_only`: ``@admin_required``, ``@staff_member_required``, weblate's
+``@management_access``, an admin dependency or permission; an admin tool's "send a test e-mail" sends while the
+operator waits by design, and its error is the answer), tests, test support and examples. ``asyncio.sleep`` yields
 the loop and is not slow work.
 """
 
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import ast
 
+from backend_lint.analysis.admin_only import admin_only
 from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.module_roles import module_roles
@@ -46,7 +50,7 @@ class SlowWorkInRequest(Rule):
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
         function = ctx.scope.function
         handler = handler_for(ctx, function) if function is not None else None
-        if handler is None or ctx.is_test_file:
+        if handler is None or ctx.is_test_file or admin_only(handler):
             return
         roles = module_roles(ctx)
         if roles.for_tests or roles.example:

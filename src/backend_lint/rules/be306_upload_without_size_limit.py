@@ -10,6 +10,10 @@ Left alone: a handler that checks a size (a name, not a string, with ``size``, `
 ``file.size``, ``request.content_length``, a loop over ``read(CHUNK)`` with a cap), reads with a size
 argument, and apps that bound every request: Flask's ``MAX_CONTENT_LENGTH`` set anywhere in the project, or an
 app-wide middleware named for a body-size limit (project facts, see :mod:`backend_lint.analysis.uploads`).
+Also left alone: uploads only administrators can post (:mod:`backend_lint.analysis.admin_only`): an admin
+decorator or dependency on the handler, or a ``before_request`` hook with an admin decorator on the blueprint the
+route is registered on, in any module of the project (:func:`~backend_lint.analysis.project.conditions.
+admin_only_app`). The operator importing a backup or a seed file is not an attacker sending gigabytes.
 Django's ``DATA_UPLOAD_MAX_MEMORY_SIZE`` does not count (Django leaves file data out of that check) and
 neither does ``FILE_UPLOAD_MAX_MEMORY_SIZE`` (it only decides when an upload is spooled to disk). Tests, test
 support and examples are left alone.
@@ -19,10 +23,11 @@ from __future__ import annotations
 
 import ast
 
+from backend_lint.analysis.admin_only import admin_only, route_owners
 from backend_lint.analysis.handler_body import handler_body
 from backend_lint.analysis.handlers import DJANGO, DRF, FASTAPI, FLASK, LITESTAR, STARLETTE, handler_for
 from backend_lint.analysis.module_roles import module_roles
-from backend_lint.analysis.project.conditions import ProjectFact, test_support, upload_limit
+from backend_lint.analysis.project.conditions import ProjectFact, admin_only_app, test_support, upload_limit
 from backend_lint.analysis.uploads import app_upload_limits, is_upload
 from backend_lint.context import FileContext
 from backend_lint.rule import Rule, visits
@@ -51,7 +56,7 @@ class UploadWithoutSizeLimit(Rule):
     name = "upload-without-size-limit"
     message = "`{call}` {effect} an uploaded file with no size limit; cap the upload size first"
     triggers = ("UploadFile", "files", "FILES")
-    needs = (handler_for, handler_body, module_roles, is_upload, app_upload_limits, upload_limit)
+    needs = (handler_for, handler_body, module_roles, is_upload, app_upload_limits, upload_limit, admin_only_app)
     module_facts = (test_support,)
 
     @visits(ast.Call)
@@ -75,9 +80,14 @@ class UploadWithoutSizeLimit(Rule):
         body = handler_body(ctx, handler)
         if "content-length" in body.headers or any(part in name for name in body.names for part in _BOUND_PARTS):
             return
+        if admin_only(handler):
+            return
         family = FAMILIES.get(handler.framework)
         if family == "flask" and app_upload_limits(ctx):
             return
         unless: tuple[ProjectFact, ...] = (upload_limit(family),) if family is not None else ()
+        owners = route_owners(handler, ctx.module) if family == "flask" else None
+        if owners is not None and len(owners) == 1:
+            unless = (*unless, admin_only_app(next(iter(owners))))
         effect = "reads all of" if func.attr == "read" else "writes all of"
         self.report(ctx, node, unless=unless, call=f"{ctx.segment(func)}()", effect=effect)

@@ -20,8 +20,10 @@ includes the router adds the limit), tests, test support, examples and command l
 from __future__ import annotations
 
 import ast
+import re
 from typing import Optional
 
+from backend_lint.analysis.admin_only import admin_only
 from backend_lint.analysis.entrypoints import cli_module
 from backend_lint.analysis.handler_body import handler_body
 from backend_lint.analysis.handlers import (
@@ -37,13 +39,16 @@ from backend_lint.analysis.handlers import (
 )
 from backend_lint.analysis.mentions import mentioned_names
 from backend_lint.analysis.module_roles import module_roles
-from backend_lint.analysis.project.conditions import ProjectFact, rate_limited_app, test_support
+from backend_lint.analysis.project.conditions import ProjectFact, limits_attempts, rate_limited_app, test_support
 from backend_lint.analysis.project.conditions import cli_module as cli_module_fact
+from backend_lint.analysis.project.imported import imported_qualified_name
 from backend_lint.analysis.project.model import path_words
 from backend_lint.analysis.rate_limits import (
     app_rate_limits,
     app_wide_families,
     decorator_names,
+    limited_blueprint,
+    limited_blueprints,
     limits_itself,
     names_limit,
 )
@@ -112,15 +117,42 @@ _PROVIDER_FOLDERS = frozenset({"oauth", "oauth2", "oidc", "saml", "sso", "social
 
 def _signed_in(ctx: FileContext, handler: Handler) -> bool:
     """The handler serves a signed-in user: a ``user``/``current_user`` dependency, a login-required decorator
-    or mixin, DRF ``IsAuthenticated`` on its class."""
+    (``@login_required``, the project's own ``@user_login_required``) or mixin, DRF ``IsAuthenticated`` on its
+    class, or it declares that only administrators reach it (:mod:`backend_lint.analysis.admin_only`)."""
     if any(param.name in ("user", "current_user") or param.name.endswith("_user") for param in handler.params):
+        return True
+    if admin_only(handler):
         return True
     names = set(decorator_names(ctx, handler.function))
     if handler.class_ is not None:
         cls = handler.class_
-        names |= decorator_names(ctx, cls) | mentioned_names(ctx, cls)
-        names |= {base.attr if isinstance(base, ast.Attribute) else getattr(base, "id", "") for base in cls.bases}
-    return bool(names & _SIGNED_IN)
+        names |= decorator_names(ctx, cls) | mentioned_names(ctx, cls) | _base_names(ctx, cls)
+    return bool(names & _SIGNED_IN) or any(_requires_sign_in(name) for name in names)
+
+
+_REQUIRED_SUBJECTS = frozenset({"login", "permission", "permissions", "authentication", "authenticated", "staff"})
+
+
+def _requires_sign_in(name: str) -> bool:
+    """A project's own decorator or mixin named for a signed-in requirement: ``user_login_required``,
+    ``PermissionRequired``, ``RecentAuthenticationRequiredMixin`` (not Django's ``login_not_required``)."""
+    words = set(split_identifier(name))
+    return "required" in words and "not" not in words and bool(words & _REQUIRED_SUBJECTS)
+
+
+def _base_names(ctx: FileContext, cls: ast.ClassDef) -> set[str]:
+    """The names of the class's bases and, for a base defined at the top of the same module, of its bases
+    (pretalx's ``TeamResetPassword(TeamMemberMixin)`` with ``TeamMemberMixin(PermissionRequired)``)."""
+    def written(node: ast.ClassDef) -> set[str]:
+        return {base.attr if isinstance(base, ast.Attribute) else getattr(base, "id", "") for base in node.bases}
+
+    names = written(cls)
+    local = {statement.name: statement for statement in ctx.tree.body if isinstance(statement, ast.ClassDef)}
+    for name in list(names):
+        parent = local.get(name)
+        if parent is not None and parent is not cls:
+            names |= written(parent)
+    return names
 
 
 _LIMIT_ERROR_WORDS = frozenset({"limited", "exceeded", "error", "exception", "response"})
@@ -160,6 +192,74 @@ def _takes_credentials(ctx: FileContext, handler: Handler) -> bool:
     return any(part in name for name in names for part in _CREDENTIAL_PARTS)
 
 
+_LINK_SECRETS = frozenset({
+    "token", "reset_token", "recoverycode", "recovery_code", "reset_code", "uidb64", "signature",
+})
+"""Names (or short strings) through which a reset handler takes the secret its e-mailed link or code carries."""
+_PLACEHOLDER = re.compile(r"<(?:\w+:)?(\w+)>|\{(\w+)(?::[^}]*)?\}")
+_PLACEHOLDER_WORDS = frozenset({"token", "uid", "uidb64", "key", "code", "id", "pk", "user", "signature", "hash"})
+"""Words of a path placeholder that names the link's secret or the account acted on (not ``{lang}``)."""
+_ONE_ACCOUNT_VIEWS = frozenset({"SingleObjectMixin", "DetailView", "UpdateView", "BaseDetailView", "BaseUpdateView"})
+
+
+def _consumes_reset_link(ctx: FileContext, handler: Handler) -> bool:
+    """The password-reset step that consumes what the first step sent, or a staff action on one account: its
+    path carries a placeholder (``reset/<uidb64>/<token>/``, ``<int:user_id>/password-reset/``), its view works
+    on one stored object (``SingleObjectMixin``), or it reads an unguessable signed token or random code
+    (``request.args.get("token")``, ``"recoverycode"``) and sends no mail. What is guessed or flooded there is
+    nothing: the mail went out in the step that takes an address, and that step stays reported."""
+    if any(_PLACEHOLDER_WORDS.intersection(path_words("".join(groups))) for path in handler.paths
+           for groups in _PLACEHOLDER.findall(path)):
+        return True
+    cls = handler.class_
+    if cls is not None and _ONE_ACCOUNT_VIEWS.intersection(
+        base.attr if isinstance(base, ast.Attribute) else getattr(base, "id", "") for base in cls.bases
+    ):
+        return True
+    body = handler_body(ctx, handler)
+    return bool(body.words & _LINK_SECRETS) and not any("mail" in call.lower() for call in body.calls)
+
+
+def _provider_token_endpoint(ctx: FileContext, handler: Handler) -> bool:
+    """The token endpoint of the application's own OAuth/OpenID provider: it trades an ``authorization_code`` the
+    provider issued (with its ``redirect_uri``) for a token and takes no password; nothing there is guessable."""
+    words = handler_body(ctx, handler).words
+    return "authorization_code" in words and "password" not in words and "username" not in words
+
+
+def _helper_of_another_view(ctx: FileContext, handler: Handler) -> bool:
+    """A Django function "view" that another function of the module calls with its request
+    (``return reset_password_set(request)``): a step of that view, which the URL conf routes, not an endpoint."""
+    if handler.framework != DJANGO or handler.class_ is not None or handler.paths:
+        return False
+    name = handler.function.name
+    return any(
+        not ctx.source[max(0, match.start() - 4):match.start()].endswith("def ")
+        for match in re.finditer(rf"(?<![\w.]){re.escape(name)}\(\s*request\b", ctx.source)
+    )
+
+
+_MAX_HELPERS = 8
+
+
+def _project_helpers(ctx: FileContext, handler: Handler) -> list[str]:
+    """The project's own functions and classes the handler (or its class) names through an import
+    (``LoginForm`` from ``pretix.base.forms.auth``): a limit in one of them (:func:`limits_attempts`) covers it."""
+    package = ctx.module.partition(".")[0]
+    if not package:
+        return []
+    names = set(mentioned_names(ctx, handler.function))
+    if handler.class_ is not None:
+        names |= mentioned_names(ctx, handler.class_)
+    found = set()
+    for name in names:
+        if name in ctx.imports.names:
+            qualified = imported_qualified_name(ctx, name)
+            if qualified is not None and qualified.partition(".")[0] == package:
+                found.add(qualified)
+    return sorted(found)[:_MAX_HELPERS]
+
+
 def _texts(handler: Handler) -> list[str]:
     """The handler's name and class name, and its full paths (a method named ``post`` says nothing)."""
     texts = [handler.function.name] if handler.function.name not in ("post", "create", "put") else []
@@ -175,7 +275,7 @@ class AuthEndpointWithoutRateLimit(Rule):
     triggers = FRAMEWORK_MODULES
     needs = (
         handler_for, handler_body, module_roles, mentioned_names, decorator_names, app_rate_limits, cli_module,
-        rate_limited_app,
+        rate_limited_app, limited_blueprints, limits_attempts,
     )
     module_facts = (test_support, cli_module_fact)
     options = (
@@ -202,12 +302,19 @@ class AuthEndpointWithoutRateLimit(Rule):
         family = FAMILIES.get(handler.framework)
         if limits_itself(ctx, node, handler.class_, frozenset(self.option("limiters"))) or _module_limits(ctx):
             return
-        if _signed_in(ctx, handler) or _router_factory(ctx, handler):
+        if _signed_in(ctx, handler) or _router_factory(ctx, handler) or _helper_of_another_view(ctx, handler):
+            return
+        if kind == "password-reset" and _consumes_reset_link(ctx, handler):
+            return
+        if kind == "token" and _provider_token_endpoint(ctx, handler):
+            return
+        if limited_blueprint(ctx, handler):
             return
         if kind in ("login", "token") and not _takes_credentials(ctx, handler):
             return
         if family is not None and family in app_wide_families(app_rate_limits(ctx)):
             return
         unless: tuple[ProjectFact, ...] = (rate_limited_app(family),) if family is not None else ()
+        unless = (*unless, *(limits_attempts(helper) for helper in _project_helpers(ctx, handler)))
         name = f"{handler.class_.name}.{node.name}" if handler.class_ is not None else node.name
         self.report(ctx, node, unless=unless, handler=name, kind=kind)

@@ -8,6 +8,14 @@ production settings name as ``ROOT_URLCONF``). The finding stands only when no m
 probe path (:mod:`backend_lint.analysis.health_checks`: ``/health``, ``/healthz``, ``/ready``, ``/livez``,
 ``/ping``, ``/status``...), includes django-health-check's URLs or imports a health-check package.
 
+Only a project that shows it is deployed where something probes it is reported: a ``Dockerfile`` or
+``Containerfile``, a compose file, a ``Procfile``, ``fly.toml``, ``app.yaml``, ``render.yaml``, a Helm ``Chart.yaml``
+or a Kubernetes ``Deployment`` manifest at or below the project root (the project model reads them once per
+project: :func:`~backend_lint.analysis.project.project_files.deployment_file`). A self-hosted application its
+users start by hand (a forum, a library manager) has no orchestrator to probe it, and any anonymous page answers a
+load balancer: a dedicated probe there is a feature request, not a defect
+(:func:`~backend_lint.analysis.project.conditions.not_deployed`).
+
 No single file can show that a route exists nowhere, so every finding lists
 :func:`~backend_lint.analysis.project.conditions.no_project`: on standard input, or a file outside any project
 the run summarised, the rule is silent. Tests, test support, examples and command line code are left alone.
@@ -25,6 +33,7 @@ from backend_lint.analysis.project.conditions import (
     cli_module,
     health_check,
     no_project,
+    not_deployed,
     not_root_urlconf,
     test_support,
 )
@@ -38,7 +47,8 @@ class MissingHealthCheck(Rule):
     name = "missing-health-check"
     message = "`{app}` serves no health, readiness or liveness endpoint anywhere in the project; add one"
     triggers = ("FastAPI", "Flask", "Quart", "Starlette", "Litestar", "Application", "urlpatterns")
-    needs = (module_roles, serves_health_check, route_texts, no_project, health_check, not_root_urlconf)
+    needs = (module_roles, serves_health_check, route_texts, no_project, health_check, not_root_urlconf,
+             not_deployed)
     module_facts = (test_support, cli_module)
     project_only = True
     apps_seen: FileState[set[Optional[str]]] = FileState(set)
@@ -84,4 +94,4 @@ class MissingHealthCheck(Rule):
         self.report(ctx, node.targets[0], unless=(*self._facts(), not_root_urlconf(ctx.module)), app="urlpatterns")
 
     def _facts(self) -> tuple[ProjectFact, ...]:
-        return (no_project(), health_check(self.option("health-paths")))
+        return (no_project(), not_deployed(), health_check(self.option("health-paths")))

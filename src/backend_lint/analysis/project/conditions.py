@@ -38,14 +38,17 @@ UPLOAD_LIMIT = "upload-limit"
 NO_PROJECT = "no-project"
 HEALTH_CHECK = "health-check"
 NOT_ROOT_URLCONF = "not-root-urlconf"
+NOT_DEPLOYED = "not-deployed"
+ADMIN_ONLY_APP = "admin-only-app"
+LIMITS_ATTEMPTS = "limits-attempts"
 DOES = "does"
 RELATION = "relation"
 REQUESTS_TIMEOUT_PATCHED = "requests-timeout-patched"
 ABSENT = "absent"
 KINDS = frozenset({
     DRF_PAGINATION, IDEMPOTENCY_MIDDLEWARE, READS_IDEMPOTENCY_KEY, CLI_MODULE, TEST_SUPPORT, CONSTANTS, HTML_VIEW,
-    ROUTE_WORDS, RATE_LIMITED_APP, UPLOAD_LIMIT, NO_PROJECT, HEALTH_CHECK, NOT_ROOT_URLCONF, DOES, RELATION,
-    REQUESTS_TIMEOUT_PATCHED, ABSENT,
+    ROUTE_WORDS, RATE_LIMITED_APP, UPLOAD_LIMIT, NO_PROJECT, HEALTH_CHECK, NOT_ROOT_URLCONF, NOT_DEPLOYED,
+    ADMIN_ONLY_APP, LIMITS_ATTEMPTS, DOES, RELATION, REQUESTS_TIMEOUT_PATCHED, ABSENT,
 })
 
 
@@ -163,6 +166,30 @@ def not_root_urlconf(module: str) -> ProjectFact:
     """The Django URL conf ``module`` is not the project's root: the production settings name another
     ``ROOT_URLCONF``, or none that the model can read (BE308)."""
     return ProjectFact(NOT_ROOT_URLCONF, (module,))
+
+
+@project_fact
+def admin_only_app(qualified: str) -> ProjectFact:
+    """Every route of the app object ``qualified`` (a Flask blueprint) answers administrators only: a module of
+    the project (not a test) hooks it with a ``before_request`` function that carries an admin decorator
+    (``@policy_blueprint.before_request @admin_required def before_admin_request()``) (BE306)."""
+    return ProjectFact(ADMIN_ONLY_APP, (qualified,))
+
+
+@project_fact
+def limits_attempts(qualified: str) -> ProjectFact:
+    """The project's function or class ``qualified`` (a login form, an authentication helper) names a rate limit
+    or lockout in its body or its methods (pretix's ``LoginForm.clean`` calling ``rate_limit("login", ...)``):
+    the view that hands the sign-in to it is limited there (BE307)."""
+    return ProjectFact(LIMITS_ATTEMPTS, (qualified,))
+
+
+@project_fact
+def not_deployed() -> ProjectFact:
+    """The project root holds no file that shows it is deployed where something probes it (no ``Dockerfile``,
+    compose file, ``Procfile``, ``fly.toml``, ``app.yaml``, ``render.yaml``, Helm chart or Kubernetes
+    ``Deployment``: :func:`~.project_files.deployment_file`); a self-hosted application run by hand (BE308)."""
+    return ProjectFact(NOT_DEPLOYED)
 
 
 @project_fact

@@ -14,6 +14,7 @@ import re
 from bisect import bisect_left
 from typing import TYPE_CHECKING, Any, Optional, Union
 
+from backend_lint.analysis.admin_only import admin_hooked_objects
 from backend_lint.analysis.entrypoints import cli_module
 from backend_lint.analysis.handler_types import DJANGO, DRF, Registration
 from backend_lint.analysis.handlers import handler_model
@@ -23,7 +24,7 @@ from backend_lint.analysis.orm import model_relations
 from backend_lint.analysis.project.def_effects import EffectReader
 from backend_lint.analysis.project.roots import resolve_relative
 from backend_lint.analysis.project.summary import DefSummary, ModuleSummary, RouterInclude, UrlEntry, UrlInclude
-from backend_lint.analysis.rate_limits import app_rate_limits
+from backend_lint.analysis.rate_limits import app_rate_limits, counts_attempts, mentions_attempt_limit
 from backend_lint.analysis.settings import settings_module
 from backend_lint.analysis.uploads import app_upload_limits
 
@@ -64,6 +65,9 @@ def summarize(ctx: FileContext) -> ModuleSummary:
     _read_routing(ctx, summary)
     summary.rate_limits = sorted(app_rate_limits(ctx))
     summary.upload_limits = sorted(app_upload_limits(ctx))
+    if "before_request" in ctx.source:
+        hooked = (_qualified(ctx, summary, written) for written in admin_hooked_objects(ctx.tree))
+        summary.admin_hooks = sorted({name for name in hooked if name})
     summary.health = serves_health_check(ctx)
     summary.route_paths = list(route_texts(ctx))
     summary.cli = cli_module(ctx)
@@ -198,6 +202,7 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
     """Classes' bases and models' lazy relations everywhere; idempotency headers, HTML evidence and functions'
     effects (:mod:`.def_effects`) where they can be."""
     reads_key = KEY_WORD in ctx.source.lower()
+    limits = mentions_attempt_limit(ctx.source)
     web = bool(ctx.imports.modules & {"django", "flask", "rest_framework", "flask_appbuilder"})
     html_lines = _html_word_lines(ctx.source) if web else []
     defs = _defs(ctx.tree)
@@ -214,6 +219,7 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
         if reads_key:
             found.headers = _key_headers(node)
         found.renders_html = html.get(id(node), False)
+        found.counts_attempts = limits and counts_attempts(ctx, node)
         found.effects = effects.effects(node)
         if isinstance(node, ast.ClassDef) and "." not in qualname:
             found.relations = sorted(relations.get(qualname, ()))

@@ -120,6 +120,13 @@ class ProjectModel:
             return self.serves_health_check or self.routes_words(frozenset(args))
         if kind == conditions.NOT_ROOT_URLCONF:
             return bool(args) and args[0] not in self.root_urlconfs
+        if kind == conditions.LIMITS_ATTEMPTS:
+            found = self.defs.get(args[0]) if args else None
+            return found is not None and found.counts_attempts
+        if kind == conditions.ADMIN_ONLY_APP:
+            return bool(args) and args[0] in self.admin_only_apps
+        if kind == conditions.NOT_DEPLOYED:
+            return self.files.deployment == ""
         if kind == conditions.DOES:
             return len(args) == 2 and self.does(args[0], args[1])
         if kind == conditions.REQUESTS_TIMEOUT_PATCHED:
@@ -278,6 +285,14 @@ class ProjectModel:
         return frozenset(
             value for summary in self.production_settings
             if isinstance(value := self.settings_value(summary, "ROOT_URLCONF"), str) and value in self.modules
+        )
+
+    @cached_property
+    def admin_only_apps(self) -> frozenset[str]:
+        """App objects a ``before_request`` hook with an admin decorator closes to all but administrators."""
+        return frozenset(
+            name for summary in self.modules.values() if not {"test", "test_support", "example"} & set(summary.roles)
+            for name in summary.admin_hooks
         )
 
     @cached_property

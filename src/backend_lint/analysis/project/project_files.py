@@ -1,20 +1,30 @@
-"""What a project's packaging and test configuration say: its console scripts and its test settings.
+"""What a project's packaging, test and deployment files say: its console scripts, its test settings, and
+whether it ships to something that probes it.
 
 Read as data, never run: ``pyproject.toml`` (``[project.scripts]``, ``[tool.poetry.scripts]``,
 ``[tool.pytest.ini_options]``) with ``tomllib``; ``setup.cfg`` (``[options.entry_points] console_scripts``,
 ``[tool:pytest]``), ``pytest.ini`` and ``tox.ini`` (``[pytest]``) with ``configparser``; ``setup.py``'s
 ``entry_points=`` with ``ast`` (literal values only). A file that does not parse gives nothing: the facts it
 would have given stay unknown, and the run goes on.
+
+Deployment (BE308) is read from file names, not contents, except Kubernetes manifests: a ``Dockerfile`` or
+``Containerfile`` (``Dockerfile.prod`` too), ``docker-compose*.yml``, ``compose.y*ml``, ``Procfile``, ``fly.toml``,
+``app.yaml``, ``render.yaml`` or a Helm ``Chart.yaml`` at the root or in a folder below it (at most
+:data:`DEPLOY_DEPTH` folders down, hidden folders and ``node_modules`` skipped), or a ``.yaml``/``.yml`` file of a
+folder named for manifests (``k8s/``, ``deploy/``, ``helm/``...) that declares ``kind: Deployment``. One bounded
+walk per project root, once per run.
 """
 
 from __future__ import annotations
 
 import ast
 import configparser
+import os
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -36,9 +46,15 @@ class ProjectFiles:
     test_settings: set[str] = field(default_factory=set)
     """Settings modules the test configuration names (``DJANGO_SETTINGS_MODULE = shop.settings.test``)."""
 
+    deployment: Optional[str] = None
+    """The first file found that shows the project is deployed where something probes it (a ``Dockerfile``,
+    ``docker-compose.yml``, a Kubernetes ``Deployment``...), relative to the root; ``""`` when none is, ``None``
+    when the root was not read (then nothing is known)."""
+
     @classmethod
     def read(cls, root: Path) -> ProjectFiles:
         found = cls()
+        found.deployment = deployment_file(root)
         pyproject, setup_cfg, pytest_ini, tox_ini, setup_py = (root / name for name in CONFIGURATION_FILES)
         found._pyproject(pyproject)
         for path, sections in ((setup_cfg, ("tool:pytest",)), (pytest_ini, ("pytest",)), (tox_ini, ("pytest",))):
@@ -113,3 +129,45 @@ class ProjectFiles:
                     continue
                 if isinstance(value, dict):
                     self._scripts(value.get("console_scripts"))
+
+
+DEPLOY_DEPTH = 3
+"""How many folders below the root the deployment files are looked for (``deploy/k8s/api/deployment.yaml``)."""
+_DEPLOY_NAMES = frozenset({"Procfile", "fly.toml", "app.yaml", "app.yml", "render.yaml", "Chart.yaml"})
+_DEPLOY_PATTERN = re.compile(r"^(?:(?:Dockerfile|Containerfile)(?:\..+)?|.+\.Dockerfile|docker-compose.*\.ya?ml"
+                             r"|compose(?:\..+)?\.ya?ml)$")
+_MANIFEST_FOLDERS = frozenset({"k8s", "kubernetes", "kube", "deploy", "deployment", "deployments", "manifests",
+                               "helm", "charts", "templates", "openshift", "infra", "ops"})
+_KUBE_DEPLOYMENT = re.compile(r"^kind:\s*(?:Deployment|StatefulSet|DaemonSet)\s*$", re.MULTILINE)
+_SKIPPED_FOLDERS = frozenset({"node_modules", "__pycache__", "site-packages", "tests", "test", "testing", "docs",
+                              "examples", "example"})
+"""Folders whose container files are not the project's own deployment (test services, documentation, samples)."""
+_MANIFEST_BYTES = 256 * 1024
+
+
+def _declares_deployment(path: str) -> bool:
+    """A Kubernetes manifest (a small YAML file) with ``kind: Deployment`` (or StatefulSet, DaemonSet)."""
+    try:
+        if os.path.getsize(path) > _MANIFEST_BYTES:
+            return False
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return bool(_KUBE_DEPLOYMENT.search(handle.read()))
+    except OSError:
+        return False
+
+
+def deployment_file(root: Path) -> str:
+    """The first deployment file at or below ``root`` (see the module docstring), relative to it; ``""`` if none."""
+    base = str(root)
+    for folder, folders, files in os.walk(base):
+        relative = os.path.relpath(folder, base)
+        depth = 0 if relative == "." else relative.count(os.sep) + 1
+        folders[:] = sorted(name for name in folders if not name.startswith(".") and name not in _SKIPPED_FOLDERS) \
+            if depth < DEPLOY_DEPTH else []
+        manifests = os.path.basename(folder) in _MANIFEST_FOLDERS
+        for name in sorted(files):
+            if name in _DEPLOY_NAMES or _DEPLOY_PATTERN.match(name) or (
+                manifests and name.endswith((".yaml", ".yml")) and _declares_deployment(os.path.join(folder, name))
+            ):
+                return os.path.normpath(os.path.join(relative, name))
+    return ""

@@ -25,6 +25,10 @@ class DefSummary:
     """Request header names it reads that name idempotency (lower case, ``-`` for ``_``, no ``http-`` prefix)."""
     renders_html: bool = False
     """It answers with HTML: renders a template, handles a form, redirects, or names a ``template_name``."""
+    counts_attempts: bool = False
+    """Its body (a class: any of its methods) names a rate limit or lockout (``rate_limit("login", ...)``,
+    ``limiter``, ``throttle``): a form or helper that limits the sign-in a view hands to it
+    (:func:`backend_lint.analysis.rate_limits.counts_attempts`)."""
     effects: list[str] = field(default_factory=list)
     """What a function or method does in its own body that a caller in another module inherits (sorted, one of
     :data:`DEF_EFFECTS`); empty for most."""
@@ -112,6 +116,9 @@ class ModuleSummary:
     upload_limits: list[str] = field(default_factory=list)
     """Request-size limits the module sets for a whole app (:func:`backend_lint.analysis.uploads.app_upload_limits`):
     Flask's ``MAX_CONTENT_LENGTH``."""
+    admin_hooks: list[str] = field(default_factory=list)
+    """App objects, qualified, whose ``before_request`` hook here carries an admin decorator
+    (:func:`backend_lint.analysis.admin_only.admin_hooked_objects`): their routes answer administrators only."""
     route_paths: list[str] = field(default_factory=list)
     """Literal route paths and prefixes the module routes on (configured probe words are looked for in them)."""
     patches_requests_timeout: bool = False
@@ -166,7 +173,7 @@ def _well_typed(summary: ModuleSummary) -> bool:
         and isinstance(summary.settings_kind, str)
         and all(_strings(value) for value in (
             summary.roles, summary.imported, summary.dotted_strings, summary.star_imports, summary.rate_limits,
-            summary.upload_limits, summary.route_paths,
+            summary.upload_limits, summary.route_paths, summary.admin_hooks,
         ))
         and isinstance(summary.imports, dict)
         and all(isinstance(key, str) and isinstance(value, str) for key, value in summary.imports.items())
@@ -175,6 +182,7 @@ def _well_typed(summary: ModuleSummary) -> bool:
         and all(_strings(pair) and len(pair) == 2 for pair in [*summary.middleware, *summary.request_hooks])
         and all(
             _strings(item.bases) and _strings(item.headers) and isinstance(item.renders_html, bool)
+            and isinstance(item.counts_attempts, bool)
             and _strings(item.effects) and _strings(item.relations)
             for item in summary.defs.values()
         )
