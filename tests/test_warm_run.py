@@ -128,6 +128,21 @@ def test_an_edit_of_the_test_configuration_settles_again(tmp_path: Path) -> None
     assert flagged() == {"site_app/settings.py", "site_app/ci.py"}
 
 
+def test_a_dockerfile_added_after_a_warm_run_settles_again(tmp_path: Path) -> None:
+    """BE308 reports only a deployed project: adding a Dockerfile (no Python file changed) changes the outcome."""
+    root = _project(tmp_path, {"pyproject.toml": "[project]\nname = 'shop'\n", "shop/__init__.py": "",
+                               "shop/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n"})
+
+    def codes() -> list[str]:
+        return [item["code"] for item in json.loads(_report(root, "--select", "BE308")[1])]
+
+    assert codes() == []
+    assert codes() == []  # warm
+    (root / "Dockerfile").write_text("FROM python:3.11\n", encoding="utf-8")
+    _age(root / "Dockerfile")
+    assert codes() == ["BE308"]
+
+
 def test_an_edit_that_keeps_the_modification_time_but_not_the_size_is_checked_again(tmp_path: Path) -> None:
     root = _project(tmp_path)
     assert _lines(root) == [9, 20]

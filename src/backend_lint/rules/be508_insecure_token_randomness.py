@@ -202,7 +202,7 @@ class InsecureTokenRandomness(Rule):
         if _picks_existing(node, function, purpose):
             return
         if reviewed_by_peer(ctx.lines, node.lineno, node.end_lineno or node.lineno, _RUFF_CODES, _BANDIT_CODES):
-            return  # ``# noqa: S311`` / ``# nosec B311``: this call was reviewed under ruff or bandit already
+            return  # a noqa for S311 or a nosec for B311 there: reviewed under ruff or bandit already
         kind = _fix_kind(node, function, ctx) if module == "random" else None
         self.report(
             ctx, node,
