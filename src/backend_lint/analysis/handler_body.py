@@ -113,7 +113,8 @@ class HandlerBody:
     a ``(body, status)`` return, ``make_response(body, 201)``."""
     conflict: bool = False
     """It answers a duplicate with 409 Conflict (``409``, ``HTTP_409_CONFLICT``, ``HTTPStatus.CONFLICT``) or
-    catches the database's ``IntegrityError``/``UniqueViolation``: what it creates has a natural key."""
+    catches the database's ``IntegrityError``/``UniqueViolation`` or the service's ``UserAlreadyExists``: what it
+    creates has a natural key."""
 
     @property
     def renders_html(self) -> bool:
@@ -139,7 +140,7 @@ def _conflict(node: ast.AST) -> bool:
     if isinstance(node, ast.Name):
         return "409" in node.id
     if isinstance(node, ast.ExceptHandler) and node.type is not None:
-        return any(name in ast.unparse(node.type) for name in ("IntegrityError", "UniqueViolation"))
+        return any(name in ast.unparse(node.type) for name in ("IntegrityError", "UniqueViolation", "AlreadyExists"))
     return False
 
 

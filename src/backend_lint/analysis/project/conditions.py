@@ -40,10 +40,13 @@ HEALTH_CHECK = "health-check"
 NOT_ROOT_URLCONF = "not-root-urlconf"
 DOES = "does"
 RELATION = "relation"
+UNIQUE_RECORD = "unique-record"
+CHECKS_UNIQUE = "checks-unique"
 ABSENT = "absent"
 KINDS = frozenset({
     DRF_PAGINATION, IDEMPOTENCY_MIDDLEWARE, READS_IDEMPOTENCY_KEY, CLI_MODULE, TEST_SUPPORT, CONSTANTS, HTML_VIEW,
     ROUTE_WORDS, RATE_LIMITED_APP, UPLOAD_LIMIT, NO_PROJECT, HEALTH_CHECK, NOT_ROOT_URLCONF, DOES, RELATION, ABSENT,
+    UNIQUE_RECORD, CHECKS_UNIQUE,
 })
 
 
@@ -179,6 +182,22 @@ def relation(qualified: str, attribute: str) -> ProjectFact:
     the project defines, declares ``attribute`` as a relation that a read loads lazily (a Django
     ``ForeignKey``/``OneToOneField``, a SQLAlchemy ``relationship()`` without an eager ``lazy=``) (BE103)."""
     return ProjectFact(RELATION, (qualified, attribute))
+
+
+@project_fact
+def unique_record(record: Iterable[str]) -> ProjectFact:
+    """A model class of the project (not a test) whose name is made of the words ``record`` (what a handler
+    creates: ``{annotation, layer}``) declares a natural name of its records unique, so a retry that sends the
+    same name creates nothing (:mod:`backend_lint.analysis.unique_models`; BE301)."""
+    return ProjectFact(UNIQUE_RECORD, tuple(sorted(set(record))))
+
+
+@project_fact
+def checks_unique(qualified: str) -> ProjectFact:
+    """The project's function or class ``qualified`` (a service, a command the handler runs), or a method of
+    it, refuses a duplicate before creating: it calls a uniqueness check or raises an "already exists" error
+    (BE301)."""
+    return ProjectFact(CHECKS_UNIQUE, (qualified,))
 
 
 @project_fact

@@ -25,6 +25,7 @@ from backend_lint.analysis.project.roots import resolve_relative
 from backend_lint.analysis.project.summary import DefSummary, ModuleSummary, RouterInclude, UrlEntry, UrlInclude
 from backend_lint.analysis.rate_limits import app_rate_limits
 from backend_lint.analysis.settings import settings_module
+from backend_lint.analysis.unique_models import checks_unique, mentions_uniqueness, unique_models
 from backend_lint.analysis.uploads import app_upload_limits
 
 if TYPE_CHECKING:
@@ -67,6 +68,7 @@ def summarize(ctx: FileContext) -> ModuleSummary:
     summary.health = serves_health_check(ctx)
     summary.route_paths = list(route_texts(ctx))
     summary.cli = cli_module(ctx)
+    summary.unique_models = unique_models(ctx)
     return summary
 
 
@@ -178,6 +180,7 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
     defs = _defs(ctx.tree)
     effects = EffectReader(ctx, skip=bool({"test", "test_support", "migration", "example"} & set(summary.roles)))
     relations = model_relations(ctx)
+    uniqueness = mentions_uniqueness(ctx.source)
     html: dict[int, bool] = {}  # id of a definition -> it renders HTML (only those that mention a name)
     for _, node in reversed(defs):  # a class's methods before the class: it reuses their answers
         if html_lines is None or (html_lines and _mentions_html_word(node, html_lines)):
@@ -192,6 +195,7 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
         found.effects = effects.effects(node)
         if isinstance(node, ast.ClassDef) and "." not in qualname:
             found.relations = sorted(relations.get(qualname, ()))
+        found.checks_unique = uniqueness and not isinstance(node, ast.ClassDef) and checks_unique(node)
         if found != DefSummary():
             summary.defs[f"{summary.module}.{qualname}" if summary.module else qualname] = found
 

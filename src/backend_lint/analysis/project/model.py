@@ -33,6 +33,7 @@ from backend_lint.analysis.project.extract import UNKNOWN
 from backend_lint.analysis.project.project_files import ProjectFiles
 from backend_lint.analysis.project.summary import DefSummary, ModuleSummary
 from backend_lint.analysis.rate_limits import app_wide_families
+from backend_lint.analysis.unique_models import names_match
 from backend_lint.analysis.uploads import names_size_limit
 from backend_lint.finding import Finding
 
@@ -124,6 +125,10 @@ class ProjectModel:
             return len(args) == 2 and self.does(args[0], args[1])
         if kind == conditions.RELATION:
             return len(args) == 2 and self.has_relation(args[0], args[1])
+        if kind == conditions.UNIQUE_RECORD:
+            return bool(args) and self.unique_record(frozenset(args))
+        if kind == conditions.CHECKS_UNIQUE:
+            return bool(args) and self.refuses_duplicates(args[0])
         if kind == conditions.ABSENT:  # a malformed inner fact is not established: absent
             return not (args and args[0] in _ESTABLISHED and self.holds(ProjectFact(args[0], args[1:])))
         return False
@@ -174,6 +179,14 @@ class ProjectModel:
             return False
         return attribute in found.relations or any(
             self.has_relation(base, attribute, depth + 1) for base in found.bases
+        )
+
+    def unique_record(self, record: frozenset[str]) -> bool:
+        """A model of a module that is not a test, named by words of ``record``, has a unique natural name."""
+        return any(
+            names_match(model, set(record))
+            for summary in self.modules.values() if "test" not in summary.roles
+            for model in summary.unique_models
         )
 
     # -- constants -----------------------------------------------------------------------------------------------
@@ -313,6 +326,15 @@ class ProjectModel:
         if any(key.startswith(prefix) and value.headers for key, value in self._methods_of(name)):
             return True
         return found is not None and any(self.reads_key(base, depth + 1) for base in found.bases)
+
+    def refuses_duplicates(self, qualified: str) -> bool:
+        """A function, or a method of a class, of a module that is not a test, checks uniqueness first."""
+        name, found = self.definition(qualified)
+        split = self.split(name)
+        if split is None or "test" in split[0].roles:
+            return False
+        return (found is not None and found.checks_unique) or any(
+            value.checks_unique for _key, value in self._methods_of(name))
 
     def _methods_of(self, qualified: str) -> Iterator[tuple[str, DefSummary]]:
         split = self.split(qualified + ".x")

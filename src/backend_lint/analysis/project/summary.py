@@ -32,6 +32,9 @@ class DefSummary:
     """A model class's attributes whose read loads another row lazily (Django ``ForeignKey``/``OneToOneField``,
     SQLAlchemy ``relationship()`` without an eager ``lazy=``), sorted: ``order.customer`` in a loop over the
     orders of a view in another module is an N+1 (BE103)."""
+    checks_unique: bool = False
+    """It refuses a duplicate before creating: it calls a uniqueness check (``validate_uniqueness(name)``) or
+    raises an "already exists" error (:func:`backend_lint.analysis.unique_models.checks_unique`)."""
 
 
 DEF_EFFECTS = frozenset({"sends-mail", "sends-sms", "renders-pdf", "creates", "enqueues", "sends", "pays"})
@@ -122,6 +125,9 @@ class ModuleSummary:
     serves: bool = False
     """It defines HTTP handlers or builds an app (routes, routers, middleware): never command line code, even
     when only a command imports it (``app run`` starts the server)."""
+    unique_models: list[str] = field(default_factory=list)
+    """Model classes whose records have a unique natural name (``name = Column(..., unique=True)``), as
+    lower-case words (:func:`backend_lint.analysis.unique_models.unique_models`)."""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -162,7 +168,7 @@ def _well_typed(summary: ModuleSummary) -> bool:
         and isinstance(summary.settings_kind, str)
         and all(_strings(value) for value in (
             summary.roles, summary.imported, summary.dotted_strings, summary.star_imports, summary.rate_limits,
-            summary.upload_limits, summary.route_paths,
+            summary.upload_limits, summary.route_paths, summary.unique_models,
         ))
         and isinstance(summary.imports, dict)
         and all(isinstance(key, str) and isinstance(value, str) for key, value in summary.imports.items())
@@ -171,7 +177,7 @@ def _well_typed(summary: ModuleSummary) -> bool:
         and all(_strings(pair) and len(pair) == 2 for pair in [*summary.middleware, *summary.request_hooks])
         and all(
             _strings(item.bases) and _strings(item.headers) and isinstance(item.renders_html, bool)
-            and _strings(item.effects) and _strings(item.relations)
+            and _strings(item.effects) and _strings(item.relations) and isinstance(item.checks_unique, bool)
             for item in summary.defs.values()
         )
         and all(isinstance(entry.view, str) for entry in summary.url_entries)
