@@ -62,6 +62,7 @@ def summarize(ctx: FileContext) -> ModuleSummary:
     summary.dotted_strings = sorted(set(_DOTTED.findall(ctx.source)))
     _read_module_statements(ctx, summary)
     _read_defs(ctx, summary)
+    _read_view_aliases(ctx, summary)
     _read_routing(ctx, summary)
     summary.rate_limits = sorted(app_rate_limits(ctx))
     summary.upload_limits = sorted(app_upload_limits(ctx))
@@ -198,6 +199,19 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
         found.checks_unique = uniqueness and not isinstance(node, ast.ClassDef) and checks_unique(node)
         if found != DefSummary():
             summary.defs[f"{summary.module}.{qualname}" if summary.module else qualname] = found
+
+
+def _read_view_aliases(ctx: FileContext, summary: ModuleSummary) -> None:
+    """``add_webauthn = AddWebAuthnView.as_view()``: the name a URL conf routes stands for the class."""
+    for statement in ctx.tree.body:
+        if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1
+                and isinstance(statement.targets[0], ast.Name) and isinstance(statement.value, ast.Call)):
+            continue
+        func = statement.value.func
+        if isinstance(func, ast.Attribute) and func.attr == "as_view":
+            qualified = _qualified(ctx, summary, func.value)
+            if qualified is not None:
+                summary.view_aliases[statement.targets[0].id] = qualified
 
 
 def _defs(tree: ast.Module) -> list[tuple[str, Def]]:

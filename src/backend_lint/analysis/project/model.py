@@ -157,8 +157,12 @@ class ProjectModel:
             return qualified, None
         module, rest = split
         head, _, tail = rest.partition(".")
-        target = module.imports.get(head)
-        if target is None:
+        target = module.imports.get(head) or module.view_aliases.get(head)
+        if target is None:  # ``from .settings import *`` in a package's ``__init__``
+            for star in module.star_imports:
+                name, found = self.definition(f"{star}.{rest}", depth + 1)
+                if found is not None:
+                    return name, found
             return qualified, None
         return self.definition(f"{target}.{tail}" if tail else target, depth + 1)
 

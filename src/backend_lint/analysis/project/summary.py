@@ -125,6 +125,9 @@ class ModuleSummary:
     serves: bool = False
     """It defines HTTP handlers or builds an app (routes, routers, middleware): never command line code, even
     when only a command imports it (``app run`` starts the server)."""
+    view_aliases: dict[str, str] = field(default_factory=dict)
+    """Module-level names bound to a class-based view (``add_webauthn = AddWebAuthnView.as_view()``): name ->
+    the qualified class, so that a URL conf routing the name reaches the class."""
     unique_models: list[str] = field(default_factory=list)
     """Model classes whose records have a unique natural name (``name = Column(..., unique=True)``), as
     lower-case words (:func:`backend_lint.analysis.unique_models.unique_models`)."""
@@ -173,6 +176,8 @@ def _well_typed(summary: ModuleSummary) -> bool:
         and isinstance(summary.imports, dict)
         and all(isinstance(key, str) and isinstance(value, str) for key, value in summary.imports.items())
         and isinstance(summary.constants, dict)
+        and isinstance(summary.view_aliases, dict)
+        and all(isinstance(key, str) and isinstance(value, str) for key, value in summary.view_aliases.items())
         and isinstance(summary.settings, dict)
         and all(_strings(pair) and len(pair) == 2 for pair in [*summary.middleware, *summary.request_hooks])
         and all(
