@@ -42,11 +42,12 @@ DOES = "does"
 RELATION = "relation"
 UNIQUE_RECORD = "unique-record"
 CHECKS_UNIQUE = "checks-unique"
+UNREFERENCED = "unreferenced"
 ABSENT = "absent"
 KINDS = frozenset({
     DRF_PAGINATION, IDEMPOTENCY_MIDDLEWARE, READS_IDEMPOTENCY_KEY, CLI_MODULE, TEST_SUPPORT, CONSTANTS, HTML_VIEW,
     ROUTE_WORDS, RATE_LIMITED_APP, UPLOAD_LIMIT, NO_PROJECT, HEALTH_CHECK, NOT_ROOT_URLCONF, DOES, RELATION, ABSENT,
-    UNIQUE_RECORD, CHECKS_UNIQUE,
+    UNIQUE_RECORD, CHECKS_UNIQUE, UNREFERENCED,
 })
 
 
@@ -198,6 +199,13 @@ def checks_unique(qualified: str) -> ProjectFact:
     it, refuses a duplicate before creating: it calls a uniqueness check or raises an "already exists" error
     (BE301)."""
     return ProjectFact(CHECKS_UNIQUE, (qualified,))
+
+
+@project_fact
+def unreferenced(qualified: str) -> ProjectFact:
+    """No other module of the project imports the function ``qualified`` or its module, or names either in a
+    string: an endpoint factory nothing registers is dead code (BE304)."""
+    return ProjectFact(UNREFERENCED, (qualified,))
 
 
 @project_fact

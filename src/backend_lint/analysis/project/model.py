@@ -129,6 +129,8 @@ class ProjectModel:
             return bool(args) and self.unique_record(frozenset(args))
         if kind == conditions.CHECKS_UNIQUE:
             return bool(args) and self.refuses_duplicates(args[0])
+        if kind == conditions.UNREFERENCED:
+            return bool(args) and self.unreferenced(args[0])
         if kind == conditions.ABSENT:  # a malformed inner fact is not established: absent
             return not (args and args[0] in _ESTABLISHED and self.holds(ProjectFact(args[0], args[1:])))
         return False
@@ -330,6 +332,19 @@ class ProjectModel:
         if any(key.startswith(prefix) and value.headers for key, value in self._methods_of(name)):
             return True
         return found is not None and any(self.reads_key(base, depth + 1) for base in found.bases)
+
+    def unreferenced(self, qualified: str) -> bool:
+        """The function's module is in the project and no other module imports it or the function, or names
+        either in a dotted string."""
+        module = qualified.rpartition(".")[0]
+        if module not in self.modules:
+            return False
+        wanted = {qualified, module}
+        return not any(
+            wanted & set(summary.imported) or wanted & set(summary.dotted_strings)
+            or wanted & set(summary.imports.values())
+            for name, summary in self.modules.items() if name != module
+        )
 
     def refuses_duplicates(self, qualified: str) -> bool:
         """A function, or a method of a class, of a module that is not a test, checks uniqueness first."""
