@@ -37,7 +37,7 @@ from backend_lint.analysis.handlers import (
 )
 from backend_lint.analysis.mentions import mentioned_names
 from backend_lint.analysis.module_roles import module_roles
-from backend_lint.analysis.project.conditions import ProjectFact, rate_limited_app, test_support
+from backend_lint.analysis.project.conditions import ProjectFact, development_only, rate_limited_app, test_support
 from backend_lint.analysis.project.conditions import cli_module as cli_module_fact
 from backend_lint.analysis.project.model import path_words
 from backend_lint.analysis.rate_limits import (
@@ -61,7 +61,8 @@ _NOT_GUESSED = frozenset({
 })
 """Words of endpoints that take no guessable secret: the provider or a signed-in user calls them, or the
 token they take cannot be guessed."""
-_RESET = frozenset({"reset", "forgot", "forgotten", "recover", "recovery", "lost"})
+_RESET = frozenset({"reset", "forgot", "forgotten", "recover", "recovery", "lost", "send"})
+"""With ``password``: a reset, also by another name (``send_password_form`` mails a reset link)."""
 _CODE = frozenset({"otp", "totp", "mfa", "2fa", "twofactor"})
 _CODE_ACTIONS = frozenset({"verify", "validate", "confirm", "check", "authenticate", "challenge", "login"})
 _REGISTER_OBJECTS = frozenset({
@@ -209,5 +210,7 @@ class AuthEndpointWithoutRateLimit(Rule):
         if family is not None and family in app_wide_families(app_rate_limits(ctx)):
             return
         unless: tuple[ProjectFact, ...] = (rate_limited_app(family),) if family is not None else ()
+        if ctx.module:  # the login route of an auth manager documented as development-only
+            unless += (development_only(ctx.module),)
         name = f"{handler.class_.name}.{node.name}" if handler.class_ is not None else node.name
         self.report(ctx, node, unless=unless, handler=name, kind=kind)

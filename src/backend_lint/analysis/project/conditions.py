@@ -43,11 +43,12 @@ RELATION = "relation"
 UNIQUE_RECORD = "unique-record"
 CHECKS_UNIQUE = "checks-unique"
 UNREFERENCED = "unreferenced"
+DEVELOPMENT_ONLY = "development-only"
 ABSENT = "absent"
 KINDS = frozenset({
     DRF_PAGINATION, IDEMPOTENCY_MIDDLEWARE, READS_IDEMPOTENCY_KEY, CLI_MODULE, TEST_SUPPORT, CONSTANTS, HTML_VIEW,
     ROUTE_WORDS, RATE_LIMITED_APP, UPLOAD_LIMIT, NO_PROJECT, HEALTH_CHECK, NOT_ROOT_URLCONF, DOES, RELATION, ABSENT,
-    UNIQUE_RECORD, CHECKS_UNIQUE, UNREFERENCED,
+    UNIQUE_RECORD, CHECKS_UNIQUE, UNREFERENCED, DEVELOPMENT_ONLY,
 })
 
 
@@ -206,6 +207,14 @@ def unreferenced(qualified: str) -> ProjectFact:
     """No other module of the project imports the function ``qualified`` or its module, or names either in a
     string: an endpoint factory nothing registers is dead code (BE304)."""
     return ProjectFact(UNREFERENCED, (qualified,))
+
+
+@project_fact
+def development_only(module: str) -> ProjectFact:
+    """A module of ``module``'s own package or of the package above it (not a test) says in its docstring, or a
+    top-level class's, that it is for development or testing only: the routes of a development-only auth
+    manager (BE307)."""
+    return ProjectFact(DEVELOPMENT_ONLY, (module,))
 
 
 @project_fact

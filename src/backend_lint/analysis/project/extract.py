@@ -18,7 +18,7 @@ from backend_lint.analysis.entrypoints import cli_module
 from backend_lint.analysis.handler_types import DJANGO, DRF, Registration
 from backend_lint.analysis.handlers import handler_model
 from backend_lint.analysis.health_checks import route_texts, serves_health_check
-from backend_lint.analysis.module_roles import module_roles
+from backend_lint.analysis.module_roles import module_roles, says_development_only
 from backend_lint.analysis.orm import model_relations
 from backend_lint.analysis.project.def_effects import EffectReader
 from backend_lint.analysis.project.roots import resolve_relative
@@ -70,6 +70,7 @@ def summarize(ctx: FileContext) -> ModuleSummary:
     summary.route_paths = list(route_texts(ctx))
     summary.cli = cli_module(ctx)
     summary.unique_models = unique_models(ctx)
+    summary.development_only = says_development_only(ctx)
     return summary
 
 

@@ -131,6 +131,8 @@ class ProjectModel:
             return bool(args) and self.refuses_duplicates(args[0])
         if kind == conditions.UNREFERENCED:
             return bool(args) and self.unreferenced(args[0])
+        if kind == conditions.DEVELOPMENT_ONLY:
+            return bool(args) and self.development_only(args[0])
         if kind == conditions.ABSENT:  # a malformed inner fact is not established: absent
             return not (args and args[0] in _ESTABLISHED and self.holds(ProjectFact(args[0], args[1:])))
         return False
@@ -332,6 +334,16 @@ class ProjectModel:
         if any(key.startswith(prefix) and value.headers for key, value in self._methods_of(name)):
             return True
         return found is not None and any(self.reads_key(base, depth + 1) for base in found.bases)
+
+    def development_only(self, module: str) -> bool:
+        """A non-test module of the module's package, or of the package above, declares development-only use."""
+        package = module.rpartition(".")[0]
+        parent = package.rpartition(".")[0]
+        return bool(package) and any(
+            summary.development_only and "test" not in summary.roles
+            and name.rpartition(".")[0] in {package, parent}
+            for name, summary in self.modules.items()
+        )
 
     def unreferenced(self, qualified: str) -> bool:
         """The function's module is in the project and no other module imports it or the function, or names

@@ -128,6 +128,9 @@ class ModuleSummary:
     view_aliases: dict[str, str] = field(default_factory=dict)
     """Module-level names bound to a class-based view (``add_webauthn = AddWebAuthnView.as_view()``): name ->
     the qualified class, so that a URL conf routing the name reaches the class."""
+    development_only: bool = False
+    """Its docstring, or a top-level class's, says it is for development or testing only ("should not be used in
+    production"): :func:`backend_lint.analysis.module_roles.says_development_only`."""
     unique_models: list[str] = field(default_factory=list)
     """Model classes whose records have a unique natural name (``name = Column(..., unique=True)``), as
     lower-case words (:func:`backend_lint.analysis.unique_models.unique_models`)."""
@@ -168,6 +171,7 @@ def _well_typed(summary: ModuleSummary) -> bool:
         and isinstance(summary.cli, bool)
         and isinstance(summary.serves, bool)
         and isinstance(summary.health, bool)
+        and isinstance(summary.development_only, bool)
         and isinstance(summary.settings_kind, str)
         and all(_strings(value) for value in (
             summary.roles, summary.imported, summary.dotted_strings, summary.star_imports, summary.rate_limits,
