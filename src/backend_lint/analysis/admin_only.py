@@ -13,7 +13,6 @@ bound at module level guards every route of it.
 from __future__ import annotations
 
 import ast
-
 from typing import TYPE_CHECKING
 
 from backend_lint.analysis.facts import file_fact

@@ -149,12 +149,11 @@ def checks_unique(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     ``check_duplicate``), builds an ``...ExistsValidationError``/``AlreadyExists`` error, or raises with a
     message saying "already exists"."""
     for part in ast.walk(function):
-        if isinstance(part, ast.Call):
-            if _says_check(dotted_name(part.func) or "", _CHECK_CALLS):
-                return True
-        elif isinstance(part, ast.Raise) and part.exc is not None:
-            if any(isinstance(text, ast.Constant) and isinstance(text.value, str)
-                   and _says_check(text.value, _CHECK_MESSAGES)
-                   for text in ast.walk(part.exc)):
-                return True
+        if isinstance(part, ast.Call) and _says_check(dotted_name(part.func) or "", _CHECK_CALLS):
+            return True
+        if isinstance(part, ast.Raise) and part.exc is not None and any(
+            isinstance(text, ast.Constant) and isinstance(text.value, str) and _says_check(text.value, _CHECK_MESSAGES)
+            for text in ast.walk(part.exc)
+        ):
+            return True
     return False

@@ -235,7 +235,8 @@ class PostWithoutIdempotencyKey(Rule):
                 "deactivate", "approve", "deny", "reject", "lock", "unlock", "reset",
             ],
             "path words (also plural) of endpoints that create nothing (sign-in, reads sent as POST, webhooks, "
-            "toggles such as favorite or watch, state changes such as close, approve or reset), matched on the full path",
+            "toggles such as favorite or watch, state changes such as close, approve or reset), matched on the "
+            "full path",
         ),
         Option(
             "harmless-effects",
