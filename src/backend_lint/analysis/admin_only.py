@@ -72,7 +72,7 @@ def _admin_dependencies(call: ast.Call) -> bool:
 
 
 @file_fact()
-def _admin_routers(ctx: FileContext) -> frozenset[str]:
+def admin_routers(ctx: FileContext) -> frozenset[str]:
     """Module-level names bound to a router made with an admin dependency (``APIRouter(dependencies=[...])``)."""
     return frozenset(
         target.id for statement in ctx.tree.body
@@ -84,7 +84,7 @@ def _admin_routers(ctx: FileContext) -> frozenset[str]:
 
 def admin_router(ctx: FileContext, handler: Handler) -> bool:
     """Every route of the handler is registered on a router of this module that only administrators reach."""
-    routers = _admin_routers(ctx)
+    routers = admin_routers(ctx)
     return bool(routers) and bool(handler.routes) and all(
         route.owner is not None and route.owner.startswith(":") and route.owner[1:] in routers
         for route in handler.routes

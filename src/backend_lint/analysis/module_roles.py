@@ -197,5 +197,6 @@ def says_development_only(ctx: FileContext) -> bool:
     model). Only docstrings are read: a comment or a log message may say it of something else."""
     if "production" not in ctx.source and "only" not in ctx.source:
         return False
-    nodes: list[ast.AST] = [ctx.tree, *(node for node in ctx.tree.body if isinstance(node, ast.ClassDef))]
+    nodes: list[ast.Module | ast.ClassDef] = [
+        ctx.tree, *(node for node in ctx.tree.body if isinstance(node, ast.ClassDef))]
     return any(_DEVELOPMENT_ONLY.search(ast.get_docstring(node) or "") for node in nodes)

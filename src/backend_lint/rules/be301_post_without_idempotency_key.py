@@ -35,7 +35,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Any, Optional
 
-from backend_lint.analysis.admin_only import admin_only, admin_router
+from backend_lint.analysis.admin_only import admin_only, admin_router, admin_routers
 from backend_lint.analysis.effects import CREATES, ENQUEUES, SENDS, Effect, handler_effects, same_module_helpers, words
 from backend_lint.analysis.facts import file_fact
 from backend_lint.analysis.handler_body import handler_body
@@ -216,7 +216,7 @@ class PostWithoutIdempotencyKey(Rule):
     fix_node = "FunctionDef"
     triggers = FRAMEWORK_MODULES
     needs = (handler_for, handler_model, handler_body, handler_effects, same_module_helpers,
-             _module_handles_idempotency, unique_models)
+             _module_handles_idempotency, unique_models, admin_routers)
     module_facts = (test_support,)
     options = (
         Option("methods", list, ["POST"], "HTTP methods whose handlers must read the idempotency key"),
@@ -232,11 +232,11 @@ class PostWithoutIdempotencyKey(Rule):
                 "favorite", "unfavorite", "favourite", "unfavourite", "star", "unstar", "watch", "unwatch", "follow",
                 "unfollow", "subscribe", "unsubscribe", "like", "unlike", "pin", "unpin",
                 "close", "cancel", "stop", "pause", "resume", "archive", "unarchive", "enable", "disable", "activate",
-                "deactivate", "approve", "deny", "reject", "lock", "unlock", "reset",
+                "deactivate", "approve", "deny", "reject", "lock", "unlock", "reset", "sync", "replicate",
             ],
             "path words (also plural) of endpoints that create nothing (sign-in, reads sent as POST, webhooks, "
-            "toggles such as favorite or watch, state changes such as close, approve or reset), matched on the "
-            "full path",
+            "toggles such as favorite or watch, state changes such as close, approve or reset; sync and "
+            "replication jobs), matched on the full path",
         ),
         Option(
             "harmless-effects",
