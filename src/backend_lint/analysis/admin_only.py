@@ -15,15 +15,21 @@ A Flask blueprint can be closed to all but administrators at once: a ``@bp.befor
 an admin decorator (privacyIDEA's ``before_admin_request``, often in another module than the routes).
 :func:`admin_hooked_objects` names those objects for the project model (:func:`~.project.conditions.
 admin_only_app`), and :func:`route_owners` gives the objects a handler's routes are registered on.
+:func:`admin_router` adds the router the handler is registered on: ``APIRouter(dependencies=[Depends(
+check_admin)])`` bound at module level guards every route of it.
 """
 
 from __future__ import annotations
 
 import ast
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
+from backend_lint.analysis.facts import file_fact
 from backend_lint.analysis.handler_types import Handler
 from backend_lint.analysis.imports import dotted_name
+
+if TYPE_CHECKING:
+    from backend_lint.context import FileContext
 
 _ADMIN_WORDS = ("admin", "superuser", "super_user", "staff_member", "management_access")
 _WRITE_PERMISSIONS = (".add_", ".change_", ".delete_", "manage")
@@ -63,6 +69,8 @@ def names_admin(expr: ast.expr) -> bool:
     """The decorator, dependency or permission ``expr`` is named for administrators."""
     target = expr.func if isinstance(expr, ast.Call) else expr
     name = (dotted_name(target) or "").rpartition(".")[2].lower()
+    if "admin_key" in name:  # lnbits ``require_admin_key``: the owner's own key to a wallet, not an administrator
+        return False
     return any(word in name for word in _ADMIN_WORDS)
 
 
@@ -85,11 +93,8 @@ def admin_only(handler: Handler) -> bool:
     for decorator in handler.function.decorator_list:
         if names_admin(decorator) or _requires_write_permission(decorator):
             return True
-        if isinstance(decorator, ast.Call):
-            for keyword in decorator.keywords:
-                if keyword.arg == "dependencies" and isinstance(keyword.value, (ast.List, ast.Tuple)) \
-                        and any(_dependency_names_admin(item) for item in keyword.value.elts):
-                    return True
+        if isinstance(decorator, ast.Call) and _admin_dependencies(decorator):
+            return True
     if any(param.marker_call is not None and _dependency_names_admin(param.marker_call) for param in handler.params):
         return True
     return handler.class_ is not None and admin_only_class(handler.class_)
@@ -123,3 +128,31 @@ def route_owners(handler: Handler, module: str) -> Optional[set[str]]:
         else:
             return None
     return owners or None
+
+
+def _admin_dependencies(call: ast.Call) -> bool:
+    return any(
+        keyword.arg == "dependencies" and isinstance(keyword.value, (ast.List, ast.Tuple))
+        and any(_dependency_names_admin(item) for item in keyword.value.elts)
+        for keyword in call.keywords
+    )
+
+
+@file_fact()
+def admin_routers(ctx: FileContext) -> frozenset[str]:
+    """Module-level names bound to a router made with an admin dependency (``APIRouter(dependencies=[...])``)."""
+    return frozenset(
+        target.id for statement in ctx.tree.body
+        if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Call)
+        and _admin_dependencies(statement.value)
+        for target in statement.targets if isinstance(target, ast.Name)
+    )
+
+
+def admin_router(ctx: FileContext, handler: Handler) -> bool:
+    """Every route of the handler is registered on a router of this module that only administrators reach."""
+    routers = admin_routers(ctx)
+    return bool(routers) and bool(handler.routes) and all(
+        route.owner is not None and route.owner.startswith(":") and route.owner[1:] in routers
+        for route in handler.routes
+    )

@@ -23,7 +23,9 @@ Kinds of effect (each :class:`Effect` is a kind, what it acts on as written, and
   name says what it sends (mail, SMS, message, notification, webhook, invitation), and an outbound HTTP POST
   (webhook delivery, a third-party API);
 - ``pays``: calls into a payment SDK (Stripe, Braintree, PayPal, Adyen...) other than reads, and calls named
-  ``pay``/``pay_*``/``charge``/``capture``/``refund``/``payout``/``transact``/``open_channel``/``withdraw``;
+  ``pay``/``pay_*``/``charge``/``capture``/``refund``/``payout``/``transact``/``open_channel``/``withdraw``
+  (one that pays an invoice the client sent, ``pay_invoice(payment_request=data.bolt11)``, is an update: an
+  invoice is paid once);
 - naturally idempotent work, recorded for completeness: ``deletes`` (``.delete()``, ``delete_*``,
   ``remove_*``), ``updates`` (``.update()``, ``.save()`` of a fetched object, ``update_or_create``,
   ``get_or_create``: a natural key).
@@ -92,6 +94,7 @@ _PAYMENT_READS = frozenset({"retrieve", "list", "get", "search", "construct_even
 _PAY_NAMES = frozenset({"pay", "charge", "capture", "refund", "payout", "transact", "open_channel", "withdraw",
                         "purchase", "send_payment", "pay_invoice", "send_coins"})
 _PAY_PREFIXES = ("pay_", "charge_", "refund_", "payout_", "withdraw_")
+_INVOICE_ARGUMENTS = frozenset({"bolt11", "payment_request", "invoice", "invoice_id"})
 _LOOKUP_PREFIXES = ("get_", "find_", "fetch_", "lookup_", "select_")
 _LOOKUP_METHODS = frozenset({"get", "first", "one_or_none", "scalar", "scalar_one_or_none", "find_one"})
 _UPSERTS = frozenset({"update_or_create", "get_or_create", "upsert", "merge", "replace_one", "set"})
@@ -286,7 +289,7 @@ class _Collector:
         if root in _PAYMENT_MODULES:
             return None if last in _PAYMENT_READS else (PAYS, written)
         if last in _PAY_NAMES or last.startswith(_PAY_PREFIXES):
-            return PAYS, written
+            return (UPDATES, written) if _settles_given_invoice(call) else (PAYS, written)
         if resolved in _MAIL_FUNCTIONS or last in ("sendmail", "send_mass_mail"):
             return SENDS, written
         if last == "create" and receiver_name is not None and receiver_name.rpartition(".")[2] == "messages":
@@ -364,6 +367,14 @@ class _Collector:
         parts.discard("create")
         parts.discard("insert")
         return bool(parts) and not parts & _NOT_CREATED
+
+
+def _settles_given_invoice(call: ast.Call) -> bool:
+    """``pay_invoice(payment_request=data.bolt11)``: it pays an invoice the client sent, which can be paid only
+    once (a Lightning invoice's payment hash, a billing invoice's id): a retry finds it paid, nothing moves twice."""
+    passed = [keyword.value for keyword in call.keywords if keyword.arg in _INVOICE_ARGUMENTS] + [
+        value for value in call.args if (dotted_name(value) or "").rpartition(".")[2] in _INVOICE_ARGUMENTS]
+    return any((dotted_name(value) or "").rpartition(".")[2] in _INVOICE_ARGUMENTS for value in passed)
 
 
 def _looks_up(call: ast.Call) -> bool:

@@ -50,6 +50,7 @@ _VALIDATING_METHODS = frozenset({
 _LOOKUPS = frozenset({"filter_by", "filter", "get", "exclude"})
 _COMMAND_SUFFIXES = ("Command", "Schema", "Serializer", "Validator", "Form")
 _CONVERTERS = frozenset({"int", "float", "bool", "UUID", "Decimal"})
+_DECODERS = frozenset({"loads", "load", "literal_eval", "parse", "decode", "b64decode"})
 _FIELD_READS = frozenset({"get", "getlist", "items", "keys", "values", "pop", "setdefault"})
 _CONVERSIONS = frozenset({"to_dict", "copy", "dict"})
 _TRANSPARENT_CALLS = frozenset({
@@ -113,7 +114,8 @@ class HandlerBody:
     a ``(body, status)`` return, ``make_response(body, 201)``."""
     conflict: bool = False
     """It answers a duplicate with 409 Conflict (``409``, ``HTTP_409_CONFLICT``, ``HTTPStatus.CONFLICT``) or
-    catches the database's ``IntegrityError``/``UniqueViolation``: what it creates has a natural key."""
+    catches the database's ``IntegrityError``/``UniqueViolation`` or the service's ``UserAlreadyExists``: what it
+    creates has a natural key."""
 
     @property
     def renders_html(self) -> bool:
@@ -121,6 +123,19 @@ class HandlerBody:
         ``h.redirect_to``), or runs a Django form view's ``form_valid``/``form_invalid`` (a browser cannot send
         custom headers such as an idempotency key)."""
         return any(_html_call(call.rpartition(".")[2]) for call in self.calls)
+
+
+def _json_field_update(call: ast.Call) -> bool:
+    """``profile.dismissibles.update(updates)``: ``dict.update`` of one free-form JSON field of an object (a
+    per-user preferences store by design), not a query's or a model's update of its columns."""
+    func = call.func
+    return isinstance(func, ast.Attribute) and func.attr == "update" and isinstance(func.value, ast.Attribute) \
+        and isinstance(func.value.value, ast.Name) and func.value.value.id[:1].islower() \
+        and func.value.value.id not in ("self", "cls", "db", "session") and func.value.attr not in _STORES
+
+
+_STORES = frozenset({"objects", "query", "session", "collection", "table", "db", "cursor", "redis", "cache"})
+"""Attributes that hold a store or a query, whose ``update`` writes columns or rows."""
 
 
 def _literal(node: ast.expr) -> bool:
@@ -139,7 +154,7 @@ def _conflict(node: ast.AST) -> bool:
     if isinstance(node, ast.Name):
         return "409" in node.id
     if isinstance(node, ast.ExceptHandler) and node.type is not None:
-        return any(name in ast.unparse(node.type) for name in ("IntegrityError", "UniqueViolation"))
+        return any(name in ast.unparse(node.type) for name in ("IntegrityError", "UniqueViolation", "AlreadyExists"))
     return False
 
 
@@ -392,7 +407,7 @@ class _Summariser:
         last = callee_name(call)
         if keyword is not None and keyword.arg is None:
             return not last[:1].isupper()  # create(**data); Model(**data) builds a schema or model
-        return isinstance(call.func, ast.Attribute) and last in _SINK_METHODS
+        return isinstance(call.func, ast.Attribute) and last in _SINK_METHODS and not _json_field_update(call)
 
     def _field_checked(self, field: ast.expr) -> bool:
         """One field's value is checked where it is read, or handed on whole: compared with a literal
@@ -423,7 +438,32 @@ class _Summariser:
         names = self._assigned_names(document)
         uses = [document, *(load for name in names for load in self.loads.get(name, []))]
         handed = [use for use in uses if (self._handed_off(use) and self._to_command(use)) or self._bound(use)]
+        scalar = uses[1:] if names else uses
+        if value is field and scalar and all(self._scalar_checked(use) for use in scalar):
+            return True  # client_id = form.get("client_id"); if not client_id: return 400; helper(client_id)
         return bool(handed) and not any(self._document_read(use) or self._raw_use_whole(use) for use in uses)
+
+    def _scalar_checked(self, use: ast.expr) -> bool:
+        """A local holding one field is tested (``if not client_id``), compared, converted (``int(rows)``) or
+        handed to a helper function by position (``self._stream(client_id)``): it is checked or goes on as one
+        value. Fields read from it, a model or a store (``Order(name=name)``, ``.create(name=name)``) keep it
+        raw."""
+        parent = self.parents.get(use)
+        if isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.Not):
+            use, parent = parent, self.parents.get(parent)
+        if isinstance(parent, ast.BoolOp):
+            use, parent = parent, self.parents.get(parent)
+        if isinstance(parent, (ast.If, ast.While, ast.IfExp)) and parent.test is use:
+            return True
+        if isinstance(parent, ast.Compare):
+            return True
+        if isinstance(parent, ast.Call) and use in parent.args:
+            last = callee_name(parent)
+            if isinstance(parent.func, ast.Name) and parent.func.id in _CONVERTERS:
+                return True
+            return bool(last) and last.lstrip("_")[:1].islower() and last not in _SINK_METHODS \
+                and last not in _DECODERS  # json.loads(data) makes a document of it, with fields
+        return False
 
     def _bound(self, use: ast.expr) -> bool:
         """``use`` is bound as one value of a lookup (``query.filter_by(client_id=client_id)``): a parameter,
@@ -450,7 +490,8 @@ class _Summariser:
         if keyword is not None and keyword.arg is None:
             return True
         last = callee_name(call)
-        return isinstance(call.func, ast.Attribute) and last in _SINK_METHODS and last not in _LOOKUPS
+        return isinstance(call.func, ast.Attribute) and last in _SINK_METHODS and last not in _LOOKUPS \
+            and not _json_field_update(call)
 
     def _document_read(self, use: ast.expr) -> bool:
         parent = self.parents.get(use)

@@ -16,6 +16,7 @@ the test configuration, a module reachable only from a console script) belong to
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -179,3 +180,23 @@ def non_production_code(ctx: FileContext) -> bool:
         isinstance(scope.node, ast.ClassDef) and bool(_NON_PRODUCTION_WORDS & set(split_identifier(scope.node.name)))
         for scope in ctx.scope
     )
+
+
+_DEVELOPMENT_ONLY = re.compile(
+    r"(should|must)\s+not\s+be\s+used\s+in\s+production|not\s+(meant\s+|intended\s+)?for\s+production"
+    r"|(for\s+)?(development|testing|dev)(\s+(and|or)\s+(development|testing))?\s+(purposes\s+)?only",
+    re.IGNORECASE,
+)
+
+
+@file_fact()
+def says_development_only(ctx: FileContext) -> bool:
+    """The module's docstring, or a top-level class's, says it is for development or testing only: "This auth
+    manager should not be used in production", "for development purposes only". Such a module's neighbours
+    (a development auth manager's login routes) are not production endpoints (BE307, through the project
+    model). Only docstrings are read: a comment or a log message may say it of something else."""
+    if "production" not in ctx.source and "only" not in ctx.source:
+        return False
+    nodes: list[ast.Module | ast.ClassDef] = [
+        ctx.tree, *(node for node in ctx.tree.body if isinstance(node, ast.ClassDef))]
+    return any(_DEVELOPMENT_ONLY.search(ast.get_docstring(node) or "") for node in nodes)

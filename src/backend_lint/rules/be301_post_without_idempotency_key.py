@@ -35,6 +35,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Any, Optional
 
+from backend_lint.analysis.admin_only import admin_only, admin_router, admin_routers
 from backend_lint.analysis.effects import CREATES, ENQUEUES, SENDS, Effect, handler_effects, same_module_helpers, words
 from backend_lint.analysis.facts import file_fact
 from backend_lint.analysis.handler_body import handler_body
@@ -52,14 +53,17 @@ from backend_lint.analysis.handlers import (
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.project.conditions import (
     ProjectFact,
+    checks_unique,
     html_view,
     idempotency_middleware,
     reads_idempotency_key,
     route_words,
     test_support,
+    unique_record,
 )
 from backend_lint.analysis.project.imported import imported_qualified, imported_qualified_name
 from backend_lint.analysis.project.model import path_words
+from backend_lint.analysis.unique_models import names_match, unique_models
 from backend_lint.context import FileContext
 from backend_lint.finding import Applicability, Finding
 from backend_lint.rule import Option, Rule, visits
@@ -72,6 +76,7 @@ if TYPE_CHECKING:
 _WORD = "idempoten"
 _KEY_PARAM = "idempotency_key"
 _NAME_NEUTRAL = frozenset({"get", "list", "read", "fetch"})
+_PLAIN_CREATES = frozenset({"post", "create", "perform_create"})
 _MAX_LINE = 100
 
 
@@ -119,7 +124,23 @@ def _record_words(effect: Effect, handler: Handler, ctx: FileContext) -> set[str
     if not named:
         texts = [handler.class_.name if handler.class_ else "", *ctx.project_path.split("/")[-2:]]
         named = {word for text in texts for word in words(text.removesuffix(".py"))} - _GENERIC
-    return named | {word[:-1] for word in named if word.endswith("s") and len(word) > 3}
+    return named | {_singular(word) for word in named if word.endswith("s") and len(word) > 3}
+
+
+def _singular(word: str) -> str:
+    """``authorities`` -> ``authority``, ``orders`` -> ``order``."""
+    return word[:-3] + "y" if word.endswith("ies") else word[:-1]
+
+
+def _created_records(harm: list[Effect], handler: Handler, ctx: FileContext) -> Optional[set[str]]:
+    """The words of the one kind of record the handler creates, when creating records is all it does that a
+    retry would duplicate (no job, message or payment); ``None`` otherwise."""
+    if any(effect.kind != CREATES for effect in harm):
+        return None
+    if handler.function.name not in _PLAIN_CREATES and not all(words(effect.what) - _GENERIC for effect in harm):
+        return None  # ``run``, ``available_vlans``: the view's name says nothing of what this action makes
+    kinds = {frozenset(_record_words(effect, handler, ctx)) for effect in harm}
+    return set(next(iter(kinds))) if len(kinds) == 1 and next(iter(kinds)) else None
 
 
 def _keyed_by_client(handler: Handler) -> bool:
@@ -195,7 +216,7 @@ class PostWithoutIdempotencyKey(Rule):
     fix_node = "FunctionDef"
     triggers = FRAMEWORK_MODULES
     needs = (handler_for, handler_model, handler_body, handler_effects, same_module_helpers,
-             _module_handles_idempotency)
+             _module_handles_idempotency, unique_models, admin_routers)
     module_facts = (test_support,)
     options = (
         Option("methods", list, ["POST"], "HTTP methods whose handlers must read the idempotency key"),
@@ -211,10 +232,11 @@ class PostWithoutIdempotencyKey(Rule):
                 "favorite", "unfavorite", "favourite", "unfavourite", "star", "unstar", "watch", "unwatch", "follow",
                 "unfollow", "subscribe", "unsubscribe", "like", "unlike", "pin", "unpin",
                 "close", "cancel", "stop", "pause", "resume", "archive", "unarchive", "enable", "disable", "activate",
-                "deactivate", "approve", "deny", "reject", "lock", "unlock",
+                "deactivate", "approve", "deny", "reject", "lock", "unlock", "reset", "sync", "replicate",
             ],
             "path words (also plural) of endpoints that create nothing (sign-in, reads sent as POST, webhooks, "
-            "toggles such as favorite or watch, state changes such as close or approve), matched on the full path",
+            "toggles such as favorite or watch, state changes such as close, approve or reset; sync and "
+            "replication jobs), matched on the full path",
         ),
         Option(
             "harmless-effects",
@@ -222,17 +244,25 @@ class PostWithoutIdempotencyKey(Rule):
             ["permalink", "tab", "draft", "log", "logs", "audit", "cache", "warm", "screenshot", "thumbnail",
              "refresh", "sync", "cleanup", "reindex",
              "theme", "domain", "role", "notification", "asset", "setting", "preference", "config",
-             "configuration"],
+             "configuration", "wallet", "import", "replica", "replicate", "replication"],
             "words of created things or queued jobs whose duplicate harms nobody (UI state: a second permalink or "
             "editor tab; a log or audit entry; a cache warm-up, a sync or clean-up job; an administrator's "
             "configuration record such as a theme, a domain, a role, a notification setting or an uploaded asset, "
-            "which is visible, deletable and acts on nothing outside)",
+            "which is visible, deletable and acts on nothing outside; an empty wallet; an import or a replication "
+            "job, which deduplicates what it brings in)",
         ),
         Option(
             "resendable-messages",
             list,
             ["verification", "verify", "confirmation", "confirm", "otp", "code", "reset"],
             "words of messages a client may ask for again (verification codes, password resets)",
+        ),
+        Option(
+            "report-admin-creates",
+            bool,
+            False,
+            "also report handlers only administrators reach whose only effect is creating records (an admin's "
+            "duplicate is visible and deletable: reviewers disagree on it)",
         ),
         Option(
             "idempotency-providers",
@@ -254,14 +284,24 @@ class PostWithoutIdempotencyKey(Rule):
         if _keyed_by_client(handler) or self._reads_key(handler, ctx) or _module_handles_idempotency(ctx) \
                 or _browser_form(handler, ctx):
             return
-        if not self._duplicate_harm(handler, ctx):
+        harm = self._duplicate_harm(handler, ctx)
+        if not harm:
             return
+        if all(effect.kind == CREATES for effect in harm) and not self.option("report-admin-creates") \
+                and (admin_only(handler) or admin_router(ctx, handler)):
+            return  # an administrator's new record: visible and deletable, a duplicate harms nobody
+        records = _created_records(harm, handler, ctx)
+        if records is not None and any(names_match(model, records) for model in unique_models(ctx)):
+            return  # the model refuses a second record with the same name: the retry creates nothing
+        unless = self._project_providers(handler, ctx)
+        if records is not None:  # the model, or the service the handler calls, refuses a second one
+            unless += (unique_record(records), *self._uniqueness_checks(handler, ctx))
         header = self.option("idempotency-header")
         fixable = handler.framework == FASTAPI and handler.param(_KEY_PARAM) is None
         self.report(
             ctx,
             node,
-            unless=self._project_providers(handler, ctx),
+            unless=unless,
             applicability=Applicability.UNSAFE if fixable else Applicability.NONE,
             fix_data=_fix_style(handler, ctx, header) if fixable else None,
             handler=node.name,
@@ -327,6 +367,17 @@ class PostWithoutIdempotencyKey(Rule):
             owner = _outermost(routes, route.owner)
             if owner is not None and owner.startswith(":"):  # a module-level app object: others may include it
                 facts.append(route_words(f"{ctx.module}.{owner[1:]}", words))
+        return tuple(dict.fromkeys(facts))
+
+    @staticmethod
+    def _uniqueness_checks(handler: Handler, ctx: FileContext) -> tuple[ProjectFact, ...]:
+        """A service or command of another module the handler calls checks uniqueness before creating
+        (``CreateAnnotationLayerCommand(item).run()`` whose ``validate`` calls ``validate_update_uniqueness``)."""
+        facts = []
+        for call in handler_body(ctx, handler).calls:
+            qualified = imported_qualified_name(ctx, call)
+            if qualified is not None:
+                facts.append(checks_unique(qualified))
         return tuple(dict.fromkeys(facts))
 
     def _reads_key(self, handler: Handler, ctx: FileContext) -> bool:

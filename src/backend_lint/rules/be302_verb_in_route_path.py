@@ -15,8 +15,10 @@ A segment is flagged when its first word is a verb from the ``verbs`` option, as
 Only API routes are reported: a server-rendered page's ``add/`` and ``<pk>/delete/`` are the admin convention.
 Pages decided in this module are left alone (every handler of the path renders or redirects; Django's
 ``RedirectView``/``TemplateView`` or a module class built on a generic HTML view; ``urlpatterns`` of a module
-that keeps its API routes in ``api_urls``); a URL conf's views in other modules are decided by the project
-model (``html_view``).
+that keeps its API routes in ``api_urls``; a Django URL conf of an admin package, ``admin/urls.py``,
+``admin/urls/pages.py``, ``admin_urls.py``, whose routes are the admin UI's pages and its own AJAX actions); a URL
+conf's views in other modules are decided by the project model (``html_view``, which follows a module-level
+``name = View.as_view()`` and a package's ``from .views import *`` to the class).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from typing import Optional
 
 from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.analysis.handler_body import handler_body
-from backend_lint.analysis.handler_types import Handler, HandlerModel, ModuleRoutes, Span
+from backend_lint.analysis.handler_types import DJANGO, Handler, HandlerModel, ModuleRoutes, Span
 from backend_lint.analysis.handlers import FRAMEWORK_MODULES, handler_model
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.project.conditions import html_view, test_support
@@ -40,16 +42,35 @@ _PIECES = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 _PARAMETER = re.compile(r"\{[^}]*\}|<[^>]*>|\(\?P<[^>]*>[^)]*\)|\([^)]*\)")
 
 
+_ACTIONS = frozenset({
+    "cancel", "approve", "reject", "activate", "deactivate", "archive", "unarchive", "publish", "unpublish", "submit",
+    "confirm", "close", "reopen", "start", "stop", "run", "send", "resend", "assign", "unassign", "refund", "ship",
+    "pay", "complete", "process", "enable", "disable", "reset", "sync", "export", "import", "move", "copy", "clone",
+    "duplicate", "rename", "lock", "unlock", "restore", "retry", "verify", "validate", "register", "block",
+    "unblock", "ban", "unban", "suspend", "resume", "pause", "void", "accept", "decline", "execute", "trigger",
+    "fulfill", "checkout", "upload", "download",
+})
+"""Actions flagged only when the rest of the segment names the resource of the path again
+(``/orders/{id}/cancel_order``): the action plus the resource's own name is a procedure call, where a bare
+``/orders/{id}/cancel`` may be a deliberate custom method."""
+
+
 def verb_segment(path: str, verbs: frozenset[str]) -> Optional[tuple[str, str]]:
-    """``(segment, verb)`` for the first segment of ``path`` that starts with one of ``verbs``."""
+    """``(segment, verb)`` for the first segment of ``path`` that starts with one of ``verbs``, or with an
+    action of :data:`_ACTIONS` followed by the name of a resource earlier in the path."""
     cleaned = _PARAMETER.sub("", path)
+    resources: set[str] = set()
     for raw in cleaned.split("/"):
         segment = raw.strip("^$?")
         if not segment or segment.startswith(":") or not segment[0].isalpha():
             continue
         pieces = _PIECES.findall(segment)
-        if pieces and pieces[0].lower() in verbs and segment[: len(pieces[0])] == pieces[0]:
-            return segment, pieces[0].lower()
+        if pieces and segment[: len(pieces[0])] == pieces[0]:
+            first, rest = pieces[0].lower(), "_".join(piece.lower() for piece in pieces[1:])
+            if first in verbs or (first in _ACTIONS and rest and rest in resources):
+                return segment, first
+        name = "_".join(piece.lower() for piece in pieces)
+        resources |= {name, name.removesuffix("s"), name[:-3] + "y" if name.endswith("ies") else name}
     return None
 
 
@@ -78,12 +99,15 @@ class VerbInRoutePath(Rule):
         views = _url_conf_views(model.routes, ctx)
         handlers = _handlers_by_part(model)
         api_urls = _api_url_lines(node)
+        admin_ui = _admin_url_conf(ctx, model.routes)
         for string in model.route_strings:
             found = verb_segment(str(string.value), verbs)  # the model keeps string literals only
             if found is None:
                 continue
             if api_urls and not any(first <= string.lineno <= last for first, last in api_urls):
                 continue  # the module keeps its API routes in ``api_urls``: ``urlpatterns`` are its UI pages
+            if Span.of(string) in admin_ui:
+                continue  # the admin UI's own URL conf: its pages and the AJAX actions of those pages
             if _page(handlers.get(Span.of(string), []), ctx) or _html_class_view(string, ctx):
                 continue
             pages = tuple(html_view(view) for view in views.get(Span.of(string), ()))
@@ -139,6 +163,17 @@ def _html_class_view(string: ast.Constant, ctx: FileContext) -> bool:
                for item in node.body):
             return True
     return False
+
+
+def _admin_url_conf(ctx: FileContext, routes: ModuleRoutes) -> frozenset[Span]:
+    """The route strings of a Django URL conf of an admin package (a module path with an ``admin`` part, or
+    ``admin_urls.py``; none with ``api``): the admin UI routes its pages and their AJAX actions there, not a
+    public API."""
+    parts = ctx.project_path.replace("\\", "/").removesuffix(".py").split("/")
+    if "api" in parts or not ("admin" in parts or parts[-1] == "admin_urls"):
+        return frozenset()
+    return frozenset(part.span for registration in routes.registrations if registration.framework == DJANGO
+                     for part in registration.path.parts)
 
 
 def _api_url_lines(module: ast.Module) -> list[tuple[int, int]]:

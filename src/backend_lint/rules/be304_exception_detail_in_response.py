@@ -26,6 +26,7 @@ passed on.
 from __future__ import annotations
 
 import ast
+import re
 from typing import Optional
 
 from backend_lint.analysis.admin_only import admin_only
@@ -33,7 +34,7 @@ from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.imports import dotted_name
-from backend_lint.analysis.project.conditions import test_support
+from backend_lint.analysis.project.conditions import ProjectFact, test_support, unreferenced
 from backend_lint.analysis.resolve import class_chain, resolve_class
 from backend_lint.analysis.scopes import FUNCTION, Scope
 from backend_lint.context import FileContext
@@ -161,7 +162,8 @@ class ExceptionDetailInResponse(Rule):
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
         """Response constructors and ``abort(...)``; ``raise`` of an HTTP exception is checked at the raise."""
         last = callee_name(node)
-        if not (last == "abort" or (_is_response_name(last) and _framework_response(node, ctx))):
+        fab = _fab_response(node, ctx)
+        if not (last == "abort" or fab or (_is_response_name(last) and _framework_response(node, ctx))):
             return
         if not _in_except(ctx.scope, ctx) or ctx.is_test_file:
             return
@@ -176,9 +178,12 @@ class ExceptionDetailInResponse(Rule):
             if isinstance(parent, ast.Raise):
                 return
             arguments = [*node.args, *(kw.value for kw in node.keywords if kw.arg in _RESPONSE_KEYWORDS)]
-        leak = self._leak(node, arguments, ctx, client_error=last != "abort" and _client_status(node, positional=False))
+        client_error = last[len("response_"):].startswith("4") if fab else (
+            last != "abort" and _client_status(node, positional=False))
+        leak = self._leak(node, arguments, ctx, client_error=client_error)
         if leak is not None:
-            self.report(ctx, parent if isinstance(parent, ast.Return) else node, detail=leak)
+            self.report(ctx, parent if isinstance(parent, ast.Return) else node, detail=leak,
+                        unless=_factory_unused(ctx))
 
     @visits(ast.Raise)
     def check_raise(self, node: ast.Raise, ctx: FileContext) -> None:
@@ -236,6 +241,8 @@ class ExceptionDetailInResponse(Rule):
                 text = text if len(text) <= 40 else text[:37] + "..."
                 if client_error and types and _ANY not in types:
                     return None
+                if client_error and _says_input_error(found):
+                    return None  # f"Failed to decode: {exc}" with a 4xx: the parse error of the client's own string
                 if types and _ANY not in types:
                     self.builtin_leaks(ctx).append((node, text, types))
                     return None
@@ -288,6 +295,19 @@ def _validates_only(ctx: FileContext) -> bool:
     return validators > 0
 
 
+_INPUT_WORDS = ("decode", "parse", "invalid", "malformed")
+
+
+def _says_input_error(found: ast.expr) -> bool:
+    """The message around the exception's text says the client's input failed to parse (``f"Failed to decode:
+    {exc}"``, ``f"Invalid date: {e}"``)."""
+    return isinstance(found, ast.JoinedStr) and any(
+        isinstance(part, ast.Constant) and isinstance(part.value, str)
+        and any(word in part.value.lower() for word in _INPUT_WORDS)
+        for part in found.values
+    )
+
+
 def _operator_only(ctx: FileContext) -> bool:
     """The clause is in a handler only administrators reach (:mod:`backend_lint.analysis.admin_only`): the
     error text is the operator's diagnostic."""
@@ -326,6 +346,35 @@ def _framework_response(call: ast.Call, ctx: FileContext) -> bool:
             if (ctx.imports.resolve(base) or "").partition(".")[0] in _WEB_FRAMEWORKS:
                 return True
     return False
+
+
+def _factory_unused(ctx: FileContext) -> tuple[ProjectFact, ...]:
+    """The response is built in a function nested in a module-level factory (``def get_stats_endpoint(): def
+    stats(): ...; return stats``) that is no handler and that its module never names again: unless another
+    module imports it, nothing registers the endpoint (the project model decides)."""
+    functions = [scope.node for scope in ctx.scope if isinstance(scope.node, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    if len(functions) < 2 or not ctx.module or any(handler_for(ctx, function) is not None for function in functions):
+        return ()
+    outer = functions[-1]
+    if outer not in ctx.tree.body or len(re.findall(rf"\b{re.escape(outer.name)}\b", ctx.source)) != 1:
+        return ()
+    return (unreferenced(f"{ctx.module}.{outer.name}"),)
+
+
+def _fab_response(call: ast.Call, ctx: FileContext) -> bool:
+    """Flask-AppBuilder's ``self.response_500(message=...)``/``self.response_400(...)`` in a method exposed as an
+    endpoint (``@expose``) of a module that uses Flask-AppBuilder: the API class's own response helpers."""
+    func = call.func
+    return (
+        isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "self"
+        and func.attr.startswith("response_") and func.attr[len("response_"):].isdigit()
+        and "flask_appbuilder" in ctx.imports.modules
+        and any(
+            (dotted_name(decorator.func if isinstance(decorator, ast.Call) else decorator) or "").endswith("expose")
+            for scope in ctx.scope if isinstance(scope.node, (ast.FunctionDef, ast.AsyncFunctionDef))
+            for decorator in scope.node.decorator_list
+        )
+    )
 
 
 def _is_response_name(name: str) -> bool:

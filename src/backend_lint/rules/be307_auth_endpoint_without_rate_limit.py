@@ -39,7 +39,13 @@ from backend_lint.analysis.handlers import (
 )
 from backend_lint.analysis.mentions import mentioned_names
 from backend_lint.analysis.module_roles import module_roles
-from backend_lint.analysis.project.conditions import ProjectFact, limits_attempts, rate_limited_app, test_support
+from backend_lint.analysis.project.conditions import (
+    ProjectFact,
+    development_only,
+    limits_attempts,
+    rate_limited_app,
+    test_support,
+)
 from backend_lint.analysis.project.conditions import cli_module as cli_module_fact
 from backend_lint.analysis.project.imported import imported_qualified_name
 from backend_lint.analysis.project.model import path_words
@@ -66,7 +72,8 @@ _NOT_GUESSED = frozenset({
 })
 """Words of endpoints that take no guessable secret: the provider or a signed-in user calls them, or the
 token they take cannot be guessed."""
-_RESET = frozenset({"reset", "forgot", "forgotten", "recover", "recovery", "lost"})
+_RESET = frozenset({"reset", "forgot", "forgotten", "recover", "recovery", "lost", "send"})
+"""With ``password``: a reset, also by another name (``send_password_form`` mails a reset link)."""
 _CODE = frozenset({"otp", "totp", "mfa", "2fa", "twofactor"})
 _CODE_ACTIONS = frozenset({"verify", "validate", "confirm", "check", "authenticate", "challenge", "login"})
 _REGISTER_OBJECTS = frozenset({
@@ -275,7 +282,7 @@ class AuthEndpointWithoutRateLimit(Rule):
     triggers = FRAMEWORK_MODULES
     needs = (
         handler_for, handler_body, module_roles, mentioned_names, decorator_names, app_rate_limits, cli_module,
-        rate_limited_app, limited_blueprints, limits_attempts,
+        rate_limited_app, limited_blueprints, limits_attempts, development_only,
     )
     module_facts = (test_support, cli_module_fact)
     options = (
@@ -316,5 +323,7 @@ class AuthEndpointWithoutRateLimit(Rule):
             return
         unless: tuple[ProjectFact, ...] = (rate_limited_app(family),) if family is not None else ()
         unless = (*unless, *(limits_attempts(helper) for helper in _project_helpers(ctx, handler)))
+        if ctx.module:  # the login route of an auth manager documented as development-only
+            unless += (development_only(ctx.module),)
         name = f"{handler.class_.name}.{node.name}" if handler.class_ is not None else node.name
         self.report(ctx, node, unless=unless, handler=name, kind=kind)

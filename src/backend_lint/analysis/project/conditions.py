@@ -44,11 +44,16 @@ LIMITS_ATTEMPTS = "limits-attempts"
 DOES = "does"
 RELATION = "relation"
 REQUESTS_TIMEOUT_PATCHED = "requests-timeout-patched"
+UNIQUE_RECORD = "unique-record"
+CHECKS_UNIQUE = "checks-unique"
+UNREFERENCED = "unreferenced"
+DEVELOPMENT_ONLY = "development-only"
 ABSENT = "absent"
 KINDS = frozenset({
     DRF_PAGINATION, IDEMPOTENCY_MIDDLEWARE, READS_IDEMPOTENCY_KEY, CLI_MODULE, TEST_SUPPORT, CONSTANTS, HTML_VIEW,
     ROUTE_WORDS, RATE_LIMITED_APP, UPLOAD_LIMIT, NO_PROJECT, HEALTH_CHECK, NOT_ROOT_URLCONF, NOT_DEPLOYED,
     ADMIN_ONLY_APP, LIMITS_ATTEMPTS, DOES, RELATION, REQUESTS_TIMEOUT_PATCHED, ABSENT,
+    UNIQUE_RECORD, CHECKS_UNIQUE, UNREFERENCED, DEVELOPMENT_ONLY,
 })
 
 
@@ -215,6 +220,37 @@ def requests_timeout_patched() -> ProjectFact:
     """A module of the project (not a test) replaces ``requests``' sending (``HTTPAdapter.send = ...``) with a
     wrapper that gives every call a default timeout, installed at start-up (BE201)."""
     return ProjectFact(REQUESTS_TIMEOUT_PATCHED)
+
+
+@project_fact
+def unique_record(record: Iterable[str]) -> ProjectFact:
+    """A model class of the project (not a test) whose name is made of the words ``record`` (what a handler
+    creates: ``{annotation, layer}``) declares a natural name of its records unique, so a retry that sends the
+    same name creates nothing (:mod:`backend_lint.analysis.unique_models`; BE301)."""
+    return ProjectFact(UNIQUE_RECORD, tuple(sorted(set(record))))
+
+
+@project_fact
+def checks_unique(qualified: str) -> ProjectFact:
+    """The project's function or class ``qualified`` (a service, a command the handler runs), or a method of
+    it, refuses a duplicate before creating: it calls a uniqueness check or raises an "already exists" error
+    (BE301)."""
+    return ProjectFact(CHECKS_UNIQUE, (qualified,))
+
+
+@project_fact
+def unreferenced(qualified: str) -> ProjectFact:
+    """No other module of the project imports the function ``qualified`` or its module, or names either in a
+    string: an endpoint factory nothing registers is dead code (BE304)."""
+    return ProjectFact(UNREFERENCED, (qualified,))
+
+
+@project_fact
+def development_only(module: str) -> ProjectFact:
+    """A module of ``module``'s own package or of the package above it (not a test) says in its docstring, or a
+    top-level class's, that it is for development or testing only: the routes of a development-only auth
+    manager (BE307)."""
+    return ProjectFact(DEVELOPMENT_ONLY, (module,))
 
 
 @project_fact

@@ -19,13 +19,14 @@ from backend_lint.analysis.entrypoints import cli_module
 from backend_lint.analysis.handler_types import DJANGO, DRF, Registration
 from backend_lint.analysis.handlers import handler_model
 from backend_lint.analysis.health_checks import route_texts, serves_health_check
-from backend_lint.analysis.module_roles import module_roles
+from backend_lint.analysis.module_roles import module_roles, says_development_only
 from backend_lint.analysis.orm import model_relations
 from backend_lint.analysis.project.def_effects import EffectReader
 from backend_lint.analysis.project.roots import resolve_relative
 from backend_lint.analysis.project.summary import DefSummary, ModuleSummary, RouterInclude, UrlEntry, UrlInclude
 from backend_lint.analysis.rate_limits import app_rate_limits, counts_attempts, mentions_attempt_limit
 from backend_lint.analysis.settings import settings_module
+from backend_lint.analysis.unique_models import checks_unique, mentions_uniqueness, unique_models
 from backend_lint.analysis.uploads import app_upload_limits
 
 if TYPE_CHECKING:
@@ -62,6 +63,7 @@ def summarize(ctx: FileContext) -> ModuleSummary:
     summary.dotted_strings = sorted(set(_DOTTED.findall(ctx.source)))
     _read_module_statements(ctx, summary)
     _read_defs(ctx, summary)
+    _read_view_aliases(ctx, summary)
     _read_routing(ctx, summary)
     summary.rate_limits = sorted(app_rate_limits(ctx))
     summary.upload_limits = sorted(app_upload_limits(ctx))
@@ -72,6 +74,8 @@ def summarize(ctx: FileContext) -> ModuleSummary:
     summary.route_paths = list(route_texts(ctx))
     summary.cli = cli_module(ctx)
     summary.patches_requests_timeout = not summary.roles and _patches_requests_timeout(ctx)
+    summary.unique_models = unique_models(ctx)
+    summary.development_only = says_development_only(ctx)
     return summary
 
 
@@ -208,6 +212,7 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
     defs = _defs(ctx.tree)
     effects = EffectReader(ctx, skip=bool({"test", "test_support", "migration", "example"} & set(summary.roles)))
     relations = model_relations(ctx)
+    uniqueness = mentions_uniqueness(ctx.source)
     html: dict[int, bool] = {}  # id of a definition -> it renders HTML (only those that mention a name)
     for _, node in reversed(defs):  # a class's methods before the class: it reuses their answers
         if html_lines is None or (html_lines and _mentions_html_word(node, html_lines)):
@@ -223,8 +228,22 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
         found.effects = effects.effects(node)
         if isinstance(node, ast.ClassDef) and "." not in qualname:
             found.relations = sorted(relations.get(qualname, ()))
+        found.checks_unique = uniqueness and not isinstance(node, ast.ClassDef) and checks_unique(node)
         if found != DefSummary():
             summary.defs[f"{summary.module}.{qualname}" if summary.module else qualname] = found
+
+
+def _read_view_aliases(ctx: FileContext, summary: ModuleSummary) -> None:
+    """``add_webauthn = AddWebAuthnView.as_view()``: the name a URL conf routes stands for the class."""
+    for statement in ctx.tree.body:
+        if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1
+                and isinstance(statement.targets[0], ast.Name) and isinstance(statement.value, ast.Call)):
+            continue
+        func = statement.value.func
+        if isinstance(func, ast.Attribute) and func.attr == "as_view":
+            qualified = _qualified(ctx, summary, func.value)
+            if qualified is not None:
+                summary.view_aliases[statement.targets[0].id] = qualified
 
 
 def _defs(tree: ast.Module) -> list[tuple[str, Def]]:

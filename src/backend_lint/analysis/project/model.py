@@ -33,6 +33,7 @@ from backend_lint.analysis.project.extract import UNKNOWN
 from backend_lint.analysis.project.project_files import ProjectFiles
 from backend_lint.analysis.project.summary import DefSummary, ModuleSummary
 from backend_lint.analysis.rate_limits import app_wide_families
+from backend_lint.analysis.unique_models import names_match
 from backend_lint.analysis.uploads import names_size_limit
 from backend_lint.finding import Finding
 
@@ -133,6 +134,14 @@ class ProjectModel:
             return any(summary.patches_requests_timeout for summary in self.modules.values())
         if kind == conditions.RELATION:
             return len(args) == 2 and self.has_relation(args[0], args[1])
+        if kind == conditions.UNIQUE_RECORD:
+            return bool(args) and self.unique_record(frozenset(args))
+        if kind == conditions.CHECKS_UNIQUE:
+            return bool(args) and self.refuses_duplicates(args[0])
+        if kind == conditions.UNREFERENCED:
+            return bool(args) and self.unreferenced(args[0])
+        if kind == conditions.DEVELOPMENT_ONLY:
+            return bool(args) and self.development_only(args[0])
         if kind == conditions.ABSENT:  # a malformed inner fact is not established: absent
             return not (args and args[0] in _ESTABLISHED and self.holds(ProjectFact(args[0], args[1:])))
         return False
@@ -161,8 +170,12 @@ class ProjectModel:
             return qualified, None
         module, rest = split
         head, _, tail = rest.partition(".")
-        target = module.imports.get(head)
-        if target is None:
+        target = module.imports.get(head) or module.view_aliases.get(head)
+        if target is None:  # ``from .settings import *`` in a package's ``__init__``
+            for star in module.star_imports:
+                name, found = self.definition(f"{star}.{rest}", depth + 1)
+                if found is not None:
+                    return name, found
             return qualified, None
         return self.definition(f"{target}.{tail}" if tail else target, depth + 1)
 
@@ -183,6 +196,14 @@ class ProjectModel:
             return False
         return attribute in found.relations or any(
             self.has_relation(base, attribute, depth + 1) for base in found.bases
+        )
+
+    def unique_record(self, record: frozenset[str]) -> bool:
+        """A model of a module that is not a test, named by words of ``record``, has a unique natural name."""
+        return any(
+            names_match(model, set(record))
+            for summary in self.modules.values() if "test" not in summary.roles
+            for model in summary.unique_models
         )
 
     # -- constants -----------------------------------------------------------------------------------------------
@@ -330,6 +351,38 @@ class ProjectModel:
         if any(key.startswith(prefix) and value.headers for key, value in self._methods_of(name)):
             return True
         return found is not None and any(self.reads_key(base, depth + 1) for base in found.bases)
+
+    def development_only(self, module: str) -> bool:
+        """A non-test module of the module's package, or of the package above, declares development-only use."""
+        package = module.rpartition(".")[0]
+        parent = package.rpartition(".")[0]
+        return bool(package) and any(
+            summary.development_only and "test" not in summary.roles
+            and name.rpartition(".")[0] in {package, parent}
+            for name, summary in self.modules.items()
+        )
+
+    def unreferenced(self, qualified: str) -> bool:
+        """The function's module is in the project and no other module imports it or the function, or names
+        either in a dotted string."""
+        module = qualified.rpartition(".")[0]
+        if module not in self.modules:
+            return False
+        wanted = {qualified, module}
+        return not any(
+            wanted & set(summary.imported) or wanted & set(summary.dotted_strings)
+            or wanted & set(summary.imports.values())
+            for name, summary in self.modules.items() if name != module
+        )
+
+    def refuses_duplicates(self, qualified: str) -> bool:
+        """A function, or a method of a class, of a module that is not a test, checks uniqueness first."""
+        name, found = self.definition(qualified)
+        split = self.split(name)
+        if split is None or "test" in split[0].roles:
+            return False
+        return (found is not None and found.checks_unique) or any(
+            value.checks_unique for _key, value in self._methods_of(name))
 
     def _methods_of(self, qualified: str) -> Iterator[tuple[str, DefSummary]]:
         split = self.split(qualified + ".x")

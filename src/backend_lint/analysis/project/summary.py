@@ -36,6 +36,9 @@ class DefSummary:
     """A model class's attributes whose read loads another row lazily (Django ``ForeignKey``/``OneToOneField``,
     SQLAlchemy ``relationship()`` without an eager ``lazy=``), sorted: ``order.customer`` in a loop over the
     orders of a view in another module is an N+1 (BE103)."""
+    checks_unique: bool = False
+    """It refuses a duplicate before creating: it calls a uniqueness check (``validate_uniqueness(name)``) or
+    raises an "already exists" error (:func:`backend_lint.analysis.unique_models.checks_unique`)."""
 
 
 DEF_EFFECTS = frozenset({"sends-mail", "sends-sms", "renders-pdf", "creates", "enqueues", "sends", "pays"})
@@ -132,6 +135,15 @@ class ModuleSummary:
     serves: bool = False
     """It defines HTTP handlers or builds an app (routes, routers, middleware): never command line code, even
     when only a command imports it (``app run`` starts the server)."""
+    view_aliases: dict[str, str] = field(default_factory=dict)
+    """Module-level names bound to a class-based view (``add_webauthn = AddWebAuthnView.as_view()``): name ->
+    the qualified class, so that a URL conf routing the name reaches the class."""
+    development_only: bool = False
+    """Its docstring, or a top-level class's, says it is for development or testing only ("should not be used in
+    production"): :func:`backend_lint.analysis.module_roles.says_development_only`."""
+    unique_models: list[str] = field(default_factory=list)
+    """Model classes whose records have a unique natural name (``name = Column(..., unique=True)``), as
+    lower-case words (:func:`backend_lint.analysis.unique_models.unique_models`)."""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -170,20 +182,23 @@ def _well_typed(summary: ModuleSummary) -> bool:
         and isinstance(summary.serves, bool)
         and isinstance(summary.health, bool)
         and isinstance(summary.patches_requests_timeout, bool)
+        and isinstance(summary.development_only, bool)
         and isinstance(summary.settings_kind, str)
         and all(_strings(value) for value in (
             summary.roles, summary.imported, summary.dotted_strings, summary.star_imports, summary.rate_limits,
-            summary.upload_limits, summary.route_paths, summary.admin_hooks,
+            summary.upload_limits, summary.route_paths, summary.admin_hooks, summary.unique_models,
         ))
         and isinstance(summary.imports, dict)
         and all(isinstance(key, str) and isinstance(value, str) for key, value in summary.imports.items())
         and isinstance(summary.constants, dict)
+        and isinstance(summary.view_aliases, dict)
+        and all(isinstance(key, str) and isinstance(value, str) for key, value in summary.view_aliases.items())
         and isinstance(summary.settings, dict)
         and all(_strings(pair) and len(pair) == 2 for pair in [*summary.middleware, *summary.request_hooks])
         and all(
             _strings(item.bases) and _strings(item.headers) and isinstance(item.renders_html, bool)
             and isinstance(item.counts_attempts, bool)
-            and _strings(item.effects) and _strings(item.relations)
+            and _strings(item.effects) and _strings(item.relations) and isinstance(item.checks_unique, bool)
             for item in summary.defs.values()
         )
         and all(isinstance(entry.view, str) for entry in summary.url_entries)

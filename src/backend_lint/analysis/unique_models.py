@@ -1,0 +1,159 @@
+"""Which model classes of a module refuse a second record with the same natural name.
+
+A retried POST that creates a record with a name the client chose meets the first record when the model says
+that name is unique: the second insert fails (a 409, a 422, a 500) and nothing is duplicated (BE301). What counts,
+read from the class body only (no walk of expressions outside it):
+
+- a column or field of a natural name (``name``, ``label``, ``title``, ``username``, ``email``, ``code``,
+  ``identifier``) declared ``unique=True`` without a default: SQLAlchemy ``Column(...)``/
+  ``mapped_column(...)``, Django ``models.CharField(...)`` and the like;
+- a unique constraint naming such a field: Django ``unique_together`` in ``Meta`` or
+  ``models.UniqueConstraint(fields=[...])`` in ``Meta.constraints``, SQLAlchemy ``UniqueConstraint("name", ...)``
+  in ``__table_args__``.
+
+A name the model computes itself is not the client's key: a method that assigns the field from a call other
+than a plain read (``self.name = get_or_increase_name(...)``, which makes each name unique by suffixing it) rules
+the class out.
+
+The answer is the class's name as lower-case words (``AnnotationLayer`` -> ``annotation layer``): the rule
+matches it against the words of what a handler creates.
+
+The other way to refuse a duplicate is in code: a service or command that checks before it creates
+(:func:`checks_unique`: ``if not DAO.validate_uniqueness(name): raise ...``, ``raise Error(f"{name} already
+exists")``). A slug's check does not count (a slug is mostly derived, so a retry without one gets a new slug).
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, Optional
+
+from backend_lint.analysis.effects import words
+from backend_lint.analysis.facts import file_fact
+from backend_lint.analysis.imports import dotted_name
+
+if TYPE_CHECKING:
+    from backend_lint.context import FileContext
+
+NATURAL_NAMES = frozenset({"name", "label", "title", "username", "email", "code", "identifier"})
+"""Not ``slug``: most applications derive it from the title when the client sends none."""
+_DEFAULTS = frozenset({"default", "server_default", "default_factory", "insert_default"})
+_READS = frozenset({"get", "pop", "setdefault"})
+_CHECK_CALLS = ("uniqueness", "alreadyexist", "already_exist", "existsvalidationerror", "check_duplicate")
+_CHECK_MESSAGES = ("already exist", "duplicate")
+
+
+def _true(node: Optional[ast.expr]) -> bool:
+    return isinstance(node, ast.Constant) and node.value is True
+
+
+def _unique_field(statement: ast.stmt) -> Optional[str]:
+    """``name = Column(String, unique=True)``: the field's name when it is declared unique without a default."""
+    if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+        target, value = statement.targets[0], statement.value
+    elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
+        target, value = statement.target, statement.value
+    else:
+        return None
+    if not (isinstance(target, ast.Name) and isinstance(value, ast.Call)):
+        return None
+    keywords = {keyword.arg: keyword.value for keyword in value.keywords}
+    if _true(keywords.get("unique")) and not _DEFAULTS & keywords.keys():
+        return target.id
+    return None
+
+
+def _strings(node: ast.AST) -> set[str]:
+    """The string constants of a literal (the field names of a constraint)."""
+    return {part.value for part in ast.walk(node) if isinstance(part, ast.Constant) and isinstance(part.value, str)}
+
+
+def _constraint_fields(statement: ast.stmt) -> set[str]:
+    """Fields named by ``unique_together``, ``UniqueConstraint(...)`` in ``constraints`` or ``__table_args__``."""
+    if not isinstance(statement, ast.Assign):
+        return set()
+    names = {target.id for target in statement.targets if isinstance(target, ast.Name)}
+    if "unique_together" in names:
+        return _strings(statement.value)
+    if names & {"constraints", "__table_args__"}:
+        found: set[str] = set()
+        for part in ast.walk(statement.value):
+            if isinstance(part, ast.Call) and (dotted_name(part.func) or "").endswith("UniqueConstraint"):
+                found |= _strings(part)
+        return found
+    return set()
+
+
+def _computed(cls: ast.ClassDef) -> set[str]:
+    """Fields a method of the class assigns from a computation: ``self.name = make_unique_name(...)``."""
+    found: set[str] = set()
+    for method in cls.body:
+        if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        for part in ast.walk(method):
+            if not (isinstance(part, ast.Assign) and isinstance(part.value, ast.Call)):
+                continue
+            called = dotted_name(part.value.func) or ""
+            if called.rpartition(".")[2] in _READS:
+                continue
+            found.update(target.attr for target in part.targets if isinstance(target, ast.Attribute)
+                         and isinstance(target.value, ast.Name) and target.value.id == "self")
+    return found
+
+
+def unique_names(cls: ast.ClassDef) -> bool:
+    """The class declares a natural name of its records unique, and does not compute that name itself."""
+    unique: set[str] = set()
+    for statement in cls.body:
+        field = _unique_field(statement)
+        if field is not None:
+            unique.add(field)
+        elif isinstance(statement, ast.ClassDef) and statement.name == "Meta":
+            for inner in statement.body:
+                unique |= _constraint_fields(inner)
+        else:
+            unique |= _constraint_fields(statement)
+    natural = unique & NATURAL_NAMES
+    return bool(natural) and bool(natural - _computed(cls))
+
+
+@file_fact()
+def unique_models(ctx: FileContext) -> list[str]:
+    """The module's classes whose records have a unique natural name, as lower-case words (sorted)."""
+    return sorted(
+        " ".join(sorted(words(statement.name))) for statement in ctx.tree.body
+        if isinstance(statement, ast.ClassDef) and unique_names(statement)
+    )
+
+
+def names_match(model: str, record: set[str]) -> bool:
+    """Every word of the model's name is one of the words of what is created (``annotation layer`` in
+    ``{annotation, layer}``)."""
+    model_words = set(model.split())
+    return bool(model_words) and model_words <= record
+
+
+def mentions_uniqueness(source: str) -> bool:
+    """The text can hold a uniqueness check (the cheap test before :func:`checks_unique` looks into defs)."""
+    lowered = source.lower()
+    return any(word in lowered for word in (*_CHECK_CALLS, *_CHECK_MESSAGES))
+
+
+def _says_check(text: str, words: tuple[str, ...]) -> bool:
+    lowered = text.lower()
+    return "slug" not in lowered and any(word in lowered for word in words)
+
+
+def checks_unique(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """The function refuses a duplicate: it calls a uniqueness check (``validate_uniqueness``,
+    ``check_duplicate``), builds an ``...ExistsValidationError``/``AlreadyExists`` error, or raises with a
+    message saying "already exists"."""
+    for part in ast.walk(function):
+        if isinstance(part, ast.Call) and _says_check(dotted_name(part.func) or "", _CHECK_CALLS):
+            return True
+        if isinstance(part, ast.Raise) and part.exc is not None and any(
+            isinstance(text, ast.Constant) and isinstance(text.value, str) and _says_check(text.value, _CHECK_MESSAGES)
+            for text in ast.walk(part.exc)
+        ):
+            return True
+    return False

@@ -1,0 +1,58 @@
+"""BE307 on a project: the login route of an auth manager documented as development-only is left alone.
+
+The docstring that says so is in another module of the manager's package; a login route of the production auth
+package next to it is still reported, through the real CLI and ``flake8 --select BE`` as processes.
+"""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from pathlib import Path
+
+from tests.processes import check_json, run_flake8
+
+LOGIN = """\
+    from fastapi import APIRouter
+
+    from app.auth.{package}.service import check_password
+
+    router = APIRouter()
+
+
+    @router.post("/login")
+    def login(username: str, password: str):
+        return {{"token": check_password(username, password)}}
+"""
+
+PROJECT = {
+    "app/__init__.py": "",
+    "app/auth/__init__.py": "",
+    "app/auth/simple/__init__.py": "",
+    "app/auth/simple/manager.py": '''\
+        class SimpleAuthManager:
+            """Default auth manager. This auth manager should not be used in production."""
+    ''',
+    "app/auth/simple/routes/__init__.py": "",
+    "app/auth/simple/routes/login.py": LOGIN.format(package="simple"),
+    "app/auth/ldap/__init__.py": "",
+    "app/auth/ldap/manager.py": '''\
+        class LdapAuthManager:
+            """The production auth manager (development setups use the simple one)."""
+    ''',
+    "app/auth/ldap/routes/__init__.py": "",
+    "app/auth/ldap/routes/login.py": LOGIN.format(package="ldap"),
+}
+
+
+def test_a_development_only_auth_managers_login_is_not_reported(tmp_path: Path) -> None:
+    for name, text in PROJECT.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    found = {(os.path.normpath(item["path"]), item["line"]) for item in
+             check_json("--no-cache", "--select", "BE307", ".", cwd=tmp_path)}
+    flake8 = {(path.removeprefix("./"), row) for path, row, _col, code in run_flake8(".", cwd=tmp_path)
+              if code == "BE307"}
+    assert flake8 == found
+    assert found == {(os.path.join("app", "auth", "ldap", "routes", "login.py"), 9)}
