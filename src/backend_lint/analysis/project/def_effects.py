@@ -2,8 +2,9 @@
 
 A handler that calls ``send_welcome(user)`` from ``app/notifications.py`` sends e-mail as surely as one that calls
 ``send_mail`` itself, but its file cannot say so. Each module therefore records, per module-level function and
-method, the effects of the function's OWN body (one level: what its callees do is not added) under the names
-of :data:`.summary.DEF_EFFECTS`; the project model answers :func:`.conditions.does` from them.
+method, the effects of the function's OWN body under the names of :data:`.summary.DEF_EFFECTS`, and the
+project functions it calls (:meth:`EffectReader.calls`); the project model adds the callees' effects, a few
+calls deep (:meth:`.model.ProjectModel.effects_of`), and answers :func:`.conditions.does` from them.
 
 Two sources, both already used in the file by the rules:
 
@@ -12,10 +13,17 @@ Two sources, both already used in the file by the rules:
 - harmful effects (:func:`backend_lint.analysis.effects.own_effects`): creates, enqueues, sends (messages and
   outbound POSTs), pays.
 
+Calls are those the one resolver follows (:func:`backend_lint.analysis.effects.own_effects`' walk, shared with
+BE301/BE305): a function or class imported from a module of the file's own top-level package
+(``notifications.send_welcome``, absolute), and a module-level function or a method of the same file
+(``build_mail(...)``, ``self._send(...)`` in its class), by qualified name. A method called on any other object
+(``message.send()``, ``get_adapter().send_mail()``) is not followed: which class it runs is not known.
+
 Cost: nothing is walked in tests, test support, migrations and examples (no handler calls them); slow work is
-looked for only in functions whose lines mention one of its trigger words, and harmful effects only in those
-whose lines mention a name the effects summary looks for (``create``, ``send``, ``delay``...), as the file's
-text shows.
+looked for only in functions whose lines mention one of its trigger words, harmful effects only in those
+whose lines mention a name the effects summary looks for (``create``, ``send``, ``delay``...), and calls only
+in those whose lines mention a name the module imports from its own package, one of its own functions or
+classes, or ``self``/``cls``, as the file's text shows.
 """
 
 from __future__ import annotations
@@ -23,9 +31,11 @@ from __future__ import annotations
 import ast
 import re
 from bisect import bisect_left, bisect_right
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable, Optional
 
 from backend_lint.analysis.effects import HARMFUL, own_effects
+from backend_lint.analysis.resolve import Imported, called_function, resolve_name
+from backend_lint.analysis.scopes import CLASS, FUNCTION, Scope
 from backend_lint.analysis.slow_work import SLEEPS, slow_work_in
 
 if TYPE_CHECKING:
@@ -44,19 +54,41 @@ _HARMFUL_WORDS = re.compile(
 """Text without which :func:`own_effects` finds no harmful effect in a function (the call names and SQL it
 looks for, lower case): a function whose lines hold none is not walked."""
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 
 
 class EffectReader:
     """Reads the effects of one file's functions; built once per summary."""
 
-    def __init__(self, ctx: FileContext, skip: bool) -> None:
+    def __init__(self, ctx: FileContext, skip: bool, own: list[tuple[str, ast.AST]], module: str) -> None:
+        """``own``: the file's module-level functions and classes and their methods, by qualified name in the
+        module (``OrderView.post``); ``module``: the file's dotted name (its top-level package's functions
+        are the project's)."""
         self.ctx = ctx
-        self.skip = skip
+        self.skip = skip or not module
+        self.package = module.partition(".")[0]
+        self.own_ids = {id(node): f"{module}.{name}" for name, node in own}
+        self.scopes: dict[int, Scope] = {}
+        """A method's enclosing scope (its class's), so that ``self.x(...)`` resolves in the class."""
+        for _name, node in own:
+            if isinstance(node, ast.ClassDef):
+                inner = Scope(CLASS, node, ctx.root_scope)
+                self.scopes.update((id(method), inner) for method in node.body if isinstance(method, _FUNCTIONS))
         lowered = "" if skip else ctx.source.lower()
         breaks = [found.end() for found in _NEWLINE.finditer(lowered)]
         self.slow_lines = _word_lines(lowered, breaks, _SLOW_WORDS)
         self.harmful_lines = _word_lines(lowered, breaks, _HARMFUL_WORDS)
+        names = {"self", "cls", *(name for name, _node in own if "." not in name)}
+        names.update(
+            local for local, qualified in ctx.imports.names.items()
+            if qualified.startswith(".") or qualified.partition(".")[0] == self.package
+        )
+        self.call_lines: list[int] = []
+        if not self.skip:
+            pattern = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, names))) + r")\b")
+            breaks = [found.end() for found in _NEWLINE.finditer(ctx.source)]
+            self.call_lines = _word_lines(ctx.source, breaks, pattern)
 
     def effects(self, node: ast.AST) -> list[str]:
         """The effects of the function ``node``'s own body (empty for classes and in skipped files)."""
@@ -70,6 +102,38 @@ class EffectReader:
             if kind is not None and kind != SLEEPS and kind in SLOW_EFFECTS:
                 found.add(SLOW_EFFECTS[kind])
         return sorted(found)
+
+    def calls(self, node: ast.AST, absolute: Callable[[str], Optional[str]]) -> list[str]:
+        """The project functions (and classes) the function ``node`` calls, qualified; ``absolute`` makes a
+        relative import's name absolute. Functions nested in ``node`` are left out (they run when called)."""
+        if self.skip or not isinstance(node, _FUNCTIONS) or not _spans_a_line(node, self.call_lines):
+            return []
+        scope = Scope(FUNCTION, node, self.scopes.get(id(node), self.ctx.root_scope))
+        found: set[str] = set()
+        stack: list[ast.AST] = [*node.body]
+        while stack:
+            current = stack.pop()
+            if isinstance(current, _NESTED):
+                continue
+            if isinstance(current, ast.Call) and _spans_a_line(current, self.call_lines):
+                qualified = self._callee(current, scope, absolute)
+                if qualified is not None:
+                    found.add(qualified)
+            stack.extend(ast.iter_child_nodes(current))
+        return sorted(found)
+
+    def _callee(self, call: ast.Call, scope: Scope, absolute: Callable[[str], Optional[str]]) -> Optional[str]:
+        helper = called_function(call, self.ctx, scope)
+        if helper is not None:
+            return self.own_ids.get(id(helper.node))
+        root = call.func
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        if not isinstance(root, ast.Name) or not isinstance(resolve_name(root, self.ctx, scope), Imported):
+            return None
+        written = self.ctx.imports.resolve(call.func)
+        qualified = absolute(written) if written is not None else None
+        return qualified if qualified is not None and qualified.partition(".")[0] == self.package else None
 
 
 def _word_lines(lowered: str, breaks: list[int], words: re.Pattern[str]) -> list[int]:

@@ -201,7 +201,8 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
     web = bool(ctx.imports.modules & {"django", "flask", "rest_framework", "flask_appbuilder"})
     html_lines = _html_word_lines(ctx.source) if web else []
     defs = _defs(ctx.tree)
-    effects = EffectReader(ctx, skip=bool({"test", "test_support", "migration", "example"} & set(summary.roles)))
+    skip = bool({"test", "test_support", "migration", "example"} & set(summary.roles))
+    effects = EffectReader(ctx, skip, defs, summary.module)
     relations = model_relations(ctx)
     html: dict[int, bool] = {}  # id of a definition -> it renders HTML (only those that mention a name)
     for _, node in reversed(defs):  # a class's methods before the class: it reuses their answers
@@ -217,6 +218,7 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
         found.effects = effects.effects(node)
         if isinstance(node, ast.ClassDef) and "." not in qualname:
             found.relations = sorted(relations.get(qualname, ()))
+        found.calls = effects.calls(node, lambda written: _absolute(summary, written))
         if found != DefSummary():
             summary.defs[f"{summary.module}.{qualname}" if summary.module else qualname] = found
 

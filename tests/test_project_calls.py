@@ -1,0 +1,205 @@
+"""Effects through the project's call graph, on whole projects through the real CLI and ``flake8 --select BE``.
+
+A handler calls a service of another module, which calls a mailer of a third, which sends the mail in a
+helper of its own: the handler's request waits for the SMTP server as surely as if it called ``send_mail``
+itself. Each project puts such a chain next to the chains that must stay quiet (a queued task, a cycle that
+does nothing, a chain deeper than the model follows), so a model that follows everything fails as surely as
+one that follows nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from pathlib import Path
+
+from tests.processes import check_json, run_flake8
+
+
+def _write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return root
+
+
+def _both(root: Path, code: str) -> set[tuple[str, int]]:
+    """The findings of ``code`` by the CLI, after checking that flake8 reports exactly the same ones."""
+    cli = {
+        (os.path.normpath(item["path"]), item["line"])
+        for item in check_json("--no-cache", "--select", code, ".", cwd=root)
+    }
+    flake8 = {
+        (path.removeprefix("./"), row) for path, row, _col, found in run_flake8(".", cwd=root) if found == code
+    }
+    assert flake8 == cli
+    return cli
+
+
+MAIL_CHAIN = {
+    "pyproject.toml": '[project]\nname = "accounts"\nversion = "1"\n',
+    "accounts/__init__.py": "",
+    "accounts/mailer.py": """\
+        from django.core import mail as djmail
+        from django.template.loader import render_to_string
+
+
+        def build_mail(user, template):
+            message = djmail.EmailMultiAlternatives("Hi", render_to_string(template), to=[user.email])
+            message.attach_alternative(render_to_string(template), "text/html")
+            return message
+
+
+        def mail_user(user, template):
+            message = build_mail(user, template)
+            message.send()
+
+
+        class Mailer:
+            def deliver(self, user):
+                self._send(user)
+
+            def _send(self, user):
+                djmail.EmailMessage("Hi", "Body", to=[user.email]).send()
+
+
+        def ping(user):
+            return pong(user)
+
+
+        def pong(user):
+            return ping(user)
+
+
+        def level_3(user):
+            mail_user(user, "deep")
+
+
+        def level_2(user):
+            level_3(user)
+
+
+        def level_1(user):
+            level_2(user)
+    """,
+    "accounts/tasks.py": """\
+        from celery import shared_task
+
+        from accounts.mailer import mail_user
+
+
+        @shared_task
+        def welcome_later(user_id):
+            mail_user(user_id, "welcome")
+    """,
+    "accounts/services.py": """\
+        from accounts import mailer
+        from accounts.mailer import Mailer, mail_user
+        from accounts.tasks import welcome_later
+
+
+        def register(user):
+            user.save()
+            mail_user(user, "welcome")
+
+
+        def register_with_mailer(user):
+            Mailer().deliver(user)
+
+
+        def register_later(user):
+            welcome_later.delay(user.id)
+
+
+        def register_quietly(user):
+            return mailer.ping(user)
+
+
+        def register_deep(user):
+            mailer.level_1(user)
+    """,
+    "accounts/views.py": """\
+        from django.http import JsonResponse
+
+        from accounts import services
+        from accounts.mailer import Mailer
+
+
+        def signup(request):
+            services.register(request.user)
+            return JsonResponse({})
+
+
+        def signup_later(request):
+            services.register_later(request.user)
+            return JsonResponse({})
+
+
+        def signup_quietly(request):
+            services.register_quietly(request.user)
+            return JsonResponse({})
+
+
+        def signup_deep(request):
+            services.register_deep(request.user)
+            return JsonResponse({})
+
+
+        def signup_with_mailer(request):
+            Mailer().deliver(request.user)
+            return JsonResponse({})
+    """,
+    "accounts/urls.py": """\
+        from django.urls import path
+
+        from accounts import views
+
+        urlpatterns = [
+            path("signup/", views.signup),
+            path("signup-later/", views.signup_later),
+            path("signup-quietly/", views.signup_quietly),
+            path("signup-deep/", views.signup_deep),
+            path("signup-mailer/", views.signup_with_mailer),
+        ]
+    """,
+}
+
+
+def test_slow_work_two_calls_below_the_handler(tmp_path: Path) -> None:
+    """``signup`` -> ``services.register`` -> ``mailer.mail_user`` -> ``message.send()`` on the message
+    ``build_mail`` returns: reported at the handler's call. A queued task, a cycle that sends nothing and a
+    chain deeper than the model follows (the mail is five calls below the handler) are not; a method called on
+    an object (``Mailer().deliver``) is not followed (which class runs is not resolved across modules)."""
+    root = _write(tmp_path, MAIL_CHAIN)
+    assert _both(root, "BE206") == {("accounts/views.py", 8)}
+    messages = [item["message"] for item in check_json("--no-cache", "--select", "BE206", ".", cwd=root)]
+    assert messages == [
+        "`services.register()` sends e-mail in handler `signup` while the client waits; hand it to a queue or "
+        "background task"
+    ]
+
+
+def test_a_chain_three_calls_deep_is_followed(tmp_path: Path) -> None:
+    """The bound counts calls below the handler's helper: ``register_deep`` -> ``level_1`` -> ``level_2`` ->
+    ``level_3`` -> ``mail_user`` is one call too deep; calling ``level_2`` from the service brings the mail
+    within it."""
+    files = dict(MAIL_CHAIN)
+    files["accounts/services.py"] = files["accounts/services.py"].replace("mailer.level_1(user)", "mailer.level_2(user)")
+    assert _both(_write(tmp_path, files), "BE206") == {("accounts/views.py", 8), ("accounts/views.py", 23)}
+
+
+def test_a_helper_that_stops_calling_the_mailer_drops_the_finding_on_a_warm_run(tmp_path: Path) -> None:
+    """The handler's file keeps its cached result; the service's new summary (no call to the mailer) decides."""
+    root = _write(tmp_path, MAIL_CHAIN)
+
+    def lines() -> list[int]:
+        return sorted(item["line"] for item in check_json("--select", "BE206", ".", cwd=root))
+
+    assert lines() == [8]
+    services = root / "accounts/services.py"
+    original = services.read_text(encoding="utf-8")
+    services.write_text(original.replace('mail_user(user, "welcome")', "return user"), encoding="utf-8")
+    assert lines() == []
+    services.write_text(original, encoding="utf-8")
+    assert lines() == [8]
