@@ -13,7 +13,7 @@ import os
 import textwrap
 from pathlib import Path
 
-from tests.processes import check_json, run_flake8
+from tests.processes import check_json, run_cli, run_flake8
 
 
 def _write(root: Path, files: dict[str, str]) -> Path:
@@ -203,3 +203,117 @@ def test_a_helper_that_stops_calling_the_mailer_drops_the_finding_on_a_warm_run(
     assert lines() == []
     services.write_text(original, encoding="utf-8")
     assert lines() == [8]
+
+
+ORDER_SERVICES = {
+    "pyproject.toml": '[project]\nname = "shop"\nversion = "1"\n',
+    "shop/__init__.py": "",
+    "shop/services.py": """\
+        from shop.db import session
+        from shop.models import AuditLog, Order
+        from shop.tasks import fulfil
+
+
+        def place_order(data):
+            order = Order(**data)
+            session.add(order)
+            session.commit()
+            return order
+
+
+        def record_audit(data):
+            session.add(AuditLog(action="order", data=data))
+
+
+        def place_order_later(data):
+            fulfil.delay(data)
+
+
+        def checkout(data):
+            return place_order(data)
+
+
+        def find_or_place(data):
+            existing = get_order_by_ref(data["ref"])
+            if existing is not None:
+                return existing
+            order = Order(**data)
+            session.add(order)
+            return order
+
+
+        def get_order_by_ref(ref):
+            return session.query(Order).filter_by(ref=ref).first()
+    """,
+    "shop/api.py": """\
+        from fastapi import APIRouter
+        from fastapi.responses import RedirectResponse
+
+        from shop import services
+
+        router = APIRouter()
+
+
+        @router.post("/orders")
+        def create_order(data: dict):
+            return services.place_order(data)
+
+
+        @router.post("/carts")
+        def checkout_cart(data: dict):
+            services.record_audit(data)
+            return services.checkout(data)
+
+
+        @router.post("/audits")
+        def audit(data: dict):
+            services.record_audit(data)
+            return {}
+
+
+        @router.post("/later")
+        def later(data: dict):
+            services.place_order(data)
+            services.place_order_later(data)
+            return {}
+
+
+        @router.post("/placed", status_code=201)
+        def placed(data: dict):
+            return services.place_order(data)
+
+
+        @router.post("/dedup")
+        def dedup(data: dict):
+            return services.find_or_place(data)
+
+
+        @router.post("/form", response_class=RedirectResponse)
+        def form(data: dict):
+            services.place_order(data)
+            return "/orders"
+    """,
+}
+
+
+def test_create_in_a_service_of_another_module_answers_200(tmp_path: Path) -> None:
+    """BE305 at a POST handler whose only create is in a service of another module (directly, or one more
+    call down): one finding per handler, naming the service. A service that writes only an audit entry, one
+    that also enqueues (202 may be right), a get-or-create by hand, an explicit status and a redirect are not
+    reported."""
+    root = _write(tmp_path, ORDER_SERVICES)
+    assert _both(root, "BE305") == {("shop/api.py", 10), ("shop/api.py", 15)}
+    messages = sorted(item["message"] for item in check_json("--no-cache", "--select", "BE305", ".", cwd=root))
+    assert messages == [
+        "`checkout_cart` creates `services.checkout()` and answers FastAPI's default 200; answer 201 Created",
+        "`create_order` creates `services.place_order()` and answers FastAPI's default 200; answer 201 Created",
+    ]
+
+
+def test_create_in_a_service_needs_the_project(tmp_path: Path) -> None:
+    """Checked alone (standard input), the handler's file cannot show what the service does: no finding."""
+    root = _write(tmp_path, ORDER_SERVICES)
+    result = run_cli("check", "--select", "BE305", "--no-cache", "--stdin-filename", "shop/api.py", "-",
+                     cwd=root, stdin=(root / "shop/api.py").read_bytes())
+    assert result.returncode == 0, result.stdout.decode()
+    assert b"BE305" not in result.stdout

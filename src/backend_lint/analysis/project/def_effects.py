@@ -11,7 +11,9 @@ Two sources, both already used in the file by the rules:
 - slow work (:func:`backend_lint.analysis.slow_work.slow_work_in`): e-mail, SMS, PDF rendering. Sleeps are not
   recorded: in a helper they are a poll's or a backoff's wait more often than work a handler should hand off;
 - harmful effects (:func:`backend_lint.analysis.effects.own_effects`): creates, enqueues, sends (messages and
-  outbound POSTs), pays.
+  outbound POSTs), pays. A create is not recorded when it is a log or audit entry (:data:`SIDE_RECORDS`), or
+  when the function looks the thing up and returns it first (a get-or-create by hand): neither is a new
+  resource that a retry duplicates or a 201 announces.
 
 Calls are those the one resolver follows (:func:`backend_lint.analysis.effects.own_effects`' walk, shared with
 BE301/BE305): a function or class imported from a module of the file's own top-level package
@@ -33,7 +35,7 @@ import re
 from bisect import bisect_left, bisect_right
 from typing import TYPE_CHECKING, Callable, Optional
 
-from backend_lint.analysis.effects import HARMFUL, own_effects
+from backend_lint.analysis.effects import CREATES, HARMFUL, SIDE_RECORDS, own_effects, words
 from backend_lint.analysis.resolve import Imported, called_function, resolve_name
 from backend_lint.analysis.scopes import CLASS, FUNCTION, Scope
 from backend_lint.analysis.slow_work import SLEEPS, slow_work_in
@@ -96,7 +98,11 @@ class EffectReader:
             return []
         found: set[str] = set()
         if _spans_a_line(node, self.harmful_lines):
-            found.update(effect.kind for effect in own_effects(self.ctx, node).effects if effect.kind in HARMFUL)
+            own = own_effects(self.ctx, node)
+            found.update(
+                effect.kind for effect in own.effects if effect.kind in HARMFUL
+                and not (effect.kind == CREATES and (own.finds_first or words(effect.what) & SIDE_RECORDS))
+            )
         if _spans_a_line(node, self.slow_lines):
             kind = slow_work_in(self.ctx, node)
             if kind is not None and kind != SLEEPS and kind in SLOW_EFFECTS:
