@@ -317,3 +317,73 @@ def test_create_in_a_service_needs_the_project(tmp_path: Path) -> None:
                      cwd=root, stdin=(root / "shop/api.py").read_bytes())
     assert result.returncode == 0, result.stdout.decode()
     assert b"BE305" not in result.stdout
+
+
+TRACEBACK_HELPERS = {
+    "pyproject.toml": '[project]\nname = "worker"\nversion = "1"\n',
+    "worker/__init__.py": "",
+    "worker/reporting.py": """\
+        import logging
+        import traceback
+
+        logger = logging.getLogger(__name__)
+
+
+        def log_failure(message):
+            logger.exception(message)
+
+
+        def report(message):
+            log_failure(message)
+
+
+        def notify_admins(message):
+            try:
+                deliver(message)
+            except Exception:
+                logger.exception("could not notify: %s", traceback.format_exc())
+
+
+        def deliver(message):
+            return message
+    """,
+    "worker/jobs.py": """\
+        import logging
+
+        from worker import reporting
+
+        logger = logging.getLogger(__name__)
+
+
+        def run(job):
+            try:
+                job.run()
+            except Exception:
+                logger.error("job %s failed", job.id)
+                reporting.report("job failed")
+
+
+        def run_and_notify(job):
+            try:
+                job.run()
+            except Exception:
+                logger.error("job %s failed", job.id)
+                reporting.notify_admins("job failed")
+    """,
+}
+
+
+def test_an_except_clause_that_calls_a_helper_logging_the_traceback(tmp_path: Path) -> None:
+    """BE403 leaves alone an ``except`` that calls a helper of another module which logs the exception being
+    handled with its stack (here one call further down); a helper that logs only its own failures (in an
+    ``except`` of its own) keeps the traceback of nothing, and the error log there is still reported."""
+    root = _write(tmp_path, TRACEBACK_HELPERS)
+    assert _both(root, "BE403") == {("worker/jobs.py", 20)}
+
+
+def test_a_traceback_helper_needs_the_project(tmp_path: Path) -> None:
+    """Alone (standard input) the file cannot show what the helper logs: both error logs are reported."""
+    root = _write(tmp_path, TRACEBACK_HELPERS)
+    result = run_cli("check", "--select", "BE403", "--no-cache", "--stdin-filename", "worker/jobs.py", "-",
+                     cwd=root, stdin=(root / "worker/jobs.py").read_bytes())
+    assert result.stdout.decode().count("BE403") == 2, result.stdout.decode()

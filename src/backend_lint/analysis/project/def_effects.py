@@ -10,6 +10,8 @@ Two sources, both already used in the file by the rules:
 
 - slow work (:func:`backend_lint.analysis.slow_work.slow_work_in`): e-mail, SMS, PDF rendering. Sleeps are not
   recorded: in a helper they are a poll's or a backoff's wait more often than work a handler should hand off;
+- ``logs-traceback``: it logs the exception being handled with its stack (BE403: an ``except`` clause that
+  calls it keeps the traceback), outside an ``except`` clause of its own;
 - harmful effects (:func:`backend_lint.analysis.effects.own_effects`): creates, enqueues, sends (messages and
   outbound POSTs), pays. A create is not recorded when it is a log or audit entry (:data:`SIDE_RECORDS`), or
   when the function looks the thing up and returns it first (a get-or-create by hand): neither is a new
@@ -36,6 +38,7 @@ from bisect import bisect_left, bisect_right
 from typing import TYPE_CHECKING, Callable, Optional
 
 from backend_lint.analysis.effects import CREATES, HARMFUL, SIDE_RECORDS, own_effects, words
+from backend_lint.analysis.loggers import records_traceback
 from backend_lint.analysis.resolve import Imported, called_function, resolve_name
 from backend_lint.analysis.scopes import CLASS, FUNCTION, Scope
 from backend_lint.analysis.slow_work import SLEEPS, slow_work_in
@@ -48,6 +51,8 @@ SLOW_EFFECTS = {"sends e-mail": "sends-mail", "sends an SMS": "sends-sms", "rend
 EFFECT_TEXT = {effect: text for text, effect in SLOW_EFFECTS.items()}
 """The effect -> how a message says it (``sends-mail`` -> ``sends e-mail``)."""
 _SLOW_WORDS = re.compile("mail|twilio|weasyprint|pdfkit")
+_TRACEBACK_WORDS = re.compile("exception|exc_info|format_exc|print_exc")
+LOGS_TRACEBACK = "logs-traceback"
 _HARMFUL_WORDS = re.compile(
     "create|insert|add\\(|add_all|save\\(|send|delay\\(|apply_async|enqueue|add_task|async_task|kiq\\(|schedule_task"
     "|post\\(|pay|charge|capture|refund|transact|open_channel|withdraw|purchase|stripe|braintree|adyen|square|mollie"
@@ -81,6 +86,7 @@ class EffectReader:
         breaks = [found.end() for found in _NEWLINE.finditer(lowered)]
         self.slow_lines = _word_lines(lowered, breaks, _SLOW_WORDS)
         self.harmful_lines = _word_lines(lowered, breaks, _HARMFUL_WORDS)
+        self.traceback_lines = _word_lines(lowered, breaks, _TRACEBACK_WORDS)
         names = {"self", "cls", *(name for name, _node in own if "." not in name)}
         names.update(
             local for local, qualified in ctx.imports.names.items()
@@ -107,7 +113,23 @@ class EffectReader:
             kind = slow_work_in(self.ctx, node)
             if kind is not None and kind != SLEEPS and kind in SLOW_EFFECTS:
                 found.add(SLOW_EFFECTS[kind])
+        if _spans_a_line(node, self.traceback_lines) and self._logs_traceback(node):
+            found.add(LOGS_TRACEBACK)
         return sorted(found)
+
+    def _logs_traceback(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+        """The function records the exception its caller is handling (``logger.exception(...)``,
+        ``exc_info=True``, ``traceback.format_exc()``) outside an ``except`` clause of its own (there it
+        records its own failure) and outside nested functions."""
+        stack: list[ast.AST] = [*node.body]
+        while stack:
+            current = stack.pop()
+            if isinstance(current, (*_NESTED, ast.ExceptHandler)):
+                continue
+            if isinstance(current, ast.Call) and records_traceback(current, self.ctx):
+                return True
+            stack.extend(ast.iter_child_nodes(current))
+        return False
 
     def calls(self, node: ast.AST, absolute: Callable[[str], Optional[str]]) -> list[str]:
         """The project functions (and classes) the function ``node`` calls, qualified; ``absolute`` makes a

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Optional
 
-from backend_lint.analysis.facts import reads
+from backend_lint.analysis.facts import node_fact, reads
 from backend_lint.analysis.project.roots import resolve_relative
 from backend_lint.analysis.resolve import Imported, lookup, resolve_name
 
@@ -73,3 +73,29 @@ def imported_qualified_name(ctx: FileContext, written: str) -> Optional[str]:
     if base is None:
         return None
     return absolute_name(ctx, f"{base}.{rest}" if rest else base)
+
+
+_NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+
+
+@node_fact()
+def project_calls_in(ctx: FileContext, block: ast.AST) -> list[str]:
+    """The functions of other modules of the file's own top-level package that the statements of ``block``
+    (an ``except`` clause) call, through the file's imports (``reporting.log_failure`` after ``from app import
+    reporting``); nested functions left out, classes too (what making one runs is not recorded)."""
+    package = ctx.module.partition(".")[0]
+    if not package:
+        return []
+    found: list[str] = []
+    stack: list[ast.AST] = list(getattr(block, "body", []))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, _NESTED):
+            continue
+        if isinstance(node, ast.Call):
+            qualified = imported_qualified(ctx, node.func)
+            if qualified is not None and qualified.partition(".")[0] == package \
+                    and not qualified.rpartition(".")[2][:1].isupper() and qualified not in found:
+                found.append(qualified)
+        stack.extend(ast.iter_child_nodes(node))
+    return sorted(found)

@@ -38,10 +38,12 @@ class DefSummary:
     effects to its own, a few calls deep (:meth:`.model.ProjectModel.effects_of`)."""
 
 
-DEF_EFFECTS = frozenset({"sends-mail", "sends-sms", "renders-pdf", "creates", "enqueues", "sends", "pays"})
+DEF_EFFECTS = frozenset({
+    "sends-mail", "sends-sms", "renders-pdf", "creates", "enqueues", "sends", "pays", "logs-traceback",
+})
 """Effects a def summary records: BE206's slow work (:mod:`backend_lint.analysis.slow_work`, not sleeps: a
-helper's sleep is a poll or a backoff more often than not) and the harmful effects of
-:mod:`backend_lint.analysis.effects` (what a retry duplicates)."""
+helper's sleep is a poll or a backoff more often than not), the harmful effects of
+:mod:`backend_lint.analysis.effects` (what a retry duplicates) and BE403's ``logs-traceback``."""
 
 
 @dataclass
