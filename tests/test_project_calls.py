@@ -387,3 +387,52 @@ def test_a_traceback_helper_needs_the_project(tmp_path: Path) -> None:
     result = run_cli("check", "--select", "BE403", "--no-cache", "--stdin-filename", "worker/jobs.py", "-",
                      cwd=root, stdin=(root / "worker/jobs.py").read_bytes())
     assert result.stdout.decode().count("BE403") == 2, result.stdout.decode()
+
+
+SQL_HELPERS = {
+    "pyproject.toml": '[project]\nname = "reports"\nversion = "1"\n',
+    "reports/__init__.py": "",
+    "reports/queries.py": """\
+        def active_filter():
+            return "status = 'active'"
+
+
+        def table_for(kind):
+            if kind == "daily":
+                return "daily_totals"
+            return "monthly_totals"
+
+
+        def table_named(kind):
+            return f"{kind}_totals"
+    """,
+    "reports/views.py": """\
+        from django.db import connection
+        from django.http import JsonResponse
+
+        from reports import queries
+
+
+        def totals(request):
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT * FROM {queries.table_for(request.GET['kind'])} WHERE {queries.active_filter()}")
+                return JsonResponse({"rows": cursor.fetchall()})
+
+
+        def named(request):
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT * FROM {queries.table_named(request.GET['kind'])} WHERE {queries.active_filter()}")
+                return JsonResponse({"rows": cursor.fetchall()})
+    """,
+}
+
+
+def test_sql_text_from_a_helper_that_returns_literals(tmp_path: Path) -> None:
+    """BE101 leaves alone SQL whose formatted parts are calls of helpers of another module that return a
+    string literal on every path (the table picked from a fixed set); a helper that formats the request's
+    text into the name it returns keeps the finding."""
+    root = _write(tmp_path, SQL_HELPERS)
+    assert _both(root, "BE101") == {("reports/views.py", 15)}
+    result = run_cli("check", "--select", "BE101", "--no-cache", "--stdin-filename", "reports/views.py", "-",
+                     cwd=root, stdin=(root / "reports/views.py").read_bytes())
+    assert result.stdout.decode().count("BE101") == 2, result.stdout.decode()  # alone: the file cannot tell

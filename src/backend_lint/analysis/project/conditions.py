@@ -106,8 +106,9 @@ def test_support(module: str) -> ProjectFact:
 
 @project_fact
 def constants(qualified: Iterable[str]) -> ProjectFact:
-    """Every one of the imported names (``app.tables.RETAINED_TABLES``) is a literal constant of its module
-    (BE101)."""
+    """Every one of the imported names (``app.tables.RETAINED_TABLES``) is a literal constant of its module,
+    and every name written as a call (``app.queries.active_filter()``) is a function of the project that
+    returns a string literal on every path (BE101)."""
     return ProjectFact(CONSTANTS, tuple(sorted(set(qualified))))
 
 

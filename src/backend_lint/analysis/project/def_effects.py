@@ -10,6 +10,8 @@ Two sources, both already used in the file by the rules:
 
 - slow work (:func:`backend_lint.analysis.slow_work.slow_work_in`): e-mail, SMS, PDF rendering. Sleeps are not
   recorded: in a helper they are a poll's or a backoff's wait more often than work a handler should hand off;
+- whether every ``return`` gives a string literal (:meth:`EffectReader.returns_literal`; not an effect:
+  what a function returns is its own, not its callees');
 - ``logs-traceback``: it logs the exception being handled with its stack (BE403: an ``except`` clause that
   calls it keeps the traceback), outside an ``except`` clause of its own;
 - harmful effects (:func:`backend_lint.analysis.effects.own_effects`): creates, enqueues, sends (messages and
@@ -39,7 +41,7 @@ from typing import TYPE_CHECKING, Callable, Optional
 
 from backend_lint.analysis.effects import CREATES, HARMFUL, SIDE_RECORDS, own_effects, words
 from backend_lint.analysis.loggers import records_traceback
-from backend_lint.analysis.resolve import Imported, called_function, resolve_name
+from backend_lint.analysis.resolve import Imported, called_function, resolve_name, returned_values
 from backend_lint.analysis.scopes import CLASS, FUNCTION, Scope
 from backend_lint.analysis.slow_work import SLEEPS, slow_work_in
 
@@ -53,6 +55,7 @@ EFFECT_TEXT = {effect: text for text, effect in SLOW_EFFECTS.items()}
 _SLOW_WORDS = re.compile("mail|twilio|weasyprint|pdfkit")
 _TRACEBACK_WORDS = re.compile("exception|exc_info|format_exc|print_exc")
 LOGS_TRACEBACK = "logs-traceback"
+_RETURNS_TEXT = re.compile(r"""\breturn\s*\(?\s*[rRuU]?["']""")
 _HARMFUL_WORDS = re.compile(
     "create|insert|add\\(|add_all|save\\(|send|delay\\(|apply_async|enqueue|add_task|async_task|kiq\\(|schedule_task"
     "|post\\(|pay|charge|capture|refund|transact|open_channel|withdraw|purchase|stripe|braintree|adyen|square|mollie"
@@ -87,6 +90,7 @@ class EffectReader:
         self.slow_lines = _word_lines(lowered, breaks, _SLOW_WORDS)
         self.harmful_lines = _word_lines(lowered, breaks, _HARMFUL_WORDS)
         self.traceback_lines = _word_lines(lowered, breaks, _TRACEBACK_WORDS)
+        self.text_lines = _word_lines(lowered, breaks, _RETURNS_TEXT)
         names = {"self", "cls", *(name for name, _node in own if "." not in name)}
         names.update(
             local for local, qualified in ctx.imports.names.items()
@@ -116,6 +120,16 @@ class EffectReader:
         if _spans_a_line(node, self.traceback_lines) and self._logs_traceback(node):
             found.add(LOGS_TRACEBACK)
         return sorted(found)
+
+    def returns_literal(self, node: ast.AST) -> bool:
+        """Every ``return`` of the function ``node`` gives a string literal (``return "status = 'active'"``,
+        one literal per branch): what it returns is constant text, safe to format into SQL (BE101)."""
+        if self.skip or not isinstance(node, _FUNCTIONS) or not _spans_a_line(node, self.text_lines):
+            return False
+        values = returned_values(self.ctx, node)
+        return bool(values) and all(
+            isinstance(value, ast.Constant) and isinstance(value.value, str) for value in values
+        )
 
     def _logs_traceback(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
         """The function records the exception its caller is handling (``logger.exception(...)``,

@@ -219,6 +219,7 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
         if isinstance(node, ast.ClassDef) and "." not in qualname:
             found.relations = sorted(relations.get(qualname, ()))
         found.calls = effects.calls(node, lambda written: _absolute(summary, written))
+        found.returns_literal = effects.returns_literal(node)
         if found != DefSummary():
             summary.defs[f"{summary.module}.{qualname}" if summary.module else qualname] = found
 

@@ -211,7 +211,12 @@ class ProjectModel:
     # -- constants -----------------------------------------------------------------------------------------------
 
     def is_constant(self, qualified: str, depth: int = 0) -> bool:
-        """``shop.tables.RETAINED`` is bound once, to a literal, in its module (through re-exports)."""
+        """``shop.tables.RETAINED`` is bound once, to a literal, in its module (through re-exports); a name
+        written as a call, ``shop.queries.active_filter()``, is a function every ``return`` of which gives a
+        string literal."""
+        if qualified.endswith("()"):
+            found = self.definition(qualified[:-2])[1]
+            return found is not None and found.returns_literal
         split = self.split(qualified)
         if split is None or depth > _MAX_DEPTH:
             return False

@@ -32,6 +32,8 @@ class DefSummary:
     """A model class's attributes whose read loads another row lazily (Django ``ForeignKey``/``OneToOneField``,
     SQLAlchemy ``relationship()`` without an eager ``lazy=``), sorted: ``order.customer`` in a loop over the
     orders of a view in another module is an N+1 (BE103)."""
+    returns_literal: bool = False
+    """Every ``return`` of the function gives a string literal: constant text (BE101: safe in SQL)."""
     calls: list[str] = field(default_factory=list)
     """The project's functions, classes and methods it calls, qualified (sorted): imported from a module of its
     own top-level package, or defined in its own module (``self._send`` in its class). The model adds their
@@ -182,6 +184,7 @@ def _well_typed(summary: ModuleSummary) -> bool:
         and all(
             _strings(item.bases) and _strings(item.headers) and isinstance(item.renders_html, bool)
             and _strings(item.effects) and _strings(item.relations) and _strings(item.calls)
+            and isinstance(item.returns_literal, bool)
             for item in summary.defs.values()
         )
         and all(isinstance(entry.view, str) for entry in summary.url_entries)
