@@ -436,3 +436,73 @@ def test_sql_text_from_a_helper_that_returns_literals(tmp_path: Path) -> None:
     result = run_cli("check", "--select", "BE101", "--no-cache", "--stdin-filename", "reports/views.py", "-",
                      cwd=root, stdin=(root / "reports/views.py").read_bytes())
     assert result.stdout.decode().count("BE101") == 2, result.stdout.decode()  # alone: the file cannot tell
+
+
+TIMEOUT_ADAPTERS = {
+    "pyproject.toml": '[project]\nname = "client"\nversion = "1"\n',
+    "client/__init__.py": "",
+    "client/adapters.py": """\
+        from requests.adapters import HTTPAdapter
+
+
+        class TimeoutHTTPAdapter(HTTPAdapter):
+            def __init__(self, *args, timeout=10, **kwargs):
+                self.timeout = timeout
+                super().__init__(*args, **kwargs)
+
+            def send(self, request, **kwargs):
+                kwargs.setdefault("timeout", self.timeout)
+                return super().send(request, **kwargs)
+
+
+        class RetryAdapter(TimeoutHTTPAdapter):
+            pass
+
+
+        class PlainAdapter(HTTPAdapter):
+            pass
+    """,
+    "client/api.py": """\
+        import requests
+
+        from client.adapters import PlainAdapter, RetryAdapter, TimeoutHTTPAdapter
+
+
+        def fetch(url):
+            session = requests.Session()
+            session.mount("https://", TimeoutHTTPAdapter())
+            return session.get(url)
+
+
+        def fetch_retrying(url):
+            session = requests.Session()
+            session.mount("https://", RetryAdapter(max_retries=3))
+            return session.get(url)
+
+
+        def fetch_plain(url):
+            session = requests.Session()
+            session.mount("https://", PlainAdapter())
+            return session.get(url)
+
+
+        class Client:
+            def __init__(self):
+                self.session = requests.Session()
+                self.session.mount("https://", TimeoutHTTPAdapter())
+
+            def get(self, url):
+                return self.session.get(url)
+    """,
+}
+
+
+def test_a_session_mounted_with_a_timeout_adapter_of_another_module(tmp_path: Path) -> None:
+    """BE201 trusts a session mounted with the project's ``TimeoutHTTPAdapter`` (or a subclass of it) from
+    another module, as it does for one defined in the file; an adapter that sets no timeout keeps the
+    finding, and alone (standard input) the file cannot tell, so all four calls are reported."""
+    root = _write(tmp_path, TIMEOUT_ADAPTERS)
+    assert _both(root, "BE201") == {("client/api.py", 21)}
+    result = run_cli("check", "--select", "BE201", "--no-cache", "--stdin-filename", "client/api.py", "-",
+                     cwd=root, stdin=(root / "client/api.py").read_bytes())
+    assert result.stdout.decode().count("BE201") == 4, result.stdout.decode()

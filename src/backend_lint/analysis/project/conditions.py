@@ -41,11 +41,12 @@ NOT_ROOT_URLCONF = "not-root-urlconf"
 DOES = "does"
 RELATION = "relation"
 REQUESTS_TIMEOUT_PATCHED = "requests-timeout-patched"
+SETS_TIMEOUT = "sets-timeout"
 ABSENT = "absent"
 KINDS = frozenset({
     DRF_PAGINATION, IDEMPOTENCY_MIDDLEWARE, READS_IDEMPOTENCY_KEY, CLI_MODULE, TEST_SUPPORT, CONSTANTS, HTML_VIEW,
     ROUTE_WORDS, RATE_LIMITED_APP, UPLOAD_LIMIT, NO_PROJECT, HEALTH_CHECK, NOT_ROOT_URLCONF, DOES, RELATION,
-    REQUESTS_TIMEOUT_PATCHED, ABSENT,
+    REQUESTS_TIMEOUT_PATCHED, ABSENT, SETS_TIMEOUT,
 })
 
 
@@ -189,6 +190,13 @@ def requests_timeout_patched() -> ProjectFact:
     """A module of the project (not a test) replaces ``requests``' sending (``HTTPAdapter.send = ...``) with a
     wrapper that gives every call a default timeout, installed at start-up (BE201)."""
     return ProjectFact(REQUESTS_TIMEOUT_PATCHED)
+
+
+@project_fact
+def sets_timeout(qualified: str) -> ProjectFact:
+    """The project's class ``qualified`` (an HTTP adapter mounted on a ``requests`` session), or a base of it
+    in the project, names a timeout in its body: the ``TimeoutHTTPAdapter`` recipe (BE201)."""
+    return ProjectFact(SETS_TIMEOUT, (qualified,))
 
 
 @project_fact

@@ -40,6 +40,7 @@ from bisect import bisect_left, bisect_right
 from typing import TYPE_CHECKING, Callable, Optional
 
 from backend_lint.analysis.effects import CREATES, HARMFUL, SIDE_RECORDS, own_effects, words
+from backend_lint.analysis.http_clients import mentions_timeout
 from backend_lint.analysis.loggers import records_traceback
 from backend_lint.analysis.resolve import Imported, called_function, resolve_name, returned_values
 from backend_lint.analysis.scopes import CLASS, FUNCTION, Scope
@@ -55,6 +56,7 @@ EFFECT_TEXT = {effect: text for text, effect in SLOW_EFFECTS.items()}
 _SLOW_WORDS = re.compile("mail|twilio|weasyprint|pdfkit")
 _TRACEBACK_WORDS = re.compile("exception|exc_info|format_exc|print_exc")
 LOGS_TRACEBACK = "logs-traceback"
+_TIMEOUT_WORD = re.compile("timeout")
 _RETURNS_TEXT = re.compile(r"""\breturn\s*\(?\s*[rRuU]?["']""")
 _HARMFUL_WORDS = re.compile(
     "create|insert|add\\(|add_all|save\\(|send|delay\\(|apply_async|enqueue|add_task|async_task|kiq\\(|schedule_task"
@@ -91,6 +93,7 @@ class EffectReader:
         self.harmful_lines = _word_lines(lowered, breaks, _HARMFUL_WORDS)
         self.traceback_lines = _word_lines(lowered, breaks, _TRACEBACK_WORDS)
         self.text_lines = _word_lines(lowered, breaks, _RETURNS_TEXT)
+        self.timeout_lines = _word_lines(lowered, breaks, _TIMEOUT_WORD)
         names = {"self", "cls", *(name for name, _node in own if "." not in name)}
         names.update(
             local for local, qualified in ctx.imports.names.items()
@@ -120,6 +123,13 @@ class EffectReader:
         if _spans_a_line(node, self.traceback_lines) and self._logs_traceback(node):
             found.add(LOGS_TRACEBACK)
         return sorted(found)
+
+    def names_timeout(self, node: ast.AST) -> bool:
+        """The class ``node`` names a timeout in its body (:func:`~backend_lint.analysis.http_clients.mentions_timeout`:
+        the ``TimeoutHTTPAdapter`` recipe, a session class that sets a default): BE201 trusts a session
+        mounted with it, as it does for such a class of the session's own file."""
+        return not self.skip and isinstance(node, ast.ClassDef) and _spans_a_line(node, self.timeout_lines) \
+            and mentions_timeout(node)
 
     def returns_literal(self, node: ast.AST) -> bool:
         """Every ``return`` of the function ``node`` gives a string literal (``return "status = 'active'"``,

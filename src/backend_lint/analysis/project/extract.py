@@ -212,6 +212,7 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
         found = DefSummary()
         if isinstance(node, ast.ClassDef):
             found.bases = [base for base in (_qualified(ctx, summary, written) for written in node.bases) if base]
+            found.timeout = effects.names_timeout(node)
         if reads_key:
             found.headers = _key_headers(node)
         found.renders_html = html.get(id(node), False)

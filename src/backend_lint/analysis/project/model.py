@@ -131,6 +131,8 @@ class ProjectModel:
             return any(summary.patches_requests_timeout for summary in self.modules.values())
         if kind == conditions.RELATION:
             return len(args) == 2 and self.has_relation(args[0], args[1])
+        if kind == conditions.SETS_TIMEOUT:
+            return bool(args) and self.sets_timeout(args[0])
         if kind == conditions.ABSENT:  # a malformed inner fact is not established: absent
             return not (args and args[0] in _ESTABLISHED and self.holds(ProjectFact(args[0], args[1:])))
         return False
@@ -168,6 +170,13 @@ class ProjectModel:
         """The function or method ``qualified`` (through re-exports) has ``effect`` in its own body or in the
         project functions it calls (:meth:`effects_of`)."""
         return effect in self.effects_of(qualified)
+
+    def sets_timeout(self, qualified: str, depth: int = 0) -> bool:
+        """The class ``qualified`` (through re-exports) or one of its bases of the project names a timeout."""
+        found = self.definition(qualified)[1]
+        if found is None or depth > _MAX_DEPTH:
+            return False
+        return found.timeout or any(self.sets_timeout(base, depth + 1) for base in found.bases)
 
     def effects_of(self, qualified: str) -> frozenset[str]:
         """What the function ``qualified`` does, with what the project functions it calls do, up to

@@ -32,6 +32,9 @@ class DefSummary:
     """A model class's attributes whose read loads another row lazily (Django ``ForeignKey``/``OneToOneField``,
     SQLAlchemy ``relationship()`` without an eager ``lazy=``), sorted: ``order.customer`` in a loop over the
     orders of a view in another module is an N+1 (BE103)."""
+    timeout: bool = False
+    """A class whose body names a timeout (a ``TimeoutHTTPAdapter``, a session that sets a default one): BE201
+    takes a session mounted with it as one with a timeout."""
     returns_literal: bool = False
     """Every ``return`` of the function gives a string literal: constant text (BE101: safe in SQL)."""
     calls: list[str] = field(default_factory=list)
@@ -185,6 +188,7 @@ def _well_typed(summary: ModuleSummary) -> bool:
             _strings(item.bases) and _strings(item.headers) and isinstance(item.renders_html, bool)
             and _strings(item.effects) and _strings(item.relations) and _strings(item.calls)
             and isinstance(item.returns_literal, bool)
+            and isinstance(item.timeout, bool)
             for item in summary.defs.values()
         )
         and all(isinstance(entry.view, str) for entry in summary.url_entries)
