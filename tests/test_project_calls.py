@@ -288,6 +288,12 @@ ORDER_SERVICES = {
             return services.find_or_place(data)
 
 
+        @router.post("/batches")
+        def batch(data: dict):
+            services.place_order(data)
+            return None
+
+
         @router.post("/form", response_class=RedirectResponse)
         def form(data: dict):
             services.place_order(data)
@@ -298,9 +304,10 @@ ORDER_SERVICES = {
 
 def test_create_in_a_service_of_another_module_answers_200(tmp_path: Path) -> None:
     """BE305 at a POST handler whose only create is in a service of another module (directly, or one more
-    call down): one finding per handler, naming the service. A service that writes only an audit entry, one
-    that also enqueues (202 may be right), a get-or-create by hand, an explicit status and a redirect are not
-    reported."""
+    call down) and whose result it answers with: one finding per handler, naming the service. A service that
+    writes only an audit entry, one that also enqueues (202 may be right), a get-or-create by hand, a handler
+    that answers something other than what the service made (an action's ``None``), an explicit status and a
+    redirect are not reported."""
     root = _write(tmp_path, ORDER_SERVICES)
     assert _both(root, "BE305") == {("shop/api.py", 10), ("shop/api.py", 15)}
     messages = sorted(item["message"] for item in check_json("--no-cache", "--select", "BE305", ".", cwd=root))

@@ -29,6 +29,7 @@ import ast
 from typing import TYPE_CHECKING, Any, Optional
 
 from backend_lint.analysis.ast_helpers import callee_name
+from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.effects import CREATES, ENQUEUES, SIDE_RECORDS, handler_effects, words
 from backend_lint.analysis.handler_body import handler_body
 from backend_lint.analysis.handlers import DJANGO, DRF, FASTAPI, FLASK, FRAMEWORK_MODULES, Handler, handler_for
@@ -58,7 +59,7 @@ class CreateWithout201(Rule):
     fix_kind = Applicability.UNSAFE
     fix_node = "FunctionDef"
     triggers = FRAMEWORK_MODULES
-    needs = (handler_for, handler_body, handler_effects, returned_values, does)
+    needs = (handler_for, handler_body, handler_effects, returned_values, bindings_of, does)
     module_facts = (test_support,)
     options = (
         Option(
@@ -88,7 +89,7 @@ class CreateWithout201(Rule):
         created = [effect for effect in effects.creates if not words(effect.what) & SIDE_RECORDS]
         if effects.finds_first or any(effect.kind == ENQUEUES for effect in effects.effects):
             return
-        helpers = _project_helpers(ctx, effects.outside) if not created else []
+        helpers = _answered_helpers(ctx, node, _project_helpers(ctx, effects.outside)) if not created else []
         if not created and not helpers:
             return
         decorator: Optional[int] = None
@@ -138,6 +139,31 @@ class CreateWithout201(Rule):
 
 
 _FRAMEWORK_NAMES = {FASTAPI: "FastAPI", DRF: "Django REST framework", FLASK: "Flask", DJANGO: "Django"}
+
+
+def _answered_helpers(
+    ctx: FileContext, function: ast.FunctionDef | ast.AsyncFunctionDef, helpers: list[str]
+) -> list[str]:
+    """The ``helpers`` whose result the handler answers with: called in a returned value
+    (``return services.place_order(data)``) or assigned to a name it returns, or uses in a returned value
+    (``order = services.place_order(data)`` ... ``return Response(OrderSerializer(order).data)``). A handler
+    that answers something else (an action's status, ``None``) has no created resource to announce, and
+    a helper it calls on the side (an audit trail) is not what it creates."""
+    if not helpers:
+        return []
+    assigned = bindings_of(ctx, function).assigned
+    answered: set[str] = set()
+    for value in returned_values(ctx, function):
+        for part in ast.walk(value) if value is not None else ():
+            calls = [part] if isinstance(part, ast.Call) else []
+            if isinstance(part, ast.Name) and len(assigned.get(part.id, [])) == 1:
+                made = assigned[part.id][0]
+                made = made.value if isinstance(made, ast.Await) else made
+                calls += [made] if isinstance(made, ast.Call) else []
+            answered.update(
+                name for call in calls if (name := absolute_name(ctx, ctx.imports.resolve(call.func) or "")) is not None
+            )
+    return [name for name in helpers if name in answered]
 
 
 def _project_helpers(ctx: FileContext, outside: list[str]) -> list[str]:
