@@ -54,7 +54,7 @@ SLOW_EFFECTS = {"sends e-mail": "sends-mail", "sends an SMS": "sends-sms", "rend
 EFFECT_TEXT = {effect: text for text, effect in SLOW_EFFECTS.items()}
 """The effect -> how a message says it (``sends-mail`` -> ``sends e-mail``)."""
 _SLOW_WORDS = re.compile("mail|twilio|weasyprint|pdfkit")
-_TRACEBACK_WORDS = re.compile("exception|exc_info|format_exc|print_exc")
+_TRACEBACK_WORDS = re.compile(r"\.exception\(|exc_info|format_exc|print_exc|capture_exception")
 LOGS_TRACEBACK = "logs-traceback"
 _TIMEOUT_WORD = re.compile("timeout")
 _RETURNS_TEXT = re.compile(r"""\breturn\s*\(?\s*[rRuU]?["']""")
@@ -68,6 +68,9 @@ looks for, lower case): a function whose lines hold none is not walked."""
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 _NEWLINE = re.compile(r"\r\n|\r|\n")
+_CALLED = re.compile(r"\s*(?:\.\s*[A-Za-z_]\w*\s*)?\(")
+"""What follows a name that is called: ``(``, or one attribute and ``(`` (``notifications.send_welcome(``)."""
+_WORD_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 
 
 class EffectReader:
@@ -94,16 +97,14 @@ class EffectReader:
         self.traceback_lines = _word_lines(lowered, breaks, _TRACEBACK_WORDS)
         self.text_lines = _word_lines(lowered, breaks, _RETURNS_TEXT)
         self.timeout_lines = _word_lines(lowered, breaks, _TIMEOUT_WORD)
-        names = {"self", "cls", *(name for name, _node in own if "." not in name)}
-        names.update(
+        self.names = {name.rpartition(".")[2] for name, _node in own}
+        self.names.update(
             local for local, qualified in ctx.imports.names.items()
             if qualified.startswith(".") or qualified.partition(".")[0] == self.package
         )
-        self.call_lines: list[int] = []
-        if not self.skip:
-            pattern = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, names))) + r")\b")
-            breaks = [found.end() for found in _NEWLINE.finditer(ctx.source)]
-            self.call_lines = _word_lines(ctx.source, breaks, pattern)
+        """Names a call of a project function starts with: the file's functions, classes and methods, and names
+        imported from its own package."""
+        self.call_lines: list[int] = [] if self.skip else _call_lines(ctx, own, self.package)
 
     def effects(self, node: ast.AST) -> list[str]:
         """The effects of the function ``node``'s own body (empty for classes and in skipped files)."""
@@ -158,7 +159,7 @@ class EffectReader:
     def calls(self, node: ast.AST, absolute: Callable[[str], Optional[str]]) -> list[str]:
         """The project functions (and classes) the function ``node`` calls, qualified; ``absolute`` makes a
         relative import's name absolute. Functions nested in ``node`` are left out (they run when called)."""
-        if self.skip or not isinstance(node, _FUNCTIONS) or not _spans_a_line(node, self.call_lines):
+        if self.skip or not isinstance(node, _FUNCTIONS) or not _spans_a_line(node.body[0], self.call_lines, node):
             return []
         scope = Scope(FUNCTION, node, self.scopes.get(id(node), self.ctx.root_scope))
         found: set[str] = set()
@@ -175,6 +176,12 @@ class EffectReader:
         return sorted(found)
 
     def _callee(self, call: ast.Call, scope: Scope, absolute: Callable[[str], Optional[str]]) -> Optional[str]:
+        func = call.func
+        root = func.value if isinstance(func, ast.Attribute) else func
+        if not isinstance(root, ast.Name) or (
+            root.id not in self.names and not (root.id in ("self", "cls") and getattr(func, "attr", "") in self.names)
+        ):
+            return None  # (a call on anything else resolves to no project function: skip the resolver)
         helper = called_function(call, self.ctx, scope)
         if helper is not None:
             return self.own_ids.get(id(helper.node))
@@ -194,8 +201,40 @@ def _word_lines(lowered: str, breaks: list[int], words: re.Pattern[str]) -> list
     return sorted({bisect_right(breaks, found.start()) + 1 for found in words.finditer(lowered)})
 
 
-def _spans_a_line(node: ast.AST, lines: list[int]) -> bool:
+def _call_lines(ctx: FileContext, own: list[tuple[str, ast.AST]], package: str) -> list[int]:
+    """The lines that may call a function of the project: where a module-level function or class of the file
+    (``build_mail``), a method of its classes on ``self``/``cls`` (``self._send``) or a name imported from the
+    file's own package (``notifications``) is written as a word and called (``(`` follows, or one attribute
+    and ``(``). Found with ``str.find`` per name (one regular
+    expression of all of a file's names costs more to compile than the search saves)."""
+    source = ctx.source
+    words = {name for name, _node in own if "." not in name}
+    words.update(
+        local for local, qualified in ctx.imports.names.items()
+        if qualified.startswith(".") or qualified.partition(".")[0] == package
+    )
+    methods = {name.rpartition(".")[2] for name, _node in own if "." in name}
+    if methods:
+        words.update("self." + name for name in methods)
+        words.update("cls." + name for name in methods)
+    starts: list[int] = []
+    for word in words:
+        at = source.find(word)
+        while at != -1:
+            end = at + len(word)
+            if (at == 0 or source[at - 1] not in _WORD_CHARACTERS) and _CALLED.match(source, end):
+                starts.append(at)
+            at = source.find(word, end)
+    if not starts:
+        return []
+    breaks = [found.end() for found in _NEWLINE.finditer(source)]
+    return sorted({bisect_right(breaks, at) + 1 for at in starts})
+
+
+def _spans_a_line(node: ast.AST, lines: list[int], until: Optional[ast.AST] = None) -> bool:
+    """Whether one of ``lines`` lies within ``node`` (with ``until``: from ``node``'s first line to the last
+    of ``until``, so that a function's own ``def`` line does not count)."""
     first = getattr(node, "lineno", 0)
-    last = getattr(node, "end_lineno", None) or first
+    last = getattr(until or node, "end_lineno", None) or first
     at = bisect_left(lines, first)
     return at < len(lines) and lines[at] <= last
