@@ -37,6 +37,7 @@ from __future__ import annotations
 import ast
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Callable, Optional
 
 from backend_lint.analysis.effects import CREATES, HARMFUL, SIDE_RECORDS, own_effects, words
@@ -76,7 +77,7 @@ _WORD_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWX
 class EffectReader:
     """Reads the effects of one file's functions; built once per summary."""
 
-    def __init__(self, ctx: FileContext, skip: bool, own: list[tuple[str, ast.AST]], module: str) -> None:
+    def __init__(self, ctx: FileContext, skip: bool, own: Sequence[tuple[str, ast.AST]], module: str) -> None:
         """``own``: the file's module-level functions and classes and their methods, by qualified name in the
         module (``OrderView.post``); ``module``: the file's dotted name (its top-level package's functions
         are the project's)."""
@@ -201,7 +202,7 @@ def _word_lines(lowered: str, breaks: list[int], words: re.Pattern[str]) -> list
     return sorted({bisect_right(breaks, found.start()) + 1 for found in words.finditer(lowered)})
 
 
-def _call_lines(ctx: FileContext, own: list[tuple[str, ast.AST]], package: str) -> list[int]:
+def _call_lines(ctx: FileContext, own: Sequence[tuple[str, ast.AST]], package: str) -> list[int]:
     """The lines that may call a function of the project: where a module-level function or class of the file
     (``build_mail``), a method of its classes on ``self``/``cls`` (``self._send``) or a name imported from the
     file's own package (``notifications``) is written as a word and called (``(`` follows, or one attribute
