@@ -513,3 +513,29 @@ def test_a_session_mounted_with_a_timeout_adapter_of_another_module(tmp_path: Pa
     result = run_cli("check", "--select", "BE201", "--no-cache", "--stdin-filename", "client/api.py", "-",
                      cwd=root, stdin=(root / "client/api.py").read_bytes())
     assert result.stdout.decode().count("BE201") == 4, result.stdout.decode()
+
+
+def test_a_same_module_helper_that_calls_the_mailer(tmp_path: Path) -> None:
+    """A handler's helper of its own module that sends nothing itself but calls the mailer of another module:
+    the project model follows it and BE206 reports the call of the helper; alone, the file cannot tell."""
+    files = dict(MAIL_CHAIN)
+    files["accounts/views.py"] = textwrap.dedent(files["accounts/views.py"]) + textwrap.dedent("""\
+
+
+        def welcome(user):
+            services.register(user)
+
+
+        def signup_via_helper(request):
+            welcome(request.user)
+            return JsonResponse({})
+    """)
+    files["accounts/urls.py"] = files["accounts/urls.py"].replace(
+        'path("signup-mailer/", views.signup_with_mailer),',
+        'path("signup-mailer/", views.signup_with_mailer),\n            path("via/", views.signup_via_helper),',
+    )
+    root = _write(tmp_path, files)
+    assert _both(root, "BE206") == {("accounts/views.py", 8), ("accounts/views.py", 37)}
+    result = run_cli("check", "--select", "BE206", "--no-cache", "--stdin-filename", "accounts/views.py", "-",
+                     cwd=root, stdin=(root / "accounts/views.py").read_bytes())
+    assert b"BE206" not in result.stdout, result.stdout.decode()
