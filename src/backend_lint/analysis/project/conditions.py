@@ -170,10 +170,11 @@ def not_root_urlconf(module: str) -> ProjectFact:
 @project_fact
 def does(qualified: str, effect: str) -> ProjectFact:
     """The project's function or method ``qualified`` (``app.notifications.send_welcome``, through re-exports)
-    has ``effect`` in its own body (:data:`.summary.DEF_EFFECTS`): slow work (``sends-mail``, ``sends-sms``,
-    ``renders-pdf``; BE206) or what a retry duplicates (``creates``, ``enqueues``, ``sends``, ``pays``: the
-    handler effects summary, :mod:`backend_lint.analysis.effects`, for BE301/BE305). One level: what the
-    function's own callees do is not included."""
+    has ``effect`` (:data:`.summary.DEF_EFFECTS`) in its own body or in the project functions it calls, up to
+    three calls deep (:meth:`.model.ProjectModel.effects_of`): slow work (``sends-mail``, ``sends-sms``,
+    ``renders-pdf``; BE206), what a retry duplicates (``creates``, ``enqueues``, ``sends``, ``pays``: the
+    handler effects summary, :mod:`backend_lint.analysis.effects`, for BE301/BE305) or ``logs-traceback``
+    (BE403)."""
     return ProjectFact(DOES, (qualified, effect))
 
 
