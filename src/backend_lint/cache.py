@@ -46,7 +46,7 @@ from backend_lint.finding import Applicability, Finding
 
 CACHE_DIR_NAME = ".backend_lint_cache"
 FORMAT = "backend-lint-cache/6"
-_SUMMARY_FORMAT = "backend-lint-summaries/5"
+_SUMMARY_FORMAT = "backend-lint-summaries/6"
 _GITIGNORE = "# Created by backend-lint automatically.\n*\n"
 _CACHEDIR_TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
