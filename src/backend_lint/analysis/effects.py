@@ -100,6 +100,8 @@ _LOOKUP_METHODS = frozenset({"get", "first", "one_or_none", "scalar", "scalar_on
 _UPSERTS = frozenset({"update_or_create", "get_or_create", "upsert", "merge", "replace_one", "set"})
 _INSERT_SQL = re.compile(r"^\s*insert\s+(or\s+\w+\s+)?into\b", re.IGNORECASE)
 _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+SIDE_RECORDS = frozenset({"log", "logs", "audit", "trail", "event", "events"})
+"""Records written beside the work (a log line, an audit trail), not the resource the client asked for."""
 
 
 class Effect(NamedTuple):

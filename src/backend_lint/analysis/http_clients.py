@@ -180,26 +180,40 @@ def module_classes(ctx: FileContext) -> dict[str, ast.ClassDef]:
     return {statement.name: statement for statement in ctx.tree.body if isinstance(statement, ast.ClassDef)}
 
 
+Mounts = frozenset[tuple[Optional[ast.AST], str]]
+"""Sessions, as ``(owner, receiver)`` pairs: owner is the class for ``self.x``, else the function or module."""
+
+
+@dataclass(frozen=True)
+class SessionMounts:
+    """What the file does to its sessions where it makes them."""
+
+    timed: Mounts
+    """Sessions given a timeout: an adapter that sets one, a ``request`` patched with a timeout."""
+    imported: frozenset[tuple[Optional[ast.AST], str, str]]
+    """``(owner, receiver, adapter)``: sessions mounted with an adapter class imported from elsewhere
+    (``adapter`` as the import map resolves it): the project model may know that it sets a timeout."""
+
+
 @file_fact()
-def sessions_with_timeout(ctx: FileContext) -> frozenset[tuple[Optional[ast.AST], str]]:
-    """Sessions given a timeout where they are made, as ``(owner, receiver)`` pairs: owner is the class for
-    ``self.x``, else the function or the module."""
+def session_mounts(ctx: FileContext) -> SessionMounts:
+    """The file's sessions given a timeout where they are made, and those mounted with an imported adapter."""
     if "mount" not in ctx.source and "partial" not in ctx.source:
-        return frozenset()
+        return SessionMounts(frozenset(), frozenset())
     classes = {node.name: node for node in ast.walk(ctx.tree) if isinstance(node, ast.ClassDef)}
     found: set[tuple[Optional[ast.AST], str]] = set()
+    imported: set[tuple[Optional[ast.AST], str, str]] = set()
     stack: list[tuple[ast.AST, Optional[ast.AST], ast.AST]] = [(ctx.tree, None, ctx.tree)]
     while stack:
         node, cls, owner = stack.pop()
         receiver = None
-        if (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr == "mount"
-            and len(node.args) >= 2
-            and _adapter_sets_timeout(node.args[1], classes)
-        ):
-            receiver = dotted_name(node.func.value)
+        adapter: Optional[str] = None
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "mount" \
+                and len(node.args) >= 2:
+            if _adapter_sets_timeout(node.args[1], classes):
+                receiver = dotted_name(node.func.value)
+            elif isinstance(node.args[1], ast.Call):
+                adapter = ctx.imports.resolve(node.args[1].func)
         elif isinstance(node, ast.Assign) and _partial_with_timeout(node.value):
             receiver = next(
                 (dotted_name(t.value) for t in node.targets if isinstance(t, ast.Attribute) and t.attr == "request"),
@@ -207,6 +221,10 @@ def sessions_with_timeout(ctx: FileContext) -> frozenset[tuple[Optional[ast.AST]
             )
         if receiver:
             found.add((cls if receiver.startswith(("self.", "cls.")) else owner, receiver))
+        mounted = dotted_name(node.func.value) if adapter and isinstance(node, ast.Call) \
+            and isinstance(node.func, ast.Attribute) else None
+        if adapter and mounted:
+            imported.add((cls if mounted.startswith(("self.", "cls.")) else owner, mounted, adapter))
         for child in ast.iter_child_nodes(node):
             if isinstance(child, ast.ClassDef):
                 stack.append((child, child, child))
@@ -214,7 +232,28 @@ def sessions_with_timeout(ctx: FileContext) -> frozenset[tuple[Optional[ast.AST]
                 stack.append((child, cls if isinstance(node, ast.ClassDef) else None, child))
             else:
                 stack.append((child, cls, owner))
-    return frozenset(found)
+    return SessionMounts(frozenset(found), frozenset(imported))
+
+
+@reads(session_mounts)
+def sessions_with_timeout(ctx: FileContext) -> Mounts:
+    """Sessions given a timeout where they are made, as ``(owner, receiver)`` pairs: owner is the class for
+    ``self.x``, else the function or the module."""
+    return session_mounts(ctx).timed
+
+
+@reads(session_mounts, lookup, called_function, returned_values)
+def imported_adapters(call: ast.Call, ctx: FileContext) -> list[str]:
+    """The adapter classes imported from elsewhere (as the import map resolves them, possibly relative) that
+    the session this method is called on is mounted with, where it is made: the project model may know that
+    one sets a timeout (BE201)."""
+    mounts = session_mounts(ctx).imported
+    if not mounts:
+        return []
+    return sorted({
+        adapter for owner, receiver, adapter in mounts
+        if _session_matches(call, ctx, frozenset({(owner, receiver)}))
+    })
 
 
 @reads(origin, module_classes, sessions_with_timeout, lookup, called_function, returned_values)
@@ -262,7 +301,7 @@ def _session_subclass_call(call: ast.Call, ctx: FileContext) -> Optional[Client]
     if len(names) != 1 or len(values) != sum(1 for value in values if isinstance(value, ast.Call)):
         return None
     cls = module_classes(ctx).get(names.pop())
-    if cls is None or _mentions_timeout(cls):
+    if cls is None or mentions_timeout(cls):
         return None
     if not any(ctx.imports.resolve(base) in _SESSION_CLASSES for base in cls.bases):
         return None
@@ -296,7 +335,12 @@ def disabled_timeout_keyword(call: ast.Call, ctx: FileContext) -> Optional[tuple
 
 
 def _session_has_timeout(call: ast.Call, ctx: FileContext) -> bool:
-    """The session this method is called on gets its timeout from a mounted adapter or a patched ``request``.
+    """The session this method is called on gets its timeout from a mounted adapter or a patched ``request``."""
+    return _session_matches(call, ctx, sessions_with_timeout(ctx))
+
+
+def _session_matches(call: ast.Call, ctx: FileContext, found: Mounts) -> bool:
+    """The session this method is called on is one of ``found``, where it is made.
 
     ``self.session`` is looked up in the class of the current method, a plain name in the current function
     and at module level, so two classes with a ``self.session`` each are not confused.
@@ -307,7 +351,6 @@ def _session_has_timeout(call: ast.Call, ctx: FileContext) -> bool:
     receiver = dotted_name(func.value)
     if receiver is None:
         return False
-    found = sessions_with_timeout(ctx)
     if receiver.startswith(("self.", "cls.")):
         if (ctx.scope.method_class, receiver) in found:
             return True
@@ -330,9 +373,7 @@ def _assigned_values(expr: ast.expr, ctx: FileContext) -> list[ast.expr]:
     return []
 
 
-def _value_has_timeout(
-    value: ast.expr, ctx: FileContext, found: frozenset[tuple[Optional[ast.AST], str]]
-) -> bool:
+def _value_has_timeout(value: ast.expr, ctx: FileContext, found: Mounts) -> bool:
     """A value assigned to the session (``self.session = session``) that was given a timeout where it was made.
 
     A local of a method (``session = requests.Session(); session.mount(...); self.session = session``), or a
@@ -368,10 +409,10 @@ def _adapter_sets_timeout(adapter: ast.expr, classes: dict[str, ast.ClassDef]) -
         return True
     name = adapter.func.id if isinstance(adapter.func, ast.Name) else None
     cls = classes.get(name) if name else None
-    return cls is not None and _mentions_timeout(cls)
+    return cls is not None and mentions_timeout(cls)
 
 
-def _mentions_timeout(cls: ast.ClassDef) -> bool:
+def mentions_timeout(cls: ast.ClassDef) -> bool:
     """The class body names a timeout somewhere (a parameter, attribute, key or ``setdefault("timeout")``)."""
     return any(
         (isinstance(node, ast.Name) and "timeout" in node.id)

@@ -221,7 +221,7 @@ def handler_records_traceback(ctx: FileContext, handler: ast.ExceptHandler) -> b
     ``span.record_exception(exc)``: its ``__traceback__`` goes with it). A further ``logger.error`` line in it
     is a follow-up, not a lost traceback."""
     return any(
-        _records_traceback(node, ctx) or _hands_on(node, handler.name) for node in _handler_calls(handler)
+        records_traceback(node, ctx) or _hands_on(node, handler.name) for node in _handler_calls(handler)
     )
 
 
@@ -245,7 +245,9 @@ def _handler_calls(handler: ast.ExceptHandler) -> Iterator[ast.Call]:
         stack.extend(ast.iter_child_nodes(node))
 
 
-def _records_traceback(call: ast.Call, ctx: FileContext) -> bool:
+def records_traceback(call: ast.Call, ctx: FileContext) -> bool:
+    """``call`` records the exception being handled with its stack: ``logger.exception(...)``, a true
+    ``exc_info=``/``exception=``, ``traceback.format_exc()``, Sentry's ``capture_exception()``."""
     if isinstance(call.func, ast.Attribute) and call.func.attr == "exception":
         return logging_call_kind(call, ctx) is not None  # not ``future.exception()``
     for keyword in call.keywords:

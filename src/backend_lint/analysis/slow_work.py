@@ -3,9 +3,10 @@
 BE206 asks it about the calls of an HTTP handler. A call is slow by how its callee was made (:mod:`.values`
 origins: ``django.core.mail.send_mail``, ``smtplib.SMTP().sendmail``, ``flask_mail.Mail().send``,
 ``twilio.rest.Client().messages.create``, ``weasyprint.HTML().write_pdf``, ``pdfkit.from_string``,
-``time.sleep``). A function of the same module is slow when its own body makes such a call by an imported
-name (:func:`slow_work_in`, a fact per function): one level, as far as the import map can say without the
-helper's locals.
+``time.sleep``). A function of the same module is slow when its own body makes such a call (:func:`slow_work_in`,
+a fact per function): by an imported name, or on a value whose origin is a slow one
+(``EmailMessage(...).send()``, ``message.send()`` after ``message = build_mail(...)`` whose every ``return``
+gives an ``EmailMultiAlternatives``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import ast
 from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.facts import node_fact
+from backend_lint.analysis.scopes import FUNCTION, Scope
+from backend_lint.analysis.values import origin
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
@@ -43,6 +46,8 @@ SLOW: dict[str, str] = {
 }
 SLEEPS = "sleeps"
 """Origins of slow calls, and what each does."""
+_MADE_THEN_CALLED = frozenset(key.rpartition(".")[2] for key in SLOW if "()." in key)
+"""Methods called on a value made first (``send``, ``write_pdf``...): only their origins are worth working out."""
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 
 
@@ -51,11 +56,14 @@ def slow_kind(called: Optional[str]) -> Optional[str]:
     return SLOW.get(called or "")
 
 
-@node_fact()
+@node_fact(reads=(origin,))
 def slow_work_in(ctx: FileContext, function: ast.AST) -> Optional[str]:
     """What slow work the body of ``function`` does directly, by an imported name (``send_mail(...)``,
-    ``time.sleep(...)``, ``pdfkit.from_string(...)``); nested functions left out, and so is a sleep in a loop or
-    an ``except`` clause (a retry's backoff, a poll's or a stream's wait)."""
+    ``time.sleep(...)``, ``pdfkit.from_string(...)``) or on a value made by a slow library's class
+    (``message.send()``; names resolved as in a module-level function: ``self`` attributes are not followed);
+    nested functions left out, and so is a sleep in a loop or an ``except`` clause (a retry's backoff, a poll's
+    or a stream's wait)."""
+    scope = Scope(FUNCTION, function, ctx.root_scope)
     stack: list[tuple[ast.AST, bool]] = [(statement, False) for statement in getattr(function, "body", [])]
     while stack:
         node, waiting = stack.pop()
@@ -63,6 +71,8 @@ def slow_work_in(ctx: FileContext, function: ast.AST) -> Optional[str]:
             continue
         if isinstance(node, ast.Call):
             kind = slow_kind(ctx.imports.resolve(node.func))
+            if kind is None and isinstance(node.func, ast.Attribute) and node.func.attr in _MADE_THEN_CALLED:
+                kind = slow_kind(origin(node.func, ctx, scope))
             if kind is not None and not (waiting and kind == SLEEPS):
                 return kind
         waiting = waiting or isinstance(node, (ast.For, ast.AsyncFor, ast.While, ast.ExceptHandler))

@@ -25,7 +25,7 @@ from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.module_roles import in_migration, module_roles
 from backend_lint.analysis.project.conditions import ProjectFact, constants, test_support
-from backend_lint.analysis.project.imported import imported_value
+from backend_lint.analysis.project.imported import imported_qualified, imported_value
 from backend_lint.analysis.provenance import Hole, Piece, SqlText, in_value_position, sql_reaching, unpacked_calls
 from backend_lint.analysis.resolve import lookup
 from backend_lint.analysis.sql import DOLLAR, FORMAT, FRAGMENT_TAKERS, LIST_FORMAT, NAMED, QMARK, Sink
@@ -227,10 +227,21 @@ def _from_request(holes: list[Hole], ctx: FileContext) -> bool:
 def _imported_constants(unsafe: list[Hole], ctx: FileContext) -> tuple[ProjectFact, ...]:
     """When every unsafe hole is a value imported from another module (or an element of one), the finding
     stands unless the project shows them all to be literal constants there."""
-    names = [imported_value(hole.expr, ctx, ctx.scope) for hole in unsafe]
+    names = [_imported_text(hole.expr, ctx) for hole in unsafe]
     if not names or any(name is None for name in names):
         return ()
     return (constants(name for name in names if name is not None),)
+
+
+def _imported_text(expr: ast.expr, ctx: FileContext) -> Optional[str]:
+    """What the project model can say is constant text: an imported value (``RETAINED_TABLES``, an element of
+    it), or a call of an imported function of the project (``queries.active_filter()``, written ``name()``)."""
+    if isinstance(expr, ast.Call):
+        qualified = imported_qualified(ctx, expr.func)
+        package = ctx.module.partition(".")[0]
+        return f"{qualified}()" if qualified is not None and package and qualified.startswith(package + ".") \
+            else None
+    return imported_value(expr, ctx, ctx.scope)
 
 
 def _no_fix_reason(sink: Sink, sql: ast.expr) -> Optional[str]:

@@ -36,12 +36,14 @@ from backend_lint.analysis.http_clients import (
     INTEGER_SECONDS,
     NETWORK_CALL_NAMES,
     Client,
+    imported_adapters,
     might_be,
     network_client,
     passes_argument,
 )
 from backend_lint.analysis.module_roles import module_roles
-from backend_lint.analysis.project.conditions import requests_timeout_patched
+from backend_lint.analysis.project.conditions import ProjectFact, requests_timeout_patched, sets_timeout
+from backend_lint.analysis.project.imported import absolute_name
 from backend_lint.context import FileContext
 from backend_lint.finding import Applicability, Finding
 from backend_lint.rule import Option, Rule, visits
@@ -55,6 +57,13 @@ _AIOHTTP_LEGACY_TIMEOUTS = ("read_timeout", "conn_timeout")
 _URL_KEYWORDS = ("dsn", "conninfo", "url")
 _MANAGEMENT_COMMAND = "/management/commands/"
 """Django management commands: an operator runs them by hand, like any command line tool."""
+
+
+def _absolute_names(ctx: FileContext, names: list[str]) -> list[str]:
+    """The adapter classes of the file's own top-level package among ``names`` (relative imports resolved)."""
+    package = ctx.module.partition(".")[0]
+    found = (absolute_name(ctx, name) for name in names)
+    return [name for name in found if package and name is not None and name.partition(".")[0] == package]
 
 
 def _literal_sets(call: ast.Call, keyword: str) -> bool:
@@ -104,7 +113,7 @@ class NetworkCallWithoutTimeout(Rule):
     fix_node = "Call"
     triggers = ("requests", "urllib", "http", "smtplib", "ftplib", "poplib", "imaplib", "socket", "redis",
                 "psycopg")
-    needs = (network_client, module_roles, in_cli_context, requests_timeout_patched)
+    needs = (network_client, module_roles, in_cli_context, requests_timeout_patched, imported_adapters, sets_timeout)
     options = (
         Option("default-timeout", float, 10.0, "seconds the fix passes as the timeout"),
         Option(
@@ -128,7 +137,10 @@ class NetworkCallWithoutTimeout(Rule):
             return
         if _has_timeout(node, client) is not False:
             return
-        unless = (requests_timeout_patched(),) if client.construct.startswith("requests.") else ()
+        requests_call = client.construct.startswith("requests.")
+        unless: tuple[ProjectFact, ...] = (requests_timeout_patched(),) if requests_call else ()
+        adapters = imported_adapters(node, ctx) if client.construct.startswith("requests.Session.") else []
+        unless += tuple(sets_timeout(name) for name in _absolute_names(ctx, adapters))
         self.report(
             ctx, node, construct=client.construct, keyword=client.keyword, fix_data=(client.keyword, client.style),
             unless=unless,

@@ -8,9 +8,10 @@ job fails, and a client's retry sends a second e-mail; a queue (Celery ``.delay`
 on its own. Flagged, at the call: a slow call (:mod:`backend_lint.analysis.slow_work`) directly in a handler
 the handler model knows, or a call there to a function of the same module whose body makes one by an imported
 name (one level). A call to a function imported from another module of the same top-level package
-(``notifications.send_welcome(user)``) is reported when the project model says that function's own body sends
-e-mail or SMS or renders a PDF (:func:`~backend_lint.analysis.project.conditions.does`, ``only_if``): one
-finding, naming the first of those it does; never without a project.
+(``notifications.send_welcome(user)``), or to a function of the same module that makes no slow call itself,
+is reported when the project model says that function, or a project function it calls (up to three calls
+below it), sends e-mail or SMS or renders a PDF (:func:`~backend_lint.analysis.project.conditions.does`,
+``only_if``): one finding, naming the first of those it does; never without a project.
 
 Left alone: slow calls handed to a queue (they are arguments, not calls: ``background_tasks.add_task(send_mail,
 ...)``), ``time.sleep`` in a loop or an ``except`` clause (a retry's backoff or a poll: BE203's concern),
@@ -24,6 +25,7 @@ the loop and is not slow work.
 from __future__ import annotations
 
 import ast
+from typing import Optional
 
 from backend_lint.analysis.admin_only import admin_only
 from backend_lint.analysis.handlers import handler_for
@@ -64,6 +66,11 @@ class SlowWorkInRequest(Rule):
                 return
             kind = slow_work_in(ctx, helper.node) if helper.node is not function else None
             called = helper.node.name if kind is not None else None
+            if kind is None and helper.node is not function:
+                qualified = _module_level_name(ctx, helper.node)
+                if qualified is not None:  # its callees, in other modules, may do it: the project says
+                    self._report_candidates(node, ctx, handler.function.name, qualified)
+                return
         if kind is None or called is None:
             return
         if kind == "sleeps" and (ctx.scope.loops or ctx.scope.except_handler is not None):
@@ -79,6 +86,9 @@ class SlowWorkInRequest(Rule):
             return  # not the project's own code (a library, or no module name to tell)
         if qualified.rpartition(".")[2][:1].isupper():
             return  # a class made (a serializer, an exception): def summaries record functions' effects only
+        self._report_candidates(node, ctx, handler, qualified)
+
+    def _report_candidates(self, node: ast.Call, ctx: FileContext, handler: str, qualified: str) -> None:
         written = dotted_name(node.func) or qualified.rpartition(".")[2]
         earlier: list[ProjectFact] = []
         for effect, text in EFFECT_TEXT.items():
@@ -86,3 +96,16 @@ class SlowWorkInRequest(Rule):
             self.report(ctx, node, only_if=(fact,), unless=tuple(earlier), call=f"{written}()", kind=text,
                         handler=handler)
             earlier.append(fact)
+
+
+def _module_level_name(ctx: FileContext, function: ast.AST) -> Optional[str]:
+    """The qualified name a def summary records for a module-level function or a method of a module-level
+    class of this file (``shop.views.OrderView._notify``), else ``None`` (nested: no summary)."""
+    if not ctx.module or not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None
+    for statement in ctx.tree.body:  # (the walk may not have reached the definition: no parent link yet)
+        if statement is function:
+            return f"{ctx.module}.{function.name}"
+        if isinstance(statement, ast.ClassDef) and any(item is function for item in statement.body):
+            return f"{ctx.module}.{statement.name}.{function.name}"
+    return None

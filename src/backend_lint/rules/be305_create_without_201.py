@@ -29,10 +29,12 @@ import ast
 from typing import TYPE_CHECKING, Any, Optional
 
 from backend_lint.analysis.ast_helpers import callee_name
-from backend_lint.analysis.effects import ENQUEUES, handler_effects, words
+from backend_lint.analysis.bindings import bindings_of
+from backend_lint.analysis.effects import CREATES, ENQUEUES, SIDE_RECORDS, handler_effects, words
 from backend_lint.analysis.handler_body import handler_body
 from backend_lint.analysis.handlers import DJANGO, DRF, FASTAPI, FLASK, FRAMEWORK_MODULES, Handler, handler_for
-from backend_lint.analysis.project.conditions import test_support
+from backend_lint.analysis.project.conditions import ProjectFact, does, test_support
+from backend_lint.analysis.project.imported import absolute_name
 from backend_lint.analysis.project.model import path_words
 from backend_lint.analysis.resolve import returned_values
 from backend_lint.context import FileContext
@@ -46,8 +48,6 @@ if TYPE_CHECKING:
 
 _ROUTE_DECORATORS = frozenset({"post", "api_route"})
 _DRF_METHODS = frozenset({"create", "post"})
-_SIDE_RECORDS = frozenset({"log", "logs", "audit", "trail", "event", "events"})
-"""Records written beside the work (a log line, an audit trail), not the resource the client asked for."""
 _READ_NAMES = (["read"], ["list"], ["count"], ["search"], ["query"], ["get"])
 
 
@@ -59,7 +59,7 @@ class CreateWithout201(Rule):
     fix_kind = Applicability.UNSAFE
     fix_node = "FunctionDef"
     triggers = FRAMEWORK_MODULES
-    needs = (handler_for, handler_body, handler_effects, returned_values)
+    needs = (handler_for, handler_body, handler_effects, returned_values, bindings_of, does)
     module_facts = (test_support,)
     options = (
         Option(
@@ -86,8 +86,11 @@ class CreateWithout201(Rule):
         if body.sets_status or body.created_when or body.renders_html or body.form_data:
             return
         effects = handler_effects(ctx, node)
-        created = [effect for effect in effects.creates if not words(effect.what) & _SIDE_RECORDS]
-        if not created or effects.finds_first or any(effect.kind == ENQUEUES for effect in effects.effects):
+        created = [effect for effect in effects.creates if not words(effect.what) & SIDE_RECORDS]
+        if effects.finds_first or any(effect.kind == ENQUEUES for effect in effects.effects):
+            return
+        helpers = _answered_helpers(ctx, node, _project_helpers(ctx, effects.outside)) if not created else []
+        if not created and not helpers:
             return
         decorator: Optional[int] = None
         if framework == FASTAPI:
@@ -96,15 +99,22 @@ class CreateWithout201(Rule):
                 return
         elif not self._answers_default(handler, ctx):
             return
-        self.report(
-            ctx,
-            node,
-            applicability=Applicability.UNSAFE if decorator is not None else Applicability.NONE,
-            fix_data={"decorator": decorator} if decorator is not None else None,
-            handler=node.name,
-            what=created[0].what or "a resource",
-            framework=_FRAMEWORK_NAMES[framework],
-        )
+        applicability = Applicability.UNSAFE if decorator is not None else Applicability.NONE
+        fix_data = {"decorator": decorator} if decorator is not None else None
+        if created:
+            self.report(ctx, node, applicability=applicability, fix_data=fix_data, handler=node.name,
+                        what=created[0].what or "a resource", framework=_FRAMEWORK_NAMES[framework])
+            return
+        # The only creates are in helpers of other modules: one candidate per helper, standing when the
+        # project says that helper creates (and no earlier one does: one finding), unless one of them enqueues.
+        enqueues = tuple(does(qualified, ENQUEUES) for qualified in helpers)
+        earlier: list[ProjectFact] = []
+        for qualified in helpers:
+            fact = does(qualified, CREATES)
+            self.report(ctx, node, applicability=applicability, fix_data=fix_data, handler=node.name,
+                        what=f"{'.'.join(qualified.split('.')[-2:])}()", framework=_FRAMEWORK_NAMES[framework],
+                        only_if=(fact,), unless=(*enqueues, *earlier))
+            earlier.append(fact)
 
     def _exempt(self, handler: Handler) -> bool:
         if path_words(handler.function.name)[:1] in _READ_NAMES:
@@ -129,6 +139,44 @@ class CreateWithout201(Rule):
 
 
 _FRAMEWORK_NAMES = {FASTAPI: "FastAPI", DRF: "Django REST framework", FLASK: "Flask", DJANGO: "Django"}
+
+
+def _answered_helpers(
+    ctx: FileContext, function: ast.FunctionDef | ast.AsyncFunctionDef, helpers: list[str]
+) -> list[str]:
+    """The ``helpers`` whose result the handler answers with: called in a returned value
+    (``return services.place_order(data)``) or assigned to a name it returns, or uses in a returned value
+    (``order = services.place_order(data)`` ... ``return Response(OrderSerializer(order).data)``). A handler
+    that answers something else (an action's status, ``None``) has no created resource to announce, and
+    a helper it calls on the side (an audit trail) is not what it creates."""
+    if not helpers:
+        return []
+    assigned = bindings_of(ctx, function).assigned
+    answered: set[str] = set()
+    for value in returned_values(ctx, function):
+        for part in ast.walk(value) if value is not None else ():
+            calls = [part] if isinstance(part, ast.Call) else []
+            if isinstance(part, ast.Name) and len(assigned.get(part.id, [])) == 1:
+                made = assigned[part.id][0]
+                made = made.value if isinstance(made, ast.Await) else made
+                calls += [made] if isinstance(made, ast.Call) else []
+            answered.update(
+                name for call in calls if (name := absolute_name(ctx, ctx.imports.resolve(call.func) or "")) is not None
+            )
+    return [name for name in helpers if name in answered]
+
+
+def _project_helpers(ctx: FileContext, outside: list[str]) -> list[str]:
+    """The functions of the handler's own top-level package, in other modules, that it (or a same-module
+    helper) calls (``shop.services.place_order``): what the project model can say creates. Classes are left
+    out (a class's summary records no effects)."""
+    package = ctx.module.partition(".")[0]
+    absolute = (absolute_name(ctx, name) for name in outside)
+    return [
+        name for name in absolute
+        if package and name is not None and name.partition(".")[0] == package
+        and not name.rpartition(".")[2][:1].isupper()
+    ]
 
 
 def _default_body(value: ast.expr, framework: str) -> bool:

@@ -34,7 +34,9 @@ from backend_lint.analysis.fallbacks import predicate_answer
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.loggers import GENERIC, LOGURU, handler_records_traceback, logging_call_kind
 from backend_lint.analysis.module_roles import module_roles
-from backend_lint.analysis.project.conditions import test_support
+from backend_lint.analysis.project.conditions import does, test_support
+from backend_lint.analysis.project.def_effects import LOGS_TRACEBACK
+from backend_lint.analysis.project.imported import project_calls_in
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 from backend_lint.finding import Applicability, Finding
@@ -149,7 +151,8 @@ class ErrorLogWithoutTraceback(Rule):
     fix_kind = Applicability.SAFE
     fix_node = "Call"
     triggers = ("except",)
-    needs = (logging_call_kind, handler_records_traceback, reports_error_to_user, module_roles, origin)
+    needs = (logging_call_kind, handler_records_traceback, reports_error_to_user, module_roles, origin,
+             project_calls_in, does)
     module_facts = (test_support,)
     options = (
         Option(
@@ -204,6 +207,7 @@ class ErrorLogWithoutTraceback(Rule):
             fix_data=kind,
             call=f"{receiver}.{func.attr}",
             advice=advice,
+            unless=tuple(does(name, LOGS_TRACEBACK) for name in project_calls_in(ctx, handler)),
         )
 
     def fix(self, finding: Finding, node: cst.CSTNode, fixer: FixContext) -> Optional[cst.CSTNode]:

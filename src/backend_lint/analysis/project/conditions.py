@@ -48,12 +48,13 @@ UNIQUE_RECORD = "unique-record"
 CHECKS_UNIQUE = "checks-unique"
 UNREFERENCED = "unreferenced"
 DEVELOPMENT_ONLY = "development-only"
+SETS_TIMEOUT = "sets-timeout"
 ABSENT = "absent"
 KINDS = frozenset({
     DRF_PAGINATION, IDEMPOTENCY_MIDDLEWARE, READS_IDEMPOTENCY_KEY, CLI_MODULE, TEST_SUPPORT, CONSTANTS, HTML_VIEW,
     ROUTE_WORDS, RATE_LIMITED_APP, UPLOAD_LIMIT, NO_PROJECT, HEALTH_CHECK, NOT_ROOT_URLCONF, NOT_DEPLOYED,
     ADMIN_ONLY_APP, LIMITS_ATTEMPTS, DOES, RELATION, REQUESTS_TIMEOUT_PATCHED, ABSENT,
-    UNIQUE_RECORD, CHECKS_UNIQUE, UNREFERENCED, DEVELOPMENT_ONLY,
+    UNIQUE_RECORD, CHECKS_UNIQUE, UNREFERENCED, DEVELOPMENT_ONLY, SETS_TIMEOUT,
 })
 
 
@@ -114,8 +115,9 @@ def test_support(module: str) -> ProjectFact:
 
 @project_fact
 def constants(qualified: Iterable[str]) -> ProjectFact:
-    """Every one of the imported names (``app.tables.RETAINED_TABLES``) is a literal constant of its module
-    (BE101)."""
+    """Every one of the imported names (``app.tables.RETAINED_TABLES``) is a literal constant of its module,
+    and every name written as a call (``app.queries.active_filter()``) is a function of the project that
+    returns a string literal on every path (BE101)."""
     return ProjectFact(CONSTANTS, tuple(sorted(set(qualified))))
 
 
@@ -200,10 +202,11 @@ def not_deployed() -> ProjectFact:
 @project_fact
 def does(qualified: str, effect: str) -> ProjectFact:
     """The project's function or method ``qualified`` (``app.notifications.send_welcome``, through re-exports)
-    has ``effect`` in its own body (:data:`.summary.DEF_EFFECTS`): slow work (``sends-mail``, ``sends-sms``,
-    ``renders-pdf``; BE206) or what a retry duplicates (``creates``, ``enqueues``, ``sends``, ``pays``: the
-    handler effects summary, :mod:`backend_lint.analysis.effects`, for BE301/BE305). One level: what the
-    function's own callees do is not included."""
+    has ``effect`` (:data:`.summary.DEF_EFFECTS`) in its own body or in the project functions it calls, up to
+    three calls deep (:meth:`.model.ProjectModel.effects_of`): slow work (``sends-mail``, ``sends-sms``,
+    ``renders-pdf``; BE206), what a retry duplicates (``creates``, ``enqueues``, ``sends``, ``pays``: the
+    handler effects summary, :mod:`backend_lint.analysis.effects`, for BE301/BE305) or ``logs-traceback``
+    (BE403)."""
     return ProjectFact(DOES, (qualified, effect))
 
 
@@ -251,6 +254,13 @@ def development_only(module: str) -> ProjectFact:
     top-level class's, that it is for development or testing only: the routes of a development-only auth
     manager (BE307)."""
     return ProjectFact(DEVELOPMENT_ONLY, (module,))
+
+
+@project_fact
+def sets_timeout(qualified: str) -> ProjectFact:
+    """The project's class ``qualified`` (an HTTP adapter mounted on a ``requests`` session), or a base of it
+    in the project, names a timeout in its body: the ``TimeoutHTTPAdapter`` recipe (BE201)."""
+    return ProjectFact(SETS_TIMEOUT, (qualified,))
 
 
 @project_fact

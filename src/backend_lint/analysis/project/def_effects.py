@@ -2,20 +2,34 @@
 
 A handler that calls ``send_welcome(user)`` from ``app/notifications.py`` sends e-mail as surely as one that calls
 ``send_mail`` itself, but its file cannot say so. Each module therefore records, per module-level function and
-method, the effects of the function's OWN body (one level: what its callees do is not added) under the names
-of :data:`.summary.DEF_EFFECTS`; the project model answers :func:`.conditions.does` from them.
+method, the effects of the function's OWN body under the names of :data:`.summary.DEF_EFFECTS`, and the
+project functions it calls (:meth:`EffectReader.calls`); the project model adds the callees' effects, a few
+calls deep (:meth:`.model.ProjectModel.effects_of`), and answers :func:`.conditions.does` from them.
 
 Two sources, both already used in the file by the rules:
 
 - slow work (:func:`backend_lint.analysis.slow_work.slow_work_in`): e-mail, SMS, PDF rendering. Sleeps are not
   recorded: in a helper they are a poll's or a backoff's wait more often than work a handler should hand off;
+- whether every ``return`` gives a string literal (:meth:`EffectReader.returns_literal`; not an effect:
+  what a function returns is its own, not its callees');
+- ``logs-traceback``: it logs the exception being handled with its stack (BE403: an ``except`` clause that
+  calls it keeps the traceback), outside an ``except`` clause of its own;
 - harmful effects (:func:`backend_lint.analysis.effects.own_effects`): creates, enqueues, sends (messages and
-  outbound POSTs), pays.
+  outbound POSTs), pays. A create is not recorded when it is a log or audit entry (:data:`SIDE_RECORDS`), or
+  when the function looks the thing up and returns it first (a get-or-create by hand): neither is a new
+  resource that a retry duplicates or a 201 announces.
+
+Calls are those the one resolver follows (:func:`backend_lint.analysis.effects.own_effects`' walk, shared with
+BE301/BE305): a function or class imported from a module of the file's own top-level package
+(``notifications.send_welcome``, absolute), and a module-level function or a method of the same file
+(``build_mail(...)``, ``self._send(...)`` in its class), by qualified name. A method called on any other object
+(``message.send()``, ``get_adapter().send_mail()``) is not followed: which class it runs is not known.
 
 Cost: nothing is walked in tests, test support, migrations and examples (no handler calls them); slow work is
-looked for only in functions whose lines mention one of its trigger words, and harmful effects only in those
-whose lines mention a name the effects summary looks for (``create``, ``send``, ``delay``...), as the file's
-text shows.
+looked for only in functions whose lines mention one of its trigger words, harmful effects only in those
+whose lines mention a name the effects summary looks for (``create``, ``send``, ``delay``...), and calls only
+in those whose lines mention a name the module imports from its own package, one of its own functions or
+classes, or ``self``/``cls``, as the file's text shows.
 """
 
 from __future__ import annotations
@@ -23,9 +37,14 @@ from __future__ import annotations
 import ast
 import re
 from bisect import bisect_left, bisect_right
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Callable, Optional
 
-from backend_lint.analysis.effects import HARMFUL, own_effects
+from backend_lint.analysis.effects import CREATES, HARMFUL, SIDE_RECORDS, own_effects, words
+from backend_lint.analysis.http_clients import mentions_timeout
+from backend_lint.analysis.loggers import records_traceback
+from backend_lint.analysis.resolve import Imported, called_function, resolve_name, returned_values
+from backend_lint.analysis.scopes import CLASS, FUNCTION, Scope
 from backend_lint.analysis.slow_work import SLEEPS, slow_work_in
 
 if TYPE_CHECKING:
@@ -36,6 +55,10 @@ SLOW_EFFECTS = {"sends e-mail": "sends-mail", "sends an SMS": "sends-sms", "rend
 EFFECT_TEXT = {effect: text for text, effect in SLOW_EFFECTS.items()}
 """The effect -> how a message says it (``sends-mail`` -> ``sends e-mail``)."""
 _SLOW_WORDS = re.compile("mail|twilio|weasyprint|pdfkit")
+_TRACEBACK_WORDS = re.compile(r"\.exception\(|exc_info|format_exc|print_exc|capture_exception")
+LOGS_TRACEBACK = "logs-traceback"
+_TIMEOUT_WORD = re.compile("timeout")
+_RETURNS_TEXT = re.compile(r"""\breturn\s*\(?\s*[rRuU]?["']""")
 _HARMFUL_WORDS = re.compile(
     "create|insert|add\\(|add_all|save\\(|send|delay\\(|apply_async|enqueue|add_task|async_task|kiq\\(|schedule_task"
     "|post\\(|pay|charge|capture|refund|transact|open_channel|withdraw|purchase|stripe|braintree|adyen|square|mollie"
@@ -44,19 +67,45 @@ _HARMFUL_WORDS = re.compile(
 """Text without which :func:`own_effects` finds no harmful effect in a function (the call names and SQL it
 looks for, lower case): a function whose lines hold none is not walked."""
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 _NEWLINE = re.compile(r"\r\n|\r|\n")
+_CALLED = re.compile(r"\s*(?:\.\s*[A-Za-z_]\w*\s*)?\(")
+"""What follows a name that is called: ``(``, or one attribute and ``(`` (``notifications.send_welcome(``)."""
+_WORD_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 
 
 class EffectReader:
     """Reads the effects of one file's functions; built once per summary."""
 
-    def __init__(self, ctx: FileContext, skip: bool) -> None:
+    def __init__(self, ctx: FileContext, skip: bool, own: Sequence[tuple[str, ast.AST]], module: str) -> None:
+        """``own``: the file's module-level functions and classes and their methods, by qualified name in the
+        module (``OrderView.post``); ``module``: the file's dotted name (its top-level package's functions
+        are the project's)."""
         self.ctx = ctx
-        self.skip = skip
+        self.skip = skip or not module
+        self.package = module.partition(".")[0]
+        self.own_ids = {id(node): f"{module}.{name}" for name, node in own}
+        self.scopes: dict[int, Scope] = {}
+        """A method's enclosing scope (its class's), so that ``self.x(...)`` resolves in the class."""
+        for _name, node in own:
+            if isinstance(node, ast.ClassDef):
+                inner = Scope(CLASS, node, ctx.root_scope)
+                self.scopes.update((id(method), inner) for method in node.body if isinstance(method, _FUNCTIONS))
         lowered = "" if skip else ctx.source.lower()
         breaks = [found.end() for found in _NEWLINE.finditer(lowered)]
         self.slow_lines = _word_lines(lowered, breaks, _SLOW_WORDS)
         self.harmful_lines = _word_lines(lowered, breaks, _HARMFUL_WORDS)
+        self.traceback_lines = _word_lines(lowered, breaks, _TRACEBACK_WORDS)
+        self.text_lines = _word_lines(lowered, breaks, _RETURNS_TEXT)
+        self.timeout_lines = _word_lines(lowered, breaks, _TIMEOUT_WORD)
+        self.names = {name.rpartition(".")[2] for name, _node in own}
+        self.names.update(
+            local for local, qualified in ctx.imports.names.items()
+            if qualified.startswith(".") or qualified.partition(".")[0] == self.package
+        )
+        """Names a call of a project function starts with: the file's functions, classes and methods, and names
+        imported from its own package."""
+        self.call_lines: list[int] = [] if self.skip else _call_lines(ctx, own, self.package)
 
     def effects(self, node: ast.AST) -> list[str]:
         """The effects of the function ``node``'s own body (empty for classes and in skipped files)."""
@@ -64,12 +113,87 @@ class EffectReader:
             return []
         found: set[str] = set()
         if _spans_a_line(node, self.harmful_lines):
-            found.update(effect.kind for effect in own_effects(self.ctx, node).effects if effect.kind in HARMFUL)
+            own = own_effects(self.ctx, node)
+            found.update(
+                effect.kind for effect in own.effects if effect.kind in HARMFUL
+                and not (effect.kind == CREATES and (own.finds_first or words(effect.what) & SIDE_RECORDS))
+            )
         if _spans_a_line(node, self.slow_lines):
             kind = slow_work_in(self.ctx, node)
             if kind is not None and kind != SLEEPS and kind in SLOW_EFFECTS:
                 found.add(SLOW_EFFECTS[kind])
+        if _spans_a_line(node, self.traceback_lines) and self._logs_traceback(node):
+            found.add(LOGS_TRACEBACK)
         return sorted(found)
+
+    def names_timeout(self, node: ast.AST) -> bool:
+        """The class ``node`` names a timeout in its body (:func:`~backend_lint.analysis.http_clients.mentions_timeout`:
+        the ``TimeoutHTTPAdapter`` recipe, a session class that sets a default): BE201 trusts a session
+        mounted with it, as it does for such a class of the session's own file."""
+        return not self.skip and isinstance(node, ast.ClassDef) and _spans_a_line(node, self.timeout_lines) \
+            and mentions_timeout(node)
+
+    def returns_literal(self, node: ast.AST) -> bool:
+        """Every ``return`` of the function ``node`` gives a string literal (``return "status = 'active'"``,
+        one literal per branch): what it returns is constant text, safe to format into SQL (BE101)."""
+        if self.skip or not isinstance(node, _FUNCTIONS) or not _spans_a_line(node, self.text_lines):
+            return False
+        values = returned_values(self.ctx, node)
+        return bool(values) and all(
+            isinstance(value, ast.Constant) and isinstance(value.value, str) for value in values
+        )
+
+    def _logs_traceback(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+        """The function records the exception its caller is handling (``logger.exception(...)``,
+        ``exc_info=True``, ``traceback.format_exc()``) outside an ``except`` clause of its own (there it
+        records its own failure) and outside nested functions."""
+        stack: list[ast.AST] = [*node.body]
+        while stack:
+            current = stack.pop()
+            if isinstance(current, (*_NESTED, ast.ExceptHandler)):
+                continue
+            if isinstance(current, ast.Call) and records_traceback(current, self.ctx):
+                return True
+            stack.extend(ast.iter_child_nodes(current))
+        return False
+
+    def calls(self, node: ast.AST, absolute: Callable[[str], Optional[str]]) -> list[str]:
+        """The project functions (and classes) the function ``node`` calls, qualified; ``absolute`` makes a
+        relative import's name absolute. Functions nested in ``node`` are left out (they run when called)."""
+        if self.skip or not isinstance(node, _FUNCTIONS) or not _spans_a_line(node.body[0], self.call_lines, node):
+            return []
+        scope = Scope(FUNCTION, node, self.scopes.get(id(node), self.ctx.root_scope))
+        found: set[str] = set()
+        stack: list[ast.AST] = [*node.body]
+        while stack:
+            current = stack.pop()
+            if isinstance(current, _NESTED):
+                continue
+            if isinstance(current, ast.Call) and _spans_a_line(current, self.call_lines):
+                qualified = self._callee(current, scope, absolute)
+                if qualified is not None:
+                    found.add(qualified)
+            stack.extend(ast.iter_child_nodes(current))
+        return sorted(found)
+
+    def _callee(self, call: ast.Call, scope: Scope, absolute: Callable[[str], Optional[str]]) -> Optional[str]:
+        func = call.func
+        root = func.value if isinstance(func, ast.Attribute) else func
+        if not isinstance(root, ast.Name) or (
+            root.id not in self.names and not (root.id in ("self", "cls") and getattr(func, "attr", "") in self.names)
+        ):
+            return None  # (a call on anything else resolves to no project function: skip the resolver)
+        helper = called_function(call, self.ctx, scope)
+        if helper is not None:
+            return self.own_ids.get(id(helper.node))
+        root = call.func
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        if not isinstance(root, ast.Name) or not isinstance(resolve_name(root, self.ctx, scope), Imported):
+            return None
+        written = self.ctx.imports.resolve(call.func)
+        qualified = absolute(written) if written is not None else None
+        return qualified if qualified is not None and qualified.partition(".")[0] == self.package else None
 
 
 def _word_lines(lowered: str, breaks: list[int], words: re.Pattern[str]) -> list[int]:
@@ -78,8 +202,40 @@ def _word_lines(lowered: str, breaks: list[int], words: re.Pattern[str]) -> list
     return sorted({bisect_right(breaks, found.start()) + 1 for found in words.finditer(lowered)})
 
 
-def _spans_a_line(node: ast.AST, lines: list[int]) -> bool:
+def _call_lines(ctx: FileContext, own: Sequence[tuple[str, ast.AST]], package: str) -> list[int]:
+    """The lines that may call a function of the project: where a module-level function or class of the file
+    (``build_mail``), a method of its classes on ``self``/``cls`` (``self._send``) or a name imported from the
+    file's own package (``notifications``) is written as a word and called (``(`` follows, or one attribute
+    and ``(``). Found with ``str.find`` per name (one regular
+    expression of all of a file's names costs more to compile than the search saves)."""
+    source = ctx.source
+    words = {name for name, _node in own if "." not in name}
+    words.update(
+        local for local, qualified in ctx.imports.names.items()
+        if qualified.startswith(".") or qualified.partition(".")[0] == package
+    )
+    methods = {name.rpartition(".")[2] for name, _node in own if "." in name}
+    if methods:
+        words.update("self." + name for name in methods)
+        words.update("cls." + name for name in methods)
+    starts: list[int] = []
+    for word in words:
+        at = source.find(word)
+        while at != -1:
+            end = at + len(word)
+            if (at == 0 or source[at - 1] not in _WORD_CHARACTERS) and _CALLED.match(source, end):
+                starts.append(at)
+            at = source.find(word, end)
+    if not starts:
+        return []
+    breaks = [found.end() for found in _NEWLINE.finditer(source)]
+    return sorted({bisect_right(breaks, at) + 1 for at in starts})
+
+
+def _spans_a_line(node: ast.AST, lines: list[int], until: Optional[ast.AST] = None) -> bool:
+    """Whether one of ``lines`` lies within ``node`` (with ``until``: from ``node``'s first line to the last
+    of ``until``, so that a function's own ``def`` line does not count)."""
     first = getattr(node, "lineno", 0)
-    last = getattr(node, "end_lineno", None) or first
+    last = getattr(until or node, "end_lineno", None) or first
     at = bisect_left(lines, first)
     return at < len(lines) and lines[at] <= last

@@ -210,7 +210,8 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
     web = bool(ctx.imports.modules & {"django", "flask", "rest_framework", "flask_appbuilder"})
     html_lines = _html_word_lines(ctx.source) if web else []
     defs = _defs(ctx.tree)
-    effects = EffectReader(ctx, skip=bool({"test", "test_support", "migration", "example"} & set(summary.roles)))
+    skip = bool({"test", "test_support", "migration", "example"} & set(summary.roles))
+    effects = EffectReader(ctx, skip, defs, summary.module)
     relations = model_relations(ctx)
     uniqueness = mentions_uniqueness(ctx.source)
     html: dict[int, bool] = {}  # id of a definition -> it renders HTML (only those that mention a name)
@@ -221,6 +222,7 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
         found = DefSummary()
         if isinstance(node, ast.ClassDef):
             found.bases = [base for base in (_qualified(ctx, summary, written) for written in node.bases) if base]
+            found.timeout = effects.names_timeout(node)
         if reads_key:
             found.headers = _key_headers(node)
         found.renders_html = html.get(id(node), False)
@@ -229,6 +231,8 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
         if isinstance(node, ast.ClassDef) and "." not in qualname:
             found.relations = sorted(relations.get(qualname, ()))
         found.checks_unique = uniqueness and not isinstance(node, ast.ClassDef) and checks_unique(node)
+        found.calls = effects.calls(node, lambda written: _absolute(summary, written))
+        found.returns_literal = effects.returns_literal(node)
         if found != DefSummary():
             summary.defs[f"{summary.module}.{qualname}" if summary.module else qualname] = found
 

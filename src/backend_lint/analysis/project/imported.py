@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Optional
 
-from backend_lint.analysis.facts import reads
+from backend_lint.analysis.facts import node_fact, reads
 from backend_lint.analysis.project.roots import resolve_relative
 from backend_lint.analysis.resolve import Imported, lookup, resolve_name
 
@@ -34,7 +34,7 @@ def imported_value(expr: ast.expr, ctx: FileContext, scope: Scope, depth: int = 
         return None
     target = resolve_name(expr, ctx, scope)
     if isinstance(target, Imported):
-        return _absolute(ctx, target.qualified)
+        return absolute_name(ctx, target.qualified)
     found = lookup(expr.id, ctx, scope)
     if found is None:
         return None
@@ -48,7 +48,9 @@ def imported_value(expr: ast.expr, ctx: FileContext, scope: Scope, depth: int = 
     return imported_value(loop.iter, ctx, scope, depth + 1)
 
 
-def _absolute(ctx: FileContext, qualified: str) -> Optional[str]:
+def absolute_name(ctx: FileContext, qualified: str) -> Optional[str]:
+    """``qualified`` as the import map resolved it, relative imports made absolute (``None``: no module name
+    to resolve them against)."""
     if not qualified.startswith("."):
         return qualified
     if not ctx.module:
@@ -61,7 +63,7 @@ def imported_qualified(ctx: FileContext, expr: ast.expr) -> Optional[str]:
     """The absolute qualified name of a ``Name``/``Attribute`` chain rooted at an import (``deps.require_key``
     after ``from app import deps``), else ``None``."""
     qualified = ctx.imports.resolve(expr)
-    return _absolute(ctx, qualified) if qualified is not None else None
+    return absolute_name(ctx, qualified) if qualified is not None else None
 
 
 def imported_qualified_name(ctx: FileContext, written: str) -> Optional[str]:
@@ -70,4 +72,30 @@ def imported_qualified_name(ctx: FileContext, written: str) -> Optional[str]:
     base = ctx.imports.resolve_name(head)
     if base is None:
         return None
-    return _absolute(ctx, f"{base}.{rest}" if rest else base)
+    return absolute_name(ctx, f"{base}.{rest}" if rest else base)
+
+
+_NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+
+
+@node_fact()
+def project_calls_in(ctx: FileContext, block: ast.AST) -> list[str]:
+    """The functions of other modules of the file's own top-level package that the statements of ``block``
+    (an ``except`` clause) call, through the file's imports (``reporting.log_failure`` after ``from app import
+    reporting``); nested functions left out, classes too (what making one runs is not recorded)."""
+    package = ctx.module.partition(".")[0]
+    if not package:
+        return []
+    found: list[str] = []
+    stack: list[ast.AST] = list(getattr(block, "body", []))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, _NESTED):
+            continue
+        if isinstance(node, ast.Call):
+            qualified = imported_qualified(ctx, node.func)
+            if qualified is not None and qualified.partition(".")[0] == package \
+                    and not qualified.rpartition(".")[2][:1].isupper() and qualified not in found:
+                found.append(qualified)
+        stack.extend(ast.iter_child_nodes(node))
+    return sorted(found)

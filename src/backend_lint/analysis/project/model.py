@@ -52,6 +52,10 @@ _HTML_GENERIC = frozenset({
 })
 _WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 _MAX_DEPTH = 8
+CALL_DEPTH = 3
+"""How many calls deep a function's effects include its callees' (the handler's helper is depth 0): a mail
+sent two helpers below a handler's call is still on its request path, and a bound keeps a large project's
+call graph from making every function do everything."""
 _LAUNCHERS = frozenset({"manage", "wsgi", "asgi"})
 """Modules that start the service as well as commands (Django's ``manage.py runserver``): not CLI roots."""
 
@@ -87,6 +91,7 @@ class ProjectModel:
             name: found for summary in self.modules.values() for name, found in summary.defs.items()
         }
         self._answers: dict[ProjectFact, bool] = {}
+        self._effects: dict[str, frozenset[str]] = {}
 
     def holds(self, fact: ProjectFact) -> bool:
         """Whether the project establishes ``fact`` (unknown: it does not)."""
@@ -142,6 +147,8 @@ class ProjectModel:
             return bool(args) and self.unreferenced(args[0])
         if kind == conditions.DEVELOPMENT_ONLY:
             return bool(args) and self.development_only(args[0])
+        if kind == conditions.SETS_TIMEOUT:
+            return bool(args) and self.sets_timeout(args[0])
         if kind == conditions.ABSENT:  # a malformed inner fact is not established: absent
             return not (args and args[0] in _ESTABLISHED and self.holds(ProjectFact(args[0], args[1:])))
         return False
@@ -180,12 +187,44 @@ class ProjectModel:
         return self.definition(f"{target}.{tail}" if tail else target, depth + 1)
 
     def does(self, qualified: str, effect: str) -> bool:
-        """The function or method ``qualified`` (through re-exports) has ``effect`` in its own body, and lives
-        in a module that is not a test (a handler never calls one)."""
-        name, found = self.definition(qualified)
-        if found is None or effect not in found.effects:
+        """The function or method ``qualified`` (through re-exports) has ``effect`` in its own body or in the
+        project functions it calls (:meth:`effects_of`)."""
+        return effect in self.effects_of(qualified)
+
+    def sets_timeout(self, qualified: str, depth: int = 0) -> bool:
+        """The class ``qualified`` (through re-exports) or one of its bases of the project names a timeout."""
+        found = self.definition(qualified)[1]
+        if found is None or depth > _MAX_DEPTH:
             return False
-        split = self.split(name)
+        return found.timeout or any(self.sets_timeout(base, depth + 1) for base in found.bases)
+
+    def effects_of(self, qualified: str) -> frozenset[str]:
+        """What the function ``qualified`` does, with what the project functions it calls do, up to
+        :data:`CALL_DEPTH` calls deep (a breadth-first walk over the recorded calls; a function met twice is
+        walked once, so cycles end). Functions of test modules count for nothing (a handler never calls
+        one), and a class called is not followed (what making it runs is not recorded). Computed once per
+        function asked about and kept."""
+        found = self._effects.get(qualified)
+        if found is not None:
+            return found
+        effects: set[str] = set()
+        seen: set[str] = set()
+        level = [qualified]
+        for _depth in range(CALL_DEPTH + 1):
+            following: list[str] = []
+            for name in level:
+                canonical, summary = self.definition(name)
+                if summary is None or canonical in seen or not self._callable(canonical):
+                    continue
+                seen.add(canonical)
+                effects.update(summary.effects)
+                following.extend(summary.calls)
+            level = following
+        found = self._effects[qualified] = frozenset(effects)
+        return found
+
+    def _callable(self, canonical: str) -> bool:
+        split = self.split(canonical)
         return split is not None and "test" not in split[0].roles
 
     def has_relation(self, qualified: str, attribute: str, depth: int = 0) -> bool:
@@ -209,7 +248,12 @@ class ProjectModel:
     # -- constants -----------------------------------------------------------------------------------------------
 
     def is_constant(self, qualified: str, depth: int = 0) -> bool:
-        """``shop.tables.RETAINED`` is bound once, to a literal, in its module (through re-exports)."""
+        """``shop.tables.RETAINED`` is bound once, to a literal, in its module (through re-exports); a name
+        written as a call, ``shop.queries.active_filter()``, is a function every ``return`` of which gives a
+        string literal."""
+        if qualified.endswith("()"):
+            found = self.definition(qualified[:-2])[1]
+            return found is not None and found.returns_literal
         split = self.split(qualified)
         if split is None or depth > _MAX_DEPTH:
             return False

@@ -39,12 +39,23 @@ class DefSummary:
     checks_unique: bool = False
     """It refuses a duplicate before creating: it calls a uniqueness check (``validate_uniqueness(name)``) or
     raises an "already exists" error (:func:`backend_lint.analysis.unique_models.checks_unique`)."""
+    timeout: bool = False
+    """A class whose body names a timeout (a ``TimeoutHTTPAdapter``, a session that sets a default one): BE201
+    takes a session mounted with it as one with a timeout."""
+    returns_literal: bool = False
+    """Every ``return`` of the function gives a string literal: constant text (BE101: safe in SQL)."""
+    calls: list[str] = field(default_factory=list)
+    """The project's functions, classes and methods it calls, qualified (sorted): imported from a module of its
+    own top-level package, or defined in its own module (``self._send`` in its class). The model adds their
+    effects to its own, a few calls deep (:meth:`.model.ProjectModel.effects_of`)."""
 
 
-DEF_EFFECTS = frozenset({"sends-mail", "sends-sms", "renders-pdf", "creates", "enqueues", "sends", "pays"})
+DEF_EFFECTS = frozenset({
+    "sends-mail", "sends-sms", "renders-pdf", "creates", "enqueues", "sends", "pays", "logs-traceback",
+})
 """Effects a def summary records: BE206's slow work (:mod:`backend_lint.analysis.slow_work`, not sleeps: a
-helper's sleep is a poll or a backoff more often than not) and the harmful effects of
-:mod:`backend_lint.analysis.effects` (what a retry duplicates)."""
+helper's sleep is a poll or a backoff more often than not), the harmful effects of
+:mod:`backend_lint.analysis.effects` (what a retry duplicates) and BE403's ``logs-traceback``."""
 
 
 @dataclass
@@ -199,6 +210,7 @@ def _well_typed(summary: ModuleSummary) -> bool:
             _strings(item.bases) and _strings(item.headers) and isinstance(item.renders_html, bool)
             and isinstance(item.counts_attempts, bool)
             and _strings(item.effects) and _strings(item.relations) and isinstance(item.checks_unique, bool)
+            and _strings(item.calls) and isinstance(item.returns_literal, bool) and isinstance(item.timeout, bool)
             for item in summary.defs.values()
         )
         and all(isinstance(entry.view, str) for entry in summary.url_entries)
