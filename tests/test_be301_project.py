@@ -9,10 +9,9 @@ the real CLI and ``flake8 --select BE`` as processes.
 from __future__ import annotations
 
 import os
-import textwrap
 from pathlib import Path
 
-from tests.processes import check_json, run_flake8
+from tests.projects import findings_of, write_project
 
 PROJECT = {
     "certs/__init__.py": "",
@@ -99,21 +98,8 @@ PROJECT = {
 }
 
 
-def _write(root: Path) -> Path:
-    for name, text in PROJECT.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text), encoding="utf-8")
-    return root
-
-
 def test_duplicates_refused_in_other_modules_are_not_reported(tmp_path: Path) -> None:
-    root = _write(tmp_path)
-    found = {(os.path.normpath(item["path"]), item["line"]) for item in
-             check_json("--no-cache", "--select", "BE301", ".", cwd=root)}
-    flake8 = {(path.removeprefix("./"), row) for path, row, _col, code in run_flake8(".", cwd=root)
-              if code == "BE301"}
-    assert flake8 == found
+    found = findings_of(write_project(tmp_path, PROJECT), "BE301")
     api = os.path.join("certs", "api.py")
     assert found == {
         (api, 16),  # Ticket: unique only by a generated number, a retry makes a second ticket

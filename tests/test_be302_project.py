@@ -9,10 +9,9 @@ is still reported, through the real CLI and ``flake8 --select BE`` as processes.
 from __future__ import annotations
 
 import os
-import textwrap
 from pathlib import Path
 
-from tests.processes import check_json, run_flake8
+from tests.projects import findings_of, write_project
 
 PROJECT = {
     "shop/__init__.py": "",
@@ -92,15 +91,7 @@ PROJECT = {
 
 
 def test_pages_and_admin_ui_are_left_alone_api_verbs_are_not(tmp_path: Path) -> None:
-    for name, text in PROJECT.items():
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text), encoding="utf-8")
-    found = {(os.path.normpath(item["path"]), item["line"]) for item in
-             check_json("--no-cache", "--select", "BE302", ".", cwd=tmp_path)}
-    flake8 = {(path.removeprefix("./"), row) for path, row, _col, code in run_flake8(".", cwd=tmp_path)
-              if code == "BE302"}
-    assert flake8 == found
+    found = findings_of(write_project(tmp_path, PROJECT), "BE302")
     assert found == {
         (os.path.join("shop", "keys", "urls.py"), 7),  # a JSON view: an API route with a verb
         (os.path.join("shop", "api", "routes.py"), 6),  # /orders/{id}/cancel_order

@@ -7,10 +7,9 @@ module imports the factory (or its module), through the real CLI and ``flake8 --
 from __future__ import annotations
 
 import os
-import textwrap
 from pathlib import Path
 
-from tests.processes import check_json, run_flake8
+from tests.projects import findings_of, write_project
 
 FACTORY = """\
     from flask import jsonify
@@ -42,13 +41,5 @@ PROJECT = {
 
 
 def test_a_factory_nothing_imports_is_not_reported(tmp_path: Path) -> None:
-    for name, text in PROJECT.items():
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text), encoding="utf-8")
-    found = {(os.path.normpath(item["path"]), item["line"]) for item in
-             check_json("--no-cache", "--select", "BE304", ".", cwd=tmp_path)}
-    flake8 = {(path.removeprefix("./"), row) for path, row, _col, code in run_flake8(".", cwd=tmp_path)
-              if code == "BE304"}
-    assert flake8 == found
+    found = findings_of(write_project(tmp_path, PROJECT), "BE304")
     assert found == {(os.path.join("app", "stats.py"), 9)}, "app/debug_pool.py is imported by no module"

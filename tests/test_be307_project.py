@@ -7,10 +7,9 @@ package next to it is still reported, through the real CLI and ``flake8 --select
 from __future__ import annotations
 
 import os
-import textwrap
 from pathlib import Path
 
-from tests.processes import check_json, run_flake8
+from tests.projects import findings_of, write_project
 
 LOGIN = """\
     from fastapi import APIRouter
@@ -46,13 +45,5 @@ PROJECT = {
 
 
 def test_a_development_only_auth_managers_login_is_not_reported(tmp_path: Path) -> None:
-    for name, text in PROJECT.items():
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text), encoding="utf-8")
-    found = {(os.path.normpath(item["path"]), item["line"]) for item in
-             check_json("--no-cache", "--select", "BE307", ".", cwd=tmp_path)}
-    flake8 = {(path.removeprefix("./"), row) for path, row, _col, code in run_flake8(".", cwd=tmp_path)
-              if code == "BE307"}
-    assert flake8 == found
+    found = findings_of(write_project(tmp_path, PROJECT), "BE307")
     assert found == {(os.path.join("app", "auth", "ldap", "routes", "login.py"), 9)}

@@ -9,33 +9,11 @@ one that follows nothing.
 
 from __future__ import annotations
 
-import os
 import textwrap
 from pathlib import Path
 
-from tests.processes import check_json, run_cli, run_flake8
-
-
-def _write(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text), encoding="utf-8")
-    return root
-
-
-def _both(root: Path, code: str) -> set[tuple[str, int]]:
-    """The findings of ``code`` by the CLI, after checking that flake8 reports exactly the same ones."""
-    cli = {
-        (os.path.normpath(item["path"]), item["line"])
-        for item in check_json("--no-cache", "--select", code, ".", cwd=root)
-    }
-    flake8 = {
-        (path.removeprefix("./"), row) for path, row, _col, found in run_flake8(".", cwd=root) if found == code
-    }
-    assert flake8 == cli
-    return cli
-
+from tests.processes import check_json, run_cli
+from tests.projects import findings_of, write_project
 
 MAIL_CHAIN = {
     "pyproject.toml": '[project]\nname = "accounts"\nversion = "1"\n',
@@ -171,8 +149,8 @@ def test_slow_work_two_calls_below_the_handler(tmp_path: Path) -> None:
     ``build_mail`` returns: reported at the handler's call. A queued task, a cycle that sends nothing and a
     chain deeper than the model follows (the mail is five calls below the handler) are not; a method called on
     an object (``Mailer().deliver``) is not followed (which class runs is not resolved across modules)."""
-    root = _write(tmp_path, MAIL_CHAIN)
-    assert _both(root, "BE206") == {("accounts/views.py", 8)}
+    root = write_project(tmp_path, MAIL_CHAIN)
+    assert findings_of(root, "BE206") == {("accounts/views.py", 8)}
     messages = [item["message"] for item in check_json("--no-cache", "--select", "BE206", ".", cwd=root)]
     assert messages == [
         "`services.register()` sends e-mail in handler `signup` while the client waits; hand it to a queue or "
@@ -186,12 +164,12 @@ def test_a_chain_three_calls_deep_is_followed(tmp_path: Path) -> None:
     within it."""
     files = dict(MAIL_CHAIN)
     files["accounts/services.py"] = files["accounts/services.py"].replace("mailer.level_1(user)", "mailer.level_2(user)")
-    assert _both(_write(tmp_path, files), "BE206") == {("accounts/views.py", 8), ("accounts/views.py", 23)}
+    assert findings_of(write_project(tmp_path, files), "BE206") == {("accounts/views.py", 8), ("accounts/views.py", 23)}
 
 
 def test_a_helper_that_stops_calling_the_mailer_drops_the_finding_on_a_warm_run(tmp_path: Path) -> None:
     """The handler's file keeps its cached result; the service's new summary (no call to the mailer) decides."""
-    root = _write(tmp_path, MAIL_CHAIN)
+    root = write_project(tmp_path, MAIL_CHAIN)
 
     def lines() -> list[int]:
         return sorted(item["line"] for item in check_json("--select", "BE206", ".", cwd=root))
@@ -308,8 +286,8 @@ def test_create_in_a_service_of_another_module_answers_200(tmp_path: Path) -> No
     writes only an audit entry, one that also enqueues (202 may be right), a get-or-create by hand, a handler
     that answers something other than what the service made (an action's ``None``), an explicit status and a
     redirect are not reported."""
-    root = _write(tmp_path, ORDER_SERVICES)
-    assert _both(root, "BE305") == {("shop/api.py", 10), ("shop/api.py", 15)}
+    root = write_project(tmp_path, ORDER_SERVICES)
+    assert findings_of(root, "BE305") == {("shop/api.py", 10), ("shop/api.py", 15)}
     messages = sorted(item["message"] for item in check_json("--no-cache", "--select", "BE305", ".", cwd=root))
     assert messages == [
         "`checkout_cart` creates `services.checkout()` and answers FastAPI's default 200; answer 201 Created",
@@ -319,7 +297,7 @@ def test_create_in_a_service_of_another_module_answers_200(tmp_path: Path) -> No
 
 def test_create_in_a_service_needs_the_project(tmp_path: Path) -> None:
     """Checked alone (standard input), the handler's file cannot show what the service does: no finding."""
-    root = _write(tmp_path, ORDER_SERVICES)
+    root = write_project(tmp_path, ORDER_SERVICES)
     result = run_cli("check", "--select", "BE305", "--no-cache", "--stdin-filename", "shop/api.py", "-",
                      cwd=root, stdin=(root / "shop/api.py").read_bytes())
     assert result.returncode == 0, result.stdout.decode()
@@ -384,13 +362,13 @@ def test_an_except_clause_that_calls_a_helper_logging_the_traceback(tmp_path: Pa
     """BE403 leaves alone an ``except`` that calls a helper of another module which logs the exception being
     handled with its stack (here one call further down); a helper that logs only its own failures (in an
     ``except`` of its own) keeps the traceback of nothing, and the error log there is still reported."""
-    root = _write(tmp_path, TRACEBACK_HELPERS)
-    assert _both(root, "BE403") == {("worker/jobs.py", 20)}
+    root = write_project(tmp_path, TRACEBACK_HELPERS)
+    assert findings_of(root, "BE403") == {("worker/jobs.py", 20)}
 
 
 def test_a_traceback_helper_needs_the_project(tmp_path: Path) -> None:
     """Alone (standard input) the file cannot show what the helper logs: both error logs are reported."""
-    root = _write(tmp_path, TRACEBACK_HELPERS)
+    root = write_project(tmp_path, TRACEBACK_HELPERS)
     result = run_cli("check", "--select", "BE403", "--no-cache", "--stdin-filename", "worker/jobs.py", "-",
                      cwd=root, stdin=(root / "worker/jobs.py").read_bytes())
     assert result.stdout.decode().count("BE403") == 2, result.stdout.decode()
@@ -438,8 +416,8 @@ def test_sql_text_from_a_helper_that_returns_literals(tmp_path: Path) -> None:
     """BE101 leaves alone SQL whose formatted parts are calls of helpers of another module that return a
     string literal on every path (the table picked from a fixed set); a helper that formats the request's
     text into the name it returns keeps the finding."""
-    root = _write(tmp_path, SQL_HELPERS)
-    assert _both(root, "BE101") == {("reports/views.py", 15)}
+    root = write_project(tmp_path, SQL_HELPERS)
+    assert findings_of(root, "BE101") == {("reports/views.py", 15)}
     result = run_cli("check", "--select", "BE101", "--no-cache", "--stdin-filename", "reports/views.py", "-",
                      cwd=root, stdin=(root / "reports/views.py").read_bytes())
     assert result.stdout.decode().count("BE101") == 2, result.stdout.decode()  # alone: the file cannot tell
@@ -508,8 +486,8 @@ def test_a_session_mounted_with_a_timeout_adapter_of_another_module(tmp_path: Pa
     """BE201 trusts a session mounted with the project's ``TimeoutHTTPAdapter`` (or a subclass of it) from
     another module, as it does for one defined in the file; an adapter that sets no timeout keeps the
     finding, and alone (standard input) the file cannot tell, so all four calls are reported."""
-    root = _write(tmp_path, TIMEOUT_ADAPTERS)
-    assert _both(root, "BE201") == {("client/api.py", 21)}
+    root = write_project(tmp_path, TIMEOUT_ADAPTERS)
+    assert findings_of(root, "BE201") == {("client/api.py", 21)}
     result = run_cli("check", "--select", "BE201", "--no-cache", "--stdin-filename", "client/api.py", "-",
                      cwd=root, stdin=(root / "client/api.py").read_bytes())
     assert result.stdout.decode().count("BE201") == 4, result.stdout.decode()
@@ -534,8 +512,8 @@ def test_a_same_module_helper_that_calls_the_mailer(tmp_path: Path) -> None:
         'path("signup-mailer/", views.signup_with_mailer),',
         'path("signup-mailer/", views.signup_with_mailer),\n            path("via/", views.signup_via_helper),',
     )
-    root = _write(tmp_path, files)
-    assert _both(root, "BE206") == {("accounts/views.py", 8), ("accounts/views.py", 37)}
+    root = write_project(tmp_path, files)
+    assert findings_of(root, "BE206") == {("accounts/views.py", 8), ("accounts/views.py", 37)}
     result = run_cli("check", "--select", "BE206", "--no-cache", "--stdin-filename", "accounts/views.py", "-",
                      cwd=root, stdin=(root / "accounts/views.py").read_bytes())
     assert b"BE206" not in result.stdout, result.stdout.decode()

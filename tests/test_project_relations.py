@@ -5,14 +5,13 @@ plain-data answers (re-exports, project bases, a cached summary with a wrong typ
 
 from __future__ import annotations
 
-import os
-import textwrap
 from pathlib import Path
 
 from backend_lint.analysis.project.conditions import relation
 from backend_lint.analysis.project.model import ProjectModel
 from backend_lint.analysis.project.summary import DefSummary, ModuleSummary
-from tests.processes import check_json, run_cli, run_flake8
+from tests.processes import check_json, run_cli
+from tests.projects import findings_of, write_project
 
 SHOP = {
     "manage.py": "",
@@ -74,30 +73,18 @@ SHOP = {
 }
 
 
-def _write(root: Path) -> Path:
-    for name, text in SHOP.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text), encoding="utf-8")
-    return root
-
-
 def test_relation_of_a_model_in_another_module_is_an_n_plus_1(tmp_path: Path) -> None:
     """A relation declared by the model (and one by its abstract project base) read per row is reported; the
     same read after ``select_related`` and a plain column read are not; flake8 reports exactly the same."""
-    root = _write(tmp_path)
+    root = write_project(tmp_path, SHOP)
+    assert findings_of(root, "BE103") == {("shop/views.py", 9), ("shop/views.py", 14)}
     found = check_json("--no-cache", "--select", "BE103", ".", cwd=root)
-    cli = {(os.path.normpath(item["path"]), item["line"]) for item in found}
-    assert cli == {("shop/views.py", 9), ("shop/views.py", 14)}
     assert any("`order.customer` queries once per row" in item["message"] for item in found)
-    flake8 = {(path.removeprefix("./"), row) for path, row, _col, code in run_flake8(".", cwd=root)
-              if code == "BE103"}
-    assert flake8 == cli
 
 
 def test_without_the_project_the_imported_model_is_not_guessed(tmp_path: Path) -> None:
     """On standard input the view's file cannot show the model's fields: no finding (never a guess)."""
-    root = _write(tmp_path)
+    root = write_project(tmp_path, SHOP)
     result = run_cli("check", "--select", "BE103", "--no-cache", "--stdin-filename", "shop/views.py", "-",
                      cwd=root, stdin=(root / "shop/views.py").read_bytes())
     assert result.returncode == 0, result.stdout.decode()

@@ -4,11 +4,9 @@ clients; a Django management command is an operator's tool. Through the real CLI
 
 from __future__ import annotations
 
-import os
-import textwrap
 from pathlib import Path
 
-from tests.processes import check_json, run_flake8
+from tests.projects import findings_of, write_project
 
 VIEWS = """\
     import requests
@@ -57,25 +55,12 @@ def _project(root: Path, patched: bool) -> Path:
     if patched:
         files["shop/helpers/__init__.py"] = ""
         files["shop/helpers/monkeypatching.py"] = PATCH
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text), encoding="utf-8")
-    return root
-
-
-def _findings(root: Path) -> set[tuple[str, int]]:
-    cli = {(os.path.normpath(item["path"]), item["line"])
-           for item in check_json("--no-cache", "--select", "BE201", ".", cwd=root)}
-    flake8 = {(path.removeprefix("./"), row) for path, row, _col, code in run_flake8(".", cwd=root)
-              if code == "BE201"}
-    assert flake8 == cli
-    return cli
+    return write_project(root, files)
 
 
 def test_a_start_up_patch_covers_requests_calls_only(tmp_path: Path) -> None:
-    assert _findings(_project(tmp_path, patched=True)) == {("shop/views.py", 10)}
+    assert findings_of(_project(tmp_path, patched=True), "BE201") == {("shop/views.py", 10)}
 
 
 def test_without_the_patch_requests_calls_are_flagged_but_not_in_a_management_command(tmp_path: Path) -> None:
-    assert _findings(_project(tmp_path, patched=False)) == {("shop/views.py", 6), ("shop/views.py", 10)}
+    assert findings_of(_project(tmp_path, patched=False), "BE201") == {("shop/views.py", 6), ("shop/views.py", 10)}

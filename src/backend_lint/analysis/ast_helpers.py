@@ -8,7 +8,10 @@ a literal string or ``True``. None of these follows names or imports: that is :m
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable, Iterator
 from typing import Optional
+
+_NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 
 
 def keyword_value(call: ast.Call, name: str) -> Optional[ast.expr]:
@@ -49,3 +52,29 @@ def string_value(node: Optional[ast.AST]) -> Optional[str]:
 def is_true(node: Optional[ast.AST]) -> bool:
     """The literal ``True`` (not merely a truthy value)."""
     return isinstance(node, ast.Constant) and node.value is True
+
+
+def own_nodes(block: ast.AST) -> Iterator[ast.AST]:
+    """Every node of ``block``'s body (a function, an ``except`` clause), the bodies of nested functions, classes
+    and lambdas left out: what runs when the block runs, not what it only defines."""
+    stack: list[ast.AST] = list(getattr(block, "body", []))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, _NESTED):
+            continue
+        yield node
+        stack.extend(ast.iter_child_nodes(node))
+
+
+def under_if(
+    node: ast.AST, parent_of: Callable[[ast.AST], Optional[ast.AST]], test: Callable[[ast.expr], bool]
+) -> bool:
+    """``node`` runs only in the body (not the ``else``) of an ``if`` of its own function whose test ``test``
+    accepts: ``if not target.exists(): copytree(...)``, ``if auth is None: log(headers)``."""
+    child = node
+    parent = parent_of(node)
+    while parent is not None and not isinstance(parent, (*_NESTED, ast.Module)):
+        if isinstance(parent, ast.If) and child in parent.body and test(parent.test):
+            return True
+        child, parent = parent, parent_of(parent)
+    return False

@@ -18,6 +18,7 @@ import ast
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
+from backend_lint.analysis.ast_helpers import under_if
 from backend_lint.analysis.http_clients import (
     REQUESTS_METHODS,
     modules_by_name,
@@ -121,13 +122,7 @@ def fills_cache(call: ast.Call, made: str, ctx: FileContext) -> bool:
     if not isinstance(destination, ast.Name):
         return False
     named = {destination.id}
-    child: ast.AST = call
-    parent = ctx.parent_of(call)
-    while parent is not None and not isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-        if isinstance(parent, ast.If) and child in parent.body and _tests_absent(parent.test, named):
-            return True
-        child, parent = parent, ctx.parent_of(parent)
-    return False
+    return under_if(call, ctx.parent_of, lambda test: _tests_absent(test, named))
 
 
 def _tests_absent(test: ast.expr, names: set[str]) -> bool:

@@ -12,12 +12,12 @@ import ast
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from backend_lint.analysis.ast_helpers import own_nodes
 from backend_lint.analysis.facts import file_fact, node_fact
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
 
-_NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 
 
 @node_fact()
@@ -25,16 +25,11 @@ def mentioned_names(ctx: FileContext, function: ast.AST) -> frozenset[str]:
     """Every name and attribute name the body of ``function`` mentions (``load_verify_locations``,
     ``CERT_NONE``), nested functions and classes left out."""
     found: set[str] = set()
-    stack: list[ast.AST] = list(getattr(function, "body", []))
-    while stack:
-        node = stack.pop()
-        if isinstance(node, _NESTED):
-            continue
+    for node in own_nodes(function):
         if isinstance(node, ast.Name):
             found.add(node.id)
         elif isinstance(node, ast.Attribute):
             found.add(node.attr)
-        stack.extend(ast.iter_child_nodes(node))
     return frozenset(found)
 
 
@@ -77,14 +72,9 @@ def path_arguments(ctx: FileContext, function: ast.AST) -> frozenset[str]:
     """The expressions ``function`` uses as file paths, as ``ast.dump`` text: the first argument of ``open()``,
     ``Path()``, ``os.path.*()`` and the like (a ``KEY_FILE`` setting opened there holds a path, not a key)."""
     found: set[str] = set()
-    stack: list[ast.AST] = list(getattr(function, "body", []))
-    while stack:
-        node = stack.pop()
-        if isinstance(node, _NESTED):
-            continue
+    for node in own_nodes(function):
         if isinstance(node, ast.Call) and node.args:
             callee = ctx.imports.resolve(node.func) or (node.func.id if isinstance(node.func, ast.Name) else "")
             if callee in _PATH_CALLS or callee.startswith("os.path."):
                 found.add(ast.dump(node.args[0]))
-        stack.extend(ast.iter_child_nodes(node))
     return frozenset(found)

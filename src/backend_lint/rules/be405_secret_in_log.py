@@ -19,6 +19,7 @@ import ast
 from collections.abc import Iterator
 from typing import Any, Optional
 
+from backend_lint.analysis.ast_helpers import under_if
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.loggers import (
@@ -290,13 +291,7 @@ def _authorization_absent(call: ast.Call, ctx: FileContext) -> bool:
     """The call runs only where the request has no ``Authorization`` header: in the body of ``if auth is None:``
     or ``if not auth:`` with ``auth = request.headers.get("Authorization")``, or of ``if "Authorization" not in
     request.headers:`` (logging the headers to say the credential is missing)."""
-    child: ast.AST = call
-    parent = ctx.parent_of(call)
-    while parent is not None and not isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Module)):
-        if isinstance(parent, ast.If) and child in parent.body and _tests_no_authorization(parent.test, ctx):
-            return True
-        child, parent = parent, ctx.parent_of(parent)
-    return False
+    return under_if(call, ctx.parent_of, lambda test: _tests_no_authorization(test, ctx))
 
 
 def _tests_no_authorization(test: ast.expr, ctx: FileContext) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Optional
 
+from backend_lint.analysis.ast_helpers import own_nodes
 from backend_lint.analysis.facts import node_fact, reads
 from backend_lint.analysis.project.roots import resolve_relative
 from backend_lint.analysis.resolve import Imported, lookup, resolve_name
@@ -75,7 +76,6 @@ def imported_qualified_name(ctx: FileContext, written: str) -> Optional[str]:
     return absolute_name(ctx, f"{base}.{rest}" if rest else base)
 
 
-_NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 
 
 @node_fact()
@@ -87,15 +87,10 @@ def project_calls_in(ctx: FileContext, block: ast.AST) -> list[str]:
     if not package:
         return []
     found: list[str] = []
-    stack: list[ast.AST] = list(getattr(block, "body", []))
-    while stack:
-        node = stack.pop()
-        if isinstance(node, _NESTED):
-            continue
+    for node in own_nodes(block):
         if isinstance(node, ast.Call):
             qualified = imported_qualified(ctx, node.func)
             if qualified is not None and qualified.partition(".")[0] == package \
                     and not qualified.rpartition(".")[2][:1].isupper() and qualified not in found:
                 found.append(qualified)
-        stack.extend(ast.iter_child_nodes(node))
     return sorted(found)
