@@ -18,14 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.processes import check_json, run_cli, run_flake8
-
-
-def _write(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text), encoding="utf-8")
-    return root
+from tests.projects import write_project
 
 
 def _cli_findings(root: Path, *args: str) -> set[tuple[str, int, str]]:
@@ -145,7 +138,7 @@ DJANGO = {
 
 
 def test_django_project_facts_refute_their_false_alarms(tmp_path: Path) -> None:
-    found = _both(_write(tmp_path, DJANGO))
+    found = _both(write_project(tmp_path, DJANGO))
     codes = {(path, code) for path, _row, code in found}
     # The global paginator covers OrderList; OrderExport turns pagination off, so it stays.
     assert ("shop/api/views.py", 14, "BE104") in found
@@ -163,13 +156,13 @@ def test_django_project_facts_refute_their_false_alarms(tmp_path: Path) -> None:
 def test_without_the_settings_the_same_files_are_flagged(tmp_path: Path) -> None:
     files = dict(DJANGO)
     del files["shop/settings.py"]
-    found = _both(_write(tmp_path, files))
+    found = _both(write_project(tmp_path, files))
     assert ("shop/api/views.py", 9, "BE104") in found
     assert any(path == "shop/api/views.py" and code == "BE301" for path, _row, code in found)
 
 
 def test_one_file_checked_alone_keeps_every_finding(tmp_path: Path) -> None:
-    _write(tmp_path, DJANGO)
+    write_project(tmp_path, DJANGO)
     source = (tmp_path / "shop/api/views.py").read_bytes()
     result = run_cli("check", "--stdin-filename", "views.py", "-", stdin=source, cwd=tmp_path)
     assert result.returncode == 1
@@ -233,7 +226,7 @@ FASTAPI = {
 
 
 def test_fastapi_dependency_and_mount_prefix_in_other_modules(tmp_path: Path) -> None:
-    found = {(path, row) for path, row, code in _both(_write(tmp_path, FASTAPI)) if code == "BE301"}
+    found = {(path, row) for path, row, code in _both(write_project(tmp_path, FASTAPI)) if code == "BE301"}
     # The dependency reads the key; the webhook router is mounted under /webhooks by main.py.
     assert found == {("svc/routers/orders.py", 15)}
 
@@ -322,7 +315,7 @@ FLASK = {
 
 
 def test_flask_hook_and_console_script_package(tmp_path: Path) -> None:
-    found = _both(_write(tmp_path, FLASK))
+    found = _both(write_project(tmp_path, FLASK))
     codes = {(path, code) for path, _row, code in found}
     # The before_request hook registered app-wide reads the key header.
     assert ("notes/views.py", "BE301") not in codes
@@ -344,14 +337,14 @@ TEST_SETTINGS = {
 
 
 def test_settings_named_by_the_test_configuration_are_test_support(tmp_path: Path) -> None:
-    found = _both(_write(tmp_path, TEST_SETTINGS))
+    found = _both(write_project(tmp_path, TEST_SETTINGS))
     flagged = {path for path, _row, _code in found}
     assert "site_app/settings.py" in flagged
     assert "site_app/testing_settings.py" not in flagged
 
 
 def test_editing_one_file_changes_another_files_findings_on_a_warm_run(tmp_path: Path) -> None:
-    root = _write(tmp_path, DJANGO)
+    root = write_project(tmp_path, DJANGO)
     cold = check_json("shop", cwd=root)
     assert not any(item["code"] == "BE104" and item["line"] == 9 for item in cold)
     settings = root / "shop/settings.py"
@@ -372,7 +365,7 @@ def test_editing_one_file_changes_another_files_findings_on_a_warm_run(tmp_path:
                      "urlpatterns = [path(f'{name}/', views.RuleCreate.as_view()) for name in ('a', 'b')]\n"},
 ])
 def test_bad_project_files_never_stop_the_run(tmp_path: Path, broken: dict[str, str]) -> None:
-    root = _write(tmp_path, {**DJANGO, **broken})
+    root = write_project(tmp_path, {**DJANGO, **broken})
     result = run_cli("check", "--no-cache", "--output-format", "json", ".", cwd=root)
     # A settings module that does not parse is reported and skipped (exit 2); nothing else stops the run.
     assert result.returncode == (2 if "shop/settings.py" in broken else 1), result.stderr.decode()
@@ -385,7 +378,7 @@ def test_bad_project_files_never_stop_the_run(tmp_path: Path, broken: dict[str, 
 
 def test_a_folder_holding_the_project_deeper_down(tmp_path: Path) -> None:
     """``flake8 .`` and ``fix .`` above the project's marker (``checkout/manage.py``) model the project below."""
-    _write(tmp_path / "checkout", DJANGO)
+    write_project(tmp_path / "checkout", DJANGO)
     found = _flake8_findings(tmp_path)
     assert ("checkout/shop/api/views.py", 14, "BE104") in found
     assert ("checkout/shop/api/views.py", 9, "BE104") not in found
@@ -433,7 +426,7 @@ LOADED_BY_NAME = {
 def test_code_under_test_and_a_server_launcher_do_not_hide_service_code(tmp_path: Path) -> None:
     """A plugin only the tests import (the application loads it by name) is not test support, and the web app
     a console script launches is not command line code."""
-    found = _both(_write(tmp_path, LOADED_BY_NAME))
+    found = _both(write_project(tmp_path, LOADED_BY_NAME))
     assert ("certs/plugins/sftp.py", 5, "BE507") in found
     assert ("certs/web.py", 8, "BE401") in found
 
@@ -441,12 +434,12 @@ def test_code_under_test_and_a_server_launcher_do_not_hide_service_code(tmp_path
 def test_two_projects_under_one_path_keep_their_own_facts(tmp_path: Path) -> None:
     """Each file belongs to the project of its nearest marker: one project's paginator does not cover the
     other's views, and a sibling project's ``pyproject.toml`` that does not parse stops nothing."""
-    _write(tmp_path / "paged", DJANGO)
+    write_project(tmp_path / "paged", DJANGO)
     unpaged = dict(DJANGO)
     unpaged["shop/settings.py"] = unpaged["shop/settings.py"].replace("DEFAULT_PAGINATION_CLASS", "X")
     del unpaged["manage.py"]
     unpaged["pyproject.toml"] = "[project\nname = 1\n"
-    _write(tmp_path / "unpaged", unpaged)
+    write_project(tmp_path / "unpaged", unpaged)
     found = _cli_findings(tmp_path)
     assert ("paged/shop/api/views.py", 9, "BE104") not in found
     assert ("unpaged/shop/api/views.py", 9, "BE104") in found
@@ -501,7 +494,7 @@ def test_router_registers_a_viewset_of_another_module(tmp_path: Path, prefix: st
     routed under ``orders`` and still reported."""
     files = dict(ROUTED_VIEWSETS)
     files["hooks/urls.py"] = files["hooks/urls.py"].replace("{prefix}", prefix)
-    found = _both(_write(tmp_path, files))
+    found = _both(write_project(tmp_path, files))
     assert {item for item in found if item[2] == "BE301"} == expected
 
 
@@ -581,7 +574,7 @@ def test_slow_work_in_a_helper_of_another_module(tmp_path: Path) -> None:
     """BE206 follows a handler's call into the project's helper of another module, one level: sending mail and
     rendering a PDF there are reported at the call, naming the helper and what it does; a helper that only
     builds text, a sleep in a helper (a wait, not work to hand off) and the queued task are not."""
-    root = _write(tmp_path, MAIL_HELPERS)
+    root = write_project(tmp_path, MAIL_HELPERS)
     found = _both(root)
     assert {item for item in found if item[2] == "BE206"} == {
         ("accounts/views.py", 9, "BE206"), ("accounts/views.py", 20, "BE206"),
@@ -595,7 +588,7 @@ def test_slow_work_in_a_helper_of_another_module(tmp_path: Path) -> None:
 
 def test_slow_helper_of_another_module_needs_the_project(tmp_path: Path) -> None:
     """On standard input the handler's file cannot show what the helper does: no finding (never a guess)."""
-    root = _write(tmp_path, MAIL_HELPERS)
+    root = write_project(tmp_path, MAIL_HELPERS)
     result = run_cli("check", "--select", "BE206", "--no-cache", "--stdin-filename", "accounts/views.py", "-",
                      cwd=root, stdin=(root / "accounts/views.py").read_bytes())
     assert result.returncode == 0, result.stdout.decode()
@@ -604,7 +597,7 @@ def test_slow_helper_of_another_module_needs_the_project(tmp_path: Path) -> None
 
 def test_a_helper_that_stops_sending_mail_drops_the_finding_on_a_warm_run(tmp_path: Path) -> None:
     """The handler's file keeps its cached result (with the fact it needs); the helper's new summary decides."""
-    root = _write(tmp_path, MAIL_HELPERS)
+    root = write_project(tmp_path, MAIL_HELPERS)
 
     def lines() -> list[int]:
         return sorted(item["line"] for item in check_json("--select", "BE206", ".", cwd=root))
