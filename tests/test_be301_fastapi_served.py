@@ -97,7 +97,9 @@ def _fix_and_import(tmp_path: Path, name: str, source: str, extra: dict[str, str
     """Write a package ``name`` with ``service.py`` (+ ``extra`` modules), fix it, import the fixed module."""
     package = tmp_path / name
     package.mkdir()
-    (tmp_path / "pyproject.toml").write_text("[tool.backend-lint]\n", encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text(  # the fixture's plain creates (a line of an order) too
+        "[tool.backend-lint]\n[tool.backend-lint.BE301]\nreport-plain-creates = true\n", encoding="utf-8"
+    )
     (package / "__init__.py").write_text("", encoding="utf-8")
     for module, text in (extra or {}).items():
         (package / f"{module}.py").write_text(text, encoding="utf-8")

@@ -14,6 +14,7 @@ from pathlib import Path
 from tests.projects import findings_of, write_project
 
 PROJECT = {
+    "pyproject.toml": "[tool.backend-lint.BE301]\nreport-plain-creates = true  # certificates and charts too\n",
     "certs/__init__.py": "",
     "certs/models.py": """\
         from sqlalchemy import Column, String

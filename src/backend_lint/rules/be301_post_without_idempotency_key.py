@@ -258,6 +258,23 @@ class PostWithoutIdempotencyKey(Rule):
             "words of messages a client may ask for again (verification codes, password resets)",
         ),
         Option(
+            "transactional-records",
+            list,
+            ["order", "payment", "charge", "invoice", "booking", "reservation", "ticket", "transfer",
+             "transaction", "purchase", "subscription", "donation", "refund", "payout", "shipment", "withdrawal",
+             "deposit", "appointment", "checkout"],
+            "words of created records a retry must not duplicate when creating records is all the handler does "
+            "(orders, payments, bookings, tickets...): other plain creates are reported only with "
+            "report-plain-creates",
+        ),
+        Option(
+            "report-plain-creates",
+            bool,
+            False,
+            "also report handlers whose only effect is creating a record of another kind (a chart, a project, "
+            "an API key: visible and deletable; judged on real applications, most were not worth a key)",
+        ),
+        Option(
             "report-admin-creates",
             bool,
             False,
@@ -287,6 +304,12 @@ class PostWithoutIdempotencyKey(Rule):
         harm = self._duplicate_harm(handler, ctx)
         if not harm:
             return
+        if all(effect.kind == CREATES for effect in harm) and not self.option("report-plain-creates"):
+            records = _created_records(harm, handler, ctx)
+            transactional = {word.lower() for word in self.option("transactional-records")}
+            if records is None or not {_singular(word) if word.endswith("s") else word for word in records} \
+                    & transactional:
+                return  # a plain record (a chart, a project, an API key): visible, deletable, harms nobody twice
         if all(effect.kind == CREATES for effect in harm) and not self.option("report-admin-creates") \
                 and (admin_only(handler) or admin_router(ctx, handler)):
             return  # an administrator's new record: visible and deletable, a duplicate harms nobody
