@@ -284,13 +284,31 @@ def _by_listed_keys(query: Query) -> bool:
 
 
 def _children_of_one_object(query: Query) -> bool:
-    """``Authenticator.objects.filter(user=request.user)``, ``filter(content_type_id=t.id, object_id=obj.pk)``:
-    the rows of one parent object (a relation equal to a variable, not a constant), which a domain usually
-    keeps to a handful. Reported only with ``report-children-of-one-object``."""
+    """``Authenticator.objects.filter(user=request.user)``, ``filter(content_type_id=t.id, object_id=obj.pk)``,
+    ``category.kbitem_set.filter(enabled=True)``: the rows of one parent object (a relation equal to a variable,
+    not a constant, or a related manager of a row), which a domain usually keeps to a handful. Reported only
+    with ``report-children-of-one-object``."""
     if query.framework != "django":
         return False
     first = query.calls[0] if query.calls else None
-    return first is not None and callee_name(first) == "filter" and ties_to_one_parent(first)
+    if first is None:
+        return False
+    receiver = first.func.value if isinstance(first.func, ast.Attribute) else None
+    if isinstance(receiver, ast.Attribute) and receiver.attr not in _WHOLE_TABLES and _one_object(receiver.value):
+        return True  # ``category.kbitem_set.filter(...)``, ``unit.screenshots.all()``: a related manager
+    return callee_name(first) == "filter" and ties_to_one_parent(first)
+
+
+_WHOLE_TABLES = frozenset({"objects", "queryset", "query", "model"})
+"""Attributes that hold a whole table (``Order.objects``, a view's ``self.queryset``), not one row's relation."""
+
+
+def _one_object(expr: ast.expr) -> bool:
+    """``category``, ``unit.source_unit``, ``self.object``: a row (a lowercase name or an attribute chain of
+    one), not a model class (``Order``) or a module."""
+    while isinstance(expr, ast.Attribute):
+        expr = expr.value
+    return isinstance(expr, ast.Name) and expr.id[:1].islower()
 
 
 def _given_to_shortcut(node: ast.Call, ctx: FileContext) -> bool:
