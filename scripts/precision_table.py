@@ -38,26 +38,30 @@ def arguments() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def read_verdicts(paths: list[Path]) -> dict[tuple[str, str, int], tuple[str, str]]:
-    found: dict[tuple[str, str, int], tuple[str, str]] = {}
+Key = tuple[str, str, int]
+
+
+def read_verdicts(paths: list[Path]) -> dict[Key, list[tuple[str, str]]]:
+    """Each ``(code, path, line)``'s verdicts in file order: a sample can hold two findings of a code on one line
+    (two queries on one line), judged one verdict line each, in the sample's order."""
+    found: dict[Key, list[tuple[str, str]]] = {}
     for path in paths:
         for line in path.read_text(encoding="utf-8").splitlines():
             match = VERDICT.match(line.strip())
             if match is None:
                 continue
             key = (match["code"], match["path"], int(match["line"]))
-            if key in found:
-                sys.exit(f"{path}: a second verdict for {key[0]} {key[1]}:{key[2]}")
-            found[key] = (match["verdict"], line.strip())
+            found.setdefault(key, []).append((match["verdict"], line.strip()))
     return found
 
 
-def table(run: dict, sample: dict[str, list[dict]], verdicts: dict[tuple[str, str, int], tuple[str, str]]) -> str:
+def table(run: dict, sample: dict[str, list[dict]], verdicts: dict[Key, list[tuple[str, str]]]) -> str:
     counts = collections.Counter(finding["code"] for finding in run["findings"])
     names = {finding["code"]: finding["name"] for finding in run["findings"]}
-    expected = {(code, item["path"], item["line"]) for code, items in sample.items() for item in items}
-    missing = sorted(expected - set(verdicts))
-    extra = sorted(set(verdicts) - expected)
+    wanted = collections.Counter((code, item["path"], item["line"]) for code, items in sample.items() for item in items)
+    given = collections.Counter({key: len(found) for key, found in verdicts.items()})
+    missing = sorted((wanted - given).elements())
+    extra = sorted((given - wanted).elements())
     if missing or extra:
         sys.exit("verdicts do not match the sample:\n"
                  + "".join(f"  no verdict: {c} {p}:{n}\n" for c, p, n in missing)
@@ -67,7 +71,9 @@ def table(run: dict, sample: dict[str, list[dict]], verdicts: dict[tuple[str, st
            "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
     totals: collections.Counter[str] = collections.Counter()
     for code in sorted(counts):
-        tally = collections.Counter(verdicts[key][0] for key in expected if key[0] == code)
+        tally = collections.Counter(
+            verdict for key in wanted if key[0] == code for verdict, _line in verdicts[key]
+        )
         totals.update(tally)
         judged = sum(tally.values())
         decided = tally["TRUE"] + tally["FALSE"]
@@ -84,7 +90,11 @@ def table(run: dict, sample: dict[str, list[dict]], verdicts: dict[tuple[str, st
     out += ["", "## Verdicts", ""]
     for code in sorted(sample):
         out += [f"### {code} `{names[code]}`", ""]
-        out += [verdicts[(code, item["path"], item["line"])][1] for item in sample[code]]
+        seen: collections.Counter[Key] = collections.Counter()
+        for item in sample[code]:
+            key = (code, item["path"], item["line"])
+            out.append(verdicts[key][seen[key]][1])
+            seen[key] += 1
         out.append("")
     return "\n".join(out)
 

@@ -61,3 +61,24 @@ def test_verdicts_must_match_the_sample(tmp_path: Path) -> None:
     assert result.returncode != 0
     assert f"no verdict: {sampled[0]}" in result.stderr
     assert "not sampled: BE205 app/elsewhere.py:1" in result.stderr
+
+
+def test_two_findings_on_one_line_take_one_verdict_each(tmp_path: Path) -> None:
+    """Two queries on one line are two findings with the same ``path:line``: each gets its own verdict line, in
+    the sample's order; one verdict for both is refused."""
+    findings = tmp_path / "all.json"
+    rows = [{"code": "BE104", "name": "unbounded-query", "path": "app/views.py", "line": 7, "column": column,
+             "message": "m"} for column in (5, 40)]
+    findings.write_text(json.dumps({"command": "c", "commit": "x", "roots": [str(tmp_path)], "files": 1,
+                                    "lines": 100, "not_checked": [], "findings": rows}), encoding="utf-8")
+    assert _sampled(tmp_path, findings) == ["BE104 app/views.py:7", "BE104 app/views.py:7"]
+    (tmp_path / "v.txt").write_text("BE104 app/views.py:7 TRUE — first\nBE104 app/views.py:7 FALSE — second\n",
+                                    encoding="utf-8")
+    result = _run("precision_table.py", "--findings-in", str(findings), "--seed", "7", "v.txt", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "| BE104 | `unbounded-query` | 2 | 20.000 | 2 | 1 | 1 | 0 | 50 % | not met |" in result.stdout
+    assert result.stdout.index("TRUE — first") < result.stdout.index("FALSE — second")
+    (tmp_path / "v.txt").write_text("BE104 app/views.py:7 TRUE — both\n", encoding="utf-8")
+    result = _run("precision_table.py", "--findings-in", str(findings), "--seed", "7", "v.txt", cwd=tmp_path)
+    assert result.returncode != 0
+    assert "no verdict: BE104 app/views.py:7" in result.stderr
