@@ -51,10 +51,19 @@ _DRF_METHODS = frozenset({"create", "post"})
 _READ_NAMES = (["read"], ["list"], ["count"], ["search"], ["query"], ["get"])
 
 
+
+def _created_text(what: str | None) -> str:
+    """How the message names what the handler creates: ``Order``, a row (``INSERT``), or a resource."""
+    if not what:
+        return "a resource"
+    if what.isupper():  # SQL: ``INSERT``
+        return f"a row (`{what}`)"
+    return f"`{what}`"
+
 class CreateWithout201(Rule):
     code = "BE305"
     name = "create-without-201"
-    message = "`{handler}` creates `{what}` and answers {framework}'s default 200; answer 201 Created"
+    message = "`{handler}` creates {what} and answers {framework}'s default 200; answer 201 Created"
     fix_title = "Add `status_code=201` to the route decorator"
     fix_kind = Applicability.UNSAFE
     fix_node = "FunctionDef"
@@ -103,7 +112,7 @@ class CreateWithout201(Rule):
         fix_data = {"decorator": decorator} if decorator is not None else None
         if created:
             self.report(ctx, node, applicability=applicability, fix_data=fix_data, handler=node.name,
-                        what=created[0].what or "a resource", framework=_FRAMEWORK_NAMES[framework])
+                        what=_created_text(created[0].what), framework=_FRAMEWORK_NAMES[framework])
             return
         # The only creates are in helpers of other modules: one candidate per helper, standing when the
         # project says that helper creates (and no earlier one does: one finding), unless one of them enqueues.
@@ -112,7 +121,7 @@ class CreateWithout201(Rule):
         for qualified in helpers:
             fact = does(qualified, CREATES)
             self.report(ctx, node, applicability=applicability, fix_data=fix_data, handler=node.name,
-                        what=f"{'.'.join(qualified.split('.')[-2:])}()", framework=_FRAMEWORK_NAMES[framework],
+                        what=f"`{'.'.join(qualified.split('.')[-2:])}()`", framework=_FRAMEWORK_NAMES[framework],
                         only_if=(fact,), unless=(*enqueues, *earlier))
             earlier.append(fact)
 
