@@ -11,7 +11,8 @@ string constant as the name), aiohttp ``getone``, and Django ``request.META["HTT
 Body reads, by framework: Flask ``request.get_json()``, ``request.json``, ``request.form[...]``/
 ``.form.get(...)``; Starlette, FastAPI, Litestar and aiohttp ``await request.json()``/``form()`` (aiohttp
 also ``post()``); Django and DRF ``json.loads(request.body)``; and ``json.loads`` of the raw bytes anywhere
-(Flask ``request.data``/``get_data()``, ``await request.body()``). Each read's value is followed directly and
+(Flask ``request.data``/``get_data()``, ``await request.body()``); and each use of a FastAPI/Litestar parameter
+annotated ``dict`` (the framework fills it from the JSON body). Each read's value is followed directly and
 through the locals it is assigned to (``data = await request.json() or {}``):
 
 - it is *validated* when it goes into a schema: ``Model(**data)``, ``Model.model_validate(data)``/
@@ -35,7 +36,7 @@ from typing import TYPE_CHECKING, Optional
 from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.facts import node_fact
-from backend_lint.analysis.handlers import AIOHTTP, DJANGO, DRF, FLASK, Handler
+from backend_lint.analysis.handlers import AIOHTTP, DJANGO, DRF, FASTAPI, FLASK, LITESTAR, Handler
 from backend_lint.analysis.imports import dotted_name
 
 if TYPE_CHECKING:
@@ -181,6 +182,16 @@ def _sets_201(assign: ast.Assign) -> bool:
     return (isinstance(value, ast.Constant) and value.value == 201) or "201" in (dotted_name(value) or "")
 
 
+def _plain_dict(annotation: Optional[ast.expr]) -> bool:
+    """``dict``, ``Dict``, ``dict[str, Any]``, ``typing.Dict[str, Any]`` (also inside ``Annotated[...]``)."""
+    if isinstance(annotation, ast.Subscript):
+        if (dotted_name(annotation.value) or "").rpartition(".")[2] == "Annotated" \
+                and isinstance(annotation.slice, ast.Tuple) and annotation.slice.elts:
+            return _plain_dict(annotation.slice.elts[0])
+        annotation = annotation.value
+    return (dotted_name(annotation) or "").rpartition(".")[2] in ("dict", "Dict") if annotation is not None else False
+
+
 def _html_call(name: str) -> bool:
     return name in _HTML_CALLS or name.startswith("redirect")
 
@@ -234,6 +245,7 @@ class _Summariser:
             for child in ast.iter_child_nodes(node):
                 self.parents[child] = node
                 stack.append(child)
+        reads.extend(self._dict_body_params())
         for node, label in sorted(reads, key=lambda item: (item[0].lineno, item[0].col_offset)):
             validated, raw = self._uses(node)
             self.summary.body_reads.append(BodyRead(node, label, validated, raw))
@@ -315,6 +327,19 @@ class _Summariser:
             if isinstance(func, ast.Attribute) and func.attr in methods and self._is_request(func.value):
                 return f"await {dotted_name(func)}()"
         return None
+
+    def _dict_body_params(self) -> list[tuple[ast.expr, str]]:
+        """FastAPI and Litestar fill a parameter annotated ``dict`` (``dict[str, Any]``, ``Dict``) from the JSON
+        body, checking nothing but that it is an object: each use of it is a read of the raw body."""
+        if self.handler.framework not in (FASTAPI, LITESTAR):
+            return []
+        found: list[tuple[ast.expr, str]] = []
+        for param in self.handler.params:
+            marker = (param.marker or "").rpartition(".")[2]
+            if marker not in ("", "Body") or not _plain_dict(param.arg.annotation):
+                continue
+            found.extend((load, f"{param.name}: dict") for load in self.loads.get(param.name, []))
+        return found
 
     def _raw_bytes(self, node: ast.expr, framework: str) -> Optional[str]:
         """The raw body as bytes, as written: Django ``request.body``, Flask ``request.data``/``get_data()``,
