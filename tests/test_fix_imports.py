@@ -131,7 +131,7 @@ def test_a_joined_line_too_long_is_wrapped_as_isort_wraps_it(tmp_path: Path) -> 
 
         @router.post("/files")
         def upload(data: UploadFile = File(...)):
-            files.insert_one({"name": data.filename})
+            invoices.insert_one({"name": data.filename})
             return base64.b64encode(data.file.read())
         """
     fixed = _fixed(code, "BE301", tmp_path)

@@ -190,12 +190,13 @@ FASTAPI = {
                 raise HTTPException(400)
             return idempotency_key
     """,
-    "svc/db.py": "async def create_record(kind, body, key=None):\n    return {kind: body, 'key': key}\n",
+    "svc/db.py": "async def create_record(kind, body, key=None):\n    return {kind: body, 'key': key}\n\n\n"
+                 "async def create_payment(body):\n    return await create_record('payment', body)\n",
     "svc/routers/__init__.py": "",
     "svc/routers/orders.py": """\
         from fastapi import APIRouter, Depends
 
-        from svc.db import create_record
+        from svc.db import create_payment, create_record
         from svc.deps import require_idempotency_key
 
         router = APIRouter()
@@ -208,7 +209,7 @@ FASTAPI = {
 
         @router.post("/payments", status_code=201)
         async def create_payment(body: dict):
-            return await create_record("payment", body)
+            return await create_payment(body)
     """,
     "svc/routers/hooks.py": """\
         from fastapi import APIRouter
@@ -454,12 +455,12 @@ ROUTED_VIEWSETS = {
         from rest_framework import viewsets
         from rest_framework.response import Response
 
-        from hooks.models import Event, Order
+        from hooks.models import Order, Payment
 
 
         class StripeEventViewSet(viewsets.ViewSet):
             def create(self, request):
-                event = Event.objects.create(payload=request.data)
+                event = Payment.objects.create(payload=request.data)
                 return Response({"id": event.id}, status=201)
 
 
