@@ -216,7 +216,8 @@ def _not_shipped(ctx: FileContext) -> bool:
 
 def _sample_function(ctx: FileContext) -> bool:
     """Inside a function that builds sample data (``email_preview``, ``create_test_user``) or the defaults a
-    project ships for a first run (``create_default_connections``)."""
+    project ships for a first run (``create_default_connections``). (Literals inside a lambda are left alone
+    by the caller: a callback that builds preview data, as pretix's e-mail placeholders do, not configuration.)"""
     for function in ctx.scope.functions:
         words = split_identifier(getattr(function, "name", ""))
         if _SAMPLE_WORDS & set(words) or (
@@ -318,6 +319,7 @@ class HardcodedSecret(Rule):
             and not _in_enum(ctx)
             and not _documentation(visited, ctx)
             and not _sample_function(ctx)
+            and not isinstance(ctx.scope.function, ast.Lambda)
             and not _sample_name(name)
             and not _reviewed_elsewhere(at, ctx)
         ):
@@ -325,8 +327,9 @@ class HardcodedSecret(Rule):
 
     @visits(ast.Assign)
     def check_assign(self, node: ast.Assign, ctx: FileContext) -> None:
-        for target in node.targets:
-            self._check(ctx, name_of(target), node.value, node, node, ASSIGN)
+        for target in node.targets:  # ``mapping["password"] = "password"``: an item, read as a dict's
+            where = DICT if isinstance(target, ast.Subscript) else ASSIGN
+            self._check(ctx, name_of(target), node.value, node, node, where)
 
     @visits(ast.AnnAssign)
     def check_annotated(self, node: ast.AnnAssign, ctx: FileContext) -> None:
