@@ -7,7 +7,7 @@ makes error messages part of the API by accident. Log the exception (with its tr
 generic message or an error code.
 
 Flagged inside an ``except ... as e`` clause (or a decorated error handler for internal errors, such as
-``@app.exception_handler(Exception)`` or Flask's ``@app.errorhandler(500)``): ``str(e)``, ``repr(e)``,
+``@app.exception_handler(Exception)`` or Flask's ``@app.errorhandler(Exception)``): ``str(e)``, ``repr(e)``,
 ``e.args``/``e.message``/``e.orig``, ``f"{e}"``, ``"%s" % e``, ``"{}".format(e)`` (also through a local assigned
 from one of them), and
 ``traceback.format_exc()``/``format_exception()`` anywhere in the clause, when they go into a response:
@@ -104,8 +104,10 @@ def _internal_types(caught: Optional[ast.expr], ctx: FileContext) -> frozenset[s
 
 def _error_handler_param(function: ast.AST, ctx: FileContext) -> Optional[str]:
     """The exception parameter of an error handler registered for internal errors:
-    ``@app.exception_handler(Exception)`` (FastAPI, Starlette: ``(request, exc)``) or
-    ``@app.errorhandler(Exception)``/``@app.errorhandler(500)`` (Flask: ``(error)``)."""
+    ``@app.exception_handler(Exception)``/``exception_handler(500)`` (FastAPI, Starlette: ``(request, exc)``)
+    or ``@app.errorhandler(Exception)`` (Flask: ``(error)``). Flask's ``@app.errorhandler(500)`` is not one: it
+    receives werkzeug's ``InternalServerError``, whose text is the generic message (the original exception is
+    its ``original_exception``)."""
     if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return None
     params = [*function.args.posonlyargs, *function.args.args]
@@ -114,6 +116,8 @@ def _error_handler_param(function: ast.AST, ctx: FileContext) -> Optional[str]:
             continue
         kind = decorator.func.attr
         registered = decorator.args[0]
+        if kind in ("errorhandler", "app_errorhandler") and isinstance(registered, ast.Constant):
+            continue  # Flask hands a status code's handler werkzeug's HTTPException: its text is the generic one
         internal = (isinstance(registered, ast.Constant) and isinstance(registered.value, int)
                     and registered.value >= 500) or _internal(registered, ctx)
         if kind in ("exception_handler", "errorhandler", "app_errorhandler") and internal:
