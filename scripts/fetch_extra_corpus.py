@@ -1,6 +1,7 @@
 """Fetch a second pinned corpus of real web applications, for rules the shared corpus rarely triggers.
 
     python scripts/fetch_extra_corpus.py               # into ~/.cache/backend-lint-corpus/extra
+    python scripts/fetch_extra_corpus.py --set extra2  # the third set, into ~/.cache/backend-lint-corpus/extra2
     python scripts/fetch_extra_corpus.py --dest DIR    # anywhere else
     python scripts/precision_sample.py --seed 103 ~/.cache/backend-lint-corpus/extra   # then measure on it
 
@@ -11,6 +12,11 @@ do those things. Each pin is an exact version *and* the sha256 of its archive, s
 every machine: ``pip download`` (the ordinary client, with the machine's index settings) fetches the archive, this
 script checks its sha256 and unpacks only its ``.py`` files to ``DEST/<name>``. A package already unpacked is
 skipped; a failed download or a wrong hash stops the run with an error that names the package.
+
+Two sets: ``extra`` (19 applications, used since December 2026 to find false alarms, so no longer unseen) and
+``extra2`` (14 more applications, fetched on 5 December 2026 and kept for measures only: a rule tuned on what it
+reports there is no longer measured by it). Once a set has been used for tuning, add a new set rather than
+re-drawing from it.
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-DEFAULT_DEST = Path.home() / ".cache" / "backend-lint-corpus" / "extra"
+CORPUS_HOME = Path.home() / ".cache" / "backend-lint-corpus"
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,39 @@ PINS = (
         "0bc2c5a49ebc496758e89f08d5ec9d1b226e8aba2cff7744a18ab9f235dca816", "Django translation platform"),
     Pin("wger", "2.1", "wger-2.1-py2.py3-none-any.whl",
         "eeb67b4184137b83cb6ee4c2dff2935c6de3d3633dc20279fe9b1d0c91160a32", "Django + DRF fitness manager"),
+)
+
+
+# The third set: applications no rule had been run on when they were pinned (5 December 2026).
+EXTRA2_PINS = (
+    Pin("alerta-server", "9.1.0", "alerta_server-9.1.0-py2.py3-none-any.whl",
+        "50e3d49655e14a2361341871901b9a23a8a99658c1c93316a636f8585ab3e2df", "Flask alerting API, JWT, API keys"),
+    Pin("chainlit", "2.12.0", "chainlit-2.12.0-py3-none-any.whl",
+        "17cbd2c408f775a123892984bf9170674b5c81a01f7a8af278912e2786253ffc", "FastAPI chat-application server"),
+    Pin("gns3-server", "3.0.6", "gns3_server-3.0.6-py3-none-any.whl",
+        "6293f06431135305a18323cb893f69395d84470818ac5711360433bc01b38bc9", "FastAPI network emulator, JWT, users"),
+    Pin("gramps-webapi", "3.24.0", "gramps_webapi-3.24.0-py3-none-any.whl",
+        "81333f6b427ea3dc67fb53ac04e72bc5b7069cd967c9f40fe0cb48fcb932ca29", "Flask genealogy API, JWT, uploads"),
+    Pin("horizon", "27.0.0", "horizon-27.0.0-py3-none-any.whl",
+        "8a981dae4fb6626e71553aa185f6e429b0b1efb86b04b0a72c3b18ee04f1f990", "Django OpenStack dashboard"),
+    Pin("jupyterhub", "6.1.1", "jupyterhub-6.1.1-py3-none-any.whl",
+        "ae20ed7b3d7cef1dd5d51e28723fd53853d69f732e7a9e84a73136acab454248", "Tornado multi-user notebook hub, tokens"),
+    Pin("keystone", "30.0.0", "keystone-30.0.0-py3-none-any.whl",
+        "d0fa097278b1c1eda5b2c727766322a6a8afac0ed848d3104253855d4d483515", "Flask OpenStack identity service"),
+    Pin("langflow-base", "1.13.0", "langflow_base-1.13.0-py3-none-any.whl",
+        "e15db23e16cf27d6d1ac8fcc5030cf25ad3a04356a9581862b4e97de739dd3a2", "FastAPI low-code AI workflows, JWT"),
+    Pin("modoboa", "2.12.0", "modoboa-2.12.0-py3-none-any.whl",
+        "f3ad5957a2069f3221814979f7144aeb2a541539009a03a534ec19b4f65306e0", "Django + DRF mail hosting admin"),
+    Pin("opal-server", "0.9.9", "opal_server-0.9.9-py3-none-any.whl",
+        "9f9307cc5432fd5a1992177a57a7eeb337e96eb554d6888a2322bb51bf1e8ff8", "FastAPI policy distribution server"),
+    Pin("open-webui", "0.12.4", "open_webui-0.12.4-py3-none-any.whl",
+        "02e9caba96234db3fa17a92e56163b3f7f2b8ca8227fa886b85c178d696483f6", "FastAPI AI chat interface, JWT, uploads"),
+    Pin("pgadmin4", "9.18", "pgadmin4-9.18-py3-none-any.whl",
+        "9ea084fc416265e4fc95c9fb6e6ae0f6668d34da8670c9b65c79cea054124356", "Flask PostgreSQL administration"),
+    Pin("reviewboard", "8.1", "reviewboard-8.1-py3-none-any.whl",
+        "efbac759430425a99a09435f566d5dc61e30624b3a80ba2e04e578591d2a31f5", "Django code review, web API"),
+    Pin("shuup", "3.1.0", "shuup-3.1.0-py2.py3-none-any.whl",
+        "535b41374d3288261206cb3ffba2a4565a54bd8c30d88e0143e81388e03b78cb", "Django e-commerce platform"),
 )
 
 
@@ -168,17 +207,22 @@ def fetch(pin: Pin, dest: Path, archives: Path) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--dest", type=Path, default=DEFAULT_DEST, help=f"where to unpack (default: {DEFAULT_DEST})")
+    parser.add_argument("--set", dest="corpus", choices=("extra", "extra2"), default="extra",
+                        help="which pinned set to fetch (default: extra; extra2 is kept for measures only)")
+    parser.add_argument("--dest", type=Path,
+                        help=f"where to unpack (default: {CORPUS_HOME}/<set>)")
     args = parser.parse_args(argv)
-    archives = args.dest / ".archives"
+    pins = {"extra": PINS, "extra2": EXTRA2_PINS}[args.corpus]
+    dest = args.dest or CORPUS_HOME / args.corpus
+    archives = dest / ".archives"
     archives.mkdir(parents=True, exist_ok=True)
-    for pin in PINS:
+    for pin in pins:
         try:
-            print(fetch(pin, args.dest, archives), file=sys.stderr)
+            print(fetch(pin, dest, archives), file=sys.stderr)
         except FetchError as error:
             print(f"fetch_extra_corpus: error: {error}", file=sys.stderr)
             return 1
-    print(args.dest)
+    print(dest)
     return 0
 
 

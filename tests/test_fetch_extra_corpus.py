@@ -71,6 +71,18 @@ def test_failed_download_stops_with_an_error_naming_the_package(tmp_path: Path) 
     assert not (tmp_path / "extra" / first.name).exists()
 
 
+def test_second_set_is_chosen_by_set_and_an_unknown_set_is_refused(tmp_path: Path) -> None:
+    script = _script()
+    first = script.EXTRA2_PINS[0]
+    assert not {pin.name for pin in script.EXTRA2_PINS} & {pin.name for pin in script.PINS}  # no application twice
+    result = _run(tmp_path / "links", "--set", "extra2", "--dest", str(tmp_path / "extra2"))
+    assert result.returncode == 1
+    assert f"error: {first.name}=={first.version}: download failed" in result.stderr
+    refused = _run(tmp_path / "links", "--set", "extra3", "--dest", str(tmp_path / "extra3"))
+    assert refused.returncode == 2 and "invalid choice: 'extra3'" in refused.stderr
+    assert not (tmp_path / "extra3").exists()
+
+
 def test_archive_with_another_sha256_is_refused(tmp_path: Path) -> None:
     first = _script().PINS[0]
     forged = _wheel(tmp_path / "extra" / ".archives", first.archive)  # already "downloaded", wrong content
