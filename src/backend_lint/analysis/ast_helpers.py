@@ -54,10 +54,17 @@ def is_true(node: Optional[ast.AST]) -> bool:
     return isinstance(node, ast.Constant) and node.value is True
 
 
+def body_of(node: ast.AST) -> list[ast.AST]:
+    """The statements of a function, module or block; a lambda's one expression; nothing for other nodes.
+    Scopes include lambdas (``lambda request: HttpResponse(...)`` in a URL list), whose ``body`` is not a list."""
+    body = getattr(node, "body", [])
+    return list(body) if isinstance(body, list) else [body]
+
+
 def own_nodes(block: ast.AST) -> Iterator[ast.AST]:
     """Every node of ``block``'s body (a function, an ``except`` clause), the bodies of nested functions, classes
     and lambdas left out: what runs when the block runs, not what it only defines."""
-    stack: list[ast.AST] = list(getattr(block, "body", []))
+    stack: list[ast.AST] = body_of(block)
     while stack:
         node = stack.pop()
         if isinstance(node, _NESTED):

@@ -45,7 +45,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple, Optional
 
-from backend_lint.analysis.ast_helpers import callee_name
+from backend_lint.analysis.ast_helpers import body_of, callee_name
 from backend_lint.analysis.facts import node_fact
 from backend_lint.analysis.handlers import handler_model
 from backend_lint.analysis.imports import dotted_name
@@ -211,9 +211,7 @@ class _Collector:
         """Locals holding what a lookup found (``existing = get_order_by_ref(ref)``)."""
 
     def run(self) -> _Walked:
-        body = getattr(self.function, "body", [])
-        stack: list[tuple[ast.AST, bool]] = [(node, False) for node in reversed(body)] if isinstance(body, list) \
-            else [(body, False)]
+        stack: list[tuple[ast.AST, bool]] = [(node, False) for node in reversed(body_of(self.function))]
         calls: list[ast.Call] = []
         returns: list[ast.Return] = []
         while stack:

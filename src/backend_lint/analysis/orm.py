@@ -25,7 +25,7 @@ import ast
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional
 
-from backend_lint.analysis.ast_helpers import callee_name
+from backend_lint.analysis.ast_helpers import body_of, callee_name
 from backend_lint.analysis.facts import file_fact, node_fact, reads
 from backend_lint.analysis.resolve import lookup
 from backend_lint.analysis.scopes import Scope
@@ -349,7 +349,7 @@ def recursive(ctx: FileContext, function: ast.AST) -> bool:
     name = getattr(function, "name", None)
     if name is None or name in QUERYSET_METHODS or name in _GENERIC_METHODS:
         return False  # ``def get(self, request)`` calling ``Customer.objects.get(...)`` is not recursion
-    stack: list[ast.AST] = list(getattr(function, "body", []))
+    stack = body_of(function)
     while stack:
         node = stack.pop()
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
@@ -422,7 +422,7 @@ def response_flow(ctx: FileContext, function: ast.AST) -> ResponseFlow:
 def _flow(function: ast.AST) -> ResponseFlow:
     flow = ResponseFlow()
     edges: dict[str, set[str]] = {}
-    stack: list[ast.AST] = list(getattr(function, "body", []))
+    stack = body_of(function)
     while stack:
         node = stack.pop()
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
@@ -506,7 +506,7 @@ def bounds_rows(ctx: FileContext, function: ast.AST) -> bool:
     """``function`` slices or paginates what it handles (``return queryset.order_by(...)[:100]``,
     ``self.paginate_queryset(qs)``, ``.limit(50)``): a list view overriding ``filter_queryset``,
     ``get_queryset``, ``paginate_queryset`` or ``list`` this way bounds what it sends back."""
-    stack: list[ast.AST] = list(getattr(function, "body", []))
+    stack = body_of(function)
     while stack:
         node = stack.pop()
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
@@ -526,7 +526,7 @@ def filters_to_one_parent(ctx: FileContext, function: ast.AST) -> bool:
     """``function`` (a view's ``get_queryset``/``filter_queryset``) narrows its rows to one parent object:
     a ``.filter(project=project)``/``.filter(task_id=task_id)`` whose keyword is a plain relation (no lookup
     but ``_id``) given a variable, not a constant."""
-    stack: list[ast.AST] = list(getattr(function, "body", []))
+    stack = body_of(function)
     while stack:
         node = stack.pop()
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):

@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional, Union
 
+from backend_lint.analysis.ast_helpers import body_of
 from backend_lint.analysis.bindings import Bindings, bindings_of
 from backend_lint.analysis.facts import node_fact, reads
 from backend_lint.analysis.resolve import (
@@ -188,7 +189,7 @@ def unpacked_calls(ctx: FileContext, scope_node: ast.AST) -> dict[str, list[Unpa
     """``name -> [Unpacked]`` for each ``a, b = call(...)`` directly in a function or module body (not in
     nested functions), in source order: where a helper hands back ``(sql, params)``."""
     found: dict[str, list[Unpacked]] = {}
-    stack: list[ast.AST] = list(getattr(scope_node, "body", []))
+    stack = body_of(scope_node)
     while stack:
         node = stack.pop()
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Optional
 
+from backend_lint.analysis.ast_helpers import body_of
 from backend_lint.analysis.facts import node_fact, reads
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ def name_uses(ctx: FileContext, function: ast.AST) -> dict[str, frozenset[str]]:
     :data:`FROM_STATEMENT`, :data:`OTHER`); nested functions and classes are their own (a read there is
     :data:`OTHER`, since this pass cannot tell)."""
     found: dict[str, set[str]] = {}
-    stack: list[tuple[ast.AST, Optional[ast.AST]]] = [(child, function) for child in getattr(function, "body", [])]
+    stack: list[tuple[ast.AST, Optional[ast.AST]]] = [(child, function) for child in body_of(function)]
     while stack:
         node, parent = stack.pop()
         if isinstance(node, _NESTED):

@@ -18,6 +18,7 @@ import ast
 import re
 from typing import TYPE_CHECKING, Optional, Union
 
+from backend_lint.analysis.ast_helpers import body_of
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.facts import file_fact, node_fact
 from backend_lint.analysis.resolve import called_function, instance_class, lookup, resolve_class, returned_values
@@ -52,7 +53,7 @@ def guards(ctx: FileContext, function: ast.AST) -> set[str]:
     ``if sort not in ALLOWED_SORTS: raise ValueError(...)``, ``if direction.lower() not in ("asc", "desc"):
     return ...``, ``assert column in COLUMNS``. Such a name can only be one of the set's constants."""
     found: set[str] = set()
-    stack = list(getattr(function, "body", []))
+    stack = body_of(function)
     while stack:
         node = stack.pop()
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
@@ -117,7 +118,7 @@ def asserted_numbers(ctx: FileContext, function: ast.AST) -> frozenset[str]:
     """Names ``function`` asserts to be numbers before use: ``assert isinstance(bits, int)``, or rejects
     otherwise (``if not isinstance(limit, int): raise TypeError(...)``)."""
     found: set[str] = set()
-    for statement in getattr(function, "body", []):
+    for statement in body_of(function):
         test: Optional[ast.expr] = None
         if isinstance(statement, ast.Assert):
             test = statement.test
@@ -250,8 +251,7 @@ def list_additions(ctx: FileContext, scope_node: ast.AST) -> dict[str, list[ast.
     ``name.insert(i, x)`` directly in one function or module (nested functions are their own).
     An element that cannot be listed (``name.extend(other)``) is recorded as the whole argument."""
     found: dict[str, list[ast.expr]] = {}
-    body = getattr(scope_node, "body", [])
-    stack: list[ast.AST] = list(body) if isinstance(body, list) else [body]
+    stack = body_of(scope_node)
     while stack:
         node = stack.pop()
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Optional
 
+from backend_lint.analysis.ast_helpers import body_of
 from backend_lint.analysis.facts import node_fact
 from backend_lint.analysis.scopes import FUNCTION, Scope
 from backend_lint.analysis.values import origin
@@ -64,7 +65,7 @@ def slow_work_in(ctx: FileContext, function: ast.AST) -> Optional[str]:
     nested functions left out, and so is a sleep in a loop or an ``except`` clause (a retry's backoff, a poll's
     or a stream's wait)."""
     scope = Scope(FUNCTION, function, ctx.root_scope)
-    stack: list[tuple[ast.AST, bool]] = [(statement, False) for statement in getattr(function, "body", [])]
+    stack: list[tuple[ast.AST, bool]] = [(statement, False) for statement in body_of(function)]
     while stack:
         node, waiting = stack.pop()
         if isinstance(node, _NESTED):
