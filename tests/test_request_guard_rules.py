@@ -461,3 +461,53 @@ def test_login_form_of_another_module_that_counts_attempts(tmp_path: Path, form:
         "shop/ratelimit.py": "def rate_limit(key, value):\n    return False\n",
     })
     assert _lines(tmp_path) == expected
+
+
+AUTHENTICATOR = """
+from shop import captcha
+from shop.models import User
+
+
+def default_authenticate(identity):
+    user = User.by_name(identity["login"])
+    if user is None or not user.validate_password(identity["password"]):
+        return None
+    {check}
+    return user
+
+
+def shop_authenticator(identity):
+    return default_authenticate(identity)
+"""
+
+AUTHENTICATING_VIEW = """
+from flask import Blueprint, request
+
+import shop.authenticator as authenticator
+
+accounts = Blueprint("accounts", __name__)
+
+
+@accounts.route("/login", methods=["GET", "POST"])
+def login():
+    identity = {"login": request.form.get("login"), "password": request.form.get("password")}
+    user = authenticator.shop_authenticator(identity)
+    return {"ok": user is not None}
+"""
+
+
+@pytest.mark.parametrize(("check", "expected"), [
+    ("captcha.check_recaptcha(request_ip(), identity.get('g-recaptcha-response'))", []),
+    ("audit(user)", [("shop/views.py", 9)]),
+])
+def test_captcha_checked_two_calls_down_in_another_module(tmp_path: Path, check: str, expected: list) -> None:
+    """CKAN's form: the login view hands the identity to ``authenticator.ckan_authenticator``, which calls
+    ``default_authenticate``, which checks a reCAPTCHA: the guessing is stopped two calls down. The same chain
+    without the check leaves the view reported."""
+    _write(tmp_path, {
+        "shop/__init__.py": "", "shop/views.py": AUTHENTICATING_VIEW,
+        "shop/authenticator.py": AUTHENTICATOR.replace("{check}", check),
+        "shop/captcha.py": "def check_recaptcha(ip, answer):\n    return None\n",
+        "shop/models.py": "class User:\n    pass\n",
+    })
+    assert _lines(tmp_path) == expected

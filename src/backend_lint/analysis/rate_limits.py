@@ -199,13 +199,14 @@ def limited_blueprint(ctx: FileContext, handler: Handler) -> bool:
 
 _STRICT_LIMIT_WORDS = frozenset({
     "ratelimit", "ratelimits", "ratelimited", "ratelimiter", "limiter", "throttle", "throttled", "throttling",
-    "lockout", "axes",
+    "lockout", "axes", "captcha", "recaptcha", "hcaptcha",
 })
-_STRICT_TEXT = re.compile(r"rate_?limit|limiter|throttl|lockout", re.IGNORECASE)
+_STRICT_TEXT = re.compile(r"rate_?limit|limiter|throttl|lockout|captcha", re.IGNORECASE)
 
 
 def mentions_attempt_limit(source: str) -> bool:
-    """The module's text names a rate limit or lockout at all (the cheap gate before :func:`counts_attempts`)."""
+    """The module's text names a rate limit, lockout or CAPTCHA at all (the cheap gate before
+    :func:`counts_attempts`)."""
     return bool(_STRICT_TEXT.search(source))
 
 
@@ -215,9 +216,10 @@ def _counts(name: str) -> bool:
 
 
 def counts_attempts(ctx: FileContext, node: ast.AST) -> bool:
-    """A function, or a class in any of its methods, names a rate limit or lockout (``rate_limit(...)``,
-    ``limiter.hit``, ``throttle``): stricter than :func:`names_limit` (a bare ``limit`` is a page size more often),
-    because a view that hands the sign-in to it is left alone on that word alone."""
+    """A function, or a class in any of its methods, names a rate limit, lockout or CAPTCHA check
+    (``rate_limit(...)``, ``limiter.hit``, ``throttle``, ``captcha.check_recaptcha(...)``): stricter than
+    :func:`names_limit` (a bare ``limit`` is a page size more often), because a view that hands the sign-in to it
+    is left alone on that word alone."""
     nodes = [node]
     if isinstance(node, ast.ClassDef):
         nodes.extend(item for item in node.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)))

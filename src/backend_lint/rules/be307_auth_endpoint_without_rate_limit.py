@@ -24,6 +24,7 @@ import re
 from typing import Optional
 
 from backend_lint.analysis.admin_only import admin_only
+from backend_lint.analysis.effects import handler_effects
 from backend_lint.analysis.entrypoints import cli_module
 from backend_lint.analysis.handler_body import handler_body
 from backend_lint.analysis.handlers import (
@@ -246,19 +247,20 @@ def _helper_of_another_view(ctx: FileContext, handler: Handler) -> bool:
     )
 
 
-_MAX_HELPERS = 8
+_MAX_HELPERS = 32
 
 
 def _project_helpers(ctx: FileContext, handler: Handler) -> list[str]:
     """The project's own functions and classes the handler (or its class) names through an import
-    (``LoginForm`` from ``pretix.base.forms.auth``): a limit in one of them (:func:`limits_attempts`) covers it."""
+    (``LoginForm`` from ``pretix.base.forms.auth``) or calls (``authenticator.ckan_authenticator(identity)``): a
+    limit or CAPTCHA in one of them, or in what they call (:func:`limits_attempts`), covers it."""
     package = ctx.module.partition(".")[0]
     if not package:
         return []
     names = set(mentioned_names(ctx, handler.function))
     if handler.class_ is not None:
         names |= mentioned_names(ctx, handler.class_)
-    found = set()
+    found = {name for name in handler_effects(ctx, handler.function).outside if name.partition(".")[0] == package}
     for name in names:
         if name in ctx.imports.names:
             qualified = imported_qualified_name(ctx, name)

@@ -186,8 +186,9 @@ def admin_only_app(qualified: str) -> ProjectFact:
 @project_fact
 def limits_attempts(qualified: str) -> ProjectFact:
     """The project's function or class ``qualified`` (a login form, an authentication helper) names a rate limit
-    or lockout in its body or its methods (pretix's ``LoginForm.clean`` calling ``rate_limit("login", ...)``):
-    the view that hands the sign-in to it is limited there (BE307)."""
+    or lockout in its body or its methods (pretix's ``LoginForm.clean`` calling ``rate_limit("login", ...)``), or
+    calls, up to three calls deep, a project function that does (CKAN's ``ckan_authenticator`` ->
+    ``default_authenticate`` checking a reCAPTCHA): the view that hands the sign-in to it is limited there (BE307)."""
     return ProjectFact(LIMITS_ATTEMPTS, (qualified,))
 
 

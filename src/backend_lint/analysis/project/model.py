@@ -127,8 +127,7 @@ class ProjectModel:
         if kind == conditions.NOT_ROOT_URLCONF:
             return bool(args) and args[0] not in self.root_urlconfs
         if kind == conditions.LIMITS_ATTEMPTS:
-            found = self.defs.get(args[0]) if args else None
-            return found is not None and found.counts_attempts
+            return bool(args) and any(summary.counts_attempts for summary in self.reached(args[0]))
         if kind == conditions.ADMIN_ONLY_APP:
             return bool(args) and args[0] in self.admin_only_apps
         if kind == conditions.NOT_DEPLOYED:
@@ -200,14 +199,20 @@ class ProjectModel:
 
     def effects_of(self, qualified: str) -> frozenset[str]:
         """What the function ``qualified`` does, with what the project functions it calls do, up to
-        :data:`CALL_DEPTH` calls deep (a breadth-first walk over the recorded calls; a function met twice is
-        walked once, so cycles end). Functions of test modules count for nothing (a handler never calls
-        one), and a class called is not followed (what making it runs is not recorded). Computed once per
-        function asked about and kept."""
+        :data:`CALL_DEPTH` calls deep (see :meth:`reached`). Computed once per function asked about and kept."""
         found = self._effects.get(qualified)
-        if found is not None:
-            return found
-        effects: set[str] = set()
+        if found is None:
+            found = self._effects[qualified] = frozenset(
+                effect for summary in self.reached(qualified) for effect in summary.effects
+            )
+        return found
+
+    def reached(self, qualified: str) -> list[DefSummary]:
+        """The function ``qualified`` and the project functions it calls, up to :data:`CALL_DEPTH` calls deep (a
+        breadth-first walk over the recorded calls; a function met twice is walked once, so cycles end).
+        Functions of test modules count for nothing (a handler never calls one), and a class called is not
+        followed (what making it runs is not recorded)."""
+        found: list[DefSummary] = []
         seen: set[str] = set()
         level = [qualified]
         for _depth in range(CALL_DEPTH + 1):
@@ -217,10 +222,9 @@ class ProjectModel:
                 if summary is None or canonical in seen or not self._callable(canonical):
                     continue
                 seen.add(canonical)
-                effects.update(summary.effects)
+                found.append(summary)
                 following.extend(summary.calls)
             level = following
-        found = self._effects[qualified] = frozenset(effects)
         return found
 
     def _callable(self, canonical: str) -> bool:
