@@ -362,10 +362,14 @@ metadata:
     ({"deploy/k8s/orders.yaml": "apiVersion: v1\nkind: ConfigMap\n"}, []),
     ({"k8s/orders.yaml": KUBE_DEPLOYMENT.replace("kind: Deployment", "kind: Service")}, []),
     ({"tests/docker/Dockerfile": DOCKERFILE}, []),
+    ({"docker/Dockerfile": DOCKERFILE + "HEALTHCHECK CMD python -m app.probe || exit 1\n"}, []),
+    ({"Dockerfile": DOCKERFILE + "HEALTHCHECK NONE\n"}, [("app/main.py", 5)]),
 ])
 def test_only_a_deployed_project_needs_a_probe(tmp_path: Path, deployment: dict, expected: list) -> None:
     """A self-hosted app run by hand has nothing that probes it (calibre-web, flaskbb): BE308 speaks only when the
-    project ships a container, platform or Kubernetes deployment; a Dockerfile of the tests' services is none."""
+    project ships a container, platform or Kubernetes deployment; a Dockerfile of the tests' services is none.
+    A container whose ``HEALTHCHECK`` runs a command of the project's (Mealie's ``healthcheck.py`` calling its
+    about endpoint) is probed; ``HEALTHCHECK NONE`` switches the probe off."""
     _write(tmp_path, {"app/__init__.py": "", "app/main.py": APP_MAIN, "app/orders.py": ORDERS, **deployment})
     assert _lines(tmp_path, "BE308") == expected
 

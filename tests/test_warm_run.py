@@ -129,7 +129,8 @@ def test_an_edit_of_the_test_configuration_settles_again(tmp_path: Path) -> None
 
 
 def test_a_dockerfile_added_after_a_warm_run_settles_again(tmp_path: Path) -> None:
-    """BE308 reports only a deployed project: adding a Dockerfile (no Python file changed) changes the outcome."""
+    """BE308 reports only a deployed project: adding a Dockerfile, then a HEALTHCHECK to it (no Python file
+    changed), changes the outcome."""
     root = _project(tmp_path, {"pyproject.toml": "[project]\nname = 'shop'\n", "shop/__init__.py": "",
                                "shop/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n"})
 
@@ -141,6 +142,9 @@ def test_a_dockerfile_added_after_a_warm_run_settles_again(tmp_path: Path) -> No
     (root / "Dockerfile").write_text("FROM python:3.11\n", encoding="utf-8")
     _age(root / "Dockerfile")
     assert codes() == ["BE308"]
+    (root / "Dockerfile").write_text("FROM python:3.11\nHEALTHCHECK CMD python -m shop.probe\n", encoding="utf-8")
+    _age(root / "Dockerfile")
+    assert codes() == []  # the container probes itself: the settled outcome is not reused
 
 
 def test_an_edit_that_keeps_the_modification_time_but_not_the_size_is_checked_again(tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
-from backend_lint.analysis.project.project_files import CONFIGURATION_FILES, deployment_file
+from backend_lint.analysis.project.project_files import CONFIGURATION_FILES, read_deployment
 from backend_lint.analysis.project.roots import project_root
 from backend_lint.cache import CACHE_DIR_NAME, ResultCache, SummaryCache, settled_signature
 from backend_lint.config import Config
@@ -257,7 +257,7 @@ def _inputs(root: str, files: list[str], cache: ResultCache) -> Optional[str]:
         if found is None:
             return None
         signed.append([path, found])
-    signed.append(["deployment", deployment_file(Path(root))])  # BE308's evidence: a Dockerfile added or removed
+    signed.append(["deployment", *read_deployment(Path(root))])  # BE308's evidence: a Dockerfile, its HEALTHCHECK
     return hashlib.sha256(json.dumps([root, signed]).encode()).hexdigest()
 
 

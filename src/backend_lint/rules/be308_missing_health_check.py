@@ -11,7 +11,7 @@ probe path (:mod:`backend_lint.analysis.health_checks`: ``/health``, ``/healthz`
 Only a project that shows it is deployed where something probes it is reported: a ``Dockerfile`` or
 ``Containerfile``, a compose file, a ``Procfile``, ``fly.toml``, ``app.yaml``, ``render.yaml``, a Helm ``Chart.yaml``
 or a Kubernetes ``Deployment`` manifest at or below the project root (the project model reads them once per
-project: :func:`~backend_lint.analysis.project.project_files.deployment_file`). A self-hosted application its
+project: :func:`~backend_lint.analysis.project.project_files.read_deployment`). A self-hosted application its
 users start by hand (a forum, a library manager) has no orchestrator to probe it, and any anonymous page answers a
 load balancer: a dedicated probe there is a feature request, not a defect
 (:func:`~backend_lint.analysis.project.conditions.not_deployed`).

@@ -196,7 +196,7 @@ def limits_attempts(qualified: str) -> ProjectFact:
 def not_deployed() -> ProjectFact:
     """The project root holds no file that shows it is deployed where something probes it (no ``Dockerfile``,
     compose file, ``Procfile``, ``fly.toml``, ``app.yaml``, ``render.yaml``, Helm chart or Kubernetes
-    ``Deployment``: :func:`~.project_files.deployment_file`); a self-hosted application run by hand (BE308)."""
+    ``Deployment``: :func:`~.project_files.read_deployment`); a self-hosted application run by hand (BE308)."""
     return ProjectFact(NOT_DEPLOYED)
 
 

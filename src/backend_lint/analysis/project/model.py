@@ -123,7 +123,7 @@ class ProjectModel:
         if kind == conditions.UPLOAD_LIMIT:
             return bool(args) and args[0] in self.upload_limited_families
         if kind == conditions.HEALTH_CHECK:
-            return self.serves_health_check or self.routes_words(frozenset(args))
+            return self.serves_health_check or self.files.container_probe or self.routes_words(frozenset(args))
         if kind == conditions.NOT_ROOT_URLCONF:
             return bool(args) and args[0] not in self.root_urlconfs
         if kind == conditions.LIMITS_ATTEMPTS:

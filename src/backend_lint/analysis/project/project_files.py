@@ -11,8 +11,9 @@ Deployment (BE308) is read from file names, not contents, except Kubernetes mani
 ``Containerfile`` (``Dockerfile.prod`` too), ``docker-compose*.yml``, ``compose.y*ml``, ``Procfile``, ``fly.toml``,
 ``app.yaml``, ``render.yaml`` or a Helm ``Chart.yaml`` at the root or in a folder below it (at most
 :data:`DEPLOY_DEPTH` folders down, hidden folders and ``node_modules`` skipped), or a ``.yaml``/``.yml`` file of a
-folder named for manifests (``k8s/``, ``deploy/``, ``helm/``...) that declares ``kind: Deployment``. One bounded
-walk per project root, once per run.
+folder named for manifests (``k8s/``, ``deploy/``, ``helm/``...) that declares ``kind: Deployment``; a container
+file's ``HEALTHCHECK`` instruction is read too (the service probes itself). One bounded walk per project root,
+once per run.
 """
 
 from __future__ import annotations
@@ -50,11 +51,13 @@ class ProjectFiles:
     """The first file found that shows the project is deployed where something probes it (a ``Dockerfile``,
     ``docker-compose.yml``, a Kubernetes ``Deployment``...), relative to the root; ``""`` when none is, ``None``
     when the root was not read (then nothing is known)."""
+    container_probe: bool = False
+    """A container file of the project declares a ``HEALTHCHECK``: the service is probed by a command of its own."""
 
     @classmethod
     def read(cls, root: Path) -> ProjectFiles:
         found = cls()
-        found.deployment = deployment_file(root)
+        found.deployment, found.container_probe = read_deployment(root)
         pyproject, setup_cfg, pytest_ini, tox_ini, setup_py = (root / name for name in CONFIGURATION_FILES)
         found._pyproject(pyproject)
         for path, sections in ((setup_cfg, ("tool:pytest",)), (pytest_ini, ("pytest",)), (tox_ini, ("pytest",))):
@@ -156,9 +159,12 @@ def _declares_deployment(path: str) -> bool:
         return False
 
 
-def deployment_file(root: Path) -> str:
-    """The first deployment file at or below ``root`` (see the module docstring), relative to it; ``""`` if none."""
+def read_deployment(root: Path) -> tuple[str, bool]:
+    """The first deployment file at or below ``root`` (see the module docstring), relative to it (``""`` if none),
+    and whether a container file among them probes the service itself (a ``HEALTHCHECK`` instruction other than
+    ``HEALTHCHECK NONE``: Mealie's ``HEALTHCHECK CMD python .../healthcheck.py`` calls its about endpoint)."""
     base = str(root)
+    first, probes = "", False
     for folder, folders, files in os.walk(base):
         relative = os.path.relpath(folder, base)
         depth = 0 if relative == "." else relative.count(os.sep) + 1
@@ -166,8 +172,25 @@ def deployment_file(root: Path) -> str:
             if depth < DEPLOY_DEPTH else []
         manifests = os.path.basename(folder) in _MANIFEST_FOLDERS
         for name in sorted(files):
+            path = os.path.join(folder, name)
             if name in _DEPLOY_NAMES or _DEPLOY_PATTERN.match(name) or (
-                manifests and name.endswith((".yaml", ".yml")) and _declares_deployment(os.path.join(folder, name))
+                manifests and name.endswith((".yaml", ".yml")) and _declares_deployment(path)
             ):
-                return os.path.normpath(os.path.join(relative, name))
-    return ""
+                first = first or os.path.normpath(os.path.join(relative, name))
+                probes = probes or (_CONTAINER_FILE.match(name) is not None and _probes_itself(path))
+    return first, probes
+
+
+_CONTAINER_FILE = re.compile(r"^(?:(?:Dockerfile|Containerfile)(?:\..+)?|.+\.Dockerfile)$")
+_HEALTHCHECK = re.compile(r"^\s*HEALTHCHECK\s+(?!NONE\b)", re.MULTILINE | re.IGNORECASE)
+
+
+def _probes_itself(path: str) -> bool:
+    """A container file (small) with a ``HEALTHCHECK`` instruction that is not ``NONE``."""
+    try:
+        if os.path.getsize(path) > _MANIFEST_BYTES:
+            return False
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return bool(_HEALTHCHECK.search(handle.read()))
+    except OSError:
+        return False
