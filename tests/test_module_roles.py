@@ -100,6 +100,8 @@ def test_tests_and_examples() -> None:
     assert roles("conftest.py").for_tests
     assert roles("airflow/example_dags/tutorial.py").example
     assert roles("ckanext/example_iauthfunctions/plugin.py").example
+    assert roles("bakerydemo/urls.py").example and roles("demo/app.py").example  # Wagtail's demo site
+    assert not roles("democracy/urls.py").example and not roles("app/demographics.py").example
     service = roles("app/orders/api.py", "import requests\n")
     assert service == ModuleRoles()
     assert not service.for_tests

@@ -32,6 +32,7 @@ _MIGRATION_FILES = ("migrations.py",)
 _MIGRATION_WORDS = frozenset({"migration", "migrations"})
 _SCHEMA_WORDS = frozenset({"database", "databases", "db", "schema", "schemas", "tables"})
 _EXAMPLE_DIRS = frozenset({"examples", "example", "example_dags", "docs_src", "samples"})
+_DEMO_DIRS = frozenset({"demo", "demos", "demo_site", "demosite"})
 _TEST_SUPPORT_DIRS = frozenset({"testutils", "test_utils", "testing_utils", "test_helpers", "pytest_plugins"})
 _TEST_SUPPORT_FILES = frozenset({"conftest.py", "pytest_plugin.py", "pytest_plugins.py", "testing.py"})
 _TEST_LIBRARIES = frozenset({"pytest", "factory", "faker", "_pytest"})
@@ -49,7 +50,8 @@ class ModuleRoles:
     migration: bool = False
     """A schema or data migration: Django ``migrations/``, Alembic ``versions/``, migration helper modules."""
     example: bool = False
-    """An example or tutorial shipped for users to read and copy (``examples/``, ``example_dags/``)."""
+    """An example, tutorial or demo shipped for users to read and copy (``examples/``, ``example_dags/``,
+    ``demo/``, ``bakerydemo/``)."""
 
     @property
     def for_tests(self) -> bool:
@@ -72,7 +74,16 @@ def roles_of(path: str, tree: ast.Module) -> ModuleRoles:
         test=is_test_path(path),
         test_support=_is_test_support(folders, name, imported, tree),
         migration=_is_migration(folders, name, imported, tree),
-        example=any(folder in _EXAMPLE_DIRS or folder.startswith("example_") for folder in folders),
+        example=any(_is_example_folder(folder) for folder in folders),
+    )
+
+
+def _is_example_folder(folder: str) -> bool:
+    """``examples/``, ``example_dags/``, and demo sites shipped to show the product (``demo/``, Wagtail's
+    ``bakerydemo/``): what runs there is for people to try and copy, not a service someone operates."""
+    lowered = folder.lower()
+    return lowered in _EXAMPLE_DIRS or lowered.startswith("example_") or lowered in _DEMO_DIRS or (
+        lowered.endswith("demo") and lowered.isidentifier()
     )
 
 
