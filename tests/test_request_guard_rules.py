@@ -502,12 +502,15 @@ def login():
 
 @pytest.mark.parametrize(("check", "expected"), [
     ("captcha.check_recaptcha(request_ip(), identity.get('g-recaptcha-response'))", []),
+    ("limit_account(user)", []),  # open-webui's attempt limit per account
+    ("limit_results(user)", [("shop/views.py", 9)]),  # a bare limit is a page size
     ("audit(user)", [("shop/views.py", 9)]),
 ])
 def test_captcha_checked_two_calls_down_in_another_module(tmp_path: Path, check: str, expected: list) -> None:
     """CKAN's form: the login view hands the identity to ``authenticator.ckan_authenticator``, which calls
-    ``default_authenticate``, which checks a reCAPTCHA: the guessing is stopped two calls down. The same chain
-    without the check leaves the view reported."""
+    ``default_authenticate``, which checks a reCAPTCHA: the guessing is stopped two calls down (so does a limit
+    named for accounts, open-webui's ``limit_account``). The same chain without the check leaves the view
+    reported."""
     _write(tmp_path, {
         "shop/__init__.py": "", "shop/views.py": AUTHENTICATING_VIEW,
         "shop/authenticator.py": AUTHENTICATOR.replace("{check}", check),

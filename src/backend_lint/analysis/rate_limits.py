@@ -201,7 +201,11 @@ _STRICT_LIMIT_WORDS = frozenset({
     "ratelimit", "ratelimits", "ratelimited", "ratelimiter", "limiter", "throttle", "throttled", "throttling",
     "lockout", "axes", "captcha", "recaptcha", "hcaptcha",
 })
-_STRICT_TEXT = re.compile(r"rate_?limit|limiter|throttl|lockout|captcha", re.IGNORECASE)
+_STRICT_TEXT = re.compile(r"rate_?limit|limiter|throttl|lockout|captcha|limit_?(?:account|login|signin|attempt)",
+                          re.IGNORECASE)
+_LIMITED_SUBJECTS = frozenset({"account", "login", "signin", "attempt", "attempts"})
+"""With ``limit``: a limit on sign-in attempts (open-webui's ``limit_account(user_id, "factor")``), where a bare
+``limit`` is a page size."""
 
 
 def mentions_attempt_limit(source: str) -> bool:
@@ -212,7 +216,9 @@ def mentions_attempt_limit(source: str) -> bool:
 
 def _counts(name: str) -> bool:
     words = split_identifier(name)
-    return bool(_STRICT_LIMIT_WORDS.intersection(words)) or ("rate" in words and "limit" in words)
+    return bool(_STRICT_LIMIT_WORDS.intersection(words)) or (
+        "limit" in words and ("rate" in words or bool(_LIMITED_SUBJECTS.intersection(words)))
+    )
 
 
 def counts_attempts(ctx: FileContext, node: ast.AST) -> bool:

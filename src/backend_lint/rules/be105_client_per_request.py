@@ -7,7 +7,9 @@ Flagged: one of the creating calls below, made directly in an HTTP handler (the 
 functions are handlers), or in the body of a loop in service code (:mod:`backend_lint.analysis.service_code`:
 a handler module, a task, a coroutine, a view's method), at the call.
 
-Left alone: a loop that ends at its first success (a ``return`` or ``break`` in it: it tries addresses or
+Left alone: handlers only administrators reach (:mod:`backend_lint.analysis.admin_only`: an admin
+dependency, decorator or router; open-webui's "verify connection" buttons make a session per click, which is
+no request traffic), a loop that ends at its first success (a ``return`` or ``break`` in it: it tries addresses or
 mirrors in turn), everything made once (module level, app start-up, a lifespan or a dependency function, which are
 not handlers), sessions taken from a pool (``pool.acquire()``, ``SessionLocal()``), ``sqlite3`` (a file, not
 a server), tests, test support, examples, migrations and command line code.
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import ast
 
+from backend_lint.analysis.admin_only import admin_only, admin_router, admin_routers
 from backend_lint.analysis.entrypoints import in_cli_context
 from backend_lint.analysis.facts import node_fact
 from backend_lint.analysis.handlers import handler_for
@@ -82,7 +85,7 @@ class ClientPerRequest(Rule):
     name = "client-per-request"
     message = "`{call}` makes a new {what} {where}; create it once per process and reuse it"
     triggers = _TRIGGERS
-    needs = (handler_for, module_roles, in_migration, in_service_code, in_cli_context, _leaves_early)
+    needs = (handler_for, module_roles, in_migration, in_service_code, in_cli_context, _leaves_early, admin_routers)
     module_facts = (test_support, cli_module)
 
     @visits(ast.Call)
@@ -95,7 +98,10 @@ class ClientPerRequest(Rule):
         roles = module_roles(ctx)
         if roles.for_tests or roles.example or in_migration(ctx) or in_cli_context(ctx.scope, ctx):
             return
-        if handler_for(ctx, function) is not None:
+        handler = handler_for(ctx, function)
+        if handler is not None:
+            if admin_only(handler) or admin_router(ctx, handler):
+                return  # an operator's one-off action ("verify connection", "load from URL"), not request traffic
             where = f"in handler `{function.name}` on every request"
         elif ctx.scope.loops and not any(_leaves_early(ctx, loop) for loop in ctx.scope.loops) and in_service_code(ctx):
             where = "on every pass of a loop"

@@ -24,6 +24,7 @@ import re
 from typing import Optional
 
 from backend_lint.analysis.admin_only import admin_only
+from backend_lint.analysis.ast_helpers import keyword_value
 from backend_lint.analysis.effects import handler_effects
 from backend_lint.analysis.entrypoints import cli_module
 from backend_lint.analysis.handler_body import handler_body
@@ -38,6 +39,7 @@ from backend_lint.analysis.handlers import (
     Handler,
     handler_for,
 )
+from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.mentions import mentioned_names
 from backend_lint.analysis.module_roles import module_roles
 from backend_lint.analysis.project.conditions import (
@@ -69,10 +71,11 @@ FAMILIES = {FASTAPI: "asgi", STARLETTE: "asgi", FLASK: "flask", LITESTAR: "lites
 _NOT_GUESSED = frozenset({
     "logout", "signout", "callback", "callbacks", "oauth", "oauth2", "sso", "saml", "oidc", "openid", "provider",
     "providers", "refresh", "revoke", "introspect", "change", "complete", "redirect", "social", "webhook",
-    "verification", "test", "socialaccount", "apitoken",
+    "verification", "test", "socialaccount", "apitoken", "cas", "impersonate", "impersonation", "hijack", "loginas",
 })
 """Words of endpoints that take no guessable secret: the provider or a signed-in user calls them, or the
-token they take cannot be guessed."""
+token they take cannot be guessed (a CAS ticket the identity provider issued; staff impersonating a user,
+``LoginAsUserView``, behind a permission)."""
 _RESET = frozenset({"reset", "forgot", "forgotten", "recover", "recovery", "lost", "send"})
 """With ``password``: a reset, also by another name (``send_password_form`` mails a reset link)."""
 _CODE = frozenset({"otp", "totp", "mfa", "2fa", "twofactor"})
@@ -129,13 +132,29 @@ def _signed_in(ctx: FileContext, handler: Handler) -> bool:
     class, or it declares that only administrators reach it (:mod:`backend_lint.analysis.admin_only`)."""
     if any(param.name in ("user", "current_user") or param.name.endswith("_user") for param in handler.params):
         return True
-    if admin_only(handler):
+    if admin_only(handler) or _user_dependency(handler.function):
         return True
     names = set(decorator_names(ctx, handler.function))
     if handler.class_ is not None:
         cls = handler.class_
         names |= decorator_names(ctx, cls) | mentioned_names(ctx, cls) | _base_names(ctx, cls)
     return bool(names & _SIGNED_IN) or any(_requires_sign_in(name) for name in names)
+
+
+_SIGNED_IN_USER = frozenset({"current", "active", "verified", "authenticated", "logged", "signed"})
+
+
+def _user_dependency(function: ast.AST) -> bool:
+    """A route declared with a signed-in user dependency (``@router.post("/", dependencies=[Depends(
+    get_current_active_user)])``): langflow's registration of the single signed-in user."""
+    for decorator in getattr(function, "decorator_list", []):
+        dependencies = keyword_value(decorator, "dependencies") if isinstance(decorator, ast.Call) else None
+        for item in dependencies.elts if isinstance(dependencies, (ast.List, ast.Tuple)) else ():
+            if isinstance(item, ast.Call) and item.args:
+                words = set(split_identifier(dotted_name(item.args[0]) or ""))
+                if "user" in words and words & _SIGNED_IN_USER:
+                    return True
+    return False
 
 
 _REQUIRED_SUBJECTS = frozenset({"login", "permission", "permissions", "authentication", "authenticated", "staff"})
@@ -198,6 +217,20 @@ def _takes_credentials(ctx: FileContext, handler: Handler) -> bool:
             if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 names |= {name.lower() for name in mentioned_names(ctx, item)}
     return any(part in name for name in names for part in _CREDENTIAL_PARTS)
+
+
+_CODE_NAMES = frozenset({"code", "otp", "totp", "hotp", "passcode", "pin"})
+_CODE_OWNERS = ("otp", "mfa", "totp", "recovery", "verification", "auth", "security", "backup", "one_time")
+
+
+def _takes_code(ctx: FileContext, handler: Handler) -> bool:
+    """A one-time-code endpoint that takes the code (``form_data.code``, ``request.json["otp"]``,
+    ``pyotp.TOTP(...)``, ``recovery_code``): one that only hands out the pending challenge has nothing to
+    guess (``get_mfa_challenge`` reading the challenge from its cookie)."""
+    return any(
+        word in _CODE_NAMES or (word.endswith("code") and word.startswith(_CODE_OWNERS))
+        for word in handler_body(ctx, handler).words
+    )
 
 
 _LINK_SECRETS = frozenset({
@@ -320,6 +353,8 @@ class AuthEndpointWithoutRateLimit(Rule):
         if limited_blueprint(ctx, handler):
             return
         if kind in ("login", "token") and not _takes_credentials(ctx, handler):
+            return
+        if kind == "one-time-code" and not _takes_code(ctx, handler):
             return
         if family is not None and family in app_wide_families(app_rate_limits(ctx)):
             return
