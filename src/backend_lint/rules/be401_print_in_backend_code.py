@@ -1,17 +1,16 @@
 """BE401 print-in-backend-code: ``print`` in service code, where output belongs in structured logs.
 
-A service's stdout is not a log: ``print`` has no level, no logger name, no timestamp or request context,
-ignores the logging configuration and is lost or interleaved under a process manager. Command line code is
-left alone: ``if __name__ == "__main__":`` blocks, click/typer commands and invoke/Fabric tasks, functions
-that parse their own arguments, CLI modules (:func:`.entrypoints.cli_module`), paths in ``script-paths``, and
-modules whose role is not serving (tests, test support, migrations and functions with the ``RunPython`` signature, examples). So are
-prints that are terminal output by their own form: under a Django ``verbosity`` check, in a function named for
-printing (``print_*``, ``dump_*``) or in a ``StdOut``/``StdErr`` writer, in a function that prompts the user,
-building a terminal line (``end=""``, an empty ``print()``), coloured for a terminal (colorama,
-``click.style``), writing to a stream the caller chose (``file=fh``) or into ``redirect_stdout``'s buffer,
-a fatal notice the block ends the process after (``sys.exit``), or the fallback in an ``except`` whose ``try``
-was logging. A shadowed ``print`` (a local function or import of that name) is not the
-builtin and is not flagged.
+A service's stdout is not a log: ``print`` has no level, no logger name, no timestamp or request context, ignores
+the logging configuration and is lost or interleaved under a process manager. Command line code is left alone: ``if
+__name__ == "__main__":`` blocks, click/typer commands and invoke/Fabric tasks, functions that parse their own
+arguments, CLI modules (:func:`.entrypoints.cli_module`), paths in ``script-paths``, and modules whose role is not
+serving (tests, test support, migrations and functions with the ``RunPython`` signature, examples). So are prints
+that are terminal output by their own form: under a Django ``verbosity`` check, in a function named for printing
+(``print_*``, ``dump_*``) or in a ``StdOut``/``StdErr`` writer, in a function that prompts the user, building a
+terminal line (``end=""``, an empty ``print()``), coloured for a terminal (colorama, ``click.style``), writing to a
+stream the caller chose (``file=fh``) or into ``redirect_stdout``'s buffer, a fatal notice the block ends the
+process after (``sys.exit``), or the fallback in an ``except`` whose ``try`` was logging. A shadowed ``print`` (a
+local function or import of that name) is not the builtin and is not flagged.
 
 By default (``service-evidence``) what is left is reported only where the file shows that a service runs it
 (:func:`.service_code.in_service_code`): judged on real code, every other print was far more often a display
