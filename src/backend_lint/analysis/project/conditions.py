@@ -49,12 +49,13 @@ CHECKS_UNIQUE = "checks-unique"
 UNREFERENCED = "unreferenced"
 DEVELOPMENT_ONLY = "development-only"
 SETS_TIMEOUT = "sets-timeout"
+SERVED_BY_WSGI = "served-by-wsgi"
 ABSENT = "absent"
 KINDS = frozenset({
     DRF_PAGINATION, IDEMPOTENCY_MIDDLEWARE, READS_IDEMPOTENCY_KEY, CLI_MODULE, TEST_SUPPORT, CONSTANTS, HTML_VIEW,
     ROUTE_WORDS, RATE_LIMITED_APP, UPLOAD_LIMIT, NO_PROJECT, HEALTH_CHECK, NOT_ROOT_URLCONF, NOT_DEPLOYED,
     ADMIN_ONLY_APP, LIMITS_ATTEMPTS, DOES, RELATION, REQUESTS_TIMEOUT_PATCHED, ABSENT,
-    UNIQUE_RECORD, CHECKS_UNIQUE, UNREFERENCED, DEVELOPMENT_ONLY, SETS_TIMEOUT,
+    UNIQUE_RECORD, CHECKS_UNIQUE, UNREFERENCED, DEVELOPMENT_ONLY, SETS_TIMEOUT, SERVED_BY_WSGI,
 })
 
 
@@ -262,6 +263,14 @@ def sets_timeout(qualified: str) -> ProjectFact:
     """The project's class ``qualified`` (an HTTP adapter mounted on a ``requests`` session), or a base of it
     in the project, names a timeout in its body: the ``TimeoutHTTPAdapter`` recipe (BE201)."""
     return ProjectFact(SETS_TIMEOUT, (qualified,))
+
+
+@project_fact
+def served_by_wsgi(module: str) -> ProjectFact:
+    """A WSGI or ASGI entry module of the project (``wsgi.py``, ``asgi.py``, ``*_wsgi.py``; not a test) imports
+    ``module`` or a name from it: a server serves the application through that module, so ``module``'s own
+    ``app.run(...)`` under its main guard is a development launcher (ihatemoney's ``run.py``; BE504)."""
+    return ProjectFact(SERVED_BY_WSGI, (module,))
 
 
 @project_fact

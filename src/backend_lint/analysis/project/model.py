@@ -61,6 +61,8 @@ _LAUNCHERS = frozenset({"manage", "wsgi", "asgi"})
 
 
 _NO_PROJECT = conditions.no_project()
+_SERVER_ENTRY_NAMES = ("wsgi", "asgi")
+"""Last words of the modules a WSGI/ASGI server is pointed at (``gunicorn shop.wsgi:application``)."""
 _ESTABLISHED = conditions.KINDS - {conditions.ABSENT, conditions.NO_PROJECT}
 """Facts ``absent(...)`` may wrap: what the project establishes (a model always exists where it is asked)."""
 
@@ -148,6 +150,8 @@ class ProjectModel:
             return bool(args) and self.development_only(args[0])
         if kind == conditions.SETS_TIMEOUT:
             return bool(args) and self.sets_timeout(args[0])
+        if kind == conditions.SERVED_BY_WSGI:
+            return bool(args) and self.served_by_wsgi(args[0])
         if kind == conditions.ABSENT:  # a malformed inner fact is not established: absent
             return not (args and args[0] in _ESTABLISHED and self.holds(ProjectFact(args[0], args[1:])))
         return False
@@ -407,6 +411,18 @@ class ProjectModel:
         return bool(package) and any(
             summary.development_only and "test" not in summary.roles
             and name.rpartition(".")[0] in {package, parent}
+            for name, summary in self.modules.items()
+        )
+
+    def served_by_wsgi(self, module: str) -> bool:
+        """A non-test module whose last name is ``wsgi``/``asgi`` (or ends ``_wsgi``/``_asgi``) imports
+        ``module`` or a name from it."""
+        if module not in self.modules:
+            return False
+        return any(
+            name != module and name.rpartition(".")[2].endswith(_SERVER_ENTRY_NAMES)
+            and not {"test", "test_support"} & set(summary.roles)
+            and any(target == module or target.startswith(module + ".") for target in summary.imported)
             for name, summary in self.modules.items()
         )
 
