@@ -50,12 +50,14 @@ UNREFERENCED = "unreferenced"
 DEVELOPMENT_ONLY = "development-only"
 SETS_TIMEOUT = "sets-timeout"
 SERVED_BY_WSGI = "served-by-wsgi"
+GENERATED_UPLOAD = "generated-upload"
 ABSENT = "absent"
 KINDS = frozenset({
     DRF_PAGINATION, IDEMPOTENCY_MIDDLEWARE, READS_IDEMPOTENCY_KEY, CLI_MODULE, TEST_SUPPORT, CONSTANTS, HTML_VIEW,
     ROUTE_WORDS, RATE_LIMITED_APP, UPLOAD_LIMIT, NO_PROJECT, HEALTH_CHECK, NOT_ROOT_URLCONF, NOT_DEPLOYED,
     ADMIN_ONLY_APP, LIMITS_ATTEMPTS, DOES, RELATION, REQUESTS_TIMEOUT_PATCHED, ABSENT,
     UNIQUE_RECORD, CHECKS_UNIQUE, UNREFERENCED, DEVELOPMENT_ONLY, SETS_TIMEOUT, SERVED_BY_WSGI,
+    GENERATED_UPLOAD,
 })
 
 
@@ -271,6 +273,15 @@ def served_by_wsgi(module: str) -> ProjectFact:
     ``module`` or a name from it: a server serves the application through that module, so ``module``'s own
     ``app.run(...)`` under its main guard is a development launcher (ihatemoney's ``run.py``; BE504)."""
     return ProjectFact(SERVED_BY_WSGI, (module,))
+
+
+@project_fact
+def generated_upload(model: str, attribute: str) -> ProjectFact:
+    """The project's Django model ``model`` (``shop.models.CachedFile``, through re-exports), or a project base of
+    it, declares the file field ``attribute`` with an ``upload_to`` callable that makes its own name
+    (:mod:`backend_lint.analysis.upload_names`): ``row.file.save(upload.name, upload)`` does not let the client
+    choose the path (BE506)."""
+    return ProjectFact(GENERATED_UPLOAD, (model, attribute))
 
 
 @project_fact

@@ -27,6 +27,7 @@ from backend_lint.analysis.project.summary import DefSummary, ModuleSummary, Rou
 from backend_lint.analysis.rate_limits import app_rate_limits, counts_attempts, mentions_attempt_limit
 from backend_lint.analysis.settings import settings_module
 from backend_lint.analysis.unique_models import checks_unique, mentions_uniqueness, unique_models
+from backend_lint.analysis.upload_names import generated_upload_fields
 from backend_lint.analysis.uploads import app_upload_limits
 
 if TYPE_CHECKING:
@@ -213,6 +214,7 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
     skip = bool({"test", "test_support", "migration", "example"} & set(summary.roles))
     effects = EffectReader(ctx, skip, defs, summary.module)
     relations = model_relations(ctx)
+    uploads = generated_upload_fields(ctx) if "upload_to" in ctx.source else {}
     uniqueness = mentions_uniqueness(ctx.source)
     html: dict[int, bool] = {}  # id of a definition -> it renders HTML (only those that mention a name)
     for _, node in reversed(defs):  # a class's methods before the class: it reuses their answers
@@ -230,6 +232,7 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
         found.effects = effects.effects(node)
         if isinstance(node, ast.ClassDef) and "." not in qualname:
             found.relations = sorted(relations.get(qualname, ()))
+            found.generated_uploads = sorted(uploads.get(qualname, ()))
         found.checks_unique = uniqueness and not isinstance(node, ast.ClassDef) and checks_unique(node)
         found.calls = effects.calls(node, lambda written: _absolute(summary, written))
         found.returns_literal = effects.returns_literal(node)

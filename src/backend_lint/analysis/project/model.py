@@ -152,6 +152,8 @@ class ProjectModel:
             return bool(args) and self.sets_timeout(args[0])
         if kind == conditions.SERVED_BY_WSGI:
             return bool(args) and self.served_by_wsgi(args[0])
+        if kind == conditions.GENERATED_UPLOAD:
+            return len(args) == 2 and self.generates_upload_name(args[0], args[1])
         if kind == conditions.ABSENT:  # a malformed inner fact is not established: absent
             return not (args and args[0] in _ESTABLISHED and self.holds(ProjectFact(args[0], args[1:])))
         return False
@@ -243,6 +245,16 @@ class ProjectModel:
             return False
         return attribute in found.relations or any(
             self.has_relation(base, attribute, depth + 1) for base in found.bases
+        )
+
+    def generates_upload_name(self, qualified: str, attribute: str, depth: int = 0) -> bool:
+        """The model class ``qualified`` (through re-exports), or one of its project bases, declares the file field
+        ``attribute`` with an ``upload_to`` callable that makes its own name."""
+        _name, found = self.definition(qualified)
+        if found is None or depth > _MAX_DEPTH:
+            return False
+        return attribute in found.generated_uploads or any(
+            self.generates_upload_name(base, attribute, depth + 1) for base in found.bases
         )
 
     def unique_record(self, record: frozenset[str]) -> bool:
