@@ -105,9 +105,17 @@ def _listed(statement: ast.stmt, attribute: str) -> list[ast.expr]:
 def _requires_admin(decorator: ast.expr, words: tuple[str, ...]) -> bool:
     """``allows.requires(IsAdmin)``: a decorator call whose requirement, given as an argument, names an
     administrator (Flask-Allows, or a project's own ``requires(...)``)."""
-    return isinstance(decorator, ast.Call) and any(
-        _requirement(arg) and names_admin(arg, words) for arg in decorator.args
-    )
+    return isinstance(decorator, ast.Call) and any(_names_requirement(arg, words) for arg in decorator.args)
+
+
+def _names_requirement(arg: ast.expr, words: tuple[str, ...]) -> bool:
+    """``IsAdmin``; ``IsAtleastModerator & CanEditUser`` (both must hold: one naming staff is enough);
+    ``IsAdmin | IsOwner`` (either may: both must name staff)."""
+    if isinstance(arg, ast.BinOp) and isinstance(arg.op, ast.BitAnd):
+        return _names_requirement(arg.left, words) or _names_requirement(arg.right, words)
+    if isinstance(arg, ast.BinOp) and isinstance(arg.op, ast.BitOr):
+        return _names_requirement(arg.left, words) and _names_requirement(arg.right, words)
+    return _requirement(arg) and names_admin(arg, words)
 
 
 def _requirement(arg: ast.expr) -> bool:
