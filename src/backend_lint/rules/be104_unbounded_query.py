@@ -58,7 +58,8 @@ from backend_lint.analysis.orm import (
     ties_to_one_parent,
     written,
 )
-from backend_lint.analysis.project.conditions import drf_pagination, test_support
+from backend_lint.analysis.project.conditions import ProjectFact, drf_pagination, seeded_table, test_support
+from backend_lint.analysis.project.imported import imported_qualified_name
 from backend_lint.analysis.provenance import sql_text
 from backend_lint.analysis.sql import SINK_METHODS, Sink, query_sink
 from backend_lint.context import FileContext
@@ -131,7 +132,7 @@ class UnboundedQuery(Rule):
     message = "`{query}` in GET handler `{handler}` returns every matching row; paginate it or add a limit"
     triggers = ("get", "GET", "route", "View", "api_view")
     needs = (handler_for, query_call, query_of, response_flow, query_sink, sql_text, drf_pagination, bounds_rows,
-             filters_to_one_parent, bindings_of, _narrowing_subclasses, module_roles)
+             filters_to_one_parent, bindings_of, _narrowing_subclasses, module_roles, seeded_table)
     module_facts = (test_support,)
     options = (
         Option(
@@ -190,10 +191,12 @@ class UnboundedQuery(Rule):
             query = query_of(source, ctx)
             if query is None or not _is_collection(query, source, ctx) or _small_table(query):
                 return
-            self.report(ctx, source, query=written(source), handler=node.name, unless=unless)
+            self.report(ctx, source, query=written(source), handler=node.name,
+                        unless=(*unless, *_lookup_table(query.model, ctx)))
         elif (not drf and isinstance(model := attributes.get("model"), ast.Name) and "get_queryset" not in methods
               and not _small_model(model.id)):
-            self.report(ctx, model, query=f"{model.id}.objects.all", handler=node.name)
+            self.report(ctx, model, query=f"{model.id}.objects.all", handler=node.name,
+                        unless=_lookup_table(model.id, ctx))
 
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
@@ -229,7 +232,7 @@ class UnboundedQuery(Rule):
         if _small_table(query):
             return
         if _is_collection(query, node, ctx) and _reaches_response(node, query, ctx, function):
-            self.report(ctx, node, query=written(node), handler=label)
+            self.report(ctx, node, query=written(node), handler=label, unless=_lookup_table(query.model, ctx))
 
 
 def _lists_everything(ctx: FileContext, *names: str) -> bool:
@@ -244,6 +247,16 @@ def _lists_everything(ctx: FileContext, *names: str) -> bool:
 def _small_table(query: Query) -> bool:
     """``Rank.objects.filter(is_tab=True)``: a table of a few administrator-edited choices."""
     return query.model is not None and _small_model(query.model.rpartition(".")[2])
+
+
+def _lookup_table(model: Optional[str], ctx: FileContext) -> tuple[ProjectFact, ...]:
+    """The fact that would make the model's table a lookup table its migrations fill (fittrackee's ``Sport``)."""
+    if not model:
+        return ()
+    qualified = imported_qualified_name(ctx, model)
+    if qualified is None and ctx.module and "." not in model and model in bindings_of(ctx, ctx.tree).definitions:
+        qualified = f"{ctx.module}.{model}"
+    return (seeded_table(qualified),) if qualified else ()
 
 
 def _small_model(name: str) -> bool:

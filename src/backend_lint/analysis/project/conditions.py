@@ -51,13 +51,14 @@ DEVELOPMENT_ONLY = "development-only"
 SETS_TIMEOUT = "sets-timeout"
 SERVED_BY_WSGI = "served-by-wsgi"
 GENERATED_UPLOAD = "generated-upload"
+SEEDED_TABLE = "seeded-table"
 ABSENT = "absent"
 KINDS = frozenset({
     DRF_PAGINATION, IDEMPOTENCY_MIDDLEWARE, READS_IDEMPOTENCY_KEY, CLI_MODULE, TEST_SUPPORT, CONSTANTS, HTML_VIEW,
     ROUTE_WORDS, RATE_LIMITED_APP, UPLOAD_LIMIT, NO_PROJECT, HEALTH_CHECK, NOT_ROOT_URLCONF, NOT_DEPLOYED,
     ADMIN_ONLY_APP, LIMITS_ATTEMPTS, DOES, RELATION, REQUESTS_TIMEOUT_PATCHED, ABSENT,
     UNIQUE_RECORD, CHECKS_UNIQUE, UNREFERENCED, DEVELOPMENT_ONLY, SETS_TIMEOUT, SERVED_BY_WSGI,
-    GENERATED_UPLOAD,
+    GENERATED_UPLOAD, SEEDED_TABLE,
 })
 
 
@@ -282,6 +283,15 @@ def generated_upload(model: str, attribute: str) -> ProjectFact:
     (:mod:`backend_lint.analysis.upload_names`): ``row.file.save(upload.name, upload)`` does not let the client
     choose the path (BE506)."""
     return ProjectFact(GENERATED_UPLOAD, (model, attribute))
+
+
+@project_fact
+def seeded_table(model: str) -> ProjectFact:
+    """The project's model class ``model`` (through re-exports) names a table (``__tablename__``,
+    ``Meta.db_table``) that the project's migrations fill with at least two rows of literal values: a lookup
+    table the application ships (fittrackee's sports), small by nature (BE104;
+    :mod:`backend_lint.analysis.seeded_tables`)."""
+    return ProjectFact(SEEDED_TABLE, (model,))
 
 
 @project_fact

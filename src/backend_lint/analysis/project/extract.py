@@ -25,6 +25,7 @@ from backend_lint.analysis.project.def_effects import EffectReader
 from backend_lint.analysis.project.roots import resolve_relative
 from backend_lint.analysis.project.summary import DefSummary, ModuleSummary, RouterInclude, UrlEntry, UrlInclude
 from backend_lint.analysis.rate_limits import app_rate_limits, counts_attempts, mentions_attempt_limit
+from backend_lint.analysis.seeded_tables import seeded_rows, table_of
 from backend_lint.analysis.settings import settings_module
 from backend_lint.analysis.unique_models import checks_unique, mentions_uniqueness, unique_models
 from backend_lint.analysis.upload_names import generated_upload_fields
@@ -77,6 +78,8 @@ def summarize(ctx: FileContext) -> ModuleSummary:
     summary.patches_requests_timeout = not summary.roles and _patches_requests_timeout(ctx)
     summary.unique_models = unique_models(ctx)
     summary.development_only = says_development_only(ctx)
+    if "migration" in summary.roles:
+        summary.seeded_tables = seeded_rows(ctx.tree, ctx.source)
     return summary
 
 
@@ -233,6 +236,7 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
         if isinstance(node, ast.ClassDef) and "." not in qualname:
             found.relations = sorted(relations.get(qualname, ()))
             found.generated_uploads = sorted(uploads.get(qualname, ()))
+            found.table = table_of(node)
         found.checks_unique = uniqueness and not isinstance(node, ast.ClassDef) and checks_unique(node)
         found.calls = effects.calls(node, lambda written: _absolute(summary, written))
         found.returns_literal = effects.returns_literal(node)

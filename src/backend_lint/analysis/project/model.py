@@ -152,6 +152,8 @@ class ProjectModel:
             return bool(args) and self.sets_timeout(args[0])
         if kind == conditions.SERVED_BY_WSGI:
             return bool(args) and self.served_by_wsgi(args[0])
+        if kind == conditions.SEEDED_TABLE:
+            return bool(args) and self.seeded(args[0])
         if kind == conditions.GENERATED_UPLOAD:
             return len(args) == 2 and self.generates_upload_name(args[0], args[1])
         if kind == conditions.ABSENT:  # a malformed inner fact is not established: absent
@@ -246,6 +248,20 @@ class ProjectModel:
         return attribute in found.relations or any(
             self.has_relation(base, attribute, depth + 1) for base in found.bases
         )
+
+    def seeded(self, qualified: str) -> bool:
+        """The model's table gets at least two rows of literal values from the project's migrations."""
+        _name, found = self.definition(qualified)
+        return found is not None and bool(found.table) and self.seeded_tables.get(found.table, 0) >= 2
+
+    @cached_property
+    def seeded_tables(self) -> dict[str, int]:
+        """``table -> rows`` the migration modules insert with literal values, added up."""
+        rows: dict[str, int] = {}
+        for summary in self.modules.values():
+            for table, count in summary.seeded_tables.items():
+                rows[table] = rows.get(table, 0) + count
+        return rows
 
     def generates_upload_name(self, qualified: str, attribute: str, depth: int = 0) -> bool:
         """The model class ``qualified`` (through re-exports), or one of its project bases, declares the file field
