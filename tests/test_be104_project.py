@@ -107,3 +107,44 @@ def test_without_the_migration_every_listing_is_reported(tmp_path: Path) -> None
     del files["tracker/migrations/versions/01_seed.py"]
     found = findings_of(write_project(tmp_path, files), "BE104")
     assert {("tracker/views.py", 10), ("tracker/views.py", 15)} <= found
+
+
+DASHBOARD = {
+    "shop/__init__.py": "",
+    "shop/models.py": "from django.db import models\n\n\nclass Order(models.Model):\n    pass\n",
+    "shop/dashboard/__init__.py": "",
+    "shop/dashboard/apps.py": '''\
+        from oscar.core.application import OscarDashboardConfig
+
+
+        class OrdersDashboardConfig(OscarDashboardConfig):
+            default_permissions = ["is_staff"]
+    ''',
+    "shop/dashboard/views.py": '''\
+        from django.views.generic import ListView
+
+        from shop.models import Order
+
+
+        class OrderListView(ListView):
+            model = Order
+    ''',
+    "shop/storefront/__init__.py": "",
+    "shop/storefront/views.py": '''\
+        from django.views.generic import ListView
+
+        from shop.models import Order
+
+
+        class OrderListView(ListView):
+            model = Order
+    ''',
+}
+
+
+def test_views_of_an_app_whose_config_requires_staff_are_back_office(tmp_path: Path) -> None:
+    found = findings_of(write_project(tmp_path, DASHBOARD), "BE104")
+    # The dashboard's app config applies is_staff to every URL of the app (django-oscar).
+    assert ("shop/dashboard/views.py", 7) not in found
+    # The storefront's app declares nothing: its public list is reported.
+    assert ("shop/storefront/views.py", 7) in found

@@ -58,7 +58,13 @@ from backend_lint.analysis.orm import (
     ties_to_one_parent,
     written,
 )
-from backend_lint.analysis.project.conditions import ProjectFact, drf_pagination, seeded_table, test_support
+from backend_lint.analysis.project.conditions import (
+    ProjectFact,
+    drf_pagination,
+    seeded_table,
+    staff_app,
+    test_support,
+)
 from backend_lint.analysis.project.imported import imported_qualified_name
 from backend_lint.analysis.provenance import sql_text
 from backend_lint.analysis.sql import SINK_METHODS, Sink, query_sink
@@ -132,7 +138,8 @@ class UnboundedQuery(Rule):
     message = "`{query}` in GET handler `{handler}` returns every matching row; paginate it or add a limit"
     triggers = ("get", "GET", "route", "View", "api_view")
     needs = (handler_for, query_call, query_of, response_flow, query_sink, sql_text, drf_pagination, bounds_rows,
-             filters_to_one_parent, bindings_of, _narrowing_subclasses, module_roles, seeded_table)
+             filters_to_one_parent, bindings_of, _narrowing_subclasses, module_roles, seeded_table,
+             staff_app)
     module_facts = (test_support,)
     options = (
         Option(
@@ -192,11 +199,11 @@ class UnboundedQuery(Rule):
             if query is None or not _is_collection(query, source, ctx) or _small_table(query):
                 return
             self.report(ctx, source, query=written(source), handler=node.name,
-                        unless=(*unless, *_lookup_table(query.model, ctx)))
+                        unless=(*unless, *_lookup_table(query.model, ctx), *_staff_app(ctx)))
         elif (not drf and isinstance(model := attributes.get("model"), ast.Name) and "get_queryset" not in methods
               and not _small_model(model.id)):
             self.report(ctx, model, query=f"{model.id}.objects.all", handler=node.name,
-                        unless=_lookup_table(model.id, ctx))
+                        unless=(*_lookup_table(model.id, ctx), *_staff_app(ctx)))
 
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
@@ -232,7 +239,8 @@ class UnboundedQuery(Rule):
         if _small_table(query):
             return
         if _is_collection(query, node, ctx) and _reaches_response(node, query, ctx, function):
-            self.report(ctx, node, query=written(node), handler=label, unless=_lookup_table(query.model, ctx))
+            self.report(ctx, node, query=written(node), handler=label,
+                        unless=(*_lookup_table(query.model, ctx), *_staff_app(ctx)))
 
 
 def _lists_everything(ctx: FileContext, *names: str) -> bool:
@@ -257,6 +265,11 @@ def _lookup_table(model: Optional[str], ctx: FileContext) -> tuple[ProjectFact, 
     if qualified is None and ctx.module and "." not in model and model in bindings_of(ctx, ctx.tree).definitions:
         qualified = f"{ctx.module}.{model}"
     return (seeded_table(qualified),) if qualified else ()
+
+
+def _staff_app(ctx: FileContext) -> tuple[ProjectFact, ...]:
+    """The fact that would make every view of this module's app a back-office page (django-oscar's dashboard)."""
+    return (staff_app(ctx.module),) if ctx.module else ()
 
 
 def _small_model(name: str) -> bool:

@@ -52,13 +52,14 @@ SETS_TIMEOUT = "sets-timeout"
 SERVED_BY_WSGI = "served-by-wsgi"
 GENERATED_UPLOAD = "generated-upload"
 SEEDED_TABLE = "seeded-table"
+STAFF_APP = "staff-app"
 ABSENT = "absent"
 KINDS = frozenset({
     DRF_PAGINATION, IDEMPOTENCY_MIDDLEWARE, READS_IDEMPOTENCY_KEY, CLI_MODULE, TEST_SUPPORT, CONSTANTS, HTML_VIEW,
     ROUTE_WORDS, RATE_LIMITED_APP, UPLOAD_LIMIT, NO_PROJECT, HEALTH_CHECK, NOT_ROOT_URLCONF, NOT_DEPLOYED,
     ADMIN_ONLY_APP, LIMITS_ATTEMPTS, DOES, RELATION, REQUESTS_TIMEOUT_PATCHED, ABSENT,
     UNIQUE_RECORD, CHECKS_UNIQUE, UNREFERENCED, DEVELOPMENT_ONLY, SETS_TIMEOUT, SERVED_BY_WSGI,
-    GENERATED_UPLOAD, SEEDED_TABLE,
+    GENERATED_UPLOAD, SEEDED_TABLE, STAFF_APP,
 })
 
 
@@ -292,6 +293,14 @@ def seeded_table(model: str) -> ProjectFact:
     table the application ships (fittrackee's sports), small by nature (BE104;
     :mod:`backend_lint.analysis.seeded_tables`)."""
     return ProjectFact(SEEDED_TABLE, (model,))
+
+
+@project_fact
+def staff_app(module: str) -> ProjectFact:
+    """A module of ``module``'s own package (not a test) holds a Django app config that requires staff for every
+    URL of the app (``default_permissions = ["is_staff"]``: django-oscar's dashboard apps): its views are
+    back-office pages (BE104)."""
+    return ProjectFact(STAFF_APP, (module,))
 
 
 @project_fact

@@ -80,6 +80,7 @@ def summarize(ctx: FileContext) -> ModuleSummary:
     summary.development_only = says_development_only(ctx)
     if "migration" in summary.roles:
         summary.seeded_tables = seeded_rows(ctx.tree, ctx.source)
+    summary.staff_app = "default_permissions" in ctx.source and _requires_staff(ctx.tree)
     return summary
 
 
@@ -105,6 +106,22 @@ def _patches_requests_timeout(ctx: FileContext) -> bool:
         ):
             return True
     return False
+
+
+_STAFF_PERMISSIONS = frozenset({"is_staff", "is_superuser"})
+
+
+def _requires_staff(tree: ast.Module) -> bool:
+    """A top-level class (an app config) sets ``default_permissions = ["is_staff"]``: django-oscar applies it to
+    every URL of the app. (A model's ``Meta.default_permissions`` lists actions, never ``is_staff``.)"""
+    return any(
+        isinstance(item, ast.Assign) and isinstance(item.value, (ast.List, ast.Tuple))
+        and any(isinstance(target, ast.Name) and target.id == "default_permissions" for target in item.targets)
+        and any(isinstance(element, ast.Constant) and element.value in _STAFF_PERMISSIONS
+                for element in item.value.elts)
+        for statement in tree.body if isinstance(statement, ast.ClassDef)
+        for item in statement.body
+    )
 
 
 def _absolute(summary: ModuleSummary, written: str) -> Optional[str]:

@@ -152,6 +152,8 @@ class ProjectModel:
             return bool(args) and self.sets_timeout(args[0])
         if kind == conditions.SERVED_BY_WSGI:
             return bool(args) and self.served_by_wsgi(args[0])
+        if kind == conditions.STAFF_APP:
+            return bool(args) and self.staff_package(args[0])
         if kind == conditions.SEEDED_TABLE:
             return bool(args) and self.seeded(args[0])
         if kind == conditions.GENERATED_UPLOAD:
@@ -247,6 +249,14 @@ class ProjectModel:
             return False
         return attribute in found.relations or any(
             self.has_relation(base, attribute, depth + 1) for base in found.bases
+        )
+
+    def staff_package(self, module: str) -> bool:
+        """A non-test module of the module's own package declares a staff-only app config."""
+        package = module.rpartition(".")[0]
+        return bool(package) and any(
+            summary.staff_app and "test" not in summary.roles and name.rpartition(".")[0] == package
+            for name, summary in self.modules.items()
         )
 
     def seeded(self, qualified: str) -> bool:
