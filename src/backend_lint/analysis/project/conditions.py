@@ -53,13 +53,14 @@ SERVED_BY_WSGI = "served-by-wsgi"
 GENERATED_UPLOAD = "generated-upload"
 SEEDED_TABLE = "seeded-table"
 STAFF_APP = "staff-app"
+COMPARED_DEFAULT = "compared-default"
 ABSENT = "absent"
 KINDS = frozenset({
     DRF_PAGINATION, IDEMPOTENCY_MIDDLEWARE, READS_IDEMPOTENCY_KEY, CLI_MODULE, TEST_SUPPORT, CONSTANTS, HTML_VIEW,
     ROUTE_WORDS, RATE_LIMITED_APP, UPLOAD_LIMIT, NO_PROJECT, HEALTH_CHECK, NOT_ROOT_URLCONF, NOT_DEPLOYED,
     ADMIN_ONLY_APP, LIMITS_ATTEMPTS, DOES, RELATION, REQUESTS_TIMEOUT_PATCHED, ABSENT,
     UNIQUE_RECORD, CHECKS_UNIQUE, UNREFERENCED, DEVELOPMENT_ONLY, SETS_TIMEOUT, SERVED_BY_WSGI,
-    GENERATED_UPLOAD, SEEDED_TABLE, STAFF_APP,
+    GENERATED_UPLOAD, SEEDED_TABLE, STAFF_APP, COMPARED_DEFAULT,
 })
 
 
@@ -301,6 +302,14 @@ def staff_app(module: str) -> ProjectFact:
     URL of the app (``default_permissions = ["is_staff"]``: django-oscar's dashboard apps): its views are
     back-office pages (BE104)."""
     return ProjectFact(STAFF_APP, (module,))
+
+
+@project_fact
+def compared_default(qualified: str) -> ProjectFact:
+    """A module of the project (not a test) compares the constant ``qualified``
+    (``ihatemoney.default_settings.SECRET_KEY``) with ``==``/``!=``: a default the application checks for and
+    warns about, a sentinel (BE503; :mod:`backend_lint.analysis.sentinels`)."""
+    return ProjectFact(COMPARED_DEFAULT, (qualified,))
 
 
 @project_fact

@@ -26,6 +26,7 @@ from backend_lint.analysis.project.roots import resolve_relative
 from backend_lint.analysis.project.summary import DefSummary, ModuleSummary, RouterInclude, UrlEntry, UrlInclude
 from backend_lint.analysis.rate_limits import app_rate_limits, counts_attempts, mentions_attempt_limit
 from backend_lint.analysis.seeded_tables import seeded_rows, table_of
+from backend_lint.analysis.sentinels import compared_secret_names
 from backend_lint.analysis.settings import settings_module
 from backend_lint.analysis.unique_models import checks_unique, mentions_uniqueness, unique_models
 from backend_lint.analysis.upload_names import generated_upload_fields
@@ -81,6 +82,9 @@ def summarize(ctx: FileContext) -> ModuleSummary:
     if "migration" in summary.roles:
         summary.seeded_tables = seeded_rows(ctx.tree, ctx.source)
     summary.staff_app = "default_permissions" in ctx.source and _requires_staff(ctx.tree)
+    summary.compared_secrets = sorted(
+        name for name in (_compared(summary, written) for written in compared_secret_names(ctx.source)) if name
+    )
     return summary
 
 
@@ -122,6 +126,17 @@ def _requires_staff(tree: ast.Module) -> bool:
         for statement in tree.body if isinstance(statement, ast.ClassDef)
         for item in statement.body
     )
+
+
+def _compared(summary: ModuleSummary, written: str) -> Optional[str]:
+    """``default_settings.SECRET_KEY`` -> ``ihatemoney.default_settings.SECRET_KEY`` through the imports; a bare
+    name is the module's own (``DEFAULT_API_KEY``)."""
+    head, _, rest = written.partition(".")
+    imported = summary.imports.get(head)
+    if imported is not None:
+        qualified = _absolute(summary, imported)
+        return f"{qualified}.{rest}" if qualified and rest else qualified
+    return f"{summary.module}.{written}" if summary.module and not rest else None
 
 
 def _absolute(summary: ModuleSummary, written: str) -> Optional[str]:

@@ -152,6 +152,8 @@ class ProjectModel:
             return bool(args) and self.sets_timeout(args[0])
         if kind == conditions.SERVED_BY_WSGI:
             return bool(args) and self.served_by_wsgi(args[0])
+        if kind == conditions.COMPARED_DEFAULT:
+            return bool(args) and args[0] in self.compared_secrets
         if kind == conditions.STAFF_APP:
             return bool(args) and self.staff_package(args[0])
         if kind == conditions.SEEDED_TABLE:
@@ -249,6 +251,14 @@ class ProjectModel:
             return False
         return attribute in found.relations or any(
             self.has_relation(base, attribute, depth + 1) for base in found.bases
+        )
+
+    @cached_property
+    def compared_secrets(self) -> frozenset[str]:
+        """Secret-named constants that non-test modules compare with ``==``/``!=``, qualified."""
+        return frozenset(
+            name for summary in self.modules.values() if not {"test", "test_support"} & set(summary.roles)
+            for name in summary.compared_secrets
         )
 
     def staff_package(self, module: str) -> bool:

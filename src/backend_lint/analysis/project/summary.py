@@ -161,6 +161,9 @@ class ModuleSummary:
     unique_models: list[str] = field(default_factory=list)
     """Model classes whose records have a unique natural name (``name = Column(..., unique=True)``), as
     lower-case words (:func:`backend_lint.analysis.unique_models.unique_models`)."""
+    compared_secrets: list[str] = field(default_factory=list)
+    """Upper-case secret-named constants the module compares with ``==``/``!=``, qualified (sorted): sentinels it
+    checks for (:mod:`backend_lint.analysis.sentinels`)."""
     staff_app: bool = False
     """A Django app config of the module (django-oscar's dashboard apps) requires staff for every URL of its app:
     a top-level class sets ``default_permissions`` to a list naming ``is_staff`` or ``is_superuser``."""
@@ -216,6 +219,7 @@ def _well_typed(summary: ModuleSummary) -> bool:
         and isinstance(summary.constants, dict)
         and isinstance(summary.view_aliases, dict)
         and isinstance(summary.seeded_tables, dict) and isinstance(summary.staff_app, bool)
+        and _strings(summary.compared_secrets)
         and all(isinstance(key, str) and type(value) is int for key, value in summary.seeded_tables.items())
         and all(isinstance(key, str) and isinstance(value, str) for key, value in summary.view_aliases.items())
         and isinstance(summary.settings, dict)
