@@ -15,18 +15,25 @@ import re
 
 from backend_lint.analysis.secret_names import secret_word
 
-_RIGHT = re.compile(r"(?:==|!=)\s*([A-Za-z_][\w.]*)")
-_LEFT = re.compile(r"\b([A-Za-z_][\w.]*)\s*(?:==|!=)")
+_OPERATOR = re.compile(r"[=!]=")
+_AFTER = re.compile(r"\s*((?:[A-Za-z_]\w*\.)*[A-Z][A-Z0-9_]*)\b")
+_BEFORE = re.compile(r"((?:[A-Za-z_]\w*\.)*[A-Z][A-Z0-9_]*)\s*$")
+_WINDOW = 80
+_SECRET_CAPITALS = re.compile(r"PASSW|PWD|SECRET|TOKEN|KEY|CREDENTIAL")
+"""Cheap test first: a module without an upper-case secret word has no such constant to compare."""
 
 
 def compared_secret_names(source: str) -> set[str]:
-    """Names with a secret's last part compared with ``==``/``!=`` in ``source``, as written."""
-    if "==" not in source and "!=" not in source:
-        return set()
-    found = set()
-    for match in (*_RIGHT.finditer(source), *_LEFT.finditer(source)):
-        written = match.group(1)
-        last = written.rpartition(".")[2]
-        if last.isupper() and secret_word(last) is not None:
-            found.add(written)
+    """Upper-case names with a secret's last part written next to ``==``/``!=`` in ``source``, as written. Only
+    the text around each operator is read (most modules have few)."""
+    found: set[str] = set()
+    if _SECRET_CAPITALS.search(source) is None:
+        return found
+    for operator in _OPERATOR.finditer(source):
+        start, end = operator.span()
+        for match in (_AFTER.match(source, end, end + _WINDOW), _BEFORE.search(source, max(0, start - _WINDOW), start)):
+            if match is not None:
+                written = match.group(1)
+                if secret_word(written.rpartition(".")[2]) is not None:
+                    found.add(written)
     return found
