@@ -21,8 +21,11 @@ from dataclasses import dataclass, field
 
 from backend_lint.analysis.ast_helpers import argument, keyword_value
 from backend_lint.analysis.bindings import bindings_of
+from backend_lint.analysis.entrypoints import PROMPTS, terminal_use
+from backend_lint.analysis.facts import file_fact
 from backend_lint.analysis.passwords import is_password_value, local_value, stored_as_password
 from backend_lint.analysis.project.conditions import test_support
+from backend_lint.analysis.scopes import is_main_guard
 from backend_lint.analysis.settings import TEST, settings_module
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
@@ -82,6 +85,22 @@ def _random_key(key: ast.AST | None, ctx: FileContext) -> bool:
     if isinstance(key, ast.Name):
         key = local_value(key.id, ctx) or bindings_of(ctx, ctx.tree).single_value(key.id)
     return isinstance(key, ast.Call) and (origin(key.func, ctx) or "").startswith(_RANDOM_FUNCTIONS)
+
+
+@file_fact(reads=(terminal_use,))
+def _printed_for_prompt(ctx: FileContext) -> frozenset[str]:
+    """Module functions whose result the main guard prints after prompting for a password
+    (``print(get_hash(getpass.getpass(), salt))``): the module is a tool that shows a hash to whoever runs it
+    (privacyIDEA's ``ssha.py`` for LDAP entries), nothing it stores."""
+    found: set[str] = set()
+    for statement in ctx.tree.body:
+        if not (isinstance(statement, ast.If) and is_main_guard(statement) and PROMPTS in terminal_use(ctx, statement)):
+            continue
+        for node in ast.walk(statement):  # the main guard only, a few lines
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print":
+                found.update(arg.func.id for arg in node.args
+                             if isinstance(arg, ast.Call) and isinstance(arg.func, ast.Name))
+    return frozenset(found)
 
 
 def _legacy_scheme(ctx: FileContext) -> bool:
@@ -152,7 +171,7 @@ class WeakPasswordHash(Rule):
     triggers = (
         "hashlib", "hmac", "passlib", "CryptContext", "PASSWORD_HASHERS", "make_password", "generate_password_hash"
     )
-    needs = (origin, bindings_of, settings_module, is_password_value, local_value)
+    needs = (origin, bindings_of, settings_module, is_password_value, local_value, _printed_for_prompt, terminal_use)
     module_facts = (test_support,)
     hashing: FileState[dict[ast.AST, _Hashing]] = FileState(dict)
 
@@ -236,6 +255,8 @@ class WeakPasswordHash(Rule):
     def report_digests(self, node: ast.AST, ctx: FileContext) -> None:
         """Digests of a password are reported unless the same function feeds a slow hasher (a pre-hash)."""
         hashing = self.hashing(ctx).pop(node, None)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in _printed_for_prompt(ctx):
+            return  # a tool that prints the hash of a password typed at its prompt (an LDAP {SSHA} generator)
         if hashing is not None and not hashing.slow:
             for call, construct in hashing.digests:
                 name = hashing.bound.get(call)
