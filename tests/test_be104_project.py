@@ -148,3 +148,41 @@ def test_views_of_an_app_whose_config_requires_staff_are_back_office(tmp_path: P
     assert ("shop/dashboard/views.py", 7) not in found
     # The storefront's app declares nothing: its public list is reported.
     assert ("shop/storefront/views.py", 7) in found
+
+
+def _drf_project(pagination: str) -> dict[str, str]:
+    return {
+        "shop/__init__.py": "",
+        "shop/settings.py": '''\
+            from shop.api.spectacular import get_drf_settings
+
+            INSTALLED_APPS = ["rest_framework", "shop"]
+            REST_FRAMEWORK = get_drf_settings(anon_throttle="100/day")
+        ''',
+        "shop/api/__init__.py": "",
+        "shop/api/spectacular.py": f'''\
+            def get_drf_settings(anon_throttle):
+                return {{
+                    "DEFAULT_THROTTLE_RATES": {{"anon": anon_throttle}},
+                    {pagination}
+                    "PAGE_SIZE": 50,
+                }}
+        ''',
+        "shop/api/views.py": '''\
+            from rest_framework import viewsets
+
+            from shop.models import Addon
+
+
+            class AddonViewSet(viewsets.ReadOnlyModelViewSet):
+                queryset = Addon.objects.all()
+        ''',
+    }
+
+
+def test_drf_settings_built_by_a_function_of_the_project(tmp_path: Path) -> None:
+    # weblate: REST_FRAMEWORK = get_drf_settings(...), whose returned dict names the default paginator.
+    paginated = _drf_project('"DEFAULT_PAGINATION_CLASS": "shop.api.pagination.StandardPagination",')
+    assert ("shop/api/views.py", 7) not in findings_of(write_project(tmp_path / "paginated", paginated), "BE104")
+    unpaginated = _drf_project("")
+    assert ("shop/api/views.py", 7) in findings_of(write_project(tmp_path / "unpaginated", unpaginated), "BE104")

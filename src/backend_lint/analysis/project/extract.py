@@ -44,6 +44,9 @@ SETTING_NAMES = frozenset({
 })
 """Settings the project model reads (literal values only; anything else is recorded as ``"?"``)."""
 UNKNOWN = "?"
+BUILT_BY = "?built-by"
+"""The key of a setting's recorded value when a project function builds it: ``{"?built-by": "weblate.api.
+spectacular.get_drf_settings"}`` (:attr:`.summary.DefSummary.returned_settings`)."""
 _HTML_CALLS = frozenset({
     "render", "render_to_response", "render_to_string", "TemplateResponse", "redirect", "HttpResponseRedirect",
     "render_template", "url_for_redirect",
@@ -128,6 +131,19 @@ def _requires_staff(tree: ast.Module) -> bool:
     )
 
 
+def _returned_settings(function: Union[ast.FunctionDef, ast.AsyncFunctionDef]) -> dict[str, Any]:
+    """The literal items of the dict a module-level function returns at the end of its body, when every key is
+    an upper-case setting name (``return {"DEFAULT_PAGINATION_CLASS": "...", ...}``); else nothing."""
+    last = function.body[-1] if function.body else None
+    if not (isinstance(last, ast.Return) and isinstance(last.value, ast.Dict) and last.value.keys):
+        return {}
+    keys = last.value.keys
+    if not all(isinstance(key, ast.Constant) and isinstance(key.value, str) and key.value.isupper() for key in keys):
+        return {}
+    found = literal_json(last.value)
+    return found if isinstance(found, dict) else {}
+
+
 def _compared(summary: ModuleSummary, written: str) -> Optional[str]:
     """``default_settings.SECRET_KEY`` -> ``ihatemoney.default_settings.SECRET_KEY`` through the imports; a bare
     name is the module's own (``DEFAULT_API_KEY``)."""
@@ -193,7 +209,10 @@ def _read_module_statements(ctx: FileContext, summary: ModuleSummary) -> None:
     if settings.is_settings or _SETTINGS_MARKERS & values.keys():
         summary.settings_kind = settings.kind
         for name in SETTING_NAMES & values.keys():
-            summary.settings[name] = literal_json(values[name])
+            value = values[name]
+            built_by = _qualified(ctx, summary, value.func) if isinstance(value, ast.Call) else None
+            # ``REST_FRAMEWORK = get_drf_settings(...)``: the model reads what that function returns
+            summary.settings[name] = {BUILT_BY: built_by} if built_by else literal_json(value)
 
 
 def _setting_item(summary: ModuleSummary, target: ast.Subscript, value: ast.expr) -> None:
@@ -272,6 +291,8 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
         found.checks_unique = uniqueness and not isinstance(node, ast.ClassDef) and checks_unique(node)
         found.calls = effects.calls(node, lambda written: _absolute(summary, written))
         found.returns_literal = effects.returns_literal(node)
+        if "." not in qualname and not isinstance(node, ast.ClassDef):
+            found.returned_settings = _returned_settings(node)
         if found != DefSummary():
             summary.defs[f"{summary.module}.{qualname}" if summary.module else qualname] = found
 

@@ -29,7 +29,7 @@ from backend_lint.analysis.handler_types import DJANGO, DRF, FASTAPI, FLASK, LIT
 from backend_lint.analysis.health_checks import HEALTH_PACKAGES
 from backend_lint.analysis.project import conditions
 from backend_lint.analysis.project.conditions import ProjectFact
-from backend_lint.analysis.project.extract import UNKNOWN
+from backend_lint.analysis.project.extract import BUILT_BY, UNKNOWN
 from backend_lint.analysis.project.project_files import ProjectFiles
 from backend_lint.analysis.project.summary import DefSummary, ModuleSummary
 from backend_lint.analysis.rate_limits import app_wide_families
@@ -326,7 +326,13 @@ class ProjectModel:
     def settings_value(self, module: ModuleSummary, name: str, depth: int = 0) -> Any:
         """A setting's value in ``module`` (its own, else what it star-imports); ``None`` when not set."""
         if name in module.settings:
-            return module.settings[name]
+            value = module.settings[name]
+            if isinstance(value, dict) and isinstance(value.get(BUILT_BY), str):
+                _name, built = self.definition(value[BUILT_BY])  # REST_FRAMEWORK = get_drf_settings(...)
+                if built is None or not built.returned_settings:
+                    return UNKNOWN
+                return {**built.returned_settings, **{key: item for key, item in value.items() if key != BUILT_BY}}
+            return value
         if depth > _MAX_DEPTH:
             return None
         for base in reversed(module.star_imports):

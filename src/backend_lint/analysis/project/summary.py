@@ -44,6 +44,9 @@ class DefSummary:
     takes a session mounted with it as one with a timeout."""
     returns_literal: bool = False
     """Every ``return`` of the function gives a string literal: constant text (BE101: safe in SQL)."""
+    returned_settings: dict[str, Any] = field(default_factory=dict)
+    """A module-level function that ends by returning a dict of upper-case setting names: its literal items
+    (weblate's ``get_drf_settings()``, which a settings module calls to build ``REST_FRAMEWORK``)."""
     table: str = ""
     """A model class's table, as its ``__tablename__`` or ``Meta.db_table`` names it (lower case)."""
     generated_uploads: list[str] = field(default_factory=list)
@@ -230,6 +233,7 @@ def _well_typed(summary: ModuleSummary) -> bool:
             and _strings(item.effects) and _strings(item.relations) and isinstance(item.checks_unique, bool)
             and _strings(item.calls) and isinstance(item.returns_literal, bool) and isinstance(item.timeout, bool)
             and _strings(item.generated_uploads) and isinstance(item.table, str)
+            and isinstance(item.returned_settings, dict)
             for item in summary.defs.values()
         )
         and all(isinstance(entry.view, str) for entry in summary.url_entries)
