@@ -273,9 +273,11 @@ def _staff_app(ctx: FileContext) -> tuple[ProjectFact, ...]:
 
 
 def _small_model(name: str) -> bool:
-    """``Rank`` or ``EquipmentType``: the model's name, or its last word, names a table of choices."""
+    """``Rank`` or ``EquipmentType``: the model's name, or the last word of a compound name, names a table of
+    choices."""
     words = _WORD.findall(name)
-    return name in _SMALL_MODELS or (bool(words) and words[-1] in _SMALL_MODEL_WORDS)
+    # A compound name only: a bare ``Status`` is a social network's post (BookWyrm), not a table of choices.
+    return name in _SMALL_MODELS or (len(words) > 1 and words[-1] in _SMALL_MODEL_WORDS)
 
 
 def _unbounded_sql(node: ast.Call, sink: Sink, text: str, ctx: FileContext, function: ast.AST) -> bool:
