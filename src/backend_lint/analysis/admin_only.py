@@ -1,15 +1,16 @@
 """Whether a handler answers only the application's administrators.
 
-An error text shown to the operator of the instance, in an endpoint only administrators reach, is the
-operator's diagnostic, not a leak to an attacker (BE304). What counts, as written on the handler: a FastAPI
-dependency whose name says admin or superuser (``dependencies=[Depends(check_admin)]`` on the route, or a
-parameter ``= Depends(check_super_user)``), a decorator named for it (``@admin_required``,
-``@staff_member_required``, ``@superuser_required``), a DRF class whose ``permission_classes`` name an
-admin permission (``IsAdminUser``), and a Django permission to edit required by the view
+An error text shown to the operator of the instance, in an endpoint only administrators reach, is the operator's
+diagnostic, not a leak to an attacker (BE304). What counts, as written on the handler: a FastAPI dependency whose
+name says admin or superuser (``dependencies=[Depends(check_admin)]`` on the route, or a parameter ``=
+Depends(check_super_user)``), a decorator named for it (``@admin_required``, ``@staff_member_required``,
+``@superuser_required``), a DRF class whose ``permission_classes`` name an admin permission (``IsAdminUser``), a
+requirement class naming an administrator given to a decorator (Flask-Allows' ``@allows.requires(IsAdmin)``, also
+in a ``MethodView``'s ``decorators``), and a Django permission to edit required by the view
 (``@permission_required("shop.change_order")``, ``permission_required = "core.add_unit"`` on a
-``PermissionRequiredMixin`` view): back-office pages (BE104's configuration lists, BE304's diagnostics).
-Weblate's ``@management_access`` counts too (its ``management.use`` permission is the administrators'). A check
-inside the body (``if not user.is_admin: raise``) is not read.
+``PermissionRequiredMixin`` view): back-office pages (BE104's configuration lists, BE304's diagnostics). Weblate's
+``@management_access`` counts too (its ``management.use`` permission is the administrators'). A check inside the
+body (``if not user.is_admin: raise``) is not read.
 
 A Flask blueprint can be closed to all but administrators at once: a ``@bp.before_request`` hook that carries
 an admin decorator (privacyIDEA's ``before_admin_request``, often in another module than the routes).
@@ -32,6 +33,9 @@ if TYPE_CHECKING:
     from backend_lint.context import FileContext
 
 _ADMIN_WORDS = ("admin", "superuser", "super_user", "staff_member", "management_access")
+_BACK_OFFICE_WORDS = (*_ADMIN_WORDS, "moderator")
+"""With ``moderators=True``: a forum's moderators are staff too (flaskbb's ``IsAtleastModerator``), for rules
+whose concern is a page's audience size (BE104) rather than who may read a diagnostic."""
 _WRITE_PERMISSIONS = (".add_", ".change_", ".delete_", "manage")
 """Django permissions that only back-office users hold: ``"core.add_repetitionunit"``, ``"gym.manage_gyms"``."""
 
@@ -52,11 +56,16 @@ def _requires_write_permission(decorator: ast.expr) -> bool:
         and bool(decorator.args) and _write_permission(decorator.args[0])
 
 
-def admin_only_class(cls: ast.ClassDef) -> bool:
+def admin_only_class(cls: ast.ClassDef, moderators: bool = False) -> bool:
     """A class-based view only administrators or staff reach: ``permission_classes`` naming an admin permission
-    (DRF), or ``permission_required`` holding a permission to edit (Django's ``PermissionRequiredMixin``)."""
+    (DRF), ``permission_required`` holding a permission to edit (Django's ``PermissionRequiredMixin``), or a
+    Flask ``MethodView`` whose ``decorators`` require an administrator (``decorators = [allows.requires(IsAdmin)]``,
+    ``[admin_required]``; with ``moderators``, also ``IsAtleastModerator``)."""
+    words = _BACK_OFFICE_WORDS if moderators else _ADMIN_WORDS
     for statement in cls.body:
         if any(names_admin(item) for item in _permission_classes(statement)):
+            return True
+        if any(names_admin(item, words) or _requires_admin(item, words) for item in _listed(statement, "decorators")):
             return True
         if isinstance(statement, ast.Assign) and any(
             isinstance(target, ast.Name) and target.id == "permission_required" for target in statement.targets
@@ -65,13 +74,13 @@ def admin_only_class(cls: ast.ClassDef) -> bool:
     return False
 
 
-def names_admin(expr: ast.expr) -> bool:
+def names_admin(expr: ast.expr, words: tuple[str, ...] = _ADMIN_WORDS) -> bool:
     """The decorator, dependency or permission ``expr`` is named for administrators."""
     target = expr.func if isinstance(expr, ast.Call) else expr
     name = (dotted_name(target) or "").rpartition(".")[2].lower()
     if "admin_key" in name:  # lnbits ``require_admin_key``: the owner's own key to a wallet, not an administrator
         return False
-    return any(word in name for word in _ADMIN_WORDS)
+    return any(word in name for word in words)
 
 
 def _dependency_names_admin(expr: ast.expr) -> bool:
@@ -81,23 +90,53 @@ def _dependency_names_admin(expr: ast.expr) -> bool:
 
 def _permission_classes(statement: ast.stmt) -> list[ast.expr]:
     """The classes of ``permission_classes = [IsAuthenticated, IsAdminUser]`` (a literal list or tuple)."""
+    return _listed(statement, "permission_classes")
+
+
+def _listed(statement: ast.stmt, attribute: str) -> list[ast.expr]:
+    """The items of ``<attribute> = [...]`` (a literal list or tuple) when ``statement`` assigns it."""
     if isinstance(statement, ast.Assign) and isinstance(statement.value, (ast.List, ast.Tuple)) and any(
-        isinstance(target, ast.Name) and target.id == "permission_classes" for target in statement.targets
+        isinstance(target, ast.Name) and target.id == attribute for target in statement.targets
     ):
         return statement.value.elts
     return []
 
 
-def admin_only(handler: Handler) -> bool:
-    """The handler declares that only administrators reach it (see the module docstring)."""
+def _requires_admin(decorator: ast.expr, words: tuple[str, ...]) -> bool:
+    """``allows.requires(IsAdmin)``: a decorator call whose requirement, given as an argument, names an
+    administrator (Flask-Allows, or a project's own ``requires(...)``)."""
+    return isinstance(decorator, ast.Call) and any(_names_requirement(arg, words) for arg in decorator.args)
+
+
+def _names_requirement(arg: ast.expr, words: tuple[str, ...]) -> bool:
+    """``IsAdmin``; ``IsAtleastModerator & CanEditUser`` (both must hold: one naming staff is enough);
+    ``IsAdmin | IsOwner`` (either may: both must name staff)."""
+    if isinstance(arg, ast.BinOp) and isinstance(arg.op, ast.BitAnd):
+        return _names_requirement(arg.left, words) or _names_requirement(arg.right, words)
+    if isinstance(arg, ast.BinOp) and isinstance(arg.op, ast.BitOr):
+        return _names_requirement(arg.left, words) and _names_requirement(arg.right, words)
+    return _requirement(arg) and names_admin(arg, words)
+
+
+def _requirement(arg: ast.expr) -> bool:
+    """``IsAdmin``, ``perms.IsAdmin`` or ``IsAdmin()``: a requirement class (capitalised), not a value such as
+    ``admin_url`` given to ``@bp.route``."""
+    target = arg.func if isinstance(arg, ast.Call) else arg
+    return (dotted_name(target) or "").rpartition(".")[2][:1].isupper()
+
+
+def admin_only(handler: Handler, moderators: bool = False) -> bool:
+    """The handler declares that only administrators (with ``moderators``, also moderators) reach it (see the
+    module docstring)."""
+    words = _BACK_OFFICE_WORDS if moderators else _ADMIN_WORDS
     for decorator in handler.function.decorator_list:
-        if names_admin(decorator) or _requires_write_permission(decorator):
+        if names_admin(decorator, words) or _requires_write_permission(decorator) or _requires_admin(decorator, words):
             return True
         if isinstance(decorator, ast.Call) and _admin_dependencies(decorator):
             return True
     if any(param.marker_call is not None and _dependency_names_admin(param.marker_call) for param in handler.params):
         return True
-    return handler.class_ is not None and admin_only_class(handler.class_)
+    return handler.class_ is not None and admin_only_class(handler.class_, moderators)
 
 
 def admin_hooked_objects(tree: ast.Module) -> list[ast.Name]:

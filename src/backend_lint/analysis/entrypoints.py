@@ -1,8 +1,9 @@
 """Code that runs as a command line program, where printing to the terminal is the point.
 
-A function is a CLI entry point when it is a click command or group, a typer command, or it parses its own
-arguments (calls ``parse_args``/``parse_known_args``, as an argparse ``main()`` does; not in a file that
-uses Flask-RESTful's request parser, whose ``parse_args()`` reads the request). Code inside
+A function is a CLI entry point when it is a click command or group, a typer command, an invoke or Fabric task
+(``@task`` from ``invoke``/``fabric``: a command of the ``invoke``/``fab`` program, not a job queue's task), or
+it parses its own arguments (calls ``parse_args``/``parse_known_args``, as an argparse ``main()`` does; not in a
+file that uses Flask-RESTful's request parser, whose ``parse_args()`` reads the request). Code inside
 ``if __name__ == "__main__":`` runs only as a script. A helper function in the same module that is none of
 these is ordinary code: it may be imported by the service.
 
@@ -29,7 +30,7 @@ from backend_lint.analysis.scopes import Scope, is_main_guard
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
 
-_CLI_DECORATOR_MODULES = ("click", "typer", "asyncclick", "rich_click", "cloup")
+_CLI_DECORATOR_MODULES = ("click", "typer", "asyncclick", "rich_click", "cloup", "invoke", "fabric")
 _PARSE_METHODS = frozenset({"parse_args", "parse_known_args", "parse_intermixed_args"})
 _CLI_FOLDERS = frozenset({"cli"})
 _CLI_FILES = frozenset({"__main__.py", "cli.py"})
@@ -82,7 +83,8 @@ def parses_arguments(ctx: FileContext, function: ast.FunctionDef | ast.AsyncFunc
 
 @reads(bindings_of, parses_arguments)
 def is_cli_command(function: ast.AST, ctx: FileContext) -> bool:
-    """A click/typer command or group, or a function that parses command line arguments itself."""
+    """A click/typer command or group, an invoke/Fabric task, or a function that parses command line arguments
+    itself."""
     if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return False
     for decorator in function.decorator_list:

@@ -21,9 +21,11 @@ are not collection reads.
 Left alone by design: views that exist to list everything (a sitemap, a KML/RSS/Atom feed, an export; not a
 social "feed"), known by a word of the handler function or its module (``sitemaps/views.py``, ``def
 kml(...)``, ``def orders_csv(...)``), and tables small by nature, known by the model's name (``Rank``, ``Role``,
-``Country``, ``Currency``, ``Language``, ``Setting``...: a fixed set of choices an administrator edits), and
-back-office pages only administrators or staff reach (:mod:`backend_lint.analysis.admin_only`: an admin
-decorator, an admin DRF permission, a Django permission to edit), which list configuration tables whole.
+``Country``, ``Currency``, ``Language``, ``Setting``..., or a last word such as ``Type`` or ``Category``: a fixed
+set of choices an administrator edits), and back-office pages only administrators, staff or moderators reach
+(:mod:`backend_lint.analysis.admin_only`: an admin decorator, an admin DRF permission, a Django permission to
+edit, a Flask-Allows requirement), which list configuration tables whole. So are test modules, handlers whose
+every answer is a redirect, list views paginated by a mixin, and template list views their subclasses narrow.
 """
 
 from __future__ import annotations
@@ -34,12 +36,18 @@ from typing import Optional
 
 from backend_lint.analysis.admin_only import admin_only, admin_only_class
 from backend_lint.analysis.ast_helpers import callee_name
+from backend_lint.analysis.bindings import bindings_of
+from backend_lint.analysis.facts import file_fact
 from backend_lint.analysis.handlers import handler_for
+from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.module_roles import module_roles
 from backend_lint.analysis.orm import (
     BOUNDING,
     DBAPI,
+    DJANGO,
     QUERYSET_METHODS,
     SINGLE_ROW,
+    SQLALCHEMY,
     Query,
     bounds_rows,
     chain_root,
@@ -50,7 +58,14 @@ from backend_lint.analysis.orm import (
     ties_to_one_parent,
     written,
 )
-from backend_lint.analysis.project.conditions import drf_pagination
+from backend_lint.analysis.project.conditions import (
+    ProjectFact,
+    drf_pagination,
+    seeded_table,
+    staff_app,
+    test_support,
+)
+from backend_lint.analysis.project.imported import imported_qualified_name
 from backend_lint.analysis.provenance import sql_text
 from backend_lint.analysis.sql import SINK_METHODS, Sink, query_sink
 from backend_lint.context import FileContext
@@ -84,8 +99,37 @@ _SMALL_MODELS = frozenset(
      "Config", "Configuration", "Plan", "Tier", "Region", "Permission"}
 )
 """Model names of tables small by nature: a fixed set of choices an administrator edits, not user data."""
+_SMALL_MODEL_WORDS = frozenset({"Type", "Types", "Kind", "Category", "Status", "Setting", "Settings"})
+"""Last words of model names that name a table of choices: ``EquipmentType``, ``CommunicationEventType``,
+``ExerciseCategory``, ``WorkflowSetting``, ``OrderStatus``: a taxonomy an administrator curates, which users pick
+from rather than grow."""
 _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+_REDIRECTS = frozenset({"redirect", "HttpResponseRedirect", "HttpResponsePermanentRedirect", "RedirectResponse"})
+"""Responses that carry a location, not rows."""
 _SHORTCUTS = {"get_object_or_404", "get_list_or_404", "aget_object_or_404", "aget_list_or_404"}
+
+
+@file_fact()
+def _narrowing_subclasses(ctx: FileContext) -> dict[str, list[bool]]:
+    """For each class name of the module used as a base by another module-level class: whether each such
+    subclass defines its own ``get_queryset``."""
+    found: dict[str, list[bool]] = {}
+    for statement in ctx.tree.body:
+        if isinstance(statement, ast.ClassDef):
+            narrows = any(isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name == "get_queryset"
+                          for item in statement.body)
+            for base in statement.bases:
+                if isinstance(base, ast.Name):
+                    found.setdefault(base.id, []).append(narrows)
+    return found
+
+
+def _template_view(node: ast.ClassDef, ctx: FileContext) -> bool:
+    """``RefundExportListView`` with ``model = RefundExport``, extended in the same module by an event's and an
+    organizer's view that each define ``get_queryset``: the base is a template, never served with its own
+    queryset."""
+    subclasses = _narrowing_subclasses(ctx).get(node.name, [])
+    return bool(subclasses) and all(subclasses)
 
 
 class UnboundedQuery(Rule):
@@ -94,7 +138,9 @@ class UnboundedQuery(Rule):
     message = "`{query}` in GET handler `{handler}` returns every matching row; paginate it or add a limit"
     triggers = ("get", "GET", "route", "View", "api_view")
     needs = (handler_for, query_call, query_of, response_flow, query_sink, sql_text, drf_pagination, bounds_rows,
-             filters_to_one_parent)
+             filters_to_one_parent, bindings_of, _narrowing_subclasses, module_roles, seeded_table,
+             staff_app)
+    module_facts = (test_support,)
     options = (
         Option(
             "drf-default-pagination",
@@ -117,10 +163,14 @@ class UnboundedQuery(Rule):
         without ``paginate_by``."""
         bases = {_base_name(base, ctx) for base in node.bases}
         drf = bool(bases & _DRF_LIST_VIEWS)
-        if not drf and not bases & _DJANGO_LIST_VIEWS:
+        if (not drf and not bases & _DJANGO_LIST_VIEWS) or module_roles(ctx).for_tests:
             return
-        if admin_only_class(node):
+        if admin_only_class(node, moderators=True):
             return  # a back-office list (product types, units of measure): staff pages list small tables whole
+        if any("Paginat" in (dotted_name(base) or "") for base in node.bases):
+            return  # ``class CheckInListShow(PaginationMixin, ListView)``: the mixin sets the page size
+        if _template_view(node, ctx):
+            return  # a base its subclasses narrow: each says which rows it lists
         attributes = _class_attributes(node)
         methods = {item.name for item in node.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))}
         bound = "pagination_class" if drf else "paginate_by"
@@ -148,10 +198,12 @@ class UnboundedQuery(Rule):
             query = query_of(source, ctx)
             if query is None or not _is_collection(query, source, ctx) or _small_table(query):
                 return
-            self.report(ctx, source, query=written(source), handler=node.name, unless=unless)
+            self.report(ctx, source, query=written(source), handler=node.name,
+                        unless=(*unless, *_lookup_table(query.model, ctx), *_staff_app(ctx)))
         elif (not drf and isinstance(model := attributes.get("model"), ast.Name) and "get_queryset" not in methods
-              and model.id not in _SMALL_MODELS):
-            self.report(ctx, model, query=f"{model.id}.objects.all", handler=node.name)
+              and not _small_model(model.id)):
+            self.report(ctx, model, query=f"{model.id}.objects.all", handler=node.name,
+                        unless=(*_lookup_table(model.id, ctx), *_staff_app(ctx)))
 
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
@@ -162,13 +214,13 @@ class UnboundedQuery(Rule):
         elif not (isinstance(func, ast.Name) and func.id in _FUNCTIONS):
             return
         function = ctx.scope.function
-        if function is None or isinstance(function, ast.Lambda):
-            return
+        if function is None or isinstance(function, ast.Lambda) or module_roles(ctx).for_tests:
+            return  # a test app's views serve no one
         handler = handler_for(ctx, function, "GET")
         if handler is None:
             return
         label = f"{handler.class_.name}.{function.name}" if handler.class_ is not None else function.name
-        if _lists_everything(ctx, function.name) or admin_only(handler):
+        if _lists_everything(ctx, function.name) or admin_only(handler, moderators=True):
             return
         sink = query_sink(ctx, node)
         if sink is not None and sink.sql:
@@ -182,12 +234,13 @@ class UnboundedQuery(Rule):
         query = query_call(node, ctx)
         if query is None or query.framework == DBAPI or any(_runs_text(call, ctx) for call in query.calls):
             return
-        if not self.option("report-children-of-one-object") and _children_of_one_object(query):
+        if not self.option("report-children-of-one-object") and _children_of_one_object(query, ctx):
             return
         if _small_table(query):
             return
         if _is_collection(query, node, ctx) and _reaches_response(node, query, ctx, function):
-            self.report(ctx, node, query=written(node), handler=label)
+            self.report(ctx, node, query=written(node), handler=label,
+                        unless=(*_lookup_table(query.model, ctx), *_staff_app(ctx)))
 
 
 def _lists_everything(ctx: FileContext, *names: str) -> bool:
@@ -201,7 +254,30 @@ def _lists_everything(ctx: FileContext, *names: str) -> bool:
 
 def _small_table(query: Query) -> bool:
     """``Rank.objects.filter(is_tab=True)``: a table of a few administrator-edited choices."""
-    return query.model is not None and query.model.rpartition(".")[2] in _SMALL_MODELS
+    return query.model is not None and _small_model(query.model.rpartition(".")[2])
+
+
+def _lookup_table(model: Optional[str], ctx: FileContext) -> tuple[ProjectFact, ...]:
+    """The fact that would make the model's table a lookup table its migrations fill (fittrackee's ``Sport``)."""
+    if not model:
+        return ()
+    qualified = imported_qualified_name(ctx, model)
+    if qualified is None and ctx.module and "." not in model and model in bindings_of(ctx, ctx.tree).definitions:
+        qualified = f"{ctx.module}.{model}"
+    return (seeded_table(qualified),) if qualified else ()
+
+
+def _staff_app(ctx: FileContext) -> tuple[ProjectFact, ...]:
+    """The fact that would make every view of this module's app a back-office page (django-oscar's dashboard)."""
+    return (staff_app(ctx.module),) if ctx.module else ()
+
+
+def _small_model(name: str) -> bool:
+    """``Rank`` or ``EquipmentType``: the model's name, or the last word of a compound name, names a table of
+    choices."""
+    words = _WORD.findall(name)
+    # A compound name only: a bare ``Status`` is a social network's post (BookWyrm), not a table of choices.
+    return name in _SMALL_MODELS or (len(words) > 1 and words[-1] in _SMALL_MODEL_WORDS)
 
 
 def _unbounded_sql(node: ast.Call, sink: Sink, text: str, ctx: FileContext, function: ast.AST) -> bool:
@@ -283,12 +359,16 @@ def _by_listed_keys(query: Query) -> bool:
     )
 
 
-def _children_of_one_object(query: Query) -> bool:
+def _children_of_one_object(query: Query, ctx: FileContext) -> bool:
     """``Authenticator.objects.filter(user=request.user)``, ``filter(content_type_id=t.id, object_id=obj.pk)``,
     ``category.kbitem_set.filter(enabled=True)``: the rows of one parent object (a relation equal to a variable,
-    not a constant, or a related manager of a row), which a domain usually keeps to a handful. Reported only
-    with ``report-children-of-one-object``."""
-    if query.framework != "django":
+    not a constant, or a related manager of a row), which a domain usually keeps to a handful; in SQLAlchemy
+    ``filter_by(user_id=auth_user.id)`` and ``filter(Equipment.user_id == auth_user.id)`` (also through
+    ``filter(*filters)`` over a list written in the function). Reported only with
+    ``report-children-of-one-object``."""
+    if query.framework == SQLALCHEMY:
+        return any(_sqlalchemy_tie(call, ctx) for call in query.calls)
+    if query.framework != DJANGO:
         return False
     first = query.calls[0] if query.calls else None
     if first is None:
@@ -297,6 +377,35 @@ def _children_of_one_object(query: Query) -> bool:
     if isinstance(receiver, ast.Attribute) and receiver.attr not in _WHOLE_TABLES and _one_object(receiver.value):
         return True  # ``category.kbitem_set.filter(...)``, ``unit.screenshots.all()``: a related manager
     return callee_name(first) == "filter" and ties_to_one_parent(first)
+
+
+def _sqlalchemy_tie(call: ast.Call, ctx: FileContext) -> bool:
+    """``filter_by(user_id=user.id)`` or ``filter(Model.user_id == user.id, ...)``: one call of a SQLAlchemy chain
+    ties the rows to an object the code holds."""
+    name = callee_name(call)
+    if name == "filter_by":
+        return ties_to_one_parent(call)
+    if name not in ("filter", "where"):
+        return False
+    conditions: list[ast.expr] = []
+    for arg in call.args:
+        if isinstance(arg, ast.Starred) and isinstance(arg.value, ast.Name):
+            function = ctx.scope.function
+            listed = bindings_of(ctx, function).single_value(arg.value.id) if function is not None else None
+            conditions.extend(listed.elts if isinstance(listed, (ast.List, ast.Tuple)) else ())
+        else:
+            conditions.append(arg)
+    return any(_column_equals_object(condition) for condition in conditions)
+
+
+def _column_equals_object(condition: ast.expr) -> bool:
+    """``Equipment.user_id == auth_user.id``: a model's column equal to a value the code holds (a variable or its
+    attribute), not a constant (``Item.active == True``) or another column."""
+    if not (isinstance(condition, ast.Compare) and len(condition.ops) == 1 and isinstance(condition.ops[0], ast.Eq)):
+        return False
+    column, value = condition.left, condition.comparators[0]
+    return (isinstance(column, ast.Attribute) and isinstance(column.value, ast.Name)
+            and column.value.id[:1].isupper() and isinstance(value, (ast.Name, ast.Attribute)) and _one_object(value))
 
 
 _WHOLE_TABLES = frozenset({"objects", "queryset", "query", "model"})
@@ -339,6 +448,8 @@ def _reaches_response(node: ast.Call, query: Query, ctx: FileContext, function: 
     flow = response_flow(ctx, function)
     if root is not None and root in flow.bounded:
         return False
+    if flow.return_values and all(_redirect(value) for value in flow.return_values):
+        return False  # every answer is a redirect: the rows only choose where to (pretalx's start page)
     current: ast.AST = node
     parent = ctx.parent_of(current)
     while parent is not None and not isinstance(parent, ast.stmt):
@@ -350,6 +461,11 @@ def _reaches_response(node: ast.Call, query: Query, ctx: FileContext, function: 
         names = {target.id for target in targets if isinstance(target, ast.Name)}
         return bool(names & flow.returned) and not names & flow.bounded
     return False
+
+
+def _redirect(value: ast.expr) -> bool:
+    """``redirect(...)``, ``HttpResponseRedirect(...)``, ``RedirectResponse(...)``: a location, no rows."""
+    return isinstance(value, ast.Call) and callee_name(value) in _REDIRECTS
 
 
 def _base_name(base: ast.expr, ctx: FileContext) -> str:

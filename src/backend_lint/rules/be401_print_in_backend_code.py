@@ -1,16 +1,16 @@
 """BE401 print-in-backend-code: ``print`` in service code, where output belongs in structured logs.
 
-A service's stdout is not a log: ``print`` has no level, no logger name, no timestamp or request context,
-ignores the logging configuration and is lost or interleaved under a process manager. Command line code is
-left alone: ``if __name__ == "__main__":`` blocks, click/typer commands, functions that parse their own
-arguments, CLI modules (:func:`.entrypoints.cli_module`), paths in ``script-paths``, and modules whose role is
-not serving (tests, test support, migrations and functions with the ``RunPython`` signature, examples). So are
-prints that are terminal output by their own form: under a Django ``verbosity`` check, in a function named for
-printing (``print_*``, ``dump_*``) or in a ``StdOut``/``StdErr`` writer, in a function that prompts the user,
-building a terminal line (``end=""``, an empty ``print()``), coloured for a terminal (colorama,
-``click.style``), writing to a stream the caller chose (``file=fh``), or the fallback in an ``except``
-whose ``try`` was logging. A shadowed ``print`` (a local function or import of that name) is not the
-builtin and is not flagged.
+A service's stdout is not a log: ``print`` has no level, no logger name, no timestamp or request context, ignores
+the logging configuration and is lost or interleaved under a process manager. Command line code is left alone: ``if
+__name__ == "__main__":`` blocks, click/typer commands and invoke/Fabric tasks, functions that parse their own
+arguments, CLI modules (:func:`.entrypoints.cli_module`), paths in ``script-paths``, and modules whose role is not
+serving (tests, test support, migrations and functions with the ``RunPython`` signature, examples). So are prints
+that are terminal output by their own form: under a Django ``verbosity`` check, in a function named for printing
+(``print_*``, ``dump_*``) or in a ``StdOut``/``StdErr`` writer, in a function that prompts the user, building a
+terminal line (``end=""``, an empty ``print()``), coloured for a terminal (colorama, ``click.style``), writing to a
+stream the caller chose (``file=fh``) or into ``redirect_stdout``'s buffer, a fatal notice the block ends the
+process after (``sys.exit``), or the fallback in an ``except`` whose ``try`` was logging. A shadowed ``print`` (a
+local function or import of that name) is not the builtin and is not flagged.
 
 By default (``service-evidence``) what is left is reported only where the file shows that a service runs it
 (:func:`.service_code.in_service_code`): judged on real code, every other print was far more often a display
@@ -127,18 +127,57 @@ def _terminal_context(call: ast.Call, ctx: FileContext) -> bool:
         statement = ctx.parent_of(handler)
         if isinstance(statement, ast.Try) and body_logs(ctx, statement):
             return True
-    return _under_verbosity_check(call, ctx)
+    return _in_terminal_block(call, ctx) or _before_exit(call, ctx)
 
 
-def _under_verbosity_check(node: ast.AST, ctx: FileContext) -> bool:
+_EXITS = frozenset({"sys.exit", "os._exit"})
+_REDIRECTS = frozenset({"contextlib.redirect_stdout", "contextlib.redirect_stderr"})
+
+
+def _in_terminal_block(node: ast.AST, ctx: FileContext) -> bool:
     """Inside an ``if`` whose test reads a verbosity level (``if verbosity >= 2:``, ``self.verbosity``,
-    ``options["verbosity"]``): Django's convention for what ``migrate`` and management commands print."""
+    ``options["verbosity"]``): Django's convention for what ``migrate`` and management commands print. Or
+    inside ``with redirect_stdout(buffer):``: the text goes to the buffer the code reads back (archivebox
+    shows an ``add`` command's output on the page), not to the service's stdout."""
     child, current = node, ctx.parent_of(node)
     while current is not None and not isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
         if isinstance(current, ast.If) and child is not current.test and _reads_verbosity(current.test):
             return True
+        if isinstance(current, (ast.With, ast.AsyncWith)) and _redirects_stdout(current, child, ctx):
+            return True
         child, current = current, ctx.parent_of(current)
     return False
+
+
+def _redirects_stdout(block: ast.With | ast.AsyncWith, child: ast.AST, ctx: FileContext) -> bool:
+    """``child`` is in the body of ``with contextlib.redirect_stdout(...)`` (or ``redirect_stderr``)."""
+    return child in block.body and any(
+        isinstance(item.context_expr, ast.Call) and ctx.imports.resolve(item.context_expr.func) in _REDIRECTS
+        for item in block.items
+    )
+
+
+def _before_exit(call: ast.Call, ctx: FileContext) -> bool:
+    """The print is a fatal notice: a later statement of its block ends the process (``sys.exit(6)``,
+    ``os._exit``, ``raise SystemExit``). calibre-web prints "dataclasses is needed ... please install it" and
+    exits at import time: text for whoever started the program, on the console it is watching."""
+    statement = ctx.parent_of(call)
+    block = ctx.parent_of(statement) if isinstance(statement, ast.Expr) else None
+    if block is None:
+        return False
+    for field in ("body", "orelse", "finalbody"):
+        statements = getattr(block, field, None)
+        if isinstance(statements, list) and statement in statements:
+            return any(_exits(later, ctx) for later in statements[statements.index(statement) + 1:])
+    return False
+
+
+def _exits(statement: ast.stmt, ctx: FileContext) -> bool:
+    if isinstance(statement, ast.Raise) and statement.exc is not None:
+        raised = statement.exc.func if isinstance(statement.exc, ast.Call) else statement.exc
+        return isinstance(raised, ast.Name) and raised.id == "SystemExit"
+    return (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)
+            and ctx.imports.resolve(statement.value.func) in _EXITS)
 
 
 def _reads_verbosity(test: ast.expr) -> bool:

@@ -1,16 +1,18 @@
 """BE501 weak-password-hash: passwords hashed with a fast digest or an MD5/SHA1 scheme.
 
 A leaked table of ``sha256(password)`` values falls to a GPU in hours: general-purpose digests are built to be
-fast, and unsalted ones match rainbow tables. Passwords need a slow, salted hasher (argon2, bcrypt, scrypt,
-or PBKDF2); a slow hasher configured with too low a cost is BE510's. Flagged: a ``hashlib`` digest (``md5``
-... ``sha512``, ``blake2``, ``hashlib.new("...")``) fed a password-like value (:mod:`.analysis.passwords`),
-directly or through ``.update()``, or handed to ``user.set_password(...)``; passlib ``CryptContext`` whose
-default scheme is MD5/SHA1/DES-based, a weak ``passlib.hash`` handler's ``hash()``; Django
-``PASSWORD_HASHERS`` led by an MD5/SHA1 hasher and ``make_password(..., hasher="md5")``. Hashing other data
-(ETags, cache keys, checksums, high-entropy tokens) is left alone, and so are HMACs keyed with a random
-per-process key (lookup keys that die with the process), the hasher classes themselves (subclasses of
-Django's ``BasePasswordHasher``: ``PASSWORD_HASHERS`` decides whether they are used), and test modules and
-test settings, where fast hashers are a deliberate speed-up.
+fast, and unsalted ones match rainbow tables. Passwords need a slow, salted hasher (argon2, bcrypt, scrypt, or
+PBKDF2); a slow hasher configured with too low a cost is BE510's. Flagged: a ``hashlib`` digest (``md5`` ...
+``sha512``, ``blake2``, ``hashlib.new("...")``) fed a password-like value (:mod:`.analysis.passwords`), directly or
+through ``.update()``, or handed to ``user.set_password(...)``; passlib ``CryptContext`` whose default scheme is
+MD5/SHA1/DES-based, a weak ``passlib.hash`` handler's ``hash()``; Django ``PASSWORD_HASHERS`` led by an MD5/SHA1
+hasher and ``make_password(..., hasher="md5")``. Hashing other data (ETags, cache keys, checksums, high-entropy
+tokens) is left alone, and so are HMACs keyed with a random per-process key (lookup keys that die with the
+process), a digest of a password only ever used as a key of an in-memory table (privacyIDEA's per-request cache of
+checked passwords), a fast digest in a function or class named for a legacy scheme (verifying old hashes before
+rehashing them), a function whose result a main guard prints after prompting for a password (a hash generator
+tool), the hasher classes themselves (subclasses of Django's ``BasePasswordHasher``: ``PASSWORD_HASHERS`` decides
+whether they are used), and test modules and test settings, where fast hashers are a deliberate speed-up.
 """
 
 from __future__ import annotations
@@ -20,8 +22,11 @@ from dataclasses import dataclass, field
 
 from backend_lint.analysis.ast_helpers import argument, keyword_value
 from backend_lint.analysis.bindings import bindings_of
+from backend_lint.analysis.entrypoints import PROMPTS, terminal_use
+from backend_lint.analysis.facts import file_fact
 from backend_lint.analysis.passwords import is_password_value, local_value, stored_as_password
 from backend_lint.analysis.project.conditions import test_support
+from backend_lint.analysis.scopes import is_main_guard
 from backend_lint.analysis.settings import TEST, settings_module
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
@@ -83,6 +88,61 @@ def _random_key(key: ast.AST | None, ctx: FileContext) -> bool:
     return isinstance(key, ast.Call) and (origin(key.func, ctx) or "").startswith(_RANDOM_FUNCTIONS)
 
 
+@file_fact(reads=(terminal_use,))
+def _printed_for_prompt(ctx: FileContext) -> frozenset[str]:
+    """Module functions whose result the main guard prints after prompting for a password
+    (``print(get_hash(getpass.getpass(), salt))``): the module is a tool that shows a hash to whoever runs it
+    (privacyIDEA's ``ssha.py`` for LDAP entries), nothing it stores."""
+    found: set[str] = set()
+    for statement in ctx.tree.body:
+        if not (isinstance(statement, ast.If) and is_main_guard(statement) and PROMPTS in terminal_use(ctx, statement)):
+            continue
+        for node in ast.walk(statement):  # the main guard only, a few lines
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print":
+                found.update(arg.func.id for arg in node.args
+                             if isinstance(arg, ast.Call) and isinstance(arg.func, ast.Name))
+    return frozenset(found)
+
+
+def _legacy_scheme(ctx: FileContext) -> bool:
+    """Inside a function or class named for a legacy scheme (OctoPrint's ``create_legacy_password_hash``): a fast
+    digest there is the old scheme kept to verify hashes stored before a migration, which then rehashes the
+    password with a slow hasher; like a hasher class, the scheme's implementation rather than a choice of it.
+    (A passlib handler's ``hash()`` of a weak scheme is a choice wherever it is written.)"""
+    return any(
+        isinstance(scope.node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+        and "legacy" in scope.node.name.lower()
+        for scope in ctx.scope
+    )
+
+
+_KEY_METHODS = frozenset({"get", "pop", "setdefault"})
+
+
+def _assigned_name(node: ast.Call, ctx: FileContext) -> str | None:
+    """The local name ``name = hashlib.sha256(...).hexdigest()`` binds the digest to, if any."""
+    current: ast.AST = node
+    parent = ctx.parent_of(current)
+    while isinstance(parent, (ast.Attribute, ast.Call)) and (
+        isinstance(parent, ast.Attribute) or parent.func is current
+    ):
+        current, parent = parent, ctx.parent_of(parent)
+    if isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name):
+        return parent.targets[0].id
+    return None
+
+
+def _lookup_key(node: ast.Name, ctx: FileContext) -> bool:
+    """``cache[node]``, ``node in cache``, ``cache.get(node)``: the value is used to look something up."""
+    parent = ctx.parent_of(node)
+    if isinstance(parent, ast.Subscript):
+        return parent.slice is node
+    if isinstance(parent, ast.Compare):
+        return parent.left is node and all(isinstance(op, (ast.In, ast.NotIn)) for op in parent.ops)
+    return (isinstance(parent, ast.Call) and isinstance(parent.func, ast.Attribute)
+            and parent.func.attr in _KEY_METHODS and bool(parent.args) and parent.args[0] is node)
+
+
 def _first_string(expr: ast.AST | None) -> str | None:
     if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
         return expr.value
@@ -99,6 +159,10 @@ class _Hashing:
     """It also calls a slow hasher: a fast digest there is a pre-hash."""
     digests: list[tuple[ast.Call, str]] = field(default_factory=list)
     """Fast digests of a password, with the construct to name."""
+    bound: dict[ast.Call, str] = field(default_factory=dict)
+    """The local name each digest is assigned to (``password_hash = hashlib.sha3_512(...).hexdigest()``)."""
+    used_otherwise: set[str] = field(default_factory=set)
+    """Those names read other than as a lookup key (``cache[name]``, ``name in cache``, ``cache.get(name)``)."""
 
 
 class WeakPasswordHash(Rule):
@@ -108,7 +172,7 @@ class WeakPasswordHash(Rule):
     triggers = (
         "hashlib", "hmac", "passlib", "CryptContext", "PASSWORD_HASHERS", "make_password", "generate_password_hash"
     )
-    needs = (origin, bindings_of, settings_module, is_password_value, local_value)
+    needs = (origin, bindings_of, settings_module, is_password_value, local_value, _printed_for_prompt, terminal_use)
     module_facts = (test_support,)
     hashing: FileState[dict[ast.AST, _Hashing]] = FileState(dict)
 
@@ -131,7 +195,7 @@ class WeakPasswordHash(Rule):
                 and is_password_value(message, ctx)
                 and not _random_key(argument(node, 0, "key"), ctx)
             ):
-                self._pending(ctx).digests.append((node, callee))
+                self._add_digest(node, callee, ctx)
         elif callee.startswith("passlib."):
             self._check_passlib(node, callee, ctx)
         elif callee == "werkzeug.security.generate_password_hash":
@@ -153,7 +217,7 @@ class WeakPasswordHash(Rule):
             if data is not None and not isinstance(data, ast.Constant) and (
                 is_password_value(data, ctx) or stored_as_password(node, ctx) or _handed_to_password_setter(node, ctx)
             ):
-                self._pending(ctx).digests.append((node, callee))
+                self._add_digest(node, callee, ctx)
         elif name == "new":
             algorithm = argument(node, 0, "name")
             written = str(algorithm.value) if isinstance(algorithm, ast.Constant) else None
@@ -164,11 +228,20 @@ class WeakPasswordHash(Rule):
                 and data is not None
                 and is_password_value(data, ctx)
             ):
-                self._pending(ctx).digests.append((node, f'hashlib.new("{written}")'))
+                self._add_digest(node, f'hashlib.new("{written}")', ctx)
         elif "()." in name and name.endswith("().update"):
             digest = name.split("(", 1)[0]
             if digest in _DIGESTS and node.args and is_password_value(node.args[0], ctx):
-                self._pending(ctx).digests.append((node, f"hashlib.{digest}().update"))
+                self._add_digest(node, f"hashlib.{digest}().update", ctx)
+
+    def _add_digest(self, node: ast.Call, construct: str, ctx: FileContext) -> None:
+        if _legacy_scheme(ctx):
+            return
+        pending = self._pending(ctx)
+        pending.digests.append((node, construct))
+        name = _assigned_name(node, ctx)
+        if name is not None:
+            pending.bound[node] = name
 
     def _pending(self, ctx: FileContext) -> _Hashing:
         """What the function (or module) being walked hashes."""
@@ -183,9 +256,24 @@ class WeakPasswordHash(Rule):
     def report_digests(self, node: ast.AST, ctx: FileContext) -> None:
         """Digests of a password are reported unless the same function feeds a slow hasher (a pre-hash)."""
         hashing = self.hashing(ctx).pop(node, None)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in _printed_for_prompt(ctx):
+            return  # a tool that prints the hash of a password typed at its prompt (an LDAP {SSHA} generator)
         if hashing is not None and not hashing.slow:
             for call, construct in hashing.digests:
+                name = hashing.bound.get(call)
+                if name is not None and name not in hashing.used_otherwise:
+                    continue  # only ever a key of an in-memory table: a lookup key, not a stored hash
                 self.report(ctx, call, construct=construct, problem="is a fast digest applied to a password")
+
+    @visits(ast.Name)
+    def check_name(self, node: ast.Name, ctx: FileContext) -> None:
+        """Record a read of a digest's local name that is not a lookup key."""
+        if not isinstance(node.ctx, ast.Load):
+            return
+        hashing = self.hashing(ctx).get(ctx.scope.function or ctx.tree)
+        if hashing is None or node.id not in hashing.bound.values() or _lookup_key(node, ctx):
+            return
+        hashing.used_otherwise.add(node.id)
 
     def _check_passlib(self, node: ast.Call, callee: str, ctx: FileContext) -> None:
         if callee.endswith("CryptContext"):

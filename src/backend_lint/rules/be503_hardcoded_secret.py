@@ -11,7 +11,9 @@ anywhere (only literals are flagged), empty strings and placeholders (``"changem
 URLs, paths, patterns, booleans, key names and labels such as ``PASSWORD = "password"`` or
 ``{"access_token": "password"}``), enum members, ``examples=`` data, and test modules. How the value is
 bound matters: a bare ``"secret"`` assigned to ``JWT_SECRET`` is a weak secret, the same word as a dict
-value maps one field name to another.
+value maps one field name to another. A module-level constant that the project compares with ``==``/``!=``
+(``if app.config["SECRET_KEY"] == default_settings.SECRET_KEY: warn(...)``) is a sentinel the application checks
+for, left alone through the project model (:mod:`backend_lint.analysis.sentinels`).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import re
 
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.module_roles import module_roles
-from backend_lint.analysis.project.conditions import test_support
+from backend_lint.analysis.project.conditions import compared_default, test_support
 from backend_lint.analysis.secret_names import SECRET_WORDS, name_of, secret_word, split_identifier
 from backend_lint.analysis.settings import PRODUCTION, settings_module
 from backend_lint.analysis.values import origin
@@ -282,7 +284,7 @@ class HardcodedSecret(Rule):
         "pass", "pwd", "secret", "token", "key", "Key", "PASS", "SECRET", "TOKEN", "KEY", "credential", "uthorization",
         "jwt",
     )
-    needs = (module_roles, settings_module, origin)
+    needs = (module_roles, settings_module, origin, compared_default)
     module_facts = (test_support,)
     options = (
         Option(
@@ -323,7 +325,9 @@ class HardcodedSecret(Rule):
             and not _sample_name(name)
             and not _reviewed_elsewhere(at, ctx)
         ):
-            self.report(ctx, at, name=name)
+            module_constant = where == ASSIGN and ctx.scope.outer is None and bool(ctx.module)
+            unless = (compared_default(f"{ctx.module}.{name}"),) if module_constant else ()
+            self.report(ctx, at, name=name, unless=unless)
 
     @visits(ast.Assign)
     def check_assign(self, node: ast.Assign, ctx: FileContext) -> None:

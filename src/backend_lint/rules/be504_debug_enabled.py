@@ -7,7 +7,9 @@ on a Flask/Quart app, ``FastAPI(debug=True)``/``Starlette(debug=True)``, ``app.d
 Django settings module (``settings.py``, ``settings/*.py``, ``*_settings.py``) of the production kind
 (:mod:`backend_lint.analysis.settings`: not test settings, and not matching ``dev-settings-patterns``). Left
 alone: anything under an ``if`` or conditional expression (an environment check decides), a value read from
-the environment, test modules.
+the environment, test modules, and a server started under the main guard of a module that a WSGI/ASGI module
+of the project imports (``wsgi.py``: ``from shop.run import create_app``): that script is a development
+launcher, the server runs the WSGI module (through the project model).
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ from __future__ import annotations
 import ast
 
 from backend_lint.analysis.ast_helpers import is_true
-from backend_lint.analysis.project.conditions import test_support
-from backend_lint.analysis.scopes import under_condition
+from backend_lint.analysis.facts import file_fact
+from backend_lint.analysis.project.conditions import served_by_wsgi, test_support
+from backend_lint.analysis.scopes import is_main_guard, under_condition
 from backend_lint.analysis.secret_names import split_identifier
 from backend_lint.analysis.settings import DEVELOPMENT_PATTERNS, PRODUCTION, module_kind, settings_module
 from backend_lint.analysis.values import origin
@@ -53,12 +56,31 @@ def _production_config_class(ctx: FileContext) -> bool:
     return bool({"production", "prod", "live"} & set(split_identifier(cls.name)))
 
 
+@file_fact()
+def _main_guard_calls(ctx: FileContext) -> frozenset[str]:
+    """The names the module's ``if __name__ == "__main__":`` blocks call (``main`` in ``main()``)."""
+    return frozenset(
+        node.func.id for statement in ctx.tree.body if isinstance(statement, ast.If) and is_main_guard(statement)
+        for node in ast.walk(statement) if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+    )
+
+
+def _launched(ctx: FileContext) -> bool:
+    """The code being visited runs only when the module is started as a script: under its main guard, or in a
+    module-level function that the main guard calls (``def main(): app.run(...)``)."""
+    if ctx.scope.in_main_guard:
+        return True
+    function = ctx.scope.function
+    return (isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) and function in ctx.tree.body
+            and function.name in _main_guard_calls(ctx))
+
+
 class DebugEnabled(Rule):
     code = "BE504"
     name = "debug-enabled"
     message = "`{construct}` turns on debug mode in shipped code; read the flag from the environment"
     triggers = ("debug", "DEBUG")
-    needs = (origin, settings_module)
+    needs = (origin, settings_module, served_by_wsgi, _main_guard_calls)
     module_facts = (test_support,)
     options = (
         Option(
@@ -70,9 +92,13 @@ class DebugEnabled(Rule):
         ),
     )
 
-    def _report(self, ctx: FileContext, node: ast.AST, construct: str) -> None:
-        if not ctx.is_test_file and not under_condition(node, ctx):
-            self.report(ctx, node, construct=construct)
+    def _report(self, ctx: FileContext, node: ast.AST, construct: str, launcher: bool = False) -> None:
+        """``launcher``: the call starts a server (``app.run``, ``uvicorn.run``); under the main guard of a module
+        that a WSGI/ASGI module of the project imports, it is a development launcher."""
+        if ctx.is_test_file or under_condition(node, ctx):
+            return
+        unless = (served_by_wsgi(ctx.module),) if launcher and ctx.module and _launched(ctx) else ()
+        self.report(ctx, node, construct=construct, unless=unless)
 
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
@@ -94,13 +120,13 @@ class DebugEnabled(Rule):
             return
         if isinstance(func, ast.Attribute) and func.attr == "run" and len(node.args) >= 3 and is_true(node.args[2]):
             if _is_app(func.value, ctx) and (origin(func.value, ctx) or "").startswith(("flask.", "quart.")):
-                self._report(ctx, node, "app.run(debug=True)")  # Flask.run(host, port, debug)
+                self._report(ctx, node, "app.run(debug=True)", launcher=True)  # Flask.run(host, port, debug)
             return
         debug = next((k for k in node.keywords if k.arg in ("debug", "DEBUG") and is_true(k.value)), None)
         if debug is None:
             return
         if isinstance(func, ast.Attribute) and func.attr == "run" and debug.arg == "debug" and _is_app(func.value, ctx):
-            self._report(ctx, node, "app.run(debug=True)")
+            self._report(ctx, node, "app.run(debug=True)", launcher=True)
         elif isinstance(func, ast.Attribute) and func.attr in ("update", "from_mapping") and debug.arg == "DEBUG":
             config = func.value
             if isinstance(config, ast.Attribute) and config.attr == "config" and _is_app(config.value, ctx):
@@ -110,7 +136,7 @@ class DebugEnabled(Rule):
             if callee in _DEBUG_CONSTRUCTORS:
                 self._report(ctx, node, f"{callee.rsplit('.', 1)[1]}(debug=True)")
             elif callee in _DEBUG_RUNNERS:
-                self._report(ctx, node, f"{callee}(debug=True)")
+                self._report(ctx, node, f"{callee}(debug=True)", launcher=True)
 
     def _shipped_debug_setting(self, ctx: FileContext) -> bool:
         """``DEBUG = True`` in a production config class, or at module level of a non-development settings module."""

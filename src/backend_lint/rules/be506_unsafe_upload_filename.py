@@ -9,7 +9,9 @@ multipart part, reaching ``os.path.join``, ``Path(...)``, ``/`` on a path, ``ope
 ``shutil`` copy/move or a ``.save(...)`` (``FileStorage.save``, ``default_storage.save``), directly or through
 f-strings, concatenation, ``str`` methods and locals. Any other call on the way (``secure_filename``,
 ``os.path.basename``, ``uuid4().hex``, ``Path(name).suffix``) counts as sanitising, and names that leave
-the function through a helper are not followed.
+the function through a helper are not followed. A Django model's file field saving the upload
+(``row.file.save(upload.name, upload)``) is left alone when the project model finds that the field's
+``upload_to`` callable makes its own name (:mod:`backend_lint.analysis.upload_names`).
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ import ast
 from typing import Optional, TypeVar
 
 from backend_lint.analysis.bindings import bindings_of
-from backend_lint.analysis.project.conditions import test_support
+from backend_lint.analysis.project.conditions import ProjectFact, generated_upload, test_support
+from backend_lint.analysis.project.imported import imported_qualified
 from backend_lint.analysis.secret_names import name_of
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
@@ -157,12 +160,48 @@ def _client_name(expr: ast.expr, ctx: FileContext, hops: int = 0) -> bool:
     return False
 
 
+def _field_file(call: ast.Call, ctx: FileContext) -> Optional[tuple[str, str]]:
+    """``(model, field)`` for ``cf.file.save(upload.name, upload)`` where ``cf`` is a row of a Django model the
+    function made or fetched (``CachedFile.objects.create(...)``, ``Model(...)``, ``get_object_or_404(Model,
+    ...)``): the model's qualified name and the file field. ``None`` for anything else (a storage's ``save``,
+    Werkzeug's ``upload.save(path)``)."""
+    receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
+    if not (isinstance(receiver, ast.Attribute) and isinstance(receiver.value, ast.Name) and len(call.args) >= 2):
+        return None
+    row = _unwrap(_local_value(receiver.value.id, ctx))
+    model = _model_of_row(row) if isinstance(row, ast.Call) else None
+    if model is None:
+        return None
+    qualified = imported_qualified(ctx, model)
+    if qualified is None and isinstance(model, ast.Name) and ctx.module and (
+        model.id in bindings_of(ctx, ctx.tree).definitions
+    ):
+        qualified = f"{ctx.module}.{model.id}"  # a model class of this module
+    return (qualified, receiver.attr) if qualified is not None else None
+
+
+def _model_of_row(row: ast.Call) -> Optional[ast.expr]:
+    """``Model`` in ``Model.objects.create(...)``/``.get(...)``, ``Model(...)``, ``get_object_or_404(Model, ...)``."""
+    func = row.func
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Attribute) and func.value.attr == "objects":
+        return func.value.value if func.attr in _ROW_METHODS else None
+    if isinstance(func, ast.Name) and func.id in _ROW_SHORTCUTS and row.args:
+        return row.args[0]
+    if isinstance(func, (ast.Name, ast.Attribute)) and (name_of(func) or "")[:1].isupper():
+        return func
+    return None
+
+
+_ROW_METHODS = frozenset({"create", "get", "aget", "acreate", "get_or_create", "first", "last"})
+_ROW_SHORTCUTS = frozenset({"get_object_or_404", "aget_object_or_404"})
+
+
 class UnsafeUploadFilename(Rule):
     code = "BE506"
     name = "unsafe-upload-filename"
     message = "`{construct}` builds a path from the client's file name; use `secure_filename()` or a generated name"
     triggers = ("filename", "FILES", "UploadFile", "multipart")
-    needs = (origin, bindings_of)
+    needs = (origin, bindings_of, generated_upload)
     module_facts = (test_support,)
 
     @visits(ast.Call)
@@ -171,6 +210,7 @@ class UnsafeUploadFilename(Rule):
             return
         func = node.func
         callee = ctx.imports.resolve(func) or (func.id if isinstance(func, ast.Name) else None)
+        unless: tuple[ProjectFact, ...] = ()
         if callee in _PATH_CALLS:
             parent = ctx.parent
             if callee.startswith("pathlib") and isinstance(parent, ast.Attribute) and parent.attr in _PATH_PARTS:
@@ -181,11 +221,13 @@ class UnsafeUploadFilename(Rule):
         elif isinstance(func, ast.Attribute) and func.attr == "save":
             callee = ".save"
             candidates = node.args[:1]
+            field = _field_file(node, ctx)
+            unless = (generated_upload(*field),) if field is not None else ()
         else:
             return
         for argument in candidates:
             if _client_name(argument, ctx):
-                self.report(ctx, argument, construct=callee)
+                self.report(ctx, argument, construct=callee, unless=unless)
                 return
 
     @visits(ast.BinOp)

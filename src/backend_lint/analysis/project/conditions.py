@@ -49,12 +49,18 @@ CHECKS_UNIQUE = "checks-unique"
 UNREFERENCED = "unreferenced"
 DEVELOPMENT_ONLY = "development-only"
 SETS_TIMEOUT = "sets-timeout"
+SERVED_BY_WSGI = "served-by-wsgi"
+GENERATED_UPLOAD = "generated-upload"
+SEEDED_TABLE = "seeded-table"
+STAFF_APP = "staff-app"
+COMPARED_DEFAULT = "compared-default"
 ABSENT = "absent"
 KINDS = frozenset({
     DRF_PAGINATION, IDEMPOTENCY_MIDDLEWARE, READS_IDEMPOTENCY_KEY, CLI_MODULE, TEST_SUPPORT, CONSTANTS, HTML_VIEW,
     ROUTE_WORDS, RATE_LIMITED_APP, UPLOAD_LIMIT, NO_PROJECT, HEALTH_CHECK, NOT_ROOT_URLCONF, NOT_DEPLOYED,
     ADMIN_ONLY_APP, LIMITS_ATTEMPTS, DOES, RELATION, REQUESTS_TIMEOUT_PATCHED, ABSENT,
-    UNIQUE_RECORD, CHECKS_UNIQUE, UNREFERENCED, DEVELOPMENT_ONLY, SETS_TIMEOUT,
+    UNIQUE_RECORD, CHECKS_UNIQUE, UNREFERENCED, DEVELOPMENT_ONLY, SETS_TIMEOUT, SERVED_BY_WSGI,
+    GENERATED_UPLOAD, SEEDED_TABLE, STAFF_APP, COMPARED_DEFAULT,
 })
 
 
@@ -262,6 +268,48 @@ def sets_timeout(qualified: str) -> ProjectFact:
     """The project's class ``qualified`` (an HTTP adapter mounted on a ``requests`` session), or a base of it
     in the project, names a timeout in its body: the ``TimeoutHTTPAdapter`` recipe (BE201)."""
     return ProjectFact(SETS_TIMEOUT, (qualified,))
+
+
+@project_fact
+def served_by_wsgi(module: str) -> ProjectFact:
+    """A WSGI or ASGI entry module of the project (``wsgi.py``, ``asgi.py``, ``*_wsgi.py``; not a test) imports
+    ``module`` or a name from it: a server serves the application through that module, so ``module``'s own
+    ``app.run(...)`` under its main guard is a development launcher (ihatemoney's ``run.py``; BE504)."""
+    return ProjectFact(SERVED_BY_WSGI, (module,))
+
+
+@project_fact
+def generated_upload(model: str, attribute: str) -> ProjectFact:
+    """The project's Django model ``model`` (``shop.models.CachedFile``, through re-exports), or a project base of
+    it, declares the file field ``attribute`` with an ``upload_to`` callable that makes its own name
+    (:mod:`backend_lint.analysis.upload_names`): ``row.file.save(upload.name, upload)`` does not let the client
+    choose the path (BE506)."""
+    return ProjectFact(GENERATED_UPLOAD, (model, attribute))
+
+
+@project_fact
+def seeded_table(model: str) -> ProjectFact:
+    """The project's model class ``model`` (through re-exports) names a table (``__tablename__``,
+    ``Meta.db_table``) that the project's migrations fill with at least two rows of literal values: a lookup
+    table the application ships (fittrackee's sports), small by nature (BE104;
+    :mod:`backend_lint.analysis.seeded_tables`)."""
+    return ProjectFact(SEEDED_TABLE, (model,))
+
+
+@project_fact
+def staff_app(module: str) -> ProjectFact:
+    """A module of ``module``'s own package (not a test) holds a Django app config that requires staff for every
+    URL of the app (``default_permissions = ["is_staff"]``: django-oscar's dashboard apps): its views are
+    back-office pages (BE104)."""
+    return ProjectFact(STAFF_APP, (module,))
+
+
+@project_fact
+def compared_default(qualified: str) -> ProjectFact:
+    """A module of the project (not a test) compares the constant ``qualified``
+    (``ihatemoney.default_settings.SECRET_KEY``) with ``==``/``!=``: a default the application checks for and
+    warns about, a sentinel (BE503; :mod:`backend_lint.analysis.sentinels`)."""
+    return ProjectFact(COMPARED_DEFAULT, (qualified,))
 
 
 @project_fact

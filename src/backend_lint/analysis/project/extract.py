@@ -25,8 +25,11 @@ from backend_lint.analysis.project.def_effects import EffectReader
 from backend_lint.analysis.project.roots import resolve_relative
 from backend_lint.analysis.project.summary import DefSummary, ModuleSummary, RouterInclude, UrlEntry, UrlInclude
 from backend_lint.analysis.rate_limits import app_rate_limits, counts_attempts, mentions_attempt_limit
+from backend_lint.analysis.seeded_tables import seeded_rows, table_of
+from backend_lint.analysis.sentinels import compared_secret_names
 from backend_lint.analysis.settings import settings_module
 from backend_lint.analysis.unique_models import checks_unique, mentions_uniqueness, unique_models
+from backend_lint.analysis.upload_names import generated_upload_fields
 from backend_lint.analysis.uploads import app_upload_limits
 
 if TYPE_CHECKING:
@@ -41,6 +44,9 @@ SETTING_NAMES = frozenset({
 })
 """Settings the project model reads (literal values only; anything else is recorded as ``"?"``)."""
 UNKNOWN = "?"
+BUILT_BY = "?built-by"
+"""The key of a setting's recorded value when a project function builds it: ``{"?built-by": "weblate.api.
+spectacular.get_drf_settings"}`` (:attr:`.summary.DefSummary.returned_settings`)."""
 _HTML_CALLS = frozenset({
     "render", "render_to_response", "render_to_string", "TemplateResponse", "redirect", "HttpResponseRedirect",
     "render_template", "url_for_redirect",
@@ -76,6 +82,12 @@ def summarize(ctx: FileContext) -> ModuleSummary:
     summary.patches_requests_timeout = not summary.roles and _patches_requests_timeout(ctx)
     summary.unique_models = unique_models(ctx)
     summary.development_only = says_development_only(ctx)
+    if "migration" in summary.roles:
+        summary.seeded_tables = seeded_rows(ctx.tree, ctx.source)
+    summary.staff_app = "default_permissions" in ctx.source and _requires_staff(ctx.tree)
+    summary.compared_secrets = sorted(
+        name for name in (_compared(summary, written) for written in compared_secret_names(ctx.source)) if name
+    )
     return summary
 
 
@@ -101,6 +113,46 @@ def _patches_requests_timeout(ctx: FileContext) -> bool:
         ):
             return True
     return False
+
+
+_STAFF_PERMISSIONS = frozenset({"is_staff", "is_superuser"})
+
+
+def _requires_staff(tree: ast.Module) -> bool:
+    """A top-level class (an app config) sets ``default_permissions = ["is_staff"]``: django-oscar applies it to
+    every URL of the app. (A model's ``Meta.default_permissions`` lists actions, never ``is_staff``.)"""
+    return any(
+        isinstance(item, ast.Assign) and isinstance(item.value, (ast.List, ast.Tuple))
+        and any(isinstance(target, ast.Name) and target.id == "default_permissions" for target in item.targets)
+        and any(isinstance(element, ast.Constant) and element.value in _STAFF_PERMISSIONS
+                for element in item.value.elts)
+        for statement in tree.body if isinstance(statement, ast.ClassDef)
+        for item in statement.body
+    )
+
+
+def _returned_settings(function: Union[ast.FunctionDef, ast.AsyncFunctionDef]) -> dict[str, Any]:
+    """The literal items of the dict a module-level function returns at the end of its body, when every key is
+    an upper-case setting name (``return {"DEFAULT_PAGINATION_CLASS": "...", ...}``); else nothing."""
+    last = function.body[-1] if function.body else None
+    if not (isinstance(last, ast.Return) and isinstance(last.value, ast.Dict) and last.value.keys):
+        return {}
+    keys = last.value.keys
+    if not all(isinstance(key, ast.Constant) and isinstance(key.value, str) and key.value.isupper() for key in keys):
+        return {}
+    found = literal_json(last.value)
+    return found if isinstance(found, dict) else {}
+
+
+def _compared(summary: ModuleSummary, written: str) -> Optional[str]:
+    """``default_settings.SECRET_KEY`` -> ``ihatemoney.default_settings.SECRET_KEY`` through the imports; a bare
+    name is the module's own (``DEFAULT_API_KEY``)."""
+    head, _, rest = written.partition(".")
+    imported = summary.imports.get(head)
+    if imported is not None:
+        qualified = _absolute(summary, imported)
+        return f"{qualified}.{rest}" if qualified and rest else qualified
+    return f"{summary.module}.{written}" if summary.module and not rest else None
 
 
 def _absolute(summary: ModuleSummary, written: str) -> Optional[str]:
@@ -157,7 +209,10 @@ def _read_module_statements(ctx: FileContext, summary: ModuleSummary) -> None:
     if settings.is_settings or _SETTINGS_MARKERS & values.keys():
         summary.settings_kind = settings.kind
         for name in SETTING_NAMES & values.keys():
-            summary.settings[name] = literal_json(values[name])
+            value = values[name]
+            built_by = _qualified(ctx, summary, value.func) if isinstance(value, ast.Call) else None
+            # ``REST_FRAMEWORK = get_drf_settings(...)``: the model reads what that function returns
+            summary.settings[name] = {BUILT_BY: built_by} if built_by else literal_json(value)
 
 
 def _setting_item(summary: ModuleSummary, target: ast.Subscript, value: ast.expr) -> None:
@@ -213,6 +268,7 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
     skip = bool({"test", "test_support", "migration", "example"} & set(summary.roles))
     effects = EffectReader(ctx, skip, defs, summary.module)
     relations = model_relations(ctx)
+    uploads = generated_upload_fields(ctx) if "upload_to" in ctx.source else {}
     uniqueness = mentions_uniqueness(ctx.source)
     html: dict[int, bool] = {}  # id of a definition -> it renders HTML (only those that mention a name)
     for _, node in reversed(defs):  # a class's methods before the class: it reuses their answers
@@ -230,9 +286,13 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
         found.effects = effects.effects(node)
         if isinstance(node, ast.ClassDef) and "." not in qualname:
             found.relations = sorted(relations.get(qualname, ()))
+            found.generated_uploads = sorted(uploads.get(qualname, ()))
+            found.table = table_of(node)
         found.checks_unique = uniqueness and not isinstance(node, ast.ClassDef) and checks_unique(node)
         found.calls = effects.calls(node, lambda written: _absolute(summary, written))
         found.returns_literal = effects.returns_literal(node)
+        if "." not in qualname and not isinstance(node, ast.ClassDef):
+            found.returned_settings = _returned_settings(node)
         if found != DefSummary():
             summary.defs[f"{summary.module}.{qualname}" if summary.module else qualname] = found
 

@@ -29,7 +29,7 @@ from backend_lint.analysis.handler_types import DJANGO, DRF, FASTAPI, FLASK, LIT
 from backend_lint.analysis.health_checks import HEALTH_PACKAGES
 from backend_lint.analysis.project import conditions
 from backend_lint.analysis.project.conditions import ProjectFact
-from backend_lint.analysis.project.extract import UNKNOWN
+from backend_lint.analysis.project.extract import BUILT_BY, UNKNOWN
 from backend_lint.analysis.project.project_files import ProjectFiles
 from backend_lint.analysis.project.summary import DefSummary, ModuleSummary
 from backend_lint.analysis.rate_limits import app_wide_families
@@ -61,6 +61,8 @@ _LAUNCHERS = frozenset({"manage", "wsgi", "asgi"})
 
 
 _NO_PROJECT = conditions.no_project()
+_SERVER_ENTRY_NAMES = ("wsgi", "asgi")
+"""Last words of the modules a WSGI/ASGI server is pointed at (``gunicorn shop.wsgi:application``)."""
 _ESTABLISHED = conditions.KINDS - {conditions.ABSENT, conditions.NO_PROJECT}
 """Facts ``absent(...)`` may wrap: what the project establishes (a model always exists where it is asked)."""
 
@@ -148,6 +150,16 @@ class ProjectModel:
             return bool(args) and self.development_only(args[0])
         if kind == conditions.SETS_TIMEOUT:
             return bool(args) and self.sets_timeout(args[0])
+        if kind == conditions.SERVED_BY_WSGI:
+            return bool(args) and self.served_by_wsgi(args[0])
+        if kind == conditions.COMPARED_DEFAULT:
+            return bool(args) and args[0] in self.compared_secrets
+        if kind == conditions.STAFF_APP:
+            return bool(args) and self.staff_package(args[0])
+        if kind == conditions.SEEDED_TABLE:
+            return bool(args) and self.seeded(args[0])
+        if kind == conditions.GENERATED_UPLOAD:
+            return len(args) == 2 and self.generates_upload_name(args[0], args[1])
         if kind == conditions.ABSENT:  # a malformed inner fact is not established: absent
             return not (args and args[0] in _ESTABLISHED and self.holds(ProjectFact(args[0], args[1:])))
         return False
@@ -241,6 +253,46 @@ class ProjectModel:
             self.has_relation(base, attribute, depth + 1) for base in found.bases
         )
 
+    @cached_property
+    def compared_secrets(self) -> frozenset[str]:
+        """Secret-named constants that non-test modules compare with ``==``/``!=``, qualified."""
+        return frozenset(
+            name for summary in self.modules.values() if not {"test", "test_support"} & set(summary.roles)
+            for name in summary.compared_secrets
+        )
+
+    def staff_package(self, module: str) -> bool:
+        """A non-test module of the module's own package declares a staff-only app config."""
+        package = module.rpartition(".")[0]
+        return bool(package) and any(
+            summary.staff_app and "test" not in summary.roles and name.rpartition(".")[0] == package
+            for name, summary in self.modules.items()
+        )
+
+    def seeded(self, qualified: str) -> bool:
+        """The model's table gets at least two rows of literal values from the project's migrations."""
+        _name, found = self.definition(qualified)
+        return found is not None and bool(found.table) and self.seeded_tables.get(found.table, 0) >= 2
+
+    @cached_property
+    def seeded_tables(self) -> dict[str, int]:
+        """``table -> rows`` the migration modules insert with literal values, added up."""
+        rows: dict[str, int] = {}
+        for summary in self.modules.values():
+            for table, count in summary.seeded_tables.items():
+                rows[table] = rows.get(table, 0) + count
+        return rows
+
+    def generates_upload_name(self, qualified: str, attribute: str, depth: int = 0) -> bool:
+        """The model class ``qualified`` (through re-exports), or one of its project bases, declares the file field
+        ``attribute`` with an ``upload_to`` callable that makes its own name."""
+        _name, found = self.definition(qualified)
+        if found is None or depth > _MAX_DEPTH:
+            return False
+        return attribute in found.generated_uploads or any(
+            self.generates_upload_name(base, attribute, depth + 1) for base in found.bases
+        )
+
     def unique_record(self, record: frozenset[str]) -> bool:
         """A model of a module that is not a test, named by words of ``record``, has a unique natural name."""
         return any(
@@ -274,7 +326,13 @@ class ProjectModel:
     def settings_value(self, module: ModuleSummary, name: str, depth: int = 0) -> Any:
         """A setting's value in ``module`` (its own, else what it star-imports); ``None`` when not set."""
         if name in module.settings:
-            return module.settings[name]
+            value = module.settings[name]
+            if isinstance(value, dict) and isinstance(value.get(BUILT_BY), str):
+                _name, built = self.definition(value[BUILT_BY])  # REST_FRAMEWORK = get_drf_settings(...)
+                if built is None or not built.returned_settings:
+                    return UNKNOWN
+                return {**built.returned_settings, **{key: item for key, item in value.items() if key != BUILT_BY}}
+            return value
         if depth > _MAX_DEPTH:
             return None
         for base in reversed(module.star_imports):
@@ -407,6 +465,18 @@ class ProjectModel:
         return bool(package) and any(
             summary.development_only and "test" not in summary.roles
             and name.rpartition(".")[0] in {package, parent}
+            for name, summary in self.modules.items()
+        )
+
+    def served_by_wsgi(self, module: str) -> bool:
+        """A non-test module whose last name is ``wsgi``/``asgi`` (or ends ``_wsgi``/``_asgi``) imports
+        ``module`` or a name from it."""
+        if module not in self.modules:
+            return False
+        return any(
+            name != module and name.rpartition(".")[2].endswith(_SERVER_ENTRY_NAMES)
+            and not {"test", "test_support"} & set(summary.roles)
+            and any(target == module or target.startswith(module + ".") for target in summary.imported)
             for name, summary in self.modules.items()
         )
 

@@ -1,14 +1,15 @@
 """Which project a file belongs to, and its dotted module name there.
 
 A project's root is the nearest folder above the file holding ``pyproject.toml``, ``setup.cfg``, ``setup.py`` or
-``manage.py``. A ``manage.py`` inside a package (its folder has ``__init__.py``: pulpcore's ``pulpcore/app/``, lemur's
-``lemur/``) is a command of that package, not the root of a project of its own: splitting there would cut the
+``manage.py``. A ``manage.py`` inside a package (its folder has ``__init__.py``: pulpcore's ``pulpcore/app/``,
+lemur's ``lemur/``) is a command of that package, not the root of a project of its own: splitting there would cut the
 package's URL confs and settings off from its other modules (BE308 would not see ``pulpcore/app/urls``' ``livez/``
 from ``pulpcore/content``). A file with none of them above it (an unpacked wheel, a folder of scripts) belongs to the
-folder that holds its top-level package, so that two packages checked side by side stay two projects. A module's name
-follows its packages: ``shop/orders/views.py`` under ``shop/__init__.py`` and ``shop/orders/__init__.py`` is
-``shop.orders.views``, wherever the root is (``src/`` layouts included). The file system answers are kept per folder:
-a run asks them once per folder, not once per file.
+folder that holds its top-level package, so that two packages checked side by side stay two projects; a folder that
+is not a package inside one (Alembic's ``fittrackee/migrations/versions/``) belongs to that package's project. A
+module's name follows its packages: ``shop/orders/views.py`` under ``shop/__init__.py`` and
+``shop/orders/__init__.py`` is ``shop.orders.views``, wherever the root is (``src/`` layouts included). The file
+system answers are kept per folder: a run asks them once per folder, not once per file.
 """
 
 from __future__ import annotations
@@ -54,7 +55,13 @@ def project_root(path: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _folder_root(folder: str) -> str:
-    return _marked_root(folder) or _top_package_parent(folder)
+    marked = _marked_root(folder)
+    if marked is not None:
+        return marked
+    parent = os.path.dirname(folder)
+    if not _is_package(folder) and parent != folder and _is_package(parent):
+        folder = parent  # Alembic's ``versions/`` in a package: scripts of that package's project
+    return _top_package_parent(folder)
 
 
 def module_name(path: str) -> str:

@@ -44,6 +44,15 @@ class DefSummary:
     takes a session mounted with it as one with a timeout."""
     returns_literal: bool = False
     """Every ``return`` of the function gives a string literal: constant text (BE101: safe in SQL)."""
+    returned_settings: dict[str, Any] = field(default_factory=dict)
+    """A module-level function that ends by returning a dict of upper-case setting names: its literal items
+    (weblate's ``get_drf_settings()``, which a settings module calls to build ``REST_FRAMEWORK``)."""
+    table: str = ""
+    """A model class's table, as its ``__tablename__`` or ``Meta.db_table`` names it (lower case)."""
+    generated_uploads: list[str] = field(default_factory=list)
+    """A Django model's file fields whose ``upload_to`` callable makes its own name, sorted
+    (:mod:`backend_lint.analysis.upload_names`): the client's name handed to ``row.file.save`` is not the path
+    (BE506)."""
     calls: list[str] = field(default_factory=list)
     """The project's functions, classes and methods it calls, qualified (sorted): imported from a module of its
     own top-level package, or defined in its own module (``self._send`` in its class). The model adds their
@@ -155,6 +164,15 @@ class ModuleSummary:
     unique_models: list[str] = field(default_factory=list)
     """Model classes whose records have a unique natural name (``name = Column(..., unique=True)``), as
     lower-case words (:func:`backend_lint.analysis.unique_models.unique_models`)."""
+    compared_secrets: list[str] = field(default_factory=list)
+    """Upper-case secret-named constants the module compares with ``==``/``!=``, qualified (sorted): sentinels it
+    checks for (:mod:`backend_lint.analysis.sentinels`)."""
+    staff_app: bool = False
+    """A Django app config of the module (django-oscar's dashboard apps) requires staff for every URL of its app:
+    a top-level class sets ``default_permissions`` to a list naming ``is_staff`` or ``is_superuser``."""
+    seeded_tables: dict[str, int] = field(default_factory=dict)
+    """In a migration module: ``table -> rows`` it inserts with literal values
+    (:func:`backend_lint.analysis.seeded_tables.seeded_rows`)."""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -203,6 +221,9 @@ def _well_typed(summary: ModuleSummary) -> bool:
         and all(isinstance(key, str) and isinstance(value, str) for key, value in summary.imports.items())
         and isinstance(summary.constants, dict)
         and isinstance(summary.view_aliases, dict)
+        and isinstance(summary.seeded_tables, dict) and isinstance(summary.staff_app, bool)
+        and _strings(summary.compared_secrets)
+        and all(isinstance(key, str) and type(value) is int for key, value in summary.seeded_tables.items())
         and all(isinstance(key, str) and isinstance(value, str) for key, value in summary.view_aliases.items())
         and isinstance(summary.settings, dict)
         and all(_strings(pair) and len(pair) == 2 for pair in [*summary.middleware, *summary.request_hooks])
@@ -211,6 +232,8 @@ def _well_typed(summary: ModuleSummary) -> bool:
             and isinstance(item.counts_attempts, bool)
             and _strings(item.effects) and _strings(item.relations) and isinstance(item.checks_unique, bool)
             and _strings(item.calls) and isinstance(item.returns_literal, bool) and isinstance(item.timeout, bool)
+            and _strings(item.generated_uploads) and isinstance(item.table, str)
+            and isinstance(item.returned_settings, dict)
             for item in summary.defs.values()
         )
         and all(isinstance(entry.view, str) for entry in summary.url_entries)

@@ -1,0 +1,39 @@
+"""Secret-named defaults the application itself checks for: sentinels, not secrets it relies on.
+
+ihatemoney ships ``SECRET_KEY = "tralala"`` in ``default_settings.py`` and, at start-up, compares the loaded key
+with it (``if app.config["SECRET_KEY"] == default_settings.SECRET_KEY: warnings.warn(...)``); privacyIDEA
+compares the Yubico key in use with its ``DEFAULT_API_KEY`` and logs that it must be replaced. A constant the
+project compares for equality is a marker of "not configured yet", whose value the code expects to be replaced
+(BE503). What is read: the operands of ``==``/``!=`` in a module's text whose last name part is a secret's
+(``SECRET_KEY``, ``DEFAULT_API_KEY``), as written (``default_settings.SECRET_KEY``, ``DEFAULT_API_KEY``); the
+project model qualifies them through the module's imports.
+"""
+
+from __future__ import annotations
+
+import re
+
+from backend_lint.analysis.secret_names import secret_word
+
+_OPERATOR = re.compile(r"[=!]=")
+_AFTER = re.compile(r"\s*((?:[A-Za-z_]\w*\.)*[A-Z][A-Z0-9_]*)\b")
+_BEFORE = re.compile(r"((?:[A-Za-z_]\w*\.)*[A-Z][A-Z0-9_]*)\s*$")
+_WINDOW = 80
+_SECRET_CAPITALS = re.compile(r"PASSW|PWD|SECRET|TOKEN|KEY|CREDENTIAL")
+"""Cheap test first: a module without an upper-case secret word has no such constant to compare."""
+
+
+def compared_secret_names(source: str) -> set[str]:
+    """Upper-case names with a secret's last part written next to ``==``/``!=`` in ``source``, as written. Only
+    the text around each operator is read (most modules have few)."""
+    found: set[str] = set()
+    if _SECRET_CAPITALS.search(source) is None:
+        return found
+    for operator in _OPERATOR.finditer(source):
+        start, end = operator.span()
+        for match in (_AFTER.match(source, end, end + _WINDOW), _BEFORE.search(source, max(0, start - _WINDOW), start)):
+            if match is not None:
+                written = match.group(1)
+                if secret_word(written.rpartition(".")[2]) is not None:
+                    found.add(written)
+    return found

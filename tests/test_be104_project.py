@@ -1,0 +1,188 @@
+"""BE104 on a project: a table the project's migrations fill with rows of literal values is a lookup table
+(fittrackee's sports), and listing it whole is left alone; a table a migration copies rows into, or seeds with
+one row, is still reported. Through the real CLI and ``flake8 --select BE`` as processes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.projects import findings_of, write_project
+
+MODELS = '''\
+    from tracker.db import db
+
+
+    class Sport(db.Model):
+        __tablename__ = "sports"
+        id = db.Column(db.Integer, primary_key=True)
+
+
+    class Gear(db.Model):
+        __tablename__ = "gear_kinds"
+        id = db.Column(db.Integer, primary_key=True)
+
+
+    class Workout(db.Model):
+        __tablename__ = "workouts"
+        id = db.Column(db.Integer, primary_key=True)
+
+
+    class User(db.Model):
+        __tablename__ = "users"
+        id = db.Column(db.Integer, primary_key=True)
+'''
+
+SEED = '''\
+    import sqlalchemy as sa
+    from alembic import op
+
+    gear = sa.table("gear_kinds", sa.column("label", sa.String))
+
+
+    def upgrade():
+        op.execute(
+            """
+            INSERT INTO sports (label, img, is_active)
+            VALUES
+                ('Cycling (Sport)', '/img/sports/cycling-sport.png', True),
+                ('Hiking', '/img/sports/hiking.png', True)
+            """
+        )
+        op.bulk_insert(gear, [{"label": "Shoes"}, {"label": "Bike"}])
+        op.execute("INSERT INTO workouts (id, label) SELECT id, label FROM activities")
+        op.execute("INSERT INTO users (username, admin) VALUES ('admin', true)")
+'''
+
+VIEWS = '''\
+    from flask import Blueprint, jsonify
+
+    from tracker.models import Gear, Sport, User, Workout
+
+    bp = Blueprint("tracker", __name__)
+
+
+    @bp.get("/sports")
+    def sports():
+        return jsonify([sport.serialize() for sport in Sport.query.all()])
+
+
+    @bp.get("/gear")
+    def gear():
+        return jsonify([item.serialize() for item in Gear.query.all()])
+
+
+    @bp.get("/workouts")
+    def workouts():
+        return jsonify([workout.serialize() for workout in Workout.query.all()])
+
+
+    @bp.get("/users")
+    def users():
+        return jsonify([user.serialize() for user in User.query.all()])
+'''
+
+PROJECT = {
+    "tracker/__init__.py": "",
+    "tracker/db.py": "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n",
+    "tracker/models.py": MODELS,
+    "tracker/views.py": VIEWS,
+    "tracker/migrations/__init__.py": "",
+    "tracker/migrations/versions/01_seed.py": SEED,
+}
+
+
+def test_tables_the_migrations_seed_are_lookup_tables(tmp_path: Path) -> None:
+    # No pyproject.toml (an unpacked wheel): Alembic's versions/ folder, not a package, belongs to the project of
+    # the package that holds it.
+    found = findings_of(write_project(tmp_path, PROJECT), "BE104")
+    # sports (SQL VALUES) and gear_kinds (Alembic bulk_insert) are seeded with rows of their own.
+    assert not {("tracker/views.py", 10), ("tracker/views.py", 15)} & found
+    # workouts only gets rows copied from another table, users one default row: both still reported.
+    assert {("tracker/views.py", 20), ("tracker/views.py", 25)} <= found
+
+
+def test_without_the_migration_every_listing_is_reported(tmp_path: Path) -> None:
+    files = dict(PROJECT)
+    del files["tracker/migrations/versions/01_seed.py"]
+    found = findings_of(write_project(tmp_path, files), "BE104")
+    assert {("tracker/views.py", 10), ("tracker/views.py", 15)} <= found
+
+
+DASHBOARD = {
+    "shop/__init__.py": "",
+    "shop/models.py": "from django.db import models\n\n\nclass Order(models.Model):\n    pass\n",
+    "shop/dashboard/__init__.py": "",
+    "shop/dashboard/apps.py": '''\
+        from oscar.core.application import OscarDashboardConfig
+
+
+        class OrdersDashboardConfig(OscarDashboardConfig):
+            default_permissions = ["is_staff"]
+    ''',
+    "shop/dashboard/views.py": '''\
+        from django.views.generic import ListView
+
+        from shop.models import Order
+
+
+        class OrderListView(ListView):
+            model = Order
+    ''',
+    "shop/storefront/__init__.py": "",
+    "shop/storefront/views.py": '''\
+        from django.views.generic import ListView
+
+        from shop.models import Order
+
+
+        class OrderListView(ListView):
+            model = Order
+    ''',
+}
+
+
+def test_views_of_an_app_whose_config_requires_staff_are_back_office(tmp_path: Path) -> None:
+    found = findings_of(write_project(tmp_path, DASHBOARD), "BE104")
+    # The dashboard's app config applies is_staff to every URL of the app (django-oscar).
+    assert ("shop/dashboard/views.py", 7) not in found
+    # The storefront's app declares nothing: its public list is reported.
+    assert ("shop/storefront/views.py", 7) in found
+
+
+def _drf_project(pagination: str) -> dict[str, str]:
+    return {
+        "shop/__init__.py": "",
+        "shop/settings.py": '''\
+            from shop.api.spectacular import get_drf_settings
+
+            INSTALLED_APPS = ["rest_framework", "shop"]
+            REST_FRAMEWORK = get_drf_settings(anon_throttle="100/day")
+        ''',
+        "shop/api/__init__.py": "",
+        "shop/api/spectacular.py": f'''\
+            def get_drf_settings(anon_throttle):
+                return {{
+                    "DEFAULT_THROTTLE_RATES": {{"anon": anon_throttle}},
+                    {pagination}
+                    "PAGE_SIZE": 50,
+                }}
+        ''',
+        "shop/api/views.py": '''\
+            from rest_framework import viewsets
+
+            from shop.models import Addon
+
+
+            class AddonViewSet(viewsets.ReadOnlyModelViewSet):
+                queryset = Addon.objects.all()
+        ''',
+    }
+
+
+def test_drf_settings_built_by_a_function_of_the_project(tmp_path: Path) -> None:
+    # weblate: REST_FRAMEWORK = get_drf_settings(...), whose returned dict names the default paginator.
+    paginated = _drf_project('"DEFAULT_PAGINATION_CLASS": "shop.api.pagination.StandardPagination",')
+    assert ("shop/api/views.py", 7) not in findings_of(write_project(tmp_path / "paginated", paginated), "BE104")
+    unpaginated = _drf_project("")
+    assert ("shop/api/views.py", 7) in findings_of(write_project(tmp_path / "unpaginated", unpaginated), "BE104")

@@ -1,0 +1,68 @@
+"""BE504 on a project: ``app.run(debug=True)`` under the main guard of a module that the project's ``wsgi.py``
+imports is a development launcher, left alone; the same launcher without a WSGI module, and debug switched on
+where the module is imported (not under its main guard), are still reported. Through the real CLI and
+``flake8 --select BE`` as processes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.projects import findings_of, write_project
+
+RUN = """\
+    from flask import Flask
+
+
+    def create_app():
+        app = Flask(__name__)
+        return app
+
+
+    def main():
+        app = create_app()
+        app.run(host="0.0.0.0", debug=True)
+
+
+    if __name__ == "__main__":
+        main()
+"""
+
+SERVE = """\
+    from flask import Flask
+
+    app = Flask(__name__)
+    app.debug = True
+
+    if __name__ == "__main__":
+        app.run(debug=True)
+"""
+
+PROJECT = {
+    "budget/__init__.py": "",
+    "budget/run.py": RUN,
+    "budget/wsgi.py": "from budget.run import create_app\n\napplication = create_app()\n",
+    "budget/serve.py": SERVE,
+    "budget/legacy/__init__.py": "",
+    "budget/legacy/run.py": RUN,
+    "tests/__init__.py": "",
+    "tests/wsgi.py": "from budget.legacy.run import create_app\n",
+}
+
+
+def test_a_launcher_the_wsgi_module_bypasses_is_left_alone(tmp_path: Path) -> None:
+    found = findings_of(write_project(tmp_path, PROJECT), "BE504")
+    # run.py's main(), called by its main guard, is the development launcher: wsgi.py serves the app.
+    assert ("budget/run.py", 11) not in found
+    # serve.py is imported by no WSGI module: its main guard may be how the app is started.
+    assert ("budget/serve.py", 7) in found
+    # Debug switched on at import time ships wherever the module is imported.
+    assert ("budget/serve.py", 4) in found
+    # A test module named wsgi.py is no server's entry point.
+    assert ("budget/legacy/run.py", 11) in found
+
+
+def test_without_the_wsgi_module_the_launcher_is_reported(tmp_path: Path) -> None:
+    files = dict(PROJECT)
+    del files["budget/wsgi.py"]
+    assert ("budget/run.py", 11) in findings_of(write_project(tmp_path, files), "BE504")
