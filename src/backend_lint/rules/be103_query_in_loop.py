@@ -16,7 +16,8 @@ bulk after the loop, and the bulk calls themselves (``bulk_create``, ``bulk_upda
 fix); one set-based ``.update()``/``.delete()`` per group (a filter that is not by primary key); querysets built
 lazily inside ``Exists()``/``Subquery()`` or with ``OuterRef`` (no query runs per row); loops over a handful of
 rows the code bounds itself (``qs[:10]``) or the rows of objects it picked by key (``filter(address__in=chosen)``
-where ``chosen = ...filter(pk__in=pks)``: a merge, an action on a selection); walks over a tree (the function
+where ``chosen = ...filter(pk__in=pks)``: a merge, an action on a selection; ``filter(id__in=ids)`` where
+``ids = request.POST.getlist(...)``: the items a user ticked for a bulk action); walks over a tree (the function
 calls itself); ``while`` loops (batching loops fetch the next page on purpose) and the rows of one batch such a
 loop fetched (``.limit(batch_size)``); tests, test support and data migrations (module roles, a function with the
 ``RunPython`` signature ``(apps, schema_editor)``, and ``ignore-paths``), which run once.
@@ -206,7 +207,9 @@ def _tree_walk(ctx: FileContext) -> bool:
 def _of_chosen_rows(outer: Query, ctx: FileContext) -> bool:
     """The loop's rows belong to objects picked by key (``collapsed = IPAddress.objects.filter(pk__in=pks)``,
     then ``for a in Assignment.objects.filter(ip_address__in=collapsed)``): the few rows of a handful of
-    chosen objects (a merge of duplicates, an action on selected items), not a table that grows."""
+    chosen objects (a merge of duplicates, an action on selected items), not a table that grows. So are the rows
+    picked by the keys a user selected (``filter(id__in=ids)`` where ``ids = request.POST.getlist("ticket_id")``:
+    a bulk action on ticked items)."""
     for call in outer.calls:
         if callee_name(call) not in _FILTERS:
             continue
@@ -215,6 +218,8 @@ def _of_chosen_rows(outer: Query, ctx: FileContext) -> bool:
                 continue
             found = lookup(keyword.value.id, ctx, ctx.scope)
             value = found[1].single_value(keyword.value.id) if found is not None else None
+            if keyword.arg in _KEY_LISTS and _selected(value):
+                return True  # ``filter(id__in=request.POST.getlist("ticket_id"))``: the items the user ticked
             chosen = query_of(value, ctx, found[0]) if value is not None and found is not None else None
             if chosen is not None and any(
                 item.arg in _KEY_LISTS for picked in chosen.calls if callee_name(picked) in _FILTERS
@@ -222,6 +227,11 @@ def _of_chosen_rows(outer: Query, ctx: FileContext) -> bool:
             ):
                 return True
     return False
+
+
+def _selected(value: Optional[ast.expr]) -> bool:
+    """``request.POST.getlist("ticket_id")``: the keys a user selected in a form (a bulk action's ticks)."""
+    return isinstance(value, ast.Call) and callee_name(value) == "getlist"
 
 
 def _drains_batches(outer: Query, enclosing: Sequence[ast.AST]) -> bool:
