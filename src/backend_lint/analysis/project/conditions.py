@@ -49,12 +49,13 @@ CHECKS_UNIQUE = "checks-unique"
 UNREFERENCED = "unreferenced"
 DEVELOPMENT_ONLY = "development-only"
 SETS_TIMEOUT = "sets-timeout"
+CATCHES_ALL = "catches-all"
 ABSENT = "absent"
 KINDS = frozenset({
     DRF_PAGINATION, IDEMPOTENCY_MIDDLEWARE, READS_IDEMPOTENCY_KEY, CLI_MODULE, TEST_SUPPORT, CONSTANTS, HTML_VIEW,
     ROUTE_WORDS, RATE_LIMITED_APP, UPLOAD_LIMIT, NO_PROJECT, HEALTH_CHECK, NOT_ROOT_URLCONF, NOT_DEPLOYED,
     ADMIN_ONLY_APP, LIMITS_ATTEMPTS, DOES, RELATION, REQUESTS_TIMEOUT_PATCHED, ABSENT,
-    UNIQUE_RECORD, CHECKS_UNIQUE, UNREFERENCED, DEVELOPMENT_ONLY, SETS_TIMEOUT,
+    UNIQUE_RECORD, CHECKS_UNIQUE, UNREFERENCED, DEVELOPMENT_ONLY, SETS_TIMEOUT, CATCHES_ALL,
 })
 
 
@@ -269,3 +270,11 @@ def absent(fact: ProjectFact) -> ProjectFact:
     """``fact`` does not hold (it is false, or the model cannot establish it). ``Rule.report(only_if=...)``
     lists it in ``unless``; a rule does not build it by hand."""
     return ProjectFact(ABSENT, (fact.kind, *fact.args))
+
+
+@project_fact
+def catch_alls(qualified: Iterable[str]) -> ProjectFact:
+    """Every one of the project's functions ``qualified`` (through re-exports) lets no exception out: its body
+    catches everything itself (:func:`backend_lint.analysis.catch_all.catches_everything`). An ``except
+    Exception`` around calls of them never runs (BE403)."""
+    return ProjectFact(CATCHES_ALL, tuple(sorted(set(qualified))))

@@ -15,6 +15,7 @@ from bisect import bisect_left
 from typing import TYPE_CHECKING, Any, Optional, Union
 
 from backend_lint.analysis.admin_only import admin_hooked_objects
+from backend_lint.analysis.catch_all import catches_everything
 from backend_lint.analysis.entrypoints import cli_module
 from backend_lint.analysis.handler_types import DJANGO, DRF, Registration
 from backend_lint.analysis.handlers import handler_model
@@ -233,6 +234,8 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
         found.checks_unique = uniqueness and not isinstance(node, ast.ClassDef) and checks_unique(node)
         found.calls = effects.calls(node, lambda written: _absolute(summary, written))
         found.returns_literal = effects.returns_literal(node)
+        found.catches_all = not effects.skip and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) \
+            and catches_everything(node)
         if found != DefSummary():
             summary.defs[f"{summary.module}.{qualname}" if summary.module else qualname] = found
 

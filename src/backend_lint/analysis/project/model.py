@@ -148,6 +148,8 @@ class ProjectModel:
             return bool(args) and self.development_only(args[0])
         if kind == conditions.SETS_TIMEOUT:
             return bool(args) and self.sets_timeout(args[0])
+        if kind == conditions.CATCHES_ALL:
+            return bool(args) and all(self.catches_all(name) for name in args)
         if kind == conditions.ABSENT:  # a malformed inner fact is not established: absent
             return not (args and args[0] in _ESTABLISHED and self.holds(ProjectFact(args[0], args[1:])))
         return False
@@ -189,6 +191,12 @@ class ProjectModel:
         """The function or method ``qualified`` (through re-exports) has ``effect`` in its own body or in the
         project functions it calls (:meth:`effects_of`)."""
         return effect in self.effects_of(qualified)
+
+    def catches_all(self, qualified: str) -> bool:
+        """The function ``qualified`` (through re-exports) catches everything itself, in a module that is not
+        a test."""
+        canonical, found = self.definition(qualified)
+        return found is not None and found.catches_all and self._callable(canonical)
 
     def sets_timeout(self, qualified: str, depth: int = 0) -> bool:
         """The class ``qualified`` (through re-exports) or one of its bases of the project names a timeout."""

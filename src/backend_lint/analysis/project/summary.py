@@ -44,6 +44,10 @@ class DefSummary:
     takes a session mounted with it as one with a timeout."""
     returns_literal: bool = False
     """Every ``return`` of the function gives a string literal: constant text (BE101: safe in SQL)."""
+    catches_all: bool = False
+    """The function lets no exception out: it catches everything itself
+    (:func:`backend_lint.analysis.catch_all.catches_everything`); a caller's ``except Exception`` around it
+    never runs (BE403)."""
     calls: list[str] = field(default_factory=list)
     """The project's functions, classes and methods it calls, qualified (sorted): imported from a module of its
     own top-level package, or defined in its own module (``self._send`` in its class). The model adds their
@@ -211,6 +215,7 @@ def _well_typed(summary: ModuleSummary) -> bool:
             and isinstance(item.counts_attempts, bool)
             and _strings(item.effects) and _strings(item.relations) and isinstance(item.checks_unique, bool)
             and _strings(item.calls) and isinstance(item.returns_literal, bool) and isinstance(item.timeout, bool)
+            and isinstance(item.catches_all, bool)
             for item in summary.defs.values()
         )
         and all(isinstance(entry.view, str) for entry in summary.url_entries)
