@@ -32,6 +32,8 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from backend_lint.analysis.ast_helpers import callee_name
+from backend_lint.analysis.facts import file_fact
+from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.module_roles import in_migration, module_roles
 from backend_lint.analysis.orm import (
     DJANGO,
@@ -43,7 +45,7 @@ from backend_lint.analysis.orm import (
     recursive,
     written,
 )
-from backend_lint.analysis.project.conditions import ProjectFact, relation, test_support
+from backend_lint.analysis.project.conditions import ProjectFact, plain_class, relation, test_support
 from backend_lint.analysis.project.imported import imported_qualified_name
 from backend_lint.analysis.provenance import sql_text
 from backend_lint.analysis.query_results import RECEIVER, result_use
@@ -73,6 +75,33 @@ _WRITE_SQL = re.compile(r"\s*(?:INSERT|UPDATE|DELETE|REPLACE|UPSERT|MERGE)\b", r
 _WRITES = {"create", "update", "delete", "get_or_create", "update_or_create", "acreate", "aupdate", "adelete"}
 
 
+@file_fact()
+def _plain_classes(ctx: FileContext) -> frozenset[str]:
+    """The module's top-level classes written with no base but ``object``, or only bases that are such
+    classes of the module (``class Domain(MailmanRestModel)`` after ``class MailmanRestModel(object)``)."""
+    bases = {
+        statement.name: [dotted_name(base) for base in statement.bases]
+        for statement in ctx.tree.body if isinstance(statement, ast.ClassDef) and not statement.keywords
+    }
+    plain: set[str] = set()
+    for _round in range(4):  # a few levels of subclasses
+        plain.update(name for name, written in bases.items()
+                     if all(base == "object" or base in plain for base in written))
+    return frozenset(plain)
+
+
+def _plain_model(outer: Query, ctx: FileContext) -> bool:
+    """The loop's rows come from ``objects`` of a plain class of this file: the project's own manager (a REST
+    client's list of Mailman domains), not the ORM."""
+    return outer.model is not None and outer.model in _plain_classes(ctx)
+
+
+def _plain_elsewhere(outer: Query, ctx: FileContext) -> tuple[ProjectFact, ...]:
+    """The same for a class of another module of the project, which the project model decides."""
+    imported = imported_qualified_name(ctx, outer.model) if outer.model is not None else None
+    return (plain_class(imported),) if imported is not None else ()
+
+
 @dataclass
 class _FileState:
     skipped: Optional[bool] = None
@@ -87,7 +116,7 @@ class QueryInLoop(Rule):
     message = "`{query}` queries once per row of the query at line {line} (N+1); {advice}"
     triggers = ("for ",)
     needs = (loop_query, query_call, model_relations, query_sink, sql_text, module_roles, in_migration, recursive,
-             result_use, in_service_code, lookup, query_of)
+             result_use, in_service_code, lookup, query_of, _plain_classes)
     module_facts = (test_support,)
     state = FileState(_FileState)
     options = (
@@ -129,7 +158,7 @@ class QueryInLoop(Rule):
                         or _built_for_later(node, inner, ctx) or _handed_on(node, inner, ctx)):
                     return
             if (_cached(node, inner, outer, loop) or _handful(outer) or _of_chosen_rows(outer, ctx)
-                    or _drains_batches(outer, loops[depth + 1:])):
+                    or _drains_batches(outer, loops[depth + 1:]) or _plain_model(outer, ctx)):
                 return
             if inner.last_method in _WRITES or _writes_sql(node, ctx):
                 advice = "collect the changes and write them in bulk after the loop"
@@ -137,7 +166,8 @@ class QueryInLoop(Rule):
                 advice = "load the related rows with `prefetch_related`/`select_related` or one query with `__in`"
             else:
                 advice = "fetch them in one query (a join or `IN`) before the loop"
-            self.report(ctx, node, query=written(node), line=loop.iter.lineno, advice=advice)
+            self.report(ctx, node, query=written(node), line=loop.iter.lineno, advice=advice,
+                        unless=_plain_elsewhere(outer, ctx))
             return
 
 
@@ -168,7 +198,7 @@ class QueryInLoop(Rule):
                     return
                 only_if = (relation(imported, node.attr),)  # a model of another module: its relations
             if (node.attr in outer.preloaded or _handful(outer) or _of_chosen_rows(outer, ctx)
-                    or _drains_batches(outer, loops[depth + 1:])):
+                    or _drains_batches(outer, loops[depth + 1:]) or _plain_model(outer, ctx)):
                 return
             seen = self.state(ctx).relations_read
             if (loop, node.attr) in seen:
@@ -180,7 +210,7 @@ class QueryInLoop(Rule):
                 else f"load it with `selectinload`/`joinedload` of `{outer.model}.{node.attr}` on the query"
             )
             self.report(ctx, node, only_if=only_if, query=f"{row.id}.{node.attr}", line=loop.iter.lineno,
-                        advice=advice)
+                        advice=advice, unless=_plain_elsewhere(outer, ctx))
             return
 
 

@@ -224,6 +224,9 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
         if isinstance(node, ast.ClassDef):
             found.bases = [base for base in (_qualified(ctx, summary, written) for written in node.bases) if base]
             found.timeout = effects.names_timeout(node)
+            found.plain_class = not node.keywords and all(
+                isinstance(base, ast.Name) and base.id == "object" for base in node.bases
+            )
         if reads_key:
             found.headers = _key_headers(node)
         found.renders_html = html.get(id(node), False)

@@ -148,6 +148,8 @@ class ProjectModel:
             return bool(args) and self.development_only(args[0])
         if kind == conditions.SETS_TIMEOUT:
             return bool(args) and self.sets_timeout(args[0])
+        if kind == conditions.PLAIN_CLASS:
+            return bool(args) and self.plain_class(args[0])
         if kind == conditions.CATCHES_ALL:
             return bool(args) and all(self.catches_all(name) for name in args)
         if kind == conditions.ABSENT:  # a malformed inner fact is not established: absent
@@ -191,6 +193,16 @@ class ProjectModel:
         """The function or method ``qualified`` (through re-exports) has ``effect`` in its own body or in the
         project functions it calls (:meth:`effects_of`)."""
         return effect in self.effects_of(qualified)
+
+    def plain_class(self, qualified: str, depth: int = 0) -> bool:
+        """The class ``qualified`` (through re-exports) is written with no base but ``object``, or all its
+        bases are such classes of the project, a few levels up."""
+        found = self.definition(qualified)[1]
+        if found is None or depth > _MAX_DEPTH:
+            return False
+        return found.plain_class or (bool(found.bases) and all(
+            self.plain_class(base, depth + 1) for base in found.bases
+        ))
 
     def catches_all(self, qualified: str) -> bool:
         """The function ``qualified`` (through re-exports) catches everything itself, in a module that is not

@@ -44,6 +44,9 @@ class DefSummary:
     takes a session mounted with it as one with a timeout."""
     returns_literal: bool = False
     """Every ``return`` of the function gives a string literal: constant text (BE101: safe in SQL)."""
+    plain_class: bool = False
+    """A class written with no base but ``object`` (and no metaclass): a plain Python class, so a subclass's
+    ``objects`` is the project's own manager (a REST client's), not an ORM's (BE103)."""
     catches_all: bool = False
     """The function lets no exception out: it catches everything itself
     (:func:`backend_lint.analysis.catch_all.catches_everything`); a caller's ``except Exception`` around it
@@ -215,7 +218,7 @@ def _well_typed(summary: ModuleSummary) -> bool:
             and isinstance(item.counts_attempts, bool)
             and _strings(item.effects) and _strings(item.relations) and isinstance(item.checks_unique, bool)
             and _strings(item.calls) and isinstance(item.returns_literal, bool) and isinstance(item.timeout, bool)
-            and isinstance(item.catches_all, bool)
+            and isinstance(item.catches_all, bool) and isinstance(item.plain_class, bool)
             for item in summary.defs.values()
         )
         and all(isinstance(entry.view, str) for entry in summary.url_entries)
