@@ -75,12 +75,13 @@ def vetoed_by_hook(attempt: ast.Try) -> bool:
 @node_fact(reads=(logging_call_kind,))
 def reports_error_to_user(ctx: FileContext, handler: ast.ExceptHandler) -> bool:
     """The handler hands the caught error's text to a call that is not logging (``job_result.log(msg)``),
-    or builds a translated message from it. Reads the handler's own top-level statements, in order: a name
-    assigned from an expression that mentions the error carries it on (``msg = f"...{exc}"``)."""
+    or builds a translated message from it. Reads the handler's own statements, in order, with the branches of
+    its ``if`` statements: a name assigned from an expression that mentions the error carries it on (``msg =
+    f"...{exc}"``, also in one branch of ``if duplicate: msg = "..." else: msg = f"...{exc}"``)."""
     if handler.name is None or isinstance(handler.body[-1], ast.Return):
         return False  # a failed operation answered with an error result: the bug behind it needs its stack
     carriers = {handler.name}
-    for statement in handler.body:
+    for statement in _flattened(handler.body):
         if isinstance(statement, (ast.Assign, ast.AnnAssign)) and statement.value is not None:
             if _mentions(statement.value, carriers):
                 if _translated(statement.value):
@@ -94,6 +95,16 @@ def reports_error_to_user(ctx: FileContext, handler: ast.ExceptHandler) -> bool:
         if any(_mentions(argument, carriers) for argument in _arguments(call)):
             return True
     return False
+
+
+def _flattened(statements: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """The statements, each ``if`` replaced by the statements of its branches, in order."""
+    for statement in statements:
+        if isinstance(statement, ast.If):
+            yield from _flattened(statement.body)
+            yield from _flattened(statement.orelse)
+        else:
+            yield statement
 
 
 def _called(statement: ast.stmt) -> Optional[ast.Call]:
