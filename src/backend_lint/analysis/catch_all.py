@@ -12,12 +12,13 @@ callback that says which calls are of such functions. Both look only at the stat
 nested blocks and their expressions (no walk of the file; a few nodes per statement).
 
 What lets nothing out: a docstring, ``pass``/``break``/``continue``; a logging call (``logger.info(...)``, on a
-receiver whose name says log); an assignment of a simple value (a literal, a name, an attribute, an f-string,
-arithmetic and comparisons of those: an attribute read or a division can fail, in principle, but a reviewer
-does not call such code risky); ``return`` of one; a ``try`` with a catch-all handler (bare, ``Exception``,
-``BaseException``) that does not re-raise, whatever its body; a ``for`` over a name or an attribute whose body
-lets nothing out; an ``if`` on a simple test (predicate calls, ``is_configured()``, included) whose branches
-let nothing out. Anything else (a subscript, a call of anything else, ``with``, ``raise``) may fail.
+receiver whose name says log); a simple value appended or added to a local collection (``found.append(x)``); an
+assignment of a simple value (a literal, a name, an attribute, an f-string, arithmetic and comparisons of those:
+an attribute read or a division can fail, in principle, but a reviewer does not call such code risky);
+``return`` of one; a ``try`` with a catch-all handler (bare, ``Exception``, ``BaseException``) that does not
+re-raise, whatever its body; a ``for`` over a name or an attribute whose body lets nothing out; an ``if`` on a
+simple test (predicate calls, ``is_configured()``, included) whose branches let nothing out. Anything else (a
+subscript, a call of anything else, ``with``, ``raise``) may fail.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ _LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exceptio
                           "success", "log"})
 _PREDICATE_PREFIXES = ("is_", "has_", "can_", "should_")
 _SIMPLE_BUILTINS = frozenset({"len", "str", "bool", "isinstance", "hasattr", "type", "id", "repr"})
+_COLLECTING = frozenset({"append", "add", "appendleft"})
 _MAX_DEPTH = 6
 
 
@@ -94,7 +96,7 @@ def _statement_shielded(statement: ast.stmt, delegated: Optional[Callable[[ast.C
     call = _statement_call(statement)
     if isinstance(statement, ast.Return) and call is None:
         return statement.value is None or _simple(statement.value)
-    if call is not None and (_logging(call) or (delegated is not None and delegated(call) and all(
+    if call is not None and (_logging(call) or _collects(call) or (delegated is not None and delegated(call) and all(
         _simple(argument, constructors=True) for argument in [*call.args, *(k.value for k in call.keywords)]
     ))):
         return _plain_targets(statement)
@@ -128,6 +130,13 @@ def _catch_all_handler(attempt: ast.Try) -> Optional[ast.ExceptHandler]:
         if (caught is None or names & _CATCH_ALL) and not (handler.body and isinstance(handler.body[-1], ast.Raise)):
             return handler
     return None
+
+
+def _collects(call: ast.Call) -> bool:
+    """``found.append({"id": uuid})``: a local collection growing by a simple value."""
+    func = call.func
+    return (isinstance(func, ast.Attribute) and func.attr in _COLLECTING and isinstance(func.value, ast.Name)
+            and all(_simple(argument) for argument in call.args) and not call.keywords)
 
 
 def _logging(call: ast.Call) -> bool:
