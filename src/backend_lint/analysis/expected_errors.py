@@ -17,6 +17,10 @@ would be noise.
   ``metric.currency = json.loads(metric.currency)``, ``urlparse(url)``) can fail in one way: the text is not
   valid, and the message that names the value says all there is (the stack is the parser's own frames).
 
+- **A failed item, counted.** In a loop over items (tokens to export, rows to import), the handler records the
+  item among the failed ones (``failed.append(token.get_serial())``, ``errors.append(...)``): a per-item failure
+  the code is designed to expect and hands back to its caller in the result, next to the items that succeeded.
+
 A handler that ends by *returning* (``return {"status": "error", "message": str(e)}``, an MCP tool that tells
 its client and returns an error object) is not one of them: the whole operation failed, and an API that turns any
 failure into an error answer still loses the stack of the bug behind it. The handlers left alone go on: the
@@ -26,6 +30,7 @@ next file, row or template is processed, the user has been told about this one.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from typing import Optional
 
@@ -57,6 +62,23 @@ def parses_one_value(attempt: ast.Try, ctx: FileContext) -> bool:
     statement = attempt.body[0]
     value = statement.value if isinstance(statement, (ast.Assign, ast.AnnAssign, ast.Return, ast.Expr)) else None
     return isinstance(value, ast.Call) and ctx.imports.resolve(value.func) in PARSERS
+
+
+_FAILED_WORDS = re.compile("fail|error|skip|invalid|reject|broken")
+
+
+def records_failed_item(handler: ast.ExceptHandler) -> bool:
+    """The handler adds to a collection named after failures (``failed.append(serial)``,
+    ``self.failed_tokens.append(serial)``, ``errors.add(name)``): the item is counted as failed in the result."""
+    for statement in handler.body:
+        call = _called(statement)
+        func = call.func if call is not None else None
+        if isinstance(func, ast.Attribute) and func.attr in ("append", "add", "extend") \
+                and isinstance(func.value, (ast.Name, ast.Attribute)):
+            owner = func.value.id if isinstance(func.value, ast.Name) else func.value.attr
+            if _FAILED_WORDS.search(owner.lower()):
+                return True
+    return False
 
 
 def vetoed_by_hook(attempt: ast.Try) -> bool:

@@ -31,7 +31,12 @@ from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.catch_all import catches_everything as lets_nothing_out
 from backend_lint.analysis.catch_all import covers_something, shielded
-from backend_lint.analysis.expected_errors import parses_one_value, reports_error_to_user, vetoed_by_hook
+from backend_lint.analysis.expected_errors import (
+    parses_one_value,
+    records_failed_item,
+    reports_error_to_user,
+    vetoed_by_hook,
+)
 from backend_lint.analysis.fallbacks import predicate_answer
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.loggers import GENERIC, LOGURU, handler_records_traceback, logging_call_kind
@@ -215,6 +220,8 @@ class ErrorLogWithoutTraceback(Rule):
             return  # an expected rejection; a text that does not parse
         if reports_error_to_user(ctx, handler):
             return  # a user's own error told back to them
+        if ctx.scope.loops and records_failed_item(handler):
+            return  # one item of a loop counted among the failed ones, handed back in the result
         if predicate_answer(handler, ctx):
             return  # ``is_safe_url`` answering False for a URL it cannot parse: the error is the answer
         guarded = _guards_catch_alls(attempt, ctx) if isinstance(attempt, ast.Try) else None
