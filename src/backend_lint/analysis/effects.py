@@ -100,6 +100,8 @@ _LOOKUP_PREFIXES = ("get_", "find_", "fetch_", "lookup_", "select_")
 _LOOKUP_METHODS = frozenset({"get", "first", "one_or_none", "scalar", "scalar_one_or_none", "find_one"})
 _AMOUNT_WORDS = frozenset({"amount", "amt", "funding", "value", "quantity", "sum", "total", "msat", "msats",
                            "sats", "satoshis", "btc", "price"})
+_REPEATED = re.compile(r"already|exists|duplicate|taken|in use|conflict|409", re.IGNORECASE)
+"""What a refusal of a repeat says (``"already registered"``, ``UserExists``, ``HTTP_409_CONFLICT``)."""
 _EXISTS = frozenset({"exist", "exists", "aexists"})
 _UPSERTS = frozenset({"update_or_create", "get_or_create", "upsert", "merge", "replace_one", "set"})
 _INSERT_SQL = re.compile(r"^\s*insert\s+(or\s+\w+\s+)?into\b", re.IGNORECASE)
@@ -406,11 +408,21 @@ def _settles_given_invoice(call: ast.Call) -> bool:
 
 
 def _refuses(statement: ast.stmt) -> bool:
-    """``raise AlreadyExists(...)``, Flask's ``abort(409)``."""
-    return isinstance(statement, ast.Raise) or (
+    """``raise RegistrationError("The username is already registered!")``, ``raise AlreadyExists(...)``, Flask's
+    ``abort(409)``: a raise whose exception or text says the thing is there already (a ban check that raises
+    ``Forbidden`` refuses something else)."""
+    if not (isinstance(statement, ast.Raise) or (
         isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)
         and callee_name(statement.value) == "abort"
-    )
+    )):
+        return False
+    for part in ast.walk(statement):
+        if isinstance(part, ast.Constant) and (part.value == 409 or (
+                isinstance(part.value, str) and _REPEATED.search(part.value))):
+            return True
+        if isinstance(part, (ast.Name, ast.Attribute)) and _REPEATED.search(dotted_name(part) or ""):
+            return True
+    return False
 
 
 def _sets_fee_rate(call: ast.Call) -> bool:
