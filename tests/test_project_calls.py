@@ -517,3 +517,80 @@ def test_a_same_module_helper_that_calls_the_mailer(tmp_path: Path) -> None:
     result = run_cli("check", "--select", "BE206", "--no-cache", "--stdin-filename", "accounts/views.py", "-",
                      cwd=root, stdin=(root / "accounts/views.py").read_bytes())
     assert b"BE206" not in result.stdout, result.stdout.decode()
+
+
+GUARDED_CATCH_ALLS = {
+    "pyproject.toml": '[project]\nname = "watcher"\nversion = "1"\n',
+    "watcher/__init__.py": "",
+    "watcher/queueing.py": """\
+        import logging
+
+        logger = logging.getLogger(__name__)
+
+
+        def queue_safely(queue, item):
+            \"\"\"Bulletproof: every failure is caught and logged here.\"\"\"
+            if not queue:
+                logger.critical("no queue for %s", item)
+                return False
+            try:
+                queue.put(item, timeout=5)
+            except Exception as exc:
+                logger.critical("could not queue %s: %s", item, exc)
+                return False
+            return True
+
+
+        def queue_plainly(queue, item):
+            queue.put(item, timeout=5)
+            return True
+    """,
+    "watcher/api.py": """\
+        import logging
+
+        from watcher import queueing
+
+        logger = logging.getLogger(__name__)
+
+
+        def queue_all(queue, uuids):
+            try:
+                count = 0
+                for uuid in uuids:
+                    queueing.queue_safely(queue, Item(uuid=uuid))
+                    count += 1
+                logger.info("queued %d", count)
+            except Exception as exc:
+                logger.error("queueing failed: %s", exc)
+
+
+        def queue_all_plainly(queue, uuids):
+            try:
+                for uuid in uuids:
+                    queueing.queue_plainly(queue, Item(uuid=uuid))
+            except Exception as exc:
+                logger.error("queueing failed: %s", exc)
+
+
+        class Item:
+            def __init__(self, uuid):
+                self.uuid = uuid
+    """,
+}
+
+
+def test_a_guard_around_a_function_of_another_module_that_catches_everything(tmp_path: Path) -> None:
+    """BE403 leaves alone an ``except Exception`` whose ``try`` only calls a function of another module whose
+    body catches everything itself (the guard never runs); around a function that lets its errors out the
+    error log is reported. The function's own catch-all, which does run, is reported where it is."""
+    root = write_project(tmp_path, GUARDED_CATCH_ALLS)
+    assert findings_of(root, "BE403") == {("watcher/api.py", 24), ("watcher/queueing.py", 14)}
+
+
+def test_a_guarded_catch_all_needs_the_project(tmp_path: Path) -> None:
+    """Alone (standard input) the file cannot show what the function of the other module catches: both error
+    logs are reported."""
+    root = write_project(tmp_path, GUARDED_CATCH_ALLS)
+    result = run_cli("check", "--select", "BE403", "--no-cache", "--stdin-filename", "watcher/api.py", "-",
+                     cwd=root, stdin=(root / "watcher/api.py").read_bytes())
+    assert result.stdout.decode().count("BE403") == 2, result.stdout.decode()

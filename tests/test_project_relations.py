@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from backend_lint.analysis.project.conditions import relation
+from backend_lint.analysis.project.conditions import plain_class, relation
 from backend_lint.analysis.project.model import ProjectModel
 from backend_lint.analysis.project.summary import DefSummary, ModuleSummary
 from tests.processes import check_json, run_cli
@@ -107,3 +107,74 @@ def test_relation_follows_re_exports_and_project_bases() -> None:
     data = models.to_json()
     data["defs"]["shop.models.Order"]["relations"] = "customer"
     assert ModuleSummary.from_json(data) is None
+
+
+MAILING = {
+    "manage.py": "",
+    "lists/__init__.py": "",
+    "lists/rest.py": """\
+        class RestManager(object):
+            def all(self):
+                return []
+
+
+        class RestModel(object):
+            objects = RestManager()
+
+
+        class Domain(RestModel):
+            pass
+    """,
+    "lists/models.py": """\
+        from django.db import models
+
+
+        class MailDomain(models.Model):
+            mail_domain = models.CharField(max_length=100)
+    """,
+    "lists/views.py": """\
+        from django.http import JsonResponse
+
+        from lists.models import MailDomain
+        from lists.rest import Domain
+
+
+        def domain_index(request):
+            hosts = []
+            for domain in Domain.objects.all():
+                hosts.append(MailDomain.objects.get(mail_domain=domain.mail_host))
+            for mail_domain in MailDomain.objects.all():
+                hosts.append(MailDomain.objects.get(mail_domain=mail_domain.mail_domain))
+            return JsonResponse({"hosts": len(hosts)})
+    """,
+}
+
+
+def test_a_loop_over_a_rest_clients_records_is_no_query(tmp_path: Path) -> None:
+    """``Domain.objects.all()`` where ``Domain`` is a plain class of another module (a REST client's record,
+    its bases the project's own classes rooted in ``object``) lists what an API returns: a query per domain
+    there is not an N+1 of the database. The loop over the ORM's rows next to it is reported."""
+    root = write_project(tmp_path, MAILING)
+    assert findings_of(root, "BE103") == {("lists/views.py", 12)}
+
+
+def test_a_rest_clients_records_need_the_project(tmp_path: Path) -> None:
+    """Alone (standard input) the view cannot show what ``Domain`` is: both loops are reported."""
+    root = write_project(tmp_path, MAILING)
+    result = run_cli("check", "--select", "BE103", "--no-cache", "--stdin-filename", "lists/views.py", "-",
+                     cwd=root, stdin=(root / "lists/views.py").read_bytes())
+    assert result.stdout.decode().count("BE103") == 2, result.stdout.decode()
+
+
+def test_a_plain_class_is_decided_through_its_bases() -> None:
+    """Plain data: a class is plain when it is written on ``object`` or on plain classes of the project; a base
+    outside the project (``models.Model``) or unknown makes it not."""
+    rest = ModuleSummary(module="lists.rest", defs={
+        "lists.rest.RestModel": DefSummary(plain_class=True),
+        "lists.rest.Domain": DefSummary(bases=["lists.rest.RestModel"]),
+        "lists.rest.Mixed": DefSummary(bases=["lists.rest.RestModel", "django.db.models.Model"]),
+    })
+    model = ProjectModel([rest])
+    assert model.holds(plain_class("lists.rest.Domain"))
+    assert not model.holds(plain_class("lists.rest.Mixed"))
+    assert not model.holds(plain_class("lists.rest.Unknown"))

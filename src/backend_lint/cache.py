@@ -46,8 +46,8 @@ if TYPE_CHECKING:
     from backend_lint.config import Config
 
 CACHE_DIR_NAME = ".backend_lint_cache"
-FORMAT = "backend-lint-cache/14"
-_SUMMARY_FORMAT = "backend-lint-summaries/13"
+FORMAT = "backend-lint-cache/15"
+_SUMMARY_FORMAT = "backend-lint-summaries/14"
 _GITIGNORE = "# Created by backend-lint automatically.\n*\n"
 _CACHEDIR_TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"

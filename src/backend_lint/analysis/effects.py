@@ -25,7 +25,8 @@ Kinds of effect (each :class:`Effect` is a kind, what it acts on as written, and
 - ``pays``: calls into a payment SDK (Stripe, Braintree, PayPal, Adyen...) other than reads, and calls named
   ``pay``/``pay_*``/``charge``/``capture``/``refund``/``payout``/``transact``/``open_channel``/``withdraw``
   (one that pays an invoice the client sent, ``pay_invoice(payment_request=data.bolt11)``, is an update: an
-  invoice is paid once);
+  invoice is paid once; so is one that names a fee rate and no amount, ``transact("bump", {"feerate": r})``:
+  a fee bump sets the rate of pending transactions);
 - naturally idempotent work, recorded for completeness: ``deletes`` (``.delete()``, ``delete_*``,
   ``remove_*``), ``updates`` (``.update()``, ``.save()`` of a fetched object, ``update_or_create``,
   ``get_or_create``: a natural key).
@@ -97,6 +98,11 @@ _PAY_PREFIXES = ("pay_", "charge_", "refund_", "payout_", "withdraw_")
 _INVOICE_ARGUMENTS = frozenset({"bolt11", "payment_request", "invoice", "invoice_id"})
 _LOOKUP_PREFIXES = ("get_", "find_", "fetch_", "lookup_", "select_")
 _LOOKUP_METHODS = frozenset({"get", "first", "one_or_none", "scalar", "scalar_one_or_none", "find_one"})
+_AMOUNT_WORDS = frozenset({"amount", "amt", "funding", "value", "quantity", "sum", "total", "msat", "msats",
+                           "sats", "satoshis", "btc", "price"})
+_REPEATED = re.compile(r"already|exists|duplicate|taken|in use|conflict|409", re.IGNORECASE)
+"""What a refusal of a repeat says (``"already registered"``, ``UserExists``, ``HTTP_409_CONFLICT``)."""
+_EXISTS = frozenset({"exist", "exists", "aexists"})
 _UPSERTS = frozenset({"update_or_create", "get_or_create", "upsert", "merge", "replace_one", "set"})
 _INSERT_SQL = re.compile(r"^\s*insert\s+(or\s+\w+\s+)?into\b", re.IGNORECASE)
 _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
@@ -125,6 +131,10 @@ class Effects:
     finds_first: bool = False
     """Before it creates, it looks the thing up and returns the one it found (``for t in get_by_url(url): if
     t.owner == me: return t``): a get-or-create by hand, idempotent on that key."""
+    refuses_first: bool = False
+    """Before anything a retry duplicates, it looks the thing up and raises when it is there (``if user.exist(): raise
+    RegistrationError("already registered")``): a retry is refused, nothing is made twice (BE301); the first
+    request still creates (BE305 still wants its 201). Not stored in summaries (:meth:`to_json`)."""
 
     @property
     def harmful(self) -> list[Effect]:
@@ -186,7 +196,8 @@ def handler_effects(ctx: FileContext, function: ast.AST) -> Effects:
     """``function``'s own effects, and those of the same-module functions and same-class methods it calls
     (one level: their own effects only)."""
     walked = _walked(ctx, function)
-    merged = Effects(list(walked.effects.effects), list(walked.effects.outside), walked.effects.finds_first)
+    merged = Effects(list(walked.effects.effects), list(walked.effects.outside), walked.effects.finds_first,
+                     walked.effects.refuses_first)
     for helper, name in walked.helpers:
         if helper is function:
             continue
@@ -214,6 +225,7 @@ class _Collector:
         stack: list[tuple[ast.AST, bool]] = [(node, False) for node in reversed(body_of(self.function))]
         calls: list[ast.Call] = []
         returns: list[ast.Return] = []
+        refusals: list[ast.If] = []
         while stack:
             node, in_if = stack.pop()
             if isinstance(node, ast.ClassDef):
@@ -227,6 +239,8 @@ class _Collector:
                 self.lookups.add(node.target.id)  # for found in get_by_url(url): ...
             elif isinstance(node, ast.Return) and in_if:
                 returns.append(node)
+            elif isinstance(node, ast.If) and _refuses(node.body[-1]):
+                refusals.append(node)
             elif isinstance(node, ast.Constant) and isinstance(node.value, str) and _INSERT_SQL.match(node.value):
                 self._add(CREATES, "INSERT", node)
             inside = in_if or isinstance(node, ast.If)
@@ -238,8 +252,24 @@ class _Collector:
         self.found.finds_first = first is not None and any(
             isinstance(ret.value, ast.Name) and ret.value.id in self.lookups and ret.lineno < first for ret in returns
         )
+        harm = min((effect.line for effect in self.found.effects if effect.kind in HARMFUL), default=None)
+        self.found.refuses_first = any(
+            (harm is None or refusal.lineno < harm) and self._finds_existing(refusal.test) for refusal in refusals
+        )
         self.found.outside = sorted(set(self.found.outside))
         return _Walked(self.found, list(self.helpers.items()))
+
+    def _finds_existing(self, test: ast.expr) -> bool:
+        """``user.exist()``, ``Order.objects.filter(ref=ref).exists()``, ``existing`` or ``existing is not None``
+        where ``existing = get_order_by_ref(ref)``: the condition holds when the thing is already there (a
+        negated one, ``if not parent.exists()``, checks that something else exists: not a refusal)."""
+        test = test.value if isinstance(test, ast.Await) else test
+        if isinstance(test, ast.Call):
+            return callee_name(test) in _EXISTS
+        if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.IsNot) \
+                and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None:
+            test = test.left
+        return isinstance(test, ast.Name) and test.id in self.lookups
 
     def _note_assignment(self, node: ast.Assign | ast.AnnAssign) -> None:
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
@@ -289,7 +319,7 @@ class _Collector:
         if root in _PAYMENT_MODULES:
             return None if last in _PAYMENT_READS else (PAYS, written)
         if last in _PAY_NAMES or last.startswith(_PAY_PREFIXES):
-            return (UPDATES, written) if _settles_given_invoice(call) else (PAYS, written)
+            return (UPDATES, written) if _settles_given_invoice(call) or _sets_fee_rate(call) else (PAYS, written)
         if resolved in _MAIL_FUNCTIONS or last in ("sendmail", "send_mass_mail"):
             return SENDS, written
         if last == "create" and receiver_name is not None and receiver_name.rpartition(".")[2] == "messages":
@@ -375,6 +405,39 @@ def _settles_given_invoice(call: ast.Call) -> bool:
     passed = [keyword.value for keyword in call.keywords if keyword.arg in _INVOICE_ARGUMENTS] + [
         value for value in call.args if (dotted_name(value) or "").rpartition(".")[2] in _INVOICE_ARGUMENTS]
     return any((dotted_name(value) or "").rpartition(".")[2] in _INVOICE_ARGUMENTS for value in passed)
+
+
+def _refuses(statement: ast.stmt) -> bool:
+    """``raise RegistrationError("The username is already registered!")``, ``raise AlreadyExists(...)``, Flask's
+    ``abort(409)``: a raise whose exception or text says the thing is there already (a ban check that raises
+    ``Forbidden`` refuses something else)."""
+    if not (isinstance(statement, ast.Raise) or (
+        isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)
+        and callee_name(statement.value) == "abort"
+    )):
+        return False
+    for part in ast.walk(statement):
+        if isinstance(part, ast.Constant) and (part.value == 409 or (
+                isinstance(part.value, str) and _REPEATED.search(part.value))):
+            return True
+        if isinstance(part, (ast.Name, ast.Attribute)) and _REPEATED.search(dotted_name(part) or ""):
+            return True
+    return False
+
+
+def _sets_fee_rate(call: ast.Call) -> bool:
+    """``node.transact("bump", {"feerateSatByte": rate})``: the call names a fee rate and no amount (a fee bump
+    of pending transactions sets their target rate; repeating it sets the same rate). One that names an amount
+    (``{"amountSat": ..., "feerateSatByte": ...}``) sends money."""
+    named: set[str] = set()
+    for part in [*call.args, *(keyword.value for keyword in call.keywords)]:
+        keys = part.keys if isinstance(part, ast.Dict) else [part]
+        named.update(word for key in keys if isinstance(key, ast.Constant) and isinstance(key.value, str)
+                     for word in words(key.value))
+    for keyword in call.keywords:
+        named.update(words(keyword.arg or ""))
+    rate = "feerate" in named or {"fee", "rate"} <= named
+    return rate and not named & _AMOUNT_WORDS
 
 
 def _looks_up(call: ast.Call) -> bool:

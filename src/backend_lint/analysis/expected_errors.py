@@ -17,6 +17,10 @@ would be noise.
   ``metric.currency = json.loads(metric.currency)``, ``urlparse(url)``) can fail in one way: the text is not
   valid, and the message that names the value says all there is (the stack is the parser's own frames).
 
+- **A failed item, counted.** In a loop over items (tokens to export, rows to import), the handler records the
+  item among the failed ones (``failed.append(token.get_serial())``, ``errors.append(...)``): a per-item failure
+  the code is designed to expect and hands back to its caller in the result, next to the items that succeeded.
+
 A handler that ends by *returning* (``return {"status": "error", "message": str(e)}``, an MCP tool that tells
 its client and returns an error object) is not one of them: the whole operation failed, and an API that turns any
 failure into an error answer still loses the stack of the bug behind it. The handlers left alone go on: the
@@ -26,6 +30,7 @@ next file, row or template is processed, the user has been told about this one.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from typing import Optional
 
@@ -59,6 +64,23 @@ def parses_one_value(attempt: ast.Try, ctx: FileContext) -> bool:
     return isinstance(value, ast.Call) and ctx.imports.resolve(value.func) in PARSERS
 
 
+_FAILED_WORDS = re.compile("fail|error|skip|invalid|reject|broken")
+
+
+def records_failed_item(handler: ast.ExceptHandler) -> bool:
+    """The handler adds to a collection named after failures (``failed.append(serial)``,
+    ``self.failed_tokens.append(serial)``, ``errors.add(name)``): the item is counted as failed in the result."""
+    for statement in handler.body:
+        call = _called(statement)
+        func = call.func if call is not None else None
+        if isinstance(func, ast.Attribute) and func.attr in ("append", "add", "extend") \
+                and isinstance(func.value, (ast.Name, ast.Attribute)):
+            owner = func.value.id if isinstance(func.value, ast.Name) else func.value.attr
+            if _FAILED_WORDS.search(owner.lower()):
+                return True
+    return False
+
+
 def vetoed_by_hook(attempt: ast.Try) -> bool:
     """The ``try`` only calls the view's own veto hooks: ``try: self.pre_delete(item)``."""
     return all(
@@ -75,12 +97,13 @@ def vetoed_by_hook(attempt: ast.Try) -> bool:
 @node_fact(reads=(logging_call_kind,))
 def reports_error_to_user(ctx: FileContext, handler: ast.ExceptHandler) -> bool:
     """The handler hands the caught error's text to a call that is not logging (``job_result.log(msg)``),
-    or builds a translated message from it. Reads the handler's own top-level statements, in order: a name
-    assigned from an expression that mentions the error carries it on (``msg = f"...{exc}"``)."""
+    or builds a translated message from it. Reads the handler's own statements, in order, with the branches of
+    its ``if`` statements: a name assigned from an expression that mentions the error carries it on (``msg =
+    f"...{exc}"``, also in one branch of ``if duplicate: msg = "..." else: msg = f"...{exc}"``)."""
     if handler.name is None or isinstance(handler.body[-1], ast.Return):
         return False  # a failed operation answered with an error result: the bug behind it needs its stack
     carriers = {handler.name}
-    for statement in handler.body:
+    for statement in _flattened(handler.body):
         if isinstance(statement, (ast.Assign, ast.AnnAssign)) and statement.value is not None:
             if _mentions(statement.value, carriers):
                 if _translated(statement.value):
@@ -94,6 +117,16 @@ def reports_error_to_user(ctx: FileContext, handler: ast.ExceptHandler) -> bool:
         if any(_mentions(argument, carriers) for argument in _arguments(call)):
             return True
     return False
+
+
+def _flattened(statements: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """The statements, each ``if`` replaced by the statements of its branches, in order."""
+    for statement in statements:
+        if isinstance(statement, ast.If):
+            yield from _flattened(statement.body)
+            yield from _flattened(statement.orelse)
+        else:
+            yield statement
 
 
 def _called(statement: ast.stmt) -> Optional[ast.Call]:

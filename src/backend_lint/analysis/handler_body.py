@@ -30,6 +30,7 @@ Handing the whole value to any other function (a helper may validate it), testin
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional
 
@@ -115,8 +116,9 @@ class HandlerBody:
     a ``(body, status)`` return, ``make_response(body, 201)``."""
     conflict: bool = False
     """It answers a duplicate with 409 Conflict (``409``, ``HTTP_409_CONFLICT``, ``HTTPStatus.CONFLICT``) or
-    catches the database's ``IntegrityError``/``UniqueViolation`` or the service's ``UserAlreadyExists``: what it
-    creates has a natural key."""
+    catches the database's ``IntegrityError``/``UniqueViolation`` or a service's refusal of a repeat
+    (``UserAlreadyExists``, ``UserAlreadySuspendedException``, ``WarningExistsError``): what it creates has a
+    natural key."""
 
     @property
     def renders_html(self) -> bool:
@@ -155,8 +157,22 @@ def _conflict(node: ast.AST) -> bool:
     if isinstance(node, ast.Name):
         return "409" in node.id
     if isinstance(node, ast.ExceptHandler) and node.type is not None:
-        return any(name in ast.unparse(node.type) for name in ("IntegrityError", "UniqueViolation", "AlreadyExists"))
+        return any(_refusal_name(written) for written in _WORD_RUNS.findall(ast.unparse(node.type)))
     return False
+
+
+_WORD_RUNS = re.compile(r"\w+")
+_NAME_WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+")
+
+
+def _refusal_name(name: str) -> bool:
+    """An exception a service raises for a duplicate: ``IntegrityError``, ``UniqueViolation``,
+    ``UserAlreadyExists``, ``UserAlreadySuspendedException``, ``UserWarningExistsException``, ``DuplicateKey``
+    (not ``DoesNotExist``/``NotExists``: the thing is missing)."""
+    if name in ("IntegrityError", "UniqueViolation"):
+        return True
+    words = [word.lower() for word in _NAME_WORDS.findall(name)]
+    return ("already" in words or "duplicate" in words or "exists" in words) and "not" not in words
 
 
 def _sets_status(node: ast.AST) -> bool:

@@ -16,7 +16,8 @@ bulk after the loop, and the bulk calls themselves (``bulk_create``, ``bulk_upda
 fix); one set-based ``.update()``/``.delete()`` per group (a filter that is not by primary key); querysets built
 lazily inside ``Exists()``/``Subquery()`` or with ``OuterRef`` (no query runs per row); loops over a handful of
 rows the code bounds itself (``qs[:10]``) or the rows of objects it picked by key (``filter(address__in=chosen)``
-where ``chosen = ...filter(pk__in=pks)``: a merge, an action on a selection); walks over a tree (the function
+where ``chosen = ...filter(pk__in=pks)``: a merge, an action on a selection; ``filter(id__in=ids)`` where
+``ids = request.POST.getlist(...)``: the items a user ticked for a bulk action); walks over a tree (the function
 calls itself); ``while`` loops (batching loops fetch the next page on purpose) and the rows of one batch such a
 loop fetched (``.limit(batch_size)``); tests, test support and data migrations (module roles, a function with the
 ``RunPython`` signature ``(apps, schema_editor)``, and ``ignore-paths``), which run once.
@@ -31,6 +32,8 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from backend_lint.analysis.ast_helpers import callee_name
+from backend_lint.analysis.facts import file_fact
+from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.module_roles import in_migration, module_roles
 from backend_lint.analysis.orm import (
     DJANGO,
@@ -42,7 +45,7 @@ from backend_lint.analysis.orm import (
     recursive,
     written,
 )
-from backend_lint.analysis.project.conditions import ProjectFact, relation, test_support
+from backend_lint.analysis.project.conditions import ProjectFact, plain_class, relation, test_support
 from backend_lint.analysis.project.imported import imported_qualified_name
 from backend_lint.analysis.provenance import sql_text
 from backend_lint.analysis.query_results import RECEIVER, result_use
@@ -72,6 +75,33 @@ _WRITE_SQL = re.compile(r"\s*(?:INSERT|UPDATE|DELETE|REPLACE|UPSERT|MERGE)\b", r
 _WRITES = {"create", "update", "delete", "get_or_create", "update_or_create", "acreate", "aupdate", "adelete"}
 
 
+@file_fact()
+def _plain_classes(ctx: FileContext) -> frozenset[str]:
+    """The module's top-level classes written with no base but ``object``, or only bases that are such
+    classes of the module (``class Domain(MailmanRestModel)`` after ``class MailmanRestModel(object)``)."""
+    bases = {
+        statement.name: [dotted_name(base) for base in statement.bases]
+        for statement in ctx.tree.body if isinstance(statement, ast.ClassDef) and not statement.keywords
+    }
+    plain: set[str] = set()
+    for _round in range(4):  # a few levels of subclasses
+        plain.update(name for name, written in bases.items()
+                     if all(base == "object" or base in plain for base in written))
+    return frozenset(plain)
+
+
+def _plain_model(outer: Query, ctx: FileContext) -> bool:
+    """The loop's rows come from ``objects`` of a plain class of this file: the project's own manager (a REST
+    client's list of Mailman domains), not the ORM."""
+    return outer.model is not None and outer.model in _plain_classes(ctx)
+
+
+def _plain_elsewhere(outer: Query, ctx: FileContext) -> tuple[ProjectFact, ...]:
+    """The same for a class of another module of the project, which the project model decides."""
+    imported = imported_qualified_name(ctx, outer.model) if outer.model is not None else None
+    return (plain_class(imported),) if imported is not None else ()
+
+
 @dataclass
 class _FileState:
     skipped: Optional[bool] = None
@@ -86,7 +116,7 @@ class QueryInLoop(Rule):
     message = "`{query}` queries once per row of the query at line {line} (N+1); {advice}"
     triggers = ("for ",)
     needs = (loop_query, query_call, model_relations, query_sink, sql_text, module_roles, in_migration, recursive,
-             result_use, in_service_code, lookup, query_of)
+             result_use, in_service_code, lookup, query_of, _plain_classes)
     module_facts = (test_support,)
     state = FileState(_FileState)
     options = (
@@ -128,7 +158,7 @@ class QueryInLoop(Rule):
                         or _built_for_later(node, inner, ctx) or _handed_on(node, inner, ctx)):
                     return
             if (_cached(node, inner, outer, loop) or _handful(outer) or _of_chosen_rows(outer, ctx)
-                    or _drains_batches(outer, loops[depth + 1:])):
+                    or _drains_batches(outer, loops[depth + 1:]) or _plain_model(outer, ctx)):
                 return
             if inner.last_method in _WRITES or _writes_sql(node, ctx):
                 advice = "collect the changes and write them in bulk after the loop"
@@ -136,7 +166,8 @@ class QueryInLoop(Rule):
                 advice = "load the related rows with `prefetch_related`/`select_related` or one query with `__in`"
             else:
                 advice = "fetch them in one query (a join or `IN`) before the loop"
-            self.report(ctx, node, query=written(node), line=loop.iter.lineno, advice=advice)
+            self.report(ctx, node, query=written(node), line=loop.iter.lineno, advice=advice,
+                        unless=_plain_elsewhere(outer, ctx))
             return
 
 
@@ -167,7 +198,7 @@ class QueryInLoop(Rule):
                     return
                 only_if = (relation(imported, node.attr),)  # a model of another module: its relations
             if (node.attr in outer.preloaded or _handful(outer) or _of_chosen_rows(outer, ctx)
-                    or _drains_batches(outer, loops[depth + 1:])):
+                    or _drains_batches(outer, loops[depth + 1:]) or _plain_model(outer, ctx)):
                 return
             seen = self.state(ctx).relations_read
             if (loop, node.attr) in seen:
@@ -179,7 +210,7 @@ class QueryInLoop(Rule):
                 else f"load it with `selectinload`/`joinedload` of `{outer.model}.{node.attr}` on the query"
             )
             self.report(ctx, node, only_if=only_if, query=f"{row.id}.{node.attr}", line=loop.iter.lineno,
-                        advice=advice)
+                        advice=advice, unless=_plain_elsewhere(outer, ctx))
             return
 
 
@@ -206,7 +237,9 @@ def _tree_walk(ctx: FileContext) -> bool:
 def _of_chosen_rows(outer: Query, ctx: FileContext) -> bool:
     """The loop's rows belong to objects picked by key (``collapsed = IPAddress.objects.filter(pk__in=pks)``,
     then ``for a in Assignment.objects.filter(ip_address__in=collapsed)``): the few rows of a handful of
-    chosen objects (a merge of duplicates, an action on selected items), not a table that grows."""
+    chosen objects (a merge of duplicates, an action on selected items), not a table that grows. So are the rows
+    picked by the keys a user selected (``filter(id__in=ids)`` where ``ids = request.POST.getlist("ticket_id")``:
+    a bulk action on ticked items)."""
     for call in outer.calls:
         if callee_name(call) not in _FILTERS:
             continue
@@ -215,6 +248,8 @@ def _of_chosen_rows(outer: Query, ctx: FileContext) -> bool:
                 continue
             found = lookup(keyword.value.id, ctx, ctx.scope)
             value = found[1].single_value(keyword.value.id) if found is not None else None
+            if keyword.arg in _KEY_LISTS and _selected(value):
+                return True  # ``filter(id__in=request.POST.getlist("ticket_id"))``: the items the user ticked
             chosen = query_of(value, ctx, found[0]) if value is not None and found is not None else None
             if chosen is not None and any(
                 item.arg in _KEY_LISTS for picked in chosen.calls if callee_name(picked) in _FILTERS
@@ -222,6 +257,11 @@ def _of_chosen_rows(outer: Query, ctx: FileContext) -> bool:
             ):
                 return True
     return False
+
+
+def _selected(value: Optional[ast.expr]) -> bool:
+    """``request.POST.getlist("ticket_id")``: the keys a user selected in a form (a bulk action's ticks)."""
+    return isinstance(value, ast.Call) and callee_name(value) == "getlist"
 
 
 def _drains_batches(outer: Query, enclosing: Sequence[ast.AST]) -> bool:

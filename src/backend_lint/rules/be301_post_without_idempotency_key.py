@@ -228,13 +228,14 @@ class PostWithoutIdempotencyKey(Rule):
                 "login", "logout", "signin", "signout", "token", "refresh", "auth", "oauth", "sso", "session",
                 "search", "filter", "count", "query", "paginate", "get", "fetch", "read", "list", "lookup", "history",
                 "calculate", "compute", "validate", "verify", "preview", "estimate", "test", "heartbeat", "ping",
-                "webhook", "callback", "graphql",
+                "webhook", "hook", "callback", "graphql",
                 "favorite", "unfavorite", "favourite", "unfavourite", "star", "unstar", "watch", "unwatch", "follow",
                 "unfollow", "subscribe", "unsubscribe", "like", "unlike", "pin", "unpin",
                 "close", "cancel", "stop", "pause", "resume", "archive", "unarchive", "enable", "disable", "activate",
                 "deactivate", "approve", "deny", "reject", "lock", "unlock", "reset", "sync", "replicate",
             ],
-            "path words (also plural) of endpoints that create nothing (sign-in, reads sent as POST, webhooks, "
+            "path words (also plural) of endpoints that create nothing (sign-in, reads sent as POST, webhooks and "
+            "a code host's notification hooks, "
             "toggles such as favorite or watch, state changes such as close, approve or reset; sync and "
             "replication jobs), matched on the full path",
         ),
@@ -266,6 +267,14 @@ class PostWithoutIdempotencyKey(Rule):
             "words of created records a retry must not duplicate when creating records is all the handler does "
             "(orders, payments, bookings, tickets...): other plain creates are reported only with "
             "report-plain-creates",
+        ),
+        Option(
+            "payment-requests",
+            list,
+            ["payment request", "payment link", "checkout session", "checkout link", "checkout url"],
+            "names (words of what a handler creates) of requests for a payment rather than payments: an invoice "
+            "for the caller to receive money, a checkout link the payer may or may not follow; a second one "
+            "moves no money",
         ),
         Option(
             "report-plain-creates",
@@ -335,23 +344,27 @@ class PostWithoutIdempotencyKey(Rule):
     def _duplicate_harm(self, handler: Handler, ctx: FileContext) -> list[Effect]:
         """What a retry would do twice: a record (other than UI state such as a permalink or an editor tab),
         a job (other than a cache warm-up or a sync), a message (other than a resendable verification code) or
-        a payment. Nothing when the handler tells a new resource from one it found (a conditional 201, a lookup
-    whose find it returns before creating) or answers a duplicate with 409 (what it creates has a natural
-    key)."""
+        a payment (not a request for one: an invoice to receive money, a checkout link). Nothing when the handler
+        tells a new resource from one it found (a conditional 201, a lookup whose find it returns before
+        creating, a check that raises when the thing is already there) or answers a duplicate with 409 (what it
+        creates has a natural key)."""
         body = handler_body(ctx, handler)
         if body.created_when or body.conflict:
             return []
         harmless = {word.lower() for word in self.option("harmless-effects")}
         resendable = {word.lower() for word in self.option("resendable-messages")}
+        requests = [words(name) for name in self.option("payment-requests")]
         found = []
         effects = handler_effects(ctx, handler.function)
-        if effects.finds_first:
-            return []
+        if effects.finds_first or effects.refuses_first:
+            return []  # a get-or-create by hand; a create refused when the thing is already there
         for effect in effects.harmful:
             if effect.kind == SENDS:
                 named, excused = words(effect.what), resendable
             elif effect.kind in (CREATES, ENQUEUES):
                 named, excused = _record_words(effect, handler, ctx), harmless
+                if effect.kind == CREATES and any(request <= named for request in requests):
+                    continue  # ``create_payment_request(wallet, data)``: asks for money, moves none
             else:
                 named, excused = set(), set()
             if named & excused:

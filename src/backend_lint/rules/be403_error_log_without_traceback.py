@@ -29,14 +29,22 @@ import ast
 import re
 from typing import TYPE_CHECKING, Optional
 
-from backend_lint.analysis.expected_errors import parses_one_value, reports_error_to_user, vetoed_by_hook
+from backend_lint.analysis.catch_all import catches_everything as lets_nothing_out
+from backend_lint.analysis.catch_all import covers_something, shielded
+from backend_lint.analysis.expected_errors import (
+    parses_one_value,
+    records_failed_item,
+    reports_error_to_user,
+    vetoed_by_hook,
+)
 from backend_lint.analysis.fallbacks import predicate_answer
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.loggers import GENERIC, LOGURU, handler_records_traceback, logging_call_kind
 from backend_lint.analysis.module_roles import module_roles
-from backend_lint.analysis.project.conditions import does, test_support
+from backend_lint.analysis.project.conditions import ProjectFact, catch_alls, does, test_support
 from backend_lint.analysis.project.def_effects import LOGS_TRACEBACK
-from backend_lint.analysis.project.imported import project_calls_in
+from backend_lint.analysis.project.imported import imported_qualified, project_calls_in
+from backend_lint.analysis.resolve import Definition, called_function
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 from backend_lint.finding import Applicability, Finding
@@ -131,6 +139,33 @@ def _logs_retry(statement: ast.stmt, ctx: FileContext) -> bool:
     )
 
 
+def _guards_catch_alls(attempt: ast.Try, ctx: FileContext) -> Optional[tuple[ProjectFact, ...]]:
+    """The ``try`` guards only code that catches everything itself (:mod:`backend_lint.analysis.catch_all`):
+    inner catch-all ``try`` blocks, calls of functions of the file whose body catches everything, and calls of
+    functions of other modules of the project, which the project model must show do too. ``()``: decided in
+    the file; the facts about the other modules' functions, all of which must hold; ``None``: something in
+    the ``try`` may fail."""
+    elsewhere: list[str] = []
+
+    def delegated(call: ast.Call) -> bool:
+        helper = called_function(call, ctx, ctx.scope)
+        if isinstance(helper, Definition):
+            node = helper.node
+            return isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and lets_nothing_out(node)
+        qualified = imported_qualified(ctx, call.func)
+        if qualified is None or not ctx.module or qualified.partition(".")[0] != ctx.module.partition(".")[0]:
+            return False
+        elsewhere.append(qualified)
+        return True
+
+    if not covers_something(attempt.body, delegated):
+        return None
+    elsewhere.clear()
+    if not shielded(attempt.body, delegated):
+        return None
+    return (catch_alls(elsewhere),) if elsewhere else ()
+
+
 def _while_raising(handler: ast.ExceptHandler, ctx: FileContext) -> bool:
     """The handler is inside another ``except`` of the same function that ends by raising: a secondary
     failure (reading the error body of a failed request) met while handling one that goes on, traceback
@@ -185,8 +220,13 @@ class ErrorLogWithoutTraceback(Rule):
             return  # an expected rejection; a text that does not parse
         if reports_error_to_user(ctx, handler):
             return  # a user's own error told back to them
+        if ctx.scope.loops and records_failed_item(handler):
+            return  # one item of a loop counted among the failed ones, handed back in the result
         if predicate_answer(handler, ctx):
             return  # ``is_safe_url`` answering False for a URL it cannot parse: the error is the answer
+        guarded = _guards_catch_alls(attempt, ctx) if isinstance(attempt, ast.Try) else None
+        if guarded == ():
+            return  # everything the ``try`` runs catches its own errors: the handler never runs
         receiver = _short(func.value)
         if func.attr == "error":
             advice = f"use `{receiver}.exception`"
@@ -207,7 +247,7 @@ class ErrorLogWithoutTraceback(Rule):
             fix_data=kind,
             call=f"{receiver}.{func.attr}",
             advice=advice,
-            unless=tuple(does(name, LOGS_TRACEBACK) for name in project_calls_in(ctx, handler)),
+            unless=(*(does(name, LOGS_TRACEBACK) for name in project_calls_in(ctx, handler)), *(guarded or ())),
         )
 
     def fix(self, finding: Finding, node: cst.CSTNode, fixer: FixContext) -> Optional[cst.CSTNode]:

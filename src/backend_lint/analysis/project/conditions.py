@@ -54,13 +54,15 @@ GENERATED_UPLOAD = "generated-upload"
 SEEDED_TABLE = "seeded-table"
 STAFF_APP = "staff-app"
 COMPARED_DEFAULT = "compared-default"
+CATCHES_ALL = "catches-all"
+PLAIN_CLASS = "plain-class"
 ABSENT = "absent"
 KINDS = frozenset({
     DRF_PAGINATION, IDEMPOTENCY_MIDDLEWARE, READS_IDEMPOTENCY_KEY, CLI_MODULE, TEST_SUPPORT, CONSTANTS, HTML_VIEW,
     ROUTE_WORDS, RATE_LIMITED_APP, UPLOAD_LIMIT, NO_PROJECT, HEALTH_CHECK, NOT_ROOT_URLCONF, NOT_DEPLOYED,
     ADMIN_ONLY_APP, LIMITS_ATTEMPTS, DOES, RELATION, REQUESTS_TIMEOUT_PATCHED, ABSENT,
     UNIQUE_RECORD, CHECKS_UNIQUE, UNREFERENCED, DEVELOPMENT_ONLY, SETS_TIMEOUT, SERVED_BY_WSGI,
-    GENERATED_UPLOAD, SEEDED_TABLE, STAFF_APP, COMPARED_DEFAULT,
+    GENERATED_UPLOAD, SEEDED_TABLE, STAFF_APP, COMPARED_DEFAULT, CATCHES_ALL, PLAIN_CLASS,
 })
 
 
@@ -317,3 +319,19 @@ def absent(fact: ProjectFact) -> ProjectFact:
     """``fact`` does not hold (it is false, or the model cannot establish it). ``Rule.report(only_if=...)``
     lists it in ``unless``; a rule does not build it by hand."""
     return ProjectFact(ABSENT, (fact.kind, *fact.args))
+
+
+@project_fact
+def catch_alls(qualified: Iterable[str]) -> ProjectFact:
+    """Every one of the project's functions ``qualified`` (through re-exports) lets no exception out: its body
+    catches everything itself (:func:`backend_lint.analysis.catch_all.catches_everything`). An ``except
+    Exception`` around calls of them never runs (BE403)."""
+    return ProjectFact(CATCHES_ALL, tuple(sorted(set(qualified))))
+
+
+@project_fact
+def plain_class(qualified: str) -> ProjectFact:
+    """The project's class ``qualified`` (through re-exports) and every base of it are classes of the project
+    whose roots have no base but ``object``: no ORM model, so ``Domain.objects.all()`` is the project's own
+    manager (a REST client's list), not a query (BE103)."""
+    return ProjectFact(PLAIN_CLASS, (qualified,))

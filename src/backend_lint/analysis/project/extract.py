@@ -15,6 +15,7 @@ from bisect import bisect_left
 from typing import TYPE_CHECKING, Any, Optional, Union
 
 from backend_lint.analysis.admin_only import admin_hooked_objects
+from backend_lint.analysis.catch_all import catches_everything
 from backend_lint.analysis.entrypoints import cli_module
 from backend_lint.analysis.handler_types import DJANGO, DRF, Registration
 from backend_lint.analysis.handlers import handler_model
@@ -279,6 +280,9 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
         if isinstance(node, ast.ClassDef):
             found.bases = [base for base in (_qualified(ctx, summary, written) for written in node.bases) if base]
             found.timeout = effects.names_timeout(node)
+            found.plain_class = not node.keywords and all(
+                isinstance(base, ast.Name) and base.id == "object" for base in node.bases
+            )
         if reads_key:
             found.headers = _key_headers(node)
         found.renders_html = html.get(id(node), False)
@@ -293,6 +297,8 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
         found.returns_literal = effects.returns_literal(node)
         if "." not in qualname and not isinstance(node, ast.ClassDef):
             found.returned_settings = _returned_settings(node)
+        found.catches_all = not effects.skip and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) \
+            and catches_everything(node)
         if found != DefSummary():
             summary.defs[f"{summary.module}.{qualname}" if summary.module else qualname] = found
 

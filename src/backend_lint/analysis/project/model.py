@@ -160,6 +160,10 @@ class ProjectModel:
             return bool(args) and self.seeded(args[0])
         if kind == conditions.GENERATED_UPLOAD:
             return len(args) == 2 and self.generates_upload_name(args[0], args[1])
+        if kind == conditions.PLAIN_CLASS:
+            return bool(args) and self.plain_class(args[0])
+        if kind == conditions.CATCHES_ALL:
+            return bool(args) and all(self.catches_all(name) for name in args)
         if kind == conditions.ABSENT:  # a malformed inner fact is not established: absent
             return not (args and args[0] in _ESTABLISHED and self.holds(ProjectFact(args[0], args[1:])))
         return False
@@ -201,6 +205,22 @@ class ProjectModel:
         """The function or method ``qualified`` (through re-exports) has ``effect`` in its own body or in the
         project functions it calls (:meth:`effects_of`)."""
         return effect in self.effects_of(qualified)
+
+    def plain_class(self, qualified: str, depth: int = 0) -> bool:
+        """The class ``qualified`` (through re-exports) is written with no base but ``object``, or all its
+        bases are such classes of the project, a few levels up."""
+        found = self.definition(qualified)[1]
+        if found is None or depth > _MAX_DEPTH:
+            return False
+        return found.plain_class or (bool(found.bases) and all(
+            self.plain_class(base, depth + 1) for base in found.bases
+        ))
+
+    def catches_all(self, qualified: str) -> bool:
+        """The function ``qualified`` (through re-exports) catches everything itself, in a module that is not
+        a test."""
+        canonical, found = self.definition(qualified)
+        return found is not None and found.catches_all and self._callable(canonical)
 
     def sets_timeout(self, qualified: str, depth: int = 0) -> bool:
         """The class ``qualified`` (through re-exports) or one of its bases of the project names a timeout."""

@@ -53,6 +53,13 @@ class DefSummary:
     """A Django model's file fields whose ``upload_to`` callable makes its own name, sorted
     (:mod:`backend_lint.analysis.upload_names`): the client's name handed to ``row.file.save`` is not the path
     (BE506)."""
+    plain_class: bool = False
+    """A class written with no base but ``object`` (and no metaclass): a plain Python class, so a subclass's
+    ``objects`` is the project's own manager (a REST client's), not an ORM's (BE103)."""
+    catches_all: bool = False
+    """The function lets no exception out: it catches everything itself
+    (:func:`backend_lint.analysis.catch_all.catches_everything`); a caller's ``except Exception`` around it
+    never runs (BE403)."""
     calls: list[str] = field(default_factory=list)
     """The project's functions, classes and methods it calls, qualified (sorted): imported from a module of its
     own top-level package, or defined in its own module (``self._send`` in its class). The model adds their
@@ -234,6 +241,7 @@ def _well_typed(summary: ModuleSummary) -> bool:
             and _strings(item.calls) and isinstance(item.returns_literal, bool) and isinstance(item.timeout, bool)
             and _strings(item.generated_uploads) and isinstance(item.table, str)
             and isinstance(item.returned_settings, dict)
+            and isinstance(item.catches_all, bool) and isinstance(item.plain_class, bool)
             for item in summary.defs.values()
         )
         and all(isinstance(entry.view, str) for entry in summary.url_entries)
