@@ -17,7 +17,8 @@ import hashlib
 import json
 import os
 import pickle
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
@@ -171,9 +172,11 @@ def settle(
     build, and the rest of its files are not looked for. ``discovery``: the folders the run has walked already
     (their files are not looked for again).
 
-    With the result ``cache``, each project's outcome (which findings each file keeps) is recorded with the stat
-    signatures of every file of the project (:func:`_inputs`); a later run whose project files all have the same
-    signatures (so the same bytes, hence the same summaries, model and findings) takes the outcome as it is."""
+    With the result ``cache``, the model's answer to each fact it was asked is recorded with what the model
+    follows from (:func:`_inputs`: the digest of every file's summary, the project's configuration files); a
+    later run whose project gives the same inputs answers its findings' facts from the record, without reading
+    a summary or building a model, so an edit that leaves a file's summary as it was settles nothing again. A
+    fact the record does not hold (a finding the edit added) builds the model."""
     pending: dict[str, list[tuple[str, FileResult]]] = {}
     for item, result in checked.items:
         if result is None or not any(finding.unless for finding in result.findings):
@@ -191,25 +194,33 @@ def settle(
     for root, results in pending.items():
         inputs = _inputs(root, files_of(root), cache) if cache is not None else None
         recorded = cache.settled(root, inputs) if cache is not None and inputs is not None else None
-        if recorded is not None and _take(results, recorded):
+        if recorded is not None and _settle_with(results, partial(_recorded, recorded)):
             continue
         if index_cache is False:
             index_cache = new_index(config, use_cache, cache.summaries if cache is not None else None).cache
-        kept = _settle_project(root, results, checked, index_cache, cache, files_of)
+        answers = _settle_project(root, results, checked, index_cache, cache, files_of)
         if cache is not None:
-            cache.record_settled(root, inputs, kept)
+            cache.record_settled(root, None if answers is None else inputs, {**(recorded or {}), **(answers or {})})
+        if index_cache:
+            index_cache.release()  # the project's summaries read from the cache: let them go with its model
     if cache is not None:
-        cache.save()  # the outcomes recorded, and the summaries (``cache.summaries``) completed
+        cache.save()  # the answers recorded, and the summaries (``cache.summaries``) completed
     elif index_cache:
         index_cache.save()
     return checked.items
 
 
+def fact_key(fact: Any) -> str:
+    """A project fact as the result cache keeps its answer."""
+    return json.dumps(fact.to_json(), separators=(",", ":"))
+
+
 def _settle_project(
     root: str, results: list[tuple[str, FileResult]], checked: Checked, summaries: Optional[SummaryCache],
     cache: Optional[ResultCache], files_of: Discovery,
-) -> dict[str, list[int]]:
-    """Settle one project's findings with its model; the indexes of the findings each file keeps."""
+) -> Optional[dict[str, bool]]:
+    """Settle one project's findings with its model; the answers the model gave (``None``: no model, nothing in
+    the project could be read)."""
     from backend_lint.analysis.project.index import ProjectIndex  # noqa: PLC0415 - only when a model is built
     from backend_lint.analysis.project.model import resolve  # noqa: PLC0415
 
@@ -227,27 +238,58 @@ def _settle_project(
         index.complete({root}, files_of)
     # no summary of this project (nothing in it could be read): what only a project supports goes
     model = index.model_for(results[0][0]) if index.roots() else None
-    kept: dict[str, list[int]] = {}
-    for path, result in results:
-        before = result.findings
-        result.findings = resolve(before, model)
-        survivors = {id(finding) for finding in result.findings}
-        kept[os.path.abspath(path)] = [i for i, finding in enumerate(before) if id(finding) in survivors]
-    return kept
+    if model is None:
+        for _, result in results:
+            result.findings = resolve(result.findings, None)
+        return None
+    answers: dict[str, bool] = {}
+
+    def ask(fact: Any) -> bool:
+        holds = answers[fact_key(fact)] = model.holds(fact)
+        return holds
+
+    _settle_with(results, ask)
+    return answers
+
+
+def _recorded(answers: dict[str, bool], fact: Any) -> Optional[bool]:
+    return answers.get(fact_key(fact))
+
+
+def _settle_with(results: list[tuple[str, FileResult]], answer: Callable[[Any], Optional[bool]]) -> bool:
+    """Drop each finding one of whose facts holds, asking them in order and stopping at the first that holds
+    (:func:`backend_lint.analysis.project.model.resolve`); when ``answer`` does not know one (``None``), change
+    nothing and say so."""
+    kept: list[list[Any]] = []
+    for _, result in results:
+        survivors = []
+        for finding in result.findings:
+            for fact in finding.unless:
+                holds = answer(fact)
+                if holds is None:
+                    return False
+                if holds:
+                    break
+            else:
+                survivors.append(finding)
+        kept.append(survivors)
+    for (_, result), survivors in zip(results, kept):
+        result.findings = survivors
+    return True
 
 
 def _inputs(root: str, files: list[str], cache: ResultCache) -> Optional[str]:
-    """What a project's outcome follows from, hashed: for each of its files, the digest of the bytes this run
-    reported it from (:meth:`ResultCache.used`), else its stat signature, and the signatures of the
-    configuration files the model reads (``None`` when a file was modified too recently to be told apart from
-    a later edit).
+    """What a project's model follows from, hashed: for each of its files, the digest of the summary of the
+    bytes this run reported it from (:meth:`ResultCache.used_summary`; the digest of the bytes when they gave no
+    summary, :meth:`ResultCache.used`), else its stat signature, and the signatures of the configuration files
+    the model reads (``None`` when a file was modified too recently to be told apart from a later edit).
 
     A digest describes the bytes whose findings and summary settling used, whenever the file changes after
     its read; a signature is taken before the model reads the file, so an edit after the stat leaves a
-    signature that no longer matches, never a stale outcome."""
+    signature that no longer matches, never a stale answer."""
     signed: list[Any] = []
     for path in sorted(os.path.abspath(file) for file in files):
-        found: Any = cache.used(path) or settled_signature(path)
+        found: Any = cache.used_summary(path) or cache.used(path) or settled_signature(path)
         if found is None:
             return None
         signed.append([path, found])
@@ -259,15 +301,3 @@ def _inputs(root: str, files: list[str], cache: ResultCache) -> Optional[str]:
         signed.append([path, found])
     signed.append(["deployment", *read_deployment(Path(root))])  # BE308's evidence: a Dockerfile, its HEALTHCHECK
     return hashlib.sha256(json.dumps([root, signed]).encode()).hexdigest()
-
-
-def _take(results: list[tuple[str, FileResult]], kept: dict[str, list[int]]) -> bool:
-    """Apply a recorded outcome, when it is one for exactly these files and findings (else change nothing)."""
-    paths = {os.path.abspath(path): result for path, result in results}
-    if set(paths) != set(kept) or any(
-        any(index >= len(paths[path].findings) for index in indexes) for path, indexes in kept.items()
-    ):
-        return False
-    for path, result in paths.items():
-        result.findings = [result.findings[index] for index in kept[path]]
-    return True
