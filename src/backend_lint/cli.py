@@ -336,6 +336,7 @@ def _checked_items(
         cache.modelled = modelled
         cache.summaries = SummaryCache(cache.folder) if modelled else None
     checker.summarize = modelled
+    checker.triggers = cache.triggers if cache is not None else None
     checked = Checked()
     for item, result in check_items(items, checker, args.jobs or default_jobs(), cache):
         if is_file_item(item):
