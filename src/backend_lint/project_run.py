@@ -17,7 +17,8 @@ import hashlib
 import json
 import os
 import pickle
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
@@ -135,20 +136,18 @@ def check_in_project(checker: Checker, source: SourceFile, path: str) -> FileRes
 
 
 class Checked:
-    """The results of a ``check`` run as they come in, each file's summary set apart until settling needs it.
+    """Each checked file's summary set apart, by project, until its project is settled.
 
     A summary is kept pickled, by project root (about a third of the memory of the objects: 1.3 KB a file on
-    Django's sources against 4.4 KB), and settling unpickles one project at a time, so what a run holds at
-    its peak grows with its largest project, not with every file it checked. A cached result comes without
-    its summary: settling reads it from the summary cache only when it builds that project's model."""
+    Django's sources against 4.4 KB), and settling unpickles one project at a time. A cached result comes
+    without its summary: settling reads it from the summary cache only when it builds that project's model."""
 
     def __init__(self) -> None:
-        self.items: list[tuple[Any, Optional[FileResult]]] = []
         self.summaries: dict[str, dict[str, bytes]] = {}
         """Project root -> absolute path -> the pickled summary of a checked file."""
-        self.unsummarised: list[str] = []
-        """Absolute paths of the files reported without errors but without a summary (cache hits); their
-        projects are looked up only when a model is built."""
+        self.unsummarised: dict[str, list[str]] = {}
+        """Project root -> absolute paths of the files reported without errors but without a summary (cache
+        hits)."""
 
     def add(self, item: Any, result: Optional[FileResult]) -> None:
         if result is not None and isinstance(item, str) and item != "-":
@@ -158,56 +157,98 @@ class Checked:
                 self.summaries.setdefault(project_root(absolute), {})[absolute] = packed
                 result.summary = None
             elif not result.errors:
-                self.unsummarised.append(absolute)
-        self.items.append((item, result))
+                self.unsummarised.setdefault(project_root(absolute), []).append(absolute)
 
 
-def settle(
-    checked: Checked, config: Config, use_cache: bool,
-    cache: Optional[ResultCache] = None, discovery: Optional[Discovery] = None,
-) -> list[tuple[Any, Optional[FileResult]]]:
-    """Build the model of each project a finding with a condition belongs to, from the summaries of the files
-    checked (and of the rest of that project), then drop the findings a project fact refutes; one project at a
-    time, its summaries and model let go before the next. No finding with a condition in a project: no model to
-    build, and the rest of its files are not looked for. ``discovery``: the folders the run has walked already
-    (their files are not looked for again).
+class Settling:
+    """Settles a ``check`` run's findings project by project as the results come in, and gives the results back
+    in discovery order as soon as their project is settled.
+
+    A project is settled when the last of the run's files in it has been checked (the run's items say which one
+    that is before checking starts): the model of a project a finding with a condition belongs to is built from
+    the summaries of the files checked (and of the rest of that project), the findings a project fact refutes are
+    dropped, and its summaries, model and results are let go. A run walks its folders one after the other, so a
+    project's files come together, and what it holds at its peak is its largest project and the results waiting
+    behind it, not every file's summary and result (memory flat in the number of files). A project none of whose
+    findings has a condition builds no model, and the rest of its files are not looked for. ``discovery``: the
+    folders the run has walked already (their files are not looked for again).
 
     With the result ``cache``, the model's answer to each fact it was asked is recorded with what the model
     follows from (:func:`_inputs`: the digest of every file's summary, the project's configuration files); a
     later run whose project gives the same inputs answers its findings' facts from the record, without reading
     a summary or building a model, so an edit that leaves a file's summary as it was settles nothing again. A
     fact the record does not hold (a finding the edit added) builds the model."""
-    pending: dict[str, list[tuple[str, FileResult]]] = {}
-    for item, result in checked.items:
-        if result is None or not any(finding.unless for finding in result.findings):
-            continue
-        if isinstance(item, str):
-            pending.setdefault(project_root(os.path.abspath(item)), []).append((item, result))
-        else:  # standard input is one file, whatever name it is given: no model settles its findings
-            from backend_lint.analysis.project.model import resolve  # noqa: PLC0415
 
-            result.findings = resolve(result.findings, None)
-    if not pending:
-        return checked.items
-    files_of = discovery or Discovery(config)
-    index_cache: Any = False  # the summary cache, opened for the first project that needs a model
-    for root, results in pending.items():
-        inputs = _inputs(root, files_of(root), cache) if cache is not None else None
+    def __init__(
+        self, items: list[Any], config: Config, use_cache: bool,
+        cache: Optional[ResultCache] = None, discovery: Optional[Discovery] = None,
+    ) -> None:
+        self.config = config
+        self.use_cache = use_cache
+        self.cache = cache
+        self.files_of = discovery or Discovery(config)
+        self._roots = [project_root(os.path.abspath(item)) if _is_path(item) else None for item in items]
+        self._last = {root: index for index, root in enumerate(self._roots) if root is not None}
+        self._open = set(self._last)
+        """The roots some of whose files are still to come."""
+        self._checked = Checked()
+        self._pending: dict[str, list[tuple[str, FileResult]]] = {}
+        self._waiting: deque[tuple[Optional[str], Any, Optional[FileResult]]] = deque()
+        self._added = 0
+        self._index_cache: Any = False  # the summary cache, opened for the first project that needs a model
+
+    def add(self, item: Any, result: Optional[FileResult]) -> Iterator[tuple[Any, Optional[FileResult]]]:
+        """Take the next item's result (in the order of the items); yield every result now settled, in order."""
+        index, self._added = self._added, self._added + 1
+        root = self._roots[index] if index < len(self._roots) and _is_path(item) else None
+        self._checked.add(item, result)
+        if result is not None and any(finding.unless for finding in result.findings):
+            if root is None:  # not a file of a project: no model settles its findings
+                from backend_lint.analysis.project.model import resolve  # noqa: PLC0415
+
+                result.findings = resolve(result.findings, None)
+            else:
+                self._pending.setdefault(root, []).append((item, result))
+        self._waiting.append((root, item, result))
+        if root is not None and self._last.get(root) == index:
+            self._settle(root)
+        while self._waiting and self._waiting[0][0] not in self._open:
+            yield self._waiting.popleft()[1:]
+
+    def finish(self) -> Iterator[tuple[Any, Optional[FileResult]]]:
+        """Settle what is left (a run stopped early) and yield it; save what the cache recorded."""
+        for root in sorted(self._open):
+            self._settle(root)
+        while self._waiting:
+            yield self._waiting.popleft()[1:]
+        if self.cache is not None:
+            self.cache.save()  # the answers recorded, and the summaries (``cache.summaries``) completed
+        elif self._index_cache:
+            self._index_cache.save()
+
+    def _settle(self, root: str) -> None:
+        self._open.discard(root)
+        results = self._pending.pop(root, None)
+        summaries = self._checked.summaries.pop(root, {})
+        unsummarised = self._checked.unsummarised.pop(root, [])
+        if not results:
+            return
+        cache = self.cache
+        inputs = _inputs(root, self.files_of(root), cache) if cache is not None else None
         recorded = cache.settled(root, inputs) if cache is not None and inputs is not None else None
         if recorded is not None and _settle_with(results, partial(_recorded, recorded)):
-            continue
-        if index_cache is False:
-            index_cache = new_index(config, use_cache, cache.summaries if cache is not None else None).cache
-        answers = _settle_project(root, results, checked, index_cache, cache, files_of)
+            return
+        if self._index_cache is False:
+            self._index_cache = new_index(self.config, self.use_cache, cache.summaries if cache else None).cache
+        answers = _settle_project(root, results, summaries, unsummarised, self._index_cache, cache, self.files_of)
         if cache is not None:
             cache.record_settled(root, None if answers is None else inputs, {**(recorded or {}), **(answers or {})})
-        if index_cache:
-            index_cache.release()  # the project's summaries read from the cache: let them go with its model
-    if cache is not None:
-        cache.save()  # the answers recorded, and the summaries (``cache.summaries``) completed
-    elif index_cache:
-        index_cache.save()
-    return checked.items
+        if self._index_cache:
+            self._index_cache.release()  # the project's summaries read from the cache: let them go with its model
+
+
+def _is_path(item: Any) -> bool:
+    return isinstance(item, str) and item != "-"
 
 
 def fact_key(fact: Any) -> str:
@@ -216,8 +257,8 @@ def fact_key(fact: Any) -> str:
 
 
 def _settle_project(
-    root: str, results: list[tuple[str, FileResult]], checked: Checked, summaries: Optional[SummaryCache],
-    cache: Optional[ResultCache], files_of: Discovery,
+    root: str, results: list[tuple[str, FileResult]], packed: dict[str, bytes], unsummarised: list[str],
+    summaries: Optional[SummaryCache], cache: Optional[ResultCache], files_of: Discovery,
 ) -> Optional[dict[str, bool]]:
     """Settle one project's findings with its model; the answers the model gave (``None``: no model, nothing in
     the project could be read)."""
@@ -225,11 +266,9 @@ def _settle_project(
     from backend_lint.analysis.project.model import resolve  # noqa: PLC0415
 
     index = ProjectIndex(summaries)
-    for path, packed in checked.summaries.pop(root, {}).items():
-        index.add(path, pickle.loads(packed))
-    for path in checked.unsummarised:  # cache hits: their summaries by the digest of their entry
-        if project_root(path) != root:
-            continue
+    for path, pickled in packed.items():
+        index.add(path, pickle.loads(pickled))
+    for path in unsummarised:  # cache hits: their summaries by the digest of their entry
         used = cache.used(path) if cache is not None else None
         summary = summaries.lookup(path, used) if summaries is not None and used is not None else None
         if summary is not None:
