@@ -7,8 +7,9 @@ keeps it out of version control, as ruff does). The run key covers the configura
 (:meth:`Config.fingerprint`), the project root, the selected rules, the Python version (it decides what
 parses) and the tool itself: its version and the text of its own modules, so editing a rule in a development
 install never serves stale findings. Inside, entries are keyed by absolute path and hold the SHA-256 of the
-bytes that were checked, and the file's stat signature (size, modification and change times, inode) when the
-file was read. A file whose signature is unchanged is a hit without being read, as in ruff's and git's
+bytes that were checked, the file's stat signature (size, modification and change times, inode) when the
+file was read, and the SHA-256 of the file's summary for the project model (what a project's recorded answers
+follow from: :func:`backend_lint.project_run.Settling`). A file whose signature is unchanged is a hit without being read, as in ruff's and git's
 caches: reading and hashing every file was most of a warm run. Any write to a file changes its change time
 (which no program can set back), so an edited file is never served from its signature. A file modified less
 than two seconds before it was read keeps no signature (an edit right after the read could fall within the
@@ -137,8 +138,9 @@ class ResultCache:
     """The cached results of one run key: look files up by path and digest, store new results, save once.
 
     Besides each file's findings, the file holds what a warm run needs to report without importing a rule:
-    whether the run's rules ask the project model (``modelled``), and each project's settled outcome
-    (:meth:`settled`), so that a run over unchanged files builds no model."""
+    whether the run's rules ask the project model (``modelled``), each rule's trigger words (``triggers``: the
+    run after an edit imports only the rules the edited file triggers), and the answers each project's model
+    gave (:meth:`settled`), so that a run over files whose summaries are unchanged builds no model."""
 
     def __init__(self, folder: Path, key: str, summaries: Optional[SummaryCache] = None) -> None:
         self.folder = folder

@@ -1,12 +1,12 @@
 """The project model in a run: which faces build it when, and how findings are settled with it.
 
-- ``check`` takes each file's summary in the walk that checks it, then completes the projects of the files it
-  checked (summaries of their other files come from the summary cache or a summary pass), builds each
-  project's model and drops the findings a project fact refutes (:func:`settle`). A warm run gets both the
+- ``check`` takes each file's summary in the walk that checks it, then, once the last of a project's files is
+  in, completes that project (summaries of its other files come from the summary cache or a summary pass),
+  builds its model and drops the findings a project fact refutes (:class:`Settling`). A warm run gets both the
   findings (with their conditions) and the summaries from the cache, so editing one file re-checks only that
-  file, and the findings of the other files still follow what it changed. A warm run over a project none of
-  whose files changed builds no model at all: the cache keeps each project's settled outcome with the stat
-  signatures of the files it was settled from (:func:`settle`).
+  file, and the findings of the other files still follow what it changed. A run over a project none of whose
+  files' summaries changed builds no model at all: the cache keeps the answers each project's model gave with
+  the digests of the summaries they follow from.
 - ``fix``, flake8 and the editor's server check files one at a time: they prepare the model first
   (:func:`prepared_index`), and the checker settles each file's findings as it checks it.
 """
