@@ -9,11 +9,12 @@ parses) and the tool itself: its version and the text of its own modules, so edi
 install never serves stale findings. Inside, entries are keyed by absolute path and hold the SHA-256 of the
 bytes that were checked, the file's stat signature (size, modification and change times, inode) when the
 file was read, and the SHA-256 of the file's summary for the project model (what a project's recorded answers
-follow from: :func:`backend_lint.project_run.Settling`). A file whose signature is unchanged is a hit without being read, as in ruff's and git's
-caches: reading and hashing every file was most of a warm run. Any write to a file changes its change time
-(which no program can set back), so an edited file is never served from its signature. A file modified less
-than two seconds before it was read keeps no signature (an edit right after the read could fall within the
-same clock tick and leave the signature as it was: git's "racy" case) and is hashed again next time.
+follow from: :class:`backend_lint.project_run.Settling`). A file whose signature is unchanged is a hit without
+being read, as in ruff's and git's caches: reading and hashing every file was most of a warm run. Any write to
+a file changes its change time (which no program can set back), so an edited file is never served from its
+signature. A file modified less than two seconds before it was read keeps no signature (an edit right after the
+read could fall within the same clock tick and leave the signature as it was: git's "racy" case) and is hashed
+again next time.
 
 The file is JSON, never pickle: a cache file is data from disk, and a corrupt, truncated or foreign one must
 be ignored, not executed or trusted. Every entry is type-checked before use; anything unexpected is a miss.
