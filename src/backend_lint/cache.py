@@ -31,10 +31,8 @@ import contextlib
 import hashlib
 import json
 import os
-import shutil
 import stat
 import sys
-import tempfile
 import time
 import zlib
 from functools import lru_cache
@@ -284,7 +282,7 @@ class ResultCache:
                 "settled": self._settled}
         try:
             prepare_folder(self.folder)
-            handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=self.folder)
+            handle, temporary = _temporary(self.folder)
             try:
                 with os.fdopen(handle, "w", encoding="utf-8") as out:
                     _write_json(out, head, self._entries)
@@ -306,6 +304,8 @@ class ResultCache:
                     old.unlink()
         for old in self.folder.glob("summaries-*"):
             if old.name != f"summaries-{ours}" and old.is_dir() and not old.is_symlink():
+                import shutil  # noqa: PLC0415 - only when another version's summaries are found
+
                 shutil.rmtree(old, ignore_errors=True)
 
 
@@ -376,7 +376,7 @@ class SummaryCache:
             self.folder.mkdir(parents=True, exist_ok=True)
             prepare_folder(self.folder.parent)
             for number in sorted(self._dirty):
-                handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=self.folder)
+                handle, temporary = _temporary(self.folder)
                 try:
                     with os.fdopen(handle, "w", encoding="utf-8") as out:
                         _write_json(out, {"format": _SUMMARY_FORMAT}, self._shards[number])
@@ -397,6 +397,14 @@ def summary_digest(data: dict[str, Any]) -> str:
     :meth:`ModuleSummary.to_json` gives it). An edit that leaves a file's summary as it was (a comment, a
     function's body) leaves it as it was, and the other files' findings need not be settled again."""
     return hashlib.sha256(json.dumps(data, separators=(",", ":"), sort_keys=True).encode()).hexdigest()
+
+
+def _temporary(folder: Path) -> tuple[int, str]:
+    """A new temporary file in ``folder`` to rename over a cache file (``tempfile`` loads only when a run
+    writes: a warm run over unchanged files does not)."""
+    import tempfile  # noqa: PLC0415
+
+    return tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=folder)
 
 
 def _encode(finding: Finding) -> list[Any]:

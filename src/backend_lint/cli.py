@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import difflib
 import os
 import signal
 import sys
@@ -427,6 +426,8 @@ def _fix_one(
 
 
 def _diff(path: str, before: str, after: str) -> str:
+    import difflib  # noqa: PLC0415 - only for --diff, never on a warm run
+
     lines = difflib.unified_diff(
         before.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{path}", f"b/{path}"
     )

@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import pickle
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
@@ -153,6 +152,8 @@ class Checked:
         if result is not None and isinstance(item, str) and item != "-":
             absolute = os.path.abspath(item)
             if result.summary is not None:
+                import pickle  # noqa: PLC0415 - a warm run takes no summary
+
                 packed = pickle.dumps(result.summary, protocol=pickle.HIGHEST_PROTOCOL)
                 self.summaries.setdefault(project_root(absolute), {})[absolute] = packed
                 result.summary = None
@@ -262,6 +263,8 @@ def _settle_project(
 ) -> Optional[dict[str, bool]]:
     """Settle one project's findings with its model; the answers the model gave (``None``: no model, nothing in
     the project could be read)."""
+    import pickle  # noqa: PLC0415
+
     from backend_lint.analysis.project.index import ProjectIndex  # noqa: PLC0415 - only when a model is built
     from backend_lint.analysis.project.model import resolve  # noqa: PLC0415
 

@@ -9,7 +9,6 @@ use it, so a fix behaves the same in a terminal and in an editor.
 from __future__ import annotations
 
 import ast
-import traceback
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional
@@ -197,6 +196,8 @@ class Checker:
         try:
             outcome = fix_text(self, source, path, threshold, first.findings, only=only)
         except Exception as exc:  # a bug in the fixing machinery itself: keep the file and every finding
+            import traceback  # noqa: PLC0415 - only when the fixing machinery fails
+
             reason = f"{type(exc).__name__}: {exc}".splitlines()[0]
             first.errors.append(FileError(path, reason, code="fix", detail=traceback.format_exc()))
             return FixResult(source.text, first)
