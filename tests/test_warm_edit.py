@@ -4,7 +4,8 @@ again only when the edit changed what the project model reads.
 The result cache records the model's answer to each fact it was asked, with the digests of the summaries of
 every file of the project (:func:`backend_lint.project_run.settle`): an edit that leaves the edited file's summary
 as it was (a comment) answers from the record without reading any other summary or building a model, and an edit
-that changes a fact (a global paginator added to the settings) builds the model again. Every run is the real
+that changes a fact (a global paginator added to the settings) builds the model again. Checking the edited file
+imports only the rules its text triggers (their trigger words are kept in the cache). Every run is the real
 command in its own process, and each report is compared with a run without the cache.
 """
 
@@ -18,6 +19,7 @@ import textwrap
 import time
 from pathlib import Path
 
+from backend_lint.registry import all_rule_classes
 from tests.processes import ENV, run_cli
 from tests.projects import write_project
 from tests.test_project_model import DJANGO
@@ -101,5 +103,10 @@ def test_an_edit_that_leaves_every_summary_as_it_was_reports_what_a_cold_run_doe
     edited = _in_process(root)
     assert _INDEX not in edited["modules"]  # answered from the record: no summary read, no model built
     assert edited["report"] == cold["report"] == _uncached(root)
+    text = views.read_text(encoding="utf-8")
+    triggered = {cls.__module__ for cls in all_rule_classes()
+                 if not cls.triggers or any(word in text for word in cls.triggers)}
+    assert triggered and len(triggered) < len(all_rule_classes())  # the check can fail
+    assert {name for name in edited["modules"] if name.startswith("backend_lint.rules.")} == triggered
     rewritten = [path for path, modified in _shards(root).items() if shards.get(path) != modified]
     assert len(rewritten) == 1  # the edited file's new summary entry: one shard of the summary cache
