@@ -91,7 +91,7 @@ def _registers_probe(ctx: FileContext) -> bool:
         first = getattr(node, "lineno", None)
         if first is not None:
             at = bisect_left(lines, first)
-            if at == len(lines) or lines[at] > (node.end_lineno or first):  # type: ignore[attr-defined]
+            if at == len(lines) or lines[at] > (getattr(node, "end_lineno", None) or first):
                 continue
         if isinstance(node, ast.Call) and node.args and _callee(node) in _ROUTING_CALLS:
             text = string_value(node.args[0])
