@@ -121,4 +121,24 @@ def test_checked_keeps_each_summary_apart_by_project(tmp_path: Path) -> None:
     assert set(checked.summaries) == {str(repo / "svc"), str(repo / "tools")}
     unpacked = {path: pickle.loads(packed) for by_path in checked.summaries.values() for path, packed in by_path.items()}
     assert unpacked == taken
-    assert [item for item, _ in checked.items][-1] == ("missing.py", "no such file or directory")
+
+
+def test_each_project_is_settled_and_given_back_when_its_last_file_is_in(tmp_path: Path) -> None:
+    """Results come back in the order of the items, each as soon as its project's last file has been checked:
+    the run does not hold every result until the end."""
+    repo = _tree(tmp_path / "repo")
+    config = load_config(start=tmp_path)
+    checker = Checker.from_config(config)
+    checker.summarize = True
+    svc_a, svc_b, tool = (str(repo / name) for name in ("svc/app/__init__.py", "svc/app/views.py", "tools/cli.py"))
+
+    def given_back(items: list[object]) -> list[list[object]]:
+        settling = project_run.Settling(items, config, use_cache=False)
+        steps = [[item for item, _ in settling.add(item, checker.check_file(item) if isinstance(item, str)
+                                                    else None)] for item in items]
+        return [*steps, [item for item, _ in settling.finish()]]
+
+    error = ("missing.py", "no such file or directory")
+    assert given_back([svc_a, svc_b, error, tool]) == [[], [svc_a, svc_b], [error], [tool], []]
+    # a project whose files are not together holds back what follows its first file until its last is in
+    assert given_back([svc_a, tool, svc_b]) == [[], [], [svc_a, tool, svc_b], []]

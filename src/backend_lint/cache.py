@@ -7,12 +7,14 @@ keeps it out of version control, as ruff does). The run key covers the configura
 (:meth:`Config.fingerprint`), the project root, the selected rules, the Python version (it decides what
 parses) and the tool itself: its version and the text of its own modules, so editing a rule in a development
 install never serves stale findings. Inside, entries are keyed by absolute path and hold the SHA-256 of the
-bytes that were checked, and the file's stat signature (size, modification and change times, inode) when the
-file was read. A file whose signature is unchanged is a hit without being read, as in ruff's and git's
-caches: reading and hashing every file was most of a warm run. Any write to a file changes its change time
-(which no program can set back), so an edited file is never served from its signature. A file modified less
-than two seconds before it was read keeps no signature (an edit right after the read could fall within the
-same clock tick and leave the signature as it was: git's "racy" case) and is hashed again next time.
+bytes that were checked, the file's stat signature (size, modification and change times, inode) when the
+file was read, and the SHA-256 of the file's summary for the project model (what a project's recorded answers
+follow from: :class:`backend_lint.project_run.Settling`). A file whose signature is unchanged is a hit without
+being read, as in ruff's and git's caches: reading and hashing every file was most of a warm run. Any write to
+a file changes its change time (which no program can set back), so an edited file is never served from its
+signature. A file modified less than two seconds before it was read keeps no signature (an edit right after the
+read could fall within the same clock tick and leave the signature as it was: git's "racy" case) and is hashed
+again next time.
 
 The file is JSON, never pickle: a cache file is data from disk, and a corrupt, truncated or foreign one must
 be ignored, not executed or trusted. Every entry is type-checked before use; anything unexpected is a miss.
@@ -31,8 +33,8 @@ import json
 import os
 import stat
 import sys
-import tempfile
 import time
+import zlib
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional, TextIO
@@ -46,13 +48,17 @@ if TYPE_CHECKING:
     from backend_lint.config import Config
 
 CACHE_DIR_NAME = ".backend_lint_cache"
-FORMAT = "backend-lint-cache/15"
-_SUMMARY_FORMAT = "backend-lint-summaries/14"
+FORMAT = "backend-lint-cache/16"
+_SUMMARY_FORMAT = "backend-lint-summaries/15"
+_SUMMARY_SHARDS = 256
+"""The summary cache is split by path into this many files: storing one file's summary (the run after an edit)
+rewrites one of them, not the summaries of the whole project."""
 _GITIGNORE = "# Created by backend-lint automatically.\n*\n"
 _CACHEDIR_TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
     "# This file is a cache directory tag created by backend-lint.\n"
 )
+_ENTRY_FIELDS = 4  # digest, findings, signature, summary digest
 _FINDING_FIELDS = 10  # code, name, message, line, col, end_line, end_col, applicability, fix_title, unless
 _RACY_NS = 2_000_000_000
 """A file modified this recently when it was read keeps no signature: an edit within the same clock tick could
@@ -131,8 +137,9 @@ class ResultCache:
     """The cached results of one run key: look files up by path and digest, store new results, save once.
 
     Besides each file's findings, the file holds what a warm run needs to report without importing a rule:
-    whether the run's rules ask the project model (``modelled``), and each project's settled outcome
-    (:meth:`settled`), so that a run over unchanged files builds no model."""
+    whether the run's rules ask the project model (``modelled``), each rule's trigger words (``triggers``: the
+    run after an edit imports only the rules the edited file triggers), and the answers each project's model
+    gave (:meth:`settled`), so that a run over files whose summaries are unchanged builds no model."""
 
     def __init__(self, folder: Path, key: str, summaries: Optional[SummaryCache] = None) -> None:
         self.folder = folder
@@ -143,6 +150,11 @@ class ResultCache:
         self._settled: dict[str, Any] = {}
         self._used: dict[str, str] = {}
         """Absolute path -> the digest of the bytes this run reported for it (a hit, or a result stored)."""
+        self._summarised: dict[str, str] = {}
+        """Absolute path -> the digest of the summary of those bytes (:func:`summary_digest`), when it has one."""
+        self.triggers: Optional[dict[str, list[str]]] = None
+        """The enabled rules' trigger words by code (``None``: not known until the rules are built), so that the
+        run after an edit imports only the rules the edited file's text triggers."""
         self._entries: dict[str, Any] = self._load()
         self._dirty = False
         self.summaries = summaries
@@ -171,9 +183,11 @@ class ResultCache:
             return {}
         if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("key") != self.key:
             return {}
-        modelled, settled = data.get("modelled"), data.get("settled")
+        modelled, settled, triggers = data.get("modelled"), data.get("settled"), data.get("triggers")
         self.modelled = modelled if isinstance(modelled, bool) else None
         self._settled = settled if isinstance(settled, dict) else {}
+        if isinstance(triggers, dict) and all(_strings(words) for words in triggers.values()):
+            self.triggers = triggers
         files = data.get("files")
         return files if isinstance(files, dict) else {}
 
@@ -181,32 +195,40 @@ class ResultCache:
         """The digest of the bytes whose result this run took from the cache or stored in it, else ``None``."""
         return self._used.get(os.path.abspath(path))
 
-    def settled(self, root: str, inputs: str) -> Optional[dict[str, list[int]]]:
-        """The outcome recorded for the project ``root`` when its files were exactly ``inputs``
-        (see :func:`backend_lint.project_run.settle`): path -> the indexes of the findings kept."""
+    def used_summary(self, path: str) -> Optional[str]:
+        """The digest of the summary of the bytes :meth:`used` names, when the entry has one."""
+        return self._summarised.get(os.path.abspath(path))
+
+    def settled(self, root: str, inputs: str) -> Optional[dict[str, bool]]:
+        """The answers the model of the project ``root`` gave when its summaries and configuration were exactly
+        ``inputs`` (see :func:`backend_lint.project_run.settle`): a fact (:func:`fact_key`) -> whether it holds."""
         record = self._settled.get(root)
         if not (isinstance(record, list) and len(record) == 2 and record[0] == inputs and isinstance(record[1], dict)):
             return None
-        kept = record[1]
-        if not all(isinstance(indexes, list) and all(type(i) is int for i in indexes) for indexes in kept.values()):
-            return None
-        return kept
+        answers = record[1]
+        return answers if all(isinstance(holds, bool) for holds in answers.values()) else None
 
-    def record_settled(self, root: str, inputs: Optional[str], kept: dict[str, list[int]]) -> None:
-        """Remember a project's outcome (``inputs`` ``None``: its files cannot be told apart later, forget it)."""
+    def record_settled(self, root: str, inputs: Optional[str], answers: dict[str, bool]) -> None:
+        """Remember a project model's answers (``inputs`` ``None``: its files cannot be told apart later, forget
+        them)."""
         if inputs is None:
             if self._settled.pop(root, None) is not None:
                 self._dirty = True
             return
-        if self._settled.get(root) != [inputs, kept]:
-            self._settled[root] = [inputs, kept]
+        if self._settled.get(root) != [inputs, answers]:
+            self._settled[root] = [inputs, answers]
+            self._dirty = True
+
+    def record_triggers(self, triggers: dict[str, list[str]]) -> None:
+        if self.triggers != triggers:
+            self.triggers = triggers
             self._dirty = True
 
     def lookup_signed(self, path: str, file_signature: Signature) -> Optional[FileResult]:
         """The stored result for ``path`` when its signature is the one recorded with it, or ``None``."""
         absolute = os.path.abspath(path)
         entry = self._entries.get(absolute)
-        if not (isinstance(entry, list) and len(entry) == 3 and entry[2] == file_signature):
+        if not (isinstance(entry, list) and len(entry) == _ENTRY_FIELDS and entry[2] == file_signature):
             return None
         return self._result(absolute, path, entry)
 
@@ -215,22 +237,24 @@ class ResultCache:
         bytes were read with, so that the next run need not read them."""
         absolute = os.path.abspath(path)
         entry = self._entries.get(absolute)
-        if not (isinstance(entry, list) and len(entry) == 3 and entry[0] == file_digest):
+        if not (isinstance(entry, list) and len(entry) == _ENTRY_FIELDS and entry[0] == file_digest):
             return None
         result = self._result(absolute, path, entry)
         if result is not None and entry[2] != file_signature:
-            self._entries[absolute] = [entry[0], entry[1], file_signature]
+            self._entries[absolute] = [entry[0], entry[1], file_signature, entry[3]]
             self._dirty = True
         return result
 
     def _result(self, absolute: str, path: str, entry: list[Any]) -> Optional[FileResult]:
-        file_digest = entry[0]
-        if not isinstance(file_digest, str):
+        file_digest, summarised = entry[0], entry[3]
+        if not (isinstance(file_digest, str) and (summarised is None or isinstance(summarised, str))):
             return None
         findings = _findings(entry[1], path)
         if findings is None:
             return None
         self._used[absolute] = file_digest
+        if summarised is not None:
+            self._summarised[absolute] = summarised
         return FileResult(path, findings=findings)  # settling reads the summary when it needs it (used())
 
     def store(
@@ -240,11 +264,13 @@ class ResultCache:
             return
         findings = [_encode(finding) for finding in result.findings]
         absolute = os.path.abspath(path)
-        self._entries[absolute] = [file_digest, findings, file_signature]
+        summarised = None
+        if self.summaries is not None and result.summary is not None:
+            summarised = self.summaries.store(path, file_digest, result.summary)
+            self._summarised[absolute] = summarised
+        self._entries[absolute] = [file_digest, findings, file_signature, summarised]
         self._used[absolute] = file_digest
         self._dirty = True
-        if self.summaries is not None and result.summary is not None:
-            self.summaries.store(path, file_digest, result.summary)
 
     def save(self) -> None:
         """Write the entries if anything changed; a folder that cannot be written means no cache, not an error."""
@@ -252,10 +278,11 @@ class ResultCache:
             self.summaries.save()
         if not self._dirty:
             return
-        head = {"format": FORMAT, "key": self.key, "modelled": self.modelled, "settled": self._settled}
+        head = {"format": FORMAT, "key": self.key, "modelled": self.modelled, "triggers": self.triggers,
+                "settled": self._settled}
         try:
             prepare_folder(self.folder)
-            handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=self.folder)
+            handle, temporary = _temporary(self.folder)
             try:
                 with os.fdopen(handle, "w", encoding="utf-8") as out:
                     _write_json(out, head, self._entries)
@@ -272,9 +299,14 @@ class ResultCache:
         """Delete cache files another version of the tool wrote: they can never be hits again."""
         ours = tool_fingerprint()[:12]
         for old in self.folder.glob("*-*.json"):
-            if not old.name.startswith((ours, f"summaries-{ours}")):
+            if not old.name.startswith(ours):
                 with contextlib.suppress(OSError):
                     old.unlink()
+        for old in self.folder.glob("summaries-*"):
+            if old.name != f"summaries-{ours}" and old.is_dir() and not old.is_symlink():
+                import shutil  # noqa: PLC0415 - only when another version's summaries are found
+
+                shutil.rmtree(old, ignore_errors=True)
 
 
 def prepare_folder(folder: Path) -> None:
@@ -287,25 +319,31 @@ def prepare_folder(folder: Path) -> None:
 
 class SummaryCache:
     """The files' summaries for the project model (:mod:`backend_lint.analysis.project`), by absolute path and
-    the digest of the bytes summarised, in one JSON file per tool version in the cache folder. They do not
-    depend on the configuration, so ``check``, ``fix``, flake8 and the editor's server share them."""
+    the digest of the bytes summarised, in a folder per tool version in the cache folder. They do not depend on
+    the configuration, so ``check``, ``fix``, flake8 and the editor's server share them.
+
+    The folder holds :data:`_SUMMARY_SHARDS` JSON files, a file's entry in the one its path hashes to: each is
+    read when a summary in it is first asked for, and only those with a new entry are written back, so the run
+    after editing one file rewrites one shard (about 1/256 of the summaries), not all of them."""
 
     def __init__(self, folder: Path) -> None:
-        self.file = folder / f"summaries-{tool_fingerprint()[:12]}.json"
-        self._loaded: Optional[dict[str, Any]] = None
-        self._dirty = False
+        self.folder = folder / f"summaries-{tool_fingerprint()[:12]}"
+        self._shards: dict[int, dict[str, Any]] = {}
+        self._dirty: set[int] = set()
 
-    @property
-    def _entries(self) -> dict[str, Any]:
-        """The file is read when a summary is first asked for: a warm run that settles from its records never
-        reads it."""
-        if self._loaded is None:
-            self._loaded = self._load()
-        return self._loaded
+    def _shard(self, absolute: str) -> tuple[int, dict[str, Any]]:
+        number = zlib.crc32(absolute.encode("utf-8", "surrogateescape")) % _SUMMARY_SHARDS
+        entries = self._shards.get(number)
+        if entries is None:
+            entries = self._shards[number] = self._load(number)
+        return number, entries
 
-    def _load(self) -> dict[str, Any]:
+    def _file(self, number: int) -> Path:
+        return self.folder / f"{number:02x}.json"
+
+    def _load(self, number: int) -> dict[str, Any]:
         try:
-            data = json.loads(self.file.read_bytes())
+            data = json.loads(self._file(number).read_bytes())
         except (OSError, ValueError, RecursionError):
             return {}
         if not isinstance(data, dict) or data.get("format") != _SUMMARY_FORMAT:
@@ -314,31 +352,59 @@ class SummaryCache:
         return files if isinstance(files, dict) else {}
 
     def lookup(self, path: str, file_digest: str) -> Optional[ModuleSummary]:
-        entry = self._entries.get(os.path.abspath(path))
+        absolute = os.path.abspath(path)
+        entry = self._shard(absolute)[1].get(absolute)
         if not (isinstance(entry, list) and len(entry) == 2 and entry[0] == file_digest):
             return None
         from backend_lint.analysis.project.summary import ModuleSummary  # noqa: PLC0415 - only when settling
 
         return ModuleSummary.from_json(entry[1])
 
-    def store(self, path: str, file_digest: str, summary: ModuleSummary) -> None:
-        self._entries[os.path.abspath(path)] = [file_digest, summary.to_json()]
-        self._dirty = True
+    def store(self, path: str, file_digest: str, summary: ModuleSummary) -> str:
+        """Keep the summary of these bytes; its digest (:func:`summary_digest`)."""
+        absolute = os.path.abspath(path)
+        number, entries = self._shard(absolute)
+        data = summary.to_json()
+        entries[absolute] = [file_digest, data]
+        self._dirty.add(number)
+        return summary_digest(data)
 
     def save(self) -> None:
         if not self._dirty:
             return
         with contextlib.suppress(OSError):
-            prepare_folder(self.file.parent)
-            handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=self.file.parent)
-            try:
-                with os.fdopen(handle, "w", encoding="utf-8") as out:
-                    _write_json(out, {"format": _SUMMARY_FORMAT}, self._entries)
-                os.replace(temporary, self.file)
-            except BaseException:
-                os.unlink(temporary)
-                raise
-            self._dirty = False
+            self.folder.mkdir(parents=True, exist_ok=True)
+            prepare_folder(self.folder.parent)
+            for number in sorted(self._dirty):
+                handle, temporary = _temporary(self.folder)
+                try:
+                    with os.fdopen(handle, "w", encoding="utf-8") as out:
+                        _write_json(out, {"format": _SUMMARY_FORMAT}, self._shards[number])
+                    os.replace(temporary, self._file(number))
+                except BaseException:
+                    os.unlink(temporary)
+                    raise
+            self._dirty.clear()
+
+    def release(self) -> None:
+        """Write what is new and forget every shard read (settling one project after another)."""
+        self.save()
+        self._shards.clear()
+
+
+def summary_digest(data: dict[str, Any]) -> str:
+    """What a project model's answers follow from, per file: the digest of its summary's JSON (``data``, as
+    :meth:`ModuleSummary.to_json` gives it). An edit that leaves a file's summary as it was (a comment, a
+    function's body) leaves it as it was, and the other files' findings need not be settled again."""
+    return hashlib.sha256(json.dumps(data, separators=(",", ":"), sort_keys=True).encode()).hexdigest()
+
+
+def _temporary(folder: Path) -> tuple[int, str]:
+    """A new temporary file in ``folder`` to rename over a cache file (``tempfile`` loads only when a run
+    writes: a warm run over unchanged files does not)."""
+    import tempfile  # noqa: PLC0415
+
+    return tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=folder)
 
 
 def _encode(finding: Finding) -> list[Any]:
@@ -394,6 +460,10 @@ def _write_json(out: TextIO, head: dict[str, Any], files: dict[str, Any]) -> Non
         out.write(f"{separator}{_json(path)}:{_json(entry)}")
         separator = ","
     out.write("}}")
+
+
+def _strings(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
 
 
 def _json(data: Any) -> str:

@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from backend_lint.config import ConfigError
+
+if TYPE_CHECKING:
+    import subprocess
 
 _HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(?P<start>\d+)(?:,(?P<count>\d+))? @@")
 _ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v", '"': '"', "\\": "\\"}
@@ -67,6 +70,8 @@ class ChangedLines:
 
 
 def _git(args: list[str], cwd: str) -> subprocess.CompletedProcess[str]:
+    import subprocess  # noqa: PLC0415 - only with --diff-base: a plain run does not load it
+
     try:
         return subprocess.run(
             ["git", "-c", "core.quotePath=false", *args], cwd=cwd, capture_output=True, text=True,

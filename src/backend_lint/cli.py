@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import difflib
 import os
 import signal
 import sys
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Optional, TextIO
 
@@ -312,19 +311,20 @@ def _jobs(value: str) -> int:
 def _checked_items(
     args: argparse.Namespace, checker: Checker, fixing: bool, items: list[Any], progress: Progress,
     discovered: list[Any],
-) -> Iterable[tuple[Any, Optional[FileResult]]]:
-    """The items with their check results, in discovery order, settled with the project model (fixing checks
-    each file itself, later, once the model is ready). ``discovered``: what discovery found for the paths given,
-    so that settling does not walk those folders again."""
+) -> Iterator[tuple[Any, Optional[FileResult]]]:
+    """The items with their check results, in discovery order, settled with the project model project by project
+    (fixing checks each file itself, later, once the model is ready). ``discovered``: what discovery found for the
+    paths given, so that settling does not walk those folders again."""
     from backend_lint.cache import ResultCache, SummaryCache  # noqa: PLC0415 - only when checking
     from backend_lint.parallel import check_items, default_jobs, is_file_item  # noqa: PLC0415
-    from backend_lint.project_run import Checked, Discovery, prepared_index, settle  # noqa: PLC0415
+    from backend_lint.project_run import Discovery, Settling, prepared_index  # noqa: PLC0415
 
     if fixing:
         if checker.engine.project_rules():
             checker.project = prepared_index([item for item in items if is_file_item(item)], checker.config,
                                              not args.no_cache)
-        return ((item, None) for item in items)  # fixing checks each file itself, in this process
+        yield from ((item, None) for item in items)  # fixing checks each file itself, in this process
+        return
     # The cache is found from the codes of the enabled rules, and it says whether they ask the project model:
     # a warm run imports no rule (the checker builds its rules at its first miss).
     config = checker.config
@@ -336,16 +336,21 @@ def _checked_items(
         cache.modelled = modelled
         cache.summaries = SummaryCache(cache.folder) if modelled else None
     checker.summarize = modelled
-    checked = Checked()
+    checker.triggers = cache.triggers if cache is not None else None
+    settling = None
+    if modelled:
+        discovery = Discovery(config)
+        discovery.record(args.paths, discovered)
+        settling = Settling(items, config, not args.no_cache, cache, discovery)
     for item, result in check_items(items, checker, args.jobs or default_jobs(), cache):
         if is_file_item(item):
             progress.advance()
-        checked.add(item, result)
-    if not modelled:
-        return checked.items
-    discovery = Discovery(config)
-    discovery.record(args.paths, discovered)
-    return settle(checked, config, not args.no_cache, cache, discovery)
+        if settling is None:
+            yield item, result
+        else:
+            yield from settling.add(item, result)
+    if settling is not None:
+        yield from settling.finish()
 
 
 def enabled_codes(config: Config) -> list[str]:
@@ -421,6 +426,8 @@ def _fix_one(
 
 
 def _diff(path: str, before: str, after: str) -> str:
+    import difflib  # noqa: PLC0415 - only for --diff, never on a warm run
+
     lines = difflib.unified_diff(
         before.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{path}", f"b/{path}"
     )

@@ -104,6 +104,8 @@ def _check_items(
         raise
     runner.close(wait=True)
     if cache is not None:
+        if checker.trigger_table is not None:  # the rules were built: the next run can import only those it needs
+            cache.record_triggers(checker.trigger_table)
         cache.save()
 
 

@@ -1,12 +1,12 @@
 """The project model in a run: which faces build it when, and how findings are settled with it.
 
-- ``check`` takes each file's summary in the walk that checks it, then completes the projects of the files it
-  checked (summaries of their other files come from the summary cache or a summary pass), builds each
-  project's model and drops the findings a project fact refutes (:func:`settle`). A warm run gets both the
+- ``check`` takes each file's summary in the walk that checks it, then, once the last of a project's files is
+  in, completes that project (summaries of its other files come from the summary cache or a summary pass),
+  builds its model and drops the findings a project fact refutes (:class:`Settling`). A warm run gets both the
   findings (with their conditions) and the summaries from the cache, so editing one file re-checks only that
-  file, and the findings of the other files still follow what it changed. A warm run over a project none of
-  whose files changed builds no model at all: the cache keeps each project's settled outcome with the stat
-  signatures of the files it was settled from (:func:`settle`).
+  file, and the findings of the other files still follow what it changed. A run over a project none of whose
+  files' summaries changed builds no model at all: the cache keeps the answers each project's model gave with
+  the digests of the summaries they follow from.
 - ``fix``, flake8 and the editor's server check files one at a time: they prepare the model first
   (:func:`prepared_index`), and the checker settles each file's findings as it checks it.
 """
@@ -16,8 +16,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import pickle
-from collections.abc import Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
@@ -134,91 +135,143 @@ def check_in_project(checker: Checker, source: SourceFile, path: str) -> FileRes
 
 
 class Checked:
-    """The results of a ``check`` run as they come in, each file's summary set apart until settling needs it.
+    """Each checked file's summary set apart, by project, until its project is settled.
 
     A summary is kept pickled, by project root (about a third of the memory of the objects: 1.3 KB a file on
-    Django's sources against 4.4 KB), and settling unpickles one project at a time, so what a run holds at
-    its peak grows with its largest project, not with every file it checked. A cached result comes without
-    its summary: settling reads it from the summary cache only when it builds that project's model."""
+    Django's sources against 4.4 KB), and settling unpickles one project at a time. A cached result comes
+    without its summary: settling reads it from the summary cache only when it builds that project's model."""
 
     def __init__(self) -> None:
-        self.items: list[tuple[Any, Optional[FileResult]]] = []
         self.summaries: dict[str, dict[str, bytes]] = {}
         """Project root -> absolute path -> the pickled summary of a checked file."""
-        self.unsummarised: list[str] = []
-        """Absolute paths of the files reported without errors but without a summary (cache hits); their
-        projects are looked up only when a model is built."""
+        self.unsummarised: dict[str, list[str]] = {}
+        """Project root -> absolute paths of the files reported without errors but without a summary (cache
+        hits)."""
 
     def add(self, item: Any, result: Optional[FileResult]) -> None:
         if result is not None and isinstance(item, str) and item != "-":
             absolute = os.path.abspath(item)
             if result.summary is not None:
+                import pickle  # noqa: PLC0415 - a warm run takes no summary
+
                 packed = pickle.dumps(result.summary, protocol=pickle.HIGHEST_PROTOCOL)
                 self.summaries.setdefault(project_root(absolute), {})[absolute] = packed
                 result.summary = None
             elif not result.errors:
-                self.unsummarised.append(absolute)
-        self.items.append((item, result))
+                self.unsummarised.setdefault(project_root(absolute), []).append(absolute)
 
 
-def settle(
-    checked: Checked, config: Config, use_cache: bool,
-    cache: Optional[ResultCache] = None, discovery: Optional[Discovery] = None,
-) -> list[tuple[Any, Optional[FileResult]]]:
-    """Build the model of each project a finding with a condition belongs to, from the summaries of the files
-    checked (and of the rest of that project), then drop the findings a project fact refutes; one project at a
-    time, its summaries and model let go before the next. No finding with a condition in a project: no model to
-    build, and the rest of its files are not looked for. ``discovery``: the folders the run has walked already
-    (their files are not looked for again).
+class Settling:
+    """Settles a ``check`` run's findings project by project as the results come in, and gives the results back
+    in discovery order as soon as their project is settled.
 
-    With the result ``cache``, each project's outcome (which findings each file keeps) is recorded with the stat
-    signatures of every file of the project (:func:`_inputs`); a later run whose project files all have the same
-    signatures (so the same bytes, hence the same summaries, model and findings) takes the outcome as it is."""
-    pending: dict[str, list[tuple[str, FileResult]]] = {}
-    for item, result in checked.items:
-        if result is None or not any(finding.unless for finding in result.findings):
-            continue
-        if isinstance(item, str):
-            pending.setdefault(project_root(os.path.abspath(item)), []).append((item, result))
-        else:  # standard input is one file, whatever name it is given: no model settles its findings
-            from backend_lint.analysis.project.model import resolve  # noqa: PLC0415
+    A project is settled when the last of the run's files in it has been checked (the run's items say which one
+    that is before checking starts): the model of a project a finding with a condition belongs to is built from
+    the summaries of the files checked (and of the rest of that project), the findings a project fact refutes are
+    dropped, and its summaries, model and results are let go. A run walks its folders one after the other, so a
+    project's files come together, and what it holds at its peak is its largest project and the results waiting
+    behind it, not every file's summary and result (memory flat in the number of files). A project none of whose
+    findings has a condition builds no model, and the rest of its files are not looked for. ``discovery``: the
+    folders the run has walked already (their files are not looked for again).
 
-            result.findings = resolve(result.findings, None)
-    if not pending:
-        return checked.items
-    files_of = discovery or Discovery(config)
-    index_cache: Any = False  # the summary cache, opened for the first project that needs a model
-    for root, results in pending.items():
-        inputs = _inputs(root, files_of(root), cache) if cache is not None else None
+    With the result ``cache``, the model's answer to each fact it was asked is recorded with what the model
+    follows from (:func:`_inputs`: the digest of every file's summary, the project's configuration files); a
+    later run whose project gives the same inputs answers its findings' facts from the record, without reading
+    a summary or building a model, so an edit that leaves a file's summary as it was settles nothing again. A
+    fact the record does not hold (a finding the edit added) builds the model."""
+
+    def __init__(
+        self, items: list[Any], config: Config, use_cache: bool,
+        cache: Optional[ResultCache] = None, discovery: Optional[Discovery] = None,
+    ) -> None:
+        self.config = config
+        self.use_cache = use_cache
+        self.cache = cache
+        self.files_of = discovery or Discovery(config)
+        self._roots = [project_root(os.path.abspath(item)) if _is_path(item) else None for item in items]
+        self._last = {root: index for index, root in enumerate(self._roots) if root is not None}
+        self._open = set(self._last)
+        """The roots some of whose files are still to come."""
+        self._checked = Checked()
+        self._pending: dict[str, list[tuple[str, FileResult]]] = {}
+        self._waiting: deque[tuple[Optional[str], Any, Optional[FileResult]]] = deque()
+        self._added = 0
+        self._index_cache: Any = False  # the summary cache, opened for the first project that needs a model
+
+    def add(self, item: Any, result: Optional[FileResult]) -> Iterator[tuple[Any, Optional[FileResult]]]:
+        """Take the next item's result (in the order of the items); yield every result now settled, in order."""
+        index, self._added = self._added, self._added + 1
+        root = self._roots[index] if index < len(self._roots) and _is_path(item) else None
+        self._checked.add(item, result)
+        if result is not None and any(finding.unless for finding in result.findings):
+            if root is None:  # not a file of a project: no model settles its findings
+                from backend_lint.analysis.project.model import resolve  # noqa: PLC0415
+
+                result.findings = resolve(result.findings, None)
+            else:
+                self._pending.setdefault(root, []).append((item, result))
+        self._waiting.append((root, item, result))
+        if root is not None and self._last.get(root) == index:
+            self._settle(root)
+        while self._waiting and self._waiting[0][0] not in self._open:
+            yield self._waiting.popleft()[1:]
+
+    def finish(self) -> Iterator[tuple[Any, Optional[FileResult]]]:
+        """Settle what is left (a run stopped early) and yield it; save what the cache recorded."""
+        for root in sorted(self._open):
+            self._settle(root)
+        while self._waiting:
+            yield self._waiting.popleft()[1:]
+        if self.cache is not None:
+            self.cache.save()  # the answers recorded, and the summaries (``cache.summaries``) completed
+        elif self._index_cache:
+            self._index_cache.save()
+
+    def _settle(self, root: str) -> None:
+        self._open.discard(root)
+        results = self._pending.pop(root, None)
+        summaries = self._checked.summaries.pop(root, {})
+        unsummarised = self._checked.unsummarised.pop(root, [])
+        if not results:
+            return
+        cache = self.cache
+        inputs = _inputs(root, self.files_of(root), cache) if cache is not None else None
         recorded = cache.settled(root, inputs) if cache is not None and inputs is not None else None
-        if recorded is not None and _take(results, recorded):
-            continue
-        if index_cache is False:
-            index_cache = new_index(config, use_cache, cache.summaries if cache is not None else None).cache
-        kept = _settle_project(root, results, checked, index_cache, cache, files_of)
+        if recorded is not None and _settle_with(results, partial(_recorded, recorded)):
+            return
+        if self._index_cache is False:
+            self._index_cache = new_index(self.config, self.use_cache, cache.summaries if cache else None).cache
+        answers = _settle_project(root, results, summaries, unsummarised, self._index_cache, cache, self.files_of)
         if cache is not None:
-            cache.record_settled(root, inputs, kept)
-    if cache is not None:
-        cache.save()  # the outcomes recorded, and the summaries (``cache.summaries``) completed
-    elif index_cache:
-        index_cache.save()
-    return checked.items
+            cache.record_settled(root, None if answers is None else inputs, {**(recorded or {}), **(answers or {})})
+        if self._index_cache:
+            self._index_cache.release()  # the project's summaries read from the cache: let them go with its model
+
+
+def _is_path(item: Any) -> bool:
+    return isinstance(item, str) and item != "-"
+
+
+def fact_key(fact: Any) -> str:
+    """A project fact as the result cache keeps its answer."""
+    return json.dumps(fact.to_json(), separators=(",", ":"))
 
 
 def _settle_project(
-    root: str, results: list[tuple[str, FileResult]], checked: Checked, summaries: Optional[SummaryCache],
-    cache: Optional[ResultCache], files_of: Discovery,
-) -> dict[str, list[int]]:
-    """Settle one project's findings with its model; the indexes of the findings each file keeps."""
+    root: str, results: list[tuple[str, FileResult]], packed: dict[str, bytes], unsummarised: list[str],
+    summaries: Optional[SummaryCache], cache: Optional[ResultCache], files_of: Discovery,
+) -> Optional[dict[str, bool]]:
+    """Settle one project's findings with its model; the answers the model gave (``None``: no model, nothing in
+    the project could be read)."""
+    import pickle  # noqa: PLC0415
+
     from backend_lint.analysis.project.index import ProjectIndex  # noqa: PLC0415 - only when a model is built
     from backend_lint.analysis.project.model import resolve  # noqa: PLC0415
 
     index = ProjectIndex(summaries)
-    for path, packed in checked.summaries.pop(root, {}).items():
-        index.add(path, pickle.loads(packed))
-    for path in checked.unsummarised:  # cache hits: their summaries by the digest of their entry
-        if project_root(path) != root:
-            continue
+    for path, pickled in packed.items():
+        index.add(path, pickle.loads(pickled))
+    for path in unsummarised:  # cache hits: their summaries by the digest of their entry
         used = cache.used(path) if cache is not None else None
         summary = summaries.lookup(path, used) if summaries is not None and used is not None else None
         if summary is not None:
@@ -227,27 +280,58 @@ def _settle_project(
         index.complete({root}, files_of)
     # no summary of this project (nothing in it could be read): what only a project supports goes
     model = index.model_for(results[0][0]) if index.roots() else None
-    kept: dict[str, list[int]] = {}
-    for path, result in results:
-        before = result.findings
-        result.findings = resolve(before, model)
-        survivors = {id(finding) for finding in result.findings}
-        kept[os.path.abspath(path)] = [i for i, finding in enumerate(before) if id(finding) in survivors]
-    return kept
+    if model is None:
+        for _, result in results:
+            result.findings = resolve(result.findings, None)
+        return None
+    answers: dict[str, bool] = {}
+
+    def ask(fact: Any) -> bool:
+        holds = answers[fact_key(fact)] = model.holds(fact)
+        return holds
+
+    _settle_with(results, ask)
+    return answers
+
+
+def _recorded(answers: dict[str, bool], fact: Any) -> Optional[bool]:
+    return answers.get(fact_key(fact))
+
+
+def _settle_with(results: list[tuple[str, FileResult]], answer: Callable[[Any], Optional[bool]]) -> bool:
+    """Drop each finding one of whose facts holds, asking them in order and stopping at the first that holds
+    (:func:`backend_lint.analysis.project.model.resolve`); when ``answer`` does not know one (``None``), change
+    nothing and say so."""
+    kept: list[list[Any]] = []
+    for _, result in results:
+        survivors = []
+        for finding in result.findings:
+            for fact in finding.unless:
+                holds = answer(fact)
+                if holds is None:
+                    return False
+                if holds:
+                    break
+            else:
+                survivors.append(finding)
+        kept.append(survivors)
+    for (_, result), survivors in zip(results, kept):
+        result.findings = survivors
+    return True
 
 
 def _inputs(root: str, files: list[str], cache: ResultCache) -> Optional[str]:
-    """What a project's outcome follows from, hashed: for each of its files, the digest of the bytes this run
-    reported it from (:meth:`ResultCache.used`), else its stat signature, and the signatures of the
-    configuration files the model reads (``None`` when a file was modified too recently to be told apart from
-    a later edit).
+    """What a project's model follows from, hashed: for each of its files, the digest of the summary of the
+    bytes this run reported it from (:meth:`ResultCache.used_summary`; the digest of the bytes when they gave no
+    summary, :meth:`ResultCache.used`), else its stat signature, and the signatures of the configuration files
+    the model reads (``None`` when a file was modified too recently to be told apart from a later edit).
 
     A digest describes the bytes whose findings and summary settling used, whenever the file changes after
     its read; a signature is taken before the model reads the file, so an edit after the stat leaves a
-    signature that no longer matches, never a stale outcome."""
+    signature that no longer matches, never a stale answer."""
     signed: list[Any] = []
     for path in sorted(os.path.abspath(file) for file in files):
-        found: Any = cache.used(path) or settled_signature(path)
+        found: Any = cache.used_summary(path) or cache.used(path) or settled_signature(path)
         if found is None:
             return None
         signed.append([path, found])
@@ -259,15 +343,3 @@ def _inputs(root: str, files: list[str], cache: ResultCache) -> Optional[str]:
         signed.append([path, found])
     signed.append(["deployment", *read_deployment(Path(root))])  # BE308's evidence: a Dockerfile, its HEALTHCHECK
     return hashlib.sha256(json.dumps([root, signed]).encode()).hexdigest()
-
-
-def _take(results: list[tuple[str, FileResult]], kept: dict[str, list[int]]) -> bool:
-    """Apply a recorded outcome, when it is one for exactly these files and findings (else change nothing)."""
-    paths = {os.path.abspath(path): result for path, result in results}
-    if set(paths) != set(kept) or any(
-        any(index >= len(paths[path].findings) for index in indexes) for path, indexes in kept.items()
-    ):
-        return False
-    for path, result in paths.items():
-        result.findings = [result.findings[index] for index in kept[path]]
-    return True

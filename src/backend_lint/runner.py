@@ -9,7 +9,6 @@ use it, so a fix behaves the same in a terminal and in an editor.
 from __future__ import annotations
 
 import ast
-import traceback
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional
@@ -19,7 +18,7 @@ from backend_lint.config import Config
 from backend_lint.files import SourceFile, Unreadable, decode_source, parse_source, project_path, read_source
 from backend_lint.finding import Applicability, FileError, FileResult, Finding
 from backend_lint.noqa import NoqaMap
-from backend_lint.registry import all_rule_classes
+from backend_lint.registry import all_rule_classes, rule_class
 
 if TYPE_CHECKING:
     from backend_lint.analysis.project.index import ProjectIndex
@@ -67,7 +66,14 @@ class Checker:
     project: Optional[ProjectIndex] = None
     """The projects' summaries, when they are known before checking (flake8, the editor, ``fix``): findings a
     project fact refutes are dropped as each file is checked."""
+    triggers: Optional[dict[str, list[str]]] = None
+    """The enabled rules' trigger words by code, when the result cache knows them: until something needs every
+    rule, a file is checked with only the rules its text triggers, and only those are imported (the run after
+    editing one file imports a few rule modules, not all of them). The rules a file does not trigger would not
+    run on it anyway (:meth:`Engine.active_rules <backend_lint.engine.Engine.active_rules>`)."""
     _engine: Optional[Engine] = field(default=None, repr=False)
+    _some: Optional[Engine] = field(default=None, repr=False)
+    """The rules imported so far for the files checked by their trigger words (:attr:`triggers`)."""
 
     @classmethod
     def from_config(cls, config: Config) -> Checker:
@@ -89,11 +95,41 @@ class Checker:
         """Import the rules and build the engine now (before forking workers, which then inherit them)."""
         _ = self.engine
 
-    def rules_for(self, relative_path: str) -> list[Rule]:
+    @property
+    def trigger_table(self) -> Optional[dict[str, list[str]]]:
+        """Every enabled rule's trigger words by code, once the rules are built (for the result cache)."""
+        if self._engine is None:
+            return None
+        return {rule.code: list(rule.triggers) for rule in self._engine.rules}
+
+    def rules_for(self, relative_path: str, rules: Optional[list[Rule]] = None) -> list[Rule]:
+        """The rules (default: every enabled rule) the configuration does not switch off for this file."""
+        chosen = self.rules if rules is None else rules
         ignored = self.config.ignored_for(relative_path)
         if not ignored:
-            return self.rules
-        return [rule for rule in self.rules if not rule.code.startswith(tuple(code.upper() for code in ignored))]
+            return chosen
+        return [rule for rule in chosen if not rule.code.startswith(tuple(code.upper() for code in ignored))]
+
+    def _engine_for(self, text: str, relative_path: str) -> tuple[Engine, list[Rule]]:
+        """The engine and the rules to check a file with: every enabled rule, or, while only :attr:`triggers`
+        are known, the rules whose trigger words occur in ``text`` (their modules imported now)."""
+        if self._engine is not None or self.triggers is None:
+            return self.engine, self.rules_for(relative_path)
+        if self._some is None:
+            from backend_lint.engine import Engine  # noqa: PLC0415 - imports the analysis the rules share
+
+            self._some = Engine([])
+        loaded = {rule.code: rule for rule in self._some.rules}
+        wanted = [code for code, words in self.triggers.items() if not words or any(word in text for word in words)]
+        missing = [code for code in wanted if code not in loaded]
+        if missing:
+            for code in missing:
+                cls = rule_class(code)
+                if cls is None:  # the record names a rule this install does not have: build every rule
+                    return self.engine, self.rules_for(relative_path)
+                loaded[code] = cls(self.config.rule_settings.get(code))
+            self._some.rules = [loaded[code] for code in sorted(loaded)]
+        return self._some, self.rules_for(relative_path, [loaded[code] for code in wanted])
 
     def check_source(
         self, source: SourceFile, display_path: str, real_path: Optional[str] = None, noqa: bool = True
@@ -117,8 +153,9 @@ class Checker:
         located = real_path or display_path
         relative = project_path(located, self.config)
         modelled = (self.summarize or self.project is not None) and located not in ("-", "stdin")
-        result = self.engine.check(
-            tree, text, display_path, relative, self.rules_for(relative),
+        engine, rules = self._engine_for(text, relative)
+        result = engine.check(
+            tree, text, display_path, relative, rules,
             module=module_name(located) if modelled else "", summarize=self.summarize and modelled,
         )
         from backend_lint.analysis.project.model import resolve  # noqa: PLC0415 - with the engine
@@ -159,6 +196,8 @@ class Checker:
         try:
             outcome = fix_text(self, source, path, threshold, first.findings, only=only)
         except Exception as exc:  # a bug in the fixing machinery itself: keep the file and every finding
+            import traceback  # noqa: PLC0415 - only when the fixing machinery fails
+
             reason = f"{type(exc).__name__}: {exc}".splitlines()[0]
             first.errors.append(FileError(path, reason, code="fix", detail=traceback.format_exc()))
             return FixResult(source.text, first)

@@ -11,6 +11,8 @@ endpoint itself.
 from __future__ import annotations
 
 import ast
+import re
+from bisect import bisect_left, bisect_right
 from typing import TYPE_CHECKING
 
 from backend_lint.analysis.ast_helpers import string_value
@@ -34,6 +36,10 @@ SHORT_PROBE_WORDS = frozenset({"ready", "live", "alive", "ping", "status", "up"}
 """Words that make a path a probe when they end it and nothing but these stands before them."""
 _NEUTRAL = frozenset({"api", "v", "internal", "system", "sys", "service", "monitor", "monitoring", "_"})
 _TEXT_WORDS = ("health", "livez", "readyz", "heartbeat", "ready", "alive", "ping", "status", "live")
+_PROBE_PARTS = ("health", "ready", "readi", "live", "heartbeat", "ping", "status", "up")
+"""Every word of :data:`PROBE_WORDS` and :data:`SHORT_PROBE_WORDS` contains one of these: a probe path's text
+does too, on the lines of the call that routes it."""
+_NEWLINE = re.compile(r"\r\n?|\n")
 _ROUTING_CALLS = frozenset({
     "path", "re_path", "url", "route", "get", "api_route", "add_api_route", "add_url_rule", "add_get", "add_route",
     "Route", "Mount", "head",
@@ -78,12 +84,33 @@ def _registers_probe(ctx: FileContext) -> bool:
     lowered = ctx.source.lower()
     if not any(word in lowered for word in _TEXT_WORDS):
         return False
-    for node in ast.walk(ctx.tree):
+    lines = _lines_with(lowered, _PROBE_PARTS)
+    stack: list[ast.AST] = [ctx.tree]
+    while stack:  # only into the nodes whose lines hold a probe word: a probe path's literal lies within its call
+        node = stack.pop()
+        first = getattr(node, "lineno", None)
+        if first is not None:
+            at = bisect_left(lines, first)
+            if at == len(lines) or lines[at] > (getattr(node, "end_lineno", None) or first):
+                continue
         if isinstance(node, ast.Call) and node.args and _callee(node) in _ROUTING_CALLS:
             text = string_value(node.args[0])
             if text is not None and is_probe_path(text.strip("^$")):
                 return True
+        stack.extend(ast.iter_child_nodes(node))
     return False
+
+
+def _lines_with(lowered: str, parts: tuple[str, ...]) -> list[int]:
+    """The lines (1-based, ascending) of ``lowered`` on which one of ``parts`` occurs."""
+    starts = []
+    for part in parts:
+        at = lowered.find(part)
+        while at != -1:
+            starts.append(at)
+            at = lowered.find(part, at + 1)
+    breaks = [found.end() for found in _NEWLINE.finditer(lowered)]  # the line breaks ``ast`` counts
+    return sorted({bisect_right(breaks, at) + 1 for at in starts})
 
 
 def _callee(call: ast.Call) -> str:
