@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 
 CACHE_DIR_NAME = ".backend_lint_cache"
 FORMAT = "backend-lint-cache/9"
-_SUMMARY_FORMAT = "backend-lint-summaries/8"
+_SUMMARY_FORMAT = "backend-lint-summaries/9"
 _GITIGNORE = "# Created by backend-lint automatically.\n*\n"
 _CACHEDIR_TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"

@@ -117,7 +117,9 @@ def test_support(module: str) -> ProjectFact:
 def constants(qualified: Iterable[str]) -> ProjectFact:
     """Every one of the imported names (``app.tables.RETAINED_TABLES``) is a literal constant of its module,
     and every name written as a call (``app.queries.active_filter()``) is a function of the project that
-    returns a string literal on every path (BE101)."""
+    returns a string literal on every path; a name written ``q()[i]`` (``app.queries.build_query()[0]``: the
+    ``sql`` of ``sql, params = build_query(x)``) is a function of the project every ``return`` of which gives a
+    tuple whose element ``i`` is constant SQL text (BE101)."""
     return ProjectFact(CONSTANTS, tuple(sorted(set(qualified))))
 
 

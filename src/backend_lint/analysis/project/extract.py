@@ -233,6 +233,7 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
         found.checks_unique = uniqueness and not isinstance(node, ast.ClassDef) and checks_unique(node)
         found.calls = effects.calls(node, lambda written: _absolute(summary, written))
         found.returns_literal = effects.returns_literal(node)
+        found.text_elements = effects.text_elements(node)
         if found != DefSummary():
             summary.defs[f"{summary.module}.{qualname}" if summary.module else qualname] = found
 

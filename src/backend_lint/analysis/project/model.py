@@ -50,6 +50,8 @@ _HTML_GENERIC = frozenset({
     "TemplateResponseMixin", "ProcessFormView", "BaseFormView", "BaseDeleteView", "BaseCreateView",
     "BaseUpdateView", "SingleObjectTemplateResponseMixin", "MultipleObjectTemplateResponseMixin",
 })
+_ELEMENT = re.compile(r"(.+)\(\)\[(\d+)\]")
+"""``shop.queries.build_query()[0]``: element 0 of what the function returns (:func:`.conditions.constants`)."""
 _WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 _MAX_DEPTH = 8
 CALL_DEPTH = 3
@@ -250,7 +252,12 @@ class ProjectModel:
     def is_constant(self, qualified: str, depth: int = 0) -> bool:
         """``shop.tables.RETAINED`` is bound once, to a literal, in its module (through re-exports); a name
         written as a call, ``shop.queries.active_filter()``, is a function every ``return`` of which gives a
-        string literal."""
+        string literal; ``shop.queries.build_query()[0]``, an element of what a function returns, is constant
+        SQL text in every tuple it returns."""
+        element = _ELEMENT.fullmatch(qualified)
+        if element is not None:
+            found = self.definition(element.group(1))[1]
+            return found is not None and int(element.group(2)) in found.text_elements
         if qualified.endswith("()"):
             found = self.definition(qualified[:-2])[1]
             return found is not None and found.returns_literal

@@ -44,6 +44,11 @@ class DefSummary:
     takes a session mounted with it as one with a timeout."""
     returns_literal: bool = False
     """Every ``return`` of the function gives a string literal: constant text (BE101: safe in SQL)."""
+    text_elements: list[int] = field(default_factory=list)
+    """Every ``return`` of the function gives a tuple (``return sql, params``): the positions (from 0) whose
+    element is constant SQL text in every one of them, as BE101 decides within the file (a literal, a module
+    constant, a local built only from them, safe holes only): ``sql, params = build_query(x)`` in another
+    module formats nothing unsafe into its SQL."""
     calls: list[str] = field(default_factory=list)
     """The project's functions, classes and methods it calls, qualified (sorted): imported from a module of its
     own top-level package, or defined in its own module (``self._send`` in its class). The model adds their
@@ -211,6 +216,8 @@ def _well_typed(summary: ModuleSummary) -> bool:
             and isinstance(item.counts_attempts, bool)
             and _strings(item.effects) and _strings(item.relations) and isinstance(item.checks_unique, bool)
             and _strings(item.calls) and isinstance(item.returns_literal, bool) and isinstance(item.timeout, bool)
+            and isinstance(item.text_elements, list)
+            and all(isinstance(index, int) and not isinstance(index, bool) for index in item.text_elements)
             for item in summary.defs.values()
         )
         and all(isinstance(entry.view, str) for entry in summary.url_entries)
