@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Callable, Optional
 from backend_lint.analysis.effects import CREATES, HARMFUL, SIDE_RECORDS, own_effects, words
 from backend_lint.analysis.http_clients import mentions_timeout
 from backend_lint.analysis.loggers import records_traceback
+from backend_lint.analysis.project.def_queries import runs_query_always
 from backend_lint.analysis.provenance import sql_text
 from backend_lint.analysis.resolve import Imported, called_function, resolve_name, returned_values
 from backend_lint.analysis.scopes import CLASS, FUNCTION, Scope
@@ -64,6 +65,12 @@ _TIMEOUT_WORD = re.compile("timeout")
 _RETURNS_TEXT = re.compile(r"""\breturn\s*\(?\s*[rRuU]?["']""")
 _RETURNS_TUPLE = re.compile(r"\breturn\b[^\n#]*(?:,|\([ \t]*(?:\n|$))")
 """A ``return`` of a tuple (``return sql, params``, or ``return (`` with the elements below)."""
+_QUERY_WORDS = re.compile(
+    r"objects|session|\.query\b|\.(?:all|filter|exclude|order_by|get|first|last|count|exists|aggregate|earliest|latest|in_bulk|create"
+    r"|get_or_create|update_or_create|update|delete|execute\w*|scalars?|scalar_one\w*|one\w*|fetch\w*|exec|run)\s*\("
+)
+"""Text without which :func:`.def_queries.runs_query_always` finds no query in a function."""
+_CACHE_WORDS = re.compile("cache|memoiz")
 _HARMFUL_WORDS = re.compile(
     "create|insert|add\\(|add_all|save\\(|send|delay\\(|apply_async|enqueue|add_task|async_task|kiq\\(|schedule_task"
     "|post\\(|pay|charge|capture|refund|transact|open_channel|withdraw|purchase|stripe|braintree|adyen|square|mollie"
@@ -103,6 +110,8 @@ class EffectReader:
         self.traceback_lines = _word_lines(lowered, breaks, _TRACEBACK_WORDS)
         self.text_lines = _word_lines(lowered, breaks, _RETURNS_TEXT)
         self.tuple_lines = _word_lines(lowered, breaks, _RETURNS_TUPLE)
+        self.query_lines = _word_lines(lowered, breaks, _QUERY_WORDS)
+        self.cache_lines = _word_lines(lowered, breaks, _CACHE_WORDS)
         self.timeout_lines = _word_lines(lowered, breaks, _TIMEOUT_WORD)
         self.names = {name.rpartition(".")[2] for name, _node in own}
         self.names.update(
@@ -167,6 +176,15 @@ class EffectReader:
             if all(text is not None and not text.unsafe_holes() for text in texts):
                 found.append(index)
         return found
+
+    def runs_query(self, node: ast.AST) -> bool:
+        """Every call of the function ``node`` runs a database query in its own body
+        (:func:`.def_queries.runs_query_always`); not when its lines name a cache (a cached lookup)."""
+        if self.skip or not isinstance(node, _FUNCTIONS) or not _spans_a_line(node, self.query_lines) \
+                or _spans_a_line(node, self.cache_lines):
+            return False
+        scope = Scope(FUNCTION, node, self.scopes.get(id(node), self.ctx.root_scope))
+        return runs_query_always(self.ctx, node, scope)
 
     def _logs_traceback(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
         """The function records the exception its caller is handling (``logger.exception(...)``,

@@ -234,6 +234,7 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
         found.calls = effects.calls(node, lambda written: _absolute(summary, written))
         found.returns_literal = effects.returns_literal(node)
         found.text_elements = effects.text_elements(node)
+        found.runs_query = effects.runs_query(node)
         if found != DefSummary():
             summary.defs[f"{summary.module}.{qualname}" if summary.module else qualname] = found
 

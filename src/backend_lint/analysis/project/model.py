@@ -141,6 +141,9 @@ class ProjectModel:
             return any(summary.patches_requests_timeout for summary in self.modules.values())
         if kind == conditions.RELATION:
             return len(args) == 2 and self.has_relation(args[0], args[1])
+        if kind == conditions.RUNS_QUERY:
+            canonical, found = self.definition(args[0]) if args else ("", None)
+            return found is not None and found.runs_query and self._callable(canonical)
         if kind == conditions.UNIQUE_RECORD:
             return bool(args) and self.unique_record(frozenset(args))
         if kind == conditions.CHECKS_UNIQUE:

@@ -49,6 +49,10 @@ class DefSummary:
     element is constant SQL text in every one of them, as BE101 decides within the file (a literal, a module
     constant, a local built only from them, safe holes only): ``sql, params = build_query(x)`` in another
     module formats nothing unsafe into its SQL."""
+    runs_query: bool = False
+    """Every call of the function runs a database query in its own body (:func:`backend_lint.analysis.orm.runs_query`
+    on a statement it always reaches; none when it names a cache): a helper that a loop over rows calls with the
+    row queries once per row (BE103)."""
     calls: list[str] = field(default_factory=list)
     """The project's functions, classes and methods it calls, qualified (sorted): imported from a module of its
     own top-level package, or defined in its own module (``self._send`` in its class). The model adds their
@@ -216,7 +220,7 @@ def _well_typed(summary: ModuleSummary) -> bool:
             and isinstance(item.counts_attempts, bool)
             and _strings(item.effects) and _strings(item.relations) and isinstance(item.checks_unique, bool)
             and _strings(item.calls) and isinstance(item.returns_literal, bool) and isinstance(item.timeout, bool)
-            and isinstance(item.text_elements, list)
+            and isinstance(item.text_elements, list) and isinstance(item.runs_query, bool)
             and all(isinstance(index, int) and not isinstance(index, bool) for index in item.text_elements)
             for item in summary.defs.values()
         )
