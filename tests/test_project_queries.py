@@ -91,3 +91,136 @@ def test_sql_text_unpacked_from_a_helper_of_another_module(tmp_path: Path) -> No
     result = run_cli("check", "--select", "BE101", "--no-cache", "--stdin-filename", "reports/views.py", "-",
                      cwd=root, stdin=(root / "reports/views.py").read_bytes())
     assert result.stdout.decode().count("BE101") == 4, result.stdout.decode()  # alone: the file cannot tell
+
+
+HELPER_QUERIES = {
+    "pyproject.toml": """\
+        [project]
+        name = "shop"
+        version = "1"
+
+        [tool.backend-lint.BE103]
+        report-helper-queries = true
+    """,
+    "shop/__init__.py": "",
+    "shop/models.py": """\
+        from django.db import models
+
+
+        class Customer(models.Model):
+            name = models.CharField(max_length=40)
+
+
+        class Order(models.Model):
+            customer = models.ForeignKey(Customer, on_delete=models.CASCADE)
+            total = models.IntegerField()
+    """,
+    "shop/lookups.py": """\
+        from functools import lru_cache
+
+        from django.core.cache import cache
+        from django.db import connection
+
+        from shop.models import Customer, Order
+
+
+        def load_customer(order):
+            return Customer.objects.get(pk=order.customer_id)
+
+
+        def order_count(customer):
+            if customer is None:
+                return 0
+            return Order.objects.filter(customer=customer).count()
+
+
+        def raw_total(order):
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT sum(total) FROM shop_order WHERE customer_id = %s", [order.customer_id])
+                return cursor.fetchone()
+
+
+        def orders_of(customer):
+            return Order.objects.filter(customer=customer)
+
+
+        def count_if(customer, wanted):
+            if wanted:
+                return Order.objects.filter(customer=customer).count()
+            return 0
+
+
+        @lru_cache(maxsize=None)
+        def customer_by_pk(pk):
+            return Customer.objects.get(pk=pk)
+
+
+        def cached_count(customer):
+            return cache.get_or_set(f"count-{customer.pk}", lambda: Order.objects.filter(customer=customer).count())
+
+
+        def label(order):
+            return f"#{order.pk}"
+    """,
+    "shop/views.py": """\
+        from django.http import JsonResponse
+
+        from shop import lookups
+        from shop.lookups import count_if, customer_by_pk, load_customer, order_count, orders_of
+        from shop.models import Customer, Order
+
+
+        def orders(request):
+            rows = []
+            for order in Order.objects.filter(total__gt=0):
+                rows.append(load_customer(order))
+                rows.append(lookups.raw_total(order))
+                rows.append(orders_of(order))
+                rows.append(count_if(order, False))
+                rows.append(customer_by_pk(order.customer_id))
+                rows.append(lookups.cached_count(order))
+                rows.append(lookups.label(order))
+            return JsonResponse(rows, safe=False)
+
+
+        def customers(request):
+            counts = [order_count(customer=customer) for customer in Customer.objects.all()]
+            for pk in Order.objects.values_list("pk", flat=True):
+                load_customer(pk)
+            for order in Order.objects.all()[:5]:
+                load_customer(order)
+            for name in ["a", "b"]:
+                load_customer(name)
+            load_customer(None)
+            return JsonResponse(counts, safe=False)
+    """,
+    "shop/tasks.py": """\
+        from celery import shared_task
+
+        from shop.lookups import load_customer
+        from shop.models import Order
+
+
+        @shared_task
+        def nightly():
+            for order in Order.objects.all():
+                load_customer(order)
+    """,
+}
+
+
+def test_a_loop_that_hands_each_row_to_a_helper_that_queries(tmp_path: Path) -> None:
+    """With ``report-helper-queries``, BE103 reports a loop over rows that hands the row to a function of another
+    module that runs a query on every call (a get, a count after a guard clause, a raw cursor), and leaves alone
+    a helper that builds a queryset without running it, queries only on one branch, is cached, or runs no
+    query; a loop over plain values, over a handful of rows or over a literal; and a background job."""
+    root = write_project(tmp_path, HELPER_QUERIES)
+    assert findings_of(root, "BE103") == {
+        ("shop/views.py", 11), ("shop/views.py", 12), ("shop/views.py", 22),
+    }
+    (root / "pyproject.toml").write_text('[project]\nname = "shop"\nversion = "1"\n', encoding="utf-8")
+    assert findings_of(root, "BE103") == set()  # off by default
+    write_project(root, {"pyproject.toml": HELPER_QUERIES["pyproject.toml"]})
+    result = run_cli("check", "--select", "BE103", "--no-cache", "--stdin-filename", "shop/views.py", "-",
+                     cwd=root, stdin=(root / "shop/views.py").read_bytes())
+    assert "BE103" not in result.stdout.decode(), result.stdout.decode()  # alone: the file cannot tell

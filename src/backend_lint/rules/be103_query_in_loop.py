@@ -98,6 +98,13 @@ class QueryInLoop(Rule):
             " forms, serializers, tasks, coroutines): model methods, signal receivers, helpers, scripts",
         ),
         Option(
+            "report-helper-queries",
+            bool,
+            False,
+            "also report a loop over rows, in a module that answers requests, that hands the row to a function of"
+            " another module of the project that runs a query on every call (read from the project model)",
+        ),
+        Option(
             "ignore-paths",
             list,
             ["migrations/", "_migrations/", "alembic/", "management/commands/"],
@@ -143,12 +150,13 @@ class QueryInLoop(Rule):
     @visits(ast.Call)
     def check_helper_call(self, node: ast.Call, ctx: FileContext) -> None:
         """``load_customer(order)`` in a loop over orders, where ``load_customer`` is a function of another module
-        of the project that runs a query on every call (:func:`~backend_lint.analysis.project.conditions.runs_query`,
-        ``only_if``: never without a project). Only in a module that answers requests: in a background job, a
-        service called per item is how the job is built (each item processed on its own), not a page that
-        waits for a query per row."""
+        of the project that runs a query on every call (``only_if=(runs_query(...),)``: never without a
+        project), with ``report-helper-queries`` (off by default: on the corpus such loops mostly visit a
+        handful of rows, the days of one workout). Only in a module that answers requests: in a background
+        job, a service called per item is how the job is built, not a page that waits for a query per row."""
         loops = ctx.scope.loops
-        if not loops or not (node.args or node.keywords) or not serves_requests(ctx):
+        if not loops or not (node.args or node.keywords) or not self.option("report-helper-queries") \
+                or not serves_requests(ctx):
             return
         for depth, loop in enumerate(loops):
             if isinstance(loop, ast.While) or not _passes_row(node, loop):
@@ -231,9 +239,10 @@ def _passes_row(call: ast.Call, loop: ast.AST) -> bool:
     if not isinstance(target, ast.Name):
         return False
     for value in [*call.args, *(keyword.value for keyword in call.keywords)]:
-        while isinstance(value, ast.Attribute):
-            value = value.value
-        if isinstance(value, ast.Name) and value.id == target.id:
+        root = value
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        if isinstance(root, ast.Name) and root.id == target.id:
             return True
     return False
 
