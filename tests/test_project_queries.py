@@ -224,3 +224,73 @@ def test_a_loop_that_hands_each_row_to_a_helper_that_queries(tmp_path: Path) -> 
     result = run_cli("check", "--select", "BE103", "--no-cache", "--stdin-filename", "shop/views.py", "-",
                      cwd=root, stdin=(root / "shop/views.py").read_bytes())
     assert "BE103" not in result.stdout.decode(), result.stdout.decode()  # alone: the file cannot tell
+
+
+SQLALCHEMY_HELPERS = {
+    "pyproject.toml": """\
+        [project]
+        name = "blog"
+        version = "1"
+
+        [tool.backend-lint.BE103]
+        report-helper-queries = true
+    """,
+    "blog/__init__.py": "",
+    "blog/models.py": """\
+        from flask_sqlalchemy import SQLAlchemy
+
+        db = SQLAlchemy()
+
+
+        class Post(db.Model):
+            id = db.Column(db.Integer, primary_key=True)
+            author_id = db.Column(db.Integer)
+
+
+        class Author(db.Model):
+            id = db.Column(db.Integer, primary_key=True)
+    """,
+    "blog/queries.py": """\
+        from sqlalchemy import select
+
+        from blog.models import Author, Post, db
+
+
+        def author_of(post):
+            return Author.query.filter_by(id=post.author_id).first()
+
+
+        def others_of(post, session):
+            return session.scalars(select(Post).where(Post.author_id == post.author_id)).all()
+
+
+        def posts_statement(post):
+            return select(Post).where(Post.author_id == post.author_id)
+    """,
+    "blog/views.py": """\
+        from flask import Flask, jsonify
+
+        from blog.models import Post, db
+        from blog.queries import author_of, others_of, posts_statement
+
+        app = Flask(__name__)
+
+
+        @app.get("/posts")
+        def posts():
+            rows = []
+            for post in Post.query.all():
+                rows.append(author_of(post))
+                rows.append(others_of(post, db.session))
+                rows.append(posts_statement(post))
+            return jsonify(rows)
+    """,
+}
+
+
+def test_sqlalchemy_helpers_that_run_a_query_per_row(tmp_path: Path) -> None:
+    """A ``Model.query`` chain ended by ``.first()`` and a session's ``scalars(...)`` in a helper of another module
+    run a query per row of the Flask view's loop; a helper that builds a ``select()`` without running it
+    does not."""
+    root = write_project(tmp_path, SQLALCHEMY_HELPERS)
+    assert findings_of(root, "BE103") == {("blog/views.py", 13), ("blog/views.py", 14)}
