@@ -235,13 +235,26 @@ def _imported_constants(unsafe: list[Hole], ctx: FileContext) -> tuple[ProjectFa
 
 def _imported_text(expr: ast.expr, ctx: FileContext) -> Optional[str]:
     """What the project model can say is constant text: an imported value (``RETAINED_TABLES``, an element of
-    it), or a call of an imported function of the project (``queries.active_filter()``, written ``name()``)."""
+    it), a call of an imported function of the project (``queries.active_filter()``, written ``name()``), or a
+    local unpacked from one (``cols, params = queries.columns(x)``, written ``name()[0]``)."""
     if isinstance(expr, ast.Call):
-        qualified = imported_qualified(ctx, expr.func)
-        package = ctx.module.partition(".")[0]
-        return f"{qualified}()" if qualified is not None and package and qualified.startswith(package + ".") \
-            else None
+        qualified = _project_function(expr, ctx)
+        return f"{qualified}()" if qualified is not None else None
+    if isinstance(expr, ast.Name):
+        found = lookup(expr.id, ctx, ctx.scope)
+        assigned = found[1].assigned.get(expr.id, []) if found is not None else []
+        unpacked = unpacked_calls(ctx, found[0].node).get(expr.id, []) if found is not None else []
+        if assigned and len(unpacked) == len(assigned) == 1 and assigned[0] is None:
+            qualified = _project_function(unpacked[0].call, ctx)
+            return f"{qualified}()[{unpacked[0].index}]" if qualified is not None else None
     return imported_value(expr, ctx, ctx.scope)
+
+
+def _project_function(call: ast.Call, ctx: FileContext) -> Optional[str]:
+    """The qualified name of the function of the file's own package that ``call`` runs, imported."""
+    qualified = imported_qualified(ctx, call.func)
+    package = ctx.module.partition(".")[0]
+    return qualified if qualified is not None and package and qualified.startswith(package + ".") else None
 
 
 def _no_fix_reason(sink: Sink, sql: ast.expr) -> Optional[str]:

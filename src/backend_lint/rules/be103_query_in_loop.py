@@ -45,12 +45,12 @@ from backend_lint.analysis.orm import (
     recursive,
     written,
 )
-from backend_lint.analysis.project.conditions import ProjectFact, plain_class, relation, test_support
-from backend_lint.analysis.project.imported import imported_qualified_name
+from backend_lint.analysis.project.conditions import ProjectFact, plain_class, relation, runs_query, test_support
+from backend_lint.analysis.project.imported import imported_qualified, imported_qualified_name
 from backend_lint.analysis.provenance import sql_text
 from backend_lint.analysis.query_results import RECEIVER, result_use
 from backend_lint.analysis.resolve import lookup
-from backend_lint.analysis.service_code import in_service_code
+from backend_lint.analysis.service_code import in_service_code, serves_requests
 from backend_lint.analysis.sql import query_sink
 from backend_lint.context import FileContext
 from backend_lint.rule import FileState, Option, Rule, visits
@@ -116,7 +116,7 @@ class QueryInLoop(Rule):
     message = "`{query}` queries once per row of the query at line {line} (N+1); {advice}"
     triggers = ("for ",)
     needs = (loop_query, query_call, model_relations, query_sink, sql_text, module_roles, in_migration, recursive,
-             result_use, in_service_code, lookup, query_of, _plain_classes)
+             result_use, in_service_code, serves_requests, lookup, query_of, runs_query, _plain_classes)
     module_facts = (test_support,)
     state = FileState(_FileState)
     options = (
@@ -126,6 +126,13 @@ class QueryInLoop(Rule):
             False,
             "also report loops outside code a service demonstrably runs per request or job (handlers, views,"
             " forms, serializers, tasks, coroutines): model methods, signal receivers, helpers, scripts",
+        ),
+        Option(
+            "report-helper-queries",
+            bool,
+            False,
+            "also report a loop over rows, in a module that answers requests, that hands the row to a function of"
+            " another module of the project that runs a query on every call (read from the project model)",
         ),
         Option(
             "ignore-paths",
@@ -170,6 +177,34 @@ class QueryInLoop(Rule):
                         unless=_plain_elsewhere(outer, ctx))
             return
 
+
+    @visits(ast.Call)
+    def check_helper_call(self, node: ast.Call, ctx: FileContext) -> None:
+        """``load_customer(order)`` in a loop over orders, where ``load_customer`` is a function of another module
+        of the project that runs a query on every call (``only_if=(runs_query(...),)``: never without a
+        project), with ``report-helper-queries`` (off by default: on the corpus such loops mostly visit a
+        handful of rows, the days of one workout). Only in a module that answers requests: in a background
+        job, a service called per item is how the job is built, not a page that waits for a query per row."""
+        loops = ctx.scope.loops
+        if not loops or not (node.args or node.keywords) or not self.option("report-helper-queries") \
+                or not serves_requests(ctx):
+            return
+        for depth, loop in enumerate(loops):
+            if isinstance(loop, ast.While) or not _passes_row(node, loop):
+                continue
+            helper = imported_qualified(ctx, node.func)
+            package = ctx.module.partition(".")[0]
+            if helper is None or not package or not helper.startswith(package + "."):
+                return
+            outer = loop_query(ctx, loop)
+            if outer is None or self._skipped(ctx) or _tree_walk(ctx) or not self._served(ctx):
+                return
+            if (_handful(outer) or _of_chosen_rows(outer, ctx) or _drains_batches(outer, loops[depth + 1:])
+                    or _plain_values(outer)):
+                return
+            self.report(ctx, node, only_if=(runs_query(helper),), query=written(node), line=loop.iter.lineno,
+                        advice="it runs a query on every call: load what it needs for all the rows before the loop")
+            return
 
     @visits(ast.Attribute)
     def check_relation(self, node: ast.Attribute, ctx: FileContext) -> None:
@@ -227,6 +262,26 @@ class QueryInLoop(Rule):
     def _served(self, ctx: FileContext) -> bool:
         """Code a service runs per request or job, or anything with ``report-outside-service-code``."""
         return self.option("report-outside-service-code") or in_service_code(ctx)
+
+
+def _passes_row(call: ast.Call, loop: ast.AST) -> bool:
+    """``call`` hands the loop's row to the callee (``notify(order)``, ``notify(user=order.customer)``)."""
+    target = getattr(loop, "target", None)
+    if not isinstance(target, ast.Name):
+        return False
+    for value in [*call.args, *(keyword.value for keyword in call.keywords)]:
+        root = value
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        if isinstance(root, ast.Name) and root.id == target.id:
+            return True
+    return False
+
+
+def _plain_values(outer: Query) -> bool:
+    """The rows are plain values (``values_list("pk", flat=True)``, ``values(...)``): ids handed one by one to
+    work done per item on purpose (a task per id, batching elsewhere), not model rows whose relations load."""
+    return any(method in ("values_list", "values") for method in outer.methods)
 
 
 def _tree_walk(ctx: FileContext) -> bool:

@@ -18,6 +18,8 @@ rule behaves as it does on what the file says.
 - :mod:`.extract`: taking a summary from a checked file's context;
 - :mod:`.roots`: a file's project root and dotted module name;
 - :mod:`.project_files`: console scripts and test settings from the packaging and test configuration;
+- :mod:`.def_effects`, :mod:`.def_queries`: what each function's own body does (effects, queries it runs);
+- :mod:`.def_facts`: what the project's functions and classes are and do across modules (re-exports followed);
 - :mod:`.model`: the model of one project, built from its summaries, answering facts;
 - :mod:`.index`: every summary of a project, from the cache or a summary-only pass (flake8, the editor, ``fix``).
 """

@@ -43,6 +43,7 @@ ADMIN_ONLY_APP = "admin-only-app"
 LIMITS_ATTEMPTS = "limits-attempts"
 DOES = "does"
 RELATION = "relation"
+RUNS_QUERY = "runs-query"
 REQUESTS_TIMEOUT_PATCHED = "requests-timeout-patched"
 UNIQUE_RECORD = "unique-record"
 CHECKS_UNIQUE = "checks-unique"
@@ -60,7 +61,7 @@ ABSENT = "absent"
 KINDS = frozenset({
     DRF_PAGINATION, IDEMPOTENCY_MIDDLEWARE, READS_IDEMPOTENCY_KEY, CLI_MODULE, TEST_SUPPORT, CONSTANTS, HTML_VIEW,
     ROUTE_WORDS, RATE_LIMITED_APP, UPLOAD_LIMIT, NO_PROJECT, HEALTH_CHECK, NOT_ROOT_URLCONF, NOT_DEPLOYED,
-    ADMIN_ONLY_APP, LIMITS_ATTEMPTS, DOES, RELATION, REQUESTS_TIMEOUT_PATCHED, ABSENT,
+    ADMIN_ONLY_APP, LIMITS_ATTEMPTS, DOES, RELATION, RUNS_QUERY, REQUESTS_TIMEOUT_PATCHED, ABSENT,
     UNIQUE_RECORD, CHECKS_UNIQUE, UNREFERENCED, DEVELOPMENT_ONLY, SETS_TIMEOUT, SERVED_BY_WSGI,
     GENERATED_UPLOAD, SEEDED_TABLE, STAFF_APP, COMPARED_DEFAULT, CATCHES_ALL, PLAIN_CLASS,
 })
@@ -125,7 +126,9 @@ def test_support(module: str) -> ProjectFact:
 def constants(qualified: Iterable[str]) -> ProjectFact:
     """Every one of the imported names (``app.tables.RETAINED_TABLES``) is a literal constant of its module,
     and every name written as a call (``app.queries.active_filter()``) is a function of the project that
-    returns a string literal on every path (BE101)."""
+    returns a string literal on every path; a name written ``q()[i]`` (``app.queries.build_query()[0]``: the
+    ``sql`` of ``sql, params = build_query(x)``) is a function of the project every ``return`` of which gives a
+    tuple whose element ``i`` is constant SQL text (BE101)."""
     return ProjectFact(CONSTANTS, tuple(sorted(set(qualified))))
 
 
@@ -225,6 +228,15 @@ def relation(qualified: str, attribute: str) -> ProjectFact:
     the project defines, declares ``attribute`` as a relation that a read loads lazily (a Django
     ``ForeignKey``/``OneToOneField``, a SQLAlchemy ``relationship()`` without an eager ``lazy=``) (BE103)."""
     return ProjectFact(RELATION, (qualified, attribute))
+
+
+@project_fact
+def runs_query(qualified: str) -> ProjectFact:
+    """The project's function or method ``qualified`` (``shop.notify.load_customer``, through re-exports) runs a
+    database query on every call, in its own body and not through a cache
+    (:mod:`.def_queries`; one level: what it calls is not followed): a loop over rows that calls it with the
+    row queries once per row (BE103)."""
+    return ProjectFact(RUNS_QUERY, (qualified,))
 
 
 @project_fact

@@ -11,7 +11,9 @@ Two sources, both already used in the file by the rules:
 - slow work (:func:`backend_lint.analysis.slow_work.slow_work_in`): e-mail, SMS, PDF rendering. Sleeps are not
   recorded: in a helper they are a poll's or a backoff's wait more often than work a handler should hand off;
 - whether every ``return`` gives a string literal (:meth:`EffectReader.returns_literal`; not an effect:
-  what a function returns is its own, not its callees');
+  what a function returns is its own, not its callees'), and which elements of the tuples it returns are
+  constant SQL text (:meth:`EffectReader.text_elements`, BE101's own decision of
+  :func:`backend_lint.analysis.provenance.sql_text`);
 - ``logs-traceback``: it logs the exception being handled with its stack (BE403: an ``except`` clause that
   calls it keeps the traceback), outside an ``except`` clause of its own;
 - harmful effects (:func:`backend_lint.analysis.effects.own_effects`): creates, enqueues, sends (messages and
@@ -43,6 +45,8 @@ from typing import TYPE_CHECKING, Callable, Optional
 from backend_lint.analysis.effects import CREATES, HARMFUL, SIDE_RECORDS, own_effects, words
 from backend_lint.analysis.http_clients import mentions_timeout
 from backend_lint.analysis.loggers import records_traceback
+from backend_lint.analysis.project.def_queries import runs_query_always
+from backend_lint.analysis.provenance import sql_text
 from backend_lint.analysis.resolve import Imported, called_function, resolve_name, returned_values
 from backend_lint.analysis.scopes import CLASS, FUNCTION, Scope
 from backend_lint.analysis.slow_work import SLEEPS, slow_work_in
@@ -59,6 +63,14 @@ _TRACEBACK_WORDS = re.compile(r"\.exception\(|exc_info|format_exc|print_exc|capt
 LOGS_TRACEBACK = "logs-traceback"
 _TIMEOUT_WORD = re.compile("timeout")
 _RETURNS_TEXT = re.compile(r"""\breturn\s*\(?\s*[rRuU]?["']""")
+_RETURNS_TUPLE = re.compile(r"\breturn\b[^\n#]*(?:,|\([ \t]*(?:\n|$))")
+"""A ``return`` of a tuple (``return sql, params``, or ``return (`` with the elements below)."""
+_QUERY_WORDS = re.compile(
+    r"objects|session|\.query\b|\.(?:all|filter|exclude|order_by|get|first|last|count|exists|aggregate|earliest|latest|in_bulk|create"
+    r"|get_or_create|update_or_create|update|delete|execute\w*|scalars?|scalar_one\w*|one\w*|fetch\w*|exec|run)\s*\("
+)
+"""Text without which :func:`.def_queries.runs_query_always` finds no query in a function."""
+_CACHE_WORDS = re.compile("cache|memoiz")
 _HARMFUL_WORDS = re.compile(
     "create|insert|add\\(|add_all|save\\(|send|delay\\(|apply_async|enqueue|add_task|async_task|kiq\\(|schedule_task"
     "|post\\(|pay|charge|capture|refund|transact|open_channel|withdraw|purchase|stripe|braintree|adyen|square|mollie"
@@ -97,6 +109,9 @@ class EffectReader:
         self.harmful_lines = _word_lines(lowered, breaks, _HARMFUL_WORDS)
         self.traceback_lines = _word_lines(lowered, breaks, _TRACEBACK_WORDS)
         self.text_lines = _word_lines(lowered, breaks, _RETURNS_TEXT)
+        self.tuple_lines = _word_lines(lowered, breaks, _RETURNS_TUPLE)
+        self.query_lines = _word_lines(lowered, breaks, _QUERY_WORDS)
+        self.cache_lines = _word_lines(lowered, breaks, _CACHE_WORDS)
         self.timeout_lines = _word_lines(lowered, breaks, _TIMEOUT_WORD)
         self.names = {name.rpartition(".")[2] for name, _node in own}
         self.names.update(
@@ -142,6 +157,34 @@ class EffectReader:
         return bool(values) and all(
             isinstance(value, ast.Constant) and isinstance(value.value, str) for value in values
         )
+
+    def text_elements(self, node: ast.AST) -> list[int]:
+        """When every ``return`` of the function ``node`` gives a tuple of one length (``return sql, params``):
+        the positions whose element is constant SQL text in every one, by the provenance BE101 follows within
+        the file (literals, module constants, locals built from them, holes it counts as safe); the
+        function's parameters are unknown text there, so an element built from one is not constant."""
+        if self.skip or not isinstance(node, _FUNCTIONS) or not _spans_a_line(node, self.tuple_lines):
+            return []
+        values = returned_values(self.ctx, node)
+        tuples = [value for value in values if isinstance(value, ast.Tuple)]
+        if not tuples or len(tuples) != len(values) or len({len(value.elts) for value in tuples}) != 1:
+            return []
+        scope = Scope(FUNCTION, node, self.scopes.get(id(node), self.ctx.root_scope))
+        found = []
+        for index in range(len(tuples[0].elts)):
+            texts = [sql_text(value.elts[index], self.ctx, scope) for value in tuples]
+            if all(text is not None and not text.unsafe_holes() for text in texts):
+                found.append(index)
+        return found
+
+    def runs_query(self, node: ast.AST) -> bool:
+        """Every call of the function ``node`` runs a database query in its own body
+        (:func:`.def_queries.runs_query_always`); not when its lines name a cache (a cached lookup)."""
+        if self.skip or not isinstance(node, _FUNCTIONS) or not _spans_a_line(node, self.query_lines) \
+                or _spans_a_line(node, self.cache_lines):
+            return False
+        scope = Scope(FUNCTION, node, self.scopes.get(id(node), self.ctx.root_scope))
+        return runs_query_always(self.ctx, node, scope)
 
     def _logs_traceback(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
         """The function records the exception its caller is handling (``logger.exception(...)``,

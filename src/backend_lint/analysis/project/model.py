@@ -29,6 +29,7 @@ from backend_lint.analysis.handler_types import DJANGO, DRF, FASTAPI, FLASK, LIT
 from backend_lint.analysis.health_checks import HEALTH_PACKAGES
 from backend_lint.analysis.project import conditions
 from backend_lint.analysis.project.conditions import ProjectFact
+from backend_lint.analysis.project.def_facts import MAX_DEPTH, DefFacts
 from backend_lint.analysis.project.extract import BUILT_BY, UNKNOWN
 from backend_lint.analysis.project.project_files import ProjectFiles
 from backend_lint.analysis.project.summary import DefSummary, ModuleSummary
@@ -51,11 +52,6 @@ _HTML_GENERIC = frozenset({
     "BaseUpdateView", "SingleObjectTemplateResponseMixin", "MultipleObjectTemplateResponseMixin",
 })
 _WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
-_MAX_DEPTH = 8
-CALL_DEPTH = 3
-"""How many calls deep a function's effects include its callees' (the handler's helper is depth 0): a mail
-sent two helpers below a handler's call is still on its request path, and a bound keeps a large project's
-call graph from making every function do everything."""
 _LAUNCHERS = frozenset({"manage", "wsgi", "asgi"})
 """Modules that start the service as well as commands (Django's ``manage.py runserver``): not CLI roots."""
 
@@ -80,20 +76,14 @@ def path_words(text: str) -> list[str]:
     return [piece.lower() for piece in _WORD.findall(text)]
 
 
-class ProjectModel:
-    """Every module of one project, by dotted name, and the facts they establish together."""
+class ProjectModel(DefFacts):
+    """Every module of one project, by dotted name, and the facts they establish together (what its functions and
+    classes are and do: :class:`.def_facts.DefFacts`)."""
 
     def __init__(self, summaries: Iterable[ModuleSummary], files: Optional[ProjectFiles] = None) -> None:
-        self.modules: dict[str, ModuleSummary] = {}
-        for summary in summaries:
-            if summary.module:
-                self.modules[summary.module] = summary
+        super().__init__({summary.module: summary for summary in summaries if summary.module})
         self.files = files or ProjectFiles()
-        self.defs: dict[str, DefSummary] = {
-            name: found for summary in self.modules.values() for name, found in summary.defs.items()
-        }
         self._answers: dict[ProjectFact, bool] = {}
-        self._effects: dict[str, frozenset[str]] = {}
 
     def holds(self, fact: ProjectFact) -> bool:
         """Whether the project establishes ``fact`` (unknown: it does not)."""
@@ -160,6 +150,8 @@ class ProjectModel:
             return bool(args) and self.seeded(args[0])
         if kind == conditions.GENERATED_UPLOAD:
             return len(args) == 2 and self.generates_upload_name(args[0], args[1])
+        if kind == conditions.RUNS_QUERY:
+            return bool(args) and self.runs_query(args[0])
         if kind == conditions.PLAIN_CLASS:
             return bool(args) and self.plain_class(args[0])
         if kind == conditions.CATCHES_ALL:
@@ -167,111 +159,6 @@ class ProjectModel:
         if kind == conditions.ABSENT:  # a malformed inner fact is not established: absent
             return not (args and args[0] in _ESTABLISHED and self.holds(ProjectFact(args[0], args[1:])))
         return False
-
-    # -- names ---------------------------------------------------------------------------------------------------
-
-    def split(self, qualified: str) -> Optional[tuple[ModuleSummary, str]]:
-        """``(module, rest)`` for the longest module of the project that ``qualified`` starts with."""
-        module, _, rest = qualified.rpartition(".")
-        tail = [rest]
-        while module:
-            found = self.modules.get(module)
-            if found is not None:
-                return found, ".".join(reversed(tail))
-            module, _, part = module.rpartition(".")
-            tail.append(part)
-        return None
-
-    def definition(self, qualified: str, depth: int = 0) -> tuple[str, Optional[DefSummary]]:
-        """The def a qualified name stands for, following re-exports (``from .views import OrderView`` in a
-        package's ``__init__``): its canonical name and summary (``None``: not a def of the project)."""
-        if qualified in self.defs or depth > _MAX_DEPTH:
-            return qualified, self.defs.get(qualified)
-        split = self.split(qualified)
-        if split is None:
-            return qualified, None
-        module, rest = split
-        head, _, tail = rest.partition(".")
-        target = module.imports.get(head) or module.view_aliases.get(head)
-        if target is None:  # ``from .settings import *`` in a package's ``__init__``
-            for star in module.star_imports:
-                name, found = self.definition(f"{star}.{rest}", depth + 1)
-                if found is not None:
-                    return name, found
-            return qualified, None
-        return self.definition(f"{target}.{tail}" if tail else target, depth + 1)
-
-    def does(self, qualified: str, effect: str) -> bool:
-        """The function or method ``qualified`` (through re-exports) has ``effect`` in its own body or in the
-        project functions it calls (:meth:`effects_of`)."""
-        return effect in self.effects_of(qualified)
-
-    def plain_class(self, qualified: str, depth: int = 0) -> bool:
-        """The class ``qualified`` (through re-exports) is written with no base but ``object``, or all its
-        bases are such classes of the project, a few levels up."""
-        found = self.definition(qualified)[1]
-        if found is None or depth > _MAX_DEPTH:
-            return False
-        return found.plain_class or (bool(found.bases) and all(
-            self.plain_class(base, depth + 1) for base in found.bases
-        ))
-
-    def catches_all(self, qualified: str) -> bool:
-        """The function ``qualified`` (through re-exports) catches everything itself, in a module that is not
-        a test."""
-        canonical, found = self.definition(qualified)
-        return found is not None and found.catches_all and self._callable(canonical)
-
-    def sets_timeout(self, qualified: str, depth: int = 0) -> bool:
-        """The class ``qualified`` (through re-exports) or one of its bases of the project names a timeout."""
-        found = self.definition(qualified)[1]
-        if found is None or depth > _MAX_DEPTH:
-            return False
-        return found.timeout or any(self.sets_timeout(base, depth + 1) for base in found.bases)
-
-    def effects_of(self, qualified: str) -> frozenset[str]:
-        """What the function ``qualified`` does, with what the project functions it calls do, up to
-        :data:`CALL_DEPTH` calls deep (see :meth:`reached`). Computed once per function asked about and kept."""
-        found = self._effects.get(qualified)
-        if found is None:
-            found = self._effects[qualified] = frozenset(
-                effect for summary in self.reached(qualified) for effect in summary.effects
-            )
-        return found
-
-    def reached(self, qualified: str) -> list[DefSummary]:
-        """The function ``qualified`` and the project functions it calls, up to :data:`CALL_DEPTH` calls deep (a
-        breadth-first walk over the recorded calls; a function met twice is walked once, so cycles end).
-        Functions of test modules count for nothing (a handler never calls one), and a class called is not
-        followed (what making it runs is not recorded)."""
-        found: list[DefSummary] = []
-        seen: set[str] = set()
-        level = [qualified]
-        for _depth in range(CALL_DEPTH + 1):
-            following: list[str] = []
-            for name in level:
-                canonical, summary = self.definition(name)
-                if summary is None or canonical in seen or not self._callable(canonical):
-                    continue
-                seen.add(canonical)
-                found.append(summary)
-                following.extend(summary.calls)
-            level = following
-        return found
-
-    def _callable(self, canonical: str) -> bool:
-        split = self.split(canonical)
-        return split is not None and "test" not in split[0].roles
-
-    def has_relation(self, qualified: str, attribute: str, depth: int = 0) -> bool:
-        """The model class ``qualified`` (through re-exports), or one of its project bases, declares
-        ``attribute`` as a lazily loaded relation."""
-        _name, found = self.definition(qualified)
-        if found is None or depth > _MAX_DEPTH:
-            return False
-        return attribute in found.relations or any(
-            self.has_relation(base, attribute, depth + 1) for base in found.bases
-        )
 
     @cached_property
     def compared_secrets(self) -> frozenset[str]:
@@ -303,16 +190,6 @@ class ProjectModel:
                 rows[table] = rows.get(table, 0) + count
         return rows
 
-    def generates_upload_name(self, qualified: str, attribute: str, depth: int = 0) -> bool:
-        """The model class ``qualified`` (through re-exports), or one of its project bases, declares the file field
-        ``attribute`` with an ``upload_to`` callable that makes its own name."""
-        _name, found = self.definition(qualified)
-        if found is None or depth > _MAX_DEPTH:
-            return False
-        return attribute in found.generated_uploads or any(
-            self.generates_upload_name(base, attribute, depth + 1) for base in found.bases
-        )
-
     def unique_record(self, record: frozenset[str]) -> bool:
         """A model of a module that is not a test, named by words of ``record``, has a unique natural name."""
         return any(
@@ -320,26 +197,6 @@ class ProjectModel:
             for summary in self.modules.values() if "test" not in summary.roles
             for model in summary.unique_models
         )
-
-    # -- constants -----------------------------------------------------------------------------------------------
-
-    def is_constant(self, qualified: str, depth: int = 0) -> bool:
-        """``shop.tables.RETAINED`` is bound once, to a literal, in its module (through re-exports); a name
-        written as a call, ``shop.queries.active_filter()``, is a function every ``return`` of which gives a
-        string literal."""
-        if qualified.endswith("()"):
-            found = self.definition(qualified[:-2])[1]
-            return found is not None and found.returns_literal
-        split = self.split(qualified)
-        if split is None or depth > _MAX_DEPTH:
-            return False
-        module, name = split
-        if "." in name:
-            return False
-        if name in module.constants:
-            return True
-        target = module.imports.get(name)
-        return target is not None and self.is_constant(target, depth + 1)
 
     # -- settings ------------------------------------------------------------------------------------------------
 
@@ -353,7 +210,7 @@ class ProjectModel:
                     return UNKNOWN
                 return {**built.returned_settings, **{key: item for key, item in value.items() if key != BUILT_BY}}
             return value
-        if depth > _MAX_DEPTH:
+        if depth > MAX_DEPTH:
             return None
         for base in reversed(module.star_imports):
             found = self.modules.get(base)
@@ -469,7 +326,7 @@ class ProjectModel:
     def reads_key(self, qualified: str, depth: int = 0) -> bool:
         """A function, or a class (its methods, its bases of the project), that reads an idempotency header."""
         name, found = self.definition(qualified)
-        if depth > _MAX_DEPTH:
+        if depth > MAX_DEPTH:
             return False
         if found is not None and found.headers:
             return True
@@ -634,7 +491,7 @@ class ProjectModel:
 
     def is_html_view(self, qualified: str, depth: int = 0) -> bool:
         name, found = self.definition(qualified)
-        if depth > _MAX_DEPTH:
+        if depth > MAX_DEPTH:
             return False
         if found is not None and found.renders_html:
             return True
@@ -667,7 +524,7 @@ class ProjectModel:
 
     def _walk_urls(self, module: str, prefix: Optional[str], paths: dict[str, list[str]], seen: set[str]) -> None:
         summary = self.modules.get(module)
-        if summary is None or module in seen or len(seen) > _MAX_DEPTH * 4:
+        if summary is None or module in seen or len(seen) > MAX_DEPTH * 4:
             return
         seen = seen | {module}
         for entry in summary.url_entries:
@@ -689,7 +546,7 @@ class ProjectModel:
     def object_prefixes(self, qualified: str, depth: int = 0) -> list[str]:
         """The prefixes other modules put before the routes of the app object ``qualified`` (outermost first)."""
         inclusions = self._inclusions.get(self.definition(qualified)[0], [])
-        if depth > _MAX_DEPTH:
+        if depth > MAX_DEPTH:
             return []
         found: list[str] = []
         for parent, prefix in inclusions:

@@ -60,6 +60,15 @@ class DefSummary:
     """The function lets no exception out: it catches everything itself
     (:func:`backend_lint.analysis.catch_all.catches_everything`); a caller's ``except Exception`` around it
     never runs (BE403)."""
+    text_elements: list[int] = field(default_factory=list)
+    """Every ``return`` of the function gives a tuple (``return sql, params``): the positions (from 0) whose
+    element is constant SQL text in every one of them, as BE101 decides within the file (a literal, a module
+    constant, a local built only from them, safe holes only): ``sql, params = build_query(x)`` in another
+    module formats nothing unsafe into its SQL."""
+    runs_query: bool = False
+    """Every call of the function runs a database query in its own body (:func:`backend_lint.analysis.orm.runs_query`
+    on a statement it always reaches; none when it names a cache): a helper that a loop over rows calls with the
+    row queries once per row (BE103)."""
     calls: list[str] = field(default_factory=list)
     """The project's functions, classes and methods it calls, qualified (sorted): imported from a module of its
     own top-level package, or defined in its own module (``self._send`` in its class). The model adds their
@@ -242,6 +251,8 @@ def _well_typed(summary: ModuleSummary) -> bool:
             and _strings(item.generated_uploads) and isinstance(item.table, str)
             and isinstance(item.returned_settings, dict)
             and isinstance(item.catches_all, bool) and isinstance(item.plain_class, bool)
+            and isinstance(item.text_elements, list) and isinstance(item.runs_query, bool)
+            and all(isinstance(index, int) and not isinstance(index, bool) for index in item.text_elements)
             for item in summary.defs.values()
         )
         and all(isinstance(entry.view, str) for entry in summary.url_entries)

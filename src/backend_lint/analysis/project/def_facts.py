@@ -1,0 +1,183 @@
+"""What the project's functions and classes are and do, across modules: the part of the project model that
+reads the def summaries (:class:`.summary.DefSummary`).
+
+A name one module imports is followed through re-exports to the def that another module summarised
+(:meth:`DefFacts.definition`); the facts about it are then read from that summary: its effects and those of the
+project functions it calls, a few calls deep (:meth:`DefFacts.effects_of`, BE206/BE301/BE305/BE403), whether it
+runs a query on every call (:meth:`DefFacts.runs_query`, BE103), a class's timeout and lazy relations (its
+project bases included: BE201, BE103), and whether a name, a call or an element of a returned tuple is constant
+text (:meth:`DefFacts.is_constant`, BE101). :class:`.model.ProjectModel` inherits these answers.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from backend_lint.analysis.project.summary import DefSummary, ModuleSummary
+
+_ELEMENT = re.compile(r"(.+)\(\)\[(\d+)\]")
+"""``shop.queries.build_query()[0]``: element 0 of what the function returns (:func:`.conditions.constants`)."""
+MAX_DEPTH = 8
+"""How many re-exports, bases or imports a name is followed through before it counts as unknown."""
+CALL_DEPTH = 3
+"""How many calls deep a function's effects include its callees' (the handler's helper is depth 0): a mail
+sent two helpers below a handler's call is still on its request path, and a bound keeps a large project's
+call graph from making every function do everything."""
+
+
+class DefFacts:
+    """The def summaries of one project's modules, by qualified name, and what they establish."""
+
+    def __init__(self, modules: dict[str, ModuleSummary]) -> None:
+        self.modules = modules
+        self.defs: dict[str, DefSummary] = {
+            name: found for summary in modules.values() for name, found in summary.defs.items()
+        }
+        self._effects: dict[str, frozenset[str]] = {}
+
+    # -- names ---------------------------------------------------------------------------------------------------
+
+    def split(self, qualified: str) -> Optional[tuple[ModuleSummary, str]]:
+        """``(module, rest)`` for the longest module of the project that ``qualified`` starts with."""
+        module, _, rest = qualified.rpartition(".")
+        tail = [rest]
+        while module:
+            found = self.modules.get(module)
+            if found is not None:
+                return found, ".".join(reversed(tail))
+            module, _, part = module.rpartition(".")
+            tail.append(part)
+        return None
+
+    def definition(self, qualified: str, depth: int = 0) -> tuple[str, Optional[DefSummary]]:
+        """The def a qualified name stands for, following re-exports (``from .views import OrderView`` in a
+        package's ``__init__``): its canonical name and summary (``None``: not a def of the project)."""
+        if qualified in self.defs or depth > MAX_DEPTH:
+            return qualified, self.defs.get(qualified)
+        split = self.split(qualified)
+        if split is None:
+            return qualified, None
+        module, rest = split
+        head, _, tail = rest.partition(".")
+        target = module.imports.get(head) or module.view_aliases.get(head)
+        if target is None:  # ``from .settings import *`` in a package's ``__init__``
+            for star in module.star_imports:
+                name, found = self.definition(f"{star}.{rest}", depth + 1)
+                if found is not None:
+                    return name, found
+            return qualified, None
+        return self.definition(f"{target}.{tail}" if tail else target, depth + 1)
+
+    def does(self, qualified: str, effect: str) -> bool:
+        """The function or method ``qualified`` (through re-exports) has ``effect`` in its own body or in the
+        project functions it calls (:meth:`effects_of`)."""
+        return effect in self.effects_of(qualified)
+
+    def sets_timeout(self, qualified: str, depth: int = 0) -> bool:
+        """The class ``qualified`` (through re-exports) or one of its bases of the project names a timeout."""
+        found = self.definition(qualified)[1]
+        if found is None or depth > MAX_DEPTH:
+            return False
+        return found.timeout or any(self.sets_timeout(base, depth + 1) for base in found.bases)
+
+    def effects_of(self, qualified: str) -> frozenset[str]:
+        """What the function ``qualified`` does, with what the project functions it calls do, up to
+        :data:`CALL_DEPTH` calls deep (see :meth:`reached`). Computed once per function asked about and kept."""
+        found = self._effects.get(qualified)
+        if found is None:
+            found = self._effects[qualified] = frozenset(
+                effect for summary in self.reached(qualified) for effect in summary.effects
+            )
+        return found
+
+    def reached(self, qualified: str) -> list[DefSummary]:
+        """The function ``qualified`` and the project functions it calls, up to :data:`CALL_DEPTH` calls deep (a
+        breadth-first walk over the recorded calls; a function met twice is walked once, so cycles end).
+        Functions of test modules count for nothing (a handler never calls one), and a class called is not
+        followed (what making it runs is not recorded)."""
+        found: list[DefSummary] = []
+        seen: set[str] = set()
+        level = [qualified]
+        for _depth in range(CALL_DEPTH + 1):
+            following: list[str] = []
+            for name in level:
+                canonical, summary = self.definition(name)
+                if summary is None or canonical in seen or not self._callable(canonical):
+                    continue
+                seen.add(canonical)
+                found.append(summary)
+                following.extend(summary.calls)
+            level = following
+        return found
+
+    def _callable(self, canonical: str) -> bool:
+        split = self.split(canonical)
+        return split is not None and "test" not in split[0].roles
+
+    def has_relation(self, qualified: str, attribute: str, depth: int = 0) -> bool:
+        """The model class ``qualified`` (through re-exports), or one of its project bases, declares
+        ``attribute`` as a lazily loaded relation."""
+        _name, found = self.definition(qualified)
+        if found is None or depth > MAX_DEPTH:
+            return False
+        return attribute in found.relations or any(
+            self.has_relation(base, attribute, depth + 1) for base in found.bases
+        )
+
+    def plain_class(self, qualified: str, depth: int = 0) -> bool:
+        """The class ``qualified`` (through re-exports) is written with no base but ``object``, or all its
+        bases are such classes of the project, a few levels up."""
+        found = self.definition(qualified)[1]
+        if found is None or depth > MAX_DEPTH:
+            return False
+        return found.plain_class or (bool(found.bases) and all(
+            self.plain_class(base, depth + 1) for base in found.bases
+        ))
+
+    def catches_all(self, qualified: str) -> bool:
+        """The function ``qualified`` (through re-exports) catches everything itself, in a module that is not
+        a test."""
+        canonical, found = self.definition(qualified)
+        return found is not None and found.catches_all and self._callable(canonical)
+
+    def generates_upload_name(self, qualified: str, attribute: str, depth: int = 0) -> bool:
+        """The model class ``qualified`` (through re-exports), or one of its project bases, declares the file field
+        ``attribute`` with an ``upload_to`` callable that makes its own name."""
+        _name, found = self.definition(qualified)
+        if found is None or depth > MAX_DEPTH:
+            return False
+        return attribute in found.generated_uploads or any(
+            self.generates_upload_name(base, attribute, depth + 1) for base in found.bases
+        )
+
+    def runs_query(self, qualified: str) -> bool:
+        """The function or method ``qualified`` (through re-exports, not of a test module) runs a query on every
+        call in its own body; what it calls is not followed (one level)."""
+        canonical, found = self.definition(qualified)
+        return found is not None and found.runs_query and self._callable(canonical)
+
+    # -- constants -----------------------------------------------------------------------------------------------
+
+    def is_constant(self, qualified: str, depth: int = 0) -> bool:
+        """``shop.tables.RETAINED`` is bound once, to a literal, in its module (through re-exports); a name
+        written as a call, ``shop.queries.active_filter()``, is a function every ``return`` of which gives a
+        string literal; ``shop.queries.build_query()[0]``, an element of what a function returns, is constant
+        SQL text in every tuple it returns."""
+        element = _ELEMENT.fullmatch(qualified)
+        if element is not None:
+            found = self.definition(element.group(1))[1]
+            return found is not None and int(element.group(2)) in found.text_elements
+        if qualified.endswith("()"):
+            found = self.definition(qualified[:-2])[1]
+            return found is not None and found.returns_literal
+        split = self.split(qualified)
+        if split is None or depth > MAX_DEPTH:
+            return False
+        module, name = split
+        if "." in name:
+            return False
+        if name in module.constants:
+            return True
+        target = module.imports.get(name)
+        return target is not None and self.is_constant(target, depth + 1)
