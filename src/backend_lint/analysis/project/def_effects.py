@@ -210,8 +210,10 @@ class EffectReader:
         stack: list[ast.AST] = [*node.body]
         while stack:
             current = stack.pop()
-            if isinstance(current, _NESTED):
-                continue
+            if isinstance(current, _NESTED) or (
+                isinstance(current, ast.stmt) and not _spans_a_line(current, self.call_lines)
+            ):
+                continue  # a statement with no line that may call the project holds no such call
             if isinstance(current, ast.Call) and _spans_a_line(current, self.call_lines):
                 qualified = self._callee(current, scope, absolute)
                 if qualified is not None:
