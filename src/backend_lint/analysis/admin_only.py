@@ -169,12 +169,19 @@ def route_owners(handler: Handler, module: str) -> Optional[set[str]]:
     return owners or None
 
 
-def _admin_dependencies(call: ast.Call) -> bool:
-    return any(
-        keyword.arg == "dependencies" and isinstance(keyword.value, (ast.List, ast.Tuple))
-        and any(_dependency_names_admin(item) for item in keyword.value.elts)
+def route_dependencies(call: ast.Call) -> list[ast.expr]:
+    """What each ``Depends(...)``/``Security(...)`` of a route decorator's or router's ``dependencies=[...]``
+    is given (``check_admin`` in ``dependencies=[Depends(check_admin)]``)."""
+    return [
+        item.args[0]
         for keyword in call.keywords
-    )
+        if keyword.arg == "dependencies" and isinstance(keyword.value, (ast.List, ast.Tuple))
+        for item in keyword.value.elts if isinstance(item, ast.Call) and item.args
+    ]
+
+
+def _admin_dependencies(call: ast.Call) -> bool:
+    return any(names_admin(target) for target in route_dependencies(call))
 
 
 @file_fact()

@@ -121,13 +121,22 @@ def _plain_targets(statement: ast.stmt) -> bool:
     return all(isinstance(target, (ast.Name, ast.Tuple)) for target in targets)
 
 
+def catches_any_exception(
+    handler: ast.ExceptHandler, resolve: Callable[[ast.expr], Optional[str]] = dotted_name
+) -> bool:
+    """A bare ``except:``, ``except Exception``/``BaseException``, or a tuple holding one of them; ``resolve``
+    names each caught type (a rule passes its file's import resolution, so an alias of ``Exception`` counts)."""
+    caught = handler.type
+    if caught is None:
+        return True
+    types = caught.elts if isinstance(caught, ast.Tuple) else [caught]
+    return any((resolve(written) or dotted_name(written)) in _CATCH_ALL for written in types)
+
+
 def _catch_all_handler(attempt: ast.Try) -> Optional[ast.ExceptHandler]:
     """A handler of ``attempt`` that catches everything and does not end by raising."""
     for handler in attempt.handlers:
-        caught = handler.type
-        types = [] if caught is None else (caught.elts if isinstance(caught, ast.Tuple) else [caught])
-        names = {dotted_name(written) for written in types}
-        if (caught is None or names & _CATCH_ALL) and not (handler.body and isinstance(handler.body[-1], ast.Raise)):
+        if catches_any_exception(handler) and not (handler.body and isinstance(handler.body[-1], ast.Raise)):
             return handler
     return None
 

@@ -23,8 +23,7 @@ import ast
 import re
 from typing import Optional
 
-from backend_lint.analysis.admin_only import admin_only
-from backend_lint.analysis.ast_helpers import keyword_value
+from backend_lint.analysis.admin_only import admin_only, route_dependencies
 from backend_lint.analysis.effects import handler_effects
 from backend_lint.analysis.entrypoints import cli_module
 from backend_lint.analysis.handler_body import handler_body
@@ -148,12 +147,10 @@ def _user_dependency(function: ast.AST) -> bool:
     """A route declared with a signed-in user dependency (``@router.post("/", dependencies=[Depends(
     get_current_active_user)])``): langflow's registration of the single signed-in user."""
     for decorator in getattr(function, "decorator_list", []):
-        dependencies = keyword_value(decorator, "dependencies") if isinstance(decorator, ast.Call) else None
-        for item in dependencies.elts if isinstance(dependencies, (ast.List, ast.Tuple)) else ():
-            if isinstance(item, ast.Call) and item.args:
-                words = set(split_identifier(dotted_name(item.args[0]) or ""))
-                if "user" in words and words & _SIGNED_IN_USER:
-                    return True
+        for target in route_dependencies(decorator) if isinstance(decorator, ast.Call) else ():
+            words = set(split_identifier(dotted_name(target) or ""))
+            if "user" in words and words & _SIGNED_IN_USER:
+                return True
     return False
 
 

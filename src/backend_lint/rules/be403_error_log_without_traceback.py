@@ -29,8 +29,8 @@ import ast
 import re
 from typing import TYPE_CHECKING, Optional
 
+from backend_lint.analysis.catch_all import catches_any_exception, covers_something, shielded
 from backend_lint.analysis.catch_all import catches_everything as lets_nothing_out
-from backend_lint.analysis.catch_all import covers_something, shielded
 from backend_lint.analysis.expected_errors import (
     parses_one_value,
     records_failed_item,
@@ -56,24 +56,10 @@ if TYPE_CHECKING:
     from backend_lint.fixing.context import FixContext
 
 _ERROR_METHODS = frozenset({"error", "critical", "fatal"})
-_CATCH_ALL = frozenset({"Exception", "BaseException", "builtins.Exception", "builtins.BaseException"})
 
 
 _RESPONSE_EXCEPTION_MODULES = ("fastapi", "starlette", "werkzeug", "flask", "rest_framework", "django.http",
                                "aiohttp.web", "litestar")
-
-
-def catches_everything(handler: ast.ExceptHandler, ctx: FileContext) -> bool:
-    """A bare ``except:``, ``except Exception``/``BaseException``, or a tuple holding one of them."""
-    caught = handler.type
-    if caught is None:
-        return True
-    types = caught.elts if isinstance(caught, ast.Tuple) else [caught]
-    for written in types:
-        name = ctx.imports.resolve(written) or dotted_name(written)
-        if name in _CATCH_ALL:
-            return True
-    return False
 
 
 def _reraises(handler: ast.ExceptHandler, ctx: FileContext) -> bool:
@@ -206,7 +192,7 @@ class ErrorLogWithoutTraceback(Rule):
         handler = ctx.scope.except_handler
         if handler is None or _reraises(handler, ctx):
             return
-        if not self.option("narrow-handlers") and not catches_everything(handler, ctx):
+        if not self.option("narrow-handlers") and not catches_any_exception(handler, ctx.imports.resolve):
             return
         if any(keyword.arg in (None, "exc_info") for keyword in node.keywords):
             return
