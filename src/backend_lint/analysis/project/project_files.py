@@ -137,8 +137,11 @@ class ProjectFiles:
 DEPLOY_DEPTH = 3
 """How many folders below the root the deployment files are looked for (``deploy/k8s/api/deployment.yaml``)."""
 _DEPLOY_NAMES = frozenset({"Procfile", "fly.toml", "app.yaml", "app.yml", "render.yaml", "Chart.yaml"})
-_DEPLOY_PATTERN = re.compile(r"^(?:(?:Dockerfile|Containerfile)(?:\..+)?|.+\.Dockerfile|docker-compose.*\.ya?ml"
-                             r"|compose(?:\..+)?\.ya?ml)$")
+_CONTAINER_NAMES = r"(?:Dockerfile|Containerfile)(?:\..+)?|.+\.Dockerfile"
+_CONTAINER_FILE = re.compile(rf"^(?:{_CONTAINER_NAMES})$")
+_DEPLOY_PATTERN = re.compile(rf"^(?:{_CONTAINER_NAMES}|docker-compose.*\.ya?ml|compose(?:\..+)?\.ya?ml)$")
+_HEALTHCHECK = re.compile(r"^\s*HEALTHCHECK\s+(?!NONE\b)", re.MULTILINE | re.IGNORECASE)
+"""A container file's ``HEALTHCHECK`` instruction that is not ``HEALTHCHECK NONE``."""
 _MANIFEST_FOLDERS = frozenset({"k8s", "kubernetes", "kube", "deploy", "deployment", "deployments", "manifests",
                                "helm", "charts", "templates", "openshift", "infra", "ops"})
 _KUBE_DEPLOYMENT = re.compile(r"^kind:\s*(?:Deployment|StatefulSet|DaemonSet)\s*$", re.MULTILINE)
@@ -148,13 +151,14 @@ _SKIPPED_FOLDERS = frozenset({"node_modules", "__pycache__", "site-packages", "t
 _MANIFEST_BYTES = 256 * 1024
 
 
-def _declares_deployment(path: str) -> bool:
-    """A Kubernetes manifest (a small YAML file) with ``kind: Deployment`` (or StatefulSet, DaemonSet)."""
+def _small_file_says(path: str, pattern: re.Pattern[str]) -> bool:
+    """A small text file (a manifest, a container file) in which ``pattern`` matches; an unreadable or large file
+    says nothing."""
     try:
         if os.path.getsize(path) > _MANIFEST_BYTES:
             return False
         with open(path, encoding="utf-8", errors="replace") as handle:
-            return bool(_KUBE_DEPLOYMENT.search(handle.read()))
+            return bool(pattern.search(handle.read()))
     except OSError:
         return False
 
@@ -174,23 +178,9 @@ def read_deployment(root: Path) -> tuple[str, bool]:
         for name in sorted(files):
             path = os.path.join(folder, name)
             if name in _DEPLOY_NAMES or _DEPLOY_PATTERN.match(name) or (
-                manifests and name.endswith((".yaml", ".yml")) and _declares_deployment(path)
+                manifests and name.endswith((".yaml", ".yml")) and _small_file_says(path, _KUBE_DEPLOYMENT)
             ):
                 first = first or os.path.normpath(os.path.join(relative, name))
-                probes = probes or (_CONTAINER_FILE.match(name) is not None and _probes_itself(path))
+                probes = probes or (_CONTAINER_FILE.match(name) is not None and _small_file_says(path, _HEALTHCHECK))
     return first, probes
 
-
-_CONTAINER_FILE = re.compile(r"^(?:(?:Dockerfile|Containerfile)(?:\..+)?|.+\.Dockerfile)$")
-_HEALTHCHECK = re.compile(r"^\s*HEALTHCHECK\s+(?!NONE\b)", re.MULTILINE | re.IGNORECASE)
-
-
-def _probes_itself(path: str) -> bool:
-    """A container file (small) with a ``HEALTHCHECK`` instruction that is not ``NONE``."""
-    try:
-        if os.path.getsize(path) > _MANIFEST_BYTES:
-            return False
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            return bool(_HEALTHCHECK.search(handle.read()))
-    except OSError:
-        return False
