@@ -5,8 +5,9 @@ A name one module imports is followed through re-exports to the def that another
 (:meth:`DefFacts.definition`); the facts about it are then read from that summary: its effects and those of the
 project functions it calls, a few calls deep (:meth:`DefFacts.effects_of`, BE206/BE301/BE305/BE403), whether it
 runs a query on every call (:meth:`DefFacts.runs_query`, BE103), a class's timeout and lazy relations (its
-project bases included: BE201, BE103), and whether a name, a call or an element of a returned tuple is constant
-text (:meth:`DefFacts.is_constant`, BE101). :class:`.model.ProjectModel` inherits these answers.
+project bases included: BE201, BE103), plain classes and functions that catch everything (BE103, BE403), a
+model's file fields that name their uploads (BE506), and whether a name, a call or an element of a returned
+tuple is constant text (:meth:`DefFacts.is_constant`, BE101). :class:`.model.ProjectModel` inherits these answers.
 """
 
 from __future__ import annotations
