@@ -594,3 +594,59 @@ def test_a_guarded_catch_all_needs_the_project(tmp_path: Path) -> None:
     result = run_cli("check", "--select", "BE403", "--no-cache", "--stdin-filename", "watcher/api.py", "-",
                      cwd=root, stdin=(root / "watcher/api.py").read_bytes())
     assert result.stdout.decode().count("BE403") == 2, result.stdout.decode()
+
+
+def test_a_staff_alert_counts_in_the_handler_not_through_its_helpers(tmp_path: Path) -> None:
+    """``mail_admins`` in a helper of another module is error reporting (onadata's ``report_exception`` behind
+    every failed call to a form service): a handler that calls the helper is not reported. A handler that calls
+    ``mail_admins`` itself (a feedback form) is, and so is one whose helper calls ``send_mail``."""
+    files = {
+        "pyproject.toml": '[project]\nname = "forms"\nversion = "1"\n',
+        "forms/__init__.py": "",
+        "forms/errors.py": """\
+            from django.core.mail import mail_admins, send_mail
+
+
+            def report_exception(subject, info):
+                mail_admins(subject=subject, message=info)
+
+
+            def notify_owner(owner):
+                send_mail("Shared", "A form was shared", None, [owner.email])
+        """,
+        "forms/views.py": """\
+            from django.core.mail import mail_admins
+            from django.http import JsonResponse
+
+            from forms.errors import notify_owner, report_exception
+
+
+            def publish(request):
+                if not request.POST:
+                    report_exception("Publish failed", "no data")
+                return JsonResponse({})
+
+
+            def feedback(request):
+                mail_admins("Feedback", request.POST["text"])
+                return JsonResponse({})
+
+
+            def share(request):
+                notify_owner(request.user)
+                return JsonResponse({})
+        """,
+        "forms/urls.py": """\
+            from django.urls import path
+
+            from forms import views
+
+            urlpatterns = [
+                path("publish/", views.publish),
+                path("feedback/", views.feedback),
+                path("share/", views.share),
+            ]
+        """,
+    }
+    root = write_project(tmp_path, files)
+    assert findings_of(root, "BE206") == {("forms/views.py", 14), ("forms/views.py", 19)}

@@ -18,7 +18,7 @@ Kinds of effect (each :class:`Effect` is a kind, what it acts on as written, and
   ``Create...`` class (``CreateChartCommand(item).run()``), and an ``INSERT INTO`` statement;
 - ``enqueues``: Celery ``.delay``/``.apply_async``/``send_task``, RQ ``enqueue``, ``BackgroundTasks.add_task``,
   Django-Q ``async_task``, dramatiq ``.send`` of an actor of the module and ``send_with_options``;
-- ``sends``: Django ``send_mail``/``send_mass_mail``/``mail_admins``, an e-mail message's ``.send()``, Flask-Mail
+- ``sends``: Django ``send_mail``/``send_mass_mail`` (not ``mail_admins``: a staff alert), an e-mail message's ``.send()``, Flask-Mail
   ``mail.send``, ``smtplib`` ``sendmail``/``send_message``, Twilio ``messages.create``, a ``send_*`` call whose
   name says what it sends (mail, SMS, message, notification, webhook, invitation), and an outbound HTTP POST
   (webhook delivery, a third-party API);
@@ -79,10 +79,10 @@ _ENQUEUE_METHODS = frozenset({
     "delay", "apply_async", "send_task", "enqueue", "enqueue_call", "enqueue_at", "enqueue_in", "add_task",
     "async_task", "send_with_options", "kiq", "schedule_task",
 })
-_MAIL_FUNCTIONS = frozenset({
-    "django.core.mail.send_mail", "django.core.mail.send_mass_mail", "django.core.mail.mail_admins",
-    "django.core.mail.mail_managers",
-})
+_MAIL_FUNCTIONS = frozenset({"django.core.mail.send_mail", "django.core.mail.send_mass_mail"})
+"""(Not ``mail_admins``/``mail_managers``: they alert the site's own staff, mostly from error reporting helpers
+(onadata's ``report_exception``), and a repeated alert harms no one: neither a retry's harm nor work a client
+waits for through a helper. BE206 still flags them called in a handler's own body, a feedback form's purpose.)"""
 _SEND_WORDS = frozenset({"mail", "email", "emails", "sms", "message", "messages", "notification",
                          "notifications", "webhook", "webhooks", "invite", "invitation", "invitations", "push",
                          "text", "alert", "alerts", "fax", "letter"})

@@ -25,8 +25,6 @@ if TYPE_CHECKING:
 SLOW: dict[str, str] = {
     "django.core.mail.send_mail": "sends e-mail",
     "django.core.mail.send_mass_mail": "sends e-mail",
-    "django.core.mail.mail_admins": "sends e-mail",
-    "django.core.mail.mail_managers": "sends e-mail",
     "django.core.mail.EmailMessage().send": "sends e-mail",
     "django.core.mail.EmailMultiAlternatives().send": "sends e-mail",
     "django.core.mail.message.EmailMessage().send": "sends e-mail",
@@ -47,14 +45,21 @@ SLOW: dict[str, str] = {
 }
 SLEEPS = "sleeps"
 """Origins of slow calls, and what each does."""
+_STAFF_ALERTS = {"django.core.mail.mail_admins": "sends e-mail", "django.core.mail.mail_managers": "sends e-mail"}
+"""E-mail to the site's own staff: slow work in a handler's own body (a feedback form's purpose), but not in the
+helpers it calls, where it is error reporting (onadata's ``report_exception`` behind every failed Enketo call)."""
 _MADE_THEN_CALLED = frozenset(key.rpartition(".")[2] for key in SLOW if "()." in key)
 """Methods called on a value made first (``send``, ``write_pdf``...): only their origins are worth working out."""
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 
 
-def slow_kind(called: Optional[str]) -> Optional[str]:
-    """What the call does when its origin is a slow one (``sends e-mail``), else ``None``."""
-    return SLOW.get(called or "")
+def slow_kind(called: Optional[str], *, in_handler: bool = False) -> Optional[str]:
+    """What the call does when its origin is a slow one (``sends e-mail``), else ``None``; a staff alert
+    (``mail_admins``) counts only ``in_handler``, written in the handler's own body."""
+    kind = SLOW.get(called or "")
+    if kind is None and in_handler:
+        return _STAFF_ALERTS.get(called or "")
+    return kind
 
 
 @node_fact(reads=(origin,))

@@ -58,7 +58,7 @@ class SlowWorkInRequest(Rule):
         if roles.for_tests or roles.example:
             return
         called = origin(node.func, ctx)
-        kind = slow_kind(called)
+        kind = slow_kind(called, in_handler=True)
         if kind is None:
             helper = called_function(node, ctx, ctx.scope)
             if helper is None:
