@@ -10,7 +10,11 @@ visits can post as the user. Flagged:
   ``UserPassesTestMixin``. A view that verifies a signature (``stripe.Webhook.construct_event``,
   ``hmac.compare_digest``, a ``verify_*signature`` call), reads an ``Authorization`` header or token, is
   named for a callback, webhook, OAuth/SAML/OpenID endpoint or token endpoint, or only answers safe methods
-  (``require_GET``/``require_safe``) is left alone: a third party posts there, not the user's browser.
+  (``require_GET``/``require_safe``) is left alone: a third party posts there, not the user's browser. So is a
+  class view whose ``post`` (and ``put``/``patch``/``delete``) does what its ``get`` does, mentioning no name
+  ``get`` does not but where it reads its parameters (``request.POST``): a POST that changes nothing a GET does
+  not leaves nothing to forge (jumpserver's ``ExportPdfView``, whose ``get`` and ``post`` both call
+  ``self._handle_export``).
 - ``WTF_CSRF_ENABLED = False`` (a settings module or config class, ``app.config[...] = False``,
   ``app.config.update(WTF_CSRF_ENABLED=False)``) outside tests, test support, test and development settings
   and config classes named for testing or development, and not under an ``if`` (an environment decides).
@@ -54,6 +58,9 @@ _THIRD_PARTY_WORDS = frozenset(
      "jwks", "introspect", "revoke", "metrics", "beacon", "csp", "telemetry"}
 )
 """Words in a view's, class's or module's name for endpoints a third party or a script calls."""
+_UNSAFE_METHODS = ("post", "put", "patch", "delete")
+_REQUEST_DATA = frozenset({"POST", "data", "body", "FILES", "json"})
+"""Where an unsafe method reads what ``get`` reads from ``request.GET``: the only names it may add to ``get``'s."""
 _WTF_SETTING = "WTF_CSRF_ENABLED"
 _CSRF_MIDDLEWARE = "CsrfViewMiddleware"
 _SESSION_MIDDLEWARE = "django.contrib.sessions.middleware.SessionMiddleware"
@@ -69,6 +76,18 @@ def _last_name(expr: ast.expr) -> str:
 
 def _is_false(expr: Optional[ast.AST]) -> bool:
     return isinstance(expr, ast.Constant) and expr.value is False
+
+
+def _posts_as_it_gets(ctx: FileContext, methods: list[ast.FunctionDef | ast.AsyncFunctionDef]) -> bool:
+    """Every unsafe method of a class view mentions only what its ``get`` mentions, plus where it reads the
+    request's data: it does what the GET does (an export that accepts its parameters either way)."""
+    by_name = {method.name: method for method in methods}
+    get = by_name.get("get")
+    unsafe = [by_name[name] for name in _UNSAFE_METHODS if name in by_name]
+    if get is None or not unsafe:
+        return False
+    allowed = mentioned_names(ctx, get) | _REQUEST_DATA
+    return all(mentioned_names(ctx, method) <= allowed for method in unsafe)
 
 
 class CsrfProtectionDisabled(Rule):
@@ -136,7 +155,10 @@ class CsrfProtectionDisabled(Rule):
                 method_decorated & _SESSION_DECORATORS
             )
             methods = [item for item in view.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))]
-            return session and not any(mentioned_names(ctx, method) & _VERIFYING_NAMES for method in methods)
+            return (
+                session and not any(mentioned_names(ctx, method) & _VERIFYING_NAMES for method in methods)
+                and not _posts_as_it_gets(ctx, methods)
+            )
         return bool(names & _SESSION_DECORATORS) and not mentioned_names(ctx, view) & _VERIFYING_NAMES
 
     def _third_party(self, name: str, ctx: FileContext) -> bool:
