@@ -8,9 +8,10 @@ Depends(check_super_user)``), a decorator named for it (``@admin_required``, ``@
 requirement class naming an administrator given to a decorator (Flask-Allows' ``@allows.requires(IsAdmin)``, also
 in a ``MethodView``'s ``decorators``), and a Django permission to edit required by the view
 (``@permission_required("shop.change_order")``, ``permission_required = "core.add_unit"`` on a
-``PermissionRequiredMixin`` view): back-office pages (BE104's configuration lists, BE304's diagnostics). Weblate's
-``@management_access`` counts too (its ``management.use`` permission is the administrators'). A check inside the
-body (``if not user.is_admin: raise``) is not read.
+``PermissionRequiredMixin`` view, or a class attribute named for permissions mapping each method to one:
+jumpserver's ``rbac_perms = {"POST": "settings.change_email"}``): back-office pages (BE104's configuration
+lists, BE304's diagnostics). Weblate's ``@management_access`` counts too (its ``management.use`` permission is
+the administrators'). A check inside the body (``if not user.is_admin: raise``) is not read.
 
 A Flask blueprint can be closed to all but administrators at once: a ``@bp.before_request`` hook that carries
 an admin decorator (privacyIDEA's ``before_admin_request``, often in another module than the routes).
@@ -68,10 +69,18 @@ def admin_only_class(cls: ast.ClassDef, moderators: bool = False) -> bool:
         if any(names_admin(item, words) or _requires_admin(item, words) for item in _listed(statement, "decorators")):
             return True
         if isinstance(statement, ast.Assign) and any(
-            isinstance(target, ast.Name) and target.id == "permission_required" for target in statement.targets
-        ) and _write_permission(statement.value):
+            isinstance(target, ast.Name) and "perm" in target.id for target in statement.targets
+        ) and _write_permissions(statement.value):
             return True
     return False
+
+
+def _write_permissions(value: ast.expr) -> bool:
+    """``permission_required = "core.add_unit"``, or a map of methods to permissions whose every value is one
+    to edit (jumpserver's ``rbac_perms = {"POST": "settings.change_email"}`` on its settings' test buttons)."""
+    if isinstance(value, ast.Dict):
+        return bool(value.values) and all(_write_permission(item) for item in value.values)
+    return _write_permission(value)
 
 
 def names_admin(expr: ast.expr, words: tuple[str, ...] = _ADMIN_WORDS) -> bool:

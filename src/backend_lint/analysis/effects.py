@@ -18,10 +18,10 @@ Kinds of effect (each :class:`Effect` is a kind, what it acts on as written, and
   ``Create...`` class (``CreateChartCommand(item).run()``), and an ``INSERT INTO`` statement;
 - ``enqueues``: Celery ``.delay``/``.apply_async``/``send_task``, RQ ``enqueue``, ``BackgroundTasks.add_task``,
   Django-Q ``async_task``, dramatiq ``.send`` of an actor of the module and ``send_with_options``;
-- ``sends``: Django ``send_mail``/``send_mass_mail`` (not ``mail_admins``: a staff alert), an e-mail message's ``.send()``, Flask-Mail
-  ``mail.send``, ``smtplib`` ``sendmail``/``send_message``, Twilio ``messages.create``, a ``send_*`` call whose
-  name says what it sends (mail, SMS, message, notification, webhook, invitation), and an outbound HTTP POST
-  (webhook delivery, a third-party API);
+- ``sends``: Django ``send_mail``/``send_mass_mail`` (not ``mail_admins``: a staff alert), an e-mail message's
+  ``.send()``, Flask-Mail ``mail.send``, ``smtplib`` ``sendmail``/``send_message``, Twilio ``messages.create``,
+  a ``send_*`` call whose name says what it sends (mail, SMS, message, notification, webhook, invitation), and an
+  outbound HTTP POST (webhook delivery, a third-party API);
 - ``pays``: calls into a payment SDK (Stripe, Braintree, PayPal, Adyen...) other than reads, and calls named
   ``pay``/``pay_*``/``charge``/``capture``/``refund``/``payout``/``transact``/``open_channel``/``withdraw``
   (one that pays an invoice the client sent, ``pay_invoice(payment_request=data.bolt11)``, is an update: an
