@@ -22,6 +22,7 @@ which locals reach a ``return`` and which are bounded (sliced, paginated, limite
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional
 
@@ -59,6 +60,10 @@ _RELATED_METHODS = {"all", "filter", "exclude", "exists", "first", "last", "aggr
                     "order_by", "annotate", "latest", "earliest", "select_related", "prefetch_related"}
 _SESSION_METHODS = {"query", "execute", "scalars", "scalar", "get", "exec", "get_one"}
 _NAMED_SESSION_METHODS = {"query", "execute", "scalars", "scalar", "exec"}
+_EXECUTING = {"execute", "scalars", "exec"}
+_RESULT_ORIGIN = re.compile(r"\(\)\.(?:execute|scalars|exec)\(\)$")
+"""Session methods that run the statement and return a result (2.0 style): what is called on that result later
+reads rows already fetched; ``session.query(...)`` builds a query that runs when a method ends it."""
 _SESSION_NAMES = {"session", "db_session", "db", "dbsession", "async_session"}
 _SESSION_ROOTS = ("sqlalchemy", "flask_sqlalchemy", "sqlmodel")
 _FETCH_MANY = {"fetchall", "fetchmany"}
@@ -129,7 +134,26 @@ def query_call(call: ast.Call, ctx: FileContext) -> Optional[Query]:
             return None
     if not isinstance(call.func, ast.Attribute):
         return None
-    return _query(call, ctx, ctx.scope, 0, frozenset())
+    query = _query(call, ctx, ctx.scope, 0, frozenset())
+    if query is not None and query.framework == SQLALCHEMY:
+        first = query.calls[0]
+        if isinstance(first.func, ast.Attribute) and first.func.attr in _EXECUTING and first not in _chain(call):
+            return None  # ``result.scalars().first()`` after ``result = await db.execute(...)``: rows already read
+    return query
+
+
+def _chain(call: ast.Call) -> list[ast.Call]:
+    """The calls written in one chain (``result.scalars().first()``: ``first(...)``, ``scalars()``), down to its
+    root; a call reached through a local name is not among them."""
+    calls: list[ast.Call] = []
+    node: ast.expr = call
+    while isinstance(node, (ast.Call, ast.Attribute, ast.Await, ast.Subscript)):
+        if isinstance(node, ast.Call):
+            calls.append(node)
+            node = node.func
+        else:
+            node = node.value
+    return calls
 
 
 def _query(
@@ -304,7 +328,7 @@ def _related_manager_call(call: ast.Call, method: str) -> bool:
 def _is_session(receiver: ast.expr, method: str, ctx: FileContext, scope: Scope) -> bool:
     made = origin(receiver, ctx, scope)
     if made is not None and made.partition(".")[0] in _SESSION_ROOTS:
-        return True
+        return _RESULT_ORIGIN.search(made) is None  # (``AsyncSession().execute()`` made a result, not a session)
     if method not in _NAMED_SESSION_METHODS:
         return False  # ``db.get(key)`` on an unknown ``db`` may be a dict or a cache
     if isinstance(receiver, ast.Name):
