@@ -25,6 +25,8 @@ FROM_STATEMENT = "from_statement"
 COLUMNS = "columns"
 """The value's column names are read (``cursor.keys()``, ``.description``, ``.mappings()``): code that handles
 whatever columns come back (an export, a record dump) wants them all."""
+ROWCOUNT = "rowcount"
+"""The code reads how many rows a write changed (``if result.rowcount == 1:``): the write's outcome decides."""
 RECEIVER = "receiver"
 """The value is only the receiver of a method call (``qs.exists()``, ``qs.filter(...)``): whatever runs, runs
 at that call."""
@@ -72,6 +74,8 @@ def use_of(node: ast.AST, parent: Optional[ast.AST]) -> str:
         return FROM_STATEMENT
     if isinstance(parent, ast.Attribute) and parent.value is node and parent.attr in _COLUMN_READS:
         return COLUMNS
+    if isinstance(parent, ast.Attribute) and parent.value is node and parent.attr == "rowcount":
+        return ROWCOUNT
     if isinstance(parent, ast.Attribute) and parent.value is node:
         return RECEIVER  # (a method call, or an attribute read; both act on the value where they are)
     return OTHER

@@ -48,7 +48,7 @@ from backend_lint.analysis.orm import (
 from backend_lint.analysis.project.conditions import ProjectFact, plain_class, relation, runs_query, test_support
 from backend_lint.analysis.project.imported import imported_qualified, imported_qualified_name
 from backend_lint.analysis.provenance import sql_text
-from backend_lint.analysis.query_results import RECEIVER, result_use
+from backend_lint.analysis.query_results import RECEIVER, ROWCOUNT, result_use
 from backend_lint.analysis.resolve import lookup
 from backend_lint.analysis.service_code import in_service_code, serves_requests
 from backend_lint.analysis.sql import query_sink
@@ -165,7 +165,8 @@ class QueryInLoop(Rule):
                         or _built_for_later(node, inner, ctx) or _handed_on(node, inner, ctx)):
                     return
             if (_cached(node, inner, outer, loop) or _handful(outer) or _of_chosen_rows(outer, ctx)
-                    or _drains_batches(outer, loops[depth + 1:]) or _plain_model(outer, ctx)):
+                    or _drains_batches(outer, loops[depth + 1:]) or _plain_model(outer, ctx)
+                    or _leaves_the_loop(node, loop, ctx) or _guarded_write(node, ctx)):
                 return
             if inner.last_method in _WRITES or _writes_sql(node, ctx):
                 advice = "collect the changes and write them in bulk after the loop"
@@ -332,6 +333,31 @@ def _drains_batches(outer: Query, enclosing: Sequence[ast.AST]) -> bool:
         isinstance(part, ast.Call) and isinstance(part.func, ast.Attribute) and part.func.attr == "limit"
         for call in outer.calls for part in ast.walk(call)
     )
+
+
+_EXITS = (ast.Return, ast.Raise, ast.Break)
+
+
+def _leaves_the_loop(node: ast.Call, loop: ast.AST, ctx: FileContext) -> bool:
+    """The call sits in a block that ends by leaving the loop (``if matched: user = session.get(...); ...
+    return user``): it runs once for the row that matched, not once per row."""
+    if not isinstance(loop, (ast.For, ast.AsyncFor)):
+        return False  # (a comprehension's element is an expression: nothing in it leaves early)
+    child: ast.AST = node
+    parent = ctx.parent_of(child)
+    while parent is not None and parent is not loop:
+        for block in (getattr(parent, name, None) for name in ("body", "orelse", "finalbody")):
+            if isinstance(block, list) and child in block and isinstance(block[-1], _EXITS):
+                return True
+        child, parent = parent, ctx.parent_of(parent)
+    return False
+
+
+def _guarded_write(node: ast.Call, ctx: FileContext) -> bool:
+    """``result = session.execute(update(...).where(<guard>))`` whose ``result.rowcount`` is all the code reads: a
+    conditional write per row whose outcome decides what happens to that row (a lease claimed, a fence set); one
+    bulk statement would lose the per-row answer."""
+    return result_use(ctx, node) == ROWCOUNT
 
 
 def _handful(outer: Query) -> bool:
