@@ -16,7 +16,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from backend_lint.analysis.ast_helpers import keyword_value
+from backend_lint.analysis.ast_helpers import keyword_value, string_value
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.project.conditions import test_support
 from backend_lint.analysis.values import origin
@@ -52,6 +52,21 @@ def _signature_check_off(options: ast.expr | None, ctx: FileContext) -> bool:
         isinstance(key, ast.Constant) and key.value == "verify_signature" and _is_false(value)
         for key, value in zip(options.keys, options.values)
     )
+
+
+_TIMING_CLAIMS = frozenset({"exp", "iat", "nbf"})
+
+
+def _reads_only_timing(call: ast.Call, ctx: FileContext) -> bool:
+    """``jwt.decode(id_token, options={"verify_signature": False}).get("exp")`` (or ``[...]["exp"]``): the code
+    reads when a token it holds expires, to refresh it in time; no claim of it authorizes anything."""
+    parent = ctx.parent_of(call)
+    if isinstance(parent, ast.Subscript) and parent.value is call:
+        return string_value(parent.slice) in _TIMING_CLAIMS
+    if isinstance(parent, ast.Attribute) and parent.value is call and parent.attr == "get":
+        read = ctx.parent_of(parent)
+        return isinstance(read, ast.Call) and bool(read.args) and string_value(read.args[0]) in _TIMING_CLAIMS
+    return False
 
 
 def _is_false(expr: ast.expr) -> bool:
@@ -126,7 +141,8 @@ class JwtWithoutVerification(Rule):
         return found
 
     def _defer(self, node: ast.Call, ctx: FileContext, construct: str, problem: str) -> None:
-        self._decoding(ctx).unverified.append((node, construct, problem))
+        if not _reads_only_timing(node, ctx):
+            self._decoding(ctx).unverified.append((node, construct, problem))
 
     def _verified(self, ctx: FileContext) -> None:
         self._decoding(ctx).verified = True
