@@ -18,11 +18,16 @@ for reading (``get_*``, ``read_*``, ``load_*``, ``fetch_*``, ``find_*``). A requ
 way is a single user action (``stop_query`` retried 5 times a second apart with a session rollback): a few
 attempts of one click, not a herd. A reconnect loop, any wait that is long or unbounded, and a short one that
 mentions a network client module (the herd would hit a remote service) stay retries.
+
+A wait for a process on this machine is not a retry storm either: a loop in a function that names a loopback
+address (``"127.0.0.1"``, ``"localhost"``, ``"::1"``) polls a server the application itself runs there (gns3's
+wait for the emulator it just launched to listen on its console port). Nothing shared takes the load.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from typing import TYPE_CHECKING, Optional, Union
 
 from backend_lint.analysis.bindings import bindings_of
@@ -56,6 +61,7 @@ RETRY_CALL_NAMES = modules_by_name(*SLEEPS, *TENACITY_RETRIES, *BACKOFF_DECORATO
 """The last name of every callee BE203 looks at (see :func:`.http_clients.might_be`)."""
 
 SHORT_POLL_SECONDS = 5.0
+_LOOPBACK = re.compile(r"""["'](?:127\.0\.0\.1|localhost|::1)["']""")
 """The longest total wait (attempts times delay) a read may poll for data that is not written yet."""
 _READ_VERBS = ("get", "read", "load", "fetch", "find", "lookup")
 _MAX_NAME_DEPTH = 4
@@ -238,6 +244,13 @@ def short_read_poll(
     return not any(
         imported.get(name, "").partition(".")[0] in _NETWORK_MODULES for name in mentioned_names(ctx, function)
     )
+
+
+def polls_this_machine(function: Optional[ast.AST], ctx: FileContext) -> bool:
+    """The function names a loopback address as a literal: its loop waits for a local process (see the module
+    docstring)."""
+    text = ctx.segment(function) if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) else None
+    return text is not None and _LOOPBACK.search(text) is not None
 
 
 def _is_number(value: ast.expr) -> bool:

@@ -39,6 +39,7 @@ from backend_lint.analysis.retries import (
     constant_number,
     is_constant_delay,
     is_retry_loop,
+    polls_this_machine,
     range_length,
     short_read_poll,
 )
@@ -142,7 +143,9 @@ class RetryWithoutBackoff(Rule):
         if not loops or not is_retry_loop(ctx, loops[0]) or not is_constant_delay(node.args[0], ctx, ctx.scope):
             return None
         attempts = range_length(loops[0], ctx, ctx.scope)
-        if short_read_poll(attempts, constant_number(node.args[0], ctx, ctx.scope), ctx.scope.function, ctx):
+        function = ctx.scope.function
+        if short_read_poll(attempts, constant_number(node.args[0], ctx, ctx.scope), function, ctx) or \
+                polls_this_machine(function, ctx):
             return None
         return "sleeps a constant delay in a retry loop", "back off exponentially with jitter"
 
