@@ -34,6 +34,7 @@ from typing import Optional
 from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.analysis.facts import file_fact
 from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.mentions import mentioned_names
 from backend_lint.analysis.module_roles import in_migration, module_roles
 from backend_lint.analysis.orm import (
     DJANGO,
@@ -115,8 +116,9 @@ class QueryInLoop(Rule):
     name = "query-in-loop"
     message = "`{query}` queries once per row of the query at line {line} (N+1); {advice}"
     triggers = ("for ",)
-    needs = (loop_query, query_call, model_relations, query_sink, sql_text, module_roles, in_migration, recursive,
-             result_use, in_service_code, serves_requests, lookup, query_of, runs_query, _plain_classes)
+    needs = (mentioned_names, loop_query, query_call, model_relations, query_sink, sql_text, module_roles,
+             in_migration, recursive, result_use, in_service_code, serves_requests, lookup, query_of, runs_query,
+             _plain_classes)
     module_facts = (test_support,)
     state = FileState(_FileState)
     options = (
@@ -166,7 +168,8 @@ class QueryInLoop(Rule):
                     return
             if (_cached(node, inner, outer, loop) or _handful(outer) or _of_chosen_rows(outer, ctx)
                     or _drains_batches(outer, loops[depth + 1:]) or _plain_model(outer, ctx)
-                    or _leaves_the_loop(node, loop, ctx) or _guarded_write(node, ctx)):
+                    or _leaves_the_loop(node, loop, ctx) or _guarded_write(node, ctx)
+                    or _starts_a_job_per_row(loop, ctx)):
                 return
             if inner.last_method in _WRITES or _writes_sql(node, ctx):
                 advice = "collect the changes and write them in bulk after the loop"
@@ -234,7 +237,8 @@ class QueryInLoop(Rule):
                     return
                 only_if = (relation(imported, node.attr),)  # a model of another module: its relations
             if (node.attr in outer.preloaded or _handful(outer) or _of_chosen_rows(outer, ctx)
-                    or _drains_batches(outer, loops[depth + 1:]) or _plain_model(outer, ctx)):
+                    or _drains_batches(outer, loops[depth + 1:]) or _plain_model(outer, ctx)
+                    or _starts_a_job_per_row(loop, ctx)):
                 return
             seen = self.state(ctx).relations_read
             if (loop, node.attr) in seen:
@@ -351,6 +355,15 @@ def _leaves_the_loop(node: ast.Call, loop: ast.AST, ctx: FileContext) -> bool:
                 return True
         child, parent = parent, ctx.parent_of(parent)
     return False
+
+
+_JOB_STARTS = frozenset({"dispatch", "delay", "apply_async", "enqueue", "send_task", "async_task"})
+
+
+def _starts_a_job_per_row(loop: ast.AST, ctx: FileContext) -> bool:
+    """The loop hands a job to a queue for each row (``dispatch(sync, kwargs=...)``, ``task.delay(row.pk)``): the
+    per-row work is the design, and the lookups that prepare each job are small next to the job itself."""
+    return isinstance(loop, (ast.For, ast.AsyncFor)) and bool(mentioned_names(ctx, loop) & _JOB_STARTS)
 
 
 def _guarded_write(node: ast.Call, ctx: FileContext) -> bool:
