@@ -30,7 +30,7 @@ import re
 from typing import Optional
 
 from backend_lint.analysis.admin_only import admin_only
-from backend_lint.analysis.ast_helpers import callee_name
+from backend_lint.analysis.ast_helpers import callee_name, under_if
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.imports import dotted_name
@@ -142,6 +142,15 @@ def _internal(caught: Optional[ast.expr], ctx: FileContext) -> bool:
     return False
 
 
+def _narrows_to_client_error(test: ast.expr, name: str, ctx: FileContext) -> bool:
+    """``isinstance(exc, CustomComponentValidationError)``: inside this ``if`` the caught ``exc`` is of a type
+    whose text is written for clients (a project's own error, a validation error), whatever the clause caught."""
+    if not (isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "isinstance"
+            and len(test.args) == 2 and isinstance(test.args[0], ast.Name) and test.args[0].id == name):
+        return False
+    return not _internal(test.args[1], ctx)
+
+
 def _in_except(scope: Scope, ctx: FileContext) -> bool:
     """Inside an ``except`` clause, or in an error handler for internal errors."""
     if scope.except_handler is not None:
@@ -235,7 +244,10 @@ class ExceptionDetailInResponse(Rule):
         of the client's value, not ``Exception``) answered with a 4xx status is the client's input error."""
         if _under_debug_branch(node, ctx) or _validates_only(ctx) or _operator_only(ctx):
             return None
-        names = _caught_names(ctx.scope, ctx)
+        names = {
+            name: types for name, types in _caught_names(ctx.scope, ctx).items()
+            if not under_if(node, ctx.parent_of, lambda test, name=name: _narrows_to_client_error(test, name, ctx))
+        }
         for argument in arguments:
             found = _detail_in(argument, list(names), ctx, 0)
             if found is not None:
