@@ -7,7 +7,9 @@ one slow upstream turns into latency for every user. Only the innermost function
 elsewhere and is left alone, as is a function reference passed to them (``to_thread(requests.get, url)``).
 The calls recognised are listed in :mod:`backend_lint.analysis.blocking`; file I/O is out of scope, except
 the ``shutil`` functions that copy or pack a whole directory tree (``make_archive``, ``copytree``,
-``unpack_archive``), unless a copy or an unpack fills a cache once per key (see the module).
+``unpack_archive``), unless a copy or an unpack fills a cache once per key (see the module). Tests, test
+support, examples and command line code (:func:`.entrypoints.in_cli_context`) are left alone: no request waits
+on their event loop.
 
 The fix turns a ``time.sleep(x)`` statement into ``await asyncio.sleep(x)``, adding ``import asyncio``;
 not in a module that imports trio, anyio or curio, where asyncio's sleep would be the wrong one.
@@ -28,7 +30,9 @@ from backend_lint.analysis.blocking import (
     blocking_call,
     fills_cache,
 )
+from backend_lint.analysis.entrypoints import in_cli_context
 from backend_lint.analysis.http_clients import might_be
+from backend_lint.analysis.module_roles import module_roles
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 from backend_lint.finding import Applicability, Finding
@@ -58,7 +62,7 @@ class BlockingCallInAsync(Rule):
     fix_kind = Applicability.SAFE
     fix_node = "Call"
     triggers = ("async",)
-    needs = (origin,)
+    needs = (origin, module_roles, in_cli_context)
 
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
@@ -68,6 +72,9 @@ class BlockingCallInAsync(Rule):
         found = blocking_call(made) if made else None
         if found is None or (found.kind == FILE_TREE and fills_cache(node, found.construct, ctx)):
             return
+        roles = module_roles(ctx)
+        if ctx.is_test_file or roles.for_tests or roles.example or in_cli_context(ctx.scope, ctx):
+            return  # no request waits on this loop: a test's own coroutine, a command line program's one run
         other_loop = next((name for name in _OTHER_EVENT_LOOPS if ctx.imports.imports_module(name)), None)
         fixable = found.kind == SLEEP and isinstance(ctx.parent, ast.Expr) and not node.keywords and not other_loop
         advice = _ADVICE[found.kind]
