@@ -39,10 +39,11 @@ TEST = "test"
 
 DEVELOPMENT_PATTERNS: tuple[str, ...] = (
     "settings/local*.py", "settings/dev*.py", "settings/ci.py", "*local_settings.py", "*dev_settings.py",
-    "*settings_local.py", "*settings_dev*.py", "devproject/",
+    "*settings_local.py", "*settings_dev*.py", "devproject/", "*_workbench/settings/*.py",
 )
 """Settings for a developer's machine or CI, where ``DEBUG = True`` is expected (BE504's default); a
-``devproject/`` is the development project a reusable app ships to run itself (misago's)."""
+``devproject/`` or ``<app>_workbench/`` is the development project a reusable app ships to run itself (misago's,
+shuup's)."""
 _UPPER = re.compile(r"_*[A-Z][A-Z0-9_]*")
 
 
@@ -65,6 +66,14 @@ class SettingsModule:
     """``production``, ``development`` or ``test``."""
     values: dict[str, list[Setting]] = field(default_factory=dict)
     """UPPER_CASE name -> its assignments directly in the module body, in source order."""
+    star_imports: list[int] = field(default_factory=list)
+    """Lines of ``from X import *`` in the module body, also in a top-level ``try`` (``from settings_local import
+    *`` with an ``except ImportError``): each may replace any value assigned before it."""
+
+    def replaced_later(self, line: int) -> bool:
+        """A star import after ``line`` may replace what was assigned there (review board's
+        ``DEBUG = True`` before ``from settings_local import *``, whose generated file sets ``DEBUG = False``)."""
+        return any(star > line for star in self.star_imports)
 
     def value(self, name: str) -> Optional[ast.expr]:
         """The value ``name`` has once the module has run (its last assignment), if it is assigned here."""
@@ -93,6 +102,11 @@ def settings_module(ctx: FileContext) -> SettingsModule:
     """The settings model of the file (its values: one pass over the module's top-level statements)."""
     found = SettingsModule(is_settings_path(ctx.project_path), module_kind(ctx.project_path))
     for statement in ctx.tree.body:
+        for block in [statement.body] if isinstance(statement, ast.Try) else [[statement]]:
+            found.star_imports.extend(
+                item.lineno for item in block
+                if isinstance(item, ast.ImportFrom) and any(alias.name == "*" for alias in item.names)
+            )
         if isinstance(statement, ast.Assign):
             targets, value = statement.targets, statement.value
         elif isinstance(statement, ast.AnnAssign) and statement.value is not None:

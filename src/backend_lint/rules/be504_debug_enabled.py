@@ -162,5 +162,6 @@ class DebugEnabled(Rule):
                 and _is_app(target.value.value, ctx)
             ):
                 self._report(ctx, node, 'app.config["DEBUG"] = True')
-            elif isinstance(target, ast.Name) and target.id == "DEBUG" and self._shipped_debug_setting(ctx):
+            elif (isinstance(target, ast.Name) and target.id == "DEBUG" and self._shipped_debug_setting(ctx)
+                  and not settings_module(ctx).replaced_later(node.lineno)):
                 self._report(ctx, node, "DEBUG = True")

@@ -238,11 +238,7 @@ class CsrfProtectionDisabled(Rule):
         if not assignments or _CSRF_MIDDLEWARE in ctx.source or ctx.is_test_file or module_roles(ctx).for_tests:
             return
         last = assignments[-1]
-        if any(
-            isinstance(statement, ast.ImportFrom) and any(alias.name == "*" for alias in statement.names)
-            and statement.lineno > last.statement.lineno
-            for statement in node.body
-        ):
+        if settings.replaced_later(last.statement.lineno):
             return  # a base imported after the list may replace it
         value = last.value
         if not isinstance(value, (ast.List, ast.Tuple)):
