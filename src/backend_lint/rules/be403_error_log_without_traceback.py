@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.catch_all import catches_any_exception, covers_something, shielded
 from backend_lint.analysis.catch_all import catches_everything as lets_nothing_out
+from backend_lint.analysis.entrypoints import in_cli_context
 from backend_lint.analysis.expected_errors import (
     parses_one_value,
     records_failed_item,
@@ -164,6 +165,19 @@ def _while_raising(handler: ast.ExceptHandler, ctx: FileContext) -> bool:
     return False
 
 
+_EXITS = frozenset({"exit", "_exit", "Abort", "Exit", "SystemExit"})
+
+
+def _exits_the_program(handler: ast.ExceptHandler) -> bool:
+    """The clause ends the program (``sys.exit(1)``, ``raise SystemExit``, ``raise click.Abort()``): the top-level
+    error exit of a command."""
+    last = handler.body[-1] if handler.body else None
+    target = last.value if isinstance(last, ast.Expr) else last.exc if isinstance(last, ast.Raise) else None
+    target = target.func if isinstance(target, ast.Call) else target
+    name = target.attr if isinstance(target, ast.Attribute) else target.id if isinstance(target, ast.Name) else ""
+    return name in _EXITS
+
+
 class ErrorLogWithoutTraceback(Rule):
     code = "BE403"
     name = "error-log-without-traceback"
@@ -173,7 +187,7 @@ class ErrorLogWithoutTraceback(Rule):
     fix_node = "Call"
     triggers = ("except",)
     needs = (logging_call_kind, handler_records_traceback, reports_error_to_user, module_roles, origin,
-             project_calls_in, does)
+             project_calls_in, does, in_cli_context)
     module_facts = (test_support,)
     options = (
         Option(
@@ -206,6 +220,8 @@ class ErrorLogWithoutTraceback(Rule):
             return  # an expected rejection; a text that does not parse
         if reports_error_to_user(ctx, handler):
             return  # a user's own error told back to them
+        if _exits_the_program(handler) and in_cli_context(ctx.scope, ctx):
+            return  # a command's error exit: the operator reads the message at the terminal
         if ctx.scope.loops and records_failed_item(handler):
             return  # one item of a loop counted among the failed ones, handed back in the result
         if predicate_answer(handler, ctx):
