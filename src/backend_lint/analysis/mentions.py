@@ -33,6 +33,18 @@ def mentioned_names(ctx: FileContext, function: ast.AST) -> frozenset[str]:
     return frozenset(found)
 
 
+@node_fact()
+def attributes_read(ctx: FileContext, function: ast.AST) -> dict[str, frozenset[str]]:
+    """For each plain name of the body of ``function``, the attributes read or called on it (``token`` ->
+    ``{"expires_at", "client_id"}``), nested functions and classes left out: what kind of value the name holds
+    shows in what the code asks of it."""
+    found: dict[str, set[str]] = {}
+    for node in own_nodes(function):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            found.setdefault(node.value.id, set()).add(node.attr)
+    return {name: frozenset(attributes) for name, attributes in found.items()}
+
+
 @dataclass(frozen=True)
 class CallSite:
     """One call of a function by its bare name: the ``if`` tests around it and the scope it runs in."""

@@ -33,7 +33,8 @@ from backend_lint.analysis.loggers import (
     logging_call_kind,
     message_argument,
 )
-from backend_lint.analysis.mentions import path_arguments
+from backend_lint.analysis.mentions import attributes_read, path_arguments
+from backend_lint.analysis.resolve import lookup
 from backend_lint.analysis.secret_names import name_of, secret_word, split_identifier
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
@@ -147,7 +148,7 @@ class SecretInLog(Rule):
     name = "secret-in-log"
     message = "`{value}` is written to the log; leave secrets out of log calls or log a masked form"
     triggers = ("log", "LOG", "structlog")
-    needs = (logger_kind, logging_call_kind, origin, bindings_of, path_arguments)
+    needs = (logger_kind, logging_call_kind, origin, bindings_of, path_arguments, attributes_read, lookup)
     options = (
         Option(
             "secret-names",
@@ -349,7 +350,44 @@ def _credential_value(value: ast.expr, name: str, ctx: FileContext) -> bool:
         constant = bindings_of(ctx, ctx.tree).single_value(raw.id)
         if isinstance(constant, ast.Constant) and isinstance(constant.value, str) and " " in constant.value.strip():
             return False
+        if isinstance(constant, ast.Constant) and isinstance(constant.value, (int, float)):
+            return False  # ``COOKIE_SECRET_BYTES = 32``: a size, not the secret
+        if function is not None and _object_value(raw.id, function, ctx):
+            return False
+        bound = lookup(raw.id, ctx, ctx.scope)
+        if bound is not None and _masked(bound[1].single_value(raw.id)):
+            return False
     return True
+
+
+def _object_value(name: str, function: ast.AST, ctx: FileContext) -> bool:
+    """The function reads attributes of ``name`` that no string has (``token.expires_at``, ``orm_token.user``):
+    it holds an object (an ORM row, a token model), and logging it writes its ``repr``, which such classes
+    keep to a prefix or an audit id; the rule cannot see the class, so it does not guess."""
+    return bool(attributes_read(ctx, function).get(name, frozenset()) - _STRING_METHODS)
+
+
+def _masked(value: Optional[ast.expr]) -> bool:
+    """``token[:5] + "..." + token[-5:]`` (or the same as an f-string): slices of the secret and literal text
+    only, an abbreviated form."""
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
+        parts: list[ast.expr] = [value.left, value.right]
+    elif isinstance(value, ast.JoinedStr):
+        parts = [part.value if isinstance(part, ast.FormattedValue) else part for part in value.values]
+    else:
+        return False
+    leaves = []
+    while parts:
+        part = parts.pop()
+        if isinstance(part, ast.BinOp) and isinstance(part.op, ast.Add):
+            parts.extend((part.left, part.right))
+        else:
+            leaves.append(part)
+    sliced = [leaf for leaf in leaves if isinstance(leaf, ast.Subscript) and isinstance(leaf.slice, ast.Slice)]
+    return bool(sliced) and all(isinstance(leaf, ast.Constant) or leaf in sliced for leaf in leaves)
+
+
+_STRING_METHODS = frozenset(name for name in dir(str) if not name.startswith("_")) | frozenset(dir(bytes))
 
 
 def _acme_module(ctx: FileContext) -> bool:
