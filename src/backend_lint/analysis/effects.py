@@ -79,6 +79,9 @@ _ENQUEUE_METHODS = frozenset({
     "delay", "apply_async", "send_task", "enqueue", "enqueue_call", "enqueue_at", "enqueue_in", "add_task",
     "async_task", "send_with_options", "kiq", "schedule_task",
 })
+_JOB_FIRST = frozenset({"add_task", "enqueue", "enqueue_call", "async_task",
+                        "schedule_task"})
+"""Queueing calls whose first argument is the job (a function), not its payload."""
 _MAIL_FUNCTIONS = frozenset({"django.core.mail.send_mail", "django.core.mail.send_mass_mail"})
 """(Not ``mail_admins``/``mail_managers``: they alert the site's own staff, mostly from error reporting helpers
 (onadata's ``report_exception``), and a repeated alert harms no one: neither a retry's harm nor work a client
@@ -329,7 +332,8 @@ class _Collector:
         if last == "send":
             return self._send(call, receiver, receiver_name)
         if last in _ENQUEUE_METHODS:
-            return ENQUEUES, written
+            job = dotted_name(call.args[0]) if last in _JOB_FIRST and call.args else None
+            return ENQUEUES, job or written  # ``add_task(telemetry.log_run, ...)``: the job says what it is
         if last == "post" and resolved and self._outbound(call):
             return SENDS, written
         if last in _UPSERTS:

@@ -359,8 +359,9 @@ class PostWithoutIdempotencyKey(Rule):
         if effects.finds_first or effects.refuses_first:
             return []  # a get-or-create by hand; a create refused when the thing is already there
         for effect in effects.harmful:
-            if effect.kind == SENDS:
-                named, excused = words(effect.what), resendable
+            if effect.kind == SENDS:  # (the handler or helper may say what the message is: ``send_email_code``)
+                named = words(effect.what) | words(effect.via) | words(handler.function.name)
+                excused = resendable
             elif effect.kind in (CREATES, ENQUEUES):
                 named, excused = _record_words(effect, handler, ctx), harmless
                 if effect.kind == CREATES and any(request <= named for request in requests):
