@@ -127,6 +127,19 @@ def _names_requirement(arg: ast.expr, words: tuple[str, ...]) -> bool:
     return _requirement(arg) and names_admin(arg, words)
 
 
+def _requires_admin_role(decorator: ast.expr, words: tuple[str, ...]) -> bool:
+    """``@roles_required("Administrator")`` (Flask-Security, pgAdmin), ``@role_required("admin")``: a decorator
+    named for roles whose every role given names an administrator."""
+    if not isinstance(decorator, ast.Call) or not decorator.args:
+        return False
+    name = (dotted_name(decorator.func) or "").rpartition(".")[2].lower()
+    if "role" not in name:
+        return False
+    roles = [arg.value.lower() for arg in decorator.args
+             if isinstance(arg, ast.Constant) and isinstance(arg.value, str)]
+    return len(roles) == len(decorator.args) and all(any(word in role for word in words) for role in roles)
+
+
 def _requirement(arg: ast.expr) -> bool:
     """``IsAdmin``, ``perms.IsAdmin`` or ``IsAdmin()``: a requirement class (capitalised), not a value such as
     ``admin_url`` given to ``@bp.route``."""
@@ -139,7 +152,8 @@ def admin_only(handler: Handler, moderators: bool = False) -> bool:
     module docstring)."""
     words = _BACK_OFFICE_WORDS if moderators else _ADMIN_WORDS
     for decorator in handler.function.decorator_list:
-        if names_admin(decorator, words) or _requires_write_permission(decorator) or _requires_admin(decorator, words):
+        if names_admin(decorator, words) or _requires_write_permission(decorator) or _requires_admin(decorator, words) \
+                or _requires_admin_role(decorator, words):
             return True
         if isinstance(decorator, ast.Call) and _admin_dependencies(decorator):
             return True
