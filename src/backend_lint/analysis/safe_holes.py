@@ -2,7 +2,7 @@
 
 A hole is safe when its text can only be a number (``int(...)``, ``len(...)``, arithmetic, a parameter
 annotated ``int``/``UUID``/``date``, a local only ever given such values), a constant (UPPER_CASE names, class
-attributes holding numbers, ``typing.Final``), a quoted identifier (``quote_name``, ``quote_ident``, ``qn``), a
+attributes holding numbers, ``typing.Final``, a row's primary key ``.pk``, a model's ``db_table``), a quoted identifier (``quote_name``, ``quote_ident``, ``qn``), a
 lookup in a constant allow-list (``COLUMNS[key]``, a class attribute holding a literal table; never the
 request's ``request.GET``), a name the function checks against a fixed set and rejects otherwise (``if sort
 not in ALLOWED: raise``), or a list of placeholders (``", ".join(["%s"] * len(ids))``, a local list that only
@@ -290,8 +290,8 @@ def is_safe(expr: ast.expr, state: Evaluation, scope: Scope) -> bool:
             return True
         return _is_typed_safe(expr.id, state, scope) or _from_literal_loop(expr, state, scope)
     if isinstance(expr, ast.Attribute):
-        if UPPER.fullmatch(expr.attr) or expr.attr in ("db_table", "__tablename__"):
-            return True
+        if UPPER.fullmatch(expr.attr) or expr.attr in ("db_table", "__tablename__", "pk"):
+            return True  # (``.pk``: a Django row's primary key, a number or a UUID the database made)
         values = _class_values(expr, state, scope)
         return bool(values) and all(is_number(value) for value in values)
     if isinstance(expr, ast.Call):
