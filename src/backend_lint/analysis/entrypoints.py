@@ -4,7 +4,8 @@ A function is a CLI entry point when it is a click command or group, a typer com
 (``@task`` from ``invoke``/``fabric``: a command of the ``invoke``/``fab`` program, not a job queue's task), or
 it parses its own arguments (calls ``parse_args``/``parse_known_args``, as an argparse ``main()`` does; not in a
 file that uses Flask-RESTful's request parser, whose ``parse_args()`` reads the request). Code inside
-``if __name__ == "__main__":`` runs only as a script. A helper function in the same module that is none of
+``if __name__ == "__main__":`` runs only as a script, and so does the module-level ``main()`` that block calls
+(the conventional name of a script's body). A helper function in the same module that is none of
 these is ordinary code: it may be imported by the service.
 
 A whole module is command line code when the file itself says so (:func:`cli_module`): it is a package's
@@ -153,9 +154,27 @@ def cli_module(ctx: FileContext) -> bool:
     return runs_program and not handler_model(ctx).handlers
 
 
-@reads(is_cli_command, cli_module)
+@file_fact()
+def main_guard_calls(ctx: FileContext) -> frozenset[str]:
+    """The names the module's ``if __name__ == "__main__":`` blocks call (``main`` in ``main()``)."""
+    return frozenset(
+        node.func.id for statement in ctx.tree.body if isinstance(statement, ast.If) and is_main_guard(statement)
+        for node in ast.walk(statement) if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+    )
+
+
+@reads(is_cli_command, cli_module, main_guard_calls)
 def in_cli_context(scope: Scope, ctx: FileContext) -> bool:
-    """Inside ``if __name__ == "__main__":``, inside (at any depth) a CLI entry point, or in a CLI module."""
+    """Inside ``if __name__ == "__main__":``, inside (at any depth) a CLI entry point or the module's ``main()``
+    that its main guard calls (a demo or a script's body, whether or not it reads arguments), or in a CLI
+    module."""
     if scope.in_main_guard:
         return True
-    return cli_module(ctx) or any(is_cli_command(function, ctx) for function in scope.functions)
+    return cli_module(ctx) or any(
+        is_cli_command(function, ctx) or _guarded_main(function, ctx) for function in scope.functions
+    )
+
+
+def _guarded_main(function: ast.AST, ctx: FileContext) -> bool:
+    return (isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) and function.name == "main"
+            and function in ctx.tree.body and "main" in main_guard_calls(ctx))

@@ -2,11 +2,12 @@
 
 A hole is safe when its text can only be a number (``int(...)``, ``len(...)``, arithmetic, a parameter
 annotated ``int``/``UUID``/``date``, a local only ever given such values), a constant (UPPER_CASE names, class
-attributes holding numbers, ``typing.Final``, a row's primary key ``.pk``, a model's ``db_table``), a quoted identifier (``quote_name``, ``quote_ident``, ``qn``), a
-lookup in a constant allow-list (``COLUMNS[key]``, a class attribute holding a literal table; never the
-request's ``request.GET``), a name the function checks against a fixed set and rejects otherwise (``if sort
-not in ALLOWED: raise``), or a list of placeholders (``", ".join(["%s"] * len(ids))``, a local list that only
-ever receives constant strings). Whatever else is unknown text.
+attributes holding numbers, ``typing.Final``, a row's primary key ``.pk``, a model's ``db_table``), a quoted
+identifier (``quote_name``, ``quote_ident``, ``qn``), a lookup in a constant allow-list (``COLUMNS[key]``, a
+class attribute holding a literal table; never the request's ``request.GET``), a name the function checks
+against a fixed set and rejects otherwise (``if sort not in ALLOWED: raise``), or a list of placeholders
+(``", ".join(["%s"] * len(ids))``, a local list that only ever receives constant strings). Whatever else is
+unknown text.
 
 The two facts here (:func:`guards`, :func:`list_additions`) summarise one function each; the rest asks them
 and :mod:`.resolve`, and asks the evaluation in progress (:class:`Evaluation`) for the text of a piece.

@@ -17,9 +17,9 @@ from __future__ import annotations
 import ast
 
 from backend_lint.analysis.ast_helpers import is_true
-from backend_lint.analysis.facts import file_fact
+from backend_lint.analysis.entrypoints import main_guard_calls
 from backend_lint.analysis.project.conditions import served_by_wsgi, test_support
-from backend_lint.analysis.scopes import is_main_guard, under_condition
+from backend_lint.analysis.scopes import under_condition
 from backend_lint.analysis.secret_names import split_identifier
 from backend_lint.analysis.settings import DEVELOPMENT_PATTERNS, PRODUCTION, module_kind, settings_module
 from backend_lint.analysis.values import origin
@@ -56,15 +56,6 @@ def _production_config_class(ctx: FileContext) -> bool:
     return bool({"production", "prod", "live"} & set(split_identifier(cls.name)))
 
 
-@file_fact()
-def _main_guard_calls(ctx: FileContext) -> frozenset[str]:
-    """The names the module's ``if __name__ == "__main__":`` blocks call (``main`` in ``main()``)."""
-    return frozenset(
-        node.func.id for statement in ctx.tree.body if isinstance(statement, ast.If) and is_main_guard(statement)
-        for node in ast.walk(statement) if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-    )
-
-
 def _launched(ctx: FileContext) -> bool:
     """The code being visited runs only when the module is started as a script: under its main guard, or in a
     module-level function that the main guard calls (``def main(): app.run(...)``)."""
@@ -72,7 +63,7 @@ def _launched(ctx: FileContext) -> bool:
         return True
     function = ctx.scope.function
     return (isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) and function in ctx.tree.body
-            and function.name in _main_guard_calls(ctx))
+            and function.name in main_guard_calls(ctx))
 
 
 class DebugEnabled(Rule):
@@ -80,7 +71,7 @@ class DebugEnabled(Rule):
     name = "debug-enabled"
     message = "`{construct}` turns on debug mode in shipped code; read the flag from the environment"
     triggers = ("debug", "DEBUG")
-    needs = (origin, settings_module, served_by_wsgi, _main_guard_calls)
+    needs = (origin, settings_module, served_by_wsgi, main_guard_calls)
     module_facts = (test_support,)
     options = (
         Option(
