@@ -8,8 +8,8 @@ elsewhere and is left alone, as is a function reference passed to them (``to_thr
 The calls recognised are listed in :mod:`backend_lint.analysis.blocking`; file I/O is out of scope, except
 the ``shutil`` functions that copy or pack a whole directory tree (``make_archive``, ``copytree``,
 ``unpack_archive``), unless a copy or an unpack fills a cache once per key (see the module). Tests, test
-support, examples and command line code (:func:`.entrypoints.in_cli_context`) are left alone: no request waits
-on their event loop.
+support and command line code (:func:`.entrypoints.in_cli_context`) are left alone: no request waits on their
+event loop.
 
 The fix turns a ``time.sleep(x)`` statement into ``await asyncio.sleep(x)``, adding ``import asyncio``;
 not in a module that imports trio, anyio or curio, where asyncio's sleep would be the wrong one.
@@ -73,7 +73,7 @@ class BlockingCallInAsync(Rule):
         if found is None or (found.kind == FILE_TREE and fills_cache(node, found.construct, ctx)):
             return
         roles = module_roles(ctx)
-        if ctx.is_test_file or roles.for_tests or roles.example or in_cli_context(ctx.scope, ctx):
+        if ctx.is_test_file or roles.for_tests or in_cli_context(ctx.scope, ctx):
             return  # no request waits on this loop: a test's own coroutine, a command line program's one run
         other_loop = next((name for name in _OTHER_EVENT_LOOPS if ctx.imports.imports_module(name)), None)
         fixable = found.kind == SLEEP and isinstance(ctx.parent, ast.Expr) and not node.keywords and not other_loop
