@@ -80,7 +80,7 @@ SERVICE = """
 def test_each_kind_is_recognised_and_helpers_are_followed_one_level() -> None:
     assert _kinds(SERVICE, "place") == [
         (ENQUEUES, "ship.delay"),
-        (ENQUEUES, "tasks.add_task"),
+        (ENQUEUES, "ship"),  # the job handed over names what is queued
         (SENDS, "send_mail"),
         (SENDS, "requests.post"),
         (PAYS, "stripe.Charge.create"),
@@ -137,3 +137,22 @@ def test_effects_are_plain_data() -> None:
     assert Effects.from_json({"effects": [["creates"]], "outside": []}) is None
     assert Effects.from_json("not a summary") is None
     assert effects.outside == sorted(set(effects.outside)) and "django.core.mail.send_mail" in effects.outside
+
+
+def test_an_update_that_returns_before_the_create_is_an_upsert() -> None:
+    """``if chat.share_id: shared = SharedChats.update(...); return ...`` before ``SharedChats.create(...)``:
+    a repeat takes the first branch and updates what the first call made (a 201 or an idempotency key would be
+    wrong about it); without the return, the create still follows the update and counts."""
+    upsert = """
+        def share(chat):
+            if chat.share_id:
+                shared = SharedChats.update(chat.share_id)
+                if shared:
+                    return shared
+            return SharedChats.create(chat.id)
+    """
+    ctx = _context(upsert)
+    assert handler_effects(ctx, _function(ctx, "share")).finds_first
+    both = upsert.replace("                if shared:\n                    return shared\n", "")
+    ctx = _context(both)
+    assert not handler_effects(ctx, _function(ctx, "share")).finds_first

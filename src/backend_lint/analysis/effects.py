@@ -229,6 +229,7 @@ class _Collector:
         calls: list[ast.Call] = []
         returns: list[ast.Return] = []
         refusals: list[ast.If] = []
+        branches: list[ast.If] = []
         while stack:
             node, in_if = stack.pop()
             if isinstance(node, ast.ClassDef):
@@ -244,6 +245,8 @@ class _Collector:
                 returns.append(node)
             elif isinstance(node, ast.If) and _refuses(node.body[-1]):
                 refusals.append(node)
+            if isinstance(node, ast.If):
+                branches.append(node)
             elif isinstance(node, ast.Constant) and isinstance(node.value, str) and _INSERT_SQL.match(node.value):
                 self._add(CREATES, "INSERT", node)
             inside = in_if or isinstance(node, ast.If)
@@ -252,15 +255,22 @@ class _Collector:
             self._call(call)
         self.found.effects.sort(key=lambda effect: effect.line)
         first = min((effect.line for effect in self.found.effects if effect.kind == CREATES), default=None)
-        self.found.finds_first = first is not None and any(
+        self.found.finds_first = first is not None and (any(
             isinstance(ret.value, ast.Name) and ret.value.id in self.lookups and ret.lineno < first for ret in returns
-        )
+        ) or any(self._updates_and_returns(branch, returns) for branch in branches if branch.lineno < first))
         harm = min((effect.line for effect in self.found.effects if effect.kind in HARMFUL), default=None)
         self.found.refuses_first = any(
             (harm is None or refusal.lineno < harm) and self._finds_existing(refusal.test) for refusal in refusals
         )
         self.found.outside = sorted(set(self.found.outside))
         return _Walked(self.found, list(self.helpers.items()))
+
+    def _updates_and_returns(self, branch: ast.If, returns: list[ast.Return]) -> bool:
+        """``if chat.share_id: shared = SharedChats.update(...); ...; return ...`` before the create: an upsert by
+        hand, whose repeat updates what the first call made."""
+        end = branch.end_lineno or branch.lineno
+        return any(effect.kind == UPDATES and branch.lineno <= effect.line <= end for effect in self.found.effects) \
+            and any(branch.lineno <= ret.lineno <= end for ret in returns)
 
     def _finds_existing(self, test: ast.expr) -> bool:
         """``user.exist()``, ``Order.objects.filter(ref=ref).exists()``, ``existing`` or ``existing is not None``
