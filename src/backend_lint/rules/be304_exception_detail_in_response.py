@@ -142,6 +142,11 @@ def _internal(caught: Optional[ast.expr], ctx: FileContext) -> bool:
     return False
 
 
+def _narrowed(node: ast.AST, name: str, ctx: FileContext) -> bool:
+    """``node`` sits in the body of an ``if`` that narrows the caught ``name`` to a client-facing type."""
+    return under_if(node, ctx.parent_of, lambda test: _narrows_to_client_error(test, name, ctx))
+
+
 def _narrows_to_client_error(test: ast.expr, name: str, ctx: FileContext) -> bool:
     """``isinstance(exc, CustomComponentValidationError)``: inside this ``if`` the caught ``exc`` is of a type
     whose text is written for clients (a project's own error, a validation error), whatever the clause caught."""
@@ -244,10 +249,8 @@ class ExceptionDetailInResponse(Rule):
         of the client's value, not ``Exception``) answered with a 4xx status is the client's input error."""
         if _under_debug_branch(node, ctx) or _validates_only(ctx) or _operator_only(ctx):
             return None
-        names = {
-            name: types for name, types in _caught_names(ctx.scope, ctx).items()
-            if not under_if(node, ctx.parent_of, lambda test, name=name: _narrows_to_client_error(test, name, ctx))
-        }
+        names = {name: types for name, types in _caught_names(ctx.scope, ctx).items()
+                 if not _narrowed(node, name, ctx)}
         for argument in arguments:
             found = _detail_in(argument, list(names), ctx, 0)
             if found is not None:
