@@ -24,6 +24,8 @@ import re
 from typing import Optional
 
 from backend_lint.analysis.admin_only import admin_only, route_dependencies
+from backend_lint.analysis.ast_helpers import keyword_value
+from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.effects import handler_effects
 from backend_lint.analysis.entrypoints import cli_module
 from backend_lint.analysis.handler_body import handler_body
@@ -190,6 +192,25 @@ def _module_limits(ctx: FileContext) -> bool:
     )
 
 
+_IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
+
+
+def _limiting_route_class(ctx: FileContext, handler: Handler) -> bool:
+    """The handler's router is made with a route class of this module that names a limiter
+    (``APIRouter(route_class=MfaRoute)`` whose handler wrapper asks ``ip_limiter.is_limited(...)``): every route of
+    it is limited before the handler runs."""
+    bindings = bindings_of(ctx, ctx.tree)
+    classes = {node.name: node for node in ctx.tree.body if isinstance(node, ast.ClassDef)}
+    for route in handler.routes:
+        made = bindings.single_value((route.owner or "")[1:]) if (route.owner or "").startswith(":") else None
+        route_class = keyword_value(made, "route_class") if isinstance(made, ast.Call) else None
+        found = classes.get(route_class.id) if isinstance(route_class, ast.Name) else None
+        text = ctx.segment(found) if found is not None else None
+        if text is None or not any(names_limit(word) for word in set(_IDENTIFIER.findall(text))):
+            return False
+    return bool(handler.routes)
+
+
 def _router_factory(ctx: FileContext, handler: Handler) -> bool:
     """A FastAPI handler defined in a function that makes and returns a router (``get_auth_router(...)``): the
     application that includes the router decides its limits (``include_router(..., dependencies=[...])``)."""
@@ -314,7 +335,7 @@ class AuthEndpointWithoutRateLimit(Rule):
     triggers = FRAMEWORK_MODULES
     needs = (
         handler_for, handler_body, module_roles, mentioned_names, decorator_names, app_rate_limits, cli_module,
-        rate_limited_app, limited_blueprints, limits_attempts, development_only,
+        rate_limited_app, limited_blueprints, limits_attempts, development_only, bindings_of,
     )
     module_facts = (test_support, cli_module_fact)
     options = (
@@ -342,6 +363,8 @@ class AuthEndpointWithoutRateLimit(Rule):
         if limits_itself(ctx, node, handler.class_, frozenset(self.option("limiters"))) or _module_limits(ctx):
             return
         if _signed_in(ctx, handler) or _router_factory(ctx, handler) or _helper_of_another_view(ctx, handler):
+            return
+        if _limiting_route_class(ctx, handler):
             return
         if kind == "password-reset" and _consumes_reset_link(ctx, handler):
             return
