@@ -23,7 +23,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from backend_lint.analysis.facts import file_fact, reads
-from backend_lint.analysis.handlers import handler_model
+from backend_lint.analysis.handlers import handler_for, handler_model
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.module_roles import in_migration, module_roles
 from backend_lint.analysis.scopes import FUNCTION
@@ -59,9 +59,11 @@ def outside_service_code(ctx: FileContext) -> bool:
 
 
 @reads(serves_requests)
-def in_service_code(ctx: FileContext, coroutines: bool = True) -> bool:
+def in_service_code(ctx: FileContext, coroutines: bool = True, whole_module: bool = True) -> bool:
     """The node being visited runs in a service, by the evidence the module docstring lists. ``coroutines=False``
-    leaves out the weakest evidence, ``async def`` alone (a library's async client is not a service)."""
+    leaves out the weakest evidence, ``async def`` alone (a library's async client is not a service);
+    ``whole_module=False`` takes a module that answers requests as evidence only inside its handlers (a helper
+    of the module, a plain class's method, may be a shared utility whose caller decides)."""
     function = ctx.scope.function
     if coroutines and isinstance(function, ast.AsyncFunctionDef):
         return True
@@ -69,9 +71,11 @@ def in_service_code(ctx: FileContext, coroutines: bool = True) -> bool:
         if scope.kind == FUNCTION and isinstance(scope.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             if any(_serving_decorator(decorator, ctx) for decorator in scope.node.decorator_list):
                 return True
+            if not whole_module and handler_for(ctx, scope.node) is not None:
+                return True
         elif isinstance(scope.node, ast.ClassDef) and _serving_class(scope.node, ctx):
             return True
-    return serves_requests(ctx)
+    return whole_module and serves_requests(ctx)
 
 
 def _serving_decorator(decorator: ast.expr, ctx: FileContext) -> bool:

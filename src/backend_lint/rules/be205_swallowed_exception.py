@@ -138,6 +138,8 @@ class SwallowedException(Rule):
             return
         if module_roles(ctx).for_tests:
             return
-        if not self.option("everywhere") and not (in_migration(ctx) or in_service_code(ctx, coroutines=False)):
+        if not self.option("everywhere") and not (
+            in_migration(ctx) or in_service_code(ctx, coroutines=False, whole_module=False)
+        ):
             return  # helper and library code: mostly deliberate defaults, judged on real code (see the page)
         self.report(ctx, node, end_node=node.type, clause=clause)
