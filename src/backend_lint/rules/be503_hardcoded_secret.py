@@ -131,11 +131,28 @@ def _secret_literal(name: str, value: ast.expr | None, word: str, where: str) ->
         return False
     if is_placeholder(text) or _NOT_CREDENTIAL.search(text) or text.lower() in _BOOLEANS or text.isdigit():
         return False
+    if _names_algorithm(text):
+        return False  # ``SECURITY_PASSWORD_HASH = "pbkdf2_sha512"``: which scheme, not a secret
     if _PROSE.search(text) or _enumeration(name, text):
         return False
     if _DOTTED.match(text) or _REGEX.search(text):
         return False  # a config property or module path ("fs.s3.cse.provider"), or a pattern
     return not (_LABEL.match(text) and _is_label(name, text, where))
+
+
+_ALGORITHM_WORDS = frozenset({
+    "pbkdf2", "bcrypt", "argon2", "argon2id", "argon2i", "scrypt", "sha1", "sha224", "sha256", "sha384", "sha512",
+    "sha3", "md5", "hmac", "crypt", "des", "aes", "gcm", "cbc", "hs256", "hs384", "hs512", "rs256", "rs384",
+    "rs512", "es256", "es384", "es512", "ps256", "eddsa", "ed25519", "rsa", "ecdsa", "plaintext", "django",
+    "ldap", "salted", "hex", "digest", "128", "256", "384", "512",
+})
+
+
+def _names_algorithm(text: str) -> bool:
+    """``"pbkdf2_sha512"``, ``"bcrypt_sha256"``, ``"HS256"``: a hashing or signing scheme's name, every word
+    of it one of :data:`_ALGORITHM_WORDS` (at least one a scheme, not a number)."""
+    words = [word for word in re.split(r"[^a-z0-9]+", text.lower()) if word]
+    return bool(words) and all(word in _ALGORITHM_WORDS for word in words) and not all(w.isdigit() for w in words)
 
 
 def _enumeration(name: str, text: str) -> bool:
