@@ -85,3 +85,19 @@ def under_if(
             return True
         child, parent = parent, parent_of(parent)
     return False
+
+
+def concatenated_parts(expr: ast.expr) -> list[ast.expr]:
+    """The pieces of text an f-string or a chain of ``+`` joins, in order (the formatted values of an f-string
+    unwrapped); any other expression is its own one piece."""
+    if isinstance(expr, ast.JoinedStr):
+        return [value.value if isinstance(value, ast.FormattedValue) else value for value in expr.values]
+    parts: list[ast.expr] = []
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            stack.extend((node.right, node.left))
+        else:
+            parts.append(node)
+    return parts

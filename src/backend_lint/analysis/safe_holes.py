@@ -19,7 +19,7 @@ import ast
 import re
 from typing import TYPE_CHECKING, Optional, Union
 
-from backend_lint.analysis.ast_helpers import body_of
+from backend_lint.analysis.ast_helpers import body_of, concatenated_parts
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.facts import file_fact, node_fact
 from backend_lint.analysis.resolve import called_function, instance_class, lookup, resolve_class, returned_values
@@ -83,17 +83,7 @@ def quoting_function(ctx: FileContext, function: ast.AST) -> bool:
 
 
 def _quotes(expr: ast.expr) -> bool:
-    if isinstance(expr, ast.JoinedStr):
-        parts = [value.value if isinstance(value, ast.FormattedValue) else value for value in expr.values]
-    else:
-        parts = []
-        stack = [expr]
-        while stack:
-            node = stack.pop()
-            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-                stack.extend((node.right, node.left))
-            else:
-                parts.append(node)
+    parts = concatenated_parts(expr)
     if len(parts) != 3:
         return False
     quote, closing = _text(parts[0]), _text(parts[2])

@@ -19,7 +19,7 @@ import ast
 from collections.abc import Iterator
 from typing import Any, Optional
 
-from backend_lint.analysis.ast_helpers import under_if
+from backend_lint.analysis.ast_helpers import concatenated_parts, under_if
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.loggers import (
@@ -370,19 +370,9 @@ def _object_value(name: str, function: ast.AST, ctx: FileContext) -> bool:
 def _masked(value: Optional[ast.expr]) -> bool:
     """``token[:5] + "..." + token[-5:]`` (or the same as an f-string): slices of the secret and literal text
     only, an abbreviated form."""
-    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
-        parts: list[ast.expr] = [value.left, value.right]
-    elif isinstance(value, ast.JoinedStr):
-        parts = [part.value if isinstance(part, ast.FormattedValue) else part for part in value.values]
-    else:
+    if not (isinstance(value, ast.JoinedStr) or (isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add))):
         return False
-    leaves = []
-    while parts:
-        part = parts.pop()
-        if isinstance(part, ast.BinOp) and isinstance(part.op, ast.Add):
-            parts.extend((part.left, part.right))
-        else:
-            leaves.append(part)
+    leaves = concatenated_parts(value)
     sliced = [leaf for leaf in leaves if isinstance(leaf, ast.Subscript) and isinstance(leaf.slice, ast.Slice)]
     return bool(sliced) and all(isinstance(leaf, ast.Constant) or leaf in sliced for leaf in leaves)
 
