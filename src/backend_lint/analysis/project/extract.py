@@ -32,6 +32,7 @@ from backend_lint.analysis.settings import settings_module
 from backend_lint.analysis.unique_models import checks_unique, mentions_uniqueness, unique_models
 from backend_lint.analysis.upload_names import generated_upload_fields
 from backend_lint.analysis.uploads import app_upload_limits
+from backend_lint.analysis.word_lines import word_lines
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
@@ -261,8 +262,9 @@ def literal_json(value: ast.expr) -> Any:
 def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
     """Classes' bases and models' lazy relations everywhere; idempotency headers, HTML evidence and functions'
     effects (:mod:`.def_effects`) where they can be."""
-    reads_key = KEY_WORD in ctx.source.lower()
-    limits = mentions_attempt_limit(ctx.source)
+    lowered = word_lines(ctx).lowered
+    reads_key = KEY_WORD in lowered
+    limits = mentions_attempt_limit(ctx.source, lowered)
     web = bool(ctx.imports.modules & {"django", "flask", "rest_framework", "flask_appbuilder"})
     html_lines = _html_word_lines(ctx.source) if web else []
     defs = _defs(ctx.tree)
