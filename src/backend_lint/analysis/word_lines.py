@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
 from backend_lint.analysis.facts import file_fact
 
@@ -60,7 +60,7 @@ class WordLines:
 
     def words(self, words: Iterable[str]) -> list[int]:
         """The lines on which one of ``words`` (lower case, taken literally) occurs in the lower-cased text."""
-        return self.line_numbers(self._occurrences(self.lowered, words))
+        return self.line_numbers(self._occurrences(words))
 
     def pattern(self, pattern: re.Pattern[str], anchor: Optional[str] = None) -> list[int]:
         """The lines on which ``pattern`` matches the lower-cased text. With ``anchor``, a literal every match
@@ -69,15 +69,23 @@ class WordLines:
         lowered = self.lowered
         if anchor is None:
             return self.line_numbers(found.start() for found in pattern.finditer(lowered))
-        return self.line_numbers(at for at in self._occurrences(lowered, (anchor,)) if pattern.match(lowered, at))
+        return self.line_numbers(self._occurrences((anchor,), lambda at: pattern.match(lowered, at) is not None))
 
-    @staticmethod
-    def _occurrences(text: str, words: Iterable[str]) -> list[int]:
+    def _occurrences(self, words: Iterable[str], accept: Optional[Callable[[int], bool]] = None) -> list[int]:
+        """Where ``words`` occur in the lower-cased text (those ``accept`` takes): the first on each line is
+        enough, so after one the search goes on from the next line (a text whose lines end in ``\r`` alone
+        is searched occurrence by occurrence)."""
+        text = self.lowered
         starts: list[int] = []
         for word in words:
             at = text.find(word)
             while at != -1:
-                starts.append(at)
+                if accept is None or accept(at):
+                    starts.append(at)
+                    if self._plain:
+                        at = text.find("\n", at + len(word))
+                        if at == -1:
+                            break
                 at = text.find(word, at + 1)
         return starts
 
