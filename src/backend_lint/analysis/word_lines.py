@@ -58,9 +58,10 @@ class WordLines:
                 lines.append(line)
         return lines
 
-    def words(self, words: Iterable[str]) -> list[int]:
-        """The lines on which one of ``words`` (lower case, taken literally) occurs in the lower-cased text."""
-        return self.line_numbers(self._occurrences(words))
+    def words(self, words: Iterable[str], *, cased: bool = False) -> list[int]:
+        """The lines on which one of ``words`` (lower case, taken literally) occurs in the lower-cased text
+        (with ``cased``: ``words`` as written, in the source as written)."""
+        return self.line_numbers(self._occurrences(words, cased=cased), cased=cased)
 
     def pattern(self, pattern: re.Pattern[str], anchor: Optional[str] = None) -> list[int]:
         """The lines on which ``pattern`` matches the lower-cased text. With ``anchor``, a literal every match
@@ -71,11 +72,13 @@ class WordLines:
             return self.line_numbers(found.start() for found in pattern.finditer(lowered))
         return self.line_numbers(self._occurrences((anchor,), lambda at: pattern.match(lowered, at) is not None))
 
-    def _occurrences(self, words: Iterable[str], accept: Optional[Callable[[int], bool]] = None) -> list[int]:
-        """Where ``words`` occur in the lower-cased text (those ``accept`` takes): the first on each line is
-        enough, so after one the search goes on from the next line (a text whose lines end in ``\r`` alone
-        is searched occurrence by occurrence)."""
-        text = self.lowered
+    def _occurrences(
+        self, words: Iterable[str], accept: Optional[Callable[[int], bool]] = None, *, cased: bool = False
+    ) -> list[int]:
+        """Where ``words`` occur in the lower-cased text or, with ``cased``, the source (those ``accept``
+        takes): the first on each line is enough, so after one the search goes on from the next line (a text
+        with a ``\r`` is searched occurrence by occurrence)."""
+        text = self.source if cased else self.lowered
         starts: list[int] = []
         for word in words:
             at = text.find(word)

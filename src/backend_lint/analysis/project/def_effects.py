@@ -211,10 +211,10 @@ class EffectReader:
         while stack:
             current = stack.pop()
             if isinstance(current, _NESTED) or (
-                isinstance(current, ast.stmt) and not _spans_a_line(current, self.call_lines)
+                hasattr(current, "lineno") and not _spans_a_line(current, self.call_lines)
             ):
-                continue  # a statement with no line that may call the project holds no such call
-            if isinstance(current, ast.Call) and _spans_a_line(current, self.call_lines):
+                continue  # a statement or expression with no line that may call the project holds no such call
+            if isinstance(current, ast.Call):
                 qualified = self._callee(current, scope, absolute)
                 if qualified is not None:
                     found.add(qualified)
