@@ -38,6 +38,8 @@ class WordLines:
         """Per text (``True``: the lower-cased one), the offsets just past each line break, made only for a
         text that holds a ``\\r`` (the line breaks of :data:`_NEWLINE` cannot be counted with one ``count``)."""
         self._plain = "\r" not in source
+        self._found: dict[tuple[tuple[str, ...], bool], list[int]] = {}
+        """The lines of the words asked before (readers ask per function)."""
 
     def line_numbers(self, starts: Iterable[int], *, cased: bool = False) -> list[int]:
         """The lines (1-based, ascending, each once) of the offsets ``starts`` in the lower-cased text (with
@@ -61,7 +63,11 @@ class WordLines:
     def words(self, words: Iterable[str], *, cased: bool = False) -> list[int]:
         """The lines on which one of ``words`` (lower case, taken literally) occurs in the lower-cased text
         (with ``cased``: ``words`` as written, in the source as written)."""
-        return self.line_numbers(self._occurrences(words, cased=cased), cased=cased)
+        key = (tuple(words), cased)
+        found = self._found.get(key)
+        if found is None:
+            found = self._found[key] = self.line_numbers(self._occurrences(key[0], cased=cased), cased=cased)
+        return found
 
     def pattern(self, pattern: re.Pattern[str], anchor: Optional[str] = None) -> list[int]:
         """The lines on which ``pattern`` matches the lower-cased text. With ``anchor``, a literal every match
