@@ -11,14 +11,14 @@ endpoint itself.
 from __future__ import annotations
 
 import ast
-import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from typing import TYPE_CHECKING
 
 from backend_lint.analysis.ast_helpers import string_value
 from backend_lint.analysis.facts import file_fact
 from backend_lint.analysis.handlers import handler_model
 from backend_lint.analysis.secret_names import split_identifier
+from backend_lint.analysis.word_lines import word_lines
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
@@ -39,7 +39,6 @@ _TEXT_WORDS = ("health", "livez", "readyz", "heartbeat", "ready", "alive", "ping
 _PROBE_PARTS = ("health", "ready", "readi", "live", "heartbeat", "ping", "status", "up")
 """Every word of :data:`PROBE_WORDS` and :data:`SHORT_PROBE_WORDS` contains one of these: a probe path's text
 does too, on the lines of the call that routes it."""
-_NEWLINE = re.compile(r"\r\n?|\n")
 _ROUTING_CALLS = frozenset({
     "path", "re_path", "url", "route", "get", "api_route", "add_api_route", "add_url_rule", "add_get", "add_route",
     "Route", "Mount", "head",
@@ -67,7 +66,7 @@ def route_texts(ctx: FileContext) -> tuple[str, ...]:
     return tuple(sorted(set(texts)))
 
 
-@file_fact(reads=(handler_model, route_texts))
+@file_fact(reads=(handler_model, route_texts, word_lines))
 def serves_health_check(ctx: FileContext) -> bool:
     """The module routes a probe path, includes a health-check URL conf or imports a health-check package."""
     if ctx.imports.modules & HEALTH_PACKAGES:
@@ -81,10 +80,10 @@ def _registers_probe(ctx: FileContext) -> bool:
     """A routing call anywhere in the module (inside a function too, where the handler model does not read
     URL conf entries: ``re_path(r"^livez/", LivezView.as_view())``) has a probe path as its first argument.
     Only a module whose text has a probe word is looked into."""
-    lowered = ctx.source.lower()
-    if not any(word in lowered for word in _TEXT_WORDS):
+    index = word_lines(ctx)
+    if not any(word in index.lowered for word in _TEXT_WORDS):
         return False
-    lines = _lines_with(lowered, _PROBE_PARTS)
+    lines = index.words(_PROBE_PARTS)
     stack: list[ast.AST] = [ctx.tree]
     while stack:  # only into the nodes whose lines hold a probe word: a probe path's literal lies within its call
         node = stack.pop()
@@ -99,18 +98,6 @@ def _registers_probe(ctx: FileContext) -> bool:
                 return True
         stack.extend(ast.iter_child_nodes(node))
     return False
-
-
-def _lines_with(lowered: str, parts: tuple[str, ...]) -> list[int]:
-    """The lines (1-based, ascending) of ``lowered`` on which one of ``parts`` occurs."""
-    starts = []
-    for part in parts:
-        at = lowered.find(part)
-        while at != -1:
-            starts.append(at)
-            at = lowered.find(part, at + 1)
-    breaks = [found.end() for found in _NEWLINE.finditer(lowered)]  # the line breaks ``ast`` counts
-    return sorted({bisect_right(breaks, at) + 1 for at in starts})
 
 
 def _callee(call: ast.Call) -> str:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import ast
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional
 
@@ -32,6 +33,7 @@ from backend_lint.analysis.resolve import lookup
 from backend_lint.analysis.scopes import Scope
 from backend_lint.analysis.sql import query_sink, written_call
 from backend_lint.analysis.values import origin
+from backend_lint.analysis.word_lines import word_lines
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
@@ -366,14 +368,19 @@ def _name_query(
 written = written_call
 
 
-@node_fact()
+@node_fact(reads=(word_lines,))
 def recursive(ctx: FileContext, function: ast.AST) -> bool:
     """``function`` calls itself, by name or as a method (``child.get_descendants()``): a walk over a tree,
-    where one query per node is what walking it takes."""
+    where one query per node is what walking it takes. A function whose body's lines do not hold its name
+    (most) is answered without walking it."""
     name = getattr(function, "name", None)
     if name is None or name in QUERYSET_METHODS or name in _GENERIC_METHODS:
         return False  # ``def get(self, request)`` calling ``Customer.objects.get(...)`` is not recursion
     stack = body_of(function)
+    lines = word_lines(ctx).words((name,), cased=True)
+    at = bisect_left(lines, getattr(stack[0], "lineno", 0)) if stack else len(lines)
+    if at == len(lines) or lines[at] > (getattr(function, "end_lineno", None) or 0):
+        return False
     while stack:
         node = stack.pop()
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):

@@ -208,10 +208,28 @@ _LIMITED_SUBJECTS = frozenset({"account", "login", "signin", "attempt", "attempt
 ``limit`` is a page size."""
 
 
-def mentions_attempt_limit(source: str) -> bool:
+_STRICT_LOWER = re.compile(_STRICT_TEXT.pattern)
+_STRICT_UNLIMITED = ("throttl", "lockout", "captcha")
+"""The alternatives of :data:`_STRICT_TEXT` without ``limit`` in them."""
+_FOLDS_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
+"""The only non-ASCII letters that a case-insensitive ASCII pattern matches (capital I with a dot, dotless i,
+long s, the Kelvin sign): lower-casing turns two of them into ASCII letters, and leaves the other two."""
+
+
+def mentions_attempt_limit(source: str, lowered: Optional[str] = None) -> bool:
     """The module's text names a rate limit, lockout or CAPTCHA at all (the cheap gate before
-    :func:`counts_attempts`)."""
-    return bool(_STRICT_TEXT.search(source))
+    :func:`counts_attempts`). ``lowered``: ``source.lower()``, when the caller has it.
+
+    The text is searched lower-cased, and with the regular expression only when it holds ``limit``: a
+    case-insensitive search of these alternatives at every position cost ten times as much (0.27 s on
+    Django's sources). Lower-casing finds what a case-insensitive search finds unless the text holds one of
+    :data:`_FOLDS_TO_ASCII`; such a text is searched as before."""
+    if not source.isascii() and any(letter in source for letter in _FOLDS_TO_ASCII):
+        return bool(_STRICT_TEXT.search(source))
+    lowered = source.lower() if lowered is None else lowered
+    if "limit" in lowered:
+        return bool(_STRICT_LOWER.search(lowered))
+    return any(word in lowered for word in _STRICT_UNLIMITED)
 
 
 def _counts(name: str) -> bool:

@@ -18,6 +18,7 @@ the answer stops there, and callers treat it as unknown (or use the qualified na
 from __future__ import annotations
 
 import ast
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, Optional, TypeVar, Union
@@ -25,6 +26,7 @@ from typing import TYPE_CHECKING, Generic, Optional, TypeVar, Union
 from backend_lint.analysis.bindings import Bindings, bindings_of
 from backend_lint.analysis.facts import node_fact, reads
 from backend_lint.analysis.scopes import CLASS, FUNCTION, MODULE, Scope
+from backend_lint.analysis.word_lines import word_lines
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
@@ -36,6 +38,7 @@ _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 _PROPERTY_DECORATORS = frozenset({"property", "cached_property"})
 _MAX_BASES = 10
+_KEYWORDS = ("return", "yield")
 
 
 @dataclass(frozen=True)
@@ -208,16 +211,23 @@ def property_of(cls: Definition[ast.ClassDef], name: str, ctx: FileContext) -> O
     return None
 
 
-@node_fact()
+@node_fact(reads=(word_lines,))
 def returned_values(ctx: FileContext, function: Function) -> list[Optional[ast.expr]]:
     """The values of the ``return`` statements of ``function`` itself, not of functions nested in it
-    (``None`` for a bare ``return``). A generator (any ``yield``) returns nothing useful: an empty list."""
+    (``None`` for a bare ``return``). A generator (any ``yield``) returns nothing useful: an empty list.
+    Only statements and expressions whose lines hold ``return`` or ``yield`` are looked into."""
     values: list[Optional[ast.expr]] = []
+    lines = word_lines(ctx).words(_KEYWORDS)
     stack: list[ast.AST] = list(function.body)
     while stack:
         node = stack.pop()
         if isinstance(node, _NESTED):
             continue
+        first = getattr(node, "lineno", None)
+        if first is not None:
+            at = bisect_left(lines, first)
+            if at == len(lines) or lines[at] > (getattr(node, "end_lineno", None) or first):
+                continue
         if isinstance(node, (ast.Yield, ast.YieldFrom)):
             return []
         if isinstance(node, ast.Return):

@@ -31,12 +31,14 @@ MODULE = "module"
 class Scope:
     """One link of the chain: its kind, the node that opened it and the enclosing link."""
 
-    __slots__ = ("kind", "node", "outer")
+    __slots__ = ("_loops", "kind", "node", "outer")
 
     def __init__(self, kind: str, node: ast.AST, outer: Optional[Scope]) -> None:
         self.kind = kind
         self.node = node
         self.outer = outer
+        self._loops: Optional[tuple[LoopNode, ...]] = None
+        """:attr:`loops`, kept: every node of a scope asks for them (BE103 asks three times per call)."""
 
     def __iter__(self) -> Iterator[Scope]:  # innermost first
         scope: Optional[Scope] = self
@@ -89,15 +91,18 @@ class Scope:
         return None
 
     @property
-    def loops(self) -> list[LoopNode]:
-        """Loops around this node within the same function, innermost first."""
-        found: list[LoopNode] = []
-        for scope in self:
-            if isinstance(scope.node, _LOOP_NODES):  # the node of every LOOP scope, and only of those
-                found.append(scope.node)
-            elif scope.kind in (FUNCTION, CLASS):
-                break
-        return found
+    def loops(self) -> tuple[LoopNode, ...]:
+        """Loops around this node within the same function, innermost first (worked out once per link: a
+        link never changes)."""
+        if self._loops is None:
+            found: list[LoopNode] = []
+            for scope in self:
+                if isinstance(scope.node, _LOOP_NODES):  # the node of every LOOP scope, and only of those
+                    found.append(scope.node)
+                elif scope.kind in (FUNCTION, CLASS):
+                    break
+            self._loops = tuple(found)
+        return self._loops
 
     @property
     def in_main_guard(self) -> bool:

@@ -41,6 +41,10 @@ _DEFAULTS = frozenset({"default", "server_default", "default_factory", "insert_d
 _READS = frozenset({"get", "pop", "setdefault"})
 _CHECK_CALLS = ("uniqueness", "alreadyexist", "already_exist", "existsvalidationerror", "check_duplicate")
 _CHECK_MESSAGES = ("already exist", "duplicate")
+CHECK_WORDS = ("uniqueness", "already", "existsvalidationerror", "duplicate")
+"""Every word of :data:`_CHECK_CALLS` and :data:`_CHECK_MESSAGES` holds one of these (``already`` alone for a
+message split after it: ``"... already " "exists"``): a function whose lines hold none does not
+:func:`checks_unique`, and the project summary does not walk it."""
 
 
 def _true(node: Optional[ast.expr]) -> bool:

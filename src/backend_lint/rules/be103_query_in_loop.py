@@ -219,14 +219,14 @@ class QueryInLoop(Rule):
         loops = ctx.scope.loops
         if not loops:
             return
-        if self._skipped(ctx) or _tree_walk(ctx) or not self._served(ctx):
-            return
         for depth, loop in enumerate(loops):
             if isinstance(loop, ast.While):
                 continue
             target = loop.target
             if not (isinstance(target, ast.Name) and target.id == row.id):
-                continue
+                continue  # (the cheap test first: most names read in a loop are not its row)
+            if self._skipped(ctx) or _tree_walk(ctx) or not self._served(ctx):
+                return
             outer = loop_query(ctx, loop)
             if outer is None or outer.model is None:
                 return

@@ -323,6 +323,8 @@ class HardcodedSecret(Rule):
             return scheme.lower() in ("bearer", "token", "basic") and _secret_literal(
                 name, ast.Constant(credential), "token", DICT
             )
+        if _literal_text(value) is None:
+            return False  # (the cheap test before splitting the name: most values bound are no literal)
         word = self._secret_word(name) if _NAME.match(name) else None
         return word is not None and _secret_literal(name, value, word, where)
 

@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import ast
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Callable, Optional
 
@@ -50,6 +50,7 @@ from backend_lint.analysis.provenance import sql_text
 from backend_lint.analysis.resolve import Imported, called_function, resolve_name, returned_values
 from backend_lint.analysis.scopes import CLASS, FUNCTION, Scope
 from backend_lint.analysis.slow_work import SLEEPS, slow_work_in
+from backend_lint.analysis.word_lines import word_lines
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
@@ -58,10 +59,10 @@ SLOW_EFFECTS = {"sends e-mail": "sends-mail", "sends an SMS": "sends-sms", "rend
 """What :func:`slow_work_in` says -> the effect recorded (sleeps are left out, see above)."""
 EFFECT_TEXT = {effect: text for text, effect in SLOW_EFFECTS.items()}
 """The effect -> how a message says it (``sends-mail`` -> ``sends e-mail``)."""
-_SLOW_WORDS = re.compile("mail|twilio|weasyprint|pdfkit")
-_TRACEBACK_WORDS = re.compile(r"\.exception\(|exc_info|format_exc|print_exc|capture_exception")
+_SLOW_WORDS = ("mail", "twilio", "weasyprint", "pdfkit")
+_TRACEBACK_WORDS = (".exception(", "exc_info", "format_exc", "print_exc", "capture_exception")
 LOGS_TRACEBACK = "logs-traceback"
-_TIMEOUT_WORD = re.compile("timeout")
+_TIMEOUT_WORDS = ("timeout",)
 _RETURNS_TEXT = re.compile(r"""\breturn\s*\(?\s*[rRuU]?["']""")
 _RETURNS_TUPLE = re.compile(r"\breturn\b[^\n#]*(?:,|\([ \t]*(?:\n|$))")
 """A ``return`` of a tuple (``return sql, params``, or ``return (`` with the elements below)."""
@@ -70,17 +71,17 @@ _QUERY_WORDS = re.compile(
     r"|get_or_create|update_or_create|update|delete|execute\w*|scalars?|scalar_one\w*|one\w*|fetch\w*|exec|run)\s*\("
 )
 """Text without which :func:`.def_queries.runs_query_always` finds no query in a function."""
-_CACHE_WORDS = re.compile("cache|memoiz")
-_HARMFUL_WORDS = re.compile(
-    "create|insert|add\\(|add_all|save\\(|send|delay\\(|apply_async|enqueue|add_task|async_task|kiq\\(|schedule_task"
-    "|post\\(|pay|charge|capture|refund|transact|open_channel|withdraw|purchase|stripe|braintree|adyen|square|mollie"
-    "|razorpay|gocardless|coinbase"
+_CACHE_WORDS = ("cache", "memoiz")
+_HARMFUL_WORDS = (
+    "create", "insert", "add(", "add_all", "save(", "send", "delay(", "apply_async", "enqueue", "add_task",
+    "async_task", "kiq(", "schedule_task", "post(", "pay", "charge", "capture", "refund", "transact", "open_channel",
+    "withdraw", "purchase", "stripe", "braintree", "adyen", "square", "mollie", "razorpay", "gocardless", "coinbase",
 )
 """Text without which :func:`own_effects` finds no harmful effect in a function (the call names and SQL it
 looks for, lower case): a function whose lines hold none is not walked."""
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
-_NEWLINE = re.compile(r"\r\n|\r|\n")
+_IDENTIFIER = re.compile(r"\w+")
 _CALLED = re.compile(r"\s*(?:\.\s*[A-Za-z_]\w*\s*)?\(")
 """What follows a name that is called: ``(``, or one attribute and ``(`` (``notifications.send_welcome(``)."""
 _WORD_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
@@ -103,16 +104,15 @@ class EffectReader:
             if isinstance(node, ast.ClassDef):
                 inner = Scope(CLASS, node, ctx.root_scope)
                 self.scopes.update((id(method), inner) for method in node.body if isinstance(method, _FUNCTIONS))
-        lowered = "" if skip else ctx.source.lower()
-        breaks = [found.end() for found in _NEWLINE.finditer(lowered)]
-        self.slow_lines = _word_lines(lowered, breaks, _SLOW_WORDS)
-        self.harmful_lines = _word_lines(lowered, breaks, _HARMFUL_WORDS)
-        self.traceback_lines = _word_lines(lowered, breaks, _TRACEBACK_WORDS)
-        self.text_lines = _word_lines(lowered, breaks, _RETURNS_TEXT)
-        self.tuple_lines = _word_lines(lowered, breaks, _RETURNS_TUPLE)
-        self.query_lines = _word_lines(lowered, breaks, _QUERY_WORDS)
-        self.cache_lines = _word_lines(lowered, breaks, _CACHE_WORDS)
-        self.timeout_lines = _word_lines(lowered, breaks, _TIMEOUT_WORD)
+        index = word_lines(ctx) if not self.skip else None
+        self.slow_lines = index.words(_SLOW_WORDS) if index else []
+        self.harmful_lines = index.words(_HARMFUL_WORDS) if index else []
+        self.traceback_lines = index.words(_TRACEBACK_WORDS) if index else []
+        self.text_lines = index.pattern(_RETURNS_TEXT, "return") if index else []
+        self.tuple_lines = index.pattern(_RETURNS_TUPLE, "return") if index else []
+        self.query_lines = index.pattern(_QUERY_WORDS) if index else []
+        self.cache_lines = index.words(_CACHE_WORDS) if index else []
+        self.timeout_lines = index.words(_TIMEOUT_WORDS) if index else []
         self.names = {name.rpartition(".")[2] for name, _node in own}
         self.names.update(
             local for local, qualified in ctx.imports.names.items()
@@ -211,10 +211,10 @@ class EffectReader:
         while stack:
             current = stack.pop()
             if isinstance(current, _NESTED) or (
-                isinstance(current, ast.stmt) and not _spans_a_line(current, self.call_lines)
+                hasattr(current, "lineno") and not _spans_a_line(current, self.call_lines)
             ):
-                continue  # a statement with no line that may call the project holds no such call
-            if isinstance(current, ast.Call) and _spans_a_line(current, self.call_lines):
+                continue  # a statement or expression with no line that may call the project holds no such call
+            if isinstance(current, ast.Call):
                 qualified = self._callee(current, scope, absolute)
                 if qualified is not None:
                     found.add(qualified)
@@ -241,28 +241,19 @@ class EffectReader:
         return qualified if qualified is not None and qualified.partition(".")[0] == self.package else None
 
 
-def _word_lines(lowered: str, breaks: list[int], words: re.Pattern[str]) -> list[int]:
-    """The lines (1-based, ascending, numbered as ``ast`` numbers them) on which ``words`` match the lower-cased
-    source; ``breaks`` are the offsets just past each line break."""
-    return sorted({bisect_right(breaks, found.start()) + 1 for found in words.finditer(lowered)})
-
-
 def _call_lines(ctx: FileContext, own: Sequence[tuple[str, ast.AST]], package: str) -> list[int]:
     """The lines that may call a function of the project: where a module-level function or class of the file
     (``build_mail``), a method of its classes on ``self``/``cls`` (``self._send``) or a name imported from the
     file's own package (``notifications``) is written as a word and called (``(`` follows, or one attribute
-    and ``(``). Found with ``str.find`` per name (one regular
-    expression of all of a file's names costs more to compile than the search saves)."""
+    and ``(``). Found with ``str.find`` per name (one regular expression of all of a file's names costs more
+    to compile than the search saves); methods by one pass over ``self.`` and ``cls.``, whatever their number
+    (a class of fifty methods made a hundred passes over the text)."""
     source = ctx.source
     words = {name for name, _node in own if "." not in name}
     words.update(
         local for local, qualified in ctx.imports.names.items()
         if qualified.startswith(".") or qualified.partition(".")[0] == package
     )
-    methods = {name.rpartition(".")[2] for name, _node in own if "." in name}
-    if methods:
-        words.update("self." + name for name in methods)
-        words.update("cls." + name for name in methods)
     starts: list[int] = []
     for word in words:
         at = source.find(word)
@@ -271,10 +262,17 @@ def _call_lines(ctx: FileContext, own: Sequence[tuple[str, ast.AST]], package: s
             if (at == 0 or source[at - 1] not in _WORD_CHARACTERS) and _CALLED.match(source, end):
                 starts.append(at)
             at = source.find(word, end)
-    if not starts:
-        return []
-    breaks = [found.end() for found in _NEWLINE.finditer(source)]
-    return sorted({bisect_right(breaks, at) + 1 for at in starts})
+    methods = {name.rpartition(".")[2] for name, _node in own if "." in name}
+    for receiver in ("self.", "cls.") if methods else ():
+        at = source.find(receiver)
+        while at != -1:
+            end = at + len(receiver)
+            name = _IDENTIFIER.match(source, end)
+            if name is not None and name.group() in methods and (at == 0 or source[at - 1] not in _WORD_CHARACTERS) \
+                    and _CALLED.match(source, name.end()):
+                starts.append(at)
+            at = source.find(receiver, end)
+    return word_lines(ctx).line_numbers(starts, cased=True) if starts else []
 
 
 def _spans_a_line(node: ast.AST, lines: list[int], until: Optional[ast.AST] = None) -> bool:

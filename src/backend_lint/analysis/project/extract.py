@@ -29,9 +29,10 @@ from backend_lint.analysis.rate_limits import app_rate_limits, counts_attempts, 
 from backend_lint.analysis.seeded_tables import seeded_rows, table_of
 from backend_lint.analysis.sentinels import compared_secret_names
 from backend_lint.analysis.settings import settings_module
-from backend_lint.analysis.unique_models import checks_unique, mentions_uniqueness, unique_models
+from backend_lint.analysis.unique_models import CHECK_WORDS, checks_unique, mentions_uniqueness, unique_models
 from backend_lint.analysis.upload_names import generated_upload_fields
 from backend_lint.analysis.uploads import app_upload_limits
+from backend_lint.analysis.word_lines import word_lines
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
@@ -261,8 +262,9 @@ def literal_json(value: ast.expr) -> Any:
 def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
     """Classes' bases and models' lazy relations everywhere; idempotency headers, HTML evidence and functions'
     effects (:mod:`.def_effects`) where they can be."""
-    reads_key = KEY_WORD in ctx.source.lower()
-    limits = mentions_attempt_limit(ctx.source)
+    lowered = word_lines(ctx).lowered
+    reads_key = KEY_WORD in lowered
+    limits = mentions_attempt_limit(ctx.source, lowered)
     web = bool(ctx.imports.modules & {"django", "flask", "rest_framework", "flask_appbuilder"})
     html_lines = _html_word_lines(ctx.source) if web else []
     defs = _defs(ctx.tree)
@@ -270,10 +272,10 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
     effects = EffectReader(ctx, skip, defs, summary.module)
     relations = model_relations(ctx)
     uploads = generated_upload_fields(ctx) if "upload_to" in ctx.source else {}
-    uniqueness = mentions_uniqueness(ctx.source)
+    unique_lines = word_lines(ctx).words(CHECK_WORDS) if mentions_uniqueness(ctx.source) else []
     html: dict[int, bool] = {}  # id of a definition -> it renders HTML (only those that mention a name)
     for _, node in reversed(defs):  # a class's methods before the class: it reuses their answers
-        if html_lines is None or (html_lines and _mentions_html_word(node, html_lines)):
+        if html_lines is None or (html_lines and _spans_word_line(node, html_lines)):
             html[id(node)] = _renders_html(node, html)
     for qualname, node in defs:
         found = DefSummary()
@@ -292,7 +294,8 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
             found.relations = sorted(relations.get(qualname, ()))
             found.generated_uploads = sorted(uploads.get(qualname, ()))
             found.table = table_of(node)
-        found.checks_unique = uniqueness and not isinstance(node, ast.ClassDef) and checks_unique(node)
+        found.checks_unique = not isinstance(node, ast.ClassDef) and bool(unique_lines) \
+            and _spans_word_line(node, unique_lines) and checks_unique(node)
         found.calls = effects.calls(node, lambda written: _absolute(summary, written))
         found.returns_literal = effects.returns_literal(node)
         if "." not in qualname and not isinstance(node, ast.ClassDef):
@@ -386,11 +389,12 @@ def _html_word_lines(source: str) -> Optional[list[int]]:
     return lines
 
 
-def _mentions_html_word(node: Def, html_lines: list[int]) -> bool:
-    """Whether any of ``html_lines`` lies within the definition, decorators included."""
+def _spans_word_line(node: Def, lines: list[int]) -> bool:
+    """Whether any of ``lines`` (where a reader's words occur) lies within the definition, decorators
+    included."""
     first = min([node.lineno, *(decorator.lineno for decorator in node.decorator_list)])
-    at = bisect_left(html_lines, first)
-    return at < len(html_lines) and html_lines[at] <= (node.end_lineno or node.lineno)
+    at = bisect_left(lines, first)
+    return at < len(lines) and lines[at] <= (node.end_lineno or node.lineno)
 
 
 def _renders_html(node: Def, methods: dict[int, bool]) -> bool:
