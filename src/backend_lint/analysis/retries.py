@@ -19,6 +19,12 @@ way is a single user action (``stop_query`` retried 5 times a second apart with 
 attempts of one click, not a herd. A reconnect loop, any wait that is long or unbounded, and a short one that
 mentions a network client module (the herd would hit a remote service) stay retries.
 
+Nor is a retry of work done on this machine: an attempt whose every call is a builtin, a container method,
+logging, the file system (``os.makedirs`` again after ``EACCES``, a lock directory made with ``os.mkdir``) or
+a local program (``subprocess``, or a function of the same file that starts one and names no network client:
+gns3 running ``vmrun`` twice). Nothing shared takes the load, and the herd that backoff protects against does
+not exist.
+
 A wait for a process on this machine is not a retry storm either: a loop in a function that names a loopback
 address (``"127.0.0.1"``, ``"localhost"``, ``"::1"``) polls a server the application itself runs there (gns3's
 wait for the emulator it just launched to listen on its console port). Nothing shared takes the load.
@@ -35,7 +41,8 @@ from backend_lint.analysis.facts import node_fact, reads
 from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.http_clients import modules_by_name
 from backend_lint.analysis.mentions import mentioned_names
-from backend_lint.analysis.resolve import instance_class, lookup
+from backend_lint.analysis.loggers import logging_call_kind
+from backend_lint.analysis.resolve import called_function, instance_class, lookup
 
 if TYPE_CHECKING:
     from backend_lint.analysis.scopes import Scope
@@ -68,6 +75,13 @@ _MAX_NAME_DEPTH = 4
 _NETWORK_MODULES = frozenset({"requests", "httpx", "aiohttp", "urllib", "urllib3", "http", "socket", "websockets",
                               "grpc", "boto3", "botocore", "smtplib", "ftplib"})
 
+_LOCAL_MODULES = frozenset({"os", "shutil", "pathlib", "tempfile", "fcntl", "glob", "subprocess"})
+_SUBPROCESSES = frozenset({"asyncio.create_subprocess_exec", "asyncio.create_subprocess_shell"})
+_LOCAL_BUILTINS = frozenset({"sorted", "len", "list", "dict", "set", "tuple", "open", "min", "max", "str", "int",
+                             "float", "print", "isinstance", "range", "enumerate", "zip"})
+_CONTAINER_METHODS = frozenset({"items", "keys", "values", "append", "extend", "copy", "get", "pop", "update",
+                                "format", "join", "split", "strip"})
+
 _NOT_YET = frozenset(
     {"IndexError", "KeyError", "LookupError", "StopIteration", "StopAsyncIteration", "Empty", "QueueEmpty",
      "FileNotFoundError", "DoesNotExist", "ObjectDoesNotExist", "NoResultFound"}
@@ -78,32 +92,40 @@ _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.
 
 
 @node_fact()
-def is_retry_loop(ctx: FileContext, loop: Loop) -> bool:
-    """Whether ``loop`` is a hand-written retry loop (a fact per loop: every call in its body asks)."""
+def retried_attempts(ctx: FileContext, loop: Loop) -> tuple[ast.Try, ...]:
+    """The ``try`` statements that make ``loop`` a hand-written retry loop (empty: it is not one); a fact per
+    loop, since every call in its body asks."""
     if isinstance(loop, ast.comprehension):
-        return False
+        return ()
     if isinstance(loop, (ast.For, ast.AsyncFor)):
         iterable = loop.iter
         if not (isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name)
                 and iterable.func.id == "range"):
-            return False
-    return _has_guarded_exit(loop.body)
+            return ()
+    return tuple(_guarded_exits(loop.body))
 
 
-def _has_guarded_exit(block: list[ast.stmt]) -> bool:
-    """A ``try``/``except`` in ``block`` (not in a nested loop) that leaves the loop when it succeeds."""
+@reads(retried_attempts)
+def is_retry_loop(ctx: FileContext, loop: Loop) -> bool:
+    """Whether ``loop`` is a hand-written retry loop."""
+    return bool(retried_attempts(ctx, loop))
+
+
+def _guarded_exits(block: list[ast.stmt]) -> list[ast.Try]:
+    """Each ``try``/``except`` in ``block`` (not in a nested loop) that leaves the loop when it succeeds."""
+    found: list[ast.Try] = []
     for index, statement in enumerate(block):
         if isinstance(statement, _NESTED):
             continue
         if isinstance(statement, ast.Try) and statement.handlers and not _waits_for_data(statement.handlers):
-            if _exits(statement.body) or _exits(statement.orelse):
-                return True
-            if _exits(block[index + 1:]) and all(_skips_rest(handler.body) for handler in statement.handlers):
-                return True  # ``except: sleep(); continue`` then ``break`` after the ``try``
+            if _exits(statement.body) or _exits(statement.orelse) or (
+                _exits(block[index + 1:]) and all(_skips_rest(handler.body) for handler in statement.handlers)
+            ):  # the last form: ``except: sleep(); continue`` then ``break`` after the ``try``
+                found.append(statement)
+                continue
         for child in _blocks_of(statement):
-            if _has_guarded_exit(child):
-                return True
-    return False
+            found.extend(_guarded_exits(child))
+    return found
 
 
 def _blocks_of(statement: ast.stmt) -> list[list[ast.stmt]]:
@@ -251,6 +273,47 @@ def polls_this_machine(function: Optional[ast.AST], ctx: FileContext) -> bool:
     docstring)."""
     text = ctx.segment(function) if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) else None
     return text is not None and _LOOPBACK.search(text) is not None
+
+
+@reads(retried_attempts, called_function, logging_call_kind)
+def retries_local_work(ctx: FileContext, loop: Loop, scope: Scope) -> bool:
+    """Every attempt the retry loop repeats does work on this machine only (see the module docstring): its
+    calls are builtins, container methods, logging, the file system (``os``, ``shutil``, ``pathlib``), or run a
+    local program (``subprocess``, or a function of this file that starts one and names no network module)."""
+    attempts = retried_attempts(ctx, loop)
+    calls = [node for attempt in attempts for statement in attempt.body for node in ast.walk(statement)
+             if isinstance(node, ast.Call)]
+    return bool(calls) and all(_local_call(call, ctx, scope, depth=0) for call in calls)
+
+
+def _local_call(call: ast.Call, ctx: FileContext, scope: Scope, depth: int) -> bool:
+    func = call.func
+    if isinstance(func, ast.Name) and func.id in _LOCAL_BUILTINS and func.id not in ctx.imports.names:
+        return True
+    resolved = ctx.imports.resolve(func)
+    if resolved is not None:
+        return resolved.partition(".")[0] in _LOCAL_MODULES or resolved in _SUBPROCESSES
+    if logging_call_kind(call, ctx) is not None:
+        return True
+    if isinstance(func, ast.Attribute) and func.attr in _CONTAINER_METHODS:
+        return True
+    callee = called_function(call, ctx, scope) if depth == 0 else None
+    return callee is not None and _runs_local_program(callee.node, ctx)
+
+
+def _runs_local_program(function: ast.AST, ctx: FileContext) -> bool:
+    """``function`` starts a local program and names no network client module (gns3's ``_execute`` running
+    ``vmrun``)."""
+    starts = False
+    for node in ast.walk(function):
+        if isinstance(node, (ast.Name, ast.Attribute)):
+            resolved = ctx.imports.resolve(node)
+            if resolved is None:
+                continue
+            if resolved.partition(".")[0] in _NETWORK_MODULES:
+                return False
+            starts = starts or resolved in _SUBPROCESSES or resolved.startswith("subprocess.")
+    return starts
 
 
 def _is_number(value: ast.expr) -> bool:

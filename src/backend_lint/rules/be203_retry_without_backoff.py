@@ -12,7 +12,8 @@ storm); retries with no stop condition hold a worker forever. Flagged:
 Left alone: tests and test support (module roles: a test suite's provisioning waits for its own database);
 ``wait_fixed(<variable>)`` (a delay the caller configured, like a CLI ``--retry-delay``); short bounded polls
 of the application's own store (:func:`backend_lint.analysis.retries.short_read_poll`: at most 5 s of waiting
-in all, from constants, in a ``get_*``/``read_*``/``load_*`` function); waits built from variables or
+in all, from constants, in a ``get_*``/``read_*``/``load_*`` function); loops that retry work done on this
+machine only (the file system, a local program: :func:`backend_lint.analysis.retries.retries_local_work`); waits built from variables or
 combinations (``wait_fixed(1) + wait_random(0, 2)`` has jitter), ``**kwargs`` that may carry the settings,
 ``Retry(0)``/``Retry(total=False)`` (no retries), and loops that poll on a fixed interval without a success
 exit. Jitter is recommended on the page, not required. No fix: the
@@ -41,6 +42,7 @@ from backend_lint.analysis.retries import (
     is_retry_loop,
     polls_this_machine,
     range_length,
+    retries_local_work,
     short_read_poll,
 )
 from backend_lint.analysis.values import origin
@@ -105,7 +107,8 @@ class RetryWithoutBackoff(Rule):
     name = "retry-without-backoff"
     message = "`{construct}` {problem}; {advice}"
     triggers = ("retry", "Retry", "Retrying", "backoff", "sleep")
-    needs = (origin, is_retry_loop, is_constant_delay, constant_number, short_read_poll, module_roles)
+    needs = (origin, is_retry_loop, is_constant_delay, constant_number, short_read_poll, module_roles,
+             retries_local_work)
 
     @visits(ast.FunctionDef, ast.AsyncFunctionDef)
     def check_decorators(self, node: Union[ast.FunctionDef, ast.AsyncFunctionDef], ctx: FileContext) -> None:
@@ -145,7 +148,7 @@ class RetryWithoutBackoff(Rule):
         attempts = range_length(loops[0], ctx, ctx.scope)
         function = ctx.scope.function
         if short_read_poll(attempts, constant_number(node.args[0], ctx, ctx.scope), function, ctx) or \
-                polls_this_machine(function, ctx):
+                polls_this_machine(function, ctx) or retries_local_work(ctx, loops[0], ctx.scope):
             return None
         return "sleeps a constant delay in a retry loop", "back off exponentially with jitter"
 
