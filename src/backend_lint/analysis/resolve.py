@@ -181,10 +181,11 @@ def method_of(cls: Definition[ast.ClassDef], name: str, ctx: FileContext) -> Opt
     return None
 
 
-@reads(resolve_name, method_of)
+@reads(resolve_name, method_of, resolve_class)
 def called_function(call: ast.Call, ctx: FileContext, scope: Scope) -> Optional[Definition[Function]]:
-    """The ``def`` of this file that ``call`` runs: ``build(...)``, a nested or redefined ``build``, or
-    ``self.build(...)``/``cls.build(...)``. ``None`` for imported, unknown or ambiguous callees."""
+    """The ``def`` of this file that ``call`` runs: ``build(...)``, a nested or redefined ``build``,
+    ``self.build(...)``/``cls.build(...)``, or ``Builder.build(...)`` on a class of this file (a static or class
+    method called through its class). ``None`` for imported, unknown or ambiguous callees."""
     func = call.func
     if isinstance(func, ast.Name):
         found = resolve_name(func, ctx, scope)
@@ -192,7 +193,7 @@ def called_function(call: ast.Call, ctx: FileContext, scope: Scope) -> Optional[
             return Definition(found.node, found.scope)
         return None
     if isinstance(func, ast.Attribute):
-        owner = instance_class(func.value, scope)
+        owner = instance_class(func.value, scope) or resolve_class(func.value, ctx, scope)
         if owner is not None:
             return method_of(owner, func.attr, ctx)
     return None

@@ -233,6 +233,7 @@ class PostWithoutIdempotencyKey(Rule):
                 "unfollow", "subscribe", "unsubscribe", "like", "unlike", "pin", "unpin",
                 "close", "cancel", "stop", "pause", "resume", "archive", "unarchive", "enable", "disable", "activate",
                 "deactivate", "approve", "deny", "reject", "lock", "unlock", "reset", "sync", "replicate",
+                "mark", "unmark",
             ],
             "path words (also plural) of endpoints that create nothing (sign-in, reads sent as POST, webhooks and "
             "a code host's notification hooks, "
@@ -245,12 +246,14 @@ class PostWithoutIdempotencyKey(Rule):
             ["permalink", "tab", "draft", "log", "logs", "audit", "cache", "warm", "screenshot", "thumbnail",
              "refresh", "sync", "cleanup", "reindex",
              "theme", "domain", "role", "notification", "asset", "setting", "preference", "config",
-             "configuration", "wallet", "import", "replica", "replicate", "replication"],
+             "configuration", "wallet", "import", "replica", "replicate", "replication",
+             "file", "upload", "attachment"],
             "words of created things or queued jobs whose duplicate harms nobody (UI state: a second permalink or "
             "editor tab; a log or audit entry; a cache warm-up, a sync or clean-up job; an administrator's "
             "configuration record such as a theme, a domain, a role, a notification setting or an uploaded asset, "
             "which is visible, deletable and acts on nothing outside; an empty wallet; an import or a replication "
-            "job, which deduplicates what it brings in)",
+            "job, which deduplicates what it brings in; a stored upload and the processing queued for it: a second copy "
+            "of a file is visible and deletable)",
         ),
         Option(
             "resendable-messages",
