@@ -35,13 +35,19 @@ def mentioned_names(ctx: FileContext, function: ast.AST) -> frozenset[str]:
 
 @node_fact()
 def attributes_read(ctx: FileContext, function: ast.AST) -> dict[str, frozenset[str]]:
-    """For each plain name of the body of ``function``, the attributes read or called on it (``token`` ->
-    ``{"expires_at", "client_id"}``), nested functions and classes left out: what kind of value the name holds
-    shows in what the code asks of it."""
+    """For each plain name of the body of ``function``, and each ``name.attribute`` (``self.token``), the
+    attributes read or called on it (``token`` -> ``{"expires_at", "client_id"}``, ``self.token`` ->
+    ``{"name"}``), nested functions and classes left out: what kind of value the name holds shows in what the
+    code asks of it."""
     found: dict[str, set[str]] = {}
     for node in own_nodes(function):
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-            found.setdefault(node.value.id, set()).add(node.attr)
+        if not isinstance(node, ast.Attribute):
+            continue
+        owner = node.value
+        if isinstance(owner, ast.Name):
+            found.setdefault(owner.id, set()).add(node.attr)
+        elif isinstance(owner, ast.Attribute) and isinstance(owner.value, ast.Name):
+            found.setdefault(f"{owner.value.id}.{owner.attr}", set()).add(node.attr)
     return {name: frozenset(attributes) for name, attributes in found.items()}
 
 

@@ -53,7 +53,8 @@ _NOT_SECRET_TOKEN_MODIFIERS = frozenset(
     {"next", "page", "pagination", "continuation", "cursor", "cancel", "cancellation", "sync", "resume",
      "max", "min", "num", "n", "count", "total", "start", "end", "first", "last", "prev", "previous", "stop",
      "special", "bos", "eos", "pad", "unk", "sep", "mask", "cls", "lexer", "parser", "current", "input",
-     "output", "prompt", "completion", "update", "change", "idempotency", "concurrency", "lock", "version"}
+     "output", "prompt", "completion", "update", "change", "idempotency", "concurrency", "lock", "version",
+     "poll"}
 )
 """Words before ``token`` that make it a pagination cursor, a concurrency/idempotency token (``update_token``,
 ``ChangeToken``) or a tokenizer token, not a credential."""

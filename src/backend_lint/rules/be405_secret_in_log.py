@@ -16,10 +16,11 @@ alone: that is what masking looks like.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from typing import Any, Optional
 
-from backend_lint.analysis.ast_helpers import concatenated_parts, under_if
+from backend_lint.analysis.ast_helpers import concatenated_parts, own_nodes, under_if
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.loggers import (
@@ -56,6 +57,12 @@ _METADATA_WORDS = frozenset(
      "algorithm", "alg", "exp", "iat", "ttl", "age", "valid", "present", "set", "masked", "redacted"}
 )
 """Last words of a value's own name that make it data about a secret rather than the secret itself."""
+_SETTING_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
+"""A string constant that names a setting or an environment variable (``OPT_API_KEY = "LEUVEN_DUTCH_API_KEY"``):
+logging it tells the operator which variable to set, not its value."""
+_SESSION_METHODS = frozenset({"delete", "add", "merge", "refresh", "expunge"})
+_ROW_LOOKUPS = frozenset({"find", "find_one", "get", "first", "one", "one_or_none", "get_or_none", "get_by_id",
+                          "filter_by", "get_object_or_404"})
 _HANDLE_TOKEN_WORDS = frozenset({"reservation", "lease", "fencing", "correlation", "trace", "delta", "etag",
                                  "starting", "acquire"})
 """Words before ``token`` that make it a handle to a reservation or a position, not a credential
@@ -346,18 +353,45 @@ def _credential_value(value: ast.expr, name: str, ctx: FileContext) -> bool:
     function = ctx.scope.function
     if function is not None and ast.dump(raw) in path_arguments(ctx, function):
         return False
+    if function is not None and isinstance(raw, ast.Attribute) and isinstance(raw.value, ast.Name) and \
+            _object_value(f"{raw.value.id}.{raw.attr}", function, ctx):
+        return False  # ``self.token`` whose ``.name`` the function reads: a token record
     if isinstance(raw, ast.Name):
         constant = bindings_of(ctx, ctx.tree).single_value(raw.id)
-        if isinstance(constant, ast.Constant) and isinstance(constant.value, str) and " " in constant.value.strip():
-            return False
+        if isinstance(constant, ast.Constant) and isinstance(constant.value, str) and (
+            " " in constant.value.strip() or _SETTING_NAME.fullmatch(constant.value)
+        ):
+            return False  # a message (``TOKEN_EXPIRED = "token has expired"``) or the name of a setting
         if isinstance(constant, ast.Constant) and isinstance(constant.value, (int, float)):
             return False  # ``COOKIE_SECRET_BYTES = 32``: a size, not the secret
-        if function is not None and _object_value(raw.id, function, ctx):
+        if function is not None and (_object_value(raw.id, function, ctx) or _stored_row(raw.id, function)):
             return False
         bound = lookup(raw.id, ctx, ctx.scope)
-        if bound is not None and _masked(bound[1].single_value(raw.id)):
+        if bound is not None and (_masked(bound[1].single_value(raw.id)) or _row_lookup(bound[1].single_value(raw.id))):
             return False
     return True
+
+
+def _stored_row(name: str, function: ast.AST) -> bool:
+    """The function hands ``name`` to a database session (``db.session.delete(token)``, ``session.add(token)``):
+    it holds an ORM row, whose ``repr`` is not the secret (see :func:`_object_value`)."""
+    for node in own_nodes(function):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _SESSION_METHODS \
+                and len(node.args) == 1 and isinstance(node.args[0], ast.Name) and node.args[0].id == name:
+            receiver = dotted_name(node.func.value) or ""
+            if receiver.rpartition(".")[2] in ("db", "session", "dbsession", "db_session"):
+                return True
+    return False
+
+
+def _row_lookup(value: Optional[ast.expr]) -> bool:
+    """``orm.APIToken.find(db, token)``, ``Token.objects.get(key=...)``: a lookup on a model class returns a
+    row (an object), not the secret string."""
+    if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)
+            and value.func.attr in _ROW_LOOKUPS):
+        return False
+    written = dotted_name(value.func.value) or ""
+    return any(part[:1].isupper() and not part.isupper() for part in written.split("."))
 
 
 def _object_value(name: str, function: ast.AST, ctx: FileContext) -> bool:
