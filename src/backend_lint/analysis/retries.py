@@ -40,8 +40,8 @@ from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.facts import node_fact, reads
 from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.http_clients import modules_by_name
-from backend_lint.analysis.mentions import mentioned_names
 from backend_lint.analysis.loggers import logging_call_kind
+from backend_lint.analysis.mentions import mentioned_names
 from backend_lint.analysis.resolve import called_function, instance_class, lookup
 
 if TYPE_CHECKING:
@@ -117,15 +117,22 @@ def _guarded_exits(block: list[ast.stmt]) -> list[ast.Try]:
     for index, statement in enumerate(block):
         if isinstance(statement, _NESTED):
             continue
-        if isinstance(statement, ast.Try) and statement.handlers and not _waits_for_data(statement.handlers):
-            if _exits(statement.body) or _exits(statement.orelse) or (
-                _exits(block[index + 1:]) and all(_skips_rest(handler.body) for handler in statement.handlers)
-            ):  # the last form: ``except: sleep(); continue`` then ``break`` after the ``try``
-                found.append(statement)
-                continue
+        if isinstance(statement, ast.Try) and _retried(statement, block[index + 1:]):
+            found.append(statement)
+            continue
         for child in _blocks_of(statement):
             found.extend(_guarded_exits(child))
     return found
+
+
+def _retried(attempt: ast.Try, after: list[ast.stmt]) -> bool:
+    """The ``try`` leaves the loop when it succeeds: ``return``/``break`` in its body or ``else``, or
+    ``except: sleep(); continue`` with ``break`` after the ``try``; and it catches a failure, not "nothing yet"."""
+    if not attempt.handlers or _waits_for_data(attempt.handlers):
+        return False
+    return _exits(attempt.body) or _exits(attempt.orelse) or (
+        _exits(after) and all(_skips_rest(handler.body) for handler in attempt.handlers)
+    )
 
 
 def _blocks_of(statement: ast.stmt) -> list[list[ast.stmt]]:

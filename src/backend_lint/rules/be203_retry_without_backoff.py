@@ -13,11 +13,11 @@ Left alone: tests and test support (module roles: a test suite's provisioning wa
 ``wait_fixed(<variable>)`` (a delay the caller configured, like a CLI ``--retry-delay``); short bounded polls
 of the application's own store (:func:`backend_lint.analysis.retries.short_read_poll`: at most 5 s of waiting
 in all, from constants, in a ``get_*``/``read_*``/``load_*`` function); loops that retry work done on this
-machine only (the file system, a local program: :func:`backend_lint.analysis.retries.retries_local_work`); waits built from variables or
-combinations (``wait_fixed(1) + wait_random(0, 2)`` has jitter), ``**kwargs`` that may carry the settings,
-``Retry(0)``/``Retry(total=False)`` (no retries), and loops that poll on a fixed interval without a success
-exit. Jitter is recommended on the page, not required. No fix: the
-right backoff and attempt budget depend on the dependency.
+machine only (the file system, a local program: :func:`backend_lint.analysis.retries.retries_local_work`);
+waits built from variables or combinations (``wait_fixed(1) + wait_random(0, 2)`` has jitter), ``**kwargs``
+that may carry the settings, ``Retry(0)``/``Retry(total=False)`` (no retries), and loops that poll on a fixed
+interval without a success exit. Jitter is recommended on the page, not required. No fix: the right backoff and
+attempt budget depend on the dependency.
 """
 
 from __future__ import annotations

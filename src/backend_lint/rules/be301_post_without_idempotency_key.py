@@ -39,7 +39,6 @@ from backend_lint.analysis.admin_only import admin_only, admin_router, admin_rou
 from backend_lint.analysis.effects import CREATES, ENQUEUES, SENDS, Effect, handler_effects, same_module_helpers, words
 from backend_lint.analysis.facts import file_fact
 from backend_lint.analysis.handler_body import handler_body
-from backend_lint.analysis.handler_types import ModuleRoutes
 from backend_lint.analysis.handlers import (
     DJANGO,
     DRF,
@@ -51,6 +50,7 @@ from backend_lint.analysis.handlers import (
     handler_model,
 )
 from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.included_routes import included_app_objects
 from backend_lint.analysis.project.conditions import (
     ProjectFact,
     checks_unique,
@@ -78,18 +78,6 @@ _KEY_PARAM = "idempotency_key"
 _NAME_NEUTRAL = frozenset({"get", "list", "read", "fetch"})
 _PLAIN_CREATES = frozenset({"post", "create", "perform_create"})
 _MAX_LINE = 100
-
-
-def _outermost(routes: ModuleRoutes, key: Optional[str]) -> Optional[str]:
-    """The app object at the top of the module's own inclusions of ``key`` (a router included in a router)."""
-    seen = set()
-    while key is not None and key not in seen:
-        seen.add(key)
-        inclusion = routes.inclusions.get(key)
-        if inclusion is None or inclusion.parent is None:
-            return key
-        key = inclusion.parent
-    return key
 
 
 def _exempt_words(exempt: list[str]) -> set[str]:
@@ -252,8 +240,8 @@ class PostWithoutIdempotencyKey(Rule):
             "editor tab; a log or audit entry; a cache warm-up, a sync or clean-up job; an administrator's "
             "configuration record such as a theme, a domain, a role, a notification setting or an uploaded asset, "
             "which is visible, deletable and acts on nothing outside; an empty wallet; an import or a replication "
-            "job, which deduplicates what it brings in; a stored upload and the processing queued for it: a second copy "
-            "of a file is visible and deletable)",
+            "job, which deduplicates what it brings in; a stored upload and the processing queued for it: a "
+            "second copy of a file is visible and deletable)",
         ),
         Option(
             "resendable-messages",
@@ -402,11 +390,7 @@ class PostWithoutIdempotencyKey(Rule):
             view = f"{ctx.module}.{handler.class_.name if handler.class_ else handler.function.name}"
             facts.append(route_words(view, words))
             facts.append(html_view(view))
-        routes = handler_model(ctx).routes
-        for route in handler.routes:
-            owner = _outermost(routes, route.owner)
-            if owner is not None and owner.startswith(":"):  # a module-level app object: others may include it
-                facts.append(route_words(f"{ctx.module}.{owner[1:]}", words))
+        facts += [route_words(owner, words) for owner in included_app_objects(ctx, handler)]
         return tuple(dict.fromkeys(facts))
 
     @staticmethod

@@ -33,7 +33,8 @@ from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.effects import CREATES, ENQUEUES, SIDE_RECORDS, handler_effects, words
 from backend_lint.analysis.handler_body import handler_body
 from backend_lint.analysis.handlers import DJANGO, DRF, FASTAPI, FLASK, FRAMEWORK_MODULES, Handler, handler_for
-from backend_lint.analysis.project.conditions import ProjectFact, does, test_support
+from backend_lint.analysis.included_routes import included_app_objects
+from backend_lint.analysis.project.conditions import ProjectFact, does, route_words, test_support
 from backend_lint.analysis.project.imported import absolute_name
 from backend_lint.analysis.project.model import path_words
 from backend_lint.analysis.resolve import returned_values
@@ -68,7 +69,7 @@ class CreateWithout201(Rule):
     fix_kind = Applicability.UNSAFE
     fix_node = "FunctionDef"
     triggers = FRAMEWORK_MODULES
-    needs = (handler_for, handler_body, handler_effects, returned_values, bindings_of, does)
+    needs = (handler_for, handler_body, handler_effects, returned_values, bindings_of, does, included_app_objects)
     module_facts = (test_support,)
     options = (
         Option(
@@ -110,9 +111,11 @@ class CreateWithout201(Rule):
             return
         applicability = Applicability.UNSAFE if decorator is not None else Applicability.NONE
         fix_data = {"decorator": decorator} if decorator is not None else None
+        prefixed = self._prefix_words(handler, ctx)
         if created:
             self.report(ctx, node, applicability=applicability, fix_data=fix_data, handler=node.name,
-                        what=_created_text(created[0].what), framework=_FRAMEWORK_NAMES[framework])
+                        what=_created_text(created[0].what), framework=_FRAMEWORK_NAMES[framework],
+                        unless=prefixed)
             return
         # The only creates are in helpers of other modules: one candidate per helper, standing when the
         # project says that helper creates (and no earlier one does: one finding), unless one of them enqueues.
@@ -122,8 +125,15 @@ class CreateWithout201(Rule):
             fact = does(qualified, CREATES)
             self.report(ctx, node, applicability=applicability, fix_data=fix_data, handler=node.name,
                         what=f"`{'.'.join(qualified.split('.')[-2:])}()`", framework=_FRAMEWORK_NAMES[framework],
-                        only_if=(fact,), unless=(*enqueues, *earlier))
+                        only_if=(fact,), unless=(*enqueues, *earlier, *prefixed))
             earlier.append(fact)
+
+    def _prefix_words(self, handler: Handler, ctx: FileContext) -> tuple[ProjectFact, ...]:
+        """A prefix another module gives the handler's router holds an exempt word (``/api/v1/auths`` for the
+        ``/signup`` of ``routers/auths.py``)."""
+        words = {word.lower() for word in self.option("exempt-paths")}
+        words |= {word + "s" for word in words}
+        return tuple(route_words(owner, words) for owner in included_app_objects(ctx, handler))
 
     def _exempt(self, handler: Handler) -> bool:
         if path_words(handler.function.name)[:1] in _READ_NAMES:
