@@ -5,7 +5,8 @@ the logging configuration and is lost or interleaved under a process manager. Co
 __name__ == "__main__":`` blocks, click/typer commands and invoke/Fabric tasks, functions that parse their own
 arguments, CLI modules (:func:`.entrypoints.cli_module`), paths in ``script-paths``, and modules whose role is not
 serving (tests, test support, migrations and functions with the ``RunPython`` signature, examples). So are prints
-that are terminal output by their own form: under a Django ``verbosity`` check, in a function named for printing
+that are terminal output by their own form: under a Django ``verbosity`` check or a check of the log format
+(``if LOG_FORMAT != "json":``: a start-up banner for plain-text logs), in a function named for printing
 (``print_*``, ``dump_*``) or in a ``StdOut``/``StdErr`` writer, in a function that prompts the user, building a
 terminal line (``end=""``, an empty ``print()``), coloured for a terminal (colorama, ``click.style``), writing to a
 stream the caller chose (``file=fh``) or into ``redirect_stdout``'s buffer, a fatal notice the block ends the
@@ -182,16 +183,18 @@ def _exits(statement: ast.stmt, ctx: FileContext) -> bool:
 
 def _reads_verbosity(test: ast.expr) -> bool:
     """``verbosity``, ``self.verbosity``, ``options["verbosity"]`` or ``kwargs.get("verbosity")``, alone, negated,
-    compared or combined with ``and``/``or``."""
+    compared or combined with ``and``/``or``; or the log format (``if LOG_FORMAT != "json":``, the start-up
+    banner printed only when the logs are plain text for a terminal)."""
     if isinstance(test, ast.Name):
-        return test.id == "verbosity"
+        return _terminal_switch(test.id)
     if isinstance(test, ast.Attribute):
-        return test.attr == "verbosity"
+        return _terminal_switch(test.attr)
     if isinstance(test, ast.Subscript):
-        return isinstance(test.slice, ast.Constant) and test.slice.value == "verbosity"
+        return isinstance(test.slice, ast.Constant) and isinstance(test.slice.value, str) and \
+            _terminal_switch(test.slice.value)
     if isinstance(test, ast.Call):
         first = test.args[0] if test.args else None
-        return isinstance(first, ast.Constant) and first.value == "verbosity"
+        return isinstance(first, ast.Constant) and isinstance(first.value, str) and _terminal_switch(first.value)
     if isinstance(test, ast.UnaryOp):
         return _reads_verbosity(test.operand)
     if isinstance(test, ast.BoolOp):
@@ -199,6 +202,11 @@ def _reads_verbosity(test: ast.expr) -> bool:
     if isinstance(test, ast.Compare):
         return any(_reads_verbosity(operand) for operand in [test.left, *test.comparators])
     return False
+
+
+def _terminal_switch(name: str) -> bool:
+    """``verbosity``, or a setting that chooses the log format (``LOG_FORMAT``, ``log_format``)."""
+    return name == "verbosity" or "log_format" in name.lower()
 
 
 def _level(call: ast.Call, ctx: FileContext) -> Optional[str]:
