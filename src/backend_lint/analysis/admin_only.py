@@ -225,3 +225,16 @@ def admin_router(ctx: FileContext, handler: Handler) -> bool:
         route.owner is not None and route.owner.startswith(":") and route.owner[1:] in routers
         for route in handler.routes
     )
+
+
+_ADMIN_PACKAGES = frozenset({"admin", "admin_module", "admin_modules", "adminpanel", "admin_panel"})
+
+
+@file_fact()
+def admin_package(ctx: FileContext) -> bool:
+    """The module sits in a package of the application's back office (``shop/order_printouts/admin_module/
+    views.py``, ``app/admin/views.py``) and in no ``api`` package: its views are registered in the admin site,
+    which closes it to all but staff (Shuup's ``admin_url`` requires ``is_staff`` and a permission, Flask-Admin's
+    and Django's admin sites do the same), often in another module than the views."""
+    folders = ctx.project_path.split("/")[:-1]
+    return "api" not in folders and any(folder in _ADMIN_PACKAGES for folder in folders)

@@ -17,7 +17,8 @@ Left alone: slow calls handed to a queue (they are arguments, not calls: ``backg
 ...)``), ``time.sleep`` in a loop or an ``except`` clause (a retry's backoff or a poll: BE203's concern),
 functions that are not handlers (tasks, commands), handlers only administrators reach
 (:mod:`backend_lint.analysis.admin_only`: ``@admin_required``, ``@staff_member_required``, weblate's
-``@management_access``, an admin dependency or permission; an admin tool's "send a test e-mail" sends while the
+``@management_access``, an admin dependency or permission, a view of a back-office package:
+:func:`~backend_lint.analysis.admin_only.admin_package`; an admin tool's "send a test e-mail" sends while the
 operator waits by design, and its error is the answer), tests, test support and examples. ``asyncio.sleep`` yields
 the loop and is not slow work.
 """
@@ -27,7 +28,7 @@ from __future__ import annotations
 import ast
 from typing import Optional
 
-from backend_lint.analysis.admin_only import admin_only
+from backend_lint.analysis.admin_only import admin_only, admin_package
 from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.module_roles import module_roles
@@ -45,14 +46,14 @@ class SlowWorkInRequest(Rule):
     code = "BE206"
     name = "slow-work-in-request"
     message = "`{call}` {kind} in handler `{handler}` while the client waits; hand it to a queue or background task"
-    needs = (handler_for, module_roles, origin, called_function, slow_work_in, does)
+    needs = (handler_for, module_roles, origin, called_function, slow_work_in, does, admin_package)
     module_facts = (test_support,)
 
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
         function = ctx.scope.function
         handler = handler_for(ctx, function) if function is not None else None
-        if handler is None or ctx.is_test_file or admin_only(handler):
+        if handler is None or ctx.is_test_file or admin_only(handler) or admin_package(ctx):
             return
         roles = module_roles(ctx)
         if roles.for_tests or roles.example:
