@@ -143,6 +143,25 @@ def _lookup_key(node: ast.Name, ctx: FileContext) -> bool:
             and parent.func.attr in _KEY_METHODS and bool(parent.args) and parent.args[0] is node)
 
 
+def _http_digest_secret(data: ast.AST | None, ctx: FileContext) -> bool:
+    """``md5(f"{user}:{realm}:{password}")``: HTTP Digest authentication's HA1, whose form RFC 7616 and an
+    Apache ``htdigest`` file fix (Review Board checks a login against one); the scheme is not the code's choice.
+    The hashed text (through ``.encode()`` and one local) joins a value named for the realm."""
+    for _ in range(3):
+        if isinstance(data, ast.Call) and isinstance(data.func, ast.Attribute) and data.func.attr == "encode":
+            data = data.func.value
+        elif isinstance(data, ast.Name):
+            data = local_value(data.id, ctx)
+        else:
+            break
+    if not isinstance(data, (ast.JoinedStr, ast.BinOp, ast.Call)):
+        return False
+    return any(
+        "realm" in (node.id if isinstance(node, ast.Name) else node.attr).lower()
+        for node in ast.walk(data) if isinstance(node, (ast.Name, ast.Attribute))
+    )
+
+
 def _first_string(expr: ast.AST | None) -> str | None:
     if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
         return expr.value
@@ -213,6 +232,8 @@ class WeakPasswordHash(Rule):
         if name in _DIGESTS:
             if name == "sha1" and "pwnedpasswords" in ctx.source:
                 return  # the Pwned Passwords range API takes a SHA-1 prefix of the password, by design
+            if name == "md5" and _http_digest_secret(argument(node, 0, "data") or argument(node, 0, "string"), ctx):
+                return
             data = argument(node, 0, "data") or argument(node, 0, "string")
             if data is not None and not isinstance(data, ast.Constant) and (
                 is_password_value(data, ctx) or stored_as_password(node, ctx) or _handed_to_password_setter(node, ctx)

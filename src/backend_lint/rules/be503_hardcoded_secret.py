@@ -137,8 +137,14 @@ def _secret_literal(name: str, value: ast.expr | None, word: str, where: str) ->
         return False
     if _DOTTED.match(text) or _REGEX.search(text):
         return False  # a config property or module path ("fs.s3.cse.provider"), or a pattern
+    if _CONDITION.fullmatch(text):
+        return False  # ``"sms_provider=ovh"``: when a form shows the field, not its value
     return not (_LABEL.match(text) and _is_label(name, text, where))
 
+
+_CONDITION = re.compile(r"[a-z][a-z0-9_]*=[a-z0-9_]+(?:[&,][a-z][a-z0-9_]*=[a-z0-9_]+)*")
+"""``field=value`` conditions joined by ``&`` (modoboa's ``visibility_rules``: ``"sms_provider=ovh"``): which
+setting shows a field, keyed by the field's name."""
 
 _ALGORITHM_WORDS = frozenset({
     "pbkdf2", "bcrypt", "argon2", "argon2id", "argon2i", "scrypt", "sha1", "sha224", "sha256", "sha384", "sha512",

@@ -180,6 +180,21 @@ def _field_file(call: ast.Call, ctx: FileContext) -> Optional[tuple[str, str]]:
     return (qualified, receiver.attr) if qualified is not None else None
 
 
+_RESOLVERS = frozenset({"os.path.realpath", "os.path.abspath", "os.path.normpath"})
+_CONTAINMENT = ("relative_to(", "is_relative_to(", "commonpath(", ".startswith(")
+
+
+def _containment_check(parent: Optional[ast.AST], ctx: FileContext) -> bool:
+    """The join is resolved (``os.path.realpath(os.path.join(root, name))``) in a function that then tests the
+    result is inside the folder (``Path(real).relative_to(root)``, ``commonpath``, ``startswith``): the join is
+    the path check itself, not the write (pgAdmin's file manager)."""
+    if not (isinstance(parent, ast.Call) and ctx.imports.resolve(parent.func) in _RESOLVERS):
+        return False
+    function = ctx.scope.function
+    text = ctx.segment(function) if function is not None else None
+    return text is not None and any(word in text for word in _CONTAINMENT)
+
+
 def _model_of_row(row: ast.Call) -> Optional[ast.expr]:
     """``Model`` in ``Model.objects.create(...)``/``.get(...)``, ``Model(...)``, ``get_object_or_404(Model, ...)``."""
     func = row.func
@@ -215,6 +230,8 @@ class UnsafeUploadFilename(Rule):
             parent = ctx.parent
             if callee.startswith("pathlib") and isinstance(parent, ast.Attribute) and parent.attr in _PATH_PARTS:
                 return  # Path(upload.filename).suffix: only a part of the name is kept
+            if _containment_check(parent, ctx):
+                return
             candidates = node.args
         elif callee in _OPEN_CALLS or callee in _SHUTIL:
             candidates = node.args[:2] if callee in _SHUTIL else node.args[:1]
