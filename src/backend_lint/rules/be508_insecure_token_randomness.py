@@ -21,6 +21,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from backend_lint.analysis.project.conditions import test_support
+from backend_lint.analysis.resolve import lookup
 from backend_lint.analysis.secret_names import SECRET_WORDS, name_of, secret_word, split_identifier
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
@@ -168,6 +169,16 @@ _BANDIT_CODES = frozenset({"B311"})
 """ruff's and bandit's code for ``random`` used where security matters."""
 
 
+def _seeded(func: ast.expr, ctx: FileContext) -> bool:
+    """``legacy = random.Random(secret_key)`` then ``legacy.getrandbits(8)``: a generator seeded on purpose
+    reproduces the same values every run (an old key rebuilt to decrypt old data), which ``secrets`` cannot."""
+    if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)):
+        return False
+    found = lookup(func.value.id, ctx, ctx.scope)
+    made = found[1].single_value(func.value.id) if found is not None else None
+    return isinstance(made, ast.Call) and bool(made.args) and origin(made.func, ctx) == "random.Random"
+
+
 class InsecureTokenRandomness(Rule):
     code = "BE508"
     name = "insecure-token-randomness"
@@ -176,7 +187,7 @@ class InsecureTokenRandomness(Rule):
     fix_kind = Applicability.SAFE
     fix_node = "Call"
     triggers = ("random",)
-    needs = (origin,)
+    needs = (origin, lookup)
     module_facts = (test_support,)
 
     @visits(ast.Call)
@@ -199,7 +210,7 @@ class InsecureTokenRandomness(Rule):
             purpose = _purpose(enclosing)
         if purpose is None:
             return
-        if _picks_existing(node, function, purpose):
+        if _picks_existing(node, function, purpose) or _seeded(func, ctx):
             return
         if reviewed_by_peer(ctx.lines, node.lineno, node.end_lineno or node.lineno, _RUFF_CODES, _BANDIT_CODES):
             return  # a noqa for S311 or a nosec for B311 there: reviewed under ruff or bandit already
