@@ -51,6 +51,7 @@ from backend_lint.analysis.project.imported import imported_qualified, imported_
 from backend_lint.analysis.provenance import sql_text
 from backend_lint.analysis.query_results import RECEIVER, ROWCOUNT, result_use
 from backend_lint.analysis.resolve import lookup
+from backend_lint.analysis.scopes import Scope
 from backend_lint.analysis.service_code import in_service_code, serves_requests
 from backend_lint.analysis.sql import query_sink
 from backend_lint.context import FileContext
@@ -298,17 +299,18 @@ def _of_chosen_rows(outer: Query, ctx: FileContext) -> bool:
     """The loop's rows belong to objects picked by key (``collapsed = IPAddress.objects.filter(pk__in=pks)``,
     then ``for a in Assignment.objects.filter(ip_address__in=collapsed)``): the few rows of a handful of
     chosen objects (a merge of duplicates, an action on selected items), not a table that grows. So are the rows
-    picked by the keys a user selected (``filter(id__in=ids)`` where ``ids = request.POST.getlist("ticket_id")``:
-    a bulk action on ticked items)."""
+    picked by the keys a user selected (``filter(id__in=ids)`` where ``ids = request.POST.getlist("ticket_id")``,
+    or ``Q(product_id__in=ids)`` where ``ids`` are read from a form's ``cleaned_data``: a bulk action on ticked
+    items)."""
     for call in outer.calls:
         if callee_name(call) not in _FILTERS:
             continue
-        for keyword in call.keywords:
+        for keyword in _lookups(call):
             if not (keyword.arg or "").endswith("__in") or not isinstance(keyword.value, ast.Name):
                 continue
             found = lookup(keyword.value.id, ctx, ctx.scope)
             value = found[1].single_value(keyword.value.id) if found is not None else None
-            if keyword.arg in _KEY_LISTS and _selected(value):
+            if _key_list(keyword.arg or "") and found is not None and _selected(value, ctx, found[0]):
                 return True  # ``filter(id__in=request.POST.getlist("ticket_id"))``: the items the user ticked
             chosen = query_of(value, ctx, found[0]) if value is not None and found is not None else None
             if chosen is not None and any(
@@ -319,9 +321,48 @@ def _of_chosen_rows(outer: Query, ctx: FileContext) -> bool:
     return False
 
 
-def _selected(value: Optional[ast.expr]) -> bool:
-    """``request.POST.getlist("ticket_id")``: the keys a user selected in a form (a bulk action's ticks)."""
-    return isinstance(value, ast.Call) and callee_name(value) == "getlist"
+def _lookups(call: ast.Call) -> list[ast.keyword]:
+    """The field lookups of a filter call: its keywords and those of the ``Q(...)`` objects in its arguments."""
+    found = list(call.keywords)
+    for argument in call.args:
+        found += [keyword for node in ast.walk(argument)
+                  if isinstance(node, ast.Call) and callee_name(node) == "Q" for keyword in node.keywords]
+    return found
+
+
+def _key_list(lookup_name: str) -> bool:
+    """``id__in``, ``pk__in``, ``product_id__in``, ``product__variation_parent_id__in``: a list of keys."""
+    return lookup_name in _KEY_LISTS or lookup_name.endswith("_id__in")
+
+
+def _selected(value: Optional[ast.expr], ctx: FileContext, scope: Scope) -> bool:
+    """The keys a user selected in a form (a bulk action's ticks): ``request.POST.getlist("ticket_id")``, or a
+    list made from a field of the form's ``cleaned_data`` (``[int(i) for i in data.get("remove_products", [])]``
+    with ``data = self.cleaned_data``)."""
+    if isinstance(value, ast.Call) and callee_name(value) == "getlist":
+        return True
+    if isinstance(value, ast.Call) and callee_name(value) in ("list", "set", "tuple") and value.args:
+        value = value.args[0]
+    if isinstance(value, (ast.ListComp, ast.SetComp, ast.GeneratorExp)):
+        value = value.generators[0].iter
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "get":
+        return _cleaned_data(value.func.value, ctx, scope)
+    if isinstance(value, ast.Subscript):
+        return _cleaned_data(value.value, ctx, scope)
+    return False
+
+
+def _cleaned_data(expr: ast.expr, ctx: FileContext, scope: Scope) -> bool:
+    """``self.cleaned_data``, ``form.cleaned_data``, or a name bound once to one."""
+    if isinstance(expr, ast.Attribute):
+        return expr.attr == "cleaned_data"
+    if isinstance(expr, ast.Name):
+        if expr.id == "cleaned_data":
+            return True
+        found = lookup(expr.id, ctx, scope)
+        value = found[1].single_value(expr.id) if found is not None else None
+        return isinstance(value, ast.Attribute) and value.attr == "cleaned_data"
+    return False
 
 
 def _drains_batches(outer: Query, enclosing: Sequence[ast.AST]) -> bool:
