@@ -77,9 +77,11 @@ class CreateWithout201(Rule):
             list,
             ["login", "logout", "signin", "signout", "token", "refresh", "auth", "oauth", "sso", "session",
              "search", "filter", "query", "webhook", "callback", "graphql", "rpc",
-             "deploy", "install", "materialize", "execute", "trigger", "import", "sync", "replicate", "publish"],
+             "deploy", "install", "materialize", "execute", "trigger", "import", "sync", "replicate", "publish",
+             "resolve"],
             "path words (also plural) of endpoints that create no resource for the client (sign-in, searches, "
-            "webhooks, actions such as deploy or import), matched on the full path (or the handler's and class's "
+            "webhooks, actions such as deploy, import or resolving a pending step), matched on the full path (or "
+            "the handler's and class's "
             "names when the path is not in the file)",
         ),
     )
