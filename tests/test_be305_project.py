@@ -63,3 +63,11 @@ PROJECT = {
 def test_prefix_given_in_another_module_exempts_the_route(tmp_path: Path) -> None:
     found = findings_of(write_project(tmp_path, PROJECT), "BE305")
     assert found == {(os.path.join("app", "routers", "notes.py"), 9)}, "signup under /api/v1/auths is exempt"
+
+
+def test_a_namespace_folder_inside_the_package_keeps_its_module_names(tmp_path: Path) -> None:
+    """``app/routers/`` without ``__init__.py`` (a namespace portion, as Open WebUI's) is still imported as
+    ``app.routers``: ``main.py``'s prefix reaches its routers."""
+    files = {name: text for name, text in PROJECT.items() if name != "app/routers/__init__.py"}
+    found = findings_of(write_project(tmp_path, files), "BE305")
+    assert found == {(os.path.join("app", "routers", "notes.py"), 9)}, "signup under /api/v1/auths is exempt"

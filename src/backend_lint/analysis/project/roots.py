@@ -8,7 +8,9 @@ from ``pulpcore/content``). A file with none of them above it (an unpacked wheel
 folder that holds its top-level package, so that two packages checked side by side stay two projects; a folder that
 is not a package inside one (Alembic's ``fittrackee/migrations/versions/``) belongs to that package's project. A
 module's name follows its packages: ``shop/orders/views.py`` under ``shop/__init__.py`` and
-``shop/orders/__init__.py`` is ``shop.orders.views``, wherever the root is (``src/`` layouts included). The file
+``shop/orders/__init__.py`` is ``shop.orders.views``, wherever the root is (``src/`` layouts included); a folder
+without ``__init__.py`` inside a package is a namespace portion of it (``open_webui/routers/auths.py`` is
+``open_webui.routers.auths``). The file
 system answers are kept per folder: a run asks them once per folder, not once per file.
 """
 
@@ -64,13 +66,25 @@ def _folder_root(folder: str) -> str:
     return _top_package_parent(folder)
 
 
+@lru_cache(maxsize=4096)
+def _importable(folder: str) -> bool:
+    """``folder`` is imported as a package: it has ``__init__.py``, or it is a folder named like an identifier
+    inside such a package (a namespace portion, PEP 420: Open WebUI's ``open_webui/routers/`` has no
+    ``__init__.py``, and ``main.py`` imports ``open_webui.routers.auths``)."""
+    if _is_package(folder):
+        return True
+    parent = os.path.dirname(folder)
+    return parent != folder and os.path.basename(folder).isidentifier() and _importable(parent)
+
+
 def module_name(path: str) -> str:
-    """The dotted name ``path`` is imported by: its packages, then its stem (``__init__`` names the package)."""
+    """The dotted name ``path`` is imported by: its packages (namespace folders inside a package included),
+    then its stem (``__init__`` names the package)."""
     absolute = os.path.abspath(path)
     folder, file_name = os.path.split(absolute)
     stem = file_name[:-3] if file_name.endswith(".py") else os.path.splitext(file_name)[0]
     parts = [] if stem == "__init__" else [stem]
-    while _is_package(folder):
+    while _importable(folder):
         folder, package = os.path.split(folder)
         parts.append(package)
     return ".".join(reversed(parts))
@@ -97,5 +111,6 @@ def is_under(path: str, root: str) -> bool:
 def clear() -> None:
     """Forget file-system answers (a long-lived process: the editor's server, after files were created)."""
     _is_package.cache_clear()
+    _importable.cache_clear()
     _marked_root.cache_clear()
     _folder_root.cache_clear()
