@@ -29,12 +29,13 @@ from typing import Optional
 
 from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.analysis.handler_body import handler_body
-from backend_lint.analysis.handler_types import DJANGO, Handler, HandlerModel, ModuleRoutes, Span
+from backend_lint.analysis.handler_types import DJANGO, DRF, Handler, HandlerModel, ModuleRoutes, Span
 from backend_lint.analysis.handlers import FRAMEWORK_MODULES, handler_model
 from backend_lint.analysis.imports import dotted_name
-from backend_lint.analysis.project.conditions import html_view, test_support
+from backend_lint.analysis.project.conditions import ProjectFact, html_view, test_support
 from backend_lint.analysis.project.extract import url_view
 from backend_lint.analysis.resolve import class_chain, resolve_class
+from backend_lint.analysis.url_views import entry_view
 from backend_lint.context import FileContext
 from backend_lint.rule import Option, Rule, leaves
 
@@ -110,8 +111,13 @@ class VerbInRoutePath(Rule):
                 continue  # the admin UI's own URL conf: its pages and the AJAX actions of those pages
             if _page(handlers.get(Span.of(string), []), ctx) or _html_class_view(string, ctx):
                 continue
-            pages = tuple(html_view(view) for view in views.get(Span.of(string), ()))
-            self.report(ctx, string, path=string.value, verb=found[1], unless=pages)
+            pages = views.get(Span.of(string), [])
+            entry = ctx.parent_of(string)
+            view = entry_view(entry, ctx) if isinstance(entry, ast.Call) and entry.args and entry.args[0] is string \
+                else None
+            if view is not None:
+                pages = [*pages, html_view(view)]
+            self.report(ctx, string, path=string.value, verb=found[1], unless=tuple(dict.fromkeys(pages)))
 
 
 _HTML_VIEWS = frozenset({
@@ -187,14 +193,18 @@ def _api_url_lines(module: ast.Module) -> list[tuple[int, int]]:
     ]
 
 
-def _url_conf_views(routes: ModuleRoutes, ctx: FileContext) -> dict[Span, list[str]]:
-    """Literal path string -> the views a Django URL conf routes with it (whether they are server-rendered
-    pages is in their own module, so the project model decides)."""
-    found: dict[Span, list[str]] = {}
+def _url_conf_views(routes: ModuleRoutes, ctx: FileContext) -> dict[Span, list[ProjectFact]]:
+    """Literal path string -> that the views of other modules routed with it are pages: a Django URL conf's
+    views, and the imported view of another framework's registration (Flask's ``add_url_rule(path, endpoint,
+    OrderView)``), judged by its own body: such handler classes share a base that redirects for every one of
+    them (a canonical URL, a login), which makes none of them a page. Whether they are server-rendered is in
+    their own module, so the project model decides."""
+    found: dict[Span, list[ProjectFact]] = {}
     is_package = ctx.display_path.replace("\\", "/").endswith("/__init__.py")
     for registration in routes.registrations:
-        view = url_view(ctx.module, is_package, registration)
+        view = url_view(ctx.module, is_package, registration, any_framework=True)
         if view is not None:
+            fact = html_view(view, own=registration.framework not in (DJANGO, DRF))
             for part in registration.path.parts:
-                found.setdefault(part.span, []).append(view)
+                found.setdefault(part.span, []).append(fact)
     return found
