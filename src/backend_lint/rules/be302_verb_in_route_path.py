@@ -18,7 +18,10 @@ Pages decided in this module are left alone (every handler of the path renders o
 that keeps its API routes in ``api_urls``; a Django URL conf of an admin package, ``admin/urls.py``,
 ``admin/urls/pages.py``, ``admin_urls.py``, whose routes are the admin UI's pages and its own AJAX actions); a URL
 conf's views in other modules are decided by the project model (``html_view``, which follows a module-level
-``name = View.as_view()`` and a package's ``from .views import *`` to the class).
+``name = View.as_view()`` and a package's ``from .views import *`` to the class), also when the entry wraps the
+view in a Django view decorator, reaches it through a whole dotted module path or through ``self.<attr>`` of the
+class that builds the URL conf (:mod:`backend_lint.analysis.url_views`); an imported handler class of another
+framework's registration (Flask's ``add_url_rule``) is decided by its own body.
 """
 
 from __future__ import annotations
