@@ -13,6 +13,9 @@ name for the project model (:func:`backend_lint.analysis.project.conditions.html
   or in its methods (``self.create_view = get_class("dashboard.pages.views", "PageCreateView")``). A class
   loaded by name from a module label and a class name (two string literals, as ``get_class`` takes them) is
   written ``label.Name``; the project model finds the module whose dotted name ends with the label.
+
+It also reads the paths a handler forwards to the service it fronts (:func:`forwarded_paths`): a proxy route that
+keeps the upstream's path (Open WebUI's ``/ollama/api/delete`` sending ``f"{url}/api/delete"``).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import re
 from typing import Optional
 
 from backend_lint.analysis.ast_helpers import argument
+from backend_lint.analysis.facts import node_fact
 from backend_lint.analysis.frameworks.django import VIEW_DECORATOR_MODULES
 from backend_lint.analysis.project.roots import resolve_relative
 from backend_lint.context import FileContext
@@ -108,3 +112,17 @@ def _class_value(value: ast.expr, ctx: FileContext) -> Optional[str]:
                 and _CLASS_NAME.fullmatch(name.value):
             return f"{label.value}.{name.value}"
     return None
+
+
+@node_fact()
+def forwarded_paths(ctx: FileContext, function: ast.AST) -> frozenset[str]:
+    """The paths ``function`` appends to a base URL it holds: ``f"{url}/api/delete"`` gives ``/api/delete``
+    (a proxy that forwards a request to the same path of the service it fronts)."""
+    found = set()
+    for node in ast.walk(function):
+        if isinstance(node, ast.JoinedStr) and len(node.values) == 2:
+            base, tail = node.values
+            if isinstance(base, ast.FormattedValue) and isinstance(tail, ast.Constant) \
+                    and isinstance(tail.value, str) and tail.value.startswith("/"):
+                found.add(tail.value.rstrip("/"))
+    return frozenset(found)

@@ -21,7 +21,8 @@ conf's views in other modules are decided by the project model (``html_view``, w
 ``name = View.as_view()`` and a package's ``from .views import *`` to the class), also when the entry wraps the
 view in a Django view decorator, reaches it through a whole dotted module path or through ``self.<attr>`` of the
 class that builds the URL conf (:mod:`backend_lint.analysis.url_views`); an imported handler class of another
-framework's registration (Flask's ``add_url_rule``) is decided by its own body.
+framework's registration (Flask's ``add_url_rule``) is decided by its own body. A proxy route whose handlers
+forward to the same path of the service they front (``f"{url}/api/delete"``) keeps the upstream's path.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.project.conditions import ProjectFact, html_view, test_support
 from backend_lint.analysis.project.extract import url_view
 from backend_lint.analysis.resolve import class_chain, resolve_class
-from backend_lint.analysis.url_views import entry_view
+from backend_lint.analysis.url_views import entry_view, forwarded_paths
 from backend_lint.context import FileContext
 from backend_lint.rule import Option, Rule, leaves
 
@@ -83,7 +84,7 @@ class VerbInRoutePath(Rule):
     name = "verb-in-route-path"
     message = "`{path}` has the verb `{verb}` in its path; name the resource and let the HTTP method say the action"
     triggers = FRAMEWORK_MODULES
-    needs = (handler_model, handler_body, html_view, resolve_class, class_chain)
+    needs = (handler_model, handler_body, html_view, resolve_class, class_chain, forwarded_paths)
     module_facts = (test_support,)
     options = (
         Option(
@@ -114,6 +115,8 @@ class VerbInRoutePath(Rule):
                 continue  # the admin UI's own URL conf: its pages and the AJAX actions of those pages
             if _page(handlers.get(Span.of(string), []), ctx) or _html_class_view(string, ctx):
                 continue
+            if _mirrors_upstream(str(string.value), handlers.get(Span.of(string), []), ctx):
+                continue  # a proxy keeps the path of the service it forwards to: not this API's choice
             pages = views.get(Span.of(string), [])
             entry = ctx.parent_of(string)
             view = entry_view(entry, ctx) if isinstance(entry, ast.Call) and entry.args and entry.args[0] is string \
@@ -145,6 +148,13 @@ def _page(handlers: list[Handler], ctx: FileContext) -> bool:
     """Every handler routed with the string answers a browser: it renders a template or redirects (a view
     class's ``get`` renders the confirmation page, its ``post`` redirects)."""
     return bool(handlers) and all(handler_body(ctx, handler).renders_html for handler in handlers)
+
+
+def _mirrors_upstream(path: str, handlers: list[Handler], ctx: FileContext) -> bool:
+    """Every handler routed with ``path`` forwards the request to that same path of another service
+    (``@router.delete("/api/delete/{url_idx}")`` sending to ``f"{url}/api/delete"``)."""
+    own = "/" + "/".join(segment for segment in _PARAMETER.sub("", path).split("/") if segment)
+    return bool(handlers) and all(own in forwarded_paths(ctx, handler.function) for handler in handlers)
 
 
 def _html_class_view(string: ast.Constant, ctx: FileContext) -> bool:
