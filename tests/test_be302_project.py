@@ -1,4 +1,4 @@
-"""BE302 on a Django project whose URL confs route views of other modules, and on its admin UI URL conf.
+"""BE302 on projects whose URL confs route views of other modules, and on an admin UI URL conf.
 
 Server-rendered pages are left alone, also when the URL conf routes a module-level alias of a class-based view
 (``add_key = AddKeyView.as_view()``) or a class a package re-exports with ``from .pages import *``; the admin
@@ -187,6 +187,7 @@ VIEWS_ELSEWHERE = {
         from django.contrib.auth.decorators import login_required
         from django.urls import path
 
+        from store.access import management_access
         from store.cart import views
 
         urlpatterns = [
@@ -194,7 +195,12 @@ VIEWS_ELSEWHERE = {
             path("cart/remove", store.cart.views.CartRemove.as_view()),
             path("js/<int:pk>/get/", store.cart.views.get_sources),
             path("js/cart/get/", store.cart.views.get_totals),
+            path("manage/delete/", management_access(views.PlanDeleteView.as_view())),
         ]
+    """,
+    "store/access.py": """\
+        def management_access(view):
+            return view
     """,
     "events/__init__.py": "",
     "events/rh.py": """\
@@ -254,10 +260,10 @@ def test_views_written_elsewhere_are_followed_to_their_class(tmp_path: Path) -> 
     found = findings_of(write_project(tmp_path, VIEWS_ELSEWHERE), "BE302")
     assert found == {
         (os.path.join("store", "apps", "pages", "apps.py"), 18),  # a JSON view loaded by get_class
-        (os.path.join("store", "urls.py"), 11),  # a JSON function view through the dotted module path
+        (os.path.join("store", "urls.py"), 12),  # a JSON function view through the dotted module path
         (os.path.join("events", "blueprint.py"), 9),  # a JSON handler; only its base class redirects
     }, (
-        "pages: a view held by self.<attr> and loaded by module label, a DeleteView behind login_required, a "
-        "form post that redirects, a function view that renders, Flask handler classes that redirect or render "
-        "a dialog's template"
+        "pages: a view held by self.<attr> and loaded by module label, a DeleteView behind login_required or a "
+        "project decorator, a form post that redirects, a function view that renders, Flask handler classes that "
+        "redirect or render a dialog's template"
     )

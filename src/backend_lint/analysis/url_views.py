@@ -5,7 +5,7 @@ imported module. Three common ways of writing the view escape it, and this modul
 name for the project model (:func:`backend_lint.analysis.project.conditions.html_view`) to decide:
 
 - a view wrapped in one of Django's view decorators: ``login_required(views.PlanDeleteView.as_view())``,
-  ``cache_page(60)(views.index)``;
+  ``cache_page(60)(views.index)``, or in any decorator of a class-based view (``management_access(View.as_view())``);
 - a view reached through a whole dotted module path: ``pretix.presale.views.cart.CartRemove.as_view()``,
   ``weblate.screenshots.views.get_sources`` (after ``import weblate.screenshots.views``);
 - a view held by an attribute of the class whose method builds the URL conf (django-oscar's
@@ -53,9 +53,14 @@ def entry_view(entry: ast.Call, ctx: FileContext) -> Optional[str]:
 
 
 def _view_decorator(call: ast.Call, ctx: FileContext) -> bool:
-    """``login_required(view)`` or ``cache_page(60)(view)``: a Django view decorator applied to one view."""
+    """``login_required(view)`` or ``cache_page(60)(view)``: a Django view decorator applied to one view, or any
+    decorator applied to a class-based view's ``View.as_view()`` (Weblate's ``management_access(...)``): what it
+    is given is a view already, so what it gives back is that view."""
     if len(call.args) != 1 or call.keywords:
         return False
+    inner = call.args[0]
+    if isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute) and inner.func.attr == "as_view":
+        return True
     func = call.func.func if isinstance(call.func, ast.Call) else call.func
     return (ctx.imports.resolve(func) or "").startswith(VIEW_DECORATOR_MODULES)
 
