@@ -1,4 +1,4 @@
-"""BE302 on a Django project whose URL confs route views of other modules, and on its admin UI URL conf.
+"""BE302 on projects whose URL confs route views of other modules, and on an admin UI URL conf.
 
 Server-rendered pages are left alone, also when the URL conf routes a module-level alias of a class-based view
 (``add_key = AddKeyView.as_view()``) or a class a package re-exports with ``from .pages import *``; the admin
@@ -96,3 +96,174 @@ def test_pages_and_admin_ui_are_left_alone_api_verbs_are_not(tmp_path: Path) -> 
         (os.path.join("shop", "keys", "urls.py"), 7),  # a JSON view: an API route with a verb
         (os.path.join("shop", "api", "routes.py"), 6),  # /orders/{id}/cancel_order
     }, "the alias's form page, the re-exported delete page and the admin UI's action are quiet"
+
+
+VIEWS_ELSEWHERE = {
+    "store/__init__.py": "",
+    "store/apps/__init__.py": "",
+    "store/apps/pages/__init__.py": "",
+    "store/apps/pages/views.py": """\
+        from django.http import JsonResponse
+        from django.views.generic import CreateView, View
+
+
+        class PageCreateView(CreateView):
+            template_name = "pages/update.html"
+
+
+        class PageDataView(View):
+            def get(self, request):
+                return JsonResponse({"pages": []})
+    """,
+    "store/apps/pages/apps.py": """\
+        from django.apps import AppConfig
+        from django.contrib.auth.decorators import login_required
+        from django.urls import path
+
+        from store.loading import get_class
+
+
+        class PagesConfig(AppConfig):
+            name = "store.apps.pages"
+
+            def ready(self):
+                self.create_view = get_class("pages.views", "PageCreateView")
+                self.data_view = get_class("pages.views", "PageDataView")
+
+            def get_urls(self):
+                urls = [
+                    path("create/", login_required(self.create_view.as_view())),
+                    path("get-data/", self.data_view.as_view()),
+                ]
+                return urls
+    """,
+    "store/loading.py": """\
+        from importlib import import_module
+
+
+        def get_class(module_label, classname):
+            return getattr(import_module(f"store.apps.{module_label}"), classname)
+    """,
+    "store/mixins.py": """\
+        class DeleteMixin:
+            template_name = "delete.html"
+    """,
+    "store/cart/__init__.py": "",
+    "store/cart/views.py": """\
+        from django.http import JsonResponse
+        from django.shortcuts import render
+        from django.views import View
+        from django.views.generic import DeleteView
+
+        from store.mixins import DeleteMixin
+        from store.responses import redirect_to_url
+
+
+        class PlanDeleteView(DeleteMixin, DeleteView):
+            pass
+
+
+        class CartRemove(View):
+            def post(self, request):
+                return redirect_to_url("/cart/")
+
+
+        def get_sources(request, pk):
+            return render(request, "cart/sources.html", {"pk": pk})
+
+
+        def get_totals(request):
+            return JsonResponse({"total": 0})
+    """,
+    "store/responses.py": """\
+        from django.http import HttpResponseRedirect
+
+
+        def redirect_to_url(url):
+            return HttpResponseRedirect(url)
+    """,
+    "store/urls.py": """\
+        import store.cart.views
+        from django.contrib.auth.decorators import login_required
+        from django.urls import path
+
+        from store.access import management_access
+        from store.cart import views
+
+        urlpatterns = [
+            path("<int:pk>/delete/", login_required(views.PlanDeleteView.as_view())),
+            path("cart/remove", store.cart.views.CartRemove.as_view()),
+            path("js/<int:pk>/get/", store.cart.views.get_sources),
+            path("js/cart/get/", store.cart.views.get_totals),
+            path("manage/delete/", management_access(views.PlanDeleteView.as_view())),
+        ]
+    """,
+    "store/access.py": """\
+        def management_access(view):
+            return view
+    """,
+    "events/__init__.py": "",
+    "events/rh.py": """\
+        from flask import redirect, request
+
+
+        class RH:
+            def process(self):
+                if request.path.endswith("/"):
+                    return redirect(request.path.rstrip("/"))
+                return self._process()
+    """,
+    "events/controllers.py": """\
+        from flask import flash, jsonify, redirect
+
+        from events.rh import RH
+        from events.util import jsonify_template
+
+
+        class RHDeleteKey(RH):
+            def _process(self):
+                flash("Your API key has been deleted.")
+                return redirect("/profile/api/")
+
+
+        class RHDeleteSubcategories(RH):
+            def _process(self):
+                return jsonify_template("categories/delete_categories.html", categories=[])
+
+
+        class RHCreateBooking(RH):
+            def _process(self):
+                return jsonify(booking={})
+    """,
+    "events/util.py": """\
+        from flask import jsonify, render_template
+
+
+        def jsonify_template(template, **context):
+            return jsonify(html=render_template(template, **context))
+    """,
+    "events/blueprint.py": """\
+        from flask import Blueprint
+
+        from events.controllers import RHCreateBooking, RHDeleteKey, RHDeleteSubcategories
+
+        bp = Blueprint("events", __name__)
+
+        bp.add_url_rule("/api/delete", "key_delete", RHDeleteKey, methods=("POST",))
+        bp.add_url_rule("/manage/subcategories/delete", "delete_subcategories", RHDeleteSubcategories, methods=("POST",))
+        bp.add_url_rule("/api/booking/create", "create_booking", RHCreateBooking, methods=("POST",))
+    """,
+}
+
+
+def test_views_written_elsewhere_are_followed_to_their_class(tmp_path: Path) -> None:
+    found = findings_of(write_project(tmp_path, VIEWS_ELSEWHERE), "BE302")
+    assert found == {
+        (os.path.join("store", "apps", "pages", "apps.py"), 18),  # a JSON view loaded by get_class
+        (os.path.join("store", "urls.py"), 12),  # a JSON function view through the dotted module path
+        (os.path.join("events", "blueprint.py"), 9),  # a JSON handler; only its base class redirects
+    }, (
+        "pages: a view held by self.<attr> and loaded by module label, a DeleteView behind login_required or a "
+        "project decorator, a form post that redirects, a function view that renders, Flask handler classes that "
+        "redirect or render a dialog's template"
+    )

@@ -18,7 +18,11 @@ Pages decided in this module are left alone (every handler of the path renders o
 that keeps its API routes in ``api_urls``; a Django URL conf of an admin package, ``admin/urls.py``,
 ``admin/urls/pages.py``, ``admin_urls.py``, whose routes are the admin UI's pages and its own AJAX actions); a URL
 conf's views in other modules are decided by the project model (``html_view``, which follows a module-level
-``name = View.as_view()`` and a package's ``from .views import *`` to the class).
+``name = View.as_view()`` and a package's ``from .views import *`` to the class), also when the entry wraps the
+view in a Django view decorator, reaches it through a whole dotted module path or through ``self.<attr>`` of the
+class that builds the URL conf (:mod:`backend_lint.analysis.url_views`); an imported handler class of another
+framework's registration (Flask's ``add_url_rule``) is decided by its own body. A proxy route whose handlers
+forward to the same path of the service they front (``f"{url}/api/delete"``) keeps the upstream's path.
 """
 
 from __future__ import annotations
@@ -29,12 +33,13 @@ from typing import Optional
 
 from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.analysis.handler_body import handler_body
-from backend_lint.analysis.handler_types import DJANGO, Handler, HandlerModel, ModuleRoutes, Span
+from backend_lint.analysis.handler_types import DJANGO, DRF, Handler, HandlerModel, ModuleRoutes, Span
 from backend_lint.analysis.handlers import FRAMEWORK_MODULES, handler_model
 from backend_lint.analysis.imports import dotted_name
-from backend_lint.analysis.project.conditions import html_view, test_support
+from backend_lint.analysis.project.conditions import ProjectFact, html_view, test_support
 from backend_lint.analysis.project.extract import url_view
 from backend_lint.analysis.resolve import class_chain, resolve_class
+from backend_lint.analysis.url_views import entry_view, forwarded_paths
 from backend_lint.context import FileContext
 from backend_lint.rule import Option, Rule, leaves
 
@@ -79,7 +84,7 @@ class VerbInRoutePath(Rule):
     name = "verb-in-route-path"
     message = "`{path}` has the verb `{verb}` in its path; name the resource and let the HTTP method say the action"
     triggers = FRAMEWORK_MODULES
-    needs = (handler_model, handler_body, html_view, resolve_class, class_chain)
+    needs = (handler_model, handler_body, html_view, resolve_class, class_chain, forwarded_paths)
     module_facts = (test_support,)
     options = (
         Option(
@@ -110,8 +115,15 @@ class VerbInRoutePath(Rule):
                 continue  # the admin UI's own URL conf: its pages and the AJAX actions of those pages
             if _page(handlers.get(Span.of(string), []), ctx) or _html_class_view(string, ctx):
                 continue
-            pages = tuple(html_view(view) for view in views.get(Span.of(string), ()))
-            self.report(ctx, string, path=string.value, verb=found[1], unless=pages)
+            if _mirrors_upstream(str(string.value), handlers.get(Span.of(string), []), ctx):
+                continue  # a proxy keeps the path of the service it forwards to: not this API's choice
+            pages = views.get(Span.of(string), [])
+            entry = ctx.parent_of(string)
+            view = entry_view(entry, ctx) if isinstance(entry, ast.Call) and entry.args and entry.args[0] is string \
+                else None
+            if view is not None:
+                pages = [*pages, html_view(view)]
+            self.report(ctx, string, path=string.value, verb=found[1], unless=tuple(dict.fromkeys(pages)))
 
 
 _HTML_VIEWS = frozenset({
@@ -136,6 +148,13 @@ def _page(handlers: list[Handler], ctx: FileContext) -> bool:
     """Every handler routed with the string answers a browser: it renders a template or redirects (a view
     class's ``get`` renders the confirmation page, its ``post`` redirects)."""
     return bool(handlers) and all(handler_body(ctx, handler).renders_html for handler in handlers)
+
+
+def _mirrors_upstream(path: str, handlers: list[Handler], ctx: FileContext) -> bool:
+    """Every handler routed with ``path`` forwards the request to that same path of another service
+    (``@router.delete("/api/delete/{url_idx}")`` sending to ``f"{url}/api/delete"``)."""
+    own = "/" + "/".join(segment for segment in _PARAMETER.sub("", path).split("/") if segment)
+    return bool(handlers) and all(own in forwarded_paths(ctx, handler.function) for handler in handlers)
 
 
 def _html_class_view(string: ast.Constant, ctx: FileContext) -> bool:
@@ -187,14 +206,18 @@ def _api_url_lines(module: ast.Module) -> list[tuple[int, int]]:
     ]
 
 
-def _url_conf_views(routes: ModuleRoutes, ctx: FileContext) -> dict[Span, list[str]]:
-    """Literal path string -> the views a Django URL conf routes with it (whether they are server-rendered
-    pages is in their own module, so the project model decides)."""
-    found: dict[Span, list[str]] = {}
+def _url_conf_views(routes: ModuleRoutes, ctx: FileContext) -> dict[Span, list[ProjectFact]]:
+    """Literal path string -> that the views of other modules routed with it are pages: a Django URL conf's
+    views, and the imported view of another framework's registration (Flask's ``add_url_rule(path, endpoint,
+    OrderView)``), judged by its own body: such handler classes share a base that redirects for every one of
+    them (a canonical URL, a login), which makes none of them a page. Whether they are server-rendered is in
+    their own module, so the project model decides."""
+    found: dict[Span, list[ProjectFact]] = {}
     is_package = ctx.display_path.replace("\\", "/").endswith("/__init__.py")
     for registration in routes.registrations:
-        view = url_view(ctx.module, is_package, registration)
+        view = url_view(ctx.module, is_package, registration, any_framework=True)
         if view is not None:
+            fact = html_view(view, own=registration.framework not in (DJANGO, DRF))
             for part in registration.path.parts:
-                found.setdefault(part.span, []).append(view)
+                found.setdefault(part.span, []).append(fact)
     return found

@@ -27,7 +27,7 @@ _REQUIRE = {
     "require_GET": frozenset({"GET"}),
     "require_safe": frozenset({"GET", "HEAD"}),
 }
-_VIEW_DECORATOR_MODULES = (
+VIEW_DECORATOR_MODULES = (
     "django.views.decorators.http.",
     "django.views.decorators.csrf.",
     "django.views.decorators.cache.",
@@ -143,7 +143,7 @@ def compared_methods(function: FunctionNode, request: str) -> frozenset[str]:
 def _is_view_decorator(reader: Reader, written: ast.expr) -> bool:
     """``@login_required``, ``@csrf_exempt``, ``@permission_required(...)``, ``@cache_page(...)``, ..."""
     qualified = reader.qualified(written.func if isinstance(written, ast.Call) else written) or ""
-    return qualified.startswith(_VIEW_DECORATOR_MODULES)
+    return qualified.startswith(VIEW_DECORATOR_MODULES)
 
 
 def _returns_response(reader: Reader, function: FunctionNode) -> bool:

@@ -133,10 +133,12 @@ def constants(qualified: Iterable[str]) -> ProjectFact:
 
 
 @project_fact
-def html_view(qualified: str) -> ProjectFact:
+def html_view(qualified: str, own: bool = False) -> ProjectFact:
     """The view ``qualified`` (a class or function of the project) renders HTML pages: templates, forms,
-    redirects, a Django generic HTML view (BE302, BE301)."""
-    return ProjectFact(HTML_VIEW, (qualified,))
+    redirects, a Django generic HTML view (BE302, BE301). ``own``: a class by its own body only, not by what
+    its project bases do (a request-handler base class that redirects to a canonical URL makes no page of
+    every handler built on it)."""
+    return ProjectFact(HTML_VIEW, (qualified, "own") if own else (qualified,))
 
 
 @project_fact

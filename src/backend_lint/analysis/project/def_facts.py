@@ -70,6 +70,20 @@ class DefFacts:
             return qualified, None
         return self.definition(f"{target}.{tail}" if tail else target, depth + 1)
 
+    def loaded_classes(self, qualified: str) -> list[str]:
+        """The classes a name loaded by module label stands for (``dashboard.pages.views.PageCreateView``, from
+        django-oscar's ``get_class("dashboard.pages.views", "PageCreateView")``) when the label is no module of
+        the project: that class in each module whose dotted name ends with the label
+        (``oscar.apps.dashboard.pages.views``, and a project's fork of the app)."""
+        label, _, name = qualified.rpartition(".")
+        if not label or label in self.modules or self.split(qualified) is not None:
+            return []
+        ending = f".{label}"
+        return [
+            found for module in self.modules if module.endswith(ending)
+            if self.definition(found := f"{module}.{name}")[1] is not None
+        ]
+
     def does(self, qualified: str, effect: str) -> bool:
         """The function or method ``qualified`` (through re-exports) has ``effect`` in its own body or in the
         project functions it calls (:meth:`effects_of`)."""

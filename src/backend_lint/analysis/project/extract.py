@@ -55,6 +55,12 @@ _HTML_CALLS = frozenset({
 })
 _HTML_ATTRIBUTES = frozenset({"template_name", "form_class", "success_url", "template_name_suffix"})
 _HTML_NAMES = tuple(sorted(_HTML_CALLS | _HTML_ATTRIBUTES))
+_HTML_PREFIX = "redirect"
+"""Any call whose name starts with it redirects a browser (``redirect_to_url``, ``redirect_or_jsonify``), as
+:attr:`.handler_body.HandlerBody.renders_html` reads it."""
+_TEMPLATE_FILES = (".html", ".htm", ".jinja", ".jinja2", ".j2")
+_TEMPLATE_MARKS = (".htm", ".jinja", ".j2")
+"""What a template file's name holds, as the text is searched for it."""
 _WORD_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 _LITERAL_KINDS = {str: "str", int: "int", float: "float", bytes: "bytes", bool: "bool", type(None): "none"}
 Def = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef]
@@ -359,7 +365,8 @@ def _key_headers(node: Def) -> list[str]:
 
 
 def _html_word_lines(source: str) -> Optional[list[int]]:
-    """The lines (1-based, ascending) where a name :func:`_renders_html` looks for is written as a word.
+    """The lines (1-based, ascending) where a name :func:`_renders_html` looks for is written as a word (a
+    name starting with ``redirect``; a template file's extension anywhere).
 
     A call or an assignment that name can only be written with the name in the text, so a definition whose
     lines hold none of them is answered without walking it: most definitions of a Django or Flask module.
@@ -371,13 +378,14 @@ def _html_word_lines(source: str) -> Optional[list[int]]:
     if source.count("\r") != source.count("\r\n"):
         return None
     starts = []
-    for word in _HTML_NAMES:
+    for word in (*_HTML_NAMES, *_TEMPLATE_MARKS):
+        prefix, mark = word == _HTML_PREFIX, word in _TEMPLATE_MARKS
         at = source.find(word)
         while at != -1:
             end = at + len(word)
-            if (at == 0 or source[at - 1] not in _WORD_CHARACTERS) and (
-                end == len(source) or source[end] not in _WORD_CHARACTERS
-            ):
+            if mark or ((at == 0 or source[at - 1] not in _WORD_CHARACTERS) and (
+                prefix or end == len(source) or source[end] not in _WORD_CHARACTERS
+            )):
                 starts.append(at)
             at = source.find(word, end)
     lines = []
@@ -397,8 +405,20 @@ def _spans_word_line(node: Def, lines: list[int]) -> bool:
     return at < len(lines) and lines[at] <= (node.end_lineno or node.lineno)
 
 
+def _renders_template(call: ast.Call) -> bool:
+    """``jsonify_template("categories/delete.html", ...)``: a call named for rendering or a template, given a
+    template file's name (what a ``return`` of it answers is the rendered page or dialog)."""
+    func = call.func
+    name = (func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else "").lower()
+    return ("template" in name or "render" in name) and any(
+        isinstance(value, ast.Constant) and isinstance(value.value, str) and value.value.endswith(_TEMPLATE_FILES)
+        for value in [*call.args, *(keyword.value for keyword in call.keywords)]
+    )
+
+
 def _renders_html(node: Def, methods: dict[int, bool]) -> bool:
-    """A call of an HTML-rendering name anywhere in the definition, or a class attribute naming a template or
+    """A call of an HTML-rendering name (or of one starting with ``redirect``) anywhere in the definition, a
+    ``return`` of a template rendered by its file's name, or a class attribute naming a template or
     form. A class takes its methods' answers (``methods``: id -> answer, for those that mention such a name;
     the others do not render) and walks only the rest of itself."""
     skip: set[int] = set()
@@ -414,9 +434,10 @@ def _renders_html(node: Def, methods: dict[int, bool]) -> bool:
         if isinstance(child, ast.Call):
             func = child.func
             name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-            if name in _HTML_CALLS:
+            if name in _HTML_CALLS or name.startswith(_HTML_PREFIX):
                 return True
-        elif (
+        elif (isinstance(child, ast.Return) and isinstance(child.value, ast.Call)
+              and _renders_template(child.value)) or (
             isinstance(child, ast.Assign) and isinstance(node, ast.ClassDef) and child in node.body
             and any(isinstance(target, ast.Name) and target.id in _HTML_ATTRIBUTES for target in child.targets)
         ):
@@ -424,12 +445,13 @@ def _renders_html(node: Def, methods: dict[int, bool]) -> bool:
     return False
 
 
-def url_view(module: str, is_package: bool, registration: Registration) -> Optional[str]:
+def url_view(module: str, is_package: bool, registration: Registration, any_framework: bool = False) -> Optional[str]:
     """The qualified view of a Django URL conf entry (``shop.views.OrderCreate``), else ``None`` (not an entry:
-    a decorator; or the module's name is not known)."""
-    if registration.framework not in (DJANGO, DRF) or (
-        registration.path.text is None and not registration.path.unknown
-    ):
+    a decorator; or the module's name is not known). ``any_framework``: also an imported view another framework
+    registers with a path (Flask's ``add_url_rule("/orders", "orders", OrderView)``)."""
+    if registration.framework not in (DJANGO, DRF) and not (any_framework and registration.module is not None):
+        return None
+    if registration.path.text is None and not registration.path.unknown:
         return None
     if registration.module is not None:
         where = resolve_relative(module, is_package, registration.module) if module else None

@@ -107,7 +107,7 @@ class ProjectModel(DefFacts):
         if kind == conditions.CONSTANTS:
             return bool(args) and all(self.is_constant(name) for name in args)
         if kind == conditions.HTML_VIEW:
-            return bool(args) and self.is_html_view(args[0])
+            return bool(args) and self.is_html_view(args[0], own=args[1:] == ("own",))
         if kind == conditions.ROUTE_WORDS:
             return len(args) > 1 and self.routed_with_words(args[0], frozenset(args[1:]))
         if kind == conditions.RATE_LIMITED_APP:
@@ -489,15 +489,22 @@ class ProjectModel(DefFacts):
 
     # -- views and URL confs ----------------------------------------------------------------------------------
 
-    def is_html_view(self, qualified: str, depth: int = 0) -> bool:
+    def is_html_view(self, qualified: str, depth: int = 0, own: bool = False) -> bool:
+        """The view renders or redirects: itself, one of its methods, or (unless ``own``) a base of the
+        project, or it is built on one of Django's generic HTML views. A name loaded by module label
+        (:meth:`.def_facts.DefFacts.loaded_classes`) stands for every class it may load."""
         name, found = self.definition(qualified)
         if depth > MAX_DEPTH:
             return False
+        if found is None and depth == 0:
+            loaded = self.loaded_classes(qualified)
+            if loaded:
+                return all(self.is_html_view(candidate, depth + 1, own) for candidate in loaded)
         if found is not None and found.renders_html:
             return True
         if any(value.renders_html for _key, value in self._methods_of(name)):
             return True
-        for base in found.bases if found is not None else ():
+        for base in found.bases if found is not None and not own else ():
             if base.startswith(_JSON_VIEW_PREFIXES):
                 return False
             if base.rpartition(".")[2] in _HTML_GENERIC and base.startswith("django."):
