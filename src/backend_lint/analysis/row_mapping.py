@@ -2,9 +2,10 @@
 
 A hand-written data-access layer often reads a whole entity with ``SELECT *`` and maps the row by column *name*
 into an object: ``Alert.from_record(row)``, ``User(**row)``, ``self._convert_step_row_to_dict(row)`` (a function
-of the file that reads the row by key), ``dict(row)`` in a method of a data-access class, or a constructor whose keyword arguments read the row by
-key (``ThreadDict(id=row["id"], name=row["name"], ...)``); or a method of such a class returns the row or rows as
-they came (``return self._fetchone("SELECT * FROM users WHERE id=%s", (id,))``) to callers that map the entity.
+of the file that reads the row by key), ``dict(row)`` in a method of a data-access class, or a constructor whose
+keyword arguments read the row by key (``ThreadDict(id=row["id"], name=row["name"], ...)``); or a method of such
+a class returns the row or rows as they came (``return self._fetchone("SELECT * FROM users WHERE id=%s",
+(id,))``) to callers that map the entity.
 Then every column is wanted and none is read by position, so a column added later breaks nothing:
 ``SELECT *`` is the design, not an oversight (BE102).
 
