@@ -35,7 +35,6 @@ _TEXT_METHODS = frozenset({
 })
 """String methods: the field is text, and stays one value."""
 _BUILDERS = frozenset({"dict", "list", "set", "tuple", "setattr"})
-_STATUS_ATTRIBUTES = frozenset({"status_code", "status"})
 _DEPTH = 4
 
 
@@ -143,8 +142,8 @@ class BodyFieldUses:
             parent = self.parents.get(carrier)
             if isinstance(parent, ast.keyword):
                 call = self.parents.get(parent)
-                if isinstance(call, ast.Call) and self._answers_with_status(call):
-                    return True
+                if parent.arg is not None and isinstance(call, ast.Call) and self._answers_with_status(call):
+                    return True  # (``create(**data)`` assigns the client's fields: never a forward)
                 continue
             if isinstance(parent, ast.Dict) and carrier in parent.values \
                     and parent.keys[parent.values.index(carrier)] is None:
@@ -177,3 +176,19 @@ class BodyFieldUses:
 
 def _logging(call: ast.Call) -> bool:
     return callee_name(call) in ("debug", "info", "warning", "warn", "error", "exception", "critical", "log")
+
+
+def http_status(attribute: ast.Attribute, parent: Optional[ast.AST]) -> bool:
+    """``attribute`` reads an HTTP status: ``r.status_code``, or ``r.status`` compared with a number
+    (``r.status >= 400``) or passed on as a status (``status_code=r.status``); a model's ``order.status``
+    field is neither."""
+    if attribute.attr == "status_code":
+        return True
+    if attribute.attr != "status":
+        return False
+    if isinstance(parent, ast.Compare):
+        return any(
+            isinstance(side, ast.Constant) and isinstance(side.value, int) and not isinstance(side.value, bool)
+            for side in (parent.left, *parent.comparators)
+        )
+    return isinstance(parent, ast.keyword) and parent.arg in ("status", "status_code")

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.analysis.bindings import bindings_of
-from backend_lint.analysis.body_fields import CONVERTERS, SINK_METHODS, BodyFieldUses
+from backend_lint.analysis.body_fields import CONVERTERS, SINK_METHODS, BodyFieldUses, http_status
 from backend_lint.analysis.facts import node_fact
 from backend_lint.analysis.handlers import AIOHTTP, DJANGO, DRF, FASTAPI, FLASK, LITESTAR, Handler
 from backend_lint.analysis.imports import dotted_name
@@ -243,9 +243,9 @@ class _Summariser(BodyFieldUses):
                     self.summary.calls.add(f"super().{node.func.attr}")
             elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
                 self.loads.setdefault(node.id, []).append(node)
-            elif isinstance(node, ast.Attribute) and node.attr in ("status_code", "status") \
-                    and isinstance(node.value, ast.Name):
-                self.status_reads.add(node.value.id)  # r.status: r is another service's HTTP answer
+            elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+                    and http_status(node, self.parents.get(node)):
+                self.status_reads.add(node.value.id)  # r.status_code: r is another service's HTTP answer
             self._header_read(node)
             if _conflict(node):
                 self.summary.conflict = True
