@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.analysis.bindings import bindings_of
+from backend_lint.analysis.body_fields import CONVERTERS, SINK_METHODS, BodyFieldUses, http_status
 from backend_lint.analysis.facts import node_fact
 from backend_lint.analysis.handlers import AIOHTTP, DJANGO, DRF, FASTAPI, FLASK, LITESTAR, Handler
 from backend_lint.analysis.imports import dotted_name
@@ -51,19 +52,12 @@ _VALIDATING_METHODS = frozenset({
 })
 _LOOKUPS = frozenset({"filter_by", "filter", "get", "exclude"})
 _COMMAND_SUFFIXES = ("Command", "Schema", "Serializer", "Validator", "Form")
-_CONVERTERS = frozenset({"int", "float", "bool", "UUID", "Decimal"})
-_DECODERS = frozenset({"loads", "load", "literal_eval", "parse", "decode", "b64decode"})
 _FIELD_READS = frozenset({"get", "getlist", "items", "keys", "values", "pop", "setdefault"})
 _CONVERSIONS = frozenset({"to_dict", "copy", "dict"})
 _TRANSPARENT_CALLS = frozenset({
     "len", "isinstance", "print", "str", "repr", "bool", "type", "list", "set", "tuple", "sorted", "any", "all",
     "hasattr", "getattr", "dumps", "jsonify", "debug", "info", "warning", "warn", "error", "exception", "critical",
     "log", "make_response",
-})
-_SINK_METHODS = frozenset({
-    "insert", "insert_one", "insert_many", "create", "update", "update_one", "update_many", "add", "save", "set",
-    "hset", "execute", "bulk_create", "filter", "filter_by", "get_or_create", "update_or_create", "put_item",
-    "send", "publish", "write", "replace_one", "upsert",
 })
 _HTML_CALLS = frozenset({
     "render", "render_template", "render_template_string", "render_to_response", "render_to_string", "redirect",
@@ -86,6 +80,9 @@ class BodyRead:
     """The value reaches a schema in this handler, or is handed whole to a function that may validate it."""
     raw: bool
     """The value's fields are read, or it is unpacked or stored, without a schema."""
+    forwarded: bool = False
+    """The value goes, whole or reshaped, to another service whose HTTP answer the handler reads (a
+    pass-through proxy: that service validates it)."""
 
 
 @dataclass
@@ -218,7 +215,7 @@ def handler_body(ctx: FileContext, handler: Handler) -> HandlerBody:
     return _Summariser(ctx, handler).run()
 
 
-class _Summariser:
+class _Summariser(BodyFieldUses):
     def __init__(self, ctx: FileContext, handler: Handler) -> None:
         self.ctx = ctx
         self.handler = handler
@@ -227,6 +224,7 @@ class _Summariser:
         self.parents: dict[ast.AST, ast.AST] = {}
         self.calls: list[ast.Call] = []
         self.loads: dict[str, list[ast.Name]] = {}
+        self.status_reads: set[str] = set()
 
     def run(self) -> HandlerBody:
         function = self.handler.function
@@ -245,6 +243,9 @@ class _Summariser:
                     self.summary.calls.add(f"super().{node.func.attr}")
             elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
                 self.loads.setdefault(node.id, []).append(node)
+            elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+                    and http_status(node, self.parents.get(node)):
+                self.status_reads.add(node.value.id)  # r.status_code: r is another service's HTTP answer
             self._header_read(node)
             if _conflict(node):
                 self.summary.conflict = True
@@ -264,7 +265,8 @@ class _Summariser:
         reads.extend(self._dict_body_params())
         for node, label in sorted(reads, key=lambda item: (item[0].lineno, item[0].col_offset)):
             validated, raw = self._uses(node)
-            self.summary.body_reads.append(BodyRead(node, label, validated, raw))
+            forwarded = not validated and self.forwarded(self.flow_up(node))
+            self.summary.body_reads.append(BodyRead(node, label, validated, raw, forwarded))
         return self.summary
 
     # -- words and headers ---------------------------------------------------------------------------------
@@ -376,9 +378,9 @@ class _Summariser:
 
     def _uses(self, read: ast.expr) -> tuple[bool, bool]:
         """``(validated, raw)`` for the value of ``read``, followed through the locals it is assigned to."""
-        value = self._flow_up(read)
+        value = self.flow_up(read)
         uses: list[ast.expr] = [value]
-        for name in self._assigned_names(value):
+        for name in self.assigned_names(value):
             uses.extend(self.loads.get(name, []))
         validated = raw = False
         for use in uses:
@@ -394,11 +396,11 @@ class _Summariser:
         if not isinstance(parent, ast.Call) or use is parent.func:
             return False
         last = callee_name(parent)
-        if last in _TRANSPARENT_CALLS or last in _SINK_METHODS or last.endswith("Response"):
+        if last in _TRANSPARENT_CALLS or last in SINK_METHODS or last.endswith("Response"):
             return False
         return (self.ctx.imports.resolve(parent.func) or "") not in _JSON_LOADS
 
-    def _flow_up(self, node: ast.expr) -> ast.expr:
+    def flow_up(self, node: ast.expr) -> ast.expr:
         """The expression that carries the read's value: through ``await``, ``x or {}``, ``a if c else b``,
         copies (``.to_dict()``, ``dict(x)``) and a comprehension over it (``{k: v for k, v in x.items()}``)."""
         while True:
@@ -424,13 +426,6 @@ class _Summariser:
             else:
                 return node
 
-    def _assigned_names(self, value: ast.expr) -> set[str]:
-        parent = self.parents.get(value)
-        if isinstance(parent, (ast.Assign, ast.AnnAssign, ast.NamedExpr)):
-            targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
-            return {target.id for target in targets if isinstance(target, ast.Name)}
-        return set()
-
     def _raw_use(self, use: ast.expr) -> bool:
         """``use`` has its fields read, is unpacked into a function, or is stored as it is."""
         parent = self.parents.get(use)
@@ -448,7 +443,7 @@ class _Summariser:
         last = callee_name(call)
         if keyword is not None and keyword.arg is None:
             return not last[:1].isupper()  # create(**data); Model(**data) builds a schema or model
-        return isinstance(call.func, ast.Attribute) and last in _SINK_METHODS and not _json_field_update(call)
+        return isinstance(call.func, ast.Attribute) and last in SINK_METHODS and not _json_field_update(call)
 
     def _field_checked(self, field: ast.expr) -> bool:
         """One field's value is checked where it is read, or handed on whole: compared with a literal
@@ -462,9 +457,10 @@ class _Summariser:
             others = [parent.left, *parent.comparators]
             return all(other is field or _literal(other) for other in others)
         if isinstance(parent, ast.Call) and field in parent.args and isinstance(parent.func, ast.Name) \
-                and parent.func.id in _CONVERTERS:
+                and parent.func.id in CONVERTERS:
             return True
         value = field
+        decoded = False
         while True:  # through json.loads(...) of a JSON document in the field, and nested fields
             parent = self.parents.get(value)
             subscript = isinstance(parent, ast.Subscript) and parent.value is value
@@ -474,37 +470,16 @@ class _Summariser:
             )
             if not (subscript or loads) or not isinstance(parent, ast.expr):
                 break
+            decoded = decoded or loads
             value = parent
-        document = self._flow_up(value)
-        names = self._assigned_names(document)
+        document = self.flow_up(value)
+        names = self.assigned_names(document)
         uses = [document, *(load for name in names for load in self.loads.get(name, []))]
         handed = [use for use in uses if (self._handed_off(use) and self._to_command(use)) or self._bound(use)]
         scalar = uses[1:] if names else uses
-        if value is field and scalar and all(self._scalar_checked(use) for use in scalar):
+        if not decoded and scalar and self.scalar_uses_checked(scalar):
             return True  # client_id = form.get("client_id"); if not client_id: return 400; helper(client_id)
         return bool(handed) and not any(self._document_read(use) or self._raw_use_whole(use) for use in uses)
-
-    def _scalar_checked(self, use: ast.expr) -> bool:
-        """A local holding one field is tested (``if not client_id``), compared, converted (``int(rows)``) or
-        handed to a helper function by position (``self._stream(client_id)``): it is checked or goes on as one
-        value. Fields read from it, a model or a store (``Order(name=name)``, ``.create(name=name)``) keep it
-        raw."""
-        parent = self.parents.get(use)
-        if isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.Not):
-            use, parent = parent, self.parents.get(parent)
-        if isinstance(parent, ast.BoolOp):
-            use, parent = parent, self.parents.get(parent)
-        if isinstance(parent, (ast.If, ast.While, ast.IfExp)) and parent.test is use:
-            return True
-        if isinstance(parent, ast.Compare):
-            return True
-        if isinstance(parent, ast.Call) and use in parent.args:
-            last = callee_name(parent)
-            if isinstance(parent.func, ast.Name) and parent.func.id in _CONVERTERS:
-                return True
-            return bool(last) and last.lstrip("_")[:1].islower() and last not in _SINK_METHODS \
-                and last not in _DECODERS  # json.loads(data) makes a document of it, with fields
-        return False
 
     def _bound(self, use: ast.expr) -> bool:
         """``use`` is bound as one value of a lookup (``query.filter_by(client_id=client_id)``): a parameter,
@@ -531,7 +506,7 @@ class _Summariser:
         if keyword is not None and keyword.arg is None:
             return True
         last = callee_name(call)
-        return isinstance(call.func, ast.Attribute) and last in _SINK_METHODS and last not in _LOOKUPS \
+        return isinstance(call.func, ast.Attribute) and last in SINK_METHODS and last not in _LOOKUPS \
             and not _json_field_update(call)
 
     def _document_read(self, use: ast.expr) -> bool:

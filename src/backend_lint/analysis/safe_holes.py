@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Optional, Union
 from backend_lint.analysis.ast_helpers import body_of, concatenated_parts
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.facts import file_fact, node_fact
+from backend_lint.analysis.regex_guards import regex_checked
 from backend_lint.analysis.resolve import called_function, instance_class, lookup, resolve_class, returned_values
 from backend_lint.analysis.scopes import Scope
 
@@ -48,11 +49,13 @@ class Evaluation:
         raise NotImplementedError
 
 
-@node_fact()
+@node_fact(reads=(bindings_of,))
 def guards(ctx: FileContext, function: ast.AST) -> set[str]:
     """Names ``function`` checks against a fixed set before use and rejects otherwise:
     ``if sort not in ALLOWED_SORTS: raise ValueError(...)``, ``if direction.lower() not in ("asc", "desc"):
-    return ...``, ``assert column in COLUMNS``. Such a name can only be one of the set's constants."""
+    return ...``, ``assert column in COLUMNS``. Such a name can only be one of the set's constants. Also names
+    it checks against an identifier-only pattern (``if not _SAFE_KEY_RE.fullmatch(key): raise``,
+    :mod:`.regex_guards`): such a name is an identifier."""
     found: set[str] = set()
     stack = body_of(function)
     while stack:
@@ -60,7 +63,7 @@ def guards(ctx: FileContext, function: ast.AST) -> set[str]:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
             continue
         if isinstance(node, ast.If) and node.body and isinstance(node.body[-1], (ast.Raise, ast.Return)):
-            name = _membership(node.test, ast.NotIn)
+            name = _membership(node.test, ast.NotIn) or regex_checked(ctx, node.test)
             if name:
                 found.add(name)
         elif isinstance(node, ast.Assert):

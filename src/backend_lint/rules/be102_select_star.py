@@ -17,6 +17,12 @@ t``, ``CREATE VIEW v AS SELECT * ...``), reads of the database's own catalog (``
 support and migrations (they run at one fixed schema version), and tutorials: example DAGs
 (``example_dags/``) and ``tutorial*.py`` modules of an examples folder build a table and print it back to show
 what it holds, every column wanted. Other examples stay checked: a service's example is copied into services.
+
+A whole-entity load of a hand-written data-access layer is left alone too (:mod:`backend_lint.analysis.row_mapping`):
+rows mapped by column name into an object (``Alert.from_record(row)``, ``dict(row)``, ``User(**row)``, a function
+of the file that reads the row by key, a constructor reading it by key), or returned as they came from a method of
+a data-access class (not a handler). Rows unpacked by position, rows of which only a key is read, and rows a
+handler sends back as they are stay reported.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from backend_lint.analysis.module_roles import in_migration, module_roles
 from backend_lint.analysis.project.conditions import test_support
 from backend_lint.analysis.provenance import sql_reaching
 from backend_lint.analysis.query_results import COLUMNS, FROM_STATEMENT, TEST, result_use
+from backend_lint.analysis.row_mapping import loads_entity
 from backend_lint.context import FileContext
 from backend_lint.rule import Rule, visits
 
@@ -117,7 +124,7 @@ class SelectStar(Rule):
     name = "select-star"
     message = "`{sink}` runs `SELECT *`{where}; name the columns the code reads"
     triggers = ("*",)
-    needs = (sql_reaching, module_roles, in_migration, result_use)
+    needs = (sql_reaching, module_roles, in_migration, result_use, loads_entity)
     module_facts = (test_support,)
 
     @visits(ast.Call)
@@ -129,6 +136,8 @@ class SelectStar(Rule):
                 return
             if result_use(ctx, node) in (TEST, FROM_STATEMENT, COLUMNS):
                 return  # a probe reads no column; ``from_statement`` and generic readers take them all
+            if loads_entity(ctx, node):
+                return  # a whole entity mapped by column name: every column is wanted, none read by position
             where = f" from `{provenance.variable}`" if provenance.variable else ""
             self.report(ctx, node, sink=sink.name, where=where)
             return

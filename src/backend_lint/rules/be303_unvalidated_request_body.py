@@ -47,6 +47,8 @@ class UnvalidatedRequestBody(Rule):
         reads = body.body_reads
         if any(read.validated for read in reads):
             return  # the handler validates the body; other reads (logging, flags) follow from that
+        if any(read.forwarded for read in reads):
+            return  # a pass-through proxy: the service it forwards the body to validates it
         first = next((read for read in reads if read.raw), None)
         if first is not None:
             self.report(ctx, first.node, read=first.label)

@@ -1,0 +1,194 @@
+"""Where one field of a request body, or the whole body, goes on to in a handler (part of :mod:`.handler_body`).
+
+Two questions BE303 asks about a raw body read, answered over the parents and name loads that
+:mod:`.handler_body` collects in its one walk of the handler:
+
+- *Is one field kept as one value?* A field read into a local (or used where it is read) that is only tested,
+  compared, converted, handed to a helper that checks it (``unquote(data["file_name"])``,
+  ``get_storage_directory(shared_storage=storage)`` as that call's only argument), turned into text by a string
+  method (``data["content"].encode(enc)``), written to a file, logged, or echoed back in the answer next to a
+  use that checks it, is not a store of the client's columns: a schema would add nothing the helper does not
+  check. A field only echoed back, or handed by keyword with other values (``save_profile(overrides=data,
+  display_name=name)``), stays raw.
+- *Is the body forwarded?* A handler that hands the body (or a copy of it, however reshaped on the way:
+  ``{**form_data}``, ``json.dumps(payload)``) to a call whose answer it reads as an HTTP response
+  (``r.status``, ``response.status_code``) is a pass-through proxy: the service it forwards to validates the
+  body and answers for it, and a schema in the proxy would drop what that service accepts.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Optional
+
+from backend_lint.analysis.ast_helpers import callee_name
+
+CONVERTERS = frozenset({"int", "float", "bool", "UUID", "Decimal"})
+DECODERS = frozenset({"loads", "load", "literal_eval", "parse", "decode", "b64decode"})
+SINK_METHODS = frozenset({
+    "insert", "insert_one", "insert_many", "create", "update", "update_one", "update_many", "add", "save", "set",
+    "hset", "execute", "bulk_create", "filter", "filter_by", "get_or_create", "update_or_create", "put_item",
+    "send", "publish", "write", "replace_one", "upsert",
+})
+_TEXT_METHODS = frozenset({
+    "encode", "strip", "lstrip", "rstrip", "lower", "upper", "casefold", "replace", "removeprefix", "removesuffix",
+})
+"""String methods: the field is text, and stays one value."""
+_BUILDERS = frozenset({"dict", "list", "set", "tuple", "setattr"})
+_DEPTH = 4
+
+
+class BodyFieldUses:
+    """Mixed into the handler summariser: ``parents`` maps each node of the handler to its parent, ``loads``
+    each local name to its loads, ``status_reads`` the locals whose HTTP status the handler reads."""
+
+    parents: dict[ast.AST, ast.AST]
+    loads: dict[str, list[ast.Name]]
+    status_reads: set[str]
+
+    def assigned_names(self, value: ast.expr) -> set[str]:
+        parent = self.parents.get(value)
+        if isinstance(parent, (ast.Assign, ast.AnnAssign, ast.NamedExpr)):
+            targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+            return {target.id for target in targets if isinstance(target, ast.Name)}
+        return set()
+
+    def flow_up(self, node: ast.expr) -> ast.expr:  # (overridden by the summariser)
+        return node
+
+    # -- one field kept as one value ------------------------------------------------------------------------
+
+    def scalar_value_checked(self, value: ast.expr, depth: int = 0) -> bool:
+        """Every use of ``value`` (through the locals it is assigned to) keeps it one checked value."""
+        value = self.flow_up(value)
+        names = self.assigned_names(value)
+        uses: list[ast.expr] = [load for name in names for load in self.loads.get(name, [])] if names else [value]
+        return self.scalar_uses_checked(uses, depth)
+
+    def scalar_uses_checked(self, uses: list[ast.expr], depth: int = 0) -> bool:
+        """Each use keeps the field one checked value; echoing it back in the answer counts only next to a use
+        that checks it (a field only echoed is not checked)."""
+        others = [use for use in uses if not self._echoed(use)]
+        return bool(others) and all(self.scalar_checked(use, depth) for use in others)
+
+    def scalar_checked(self, use: ast.expr, depth: int = 0) -> bool:
+        """A local holding one field is tested (``if not client_id``), compared, converted (``int(rows)``),
+        handed to a helper function by position (``self._stream(client_id)``) or by keyword as that call's only
+        argument (``get_storage_directory(shared_storage=storage)``), logged, written to a file or turned into
+        text by a string method whose result is one of the above: it is checked or goes on as one value. Fields
+        read from it, a model or a store (``Order(name=name)``, ``.create(name=name)``) keep it raw."""
+        parent = self.parents.get(use)
+        if isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.Not):
+            use, parent = parent, self.parents.get(parent)
+        if isinstance(parent, ast.BoolOp):
+            use, parent = parent, self.parents.get(parent)
+        if isinstance(parent, (ast.If, ast.While, ast.IfExp)) and parent.test is use:
+            return True
+        if isinstance(parent, ast.Compare):
+            return True
+        if isinstance(parent, ast.Attribute) and parent.value is use and parent.attr in _TEXT_METHODS:
+            call = self.parents.get(parent)
+            return isinstance(call, ast.Call) and call.func is parent and depth < _DEPTH \
+                and self.scalar_value_checked(call, depth + 1)
+        if isinstance(parent, ast.keyword) and parent.arg is not None:
+            call = self.parents.get(parent)
+            return isinstance(call, ast.Call) and self._helper(call, write=False) and (
+                _logging(call) or len(call.args) + len(call.keywords) == 1
+            )
+        if isinstance(parent, ast.Call) and use in parent.args:
+            if isinstance(parent.func, ast.Name) and parent.func.id in CONVERTERS:
+                return True
+            return self._helper(parent, write=True)
+        return False
+
+    def _echoed(self, use: ast.expr) -> bool:
+        parent = self.parents.get(use)
+        return isinstance(parent, ast.Dict) and use in parent.values and self._answered(parent)
+
+    def _helper(self, call: ast.Call, write: bool) -> bool:
+        """``call`` is a helper function or method (``unquote``, ``self._stream``), not a model, a store or a
+        decoder (``json.loads(data)`` makes a document of it, with fields); a file's ``write`` of one value
+        counts as a helper when ``write``."""
+        last = callee_name(call)
+        if not last or not last.lstrip("_")[:1].islower() or last in DECODERS or last in _BUILDERS:
+            return False
+        return last not in SINK_METHODS or (write and last == "write")
+
+    def _answered(self, literal: ast.Dict) -> bool:
+        """The dict literal is the handler's answer: returned, or given to ``jsonify``/a response class."""
+        parent = self.parents.get(literal)
+        if isinstance(parent, ast.Return):
+            return True
+        if isinstance(parent, ast.keyword):
+            parent = self.parents.get(parent)
+        return isinstance(parent, ast.Call) and (
+            callee_name(parent) in ("jsonify", "make_response") or callee_name(parent).endswith("Response")
+        )
+
+    # -- the body forwarded ---------------------------------------------------------------------------------
+
+    def forwarded(self, value: ast.expr) -> bool:
+        """The body ``value`` (an expression carrying it, already followed up) goes, whole or reshaped, into a
+        call whose answer the handler reads as an HTTP response (``r = await session.request(data=payload)``,
+        then ``r.status``): another service receives and validates it."""
+        carriers: list[ast.expr] = [value]
+        seen_names: set[str] = set()
+        seen: set[int] = set()
+        while carriers:
+            carrier = carriers.pop()
+            if id(carrier) in seen:
+                continue
+            seen.add(id(carrier))
+            parent = self.parents.get(carrier)
+            if isinstance(parent, ast.keyword):
+                call = self.parents.get(parent)
+                if parent.arg is not None and isinstance(call, ast.Call) and self._answers_with_status(call):
+                    return True  # (``create(**data)`` assigns the client's fields: never a forward)
+                continue
+            if isinstance(parent, ast.Dict) and carrier in parent.values \
+                    and parent.keys[parent.values.index(carrier)] is None:
+                carriers.append(self.flow_up(parent))  # {**form_data, "stream": True}
+                continue
+            if isinstance(parent, ast.Call) and carrier in parent.args:
+                if self._answers_with_status(parent):
+                    return True
+                if callee_name(parent)[:1].islower():
+                    carriers.append(self.flow_up(parent))  # json.dumps(payload), convert_payload(payload)
+                continue
+            for name in self.assigned_names(carrier) - seen_names:
+                seen_names.add(name)
+                carriers.extend(self.loads.get(name, []))
+        return False
+
+    def _answers_with_status(self, call: ast.Call) -> bool:
+        holder = self._holder(call)
+        return holder is not None and holder in self.status_reads
+
+    def _holder(self, call: ast.Call) -> Optional[str]:
+        node: ast.AST = call
+        parent = self.parents.get(node)
+        if isinstance(parent, ast.Await):
+            node, parent = parent, self.parents.get(parent)
+        if isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name):
+            return parent.targets[0].id
+        return None
+
+
+def _logging(call: ast.Call) -> bool:
+    return callee_name(call) in ("debug", "info", "warning", "warn", "error", "exception", "critical", "log")
+
+
+def http_status(attribute: ast.Attribute, parent: Optional[ast.AST]) -> bool:
+    """``attribute`` reads an HTTP status: ``r.status_code``, or ``r.status`` compared with a number
+    (``r.status >= 400``) or passed on as a status (``status_code=r.status``); a model's ``order.status``
+    field is neither."""
+    if attribute.attr == "status_code":
+        return True
+    if attribute.attr != "status":
+        return False
+    if isinstance(parent, ast.Compare):
+        return any(
+            isinstance(side, ast.Constant) and isinstance(side.value, int) and not isinstance(side.value, bool)
+            for side in (parent.left, *parent.comparators)
+        )
+    return isinstance(parent, ast.keyword) and parent.arg in ("status", "status_code")
