@@ -6,7 +6,8 @@ it parses its own arguments (calls ``parse_args``/``parse_known_args``, as an ar
 file that uses Flask-RESTful's request parser, whose ``parse_args()`` reads the request). Code inside
 ``if __name__ == "__main__":`` runs only as a script, and so does the module-level ``main()`` that block calls
 (the conventional name of a script's body). A helper function in the same module that is none of
-these is ordinary code: it may be imported by the service.
+these is ordinary code: it may be imported by the service (:func:`helper_of_commands` says when only the
+commands of its module call it, for a rule that also sees the helper end the program, which no service does).
 
 A whole module is command line code when the file itself says so (:func:`cli_module`): it is a package's
 ``__main__.py`` or a ``cli.py``, it sits in a ``cli`` package (``airflow/cli/commands/dag_command.py``), or it
@@ -21,11 +22,12 @@ question, not this module's.
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.facts import file_fact, node_fact, reads
 from backend_lint.analysis.handlers import handler_model
+from backend_lint.analysis.mentions import call_conditions
 from backend_lint.analysis.scopes import Scope, is_main_guard
 
 if TYPE_CHECKING:
@@ -101,6 +103,17 @@ def is_cli_command(function: ast.AST, ctx: FileContext) -> bool:
             if base and base.partition(".")[0] in _CLI_DECORATOR_MODULES:
                 return True
     return parses_arguments(ctx, function)
+
+
+@reads(call_conditions, is_cli_command)
+def helper_of_commands(function: Optional[ast.AST], ctx: FileContext) -> bool:
+    """A module-level function that this file calls, only from CLI commands (``refresh_workouts(...)`` in
+    ``@workouts_cli.command("refresh") def refresh(...)``). Other modules may call it too: alone, this says
+    little; with an error exit of the program in the helper (``sys.exit(1)``), it is the command's own code."""
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or function not in ctx.tree.body:
+        return False
+    sites = call_conditions(ctx).get(function.name, [])
+    return bool(sites) and all(is_cli_command(site.owner, ctx) for site in sites)
 
 
 def _cli_object_origin(name: str, ctx: FileContext) -> str | None:

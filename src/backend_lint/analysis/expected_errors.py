@@ -21,10 +21,21 @@ would be noise.
   item among the failed ones (``failed.append(token.get_serial())``, ``errors.append(...)``): a per-item failure
   the code is designed to expect and hands back to its caller in the result, next to the items that succeeded.
 
+- **A few calls into a library or the OS.** A ``try`` whose every step is a call into an outside system
+  (``redis_client.setex(...)`` on a client ``django_rq.get_connection()`` made, ``os.path.getmtime(d)`` and
+  ``shutil.rmtree(d)``, ``with open(path, "w") as f: f.write(body)``, ``cf.zones.get(params=...)`` on a
+  ``CloudFlare.CloudFlare()`` client), with no function of the project in it, and whose handler logs the error
+  with it: the error can only be the library's or the OS's (a ``RedisError``, an ``OSError`` naming the path
+  and the errno, the API's error), its message says what failed, and the stack would show the library's own
+  frames. A ``try`` that runs any code of the project (a function or method of the project, ``self.``
+  methods, a comprehension, a write to an attribute or a subscript) can fail on a bug of that code and stays
+  flagged; so does a handler whose message leaves the error out.
+
 A handler that ends by *returning* (``return {"status": "error", "message": str(e)}``, an MCP tool that tells
 its client and returns an error object) is not one of them: the whole operation failed, and an API that turns any
 failure into an error answer still loses the stack of the bug behind it. The handlers left alone go on: the
-next file, row or template is processed, the user has been told about this one.
+next file, row or template is processed, the user has been told about this one. (The calls into a library are
+told apart by the ``try``, not the handler: however it ends, the error it logs is the library's.)
 """
 
 from __future__ import annotations
@@ -34,8 +45,12 @@ import re
 from collections.abc import Iterator
 from typing import Optional
 
-from backend_lint.analysis.facts import node_fact
+from backend_lint.analysis.catch_all import catches_everything
+from backend_lint.analysis.facts import node_fact, reads
 from backend_lint.analysis.loggers import logging_call_kind
+from backend_lint.analysis.project.roots import first_party
+from backend_lint.analysis.resolve import Definition, called_function
+from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 
 VETO_HOOKS = frozenset({"pre_add", "pre_update", "pre_delete"})
@@ -158,3 +173,136 @@ def _translated(expr: ast.expr) -> bool:
         isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _TRANSLATIONS
         for node in ast.walk(expr)
     )
+
+
+_MAX_OUTSIDE_CALLS = 4
+"""More calls than this is a workflow, whatever it calls."""
+_PLAIN_BUILTINS = frozenset({"str", "len", "bool", "int", "float", "repr", "isinstance", "hasattr"})
+_OWN_RECEIVERS = frozenset({"self", "cls"})
+_APP_STORAGE = frozenset({"app", "state", "g", "extensions"})
+"""Attributes where an application keeps its own objects (``request.app.state.oauth_manager``): what is reached
+through them is the project's, whatever the library object they hang on."""
+
+
+@reads(origin, called_function, logging_call_kind)
+def calls_outside_only(attempt: ast.Try, handler: ast.ExceptHandler, call: ast.Call, ctx: FileContext) -> bool:
+    """The ``try`` only makes a few calls into a library or the OS (see the module docstring) and the logging
+    ``call`` of ``handler`` carries the error (``"...: %s", exc``, ``f"...{exc}"``)."""
+    if handler.name is None or not any(_mentions(argument, {handler.name}) for argument in _arguments(call)):
+        return False
+    calls = _OutsideCalls(ctx)
+    return calls.block(attempt.body, 0) and 0 < calls.counted <= _MAX_OUTSIDE_CALLS
+
+
+class _OutsideCalls:
+    """Reads a block and counts its calls into a library; ``block`` is false at the first step that is not one."""
+
+    def __init__(self, ctx: FileContext) -> None:
+        self.ctx = ctx
+        self.counted = 0
+        self.package = ctx.module.partition(".")[0]
+        self.tops: dict[str, bool] = {}
+
+    def block(self, statements: list[ast.stmt], depth: int) -> bool:
+        return depth <= 3 and all(self.statement(statement, depth) for statement in statements)
+
+    def statement(self, statement: ast.stmt, depth: int) -> bool:
+        if isinstance(statement, ast.Pass):
+            return True
+        if isinstance(statement, ast.If):
+            return (self.expr(statement.test) and self.block(statement.body, depth + 1)
+                    and self.block(statement.orelse, depth + 1))
+        if isinstance(statement, (ast.With, ast.AsyncWith)):
+            return all(
+                isinstance(item.context_expr, ast.Call) and self.expr(item.context_expr)
+                and (item.optional_vars is None or isinstance(item.optional_vars, ast.Name))
+                for item in statement.items
+            ) and self.block(statement.body, depth + 1)
+        if isinstance(statement, ast.Expr):
+            value = statement.value.value if isinstance(statement.value, ast.Await) else statement.value
+            if isinstance(value, ast.Constant):
+                return True  # a docstring
+            if isinstance(value, ast.Call) and (logging_call_kind(value, self.ctx) is not None
+                                                or self.catches_everything(value)):
+                return True
+            return self.expr(statement.value)
+        if isinstance(statement, ast.Return):
+            return statement.value is None or self.expr(statement.value)
+        if isinstance(statement, (ast.Assign, ast.AnnAssign)):
+            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+            return (statement.value is not None and all(isinstance(target, ast.Name) for target in targets)
+                    and (self.expr(statement.value) or (isinstance(statement.value, ast.Call)
+                                                        and self.catches_everything(statement.value))))
+        return False
+
+    def catches_everything(self, call: ast.Call) -> bool:
+        """A function of this file whose body catches everything itself, called with plain arguments."""
+        helper = called_function(call, self.ctx, self.ctx.scope)
+        return (isinstance(helper, Definition) and isinstance(helper.node, (ast.FunctionDef, ast.AsyncFunctionDef))
+                and catches_everything(helper.node) and all(self.expr(argument) for argument in _arguments(call)))
+
+    def expr(self, expr: ast.expr) -> bool:
+        """A value made of names, literals, attribute reads, operators and calls into a library."""
+        if isinstance(expr, (ast.Constant, ast.Name)):
+            return True
+        if isinstance(expr, (ast.Attribute, ast.Await, ast.UnaryOp)):
+            return self.expr(expr.value if not isinstance(expr, ast.UnaryOp) else expr.operand)
+        if isinstance(expr, ast.JoinedStr):
+            return all(self.expr(part.value) for part in expr.values if isinstance(part, ast.FormattedValue))
+        if isinstance(expr, (ast.List, ast.Tuple, ast.Set)):
+            return all(self.expr(item) for item in expr.elts)
+        if isinstance(expr, ast.Dict):
+            return all(item is None or self.expr(item) for item in [*expr.keys, *expr.values])
+        if isinstance(expr, ast.BoolOp):
+            return all(self.expr(item) for item in expr.values)
+        if isinstance(expr, ast.BinOp):
+            return self.expr(expr.left) and self.expr(expr.right)
+        if isinstance(expr, ast.Compare):
+            return self.expr(expr.left) and all(self.expr(item) for item in expr.comparators)
+        if isinstance(expr, ast.Starred):
+            return self.expr(expr.value)
+        if isinstance(expr, ast.Call):
+            return self.outside(expr) and all(self.expr(argument) for argument in _arguments(expr))
+        return False  # a subscript, a comprehension, a lambda: the project's own logic
+
+    def outside(self, call: ast.Call) -> bool:
+        """``call`` runs a library's code: a function imported from outside the project (``os.unlink``,
+        ``sqlalchemy.delete``), ``open``, or a method of an object a library made (``redis_client.setex`` after
+        ``redis_client = get_connection()`` from ``django_rq``; ``result.scalars().first()``). A plain builtin
+        (``str``, ``len``) is allowed and not counted."""
+        func = call.func
+        if isinstance(func, ast.Name) and func.id in _PLAIN_BUILTINS | {"open"} \
+                and self.ctx.imports.resolve(func) is None and called_function(call, self.ctx, self.ctx.scope) is None:
+            self.counted += func.id == "open"
+            return True
+        qualified = self.ctx.imports.resolve(func)
+        if qualified is not None:
+            if not self.outside_name(qualified):
+                return False
+            self.counted += 1
+            return True
+        if not isinstance(func, ast.Attribute):
+            return False
+        receiver = func.value.value if isinstance(func.value, ast.Await) else func.value
+        if isinstance(receiver, ast.Call):  # a chain: ``delete(Session).filter_by(...)``, ``cf.zones.get``
+            return self.expr(receiver)
+        if isinstance(receiver, ast.Name) and receiver.id in _OWN_RECEIVERS:
+            return False  # a method of the class itself
+        if any(isinstance(node, ast.Attribute) and node.attr in _APP_STORAGE for node in ast.walk(receiver)):
+            return False  # the application's own object, kept on the app
+        made_by = origin(receiver, self.ctx)
+        if made_by is None or "()" not in made_by or not self.outside_name(made_by):
+            return False
+        self.counted += 1
+        return True
+
+    def outside_name(self, qualified: str) -> bool:
+        """A qualified name of a library: not a relative import, not of the file's own top-level package, and
+        no folder or module of the project has the name of its first part (:func:`.project.roots.first_party`).
+        Without a file (standard input) nothing is known to be a library's."""
+        top = qualified.partition(".")[0]
+        if not self.package or qualified.startswith(".") or top == self.package:
+            return False
+        if top not in self.tops:
+            self.tops[top] = not first_party(self.ctx.display_path, top)
+        return self.tops[top]

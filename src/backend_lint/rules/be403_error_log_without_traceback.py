@@ -19,8 +19,10 @@ failure), a retry or reconnect loop whose message says so (``"lost connection, r
 an ``except`` inside a loop: an expected outage logged once per attempt), a secondary failure logged inside
 another ``except`` that ends by raising (failing to parse the error body of a request whose error is then
 raised), expected errors (a Flask-AppBuilder veto hook, one value that does not parse, a user's content
-error told back to the user, see :mod:`backend_lint.analysis.expected_errors`; a predicate answering
-``False`` when it cannot tell), and tests and test support.
+error told back to the user, a ``try`` of a few calls into a library or the OS whose error the handler logs
+with its message, see :mod:`backend_lint.analysis.expected_errors`; a predicate answering ``False`` when it
+cannot tell), a command's error exit (also in a helper only the file's commands call), and tests and test
+support.
 """
 
 from __future__ import annotations
@@ -31,8 +33,9 @@ from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.catch_all import catches_any_exception, covers_something, shielded
 from backend_lint.analysis.catch_all import catches_everything as lets_nothing_out
-from backend_lint.analysis.entrypoints import in_cli_context
+from backend_lint.analysis.entrypoints import helper_of_commands, in_cli_context
 from backend_lint.analysis.expected_errors import (
+    calls_outside_only,
     parses_one_value,
     records_failed_item,
     reports_error_to_user,
@@ -187,7 +190,7 @@ class ErrorLogWithoutTraceback(Rule):
     fix_node = "Call"
     triggers = ("except",)
     needs = (logging_call_kind, handler_records_traceback, reports_error_to_user, module_roles, origin,
-             project_calls_in, does, in_cli_context)
+             project_calls_in, does, in_cli_context, calls_outside_only, helper_of_commands)
     module_facts = (test_support,)
     options = (
         Option(
@@ -218,9 +221,13 @@ class ErrorLogWithoutTraceback(Rule):
         attempt = ctx.parent_of(handler)
         if isinstance(attempt, ast.Try) and (vetoed_by_hook(attempt) or parses_one_value(attempt, ctx)):
             return  # an expected rejection; a text that does not parse
+        if isinstance(attempt, ast.Try) and calls_outside_only(attempt, handler, node, ctx):
+            return  # a library's or the OS's own error, logged with its message
         if reports_error_to_user(ctx, handler):
             return  # a user's own error told back to them
-        if _exits_the_program(handler) and in_cli_context(ctx.scope, ctx):
+        if _exits_the_program(handler) and (
+            in_cli_context(ctx.scope, ctx) or helper_of_commands(ctx.scope.function, ctx)
+        ):
             return  # a command's error exit: the operator reads the message at the terminal
         if ctx.scope.loops and records_failed_item(handler):
             return  # one item of a loop counted among the failed ones, handed back in the result

@@ -104,6 +104,32 @@ def resolve_relative(module: str, is_package: bool, written: str) -> Optional[st
     return ".".join([*base, rest] if rest else base) or None
 
 
+@lru_cache(maxsize=4096)
+def _importable_names(folder: str) -> frozenset[str]:
+    """The names ``folder`` holds that an import could name: its sub-folders and its ``.py`` files' stems."""
+    try:
+        entries = os.listdir(folder)
+    except OSError:
+        return frozenset()
+    return frozenset(entry[:-3] if entry.endswith(".py") else entry for entry in entries)
+
+
+def first_party(path: str, top: str) -> bool:
+    """``top``, the first name of an absolute import written in the file ``path``, is the project's own: a
+    folder or module of that name sits in the file's folder or a folder above it, up to the project root
+    (``open_webui`` for ``open-webui/open_webui/utils/groups.py``, also without ``__init__.py``; ``core`` for a
+    Django app's ``label_studio/users/api.py`` next to ``label_studio/core/``)."""
+    folder = os.path.dirname(os.path.abspath(path))
+    root = project_root(path)
+    while True:
+        if top in _importable_names(folder):
+            return True
+        parent = os.path.dirname(folder)
+        if folder in (root, parent):
+            return False
+        folder = parent
+
+
 def is_under(path: str, root: str) -> bool:
     return Path(path).resolve().is_relative_to(Path(root).resolve())
 
@@ -114,3 +140,4 @@ def clear() -> None:
     _importable.cache_clear()
     _marked_root.cache_clear()
     _folder_root.cache_clear()
+    _importable_names.cache_clear()

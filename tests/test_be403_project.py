@@ -1,0 +1,59 @@
+"""BE403 on a project: a ``try`` of a few calls into a library is left alone, one into the project is not.
+
+The same shape (one call, the error logged with its message) is quiet when the call goes to a library
+(``redis``) and reported when it goes to the project's own code: a function of a package of the project,
+also a namespace package without ``__init__.py`` (Open WebUI's ``open_webui`` imported from
+``open_webui/utils/groups.py``), or a sibling Django app (``core`` next to ``users``). Checked through the real
+CLI and ``flake8 --select BE`` as processes.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from tests.projects import findings_of, write_project
+
+CALLS = """\
+    import logging
+
+    import redis
+    {imported}
+
+    logger = logging.getLogger(__name__)
+    cache = redis.Redis()
+
+
+    def remember(user_id):
+        try:
+            cache.sadd("visits", user_id)
+        except Exception as exc:
+            logger.error("could not remember %s: %s", user_id, exc)
+
+
+    def assign(user_id):
+        try:
+            {call}
+        except Exception as exc:
+            logger.error("could not assign %s: %s", user_id, exc)
+"""
+
+PROJECT = {
+    "pyproject.toml": "[project]\nname = 'webapp'\n",
+    "webapp/models/groups.py": "class GroupTable:\n    def add(self, user_id):\n        return user_id\n\n\nGroups = GroupTable()\n",
+    "webapp/utils/groups.py": CALLS.format(imported="from webapp.models.groups import Groups",
+                                           call="Groups.add(user_id)"),
+    "site/core/__init__.py": "",
+    "site/core/redis_helpers.py": "def add_to_set(name, value):\n    return name, value\n",
+    "site/users/__init__.py": "",
+    "site/users/activity.py": CALLS.format(imported="from core.redis_helpers import add_to_set",
+                                           call='add_to_set("group", user_id)'),
+}
+
+
+def test_library_calls_are_left_alone_and_project_calls_reported(tmp_path: Path) -> None:
+    found = findings_of(write_project(tmp_path, PROJECT), "BE403")
+    assert found == {
+        (os.path.join("webapp", "utils", "groups.py"), 21),
+        (os.path.join("site", "users", "activity.py"), 21),
+    }
