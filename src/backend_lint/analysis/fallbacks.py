@@ -23,6 +23,17 @@ them are one of a few idioms whose meaning is plain from the ``try`` statement i
 - **a row skipped in a backfill**: in migration code, ``except Exception: continue`` in a loop whose ``try``
   has an ``else:`` that writes the row: a row whose new value cannot be computed keeps the old one (a nullable
   hash left null), and no row is half-fixed. A migration that gives up on the whole job stays flagged;
+- **a row that does not parse, skipped**: in a loop, a ``try`` that only parses one value (``data =
+  json.loads(data)``, see :func:`.expected_errors.parses_one_value`) with ``except Exception: continue``: it
+  can fail in one way, the text is not valid, and skipping that row is what a narrow ``except ValueError``
+  would do (also in a migration: the row is skipped, nothing is half-written). Answering ``None`` for the
+  whole parse is not this: the caller gets no value and no reason;
+- **an entry dropped from a registry**: a ``try`` that only removes entries (``del self.clients[key]``,
+  ``registry.pop(key)``, ``manager.remove_client(key)``, ``watchers.discard(w)``, ``unregister(...)``): a
+  best-effort cleanup whose failure means the entry was not there, like closing a closed connection;
+- **alternatives probed**: in a loop that tries each candidate in turn (``for kind, call in consoles.items():
+  try: console = call(...) / except Exception: continue``), returns the first that works and raises after the
+  loop when none did: one failure is the reason to try the next, and the failure of all is surfaced;
 - **best-effort telemetry**: usage analytics must never break the program they observe, so a ``try`` that only
   imports or calls analytics/telemetry/milestone code, and any catch-all in a telemetry module, is best-effort.
 
@@ -39,6 +50,7 @@ import ast
 import re
 from typing import TYPE_CHECKING, Optional
 
+from backend_lint.analysis.expected_errors import parses_one_value
 from backend_lint.analysis.facts import reads
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.module_roles import module_roles, runs_as_data_migration
@@ -68,9 +80,58 @@ def is_deliberate_fallback(attempt: ast.Try, handler: ast.ExceptHandler, ctx: Fi
         or _safe_contract(ctx)
         or predicate_answer(handler, ctx)
         or _best_effort_telemetry(attempt, ctx)
+        or (parses_one_value(attempt, ctx) and _skips_item(handler))
+        or _drops_entries(attempt)
+        or probes_alternatives(attempt, handler, ctx)
         or (_explained(handler, ctx) and not _migration_code(ctx))
         or (_row_skipped(attempt, handler) and _migration_code(ctx))
     )
+
+
+_REMOVALS = frozenset({"pop", "discard", "remove", "unregister", "deregister", "unsubscribe"})
+_REMOVAL_PREFIXES = ("remove_", "unregister_", "deregister_")
+
+
+def _drops_entries(attempt: ast.Try) -> bool:
+    """Every statement of the ``try`` removes an entry: ``del registry[key]``, ``clients.pop(key)``,
+    ``manager.remove_client(key)`` (a method, awaited or not, whose name says it removes)."""
+    return all(_drops_entry(statement) for statement in attempt.body)
+
+
+def _drops_entry(statement: ast.stmt) -> bool:
+    if isinstance(statement, ast.Delete):
+        return all(isinstance(target, (ast.Subscript, ast.Attribute)) for target in statement.targets)
+    value = statement.value if isinstance(statement, ast.Expr) else None
+    value = value.value if isinstance(value, ast.Await) else value
+    if not isinstance(value, ast.Call) or not isinstance(value.func, ast.Attribute):
+        return False
+    name = value.func.attr
+    return name in _REMOVALS or name.startswith(_REMOVAL_PREFIXES)
+
+
+def probes_alternatives(attempt: ast.Try, handler: ast.ExceptHandler, ctx: FileContext) -> bool:
+    """``for kind, call in candidates.items(): try: found = call(...) / except Exception: continue / ...
+    return found`` followed by a ``raise`` (right after the loop or in its ``else:``): the handler moves on
+    to the next candidate, the loop returns the first that works, and the failure of every one is raised."""
+    if not handler.body or not all(isinstance(statement, ast.Continue) for statement in handler.body):
+        return False
+    loop = ctx.parent_of(attempt)
+    if not isinstance(loop, (ast.For, ast.AsyncFor)) or attempt not in loop.body:
+        return False
+    if not any(isinstance(statement, ast.Return) for statement in loop.body[loop.body.index(attempt) + 1:]):
+        return False
+    if loop.orelse:
+        return isinstance(loop.orelse[-1], ast.Raise)
+    block = ctx.parent_of(loop)
+    statements = getattr(block, "body", None)
+    if not isinstance(statements, list) or loop not in statements:
+        return False
+    following = statements[statements.index(loop) + 1:]
+    return bool(following) and isinstance(following[0], ast.Raise)
+
+
+def _skips_item(handler: ast.ExceptHandler) -> bool:
+    return all(isinstance(statement, ast.Continue) for statement in handler.body)
 
 
 def _row_skipped(attempt: ast.Try, handler: ast.ExceptHandler) -> bool:

@@ -18,7 +18,9 @@ handler whose ``except`` line already tells another linter the catch-all is deli
 Best-effort cleanup is left alone too: a ``try`` that only calls ``close()``, ``shutdown()``, ``release()``
 and the like, where a failure leaves nothing to handle (the idiom of every connection pool's teardown); and so
 are the deliberate fallbacks :mod:`backend_lint.analysis.fallbacks` describes (a fallback value for the name
-the ``try`` computes, an optional value used in ``else:``, a ``*_safe`` function, best-effort telemetry).
+the ``try`` computes, an optional value used in ``else:``, a ``*_safe`` function, best-effort telemetry, a row
+that does not parse skipped, an entry dropped from a registry, alternatives probed in a loop that raises when
+none works).
 Tests and test support are left alone; migrations are not: a migration that swallows an error and silently
 does nothing leaves the schema or data half-fixed with no one told.
 """
