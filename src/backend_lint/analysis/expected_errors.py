@@ -45,7 +45,7 @@ import re
 from collections.abc import Iterator
 from typing import Optional
 
-from backend_lint.analysis.catch_all import catches_everything
+from backend_lint.analysis.catch_all import shielded
 from backend_lint.analysis.facts import node_fact, reads
 from backend_lint.analysis.loggers import logging_call_kind
 from backend_lint.analysis.project.roots import first_party
@@ -202,6 +202,8 @@ class _OutsideCalls:
         self.counted = 0
         self.package = ctx.module.partition(".")[0]
         self.tops: dict[str, bool] = {}
+        self.made: set[str] = set()
+        """Names the ``try`` binds to what a library call made (``with open(path) as f``, ``r = requests.get(u)``)."""
 
     def block(self, statements: list[ast.stmt], depth: int) -> bool:
         return depth <= 3 and all(self.statement(statement, depth) for statement in statements)
@@ -213,33 +215,50 @@ class _OutsideCalls:
             return (self.expr(statement.test) and self.block(statement.body, depth + 1)
                     and self.block(statement.orelse, depth + 1))
         if isinstance(statement, (ast.With, ast.AsyncWith)):
-            return all(
-                isinstance(item.context_expr, ast.Call) and self.expr(item.context_expr)
-                and (item.optional_vars is None or isinstance(item.optional_vars, ast.Name))
-                for item in statement.items
-            ) and self.block(statement.body, depth + 1)
+            return all(self.with_item(item) for item in statement.items) and self.block(statement.body, depth + 1)
         if isinstance(statement, ast.Expr):
             value = statement.value.value if isinstance(statement.value, ast.Await) else statement.value
             if isinstance(value, ast.Constant):
                 return True  # a docstring
             if isinstance(value, ast.Call) and (logging_call_kind(value, self.ctx) is not None
-                                                or self.catches_everything(value)):
+                                                or self.lets_nothing_out(value)):
                 return True
             return self.expr(statement.value)
         if isinstance(statement, ast.Return):
             return statement.value is None or self.expr(statement.value)
         if isinstance(statement, (ast.Assign, ast.AnnAssign)):
             targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
-            return (statement.value is not None and all(isinstance(target, ast.Name) for target in targets)
-                    and (self.expr(statement.value) or (isinstance(statement.value, ast.Call)
-                                                        and self.catches_everything(statement.value))))
+            if statement.value is None or not all(isinstance(target, ast.Name) for target in targets):
+                return False
+            value = statement.value.value if isinstance(statement.value, ast.Await) else statement.value
+            if isinstance(value, ast.Call) and self.expr(value):
+                self.made |= {target.id for target in targets if isinstance(target, ast.Name)}
+                return True
+            return self.expr(value) or (isinstance(value, ast.Call) and self.lets_nothing_out(value))
         return False
 
-    def catches_everything(self, call: ast.Call) -> bool:
-        """A function of this file whose body catches everything itself, called with plain arguments."""
+    def with_item(self, item: ast.withitem) -> bool:
+        """``with open(path, "w") as f``: a library's context manager; or one that hands out a library's object
+        (``async with get_db_context(db) as db`` where ``db: AsyncSession``): a session to run the calls on."""
+        call, target = item.context_expr, item.optional_vars
+        if not isinstance(call, ast.Call) or not (target is None or isinstance(target, ast.Name)):
+            return False
+        if self.expr(call):
+            if target is not None:
+                self.made.add(target.id)
+            return True
+        made_by = origin(target, self.ctx) if target is not None else None
+        if made_by is None or "()" not in made_by or not self.outside_name(made_by):
+            return False
+        self.counted += 1
+        return all(self.expr(argument) for argument in _arguments(call))
+
+    def lets_nothing_out(self, call: ast.Call) -> bool:
+        """A function of this file that lets nothing out (its body catches everything itself, or only computes
+        plain values: ``_activity_key(user_id)`` returning an f-string), called with plain arguments."""
         helper = called_function(call, self.ctx, self.ctx.scope)
         return (isinstance(helper, Definition) and isinstance(helper.node, (ast.FunctionDef, ast.AsyncFunctionDef))
-                and catches_everything(helper.node) and all(self.expr(argument) for argument in _arguments(call)))
+                and shielded(helper.node.body) and all(self.expr(argument) for argument in _arguments(call)))
 
     def expr(self, expr: ast.expr) -> bool:
         """A value made of names, literals, attribute reads, operators and calls into a library."""
@@ -288,6 +307,9 @@ class _OutsideCalls:
             return self.expr(receiver)
         if isinstance(receiver, ast.Name) and receiver.id in _OWN_RECEIVERS:
             return False  # a method of the class itself
+        if isinstance(receiver, ast.Name) and receiver.id in self.made:
+            self.counted += 1
+            return True
         if any(isinstance(node, ast.Attribute) and node.attr in _APP_STORAGE for node in ast.walk(receiver)):
             return False  # the application's own object, kept on the app
         made_by = origin(receiver, self.ctx)
