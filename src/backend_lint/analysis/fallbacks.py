@@ -34,6 +34,9 @@ them are one of a few idioms whose meaning is plain from the ``try`` statement i
 - **alternatives probed**: in a loop that tries each candidate in turn (``for kind, call in consoles.items():
   try: console = call(...) / except Exception: continue``), returns the first that works and raises after the
   loop when none did: one failure is the reason to try the next, and the failure of all is surfaced;
+- **an error raised either way**: the statement that runs after the ``try`` raises (``try: detail =
+  (await response.json())["detail"] / except Exception: pass`` then ``raise HTTPException(status, detail)``,
+  also when the ``try`` ends an ``if`` block): the ``try`` only enriches an error that is raised anyway;
 - **best-effort telemetry**: usage analytics must never break the program they observe, so a ``try`` that only
   imports or calls analytics/telemetry/milestone code, and any catch-all in a telemetry module, is best-effort.
 
@@ -85,7 +88,33 @@ def is_deliberate_fallback(attempt: ast.Try, handler: ast.ExceptHandler, ctx: Fi
         or probes_alternatives(attempt, handler, ctx)
         or (_explained(handler, ctx) and not _migration_code(ctx))
         or (_row_skipped(attempt, handler) and _migration_code(ctx))
+        or _raised_next(attempt, ctx)
     )
+
+
+def _raised_next(attempt: ast.Try, ctx: FileContext) -> bool:
+    """The next statement the code runs after the ``try`` raises (``try: detail = (await r.json())["error"] /
+    except Exception: pass`` then ``raise HTTPException(status, detail)``): the ``try`` only enriches an error
+    that is raised either way, so nothing is hidden. The ``try`` may end an ``if`` block whose statement is
+    followed by the ``raise``."""
+    node: ast.AST = attempt
+    for _ in range(3):
+        block_owner = ctx.parent_of(node)
+        if block_owner is None:
+            return False
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(block_owner, field, None)
+            if isinstance(block, list) and node in block:
+                later = block[block.index(node) + 1:]
+                if later:
+                    return isinstance(later[0], ast.Raise)
+                break
+        else:
+            return False
+        if not isinstance(block_owner, ast.If):
+            return False
+        node = block_owner
+    return False
 
 
 _REMOVALS = frozenset({"pop", "discard", "remove", "unregister", "deregister", "unsubscribe"})
