@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -168,3 +170,15 @@ def test_python_dash_m_and_console_script_agree(project: Path) -> None:
     assert script, "the console script is installed"
     direct = subprocess.run([script, "check", "app"], cwd=project, capture_output=True, env=ENV)
     assert direct.stdout == run_cli("check", "app", cwd=project).stdout
+
+
+def test_a_pyproject_without_our_table_is_not_parsed(project: Path) -> None:
+    """Only a ``pyproject.toml`` that names backend-lint is parsed: another tool's file, even a broken one, is
+    passed over for the nearest one above it that holds our table (and no TOML parser is imported for it)."""
+    (project / "pyproject.toml").write_text('[tool.backend-lint]\nignore = ["BE401"]\n', encoding="utf-8")
+    (project / "app" / "pyproject.toml").write_text("[tool.black\n", encoding="utf-8")
+    assert run_cli("check", ".", cwd=project / "app").returncode == 0, "the table above applies"
+    (project / "pyproject.toml").write_text("[tool.black]\nline-length = 100\n", encoding="utf-8")
+    probe = "import sys; from backend_lint.config import load_config; load_config(); print('tomllib' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", probe], cwd=project / "app", capture_output=True, env=ENV)
+    assert result.stdout.decode().split() == ["False"], result.stderr.decode()

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from backend_lint import parallel
-from backend_lint.cache import CACHE_DIR_NAME, ResultCache
+from backend_lint.cache import CACHE_DIR_NAME, ResultCache, package_fingerprint
 from backend_lint.config import load_config
 from backend_lint.files import discover
 from backend_lint.parallel import MIN_FILES_FOR_POOL, check_items
@@ -263,3 +263,24 @@ def test_a_dying_worker_does_not_lose_files(project: Path, tmp_path: Path, monke
     monkeypatch.setattr(parallel, "_worker_batch", _dying_worker_batch)
     got = [(i, r.findings if r else None) for i, r in check_items(items, checker, 2)]
     assert got == expected
+
+
+def test_the_tool_fingerprint_follows_its_modules_without_reading_them(tmp_path: Path) -> None:
+    """The cache's key names the tool's modules by their stat, so a warm run reads none of them; an edit of a
+    module (size or modification time) gives a new key, compiled bytecode does not."""
+    package = tmp_path / "backend_lint"
+    (package / "rules").mkdir(parents=True)
+    module = package / "rules" / "be999.py"
+    module.write_text("CODE = 'BE999'\n", encoding="utf-8")
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    before = package_fingerprint(str(package))
+    (package / "__pycache__").mkdir()
+    (package / "__pycache__" / "x.cpython-311.pyc").write_bytes(b"compiled")
+    (package / "notes.txt").write_text("not a module", encoding="utf-8")
+    assert package_fingerprint(str(package)) == before
+    module.write_text("CODE = 'BE998'\n", encoding="utf-8")  # same size: the modification time tells
+    os.utime(module, ns=(time.time_ns(), time.time_ns() + 1_000_000_000))
+    edited = package_fingerprint(str(package))
+    assert edited != before
+    (package / "rules" / "be997.py").write_text("", encoding="utf-8")
+    assert package_fingerprint(str(package)) not in (before, edited)

@@ -19,14 +19,23 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import Any, Optional
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on older Pythons only
-    import tomli as tomllib
-
 from backend_lint.registry import rule_class, rule_codes
+
+
+def _toml() -> ModuleType:
+    """The TOML parser, imported when a file to parse is found (a warm run without configuration needs none)."""
+    if sys.version_info >= (3, 11):
+        import tomllib  # noqa: PLC0415
+
+        return tomllib
+    else:  # pragma: no cover - Python < 3.11
+        import tomli  # noqa: PLC0415
+
+        return tomli
+
 
 DEFAULT_EXCLUDE = [
     ".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "build", "dist", "node_modules", "__pycache__",
@@ -97,11 +106,16 @@ def find_pyproject(start: Path) -> Optional[Path]:
         candidate = folder / "pyproject.toml"
         if candidate.is_file():
             try:
-                data = tomllib.loads(candidate.read_text(encoding="utf-8"))
-            except tomllib.TOMLDecodeError as exc:
-                raise ConfigError(f"{candidate}: invalid TOML: {exc}") from None
+                text = candidate.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError):
                 continue
+            if "backend-lint" not in text:
+                continue  # no table of ours: no TOML parser to import and run
+            toml = _toml()
+            try:
+                data = toml.loads(text)
+            except toml.TOMLDecodeError as exc:
+                raise ConfigError(f"{candidate}: invalid TOML: {exc}") from None
             if "backend-lint" in data.get("tool", {}):
                 return candidate
     return None
@@ -114,13 +128,14 @@ def load_config(path: Optional[Path] = None, start: Optional[Path] = None) -> Co
         path = find_pyproject(start or Path.cwd())
     if path is None:  # no configuration: paths are relative to the working folder, as in ruff
         return Config(root=Path.cwd().resolve())
+    toml = _toml()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = toml.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"{path}: configuration file not found") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read configuration: {exc}") from None
-    except tomllib.TOMLDecodeError as exc:
+    except toml.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
     table = data.get("tool", {}).get("backend-lint")
     if table is None:  # a dedicated backend-lint.toml given with --config holds the table at top level

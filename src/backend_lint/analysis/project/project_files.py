@@ -19,19 +19,12 @@ once per run.
 from __future__ import annotations
 
 import ast
-import configparser
 import os
 import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python < 3.11
-    import tomli as tomllib
-
 
 CONFIGURATION_FILES = ("pyproject.toml", "setup.cfg", "pytest.ini", "tox.ini", "setup.py")
 """Every file :meth:`ProjectFiles.read` reads, in the project root (a settled outcome the result cache keeps
@@ -83,6 +76,11 @@ class ProjectFiles:
             self.test_settings.add(value.strip())
 
     def _pyproject(self, path: Path) -> None:
+        if sys.version_info >= (3, 11):
+            import tomllib  # noqa: PLC0415 - read only when the project has a pyproject.toml
+        else:  # pragma: no cover - Python < 3.11
+            import tomli as tomllib  # noqa: PLC0415
+
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
@@ -103,6 +101,8 @@ class ProjectFiles:
             self._pytest_settings(options.get("DJANGO_SETTINGS_MODULE"))
 
     def _ini(self, path: Path, pytest_sections: tuple[str, ...]) -> None:
+        import configparser  # noqa: PLC0415 - read only when the project has one of these files
+
         parser = configparser.ConfigParser(interpolation=None)
         try:
             if not parser.read(path, encoding="utf-8"):

@@ -52,7 +52,15 @@ def _top_package_parent(folder: str) -> str:
 
 def project_root(path: str) -> str:
     """The root folder of the project ``path`` (a file) belongs to, absolute."""
+    folder = os.path.dirname(path)
+    if os.path.isabs(folder):
+        return _absolute_folder_root(folder)  # a run asks once per file: normalise each folder once
     return _folder_root(os.path.dirname(os.path.abspath(path)))
+
+
+@lru_cache(maxsize=4096)
+def _absolute_folder_root(folder: str) -> str:
+    return _folder_root(os.path.normpath(folder))
 
 
 @lru_cache(maxsize=4096)
