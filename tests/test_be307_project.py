@@ -47,3 +47,51 @@ PROJECT = {
 def test_a_development_only_auth_managers_login_is_not_reported(tmp_path: Path) -> None:
     found = findings_of(write_project(tmp_path, PROJECT), "BE307")
     assert found == {(os.path.join("app", "auth", "ldap", "routes", "login.py"), 9)}
+
+
+MESSAGES_PROJECT = {
+    "svc/__init__.py": "",
+    "svc/constants.py": '''\
+        from enum import Enum
+
+
+        class ERROR_MESSAGES(str, Enum):
+            EMAIL_TAKEN = "Uh-oh! This email is already registered."
+            RATE_LIMIT_EXCEEDED = "API rate limit exceeded"
+    ''',
+    "svc/limits.py": '''\
+        class LoginGuard:
+            def check(self, request):
+                rate_limit("login", request.client.host)
+    ''',
+    "svc/routers/__init__.py": "",
+    "svc/routers/auths.py": '''\
+        from fastapi import APIRouter, HTTPException
+
+        from svc.constants import ERROR_MESSAGES
+        from svc.limits import LoginGuard
+
+        router = APIRouter()
+
+
+        @router.post("/signup")
+        async def signup(email: str, password: str):
+            if not email:
+                raise HTTPException(400, detail=ERROR_MESSAGES.EMAIL_TAKEN)
+            return {"email": email}
+
+
+        @router.post("/signin")
+        async def signin(request, email: str, password: str):
+            LoginGuard().check(request)
+            return {"email": email}
+    ''',
+}
+
+
+def test_an_enum_of_messages_that_names_a_rate_limit_is_no_limit(tmp_path: Path) -> None:
+    """Open WebUI's ``signup`` imports ``ERROR_MESSAGES``, whose ``RATE_LIMIT_EXCEEDED`` is a message constant:
+    it limits nothing, so the sign-up is still reported; a helper class whose method calls a limit covers its
+    view."""
+    found = findings_of(write_project(tmp_path, MESSAGES_PROJECT), "BE307")
+    assert found == {(os.path.join("svc", "routers", "auths.py"), 10)}

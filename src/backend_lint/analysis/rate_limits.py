@@ -244,7 +244,22 @@ def counts_attempts(ctx: FileContext, node: ast.AST) -> bool:
     (``rate_limit(...)``, ``limiter.hit``, ``throttle``, ``captcha.check_recaptcha(...)``): stricter than
     :func:`names_limit` (a bare ``limit`` is a page size more often), because a view that hands the sign-in to it
     is left alone on that word alone."""
-    nodes = [node]
-    if isinstance(node, ast.ClassDef):
-        nodes.extend(item for item in node.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)))
-    return any(_counts(name) for item in nodes for name in mentioned_names(ctx, item))
+    if not isinstance(node, ast.ClassDef):
+        return any(_counts(name) for name in mentioned_names(ctx, node))
+    methods = [item for item in node.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    return any(_counts(name) for name in mentioned_names(ctx, node) - _constant_names(node)) or any(
+        _counts(name) for method in methods for name in mentioned_names(ctx, method)
+    )
+
+
+def _constant_names(node: ast.ClassDef) -> set[str]:
+    """The names the class body binds to a literal (``RATE_LIMIT_EXCEEDED = "API rate limit exceeded"`` in an
+    enum of error messages): a message about a limit, not a limit."""
+    names: set[str] = set()
+    for statement in node.body:
+        targets = statement.targets if isinstance(statement, ast.Assign) else (
+            [statement.target] if isinstance(statement, ast.AnnAssign) and statement.value is not None else [])
+        value = getattr(statement, "value", None)
+        if isinstance(value, ast.Constant):
+            names.update(target.id for target in targets if isinstance(target, ast.Name))
+    return names
