@@ -18,7 +18,9 @@ an admin decorator (privacyIDEA's ``before_admin_request``, often in another mod
 :func:`admin_hooked_objects` names those objects for the project model (:func:`~.project.conditions.
 admin_only_app`), and :func:`route_owners` gives the objects a handler's routes are registered on.
 :func:`admin_router` adds the router the handler is registered on: ``APIRouter(dependencies=[Depends(
-check_admin)])`` bound at module level guards every route of it.
+check_admin)])`` bound at module level guards every route of it. :func:`helper_of_admin_views` tells a function
+shaped like a view that only administrators' views of its module call (django-helpdesk's
+``redirect_from_chosen_ticket(request, ...)``, which the staff-only ``merge_tickets`` returns).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.facts import file_fact
 from backend_lint.analysis.handler_types import Handler
+from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.imports import dotted_name
 
 if TYPE_CHECKING:
@@ -238,3 +241,48 @@ def admin_package(ctx: FileContext) -> bool:
     and Django's admin sites do the same), often in another module than the views."""
     folders = ctx.project_path.split("/")[:-1]
     return "api" not in folders and any(folder in _ADMIN_PACKAGES for folder in folders)
+
+
+@file_fact()
+def module_callers(ctx: FileContext) -> dict[str, list[ast.AST]]:
+    """For each name the module's top-level functions and methods call by a bare name (``helper(request)``),
+    those functions; a name the module also mentions otherwise (``path("merge/", helper)``, a decorator's
+    argument, a module-level call) maps to an empty list: something else may route it."""
+    callers: dict[str, list[ast.AST]] = {}
+    other: set[str] = set()
+    functions = [
+        item for statement in ctx.tree.body
+        for item in (statement.body if isinstance(statement, ast.ClassDef) else [statement])
+        if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
+    ]
+    inside = {id(node) for function in functions for statement in function.body for node in ast.walk(statement)}
+    for function in functions:
+        called: set[int] = set()
+        for statement in function.body:
+            for node in ast.walk(statement):
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                    callers.setdefault(node.func.id, []).append(function)
+                    called.add(id(node.func))
+                elif isinstance(node, ast.Name) and id(node) not in called and isinstance(node.ctx, ast.Load):
+                    other.add(node.id)
+    for node in ast.walk(ctx.tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and id(node) not in inside:
+            other.add(node.id)
+    return {name: [] if name in other else found for name, found in callers.items()}
+
+
+def helper_of_admin_views(ctx: FileContext, handler: Handler) -> bool:
+    """The handler is an undecorated module-level function that its module only calls, and only from views that
+    administrators alone reach (:func:`admin_only`): a helper of the back office shaped like a view, not a route
+    of its own. A route to it written in another module (a URLconf naming it) is not seen."""
+    function = handler.function
+    if handler.class_ is not None or function.decorator_list or function not in ctx.tree.body:
+        return False
+    callers = module_callers(ctx).get(function.name)
+    if not callers:
+        return False
+    for caller in callers:
+        found = handler_for(ctx, caller) if caller is not function else None
+        if found is None or not admin_only(found):
+            return False
+    return True

@@ -18,7 +18,8 @@ Left alone: slow calls handed to a queue (they are arguments, not calls: ``backg
 functions that are not handlers (tasks, commands), handlers only administrators reach
 (:mod:`backend_lint.analysis.admin_only`: ``@admin_required``, ``@staff_member_required``, weblate's
 ``@management_access``, an admin dependency or permission, a view of a back-office package:
-:func:`~backend_lint.analysis.admin_only.admin_package`; an admin tool's "send a test e-mail" sends while the
+:func:`~backend_lint.analysis.admin_only.admin_package`, a function shaped like a view that only such views of
+its module call: :func:`~backend_lint.analysis.admin_only.helper_of_admin_views`; an admin tool's "send a test e-mail" sends while the
 operator waits by design, and its error is the answer), tests, test support and examples. ``asyncio.sleep`` yields
 the loop and is not slow work.
 """
@@ -28,7 +29,7 @@ from __future__ import annotations
 import ast
 from typing import Optional
 
-from backend_lint.analysis.admin_only import admin_only, admin_package
+from backend_lint.analysis.admin_only import admin_only, admin_package, helper_of_admin_views
 from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.module_roles import module_roles
@@ -63,19 +64,22 @@ class SlowWorkInRequest(Rule):
         if kind is None:
             helper = called_function(node, ctx, ctx.scope)
             if helper is None:
-                self._report_project_helper(node, ctx, handler.function.name)
+                if not helper_of_admin_views(ctx, handler):
+                    self._report_project_helper(node, ctx, handler.function.name)
                 return
             kind = slow_work_in(ctx, helper.node) if helper.node is not function else None
             called = helper.node.name if kind is not None else None
             if kind is None and helper.node is not function:
                 qualified = _module_level_name(ctx, helper.node)
-                if qualified is not None:  # its callees, in other modules, may do it: the project says
+                if qualified is not None and not helper_of_admin_views(ctx, handler):  # the project says
                     self._report_candidates(node, ctx, handler.function.name, qualified)
                 return
         if kind is None or called is None:
             return
         if kind == "sleeps" and (ctx.scope.loops or ctx.scope.except_handler is not None):
             return  # a retry's backoff or a poll's wait (BE203's concern), not work to hand off
+        if helper_of_admin_views(ctx, handler):
+            return
         self.report(ctx, node, call=f"{called}()", kind=kind, handler=handler.function.name)
 
     def _report_project_helper(self, node: ast.Call, ctx: FileContext, handler: str) -> None:
