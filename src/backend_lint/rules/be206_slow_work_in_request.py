@@ -19,9 +19,9 @@ functions that are not handlers (tasks, commands), handlers only administrators 
 (:mod:`backend_lint.analysis.admin_only`: ``@admin_required``, ``@staff_member_required``, weblate's
 ``@management_access``, an admin dependency or permission, a view of a back-office package:
 :func:`~backend_lint.analysis.admin_only.admin_package`, a function shaped like a view that only such views of
-its module call: :func:`~backend_lint.analysis.admin_only.helper_of_admin_views`; an admin tool's "send a test e-mail" sends while the
-operator waits by design, and its error is the answer), tests, test support and examples. ``asyncio.sleep`` yields
-the loop and is not slow work.
+its module call: :func:`~backend_lint.analysis.admin_only.helper_of_admin_views`; an admin tool's "send a test
+e-mail" sends while the operator waits by design, and its error is the answer), tests, test support and
+examples. ``asyncio.sleep`` yields the loop and is not slow work.
 """
 
 from __future__ import annotations
