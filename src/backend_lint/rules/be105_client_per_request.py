@@ -10,8 +10,10 @@ a handler module, a task, a coroutine, a view's method), at the call.
 Left alone: handlers only administrators reach (:mod:`backend_lint.analysis.admin_only`: an admin
 dependency, decorator or router; open-webui's "verify connection" buttons make a session per click, which is
 no request traffic), a loop that ends at its first success (a ``return`` or ``break`` in it: it tries addresses or
-mirrors in turn), everything made once (module level, app start-up, a lifespan or a dependency function, which are
-not handlers), sessions taken from a pool (``pool.acquire()``, ``SessionLocal()``), ``sqlite3`` (a file, not
+mirrors in turn), a loop over the application's configuration (``for url in settings.bundle_urls``, directly or
+through a local: a client per configured address, not per request or per row: Langflow's start-up bundles),
+everything made once (module level, app start-up, a lifespan or a dependency function, which are not
+handlers), sessions taken from a pool (``pool.acquire()``, ``SessionLocal()``), ``sqlite3`` (a file, not
 a server), tests, test support, examples, migrations and command line code.
 """
 
@@ -76,6 +78,29 @@ def _leaves_early(ctx: FileContext, loop: ast.AST) -> bool:
     return False
 
 
+_CONFIGURATION = frozenset({"settings", "config", "conf", "configuration"})
+
+
+@node_fact()
+def _over_configuration(ctx: FileContext, loop: ast.AST) -> bool:
+    """The loop walks a list of the application's configuration: its iterable, or the one value a local it
+    names is given in the function, reads an object named ``settings``/``config`` (``settings.bundle_urls``,
+    ``app.config["MIRRORS"]``, ``config.get("peers")``)."""
+    iterable = getattr(loop, "iter", None)
+    if isinstance(iterable, ast.Name):
+        function = ctx.scope.function
+        values = [
+            node.value for node in ast.walk(function) if isinstance(node, ast.Assign)
+            and any(isinstance(target, ast.Name) and target.id == iterable.id for target in node.targets)
+        ] if function is not None else []
+        iterable = values[0] if len(values) == 1 else None
+    while isinstance(iterable, (ast.Attribute, ast.Subscript, ast.Call)):
+        if isinstance(iterable, ast.Attribute) and iterable.attr.lower() in _CONFIGURATION:
+            return True
+        iterable = iterable.func if isinstance(iterable, ast.Call) else iterable.value
+    return isinstance(iterable, ast.Name) and iterable.id.lower() in _CONFIGURATION
+
+
 _TRIGGERS = ("sqlalchemy", "psycopg", "pymysql", "MySQLdb", "asyncpg", "aiomysql", "redis", "requests", "httpx",
              "aiohttp")
 
@@ -85,7 +110,8 @@ class ClientPerRequest(Rule):
     name = "client-per-request"
     message = "`{call}` makes a new {what} {where}; create it once per process and reuse it"
     triggers = _TRIGGERS
-    needs = (handler_for, module_roles, in_migration, in_service_code, in_cli_context, _leaves_early, admin_routers)
+    needs = (handler_for, module_roles, in_migration, in_service_code, in_cli_context, _leaves_early,
+             _over_configuration, admin_routers)
     module_facts = (test_support, cli_module)
 
     @visits(ast.Call)
@@ -103,7 +129,8 @@ class ClientPerRequest(Rule):
             if admin_only(handler) or admin_router(ctx, handler):
                 return  # an operator's one-off action ("verify connection", "load from URL"), not request traffic
             where = f"in handler `{function.name}` on every request"
-        elif ctx.scope.loops and not any(_leaves_early(ctx, loop) for loop in ctx.scope.loops) and in_service_code(ctx):
+        elif ctx.scope.loops and not any(_leaves_early(ctx, loop) or _over_configuration(ctx, loop)
+                                         for loop in ctx.scope.loops) and in_service_code(ctx):
             where = "on every pass of a loop"
         else:
             return
