@@ -19,7 +19,8 @@ functions that are not handlers (tasks, commands), handlers only administrators 
 (:mod:`backend_lint.analysis.admin_only`: ``@admin_required``, ``@staff_member_required``, weblate's
 ``@management_access``, an admin dependency or permission, a view of a back-office package:
 :func:`~backend_lint.analysis.admin_only.admin_package`, a function shaped like a view that only such views of
-its module call: :func:`~backend_lint.analysis.admin_only.helper_of_admin_views`; an admin tool's "send a test
+its module call: :func:`~backend_lint.analysis.admin_only.helper_of_admin_views`; a send whose expected failures
+the handler catches and answers the client with; an admin tool's "send a test
 e-mail" sends while the operator waits by design, and its error is the answer), tests, test support and
 examples. ``asyncio.sleep`` yields the loop and is not slow work.
 """
@@ -64,7 +65,7 @@ class SlowWorkInRequest(Rule):
         if kind is None:
             helper = called_function(node, ctx, ctx.scope)
             if helper is None:
-                if not helper_of_admin_views(ctx, handler):
+                if not helper_of_admin_views(ctx, handler) and not _answers_its_failure(node, ctx, function):
                     self._report_project_helper(node, ctx, handler.function.name)
                 return
             kind = slow_work_in(ctx, helper.node) if helper.node is not function else None
@@ -78,7 +79,7 @@ class SlowWorkInRequest(Rule):
             return
         if kind == "sleeps" and (ctx.scope.loops or ctx.scope.except_handler is not None):
             return  # a retry's backoff or a poll's wait (BE203's concern), not work to hand off
-        if helper_of_admin_views(ctx, handler):
+        if helper_of_admin_views(ctx, handler) or _answers_its_failure(node, ctx, function):
             return
         self.report(ctx, node, call=f"{called}()", kind=kind, handler=handler.function.name)
 
@@ -101,6 +102,35 @@ class SlowWorkInRequest(Rule):
             self.report(ctx, node, only_if=(fact,), unless=tuple(earlier), call=f"{written}()", kind=text,
                         handler=handler)
             earlier.append(fact)
+
+
+_CATCH_ALL = frozenset({"Exception", "BaseException"})
+
+
+def _answers_its_failure(call: ast.Call, ctx: FileContext, function: ast.AST) -> bool:
+    """The call sits in a ``try`` of the handler whose ``except`` clauses name the failures they expect and answer
+    the client with them (a response returned, ``messages.error``, ``flash``): hyperkitty posts the user's message
+    to the mailing list and shows ``PostingFailed`` to the poster. The send's outcome is part of the answer, which a
+    queue could not give."""
+    child: ast.AST = call
+    parent = ctx.parent_of(call)
+    while parent is not None and parent is not function:
+        if isinstance(parent, ast.Try) and any(child is statement for statement in parent.body) and parent.handlers:
+            return all(_answers(handler) for handler in parent.handlers)
+        child, parent = parent, ctx.parent_of(parent)
+    return False
+
+
+def _answers(handler: ast.ExceptHandler) -> bool:
+    caught = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    if any(kind is None or (dotted_name(kind) or "").rpartition(".")[2] in _CATCH_ALL for kind in caught):
+        return False  # a catch-all hides the failure as often as it answers it
+    for node in (item for statement in handler.body for item in ast.walk(statement)):
+        if isinstance(node, ast.Return) and node.value is not None:
+            return True
+        if isinstance(node, ast.Call) and (dotted_name(node.func) or "").rpartition(".")[2] in ("error", "flash"):
+            return True
+    return False
 
 
 def _module_level_name(ctx: FileContext, function: ast.AST) -> Optional[str]:
