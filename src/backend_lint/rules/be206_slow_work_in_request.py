@@ -107,7 +107,7 @@ class SlowWorkInRequest(Rule):
 _CATCH_ALL = frozenset({"Exception", "BaseException"})
 
 
-def _answers_its_failure(call: ast.Call, ctx: FileContext, function: ast.AST) -> bool:
+def _answers_its_failure(call: ast.Call, ctx: FileContext, function: Optional[ast.AST]) -> bool:
     """The call sits in a ``try`` of the handler whose ``except`` clauses name the failures they expect and answer
     the client with them (a response returned, ``messages.error``, ``flash``): hyperkitty posts the user's message
     to the mailing list and shows ``PostingFailed`` to the poster. The send's outcome is part of the answer, which a
