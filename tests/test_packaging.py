@@ -121,9 +121,9 @@ def _requirement_names(requirements: list[str]) -> set[str]:
 @pytest.mark.skipif(sys.version_info < (3, 10), reason="sys.stdlib_module_names is new in Python 3.10")
 def test_every_test_import_is_installed_by_the_test_extra() -> None:
     """A module a test imports must come from the runtime dependencies or the `test` extra, not the machine."""
-    from backend_lint.config import tomllib
+    from backend_lint.config import _toml
 
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    project = _toml().loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     installed = _requirement_names([*project["dependencies"], *project["optional-dependencies"]["test"]])
     missing = {}
     for path in sorted((ROOT / "tests").glob("*.py")):

@@ -30,7 +30,7 @@ from __future__ import annotations
 import ast
 from typing import Optional
 
-from backend_lint.analysis.admin_only import admin_only, admin_package, helper_of_admin_views
+from backend_lint.analysis.admin_only import admin_only, admin_package, helper_of_admin_views, module_callers
 from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.module_roles import module_roles
@@ -48,7 +48,7 @@ class SlowWorkInRequest(Rule):
     code = "BE206"
     name = "slow-work-in-request"
     message = "`{call}` {kind} in handler `{handler}` while the client waits; hand it to a queue or background task"
-    needs = (handler_for, module_roles, origin, called_function, slow_work_in, does, admin_package)
+    needs = (handler_for, module_roles, origin, called_function, slow_work_in, does, admin_package, module_callers)
     module_facts = (test_support,)
 
     @visits(ast.Call)
