@@ -101,3 +101,30 @@ def concatenated_parts(expr: ast.expr) -> list[ast.expr]:
         else:
             parts.append(node)
     return parts
+
+
+def next_statement(
+    node: ast.stmt, parent_of: Callable[[ast.AST], Optional[ast.AST]], through_ifs: int = 2
+) -> Optional[ast.stmt]:
+    """The statement that runs after ``node`` when it completes normally: the next one in its block, or, when
+    ``node`` ends the block of an ``if`` (up to ``through_ifs`` of them), the one after that ``if``. ``None``
+    when ``node`` ends a function, a loop body or any other block (what runs next is not one statement)."""
+    current: ast.AST = node
+    for _ in range(through_ifs + 1):
+        owner = parent_of(current)
+        if owner is None:
+            return None
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(owner, field, None)
+            if isinstance(block, list) and current in block:
+                index = block.index(current)
+                if index + 1 < len(block):
+                    following = block[index + 1]
+                    return following if isinstance(following, ast.stmt) else None
+                break
+        else:
+            return None
+        if not isinstance(owner, ast.If):
+            return None
+        current = owner
+    return None

@@ -53,6 +53,7 @@ import ast
 import re
 from typing import TYPE_CHECKING, Optional
 
+from backend_lint.analysis.ast_helpers import next_statement
 from backend_lint.analysis.expected_errors import parses_one_value
 from backend_lint.analysis.facts import reads
 from backend_lint.analysis.imports import dotted_name
@@ -89,7 +90,108 @@ def is_deliberate_fallback(attempt: ast.Try, handler: ast.ExceptHandler, ctx: Fi
         or (_explained(handler, ctx) and not _migration_code(ctx))
         or (_row_skipped(attempt, handler) and _migration_code(ctx))
         or _raised_next(attempt, ctx)
+        or _fallback_returned_next(attempt, handler, ctx)
+        or _not_found_lookup(attempt, ctx)
+        or parse_helper(attempt, handler, ctx)
+        or (_explained_above_try(attempt, handler, ctx) and not _migration_code(ctx))
     )
+
+
+_NOT_FOUND_LOOKUPS = frozenset(
+    {f"{module}.{name}" for module in ("importlib.metadata", "importlib_metadata")
+     for name in ("distribution", "version", "metadata", "files", "requires")}
+    | {"pkg_resources.get_distribution"}
+)
+"""Lookups of an installed package whose error (``PackageNotFoundError``) is the answer "not installed"."""
+
+
+def _not_found_lookup(attempt: ast.Try, ctx: FileContext) -> bool:
+    """``try: pkg = metadata.distribution(name) / except: return None, None``: the ``try`` is one lookup of an
+    installed package, and its failure means the package is not there; the constant is that answer."""
+    if len(attempt.body) != 1:
+        return False
+    statement = attempt.body[0]
+    value = statement.value if isinstance(statement, (ast.Assign, ast.AnnAssign, ast.Return, ast.Expr)) else None
+    return isinstance(value, ast.Call) and ctx.imports.resolve(value.func) in _NOT_FOUND_LOOKUPS
+
+
+def _fallback_returned_next(attempt: ast.Try, handler: ast.ExceptHandler, ctx: FileContext) -> bool:
+    """``try: ... return StreamingResponse(decoded) / except Exception: pass`` then ``return
+    FileResponse(default)``: the ``try`` answers the request when it can, and the statement that runs after it
+    (also when the ``try`` ends an ``if`` block) returns the fallback answer: a stored image that does not decode
+    is answered with the default one, which is the handling."""
+    if not all(isinstance(statement, ast.Pass) for statement in handler.body):
+        return False
+    if not attempt.body or not isinstance(attempt.body[-1], ast.Return) or attempt.body[-1].value is None:
+        return False
+    following = next_statement(attempt, ctx.parent_of, through_ifs=4)
+    return isinstance(following, ast.Return) and following.value is not None
+
+
+_BUILTIN_PARSERS = frozenset({"int", "float", "complex"})
+
+
+def parse_helper(attempt: ast.Try, handler: ast.ExceptHandler, ctx: FileContext) -> bool:
+    """A function whose job is to parse its own argument (``def _decode_json_object(value): try: decoded =
+    json.loads(value) / except Exception: return None``, ``def get_int(value): try: return int(value) / except
+    Exception: pass``): ``None`` is its documented answer for text that is not valid, and the caller decides.
+    The ``try`` is one parse (see :func:`.expected_errors.parses_one_value`) of a parameter of the function,
+    and the handler answers ``None`` (``return None``, or ``pass`` where nothing follows in the function)."""
+    function = ctx.scope.function
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or len(attempt.body) != 1:
+        return False
+    statement = attempt.body[0]
+    value = statement.value if isinstance(statement, (ast.Assign, ast.AnnAssign, ast.Return)) else None
+    if not isinstance(value, ast.Call) or not value.args:
+        return False
+    builtin = isinstance(value.func, ast.Name) and value.func.id in _BUILTIN_PARSERS \
+        and value.func.id not in ctx.imports.names
+    if not (builtin or parses_one_value(attempt, ctx)):
+        return False
+    parameters = {arg.arg for arg in [*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs]}
+    if not (isinstance(value.args[0], ast.Name) and value.args[0].id in parameters):
+        return False
+    if all(isinstance(s, ast.Return) and (s.value is None or (isinstance(s.value, ast.Constant)
+                                                            and s.value.value is None)) for s in handler.body):
+        return True
+    return (
+        all(isinstance(s, ast.Pass) for s in handler.body)
+        and isinstance(statement, ast.Return)
+        and _ends_function(attempt, function, ctx)
+    )
+
+
+def _ends_function(node: ast.stmt, function: ast.AST, ctx: FileContext) -> bool:
+    """Nothing runs after ``node`` in ``function``: it is the last statement of the body, or of an ``if``
+    block that is itself last."""
+    current: ast.AST = node
+    while True:
+        owner = ctx.parent_of(current)
+        if owner is None:
+            return False
+        block = next((getattr(owner, field) for field in ("body", "orelse")
+                      if isinstance(getattr(owner, field, None), list) and current in getattr(owner, field)), None)
+        if block is None or block[-1] is not current:
+            return False
+        if owner is function:
+            return True
+        if not isinstance(owner, ast.If):
+            return False
+        current = owner
+
+
+_SHORT_ATTEMPT = 2
+
+
+def _explained_above_try(attempt: ast.Try, handler: ast.ExceptHandler, ctx: FileContext) -> bool:
+    """A comment for a reader right above a short ``try`` whose handler is ``pass`` (``# Broadcast so other
+    connected clients drop the row too.`` / ``try: signal.send(...) / except Exception: pass``; ``# glibc keeps
+    freed pages mapped; malloc_trim() releases them`` over an optional ``ctypes`` call): the side step is
+    explained as best-effort next to the work it follows. A long ``try`` is work of its own, not a side step."""
+    if not all(isinstance(statement, ast.Pass) for statement in handler.body) or len(attempt.body) > _SHORT_ATTEMPT:
+        return False
+    above = attempt.lineno - 2
+    return above >= 0 and ctx.lines[above].lstrip().startswith("#") and _for_reader(ctx.lines[above])
 
 
 def _raised_next(attempt: ast.Try, ctx: FileContext) -> bool:

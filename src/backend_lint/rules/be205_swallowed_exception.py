@@ -32,6 +32,7 @@ import re
 
 from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.analysis.fallbacks import is_deliberate_fallback
+from backend_lint.analysis.migration_steps import tolerated_ddl_step
 from backend_lint.analysis.module_roles import in_migration, module_roles
 from backend_lint.analysis.service_code import in_service_code
 from backend_lint.context import FileContext
@@ -136,6 +137,7 @@ class SwallowedException(Rule):
         if isinstance(attempt, ast.Try) and (
             all(_is_cleanup(statement) for statement in attempt.body)
             or is_deliberate_fallback(attempt, node, ctx)
+            or tolerated_ddl_step(attempt, node, ctx)
         ):
             return
         if module_roles(ctx).for_tests:

@@ -1,0 +1,82 @@
+"""Migration steps that are expected to fail on some databases: what a migration may try and carry on from.
+
+Migrations that must run on several databases (PostgreSQL, MySQL, SQLite) or on schemas of different
+histories often try one step that is only needed, or only possible, on some of them, and ignore its failure:
+
+- **creating a sequence** that may already exist, or that the dialect does not have (``try:
+  create_seq(Sequence("tokenowner_seq")) / except Exception: pass``, ``op.execute(CreateSequence(seq))``);
+- **dropping a constraint, an index or a sequence** that may not exist (``batch_op.drop_constraint(
+  "ck_ssl_mode")``, ``op.drop_index(...)``, ``op.execute("DROP INDEX ...")``).
+
+When the migration carries on right after (the ``create_table`` that uses the sequence, the column dropped
+after its constraint), a step that really was needed and failed makes the next statement fail loudly; a step
+that was not needed leaves nothing to tell. This is the idiom only when every statement of the ``try`` is
+such a step: a ``try`` that adds a column, writes rows or changes access is real work, and a migration that
+swallows its failure is reported (a column recorded as added that is not there).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import TYPE_CHECKING
+
+from backend_lint.analysis.ast_helpers import callee_name, next_statement, string_value
+
+if TYPE_CHECKING:
+    from backend_lint.context import FileContext
+
+_MAY_EXIST_CALL = re.compile(
+    r"^(?:create_(?:seq|sequence)s?|drop_(?:seq|sequence|constraint|index|check_constraint)s?|"
+    r"(?:Create|Drop)Sequence|DropConstraint|DropIndex)$"
+)
+"""Callees that create what may already exist or drop what may not (``create_seq`` is a common local helper
+around ``op.execute(CreateSequence(seq))``)."""
+_MAY_EXIST_SQL = re.compile(
+    r"^\s*(?:CREATE\s+SEQUENCE|DROP\s+(?:INDEX|SEQUENCE|CONSTRAINT)|ALTER\s+TABLE\s+\S+\s+DROP\s+CONSTRAINT)\b",
+    re.IGNORECASE,
+)
+
+
+def tolerated_ddl_step(attempt: ast.Try, handler: ast.ExceptHandler, ctx: FileContext) -> bool:
+    """``attempt`` only creates a sequence or drops a constraint/index/sequence, ``handler`` is ``pass``, and
+    the migration goes on with another statement right after the ``try``."""
+    if not handler.body or not all(isinstance(statement, ast.Pass) for statement in handler.body):
+        return False
+    steps = list(_flattened(attempt.body))
+    return (
+        bool(steps)
+        and all(_may_exist_step(step) for step in steps)
+        and next_statement(attempt, ctx.parent_of) is not None
+    )
+
+
+def _flattened(statements: list[ast.stmt]) -> list[ast.stmt]:
+    """The statements, with the bodies of ``with`` blocks (``with op.batch_alter_table(t) as batch_op:``) and of
+    ``if`` tests (``if dialect_supports_sequences():``) taken in their place."""
+    result: list[ast.stmt] = []
+    for statement in statements:
+        if isinstance(statement, (ast.With, ast.AsyncWith)):
+            result.extend(_flattened(statement.body))
+        elif isinstance(statement, ast.If):
+            result.extend(_flattened([*statement.body, *statement.orelse]))
+        else:
+            result.append(statement)
+    return result
+
+
+def _may_exist_step(statement: ast.stmt) -> bool:
+    if not isinstance(statement, ast.Expr):
+        return False
+    call = statement.value.value if isinstance(statement.value, ast.Await) else statement.value
+    if not isinstance(call, ast.Call):
+        return False
+    if _MAY_EXIST_CALL.match(callee_name(call)):
+        return True
+    if callee_name(call) == "execute" and call.args:  # op.execute(CreateSequence(seq)), op.execute("DROP INDEX ...")
+        first = call.args[0]
+        if isinstance(first, ast.Call):
+            return bool(_MAY_EXIST_CALL.match(callee_name(first)))
+        text = string_value(first)
+        return text is not None and bool(_MAY_EXIST_SQL.match(text))
+    return False
