@@ -18,8 +18,8 @@ waits built from variables or combinations (``wait_fixed(1) + wait_random(0, 2)`
 that may carry the settings, ``Retry(0)``/``Retry(total=False)`` (no retries), and loops that poll on a fixed
 interval without a success exit; command line code (also a command class of a CLI framework, through project
 bases), set-up of the application's storage, transactions retried after a conflict and socket readiness probes
-(:mod:`backend_lint.analysis.retry_purposes`). Jitter is recommended on the page, not required. No fix: the right backoff and
-attempt budget depend on the dependency.
+(:mod:`backend_lint.analysis.retry_purposes`). Jitter is recommended on the page, not required. No fix: the
+right backoff and attempt budget depend on the dependency.
 """
 
 from __future__ import annotations
