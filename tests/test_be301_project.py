@@ -107,3 +107,89 @@ def test_duplicates_refused_in_other_modules_are_not_reported(tmp_path: Path) ->
         (api, 22),  # Certificate: the model makes each name unique itself
         (api, 33),  # CreateChartCommand checks nothing
     }, "create_authority (unique name) and post (the command checks uniqueness) are quiet"
+
+
+SHOP = {
+    "shop/__init__.py": "",
+    "shop/forms.py": """\
+        from wtforms import Form, StringField, ValidationError
+
+        from .models import Project
+
+
+        class ProjectForm(Form):
+            id = StringField("Project identifier")
+
+            def validate_id(self, field):
+                if Project.query.get(field.data):
+                    message = "A project with this identifier already exists. Please choose a new identifier"
+                    raise ValidationError(message)
+
+
+        class NoteForm(Form):
+            id = StringField("Note identifier")
+    """,
+    "shop/billing.py": """\
+        from pydantic import BaseModel
+
+
+        class SubscriptionResponse(BaseModel):
+            ok: bool = True
+            checkout_session_url: str | None = None
+
+
+        class SubscriptionRecord(BaseModel):
+            ok: bool = True
+            subscription_id: str | None = None
+    """,
+    "shop/api.py": """\
+        from fastapi import APIRouter
+        from flask_restful import Resource
+
+        from .billing import SubscriptionRecord, SubscriptionResponse
+        from .emails import send_creation_email
+        from .forms import NoteForm, ProjectForm
+        from .providers import provider
+
+        router = APIRouter()
+
+
+        class ProjectsHandler(Resource):
+            def post(self):
+                form = ProjectForm(meta={"csrf": False})
+                if form.validate():
+                    project = form.save()
+                    send_creation_email(project)
+                    return project.id, 201
+                return form.errors, 400
+
+
+        class NotesHandler(Resource):
+            def post(self):
+                form = NoteForm(meta={"csrf": False})
+                if form.validate():
+                    note = form.save()
+                    send_creation_email(note)
+                    return note.id, 201
+                return form.errors, 400
+
+
+        @router.post("/{name}/subscription")
+        async def create_subscription(name: str, plan: str) -> SubscriptionResponse:
+            return await provider.create_subscription(plan)
+
+
+        @router.post("/{name}/subscriptions")
+        async def record_subscription(name: str, plan: str) -> SubscriptionRecord:
+            return await provider.create_subscription(plan)
+    """,
+}
+
+
+def test_refused_ids_and_checkout_links_are_not_reported(tmp_path: Path) -> None:
+    """ihatemoney's form refuses a client-chosen id that exists (``validate_id`` raising a message saying "already
+    exists", kept in a local name), so a retry neither creates nor mails; lnbits's subscription endpoint answers a
+    model with a ``checkout_session_url``: it opens a checkout, no money moves. A form without the check and a
+    subscription answered as a record stay reported."""
+    found = findings_of(write_project(tmp_path, SHOP), "BE301")
+    assert found == {(os.path.join("shop", "api.py"), 23), (os.path.join("shop", "api.py"), 38)}

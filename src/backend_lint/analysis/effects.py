@@ -51,6 +51,7 @@ from backend_lint.analysis.facts import node_fact
 from backend_lint.analysis.handlers import handler_model
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.resolve import Definition, Imported, called_function, resolve_name
+from backend_lint.analysis.secret_names import split_identifier
 from backend_lint.analysis.values import origin
 
 if TYPE_CHECKING:
@@ -469,3 +470,21 @@ def _builds_new(call: ast.Call) -> bool:
     if name.endswith("Serializer"):
         return not call.args  # OrderSerializer(order, data=...) updates ``order``
     return True
+
+
+_LINK_OWNERS = frozenset({"checkout", "approval", "approve", "payment", "pay"})
+_LINKS = frozenset({"url", "link", "href"})
+
+
+def declares_checkout_link(cls: ast.ClassDef) -> bool:
+    """The class declares a field for the link a payer follows to approve a payment (``checkout_session_url:
+    str | None = None``, ``approval_url``, ``payment_link``): a response that hands out a checkout session."""
+    for statement in cls.body:
+        target: Optional[ast.expr] = statement.target if isinstance(statement, ast.AnnAssign) else None
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+            target = statement.targets[0]
+        if isinstance(target, ast.Name):
+            found = set(split_identifier(target.id))
+            if found & _LINK_OWNERS and found & _LINKS:
+                return True
+    return False

@@ -151,13 +151,22 @@ def _says_check(text: str, words: tuple[str, ...]) -> bool:
 def checks_unique(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """The function refuses a duplicate: it calls a uniqueness check (``validate_uniqueness``,
     ``check_duplicate``), builds an ``...ExistsValidationError``/``AlreadyExists`` error, or raises with a
-    message saying "already exists"."""
+    message saying "already exists", written in the ``raise`` or in a local name it raises
+    (ihatemoney's ``ProjectForm.validate_id``: ``message = _('A project ... already exists.')`` then
+    ``raise ValidationError(Markup(message))``)."""
+    assigned: dict[str, list[ast.expr]] = {}
+    for part in ast.walk(function):
+        if isinstance(part, ast.Assign):
+            for target in part.targets:
+                if isinstance(target, ast.Name):
+                    assigned.setdefault(target.id, []).append(part.value)
     for part in ast.walk(function):
         if isinstance(part, ast.Call) and _says_check(dotted_name(part.func) or "", _CHECK_CALLS):
             return True
-        if isinstance(part, ast.Raise) and part.exc is not None and any(
-            isinstance(text, ast.Constant) and isinstance(text.value, str) and _says_check(text.value, _CHECK_MESSAGES)
-            for text in ast.walk(part.exc)
-        ):
-            return True
+        if isinstance(part, ast.Raise) and part.exc is not None:
+            raised = [part.exc, *(value for name in ast.walk(part.exc) if isinstance(name, ast.Name)
+                                  for value in assigned.get(name.id, ()))]
+            if any(isinstance(text, ast.Constant) and isinstance(text.value, str)
+                   and _says_check(text.value, _CHECK_MESSAGES) for node in raised for text in ast.walk(node)):
+                return True
     return False

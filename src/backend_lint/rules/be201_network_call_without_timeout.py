@@ -18,7 +18,9 @@ alone: httpx
 (it has a 5 second default), a timeout passed positionally, ``*args``/``**kwargs`` that may carry one, a
 session whose timeout comes from a mounted adapter or a patched ``request``, an ``ftplib.FTP()`` without a
 host (the ``connect`` that follows is what is checked), ``redis.Redis(connection_pool=...)``, a URL or
-DSN literal that sets the timeout, and ``Redis.from_url(url)`` with a URL from configuration (the URL carries
+DSN literal that sets the timeout, a call that reaches no peer (``urlopen`` of a ``data:`` URI or of bytes,
+a connect-only ``create_connection(...).close()`` probe: :mod:`backend_lint.analysis.request_targets`), and
+``Redis.from_url(url)`` with a URL from configuration (the URL carries
 ``socket_timeout`` when the deployment wants one). Database ``connect`` calls are checked only when the
 ``database-connects`` option asks for it.
 
@@ -44,6 +46,7 @@ from backend_lint.analysis.http_clients import (
 from backend_lint.analysis.module_roles import module_roles
 from backend_lint.analysis.project.conditions import ProjectFact, requests_timeout_patched, sets_timeout
 from backend_lint.analysis.project.imported import absolute_name
+from backend_lint.analysis.request_targets import bytes_sources, connect_only_probe, not_a_remote_url
 from backend_lint.context import FileContext
 from backend_lint.finding import Applicability, Finding
 from backend_lint.rule import Option, Rule, visits
@@ -113,7 +116,8 @@ class NetworkCallWithoutTimeout(Rule):
     fix_node = "Call"
     triggers = ("requests", "urllib", "http", "smtplib", "ftplib", "poplib", "imaplib", "socket", "redis",
                 "psycopg")
-    needs = (network_client, module_roles, in_cli_context, requests_timeout_patched, imported_adapters, sets_timeout)
+    needs = (network_client, module_roles, in_cli_context, requests_timeout_patched, imported_adapters, sets_timeout,
+             not_a_remote_url, bytes_sources, connect_only_probe)
     options = (
         Option("default-timeout", float, 10.0, "seconds the fix passes as the timeout"),
         Option(
@@ -137,6 +141,10 @@ class NetworkCallWithoutTimeout(Rule):
             return
         if _has_timeout(node, client) is not False:
             return
+        if client.construct == "urllib.request.urlopen" and not_a_remote_url(node, ctx):
+            return  # a data: URI, or bytes the file reads elsewhere as bytes: no peer to wait for
+        if client.construct == "socket.create_connection" and connect_only_probe(node, ctx):
+            return  # opened and closed at once: a readiness probe that asks nothing of the peer
         requests_call = client.construct.startswith("requests.")
         unless: tuple[ProjectFact, ...] = (requests_timeout_patched(),) if requests_call else ()
         adapters = imported_adapters(node, ctx) if client.construct.startswith("requests.Session.") else []

@@ -16,8 +16,10 @@ in all, from constants, in a ``get_*``/``read_*``/``load_*`` function); loops th
 machine only (the file system, a local program: :func:`backend_lint.analysis.retries.retries_local_work`);
 waits built from variables or combinations (``wait_fixed(1) + wait_random(0, 2)`` has jitter), ``**kwargs``
 that may carry the settings, ``Retry(0)``/``Retry(total=False)`` (no retries), and loops that poll on a fixed
-interval without a success exit. Jitter is recommended on the page, not required. No fix: the right backoff and
-attempt budget depend on the dependency.
+interval without a success exit; command line code (also a command class of a CLI framework, through project
+bases), set-up of the application's storage, transactions retried after a conflict and socket readiness probes
+(:mod:`backend_lint.analysis.retry_purposes`). Jitter is recommended on the page, not required. No fix: the
+right backoff and attempt budget depend on the dependency.
 """
 
 from __future__ import annotations
@@ -26,8 +28,13 @@ import ast
 from typing import Optional, Union
 
 from backend_lint.analysis.ast_helpers import keyword_value
+from backend_lint.analysis.entrypoints import cli_module, in_cli_context
 from backend_lint.analysis.http_clients import might_be
 from backend_lint.analysis.module_roles import module_roles
+from backend_lint.analysis.project.conditions import ProjectFact, cli_command_class
+from backend_lint.analysis.project.conditions import cli_module as cli_module_fact
+from backend_lint.analysis.project.def_facts import CLI_COMMAND_BASES
+from backend_lint.analysis.project.imported import imported_qualified
 from backend_lint.analysis.retries import (
     BACKOFF_CONSTANT,
     BACKOFF_DECORATORS,
@@ -45,6 +52,7 @@ from backend_lint.analysis.retries import (
     retries_local_work,
     short_read_poll,
 )
+from backend_lint.analysis.retry_purposes import probes_connection, retries_transaction_conflict, sets_up_storage
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 from backend_lint.rule import Rule, visits
@@ -108,17 +116,38 @@ class RetryWithoutBackoff(Rule):
     message = "`{construct}` {problem}; {advice}"
     triggers = ("retry", "Retry", "Retrying", "backoff", "sleep")
     needs = (origin, is_retry_loop, is_constant_delay, constant_number, short_read_poll, module_roles,
-             retries_local_work)
+             retries_local_work, in_cli_context, cli_module, retries_transaction_conflict, probes_connection,
+             cli_command_class)
+    module_facts = (cli_module_fact,)
+
+    @staticmethod
+    def _outside_service(ctx: FileContext, function: Optional[ast.AST]) -> bool:
+        """Command line code (a click command, a CLI module, a method of a command class of a CLI framework
+        written in the file) or set-up of the application's storage: run once by an operator or at start-up."""
+        if in_cli_context(ctx.scope, ctx) or sets_up_storage(function, ctx):
+            return True
+        cls = ctx.scope.class_
+        return cls is not None and any(origin(base, ctx) in CLI_COMMAND_BASES for base in cls.bases)
+
+    @staticmethod
+    def _command_bases(ctx: FileContext) -> tuple[ProjectFact, ...]:
+        """A project base of the enclosing class that may derive from a CLI framework's command class."""
+        cls = ctx.scope.class_
+        found = (imported_qualified(ctx, base) for base in cls.bases) if cls is not None else ()
+        return tuple(cli_command_class(name) for name in found if name is not None)
 
     @visits(ast.FunctionDef, ast.AsyncFunctionDef)
     def check_decorators(self, node: Union[ast.FunctionDef, ast.AsyncFunctionDef], ctx: FileContext) -> None:
         if module_roles(ctx).for_tests:
             return
+        if self._outside_service(ctx, node):
+            return
         for decorator in node.decorator_list:
             if isinstance(decorator, (ast.Name, ast.Attribute)) and origin(decorator, ctx) == "tenacity.retry":
                 found = _tenacity_problems(None, ctx)
                 if found is not None:
-                    self.report(ctx, decorator, construct="tenacity.retry", problem=found[0], advice=found[1])
+                    self.report(ctx, decorator, unless=self._command_bases(ctx), construct="tenacity.retry",
+                                problem=found[0], advice=found[1])
 
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
@@ -136,8 +165,17 @@ class RetryWithoutBackoff(Rule):
             found = self._backoff_problem(node, ctx)
         elif made in URLLIB3_RETRIES:
             found = _urllib3_problem(node)
-        if found is not None:
-            self.report(ctx, node, construct=made, problem=found[0], advice=found[1])
+        if found is not None and not self._outside_service(ctx, self._decorated_or_enclosing(node, ctx)):
+            self.report(ctx, node, unless=self._command_bases(ctx), construct=made, problem=found[0],
+                        advice=found[1])
+
+    @staticmethod
+    def _decorated_or_enclosing(node: ast.Call, ctx: FileContext) -> Optional[ast.AST]:
+        """The function a ``@retry(...)`` call decorates, else the function the call is in."""
+        parent = ctx.parent
+        if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef)) and node in parent.decorator_list:
+            return parent
+        return ctx.scope.function
 
     def _constant_sleep(self, node: ast.Call, ctx: FileContext) -> Optional[tuple[str, str]]:
         if len(node.args) != 1 or node.keywords:
@@ -147,8 +185,11 @@ class RetryWithoutBackoff(Rule):
             return None
         attempts = range_length(loops[0], ctx, ctx.scope)
         function = ctx.scope.function
-        if short_read_poll(attempts, constant_number(node.args[0], ctx, ctx.scope), function, ctx) or \
+        delay = constant_number(node.args[0], ctx, ctx.scope)
+        if short_read_poll(attempts, delay, function, ctx) or \
                 polls_this_machine(function, ctx) or retries_local_work(ctx, loops[0], ctx.scope):
+            return None
+        if retries_transaction_conflict(ctx, loops[0], delay) or probes_connection(ctx, loops[0]):
             return None
         return "sleeps a constant delay in a retry loop", "back off exponentially with jitter"
 

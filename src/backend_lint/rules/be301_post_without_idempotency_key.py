@@ -36,7 +36,16 @@ import ast
 from typing import TYPE_CHECKING, Any, Optional
 
 from backend_lint.analysis.admin_only import admin_only, admin_router, admin_routers
-from backend_lint.analysis.effects import CREATES, ENQUEUES, SENDS, Effect, handler_effects, same_module_helpers, words
+from backend_lint.analysis.effects import (
+    CREATES,
+    ENQUEUES,
+    PAYS,
+    SENDS,
+    Effect,
+    handler_effects,
+    same_module_helpers,
+    words,
+)
 from backend_lint.analysis.facts import file_fact
 from backend_lint.analysis.handler_body import handler_body
 from backend_lint.analysis.handlers import (
@@ -53,6 +62,7 @@ from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.included_routes import included_app_objects
 from backend_lint.analysis.project.conditions import (
     ProjectFact,
+    checkout_link,
     checks_unique,
     html_view,
     idempotency_middleware,
@@ -63,6 +73,7 @@ from backend_lint.analysis.project.conditions import (
 )
 from backend_lint.analysis.project.imported import imported_qualified, imported_qualified_name
 from backend_lint.analysis.project.model import path_words
+from backend_lint.analysis.retry_outcomes import consumes_path_resource, posts_to_conversation
 from backend_lint.analysis.unique_models import names_match, unique_models
 from backend_lint.context import FileContext
 from backend_lint.finding import Applicability, Finding
@@ -144,6 +155,16 @@ def _keyed_by_client(handler: Handler) -> bool:
             if isinstance(part, (ast.Attribute, ast.Name)) and "409" in (dotted_name(part) or ""):
                 return True
     return False
+
+
+def _response_models(handler: Handler, ctx: FileContext) -> list[str]:
+    """The project classes the handler declares it answers with: its return annotation or the route's
+    ``response_model=`` (``-> FiatSubscriptionResponse``), qualified."""
+    written: list[ast.expr] = [handler.function.returns] if handler.function.returns is not None else []
+    written += [keyword.value for decorator in handler.function.decorator_list if isinstance(decorator, ast.Call)
+                for keyword in decorator.keywords if keyword.arg == "response_model"]
+    found = (imported_qualified(ctx, expr) for expr in written if isinstance(expr, (ast.Name, ast.Attribute)))
+    return sorted({name for name in found if name is not None})
 
 
 def _browser_form(handler: Handler, ctx: FileContext) -> bool:
@@ -304,6 +325,11 @@ class PostWithoutIdempotencyKey(Rule):
         harm = self._duplicate_harm(handler, ctx)
         if not harm:
             return
+        if all(effect.kind in (CREATES, ENQUEUES) for effect in harm) and posts_to_conversation(handler) \
+                and not self.option("report-plain-creates"):
+            return  # a chat message or comment: a duplicate is visible and deletable, the queued work follows it
+        if all(effect.kind != PAYS for effect in harm) and consumes_path_resource(handler):
+            return  # deletes the resource its path names once done: a retry finds nothing (404)
         if all(effect.kind == CREATES for effect in harm) and not self.option("report-plain-creates"):
             records = _created_records(harm, handler, ctx)
             transactional = {word.lower() for word in self.option("transactional-records")}
@@ -317,8 +343,14 @@ class PostWithoutIdempotencyKey(Rule):
         if records is not None and any(names_match(model, records) for model in unique_models(ctx)):
             return  # the model refuses a second record with the same name: the retry creates nothing
         unless = self._project_providers(handler, ctx)
+        if all(effect.kind == CREATES for effect in harm):  # answers a checkout link: no money moves yet
+            unless += tuple(checkout_link(name) for name in _response_models(handler, ctx))
         if records is not None:  # the model, or the service the handler calls, refuses a second one
-            unless += (unique_record(records), *self._uniqueness_checks(handler, ctx))
+            unless += (unique_record(records),)
+        if records is not None or all(effect.kind in (CREATES, SENDS) for effect in harm):
+            # a form or service that refuses an existing record (a client-chosen id) stops the retry before the
+            # create and the mail that follows it
+            unless += self._uniqueness_checks(handler, ctx)
         header = self.option("idempotency-header")
         fixable = handler.framework == FASTAPI and handler.param(_KEY_PARAM) is None
         self.report(

@@ -47,6 +47,8 @@ RUNS_QUERY = "runs-query"
 REQUESTS_TIMEOUT_PATCHED = "requests-timeout-patched"
 UNIQUE_RECORD = "unique-record"
 CHECKS_UNIQUE = "checks-unique"
+CHECKOUT_LINK = "checkout-link"
+CLI_COMMAND_CLASS = "cli-command-class"
 UNREFERENCED = "unreferenced"
 DEVELOPMENT_ONLY = "development-only"
 SETS_TIMEOUT = "sets-timeout"
@@ -63,7 +65,8 @@ KINDS = frozenset({
     ROUTE_WORDS, RATE_LIMITED_APP, UPLOAD_LIMIT, NO_PROJECT, HEALTH_CHECK, NOT_ROOT_URLCONF, NOT_DEPLOYED,
     ADMIN_ONLY_APP, LIMITS_ATTEMPTS, DOES, RELATION, RUNS_QUERY, REQUESTS_TIMEOUT_PATCHED, ABSENT,
     UNIQUE_RECORD, CHECKS_UNIQUE, UNREFERENCED, DEVELOPMENT_ONLY, SETS_TIMEOUT, SERVED_BY_WSGI,
-    GENERATED_UPLOAD, SEEDED_TABLE, STAFF_APP, COMPARED_DEFAULT, CATCHES_ALL, PLAIN_CLASS,
+    GENERATED_UPLOAD, SEEDED_TABLE, STAFF_APP, COMPARED_DEFAULT, CATCHES_ALL, PLAIN_CLASS, CHECKOUT_LINK,
+    CLI_COMMAND_CLASS,
 })
 
 
@@ -254,6 +257,21 @@ def unique_record(record: Iterable[str]) -> ProjectFact:
     creates: ``{annotation, layer}``) declares a natural name of its records unique, so a retry that sends the
     same name creates nothing (:mod:`backend_lint.analysis.unique_models`; BE301)."""
     return ProjectFact(UNIQUE_RECORD, tuple(sorted(set(record))))
+
+
+@project_fact
+def cli_command_class(qualified: str) -> ProjectFact:
+    """The class ``qualified`` derives, through project bases, from a CLI framework's command class
+    (``flask_script.Command``, Django's ``BaseCommand``): its methods run from a shell (BE203)."""
+    return ProjectFact(CLI_COMMAND_CLASS, (qualified,))
+
+
+@project_fact
+def checkout_link(qualified: str) -> ProjectFact:
+    """The project's class ``qualified`` (a handler's response model) declares a field for the link a payer
+    follows (lnbits's ``FiatSubscriptionResponse.checkout_session_url``): the handler answers a checkout session,
+    and no money moves until the payer approves it (BE301)."""
+    return ProjectFact(CHECKOUT_LINK, (qualified,))
 
 
 @project_fact

@@ -27,6 +27,13 @@ sent two helpers below a handler's call is still on its request path, and a boun
 call graph from making every function do everything."""
 
 
+CLI_COMMAND_BASES = frozenset({
+    "flask_script.Command", "flask_script.commands.Command", "django.core.management.BaseCommand",
+    "django.core.management.base.BaseCommand",
+})
+"""Command classes of CLI frameworks: an operator runs their ``run``/``handle`` from a shell."""
+
+
 class DefFacts:
     """The def summaries of one project's modules, by qualified name, and what they establish."""
 
@@ -95,6 +102,16 @@ class DefFacts:
         if found is None or depth > MAX_DEPTH:
             return False
         return found.timeout or any(self.sets_timeout(base, depth + 1) for base in found.bases)
+
+    def command_class(self, qualified: str, depth: int = 0) -> bool:
+        """The class ``qualified`` is, or derives through project bases from, a command line command class of a
+        CLI framework (:data:`CLI_COMMAND_BASES`: superdesk's ``Command(flask_script.Command)``)."""
+        if qualified in CLI_COMMAND_BASES:
+            return True
+        found = self.definition(qualified)[1]
+        if found is None or depth > MAX_DEPTH:
+            return False
+        return any(self.command_class(base, depth + 1) for base in found.bases)
 
     def effects_of(self, qualified: str) -> frozenset[str]:
         """What the function ``qualified`` does, with what the project functions it calls do, up to

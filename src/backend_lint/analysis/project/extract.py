@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Optional, Union
 
 from backend_lint.analysis.admin_only import admin_hooked_objects
 from backend_lint.analysis.catch_all import catches_everything
+from backend_lint.analysis.effects import declares_checkout_link
 from backend_lint.analysis.entrypoints import cli_module
 from backend_lint.analysis.handler_types import DJANGO, DRF, Registration
 from backend_lint.analysis.handlers import handler_model
@@ -288,6 +289,7 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
         if isinstance(node, ast.ClassDef):
             found.bases = [base for base in (_qualified(ctx, summary, written) for written in node.bases) if base]
             found.timeout = effects.names_timeout(node)
+            found.checkout_link = declares_checkout_link(node)
             found.plain_class = not node.keywords and all(
                 isinstance(base, ast.Name) and base.id == "object" for base in node.bases
             )

@@ -132,6 +132,11 @@ class ProjectModel(DefFacts):
             return len(args) == 2 and self.has_relation(args[0], args[1])
         if kind == conditions.UNIQUE_RECORD:
             return bool(args) and self.unique_record(frozenset(args))
+        if kind == conditions.CLI_COMMAND_CLASS:
+            return bool(args) and self.command_class(args[0])
+        if kind == conditions.CHECKOUT_LINK:
+            response = self.definition(args[0])[1] if args else None
+            return response is not None and response.checkout_link
         if kind == conditions.CHECKS_UNIQUE:
             return bool(args) and self.refuses_duplicates(args[0])
         if kind == conditions.UNREFERENCED:

@@ -39,6 +39,9 @@ class DefSummary:
     checks_unique: bool = False
     """It refuses a duplicate before creating: it calls a uniqueness check (``validate_uniqueness(name)``) or
     raises an "already exists" error (:func:`backend_lint.analysis.unique_models.checks_unique`)."""
+    checkout_link: bool = False
+    """A class declaring a field for the link a payer follows (``checkout_session_url``, ``approval_url``,
+    ``payment_link``): a response that hands out a checkout, not a payment (BE301)."""
     timeout: bool = False
     """A class whose body names a timeout (a ``TimeoutHTTPAdapter``, a session that sets a default one): BE201
     takes a session mounted with it as one with a timeout."""
@@ -245,7 +248,7 @@ def _well_typed(summary: ModuleSummary) -> bool:
         and all(_strings(pair) and len(pair) == 2 for pair in [*summary.middleware, *summary.request_hooks])
         and all(
             _strings(item.bases) and _strings(item.headers) and isinstance(item.renders_html, bool)
-            and isinstance(item.counts_attempts, bool)
+            and isinstance(item.counts_attempts, bool) and isinstance(item.checkout_link, bool)
             and _strings(item.effects) and _strings(item.relations) and isinstance(item.checks_unique, bool)
             and _strings(item.calls) and isinstance(item.returns_literal, bool) and isinstance(item.timeout, bool)
             and _strings(item.generated_uploads) and isinstance(item.table, str)

@@ -1,0 +1,74 @@
+"""Network calls that, read from the code, reach no peer that could leave them waiting (BE201).
+
+- ``urlopen(value)`` of what is not a remote URL: a ``data:`` URI written in the code (decoded locally), or
+  the result of a function the same file treats as bytes elsewhere (calibre-web's
+  ``gdriveutils.get_cover_via_gdrive(path)`` is wrapped in ``BytesIO(content)`` by a sibling method; handed to
+  ``urlopen`` it raises before any network I/O, and a timeout would not fix that);
+- ``socket.create_connection(address).close()``: a connect-only probe that opens and closes at once (Jupyter
+  Hub's ``can_connect`` to its own just-launched proxy), asking nothing of the peer.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, Optional
+
+from backend_lint.analysis.bindings import bindings_of
+from backend_lint.analysis.facts import file_fact, reads
+from backend_lint.analysis.imports import dotted_name
+
+if TYPE_CHECKING:
+    from backend_lint.context import FileContext
+
+_BYTES_WRAPPERS = frozenset({"io.BytesIO", "BytesIO"})
+
+
+def _data_uri(value: ast.expr) -> bool:
+    if isinstance(value, ast.Constant) and isinstance(value.value, str):
+        return value.value.startswith("data:")
+    if isinstance(value, ast.JoinedStr) and value.values:
+        return _data_uri(value.values[0])
+    return False
+
+
+@file_fact()
+def bytes_sources(ctx: FileContext) -> frozenset[str]:
+    """The callees (as written: ``gdriveutils.get_cover_via_gdrive``) whose result the file wraps in
+    ``BytesIO(...)``, directly or through a name assigned once in the same function."""
+    found: set[str] = set()
+    for node in ast.walk(ctx.tree):
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        bindings = bindings_of(ctx, node)
+        for call in ast.walk(node):
+            if not (isinstance(call, ast.Call) and call.args
+                    and (ctx.imports.resolve(call.func) or dotted_name(call.func)) in _BYTES_WRAPPERS):
+                continue
+            wrapped: Optional[ast.expr] = call.args[0]
+            if isinstance(wrapped, ast.Name):
+                wrapped = bindings.single_value(wrapped.id)
+            if isinstance(wrapped, ast.Call):
+                name = dotted_name(wrapped.func)
+                if name:
+                    found.add(name)
+    return frozenset(found)
+
+
+@reads(bytes_sources)
+def not_a_remote_url(call: ast.Call, ctx: FileContext) -> bool:
+    """The first argument of ``urlopen`` is a ``data:`` URI, or comes from a callee the file treats as bytes."""
+    value: Optional[ast.expr] = call.args[0] if call.args else None
+    if value is None:
+        return False
+    if isinstance(value, ast.Name) and ctx.scope.function is not None:
+        value = bindings_of(ctx, ctx.scope.function).single_value(value.id) or value
+    if _data_uri(value):
+        return True
+    return isinstance(value, ast.Call) and dotted_name(value.func) in bytes_sources(ctx)
+
+
+def connect_only_probe(call: ast.Call, ctx: FileContext) -> bool:
+    """``socket.create_connection(address).close()``: the connection is closed the moment it opens."""
+    parent = ctx.parent_of(call)
+    return isinstance(parent, ast.Attribute) and parent.attr == "close" \
+        and isinstance(ctx.parent_of(parent), ast.Call)

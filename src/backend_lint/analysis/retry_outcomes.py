@@ -1,0 +1,74 @@
+"""What a retried request meets when the first one succeeded, read from the handler's code (BE301).
+
+Two shapes make a retry harmless without an idempotency key:
+
+- the handler works on a server-side resource the path names and deletes it when it succeeds (modoboa's
+  webmail ``send`` reads the compose session ``pk`` and drops it with ``remove_attachments_and_session(manager,
+  pk)`` once the mail is out): the retry finds no session and answers 404, so the identifier is the key;
+- the handler posts a message into a conversation (``POST /channels/{id}/messages/post``): a duplicate is a
+  visible message its author can delete, like a comment, and the work queued for it (notifications, an
+  assistant's reply) only follows that message.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from backend_lint.analysis.ast_helpers import own_nodes
+from backend_lint.analysis.handler_types import Handler
+from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.project.model import path_words
+from backend_lint.analysis.secret_names import split_identifier
+
+_PLACEHOLDER = re.compile(r"<(?:\w+:)?(\w+)>|\{(\w+)(?::[^}]*)?\}")
+_ID_NAMES = frozenset({"pk", "id", "uid", "uuid", "key"})
+_DROPS = frozenset({"delete", "remove", "drop", "discard", "pop", "destroy", "clear"})
+
+
+def _path_parameters(handler: Handler) -> set[str]:
+    """The handler's parameters that name the resource in its path: a placeholder of a path, or, where the path
+    is not in the file (a DRF ``@action(detail=True)``), a parameter named ``pk``, ``id`` or ``..._id``."""
+    placed = {name for path in handler.paths for groups in _PLACEHOLDER.findall(path) for name in groups if name}
+    return {
+        param.name for param in handler.params
+        if param.name in placed or param.name in _ID_NAMES or param.name.endswith(("_id", "_pk", "_uid"))
+    }
+
+
+def consumes_path_resource(handler: Handler) -> bool:
+    """The handler deletes the resource its path names, by that identifier (``manager.delete(pk)``,
+    ``remove_attachments_and_session(manager, pk)``): done once, a retry finds nothing to act on."""
+    names = _path_parameters(handler)
+    if not names:
+        return False
+    for node in own_nodes(handler.function):
+        if not isinstance(node, ast.Call):
+            continue
+        callee = (dotted_name(node.func) or "").rpartition(".")[2]
+        if not _DROPS.intersection(split_identifier(callee)):
+            continue
+        if any(isinstance(argument, ast.Name) and argument.id in names for argument in node.args):
+            return True
+    return False
+
+
+_POSTED = frozenset({"message", "messages", "comment", "comments", "reply", "replies"})
+_POSTING = frozenset({"post", "new", "create", "add", "send"})
+
+
+def posts_to_conversation(handler: Handler) -> bool:
+    """The route posts a message, comment or reply: the last literal segment of its path names one, after a
+    posting verb (``/channels/{id}/messages/post``, ``/rooms/{id}/messages``; not ``/messages/relay``); where
+    the path is not in the file, the handler's name (``post_comment``)."""
+    if not handler.paths:
+        words = path_words(handler.function.name)
+        return bool(words) and words[-1] in _POSTED
+    for path in handler.paths:
+        segments = [segment for segment in path.strip("/").split("/")
+                    if segment and not _PLACEHOLDER.fullmatch(segment)]
+        while segments and set(path_words(segments[-1])) <= _POSTING:
+            segments.pop()
+        if not segments or not set(path_words(segments[-1])) & _POSTED:
+            return False
+    return True

@@ -1,0 +1,99 @@
+"""Retries whose purpose is not a request to a shared dependency that may be overloaded (BE203).
+
+Backoff with jitter protects a shared service from a herd of clients retrying in lockstep. Three kinds of
+retry have no such herd:
+
+- a transaction retried after a conflict: the attempt commits, the handler rolls the session back, and the
+  pause is short (fittrackee's get-or-create of its one ``AppConfig`` row when two workers race to create it
+  at start, 0.1 s apart): the database answered, it is the other writer that is waited for;
+- set-up of the application's own storage: creating the database engine or the tables, or running the
+  schema migrations (langflow's ``_create_engine_with_retry``, ``create_db_and_tables_with_retry``, an alembic
+  ``command.upgrade`` retried): it runs once per process, at start-up, not per request;
+- a readiness probe that only opens a connection (``asyncio.open_connection(host, port)`` until a deadline):
+  waiting for a port to listen (gns3's wait for the QEMU monitor of the process it just started), nothing is
+  asked of the server.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, Optional
+
+from backend_lint.analysis.ast_helpers import own_nodes
+from backend_lint.analysis.facts import reads
+from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.loggers import logging_call_kind
+from backend_lint.analysis.retries import retried_attempts
+from backend_lint.analysis.secret_names import split_identifier
+
+if TYPE_CHECKING:
+    from backend_lint.analysis.retries import Loop
+    from backend_lint.context import FileContext
+
+CONFLICT_PAUSE_SECONDS = 1.0
+"""The longest pause between attempts of a transaction retried after a conflict."""
+
+
+def _calls(nodes: list[ast.stmt]) -> list[ast.Call]:
+    return [node for statement in nodes for node in ast.walk(statement) if isinstance(node, ast.Call)]
+
+
+def _last_name(call: ast.Call) -> str:
+    return (dotted_name(call.func) or "").rpartition(".")[2]
+
+
+@reads(retried_attempts)
+def retries_transaction_conflict(ctx: FileContext, loop: Loop, delay: Optional[float]) -> bool:
+    """Every attempt of the retry loop commits a transaction and every handler rolls it back, with a pause of at
+    most :data:`CONFLICT_PAUSE_SECONDS` (see the module docstring)."""
+    attempts = retried_attempts(ctx, loop)
+    if not attempts or delay is None or delay > CONFLICT_PAUSE_SECONDS:
+        return False
+    return all(
+        any(_last_name(call) == "commit" for call in _calls(attempt.body))
+        and all(any(_last_name(call) == "rollback" for call in _calls(handler.body)) for handler in attempt.handlers)
+        for attempt in attempts
+    )
+
+
+_SET_UP_PAIRS = (frozenset({"create", "engine"}), frozenset({"create", "tables"}), frozenset({"create", "schema"}))
+_MIGRATIONS = frozenset({"migrate", "migration", "migrations"})
+
+
+def _sets_up(name: str) -> bool:
+    words = set(split_identifier(name))
+    return bool(words & _MIGRATIONS) or any(pair <= words for pair in _SET_UP_PAIRS)
+
+
+def sets_up_storage(function: Optional[ast.AST], ctx: FileContext) -> bool:
+    """The function is named for setting up the application's storage, or calls something that is or runs
+    alembic (``_create_engine``, ``create_db_and_tables``, ``run_migrations``, ``command.upgrade``)."""
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    if _sets_up(function.name):
+        return True
+    for node in own_nodes(function):
+        if isinstance(node, ast.Call):
+            resolved = ctx.imports.resolve(node.func) or ""
+            if resolved.partition(".")[0] == "alembic" or _sets_up(_last_name(node)):
+                return True
+    return False
+
+
+_CONNECTS = frozenset({"asyncio.open_connection", "asyncio.open_unix_connection", "socket.create_connection"})
+
+
+def _connects(call: ast.Call, ctx: FileContext) -> bool:
+    """A plain TCP or Unix socket connection (``asyncio.open_connection``, ``socket.create_connection``,
+    ``sock.connect_ex``): no protocol is spoken, unlike a database driver's or a websocket's ``connect``."""
+    return ctx.imports.resolve(call.func) in _CONNECTS or _last_name(call) == "connect_ex"
+
+
+@reads(retried_attempts, logging_call_kind)
+def probes_connection(ctx: FileContext, loop: Loop) -> bool:
+    """Every attempt of the retry loop only opens a socket connection (and logs): a wait for a port to listen."""
+    attempts = retried_attempts(ctx, loop)
+    calls = [call for attempt in attempts for call in _calls(attempt.body)]
+    return any(_connects(call, ctx) for call in calls) and all(
+        _connects(call, ctx) or logging_call_kind(call, ctx) is not None for call in calls
+    )
