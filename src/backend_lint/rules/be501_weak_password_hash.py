@@ -9,8 +9,8 @@ MD5/SHA1/DES-based, a weak ``passlib.hash`` handler's ``hash()``; Django ``PASSW
 hasher and ``make_password(..., hasher="md5")``. Hashing other data (ETags, cache keys, checksums, high-entropy
 tokens) is left alone, and so are HMACs keyed with a random per-process key (lookup keys that die with the
 process) or made in a function documented as hashing for reporting (Keystone's partial, peppered hash of a
-rejected password for audit notifications), a digest of a password only ever used as a key of an in-memory table (privacyIDEA's per-request cache of
-checked passwords), a fast digest in a function or class named for a legacy scheme (verifying old hashes before
+rejected password for audit notifications), a digest of a password only ever used as a key of an in-memory
+table (privacyIDEA's per-request cache of checked passwords), a fast digest in a function or class named for a legacy scheme (verifying old hashes before
 rehashing them), a function whose result a main guard prints after prompting for a password (a hash generator
 tool), the hasher classes themselves (subclasses of Django's ``BasePasswordHasher``: ``PASSWORD_HASHERS`` decides
 whether they are used), and test modules and test settings, where fast hashers are a deliberate speed-up.
