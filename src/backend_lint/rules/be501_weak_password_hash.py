@@ -1,4 +1,5 @@
 """BE501 weak-password-hash: passwords hashed with a fast digest or an MD5/SHA1 scheme.
+
 A leaked table of ``sha256(password)`` values falls to a GPU in hours: general-purpose digests are built to be fast,
 and unsalted ones match rainbow tables. Passwords need a slow, salted hasher (argon2, bcrypt, scrypt, or PBKDF2); a
 slow hasher configured with too low a cost is BE510's. Flagged: a ``hashlib`` digest (``md5`` ... ``sha512``,
@@ -8,7 +9,7 @@ MD5/SHA1/DES-based, a weak ``passlib.hash`` handler's ``hash()``; Django ``PASSW
 hasher and ``make_password(..., hasher="md5")``. Hashing other data (ETags, cache keys, checksums, high-entropy
 tokens) is left alone, and so are HMACs keyed with a random per-process key (lookup keys that die with the process)
 or made in a function documented as hashing for reporting (Keystone's partial, peppered hash of a rejected password
-for audit notifications), a digest of a password only ever used as a key of an in-memory table (privacyIDEA's per-
+for audit notifications), a digest of a password only ever used as a key of an in-memory table (privacyIDEA's
 request cache of checked passwords), a fast digest in a function or class named for a legacy scheme (verifying old
 hashes before rehashing them), a function whose result a main guard prints after prompting for a password (a hash
 generator tool), the hasher classes themselves (subclasses of Django's ``BasePasswordHasher``: ``PASSWORD_HASHERS``
