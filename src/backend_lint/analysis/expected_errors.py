@@ -399,3 +399,20 @@ def reconnect_loop(attempt: ast.Try, handler: ast.ExceptHandler, ctx: FileContex
         isinstance(node, (ast.Break, ast.Return, ast.Raise))
         for statement in handler.body for node in ast.walk(statement)
     )
+
+
+_EXCEPTION_TYPES = frozenset({"Exception", "BaseException"})
+
+
+def reports_another_failure(function: Optional[ast.AST]) -> bool:
+    """The function is handed an exception to report (a parameter annotated ``Exception``: privacyIDEA's
+    ``_log_handler_failure(self, position, e_handler_def, exception: Exception, ...)``, which audits the failure
+    of an event handler). A failure inside it is secondary: the primary one is being handled by its caller, and
+    "failing to write the entry must not replace the exception of the handler"."""
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    args = function.args
+    return any(
+        isinstance(arg.annotation, ast.Name) and arg.annotation.id in _EXCEPTION_TYPES
+        for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs]
+    )

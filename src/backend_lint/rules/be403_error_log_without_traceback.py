@@ -18,11 +18,11 @@ defined inside the handler, ``warning``/``info`` levels (a handled, expected fai
 whose message says so (``"lost connection, retrying in 5 seconds"`` in an ``except`` inside a loop: an expected
 outage logged once per attempt; a ``while`` loop whose ``try`` opens a connection and goes round again), a
 secondary failure logged inside another ``except`` that ends by raising (failing to parse the error body of a
-request whose error is then raised), expected errors (a Flask-AppBuilder veto hook, one value that does not parse,
-a user's content error told back to the user (also answered with 400/422), a ``try`` of a few calls into a library
-or the OS whose error the handler logs with its message, see :mod:`backend_lint.analysis.expected_errors`; a
-predicate answering ``False`` when it cannot tell), a command's error exit (also in a helper only the file's
-commands call), and tests and test support.
+request whose error is then raised, or in a function handed the exception it reports: auditing another failure),
+expected errors (a Flask-AppBuilder veto hook, one value that does not parse, a user's content error told back to
+the user (also answered with 400/422), a ``try`` of a few calls into a library or the OS whose error the handler
+logs with its message, see :mod:`backend_lint.analysis.expected_errors`; a predicate answering ``False`` when it
+cannot tell), a command's error exit (also in a helper only the file's commands call), and tests and test support.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ from backend_lint.analysis.expected_errors import (
     parses_one_value,
     reconnect_loop,
     records_failed_item,
+    reports_another_failure,
     reports_error_to_user,
     vetoed_by_hook,
 )
@@ -218,8 +219,9 @@ class ErrorLogWithoutTraceback(Rule):
         kind = logging_call_kind(node, ctx)
         if kind is None or handler_records_traceback(ctx, handler) or module_roles(ctx).for_tests:
             return
-        if _announced_retry(node, handler, ctx) or _while_raising(handler, ctx):
-            return
+        if _announced_retry(node, handler, ctx) or _while_raising(handler, ctx) \
+                or reports_another_failure(ctx.scope.function):
+            return  # a retry; a secondary failure met while another is handled
         attempt = ctx.parent_of(handler)
         if isinstance(attempt, ast.Try) and (vetoed_by_hook(attempt) or parses_one_value(attempt, ctx)):
             return  # an expected rejection; a text that does not parse
