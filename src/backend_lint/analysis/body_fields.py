@@ -250,9 +250,11 @@ def _field_uses(parents: dict[ast.AST, ast.AST], handler: ast.AST, field: ast.ex
         parent = parents.get(value)
         if isinstance(parent, (ast.BoolOp, ast.IfExp)):
             value = parent
-        elif isinstance(parent, ast.Attribute) and parent.attr in _TEXT_METHODS \
-                and isinstance(parents.get(parent), ast.Call):
-            value = parents[parent]  # type: ignore[assignment]  # a Call, an expression
+        elif isinstance(parent, ast.Attribute) and parent.attr in _TEXT_METHODS:
+            method = parents.get(parent)
+            if not isinstance(method, ast.Call):
+                break
+            value = method
         else:
             break
     parent = parents.get(value)
@@ -263,9 +265,10 @@ def _field_uses(parents: dict[ast.AST, ast.AST], handler: ast.AST, field: ast.ex
     names = {target.id for target in parent.targets if isinstance(target, ast.Name)}
     loads: list[ast.expr] = [node for node in ast.walk(handler)
              if isinstance(node, ast.Name) and node.id in names and isinstance(node.ctx, ast.Load)]
-    if any(isinstance(parents.get(load), ast.Call) and callee_name(parents[load]) in DECODERS  # type: ignore[arg-type]
-           for load in loads):
-        return None
+    for load in loads:
+        call = parents.get(load)
+        if isinstance(call, ast.Call) and callee_name(call) in DECODERS:
+            return None
     return loads
 
 
