@@ -11,7 +11,8 @@ in a ``MethodView``'s ``decorators``), and a Django permission to edit required 
 ``PermissionRequiredMixin`` view, or a class attribute named for permissions mapping each method to one:
 jumpserver's ``rbac_perms = {"POST": "settings.change_email"}``): back-office pages (BE104's configuration
 lists, BE304's diagnostics). Weblate's ``@management_access`` counts too (its ``management.use`` permission is
-the administrators'). A check inside the body (``if not user.is_admin: raise``) is not read.
+the administrators'). A guard at the top of the body that turns everyone else away (``if not
+security_manager.is_admin(): return self.response(403, ...)``) is :func:`admin_guard`.
 
 A Flask blueprint can be closed to all but administrators at once: a ``@bp.before_request`` hook that carries
 an admin decorator (privacyIDEA's ``before_admin_request``, often in another module than the routes).
@@ -286,3 +287,41 @@ def helper_of_admin_views(ctx: FileContext, handler: Handler) -> bool:
         if found is None or not admin_only(found):
             return False
     return True
+
+
+_ADMIN_FLAGS = ("is_admin", "is_superuser", "is_super_user", "is_staff", "is_admin_user")
+"""What a guard at the top of a handler tests: ``security_manager.is_admin()``, ``request.user.is_superuser``."""
+
+
+def admin_guard(function: ast.AST, before: ast.AST) -> bool:
+    """``function`` turns away everyone but administrators in its own body before ``before`` (one of its top-level
+    statements, or a node inside one) can run: a top-level ``if not security_manager.is_admin(): return
+    self.response(403, ...)`` (or ``raise``/``abort(...)``) whose test is that one negated flag. A check that
+    combines the flag with anything else (``if not user.is_superuser and ...``) is not one."""
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    position = getattr(before, "lineno", None)
+    for statement in function.body:
+        if position is None or (statement.end_lineno or statement.lineno) >= position:
+            return False  # the guard must end before ``before`` begins
+        if isinstance(statement, ast.If) and not statement.orelse and _negated_admin_flag(statement.test) \
+                and statement.body and _leaves(statement.body[-1]):
+            return True
+    return False
+
+
+def _negated_admin_flag(test: ast.expr) -> bool:
+    if not (isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)):
+        return False
+    operand = test.operand
+    target = operand.func if isinstance(operand, ast.Call) else operand
+    name = (dotted_name(target) or "").rpartition(".")[2]
+    return name in _ADMIN_FLAGS
+
+
+def _leaves(statement: ast.stmt) -> bool:
+    """``return ...``, ``raise ...`` or ``abort(403)``: the guard's branch ends the request."""
+    if isinstance(statement, (ast.Return, ast.Raise)):
+        return True
+    return isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call) \
+        and (dotted_name(statement.value.func) or "").rpartition(".")[2] == "abort"

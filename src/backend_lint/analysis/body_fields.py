@@ -14,6 +14,8 @@ Two questions BE303 asks about a raw body read, answered over the parents and na
   ``{**form_data}``, ``json.dumps(payload)``) to a call whose answer it reads as an HTTP response
   (``r.status``, ``response.status_code``) is a pass-through proxy: the service it forwards to validates the
   body and answers for it, and a schema in the proxy would drop what that service accepts.
+- *Is the body one text field of a form?* (:func:`one_form_text_field`) Flask's ``request.form["bookmark"]``
+  is a string or a 400 already; one such field, never decoded, is free-form text a schema would add nothing to.
 """
 
 from __future__ import annotations
@@ -192,3 +194,99 @@ def http_status(attribute: ast.Attribute, parent: Optional[ast.AST]) -> bool:
             for side in (parent.left, *parent.comparators)
         )
     return isinstance(parent, ast.keyword) and parent.arg in ("status", "status_code")
+
+
+# -- one text field of a form ----------------------------------------------------------------------------------
+
+
+def one_form_text_field(handler: ast.AST, reads: list[ast.expr]) -> bool:
+    """Every raw read is Flask's ``request.form["key"]`` or ``request.form.get("key")`` of one and the same key,
+    whose text is never decoded (``json.loads``), never given to a model's constructor or a storage call, and not
+    only echoed back: it is worked on as text or handed to a helper (``lines = selection.splitlines()``,
+    ``do_edit_book(book_id, files)``, ``cancel_running_uuid(uuid.strip(), ...)``). Werkzeug's form holds only
+    strings and answers a missing ``form["key"]`` with 400 itself, so a schema would only repeat "a string". A
+    field put into a model (``Chart(name=request.form["name"])``), checked or not, is still used raw."""
+    parents = {child: node for node in ast.walk(handler) for child in ast.iter_child_nodes(node)}
+    keys: set[str] = set()
+    for read in reads:
+        found = _form_field(parents, read)
+        if found is None:
+            return False
+        key, field = found
+        keys.add(key)
+        uses = _field_uses(parents, handler, field)
+        if uses is None:
+            return False  # decoded into a structure
+        if any(_stored(parents, use) for use in uses) or all(_answered(parents, use) for use in uses):
+            return False
+    return len(keys) == 1
+
+
+def _form_field(parents: dict[ast.AST, ast.AST], read: ast.expr) -> Optional[tuple[str, ast.expr]]:
+    """``("bookmark", request.form["bookmark"])`` for a read of ``request.form`` used as one field."""
+    if not (isinstance(read, ast.Attribute) and read.attr == "form"):
+        return None
+    parent = parents.get(read)
+    if isinstance(parent, ast.Subscript) and parent.value is read:
+        key = parent.slice
+        field: ast.expr = parent
+    elif isinstance(parent, ast.Attribute) and parent.attr == "get":
+        call = parents.get(parent)
+        if not (isinstance(call, ast.Call) and call.func is parent and call.args):
+            return None
+        key, field = call.args[0], call
+    else:
+        return None
+    if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+        return None
+    return key.value, field
+
+
+def _field_uses(parents: dict[ast.AST, ast.AST], handler: ast.AST, field: ast.expr) -> Optional[list[ast.expr]]:
+    """Where the field's text goes: the expression itself (through ``or``, ``if``-``else`` and string methods such
+    as ``.strip()``), or the loads of the local it is assigned to; ``None`` when it is decoded (``json.loads``)."""
+    value: ast.expr = field
+    while True:
+        parent = parents.get(value)
+        if isinstance(parent, (ast.BoolOp, ast.IfExp)):
+            value = parent
+        elif isinstance(parent, ast.Attribute) and parent.attr in _TEXT_METHODS:
+            method = parents.get(parent)
+            if not isinstance(method, ast.Call):
+                break
+            value = method
+        else:
+            break
+    parent = parents.get(value)
+    if isinstance(parent, ast.Call) and callee_name(parent) in DECODERS:
+        return None
+    if not (isinstance(parent, ast.Assign) and parent.value is value):
+        return [value]
+    names = {target.id for target in parent.targets if isinstance(target, ast.Name)}
+    loads: list[ast.expr] = [node for node in ast.walk(handler)
+             if isinstance(node, ast.Name) and node.id in names and isinstance(node.ctx, ast.Load)]
+    for load in loads:
+        call = parents.get(load)
+        if isinstance(call, ast.Call) and callee_name(call) in DECODERS:
+            return None
+    return loads
+
+
+def _answered(parents: dict[ast.AST, ast.AST], use: ast.expr) -> bool:
+    """``use`` is part of what a ``return`` answers: a field only echoed back is not checked by anything."""
+    node = parents.get(use)
+    while node is not None and not isinstance(node, ast.stmt):
+        node = parents.get(node)
+    return isinstance(node, ast.Return)
+
+
+def _stored(parents: dict[ast.AST, ast.AST], use: ast.expr) -> bool:
+    """``use`` is an argument of a class's constructor (``Bookmark(bookmark_key=key)``, a model) or of a storage
+    call (``session.add``, ``.update``)."""
+    parent = parents.get(use)
+    if isinstance(parent, ast.keyword):
+        parent = parents.get(parent)
+    if not isinstance(parent, ast.Call) or use is parent.func:
+        return False
+    name = callee_name(parent)
+    return name[:1].isupper() or name in SINK_METHODS

@@ -35,7 +35,14 @@ A handler that ends by *returning* (``return {"status": "error", "message": str(
 its client and returns an error object) is not one of them: the whole operation failed, and an API that turns any
 failure into an error answer still loses the stack of the bug behind it. The handlers left alone go on: the
 next file, row or template is processed, the user has been told about this one. (The calls into a library are
-told apart by the ``try``, not the handler: however it ends, the error it logs is the library's.)
+told apart by the ``try``, not the handler: however it ends, the error it logs is the library's.) Unless the
+answer is a *client* error: a handler that returns the error's text with a 4xx status (``return
+make_response(e_str, 400)`` after sending a test notification to the URL the user typed) files the failure as
+the user's own and tells them (:func:`answers_client_error`; 400 or 422, not a 401/403 refusal).
+
+- **A connection loop.** A ``while`` loop whose ``try`` opens a connection (``async with ws_connect(relay) as
+  ws:``) and whose handler lets it go round again (:func:`reconnect_loop`): the relay being down is the
+  expected failure, its message names it, and the loop connects again.
 """
 
 from __future__ import annotations
@@ -328,3 +335,84 @@ class _OutsideCalls:
         if top not in self.tops:
             self.tops[top] = not first_party(self.ctx.display_path, top)
         return self.tops[top]
+
+
+def answers_client_error(handler: ast.ExceptHandler) -> bool:
+    """The handler ends by answering the caught error's text with a status that blames the input (400 or 422:
+    ``return make_response(e_str, 400)``, ``return jsonify(error=str(e)), 422``): the code files the failure as
+    the client's own (the test notification of a URL the user typed), and tells them. A 5xx answer is a failure
+    of the server and is not one (see the module docstring), nor is a 401/403 refusal."""
+    if handler.name is None or not handler.body or not isinstance(handler.body[-1], ast.Return):
+        return False
+    answer = handler.body[-1].value
+    if answer is None:
+        return False
+    carriers = {handler.name}
+    for statement in _flattened(handler.body[:-1]):
+        if isinstance(statement, ast.Assign) and _mentions(statement.value, carriers):
+            carriers |= {target.id for target in statement.targets if isinstance(target, ast.Name)}
+    parts = answer.elts if isinstance(answer, ast.Tuple) else [answer]
+    calls = [part for part in parts if isinstance(part, ast.Call)]
+    statuses = [*(part for part in parts if not isinstance(part, ast.Call)),
+                *(value for call in calls for value in _status_arguments(call))]
+    return any(_client_status(value) for value in statuses) and any(
+        _mentions(part, carriers) for part in parts
+    )
+
+
+def _status_arguments(call: ast.Call) -> Iterator[ast.expr]:
+    yield from call.args[1:]
+    for keyword in call.keywords:
+        if keyword.arg in ("status", "status_code", "code"):
+            yield keyword.value
+
+
+_INPUT_STATUSES = frozenset({400, 422})
+"""Bad request, unprocessable: the client's input is at fault. A refusal (401, 403) after a failed login is not:
+the failure may be the provisioning code's, not the credentials'."""
+
+
+def _client_status(value: ast.expr) -> bool:
+    return isinstance(value, ast.Constant) and type(value.value) is int and value.value in _INPUT_STATUSES
+
+
+_CONNECTS = ("connect",)
+
+
+def reconnect_loop(attempt: ast.Try, handler: ast.ExceptHandler, ctx: FileContext) -> bool:
+    """A connection loop: the ``try`` is a statement of a ``while`` loop's own body, it opens a connection
+    (``async with ws_connect(self.relay) as ws:``, the first statement) and the handler lets the loop go round
+    again (no ``break``, ``return`` or ``raise``). What it catches is the connection's failure (the relay is down,
+    the socket closed), whose message names it; the loop connects again, and a stack per attempt is noise."""
+    loop = ctx.parent_of(attempt)
+    if not isinstance(loop, ast.While) or attempt not in loop.body or not attempt.body:
+        return False
+    first = attempt.body[0]
+    if not isinstance(first, (ast.With, ast.AsyncWith)):
+        return False
+    opens = any(
+        isinstance(item.context_expr, ast.Call)
+        and any(word in _callee(item.context_expr).lower() for word in _CONNECTS)
+        for item in first.items
+    )
+    return opens and not any(
+        isinstance(node, (ast.Break, ast.Return, ast.Raise))
+        for statement in handler.body for node in ast.walk(statement)
+    )
+
+
+_EXCEPTION_TYPES = frozenset({"Exception", "BaseException"})
+
+
+def reports_another_failure(function: Optional[ast.AST]) -> bool:
+    """The function is handed an exception to report (a parameter annotated ``Exception``: privacyIDEA's
+    ``_log_handler_failure(self, position, e_handler_def, exception: Exception, ...)``, which audits the failure
+    of an event handler). A failure inside it is secondary: the primary one is being handled by its caller, and
+    "failing to write the entry must not replace the exception of the handler"."""
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    args = function.args
+    return any(
+        isinstance(arg.annotation, ast.Name) and arg.annotation.id in _EXCEPTION_TYPES
+        for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs]
+    )

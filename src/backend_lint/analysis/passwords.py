@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ast
 import operator
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Optional
 
@@ -127,3 +128,17 @@ def folded_int(expr: Optional[ast.AST]) -> Optional[int]:
             return None
         return _INT_OPERATORS[type(expr.op)](left, right)
     return None
+
+
+_REPORTING = re.compile(r"\bfor\s+(?:reporting|auditing|audit|logging|notifications?)\b", re.IGNORECASE)
+
+
+def reporting_digest(ctx: FileContext) -> bool:
+    """The innermost enclosing function's docstring says its hash is made for reporting (Keystone's
+    ``generate_partial_password_hash``: "Generates partial password hash for reporting purposes", a peppered and
+    truncated HMAC of a rejected password sent in audit notifications): a fingerprint to correlate failed
+    attempts, not a stored hash that logs anyone in."""
+    function = ctx.scope.function
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    return bool(_REPORTING.search(" ".join((ast.get_docstring(function) or "").split())))

@@ -14,15 +14,18 @@ raw, unless some read of the body reaches a schema in the same handler. A value 
 function, tested or returned is not reported (the helper may validate it). Typed FastAPI/Litestar body
 parameters and DRF ``request.data`` are not raw reads here. A single field checked where it is read (compared
 with a literal, converted to a number, bound in a lookup, handed whole to a command or schema class) is not
-used raw, and a handler that renders a page or redirects (a form view) is left alone.
+used raw, and a handler that renders a page or redirects (a form view) is left alone. So is a Flask handler whose
+only raw use is one text field of its form, never decoded (``request.form["bookmark"]`` stored as the reader's
+position): werkzeug's form holds strings and answers a missing key with 400 itself.
 """
 
 from __future__ import annotations
 
 import ast
 
+from backend_lint.analysis.body_fields import one_form_text_field
 from backend_lint.analysis.handler_body import handler_body
-from backend_lint.analysis.handlers import FRAMEWORK_MODULES, handler_for
+from backend_lint.analysis.handlers import FLASK, FRAMEWORK_MODULES, handler_for
 from backend_lint.analysis.project.conditions import test_support
 from backend_lint.context import FileContext
 from backend_lint.rule import Rule, visits
@@ -49,6 +52,9 @@ class UnvalidatedRequestBody(Rule):
             return  # the handler validates the body; other reads (logging, flags) follow from that
         if any(read.forwarded for read in reads):
             return  # a pass-through proxy: the service it forwards the body to validates it
+        raw = [read.node for read in reads if read.raw]
+        if handler.framework == FLASK and raw and one_form_text_field(node, raw):
+            return  # one free-form text field of a form: a string or a 400 already, nothing for a schema to check
         first = next((read for read in reads if read.raw), None)
         if first is not None:
             self.report(ctx, first.node, read=first.label)

@@ -29,9 +29,10 @@ import ast
 import re
 from typing import Optional
 
-from backend_lint.analysis.admin_only import admin_only
+from backend_lint.analysis.admin_only import admin_guard, admin_only
 from backend_lint.analysis.ast_helpers import callee_name, under_if
 from backend_lint.analysis.bindings import bindings_of
+from backend_lint.analysis.error_answers import discarded_response, reason_phrase
 from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.project.conditions import ProjectFact, test_support, unreferenced
@@ -183,7 +184,7 @@ class ExceptionDetailInResponse(Rule):
         fab = _fab_response(node, ctx)
         if not (last == "abort" or fab or (_is_response_name(last) and _framework_response(node, ctx))):
             return
-        if not _in_except(ctx.scope, ctx) or ctx.is_test_file:
+        if not _in_except(ctx.scope, ctx) or ctx.is_test_file or discarded_response(node, ctx):
             return
         parent = ctx.parent
         if isinstance(parent, ast.Tuple) and isinstance(ctx.parent_of(parent), ast.Return):
@@ -260,6 +261,8 @@ class ExceptionDetailInResponse(Rule):
                 text = text if len(text) <= 40 else text[:37] + "..."
                 if client_error and types and _ANY not in types:
                     return None
+                if reason_phrase(found, ctx):
+                    return None  # aiohttp ClientResponseError.message: the upstream's reason phrase
                 if client_error and _says_input_error(found):
                     return None  # f"Failed to decode: {exc}" with a 4xx: the parse error of the client's own string
                 if types and _ANY not in types:
@@ -328,11 +331,15 @@ def _says_input_error(found: ast.expr) -> bool:
 
 
 def _operator_only(ctx: FileContext) -> bool:
-    """The clause is in a handler only administrators reach (:mod:`backend_lint.analysis.admin_only`): the
-    error text is the operator's diagnostic."""
+    """The clause is in a handler only administrators reach (:mod:`backend_lint.analysis.admin_only`), as declared
+    or by a guard at the top of its body that turns everyone else away: the error text is the operator's
+    diagnostic."""
     function = ctx.scope.function
     handler = handler_for(ctx, function) if function is not None else None
-    return handler is not None and admin_only(handler)
+    if handler is None:
+        return False
+    clause = ctx.scope.except_handler
+    return admin_only(handler) or (clause is not None and admin_guard(handler.function, clause))
 
 
 def _client_status(call: ast.Call, positional: bool = True) -> bool:

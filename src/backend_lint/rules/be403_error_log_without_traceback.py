@@ -10,19 +10,19 @@ same function, with no ``exc_info`` argument (loguru: no ``.opt(exception=...)``
 exception types (``except NoResultFound``, ``except redis.RedisError``) expects that failure: its message
 says what happened, and the stack adds little; the ``narrow-handlers`` option reports those too.
 
-Left alone: handlers whose last statement re-raises (the exception, traceback included, goes on to whoever
-handles it), unless what it raises is an HTTP error that the framework turns into a response without
-logging; handlers that record the traceback another way (a ``logger.exception`` call, ``exc_info=``,
-``traceback.format_exc()``, ``sentry_sdk.capture_exception``), calls with ``**kwargs`` (``exc_info`` may be
-in them), calls in a function defined inside the handler, ``warning``/``info`` levels (a handled, expected
-failure), a retry or reconnect loop whose message says so (``"lost connection, retrying in 5 seconds"`` in
-an ``except`` inside a loop: an expected outage logged once per attempt), a secondary failure logged inside
-another ``except`` that ends by raising (failing to parse the error body of a request whose error is then
-raised), expected errors (a Flask-AppBuilder veto hook, one value that does not parse, a user's content
-error told back to the user, a ``try`` of a few calls into a library or the OS whose error the handler logs
-with its message, see :mod:`backend_lint.analysis.expected_errors`; a predicate answering ``False`` when it
-cannot tell), a command's error exit (also in a helper only the file's commands call), and tests and test
-support.
+Left alone: handlers whose last statement re-raises (the exception, traceback included, goes on to whoever handles
+it), unless what it raises is an HTTP error that the framework turns into a response without logging; handlers
+that record the traceback another way (a ``logger.exception`` call, ``exc_info=``, ``traceback.format_exc()``,
+``sentry_sdk.capture_exception``), calls with ``**kwargs`` (``exc_info`` may be in them), calls in a function
+defined inside the handler, ``warning``/``info`` levels (a handled, expected failure), a retry or reconnect loop
+whose message says so (``"lost connection, retrying in 5 seconds"`` in an ``except`` inside a loop: an expected
+outage logged once per attempt; a ``while`` loop whose ``try`` opens a connection and goes round again), a
+secondary failure logged inside another ``except`` that ends by raising (failing to parse the error body of a
+request whose error is then raised, or in a function handed the exception it reports: auditing another failure),
+expected errors (a Flask-AppBuilder veto hook, one value that does not parse, a user's content error told back to
+the user (also answered with 400/422), a ``try`` of a few calls into a library or the OS whose error the handler
+logs with its message, see :mod:`backend_lint.analysis.expected_errors`; a predicate answering ``False`` when it
+cannot tell), a command's error exit (also in a helper only the file's commands call), and tests and test support.
 """
 
 from __future__ import annotations
@@ -35,9 +35,12 @@ from backend_lint.analysis.catch_all import catches_any_exception, covers_someth
 from backend_lint.analysis.catch_all import catches_everything as lets_nothing_out
 from backend_lint.analysis.entrypoints import helper_of_commands, in_cli_context
 from backend_lint.analysis.expected_errors import (
+    answers_client_error,
     calls_outside_only,
     parses_one_value,
+    reconnect_loop,
     records_failed_item,
+    reports_another_failure,
     reports_error_to_user,
     vetoed_by_hook,
 )
@@ -216,15 +219,18 @@ class ErrorLogWithoutTraceback(Rule):
         kind = logging_call_kind(node, ctx)
         if kind is None or handler_records_traceback(ctx, handler) or module_roles(ctx).for_tests:
             return
-        if _announced_retry(node, handler, ctx) or _while_raising(handler, ctx):
-            return
+        if _announced_retry(node, handler, ctx) or _while_raising(handler, ctx) \
+                or reports_another_failure(ctx.scope.function):
+            return  # a retry; a secondary failure met while another is handled
         attempt = ctx.parent_of(handler)
         if isinstance(attempt, ast.Try) and (vetoed_by_hook(attempt) or parses_one_value(attempt, ctx)):
             return  # an expected rejection; a text that does not parse
         if isinstance(attempt, ast.Try) and calls_outside_only(attempt, handler, node, ctx):
             return  # a library's or the OS's own error, logged with its message
-        if reports_error_to_user(ctx, handler):
+        if reports_error_to_user(ctx, handler) or answers_client_error(handler):
             return  # a user's own error told back to them
+        if isinstance(attempt, ast.Try) and reconnect_loop(attempt, handler, ctx):
+            return  # a connection loop: the connection's own failure, and it connects again
         if _exits_the_program(handler) and (
             in_cli_context(ctx.scope, ctx) or helper_of_commands(ctx.scope.function, ctx)
         ):

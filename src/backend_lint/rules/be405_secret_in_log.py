@@ -35,6 +35,7 @@ from backend_lint.analysis.loggers import (
     message_argument,
 )
 from backend_lint.analysis.mentions import attributes_read, path_arguments
+from backend_lint.analysis.refused_secrets import refused_lookup
 from backend_lint.analysis.resolve import lookup
 from backend_lint.analysis.secret_names import name_of, secret_word, split_identifier
 from backend_lint.analysis.values import origin
@@ -155,7 +156,9 @@ class SecretInLog(Rule):
     name = "secret-in-log"
     message = "`{value}` is written to the log; leave secrets out of log calls or log a masked form"
     triggers = ("log", "LOG", "structlog")
-    needs = (logger_kind, logging_call_kind, origin, bindings_of, path_arguments, attributes_read, lookup)
+    needs = (
+        logger_kind, logging_call_kind, origin, bindings_of, path_arguments, attributes_read, lookup, refused_lookup,
+    )
     options = (
         Option(
             "secret-names",
@@ -201,6 +204,8 @@ class SecretInLog(Rule):
                 continue
             if name == _WHOLE_REQUEST and _authorization_absent(node, ctx):
                 continue
+            if refused_lookup(node, value, ctx):
+                continue  # the value was looked up and found unknown or expired: it grants nothing
             if _logged_by_choice(node, ctx):
                 return
             self.report(ctx, value, value=_display(value, name, ctx))

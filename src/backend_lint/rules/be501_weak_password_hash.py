@@ -1,18 +1,19 @@
 """BE501 weak-password-hash: passwords hashed with a fast digest or an MD5/SHA1 scheme.
 
-A leaked table of ``sha256(password)`` values falls to a GPU in hours: general-purpose digests are built to be
-fast, and unsalted ones match rainbow tables. Passwords need a slow, salted hasher (argon2, bcrypt, scrypt, or
-PBKDF2); a slow hasher configured with too low a cost is BE510's. Flagged: a ``hashlib`` digest (``md5`` ...
-``sha512``, ``blake2``, ``hashlib.new("...")``) fed a password-like value (:mod:`.analysis.passwords`), directly or
-through ``.update()``, or handed to ``user.set_password(...)``; passlib ``CryptContext`` whose default scheme is
+A leaked table of ``sha256(password)`` values falls to a GPU in hours: general-purpose digests are built to be fast,
+and unsalted ones match rainbow tables. Passwords need a slow, salted hasher (argon2, bcrypt, scrypt, or PBKDF2); a
+slow hasher configured with too low a cost is BE510's. Flagged: a ``hashlib`` digest (``md5`` ... ``sha512``,
+``blake2``, ``hashlib.new("...")``) fed a password-like value (:mod:`.analysis.passwords`), directly or through
+``.update()``, or handed to ``user.set_password(...)``; passlib ``CryptContext`` whose default scheme is
 MD5/SHA1/DES-based, a weak ``passlib.hash`` handler's ``hash()``; Django ``PASSWORD_HASHERS`` led by an MD5/SHA1
 hasher and ``make_password(..., hasher="md5")``. Hashing other data (ETags, cache keys, checksums, high-entropy
-tokens) is left alone, and so are HMACs keyed with a random per-process key (lookup keys that die with the
-process), a digest of a password only ever used as a key of an in-memory table (privacyIDEA's per-request cache of
-checked passwords), a fast digest in a function or class named for a legacy scheme (verifying old hashes before
-rehashing them), a function whose result a main guard prints after prompting for a password (a hash generator
-tool), the hasher classes themselves (subclasses of Django's ``BasePasswordHasher``: ``PASSWORD_HASHERS`` decides
-whether they are used), and test modules and test settings, where fast hashers are a deliberate speed-up.
+tokens) is left alone, and so are HMACs keyed with a random per-process key (lookup keys that die with the process)
+or made in a function documented as hashing for reporting (Keystone's partial, peppered hash of a rejected password
+for audit notifications), a digest of a password only ever used as a key of an in-memory table (privacyIDEA's
+per-request cache of checked passwords), a fast digest in a function or class named for a legacy scheme (verifying old
+hashes before rehashing them), a function whose result a main guard prints after prompting for a password (a hash
+generator tool), the hasher classes themselves (subclasses of Django's ``BasePasswordHasher``: ``PASSWORD_HASHERS``
+decides whether they are used), and test modules and test settings, where fast hashers are a deliberate speed-up.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from backend_lint.analysis.ast_helpers import argument, keyword_value
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.entrypoints import PROMPTS, terminal_use
 from backend_lint.analysis.facts import file_fact
-from backend_lint.analysis.passwords import is_password_value, local_value, stored_as_password
+from backend_lint.analysis.passwords import is_password_value, local_value, reporting_digest, stored_as_password
 from backend_lint.analysis.project.conditions import test_support
 from backend_lint.analysis.scopes import is_main_guard
 from backend_lint.analysis.settings import TEST, settings_module
@@ -213,6 +214,7 @@ class WeakPasswordHash(Rule):
                 message is not None
                 and is_password_value(message, ctx)
                 and not _random_key(argument(node, 0, "key"), ctx)
+                and not reporting_digest(ctx)
             ):
                 self._add_digest(node, callee, ctx)
         elif callee.startswith("passlib."):

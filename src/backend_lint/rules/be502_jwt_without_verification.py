@@ -8,7 +8,9 @@ a local/module dict), the old ``verify=False``, no ``algorithms=`` (PyJWT 1.x th
 ``jwt.get_unverified_claims``. Reading unverified claims is fine when the same function also decodes the
 token with verification (peeking at ``iss`` or ``kid`` to choose the key, then verifying), so those
 findings wait for the end of the function. ``get_unverified_header`` is never flagged: the header carries the
-key id and algorithm, not the claims an authorization decision is based on.
+key id and algorithm, not the claims an authorization decision is based on. Nor are unverified reads in a
+function documented as not for authentication, or of a token the same function first handed to the identity
+provider's userinfo or introspection endpoint (:mod:`backend_lint.analysis.jwt_trust`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from dataclasses import dataclass, field
 
 from backend_lint.analysis.ast_helpers import keyword_value, string_value
 from backend_lint.analysis.bindings import bindings_of
+from backend_lint.analysis.jwt_trust import documented_unverified, validated_by_issuer
 from backend_lint.analysis.project.conditions import test_support
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
@@ -95,7 +98,7 @@ class JwtWithoutVerification(Rule):
     name = "jwt-without-verification"
     message = "`{construct}` {problem}; verify the signature with an explicit `algorithms=` list"
     triggers = ("jwt", "jose")
-    needs = (origin, bindings_of)
+    needs = (origin, bindings_of, validated_by_issuer)
     module_facts = (test_support,)
     decoding: FileState[dict[ast.AST, _Decoding]] = FileState(dict)
 
@@ -141,8 +144,10 @@ class JwtWithoutVerification(Rule):
         return found
 
     def _defer(self, node: ast.Call, ctx: FileContext, construct: str, problem: str) -> None:
-        if not _reads_only_timing(node, ctx):
-            self._decoding(ctx).unverified.append((node, construct, problem))
+        if _reads_only_timing(node, ctx) or documented_unverified(ctx.scope.function) \
+                or validated_by_issuer(ctx, node):
+            return  # see :mod:`backend_lint.analysis.jwt_trust`
+        self._decoding(ctx).unverified.append((node, construct, problem))
 
     def _verified(self, ctx: FileContext) -> None:
         self._decoding(ctx).verified = True
