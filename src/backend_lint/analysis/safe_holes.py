@@ -1,8 +1,9 @@
 """When a value formatted into SQL cannot carry attacker text: the *safe holes* of :mod:`.provenance`.
 
 A hole is safe when its text can only be a number (``int(...)``, ``len(...)``, arithmetic, a parameter
-annotated ``int``/``UUID``/``date``, a local only ever given such values), a constant (UPPER_CASE names, class
-attributes holding numbers, ``typing.Final``, a row's primary key ``.pk``, a model's ``db_table``), a quoted
+annotated ``int``/``UUID``/``date`` or defaulting to a number, a local only ever given such values), a
+constant (UPPER_CASE names, class attributes holding numbers, ``typing.Final``, a row's primary key ``.pk``,
+a model's ``db_table``), a quoted
 identifier (``quote_name``, ``quote_ident``, ``qn``), a lookup in a constant allow-list (``COLUMNS[key]``, a
 class attribute holding a literal table; never the request's ``request.GET``), a name the function checks
 against a fixed set and rejects otherwise (``if sort not in ALLOWED: raise``), or a list of placeholders
@@ -389,6 +390,9 @@ def _is_typed_safe(name: str, state: Evaluation, scope: Scope) -> bool:
     if param is not None:
         if param.annotation is not None and _safe_annotation(param.annotation, state):
             return True
+        default = _default_of(link.node, param) if param.annotation is None else None
+        if default is not None and is_number(default):
+            return True  # ``window=1800``: an unannotated parameter whose signature makes it a number
         return name in asserted_numbers(state.ctx, link.node) or _constant_at_every_call(name, link, state)
     key = ("safe", id(link.node), name)
     if key in state.seen or not bindings.assigned.get(name):
@@ -403,6 +407,20 @@ def _is_typed_safe(name: str, state: Evaluation, scope: Scope) -> bool:
         )
     finally:
         state.seen.discard(key)
+
+
+def _default_of(function: ast.AST, param: ast.arg) -> Optional[ast.expr]:
+    """The default value the signature of ``function`` gives ``param`` (``None`` when it gives none)."""
+    args = getattr(function, "args", None)
+    if not isinstance(args, ast.arguments):
+        return None
+    positional = args.posonlyargs + args.args
+    if param in positional:
+        index = positional.index(param) - (len(positional) - len(args.defaults))
+        return args.defaults[index] if index >= 0 else None
+    if param in args.kwonlyargs:
+        return args.kw_defaults[args.kwonlyargs.index(param)]
+    return None
 
 
 def _safe_annotation(annotation: ast.expr, state: Evaluation) -> bool:
