@@ -367,7 +367,9 @@ def _children_of_one_object(query: Query, ctx: FileContext) -> bool:
     ``filter(*filters)`` over a list written in the function). Reported only with
     ``report-children-of-one-object``."""
     if query.framework == SQLALCHEMY:
-        return any(_sqlalchemy_tie(call, ctx) for call in query.calls)
+        return any(_sqlalchemy_tie(call, ctx) for call in query.calls) or any(
+            _sqlalchemy_tie(call, ctx, foreign_key=True) for call in _statement_calls(query, ctx)
+        )
     if query.framework != DJANGO:
         return False
     first = query.calls[0] if query.calls else None
@@ -379,12 +381,33 @@ def _children_of_one_object(query: Query, ctx: FileContext) -> bool:
     return callee_name(first) == "filter" and ties_to_one_parent(first)
 
 
-def _sqlalchemy_tie(call: ast.Call, ctx: FileContext) -> bool:
+def _statement_calls(query: Query, ctx: FileContext) -> list[ast.Call]:
+    """The calls of the statement a SQLAlchemy chain runs: ``select(App).join(...).where(...)`` handed to
+    ``session.scalars(...)``/``execute(...)``, written there or in a local assigned once in the function."""
+    found: list[ast.Call] = []
+    function = ctx.scope.function
+    for call in query.calls:
+        for arg in call.args[:1]:
+            expr: ast.AST = arg
+            if isinstance(expr, ast.Name) and function is not None:
+                expr = bindings_of(ctx, function).single_value(expr.id) or expr
+            while isinstance(expr, (ast.Call, ast.Attribute, ast.Await)):
+                if isinstance(expr, ast.Call):
+                    found.append(expr)
+                    expr = expr.func
+                else:
+                    expr = expr.value
+    return found
+
+
+def _sqlalchemy_tie(call: ast.Call, ctx: FileContext, foreign_key: bool = False) -> bool:
     """``filter_by(user_id=user.id)`` or ``filter(Model.user_id == user.id, ...)``: one call of a SQLAlchemy chain
-    ties the rows to an object the code holds."""
+    ties the rows to an object the code holds. In a statement (``select(App).where(...)``, ``foreign_key``) only
+    a column naming a parent's key counts (``ChannelMember.channel_id == channel_id``, not ``Order.status ==
+    status``)."""
     name = callee_name(call)
     if name == "filter_by":
-        return ties_to_one_parent(call)
+        return not foreign_key and ties_to_one_parent(call)
     if name not in ("filter", "where"):
         return False
     conditions: list[ast.expr] = []
@@ -395,7 +418,14 @@ def _sqlalchemy_tie(call: ast.Call, ctx: FileContext) -> bool:
             conditions.extend(listed.elts if isinstance(listed, (ast.List, ast.Tuple)) else ())
         else:
             conditions.append(arg)
-    return any(_column_equals_object(condition) for condition in conditions)
+    return any(_column_equals_object(condition) and (not foreign_key or _parent_key(condition))
+               for condition in conditions)
+
+
+def _parent_key(condition: ast.expr) -> bool:
+    """``ChannelMember.channel_id == ...``: the compared column is a foreign key (``<parent>_id``)."""
+    column = condition.left if isinstance(condition, ast.Compare) else None
+    return isinstance(column, ast.Attribute) and column.attr.endswith("_id") and column.attr != "_id"
 
 
 def _column_equals_object(condition: ast.expr) -> bool:
