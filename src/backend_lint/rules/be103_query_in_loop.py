@@ -18,7 +18,8 @@ lazily inside ``Exists()``/``Subquery()`` or with ``OuterRef`` (no query runs pe
 rows the code bounds itself (``qs[:10]``) or the rows of objects it picked by key (``filter(address__in=chosen)``
 where ``chosen = ...filter(pk__in=pks)``: a merge, an action on a selection; ``filter(id__in=ids)`` where
 ``ids = request.POST.getlist(...)``: the items a user ticked for a bulk action); walks over a tree (the function
-calls itself); ``while`` loops (batching loops fetch the next page on purpose) and the rows of one batch such a
+calls itself); a query in an ``except`` clause inside the loop (only the rows that fail); ``while`` loops
+(batching loops fetch the next page on purpose) and the rows of one batch such a
 loop fetched (``.limit(batch_size)``); tests, test support and data migrations (module roles, a function with the
 ``RunPython`` signature ``(apps, schema_editor)``, and ``ignore-paths``), which run once.
 """
@@ -170,7 +171,7 @@ class QueryInLoop(Rule):
             if (_cached(node, inner, outer, loop) or _handful(outer) or _of_chosen_rows(outer, ctx)
                     or _drains_batches(outer, loops[depth + 1:]) or _plain_model(outer, ctx)
                     or _leaves_the_loop(node, loop, ctx) or _guarded_write(node, ctx)
-                    or _starts_a_job_per_row(loop, ctx)):
+                    or _on_error_path(node, loop, ctx) or _starts_a_job_per_row(loop, ctx)):
                 return
             if inner.last_method in _WRITES or _writes_sql(node, ctx):
                 advice = "collect the changes and write them in bulk after the loop"
@@ -239,7 +240,7 @@ class QueryInLoop(Rule):
                 only_if = (relation(imported, node.attr),)  # a model of another module: its relations
             if (node.attr in outer.preloaded or _handful(outer) or _of_chosen_rows(outer, ctx)
                     or _drains_batches(outer, loops[depth + 1:]) or _plain_model(outer, ctx)
-                    or _starts_a_job_per_row(loop, ctx)):
+                    or _on_error_path(node, loop, ctx) or _starts_a_job_per_row(loop, ctx)):
                 return
             seen = self.state(ctx).relations_read
             if (loop, node.attr) in seen:
@@ -394,6 +395,18 @@ def _leaves_the_loop(node: ast.Call, loop: ast.AST, ctx: FileContext) -> bool:
         for block in (getattr(parent, name, None) for name in ("body", "orelse", "finalbody")):
             if isinstance(block, list) and child in block and isinstance(block[-1], _EXITS):
                 return True
+        child, parent = parent, ctx.parent_of(parent)
+    return False
+
+
+def _on_error_path(node: ast.AST, loop: ast.AST, ctx: FileContext) -> bool:
+    """The call sits in an ``except`` clause inside the loop's body (``try: rows.append(decode(row)) except
+    ValueError: session.delete(row)``): it runs only for the rows that fail, a rare path, not once per row."""
+    child: ast.AST = node
+    parent = ctx.parent_of(child)
+    while parent is not None and parent is not loop:
+        if isinstance(parent, ast.ExceptHandler) and child in parent.body:
+            return True
         child, parent = parent, ctx.parent_of(parent)
     return False
 
