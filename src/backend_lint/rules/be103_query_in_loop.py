@@ -18,7 +18,8 @@ lazily inside ``Exists()``/``Subquery()`` or with ``OuterRef`` (no query runs pe
 rows the code bounds itself (``qs[:10]``) or the rows of objects it picked by key (``filter(address__in=chosen)``
 where ``chosen = ...filter(pk__in=pks)``: a merge, an action on a selection; ``filter(id__in=ids)`` where
 ``ids = request.POST.getlist(...)``: the items a user ticked for a bulk action); walks over a tree (the function
-calls itself); a query in an ``except`` clause inside the loop (only the rows that fail); ``while`` loops
+calls itself); a query in an ``except`` clause inside the loop (only the rows that fail); a loop that copies
+each row (``row_copy.pk = None``: one object's tree copied row by row); ``while`` loops
 (batching loops fetch the next page on purpose) and the rows of one batch such a
 loop fetched (``.limit(batch_size)``); tests, test support and data migrations (module roles, a function with the
 ``RunPython`` signature ``(apps, schema_editor)``, and ``ignore-paths``), which run once.
@@ -171,7 +172,8 @@ class QueryInLoop(Rule):
             if (_cached(node, inner, outer, loop) or _handful(outer) or _of_chosen_rows(outer, ctx)
                     or _drains_batches(outer, loops[depth + 1:]) or _plain_model(outer, ctx)
                     or _leaves_the_loop(node, loop, ctx) or _guarded_write(node, ctx)
-                    or _on_error_path(node, loop, ctx) or _starts_a_job_per_row(loop, ctx)):
+                    or _on_error_path(node, loop, ctx) or _starts_a_job_per_row(loop, ctx)
+                    or _copies_rows(loop)):
                 return
             if inner.last_method in _WRITES or _writes_sql(node, ctx):
                 advice = "collect the changes and write them in bulk after the loop"
@@ -240,7 +242,8 @@ class QueryInLoop(Rule):
                 only_if = (relation(imported, node.attr),)  # a model of another module: its relations
             if (node.attr in outer.preloaded or _handful(outer) or _of_chosen_rows(outer, ctx)
                     or _drains_batches(outer, loops[depth + 1:]) or _plain_model(outer, ctx)
-                    or _on_error_path(node, loop, ctx) or _starts_a_job_per_row(loop, ctx)):
+                    or _on_error_path(node, loop, ctx) or _starts_a_job_per_row(loop, ctx)
+                    or _copies_rows(loop)):
                 return
             seen = self.state(ctx).relations_read
             if (loop, node.attr) in seen:
@@ -408,6 +411,21 @@ def _on_error_path(node: ast.AST, loop: ast.AST, ctx: FileContext) -> bool:
         if isinstance(parent, ast.ExceptHandler) and child in parent.body:
             return True
         child, parent = parent, ctx.parent_of(parent)
+    return False
+
+
+def _copies_rows(loop: ast.AST) -> bool:
+    """The loop copies each row (``day_copy = copy.copy(day); day_copy.pk = None; day_copy.save()``): the copy
+    of one object's tree (a workout's days, a plan's meals), a write per row by design, whose per-row reads
+    of the children to copy go with it."""
+    if not isinstance(loop, (ast.For, ast.AsyncFor)):
+        return False
+    for statement in loop.body:
+        for node in ast.walk(statement):
+            if (isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and node.value.value is None
+                    and any(isinstance(target, ast.Attribute) and target.attr in ("pk", "id")
+                            for target in node.targets)):
+                return True
     return False
 
 
