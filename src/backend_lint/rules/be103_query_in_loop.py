@@ -21,7 +21,8 @@ where ``chosen = ...filter(pk__in=pks)``: a merge, an action on a selection; ``f
 calls itself); a query in an ``except`` clause inside the loop (only the rows that fail); a loop that copies
 each row (``row_copy.pk = None``: one object's tree copied row by row); ``while`` loops
 (batching loops fetch the next page on purpose) and the rows of one batch such a
-loop fetched (``.limit(batch_size)``); tests, test support and data migrations (module roles, a function with the
+loop fetched (``.limit(batch_size)``), or one batch a function cuts and counts for its caller (``return
+len(rows)``); tests, test support and data migrations (module roles, a function with the
 ``RunPython`` signature ``(apps, schema_editor)``, and ``ignore-paths``), which run once.
 """
 
@@ -173,7 +174,7 @@ class QueryInLoop(Rule):
                     or _drains_batches(outer, loops[depth + 1:]) or _plain_model(outer, ctx)
                     or _leaves_the_loop(node, loop, ctx) or _guarded_write(node, ctx)
                     or _on_error_path(node, loop, ctx) or _starts_a_job_per_row(loop, ctx)
-                    or _copies_rows(loop)):
+                    or _copies_rows(loop) or _one_batch(outer, loop, ctx)):
                 return
             if inner.last_method in _WRITES or _writes_sql(node, ctx):
                 advice = "collect the changes and write them in bulk after the loop"
@@ -243,7 +244,7 @@ class QueryInLoop(Rule):
             if (node.attr in outer.preloaded or _handful(outer) or _of_chosen_rows(outer, ctx)
                     or _drains_batches(outer, loops[depth + 1:]) or _plain_model(outer, ctx)
                     or _on_error_path(node, loop, ctx) or _starts_a_job_per_row(loop, ctx)
-                    or _copies_rows(loop)):
+                    or _copies_rows(loop) or _one_batch(outer, loop, ctx)):
                 return
             seen = self.state(ctx).relations_read
             if (loop, node.attr) in seen:
@@ -369,6 +370,32 @@ def _cleaned_data(expr: ast.expr, ctx: FileContext, scope: Scope) -> bool:
     return False
 
 
+def _one_batch(outer: Query, loop: ast.AST, ctx: FileContext) -> bool:
+    """The rows are one batch the function processes and counts for its caller, which calls again until none
+    are left: the query is cut to a batch (``.limit(BATCH_SIZE)``) and the function returns how many rows it
+    handled (``return len(rows)``, ``rows`` being what the loop iterates). A maintenance job's batch."""
+    iterable = getattr(loop, "iter", None)
+    function = ctx.scope.function
+    if not isinstance(iterable, ast.Name) or not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    if not (outer.sliced or _limited(outer)):
+        return False
+    return any(
+        isinstance(node, ast.Return) and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Name)
+        and node.value.func.id == "len" and len(node.value.args) == 1
+        and isinstance(node.value.args[0], ast.Name) and node.value.args[0].id == iterable.id
+        for node in function.body
+    )
+
+
+def _limited(outer: Query) -> bool:
+    """A ``.limit(...)`` call in the chain or in the statement it runs."""
+    return any(
+        isinstance(part, ast.Call) and isinstance(part.func, ast.Attribute) and part.func.attr == "limit"
+        for call in outer.calls for part in ast.walk(call)
+    )
+
+
 def _drains_batches(outer: Query, enclosing: Sequence[ast.AST]) -> bool:
     """The rows are one batch of a backlog drained in a ``while`` loop around this one: the query is cut to a
     batch (``.limit(batch_size)``, ``qs[:batch]``) and the ``while`` fetches the next batch. Per-row work there
@@ -376,12 +403,7 @@ def _drains_batches(outer: Query, enclosing: Sequence[ast.AST]) -> bool:
     batches are, not a page a request waits for."""
     if not any(isinstance(loop, ast.While) for loop in enclosing):
         return False
-    if outer.sliced:
-        return True
-    return any(
-        isinstance(part, ast.Call) and isinstance(part.func, ast.Attribute) and part.func.attr == "limit"
-        for call in outer.calls for part in ast.walk(call)
-    )
+    return outer.sliced or _limited(outer)
 
 
 _EXITS = (ast.Return, ast.Raise, ast.Break)
