@@ -3,7 +3,7 @@
 A hole is safe when its text can only be a number (``int(...)``, ``len(...)``, arithmetic, a parameter
 annotated ``int``/``UUID``/``date`` or defaulting to a number, a local only ever given such values), a
 constant (UPPER_CASE names, class attributes holding numbers, ``typing.Final``, a row's primary key ``.pk``,
-a model's ``db_table``), a quoted
+a model's ``db_table``), a loop over the database's catalog (``inspector.get_schema_names()``), a quoted
 identifier (``quote_name``, ``quote_ident``, ``qn``), a lookup in a constant allow-list (``COLUMNS[key]``, a
 class attribute holding a literal table; never the request's ``request.GET``), a name the function checks
 against a fixed set and rejects otherwise (``if sort not in ALLOWED: raise``), or a list of placeholders
@@ -207,7 +207,40 @@ def _from_literal_loop(use: ast.Name, state: Evaluation, scope: Scope) -> bool:
     around = [loop for loop in loops if loop.lineno <= use.lineno <= (loop.end_lineno or loop.lineno)]
     if around:
         loops = [max(around, key=lambda loop: loop.lineno)]  # the innermost loop binding it is the one read
-    return all(_constant_collection(loop.iter, state, link) for loop in loops)
+    return all(_constant_collection(loop.iter, state, link) or _catalog_collection(loop.iter, state, link)
+               for loop in loops)
+
+
+_CATALOG_READS = frozenset({"get_schema_names", "get_table_names", "get_view_names", "get_columns",
+                            "get_sequence_names", "get_foreign_keys", "get_indexes"})
+"""SQLAlchemy inspector methods: names read from the database's own catalog."""
+
+
+def _catalog_collection(expr: ast.expr, state: Evaluation, scope: Scope) -> bool:
+    """What the database's catalog holds: ``inspector.get_schema_names()``, or what a function of this file
+    that reads it returns (``get_all_tables(db)`` building ``{schema: tables}`` from the inspector); through
+    ``.items()``/``.keys()`` and a local assigned once. Its names are the database's own, not a client's text."""
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and not expr.args and (
+        expr.func.attr in ("items", "keys")
+    ):
+        expr = expr.func.value
+    if isinstance(expr, ast.Name):
+        found = lookup(expr.id, state.ctx, scope)
+        if found is None:
+            return False
+        values = found[1].assigned.get(expr.id, [])
+        if len(values) != 1 or values[0] is None or expr.id in found[1].params:
+            return False
+        expr = values[0]
+    if not isinstance(expr, ast.Call):
+        return False
+    if isinstance(expr.func, ast.Attribute) and expr.func.attr in _CATALOG_READS:
+        return True
+    called = called_function(expr, state.ctx, scope)
+    return called is not None and any(
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _CATALOG_READS
+        for node in ast.walk(called.node)
+    )
 
 
 def _constant_collection(expr: ast.expr, state: Evaluation, scope: Scope) -> bool:
