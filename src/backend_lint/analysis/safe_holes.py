@@ -1,8 +1,9 @@
 """When a value formatted into SQL cannot carry attacker text: the *safe holes* of :mod:`.provenance`.
 
 A hole is safe when its text can only be a number (``int(...)``, ``len(...)``, arithmetic, a parameter
-annotated ``int``/``UUID``/``date``, a local only ever given such values), a constant (UPPER_CASE names, class
-attributes holding numbers, ``typing.Final``, a row's primary key ``.pk``, a model's ``db_table``), a quoted
+annotated ``int``/``UUID``/``date`` or defaulting to a number, a local only ever given such values), a
+constant (UPPER_CASE names, class attributes holding numbers, ``typing.Final``, a row's primary key ``.pk``,
+a model's ``db_table``), a loop over the database's catalog (``inspector.get_schema_names()``), a quoted
 identifier (``quote_name``, ``quote_ident``, ``qn``), a lookup in a constant allow-list (``COLUMNS[key]``, a
 class attribute holding a literal table; never the request's ``request.GET``), a name the function checks
 against a fixed set and rejects otherwise (``if sort not in ALLOWED: raise``), or a list of placeholders
@@ -206,7 +207,40 @@ def _from_literal_loop(use: ast.Name, state: Evaluation, scope: Scope) -> bool:
     around = [loop for loop in loops if loop.lineno <= use.lineno <= (loop.end_lineno or loop.lineno)]
     if around:
         loops = [max(around, key=lambda loop: loop.lineno)]  # the innermost loop binding it is the one read
-    return all(_constant_collection(loop.iter, state, link) for loop in loops)
+    return all(_constant_collection(loop.iter, state, link) or _catalog_collection(loop.iter, state, link)
+               for loop in loops)
+
+
+_CATALOG_READS = frozenset({"get_schema_names", "get_table_names", "get_view_names", "get_columns",
+                            "get_sequence_names", "get_foreign_keys", "get_indexes"})
+"""SQLAlchemy inspector methods: names read from the database's own catalog."""
+
+
+def _catalog_collection(expr: ast.expr, state: Evaluation, scope: Scope) -> bool:
+    """What the database's catalog holds: ``inspector.get_schema_names()``, or what a function of this file
+    that reads it returns (``get_all_tables(db)`` building ``{schema: tables}`` from the inspector); through
+    ``.items()``/``.keys()`` and a local assigned once. Its names are the database's own, not a client's text."""
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and not expr.args and (
+        expr.func.attr in ("items", "keys")
+    ):
+        expr = expr.func.value
+    if isinstance(expr, ast.Name):
+        found = lookup(expr.id, state.ctx, scope)
+        if found is None:
+            return False
+        values = found[1].assigned.get(expr.id, [])
+        if len(values) != 1 or values[0] is None or expr.id in found[1].params:
+            return False
+        expr = values[0]
+    if not isinstance(expr, ast.Call):
+        return False
+    if isinstance(expr.func, ast.Attribute) and expr.func.attr in _CATALOG_READS:
+        return True
+    called = called_function(expr, state.ctx, scope)
+    return called is not None and any(
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _CATALOG_READS
+        for node in ast.walk(called.node)
+    )
 
 
 def _constant_collection(expr: ast.expr, state: Evaluation, scope: Scope) -> bool:
@@ -389,6 +423,9 @@ def _is_typed_safe(name: str, state: Evaluation, scope: Scope) -> bool:
     if param is not None:
         if param.annotation is not None and _safe_annotation(param.annotation, state):
             return True
+        default = _default_of(link.node, param) if param.annotation is None else None
+        if default is not None and is_number(default):
+            return True  # ``window=1800``: an unannotated parameter whose signature makes it a number
         return name in asserted_numbers(state.ctx, link.node) or _constant_at_every_call(name, link, state)
     key = ("safe", id(link.node), name)
     if key in state.seen or not bindings.assigned.get(name):
@@ -403,6 +440,20 @@ def _is_typed_safe(name: str, state: Evaluation, scope: Scope) -> bool:
         )
     finally:
         state.seen.discard(key)
+
+
+def _default_of(function: ast.AST, param: ast.arg) -> Optional[ast.expr]:
+    """The default value the signature of ``function`` gives ``param`` (``None`` when it gives none)."""
+    args = getattr(function, "args", None)
+    if not isinstance(args, ast.arguments):
+        return None
+    positional = args.posonlyargs + args.args
+    if param in positional:
+        index = positional.index(param) - (len(positional) - len(args.defaults))
+        return args.defaults[index] if index >= 0 else None
+    if param in args.kwonlyargs:
+        return args.kw_defaults[args.kwonlyargs.index(param)]
+    return None
 
 
 def _safe_annotation(annotation: ast.expr, state: Evaluation) -> bool:

@@ -18,8 +18,11 @@ lazily inside ``Exists()``/``Subquery()`` or with ``OuterRef`` (no query runs pe
 rows the code bounds itself (``qs[:10]``) or the rows of objects it picked by key (``filter(address__in=chosen)``
 where ``chosen = ...filter(pk__in=pks)``: a merge, an action on a selection; ``filter(id__in=ids)`` where
 ``ids = request.POST.getlist(...)``: the items a user ticked for a bulk action); walks over a tree (the function
-calls itself); ``while`` loops (batching loops fetch the next page on purpose) and the rows of one batch such a
-loop fetched (``.limit(batch_size)``); tests, test support and data migrations (module roles, a function with the
+calls itself); a query in an ``except`` clause inside the loop (only the rows that fail); a loop that copies
+each row (``row_copy.pk = None``: one object's tree copied row by row); ``while`` loops
+(batching loops fetch the next page on purpose) and the rows of one batch such a
+loop fetched (``.limit(batch_size)``), or one batch a function cuts and counts for its caller (``return
+len(rows)``); tests, test support and data migrations (module roles, a function with the
 ``RunPython`` signature ``(apps, schema_editor)``, and ``ignore-paths``), which run once.
 """
 
@@ -170,7 +173,8 @@ class QueryInLoop(Rule):
             if (_cached(node, inner, outer, loop) or _handful(outer) or _of_chosen_rows(outer, ctx)
                     or _drains_batches(outer, loops[depth + 1:]) or _plain_model(outer, ctx)
                     or _leaves_the_loop(node, loop, ctx) or _guarded_write(node, ctx)
-                    or _starts_a_job_per_row(loop, ctx)):
+                    or _on_error_path(node, loop, ctx) or _starts_a_job_per_row(loop, ctx)
+                    or _copies_rows(loop) or _one_batch(outer, loop, ctx)):
                 return
             if inner.last_method in _WRITES or _writes_sql(node, ctx):
                 advice = "collect the changes and write them in bulk after the loop"
@@ -239,7 +243,8 @@ class QueryInLoop(Rule):
                 only_if = (relation(imported, node.attr),)  # a model of another module: its relations
             if (node.attr in outer.preloaded or _handful(outer) or _of_chosen_rows(outer, ctx)
                     or _drains_batches(outer, loops[depth + 1:]) or _plain_model(outer, ctx)
-                    or _starts_a_job_per_row(loop, ctx)):
+                    or _on_error_path(node, loop, ctx) or _starts_a_job_per_row(loop, ctx)
+                    or _copies_rows(loop) or _one_batch(outer, loop, ctx)):
                 return
             seen = self.state(ctx).relations_read
             if (loop, node.attr) in seen:
@@ -365,6 +370,32 @@ def _cleaned_data(expr: ast.expr, ctx: FileContext, scope: Scope) -> bool:
     return False
 
 
+def _one_batch(outer: Query, loop: ast.AST, ctx: FileContext) -> bool:
+    """The rows are one batch the function processes and counts for its caller, which calls again until none
+    are left: the query is cut to a batch (``.limit(BATCH_SIZE)``) and the function returns how many rows it
+    handled (``return len(rows)``, ``rows`` being what the loop iterates). A maintenance job's batch."""
+    iterable = getattr(loop, "iter", None)
+    function = ctx.scope.function
+    if not isinstance(iterable, ast.Name) or not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    if not (outer.sliced or _limited(outer)):
+        return False
+    return any(
+        isinstance(node, ast.Return) and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Name)
+        and node.value.func.id == "len" and len(node.value.args) == 1
+        and isinstance(node.value.args[0], ast.Name) and node.value.args[0].id == iterable.id
+        for node in function.body
+    )
+
+
+def _limited(outer: Query) -> bool:
+    """A ``.limit(...)`` call in the chain or in the statement it runs."""
+    return any(
+        isinstance(part, ast.Call) and isinstance(part.func, ast.Attribute) and part.func.attr == "limit"
+        for call in outer.calls for part in ast.walk(call)
+    )
+
+
 def _drains_batches(outer: Query, enclosing: Sequence[ast.AST]) -> bool:
     """The rows are one batch of a backlog drained in a ``while`` loop around this one: the query is cut to a
     batch (``.limit(batch_size)``, ``qs[:batch]``) and the ``while`` fetches the next batch. Per-row work there
@@ -372,12 +403,7 @@ def _drains_batches(outer: Query, enclosing: Sequence[ast.AST]) -> bool:
     batches are, not a page a request waits for."""
     if not any(isinstance(loop, ast.While) for loop in enclosing):
         return False
-    if outer.sliced:
-        return True
-    return any(
-        isinstance(part, ast.Call) and isinstance(part.func, ast.Attribute) and part.func.attr == "limit"
-        for call in outer.calls for part in ast.walk(call)
-    )
+    return outer.sliced or _limited(outer)
 
 
 _EXITS = (ast.Return, ast.Raise, ast.Break)
@@ -395,6 +421,33 @@ def _leaves_the_loop(node: ast.Call, loop: ast.AST, ctx: FileContext) -> bool:
             if isinstance(block, list) and child in block and isinstance(block[-1], _EXITS):
                 return True
         child, parent = parent, ctx.parent_of(parent)
+    return False
+
+
+def _on_error_path(node: ast.AST, loop: ast.AST, ctx: FileContext) -> bool:
+    """The call sits in an ``except`` clause inside the loop's body (``try: rows.append(decode(row)) except
+    ValueError: session.delete(row)``): it runs only for the rows that fail, a rare path, not once per row."""
+    child: ast.AST = node
+    parent = ctx.parent_of(child)
+    while parent is not None and parent is not loop:
+        if isinstance(parent, ast.ExceptHandler) and child in parent.body:
+            return True
+        child, parent = parent, ctx.parent_of(parent)
+    return False
+
+
+def _copies_rows(loop: ast.AST) -> bool:
+    """The loop copies each row (``day_copy = copy.copy(day); day_copy.pk = None; day_copy.save()``): the copy
+    of one object's tree (a workout's days, a plan's meals), a write per row by design, whose per-row reads
+    of the children to copy go with it."""
+    if not isinstance(loop, (ast.For, ast.AsyncFor)):
+        return False
+    for statement in loop.body:
+        for node in ast.walk(statement):
+            if (isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and node.value.value is None
+                    and any(isinstance(target, ast.Attribute) and target.attr in ("pk", "id")
+                            for target in node.targets)):
+                return True
     return False
 
 

@@ -22,7 +22,8 @@ Left alone by design: views that exist to list everything (a sitemap, a KML/RSS/
 social "feed"), known by a word of the handler function or its module (``sitemaps/views.py``, ``def
 kml(...)``, ``def orders_csv(...)``), and tables small by nature, known by the model's name (``Rank``, ``Role``,
 ``Country``, ``Currency``, ``Language``, ``Setting``..., or a last word such as ``Type`` or ``Category``: a fixed
-set of choices an administrator edits), and back-office pages only administrators, staff or moderators reach
+set of choices an administrator edits, or a model whose rows the module makes only in admin-only handlers), and
+back-office pages only administrators, staff or moderators reach
 (:mod:`backend_lint.analysis.admin_only`: an admin decorator, an admin DRF permission, a Django permission to
 edit, a Flask-Allows requirement), which list configuration tables whole. So are test modules, handlers whose
 every answer is a redirect, list views paginated by a mixin, and template list views their subclasses narrow.
@@ -124,6 +125,44 @@ def _narrowing_subclasses(ctx: FileContext) -> dict[str, list[bool]]:
     return found
 
 
+@file_fact(reads=(handler_for,))
+def _admin_created_models(ctx: FileContext) -> frozenset[str]:
+    """Models of which this module creates rows (``App(...)``, ``App.objects.create(...)``) only in handlers that
+    only administrators reach (``create_app(..., user=Depends(get_admin_user))``): a table of what the operator
+    installs (integrations, apps), small by nature. A model also made anywhere else in the module (a helper, a
+    handler any user reaches) is not one."""
+    admin: set[str] = set()
+    other: set[str] = set()
+    stack: list[tuple[ast.AST, Optional[bool]]] = [(ctx.tree, None)]
+    while stack:
+        node, by_admin = stack.pop()
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                handler = handler_for(ctx, child)
+                stack.append((child, handler is not None and admin_only(handler)))
+                continue
+            if isinstance(child, ast.Call):
+                model = _created_model(child)
+                if model is not None:
+                    (admin if by_admin else other).add(model)
+            stack.append((child, by_admin))
+    return frozenset(admin - other)
+
+
+def _created_model(call: ast.Call) -> Optional[str]:
+    """``App(...)`` (a capitalised class called) or ``App.objects.create(...)``: the model a row is made of."""
+    func = call.func
+    if isinstance(func, ast.Name) and func.id[:1].isupper():
+        return func.id
+    if isinstance(func, ast.Attribute) and func.attr in ("create", "get_or_create", "update_or_create"):
+        base = func.value
+        if isinstance(base, ast.Attribute) and base.attr == "objects":
+            base = base.value
+        if isinstance(base, ast.Name) and base.id[:1].isupper():
+            return base.id
+    return None
+
+
 def _template_view(node: ast.ClassDef, ctx: FileContext) -> bool:
     """``RefundExportListView`` with ``model = RefundExport``, extended in the same module by an event's and an
     organizer's view that each define ``get_queryset``: the base is a template, never served with its own
@@ -139,7 +178,7 @@ class UnboundedQuery(Rule):
     triggers = ("get", "GET", "route", "View", "api_view")
     needs = (handler_for, query_call, query_of, response_flow, query_sink, sql_text, drf_pagination, bounds_rows,
              filters_to_one_parent, bindings_of, _narrowing_subclasses, module_roles, seeded_table,
-             staff_app)
+             staff_app, _admin_created_models)
     module_facts = (test_support,)
     options = (
         Option(
@@ -236,7 +275,7 @@ class UnboundedQuery(Rule):
             return
         if not self.option("report-children-of-one-object") and _children_of_one_object(query, ctx):
             return
-        if _small_table(query):
+        if _small_table(query) or (query.model is not None and query.model in _admin_created_models(ctx)):
             return
         if _is_collection(query, node, ctx) and _reaches_response(node, query, ctx, function):
             self.report(ctx, node, query=written(node), handler=label,
@@ -367,7 +406,9 @@ def _children_of_one_object(query: Query, ctx: FileContext) -> bool:
     ``filter(*filters)`` over a list written in the function). Reported only with
     ``report-children-of-one-object``."""
     if query.framework == SQLALCHEMY:
-        return any(_sqlalchemy_tie(call, ctx) for call in query.calls)
+        return any(_sqlalchemy_tie(call, ctx) for call in query.calls) or any(
+            _sqlalchemy_tie(call, ctx, foreign_key=True) for call in _statement_calls(query, ctx)
+        )
     if query.framework != DJANGO:
         return False
     first = query.calls[0] if query.calls else None
@@ -379,12 +420,33 @@ def _children_of_one_object(query: Query, ctx: FileContext) -> bool:
     return callee_name(first) == "filter" and ties_to_one_parent(first)
 
 
-def _sqlalchemy_tie(call: ast.Call, ctx: FileContext) -> bool:
+def _statement_calls(query: Query, ctx: FileContext) -> list[ast.Call]:
+    """The calls of the statement a SQLAlchemy chain runs: ``select(App).join(...).where(...)`` handed to
+    ``session.scalars(...)``/``execute(...)``, written there or in a local assigned once in the function."""
+    found: list[ast.Call] = []
+    function = ctx.scope.function
+    for call in query.calls:
+        for arg in call.args[:1]:
+            expr: ast.AST = arg
+            if isinstance(expr, ast.Name) and function is not None:
+                expr = bindings_of(ctx, function).single_value(expr.id) or expr
+            while isinstance(expr, (ast.Call, ast.Attribute, ast.Await)):
+                if isinstance(expr, ast.Call):
+                    found.append(expr)
+                    expr = expr.func
+                else:
+                    expr = expr.value
+    return found
+
+
+def _sqlalchemy_tie(call: ast.Call, ctx: FileContext, foreign_key: bool = False) -> bool:
     """``filter_by(user_id=user.id)`` or ``filter(Model.user_id == user.id, ...)``: one call of a SQLAlchemy chain
-    ties the rows to an object the code holds."""
+    ties the rows to an object the code holds. In a statement (``select(App).where(...)``, ``foreign_key``) only
+    a column naming a parent's key counts (``ChannelMember.channel_id == channel_id``, not ``Order.status ==
+    status``)."""
     name = callee_name(call)
     if name == "filter_by":
-        return ties_to_one_parent(call)
+        return not foreign_key and ties_to_one_parent(call)
     if name not in ("filter", "where"):
         return False
     conditions: list[ast.expr] = []
@@ -395,7 +457,14 @@ def _sqlalchemy_tie(call: ast.Call, ctx: FileContext) -> bool:
             conditions.extend(listed.elts if isinstance(listed, (ast.List, ast.Tuple)) else ())
         else:
             conditions.append(arg)
-    return any(_column_equals_object(condition) for condition in conditions)
+    return any(_column_equals_object(condition) and (not foreign_key or _parent_key(condition))
+               for condition in conditions)
+
+
+def _parent_key(condition: ast.expr) -> bool:
+    """``ChannelMember.channel_id == ...``: the compared column is a foreign key (``<parent>_id``)."""
+    column = condition.left if isinstance(condition, ast.Compare) else None
+    return isinstance(column, ast.Attribute) and column.attr.endswith("_id") and column.attr != "_id"
 
 
 def _column_equals_object(condition: ast.expr) -> bool:
