@@ -19,7 +19,9 @@ INTRO = """\
 Generated from the code by `python -m backend_lint.docs_index`; do not edit by hand.
 
 backend-lint reads the `[tool.backend-lint]` table of the nearest `pyproject.toml` that has one, searching
-upward from the first path given on the command line (or from the current folder). `--config PATH` names the
+upward from the first path given on the command line (or from the current folder); a `pyproject.toml` whose text
+does not name backend-lint is passed over unread (another tool's file, even one that is not valid TOML).
+`--config PATH` names the
 file instead; a file that is not a `pyproject.toml` (say `backend-lint.toml`) may hold the keys at its top
 level. Paths and patterns in the table are relative to the folder of the file that holds it.
 

@@ -42,6 +42,14 @@ def callee_name(call: ast.Call) -> str:
     return func.id if isinstance(func, ast.Name) else ""
 
 
+def statement_call(statement: ast.stmt) -> Optional[ast.Call]:
+    """The call an expression statement makes (``x.close()``, ``await x.aclose()``), else ``None``."""
+    if not isinstance(statement, ast.Expr):
+        return None
+    value = statement.value.value if isinstance(statement.value, ast.Await) else statement.value
+    return value if isinstance(value, ast.Call) else None
+
+
 def string_value(node: Optional[ast.AST]) -> Optional[str]:
     """The text of a string literal, else ``None``."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):

@@ -21,7 +21,7 @@ import ast
 import re
 from typing import TYPE_CHECKING
 
-from backend_lint.analysis.ast_helpers import callee_name, next_statement, string_value
+from backend_lint.analysis.ast_helpers import callee_name, next_statement, statement_call, string_value
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
@@ -66,10 +66,8 @@ def _flattened(statements: list[ast.stmt]) -> list[ast.stmt]:
 
 
 def _may_exist_step(statement: ast.stmt) -> bool:
-    if not isinstance(statement, ast.Expr):
-        return False
-    call = statement.value.value if isinstance(statement.value, ast.Await) else statement.value
-    if not isinstance(call, ast.Call):
+    call = statement_call(statement)
+    if call is None:
         return False
     if _MAY_EXIST_CALL.match(callee_name(call)):
         return True

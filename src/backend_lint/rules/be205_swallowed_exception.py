@@ -30,7 +30,7 @@ from __future__ import annotations
 import ast
 import re
 
-from backend_lint.analysis.ast_helpers import callee_name
+from backend_lint.analysis.ast_helpers import callee_name, statement_call
 from backend_lint.analysis.fallbacks import is_deliberate_fallback
 from backend_lint.analysis.migration_steps import tolerated_ddl_step
 from backend_lint.analysis.module_roles import in_migration, module_roles
@@ -74,10 +74,8 @@ def _builtin_name(node: ast.expr, ctx: FileContext) -> str | None:
 
 def _is_cleanup(statement: ast.stmt) -> bool:
     """``x.close()`` / ``await x.aclose()`` / ``os.unlink(path)``: a statement that only releases a resource."""
-    if not isinstance(statement, ast.Expr):
-        return False
-    call = statement.value.value if isinstance(statement.value, ast.Await) else statement.value
-    if not isinstance(call, ast.Call):
+    call = statement_call(statement)
+    if call is None:
         return False
     name = callee_name(call)
     return name in _CLEANUP
