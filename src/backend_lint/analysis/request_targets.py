@@ -6,6 +6,10 @@
   ``urlopen`` it raises before any network I/O, and a timeout would not fix that);
 - ``socket.create_connection(address).close()``: a connect-only probe that opens and closes at once (Jupyter
   Hub's ``can_connect`` to its own just-launched proxy), asking nothing of the peer.
+
+:func:`requests_time_out` reads the other side of one client: an aiohttp session made without a timeout whose
+every request passes ``timeout=`` (gns3's Docker client, whose other use is a long-lived websocket that a
+session-wide total timeout would cut).
 """
 
 from __future__ import annotations
@@ -72,3 +76,25 @@ def connect_only_probe(call: ast.Call, ctx: FileContext) -> bool:
     parent = ctx.parent_of(call)
     return isinstance(parent, ast.Attribute) and parent.attr == "close" \
         and isinstance(ctx.parent_of(parent), ast.Call)
+
+
+_REQUEST_METHODS = frozenset({"request", "get", "post", "put", "patch", "delete", "head", "options"})
+
+
+def requests_time_out(ctx: FileContext, session: ast.Call) -> bool:
+    """The session ``session`` makes is bound to a name (``self._session = ClientSession(...)``, ``async with
+    ClientSession() as http``), and every request made on that name where it lives (the module for a
+    ``self.`` attribute, the function or the ``with`` block otherwise) passes ``timeout=``; at least one does."""
+    parent = ctx.parent_of(session)
+    if isinstance(parent, ast.Assign) and len(parent.targets) == 1:
+        holder = ast.unparse(parent.targets[0])
+        where: Optional[ast.AST] = ctx.tree if holder.startswith("self.") else ctx.scope.function or ctx.tree
+    elif isinstance(parent, ast.withitem) and parent.optional_vars is not None:
+        holder, where = ast.unparse(parent.optional_vars), ctx.parent_of(parent)
+    else:
+        return False
+    requests = [
+        node for node in ast.walk(where) if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+        and node.func.attr in _REQUEST_METHODS and ast.unparse(node.func.value) == holder
+    ] if where is not None else []
+    return bool(requests) and all(any(keyword.arg == "timeout" for keyword in node.keywords) for node in requests)

@@ -19,10 +19,10 @@ alone: httpx
 session whose timeout comes from a mounted adapter or a patched ``request``, an ``ftplib.FTP()`` without a
 host (the ``connect`` that follows is what is checked), ``redis.Redis(connection_pool=...)``, a URL or
 DSN literal that sets the timeout, a call that reaches no peer (``urlopen`` of a ``data:`` URI or of bytes,
-a connect-only ``create_connection(...).close()`` probe: :mod:`backend_lint.analysis.request_targets`), and
-``Redis.from_url(url)`` with a URL from configuration (the URL carries
-``socket_timeout`` when the deployment wants one). Database ``connect`` calls are checked only when the
-``database-connects`` option asks for it.
+a connect-only ``create_connection(...).close()`` probe: :mod:`backend_lint.analysis.request_targets`), an
+aiohttp session whose every request passes its own timeout, and ``Redis.from_url(url)`` with a URL from
+configuration (the URL carries ``socket_timeout`` when the deployment wants one). Database ``connect`` calls
+are checked only when the ``database-connects`` option asks for it.
 
 The fix adds the library's own keyword with ``default-timeout`` seconds.
 """
@@ -46,7 +46,12 @@ from backend_lint.analysis.http_clients import (
 from backend_lint.analysis.module_roles import module_roles
 from backend_lint.analysis.project.conditions import ProjectFact, requests_timeout_patched, sets_timeout
 from backend_lint.analysis.project.imported import absolute_name
-from backend_lint.analysis.request_targets import bytes_sources, connect_only_probe, not_a_remote_url
+from backend_lint.analysis.request_targets import (
+    bytes_sources,
+    connect_only_probe,
+    not_a_remote_url,
+    requests_time_out,
+)
 from backend_lint.context import FileContext
 from backend_lint.finding import Applicability, Finding
 from backend_lint.rule import Option, Rule, visits
@@ -145,6 +150,8 @@ class NetworkCallWithoutTimeout(Rule):
             return  # a data: URI, or bytes the file reads elsewhere as bytes: no peer to wait for
         if client.construct == "socket.create_connection" and connect_only_probe(node, ctx):
             return  # opened and closed at once: a readiness probe that asks nothing of the peer
+        if client.construct == "aiohttp.ClientSession" and requests_time_out(ctx, node):
+            return  # every request on the session passes its own timeout
         requests_call = client.construct.startswith("requests.")
         unless: tuple[ProjectFact, ...] = (requests_timeout_patched(),) if requests_call else ()
         adapters = imported_adapters(node, ctx) if client.construct.startswith("requests.Session.") else []
