@@ -9,7 +9,8 @@
 
 :func:`requests_time_out` reads the other side of one client: an aiohttp session made without a timeout whose
 every request passes ``timeout=`` (gns3's Docker client, whose other use is a long-lived websocket that a
-session-wide total timeout would cut).
+session-wide total timeout would cut) or runs under a deadline of asyncio's (``async with timeout(300):``
+around it, as pulpcore's analytics task does, or ``asyncio.wait_for(request, timeout)``).
 """
 
 from __future__ import annotations
@@ -84,7 +85,8 @@ _REQUEST_METHODS = frozenset({"request", "get", "post", "put", "patch", "delete"
 def requests_time_out(ctx: FileContext, session: ast.Call) -> bool:
     """The session ``session`` makes is bound to a name (``self._session = ClientSession(...)``, ``async with
     ClientSession() as http``), and every request made on that name where it lives (the module for a
-    ``self.`` attribute, the function or the ``with`` block otherwise) passes ``timeout=``; at least one does."""
+    ``self.`` attribute, the function or the ``with`` block otherwise) passes ``timeout=`` or runs under a
+    deadline (:func:`_requests_on`); at least one request is made."""
     parent = ctx.parent_of(session)
     if isinstance(parent, ast.Assign) and len(parent.targets) == 1:
         holder = ast.unparse(parent.targets[0])
@@ -93,8 +95,57 @@ def requests_time_out(ctx: FileContext, session: ast.Call) -> bool:
         holder, where = ast.unparse(parent.optional_vars), ctx.parent_of(parent)
     else:
         return False
-    requests = [
-        node for node in ast.walk(where) if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-        and node.func.attr in _REQUEST_METHODS and ast.unparse(node.func.value) == holder
-    ] if where is not None else []
-    return bool(requests) and all(any(keyword.arg == "timeout" for keyword in node.keywords) for node in requests)
+    if where is None:
+        return False
+    requests = _requests_on(holder, where, ctx)
+    return bool(requests) and all(
+        bounded or any(keyword.arg == "timeout" for keyword in node.keywords) for node, bounded in requests
+    )
+
+
+_DEADLINES = frozenset({
+    "asyncio.timeout", "asyncio.timeout_at", "async_timeout.timeout", "async_timeout.timeout_at",
+    "anyio.fail_after", "anyio.move_on_after", "trio.fail_after", "trio.move_on_after",
+})
+"""Context managers that cancel what runs inside them when their deadline passes."""
+_WAIT_FOR = "asyncio.wait_for"
+
+
+def _given(value: Optional[ast.expr]) -> bool:
+    """A deadline's time was given, and is not ``None`` (which means none)."""
+    return value is not None and not (isinstance(value, ast.Constant) and value.value is None)
+
+
+def _deadline(call: ast.expr, ctx: FileContext) -> bool:
+    """``call`` makes a deadline: one of :data:`_DEADLINES` given a time that is not ``None``."""
+    if not isinstance(call, ast.Call) or ctx.imports.resolve(call.func) not in _DEADLINES:
+        return False
+    return _given(call.args[0] if call.args else next((keyword.value for keyword in call.keywords), None))
+
+
+def _requests_on(holder: str, where: ast.AST, ctx: FileContext) -> list[tuple[ast.Call, bool]]:
+    """The requests made on ``holder`` within ``where``, each with whether it runs under a deadline: inside
+    ``async with timeout(...):`` (or another of :data:`_DEADLINES`), or awaited through
+    ``asyncio.wait_for(request, timeout)``. (Read downwards: the walk has not reached these nodes yet, so their
+    parents are not known.)"""
+    found: list[tuple[ast.Call, bool]] = []
+    stack: list[tuple[ast.AST, bool]] = [(where, False)]
+    while stack:
+        node, bounded = stack.pop()
+        if isinstance(node, ast.Call):
+            if isinstance(node.func, ast.Attribute) and node.func.attr in _REQUEST_METHODS \
+                    and ast.unparse(node.func.value) == holder:
+                found.append((node, bounded))
+            elif ctx.imports.resolve(node.func) == _WAIT_FOR and node.args:
+                limit = node.args[1] if len(node.args) > 1 else next(
+                    (keyword.value for keyword in node.keywords if keyword.arg == "timeout"), None)
+                stack.append((node.args[0], bounded or _given(limit)))
+                stack.extend((child, bounded) for child in [*node.args[1:], *node.keywords])
+                continue
+        if isinstance(node, (ast.With, ast.AsyncWith)) \
+                and any(_deadline(item.context_expr, ctx) for item in node.items):
+            stack.extend((child, bounded) for child in node.items)
+            stack.extend((child, True) for child in node.body)
+            continue
+        stack.extend((child, bounded) for child in ast.iter_child_nodes(node))
+    return found

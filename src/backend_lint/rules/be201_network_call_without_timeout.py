@@ -20,7 +20,8 @@ session whose timeout comes from a mounted adapter or a patched ``request``, an 
 host (the ``connect`` that follows is what is checked), ``redis.Redis(connection_pool=...)``, a URL or
 DSN literal that sets the timeout, a call that reaches no peer (``urlopen`` of a ``data:`` URI or of bytes,
 a connect-only ``create_connection(...).close()`` probe: :mod:`backend_lint.analysis.request_targets`), an
-aiohttp session whose every request passes its own timeout, and ``Redis.from_url(url)`` with a URL from
+aiohttp session whose every request passes its own timeout or runs under asyncio's deadline
+(``async with timeout(300):``, ``asyncio.wait_for``), and ``Redis.from_url(url)`` with a URL from
 configuration (the URL carries ``socket_timeout`` when the deployment wants one). Database ``connect`` calls
 are checked only when the ``database-connects`` option asks for it.
 
