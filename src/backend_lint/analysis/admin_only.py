@@ -12,7 +12,9 @@ in a ``MethodView``'s ``decorators``), and a Django permission to edit required 
 jumpserver's ``rbac_perms = {"POST": "settings.change_email"}``): back-office pages (BE104's configuration
 lists, BE304's diagnostics). Weblate's ``@management_access`` counts too (its ``management.use`` permission is
 the administrators'). A guard at the top of the body that turns everyone else away (``if not
-security_manager.is_admin(): return self.response(403, ...)``) is :func:`admin_guard`.
+security_manager.is_admin(): return self.response(403, ...)``) is :func:`admin_guard`; one that turns away
+everyone else only on a condition (``if url_idx is not None and user.role != "admin": raise 401``), for the
+code that runs only under that condition, is :func:`admin_branch`.
 
 A Flask blueprint can be closed to all but administrators at once: a ``@bp.before_request`` hook that carries
 an admin decorator (privacyIDEA's ``before_admin_request``, often in another module than the routes).
@@ -27,7 +29,7 @@ shaped like a view that only administrators' views of its module call (django-he
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
 from backend_lint.analysis.facts import file_fact
 from backend_lint.analysis.handler_types import Handler
@@ -325,3 +327,95 @@ def _leaves(statement: ast.stmt) -> bool:
         return True
     return isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call) \
         and (dotted_name(statement.value.func) or "").rpartition(".")[2] == "abort"
+
+
+def admin_branch(function: ast.AST, node: ast.AST, parent_of: Callable[[ast.AST], Optional[ast.AST]]) -> bool:
+    """Only administrators reach ``node`` by a guard at the top of ``function``'s body: an ``if`` before the
+    statement holding ``node`` that ends the request (``return``/``raise``/``abort``) when the caller is not an
+    administrator (``not user.is_admin``, ``user.role != "admin"``), either unconditionally or together with
+    other conditions (``if url_idx is not None and user.role != "admin": raise ...``) that ``node`` itself runs
+    only under: it sits in the body of an ``if`` testing the same condition, or in the ``else`` of one testing
+    its opposite (``if url_idx is None: ... else: <node>``; open-webui's per-connection model listing). The
+    names the conditions read must not be assigned in the function (a parameter keeps its value)."""
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    position = getattr(node, "lineno", None)
+    if position is None:
+        return False
+    for statement in function.body:
+        if (statement.end_lineno or statement.lineno) >= position:
+            return False  # the guard must end before ``node`` begins
+        if not (isinstance(statement, ast.If) and not statement.orelse and statement.body
+                and _leaves(statement.body[-1])):
+            continue
+        parts = statement.test.values if isinstance(statement.test, ast.BoolOp) and isinstance(
+            statement.test.op, ast.And) else [statement.test]
+        refusals = [part for part in parts if _not_admin(part)]
+        if len(refusals) != 1:
+            continue
+        conditions = [part for part in parts if part is not refusals[0]]
+        if all(_fixed_names(condition, function) and _runs_only_if(node, condition, function, parent_of)
+               for condition in conditions):
+            return True
+    return False
+
+
+def _not_admin(test: ast.expr) -> bool:
+    """``not user.is_admin``, ``not is_superuser()``, ``user.role != "admin"``: the caller is no administrator."""
+    if _negated_admin_flag(test):
+        return True
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.NotEq)):
+        return False
+    sides = [test.left, test.comparators[0]]
+    role = any((dotted_name(side) or "").rpartition(".")[2] == "role" for side in sides)
+    return role and any(
+        isinstance(side, ast.Constant) and isinstance(side.value, str)
+        and side.value.lower() in ("admin", "administrator")
+        for side in sides
+    )
+
+
+def _fixed_names(condition: ast.expr, function: ast.AST) -> bool:
+    """No name ``condition`` reads is assigned anywhere in ``function`` (it means the same wherever it is read)."""
+    names = {node.id for node in ast.walk(condition) if isinstance(node, ast.Name)}
+    return not any(
+        isinstance(node, ast.Name) and node.id in names and not isinstance(node.ctx, ast.Load)
+        for statement in getattr(function, "body", []) for node in ast.walk(statement)
+    )
+
+
+def _runs_only_if(
+    node: ast.AST, condition: ast.expr, function: ast.AST, parent_of: Callable[[ast.AST], Optional[ast.AST]]
+) -> bool:
+    """``node`` sits in the body of an ``if condition`` (or of an ``if`` whose test is a conjunction holding it),
+    or in the ``else`` of an ``if`` testing the opposite, within ``function``."""
+    wanted = ast.dump(condition)
+    opposite = _opposite(condition)
+    child, parent = node, parent_of(node)
+    while parent is not None and parent is not function:
+        if isinstance(parent, ast.If):
+            tests = parent.test.values if isinstance(parent.test, ast.BoolOp) and isinstance(
+                parent.test.op, ast.And) else [parent.test]
+            if child in parent.body and any(ast.dump(test) == wanted for test in tests):
+                return True
+            if child in parent.orelse and opposite is not None and ast.dump(parent.test) == opposite:
+                return True
+        child, parent = parent, parent_of(parent)
+    return False
+
+
+_OPPOSITES: tuple[tuple[type, type], ...] = ((ast.Is, ast.IsNot), (ast.IsNot, ast.Is), (ast.Eq, ast.NotEq),
+                                              (ast.NotEq, ast.Eq), (ast.In, ast.NotIn), (ast.NotIn, ast.In))
+
+
+def _opposite(condition: ast.expr) -> Optional[str]:
+    """The dump of the test that holds exactly when ``condition`` does not: ``x is None`` for ``x is not None``,
+    ``x`` for ``not x``, ``not x`` for ``x``."""
+    if isinstance(condition, ast.UnaryOp) and isinstance(condition.op, ast.Not):
+        return ast.dump(condition.operand)
+    if isinstance(condition, ast.Compare) and len(condition.ops) == 1:
+        for op, flipped in _OPPOSITES:
+            if isinstance(condition.ops[0], op):
+                return ast.dump(ast.Compare(left=condition.left, ops=[flipped()], comparators=condition.comparators))
+        return None
+    return ast.dump(ast.UnaryOp(op=ast.Not(), operand=condition))

@@ -16,14 +16,16 @@ bulk after the loop, and the bulk calls themselves (``bulk_create``, ``bulk_upda
 fix); one set-based ``.update()``/``.delete()`` per group (a filter that is not by primary key); querysets built
 lazily inside ``Exists()``/``Subquery()`` or with ``OuterRef`` (no query runs per row); loops over a handful of
 rows the code bounds itself (``qs[:10]``) or the rows of objects it picked by key (``filter(address__in=chosen)``
-where ``chosen = ...filter(pk__in=pks)``: a merge, an action on a selection; ``filter(id__in=ids)`` where
-``ids = request.POST.getlist(...)``: the items a user ticked for a bulk action); walks over a tree (the function
-calls itself); a query in an ``except`` clause inside the loop (only the rows that fail); a loop that copies
-each row (``row_copy.pk = None``: one object's tree copied row by row); ``while`` loops
-(batching loops fetch the next page on purpose) and the rows of one batch such a
-loop fetched (``.limit(batch_size)``), or one batch a function cuts and counts for its caller (``return
-len(rows)``); tests, test support and data migrations (module roles, a function with the
-``RunPython`` signature ``(apps, schema_editor)``, and ``ignore-paths``), which run once.
+where ``chosen = ...filter(pk__in=pks)``: a merge, an action on a selection; ``filter(id__in=ids)`` where ``ids =
+request.POST.getlist(...)``: the items a user ticked for a bulk action); walks over a tree (the function calls
+itself); a query in an ``except`` clause inside the loop (only the rows that fail); a loop that copies each row
+(``row_copy.pk = None``, or ``create(component=new, configuration=row.configuration)``: one object's tree copied
+row by row); a fetch guarded by a probe of the same queryset (``if qs.exists(): qs.first()``, the probe is
+reported); the read a per-row compare-and-set fences on (:mod:`backend_lint.analysis.per_row_design`); ``while``
+loops (batching loops fetch the next page on purpose) and the rows of one batch such a loop fetched
+(``.limit(batch_size)``), or one batch a function cuts and counts for its caller (``return len(rows)``); tests,
+test support and data migrations (module roles, a function with the ``RunPython`` signature ``(apps,
+schema_editor)``, and ``ignore-paths``), which run once.
 """
 
 from __future__ import annotations
@@ -49,10 +51,19 @@ from backend_lint.analysis.orm import (
     recursive,
     written,
 )
+from backend_lint.analysis.per_row_design import (
+    copies_rows,
+    fence_read,
+    guarded_write,
+    leaves_the_loop,
+    on_error_path,
+    probed_branch,
+    starts_a_job_per_row,
+)
 from backend_lint.analysis.project.conditions import ProjectFact, plain_class, relation, runs_query, test_support
 from backend_lint.analysis.project.imported import imported_qualified, imported_qualified_name
 from backend_lint.analysis.provenance import sql_text
-from backend_lint.analysis.query_results import RECEIVER, ROWCOUNT, result_use
+from backend_lint.analysis.query_results import RECEIVER, result_use
 from backend_lint.analysis.resolve import lookup
 from backend_lint.analysis.scopes import Scope
 from backend_lint.analysis.service_code import in_service_code, serves_requests
@@ -122,7 +133,7 @@ class QueryInLoop(Rule):
     triggers = ("for ",)
     needs = (mentioned_names, loop_query, query_call, model_relations, query_sink, sql_text, module_roles,
              in_migration, recursive, result_use, in_service_code, serves_requests, lookup, query_of, runs_query,
-             _plain_classes)
+             _plain_classes, starts_a_job_per_row, guarded_write, fence_read)
     module_facts = (test_support,)
     state = FileState(_FileState)
     options = (
@@ -172,9 +183,10 @@ class QueryInLoop(Rule):
                     return
             if (_cached(node, inner, outer, loop) or _handful(outer) or _of_chosen_rows(outer, ctx)
                     or _drains_batches(outer, loops[depth + 1:]) or _plain_model(outer, ctx)
-                    or _leaves_the_loop(node, loop, ctx) or _guarded_write(node, ctx)
-                    or _on_error_path(node, loop, ctx) or _starts_a_job_per_row(loop, ctx)
-                    or _copies_rows(loop) or _one_batch(outer, loop, ctx)):
+                    or leaves_the_loop(node, loop, ctx) or guarded_write(node, ctx)
+                    or on_error_path(node, loop, ctx) or starts_a_job_per_row(loop, ctx)
+                    or copies_rows(loop) or _one_batch(outer, loop, ctx) or probed_branch(node, loop, ctx)
+                    or fence_read(node, loop, ctx)):
                 return
             if inner.last_method in _WRITES or _writes_sql(node, ctx):
                 advice = "collect the changes and write them in bulk after the loop"
@@ -243,8 +255,8 @@ class QueryInLoop(Rule):
                 only_if = (relation(imported, node.attr),)  # a model of another module: its relations
             if (node.attr in outer.preloaded or _handful(outer) or _of_chosen_rows(outer, ctx)
                     or _drains_batches(outer, loops[depth + 1:]) or _plain_model(outer, ctx)
-                    or _on_error_path(node, loop, ctx) or _starts_a_job_per_row(loop, ctx)
-                    or _copies_rows(loop) or _one_batch(outer, loop, ctx)):
+                    or on_error_path(node, loop, ctx) or starts_a_job_per_row(loop, ctx)
+                    or copies_rows(loop) or _one_batch(outer, loop, ctx)):
                 return
             seen = self.state(ctx).relations_read
             if (loop, node.attr) in seen:
@@ -404,67 +416,6 @@ def _drains_batches(outer: Query, enclosing: Sequence[ast.AST]) -> bool:
     if not any(isinstance(loop, ast.While) for loop in enclosing):
         return False
     return outer.sliced or _limited(outer)
-
-
-_EXITS = (ast.Return, ast.Raise, ast.Break)
-
-
-def _leaves_the_loop(node: ast.Call, loop: ast.AST, ctx: FileContext) -> bool:
-    """The call sits in a block that ends by leaving the loop (``if matched: user = session.get(...); ...
-    return user``): it runs once for the row that matched, not once per row."""
-    if not isinstance(loop, (ast.For, ast.AsyncFor)):
-        return False  # (a comprehension's element is an expression: nothing in it leaves early)
-    child: ast.AST = node
-    parent = ctx.parent_of(child)
-    while parent is not None and parent is not loop:
-        for block in (getattr(parent, name, None) for name in ("body", "orelse", "finalbody")):
-            if isinstance(block, list) and child in block and isinstance(block[-1], _EXITS):
-                return True
-        child, parent = parent, ctx.parent_of(parent)
-    return False
-
-
-def _on_error_path(node: ast.AST, loop: ast.AST, ctx: FileContext) -> bool:
-    """The call sits in an ``except`` clause inside the loop's body (``try: rows.append(decode(row)) except
-    ValueError: session.delete(row)``): it runs only for the rows that fail, a rare path, not once per row."""
-    child: ast.AST = node
-    parent = ctx.parent_of(child)
-    while parent is not None and parent is not loop:
-        if isinstance(parent, ast.ExceptHandler) and child in parent.body:
-            return True
-        child, parent = parent, ctx.parent_of(parent)
-    return False
-
-
-def _copies_rows(loop: ast.AST) -> bool:
-    """The loop copies each row (``day_copy = copy.copy(day); day_copy.pk = None; day_copy.save()``): the copy
-    of one object's tree (a workout's days, a plan's meals), a write per row by design, whose per-row reads
-    of the children to copy go with it."""
-    if not isinstance(loop, (ast.For, ast.AsyncFor)):
-        return False
-    for statement in loop.body:
-        for node in ast.walk(statement):
-            if (isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and node.value.value is None
-                    and any(isinstance(target, ast.Attribute) and target.attr in ("pk", "id")
-                            for target in node.targets)):
-                return True
-    return False
-
-
-_JOB_STARTS = frozenset({"dispatch", "delay", "apply_async", "enqueue", "send_task", "async_task"})
-
-
-def _starts_a_job_per_row(loop: ast.AST, ctx: FileContext) -> bool:
-    """The loop hands a job to a queue for each row (``dispatch(sync, kwargs=...)``, ``task.delay(row.pk)``): the
-    per-row work is the design, and the lookups that prepare each job are small next to the job itself."""
-    return isinstance(loop, (ast.For, ast.AsyncFor)) and bool(mentioned_names(ctx, loop) & _JOB_STARTS)
-
-
-def _guarded_write(node: ast.Call, ctx: FileContext) -> bool:
-    """``result = session.execute(update(...).where(<guard>))`` whose ``result.rowcount`` is all the code reads: a
-    conditional write per row whose outcome decides what happens to that row (a lease claimed, a fence set); one
-    bulk statement would lose the per-row answer."""
-    return result_use(ctx, node) == ROWCOUNT
 
 
 def _handful(outer: Query) -> bool:

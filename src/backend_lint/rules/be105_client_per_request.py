@@ -7,21 +7,23 @@ Flagged: one of the creating calls below, made directly in an HTTP handler (the 
 functions are handlers), or in the body of a loop in service code (:mod:`backend_lint.analysis.service_code`:
 a handler module, a task, a coroutine, a view's method), at the call.
 
-Left alone: handlers only administrators reach (:mod:`backend_lint.analysis.admin_only`: an admin
-dependency, decorator or router; open-webui's "verify connection" buttons make a session per click, which is
-no request traffic), a loop that ends at its first success (a ``return`` or ``break`` in it: it tries addresses or
-mirrors in turn), a loop over the application's configuration (``for url in settings.bundle_urls``, directly or
-through a local: a client per configured address, not per request or per row: Langflow's start-up bundles),
-everything made once (module level, app start-up, a lifespan or a dependency function, which are not
-handlers), sessions taken from a pool (``pool.acquire()``, ``SessionLocal()``), ``sqlite3`` (a file, not
-a server), tests, test support, examples, migrations and command line code.
+Left alone: handlers only administrators reach (:mod:`backend_lint.analysis.admin_only`: an admin dependency,
+decorator or router; open-webui's "verify connection" buttons make a session per click, which is no request
+traffic), and a client made on a branch that a guard at the top of the handler closes to all but administrators
+(``if url_idx is not None and user.role != "admin": raise ...``, then the client made only when ``url_idx`` is
+given: open-webui's per-connection model listing), a loop that ends at its first success (a ``return`` or
+``break`` in it: it tries addresses or mirrors in turn), a loop over the application's configuration (``for url
+in settings.bundle_urls``, directly or through a local: a client per configured address, not per request or per
+row: Langflow's start-up bundles), everything made once (module level, app start-up, a lifespan or a dependency
+function, which are not handlers), sessions taken from a pool (``pool.acquire()``, ``SessionLocal()``),
+``sqlite3`` (a file, not a server), tests, test support, examples, migrations and command line code.
 """
 
 from __future__ import annotations
 
 import ast
 
-from backend_lint.analysis.admin_only import admin_only, admin_router, admin_routers
+from backend_lint.analysis.admin_only import admin_branch, admin_only, admin_router, admin_routers
 from backend_lint.analysis.entrypoints import in_cli_context
 from backend_lint.analysis.facts import node_fact
 from backend_lint.analysis.handlers import handler_for
@@ -126,7 +128,7 @@ class ClientPerRequest(Rule):
             return
         handler = handler_for(ctx, function)
         if handler is not None:
-            if admin_only(handler) or admin_router(ctx, handler):
+            if admin_only(handler) or admin_router(ctx, handler) or admin_branch(function, node, ctx.parent_of):
                 return  # an operator's one-off action ("verify connection", "load from URL"), not request traffic
             where = f"in handler `{function.name}` on every request"
         elif ctx.scope.loops and not any(_leaves_early(ctx, loop) or _over_configuration(ctx, loop)

@@ -1,0 +1,192 @@
+"""Loops over rows whose query per row is the design, not an N+1 (BE103).
+
+A query in a loop over rows is usually one round trip per row that one query before the loop would replace.
+Some loops are built to do work per row, or run the query for a few rows only, and one query would lose what
+the code needs. Each function here reads one such shape from the loop and the call:
+
+- :func:`leaves_the_loop`: the query sits in a block that ends by leaving the loop (``if matched: owner =
+  session.get(...); return owner``): it runs for the one row that matched.
+- :func:`on_error_path`: the query sits in an ``except`` clause in the loop: only the rows that fail.
+- :func:`probed_branch`: ``if qs.exists(): found.add(qs.first().name)``: a fetch from a queryset the same
+  loop has just probed, run only for the rows the probe matched; the probe is the per-row query (and is
+  reported), the fetch it guards goes away with it.
+- :func:`copies_rows`: the loop copies each row (``copy.pk = None; copy.save()``, or ``create(component=new,
+  configuration=addon.configuration)``, a new row under another parent given the row's own fields): one
+  object's tree copied row by row, whose per-row reads (the duplicate guard of each copy) go with it.
+- :func:`starts_a_job_per_row`: the loop hands a job to a queue per row (``dispatch``, ``.delay``).
+- :func:`guarded_write`: a conditional write whose ``rowcount`` is all the code reads (a lease, a fence).
+- :func:`fence_read`: the read of a row that such a guarded write in the same pass then fences on
+  (``kb = ...first()`` then ``update(KB).where(KB.id == kb.id, KB.generation == kb.generation)``, its
+  ``rowcount`` checked): a per-row compare-and-set needs the row's version it just read.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, Optional
+
+from backend_lint.analysis.ast_helpers import callee_name
+from backend_lint.analysis.facts import reads
+from backend_lint.analysis.mentions import mentioned_names
+from backend_lint.analysis.query_results import ROWCOUNT, name_uses, result_use
+
+if TYPE_CHECKING:
+    from backend_lint.context import FileContext
+
+_EXITS = (ast.Return, ast.Raise, ast.Break)
+_PROBES = frozenset({"exists", "count", "aexists", "acount"})
+_JOB_STARTS = frozenset({"dispatch", "delay", "apply_async", "enqueue", "send_task", "async_task"})
+_CREATES = frozenset({"create", "acreate"})
+
+
+def leaves_the_loop(node: ast.AST, loop: ast.AST, ctx: FileContext) -> bool:
+    """The call sits in a block that ends by leaving the loop (``if matched: user = session.get(...); ...
+    return user``): it runs once for the row that matched, not once per row."""
+    if not isinstance(loop, (ast.For, ast.AsyncFor)):
+        return False  # (a comprehension's element is an expression: nothing in it leaves early)
+    child: ast.AST = node
+    parent = ctx.parent_of(child)
+    while parent is not None and parent is not loop:
+        for block in (getattr(parent, name, None) for name in ("body", "orelse", "finalbody")):
+            if isinstance(block, list) and child in block and isinstance(block[-1], _EXITS):
+                return True
+        child, parent = parent, ctx.parent_of(parent)
+    return False
+
+
+def on_error_path(node: ast.AST, loop: ast.AST, ctx: FileContext) -> bool:
+    """The call sits in an ``except`` clause inside the loop's body (``try: rows.append(decode(row)) except
+    ValueError: session.delete(row)``): it runs only for the rows that fail, a rare path, not once per row."""
+    child: ast.AST = node
+    parent = ctx.parent_of(child)
+    while parent is not None and parent is not loop:
+        if isinstance(parent, ast.ExceptHandler) and child in parent.body:
+            return True
+        child, parent = parent, ctx.parent_of(parent)
+    return False
+
+
+def probed_branch(node: ast.Call, loop: ast.AST, ctx: FileContext) -> bool:
+    """``qs.first()`` in the body of an ``if`` of the same loop whose test probes ``qs`` (``if qs.exists():``,
+    ``if qs.count():``): it runs only for the rows the probe matched (nautobot's rack form, where a match is a
+    conflict that ends in a validation error), and the probe, a query per row itself, is where the loop's N+1
+    is reported: the one query that replaces the probe gives the row too."""
+    receiver = node.func.value if isinstance(node.func, ast.Attribute) else None
+    if not isinstance(receiver, ast.Name):
+        return False
+    child: ast.AST = node
+    parent = ctx.parent_of(child)
+    while parent is not None and parent is not loop:
+        if isinstance(parent, ast.If) and child in parent.body and _probes(parent.test, receiver.id):
+            return True
+        child, parent = parent, ctx.parent_of(parent)
+    return False
+
+
+def _probes(test: ast.expr, name: str) -> bool:
+    return any(
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _PROBES
+        and isinstance(node.func.value, ast.Name) and node.func.value.id == name and not node.args
+        for node in ast.walk(test)
+    )
+
+
+def copies_rows(loop: ast.AST) -> bool:
+    """The loop copies each row: ``day_copy = copy.copy(day); day_copy.pk = None; day_copy.save()``, or a
+    ``create(...)`` per row that gives a new row the row's own field under the same name and another parent
+    (``addon.addon.create(component=component, configuration=addon.configuration)``, Weblate copying the
+    add-ons of one component to a new one). The copy of one object's tree (a workout's days, a plan's meals, a
+    component's add-ons) is a write per row by design, whose per-row reads of the children to copy and checks
+    for duplicates go with it. A ``create`` that only hands the row on (``create(user=user, ...)``, a
+    notification per user) is no copy."""
+    if not isinstance(loop, (ast.For, ast.AsyncFor)):
+        return False
+    row = loop.target.id if isinstance(loop.target, ast.Name) else None
+    for statement in loop.body:
+        for node in ast.walk(statement):
+            if (isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and node.value.value is None
+                    and any(isinstance(target, ast.Attribute) and target.attr in ("pk", "id")
+                            for target in node.targets)):
+                return True
+            if row is not None and isinstance(node, ast.Call) and callee_name(node) in _CREATES \
+                    and _copy_of(node, row):
+                return True
+    return False
+
+
+def _copy_of(call: ast.Call, row: str) -> bool:
+    """``create(component=component, configuration=addon.configuration)`` for the row ``addon``: a keyword given
+    the row's field of the same name, and another given a name that is not the row (the new parent); the row
+    itself is not handed on (``create(customer=customer, email=customer.email)`` makes a child of the row)."""
+    copied = any(
+        isinstance(keyword.value, ast.Attribute) and keyword.value.attr == keyword.arg
+        and isinstance(keyword.value.value, ast.Name) and keyword.value.value.id == row
+        for keyword in call.keywords
+    )
+    parent = any(
+        isinstance(keyword.value, ast.Name) and keyword.value.id != row for keyword in call.keywords
+    )
+    handed_on = any(
+        isinstance(value, ast.Name) and value.id == row
+        for value in [*call.args, *(keyword.value for keyword in call.keywords)]
+    )
+    return copied and parent and not handed_on
+
+
+@reads(mentioned_names)
+def starts_a_job_per_row(loop: ast.AST, ctx: FileContext) -> bool:
+    """The loop hands a job to a queue for each row (``dispatch(sync, kwargs=...)``, ``task.delay(row.pk)``): the
+    per-row work is the design, and the lookups that prepare each job are small next to the job itself."""
+    return isinstance(loop, (ast.For, ast.AsyncFor)) and bool(mentioned_names(ctx, loop) & _JOB_STARTS)
+
+
+@reads(result_use)
+def guarded_write(node: ast.Call, ctx: FileContext) -> bool:
+    """``result = session.execute(update(...).where(<guard>))`` whose ``result.rowcount`` is all the code reads: a
+    conditional write per row whose outcome decides what happens to that row (a lease claimed, a fence set); one
+    bulk statement would lose the per-row answer."""
+    return result_use(ctx, node) == ROWCOUNT
+
+
+@reads(name_uses)
+def fence_read(node: ast.Call, loop: ast.AST, ctx: FileContext) -> bool:
+    """The query reads one row into a name (``kb = (await session.exec(select(KB).where(...))).first()``) that a
+    guarded write of the same pass reads (``changed = await session.exec(update(KB).where(KB.id == kb.id,
+    KB.generation == kb.generation)...)``, then only ``changed.rowcount``): the read and the conditional write
+    make one compare-and-set per row (Langflow fencing the knowledge bases of a deleted flow), which one query
+    before the loop would not make safer or shorter."""
+    name = _assigned_name(node, ctx)
+    function = ctx.scope.function
+    if name is None or function is None or not isinstance(loop, (ast.For, ast.AsyncFor)):
+        return False
+    uses = name_uses(ctx, function)
+    for statement in loop.body:
+        for assign in ast.walk(statement):
+            if not (isinstance(assign, ast.Assign) and len(assign.targets) == 1
+                    and isinstance(assign.targets[0], ast.Name)
+                    and uses.get(assign.targets[0].id) == frozenset({ROWCOUNT})):
+                continue
+            if any(isinstance(part, ast.Name) and part.id == name for part in ast.walk(assign.value)) \
+                    and any(isinstance(part, ast.Call) for part in ast.walk(assign.value)):
+                return True
+    return False
+
+
+def _assigned_name(node: ast.Call, ctx: FileContext) -> Optional[str]:
+    """The local the query's row is assigned to, through ``await`` and row reads (``(await q).first()``)."""
+    current: ast.AST = node
+    parent = ctx.parent_of(current)
+    while parent is not None:
+        if isinstance(parent, ast.Await):
+            current, parent = parent, ctx.parent_of(parent)
+            continue
+        if isinstance(parent, ast.Attribute) and parent.value is current:
+            call = ctx.parent_of(parent)
+            if isinstance(call, ast.Call) and call.func is parent:
+                current, parent = call, ctx.parent_of(call)
+                continue
+        break
+    if isinstance(parent, ast.Assign) and parent.value is current and len(parent.targets) == 1 \
+            and isinstance(parent.targets[0], ast.Name):
+        return parent.targets[0].id
+    return None
