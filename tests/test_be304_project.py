@@ -234,3 +234,54 @@ def test_a_service_refusal_answered_400_is_not_reported(tmp_path: Path) -> None:
     allow-list, and the view answers it with 400; ``service.revoke`` raises nothing of its own."""
     found = findings_of(write_project(tmp_path, SERVICE_PROJECT), "BE304")
     assert found == {(os.path.join("certs", "views.py"), 22)}
+
+
+WATCH_APP = """\
+    import requests
+    from flask import Flask, make_response, request
+
+    app = Flask(__name__)
+
+
+    @app.route("/preview", methods=["POST"])
+    def preview():
+        try:
+            return requests.get(request.form["url"], timeout=10).text
+        except Exception as e:
+            return make_response(str(e).splitlines()[0], 502)
+"""
+
+SINGLE_ACCOUNT_PROJECT = {
+    "watch/__init__.py": "",
+    "watch/app.py": WATCH_APP,
+    "watch/login.py": """\
+        import flask_login
+
+
+        class User(flask_login.UserMixin):
+            id = None
+
+            def get_id(self):
+                return str(self.id)
+    """,
+}
+
+ACCOUNTS_PROJECT = {
+    **SINGLE_ACCOUNT_PROJECT,
+    "watch/login.py": """\
+        import flask_login
+
+
+        class User(flask_login.UserMixin):
+            def __init__(self, id):
+                self.id = id
+    """,
+}
+
+
+def test_an_application_with_one_account_shows_errors_to_its_operator(tmp_path: Path) -> None:
+    """changedetection.io's Flask-Login user is no database row (``id = None``, no ``__init__``): every signed-in
+    visitor is the instance's operator, and the fetch error is their diagnostic."""
+    assert findings_of(write_project(tmp_path / "one", SINGLE_ACCOUNT_PROJECT), "BE304") == set()
+    found = findings_of(write_project(tmp_path / "many", ACCOUNTS_PROJECT), "BE304")
+    assert found == {(os.path.join("watch", "app.py"), 12)}, "a user per id: many accounts"

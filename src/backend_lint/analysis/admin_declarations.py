@@ -17,6 +17,10 @@ see live elsewhere in the project, and the project model joins them:
   administrators'. :func:`admin_permissions` reads them for the class's summary; a handler decorated
   ``@Permissions.SETTINGS.require(403)`` (Flask-Principal's ``Permission.require``) asks
   :func:`~.project.conditions.admin_permission` about it.
+- **An application with one account.** A Flask-Login user class that is no database row, a ``UserMixin``
+  subclass whose ``id`` is a class constant and that takes no identity in an ``__init__`` (changedetection.io's
+  ``User``, behind its single optional password), makes every signed-in visitor the operator of the instance:
+  :func:`single_account` reads it for the module summary (:func:`~.project.conditions.single_account_app`).
 """
 
 from __future__ import annotations
@@ -136,3 +140,28 @@ def _required_permission(ctx: FileContext, decorator: ast.expr) -> str:
             return ""
         qualified = f"{ctx.module}.{written}"
     return qualified if qualified.count(".") >= 1 else ""
+
+
+_USER_MIXINS = frozenset({"flask_login.UserMixin", "flask_login.mixins.UserMixin"})
+
+
+def single_account(ctx: FileContext) -> bool:
+    """A top-level class of the module derives from Flask-Login's ``UserMixin``, binds ``id`` to a constant in its
+    body and defines no ``__init__``: every loaded user is the same one."""
+    if "UserMixin" not in ctx.source:
+        return False
+    for cls in ctx.tree.body:
+        if not (isinstance(cls, ast.ClassDef)
+                and any(ctx.imports.resolve(base) in _USER_MIXINS for base in cls.bases)):
+            continue
+        constant_id = any(
+            isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Constant)
+            and any(isinstance(target, ast.Name) and target.id == "id" for target in statement.targets)
+            for statement in cls.body
+        )
+        if constant_id and not any(
+            isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and statement.name == "__init__"
+            for statement in cls.body
+        ):
+            return True
+    return False

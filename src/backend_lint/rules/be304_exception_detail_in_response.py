@@ -38,7 +38,13 @@ from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.error_answers import discarded_response, reason_phrase, refusal_callee
 from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.imports import dotted_name
-from backend_lint.analysis.project.conditions import ProjectFact, raises_message, test_support, unreferenced
+from backend_lint.analysis.project.conditions import (
+    ProjectFact,
+    raises_message,
+    single_account_app,
+    test_support,
+    unreferenced,
+)
 from backend_lint.analysis.resolve import class_chain, resolve_class
 from backend_lint.analysis.scopes import FUNCTION, Scope
 from backend_lint.context import FileContext
@@ -371,7 +377,7 @@ def _refutations(ctx: FileContext, client_error: bool) -> tuple[ProjectFact, ...
     message of its own (:func:`~backend_lint.analysis.error_answers.refusal_callee`)."""
     function = ctx.scope.function
     handler = handler_for(ctx, function) if function is not None else None
-    facts = handler_admin_facts(ctx, handler) if handler is not None else ()
+    facts = (single_account_app(), *handler_admin_facts(ctx, handler)) if handler is not None else ()
     clause = ctx.scope.except_handler
     attempt = ctx.parent_of(clause) if clause is not None else None
     if client_error and clause is not None and isinstance(attempt, ast.Try) and _catches_exception(clause):

@@ -62,6 +62,7 @@ PLAIN_CLASS = "plain-class"
 ADMIN_ONLY_NAME = "admin-only-name"
 ADMIN_PERMISSION = "admin-permission"
 RAISES_MESSAGE = "raises-message"
+SINGLE_ACCOUNT_APP = "single-account-app"
 ABSENT = "absent"
 KINDS = frozenset({
     DRF_PAGINATION, IDEMPOTENCY_MIDDLEWARE, READS_IDEMPOTENCY_KEY, CLI_MODULE, TEST_SUPPORT, CONSTANTS, HTML_VIEW,
@@ -70,6 +71,7 @@ KINDS = frozenset({
     UNIQUE_RECORD, CHECKS_UNIQUE, UNREFERENCED, DEVELOPMENT_ONLY, SETS_TIMEOUT, SERVED_BY_WSGI,
     GENERATED_UPLOAD, SEEDED_TABLE, STAFF_APP, COMPARED_DEFAULT, CATCHES_ALL, PLAIN_CLASS, CHECKOUT_LINK,
     CLI_COMMAND_CLASS, ADMIN_ONLY_NAME, ADMIN_PERMISSION, RAISES_MESSAGE,
+    SINGLE_ACCOUNT_APP,
 })
 
 
@@ -394,3 +396,12 @@ def raises_message(qualified: str) -> ProjectFact:
     own in its body (lemur's ``certificates.service.stats``: ``raise Exception(f"Stats not available for requested
     metric: {metric}")``): a caller's ``except Exception`` answering 400 answers that refusal (BE304)."""
     return ProjectFact(RAISES_MESSAGE, (qualified,))
+
+
+@project_fact
+def single_account_app() -> ProjectFact:
+    """A module of the project (not a test) defines a Flask-Login user class that is no database row: a
+    ``UserMixin`` subclass whose ``id`` is a class constant, with no ``__init__`` (changedetection.io's password-only
+    login). The application has one account, its operator's (BE304;
+    :func:`backend_lint.analysis.admin_declarations.single_account`)."""
+    return ProjectFact(SINGLE_ACCOUNT_APP)

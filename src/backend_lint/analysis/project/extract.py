@@ -14,7 +14,7 @@ import re
 from bisect import bisect_left
 from typing import TYPE_CHECKING, Any, Optional, Union
 
-from backend_lint.analysis.admin_declarations import admin_only_names, admin_permissions
+from backend_lint.analysis.admin_declarations import admin_only_names, admin_permissions, single_account
 from backend_lint.analysis.admin_only import admin_hooked_objects
 from backend_lint.analysis.catch_all import catches_everything
 from backend_lint.analysis.effects import declares_checkout_link
@@ -98,6 +98,7 @@ def summarize(ctx: FileContext) -> ModuleSummary:
     summary.staff_app = "default_permissions" in ctx.source and _requires_staff(ctx.tree)
     if not {"test", "test_support"} & set(summary.roles):
         summary.admin_only_names = admin_only_names(ctx.tree, ctx.source)
+        summary.single_account = single_account(ctx)
     summary.compared_secrets = sorted(
         name for name in (_compared(summary, written) for written in compared_secret_names(ctx.source)) if name
     )

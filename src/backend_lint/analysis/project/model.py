@@ -165,6 +165,8 @@ class ProjectModel(DefFacts):
             return bool(args) and args[0] in self.admin_only_names
         if kind == conditions.ADMIN_PERMISSION:
             return bool(args) and self.admin_permission(args[0])
+        if kind == conditions.SINGLE_ACCOUNT_APP:
+            return any(summary.single_account for summary in self.modules.values())
         if kind == conditions.RAISES_MESSAGE:
             found = self.definition(args[0])[1] if args else None
             return found is not None and found.raises_message

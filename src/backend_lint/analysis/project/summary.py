@@ -198,6 +198,9 @@ class ModuleSummary:
     admin_only_names: list[str] = field(default_factory=list)
     """Strings listed in module or class attributes named ``ADMIN_ONLY...`` (sorted): view menus and permissions
     only administrators get (:func:`backend_lint.analysis.admin_declarations.admin_only_names`)."""
+    single_account: bool = False
+    """It defines a Flask-Login user class that is no database row (``id`` a class constant, no ``__init__``): the
+    application has one account (:func:`backend_lint.analysis.admin_declarations.single_account`)."""
     seeded_tables: dict[str, int] = field(default_factory=dict)
     """In a migration module: ``table -> rows`` it inserts with literal values
     (:func:`backend_lint.analysis.seeded_tables.seeded_rows`)."""
@@ -251,6 +254,7 @@ def _well_typed(summary: ModuleSummary) -> bool:
         and isinstance(summary.constants, dict)
         and isinstance(summary.view_aliases, dict)
         and isinstance(summary.seeded_tables, dict) and isinstance(summary.staff_app, bool)
+        and isinstance(summary.single_account, bool)
         and _strings(summary.compared_secrets)
         and all(isinstance(key, str) and type(value) is int for key, value in summary.seeded_tables.items())
         and all(isinstance(key, str) and isinstance(value, str) for key, value in summary.view_aliases.items())
