@@ -164,7 +164,14 @@ def _narrowed(node: ast.AST, name: str, ctx: FileContext) -> bool:
 
 def _narrows_to_client_error(test: ast.expr, name: str, ctx: FileContext) -> bool:
     """``isinstance(exc, CustomComponentValidationError)``: inside this ``if`` the caught ``exc`` is of a type
-    whose text is written for clients (a project's own error, a validation error), whatever the clause caught."""
+    whose text is written for clients (a project's own error, a validation error), whatever the clause caught.
+    ``"stream or streaming set to True" in str(exc)``: the text is a message the code knows (a phrase of three
+    words or more; ``"timeout" in str(e)`` may be a word of anything)."""
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.In) \
+            and isinstance(test.left, ast.Constant) and isinstance(test.left.value, str) \
+            and len(test.left.value.split()) >= 3 \
+            and _detail_in(test.comparators[0], [name], ctx, _MAX_DEPTH) is not None:
+        return True
     if not (isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "isinstance"
             and len(test.args) == 2 and isinstance(test.args[0], ast.Name) and test.args[0].id == name):
         return False
