@@ -38,6 +38,7 @@ from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.error_answers import discarded_response, reason_phrase, refusal_callee
 from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.input_errors import says_input_error, validates_only
 from backend_lint.analysis.project.conditions import (
     ProjectFact,
     raises_message,
@@ -219,7 +220,8 @@ class ExceptionDetailInResponse(Rule):
                 return
             arguments = [*node.args, *(kw.value for kw in node.keywords if kw.arg in _RESPONSE_KEYWORDS)]
         client_error = last[len("response_"):].startswith("4") if fab else (
-            last != "abort" and (_client_status(node, positional=False) or last in _CLIENT_ERROR_RESPONSES))
+            last != "abort" and (_client_status(node, positional=False) or last in _CLIENT_ERROR_RESPONSES
+                                 or any(_client_code(arg) for arg in node.args[1:])))
         leak = self._leak(node, arguments, ctx, client_error=client_error)
         if leak is not None:
             self.report(ctx, parent if isinstance(parent, ast.Return) else node, detail=leak,
@@ -271,7 +273,7 @@ class ExceptionDetailInResponse(Rule):
         """The detail that leaks, as written; a leak of builtin errors the module raises itself with messages
         of its own waits for the end of the module (:meth:`decide`). A specific builtin error (a ``TypeError``
         of the client's value, not ``Exception``) answered with a 4xx status is the client's input error."""
-        if _under_debug_branch(node, ctx) or _validates_only(ctx) or _operator_only(ctx):
+        if _under_debug_branch(node, ctx) or validates_only(ctx) or _operator_only(ctx):
             return None
         names = {name: types for name, types in _caught_names(ctx.scope, ctx).items()
                  if not _narrowed(node, name, ctx)}
@@ -286,7 +288,7 @@ class ExceptionDetailInResponse(Rule):
                     return None
                 if reason_phrase(found, ctx):
                     return None  # aiohttp ClientResponseError.message: the upstream's reason phrase
-                if client_error and _says_input_error(found):
+                if client_error and says_input_error(found):
                     return None  # f"Failed to decode: {exc}" with a 4xx: the parse error of the client's own string
                 if types and _ANY not in types:
                     self.builtin_leaks(ctx).append((node, text, types, _refutations(ctx, client_error)))
@@ -310,59 +312,6 @@ class ExceptionDetailInResponse(Rule):
         for at, text, types, unless in self.builtin_leaks(ctx):
             if not types <= raised:
                 self.report(ctx, at, detail=text, unless=unless)
-
-
-_VALIDATOR_PREFIXES = ("validate", "valid", "to_valid", "is_valid", "check_", "parse", "decode", "url_decode",
-                       "clean", "convert")
-_PLAIN_CALLS = frozenset({"UUID", "int", "float", "Decimal", "bool", "str", "len", "redirect", "RedirectResponse",
-                          "JSONResponse", "jsonify", "dict", "url_for"})
-_CONVERSIONS = frozenset({"UUID", "int", "float", "Decimal"})
-_CONVERSION_ERRORS = frozenset({"TypeError", "ValueError"})
-
-
-def _validates_only(ctx: FileContext) -> bool:
-    """The ``try`` body does nothing but validate or convert the client's values (``validate_destinations(...)``,
-    ``to_valid_user_id(value)``, ``bolt11.decode(text)``) and answer: the error it catches describes the
-    client's input, whatever its class. A body whose only work is ``int(book_id)`` (or ``float``, ``UUID``,
-    ``Decimal``) under a clause that catches only ``TypeError``/``ValueError`` counts too: the text is Python's
-    message about that one value. Walked only for a candidate finding, which is rare."""
-    handler = ctx.scope.except_handler
-    attempt = ctx.parent_of(handler) if handler is not None else None
-    if not isinstance(attempt, ast.Try) or handler not in attempt.handlers:
-        return False
-    validators = conversions = 0
-    for statement in attempt.body:
-        for node in ast.walk(statement):
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.Await)):
-                return False  # awaited or nested work may reach a database or the network
-            if isinstance(node, ast.Call):
-                name = callee_name(node)
-                if name.lower().startswith(_VALIDATOR_PREFIXES):
-                    validators += 1
-                elif name not in _PLAIN_CALLS:
-                    return False
-                conversions += name in _CONVERSIONS
-    return validators > 0 or (conversions > 0 and _catches_conversion_errors(handler))
-
-
-def _catches_conversion_errors(handler: Optional[ast.ExceptHandler]) -> bool:
-    """The clause names only ``TypeError``/``ValueError``: what a conversion of a value raises."""
-    caught = handler.type if handler is not None else None
-    items = caught.elts if isinstance(caught, ast.Tuple) else [caught] if caught is not None else []
-    return bool(items) and all(isinstance(item, ast.Name) and item.id in _CONVERSION_ERRORS for item in items)
-
-
-_INPUT_WORDS = ("decode", "parse", "invalid", "malformed")
-
-
-def _says_input_error(found: ast.expr) -> bool:
-    """The message around the exception's text says the client's input failed to parse (``f"Failed to decode:
-    {exc}"``, ``f"Invalid date: {e}"``)."""
-    return isinstance(found, ast.JoinedStr) and any(
-        isinstance(part, ast.Constant) and isinstance(part.value, str)
-        and any(word in part.value.lower() for word in _INPUT_WORDS)
-        for part in found.values
-    )
 
 
 def _operator_only(ctx: FileContext) -> bool:
