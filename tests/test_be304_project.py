@@ -43,3 +43,245 @@ PROJECT = {
 def test_a_factory_nothing_imports_is_not_reported(tmp_path: Path) -> None:
     found = findings_of(write_project(tmp_path, PROJECT), "BE304")
     assert found == {(os.path.join("app", "stats.py"), 9)}, "app/debug_pool.py is imported by no module"
+
+
+ADMIN_PROJECT = {
+    "shop/__init__.py": "",
+    "shop/security/__init__.py": "",
+    "shop/security/manager.py": """\
+        class ShopSecurityManager:
+            USER_VIEWS = {"UserDBModelView"}
+
+            ADMIN_ONLY_VIEW_MENUS = {
+                "Row Level Security",
+                "RoleRestAPI",
+            } | USER_VIEWS
+
+            ADMIN_ONLY_PERMISSIONS = {"can_update_role"}
+    """,
+    "shop/api.py": """\
+        from flask_appbuilder.api import BaseApi, expose, permission_name
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from shop.commands import run
+
+
+        class RLSRestApi(BaseApi):
+            class_permission_name = "Row Level Security"
+
+            @expose("/", methods=("POST",))
+            def post(self):
+                try:
+                    return self.response(201, id=run())
+                except SQLAlchemyError as ex:
+                    return self.response_422(message=str(ex))
+
+
+        class RoleRestAPI(BaseApi):
+            @expose("/search/", methods=("GET",))
+            def search(self):
+                try:
+                    return self.response(200, result=run())
+                except Exception as ex:
+                    return self.response_500(message=str(ex))
+
+
+        class GroupRestAPI(BaseApi):
+            class_permission_name = "Group"
+
+            @expose("/<pk>", methods=("PUT",))
+            @permission_name("update_role")
+            def put(self, pk):
+                try:
+                    return self.response(200, result=run())
+                except Exception as ex:
+                    return self.response_500(message=str(ex))
+
+
+        class CacheRestApi(BaseApi):
+            class_permission_name = "CacheRestApi"
+
+            @expose("/invalidate", methods=("POST",))
+            def invalidate(self):
+                try:
+                    return self.response(201, result=run())
+                except SQLAlchemyError as ex:
+                    return self.response_500(message=str(ex))
+    """,
+    "shop/commands.py": """\
+        def run():
+            return 1
+    """,
+}
+
+
+def test_views_listed_as_admin_only_in_another_module_are_not_reported(tmp_path: Path) -> None:
+    """Superset's security manager lists the view menus and permissions only the Admin role gets; a view whose
+    ``class_permission_name`` (or class name, or method permission) is listed answers administrators only."""
+    found = findings_of(write_project(tmp_path, ADMIN_PROJECT), "BE304")
+    assert found == {(os.path.join("shop", "api.py"), 47)}, "only CacheRestApi is open to non-administrators"
+
+
+PERMISSION_PROJECT = {
+    "printer/__init__.py": "",
+    "printer/access/__init__.py": """\
+        ADMIN_GROUP = "admins"
+        USER_GROUP = "users"
+    """,
+    "printer/access/permissions.py": """\
+        from flask_principal import Permission, RoleNeed
+
+        from printer.access import ADMIN_GROUP, USER_GROUP
+
+
+        class PrinterPermission(Permission):
+            def __init__(self, name, *needs, dangerous=False, default_groups=None):
+                super().__init__(*needs)
+
+
+        class Permissions:
+            ADMIN = PrinterPermission("Admin", RoleNeed("admin"), dangerous=True, default_groups=[ADMIN_GROUP])
+            SETTINGS = PrinterPermission("Settings Admin", RoleNeed("settings"), dangerous=True)
+            TIMELAPSE_DELETE = PrinterPermission("Timelapse Delete", RoleNeed("delete"), default_groups=[USER_GROUP])
+    """,
+    "printer/api.py": """\
+        import os
+
+        from flask import Blueprint, abort, jsonify
+
+        from printer.access.permissions import Permissions
+
+        api = Blueprint("api", __name__)
+
+
+        @api.route("/profiles", methods=["POST"])
+        @Permissions.SETTINGS.require(403)
+        def save_profile():
+            try:
+                return jsonify(os.listdir("/profiles"))
+            except Exception as e:
+                abort(500, description="Could not save profile: %s" % str(e))
+
+
+        @api.route("/timelapse/<name>", methods=["DELETE"])
+        @Permissions.TIMELAPSE_DELETE.require(403)
+        def delete_timelapse(name):
+            try:
+                os.remove(name)
+            except Exception as e:
+                abort(500, description="Could not delete: %s" % str(e))
+            return jsonify({})
+    """,
+}
+
+
+def test_a_permission_only_administrators_hold_is_an_admin_only_endpoint(tmp_path: Path) -> None:
+    """OctoPrint's ``Permissions.SETTINGS`` is marked dangerous and given to no default group (only the admin group,
+    which holds every permission, has it); ``TIMELAPSE_DELETE`` goes to every user."""
+    found = findings_of(write_project(tmp_path, PERMISSION_PROJECT), "BE304")
+    assert found == {(os.path.join("printer", "api.py"), 25)}
+
+
+SERVICE_PROJECT = {
+    "certs/__init__.py": "",
+    "certs/service.py": """\
+        from certs.models import Certificate
+
+
+        def stats(metric):
+            if metric not in ["bits", "issuer"]:
+                raise Exception(f"Stats not available for requested metric: {metric}")
+            return Certificate.query.group_by(metric).all()
+
+
+        def revoke(cert):
+            return cert.issuer.plugin.revoke(cert)
+    """,
+    "certs/models.py": """\
+        class Certificate:
+            query = None
+    """,
+    "certs/views.py": """\
+        from flask import Blueprint, request
+
+        from certs import service
+
+        bp = Blueprint("certs", __name__)
+
+
+        @bp.route("/stats")
+        def stats():
+            try:
+                items = service.stats(request.args["metric"])
+            except Exception as e:
+                return dict(message=f"Failed to retrieve stats: {str(e)}"), 400
+            return dict(items=items)
+
+
+        @bp.route("/revoke/<int:pk>", methods=["PUT"])
+        def revoke(pk):
+            try:
+                message = service.revoke(pk)
+            except Exception as e:
+                return dict(message=f"Failed to revoke: {str(e)}"), 400
+            return dict(message=message)
+    """,
+}
+
+
+def test_a_service_refusal_answered_400_is_not_reported(tmp_path: Path) -> None:
+    """lemur's ``service.stats`` raises a plain ``Exception`` with its own message for a metric outside its
+    allow-list, and the view answers it with 400; ``service.revoke`` raises nothing of its own."""
+    found = findings_of(write_project(tmp_path, SERVICE_PROJECT), "BE304")
+    assert found == {(os.path.join("certs", "views.py"), 22)}
+
+
+WATCH_APP = """\
+    import requests
+    from flask import Flask, make_response, request
+
+    app = Flask(__name__)
+
+
+    @app.route("/preview", methods=["POST"])
+    def preview():
+        try:
+            return requests.get(request.form["url"], timeout=10).text
+        except Exception as e:
+            return make_response(str(e).splitlines()[0], 502)
+"""
+
+SINGLE_ACCOUNT_PROJECT = {
+    "watch/__init__.py": "",
+    "watch/app.py": WATCH_APP,
+    "watch/login.py": """\
+        import flask_login
+
+
+        class User(flask_login.UserMixin):
+            id = None
+
+            def get_id(self):
+                return str(self.id)
+    """,
+}
+
+ACCOUNTS_PROJECT = {
+    **SINGLE_ACCOUNT_PROJECT,
+    "watch/login.py": """\
+        import flask_login
+
+
+        class User(flask_login.UserMixin):
+            def __init__(self, id):
+                self.id = id
+    """,
+}
+
+
+def test_an_application_with_one_account_shows_errors_to_its_operator(tmp_path: Path) -> None:
+    """changedetection.io's Flask-Login user is no database row (``id = None``, no ``__init__``): every signed-in
+    visitor is the instance's operator, and the fetch error is their diagnostic."""
+    assert findings_of(write_project(tmp_path / "one", SINGLE_ACCOUNT_PROJECT), "BE304") == set()
+    found = findings_of(write_project(tmp_path / "many", ACCOUNTS_PROJECT), "BE304")
+    assert found == {(os.path.join("watch", "app.py"), 12)}, "a user per id: many accounts"

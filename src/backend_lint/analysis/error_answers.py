@@ -5,12 +5,19 @@
 - :func:`reason_phrase`: ``e.message`` of aiohttp's ``ClientResponseError`` (what ``raise_for_status()`` raises)
   is only the upstream's HTTP reason phrase (``response.reason``: ``"Not Found"``), no internal text; its
   ``str(e)``, which adds the request URL, is not exempt.
+- :func:`raises_own_message`: a function of the project that raises a plain ``Exception`` with a message of its
+  own (lemur's ``service.stats``: ``raise Exception(f"Stats not available for requested metric: {metric}")`` for a
+  metric outside its allow-list) is read for its module summary; :func:`refusal_callee` names the one project
+  function a ``try`` body calls, whose refusal a clause catching ``Exception`` and answering 4xx exists to
+  pass on.
 """
 
 from __future__ import annotations
 
 import ast
 from typing import TYPE_CHECKING, Optional
+
+from backend_lint.analysis.ast_helpers import callee_name, own_nodes
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
@@ -57,3 +64,41 @@ def reason_phrase(found: ast.expr, ctx: FileContext) -> bool:
         return False
     items = caught.elts if isinstance(caught, ast.Tuple) else [caught]
     return all((ctx.imports.resolve(item) or "") in _RESPONSE_ERRORS for item in items)
+
+
+def raises_own_message(function: ast.AST) -> bool:
+    """``function``'s own body raises ``Exception("...")`` (a literal, an f-string or ``"..." % x`` message): the
+    bare class, which only a caller's ``except Exception`` can catch."""
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    for node in own_nodes(function):
+        if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call) and isinstance(node.exc.func, ast.Name) \
+                and node.exc.func.id == "Exception" and len(node.exc.args) == 1 and _message(node.exc.args[0]):
+            return True
+    return False
+
+
+def _message(arg: ast.expr) -> bool:
+    if isinstance(arg, ast.BinOp) and isinstance(arg.op, ast.Mod):
+        arg = arg.left
+    return isinstance(arg, ast.JoinedStr) or (isinstance(arg, ast.Constant) and isinstance(arg.value, str))
+
+
+_PLAIN = frozenset({"int", "str", "len", "float", "bool", "dict", "list", "capture_exception"})
+
+
+def refusal_callee(attempt: ast.Try, ctx: FileContext) -> Optional[str]:
+    """The qualified project function that the ``try`` body calls (``items = service.stats(**args)``), when it is
+    the body's one call besides plain conversions and the body is a single statement: imported from a module of
+    the project's own top-level package."""
+    if len(attempt.body) != 1:
+        return None
+    calls = [node for node in ast.walk(attempt.body[0]) if isinstance(node, ast.Call)]
+    own = [call for call in calls if callee_name(call) not in _PLAIN]
+    if len(own) != 1 or any(isinstance(node, ast.Await) for node in ast.walk(attempt.body[0])):
+        return None
+    qualified = ctx.imports.resolve(own[0].func)
+    package = (ctx.module or "").partition(".")[0]
+    if qualified is None or not package or qualified.partition(".")[0] != package:
+        return None
+    return qualified

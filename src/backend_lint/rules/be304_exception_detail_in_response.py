@@ -20,7 +20,9 @@ Left alone: validation errors (``except ValidationError as e`` and the like, ``A
 ``assert x, "message"``), whose messages are written for the client; builtin errors the module raises itself
 with messages of its own (decided at the end of the module, once every ``raise`` is seen); classes named
 ``...Response`` that are not a web framework's responses (a status tuple); and HTTP exceptions caught and
-passed on.
+passed on. Handlers only administrators reach (declared on the handler, by a guard at the top of its body, or in
+another module: :mod:`backend_lint.analysis.admin_declarations`) and a 4xx answer to a project service's own
+plain ``Exception`` refusal (:func:`backend_lint.analysis.error_answers.refusal_callee`) are left alone too.
 """
 
 from __future__ import annotations
@@ -29,13 +31,21 @@ import ast
 import re
 from typing import Optional
 
+from backend_lint.analysis.admin_declarations import handler_admin_facts
 from backend_lint.analysis.admin_only import admin_guard, admin_only
 from backend_lint.analysis.ast_helpers import callee_name, under_if
 from backend_lint.analysis.bindings import bindings_of
-from backend_lint.analysis.error_answers import discarded_response, reason_phrase
+from backend_lint.analysis.error_answers import discarded_response, reason_phrase, refusal_callee
 from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.imports import dotted_name
-from backend_lint.analysis.project.conditions import ProjectFact, test_support, unreferenced
+from backend_lint.analysis.input_errors import says_input_error, validates_only
+from backend_lint.analysis.project.conditions import (
+    ProjectFact,
+    raises_message,
+    single_account_app,
+    test_support,
+    unreferenced,
+)
 from backend_lint.analysis.resolve import class_chain, resolve_class
 from backend_lint.analysis.scopes import FUNCTION, Scope
 from backend_lint.context import FileContext
@@ -68,6 +78,11 @@ _WEB_FRAMEWORKS = frozenset({
     "fastapi", "starlette", "django", "rest_framework", "flask", "werkzeug", "quart", "aiohttp", "litestar",
     "sanic", "tornado", "falcon", "pyramid", "bottle", "ninja",
 })
+_CLIENT_ERROR_RESPONSES = frozenset({
+    "HttpResponseBadRequest", "HttpResponseNotFound", "HttpResponseForbidden", "HttpResponseNotAllowed",
+    "HttpResponseGone",
+})
+"""Django's responses whose class is the 4xx status."""
 _DETAIL_KEYWORDS = frozenset({"detail", "description", "text", "body", "content", "reason", "message", "msg"})
 _RESPONSE_KEYWORDS = _DETAIL_KEYWORDS | {"data"}
 _MAX_DEPTH = 3
@@ -150,7 +165,14 @@ def _narrowed(node: ast.AST, name: str, ctx: FileContext) -> bool:
 
 def _narrows_to_client_error(test: ast.expr, name: str, ctx: FileContext) -> bool:
     """``isinstance(exc, CustomComponentValidationError)``: inside this ``if`` the caught ``exc`` is of a type
-    whose text is written for clients (a project's own error, a validation error), whatever the clause caught."""
+    whose text is written for clients (a project's own error, a validation error), whatever the clause caught.
+    ``"stream or streaming set to True" in str(exc)``: the text is a message the code knows (a phrase of three
+    words or more; ``"timeout" in str(e)`` may be a word of anything)."""
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.In) \
+            and isinstance(test.left, ast.Constant) and isinstance(test.left.value, str) \
+            and len(test.left.value.split()) >= 3 \
+            and _detail_in(test.comparators[0], [name], ctx, _MAX_DEPTH) is not None:
+        return True
     if not (isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "isinstance"
             and len(test.args) == 2 and isinstance(test.args[0], ast.Name) and test.args[0].id == name):
         return False
@@ -171,7 +193,7 @@ class ExceptionDetailInResponse(Rule):
     message = "`{detail}` of a caught exception goes into the response; log it and return a generic message"
     triggers = ("except",)
     needs = (handler_for, bindings_of, resolve_class, class_chain)
-    builtin_leaks: FileState[list[tuple[ast.AST, str, frozenset[str]]]] = FileState(list)
+    builtin_leaks: FileState[list[tuple[ast.AST, str, frozenset[str], tuple[ProjectFact, ...]]]] = FileState(list)
     """``(node, detail, builtin types)`` of leaks decided at the end of the module."""
     raised_here: FileState[set[str]] = FileState(set)
     """Builtin error names the module raises with a message of its own."""
@@ -198,11 +220,12 @@ class ExceptionDetailInResponse(Rule):
                 return
             arguments = [*node.args, *(kw.value for kw in node.keywords if kw.arg in _RESPONSE_KEYWORDS)]
         client_error = last[len("response_"):].startswith("4") if fab else (
-            last != "abort" and _client_status(node, positional=False))
+            last != "abort" and (_client_status(node, positional=False) or last in _CLIENT_ERROR_RESPONSES
+                                 or any(_client_code(arg) for arg in node.args[1:])))
         leak = self._leak(node, arguments, ctx, client_error=client_error)
         if leak is not None:
             self.report(ctx, parent if isinstance(parent, ast.Return) else node, detail=leak,
-                        unless=_factory_unused(ctx))
+                        unless=(*_factory_unused(ctx), *_refutations(ctx, client_error)))
 
     @visits(ast.Raise)
     def check_raise(self, node: ast.Raise, ctx: FileContext) -> None:
@@ -217,9 +240,10 @@ class ExceptionDetailInResponse(Rule):
         if not http or last.endswith(_VALIDATION_ERRORS):
             return  # raise ValidationError({key: str(e)}): the code files the error as the client's input
         arguments = [*exc.args, *(kw.value for kw in exc.keywords if kw.arg in _DETAIL_KEYWORDS)]
-        leak = self._leak(node, arguments, ctx, client_error=_client_status(exc))
+        client_error = _client_status(exc)
+        leak = self._leak(node, arguments, ctx, client_error=client_error)
         if leak is not None:
-            self.report(ctx, node, detail=leak)
+            self.report(ctx, node, detail=leak, unless=_refutations(ctx, client_error))
 
     @visits(ast.Return)
     def check_return(self, node: ast.Return, ctx: FileContext) -> None:
@@ -238,9 +262,10 @@ class ExceptionDetailInResponse(Rule):
         if function is None or (handler_for(ctx, function) is None and _error_handler_param(function, ctx) is None):
             return
         parts = value.elts if isinstance(value, (ast.Tuple, ast.List)) else [value]
-        leak = self._leak(node, [part for part in parts if not _is_response_call(part)], ctx)
+        client_error = isinstance(value, ast.Tuple) and len(value.elts) > 1 and _client_code(value.elts[1])
+        leak = self._leak(node, [part for part in parts if not _is_response_call(part)], ctx, client_error=client_error)
         if leak is not None:
-            self.report(ctx, node, detail=leak)
+            self.report(ctx, node, detail=leak, unless=_refutations(ctx, client_error))
 
     def _leak(
         self, node: ast.AST, arguments: list[ast.expr], ctx: FileContext, client_error: bool = False
@@ -248,7 +273,7 @@ class ExceptionDetailInResponse(Rule):
         """The detail that leaks, as written; a leak of builtin errors the module raises itself with messages
         of its own waits for the end of the module (:meth:`decide`). A specific builtin error (a ``TypeError``
         of the client's value, not ``Exception``) answered with a 4xx status is the client's input error."""
-        if _under_debug_branch(node, ctx) or _validates_only(ctx) or _operator_only(ctx):
+        if _under_debug_branch(node, ctx) or validates_only(ctx) or _operator_only(ctx):
             return None
         names = {name: types for name, types in _caught_names(ctx.scope, ctx).items()
                  if not _narrowed(node, name, ctx)}
@@ -263,10 +288,10 @@ class ExceptionDetailInResponse(Rule):
                     return None
                 if reason_phrase(found, ctx):
                     return None  # aiohttp ClientResponseError.message: the upstream's reason phrase
-                if client_error and _says_input_error(found):
+                if client_error and says_input_error(found):
                     return None  # f"Failed to decode: {exc}" with a 4xx: the parse error of the client's own string
                 if types and _ANY not in types:
-                    self.builtin_leaks(ctx).append((node, text, types))
+                    self.builtin_leaks(ctx).append((node, text, types, _refutations(ctx, client_error)))
                     return None
                 return text
         return None
@@ -284,50 +309,9 @@ class ExceptionDetailInResponse(Rule):
         """Report the leaks of builtin errors unless the module raises every one of those types itself with a
         message written for the client (its own body parser's ``TypeError``, a lookup's ``KeyError``)."""
         raised = self.raised_here(ctx)
-        for at, text, types in self.builtin_leaks(ctx):
+        for at, text, types, unless in self.builtin_leaks(ctx):
             if not types <= raised:
-                self.report(ctx, at, detail=text)
-
-
-_VALIDATOR_PREFIXES = ("validate", "valid", "to_valid", "is_valid", "check_", "parse", "decode", "url_decode",
-                       "clean", "convert")
-_PLAIN_CALLS = frozenset({"UUID", "int", "float", "Decimal", "bool", "str", "len", "redirect", "RedirectResponse",
-                          "JSONResponse", "jsonify", "dict"})
-
-
-def _validates_only(ctx: FileContext) -> bool:
-    """The ``try`` body does nothing but validate or convert the client's values (``validate_destinations(...)``,
-    ``to_valid_user_id(value)``, ``bolt11.decode(text)``) and answer: the error it catches describes the
-    client's input, whatever its class. Walked only for a candidate finding, which is rare."""
-    handler = ctx.scope.except_handler
-    attempt = ctx.parent_of(handler) if handler is not None else None
-    if not isinstance(attempt, ast.Try) or handler not in attempt.handlers:
-        return False
-    validators = 0
-    for statement in attempt.body:
-        for node in ast.walk(statement):
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.Await)):
-                return False  # awaited or nested work may reach a database or the network
-            if isinstance(node, ast.Call):
-                name = callee_name(node)
-                if name.lower().startswith(_VALIDATOR_PREFIXES):
-                    validators += 1
-                elif name not in _PLAIN_CALLS:
-                    return False
-    return validators > 0
-
-
-_INPUT_WORDS = ("decode", "parse", "invalid", "malformed")
-
-
-def _says_input_error(found: ast.expr) -> bool:
-    """The message around the exception's text says the client's input failed to parse (``f"Failed to decode:
-    {exc}"``, ``f"Invalid date: {e}"``)."""
-    return isinstance(found, ast.JoinedStr) and any(
-        isinstance(part, ast.Constant) and isinstance(part.value, str)
-        and any(word in part.value.lower() for word in _INPUT_WORDS)
-        for part in found.values
-    )
+                self.report(ctx, at, detail=text, unless=unless)
 
 
 def _operator_only(ctx: FileContext) -> bool:
@@ -340,6 +324,33 @@ def _operator_only(ctx: FileContext) -> bool:
         return False
     clause = ctx.scope.except_handler
     return admin_only(handler) or (clause is not None and admin_guard(handler.function, clause))
+
+
+def _refutations(ctx: FileContext, client_error: bool) -> tuple[ProjectFact, ...]:
+    """Facts of other modules that would clear the finding: the handler is declared administrators-only elsewhere
+    (:func:`~backend_lint.analysis.admin_declarations.handler_admin_facts`), or, for a 4xx answer of a clause
+    catching ``Exception``, the one project function its ``try`` calls raises a plain ``Exception`` with a
+    message of its own (:func:`~backend_lint.analysis.error_answers.refusal_callee`)."""
+    function = ctx.scope.function
+    handler = handler_for(ctx, function) if function is not None else None
+    facts = (single_account_app(), *handler_admin_facts(ctx, handler)) if handler is not None else ()
+    clause = ctx.scope.except_handler
+    attempt = ctx.parent_of(clause) if clause is not None else None
+    if client_error and clause is not None and isinstance(attempt, ast.Try) and _catches_exception(clause):
+        callee = refusal_callee(attempt, ctx)
+        if callee is not None:
+            facts = (*facts, raises_message(callee))
+    return facts
+
+
+def _catches_exception(clause: ast.ExceptHandler) -> bool:
+    """``except Exception`` (alone): the only clause that catches a plain ``Exception`` a callee raises."""
+    return isinstance(clause.type, ast.Name) and clause.type.id == "Exception"
+
+
+def _client_code(value: ast.expr) -> bool:
+    """``400`` as the status of a returned ``(body, status)`` tuple."""
+    return isinstance(value, ast.Constant) and isinstance(value.value, int) and 400 <= value.value < 500
 
 
 def _client_status(call: ast.Call, positional: bool = True) -> bool:

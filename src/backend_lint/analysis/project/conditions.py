@@ -59,6 +59,10 @@ STAFF_APP = "staff-app"
 COMPARED_DEFAULT = "compared-default"
 CATCHES_ALL = "catches-all"
 PLAIN_CLASS = "plain-class"
+ADMIN_ONLY_NAME = "admin-only-name"
+ADMIN_PERMISSION = "admin-permission"
+RAISES_MESSAGE = "raises-message"
+SINGLE_ACCOUNT_APP = "single-account-app"
 ABSENT = "absent"
 KINDS = frozenset({
     DRF_PAGINATION, IDEMPOTENCY_MIDDLEWARE, READS_IDEMPOTENCY_KEY, CLI_MODULE, TEST_SUPPORT, CONSTANTS, HTML_VIEW,
@@ -66,7 +70,8 @@ KINDS = frozenset({
     ADMIN_ONLY_APP, LIMITS_ATTEMPTS, DOES, RELATION, RUNS_QUERY, REQUESTS_TIMEOUT_PATCHED, ABSENT,
     UNIQUE_RECORD, CHECKS_UNIQUE, UNREFERENCED, DEVELOPMENT_ONLY, SETS_TIMEOUT, SERVED_BY_WSGI,
     GENERATED_UPLOAD, SEEDED_TABLE, STAFF_APP, COMPARED_DEFAULT, CATCHES_ALL, PLAIN_CLASS, CHECKOUT_LINK,
-    CLI_COMMAND_CLASS,
+    CLI_COMMAND_CLASS, ADMIN_ONLY_NAME, ADMIN_PERMISSION, RAISES_MESSAGE,
+    SINGLE_ACCOUNT_APP,
 })
 
 
@@ -367,3 +372,36 @@ def plain_class(qualified: str) -> ProjectFact:
     whose roots have no base but ``object``: no ORM model, so ``Domain.objects.all()`` is the project's own
     manager (a REST client's list), not a query (BE103)."""
     return ProjectFact(PLAIN_CLASS, (qualified,))
+
+
+@project_fact
+def admin_only_name(name: str) -> ProjectFact:
+    """A module of the project (not a test) lists ``name`` in a module or class attribute named ``ADMIN_ONLY...``
+    (Superset's security manager: ``ADMIN_ONLY_VIEW_MENUS``, ``ADMIN_ONLY_PERMISSIONS``): the view menu or
+    permission that only the Admin role gets (BE304; :mod:`backend_lint.analysis.admin_declarations`)."""
+    return ProjectFact(ADMIN_ONLY_NAME, (name,))
+
+
+@project_fact
+def admin_permission(qualified: str) -> ProjectFact:
+    """The project's permission object ``qualified`` (``octoprint.access.permissions.Permissions.SETTINGS``, a class
+    attribute, through re-exports of the class) is given by default to administrators' groups only
+    (BE304; :mod:`backend_lint.analysis.admin_declarations`)."""
+    return ProjectFact(ADMIN_PERMISSION, (qualified,))
+
+
+@project_fact
+def raises_message(qualified: str) -> ProjectFact:
+    """The project's function ``qualified`` (through re-exports) raises a plain ``Exception`` with a message of its
+    own in its body (lemur's ``certificates.service.stats``: ``raise Exception(f"Stats not available for requested
+    metric: {metric}")``): a caller's ``except Exception`` answering 400 answers that refusal (BE304)."""
+    return ProjectFact(RAISES_MESSAGE, (qualified,))
+
+
+@project_fact
+def single_account_app() -> ProjectFact:
+    """A module of the project (not a test) defines a Flask-Login user class that is no database row: a
+    ``UserMixin`` subclass whose ``id`` is a class constant, with no ``__init__`` (changedetection.io's password-only
+    login). The application has one account, its operator's (BE304;
+    :func:`backend_lint.analysis.admin_declarations.single_account`)."""
+    return ProjectFact(SINGLE_ACCOUNT_APP)

@@ -14,10 +14,12 @@ import re
 from bisect import bisect_left
 from typing import TYPE_CHECKING, Any, Optional, Union
 
+from backend_lint.analysis.admin_declarations import admin_only_names, admin_permissions, single_account
 from backend_lint.analysis.admin_only import admin_hooked_objects
 from backend_lint.analysis.catch_all import catches_everything
 from backend_lint.analysis.effects import declares_checkout_link
 from backend_lint.analysis.entrypoints import cli_module
+from backend_lint.analysis.error_answers import raises_own_message
 from backend_lint.analysis.handler_types import DJANGO, DRF, Registration
 from backend_lint.analysis.handlers import handler_model
 from backend_lint.analysis.health_checks import route_texts, serves_health_check
@@ -94,6 +96,9 @@ def summarize(ctx: FileContext) -> ModuleSummary:
     if "migration" in summary.roles:
         summary.seeded_tables = seeded_rows(ctx.tree, ctx.source)
     summary.staff_app = "default_permissions" in ctx.source and _requires_staff(ctx.tree)
+    if not {"test", "test_support"} & set(summary.roles):
+        summary.admin_only_names = admin_only_names(ctx.tree, ctx.source)
+        summary.single_account = single_account(ctx)
     summary.compared_secrets = sorted(
         name for name in (_compared(summary, written) for written in compared_secret_names(ctx.source)) if name
     )
@@ -280,6 +285,7 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
     relations = model_relations(ctx)
     uploads = generated_upload_fields(ctx) if "upload_to" in ctx.source else {}
     unique_lines = word_lines(ctx).words(CHECK_WORDS) if mentions_uniqueness(ctx.source) else []
+    raises = not skip and "raise Exception(" in ctx.source
     html: dict[int, bool] = {}  # id of a definition -> it renders HTML (only those that mention a name)
     for _, node in reversed(defs):  # a class's methods before the class: it reuses their answers
         if html_lines is None or (html_lines and _spans_word_line(node, html_lines)):
@@ -293,6 +299,10 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
             found.plain_class = not node.keywords and all(
                 isinstance(base, ast.Name) and base.id == "object" for base in node.bases
             )
+            if not skip:
+                found.admin_permissions = admin_permissions(node, ctx.source)
+        else:
+            found.raises_message = raises and raises_own_message(node)
         if reads_key:
             found.headers = _key_headers(node)
         found.renders_html = html.get(id(node), False)

@@ -161,9 +161,30 @@ class ProjectModel(DefFacts):
             return bool(args) and self.plain_class(args[0])
         if kind == conditions.CATCHES_ALL:
             return bool(args) and all(self.catches_all(name) for name in args)
+        if kind == conditions.ADMIN_ONLY_NAME:
+            return bool(args) and args[0] in self.admin_only_names
+        if kind == conditions.ADMIN_PERMISSION:
+            return bool(args) and self.admin_permission(args[0])
+        if kind == conditions.SINGLE_ACCOUNT_APP:
+            return any(summary.single_account for summary in self.modules.values())
+        if kind == conditions.RAISES_MESSAGE:
+            found = self.definition(args[0])[1] if args else None
+            return found is not None and found.raises_message
         if kind == conditions.ABSENT:  # a malformed inner fact is not established: absent
             return not (args and args[0] in _ESTABLISHED and self.holds(ProjectFact(args[0], args[1:])))
         return False
+
+    @cached_property
+    def admin_only_names(self) -> frozenset[str]:
+        """Names listed in ``ADMIN_ONLY...`` attributes of modules that are not tests."""
+        return frozenset(name for summary in self.modules.values() for name in summary.admin_only_names)
+
+    def admin_permission(self, qualified: str) -> bool:
+        """``qualified`` is an attribute of a project class (through re-exports) bound to a permission only
+        administrators hold."""
+        owner, _, attribute = qualified.rpartition(".")
+        found = self.definition(owner)[1] if owner else None
+        return found is not None and attribute in found.admin_permissions
 
     @cached_property
     def compared_secrets(self) -> frozenset[str]:

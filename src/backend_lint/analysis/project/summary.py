@@ -72,6 +72,12 @@ class DefSummary:
     """Every call of the function runs a database query in its own body (:func:`backend_lint.analysis.orm.runs_query`
     on a statement it always reaches; none when it names a cache): a helper that a loop over rows calls with the
     row queries once per row (BE103)."""
+    admin_permissions: list[str] = field(default_factory=list)
+    """A class's attributes bound to a permission only administrators hold by default (OctoPrint's
+    ``Permissions.SETTINGS``), sorted (:func:`backend_lint.analysis.admin_declarations.admin_permissions`)."""
+    raises_message: bool = False
+    """The function raises a plain ``Exception`` with a message of its own (a literal or an f-string) in its own
+    body: a refusal written for its caller's client (BE304)."""
     calls: list[str] = field(default_factory=list)
     """The project's functions, classes and methods it calls, qualified (sorted): imported from a module of its
     own top-level package, or defined in its own module (``self._send`` in its class). The model adds their
@@ -189,6 +195,12 @@ class ModuleSummary:
     staff_app: bool = False
     """A Django app config of the module (django-oscar's dashboard apps) requires staff for every URL of its app:
     a top-level class sets ``default_permissions`` to a list naming ``is_staff`` or ``is_superuser``."""
+    admin_only_names: list[str] = field(default_factory=list)
+    """Strings listed in module or class attributes named ``ADMIN_ONLY...`` (sorted): view menus and permissions
+    only administrators get (:func:`backend_lint.analysis.admin_declarations.admin_only_names`)."""
+    single_account: bool = False
+    """It defines a Flask-Login user class that is no database row (``id`` a class constant, no ``__init__``): the
+    application has one account (:func:`backend_lint.analysis.admin_declarations.single_account`)."""
     seeded_tables: dict[str, int] = field(default_factory=dict)
     """In a migration module: ``table -> rows`` it inserts with literal values
     (:func:`backend_lint.analysis.seeded_tables.seeded_rows`)."""
@@ -235,12 +247,14 @@ def _well_typed(summary: ModuleSummary) -> bool:
         and all(_strings(value) for value in (
             summary.roles, summary.imported, summary.dotted_strings, summary.star_imports, summary.rate_limits,
             summary.upload_limits, summary.route_paths, summary.admin_hooks, summary.unique_models,
+            summary.admin_only_names,
         ))
         and isinstance(summary.imports, dict)
         and all(isinstance(key, str) and isinstance(value, str) for key, value in summary.imports.items())
         and isinstance(summary.constants, dict)
         and isinstance(summary.view_aliases, dict)
         and isinstance(summary.seeded_tables, dict) and isinstance(summary.staff_app, bool)
+        and isinstance(summary.single_account, bool)
         and _strings(summary.compared_secrets)
         and all(isinstance(key, str) and type(value) is int for key, value in summary.seeded_tables.items())
         and all(isinstance(key, str) and isinstance(value, str) for key, value in summary.view_aliases.items())
@@ -254,6 +268,7 @@ def _well_typed(summary: ModuleSummary) -> bool:
             and _strings(item.generated_uploads) and isinstance(item.table, str)
             and isinstance(item.returned_settings, dict)
             and isinstance(item.catches_all, bool) and isinstance(item.plain_class, bool)
+            and _strings(item.admin_permissions) and isinstance(item.raises_message, bool)
             and isinstance(item.text_elements, list) and isinstance(item.runs_query, bool)
             and all(isinstance(index, int) and not isinstance(index, bool) for index in item.text_elements)
             for item in summary.defs.values()

@@ -1,0 +1,91 @@
+"""Errors that describe the client's own input, whatever their class (BE304).
+
+- :func:`validates_only`: the ``try`` body does nothing but validate, parse or convert the client's values
+  (``validate_destinations(...)``, ``json.loads(batch_str)``, ``int(book_id)``, a pydantic model of the module
+  built from the client's data, ``GenerateChatCompletionForm(**form_data)``): what it raises is about that input.
+- :func:`says_input_error`: the message around the exception's text says the client's input failed to parse.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, Optional
+
+from backend_lint.analysis.ast_helpers import callee_name
+from backend_lint.analysis.resolve import class_chain, resolve_class
+
+if TYPE_CHECKING:
+    from backend_lint.context import FileContext
+
+_SCHEMA_BASES = frozenset({"pydantic.BaseModel", "pydantic.main.BaseModel"})
+
+
+def _schema(call: ast.Call, ctx: FileContext) -> bool:
+    """``GenerateChatCompletionForm(**form_data)``: a class of the module built on pydantic's ``BaseModel``,
+    whose construction validates the data it is given and raises only about it."""
+    cls = resolve_class(call.func, ctx, ctx.scope)
+    if cls is None:
+        return False
+    return any(
+        (ctx.imports.resolve(base) or "") in _SCHEMA_BASES
+        for current in class_chain(cls, ctx) for base in current.node.bases
+    )
+
+
+_VALIDATOR_PREFIXES = ("validate", "valid", "to_valid", "is_valid", "check_", "parse", "decode", "url_decode",
+                       "clean", "convert", "loads")
+_PLAIN_CALLS = frozenset({"UUID", "int", "float", "Decimal", "bool", "str", "len", "redirect", "RedirectResponse",
+                          "JSONResponse", "jsonify", "dict", "url_for"})
+_CONVERSIONS = frozenset({"UUID", "int", "float", "Decimal"})
+_CONVERSION_ERRORS = frozenset({"TypeError", "ValueError"})
+
+
+def validates_only(ctx: FileContext) -> bool:
+    """The ``try`` body does nothing but validate or convert the client's values (``validate_destinations(...)``,
+    ``to_valid_user_id(value)``, ``bolt11.decode(text)``) and answer: the error it catches describes the
+    client's input, whatever its class. A body whose only work is ``int(book_id)`` (or ``float``, ``UUID``,
+    ``Decimal``) under a clause that catches only ``TypeError``/``ValueError`` counts too: the text is Python's
+    message about that one value. Walked only for a candidate finding, which is rare."""
+    handler = ctx.scope.except_handler
+    attempt = ctx.parent_of(handler) if handler is not None else None
+    if not isinstance(attempt, ast.Try) or handler not in attempt.handlers:
+        return False
+    validators = conversions = 0
+    for statement in attempt.body:
+        for node in ast.walk(statement):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.Await)):
+                return False  # awaited or nested work may reach a database or the network
+            if isinstance(node, ast.Call):
+                name = callee_name(node)
+                if name.lower().startswith(_VALIDATOR_PREFIXES) or _schema(node, ctx):
+                    validators += 1
+                elif name not in _PLAIN_CALLS:
+                    return False
+                conversions += name in _CONVERSIONS
+    return validators > 0 or (conversions > 0 and _catches_conversion_errors(handler))
+
+
+def _catches_conversion_errors(handler: Optional[ast.ExceptHandler]) -> bool:
+    """The clause names only ``TypeError``/``ValueError``: what a conversion of a value raises."""
+    caught = handler.type if handler is not None else None
+    items = caught.elts if isinstance(caught, ast.Tuple) else [caught] if caught is not None else []
+    return bool(items) and all(isinstance(item, ast.Name) and item.id in _CONVERSION_ERRORS for item in items)
+
+
+_INPUT_WORDS = ("decode", "parse", "invalid", "malformed")
+
+
+def says_input_error(found: ast.expr) -> bool:
+    """The message around the exception's text says the client's input failed to parse (``f"Failed to decode:
+    {exc}"``, ``f"Invalid date: {e}"``)."""
+    if isinstance(found, ast.BinOp) and isinstance(found.op, ast.Mod):
+        parts: list[ast.expr] = [found.left]  # 'malformed JSON request: %s' % e
+    elif isinstance(found, ast.JoinedStr):
+        parts = found.values
+    else:
+        return False
+    return any(
+        isinstance(part, ast.Constant) and isinstance(part.value, str)
+        and any(word in part.value.lower() for word in _INPUT_WORDS)
+        for part in parts
+    )
