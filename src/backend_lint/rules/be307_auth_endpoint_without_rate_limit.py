@@ -13,8 +13,9 @@ wide (slowapi defaults + middleware, Flask-Limiter defaults, Litestar ``RateLimi
 
 Left alone: handlers that only answer GET (a page that shows the form), OAuth/SSO callbacks, logouts and
 WebAuthn/passkey sign-ins (no secret is guessed there), token refreshes (the refresh token is not guessable),
-password changes and other handlers only a signed-in user reaches, FastAPI routers built by a factory function (the application that
-includes the router adds the limit), tests, test support, examples and command line code.
+password changes and other handlers only a signed-in user reaches, FastAPI routers built by a factory
+function (the application that includes the router adds the limit), tests, test support, examples and command
+line code.
 """
 
 from __future__ import annotations
