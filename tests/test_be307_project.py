@@ -95,3 +95,79 @@ def test_an_enum_of_messages_that_names_a_rate_limit_is_no_limit(tmp_path: Path)
     view."""
     found = findings_of(write_project(tmp_path, MESSAGES_PROJECT), "BE307")
     assert found == {(os.path.join("svc", "routers", "auths.py"), 10)}
+
+
+FORMS_PROJECT = {
+    "hc/__init__.py": "",
+    "hc/api/__init__.py": "",
+    "hc/api/models.py": '''\
+        class TokenBucket:
+            @staticmethod
+            def authorize_login_password(username):
+                return True
+    ''',
+    "hc/accounts/__init__.py": "",
+    "hc/accounts/forms.py": '''\
+        from captcha import fields
+        from django import forms
+
+        from hc.api.models import TokenBucket
+
+
+        class PasswordLoginForm(forms.Form):
+            def clean(self):
+                if not TokenBucket.authorize_login_password(self.cleaned_data["username"]):
+                    raise forms.ValidationError("Too many attempts, please try later.")
+                return self.cleaned_data
+
+
+        class RegistrationForm(forms.Form):
+            captcha = fields.CaptchaField()
+
+
+        class PlainLoginForm(forms.Form):
+            def clean(self):
+                return self.cleaned_data
+    ''',
+    "hc/accounts/views.py": '''\
+        from django.shortcuts import redirect, render
+        from django.views import View
+
+        from hc.accounts import forms
+
+
+        def login(request):
+            if request.method == "POST":
+                form = forms.PasswordLoginForm(request.POST)
+                if form.is_valid():
+                    return redirect("/")
+            return render(request, "login.html")
+
+
+        class Register(View):
+            form_class = forms.RegistrationForm
+
+            def post(self, request):
+                form = self.form_class(data=request.POST)
+                if form.is_valid():
+                    form.save()
+                return redirect("/")
+
+
+        def signin(request):
+            if request.method == "POST":
+                form = forms.PlainLoginForm(request.POST)
+                if form.is_valid():
+                    return redirect("/")
+            return render(request, "login.html")
+    ''',
+}
+
+
+def test_a_form_of_an_imported_forms_module_that_limits_covers_its_view(tmp_path: Path) -> None:
+    """Healthchecks' ``login`` builds ``forms.PasswordLoginForm(...)``, whose ``clean`` asks a token bucket (a
+    rate-limit algorithm); Kiwi's ``Register`` names ``form_class = forms.RegistrationForm``, which carries a
+    CAPTCHA field. Both forms are attributes of a project module imported whole. A view whose form limits
+    nothing is still reported."""
+    found = findings_of(write_project(tmp_path, FORMS_PROJECT), "BE307")
+    assert found == {(os.path.join("hc", "accounts", "views.py"), 25)}

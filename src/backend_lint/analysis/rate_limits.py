@@ -201,15 +201,17 @@ _STRICT_LIMIT_WORDS = frozenset({
     "ratelimit", "ratelimits", "ratelimited", "ratelimiter", "limiter", "throttle", "throttled", "throttling",
     "lockout", "axes", "captcha", "recaptcha", "hcaptcha",
 })
-_STRICT_TEXT = re.compile(r"rate_?limit|limiter|throttl|lockout|captcha|limit_?(?:account|login|signin|attempt)",
-                          re.IGNORECASE)
+_STRICT_TEXT = re.compile(
+    r"rate_?limit|limiter|throttl|lockout|captcha|token_?bucket|limit_?(?:account|login|signin|attempt)",
+    re.IGNORECASE,
+)
 _LIMITED_SUBJECTS = frozenset({"account", "login", "signin", "attempt", "attempts"})
 """With ``limit``: a limit on sign-in attempts (open-webui's ``limit_account(user_id, "factor")``), where a bare
 ``limit`` is a page size."""
 
 
 _STRICT_LOWER = re.compile(_STRICT_TEXT.pattern)
-_STRICT_UNLIMITED = ("throttl", "lockout", "captcha")
+_STRICT_UNLIMITED = ("throttl", "lockout", "captcha", "tokenbucket", "token_bucket")
 """The alternatives of :data:`_STRICT_TEXT` without ``limit`` in them."""
 _FOLDS_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
 """The only non-ASCII letters that a case-insensitive ASCII pattern matches (capital I with a dot, dotless i,
@@ -232,11 +234,15 @@ def mentions_attempt_limit(source: str, lowered: Optional[str] = None) -> bool:
     return any(word in lowered for word in _STRICT_UNLIMITED)
 
 
+_RATE_ALGORITHMS = (("token", "bucket"), ("leaky", "bucket"))
+"""Word pairs naming a rate-limiting algorithm: Healthchecks' ``TokenBucket.authorize_login_password(...)``."""
+
+
 def _counts(name: str) -> bool:
     words = split_identifier(name)
     return bool(_STRICT_LIMIT_WORDS.intersection(words)) or (
         "limit" in words and ("rate" in words or bool(_LIMITED_SUBJECTS.intersection(words)))
-    )
+    ) or any(pair in zip(words, words[1:]) for pair in _RATE_ALGORITHMS)
 
 
 def counts_attempts(ctx: FileContext, node: ast.AST) -> bool:

@@ -11,10 +11,11 @@ every route of the app in this file. What another module decides is a project fa
 wide (slowapi defaults + middleware, Flask-Limiter defaults, Litestar ``RateLimitConfig``), DRF's
 ``DEFAULT_THROTTLE_CLASSES`` or django-axes in the production settings.
 
-Left alone: handlers that only answer GET (a page that shows the form), OAuth/SSO callbacks and logouts (no
-secret is guessed there), token refreshes (the refresh token is not guessable), password changes and other
-handlers only a signed-in user reaches, FastAPI routers built by a factory function (the application that
-includes the router adds the limit), tests, test support, examples and command line code.
+Left alone: handlers that only answer GET (a page that shows the form), OAuth/SSO callbacks, logouts and
+WebAuthn/passkey sign-ins (no secret is guessed there), token refreshes (the refresh token is not guessable),
+password changes and other handlers only a signed-in user reaches, FastAPI routers built by a factory
+function (the application that includes the router adds the limit), tests, test support, examples and command
+line code.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ from backend_lint.analysis.handlers import (
     handler_for,
 )
 from backend_lint.analysis.imports import dotted_name
-from backend_lint.analysis.mentions import mentioned_names
+from backend_lint.analysis.mentions import attributes_read, mentioned_names
 from backend_lint.analysis.module_roles import module_roles
 from backend_lint.analysis.project.conditions import (
     ProjectFact,
@@ -73,10 +74,12 @@ _NOT_GUESSED = frozenset({
     "logout", "signout", "callback", "callbacks", "oauth", "oauth2", "sso", "saml", "oidc", "openid", "provider",
     "providers", "refresh", "revoke", "introspect", "change", "complete", "redirect", "social", "webhook",
     "verification", "test", "socialaccount", "apitoken", "cas", "impersonate", "impersonation", "hijack", "loginas",
+    "webauthn", "passkey", "passkeys", "fido", "fido2", "u2f",
 })
 """Words of endpoints that take no guessable secret: the provider or a signed-in user calls them, or the
 token they take cannot be guessed (a CAS ticket the identity provider issued; staff impersonating a user,
-``LoginAsUserView``, behind a permission)."""
+``LoginAsUserView``, behind a permission; a WebAuthn/passkey assertion, the authenticator's signature over a
+challenge the server just issued, as in Healthchecks' ``login_webauthn``)."""
 _RESET = frozenset({"reset", "forgot", "forgotten", "recover", "recovery", "lost", "send"})
 """With ``password``: a reset, also by another name (``send_password_form`` mails a reset link)."""
 _CODE = frozenset({"otp", "totp", "mfa", "2fa", "twofactor"})
@@ -317,7 +320,24 @@ def _project_helpers(ctx: FileContext, handler: Handler) -> list[str]:
             qualified = imported_qualified_name(ctx, name)
             if qualified is not None and qualified.partition(".")[0] == package:
                 found.add(qualified)
+    found |= _module_attributes(ctx, handler, package)
     return sorted(found)[:_MAX_HELPERS]
+
+
+def _module_attributes(ctx: FileContext, handler: Handler, package: str) -> set[str]:
+    """What the handler (or its class) reads from a project module it imports whole: ``forms.SignupForm(request)``
+    and ``form_class = forms.RegistrationForm`` after ``from hc.accounts import forms`` give
+    ``hc.accounts.forms.SignupForm`` and ``...RegistrationForm`` (a name the model does not define is no help)."""
+    owners = [handler.function] if handler.class_ is None else [handler.function, handler.class_]
+    found: set[str] = set()
+    for owner in owners:
+        for name, attributes in attributes_read(ctx, owner).items():
+            if "." in name or name not in ctx.imports.names:
+                continue
+            qualified = imported_qualified_name(ctx, name)
+            if qualified is not None and qualified.partition(".")[0] == package:
+                found.update(f"{qualified}.{attribute}" for attribute in attributes)
+    return found
 
 
 def _texts(handler: Handler) -> list[str]:
@@ -334,8 +354,8 @@ class AuthEndpointWithoutRateLimit(Rule):
     message = "`{handler}` is a {kind} endpoint with no rate limit; limit attempts per client and per account"
     triggers = FRAMEWORK_MODULES
     needs = (
-        handler_for, handler_body, module_roles, mentioned_names, decorator_names, app_rate_limits, cli_module,
-        rate_limited_app, limited_blueprints, limits_attempts, development_only, bindings_of,
+        handler_for, handler_body, module_roles, mentioned_names, attributes_read, decorator_names, app_rate_limits,
+        cli_module, rate_limited_app, limited_blueprints, limits_attempts, development_only, bindings_of,
     )
     module_facts = (test_support, cli_module_fact)
     options = (
