@@ -210,9 +210,10 @@ def limits_attempts(qualified: str) -> ProjectFact:
 
 @project_fact
 def not_deployed() -> ProjectFact:
-    """The project root holds no file that shows it is deployed where something probes it (no ``Dockerfile``,
-    compose file, ``Procfile``, ``fly.toml``, ``app.yaml``, ``render.yaml``, Helm chart or Kubernetes
-    ``Deployment``: :func:`~.project_files.read_deployment`); a self-hosted application run by hand (BE308)."""
+    """The project root holds no file that shows an orchestrator runs it (no Helm chart, ``fly.toml``,
+    ``app.yaml``, ``render.yaml``, Nomad job, ECS task definition, Kubernetes ``Deployment`` or compose file with
+    replicas: :func:`~.project_files.read_deployment`); a self-hosted application run by hand, or shipped as a
+    container image or a ``Procfile`` that nothing probes (BE308)."""
     return ProjectFact(NOT_DEPLOYED)
 
 
