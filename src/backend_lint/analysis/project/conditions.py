@@ -59,6 +59,7 @@ STAFF_APP = "staff-app"
 COMPARED_DEFAULT = "compared-default"
 CATCHES_ALL = "catches-all"
 PLAIN_CLASS = "plain-class"
+DJANGO_USERNAMES = "django-usernames"
 ABSENT = "absent"
 KINDS = frozenset({
     DRF_PAGINATION, IDEMPOTENCY_MIDDLEWARE, READS_IDEMPOTENCY_KEY, CLI_MODULE, TEST_SUPPORT, CONSTANTS, HTML_VIEW,
@@ -66,7 +67,7 @@ KINDS = frozenset({
     ADMIN_ONLY_APP, LIMITS_ATTEMPTS, DOES, RELATION, RUNS_QUERY, REQUESTS_TIMEOUT_PATCHED, ABSENT,
     UNIQUE_RECORD, CHECKS_UNIQUE, UNREFERENCED, DEVELOPMENT_ONLY, SETS_TIMEOUT, SERVED_BY_WSGI,
     GENERATED_UPLOAD, SEEDED_TABLE, STAFF_APP, COMPARED_DEFAULT, CATCHES_ALL, PLAIN_CLASS, CHECKOUT_LINK,
-    CLI_COMMAND_CLASS,
+    CLI_COMMAND_CLASS, DJANGO_USERNAMES,
 })
 
 
@@ -215,6 +216,14 @@ def not_deployed() -> ProjectFact:
     replicas: :func:`~.project_files.read_deployment`); a self-hosted application run by hand, or shipped as a
     container image or a ``Procfile`` that nothing probes (BE308)."""
     return ProjectFact(NOT_DEPLOYED)
+
+
+@project_fact
+def django_usernames() -> ProjectFact:
+    """The project is a Django site whose users are Django's own ``auth.User``: its production settings name no
+    other ``AUTH_USER_MODEL``. Such a username passes Django's ``UnicodeUsernameValidator`` (letters, digits and
+    ``@.+-_`` only), so it cannot carry markup (BE511; a custom user model may define its username otherwise)."""
+    return ProjectFact(DJANGO_USERNAMES)
 
 
 @project_fact
