@@ -57,8 +57,8 @@ def test_examples_are_flagged(cls, tmp_path: Path) -> None:
             (root / "app").mkdir(parents=True)
             (root / "pyproject.toml").write_text("[tool.backend-lint]\n", encoding="utf-8")
             (root / NEUTRAL_PATH).write_text(block, encoding="utf-8")
-            # deployed in a container: BE308 speaks only for a project that shows where it runs
-            (root / "Dockerfile").write_text("FROM python:3.12-slim\n", encoding="utf-8")
+            # deployed by an orchestrator: BE308 speaks only for a project that shows something probes it
+            (root / "Chart.yaml").write_text("apiVersion: v2\nname: example\n", encoding="utf-8")
             codes = {item["code"] for item in check_json("--no-cache", ".", cwd=root)}
         else:
             codes = {finding.code for finding in _findings(block)}

@@ -257,7 +257,7 @@ def test_health_route_in_another_module(tmp_path: Path, path: str, expected: lis
     """The app is made in main.py; whether any module routes a probe decides (an order's status is none)."""
     _write(tmp_path, {
         "app/__init__.py": "", "app/main.py": APP_MAIN, "app/orders.py": ORDERS,
-        "app/probes.py": PROBES.replace("{path}", path), "Dockerfile": DOCKERFILE,
+        "app/probes.py": PROBES.replace("{path}", path), "deploy/k8s/orders.yaml": KUBE_DEPLOYMENT,
     })
     assert _lines(tmp_path, "BE308") == expected
 
@@ -265,7 +265,8 @@ def test_health_route_in_another_module(tmp_path: Path, path: str, expected: lis
 def test_health_check_needs_the_project(tmp_path: Path) -> None:
     """Standard input is one file: it cannot show that no route exists, so BE308 stays silent there, while the
     same file in its project is reported."""
-    _write(tmp_path, {"app/__init__.py": "", "app/main.py": APP_MAIN, "app/orders.py": ORDERS, "Dockerfile": DOCKERFILE})
+    _write(tmp_path, {"app/__init__.py": "", "app/main.py": APP_MAIN, "app/orders.py": ORDERS,
+                      "deploy/k8s/orders.yaml": KUBE_DEPLOYMENT})
     result = run_cli("check", "--select", "BE308", "--no-cache", "--stdin-filename", "app/main.py", "-",
                      cwd=tmp_path, stdin=(tmp_path / "app/main.py").read_bytes())
     assert result.returncode == 0, result.stdout.decode()
@@ -296,7 +297,7 @@ def test_django_root_urlconf(tmp_path: Path, extra: str, root: str, expected: li
         "shop/other_urls.py": "urlpatterns = []\n",
         "shop/views.py": "from django.http import JsonResponse\n\n\ndef orders(request):\n    return JsonResponse({})\n",
         "shop/settings.py": f'INSTALLED_APPS = ["django.contrib.auth"]\nROOT_URLCONF = "{root}"\n',
-        "docker-compose.yml": "services:\n  web:\n    build: .\n",
+        "docker-compose.yml": "services:\n  web:\n    build: .\n    deploy:\n      replicas: 2\n",
     })
     assert _lines(tmp_path, "BE308") == expected
 
@@ -338,7 +339,7 @@ def test_manage_py_inside_a_package_is_not_a_project_of_its_own(
         "pulp/app/urls.py": PULP_URLS.replace("{probe}", probe),
         "pulp/app/views.py": "from django.views import View\n\n\nclass LivezView(View):\n    pass\n\n\n"
                              "class TasksView(View):\n    pass\n",
-        "pulp/content/__init__.py": PULP_CONTENT, "Containerfile": DOCKERFILE,
+        "pulp/content/__init__.py": PULP_CONTENT, "Chart.yaml": "apiVersion: v2\nname: pulp\n",
     })
     if not packaged:
         (tmp_path / "pyproject.toml").unlink()
@@ -353,23 +354,57 @@ metadata:
 """
 
 
+DEVELOPER_COMPOSE = """
+services:
+  web:
+    build: .
+    command: python manage.py runserver 0.0.0.0:8000
+    restart: unless-stopped
+    ports:
+      - "8000:8000"
+      - "5678:5678"
+"""
+
+SWARM_COMPOSE = """
+services:
+  web:
+    image: orders
+    deploy:
+      replicas: 3
+"""
+
+
 @pytest.mark.parametrize(("deployment", "expected"), [
     ({}, []),
-    ({"Procfile": "web: uvicorn app.main:app\n"}, [("app/main.py", 5)]),
+    ({"Procfile": "web: uvicorn app.main:app\n"}, []),
+    ({"Dockerfile": DOCKERFILE}, []),
+    ({"docker-compose.yml": DEVELOPER_COMPOSE, "Dockerfile": DOCKERFILE}, []),
+    ({"compose.yaml": "services: {}\n"}, []),
+    ({"docker-compose.prod.yml": SWARM_COMPOSE}, [("app/main.py", 5)]),
+    ({"docker-compose.prod.yml": SWARM_COMPOSE + '    healthcheck:\n      test: ["CMD", "curl", "-f", '
+                                                  '"http://localhost:8000/"]\n'}, []),
     ({"fly.toml": 'app = "orders"\n'}, [("app/main.py", 5)]),
-    ({"compose.yaml": "services: {}\n"}, [("app/main.py", 5)]),
+    ({"fly.toml": 'app = "orders"\n\n[[http_service.checks]]\n  path = "/orders/"\n'}, []),
+    ({"render.yaml": "services:\n  - type: web\n    name: orders\n"}, [("app/main.py", 5)]),
+    ({"ops/orders.nomad.hcl": 'job "orders" {}\n'}, [("app/main.py", 5)]),
+    ({"deploy/task-definition.json": '{"containerDefinitions": [{"name": "orders"}]}'}, [("app/main.py", 5)]),
     ({"deploy/k8s/orders.yaml": KUBE_DEPLOYMENT}, [("app/main.py", 5)]),
+    ({"deploy/k8s/orders.yaml": KUBE_DEPLOYMENT + "      livenessProbe:\n        httpGet:\n          path: /\n"}, []),
     ({"deploy/k8s/orders.yaml": "apiVersion: v1\nkind: ConfigMap\n"}, []),
     ({"k8s/orders.yaml": KUBE_DEPLOYMENT.replace("kind: Deployment", "kind: Service")}, []),
-    ({"tests/docker/Dockerfile": DOCKERFILE}, []),
-    ({"docker/Dockerfile": DOCKERFILE + "HEALTHCHECK CMD python -m app.probe || exit 1\n"}, []),
-    ({"Dockerfile": DOCKERFILE + "HEALTHCHECK NONE\n"}, [("app/main.py", 5)]),
+    ({"tests/k8s/orders.yaml": KUBE_DEPLOYMENT}, []),
+    ({"deploy/k8s/orders.yaml": KUBE_DEPLOYMENT,
+      "docker/Dockerfile": DOCKERFILE + "HEALTHCHECK CMD python -m app.probe || exit 1\n"}, []),
+    ({"deploy/k8s/orders.yaml": KUBE_DEPLOYMENT, "Dockerfile": DOCKERFILE + "HEALTHCHECK NONE\n"},
+     [("app/main.py", 5)]),
 ])
 def test_only_a_deployed_project_needs_a_probe(tmp_path: Path, deployment: dict, expected: list) -> None:
-    """A self-hosted app run by hand has nothing that probes it (calibre-web, flaskbb): BE308 speaks only when the
-    project ships a container, platform or Kubernetes deployment; a Dockerfile of the tests' services is none.
-    A container whose ``HEALTHCHECK`` runs a command of the project's (Mealie's ``healthcheck.py`` calling its
-    about endpoint) is probed; ``HEALTHCHECK NONE`` switches the probe off."""
+    """A self-hosted app run by hand has nothing that probes it (calibre-web, flaskbb), and neither has one shipped
+    as a container image, a Procfile (Baby Buddy) or a developer compose that runs ``runserver`` (freesound):
+    BE308 speaks only when the project ships what an orchestrator runs (Kubernetes, Helm, fly.io, Render, App
+    Engine, Nomad, ECS, a compose stack of replicas) and configures no probe there. A container whose
+    ``HEALTHCHECK`` runs a command of the project's (Mealie's ``healthcheck.py`` calling its about endpoint) is
+    probed; ``HEALTHCHECK NONE`` switches the probe off."""
     _write(tmp_path, {"app/__init__.py": "", "app/main.py": APP_MAIN, "app/orders.py": ORDERS, **deployment})
     assert _lines(tmp_path, "BE308") == expected
 

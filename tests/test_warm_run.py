@@ -128,9 +128,9 @@ def test_an_edit_of_the_test_configuration_settles_again(tmp_path: Path) -> None
     assert flagged() == {"site_app/settings.py", "site_app/ci.py"}
 
 
-def test_a_dockerfile_added_after_a_warm_run_settles_again(tmp_path: Path) -> None:
-    """BE308 reports only a deployed project: adding a Dockerfile, then a HEALTHCHECK to it (no Python file
-    changed), changes the outcome."""
+def test_a_deployment_added_after_a_warm_run_settles_again(tmp_path: Path) -> None:
+    """BE308 reports only a project an orchestrator runs: adding a Kubernetes Deployment, then a HEALTHCHECK to
+    the Dockerfile (no Python file changed), changes the outcome."""
     root = _project(tmp_path, {"pyproject.toml": "[project]\nname = 'shop'\n", "shop/__init__.py": "",
                                "shop/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n"})
 
@@ -141,6 +141,10 @@ def test_a_dockerfile_added_after_a_warm_run_settles_again(tmp_path: Path) -> No
     assert codes() == []  # warm
     (root / "Dockerfile").write_text("FROM python:3.11\n", encoding="utf-8")
     _age(root / "Dockerfile")
+    assert codes() == []  # a container image alone: nothing says an orchestrator probes it
+    (root / "k8s").mkdir()
+    (root / "k8s" / "shop.yaml").write_text("apiVersion: apps/v1\nkind: Deployment\n", encoding="utf-8")
+    _age(root / "k8s" / "shop.yaml")
     assert codes() == ["BE308"]
     (root / "Dockerfile").write_text("FROM python:3.11\nHEALTHCHECK CMD python -m shop.probe\n", encoding="utf-8")
     _age(root / "Dockerfile")

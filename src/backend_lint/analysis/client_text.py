@@ -14,7 +14,9 @@ only on evidence read in the file:
   parameter, a FastAPI query parameter), not a dependency (``Depends``/``Security``);
 - a free-text field of a stored object, by the field's name: ``comment.body``, ``user.display_name``,
   ``category.full_name`` (what users type into forms: names, titles, bodies, descriptions, messages); not
-  ``obj.slug``, ``obj.pk`` or a count, not a dict's key (``data["title"]``), not an attribute of a module;
+  ``obj.slug``, ``obj.pk`` or a count, not a dict's key (``data["title"]``), not an attribute of a module, not a
+  field of an entry of a table the code writes (:mod:`.code_tables`: NetBox's ``PREFERENCES`` registry, a
+  column class's ``actions`` of ``ActionsItem('Edit', 'pencil')``);
 - a local assigned (or a loop variable iterating over) such a value, up to a few assignments back; a method
   called on such a value (``name.strip()``), ``str()`` of it, and an object built from it (a form bound to
   ``request.POST``, whose ``cleaned_data`` is still the client's text).
@@ -28,6 +30,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from backend_lint.analysis.code_tables import drawn_from_code_table
 from backend_lint.analysis.facts import reads
 from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.provenance import escapes_html
@@ -57,55 +60,66 @@ _FREE_TEXT = frozenset({
 """Last words of a field that holds what a user typed (``display_name``, ``full_name``, ``post_body``)."""
 
 
-@reads(lookup, handler_for)
-def user_text(expr: ast.expr, ctx: FileContext, scope: Scope, hops: int = 0) -> bool:
-    """``expr`` evaluates to (or contains) text the client sent, by the evidence the module docstring lists."""
+@reads(lookup, handler_for, drawn_from_code_table)
+def user_text(
+    expr: ast.expr, ctx: FileContext, scope: Scope, hops: int = 0, trusted: frozenset[str] = frozenset()
+) -> bool:
+    """``expr`` evaluates to (or contains) text the client sent, by the evidence the module docstring lists;
+    stored fields named in ``trusted`` (``username``: BE511 asks whether the text is a user's only through them)
+    are taken as text no user can put markup in."""
     if hops > _MAX_HOPS:
         return False
     if isinstance(expr, ast.Await):
-        return user_text(expr.value, ctx, scope, hops)
+        return user_text(expr.value, ctx, scope, hops, trusted)
     if isinstance(expr, ast.JoinedStr):
-        return any(user_text(part.value, ctx, scope, hops) for part in expr.values
+        return any(user_text(part.value, ctx, scope, hops, trusted) for part in expr.values
                    if isinstance(part, ast.FormattedValue))
     if isinstance(expr, ast.BinOp):
-        return user_text(expr.left, ctx, scope, hops) or user_text(expr.right, ctx, scope, hops)
+        return user_text(expr.left, ctx, scope, hops, trusted) or user_text(expr.right, ctx, scope, hops, trusted)
     if isinstance(expr, (ast.IfExp, ast.BoolOp)):
         values = [expr.body, expr.orelse] if isinstance(expr, ast.IfExp) else expr.values
-        return any(user_text(value, ctx, scope, hops) for value in values)
+        return any(user_text(value, ctx, scope, hops, trusted) for value in values)
     if isinstance(expr, ast.Attribute) and _is_request(expr.value, ctx, scope):
         return expr.attr in _CLIENT_DATA  # ``request.GET``; not ``request.script_root`` or ``request.user``
     if isinstance(expr, (ast.Attribute, ast.Subscript)):
-        return _free_text_field(expr, ctx) or user_text(expr.value, ctx, scope, hops)
+        return _free_text_field(expr, ctx, scope, trusted) or user_text(expr.value, ctx, scope, hops, trusted)
     if isinstance(expr, ast.Call):
-        return _call_text(expr, ctx, scope, hops)
+        return _call_text(expr, ctx, scope, hops, trusted)
     if isinstance(expr, ast.Name):
-        return not _is_request(expr, ctx, scope) and _name_text(expr, ctx, scope, hops)
+        return not _is_request(expr, ctx, scope) and _name_text(expr, ctx, scope, hops, trusted)
     return False
 
 
-def _call_text(call: ast.Call, ctx: FileContext, scope: Scope, hops: int) -> bool:
+def _call_text(call: ast.Call, ctx: FileContext, scope: Scope, hops: int, trusted: frozenset[str]) -> bool:
     func = call.func
     if isinstance(func, ast.Attribute):  # ``request.args.get("q")``, ``name.strip()``; not ``escape``-like
         if any(word in func.attr.lower() for word in _CLEANING_WORDS):
             return False
-        return user_text(func.value, ctx, scope, hops)
+        return user_text(func.value, ctx, scope, hops, trusted)
     if not isinstance(func, ast.Name):
         return False
     if func.id in _WRAPPERS or func.id[:1].isupper():  # ``str(name)``; ``CommentForm(request.POST)``
         arguments = [*call.args, *(keyword.value for keyword in call.keywords)]
-        return any(user_text(argument, ctx, scope, hops) for argument in arguments)
+        return any(user_text(argument, ctx, scope, hops, trusted) for argument in arguments)
     return False
 
 
-def _free_text_field(expr: ast.Attribute | ast.Subscript, ctx: FileContext) -> bool:
-    """``comment.body``, ``user.display_name``: a stored field users write."""
+def _free_text_field(
+    expr: ast.Attribute | ast.Subscript, ctx: FileContext, scope: Scope, trusted: frozenset[str]
+) -> bool:
+    """``comment.body``, ``user.display_name``: a stored field users write; not a field of an entry of a table
+    the code writes (``for name, preference in PREFERENCES.items(): preference.description``)."""
     if not isinstance(expr, ast.Attribute):
         return False  # ``data["title"]``: a dict's keys are the code's own as often as a user's
     field, owner = expr.attr, expr.value
     if isinstance(owner, ast.Name) and (owner.id.isupper() or ctx.imports.resolve(owner) is not None):
         return False  # ``settings.SITE_NAME``, ``SITE["title"]``, an attribute of a module
+    if field in trusted:
+        return False
     words = split_identifier(field)
-    return bool(words) and words[-1] in _FREE_TEXT and not field.isupper()
+    if not (bool(words) and words[-1] in _FREE_TEXT and not field.isupper()):
+        return False
+    return not (isinstance(owner, ast.Name) and drawn_from_code_table(owner, ctx, scope))
 
 
 def _is_request(expr: ast.expr, ctx: FileContext, scope: Scope) -> bool:
@@ -125,7 +139,7 @@ def _is_request(expr: ast.expr, ctx: FileContext, scope: Scope) -> bool:
     return handler is not None and written in handler.request_names
 
 
-def _name_text(name: ast.Name, ctx: FileContext, scope: Scope, hops: int) -> bool:
+def _name_text(name: ast.Name, ctx: FileContext, scope: Scope, hops: int, trusted: frozenset[str]) -> bool:
     found = lookup(name.id, ctx, scope)
     if found is None:
         return False
@@ -133,12 +147,12 @@ def _name_text(name: ast.Name, ctx: FileContext, scope: Scope, hops: int) -> boo
     if name.id in bindings.params:
         return _client_parameter(name.id, ctx, link)
     for loop in bindings.loop_targets.get(name.id, []):
-        if user_text(loop.iter, ctx, link, hops + 1):
+        if user_text(loop.iter, ctx, link, hops + 1, trusted):
             return True
     values = [*(bindings.assigned.get(name.id) or []), *(aug.value for aug in bindings.augmented.get(name.id, []))]
     if any(escapes_html(value) for value in values):
         return False  # escaped where it is built (``content = content.replace("<", "&lt;")``): the escaped text
-    return any(value is not None and user_text(value, ctx, link, hops + 1) for value in values)
+    return any(value is not None and user_text(value, ctx, link, hops + 1, trusted) for value in values)
 
 
 def _client_parameter(name: str, ctx: FileContext, scope: Scope) -> bool:

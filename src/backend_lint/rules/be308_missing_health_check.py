@@ -8,12 +8,13 @@ production settings name as ``ROOT_URLCONF``). The finding stands only when no m
 probe path (:mod:`backend_lint.analysis.health_checks`: ``/health``, ``/healthz``, ``/ready``, ``/livez``,
 ``/ping``, ``/status``...), includes django-health-check's URLs or imports a health-check package.
 
-Only a project that shows it is deployed where something probes it is reported: a ``Dockerfile`` or
-``Containerfile``, a compose file, a ``Procfile``, ``fly.toml``, ``app.yaml``, ``render.yaml``, a Helm ``Chart.yaml``
-or a Kubernetes ``Deployment`` manifest at or below the project root (the project model reads them once per
-project: :func:`~backend_lint.analysis.project.project_files.read_deployment`). A self-hosted application its
-users start by hand (a forum, a library manager) has no orchestrator to probe it, and any anonymous page answers a
-load balancer: a dedicated probe there is a feature request, not a defect
+Only a project that shows an orchestrator runs it is reported: a Helm ``Chart.yaml``, ``fly.toml``, ``app.yaml``,
+``render.yaml``, a Nomad job, an ECS task definition, a Kubernetes ``Deployment`` manifest or a compose file that
+runs replicas at or below the project root, with no probe configured there (the project model reads them once
+per project: :func:`~backend_lint.analysis.project.project_files.read_deployment`). A self-hosted application
+its users start by hand (a forum, a library manager), or ship as a container image, a ``Procfile`` (Baby Buddy)
+or a developer compose (freesound's runs ``runserver`` with a debugger port), has no orchestrator to probe it,
+and any anonymous page answers a load balancer: a dedicated probe there is a feature request, not a defect
 (:func:`~backend_lint.analysis.project.conditions.not_deployed`).
 
 No single file can show that a route exists nowhere, so every finding lists

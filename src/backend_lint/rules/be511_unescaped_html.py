@@ -21,6 +21,11 @@ id, a date, a URL named as one, a constant, a local assigned only such values, o
 assignment of which escapes it (``if autoescape: lead = escape(lead)``: escaped where escaping is asked
 for). Joins of fragments (``"".join(parts)``), strings the rule cannot see being built (a parameter, a call result) and
 ``Markup(...).format(...)`` (which escapes its arguments) are left alone, and so are tests and test support.
+Fields of entries of a table the code writes (:mod:`.analysis.code_tables`: NetBox's ``PREFERENCES`` registry and
+its columns' ``actions``) are not a user's text. A part that is a user's text only through a ``username`` field,
+in a Django module, is reported ``unless`` the project's users are Django's own ``auth.User``
+(:func:`~backend_lint.analysis.project.conditions.django_usernames`: Django's username validator admits no
+markup; freesound's admin links).
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ from typing import Optional
 from backend_lint.analysis.ast_helpers import argument, keyword_value, string_value
 from backend_lint.analysis.client_text import user_text
 from backend_lint.analysis.module_roles import module_roles
-from backend_lint.analysis.project.conditions import test_support
+from backend_lint.analysis.project.conditions import ProjectFact, django_usernames, test_support
 from backend_lint.analysis.provenance import Hole, SqlText, escapes_html, sql_text
 from backend_lint.analysis.resolve import lookup
 from backend_lint.analysis.scopes import Scope
@@ -94,6 +99,15 @@ _IDENTIFIER_MODIFIERS = frozenset(
 _LOOKUP_METHODS = frozenset({"get", "getlist", "get_json", "pop", "getone", "getall"})
 _TEXT_CONTENT_TYPES = ("text/plain", "application/", "text/csv", "text/javascript", "text/css", "image/")
 _MAX_HOPS = 3
+_USERNAMES = frozenset({"username"})
+"""Fields that hold a Django username: in a project whose users are Django's ``auth.User``, the username
+validator admits letters, digits and ``@.+-_`` only (freesound's admin links, judged FALSE)."""
+_DJANGO = re.compile(r"^\s*(?:from|import)\s+django\b", re.MULTILINE)
+
+
+def _django_module(ctx: FileContext) -> bool:
+    """The module imports Django (its ``username`` fields are a Django user's)."""
+    return _DJANGO.search(ctx.source) is not None
 
 
 def _name_words(expr: ast.AST) -> list[str]:
@@ -152,7 +166,7 @@ class UnescapedHtml(Rule):
         "mark_safe", "SafeString", "SafeText", "Markup", "HttpResponse", "HTMLResponse", "render_template_string",
         "Template", "from_string", "autoescape",
     )
-    needs = (origin, sql_text, lookup, module_roles, user_text)
+    needs = (origin, sql_text, lookup, module_roles, user_text, django_usernames)
     module_facts = (test_support,)
 
     @visits(ast.Call)
@@ -180,8 +194,8 @@ class UnescapedHtml(Rule):
         unsafe = self._unsafe_part(value, ctx) if value is not None else None
         if unsafe is not None and not self._skipped(ctx):
             advice = "build it with `format_html`" if construct != "Markup" else "use `Markup(...).format()`"
-            self.report(ctx, node, construct=construct, problem=f"marks HTML built {unsafe} as safe",
-                        advice=f"{advice} or escape the value")
+            self.report(ctx, node, construct=construct, problem=f"marks HTML built {unsafe[0]} as safe",
+                        advice=f"{advice} or escape the value", unless=unsafe[1])
 
     def _check_response(self, node: ast.Call, construct: str, ctx: FileContext) -> None:
         content_type = string_value(keyword_value(node, "content_type") or keyword_value(node, "media_type"))
@@ -190,8 +204,8 @@ class UnescapedHtml(Rule):
         value = argument(node, 0, "content")
         unsafe = self._unsafe_part(value, ctx) if value is not None else None
         if unsafe is not None and not self._skipped(ctx):
-            self.report(ctx, node, construct=construct, problem=f"returns HTML built {unsafe} unescaped",
-                        advice="render a template or escape the value")
+            self.report(ctx, node, construct=construct, problem=f"returns HTML built {unsafe[0]} unescaped",
+                        advice="render a template or escape the value", unless=unsafe[1])
 
     def _check_template(self, node: ast.Call, construct: str, ctx: FileContext) -> None:
         source = argument(node, 0, "source")
@@ -216,8 +230,10 @@ class UnescapedHtml(Rule):
 
     # --- is some part of the HTML raw text? ---------------------------------------------------------------
 
-    def _unsafe_part(self, value: ast.expr, ctx: FileContext) -> Optional[str]:
-        """How the HTML in ``value`` was built and from what, when a part of it can carry markup."""
+    def _unsafe_part(self, value: ast.expr, ctx: FileContext) -> Optional[tuple[str, tuple[ProjectFact, ...]]]:
+        """How the HTML in ``value`` was built and from what, when a part of it can carry markup, and the facts
+        that would refute it: a part that is a user's text only through a ``username`` field, in a Django module,
+        is no finding when the project's users are Django's own (:func:`django_usernames`)."""
         text = sql_text(value, ctx)
         if text is None or text.kind not in _KINDS:
             return None
@@ -225,11 +241,14 @@ class UnescapedHtml(Rule):
         if not _MARKUP.search(constant):
             return None  # no markup around the values: fragments joined, not HTML written here
         numeric = _numeric_fields(value)
+        usernames: Optional[str] = None
         for hole in text.holes:
             if (not hole.safe and id(hole.expr) not in numeric and not self._html_safe(hole.expr, ctx, ctx.scope, 0)
                     and user_text(hole.expr, ctx, ctx.scope)):
-                return self._describe(text, hole, ctx)
-        return None
+                if not (_django_module(ctx) and not user_text(hole.expr, ctx, ctx.scope, trusted=_USERNAMES)):
+                    return self._describe(text, hole, ctx), ()
+                usernames = usernames or self._describe(text, hole, ctx)
+        return (usernames, (django_usernames(),)) if usernames is not None else None
 
     def _describe(self, text: SqlText, hole: Hole, ctx: FileContext) -> str:
         shown = ctx.segment(hole.expr) or "a value"

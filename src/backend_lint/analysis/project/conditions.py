@@ -63,6 +63,7 @@ ADMIN_ONLY_NAME = "admin-only-name"
 ADMIN_PERMISSION = "admin-permission"
 RAISES_MESSAGE = "raises-message"
 SINGLE_ACCOUNT_APP = "single-account-app"
+DJANGO_USERNAMES = "django-usernames"
 ABSENT = "absent"
 KINDS = frozenset({
     DRF_PAGINATION, IDEMPOTENCY_MIDDLEWARE, READS_IDEMPOTENCY_KEY, CLI_MODULE, TEST_SUPPORT, CONSTANTS, HTML_VIEW,
@@ -71,7 +72,7 @@ KINDS = frozenset({
     UNIQUE_RECORD, CHECKS_UNIQUE, UNREFERENCED, DEVELOPMENT_ONLY, SETS_TIMEOUT, SERVED_BY_WSGI,
     GENERATED_UPLOAD, SEEDED_TABLE, STAFF_APP, COMPARED_DEFAULT, CATCHES_ALL, PLAIN_CLASS, CHECKOUT_LINK,
     CLI_COMMAND_CLASS, ADMIN_ONLY_NAME, ADMIN_PERMISSION, RAISES_MESSAGE,
-    SINGLE_ACCOUNT_APP,
+    SINGLE_ACCOUNT_APP, DJANGO_USERNAMES,
 })
 
 
@@ -215,10 +216,19 @@ def limits_attempts(qualified: str) -> ProjectFact:
 
 @project_fact
 def not_deployed() -> ProjectFact:
-    """The project root holds no file that shows it is deployed where something probes it (no ``Dockerfile``,
-    compose file, ``Procfile``, ``fly.toml``, ``app.yaml``, ``render.yaml``, Helm chart or Kubernetes
-    ``Deployment``: :func:`~.project_files.read_deployment`); a self-hosted application run by hand (BE308)."""
+    """The project root holds no file that shows an orchestrator runs it (no Helm chart, ``fly.toml``,
+    ``app.yaml``, ``render.yaml``, Nomad job, ECS task definition, Kubernetes ``Deployment`` or compose file with
+    replicas: :func:`~.project_files.read_deployment`); a self-hosted application run by hand, or shipped as a
+    container image or a ``Procfile`` that nothing probes (BE308)."""
     return ProjectFact(NOT_DEPLOYED)
+
+
+@project_fact
+def django_usernames() -> ProjectFact:
+    """The project is a Django site whose users are Django's own ``auth.User``: its production settings name no
+    other ``AUTH_USER_MODEL``. Such a username passes Django's ``UnicodeUsernameValidator`` (letters, digits and
+    ``@.+-_`` only), so it cannot carry markup (BE511; a custom user model may define its username otherwise)."""
+    return ProjectFact(DJANGO_USERNAMES)
 
 
 @project_fact

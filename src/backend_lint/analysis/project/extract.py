@@ -45,7 +45,7 @@ _DOTTED = re.compile(r"""["']([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)["']""")
 _SETTINGS_MARKERS = frozenset({"INSTALLED_APPS", "MIDDLEWARE", "REST_FRAMEWORK", "DATABASES", "ROOT_URLCONF"})
 SETTING_NAMES = frozenset({
     *_SETTINGS_MARKERS, "DEBUG", "DATA_UPLOAD_MAX_MEMORY_SIZE", "FILE_UPLOAD_MAX_MEMORY_SIZE", "MAX_CONTENT_LENGTH",
-    "PASSWORD_HASHERS", "WTF_CSRF_ENABLED", "AUTHENTICATION_BACKENDS",
+    "PASSWORD_HASHERS", "WTF_CSRF_ENABLED", "AUTHENTICATION_BACKENDS", "AUTH_USER_MODEL",
 })
 """Settings the project model reads (literal values only; anything else is recorded as ``"?"``)."""
 UNKNOWN = "?"

@@ -38,6 +38,9 @@ from backend_lint.analysis.unique_models import names_match
 from backend_lint.analysis.uploads import names_size_limit
 from backend_lint.finding import Finding
 
+_USER_MODEL_BASES = ("django.contrib.auth.models.AbstractUser", "django.contrib.auth.models.AbstractBaseUser",
+                     "django.contrib.auth.base_user.AbstractBaseUser")
+"""Bases of a custom Django user model."""
 _FAMILIES = {FASTAPI: "asgi", STARLETTE: "asgi", LITESTAR: "litestar", FLASK: "flask", DJANGO: "django", DRF: "django"}
 _HTML_VIEW_BASES = (
     "django.views.generic.", "django.contrib.auth.views.", "django.views.View", "django.contrib.admin.",
@@ -124,6 +127,8 @@ class ProjectModel(DefFacts):
             return bool(args) and args[0] in self.admin_only_apps
         if kind == conditions.NOT_DEPLOYED:
             return self.files.deployment == ""
+        if kind == conditions.DJANGO_USERNAMES:
+            return self.django_usernames
         if kind == conditions.DOES:
             return len(args) == 2 and self.does(args[0], args[1])
         if kind == conditions.REQUESTS_TIMEOUT_PATCHED:
@@ -307,6 +312,18 @@ class ProjectModel(DefFacts):
             words.intersection(path_words(text))
             for summary in self.modules.values() if not {"test", "test_support", "example"} & set(summary.roles)
             for text in summary.route_paths
+        )
+
+    @cached_property
+    def django_usernames(self) -> bool:
+        """The production settings (at least one) name no ``AUTH_USER_MODEL`` but Django's ``auth.User``: every
+        username passed Django's username validator."""
+        values = [self.settings_value(summary, "AUTH_USER_MODEL") for summary in self.production_settings]
+        if not values or any(value is not None and value != "auth.User" for value in values):
+            return False
+        return not any(  # a user model of its own (even unused here) may define its username otherwise
+            base.startswith(_USER_MODEL_BASES)
+            for summary in self.modules.values() for definition in summary.defs.values() for base in definition.bases
         )
 
     @cached_property

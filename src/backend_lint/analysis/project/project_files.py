@@ -7,13 +7,18 @@ Read as data, never run: ``pyproject.toml`` (``[project.scripts]``, ``[tool.poet
 ``entry_points=`` with ``ast`` (literal values only). A file that does not parse gives nothing: the facts it
 would have given stay unknown, and the run goes on.
 
-Deployment (BE308) is read from file names, not contents, except Kubernetes manifests: a ``Dockerfile`` or
-``Containerfile`` (``Dockerfile.prod`` too), ``docker-compose*.yml``, ``compose.y*ml``, ``Procfile``, ``fly.toml``,
-``app.yaml``, ``render.yaml`` or a Helm ``Chart.yaml`` at the root or in a folder below it (at most
-:data:`DEPLOY_DEPTH` folders down, hidden folders and ``node_modules`` skipped), or a ``.yaml``/``.yml`` file of a
-folder named for manifests (``k8s/``, ``deploy/``, ``helm/``...) that declares ``kind: Deployment``; a container
-file's ``HEALTHCHECK`` instruction is read too (the service probes itself). One bounded walk per project root,
-once per run.
+Deployment (BE308) is what shows an orchestrator probes the service, read from file names and, for the files a
+developer setup shares its name with, their contents: a Helm ``Chart.yaml``, ``fly.toml``, App Engine's
+``app.yaml``, ``render.yaml``, a Nomad job (``*.nomad``, ``*.nomad.hcl``), an ECS task definition (a ``.json``
+naming ``containerDefinitions``), a ``.yaml``/``.yml`` file of a folder named for manifests (``k8s/``,
+``deploy/``, ``helm/``...) that declares ``kind: Deployment`` (or a Cloud Run/Knative ``Service``), or a compose
+file that runs replicas (``deploy: replicas:``, a swarm stack), at the root or in a folder below it (at most
+:data:`DEPLOY_DEPTH` folders down, hidden folders and ``node_modules`` skipped). A ``Dockerfile``, a ``Procfile``
+or a compose file without replicas is not: a container image or a process list is how self-hosted applications
+ship and how developers run them (freesound's compose runs ``manage.py runserver`` with a debugger port), and
+nothing there probes a route. The probe a deployment configures is read too: a container file's ``HEALTHCHECK``,
+a compose ``healthcheck:``, a Kubernetes ``livenessProbe``/``readinessProbe``/``startupProbe``, fly.toml checks,
+Render's ``healthCheckPath``, an ECS ``healthCheck``. One bounded walk per project root, once per run.
 """
 
 from __future__ import annotations
@@ -136,37 +141,78 @@ class ProjectFiles:
 
 DEPLOY_DEPTH = 3
 """How many folders below the root the deployment files are looked for (``deploy/k8s/api/deployment.yaml``)."""
-_DEPLOY_NAMES = frozenset({"Procfile", "fly.toml", "app.yaml", "app.yml", "render.yaml", "Chart.yaml"})
+_PLATFORM_NAMES = frozenset({"fly.toml", "app.yaml", "app.yml", "render.yaml", "Chart.yaml"})
+"""Platform and chart files whose name alone says an orchestrator runs (and may probe) the service."""
+_NOMAD_JOB = re.compile(r"^.+\.nomad(?:\.hcl)?$")
 _CONTAINER_NAMES = r"(?:Dockerfile|Containerfile)(?:\..+)?|.+\.Dockerfile"
 _CONTAINER_FILE = re.compile(rf"^(?:{_CONTAINER_NAMES})$")
-_DEPLOY_PATTERN = re.compile(rf"^(?:{_CONTAINER_NAMES}|docker-compose.*\.ya?ml|compose(?:\..+)?\.ya?ml)$")
+_COMPOSE_FILE = re.compile(r"^(?:docker-compose.*|compose(?:\..+)?)\.ya?ml$")
 _HEALTHCHECK = re.compile(r"^\s*HEALTHCHECK\s+(?!NONE\b)", re.MULTILINE | re.IGNORECASE)
 """A container file's ``HEALTHCHECK`` instruction that is not ``HEALTHCHECK NONE``."""
+_COMPOSE_REPLICAS = re.compile(r"^\s+replicas:\s*\d", re.MULTILINE)
+"""A compose service run as replicas (``deploy: replicas: 3``): a swarm stack, which routes by its probe."""
+_COMPOSE_PROBE = re.compile(
+    r"^\s+healthcheck:[ \t]*\n(?:[ \t]+.*\n){0,6}?.*\b(?:curl|wget|https?:|python)", re.MULTILINE
+)
+"""A compose service's ``healthcheck:`` whose test asks the web service (``curl``, ``wget``, a URL, a Python
+script), not a database's ``pg_isready``."""
 _MANIFEST_FOLDERS = frozenset({"k8s", "kubernetes", "kube", "deploy", "deployment", "deployments", "manifests",
                                "helm", "charts", "templates", "openshift", "infra", "ops"})
-_KUBE_DEPLOYMENT = re.compile(r"^kind:\s*(?:Deployment|StatefulSet|DaemonSet)\s*$", re.MULTILINE)
+_KUBE_DEPLOYMENT = re.compile(
+    r"^kind:\s*(?:Deployment|StatefulSet|DaemonSet)\s*$|^apiVersion:\s*serving\.knative\.dev/", re.MULTILINE
+)
+_PLATFORM_PROBE = re.compile(
+    r"^\s*(?:livenessProbe|readinessProbe|startupProbe|healthCheckPath|liveness_check|readiness_check):"
+    r"|^\s*\[+(?:[\w.]*\.)?(?:http_checks|tcp_checks|checks)(?:\.\w+)?\]+"
+    r'|^\s*(?:check\s*\{|"healthCheck"\s*:)',
+    re.MULTILINE,
+)
+"""A probe a platform file configures: Kubernetes probes, Render's ``healthCheckPath``, App Engine's
+``liveness_check``, fly.toml's ``[[services.http_checks]]``/``[checks.x]``, a Nomad ``check {``, ECS's
+``"healthCheck"``."""
+_ECS_TASK = re.compile(r'"containerDefinitions"\s*:')
 _SKIPPED_FOLDERS = frozenset({"node_modules", "__pycache__", "site-packages", "tests", "test", "testing", "docs",
                               "examples", "example"})
 """Folders whose container files are not the project's own deployment (test services, documentation, samples)."""
 _MANIFEST_BYTES = 256 * 1024
 
 
-def _small_file_says(path: str, pattern: re.Pattern[str]) -> bool:
-    """A small text file (a manifest, a container file) in which ``pattern`` matches; an unreadable or large file
-    says nothing."""
+def _small_file_text(path: str) -> str:
+    """A small text file's text (a manifest, a container file); an unreadable or large file says nothing."""
     try:
         if os.path.getsize(path) > _MANIFEST_BYTES:
-            return False
+            return ""
         with open(path, encoding="utf-8", errors="replace") as handle:
-            return bool(pattern.search(handle.read()))
+            return handle.read()
     except OSError:
-        return False
+        return ""
+
+
+def _deployment_file(folder: str, name: str, manifests: bool) -> tuple[bool, bool]:
+    """Whether the file ``name`` of ``folder`` shows an orchestrator runs the service, and whether it configures
+    a probe (see the module docstring)."""
+    path = os.path.join(folder, name)
+    if _CONTAINER_FILE.match(name):
+        return False, bool(_HEALTHCHECK.search(_small_file_text(path)))
+    if _COMPOSE_FILE.match(name):
+        text = _small_file_text(path)
+        return bool(_COMPOSE_REPLICAS.search(text)), bool(_COMPOSE_PROBE.search(text))
+    if name in _PLATFORM_NAMES or _NOMAD_JOB.match(name):
+        return True, bool(_PLATFORM_PROBE.search(_small_file_text(path)))
+    if name.endswith(".json") and ("task" in name.lower() or manifests):
+        text = _small_file_text(path)
+        return (True, bool(_PLATFORM_PROBE.search(text))) if _ECS_TASK.search(text) else (False, False)
+    if name.endswith((".yaml", ".yml")) and (manifests or name.startswith(("service.", "cloudrun"))):
+        text = _small_file_text(path)
+        return (True, bool(_PLATFORM_PROBE.search(text))) if _KUBE_DEPLOYMENT.search(text) else (False, False)
+    return False, False
 
 
 def read_deployment(root: Path) -> tuple[str, bool]:
-    """The first deployment file at or below ``root`` (see the module docstring), relative to it (``""`` if none),
-    and whether a container file among them probes the service itself (a ``HEALTHCHECK`` instruction other than
-    ``HEALTHCHECK NONE``: Mealie's ``HEALTHCHECK CMD python .../healthcheck.py`` calls its about endpoint)."""
+    """The first file at or below ``root`` that shows an orchestrator runs the service (see the module docstring),
+    relative to it (``""`` if none), and whether a deployment or container file probes the service (a
+    ``HEALTHCHECK`` instruction other than ``HEALTHCHECK NONE``: Mealie's ``HEALTHCHECK CMD python
+    .../healthcheck.py`` calls its about endpoint; a Kubernetes ``livenessProbe``; a compose ``healthcheck:``)."""
     base = str(root)
     first, probes = "", False
     for folder, folders, files in os.walk(base):
@@ -176,11 +222,8 @@ def read_deployment(root: Path) -> tuple[str, bool]:
             if depth < DEPLOY_DEPTH else []
         manifests = os.path.basename(folder) in _MANIFEST_FOLDERS
         for name in sorted(files):
-            path = os.path.join(folder, name)
-            if name in _DEPLOY_NAMES or _DEPLOY_PATTERN.match(name) or (
-                manifests and name.endswith((".yaml", ".yml")) and _small_file_says(path, _KUBE_DEPLOYMENT)
-            ):
+            deployed, probed = _deployment_file(folder, name, manifests)
+            if deployed:
                 first = first or os.path.normpath(os.path.join(relative, name))
-                probes = probes or (_CONTAINER_FILE.match(name) is not None and _small_file_says(path, _HEALTHCHECK))
+            probes = probes or probed
     return first, probes
-
