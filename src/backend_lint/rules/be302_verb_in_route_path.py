@@ -13,7 +13,8 @@ A segment is flagged when its first word is a verb from the ``verbs`` option, as
 ``/updates``) and path parameters (``{id}``, ``<int:pk>``, ``(?P<pk>...)``) are left alone.
 
 Only API routes are reported: a server-rendered page's ``add/`` and ``<pk>/delete/`` are the admin convention.
-Pages decided in this module are left alone (every handler of the path renders or redirects; Django's
+Pages decided in this module are left alone (every handler of the path renders or redirects, itself
+or through the helpers of the module it returns; Django's
 ``RedirectView``/``TemplateView`` or a module class built on a generic HTML view; ``urlpatterns`` of a module
 that keeps its API routes in ``api_urls``; a Django URL conf of an admin package, ``admin/urls.py``,
 ``admin/urls/pages.py``, ``admin_urls.py``, whose routes are the admin UI's pages and its own AJAX actions); a URL
@@ -36,6 +37,7 @@ from backend_lint.analysis.handler_body import handler_body
 from backend_lint.analysis.handler_types import DJANGO, DRF, Handler, HandlerModel, ModuleRoutes, Span
 from backend_lint.analysis.handlers import FRAMEWORK_MODULES, handler_model
 from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.page_answers import answers_page_through_helpers
 from backend_lint.analysis.project.conditions import ProjectFact, html_view, test_support
 from backend_lint.analysis.project.extract import url_view
 from backend_lint.analysis.resolve import class_chain, resolve_class
@@ -84,7 +86,8 @@ class VerbInRoutePath(Rule):
     name = "verb-in-route-path"
     message = "`{path}` has the verb `{verb}` in its path; name the resource and let the HTTP method say the action"
     triggers = FRAMEWORK_MODULES
-    needs = (handler_model, handler_body, html_view, resolve_class, class_chain, forwarded_paths)
+    needs = (handler_model, handler_body, html_view, resolve_class, class_chain, forwarded_paths,
+             answers_page_through_helpers)
     module_facts = (test_support,)
     options = (
         Option(
@@ -146,8 +149,12 @@ def _handlers_by_part(model: HandlerModel) -> dict[Span, list[Handler]]:
 
 def _page(handlers: list[Handler], ctx: FileContext) -> bool:
     """Every handler routed with the string answers a browser: it renders a template or redirects (a view
-    class's ``get`` renders the confirmation page, its ``post`` redirects)."""
-    return bool(handlers) and all(handler_body(ctx, handler).renders_html for handler in handlers)
+    class's ``get`` renders the confirmation page, its ``post`` redirects), itself or through the helpers of the
+    module its every ``return`` calls (:mod:`backend_lint.analysis.page_answers`)."""
+    return bool(handlers) and all(
+        handler_body(ctx, handler).renders_html or answers_page_through_helpers(ctx, handler.function)
+        for handler in handlers
+    )
 
 
 def _mirrors_upstream(path: str, handlers: list[Handler], ctx: FileContext) -> bool:

@@ -409,7 +409,7 @@ def _spans_word_line(node: Def, lines: list[int]) -> bool:
     return at < len(lines) and lines[at] <= (node.end_lineno or node.lineno)
 
 
-def _renders_template(call: ast.Call) -> bool:
+def renders_template(call: ast.Call) -> bool:
     """``jsonify_template("categories/delete.html", ...)``: a call named for rendering or a template, given a
     template file's name (what a ``return`` of it answers is the rendered page or dialog)."""
     func = call.func
@@ -441,7 +441,7 @@ def _renders_html(node: Def, methods: dict[int, bool]) -> bool:
             if name in _HTML_CALLS or name.startswith(_HTML_PREFIX):
                 return True
         elif (isinstance(child, ast.Return) and isinstance(child.value, ast.Call)
-              and _renders_template(child.value)) or (
+              and renders_template(child.value)) or (
             isinstance(child, ast.Assign) and isinstance(node, ast.ClassDef) and child in node.body
             and any(isinstance(target, ast.Name) and target.id in _HTML_ATTRIBUTES for target in child.targets)
         ):
