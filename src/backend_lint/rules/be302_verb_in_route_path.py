@@ -23,7 +23,9 @@ conf's views in other modules are decided by the project model (``html_view``, w
 view in a Django view decorator, reaches it through a whole dotted module path or through ``self.<attr>`` of the
 class that builds the URL conf (:mod:`backend_lint.analysis.url_views`); an imported handler class of another
 framework's registration (Flask's ``add_url_rule``) is decided by its own body. A proxy route whose handlers
-forward to the same path of the service they front (``f"{url}/api/delete"``) keeps the upstream's path.
+forward to the same path of the service they front (``f"{url}/api/delete"``) keeps the upstream's path, and a
+route whose handlers are marked ``@deprecated(new_target="...")`` with the path of their replacement is already
+being retired the way the page says.
 """
 
 from __future__ import annotations
@@ -120,6 +122,8 @@ class VerbInRoutePath(Rule):
                 continue
             if _mirrors_upstream(str(string.value), handlers.get(Span.of(string), []), ctx):
                 continue  # a proxy keeps the path of the service it forwards to: not this API's choice
+            if _retired(handlers.get(Span.of(string), [])):
+                continue  # already deprecated for the resource route it names: the page's fix, under way
             pages = views.get(Span.of(string), [])
             entry = ctx.parent_of(string)
             view = entry_view(entry, ctx) if isinstance(entry, ast.Call) and entry.args and entry.args[0] is string \
@@ -153,6 +157,23 @@ def _page(handlers: list[Handler], ctx: FileContext) -> bool:
     module its every ``return`` calls (:mod:`backend_lint.analysis.page_answers`)."""
     return bool(handlers) and all(
         handler_body(ctx, handler).renders_html or answers_page_through_helpers(ctx, handler.function)
+        for handler in handlers
+    )
+
+
+def _retired(handlers: list[Handler]) -> bool:
+    """Every handler routed with the string is marked ``@deprecated(new_target="api/v1/dataset/<int:pk>")``:
+    a decorator named ``deprecated`` given the path of the route that replaces it (a string with a ``/``)."""
+    return bool(handlers) and all(
+        any(
+            isinstance(decorator, ast.Call)
+            and (dotted_name(decorator.func) or "").rpartition(".")[2] == "deprecated"
+            and any(
+                isinstance(value, ast.Constant) and isinstance(value.value, str) and "/" in value.value
+                for value in [*decorator.args, *(keyword.value for keyword in decorator.keywords)]
+            )
+            for decorator in handler.function.decorator_list
+        )
         for handler in handlers
     )
 
