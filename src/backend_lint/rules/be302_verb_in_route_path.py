@@ -25,7 +25,8 @@ class that builds the URL conf (:mod:`backend_lint.analysis.url_views`); an impo
 framework's registration (Flask's ``add_url_rule``) is decided by its own body. A proxy route whose handlers
 forward to the same path of the service they front (``f"{url}/api/delete"``) keeps the upstream's path, and a
 route whose handlers are marked ``@deprecated(new_target="...")`` with the path of their replacement is already
-being retired the way the page says.
+being retired the way the page says. A one-word segment that the entry's viewset or included URL conf is named
+after (``router.register("set", SetViewSet)``) is the resource's name.
 """
 
 from __future__ import annotations
@@ -116,6 +117,8 @@ class VerbInRoutePath(Rule):
                 continue
             if api_urls and not any(first <= string.lineno <= last for first, last in api_urls):
                 continue  # the module keeps its API routes in ``api_urls``: ``urlpatterns`` are its UI pages
+            if _names_its_resource(string, found[0], ctx):
+                continue  # ``router.register("set", SetViewSet)``: the word is the resource's name, a noun
             if Span.of(string) in admin_ui:
                 continue  # the admin UI's own URL conf: its pages and the AJAX actions of those pages
             if _page(handlers.get(Span.of(string), []), ctx) or _html_class_view(string, ctx):
@@ -159,6 +162,29 @@ def _page(handlers: list[Handler], ctx: FileContext) -> bool:
         handler_body(ctx, handler).renders_html or answers_page_through_helpers(ctx, handler.function)
         for handler in handlers
     )
+
+
+_VIEW_SUFFIXES = ("viewset", "modelviewset", "view", "views", "resource", "api", "endpoint")
+
+
+def _names_its_resource(string: ast.Constant, segment: str, ctx: FileContext) -> bool:
+    """The segment is one word that the entry's target is named after: ``router.register(r"set", SetViewSet)``
+    (wger's workout sets), ``path("set/", include((patterns_set, "set"), namespace="set"))``. The view or the
+    included URL conf carries the same word as its own name, so the word names the resource, not an action."""
+    entry = ctx.parent_of(string)
+    if not (isinstance(entry, ast.Call) and len(entry.args) >= 2 and entry.args[0] is string):
+        return False
+    word = segment.lower()
+    if _PIECES.findall(segment) != [segment]:
+        return False  # ``createInvoice``, ``add_item``: more than the one word
+    target = entry.args[1]
+    if isinstance(target, ast.Call) and callee_name(target) == "include":
+        names = [keyword.value for keyword in target.keywords if keyword.arg == "namespace"]
+        if target.args and isinstance(target.args[0], ast.Tuple) and len(target.args[0].elts) == 2:
+            names.append(target.args[0].elts[1])
+        return any(isinstance(name, ast.Constant) and name.value == word for name in names)
+    written = (dotted_name(target) or "").rpartition(".")[2].lower()
+    return written in {word + suffix for suffix in _VIEW_SUFFIXES}
 
 
 def _retired(handlers: list[Handler]) -> bool:
