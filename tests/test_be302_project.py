@@ -267,3 +267,46 @@ def test_views_written_elsewhere_are_followed_to_their_class(tmp_path: Path) -> 
         "project decorator, a form post that redirects, a function view that renders, Flask handler classes that "
         "redirect or render a dialog's template"
     )
+
+
+WRAPPERS = {
+    "desk/__init__.py": "",
+    "desk/views.py": """\
+        from django.http import JsonResponse
+        from django.views.generic import UpdateView, View
+
+
+        def update_ticket_view(request, ticket_id, *args, **kwargs):
+            return UpdateTicketView.as_view()(request, *args, ticket_id=ticket_id, **kwargs)
+
+
+        def update_queue_view(request, queue_id):
+            return QueueDataView.as_view()(request, queue_id=queue_id)
+
+
+        class UpdateTicketView(UpdateView):
+            template_name = "desk/ticket.html"
+
+
+        class QueueDataView(View):
+            def post(self, request, queue_id):
+                return JsonResponse({"queue": queue_id})
+    """,
+    "desk/urls.py": """\
+        from django.urls import path
+
+        from desk import views
+
+        urlpatterns = [
+            path("tickets/<int:ticket_id>/update/", views.update_ticket_view),
+            path("queues/<int:queue_id>/update/", views.update_queue_view),
+        ]
+    """,
+}
+
+
+def test_a_function_view_that_runs_a_page_class_is_a_page(tmp_path: Path) -> None:
+    found = findings_of(write_project(tmp_path, WRAPPERS), "BE302")
+    assert found == {
+        (os.path.join("desk", "urls.py"), 7),  # the wrapped class answers JSON: an API route with a verb
+    }, "django-helpdesk's update_ticket_view only runs UpdateTicketView (an UpdateView with a template): a page"

@@ -28,6 +28,9 @@ them are one of a few idioms whose meaning is plain from the ``try`` statement i
   can fail in one way, the text is not valid, and skipping that row is what a narrow ``except ValueError``
   would do (also in a migration: the row is skipped, nothing is half-written). Answering ``None`` for the
   whole parse is not this: the caller gets no value and no reason;
+- **a stored file, a legacy value or a log line that does not parse**: a file read and parsed per row and
+  skipped, a parse helper answering the empty value of what it decodes, a malformed line left out of the
+  items collected (see :mod:`.parse_failures`);
 - **an entry dropped from a registry**: a ``try`` that only removes entries (``del self.clients[key]``,
   ``registry.pop(key)``, ``manager.remove_client(key)``, ``watchers.discard(w)``, ``unregister(...)``): a
   best-effort cleanup whose failure means the entry was not there, like closing a closed connection;
@@ -58,6 +61,13 @@ from backend_lint.analysis.expected_errors import parses_one_value
 from backend_lint.analysis.facts import reads
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.module_roles import module_roles, runs_as_data_migration
+from backend_lint.analysis.parse_failures import (
+    BLOB_PARSERS,
+    decoded_parameter,
+    empty_answer,
+    malformed_record_skipped,
+    reads_one_file,
+)
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
@@ -84,7 +94,8 @@ def is_deliberate_fallback(attempt: ast.Try, handler: ast.ExceptHandler, ctx: Fi
         or _safe_contract(ctx)
         or predicate_answer(handler, ctx)
         or _best_effort_telemetry(attempt, ctx)
-        or (parses_one_value(attempt, ctx) and _skips_item(handler))
+        or ((parses_one_value(attempt, ctx) or reads_one_file(attempt, ctx)) and _skips_item(handler))
+        or malformed_record_skipped(attempt, handler, ctx)
         or _drops_entries(attempt)
         or probes_alternatives(attempt, handler, ctx)
         or (_explained(handler, ctx) and not _migration_code(ctx))
@@ -134,9 +145,11 @@ _BUILTIN_PARSERS = frozenset({"int", "float", "complex"})
 def parse_helper(attempt: ast.Try, handler: ast.ExceptHandler, ctx: FileContext) -> bool:
     """A function whose job is to parse its own argument (``def _decode_json_object(value): try: decoded =
     json.loads(value) / except Exception: return None``, ``def get_int(value): try: return int(value) / except
-    Exception: pass``): ``None`` is its documented answer for text that is not valid, and the caller decides.
-    The ``try`` is one parse (see :func:`.expected_errors.parses_one_value`) of a parameter of the function,
-    and the handler answers ``None`` (``return None``, or ``pass`` where nothing follows in the function)."""
+    Exception: pass``, ``def unpickle_settings(blob): try: return pickle.loads(b64decode(blob.encode("utf-8")))
+    / except Exception: return {}``): ``None`` or the empty value is its documented answer for text that is not
+    valid, and the caller decides. The ``try`` is one parse (:data:`.parse_failures.BLOB_PARSERS`) of a
+    parameter of the function, directly or through decoding calls, and the handler answers ``None`` or an empty
+    literal (``return {}``, or ``pass`` where nothing follows in the function)."""
     function = ctx.scope.function
     if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or len(attempt.body) != 1:
         return False
@@ -146,13 +159,12 @@ def parse_helper(attempt: ast.Try, handler: ast.ExceptHandler, ctx: FileContext)
         return False
     builtin = isinstance(value.func, ast.Name) and value.func.id in _BUILTIN_PARSERS \
         and value.func.id not in ctx.imports.names
-    if not (builtin or parses_one_value(attempt, ctx)):
+    if not (builtin or ctx.imports.resolve(value.func) in BLOB_PARSERS):
         return False
     parameters = {arg.arg for arg in [*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs]}
-    if not (isinstance(value.args[0], ast.Name) and value.args[0].id in parameters):
+    if not decoded_parameter(value.args[0], parameters):
         return False
-    if all(isinstance(s, ast.Return) and (s.value is None or (isinstance(s.value, ast.Constant)
-                                                            and s.value.value is None)) for s in handler.body):
+    if empty_answer(handler):
         return True
     return (
         all(isinstance(s, ast.Pass) for s in handler.body)

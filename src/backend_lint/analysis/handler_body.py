@@ -122,7 +122,7 @@ class HandlerBody:
         """The handler answers a browser form: it renders a template, redirects (``redirect``, a project's
         ``h.redirect_to``), or runs a Django form view's ``form_valid``/``form_invalid`` (a browser cannot send
         custom headers such as an idempotency key)."""
-        return any(_html_call(call.rpartition(".")[2]) for call in self.calls)
+        return any(html_call(call.rpartition(".")[2]) for call in self.calls)
 
 
 def _json_field_update(call: ast.Call) -> bool:
@@ -205,7 +205,8 @@ def _plain_dict(annotation: Optional[ast.expr]) -> bool:
     return (dotted_name(annotation) or "").rpartition(".")[2] in ("dict", "Dict") if annotation is not None else False
 
 
-def _html_call(name: str) -> bool:
+def html_call(name: str) -> bool:
+    """A call of this name answers a browser: it renders a template or redirects."""
     return name in _HTML_CALLS or name.startswith("redirect")
 
 

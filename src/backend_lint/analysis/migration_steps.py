@@ -8,11 +8,17 @@ histories often try one step that is only needed, or only possible, on some of t
 - **dropping a constraint, an index or a sequence** that may not exist (``batch_op.drop_constraint(
   "ck_ssl_mode")``, ``op.drop_index(...)``, ``op.execute("DROP INDEX ...")``).
 
+- **adding a column** that may already be there, with no test of it (``for table in tables: try: with
+  op.batch_alter_table(table) as batch: batch.add_column(Column("access_control", JSON())) / except Exception:
+  pass``: Open WebUI's downgrade re-adds a column its upgrade dropped only where it was present).
+
 When the migration carries on right after (the ``create_table`` that uses the sequence, the column dropped
-after its constraint), a step that really was needed and failed makes the next statement fail loudly; a step
-that was not needed leaves nothing to tell. This is the idiom only when every statement of the ``try`` is
-such a step: a ``try`` that adds a column, writes rows or changes access is real work, and a migration that
-swallows its failure is reported (a column recorded as added that is not there).
+after its constraint, the statement after the loop over tables), a step that really was needed and failed makes
+the next statement fail loudly; a step that was not needed leaves nothing to tell. This is the idiom only when
+every statement of the ``try`` is such a step: a ``try`` that writes rows or changes access is real work, and a
+migration that swallows its failure is reported. So is a column added under a test that it is missing (``if
+"is_component" not in columns: batch_op.add_column(...)`` inside the ``try``): the test already answers "it is
+there", so the catch-all only hides a real failure, and the column is recorded as added when it is not.
 """
 
 from __future__ import annotations
@@ -46,9 +52,35 @@ def tolerated_ddl_step(attempt: ast.Try, handler: ast.ExceptHandler, ctx: FileCo
     steps = list(_flattened(attempt.body))
     return (
         bool(steps)
-        and all(_may_exist_step(step) for step in steps)
-        and next_statement(attempt, ctx.parent_of) is not None
+        and all(_may_exist_step(step) or _adds_untested_column(step, attempt, ctx) for step in steps)
+        and _carries_on(attempt, ctx)
     )
+
+
+def _carries_on(attempt: ast.Try, ctx: FileContext) -> bool:
+    """A statement runs after the ``try``: the next one of its block, or, when the ``try`` ends the body of a
+    ``for`` loop (one step per table), the one after the loop."""
+    if next_statement(attempt, ctx.parent_of) is not None:
+        return True
+    loop = ctx.parent_of(attempt)
+    return (isinstance(loop, ast.For) and bool(loop.body) and loop.body[-1] is attempt
+            and next_statement(loop, ctx.parent_of) is not None)
+
+
+def _adds_untested_column(statement: ast.stmt, attempt: ast.Try, ctx: FileContext) -> bool:
+    """``batch_op.add_column(...)``/``op.add_column(...)`` with no ``if`` between it and the ``try``: nothing
+    has told the migration whether the column is there, so its failure is the answer "it is"."""
+    call = statement_call(statement)
+    if call is None or callee_name(call) != "add_column":
+        return False
+    node: ast.AST = statement
+    while True:
+        owner = ctx.parent_of(node)
+        if owner is None or isinstance(owner, ast.If):
+            return False
+        if owner is attempt:
+            return True
+        node = owner
 
 
 def _flattened(statements: list[ast.stmt]) -> list[ast.stmt]:

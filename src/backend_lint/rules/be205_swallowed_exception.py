@@ -19,8 +19,10 @@ Best-effort cleanup is left alone too: a ``try`` that only calls ``close()``, ``
 and the like, where a failure leaves nothing to handle (the idiom of every connection pool's teardown); and so
 are the deliberate fallbacks :mod:`backend_lint.analysis.fallbacks` describes (a fallback value for the name
 the ``try`` computes, an optional value used in ``else:``, a ``*_safe`` function, best-effort telemetry, a row
-that does not parse skipped, an entry dropped from a registry, alternatives probed in a loop that raises when
-none works).
+that does not parse skipped, a stored file or a legacy blob that does not parse, a malformed log line left out
+of what a loop collects (:mod:`backend_lint.analysis.parse_failures`), an entry dropped from a registry,
+alternatives probed in a loop that raises when none works) and migration steps expected to fail on some
+databases (:mod:`backend_lint.analysis.migration_steps`).
 Tests and test support are left alone; migrations are not: a migration that swallows an error and silently
 does nothing leaves the schema or data half-fixed with no one told.
 """

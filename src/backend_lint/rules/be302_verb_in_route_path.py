@@ -13,7 +13,8 @@ A segment is flagged when its first word is a verb from the ``verbs`` option, as
 ``/updates``) and path parameters (``{id}``, ``<int:pk>``, ``(?P<pk>...)``) are left alone.
 
 Only API routes are reported: a server-rendered page's ``add/`` and ``<pk>/delete/`` are the admin convention.
-Pages decided in this module are left alone (every handler of the path renders or redirects; Django's
+Pages decided in this module are left alone (every handler of the path renders or redirects, itself
+or through the helpers of the module it returns; Django's
 ``RedirectView``/``TemplateView`` or a module class built on a generic HTML view; ``urlpatterns`` of a module
 that keeps its API routes in ``api_urls``; a Django URL conf of an admin package, ``admin/urls.py``,
 ``admin/urls/pages.py``, ``admin_urls.py``, whose routes are the admin UI's pages and its own AJAX actions); a URL
@@ -22,7 +23,10 @@ conf's views in other modules are decided by the project model (``html_view``, w
 view in a Django view decorator, reaches it through a whole dotted module path or through ``self.<attr>`` of the
 class that builds the URL conf (:mod:`backend_lint.analysis.url_views`); an imported handler class of another
 framework's registration (Flask's ``add_url_rule``) is decided by its own body. A proxy route whose handlers
-forward to the same path of the service they front (``f"{url}/api/delete"``) keeps the upstream's path.
+forward to the same path of the service they front (``f"{url}/api/delete"``) keeps the upstream's path, and a
+route whose handlers are marked ``@deprecated(new_target="...")`` with the path of their replacement is already
+being retired the way the page says. A one-word segment that the entry's viewset or included URL conf is named
+after (``router.register("set", SetViewSet)``) is the resource's name.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from backend_lint.analysis.handler_body import handler_body
 from backend_lint.analysis.handler_types import DJANGO, DRF, Handler, HandlerModel, ModuleRoutes, Span
 from backend_lint.analysis.handlers import FRAMEWORK_MODULES, handler_model
 from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.page_answers import answers_page_through_helpers
 from backend_lint.analysis.project.conditions import ProjectFact, html_view, test_support
 from backend_lint.analysis.project.extract import url_view
 from backend_lint.analysis.resolve import class_chain, resolve_class
@@ -84,7 +89,8 @@ class VerbInRoutePath(Rule):
     name = "verb-in-route-path"
     message = "`{path}` has the verb `{verb}` in its path; name the resource and let the HTTP method say the action"
     triggers = FRAMEWORK_MODULES
-    needs = (handler_model, handler_body, html_view, resolve_class, class_chain, forwarded_paths)
+    needs = (handler_model, handler_body, html_view, resolve_class, class_chain, forwarded_paths,
+             answers_page_through_helpers)
     module_facts = (test_support,)
     options = (
         Option(
@@ -111,12 +117,16 @@ class VerbInRoutePath(Rule):
                 continue
             if api_urls and not any(first <= string.lineno <= last for first, last in api_urls):
                 continue  # the module keeps its API routes in ``api_urls``: ``urlpatterns`` are its UI pages
+            if _names_its_resource(string, found[0], ctx):
+                continue  # ``router.register("set", SetViewSet)``: the word is the resource's name, a noun
             if Span.of(string) in admin_ui:
                 continue  # the admin UI's own URL conf: its pages and the AJAX actions of those pages
             if _page(handlers.get(Span.of(string), []), ctx) or _html_class_view(string, ctx):
                 continue
             if _mirrors_upstream(str(string.value), handlers.get(Span.of(string), []), ctx):
                 continue  # a proxy keeps the path of the service it forwards to: not this API's choice
+            if _retired(handlers.get(Span.of(string), [])):
+                continue  # already deprecated for the resource route it names: the page's fix, under way
             pages = views.get(Span.of(string), [])
             entry = ctx.parent_of(string)
             view = entry_view(entry, ctx) if isinstance(entry, ast.Call) and entry.args and entry.args[0] is string \
@@ -146,8 +156,52 @@ def _handlers_by_part(model: HandlerModel) -> dict[Span, list[Handler]]:
 
 def _page(handlers: list[Handler], ctx: FileContext) -> bool:
     """Every handler routed with the string answers a browser: it renders a template or redirects (a view
-    class's ``get`` renders the confirmation page, its ``post`` redirects)."""
-    return bool(handlers) and all(handler_body(ctx, handler).renders_html for handler in handlers)
+    class's ``get`` renders the confirmation page, its ``post`` redirects), itself or through the helpers of the
+    module its every ``return`` calls (:mod:`backend_lint.analysis.page_answers`)."""
+    return bool(handlers) and all(
+        handler_body(ctx, handler).renders_html or answers_page_through_helpers(ctx, handler.function)
+        for handler in handlers
+    )
+
+
+_VIEW_SUFFIXES = ("viewset", "modelviewset", "view", "views", "resource", "api", "endpoint")
+
+
+def _names_its_resource(string: ast.Constant, segment: str, ctx: FileContext) -> bool:
+    """The segment is one word that the entry's target is named after: ``router.register(r"set", SetViewSet)``
+    (wger's workout sets), ``path("set/", include((patterns_set, "set"), namespace="set"))``. The view or the
+    included URL conf carries the same word as its own name, so the word names the resource, not an action."""
+    entry = ctx.parent_of(string)
+    if not (isinstance(entry, ast.Call) and len(entry.args) >= 2 and entry.args[0] is string):
+        return False
+    word = segment.lower()
+    if _PIECES.findall(segment) != [segment]:
+        return False  # ``createInvoice``, ``add_item``: more than the one word
+    target = entry.args[1]
+    if isinstance(target, ast.Call) and callee_name(target) == "include":
+        names = [keyword.value for keyword in target.keywords if keyword.arg == "namespace"]
+        if target.args and isinstance(target.args[0], ast.Tuple) and len(target.args[0].elts) == 2:
+            names.append(target.args[0].elts[1])
+        return any(isinstance(name, ast.Constant) and name.value == word for name in names)
+    written = (dotted_name(target) or "").rpartition(".")[2].lower()
+    return written in {word + suffix for suffix in _VIEW_SUFFIXES}
+
+
+def _retired(handlers: list[Handler]) -> bool:
+    """Every handler routed with the string is marked ``@deprecated(new_target="api/v1/dataset/<int:pk>")``:
+    a decorator named ``deprecated`` given the path of the route that replaces it (a string with a ``/``)."""
+    return bool(handlers) and all(
+        any(
+            isinstance(decorator, ast.Call)
+            and (dotted_name(decorator.func) or "").rpartition(".")[2] == "deprecated"
+            and any(
+                isinstance(value, ast.Constant) and isinstance(value.value, str) and "/" in value.value
+                for value in [*decorator.args, *(keyword.value for keyword in decorator.keywords)]
+            )
+            for decorator in handler.function.decorator_list
+        )
+        for handler in handlers
+    )
 
 
 def _mirrors_upstream(path: str, handlers: list[Handler], ctx: FileContext) -> bool:

@@ -290,6 +290,8 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
     for _, node in reversed(defs):  # a class's methods before the class: it reuses their answers
         if html_lines is None or (html_lines and _spans_word_line(node, html_lines)):
             html[id(node)] = _renders_html(node, html)
+    if web and "as_view" in lowered:
+        _add_page_wrappers(ctx, defs, html)
     for qualname, node in defs:
         found = DefSummary()
         if isinstance(node, ast.ClassDef):
@@ -417,7 +419,7 @@ def _spans_word_line(node: Def, lines: list[int]) -> bool:
     return at < len(lines) and lines[at] <= (node.end_lineno or node.lineno)
 
 
-def _renders_template(call: ast.Call) -> bool:
+def renders_template(call: ast.Call) -> bool:
     """``jsonify_template("categories/delete.html", ...)``: a call named for rendering or a template, given a
     template file's name (what a ``return`` of it answers is the rendered page or dialog)."""
     func = call.func
@@ -449,12 +451,65 @@ def _renders_html(node: Def, methods: dict[int, bool]) -> bool:
             if name in _HTML_CALLS or name.startswith(_HTML_PREFIX):
                 return True
         elif (isinstance(child, ast.Return) and isinstance(child.value, ast.Call)
-              and _renders_template(child.value)) or (
+              and renders_template(child.value)) or (
             isinstance(child, ast.Assign) and isinstance(node, ast.ClassDef) and child in node.body
             and any(isinstance(target, ast.Name) and target.id in _HTML_ATTRIBUTES for target in child.targets)
         ):
             return True
     return False
+
+
+_DJANGO_HTML_VIEWS = ("django.views.generic.", "django.contrib.auth.views.")
+
+
+def _add_page_wrappers(ctx: FileContext, defs: list[tuple[str, Def]], html: dict[int, bool]) -> None:
+    """A module-level function whose every ``return`` runs a page class of this module (``def
+    update_ticket_view(request, ticket_id): return UpdateTicketView.as_view()(request, ticket_id=ticket_id)``,
+    django-helpdesk) renders what that class renders: the class names a template or form, renders in a method,
+    or is built directly on a Django generic view other than ``View``."""
+    classes = {node.name: node for _, node in defs if isinstance(node, ast.ClassDef) and node in ctx.tree.body}
+
+    def page(name: str) -> bool:
+        cls = classes.get(name)
+        if cls is None:
+            return False
+        if html.get(id(cls), False):
+            return True
+        return any(
+            (resolved := ctx.imports.resolve(base)) is not None and resolved.startswith(_DJANGO_HTML_VIEWS)
+            and not resolved.endswith((".View", ".base.View"))
+            for base in cls.bases
+        )
+
+    for _, node in defs:
+        if isinstance(node, ast.ClassDef) or node not in ctx.tree.body or html.get(id(node), False):
+            continue
+        views = [_class_view_run(child.value) for child in _own_statements(node) if isinstance(child, ast.Return)]
+        if views and all(view is not None and page(view) for view in views):
+            html[id(node)] = True
+
+
+def _own_statements(function: ast.AST) -> list[ast.AST]:
+    """The nodes of ``function``'s body, not of functions or classes nested in it."""
+    found: list[ast.AST] = []
+    stack: list[ast.AST] = list(getattr(function, "body", []))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        found.append(node)
+        stack.extend(ast.iter_child_nodes(node))
+    return found
+
+
+def _class_view_run(value: Optional[ast.expr]) -> Optional[str]:
+    """``Name.as_view(...)(...)``: the class name, else ``None``."""
+    if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Call)):
+        return None
+    made = value.func.func
+    if isinstance(made, ast.Attribute) and made.attr == "as_view" and isinstance(made.value, ast.Name):
+        return made.value.id
+    return None
 
 
 def url_view(module: str, is_package: bool, registration: Registration, any_framework: bool = False) -> Optional[str]:
