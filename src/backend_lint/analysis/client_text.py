@@ -33,9 +33,9 @@ from typing import TYPE_CHECKING
 from backend_lint.analysis.code_tables import drawn_from_code_table
 from backend_lint.analysis.facts import reads
 from backend_lint.analysis.handlers import handler_for
-from backend_lint.analysis.provenance import escapes_html
 from backend_lint.analysis.resolve import lookup
 from backend_lint.analysis.secret_names import split_identifier
+from backend_lint.analysis.sql_pieces import escapes_html
 
 if TYPE_CHECKING:
     from backend_lint.analysis.scopes import Scope

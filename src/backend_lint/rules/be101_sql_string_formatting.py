@@ -26,9 +26,10 @@ from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.module_roles import in_migration, module_roles
 from backend_lint.analysis.project.conditions import ProjectFact, constants, test_support
 from backend_lint.analysis.project.imported import imported_qualified, imported_value
-from backend_lint.analysis.provenance import Hole, Piece, SqlText, in_value_position, sql_reaching, unpacked_calls
+from backend_lint.analysis.provenance import sql_reaching, unpacked_calls
 from backend_lint.analysis.resolve import lookup
 from backend_lint.analysis.sql import DOLLAR, FORMAT, FRAGMENT_TAKERS, LIST_FORMAT, NAMED, QMARK, Sink
+from backend_lint.analysis.sql_pieces import Hole, Piece, SqlText, in_value_position
 from backend_lint.analysis.strings import CONCATENATION, FORMAT_METHOD, FSTRING, JOIN, PERCENT
 from backend_lint.context import FileContext
 from backend_lint.finding import Applicability, Finding

@@ -38,10 +38,11 @@ from backend_lint.analysis.ast_helpers import argument, keyword_value, string_va
 from backend_lint.analysis.client_text import user_text
 from backend_lint.analysis.module_roles import module_roles
 from backend_lint.analysis.project.conditions import ProjectFact, django_usernames, test_support
-from backend_lint.analysis.provenance import Hole, SqlText, escapes_html, sql_text
+from backend_lint.analysis.provenance import sql_text
 from backend_lint.analysis.resolve import lookup
 from backend_lint.analysis.scopes import Scope
 from backend_lint.analysis.secret_names import split_identifier
+from backend_lint.analysis.sql_pieces import Hole, SqlText, escapes_html
 from backend_lint.analysis.strings import CONCATENATION, FORMAT_METHOD, FSTRING, PERCENT
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
