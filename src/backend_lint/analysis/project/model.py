@@ -23,25 +23,19 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
-from typing import Any, Optional
+from typing import Optional
 
-from backend_lint.analysis.handler_types import DJANGO, DRF, FASTAPI, FLASK, LITESTAR, STARLETTE, join_path
-from backend_lint.analysis.health_checks import HEALTH_PACKAGES
+from backend_lint.analysis.handler_types import join_path
 from backend_lint.analysis.project import conditions
 from backend_lint.analysis.project.conditions import ProjectFact
-from backend_lint.analysis.project.def_facts import MAX_DEPTH, DefFacts
-from backend_lint.analysis.project.extract import BUILT_BY, UNKNOWN
+from backend_lint.analysis.project.def_facts import MAX_DEPTH
+from backend_lint.analysis.project.extract import UNKNOWN
 from backend_lint.analysis.project.project_files import ProjectFiles
+from backend_lint.analysis.project.settings_facts import FAMILIES, SettingsFacts
 from backend_lint.analysis.project.summary import DefSummary, ModuleSummary
-from backend_lint.analysis.rate_limits import app_wide_families
 from backend_lint.analysis.unique_models import names_match
-from backend_lint.analysis.uploads import names_size_limit
 from backend_lint.finding import Finding
 
-_USER_MODEL_BASES = ("django.contrib.auth.models.AbstractUser", "django.contrib.auth.models.AbstractBaseUser",
-                     "django.contrib.auth.base_user.AbstractBaseUser")
-"""Bases of a custom Django user model."""
-_FAMILIES = {FASTAPI: "asgi", STARLETTE: "asgi", LITESTAR: "litestar", FLASK: "flask", DJANGO: "django", DRF: "django"}
 _HTML_VIEW_BASES = (
     "django.views.generic.", "django.contrib.auth.views.", "django.views.View", "django.contrib.admin.",
     "django.views.generic",
@@ -79,9 +73,10 @@ def path_words(text: str) -> list[str]:
     return [piece.lower() for piece in _WORD.findall(text)]
 
 
-class ProjectModel(DefFacts):
+class ProjectModel(SettingsFacts):
     """Every module of one project, by dotted name, and the facts they establish together (what its functions and
-    classes are and do: :class:`.def_facts.DefFacts`)."""
+    classes are and do: :class:`.def_facts.DefFacts`; what its settings and app-wide registrations establish:
+    :class:`.settings_facts.SettingsFacts`)."""
 
     def __init__(self, summaries: Iterable[ModuleSummary], files: Optional[ProjectFiles] = None) -> None:
         super().__init__({summary.module: summary for summary in summaries if summary.module})
@@ -100,7 +95,7 @@ class ProjectModel(DefFacts):
         if kind == conditions.DRF_PAGINATION:
             return self.drf_paginates
         if kind == conditions.IDEMPOTENCY_MIDDLEWARE:
-            return bool(args) and _FAMILIES.get(args[0]) in self.idempotent_families
+            return bool(args) and FAMILIES.get(args[0]) in self.idempotent_families
         if kind == conditions.READS_IDEMPOTENCY_KEY:
             return bool(args) and self.reads_key(args[0])
         if kind == conditions.CLI_MODULE:
@@ -229,83 +224,6 @@ class ProjectModel(DefFacts):
             for model in summary.unique_models
         )
 
-    # -- settings ------------------------------------------------------------------------------------------------
-
-    def settings_value(self, module: ModuleSummary, name: str, depth: int = 0) -> Any:
-        """A setting's value in ``module`` (its own, else what it star-imports); ``None`` when not set."""
-        if name in module.settings:
-            value = module.settings[name]
-            if isinstance(value, dict) and isinstance(value.get(BUILT_BY), str):
-                _name, built = self.definition(value[BUILT_BY])  # REST_FRAMEWORK = get_drf_settings(...)
-                if built is None or not built.returned_settings:
-                    return UNKNOWN
-                return {**built.returned_settings, **{key: item for key, item in value.items() if key != BUILT_BY}}
-            return value
-        if depth > MAX_DEPTH:
-            return None
-        for base in reversed(module.star_imports):
-            found = self.modules.get(base)
-            if found is not None:
-                value = self.settings_value(found, name, depth + 1)
-                if value is not None:
-                    return value
-        return None
-
-    @cached_property
-    def production_settings(self) -> list[ModuleSummary]:
-        """Settings modules that are not for tests (by name, by role or by the test configuration)."""
-        return [
-            summary for summary in self.modules.values()
-            if summary.settings_kind and summary.settings_kind != "test"
-            and not {"test", "test_support"} & set(summary.roles) and summary.module not in self.files.test_settings
-        ]
-
-    @cached_property
-    def drf_paginates(self) -> bool:
-        for summary in self.production_settings:
-            framework = self.settings_value(summary, "REST_FRAMEWORK")
-            if isinstance(framework, dict):
-                paginator = framework.get("DEFAULT_PAGINATION_CLASS")
-                if isinstance(paginator, str) and paginator and paginator != UNKNOWN:
-                    return True
-        return False
-
-    @cached_property
-    def rate_limited_families(self) -> frozenset[str]:
-        """Handler families whose every route a limiter counts: app-wide limiters registered outside tests, and
-        for Django django-axes (and for DRF also default throttle classes) in production settings."""
-        registered = frozenset(
-            name for summary in self.modules.values() if not {"test", "test_support", "example"} & set(summary.roles)
-            for name in summary.rate_limits
-        )
-        found = set(app_wide_families(registered))
-        for summary in self.production_settings:
-            entries = [
-                entry for name in ("INSTALLED_APPS", "MIDDLEWARE", "AUTHENTICATION_BACKENDS")
-                if isinstance(value := self.settings_value(summary, name), list) for entry in value
-            ]
-            if any(isinstance(entry, str) and entry.split(".")[0] == "axes" for entry in entries):
-                found |= {"django", "drf"}
-            framework = self.settings_value(summary, "REST_FRAMEWORK")
-            throttles = framework.get("DEFAULT_THROTTLE_CLASSES") if isinstance(framework, dict) else None
-            if isinstance(throttles, list) and any(isinstance(item, str) and item != UNKNOWN for item in throttles):
-                found.add("drf")
-        return frozenset(found)
-
-    @cached_property
-    def serves_health_check(self) -> bool:
-        """A module outside the tests routes a probe, or the production settings install django-health-check."""
-        if any(
-            summary.health for summary in self.modules.values()
-            if not {"test", "test_support", "example"} & set(summary.roles)
-        ):
-            return True
-        return any(
-            isinstance(entry, str) and entry.split(".")[0] in HEALTH_PACKAGES
-            for summary in self.production_settings
-            if isinstance(apps := self.settings_value(summary, "INSTALLED_APPS"), list) for entry in apps
-        )
-
     def routes_words(self, words: frozenset[str]) -> bool:
         """A module outside the tests routes a path with one of ``words`` (the configured probe words)."""
         return bool(words) and any(
@@ -313,56 +231,6 @@ class ProjectModel(DefFacts):
             for summary in self.modules.values() if not {"test", "test_support", "example"} & set(summary.roles)
             for text in summary.route_paths
         )
-
-    @cached_property
-    def django_usernames(self) -> bool:
-        """The production settings (at least one) name no ``AUTH_USER_MODEL`` but Django's ``auth.User``: every
-        username passed Django's username validator."""
-        values = [self.settings_value(summary, "AUTH_USER_MODEL") for summary in self.production_settings]
-        if not values or any(value is not None and value != "auth.User" for value in values):
-            return False
-        return not any(  # a user model of its own (even unused here) may define its username otherwise
-            base.startswith(_USER_MODEL_BASES)
-            for summary in self.modules.values() for definition in summary.defs.values() for base in definition.bases
-        )
-
-    @cached_property
-    def root_urlconfs(self) -> frozenset[str]:
-        """The URL confs the production settings name as ``ROOT_URLCONF`` (none: not known)."""
-        return frozenset(
-            value for summary in self.production_settings
-            if isinstance(value := self.settings_value(summary, "ROOT_URLCONF"), str) and value in self.modules
-        )
-
-    @cached_property
-    def admin_only_apps(self) -> frozenset[str]:
-        """App objects a ``before_request`` hook with an admin decorator closes to all but administrators."""
-        return frozenset(
-            name for summary in self.modules.values() if not {"test", "test_support", "example"} & set(summary.roles)
-            for name in summary.admin_hooks
-        )
-
-    @cached_property
-    def upload_limited_families(self) -> frozenset[str]:
-        """Handler families whose every request has a size limit: Flask's ``MAX_CONTENT_LENGTH`` outside tests,
-        an app-wide middleware named for a body-size limit, or one in the production Django ``MIDDLEWARE``."""
-        found = set()
-        for summary in self.modules.values():
-            if {"test", "test_support", "example"} & set(summary.roles):
-                continue
-            if summary.upload_limits:
-                found.add("flask")
-            found.update(
-                _FAMILIES.get(framework, framework) for framework, target in summary.middleware
-                if names_size_limit(target)
-            )
-        for summary in self.production_settings:
-            middleware = self.settings_value(summary, "MIDDLEWARE")
-            if isinstance(middleware, list) and any(
-                isinstance(entry, str) and names_size_limit(entry) for entry in middleware
-            ):
-                found.add("django")
-        return frozenset(found)
 
     # -- idempotency providers ----------------------------------------------------------------------------------
 
@@ -446,7 +314,7 @@ class ProjectModel(DefFacts):
                 continue
             for framework, target in [*summary.middleware, *summary.request_hooks]:
                 if self.reads_key(target):
-                    found.add(_FAMILIES.get(framework, framework))
+                    found.add(FAMILIES.get(framework, framework))
         return frozenset(found)
 
     # -- command line code and test support ---------------------------------------------------------------------

@@ -1,0 +1,159 @@
+"""What the project's settings and app-wide registrations establish: the part of the project model that reads
+Django settings modules (``from .base import *`` followed, test settings left out), and the limiters,
+middleware, health checks and admin hooks that modules register for a whole app.
+
+:class:`.model.ProjectModel` inherits these answers; :class:`.def_facts.DefFacts` below it follows the names
+the settings give (``REST_FRAMEWORK = get_drf_settings(...)`` is read from what that function returns).
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any
+
+from backend_lint.analysis.handler_types import DJANGO, DRF, FASTAPI, FLASK, LITESTAR, STARLETTE
+from backend_lint.analysis.health_checks import HEALTH_PACKAGES
+from backend_lint.analysis.project.def_facts import MAX_DEPTH, DefFacts
+from backend_lint.analysis.project.extract import BUILT_BY, UNKNOWN
+from backend_lint.analysis.project.project_files import ProjectFiles
+from backend_lint.analysis.project.summary import ModuleSummary
+from backend_lint.analysis.rate_limits import app_wide_families
+from backend_lint.analysis.uploads import names_size_limit
+
+FAMILIES = {FASTAPI: "asgi", STARLETTE: "asgi", LITESTAR: "litestar", FLASK: "flask", DJANGO: "django", DRF: "django"}
+"""A handler framework -> the family of apps a limiter or middleware covers (FastAPI and Starlette share ASGI)."""
+_USER_MODEL_BASES = ("django.contrib.auth.models.AbstractUser", "django.contrib.auth.models.AbstractBaseUser",
+                     "django.contrib.auth.base_user.AbstractBaseUser")
+"""Bases of a custom Django user model."""
+
+
+class SettingsFacts(DefFacts):
+    """Settings modules and app-wide registrations of one project, and what they establish."""
+
+    files: ProjectFiles
+    """The project's packaging and test configuration (set by :class:`.model.ProjectModel`)."""
+
+    def settings_value(self, module: ModuleSummary, name: str, depth: int = 0) -> Any:
+        """A setting's value in ``module`` (its own, else what it star-imports); ``None`` when not set."""
+        if name in module.settings:
+            value = module.settings[name]
+            if isinstance(value, dict) and isinstance(value.get(BUILT_BY), str):
+                _name, built = self.definition(value[BUILT_BY])  # REST_FRAMEWORK = get_drf_settings(...)
+                if built is None or not built.returned_settings:
+                    return UNKNOWN
+                return {**built.returned_settings, **{key: item for key, item in value.items() if key != BUILT_BY}}
+            return value
+        if depth > MAX_DEPTH:
+            return None
+        for base in reversed(module.star_imports):
+            found = self.modules.get(base)
+            if found is not None:
+                value = self.settings_value(found, name, depth + 1)
+                if value is not None:
+                    return value
+        return None
+
+    @cached_property
+    def production_settings(self) -> list[ModuleSummary]:
+        """Settings modules that are not for tests (by name, by role or by the test configuration)."""
+        return [
+            summary for summary in self.modules.values()
+            if summary.settings_kind and summary.settings_kind != "test"
+            and not {"test", "test_support"} & set(summary.roles) and summary.module not in self.files.test_settings
+        ]
+
+    @cached_property
+    def drf_paginates(self) -> bool:
+        for summary in self.production_settings:
+            framework = self.settings_value(summary, "REST_FRAMEWORK")
+            if isinstance(framework, dict):
+                paginator = framework.get("DEFAULT_PAGINATION_CLASS")
+                if isinstance(paginator, str) and paginator and paginator != UNKNOWN:
+                    return True
+        return False
+
+    @cached_property
+    def rate_limited_families(self) -> frozenset[str]:
+        """Handler families whose every route a limiter counts: app-wide limiters registered outside tests, and
+        for Django django-axes (and for DRF also default throttle classes) in production settings."""
+        registered = frozenset(
+            name for summary in self.modules.values() if not {"test", "test_support", "example"} & set(summary.roles)
+            for name in summary.rate_limits
+        )
+        found = set(app_wide_families(registered))
+        for summary in self.production_settings:
+            entries = [
+                entry for name in ("INSTALLED_APPS", "MIDDLEWARE", "AUTHENTICATION_BACKENDS")
+                if isinstance(value := self.settings_value(summary, name), list) for entry in value
+            ]
+            if any(isinstance(entry, str) and entry.split(".")[0] == "axes" for entry in entries):
+                found |= {"django", "drf"}
+            framework = self.settings_value(summary, "REST_FRAMEWORK")
+            throttles = framework.get("DEFAULT_THROTTLE_CLASSES") if isinstance(framework, dict) else None
+            if isinstance(throttles, list) and any(isinstance(item, str) and item != UNKNOWN for item in throttles):
+                found.add("drf")
+        return frozenset(found)
+
+    @cached_property
+    def serves_health_check(self) -> bool:
+        """A module outside the tests routes a probe, or the production settings install django-health-check."""
+        if any(
+            summary.health for summary in self.modules.values()
+            if not {"test", "test_support", "example"} & set(summary.roles)
+        ):
+            return True
+        return any(
+            isinstance(entry, str) and entry.split(".")[0] in HEALTH_PACKAGES
+            for summary in self.production_settings
+            if isinstance(apps := self.settings_value(summary, "INSTALLED_APPS"), list) for entry in apps
+        )
+
+    @cached_property
+    def django_usernames(self) -> bool:
+        """The production settings (at least one) name no ``AUTH_USER_MODEL`` but Django's ``auth.User``: every
+        username passed Django's username validator."""
+        values = [self.settings_value(summary, "AUTH_USER_MODEL") for summary in self.production_settings]
+        if not values or any(value is not None and value != "auth.User" for value in values):
+            return False
+        return not any(  # a user model of its own (even unused here) may define its username otherwise
+            base.startswith(_USER_MODEL_BASES)
+            for summary in self.modules.values() for definition in summary.defs.values() for base in definition.bases
+        )
+
+    @cached_property
+    def root_urlconfs(self) -> frozenset[str]:
+        """The URL confs the production settings name as ``ROOT_URLCONF`` (none: not known)."""
+        return frozenset(
+            value for summary in self.production_settings
+            if isinstance(value := self.settings_value(summary, "ROOT_URLCONF"), str) and value in self.modules
+        )
+
+    @cached_property
+    def admin_only_apps(self) -> frozenset[str]:
+        """App objects a ``before_request`` hook with an admin decorator closes to all but administrators."""
+        return frozenset(
+            name for summary in self.modules.values() if not {"test", "test_support", "example"} & set(summary.roles)
+            for name in summary.admin_hooks
+        )
+
+    @cached_property
+    def upload_limited_families(self) -> frozenset[str]:
+        """Handler families whose every request has a size limit: Flask's ``MAX_CONTENT_LENGTH`` outside tests,
+        an app-wide middleware named for a body-size limit, or one in the production Django ``MIDDLEWARE``."""
+        found = set()
+        for summary in self.modules.values():
+            if {"test", "test_support", "example"} & set(summary.roles):
+                continue
+            if summary.upload_limits:
+                found.add("flask")
+            found.update(
+                FAMILIES.get(framework, framework) for framework, target in summary.middleware
+                if names_size_limit(target)
+            )
+        for summary in self.production_settings:
+            middleware = self.settings_value(summary, "MIDDLEWARE")
+            if isinstance(middleware, list) and any(
+                isinstance(entry, str) and names_size_limit(entry) for entry in middleware
+            ):
+                found.add("django")
+        return frozenset(found)
