@@ -50,13 +50,8 @@ from backend_lint.analysis.orm import (
     SINGLE_ROW,
     SQLALCHEMY,
     Query,
-    bounds_rows,
-    chain_root,
-    filters_to_one_parent,
     query_call,
     query_of,
-    response_flow,
-    ties_to_one_parent,
     written,
 )
 from backend_lint.analysis.project.conditions import (
@@ -68,6 +63,13 @@ from backend_lint.analysis.project.conditions import (
 )
 from backend_lint.analysis.project.imported import imported_qualified_name
 from backend_lint.analysis.provenance import sql_text
+from backend_lint.analysis.response_flow import (
+    bounds_rows,
+    chain_root,
+    filters_to_one_parent,
+    response_flow,
+    ties_to_one_parent,
+)
 from backend_lint.analysis.sql import SINK_METHODS, Sink, query_sink
 from backend_lint.context import FileContext
 from backend_lint.rule import Option, Rule, visits
