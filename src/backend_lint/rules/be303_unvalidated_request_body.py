@@ -21,7 +21,8 @@ service's own refusal (``except InvalidProfileError: abort(400)``) leaves the ch
 (:mod:`backend_lint.analysis.delegated_validation`), and a field handed alone to a one-value setter
 (``blueprint.file_dialog_view.set(req.json["view"])``, a registered preference that checks its value) is the
 setter's to check; so is a body a decorator validates first (``@validate_openapi_request("addNotifications")``,
-``@use_kwargs(schema)``).
+``@use_kwargs(schema)``), and fields read leniently that only ever become text
+(:mod:`backend_lint.analysis.text_fields`: a prompt built from ``data.get("plan")``).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from backend_lint.analysis.delegated_validation import answers_service_refusal, 
 from backend_lint.analysis.handler_body import handler_body
 from backend_lint.analysis.handlers import FLASK, FRAMEWORK_MODULES, handler_for
 from backend_lint.analysis.project.conditions import test_support
+from backend_lint.analysis.text_fields import only_text_fields
 from backend_lint.context import FileContext
 from backend_lint.rule import Rule, visits
 
@@ -62,6 +64,8 @@ class UnvalidatedRequestBody(Rule):
         if handler.framework == FLASK and raw and one_form_text_field(node, raw):
             return  # one free-form text field of a form: a string or a 400 already, nothing for a schema to check
         first = next((read for read in reads if read.raw), None)
+        if first is not None and only_text_fields(node, [read.node for read in reads]):
+            return  # fields read leniently that only become text (a prompt): free-form by design
         if first is not None and validated_by_decorator(node):
             return  # a decorator validates the request against a schema before the handler runs
         if first is not None and answers_service_refusal(node, [read.node for read in reads]):
