@@ -28,8 +28,13 @@ would be noise.
   with it: the error can only be the library's or the OS's (a ``RedisError``, an ``OSError`` naming the path
   and the errno, the API's error), its message says what failed, and the stack would show the library's own
   frames. A ``try`` that runs any code of the project (a function or method of the project, ``self.``
-  methods, a comprehension, a write to an attribute or a subscript) can fail on a bug of that code and stays
-  flagged; so does a handler whose message leaves the error out.
+  methods, a comprehension, a write to an attribute) can fail on a bug of that code and stays
+  flagged; so does a handler whose message leaves the error out. File work (a folder made and a few files
+  written with ``os``, ``open``, ``json``, ``zlib``) may take more calls, all of the standard library's files.
+  A ``try`` that calls nothing and only stores values into local dicts (``class_dict[name] = obj``) can only
+  fail on a lookup error naming the attribute.
+
+- **Nothing to fail.** A ``try`` of log lines only (:func:`only_logs`).
 
 A handler that ends by *returning* (``return {"status": "error", "message": str(e)}``, an MCP tool that tells
 its client and returns an error object) is not one of them: the whole operation failed, and an API that turns any
@@ -184,6 +189,15 @@ def _translated(expr: ast.expr) -> bool:
 
 _MAX_OUTSIDE_CALLS = 4
 """More calls than this is a workflow, whatever it calls."""
+_MAX_FILE_CALLS = 24
+"""File work (making a directory, writing a few files, serializing what goes in them) takes more calls, all of
+the same kind: every one can only fail with the OS's ``OSError`` naming the path and the errno, or with the
+serializer's own message."""
+FILE_MODULES = frozenset({"open", "os", "shutil", "tempfile", "pathlib", "io", "json", "zlib", "gzip", "bz2",
+                          "lzma", "tarfile", "zipfile", "csv", "glob", "stat"})
+"""The standard library's file system, file object and serialization modules."""
+_FILE_ANNOTATIONS = frozenset({"typing.IO", "typing.TextIO", "typing.BinaryIO", "io.IOBase", "io.TextIOBase",
+                               "io.BufferedIOBase", "io.RawIOBase"})
 _PLAIN_BUILTINS = frozenset({"str", "len", "bool", "int", "float", "repr", "isinstance", "hasattr"})
 _OWN_RECEIVERS = frozenset({"self", "cls"})
 _APP_STORAGE = frozenset({"app", "state", "g", "extensions"})
@@ -198,7 +212,12 @@ def calls_outside_only(attempt: ast.Try, handler: ast.ExceptHandler, call: ast.C
     if handler.name is None or not any(_mentions(argument, {handler.name}) for argument in _arguments(call)):
         return False
     calls = _OutsideCalls(ctx)
-    return calls.block(attempt.body, 0) and 0 < calls.counted <= _MAX_OUTSIDE_CALLS
+    if not calls.block(attempt.body, 0):
+        return False
+    if calls.counted == 0:
+        return calls.registers  # ``class_dict[name] = obj``: a lookup error naming what is missing, no call made
+    limit = _MAX_FILE_CALLS if calls.kinds <= FILE_MODULES else _MAX_OUTSIDE_CALLS
+    return calls.counted <= limit
 
 
 class _OutsideCalls:
@@ -207,10 +226,22 @@ class _OutsideCalls:
     def __init__(self, ctx: FileContext) -> None:
         self.ctx = ctx
         self.counted = 0
+        self.kinds: set[str] = set()
+        """The top-level modules of the calls counted (``os``, ``json``, ``redis``; ``open`` for the builtin)."""
+        self.registers = False
+        """The block stores values into a dict named by a local (``class_dict[class_name] = obj``)."""
         self.package = ctx.module.partition(".")[0]
         self.tops: dict[str, bool] = {}
-        self.made: set[str] = set()
-        """Names the ``try`` binds to what a library call made (``with open(path) as f``, ``r = requests.get(u)``)."""
+        self.made: dict[str, str] = {}
+        """Names the ``try`` binds to what a library call made (``with open(path) as f``, ``r = requests.get(u)``),
+        with the kind of that call."""
+        self.kind = ""
+        """The kind of the last call counted."""
+
+    def count(self, kind: str) -> None:
+        self.counted += 1
+        self.kinds.add(kind)
+        self.kind = kind
 
     def block(self, statements: list[ast.stmt], depth: int) -> bool:
         return depth <= 3 and all(self.statement(statement, depth) for statement in statements)
@@ -218,6 +249,8 @@ class _OutsideCalls:
     def statement(self, statement: ast.stmt, depth: int) -> bool:
         if isinstance(statement, ast.Pass):
             return True
+        if isinstance(statement, (ast.Import, ast.ImportFrom)):
+            return self.imports(statement)
         if isinstance(statement, ast.If):
             return (self.expr(statement.test) and self.block(statement.body, depth + 1)
                     and self.block(statement.orelse, depth + 1))
@@ -235,11 +268,12 @@ class _OutsideCalls:
             return statement.value is None or self.expr(statement.value)
         if isinstance(statement, (ast.Assign, ast.AnnAssign)):
             targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
-            if statement.value is None or not all(isinstance(target, ast.Name) for target in targets):
+            if statement.value is None or not all(self.plain_target(target) for target in targets):
                 return False
             value = statement.value.value if isinstance(statement.value, ast.Await) else statement.value
+            self.kind = "builtins"
             if isinstance(value, ast.Call) and self.expr(value):
-                self.made |= {target.id for target in targets if isinstance(target, ast.Name)}
+                self.made.update((target.id, self.kind) for target in targets if isinstance(target, ast.Name))
                 return True
             return self.expr(value) or (isinstance(value, ast.Call) and self.lets_nothing_out(value))
         return False
@@ -250,15 +284,39 @@ class _OutsideCalls:
         call, target = item.context_expr, item.optional_vars
         if not isinstance(call, ast.Call) or not (target is None or isinstance(target, ast.Name)):
             return False
+        self.kind = "builtins"
         if self.expr(call):
             if target is not None:
-                self.made.add(target.id)
+                self.made[target.id] = self.kind
             return True
         made_by = origin(target, self.ctx) if target is not None else None
         if made_by is None or "()" not in made_by or not self.outside_name(made_by):
             return False
-        self.counted += 1
+        self.count(made_by.partition(".")[0])
         return all(self.expr(argument) for argument in _arguments(call))
+
+    def plain_target(self, target: ast.expr) -> bool:
+        """A local name, or an entry of a dict a name holds (``class_dict[class_name] = obj``: a store that runs
+        no code of the project)."""
+        if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and self.expr(target.slice):
+            self.registers = True
+            return True
+        return isinstance(target, ast.Name)
+
+    def imports(self, statement: ast.Import | ast.ImportFrom) -> bool:
+        """``from PIL import Image`` inside the ``try``: an import of a library, whose ``ImportError`` names the
+        module; an import of the project's own module runs the project's code."""
+        if isinstance(statement, ast.ImportFrom):
+            if statement.level or statement.module is None:
+                return False
+            names = [statement.module]
+        else:
+            names = [alias.name for alias in statement.names]
+        if not all(self.outside_name(name) for name in names):
+            return False
+        for name in names:
+            self.count(name.partition(".")[0])
+        return True
 
     def lets_nothing_out(self, call: ast.Call) -> bool:
         """A function of this file that lets nothing out (its body catches everything itself, or only computes
@@ -287,6 +345,9 @@ class _OutsideCalls:
             return self.expr(expr.left) and all(self.expr(item) for item in expr.comparators)
         if isinstance(expr, ast.Starred):
             return self.expr(expr.value)
+        if isinstance(expr, ast.Subscript) and isinstance(expr.value, ast.Call):
+            # ``os.path.splitext(path)[0]``, ``stamp.isoformat()[:19]``: a part of what a library call returned
+            return _constant_index(expr.slice) and self.expr(expr.value)
         if isinstance(expr, ast.Call):
             return self.outside(expr) and all(self.expr(argument) for argument in _arguments(expr))
         return False  # a subscript, a comprehension, a lambda: the project's own logic
@@ -299,13 +360,14 @@ class _OutsideCalls:
         func = call.func
         if isinstance(func, ast.Name) and func.id in _PLAIN_BUILTINS | {"open"} \
                 and self.ctx.imports.resolve(func) is None and called_function(call, self.ctx, self.ctx.scope) is None:
-            self.counted += func.id == "open"
+            if func.id == "open":
+                self.count("open")
             return True
         qualified = self.ctx.imports.resolve(func)
         if qualified is not None:
             if not self.outside_name(qualified):
                 return False
-            self.counted += 1
+            self.count(qualified.partition(".")[0])
             return True
         if not isinstance(func, ast.Attribute):
             return False
@@ -315,15 +377,30 @@ class _OutsideCalls:
         if isinstance(receiver, ast.Name) and receiver.id in _OWN_RECEIVERS:
             return False  # a method of the class itself
         if isinstance(receiver, ast.Name) and receiver.id in self.made:
-            self.counted += 1
+            self.count(self.made[receiver.id])
+            return True
+        if isinstance(receiver, ast.Name) and self.file_parameter(receiver.id):
+            self.count("io")
             return True
         if any(isinstance(node, ast.Attribute) and node.attr in _APP_STORAGE for node in ast.walk(receiver)):
             return False  # the application's own object, kept on the app
         made_by = origin(receiver, self.ctx)
         if made_by is None or "()" not in made_by or not self.outside_name(made_by):
             return False
-        self.counted += 1
+        self.count(made_by.partition(".")[0])
         return True
+
+    def file_parameter(self, name: str) -> bool:
+        """``log_io`` of ``def _stream_lines(log_io: IO[str])``: a parameter annotated as a file object."""
+        function = self.ctx.scope.function
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return False
+        args = function.args
+        for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs]:
+            if arg.arg == name and arg.annotation is not None:
+                annotation = arg.annotation.value if isinstance(arg.annotation, ast.Subscript) else arg.annotation
+                return self.ctx.imports.resolve(annotation) in _FILE_ANNOTATIONS
+        return False
 
     def outside_name(self, qualified: str) -> bool:
         """A qualified name of a library: not a relative import, not of the file's own top-level package, and
@@ -335,6 +412,45 @@ class _OutsideCalls:
         if top not in self.tops:
             self.tops[top] = not first_party(self.ctx.display_path, top)
         return self.tops[top]
+
+
+@reads(logging_call_kind)
+def only_logs(attempt: ast.Try, ctx: FileContext) -> bool:
+    """The ``try`` holds nothing but logging calls of plain values (``logger.debug("queue closed")``,
+    ``logger.info(f"... {type(q)}")``): nothing in it can fail but the log line itself, and the handler's
+    error line has no stack worth keeping."""
+    for statement in attempt.body:
+        if isinstance(statement, ast.Pass):
+            continue
+        call = _called(statement)
+        if call is None or logging_call_kind(call, ctx) is None:
+            return False
+        if not all(_plain_value(argument) for argument in _arguments(call)):
+            return False
+    return True
+
+
+def _plain_value(expr: ast.expr) -> bool:
+    """Names, literals, attribute reads, f-strings of them and plain builtins (``type(q)``, ``len(items)``)."""
+    if isinstance(expr, (ast.Constant, ast.Name)):
+        return True
+    if isinstance(expr, ast.Attribute):
+        return _plain_value(expr.value)
+    if isinstance(expr, ast.JoinedStr):
+        return all(_plain_value(part.value) for part in expr.values if isinstance(part, ast.FormattedValue))
+    if isinstance(expr, ast.Call):
+        return (isinstance(expr.func, ast.Name) and expr.func.id in _PLAIN_BUILTINS | {"type"}
+                and all(_plain_value(argument) for argument in _arguments(expr)))
+    return False
+
+
+def _constant_index(index: ast.expr) -> bool:
+    """``0``, ``-1``, ``:19``: an index or a slice of constants."""
+    if isinstance(index, ast.Slice):
+        return all(part is None or _constant_index(part) for part in (index.lower, index.upper, index.step))
+    if isinstance(index, ast.UnaryOp):
+        return _constant_index(index.operand)
+    return isinstance(index, ast.Constant)
 
 
 def answers_client_error(handler: ast.ExceptHandler) -> bool:

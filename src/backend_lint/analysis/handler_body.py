@@ -138,6 +138,21 @@ _STORES = frozenset({"objects", "query", "session", "collection", "table", "db",
 """Attributes that hold a store or a query, whose ``update`` writes columns or rows."""
 
 
+def _one_value_setter(call: Optional[ast.AST], field: ast.expr) -> bool:
+    """``blueprint.file_dialog_view.set(req.json["view"])``: the field is the only argument of a ``set`` method
+    of an object reached through attributes (a registered preference, a setting), which takes one value and
+    checks it (a store's ``set`` takes a key and a value)."""
+    return (
+        isinstance(call, ast.Call)
+        and call.args == [field]
+        and not call.keywords
+        and isinstance(call.func, ast.Attribute)
+        and call.func.attr == "set"
+        and isinstance(call.func.value, ast.Attribute)
+        and call.func.value.attr not in _STORES
+    )
+
+
 def _literal(node: ast.expr) -> bool:
     """A constant, or a tuple, list or set of constants (``x in ("a", "b")``)."""
     if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
@@ -459,6 +474,8 @@ class _Summariser(BodyFieldUses):
             return all(other is field or _literal(other) for other in others)
         if isinstance(parent, ast.Call) and field in parent.args and isinstance(parent.func, ast.Name) \
                 and parent.func.id in CONVERTERS:
+            return True
+        if _one_value_setter(parent, field):
             return True
         value = field
         decoded = False

@@ -16,7 +16,13 @@ parameters and DRF ``request.data`` are not raw reads here. A single field check
 with a literal, converted to a number, bound in a lookup, handed whole to a command or schema class) is not
 used raw, and a handler that renders a page or redirects (a form view) is left alone. So is a Flask handler whose
 only raw use is one text field of its form, never decoded (``request.form["bookmark"]`` stored as the reader's
-position): werkzeug's form holds strings and answers a missing key with 400 itself.
+position): werkzeug's form holds strings and answers a missing key with 400 itself. A handler that catches a
+service's own refusal (``except InvalidProfileError: abort(400)``) leaves the checking to that service
+(:mod:`backend_lint.analysis.delegated_validation`), and a field handed alone to a one-value setter
+(``blueprint.file_dialog_view.set(req.json["view"])``, a registered preference that checks its value) is the
+setter's to check; so is a body a decorator validates first (``@validate_openapi_request("addNotifications")``,
+``@use_kwargs(schema)``), and fields read leniently that only ever become text
+(:mod:`backend_lint.analysis.text_fields`: a prompt built from ``data.get("plan")``).
 """
 
 from __future__ import annotations
@@ -24,9 +30,11 @@ from __future__ import annotations
 import ast
 
 from backend_lint.analysis.body_fields import one_form_text_field
+from backend_lint.analysis.delegated_validation import answers_service_refusal, validated_by_decorator
 from backend_lint.analysis.handler_body import handler_body
 from backend_lint.analysis.handlers import FLASK, FRAMEWORK_MODULES, handler_for
 from backend_lint.analysis.project.conditions import test_support
+from backend_lint.analysis.text_fields import only_text_fields
 from backend_lint.context import FileContext
 from backend_lint.rule import Rule, visits
 
@@ -56,5 +64,11 @@ class UnvalidatedRequestBody(Rule):
         if handler.framework == FLASK and raw and one_form_text_field(node, raw):
             return  # one free-form text field of a form: a string or a 400 already, nothing for a schema to check
         first = next((read for read in reads if read.raw), None)
+        if first is not None and only_text_fields(node, [read.node for read in reads]):
+            return  # fields read leniently that only become text (a prompt): free-form by design
+        if first is not None and validated_by_decorator(node):
+            return  # a decorator validates the request against a schema before the handler runs
+        if first is not None and answers_service_refusal(node, [read.node for read in reads]):
+            return  # a service of the project checks what it is handed, and its refusal is answered with 400
         if first is not None:
             self.report(ctx, first.node, read=first.label)

@@ -21,8 +21,9 @@ secondary failure logged inside another ``except`` that ends by raising (failing
 request whose error is then raised, or in a function handed the exception it reports: auditing another failure),
 expected errors (a Flask-AppBuilder veto hook, one value that does not parse, a user's content error told back to
 the user (also answered with 400/422), a ``try`` of a few calls into a library or the OS whose error the handler
-logs with its message, see :mod:`backend_lint.analysis.expected_errors`; a predicate answering ``False`` when it
-cannot tell), a command's error exit (also in a helper only the file's commands call), and tests and test support.
+logs with its message, file work of the standard library, stores into local dicts, see
+:mod:`backend_lint.analysis.expected_errors`; a predicate answering ``False`` when it cannot tell; a ``try`` of
+log lines only), a command's error exit (also in a helper only the file's commands call), and tests and test support.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from backend_lint.analysis.entrypoints import helper_of_commands, in_cli_context
 from backend_lint.analysis.expected_errors import (
     answers_client_error,
     calls_outside_only,
+    only_logs,
     parses_one_value,
     reconnect_loop,
     records_failed_item,
@@ -193,7 +195,7 @@ class ErrorLogWithoutTraceback(Rule):
     fix_node = "Call"
     triggers = ("except",)
     needs = (logging_call_kind, handler_records_traceback, reports_error_to_user, module_roles, origin,
-             project_calls_in, does, in_cli_context, calls_outside_only, helper_of_commands)
+             project_calls_in, does, in_cli_context, calls_outside_only, helper_of_commands, only_logs)
     module_facts = (test_support,)
     options = (
         Option(
@@ -227,6 +229,8 @@ class ErrorLogWithoutTraceback(Rule):
             return  # an expected rejection; a text that does not parse
         if isinstance(attempt, ast.Try) and calls_outside_only(attempt, handler, node, ctx):
             return  # a library's or the OS's own error, logged with its message
+        if isinstance(attempt, ast.Try) and only_logs(attempt, ctx):
+            return  # nothing in the ``try`` but log lines: nothing to trace
         if reports_error_to_user(ctx, handler) or answers_client_error(handler):
             return  # a user's own error told back to them
         if isinstance(attempt, ast.Try) and reconnect_loop(attempt, handler, ctx):

@@ -10,7 +10,9 @@ Names are judged by :mod:`backend_lint.analysis.secret_names` (the head word dec
 ``token_url`` and ``password_reset_url`` are not secrets, ``refresh_token`` is). The message text itself is
 never checked: ``logger.info("token refreshed for %s", user.id)`` is fine. A value that went through a
 function (``mask(token)``, ``len(password)``, ``token[:6]``, ``bool(api_key)``) or is a literal is left
-alone: that is what masking looks like.
+alone: that is what masking looks like. So is a secret a CLI command also shows on the terminal (the key it
+just created, in a rich panel and, as the console's fallback, in log lines): the operator asked to see it
+(:mod:`backend_lint.analysis.shown_secrets`).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from backend_lint.analysis.mentions import attributes_read, path_arguments
 from backend_lint.analysis.refused_secrets import refused_lookup
 from backend_lint.analysis.resolve import lookup
 from backend_lint.analysis.secret_names import name_of, secret_word, split_identifier
+from backend_lint.analysis.shown_secrets import shown_to_operator
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 from backend_lint.rule import Option, Rule, visits
@@ -158,6 +161,7 @@ class SecretInLog(Rule):
     triggers = ("log", "LOG", "structlog")
     needs = (
         logger_kind, logging_call_kind, origin, bindings_of, path_arguments, attributes_read, lookup, refused_lookup,
+        shown_to_operator,
     )
     options = (
         Option(
@@ -206,6 +210,8 @@ class SecretInLog(Rule):
                 continue
             if refused_lookup(node, value, ctx):
                 continue  # the value was looked up and found unknown or expired: it grants nothing
+            if shown_to_operator(node, value, ctx):
+                continue  # a command shows the operator the value it made for them, on the terminal too
             if _logged_by_choice(node, ctx):
                 return
             self.report(ctx, value, value=_display(value, name, ctx))
