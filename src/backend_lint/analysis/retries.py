@@ -28,14 +28,6 @@ not exist.
 A wait for a process on this machine is not a retry storm either: a loop in a function that names a loopback
 address (``"127.0.0.1"``, ``"localhost"``, ``"::1"``) polls a server the application itself runs there (gns3's
 wait for the emulator it just launched to listen on its console port). Nothing shared takes the load.
-
-Nor is a stepped schedule of a bounded loop: ``for i in range(attempts + 1)`` whose pause is taken only from a
-later attempt on (``if i > 2: await asyncio.sleep(1)``), after quick retries for a momentary drop (Prefect's
-events clients: "let the first two attempts happen quickly in case this is just a standard load balancer
-timeout, but after that, just take a beat"). The code chose a schedule whose pause grows with the attempt and
-a budget after which it gives up: at most :data:`STEPPED_MAX_ATTEMPTS` attempts when the budget is a constant,
-or a budget the caller configures (a setting, a constructor parameter), like a ``wait_fixed(<variable>)``. A
-loop that pauses before every retry, or one without a bound (``while True``), stays a retry at a fixed pace.
 """
 
 from __future__ import annotations
@@ -44,7 +36,6 @@ import ast
 import re
 from typing import TYPE_CHECKING, Optional, Union
 
-from backend_lint.analysis.ast_helpers import under_if
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.facts import node_fact, reads
 from backend_lint.analysis.handlers import handler_for
@@ -282,42 +273,6 @@ def short_read_poll(
     return not any(
         imported.get(name, "").partition(".")[0] in _NETWORK_MODULES for name in mentioned_names(ctx, function)
     )
-
-
-STEPPED_MAX_ATTEMPTS = 10
-"""The most attempts a constant budget of a stepped schedule may have (see the module docstring)."""
-
-
-@reads(bindings_of, lookup)
-def stepped_schedule(ctx: FileContext, loop: Loop, sleep: ast.Call, scope: Scope) -> bool:
-    """``sleep`` runs only from a later attempt of the bounded loop on (``if i > 2:`` over ``for i in
-    range(...)``), and the loop's budget is configured or small (see the module docstring)."""
-    if not isinstance(loop, (ast.For, ast.AsyncFor)) or not isinstance(loop.target, ast.Name):
-        return False
-    call = loop.iter
-    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "range"):
-        return False
-    attempts = range_length(loop, ctx, scope)
-    if attempts is not None and attempts > STEPPED_MAX_ATTEMPTS:
-        return False
-    counter = loop.target.id
-    return under_if(sleep, ctx.parent_of, lambda test: _later_attempts(test, counter, ctx, scope))
-
-
-def _later_attempts(test: ast.expr, counter: str, ctx: FileContext, scope: Scope) -> bool:
-    """``test`` holds only from a later attempt on, so at least one retry comes at once: ``i > k`` with
-    ``k >= 1``, ``i >= k`` with ``k >= 2`` (or written the other way round)."""
-    if not isinstance(test, ast.Compare) or len(test.ops) != 1:
-        return False
-    left, op, right = test.left, test.ops[0], test.comparators[0]
-    if isinstance(left, ast.Name) and left.id == counter and isinstance(op, (ast.Gt, ast.GtE)):
-        bound, strict = right, isinstance(op, ast.Gt)
-    elif isinstance(right, ast.Name) and right.id == counter and isinstance(op, (ast.Lt, ast.LtE)):
-        bound, strict = left, isinstance(op, ast.Lt)
-    else:
-        return False
-    value = constant_number(bound, ctx, scope)
-    return value is not None and value >= (1 if strict else 2)
 
 
 def polls_this_machine(function: Optional[ast.AST], ctx: FileContext) -> bool:

@@ -12,9 +12,7 @@ storm); retries with no stop condition hold a worker forever. Flagged:
 Left alone: tests and test support (module roles: a test suite's provisioning waits for its own database);
 ``wait_fixed(<variable>)`` (a delay the caller configured, like a CLI ``--retry-delay``); short bounded polls
 of the application's own store (:func:`backend_lint.analysis.retries.short_read_poll`: at most 5 s of waiting
-in all, from constants, in a ``get_*``/``read_*``/``load_*`` function); a stepped schedule of a bounded loop
-(:func:`backend_lint.analysis.retries.stepped_schedule`: ``if i > 2: sleep(1)`` over ``for i in
-range(attempts)``, quick retries first, then a pause, then giving up); loops that retry work done on this
+in all, from constants, in a ``get_*``/``read_*``/``load_*`` function); loops that retry work done on this
 machine only (the file system, a local program: :func:`backend_lint.analysis.retries.retries_local_work`);
 waits built from variables or combinations (``wait_fixed(1) + wait_random(0, 2)`` has jitter), ``**kwargs``
 that may carry the settings, ``Retry(0)``/``Retry(total=False)`` (no retries), and loops that poll on a fixed
@@ -53,7 +51,6 @@ from backend_lint.analysis.retries import (
     range_length,
     retries_local_work,
     short_read_poll,
-    stepped_schedule,
 )
 from backend_lint.analysis.retry_purposes import probes_connection, retries_transaction_conflict, sets_up_storage
 from backend_lint.analysis.values import origin
@@ -118,7 +115,7 @@ class RetryWithoutBackoff(Rule):
     name = "retry-without-backoff"
     message = "`{construct}` {problem}; {advice}"
     triggers = ("retry", "Retry", "Retrying", "backoff", "sleep")
-    needs = (origin, is_retry_loop, is_constant_delay, constant_number, short_read_poll, stepped_schedule, module_roles,
+    needs = (origin, is_retry_loop, is_constant_delay, constant_number, short_read_poll, module_roles,
              retries_local_work, in_cli_context, cli_module, retries_transaction_conflict, probes_connection,
              cli_command_class)
     module_facts = (cli_module_fact,)
@@ -191,8 +188,6 @@ class RetryWithoutBackoff(Rule):
         delay = constant_number(node.args[0], ctx, ctx.scope)
         if short_read_poll(attempts, delay, function, ctx) or \
                 polls_this_machine(function, ctx) or retries_local_work(ctx, loops[0], ctx.scope):
-            return None
-        if stepped_schedule(ctx, loops[0], node, ctx.scope):
             return None
         if retries_transaction_conflict(ctx, loops[0], delay) or probes_connection(ctx, loops[0]):
             return None
