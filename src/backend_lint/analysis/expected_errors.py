@@ -31,6 +31,9 @@ would be noise.
   methods, a comprehension, a write to an attribute) can fail on a bug of that code and stays
   flagged; so does a handler whose message leaves the error out. File work (a folder made and a few files
   written with ``os``, ``open``, ``json``, ``zlib``) may take more calls, all of the standard library's files.
+  asyncio's own scheduling (``create_task(asyncio.sleep(n))``, ``asyncio.wait``, ``task.cancel()``) may take
+  more calls too, when none of them runs other code (``asyncio.gather``) or awaits a task made elsewhere.
+  A method of a literal text (``"{0}.bak".format(path)``) runs no code of the project.
   A ``try`` that calls nothing and only stores values into local dicts (``class_dict[name] = obj``) can only
   fail on a lookup error naming the attribute.
 
@@ -196,6 +199,17 @@ serializer's own message."""
 FILE_MODULES = frozenset({"open", "os", "shutil", "tempfile", "pathlib", "io", "json", "zlib", "gzip", "bz2",
                           "lzma", "tarfile", "zipfile", "csv", "glob", "stat"})
 """The standard library's file system, file object and serialization modules."""
+_DYNAMIC_IMPORTS = frozenset({"importlib.import_module", "importlib.reload", "builtins.__import__", "runpy.run_path",
+                              "runpy.run_module", "django.utils.module_loading.import_string",
+                              "werkzeug.utils.import_string"})
+"""Imports of a module named at run time (a configured hook, a plugin): they run that module's code, which is
+the project's or the operator's, not a library's."""
+SCHEDULING = frozenset({"asyncio", "contextlib"})
+"""asyncio's own primitives (``create_task(asyncio.sleep(n))``, an event's ``wait()``, ``asyncio.wait``,
+``cancel()``): scheduling that runs no code of the project, however many calls it takes."""
+_RUNS_WORK = frozenset({"asyncio.gather", "asyncio.wait_for", "asyncio.shield", "asyncio.run", "asyncio.to_thread",
+                        "asyncio.run_coroutine_threadsafe", "asyncio.as_completed", "asyncio.timeout"})
+"""asyncio calls that run or await other code and raise its errors: not scheduling alone."""
 _FILE_ANNOTATIONS = frozenset({"typing.IO", "typing.TextIO", "typing.BinaryIO", "io.IOBase", "io.TextIOBase",
                                "io.BufferedIOBase", "io.RawIOBase"})
 _PLAIN_BUILTINS = frozenset({"str", "len", "bool", "int", "float", "repr", "isinstance", "hasattr"})
@@ -216,7 +230,8 @@ def calls_outside_only(attempt: ast.Try, handler: ast.ExceptHandler, call: ast.C
         return False
     if calls.counted == 0:
         return calls.registers  # ``class_dict[name] = obj``: a lookup error naming what is missing, no call made
-    limit = _MAX_FILE_CALLS if calls.kinds <= FILE_MODULES else _MAX_OUTSIDE_CALLS
+    scheduling = calls.kinds <= SCHEDULING and not calls.awaits_work
+    limit = _MAX_FILE_CALLS if calls.kinds <= FILE_MODULES or scheduling else _MAX_OUTSIDE_CALLS
     return calls.counted <= limit
 
 
@@ -237,6 +252,9 @@ class _OutsideCalls:
         with the kind of that call."""
         self.kind = ""
         """The kind of the last call counted."""
+        self.awaits_work = False
+        """An asyncio call that raises the errors of the code it runs (``asyncio.gather``) or an ``await`` of
+        a name the ``try`` did not make: errors of code outside the ``try``."""
 
     def count(self, kind: str) -> None:
         self.counted += 1
@@ -247,8 +265,10 @@ class _OutsideCalls:
         return depth <= 3 and all(self.statement(statement, depth) for statement in statements)
 
     def statement(self, statement: ast.stmt, depth: int) -> bool:
-        if isinstance(statement, ast.Pass):
+        if isinstance(statement, (ast.Pass, ast.Break, ast.Continue)):
             return True
+        if isinstance(statement, (ast.For, ast.AsyncFor)):
+            return self.loop(statement, depth)
         if isinstance(statement, (ast.Import, ast.ImportFrom)):
             return self.imports(statement)
         if isinstance(statement, ast.If):
@@ -273,7 +293,7 @@ class _OutsideCalls:
             value = statement.value.value if isinstance(statement.value, ast.Await) else statement.value
             self.kind = "builtins"
             if isinstance(value, ast.Call) and self.expr(value):
-                self.made.update((target.id, self.kind) for target in targets if isinstance(target, ast.Name))
+                self.made.update((name, self.kind) for target in targets for name in _bound_names(target))
                 return True
             return self.expr(value) or (isinstance(value, ast.Call) and self.lets_nothing_out(value))
         return False
@@ -295,9 +315,20 @@ class _OutsideCalls:
         self.count(made_by.partition(".")[0])
         return all(self.expr(argument) for argument in _arguments(call))
 
+    def loop(self, statement: ast.For | ast.AsyncFor, depth: int) -> bool:
+        """``for task in pending: task.cancel()`` over what a library call made: each item is that library's
+        object too."""
+        if statement.orelse or not isinstance(statement.target, ast.Name) or not self.expr(statement.iter):
+            return False
+        if isinstance(statement.iter, ast.Name) and statement.iter.id in self.made:
+            self.made[statement.target.id] = self.made[statement.iter.id]
+        return self.block(statement.body, depth + 1)
+
     def plain_target(self, target: ast.expr) -> bool:
-        """A local name, or an entry of a dict a name holds (``class_dict[class_name] = obj``: a store that runs
-        no code of the project)."""
+        """A local name, names unpacked (``done, pending = await asyncio.wait(...)``), or an entry of a dict a
+        name holds (``class_dict[class_name] = obj``: a store that runs no code of the project)."""
+        if isinstance(target, ast.Tuple):
+            return all(isinstance(item, ast.Name) for item in target.elts)
         if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and self.expr(target.slice):
             self.registers = True
             return True
@@ -329,6 +360,8 @@ class _OutsideCalls:
         """A value made of names, literals, attribute reads, operators and calls into a library."""
         if isinstance(expr, (ast.Constant, ast.Name)):
             return True
+        if isinstance(expr, ast.Await) and isinstance(expr.value, ast.Name) and expr.value.id not in self.made:
+            self.awaits_work = True  # ``await task`` of a task made elsewhere: its errors are its code's
         if isinstance(expr, (ast.Attribute, ast.Await, ast.UnaryOp)):
             return self.expr(expr.value if not isinstance(expr, ast.UnaryOp) else expr.operand)
         if isinstance(expr, ast.JoinedStr):
@@ -365,13 +398,16 @@ class _OutsideCalls:
             return True
         qualified = self.ctx.imports.resolve(func)
         if qualified is not None:
-            if not self.outside_name(qualified):
+            if not self.outside_name(qualified) or qualified in _DYNAMIC_IMPORTS:
                 return False
+            self.awaits_work |= qualified in _RUNS_WORK
             self.count(qualified.partition(".")[0])
             return True
         if not isinstance(func, ast.Attribute):
             return False
         receiver = func.value.value if isinstance(func.value, ast.Await) else func.value
+        if isinstance(receiver, ast.Constant) and isinstance(receiver.value, str):
+            return True  # ``"{0}.prev.bak".format(path)``: a method of a literal text, runs no project code
         if isinstance(receiver, ast.Call):  # a chain: ``delete(Session).filter_by(...)``, ``cf.zones.get``
             return self.expr(receiver)
         if isinstance(receiver, ast.Name) and receiver.id in _OWN_RECEIVERS:
@@ -417,10 +453,32 @@ class _OutsideCalls:
 @reads(logging_call_kind)
 def only_logs(attempt: ast.Try, ctx: FileContext) -> bool:
     """The ``try`` holds nothing but logging calls of plain values (``logger.debug("queue closed")``,
-    ``logger.info(f"... {type(q)}")``): nothing in it can fail but the log line itself, and the handler's
-    error line has no stack worth keeping."""
-    for statement in attempt.body:
+    ``logger.info(f"... {type(q)}")``, ``self.logger.debug(self.ENTRY_MESSAGE.format(name, args),
+    extra={"s_line": lno})``), with the plain assignments and ``if`` branches that choose between them: nothing
+    in it can fail but the log line itself, and the handler's error line has no stack worth keeping."""
+    return _only_logs(attempt.body, ctx, 0) and any(
+        isinstance(node, ast.Call) and logging_call_kind(node, ctx) is not None
+        for statement in attempt.body for node in ast.walk(statement)
+    )
+
+
+def _only_logs(statements: list[ast.stmt], ctx: FileContext, depth: int) -> bool:
+    """Log lines, ``if`` tests of plain values choosing between them, and names bound to a name or a literal
+    (``lno = definition_line``; an attribute read may run a property: ``tool = instance.tool``)."""
+    if depth > 2:
+        return False
+    for statement in statements:
         if isinstance(statement, ast.Pass):
+            continue
+        if isinstance(statement, ast.If):
+            if not (_plain_value(statement.test) and _only_logs(statement.body, ctx, depth + 1)
+                    and _only_logs(statement.orelse, ctx, depth + 1)):
+                return False
+            continue
+        if isinstance(statement, ast.Assign):
+            if not (all(isinstance(target, ast.Name) for target in statement.targets)
+                    and isinstance(statement.value, (ast.Name, ast.Constant))):
+                return False
             continue
         call = _called(statement)
         if call is None or logging_call_kind(call, ctx) is None:
@@ -431,17 +489,30 @@ def only_logs(attempt: ast.Try, ctx: FileContext) -> bool:
 
 
 def _plain_value(expr: ast.expr) -> bool:
-    """Names, literals, attribute reads, f-strings of them and plain builtins (``type(q)``, ``len(items)``)."""
+    """Names, literals, attribute reads, f-strings of them, dicts of them, plain builtins (``type(q)``,
+    ``len(items)``) and a text formatted from them (``self.ENTRY_MESSAGE.format(name, args)``)."""
     if isinstance(expr, (ast.Constant, ast.Name)):
         return True
     if isinstance(expr, ast.Attribute):
         return _plain_value(expr.value)
     if isinstance(expr, ast.JoinedStr):
         return all(_plain_value(part.value) for part in expr.values if isinstance(part, ast.FormattedValue))
+    if isinstance(expr, ast.Dict):
+        return all(item is None or _plain_value(item) for item in [*expr.keys, *expr.values])
     if isinstance(expr, ast.Call):
+        if isinstance(expr.func, ast.Attribute) and expr.func.attr == "format":
+            return _plain_value(expr.func.value) and all(_plain_value(argument) for argument in _arguments(expr))
         return (isinstance(expr.func, ast.Name) and expr.func.id in _PLAIN_BUILTINS | {"type"}
                 and all(_plain_value(argument) for argument in _arguments(expr)))
     return False
+
+
+def _bound_names(target: ast.expr) -> Iterator[str]:
+    if isinstance(target, ast.Name):
+        yield target.id
+    elif isinstance(target, ast.Tuple):
+        for item in target.elts:
+            yield from _bound_names(item)
 
 
 def _constant_index(index: ast.expr) -> bool:
