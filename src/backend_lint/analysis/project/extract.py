@@ -23,6 +23,7 @@ from backend_lint.analysis.error_answers import raises_own_message
 from backend_lint.analysis.handler_types import DJANGO, DRF, Registration
 from backend_lint.analysis.handlers import handler_model
 from backend_lint.analysis.health_checks import route_texts, serves_health_check
+from backend_lint.analysis.loopback import loopback_constants
 from backend_lint.analysis.module_roles import module_roles, says_development_only
 from backend_lint.analysis.orm import model_relations
 from backend_lint.analysis.project.def_effects import EffectReader
@@ -219,6 +220,7 @@ def _read_module_statements(ctx: FileContext, summary: ModuleSummary) -> None:
         kind = literal_kind(value)
         if kind is not None and bound[name] == 1:
             summary.constants[name] = kind
+    summary.loopback_constants = loopback_constants(ctx.tree)
     settings = settings_module(ctx)
     if settings.is_settings or _SETTINGS_MARKERS & values.keys():
         summary.settings_kind = settings.kind

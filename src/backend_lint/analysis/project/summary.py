@@ -140,6 +140,9 @@ class ModuleSummary:
     lazy imports and registrations by name."""
     constants: dict[str, str] = field(default_factory=dict)
     """Module-level names bound once to a literal: name -> the literal's kind (``str``, ``int``, ``tuple``...)."""
+    loopback_constants: list[str] = field(default_factory=list)
+    """Module-level names bound once to a loopback address or a list of them (``["https://127.0.0.1:9200"]``;
+    :mod:`backend_lint.analysis.loopback`)."""
     settings_kind: str = ""
     """``production``, ``development`` or ``test`` for a settings module (``settings.py``, ``settings/``...);
     ``""`` for other modules."""
@@ -247,7 +250,7 @@ def _well_typed(summary: ModuleSummary) -> bool:
         and all(_strings(value) for value in (
             summary.roles, summary.imported, summary.dotted_strings, summary.star_imports, summary.rate_limits,
             summary.upload_limits, summary.route_paths, summary.admin_hooks, summary.unique_models,
-            summary.admin_only_names,
+            summary.admin_only_names, summary.loopback_constants,
         ))
         and isinstance(summary.imports, dict)
         and all(isinstance(key, str) and isinstance(value, str) for key, value in summary.imports.items())
