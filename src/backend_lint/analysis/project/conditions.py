@@ -64,6 +64,7 @@ ADMIN_PERMISSION = "admin-permission"
 RAISES_MESSAGE = "raises-message"
 SINGLE_ACCOUNT_APP = "single-account-app"
 LOOPBACK_CONSTANT = "loopback-constant"
+RECENT_TIME = "recent-time"
 DJANGO_USERNAMES = "django-usernames"
 ABSENT = "absent"
 KINDS = frozenset({
@@ -73,7 +74,7 @@ KINDS = frozenset({
     UNIQUE_RECORD, CHECKS_UNIQUE, UNREFERENCED, DEVELOPMENT_ONLY, SETS_TIMEOUT, SERVED_BY_WSGI,
     GENERATED_UPLOAD, SEEDED_TABLE, STAFF_APP, COMPARED_DEFAULT, CATCHES_ALL, PLAIN_CLASS, CHECKOUT_LINK,
     CLI_COMMAND_CLASS, ADMIN_ONLY_NAME, ADMIN_PERMISSION, RAISES_MESSAGE,
-    SINGLE_ACCOUNT_APP, DJANGO_USERNAMES, LOOPBACK_CONSTANT,
+    SINGLE_ACCOUNT_APP, DJANGO_USERNAMES, LOOPBACK_CONSTANT, RECENT_TIME,
 })
 
 
@@ -424,3 +425,11 @@ def loopback_constant(qualified: str) -> ProjectFact:
     through re-exports) is bound once, in its module, to a loopback address or a list of only such addresses
     (BE507; :mod:`backend_lint.analysis.loopback`)."""
     return ProjectFact(LOOPBACK_CONSTANT, (qualified,))
+
+
+@project_fact
+def recent_time(qualified: str) -> ProjectFact:
+    """The project's function ``qualified`` (FlaskBB's ``utils.helpers.time_diff``, through re-exports) returns a
+    moment a short window before now on every path (``now - timedelta(minutes=...)``): rows filtered to be at
+    least that recent are the window's (BE104; :mod:`backend_lint.analysis.time_windows`)."""
+    return ProjectFact(RECENT_TIME, (qualified,))

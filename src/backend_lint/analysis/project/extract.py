@@ -33,6 +33,7 @@ from backend_lint.analysis.rate_limits import app_rate_limits, counts_attempts, 
 from backend_lint.analysis.seeded_tables import seeded_rows, table_of
 from backend_lint.analysis.sentinels import compared_secret_names
 from backend_lint.analysis.settings import settings_module
+from backend_lint.analysis.time_windows import returns_recent_time
 from backend_lint.analysis.unique_models import CHECK_WORDS, checks_unique, mentions_uniqueness, unique_models
 from backend_lint.analysis.upload_names import generated_upload_fields
 from backend_lint.analysis.uploads import app_upload_limits
@@ -320,6 +321,7 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
             and _spans_word_line(node, unique_lines) and checks_unique(node)
         found.calls = effects.calls(node, lambda written: _absolute(summary, written))
         found.returns_literal = effects.returns_literal(node)
+        found.returns_recent_time = "timedelta" in ctx.source and returns_recent_time(node)
         if "." not in qualname and not isinstance(node, ast.ClassDef):
             found.returned_settings = _returned_settings(node)
         found.catches_all = not effects.skip and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) \
