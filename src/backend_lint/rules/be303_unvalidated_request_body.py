@@ -22,8 +22,8 @@ service's own refusal (``except InvalidProfileError: abort(400)``) leaves the ch
 (``blueprint.file_dialog_view.set(req.json["view"])``, a registered preference that checks its value) is the
 setter's to check (as is a field written only into the requesting user's own preference store,
 :mod:`backend_lint.analysis.preference_stores`); so is a body a decorator validates first
-(``@validate_openapi_request("addNotifications")``, ``@use_kwargs(schema)``), and fields read leniently that only ever become text
-(:mod:`backend_lint.analysis.text_fields`: a prompt built from ``data.get("plan")``).
+(``@validate_openapi_request("addNotifications")``, ``@use_kwargs(schema)``), and fields read leniently that
+only ever become text (:mod:`backend_lint.analysis.text_fields`: a prompt built from ``data.get("plan")``).
 """
 
 from __future__ import annotations
