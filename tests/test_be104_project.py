@@ -186,3 +186,70 @@ def test_drf_settings_built_by_a_function_of_the_project(tmp_path: Path) -> None
     assert ("shop/api/views.py", 7) not in findings_of(write_project(tmp_path / "paginated", paginated), "BE104")
     unpaginated = _drf_project("")
     assert ("shop/api/views.py", 7) in findings_of(write_project(tmp_path / "unpaginated", unpaginated), "BE104")
+
+
+ONLINE = {
+    "board/__init__.py": "",
+    "board/helpers.py": '''\
+        from datetime import UTC, datetime, timedelta
+
+        ONLINE_LAST_MINUTES = 15
+
+
+        def time_utcnow():
+            return datetime.now(UTC)
+
+
+        def time_diff():
+            now = time_utcnow()
+            diff = now - timedelta(minutes=ONLINE_LAST_MINUTES)
+            return diff
+
+
+        def year_ago():
+            return time_utcnow() - timedelta(days=365)
+    ''',
+    "board/views.py": '''\
+        from flask import Blueprint, render_template
+        from flask.views import MethodView
+
+        from board.helpers import time_diff, year_ago
+        from board.models import User
+
+        bp = Blueprint("forum", __name__)
+
+
+        class WhoIsOnline(MethodView):
+            def get(self):
+                online_users = User.query.filter(User.lastseen >= time_diff()).all()
+                return render_template("online_users.html", online_users=online_users)
+
+
+        class ActiveThisYear(MethodView):
+            def get(self):
+                users = User.query.filter(User.lastseen >= year_ago()).all()
+                return render_template("users.html", users=users)
+
+
+        bp.add_url_rule("/who-is-online", view_func=WhoIsOnline.as_view("who_is_online"))
+        bp.add_url_rule("/active", view_func=ActiveThisYear.as_view("active"))
+    ''',
+    "board/models.py": '''\
+        from flask_sqlalchemy import SQLAlchemy
+
+        db = SQLAlchemy()
+
+
+        class User(db.Model):
+            id = db.Column(db.Integer, primary_key=True)
+            lastseen = db.Column(db.DateTime)
+    ''',
+}
+
+
+def test_users_seen_in_a_short_window_of_another_modules_helper(tmp_path: Path) -> None:
+    found = findings_of(write_project(tmp_path, ONLINE), "BE104")
+    # FlaskBB's who-is-online: users seen since time_diff() (now - ONLINE_LAST_MINUTES), a short window.
+    assert ("board/views.py", 12) not in found
+    # A year is no short window: still reported.
+    assert ("board/views.py", 18) in found

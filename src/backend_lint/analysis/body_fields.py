@@ -24,6 +24,7 @@ import ast
 from typing import Optional
 
 from backend_lint.analysis.ast_helpers import callee_name
+from backend_lint.analysis.preference_stores import own_preference_store
 
 CONVERTERS = frozenset({"int", "float", "bool", "UUID", "Decimal"})
 DECODERS = frozenset({"loads", "load", "literal_eval", "parse", "decode", "b64decode"})
@@ -57,6 +58,9 @@ class BodyFieldUses:
 
     def flow_up(self, node: ast.expr) -> ast.expr:  # (overridden by the summariser)
         return node
+
+    def handler_function(self) -> Optional[ast.AST]:  # (overridden by the summariser)
+        return None
 
     # -- one field kept as one value ------------------------------------------------------------------------
 
@@ -97,11 +101,22 @@ class BodyFieldUses:
             return isinstance(call, ast.Call) and self._helper(call, write=False) and (
                 _logging(call) or len(call.args) + len(call.keywords) == 1
             )
+        if self._into_own_preferences(use, parent):
+            return True  # preferences.set(f"tables.{table_name}.columns", columns): the user's own UI state
         if isinstance(parent, ast.Call) and use in parent.args:
             if isinstance(parent.func, ast.Name) and parent.func.id in CONVERTERS:
                 return True
             return self._helper(parent, write=True)
         return False
+
+    def _into_own_preferences(self, use: ast.expr, parent: Optional[ast.AST]) -> bool:
+        """``use`` (or an f-string key made from it) is an argument of a write into the requesting user's own
+        preference store (:mod:`.preference_stores`)."""
+        if isinstance(parent, ast.FormattedValue) and isinstance(self.parents.get(parent), ast.JoinedStr):
+            use = self.parents[parent]  # type: ignore[assignment]  # the JoinedStr
+            parent = self.parents.get(use)
+        return isinstance(parent, ast.Call) and use in parent.args \
+            and own_preference_store(parent, self.handler_function())
 
     def _echoed(self, use: ast.expr) -> bool:
         parent = self.parents.get(use)

@@ -392,6 +392,9 @@ class _Summariser(BodyFieldUses):
             return f"await {dotted_name(call.func)}()"
         return None
 
+    def handler_function(self) -> Optional[ast.AST]:
+        return self.handler.function
+
     def _uses(self, read: ast.expr) -> tuple[bool, bool]:
         """``(validated, raw)`` for the value of ``read``, followed through the locals it is assigned to."""
         value = self.flow_up(read)

@@ -57,11 +57,12 @@ from backend_lint.analysis.orm import (
 from backend_lint.analysis.project.conditions import (
     ProjectFact,
     drf_pagination,
+    recent_time,
     seeded_table,
     staff_app,
     test_support,
 )
-from backend_lint.analysis.project.imported import imported_qualified_name
+from backend_lint.analysis.project.imported import imported_qualified, imported_qualified_name
 from backend_lint.analysis.provenance import sql_text
 from backend_lint.analysis.response_flow import (
     bounds_rows,
@@ -71,6 +72,7 @@ from backend_lint.analysis.response_flow import (
     ties_to_one_parent,
 )
 from backend_lint.analysis.sql import SINK_METHODS, Sink, query_sink
+from backend_lint.analysis.time_windows import recent_rows
 from backend_lint.context import FileContext
 from backend_lint.rule import Option, Rule, visits
 
@@ -279,9 +281,14 @@ class UnboundedQuery(Rule):
             return
         if _small_table(query) or (query.model is not None and query.model in _admin_created_models(ctx)):
             return
-        if _is_collection(query, node, ctx) and _reaches_response(node, query, ctx, function):
-            self.report(ctx, node, query=written(node), handler=label,
-                        unless=(*_lookup_table(query.model, ctx), *_staff_app(ctx)))
+        if not (_is_collection(query, node, ctx) and _reaches_response(node, query, ctx, function)):
+            return
+        window = recent_rows(query.calls, function, ctx.tree, lambda expr: imported_qualified(ctx, expr))
+        if window is True:
+            return  # ``User.lastseen >= now - timedelta(minutes=15)``: the rows of a short recent window
+        recent = (recent_time(window),) if isinstance(window, str) else ()
+        self.report(ctx, node, query=written(node), handler=label,
+                    unless=(*_lookup_table(query.model, ctx), *_staff_app(ctx), *recent))
 
 
 def _lists_everything(ctx: FileContext, *names: str) -> bool:

@@ -20,9 +20,10 @@ position): werkzeug's form holds strings and answers a missing key with 400 itse
 service's own refusal (``except InvalidProfileError: abort(400)``) leaves the checking to that service
 (:mod:`backend_lint.analysis.delegated_validation`), and a field handed alone to a one-value setter
 (``blueprint.file_dialog_view.set(req.json["view"])``, a registered preference that checks its value) is the
-setter's to check; so is a body a decorator validates first (``@validate_openapi_request("addNotifications")``,
-``@use_kwargs(schema)``), and fields read leniently that only ever become text
-(:mod:`backend_lint.analysis.text_fields`: a prompt built from ``data.get("plan")``).
+setter's to check (as is a field written only into the requesting user's own preference store,
+:mod:`backend_lint.analysis.preference_stores`); so is a body a decorator validates first
+(``@validate_openapi_request("addNotifications")``, ``@use_kwargs(schema)``), and fields read leniently that
+only ever become text (:mod:`backend_lint.analysis.text_fields`: a prompt built from ``data.get("plan")``).
 """
 
 from __future__ import annotations

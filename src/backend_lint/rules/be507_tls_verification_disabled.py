@@ -16,8 +16,11 @@ from __future__ import annotations
 import ast
 
 from backend_lint.analysis.bindings import bindings_of
+from backend_lint.analysis.loopback import is_loopback_literal
 from backend_lint.analysis.mentions import call_conditions, mentioned_names
-from backend_lint.analysis.project.conditions import test_support
+from backend_lint.analysis.project.conditions import loopback_constant, test_support
+from backend_lint.analysis.project.imported import imported_value
+from backend_lint.analysis.resolve import lookup
 from backend_lint.analysis.scopes import CLASS, FUNCTION
 from backend_lint.analysis.secret_names import name_of, split_identifier
 from backend_lint.analysis.values import origin
@@ -45,6 +48,7 @@ _KEYWORDS = frozenset(
     {"verify", "ssl", "cert_reqs", "ssl_cert_reqs", *_VERIFY_SWITCHES, *_INSECURE_SWITCHES}
 )
 _UNVERIFIED = frozenset({"ssl._create_unverified_context"})
+_HOST_KEYS = frozenset({"hosts", "host"})
 _KWARGS_CLIENTS = ("elasticsearch", "opensearchpy", "aiohttp")
 """Libraries whose clients take a verification switch as a keyword, often from a dict of client options
 (``Elasticsearch(**self.client_kwargs)``)."""
@@ -169,12 +173,33 @@ def _pinned_ca(ctx: FileContext) -> bool:
     return "load_verify_locations" in mentioned and "CERT_NONE" not in mentioned
 
 
+def _loopback_hosts(options: ast.Dict, ctx: FileContext) -> bool | str | None:
+    """The dict's ``"hosts"``/``"host"`` are loopback addresses (``["https://127.0.0.1:9200"]``): ``True`` when
+    the file shows it (a literal, or a name bound once to one), the qualified name of an imported constant for
+    the project model to settle, else ``None``. TLS to this machine crosses no network hop to intercept."""
+    for key, value in zip(options.keys, options.values):
+        if not (isinstance(key, ast.Constant) and key.value in _HOST_KEYS):
+            continue
+        if is_loopback_literal(value):
+            return True
+        if not isinstance(value, ast.Name):
+            return None
+        found = lookup(value.id, ctx, ctx.scope)
+        if found is not None:
+            bindings = found[1]
+            assigned = bindings.single_value(value.id)
+            if assigned is not None and value.id not in bindings.params and is_loopback_literal(assigned):
+                return True
+        return imported_value(value, ctx, ctx.scope)
+    return None
+
+
 class TlsVerificationDisabled(Rule):
     code = "BE507"
     name = "tls-verification-disabled"
     message = "`{construct}` disables TLS certificate verification; keep verification on"
     triggers = ("verify", "ssl", "CERT_NONE", "check_hostname", "unverified", "tls", "insecure")
-    needs = (origin, bindings_of, mentioned_names, call_conditions)
+    needs = (origin, bindings_of, mentioned_names, call_conditions, lookup, imported_value)
     module_facts = (test_support,)
 
     @visits(ast.keyword)
@@ -230,7 +255,11 @@ class TlsVerificationDisabled(Rule):
                 and _is_false(value)
                 and not _opted_in(key, ctx)
             ):
-                self.report(ctx, key, end_node=value, construct=f"{key.value!r}: False")
+                loopback = _loopback_hosts(node, ctx)
+                if loopback is True:
+                    return
+                unless = (loopback_constant(loopback),) if isinstance(loopback, str) else ()
+                self.report(ctx, key, end_node=value, construct=f"{key.value!r}: False", unless=unless)
 
     @visits(ast.Attribute, ast.Name)
     def check_reference(self, node: ast.Attribute | ast.Name, ctx: FileContext) -> None:

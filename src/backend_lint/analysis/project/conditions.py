@@ -63,6 +63,8 @@ ADMIN_ONLY_NAME = "admin-only-name"
 ADMIN_PERMISSION = "admin-permission"
 RAISES_MESSAGE = "raises-message"
 SINGLE_ACCOUNT_APP = "single-account-app"
+LOOPBACK_CONSTANT = "loopback-constant"
+RECENT_TIME = "recent-time"
 DJANGO_USERNAMES = "django-usernames"
 ABSENT = "absent"
 KINDS = frozenset({
@@ -72,7 +74,7 @@ KINDS = frozenset({
     UNIQUE_RECORD, CHECKS_UNIQUE, UNREFERENCED, DEVELOPMENT_ONLY, SETS_TIMEOUT, SERVED_BY_WSGI,
     GENERATED_UPLOAD, SEEDED_TABLE, STAFF_APP, COMPARED_DEFAULT, CATCHES_ALL, PLAIN_CLASS, CHECKOUT_LINK,
     CLI_COMMAND_CLASS, ADMIN_ONLY_NAME, ADMIN_PERMISSION, RAISES_MESSAGE,
-    SINGLE_ACCOUNT_APP, DJANGO_USERNAMES,
+    SINGLE_ACCOUNT_APP, DJANGO_USERNAMES, LOOPBACK_CONSTANT, RECENT_TIME,
 })
 
 
@@ -415,3 +417,19 @@ def single_account_app() -> ProjectFact:
     login). The application has one account, its operator's (BE304;
     :func:`backend_lint.analysis.admin_declarations.single_account`)."""
     return ProjectFact(SINGLE_ACCOUNT_APP)
+
+
+@project_fact
+def loopback_constant(qualified: str) -> ProjectFact:
+    """The imported name ``qualified`` (``mayan.apps.dynamic_search.backends.elasticsearch.literals.DEFAULT_HOSTS``,
+    through re-exports) is bound once, in its module, to a loopback address or a list of only such addresses
+    (BE507; :mod:`backend_lint.analysis.loopback`)."""
+    return ProjectFact(LOOPBACK_CONSTANT, (qualified,))
+
+
+@project_fact
+def recent_time(qualified: str) -> ProjectFact:
+    """The project's function ``qualified`` (FlaskBB's ``utils.helpers.time_diff``, through re-exports) returns a
+    moment a short window before now on every path (``now - timedelta(minutes=...)``): rows filtered to be at
+    least that recent are the window's (BE104; :mod:`backend_lint.analysis.time_windows`)."""
+    return ProjectFact(RECENT_TIME, (qualified,))

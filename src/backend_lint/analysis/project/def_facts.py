@@ -191,6 +191,19 @@ class DefFacts:
 
     # -- constants -----------------------------------------------------------------------------------------------
 
+    def is_loopback_constant(self, qualified: str, depth: int = 0) -> bool:
+        """``app.literals.DEFAULT_HOSTS`` is bound once, in its module, to loopback addresses (through re-exports)."""
+        split = self.split(qualified)
+        if split is None or depth > MAX_DEPTH:
+            return False
+        module, name = split
+        if "." in name:
+            return False
+        if name in module.loopback_constants:
+            return True
+        target = module.imports.get(name)
+        return target is not None and self.is_loopback_constant(target, depth + 1)
+
     def is_constant(self, qualified: str, depth: int = 0) -> bool:
         """``shop.tables.RETAINED`` is bound once, to a literal, in its module (through re-exports); a name
         written as a call, ``shop.queries.active_filter()``, is a function every ``return`` of which gives a

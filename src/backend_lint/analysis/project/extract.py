@@ -23,6 +23,7 @@ from backend_lint.analysis.error_answers import raises_own_message
 from backend_lint.analysis.handler_types import DJANGO, DRF, Registration
 from backend_lint.analysis.handlers import handler_model
 from backend_lint.analysis.health_checks import route_texts, serves_health_check
+from backend_lint.analysis.loopback import loopback_constants
 from backend_lint.analysis.module_roles import module_roles, says_development_only
 from backend_lint.analysis.orm import model_relations
 from backend_lint.analysis.project.def_effects import EffectReader
@@ -32,6 +33,7 @@ from backend_lint.analysis.rate_limits import app_rate_limits, counts_attempts, 
 from backend_lint.analysis.seeded_tables import seeded_rows, table_of
 from backend_lint.analysis.sentinels import compared_secret_names
 from backend_lint.analysis.settings import settings_module
+from backend_lint.analysis.time_windows import returns_recent_time
 from backend_lint.analysis.unique_models import CHECK_WORDS, checks_unique, mentions_uniqueness, unique_models
 from backend_lint.analysis.upload_names import generated_upload_fields
 from backend_lint.analysis.uploads import app_upload_limits
@@ -219,6 +221,7 @@ def _read_module_statements(ctx: FileContext, summary: ModuleSummary) -> None:
         kind = literal_kind(value)
         if kind is not None and bound[name] == 1:
             summary.constants[name] = kind
+    summary.loopback_constants = loopback_constants(ctx.tree)
     settings = settings_module(ctx)
     if settings.is_settings or _SETTINGS_MARKERS & values.keys():
         summary.settings_kind = settings.kind
@@ -318,6 +321,7 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
             and _spans_word_line(node, unique_lines) and checks_unique(node)
         found.calls = effects.calls(node, lambda written: _absolute(summary, written))
         found.returns_literal = effects.returns_literal(node)
+        found.returns_recent_time = "timedelta" in ctx.source and returns_recent_time(node)
         if "." not in qualname and not isinstance(node, ast.ClassDef):
             found.returned_settings = _returned_settings(node)
         found.catches_all = not effects.skip and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) \

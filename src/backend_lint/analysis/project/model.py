@@ -170,6 +170,11 @@ class ProjectModel(SettingsFacts):
         if kind == conditions.RAISES_MESSAGE:
             found = self.definition(args[0])[1] if args else None
             return found is not None and found.raises_message
+        if kind == conditions.LOOPBACK_CONSTANT:
+            return bool(args) and self.is_loopback_constant(args[0])
+        if kind == conditions.RECENT_TIME:
+            recent = self.definition(args[0])[1] if args else None
+            return recent is not None and recent.returns_recent_time
         if kind == conditions.ABSENT:  # a malformed inner fact is not established: absent
             return not (args and args[0] in _ESTABLISHED and self.holds(ProjectFact(args[0], args[1:])))
         return False

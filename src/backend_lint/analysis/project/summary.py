@@ -47,6 +47,9 @@ class DefSummary:
     takes a session mounted with it as one with a timeout."""
     returns_literal: bool = False
     """Every ``return`` of the function gives a string literal: constant text (BE101: safe in SQL)."""
+    returns_recent_time: bool = False
+    """Every ``return`` gives a moment a short window before now (``now - timedelta(minutes=...)``; BE104,
+    :mod:`backend_lint.analysis.time_windows`)."""
     returned_settings: dict[str, Any] = field(default_factory=dict)
     """A module-level function that ends by returning a dict of upper-case setting names: its literal items
     (weblate's ``get_drf_settings()``, which a settings module calls to build ``REST_FRAMEWORK``)."""
@@ -140,6 +143,9 @@ class ModuleSummary:
     lazy imports and registrations by name."""
     constants: dict[str, str] = field(default_factory=dict)
     """Module-level names bound once to a literal: name -> the literal's kind (``str``, ``int``, ``tuple``...)."""
+    loopback_constants: list[str] = field(default_factory=list)
+    """Module-level names bound once to a loopback address or a list of them (``["https://127.0.0.1:9200"]``;
+    :mod:`backend_lint.analysis.loopback`)."""
     settings_kind: str = ""
     """``production``, ``development`` or ``test`` for a settings module (``settings.py``, ``settings/``...);
     ``""`` for other modules."""
@@ -247,7 +253,7 @@ def _well_typed(summary: ModuleSummary) -> bool:
         and all(_strings(value) for value in (
             summary.roles, summary.imported, summary.dotted_strings, summary.star_imports, summary.rate_limits,
             summary.upload_limits, summary.route_paths, summary.admin_hooks, summary.unique_models,
-            summary.admin_only_names,
+            summary.admin_only_names, summary.loopback_constants,
         ))
         and isinstance(summary.imports, dict)
         and all(isinstance(key, str) and isinstance(value, str) for key, value in summary.imports.items())
@@ -264,7 +270,8 @@ def _well_typed(summary: ModuleSummary) -> bool:
             _strings(item.bases) and _strings(item.headers) and isinstance(item.renders_html, bool)
             and isinstance(item.counts_attempts, bool) and isinstance(item.checkout_link, bool)
             and _strings(item.effects) and _strings(item.relations) and isinstance(item.checks_unique, bool)
-            and _strings(item.calls) and isinstance(item.returns_literal, bool) and isinstance(item.timeout, bool)
+            and _strings(item.calls) and isinstance(item.returns_literal, bool)
+            and isinstance(item.returns_recent_time, bool) and isinstance(item.timeout, bool)
             and _strings(item.generated_uploads) and isinstance(item.table, str)
             and isinstance(item.returned_settings, dict)
             and isinstance(item.catches_all, bool) and isinstance(item.plain_class, bool)

@@ -1,0 +1,68 @@
+"""Addresses on this machine: a TLS connection to a loopback address crosses no network anyone can intercept.
+
+A value is *loopback* when it is a string literal naming a loopback host (``"127.0.0.1"``, ``"localhost"``,
+``"::1"``, ``"https://127.0.0.1:9200"``, ``"localhost:6379"``), or a list, tuple or set of such literals only.
+BE507 reads it in a dict of client options (``{"hosts": DEFAULT_HOSTS, "verify_certs": False}``, Mayan EDMS's
+fallback Elasticsearch options aimed at ``https://127.0.0.1:9200``): verification skipped for a server on the
+same machine protects nothing a network hop could read. A name imported from another module is settled by the
+project model (module summaries keep the names bound once to a loopback literal).
+"""
+
+from __future__ import annotations
+
+import ast
+import ipaddress
+from typing import Optional
+from urllib.parse import urlsplit
+
+_LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
+
+
+def is_loopback_text(text: str) -> bool:
+    """``"https://127.0.0.1:9200"``, ``"localhost:6379"``, ``"[::1]"``, ``"127.0.0.1"``."""
+    text = text.strip()
+    if not text:
+        return False
+    host: Optional[str]
+    try:
+        host = urlsplit(text if "//" in text else f"//{text}").hostname
+    except ValueError:
+        return False
+    if not host:
+        return False
+    if host.lower() in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def is_loopback_literal(value: ast.AST) -> bool:
+    """A string literal naming a loopback host, or a non-empty list/tuple/set of only such literals."""
+    if isinstance(value, ast.Constant):
+        return isinstance(value.value, str) and is_loopback_text(value.value)
+    if isinstance(value, (ast.List, ast.Tuple, ast.Set)):
+        return bool(value.elts) and all(is_loopback_literal(element) for element in value.elts)
+    return False
+
+
+def loopback_constants(tree: ast.Module) -> list[str]:
+    """Module-level names bound once, to a loopback literal (sorted): what other modules' imports can rely on."""
+    bound: dict[str, int] = {}
+    values: dict[str, ast.expr] = {}
+    for statement in tree.body:
+        if isinstance(statement, ast.Assign):
+            targets, value = list(statement.targets), statement.value
+        elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
+            targets, value = [statement.target], statement.value
+        elif isinstance(statement, ast.AugAssign) and isinstance(statement.target, ast.Name):
+            bound[statement.target.id] = 2
+            continue
+        else:
+            continue
+        for target in targets:
+            if isinstance(target, ast.Name):
+                bound[target.id] = bound.get(target.id, 0) + 1
+                values[target.id] = value
+    return sorted(name for name, value in values.items() if bound[name] == 1 and is_loopback_literal(value))

@@ -1,0 +1,65 @@
+"""The requesting user's own preference store: ``request.user.get_event_preferences(event).set(key, value)``.
+
+A handler that writes the client's values only into the signed-in user's own free-form preferences (pretalx's
+table column choices: ``preferences = request.user.get_event_preferences(request.event)`` then
+``preferences.set(f"tables.{table_name}.columns", columns)``) stores UI state that only that user reads back,
+in a store that is free-form by design: no other user's rows, no model columns. BE303 takes a field that only
+goes there as kept, as it already does for a preferences dict updated in place (``profile.dismissibles.update``).
+
+Read from the code: a ``set``/``clear``/``delete``/``update`` call whose receiver is, or is a local of the
+handler bound once to, an expression reached from ``request.user`` (``self.request.user`` too) that names
+preferences (``preferences``, ``get_event_preferences(...)``, ``user.prefs``).
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Optional
+
+from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.secret_names import split_identifier
+
+_WRITES = frozenset({"set", "clear", "delete", "update", "set_value"})
+_PREFERENCE_WORDS = frozenset({"preference", "preferences", "prefs", "pref"})
+
+
+def _bound_once(name: str, function: ast.AST) -> Optional[ast.expr]:
+    found: list[ast.expr] = []
+    for node in ast.walk(function):
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
+            found.append(node.value)
+        elif isinstance(node, (ast.AugAssign, ast.AnnAssign, ast.For, ast.With, ast.NamedExpr)) and any(
+            isinstance(t, ast.Name) and t.id == name and isinstance(t.ctx, ast.Store) for t in ast.walk(node)
+        ):
+            return None
+    return found[0] if len(found) == 1 else None
+
+
+def _users_preferences(expr: ast.expr) -> bool:
+    """``request.user.get_event_preferences(event)``, ``self.request.user.preferences``."""
+    words: set[str] = set()
+    current: ast.expr = expr
+    while True:
+        if isinstance(current, ast.Call):
+            current = current.func
+        elif isinstance(current, ast.Attribute):
+            if current.attr == "user" and (dotted_name(current.value) or "").endswith("request"):
+                return bool(words & _PREFERENCE_WORDS)
+            words.update(split_identifier(current.attr))
+            current = current.value
+        else:
+            return False
+
+
+def own_preference_store(call: ast.Call, function: Optional[ast.AST]) -> bool:
+    """``call``, written in the handler ``function``, writes into the requesting user's own preference store."""
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and func.attr in _WRITES):
+        return False
+    receiver = func.value
+    if isinstance(receiver, ast.Name):
+        bound = _bound_once(receiver.id, function) if function is not None else None
+        if bound is None:
+            return False
+        receiver = bound
+    return _users_preferences(receiver)
