@@ -50,6 +50,18 @@ def statement_call(statement: ast.stmt) -> Optional[ast.Call]:
     return value if isinstance(value, ast.Call) else None
 
 
+def call_arguments(call: ast.Call) -> Iterator[ast.expr]:
+    """The call's positional and keyword argument values, in order."""
+    yield from call.args
+    for keyword in call.keywords:
+        yield keyword.value
+
+
+def mentions_name(expr: ast.AST, names: set[str]) -> bool:
+    """One of ``names`` is read anywhere in ``expr``."""
+    return any(isinstance(node, ast.Name) and node.id in names for node in ast.walk(expr))
+
+
 def string_value(node: Optional[ast.AST]) -> Optional[str]:
     """The text of a string literal, else ``None``."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):

@@ -37,8 +37,6 @@ from backend_lint.analysis.catch_all import catches_everything as lets_nothing_o
 from backend_lint.analysis.entrypoints import helper_of_commands, in_cli_context
 from backend_lint.analysis.expected_errors import (
     answers_client_error,
-    calls_outside_only,
-    only_logs,
     parses_one_value,
     reconnect_loop,
     records_failed_item,
@@ -48,6 +46,7 @@ from backend_lint.analysis.expected_errors import (
 )
 from backend_lint.analysis.fallbacks import predicate_answer
 from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.library_calls import calls_outside_only, only_logs
 from backend_lint.analysis.loggers import GENERIC, LOGURU, handler_records_traceback, logging_call_kind
 from backend_lint.analysis.module_roles import module_roles
 from backend_lint.analysis.project.conditions import ProjectFact, catch_alls, does, test_support

@@ -1,0 +1,357 @@
+"""A ``try`` whose every step is a call into a library or the OS, or that has nothing to fail: BE403 leaves its
+logged error without a traceback (:mod:`.expected_errors` says why).
+
+:func:`calls_outside_only` reads the ``try`` step by step (:class:`_OutsideCalls`): a call of a library or the
+standard library, on a client a library made, a method of a literal text or of a parameter annotated as a file,
+counts; any code of the project (its functions and methods, ``self.`` methods, comprehensions, attribute
+writes, a module imported by name at run time) ends the reading. A few such calls (more for file work of the
+standard library and for asyncio's own scheduling) fail only with the library's or the OS's error, whose message
+names what failed. :func:`only_logs` is a ``try`` of log lines only.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from backend_lint.analysis.ast_helpers import call_arguments, mentions_name, statement_call
+from backend_lint.analysis.catch_all import shielded
+from backend_lint.analysis.facts import reads
+from backend_lint.analysis.loggers import logging_call_kind
+from backend_lint.analysis.project.roots import first_party
+from backend_lint.analysis.resolve import Definition, called_function
+from backend_lint.analysis.values import origin
+from backend_lint.context import FileContext
+
+_MAX_OUTSIDE_CALLS = 4
+"""More calls than this is a workflow, whatever it calls."""
+_MAX_FILE_CALLS = 24
+"""File work (making a directory, writing a few files, serializing what goes in them) takes more calls, all of
+the same kind: every one can only fail with the OS's ``OSError`` naming the path and the errno, or with the
+serializer's own message."""
+FILE_MODULES = frozenset({"open", "os", "shutil", "tempfile", "pathlib", "io", "json", "zlib", "gzip", "bz2",
+                          "lzma", "tarfile", "zipfile", "csv", "glob", "stat"})
+"""The standard library's file system, file object and serialization modules."""
+_DYNAMIC_IMPORTS = frozenset({"importlib.import_module", "importlib.reload", "builtins.__import__", "runpy.run_path",
+                              "runpy.run_module", "django.utils.module_loading.import_string",
+                              "werkzeug.utils.import_string"})
+"""Imports of a module named at run time (a configured hook, a plugin): they run that module's code, which is
+the project's or the operator's, not a library's."""
+SCHEDULING = frozenset({"asyncio", "contextlib"})
+"""asyncio's own primitives (``create_task(asyncio.sleep(n))``, an event's ``wait()``, ``asyncio.wait``,
+``cancel()``): scheduling that runs no code of the project, however many calls it takes."""
+_RUNS_WORK = frozenset({"asyncio.gather", "asyncio.wait_for", "asyncio.shield", "asyncio.run", "asyncio.to_thread",
+                        "asyncio.run_coroutine_threadsafe", "asyncio.as_completed", "asyncio.timeout"})
+"""asyncio calls that run or await other code and raise its errors: not scheduling alone."""
+_FILE_ANNOTATIONS = frozenset({"typing.IO", "typing.TextIO", "typing.BinaryIO", "io.IOBase", "io.TextIOBase",
+                               "io.BufferedIOBase", "io.RawIOBase"})
+_PLAIN_BUILTINS = frozenset({"str", "len", "bool", "int", "float", "repr", "isinstance", "hasattr"})
+_OWN_RECEIVERS = frozenset({"self", "cls"})
+_APP_STORAGE = frozenset({"app", "state", "g", "extensions"})
+"""Attributes where an application keeps its own objects (``request.app.state.oauth_manager``): what is reached
+through them is the project's, whatever the library object they hang on."""
+
+
+@reads(origin, called_function, logging_call_kind)
+def calls_outside_only(attempt: ast.Try, handler: ast.ExceptHandler, call: ast.Call, ctx: FileContext) -> bool:
+    """The ``try`` only makes a few calls into a library or the OS (see the module docstring) and the logging
+    ``call`` of ``handler`` carries the error (``"...: %s", exc``, ``f"...{exc}"``)."""
+    if handler.name is None or not any(mentions_name(argument, {handler.name}) for argument in call_arguments(call)):
+        return False
+    calls = _OutsideCalls(ctx)
+    if not calls.block(attempt.body, 0):
+        return False
+    if calls.counted == 0:
+        return calls.registers  # ``class_dict[name] = obj``: a lookup error naming what is missing, no call made
+    scheduling = calls.kinds <= SCHEDULING and not calls.awaits_work
+    limit = _MAX_FILE_CALLS if calls.kinds <= FILE_MODULES or scheduling else _MAX_OUTSIDE_CALLS
+    return calls.counted <= limit
+
+
+class _OutsideCalls:
+    """Reads a block and counts its calls into a library; ``block`` is false at the first step that is not one."""
+
+    def __init__(self, ctx: FileContext) -> None:
+        self.ctx = ctx
+        self.counted = 0
+        self.kinds: set[str] = set()
+        """The top-level modules of the calls counted (``os``, ``json``, ``redis``; ``open`` for the builtin)."""
+        self.registers = False
+        """The block stores values into a dict named by a local (``class_dict[class_name] = obj``)."""
+        self.package = ctx.module.partition(".")[0]
+        self.tops: dict[str, bool] = {}
+        self.made: dict[str, str] = {}
+        """Names the ``try`` binds to what a library call made (``with open(path) as f``, ``r = requests.get(u)``),
+        with the kind of that call."""
+        self.kind = ""
+        """The kind of the last call counted."""
+        self.awaits_work = False
+        """An asyncio call that raises the errors of the code it runs (``asyncio.gather``) or an ``await`` of
+        a name the ``try`` did not make: errors of code outside the ``try``."""
+
+    def count(self, kind: str) -> None:
+        self.counted += 1
+        self.kinds.add(kind)
+        self.kind = kind
+
+    def block(self, statements: list[ast.stmt], depth: int) -> bool:
+        return depth <= 3 and all(self.statement(statement, depth) for statement in statements)
+
+    def statement(self, statement: ast.stmt, depth: int) -> bool:
+        if isinstance(statement, (ast.Pass, ast.Break, ast.Continue)):
+            return True
+        if isinstance(statement, (ast.For, ast.AsyncFor)):
+            return self.loop(statement, depth)
+        if isinstance(statement, (ast.Import, ast.ImportFrom)):
+            return self.imports(statement)
+        if isinstance(statement, ast.If):
+            return (self.expr(statement.test) and self.block(statement.body, depth + 1)
+                    and self.block(statement.orelse, depth + 1))
+        if isinstance(statement, (ast.With, ast.AsyncWith)):
+            return all(self.with_item(item) for item in statement.items) and self.block(statement.body, depth + 1)
+        if isinstance(statement, ast.Expr):
+            value = statement.value.value if isinstance(statement.value, ast.Await) else statement.value
+            if isinstance(value, ast.Constant):
+                return True  # a docstring
+            if isinstance(value, ast.Call) and (logging_call_kind(value, self.ctx) is not None
+                                                or self.lets_nothing_out(value)):
+                return True
+            return self.expr(statement.value)
+        if isinstance(statement, ast.Return):
+            return statement.value is None or self.expr(statement.value)
+        if isinstance(statement, (ast.Assign, ast.AnnAssign)):
+            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+            if statement.value is None or not all(self.plain_target(target) for target in targets):
+                return False
+            value = statement.value.value if isinstance(statement.value, ast.Await) else statement.value
+            self.kind = "builtins"
+            if isinstance(value, ast.Call) and self.expr(value):
+                self.made.update((name, self.kind) for target in targets for name in _bound_names(target))
+                return True
+            return self.expr(value) or (isinstance(value, ast.Call) and self.lets_nothing_out(value))
+        return False
+
+    def with_item(self, item: ast.withitem) -> bool:
+        """``with open(path, "w") as f``: a library's context manager; or one that hands out a library's object
+        (``async with get_db_context(db) as db`` where ``db: AsyncSession``): a session to run the calls on."""
+        call, target = item.context_expr, item.optional_vars
+        if not isinstance(call, ast.Call) or not (target is None or isinstance(target, ast.Name)):
+            return False
+        self.kind = "builtins"
+        if self.expr(call):
+            if target is not None:
+                self.made[target.id] = self.kind
+            return True
+        made_by = origin(target, self.ctx) if target is not None else None
+        if made_by is None or "()" not in made_by or not self.outside_name(made_by):
+            return False
+        self.count(made_by.partition(".")[0])
+        return all(self.expr(argument) for argument in call_arguments(call))
+
+    def loop(self, statement: ast.For | ast.AsyncFor, depth: int) -> bool:
+        """``for task in pending: task.cancel()`` over what a library call made: each item is that library's
+        object too."""
+        if statement.orelse or not isinstance(statement.target, ast.Name) or not self.expr(statement.iter):
+            return False
+        if isinstance(statement.iter, ast.Name) and statement.iter.id in self.made:
+            self.made[statement.target.id] = self.made[statement.iter.id]
+        return self.block(statement.body, depth + 1)
+
+    def plain_target(self, target: ast.expr) -> bool:
+        """A local name, names unpacked (``done, pending = await asyncio.wait(...)``), or an entry of a dict a
+        name holds (``class_dict[class_name] = obj``: a store that runs no code of the project)."""
+        if isinstance(target, ast.Tuple):
+            return all(isinstance(item, ast.Name) for item in target.elts)
+        if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and self.expr(target.slice):
+            self.registers = True
+            return True
+        return isinstance(target, ast.Name)
+
+    def imports(self, statement: ast.Import | ast.ImportFrom) -> bool:
+        """``from PIL import Image`` inside the ``try``: an import of a library, whose ``ImportError`` names the
+        module; an import of the project's own module runs the project's code."""
+        if isinstance(statement, ast.ImportFrom):
+            if statement.level or statement.module is None:
+                return False
+            names = [statement.module]
+        else:
+            names = [alias.name for alias in statement.names]
+        if not all(self.outside_name(name) for name in names):
+            return False
+        for name in names:
+            self.count(name.partition(".")[0])
+        return True
+
+    def lets_nothing_out(self, call: ast.Call) -> bool:
+        """A function of this file that lets nothing out (its body catches everything itself, or only computes
+        plain values: ``_activity_key(user_id)`` returning an f-string), called with plain arguments."""
+        helper = called_function(call, self.ctx, self.ctx.scope)
+        return (isinstance(helper, Definition) and isinstance(helper.node, (ast.FunctionDef, ast.AsyncFunctionDef))
+                and shielded(helper.node.body) and all(self.expr(argument) for argument in call_arguments(call)))
+
+    def expr(self, expr: ast.expr) -> bool:
+        """A value made of names, literals, attribute reads, operators and calls into a library."""
+        if isinstance(expr, (ast.Constant, ast.Name)):
+            return True
+        if isinstance(expr, ast.Await) and isinstance(expr.value, ast.Name) and expr.value.id not in self.made:
+            self.awaits_work = True  # ``await task`` of a task made elsewhere: its errors are its code's
+        if isinstance(expr, (ast.Attribute, ast.Await, ast.UnaryOp)):
+            return self.expr(expr.value if not isinstance(expr, ast.UnaryOp) else expr.operand)
+        if isinstance(expr, ast.JoinedStr):
+            return all(self.expr(part.value) for part in expr.values if isinstance(part, ast.FormattedValue))
+        if isinstance(expr, (ast.List, ast.Tuple, ast.Set)):
+            return all(self.expr(item) for item in expr.elts)
+        if isinstance(expr, ast.Dict):
+            return all(item is None or self.expr(item) for item in [*expr.keys, *expr.values])
+        if isinstance(expr, ast.BoolOp):
+            return all(self.expr(item) for item in expr.values)
+        if isinstance(expr, ast.BinOp):
+            return self.expr(expr.left) and self.expr(expr.right)
+        if isinstance(expr, ast.Compare):
+            return self.expr(expr.left) and all(self.expr(item) for item in expr.comparators)
+        if isinstance(expr, ast.Starred):
+            return self.expr(expr.value)
+        if isinstance(expr, ast.Subscript) and isinstance(expr.value, ast.Call):
+            # ``os.path.splitext(path)[0]``, ``stamp.isoformat()[:19]``: a part of what a library call returned
+            return _constant_index(expr.slice) and self.expr(expr.value)
+        if isinstance(expr, ast.Call):
+            return self.outside(expr) and all(self.expr(argument) for argument in call_arguments(expr))
+        return False  # a subscript, a comprehension, a lambda: the project's own logic
+
+    def outside(self, call: ast.Call) -> bool:
+        """``call`` runs a library's code: a function imported from outside the project (``os.unlink``,
+        ``sqlalchemy.delete``), ``open``, or a method of an object a library made (``redis_client.setex`` after
+        ``redis_client = get_connection()`` from ``django_rq``; ``result.scalars().first()``). A plain builtin
+        (``str``, ``len``) is allowed and not counted."""
+        func = call.func
+        if isinstance(func, ast.Name) and func.id in _PLAIN_BUILTINS | {"open"} \
+                and self.ctx.imports.resolve(func) is None and called_function(call, self.ctx, self.ctx.scope) is None:
+            if func.id == "open":
+                self.count("open")
+            return True
+        qualified = self.ctx.imports.resolve(func)
+        if qualified is not None:
+            if not self.outside_name(qualified) or qualified in _DYNAMIC_IMPORTS:
+                return False
+            self.awaits_work |= qualified in _RUNS_WORK
+            self.count(qualified.partition(".")[0])
+            return True
+        if not isinstance(func, ast.Attribute):
+            return False
+        receiver = func.value.value if isinstance(func.value, ast.Await) else func.value
+        if isinstance(receiver, ast.Constant) and isinstance(receiver.value, str):
+            return True  # ``"{0}.prev.bak".format(path)``: a method of a literal text, runs no project code
+        if isinstance(receiver, ast.Call):  # a chain: ``delete(Session).filter_by(...)``, ``cf.zones.get``
+            return self.expr(receiver)
+        if isinstance(receiver, ast.Name) and receiver.id in _OWN_RECEIVERS:
+            return False  # a method of the class itself
+        if isinstance(receiver, ast.Name) and receiver.id in self.made:
+            self.count(self.made[receiver.id])
+            return True
+        if isinstance(receiver, ast.Name) and self.file_parameter(receiver.id):
+            self.count("io")
+            return True
+        if any(isinstance(node, ast.Attribute) and node.attr in _APP_STORAGE for node in ast.walk(receiver)):
+            return False  # the application's own object, kept on the app
+        made_by = origin(receiver, self.ctx)
+        if made_by is None or "()" not in made_by or not self.outside_name(made_by):
+            return False
+        self.count(made_by.partition(".")[0])
+        return True
+
+    def file_parameter(self, name: str) -> bool:
+        """``log_io`` of ``def _stream_lines(log_io: IO[str])``: a parameter annotated as a file object."""
+        function = self.ctx.scope.function
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return False
+        args = function.args
+        for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs]:
+            if arg.arg == name and arg.annotation is not None:
+                annotation = arg.annotation.value if isinstance(arg.annotation, ast.Subscript) else arg.annotation
+                return self.ctx.imports.resolve(annotation) in _FILE_ANNOTATIONS
+        return False
+
+    def outside_name(self, qualified: str) -> bool:
+        """A qualified name of a library: not a relative import, not of the file's own top-level package, and
+        no folder or module of the project has the name of its first part (:func:`.project.roots.first_party`).
+        Without a file (standard input) nothing is known to be a library's."""
+        top = qualified.partition(".")[0]
+        if not self.package or qualified.startswith(".") or top == self.package:
+            return False
+        if top not in self.tops:
+            self.tops[top] = not first_party(self.ctx.display_path, top)
+        return self.tops[top]
+
+
+@reads(logging_call_kind)
+def only_logs(attempt: ast.Try, ctx: FileContext) -> bool:
+    """The ``try`` holds nothing but logging calls of plain values (``logger.debug("queue closed")``,
+    ``logger.info(f"... {type(q)}")``, ``self.logger.debug(self.ENTRY_MESSAGE.format(name, args),
+    extra={"s_line": lno})``), with the plain assignments and ``if`` branches that choose between them: nothing
+    in it can fail but the log line itself, and the handler's error line has no stack worth keeping."""
+    return _only_logs(attempt.body, ctx, 0) and any(
+        isinstance(node, ast.Call) and logging_call_kind(node, ctx) is not None
+        for statement in attempt.body for node in ast.walk(statement)
+    )
+
+
+def _only_logs(statements: list[ast.stmt], ctx: FileContext, depth: int) -> bool:
+    """Log lines, ``if`` tests of plain values choosing between them, and names bound to a name or a literal
+    (``lno = definition_line``; an attribute read may run a property: ``tool = instance.tool``)."""
+    if depth > 2:
+        return False
+    for statement in statements:
+        if isinstance(statement, ast.Pass):
+            continue
+        if isinstance(statement, ast.If):
+            if not (_plain_value(statement.test) and _only_logs(statement.body, ctx, depth + 1)
+                    and _only_logs(statement.orelse, ctx, depth + 1)):
+                return False
+            continue
+        if isinstance(statement, ast.Assign):
+            if not (all(isinstance(target, ast.Name) for target in statement.targets)
+                    and isinstance(statement.value, (ast.Name, ast.Constant))):
+                return False
+            continue
+        call = statement_call(statement)
+        if call is None or logging_call_kind(call, ctx) is None:
+            return False
+        if not all(_plain_value(argument) for argument in call_arguments(call)):
+            return False
+    return True
+
+
+def _plain_value(expr: ast.expr) -> bool:
+    """Names, literals, attribute reads, f-strings of them, dicts of them, plain builtins (``type(q)``,
+    ``len(items)``) and a text formatted from them (``self.ENTRY_MESSAGE.format(name, args)``)."""
+    if isinstance(expr, (ast.Constant, ast.Name)):
+        return True
+    if isinstance(expr, ast.Attribute):
+        return _plain_value(expr.value)
+    if isinstance(expr, ast.JoinedStr):
+        return all(_plain_value(part.value) for part in expr.values if isinstance(part, ast.FormattedValue))
+    if isinstance(expr, ast.Dict):
+        return all(item is None or _plain_value(item) for item in [*expr.keys, *expr.values])
+    if isinstance(expr, ast.Call):
+        if isinstance(expr.func, ast.Attribute) and expr.func.attr == "format":
+            return _plain_value(expr.func.value) and all(_plain_value(argument) for argument in call_arguments(expr))
+        return (isinstance(expr.func, ast.Name) and expr.func.id in _PLAIN_BUILTINS | {"type"}
+                and all(_plain_value(argument) for argument in call_arguments(expr)))
+    return False
+
+
+def _bound_names(target: ast.expr) -> Iterator[str]:
+    if isinstance(target, ast.Name):
+        yield target.id
+    elif isinstance(target, ast.Tuple):
+        for item in target.elts:
+            yield from _bound_names(item)
+
+
+def _constant_index(index: ast.expr) -> bool:
+    """``0``, ``-1``, ``:19``: an index or a slice of constants."""
+    if isinstance(index, ast.Slice):
+        return all(part is None or _constant_index(part) for part in (index.lower, index.upper, index.step))
+    if isinstance(index, ast.UnaryOp):
+        return _constant_index(index.operand)
+    return isinstance(index, ast.Constant)
