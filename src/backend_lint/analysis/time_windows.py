@@ -18,7 +18,7 @@ from __future__ import annotations
 import ast
 from typing import Callable, Optional, Union
 
-from backend_lint.analysis.ast_helpers import callee_name
+from backend_lint.analysis.ast_helpers import callee_name, own_nodes
 from backend_lint.analysis.secret_names import split_identifier
 
 _SHORT_UNITS = frozenset({"seconds", "minutes", "hours", "milliseconds", "microseconds"})
@@ -87,20 +87,8 @@ def returns_recent_time(function: ast.AST) -> bool:
     if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return False
     names = _single_values(function)
-    returns = [node for node in _own_nodes(function) if isinstance(node, ast.Return)]
+    returns = [node for node in own_nodes(function) if isinstance(node, ast.Return)]
     return bool(returns) and all(node.value is not None and _is_window(node.value, names) for node in returns)
-
-
-def _own_nodes(function: ast.AST) -> list[ast.AST]:
-    found: list[ast.AST] = []
-    stack = list(ast.iter_child_nodes(function))
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            continue
-        found.append(node)
-        stack.extend(ast.iter_child_nodes(node))
-    return found
 
 
 Qualify = Callable[[ast.expr], Optional[str]]

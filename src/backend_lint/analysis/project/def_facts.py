@@ -13,6 +13,7 @@ tuple is constant text (:meth:`DefFacts.is_constant`, BE101). :class:`.model.Pro
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Optional
 
 from backend_lint.analysis.project.summary import DefSummary, ModuleSummary
@@ -191,20 +192,11 @@ class DefFacts:
 
     # -- constants -----------------------------------------------------------------------------------------------
 
-    def is_loopback_constant(self, qualified: str, depth: int = 0) -> bool:
+    def is_loopback_constant(self, qualified: str) -> bool:
         """``app.literals.DEFAULT_HOSTS`` is bound once, in its module, to loopback addresses (through re-exports)."""
-        split = self.split(qualified)
-        if split is None or depth > MAX_DEPTH:
-            return False
-        module, name = split
-        if "." in name:
-            return False
-        if name in module.loopback_constants:
-            return True
-        target = module.imports.get(name)
-        return target is not None and self.is_loopback_constant(target, depth + 1)
+        return self._bound_as(qualified, lambda module, name: name in module.loopback_constants)
 
-    def is_constant(self, qualified: str, depth: int = 0) -> bool:
+    def is_constant(self, qualified: str) -> bool:
         """``shop.tables.RETAINED`` is bound once, to a literal, in its module (through re-exports); a name
         written as a call, ``shop.queries.active_filter()``, is a function every ``return`` of which gives a
         string literal; ``shop.queries.build_query()[0]``, an element of what a function returns, is constant
@@ -216,13 +208,18 @@ class DefFacts:
         if qualified.endswith("()"):
             found = self.definition(qualified[:-2])[1]
             return found is not None and found.returns_literal
+        return self._bound_as(qualified, lambda module, name: name in module.constants)
+
+    def _bound_as(self, qualified: str, holds: Callable[[ModuleSummary, str], bool], depth: int = 0) -> bool:
+        """The module-level name ``qualified`` is one ``holds`` says its module binds as asked, in its own
+        module or in the one it re-exports it from."""
         split = self.split(qualified)
         if split is None or depth > MAX_DEPTH:
             return False
         module, name = split
         if "." in name:
             return False
-        if name in module.constants:
+        if holds(module, name):
             return True
         target = module.imports.get(name)
-        return target is not None and self.is_constant(target, depth + 1)
+        return target is not None and self._bound_as(target, holds, depth + 1)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Optional, Union
 
 from backend_lint.analysis.admin_declarations import admin_only_names, admin_permissions, single_account
 from backend_lint.analysis.admin_only import admin_hooked_objects
+from backend_lint.analysis.ast_helpers import own_nodes
 from backend_lint.analysis.catch_all import catches_everything
 from backend_lint.analysis.effects import declares_checkout_link
 from backend_lint.analysis.entrypoints import cli_module
@@ -488,22 +489,9 @@ def _add_page_wrappers(ctx: FileContext, defs: list[tuple[str, Def]], html: dict
     for _, node in defs:
         if isinstance(node, ast.ClassDef) or node not in ctx.tree.body or html.get(id(node), False):
             continue
-        views = [_class_view_run(child.value) for child in _own_statements(node) if isinstance(child, ast.Return)]
+        views = [_class_view_run(child.value) for child in own_nodes(node) if isinstance(child, ast.Return)]
         if views and all(view is not None and page(view) for view in views):
             html[id(node)] = True
-
-
-def _own_statements(function: ast.AST) -> list[ast.AST]:
-    """The nodes of ``function``'s body, not of functions or classes nested in it."""
-    found: list[ast.AST] = []
-    stack: list[ast.AST] = list(getattr(function, "body", []))
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            continue
-        found.append(node)
-        stack.extend(ast.iter_child_nodes(node))
-    return found
 
 
 def _class_view_run(value: Optional[ast.expr]) -> Optional[str]:
