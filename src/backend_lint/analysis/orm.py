@@ -139,17 +139,19 @@ def query_call(call: ast.Call, ctx: FileContext) -> Optional[Query]:
     query = _query(call, ctx, ctx.scope, 0, frozenset())
     if query is not None and query.framework == SQLALCHEMY:
         first = query.calls[0]
-        if isinstance(first.func, ast.Attribute) and first.func.attr in _EXECUTING and first not in _chain(call):
+        if isinstance(first.func, ast.Attribute) and first.func.attr in _EXECUTING and first not in chain_calls(call):
             return None  # ``result.scalars().first()`` after ``result = await db.execute(...)``: rows already read
     return query
 
 
-def _chain(call: ast.Call) -> list[ast.Call]:
+def chain_calls(expr: ast.AST, subscripts: bool = True) -> list[ast.Call]:
     """The calls written in one chain (``result.scalars().first()``: ``first(...)``, ``scalars()``), down to its
-    root; a call reached through a local name is not among them."""
+    root, through attributes, ``await`` and (unless ``subscripts`` is false) subscripts; a call reached through
+    a local name is not among them."""
+    links = (ast.Call, ast.Attribute, ast.Await, ast.Subscript) if subscripts else (ast.Call, ast.Attribute, ast.Await)
     calls: list[ast.Call] = []
-    node: ast.expr = call
-    while isinstance(node, (ast.Call, ast.Attribute, ast.Await, ast.Subscript)):
+    node = expr
+    while isinstance(node, links):
         if isinstance(node, ast.Call):
             calls.append(node)
             node = node.func

@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional, Union
 
-from backend_lint.analysis.ast_helpers import body_of
+from backend_lint.analysis.ast_helpers import own_nodes
 from backend_lint.analysis.bindings import Bindings, bindings_of
 from backend_lint.analysis.facts import node_fact, reads
 from backend_lint.analysis.resolve import (
@@ -116,17 +116,12 @@ def unpacked_calls(ctx: FileContext, scope_node: ast.AST) -> dict[str, list[Unpa
     """``name -> [Unpacked]`` for each ``a, b = call(...)`` directly in a function or module body (not in
     nested functions), in source order: where a helper hands back ``(sql, params)``."""
     found: dict[str, list[Unpacked]] = {}
-    stack = body_of(scope_node)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            continue
+    for node in own_nodes(scope_node):
         if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Tuple)
                 and isinstance(node.value, ast.Call)):
             for index, target in enumerate(node.targets[0].elts):
                 if isinstance(target, ast.Name):
                     found.setdefault(target.id, []).append(Unpacked(node.value, index, node))
-        stack.extend(ast.iter_child_nodes(node))
     for elements in found.values():
         elements.sort(key=lambda element: element.lineno)
     return found

@@ -10,7 +10,7 @@ import ast
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional
 
-from backend_lint.analysis.ast_helpers import body_of, callee_name
+from backend_lint.analysis.ast_helpers import callee_name, own_nodes
 from backend_lint.analysis.facts import node_fact
 from backend_lint.analysis.orm import BOUNDING, SINGLE_ROW
 
@@ -47,11 +47,7 @@ def response_flow(ctx: FileContext, function: ast.AST) -> ResponseFlow:
 def _flow(function: ast.AST) -> ResponseFlow:
     flow = ResponseFlow()
     edges: dict[str, set[str]] = {}
-    stack = body_of(function)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            continue
+    for node in own_nodes(function):
         if isinstance(node, ast.Return) and node.value is not None:
             flow.return_values.append(node.value)
             flow.returned.update(_names_read(node.value))
@@ -72,7 +68,6 @@ def _flow(function: ast.AST) -> ResponseFlow:
             root = chain_root(node.value)
             if root is not None:
                 flow.bounded.add(root)
-        stack.extend(ast.iter_child_nodes(node))
     _close(flow.returned, edges)
     _close(flow.bounded, edges)  # ``page = paginator.page(n)`` over ``Paginator(orders)`` bounds ``orders``
     return flow
@@ -120,18 +115,13 @@ def bounds_rows(ctx: FileContext, function: ast.AST) -> bool:
     """``function`` slices or paginates what it handles (``return queryset.order_by(...)[:100]``,
     ``self.paginate_queryset(qs)``, ``.limit(50)``): a list view overriding ``filter_queryset``,
     ``get_queryset``, ``paginate_queryset`` or ``list`` this way bounds what it sends back."""
-    stack = body_of(function)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            continue
+    for node in own_nodes(function):
         if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice):
             return True
         if isinstance(node, ast.Call) and (
             callee_name(node) in _PAGINATORS or callee_name(node) in BOUNDING or "paginat" in callee_name(node).lower()
         ):
             return True  # also a project's own ``paginator(tasks, request)``
-        stack.extend(ast.iter_child_nodes(node))
     return False
 
 
@@ -140,14 +130,9 @@ def filters_to_one_parent(ctx: FileContext, function: ast.AST) -> bool:
     """``function`` (a view's ``get_queryset``/``filter_queryset``) narrows its rows to one parent object:
     a ``.filter(project=project)``/``.filter(task_id=task_id)`` whose keyword is a plain relation (no lookup
     but ``_id``) given a variable, not a constant."""
-    stack = body_of(function)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            continue
+    for node in own_nodes(function):
         if isinstance(node, ast.Call) and callee_name(node) == "filter" and ties_to_one_parent(node):
             return True
-        stack.extend(ast.iter_child_nodes(node))
     return False
 
 

@@ -50,6 +50,7 @@ from backend_lint.analysis.orm import (
     SINGLE_ROW,
     SQLALCHEMY,
     Query,
+    chain_calls,
     query_call,
     query_of,
     written,
@@ -439,12 +440,7 @@ def _statement_calls(query: Query, ctx: FileContext) -> list[ast.Call]:
             expr: ast.AST = arg
             if isinstance(expr, ast.Name) and function is not None:
                 expr = bindings_of(ctx, function).single_value(expr.id) or expr
-            while isinstance(expr, (ast.Call, ast.Attribute, ast.Await)):
-                if isinstance(expr, ast.Call):
-                    found.append(expr)
-                    expr = expr.func
-                else:
-                    expr = expr.value
+            found.extend(chain_calls(expr, subscripts=False))
     return found
 
 
