@@ -290,8 +290,8 @@ def test_create_in_a_service_of_another_module_answers_200(tmp_path: Path) -> No
     assert findings_of(root, "BE305") == {("shop/api.py", 10), ("shop/api.py", 15)}
     messages = sorted(item["message"] for item in check_json("--no-cache", "--select", "BE305", ".", cwd=root))
     assert messages == [
-        "`checkout_cart` creates `services.checkout()` and answers FastAPI's default 200; answer 201 Created",
-        "`create_order` creates `services.place_order()` and answers FastAPI's default 200; answer 201 Created",
+        "`checkout_cart` creates a resource with `services.checkout()` and answers FastAPI's default 200; answer 201 Created",
+        "`create_order` creates a resource with `services.place_order()` and answers FastAPI's default 200; answer 201 Created",
     ]
 
 

@@ -12,6 +12,10 @@ retry have no such herd:
 - a readiness probe that only opens a connection (``asyncio.open_connection(host, port)`` until a deadline):
   waiting for a port to listen (gns3's wait for the QEMU monitor of the process it just started), nothing is
   asked of the server.
+
+One retry is meant never to stop: an exponential retry that restarts a worker which never returns on its own
+(CTFd's Redis pub/sub listener, ``while True: subscribe; read messages``): a stop would end the process's
+live events for good, and the exponential wait already spreads the reconnects.
 """
 
 from __future__ import annotations
@@ -97,3 +101,12 @@ def probes_connection(ctx: FileContext, loop: Loop) -> bool:
     return any(_connects(call, ctx) for call in calls) and all(
         _connects(call, ctx) or logging_call_kind(call, ctx) is not None for call in calls
     )
+
+
+def runs_forever(function: ast.AST) -> bool:
+    """``function`` never returns on its own: its body has a ``while True`` loop, and nothing in the function
+    (nested functions left out) returns or breaks out of a loop. A retry around it restarts a long-lived
+    worker (a subscriber's read loop) after a failure, and "never stops retrying" is what it is for."""
+    forever = any(isinstance(statement, ast.While) and isinstance(statement.test, ast.Constant)
+                  and statement.test.value is True for statement in getattr(function, "body", []))
+    return forever and not any(isinstance(node, (ast.Return, ast.Break)) for node in own_nodes(function))

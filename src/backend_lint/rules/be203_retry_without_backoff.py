@@ -52,7 +52,12 @@ from backend_lint.analysis.retries import (
     retries_local_work,
     short_read_poll,
 )
-from backend_lint.analysis.retry_purposes import probes_connection, retries_transaction_conflict, sets_up_storage
+from backend_lint.analysis.retry_purposes import (
+    probes_connection,
+    retries_transaction_conflict,
+    runs_forever,
+    sets_up_storage,
+)
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 from backend_lint.rule import Rule, visits
@@ -67,8 +72,12 @@ def _callee(expr: ast.expr, ctx: FileContext) -> Optional[str]:
     return origin(target, ctx)
 
 
-def _tenacity_problems(call: Optional[ast.Call], ctx: FileContext) -> Optional[tuple[str, str]]:
-    """``(problem, advice)`` for a tenacity retry configured by ``call`` (``None``: the bare decorator)."""
+def _tenacity_problems(
+    call: Optional[ast.Call], ctx: FileContext, retried: Optional[ast.AST] = None
+) -> Optional[tuple[str, str]]:
+    """``(problem, advice)`` for a tenacity retry configured by ``call`` (``None``: the bare decorator) of the
+    function ``retried`` (``None``: not known). Without a stop, an exponential wait around a function that
+    never returns (a listener's read loop) restarts a worker that is meant to run for good."""
     if call is not None and (call.args or any(item.arg is None for item in call.keywords)):
         return None  # positional or ``**`` configuration: not known
     wait = keyword_value(call, "wait") if call is not None else None
@@ -80,7 +89,8 @@ def _tenacity_problems(call: Optional[ast.Call], ctx: FileContext) -> Optional[t
     elif _callee(wait, ctx) in TENACITY_FIXED_WAITS and not _configured_delay(wait, ctx):
         problems.append("retries at a fixed interval")
         advice.append(f"use {_EXPONENTIAL_WAIT}")
-    if stop is None or _callee(stop, ctx) in TENACITY_ENDLESS_STOPS:
+    endless = stop is None or _callee(stop, ctx) in TENACITY_ENDLESS_STOPS
+    if endless and not (wait is not None and not problems and retried is not None and runs_forever(retried)):
         problems.append("never stops retrying")
         advice.append("add `stop=stop_after_attempt(...)`")
     if not problems:
@@ -98,8 +108,8 @@ def _urllib3_problem(call: ast.Call) -> Optional[tuple[str, str]]:
     if any(isinstance(arg, ast.Starred) for arg in call.args) or any(k.arg is None for k in call.keywords):
         return None
     total = call.args[0] if call.args else keyword_value(call, "total")
-    if isinstance(total, ast.Constant) and total.value in (0, False):
-        return None  # no retries at all
+    if isinstance(total, ast.Constant) and (total.value is False or (type(total.value) is int and total.value <= 1)):
+        return None  # no retries at all, or one: urllib3 never waits before the first retry, whatever the factor
     if len(call.args) > _URLLIB3_BACKOFF_POSITION:
         return None
     factor = keyword_value(call, "backoff_factor")
@@ -160,7 +170,9 @@ class RetryWithoutBackoff(Rule):
         if made in SLEEPS:
             found = self._constant_sleep(node, ctx)
         elif made in TENACITY_RETRIES:
-            found = _tenacity_problems(node, ctx)
+            retried = ctx.parent if isinstance(ctx.parent, (ast.FunctionDef, ast.AsyncFunctionDef)) \
+                and node in ctx.parent.decorator_list else None
+            found = _tenacity_problems(node, ctx, retried)
         elif made in BACKOFF_DECORATORS:
             found = self._backoff_problem(node, ctx)
         elif made in URLLIB3_RETRIES:
@@ -178,7 +190,10 @@ class RetryWithoutBackoff(Rule):
         return ctx.scope.function
 
     def _constant_sleep(self, node: ast.Call, ctx: FileContext) -> Optional[tuple[str, str]]:
-        if len(node.args) != 1 or node.keywords:
+        """A constant sleep in a retry loop of a function. A loop at module level runs once, when the file runs
+        (CTFd's ``ping.py``, run by the container's entry point to wait for the database server): one process
+        waiting at start-up, no herd."""
+        if len(node.args) != 1 or node.keywords or ctx.scope.function is None:
             return None
         loops = ctx.scope.loops
         if not loops or not is_retry_loop(ctx, loops[0]) or not is_constant_delay(node.args[0], ctx, ctx.scope):

@@ -52,14 +52,18 @@ _DRF_METHODS = frozenset({"create", "post"})
 _READ_NAMES = (["read"], ["list"], ["count"], ["search"], ["query"], ["get"])
 
 
-
 def _created_text(what: str | None) -> str:
-    """How the message names what the handler creates: ``Order``, a row (``INSERT``), or a resource."""
+    """How the message names what the handler creates: ``Order``, a row (``INSERT``), a resource made by a
+    call (``create_order()``: "creates `create`" would read as if a thing named ``create`` were made), or a
+    resource."""
     if not what:
         return "a resource"
     if what.isupper():  # SQL: ``INSERT``
         return f"a row (`{what}`)"
+    if what.rpartition(".")[2][:1].islower():
+        return f"a resource with `{what}()`"
     return f"`{what}`"
+
 
 class CreateWithout201(Rule):
     code = "BE305"
@@ -126,7 +130,7 @@ class CreateWithout201(Rule):
         for qualified in helpers:
             fact = does(qualified, CREATES)
             self.report(ctx, node, applicability=applicability, fix_data=fix_data, handler=node.name,
-                        what=f"`{'.'.join(qualified.split('.')[-2:])}()`", framework=_FRAMEWORK_NAMES[framework],
+                        what=_created_text('.'.join(qualified.split('.')[-2:])), framework=_FRAMEWORK_NAMES[framework],
                         only_if=(fact,), unless=(*enqueues, *earlier, *prefixed))
             earlier.append(fact)
 
