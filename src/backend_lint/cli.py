@@ -32,7 +32,7 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 EPILOG = """\
 exit codes:
-  0  no findings (or --exit-zero)
+  0  no findings (or --exit-zero, when every file could be checked)
   1  findings remain, or --diff would change at least one file
   2  usage or configuration error, a file that could not be checked, or an internal error
 A closed output pipe (`backend-lint check | head`) ends the run quietly with the status above.
@@ -71,7 +71,7 @@ def _add_selection_arguments(parser: argparse.ArgumentParser) -> None:
                         "finding with its source line, a caret, the rule's name and fix, and counts per rule), "
                         "json, github, sarif, gitlab, junit")
     parser.add_argument("--statistics", action="store_true", help="print counts per rule instead of findings")
-    parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings remain")
+    parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings remain (a file that could not be checked still exits 2)")
     parser.add_argument("--stdin-filename", metavar="PATH",
                         help="the path of the code read from '-', for messages, per-file rules and config")
     parser.add_argument("--unsafe-fixes", action="store_true",
