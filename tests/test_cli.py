@@ -61,7 +61,7 @@ def test_exit_codes_and_text_output(project: Path) -> None:
     assert run_cli("check", "--exit-zero", "app", cwd=project).returncode == 0
     (project / "app" / "newer.py").write_text("type Alias = list[int]\n" if sys.version_info < (3, 12) else "def f(:\n")
     unchecked = run_cli("check", "--exit-zero", "app", cwd=project)
-    assert unchecked.returncode == 2 and "app/newer.py" in unchecked.stderr  # --exit-zero forgives findings only
+    assert unchecked.returncode == 2 and "app/newer.py" in unchecked.stderr.decode()  # --exit-zero forgives findings only
 
 
 def test_select_ignore_and_prefixes(project: Path) -> None:

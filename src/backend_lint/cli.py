@@ -71,7 +71,8 @@ def _add_selection_arguments(parser: argparse.ArgumentParser) -> None:
                         "finding with its source line, a caret, the rule's name and fix, and counts per rule), "
                         "json, github, sarif, gitlab, junit")
     parser.add_argument("--statistics", action="store_true", help="print counts per rule instead of findings")
-    parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings remain (a file that could not be checked still exits 2)")
+    parser.add_argument("--exit-zero", action="store_true",
+                        help="exit 0 even when findings remain (a file that could not be checked still exits 2)")
     parser.add_argument("--stdin-filename", metavar="PATH",
                         help="the path of the code read from '-', for messages, per-file rules and config")
     parser.add_argument("--unsafe-fixes", action="store_true",
