@@ -70,7 +70,9 @@ _ACTIONS = frozenset({
 
 def verb_segment(path: str, verbs: frozenset[str]) -> Optional[tuple[str, str]]:
     """``(segment, verb)`` for the first segment of ``path`` that starts with one of ``verbs``, or with an
-    action of :data:`_ACTIONS` followed by the name of a resource earlier in the path."""
+    action of :data:`_ACTIONS` followed by the name of a resource earlier in the path. ``make`` followed by one
+    past participle (pretalx's ``make-submitted``, next to ``accept``/``reject``/``confirm``) moves the resource to
+    a state and is not flagged."""
     cleaned = _PARAMETER.sub("", path)
     resources: set[str] = set()
     for raw in cleaned.split("/"):
@@ -80,7 +82,9 @@ def verb_segment(path: str, verbs: frozenset[str]) -> Optional[tuple[str, str]]:
         pieces = _PIECES.findall(segment)
         if pieces and segment[: len(pieces[0])] == pieces[0]:
             first, rest = pieces[0].lower(), "_".join(piece.lower() for piece in pieces[1:])
-            if first in verbs or (first in _ACTIONS and rest and rest in resources):
+            if first == "make" and len(pieces) == 2 and rest.endswith("ed"):
+                pass  # ``make-submitted``: "mark as submitted", a change of state like ``/accept``, not a create
+            elif first in verbs or (first in _ACTIONS and rest and rest in resources):
                 return segment, first
         name = "_".join(piece.lower() for piece in pieces)
         resources |= {name, name.removesuffix("s"), name[:-3] + "y" if name.endswith("ies") else name}
