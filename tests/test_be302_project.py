@@ -2,7 +2,9 @@
 
 Server-rendered pages are left alone, also when the URL conf routes a module-level alias of a class-based view
 (``add_key = AddKeyView.as_view()``) or a class a package re-exports with ``from .pages import *``; the admin
-package's own URL conf (pages and their AJAX actions) is the admin UI. Next to each, an API route with a verb
+package's own URL conf (pages and their AJAX actions) is the admin UI; a Flask handler class answering its
+WTForm through a form-rendering call (Indico's ``jsonify_form``) and an instance of a django-formtools
+``FormPreview`` naming its templates are pages. Next to each, an API route with a verb
 is still reported, through the real CLI and ``flake8 --select BE`` as processes.
 """
 
@@ -310,3 +312,105 @@ def test_a_function_view_that_runs_a_page_class_is_a_page(tmp_path: Path) -> Non
     assert found == {
         (os.path.join("desk", "urls.py"), 7),  # the wrapped class answers JSON: an API route with a verb
     }, "django-helpdesk's update_ticket_view only runs UpdateTicketView (an UpdateView with a template): a page"
+
+
+FORM_PAGES = {
+    "events/__init__.py": "",
+    "events/forms.py": """\
+        class CreateCategoryForm:
+            def validate_on_submit(self):
+                return False
+    """,
+    "events/util.py": """\
+        from flask import jsonify, render_template
+
+
+        def jsonify_form(form, **options):
+            return jsonify(html=render_template("forms/form.html", form=form, **options))
+
+
+        def jsonify_data(**data):
+            return jsonify(data)
+    """,
+    "events/controllers.py": """\
+        from flask import flash
+
+        from events.forms import CreateCategoryForm
+        from events.util import jsonify_data, jsonify_form
+
+
+        class RHCreateCategory:
+            def _process(self):
+                form = CreateCategoryForm()
+                if form.validate_on_submit():
+                    flash("Category created.")
+                    return jsonify_data(flash=False, redirect="/manage/settings")
+                return jsonify_form(form)
+
+
+        class RHCreateBooking:
+            def _process(self):
+                return jsonify_data(booking={})
+    """,
+    "events/blueprint.py": """\
+        from flask import Blueprint
+
+        from events.controllers import RHCreateBooking, RHCreateCategory
+
+        bp = Blueprint("events", __name__)
+
+        bp.add_url_rule("/manage/subcategories/create", "create_subcategory", RHCreateCategory,
+                        methods=("GET", "POST"))
+        bp.add_url_rule("/api/booking/create", "create_booking", RHCreateBooking, methods=("POST",))
+    """,
+    "gym/__init__.py": "",
+    "gym/forms.py": """\
+        from django import forms
+
+
+        class EmailListForm(forms.Form):
+            subject = forms.CharField()
+    """,
+    "gym/views.py": """\
+        from django.http import JsonResponse
+        from formtools.preview import FormPreview
+
+
+        class EmailListFormPreview(FormPreview):
+            preview_template = "mailer/gym/preview.html"
+            form_template = "mailer/gym/form.html"
+
+            def done(self, request, cleaned_data):
+                return None
+
+
+        class ExportRunner:
+            def __init__(self, form_class):
+                self.form_class = form_class
+
+            def __call__(self, request):
+                return JsonResponse({"started": True})
+    """,
+    "gym/urls.py": """\
+        from django.urls import path
+
+        from gym import views
+        from gym.forms import EmailListForm
+
+        urlpatterns = [
+            path("add/gym/<int:gym_pk>", views.EmailListFormPreview(EmailListForm)),
+            path("add/export/", views.ExportRunner(EmailListForm)),
+        ]
+    """,
+}
+
+
+def test_form_dialogs_and_form_previews_are_pages(tmp_path: Path) -> None:
+    found = findings_of(write_project(tmp_path, FORM_PAGES), "BE302")
+    assert found == {
+        (os.path.join("events", "blueprint.py"), 9),  # a JSON handler: an API route with a verb
+        (os.path.join("gym", "urls.py"), 8),  # an instance of a class that answers JSON
+    }, (
+        "Indico's create dialog answers its WTForm through jsonify_form (a form built from a *Form class), and "
+        "django-formtools' FormPreview instance names its form and preview templates: both are pages"
+    )

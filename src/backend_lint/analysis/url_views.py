@@ -1,11 +1,13 @@
 """The view a URL conf entry routes to, read from the entry itself where the handler model names none.
 
 The handler model registers a Django entry's view when it is a name of the module or ``module.View`` of an
-imported module. Three common ways of writing the view escape it, and this module reads them, as a qualified
+imported module. Four common ways of writing the view escape it, and this module reads them, as a qualified
 name for the project model (:func:`backend_lint.analysis.project.conditions.html_view`) to decide:
 
 - a view wrapped in one of Django's view decorators: ``login_required(views.PlanDeleteView.as_view())``,
   ``cache_page(60)(views.index)``, or in any decorator of a class-based view (``management_access(View.as_view())``);
+- an instance of a view class of another module (django-formtools' ``gym.EmailListFormPreview(EmailListForm)``,
+  a ``FormPreview`` is called as the view), which is that class;
 - a view reached through a whole dotted module path: ``pretix.presale.views.cart.CartRemove.as_view()``,
   ``weblate.screenshots.views.get_sources`` (after ``import weblate.screenshots.views``);
 - a view held by an attribute of the class whose method builds the URL conf (django-oscar's
@@ -45,6 +47,9 @@ def entry_view(entry: ast.Call, ctx: FileContext) -> Optional[str]:
         view = view.args[0]
     if isinstance(view, ast.Call) and isinstance(view.func, ast.Attribute) and view.func.attr == "as_view":
         view = view.func.value
+    elif isinstance(view, ast.Call) and isinstance(view.func, ast.Attribute) \
+            and _CLASS_NAME.fullmatch(view.func.attr):
+        view = view.func  # gym.EmailListFormPreview(EmailListForm): an instance of a view class is the view
     if not isinstance(view, ast.Attribute):
         return None
     if isinstance(view.value, ast.Name) and view.value.id == "self":

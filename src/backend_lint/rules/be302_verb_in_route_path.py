@@ -25,7 +25,9 @@ class that builds the URL conf (:mod:`backend_lint.analysis.url_views`); an impo
 framework's registration (Flask's ``add_url_rule``) is decided by its own body. A proxy route whose handlers
 forward to the same path of the service they front (``f"{url}/api/delete"``) keeps the upstream's path, and a
 route whose handlers are marked ``@deprecated(new_target="...")`` with the path of their replacement is already
-being retired the way the page says. A one-word segment that the entry's viewset or included URL conf is named
+being retired the way the page says. A ``GET`` path starting with ``get`` on a blueprint or router whose routes
+are mostly server-rendered pages (:mod:`backend_lint.analysis.page_apps`) is a helper the UI's own pages fetch.
+A one-word segment that the entry's viewset or included URL conf is named
 after (``router.register("set", SetViewSet)``) is the resource's name.
 """
 
@@ -41,6 +43,7 @@ from backend_lint.analysis.handler_types import DJANGO, DRF, Handler, HandlerMod
 from backend_lint.analysis.handlers import FRAMEWORK_MODULES, handler_model
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.page_answers import answers_page_through_helpers
+from backend_lint.analysis.page_apps import ui_read_helper
 from backend_lint.analysis.project.conditions import ProjectFact, html_view, test_support
 from backend_lint.analysis.project.extract import url_view
 from backend_lint.analysis.resolve import class_chain, resolve_class
@@ -67,7 +70,9 @@ _ACTIONS = frozenset({
 
 def verb_segment(path: str, verbs: frozenset[str]) -> Optional[tuple[str, str]]:
     """``(segment, verb)`` for the first segment of ``path`` that starts with one of ``verbs``, or with an
-    action of :data:`_ACTIONS` followed by the name of a resource earlier in the path."""
+    action of :data:`_ACTIONS` followed by the name of a resource earlier in the path. ``make`` followed by one
+    past participle (pretalx's ``make-submitted``, next to ``accept``/``reject``/``confirm``) moves the resource to
+    a state and is not flagged."""
     cleaned = _PARAMETER.sub("", path)
     resources: set[str] = set()
     for raw in cleaned.split("/"):
@@ -77,7 +82,9 @@ def verb_segment(path: str, verbs: frozenset[str]) -> Optional[tuple[str, str]]:
         pieces = _PIECES.findall(segment)
         if pieces and segment[: len(pieces[0])] == pieces[0]:
             first, rest = pieces[0].lower(), "_".join(piece.lower() for piece in pieces[1:])
-            if first in verbs or (first in _ACTIONS and rest and rest in resources):
+            if first == "make" and len(pieces) == 2 and rest.endswith("ed"):
+                pass  # ``make-submitted``: "mark as submitted", a change of state like ``/accept``, not a create
+            elif first in verbs or (first in _ACTIONS and rest and rest in resources):
                 return segment, first
         name = "_".join(piece.lower() for piece in pieces)
         resources |= {name, name.removesuffix("s"), name[:-3] + "y" if name.endswith("ies") else name}
@@ -90,7 +97,7 @@ class VerbInRoutePath(Rule):
     message = "`{path}` has the verb `{verb}` in its path; name the resource and let the HTTP method say the action"
     triggers = FRAMEWORK_MODULES
     needs = (handler_model, handler_body, html_view, resolve_class, class_chain, forwarded_paths,
-             answers_page_through_helpers)
+             answers_page_through_helpers, ui_read_helper)
     module_facts = (test_support,)
     options = (
         Option(
@@ -123,6 +130,8 @@ class VerbInRoutePath(Rule):
                 continue  # the admin UI's own URL conf: its pages and the AJAX actions of those pages
             if _page(handlers.get(Span.of(string), []), ctx) or _html_class_view(string, ctx):
                 continue
+            if _ui_read_helper(found[1], handlers.get(Span.of(string), []), ctx):
+                continue  # ``GET /get_languages_json`` of a blueprint of pages: the UI's own helper, a read
             if _mirrors_upstream(str(string.value), handlers.get(Span.of(string), []), ctx):
                 continue  # a proxy keeps the path of the service it forwards to: not this API's choice
             if _retired(handlers.get(Span.of(string), [])):
@@ -185,6 +194,13 @@ def _names_its_resource(string: ast.Constant, segment: str, ctx: FileContext) ->
         return any(isinstance(name, ast.Constant) and name.value == word for name in names)
     written = (dotted_name(target) or "").rpartition(".")[2].lower()
     return written in {word + suffix for suffix in _VIEW_SUFFIXES}
+
+
+def _ui_read_helper(verb: str, handlers: list[Handler], ctx: FileContext) -> bool:
+    """``GET /get_languages_json`` on a blueprint whose routes are server-rendered pages (calibre-web's ``web``):
+    the verb is ``get``, every handler routed with the string only reads, and its app object serves pages
+    (:mod:`backend_lint.analysis.page_apps`). The UI's scripts fetch it; the method already says the read."""
+    return verb == "get" and bool(handlers) and all(ui_read_helper(ctx, handler) for handler in handlers)
 
 
 def _retired(handlers: list[Handler]) -> bool:

@@ -24,6 +24,7 @@ from backend_lint.analysis.error_answers import raises_own_message
 from backend_lint.analysis.handler_types import DJANGO, DRF, Registration
 from backend_lint.analysis.handlers import handler_model
 from backend_lint.analysis.health_checks import route_texts, serves_health_check
+from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.loopback import loopback_constants
 from backend_lint.analysis.module_roles import module_roles, says_development_only
 from backend_lint.analysis.orm import model_relations
@@ -67,6 +68,8 @@ _HTML_PREFIX = "redirect"
 _TEMPLATE_FILES = (".html", ".htm", ".jinja", ".jinja2", ".j2")
 _TEMPLATE_MARKS = (".htm", ".jinja", ".j2")
 """What a template file's name holds, as the text is searched for it."""
+_FORM_MARK = "_form("
+"""What a call rendering a form (``jsonify_form(form)``) holds, as the text is searched for it."""
 _WORD_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 _LITERAL_KINDS = {str: "str", int: "int", float: "float", bytes: "bytes", bool: "bool", type(None): "none"}
 Def = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef]
@@ -397,8 +400,8 @@ def _html_word_lines(source: str) -> Optional[list[int]]:
     if source.count("\r") != source.count("\r\n"):
         return None
     starts = []
-    for word in (*_HTML_NAMES, *_TEMPLATE_MARKS):
-        prefix, mark = word == _HTML_PREFIX, word in _TEMPLATE_MARKS
+    for word in (*_HTML_NAMES, *_TEMPLATE_MARKS, _FORM_MARK):
+        prefix, mark = word == _HTML_PREFIX, word in _TEMPLATE_MARKS or word == _FORM_MARK
         at = source.find(word)
         while at != -1:
             end = at + len(word)
@@ -437,9 +440,10 @@ def renders_template(call: ast.Call) -> bool:
 
 def _renders_html(node: Def, methods: dict[int, bool]) -> bool:
     """A call of an HTML-rendering name (or of one starting with ``redirect``) anywhere in the definition, a
-    ``return`` of a template rendered by its file's name, or a class attribute naming a template or
-    form. A class takes its methods' answers (``methods``: id -> answer, for those that mention such a name;
-    the others do not render) and walks only the rest of itself."""
+    ``return`` of a template rendered by its file's name or of a form rendered as a dialog
+    (:func:`_renders_form`), or a class attribute naming a template or form (:func:`_page_attribute`). A class
+    takes its methods' answers (``methods``: id -> answer, for those that mention such a name; the others do not
+    render) and walks only the rest of itself."""
     skip: set[int] = set()
     if isinstance(node, ast.ClassDef):
         own = [statement for statement in node.body if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef))]
@@ -456,12 +460,45 @@ def _renders_html(node: Def, methods: dict[int, bool]) -> bool:
             if name in _HTML_CALLS or name.startswith(_HTML_PREFIX):
                 return True
         elif (isinstance(child, ast.Return) and isinstance(child.value, ast.Call)
-              and renders_template(child.value)) or (
+              and (renders_template(child.value) or _renders_form(child.value, node))) or (
             isinstance(child, ast.Assign) and isinstance(node, ast.ClassDef) and child in node.body
-            and any(isinstance(target, ast.Name) and target.id in _HTML_ATTRIBUTES for target in child.targets)
+            and any(_page_attribute(target, child.value) for target in child.targets)
         ):
             return True
     return False
+
+
+def _page_attribute(target: ast.expr, value: ast.expr) -> bool:
+    """A class attribute that makes a view a page: ``template_name``, ``form_class``..., or any ``*_template``
+    given a template file's name (django-formtools' ``FormPreview``: ``form_template = "mailer/gym/form.html"``,
+    ``preview_template``)."""
+    if not isinstance(target, ast.Name):
+        return False
+    return target.id in _HTML_ATTRIBUTES or (
+        target.id.endswith("template") and isinstance(value, ast.Constant) and isinstance(value.value, str)
+        and value.value.endswith(_TEMPLATE_FILES)
+    )
+
+
+def _renders_form(call: ast.Call, definition: Def) -> bool:
+    """``return jsonify_form(form, ...)`` where ``form = CreateCategoryForm(...)`` in the same definition: a call
+    named for rendering a form (``render_form``, Indico's ``jsonify_form``: the WTForm rendered as the HTML of a
+    dialog) given a form object built there by a call named for a form (``CreateCategoryForm()``,
+    ``self.field_cls.create_config_form()``, ``abstract_form_class(...)``). What it answers is the form page or
+    dialog of a server-rendered UI."""
+    func = call.func
+    name = (func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else "").lower()
+    if not (name.endswith("_form") and name.startswith(("render", "jsonify"))) or not call.args:
+        return False
+    argument = call.args[0]
+    if not isinstance(argument, ast.Name):
+        return False
+    return any(
+        isinstance(child, ast.Assign) and isinstance(child.value, ast.Call)
+        and "form" in (dotted_name(child.value.func) or "").rpartition(".")[2].lower()
+        and any(isinstance(target, ast.Name) and target.id == argument.id for target in child.targets)
+        for child in ast.walk(definition)
+    )
 
 
 _DJANGO_HTML_VIEWS = ("django.views.generic.", "django.contrib.auth.views.")
