@@ -25,6 +25,8 @@ from backend_lint.context import FileContext
 
 _MAX_OUTSIDE_CALLS = 4
 """More calls than this is a workflow, whatever it calls."""
+_MAX_DEPTH = 4
+"""Blocks nested deeper than this (a ``with`` holding a loop holding two ``if`` levels) are not read."""
 _MAX_FILE_CALLS = 24
 """File work (making a directory, writing a few files, serializing what goes in them) takes more calls, all of
 the same kind: every one can only fail with the OS's ``OSError`` naming the path and the errno, or with the
@@ -95,7 +97,7 @@ class _OutsideCalls:
         self.kind = kind
 
     def block(self, statements: list[ast.stmt], depth: int) -> bool:
-        return depth <= 3 and all(self.statement(statement, depth) for statement in statements)
+        return depth <= _MAX_DEPTH and all(self.statement(statement, depth) for statement in statements)
 
     def statement(self, statement: ast.stmt, depth: int) -> bool:
         if isinstance(statement, (ast.Pass, ast.Break, ast.Continue)):
@@ -119,6 +121,8 @@ class _OutsideCalls:
             return self.expr(statement.value)
         if isinstance(statement, ast.Return):
             return statement.value is None or self.expr(statement.value)
+        if isinstance(statement, ast.AugAssign):  # ``watch_count += 1``: a local counter
+            return isinstance(statement.target, ast.Name) and self.expr(statement.value)
         if isinstance(statement, (ast.Assign, ast.AnnAssign)):
             targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
             if statement.value is None or not all(self.plain_target(target) for target in targets):
@@ -149,12 +153,15 @@ class _OutsideCalls:
         return all(self.expr(argument) for argument in call_arguments(call))
 
     def loop(self, statement: ast.For | ast.AsyncFor, depth: int) -> bool:
-        """``for task in pending: task.cancel()`` over what a library call made: each item is that library's
-        object too."""
+        """``for task in pending: task.cancel()`` over what a library call made, or ``for entry in
+        os.listdir(path)`` over what a library call returns: each item is that library's object too."""
+        self.kind = ""
         if statement.orelse or not isinstance(statement.target, ast.Name) or not self.expr(statement.iter):
             return False
         if isinstance(statement.iter, ast.Name) and statement.iter.id in self.made:
             self.made[statement.target.id] = self.made[statement.iter.id]
+        elif isinstance(statement.iter, ast.Call) and self.kind:
+            self.made[statement.target.id] = self.kind
         return self.block(statement.body, depth + 1)
 
     def plain_target(self, target: ast.expr) -> bool:
