@@ -101,6 +101,8 @@ class _OutsideCalls:
         self.kind = ""
         """The kind of the last call counted."""
         self.awaits_work = False
+        self.guards: list[tuple[ast.expr, bool]] = []
+        """The ``if`` tests the statement being read runs under, each with whether it holds there."""
         """An asyncio call that raises the errors of the code it runs (``asyncio.gather``) or an ``await`` of
         a name the ``try`` did not make: errors of code outside the ``try``."""
 
@@ -121,8 +123,8 @@ class _OutsideCalls:
             return self.imports(statement)
         if isinstance(statement, ast.If):
             return ((self.expr(statement.test) or simple_test(statement.test))
-                    and self.block(statement.body, depth + 1)
-                    and self.block(statement.orelse, depth + 1))
+                    and self.guarded_block(statement.test, True, statement.body, depth + 1)
+                    and self.guarded_block(statement.test, False, statement.orelse, depth + 1))
         if isinstance(statement, (ast.With, ast.AsyncWith)):
             return all(self.with_item(item) for item in statement.items) and self.block(statement.body, depth + 1)
         if isinstance(statement, ast.Expr):
@@ -147,6 +149,59 @@ class _OutsideCalls:
                 self.made.update((name, self.kind) for target in targets for name in _bound_names(target))
                 return True
             return self.expr(value) or (isinstance(value, ast.Call) and self.lets_nothing_out(value))
+        return False
+
+    def guarded_block(self, test: ast.expr, holds: bool, statements: list[ast.stmt], depth: int) -> bool:
+        """``statements`` run where ``test`` is true (``holds``) or false: what :meth:`checked_key` knows."""
+        self.guards.append((test, holds))
+        try:
+            return self.block(statements, depth)
+        finally:
+            self.guards.pop()
+
+    def checked_key(self, subscript: ast.Subscript) -> bool:
+        """``res[k]`` under ``if res.get(k):`` or ``if k in res:`` (``res['css_filter']`` too, in the ``else`` of
+        ``if k != 'css_filter'`` inside it): a key the ``try`` has just seen in the dict, no ``KeyError``."""
+        if not isinstance(subscript.value, ast.Name):
+            return False
+        name = subscript.value.id
+        same = {ast.dump(subscript.slice)}
+        for _ in range(2):  # the keys equal to it: ``k == "css_filter"``, or the ``else`` of ``!=``
+            for test, holds in self.guards:
+                if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(
+                        test.ops[0], ast.Eq if holds else ast.NotEq):
+                    sides = {ast.dump(test.left), ast.dump(test.comparators[0])}
+                    if sides & same:
+                        same |= sides
+        for test, holds in self.guards:
+            tests = test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) else [test]
+            for part in tests if holds else ():
+                if isinstance(part, ast.Call) and isinstance(part.func, ast.Attribute) and part.func.attr == "get" \
+                        and isinstance(part.func.value, ast.Name) and part.func.value.id == name and part.args \
+                        and ast.dump(part.args[0]) in same:
+                    return True
+                if isinstance(part, ast.Compare) and len(part.ops) == 1 and isinstance(part.ops[0], ast.In) \
+                        and isinstance(part.comparators[0], ast.Name) and part.comparators[0].id == name \
+                        and ast.dump(part.left) in same:
+                    return True
+        return False
+
+    def own_key(self, subscript: ast.Subscript) -> bool:
+        """``self.__data['app_guid']``: a constant key of a dict the object keeps, which a method of its class
+        sets (``self.__data['app_guid'] = str(uuid4())``): the object's own data, present by its own code."""
+        value, key = subscript.value, subscript.slice
+        cls = self.scope.class_
+        if cls is None or not isinstance(key, ast.Constant) or not isinstance(value, ast.Attribute) \
+                or not isinstance(value.value, ast.Name) or value.value.id not in _OWN_RECEIVERS:
+            return False
+        for node in ast.walk(cls):
+            if isinstance(node, ast.Assign):
+                for target in node.targets:
+                    if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Attribute) \
+                            and target.value.attr == value.attr and isinstance(target.value.value, ast.Name) \
+                            and target.value.value.id in _OWN_RECEIVERS and isinstance(target.slice, ast.Constant) \
+                            and target.slice.value == key.value:
+                        return True
         return False
 
     def with_item(self, item: ast.withitem) -> bool:
@@ -237,6 +292,8 @@ class _OutsideCalls:
             return _constant_index(expr.slice) and self.expr(expr.value)
         if isinstance(expr, ast.Call):
             return self.outside(expr) and all(self.expr(argument) for argument in call_arguments(expr))
+        if isinstance(expr, ast.Subscript):
+            return self.checked_key(expr) or self.own_key(expr)
         return False  # a subscript, a comprehension, a lambda: the project's own logic
 
     def outside(self, call: ast.Call) -> bool:
