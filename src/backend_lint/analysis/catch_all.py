@@ -81,6 +81,12 @@ def _has_catch_all(statements: Sequence[ast.stmt]) -> bool:
     return False
 
 
+def simple_test(test: ast.expr) -> bool:
+    """An ``if`` test a reviewer would not call risky: names, attributes, comparisons of them and predicate calls
+    (``settings.is_telegram_configured()``)."""
+    return _simple(test, predicates=True)
+
+
 def _statement_shielded(statement: ast.stmt, delegated: Optional[Callable[[ast.Call], bool]], depth: int) -> bool:
     if isinstance(statement, (ast.Pass, ast.Break, ast.Continue, ast.Global, ast.Nonlocal)):
         return True

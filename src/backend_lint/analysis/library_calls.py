@@ -3,9 +3,11 @@ logged error without a traceback (:mod:`.expected_errors` says why).
 
 :func:`calls_outside_only` reads the ``try`` step by step (:class:`_OutsideCalls`): a call of a library or the
 standard library, on a client a library made, a method of a literal text or of a parameter annotated as a file,
-counts; any code of the project (its functions and methods, ``self.`` methods, comprehensions, attribute
-writes, a module imported by name at run time) ends the reading. A few such calls (more for file work of the
-standard library and for asyncio's own scheduling) fail only with the library's or the OS's error, whose message
+counts; so does a function or ``self.`` method of the file that is a thin wrapper of such calls
+(:meth:`_OutsideCalls.wrapper`: read as its calls, two wrappers deep). Any other code of the project (its
+functions and methods, comprehensions, attribute writes, a module imported by name at run time) ends the
+reading. A few such calls (more for file work of the standard library and for asyncio's own scheduling) fail
+only with the library's or the OS's error, whose message
 names what failed. :func:`only_logs` is a ``try`` of log lines only.
 """
 
@@ -13,18 +15,23 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from typing import Optional
 
-from backend_lint.analysis.ast_helpers import call_arguments, mentions_name, statement_call
-from backend_lint.analysis.catch_all import shielded
+from backend_lint.analysis.ast_helpers import call_arguments, mentions_name, own_nodes, statement_call
+from backend_lint.analysis.catch_all import shielded, simple_test
 from backend_lint.analysis.facts import reads
+from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.loggers import logging_call_kind
 from backend_lint.analysis.project.roots import first_party
-from backend_lint.analysis.resolve import Definition, called_function
+from backend_lint.analysis.resolve import Definition, Function, called_function
+from backend_lint.analysis.scopes import Scope
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 
 _MAX_OUTSIDE_CALLS = 4
 """More calls than this is a workflow, whatever it calls."""
+_MAX_DEPTH = 4
+"""Blocks nested deeper than this (a ``with`` holding a loop holding two ``if`` levels) are not read."""
 _MAX_FILE_CALLS = 24
 """File work (making a directory, writing a few files, serializing what goes in them) takes more calls, all of
 the same kind: every one can only fail with the OS's ``OSError`` naming the path and the errno, or with the
@@ -45,8 +52,12 @@ _RUNS_WORK = frozenset({"asyncio.gather", "asyncio.wait_for", "asyncio.shield", 
 """asyncio calls that run or await other code and raise its errors: not scheduling alone."""
 _FILE_ANNOTATIONS = frozenset({"typing.IO", "typing.TextIO", "typing.BinaryIO", "io.IOBase", "io.TextIOBase",
                                "io.BufferedIOBase", "io.RawIOBase"})
-_PLAIN_BUILTINS = frozenset({"str", "len", "bool", "int", "float", "repr", "isinstance", "hasattr"})
+_PLAIN_BUILTINS = frozenset({"str", "len", "bool", "int", "float", "repr", "isinstance", "hasattr", "getattr"})
 _OWN_RECEIVERS = frozenset({"self", "cls"})
+_MAX_WRAPPERS = 2
+"""How many helpers deep a call is read through (``send_telegram_notification`` calling
+``send_telegram_message``, which makes the ``httpx`` calls)."""
+_METHOD_DECORATORS = frozenset({"staticmethod", "classmethod"})
 _APP_STORAGE = frozenset({"app", "state", "g", "extensions"})
 """Attributes where an application keeps its own objects (``request.app.state.oauth_manager``): what is reached
 through them is the project's, whatever the library object they hang on."""
@@ -71,8 +82,12 @@ def calls_outside_only(attempt: ast.Try, handler: ast.ExceptHandler, call: ast.C
 class _OutsideCalls:
     """Reads a block and counts its calls into a library; ``block`` is false at the first step that is not one."""
 
-    def __init__(self, ctx: FileContext) -> None:
+    def __init__(self, ctx: FileContext, scope: Optional[Scope] = None, nesting: int = 0) -> None:
         self.ctx = ctx
+        self.scope = scope if scope is not None else ctx.scope
+        """The scope the block runs in: the handler's, or a helper's body being read through."""
+        self.nesting = nesting
+        """How many helpers deep this reading is (:meth:`wrapper`)."""
         self.counted = 0
         self.kinds: set[str] = set()
         """The top-level modules of the calls counted (``os``, ``json``, ``redis``; ``open`` for the builtin)."""
@@ -86,6 +101,8 @@ class _OutsideCalls:
         self.kind = ""
         """The kind of the last call counted."""
         self.awaits_work = False
+        self.guards: list[tuple[ast.expr, bool]] = []
+        """The ``if`` tests the statement being read runs under, each with whether it holds there."""
         """An asyncio call that raises the errors of the code it runs (``asyncio.gather``) or an ``await`` of
         a name the ``try`` did not make: errors of code outside the ``try``."""
 
@@ -95,7 +112,7 @@ class _OutsideCalls:
         self.kind = kind
 
     def block(self, statements: list[ast.stmt], depth: int) -> bool:
-        return depth <= 3 and all(self.statement(statement, depth) for statement in statements)
+        return depth <= _MAX_DEPTH and all(self.statement(statement, depth) for statement in statements)
 
     def statement(self, statement: ast.stmt, depth: int) -> bool:
         if isinstance(statement, (ast.Pass, ast.Break, ast.Continue)):
@@ -105,8 +122,9 @@ class _OutsideCalls:
         if isinstance(statement, (ast.Import, ast.ImportFrom)):
             return self.imports(statement)
         if isinstance(statement, ast.If):
-            return (self.expr(statement.test) and self.block(statement.body, depth + 1)
-                    and self.block(statement.orelse, depth + 1))
+            return ((self.expr(statement.test) or simple_test(statement.test))
+                    and self.guarded_block(statement.test, True, statement.body, depth + 1)
+                    and self.guarded_block(statement.test, False, statement.orelse, depth + 1))
         if isinstance(statement, (ast.With, ast.AsyncWith)):
             return all(self.with_item(item) for item in statement.items) and self.block(statement.body, depth + 1)
         if isinstance(statement, ast.Expr):
@@ -119,6 +137,8 @@ class _OutsideCalls:
             return self.expr(statement.value)
         if isinstance(statement, ast.Return):
             return statement.value is None or self.expr(statement.value)
+        if isinstance(statement, ast.AugAssign):  # ``watch_count += 1``: a local counter
+            return isinstance(statement.target, ast.Name) and self.expr(statement.value)
         if isinstance(statement, (ast.Assign, ast.AnnAssign)):
             targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
             if statement.value is None or not all(self.plain_target(target) for target in targets):
@@ -129,6 +149,59 @@ class _OutsideCalls:
                 self.made.update((name, self.kind) for target in targets for name in _bound_names(target))
                 return True
             return self.expr(value) or (isinstance(value, ast.Call) and self.lets_nothing_out(value))
+        return False
+
+    def guarded_block(self, test: ast.expr, holds: bool, statements: list[ast.stmt], depth: int) -> bool:
+        """``statements`` run where ``test`` is true (``holds``) or false: what :meth:`checked_key` knows."""
+        self.guards.append((test, holds))
+        try:
+            return self.block(statements, depth)
+        finally:
+            self.guards.pop()
+
+    def checked_key(self, subscript: ast.Subscript) -> bool:
+        """``res[k]`` under ``if res.get(k):`` or ``if k in res:`` (``res['css_filter']`` too, in the ``else`` of
+        ``if k != 'css_filter'`` inside it): a key the ``try`` has just seen in the dict, no ``KeyError``."""
+        if not isinstance(subscript.value, ast.Name):
+            return False
+        name = subscript.value.id
+        same = {ast.dump(subscript.slice)}
+        for _ in range(2):  # the keys equal to it: ``k == "css_filter"``, or the ``else`` of ``!=``
+            for test, holds in self.guards:
+                if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(
+                        test.ops[0], ast.Eq if holds else ast.NotEq):
+                    sides = {ast.dump(test.left), ast.dump(test.comparators[0])}
+                    if sides & same:
+                        same |= sides
+        for test, holds in self.guards:
+            tests = test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) else [test]
+            for part in tests if holds else ():
+                if isinstance(part, ast.Call) and isinstance(part.func, ast.Attribute) and part.func.attr == "get" \
+                        and isinstance(part.func.value, ast.Name) and part.func.value.id == name and part.args \
+                        and ast.dump(part.args[0]) in same:
+                    return True
+                if isinstance(part, ast.Compare) and len(part.ops) == 1 and isinstance(part.ops[0], ast.In) \
+                        and isinstance(part.comparators[0], ast.Name) and part.comparators[0].id == name \
+                        and ast.dump(part.left) in same:
+                    return True
+        return False
+
+    def own_key(self, subscript: ast.Subscript) -> bool:
+        """``self.__data['app_guid']``: a constant key of a dict the object keeps, which a method of its class
+        sets (``self.__data['app_guid'] = str(uuid4())``): the object's own data, present by its own code."""
+        value, key = subscript.value, subscript.slice
+        cls = self.scope.class_
+        if cls is None or not isinstance(key, ast.Constant) or not isinstance(value, ast.Attribute) \
+                or not isinstance(value.value, ast.Name) or value.value.id not in _OWN_RECEIVERS:
+            return False
+        for node in ast.walk(cls):
+            if isinstance(node, ast.Assign):
+                for target in node.targets:
+                    if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Attribute) \
+                            and target.value.attr == value.attr and isinstance(target.value.value, ast.Name) \
+                            and target.value.value.id in _OWN_RECEIVERS and isinstance(target.slice, ast.Constant) \
+                            and target.slice.value == key.value:
+                        return True
         return False
 
     def with_item(self, item: ast.withitem) -> bool:
@@ -142,19 +215,22 @@ class _OutsideCalls:
             if target is not None:
                 self.made[target.id] = self.kind
             return True
-        made_by = origin(target, self.ctx) if target is not None else None
+        made_by = origin(target, self.ctx, self.scope) if target is not None else None
         if made_by is None or "()" not in made_by or not self.outside_name(made_by):
             return False
         self.count(made_by.partition(".")[0])
         return all(self.expr(argument) for argument in call_arguments(call))
 
     def loop(self, statement: ast.For | ast.AsyncFor, depth: int) -> bool:
-        """``for task in pending: task.cancel()`` over what a library call made: each item is that library's
-        object too."""
+        """``for task in pending: task.cancel()`` over what a library call made, or ``for entry in
+        os.listdir(path)`` over what a library call returns: each item is that library's object too."""
+        self.kind = ""
         if statement.orelse or not isinstance(statement.target, ast.Name) or not self.expr(statement.iter):
             return False
         if isinstance(statement.iter, ast.Name) and statement.iter.id in self.made:
             self.made[statement.target.id] = self.made[statement.iter.id]
+        elif isinstance(statement.iter, ast.Call) and self.kind:
+            self.made[statement.target.id] = self.kind
         return self.block(statement.body, depth + 1)
 
     def plain_target(self, target: ast.expr) -> bool:
@@ -185,7 +261,7 @@ class _OutsideCalls:
     def lets_nothing_out(self, call: ast.Call) -> bool:
         """A function of this file that lets nothing out (its body catches everything itself, or only computes
         plain values: ``_activity_key(user_id)`` returning an f-string), called with plain arguments."""
-        helper = called_function(call, self.ctx, self.ctx.scope)
+        helper = called_function(call, self.ctx, self.scope)
         return (isinstance(helper, Definition) and isinstance(helper.node, (ast.FunctionDef, ast.AsyncFunctionDef))
                 and shielded(helper.node.body) and all(self.expr(argument) for argument in call_arguments(call)))
 
@@ -216,6 +292,8 @@ class _OutsideCalls:
             return _constant_index(expr.slice) and self.expr(expr.value)
         if isinstance(expr, ast.Call):
             return self.outside(expr) and all(self.expr(argument) for argument in call_arguments(expr))
+        if isinstance(expr, ast.Subscript):
+            return self.checked_key(expr) or self.own_key(expr)
         return False  # a subscript, a comprehension, a lambda: the project's own logic
 
     def outside(self, call: ast.Call) -> bool:
@@ -224,8 +302,11 @@ class _OutsideCalls:
         ``redis_client = get_connection()`` from ``django_rq``; ``result.scalars().first()``). A plain builtin
         (``str``, ``len``) is allowed and not counted."""
         func = call.func
+        helper = called_function(call, self.ctx, self.scope)
+        if helper is not None:
+            return self.wrapper(helper)
         if isinstance(func, ast.Name) and func.id in _PLAIN_BUILTINS | {"open"} \
-                and self.ctx.imports.resolve(func) is None and called_function(call, self.ctx, self.ctx.scope) is None:
+                and self.ctx.imports.resolve(func) is None:
             if func.id == "open":
                 self.count("open")
             return True
@@ -253,15 +334,38 @@ class _OutsideCalls:
             return True
         if any(isinstance(node, ast.Attribute) and node.attr in _APP_STORAGE for node in ast.walk(receiver)):
             return False  # the application's own object, kept on the app
-        made_by = origin(receiver, self.ctx)
+        made_by = origin(receiver, self.ctx, self.scope)
         if made_by is None or "()" not in made_by or not self.outside_name(made_by):
             return False
         self.count(made_by.partition(".")[0])
         return True
 
+    def wrapper(self, helper: Definition[Function]) -> bool:
+        """A function or method of this file that is a thin wrapper of a few library calls, read as those calls
+        (:data:`_MAX_WRAPPERS` helpers deep): ``self.crop(img, ...)`` whose body is ``return img.crop(...)`` on a
+        parameter annotated ``pyvips.Image``; ``send_telegram_message`` opening an ``httpx.AsyncClient()`` to
+        ``post`` and ``raise_for_status``. Its body must pass the same reading as the ``try`` (no loop, no code of
+        the project but such wrappers), and its calls count towards the ``try``'s."""
+        node = helper.node
+        if self.nesting >= _MAX_WRAPPERS or not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) \
+                or any(dotted_name(decorator) not in _METHOD_DECORATORS for decorator in node.decorator_list) \
+                or any(scope.node is node for scope in self.scope):  # a recursive call
+            return False
+        body = node.body[1:] if node.body and _is_docstring(node.body[0]) else node.body
+        if any(isinstance(inner, (ast.For, ast.AsyncFor, ast.While, ast.Try)) for inner in own_nodes(node)):
+            return False
+        inner = _OutsideCalls(self.ctx, helper.scope, self.nesting + 1)
+        if not body or not inner.block(body, 0):
+            return False
+        self.counted += inner.counted
+        self.kinds |= inner.kinds
+        self.kind = inner.kind or "builtins"
+        self.awaits_work |= inner.awaits_work
+        return True
+
     def file_parameter(self, name: str) -> bool:
         """``log_io`` of ``def _stream_lines(log_io: IO[str])``: a parameter annotated as a file object."""
-        function = self.ctx.scope.function
+        function = self.scope.function
         if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
             return False
         args = function.args
@@ -338,6 +442,10 @@ def _plain_value(expr: ast.expr) -> bool:
         return (isinstance(expr.func, ast.Name) and expr.func.id in _PLAIN_BUILTINS | {"type"}
                 and all(_plain_value(argument) for argument in call_arguments(expr)))
     return False
+
+
+def _is_docstring(statement: ast.stmt) -> bool:
+    return isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant)
 
 
 def _bound_names(target: ast.expr) -> Iterator[str]:

@@ -21,9 +21,10 @@ secondary failure logged inside another ``except`` that ends by raising (failing
 request whose error is then raised, or in a function handed the exception it reports: auditing another failure),
 expected errors (a Flask-AppBuilder veto hook, one value that does not parse, a user's content error told back to
 the user (also answered with 400/422), a ``try`` of a few calls into a library or the OS whose error the handler
-logs with its message, file work of the standard library, asyncio's own scheduling, stores into local dicts, see
-:mod:`backend_lint.analysis.expected_errors`; a predicate answering ``False`` when it cannot tell; a ``try`` of
-log lines only), a command's error exit (also in a helper only the file's commands call), and tests and test support.
+logs with its message (thin wrappers of such calls in the file read as their calls), file work of the standard
+library, asyncio's own scheduling, stores into local dicts, see :mod:`backend_lint.analysis.expected_errors`; a
+predicate answering ``False`` when it cannot tell; a ``try`` of log lines only), a command's error exit (also in a
+helper only the file's commands call), and tests and test support.
 """
 
 from __future__ import annotations
