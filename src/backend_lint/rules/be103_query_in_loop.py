@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from backend_lint.analysis.ast_helpers import callee_name, own_nodes
+from backend_lint.analysis.document_exports import children_of_one_object, renders_document
 from backend_lint.analysis.facts import file_fact
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.mentions import mentioned_names
@@ -135,7 +136,8 @@ class QueryInLoop(Rule):
     triggers = ("for ",)
     needs = (mentioned_names, loop_query, query_call, model_relations, query_sink, sql_text, module_roles,
              in_migration, recursive, result_use, in_service_code, serves_requests, lookup, query_of, runs_query,
-             _plain_classes, starts_a_job_per_row, guarded_write, fence_read)
+             _plain_classes, starts_a_job_per_row, guarded_write, fence_read, renders_document,
+             children_of_one_object)
     module_facts = (test_support,)
     state = FileState(_FileState)
     options = (
@@ -188,7 +190,8 @@ class QueryInLoop(Rule):
                     or leaves_the_loop(node, loop, ctx) or guarded_write(node, ctx)
                     or on_error_path(node, loop, ctx) or starts_a_job_per_row(loop, ctx)
                     or copies_rows(loop) or _one_batch(outer, loop, ctx) or probed_branch(node, loop, ctx)
-                    or fence_read(node, loop, ctx) or _group_write(node, inner, outer, ctx)):
+                    or fence_read(node, loop, ctx) or _group_write(node, inner, outer, ctx)
+                    or _exports_one_object(loops, ctx)):
                 return
             if inner.last_method in _WRITES or _writes_sql(node, ctx):
                 advice = "collect the changes and write them in bulk after the loop"
@@ -258,7 +261,7 @@ class QueryInLoop(Rule):
             if (node.attr in outer.preloaded or _handful(outer) or _of_chosen_rows(outer, ctx)
                     or _drains_batches(outer, loops[depth + 1:], ctx) or _plain_model(outer, ctx)
                     or on_error_path(node, loop, ctx) or starts_a_job_per_row(loop, ctx)
-                    or copies_rows(loop) or _one_batch(outer, loop, ctx)):
+                    or copies_rows(loop) or _one_batch(outer, loop, ctx) or _exports_one_object(loops, ctx)):
                 return
             seen = self.state(ctx).relations_read
             if (loop, node.attr) in seen:
@@ -287,6 +290,14 @@ class QueryInLoop(Rule):
     def _served(self, ctx: FileContext) -> bool:
         """Code a service runs per request or job, or anything with ``report-outside-service-code``."""
         return self.option("report-outside-service-code") or in_service_code(ctx)
+
+
+def _exports_one_object(loops: Sequence[ast.AST], ctx: FileContext) -> bool:
+    """The function lays out a document (a PDF, an iCal file) of one object from that object's children
+    (``for meal in plan.meal_set.all(): elements.append(Paragraph(...))``): a few rows by nature, each
+    rendered (:mod:`backend_lint.analysis.document_exports`)."""
+    function = ctx.scope.function
+    return function is not None and renders_document(ctx, function) and children_of_one_object(ctx, loops)
 
 
 def _passes_row(call: ast.Call, loop: ast.AST) -> bool:
