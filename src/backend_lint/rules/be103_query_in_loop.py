@@ -13,7 +13,8 @@ Left alone: loops over parameters, literals and anything not known to be rows; r
 (``order.items.all()`` after ``prefetch_related("items")``, and ``variation.channels.all()`` in a loop over
 ``product.variations.all()`` after ``prefetch_related("variations__channels")``); writes collected and sent in
 bulk after the loop, and the bulk calls themselves (``bulk_create``, ``bulk_update``, ``executemany`` are the
-fix); one set-based ``.update()``/``.delete()`` per group (a filter that is not by primary key); querysets built
+fix); one set-based ``.update()``/``.delete()`` per group (a filter that is not by primary key, or any filter
+in a loop over a column's ``.distinct()`` values); querysets built
 lazily inside ``Exists()``/``Subquery()`` or with ``OuterRef`` (no query runs per row); loops over a handful of
 rows the code bounds itself (``qs[:10]``) or the rows of objects it picked by key (``filter(address__in=chosen)``
 where ``chosen = ...filter(pk__in=pks)``: a merge, an action on a selection; ``filter(id__in=ids)`` where ``ids =
@@ -23,7 +24,8 @@ itself); a query in an ``except`` clause inside the loop (only the rows that fai
 row by row); a fetch guarded by a probe of the same queryset (``if qs.exists(): qs.first()``, the probe is
 reported); the read a per-row compare-and-set fences on (:mod:`backend_lint.analysis.per_row_design`); ``while``
 loops (batching loops fetch the next page on purpose) and the rows of one batch such a loop fetched
-(``.limit(batch_size)``), or one batch a function cuts and counts for its caller (``return len(rows)``); tests,
+(``.limit(batch_size)``), or one batch a function cuts and counts for its caller (``return len(rows)``, ``return
+reclaimed`` after ``reclaimed += 1`` per row); tests,
 test support and data migrations (module roles, a function with the ``RunPython`` signature ``(apps,
 schema_editor)``, and ``ignore-paths``), which run once.
 """
@@ -36,7 +38,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Optional
 
-from backend_lint.analysis.ast_helpers import callee_name
+from backend_lint.analysis.ast_helpers import callee_name, own_nodes
+from backend_lint.analysis.document_exports import children_of_one_object, renders_document
 from backend_lint.analysis.facts import file_fact
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.mentions import mentioned_names
@@ -60,7 +63,14 @@ from backend_lint.analysis.per_row_design import (
     probed_branch,
     starts_a_job_per_row,
 )
-from backend_lint.analysis.project.conditions import ProjectFact, plain_class, relation, runs_query, test_support
+from backend_lint.analysis.project.conditions import (
+    ProjectFact,
+    plain_class,
+    relation,
+    runs_query,
+    startup_only,
+    test_support,
+)
 from backend_lint.analysis.project.imported import imported_qualified, imported_qualified_name
 from backend_lint.analysis.provenance import sql_text
 from backend_lint.analysis.query_results import RECEIVER, result_use
@@ -133,7 +143,8 @@ class QueryInLoop(Rule):
     triggers = ("for ",)
     needs = (mentioned_names, loop_query, query_call, model_relations, query_sink, sql_text, module_roles,
              in_migration, recursive, result_use, in_service_code, serves_requests, lookup, query_of, runs_query,
-             _plain_classes, starts_a_job_per_row, guarded_write, fence_read)
+             _plain_classes, starts_a_job_per_row, guarded_write, fence_read, renders_document,
+             children_of_one_object)
     module_facts = (test_support,)
     state = FileState(_FileState)
     options = (
@@ -182,11 +193,12 @@ class QueryInLoop(Rule):
                         or _built_for_later(node, inner, ctx) or _handed_on(node, inner, ctx)):
                     return
             if (_cached(node, inner, outer, loop) or _handful(outer) or _of_chosen_rows(outer, ctx)
-                    or _drains_batches(outer, loops[depth + 1:]) or _plain_model(outer, ctx)
+                    or _drains_batches(outer, loops[depth + 1:], ctx) or _plain_model(outer, ctx)
                     or leaves_the_loop(node, loop, ctx) or guarded_write(node, ctx)
                     or on_error_path(node, loop, ctx) or starts_a_job_per_row(loop, ctx)
                     or copies_rows(loop) or _one_batch(outer, loop, ctx) or probed_branch(node, loop, ctx)
-                    or fence_read(node, loop, ctx)):
+                    or fence_read(node, loop, ctx) or _group_write(node, inner, outer, ctx)
+                    or _exports_one_object(loops, ctx)):
                 return
             if inner.last_method in _WRITES or _writes_sql(node, ctx):
                 advice = "collect the changes and write them in bulk after the loop"
@@ -195,7 +207,7 @@ class QueryInLoop(Rule):
             else:
                 advice = "fetch them in one query (a join or `IN`) before the loop"
             self.report(ctx, node, query=written(node), line=loop.iter.lineno, advice=advice,
-                        unless=_plain_elsewhere(outer, ctx))
+                        unless=(*_plain_elsewhere(outer, ctx), *_at_startup(ctx)))
             return
 
 
@@ -220,7 +232,7 @@ class QueryInLoop(Rule):
             outer = loop_query(ctx, loop)
             if outer is None or self._skipped(ctx) or _tree_walk(ctx) or not self._served(ctx):
                 return
-            if (_handful(outer) or _of_chosen_rows(outer, ctx) or _drains_batches(outer, loops[depth + 1:])
+            if (_handful(outer) or _of_chosen_rows(outer, ctx) or _drains_batches(outer, loops[depth + 1:], ctx)
                     or _plain_values(outer)):
                 return
             self.report(ctx, node, only_if=(runs_query(helper),), query=written(node), line=loop.iter.lineno,
@@ -254,9 +266,9 @@ class QueryInLoop(Rule):
                     return
                 only_if = (relation(imported, node.attr),)  # a model of another module: its relations
             if (node.attr in outer.preloaded or _handful(outer) or _of_chosen_rows(outer, ctx)
-                    or _drains_batches(outer, loops[depth + 1:]) or _plain_model(outer, ctx)
+                    or _drains_batches(outer, loops[depth + 1:], ctx) or _plain_model(outer, ctx)
                     or on_error_path(node, loop, ctx) or starts_a_job_per_row(loop, ctx)
-                    or copies_rows(loop) or _one_batch(outer, loop, ctx)):
+                    or copies_rows(loop) or _one_batch(outer, loop, ctx) or _exports_one_object(loops, ctx)):
                 return
             seen = self.state(ctx).relations_read
             if (loop, node.attr) in seen:
@@ -268,7 +280,7 @@ class QueryInLoop(Rule):
                 else f"load it with `selectinload`/`joinedload` of `{outer.model}.{node.attr}` on the query"
             )
             self.report(ctx, node, only_if=only_if, query=f"{row.id}.{node.attr}", line=loop.iter.lineno,
-                        advice=advice, unless=_plain_elsewhere(outer, ctx))
+                        advice=advice, unless=(*_plain_elsewhere(outer, ctx), *_at_startup(ctx)))
             return
 
 
@@ -285,6 +297,30 @@ class QueryInLoop(Rule):
     def _served(self, ctx: FileContext) -> bool:
         """Code a service runs per request or job, or anything with ``report-outside-service-code``."""
         return self.option("report-outside-service-code") or in_service_code(ctx)
+
+
+def _exports_one_object(loops: Sequence[ast.AST], ctx: FileContext) -> bool:
+    """The function lays out a document (a PDF, an iCal file) of one object from that object's children
+    (``for meal in plan.meal_set.all(): elements.append(Paragraph(...))``): a few rows by nature, each
+    rendered (:mod:`backend_lint.analysis.document_exports`)."""
+    function = ctx.scope.function
+    return function is not None and renders_document(ctx, function) and children_of_one_object(ctx, loops)
+
+
+def _at_startup(ctx: FileContext) -> tuple[ProjectFact, ...]:
+    """The function the loop is in (a module-level function or a method) runs only at start-up, as the project
+    model decides (:func:`~backend_lint.analysis.project.conditions.startup_only`): a pass over every user once
+    when the application starts, not a request's work."""
+    function = ctx.scope.function
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or not ctx.module:
+        return ()
+    if any(statement is function for statement in ctx.tree.body):
+        return (startup_only(f"{ctx.module}.{function.name}"),)
+    owner = ctx.scope.method_class
+    if (owner is not None and any(statement is owner for statement in ctx.tree.body)
+            and any(statement is function for statement in owner.body)):
+        return (startup_only(f"{ctx.module}.{owner.name}.{function.name}"),)
+    return ()
 
 
 def _passes_row(call: ast.Call, loop: ast.AST) -> bool:
@@ -385,37 +421,85 @@ def _cleaned_data(expr: ast.expr, ctx: FileContext, scope: Scope) -> bool:
 def _one_batch(outer: Query, loop: ast.AST, ctx: FileContext) -> bool:
     """The rows are one batch the function processes and counts for its caller, which calls again until none
     are left: the query is cut to a batch (``.limit(BATCH_SIZE)``) and the function returns how many rows it
-    handled (``return len(rows)``, ``rows`` being what the loop iterates). A maintenance job's batch."""
+    handled (``return len(rows)``, ``rows`` being what the loop iterates, or ``return reclaimed``, a counter
+    set to ``0`` and only ever raised by ``+= 1`` inside the loop). A maintenance job's batch (a sweep of expired
+    leases)."""
     iterable = getattr(loop, "iter", None)
     function = ctx.scope.function
-    if not isinstance(iterable, ast.Name) or not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+    if iterable is None or not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return False
-    if not (outer.sliced or _limited(outer)):
+    if not (outer.sliced or _limited(outer, ctx)):
         return False
+    returned = [node.value for node in function.body if isinstance(node, ast.Return) and node.value is not None]
     return any(
-        isinstance(node, ast.Return) and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Name)
-        and node.value.func.id == "len" and len(node.value.args) == 1
-        and isinstance(node.value.args[0], ast.Name) and node.value.args[0].id == iterable.id
-        for node in function.body
+        (isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "len"
+         and len(value.args) == 1 and isinstance(iterable, ast.Name)
+         and isinstance(value.args[0], ast.Name) and value.args[0].id == iterable.id)
+        or (isinstance(value, ast.Name) and _row_counter(value.id, function, loop))
+        for value in returned
     )
 
 
-def _limited(outer: Query) -> bool:
-    """A ``.limit(...)`` call in the chain or in the statement it runs."""
+def _row_counter(name: str, function: ast.AST, loop: ast.AST) -> bool:
+    """``name`` counts rows of ``loop``: the function binds it only to ``0`` and raises it only by ``+= 1``
+    inside the loop (``reclaimed += 1`` for each row it handled)."""
+    raised = False
+    inside = {id(node) for node in ast.walk(loop)}
+    for node in own_nodes(function):
+        if isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(isinstance(target, ast.Name) and target.id == name for target in targets) and not (
+                isinstance(node.value, ast.Constant) and node.value.value == 0
+            ):
+                return False
+        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name) and node.target.id == name:
+            if not (isinstance(node.op, ast.Add) and isinstance(node.value, ast.Constant) and node.value.value == 1
+                    and id(node) in inside):
+                return False
+            raised = True
+        elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
+            target = node.target
+            if isinstance(target, ast.Name) and target.id == name:
+                return False
+    return raised
+
+
+def _limited(outer: Query, ctx: FileContext) -> bool:
+    """A ``.limit(...)`` in the loop's query: the rows are one batch."""
+    return _chain_has(outer, "limit", ctx)
+
+
+def _distinct(outer: Query, ctx: FileContext) -> bool:
+    """A ``.distinct()`` in the loop's query: each row is a group's value."""
+    return _chain_has(outer, "distinct", ctx)
+
+
+def _chain_has(outer: Query, method: str, ctx: FileContext) -> bool:
+    """A call of ``method`` in the chain or in the statement it runs, written in the call or in a local the
+    function assigns once (``statement = select(...).limit(limit)``, then ``session.exec(statement)``)."""
+    parts: list[ast.AST] = []
+    for call in outer.calls:
+        for argument in call.args:
+            if isinstance(argument, ast.Name):
+                found = lookup(argument.id, ctx, ctx.scope)
+                value = found[1].single_value(argument.id) if found is not None else None
+                if value is not None:
+                    parts.append(value)
+        parts.append(call)
     return any(
-        isinstance(part, ast.Call) and isinstance(part.func, ast.Attribute) and part.func.attr == "limit"
-        for call in outer.calls for part in ast.walk(call)
+        isinstance(part, ast.Call) and isinstance(part.func, ast.Attribute) and part.func.attr == method
+        for top in parts for part in ast.walk(top)
     )
 
 
-def _drains_batches(outer: Query, enclosing: Sequence[ast.AST]) -> bool:
+def _drains_batches(outer: Query, enclosing: Sequence[ast.AST], ctx: FileContext) -> bool:
     """The rows are one batch of a backlog drained in a ``while`` loop around this one: the query is cut to a
     batch (``.limit(batch_size)``, ``qs[:batch]``) and the ``while`` fetches the next batch. Per-row work there
     is the design of a maintenance job (repair the stale rows a few at a time), as a ``while`` loop's own
     batches are, not a page a request waits for."""
     if not any(isinstance(loop, ast.While) for loop in enclosing):
         return False
-    return outer.sliced or _limited(outer)
+    return outer.sliced or _limited(outer, ctx)
 
 
 def _handful(outer: Query) -> bool:
@@ -438,6 +522,26 @@ def _built_for_later(node: ast.Call, inner: Query, ctx: FileContext) -> bool:
     (``threads.exists()``, ``threads.filter(...).iterator()``): building a queryset runs nothing; a query runs
     where a use evaluates it, and is reported there."""
     return inner.framework == DJANGO and inner.last_method in _LAZY and result_use(ctx, node) == RECEIVER
+
+
+def _group_write(node: ast.Call, inner: Query, outer: Query, ctx: FileContext) -> bool:
+    """A set-based ``delete``/``update`` per row of a loop over the *distinct* values of a column
+    (``select(T.vertex).where(...).distinct()``, ``values_list("vertex", flat=True).distinct()``): each row is a
+    group, so a write filtered by that value, even on a column named ``id`` that is not the key (a retention
+    sweep keeping the newest N builds of each vertex), is one statement per group, not a write per row."""
+    if not _distinct(outer, ctx):
+        return False
+    if inner.last_method in _SET_WRITES and any(callee_name(call) in _FILTERS for call in inner.calls):
+        return True
+    statement = node.args[0] if node.args else None
+    calls: list[ast.Call] = []
+    while isinstance(statement, ast.Call):
+        calls.append(statement)
+        if not isinstance(statement.func, ast.Attribute):
+            break
+        statement = statement.func.value
+    names = [callee_name(call) for call in calls]
+    return bool(names) and names[-1] in ("update", "delete") and "where" in names
 
 
 def _core_set_write(node: ast.Call) -> bool:

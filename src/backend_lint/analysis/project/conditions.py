@@ -66,6 +66,7 @@ SINGLE_ACCOUNT_APP = "single-account-app"
 LOOPBACK_CONSTANT = "loopback-constant"
 RECENT_TIME = "recent-time"
 DJANGO_USERNAMES = "django-usernames"
+STARTUP_ONLY = "startup-only"
 ABSENT = "absent"
 KINDS = frozenset({
     DRF_PAGINATION, IDEMPOTENCY_MIDDLEWARE, READS_IDEMPOTENCY_KEY, CLI_MODULE, TEST_SUPPORT, CONSTANTS, HTML_VIEW,
@@ -74,7 +75,7 @@ KINDS = frozenset({
     UNIQUE_RECORD, CHECKS_UNIQUE, UNREFERENCED, DEVELOPMENT_ONLY, SETS_TIMEOUT, SERVED_BY_WSGI,
     GENERATED_UPLOAD, SEEDED_TABLE, STAFF_APP, COMPARED_DEFAULT, CATCHES_ALL, PLAIN_CLASS, CHECKOUT_LINK,
     CLI_COMMAND_CLASS, ADMIN_ONLY_NAME, ADMIN_PERMISSION, RAISES_MESSAGE,
-    SINGLE_ACCOUNT_APP, DJANGO_USERNAMES, LOOPBACK_CONSTANT, RECENT_TIME,
+    SINGLE_ACCOUNT_APP, DJANGO_USERNAMES, LOOPBACK_CONSTANT, RECENT_TIME, STARTUP_ONLY,
 })
 
 
@@ -304,6 +305,14 @@ def unreferenced(qualified: str) -> ProjectFact:
     """No other module of the project imports the function ``qualified`` or its module, or names either in a
     string: an endpoint factory nothing registers is dead code (BE304)."""
     return ProjectFact(UNREFERENCED, (qualified,))
+
+
+@project_fact
+def startup_only(qualified: str) -> ProjectFact:
+    """The project's function ``qualified`` runs only at start-up: an application's start-up hook (a FastAPI
+    ``lifespan``, an ``on_event("startup")`` handler) calls it, and every function of the project that calls it
+    is itself such a function or command-line code (:mod:`backend_lint.analysis.startup_hooks`; BE103)."""
+    return ProjectFact(STARTUP_ONLY, (qualified,))
 
 
 @project_fact

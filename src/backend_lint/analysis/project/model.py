@@ -175,9 +175,46 @@ class ProjectModel(SettingsFacts):
         if kind == conditions.RECENT_TIME:
             recent = self.definition(args[0])[1] if args else None
             return recent is not None and recent.returns_recent_time
+        if kind == conditions.STARTUP_ONLY:
+            return bool(args) and self.definition(args[0])[0] in self.startup_reached
         if kind == conditions.ABSENT:  # a malformed inner fact is not established: absent
             return not (args and args[0] in _ESTABLISHED and self.holds(ProjectFact(args[0], args[1:])))
         return False
+
+    @cached_property
+    def startup_reached(self) -> frozenset[str]:
+        """Functions that run only at start-up: those the start-up hooks of the modules call
+        (``ModuleSummary.startup_calls``), then the functions they call, a few calls deep, each kept only when
+        every function of the project that calls it is such a function, command-line code or a test."""
+        callers: dict[str, set[str]] = {}
+        for name, found in self.defs.items():
+            for called in found.calls:
+                callers.setdefault(self.definition(called)[0], set()).add(name)
+        seeds = {
+            self.definition(called)[0] for summary in self.modules.values()
+            if not {"test", "test_support"} & set(summary.roles) for called in summary.startup_calls
+        }
+        reached: set[str] = set()
+        for _round in range(MAX_DEPTH):
+            candidates = seeds | {
+                self.definition(called)[0] for name in reached if name in self.defs for called in self.defs[name].calls
+            }
+            new = {
+                name for name in candidates - reached
+                if all(caller in reached or caller == name or self._one_off_caller(caller)
+                       for caller in callers.get(name, ()))
+            }
+            if not new:
+                break
+            reached |= new
+        return frozenset(reached)
+
+    def _one_off_caller(self, qualified: str) -> bool:
+        """A function of a command-line module or of a test: not a request's path."""
+        split = self.split(qualified)
+        return split is not None and (
+            split[0].module in self.cli_modules or bool({"test", "test_support"} & set(split[0].roles))
+        )
 
     @cached_property
     def admin_only_names(self) -> frozenset[str]:

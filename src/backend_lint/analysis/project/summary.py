@@ -207,6 +207,9 @@ class ModuleSummary:
     single_account: bool = False
     """It defines a Flask-Login user class that is no database row (``id`` a class constant, no ``__init__``): the
     application has one account (:func:`backend_lint.analysis.admin_declarations.single_account`)."""
+    startup_calls: list[str] = field(default_factory=list)
+    """The project's functions its start-up hooks call (a FastAPI ``lifespan``, ``on_event("startup")``), nested
+    functions of the hook included, qualified, sorted (:func:`backend_lint.analysis.startup_hooks.startup_calls`)."""
     seeded_tables: dict[str, int] = field(default_factory=dict)
     """In a migration module: ``table -> rows`` it inserts with literal values
     (:func:`backend_lint.analysis.seeded_tables.seeded_rows`)."""
@@ -253,7 +256,7 @@ def _well_typed(summary: ModuleSummary) -> bool:
         and all(_strings(value) for value in (
             summary.roles, summary.imported, summary.dotted_strings, summary.star_imports, summary.rate_limits,
             summary.upload_limits, summary.route_paths, summary.admin_hooks, summary.unique_models,
-            summary.admin_only_names, summary.loopback_constants,
+            summary.admin_only_names, summary.loopback_constants, summary.startup_calls,
         ))
         and isinstance(summary.imports, dict)
         and all(isinstance(key, str) and isinstance(value, str) for key, value in summary.imports.items())

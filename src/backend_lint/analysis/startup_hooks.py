@@ -1,0 +1,60 @@
+"""Start-up hooks: the work an application runs once when it starts, before it serves a request (BE103).
+
+A FastAPI or Starlette application's ``lifespan`` (an async context manager handed to ``FastAPI(lifespan=...)``,
+often built by a factory: ``def get_lifespan(): @asynccontextmanager async def lifespan(app): ...``) and its
+``@app.on_event("startup")`` handlers run once per process. A function of the project that only they call (a
+pass configuring every user's starter projects, a backfill of legacy files into a table) runs once at start-up:
+a query per row there is start-up time, not a page a user waits for.
+
+:func:`startup_calls` reads, for the project model, which functions of the project a module's hooks call (nested
+functions of the hook included: a delayed task it starts); :meth:`.project.model.ProjectModel.startup_only`
+decides which functions only such hooks, the functions only they call, and command-line code ever call.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from backend_lint.analysis.ast_helpers import callee_name
+
+if TYPE_CHECKING:
+    from backend_lint.context import FileContext
+
+_WORDS = ("lifespan", "on_event")
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+def startup_hooks(ctx: FileContext) -> list[ast.AST]:
+    """The module's start-up hooks, at any depth: functions named ``lifespan`` or handed to a ``lifespan=``
+    keyword, and functions decorated ``@app.on_event("startup")``."""
+    if not any(word in ctx.source for word in _WORDS):
+        return []
+    handed = {
+        keyword.value.id for node in ast.walk(ctx.tree) if isinstance(node, ast.Call)
+        for keyword in node.keywords if keyword.arg == "lifespan" and isinstance(keyword.value, ast.Name)
+    }
+    return [
+        node for node in ast.walk(ctx.tree)
+        if isinstance(node, _FUNCTIONS) and (node.name == "lifespan" or node.name in handed or any(
+            isinstance(decorator, ast.Call) and callee_name(decorator) == "on_event" and decorator.args
+            and isinstance(decorator.args[0], ast.Constant) and decorator.args[0].value == "startup"
+            for decorator in node.decorator_list
+        ))
+    ]
+
+
+def startup_calls(ctx: FileContext) -> list[str]:
+    """The functions of the project (of the module's own top-level package) that the module's start-up hooks
+    call, by the names the module imports them under (late imports in the hook included), qualified, sorted."""
+    package = ctx.module.partition(".")[0]
+    if not package:
+        return []
+    found: set[str] = set()
+    for hook in startup_hooks(ctx):
+        for node in ast.walk(hook):
+            if isinstance(node, ast.Call):
+                called = ctx.imports.resolve(node.func)
+                if called is not None and called.partition(".")[0] == package:
+                    found.add(called)
+    return sorted(found)
