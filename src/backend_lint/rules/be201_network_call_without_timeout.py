@@ -10,9 +10,12 @@ Also flagged: ``session.send(prepared)`` (a prepared request, as webhook senders
 ``ftp.connect(host, port)`` on an ``ftplib.FTP()`` made without a timeout.
 
 Left alone: tests and test support (:mod:`backend_lint.analysis.module_roles`: test modules, ``conftest.py``,
-pytest plugins, fixture modules, test provisioning), where a hang fails a test run and serves no one, and
+pytest plugins, fixture modules, test provisioning), where a hang fails a test run and serves no one; examples
+shipped for users to read and copy (``examples/``, ``example_dags/``, demo sites), as the other rules about
+production behaviour leave them; vendored copies of third-party libraries (``vendor/``, ``_vendor/``), which
+their maintainers replace with a newer release rather than patch; and
 command line code (:func:`.entrypoints.in_cli_context`: a click/typer command, an argparse ``main()``, a main
-guard, a CLI module), where a hang holds the operator's terminal, not a service worker. Both are read from the
+guard, a CLI module), where a hang holds the operator's terminal, not a service worker. All are read from the
 module itself: the rule reads facts of its own file only, so its results are cached per file. Also left
 alone: httpx
 (it has a 5 second default), a timeout passed positionally, ``*args``/``**kwargs`` that may carry one, a
@@ -138,8 +141,11 @@ class NetworkCallWithoutTimeout(Rule):
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
         if not might_be(node.func, NETWORK_CALL_NAMES, ctx):
             return
-        if module_roles(ctx).for_tests:
+        roles = module_roles(ctx)
+        if roles.for_tests:
             return  # a test's call to its own test server: a hang fails that test run, not a service
+        if roles.example or roles.vendored:
+            return  # an example shipped for users to copy, or a copy of someone else's library: no one's service
         if in_cli_context(ctx.scope, ctx) or _MANAGEMENT_COMMAND in f"/{ctx.project_path}":
             return  # an operator's command: a hang holds the terminal it runs in, no service worker
         client = network_client(node, ctx)
