@@ -84,6 +84,19 @@ def roles_of(path: str, tree: ast.Module) -> ModuleRoles:
     )
 
 
+_SNIPPET_MARKER = re.compile(r"^\s*#\s*\[START\s+[\w.-]+\]\s*$", re.MULTILINE)
+"""``# [START retry_policy_on_task]``: where Sphinx's ``literalinclude`` (``:start-after:``) cuts an excerpt into
+the documentation (Airflow's example DAGs, cloud vendors' samples)."""
+
+
+@reads(module_roles)
+def documentation_example(ctx: FileContext) -> bool:
+    """An example module the documentation quotes: it has the example role and marks excerpts with ``# [START
+    name]`` comments. It is written for readers to copy, not run as anyone's service (an example *service*, a
+    demo app showing the mistakes a service makes, has no such markers and stays what it is)."""
+    return module_roles(ctx).example and "[START" in ctx.source and bool(_SNIPPET_MARKER.search(ctx.source))
+
+
 def _is_example_folder(folder: str) -> bool:
     """``examples/``, ``example_dags/``, and demo sites shipped to show the product (``demo/``, Wagtail's
     ``bakerydemo/``): what runs there is for people to try and copy, not a service someone operates."""
