@@ -107,6 +107,13 @@ def test_tests_and_examples() -> None:
     assert not service.for_tests
 
 
+def test_vendored() -> None:
+    assert roles("archivebox/vendor/pocket.py").vendored
+    assert roles("pip/_vendor/requests/api.py").vendored and roles("app/Vendored/lib.py").vendored
+    assert not roles("shop/vendors/views.py").vendored  # a marketplace's vendors are the project's own code
+    assert not roles("vendor.py").vendored and not roles("app/vendor_api.py").vendored
+
+
 def test_data_migration_signature() -> None:
     module = ast.parse("def forwards(apps, schema_editor): pass\ndef handler(request, pk): pass\n")
     forwards, handler = module.body

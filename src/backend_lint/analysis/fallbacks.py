@@ -20,6 +20,12 @@ them are one of a few idioms whose meaning is plain from the ``try`` statement i
   is dropped ("the advice to the kernel is just an advice"): a reviewed choice, like a ``# noqa: S110``.
   Not in migration code: a migration that drops an error and does nothing leaves the data half-fixed, and
   the operator, who never reads the comment, has to be told;
+- **an item whose errors the code says it ignores**: in a loop, a handler of ``continue`` (or ``pass`` ending
+  the loop's body) under a comment that says the errors are ignored (``# ignore any errors``: pgAdmin's
+  migration adding ``panelLock`` to each user's saved layout, where a layout of another shape keeps its
+  valid value). The author states the skip is the intent, not why something may fail; also in migration
+  code, where a comment that only explains a failure (``# This can fail on differing SECRET_KEYS``) does
+  not count, and neither does one over a handler that gives up on the whole job (``return``);
 - **a row skipped in a backfill**: in migration code, ``except Exception: continue`` in a loop whose ``try``
   has an ``else:`` that writes the row: a row whose new value cannot be computed keeps the old one (a nullable
   hash left null), and no row is half-fixed. A migration that gives up on the whole job stays flagged;
@@ -100,6 +106,7 @@ def is_deliberate_fallback(attempt: ast.Try, handler: ast.ExceptHandler, ctx: Fi
         or probes_alternatives(attempt, handler, ctx)
         or (_explained(handler, ctx) and not _migration_code(ctx))
         or (_row_skipped(attempt, handler) and _migration_code(ctx))
+        or (_says_ignored(handler, ctx) and _skips_loop_item(attempt, handler, ctx))
         or _raised_next(attempt, ctx)
         or _fallback_returned_next(attempt, handler, ctx)
         or _not_found_lookup(attempt, ctx)
@@ -282,6 +289,62 @@ def _row_skipped(attempt: ast.Try, handler: ast.ExceptHandler) -> bool:
     row.save()``: the write is in ``else:``, so a row whose value cannot be computed is skipped and keeps what
     it had (a nullable column backfilled best-effort stays null). Nothing is half-written."""
     return bool(attempt.orelse) and all(isinstance(statement, ast.Continue) for statement in handler.body)
+
+
+_IGNORED = re.compile(r"\bignor(?:e|es|ed|ing)\b")
+_ERRORS = re.compile(r"\b(?:errors?|exceptions?|failures?|fail(?:s|ed|ing)?)\b")
+
+
+def _says_ignored(handler: ast.ExceptHandler, ctx: FileContext) -> bool:
+    """A comment on the ``except`` line, in the handler or right above ``except`` says that errors are ignored
+    (``# ignore any errors``, ``# failures are ignored on purpose``): the skip is stated as the intent."""
+    first = handler.lineno - 2
+    last = handler.end_lineno or handler.lineno
+    for index in range(max(first, 0), last):
+        line = ctx.lines[index]
+        position = line.find("#")
+        if position == -1 or not _for_reader(line) or (index == first and not line.lstrip().startswith("#")):
+            continue
+        text = line[position + 1 :].lower()
+        if _IGNORED.search(text) and _ERRORS.search(text):
+            return True
+    return False
+
+
+_LOOPS = (ast.For, ast.AsyncFor, ast.While)
+
+
+def _skips_loop_item(attempt: ast.Try, handler: ast.ExceptHandler, ctx: FileContext) -> bool:
+    """``handler`` moves on to the next item of the loop around ``attempt``: it is ``continue``, or ``pass`` with
+    the ``try`` ending the loop's body (also through the ``if`` blocks it ends). A handler that leaves the loop
+    or the function gives up on every item after it."""
+    if all(isinstance(statement, ast.Continue) for statement in handler.body):
+        return any(isinstance(scope_loop, _LOOPS) for scope_loop in _enclosing(attempt, ctx))
+    if not all(isinstance(statement, ast.Pass) for statement in handler.body):
+        return False
+    node: ast.AST = attempt
+    for _ in range(4):
+        owner = ctx.parent_of(node)
+        block = getattr(owner, "body", None) if owner is not None else None
+        orelse = getattr(owner, "orelse", None) if owner is not None else None
+        if isinstance(owner, _LOOPS):
+            return isinstance(block, list) and bool(block) and block[-1] is node
+        if not isinstance(owner, ast.If):
+            return False
+        if not any(isinstance(part, list) and part and part[-1] is node for part in (block, orelse)):
+            return False
+        node = owner
+    return False
+
+
+def _enclosing(node: ast.AST, ctx: FileContext) -> list[ast.AST]:
+    """The nodes around ``node`` up to its function (not past it: a loop outside the function is not its own)."""
+    found: list[ast.AST] = []
+    current = ctx.parent_of(node)
+    while current is not None and not isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        found.append(current)
+        current = ctx.parent_of(current)
+    return found
 
 
 def _migration_code(ctx: FileContext) -> bool:

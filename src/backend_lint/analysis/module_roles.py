@@ -1,4 +1,4 @@
-"""What a module is for, beyond shipping service code: tests, test support, migrations, examples.
+"""What a module is for, beyond shipping service code: tests, test support, migrations, examples, vendored code.
 
 Rules about production behaviour (a query per row, a ``print`` instead of a log, a network call without a
 timeout) are noise in code that never serves a request: a test, the fixtures and provisioning that tests run on, a
@@ -33,6 +33,8 @@ _MIGRATION_WORDS = frozenset({"migration", "migrations"})
 _SCHEMA_WORDS = frozenset({"database", "databases", "db", "schema", "schemas", "tables"})
 _EXAMPLE_DIRS = frozenset({"examples", "example", "example_dags", "docs_src", "samples"})
 _DEMO_DIRS = frozenset({"demo", "demos", "demo_site", "demosite"})
+_VENDOR_DIRS = frozenset({"vendor", "_vendor", "vendored", "_vendored"})
+"""Packages that hold a copy of someone else's library (``archivebox/vendor/pocket.py``, ``pip/_vendor``)."""
 _TEST_SUPPORT_DIRS = frozenset({"testutils", "test_utils", "testing_utils", "test_helpers", "pytest_plugins"})
 _TEST_SUPPORT_FILES = frozenset({"conftest.py", "pytest_plugin.py", "pytest_plugins.py", "testing.py"})
 _TEST_LIBRARIES = frozenset({"pytest", "factory", "faker", "_pytest"})
@@ -52,6 +54,9 @@ class ModuleRoles:
     example: bool = False
     """An example, tutorial or demo shipped for users to read and copy (``examples/``, ``example_dags/``,
     ``demo/``, ``bakerydemo/``)."""
+    vendored: bool = False
+    """A copy of a third-party library kept inside the project (``vendor/``, ``_vendor/``, ``vendored/``): its
+    maintainers do not patch it, they replace it with a newer upstream release."""
 
     @property
     def for_tests(self) -> bool:
@@ -75,7 +80,21 @@ def roles_of(path: str, tree: ast.Module) -> ModuleRoles:
         test_support=_is_test_support(folders, name, imported, tree),
         migration=_is_migration(folders, name, imported, tree),
         example=any(_is_example_folder(folder) for folder in folders),
+        vendored=any(folder.lower() in _VENDOR_DIRS for folder in folders),
     )
+
+
+_SNIPPET_MARKER = re.compile(r"^\s*#\s*\[START\s+[\w.-]+\]\s*$", re.MULTILINE)
+"""``# [START retry_policy_on_task]``: where Sphinx's ``literalinclude`` (``:start-after:``) cuts an excerpt into
+the documentation (Airflow's example DAGs, cloud vendors' samples)."""
+
+
+@reads(module_roles)
+def documentation_example(ctx: FileContext) -> bool:
+    """An example module the documentation quotes: it has the example role and marks excerpts with ``# [START
+    name]`` comments. It is written for readers to copy, not run as anyone's service (an example *service*, a
+    demo app showing the mistakes a service makes, has no such markers and stays what it is)."""
+    return module_roles(ctx).example and "[START" in ctx.source and bool(_SNIPPET_MARKER.search(ctx.source))
 
 
 def _is_example_folder(folder: str) -> bool:

@@ -10,9 +10,13 @@ Also flagged: ``session.send(prepared)`` (a prepared request, as webhook senders
 ``ftp.connect(host, port)`` on an ``ftplib.FTP()`` made without a timeout.
 
 Left alone: tests and test support (:mod:`backend_lint.analysis.module_roles`: test modules, ``conftest.py``,
-pytest plugins, fixture modules, test provisioning), where a hang fails a test run and serves no one, and
-command line code (:func:`.entrypoints.in_cli_context`: a click/typer command, an argparse ``main()``, a main
-guard, a CLI module), where a hang holds the operator's terminal, not a service worker. Both are read from the
+pytest plugins, fixture modules, test provisioning), where a hang fails a test run and serves no one; examples
+the documentation quotes (an ``example_dags/`` module with ``# [START name]`` excerpt markers:
+:func:`.module_roles.documentation_example`), written for readers to copy (an example *service* without such
+markers, a demo of the mistakes a service makes, stays checked); vendored copies of third-party libraries
+(``vendor/``, ``_vendor/``), which their maintainers replace with a newer release rather than patch; and command
+line code (:func:`.entrypoints.in_cli_context`: a click/typer command, an argparse ``main()``, a main
+guard, a CLI module), where a hang holds the operator's terminal, not a service worker. All are read from the
 module itself: the rule reads facts of its own file only, so its results are cached per file. Also left
 alone: httpx
 (it has a 5 second default), a timeout passed positionally, ``*args``/``**kwargs`` that may carry one, a
@@ -44,7 +48,7 @@ from backend_lint.analysis.http_clients import (
     network_client,
     passes_argument,
 )
-from backend_lint.analysis.module_roles import module_roles
+from backend_lint.analysis.module_roles import documentation_example, module_roles
 from backend_lint.analysis.project.conditions import ProjectFact, requests_timeout_patched, sets_timeout
 from backend_lint.analysis.project.imported import absolute_name
 from backend_lint.analysis.request_targets import (
@@ -122,8 +126,8 @@ class NetworkCallWithoutTimeout(Rule):
     fix_node = "Call"
     triggers = ("requests", "urllib", "http", "smtplib", "ftplib", "poplib", "imaplib", "socket", "redis",
                 "psycopg")
-    needs = (network_client, module_roles, in_cli_context, requests_timeout_patched, imported_adapters, sets_timeout,
-             not_a_remote_url, bytes_sources, connect_only_probe)
+    needs = (network_client, module_roles, documentation_example, in_cli_context, requests_timeout_patched,
+             imported_adapters, sets_timeout, not_a_remote_url, bytes_sources, connect_only_probe)
     options = (
         Option("default-timeout", float, 10.0, "seconds the fix passes as the timeout"),
         Option(
@@ -138,8 +142,11 @@ class NetworkCallWithoutTimeout(Rule):
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
         if not might_be(node.func, NETWORK_CALL_NAMES, ctx):
             return
-        if module_roles(ctx).for_tests:
+        roles = module_roles(ctx)
+        if roles.for_tests:
             return  # a test's call to its own test server: a hang fails that test run, not a service
+        if roles.vendored or documentation_example(ctx):
+            return  # a copy of someone else's library, or an excerpt the documentation quotes: no one's service
         if in_cli_context(ctx.scope, ctx) or _MANAGEMENT_COMMAND in f"/{ctx.project_path}":
             return  # an operator's command: a hang holds the terminal it runs in, no service worker
         client = network_client(node, ctx)

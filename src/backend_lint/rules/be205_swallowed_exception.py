@@ -21,7 +21,8 @@ are the deliberate fallbacks :mod:`backend_lint.analysis.fallbacks` describes (a
 the ``try`` computes, an optional value used in ``else:``, a ``*_safe`` function, best-effort telemetry, a row
 that does not parse skipped, a stored file or a legacy blob that does not parse, a malformed log line left out
 of what a loop collects (:mod:`backend_lint.analysis.parse_failures`), an entry dropped from a registry,
-alternatives probed in a loop that raises when none works) and migration steps expected to fail on some
+alternatives probed in a loop that raises when none works, an item of a loop skipped under a comment saying its
+errors are ignored) and migration steps expected to fail on some
 databases (:mod:`backend_lint.analysis.migration_steps`).
 Tests and test support are left alone; migrations are not: a migration that swallows an error and silently
 does nothing leaves the schema or data half-fixed with no one told.
