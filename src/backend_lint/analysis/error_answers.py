@@ -10,6 +10,10 @@
   metric outside its allow-list) is read for its module summary; :func:`refusal_callee` names the one project
   function a ``try`` body calls, whose refusal a clause catching ``Exception`` and answering 4xx exists to
   pass on.
+- :func:`raises_nothing`: a ``try`` whose body only copies names and attributes into locals
+  (``size = settings_service.settings.max_file_size_upload``: a declared field of a settings model) calls
+  nothing, indexes nothing and awaits nothing; no database, network or file error can come out of it, so its
+  clause is a defensive dead one with no internal text to leak.
 """
 
 from __future__ import annotations
@@ -102,3 +106,29 @@ def refusal_callee(attempt: ast.Try, ctx: FileContext) -> Optional[str]:
     if qualified is None or not package or qualified.partition(".")[0] != package:
         return None
     return qualified
+
+
+def raises_nothing(ctx: FileContext) -> bool:
+    """The ``try`` around the clause being visited only binds locals to names, attributes and constants
+    (``size = settings_service.settings.max_file_size_upload``): no call, subscript, operator or ``await``."""
+    clause = ctx.scope.except_handler
+    attempt = ctx.parent_of(clause) if clause is not None else None
+    if not isinstance(attempt, ast.Try) or clause not in attempt.handlers or not attempt.body:
+        return False
+    for statement in attempt.body:
+        if isinstance(statement, ast.Assign):
+            targets, value = statement.targets, statement.value
+        elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
+            targets, value = [statement.target], statement.value
+        else:
+            return False
+        if not all(isinstance(target, ast.Name) for target in targets) or not _plain_read(value):
+            return False
+    return True
+
+
+def _plain_read(value: ast.expr) -> bool:
+    """``a.b.c``, ``name``, ``3``: a value read without running anything the code wrote."""
+    while isinstance(value, ast.Attribute):
+        value = value.value
+    return isinstance(value, (ast.Name, ast.Constant))
