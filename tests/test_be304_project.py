@@ -167,7 +167,8 @@ PERMISSION_PROJECT = {
         @Permissions.TIMELAPSE_DELETE.require(403)
         def delete_timelapse(name):
             try:
-                os.remove(name)
+                os.remove(os.path.join("/timelapse", name))
+                os.remove(os.path.join("/thumbnails", name))
             except Exception as e:
                 abort(500, description="Could not delete: %s" % str(e))
             return jsonify({})
@@ -179,7 +180,7 @@ def test_a_permission_only_administrators_hold_is_an_admin_only_endpoint(tmp_pat
     """OctoPrint's ``Permissions.SETTINGS`` is marked dangerous and given to no default group (only the admin group,
     which holds every permission, has it); ``TIMELAPSE_DELETE`` goes to every user."""
     found = findings_of(write_project(tmp_path, PERMISSION_PROJECT), "BE304")
-    assert found == {(os.path.join("printer", "api.py"), 25)}
+    assert found == {(os.path.join("printer", "api.py"), 26)}
 
 
 SERVICE_PROJECT = {

@@ -16,6 +16,9 @@ Two questions BE303 asks about a raw body read, answered over the parents and na
   body and answers for it, and a schema in the proxy would drop what that service accepts.
 - *Is the body one text field of a form?* (:func:`one_form_text_field`) Flask's ``request.form["bookmark"]``
   is a string or a 400 already; one such field, never decoded, is free-form text a schema would add nothing to.
+  Several such fields (:func:`form_text_fields`) count too when none of them is stored: not given to a
+  constructor or a storage call, not written into an attribute or into an item of anything the handler did not
+  build itself.
 """
 
 from __future__ import annotations
@@ -235,6 +238,68 @@ def one_form_text_field(handler: ast.AST, reads: list[ast.expr]) -> bool:
         if any(_stored(parents, use) for use in uses) or all(_answered(parents, use) for use in uses):
             return False
     return len(keys) == 1
+
+
+def form_text_fields(handler: ast.AST, reads: list[ast.expr]) -> bool:
+    """Every raw read is Flask's ``request.form["key"]``/``request.form.get("key", "")`` (or a test ``"key" in
+    request.form``) whose text is never decoded, never given to a model's constructor or a storage call, never
+    written into an attribute or an item of anything but a dict the handler builds for this request, and not only
+    echoed back: changedetection.io's "send a test notification" reads the settings form's unsaved URLs, title and
+    body, strips them and hands them to the notifier; its browser-steps endpoint hands the step's operation and
+    selector to the stepper, which resolves the operation against its own handlers. Werkzeug's form holds only
+    strings (a missing ``form["key"]`` is a 400), so a schema would only say "strings"; each field is checked
+    by whoever it is handed to, as :func:`one_form_text_field` says of one field."""
+    parents = {child: node for node in ast.walk(handler) for child in ast.iter_child_nodes(node)}
+    fields = 0
+    for read in reads:
+        parent = parents.get(read)
+        if isinstance(read, ast.Attribute) and read.attr == "form" and isinstance(parent, ast.Compare) \
+                and read in parent.comparators and all(isinstance(op, (ast.In, ast.NotIn)) for op in parent.ops):
+            continue  # `"title" in request.form`: a test
+        found = _form_field(parents, read)
+        if found is None:
+            return False
+        uses = _field_uses(parents, handler, found[1])
+        if uses is None:
+            return False
+        for value in (found[1], *uses):
+            put = _put_into(parents, value)
+            if put is not None and not _local_of(handler, put):
+                return False  # `datastore.data["title"] = ...`, `user.name = name`: kept beyond the request
+        if any(_stored(parents, use) for use in uses) or (uses and all(_answered(parents, use) for use in uses)):
+            return False
+        fields += 1
+    return fields > 0
+
+
+def _put_into(parents: dict[ast.AST, ast.AST], field: ast.expr) -> Optional[ast.expr]:
+    """The target ``field`` (through ``.strip()`` and the like) is assigned to when that is an attribute or an
+    item (``n_object["title"] = request.form.get("title", "").strip()``), else ``None``."""
+    value: ast.expr = field
+    while True:
+        parent = parents.get(value)
+        if isinstance(parent, (ast.BoolOp, ast.IfExp)):
+            value = parent
+        elif isinstance(parent, ast.Attribute) and parent.attr in _TEXT_METHODS \
+                and isinstance(parents.get(parent), ast.Call):
+            value = parents[parent]  # type: ignore[assignment]  # a method's call is an expression
+        else:
+            break
+    parent = parents.get(value)
+    if isinstance(parent, ast.Assign) and parent.value is value:
+        for target in parent.targets:
+            if isinstance(target, (ast.Attribute, ast.Subscript)):
+                return target
+    return None
+
+
+def _local_of(handler: ast.AST, target: ast.expr) -> bool:
+    """``n_object["title"]`` where the handler itself binds ``n_object`` (a dict it builds for this request)."""
+    base = target.value if isinstance(target, (ast.Attribute, ast.Subscript)) else target
+    if not (isinstance(target, ast.Subscript) and isinstance(base, ast.Name)):
+        return False
+    return any(isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == base.id for t in node.targets)
+               for node in ast.walk(handler))
 
 
 def _form_field(parents: dict[ast.AST, ast.AST], read: ast.expr) -> Optional[tuple[str, ast.expr]]:

@@ -10,6 +10,14 @@
   metric outside its allow-list) is read for its module summary; :func:`refusal_callee` names the one project
   function a ``try`` body calls, whose refusal a clause catching ``Exception`` and answering 4xx exists to
   pass on.
+- :func:`raises_nothing`: a ``try`` whose body only copies names and attributes into locals
+  (``size = settings_service.settings.max_file_size_upload``: a declared field of a settings model) calls
+  nothing, indexes nothing and awaits nothing; no database, network or file error can come out of it, so its
+  clause is a defensive dead one with no internal text to leak.
+- :func:`removes_named_file`: a ``try`` holding only the removal of the file the client named in the URL
+  (OctoPrint's ``os.remove(full_path)``, ``full_path`` built from the route's ``filename``): the only error is
+  the ``OSError`` about that file (its errno and the path of what the client asked to delete), the user's own
+  feedback rather than a map of the system.
 """
 
 from __future__ import annotations
@@ -18,6 +26,8 @@ import ast
 from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.ast_helpers import callee_name, own_nodes
+from backend_lint.analysis.bindings import bindings_of
+from backend_lint.analysis.facts import reads
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
@@ -102,3 +112,57 @@ def refusal_callee(attempt: ast.Try, ctx: FileContext) -> Optional[str]:
     if qualified is None or not package or qualified.partition(".")[0] != package:
         return None
     return qualified
+
+
+def raises_nothing(ctx: FileContext) -> bool:
+    """The ``try`` around the clause being visited only binds locals to names, attributes and constants
+    (``size = settings_service.settings.max_file_size_upload``): no call, subscript, operator or ``await``."""
+    clause = ctx.scope.except_handler
+    attempt = ctx.parent_of(clause) if clause is not None else None
+    if not isinstance(attempt, ast.Try) or clause not in attempt.handlers or not attempt.body:
+        return False
+    for statement in attempt.body:
+        if isinstance(statement, ast.Assign):
+            targets, value = statement.targets, statement.value
+        elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
+            targets, value = [statement.target], statement.value
+        else:
+            return False
+        if not all(isinstance(target, ast.Name) for target in targets) or not _plain_read(value):
+            return False
+    return True
+
+
+def _plain_read(value: ast.expr) -> bool:
+    """``a.b.c``, ``name``, ``3``: a value read without running anything the code wrote."""
+    while isinstance(value, ast.Attribute):
+        value = value.value
+    return isinstance(value, (ast.Name, ast.Constant))
+
+
+_REMOVALS = frozenset({"os.remove", "os.unlink", "os.rmdir", "shutil.rmtree"})
+
+
+@reads(bindings_of)
+def removes_named_file(ctx: FileContext, function: ast.AST, params: frozenset[str]) -> bool:
+    """The ``try`` around the clause being visited is one call removing a file (``os.remove``, ``os.unlink``,
+    ``os.rmdir``, ``shutil.rmtree``) whose path is one of ``params`` (the handler's URL parameters) or a local of
+    ``function`` assigned once from an expression that uses one (``os.path.realpath(os.path.join(folder,
+    filename))``)."""
+    clause = ctx.scope.except_handler
+    attempt = ctx.parent_of(clause) if clause is not None else None
+    if not params or not isinstance(attempt, ast.Try) or clause not in attempt.handlers or len(attempt.body) != 1:
+        return False
+    statement = attempt.body[0]
+    call = statement.value if isinstance(statement, ast.Expr) else None
+    if not (isinstance(call, ast.Call) and len(call.args) == 1 and not call.keywords
+            and ctx.imports.resolve(call.func) in _REMOVALS):
+        return False
+    path = call.args[0]
+    if isinstance(path, ast.Name) and path.id not in params \
+            and isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        value = bindings_of(ctx, function).single_value(path.id)
+        if value is None:
+            return False
+        path = value
+    return any(isinstance(node, ast.Name) and node.id in params for node in ast.walk(path))

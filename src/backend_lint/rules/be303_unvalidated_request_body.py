@@ -16,7 +16,10 @@ parameters and DRF ``request.data`` are not raw reads here. A single field check
 with a literal, converted to a number, bound in a lookup, handed whole to a command or schema class) is not
 used raw, and a handler that renders a page or redirects (a form view) is left alone. So is a Flask handler whose
 only raw use is one text field of its form, never decoded (``request.form["bookmark"]`` stored as the reader's
-position): werkzeug's form holds strings and answers a missing key with 400 itself. A handler that catches a
+position): werkzeug's form holds strings and answers a missing key with 400 itself. Several such fields, none
+of them stored (not given to a constructor or a storage call, not written into an attribute or into an item of
+anything the handler did not build), are left alone too: a test notification built from the settings form's
+unsaved text. A handler that catches a
 service's own refusal (``except InvalidProfileError: abort(400)``) leaves the checking to that service
 (:mod:`backend_lint.analysis.delegated_validation`), and a field handed alone to a one-value setter
 (``blueprint.file_dialog_view.set(req.json["view"])``, a registered preference that checks its value) is the
@@ -30,7 +33,7 @@ from __future__ import annotations
 
 import ast
 
-from backend_lint.analysis.body_fields import one_form_text_field
+from backend_lint.analysis.body_fields import form_text_fields, one_form_text_field
 from backend_lint.analysis.delegated_validation import answers_service_refusal, validated_by_decorator
 from backend_lint.analysis.handler_body import handler_body
 from backend_lint.analysis.handlers import FLASK, FRAMEWORK_MODULES, handler_for
@@ -64,6 +67,8 @@ class UnvalidatedRequestBody(Rule):
         raw = [read.node for read in reads if read.raw]
         if handler.framework == FLASK and raw and one_form_text_field(node, raw):
             return  # one free-form text field of a form: a string or a 400 already, nothing for a schema to check
+        if handler.framework == FLASK and raw and form_text_fields(node, [read.node for read in reads]):
+            return  # a form's text fields, each handed on, none stored: strings or 400 already
         first = next((read for read in reads if read.raw), None)
         if first is not None and only_text_fields(node, [read.node for read in reads]):
             return  # fields read leniently that only become text (a prompt): free-form by design

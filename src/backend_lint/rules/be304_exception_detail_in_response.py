@@ -17,7 +17,10 @@ Starlette, werkzeug, DRF ``APIException`` family, aiohttp ``web.HTTP...``), Flas
 or the value a handler returns (a dict, list, tuple or string). Logging the exception is fine.
 
 Left alone: validation errors (``except ValidationError as e`` and the like, ``AssertionError`` of
-``assert x, "message"``), whose messages are written for the client; builtin errors the module raises itself
+``assert x, "message"``, ``NotImplementedError``, the code's own "not supported"), whose messages are
+written for the client; a ``try`` that only reads names and attributes (it can raise nothing internal); text of
+the exception only compared, never sent (``A if e.args == (A,) else B``); a ``try`` that only removes the file
+the client named in the URL (the ``OSError`` is about that file); builtin errors the module raises itself
 with messages of its own (decided at the end of the module, once every ``raise`` is seen); classes named
 ``...Response`` that are not a web framework's responses (a status tuple); and HTTP exceptions caught and
 passed on. Handlers only administrators reach (declared on the handler, by a guard at the top of its body, or in
@@ -35,7 +38,13 @@ from backend_lint.analysis.admin_declarations import handler_admin_facts
 from backend_lint.analysis.admin_only import admin_guard, admin_only
 from backend_lint.analysis.ast_helpers import callee_name, under_if
 from backend_lint.analysis.bindings import bindings_of
-from backend_lint.analysis.error_answers import discarded_response, reason_phrase, refusal_callee
+from backend_lint.analysis.error_answers import (
+    discarded_response,
+    raises_nothing,
+    reason_phrase,
+    refusal_callee,
+    removes_named_file,
+)
 from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.input_errors import says_input_error, validates_only
@@ -61,7 +70,7 @@ _CLIENT_FACING = ("ValidationError", "HTTPException", "APIException", "Http404",
 _BUILTIN_INTERNAL = frozenset({
     "Exception", "BaseException", "KeyError", "IndexError", "LookupError", "TypeError", "AttributeError",
     "RuntimeError", "OSError", "IOError", "EnvironmentError", "ConnectionError", "TimeoutError",
-    "PermissionError", "FileNotFoundError", "NameError", "NotImplementedError",
+    "PermissionError", "FileNotFoundError", "NameError",
     "ImportError", "ModuleNotFoundError", "ZeroDivisionError", "ArithmeticError", "RecursionError",
     "MemoryError", "SystemError", "BrokenPipeError", "ConnectionResetError", "ConnectionRefusedError",
 })
@@ -144,8 +153,9 @@ def _error_handler_param(function: ast.AST, ctx: FileContext) -> Optional[str]:
 
 def _internal(caught: Optional[ast.expr], ctx: FileContext) -> bool:
     """The clause catches exceptions whose text is internal: anything (bare, ``Exception``), a builtin
-    error other than ``ValueError``, or an error of a database, network or cloud library. A project's own
-    exception classes and validation errors carry messages written for clients."""
+    error other than ``ValueError`` and ``NotImplementedError`` (the code's own "not supported"), or an error
+    of a database, network or cloud library. A project's own exception classes and validation errors carry
+    messages written for clients."""
     if caught is None:
         return True
     for item in caught.elts if isinstance(caught, ast.Tuple) else [caught]:
@@ -192,7 +202,7 @@ class ExceptionDetailInResponse(Rule):
     name = "exception-detail-in-response"
     message = "`{detail}` of a caught exception goes into the response; log it and return a generic message"
     triggers = ("except",)
-    needs = (handler_for, bindings_of, resolve_class, class_chain)
+    needs = (handler_for, bindings_of, resolve_class, class_chain, removes_named_file)
     builtin_leaks: FileState[list[tuple[ast.AST, str, frozenset[str], tuple[ProjectFact, ...]]]] = FileState(list)
     """``(node, detail, builtin types)`` of leaks decided at the end of the module."""
     raised_here: FileState[set[str]] = FileState(set)
@@ -273,7 +283,8 @@ class ExceptionDetailInResponse(Rule):
         """The detail that leaks, as written; a leak of builtin errors the module raises itself with messages
         of its own waits for the end of the module (:meth:`decide`). A specific builtin error (a ``TypeError``
         of the client's value, not ``Exception``) answered with a 4xx status is the client's input error."""
-        if _under_debug_branch(node, ctx) or validates_only(ctx) or _operator_only(ctx):
+        if _under_debug_branch(node, ctx) or validates_only(ctx) or raises_nothing(ctx) or _operator_only(ctx) \
+                or _removes_requested_file(ctx):
             return None
         names = {name: types for name, types in _caught_names(ctx.scope, ctx).items()
                  if not _narrowed(node, name, ctx)}
@@ -324,6 +335,16 @@ def _operator_only(ctx: FileContext) -> bool:
         return False
     clause = ctx.scope.except_handler
     return admin_only(handler) or (clause is not None and admin_guard(handler.function, clause))
+
+
+def _removes_requested_file(ctx: FileContext) -> bool:
+    """The ``try`` only removes the file the client named in the handler's URL: its ``OSError`` is about that
+    file (:func:`~backend_lint.analysis.error_answers.removes_named_file`)."""
+    function = ctx.scope.function
+    handler = handler_for(ctx, function) if function is not None else None
+    if handler is None:
+        return False
+    return removes_named_file(ctx, handler.function, frozenset(param.name for param in handler.params))
 
 
 def _refutations(ctx: FileContext, client_error: bool) -> tuple[ProjectFact, ...]:
@@ -443,9 +464,14 @@ def _detail_in(expr: ast.expr, names: list[str], ctx: FileContext, depth: int) -
     stack: list[ast.AST] = [expr]
     while stack:
         node = stack.pop()
-        if isinstance(node, ast.IfExp) and _mentions_debug(node.test):
-            stack.append(node.orelse)  # traceback.format_exc() if settings.DEBUG else "Internal error"
+        if isinstance(node, ast.IfExp):
+            if _mentions_debug(node.test):
+                stack.append(node.orelse)  # traceback.format_exc() if settings.DEBUG else "Internal error"
+            else:
+                stack.extend((node.orelse, node.body))  # the test only chooses: `A if e.args == (A,) else B`
             continue
+        if isinstance(node, ast.Compare) or (isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not)):
+            continue  # `e.args == (EMPTY,)`, `not str(e)`: a bool, the text is compared, never sent
         if isinstance(node, ast.Call):
             func = node.func
             if isinstance(func, ast.Name) and func.id in ("str", "repr") and node.args and _is_caught(

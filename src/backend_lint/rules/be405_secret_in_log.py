@@ -12,7 +12,8 @@ never checked: ``logger.info("token refreshed for %s", user.id)`` is fine. A val
 function (``mask(token)``, ``len(password)``, ``token[:6]``, ``bool(api_key)``) or is a literal is left
 alone: that is what masking looks like. So is a secret a CLI command also shows on the terminal (the key it
 just created, in a rich panel and, as the console's fallback, in log lines): the operator asked to see it
-(:mod:`backend_lint.analysis.shown_secrets`).
+(:mod:`backend_lint.analysis.shown_secrets`). Migration code (a migration module, a ``RunPython`` function) is
+left alone too: it runs once, at upgrade, for the operator who holds the database the secrets live in.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from backend_lint.analysis.loggers import (
     message_argument,
 )
 from backend_lint.analysis.mentions import attributes_read, path_arguments
+from backend_lint.analysis.module_roles import in_migration, module_roles
 from backend_lint.analysis.refused_secrets import refused_lookup
 from backend_lint.analysis.resolve import lookup
 from backend_lint.analysis.secret_names import name_of, secret_word, split_identifier
@@ -161,7 +163,7 @@ class SecretInLog(Rule):
     triggers = ("log", "LOG", "structlog")
     needs = (
         logger_kind, logging_call_kind, origin, bindings_of, path_arguments, attributes_read, lookup, refused_lookup,
-        shown_to_operator,
+        shown_to_operator, module_roles, in_migration,
     )
     options = (
         Option(
@@ -214,6 +216,8 @@ class SecretInLog(Rule):
                 continue  # a command shows the operator the value it made for them, on the terminal too
             if _logged_by_choice(node, ctx):
                 return
+            if in_migration(ctx):
+                return  # a one-off data migration telling the operator running `migrate` what it rewrote
             self.report(ctx, value, value=_display(value, name, ctx))
 
     def _secrets_in_call(
