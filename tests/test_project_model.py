@@ -610,3 +610,13 @@ def test_a_helper_that_stops_sending_mail_drops_the_finding_on_a_warm_run(tmp_pa
     assert lines() == [20]
     helper.write_text(textwrap.dedent(MAIL_HELPERS["accounts/notifications.py"]), encoding="utf-8")
     assert lines() == [9, 20]
+
+
+def test_every_fact_kind_has_one_way_to_be_decided() -> None:
+    """A kind a rule can name but the model cannot decide would silently never hold (its findings always
+    stand); ``no-project`` is the one kind decided without a model."""
+    from backend_lint.analysis.project import conditions
+    from backend_lint.analysis.project.model import _ON_ARGUMENTS, _ON_NAME
+
+    assert not set(_ON_NAME) & set(_ON_ARGUMENTS)
+    assert set(_ON_NAME) | set(_ON_ARGUMENTS) == conditions.KINDS - {conditions.NO_PROJECT}

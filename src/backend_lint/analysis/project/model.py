@@ -91,95 +91,11 @@ class ProjectModel(SettingsFacts):
         return found
 
     def _decide(self, fact: ProjectFact) -> bool:
-        kind, args = fact.kind, fact.args
-        if kind == conditions.DRF_PAGINATION:
-            return self.drf_paginates
-        if kind == conditions.IDEMPOTENCY_MIDDLEWARE:
-            return bool(args) and FAMILIES.get(args[0]) in self.idempotent_families
-        if kind == conditions.READS_IDEMPOTENCY_KEY:
-            return bool(args) and self.reads_key(args[0])
-        if kind == conditions.CLI_MODULE:
-            return bool(args) and args[0] in self.cli_modules
-        if kind == conditions.TEST_SUPPORT:
-            return bool(args) and args[0] in self.test_modules
-        if kind == conditions.CONSTANTS:
-            return bool(args) and all(self.is_constant(name) for name in args)
-        if kind == conditions.HTML_VIEW:
-            return bool(args) and self.is_html_view(args[0], own=args[1:] == ("own",))
-        if kind == conditions.ROUTE_WORDS:
-            return len(args) > 1 and self.routed_with_words(args[0], frozenset(args[1:]))
-        if kind == conditions.RATE_LIMITED_APP:
-            return bool(args) and args[0] in self.rate_limited_families
-        if kind == conditions.UPLOAD_LIMIT:
-            return bool(args) and args[0] in self.upload_limited_families
-        if kind == conditions.HEALTH_CHECK:
-            return self.serves_health_check or self.files.container_probe or self.routes_words(frozenset(args))
-        if kind == conditions.NOT_ROOT_URLCONF:
-            return bool(args) and args[0] not in self.root_urlconfs
-        if kind == conditions.LIMITS_ATTEMPTS:
-            return bool(args) and any(summary.counts_attempts for summary in self.reached(args[0]))
-        if kind == conditions.ADMIN_ONLY_APP:
-            return bool(args) and args[0] in self.admin_only_apps
-        if kind == conditions.NOT_DEPLOYED:
-            return self.files.deployment == ""
-        if kind == conditions.DJANGO_USERNAMES:
-            return self.django_usernames
-        if kind == conditions.DOES:
-            return len(args) == 2 and self.does(args[0], args[1])
-        if kind == conditions.REQUESTS_TIMEOUT_PATCHED:
-            return any(summary.patches_requests_timeout for summary in self.modules.values())
-        if kind == conditions.RELATION:
-            return len(args) == 2 and self.has_relation(args[0], args[1])
-        if kind == conditions.UNIQUE_RECORD:
-            return bool(args) and self.unique_record(frozenset(args))
-        if kind == conditions.CLI_COMMAND_CLASS:
-            return bool(args) and self.command_class(args[0])
-        if kind == conditions.CHECKOUT_LINK:
-            response = self.definition(args[0])[1] if args else None
-            return response is not None and response.checkout_link
-        if kind == conditions.CHECKS_UNIQUE:
-            return bool(args) and self.refuses_duplicates(args[0])
-        if kind == conditions.UNREFERENCED:
-            return bool(args) and self.unreferenced(args[0])
-        if kind == conditions.DEVELOPMENT_ONLY:
-            return bool(args) and self.development_only(args[0])
-        if kind == conditions.SETS_TIMEOUT:
-            return bool(args) and self.sets_timeout(args[0])
-        if kind == conditions.SERVED_BY_WSGI:
-            return bool(args) and self.served_by_wsgi(args[0])
-        if kind == conditions.COMPARED_DEFAULT:
-            return bool(args) and args[0] in self.compared_secrets
-        if kind == conditions.STAFF_APP:
-            return bool(args) and self.staff_package(args[0])
-        if kind == conditions.SEEDED_TABLE:
-            return bool(args) and self.seeded(args[0])
-        if kind == conditions.GENERATED_UPLOAD:
-            return len(args) == 2 and self.generates_upload_name(args[0], args[1])
-        if kind == conditions.RUNS_QUERY:
-            return bool(args) and self.runs_query(args[0])
-        if kind == conditions.PLAIN_CLASS:
-            return bool(args) and self.plain_class(args[0])
-        if kind == conditions.CATCHES_ALL:
-            return bool(args) and all(self.catches_all(name) for name in args)
-        if kind == conditions.ADMIN_ONLY_NAME:
-            return bool(args) and args[0] in self.admin_only_names
-        if kind == conditions.ADMIN_PERMISSION:
-            return bool(args) and self.admin_permission(args[0])
-        if kind == conditions.SINGLE_ACCOUNT_APP:
-            return any(summary.single_account for summary in self.modules.values())
-        if kind == conditions.RAISES_MESSAGE:
-            found = self.definition(args[0])[1] if args else None
-            return found is not None and found.raises_message
-        if kind == conditions.LOOPBACK_CONSTANT:
-            return bool(args) and self.is_loopback_constant(args[0])
-        if kind == conditions.RECENT_TIME:
-            recent = self.definition(args[0])[1] if args else None
-            return recent is not None and recent.returns_recent_time
-        if kind == conditions.STARTUP_ONLY:
-            return bool(args) and self.definition(args[0])[0] in self.startup_reached
-        if kind == conditions.ABSENT:  # a malformed inner fact is not established: absent
-            return not (args and args[0] in _ESTABLISHED and self.holds(ProjectFact(args[0], args[1:])))
-        return False
+        on_name = _ON_NAME.get(fact.kind)
+        if on_name is not None:
+            return bool(fact.args) and on_name(self, fact.args[0])
+        on_arguments = _ON_ARGUMENTS.get(fact.kind)
+        return on_arguments is not None and on_arguments(self, fact.args)
 
     @cached_property
     def startup_reached(self) -> frozenset[str]:
@@ -520,3 +436,70 @@ class ProjectModel(SettingsFacts):
         name = self.definition(target)[0]
         paths = [*self.view_paths.get(name, ()), *self.object_prefixes(name)]
         return any(word in words for path in paths for word in path_words(path))
+
+
+def _definition_says(attribute: str) -> Callable[[ProjectModel, str], bool]:
+    """A fact read off the summary of what a qualified name defines (``raises_message``): false when the
+    project does not define it."""
+
+    def decide(model: ProjectModel, name: str) -> bool:
+        found = model.definition(name)[1]
+        return found is not None and bool(getattr(found, attribute))
+
+    return decide
+
+
+_ON_NAME: dict[str, Callable[[ProjectModel, str], bool]] = {
+    conditions.IDEMPOTENCY_MIDDLEWARE: lambda model, name: FAMILIES.get(name) in model.idempotent_families,
+    conditions.READS_IDEMPOTENCY_KEY: lambda model, name: model.reads_key(name),
+    conditions.CLI_MODULE: lambda model, name: name in model.cli_modules,
+    conditions.TEST_SUPPORT: lambda model, name: name in model.test_modules,
+    conditions.RATE_LIMITED_APP: lambda model, name: name in model.rate_limited_families,
+    conditions.UPLOAD_LIMIT: lambda model, name: name in model.upload_limited_families,
+    conditions.NOT_ROOT_URLCONF: lambda model, name: name not in model.root_urlconfs,
+    conditions.LIMITS_ATTEMPTS: lambda model, name: any(found.counts_attempts for found in model.reached(name)),
+    conditions.ADMIN_ONLY_APP: lambda model, name: name in model.admin_only_apps,
+    conditions.CLI_COMMAND_CLASS: lambda model, name: model.command_class(name),
+    conditions.CHECKOUT_LINK: _definition_says("checkout_link"),
+    conditions.CHECKS_UNIQUE: lambda model, name: model.refuses_duplicates(name),
+    conditions.UNREFERENCED: lambda model, name: model.unreferenced(name),
+    conditions.DEVELOPMENT_ONLY: lambda model, name: model.development_only(name),
+    conditions.SETS_TIMEOUT: lambda model, name: model.sets_timeout(name),
+    conditions.SERVED_BY_WSGI: lambda model, name: model.served_by_wsgi(name),
+    conditions.COMPARED_DEFAULT: lambda model, name: name in model.compared_secrets,
+    conditions.STAFF_APP: lambda model, name: model.staff_package(name),
+    conditions.SEEDED_TABLE: lambda model, name: model.seeded(name),
+    conditions.RUNS_QUERY: lambda model, name: model.runs_query(name),
+    conditions.PLAIN_CLASS: lambda model, name: model.plain_class(name),
+    conditions.ADMIN_ONLY_NAME: lambda model, name: name in model.admin_only_names,
+    conditions.ADMIN_PERMISSION: lambda model, name: model.admin_permission(name),
+    conditions.RAISES_MESSAGE: _definition_says("raises_message"),
+    conditions.LOOPBACK_CONSTANT: lambda model, name: model.is_loopback_constant(name),
+    conditions.RECENT_TIME: _definition_says("returns_recent_time"),
+    conditions.STARTUP_ONLY: lambda model, name: model.definition(name)[0] in model.startup_reached,
+}
+"""How the model decides a fact about one name (its first argument; a fact without one does not hold)."""
+
+_ON_ARGUMENTS: dict[str, Callable[[ProjectModel, tuple[str, ...]], bool]] = {
+    conditions.DRF_PAGINATION: lambda model, args: model.drf_paginates,
+    conditions.CONSTANTS: lambda model, args: bool(args) and all(model.is_constant(name) for name in args),
+    conditions.HTML_VIEW: lambda model, args: bool(args) and model.is_html_view(args[0], own=args[1:] == ("own",)),
+    conditions.ROUTE_WORDS: lambda model, args: len(args) > 1 and model.routed_with_words(
+        args[0], frozenset(args[1:])),
+    conditions.HEALTH_CHECK: lambda model, args: (
+        model.serves_health_check or model.files.container_probe or model.routes_words(frozenset(args))),
+    conditions.NOT_DEPLOYED: lambda model, args: model.files.deployment == "",
+    conditions.DJANGO_USERNAMES: lambda model, args: model.django_usernames,
+    conditions.DOES: lambda model, args: len(args) == 2 and model.does(args[0], args[1]),
+    conditions.REQUESTS_TIMEOUT_PATCHED: lambda model, args: any(
+        found.patches_requests_timeout for found in model.modules.values()),
+    conditions.RELATION: lambda model, args: len(args) == 2 and model.has_relation(args[0], args[1]),
+    conditions.UNIQUE_RECORD: lambda model, args: bool(args) and model.unique_record(frozenset(args)),
+    conditions.GENERATED_UPLOAD: lambda model, args: len(args) == 2 and model.generates_upload_name(args[0], args[1]),
+    conditions.CATCHES_ALL: lambda model, args: bool(args) and all(model.catches_all(name) for name in args),
+    conditions.SINGLE_ACCOUNT_APP: lambda model, args: any(found.single_account for found in model.modules.values()),
+    # a malformed inner fact is not established: absent
+    conditions.ABSENT: lambda model, args: not (
+        args and args[0] in _ESTABLISHED and model.holds(ProjectFact(args[0], args[1:]))),
+}
+"""How the model decides the other facts, from all their arguments (none for a fact of the whole project)."""
