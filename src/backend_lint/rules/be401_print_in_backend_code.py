@@ -31,6 +31,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Optional
 
+from backend_lint.analysis.ast_helpers import under_if
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.entrypoints import PROMPTS, in_cli_context, terminal_use
 from backend_lint.analysis.fix_logger import logger_for_fix
@@ -128,7 +129,18 @@ def _terminal_context(call: ast.Call, ctx: FileContext) -> bool:
         statement = ctx.parent_of(handler)
         if isinstance(statement, ast.Try) and body_logs(ctx, statement):
             return True
-    return _in_terminal_block(call, ctx) or _before_exit(call, ctx)
+    return _in_terminal_block(call, ctx) or _before_exit(call, ctx) or under_if(
+        call, ctx.parent_of, _debug_switch)
+
+
+def _debug_switch(test: ast.expr) -> bool:
+    """``if settings.DEBUG:``, ``if DEBUG and ...:``, ``if app.debug:``: the body runs only in development
+    (plane prints each request's query count on the developer's console), never in production, where debug
+    mode is off. An ``else`` of it is production and stays checked."""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+        return any(_debug_switch(value) for value in test.values)
+    name = test.id if isinstance(test, ast.Name) else test.attr if isinstance(test, ast.Attribute) else ""
+    return name in ("DEBUG", "debug")
 
 
 _EXITS = frozenset({"sys.exit", "os._exit"})
