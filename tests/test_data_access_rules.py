@@ -177,11 +177,11 @@ def test_be101_sql_built_by_plus_equals_at_module_level_names_that_line() -> Non
     # The text was dated at the scope's node when neither the `+=` nor the earlier value was formatted: a module
     # has no line (an internal error that disabled BE101 for the file), a function's `def` line misled.
     code = """
-        import sqlite3
+        import os, sqlite3
         cur = sqlite3.connect("x").cursor()
         q = "SELECT id FROM users WHERE name = "
         if flag:
-            q = other()
+            q = os.environ["USER_NAME"]
         q += " AND active = 1"
         cur.execute(q)
         """

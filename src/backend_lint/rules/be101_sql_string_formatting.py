@@ -21,10 +21,13 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional, Union
 
-from backend_lint.analysis.ast_helpers import callee_name
+from backend_lint.analysis.ast_helpers import callee_name, own_nodes
+from backend_lint.analysis.command_classes import command_base_facts, in_command_class
+from backend_lint.analysis.entrypoints import cli_module, in_cli_context
 from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.module_roles import in_migration, module_roles
-from backend_lint.analysis.project.conditions import ProjectFact, constants, test_support
+from backend_lint.analysis.project.conditions import ProjectFact, cli_command_class, constants, test_support
+from backend_lint.analysis.project.conditions import cli_module as cli_module_fact
 from backend_lint.analysis.project.imported import imported_qualified, imported_value
 from backend_lint.analysis.provenance import sql_reaching, unpacked_calls
 from backend_lint.analysis.resolve import lookup
@@ -77,13 +80,29 @@ class SqlStringFormatting(Rule):
             "also report SQL whose only formatted parts are names (tables, columns) the code puts in itself,"
             " when the call binds no values; names from the request are always reported",
         ),
+        Option(
+            "script-paths",
+            list,
+            ["scripts/", "bin/", "manage.py", "setup.py", "management/commands/"],
+            "paths of command line scripts, whose input is the operator's own (folders end in '/', globs allowed)",
+        ),
+        Option(
+            "report-internal-values",
+            bool,
+            False,
+            "also report values the function makes itself (read from the database, the models' metadata, its own"
+            " loops and computations); by default a value is reported when it comes from outside the function:"
+            " a parameter, the request, the environment or the command line",
+        ),
     )
     needs = (sql_reaching, imported_value, constants, module_roles, in_migration, lookup, handler_for,
-             unpacked_calls)
-    module_facts = (test_support,)
+             unpacked_calls, in_cli_context, cli_module, cli_command_class)
+    module_facts = (test_support, cli_module_fact)
 
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
+        if ctx.path_matches(self.option("script-paths")) or in_cli_context(ctx.scope, ctx) or in_command_class(ctx):
+            return  # command line code: the operator's own input, run once in the operator's shell
         for sink, sql, provenance in sql_reaching(node, ctx):
             fragment = sink.fragment or _condition_text(node, ctx)
             if not (fragment or provenance.is_data_statement):
@@ -99,6 +118,8 @@ class SqlStringFormatting(Rule):
                 _binds_values(sink, provenance) or not self.option("report-formatted-identifiers")
             ):
                 continue  # only names put in by the code (a query builder, introspection): the client's text counts
+            if not self.option("report-internal-values") and not _from_outside(unsafe, ctx):
+                continue  # every value is made by the function itself (rows it read, model metadata): no input
             why = _no_fix_reason(sink, sql)
             if why is None and ctx.comment_inside(node):
                 why = "a comment inside the call would be lost"
@@ -118,7 +139,7 @@ class SqlStringFormatting(Rule):
             )
             self.report(
                 ctx, node,
-                unless=_imported_constants(unsafe, ctx),
+                unless=(*_imported_constants(unsafe, ctx), *command_base_facts(ctx)),
                 applicability=Applicability.UNSAFE if why is None else Applicability.NONE,
                 fix_data=sink.paramstyle if why is None else None,
                 sink=sink.name,
@@ -206,23 +227,71 @@ def _from_request(holes: list[Hole], ctx: FileContext) -> bool:
     sources = {"request"}
     if handler is not None:
         sources |= {param.name for param in handler.params} | set(handler.request_names)
-    for hole in holes:
-        expressions: list[ast.AST] = [hole.expr]
-        for node in ast.walk(hole.expr):
-            if isinstance(node, ast.Name):
+    return _mentions_source(holes, sources, ctx)
+
+
+def _from_outside(holes: list[Hole], ctx: FileContext) -> bool:
+    """A hole whose value comes from outside the function: a parameter of it (any caller's text; ``self`` and
+    ``cls`` are the object, not input), the request, the environment or the command line, directly or through
+    a local assigned from one. Values the function makes itself (hex digests of rows it read, a model's
+    ``_meta.db_table``, the primary keys of a query) carry nobody's text."""
+    function = ctx.scope.function
+    sources = {"request"}
+    if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        arguments = function.args
+        every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs, arguments.vararg, arguments.kwarg]
+        sources |= {argument.arg for argument in every if argument is not None} - {"self", "cls"}
+        sources -= _handles(function)
+    return _from_request(holes, ctx) or _mentions_source(holes, sources, ctx, deep=True)
+
+
+_QUERY_METHODS = frozenset({
+    "execute", "executemany", "query", "fetch", "fetchall", "fetchone", "fetchrow", "fetchval", "scalar",
+    "scalars", "cursor", "raw",
+})
+
+
+def _handles(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+    """Names of the function that hold a handle, not text: a connection, cursor or session it runs queries
+    on (``cursor.execute(...)``), a model class whose manager or metadata it reads (``model.objects``,
+    ``model._meta.db_table``). What comes back from them is what the function read, not its caller's text."""
+    found = set()
+    for node in own_nodes(function):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and (
+            node.attr in _QUERY_METHODS or node.attr in ("objects", "_meta")
+        ):
+            found.add(node.value.id)
+    return found
+
+
+def _mentions_source(holes: list[Hole], sources: set[str], ctx: FileContext, deep: bool = False) -> bool:
+    """A hole mentions one of ``sources`` (or the request, the environment, the command line), itself or in
+    what the names it reads were assigned or looped over; ``deep``: also what those names were assigned,
+    unpacked from (``sql, params = build(...)``) or looped over in turn, a few assignments back."""
+    function = ctx.scope.function
+    unpacked = unpacked_calls(ctx, function) if deep and function is not None else {}
+    expressions: list[tuple[ast.AST, int]] = [(hole.expr, 0) for hole in holes]
+    seen: set[str] = set()
+    while expressions and len(seen) <= _MAX_NAMES_FOLLOWED:
+        expression, depth = expressions.pop()
+        for node in ast.walk(expression):
+            if isinstance(node, ast.Name) and node.id in sources:
+                return True
+            if isinstance(node, ast.Attribute) and (node.attr == "request" or ast.unparse(node) in sources):
+                return True
+            if isinstance(node, (ast.Attribute, ast.Call)) and ast.unparse(node).startswith(_OUTSIDE_INPUT):
+                return True  # the environment or the command line: text from outside the program
+            if isinstance(node, ast.Name) and node.id not in seen and (deep or depth == 0):
+                seen.add(node.id)
                 found = lookup(node.id, ctx, ctx.scope)
                 if found is not None:
-                    expressions.extend(v for v in found[1].assigned.get(node.id, []) if v is not None)
-                    expressions.extend(loop.iter for loop in found[1].loop_targets.get(node.id, []))
-        for expression in expressions:
-            for node in ast.walk(expression):
-                if isinstance(node, ast.Name) and node.id in sources:
-                    return True
-                if isinstance(node, ast.Attribute) and (node.attr == "request" or ast.unparse(node) in sources):
-                    return True
-                if isinstance(node, (ast.Attribute, ast.Call)) and ast.unparse(node).startswith(_OUTSIDE_INPUT):
-                    return True  # the environment or the command line: text from outside the program
+                    expressions.extend((v, depth + 1) for v in found[1].assigned.get(node.id, []) if v is not None)
+                    expressions.extend((loop.iter, depth + 1) for loop in found[1].loop_targets.get(node.id, []))
+                expressions.extend((element.call, depth + 1) for element in unpacked.get(node.id, []))
     return False
+
+
+_MAX_NAMES_FOLLOWED = 50
 
 
 def _imported_constants(unsafe: list[Hole], ctx: FileContext) -> tuple[ProjectFact, ...]:

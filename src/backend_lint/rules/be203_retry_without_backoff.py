@@ -28,13 +28,12 @@ import ast
 from typing import Optional, Union
 
 from backend_lint.analysis.ast_helpers import keyword_value
+from backend_lint.analysis.command_classes import command_base_facts, in_command_class
 from backend_lint.analysis.entrypoints import cli_module, in_cli_context
 from backend_lint.analysis.http_clients import might_be
 from backend_lint.analysis.module_roles import module_roles
-from backend_lint.analysis.project.conditions import ProjectFact, cli_command_class
+from backend_lint.analysis.project.conditions import cli_command_class
 from backend_lint.analysis.project.conditions import cli_module as cli_module_fact
-from backend_lint.analysis.project.def_facts import CLI_COMMAND_BASES
-from backend_lint.analysis.project.imported import imported_qualified
 from backend_lint.analysis.retries import (
     BACKOFF_CONSTANT,
     BACKOFF_DECORATORS,
@@ -134,17 +133,7 @@ class RetryWithoutBackoff(Rule):
     def _outside_service(ctx: FileContext, function: Optional[ast.AST]) -> bool:
         """Command line code (a click command, a CLI module, a method of a command class of a CLI framework
         written in the file) or set-up of the application's storage: run once by an operator or at start-up."""
-        if in_cli_context(ctx.scope, ctx) or sets_up_storage(function, ctx):
-            return True
-        cls = ctx.scope.class_
-        return cls is not None and any(origin(base, ctx) in CLI_COMMAND_BASES for base in cls.bases)
-
-    @staticmethod
-    def _command_bases(ctx: FileContext) -> tuple[ProjectFact, ...]:
-        """A project base of the enclosing class that may derive from a CLI framework's command class."""
-        cls = ctx.scope.class_
-        found = (imported_qualified(ctx, base) for base in cls.bases) if cls is not None else ()
-        return tuple(cli_command_class(name) for name in found if name is not None)
+        return in_cli_context(ctx.scope, ctx) or sets_up_storage(function, ctx) or in_command_class(ctx)
 
     @visits(ast.FunctionDef, ast.AsyncFunctionDef)
     def check_decorators(self, node: Union[ast.FunctionDef, ast.AsyncFunctionDef], ctx: FileContext) -> None:
@@ -156,7 +145,7 @@ class RetryWithoutBackoff(Rule):
             if isinstance(decorator, (ast.Name, ast.Attribute)) and origin(decorator, ctx) == "tenacity.retry":
                 found = _tenacity_problems(None, ctx)
                 if found is not None:
-                    self.report(ctx, decorator, unless=self._command_bases(ctx), construct="tenacity.retry",
+                    self.report(ctx, decorator, unless=command_base_facts(ctx), construct="tenacity.retry",
                                 problem=found[0], advice=found[1])
 
     @visits(ast.Call)
@@ -178,7 +167,7 @@ class RetryWithoutBackoff(Rule):
         elif made in URLLIB3_RETRIES:
             found = _urllib3_problem(node)
         if found is not None and not self._outside_service(ctx, self._decorated_or_enclosing(node, ctx)):
-            self.report(ctx, node, unless=self._command_bases(ctx), construct=made, problem=found[0],
+            self.report(ctx, node, unless=command_base_facts(ctx), construct=made, problem=found[0],
                         advice=found[1])
 
     @staticmethod
