@@ -380,7 +380,8 @@ def _is_collection(query: Query, node: ast.Call, ctx: FileContext) -> bool:
         return False
     if "none" in methods:
         return False  # ``Model.objects.none()``: an empty placeholder
-    if _given_to_shortcut(node, ctx) or _subquery(node, ctx) or _by_listed_keys(query):
+    if (_given_to_shortcut(node, ctx) or _subquery(node, ctx) or _prefetch_queryset(node, ctx)
+            or _by_listed_keys(query)):
         return False
     if methods[-1] in ("get_queryset",):
         return False
@@ -398,6 +399,20 @@ def _subquery(node: ast.Call, ctx: FileContext) -> bool:
         parent = ctx.parent_of(parent)
     return (isinstance(parent, ast.Call) and parent is not node and isinstance(parent.func, ast.Attribute)
             and parent.func.attr in QUERYSET_METHODS and node is not parent.func.value)
+
+
+def _prefetch_queryset(node: ast.Call, ctx: FileContext) -> bool:
+    """``Prefetch("issue__intake", queryset=IntakeIssue.objects.only(...))``: the inner queryset of a prefetch,
+    which Django restricts to the related rows of the objects the outer query returns (plane's issue activity);
+    it never reads a whole table by itself, and the outer query is the one judged."""
+    parent = ctx.parent_of(node)
+    if isinstance(parent, ast.keyword):
+        if parent.arg != "queryset":
+            return False
+        parent = ctx.parent_of(parent)
+    elif not (isinstance(parent, ast.Call) and len(parent.args) > 1 and parent.args[1] is node):
+        return False
+    return isinstance(parent, ast.Call) and callee_name(parent) == "Prefetch"
 
 
 def _by_listed_keys(query: Query) -> bool:
