@@ -57,6 +57,7 @@ from backend_lint.analysis.orm import (
 )
 from backend_lint.analysis.project.conditions import (
     ProjectFact,
+    does,
     drf_pagination,
     recent_time,
     seeded_table,
@@ -289,7 +290,8 @@ class UnboundedQuery(Rule):
             return  # ``User.lastseen >= now - timedelta(minutes=15)``: the rows of a short recent window
         recent = (recent_time(window),) if isinstance(window, str) else ()
         self.report(ctx, node, query=written(node), handler=label,
-                    unless=(*_lookup_table(query.model, ctx), *_staff_app(ctx), *recent))
+                    unless=(*_lookup_table(query.model, ctx), *_staff_app(ctx), *recent,
+                            *_paging_helpers(node, ctx, function)))
 
 
 def _lists_everything(ctx: FileContext, *names: str) -> bool:
@@ -550,6 +552,34 @@ def _reaches_response(node: ast.Call, query: Query, ctx: FileContext, function: 
         names = {target.id for target in targets if isinstance(target, ast.Name)}
         return bool(names & flow.returned) and not names & flow.bounded
     return False
+
+
+def _paging_helpers(node: ast.Call, ctx: FileContext, function: ast.AST) -> tuple[ProjectFact, ...]:
+    """The facts that would make a project function the rows are handed to a paginator of them: DefectDojo's
+    ``paged = get_page_items(request, endpoints.qs, 25)`` after ``endpoints = Endpoint.objects.filter(...)``
+    (or the query written in the call's arguments), where ``get_page_items`` hands its ``items`` to Django's
+    ``Paginator`` (:func:`~backend_lint.analysis.project.conditions.does` ``paginates``): the template lists
+    the page, not the query."""
+    helpers: list[ast.expr] = []
+    parent = ctx.parent_of(node)
+    if isinstance(parent, ast.Call) and node in parent.args:
+        helpers.append(parent.func)
+    statement = parent
+    while statement is not None and not isinstance(statement, ast.stmt):
+        statement = ctx.parent_of(statement)
+    if isinstance(statement, (ast.Assign, ast.AnnAssign)):
+        targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+        names = {target.id for target in targets if isinstance(target, ast.Name)}
+        helpers += [func for func, sources in response_flow(ctx, function).handed if names & sources]
+    facts: list[ProjectFact] = []
+    for func in helpers:
+        qualified = imported_qualified(ctx, func)
+        if qualified is None and isinstance(func, ast.Name) and ctx.module \
+                and func.id in bindings_of(ctx, ctx.tree).definitions:
+            qualified = f"{ctx.module}.{func.id}"
+        if qualified is not None and not any(fact.args == (qualified, "paginates") for fact in facts):
+            facts.append(does(qualified, "paginates"))
+    return tuple(facts)
 
 
 def _redirect(value: ast.expr) -> bool:
