@@ -56,6 +56,7 @@ from backend_lint.analysis.orm import (
 )
 from backend_lint.analysis.per_row_design import (
     copies_rows,
+    deleted_with_row,
     fence_read,
     guarded_write,
     leaves_the_loop,
@@ -268,7 +269,8 @@ class QueryInLoop(Rule):
             if (node.attr in outer.preloaded or _handful(outer) or _of_chosen_rows(outer, ctx)
                     or _drains_batches(outer, loops[depth + 1:], ctx) or _plain_model(outer, ctx)
                     or on_error_path(node, loop, ctx) or starts_a_job_per_row(loop, ctx)
-                    or copies_rows(loop) or _one_batch(outer, loop, ctx) or _exports_one_object(loops, ctx)):
+                    or copies_rows(loop) or _one_batch(outer, loop, ctx) or _exports_one_object(loops, ctx)
+                    or deleted_with_row(node, loop)):
                 return
             seen = self.state(ctx).relations_read
             if (loop, node.attr) in seen:
