@@ -285,8 +285,6 @@ class UnboundedQuery(Rule):
             return
         if not (_is_collection(query, node, ctx) and _reaches_response(node, query, ctx, function)):
             return
-        if _lists_ambiguous_matches(node, ctx, function):
-            return
         window = recent_rows(query.calls, function, ctx.tree, lambda expr: imported_qualified(ctx, expr))
         if window is True:
             return  # ``User.lastseen >= now - timedelta(minutes=15)``: the rows of a short recent window
@@ -582,22 +580,6 @@ def _paging_helpers(node: ast.Call, ctx: FileContext, function: ast.AST) -> tupl
         if qualified is not None and not any(fact.args == (qualified, "paginates") for fact in facts):
             facts.append(does(qualified, "paginates"))
     return tuple(facts)
-
-
-def _lists_ambiguous_matches(node: ast.AST, ctx: FileContext, function: ast.AST) -> bool:
-    """The query sits in an ``except Snapshot.MultipleObjectsReturned:`` clause: a lookup of one key (a
-    timestamp prefix, a URL) matched several rows, and the page lists those matches for the user to pick one
-    (ArchiveBox's "did you mean" page). The few rows one key matched, not a table."""
-    parent = ctx.parent_of(node)
-    while parent is not None and parent is not function:
-        if isinstance(parent, ast.ExceptHandler) and parent.type is not None and any(
-            (isinstance(name, ast.Attribute) and name.attr == "MultipleObjectsReturned")
-            or (isinstance(name, ast.Name) and name.id == "MultipleObjectsReturned")
-            for name in ast.walk(parent.type)
-        ):
-            return True
-        parent = ctx.parent_of(parent)
-    return False
 
 
 def _redirect(value: ast.expr) -> bool:
