@@ -73,55 +73,23 @@ def probed_branch(node: ast.Call, loop: ast.AST, ctx: FileContext) -> bool:
     """``qs.first()`` in the body of an ``if`` of the same loop whose test probes ``qs`` (``if qs.exists():``,
     ``if qs.count():``): it runs only for the rows the probe matched (nautobot's rack form, where a match is a
     conflict that ends in a validation error), and the probe, a query per row itself, is where the loop's N+1
-    is reported: the one query that replaces the probe gives the row too. The negated form counts the same:
-    ``if not ip.nat_outside_list.exists(): continue`` earlier in the loop's body, then
-    ``ip.nat_outside_list.all()`` (nautobot's device form): the fetch runs only for the rows the probe matched.
-    The receiver is a name or an attribute chain of one (``row.relation``), compared as written."""
+    is reported: the one query that replaces the probe gives the row too."""
     receiver = node.func.value if isinstance(node.func, ast.Attribute) else None
-    if receiver is None or not _plain_receiver(receiver):
+    if not isinstance(receiver, ast.Name):
         return False
-    written = ast.dump(receiver)
     child: ast.AST = node
     parent = ctx.parent_of(child)
-    while parent is not None:
-        if isinstance(parent, ast.If) and child in parent.body and _probes(parent.test, written):
+    while parent is not None and parent is not loop:
+        if isinstance(parent, ast.If) and child in parent.body and _probes(parent.test, receiver.id):
             return True
-        for block in _blocks(parent):
-            if child in block and any(_skips_unmatched(statement, written)
-                                      for statement in block[:block.index(child)]):
-                return True
-        if parent is loop:
-            break
         child, parent = parent, ctx.parent_of(parent)
     return False
 
 
-def _plain_receiver(expr: ast.expr) -> bool:
-    """``qs`` or ``row.relation``: a name or an attribute chain of one, the same queryset wherever it is written."""
-    while isinstance(expr, ast.Attribute):
-        expr = expr.value
-    return isinstance(expr, ast.Name)
-
-
-def _blocks(node: ast.AST) -> list[list[ast.stmt]]:
-    """The statement lists of a compound statement (a loop's or an ``if``'s body and ``else``)."""
-    blocks = (getattr(node, name, None) for name in ("body", "orelse", "finalbody"))
-    return [block for block in blocks if isinstance(block, list)]
-
-
-def _skips_unmatched(statement: ast.stmt, written: str) -> bool:
-    """``if not qs.exists(): continue`` (or ``break``/``return``/``raise``): the rows the probe did not match
-    leave before the statements after it."""
-    return (isinstance(statement, ast.If) and isinstance(statement.test, ast.UnaryOp)
-            and isinstance(statement.test.op, ast.Not) and _probes(statement.test.operand, written)
-            and not statement.orelse and len(statement.body) == 1
-            and isinstance(statement.body[0], (ast.Continue, *_EXITS)))
-
-
-def _probes(test: ast.expr, written: str) -> bool:
+def _probes(test: ast.expr, name: str) -> bool:
     return any(
         isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _PROBES
-        and ast.dump(node.func.value) == written and not node.args
+        and isinstance(node.func.value, ast.Name) and node.func.value.id == name and not node.args
         for node in ast.walk(test)
     )
 
