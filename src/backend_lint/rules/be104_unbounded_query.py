@@ -113,6 +113,8 @@ from rather than grow."""
 _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 _REDIRECTS = frozenset({"redirect", "HttpResponseRedirect", "HttpResponsePermanentRedirect", "RedirectResponse"})
 """Responses that carry a location, not rows."""
+_BULK_WRITES = frozenset({"bulk_create", "abulk_create", "bulk_update", "abulk_update"})
+"""Writes of the objects the code holds (Django's bulk calls): what they return is that list, not rows read."""
 _SHORTCUTS = {"get_object_or_404", "get_list_or_404", "aget_object_or_404", "aget_list_or_404"}
 
 
@@ -382,6 +384,8 @@ def _is_collection(query: Query, node: ast.Call, ctx: FileContext) -> bool:
         return False
     if "none" in methods:
         return False  # ``Model.objects.none()``: an empty placeholder
+    if methods[-1] in _BULK_WRITES:
+        return False  # ``bulk_create([...])`` writes the objects the code built and returns them: no read
     if (_given_to_shortcut(node, ctx) or _subquery(node, ctx) or _prefetch_queryset(node, ctx)
             or _by_listed_keys(query)):
         return False
