@@ -253,3 +253,52 @@ def test_users_seen_in_a_short_window_of_another_modules_helper(tmp_path: Path) 
     assert ("board/views.py", 12) not in found
     # A year is no short window: still reported.
     assert ("board/views.py", 18) in found
+
+
+PAGED = {
+    "shop/__init__.py": "",
+    "shop/models.py": "from django.db import models\n\n\nclass Order(models.Model):\n    pass\n",
+    "shop/utils.py": '''\
+        from django.core.paginator import Paginator
+
+
+        def get_page_items(request, items, page_size, prefix=""):
+            return get_page_items_and_count(request, items, page_size, prefix=prefix)
+
+
+        def get_page_items_and_count(request, items, page_size, prefix=""):
+            size = request.GET.get(prefix + "page_size", page_size)
+            return Paginator(items, size).get_page(request.GET.get(prefix + "page", 1))
+
+
+        def get_words(items):
+            return sorted({item.title for item in items})
+    ''',
+    "shop/views.py": '''\
+        from django.shortcuts import render
+
+        from shop.filters import OrderFilter
+        from shop.models import Order
+        from shop.utils import get_page_items, get_words
+
+
+        def orders(request):
+            orders = Order.objects.filter(status="paid").order_by("-id")
+            orders = OrderFilter(request.GET, queryset=orders)
+            paged_orders = get_page_items(request, orders.qs, 25)
+            return render(request, "orders.html", {"orders": paged_orders, "filtered": orders})
+
+
+        def order_titles(request):
+            orders = Order.objects.filter(status="paid").order_by("-id")
+            return render(request, "titles.html", {"orders": orders, "words": get_words(orders)})
+    ''',
+}
+
+
+def test_rows_handed_to_a_project_helper_that_paginates_them(tmp_path: Path) -> None:
+    # DefectDojo's get_page_items hands its items to Django's Paginator (two calls down): the template lists the
+    # page; a helper that only reads the rows (get_words) bounds nothing.
+    found = findings_of(write_project(tmp_path, PAGED), "BE104")
+    assert ("shop/views.py", 9) not in found
+    assert ("shop/views.py", 16) in found

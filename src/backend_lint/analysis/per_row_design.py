@@ -13,6 +13,9 @@ the code needs. Each function here reads one such shape from the loop and the ca
 - :func:`copies_rows`: the loop copies each row (``copy.pk = None; copy.save()``, or ``create(component=new,
   configuration=addon.configuration)``, a new row under another parent given the row's own fields): one
   object's tree copied row by row, whose per-row reads (the duplicate guard of each copy) go with it.
+- :func:`deleted_with_row`: ``for data in reg.data:`` in a loop that then deletes the row
+  (``db.session.delete(reg)``): SQLAlchemy's unit of work loads the row's collections to cascade the delete or
+  clear their foreign keys, so reading the collection first costs no query of its own.
 - :func:`starts_a_job_per_row`: the loop hands a job to a queue per row (``dispatch``, ``.delay``).
 - :func:`guarded_write`: a conditional write whose ``rowcount`` is all the code reads (a lease, a fence).
 - :func:`fence_read`: the read of a row that such a guarded write in the same pass then fences on
@@ -89,6 +92,27 @@ def _probes(test: ast.expr, name: str) -> bool:
         and isinstance(node.func.value, ast.Name) and node.func.value.id == name and not node.args
         for node in ast.walk(test)
     )
+
+
+def deleted_with_row(node: ast.Attribute, loop: ast.AST) -> bool:
+    """``reg.data`` iterated (``for data in reg.data:``, a collection of the row) in a loop whose body deletes the
+    row through a session (``db.session.delete(reg)``): deleting it makes SQLAlchemy load the collection anyway,
+    to cascade the delete to it or to clear its foreign keys (indico's nightly retention task, which purges each
+    expired registration's files then the registration). Only the collection of the row being deleted counts."""
+    row = node.value
+    if not isinstance(row, ast.Name) or not isinstance(loop, (ast.For, ast.AsyncFor)):
+        return False
+    if not any(isinstance(inner, (ast.For, ast.AsyncFor, ast.comprehension)) and inner.iter is node
+               for inner in ast.walk(loop)):
+        return False
+    for inner in ast.walk(loop):
+        if isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute) and inner.func.attr == "delete" \
+                and len(inner.args) == 1 and isinstance(inner.args[0], ast.Name) and inner.args[0].id == row.id:
+            receiver = inner.func.value
+            name = receiver.attr if isinstance(receiver, ast.Attribute) else getattr(receiver, "id", "")
+            if "session" in name.lower():
+                return True
+    return False
 
 
 def copies_rows(loop: ast.AST) -> bool:

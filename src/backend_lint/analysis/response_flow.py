@@ -29,13 +29,17 @@ class ResponseFlow:
     ``return Response(serializer.data)`` makes ``orders`` returned). ``bounded`` holds names that are sliced
     (``orders[:50]``), passed to a paginator (``Paginator(orders, 25)``, ``self.paginate_queryset(orders)``,
     ``db.paginate(stmt)``) or given ``.limit()``. ``methods`` holds every method name called, so a DB-API
-    handler that only ever calls ``fetchone`` is known to read one row.
+    handler that only ever calls ``fetchone`` is known to read one row. ``handed`` holds the calls of a function
+    by name (``get_page_items(request, endpoints.qs, 25)``, ``utils.paginate_rows(rows)``) with the locals their
+    arguments are read from (``endpoints``: the root of each argument's chain, not what it was computed from):
+    whether such a helper of the project bounds the rows is the project model's to say (BE104).
     """
 
     returned: set[str] = field(default_factory=set)
     bounded: set[str] = field(default_factory=set)
     methods: set[str] = field(default_factory=set)
     return_values: list[ast.expr] = field(default_factory=list)
+    handed: list[tuple[ast.expr, set[str]]] = field(default_factory=list)
 
 
 @node_fact()
@@ -108,6 +112,11 @@ def _call_facts(call: ast.Call, flow: ResponseFlow, edges: dict[str, set[str]]) 
     if callee in _PAGINATORS:
         for arg in call.args:
             flow.bounded.update(_names_read(arg))
+    elif isinstance(func, ast.Name) or (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
+                                        and func.value.id not in ("self", "cls")):
+        names = {root for arg in call.args if (root := chain_root(arg)) is not None}
+        if names:
+            flow.handed.append((func, names))
 
 
 @node_fact()

@@ -2,10 +2,12 @@
 
 A query filtered to rows whose timestamp is at least a moment a few minutes or hours before *now* lists what
 happened in that window (FlaskBB's who-is-online: the users seen in the last ``ONLINE_LAST_MINUTES``), a set the
-window keeps small however long the table grows. BE104 leaves such a listing alone.
+window keeps small however long the table grows. BE104 leaves such a listing alone, and BE103 a loop over such
+rows (DefectDojo's hourly task over the engagements that went stale in the last run interval).
 
 The window is read from the code: ``<now> - timedelta(minutes=..., seconds=..., hours=...)`` (no ``days`` or
-``weeks``, which can hold a table's whole history), where ``<now>`` is a call whose name says *now*
+``weeks``, which can hold a table's whole history; the ``timedelta`` written there or in a local bound once to
+it, ``runinterval = timedelta(hours=1)``), where ``<now>`` is a call whose name says *now*
 (``datetime.now(UTC)``, ``timezone.now()``, ``datetime.utcnow()``, a helper ``time_utcnow()``) or a local bound
 once to one; also a local bound once to such a difference, and a function (of the file, or of another module of
 the project through :func:`returns_recent_time` in its summary) that returns it on every path. The filter is
@@ -70,6 +72,15 @@ def _short_timedelta(expr: ast.expr) -> bool:
     )
 
 
+def _bound(expr: ast.expr, names: dict[str, Optional[ast.expr]]) -> ast.expr:
+    """The value a local bound once holds (``runinterval = timedelta(hours=1)``), or ``expr`` itself."""
+    if isinstance(expr, ast.Name):
+        value = names.get(expr.id)
+        if value is not None:
+            return value
+    return expr
+
+
 def _is_window(expr: ast.expr, names: dict[str, Optional[ast.expr]], depth: int = 0) -> bool:
     if isinstance(expr, ast.Name) and depth < 3:
         value = names.get(expr.id)
@@ -77,7 +88,7 @@ def _is_window(expr: ast.expr, names: dict[str, Optional[ast.expr]], depth: int 
     return (
         isinstance(expr, ast.BinOp)
         and isinstance(expr.op, ast.Sub)
-        and _short_timedelta(expr.right)
+        and _short_timedelta(_bound(expr.right, names))
         and _is_now(expr.left, names)
     )
 

@@ -56,6 +56,7 @@ from backend_lint.analysis.orm import (
 )
 from backend_lint.analysis.per_row_design import (
     copies_rows,
+    deleted_with_row,
     fence_read,
     guarded_write,
     leaves_the_loop,
@@ -78,6 +79,7 @@ from backend_lint.analysis.resolve import lookup
 from backend_lint.analysis.scopes import Scope
 from backend_lint.analysis.service_code import in_service_code, serves_requests
 from backend_lint.analysis.sql import query_sink
+from backend_lint.analysis.time_windows import recent_rows
 from backend_lint.context import FileContext
 from backend_lint.rule import FileState, Option, Rule, visits
 
@@ -192,7 +194,8 @@ class QueryInLoop(Rule):
                 if (_set_based(inner) or _core_set_write(node) or _lazy_subquery(node, inner, ctx)
                         or _built_for_later(node, inner, ctx) or _handed_on(node, inner, ctx)):
                     return
-            if (_cached(node, inner, outer, loop) or _handful(outer) or _of_chosen_rows(outer, ctx)
+            if (_cached(node, inner, outer, loop) or _handful(outer) or _recent_window(outer, ctx)
+                    or _of_chosen_rows(outer, ctx)
                     or _drains_batches(outer, loops[depth + 1:], ctx) or _plain_model(outer, ctx)
                     or leaves_the_loop(node, loop, ctx) or guarded_write(node, ctx)
                     or on_error_path(node, loop, ctx) or starts_a_job_per_row(loop, ctx)
@@ -265,10 +268,12 @@ class QueryInLoop(Rule):
                 if imported is None:
                     return
                 only_if = (relation(imported, node.attr),)  # a model of another module: its relations
-            if (node.attr in outer.preloaded or _handful(outer) or _of_chosen_rows(outer, ctx)
+            if (node.attr in outer.preloaded or _handful(outer) or _recent_window(outer, ctx)
+                    or _of_chosen_rows(outer, ctx)
                     or _drains_batches(outer, loops[depth + 1:], ctx) or _plain_model(outer, ctx)
                     or on_error_path(node, loop, ctx) or starts_a_job_per_row(loop, ctx)
-                    or copies_rows(loop) or _one_batch(outer, loop, ctx) or _exports_one_object(loops, ctx)):
+                    or copies_rows(loop) or _one_batch(outer, loop, ctx) or _exports_one_object(loops, ctx)
+                    or deleted_with_row(node, loop)):
                 return
             seen = self.state(ctx).relations_read
             if (loop, node.attr) in seen:
@@ -505,6 +510,17 @@ def _drains_batches(outer: Query, enclosing: Sequence[ast.AST], ctx: FileContext
 def _handful(outer: Query) -> bool:
     """The loop's query is cut to a few rows by the code itself (``qs.order_by("-created")[:5]``)."""
     return outer.at_most is not None and outer.at_most <= _HANDFUL
+
+
+def _recent_window(outer: Query, ctx: FileContext) -> bool:
+    """The loop's rows are those of a short recent window the code writes (``filter(target_start__gt=now -
+    runinterval)`` with ``runinterval = timedelta(hours=1)``; :mod:`backend_lint.analysis.time_windows`): what
+    happened in the last minutes or hours, a few rows however long the table grows (DefectDojo's hourly task
+    over the engagements that went stale since its last run)."""
+    function = ctx.scope.function
+    if function is None:
+        return False
+    return recent_rows(outer.calls, function, ctx.tree, lambda expr: imported_qualified(ctx, expr)) is True
 
 
 def _set_based(inner: Query) -> bool:

@@ -57,6 +57,7 @@ from backend_lint.analysis.orm import (
 )
 from backend_lint.analysis.project.conditions import (
     ProjectFact,
+    does,
     drf_pagination,
     recent_time,
     seeded_table,
@@ -112,6 +113,8 @@ from rather than grow."""
 _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 _REDIRECTS = frozenset({"redirect", "HttpResponseRedirect", "HttpResponsePermanentRedirect", "RedirectResponse"})
 """Responses that carry a location, not rows."""
+_BULK_WRITES = frozenset({"bulk_create", "abulk_create", "bulk_update", "abulk_update"})
+"""Writes of the objects the code holds (Django's bulk calls): what they return is that list, not rows read."""
 _SHORTCUTS = {"get_object_or_404", "get_list_or_404", "aget_object_or_404", "aget_list_or_404"}
 
 
@@ -289,7 +292,8 @@ class UnboundedQuery(Rule):
             return  # ``User.lastseen >= now - timedelta(minutes=15)``: the rows of a short recent window
         recent = (recent_time(window),) if isinstance(window, str) else ()
         self.report(ctx, node, query=written(node), handler=label,
-                    unless=(*_lookup_table(query.model, ctx), *_staff_app(ctx), *recent))
+                    unless=(*_lookup_table(query.model, ctx), *_staff_app(ctx), *recent,
+                            *_paging_helpers(node, ctx, function)))
 
 
 def _lists_everything(ctx: FileContext, *names: str) -> bool:
@@ -380,7 +384,10 @@ def _is_collection(query: Query, node: ast.Call, ctx: FileContext) -> bool:
         return False
     if "none" in methods:
         return False  # ``Model.objects.none()``: an empty placeholder
-    if _given_to_shortcut(node, ctx) or _subquery(node, ctx) or _by_listed_keys(query):
+    if methods[-1] in _BULK_WRITES:
+        return False  # ``bulk_create([...])`` writes the objects the code built and returns them: no read
+    if (_given_to_shortcut(node, ctx) or _subquery(node, ctx) or _prefetch_queryset(node, ctx)
+            or _by_listed_keys(query)):
         return False
     if methods[-1] in ("get_queryset",):
         return False
@@ -398,6 +405,20 @@ def _subquery(node: ast.Call, ctx: FileContext) -> bool:
         parent = ctx.parent_of(parent)
     return (isinstance(parent, ast.Call) and parent is not node and isinstance(parent.func, ast.Attribute)
             and parent.func.attr in QUERYSET_METHODS and node is not parent.func.value)
+
+
+def _prefetch_queryset(node: ast.Call, ctx: FileContext) -> bool:
+    """``Prefetch("issue__intake", queryset=IntakeIssue.objects.only(...))``: the inner queryset of a prefetch,
+    which Django restricts to the related rows of the objects the outer query returns (plane's issue activity);
+    it never reads a whole table by itself, and the outer query is the one judged."""
+    parent = ctx.parent_of(node)
+    if isinstance(parent, ast.keyword):
+        if parent.arg != "queryset":
+            return False
+        parent = ctx.parent_of(parent)
+    elif not (isinstance(parent, ast.Call) and len(parent.args) > 1 and parent.args[1] is node):
+        return False
+    return isinstance(parent, ast.Call) and callee_name(parent) == "Prefetch"
 
 
 def _by_listed_keys(query: Query) -> bool:
@@ -535,6 +556,34 @@ def _reaches_response(node: ast.Call, query: Query, ctx: FileContext, function: 
         names = {target.id for target in targets if isinstance(target, ast.Name)}
         return bool(names & flow.returned) and not names & flow.bounded
     return False
+
+
+def _paging_helpers(node: ast.Call, ctx: FileContext, function: ast.AST) -> tuple[ProjectFact, ...]:
+    """The facts that would make a project function the rows are handed to a paginator of them: DefectDojo's
+    ``paged = get_page_items(request, endpoints.qs, 25)`` after ``endpoints = Endpoint.objects.filter(...)``
+    (or the query written in the call's arguments), where ``get_page_items`` hands its ``items`` to Django's
+    ``Paginator`` (:func:`~backend_lint.analysis.project.conditions.does` ``paginates``): the template lists
+    the page, not the query."""
+    helpers: list[ast.expr] = []
+    parent = ctx.parent_of(node)
+    if isinstance(parent, ast.Call) and node in parent.args:
+        helpers.append(parent.func)
+    statement = parent
+    while statement is not None and not isinstance(statement, ast.stmt):
+        statement = ctx.parent_of(statement)
+    if isinstance(statement, (ast.Assign, ast.AnnAssign)):
+        targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+        names = {target.id for target in targets if isinstance(target, ast.Name)}
+        helpers += [func for func, sources in response_flow(ctx, function).handed if names & sources]
+    facts: list[ProjectFact] = []
+    for func in helpers:
+        qualified = imported_qualified(ctx, func)
+        if qualified is None and isinstance(func, ast.Name) and ctx.module \
+                and func.id in bindings_of(ctx, ctx.tree).definitions:
+            qualified = f"{ctx.module}.{func.id}"
+        if qualified is not None and not any(fact.args == (qualified, "paginates") for fact in facts):
+            facts.append(does(qualified, "paginates"))
+    return tuple(facts)
 
 
 def _redirect(value: ast.expr) -> bool:

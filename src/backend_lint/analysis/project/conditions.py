@@ -240,8 +240,8 @@ def does(qualified: str, effect: str) -> ProjectFact:
     has ``effect`` (:data:`.summary.DEF_EFFECTS`) in its own body or in the project functions it calls, up to
     three calls deep (:meth:`.model.ProjectModel.effects_of`): slow work (``sends-mail``, ``sends-sms``,
     ``renders-pdf``; BE206), what a retry duplicates (``creates``, ``enqueues``, ``sends``, ``pays``: the
-    handler effects summary, :mod:`backend_lint.analysis.effects`, for BE301/BE305) or ``logs-traceback``
-    (BE403)."""
+    handler effects summary, :mod:`backend_lint.analysis.effects`, for BE301/BE305), ``logs-traceback``
+    (BE403) or ``paginates`` (it hands a parameter to ``Paginator``: BE104)."""
     return ProjectFact(DOES, (qualified, effect))
 
 

@@ -16,6 +16,9 @@ Two sources, both already used in the file by the rules:
   :func:`backend_lint.analysis.provenance.sql_text`);
 - ``logs-traceback``: it logs the exception being handled with its stack (BE403: an ``except`` clause that
   calls it keeps the traceback), outside an ``except`` clause of its own;
+- ``paginates``: it hands one of its own parameters to Django's ``Paginator`` (``Paginator(items, size)``,
+  DefectDojo's ``get_page_items(request, items, 25)``): a handler that gives it its rows sends back a page
+  (BE104);
 - harmful effects (:func:`backend_lint.analysis.effects.own_effects`): creates, enqueues, sends (messages and
   outbound POSTs), pays. A create is not recorded when it is a log or audit entry (:data:`SIDE_RECORDS`), or
   when the function looks the thing up and returns it first (a get-or-create by hand): neither is a new
@@ -62,6 +65,8 @@ EFFECT_TEXT = {effect: text for text, effect in SLOW_EFFECTS.items()}
 _SLOW_WORDS = ("mail", "twilio", "weasyprint", "pdfkit")
 _TRACEBACK_WORDS = (".exception(", "exc_info", "format_exc", "print_exc", "capture_exception")
 LOGS_TRACEBACK = "logs-traceback"
+PAGINATES = "paginates"
+_PAGE_WORDS = ("Paginator",)
 _TIMEOUT_WORDS = ("timeout",)
 _RETURNS_TEXT = re.compile(r"""\breturn\s*\(?\s*[rRuU]?["']""")
 _RETURNS_TUPLE = re.compile(r"\breturn\b[^\n#]*(?:,|\([ \t]*(?:\n|$))")
@@ -108,6 +113,7 @@ class EffectReader:
         self.slow_lines = index.words(_SLOW_WORDS) if index else []
         self.harmful_lines = index.words(_HARMFUL_WORDS) if index else []
         self.traceback_lines = index.words(_TRACEBACK_WORDS) if index else []
+        self.page_lines = index.words(_PAGE_WORDS, cased=True) if index else []
         self.text_lines = index.pattern(_RETURNS_TEXT, "return") if index else []
         self.tuple_lines = index.pattern(_RETURNS_TUPLE, "return") if index else []
         self.query_lines = index.pattern(_QUERY_WORDS) if index else []
@@ -139,6 +145,8 @@ class EffectReader:
                 found.add(SLOW_EFFECTS[kind])
         if _spans_a_line(node, self.traceback_lines) and self._logs_traceback(node):
             found.add(LOGS_TRACEBACK)
+        if _spans_a_line(node, self.page_lines) and _paginates_parameter(node):
+            found.add(PAGINATES)
         return sorted(found)
 
     def names_timeout(self, node: ast.AST) -> bool:
@@ -239,6 +247,21 @@ class EffectReader:
         written = self.ctx.imports.resolve(call.func)
         qualified = absolute(written) if written is not None else None
         return qualified if qualified is not None and qualified.partition(".")[0] == self.package else None
+
+
+def _paginates_parameter(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """The function hands one of its own parameters to ``Paginator`` (``paginator = Paginator(items, size)``):
+    what its caller gives it is sent back a page at a time."""
+    arguments = node.args
+    parameters = {argument.arg for argument in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)}
+    for current in ast.walk(node):
+        if isinstance(current, ast.Call) and current.args and isinstance(current.args[0], ast.Name) \
+                and current.args[0].id in parameters:
+            func = current.func
+            name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            if name == "Paginator":
+                return True
+    return False
 
 
 def _call_lines(ctx: FileContext, own: Sequence[tuple[str, ast.AST]], package: str) -> list[int]:

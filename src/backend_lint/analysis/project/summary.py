@@ -88,11 +88,12 @@ class DefSummary:
 
 
 DEF_EFFECTS = frozenset({
-    "sends-mail", "sends-sms", "renders-pdf", "creates", "enqueues", "sends", "pays", "logs-traceback",
+    "sends-mail", "sends-sms", "renders-pdf", "creates", "enqueues", "sends", "pays", "logs-traceback", "paginates",
 })
 """Effects a def summary records: BE206's slow work (:mod:`backend_lint.analysis.slow_work`, not sleeps: a
 helper's sleep is a poll or a backoff more often than not), the harmful effects of
-:mod:`backend_lint.analysis.effects` (what a retry duplicates) and BE403's ``logs-traceback``."""
+:mod:`backend_lint.analysis.effects` (what a retry duplicates), BE403's ``logs-traceback`` and BE104's
+``paginates`` (it hands a parameter to ``Paginator``)."""
 
 
 @dataclass
