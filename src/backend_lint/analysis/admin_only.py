@@ -65,10 +65,13 @@ def _requires_write_permission(decorator: ast.expr) -> bool:
 
 def admin_only_class(cls: ast.ClassDef, moderators: bool = False) -> bool:
     """A class-based view only administrators or staff reach: ``permission_classes`` naming an admin permission
-    (DRF), ``permission_required`` holding a permission to edit (Django's ``PermissionRequiredMixin``), or a
+    (DRF), ``permission_required`` holding a permission to edit (Django's ``PermissionRequiredMixin``), a
     Flask ``MethodView`` whose ``decorators`` require an administrator (``decorators = [allows.requires(IsAdmin)]``,
-    ``[admin_required]``; with ``moderators``, also ``IsAtleastModerator``)."""
+    ``[admin_required]``; with ``moderators``, also ``IsAtleastModerator``), or a Django view whose ``dispatch``
+    carries an admin decorator through ``method_decorator`` (:func:`_admin_dispatch`)."""
     words = _BACK_OFFICE_WORDS if moderators else _ADMIN_WORDS
+    if _admin_dispatch(cls, words):
+        return True
     for statement in cls.body:
         if any(names_admin(item) for item in _permission_classes(statement)):
             return True
@@ -79,6 +82,35 @@ def admin_only_class(cls: ast.ClassDef, moderators: bool = False) -> bool:
         ) and _write_permissions(statement.value):
             return True
     return False
+
+
+def _method_decorates_admin(decorator: ast.expr, words: tuple[str, ...]) -> bool:
+    """``method_decorator(staff_member_required)`` or ``method_decorator((feature_required(f),
+    staff_member_required, csrf_protect))``: Django's adapter given an admin decorator, alone or in a list or
+    tuple of decorators that all apply."""
+    if not (isinstance(decorator, ast.Call) and decorator.args
+            and (dotted_name(decorator.func) or "").rpartition(".")[2] == "method_decorator"):
+        return False
+    given = decorator.args[0]
+    items = given.elts if isinstance(given, (ast.List, ast.Tuple)) else [given]
+    return any(names_admin(item, words) for item in items)
+
+
+def _admin_dispatch(cls: ast.ClassDef, words: tuple[str, ...]) -> bool:
+    """Every request to the class-based view passes an admin decorator on ``dispatch``: the class is decorated
+    ``@method_decorator(staff_member_required, name="dispatch")`` (Review Board's ``LicensesView``), or its own
+    ``dispatch`` is decorated ``@method_decorator(staff_member_required)``."""
+    for decorator in cls.decorator_list:
+        if isinstance(decorator, ast.Call) and any(
+            keyword.arg == "name" and isinstance(keyword.value, ast.Constant) and keyword.value.value == "dispatch"
+            for keyword in decorator.keywords
+        ) and _method_decorates_admin(decorator, words):
+            return True
+    return any(
+        isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and statement.name == "dispatch"
+        and any(_method_decorates_admin(decorator, words) for decorator in statement.decorator_list)
+        for statement in cls.body
+    )
 
 
 def _write_permissions(value: ast.expr) -> bool:
@@ -99,8 +131,60 @@ def names_admin(expr: ast.expr, words: tuple[str, ...] = _ADMIN_WORDS) -> bool:
 
 
 def _dependency_names_admin(expr: ast.expr) -> bool:
-    """``Depends(check_admin)`` / ``Security(require_admin)``: the dependency's own name decides."""
-    return isinstance(expr, ast.Call) and bool(expr.args) and names_admin(expr.args[0])
+    """``Depends(check_admin)`` / ``Security(require_admin)``: the dependency's own name decides; a dependency
+    made by a factory from permissions (``Depends(require_permission(Permission.FULL_ADMIN_PANEL_ACCESS))``,
+    Onyx) decides by what it requires (:func:`_requires_admin_permission`)."""
+    return isinstance(expr, ast.Call) and bool(expr.args) and (
+        names_admin(expr.args[0]) or _requires_admin_permission(expr.args[0]))
+
+
+def _required_permissions(made: ast.expr) -> list[ast.expr]:
+    """The permission constants a dependency factory is given (``require_permission(Permission.MANAGE_BOTS)``):
+    every argument a constant named in capitals (``Permission.X`` or a bare ``X``), the factory named for a
+    permission or a role; otherwise none."""
+    if not isinstance(made, ast.Call) or made.keywords or not made.args:
+        return []
+    factory = (dotted_name(made.func) or "").rpartition(".")[2].lower()
+    if "permission" not in factory and "role" not in factory:
+        return []
+    names = [(dotted_name(arg) or "").rpartition(".")[2] for arg in made.args]
+    if not all(name and name.isupper() for name in names):
+        return []
+    return list(made.args)
+
+
+def _requires_admin_permission(made: ast.expr) -> bool:
+    """``require_permission(Permission.FULL_ADMIN_PANEL_ACCESS)``: every permission the dependency requires is
+    named for administrators."""
+    required = _required_permissions(made)
+    return bool(required) and all(names_admin(arg) for arg in required)
+
+
+def _admin_path(handler: Handler) -> bool:
+    """Every route of the handler has a path with an ``admin`` segment (``/admin/query-history/download``)."""
+    paths = [route.path for route in handler.routes]
+    return bool(paths) and all(
+        path is not None and "admin" in path.lower().strip("/").split("/") for path in paths
+    )
+
+
+def delegated_admin(handler: Handler) -> bool:
+    """A route of the back office (its every path under an ``admin`` segment) that requires a specific permission
+    through a dependency (``Depends(require_permission(Permission.READ_QUERY_HISTORY))`` on
+    ``/admin/query-history/download``): a capability of administration the operator delegates to chosen groups
+    (Onyx's "view query history of everyone"), not a page every user reaches. A permission named basic is not
+    one."""
+    if not _admin_path(handler):
+        return False
+    required = [
+        arg for param in handler.params if param.marker_call is not None and param.marker_call.args
+        for arg in _required_permissions(param.marker_call.args[0])
+    ] + [
+        arg for decorator in handler.function.decorator_list if isinstance(decorator, ast.Call)
+        for target in route_dependencies(decorator) for arg in _required_permissions(target)
+    ]
+    return bool(required) and not any(
+        "basic" in (dotted_name(arg) or "").rpartition(".")[2].lower() for arg in required)
 
 
 def _permission_classes(statement: ast.stmt) -> list[ast.expr]:
@@ -165,6 +249,8 @@ def admin_only(handler: Handler, moderators: bool = False) -> bool:
             return True
     if any(param.marker_call is not None and _dependency_names_admin(param.marker_call) for param in handler.params):
         return True
+    if delegated_admin(handler):
+        return True
     return handler.class_ is not None and admin_only_class(handler.class_, moderators)
 
 
@@ -210,7 +296,7 @@ def route_dependencies(call: ast.Call) -> list[ast.expr]:
 
 
 def _admin_dependencies(call: ast.Call) -> bool:
-    return any(names_admin(target) for target in route_dependencies(call))
+    return any(names_admin(target) or _requires_admin_permission(target) for target in route_dependencies(call))
 
 
 @file_fact()

@@ -14,6 +14,10 @@
   (``size = settings_service.settings.max_file_size_upload``: a declared field of a settings model) calls
   nothing, indexes nothing and awaits nothing; no database, network or file error can come out of it, so its
   clause is a defensive dead one with no internal text to leak.
+- :func:`raises_given_message`: a ``try`` holding one call to a function named for raising
+  (``raise_error_if_astra_cloud_disable_component(disable_endpoint_in_astra_cloud_msg)``, langflow) given only
+  text the project wrote (literals, module constants bound to a literal): the error it raises carries that text,
+  a refusal the project wrote for the client.
 - :func:`removes_named_file`: a ``try`` holding only the removal of the file the client named in the URL
   (OctoPrint's ``os.remove(full_path)``, ``full_path`` built from the route's ``filename``): the only error is
   the ``OSError`` about that file (its errno and the path of what the client asked to delete), the user's own
@@ -112,6 +116,44 @@ def refusal_callee(attempt: ast.Try, ctx: FileContext) -> Optional[str]:
     if qualified is None or not package or qualified.partition(".")[0] != package:
         return None
     return qualified
+
+
+def raises_given_message(ctx: FileContext) -> bool:
+    """The ``try`` around the clause being visited is one call, as a statement, of a function whose name starts
+    with ``raise_`` (a guard that raises the message it is given), every argument a string literal or a
+    module-level name the module binds once, to a string literal."""
+    clause = ctx.scope.except_handler
+    attempt = ctx.parent_of(clause) if clause is not None else None
+    if not isinstance(attempt, ast.Try) or clause not in attempt.handlers or len(attempt.body) != 1:
+        return False
+    statement = attempt.body[0]
+    if not (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)):
+        return False
+    call = statement.value
+    if not (callee_name(call) or "").startswith("raise_") or not call.args or call.keywords:
+        return False
+    return all(_project_text(arg, ctx) for arg in call.args)
+
+
+def _project_text(arg: ast.expr, ctx: FileContext) -> bool:
+    """A string literal, or a module-level name bound once in the module, to a string literal."""
+    if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+        return True
+    if not isinstance(arg, ast.Name):
+        return False
+    values = [
+        statement.value for statement in ctx.tree.body
+        if isinstance(statement, (ast.Assign, ast.AnnAssign)) and statement.value is not None
+        and any(isinstance(target, ast.Name) and target.id == arg.id
+                for target in (statement.targets if isinstance(statement, ast.Assign) else [statement.target]))
+    ]
+    if len(values) != 1 or not (isinstance(values[0], ast.Constant) and isinstance(values[0].value, str)):
+        return False
+    return not any(
+        isinstance(node, ast.Name) and node.id == arg.id and not isinstance(node.ctx, ast.Load)
+        for statement in ctx.tree.body if not isinstance(statement, (ast.Assign, ast.AnnAssign))
+        for node in ast.walk(statement)
+    )
 
 
 def raises_nothing(ctx: FileContext) -> bool:

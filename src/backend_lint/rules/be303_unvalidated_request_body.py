@@ -27,6 +27,9 @@ setter's to check (as is a field written only into the requesting user's own pre
 :mod:`backend_lint.analysis.preference_stores`); so is a body a decorator validates first
 (``@validate_openapi_request("addNotifications")``, ``@use_kwargs(schema)``), and fields read leniently that
 only ever become text (:mod:`backend_lint.analysis.text_fields`: a prompt built from ``data.get("plan")``).
+A handler whose body starts by turning every request away unless a development setting is on
+(:mod:`backend_lint.analysis.dev_only`: ``if not (settings.DEV and settings.ENABLE_TESTING_ENDPOINTS): raise
+Http404``) is a testing endpoint production never serves, and is left alone.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ import ast
 
 from backend_lint.analysis.body_fields import form_text_fields, one_form_text_field
 from backend_lint.analysis.delegated_validation import answers_service_refusal, validated_by_decorator
+from backend_lint.analysis.dev_only import development_only
 from backend_lint.analysis.handler_body import handler_body
 from backend_lint.analysis.handlers import FLASK, FRAMEWORK_MODULES, handler_for
 from backend_lint.analysis.project.conditions import test_support
@@ -54,8 +58,8 @@ class UnvalidatedRequestBody(Rule):
     @visits(ast.FunctionDef, ast.AsyncFunctionDef)
     def check_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> None:
         handler = handler_for(ctx, node)
-        if handler is None or ctx.is_test_file:
-            return
+        if handler is None or ctx.is_test_file or development_only(node):
+            return  # (a handler that answers only with a development setting on is a test fixture's endpoint)
         body = handler_body(ctx, handler)
         if body.renders_html:
             return  # a server-rendered page reading its own form: the API concern does not arise

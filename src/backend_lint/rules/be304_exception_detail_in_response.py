@@ -25,7 +25,9 @@ with messages of its own (decided at the end of the module, once every ``raise``
 ``...Response`` that are not a web framework's responses (a status tuple); and HTTP exceptions caught and
 passed on. Handlers only administrators reach (declared on the handler, by a guard at the top of its body, or in
 another module: :mod:`backend_lint.analysis.admin_declarations`) and a 4xx answer to a project service's own
-plain ``Exception`` refusal (:func:`backend_lint.analysis.error_answers.refusal_callee`) are left alone too.
+plain ``Exception`` refusal (:func:`backend_lint.analysis.error_answers.refusal_callee`) are left alone too, and
+so is a ``try`` that only calls a ``raise_...`` guard with text the project wrote
+(:func:`backend_lint.analysis.error_answers.raises_given_message`).
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from backend_lint.analysis.ast_helpers import callee_name, under_if
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.error_answers import (
     discarded_response,
+    raises_given_message,
     raises_nothing,
     reason_phrase,
     refusal_callee,
@@ -284,7 +287,7 @@ class ExceptionDetailInResponse(Rule):
         of its own waits for the end of the module (:meth:`decide`). A specific builtin error (a ``TypeError``
         of the client's value, not ``Exception``) answered with a 4xx status is the client's input error."""
         if _under_debug_branch(node, ctx) or validates_only(ctx) or raises_nothing(ctx) or _operator_only(ctx) \
-                or _removes_requested_file(ctx):
+                or _removes_requested_file(ctx) or raises_given_message(ctx):
             return None
         names = {name: types for name, types in _caught_names(ctx.scope, ctx).items()
                  if not _narrowed(node, name, ctx)}

@@ -1,0 +1,52 @@
+"""Handlers that answer only in a development or testing deployment.
+
+A handler whose body starts by turning every request away unless a development setting is on (kitsune's
+``if not (settings.DEV and settings.ENABLE_TESTING_ENDPOINTS): raise Http404``) does not exist in production: a
+test fixture's endpoint, not an API a hostile client reaches (BE303). The setting is read by its name: an
+upper-case name or attribute (``settings.DEBUG``, ``app.config["TESTING"]`` is not read) that is ``DEBUG``,
+``DEV``, ``DEVELOPMENT`` or ``TESTING``, or names testing endpoints (``ENABLE_TESTING_ENDPOINTS``).
+"""
+
+from __future__ import annotations
+
+import ast
+
+_FLAGS = frozenset({"DEBUG", "DEV", "DEVELOPMENT", "TESTING"})
+
+
+def _development_flag(test: ast.expr) -> bool:
+    """``settings.DEV``, ``DEBUG``, ``settings.ENABLE_TESTING_ENDPOINTS``: a setting on only in development."""
+    name = test.attr if isinstance(test, ast.Attribute) else test.id if isinstance(test, ast.Name) else ""
+    return name.isupper() and (name in _FLAGS or "TESTING" in name.split("_"))
+
+
+def _requires_development(test: ast.expr) -> bool:
+    """``test`` holds only when a development setting is on: the flag itself, or a conjunction holding one."""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+        return any(_requires_development(value) for value in test.values)
+    return _development_flag(test)
+
+
+def _ends_request(statement: ast.stmt) -> bool:
+    """``raise Http404``, ``return ...`` or ``abort(404)``."""
+    if isinstance(statement, (ast.Return, ast.Raise)):
+        return True
+    value = statement.value if isinstance(statement, ast.Expr) else None
+    return isinstance(value, ast.Call) and isinstance(value.func, (ast.Name, ast.Attribute)) and (
+        value.func.id if isinstance(value.func, ast.Name) else value.func.attr) == "abort"
+
+
+def development_only(function: ast.AST) -> bool:
+    """The first statement of ``function``'s body (after its docstring) ends the request unless a development
+    setting is on: ``if not (settings.DEV and settings.ENABLE_TESTING_ENDPOINTS): raise Http404``."""
+    body = getattr(function, "body", None)
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or not body:
+        return False
+    first = body[0]
+    if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+        if len(body) < 2:
+            return False
+        first = body[1]
+    return isinstance(first, ast.If) and not first.orelse and bool(first.body) and _ends_request(first.body[-1]) \
+        and isinstance(first.test, ast.UnaryOp) and isinstance(first.test.op, ast.Not) \
+        and _requires_development(first.test.operand)
