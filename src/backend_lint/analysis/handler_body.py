@@ -36,7 +36,8 @@ from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.analysis.bindings import bindings_of
-from backend_lint.analysis.body_fields import CONVERTERS, SINK_METHODS, BodyFieldUses, http_status
+from backend_lint.analysis.body_fields import SINK_METHODS, BodyFieldUses, http_status
+from backend_lint.analysis.converted_values import converted_where_read, elements_checked
 from backend_lint.analysis.facts import node_fact
 from backend_lint.analysis.handlers import AIOHTTP, DJANGO, DRF, FASTAPI, FLASK, LITESTAR, Handler
 from backend_lint.analysis.imports import dotted_name
@@ -52,8 +53,6 @@ _VALIDATING_METHODS = frozenset({
 })
 _LOOKUPS = frozenset({"filter_by", "filter", "get", "exclude"})
 _COMMAND_SUFFIXES = ("Command", "Schema", "Serializer", "Validator", "Form")
-_STRING_METHODS = frozenset({"split", "rsplit", "strip", "lstrip", "rstrip", "removeprefix", "removesuffix"})
-"""Text methods whose result is still the field's text, or a list of pieces of it, on the way to a conversion."""
 _FIELD_READS = frozenset({"get", "getlist", "items", "keys", "values", "pop", "setdefault"})
 _CONVERSIONS = frozenset({"to_dict", "copy", "dict"})
 _TRANSPARENT_CALLS = frozenset({
@@ -477,7 +476,7 @@ class _Summariser(BodyFieldUses):
         if isinstance(parent, ast.Compare):
             others = [parent.left, *parent.comparators]
             return all(other is field or _literal(other) for other in others)
-        if self._converted(field) or self._elements_checked(field):
+        if converted_where_read(field, self.parents) or elements_checked(field, self.parents, self._handed_to_function):
             return True
         if _one_value_setter(parent, field):
             return True
@@ -502,51 +501,6 @@ class _Summariser(BodyFieldUses):
         if not decoded and scalar and self.scalar_uses_checked(scalar):
             return True  # client_id = form.get("client_id"); if not client_id: return 400; helper(client_id)
         return bool(handed) and not any(self._document_read(use) or self._raw_use_whole(use) for use in uses)
-
-    def _converted(self, value: ast.expr) -> bool:
-        """``value`` is converted to a number or an id where it is read: ``int(form["limit"])``,
-        ``uuid.UUID(str(raw))``, ``int(data["panelId"].split("_")[-1])`` (through ``str()``, string methods and
-        indexing of their result): anything else is a ``ValueError``, never a stored raw value."""
-        node = value
-        while True:
-            parent = self.parents.get(node)
-            if isinstance(parent, ast.Call) and parent.args == [node] and not parent.keywords \
-                    and isinstance(parent.func, (ast.Name, ast.Attribute)):
-                name = callee_name(parent)
-                if name in CONVERTERS:
-                    return True
-                if name != "str" or not isinstance(parent.func, ast.Name):
-                    return False
-                node = parent
-            elif isinstance(parent, ast.Attribute) and parent.value is node and parent.attr in _STRING_METHODS:
-                call = self.parents.get(parent)
-                if not isinstance(call, ast.Call) or call.func is not parent:
-                    return False
-                node = call
-            elif isinstance(parent, ast.Subscript) and parent.value is node and node is not value:
-                node = parent
-            else:
-                return False
-
-    def _elements_checked(self, field: ast.expr) -> bool:
-        """``field`` is a list iterated (a ``for`` loop or a comprehension) whose every element is converted
-        where it is read (``{uuid.UUID(str(raw)) for raw in form.getlist("attachment_ids")}``) or handed whole to
-        a function that may check it (``for trans_id in data["trans_ids"]: delete_tool_data(trans_id)``)."""
-        parent = self.parents.get(field)
-        if isinstance(parent, ast.comprehension) and parent.iter is field and not parent.ifs:
-            region: list[ast.AST] = [self.parents[parent]]
-        elif isinstance(parent, ast.For) and parent.iter is field and not parent.orelse:
-            region = list(parent.body)
-        else:
-            return False
-        target = parent.target
-        if not isinstance(target, ast.Name):
-            return False
-        loads = [node for item in region for node in ast.walk(item)
-                 if isinstance(node, ast.Name) and node.id == target.id and node is not target]
-        return bool(loads) and all(
-            isinstance(load.ctx, ast.Load) and (self._converted(load) or self._handed_to_function(load))
-            for load in loads)
 
     def _handed_to_function(self, use: ast.expr) -> bool:
         """``use`` is handed whole to a function (``delete_tool_data(trans_id)``), not to a class that would store
