@@ -86,8 +86,8 @@ class CreateWithout201(Rule):
              "resolve"],
             "path words (also plural) of endpoints that create no resource for the client (sign-in, searches, "
             "webhooks, actions such as deploy, import or resolving a pending step), matched on the full path (or "
-            "the handler's and class's "
-            "names when the path is not in the file, or the route's own path is empty under a prefix)",
+            "the handler's and class's names when the path is not in the file, or the first word of the "
+            "handler's name when the route's own path is empty under a prefix)",
         ),
     )
 
@@ -147,11 +147,14 @@ class CreateWithout201(Rule):
             return True
         wanted = {word.lower() for word in self.option("exempt-paths")}
         wanted |= {word + "s" for word in wanted}
-        names = [handler.function.name, handler.class_.name if handler.class_ else ""]
-        texts = handler.paths or names
-        if handler.paths and any(_no_own_words(route) for route in handler.routes):
-            texts = [*texts, *names]
-        return any(word in wanted for text in texts for word in path_words(text))
+        texts = handler.paths or [handler.function.name, handler.class_.name if handler.class_ else ""]
+        if any(word in wanted for text in texts for word in path_words(text)):
+            return True
+        # The route's own path is empty under a prefix naming the collection: the handler's verb says the
+        # action (``trigger_dag_run``); the rest of its name is the resource (``create_token`` makes a token).
+        verb = path_words(handler.function.name)[:1]
+        return bool(handler.paths) and any(_no_own_words(route) for route in handler.routes) \
+            and bool(verb) and verb[0] in wanted
 
     def fix(self, finding: Finding, node: cst.CSTNode, fixer: FixContext) -> Optional[cst.CSTNode]:
         return _fix(finding, node)
