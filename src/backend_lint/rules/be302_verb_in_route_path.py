@@ -25,7 +25,9 @@ class that builds the URL conf (:mod:`backend_lint.analysis.url_views`); an impo
 framework's registration (Flask's ``add_url_rule``) is decided by its own body. A proxy route whose handlers
 forward to the same path of the service they front (``f"{url}/api/delete"``) keeps the upstream's path, and a
 route whose handlers are marked ``@deprecated(new_target="...")`` with the path of their replacement is already
-being retired the way the page says. A ``GET`` path starting with ``get`` on a blueprint or router whose routes
+being retired the way the page says, and a FastAPI route given ``include_in_schema=False`` is left out of the
+API's published contract (an internal endpoint of the application's own frontend). A ``GET`` path starting
+with ``get`` on a blueprint or router whose routes
 are mostly server-rendered pages (:mod:`backend_lint.analysis.page_apps`) is a helper the UI's own pages fetch.
 A one-word segment that the entry's viewset or included URL conf is named
 after (``router.register("set", SetViewSet)``) is the resource's name.
@@ -136,6 +138,8 @@ class VerbInRoutePath(Rule):
                 continue  # a proxy keeps the path of the service it forwards to: not this API's choice
             if _retired(handlers.get(Span.of(string), [])):
                 continue  # already deprecated for the resource route it names: the page's fix, under way
+            if _hidden_from_schema(string, handlers.get(Span.of(string), []), ctx):
+                continue  # ``include_in_schema=False``: left out of the API's published contract, the UI's own
             pages = views.get(Span.of(string), [])
             entry = ctx.parent_of(string)
             view = entry_view(entry, ctx) if isinstance(entry, ast.Call) and entry.args and entry.args[0] is string \
@@ -217,6 +221,29 @@ def _retired(handlers: list[Handler]) -> bool:
             for decorator in handler.function.decorator_list
         )
         for handler in handlers
+    )
+
+
+def _hidden_from_schema(string: ast.Constant, handlers: list[Handler], ctx: FileContext) -> bool:
+    """The string is the path of a FastAPI route decorator given ``include_in_schema=False`` (langflow's
+    ``@router.post("/custom_component/update", include_in_schema=False)``), and every handler routed with it is
+    registered so: the route is left out of the OpenAPI document, so no client, SDK generator or gateway
+    learns it; it is an internal endpoint of the application's own frontend."""
+    decorator = ctx.parent_of(string)
+    if not (isinstance(decorator, ast.Call) and decorator.args and decorator.args[0] is string):
+        return False
+    if not _hidden(decorator) or not handlers:
+        return False
+    return all(
+        any(isinstance(item, ast.Call) and _hidden(item) for item in handler.function.decorator_list)
+        for handler in handlers
+    )
+
+
+def _hidden(call: ast.Call) -> bool:
+    return any(
+        keyword.arg == "include_in_schema" and isinstance(keyword.value, ast.Constant) and keyword.value.value is False
+        for keyword in call.keywords
     )
 
 

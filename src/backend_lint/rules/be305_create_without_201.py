@@ -32,6 +32,7 @@ from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.effects import CREATES, ENQUEUES, SIDE_RECORDS, handler_effects, words
 from backend_lint.analysis.handler_body import handler_body
+from backend_lint.analysis.handler_types import Route
 from backend_lint.analysis.handlers import DJANGO, DRF, FASTAPI, FLASK, FRAMEWORK_MODULES, Handler, handler_for
 from backend_lint.analysis.included_routes import included_app_objects
 from backend_lint.analysis.project.conditions import ProjectFact, does, route_words, test_support
@@ -85,8 +86,8 @@ class CreateWithout201(Rule):
              "resolve"],
             "path words (also plural) of endpoints that create no resource for the client (sign-in, searches, "
             "webhooks, actions such as deploy, import or resolving a pending step), matched on the full path (or "
-            "the handler's and class's "
-            "names when the path is not in the file)",
+            "the handler's and class's names when the path is not in the file, or the first word of the "
+            "handler's name when the route's own path is empty under a prefix)",
         ),
     )
 
@@ -147,7 +148,13 @@ class CreateWithout201(Rule):
         wanted = {word.lower() for word in self.option("exempt-paths")}
         wanted |= {word + "s" for word in wanted}
         texts = handler.paths or [handler.function.name, handler.class_.name if handler.class_ else ""]
-        return any(word in wanted for text in texts for word in path_words(text))
+        if any(word in wanted for text in texts for word in path_words(text)):
+            return True
+        # The route's own path is empty under a prefix naming the collection: the handler's verb says the
+        # action (``trigger_dag_run``); the rest of its name is the resource (``create_token`` makes a token).
+        verb = path_words(handler.function.name)[:1]
+        return bool(handler.paths) and any(_no_own_words(route) for route in handler.routes) \
+            and bool(verb) and verb[0] in wanted
 
     def fix(self, finding: Finding, node: cst.CSTNode, fixer: FixContext) -> Optional[cst.CSTNode]:
         return _fix(finding, node)
@@ -202,6 +209,18 @@ def _project_helpers(ctx: FileContext, outside: list[str]) -> list[str]:
         if package and name is not None and name.partition(".")[0] == package
         and not name.rpartition(".")[2][:1].isupper()
     ]
+
+
+def _no_own_words(route: Route) -> bool:
+    """The route's own path says nothing (``@router.post("")`` under ``prefix="/dags/{dag_id}/dagRuns"``): the
+    full path names only the collection, and the handler's name (``trigger_dag_run``) is what says the action."""
+    span = route.span
+    own = [
+        part.text for part in route.parts
+        if (span.line, span.col) <= (part.span.line, part.span.col)
+        and (part.span.end_line, part.span.end_col) <= (span.end_line, span.end_col)
+    ]
+    return route.path is not None and not any(path_words(text) for text in own)
 
 
 def _default_body(value: ast.expr, framework: str) -> bool:

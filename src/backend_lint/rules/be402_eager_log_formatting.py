@@ -12,7 +12,10 @@ combine constants (``"=" * 40 + "\\n"``), calls that pass arguments after the me
 builds a template: ``logger.info("%s " + prefix, *args)``), lazy calls (``logger.info("%(user)s", {"user": name})``),
 structlog key-value calls, ``" ".join(...)``, a message held in a variable, non-logging calls
 (``warnings.warn(f"...")``, ``logging.getLogger(f"...")``), and code that runs once or under a test runner,
-where neither the cost nor the grouping matters: tests, test support and migrations.
+where neither the cost nor the grouping matters: tests, test support and migrations. A construct the project's
+own ruff configuration deliberately allows is left alone too: it selects the rest of the logging-format family
+code by code and leaves that construct's code out (DefectDojo's ``"G001", "G002", "G01", "G1", "G2"``, no
+``G004``: f-string messages are its chosen style), or ignores it (the project model's ``lint_unselected``).
 
 The fix is safe when the output is the same: stdlib gets a ``%`` template with format specs translated
 where ``%`` renders them identically, loguru a ``{}`` template. It is unsafe when the runtime type decides
@@ -43,7 +46,7 @@ from backend_lint.analysis.messages import (
     source_text,
 )
 from backend_lint.analysis.module_roles import in_migration, module_roles
-from backend_lint.analysis.project.conditions import test_support
+from backend_lint.analysis.project.conditions import lint_unselected, test_support
 from backend_lint.analysis.strings import CONCATENATION, FORMAT_METHOD, FSTRING, PERCENT, formatting_kind
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
@@ -55,6 +58,8 @@ if TYPE_CHECKING:
 
     from backend_lint.fixing.context import FixContext
 
+_RUFF_CODES = {FORMAT_METHOD: "G001", PERCENT: "G002", CONCATENATION: "G003", FSTRING: "G004"}
+"""ruff's (flake8-logging-format's) code for each way of building the message."""
 _HOW = {FSTRING: "an f-string", FORMAT_METHOD: "`.format()`", PERCENT: "`%`", CONCATENATION: "`+`"}
 _FLOAT_TYPES = frozenset("fFeEgG%")
 _SCALAR_CALLS = frozenset({"str", "repr", "int", "float", "len"})
@@ -128,7 +133,7 @@ class EagerLogFormatting(Rule):
     fix_kind = Applicability.SAFE
     fix_node = "Call"
     triggers = ("log", "LOG")
-    needs = (logging_call_kind, module_roles, in_migration, origin)
+    needs = (logging_call_kind, module_roles, in_migration, origin, lint_unselected)
     module_facts = (test_support,)
 
     @visits(ast.Call)
@@ -160,6 +165,7 @@ class EagerLogFormatting(Rule):
             call=written if written and len(written) <= 40 else f"logger.{func.attr}",
             how=_HOW[how],
             advice="pass the values as key-value pairs" if kind == STRUCTLOG else "pass the values as arguments",
+            unless=(lint_unselected(_RUFF_CODES[how]),),
         )
 
     def fix(self, finding: Finding, node: cst.CSTNode, fixer: FixContext) -> Optional[cst.CSTNode]:

@@ -24,7 +24,9 @@ the user (also answered with 400/422), a ``try`` of a few calls into a library o
 logs with its message (thin wrappers of such calls in the file read as their calls), file work of the standard
 library, asyncio's own scheduling, stores into local dicts, see :mod:`backend_lint.analysis.expected_errors`; a
 predicate answering ``False`` when it cannot tell; a ``try`` of log lines only), a command's error exit (also in a
-helper only the file's commands call), and tests and test support.
+helper only the file's commands call), a developer's script run by hand (a program, argparse or its command line,
+under ``script-paths``: ``scripts/chat_loadtest.py``; :mod:`backend_lint.analysis.hand_run_scripts`), and tests
+and test support.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ from backend_lint.analysis.expected_errors import (
     vetoed_by_hook,
 )
 from backend_lint.analysis.fallbacks import predicate_answer
+from backend_lint.analysis.hand_run_scripts import hand_run_script
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.library_calls import calls_outside_only, only_logs
 from backend_lint.analysis.loggers import GENERIC, LOGURU, handler_records_traceback, logging_call_kind
@@ -195,9 +198,17 @@ class ErrorLogWithoutTraceback(Rule):
     fix_node = "Call"
     triggers = ("except",)
     needs = (logging_call_kind, handler_records_traceback, reports_error_to_user, module_roles, origin,
-             project_calls_in, does, in_cli_context, calls_outside_only, helper_of_commands, only_logs)
+             project_calls_in, does, in_cli_context, calls_outside_only, helper_of_commands, only_logs,
+             hand_run_script)
     module_facts = (test_support,)
     options = (
+        Option(
+            "script-paths",
+            list,
+            ["scripts/", "bin/"],
+            "folders of developer scripts: a program there (argparse, its command line) is run by hand, and its "
+            "logged errors are read at the terminal that started it",
+        ),
         Option(
             "narrow-handlers",
             bool,
@@ -221,6 +232,8 @@ class ErrorLogWithoutTraceback(Rule):
         kind = logging_call_kind(node, ctx)
         if kind is None or handler_records_traceback(ctx, handler) or module_roles(ctx).for_tests:
             return
+        if hand_run_script(ctx, self.option("script-paths")):
+            return  # a developer's script run by hand: its operator reads the error at the terminal
         if _announced_retry(node, handler, ctx) or _while_raising(handler, ctx) \
                 or reports_another_failure(ctx.scope.function):
             return  # a retry; a secondary failure met while another is handled

@@ -8,7 +8,9 @@ too); aiohttp ``ssl=False``/``verify_ssl=False``; urllib3 ``cert_reqs="CERT_NONE
 ``check_hostname = False`` on a context; a verification switch as a dict of client options
 (``{"verify_certs": False}``) in a module that uses Elasticsearch, OpenSearch or aiohttp. A flag read from
 configuration (``verify=settings.VERIFY_TLS``) and comparisons with ``ssl.CERT_NONE`` are left alone, and so
-are test modules.
+are test modules and a developer's script run by hand (a program under ``script-paths``) that names no fixed public
+``https://`` host: every server it talks to is one its operator names on the command line, often a development
+instance with a self-signed certificate (:mod:`backend_lint.analysis.hand_run_scripts`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import ast
 
 from backend_lint.analysis.bindings import bindings_of
+from backend_lint.analysis.hand_run_scripts import hand_run_script, names_fixed_https_host
 from backend_lint.analysis.loopback import is_loopback_literal
 from backend_lint.analysis.mentions import call_conditions, mentioned_names
 from backend_lint.analysis.project.conditions import loopback_constant, test_support
@@ -25,7 +28,7 @@ from backend_lint.analysis.scopes import CLASS, FUNCTION
 from backend_lint.analysis.secret_names import name_of, split_identifier
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
-from backend_lint.rule import Rule, visits
+from backend_lint.rule import Option, Rule, visits
 
 _VERIFY_LIBRARIES = ("requests.", "httpx.", "boto3.", "botocore.")
 _AIOHTTP = "aiohttp."
@@ -199,13 +202,30 @@ class TlsVerificationDisabled(Rule):
     name = "tls-verification-disabled"
     message = "`{construct}` disables TLS certificate verification; keep verification on"
     triggers = ("verify", "ssl", "CERT_NONE", "check_hostname", "unverified", "tls", "insecure")
-    needs = (origin, bindings_of, mentioned_names, call_conditions, lookup, imported_value)
+    needs = (origin, bindings_of, mentioned_names, call_conditions, lookup, imported_value, hand_run_script,
+             names_fixed_https_host)
     module_facts = (test_support,)
+    options = (
+        Option(
+            "script-paths",
+            list,
+            ["scripts/", "bin/"],
+            "folders of developer scripts: a program there (argparse, its command line) that names no fixed "
+            "public https host talks only to the servers its operator names on the command line, and is left alone",
+        ),
+    )
+
+    def _left_alone(self, ctx: FileContext) -> bool:
+        """A test module, or a developer's script run by hand against hosts given on its command line
+        (:mod:`backend_lint.analysis.hand_run_scripts`)."""
+        return ctx.is_test_file or (
+            hand_run_script(ctx, self.option("script-paths")) and not names_fixed_https_host(ctx)
+        )
 
     @visits(ast.keyword)
     def check_keyword(self, node: ast.keyword, ctx: FileContext) -> None:
         arg = node.arg
-        if arg not in _KEYWORDS or ctx.is_test_file or not isinstance(ctx.parent, ast.Call):
+        if arg not in _KEYWORDS or self._left_alone(ctx) or not isinstance(ctx.parent, ast.Call):
             return
         value = node.value
         if arg in ("cert_reqs", "ssl_cert_reqs"):
@@ -246,7 +266,7 @@ class TlsVerificationDisabled(Rule):
     def check_options(self, node: ast.Dict, ctx: FileContext) -> None:
         """``{"hosts": [...], "verify_certs": False}``: client options spelled as a dict, in a module that uses a
         client taking that keyword. Elsewhere such a dict is as likely a form's or a model's field."""
-        if ctx.is_test_file or not ctx.imports.imports_module(*_KWARGS_CLIENTS):
+        if self._left_alone(ctx) or not ctx.imports.imports_module(*_KWARGS_CLIENTS):
             return
         for key, value in zip(node.keys, node.values):
             if (
@@ -266,7 +286,7 @@ class TlsVerificationDisabled(Rule):
         written = node.attr if isinstance(node, ast.Attribute) else node.id
         if written not in ("CERT_NONE", "_create_unverified_context"):
             return
-        if ctx.is_test_file:
+        if self._left_alone(ctx):
             return
         resolved = ctx.imports.resolve(node)
         if resolved in _UNVERIFIED and not _opted_in(node, ctx):
@@ -280,7 +300,7 @@ class TlsVerificationDisabled(Rule):
 
     @visits(ast.Assign)
     def check_assign(self, node: ast.Assign, ctx: FileContext) -> None:
-        if not _is_false(node.value) or ctx.is_test_file:
+        if not _is_false(node.value) or self._left_alone(ctx):
             return
         for target in node.targets:
             if not isinstance(target, ast.Attribute):

@@ -67,6 +67,7 @@ LOOPBACK_CONSTANT = "loopback-constant"
 RECENT_TIME = "recent-time"
 DJANGO_USERNAMES = "django-usernames"
 STARTUP_ONLY = "startup-only"
+LINT_UNSELECTED = "lint-unselected"
 ABSENT = "absent"
 KINDS = frozenset({
     DRF_PAGINATION, IDEMPOTENCY_MIDDLEWARE, READS_IDEMPOTENCY_KEY, CLI_MODULE, TEST_SUPPORT, CONSTANTS, HTML_VIEW,
@@ -75,7 +76,7 @@ KINDS = frozenset({
     UNIQUE_RECORD, CHECKS_UNIQUE, UNREFERENCED, DEVELOPMENT_ONLY, SETS_TIMEOUT, SERVED_BY_WSGI,
     GENERATED_UPLOAD, SEEDED_TABLE, STAFF_APP, COMPARED_DEFAULT, CATCHES_ALL, PLAIN_CLASS, CHECKOUT_LINK,
     CLI_COMMAND_CLASS, ADMIN_ONLY_NAME, ADMIN_PERMISSION, RAISES_MESSAGE,
-    SINGLE_ACCOUNT_APP, DJANGO_USERNAMES, LOOPBACK_CONSTANT, RECENT_TIME, STARTUP_ONLY,
+    SINGLE_ACCOUNT_APP, DJANGO_USERNAMES, LOOPBACK_CONSTANT, RECENT_TIME, STARTUP_ONLY, LINT_UNSELECTED,
 })
 
 
@@ -224,6 +225,14 @@ def not_deployed() -> ProjectFact:
     replicas: :func:`~.project_files.read_deployment`); a self-hosted application run by hand, or shipped as a
     container image or a ``Procfile`` that nothing probes (BE308)."""
     return ProjectFact(NOT_DEPLOYED)
+
+
+@project_fact
+def lint_unselected(code: str) -> ProjectFact:
+    """The project's ruff configuration selects the rest of the logging-format family code by code and leaves
+    ``code`` out (DefectDojo's ``"G001", "G002", "G01", "G1", "G2"``: no ``G004``), or ignores it: the construct
+    is the project's chosen style (BE402; :mod:`.lint_config`)."""
+    return ProjectFact(LINT_UNSELECTED, (code,))
 
 
 @project_fact

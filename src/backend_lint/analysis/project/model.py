@@ -489,6 +489,7 @@ _ON_ARGUMENTS: dict[str, Callable[[ProjectModel, tuple[str, ...]], bool]] = {
     conditions.HEALTH_CHECK: lambda model, args: (
         model.serves_health_check or model.files.container_probe or model.routes_words(frozenset(args))),
     conditions.NOT_DEPLOYED: lambda model, args: model.files.deployment == "",
+    conditions.LINT_UNSELECTED: lambda model, args: bool(args) and args[0] in model.files.lint_unselected,
     conditions.DJANGO_USERNAMES: lambda model, args: model.django_usernames,
     conditions.DOES: lambda model, args: len(args) == 2 and model.does(args[0], args[1]),
     conditions.REQUESTS_TIMEOUT_PATCHED: lambda model, args: any(

@@ -31,7 +31,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
-CONFIGURATION_FILES = ("pyproject.toml", "setup.cfg", "pytest.ini", "tox.ini", "setup.py")
+from backend_lint.analysis.project.lint_config import ruff_settings, unselected_logging_codes
+
+CONFIGURATION_FILES = ("pyproject.toml", "setup.cfg", "pytest.ini", "tox.ini", "setup.py", "ruff.toml", ".ruff.toml")
 """Every file :meth:`ProjectFiles.read` reads, in the project root (a settled outcome the result cache keeps
 follows their signatures: :func:`backend_lint.project_run.settle`)."""
 
@@ -51,12 +53,16 @@ class ProjectFiles:
     when the root was not read (then nothing is known)."""
     container_probe: bool = False
     """A container file of the project declares a ``HEALTHCHECK``: the service is probed by a command of its own."""
+    lint_unselected: frozenset[str] = frozenset()
+    """Logging-format codes (``G004``) the project's ruff configuration deliberately leaves out
+    (:func:`.lint_config.unselected_logging_codes`)."""
 
     @classmethod
     def read(cls, root: Path) -> ProjectFiles:
         found = cls()
         found.deployment, found.container_probe = read_deployment(root)
-        pyproject, setup_cfg, pytest_ini, tox_ini, setup_py = (root / name for name in CONFIGURATION_FILES)
+        pyproject, setup_cfg, pytest_ini, tox_ini, setup_py = (root / name for name in CONFIGURATION_FILES[:5])
+        found.lint_unselected = unselected_logging_codes(ruff_settings(root))
         found._pyproject(pyproject)
         for path, sections in ((setup_cfg, ("tool:pytest",)), (pytest_ini, ("pytest",)), (tox_ini, ("pytest",))):
             found._ini(path, sections)

@@ -1,0 +1,49 @@
+"""BE402 on whole projects through the real CLI and ``flake8 --select BE``: a project whose ruff configuration
+selects the rest of the logging-format family code by code and leaves ``G004`` out (DefectDojo's
+``"G001", "G002", "G01", "G1", "G2"``) has chosen f-string log messages: they are left alone, while the ``%``
+it did select is still reported. A project that selects ``G004`` alone takes no stand on the rest, and the file
+checked alone (no project files read) keeps every finding."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.processes import run_cli
+from tests.projects import findings_of, write_project
+
+NOTIFY = """\
+    import logging
+
+    logger = logging.getLogger(__name__)
+
+
+    def notify(user, alert):
+        logger.debug(f"notifying {user} of {alert}")
+        logger.info("sent to %s" % user)
+"""
+
+CHOSEN = {
+    "pyproject.toml": '[project]\nname = "dojo"\nversion = "1"\n',
+    "ruff.toml": '[lint]\nselect = ["E", "F", "LOG", "G001", "G002", "G01", "G1", "G2"]\n',
+    "dojo/__init__.py": "",
+    "dojo/notify.py": NOTIFY,
+}
+
+ONE_CODE = {
+    "pyproject.toml": '[project]\nname = "dojo"\nversion = "1"\n\n[tool.ruff.lint]\nselect = ["E", "G004"]\n',
+    "dojo/__init__.py": "",
+    "dojo/notify.py": NOTIFY,
+}
+
+
+def test_a_logging_style_the_ruff_configuration_leaves_out(tmp_path: Path) -> None:
+    root = write_project(tmp_path, CHOSEN)
+    assert findings_of(root, "BE402") == {("dojo/notify.py", 8)}  # the %: G002 is selected
+    result = run_cli("check", "--select", "BE402", "--no-cache", "--stdin-filename", "dojo/notify.py", "-",
+                     cwd=root, stdin=(root / "dojo/notify.py").read_bytes())
+    assert result.stdout.decode().count("BE402") == 2, result.stdout.decode()  # alone: no configuration read
+
+
+def test_one_selected_code_takes_no_stand_on_the_others(tmp_path: Path) -> None:
+    root = write_project(tmp_path, ONE_CODE)
+    assert findings_of(root, "BE402") == {("dojo/notify.py", 7), ("dojo/notify.py", 8)}
