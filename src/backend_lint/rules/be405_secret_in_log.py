@@ -384,7 +384,8 @@ def _credential_value(value: ast.expr, name: str, ctx: FileContext) -> bool:
         if function is not None and (_object_value(raw.id, function, ctx) or _stored_row(raw.id, function)):
             return False
         bound = lookup(raw.id, ctx, ctx.scope)
-        if bound is not None and (_masked(bound[1].single_value(raw.id)) or _row_lookup(bound[1].single_value(raw.id))):
+        held = bound[1].single_value(raw.id) if bound is not None else None
+        if held is not None and (_masked(held) or _row_lookup(held) or _lock_token(held)):
             return False
     return True
 
