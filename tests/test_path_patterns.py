@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from backend_lint.analysis.paths import matches_path_pattern
+from backend_lint.analysis.paths import is_test_path, matches_path_pattern
 from backend_lint.analysis.settings import DEVELOPMENT, PRODUCTION, module_kind
 
 
@@ -33,3 +33,13 @@ def test_development_settings_are_told_from_production_by_path() -> None:
     assert module_kind("shop/settings/dev.py") == DEVELOPMENT
     assert module_kind("shop/local_settings.py") == DEVELOPMENT
     assert module_kind("shop/settings/production.py") == PRODUCTION
+
+
+@pytest.mark.parametrize(("path", "expected"), [
+    ("unittests/scans/devskim/crypto.py", True),  # DefectDojo's test folder and scan-parser samples
+    ("app/unit_tests/test_x.py", True),
+    ("app/unittest_helpers.py", False),
+    ("app/views.py", False),
+])
+def test_test_folders(path: str, expected: bool) -> None:
+    assert is_test_path(path) is expected

@@ -7,11 +7,12 @@ import posixpath
 import re
 from functools import lru_cache
 
-_TEST_DIRS = frozenset({"tests", "test", "testing"})
+_TEST_DIRS = frozenset({"tests", "test", "testing", "unittests", "unit_tests"})
+"""Folders of tests (DefectDojo keeps its tests and their scan samples under ``unittests/``)."""
 
 
 def is_test_path(path: str) -> bool:
-    """``test_*.py``, ``*_test.py``, ``conftest.py``, or anything under a ``tests``/``test`` folder."""
+    """``test_*.py``, ``*_test.py``, ``conftest.py``, or anything under a ``tests``/``test``/``unittests`` folder."""
     parts = path.replace("\\", "/").split("/")
     name = parts[-1]
     if name.startswith("test_") or name.endswith(("_test.py", "_tests.py")) or name == "conftest.py":

@@ -5,14 +5,19 @@ now: logger.warning("Invalid token received: %s", token); raise ...``: the token
 or expired, so the line records a rejected value (what an operator needs to see a probe or a stale link), not a
 live credential. :func:`refused_lookup` reads that from the code: the logging call is in the body of an ``if``
 that ends the request (``raise``/``return``) and whose test says a lookup given the same value found nothing
-(``not row``, ``row is None``, alone or as one operand of ``or``).
+(``not row``, ``row is None``, alone or as one operand of ``or``; ``row, ok = self.lookup(token)`` unpacks the
+row first). The same holds in an ``except`` clause that catches only the refusals of a token check
+(``SignatureExpired``, ``BadSignature``, ``NoResultFound``, ``DoesNotExist``, ``InvalidToken``...) of a ``try`` that
+handed the value to that check (``user_id = validate_token(token)``): the check has just rejected it.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from typing import TYPE_CHECKING, Optional
 
+from backend_lint.analysis.ast_helpers import own_nodes
 from backend_lint.analysis.bindings import Bindings, bindings_of
 from backend_lint.analysis.facts import reads
 
@@ -32,9 +37,46 @@ def refused_lookup(call: ast.Call, value: ast.expr, ctx: FileContext) -> bool:
     node: Optional[ast.AST] = ctx.parent_of(call)
     while node is not None and node is not function:
         if isinstance(node, ast.If) and child in node.body and isinstance(node.body[-1], (ast.Raise, ast.Return)) \
-                and any(_found_nothing(test, value.id, bindings) for test in _alternatives(node.test)):
+                and any(_found_nothing(test, value.id, bindings, function, _assigned_just_before(node, ctx))
+                        for test in _alternatives(node.test)):
             return True
+        if isinstance(node, ast.ExceptHandler) and _catches_refusals(node.type):
+            attempt = ctx.parent_of(node)
+            if isinstance(attempt, ast.Try) and _hands_over(attempt.body, value.id):
+                return True
         child, node = node, ctx.parent_of(node)
+    return False
+
+
+_REFUSAL = re.compile(
+    r"(?:Signature)?Expired(?:Signature)?(?:Error)?|BadSignature|BadTimeSignature|BadData|BadToken"
+    r"|Invalid(?:Signature|Token|TokenError|SignatureError)|(?:JWT|Decode)Error|NoResultFound|DoesNotExist"
+    r"|ExpiredSignatureError|InvalidTokenError"
+)
+"""Exceptions a token check raises to refuse a value (itsdangerous, PyJWT, cryptography's Fernet, a row lookup)."""
+
+
+def _catches_refusals(caught: Optional[ast.expr]) -> bool:
+    """``except SignatureExpired:``, ``except (BadSignature, NoResultFound):``: every class caught refuses a value
+    (a bare ``except`` or ``Exception`` does not say the value was refused)."""
+    if caught is None:
+        return False
+    classes = caught.elts if isinstance(caught, ast.Tuple) else [caught]
+    names = [
+        cls.attr if isinstance(cls, ast.Attribute) else cls.id if isinstance(cls, ast.Name) else "" for cls in classes
+    ]
+    return bool(names) and all(_REFUSAL.fullmatch(name) for name in names)
+
+
+def _hands_over(body: list[ast.stmt], secret: str) -> bool:
+    """A call in the ``try`` body is given ``secret`` itself (``validate_token(token)``)."""
+    for statement in body:
+        for node in ast.walk(statement):
+            if isinstance(node, ast.Call) and any(
+                isinstance(arg, ast.Name) and arg.id == secret
+                for arg in [*node.args, *(keyword.value for keyword in node.keywords)]
+            ):
+                return True
     return False
 
 
@@ -44,7 +86,28 @@ def _alternatives(test: ast.expr) -> list[ast.expr]:
     return [test]
 
 
-def _found_nothing(test: ast.expr, secret: str, bindings: Bindings) -> bool:
+def _assigned_just_before(statement: ast.stmt, ctx: FileContext) -> dict[str, ast.expr]:
+    """Names the statement right before ``statement`` in its block assigns from a call (``row = find(token)``,
+    ``row, ok = find(token)``: the first name of an unpacking), with that call: the binding the ``if`` reads,
+    whatever other branches assigned earlier."""
+    parent = ctx.parent_of(statement)
+    for field in ("body", "orelse", "finalbody"):
+        block = getattr(parent, field, None)
+        if isinstance(block, list) and statement in block:
+            position = block.index(statement)
+            previous = block[position - 1] if position else None
+            if isinstance(previous, ast.Assign) and len(previous.targets) == 1:
+                target = previous.targets[0]
+                if isinstance(target, ast.Tuple) and target.elts:
+                    target = target.elts[0]
+                if isinstance(target, ast.Name):
+                    return {target.id: previous.value}
+    return {}
+
+
+def _found_nothing(
+    test: ast.expr, secret: str, bindings: Bindings, function: ast.AST, just_before: dict[str, ast.expr]
+) -> bool:
     """``not row`` or ``row is None`` where ``row`` was assigned once from a call given ``secret``."""
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
         row = test.operand
@@ -55,10 +118,23 @@ def _found_nothing(test: ast.expr, secret: str, bindings: Bindings) -> bool:
         return False
     if not isinstance(row, ast.Name):
         return False
-    found = bindings.single_value(row.id)
+    found = just_before.get(row.id) or bindings.single_value(row.id) or _unpacked_first(row.id, bindings, function)
     if isinstance(found, ast.Await):
         found = found.value
     return isinstance(found, ast.Call) and any(
         isinstance(arg, ast.Name) and arg.id == secret
         for arg in [*found.args, *(keyword.value for keyword in found.keywords)]
     )
+
+
+def _unpacked_first(name: str, bindings: Bindings, function: ast.AST) -> Optional[ast.expr]:
+    """``row, ok = lookup(token)``: the call whose result's first element is ``name``, its only binding."""
+    values = bindings.assigned.get(name)
+    if not values or len(values) != 1 or values[0] is not None or name in bindings.loop_targets:
+        return None
+    for node in own_nodes(function):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Tuple) \
+                and node.targets[0].elts and isinstance(node.targets[0].elts[0], ast.Name) \
+                and node.targets[0].elts[0].id == name:
+            return node.value
+    return None

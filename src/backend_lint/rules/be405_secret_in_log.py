@@ -360,6 +360,8 @@ def _credential_value(value: ast.expr, name: str, ctx: FileContext) -> bool:
         _acme_module(ctx) or _SETUP_WORDS & set(split_identifier(name))
     ):
         return False
+    if _lock_token(raw):
+        return False  # ``lock.local.token``: a redis-py lock's ownership token, a handle that authenticates nothing
     made = origin(raw, ctx) or ""
     if made.startswith(_IDENTIFIER_FACTORIES):
         return False
@@ -382,9 +384,21 @@ def _credential_value(value: ast.expr, name: str, ctx: FileContext) -> bool:
         if function is not None and (_object_value(raw.id, function, ctx) or _stored_row(raw.id, function)):
             return False
         bound = lookup(raw.id, ctx, ctx.scope)
-        if bound is not None and (_masked(bound[1].single_value(raw.id)) or _row_lookup(bound[1].single_value(raw.id))):
+        held = bound[1].single_value(raw.id) if bound is not None else None
+        if held is not None and (_masked(held) or _row_lookup(held) or _lock_token(held)):
             return False
     return True
+
+
+def _lock_token(expr: ast.expr) -> bool:
+    """``lock.local.token`` (``redis_lock.local.token``): redis-py's ``Lock`` keeps the random value that marks
+    its owner in ``self.local.token``; it only lets the holder release or extend the lock."""
+    return (
+        isinstance(expr, ast.Attribute) and expr.attr == "token"
+        and isinstance(expr.value, ast.Attribute) and expr.value.attr == "local"
+        and isinstance(expr.value.value, (ast.Name, ast.Attribute))
+        and "lock" in split_identifier(name_of(expr.value.value) or "")
+    )
 
 
 def _stored_row(name: str, function: ast.AST) -> bool:

@@ -10,7 +10,9 @@ hasher and ``make_password(..., hasher="md5")``. Hashing other data (ETags, cach
 tokens) is left alone, and so are HMACs keyed with a random per-process key (lookup keys that die with the process)
 or made in a function documented as hashing for reporting (Keystone's partial, peppered hash of a rejected password
 for audit notifications), a digest of a password only ever used as a key of an in-memory table (privacyIDEA's
-per-request cache of checked passwords), a fast digest in a function or class named for a legacy scheme (verifying old
+per-request cache of checked passwords), a digest of the stored hash rather than the password
+(``md5(f"{email},{password_hash}")``, redash's session identity that changes with the password), a fast digest
+in a function or class named for a legacy scheme (verifying old
 hashes before rehashing them), a function whose result a main guard prints after prompting for a password (a hash
 generator tool), the hasher classes themselves (subclasses of Django's ``BasePasswordHasher``: ``PASSWORD_HASHERS``
 decides whether they are used), and test modules and test settings, where fast hashers are a deliberate speed-up.
@@ -237,6 +239,8 @@ class WeakPasswordHash(Rule):
             if name == "md5" and _http_digest_secret(argument(node, 0, "data") or argument(node, 0, "string"), ctx):
                 return
             data = argument(node, 0, "data") or argument(node, 0, "string")
+            if data is not None and _digests_stored_hash(data):
+                return  # md5(email + password_hash): a digest of the already-hashed password (a session identity)
             if data is not None and not isinstance(data, ast.Constant) and (
                 is_password_value(data, ctx) or stored_as_password(node, ctx) or _handed_to_password_setter(node, ctx)
             ):
@@ -317,3 +321,15 @@ class WeakPasswordHash(Rule):
         first = _first_string(node.value)
         if first and first.rsplit(".", 1)[-1] in _WEAK_DJANGO:
             self.report(ctx, node, construct="PASSWORD_HASHERS", problem=f"starts with {first.rsplit('.', 1)[-1]}")
+
+
+def _digests_stored_hash(data: ast.expr) -> bool:
+    """Every password-named value in ``data`` is named as its hash (``self.password_hash``, ``hashed_password``):
+    what is digested is the stored slow hash (a session identity that changes with the password), not the
+    password itself."""
+    names = [
+        node.id if isinstance(node, ast.Name) else node.attr
+        for node in ast.walk(data) if isinstance(node, (ast.Name, ast.Attribute))
+    ]
+    passwords = [name.lower() for name in names if "pass" in name.lower()]
+    return bool(passwords) and all("hash" in name for name in passwords)

@@ -56,8 +56,15 @@ _PUBLIC_KEY_VENDORS = frozenset({"amplitude", "mixpanel", "posthog", "rudderstac
 """Product analytics services whose project keys are embedded in every client, public by design."""
 _DEFAULT_MAKERS = frozenset({"create", "get", "load", "make", "init", "setup"})
 """``create_default_connections``: the development defaults a project ships for a first run."""
-_ENUM_WORDS = frozenset({"type", "types", "kind", "choice", "choices", "category", "mode"})
-"""Words of an UPPER_CASE constant that make it an enumeration value (``TYPE_TOKEN = "token"``)."""
+_ENUM_WORDS = frozenset({"type", "types", "kind", "choice", "choices", "category", "mode",
+                         "pk", "column", "field", "attr", "param", "claim", "header"})
+"""Words of an UPPER_CASE constant that make it an enumeration value (``TYPE_TOKEN = "token"``) or the name of a
+column, field or header (``PK_TOKEN = "token"``: the primary-key column lookups use)."""
+_AUTH_METHODS = frozenset({"oidc", "ldap", "saml", "oauth", "oauth2", "sso", "kerberos", "openid"})
+"""An authentication method's name stored in a password field (``"password": "OIDC"``): the marker of an account
+that logs in elsewhere, which credential login refuses, not a password."""
+_RELATIVE_PATH = re.compile(r"^(?:[A-Za-z0-9_.-]+/)+$")
+"""``"authtoken/"``, ``"api/v2/tokens/"``: a relative URL path (an endpoint table's entry), ending in ``/``."""
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9_-]{0,30}$")
 _OTHER_LINTERS = frozenset({"S105", "S106", "S107"})
 _BANDIT_CODES = frozenset({"B105", "B106", "B107"})
@@ -130,6 +137,8 @@ def _secret_literal(name: str, value: ast.expr | None, word: str, where: str) ->
     if where == ENV and text.lower() in _PUBLIC_DEFAULTS:
         return False
     if is_placeholder(text) or _NOT_CREDENTIAL.search(text) or text.lower() in _BOOLEANS or text.isdigit():
+        return False
+    if _RELATIVE_PATH.match(text) or (text.isupper() and text.lower() in _AUTH_METHODS):
         return False
     if _names_algorithm(text):
         return False  # ``SECURITY_PASSWORD_HASH = "pbkdf2_sha512"``: which scheme, not a secret

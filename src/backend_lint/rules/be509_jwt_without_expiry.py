@@ -16,11 +16,18 @@ Also left alone: claims written in the call that carry a fresh random handle the
 the server (``channel = str(uuid.uuid4()); session["channel"] = channel; jwt.encode({"channel": channel},
 key)``). Such a token is only valid while the server holds the handle: replacing or dropping it (a new session,
 a logout) ends the token, which is what an expiry would give.
+
+Also left alone: claims written in the call whose token is stored straight on a database row (a keyword of a
+model constructor or of ``Model.objects.create``: ``ProjectMemberInvite(email=..., token=jwt.encode({...}, key))``)
+by a module that never decodes a JWT. Such a token is an opaque string the application finds again by equality
+with the stored column; its claims are never read, so an ``exp`` would never be checked, and the row (single-use,
+deletable) is what limits it.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -50,6 +57,9 @@ _RANDOM_SOURCES = frozenset(
     {"uuid.uuid4", "secrets.token_hex", "secrets.token_urlsafe", "secrets.token_bytes", "os.urandom"}
 )
 """Calls that make a fresh unguessable handle."""
+_ROW_WRITERS = frozenset({"create", "get_or_create", "update_or_create"})
+_DECODES = re.compile(r"\b(?:jwt|jose|JsonWebToken\(\))\.decode\(|\bdecode_(?:jwt|token)\b|\bjwt_decode\b")
+"""Text of a module that reads JWT claims back (``jwt.decode(``, a ``decode_token`` helper)."""
 _HARMLESS_PARENTS = (ast.Compare, ast.FormattedValue, ast.BoolOp, ast.UnaryOp, ast.If, ast.While, ast.Assert)
 
 
@@ -264,7 +274,7 @@ class JwtWithoutExpiry(Rule):
             return
         bindings = bindings_of(ctx, node)
         for call, written_claims in issuing.literals:
-            if not self._server_handle(written_claims, issuing, bindings, ctx):
+            if not self._server_handle(written_claims, issuing, bindings, ctx) and not _stored_opaque(call, ctx):
                 self.report(ctx, call, construct="jwt.encode")
         for call, construct, name in issuing.encodes:
             claims = issuing.claims.get(name, _Claims())
@@ -284,3 +294,17 @@ class JwtWithoutExpiry(Rule):
                     keys |= literal
             if _EXPIRY not in keys and not unknown:
                 self.report(ctx, call, construct=construct)
+
+
+def _stored_opaque(call: ast.Call, ctx: FileContext) -> bool:
+    """The token is a keyword of a model constructor or ``objects.create`` (``Invite(token=jwt.encode(...))``) in a
+    module that never decodes a JWT: an opaque value kept on a row and matched by equality."""
+    keyword = ctx.parent_of(call)
+    row = ctx.parent_of(keyword) if isinstance(keyword, ast.keyword) else None
+    if not isinstance(row, ast.Call) or _DECODES.search(ctx.source):
+        return False
+    func = row.func
+    if isinstance(func, ast.Attribute) and func.attr in _ROW_WRITERS:
+        return True
+    name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+    return name[:1].isupper() and not name.isupper() and any(char.islower() for char in name[1:])
