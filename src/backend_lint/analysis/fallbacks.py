@@ -146,7 +146,34 @@ def _fallback_returned_next(attempt: ast.Try, handler: ast.ExceptHandler, ctx: F
     return isinstance(following, ast.Return) and following.value is not None
 
 
-_BUILTIN_PARSERS = frozenset({"int", "float", "complex"})
+_BUILTIN_PARSERS = frozenset({"int", "float", "complex", "str"})
+"""Built-in converters of one value; ``str(value)`` too: mealie's ``get_value_as_string_or_none(dictionary, key)``
+answers ``None`` for a value that will not convert, as its name says."""
+
+
+def _read_from_parameters(function: ast.FunctionDef | ast.AsyncFunctionDef, parameters: set[str]) -> set[str]:
+    """Locals the function assigns once, from an item of a parameter (``value = dictionary.get(key)``, ``value =
+    row[key]``): the converter's own argument, read out of what the caller handed it."""
+    assigned: dict[str, list[ast.expr]] = {}
+    for node in ast.walk(function):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    assigned.setdefault(target.id, []).append(node.value)
+    found = set()
+    for name, values in assigned.items():
+        if len(values) != 1 or name in parameters:
+            continue
+        value = values[0]
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "get":
+            value = value.func.value
+        elif isinstance(value, ast.Subscript):
+            value = value.value
+        else:
+            continue
+        if isinstance(value, ast.Name) and value.id in parameters:
+            found.add(name)
+    return found
 
 
 def parse_helper(attempt: ast.Try, handler: ast.ExceptHandler, ctx: FileContext) -> bool:
@@ -169,7 +196,7 @@ def parse_helper(attempt: ast.Try, handler: ast.ExceptHandler, ctx: FileContext)
     if not (builtin or ctx.imports.resolve(value.func) in BLOB_PARSERS):
         return False
     parameters = {arg.arg for arg in [*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs]}
-    if not decoded_parameter(value.args[0], parameters):
+    if not decoded_parameter(value.args[0], parameters | _read_from_parameters(function, parameters)):
         return False
     if empty_answer(handler):
         return True
@@ -244,11 +271,16 @@ _REMOVAL_PREFIXES = ("remove_", "unregister_", "deregister_")
 
 def _drops_entries(attempt: ast.Try) -> bool:
     """Every statement of the ``try`` removes an entry: ``del registry[key]``, ``clients.pop(key)``,
-    ``manager.remove_client(key)`` (a method, awaited or not, whose name says it removes)."""
-    return all(_drops_entry(statement) for statement in attempt.body)
+    ``manager.remove_client(key)`` (a method, awaited or not, whose name says it removes), ``request.session.clear()``
+    (open-webui's sign-out, the session cookie deleted right after), ``store.delete("slack_bot_tokens_config_key")``
+    (one entry by a literal key: Onyx's migration dropping the stale key after the data moved), also under an
+    ``if`` whose branches only do that."""
+    return bool(attempt.body) and all(_drops_entry(statement) for statement in attempt.body)
 
 
 def _drops_entry(statement: ast.stmt) -> bool:
+    if isinstance(statement, ast.If):
+        return bool(statement.body) and all(_drops_entry(item) for item in [*statement.body, *statement.orelse])
     if isinstance(statement, ast.Delete):
         return all(isinstance(target, (ast.Subscript, ast.Attribute)) for target in statement.targets)
     value = statement.value if isinstance(statement, ast.Expr) else None
@@ -256,6 +288,11 @@ def _drops_entry(statement: ast.stmt) -> bool:
     if not isinstance(value, ast.Call) or not isinstance(value.func, ast.Attribute):
         return False
     name = value.func.attr
+    if name == "clear":
+        return not value.args and not value.keywords  # a container emptied
+    if name == "delete":  # one entry of a store, by a key the code writes
+        return len(value.args) == 1 and not value.keywords and isinstance(value.args[0], ast.Constant) \
+            and isinstance(value.args[0].value, str)
     return name in _REMOVALS or name.startswith(_REMOVAL_PREFIXES)
 
 

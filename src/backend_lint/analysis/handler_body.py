@@ -166,12 +166,22 @@ def _conflict(node: ast.AST) -> bool:
     if isinstance(node, ast.Constant):
         return node.value == 409 and not isinstance(node.value, bool)
     if isinstance(node, ast.Attribute):
-        return "409" in node.attr or node.attr == "CONFLICT"
+        return "409" in node.attr or node.attr == "CONFLICT" or _duplicate_error_code(node)
     if isinstance(node, ast.Name):
         return "409" in node.id
     if isinstance(node, ast.ExceptHandler) and node.type is not None:
         return any(_refusal_name(written) for written in _WORD_RUNS.findall(ast.unparse(node.type)))
     return False
+
+
+def _duplicate_error_code(node: ast.Attribute) -> bool:
+    """A member of the application's error codes saying the thing is already there: ``OnyxErrorCode.
+    DUPLICATE_RESOURCE`` (Onyx refuses a client-chosen ``report_id`` already in use), ``ErrorCode.ALREADY_EXISTS``."""
+    owner = dotted_name(node.value) or ""
+    if "error" not in owner.rpartition(".")[2].lower():
+        return False
+    parts = node.attr.upper().split("_")
+    return "DUPLICATE" in parts or ("ALREADY" in parts and ("EXISTS" in parts or "EXIST" in parts))
 
 
 _WORD_RUNS = re.compile(r"\w+")

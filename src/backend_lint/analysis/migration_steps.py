@@ -12,6 +12,10 @@ histories often try one step that is only needed, or only possible, on some of t
   op.batch_alter_table(table) as batch: batch.add_column(Column("access_control", JSON())) / except Exception:
   pass``: Open WebUI's downgrade re-adds a column its upgrade dropped only where it was present).
 
+The schema reads that decide the step (``indexes = [ix.get("name") for ix in inspector.get_indexes(t)]`` then
+``if name in indexes: op.drop_index(...)``) and the step's log lines may sit in the ``try`` with it (Onyx's
+downgrade dropping an index after checking it exists).
+
 When the migration carries on right after (the ``create_table`` that uses the sequence, the column dropped
 after its constraint, the statement after the loop over tables), a step that really was needed and failed makes
 the next statement fail loudly; a step that was not needed leaves nothing to tell. This is the idiom only when
@@ -50,11 +54,39 @@ def tolerated_ddl_step(attempt: ast.Try, handler: ast.ExceptHandler, ctx: FileCo
     if not handler.body or not all(isinstance(statement, ast.Pass) for statement in handler.body):
         return False
     steps = list(_flattened(attempt.body))
+    work = [step for step in steps if not (_inspects(step) or _logs(step))]
     return (
-        bool(steps)
-        and all(_may_exist_step(step) or _adds_untested_column(step, attempt, ctx) for step in steps)
+        bool(work)
+        and all(_may_exist_step(step) or _adds_untested_column(step, attempt, ctx) for step in work)
         and _carries_on(attempt, ctx)
     )
+
+
+_INSPECTIONS = frozenset({
+    "get_indexes", "get_foreign_keys", "get_unique_constraints", "get_check_constraints", "get_columns",
+    "get_pk_constraint", "get_table_names", "has_table", "has_index", "inspect", "get", "any", "all", "list",
+    "set", "len",
+})
+"""Calls that only read the schema (an SQLAlchemy inspector's) or the values read from it."""
+
+
+def _inspects(statement: ast.stmt) -> bool:
+    """``indexes = [ix.get("name") for ix in inspector.get_indexes("chat_session")]``: an assignment whose every
+    call reads the schema (the check that the index exists before it is dropped)."""
+    if not isinstance(statement, ast.Assign):
+        return False
+    calls = [node for node in ast.walk(statement.value) if isinstance(node, ast.Call)]
+    return bool(calls) and all(callee_name(call) in _INSPECTIONS for call in calls)
+
+
+def _logs(statement: ast.stmt) -> bool:
+    """``logger.info("Dropped index ...")``: a log line of the step."""
+    call = statement_call(statement)
+    if call is None or not isinstance(call.func, ast.Attribute):
+        return False
+    owner = call.func.value
+    return isinstance(owner, ast.Name) and "log" in owner.id.lower() and call.func.attr in (
+        "info", "debug", "notice", "warning", "warn")
 
 
 def _carries_on(attempt: ast.Try, ctx: FileContext) -> bool:

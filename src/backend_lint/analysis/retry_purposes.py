@@ -110,3 +110,56 @@ def runs_forever(function: ast.AST) -> bool:
     forever = any(isinstance(statement, ast.While) and isinstance(statement.test, ast.Constant)
                   and statement.test.value is True for statement in getattr(function, "body", []))
     return forever and not any(isinstance(node, (ast.Return, ast.Break)) for node in own_nodes(function))
+
+
+_LOCAL_ERRORS = frozenset({"AttributeError", "TypeError", "KeyError", "IndexError", "LookupError", "NameError"})
+"""Errors raised inside this process (a client library's own bug), not answers of a server."""
+_SERVER_ERROR_WORDS = ("HTTPError", "ConnectionError", "RequestException", "Timeout", "TransportError",
+                       "HTTPStatusError")
+
+
+def _caught(handler: ast.ExceptHandler) -> list[str]:
+    kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return [(dotted_name(kind) or "").rpartition(".")[2] if kind is not None else "" for kind in kinds]
+
+
+def _computes_wait(handler: ast.ExceptHandler) -> bool:
+    """The handler waits a delay it computes: a name given a call's result (``delay_until =
+    _handle_http_error(e, attempt, MAX_RETRIES)``) that a ``while`` test or a sleep reads, or a sleep whose
+    argument is a call or arithmetic (``time.sleep(backoff(attempt))``, ``time.sleep(2 ** attempt)``)."""
+    computed = {
+        target.id for statement in handler.body for node in ast.walk(statement)
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)
+        for target in node.targets if isinstance(target, ast.Name)
+    }
+    for statement in handler.body:
+        for node in ast.walk(statement):
+            if isinstance(node, ast.While) and any(
+                isinstance(part, ast.Name) and part.id in computed for part in ast.walk(node.test)
+            ):
+                return True
+            if isinstance(node, ast.Call) and _last_name(node) == "sleep" and node.args:
+                argument = node.args[0]
+                if isinstance(argument, (ast.Call, ast.BinOp)) or (
+                    isinstance(argument, ast.Name) and argument.id in computed
+                ):
+                    return True
+    return False
+
+
+def server_errors_back_off(ctx: FileContext, handler: ast.ExceptHandler) -> bool:
+    """A constant sleep in ``handler``, which catches only errors raised in this process (``except
+    AttributeError``: "some error within the Confluence library, unclear why it fails"), of a ``try`` whose other
+    clause catches the server's errors (``except HTTPError``) and waits a delay it computes (an exponential
+    backoff): the server's failures back off, and the fixed pause only spaces retries of a local fault, no herd
+    on a failing server (Onyx's Confluence client)."""
+    attempt = ctx.parent_of(handler)
+    kinds = _caught(handler)
+    if not isinstance(attempt, ast.Try) or not kinds or not all(kind in _LOCAL_ERRORS for kind in kinds):
+        return False
+    return any(
+        other is not handler and _caught(other) and all(
+            any(word in kind for word in _SERVER_ERROR_WORDS) for kind in _caught(other)
+        ) and _computes_wait(other)
+        for other in attempt.handlers
+    )

@@ -8,7 +8,8 @@ a query per row there is start-up time, not a page a user waits for.
 
 :func:`startup_calls` reads, for the project model, which functions of the project a module's hooks call (nested
 functions of the hook included: a delayed task it starts); :meth:`.project.model.ProjectModel.startup_only`
-decides which functions only such hooks, the functions only they call, and command-line code ever call.
+decides which functions only such hooks, the functions only they call, and command-line code ever call;
+:func:`startup_only_facts` asks it about the function being visited (BE203: set-up retried at start-up).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from backend_lint.analysis.ast_helpers import callee_name
+from backend_lint.analysis.project.conditions import ProjectFact, startup_only
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
@@ -44,6 +46,16 @@ def startup_hooks(ctx: FileContext) -> list[ast.AST]:
     ]
 
 
+def startup_hook_names(ctx: FileContext) -> list[str]:
+    """The module's start-up hooks that are module-level functions, qualified, sorted: the project model counts
+    them as start-up code when it decides which functions only start-up reaches."""
+    if not ctx.module:
+        return []
+    hooks = startup_hooks(ctx)
+    return sorted(f"{ctx.module}.{node.name}" for node in ctx.tree.body
+                  if isinstance(node, _FUNCTIONS) and any(node is hook for hook in hooks))
+
+
 def startup_calls(ctx: FileContext) -> list[str]:
     """The functions of the project (of the module's own top-level package) that the module's start-up hooks
     call, by the names the module imports them under (late imports in the hook included), qualified, sorted."""
@@ -58,3 +70,19 @@ def startup_calls(ctx: FileContext) -> list[str]:
                 if called is not None and called.partition(".")[0] == package:
                     found.add(called)
     return sorted(found)
+
+
+def startup_only_facts(ctx: FileContext) -> tuple[ProjectFact, ...]:
+    """The project fact that the function being visited (a module-level function or a method of a module-level
+    class) runs only at start-up (:func:`~backend_lint.analysis.project.conditions.startup_only`), for a
+    finding's ``unless=``; nothing for a nested function or outside a module."""
+    function = ctx.scope.function
+    if not isinstance(function, _FUNCTIONS) or not ctx.module:
+        return ()
+    if any(statement is function for statement in ctx.tree.body):
+        return (startup_only(f"{ctx.module}.{function.name}"),)
+    owner = ctx.scope.method_class
+    if (owner is not None and any(statement is owner for statement in ctx.tree.body)
+            and any(statement is function for statement in owner.body)):
+        return (startup_only(f"{ctx.module}.{owner.name}.{function.name}"),)
+    return ()

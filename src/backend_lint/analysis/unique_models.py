@@ -170,3 +170,18 @@ def checks_unique(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
                    and _says_check(text.value, _CHECK_MESSAGES) for node in raised for text in ast.walk(node)):
                 return True
     return False
+
+
+@file_fact()
+def conflict_skipping_lines(ctx: FileContext) -> frozenset[int]:
+    """The lines of the file's ``bulk_create(rows, ignore_conflicts=True)`` (or ``update_conflicts=True``) calls:
+    the database's unique key refuses a row that is already there, so running one again adds nothing (plane's
+    assignment of work items to a module). A set, not a create (BE301)."""
+    if "_conflicts" not in ctx.source:
+        return frozenset()
+    return frozenset(
+        node.lineno for node in ast.walk(ctx.tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "bulk_create"
+        and any(keyword.arg in ("ignore_conflicts", "update_conflicts") and _true(keyword.value)
+                for keyword in node.keywords)
+    )

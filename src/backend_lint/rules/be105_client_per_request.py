@@ -15,7 +15,9 @@ given: open-webui's per-connection model listing), a loop that ends at its first
 ``break`` in it: it tries addresses or mirrors in turn), a loop over the application's configuration (``for url
 in settings.bundle_urls``, directly or through a local: a client per configured address, not per request or per
 row: Langflow's start-up bundles), everything made once (module level, app start-up, a lifespan or a dependency
-function, which are not handlers), sessions taken from a pool (``pool.acquire()``, ``SessionLocal()``),
+function, which are not handlers), a client made only on a miss of a module-level cache the handler fills
+(``if _key_cache: return ...`` first, ``_key_cache = key`` after the fetch: about once per process,
+:mod:`backend_lint.analysis.memoised`), sessions taken from a pool (``pool.acquire()``, ``SessionLocal()``),
 ``sqlite3`` (a file, not a server), tests, test support, examples, migrations and command line code.
 """
 
@@ -27,6 +29,7 @@ from backend_lint.analysis.admin_only import admin_branch, admin_only, admin_rou
 from backend_lint.analysis.entrypoints import in_cli_context
 from backend_lint.analysis.facts import node_fact
 from backend_lint.analysis.handlers import handler_for
+from backend_lint.analysis.memoised import made_on_cache_miss
 from backend_lint.analysis.module_roles import in_migration, module_roles
 from backend_lint.analysis.project.conditions import cli_module, test_support
 from backend_lint.analysis.service_code import in_service_code
@@ -113,7 +116,7 @@ class ClientPerRequest(Rule):
     message = "`{call}` makes a new {what} {where}; create it once per process and reuse it"
     triggers = _TRIGGERS
     needs = (handler_for, module_roles, in_migration, in_service_code, in_cli_context, _leaves_early,
-             _over_configuration, admin_routers)
+             _over_configuration, admin_routers, made_on_cache_miss)
     module_facts = (test_support, cli_module)
 
     @visits(ast.Call)
@@ -130,6 +133,8 @@ class ClientPerRequest(Rule):
         if handler is not None:
             if admin_only(handler) or admin_router(ctx, handler) or admin_branch(function, node, ctx.parent_of):
                 return  # an operator's one-off action ("verify connection", "load from URL"), not request traffic
+            if made_on_cache_miss(ctx, function, node):
+                return  # only on a miss of a module-level cache the handler fills: about once per process
             where = f"in handler `{function.name}` on every request"
         elif ctx.scope.loops and not any(_leaves_early(ctx, loop) or _over_configuration(ctx, loop)
                                          for loop in ctx.scope.loops) and in_service_code(ctx):

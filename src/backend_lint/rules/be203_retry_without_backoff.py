@@ -17,7 +17,9 @@ machine only (the file system, a local program: :func:`backend_lint.analysis.ret
 waits built from variables or combinations (``wait_fixed(1) + wait_random(0, 2)`` has jitter), ``**kwargs``
 that may carry the settings, ``Retry(0)``/``Retry(total=False)`` (no retries), and loops that poll on a fixed
 interval without a success exit; command line code (also a command class of a CLI framework, through project
-bases), set-up of the application's storage, transactions retried after a conflict and socket readiness probes
+bases), set-up of the application's storage, a hand-written loop in a function only start-up reaches (the project
+model's ``startup_only``), a fixed pause for a local fault while the server's errors back off in a sibling
+``except`` clause, transactions retried after a conflict and socket readiness probes
 (:mod:`backend_lint.analysis.retry_purposes`). Jitter is recommended on the page, not required. No fix: the
 right backoff and attempt budget depend on the dependency.
 """
@@ -32,7 +34,7 @@ from backend_lint.analysis.command_classes import command_base_facts, in_command
 from backend_lint.analysis.entrypoints import cli_module, in_cli_context
 from backend_lint.analysis.http_clients import might_be
 from backend_lint.analysis.module_roles import module_roles
-from backend_lint.analysis.project.conditions import cli_command_class
+from backend_lint.analysis.project.conditions import cli_command_class, startup_only
 from backend_lint.analysis.project.conditions import cli_module as cli_module_fact
 from backend_lint.analysis.retries import (
     BACKOFF_CONSTANT,
@@ -55,8 +57,10 @@ from backend_lint.analysis.retry_purposes import (
     probes_connection,
     retries_transaction_conflict,
     runs_forever,
+    server_errors_back_off,
     sets_up_storage,
 )
+from backend_lint.analysis.startup_hooks import startup_only_facts
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 from backend_lint.rule import Rule, visits
@@ -126,7 +130,7 @@ class RetryWithoutBackoff(Rule):
     triggers = ("retry", "Retry", "Retrying", "backoff", "sleep")
     needs = (origin, is_retry_loop, is_constant_delay, constant_number, short_read_poll, module_roles,
              retries_local_work, in_cli_context, cli_module, retries_transaction_conflict, probes_connection,
-             cli_command_class)
+             cli_command_class, startup_only)
     module_facts = (cli_module_fact,)
 
     @staticmethod
@@ -167,8 +171,10 @@ class RetryWithoutBackoff(Rule):
         elif made in URLLIB3_RETRIES:
             found = _urllib3_problem(node)
         if found is not None and not self._outside_service(ctx, self._decorated_or_enclosing(node, ctx)):
-            self.report(ctx, node, unless=command_base_facts(ctx), construct=made, problem=found[0],
-                        advice=found[1])
+            unless = command_base_facts(ctx)
+            if made in SLEEPS:  # a hand-written loop in a function only start-up reaches: set-up, no herd
+                unless += startup_only_facts(ctx)
+            self.report(ctx, node, unless=unless, construct=made, problem=found[0], advice=found[1])
 
     @staticmethod
     def _decorated_or_enclosing(node: ast.Call, ctx: FileContext) -> Optional[ast.AST]:
@@ -195,6 +201,9 @@ class RetryWithoutBackoff(Rule):
             return None
         if retries_transaction_conflict(ctx, loops[0], delay) or probes_connection(ctx, loops[0]):
             return None
+        handler = ctx.scope.except_handler
+        if handler is not None and server_errors_back_off(ctx, handler):
+            return None  # a local fault's pause; the server's errors back off in the sibling clause
         return "sleeps a constant delay in a retry loop", "back off exponentially with jitter"
 
     def _backoff_problem(self, node: ast.Call, ctx: FileContext) -> Optional[tuple[str, str]]:

@@ -110,21 +110,36 @@ _CATCH_ALL = frozenset({"Exception", "BaseException"})
 def _answers_its_failure(call: ast.Call, ctx: FileContext, function: Optional[ast.AST]) -> bool:
     """The call sits in a ``try`` of the handler whose ``except`` clauses name the failures they expect and answer
     the client with them (a response returned, ``messages.error``, ``flash``): hyperkitty posts the user's message
-    to the mailing list and shows ``PostingFailed`` to the poster. The send's outcome is part of the answer, which a
+    to the mailing list and shows ``PostingFailed`` to the poster. A last ``except Exception`` after them may stay
+    when it returns an answer too (plane's "check e-mail credentials" names each SMTP failure, then answers
+    "Could not send email" for the rest). The send's outcome is part of the answer, which a
     queue could not give."""
     child: ast.AST = call
     parent = ctx.parent_of(call)
     while parent is not None and parent is not function:
         if isinstance(parent, ast.Try) and any(child is statement for statement in parent.body) and parent.handlers:
-            return all(_answers(handler) for handler in parent.handlers)
+            named = [handler for handler in parent.handlers if not _catch_all(handler)]
+            return bool(named) and all(_answers(handler) for handler in named) and all(
+                _returns_answer(handler) for handler in parent.handlers if _catch_all(handler)
+            )
         child, parent = parent, ctx.parent_of(parent)
     return False
 
 
-def _answers(handler: ast.ExceptHandler) -> bool:
+def _catch_all(handler: ast.ExceptHandler) -> bool:
     caught = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
-    if any(kind is None or (dotted_name(kind) or "").rpartition(".")[2] in _CATCH_ALL for kind in caught):
-        return False  # a catch-all hides the failure as often as it answers it
+    return any(kind is None or (dotted_name(kind) or "").rpartition(".")[2] in _CATCH_ALL for kind in caught)
+
+
+def _returns_answer(handler: ast.ExceptHandler) -> bool:
+    """A catch-all after clauses that name the expected failures (plane's SMTP errors) that still returns an
+    answer to the client (``return Response({"error": ...}, status=400)``): the failure is told, not hidden. A
+    catch-all alone hides the failure as often as it answers it, and is not read."""
+    return any(isinstance(node, ast.Return) and node.value is not None
+               for statement in handler.body for node in ast.walk(statement))
+
+
+def _answers(handler: ast.ExceptHandler) -> bool:
     for node in (item for statement in handler.body for item in ast.walk(statement)):
         if isinstance(node, ast.Return) and node.value is not None:
             return True

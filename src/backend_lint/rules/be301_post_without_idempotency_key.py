@@ -11,10 +11,11 @@ anything named after idempotency in the handler, its class or a module-level sta
 
 Only handlers whose EFFECTS (:mod:`backend_lint.analysis.effects`: the handler and its same-module helpers,
 one level) a retry would duplicate are reported: they create a record, enqueue a job, send a message or move
-money. Naturally idempotent work (deletes, state updates, ``get_or_create``, computations) is left alone, and
+money. Naturally idempotent work (deletes, state updates, ``get_or_create``, rows written with
+``bulk_create(..., ignore_conflicts=True)``, computations) is left alone, and
 so is work idempotent by key: a route declaring 409, a path ending in the client-chosen id, a handler that
 answers 409 or 201 only when it created. Created UI state (a second permalink or editor tab), log entries,
-cache and sync jobs, and resendable verification codes are not duplicate harm (``harmless-effects``,
+activity-log, cache and sync jobs, and resendable verification codes are not duplicate harm (``harmless-effects``,
 ``resendable-messages``).
 
 Left alone too: paths with a word saying they create nothing (login, logout, token, auth, session, search, and
@@ -74,7 +75,7 @@ from backend_lint.analysis.project.conditions import (
 from backend_lint.analysis.project.imported import imported_qualified, imported_qualified_name
 from backend_lint.analysis.project.model import path_words
 from backend_lint.analysis.retry_outcomes import consumes_path_resource, posts_to_conversation
-from backend_lint.analysis.unique_models import names_match, unique_models
+from backend_lint.analysis.unique_models import conflict_skipping_lines, names_match, unique_models
 from backend_lint.context import FileContext
 from backend_lint.finding import Applicability, Finding
 from backend_lint.rule import Option, Rule, visits
@@ -225,7 +226,7 @@ class PostWithoutIdempotencyKey(Rule):
     fix_node = "FunctionDef"
     triggers = FRAMEWORK_MODULES
     needs = (handler_for, handler_model, handler_body, handler_effects, same_module_helpers,
-             _module_handles_idempotency, unique_models, admin_routers)
+             _module_handles_idempotency, unique_models, admin_routers, conflict_skipping_lines)
     module_facts = (test_support,)
     options = (
         Option("methods", list, ["POST"], "HTTP methods whose handlers must read the idempotency key"),
@@ -252,14 +253,16 @@ class PostWithoutIdempotencyKey(Rule):
         Option(
             "harmless-effects",
             list,
-            ["permalink", "tab", "draft", "log", "logs", "audit", "cache", "warm", "screenshot", "thumbnail",
+            ["permalink", "tab", "draft", "log", "logs", "audit", "activity", "activities", "cache", "warm",
+             "screenshot", "thumbnail",
              "refresh", "sync", "cleanup", "reindex",
              "theme", "domain", "role", "notification", "asset", "setting", "preference", "config",
              "configuration", "wallet", "import", "replica", "replicate", "replication",
              "file", "upload", "attachment"],
             "words of created things or queued jobs whose duplicate harms nobody (UI state: a second permalink or "
-            "editor tab; a log or audit entry; a cache warm-up, a sync or clean-up job; an administrator's "
-            "configuration record such as a theme, a domain, a role, a notification setting or an uploaded asset, "
+            "editor tab; a log, audit or activity-log entry; a cache warm-up, a sync or clean-up job; an "
+            "administrator's configuration record such as a theme, a domain, a role, a notification setting or an "
+            "uploaded asset, "
             "which is visible, deletable and acts on nothing outside; an empty wallet; an import or a replication "
             "job, which deduplicates what it brings in; a stored upload and the processing queued for it: a "
             "second copy of a file is visible and deletable)",
@@ -386,6 +389,9 @@ class PostWithoutIdempotencyKey(Rule):
                 named = words(effect.what) | words(effect.via) | words(handler.function.name)
                 excused = resendable
             elif effect.kind in (CREATES, ENQUEUES):
+                if effect.kind == CREATES and effect.what.endswith("bulk_create") \
+                        and effect.line in conflict_skipping_lines(ctx):
+                    continue  # ``bulk_create(rows, ignore_conflicts=True)``: the unique key refuses a row twice
                 named, excused = _record_words(effect, handler, ctx), harmless
                 if effect.kind == CREATES and any(request <= named for request in requests):
                     continue  # ``create_payment_request(wallet, data)``: asks for money, moves none

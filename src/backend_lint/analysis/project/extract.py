@@ -35,7 +35,7 @@ from backend_lint.analysis.rate_limits import app_rate_limits, counts_attempts, 
 from backend_lint.analysis.seeded_tables import seeded_rows, table_of
 from backend_lint.analysis.sentinels import compared_secret_names
 from backend_lint.analysis.settings import settings_module
-from backend_lint.analysis.startup_hooks import startup_calls
+from backend_lint.analysis.startup_hooks import startup_calls, startup_hook_names
 from backend_lint.analysis.time_windows import returns_recent_time
 from backend_lint.analysis.unique_models import CHECK_WORDS, checks_unique, mentions_uniqueness, unique_models
 from backend_lint.analysis.upload_names import generated_upload_fields
@@ -107,6 +107,7 @@ def summarize(ctx: FileContext) -> ModuleSummary:
         summary.admin_only_names = admin_only_names(ctx.tree, ctx.source)
         summary.single_account = single_account(ctx)
         summary.startup_calls = startup_calls(ctx)
+        summary.startup_hooks = startup_hook_names(ctx)
     summary.compared_secrets = sorted(
         name for name in (_compared(summary, written) for written in compared_secret_names(ctx.source)) if name
     )

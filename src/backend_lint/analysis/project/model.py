@@ -110,7 +110,11 @@ class ProjectModel(SettingsFacts):
             self.definition(called)[0] for summary in self.modules.values()
             if not {"test", "test_support"} & set(summary.roles) for called in summary.startup_calls
         }
-        reached: set[str] = set()
+        hooks = {
+            name for summary in self.modules.values()
+            if not {"test", "test_support"} & set(summary.roles) for name in summary.startup_hooks
+        }
+        reached: set[str] = set(hooks)  # a module-level hook (``async def lifespan``) is start-up code itself
         for _round in range(MAX_DEPTH):
             candidates = seeds | {
                 self.definition(called)[0] for name in reached if name in self.defs for called in self.defs[name].calls

@@ -211,6 +211,9 @@ class ModuleSummary:
     startup_calls: list[str] = field(default_factory=list)
     """The project's functions its start-up hooks call (a FastAPI ``lifespan``, ``on_event("startup")``), nested
     functions of the hook included, qualified, sorted (:func:`backend_lint.analysis.startup_hooks.startup_calls`)."""
+    startup_hooks: list[str] = field(default_factory=list)
+    """The module-level functions that are its start-up hooks (a FastAPI ``lifespan``, ``on_event("startup")``),
+    qualified, sorted (:func:`backend_lint.analysis.startup_hooks.startup_hook_names`): they run only at start-up."""
     seeded_tables: dict[str, int] = field(default_factory=dict)
     """In a migration module: ``table -> rows`` it inserts with literal values
     (:func:`backend_lint.analysis.seeded_tables.seeded_rows`)."""
@@ -257,7 +260,7 @@ def _well_typed(summary: ModuleSummary) -> bool:
         and all(_strings(value) for value in (
             summary.roles, summary.imported, summary.dotted_strings, summary.star_imports, summary.rate_limits,
             summary.upload_limits, summary.route_paths, summary.admin_hooks, summary.unique_models,
-            summary.admin_only_names, summary.loopback_constants, summary.startup_calls,
+            summary.admin_only_names, summary.loopback_constants, summary.startup_calls, summary.startup_hooks,
         ))
         and isinstance(summary.imports, dict)
         and all(isinstance(key, str) and isinstance(value, str) for key, value in summary.imports.items())
