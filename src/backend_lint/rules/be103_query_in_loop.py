@@ -69,7 +69,6 @@ from backend_lint.analysis.project.conditions import (
     plain_class,
     relation,
     runs_query,
-    startup_only,
     test_support,
 )
 from backend_lint.analysis.project.imported import imported_qualified, imported_qualified_name
@@ -79,6 +78,7 @@ from backend_lint.analysis.resolve import lookup
 from backend_lint.analysis.scopes import Scope
 from backend_lint.analysis.service_code import in_service_code, serves_requests
 from backend_lint.analysis.sql import query_sink
+from backend_lint.analysis.startup_hooks import startup_only_facts
 from backend_lint.analysis.time_windows import recent_rows
 from backend_lint.context import FileContext
 from backend_lint.rule import FileState, Option, Rule, visits
@@ -210,7 +210,7 @@ class QueryInLoop(Rule):
             else:
                 advice = "fetch them in one query (a join or `IN`) before the loop"
             self.report(ctx, node, query=written(node), line=loop.iter.lineno, advice=advice,
-                        unless=(*_plain_elsewhere(outer, ctx), *_at_startup(ctx)))
+                        unless=(*_plain_elsewhere(outer, ctx), *startup_only_facts(ctx)))
             return
 
 
@@ -285,7 +285,7 @@ class QueryInLoop(Rule):
                 else f"load it with `selectinload`/`joinedload` of `{outer.model}.{node.attr}` on the query"
             )
             self.report(ctx, node, only_if=only_if, query=f"{row.id}.{node.attr}", line=loop.iter.lineno,
-                        advice=advice, unless=(*_plain_elsewhere(outer, ctx), *_at_startup(ctx)))
+                        advice=advice, unless=(*_plain_elsewhere(outer, ctx), *startup_only_facts(ctx)))
             return
 
 
@@ -310,22 +310,6 @@ def _exports_one_object(loops: Sequence[ast.AST], ctx: FileContext) -> bool:
     rendered (:mod:`backend_lint.analysis.document_exports`)."""
     function = ctx.scope.function
     return function is not None and renders_document(ctx, function) and children_of_one_object(ctx, loops)
-
-
-def _at_startup(ctx: FileContext) -> tuple[ProjectFact, ...]:
-    """The function the loop is in (a module-level function or a method) runs only at start-up, as the project
-    model decides (:func:`~backend_lint.analysis.project.conditions.startup_only`): a pass over every user once
-    when the application starts, not a request's work."""
-    function = ctx.scope.function
-    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or not ctx.module:
-        return ()
-    if any(statement is function for statement in ctx.tree.body):
-        return (startup_only(f"{ctx.module}.{function.name}"),)
-    owner = ctx.scope.method_class
-    if (owner is not None and any(statement is owner for statement in ctx.tree.body)
-            and any(statement is function for statement in owner.body)):
-        return (startup_only(f"{ctx.module}.{owner.name}.{function.name}"),)
-    return ()
 
 
 def _passes_row(call: ast.Call, loop: ast.AST) -> bool:
