@@ -50,6 +50,16 @@ def statement_call(statement: ast.stmt) -> Optional[ast.Call]:
     return value if isinstance(value, ast.Call) else None
 
 
+def assigned_values(statement: ast.AST) -> tuple[list[ast.expr], Optional[ast.expr]]:
+    """The targets and the value of an assignment (``a = b = value``, ``a: int = value``); no targets and no
+    value for any other statement (an annotation without a value binds nothing)."""
+    if isinstance(statement, ast.Assign):
+        return list(statement.targets), statement.value
+    if isinstance(statement, ast.AnnAssign) and statement.value is not None:
+        return [statement.target], statement.value
+    return [], None
+
+
 def call_arguments(call: ast.Call) -> Iterator[ast.expr]:
     """The call's positional and keyword argument values, in order."""
     yield from call.args

@@ -18,6 +18,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Optional
 
+from backend_lint.analysis.ast_helpers import assigned_values
 from backend_lint.analysis.facts import node_fact, reads
 
 if TYPE_CHECKING:
@@ -43,12 +44,7 @@ def _module_dicts(ctx: FileContext) -> set[str]:
     ``_CACHE = dict()``)."""
     found: set[str] = set()
     for statement in ctx.tree.body:
-        targets: list[ast.expr] = []
-        value: Optional[ast.expr] = None
-        if isinstance(statement, ast.Assign):
-            targets, value = statement.targets, statement.value
-        elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
-            targets, value = [statement.target], statement.value
+        targets, value = assigned_values(statement)
         is_dict = isinstance(value, ast.Dict) or (
             isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "dict"
         )

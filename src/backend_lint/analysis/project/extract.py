@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Optional, Union
 
 from backend_lint.analysis.admin_declarations import admin_only_names, admin_permissions, single_account
 from backend_lint.analysis.admin_only import admin_hooked_objects
-from backend_lint.analysis.ast_helpers import own_nodes
+from backend_lint.analysis.ast_helpers import assigned_values, own_nodes
 from backend_lint.analysis.catch_all import catches_everything
 from backend_lint.analysis.effects import declares_checkout_link
 from backend_lint.analysis.entrypoints import cli_module
@@ -209,13 +209,8 @@ def _read_module_statements(ctx: FileContext, summary: ModuleSummary) -> None:
     bound: dict[str, int] = {}
     values: dict[str, ast.expr] = {}
     for statement in ctx.tree.body:
-        targets: list[ast.expr] = []
-        value: Optional[ast.expr] = None
-        if isinstance(statement, ast.Assign):
-            targets, value = statement.targets, statement.value
-        elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
-            targets, value = [statement.target], statement.value
-        elif isinstance(statement, ast.AugAssign) and isinstance(statement.target, ast.Name):
+        targets, value = assigned_values(statement)
+        if isinstance(statement, ast.AugAssign) and isinstance(statement.target, ast.Name):
             bound[statement.target.id] = 2
             continue
         for target in targets:
