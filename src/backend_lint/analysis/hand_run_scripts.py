@@ -19,11 +19,13 @@ from urllib.parse import urlsplit
 
 from backend_lint.analysis.entrypoints import cli_module
 from backend_lint.analysis.facts import file_fact, reads
+from backend_lint.analysis.loopback import is_loopback_text
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
 
-_LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "0.0.0.0", "::1", "example.com", "example.org"})
+_LOCAL_HOSTS = frozenset({"0.0.0.0", "example.com", "example.org"})
+"""Hosts that are no fixed public server besides the loopback ones (:func:`.loopback.is_loopback_text`)."""
 
 
 @reads(cli_module)
@@ -45,6 +47,7 @@ def names_fixed_https_host(ctx: FileContext) -> bool:
                 host = urlsplit("https://" + words[0]).hostname or "" if words else ""
             except ValueError:  # ``https://[`` : not a URL
                 continue
-            if host and "{" not in host and host not in _LOCAL_HOSTS and not host.endswith(".local"):
+            if host and "{" not in host and host not in _LOCAL_HOSTS and not host.endswith(".local") \
+                    and not is_loopback_text(host):
                 return True
     return False
