@@ -15,6 +15,8 @@ import ipaddress
 from typing import Optional
 from urllib.parse import urlsplit
 
+from backend_lint.analysis.ast_helpers import assigned_values
+
 _LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
 
 
@@ -52,14 +54,11 @@ def loopback_constants(tree: ast.Module) -> list[str]:
     bound: dict[str, int] = {}
     values: dict[str, ast.expr] = {}
     for statement in tree.body:
-        if isinstance(statement, ast.Assign):
-            targets, value = list(statement.targets), statement.value
-        elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
-            targets, value = [statement.target], statement.value
-        elif isinstance(statement, ast.AugAssign) and isinstance(statement.target, ast.Name):
+        if isinstance(statement, ast.AugAssign) and isinstance(statement.target, ast.Name):
             bound[statement.target.id] = 2
             continue
-        else:
+        targets, value = assigned_values(statement)
+        if value is None:
             continue
         for target in targets:
             if isinstance(target, ast.Name):
