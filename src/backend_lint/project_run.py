@@ -148,17 +148,19 @@ class Checked:
         """Project root -> absolute paths of the files reported without errors but without a summary (cache
         hits)."""
 
-    def add(self, item: Any, result: Optional[FileResult]) -> None:
+    def add(self, item: Any, result: Optional[FileResult], root: Optional[str] = None) -> None:
+        """Set apart the summary of ``item``'s result (``root``: its project's root, when the caller knows it)."""
         if result is not None and isinstance(item, str) and item != "-":
             absolute = os.path.abspath(item)
+            root = root or project_root(absolute)
             if result.summary is not None:
                 import pickle  # noqa: PLC0415 - a warm run takes no summary
 
                 packed = pickle.dumps(result.summary, protocol=pickle.HIGHEST_PROTOCOL)
-                self.summaries.setdefault(project_root(absolute), {})[absolute] = packed
+                self.summaries.setdefault(root, {})[absolute] = packed
                 result.summary = None
             elif not result.errors:
-                self.unsummarised.setdefault(project_root(absolute), []).append(absolute)
+                self.unsummarised.setdefault(root, []).append(absolute)
 
 
 class Settling:
@@ -202,7 +204,7 @@ class Settling:
         """Take the next item's result (in the order of the items); yield every result now settled, in order."""
         index, self._added = self._added, self._added + 1
         root = self._roots[index] if index < len(self._roots) and _is_path(item) else None
-        self._checked.add(item, result)
+        self._checked.add(item, result, root)
         if result is not None and any(finding.unless for finding in result.findings):
             if root is None:  # not a file of a project: no model settles its findings
                 from backend_lint.analysis.project.model import resolve  # noqa: PLC0415
