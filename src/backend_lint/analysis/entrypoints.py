@@ -53,11 +53,24 @@ def _reads_command_line(ctx: FileContext) -> bool:
     return ctx.imports.imports_module("argparse") or not ctx.imports.imports_module(*_REQUEST_PARSERS)
 
 
-@node_fact()
+_TERMINAL_WORDS = ("parse_args", "parse_known_args", "parse_intermixed_args", "argv", "stdin", "input(", "getpass")
+
+
+@file_fact()
+def _may_use_terminal(ctx: FileContext) -> bool:
+    """The file's text has a word :func:`terminal_use` looks for: most files have none, and the question is
+    asked of every function of a file (BE101 and BE401 ask whether code is a command's), so one scan of the
+    text spares a walk of each function."""
+    return any(word in ctx.source for word in _TERMINAL_WORDS)
+
+
+@node_fact(reads=(_may_use_terminal,))
 def terminal_use(ctx: FileContext, function: ast.AST) -> frozenset[str]:
     """How a function (or a main guard) talks to the terminal: parses its arguments, reads ``sys.argv`` or
     ``sys.stdin``, prompts the user (``input()``, ``getpass``); one pass over its body. A Flask-RESTful
     request parser's ``parse_args()`` reads a request, not a command line."""
+    if not _may_use_terminal(ctx):
+        return frozenset()
     found: set[str] = set()
     command_line = _reads_command_line(ctx)
     for node in ast.walk(function):

@@ -101,9 +101,12 @@ class SqlStringFormatting(Rule):
 
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
+        reaching = list(sql_reaching(node, ctx))
+        if not reaching:
+            return  # most calls run no SQL: ask the costlier questions below only of those that do
         if ctx.path_matches(self.option("script-paths")) or in_cli_context(ctx.scope, ctx) or in_command_class(ctx):
             return  # command line code: the operator's own input, run once in the operator's shell
-        for sink, sql, provenance in sql_reaching(node, ctx):
+        for sink, sql, provenance in reaching:
             fragment = sink.fragment or _condition_text(node, ctx)
             if not (fragment or provenance.is_data_statement):
                 continue
