@@ -89,33 +89,58 @@ def _add_selection_arguments(parser: argparse.ArgumentParser) -> None:
                         help="neither read nor write the result cache (.backend_lint_cache/ at the project root)")
 
 
+def _terminal_columns() -> int:
+    """The terminal's width as ``shutil.get_terminal_size`` gives it (``COLUMNS``, then the terminal, then 80)."""
+    with contextlib.suppress(KeyError, ValueError):
+        columns = int(os.environ["COLUMNS"])
+        if columns > 0:
+            return columns
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80
+    except (AttributeError, ValueError, OSError):
+        return 80
+
+
+class _Help(argparse.HelpFormatter):
+    """argparse's formatter, told the width: left to itself it imports ``shutil`` for it (and ``shutil`` imports
+    ``bz2`` and ``lzma``), at every ``add_argument``, so a run that prints no help paid a few milliseconds."""
+
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, width=_terminal_columns() - 2)
+
+
+class _RawHelp(_Help, argparse.RawDescriptionHelpFormatter):
+    """The same, keeping the epilog's and descriptions' own line breaks."""
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="backend-lint",
         description="Static code review for Python backends: framework-aware rules for data access, "
         "resilience, API handlers, observability and security, with autofixes.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_RawHelp,
     )
     parser.add_argument("--version", action="version", version=f"backend-lint {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     check = commands.add_parser("check", help="report findings", epilog=EPILOG,
-                                formatter_class=argparse.RawDescriptionHelpFormatter,
+                                formatter_class=_RawHelp,
                                 description="Check Python files and report findings.")
     _add_selection_arguments(check)
     check.add_argument("--fix", action="store_true", help="apply fixes, then report what is left")
     add_adoption_arguments(check)
     fix = commands.add_parser("fix", help="apply safe fixes (--unsafe-fixes for all), then report what is left",
-                              epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+                              epilog=EPILOG, formatter_class=_RawHelp,
                               description="Apply fixes in place (or print them with --diff), then report "
                               "the findings that are left.")
     _add_selection_arguments(fix)
-    rule = commands.add_parser("rule", help="print a rule's page, or --list every rule",
+    rule = commands.add_parser("rule", help="print a rule's page, or --list every rule", formatter_class=_Help,
                                description="Explain a rule: prints its page from the catalog.")
     rule.add_argument("code", nargs="?", help="rule code or name, e.g. BE401 or print-in-backend-code")
     rule.add_argument("--list", action="store_true", help="list every rule: code, name, fix kind")
     rule.add_argument("--output-format", choices=("text", "json"), default="text")
     commands.add_parser("server", help="run the language server on stdin/stdout (needs backend-lint[server])",
+                        formatter_class=_Help,
                         description="Serve the Language Server Protocol on stdin/stdout for an editor: "
                         "findings as you type, quick fixes, hover. See docs/editors.md.")
     return parser
