@@ -95,8 +95,9 @@ def _terminal_columns() -> int:
         columns = int(os.environ["COLUMNS"])
         if columns > 0:
             return columns
+    stream = sys.__stdout__
     try:
-        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80
+        return (os.get_terminal_size(stream.fileno()).columns or 80) if stream is not None else 80
     except (AttributeError, ValueError, OSError):
         return 80
 
