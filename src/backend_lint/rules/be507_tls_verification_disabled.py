@@ -181,7 +181,7 @@ def _pinned_ca(ctx: FileContext) -> bool:
 _TURNED_ON = {"verify_mode": frozenset({"ssl.CERT_REQUIRED", "ssl.CERT_OPTIONAL"}), "check_hostname": True}
 
 
-def _baseline_turned_back_on(statement: ast.AST, ctx: FileContext) -> bool:
+def _baseline_turned_back_on(statement: ast.AST | None, ctx: FileContext) -> bool:
     """``context.verify_mode = ssl.CERT_NONE`` (or ``context.check_hostname = False``) as the baseline of a
     function that later, under an ``if`` on the configured mode, sets the same attribute of the same context back
     on (``if ssl_mode in (VERIFY_CA, ...): context.verify_mode = ssl.CERT_REQUIRED``): the function implements
