@@ -80,11 +80,11 @@ def development_settings_class(ctx: FileContext) -> bool:
     developer's compose stack, not of a deployment."""
     if not settings_module(ctx).is_settings:
         return False
-    holders: list[ast.AST] = [ctx.tree]
+    holders: list[ast.Module | ast.ClassDef] = [ctx.tree]
     if ctx.scope.class_ is not None:
         holders.append(ctx.scope.class_)
     return any(
-        _FOR_DEVELOPMENT.search(ast.get_docstring(holder) or "")  # type: ignore[arg-type]
+        _FOR_DEVELOPMENT.search(ast.get_docstring(holder) or "")
         for holder in holders
     )
 
