@@ -5,11 +5,23 @@ A handler whose body starts by turning every request away unless a development s
 test fixture's endpoint, not an API a hostile client reaches (BE303). The setting is read by its name: an
 upper-case name or attribute (``settings.DEBUG``, ``app.config["TESTING"]`` is not read) that is ``DEBUG``,
 ``DEV``, ``DEVELOPMENT`` or ``TESTING``, or names testing endpoints (``ENABLE_TESTING_ENDPOINTS``).
+
+Also here, for BE503: settings that say they are for local development (a settings module whose docstring, or
+its class's, opens "Settings for local development") and a function named for development whose docstring says
+it seeds a development set-up (``create_dev_user``, "intended for dev clusters").
 """
 
 from __future__ import annotations
 
 import ast
+import re
+from typing import TYPE_CHECKING
+
+from backend_lint.analysis.secret_names import split_identifier
+from backend_lint.analysis.settings import settings_module
+
+if TYPE_CHECKING:
+    from backend_lint.context import FileContext
 
 _FLAGS = frozenset({"DEBUG", "DEV", "DEVELOPMENT", "TESTING"})
 
@@ -50,3 +62,42 @@ def development_only(function: ast.AST) -> bool:
     return isinstance(first, ast.If) and not first.orelse and bool(first.body) and _ends_request(first.body[-1]) \
         and isinstance(first.test, ast.UnaryOp) and isinstance(first.test.op, ast.Not) \
         and _requires_development(first.test.operand)
+
+
+_FOR_DEVELOPMENT = re.compile(
+    r"^\s*(?:[\w-]+\s+){0,3}?settings\s+(?:used\s+)?for\s+(?:a\s+|the\s+)?(?:local\s+)?(?:development|dev)\b",
+    re.IGNORECASE,
+)
+_DEV_WORDS = frozenset({"dev", "development"})
+_MENTIONS_DEVELOPMENT = re.compile(r"\b(?:local\s+development|development|dev\s+(?:clusters?|environments?|"
+                                   r"set-?ups?|stacks?|servers?|instances?))\b", re.IGNORECASE)
+
+
+def development_settings_class(ctx: FileContext) -> bool:
+    """The node being checked sits in a settings module (``settings/docker_compose.py``) whose module docstring,
+    or the docstring of the class around the node, opens by calling it the settings for local development
+    (readthedocs' ``DockerBaseSettings``: "Settings for local development with Docker"): the values of a
+    developer's compose stack, not of a deployment."""
+    if not settings_module(ctx).is_settings:
+        return False
+    holders: list[ast.Module | ast.ClassDef] = [ctx.tree]
+    if ctx.scope.class_ is not None:
+        holders.append(ctx.scope.class_)
+    return any(
+        _FOR_DEVELOPMENT.search(ast.get_docstring(holder) or "")
+        for holder in holders
+    )
+
+
+def development_seed_function(ctx: FileContext) -> bool:
+    """Inside a function named for development (``create_dev_user``) whose docstring says so too ("Create local
+    development SU and tenant user accounts... intended for dev clusters", tracecat's admin CLI): the
+    credentials it seeds are a development cluster's, defaults a developer types, not a deployment's."""
+    for function in ctx.scope.functions:
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        if _DEV_WORDS & set(split_identifier(function.name)) and _MENTIONS_DEVELOPMENT.search(
+            ast.get_docstring(function) or ""
+        ):
+            return True
+    return False

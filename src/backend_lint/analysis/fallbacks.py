@@ -46,6 +46,7 @@ them are one of a few idioms whose meaning is plain from the ``try`` statement i
 - **an error raised either way**: the statement that runs after the ``try`` raises (``try: detail =
   (await response.json())["detail"] / except Exception: pass`` then ``raise HTTPException(status, detail)``,
   also when the ``try`` ends an ``if`` block): the ``try`` only enriches an error that is raised anyway;
+- **an error answer, a trial decode, a prefixed predicate**: see :mod:`.answered_failures`;
 - **best-effort telemetry**: usage analytics must never break the program they observe, so a ``try`` that only
   imports or calls analytics/telemetry/milestone code, and any catch-all in a telemetry module, is best-effort.
 
@@ -62,6 +63,11 @@ import ast
 import re
 from typing import TYPE_CHECKING, Optional
 
+from backend_lint.analysis.answered_failures import (
+    error_answered_next,
+    prefixed_predicate_answer,
+    trial_decode_skipped,
+)
 from backend_lint.analysis.ast_helpers import next_statement
 from backend_lint.analysis.expected_errors import parses_one_value
 from backend_lint.analysis.facts import reads
@@ -99,6 +105,9 @@ def is_deliberate_fallback(attempt: ast.Try, handler: ast.ExceptHandler, ctx: Fi
         or _optional_value(attempt)
         or _safe_contract(ctx)
         or predicate_answer(handler, ctx)
+        or prefixed_predicate_answer(handler, ctx)
+        or error_answered_next(attempt, handler, ctx)
+        or trial_decode_skipped(attempt, handler, ctx)
         or _best_effort_telemetry(attempt, ctx)
         or ((parses_one_value(attempt, ctx) or reads_one_file(attempt, ctx)) and _skips_item(handler))
         or malformed_record_skipped(attempt, handler, ctx)

@@ -5,7 +5,9 @@ unpacks rows by position when a migration adds or reorders a column, and stops t
 from an index alone. Only text that reaches a real query sink is checked (a ``SELECT *`` in a docstring or a
 log message is not SQL that runs), followed through locals and constants. ``COUNT(*)``, a ``SELECT *`` inside
 parentheses (``EXISTS (SELECT * ...)``, a derived table the outer query picks columns from), ``SELECT * FROM
-(subquery)`` (whose columns the subquery lists) and a column probe (``SELECT * FROM t LIMIT 0``/``LIMIT 1``/
+(subquery)`` (whose columns the subquery lists), ``SELECT * FROM cte`` over a common table expression of the query
+whose columns the query names (``WITH RECURSIVE t(depth, id) AS (...)``, or a body listing its columns) and a column
+probe (``SELECT * FROM t LIMIT 0``/``LIMIT 1``/
 ``WHERE 1=0``/Oracle's ``WHERE ROWNUM < 2``, run to read ``cursor.description``) are fine.
 
 Also left alone, because every column is wanted or none is read (:mod:`backend_lint.analysis.query_results`):
@@ -65,7 +67,7 @@ def star_selects(text: str) -> bool:
         if columns is None:
             continue
         if any(_STAR_ITEM.fullmatch(item.strip()) for item in _split_top_level(columns)):
-            if _from_subquery(text, end):
+            if _from_subquery(text, end) or _from_named_cte(text, end):
                 continue
             return True
     return False
@@ -109,6 +111,53 @@ def _split_top_level(columns: str) -> list[str]:
 
 def _from_subquery(text: str, from_position: int) -> bool:
     return text[from_position + 4:].lstrip().startswith("(")
+
+
+_CTE = re.compile(
+    r"(?:\bWITH(?:\s+RECURSIVE)?|,)\s*([\w\"`]+)\s*(\([^()]*\))?\s*AS\s+(?:NOT\s+)?(?:MATERIALIZED\s+)?\(",
+    re.IGNORECASE,
+)
+_FROM_NAME = re.compile(r"\s*([\w\"`]+)(?:\s+(?:AS\s+)?(?!(?:JOIN|INNER|LEFT|RIGHT|FULL|CROSS|NATURAL|WHERE|ORDER|"
+                        r"GROUP|LIMIT|UNION|HAVING|OFFSET|WINDOW|FETCH|FOR)\b)\w+)?\s*", re.IGNORECASE)
+_AFTER_FROM = re.compile(r"(?:$|;|\)|(?:WHERE|ORDER|GROUP|LIMIT|UNION|HAVING|OFFSET|FETCH|FOR)\b)", re.IGNORECASE)
+
+
+def _cte_columns_named(text: str) -> dict[str, bool]:
+    """The common table expressions the query declares (``WITH [RECURSIVE] name[(columns)] AS (...)``), each
+    with whether its columns are named: a column list in the header, or a body whose ``SELECT`` lists no star."""
+    named: dict[str, bool] = {}
+    for match in _CTE.finditer(text):
+        body_start = match.end()
+        depth, position = 1, body_start
+        while position < len(text) and depth:
+            depth += {"(": 1, ")": -1}.get(text[position], 0)
+            position += 1
+        body = text[body_start:position - 1]
+        declared = match.group(2) is not None and "*" not in match.group(2)
+        named[match.group(1).strip('"`').lower()] = declared or not _body_has_star(body)
+    return named
+
+
+def _body_has_star(body: str) -> bool:
+    for match in _SELECT.finditer(body):
+        columns, _end = _select_list(body, match.end())
+        if columns is not None and any(_STAR_ITEM.fullmatch(i.strip()) for i in _split_top_level(columns)):
+            return True
+    return False
+
+
+def _from_named_cte(text: str, from_position: int) -> bool:
+    """``WITH RECURSIVE get_thread(depth, id, path) AS (...) SELECT * FROM get_thread``: the star reads only a
+    common table expression of the query whose columns the query itself names (its header's column list or
+    its body's select list), like ``SELECT * FROM (subquery)``; no table column is fetched by the star and a
+    migration cannot widen it. A star over a join with a table, or over a CTE that itself selects ``*``,
+    stays reported."""
+    if "WITH" not in text.upper():
+        return False
+    match = _FROM_NAME.match(text, from_position + 4)
+    if match is None or not _AFTER_FROM.match(text, match.end()):
+        return False
+    return _cte_columns_named(text).get(match.group(1).strip('"`').lower(), False)
 
 
 def _tutorial(ctx: FileContext) -> bool:

@@ -13,7 +13,10 @@ URLs, paths, patterns, booleans, key names and labels such as ``PASSWORD = "pass
 bound matters: a bare ``"secret"`` assigned to ``JWT_SECRET`` is a weak secret, the same word as a dict
 value maps one field name to another. A module-level constant that the project compares with ``==``/``!=``
 (``if app.config["SECRET_KEY"] == default_settings.SECRET_KEY: warn(...)``) is a sentinel the application checks
-for, left alone through the project model (:mod:`backend_lint.analysis.sentinels`).
+for, left alone through the project model (:mod:`backend_lint.analysis.sentinels`). So are the values of
+settings that say they are for local development (``DockerBaseSettings``: "Settings for local development with
+Docker") and the defaults of a function that seeds a development set-up (``create_dev_user``, "intended for dev
+clusters"): :mod:`backend_lint.analysis.dev_only`.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from __future__ import annotations
 import ast
 import re
 
+from backend_lint.analysis.dev_only import development_seed_function, development_settings_class
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.module_roles import module_roles
 from backend_lint.analysis.project.conditions import compared_default, test_support
@@ -355,6 +359,8 @@ class HardcodedSecret(Rule):
             and not _in_enum(ctx)
             and not _documentation(visited, ctx)
             and not _sample_function(ctx)
+            and not development_settings_class(ctx)
+            and not development_seed_function(ctx)
             and not isinstance(ctx.scope.function, ast.Lambda)
             and not _sample_name(name)
             and not _reviewed_elsewhere(at, ctx)

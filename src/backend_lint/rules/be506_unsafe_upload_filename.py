@@ -11,7 +11,9 @@ f-strings, concatenation, ``str`` methods and locals. Any other call on the way 
 ``os.path.basename``, ``uuid4().hex``, ``Path(name).suffix``) counts as sanitising, and names that leave
 the function through a helper are not followed. A Django model's file field saving the upload
 (``row.file.save(upload.name, upload)``) is left alone when the project model finds that the field's
-``upload_to`` callable makes its own name (:mod:`backend_lint.analysis.upload_names`).
+``upload_to`` callable makes its own name (:mod:`backend_lint.analysis.upload_names`). ``os.path.join`` with a
+single argument joins nothing (it returns the name as it came, iris formats an error message with it): the
+name is not built into a path there, and a later use of it is checked where it happens.
 """
 
 from __future__ import annotations
@@ -232,6 +234,8 @@ class UnsafeUploadFilename(Rule):
                 return  # Path(upload.filename).suffix: only a part of the name is kept
             if _containment_check(parent, ctx):
                 return
+            if callee.endswith(".join") and len(node.args) == 1 and not isinstance(node.args[0], ast.Starred):
+                return  # os.path.join(f.filename): one part joins nothing, the name comes back unchanged
             candidates = node.args
         elif callee in _OPEN_CALLS or callee in _SHUTIL:
             candidates = node.args[:2] if callee in _SHUTIL else node.args[:1]

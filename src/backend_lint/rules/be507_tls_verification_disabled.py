@@ -7,7 +7,9 @@ too); aiohttp ``ssl=False``/``verify_ssl=False``; urllib3 ``cert_reqs="CERT_NONE
 ``ssl._create_unverified_context`` (called or installed as the default); ``ssl.CERT_NONE`` assigned or passed;
 ``check_hostname = False`` on a context; a verification switch as a dict of client options
 (``{"verify_certs": False}``) in a module that uses Elasticsearch, OpenSearch or aiohttp. A flag read from
-configuration (``verify=settings.VERIFY_TLS``) and comparisons with ``ssl.CERT_NONE`` are left alone, and so
+configuration (``verify=settings.VERIFY_TLS``) and comparisons with ``ssl.CERT_NONE`` are left alone, as is a
+``CERT_NONE``/``check_hostname = False`` baseline that the same function turns back on for the same context under
+a condition (an sslmode mapping: ``verify-ca``/``verify-full`` verify, ``require`` does not), and so
 are test modules and a developer's script run by hand (a program under ``script-paths``) that names no fixed public
 ``https://`` host: every server it talks to is one its operator names on the command line, often a development
 instance with a self-signed certificate (:mod:`backend_lint.analysis.hand_run_scripts`).
@@ -176,6 +178,42 @@ def _pinned_ca(ctx: FileContext) -> bool:
     return "load_verify_locations" in mentioned and "CERT_NONE" not in mentioned
 
 
+_TURNED_ON = {"verify_mode": frozenset({"ssl.CERT_REQUIRED", "ssl.CERT_OPTIONAL"}), "check_hostname": True}
+
+
+def _baseline_turned_back_on(statement: ast.AST | None, ctx: FileContext) -> bool:
+    """``context.verify_mode = ssl.CERT_NONE`` (or ``context.check_hostname = False``) as the baseline of a
+    function that later, under an ``if`` on the configured mode, sets the same attribute of the same context back
+    on (``if ssl_mode in (VERIFY_CA, ...): context.verify_mode = ssl.CERT_REQUIRED``): the function implements
+    libpq-style sslmode semantics (``require`` encrypts without verifying, ``verify-ca``/``verify-full``
+    verify), a mode the operator chooses, not verification forced off. A baseline never turned back on is
+    still reported."""
+    function = ctx.scope.function
+    if not isinstance(statement, ast.Assign) or function is None or isinstance(function, ast.Lambda):
+        return False
+    targets = [t for t in statement.targets if isinstance(t, ast.Attribute) and t.attr in _TURNED_ON]
+    if len(targets) != 1:
+        return False
+    target = targets[0]
+    receiver = ast.dump(target.value)
+    for branch in ast.walk(function):
+        if not isinstance(branch, ast.If) or branch.lineno <= statement.lineno:
+            continue
+        for later in ast.walk(branch):
+            if not isinstance(later, ast.Assign) or not any(
+                isinstance(t, ast.Attribute) and t.attr == target.attr and ast.dump(t.value) == receiver
+                for t in later.targets
+            ):
+                continue
+            on = _TURNED_ON[target.attr]
+            value = later.value
+            if on is True and isinstance(value, ast.Constant) and value.value is True:
+                return True
+            if isinstance(on, frozenset) and ctx.imports.resolve(value) in on:
+                return True
+    return False
+
+
 def _loopback_hosts(options: ast.Dict, ctx: FileContext) -> bool | str | None:
     """The dict's ``"hosts"``/``"host"`` are loopback addresses (``["https://127.0.0.1:9200"]``): ``True`` when
     the file shows it (a literal, or a name bound once to one), the qualified name of an imported constant for
@@ -295,6 +333,7 @@ class TlsVerificationDisabled(Rule):
             resolved == "ssl.CERT_NONE"
             and _is_setting(node, ctx)
             and not _opted_in(node, ctx)
+            and not _baseline_turned_back_on(ctx.parent, ctx)
         ):
             self.report(ctx, node, construct="ssl.CERT_NONE")
 
@@ -308,7 +347,7 @@ class TlsVerificationDisabled(Rule):
             if _opted_in(node, ctx) or _own_attribute(target, ctx):
                 return
             if target.attr == "check_hostname" and not (
-                _server_context(target.value, ctx) or _pinned_ca(ctx)
+                _server_context(target.value, ctx) or _pinned_ca(ctx) or _baseline_turned_back_on(node, ctx)
             ):
                 self.report(ctx, node, construct="check_hostname = False")
             elif target.attr == "verify" and (origin(target.value, ctx) or "").startswith(("requests.", "httpx.")):

@@ -1,0 +1,159 @@
+"""Catch-alls whose failure is answered by the code around them: more idioms BE205 leaves alone.
+
+Read with :mod:`backend_lint.analysis.fallbacks` (its :func:`~.fallbacks.is_deliberate_fallback` asks these):
+
+- **an error answer right after the ``try``**: ``try: ping = celery.control.inspect().ping() / if ping: return
+  HttpResponse() / except Exception: pass`` then ``return HttpResponse(status=500)`` (bookwyrm's Celery health
+  probe): the ``try`` answers when it succeeds, and a failure falls through to the error response, so the caller
+  is told. The statement that runs after the ``try`` returns an error answer: a ``status=``/``status_code=`` of
+  4xx/5xx (a number or a named ``HTTP_5xx``/``INTERNAL_SERVER_ERROR`` constant), Flask's ``return body, 503``,
+  or a Django ``HttpResponseServerError``-like class;
+- **a per-row trial decode skipped**: in a loop over rows, ``try: decrypted = enc.process_result_value(row.text,
+  dialect) / except Exception: continue`` (fides' downgrade, "already plaintext, skip") followed by the write of
+  ``decrypted``: the ``try`` only decodes one value of the row (a method named for decrypting, decoding,
+  parsing, loading or unsigning), the write is outside the ``try``, so a row that does not decode is skipped
+  whole and nothing is half-written, the same as the row-that-does-not-parse idiom. A call that writes or
+  talks to a database or a service is not a decode and stays flagged;
+- **a predicate behind a prefix**: ``def _table_has_column(table, column)`` whose handler answers ``False``
+  (iris' alembic helper): a predicate named ``<subject>_has_…``/``_is_…``/``_can_…`` whose other returns are
+  booleans too (a comparison, ``not``, a bool constant, or a local bound to one) says "no" when it cannot tell,
+  as the plain ``has_*`` predicates of :func:`~.fallbacks.predicate_answer`.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import TYPE_CHECKING
+
+from backend_lint.analysis.ast_helpers import callee_name, next_statement
+from backend_lint.analysis.secret_names import split_identifier
+
+if TYPE_CHECKING:
+    from backend_lint.context import FileContext
+
+_ERROR_CONSTANT = re.compile(r"HTTP_[45]\d\d|INTERNAL_SERVER_ERROR|SERVICE_UNAVAILABLE|BAD_GATEWAY|GATEWAY_TIMEOUT")
+_ERROR_CLASS_ENDS = ("ServerError", "ServiceUnavailable", "BadRequest", "NotFound", "Forbidden", "NotAllowed", "Gone")
+
+
+def _error_status(expr: ast.expr | None) -> bool:
+    if isinstance(expr, ast.Constant):
+        return isinstance(expr.value, int) and not isinstance(expr.value, bool) and 400 <= expr.value <= 599
+    if isinstance(expr, (ast.Attribute, ast.Name)):
+        return bool(_ERROR_CONSTANT.search(expr.attr if isinstance(expr, ast.Attribute) else expr.id))
+    return False
+
+
+def _error_answer(value: ast.expr | None) -> bool:
+    """``HttpResponse(status=500)``, ``JSONResponse(..., status_code=503)``, ``("down", 503)``,
+    ``jsonify(...), 500``, ``HttpResponseServerError()``."""
+    if isinstance(value, ast.Tuple) and len(value.elts) >= 2:
+        return _error_status(value.elts[1])
+    if not isinstance(value, ast.Call):
+        return False
+    if any(keyword.arg in ("status", "status_code") and _error_status(keyword.value) for keyword in value.keywords):
+        return True
+    name = callee_name(value) or ""
+    return name.startswith("HttpResponse") and name.endswith(_ERROR_CLASS_ENDS)
+
+
+def _returns_in(statements: list[ast.stmt]) -> bool:
+    """A ``return`` among the statements or in the branches of their ``if`` blocks (not in nested functions)."""
+    for statement in statements:
+        if isinstance(statement, ast.Return):
+            return True
+        if isinstance(statement, ast.If) and (_returns_in(statement.body) or _returns_in(statement.orelse)):
+            return True
+    return False
+
+
+def error_answered_next(attempt: ast.Try, handler: ast.ExceptHandler, ctx: FileContext) -> bool:
+    """The ``try`` answers on success and the handler (``pass``) falls through to an error response."""
+    if not all(isinstance(statement, ast.Pass) for statement in handler.body) or not _returns_in(attempt.body):
+        return False
+    following = next_statement(attempt, ctx.parent_of, through_ifs=4)
+    return isinstance(following, ast.Return) and _error_answer(following.value)
+
+
+_DECODE_WORDS = frozenset(
+    {"decrypt", "decode", "parse", "loads", "deserialize", "deserialise", "unpickle", "unsign", "unseal"}
+)
+_DECODE_NAMES = frozenset({"process_result_value", "literal_eval", "fromisoformat", "strptime"})
+
+
+def _decodes(call: ast.Call) -> bool:
+    name = callee_name(call) or ""
+    return name in _DECODE_NAMES or bool(_DECODE_WORDS & set(split_identifier(name)))
+
+
+def _reads_row(expr: ast.expr, row: str) -> bool:
+    """``row.comment_text``, ``row[1]``, ``row["value"]``: a value of the loop's row."""
+    return isinstance(expr, (ast.Attribute, ast.Subscript)) and isinstance(expr.value, ast.Name) \
+        and expr.value.id == row
+
+
+def trial_decode_skipped(attempt: ast.Try, handler: ast.ExceptHandler, ctx: FileContext) -> bool:
+    """``for row in rows: try: value = decoder.decrypt(row.x) / except Exception: continue`` then the write of
+    ``value`` after the ``try``, in the same loop body."""
+    if not handler.body or not all(isinstance(statement, ast.Continue) for statement in handler.body):
+        return False
+    loop = ctx.parent_of(attempt)
+    if not isinstance(loop, (ast.For, ast.AsyncFor)) or attempt not in loop.body or not isinstance(
+        loop.target, ast.Name
+    ):
+        return False
+    if len(attempt.body) != 1 or not isinstance(attempt.body[0], ast.Assign):
+        return False
+    statement = attempt.body[0]
+    if len(statement.targets) != 1 or not isinstance(statement.targets[0], ast.Name):
+        return False
+    value = statement.value.value if isinstance(statement.value, ast.Await) else statement.value
+    if not isinstance(value, ast.Call) or not _decodes(value):
+        return False
+    if not any(_reads_row(argument, loop.target.id) for argument in value.args):
+        return False
+    name = statement.targets[0].id
+    later = loop.body[loop.body.index(attempt) + 1:]
+    return any(
+        isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load)
+        for statement_after in later
+        for node in ast.walk(statement_after)
+    )
+
+
+_PREDICATE_WORDS = ("has", "is", "can")
+
+
+def _boolean(expr: ast.expr | None, function: ast.FunctionDef | ast.AsyncFunctionDef, depth: int = 0) -> bool:
+    if isinstance(expr, ast.Constant):
+        return isinstance(expr.value, bool)
+    if isinstance(expr, ast.Compare) or (isinstance(expr, ast.UnaryOp) and isinstance(expr.op, ast.Not)):
+        return True
+    if isinstance(expr, ast.BoolOp):
+        return all(_boolean(value, function, depth) for value in expr.values)
+    if isinstance(expr, ast.Name) and depth == 0:
+        values = [
+            node.value
+            for node in ast.walk(function)
+            if isinstance(node, ast.Assign) and any(
+                isinstance(target, ast.Name) and target.id == expr.id for target in node.targets
+            )
+        ]
+        return len(values) == 1 and _boolean(values[0], function, depth + 1)
+    return False
+
+
+def prefixed_predicate_answer(handler: ast.ExceptHandler, ctx: FileContext) -> bool:
+    """``def _table_has_column(...)`` answering ``False`` in the handler, every other return a boolean."""
+    function = ctx.scope.function
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    words = split_identifier(function.name)
+    if not any(word in _PREDICATE_WORDS for word in words[1:3]) or words[-1] in _PREDICATE_WORDS:
+        return False
+    last = handler.body[-1]
+    if not (isinstance(last, ast.Return) and isinstance(last.value, ast.Constant) and isinstance(last.value.value,
+                                                                                                  bool)):
+        return False
+    returns = [node for node in ast.walk(function) if isinstance(node, ast.Return)]
+    return all(_boolean(node.value, function) for node in returns)
