@@ -9,20 +9,39 @@ program elsewhere may be a deployed worker. Its output goes to the terminal of w
 from its command line talks to the host the operator names, often a development instance
 (:func:`names_fixed_https_host` says when the script names a fixed public host of its own, such as
 ``https://api.github.com``: there verification costs nothing and the concern stays).
+
+A script need not read its command line to be run by hand: an interactive tutorial waiting on ``input()``, a load
+test whose main guard runs ``asyncio.run(main())``, a toy server whose main guard runs ``uvicorn.run(app)``.
+:func:`run_by_hand` reads the code of such a module (under a script folder, with a main guard) that runs only when
+the file is started as a program: the main guard itself, the module-level functions only the main guard reaches
+(directly or through other such functions: :func:`guard_only_functions`), and the handlers of an app that the
+main guard serves. Unless another module of the project imports the function or the app (the project model's
+:func:`~.project.conditions.unreferenced`), none of it runs in the deployed service: a timeout, a blocked event
+loop, a retry, a log line or a self-signed certificate there concerns the developer at the terminal.
 """
 
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Optional
 from urllib.parse import urlsplit
 
 from backend_lint.analysis.entrypoints import cli_module
 from backend_lint.analysis.facts import file_fact, reads
 from backend_lint.analysis.loopback import is_loopback_text
+from backend_lint.analysis.project.conditions import ProjectFact, unreferenced
+from backend_lint.analysis.scopes import Scope, is_main_guard
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
+
+SCRIPT_PATHS = ["scripts/", "bin/"]
+"""Folders of tools a developer starts from a shell (the rules' ``script-paths`` default)."""
+
+_SERVERS = frozenset({"uvicorn.run", "hypercorn.run", "aiohttp.web.run_app", "waitress.serve"})
+"""Calls that serve the application object handed to them (``uvicorn.run(app, port=8008)``)."""
+_RUN_METHODS = frozenset({"run", "run_app"})
+"""Methods of an application object that serve it (Flask's ``app.run()``, Sanic's, a web framework's)."""
 
 _LOCAL_HOSTS = frozenset({"0.0.0.0", "example.com", "example.org"})
 """Hosts that are no fixed public server besides the loopback ones (:func:`.loopback.is_loopback_text`)."""
@@ -51,3 +70,98 @@ def names_fixed_https_host(ctx: FileContext) -> bool:
                     and not is_loopback_text(host):
                 return True
     return False
+
+
+def _guards(ctx: FileContext) -> list[ast.If]:
+    return [statement for statement in ctx.tree.body if isinstance(statement, ast.If) and is_main_guard(statement)]
+
+
+@file_fact()
+def guard_only_functions(ctx: FileContext) -> frozenset[str]:
+    """The module-level functions that only the module's ``if __name__ == "__main__":`` block reaches: the block
+    names them (calls them, hands them to ``asyncio.run``), or functions so reached do, and nothing else of the
+    module names them (a class, a statement at the top level, a function the service may call). A function named
+    nowhere is not reached at all and is left out."""
+    guards = _guards(ctx)
+    if not guards:
+        return frozenset()
+    functions = {
+        statement.name for statement in ctx.tree.body if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef))
+    }
+    owners: dict[str, set[str]] = {name: set() for name in functions}  # who names each function: a function or
+    guard, other = "<main guard>", "<module>"  # the main guard or anything else of the module
+    for statement in ctx.tree.body:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            owner = statement.name
+        elif isinstance(statement, ast.If) and statement in guards:
+            owner = guard
+        else:
+            owner = other
+        for node in ast.walk(statement):
+            if isinstance(node, ast.Name) and node.id in owners:
+                owners[node.id].add(owner)
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in owners:
+                owners[node.value].add(other)  # ``__all__ = ["main"]``, a name looked up by string
+    reached, frontier = set(), [guard]
+    while frontier:
+        current = frontier.pop()
+        for name, names in owners.items():
+            if current in names and name not in reached:
+                reached.add(name)
+                frontier.append(name)
+    changed = True
+    while changed:  # keep the functions that only the guard and functions so kept name
+        changed = False
+        for name in list(reached):
+            if not owners[name] <= reached | {guard}:
+                reached.discard(name)
+                changed = True
+    return frozenset(reached)
+
+
+@file_fact()
+def served_app(ctx: FileContext) -> Optional[str]:
+    """The module-level name of the application the main guard serves (``app`` in ``uvicorn.run(app, ...)`` or
+    ``app.run()``), or ``None``."""
+    for guard in _guards(ctx):
+        for node in ast.walk(guard):
+            if not isinstance(node, ast.Call):
+                continue
+            if ctx.imports.resolve(node.func) in _SERVERS and node.args and isinstance(node.args[0], ast.Name):
+                return node.args[0].id
+            if isinstance(node.func, ast.Attribute) and node.func.attr in _RUN_METHODS \
+                    and isinstance(node.func.value, ast.Name) and ctx.imports.resolve(node.func.value) is None:
+                return node.func.value.id
+    return None
+
+
+@reads(guard_only_functions, served_app)
+def run_by_hand(
+    ctx: FileContext, scope: Scope, script_paths: Optional[list[str]] = None
+) -> Optional[tuple[ProjectFact, ...]]:
+    """Whether the code at ``scope`` runs only when a developer starts the module (under ``script_paths``, the
+    default :data:`SCRIPT_PATHS`) as a program: ``None`` when it may run otherwise; else the project facts that
+    must hold as well (``()``: none, the main guard itself; :func:`~.project.conditions.unreferenced` for a
+    function only the main guard reaches, or a handler of the app the main guard serves: no other module imports
+    it or its module)."""
+    if not ctx.path_matches(SCRIPT_PATHS if script_paths is None else script_paths) or not _guards(ctx):
+        return None
+    if scope.in_main_guard:
+        return ()
+    outer = next((function for function in reversed(scope.functions) if function in ctx.tree.body), None)
+    if not isinstance(outer, (ast.FunctionDef, ast.AsyncFunctionDef)) or not ctx.module:
+        return None
+    if outer.name in guard_only_functions(ctx):
+        return (unreferenced(f"{ctx.module}.{outer.name}"),)
+    app = served_app(ctx)
+    if app is not None and any(_names(decorator, app) for decorator in outer.decorator_list):
+        return (unreferenced(f"{ctx.module}.{app}"),)
+    return None
+
+
+def _names(decorator: ast.expr, app: str) -> bool:
+    """``@app.get("/x")``: the decorator registers the function on ``app``."""
+    target = decorator.func if isinstance(decorator, ast.Call) else decorator
+    while isinstance(target, ast.Attribute):
+        target = target.value
+    return isinstance(target, ast.Name) and target.id == app

@@ -38,6 +38,7 @@ import ast
 from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.entrypoints import in_cli_context
+from backend_lint.analysis.hand_run_scripts import run_by_hand
 from backend_lint.analysis.http_clients import (
     AIOHTTP,
     INTEGER_SECONDS,
@@ -49,7 +50,7 @@ from backend_lint.analysis.http_clients import (
     passes_argument,
 )
 from backend_lint.analysis.module_roles import documentation_example, module_roles
-from backend_lint.analysis.project.conditions import ProjectFact, requests_timeout_patched, sets_timeout
+from backend_lint.analysis.project.conditions import ProjectFact, requests_timeout_patched, sets_timeout, unreferenced
 from backend_lint.analysis.project.imported import absolute_name
 from backend_lint.analysis.request_targets import (
     bytes_sources,
@@ -127,7 +128,8 @@ class NetworkCallWithoutTimeout(Rule):
     triggers = ("requests", "urllib", "http", "smtplib", "ftplib", "poplib", "imaplib", "socket", "redis",
                 "psycopg")
     needs = (network_client, module_roles, documentation_example, in_cli_context, requests_timeout_patched,
-             imported_adapters, sets_timeout, not_a_remote_url, bytes_sources, connect_only_probe)
+             imported_adapters, sets_timeout, not_a_remote_url, bytes_sources, connect_only_probe, run_by_hand,
+             unreferenced)
     options = (
         Option("default-timeout", float, 10.0, "seconds the fix passes as the timeout"),
         Option(
@@ -149,6 +151,9 @@ class NetworkCallWithoutTimeout(Rule):
             return  # a copy of someone else's library, or an excerpt the documentation quotes: no one's service
         if in_cli_context(ctx.scope, ctx) or _MANAGEMENT_COMMAND in f"/{ctx.project_path}":
             return  # an operator's command: a hang holds the terminal it runs in, no service worker
+        script = run_by_hand(ctx, ctx.scope)
+        if script == ():
+            return  # a developer's script run by hand: a hang holds the terminal it runs in
         client = network_client(node, ctx)
         if client is None or (client.database and not self.option("database-connects")):
             return
@@ -164,6 +169,7 @@ class NetworkCallWithoutTimeout(Rule):
         unless: tuple[ProjectFact, ...] = (requests_timeout_patched(),) if requests_call else ()
         adapters = imported_adapters(node, ctx) if client.construct.startswith("requests.Session.") else []
         unless += tuple(sets_timeout(name) for name in _absolute_names(ctx, adapters))
+        unless += script or ()  # a function only the main guard of a script reaches, unless the service imports it
         self.report(
             ctx, node, construct=client.construct, keyword=client.keyword, fix_data=(client.keyword, client.style),
             unless=unless,

@@ -10,19 +10,18 @@ storm); retries with no stop condition hold a worker forever. Flagged:
 - a hand-written retry loop (see :mod:`backend_lint.analysis.retries`) that sleeps a constant delay.
 
 Left alone: tests and test support (module roles: a test suite's provisioning waits for its own database);
-``wait_fixed(<variable>)`` (a delay the caller configured, like a CLI ``--retry-delay``); short bounded polls
-of the application's own store (:func:`backend_lint.analysis.retries.short_read_poll`: at most 5 s of waiting
-in all, from constants, in a ``get_*``/``read_*``/``load_*`` function); loops that retry work done on this
-machine only (the file system, a local program: :func:`backend_lint.analysis.retries.retries_local_work`);
-waits built from variables or combinations (``wait_fixed(1) + wait_random(0, 2)`` has jitter), ``**kwargs``
-that may carry the settings, ``Retry(0)``/``Retry(total=False)`` (no retries), and loops that poll on a fixed
-interval without a success exit; command line code (also a command class of a CLI framework, through project
-bases), set-up of the application's storage, a hand-written loop in a function only start-up reaches (the project
-model's ``startup_only``), a fixed pause for a local fault while the server's errors back off in a sibling
-``except`` clause, transactions retried after a conflict and socket readiness probes
-(:mod:`backend_lint.analysis.retry_purposes`). Jitter is recommended on the page, not required. No fix: the
-right backoff and attempt budget depend on the dependency.
-"""
+``wait_fixed(<variable>)`` (a delay the caller configured, like a CLI ``--retry-delay``); short bounded polls of the
+application's own store (:func:`backend_lint.analysis.retries.short_read_poll`: at most 5 s of waiting in all, from
+constants, in a ``get_*``/``read_*``/``load_*`` function); loops that retry work done on this machine only (the file
+system, a local program: :func:`backend_lint.analysis.retries.retries_local_work`); waits built from variables or
+combinations (``wait_fixed(1) + wait_random(0, 2)`` has jitter), ``**kwargs`` that may carry the settings,
+``Retry(0)``/``Retry(total=False)`` (no retries), and loops that poll on a fixed interval without a success exit;
+command line code (also a command class of a CLI framework, through project bases), the code of a developer's script
+run by hand that only its main guard reaches (:func:`.hand_run_scripts.run_by_hand`), set-up of the application's
+storage, a hand-written loop in a function only start-up reaches (the project model's ``startup_only``), a fixed
+pause for a local fault while the server's errors back off in a sibling ``except`` clause, transactions retried
+after a conflict and socket readiness probes (:mod:`backend_lint.analysis.retry_purposes`). Jitter is recommended on
+the page, not required. No fix: the right backoff and attempt budget depend on the dependency."""
 
 from __future__ import annotations
 
@@ -32,9 +31,10 @@ from typing import Optional, Union
 from backend_lint.analysis.ast_helpers import keyword_value
 from backend_lint.analysis.command_classes import command_base_facts, in_command_class
 from backend_lint.analysis.entrypoints import cli_module, in_cli_context
+from backend_lint.analysis.hand_run_scripts import run_by_hand
 from backend_lint.analysis.http_clients import might_be
 from backend_lint.analysis.module_roles import module_roles
-from backend_lint.analysis.project.conditions import cli_command_class, startup_only
+from backend_lint.analysis.project.conditions import cli_command_class, startup_only, unreferenced
 from backend_lint.analysis.project.conditions import cli_module as cli_module_fact
 from backend_lint.analysis.retries import (
     BACKOFF_CONSTANT,
@@ -130,7 +130,7 @@ class RetryWithoutBackoff(Rule):
     triggers = ("retry", "Retry", "Retrying", "backoff", "sleep")
     needs = (origin, is_retry_loop, is_constant_delay, constant_number, short_read_poll, module_roles,
              retries_local_work, in_cli_context, cli_module, retries_transaction_conflict, probes_connection,
-             cli_command_class, startup_only)
+             cli_command_class, startup_only, run_by_hand, unreferenced)
     module_facts = (cli_module_fact,)
 
     @staticmethod
@@ -171,7 +171,10 @@ class RetryWithoutBackoff(Rule):
         elif made in URLLIB3_RETRIES:
             found = _urllib3_problem(node)
         if found is not None and not self._outside_service(ctx, self._decorated_or_enclosing(node, ctx)):
-            unless = command_base_facts(ctx)
+            script = run_by_hand(ctx, ctx.scope)
+            if script == ():
+                return  # a developer's script run by hand: one process retrying, no herd
+            unless = command_base_facts(ctx) + (script or ())  # only a script's main guard reaches the function
             if made in SLEEPS:  # a hand-written loop in a function only start-up reaches: set-up, no herd
                 unless += startup_only_facts(ctx)
             self.report(ctx, node, unless=unless, construct=made, problem=found[0], advice=found[1])

@@ -8,8 +8,9 @@ elsewhere and is left alone, as is a function reference passed to them (``to_thr
 The calls recognised are listed in :mod:`backend_lint.analysis.blocking`; file I/O is out of scope, except
 the ``shutil`` functions that copy or pack a whole directory tree (``make_archive``, ``copytree``,
 ``unpack_archive``), unless a copy or an unpack fills a cache once per key (see the module). Tests, test
-support and command line code (:func:`.entrypoints.in_cli_context`) are left alone: no request waits on their
-event loop.
+support, command line code (:func:`.entrypoints.in_cli_context`) and the code of a developer's script run by hand
+that only its main guard reaches (:func:`.hand_run_scripts.run_by_hand`: a load test's ``asyncio.run(main())``)
+are left alone: no request waits on their event loop.
 
 The fix turns a ``time.sleep(x)`` statement into ``await asyncio.sleep(x)``, adding ``import asyncio``;
 not in a module that imports trio, anyio or curio, where asyncio's sleep would be the wrong one.
@@ -31,8 +32,10 @@ from backend_lint.analysis.blocking import (
     fills_cache,
 )
 from backend_lint.analysis.entrypoints import in_cli_context
+from backend_lint.analysis.hand_run_scripts import run_by_hand
 from backend_lint.analysis.http_clients import might_be
 from backend_lint.analysis.module_roles import module_roles
+from backend_lint.analysis.project.conditions import unreferenced
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 from backend_lint.finding import Applicability, Finding
@@ -62,7 +65,7 @@ class BlockingCallInAsync(Rule):
     fix_kind = Applicability.SAFE
     fix_node = "Call"
     triggers = ("async",)
-    needs = (origin, module_roles, in_cli_context)
+    needs = (origin, module_roles, in_cli_context, run_by_hand, unreferenced)
 
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
@@ -75,6 +78,9 @@ class BlockingCallInAsync(Rule):
         roles = module_roles(ctx)
         if ctx.is_test_file or roles.for_tests or in_cli_context(ctx.scope, ctx):
             return  # no request waits on this loop: a test's own coroutine, a command line program's one run
+        script = run_by_hand(ctx, ctx.scope)
+        if script == ():
+            return  # a developer's script run by hand: its loop serves no request
         other_loop = next((name for name in _OTHER_EVENT_LOOPS if ctx.imports.imports_module(name)), None)
         fixable = found.kind == SLEEP and isinstance(ctx.parent, ast.Expr) and not node.keywords and not other_loop
         advice = _ADVICE[found.kind]
@@ -85,6 +91,7 @@ class BlockingCallInAsync(Rule):
             applicability=Applicability.SAFE if fixable else Applicability.NONE,
             construct=found.construct,
             advice=advice,
+            unless=script or (),  # a function only the main guard of a script reaches, unless the service imports it
         )
 
     def fix(self, finding: Finding, node: cst.CSTNode, fixer: FixContext) -> Optional[cst.CSTNode]:

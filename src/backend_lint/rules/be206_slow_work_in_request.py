@@ -21,8 +21,11 @@ functions that are not handlers (tasks, commands), handlers only administrators 
 :func:`~backend_lint.analysis.admin_only.admin_package`, a function shaped like a view that only such views of
 its module call: :func:`~backend_lint.analysis.admin_only.helper_of_admin_views`; a send whose expected failures
 the handler catches and answers the client with; an admin tool's "send a test
-e-mail" sends while the operator waits by design, and its error is the answer), tests, test support and
-examples. ``asyncio.sleep`` yields the loop and is not slow work.
+e-mail" sends while the operator waits by design, and its error is the answer), tests, test support,
+examples, and the handlers of a developer's toy server under ``scripts/`` whose main guard serves it
+(``uvicorn.run(app)``; :func:`~backend_lint.analysis.hand_run_scripts.run_by_hand`, unless another module imports
+the app: a benchmark's ``/sync-wait`` endpoint sleeps on purpose and no client of the service waits on it).
+``asyncio.sleep`` yields the loop and is not slow work.
 """
 
 from __future__ import annotations
@@ -31,10 +34,11 @@ import ast
 from typing import Optional
 
 from backend_lint.analysis.admin_only import admin_only, admin_package, helper_of_admin_views, module_callers
+from backend_lint.analysis.hand_run_scripts import run_by_hand
 from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.module_roles import module_roles
-from backend_lint.analysis.project.conditions import ProjectFact, does, test_support
+from backend_lint.analysis.project.conditions import ProjectFact, does, test_support, unreferenced
 from backend_lint.analysis.project.def_effects import EFFECT_TEXT
 from backend_lint.analysis.project.imported import imported_qualified
 from backend_lint.analysis.resolve import called_function
@@ -48,7 +52,8 @@ class SlowWorkInRequest(Rule):
     code = "BE206"
     name = "slow-work-in-request"
     message = "`{call}` {kind} in handler `{handler}` while the client waits; hand it to a queue or background task"
-    needs = (handler_for, module_roles, origin, called_function, slow_work_in, does, admin_package, module_callers)
+    needs = (handler_for, module_roles, origin, called_function, slow_work_in, does, admin_package, module_callers,
+             run_by_hand, unreferenced)
     module_facts = (test_support,)
 
     @visits(ast.Call)
@@ -60,20 +65,24 @@ class SlowWorkInRequest(Rule):
         roles = module_roles(ctx)
         if roles.for_tests or roles.example:
             return
+        script = run_by_hand(ctx, ctx.scope)
+        if script == ():
+            return
+        unless = script or ()  # a handler of a toy server a script's main guard serves, unless imported
         called = origin(node.func, ctx)
         kind = slow_kind(called, in_handler=True)
         if kind is None:
             helper = called_function(node, ctx, ctx.scope)
             if helper is None:
                 if not helper_of_admin_views(ctx, handler) and not _answers_its_failure(node, ctx, function):
-                    self._report_project_helper(node, ctx, handler.function.name)
+                    self._report_project_helper(node, ctx, handler.function.name, unless)
                 return
             kind = slow_work_in(ctx, helper.node) if helper.node is not function else None
             called = helper.node.name if kind is not None else None
             if kind is None and helper.node is not function:
                 qualified = _module_level_name(ctx, helper.node)
                 if qualified is not None and not helper_of_admin_views(ctx, handler):  # the project says
-                    self._report_candidates(node, ctx, handler.function.name, qualified)
+                    self._report_candidates(node, ctx, handler.function.name, qualified, unless)
                 return
         if kind is None or called is None:
             return
@@ -81,9 +90,11 @@ class SlowWorkInRequest(Rule):
             return  # a retry's backoff or a poll's wait (BE203's concern), not work to hand off
         if helper_of_admin_views(ctx, handler) or _answers_its_failure(node, ctx, function):
             return
-        self.report(ctx, node, call=f"{called}()", kind=kind, handler=handler.function.name)
+        self.report(ctx, node, call=f"{called}()", kind=kind, handler=handler.function.name, unless=unless)
 
-    def _report_project_helper(self, node: ast.Call, ctx: FileContext, handler: str) -> None:
+    def _report_project_helper(
+        self, node: ast.Call, ctx: FileContext, handler: str, unless: tuple[ProjectFact, ...]
+    ) -> None:
         """A function of another module of the project: one candidate finding per slow effect, each standing only
         when the project says the function does it and none of the earlier ones (so at most one stands)."""
         qualified = imported_qualified(ctx, node.func)
@@ -92,14 +103,16 @@ class SlowWorkInRequest(Rule):
             return  # not the project's own code (a library, or no module name to tell)
         if qualified.rpartition(".")[2][:1].isupper():
             return  # a class made (a serializer, an exception): def summaries record functions' effects only
-        self._report_candidates(node, ctx, handler, qualified)
+        self._report_candidates(node, ctx, handler, qualified, unless)
 
-    def _report_candidates(self, node: ast.Call, ctx: FileContext, handler: str, qualified: str) -> None:
+    def _report_candidates(
+        self, node: ast.Call, ctx: FileContext, handler: str, qualified: str, unless: tuple[ProjectFact, ...]
+    ) -> None:
         written = dotted_name(node.func) or qualified.rpartition(".")[2]
         earlier: list[ProjectFact] = []
         for effect, text in EFFECT_TEXT.items():
             fact = does(qualified, effect)
-            self.report(ctx, node, only_if=(fact,), unless=tuple(earlier), call=f"{written}()", kind=text,
+            self.report(ctx, node, only_if=(fact,), unless=(*earlier, *unless), call=f"{written}()", kind=text,
                         handler=handler)
             earlier.append(fact)
 

@@ -6,16 +6,18 @@ unique, which defeats log aggregation and error grouping (Sentry groups by the t
 as arguments (stdlib ``%s``, loguru ``{}``) or as key-value pairs (structlog) keeps the template constant and
 formats it only when a handler emits the record.
 
-Flagged: the message of a call on a known logger is an f-string, ``"...".format(...)``, ``"..." % ...`` or a
-``+`` concatenation with a non-constant part. Left alone: implicit literal concatenation, messages that only
-combine constants (``"=" * 40 + "\\n"``), calls that pass arguments after the message (the formatting
-builds a template: ``logger.info("%s " + prefix, *args)``), lazy calls (``logger.info("%(user)s", {"user": name})``),
-structlog key-value calls, ``" ".join(...)``, a message held in a variable, non-logging calls
-(``warnings.warn(f"...")``, ``logging.getLogger(f"...")``), and code that runs once or under a test runner,
-where neither the cost nor the grouping matters: tests, test support and migrations. A construct the project's
-own ruff configuration deliberately allows is left alone too: it selects the rest of the logging-format family
-code by code and leaves that construct's code out (DefectDojo's ``"G001", "G002", "G01", "G1", "G2"``, no
-``G004``: f-string messages are its chosen style), or ignores it (the project model's ``lint_unselected``).
+Flagged: the message of a call on a known logger is an f-string, ``"...".format(...)``, ``"..." % ...`` or a ``+``
+concatenation with a non-constant part. Left alone: implicit literal concatenation, messages that only combine
+constants (``"=" * 40 + "\\n"``), calls that pass arguments after the message (the formatting builds a template:
+``logger.info("%s " + prefix, *args)``), lazy calls (``logger.info("%(user)s", {"user": name})``), structlog
+key-value calls, ``" ".join(...)``, a message held in a variable, non-logging calls (``warnings.warn(f"...")``,
+``logging.getLogger(f"...")``), and code that runs once or under a test runner, where neither the cost nor the
+grouping matters: tests, test support, migrations, and a developer's script run by hand (under ``scripts/``,
+``bin/``: its main guard and the functions only that guard reaches, unless another module imports them;
+:func:`.hand_run_scripts.run_by_hand`), whose log lines are its output at the terminal. A construct the project's
+own ruff configuration deliberately allows is left alone too: it selects the rest of the logging-format family code
+by code and leaves that construct's code out (DefectDojo's ``"G001", "G002", "G01", "G1", "G2"``, no ``G004``:
+f-string messages are its chosen style), or ignores it (the project model's ``lint_unselected``).
 
 The fix is safe when the output is the same: stdlib gets a ``%`` template with format specs translated
 where ``%`` renders them identically, loguru a ``{}`` template. It is unsafe when the runtime type decides
@@ -28,6 +30,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Callable, Optional
 
+from backend_lint.analysis.hand_run_scripts import run_by_hand
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.loggers import (
     GENERIC,
@@ -46,7 +49,7 @@ from backend_lint.analysis.messages import (
     source_text,
 )
 from backend_lint.analysis.module_roles import in_migration, module_roles
-from backend_lint.analysis.project.conditions import lint_unselected, test_support
+from backend_lint.analysis.project.conditions import lint_unselected, test_support, unreferenced
 from backend_lint.analysis.strings import CONCATENATION, FORMAT_METHOD, FSTRING, PERCENT, formatting_kind
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
@@ -133,7 +136,7 @@ class EagerLogFormatting(Rule):
     fix_kind = Applicability.SAFE
     fix_node = "Call"
     triggers = ("log", "LOG")
-    needs = (logging_call_kind, module_roles, in_migration, origin, lint_unselected)
+    needs = (logging_call_kind, module_roles, in_migration, origin, lint_unselected, run_by_hand, unreferenced)
     module_facts = (test_support,)
 
     @visits(ast.Call)
@@ -155,6 +158,9 @@ class EagerLogFormatting(Rule):
         kind = logging_call_kind(node, ctx)
         if kind is None or module_roles(ctx).for_tests or in_migration(ctx):
             return
+        script = run_by_hand(ctx, ctx.scope)
+        if script == ():
+            return  # a developer's script run by hand: its log lines are its terminal output, read as it runs
         written = dotted_name(func)
         fix = _applicability(node, message, how, kind, origin(func.value, ctx) is not None)
         self.report(
@@ -165,7 +171,7 @@ class EagerLogFormatting(Rule):
             call=written if written and len(written) <= 40 else f"logger.{func.attr}",
             how=_HOW[how],
             advice="pass the values as key-value pairs" if kind == STRUCTLOG else "pass the values as arguments",
-            unless=(lint_unselected(_RUFF_CODES[how]),),
+            unless=(lint_unselected(_RUFF_CODES[how]), *(script or ())),
         )
 
     def fix(self, finding: Finding, node: cst.CSTNode, fixer: FixContext) -> Optional[cst.CSTNode]:

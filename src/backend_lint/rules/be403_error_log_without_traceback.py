@@ -25,8 +25,9 @@ logs with its message (thin wrappers of such calls in the file read as their cal
 library, asyncio's own scheduling, stores into local dicts, see :mod:`backend_lint.analysis.expected_errors`; a
 predicate answering ``False`` when it cannot tell; a ``try`` of log lines only), a command's error exit (also in a
 helper only the file's commands call), a developer's script run by hand (a program, argparse or its command line,
-under ``script-paths``: ``scripts/chat_loadtest.py``; :mod:`backend_lint.analysis.hand_run_scripts`), and tests
-and test support.
+under ``script-paths``: ``scripts/chat_loadtest.py``; or a script there with a main guard, whose guard and the
+functions only it reaches run only when started by hand, unless another module imports them:
+:mod:`backend_lint.analysis.hand_run_scripts`), and tests and test support.
 """
 
 from __future__ import annotations
@@ -48,12 +49,12 @@ from backend_lint.analysis.expected_errors import (
     vetoed_by_hook,
 )
 from backend_lint.analysis.fallbacks import predicate_answer
-from backend_lint.analysis.hand_run_scripts import hand_run_script
+from backend_lint.analysis.hand_run_scripts import hand_run_script, run_by_hand
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.library_calls import calls_outside_only, only_logs
 from backend_lint.analysis.loggers import GENERIC, LOGURU, handler_records_traceback, logging_call_kind
 from backend_lint.analysis.module_roles import module_roles
-from backend_lint.analysis.project.conditions import ProjectFact, catch_alls, does, test_support
+from backend_lint.analysis.project.conditions import ProjectFact, catch_alls, does, test_support, unreferenced
 from backend_lint.analysis.project.def_effects import LOGS_TRACEBACK
 from backend_lint.analysis.project.imported import imported_qualified, project_calls_in
 from backend_lint.analysis.resolve import Definition, called_function
@@ -199,7 +200,7 @@ class ErrorLogWithoutTraceback(Rule):
     triggers = ("except",)
     needs = (logging_call_kind, handler_records_traceback, reports_error_to_user, module_roles, origin,
              project_calls_in, does, in_cli_context, calls_outside_only, helper_of_commands, only_logs,
-             hand_run_script)
+             hand_run_script, run_by_hand, unreferenced)
     module_facts = (test_support,)
     options = (
         Option(
@@ -234,6 +235,9 @@ class ErrorLogWithoutTraceback(Rule):
             return
         if hand_run_script(ctx, self.option("script-paths")):
             return  # a developer's script run by hand: its operator reads the error at the terminal
+        script = run_by_hand(ctx, ctx.scope, self.option("script-paths"))
+        if script == ():
+            return  # the main guard of a script run by hand: the same
         if _announced_retry(node, handler, ctx) or _while_raising(handler, ctx) \
                 or reports_another_failure(ctx.scope.function):
             return  # a retry; a secondary failure met while another is handled
@@ -279,7 +283,8 @@ class ErrorLogWithoutTraceback(Rule):
             fix_data=kind,
             call=f"{receiver}.{func.attr}",
             advice=advice,
-            unless=(*(does(name, LOGS_TRACEBACK) for name in project_calls_in(ctx, handler)), *(guarded or ())),
+            unless=(*(does(name, LOGS_TRACEBACK) for name in project_calls_in(ctx, handler)), *(guarded or ()),
+                    *(script or ())),  # a function only a script's main guard reaches, unless imported elsewhere
         )
 
     def fix(self, finding: Finding, node: cst.CSTNode, fixer: FixContext) -> Optional[cst.CSTNode]:

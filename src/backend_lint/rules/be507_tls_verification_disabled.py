@@ -10,7 +10,8 @@ too); aiohttp ``ssl=False``/``verify_ssl=False``; urllib3 ``cert_reqs="CERT_NONE
 configuration (``verify=settings.VERIFY_TLS``) and comparisons with ``ssl.CERT_NONE`` are left alone, as is a
 ``CERT_NONE``/``check_hostname = False`` baseline that the same function turns back on for the same context under
 a condition (an sslmode mapping: ``verify-ca``/``verify-full`` verify, ``require`` does not), and so
-are test modules and a developer's script run by hand (a program under ``script-paths``) that names no fixed public
+are test modules and a developer's script run by hand (a program under ``script-paths``, or there the main guard
+of a module and the functions only it reaches, unless another module imports them) that names no fixed public
 ``https://`` host: every server it talks to is one its operator names on the command line, often a development
 instance with a self-signed certificate (:mod:`backend_lint.analysis.hand_run_scripts`).
 """
@@ -18,18 +19,20 @@ instance with a self-signed certificate (:mod:`backend_lint.analysis.hand_run_sc
 from __future__ import annotations
 
 import ast
+from typing import Any
 
 from backend_lint.analysis.bindings import bindings_of
-from backend_lint.analysis.hand_run_scripts import hand_run_script, names_fixed_https_host
+from backend_lint.analysis.hand_run_scripts import hand_run_script, names_fixed_https_host, run_by_hand
 from backend_lint.analysis.loopback import is_loopback_literal
 from backend_lint.analysis.mentions import call_conditions, mentioned_names
-from backend_lint.analysis.project.conditions import loopback_constant, test_support
+from backend_lint.analysis.project.conditions import ProjectFact, loopback_constant, test_support, unreferenced
 from backend_lint.analysis.project.imported import imported_value
 from backend_lint.analysis.resolve import lookup
 from backend_lint.analysis.scopes import CLASS, FUNCTION
 from backend_lint.analysis.secret_names import name_of, split_identifier
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
+from backend_lint.finding import Finding
 from backend_lint.rule import Option, Rule, visits
 
 _VERIFY_LIBRARIES = ("requests.", "httpx.", "boto3.", "botocore.")
@@ -241,7 +244,7 @@ class TlsVerificationDisabled(Rule):
     message = "`{construct}` disables TLS certificate verification; keep verification on"
     triggers = ("verify", "ssl", "CERT_NONE", "check_hostname", "unverified", "tls", "insecure")
     needs = (origin, bindings_of, mentioned_names, call_conditions, lookup, imported_value, hand_run_script,
-             names_fixed_https_host)
+             names_fixed_https_host, run_by_hand, unreferenced)
     module_facts = (test_support,)
     options = (
         Option(
@@ -254,11 +257,23 @@ class TlsVerificationDisabled(Rule):
     )
 
     def _left_alone(self, ctx: FileContext) -> bool:
-        """A test module, or a developer's script run by hand against hosts given on its command line
-        (:mod:`backend_lint.analysis.hand_run_scripts`)."""
-        return ctx.is_test_file or (
-            hand_run_script(ctx, self.option("script-paths")) and not names_fixed_https_host(ctx)
-        )
+        """A test module, or a developer's script run by hand against hosts given on its command line, or the
+        main guard of a script run by hand (:mod:`backend_lint.analysis.hand_run_scripts`), naming no fixed
+        public host."""
+        if ctx.is_test_file:
+            return True
+        if names_fixed_https_host(ctx):
+            return False
+        return hand_run_script(ctx, self.option("script-paths")) or \
+            run_by_hand(ctx, ctx.scope, self.option("script-paths")) == ()
+
+    def report(
+        self, ctx: FileContext, node: ast.AST, *, unless: tuple[ProjectFact, ...] = (), **kwargs: Any
+    ) -> Finding:
+        """Every finding of a function only the main guard of a script run by hand reaches (that names no fixed
+        public host) stands only when another module imports the function."""
+        script = None if names_fixed_https_host(ctx) else run_by_hand(ctx, ctx.scope, self.option("script-paths"))
+        return super().report(ctx, node, unless=(*unless, *(script or ())), **kwargs)
 
     @visits(ast.keyword)
     def check_keyword(self, node: ast.keyword, ctx: FileContext) -> None:
