@@ -12,7 +12,9 @@ never checked: ``logger.info("token refreshed for %s", user.id)`` is fine. A val
 function (``mask(token)``, ``len(password)``, ``token[:6]``, ``bool(api_key)``) or is a literal is left
 alone: that is what masking looks like. So is a secret a CLI command also shows on the terminal (the key it
 just created, in a rich panel and, as the console's fallback, in log lines): the operator asked to see it
-(:mod:`backend_lint.analysis.shown_secrets`). Migration code (a migration module, a ``RunPython`` function) is
+(:mod:`backend_lint.analysis.shown_secrets`). A token of a lexer or parser library (a lark ``Token``, a
+``tokenize`` token) is a piece of the parsed text, not a credential (:mod:`backend_lint.analysis.lexer_tokens`).
+Migration code (a migration module, a ``RunPython`` function) is
 left alone too: it runs once, at upgrade, for the operator who holds the database the secrets live in.
 """
 
@@ -26,6 +28,7 @@ from typing import Any, Optional
 from backend_lint.analysis.ast_helpers import concatenated_parts, own_nodes, under_if
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.lexer_tokens import lexer_token
 from backend_lint.analysis.loggers import (
     GENERIC,
     LEVEL_METHODS,
@@ -163,7 +166,7 @@ class SecretInLog(Rule):
     triggers = ("log", "LOG", "structlog")
     needs = (
         logger_kind, logging_call_kind, origin, bindings_of, path_arguments, attributes_read, lookup, refused_lookup,
-        shown_to_operator, module_roles, in_migration,
+        shown_to_operator, module_roles, in_migration, lexer_token,
     )
     options = (
         Option(
@@ -362,6 +365,8 @@ def _credential_value(value: ast.expr, name: str, ctx: FileContext) -> bool:
         return False
     if _lock_token(raw):
         return False  # ``lock.local.token``: a redis-py lock's ownership token, a handle that authenticates nothing
+    if lexer_token(raw, ctx):
+        return False  # a lark ``Token``, a ``tokenize`` token: a piece of the parsed text, not a credential
     made = origin(raw, ctx) or ""
     if made.startswith(_IDENTIFIER_FACTORIES):
         return False
