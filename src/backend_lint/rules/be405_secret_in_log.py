@@ -14,6 +14,7 @@ alone: that is what masking looks like. So is a secret a CLI command also shows 
 just created, in a rich panel and, as the console's fallback, in log lines): the operator asked to see it
 (:mod:`backend_lint.analysis.shown_secrets`). A token of a lexer or parser library (a lark ``Token``, a
 ``tokenize`` token) is a piece of the parsed text, not a credential (:mod:`backend_lint.analysis.lexer_tokens`).
+Nor is a value from the request's URL path, already in every access log (:mod:`backend_lint.analysis.url_values`).
 Migration code (a migration module, a ``RunPython`` function) is
 left alone too: it runs once, at upgrade, for the operator who holds the database the secrets live in.
 """
@@ -46,6 +47,7 @@ from backend_lint.analysis.refused_secrets import refused_lookup
 from backend_lint.analysis.resolve import lookup
 from backend_lint.analysis.secret_names import name_of, secret_word, split_identifier
 from backend_lint.analysis.shown_secrets import shown_to_operator
+from backend_lint.analysis.url_values import from_url_path
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 from backend_lint.rule import Option, Rule, visits
@@ -167,6 +169,7 @@ class SecretInLog(Rule):
     needs = (
         logger_kind, logging_call_kind, origin, bindings_of, path_arguments, attributes_read, lookup, refused_lookup,
         shown_to_operator, module_roles, in_migration, lexer_token,
+        from_url_path,
     )
     options = (
         Option(
@@ -367,6 +370,8 @@ def _credential_value(value: ast.expr, name: str, ctx: FileContext) -> bool:
         return False  # ``lock.local.token``: a redis-py lock's ownership token, a handle that authenticates nothing
     if lexer_token(raw, ctx):
         return False  # a lark ``Token``, a ``tokenize`` token: a piece of the parsed text, not a credential
+    if from_url_path(raw, ctx):
+        return False  # a segment of the URL path (a slug, a row's key): in every access log already
     made = origin(raw, ctx) or ""
     if made.startswith(_IDENTIFIER_FACTORIES):
         return False

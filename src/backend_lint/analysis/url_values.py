@@ -1,0 +1,108 @@
+"""Values a handler takes from the request's URL path: identifiers every access log already holds (BE405).
+
+``@router.get("/policy/{policy_key}/webhook/{webhook_key}")`` then ``def get_webhook(policy_key: FidesKey,
+webhook_key: FidesKey)``: ``webhook_key`` is a segment of the path the client requested. The web server, the
+proxy and the framework write that path to their access logs on every request, and an application that puts a
+value in its URLs treats it as an address (a slug, a key naming a row), not as a credential. Logging it again
+leaks nothing. :func:`from_url_path` reads that from the code:
+
+* a parameter of an HTTP handler that the framework fills from the path: FastAPI/Litestar parameters marked
+  ``Path(...)`` or named ``{name}`` in a route path of the handler (when the route path cannot be read, as with a
+  path constant of another module, a required parameter with no marker and no default, which FastAPI takes from
+  the path or the query string: the URL either way); the view arguments of Flask, Django and DRF views, which
+  their URL patterns fill;
+* a parameter of a module function every call of which in the module passes such a value (or a parameter of
+  another such function) at that position: a lookup helper the handlers share (``get_webhook_or_404(db, policy,
+  webhook_key)``), two calls deep. A function nothing in the module calls is not read.
+
+Only a plain parameter counts, never a name the function assigns again.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, Optional, Union
+
+from backend_lint.analysis.bindings import bindings_of
+from backend_lint.analysis.facts import file_fact, reads
+from backend_lint.analysis.handlers import FASTAPI, LITESTAR, Handler, handler_for
+
+if TYPE_CHECKING:
+    from backend_lint.context import FileContext
+
+Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
+_DEPTH = 2
+"""How many helper calls away from a handler a path value is followed."""
+
+
+@file_fact()
+def module_calls(ctx: FileContext) -> dict[str, list[tuple[ast.Call, Optional[ast.AST]]]]:
+    """Every call by plain name in the module (``helper(...)``), with the ``def`` it is written in (``None`` at
+    module level)."""
+    found: dict[str, list[tuple[ast.Call, Optional[ast.AST]]]] = {}
+    stack: list[tuple[ast.AST, Optional[ast.AST]]] = [(ctx.tree, None)]
+    while stack:
+        node, owner = stack.pop()
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            found.setdefault(node.func.id, []).append((node, owner))
+        inner = node if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) else owner
+        stack.extend((child, inner) for child in ast.iter_child_nodes(node))
+    return found
+
+
+@reads(bindings_of, handler_for, module_calls)
+def from_url_path(value: ast.expr, ctx: FileContext) -> bool:
+    """Whether ``value`` (a plain name) is a parameter the request's URL path fills (see the module docstring)."""
+    function = ctx.scope.function
+    if not isinstance(value, ast.Name) or not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    return _path_value(function, value.id, ctx, 0)
+
+
+def _path_value(function: Function, name: str, ctx: FileContext, depth: int) -> bool:
+    bindings = bindings_of(ctx, function)
+    if name not in bindings.params or name in bindings.assigned or name in bindings.augmented \
+            or name in bindings.loop_targets:
+        return False
+    handler = handler_for(ctx, function)
+    if handler is not None:
+        return _path_parameter(handler, name)
+    if depth >= _DEPTH or not isinstance(ctx.parent_of(function), ast.Module):
+        return False
+    calls = module_calls(ctx).get(function.name, [])
+    if not calls:
+        return False
+    for call, owner in calls:
+        passed = _passed_as(call, function, name)
+        if not isinstance(passed, ast.Name) or not isinstance(owner, (ast.FunctionDef, ast.AsyncFunctionDef)) \
+                or owner is function or not _path_value(owner, passed.id, ctx, depth + 1):
+            return False
+    return True
+
+
+def _passed_as(call: ast.Call, function: Function, name: str) -> Optional[ast.expr]:
+    """What ``call`` passes to ``function``'s parameter ``name`` (``None``: nothing, or a ``*args`` call)."""
+    for keyword in call.keywords:
+        if keyword.arg == name:
+            return keyword.value
+    positional = [arg.arg for arg in (*function.args.posonlyargs, *function.args.args)]
+    if name not in positional:
+        return None
+    index = positional.index(name)
+    if any(isinstance(arg, ast.Starred) for arg in call.args[: index + 1]):
+        return None
+    return call.args[index] if index < len(call.args) else None
+
+
+def _path_parameter(handler: Handler, name: str) -> bool:
+    param = handler.param(name)
+    if param is None:
+        return False
+    if handler.framework not in (FASTAPI, LITESTAR):
+        return True  # Flask, Django and DRF pass the URL pattern's arguments to the view
+    if param.marker is not None:
+        return param.marker.rpartition(".")[2] == "Path"  # Query(...), Body(...), Depends(...): not the path
+    known = handler.paths
+    if known:
+        return any(f"{{{name}}}" in path or f"{{{name}:" in path for path in known)
+    return param.default is None and len(handler.paths) < len(handler.routes)
