@@ -15,7 +15,13 @@ leaks nothing. :func:`from_url_path` reads that from the code:
   another such function) at that position: a lookup helper the handlers share (``get_webhook_or_404(db, policy,
   webhook_key)``), two calls deep. A function nothing in the module calls is not read.
 
-Only a plain parameter counts, never a name the function assigns again.
+* the URL keyword arguments of a Django view: ``kwargs["alert_channel_key"]`` in ``dispatch``/``get``/``post``...
+  (``def dispatch(self, request, *args, **kwargs)``) of a class in a module that imports Django or DRF, or a
+  local assigned once from it (``token = str(kwargs["alert_channel_key"])``);
+* a parameter of a method every ``self.<method>(...)`` call of which in its class passes such a value: the
+  lookup helpers a view's ``dispatch`` hands the key to.
+
+A parameter counts only if the function never assigns it again.
 """
 
 from __future__ import annotations
@@ -26,25 +32,33 @@ from typing import TYPE_CHECKING, Optional, Union
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.facts import file_fact, reads
 from backend_lint.analysis.handlers import FASTAPI, LITESTAR, Handler, handler_for
+from backend_lint.analysis.imports import dotted_name
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
 
 Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
-_DEPTH = 2
+_DEPTH = 3
 """How many helper calls away from a handler a path value is followed."""
+_VIEW_METHODS = frozenset({"dispatch", "get", "post", "put", "patch", "delete", "head", "options"})
+"""Methods of a Django view that receive the URL pattern's keyword arguments as ``**kwargs``."""
+_DJANGO_MODULES = ("django", "rest_framework")
+_CONVERSIONS = frozenset({"str", "int", "uuid.UUID", "UUID"})
 
 
 @file_fact()
 def module_calls(ctx: FileContext) -> dict[str, list[tuple[ast.Call, Optional[ast.AST]]]]:
-    """Every call by plain name in the module (``helper(...)``), with the ``def`` it is written in (``None`` at
-    module level)."""
+    """Every call by plain name in the module (``helper(...)``, and ``self.method(...)`` under ``"self.method"``), with
+    the ``def`` it is written in (``None`` at module level)."""
     found: dict[str, list[tuple[ast.Call, Optional[ast.AST]]]] = {}
     stack: list[tuple[ast.AST, Optional[ast.AST]]] = [(ctx.tree, None)]
     while stack:
         node, owner = stack.pop()
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
             found.setdefault(node.func.id, []).append((node, owner))
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and isinstance(node.func.value, ast.Name) and node.func.value.id == "self":
+            found.setdefault(f"self.{node.func.attr}", []).append((node, owner))
         inner = node if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) else owner
         stack.extend((child, inner) for child in ast.iter_child_nodes(node))
     return found
@@ -61,31 +75,69 @@ def from_url_path(value: ast.expr, ctx: FileContext) -> bool:
 
 def _path_value(function: Function, name: str, ctx: FileContext, depth: int) -> bool:
     bindings = bindings_of(ctx, function)
-    if name not in bindings.params or name in bindings.assigned or name in bindings.augmented \
-            or name in bindings.loop_targets:
+    if name in bindings.augmented or name in bindings.loop_targets:
+        return False
+    if name not in bindings.params:
+        held = bindings.single_value(name)
+        return held is not None and _url_keyword(_unconverted(held), function, ctx)
+    if name in bindings.assigned:
         return False
     handler = handler_for(ctx, function)
     if handler is not None:
         return _path_parameter(handler, name)
-    if depth >= _DEPTH or not isinstance(ctx.parent_of(function), ast.Module):
+    if depth >= _DEPTH:
         return False
-    calls = module_calls(ctx).get(function.name, [])
+    parent = ctx.parent_of(function)
+    if isinstance(parent, ast.Module):
+        calls, method = module_calls(ctx).get(function.name, []), False
+    elif isinstance(parent, ast.ClassDef):
+        calls, method = module_calls(ctx).get(f"self.{function.name}", []), True
+        calls = [(call, owner) for call, owner in calls if owner is not None and ctx.parent_of(owner) is parent]
+    else:
+        return False
     if not calls:
         return False
     for call, owner in calls:
-        passed = _passed_as(call, function, name)
+        passed = _passed_as(call, function, name, method)
         if not isinstance(passed, ast.Name) or not isinstance(owner, (ast.FunctionDef, ast.AsyncFunctionDef)) \
                 or owner is function or not _path_value(owner, passed.id, ctx, depth + 1):
             return False
     return True
 
 
-def _passed_as(call: ast.Call, function: Function, name: str) -> Optional[ast.expr]:
-    """What ``call`` passes to ``function``'s parameter ``name`` (``None``: nothing, or a ``*args`` call)."""
+def _unconverted(expr: ast.expr) -> ast.expr:
+    """``str(kwargs["key"])`` -> ``kwargs["key"]``."""
+    while isinstance(expr, ast.Call) and len(expr.args) == 1 and not expr.keywords \
+            and (dotted_name(expr.func) or "") in _CONVERSIONS:
+        expr = expr.args[0]
+    return expr
+
+
+def _url_keyword(expr: ast.expr, function: Function, ctx: FileContext) -> bool:
+    """``kwargs["alert_channel_key"]`` (or ``kwargs.get(...)``) in a Django view method that takes the URL's keyword
+    arguments as ``**kwargs``."""
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "get":
+        expr = expr.func.value
+    elif isinstance(expr, ast.Subscript):
+        expr = expr.value
+    else:
+        return False
+    keywords = function.args.kwarg
+    return (
+        isinstance(expr, ast.Name) and keywords is not None and expr.id == keywords.arg
+        and function.name in _VIEW_METHODS and isinstance(ctx.parent_of(function), ast.ClassDef)
+        and any(module == root or module.startswith(root + ".") for module in ctx.imports.modules
+                for root in _DJANGO_MODULES)
+    )
+
+
+def _passed_as(call: ast.Call, function: Function, name: str, method: bool) -> Optional[ast.expr]:
+    """What ``call`` passes to ``function``'s parameter ``name`` (``None``: nothing, or a ``*args`` call); a
+    ``self.method(...)`` call passes no ``self``."""
     for keyword in call.keywords:
         if keyword.arg == name:
             return keyword.value
-    positional = [arg.arg for arg in (*function.args.posonlyargs, *function.args.args)]
+    positional = [arg.arg for arg in (*function.args.posonlyargs, *function.args.args)][1 if method else 0:]
     if name not in positional:
         return None
     index = positional.index(name)
