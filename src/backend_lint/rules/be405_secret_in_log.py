@@ -28,6 +28,7 @@ from typing import Any, Optional
 
 from backend_lint.analysis.ast_helpers import concatenated_parts, own_nodes, under_if
 from backend_lint.analysis.bindings import bindings_of
+from backend_lint.analysis.handler_types import FRAMEWORK_MODULES
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.lexer_tokens import lexer_token
 from backend_lint.analysis.loggers import (
@@ -45,7 +46,7 @@ from backend_lint.analysis.mentions import attributes_read, path_arguments
 from backend_lint.analysis.module_roles import in_migration, module_roles
 from backend_lint.analysis.refused_secrets import refused_lookup
 from backend_lint.analysis.resolve import lookup
-from backend_lint.analysis.secret_names import name_of, secret_word, split_identifier
+from backend_lint.analysis.secret_names import name_of, secret_word, split_identifier, unqualified_words
 from backend_lint.analysis.shown_secrets import shown_to_operator
 from backend_lint.analysis.url_values import from_url_path
 from backend_lint.analysis.values import origin
@@ -82,6 +83,9 @@ _IDENTIFIER_FACTORIES = ("uuid.uuid1()", "uuid.uuid4()", "uuid.uuid7()", "uuid.U
 _REQUEST_NAMES = frozenset({"request", "req"})
 _REQUEST_PARTS = frozenset({"headers", "cookies", "COOKIES", "META"})
 _WHOLE_REQUEST = "<request>"
+_WEB_MODULES = frozenset({*FRAMEWORK_MODULES, "werkzeug", "tornado", "sanic", "falcon", "pyramid", "http", "httpx",
+                          "requests", "grpc", "channels", "ninja", "django_ninja"})
+"""Where an HTTP request's class comes from: a ``request`` annotated with one of theirs is the request."""
 _SETUP_WORDS = frozenset({"install", "setup", "bootstrap", "onboarding"})
 """A token named for installing or setting up (``first_install_token``) is a one-time code printed for the operator
 to type in: published by design."""
@@ -460,7 +464,7 @@ def _acme_module(ctx: FileContext) -> bool:
 
 
 def _names_session_id(name: str) -> bool:
-    words = split_identifier(name)
+    words = unqualified_words(name)  # session_id_str: the id as text
     return words[-2:] == ["session", "id"] or (bool(words) and words[-1] == "sessionid")
 
 
@@ -481,13 +485,29 @@ def _read_from_request(expr: ast.expr, ctx: FileContext, hops: int = 0) -> bool:
             break
     if not isinstance(current, ast.Name):
         return False
-    if current.id in _REQUEST_NAMES:
-        return True
     function = ctx.scope.function
+    if current.id in _REQUEST_NAMES:
+        return not _other_request_type(current.id, function, ctx)
     if hops or function is None or isinstance(function, ast.Lambda):
         return False
     local = bindings_of(ctx, function).single_value(current.id)
     return local is not None and _read_from_request(local, ctx, hops + 1)
+
+
+def _other_request_type(name: str, function: Optional[ast.AST], ctx: FileContext) -> bool:
+    """``request`` is a parameter annotated with a class that no web framework defines (``request:
+    ClaudeTurnRequest`` imported from the project): a message of the application, not the HTTP request, so its
+    ``session_id`` is no session cookie."""
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    param = bindings_of(ctx, function).params.get(name)
+    annotation = param.annotation if param is not None else None
+    if annotation is None:
+        return False
+    qualified = ctx.imports.resolve(annotation)
+    if qualified is None:  # a class of this module (``@dataclass class ClaudeTurnRequest``)
+        return isinstance(annotation, ast.Name) and annotation.id in bindings_of(ctx, ctx.tree).defined
+    return qualified.partition(".")[0] not in _WEB_MODULES
 
 
 def _logged_by_choice(call: ast.Call, ctx: FileContext) -> bool:
