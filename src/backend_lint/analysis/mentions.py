@@ -85,14 +85,25 @@ def call_conditions(ctx: FileContext) -> dict[str, list[CallSite]]:
 _PATH_CALLS = frozenset({"open", "io.open", "pathlib.Path", "os.stat", "os.open", "os.fspath"})
 
 
+def _setting_name(expr: ast.expr) -> bool:
+    """``KEY_FILE``, ``settings.KEY_FILE``: a configured value (a value of the program would be lower case)."""
+    name = expr.id if isinstance(expr, ast.Name) else expr.attr if isinstance(expr, ast.Attribute) else ""
+    return name.isupper()
+
+
 @node_fact()
 def path_arguments(ctx: FileContext, function: ast.AST) -> frozenset[str]:
     """The expressions ``function`` uses as file paths, as ``ast.dump`` text: the first argument of ``open()``,
-    ``Path()``, ``os.path.*()`` and the like (a ``KEY_FILE`` setting opened there holds a path, not a key)."""
+    ``Path()``, ``os.path.*()`` and the like, and the upper-case settings an f-string first argument interpolates (a
+    ``KEY_FILE`` setting opened there, or named in ``Path(f"certificates/{KEY_FILE}")``, holds a path or a file
+    name, not a key). ``function`` may be a class or the module: the statements of its own body."""
     found: set[str] = set()
     for node in own_nodes(function):
         if isinstance(node, ast.Call) and node.args:
             callee = ctx.imports.resolve(node.func) or (node.func.id if isinstance(node.func, ast.Name) else "")
             if callee in _PATH_CALLS or callee.startswith("os.path."):
                 found.add(ast.dump(node.args[0]))
+                if isinstance(node.args[0], ast.JoinedStr):  # Path(f"certificates/{KEY_FILE}"): a file's name
+                    found.update(ast.dump(part.value) for part in node.args[0].values
+                                 if isinstance(part, ast.FormattedValue) and _setting_name(part.value))
     return frozenset(found)

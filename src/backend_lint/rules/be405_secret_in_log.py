@@ -382,8 +382,8 @@ def _credential_value(value: ast.expr, name: str, ctx: FileContext) -> bool:
     if _names_session_id(name.rstrip("=")) and not _read_from_request(raw, ctx):
         return False
     function = ctx.scope.function
-    if function is not None and ast.dump(raw) in path_arguments(ctx, function):
-        return False
+    if ast.dump(raw) in path_arguments(ctx, function or ctx.scope.class_ or ctx.tree):
+        return False  # the name of a key file the same code opens or checks
     if function is not None and isinstance(raw, ast.Attribute) and isinstance(raw.value, ast.Name) and \
             _object_value(f"{raw.value.id}.{raw.attr}", function, ctx):
         return False  # ``self.token`` whose ``.name`` the function reads: a token record
