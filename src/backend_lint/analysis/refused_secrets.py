@@ -53,9 +53,10 @@ def refused_lookup(call: ast.Call, value: ast.expr, ctx: FileContext) -> bool:
 _REFUSAL = re.compile(
     r"(?:Signature)?Expired(?:Signature)?(?:Error)?|BadSignature|BadTimeSignature|BadData|BadToken"
     r"|Invalid(?:Signature|Token|TokenError|SignatureError)|(?:JWT|Decode)Error|NoResultFound|DoesNotExist"
-    r"|ExpiredSignatureError|InvalidTokenError"
+    r"|ExpiredSignatureError|InvalidTokenError|(?:Device)?(?:NotRegistered|Unregistered)(?:Error)?"
 )
-"""Exceptions a token check raises to refuse a value (itsdangerous, PyJWT, cryptography's Fernet, a row lookup)."""
+"""Exceptions a token check raises to refuse a value (itsdangerous, PyJWT, cryptography's Fernet, a row lookup; a
+push service's ``DeviceNotRegisteredError``/``UnregisteredError`` for a device token it no longer knows)."""
 
 
 def _catches_refusals(caught: Optional[ast.expr]) -> bool:
