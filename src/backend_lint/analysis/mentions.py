@@ -37,8 +37,8 @@ def mentioned_names(ctx: FileContext, function: ast.AST) -> frozenset[str]:
 def attributes_read(ctx: FileContext, function: ast.AST) -> dict[str, frozenset[str]]:
     """For each plain name of the body of ``function``, and each ``name.attribute`` (``self.token``), the
     attributes read or called on it (``token`` -> ``{"expires_at", "client_id"}``, ``self.token`` ->
-    ``{"name"}``), nested functions and classes left out: what kind of value the name holds shows in what the
-    code asks of it."""
+    ``{"name"}``; ``rows[0].name`` under ``rows[]``), nested functions and classes left out: what kind of value
+    the name holds shows in what the code asks of it."""
     found: dict[str, set[str]] = {}
     for node in own_nodes(function):
         if not isinstance(node, ast.Attribute):
@@ -48,6 +48,9 @@ def attributes_read(ctx: FileContext, function: ast.AST) -> dict[str, frozenset[
             found.setdefault(owner.id, set()).add(node.attr)
         elif isinstance(owner, ast.Attribute) and isinstance(owner.value, ast.Name):
             found.setdefault(f"{owner.value.id}.{owner.attr}", set()).add(node.attr)
+        elif isinstance(owner, ast.Subscript) and isinstance(owner.value, ast.Name) \
+                and isinstance(owner.slice, ast.Constant) and isinstance(owner.slice.value, int):
+            found.setdefault(f"{owner.value.id}[]", set()).add(node.attr)  # rows[0].encrypted_keys: an element's
     return {name: frozenset(attributes) for name, attributes in found.items()}
 
 

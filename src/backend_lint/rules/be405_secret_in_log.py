@@ -439,9 +439,11 @@ def _row_lookup(value: Optional[ast.expr]) -> bool:
 
 def _object_value(name: str, function: ast.AST, ctx: FileContext) -> bool:
     """The function reads attributes of ``name`` that no string has (``token.expires_at``, ``orm_token.user``):
-    it holds an object (an ORM row, a token model), and logging it writes its ``repr``, which such classes
+    it holds an object (an ORM row, a token model), or a sequence of them when the attributes are read of an
+    element (``secrets[0].encrypted_keys``), and logging it writes its ``repr``, which such classes
     keep to a prefix or an audit id; the rule cannot see the class, so it does not guess."""
-    return bool(attributes_read(ctx, function).get(name, frozenset()) - _STRING_METHODS)
+    read = attributes_read(ctx, function)
+    return bool((read.get(name, frozenset()) | read.get(f"{name}[]", frozenset())) - _STRING_METHODS)
 
 
 def _masked(value: Optional[ast.expr]) -> bool:
