@@ -13,7 +13,8 @@ leaks nothing. :func:`from_url_path` reads that from the code:
   their URL patterns fill;
 * a parameter of a module function every call of which in the module passes such a value (or a parameter of
   another such function) at that position: a lookup helper the handlers share (``get_webhook_or_404(db, policy,
-  webhook_key)``), two calls deep. A function nothing in the module calls is not read.
+  webhook_key)``), three calls deep. A function nothing in the module calls, or that the module also passes
+  around (a callback), is not read.
 
 * the URL keyword arguments of a Django view: ``kwargs["alert_channel_key"]`` in ``dispatch``/``get``/``post``...
   (``def dispatch(self, request, *args, **kwargs)``) of a class in a module that imports Django or DRF, or a
@@ -51,6 +52,7 @@ def module_calls(ctx: FileContext) -> dict[str, list[tuple[ast.Call, Optional[as
     """Every call by plain name in the module (``helper(...)``, and ``self.method(...)`` under ``"self.method"``), with
     the ``def`` it is written in (``None`` at module level)."""
     found: dict[str, list[tuple[ast.Call, Optional[ast.AST]]]] = {}
+    mentions: dict[str, int] = {}
     stack: list[tuple[ast.AST, Optional[ast.AST]]] = [(ctx.tree, None)]
     while stack:
         node, owner = stack.pop()
@@ -59,8 +61,15 @@ def module_calls(ctx: FileContext) -> dict[str, list[tuple[ast.Call, Optional[as
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
                 and isinstance(node.func.value, ast.Name) and node.func.value.id == "self":
             found.setdefault(f"self.{node.func.attr}", []).append((node, owner))
+        if isinstance(node, ast.Name):
+            mentions[node.id] = mentions.get(node.id, 0) + 1
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self":
+            mentions[f"self.{node.attr}"] = mentions.get(f"self.{node.attr}", 0) + 1
         inner = node if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) else owner
         stack.extend((child, inner) for child in ast.iter_child_nodes(node))
+    for name, calls in found.items():
+        if mentions.get(name, 0) > len(calls):
+            found[name] = []  # also passed around (a callback, a registry): called from places not seen here
     return found
 
 
