@@ -37,8 +37,8 @@ def mentioned_names(ctx: FileContext, function: ast.AST) -> frozenset[str]:
 def attributes_read(ctx: FileContext, function: ast.AST) -> dict[str, frozenset[str]]:
     """For each plain name of the body of ``function``, and each ``name.attribute`` (``self.token``), the
     attributes read or called on it (``token`` -> ``{"expires_at", "client_id"}``, ``self.token`` ->
-    ``{"name"}``), nested functions and classes left out: what kind of value the name holds shows in what the
-    code asks of it."""
+    ``{"name"}``; ``rows[0].name`` under ``rows[]``), nested functions and classes left out: what kind of value
+    the name holds shows in what the code asks of it."""
     found: dict[str, set[str]] = {}
     for node in own_nodes(function):
         if not isinstance(node, ast.Attribute):
@@ -48,6 +48,9 @@ def attributes_read(ctx: FileContext, function: ast.AST) -> dict[str, frozenset[
             found.setdefault(owner.id, set()).add(node.attr)
         elif isinstance(owner, ast.Attribute) and isinstance(owner.value, ast.Name):
             found.setdefault(f"{owner.value.id}.{owner.attr}", set()).add(node.attr)
+        elif isinstance(owner, ast.Subscript) and isinstance(owner.value, ast.Name) \
+                and isinstance(owner.slice, ast.Constant) and isinstance(owner.slice.value, int):
+            found.setdefault(f"{owner.value.id}[]", set()).add(node.attr)  # rows[0].encrypted_keys: an element's
     return {name: frozenset(attributes) for name, attributes in found.items()}
 
 
@@ -85,14 +88,25 @@ def call_conditions(ctx: FileContext) -> dict[str, list[CallSite]]:
 _PATH_CALLS = frozenset({"open", "io.open", "pathlib.Path", "os.stat", "os.open", "os.fspath"})
 
 
+def _setting_name(expr: ast.expr) -> bool:
+    """``KEY_FILE``, ``settings.KEY_FILE``: a configured value (a value of the program would be lower case)."""
+    name = expr.id if isinstance(expr, ast.Name) else expr.attr if isinstance(expr, ast.Attribute) else ""
+    return name.isupper()
+
+
 @node_fact()
 def path_arguments(ctx: FileContext, function: ast.AST) -> frozenset[str]:
     """The expressions ``function`` uses as file paths, as ``ast.dump`` text: the first argument of ``open()``,
-    ``Path()``, ``os.path.*()`` and the like (a ``KEY_FILE`` setting opened there holds a path, not a key)."""
+    ``Path()``, ``os.path.*()`` and the like, and the upper-case settings an f-string first argument interpolates (a
+    ``KEY_FILE`` setting opened there, or named in ``Path(f"certificates/{KEY_FILE}")``, holds a path or a file
+    name, not a key). ``function`` may be a class or the module: the statements of its own body."""
     found: set[str] = set()
     for node in own_nodes(function):
         if isinstance(node, ast.Call) and node.args:
             callee = ctx.imports.resolve(node.func) or (node.func.id if isinstance(node.func, ast.Name) else "")
             if callee in _PATH_CALLS or callee.startswith("os.path."):
                 found.add(ast.dump(node.args[0]))
+                if isinstance(node.args[0], ast.JoinedStr):  # Path(f"certificates/{KEY_FILE}"): a file's name
+                    found.update(ast.dump(part.value) for part in node.args[0].values
+                                 if isinstance(part, ast.FormattedValue) and _setting_name(part.value))
     return frozenset(found)

@@ -8,7 +8,9 @@ that ends the request (``raise``/``return``) and whose test says a lookup given 
 (``not row``, ``row is None``, alone or as one operand of ``or``; ``row, ok = self.lookup(token)`` unpacks the
 row first). The same holds in an ``except`` clause that catches only the refusals of a token check
 (``SignatureExpired``, ``BadSignature``, ``NoResultFound``, ``DoesNotExist``, ``InvalidToken``...) of a ``try`` that
-handed the value to that check (``user_id = validate_token(token)``): the check has just rejected it.
+handed the value to that check (``user_id = validate_token(token)``), or ran a query the function built from it
+(``qs = Environment.objects.filter(api_key=api_key)`` then ``qs.get()`` under ``except Environment.DoesNotExist:``):
+the check has just rejected it.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ def refused_lookup(call: ast.Call, value: ast.expr, ctx: FileContext) -> bool:
             return True
         if isinstance(node, ast.ExceptHandler) and _catches_refusals(node.type):
             attempt = ctx.parent_of(node)
-            if isinstance(attempt, ast.Try) and _hands_over(attempt.body, value.id):
+            if isinstance(attempt, ast.Try) and _hands_over(attempt.body, value.id, bindings):
                 return True
         child, node = node, ctx.parent_of(node)
     return False
@@ -51,9 +53,10 @@ def refused_lookup(call: ast.Call, value: ast.expr, ctx: FileContext) -> bool:
 _REFUSAL = re.compile(
     r"(?:Signature)?Expired(?:Signature)?(?:Error)?|BadSignature|BadTimeSignature|BadData|BadToken"
     r"|Invalid(?:Signature|Token|TokenError|SignatureError)|(?:JWT|Decode)Error|NoResultFound|DoesNotExist"
-    r"|ExpiredSignatureError|InvalidTokenError"
+    r"|ExpiredSignatureError|InvalidTokenError|(?:Device)?(?:NotRegistered|Unregistered)(?:Error)?"
 )
-"""Exceptions a token check raises to refuse a value (itsdangerous, PyJWT, cryptography's Fernet, a row lookup)."""
+"""Exceptions a token check raises to refuse a value (itsdangerous, PyJWT, cryptography's Fernet, a row lookup; a
+push service's ``DeviceNotRegisteredError``/``UnregisteredError`` for a device token it no longer knows)."""
 
 
 def _catches_refusals(caught: Optional[ast.expr]) -> bool:
@@ -68,14 +71,30 @@ def _catches_refusals(caught: Optional[ast.expr]) -> bool:
     return bool(names) and all(_REFUSAL.fullmatch(name) for name in names)
 
 
-def _hands_over(body: list[ast.stmt], secret: str) -> bool:
-    """A call in the ``try`` body is given ``secret`` itself (``validate_token(token)``)."""
+def _hands_over(body: list[ast.stmt], secret: str, bindings: Bindings) -> bool:
+    """A call in the ``try`` body is given ``secret`` itself (``validate_token(token)``), or runs on a query the
+    function built from it (``qs = Environment.objects.filter(api_key=api_key)``, then ``qs.get()``)."""
     for statement in body:
         for node in ast.walk(statement):
-            if isinstance(node, ast.Call) and any(
-                isinstance(arg, ast.Name) and arg.id == secret
-                for arg in [*node.args, *(keyword.value for keyword in node.keywords)]
-            ):
+            if isinstance(node, ast.Call) and (_given(node, secret) or _on_query_of(node, secret, bindings)):
+                return True
+    return False
+
+
+def _given(call: ast.Call, secret: str) -> bool:
+    return any(
+        isinstance(arg, ast.Name) and arg.id == secret
+        for arg in [*call.args, *(keyword.value for keyword in call.keywords)]
+    )
+
+
+def _on_query_of(call: ast.Call, secret: str, bindings: Bindings) -> bool:
+    """``qs.get()``, ``qs.union(other).first()``: a receiver or argument is a local assigned once from a call given
+    ``secret``."""
+    for node in ast.walk(call):
+        if isinstance(node, ast.Name) and node.id != secret:
+            held = bindings.single_value(node.id)
+            if isinstance(held, ast.Call) and _given(held, secret):
                 return True
     return False
 

@@ -137,3 +137,12 @@ def name_of(expr: ast.AST) -> str | None:
         if isinstance(key, ast.Constant) and isinstance(key.value, str):
             return key.value
     return None
+
+
+def unqualified_words(identifier: str) -> list[str]:
+    """The words of ``identifier`` without the trailing qualifiers :func:`secret_word` drops too
+    (``session_id_str`` -> ``["session", "id"]``)."""
+    parts = split_identifier(identifier)
+    while parts and (parts[-1].isdigit() or parts[-1] in _QUALIFIERS):
+        parts.pop()
+    return parts

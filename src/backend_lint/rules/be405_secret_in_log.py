@@ -12,7 +12,10 @@ never checked: ``logger.info("token refreshed for %s", user.id)`` is fine. A val
 function (``mask(token)``, ``len(password)``, ``token[:6]``, ``bool(api_key)``) or is a literal is left
 alone: that is what masking looks like. So is a secret a CLI command also shows on the terminal (the key it
 just created, in a rich panel and, as the console's fallback, in log lines): the operator asked to see it
-(:mod:`backend_lint.analysis.shown_secrets`). Migration code (a migration module, a ``RunPython`` function) is
+(:mod:`backend_lint.analysis.shown_secrets`). A token of a lexer or parser library (a lark ``Token``, a
+``tokenize`` token) is a piece of the parsed text, not a credential (:mod:`backend_lint.analysis.lexer_tokens`).
+Nor is a value from the request's URL path, already in every access log (:mod:`backend_lint.analysis.url_values`).
+Migration code (a migration module, a ``RunPython`` function) is
 left alone too: it runs once, at upgrade, for the operator who holds the database the secrets live in.
 """
 
@@ -25,7 +28,9 @@ from typing import Any, Optional
 
 from backend_lint.analysis.ast_helpers import concatenated_parts, own_nodes, under_if
 from backend_lint.analysis.bindings import bindings_of
+from backend_lint.analysis.handler_types import FRAMEWORK_MODULES
 from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.lexer_tokens import lexer_token
 from backend_lint.analysis.loggers import (
     GENERIC,
     LEVEL_METHODS,
@@ -41,8 +46,9 @@ from backend_lint.analysis.mentions import attributes_read, path_arguments
 from backend_lint.analysis.module_roles import in_migration, module_roles
 from backend_lint.analysis.refused_secrets import refused_lookup
 from backend_lint.analysis.resolve import lookup
-from backend_lint.analysis.secret_names import name_of, secret_word, split_identifier
+from backend_lint.analysis.secret_names import name_of, secret_word, split_identifier, unqualified_words
 from backend_lint.analysis.shown_secrets import shown_to_operator
+from backend_lint.analysis.url_values import from_url_path
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 from backend_lint.rule import Option, Rule, visits
@@ -77,6 +83,9 @@ _IDENTIFIER_FACTORIES = ("uuid.uuid1()", "uuid.uuid4()", "uuid.uuid7()", "uuid.U
 _REQUEST_NAMES = frozenset({"request", "req"})
 _REQUEST_PARTS = frozenset({"headers", "cookies", "COOKIES", "META"})
 _WHOLE_REQUEST = "<request>"
+_WEB_MODULES = frozenset({*FRAMEWORK_MODULES, "werkzeug", "tornado", "sanic", "falcon", "pyramid", "http", "httpx",
+                          "requests", "grpc", "channels", "ninja", "django_ninja"})
+"""Where an HTTP request's class comes from: a ``request`` annotated with one of theirs is the request."""
 _SETUP_WORDS = frozenset({"install", "setup", "bootstrap", "onboarding"})
 """A token named for installing or setting up (``first_install_token``) is a one-time code printed for the operator
 to type in: published by design."""
@@ -163,7 +172,8 @@ class SecretInLog(Rule):
     triggers = ("log", "LOG", "structlog")
     needs = (
         logger_kind, logging_call_kind, origin, bindings_of, path_arguments, attributes_read, lookup, refused_lookup,
-        shown_to_operator, module_roles, in_migration,
+        shown_to_operator, module_roles, in_migration, lexer_token,
+        from_url_path,
     )
     options = (
         Option(
@@ -362,14 +372,18 @@ def _credential_value(value: ast.expr, name: str, ctx: FileContext) -> bool:
         return False
     if _lock_token(raw):
         return False  # ``lock.local.token``: a redis-py lock's ownership token, a handle that authenticates nothing
+    if lexer_token(raw, ctx):
+        return False  # a lark ``Token``, a ``tokenize`` token: a piece of the parsed text, not a credential
+    if from_url_path(raw, ctx):
+        return False  # a segment of the URL path (a slug, a row's key): in every access log already
     made = origin(raw, ctx) or ""
     if made.startswith(_IDENTIFIER_FACTORIES):
         return False
     if _names_session_id(name.rstrip("=")) and not _read_from_request(raw, ctx):
         return False
     function = ctx.scope.function
-    if function is not None and ast.dump(raw) in path_arguments(ctx, function):
-        return False
+    if ast.dump(raw) in path_arguments(ctx, function or ctx.scope.class_ or ctx.tree):
+        return False  # the name of a key file the same code opens or checks
     if function is not None and isinstance(raw, ast.Attribute) and isinstance(raw.value, ast.Name) and \
             _object_value(f"{raw.value.id}.{raw.attr}", function, ctx):
         return False  # ``self.token`` whose ``.name`` the function reads: a token record
@@ -425,9 +439,11 @@ def _row_lookup(value: Optional[ast.expr]) -> bool:
 
 def _object_value(name: str, function: ast.AST, ctx: FileContext) -> bool:
     """The function reads attributes of ``name`` that no string has (``token.expires_at``, ``orm_token.user``):
-    it holds an object (an ORM row, a token model), and logging it writes its ``repr``, which such classes
+    it holds an object (an ORM row, a token model), or a sequence of them when the attributes are read of an
+    element (``secrets[0].encrypted_keys``), and logging it writes its ``repr``, which such classes
     keep to a prefix or an audit id; the rule cannot see the class, so it does not guess."""
-    return bool(attributes_read(ctx, function).get(name, frozenset()) - _STRING_METHODS)
+    read = attributes_read(ctx, function)
+    return bool((read.get(name, frozenset()) | read.get(f"{name}[]", frozenset())) - _STRING_METHODS)
 
 
 def _masked(value: Optional[ast.expr]) -> bool:
@@ -450,7 +466,7 @@ def _acme_module(ctx: FileContext) -> bool:
 
 
 def _names_session_id(name: str) -> bool:
-    words = split_identifier(name)
+    words = unqualified_words(name)  # session_id_str: the id as text
     return words[-2:] == ["session", "id"] or (bool(words) and words[-1] == "sessionid")
 
 
@@ -471,13 +487,29 @@ def _read_from_request(expr: ast.expr, ctx: FileContext, hops: int = 0) -> bool:
             break
     if not isinstance(current, ast.Name):
         return False
-    if current.id in _REQUEST_NAMES:
-        return True
     function = ctx.scope.function
+    if current.id in _REQUEST_NAMES:
+        return not _other_request_type(current.id, function, ctx)
     if hops or function is None or isinstance(function, ast.Lambda):
         return False
     local = bindings_of(ctx, function).single_value(current.id)
     return local is not None and _read_from_request(local, ctx, hops + 1)
+
+
+def _other_request_type(name: str, function: Optional[ast.AST], ctx: FileContext) -> bool:
+    """``request`` is a parameter annotated with a class that no web framework defines (``request:
+    ClaudeTurnRequest`` imported from the project): a message of the application, not the HTTP request, so its
+    ``session_id`` is no session cookie."""
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    param = bindings_of(ctx, function).params.get(name)
+    annotation = param.annotation if param is not None else None
+    if annotation is None:
+        return False
+    qualified = ctx.imports.resolve(annotation)
+    if qualified is None:  # a class of this module (``@dataclass class ClaudeTurnRequest``)
+        return isinstance(annotation, ast.Name) and annotation.id in bindings_of(ctx, ctx.tree).defined
+    return qualified.partition(".")[0] not in _WEB_MODULES
 
 
 def _logged_by_choice(call: ast.Call, ctx: FileContext) -> bool:

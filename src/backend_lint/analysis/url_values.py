@@ -1,0 +1,169 @@
+"""Values a handler takes from the request's URL path: identifiers every access log already holds (BE405).
+
+``@router.get("/policy/{policy_key}/webhook/{webhook_key}")`` then ``def get_webhook(policy_key: FidesKey,
+webhook_key: FidesKey)``: ``webhook_key`` is a segment of the path the client requested. The web server, the
+proxy and the framework write that path to their access logs on every request, and an application that puts a
+value in its URLs treats it as an address (a slug, a key naming a row), not as a credential. Logging it again
+leaks nothing. :func:`from_url_path` reads that from the code:
+
+* a parameter of an HTTP handler that the framework fills from the path: FastAPI/Litestar parameters marked
+  ``Path(...)`` or named ``{name}`` in a route path of the handler (when the route path cannot be read, as with a
+  path constant of another module, a required parameter with no marker and no default, which FastAPI takes from
+  the path or the query string: the URL either way); the view arguments of Flask, Django and DRF views, which
+  their URL patterns fill;
+* a parameter of a module function every call of which in the module passes such a value (or a parameter of
+  another such function) at that position: a lookup helper the handlers share (``get_webhook_or_404(db, policy,
+  webhook_key)``), three calls deep. A function nothing in the module calls, or that the module also passes
+  around (a callback), is not read.
+
+* the URL keyword arguments of a Django view: ``kwargs["alert_channel_key"]`` in ``dispatch``/``get``/``post``...
+  (``def dispatch(self, request, *args, **kwargs)``) of a class in a module that imports Django or DRF, or a
+  local assigned once from it (``token = str(kwargs["alert_channel_key"])``);
+* a parameter of a method every ``self.<method>(...)`` call of which in its class passes such a value: the
+  lookup helpers a view's ``dispatch`` hands the key to.
+
+A parameter counts only if the function never assigns it again.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, Optional, Union
+
+from backend_lint.analysis.bindings import bindings_of
+from backend_lint.analysis.facts import file_fact, reads
+from backend_lint.analysis.handlers import FASTAPI, LITESTAR, Handler, handler_for
+from backend_lint.analysis.imports import dotted_name
+
+if TYPE_CHECKING:
+    from backend_lint.context import FileContext
+
+Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
+_DEPTH = 3
+"""How many helper calls away from a handler a path value is followed."""
+_VIEW_METHODS = frozenset({"dispatch", "get", "post", "put", "patch", "delete", "head", "options"})
+"""Methods of a Django view that receive the URL pattern's keyword arguments as ``**kwargs``."""
+_DJANGO_MODULES = ("django", "rest_framework")
+_CONVERSIONS = frozenset({"str", "int", "uuid.UUID", "UUID"})
+
+
+@file_fact()
+def module_calls(ctx: FileContext) -> dict[str, list[tuple[ast.Call, Optional[ast.AST]]]]:
+    """Every call by plain name in the module (``helper(...)``, and ``self.method(...)`` under ``"self.method"``), with
+    the ``def`` it is written in (``None`` at module level)."""
+    found: dict[str, list[tuple[ast.Call, Optional[ast.AST]]]] = {}
+    mentions: dict[str, int] = {}
+    stack: list[tuple[ast.AST, Optional[ast.AST]]] = [(ctx.tree, None)]
+    while stack:
+        node, owner = stack.pop()
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            found.setdefault(node.func.id, []).append((node, owner))
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and isinstance(node.func.value, ast.Name) and node.func.value.id == "self":
+            found.setdefault(f"self.{node.func.attr}", []).append((node, owner))
+        if isinstance(node, ast.Name):
+            mentions[node.id] = mentions.get(node.id, 0) + 1
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self":
+            mentions[f"self.{node.attr}"] = mentions.get(f"self.{node.attr}", 0) + 1
+        inner = node if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) else owner
+        stack.extend((child, inner) for child in ast.iter_child_nodes(node))
+    for name, calls in found.items():
+        if mentions.get(name, 0) > len(calls):
+            found[name] = []  # also passed around (a callback, a registry): called from places not seen here
+    return found
+
+
+@reads(bindings_of, handler_for, module_calls)
+def from_url_path(value: ast.expr, ctx: FileContext) -> bool:
+    """Whether ``value`` (a plain name) is a parameter the request's URL path fills (see the module docstring)."""
+    function = ctx.scope.function
+    if not isinstance(value, ast.Name) or not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    return _path_value(function, value.id, ctx, 0)
+
+
+def _path_value(function: Function, name: str, ctx: FileContext, depth: int) -> bool:
+    bindings = bindings_of(ctx, function)
+    if name in bindings.augmented or name in bindings.loop_targets:
+        return False
+    if name not in bindings.params:
+        held = bindings.single_value(name)
+        return held is not None and _url_keyword(_unconverted(held), function, ctx)
+    if name in bindings.assigned:
+        return False
+    handler = handler_for(ctx, function)
+    if handler is not None:
+        return _path_parameter(handler, name)
+    if depth >= _DEPTH:
+        return False
+    parent = ctx.parent_of(function)
+    if isinstance(parent, ast.Module):
+        calls, method = module_calls(ctx).get(function.name, []), False
+    elif isinstance(parent, ast.ClassDef):
+        calls, method = module_calls(ctx).get(f"self.{function.name}", []), True
+        calls = [(call, owner) for call, owner in calls if owner is not None and ctx.parent_of(owner) is parent]
+    else:
+        return False
+    if not calls:
+        return False
+    for call, owner in calls:
+        passed = _passed_as(call, function, name, method)
+        if not isinstance(passed, ast.Name) or not isinstance(owner, (ast.FunctionDef, ast.AsyncFunctionDef)) \
+                or owner is function or not _path_value(owner, passed.id, ctx, depth + 1):
+            return False
+    return True
+
+
+def _unconverted(expr: ast.expr) -> ast.expr:
+    """``str(kwargs["key"])`` -> ``kwargs["key"]``."""
+    while isinstance(expr, ast.Call) and len(expr.args) == 1 and not expr.keywords \
+            and (dotted_name(expr.func) or "") in _CONVERSIONS:
+        expr = expr.args[0]
+    return expr
+
+
+def _url_keyword(expr: ast.expr, function: Function, ctx: FileContext) -> bool:
+    """``kwargs["alert_channel_key"]`` (or ``kwargs.get(...)``) in a Django view method that takes the URL's keyword
+    arguments as ``**kwargs``."""
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "get":
+        expr = expr.func.value
+    elif isinstance(expr, ast.Subscript):
+        expr = expr.value
+    else:
+        return False
+    keywords = function.args.kwarg
+    return (
+        isinstance(expr, ast.Name) and keywords is not None and expr.id == keywords.arg
+        and function.name in _VIEW_METHODS and isinstance(ctx.parent_of(function), ast.ClassDef)
+        and any(module == root or module.startswith(root + ".") for module in ctx.imports.modules
+                for root in _DJANGO_MODULES)
+    )
+
+
+def _passed_as(call: ast.Call, function: Function, name: str, method: bool) -> Optional[ast.expr]:
+    """What ``call`` passes to ``function``'s parameter ``name`` (``None``: nothing, or a ``*args`` call); a
+    ``self.method(...)`` call passes no ``self``."""
+    for keyword in call.keywords:
+        if keyword.arg == name:
+            return keyword.value
+    positional = [arg.arg for arg in (*function.args.posonlyargs, *function.args.args)][1 if method else 0:]
+    if name not in positional:
+        return None
+    index = positional.index(name)
+    if any(isinstance(arg, ast.Starred) for arg in call.args[: index + 1]):
+        return None
+    return call.args[index] if index < len(call.args) else None
+
+
+def _path_parameter(handler: Handler, name: str) -> bool:
+    param = handler.param(name)
+    if param is None:
+        return False
+    if handler.framework not in (FASTAPI, LITESTAR):
+        return True  # Flask, Django and DRF pass the URL pattern's arguments to the view
+    if param.marker is not None:
+        return param.marker.rpartition(".")[2] == "Path"  # Query(...), Body(...), Depends(...): not the path
+    known = handler.paths
+    if known:
+        return any(f"{{{name}}}" in path or f"{{{name}:" in path for path in known)
+    return param.default is None and len(handler.paths) < len(handler.routes)
