@@ -496,6 +496,7 @@ _ON_ARGUMENTS: dict[str, Callable[[ProjectModel, tuple[str, ...]], bool]] = {
     conditions.LINT_UNSELECTED: lambda model, args: bool(args) and args[0] in model.files.lint_unselected,
     conditions.DJANGO_USERNAMES: lambda model, args: model.django_usernames,
     conditions.DOES: lambda model, args: len(args) == 2 and model.does(args[0], args[1]),
+    conditions.METHOD_DOES: lambda model, args: len(args) == 3 and model.method_does(*args),
     conditions.REQUESTS_TIMEOUT_PATCHED: lambda model, args: any(
         found.patches_requests_timeout for found in model.modules.values()),
     conditions.RELATION: lambda model, args: len(args) == 2 and model.has_relation(args[0], args[1]),
