@@ -371,3 +371,72 @@ def test_rows_of_a_table_whose_own_configure_paginates_them(tmp_path: Path) -> N
     found = findings_of(write_project(tmp_path, TABLES), "BE104")
     assert ("shop/views.py", 10) not in found
     assert ("shop/views.py", 18) in found
+
+
+FIXTURES = {
+    "shop/__init__.py": "",
+    "shop/models.py": '''\
+        from django.db import models
+
+
+        class Regulation(models.Model):
+            name = models.CharField(max_length=100)
+
+
+        class Vendor(models.Model):
+            name = models.CharField(max_length=100)
+
+
+        class Finding(models.Model):
+            title = models.CharField(max_length=100)
+    ''',
+    "shop/management/__init__.py": "",
+    "shop/management/commands/__init__.py": "",
+    "shop/management/commands/initialize.py": '''\
+        from django.core.management import call_command
+        from django.core.management.base import BaseCommand
+
+
+        class Command(BaseCommand):
+            def handle(self, *args, **options):
+                call_command("loaddata", "regulation", "catalogue.json")
+    ''',
+    "shop/fixtures/regulation.json": (
+        '[{"model": "shop.regulation", "pk": 1, "fields": {"name": "PCI"}},'
+        ' {"model": "shop.regulation", "pk": 2, "fields": {"name": "GDPR"}}]'
+    ),
+    "shop/fixtures/catalogue.json": "[" + ", ".join(
+        f'{{"model": "shop.finding", "pk": {pk}, "fields": {{"title": "t{pk}"}}}}' for pk in range(1, 150)
+    ) + "]",
+    "shop/fixtures/sample.json": '[{"model": "shop.vendor", "pk": 1}, {"model": "shop.vendor", "pk": 2}]',
+    "shop/views.py": '''\
+        from django.shortcuts import render
+        from django.views import View
+
+        from shop.models import Finding, Regulation, Vendor
+
+
+        class Regulations(View):
+            def get(self, request):
+                return render(request, "regulations.html", {"regulations": Regulation.objects.all()})
+
+
+        class Findings(View):
+            def get(self, request):
+                return render(request, "findings.html", {"findings": Finding.objects.all()})
+
+
+        class Vendors(View):
+            def get(self, request):
+                return render(request, "vendors.html", {"vendors": Vendor.objects.all()})
+    ''',
+}
+
+
+def test_a_short_fixture_the_project_loads_makes_a_lookup_table(tmp_path: Path) -> None:
+    # DefectDojo's initialisation command loads fixtures/regulation.json (26 regulations): a list it ships. A fixture
+    # of 149 rows is a catalogue, and a fixture no code loads (sample data) seeds nothing.
+    found = findings_of(write_project(tmp_path, FIXTURES), "BE104")
+    assert ("shop/views.py", 9) not in found
+    assert ("shop/views.py", 14) in found
+    assert ("shop/views.py", 19) in found
