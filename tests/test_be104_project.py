@@ -302,3 +302,141 @@ def test_rows_handed_to_a_project_helper_that_paginates_them(tmp_path: Path) -> 
     found = findings_of(write_project(tmp_path, PAGED), "BE104")
     assert ("shop/views.py", 9) not in found
     assert ("shop/views.py", 16) in found
+
+
+TABLES = {
+    "shop/__init__.py": "",
+    "shop/models.py": '''\
+        from django.db import models
+
+
+        class Entry(models.Model):
+            text = models.TextField()
+    ''',
+    "shop/tables/__init__.py": "",
+    "shop/tables/base.py": '''\
+        import django_tables2 as tables
+
+
+        class BaseTable(tables.Table):
+            def configure(self, request):
+                paginate = {"per_page": request.GET.get("per_page", 50)}
+                tables.RequestConfig(request, paginate).configure(self)
+
+
+        class PlainTable(tables.Table):
+            def configure(self, request):
+                self.order_by = request.GET.get("sort")
+    ''',
+    "shop/tables/entries.py": '''\
+        from shop.tables.base import BaseTable, PlainTable
+
+
+        class EntryTable(BaseTable):
+            pass
+
+
+        class SortedEntryTable(PlainTable):
+            pass
+    ''',
+    "shop/views.py": '''\
+        from django.shortcuts import render
+        from django.views import View
+
+        from shop.models import Entry
+        from shop.tables.entries import EntryTable, SortedEntryTable
+
+
+        class EntryList(View):
+            def get(self, request):
+                entries = Entry.objects.filter(text__icontains=request.GET.get("q", ""))
+                table = EntryTable(entries, user=request.user)
+                table.configure(request)
+                return render(request, "entries.html", {"table": table})
+
+
+        class SortedEntryList(View):
+            def get(self, request):
+                entries = Entry.objects.filter(text__icontains=request.GET.get("q", ""))
+                table = SortedEntryTable(entries)
+                table.configure(request)
+                return render(request, "entries.html", {"table": table})
+    ''',
+}
+
+
+def test_rows_of_a_table_whose_own_configure_paginates_them(tmp_path: Path) -> None:
+    # peering-manager's BaseTable.configure(request) hands the table to django-tables2's RequestConfig, which
+    # paginates it: the template renders one page; a table whose configure only sorts bounds nothing.
+    found = findings_of(write_project(tmp_path, TABLES), "BE104")
+    assert ("shop/views.py", 10) not in found
+    assert ("shop/views.py", 18) in found
+
+
+FIXTURES = {
+    "shop/__init__.py": "",
+    "shop/models.py": '''\
+        from django.db import models
+
+
+        class Regulation(models.Model):
+            name = models.CharField(max_length=100)
+
+
+        class Vendor(models.Model):
+            name = models.CharField(max_length=100)
+
+
+        class Finding(models.Model):
+            title = models.CharField(max_length=100)
+    ''',
+    "shop/management/__init__.py": "",
+    "shop/management/commands/__init__.py": "",
+    "shop/management/commands/initialize.py": '''\
+        from django.core.management import call_command
+        from django.core.management.base import BaseCommand
+
+
+        class Command(BaseCommand):
+            def handle(self, *args, **options):
+                call_command("loaddata", "regulation", "catalogue.json")
+    ''',
+    "shop/fixtures/regulation.json": (
+        '[{"model": "shop.regulation", "pk": 1, "fields": {"name": "PCI"}},'
+        ' {"model": "shop.regulation", "pk": 2, "fields": {"name": "GDPR"}}]'
+    ),
+    "shop/fixtures/catalogue.json": "[" + ", ".join(
+        f'{{"model": "shop.finding", "pk": {pk}, "fields": {{"title": "t{pk}"}}}}' for pk in range(1, 150)
+    ) + "]",
+    "shop/fixtures/sample.json": '[{"model": "shop.vendor", "pk": 1}, {"model": "shop.vendor", "pk": 2}]',
+    "shop/views.py": '''\
+        from django.shortcuts import render
+        from django.views import View
+
+        from shop.models import Finding, Regulation, Vendor
+
+
+        class Regulations(View):
+            def get(self, request):
+                return render(request, "regulations.html", {"regulations": Regulation.objects.all()})
+
+
+        class Findings(View):
+            def get(self, request):
+                return render(request, "findings.html", {"findings": Finding.objects.all()})
+
+
+        class Vendors(View):
+            def get(self, request):
+                return render(request, "vendors.html", {"vendors": Vendor.objects.all()})
+    ''',
+}
+
+
+def test_a_short_fixture_the_project_loads_makes_a_lookup_table(tmp_path: Path) -> None:
+    # DefectDojo's initialisation command loads fixtures/regulation.json (26 regulations): a list it ships. A fixture
+    # of 149 rows is a catalogue, and a fixture no code loads (sample data) seeds nothing.
+    found = findings_of(write_project(tmp_path, FIXTURES), "BE104")
+    assert ("shop/views.py", 9) not in found
+    assert ("shop/views.py", 14) in found
+    assert ("shop/views.py", 19) in found

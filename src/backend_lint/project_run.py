@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from backend_lint.analysis.project.project_files import CONFIGURATION_FILES, read_deployment
 from backend_lint.analysis.project.roots import project_root
+from backend_lint.analysis.seeded_tables import fixture_files
 from backend_lint.cache import CACHE_DIR_NAME, ResultCache, SummaryCache, settled_signature
 from backend_lint.config import Config
 from backend_lint.files import SourceFile, discover
@@ -326,7 +327,8 @@ def _inputs(root: str, files: list[str], cache: ResultCache) -> Optional[str]:
     """What a project's model follows from, hashed: for each of its files, the digest of the summary of the
     bytes this run reported it from (:meth:`ResultCache.used_summary`; the digest of the bytes when they gave no
     summary, :meth:`ResultCache.used`), else its stat signature, and the signatures of the configuration files
-    the model reads (``None`` when a file was modified too recently to be told apart from a later edit).
+    the model reads, Django fixtures included (``None`` when a file was modified too recently to be told apart
+    from a later edit).
 
     A digest describes the bytes whose findings and summary settling used, whenever the file changes after
     its read; a signature is taken before the model reads the file, so an edit after the stat leaves a
@@ -344,4 +346,9 @@ def _inputs(root: str, files: list[str], cache: ResultCache) -> Optional[str]:
             return None
         signed.append([path, found])
     signed.append(["deployment", *read_deployment(Path(root))])  # BE308's evidence: a Dockerfile, its HEALTHCHECK
+    for path in sorted(fixture_files(Path(root)).values()):  # BE104's lookup tables: the fixtures the code loads
+        found = settled_signature(path)
+        if found is None:
+            return None
+        signed.append([path, found])
     return hashlib.sha256(json.dumps([root, signed]).encode()).hexdigest()

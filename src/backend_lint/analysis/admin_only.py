@@ -45,22 +45,27 @@ _BACK_OFFICE_WORDS = (*_ADMIN_WORDS, "moderator")
 whose concern is a page's audience size (BE104) rather than who may read a diagnostic."""
 _WRITE_PERMISSIONS = (".add_", ".change_", ".delete_", "manage")
 """Django permissions that only back-office users hold: ``"core.add_repetitionunit"``, ``"gym.manage_gyms"``."""
+_MODERATE_PERMISSIONS = (".edit_", ".moderate_")
+"""With ``moderators=True`` (a page's audience, BE104): a custom permission to edit or to moderate (BookWyrm's
+``"bookwyrm.edit_instance_settings"``, ``"bookwyrm.moderate_user"``), which its settings and moderation pages
+require."""
 
 
-def _write_permission(expr: ast.expr) -> bool:
+def _write_permission(expr: ast.expr, moderators: bool = False) -> bool:
     """``"core.change_unit"`` or a tuple/list holding one: a permission to edit, given to staff, not visitors."""
     items = expr.elts if isinstance(expr, (ast.List, ast.Tuple)) else [expr]
+    parts = (*_WRITE_PERMISSIONS, *_MODERATE_PERMISSIONS) if moderators else _WRITE_PERMISSIONS
     return any(
         isinstance(item, ast.Constant) and isinstance(item.value, str)
-        and any(part in item.value for part in _WRITE_PERMISSIONS)
+        and any(part in item.value for part in parts)
         for item in items
     )
 
 
-def _requires_write_permission(decorator: ast.expr) -> bool:
+def _requires_write_permission(decorator: ast.expr, moderators: bool = False) -> bool:
     """``@permission_required("shop.change_order")``: Django's decorator with a permission to edit."""
     return isinstance(decorator, ast.Call) and (dotted_name(decorator.func) or "").endswith("permission_required") \
-        and bool(decorator.args) and _write_permission(decorator.args[0])
+        and bool(decorator.args) and _write_permission(decorator.args[0], moderators)
 
 
 def admin_only_class(cls: ast.ClassDef, moderators: bool = False) -> bool:
@@ -87,13 +92,17 @@ def admin_only_class(cls: ast.ClassDef, moderators: bool = False) -> bool:
 def _method_decorates_admin(decorator: ast.expr, words: tuple[str, ...]) -> bool:
     """``method_decorator(staff_member_required)`` or ``method_decorator((feature_required(f),
     staff_member_required, csrf_protect))``: Django's adapter given an admin decorator, alone or in a list or
-    tuple of decorators that all apply."""
+    tuple of decorators that all apply; with moderators (BE104), also Django's ``permission_required`` with a
+    permission to edit or to moderate (BookWyrm's settings pages: ``method_decorator(permission_required(
+    "bookwyrm.edit_instance_settings"), name="dispatch")``, ``"bookwyrm.moderate_user"``)."""
     if not (isinstance(decorator, ast.Call) and decorator.args
             and (dotted_name(decorator.func) or "").rpartition(".")[2] == "method_decorator"):
         return False
     given = decorator.args[0]
     items = given.elts if isinstance(given, (ast.List, ast.Tuple)) else [given]
-    return any(names_admin(item, words) for item in items)
+    moderators = "moderator" in words
+    return any(names_admin(item, words) or (moderators and _requires_write_permission(item, moderators))
+               for item in items)
 
 
 def _admin_dispatch(cls: ast.ClassDef, words: tuple[str, ...]) -> bool:
@@ -214,7 +223,16 @@ def _names_requirement(arg: ast.expr, words: tuple[str, ...]) -> bool:
         return _names_requirement(arg.left, words) or _names_requirement(arg.right, words)
     if isinstance(arg, ast.BinOp) and isinstance(arg.op, ast.BitOr):
         return _names_requirement(arg.left, words) and _names_requirement(arg.right, words)
-    return _requirement(arg) and names_admin(arg, words)
+    return (_requirement(arg) or ("moderator" in words and _permission_member(arg))) and names_admin(arg, words)
+
+
+def _permission_member(arg: ast.expr) -> bool:
+    """``Permissions.server_administrator``: a member of a class named for permissions or roles (IRIS's
+    ``@ac_api_requires(Permissions.server_administrator)``); read for a page's audience (BE104) only."""
+    if not isinstance(arg, ast.Attribute):
+        return False
+    owner = (dotted_name(arg.value) or "").rpartition(".")[2]
+    return owner[:1].isupper() and ("Permission" in owner or "Role" in owner)
 
 
 def _requires_admin_role(decorator: ast.expr, words: tuple[str, ...]) -> bool:
@@ -242,7 +260,8 @@ def admin_only(handler: Handler, moderators: bool = False) -> bool:
     module docstring)."""
     words = _BACK_OFFICE_WORDS if moderators else _ADMIN_WORDS
     for decorator in handler.function.decorator_list:
-        if names_admin(decorator, words) or _requires_write_permission(decorator) or _requires_admin(decorator, words) \
+        if names_admin(decorator, words) or _requires_write_permission(decorator, moderators) \
+                or _requires_admin(decorator, words) \
                 or _requires_admin_role(decorator, words):
             return True
         if isinstance(decorator, ast.Call) and _admin_dependencies(decorator):

@@ -1,7 +1,8 @@
 """What a handler sends back, read once per function: which locals reach a ``return``, which are bounded
-(sliced, paginated, limited, a paginator's page), and whether the function filters its rows to one parent
-(``filter(order=order)``, ``filter(user=request.user)``). Unbounded-query (BE104) asks these of the handler
-that returns a query chain of :mod:`.orm`; a ``super()`` call of a generic view carries its base's answer.
+(sliced, paginated, limited, a paginator's page, a django-tables2 table paginated by ``RequestConfig``), and
+whether the function filters its rows to one parent (``filter(order=order)``, ``filter(user=request.user)``).
+Unbounded-query (BE104) asks these of the handler that returns a query chain of :mod:`.orm`; a ``super()`` call
+of a generic view carries its base's answer.
 """
 
 from __future__ import annotations
@@ -28,11 +29,12 @@ class ResponseFlow:
     ``append``/``extend`` and serializers: ``serializer = S(orders, many=True)`` then
     ``return Response(serializer.data)`` makes ``orders`` returned). ``bounded`` holds names that are sliced
     (``orders[:50]``), passed to a paginator (``Paginator(orders, 25)``, ``self.paginate_queryset(orders)``,
-    ``db.paginate(stmt)``) or given ``.limit()``. ``methods`` holds every method name called, so a DB-API
-    handler that only ever calls ``fetchone`` is known to read one row. ``handed`` holds the calls of a function
-    by name (``get_page_items(request, endpoints.qs, 25)``, ``utils.paginate_rows(rows)``) with the locals their
-    arguments are read from (``endpoints``: the root of each argument's chain, not what it was computed from):
-    whether such a helper of the project bounds the rows is the project model's to say (BE104).
+    ``db.paginate(stmt)``, a table built from it configured by django-tables2's
+    ``RequestConfig(request).configure(table)``) or given ``.limit()``. ``methods`` holds every method name
+    called, so a DB-API handler that only ever calls ``fetchone`` is known to read one row. ``handed`` holds the
+    calls of a function by name (``get_page_items(request, endpoints.qs, 25)``, ``utils.paginate_rows(rows)``)
+    with the locals their arguments are read from (``endpoints``: the root of each argument's chain, not what it
+    was computed from): whether such a helper of the project bounds the rows is the project model's to say (BE104).
     """
 
     returned: set[str] = field(default_factory=set)
@@ -40,6 +42,11 @@ class ResponseFlow:
     methods: set[str] = field(default_factory=set)
     return_values: list[ast.expr] = field(default_factory=list)
     handed: list[tuple[ast.expr, set[str]]] = field(default_factory=list)
+    built: dict[str, tuple[ast.expr, set[str]]] = field(default_factory=dict)
+    """Locals assigned an object made by calling a class (a capitalised name) with the function's locals:
+    ``table = JournalEntryTable(entries, user=request.user)`` gives ``table -> (JournalEntryTable, {"entries"})``
+    (the root of each argument's chain), so a method later called on it (``table.configure(request)``, in
+    ``handed``) can be asked about (BE104)."""
 
 
 @node_fact()
@@ -58,6 +65,9 @@ def _flow(function: ast.AST) -> ResponseFlow:
         elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and node.value is not None:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             bounded = _has_bound(node.value)
+            made = _instance_of(node.value)
+            if made is not None and len(targets) == 1 and isinstance(targets[0], ast.Name):
+                flow.built[targets[0].id] = made
             for target in targets:
                 for name in _names_read(target):
                     edges.setdefault(name, set()).update(_names_read(node.value))
@@ -75,6 +85,19 @@ def _flow(function: ast.AST) -> ResponseFlow:
     _close(flow.returned, edges)
     _close(flow.bounded, edges)  # ``page = paginator.page(n)`` over ``Paginator(orders)`` bounds ``orders``
     return flow
+
+
+def _instance_of(value: ast.expr) -> Optional[tuple[ast.expr, set[str]]]:
+    """``JournalEntryTable(entries, user=request.user)``: the class called and the locals its arguments come from."""
+    if not isinstance(value, ast.Call):
+        return None
+    func = value.func
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    if not name[:1].isupper():
+        return None
+    roots = {root for arg in (*value.args, *(keyword.value for keyword in value.keywords))
+             if (root := chain_root(arg)) is not None}
+    return (func, roots) if roots else None
 
 
 def _close(names: set[str], edges: dict[str, set[str]]) -> None:
@@ -109,7 +132,7 @@ def _call_facts(call: ast.Call, flow: ResponseFlow, edges: dict[str, set[str]]) 
             root = chain_root(func.value)
             if root is not None:
                 flow.bounded.add(root)
-    if callee in _PAGINATORS:
+    if callee in _PAGINATORS or table_paginated(call):
         for arg in call.args:
             flow.bounded.update(_names_read(arg))
     elif isinstance(func, ast.Name) or (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
@@ -117,6 +140,19 @@ def _call_facts(call: ast.Call, flow: ResponseFlow, edges: dict[str, set[str]]) 
         names = {root for arg in call.args if (root := chain_root(arg)) is not None}
         if names:
             flow.handed.append((func, names))
+
+
+def table_paginated(call: ast.Call) -> bool:
+    """``RequestConfig(request, paginate={"per_page": 25}).configure(table)``: django-tables2 configures the table
+    from the request and, unless told ``paginate=False``, paginates it (its default), so the page the template
+    renders holds one page of the rows the table was built from (NetBox, Nautobot, peering-manager)."""
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and func.attr == "configure" and isinstance(func.value, ast.Call)
+            and callee_name(func.value) == "RequestConfig"):
+        return False
+    config = func.value
+    given = [keyword.value for keyword in config.keywords if keyword.arg == "paginate"] + config.args[1:2]
+    return not any(isinstance(value, ast.Constant) and value.value in (False, None) for value in given)
 
 
 @node_fact()

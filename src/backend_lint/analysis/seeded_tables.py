@@ -10,12 +10,21 @@ project model adds the rows up per table; a single row (a default administrator)
 A model names its table with SQLAlchemy's ``__tablename__`` or a Django ``Meta.db_table``
 (:func:`table_of`); Django's default table names and data migrations that create rows through
 ``apps.get_model(...)`` are not read.
+
+Django fixtures count too, when the project's own code loads them: DefectDojo's ``complete_initialization``
+command runs ``call_command("loaddata", "regulation", "role", ...)`` (:func:`loaded_fixtures`, read in every module
+that is not a test), and ``dojo/fixtures/regulation.json`` lists 26 ``dojo.regulation`` rows
+(:func:`fixture_rows`). A model with between :data:`FIXTURE_MIN` and :data:`FIXTURE_MAX` rows in such fixtures is a
+list the application ships; more rows are a catalogue (an exercise database), not a lookup table.
 """
 
 from __future__ import annotations
 
 import ast
+import json
+import os
 import re
+from pathlib import Path
 
 from backend_lint.analysis.ast_helpers import callee_name
 
@@ -83,3 +92,71 @@ def _assigned_text(body: list[ast.stmt], attribute: str) -> str:
             if any(isinstance(target, ast.Name) and target.id == attribute for target in targets):
                 return item.value.value.lower()
     return ""
+
+
+FIXTURE_MIN = 2
+FIXTURE_MAX = 100
+"""Rows of one model in the fixtures the project loads that make it a lookup table (a list it ships); more is a
+catalogue."""
+_FIXTURE_BYTES = 2_000_000
+_FIXTURE_DEPTH = 4
+_SKIPPED = frozenset({"node_modules", "__pycache__", "site-packages", "tests", "test", "testing", "docs"})
+
+
+def loaded_fixtures(tree: ast.Module, source: str) -> list[str]:
+    """The fixtures the module loads: ``call_command("loaddata", "regulation", "role")`` (literal names; a path or a
+    ``.json`` suffix is reduced to the fixture's name), sorted."""
+    if "loaddata" not in source:
+        return []
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Call) and callee_name(node) == "call_command" and node.args
+                and isinstance(node.args[0], ast.Constant) and node.args[0].value == "loaddata"):
+            for arg in node.args[1:]:
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and arg.value:
+                    found.add(os.path.basename(arg.value).removesuffix(".json"))
+    return sorted(found)
+
+
+def fixture_files(root: Path) -> dict[str, str]:
+    """``name -> path`` of the JSON files in folders named ``fixtures`` at most :data:`_FIXTURE_DEPTH` folders below
+    ``root`` (hidden folders, tests and documentation skipped); the first found by sorted walk wins."""
+    found: dict[str, str] = {}
+    base = str(root)
+    for folder, folders, files in os.walk(base):
+        relative = os.path.relpath(folder, base)
+        depth = 0 if relative == "." else relative.count(os.sep) + 1
+        folders[:] = sorted(name for name in folders if not name.startswith(".") and name not in _SKIPPED) \
+            if depth < _FIXTURE_DEPTH else []
+        if os.path.basename(folder) == "fixtures":
+            for name in sorted(files):
+                if name.endswith(".json"):
+                    found.setdefault(name.removesuffix(".json"), os.path.join(folder, name))
+    return found
+
+
+def fixture_rows(path: str) -> dict[str, int]:
+    """``model label -> rows`` of a Django fixture file (``[{"model": "dojo.regulation", ...}, ...]``); empty when it
+    is too large, does not parse or is not a fixture."""
+    try:
+        if os.path.getsize(path) > _FIXTURE_BYTES:
+            return {}
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except (OSError, UnicodeDecodeError, ValueError):
+        return {}
+    rows: dict[str, int] = {}
+    for item in data if isinstance(data, list) else ():
+        label = item.get("model") if isinstance(item, dict) else None
+        if isinstance(label, str):
+            rows[label.lower()] = rows.get(label.lower(), 0) + 1
+    return rows
+
+
+def label_matches(label: str, qualified: str) -> bool:
+    """A fixture's model label names the class: ``dojo.regulation`` for ``dojo.regulations.models.Regulation`` (the
+    model's name, lower case, and an app label that is one of the packages of its module: a Django app's label is
+    its package's name, and a model module may sit deeper in the app)."""
+    app, _, model = label.partition(".")
+    module, _, name = qualified.rpartition(".")
+    return model == name.lower() and app in module.split(".")

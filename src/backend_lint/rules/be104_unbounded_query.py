@@ -59,6 +59,7 @@ from backend_lint.analysis.project.conditions import (
     ProjectFact,
     does,
     drf_pagination,
+    method_does,
     recent_time,
     seeded_table,
     staff_app,
@@ -186,7 +187,7 @@ class UnboundedQuery(Rule):
     triggers = ("get", "GET", "route", "View", "api_view")
     needs = (handler_for, query_call, query_of, response_flow, query_sink, sql_text, drf_pagination, bounds_rows,
              filters_to_one_parent, bindings_of, _narrowing_subclasses, module_roles, seeded_table,
-             staff_app, _admin_created_models)
+             staff_app, _admin_created_models, method_does)
     module_facts = (test_support,)
     options = (
         Option(
@@ -565,6 +566,7 @@ def _paging_helpers(node: ast.Call, ctx: FileContext, function: ast.AST) -> tupl
     ``Paginator`` (:func:`~backend_lint.analysis.project.conditions.does` ``paginates``): the template lists
     the page, not the query."""
     helpers: list[ast.expr] = []
+    names: set[str] = set()
     parent = ctx.parent_of(node)
     if isinstance(parent, ast.Call) and node in parent.args:
         helpers.append(parent.func)
@@ -576,14 +578,30 @@ def _paging_helpers(node: ast.Call, ctx: FileContext, function: ast.AST) -> tupl
         names = {target.id for target in targets if isinstance(target, ast.Name)}
         helpers += [func for func, sources in response_flow(ctx, function).handed if names & sources]
     facts: list[ProjectFact] = []
+    flow = response_flow(ctx, function)
+    for func, _sources in flow.handed if names else ():
+        # ``table = JournalEntryTable(entries)`` then ``table.configure(request)``: the table's own method
+        # (peering-manager's ``BaseTable.configure``) may have django-tables2 paginate the rows it holds
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in flow.built:
+            made, sources = flow.built[func.value.id]
+            qualified = _qualified(made, ctx)
+            fact = method_does(qualified, func.attr, "paginates") if qualified and names & sources else None
+            if fact is not None and fact not in facts:
+                facts.append(fact)
     for func in helpers:
-        qualified = imported_qualified(ctx, func)
-        if qualified is None and isinstance(func, ast.Name) and ctx.module \
-                and func.id in bindings_of(ctx, ctx.tree).definitions:
-            qualified = f"{ctx.module}.{func.id}"
+        qualified = _qualified(func, ctx)
         if qualified is not None and not any(fact.args == (qualified, "paginates") for fact in facts):
             facts.append(does(qualified, "paginates"))
     return tuple(facts)
+
+
+def _qualified(func: ast.expr, ctx: FileContext) -> Optional[str]:
+    """The project name of a function or class called (imported, or defined in this module)."""
+    qualified = imported_qualified(ctx, func)
+    if qualified is None and isinstance(func, ast.Name) and ctx.module \
+            and func.id in bindings_of(ctx, ctx.tree).definitions:
+        qualified = f"{ctx.module}.{func.id}"
+    return qualified
 
 
 def _redirect(value: ast.expr) -> bool:

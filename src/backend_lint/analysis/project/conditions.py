@@ -42,6 +42,7 @@ NOT_DEPLOYED = "not-deployed"
 ADMIN_ONLY_APP = "admin-only-app"
 LIMITS_ATTEMPTS = "limits-attempts"
 DOES = "does"
+METHOD_DOES = "method-does"
 RELATION = "relation"
 RUNS_QUERY = "runs-query"
 REQUESTS_TIMEOUT_PATCHED = "requests-timeout-patched"
@@ -75,7 +76,7 @@ KINDS = frozenset({
     ADMIN_ONLY_APP, LIMITS_ATTEMPTS, DOES, RELATION, RUNS_QUERY, REQUESTS_TIMEOUT_PATCHED, ABSENT,
     UNIQUE_RECORD, CHECKS_UNIQUE, UNREFERENCED, DEVELOPMENT_ONLY, SETS_TIMEOUT, SERVED_BY_WSGI,
     GENERATED_UPLOAD, SEEDED_TABLE, STAFF_APP, COMPARED_DEFAULT, CATCHES_ALL, PLAIN_CLASS, CHECKOUT_LINK,
-    CLI_COMMAND_CLASS, ADMIN_ONLY_NAME, ADMIN_PERMISSION, RAISES_MESSAGE,
+    CLI_COMMAND_CLASS, ADMIN_ONLY_NAME, ADMIN_PERMISSION, RAISES_MESSAGE, METHOD_DOES,
     SINGLE_ACCOUNT_APP, DJANGO_USERNAMES, LOOPBACK_CONSTANT, RECENT_TIME, STARTUP_ONLY, LINT_UNSELECTED,
 })
 
@@ -252,6 +253,14 @@ def does(qualified: str, effect: str) -> ProjectFact:
     handler effects summary, :mod:`backend_lint.analysis.effects`, for BE301/BE305), ``logs-traceback``
     (BE403) or ``paginates`` (it hands a parameter to ``Paginator``: BE104)."""
     return ProjectFact(DOES, (qualified, effect))
+
+
+@project_fact
+def method_does(cls: str, method: str, effect: str) -> ProjectFact:
+    """The method ``method`` of the project's class ``cls`` (``peering_manager.tables.JournalEntryTable``), its own
+    or inherited from a base of the project, has ``effect`` as :func:`does` says: BE104 asks whether a table's
+    ``configure(request)`` paginates the rows it was built from (``paginates``)."""
+    return ProjectFact(METHOD_DOES, (cls, method, effect))
 
 
 @project_fact

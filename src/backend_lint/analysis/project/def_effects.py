@@ -17,8 +17,9 @@ Two sources, both already used in the file by the rules:
 - ``logs-traceback``: it logs the exception being handled with its stack (BE403: an ``except`` clause that
   calls it keeps the traceback), outside an ``except`` clause of its own;
 - ``paginates``: it hands one of its own parameters to Django's ``Paginator`` (``Paginator(items, size)``,
-  DefectDojo's ``get_page_items(request, items, 25)``): a handler that gives it its rows sends back a page
-  (BE104);
+  DefectDojo's ``get_page_items(request, items, 25)``) or to django-tables2's ``RequestConfig(...).configure``
+  (a table's own ``configure(self, request)`` method, peering-manager): a handler that gives it its rows
+  sends back a page (BE104);
 - harmful effects (:func:`backend_lint.analysis.effects.own_effects`): creates, enqueues, sends (messages and
   outbound POSTs), pays. A create is not recorded when it is a log or audit entry (:data:`SIDE_RECORDS`), or
   when the function looks the thing up and returns it first (a get-or-create by hand): neither is a new
@@ -51,6 +52,7 @@ from backend_lint.analysis.loggers import records_traceback
 from backend_lint.analysis.project.def_queries import runs_query_always
 from backend_lint.analysis.provenance import sql_text
 from backend_lint.analysis.resolve import Imported, called_function, resolve_name, returned_values
+from backend_lint.analysis.response_flow import table_paginated
 from backend_lint.analysis.scopes import CLASS, FUNCTION, Scope
 from backend_lint.analysis.slow_work import SLEEPS, slow_work_in
 from backend_lint.analysis.word_lines import word_lines
@@ -66,7 +68,7 @@ _SLOW_WORDS = ("mail", "twilio", "weasyprint", "pdfkit")
 _TRACEBACK_WORDS = (".exception(", "exc_info", "format_exc", "print_exc", "capture_exception")
 LOGS_TRACEBACK = "logs-traceback"
 PAGINATES = "paginates"
-_PAGE_WORDS = ("Paginator",)
+_PAGE_WORDS = ("Paginator", "RequestConfig")
 _TIMEOUT_WORDS = ("timeout",)
 _RETURNS_TEXT = re.compile(r"""\breturn\s*\(?\s*[rRuU]?["']""")
 _RETURNS_TUPLE = re.compile(r"\breturn\b[^\n#]*(?:,|\([ \t]*(?:\n|$))")
@@ -250,8 +252,9 @@ class EffectReader:
 
 
 def _paginates_parameter(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    """The function hands one of its own parameters to ``Paginator`` (``paginator = Paginator(items, size)``):
-    what its caller gives it is sent back a page at a time."""
+    """The function hands one of its own parameters to ``Paginator`` (``paginator = Paginator(items, size)``), or
+    has django-tables2 paginate it (``RequestConfig(request, paginate).configure(self)``, peering-manager's
+    ``BaseTable.configure(request)``): what its caller gives it is sent back a page at a time."""
     arguments = node.args
     parameters = {argument.arg for argument in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)}
     for current in ast.walk(node):
@@ -259,7 +262,7 @@ def _paginates_parameter(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
                 and current.args[0].id in parameters:
             func = current.func
             name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-            if name == "Paginator":
+            if name == "Paginator" or table_paginated(current):
                 return True
     return False
 

@@ -97,6 +97,18 @@ class DefFacts:
         project functions it calls (:meth:`effects_of`)."""
         return effect in self.effects_of(qualified)
 
+    def method_does(self, cls: str, method: str, effect: str, depth: int = 0) -> bool:
+        """The method ``method`` that instances of the class ``cls`` (through re-exports) run, its own or
+        inherited from the first of its project bases that defines it, has ``effect`` (:meth:`does`):
+        peering-manager's ``JournalEntryTable(...).configure(request)`` runs ``BaseTable.configure``."""
+        name, found = self.definition(cls)
+        if found is None or depth > MAX_DEPTH:
+            return False
+        own = self.definition(f"{name}.{method}")[1]
+        if own is not None:
+            return self.does(f"{name}.{method}", effect)
+        return any(self.method_does(base, method, effect, depth + 1) for base in found.bases)
+
     def sets_timeout(self, qualified: str, depth: int = 0) -> bool:
         """The class ``qualified`` (through re-exports) or one of its bases of the project names a timeout."""
         found = self.definition(qualified)[1]

@@ -32,7 +32,7 @@ from backend_lint.analysis.project.def_effects import EffectReader
 from backend_lint.analysis.project.roots import resolve_relative
 from backend_lint.analysis.project.summary import DefSummary, ModuleSummary, RouterInclude, UrlEntry, UrlInclude
 from backend_lint.analysis.rate_limits import app_rate_limits, counts_attempts, mentions_attempt_limit
-from backend_lint.analysis.seeded_tables import seeded_rows, table_of
+from backend_lint.analysis.seeded_tables import loaded_fixtures, seeded_rows, table_of
 from backend_lint.analysis.sentinels import compared_secret_names
 from backend_lint.analysis.settings import settings_module
 from backend_lint.analysis.startup_hooks import startup_calls, startup_hook_names
@@ -108,6 +108,7 @@ def summarize(ctx: FileContext) -> ModuleSummary:
         summary.single_account = single_account(ctx)
         summary.startup_calls = startup_calls(ctx)
         summary.startup_hooks = startup_hook_names(ctx)
+        summary.loaded_fixtures = loaded_fixtures(ctx.tree, ctx.source)
     summary.compared_secrets = sorted(
         name for name in (_compared(summary, written) for written in compared_secret_names(ctx.source)) if name
     )

@@ -33,6 +33,8 @@ from backend_lint.analysis.project.extract import UNKNOWN
 from backend_lint.analysis.project.project_files import ProjectFiles
 from backend_lint.analysis.project.settings_facts import FAMILIES, SettingsFacts
 from backend_lint.analysis.project.summary import DefSummary, ModuleSummary
+from backend_lint.analysis.seeded_tables import FIXTURE_MAX, FIXTURE_MIN, label_matches
+from backend_lint.analysis.seeded_tables import fixture_rows as read_fixture_rows
 from backend_lint.analysis.unique_models import names_match
 from backend_lint.finding import Finding
 
@@ -165,9 +167,26 @@ class ProjectModel(SettingsFacts):
         )
 
     def seeded(self, qualified: str) -> bool:
-        """The model's table gets at least two rows of literal values from the project's migrations."""
-        _name, found = self.definition(qualified)
-        return found is not None and bool(found.table) and self.seeded_tables.get(found.table, 0) >= 2
+        """The model's table gets at least two rows of literal values from the project's migrations, or it is a
+        Django model of which the fixtures the project's code loads hold a short list (DefectDojo's regulations)."""
+        name, found = self.definition(qualified)
+        if found is not None and bool(found.table) and self.seeded_tables.get(found.table, 0) >= 2:
+            return True
+        rows = sum(count for label, count in self.fixture_rows.items() if label_matches(label, name))
+        return found is not None and FIXTURE_MIN <= rows <= FIXTURE_MAX
+
+    @cached_property
+    def fixture_rows(self) -> dict[str, int]:
+        """``model label -> rows`` in the fixtures modules outside the tests load by name, each file read once."""
+        names = {
+            fixture for summary in self.modules.values() if not {"test", "test_support"} & set(summary.roles)
+            for fixture in summary.loaded_fixtures
+        }
+        rows: dict[str, int] = {}
+        for path in sorted({self.files.fixtures[name] for name in names if name in self.files.fixtures}):
+            for label, count in read_fixture_rows(path).items():
+                rows[label] = rows.get(label, 0) + count
+        return rows
 
     @cached_property
     def seeded_tables(self) -> dict[str, int]:
@@ -496,6 +515,7 @@ _ON_ARGUMENTS: dict[str, Callable[[ProjectModel, tuple[str, ...]], bool]] = {
     conditions.LINT_UNSELECTED: lambda model, args: bool(args) and args[0] in model.files.lint_unselected,
     conditions.DJANGO_USERNAMES: lambda model, args: model.django_usernames,
     conditions.DOES: lambda model, args: len(args) == 2 and model.does(args[0], args[1]),
+    conditions.METHOD_DOES: lambda model, args: len(args) == 3 and model.method_does(*args),
     conditions.REQUESTS_TIMEOUT_PATCHED: lambda model, args: any(
         found.patches_requests_timeout for found in model.modules.values()),
     conditions.RELATION: lambda model, args: len(args) == 2 and model.has_relation(args[0], args[1]),

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from backend_lint.analysis.project.lint_config import ruff_settings, unselected_logging_codes
+from backend_lint.analysis.seeded_tables import fixture_files
 
 CONFIGURATION_FILES = ("pyproject.toml", "setup.cfg", "pytest.ini", "tox.ini", "setup.py", "ruff.toml", ".ruff.toml")
 """Every file :meth:`ProjectFiles.read` reads, in the project root (a settled outcome the result cache keeps
@@ -53,6 +54,8 @@ class ProjectFiles:
     when the root was not read (then nothing is known)."""
     container_probe: bool = False
     """A container file of the project declares a ``HEALTHCHECK``: the service is probed by a command of its own."""
+    fixtures: dict[str, str] = field(default_factory=dict)
+    """Django fixture name -> its JSON file, in ``fixtures`` folders (:func:`.seeded_tables.fixture_files`)."""
     lint_unselected: frozenset[str] = frozenset()
     """Logging-format codes (``G004``) the project's ruff configuration deliberately leaves out
     (:func:`.lint_config.unselected_logging_codes`)."""
@@ -61,6 +64,7 @@ class ProjectFiles:
     def read(cls, root: Path) -> ProjectFiles:
         found = cls()
         found.deployment, found.container_probe = read_deployment(root)
+        found.fixtures = fixture_files(root)
         pyproject, setup_cfg, pytest_ini, tox_ini, setup_py = (root / name for name in CONFIGURATION_FILES[:5])
         found.lint_unselected = unselected_logging_codes(ruff_settings(root))
         found._pyproject(pyproject)

@@ -217,6 +217,9 @@ class ModuleSummary:
     seeded_tables: dict[str, int] = field(default_factory=dict)
     """In a migration module: ``table -> rows`` it inserts with literal values
     (:func:`backend_lint.analysis.seeded_tables.seeded_rows`)."""
+    loaded_fixtures: list[str] = field(default_factory=list)
+    """The Django fixtures it loads (``call_command("loaddata", "regulation")``), by name, sorted
+    (:func:`backend_lint.analysis.seeded_tables.loaded_fixtures`)."""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -261,6 +264,7 @@ def _well_typed(summary: ModuleSummary) -> bool:
             summary.roles, summary.imported, summary.dotted_strings, summary.star_imports, summary.rate_limits,
             summary.upload_limits, summary.route_paths, summary.admin_hooks, summary.unique_models,
             summary.admin_only_names, summary.loopback_constants, summary.startup_calls, summary.startup_hooks,
+            summary.loaded_fixtures,
         ))
         and isinstance(summary.imports, dict)
         and all(isinstance(key, str) and isinstance(value, str) for key, value in summary.imports.items())
