@@ -204,7 +204,8 @@ def is_constant_delay(expr: ast.expr, ctx: FileContext, scope: Scope) -> bool:
 @reads(bindings_of, lookup)
 def constant_number(expr: ast.expr, ctx: FileContext, scope: Scope, depth: int = 0) -> Optional[float]:
     """The largest value ``expr`` can have when it is built from number constants: a literal, a name whose every
-    assignment (in the scope that binds it) is one, and ``+``, ``-`` and ``*`` of those; else ``None``."""
+    assignment (in the scope that binds it) is one, ``self.NAME``/``cls.NAME`` set once to a literal in the
+    class body and never through ``self``, and ``+``, ``-`` and ``*`` of those; else ``None``."""
     if depth > _MAX_NAME_DEPTH:
         return None
     if isinstance(expr, ast.Constant):
@@ -218,6 +219,13 @@ def constant_number(expr: ast.expr, ctx: FileContext, scope: Scope, depth: int =
         if isinstance(expr.op, ast.Add):
             return left + right
         return left - right if isinstance(expr.op, ast.Sub) else left * right
+    owner = instance_class(expr.value, scope) if isinstance(expr, ast.Attribute) else None
+    if owner is not None and isinstance(expr, ast.Attribute):  # ``cls.RETRY_DELAY`` set once in the class body
+        class_bindings = bindings_of(ctx, owner.node)
+        set_once = class_bindings.single_value(expr.attr)
+        if not isinstance(set_once, ast.Constant) or expr.attr in class_bindings.self_attributes:
+            return None
+        return constant_number(set_once, ctx, scope, depth + 1)
     if not isinstance(expr, ast.Name):
         return None
     found = lookup(expr.id, ctx, scope)

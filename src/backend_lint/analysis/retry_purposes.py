@@ -1,11 +1,14 @@
 """Retries whose purpose is not a request to a shared dependency that may be overloaded (BE203).
 
-Backoff with jitter protects a shared service from a herd of clients retrying in lockstep. Three kinds of
+Backoff with jitter protects a shared service from a herd of clients retrying in lockstep. Four kinds of
 retry have no such herd:
 
-- a transaction retried after a conflict: the attempt commits, the handler rolls the session back, and the
-  pause is short (fittrackee's get-or-create of its one ``AppConfig`` row when two workers race to create it
-  at start, 0.1 s apart): the database answered, it is the other writer that is waited for;
+- a transaction retried after a conflict: the attempt commits (itself, or in a function of the same file it
+  calls: spiff's ``_save_to_database_once`` retried after a MySQL deadlock), the handler rolls the session
+  back, and the pause is short (fittrackee's get-or-create of its one ``AppConfig`` row when two workers race
+  to create it at start, 0.1 s apart): the database answered, it is the other writer that is waited for;
+- a put on a full in-process queue (``except queue.Full: sleep(0.1)``, every other failure leaving the loop):
+  backpressure from a consumer thread of the same process (timesketch's sliced export), nothing remote;
 - set-up of the application's own storage: creating the database engine or the tables, or running the
   schema migrations (langflow's ``_create_engine_with_retry``, ``create_db_and_tables_with_retry``, an alembic
   ``command.upgrade`` retried): it runs once per process, at start-up, not per request;
@@ -27,6 +30,7 @@ from backend_lint.analysis.ast_helpers import own_nodes
 from backend_lint.analysis.facts import reads
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.loggers import logging_call_kind
+from backend_lint.analysis.resolve import called_function
 from backend_lint.analysis.retries import retried_attempts
 from backend_lint.analysis.secret_names import split_identifier
 
@@ -46,18 +50,65 @@ def _last_name(call: ast.Call) -> str:
     return (dotted_name(call.func) or "").rpartition(".")[2]
 
 
-@reads(retried_attempts)
+@reads(retried_attempts, called_function)
 def retries_transaction_conflict(ctx: FileContext, loop: Loop, delay: Optional[float]) -> bool:
-    """Every attempt of the retry loop commits a transaction and every handler rolls it back, with a pause of at
-    most :data:`CONFLICT_PAUSE_SECONDS` (see the module docstring)."""
+    """Every attempt of the retry loop commits a transaction (itself or in a function of this file it calls) and
+    every handler rolls it back, with a pause of at most :data:`CONFLICT_PAUSE_SECONDS` (see the module
+    docstring)."""
     attempts = retried_attempts(ctx, loop)
     if not attempts or delay is None or delay > CONFLICT_PAUSE_SECONDS:
         return False
     return all(
-        any(_last_name(call) == "commit" for call in _calls(attempt.body))
+        _commits(_calls(attempt.body), ctx)
         and all(any(_last_name(call) == "rollback" for call in _calls(handler.body)) for handler in attempt.handlers)
         for attempt in attempts
     )
+
+
+def _commits(calls: list[ast.Call], ctx: FileContext) -> bool:
+    """One of ``calls`` commits, or runs a function of this file (``cls._save_once(...)``) whose own body does."""
+    if any(_last_name(call) == "commit" for call in calls):
+        return True
+    for call in calls:
+        callee = called_function(call, ctx, ctx.scope)
+        if callee is not None and any(
+            isinstance(node, ast.Call) and _last_name(node) == "commit" for node in own_nodes(callee.node)
+        ):
+            return True
+    return False
+
+
+_QUEUE_FULL = frozenset({"queue.Full", "asyncio.QueueFull", "asyncio.queues.QueueFull", "multiprocessing.queues.Full",
+                         "gevent.queue.Full"})
+
+
+def _ends(block: list[ast.stmt]) -> bool:
+    """``block`` always ends in ``return``, ``raise`` or ``break``: the failure is not tried again."""
+    if not block:
+        return False
+    last = block[-1]
+    if isinstance(last, (ast.Return, ast.Raise, ast.Break)):
+        return True
+    return isinstance(last, ast.If) and _ends(last.body) and _ends(last.orelse)
+
+
+@reads(retried_attempts)
+def retries_full_queue(ctx: FileContext, loop: Loop) -> bool:
+    """The only failure the retry loop tries again is a full in-process queue (``except queue.Full``): every
+    other handler of its attempts leaves the loop (see the module docstring)."""
+    attempts = retried_attempts(ctx, loop)
+    if not attempts:
+        return False
+    handlers = [handler for attempt in attempts for handler in attempt.handlers]
+    full = [handler for handler in handlers if _catches_full_queue(handler, ctx)]
+    return bool(full) and all(handler in full or _ends(handler.body) for handler in handlers)
+
+
+def _catches_full_queue(handler: ast.ExceptHandler, ctx: FileContext) -> bool:
+    if handler.type is None:
+        return False
+    kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return all((ctx.imports.resolve(kind) or "") in _QUEUE_FULL for kind in kinds)
 
 
 _SET_UP_PAIRS = (frozenset({"create", "engine"}), frozenset({"create", "tables"}), frozenset({"create", "schema"}))

@@ -68,7 +68,7 @@ def slow_work_in(ctx: FileContext, function: ast.AST) -> Optional[str]:
     ``time.sleep(...)``, ``pdfkit.from_string(...)``) or on a value made by a slow library's class
     (``message.send()``; names resolved as in a module-level function: ``self`` attributes are not followed);
     nested functions left out, and so is a sleep in a loop or an ``except`` clause (a retry's backoff, a poll's
-    or a stream's wait)."""
+    or a stream's wait) or of a random duration (:func:`random_delay`)."""
     scope = Scope(FUNCTION, function, ctx.root_scope)
     stack: list[tuple[ast.AST, bool]] = [(statement, False) for statement in body_of(function)]
     while stack:
@@ -79,8 +79,26 @@ def slow_work_in(ctx: FileContext, function: ast.AST) -> Optional[str]:
             kind = slow_kind(ctx.imports.resolve(node.func))
             if kind is None and isinstance(node.func, ast.Attribute) and node.func.attr in _MADE_THEN_CALLED:
                 kind = slow_kind(origin(node.func, ctx, scope))
-            if kind is not None and not (waiting and kind == SLEEPS):
+            if kind is not None and not (kind == SLEEPS and (waiting or random_delay(node, ctx, scope))):
                 return kind
         waiting = waiting or isinstance(node, (ast.For, ast.AsyncFor, ast.While, ast.ExceptHandler))
         stack.extend((child, waiting) for child in ast.iter_child_nodes(node))
     return None
+
+
+_RANDOM_MODULES = frozenset({"random", "secrets"})
+
+
+def random_delay(call: ast.Call, ctx: FileContext, scope: Optional[Scope] = None) -> bool:
+    """A sleep whose duration is drawn at random (``time.sleep(random.uniform(0.0, 0.5))``,
+    ``secrets.randbelow``, a ``random.SystemRandom()``'s ``uniform``): a delay that blurs how long the answer
+    takes (fides' login, against telling valid users from invalid ones by timing), not work a queue could take;
+    it must delay this very response."""
+    if not call.args:
+        return False
+    for node in ast.walk(call.args[0]):
+        if isinstance(node, ast.Call):
+            made = ctx.imports.resolve(node.func) or origin(node.func, ctx, scope) or ""
+            if made.partition(".")[0] in _RANDOM_MODULES or made.startswith("numpy.random."):
+                return True
+    return False

@@ -69,10 +69,18 @@ CREATORS: dict[str, str] = {
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 
 
+_TENACITY_LOOPS = frozenset({"tenacity.Retrying", "tenacity.AsyncRetrying", "tenacity.asyncio.AsyncRetrying"})
+
+
 @node_fact()
 def _leaves_early(ctx: FileContext, loop: ast.AST) -> bool:
     """The loop ends at its first success (a ``return`` or ``break`` in its body): it tries addresses, mirrors
-    or attempts in turn, and normally makes one client, not one per item."""
+    or attempts in turn, and normally makes one client, not one per item. tenacity's attempt loop (``async for
+    attempt in AsyncRetrying(...): with attempt: ...``) is one too: the iterator stops at the first attempt that
+    raises nothing (tracecat's audit webhook delivery)."""
+    iterable = getattr(loop, "iter", None)
+    if isinstance(iterable, ast.Call) and ctx.imports.resolve(iterable.func) in _TENACITY_LOOPS:
+        return True
     stack = list(getattr(loop, "body", []))
     while stack:
         node = stack.pop()

@@ -10,18 +10,20 @@ storm); retries with no stop condition hold a worker forever. Flagged:
 - a hand-written retry loop (see :mod:`backend_lint.analysis.retries`) that sleeps a constant delay.
 
 Left alone: tests and test support (module roles: a test suite's provisioning waits for its own database);
-``wait_fixed(<variable>)`` (a delay the caller configured, like a CLI ``--retry-delay``); short bounded polls of the
-application's own store (:func:`backend_lint.analysis.retries.short_read_poll`: at most 5 s of waiting in all, from
-constants, in a ``get_*``/``read_*``/``load_*`` function); loops that retry work done on this machine only (the file
-system, a local program: :func:`backend_lint.analysis.retries.retries_local_work`); waits built from variables or
-combinations (``wait_fixed(1) + wait_random(0, 2)`` has jitter), ``**kwargs`` that may carry the settings,
-``Retry(0)``/``Retry(total=False)`` (no retries), and loops that poll on a fixed interval without a success exit;
-command line code (also a command class of a CLI framework, through project bases), the code of a developer's script
-run by hand that only its main guard reaches (:func:`.hand_run_scripts.run_by_hand`), set-up of the application's
-storage, a hand-written loop in a function only start-up reaches (the project model's ``startup_only``), a fixed
-pause for a local fault while the server's errors back off in a sibling ``except`` clause, transactions retried
-after a conflict and socket readiness probes (:mod:`backend_lint.analysis.retry_purposes`). Jitter is recommended on
-the page, not required. No fix: the right backoff and attempt budget depend on the dependency."""
+``wait_fixed(<variable>)`` (a delay the caller configured, like a CLI ``--retry-delay``); short bounded polls
+of the application's own store (:func:`backend_lint.analysis.retries.short_read_poll`: at most 5 s of waiting
+in all, from constants, in a ``get_*``/``read_*``/``load_*`` function); loops that retry work done on this
+machine only (the file system, a local program: :func:`backend_lint.analysis.retries.retries_local_work`);
+waits built from variables or combinations (``wait_fixed(1) + wait_random(0, 2)`` has jitter), ``**kwargs``
+that may carry the settings, ``Retry(0)``/``Retry(total=False)`` (no retries), and loops that poll on a fixed
+interval without a success exit; command line code (also a command class of a CLI framework, through project
+bases), the code of a developer's script run by hand that only its main guard reaches
+(:func:`.hand_run_scripts.run_by_hand`), set-up of the application's storage, a hand-written loop in a function
+only start-up reaches (the project model's ``startup_only``), a fixed pause for a local fault while the server's
+errors back off in a sibling ``except`` clause, transactions retried after a conflict, puts retried on a full
+in-process queue and socket readiness probes (:mod:`backend_lint.analysis.retry_purposes`). Jitter is
+recommended on the page, not required. No fix: the right backoff and attempt budget depend on the dependency.
+"""
 
 from __future__ import annotations
 
@@ -55,6 +57,7 @@ from backend_lint.analysis.retries import (
 )
 from backend_lint.analysis.retry_purposes import (
     probes_connection,
+    retries_full_queue,
     retries_transaction_conflict,
     runs_forever,
     server_errors_back_off,
@@ -130,7 +133,7 @@ class RetryWithoutBackoff(Rule):
     triggers = ("retry", "Retry", "Retrying", "backoff", "sleep")
     needs = (origin, is_retry_loop, is_constant_delay, constant_number, short_read_poll, module_roles,
              retries_local_work, in_cli_context, cli_module, retries_transaction_conflict, probes_connection,
-             cli_command_class, startup_only, run_by_hand, unreferenced)
+             retries_full_queue, cli_command_class, startup_only, run_by_hand, unreferenced)
     module_facts = (cli_module_fact,)
 
     @staticmethod
@@ -202,7 +205,8 @@ class RetryWithoutBackoff(Rule):
         if short_read_poll(attempts, delay, function, ctx) or \
                 polls_this_machine(function, ctx) or retries_local_work(ctx, loops[0], ctx.scope):
             return None
-        if retries_transaction_conflict(ctx, loops[0], delay) or probes_connection(ctx, loops[0]):
+        if retries_transaction_conflict(ctx, loops[0], delay) or probes_connection(ctx, loops[0]) or \
+                retries_full_queue(ctx, loops[0]):
             return None
         handler = ctx.scope.except_handler
         if handler is not None and server_errors_back_off(ctx, handler):

@@ -25,7 +25,11 @@ e-mail" sends while the operator waits by design, and its error is the answer), 
 examples, and the handlers of a developer's toy server under ``scripts/`` whose main guard serves it
 (``uvicorn.run(app)``; :func:`~backend_lint.analysis.hand_run_scripts.run_by_hand`, unless another module imports
 the app: a benchmark's ``/sync-wait`` endpoint sleeps on purpose and no client of the service waits on it).
-``asyncio.sleep`` yields the loop and is not slow work.
+``asyncio.sleep`` yields the loop and is not slow work. A sleep of a random duration
+(``time.sleep(random.uniform(0, 0.5))`` before answering a login: fides blurs the timing difference between
+valid and invalid users) exists to delay this very response, which a queue cannot do. A send whose outcome is
+the answer (:mod:`backend_lint.analysis.send_outcome`: its expected failures caught and answered, or its result
+tested by an ``if`` that shows the client a message: peering's operator e-mail form) is left alone too.
 """
 
 from __future__ import annotations
@@ -42,7 +46,8 @@ from backend_lint.analysis.project.conditions import ProjectFact, does, test_sup
 from backend_lint.analysis.project.def_effects import EFFECT_TEXT
 from backend_lint.analysis.project.imported import imported_qualified
 from backend_lint.analysis.resolve import called_function
-from backend_lint.analysis.slow_work import slow_kind, slow_work_in
+from backend_lint.analysis.send_outcome import answers_send_outcome
+from backend_lint.analysis.slow_work import SLEEPS, random_delay, slow_kind, slow_work_in
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 from backend_lint.rule import Rule, visits
@@ -74,7 +79,7 @@ class SlowWorkInRequest(Rule):
         if kind is None:
             helper = called_function(node, ctx, ctx.scope)
             if helper is None:
-                if not helper_of_admin_views(ctx, handler) and not _answers_its_failure(node, ctx, function):
+                if not helper_of_admin_views(ctx, handler) and not answers_send_outcome(node, ctx, function):
                     self._report_project_helper(node, ctx, handler.function.name, unless)
                 return
             kind = slow_work_in(ctx, helper.node) if helper.node is not function else None
@@ -86,9 +91,11 @@ class SlowWorkInRequest(Rule):
                 return
         if kind is None or called is None:
             return
-        if kind == "sleeps" and (ctx.scope.loops or ctx.scope.except_handler is not None):
+        if kind == SLEEPS and (ctx.scope.loops or ctx.scope.except_handler is not None):
             return  # a retry's backoff or a poll's wait (BE203's concern), not work to hand off
-        if helper_of_admin_views(ctx, handler) or _answers_its_failure(node, ctx, function):
+        if kind == SLEEPS and random_delay(node, ctx):
+            return  # a random delay that blurs the answer's timing: it must delay this very response
+        if helper_of_admin_views(ctx, handler) or answers_send_outcome(node, ctx, function):
             return
         self.report(ctx, node, call=f"{called}()", kind=kind, handler=handler.function.name, unless=unless)
 
@@ -115,50 +122,6 @@ class SlowWorkInRequest(Rule):
             self.report(ctx, node, only_if=(fact,), unless=(*earlier, *unless), call=f"{written}()", kind=text,
                         handler=handler)
             earlier.append(fact)
-
-
-_CATCH_ALL = frozenset({"Exception", "BaseException"})
-
-
-def _answers_its_failure(call: ast.Call, ctx: FileContext, function: Optional[ast.AST]) -> bool:
-    """The call sits in a ``try`` of the handler whose ``except`` clauses name the failures they expect and answer
-    the client with them (a response returned, ``messages.error``, ``flash``): hyperkitty posts the user's message
-    to the mailing list and shows ``PostingFailed`` to the poster. A last ``except Exception`` after them may stay
-    when it returns an answer too (plane's "check e-mail credentials" names each SMTP failure, then answers
-    "Could not send email" for the rest). The send's outcome is part of the answer, which a
-    queue could not give."""
-    child: ast.AST = call
-    parent = ctx.parent_of(call)
-    while parent is not None and parent is not function:
-        if isinstance(parent, ast.Try) and any(child is statement for statement in parent.body) and parent.handlers:
-            named = [handler for handler in parent.handlers if not _catch_all(handler)]
-            return bool(named) and all(_answers(handler) for handler in named) and all(
-                _returns_answer(handler) for handler in parent.handlers if _catch_all(handler)
-            )
-        child, parent = parent, ctx.parent_of(parent)
-    return False
-
-
-def _catch_all(handler: ast.ExceptHandler) -> bool:
-    caught = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
-    return any(kind is None or (dotted_name(kind) or "").rpartition(".")[2] in _CATCH_ALL for kind in caught)
-
-
-def _returns_answer(handler: ast.ExceptHandler) -> bool:
-    """A catch-all after clauses that name the expected failures (plane's SMTP errors) that still returns an
-    answer to the client (``return Response({"error": ...}, status=400)``): the failure is told, not hidden. A
-    catch-all alone hides the failure as often as it answers it, and is not read."""
-    return any(isinstance(node, ast.Return) and node.value is not None
-               for statement in handler.body for node in ast.walk(statement))
-
-
-def _answers(handler: ast.ExceptHandler) -> bool:
-    for node in (item for statement in handler.body for item in ast.walk(statement)):
-        if isinstance(node, ast.Return) and node.value is not None:
-            return True
-        if isinstance(node, ast.Call) and (dotted_name(node.func) or "").rpartition(".")[2] in ("error", "flash"):
-            return True
-    return False
 
 
 def _module_level_name(ctx: FileContext, function: ast.AST) -> Optional[str]:

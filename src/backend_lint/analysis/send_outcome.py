@@ -1,0 +1,110 @@
+"""Whether a handler's answer is the outcome of a send it makes (BE206).
+
+A message sent while the client waits is slow work a queue could take, unless the client waits for exactly
+that: the send's success or failure is what the handler answers. Two shapes say so, read at the call:
+
+- the send sits in a ``try`` of the handler whose ``except`` clauses name the failures they expect and answer
+  the client with them (a response returned, ``messages.error``, ``flash``): hyperkitty posts the user's
+  message to the mailing list and shows ``PostingFailed`` to the poster. A last ``except Exception`` after them
+  may stay when it returns an answer too (plane's "check e-mail credentials" names each SMTP failure, then
+  answers "Could not send email" for the rest);
+- the send's result decides the answer: it is given to a name (``sent = mail.send()``, also inside a ``try``)
+  or tested directly, and an ``if`` of the handler that tests it answers in a branch (``if sent == 1:
+  messages.success(request, "E-mail sent.") else: messages.error(...)``, ``elif not sent:
+  messages.warning(...)``, ``return Response(..., status=502)``): peering's "e-mail this network" form,
+  where the operator sends one hand-written message and waits for its outcome.
+
+A queue answers before the send is tried, so it could not give that answer. A catch-all alone, or a result
+only logged, hides the failure as often as it answers it, and is not read.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, Optional
+
+from backend_lint.analysis.ast_helpers import own_nodes
+from backend_lint.analysis.imports import dotted_name
+
+if TYPE_CHECKING:
+    from backend_lint.context import FileContext
+
+_CATCH_ALL = frozenset({"Exception", "BaseException"})
+_MESSAGE_LEVELS = frozenset({"error", "warning", "success", "info", "add_message"})
+"""``django.contrib.messages`` calls that show the user a message on the next page."""
+
+
+def answers_send_outcome(call: ast.Call, ctx: FileContext, function: Optional[ast.AST]) -> bool:
+    """The handler ``function`` answers the outcome of the send ``call`` (see the module docstring)."""
+    return _answers_its_failure(call, ctx, function) or _result_decides_answer(call, ctx, function)
+
+
+def _answers_its_failure(call: ast.Call, ctx: FileContext, function: Optional[ast.AST]) -> bool:
+    child: ast.AST = call
+    parent = ctx.parent_of(call)
+    while parent is not None and parent is not function:
+        if isinstance(parent, ast.Try) and any(child is statement for statement in parent.body) and parent.handlers:
+            named = [handler for handler in parent.handlers if not _catch_all(handler)]
+            return bool(named) and all(_answers(handler.body) for handler in named) and all(
+                _returns_answer(handler) for handler in parent.handlers if _catch_all(handler)
+            )
+        child, parent = parent, ctx.parent_of(parent)
+    return False
+
+
+def _catch_all(handler: ast.ExceptHandler) -> bool:
+    caught = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return any(kind is None or (dotted_name(kind) or "").rpartition(".")[2] in _CATCH_ALL for kind in caught)
+
+
+def _returns_answer(handler: ast.ExceptHandler) -> bool:
+    """A catch-all after clauses that name the expected failures that still returns an answer to the client
+    (``return Response({"error": ...}, status=400)``): the failure is told, not hidden."""
+    return any(isinstance(node, ast.Return) and node.value is not None
+               for statement in handler.body for node in ast.walk(statement))
+
+
+def _answers(block: list[ast.stmt]) -> bool:
+    """``block`` returns a value, or shows the client a message (``messages.error``, ``flash``; ``error`` of
+    any receiver in an ``except`` clause, as before)."""
+    for node in (item for statement in block for item in ast.walk(statement)):
+        if isinstance(node, ast.Return) and node.value is not None:
+            return True
+        if isinstance(node, ast.Call) and (dotted_name(node.func) or "").rpartition(".")[2] in ("error", "flash"):
+            return True
+    return False
+
+
+def _shows_message(block: list[ast.stmt]) -> bool:
+    """``block`` returns a value, or shows the client a message: ``messages.success(request, ...)`` (Django's
+    messages framework, by its module name) or Flask's ``flash(...)``; a log line is not an answer."""
+    for node in (item for statement in block for item in ast.walk(statement)):
+        if isinstance(node, ast.Return) and node.value is not None:
+            return True
+        if isinstance(node, ast.Call):
+            written = dotted_name(node.func) or ""
+            receiver, _, last = written.rpartition(".")
+            if last == "flash" or (receiver.rpartition(".")[2] == "messages" and last in _MESSAGE_LEVELS):
+                return True
+    return False
+
+
+def _result_decides_answer(call: ast.Call, ctx: FileContext, function: Optional[ast.AST]) -> bool:
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    value: ast.AST = call
+    parent = ctx.parent_of(call)
+    if isinstance(parent, ast.Await):
+        value, parent = parent, ctx.parent_of(parent)
+    name: Optional[str] = None
+    if isinstance(parent, ast.Assign) and parent.value is value and len(parent.targets) == 1 \
+            and isinstance(parent.targets[0], ast.Name):
+        name = parent.targets[0].id
+    for node in own_nodes(function):
+        if not isinstance(node, ast.If):
+            continue
+        tested = any(part is value or (name is not None and isinstance(part, ast.Name) and part.id == name)
+                     for part in ast.walk(node.test))
+        if tested and (_shows_message(node.body) or _shows_message(node.orelse)):
+            return True
+    return False
