@@ -75,23 +75,33 @@ def payload_free_trigger(function: _Function, effect: Effect) -> bool:
 
 
 def _created_names(function: _Function) -> set[str]:
-    """Locals holding what the body created: ``serializer`` of ``serializer.save()`` (a serializer built with
-    data), ``page`` of ``page = Page.objects.create(...)`` or ``page = create_page(...)``, ``task`` of
-    ``db.session.add(task)``."""
-    names: set[str] = set()
+    """Locals holding what the body created: ``serializer`` of ``serializer.save()`` where ``serializer =
+    PageSerializer(data=...)``, ``task`` of ``db.session.add(task)`` where ``task = CaseTask(...)``, ``page`` of
+    ``page = Page.objects.create(...)`` or ``page = create_page(...)``. A local fetched anywhere in the body
+    (``obj = self.get_object()``, ``order = Order.objects.get(...)``) is an update's, not a new record's."""
+    built: set[str] = set()
+    fetched: set[str] = set()
+    created: set[str] = set()
+    stored: set[str] = set()
     for node in ast.walk(function):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             if node.func.attr == "save" and isinstance(node.func.value, ast.Name):
-                names.add(node.func.value.id)
+                stored.add(node.func.value.id)
             elif node.func.attr == "add" and node.args and isinstance(node.args[0], ast.Name):
-                names.add(node.args[0].id)
-        value = node.value if isinstance(node, ast.Assign) else None
-        value = value.value if isinstance(value, ast.Await) else value
-        if isinstance(node, ast.Assign) and isinstance(value, ast.Call):
-            last = callee_name(value)
-            if last in _CREATE_CALLS or last.startswith("create_"):
-                names.update(target.id for target in node.targets if isinstance(target, ast.Name))
-    return names
+                stored.add(node.args[0].id)
+        if not isinstance(node, ast.Assign):
+            continue
+        value = node.value.value if isinstance(node.value, ast.Await) else node.value
+        targets = {target.id for target in node.targets if isinstance(target, ast.Name)}
+        last = callee_name(value) if isinstance(value, ast.Call) else ""
+        if last in _CREATE_CALLS or last.startswith("create_"):
+            created |= targets
+        elif isinstance(value, ast.Call) and last[:1].isupper() \
+                and not any(keyword.arg == "instance" for keyword in value.keywords):
+            built |= targets
+        else:
+            fetched |= targets
+    return (created | (stored & built)) - fetched
 
 
 def follows_created_record(function: _Function, effect: Effect) -> bool:
