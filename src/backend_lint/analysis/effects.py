@@ -17,7 +17,8 @@ Kinds of effect (each :class:`Effect` is a kind, what it acts on as written, and
   ``perform_create(...)``, a call of an unresolved function named ``create_*``/``insert_*`` or a
   ``Create...`` class (``CreateChartCommand(item).run()``), and an ``INSERT INTO`` statement;
 - ``enqueues``: Celery ``.delay``/``.apply_async``/``send_task``, RQ ``enqueue``, ``BackgroundTasks.add_task``,
-  Django-Q ``async_task``, dramatiq ``.send`` of an actor of the module and ``send_with_options``;
+  Django-Q ``async_task``, dramatiq ``.send`` of an actor of the module and ``send_with_options`` (not a bare
+  function of the application's own named like one and handed no job, iris's ``add_task(task=task, ...)``);
 - ``sends``: Django ``send_mail``/``send_mass_mail`` (not ``mail_admins``: a staff alert), an e-mail message's
   ``.send()``, Flask-Mail ``mail.send``, ``smtplib`` ``sendmail``/``send_message``, Twilio ``messages.create``,
   a ``send_*`` call whose name says what it sends (mail, SMS, message, notification, webhook, invitation), and an
@@ -83,6 +84,9 @@ _ENQUEUE_METHODS = frozenset({
 _JOB_FIRST = frozenset({"add_task", "enqueue", "enqueue_call", "async_task",
                         "schedule_task"})
 """Queueing calls whose first argument is the job (a function), not its payload."""
+_QUEUE_MODULES = frozenset({"django_q", "rq", "django_rq", "celery", "dramatiq", "huey", "arq", "taskiq",
+                            "procrastinate", "fastapi", "starlette"})
+"""Libraries whose bare queueing functions (``async_task(job, ...)``) are queue calls wherever imported."""
 _MAIL_FUNCTIONS = frozenset({"django.core.mail.send_mail", "django.core.mail.send_mass_mail"})
 """(Not ``mail_admins``/``mail_managers``: they alert the site's own staff, mostly from error reporting helpers
 (onadata's ``report_exception``), and a repeated alert harms no one: neither a retry's harm nor work a client
@@ -342,7 +346,7 @@ class _Collector:
             return SENDS, written
         if last == "send":
             return self._send(call, receiver, receiver_name)
-        if last in _ENQUEUE_METHODS:
+        if last in _ENQUEUE_METHODS and not _project_function_named_like_queue(call, resolved, written, last):
             job = dotted_name(call.args[0]) if last in _JOB_FIRST and call.args else None
             return ENQUEUES, job or written  # ``add_task(telemetry.log_run, ...)``: the job says what it is
         if last == "post" and resolved and self._outbound(call):
@@ -412,6 +416,15 @@ class _Collector:
         parts.discard("create")
         parts.discard("insert")
         return bool(parts) and not parts & _NOT_CREATED
+
+
+def _project_function_named_like_queue(call: ast.Call, resolved: str, written: str, last: str) -> bool:
+    """``add_task(task=task, assignee_id_list=..., caseid=...)`` imported from the application's own data layer
+    (iris's ``app.datamgmt.case.case_tasks_db.add_task``): a bare function named like a queue method, handed no
+    job, is the application's own function (it adds a task record), not ``BackgroundTasks.add_task`` or
+    Django-Q's ``async_task(job, ...)``, which always take the job first."""
+    return isinstance(call.func, ast.Name) and last in _JOB_FIRST and not call.args and resolved != written \
+        and resolved.split(".", 1)[0] not in _QUEUE_MODULES
 
 
 def _settles_given_invoice(call: ast.Call) -> bool:

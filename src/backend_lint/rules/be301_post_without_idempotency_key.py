@@ -48,6 +48,7 @@ from backend_lint.analysis.effects import (
     words,
 )
 from backend_lint.analysis.facts import file_fact
+from backend_lint.analysis.form_pages import asgi_form_page
 from backend_lint.analysis.handler_body import handler_body
 from backend_lint.analysis.handlers import (
     DJANGO,
@@ -74,6 +75,7 @@ from backend_lint.analysis.project.conditions import (
 )
 from backend_lint.analysis.project.imported import imported_qualified, imported_qualified_name
 from backend_lint.analysis.project.model import path_words
+from backend_lint.analysis.queued_jobs import follows_created_record, forced_rerun, payload_free_trigger
 from backend_lint.analysis.retry_outcomes import consumes_path_resource, posts_to_conversation
 from backend_lint.analysis.unique_models import conflict_skipping_lines, names_match, unique_models
 from backend_lint.context import FileContext
@@ -174,7 +176,7 @@ def _browser_form(handler: Handler, ctx: FileContext) -> bool:
     send no custom headers, so the key cannot be asked for there (the form's CSRF token and redirect-after-POST
     do that job). The evidence may sit one level down, in a helper of the same class or module."""
     if handler.framework not in (DJANGO, FLASK, DRF):
-        return False
+        return asgi_form_page(handler)  # a FastAPI/HTMX dashboard's form page (GET and POST, a template)
     bodies = [handler_body(ctx, handler)]
     for helper in same_module_helpers(ctx, handler.function):
         if isinstance(helper, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -217,6 +219,18 @@ def _module_handles_idempotency(ctx: FileContext) -> bool:
     )
 
 
+def _without_harmless_jobs(found: list[Effect], handler: Handler) -> list[Effect]:
+    """``found`` without the queued jobs whose second run harms nobody, read from the enqueueing call
+    (:mod:`backend_lint.analysis.queued_jobs`): a trigger handed nothing (it drains what the server holds), a
+    job of a handler that passes a ``force`` flag (the work skips what it did unless forced), and a follow-up
+    handed the record the handler just saved or created (its log, index or hooks: on a retry it follows the
+    second record, visible and deletable like the record; the record itself is still judged as a create)."""
+    function = handler.function
+    return [effect for effect in found if effect.kind != ENQUEUES or not (
+        payload_free_trigger(function, effect) or forced_rerun(function, effect)
+        or follows_created_record(function, effect))]
+
+
 class PostWithoutIdempotencyKey(Rule):
     code = "BE301"
     name = "post-without-idempotency-key"
@@ -242,8 +256,8 @@ class PostWithoutIdempotencyKey(Rule):
                 "favorite", "unfavorite", "favourite", "unfavourite", "star", "unstar", "watch", "unwatch", "follow",
                 "unfollow", "subscribe", "unsubscribe", "like", "unlike", "pin", "unpin",
                 "close", "cancel", "stop", "pause", "resume", "archive", "unarchive", "enable", "disable", "activate",
-                "deactivate", "approve", "deny", "reject", "lock", "unlock", "reset", "sync", "replicate",
-                "mark", "unmark",
+                "deactivate", "approve", "deny", "reject", "lock", "unlock", "reset", "sync", "synchronise",
+                "synchronize", "replicate", "mark", "unmark",
             ],
             "path words (also plural) of endpoints that create nothing (sign-in, reads sent as POST, webhooks and "
             "a code host's notification hooks, "
@@ -255,7 +269,8 @@ class PostWithoutIdempotencyKey(Rule):
             list,
             ["permalink", "tab", "draft", "log", "logs", "audit", "activity", "activities", "cache", "warm",
              "screenshot", "thumbnail",
-             "refresh", "sync", "cleanup", "reindex",
+             "refresh", "sync", "synchronise", "synchronize", "synchronisation", "synchronization",
+             "cleanup", "reindex",
              "theme", "domain", "role", "notification", "asset", "setting", "preference", "config",
              "configuration", "wallet", "import", "replica", "replicate", "replication",
              "file", "upload", "attachment"],
@@ -400,7 +415,7 @@ class PostWithoutIdempotencyKey(Rule):
             if named & excused:
                 continue
             found.append(effect)
-        return found
+        return _without_harmless_jobs(found, handler)
 
     def _project_providers(self, handler: Handler, ctx: FileContext) -> tuple[ProjectFact, ...]:
         """What another module of the project may do for this handler: an app-wide middleware or hook, or a

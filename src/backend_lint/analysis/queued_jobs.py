@@ -1,0 +1,131 @@
+"""What a queued job a handler enqueues is handed, read from the enqueueing call (BE301).
+
+A retried POST runs the handler again, and the job it queues runs again. Whether that second run harms anyone
+depends on what the job is given, which the enqueueing call shows:
+
+- a **trigger**: the job is handed nothing from the request (``background_tasks.add_task(send_email_batch)``,
+  ``tasks.reindex_all.delay()``): it works from what the server holds (the requests pending e-mail, the rows
+  due), and a retried trigger finds that work running or done (fides' e-mail batch, which locks and drains the
+  requests still waiting);
+- a **follow-up of a record just created**: the job is handed the record the handler created in the same body
+  (``page_transaction.delay(page_id=serializer.data["id"])`` after ``serializer.save()``): it logs, indexes or
+  hooks that record, and on a retry it follows the second record, visible and deletable like the record itself;
+- a **forced re-run**: the handler passes a ``force`` flag to the work it starts (``analyzer_force_run=...``):
+  by default the work skips what it already did (timesketch skips an analyzer already run with the same
+  arguments), so it is re-runnable by design.
+
+Only the handler's own body is read (effects found in a helper are not matched to a call here).
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Optional, Union
+
+from backend_lint.analysis.ast_helpers import callee_name
+from backend_lint.analysis.effects import ENQUEUES, Effect, words
+
+_Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
+_JOB_FIRST = frozenset({"add_task", "enqueue", "enqueue_call", "async_task", "schedule_task"})
+_ON_TASK = frozenset({"delay", "apply_async", "send", "kiq"})
+_CREATE_CALLS = frozenset({"create", "bulk_create", "insert", "insert_one", "create_one"})
+_MESSAGE_WORDS = frozenset({"mail", "email", "emails", "sms", "message", "messages", "notify", "notification",
+                            "notifications", "webhook", "webhooks", "invite", "invitation", "push", "alert",
+                            "send", "forward", "charge", "pay", "payment"})
+"""Words of a job that acts outside (delivers a message, forwards a request, moves money): not a mere
+follow-up, a second run reaches someone."""
+
+
+def _enqueue_call(function: _Function, effect: Effect) -> Optional[ast.Call]:
+    """The call in ``function``'s own body that ``effect`` (an enqueue found there) was read from."""
+    if effect.kind != ENQUEUES or effect.via:
+        return None
+    for node in ast.walk(function):
+        if isinstance(node, ast.Call) and node.lineno == effect.line \
+                and callee_name(node) in _JOB_FIRST | _ON_TASK | {"enqueue_at", "enqueue_in", "send_task",
+                                                                  "send_with_options"}:
+            return node
+    return None
+
+
+def _assigned_locals(function: _Function) -> set[str]:
+    return {target.id for node in ast.walk(function) if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign))
+            for target in ([node.target] if not isinstance(node, ast.Assign) else node.targets)
+            if isinstance(target, ast.Name)}
+
+
+def payload_free_trigger(function: _Function, effect: Effect) -> bool:
+    """The enqueue at ``effect`` hands the job nothing: ``add_task(send_email_batch)`` with no other argument,
+    or ``send_digest.delay()`` on a task named where it is defined or imported (not on a local canvas built
+    with arguments, ``pipeline = chain(...); pipeline.apply_async()``)."""
+    call = _enqueue_call(function, effect)
+    if call is None:
+        return False
+    last = callee_name(call)
+    if last in _JOB_FIRST:
+        return len(call.args) == 1 and not call.keywords and isinstance(call.args[0], (ast.Name, ast.Attribute))
+    if last not in _ON_TASK or call.args or call.keywords or not isinstance(call.func, ast.Attribute):
+        return False
+    receiver = call.func.value
+    root = receiver
+    while isinstance(root, ast.Attribute):
+        root = root.value
+    return isinstance(root, ast.Name) and root.id not in _assigned_locals(function) \
+        and not isinstance(receiver, ast.Call)
+
+
+def _created_names(function: _Function) -> set[str]:
+    """Locals holding what the body created: ``serializer`` of ``serializer.save()`` where ``serializer =
+    PageSerializer(data=...)``, ``task`` of ``db.session.add(task)`` where ``task = CaseTask(...)``, ``page`` of
+    ``page = Page.objects.create(...)`` or ``page = create_page(...)``. A local fetched anywhere in the body
+    (``obj = self.get_object()``, ``order = Order.objects.get(...)``) is an update's, not a new record's."""
+    built: set[str] = set()
+    fetched: set[str] = set()
+    created: set[str] = set()
+    stored: set[str] = set()
+    for node in ast.walk(function):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr == "save" and isinstance(node.func.value, ast.Name):
+                stored.add(node.func.value.id)
+            elif node.func.attr == "add" and node.args and isinstance(node.args[0], ast.Name):
+                stored.add(node.args[0].id)
+        if not isinstance(node, ast.Assign):
+            continue
+        value = node.value.value if isinstance(node.value, ast.Await) else node.value
+        targets = {target.id for target in node.targets if isinstance(target, ast.Name)}
+        last = callee_name(value) if isinstance(value, ast.Call) else ""
+        if last in _CREATE_CALLS or last.startswith("create_"):
+            created |= targets
+        elif isinstance(value, ast.Call) and last[:1].isupper() \
+                and not any(keyword.arg == "instance" for keyword in value.keywords):
+            built |= targets
+        else:
+            fetched |= targets
+    return (created | (stored & built)) - fetched
+
+
+def follows_created_record(function: _Function, effect: Effect) -> bool:
+    """The enqueue at ``effect`` hands the job the record the body just created (an argument mentions it,
+    ``page_id=serializer.data["id"]``), and the job's name says it reaches no one (not a mail, a notification,
+    a webhook, a forwarded request or a payment)."""
+    call = _enqueue_call(function, effect)
+    if call is None:
+        return False
+    job = call.args[0] if callee_name(call) in _JOB_FIRST and call.args else call.func
+    named = words(ast.unparse(job))
+    if named & _MESSAGE_WORDS:
+        return False
+    created = _created_names(function)
+    handed = call.args[1:] if callee_name(call) in _JOB_FIRST else call.args
+    passed = [*handed, *(keyword.value for keyword in call.keywords)]
+    return bool(created) and any(isinstance(part, ast.Name) and part.id in created
+                                 for value in passed for part in ast.walk(value))
+
+
+def forced_rerun(function: _Function, effect: Effect) -> bool:
+    """The handler passes a ``force`` flag to what it calls (``build_pipeline(..., analyzer_force_run=force)``)
+    and queues, in its own body, a job whose name says it reaches no one (``pipeline.apply_async()``): the work
+    it starts skips by default what it already did, so a repeat is a re-run by design."""
+    return effect.kind == ENQUEUES and not effect.via and not words(effect.what) & _MESSAGE_WORDS and any(
+        isinstance(node, ast.keyword) and node.arg is not None and "force" in words(node.arg)
+        for node in ast.walk(function))
