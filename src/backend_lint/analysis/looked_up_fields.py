@@ -132,7 +132,8 @@ def _miss_answered(lookup: ast.Call, parents: dict[ast.AST, ast.AST]) -> bool:
         siblings = _block_holding(holder, current)
         if siblings is None:
             return False
-        for later in siblings[siblings.index(current) + 1:]:  # type: ignore[arg-type]
+        index = next(position for position, statement in enumerate(siblings) if statement is current)
+        for later in siblings[index + 1:]:
             if isinstance(later, ast.If) and _negates(later.test, row) and _leaves(later.body):
                 return True
         if not isinstance(holder, ast.If):
