@@ -181,19 +181,45 @@ def delegated_admin(handler: Handler) -> bool:
     """A route of the back office (its every path under an ``admin`` segment) that requires a specific permission
     through a dependency (``Depends(require_permission(Permission.READ_QUERY_HISTORY))`` on
     ``/admin/query-history/download``): a capability of administration the operator delegates to chosen groups
-    (Onyx's "view query history of everyone"), not a page every user reaches. A permission named basic is not
-    one."""
+    (Onyx's "view query history of everyone"), not a page every user reaches; FastAPI's ``Security(verify_client,
+    scopes=[DATABASE_RESET])`` on ``/admin/db/{action}`` requires such a capability as an OAuth scope (fides). A
+    permission named basic is not one."""
     if not _admin_path(handler):
         return False
-    required = [
-        arg for param in handler.params if param.marker_call is not None and param.marker_call.args
-        for arg in _required_permissions(param.marker_call.args[0])
-    ] + [
-        arg for decorator in handler.function.decorator_list if isinstance(decorator, ast.Call)
-        for target in route_dependencies(decorator) for arg in _required_permissions(target)
+    markers = [param.marker_call for param in handler.params if param.marker_call is not None] + [
+        item for decorator in handler.function.decorator_list if isinstance(decorator, ast.Call)
+        for item in _dependency_items(decorator)
     ]
+    required = [
+        arg for marker in markers if marker.args for arg in _required_permissions(marker.args[0])
+    ] + [arg for marker in markers for arg in _security_scopes(marker)]
     return bool(required) and not any(
         "basic" in (dotted_name(arg) or "").rpartition(".")[2].lower() for arg in required)
+
+
+def _dependency_items(call: ast.Call) -> list[ast.Call]:
+    """The ``Depends(...)``/``Security(...)`` calls of a route decorator's ``dependencies=[...]``."""
+    return [
+        item
+        for keyword in call.keywords
+        if keyword.arg == "dependencies" and isinstance(keyword.value, (ast.List, ast.Tuple))
+        for item in keyword.value.elts if isinstance(item, ast.Call) and item.args
+    ]
+
+
+def _security_scopes(marker: ast.Call) -> list[ast.expr]:
+    """The scopes FastAPI's ``Security(verify_oauth_client, scopes=[scope_registry.DATABASE_RESET])`` requires:
+    every item a constant named in capitals (fides' scope registry); otherwise none. A scope is a permission the
+    operator grants an OAuth client, the same as a factory's permission constant."""
+    if (dotted_name(marker.func) or "").rpartition(".")[2] != "Security":
+        return []
+    scopes = next((keyword.value for keyword in marker.keywords if keyword.arg == "scopes"), None)
+    if not isinstance(scopes, (ast.List, ast.Tuple)) or not scopes.elts:
+        return []
+    names = [(dotted_name(item) or "").rpartition(".")[2] for item in scopes.elts]
+    if not all(name and name.isupper() for name in names):
+        return []
+    return list(scopes.elts)
 
 
 def _permission_classes(statement: ast.stmt) -> list[ast.expr]:
@@ -306,12 +332,7 @@ def route_owners(handler: Handler, module: str) -> Optional[set[str]]:
 def route_dependencies(call: ast.Call) -> list[ast.expr]:
     """What each ``Depends(...)``/``Security(...)`` of a route decorator's or router's ``dependencies=[...]``
     is given (``check_admin`` in ``dependencies=[Depends(check_admin)]``)."""
-    return [
-        item.args[0]
-        for keyword in call.keywords
-        if keyword.arg == "dependencies" and isinstance(keyword.value, (ast.List, ast.Tuple))
-        for item in keyword.value.elts if isinstance(item, ast.Call) and item.args
-    ]
+    return [item.args[0] for item in _dependency_items(call)]
 
 
 def _admin_dependencies(call: ast.Call) -> bool:

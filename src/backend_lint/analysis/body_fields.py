@@ -83,8 +83,9 @@ class BodyFieldUses:
     def scalar_checked(self, use: ast.expr, depth: int = 0) -> bool:
         """A local holding one field is tested (``if not client_id``), compared, converted (``int(rows)``),
         handed to a helper function by position (``self._stream(client_id)``) or by keyword as that call's only
-        argument (``get_storage_directory(shared_storage=storage)``), logged, written to a file or turned into
-        text by a string method whose result is one of the above: it is checked or goes on as one value. Fields
+        argument (``get_storage_directory(shared_storage=storage)``), logged (also formatted into the message of a
+        log or activity-trail call), written to a file or turned into text by a string method whose result is one
+        of the above: it is checked or goes on as one value. Fields
         read from it, a model or a store (``Order(name=name)``, ``.create(name=name)``) keep it raw."""
         parent = self.parents.get(use)
         if isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.Not):
@@ -106,6 +107,10 @@ class BodyFieldUses:
             )
         if self._into_own_preferences(use, parent):
             return True  # preferences.set(f"tables.{table_name}.columns", columns): the user's own UI state
+        if isinstance(parent, ast.FormattedValue):
+            text = self.parents.get(parent)
+            call = self.parents.get(text) if isinstance(text, ast.JoinedStr) else None
+            return isinstance(call, ast.Call) and text in call.args and _records_text(call)
         if isinstance(parent, ast.Call) and use in parent.args:
             if isinstance(parent.func, ast.Name) and parent.func.id in CONVERTERS:
                 return True
@@ -196,6 +201,13 @@ class BodyFieldUses:
 
 def _logging(call: ast.Call) -> bool:
     return callee_name(call) in ("debug", "info", "warning", "warn", "error", "exception", "critical", "log")
+
+
+def _records_text(call: ast.Call) -> bool:
+    """A log line or an entry of the application's activity or audit trail (IRIS's ``track_activity(f"Folder
+    {folder_name} added")``): the field goes on as words of a message, not as a value."""
+    name = callee_name(call).lower()
+    return _logging(call) or "activity" in name or "audit" in name
 
 
 def http_status(attribute: ast.Attribute, parent: Optional[ast.AST]) -> bool:

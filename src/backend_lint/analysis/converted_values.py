@@ -5,7 +5,8 @@
 field whose every element is converted where it is read, or handed whole to a function that may look it up
 (``for trans_id in data["trans_ids"]: delete_tool_data(trans_id)``), is checked value by value. None of them
 reaches a store as the client's raw text, so a schema would add nothing (pgAdmin's ``delete_application_state``,
-Polar's attachment merge).
+Polar's attachment merge). ``base64.b64decode(field)`` inside a ``try`` whose clause answers is the same: bytes or
+the client's error.
 """
 
 from __future__ import annotations
@@ -67,3 +68,21 @@ def elements_checked(
     return bool(loads) and all(
         isinstance(load.ctx, ast.Load) and (converted_where_read(load, parents) or handed_to_function(load))
         for load in loads)
+
+
+def decoded_in_try(value: ast.expr, parents: Mapping[ast.AST, ast.AST]) -> bool:
+    """``value`` is base64-decoded where it is read (``base64.b64decode(js_data.get("file_content"))``) inside a
+    ``try`` whose clause answers the failure: the result is bytes with no fields, or the client is told its
+    content did not decode (IRIS's datastore upload)."""
+    call = parents.get(value)
+    if not (isinstance(call, ast.Call) and call.args[:1] == [value] and callee_name(call) == "b64decode"):
+        return False
+    child: ast.AST = call
+    node = parents.get(call)
+    while node is not None and not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        if isinstance(node, ast.Try) and child in node.body and any(
+                isinstance(statement, (ast.Return, ast.Raise)) for clause in node.handlers
+                for statement in clause.body):
+            return True
+        child, node = node, parents.get(node)
+    return False

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Optional
 from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.body_fields import SINK_METHODS, BodyFieldUses, http_status
-from backend_lint.analysis.converted_values import converted_where_read, elements_checked
+from backend_lint.analysis.converted_values import converted_where_read, decoded_in_try, elements_checked
 from backend_lint.analysis.facts import node_fact
 from backend_lint.analysis.handlers import AIOHTTP, DJANGO, DRF, FASTAPI, FLASK, LITESTAR, Handler
 from backend_lint.analysis.imports import dotted_name
@@ -488,6 +488,8 @@ class _Summariser(BodyFieldUses):
             return all(other is field or _literal(other) for other in others)
         if converted_where_read(field, self.parents) or elements_checked(field, self.parents, self._handed_to_function):
             return True
+        if decoded_in_try(field, self.parents):
+            return True  # base64.b64decode(data.get("file_content")) in a try that answers: bytes or an error
         if _one_value_setter(parent, field):
             return True
         value = field

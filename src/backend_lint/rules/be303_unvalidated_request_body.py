@@ -27,6 +27,11 @@ setter's to check (as is a field written only into the requesting user's own pre
 :mod:`backend_lint.analysis.preference_stores`); so is a body a decorator validates first
 (``@validate_openapi_request("addNotifications")``, ``@use_kwargs(schema)``), and fields read leniently that
 only ever become text (:mod:`backend_lint.analysis.text_fields`: a prompt built from ``data.get("plan")``).
+A body that is one CSV text field whose every parsed row is loaded through a schema
+(:mod:`backend_lint.analysis.csv_rows`: IRIS's IOC upload) is validated at the level of the rows.
+So is a body whose every field is an id resolved by a lookup whose miss the handler answers
+(:mod:`backend_lint.analysis.looked_up_fields`: Timesketch's ``Timeline.get_by_id(timeline_id)`` then
+``if not timeline: abort(404)``).
 A handler whose body starts by turning every request away unless a development setting is on
 (:mod:`backend_lint.analysis.dev_only`: ``if not (settings.DEV and settings.ENABLE_TESTING_ENDPOINTS): raise
 Http404``) is a testing endpoint production never serves, and is left alone.
@@ -37,10 +42,12 @@ from __future__ import annotations
 import ast
 
 from backend_lint.analysis.body_fields import form_text_fields, one_form_text_field
+from backend_lint.analysis.csv_rows import rows_loaded_by_schema
 from backend_lint.analysis.delegated_validation import answers_service_refusal, validated_by_decorator
 from backend_lint.analysis.dev_only import development_only
 from backend_lint.analysis.handler_body import handler_body
 from backend_lint.analysis.handlers import FLASK, FRAMEWORK_MODULES, handler_for
+from backend_lint.analysis.looked_up_fields import fields_only_looked_up
 from backend_lint.analysis.project.conditions import test_support
 from backend_lint.analysis.text_fields import only_text_fields
 from backend_lint.context import FileContext
@@ -76,6 +83,10 @@ class UnvalidatedRequestBody(Rule):
         first = next((read for read in reads if read.raw), None)
         if first is not None and only_text_fields(node, [read.node for read in reads]):
             return  # fields read leniently that only become text (a prompt): free-form by design
+        if first is not None and rows_loaded_by_schema(node, [read.node for read in reads]):
+            return  # one CSV text field whose every parsed row is loaded through a schema: the rows are validated
+        if first is not None and fields_only_looked_up(node, [read.node for read in reads]):
+            return  # every field an id resolved by a lookup whose miss is answered: nothing stored as sent
         if first is not None and validated_by_decorator(node):
             return  # a decorator validates the request against a schema before the handler runs
         if first is not None and answers_service_refusal(node, [read.node for read in reads]):

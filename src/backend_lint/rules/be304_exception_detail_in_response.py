@@ -69,7 +69,10 @@ _TRACEBACK_CALLS = frozenset({
     "traceback.format_exception_only",
 })
 _RESPONSE_FUNCTIONS = frozenset({"jsonify", "json_response", "make_response", "Response"})
-_CLIENT_FACING = ("ValidationError", "HTTPException", "APIException", "Http404", "NotFound", "DoesNotExist")
+_CLIENT_FACING = ("ValidationError", "HTTPException", "APIException", "Http404", "NotFound", "DoesNotExist",
+                  "NoResultFound")
+"""Library errors written for clients; SQLAlchemy's ``NoResultFound`` is its ``DoesNotExist``: the library's fixed
+"No row was found when one was required", or a message the project raised it with itself."""
 _BUILTIN_INTERNAL = frozenset({
     "Exception", "BaseException", "KeyError", "IndexError", "LookupError", "TypeError", "AttributeError",
     "RuntimeError", "OSError", "IOError", "EnvironmentError", "ConnectionError", "TimeoutError",
@@ -85,6 +88,7 @@ _INFRASTRUCTURE_MODULES = frozenset({
     "azure", "stripe", "openai",
 })
 _ANY = "*"
+_NOT_FOUND_PHRASES = ("not found", "does not exist")
 _VALIDATION_ERRORS = ("ValidationError", "ParseError", "ValidationException")
 _WEB_FRAMEWORKS = frozenset({
     "fastapi", "starlette", "django", "rest_framework", "flask", "werkzeug", "quart", "aiohttp", "litestar",
@@ -173,23 +177,46 @@ def _internal(caught: Optional[ast.expr], ctx: FileContext) -> bool:
 
 def _narrowed(node: ast.AST, name: str, ctx: FileContext) -> bool:
     """``node`` sits in the body of an ``if`` that narrows the caught ``name`` to a client-facing type."""
-    return under_if(node, ctx.parent_of, lambda test: _narrows_to_client_error(test, name, ctx))
+    not_found = _answers_not_found(node)
+    return under_if(node, ctx.parent_of, lambda test: _narrows_to_client_error(test, name, ctx, not_found))
 
 
-def _narrows_to_client_error(test: ast.expr, name: str, ctx: FileContext) -> bool:
+def _narrows_to_client_error(test: ast.expr, name: str, ctx: FileContext, not_found: bool = False) -> bool:
     """``isinstance(exc, CustomComponentValidationError)``: inside this ``if`` the caught ``exc`` is of a type
     whose text is written for clients (a project's own error, a validation error), whatever the clause caught.
     ``"stream or streaming set to True" in str(exc)``: the text is a message the code knows (a phrase of three
-    words or more; ``"timeout" in str(e)`` may be a word of anything)."""
+    words or more; ``"timeout" in str(e)`` may be a word of anything). With ``not_found`` (the branch answers
+    404), ``"not found" in str(e).lower()`` counts too: the code picks out its services' own not-found refusals
+    (``TracecatNotFoundError(f"Attachment {id} not found")``) and answers them as the missing resource."""
     if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.In) \
             and isinstance(test.left, ast.Constant) and isinstance(test.left.value, str) \
-            and len(test.left.value.split()) >= 3 \
+            and (len(test.left.value.split()) >= 3 or (not_found and test.left.value.lower() in _NOT_FOUND_PHRASES)) \
             and _detail_in(test.comparators[0], [name], ctx, _MAX_DEPTH) is not None:
         return True
     if not (isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "isinstance"
             and len(test.args) == 2 and isinstance(test.args[0], ast.Name) and test.args[0].id == name):
         return False
     return not _internal(test.args[1], ctx)
+
+
+def _answers_not_found(node: ast.AST) -> bool:
+    """The ``raise``, ``return`` or response call answers 404 (``HTTPException(status_code=404, ...)``,
+    ``status.HTTP_404_NOT_FOUND``, a returned ``(body, 404)``)."""
+    if isinstance(node, ast.Raise):
+        node = node.exc if node.exc is not None else node
+    if isinstance(node, ast.Return) and isinstance(node.value, ast.Tuple) and len(node.value.elts) > 1:
+        return _is_404(node.value.elts[1])
+    if not isinstance(node, ast.Call):
+        return False
+    given = [*node.args[:2], *(kw.value for kw in node.keywords if kw.arg in ("status_code", "status", "code"))]
+    return any(_is_404(value) for value in given)
+
+
+def _is_404(value: ast.expr) -> bool:
+    if isinstance(value, ast.Constant):
+        return value.value == 404
+    written = dotted_name(value) or ""
+    return "404" in written or written.rpartition(".")[2] == "NOT_FOUND"
 
 
 def _in_except(scope: Scope, ctx: FileContext) -> bool:
