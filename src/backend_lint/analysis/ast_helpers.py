@@ -158,3 +158,20 @@ def next_statement(
             return None
         current = owner
     return None
+
+
+def lifted(node: ast.expr, parents: dict[ast.AST, ast.AST], *kinds: type) -> ast.expr:
+    """``node`` lifted through the parents of these kinds that wrap it (``await``, ``x or {}``): the expression
+    whose value is ``node``'s, for whoever asks where that value goes."""
+    while isinstance(parents.get(node), kinds):
+        node = parents[node]  # type: ignore[assignment]  # an expression's parent of these kinds is one
+    return node
+
+
+def assigned_name(value: ast.expr, parents: dict[ast.AST, ast.AST]) -> Optional[str]:
+    """The one name ``value`` is assigned to (``doc = <value>``), else ``None``."""
+    parent = parents.get(value)
+    if isinstance(parent, ast.Assign) and parent.value is value and len(parent.targets) == 1 \
+            and isinstance(parent.targets[0], ast.Name):
+        return parent.targets[0].id
+    return None

@@ -18,7 +18,7 @@ from __future__ import annotations
 import ast
 from typing import Optional
 
-from backend_lint.analysis.ast_helpers import callee_name
+from backend_lint.analysis.ast_helpers import assigned_name, callee_name, lifted
 
 _READERS = frozenset({"DictReader", "reader"})
 _LOADS = frozenset({"load", "loads", "validate", "model_validate"})
@@ -30,7 +30,7 @@ def rows_loaded_by_schema(function: ast.AST, reads: list[ast.expr]) -> bool:
     parents = {child: node for node in ast.walk(function) for child in ast.iter_child_nodes(node)}
     documents: set[str] = set()
     for read in reads:
-        document = _assigned_name(_through(read, parents), parents)
+        document = assigned_name(lifted(read, parents, ast.Await, ast.BoolOp), parents)
         if document is None:
             return False
         documents.add(document)
@@ -56,19 +56,6 @@ def rows_loaded_by_schema(function: ast.AST, reads: list[ast.expr]) -> bool:
     return any(_loop_loads_rows(loop, parsed, schemas) for loop in ast.walk(function) if isinstance(loop, ast.For))
 
 
-def _through(node: ast.expr, parents: dict[ast.AST, ast.AST]) -> ast.expr:
-    """Up through ``await`` and ``x or {}``."""
-    while isinstance(parents.get(node), (ast.Await, ast.BoolOp)):
-        node = parents[node]  # type: ignore[assignment]  # an expression's parent of these kinds is one
-    return node
-
-
-def _assigned_name(value: ast.expr, parents: dict[ast.AST, ast.AST]) -> Optional[str]:
-    parent = parents.get(value)
-    if isinstance(parent, ast.Assign) and parent.value is value and len(parent.targets) == 1 \
-            and isinstance(parent.targets[0], ast.Name):
-        return parent.targets[0].id
-    return None
 
 
 def _field(load: ast.Name, parents: dict[ast.AST, ast.AST]) -> Optional[tuple[ast.expr, object]]:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import ast
 from typing import Optional
 
-from backend_lint.analysis.ast_helpers import callee_name, own_nodes
+from backend_lint.analysis.ast_helpers import assigned_name, callee_name, own_nodes
 
 _LOOKUPS = frozenset({"get_by_id", "get", "get_or_404", "filter_by", "filter", "first_or_404"})
 
@@ -31,7 +31,7 @@ def fields_only_looked_up(function: ast.AST, reads: list[ast.expr]) -> bool:
     parents = {child: node for node in [function, *nodes] for child in ast.iter_child_nodes(node)}
     documents: set[str] = set()
     for read in reads:
-        target = _assigned_name(read, parents)
+        target = assigned_name(read, parents)
         if target is None:
             return False
         documents.add(target)
@@ -69,13 +69,6 @@ def fields_only_looked_up(function: ast.AST, reads: list[ast.expr]) -> bool:
     return True
 
 
-def _assigned_name(value: ast.expr, parents: dict[ast.AST, ast.AST]) -> Optional[str]:
-    parent = parents.get(value)
-    if isinstance(parent, ast.Assign) and parent.value is value and len(parent.targets) == 1 \
-            and isinstance(parent.targets[0], ast.Name):
-        return parent.targets[0].id
-    return None
-
 
 def _tested(node: ast.expr, parents: dict[ast.AST, ast.AST]) -> bool:
     """``node`` is only tested: the test of an ``if`` (through ``not``, ``and``/``or``)."""
@@ -94,7 +87,7 @@ def _field_local(load: ast.Name, parents: dict[ast.AST, ast.AST]) -> Optional[st
     if isinstance(attribute, ast.Attribute) and attribute.attr == "get" and isinstance(call, ast.Call) \
             and call.func is attribute and len(call.args) == 1 and isinstance(call.args[0], ast.Constant) \
             and not call.keywords:
-        return _assigned_name(call, parents)
+        return assigned_name(call, parents)
     return None
 
 

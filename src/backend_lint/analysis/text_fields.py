@@ -21,7 +21,7 @@ from __future__ import annotations
 import ast
 from typing import Optional
 
-from backend_lint.analysis.ast_helpers import callee_name
+from backend_lint.analysis.ast_helpers import assigned_name, callee_name, lifted
 
 _TEXT_CALLS = frozenset({"str", "repr", "len", "isinstance", "bool", "dumps"})
 _TEXT_METHODS = frozenset({"strip", "lower", "upper", "rstrip", "lstrip"})
@@ -36,7 +36,7 @@ def only_text_fields(function: ast.AST, reads: list[ast.expr]) -> bool:
             loads.setdefault(node.id, []).append(node)
     fields: set[str] = set()
     for read in reads:
-        document = _assigned_name(_through(read, parents, ast.BoolOp), parents)
+        document = assigned_name(lifted(read, parents, ast.Await, ast.BoolOp), parents)
         if document is None or not loads.get(document):
             return False
         for load in loads[document]:
@@ -54,19 +54,6 @@ def only_text_fields(function: ast.AST, reads: list[ast.expr]) -> bool:
     return shown
 
 
-def _through(node: ast.expr, parents: dict[ast.AST, ast.AST], kind: type) -> ast.expr:
-    """Up through ``await`` and ``x or {}``."""
-    while isinstance(parents.get(node), (ast.Await, kind)):
-        node = parents[node]  # type: ignore[assignment]  # an expression's parent of these kinds is one
-    return node
-
-
-def _assigned_name(value: ast.expr, parents: dict[ast.AST, ast.AST]) -> Optional[str]:
-    parent = parents.get(value)
-    if isinstance(parent, ast.Assign) and parent.value is value and len(parent.targets) == 1 \
-            and isinstance(parent.targets[0], ast.Name):
-        return parent.targets[0].id
-    return None
 
 
 def _field_of(load: ast.Name, parents: dict[ast.AST, ast.AST]) -> Optional[str]:
@@ -85,7 +72,7 @@ def _field_of(load: ast.Name, parents: dict[ast.AST, ast.AST]) -> Optional[str]:
             value = outer
         else:
             break
-    return _assigned_name(value, parents)
+    return assigned_name(value, parents)
 
 
 def _text_use(load: ast.Name, parents: dict[ast.AST, ast.AST]) -> Optional[bool]:
