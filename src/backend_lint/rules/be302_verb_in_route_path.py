@@ -40,6 +40,7 @@ import re
 from typing import Optional
 
 from backend_lint.analysis.ast_helpers import callee_name
+from backend_lint.analysis.form_pages import asgi_form_page
 from backend_lint.analysis.handler_body import handler_body
 from backend_lint.analysis.handler_types import DJANGO, DRF, Handler, HandlerModel, ModuleRoutes, Span
 from backend_lint.analysis.handlers import FRAMEWORK_MODULES, handler_model
@@ -170,9 +171,12 @@ def _handlers_by_part(model: HandlerModel) -> dict[Span, list[Handler]]:
 def _page(handlers: list[Handler], ctx: FileContext) -> bool:
     """Every handler routed with the string answers a browser: it renders a template or redirects (a view
     class's ``get`` renders the confirmation page, its ``post`` redirects), itself or through the helpers of the
-    module its every ``return`` calls (:mod:`backend_lint.analysis.page_answers`)."""
+    module its every ``return`` calls (:mod:`backend_lint.analysis.page_answers`), or it is a FastAPI/Starlette
+    form page (:mod:`backend_lint.analysis.form_pages`: GET and POST on one route, a template or a redirect:
+    fief's HTMX dashboard, ``/roles/create``)."""
     return bool(handlers) and all(
         handler_body(ctx, handler).renders_html or answers_page_through_helpers(ctx, handler.function)
+        or asgi_form_page(handler)
         for handler in handlers
     )
 
