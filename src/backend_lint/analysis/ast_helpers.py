@@ -175,3 +175,15 @@ def assigned_name(value: ast.expr, parents: dict[ast.AST, ast.AST]) -> Optional[
             and isinstance(parent.targets[0], ast.Name):
         return parent.targets[0].id
     return None
+
+
+def unquoted(annotation: ast.AST) -> Optional[ast.AST]:
+    """A string annotation (``"Token"``, ``"Optional[int]"``) as the expression it names; any other node as it
+    is; ``None`` when the string is no expression."""
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        try:
+            return ast.parse(annotation.value, mode="eval").body
+        except SyntaxError:
+            return None
+    return annotation
+

@@ -22,6 +22,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Optional
 
+from backend_lint.analysis.ast_helpers import unquoted
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.facts import reads
 from backend_lint.analysis.values import origin
@@ -54,10 +55,10 @@ def _annotation_type(annotation: Optional[ast.expr]) -> Optional[ast.expr]:
     """``Optional[Token]``, ``Token | None``, ``"Token"``, ``list[Token]``: the class named, best effort."""
     while True:
         if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
-            try:
-                annotation = ast.parse(annotation.value, mode="eval").body
-            except SyntaxError:
+            parsed = unquoted(annotation)
+            if not isinstance(parsed, ast.expr):
                 return None
+            annotation = parsed
         elif isinstance(annotation, ast.Subscript):
             inner = annotation.slice
             annotation = inner.elts[0] if isinstance(inner, ast.Tuple) and inner.elts else inner

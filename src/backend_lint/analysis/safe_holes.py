@@ -20,7 +20,7 @@ import ast
 import re
 from typing import TYPE_CHECKING, Optional, Union
 
-from backend_lint.analysis.ast_helpers import body_of, concatenated_parts
+from backend_lint.analysis.ast_helpers import body_of, concatenated_parts, unquoted
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.facts import file_fact, node_fact
 from backend_lint.analysis.regex_guards import regex_checked
@@ -457,11 +457,10 @@ def _default_of(function: ast.AST, param: ast.arg) -> Optional[ast.expr]:
 
 
 def _safe_annotation(annotation: ast.expr, state: Evaluation) -> bool:
-    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):  # "int"
-        try:
-            annotation = ast.parse(annotation.value, mode="eval").body
-        except SyntaxError:
-            return False
+    unquoted_annotation = unquoted(annotation)  # "int"
+    if not isinstance(unquoted_annotation, ast.expr):
+        return False
+    annotation = unquoted_annotation
     if isinstance(annotation, ast.Subscript):  # Optional[int], Annotated[int, Query()]
         inner = annotation.slice
         first = inner.elts[0] if isinstance(inner, ast.Tuple) and inner.elts else inner

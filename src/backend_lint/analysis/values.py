@@ -19,6 +19,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Optional, TypeVar
 
+from backend_lint.analysis.ast_helpers import unquoted
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.facts import reads
 from backend_lint.analysis.resolve import (
@@ -129,11 +130,10 @@ def _name_origin(node: ast.Name, ctx: FileContext, scope: Scope, depth: int, see
 def _annotation_origin(
     annotation: ast.AST, ctx: FileContext, scope: Scope, depth: int, seen: _Seen
 ) -> Optional[str]:
-    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
-        try:
-            annotation = ast.parse(annotation.value, mode="eval").body
-        except SyntaxError:
-            return None
+    unquoted_annotation = unquoted(annotation)
+    if unquoted_annotation is None:
+        return None
+    annotation = unquoted_annotation
     if isinstance(annotation, ast.Subscript):
         wrapper = ctx.imports.resolve(annotation.value) or ""
         inner = annotation.slice

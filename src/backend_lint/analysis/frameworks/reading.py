@@ -15,7 +15,7 @@ import ast
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
-from backend_lint.analysis.ast_helpers import argument, callee_name, keyword_value, string_value
+from backend_lint.analysis.ast_helpers import argument, callee_name, keyword_value, string_value, unquoted
 from backend_lint.analysis.frameworks.app_wide import app_wide, app_wide_middleware
 from backend_lint.analysis.frameworks.statements import HTTP_VERBS, TABLE_CALLS, collect, may_route
 from backend_lint.analysis.handler_types import (
@@ -192,12 +192,8 @@ class Reader:
         """The qualified name of a ``Name``/``Attribute`` chain rooted at an import (string annotations too)."""
         if expr is None:
             return None
-        if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
-            try:
-                expr = ast.parse(expr.value, mode="eval").body
-            except SyntaxError:
-                return None
-        return self.imports.resolve(expr)
+        expr = unquoted(expr)
+        return self.imports.resolve(expr) if expr is not None else None
 
     def key(self, expr: ast.AST, function: Optional[ast.AST]) -> Optional[str]:
         """A name for the object ``expr`` refers to, the same wherever it is written: the import it came from,
