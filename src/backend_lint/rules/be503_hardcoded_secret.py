@@ -88,7 +88,9 @@ _DOTTED = re.compile(r"^[a-z_][a-z0-9_-]*(\.[\w-]+)+$")
 _REGEX = re.compile(r"\[.*\]|\\[dswbDSW.]|\(\?|\$$")
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 _BOOLEANS = frozenset({"true", "false", "yes", "no", "on", "off", "none", "null", "required", "optional"})
-_NOT_CREDENTIAL = re.compile(r"^[a-z][a-z0-9+.-]*://|^/|^\.{1,2}/|^[A-Z]:\\", re.I)
+_NOT_CREDENTIAL = re.compile(r"^[a-z][a-z0-9+.-]*://|^/|^\.{1,2}/|^[A-Z]:\\|^\.+[a-z_]\w*(?:\.\w+)*$", re.I)
+"""A URL, an absolute or relative path, or a relative module (``".types"``: a generated client's table of lazy
+imports, ``{"ActionBlockParametersItem_AwsSecret": ".types", ...}``)."""
 _PROSE = re.compile(r"\S[ \t]+\S")
 """Words separated by spaces: a sentence or a label. A key whose only whitespace is an escaped ``\\n`` (a
 generated key that spans lines) is not prose."""
