@@ -70,9 +70,26 @@ _TRACEBACK_CALLS = frozenset({
 })
 _RESPONSE_FUNCTIONS = frozenset({"jsonify", "json_response", "make_response", "Response"})
 _CLIENT_FACING = ("ValidationError", "HTTPException", "APIException", "Http404", "NotFound", "DoesNotExist",
-                  "NoResultFound")
-"""Library errors written for clients; SQLAlchemy's ``NoResultFound`` is its ``DoesNotExist``: the library's fixed
-"No row was found when one was required", or a message the project raised it with itself."""
+                  "NoResultFound", "MultipleResultsFound", "ObjectDoesNotExist", "MultipleObjectsReturned")
+"""Library errors written for clients or with fixed text; SQLAlchemy's ``NoResultFound`` is its ``DoesNotExist``:
+the library's fixed "No row was found when one was required", or a message the project raised it with itself;
+its ``MultipleResultsFound`` (Django's ``MultipleObjectsReturned``) is the fixed "Multiple rows were found when one
+or none was required" (or "get() returned more than one Model -- it returned 2!")."""
+_LIBRARY_INPUT_ERRORS = {
+    "django.utils.datastructures.MultiValueDictKeyError": "KeyError",
+    "django.http.multipartparser.MultiPartParserError": "ValueError",
+    "django.core.exceptions.SuspiciousOperation": "ValueError",
+    "django.core.exceptions.BadRequest": "ValueError",
+    "django.core.exceptions.RequestDataTooBig": "ValueError",
+    "django.core.exceptions.TooManyFieldsSent": "ValueError",
+    "django.core.exceptions.TooManyFilesSent": "ValueError",
+    "django.http.request.RawPostDataException": "ValueError",
+    "django.http.RawPostDataException": "ValueError",
+}
+"""Web frameworks' errors about the request the client sent, by the builtin error they are (or stand for):
+Django's ``MultiValueDictKeyError`` is the ``KeyError`` of ``request.GET["id"]`` naming the missing query key, its
+multipart and suspicious-request errors describe the client's body. Like that builtin, a 4xx answer to them is the
+client's input error."""
 _BUILTIN_INTERNAL = frozenset({
     "Exception", "BaseException", "KeyError", "IndexError", "LookupError", "TypeError", "AttributeError",
     "RuntimeError", "OSError", "IOError", "EnvironmentError", "ConnectionError", "TimeoutError",
@@ -127,8 +144,11 @@ def _internal_types(caught: Optional[ast.expr], ctx: FileContext) -> frozenset[s
         return frozenset({_ANY})
     found = set()
     for item in caught.elts if isinstance(caught, ast.Tuple) else [caught]:
-        if ctx.imports.resolve(item) is None and isinstance(item, ast.Name) and item.id in _BUILTIN_INTERNAL:
+        qualified = ctx.imports.resolve(item)
+        if qualified is None and isinstance(item, ast.Name) and item.id in _BUILTIN_INTERNAL:
             found.add(_ANY if item.id in ("Exception", "BaseException") else item.id)
+        elif qualified in _LIBRARY_INPUT_ERRORS:
+            found.add(_LIBRARY_INPUT_ERRORS[qualified])
         elif _internal(item, ctx):
             found.add(_ANY)
     return frozenset(found)
