@@ -50,7 +50,7 @@ from backend_lint.analysis.error_answers import (
 )
 from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.imports import dotted_name
-from backend_lint.analysis.input_errors import says_input_error, validates_only
+from backend_lint.analysis.input_errors import converts_upload, says_input_error, validates_only
 from backend_lint.analysis.project.conditions import (
     ProjectFact,
     raises_message,
@@ -60,6 +60,7 @@ from backend_lint.analysis.project.conditions import (
 )
 from backend_lint.analysis.resolve import class_chain, resolve_class
 from backend_lint.analysis.scopes import FUNCTION, Scope
+from backend_lint.analysis.uploads import is_upload
 from backend_lint.context import FileContext
 from backend_lint.rule import FileState, Rule, leaves, visits
 
@@ -252,7 +253,7 @@ class ExceptionDetailInResponse(Rule):
     name = "exception-detail-in-response"
     message = "`{detail}` of a caught exception goes into the response; log it and return a generic message"
     triggers = ("except",)
-    needs = (handler_for, bindings_of, resolve_class, class_chain, removes_named_file)
+    needs = (handler_for, bindings_of, resolve_class, class_chain, removes_named_file, is_upload)
     builtin_leaks: FileState[list[tuple[ast.AST, str, frozenset[str], tuple[ProjectFact, ...]]]] = FileState(list)
     """``(node, detail, builtin types)`` of leaks decided at the end of the module."""
     raised_here: FileState[set[str]] = FileState(set)
@@ -349,6 +350,8 @@ class ExceptionDetailInResponse(Rule):
                     return None
                 if reason_phrase(found, ctx):
                     return None  # aiohttp ClientResponseError.message: the upstream's reason phrase
+                if client_error and converts_upload(ctx):
+                    return None  # the decoder's message about the client's own uploaded file, answered 4xx
                 if client_error and says_input_error(found):
                     return None  # f"Failed to decode: {exc}" with a 4xx: the parse error of the client's own string
                 if types and _ANY not in types:
