@@ -111,8 +111,9 @@ def converts_upload(ctx: FileContext) -> bool:
     attempt = ctx.parent_of(clause) if clause is not None else None
     function = ctx.scope.function
     handler = handler_for(ctx, function) if function is not None else None
-    if not isinstance(attempt, ast.Try) or clause not in attempt.handlers or handler is None:
+    if not isinstance(attempt, ast.Try) or clause not in attempt.handlers:
         return False
+    request_names = handler.request_names if handler is not None else frozenset({"request"})
     derived: set[str] = set()
     uploads = 0
     for statement in attempt.body:
@@ -131,7 +132,7 @@ def converts_upload(ctx: FileContext) -> bool:
             name = callee_name(node)
             receiver = node.func.value if isinstance(node.func, ast.Attribute) else None
             if name in _READS and receiver is not None and not node.args:
-                if _from_upload(receiver, ctx, handler.request_names, derived):
+                if _from_upload(receiver, ctx, request_names, derived):
                     uploads += 1
                     continue
                 return False
@@ -142,7 +143,7 @@ def converts_upload(ctx: FileContext) -> bool:
             for argument in [*node.args, *(kw.value for kw in node.keywords)]:
                 if isinstance(argument, (ast.Constant, ast.Call, ast.Await)):
                     continue  # a nested read or conversion, checked by the walk
-                if not _from_upload(argument, ctx, handler.request_names, derived):
+                if not _from_upload(argument, ctx, request_names, derived):
                     return False
                 uploads += 1
         if target is not None:
