@@ -71,11 +71,16 @@ _ACTIONS = frozenset({
 ``/orders/{id}/cancel`` may be a deliberate custom method."""
 
 
+_NEGATIONS = frozenset({"not", "no", "never"})
+"""A verb followed by one of these and more words is a negated phrase (``do-not-recommend``, ``do-not-disturb``):
+the name of a list or a setting, not an order to act on the resource."""
+
+
 def verb_segment(path: str, verbs: frozenset[str]) -> Optional[tuple[str, str]]:
     """``(segment, verb)`` for the first segment of ``path`` that starts with one of ``verbs``, or with an
     action of :data:`_ACTIONS` followed by the name of a resource earlier in the path. ``make`` followed by one
     past participle (pretalx's ``make-submitted``, next to ``accept``/``reject``/``confirm``) moves the resource to
-    a state and is not flagged."""
+    a state and is not flagged, and neither is a negated phrase, ``do-not-recommend`` (the name of a list)."""
     cleaned = _PARAMETER.sub("", path)
     resources: set[str] = set()
     for raw in cleaned.split("/"):
@@ -87,6 +92,8 @@ def verb_segment(path: str, verbs: frozenset[str]) -> Optional[tuple[str, str]]:
             first, rest = pieces[0].lower(), "_".join(piece.lower() for piece in pieces[1:])
             if first == "make" and len(pieces) == 2 and rest.endswith("ed"):
                 pass  # ``make-submitted``: "mark as submitted", a change of state like ``/accept``, not a create
+            elif len(pieces) > 2 and pieces[1].lower() in _NEGATIONS:
+                pass  # ``do-not-recommend``, ``do-not-track``: a negated phrase names a list or a flag, a noun
             elif first in verbs or (first in _ACTIONS and rest and rest in resources):
                 return segment, first
         name = "_".join(piece.lower() for piece in pieces)
