@@ -102,6 +102,18 @@ _PAYMENT_READS = frozenset({"retrieve", "list", "get", "search", "construct_even
                             "find", "verify"})
 _PAY_NAMES = frozenset({"pay", "charge", "capture", "refund", "payout", "transact", "open_channel", "withdraw",
                         "purchase", "send_payment", "pay_invoice", "send_coins"})
+_EVENT_KEYWORDS = frozenset({"event", "event_name", "properties", "distinct_id"})
+
+
+def _records_event(call: ast.Call) -> bool:
+    """``analytics.capture("skyvern-oss-agent-workflow-delete")``, ``posthog.capture(user_id, "signed_up",
+    properties={...})``: a ``capture`` given an event name as a string literal (or an ``event=``/``properties=``
+    keyword) records an analytics event. A payment capture is given the payment's id or an amount, never a
+    literal name (``stripe.PaymentIntent.capture(intent_id)``, ``payment.capture(amount=total)``)."""
+    return any(isinstance(arg, ast.Constant) and isinstance(arg.value, str) for arg in call.args) \
+        or any(keyword.arg in _EVENT_KEYWORDS for keyword in call.keywords)
+
+
 _PAY_PREFIXES = ("pay_", "charge_", "refund_", "payout_", "withdraw_")
 _INVOICE_ARGUMENTS = frozenset({"bolt11", "payment_request", "invoice", "invoice_id"})
 _LOOKUP_PREFIXES = ("get_", "find_", "fetch_", "lookup_", "select_")
@@ -336,6 +348,8 @@ class _Collector:
         root = resolved.split(".", 1)[0]
         if root in _PAYMENT_MODULES:
             return None if last in _PAYMENT_READS else (PAYS, written)
+        if last == "capture" and _records_event(call):
+            return None  # ``analytics.capture("workflow-delete")``: an analytics event, not a payment capture
         if last in _PAY_NAMES or last.startswith(_PAY_PREFIXES):
             return (UPDATES, written) if _settles_given_invoice(call) or _sets_fee_rate(call) else (PAYS, written)
         if resolved in _MAIL_FUNCTIONS or last in ("sendmail", "send_mass_mail"):
