@@ -78,7 +78,9 @@ def _created_names(function: _Function) -> set[str]:
     """Locals holding what the body created: ``serializer`` of ``serializer.save()`` where ``serializer =
     PageSerializer(data=...)``, ``task`` of ``db.session.add(task)`` where ``task = CaseTask(...)``, ``page`` of
     ``page = Page.objects.create(...)`` or ``page = create_page(...)``. A local fetched anywhere in the body
-    (``obj = self.get_object()``, ``order = Order.objects.get(...)``) is an update's, not a new record's."""
+    (``obj = self.get_object()``, ``order = Order.objects.get(...)``) is an update's, not a new record's; one
+    rebound from a call handed the local itself (``credential = await update(credential.credential_id)``) is
+    still the record it held."""
     built: set[str] = set()
     fetched: set[str] = set()
     created: set[str] = set()
@@ -99,9 +101,15 @@ def _created_names(function: _Function) -> set[str]:
         elif isinstance(value, ast.Call) and last[:1].isupper() \
                 and not any(keyword.arg == "instance" for keyword in value.keywords):
             built |= targets
-        else:
-            fetched |= targets
+        elif not (isinstance(value, ast.Call) and targets & _mentioned(value)):
+            fetched |= targets  # (``credential = update(credential.credential_id, ...)``: the same record again)
     return (created | (stored & built)) - fetched
+
+
+def _mentioned(value: ast.expr) -> set[str]:
+    """The names a value is made from: a local rebound from a call given itself (``credential = await
+    update_credential(credential_id=credential.credential_id, ...)``) is the record it already held, updated."""
+    return {node.id for node in ast.walk(value) if isinstance(node, ast.Name)}
 
 
 def follows_created_record(function: _Function, effect: Effect) -> bool:
