@@ -414,3 +414,72 @@ def test_form_dialogs_and_form_previews_are_pages(tmp_path: Path) -> None:
         "Indico's create dialog answers its WTForm through jsonify_form (a form built from a *Form class), and "
         "django-formtools' FormPreview instance names its form and preview templates: both are pages"
     )
+
+
+XHR_HELPERS = {
+    "site/__init__.py": "",
+    "site/utils.py": """\
+        import functools
+
+        from django.http import HttpResponseBadRequest
+
+
+        def require_AJAX(f):
+            @functools.wraps(f)
+            def wrap(request, *args, **kwargs):
+                if request.headers.get("x-requested-with") != "XMLHttpRequest":
+                    return HttpResponseBadRequest("Bad Request: Request must be AJAX")
+                return f(request, *args, **kwargs)
+
+            return wrap
+    """,
+    "site/views.py": """\
+        from django.http import JsonResponse
+        from django.utils.decorators import method_decorator
+        from django.views import View
+        from django.views.decorators.http import require_POST
+
+        from site import utils
+        from site.utils import require_AJAX
+
+
+        @require_AJAX
+        def get_terms(request):
+            return JsonResponse({"terms": []})
+
+
+        @require_POST
+        @utils.require_AJAX
+        def update_contribution_graph(request):
+            return JsonResponse({"graph": []})
+
+
+        @method_decorator(require_AJAX, name="dispatch")
+        class AddCommentView(View):
+            def post(self, request):
+                return JsonResponse({"ok": True})
+
+
+        def get_users(request):
+            return JsonResponse({"users": []})
+    """,
+    "site/urls.py": """\
+        from django.urls import path
+
+        from site import views
+
+        urlpatterns = [
+            path("get-terms/", views.get_terms),
+            path("update-contribution-graph/", views.update_contribution_graph),
+            path("add-comment/", views.AddCommentView.as_view()),
+            path("get-users/", views.get_users),
+        ]
+    """,
+}
+
+
+def test_views_only_the_uis_own_scripts_reach_are_left_alone(tmp_path: Path) -> None:
+    found = findings_of(write_project(tmp_path, XHR_HELPERS), "BE302")
+    assert found == {
+        (os.path.join("site", "urls.py"), 9),  # no decorator: a JSON route any client may call
+    }, "Pontoon's @require_AJAX views answer only the UI's own XMLHttpRequests: not published API routes"

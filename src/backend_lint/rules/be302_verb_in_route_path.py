@@ -29,6 +29,8 @@ being retired the way the page says, and a FastAPI route given ``include_in_sche
 API's published contract (an internal endpoint of the application's own frontend). A ``GET`` path starting
 with ``get`` on a blueprint or router whose routes
 are mostly server-rendered pages (:mod:`backend_lint.analysis.page_apps`) is a helper the UI's own pages fetch.
+A view decorated to refuse all but the application's own XMLHttpRequests (``@require_AJAX``, in this module or,
+through the project model, in the module a URL conf names) is a helper of the UI's scripts.
 A one-word segment that the entry's viewset or included URL conf is named
 after (``router.register("set", SetViewSet)``) is the resource's name.
 """
@@ -47,10 +49,11 @@ from backend_lint.analysis.handlers import FRAMEWORK_MODULES, handler_model
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.page_answers import answers_page_through_helpers
 from backend_lint.analysis.page_apps import ui_read_helper
-from backend_lint.analysis.project.conditions import ProjectFact, html_view, test_support
+from backend_lint.analysis.project.conditions import ProjectFact, html_view, test_support, xhr_view
 from backend_lint.analysis.project.extract import url_view
 from backend_lint.analysis.resolve import class_chain, resolve_class
 from backend_lint.analysis.url_views import entry_view, forwarded_paths
+from backend_lint.analysis.xhr_views import xhr_only
 from backend_lint.context import FileContext
 from backend_lint.rule import Option, Rule, leaves
 
@@ -140,6 +143,8 @@ class VerbInRoutePath(Rule):
                 continue  # the admin UI's own URL conf: its pages and the AJAX actions of those pages
             if _page(handlers.get(Span.of(string), []), ctx) or _html_class_view(string, ctx):
                 continue
+            if _xhr_helpers(handlers.get(Span.of(string), [])):
+                continue  # ``@require_AJAX``: refuses all but the UI's own scripts, not a published API route
             if _ui_read_helper(found[1], handlers.get(Span.of(string), []), ctx):
                 continue  # ``GET /get_languages_json`` of a blueprint of pages: the UI's own helper, a read
             if _mirrors_upstream(str(string.value), handlers.get(Span.of(string), []), ctx):
@@ -153,7 +158,7 @@ class VerbInRoutePath(Rule):
             view = entry_view(entry, ctx) if isinstance(entry, ast.Call) and entry.args and entry.args[0] is string \
                 else None
             if view is not None:
-                pages = [*pages, html_view(view)]
+                pages = [*pages, html_view(view), xhr_view(view)]
             self.report(ctx, string, path=string.value, verb=found[1], unless=tuple(dict.fromkeys(pages)))
 
 
@@ -209,6 +214,15 @@ def _names_its_resource(string: ast.Constant, segment: str, ctx: FileContext) ->
         return any(isinstance(name, ast.Constant) and name.value == word for name in names)
     written = (dotted_name(target) or "").rpartition(".")[2].lower()
     return written in {word + suffix for suffix in _VIEW_SUFFIXES}
+
+
+def _xhr_helpers(handlers: list[Handler]) -> bool:
+    """Every handler routed with the string is decorated to refuse all but the application's own XMLHttpRequests
+    (``@require_AJAX``, ``@ajax_required``: :mod:`backend_lint.analysis.xhr_views`), itself or its class."""
+    return bool(handlers) and all(
+        xhr_only(handler.function) or (handler.class_ is not None and xhr_only(handler.class_))
+        for handler in handlers
+    )
 
 
 def _ui_read_helper(verb: str, handlers: list[Handler], ctx: FileContext) -> bool:
@@ -325,7 +339,7 @@ def _url_conf_views(routes: ModuleRoutes, ctx: FileContext) -> dict[Span, list[P
     for registration in routes.registrations:
         view = url_view(ctx.module, is_package, registration, any_framework=True)
         if view is not None:
-            fact = html_view(view, own=registration.framework not in (DJANGO, DRF))
+            facts = [html_view(view, own=registration.framework not in (DJANGO, DRF)), xhr_view(view)]
             for part in registration.path.parts:
-                found.setdefault(part.span, []).append(fact)
+                found.setdefault(part.span, []).extend(facts)
     return found

@@ -66,6 +66,7 @@ RAISES_MESSAGE = "raises-message"
 SINGLE_ACCOUNT_APP = "single-account-app"
 LOOPBACK_CONSTANT = "loopback-constant"
 RECENT_TIME = "recent-time"
+XHR_VIEW = "xhr-view"
 DJANGO_USERNAMES = "django-usernames"
 STARTUP_ONLY = "startup-only"
 LINT_UNSELECTED = "lint-unselected"
@@ -77,7 +78,7 @@ KINDS = frozenset({
     UNIQUE_RECORD, CHECKS_UNIQUE, UNREFERENCED, DEVELOPMENT_ONLY, SETS_TIMEOUT, SERVED_BY_WSGI,
     GENERATED_UPLOAD, SEEDED_TABLE, STAFF_APP, COMPARED_DEFAULT, CATCHES_ALL, PLAIN_CLASS, CHECKOUT_LINK,
     CLI_COMMAND_CLASS, ADMIN_ONLY_NAME, ADMIN_PERMISSION, RAISES_MESSAGE, METHOD_DOES,
-    SINGLE_ACCOUNT_APP, DJANGO_USERNAMES, LOOPBACK_CONSTANT, RECENT_TIME, STARTUP_ONLY, LINT_UNSELECTED,
+    SINGLE_ACCOUNT_APP, DJANGO_USERNAMES, LOOPBACK_CONSTANT, RECENT_TIME, STARTUP_ONLY, LINT_UNSELECTED, XHR_VIEW,
 })
 
 
@@ -452,6 +453,14 @@ def loopback_constant(qualified: str) -> ProjectFact:
     through re-exports) is bound once, in its module, to a loopback address or a list of only such addresses
     (BE507; :mod:`backend_lint.analysis.loopback`)."""
     return ProjectFact(LOOPBACK_CONSTANT, (qualified,))
+
+
+@project_fact
+def xhr_view(qualified: str) -> ProjectFact:
+    """The project's view ``qualified`` carries a decorator that refuses every request but the application's own
+    XMLHttpRequests (Pontoon's ``@require_AJAX``): a helper of the UI's scripts, not a published API route (BE302;
+    :mod:`backend_lint.analysis.xhr_views`)."""
+    return ProjectFact(XHR_VIEW, (qualified,))
 
 
 @project_fact

@@ -41,6 +41,7 @@ from backend_lint.analysis.unique_models import CHECK_WORDS, checks_unique, ment
 from backend_lint.analysis.upload_names import generated_upload_fields
 from backend_lint.analysis.uploads import app_upload_limits
 from backend_lint.analysis.word_lines import word_lines
+from backend_lint.analysis.xhr_views import xhr_only
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
@@ -314,6 +315,7 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
         if reads_key:
             found.headers = _key_headers(node)
         found.renders_html = html.get(id(node), False)
+        found.xhr_only = web and xhr_only(node)
         found.counts_attempts = limits and counts_attempts(ctx, node)
         found.effects = effects.effects(node)
         if isinstance(node, ast.ClassDef) and "." not in qualname:

@@ -499,6 +499,7 @@ _ON_NAME: dict[str, Callable[[ProjectModel, str], bool]] = {
     conditions.RAISES_MESSAGE: _definition_says("raises_message"),
     conditions.LOOPBACK_CONSTANT: lambda model, name: model.is_loopback_constant(name),
     conditions.RECENT_TIME: _definition_says("returns_recent_time"),
+    conditions.XHR_VIEW: _definition_says("xhr_only"),
     conditions.STARTUP_ONLY: lambda model, name: model.definition(name)[0] in model.startup_reached,
 }
 """How the model decides a fact about one name (its first argument; a fact without one does not hold)."""

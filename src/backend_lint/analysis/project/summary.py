@@ -25,6 +25,9 @@ class DefSummary:
     """Request header names it reads that name idempotency (lower case, ``-`` for ``_``, no ``http-`` prefix)."""
     renders_html: bool = False
     """It answers with HTML: renders a template, handles a form, redirects, or names a ``template_name``."""
+    xhr_only: bool = False
+    """A decorator restricts it to the application's own XMLHttpRequests (``@require_AJAX``): a helper of the UI's
+    scripts (:mod:`backend_lint.analysis.xhr_views`, BE302)."""
     counts_attempts: bool = False
     """Its body (a class: any of its methods) names a rate limit or lockout (``rate_limit("login", ...)``,
     ``limiter``, ``throttle``): a form or helper that limits the sign-in a view hands to it
@@ -279,6 +282,7 @@ def _well_typed(summary: ModuleSummary) -> bool:
         and all(_strings(pair) and len(pair) == 2 for pair in [*summary.middleware, *summary.request_hooks])
         and all(
             _strings(item.bases) and _strings(item.headers) and isinstance(item.renders_html, bool)
+            and isinstance(item.xhr_only, bool)
             and isinstance(item.counts_attempts, bool) and isinstance(item.checkout_link, bool)
             and _strings(item.effects) and _strings(item.relations) and isinstance(item.checks_unique, bool)
             and _strings(item.calls) and isinstance(item.returns_literal, bool)
