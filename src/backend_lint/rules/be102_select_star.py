@@ -17,7 +17,8 @@ result.fetchone() else False``, ``bool(row)``), a result read by
 whatever columns it has (``writer.writerow(cursor.keys())``, ``.mappings()``), text given to the ORM's
 ``.from_statement()`` (which maps every column), a copy or alias of a table (``INSERT INTO t2 SELECT * FROM
 t``, ``CREATE VIEW v AS SELECT * ...``), reads of the database's own catalog (``sqlite_master``,
-``information_schema``, ``pg_catalog``, any ``pg_*`` system relation the star reads), and code that never runs against a changing schema: tests, test
+``information_schema``, ``pg_catalog``, any ``pg_*`` system relation the star reads), and code that never runs
+against a changing schema: tests, test
 support and migrations (they run at one fixed schema version), and tutorials: example DAGs
 (``example_dags/``) and ``tutorial*.py`` modules of an examples folder build a table and print it back to show
 what it holds, every column wanted. Other examples stay checked: a service's example is copied into services.
