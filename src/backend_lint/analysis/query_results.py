@@ -176,7 +176,12 @@ class _Probe:
                 return False
             name = targets[0].id
             uses = self.loads.get(name, [])
-            if name in self.nested or not uses:
+            if isinstance(parent, ast.NamedExpr):  # if (row := ...fetchone()) is None: the walrus is tested too
+                if not self._test(parent, self.parent_of(parent)):
+                    return False
+            elif not uses:
+                return False
+            if name in self.nested:
                 return False
             return all(self._use_tested(load, depth + 1) for load in uses)
         if isinstance(parent, ast.Expr) and isinstance(current, ast.Call) \
