@@ -53,6 +53,9 @@ _DERIVED = re.compile(r"\s*(?:LATERAL\s+)?\(", re.IGNORECASE)
 _DERIVED_ALIAS = re.compile(r"\s*(?:AS\s+)?([\w\"`]+)", re.IGNORECASE)
 
 
+_COMMENT = re.compile(r"--[^\n]*|/\*.*?\*/", re.DOTALL)
+
+
 class Relation(NamedTuple):
     """One item of a ``FROM`` clause: its name (``None`` for a derived table), its alias, and whether its
     columns are fixed by the query or the database (a derived table, a named CTE, a catalog relation)."""
@@ -68,6 +71,8 @@ def star_selects(text: str) -> bool:
         return False  # reading a table's columns (``cursor.description``), not its rows
     if _COPY.match(text) or _CATALOG.search(text):
         return False  # a copy or alias of a whole table; the database's own catalog
+    if "--" in text or "/*" in text:
+        text = _COMMENT.sub(" ", text)  # ``-- END Basic info`` between the relations of a FROM clause
     ctes: Optional[dict[str, bool]] = None
     for match in _SELECT.finditer(text):
         before = text[: match.start()]
