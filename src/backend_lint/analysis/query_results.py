@@ -10,7 +10,7 @@ questions for one function at a time, with one pass over it, computed only when 
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, NamedTuple, Optional
 
 from backend_lint.analysis.ast_helpers import body_of
 from backend_lint.analysis.facts import node_fact, reads
@@ -110,3 +110,132 @@ def result_use(ctx: FileContext, call: ast.Call) -> str:
             return COLUMNS  # read generically, by whatever columns it has
         return next(iter(kinds)) if len(kinds) == 1 else OTHER
     return use_of(current, parent)
+
+
+_RUN_CALLS = frozenset({"execute", "exec_driver_sql", "fetch", "fetchrow", "fetchval"})
+_FOLLOW_DEPTH = 3
+
+
+class _Body(NamedTuple):
+    loads: dict[str, list[ast.Name]]
+    nested: frozenset[str]
+    parents: dict[ast.AST, ast.AST]
+
+
+@node_fact()
+def _loads(ctx: FileContext, function: ast.AST) -> _Body:
+    """The loads of each name in ``function``'s own body, the names a nested function or class reads, and each
+    node's parent (the walk has not reached the nodes after the query yet)."""
+    loads: dict[str, list[ast.Name]] = {}
+    nested: set[str] = set()
+    parents: dict[ast.AST, ast.AST] = {}
+    stack: list[ast.AST] = list(body_of(function))
+    for child in stack:
+        parents[child] = function
+    while stack:
+        node = stack.pop()
+        if isinstance(node, _NESTED):
+            nested.update(inner.id for inner in ast.walk(node) if isinstance(inner, ast.Name))
+            continue
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            loads.setdefault(node.id, []).append(node)
+        for child in ast.iter_child_nodes(node):
+            parents[child] = node
+            stack.append(child)
+    for found in loads.values():
+        found.sort(key=lambda load: (load.lineno, load.col_offset))
+    return _Body(loads, frozenset(nested), parents)
+
+
+@reads(_loads)
+def only_tested(ctx: FileContext, call: ast.Call) -> bool:
+    """The result of the query call ``call`` is only ever asked for its truth, in whatever form the code writes
+    the test: ``if cur.execute(...).fetchone():``, ``return True if result.fetchone() else False``,
+    ``return bool(row)``, ``row is not None``, ``len(rows) > 0``, followed through locals (``result = ...;
+    row = result.fetchone()``) and through a cursor whose rows are read after it ran (``cur.execute(sql);
+    return cur.fetchone() is not None``). No column is read, so no column added later changes anything."""
+    function = ctx.scope.function
+    if function is None:
+        return False
+    return _Probe(ctx, function).tested(call, 0)
+
+
+class _Probe:
+    def __init__(self, ctx: FileContext, function: ast.AST) -> None:
+        body = _loads(ctx, function)
+        self.loads, self.nested, self.parents = body.loads, body.nested, body.parents
+
+    def parent_of(self, node: ast.AST) -> Optional[ast.AST]:
+        return self.parents.get(node)
+
+    def tested(self, node: ast.AST, depth: int) -> bool:
+        current, parent = self._climb(node)
+        if isinstance(parent, (ast.Assign, ast.AnnAssign, ast.NamedExpr)) and parent.value is current:
+            targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+            if len(targets) != 1 or not isinstance(targets[0], ast.Name) or depth >= _FOLLOW_DEPTH:
+                return False
+            name = targets[0].id
+            uses = self.loads.get(name, [])
+            if isinstance(parent, ast.NamedExpr):  # if (row := ...fetchone()) is None: the walrus is tested too
+                if not self._test(parent, self.parent_of(parent)):
+                    return False
+            elif not uses:
+                return False
+            if name in self.nested:
+                return False
+            return all(self._use_tested(load, depth + 1) for load in uses)
+        if isinstance(parent, ast.Expr) and isinstance(current, ast.Call) \
+                and isinstance(current.func, ast.Attribute) and isinstance(current.func.value, ast.Name):
+            return self._cursor_tested(current, current.func.value.id, depth)
+        return self._test(current, parent)
+
+    def _climb(self, node: ast.AST) -> tuple[ast.AST, Optional[ast.AST]]:
+        """Up through ``execute(...)``, ``await`` and row reads (``.fetchone()``, ``.first()``, ``.scalar()``)."""
+        current: ast.AST = node
+        parent = self.parent_of(node)
+        while True:
+            if isinstance(parent, ast.Await) or (
+                isinstance(parent, ast.Call) and current in parent.args and isinstance(parent.func, ast.Attribute)
+                and parent.func.attr in _RUN_CALLS
+            ):
+                current, parent = parent, self.parent_of(parent)
+            elif isinstance(parent, ast.Attribute) and parent.attr in _ROW_READS \
+                    and isinstance(read := self.parent_of(parent), ast.Call):
+                current, parent = read, self.parent_of(read)
+            else:
+                return current, parent
+
+    def _use_tested(self, load: ast.Name, depth: int) -> bool:
+        parent = self.parent_of(load)
+        if isinstance(parent, ast.Attribute) and parent.attr in _ROW_READS:
+            return self.tested(load, depth)
+        return self._test(load, parent)
+
+    def _cursor_tested(self, run: ast.Call, cursor: str, depth: int) -> bool:
+        """``cur.execute(sql)`` as a statement: the rows read from ``cur`` after it (up to its next ``execute``)
+        are all only tested, and there is one."""
+        if cursor in self.nested:
+            return False
+        reads = 0
+        for load in self.loads.get(cursor, []):
+            if (load.lineno, load.col_offset) <= (run.lineno, run.col_offset):
+                continue
+            attribute = self.parent_of(load)
+            if not isinstance(attribute, ast.Attribute):
+                return False  # the cursor itself handed on
+            if attribute.attr in _RUN_CALLS or attribute.attr == "executemany":
+                break
+            if attribute.attr in _ROW_READS:
+                reads += 1
+                if not self.tested(load, depth):
+                    return False
+        return reads > 0
+
+    def _test(self, node: ast.AST, parent: Optional[ast.AST]) -> bool:
+        if isinstance(parent, ast.Call) and isinstance(parent.func, ast.Name) and parent.func.id == "len" \
+                and node in parent.args:
+            outer = self.parent_of(parent)
+            return isinstance(outer, ast.Compare) or use_of(parent, outer) == TEST
+        if isinstance(parent, ast.BoolOp):
+            return self._test(parent, self.parent_of(parent))  # if row and row_ok: ...
+        return use_of(node, parent) == TEST

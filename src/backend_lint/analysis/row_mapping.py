@@ -34,6 +34,12 @@ _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 _WIRE = frozenset({"jsonify", "dumps", "make_response", "print", "write", "writerow", "writerows", "send"})
 _INSPECTIONS = frozenset({"len", "bool", "isinstance"})
 _ONE_ROW = frozenset({"fetchone", "first", "one_or_none", "one", "fetchrow", "fetch_one"})
+_VALIDATORS = frozenset({"model_validate", "parse_obj", "validate", "model_construct", "construct", "load"})
+"""Class methods that build an entity from a mapping by field name (pydantic, marshmallow's ``load``)."""
+_ROW_METHODS = frozenset({"get", "keys", "items", "values", "_mapping", "_asdict", "_fields", "copy", "count",
+                          "index"})
+_RECORD_READS = 3
+"""A record built right where a row is read names at least this many of its columns one by one."""
 _KEYED_READS = 2
 """A mapping function or constructor reads at least this many columns by name (one key is a probe, not a
 load)."""
@@ -147,6 +153,10 @@ class _Rows:
                 return True
             seen.add(name)
             return all(self._follow(load, verdicts, seen, rows) for load in self.loads.get(name, []))
+        if isinstance(parent, ast.Attribute) and parent.value is value and parent.attr in _ROW_READS and not rows:
+            read = self.parents.get(parent)
+            if isinstance(read, ast.Call) and read.func is parent:  # result = conn.execute(...); result.first()
+                return self._follow(read, verdicts, seen, rows=parent.attr in _ONE_ROW)
         if isinstance(parent, ast.Call) and value in parent.args and callee_name(parent) in _INSPECTIONS:
             return True
         if isinstance(parent, (ast.If, ast.While, ast.IfExp, ast.BoolOp, ast.Compare, ast.UnaryOp)):
@@ -154,7 +164,7 @@ class _Rows:
         if isinstance(parent, ast.Return):
             verdicts.append(self.data_access_method())
             return verdicts[-1]
-        return isinstance(parent, ast.Call) and value in parent.args and self._mapper(parent, verdicts)
+        return isinstance(parent, ast.Call) and value in parent.args and self._mapper(parent, verdicts, seen)
 
     def _row(self, row: ast.expr, verdicts: list[bool], seen: set[str]) -> bool:
         parent = self.parents.get(row)
@@ -162,14 +172,19 @@ class _Rows:
             key = parent.slice
             if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
                 return False  # row[0]
-            constructor = self._constructor_reading(row, parent)
-            if constructor is not None:
+            if self._constructor_reading(row, parent) is not None or self._record_reading(row, parent):
                 verdicts.append(True)
             return True
         if isinstance(parent, ast.Attribute) and parent.value is row:
             read = self.parents.get(parent)
+            if parent.attr == "_mapping":
+                return self._row(parent, verdicts, seen)  # row._mapping: the row by column name
+            if parent.attr == "_asdict" and isinstance(read, ast.Call) and read.func is parent:
+                return self._row(read, verdicts, seen)
             if parent.attr == "get" and isinstance(read, ast.Call) and self._constructor_reading(row, read):
                 verdicts.append(True)
+            elif parent.attr not in _ROW_METHODS and self._record_reading(row, parent):
+                verdicts.append(True)  # {"id": row.id, "type": row.type, ...}: columns named one by one
             return True
         if isinstance(parent, (ast.Assign, ast.AnnAssign)):
             return self._follow(row, verdicts, seen, rows=True) if parent.value is row else True
@@ -182,7 +197,7 @@ class _Rows:
         if isinstance(parent, ast.Starred):
             return False  # f(*row): by position
         if isinstance(parent, ast.Call) and row in parent.args:
-            return self._mapper(parent, verdicts)
+            return self._mapper(parent, verdicts, seen)
         if isinstance(parent, (ast.If, ast.While, ast.IfExp, ast.BoolOp, ast.Compare, ast.UnaryOp)):
             return True
         if isinstance(parent, ast.Return):
@@ -196,16 +211,20 @@ class _Rows:
             return False
         return handler_for(self.ctx, function) is None
 
-    def _mapper(self, call: ast.Call, verdicts: list[bool]) -> bool:
-        """``call`` maps the row (or rows) it is given whole: ``dict(row)``, ``Alert.from_record(row)``, or a
-        function of this file that reads its argument by column name."""
+    def _mapper(self, call: ast.Call, verdicts: list[bool], seen: set[str]) -> bool:
+        """``call`` maps the row (or rows) it is given whole: ``dict(row)``, ``Alert.from_record(row)``,
+        ``Artist.model_validate(row)``, or a function of this file that reads its argument by column name."""
         last = callee_name(call)
         if last in _WIRE or last.endswith("Response"):
             return False
         if last == "dict":
+            mapped: list[bool] = []
+            if len(call.args) == 1 and self._row(call, mapped, set(seen)) and any(mapped):
+                verdicts.append(True)  # Artist(**dict(row)): the row's copy by name goes whole into an entity
+                return True
             verdicts.append(self.data_access_method())  # a handler's dict(row) goes out as it came
             return True
-        if last.startswith("from_") and isinstance(call.func, ast.Attribute) \
+        if (last.startswith("from_") or last in _VALIDATORS) and isinstance(call.func, ast.Attribute) \
                 and callee_name_of(call.func.value)[:1].isupper():
             verdicts.append(True)
             return True
@@ -229,6 +248,33 @@ class _Rows:
             return None
         keys = {key for keyword in call.keywords for key in _keys_of(keyword.value, row.id)}
         return call if len(keys) >= _KEYED_READS else None
+
+    def _record_reading(self, row: ast.expr, read: ast.expr) -> bool:
+        """``read`` (``row.id``, ``row["id"]``) is a value of a record built right there, a dict literal or the
+        keyword arguments of a call (``jsonify({"id": row.id, "type": row.type, ...})``,
+        ``Export(id=row.id, ...)``), that names at least :data:`_RECORD_READS` columns of ``row`` one by one."""
+        if not isinstance(row, ast.Name):
+            return False
+        node: Optional[ast.AST] = read
+        while node is not None:
+            parent = self.parents.get(node)
+            if isinstance(parent, ast.Dict) and node in parent.values:
+                record: ast.AST = parent
+                break
+            if isinstance(parent, ast.keyword) and isinstance(self.parents.get(parent), ast.Call):
+                record = self.parents[parent]
+                break
+            if parent is None or isinstance(parent, (ast.stmt, ast.comprehension, ast.Lambda)):
+                return False
+            node = parent
+        else:
+            return False
+        values = record.values if isinstance(record, ast.Dict) else [k.value for k in getattr(record, "keywords", [])]
+        columns: set[str] = set()
+        for value in values:
+            if value is not None:
+                columns |= _keys_of(value, row.id) | _attributes_of(value, row.id)
+        return len(columns) >= _RECORD_READS
 
     def _scoped_loads(self, name: str, loop: ast.AST) -> list[ast.Name]:
         """Loads of ``name`` inside ``loop`` (its body, or the comprehension's expression)."""
@@ -258,6 +304,15 @@ def _keys_of(expr: ast.AST, name: str) -> set[str]:
                 and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
             keys.add(node.args[0].value)
     return keys
+
+
+def _attributes_of(expr: ast.AST, name: str) -> set[str]:
+    """The columns ``expr`` reads from the local ``name`` as attributes (``row.id``), methods left out."""
+    return {
+        node.attr for node in ast.walk(expr)
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == name
+        and node.attr not in _ROW_METHODS
+    }
 
 
 def _reads_by_key(function: ast.AST) -> bool:
