@@ -318,7 +318,8 @@ def _secret_from_client(ctx: FileContext, handler: Handler) -> bool:
         called = (dotted_name(node.func) or "").rpartition(".")[2].upper() if isinstance(node, ast.Call) else ""
         if isinstance(node, ast.Call) and called in ("TOTP", "HOTP"):
             first = node.args[0] if node.args else None
-            if isinstance(first, ast.Name) and first.id in from_request:
+            names = {part.id for part in ast.walk(first) if isinstance(part, ast.Name)} if first is not None else set()
+            if names & (from_request | set(handler.request_names) | {"request"}):
                 return True
     return False
 
