@@ -113,18 +113,6 @@ _REPEATED = re.compile(r"already|exists|duplicate|taken|in use|conflict|409", re
 _EXISTS = frozenset({"exist", "exists", "aexists"})
 _UPSERTS = frozenset({"update_or_create", "get_or_create", "upsert", "merge", "replace_one", "set"})
 _INSERT_SQL = re.compile(r"^\s*insert\s+(or\s+\w+\s+)?into\b", re.IGNORECASE)
-_INSERT_TABLE = re.compile(r"^\s*insert\s+(?:or\s+\w+\s+)?into\s+[\"`]?([\w.]+)", re.IGNORECASE)
-_QUEUE_TABLE_WORDS = frozenset({"task", "tasks", "job", "jobs", "queue", "queued", "outbox"})
-"""Words of a table whose rows are work for a background worker (``INSERT INTO background_tasks``): the insert
-enqueues that work, as a queue call would."""
-
-
-def _table_words(sql: str) -> set[str]:
-    """The words of the table an ``INSERT INTO`` statement writes (``background_tasks`` gives background, tasks)."""
-    match = _INSERT_TABLE.match(sql)
-    return set(re.split(r"[_.]", match.group(1).lower())) if match else set()
-
-
 _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 SIDE_RECORDS = frozenset({"log", "logs", "audit", "trail", "event", "events"})
 """Records written beside the work (a log line, an audit trail), not the resource the client asked for."""
@@ -266,8 +254,6 @@ class _Collector:
                 branches.append(node)
             elif isinstance(node, ast.Constant) and isinstance(node.value, str) and _INSERT_SQL.match(node.value):
                 self._add(CREATES, "INSERT", node)
-                if _QUEUE_TABLE_WORDS.intersection(_table_words(node.value)):
-                    self._add(ENQUEUES, "INSERT", node)  # a row in ``background_tasks``: work queued for a worker
             inside = in_if or isinstance(node, ast.If)
             stack.extend((child, inside) for child in reversed(list(ast.iter_child_nodes(node))))
         for call in calls:

@@ -39,6 +39,7 @@ from backend_lint.analysis.included_routes import included_app_objects
 from backend_lint.analysis.project.conditions import ProjectFact, does, route_words, test_support
 from backend_lint.analysis.project.imported import absolute_name
 from backend_lint.analysis.project.model import path_words
+from backend_lint.analysis.queued_jobs import inserts_queued_work
 from backend_lint.analysis.resolve import returned_values
 from backend_lint.context import FileContext
 from backend_lint.finding import Applicability, Finding
@@ -146,6 +147,8 @@ class CreateWithout201(Rule):
         created = [effect for effect in effects.creates if not words(effect.what) & SIDE_RECORDS]
         if effects.finds_first or any(effect.kind == ENQUEUES for effect in effects.effects):
             return
+        if inserts_queued_work(node):
+            return  # ``INSERT INTO background_tasks``: a row of work queued for a worker, accepted work
         helpers = _answered_helpers(ctx, node, _project_helpers(ctx, effects.outside)) if not created else []
         if not created and not helpers:
             return
