@@ -14,7 +14,9 @@ per framework, whether it answers the default status:
 
 Left alone: handlers that set any status (``status_code=202``, ``Response(..., status=...)``,
 ``response.status_code = ...``, a ``(body, status)`` tuple: a deliberate answer), handlers that enqueue work
-(202 Accepted may be the right answer), handlers whose only records are log or audit entries, redirects and
+(202 Accepted may be the right answer; also a row written into a table of work for a worker, ``INSERT INTO
+background_tasks``), routes that switch a relation on next to their inverse route (``/follow`` and ``/unfollow``:
+a state of the pair, no new addressable resource), handlers whose only records are log or audit entries, redirects and
 server-rendered pages, a get-or-create by hand (it may return the existing resource), routes answering other
 methods too, and paths or names of endpoints that create no resource for the client (login, token, session,
 search, webhooks, and actions whose answer is a status: deploy, install, import, trigger).
