@@ -284,9 +284,27 @@ def _permission_gated(handler: Handler) -> bool:
 
 
 def _names_permission(call: ast.Call) -> bool:
+    """A call that asks about the signed-in caller's rights: named for a permission or access, or given a
+    ``permission=``, and handed the caller (``request.state.user_id``, ``current_user``, ``request.user``); a
+    check of the new account's own e-mail domain (alerta's ``not_authorized("ALLOWED_EMAIL_DOMAINS",
+    groups=[user.domain])`` in its sign-up) is not about the caller and does not count."""
     words = set(split_identifier(dotted_name(call.func) or ""))
-    return bool(words & _PERMISSION_WORDS) or any(
+    named = bool(words & _PERMISSION_WORDS) or any(
         keyword.arg in ("permission", "permissions") for keyword in call.keywords)
+    return named and any(_the_caller(argument) for argument in
+                         [*call.args, *(keyword.value for keyword in call.keywords)])
+
+
+_CALLER_HOLDERS = ("request", "current", "state", "session", "g.")
+
+
+def _the_caller(expr: ast.expr) -> bool:
+    """``request.state.user_id``, ``current_user``, ``request.user.id``, ``g.user``: the signed-in caller."""
+    for node in ast.walk(expr):
+        text = dotted_name(node) if isinstance(node, (ast.Attribute, ast.Name)) else None
+        if text and "user" in text.lower() and (text.startswith(_CALLER_HOLDERS) or "current_user" in text):
+            return True
+    return False
 
 
 def _refuses(body: list[ast.stmt]) -> bool:
