@@ -238,10 +238,14 @@ def _enum_like(expr: ast.expr) -> bool:
     return bool(name) and name[0].isupper()
 
 
+_DECODERS = frozenset({"loads", "load", "literal_eval", "safe_load"})
+
+
 def _constructor(call: ast.Call) -> bool:
-    """``Customer(name=...)``: a class built from the value (a model takes it field by field, checking nothing)."""
+    """``Customer(name=...)``: a class built from the value (a model takes it field by field, checking nothing);
+    or a decoder (``json.loads(form["data"])``): its answer is a new document whose fields nothing checked."""
     name = callee_name(call) or ""
-    return bool(name) and name[0].isupper()
+    return bool(name) and (name[0].isupper() or name in _DECODERS)
 
 
 def _inside_answered_try(node: ast.AST, parents: dict[ast.AST, ast.AST], validation: bool = False) -> bool:
