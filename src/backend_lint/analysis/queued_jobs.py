@@ -20,6 +20,7 @@ Only the handler's own body is read (effects found in a helper are not matched t
 from __future__ import annotations
 
 import ast
+import re
 from typing import Optional, Union
 
 from backend_lint.analysis.ast_helpers import callee_name
@@ -137,3 +138,20 @@ def forced_rerun(function: _Function, effect: Effect) -> bool:
     return effect.kind == ENQUEUES and not effect.via and not words(effect.what) & _MESSAGE_WORDS and any(
         isinstance(node, ast.keyword) and node.arg is not None and "force" in words(node.arg)
         for node in ast.walk(function))
+
+
+_INSERT_TABLE = re.compile(r"^\s*insert\s+(?:or\s+\w+\s+)?into\s+[\"`]?([\w.]+)", re.IGNORECASE)
+_QUEUE_TABLE_WORDS = frozenset({"task", "tasks", "job", "jobs", "queue", "queued", "outbox"})
+"""Words of a table whose rows are work for a background worker (``background_tasks``, ``job_queue``)."""
+
+
+def inserts_queued_work(function: ast.AST) -> bool:
+    """The function writes a row of work for a background worker: an ``INSERT INTO background_tasks ...`` (a
+    table named for tasks, jobs, a queue or an outbox). That row is the job queued, as a queue call's message
+    would be (listenbrainz's export, processed later by its background task runner, BE305)."""
+    for node in ast.walk(function):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            match = _INSERT_TABLE.match(node.value)
+            if match and _QUEUE_TABLE_WORDS.intersection(re.split(r"[_.]", match.group(1).lower())):
+                return True
+    return False

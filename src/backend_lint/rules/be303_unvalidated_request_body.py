@@ -32,6 +32,9 @@ A body that is one CSV text field whose every parsed row is loaded through a sch
 So is a body whose every field is an id resolved by a lookup whose miss the handler answers
 (:mod:`backend_lint.analysis.looked_up_fields`: Timesketch's ``Timeline.get_by_id(timeline_id)`` then
 ``if not timeline: abort(404)``).
+So is a body whose every field the handler checks by hand before using it, a failed check answered with
+4xx (:mod:`backend_lint.analysis.checked_fields`: ``int(data.get("ts"))`` under ``except ValueError: raise
+APIBadRequest``, ``if not is_valid_uuid(mbid): raise APIBadRequest``, an allow-list, a lookup answered 404).
 A handler whose body starts by turning every request away unless a development setting is on
 (:mod:`backend_lint.analysis.dev_only`: ``if not (settings.DEV and settings.ENABLE_TESTING_ENDPOINTS): raise
 Http404``) is a testing endpoint production never serves, and is left alone.
@@ -42,6 +45,7 @@ from __future__ import annotations
 import ast
 
 from backend_lint.analysis.body_fields import form_text_fields, one_form_text_field
+from backend_lint.analysis.checked_fields import fields_checked_by_hand
 from backend_lint.analysis.csv_rows import rows_loaded_by_schema
 from backend_lint.analysis.delegated_validation import answers_service_refusal, validated_by_decorator
 from backend_lint.analysis.dev_only import development_only
@@ -87,6 +91,8 @@ class UnvalidatedRequestBody(Rule):
             return  # one CSV text field whose every parsed row is loaded through a schema: the rows are validated
         if first is not None and fields_only_looked_up(node, [read.node for read in reads]):
             return  # every field an id resolved by a lookup whose miss is answered: nothing stored as sent
+        if first is not None and fields_checked_by_hand(node, [read.node for read in reads]):
+            return  # every field checked before use (converted, compared, looked up), a failure answered with 4xx
         if first is not None and validated_by_decorator(node):
             return  # a decorator validates the request against a schema before the handler runs
         if first is not None and answers_service_refusal(node, [read.node for read in reads]):

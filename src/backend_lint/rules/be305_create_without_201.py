@@ -14,7 +14,9 @@ per framework, whether it answers the default status:
 
 Left alone: handlers that set any status (``status_code=202``, ``Response(..., status=...)``,
 ``response.status_code = ...``, a ``(body, status)`` tuple: a deliberate answer), handlers that enqueue work
-(202 Accepted may be the right answer), handlers whose only records are log or audit entries, redirects and
+(202 Accepted may be the right answer; also a row written into a table of work for a worker, ``INSERT INTO
+background_tasks``), routes that switch a relation on next to their inverse route (``/follow`` and ``/unfollow``:
+a state of the pair, no new addressable resource), handlers whose only records are log or audit entries, redirects and
 server-rendered pages, a get-or-create by hand (it may return the existing resource), routes answering other
 methods too, and paths or names of endpoints that create no resource for the client (login, token, session,
 search, webhooks, and actions whose answer is a status: deploy, install, import, trigger).
@@ -26,6 +28,7 @@ The fix (unsafe, FastAPI only) adds ``status_code=201`` to the route decorator: 
 from __future__ import annotations
 
 import ast
+import re
 from typing import TYPE_CHECKING, Any, Optional
 
 from backend_lint.analysis.ast_helpers import callee_name
@@ -38,6 +41,7 @@ from backend_lint.analysis.included_routes import included_app_objects
 from backend_lint.analysis.project.conditions import ProjectFact, does, route_words, test_support
 from backend_lint.analysis.project.imported import absolute_name
 from backend_lint.analysis.project.model import path_words
+from backend_lint.analysis.queued_jobs import inserts_queued_work
 from backend_lint.analysis.resolve import returned_values
 from backend_lint.context import FileContext
 from backend_lint.finding import Applicability, Finding
@@ -51,6 +55,43 @@ if TYPE_CHECKING:
 _ROUTE_DECORATORS = frozenset({"post", "api_route"})
 _DRF_METHODS = frozenset({"create", "post"})
 _READ_NAMES = (["read"], ["list"], ["count"], ["search"], ["query"], ["get"])
+
+
+_PLACEHOLDER = re.compile(r"<[^>]*>|\{[^}]*\}")
+
+
+def _toggles_state(ctx: FileContext, handler: Handler) -> bool:
+    """The route switches a relation on and the module routes its inverse: ``.../follow`` next to
+    ``.../unfollow`` (``like``/``unlike``, ``subscribe``/``unsubscribe``), and no route addresses a created one by
+    its own id (``/pin/delete/<row_id>`` makes pins resources). The POST sets a state of the pair (the user
+    follows or does not), answered with a status; nothing new gets an address a 201 would announce."""
+    verbs = {words_[-1] for words_ in (_fixed_words(path) for path in handler.paths) if words_}
+    if not verbs:
+        return False
+    others: list[str] = []
+    for function in ast.walk(ctx.tree):
+        if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) and function is not handler.function:
+            other = handler_for(ctx, function)
+            if other is not None:
+                others.extend(other.paths)
+    for verb in verbs:
+        if len(verb) < 3 or not any(_fixed_words(path)[-1:] == [f"un{verb}"] for path in others):
+            continue
+        if any(_addresses_instances(path, verb) for path in [*handler.paths, *others]):
+            continue
+        return True
+    return False
+
+
+def _fixed_words(path: str) -> list[str]:
+    """The words of a path's fixed segments, placeholders left out."""
+    return path_words(_PLACEHOLDER.sub(" ", path))
+
+
+def _addresses_instances(path: str, verb: str) -> bool:
+    """``/pin/delete/<row_id>``: the verb's word, then a placeholder for one of them."""
+    _head, found, tail = path.partition(verb)
+    return bool(found) and bool(_PLACEHOLDER.search(tail)) and not tail.startswith(("s/", "ed"))
 
 
 def _created_text(what: str | None) -> str:
@@ -99,6 +140,8 @@ class CreateWithout201(Rule):
         framework = handler.framework
         if framework not in (FASTAPI, DRF, FLASK, DJANGO):
             return
+        if _toggles_state(ctx, handler):
+            return  # ``/follow`` paired with ``/unfollow``: a relation switched on, no new addressable resource
         body = handler_body(ctx, handler)
         if body.sets_status or body.created_when or body.renders_html or body.form_data:
             return
@@ -106,6 +149,8 @@ class CreateWithout201(Rule):
         created = [effect for effect in effects.creates if not words(effect.what) & SIDE_RECORDS]
         if effects.finds_first or any(effect.kind == ENQUEUES for effect in effects.effects):
             return
+        if inserts_queued_work(node):
+            return  # ``INSERT INTO background_tasks``: a row of work queued for a worker, accepted work
         helpers = _answered_helpers(ctx, node, _project_helpers(ctx, effects.outside)) if not created else []
         if not created and not helpers:
             return

@@ -240,6 +240,108 @@ def _takes_credentials(ctx: FileContext, handler: Handler) -> bool:
     return any(part in name for name in names for part in _CREDENTIAL_PARTS)
 
 
+_ACCOUNT_PARTS = ("password", "passwd", "mail", "regist", "captcha", "credential", "username", "account", "invit",
+                  "otp", "token", "code", "create_user", "createuser", "user_create", "usercreation", "new_user",
+                  "newuser", "userform", "user_form", "login", "signin")
+"""Parts of the names a sign-up handler works with: the password or e-mail of the account it creates, the
+registration form, a CAPTCHA or invitation, the confirmation mail or code it sends."""
+
+
+def _acts_on_an_account(ctx: FileContext, handler: Handler) -> bool:
+    """What a "sign-up" endpoint does, read from the code, not its name: it creates an account, takes a password or
+    an address to mail, or hands out a code or token (words of its body, its decorators and its class's other
+    methods). ephios' ``SignupView.post`` signs a known participant up for a shift: nothing of the kind, no secret
+    to guess and no mail to an address the caller picks."""
+    names = set(handler_body(ctx, handler).words) | {name.lower() for name in decorator_names(ctx, handler.function)}
+    if handler.class_ is not None:
+        names |= {name.lower() for name in mentioned_names(ctx, handler.class_)}
+        names |= {name.lower() for name in _base_names(ctx, handler.class_)}
+    return any(part in name for name in names for part in _ACCOUNT_PARTS)
+
+
+_PERMISSION_WORDS = frozenset({"permission", "permissions", "access", "authorized", "authorize", "allowed", "rbac"})
+
+
+def _permission_gated(handler: Handler) -> bool:
+    """The handler first asks whether the caller holds a permission and answers 403 otherwise
+    (``has_permission = await check_action_access(user_uid=..., permission=Permission.RESET_PASSWORD)`` then
+    ``if not has_permission: return JSONResponse(..., status_code=403)``, agenta's admin reset of another user's
+    password): only a known, signed-in caller with that right gets further, so nothing is guessed or sprayed."""
+    checked: set[str] = set()
+    for statement in handler.function.body[:6]:
+        value = statement.value if isinstance(statement, (ast.Assign, ast.AnnAssign, ast.Expr)) else None
+        if isinstance(value, ast.Await):
+            value = value.value
+        if isinstance(value, ast.Call) and isinstance(statement, (ast.Assign, ast.AnnAssign)) \
+                and _names_permission(value):
+            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+            checked |= {target.id for target in targets if isinstance(target, ast.Name)}
+        if isinstance(statement, ast.If) and _refuses(statement.body) and (
+                any(isinstance(node, ast.Name) and node.id in checked for node in ast.walk(statement.test))
+                or any(isinstance(node, ast.Call) and _names_permission(node) for node in ast.walk(statement.test))):
+            return True
+    return False
+
+
+def _names_permission(call: ast.Call) -> bool:
+    """A call that asks about the signed-in caller's rights: named for a permission or access, or given a
+    ``permission=``, and handed the caller (``request.state.user_id``, ``current_user``, ``request.user``); a
+    check of the new account's own e-mail domain (alerta's ``not_authorized("ALLOWED_EMAIL_DOMAINS",
+    groups=[user.domain])`` in its sign-up) is not about the caller and does not count."""
+    words = set(split_identifier(dotted_name(call.func) or ""))
+    named = bool(words & _PERMISSION_WORDS) or any(
+        keyword.arg in ("permission", "permissions") for keyword in call.keywords)
+    return named and any(_the_caller(argument) for argument in
+                         [*call.args, *(keyword.value for keyword in call.keywords)])
+
+
+_CALLER_HOLDERS = ("request", "current", "state", "session", "g.")
+
+
+def _the_caller(expr: ast.expr) -> bool:
+    """``request.state.user_id``, ``current_user``, ``request.user.id``, ``g.user``: the signed-in caller."""
+    for node in ast.walk(expr):
+        text = dotted_name(node) if isinstance(node, (ast.Attribute, ast.Name)) else None
+        if text and "user" in text.lower() and (text.startswith(_CALLER_HOLDERS) or "current_user" in text):
+            return True
+    return False
+
+
+def _refuses(body: list[ast.stmt]) -> bool:
+    """The block answers 403: ``status_code=403``, ``HTTP_403_FORBIDDEN``, ``raise PermissionDenied``."""
+    for node in ast.walk(ast.Module(body=body, type_ignores=[])):
+        if isinstance(node, ast.Constant) and node.value == 403:
+            return True
+        name = node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else ""
+        if "403" in name or "Forbidden" in name or "PermissionDenied" in name:
+            return True
+    return False
+
+
+_CLIENT_SECRET_SOURCES = ("request", "form", "json", "body", "data", "payload")
+
+
+def _secret_from_client(ctx: FileContext, handler: Handler) -> bool:
+    """The code is verified against a secret the client itself posts (``otp_secret = request.form["otp_secret"]``
+    then ``two_factor.TOTP(otp_secret).verify(token)``, SecureDrop's check of a newly set-up authenticator): the
+    caller holds both halves, so there is nothing of the server's to guess."""
+    function = handler.function
+    from_request: set[str] = set()
+    for node in ast.walk(function):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            read = {part.id for part in ast.walk(node.value) if isinstance(part, ast.Name)}
+            if read & set(handler.request_names) or "request" in read:
+                from_request.add(node.targets[0].id)
+    for node in ast.walk(function):
+        called = (dotted_name(node.func) or "").rpartition(".")[2].upper() if isinstance(node, ast.Call) else ""
+        if isinstance(node, ast.Call) and called in ("TOTP", "HOTP"):
+            first = node.args[0] if node.args else None
+            names = {part.id for part in ast.walk(first) if isinstance(part, ast.Name)} if first is not None else set()
+            if names & (from_request | set(handler.request_names) | {"request"}):
+                return True
+    return False
+
+
 _CODE_NAMES = frozenset({"code", "otp", "totp", "hotp", "passcode", "pin"})
 _CODE_OWNERS = ("otp", "mfa", "totp", "recovery", "verification", "auth", "security", "backup", "one_time")
 
@@ -392,6 +494,12 @@ class AuthEndpointWithoutRateLimit(Rule):
             return
         if limited_blueprint(ctx, handler):
             return
+        if _permission_gated(handler):
+            return  # the caller must hold a permission (403 otherwise): a signed-in administrator's action
+        if kind == "one-time-code" and _secret_from_client(ctx, handler):
+            return  # the code is checked against a secret the client posts itself: nothing to guess
+        if kind == "sign-up" and not _acts_on_an_account(ctx, handler):
+            return  # "signup" for something that is not an account (a shift): the word is not the concept
         if kind in ("login", "token") and not _takes_credentials(ctx, handler):
             return
         if kind == "one-time-code" and not _takes_code(ctx, handler):
