@@ -21,11 +21,16 @@ the code needs. Each function here reads one such shape from the loop and the ca
 - :func:`fence_read`: the read of a row that such a guarded write in the same pass then fences on
   (``kb = ...first()`` then ``update(KB).where(KB.id == kb.id, KB.generation == kb.generation)``, its
   ``rowcount`` checked): a per-row compare-and-set needs the row's version it just read.
+- :func:`locked_per_row`: the query sits in a transaction the loop opens for each row (``with
+  transaction.atomic():``, ``with session.begin():``) that takes a row lock (``select_for_update()``,
+  ``with_for_update()``, SQL ``FOR UPDATE``): what is read there must be read under that row's lock, which one
+  query before the loop cannot give.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.ast_helpers import callee_name
@@ -40,6 +45,12 @@ _EXITS = (ast.Return, ast.Raise, ast.Break)
 _PROBES = frozenset({"exists", "count", "aexists", "acount"})
 _JOB_STARTS = frozenset({"dispatch", "delay", "apply_async", "enqueue", "send_task", "async_task"})
 _CREATES = frozenset({"create", "acreate"})
+_TRANSACTIONS = frozenset({"atomic", "begin", "begin_nested", "transaction", "start_transaction"})
+"""Calls that open a transaction as a context manager: Django's ``transaction.atomic()``, SQLAlchemy's
+``session.begin()``/``begin_nested()``/``engine.begin()``, asyncpg's and psycopg's ``conn.transaction()``."""
+_LOCKS = frozenset({"select_for_update", "with_for_update", "with_lockmode", "aselect_for_update"})
+"""Query methods that lock the rows they read until the transaction ends (Django, SQLAlchemy)."""
+_SQL_LOCK = re.compile(r"\bFOR\s+(?:NO\s+KEY\s+)?(?:UPDATE|SHARE)\b|\bpg_advisory_xact_lock\b", re.IGNORECASE)
 
 
 def leaves_the_loop(node: ast.AST, loop: ast.AST, ctx: FileContext) -> bool:
@@ -214,3 +225,37 @@ def _assigned_name(node: ast.Call, ctx: FileContext) -> Optional[str]:
             and isinstance(parent.targets[0], ast.Name):
         return parent.targets[0].id
     return None
+
+
+def locked_per_row(node: ast.AST, loop: ast.AST, ctx: FileContext) -> bool:
+    """The query sits in a transaction opened inside the loop, once per row (``with transaction.atomic():``,
+    ``async with session.begin():``), that locks rows (``Event.objects.select_for_update().get(pk=event_id)``,
+    ``select(Job).where(...).with_for_update()``, SQL ``... FOR UPDATE``): each row is locked and worked on in its
+    own transaction, and the reads made there must see the data under that lock (lego's bump of each event's
+    waiting list). One query before the loop would read outside the lock; the per-row round trips are the
+    design. A lock taken for the whole loop (the transaction around it) is no such design and stays checked."""
+    child: ast.AST = node
+    parent = ctx.parent_of(child)
+    while parent is not None and parent is not loop:
+        if isinstance(parent, (ast.With, ast.AsyncWith)) and child in parent.body \
+                and any(_opens_transaction(item.context_expr) for item in parent.items) \
+                and any(_locks(inner) for statement in parent.body for inner in ast.walk(statement)):
+            return True
+        child, parent = parent, ctx.parent_of(parent)
+    return False
+
+
+def _opens_transaction(expr: ast.expr) -> bool:
+    """``transaction.atomic()``, ``atomic(using="default")``, ``session.begin()``, ``conn.transaction()``."""
+    return isinstance(expr, ast.Call) and callee_name(expr) in _TRANSACTIONS
+
+
+def _locks(node: ast.AST) -> bool:
+    """A call that locks the rows it reads: ``select_for_update(...)``, ``with_for_update(...)``, or SQL text
+    written in the call that says ``FOR UPDATE``/``FOR SHARE`` (or takes a transaction's advisory lock)."""
+    if not isinstance(node, ast.Call):
+        return False
+    if callee_name(node) in _LOCKS:
+        return True
+    return any(isinstance(argument, ast.Constant) and isinstance(argument.value, str)
+               and _SQL_LOCK.search(argument.value) is not None for argument in node.args[:1])
