@@ -227,7 +227,10 @@ class UnboundedQuery(Rule):
         ):
             return
         limit = attributes.get(bound)
-        if limit is not None and not (isinstance(limit, ast.Constant) and limit.value is None):
+        if limit is not None:
+            # A bound (``pagination_class = LimitOffsetPagination``, ``paginate_by = 25``), or the explicit
+            # ``pagination_class = None``: the maintainers turned paging off for this list on purpose, a decision
+            # written in the code like a noqa comment (lego's flat pages).
             return
         overrides = [item for item in node.body
                      if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name in _BOUNDING_OVERRIDES]
@@ -238,7 +241,7 @@ class UnboundedQuery(Rule):
         ):
             return  # ``def get_queryset(self): return Webhook.objects.filter(organization=...)``
         # A DRF view that says nothing about pagination gets the project's default paginator, if it sets one.
-        unless = (drf_pagination(),) if drf and limit is None else ()
+        unless = (drf_pagination(),) if drf else ()
         source = attributes.get("queryset")
         if source is not None:
             if not isinstance(source, ast.Call):
@@ -282,7 +285,9 @@ class UnboundedQuery(Rule):
         query = query_call(node, ctx)
         if query is None or query.framework == DBAPI or any(_runs_text(call, ctx) for call in query.calls):
             return
-        if not self.option("report-children-of-one-object") and _children_of_one_object(query, ctx):
+        if not self.option("report-children-of-one-object") and (
+            _children_of_one_object(query, ctx) or _narrowed_after(node, ctx)
+        ):
             return
         if _small_table(query) or (query.model is not None and query.model in _admin_created_models(ctx)):
             return
@@ -300,7 +305,7 @@ class UnboundedQuery(Rule):
 def _lists_everything(ctx: FileContext, *names: str) -> bool:
     """The handler function or its module is named for a full listing (``sitemaps/views.py``, ``def kml``,
     ``def orders_csv``): listing every row is what it is for. A class name is not enough: a list view
-    named ``OrderExport`` that says ``pagination_class = None`` is still an API list answered whole."""
+    named ``OrderExport`` is still an API list."""
     folders = ctx.project_path.rsplit("/", 2)[-2:]
     words = {word.lower() for name in (*names, *folders) for word in _WORD.findall(name.removesuffix(".py"))}
     return bool(words & _FULL_LISTING_WORDS)
@@ -449,7 +454,48 @@ def _children_of_one_object(query: Query, ctx: FileContext) -> bool:
     receiver = first.func.value if isinstance(first.func, ast.Attribute) else None
     if isinstance(receiver, ast.Attribute) and receiver.attr not in _WHOLE_TABLES and _one_object(receiver.value):
         return True  # ``category.kbitem_set.filter(...)``, ``unit.screenshots.all()``: a related manager
-    return callee_name(first) == "filter" and ties_to_one_parent(first)
+    # Any ``filter`` of the chain narrows all of it: ``DataFile.objects.all().filter(user=user)``,
+    # ``select_related(...).filter(...)`` and ``filter(active=True).filter(user=user)`` are one user's rows as
+    # surely as ``filter(user=user)`` written first; a ``Q(user=user)`` argument says the same.
+    return any(callee_name(call) == "filter" and (ties_to_one_parent(call) or _q_ties(call)) for call in query.calls)
+
+
+def _narrowed_after(node: ast.Call, ctx: FileContext) -> bool:
+    """``qs = DataFile.objects.all()`` followed, in the same block, by ``qs = qs.filter(user=user)``: the local is
+    narrowed to one parent's rows on every path before anything reads it (a narrowing under an ``if``, staff
+    seeing everything, does not count)."""
+    statement = ctx.parent_of(node)
+    while statement is not None and not isinstance(statement, ast.stmt):
+        statement = ctx.parent_of(statement)
+    if not (isinstance(statement, ast.Assign) and statement.value is node and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name)):
+        return False
+    name = statement.targets[0].id
+    block = ctx.parent_of(statement)
+    body = next((items for field in ("body", "orelse", "finalbody")
+                 if isinstance(items := getattr(block, field, None), list) and statement in items), None)
+    if body is None:
+        return False
+    for later in body[body.index(statement) + 1:]:
+        if not (isinstance(later, ast.Assign) and len(later.targets) == 1 and isinstance(later.targets[0], ast.Name)
+                and later.targets[0].id == name and chain_root(later.value) == name):
+            if any(isinstance(inner, ast.Name) and inner.id == name for inner in ast.walk(later)):
+                return False  # read (or rebound otherwise) before any narrowing
+            continue
+        if any(callee_name(call) == "filter" and (ties_to_one_parent(call) or _q_ties(call))
+               for call in chain_calls(later.value)):
+            return True  # (``qs = qs.select_related(...)`` first narrows nothing: read on)
+    return False
+
+
+def _q_ties(call: ast.Call) -> bool:
+    """``filter(Q(owner=user))``, ``filter(Q(owner=user) | Q(shared_with=user))``: every ``Q`` object of an
+    argument ties the rows to an object the code holds."""
+    for argument in call.args:
+        found = [node for node in ast.walk(argument) if isinstance(node, ast.Call) and callee_name(node) == "Q"]
+        if found and all(ties_to_one_parent(node) for node in found):
+            return True
+    return False
 
 
 def _statement_calls(query: Query, ctx: FileContext) -> list[ast.Call]:
