@@ -16,7 +16,9 @@ the code needs. Each function here reads one such shape from the loop and the ca
 - :func:`deleted_with_row`: ``for data in reg.data:`` in a loop that then deletes the row
   (``db.session.delete(reg)``): SQLAlchemy's unit of work loads the row's collections to cascade the delete or
   clear their foreign keys, so reading the collection first costs no query of its own.
-- :func:`starts_a_job_per_row`: the loop hands a job to a queue per row (``dispatch``, ``.delay``).
+- :func:`starts_a_job_per_row`: the loop hands a job to a queue per row (``dispatch``, ``.delay``);
+  :func:`job_helpers`: the project functions and methods the loop calls, any of which may do so one call deeper
+  (``notify_creator(event)`` whose body runs ``send_email.delay(...)``), as facts the project model decides.
 - :func:`guarded_write`: a conditional write whose ``rowcount`` is all the code reads (a lease, a fence).
 - :func:`fence_read`: the read of a row that such a guarded write in the same pass then fences on
   (``kb = ...first()`` then ``update(KB).where(KB.id == kb.id, KB.generation == kb.generation)``, its
@@ -33,9 +35,12 @@ import ast
 import re
 from typing import TYPE_CHECKING, Optional
 
-from backend_lint.analysis.ast_helpers import callee_name
+from backend_lint.analysis.ast_helpers import callee_name, own_nodes
+from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.facts import reads
 from backend_lint.analysis.mentions import mentioned_names
+from backend_lint.analysis.project.conditions import ProjectFact, does, method_does
+from backend_lint.analysis.project.imported import imported_qualified
 from backend_lint.analysis.query_results import ROWCOUNT, name_uses, result_use
 
 if TYPE_CHECKING:
@@ -173,6 +178,55 @@ def starts_a_job_per_row(loop: ast.AST, ctx: FileContext) -> bool:
     """The loop hands a job to a queue for each row (``dispatch(sync, kwargs=...)``, ``task.delay(row.pk)``): the
     per-row work is the design, and the lookups that prepare each job are small next to the job itself."""
     return isinstance(loop, (ast.For, ast.AsyncFor)) and bool(mentioned_names(ctx, loop) & _JOB_STARTS)
+
+
+_MAX_HELPERS = 6
+"""Project callees of one loop asked about: a loop calling more is a service of its own, not one job per row."""
+
+
+@reads(bindings_of)
+def job_helpers(loop: ast.AST, ctx: FileContext) -> tuple[ProjectFact, ...]:
+    """The facts any of which would make the loop hand each row to a queued job through a helper of the project
+    (``enqueues`` in its body or in what it calls, :func:`~backend_lint.analysis.project.conditions.does`): a
+    function imported from the project or defined in this module (``notify_creator(event)``), a method of the
+    class on ``self`` (``self.schedule(row)``), or the method of a project class whose instance the function
+    makes (``notification = PaymentOverdue(user, event=event)`` then ``notification.notify()``,
+    :func:`~backend_lint.analysis.project.conditions.method_does`). The page exempts a loop that enqueues a job
+    per row in its own body; the same design one call deeper is the same fact."""
+    if not isinstance(loop, (ast.For, ast.AsyncFor)) or not ctx.module:
+        return ()
+    function = ctx.scope.function
+    package = ctx.module.partition(".")[0]
+    module_defs = bindings_of(ctx, ctx.tree).definitions
+    local_values = bindings_of(ctx, function) if function is not None else None
+    facts: list[ProjectFact] = []
+    for node in own_nodes(loop):
+        if not isinstance(node, ast.Call) or len(facts) >= _MAX_HELPERS:
+            continue
+        func = node.func
+        fact: Optional[ProjectFact] = None
+        qualified = imported_qualified(ctx, func)
+        if qualified is not None:
+            if qualified.partition(".")[0] == package and not qualified.rpartition(".")[2][:1].isupper():
+                fact = does(qualified, "enqueues")
+        elif isinstance(func, ast.Name) and func.id in module_defs and not func.id[:1].isupper():
+            fact = does(f"{ctx.module}.{func.id}", "enqueues")
+        elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+            cls = ctx.scope.method_class
+            if func.value.id == "self" and isinstance(cls, ast.ClassDef):
+                fact = does(f"{ctx.module}.{cls.name}.{func.attr}", "enqueues")
+            elif local_values is not None:
+                made = local_values.single_value(func.value.id)
+                if isinstance(made, ast.Call):
+                    maker = imported_qualified(ctx, made.func)
+                    if maker is None and isinstance(made.func, ast.Name) and made.func.id in module_defs:
+                        maker = f"{ctx.module}.{made.func.id}"
+                    if maker is not None and maker.partition(".")[0] == package \
+                            and maker.rpartition(".")[2][:1].isupper():
+                        fact = method_does(maker, func.attr, "enqueues")
+        if fact is not None and fact not in facts:
+            facts.append(fact)
+    return tuple(facts)
 
 
 @reads(result_use)

@@ -61,6 +61,7 @@ from backend_lint.analysis.per_row_design import (
     deleted_with_row,
     fence_read,
     guarded_write,
+    job_helpers,
     leaves_the_loop,
     locked_per_row,
     on_error_path,
@@ -69,6 +70,8 @@ from backend_lint.analysis.per_row_design import (
 )
 from backend_lint.analysis.project.conditions import (
     ProjectFact,
+    does,
+    method_does,
     plain_class,
     relation,
     runs_query,
@@ -149,7 +152,7 @@ class QueryInLoop(Rule):
     needs = (mentioned_names, loop_query, query_call, model_relations, query_sink, sql_text, module_roles,
              in_migration, recursive, result_use, in_service_code, serves_requests, lookup, query_of, runs_query,
              _plain_classes, starts_a_job_per_row, guarded_write, fence_read, renders_document,
-             children_of_one_object)
+             children_of_one_object, job_helpers, does, method_does)
     module_facts = (test_support,)
     state = FileState(_FileState)
     options = (
@@ -213,7 +216,7 @@ class QueryInLoop(Rule):
             else:
                 advice = "fetch them in one query (a join or `IN`) before the loop"
             self.report(ctx, node, query=written(node), line=loop.iter.lineno, advice=advice,
-                        unless=(*_plain_elsewhere(outer, ctx), *startup_only_facts(ctx)))
+                        unless=(*_plain_elsewhere(outer, ctx), *startup_only_facts(ctx), *job_helpers(loop, ctx)))
             return
 
 
@@ -288,7 +291,8 @@ class QueryInLoop(Rule):
                 else f"load it with `selectinload`/`joinedload` of `{outer.model}.{node.attr}` on the query"
             )
             self.report(ctx, node, only_if=only_if, query=f"{row.id}.{node.attr}", line=loop.iter.lineno,
-                        advice=advice, unless=(*_plain_elsewhere(outer, ctx), *startup_only_facts(ctx)))
+                        advice=advice,
+                        unless=(*_plain_elsewhere(outer, ctx), *startup_only_facts(ctx), *job_helpers(loop, ctx)))
             return
 
 
