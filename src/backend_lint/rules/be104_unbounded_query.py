@@ -138,8 +138,10 @@ def _narrowing_subclasses(ctx: FileContext) -> dict[str, list[bool]]:
 def _admin_created_models(ctx: FileContext) -> frozenset[str]:
     """Models of which this module creates rows (``App(...)``, ``App.objects.create(...)``) only in handlers that
     only administrators reach (``create_app(..., user=Depends(get_admin_user))``): a table of what the operator
-    installs (integrations, apps), small by nature. A model also made anywhere else in the module (a helper, a
-    handler any user reaches) is not one."""
+    installs (integrations, apps), small by nature. A class-based view only staff reach counts for all its methods,
+    and a generic ``CreateView`` of the model for its ``model`` (ephios's qualification catalogue, added through
+    ``QualificationCreateView`` behind ``core.add_qualification``). A model also made anywhere else in the module
+    (a helper, a handler any user reaches, a ``CreateView`` anyone may use) is not one."""
     admin: set[str] = set()
     other: set[str] = set()
     stack: list[tuple[ast.AST, Optional[bool]]] = [(ctx.tree, None)]
@@ -148,7 +150,17 @@ def _admin_created_models(ctx: FileContext) -> frozenset[str]:
         for child in ast.iter_child_nodes(node):
             if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 handler = handler_for(ctx, child)
-                stack.append((child, handler is not None and admin_only(handler)))
+                stack.append((child, bool(by_admin) or (handler is not None and admin_only(handler))))
+                continue
+            if isinstance(child, ast.ClassDef):
+                # a class-based view only staff reach: its methods (``get_form_kwargs`` making the instance)
+                # and, for a generic ``CreateView``, its ``model`` are made by administrators
+                staff = bool(by_admin) or admin_only_class(child, moderators=True)
+                made = _class_attributes(child).get("model")
+                if isinstance(made, ast.Name) and any(
+                        (dotted_name(base) or "").endswith("CreateView") for base in child.bases):
+                    (admin if staff else other).add(made.id)
+                stack.append((child, staff))
                 continue
             if isinstance(child, ast.Call):
                 model = _created_model(child)
@@ -247,12 +259,13 @@ class UnboundedQuery(Rule):
             if not isinstance(source, ast.Call):
                 return  # a sliced queryset (``Order.objects.all()[:100]``) or something not known
             query = query_of(source, ctx)
-            if query is None or not _is_collection(query, source, ctx) or _small_table(query):
+            if query is None or not _is_collection(query, source, ctx) or _small_table(query) \
+                    or (query.model is not None and query.model in _admin_created_models(ctx)):
                 return
             self.report(ctx, source, query=written(source), handler=node.name,
                         unless=(*unless, *_lookup_table(query.model, ctx), *_staff_app(ctx)))
         elif (not drf and isinstance(model := attributes.get("model"), ast.Name) and "get_queryset" not in methods
-              and not _small_model(model.id)):
+              and not _small_model(model.id) and model.id not in _admin_created_models(ctx)):
             self.report(ctx, model, query=f"{model.id}.objects.all", handler=node.name,
                         unless=(*_lookup_table(model.id, ctx), *_staff_app(ctx)))
 
