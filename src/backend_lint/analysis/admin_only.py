@@ -430,10 +430,13 @@ _ADMIN_FLAGS = ("is_admin", "is_superuser", "is_super_user", "is_staff", "is_adm
 """What a guard at the top of a handler tests: ``security_manager.is_admin()``, ``request.user.is_superuser``."""
 
 
-def admin_guard(function: ast.AST, before: ast.AST) -> bool:
+def admin_guard(function: ast.AST, before: ast.AST, refusing: bool = False) -> bool:
     """``function`` turns away everyone but administrators in its own body before ``before`` (one of its top-level
     statements, or a node inside one) can run: a top-level ``if not security_manager.is_admin(): return
-    self.response(403, ...)`` (or ``raise``/``abort(...)``) whose test is that one negated flag. A check that
+    self.response(403, ...)`` (or ``raise``/``abort(...)``) whose test is that one negated flag, or a negated
+    ``user.has_perm(...)`` of a permission to edit or manage (``"base.can_manage_project"``). With ``refusing``,
+    only a guard that refuses (``raise``/``abort(...)``), not one that answers everyone else otherwise (``return
+    JsonResponse({"orders": []})``). A check that
     combines the flag with anything else (``if not user.is_superuser and ...``) is not one."""
     if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return False
@@ -442,7 +445,8 @@ def admin_guard(function: ast.AST, before: ast.AST) -> bool:
         if position is None or (statement.end_lineno or statement.lineno) >= position:
             return False  # the guard must end before ``before`` begins
         if isinstance(statement, ast.If) and not statement.orelse and _negated_admin_flag(statement.test) \
-                and statement.body and _leaves(statement.body[-1]):
+                and statement.body and _leaves(statement.body[-1]) \
+                and not (refusing and isinstance(statement.body[-1], ast.Return)):
             return True
     return False
 
@@ -453,6 +457,10 @@ def _negated_admin_flag(test: ast.expr) -> bool:
     operand = test.operand
     target = operand.func if isinstance(operand, ast.Call) else operand
     name = (dotted_name(target) or "").rpartition(".")[2]
+    if name in ("has_perm", "has_perms") and isinstance(operand, ast.Call) and operand.args:
+        # ``if not request.user.has_perm("base.can_manage_project"): raise PermissionDenied``: the body spelling of
+        # ``@permission_required`` with a permission to edit or manage
+        return _write_permission(operand.args[0])
     return name in _ADMIN_FLAGS
 
 

@@ -35,7 +35,7 @@ import ast
 import re
 from typing import Optional
 
-from backend_lint.analysis.admin_only import admin_only, admin_only_class
+from backend_lint.analysis.admin_only import admin_guard, admin_only, admin_only_class
 from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.facts import file_fact
@@ -284,8 +284,9 @@ class UnboundedQuery(Rule):
         if handler is None:
             return
         label = f"{handler.class_.name}.{function.name}" if handler.class_ is not None else function.name
-        if _lists_everything(ctx, function.name) or admin_only(handler, moderators=True):
-            return
+        if _lists_everything(ctx, function.name) or admin_only(handler, moderators=True) \
+                or admin_guard(function, node, refusing=True):
+            return  # (a guard at the top of the body, ``if not user.has_perm("x.can_manage_y"): raise ...``)
         sink = query_sink(ctx, node)
         if sink is not None and sink.sql:
             provenance = sql_text(sink.sql[0], ctx)
