@@ -1,7 +1,7 @@
 """BE103 on whole projects, through the real CLI and ``flake8 --select BE``: a loop over rows that hands each row to
 a queued job through a helper of the project (a function, a method on ``self``, the method of a project class the
-loop makes) is per-row work by design, as a ``.delay(...)`` written in the loop is; a helper that only sends mail
-in the request, or queues nothing, keeps the finding."""
+loop makes) on every pass is per-row work by design, as a ``.delay(...)`` written in the loop is; a helper that
+queues nothing, or a job queued for some rows only, keeps the finding."""
 
 from __future__ import annotations
 
@@ -90,6 +90,23 @@ JOB_HELPERS = {
 
             def remind(self, event, user):
                 notify_creator(event, user)
+
+
+        @shared_task
+        def remind_unpaid():
+            for event in Event.objects.filter(title__startswith="v"):
+                if event.title.endswith("paid"):
+                    continue  # most rows end here: the job below is for a few of them
+                print(event.created_by)
+                notify_creator(event, event.created_by)
+
+
+        @shared_task
+        def remind_followers():
+            for event in Event.objects.filter(title__startswith="u"):
+                print(event.created_by)
+                for follower in event.title.split():
+                    notify_creator(event, follower)
     """,
 }
 
@@ -100,7 +117,7 @@ def test_a_job_queued_per_row_through_a_helper(tmp_path: Path) -> None:
     assert ("events/tasks.py", 10) not in found
     assert ("events/tasks.py", 16) not in found
     assert ("events/tasks.py", 35) not in found
-    # describe and render queue nothing: the lazy created_by read per row stands
-    assert ("events/tasks.py", 22) in found
-    assert ("events/tasks.py", 28) in found
-    assert found == {("events/tasks.py", 22), ("events/tasks.py", 28)}
+    # describe and render queue nothing, and a job queued for some rows only (after a ``continue``, in an inner
+    # loop) is not a job per row: the lazy created_by read per row stands
+    assert found == {("events/tasks.py", 22), ("events/tasks.py", 28), ("events/tasks.py", 46),
+                     ("events/tasks.py", 53)}

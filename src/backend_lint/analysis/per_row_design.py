@@ -35,7 +35,7 @@ import ast
 import re
 from typing import TYPE_CHECKING, Optional
 
-from backend_lint.analysis.ast_helpers import callee_name, own_nodes
+from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.facts import reads
 from backend_lint.analysis.mentions import mentioned_names
@@ -191,8 +191,9 @@ def job_helpers(loop: ast.AST, ctx: FileContext) -> tuple[ProjectFact, ...]:
     function imported from the project or defined in this module (``notify_creator(event)``), a method of the
     class on ``self`` (``self.schedule(row)``), or the method of a project class whose instance the function
     makes (``notification = PaymentOverdue(user, event=event)`` then ``notification.notify()``,
-    :func:`~backend_lint.analysis.project.conditions.method_does`). The page exempts a loop that enqueues a job
-    per row in its own body; the same design one call deeper is the same fact."""
+    :func:`~backend_lint.analysis.project.conditions.method_does`), called on every pass of the loop (not under
+    an ``if``, in an inner loop or after a ``continue`` that most rows take). The page exempts a loop that
+    enqueues a job per row in its own body; the same design one call deeper is the same fact."""
     if not isinstance(loop, (ast.For, ast.AsyncFor)) or not ctx.module:
         return ()
     function = ctx.scope.function
@@ -200,7 +201,7 @@ def job_helpers(loop: ast.AST, ctx: FileContext) -> tuple[ProjectFact, ...]:
     module_defs = bindings_of(ctx, ctx.tree).definitions
     local_values = bindings_of(ctx, function) if function is not None else None
     facts: list[ProjectFact] = []
-    for node in own_nodes(loop):
+    for node in _every_pass(loop.body):
         if not isinstance(node, ast.Call) or len(facts) >= _MAX_HELPERS:
             continue
         func = node.func
@@ -227,6 +228,23 @@ def job_helpers(loop: ast.AST, ctx: FileContext) -> tuple[ProjectFact, ...]:
         if fact is not None and fact not in facts:
             facts.append(fact)
     return tuple(facts)
+
+
+def _every_pass(body: list[ast.stmt]) -> list[ast.AST]:
+    """The nodes of the statements a loop's body runs on every pass: its own simple statements and those of a
+    ``with`` block, not what an ``if``, an inner loop or a ``try`` runs only sometimes (Weblate's billing task
+    mails the users of the few expired bills only, in an inner loop after a ``continue``: no job per row)."""
+    found: list[ast.AST] = []
+    for statement in body:
+        if isinstance(statement, ast.If) and any(isinstance(block[-1], (ast.Continue, ast.Break, ast.Return))
+                                                 for block in (statement.body, statement.orelse) if block):
+            break  # ``if paid: continue``: what follows runs for some rows only
+        if isinstance(statement, (ast.With, ast.AsyncWith)):
+            found.extend(_every_pass(statement.body))
+        elif not isinstance(statement, (ast.If, ast.For, ast.AsyncFor, ast.While, ast.Try, ast.Match,
+                                        ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            found.extend(ast.walk(statement))
+    return found
 
 
 @reads(result_use)

@@ -468,10 +468,21 @@ def _children_of_one_object(query: Query, ctx: FileContext) -> bool:
     receiver = first.func.value if isinstance(first.func, ast.Attribute) else None
     if isinstance(receiver, ast.Attribute) and receiver.attr not in _WHOLE_TABLES and _one_object(receiver.value):
         return True  # ``category.kbitem_set.filter(...)``, ``unit.screenshots.all()``: a related manager
-    # Any ``filter`` of the chain narrows all of it: ``DataFile.objects.all().filter(user=user)``,
-    # ``select_related(...).filter(...)`` and ``filter(active=True).filter(user=user)`` are one user's rows as
-    # surely as ``filter(user=user)`` written first; a ``Q(user=user)`` argument says the same.
-    return any(callee_name(call) == "filter" and (ties_to_one_parent(call) or _q_ties(call)) for call in query.calls)
+    # The first ``filter`` of the chain decides, whatever comes before it: ``DataFile.objects.all().filter(
+    # user=user)`` and ``select_related(...).filter(...)`` are one user's rows as surely as ``filter(user=user)``
+    # written first, and a ``Q(user=user)`` argument says the same. A later filter ties only by one object
+    # (``filter(name__icontains=q).filter(language__in=languages)`` is still a search).
+    filters = [call for call in query.calls if callee_name(call) == "filter"]
+    if filters and (ties_to_one_parent(filters[0]) or _q_ties(filters[0])):
+        return True
+    return any(_ties_by_one_object(call) for call in filters[1:])
+
+
+def _ties_by_one_object(call: ast.Call) -> bool:
+    """``filter(user=user)``: a tie to one object, not to a list of them (``language__in=languages``)."""
+    if _q_ties(call):
+        return True
+    return ties_to_one_parent(call) and not any((keyword.arg or "").endswith("__in") for keyword in call.keywords)
 
 
 def _narrowed_after(node: ast.Call, ctx: FileContext) -> bool:
@@ -496,8 +507,7 @@ def _narrowed_after(node: ast.Call, ctx: FileContext) -> bool:
             if any(isinstance(inner, ast.Name) and inner.id == name for inner in ast.walk(later)):
                 return False  # read (or rebound otherwise) before any narrowing
             continue
-        if any(callee_name(call) == "filter" and (ties_to_one_parent(call) or _q_ties(call))
-               for call in chain_calls(later.value)):
+        if any(callee_name(call) == "filter" and _ties_by_one_object(call) for call in chain_calls(later.value)):
             return True  # (``qs = qs.select_related(...)`` first narrows nothing: read on)
     return False
 
