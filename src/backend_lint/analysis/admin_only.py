@@ -10,8 +10,10 @@ in a ``MethodView``'s ``decorators``), and a Django permission to edit required 
 (``@permission_required("shop.change_order")``, ``permission_required = "core.add_unit"`` on a
 ``PermissionRequiredMixin`` view, or a class attribute named for permissions mapping each method to one:
 jumpserver's ``rbac_perms = {"POST": "settings.change_email"}``): back-office pages (BE104's configuration
-lists, BE304's diagnostics). Weblate's ``@management_access`` counts too (its ``management.use`` permission is
-the administrators'). A guard at the top of the body that turns everyone else away (``if not
+lists, BE304's diagnostics). A class-based view whose base is a mixin named for the same requirement
+(``StaffRequiredMixin``, django-braces' ``SuperuserRequiredMixin``, ``AdminRequiredMixin``: the class spelling of
+``@staff_member_required``) counts as well. Weblate's ``@management_access`` counts too (its ``management.use``
+permission is the administrators'). A guard at the top of the body that turns everyone else away (``if not
 security_manager.is_admin(): return self.response(403, ...)``) is :func:`admin_guard`; one that turns away
 everyone else only on a condition (``if url_idx is not None and user.role != "admin": raise 401``), for the
 code that runs only under that condition, is :func:`admin_branch`.
@@ -29,6 +31,7 @@ shaped like a view that only administrators' views of its module call (django-he
 from __future__ import annotations
 
 import ast
+import re
 from typing import TYPE_CHECKING, Callable, Optional
 
 from backend_lint.analysis.facts import file_fact
@@ -40,6 +43,9 @@ if TYPE_CHECKING:
     from backend_lint.context import FileContext
 
 _ADMIN_WORDS = ("admin", "superuser", "super_user", "staff_member", "management_access")
+_REQUIRING_MIXIN = re.compile(r"(?:staff|superuser|admin)\w*(?:required|only)", re.IGNORECASE)
+"""A base class named for the requirement it enforces: ``StaffRequiredMixin``, ``StaffuserRequiredMixin``,
+``SuperuserRequiredMixin``, ``AdminRequiredMixin``, ``AdminOnlyMixin`` (not ``LoginRequiredMixin``)."""
 _BACK_OFFICE_WORDS = (*_ADMIN_WORDS, "moderator")
 """With ``moderators=True``: a forum's moderators are staff too (flaskbb's ``IsAtleastModerator``), for rules
 whose concern is a page's audience size (BE104) rather than who may read a diagnostic."""
@@ -70,13 +76,16 @@ def _requires_write_permission(decorator: ast.expr, moderators: bool = False) ->
 
 def admin_only_class(cls: ast.ClassDef, moderators: bool = False) -> bool:
     """A class-based view only administrators or staff reach: ``permission_classes`` naming an admin permission
-    (DRF), ``permission_required`` holding a permission to edit (Django's ``PermissionRequiredMixin``), a
+    (DRF), ``permission_required`` holding a permission to edit (Django's ``PermissionRequiredMixin``), a base
+    mixin named for staff, superusers or administrators (``StaffRequiredMixin``), a
     Flask ``MethodView`` whose ``decorators`` require an administrator (``decorators = [allows.requires(IsAdmin)]``,
     ``[admin_required]``; with ``moderators``, also ``IsAtleastModerator``), or a Django view whose ``dispatch``
     carries an admin decorator through ``method_decorator`` (:func:`_admin_dispatch`)."""
     words = _BACK_OFFICE_WORDS if moderators else _ADMIN_WORDS
     if _admin_dispatch(cls, words):
         return True
+    if any(_REQUIRING_MIXIN.search((dotted_name(base) or "").rpartition(".")[2]) for base in cls.bases):
+        return True  # ``class IdentityProviderListView(StaffRequiredMixin, ListView)``
     for statement in cls.body:
         if any(names_admin(item) for item in _permission_classes(statement)):
             return True
@@ -421,10 +430,13 @@ _ADMIN_FLAGS = ("is_admin", "is_superuser", "is_super_user", "is_staff", "is_adm
 """What a guard at the top of a handler tests: ``security_manager.is_admin()``, ``request.user.is_superuser``."""
 
 
-def admin_guard(function: ast.AST, before: ast.AST) -> bool:
+def admin_guard(function: ast.AST, before: ast.AST, refusing: bool = False) -> bool:
     """``function`` turns away everyone but administrators in its own body before ``before`` (one of its top-level
     statements, or a node inside one) can run: a top-level ``if not security_manager.is_admin(): return
-    self.response(403, ...)`` (or ``raise``/``abort(...)``) whose test is that one negated flag. A check that
+    self.response(403, ...)`` (or ``raise``/``abort(...)``) whose test is that one negated flag, or a negated
+    ``user.has_perm(...)`` of a permission to edit or manage (``"base.can_manage_project"``). With ``refusing``,
+    only a guard that refuses (``raise``/``abort(...)``), not one that answers everyone else otherwise (``return
+    JsonResponse({"orders": []})``). A check that
     combines the flag with anything else (``if not user.is_superuser and ...``) is not one."""
     if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return False
@@ -433,7 +445,8 @@ def admin_guard(function: ast.AST, before: ast.AST) -> bool:
         if position is None or (statement.end_lineno or statement.lineno) >= position:
             return False  # the guard must end before ``before`` begins
         if isinstance(statement, ast.If) and not statement.orelse and _negated_admin_flag(statement.test) \
-                and statement.body and _leaves(statement.body[-1]):
+                and statement.body and _leaves(statement.body[-1]) \
+                and not (refusing and isinstance(statement.body[-1], ast.Return)):
             return True
     return False
 
@@ -444,6 +457,10 @@ def _negated_admin_flag(test: ast.expr) -> bool:
     operand = test.operand
     target = operand.func if isinstance(operand, ast.Call) else operand
     name = (dotted_name(target) or "").rpartition(".")[2]
+    if name in ("has_perm", "has_perms") and isinstance(operand, ast.Call) and operand.args:
+        # ``if not request.user.has_perm("base.can_manage_project"): raise PermissionDenied``: the body spelling of
+        # ``@permission_required`` with a permission to edit or manage
+        return _write_permission(operand.args[0])
     return name in _ADMIN_FLAGS
 
 

@@ -16,21 +16,31 @@ the code needs. Each function here reads one such shape from the loop and the ca
 - :func:`deleted_with_row`: ``for data in reg.data:`` in a loop that then deletes the row
   (``db.session.delete(reg)``): SQLAlchemy's unit of work loads the row's collections to cascade the delete or
   clear their foreign keys, so reading the collection first costs no query of its own.
-- :func:`starts_a_job_per_row`: the loop hands a job to a queue per row (``dispatch``, ``.delay``).
+- :func:`starts_a_job_per_row`: the loop hands a job to a queue per row (``dispatch``, ``.delay``);
+  :func:`job_helpers`: the project functions and methods the loop calls, any of which may do so one call deeper
+  (``notify_creator(event)`` whose body runs ``send_email.delay(...)``), as facts the project model decides.
 - :func:`guarded_write`: a conditional write whose ``rowcount`` is all the code reads (a lease, a fence).
 - :func:`fence_read`: the read of a row that such a guarded write in the same pass then fences on
   (``kb = ...first()`` then ``update(KB).where(KB.id == kb.id, KB.generation == kb.generation)``, its
   ``rowcount`` checked): a per-row compare-and-set needs the row's version it just read.
+- :func:`locked_per_row`: the query sits in a transaction the loop opens for each row (``with
+  transaction.atomic():``, ``with session.begin():``) that takes a row lock (``select_for_update()``,
+  ``with_for_update()``, SQL ``FOR UPDATE``): what is read there must be read under that row's lock, which one
+  query before the loop cannot give.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.ast_helpers import callee_name
+from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.facts import reads
 from backend_lint.analysis.mentions import mentioned_names
+from backend_lint.analysis.project.conditions import ProjectFact, does, method_does
+from backend_lint.analysis.project.imported import imported_qualified
 from backend_lint.analysis.query_results import ROWCOUNT, name_uses, result_use
 
 if TYPE_CHECKING:
@@ -40,6 +50,12 @@ _EXITS = (ast.Return, ast.Raise, ast.Break)
 _PROBES = frozenset({"exists", "count", "aexists", "acount"})
 _JOB_STARTS = frozenset({"dispatch", "delay", "apply_async", "enqueue", "send_task", "async_task"})
 _CREATES = frozenset({"create", "acreate"})
+_TRANSACTIONS = frozenset({"atomic", "begin", "begin_nested", "transaction", "start_transaction"})
+"""Calls that open a transaction as a context manager: Django's ``transaction.atomic()``, SQLAlchemy's
+``session.begin()``/``begin_nested()``/``engine.begin()``, asyncpg's and psycopg's ``conn.transaction()``."""
+_LOCKS = frozenset({"select_for_update", "with_for_update", "with_lockmode", "aselect_for_update"})
+"""Query methods that lock the rows they read until the transaction ends (Django, SQLAlchemy)."""
+_SQL_LOCK = re.compile(r"\bFOR\s+(?:NO\s+KEY\s+)?(?:UPDATE|SHARE)\b|\bpg_advisory_xact_lock\b", re.IGNORECASE)
 
 
 def leaves_the_loop(node: ast.AST, loop: ast.AST, ctx: FileContext) -> bool:
@@ -164,6 +180,73 @@ def starts_a_job_per_row(loop: ast.AST, ctx: FileContext) -> bool:
     return isinstance(loop, (ast.For, ast.AsyncFor)) and bool(mentioned_names(ctx, loop) & _JOB_STARTS)
 
 
+_MAX_HELPERS = 6
+"""Project callees of one loop asked about: a loop calling more is a service of its own, not one job per row."""
+
+
+@reads(bindings_of)
+def job_helpers(loop: ast.AST, ctx: FileContext) -> tuple[ProjectFact, ...]:
+    """The facts any of which would make the loop hand each row to a queued job through a helper of the project
+    (``enqueues`` in its body or in what it calls, :func:`~backend_lint.analysis.project.conditions.does`): a
+    function imported from the project or defined in this module (``notify_creator(event)``), a method of the
+    class on ``self`` (``self.schedule(row)``), or the method of a project class whose instance the function
+    makes (``notification = PaymentOverdue(user, event=event)`` then ``notification.notify()``,
+    :func:`~backend_lint.analysis.project.conditions.method_does`), called on every pass of the loop (not under
+    an ``if``, in an inner loop or after a ``continue`` that most rows take). The page exempts a loop that
+    enqueues a job per row in its own body; the same design one call deeper is the same fact."""
+    if not isinstance(loop, (ast.For, ast.AsyncFor)) or not ctx.module:
+        return ()
+    function = ctx.scope.function
+    package = ctx.module.partition(".")[0]
+    module_defs = bindings_of(ctx, ctx.tree).definitions
+    local_values = bindings_of(ctx, function) if function is not None else None
+    facts: list[ProjectFact] = []
+    for node in _every_pass(loop.body):
+        if not isinstance(node, ast.Call) or len(facts) >= _MAX_HELPERS:
+            continue
+        func = node.func
+        fact: Optional[ProjectFact] = None
+        qualified = imported_qualified(ctx, func)
+        if qualified is not None:
+            if qualified.partition(".")[0] == package and not qualified.rpartition(".")[2][:1].isupper():
+                fact = does(qualified, "enqueues")
+        elif isinstance(func, ast.Name) and func.id in module_defs and not func.id[:1].isupper():
+            fact = does(f"{ctx.module}.{func.id}", "enqueues")
+        elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+            cls = ctx.scope.method_class
+            if func.value.id == "self" and isinstance(cls, ast.ClassDef):
+                fact = does(f"{ctx.module}.{cls.name}.{func.attr}", "enqueues")
+            elif local_values is not None:
+                made = local_values.single_value(func.value.id)
+                if isinstance(made, ast.Call):
+                    maker = imported_qualified(ctx, made.func)
+                    if maker is None and isinstance(made.func, ast.Name) and made.func.id in module_defs:
+                        maker = f"{ctx.module}.{made.func.id}"
+                    if maker is not None and maker.partition(".")[0] == package \
+                            and maker.rpartition(".")[2][:1].isupper():
+                        fact = method_does(maker, func.attr, "enqueues")
+        if fact is not None and fact not in facts:
+            facts.append(fact)
+    return tuple(facts)
+
+
+def _every_pass(body: list[ast.stmt]) -> list[ast.AST]:
+    """The nodes of the statements a loop's body runs on every pass: its own simple statements and those of a
+    ``with`` block, not what an ``if``, an inner loop or a ``try`` runs only sometimes (Weblate's billing task
+    mails the users of the few expired bills only, in an inner loop after a ``continue``: no job per row)."""
+    found: list[ast.AST] = []
+    for statement in body:
+        if isinstance(statement, ast.If) and any(isinstance(block[-1], (ast.Continue, ast.Break, ast.Return))
+                                                 for block in (statement.body, statement.orelse) if block):
+            break  # ``if paid: continue``: what follows runs for some rows only
+        if isinstance(statement, (ast.With, ast.AsyncWith)):
+            found.extend(_every_pass(statement.body))
+        elif not isinstance(statement, (ast.If, ast.For, ast.AsyncFor, ast.While, ast.Try, ast.Match,
+                                        ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            found.extend(ast.walk(statement))
+    return found
+
+
 @reads(result_use)
 def guarded_write(node: ast.Call, ctx: FileContext) -> bool:
     """``result = session.execute(update(...).where(<guard>))`` whose ``result.rowcount`` is all the code reads: a
@@ -214,3 +297,37 @@ def _assigned_name(node: ast.Call, ctx: FileContext) -> Optional[str]:
             and isinstance(parent.targets[0], ast.Name):
         return parent.targets[0].id
     return None
+
+
+def locked_per_row(node: ast.AST, loop: ast.AST, ctx: FileContext) -> bool:
+    """The query sits in a transaction opened inside the loop, once per row (``with transaction.atomic():``,
+    ``async with session.begin():``), that locks rows (``Event.objects.select_for_update().get(pk=event_id)``,
+    ``select(Job).where(...).with_for_update()``, SQL ``... FOR UPDATE``): each row is locked and worked on in its
+    own transaction, and the reads made there must see the data under that lock (lego's bump of each event's
+    waiting list). One query before the loop would read outside the lock; the per-row round trips are the
+    design. A lock taken for the whole loop (the transaction around it) is no such design and stays checked."""
+    child: ast.AST = node
+    parent = ctx.parent_of(child)
+    while parent is not None and parent is not loop:
+        if isinstance(parent, (ast.With, ast.AsyncWith)) and child in parent.body \
+                and any(_opens_transaction(item.context_expr) for item in parent.items) \
+                and any(_locks(inner) for statement in parent.body for inner in ast.walk(statement)):
+            return True
+        child, parent = parent, ctx.parent_of(parent)
+    return False
+
+
+def _opens_transaction(expr: ast.expr) -> bool:
+    """``transaction.atomic()``, ``atomic(using="default")``, ``session.begin()``, ``conn.transaction()``."""
+    return isinstance(expr, ast.Call) and callee_name(expr) in _TRANSACTIONS
+
+
+def _locks(node: ast.AST) -> bool:
+    """A call that locks the rows it reads: ``select_for_update(...)``, ``with_for_update(...)``, or SQL text
+    written in the call that says ``FOR UPDATE``/``FOR SHARE`` (or takes a transaction's advisory lock)."""
+    if not isinstance(node, ast.Call):
+        return False
+    if callee_name(node) in _LOCKS:
+        return True
+    return any(isinstance(argument, ast.Constant) and isinstance(argument.value, str)
+               and _SQL_LOCK.search(argument.value) is not None for argument in node.args[:1])

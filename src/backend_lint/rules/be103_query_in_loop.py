@@ -22,7 +22,9 @@ request.POST.getlist(...)``: the items a user ticked for a bulk action); walks o
 itself); a query in an ``except`` clause inside the loop (only the rows that fail); a loop that copies each row
 (``row_copy.pk = None``, or ``create(component=new, configuration=row.configuration)``: one object's tree copied
 row by row); a fetch guarded by a probe of the same queryset (``if qs.exists(): qs.first()``, the probe is
-reported); the read a per-row compare-and-set fences on (:mod:`backend_lint.analysis.per_row_design`); ``while``
+reported); the read a per-row compare-and-set fences on, and the work of a transaction the loop opens per row to
+lock it (``with transaction.atomic(): Event.objects.select_for_update().get(pk=pk)``, reads under that lock;
+:mod:`backend_lint.analysis.per_row_design`); ``while``
 loops (batching loops fetch the next page on purpose) and the rows of one batch such a loop fetched
 (``.limit(batch_size)``), or one batch a function cuts and counts for its caller (``return len(rows)``, ``return
 reclaimed`` after ``reclaimed += 1`` per row); tests,
@@ -59,13 +61,17 @@ from backend_lint.analysis.per_row_design import (
     deleted_with_row,
     fence_read,
     guarded_write,
+    job_helpers,
     leaves_the_loop,
+    locked_per_row,
     on_error_path,
     probed_branch,
     starts_a_job_per_row,
 )
 from backend_lint.analysis.project.conditions import (
     ProjectFact,
+    does,
+    method_does,
     plain_class,
     relation,
     runs_query,
@@ -146,7 +152,7 @@ class QueryInLoop(Rule):
     needs = (mentioned_names, loop_query, query_call, model_relations, query_sink, sql_text, module_roles,
              in_migration, recursive, result_use, in_service_code, serves_requests, lookup, query_of, runs_query,
              _plain_classes, starts_a_job_per_row, guarded_write, fence_read, renders_document,
-             children_of_one_object)
+             children_of_one_object, job_helpers, does, method_does)
     module_facts = (test_support,)
     state = FileState(_FileState)
     options = (
@@ -201,7 +207,7 @@ class QueryInLoop(Rule):
                     or on_error_path(node, loop, ctx) or starts_a_job_per_row(loop, ctx)
                     or copies_rows(loop) or _one_batch(outer, loop, ctx) or probed_branch(node, loop, ctx)
                     or fence_read(node, loop, ctx) or _group_write(node, inner, outer, ctx)
-                    or _exports_one_object(loops, ctx)):
+                    or _exports_one_object(loops, ctx) or locked_per_row(node, loops[-1], ctx)):
                 return
             if inner.last_method in _WRITES or _writes_sql(node, ctx):
                 advice = "collect the changes and write them in bulk after the loop"
@@ -210,7 +216,7 @@ class QueryInLoop(Rule):
             else:
                 advice = "fetch them in one query (a join or `IN`) before the loop"
             self.report(ctx, node, query=written(node), line=loop.iter.lineno, advice=advice,
-                        unless=(*_plain_elsewhere(outer, ctx), *startup_only_facts(ctx)))
+                        unless=(*_plain_elsewhere(outer, ctx), *startup_only_facts(ctx), *job_helpers(loop, ctx)))
             return
 
 
@@ -273,7 +279,7 @@ class QueryInLoop(Rule):
                     or _drains_batches(outer, loops[depth + 1:], ctx) or _plain_model(outer, ctx)
                     or on_error_path(node, loop, ctx) or starts_a_job_per_row(loop, ctx)
                     or copies_rows(loop) or _one_batch(outer, loop, ctx) or _exports_one_object(loops, ctx)
-                    or deleted_with_row(node, loop)):
+                    or deleted_with_row(node, loop) or locked_per_row(node, loops[-1], ctx)):
                 return
             seen = self.state(ctx).relations_read
             if (loop, node.attr) in seen:
@@ -285,7 +291,8 @@ class QueryInLoop(Rule):
                 else f"load it with `selectinload`/`joinedload` of `{outer.model}.{node.attr}` on the query"
             )
             self.report(ctx, node, only_if=only_if, query=f"{row.id}.{node.attr}", line=loop.iter.lineno,
-                        advice=advice, unless=(*_plain_elsewhere(outer, ctx), *startup_only_facts(ctx)))
+                        advice=advice,
+                        unless=(*_plain_elsewhere(outer, ctx), *startup_only_facts(ctx), *job_helpers(loop, ctx)))
             return
 
 

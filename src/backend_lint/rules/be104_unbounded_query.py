@@ -35,7 +35,7 @@ import ast
 import re
 from typing import Optional
 
-from backend_lint.analysis.admin_only import admin_only, admin_only_class
+from backend_lint.analysis.admin_only import admin_guard, admin_only, admin_only_class
 from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.facts import file_fact
@@ -138,8 +138,10 @@ def _narrowing_subclasses(ctx: FileContext) -> dict[str, list[bool]]:
 def _admin_created_models(ctx: FileContext) -> frozenset[str]:
     """Models of which this module creates rows (``App(...)``, ``App.objects.create(...)``) only in handlers that
     only administrators reach (``create_app(..., user=Depends(get_admin_user))``): a table of what the operator
-    installs (integrations, apps), small by nature. A model also made anywhere else in the module (a helper, a
-    handler any user reaches) is not one."""
+    installs (integrations, apps), small by nature. A class-based view only staff reach counts for all its methods,
+    and a generic ``CreateView`` of the model for its ``model`` (ephios's qualification catalogue, added through
+    ``QualificationCreateView`` behind ``core.add_qualification``). A model also made anywhere else in the module
+    (a helper, a handler any user reaches, a ``CreateView`` anyone may use) is not one."""
     admin: set[str] = set()
     other: set[str] = set()
     stack: list[tuple[ast.AST, Optional[bool]]] = [(ctx.tree, None)]
@@ -148,7 +150,17 @@ def _admin_created_models(ctx: FileContext) -> frozenset[str]:
         for child in ast.iter_child_nodes(node):
             if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 handler = handler_for(ctx, child)
-                stack.append((child, handler is not None and admin_only(handler)))
+                stack.append((child, bool(by_admin) or (handler is not None and admin_only(handler))))
+                continue
+            if isinstance(child, ast.ClassDef):
+                # a class-based view only staff reach: its methods (``get_form_kwargs`` making the instance)
+                # and, for a generic ``CreateView``, its ``model`` are made by administrators
+                staff = bool(by_admin) or admin_only_class(child, moderators=True)
+                made = _class_attributes(child).get("model")
+                if isinstance(made, ast.Name) and any(
+                        (dotted_name(base) or "").endswith("CreateView") for base in child.bases):
+                    (admin if staff else other).add(made.id)
+                stack.append((child, staff))
                 continue
             if isinstance(child, ast.Call):
                 model = _created_model(child)
@@ -227,7 +239,10 @@ class UnboundedQuery(Rule):
         ):
             return
         limit = attributes.get(bound)
-        if limit is not None and not (isinstance(limit, ast.Constant) and limit.value is None):
+        if limit is not None:
+            # A bound (``pagination_class = LimitOffsetPagination``, ``paginate_by = 25``), or the explicit
+            # ``pagination_class = None``: the maintainers turned paging off for this list on purpose, a decision
+            # written in the code like a noqa comment (lego's flat pages).
             return
         overrides = [item for item in node.body
                      if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name in _BOUNDING_OVERRIDES]
@@ -238,18 +253,19 @@ class UnboundedQuery(Rule):
         ):
             return  # ``def get_queryset(self): return Webhook.objects.filter(organization=...)``
         # A DRF view that says nothing about pagination gets the project's default paginator, if it sets one.
-        unless = (drf_pagination(),) if drf and limit is None else ()
+        unless = (drf_pagination(),) if drf else ()
         source = attributes.get("queryset")
         if source is not None:
             if not isinstance(source, ast.Call):
                 return  # a sliced queryset (``Order.objects.all()[:100]``) or something not known
             query = query_of(source, ctx)
-            if query is None or not _is_collection(query, source, ctx) or _small_table(query):
+            if query is None or not _is_collection(query, source, ctx) or _small_table(query) \
+                    or (query.model is not None and query.model in _admin_created_models(ctx)):
                 return
             self.report(ctx, source, query=written(source), handler=node.name,
                         unless=(*unless, *_lookup_table(query.model, ctx), *_staff_app(ctx)))
         elif (not drf and isinstance(model := attributes.get("model"), ast.Name) and "get_queryset" not in methods
-              and not _small_model(model.id)):
+              and not _small_model(model.id) and model.id not in _admin_created_models(ctx)):
             self.report(ctx, model, query=f"{model.id}.objects.all", handler=node.name,
                         unless=(*_lookup_table(model.id, ctx), *_staff_app(ctx)))
 
@@ -268,8 +284,9 @@ class UnboundedQuery(Rule):
         if handler is None:
             return
         label = f"{handler.class_.name}.{function.name}" if handler.class_ is not None else function.name
-        if _lists_everything(ctx, function.name) or admin_only(handler, moderators=True):
-            return
+        if _lists_everything(ctx, function.name) or admin_only(handler, moderators=True) \
+                or admin_guard(function, node, refusing=True):
+            return  # (a guard at the top of the body, ``if not user.has_perm("x.can_manage_y"): raise ...``)
         sink = query_sink(ctx, node)
         if sink is not None and sink.sql:
             provenance = sql_text(sink.sql[0], ctx)
@@ -282,7 +299,9 @@ class UnboundedQuery(Rule):
         query = query_call(node, ctx)
         if query is None or query.framework == DBAPI or any(_runs_text(call, ctx) for call in query.calls):
             return
-        if not self.option("report-children-of-one-object") and _children_of_one_object(query, ctx):
+        if not self.option("report-children-of-one-object") and (
+            _children_of_one_object(query, ctx) or _narrowed_after(node, ctx)
+        ):
             return
         if _small_table(query) or (query.model is not None and query.model in _admin_created_models(ctx)):
             return
@@ -300,7 +319,7 @@ class UnboundedQuery(Rule):
 def _lists_everything(ctx: FileContext, *names: str) -> bool:
     """The handler function or its module is named for a full listing (``sitemaps/views.py``, ``def kml``,
     ``def orders_csv``): listing every row is what it is for. A class name is not enough: a list view
-    named ``OrderExport`` that says ``pagination_class = None`` is still an API list answered whole."""
+    named ``OrderExport`` is still an API list."""
     folders = ctx.project_path.rsplit("/", 2)[-2:]
     words = {word.lower() for name in (*names, *folders) for word in _WORD.findall(name.removesuffix(".py"))}
     return bool(words & _FULL_LISTING_WORDS)
@@ -449,7 +468,58 @@ def _children_of_one_object(query: Query, ctx: FileContext) -> bool:
     receiver = first.func.value if isinstance(first.func, ast.Attribute) else None
     if isinstance(receiver, ast.Attribute) and receiver.attr not in _WHOLE_TABLES and _one_object(receiver.value):
         return True  # ``category.kbitem_set.filter(...)``, ``unit.screenshots.all()``: a related manager
-    return callee_name(first) == "filter" and ties_to_one_parent(first)
+    # The first ``filter`` of the chain decides, whatever comes before it: ``DataFile.objects.all().filter(
+    # user=user)`` and ``select_related(...).filter(...)`` are one user's rows as surely as ``filter(user=user)``
+    # written first, and a ``Q(user=user)`` argument says the same. A later filter ties only by one object
+    # (``filter(name__icontains=q).filter(language__in=languages)`` is still a search).
+    filters = [call for call in query.calls if callee_name(call) == "filter"]
+    if filters and (ties_to_one_parent(filters[0]) or _q_ties(filters[0])):
+        return True
+    return any(_ties_by_one_object(call) for call in filters[1:])
+
+
+def _ties_by_one_object(call: ast.Call) -> bool:
+    """``filter(user=user)``: a tie to one object, not to a list of them (``language__in=languages``)."""
+    if _q_ties(call):
+        return True
+    return ties_to_one_parent(call) and not any((keyword.arg or "").endswith("__in") for keyword in call.keywords)
+
+
+def _narrowed_after(node: ast.Call, ctx: FileContext) -> bool:
+    """``qs = DataFile.objects.all()`` followed, in the same block, by ``qs = qs.filter(user=user)``: the local is
+    narrowed to one parent's rows on every path before anything reads it (a narrowing under an ``if``, staff
+    seeing everything, does not count)."""
+    statement = ctx.parent_of(node)
+    while statement is not None and not isinstance(statement, ast.stmt):
+        statement = ctx.parent_of(statement)
+    if not (isinstance(statement, ast.Assign) and statement.value is node and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name)):
+        return False
+    name = statement.targets[0].id
+    block = ctx.parent_of(statement)
+    body = next((items for field in ("body", "orelse", "finalbody")
+                 if isinstance(items := getattr(block, field, None), list) and statement in items), None)
+    if body is None:
+        return False
+    for later in body[body.index(statement) + 1:]:
+        if not (isinstance(later, ast.Assign) and len(later.targets) == 1 and isinstance(later.targets[0], ast.Name)
+                and later.targets[0].id == name and chain_root(later.value) == name):
+            if any(isinstance(inner, ast.Name) and inner.id == name for inner in ast.walk(later)):
+                return False  # read (or rebound otherwise) before any narrowing
+            continue
+        if any(callee_name(call) == "filter" and _ties_by_one_object(call) for call in chain_calls(later.value)):
+            return True  # (``qs = qs.select_related(...)`` first narrows nothing: read on)
+    return False
+
+
+def _q_ties(call: ast.Call) -> bool:
+    """``filter(Q(owner=user))``, ``filter(Q(owner=user) | Q(shared_with=user))``: every ``Q`` object of an
+    argument ties the rows to an object the code holds."""
+    for argument in call.args:
+        found = [node for node in ast.walk(argument) if isinstance(node, ast.Call) and callee_name(node) == "Q"]
+        if found and all(ties_to_one_parent(node) for node in found):
+            return True
+    return False
 
 
 def _statement_calls(query: Query, ctx: FileContext) -> list[ast.Call]:
