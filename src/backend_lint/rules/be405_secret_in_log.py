@@ -13,7 +13,9 @@ function (``mask(token)``, ``len(password)``, ``token[:6]``, ``bool(api_key)``) 
 alone: that is what masking looks like. So is a secret a CLI command also shows on the terminal (the key it
 just created, in a rich panel and, as the console's fallback, in log lines): the operator asked to see it
 (:mod:`backend_lint.analysis.shown_secrets`). A token of a lexer or parser library (a lark ``Token``, a
-``tokenize`` token) is a piece of the parsed text, not a credential (:mod:`backend_lint.analysis.lexer_tokens`).
+``tokenize`` token) is a piece of the parsed text, not a credential (:mod:`backend_lint.analysis.lexer_tokens`),
+and so is a piece the code cut out of a text that is no secret itself (a split, a regex match, its own
+tokenizer: :mod:`backend_lint.analysis.parsed_text`).
 Nor is a value from the request's URL path, already in every access log (:mod:`backend_lint.analysis.url_values`).
 Migration code (a migration module, a ``RunPython`` function) is
 left alone too: it runs once, at upgrade, for the operator who holds the database the secrets live in.
@@ -44,6 +46,7 @@ from backend_lint.analysis.loggers import (
 )
 from backend_lint.analysis.mentions import attributes_read, path_arguments
 from backend_lint.analysis.module_roles import in_migration, module_roles
+from backend_lint.analysis.parsed_text import parsed_piece
 from backend_lint.analysis.refused_secrets import refused_lookup
 from backend_lint.analysis.resolve import lookup
 from backend_lint.analysis.secret_names import name_of, secret_word, split_identifier, unqualified_words
@@ -172,7 +175,7 @@ class SecretInLog(Rule):
     triggers = ("log", "LOG", "structlog")
     needs = (
         logger_kind, logging_call_kind, origin, bindings_of, path_arguments, attributes_read, lookup, refused_lookup,
-        shown_to_operator, module_roles, in_migration, lexer_token,
+        shown_to_operator, module_roles, in_migration, lexer_token, parsed_piece,
         from_url_path,
     )
     options = (
@@ -374,6 +377,8 @@ def _credential_value(value: ast.expr, name: str, ctx: FileContext) -> bool:
         return False  # ``lock.local.token``: a redis-py lock's ownership token, a handle that authenticates nothing
     if lexer_token(raw, ctx):
         return False  # a lark ``Token``, a ``tokenize`` token: a piece of the parsed text, not a credential
+    if parsed_piece(raw, ctx):
+        return False  # cut out of a text that is no secret by a split, a regex or a tokenizer: a word of it
     if from_url_path(raw, ctx):
         return False  # a segment of the URL path (a slug, a row's key): in every access log already
     made = origin(raw, ctx) or ""
