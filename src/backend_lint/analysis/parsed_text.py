@@ -18,6 +18,10 @@ the value comes from:
   and not a request's headers, cookies or ``Authorization`` value (``auth_header.split()[1]`` is the bearer
   token), directly or through one local.
 
+A function that takes a tokenizer (a parameter named ``tokenizer``, ``tokeniser`` or ``vocab``:
+``_tekken_token_to_id(tokenizer, token)``) works on the vocabulary of a language model or a parser: its tokens
+are words of that vocabulary, so every value of it is left alone (:func:`with_tokenizer`).
+
 ``token.value``, ``token[1]`` and the like are judged by their root name.
 """
 
@@ -64,7 +68,22 @@ def parsed_piece(value: ast.expr, ctx: FileContext) -> bool:
     function = ctx.scope.function
     if root is None or not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return False
-    return _cut_name(root.id, function, ctx, 0)
+    return with_tokenizer(ctx) or _cut_name(root.id, function, ctx, 0)
+
+
+_TOKENIZER_PARAMS = frozenset({"tokenizer", "tokeniser", "vocab", "vocabulary", "lexer"})
+
+
+def with_tokenizer(ctx: FileContext) -> bool:
+    """The function being walked takes a tokenizer or a vocabulary as a parameter (see the module docstring)."""
+    function = ctx.scope.function
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    arguments = function.args
+    return any(
+        set(split_identifier(arg.arg)) & _TOKENIZER_PARAMS
+        for arg in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)
+    )
 
 
 def _cut_name(name: str, function: _Function, ctx: FileContext, hops: int) -> bool:
