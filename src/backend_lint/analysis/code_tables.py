@@ -11,8 +11,12 @@ table holds the code's constants:
   ``self.<attr>``/``cls.<attr>`` where the class assigns ``<attr>`` a literal table whose entries are constants
   or calls of constants (``ActionsItem('Edit', 'pencil')``, ``_('Delete')``), and any instance assignment of
   it only picks entries of the same table (``self.actions = {name: self.actions[name] for name in actions}``);
+- a loop over the installed code components a registry call lists (``plugins.get_all_plugins()``,
+  ``apps.get_app_configs()``, ``get_extensions()``, ``entry_points(...)``): a plugin's ``name`` and
+  ``description`` are the constants its developer wrote into its meta class or app config (ephios'
+  ``EphiosPluginMeta``), not anyone's input; a query (``Plugin.objects.all()``) is no such call;
 - seen through ``enumerate()``, ``sorted()``, ``reversed()``, ``list()``, ``tuple()`` and ``.items()``,
-  ``.values()``, ``.keys()``.
+  ``.values()``, ``.keys()``; the target of a comprehension's ``for`` counts like a loop's.
 
 A local also assigned another way, a parameter, or a loop over anything else (a query, a parameter) is not.
 """
@@ -22,9 +26,11 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Optional
 
+from backend_lint.analysis.ast_helpers import own_nodes
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.facts import reads
 from backend_lint.analysis.resolve import lookup
+from backend_lint.analysis.secret_names import split_identifier
 
 if TYPE_CHECKING:
     from backend_lint.analysis.scopes import Scope
@@ -33,6 +39,7 @@ if TYPE_CHECKING:
 _THROUGH = frozenset({"enumerate", "sorted", "reversed", "list", "tuple", "iter"})
 _VIEWS = frozenset({"items", "values", "keys"})
 _MAX_DEPTH = 4
+_COMPONENT_WORDS = frozenset({"plugins", "plugin", "extensions"})
 
 
 @reads(lookup, bindings_of)
@@ -40,12 +47,39 @@ def drawn_from_code_table(name: ast.Name, ctx: FileContext, scope: Scope) -> boo
     """``name`` is bound here only as a loop target over a table the code writes (see the module docstring)."""
     found = lookup(name.id, ctx, scope)
     if found is None:
-        return False
+        return _comprehension_table(name, ctx, scope)
     link, bindings = found
     loops = bindings.loop_targets.get(name.id)
     if not loops or name.id in bindings.assigned or name.id in bindings.params or name.id in bindings.augmented:
         return False
-    return all(_code_table(loop.iter, ctx, link) for loop in loops)
+    return all(_code_table(loop.iter, ctx, link) or _installed_components(loop.iter) for loop in loops)
+
+
+def _comprehension_table(name: ast.Name, ctx: FileContext, scope: Scope) -> bool:
+    """``name`` is bound by no statement: the target of the comprehensions of the function that bind it, each over
+    a code table or the installed components."""
+    block = scope.function or ctx.tree
+    iterables = [
+        generator.iter for node in own_nodes(block)
+        if isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp))
+        for generator in node.generators
+        if any(isinstance(target, ast.Name) and target.id == name.id for target in ast.walk(generator.target))
+    ]
+    return bool(iterables) and all(
+        _code_table(iterable, ctx, scope) or _installed_components(iterable) for iterable in iterables
+    )
+
+
+def _installed_components(iterable: ast.expr) -> bool:
+    """``plugins.get_all_plugins()``, ``apps.get_app_configs()``, ``entry_points(group=...)``: a call that lists the
+    plugins, apps or extensions installed with the code, by its name."""
+    source = _table_source(iterable)
+    if not isinstance(source, ast.Call):
+        return False
+    func = source.func
+    callee = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    words = set(split_identifier(callee))
+    return bool(words & _COMPONENT_WORDS) or {"app", "configs"} <= words or {"entry", "points"} <= words
 
 
 def _table_source(expr: ast.expr) -> ast.expr:

@@ -6,6 +6,10 @@
 - :func:`validated_by_issuer`: earlier in the same function the same token was handed to the identity
   provider's userinfo or introspection endpoint (``client.userinfo(token={"access_token": form_data.token})``),
   which refuses a forged or expired token; the claims read afterwards come from a token the provider accepted.
+- :func:`reads_only_timing`: the only claims read are the token's timing (``exp``, ``iat``, ``nbf``), on the
+  decoded value itself (``jwt.decode(...).get("exp")``) or on every read of the one local it is assigned to
+  (``claims = jwt.decode(...)`` then ``claims.get("exp")``): the code asks when a token expires (to refresh it in
+  time, to log how long ago it did), and no claim of it authorizes anything.
 """
 
 from __future__ import annotations
@@ -27,6 +31,57 @@ _NOT_FOR_AUTH = re.compile(
     re.IGNORECASE,
 )
 _ISSUER_CHECKS = ("userinfo", "user_info", "introspect")
+_TIMING_CLAIMS = frozenset({"exp", "iat", "nbf"})
+
+
+def _timing_claim(expr: ast.expr) -> bool:
+    return isinstance(expr, ast.Constant) and expr.value in _TIMING_CLAIMS
+
+
+def _reads_timing(value: ast.AST, ctx: FileContext) -> bool:
+    """``value["exp"]`` or ``value.get("exp")``."""
+    parent = ctx.parent_of(value)
+    if isinstance(parent, ast.Subscript) and parent.value is value:
+        return _timing_claim(parent.slice)
+    if isinstance(parent, ast.Attribute) and parent.value is value and parent.attr == "get":
+        read = ctx.parent_of(parent)
+        return isinstance(read, ast.Call) and read.func is parent and bool(read.args) and _timing_claim(read.args[0])
+    return False
+
+
+@reads(bindings_of)
+def reads_only_timing(call: ast.Call, ctx: FileContext) -> bool:
+    """Only timing claims are read of the decoded token, directly or through the one local holding it."""
+    if _reads_timing(call, ctx):
+        return True
+    parent = ctx.parent_of(call)
+    function = ctx.scope.function
+    if not (isinstance(parent, ast.Assign) and parent.value is call and len(parent.targets) == 1
+            and isinstance(parent.targets[0], ast.Name)
+            and isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef))):
+        return False
+    name = parent.targets[0].id
+    if bindings_of(ctx, function).single_value(name) is not call:
+        return False
+    uses = timing = 0  # later nodes have no parent yet: count the reads from above
+    for node in own_nodes(function):
+        if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load):
+            uses += 1
+        elif _timing_read_of(node, name):
+            timing += 1
+    return uses > 0 and uses == timing
+
+
+def _timing_read_of(node: ast.AST, name: str) -> bool:
+    """``name["exp"]`` or ``name.get("exp")``."""
+    if isinstance(node, ast.Subscript):
+        return _named(node.value, name) and _timing_claim(node.slice)
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" \
+        and _named(node.func.value, name) and bool(node.args) and _timing_claim(node.args[0])
+
+
+def _named(expr: ast.expr, name: str) -> bool:
+    return isinstance(expr, ast.Name) and expr.id == name
 
 
 def documented_unverified(function: Optional[ast.AST]) -> bool:

@@ -84,6 +84,18 @@ def roles_of(path: str, tree: ast.Module) -> ModuleRoles:
     )
 
 
+_BENCHMARK_DIRS = frozenset({"benchmarks", "benchmark", "bench", "benches", "benchmarking"})
+
+
+@file_fact()
+def benchmark_code(ctx: FileContext) -> bool:
+    """A module of a benchmark harness (``benchmarks/agent-config-editing/bench_lib.py``): it measures the product
+    from outside, is run by its developers and is deployed nowhere. Not a :class:`ModuleRoles` field: the roles are
+    stored in module summaries that other rules read."""
+    folders = ctx.project_path.replace("\\", "/").split("/")[:-1]
+    return any(folder.lower() in _BENCHMARK_DIRS for folder in folders)
+
+
 _SNIPPET_MARKER = re.compile(r"^\s*#\s*\[START\s+[\w.-]+\]\s*$", re.MULTILINE)
 """``# [START retry_policy_on_task]``: where Sphinx's ``literalinclude`` (``:start-after:``) cuts an excerpt into
 the documentation (Airflow's example DAGs, cloud vendors' samples)."""

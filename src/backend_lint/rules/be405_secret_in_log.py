@@ -13,8 +13,12 @@ function (``mask(token)``, ``len(password)``, ``token[:6]``, ``bool(api_key)``) 
 alone: that is what masking looks like. So is a secret a CLI command also shows on the terminal (the key it
 just created, in a rich panel and, as the console's fallback, in log lines): the operator asked to see it
 (:mod:`backend_lint.analysis.shown_secrets`). A token of a lexer or parser library (a lark ``Token``, a
-``tokenize`` token) is a piece of the parsed text, not a credential (:mod:`backend_lint.analysis.lexer_tokens`).
-Nor is a value from the request's URL path, already in every access log (:mod:`backend_lint.analysis.url_values`).
+``tokenize`` token) is a piece of the parsed text, not a credential (:mod:`backend_lint.analysis.lexer_tokens`),
+and so is a piece the code cut out of a text that is no secret itself (a split, a regex match, its own
+tokenizer: :mod:`backend_lint.analysis.parsed_text`).
+Nor is a value from the request's URL path, already in every access log (:mod:`backend_lint.analysis.url_values`),
+or a field the project writes into its objects' canonical URLs (``get_absolute_url``, a DRF ``lookup_field``):
+their public address (:mod:`backend_lint.analysis.url_addresses`, asked of the project model).
 Migration code (a migration module, a ``RunPython`` function) is
 left alone too: it runs once, at upgrade, for the operator who holds the database the secrets live in.
 """
@@ -44,6 +48,8 @@ from backend_lint.analysis.loggers import (
 )
 from backend_lint.analysis.mentions import attributes_read, path_arguments
 from backend_lint.analysis.module_roles import in_migration, module_roles
+from backend_lint.analysis.parsed_text import parsed_piece
+from backend_lint.analysis.project.conditions import url_address
 from backend_lint.analysis.refused_secrets import refused_lookup
 from backend_lint.analysis.resolve import lookup
 from backend_lint.analysis.secret_names import name_of, secret_word, split_identifier, unqualified_words
@@ -172,8 +178,8 @@ class SecretInLog(Rule):
     triggers = ("log", "LOG", "structlog")
     needs = (
         logger_kind, logging_call_kind, origin, bindings_of, path_arguments, attributes_read, lookup, refused_lookup,
-        shown_to_operator, module_roles, in_migration, lexer_token,
-        from_url_path,
+        shown_to_operator, module_roles, in_migration, lexer_token, parsed_piece,
+        from_url_path, url_address,
     )
     options = (
         Option(
@@ -228,7 +234,9 @@ class SecretInLog(Rule):
                 return
             if in_migration(ctx):
                 return  # a one-off data migration telling the operator running `migrate` what it rewrote
-            self.report(ctx, value, value=_display(value, name, ctx))
+            address = _address_name(value)
+            # a field the project writes into its objects' URLs (``friendly_token``): their public address
+            self.report(ctx, value, value=_display(value, name, ctx), unless=(url_address(address),) if address else ())
 
     def _secrets_in_call(
         self, call: ast.Call, message: Optional[ast.expr], data_keywords: bool
@@ -374,6 +382,8 @@ def _credential_value(value: ast.expr, name: str, ctx: FileContext) -> bool:
         return False  # ``lock.local.token``: a redis-py lock's ownership token, a handle that authenticates nothing
     if lexer_token(raw, ctx):
         return False  # a lark ``Token``, a ``tokenize`` token: a piece of the parsed text, not a credential
+    if parsed_piece(raw, ctx):
+        return False  # cut out of a text that is no secret by a split, a regex or a tokenizer: a word of it
     if from_url_path(raw, ctx):
         return False  # a segment of the URL path (a slug, a row's key): in every access log already
     made = origin(raw, ctx) or ""
@@ -402,6 +412,14 @@ def _credential_value(value: ast.expr, name: str, ctx: FileContext) -> bool:
         if held is not None and (_masked(held) or _row_lookup(held) or _lock_token(held)):
             return False
     return True
+
+
+def _address_name(value: ast.expr) -> Optional[str]:
+    """``media.friendly_token``, ``friendly_token``: the field name the logged value is known by, when it is more
+    than a bare secret word (a ``token`` field in a URL is more likely a capability link than an address)."""
+    raw = _unwrap(value)
+    name = raw.attr if isinstance(raw, ast.Attribute) else raw.id if isinstance(raw, ast.Name) else None
+    return name if name is not None and len(split_identifier(name)) > 1 else None
 
 
 def _lock_token(expr: ast.expr) -> bool:

@@ -18,9 +18,9 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from backend_lint.analysis.ast_helpers import keyword_value, string_value
+from backend_lint.analysis.ast_helpers import keyword_value
 from backend_lint.analysis.bindings import bindings_of
-from backend_lint.analysis.jwt_trust import documented_unverified, validated_by_issuer
+from backend_lint.analysis.jwt_trust import documented_unverified, reads_only_timing, validated_by_issuer
 from backend_lint.analysis.project.conditions import test_support
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
@@ -57,21 +57,6 @@ def _signature_check_off(options: ast.expr | None, ctx: FileContext) -> bool:
     )
 
 
-_TIMING_CLAIMS = frozenset({"exp", "iat", "nbf"})
-
-
-def _reads_only_timing(call: ast.Call, ctx: FileContext) -> bool:
-    """``jwt.decode(id_token, options={"verify_signature": False}).get("exp")`` (or ``[...]["exp"]``): the code
-    reads when a token it holds expires, to refresh it in time; no claim of it authorizes anything."""
-    parent = ctx.parent_of(call)
-    if isinstance(parent, ast.Subscript) and parent.value is call:
-        return string_value(parent.slice) in _TIMING_CLAIMS
-    if isinstance(parent, ast.Attribute) and parent.value is call and parent.attr == "get":
-        read = ctx.parent_of(parent)
-        return isinstance(read, ast.Call) and bool(read.args) and string_value(read.args[0]) in _TIMING_CLAIMS
-    return False
-
-
 def _is_false(expr: ast.expr) -> bool:
     return isinstance(expr, ast.Constant) and expr.value is False
 
@@ -98,7 +83,7 @@ class JwtWithoutVerification(Rule):
     name = "jwt-without-verification"
     message = "`{construct}` {problem}; verify the signature with an explicit `algorithms=` list"
     triggers = ("jwt", "jose")
-    needs = (origin, bindings_of, validated_by_issuer)
+    needs = (origin, bindings_of, validated_by_issuer, reads_only_timing)
     module_facts = (test_support,)
     decoding: FileState[dict[ast.AST, _Decoding]] = FileState(dict)
 
@@ -144,7 +129,7 @@ class JwtWithoutVerification(Rule):
         return found
 
     def _defer(self, node: ast.Call, ctx: FileContext, construct: str, problem: str) -> None:
-        if _reads_only_timing(node, ctx) or documented_unverified(ctx.scope.function) \
+        if reads_only_timing(node, ctx) or documented_unverified(ctx.scope.function) \
                 or validated_by_issuer(ctx, node):
             return  # see :mod:`backend_lint.analysis.jwt_trust`
         self._decoding(ctx).unverified.append((node, construct, problem))

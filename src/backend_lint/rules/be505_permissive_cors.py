@@ -11,8 +11,9 @@ settings module with ``CORS_ALLOW_ALL_ORIGINS``/``CORS_ORIGIN_ALLOW_ALL = True``
 ``CORS_ALLOW_CREDENTIALS = True`` set directly in the module body (the settings model,
 :mod:`backend_lint.analysis.settings`; reported on the wildcard line); hand-written
 ``Access-Control-Allow-Origin`` headers echoing any origin next to ``Access-Control-Allow-Credentials: true``.
-Settings under an ``if`` are left alone (the condition is usually ``DEBUG``), and so are test modules and
-test settings.
+Settings under an ``if`` are left alone (the condition is usually ``DEBUG``), and so are test modules, test
+settings and examples (``examples/``, demo sites: a sample app shipped for people to read and copy, which the
+other request-path rules leave alone too; nobody's credentials are served there).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Optional
 
 from backend_lint.analysis.ast_helpers import is_true, keyword_value
 from backend_lint.analysis.bindings import bindings_of
+from backend_lint.analysis.module_roles import module_roles
 from backend_lint.analysis.project.conditions import test_support
 from backend_lint.analysis.settings import TEST, settings_module
 from backend_lint.context import FileContext
@@ -36,6 +38,11 @@ _FLASK_CORS = frozenset({"flask_cors.CORS", "flask_cors.cross_origin"})
 _MATCH_ALL = frozenset({".*", ".+", "^.*$", "^.+$", "^.*", ".*$", "(.*)", "^(.*)$", "https?://.*", "^https?://.*$"})
 _DJANGO_WILDCARDS = ("CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_ALLOW_ALL")
 _DJANGO_REGEXES = ("CORS_ALLOWED_ORIGIN_REGEXES", "CORS_ORIGIN_REGEX_WHITELIST")
+
+
+def _left_alone(ctx: FileContext) -> bool:
+    """A test module, or an example shipped to read and copy (:func:`module_roles` ``.example``)."""
+    return ctx.is_test_file or module_roles(ctx).example
 
 
 def _value(expr: ast.expr | None, ctx: FileContext) -> ast.expr | None:
@@ -136,13 +143,13 @@ class PermissiveCors(Rule):
     name = "permissive-cors"
     message = "`{construct}` allows any origin with credentials; list the trusted origins"
     triggers = ("CORS", "cors", "cross_origin", "Access-Control-Allow")
-    needs = (bindings_of, settings_module)
+    needs = (bindings_of, settings_module, module_roles)
     module_facts = (test_support,)
     headers: FileState[dict[ast.AST, _Headers]] = FileState(dict)
 
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
-        if ctx.is_test_file or not isinstance(node.func, (ast.Name, ast.Attribute)):
+        if _left_alone(ctx) or not isinstance(node.func, (ast.Name, ast.Attribute)):
             return
         callee = ctx.imports.resolve(node.func)
         if callee in _FLASK_CORS:
@@ -172,7 +179,7 @@ class PermissiveCors(Rule):
         """``response.headers["Access-Control-Allow-Origin"] = request.headers["Origin"]`` (or ``"*"``) and
         ``...["Access-Control-Allow-Credentials"] = "true"`` in one function: a hand-written wildcard."""
         function = ctx.scope.function
-        if function is None or ctx.is_test_file:
+        if function is None or _left_alone(ctx):
             return
         for target in node.targets:
             header = _header_name(target)
@@ -200,7 +207,8 @@ class PermissiveCors(Rule):
         matching everything) together with ``CORS_ALLOW_CREDENTIALS = True``."""
         settings = settings_module(ctx)
         credentials = settings.values.get("CORS_ALLOW_CREDENTIALS", [])
-        if settings.kind == TEST or not any(is_true(setting.value) for setting in credentials):
+        if settings.kind == TEST or module_roles(ctx).example \
+                or not any(is_true(setting.value) for setting in credentials):
             return
         reported: set[ast.stmt] = set()
         for name in (*_DJANGO_WILDCARDS, *_DJANGO_REGEXES):

@@ -6,7 +6,8 @@ guessed. ``secrets`` draws from the operating system's CSPRNG. The purpose is re
 assigned to, passed as, stored under or returned from (its function's name), with the word lists of
 :mod:`backend_lint.analysis.secret_names` plus ``otp``, ``nonce``, ``salt``, ``csrf`` and qualified ``code``/
 ``session_id``. Retry jitter, sampling, shuffling, ``random.seed``, a random *length* (``range(...)``,
-``k=``) and test modules are left alone.
+``k=``), test modules and benchmark harnesses (a ``benchmarks/`` folder: run by developers, deployed nowhere;
+a token there is a per-trial nonce that authenticates nothing) are left alone.
 
 The fix is exact where ``secrets`` has the same function: ``random.choice(seq)`` -> ``secrets.choice(seq)``,
 ``random.getrandbits(k)`` -> ``secrets.randbits(k)``, ``random.randrange(n)`` -> ``secrets.randbelow(n)``,
@@ -20,6 +21,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from backend_lint.analysis.module_roles import benchmark_code
 from backend_lint.analysis.project.conditions import test_support
 from backend_lint.analysis.resolve import lookup
 from backend_lint.analysis.secret_names import SECRET_WORDS, name_of, secret_word, split_identifier
@@ -187,14 +189,14 @@ class InsecureTokenRandomness(Rule):
     fix_kind = Applicability.SAFE
     fix_node = "Call"
     triggers = ("random",)
-    needs = (origin, lookup)
+    needs = (origin, lookup, benchmark_code)
     module_facts = (test_support,)
 
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
         func = node.func
-        if not isinstance(func, (ast.Attribute, ast.Name)) or ctx.is_test_file:
-            return
+        if not isinstance(func, (ast.Attribute, ast.Name)) or ctx.is_test_file or benchmark_code(ctx):
+            return  # a benchmark harness: its per-trial tokens authenticate nothing
         callee = origin(func, ctx)
         if callee is None:
             return

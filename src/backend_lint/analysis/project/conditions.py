@@ -58,6 +58,7 @@ GENERATED_UPLOAD = "generated-upload"
 SEEDED_TABLE = "seeded-table"
 STAFF_APP = "staff-app"
 COMPARED_DEFAULT = "compared-default"
+URL_ADDRESS = "url-address"
 CATCHES_ALL = "catches-all"
 PLAIN_CLASS = "plain-class"
 ADMIN_ONLY_NAME = "admin-only-name"
@@ -79,6 +80,7 @@ KINDS = frozenset({
     GENERATED_UPLOAD, SEEDED_TABLE, STAFF_APP, COMPARED_DEFAULT, CATCHES_ALL, PLAIN_CLASS, CHECKOUT_LINK,
     CLI_COMMAND_CLASS, ADMIN_ONLY_NAME, ADMIN_PERMISSION, RAISES_MESSAGE, METHOD_DOES,
     SINGLE_ACCOUNT_APP, DJANGO_USERNAMES, LOOPBACK_CONSTANT, RECENT_TIME, STARTUP_ONLY, LINT_UNSELECTED, XHR_VIEW,
+    URL_ADDRESS,
 })
 
 
@@ -389,6 +391,14 @@ def compared_default(qualified: str) -> ProjectFact:
     (``ihatemoney.default_settings.SECRET_KEY``) with ``==``/``!=``: a default the application checks for and
     warns about, a sentinel (BE503; :mod:`backend_lint.analysis.sentinels`)."""
     return ProjectFact(COMPARED_DEFAULT, (qualified,))
+
+
+@project_fact
+def url_address(name: str) -> ProjectFact:
+    """A model of the project (not a test) writes its field ``name`` into its canonical URL (``get_absolute_url``),
+    or a viewset looks objects up by it (``lookup_field``): ``name`` is the objects' public address, not a
+    credential (BE405; :mod:`backend_lint.analysis.url_addresses`)."""
+    return ProjectFact(URL_ADDRESS, (name,))
 
 
 @project_fact

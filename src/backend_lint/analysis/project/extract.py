@@ -40,6 +40,7 @@ from backend_lint.analysis.time_windows import returns_recent_time
 from backend_lint.analysis.unique_models import CHECK_WORDS, checks_unique, mentions_uniqueness, unique_models
 from backend_lint.analysis.upload_names import generated_upload_fields
 from backend_lint.analysis.uploads import app_upload_limits
+from backend_lint.analysis.url_addresses import address_fields
 from backend_lint.analysis.word_lines import word_lines
 from backend_lint.analysis.xhr_views import xhr_only
 
@@ -110,6 +111,7 @@ def summarize(ctx: FileContext) -> ModuleSummary:
         summary.startup_calls = startup_calls(ctx)
         summary.startup_hooks = startup_hook_names(ctx)
         summary.loaded_fixtures = loaded_fixtures(ctx.tree, ctx.source)
+        summary.url_addresses = address_fields(ctx.tree, ctx.source)
     summary.compared_secrets = sorted(
         name for name in (_compared(summary, written) for written in compared_secret_names(ctx.source)) if name
     )

@@ -158,6 +158,14 @@ class ProjectModel(SettingsFacts):
             for name in summary.compared_secrets
         )
 
+    @cached_property
+    def url_addresses(self) -> frozenset[str]:
+        """Fields non-test modules write into their objects' canonical URLs or look objects up by."""
+        return frozenset(
+            name for summary in self.modules.values() if not {"test", "test_support"} & set(summary.roles)
+            for name in summary.url_addresses
+        )
+
     def staff_package(self, module: str) -> bool:
         """A non-test module of the module's own package declares a staff-only app config."""
         package = module.rpartition(".")[0]
@@ -490,6 +498,7 @@ _ON_NAME: dict[str, Callable[[ProjectModel, str], bool]] = {
     conditions.SETS_TIMEOUT: lambda model, name: model.sets_timeout(name),
     conditions.SERVED_BY_WSGI: lambda model, name: model.served_by_wsgi(name),
     conditions.COMPARED_DEFAULT: lambda model, name: name in model.compared_secrets,
+    conditions.URL_ADDRESS: lambda model, name: name in model.url_addresses,
     conditions.STAFF_APP: lambda model, name: model.staff_package(name),
     conditions.SEEDED_TABLE: lambda model, name: model.seeded(name),
     conditions.RUNS_QUERY: lambda model, name: model.runs_query(name),

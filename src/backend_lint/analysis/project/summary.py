@@ -220,6 +220,9 @@ class ModuleSummary:
     seeded_tables: dict[str, int] = field(default_factory=dict)
     """In a migration module: ``table -> rows`` it inserts with literal values
     (:func:`backend_lint.analysis.seeded_tables.seeded_rows`)."""
+    url_addresses: list[str] = field(default_factory=list)
+    """Fields its models write into their canonical URL (``get_absolute_url``) and its viewsets' ``lookup_field``s,
+    sorted: the objects' public addresses (:func:`backend_lint.analysis.url_addresses.address_fields`)."""
     loaded_fixtures: list[str] = field(default_factory=list)
     """The Django fixtures it loads (``call_command("loaddata", "regulation")``), by name, sorted
     (:func:`backend_lint.analysis.seeded_tables.loaded_fixtures`)."""
@@ -276,6 +279,7 @@ def _well_typed(summary: ModuleSummary) -> bool:
         and isinstance(summary.seeded_tables, dict) and isinstance(summary.staff_app, bool)
         and isinstance(summary.single_account, bool)
         and _strings(summary.compared_secrets)
+        and _strings(summary.url_addresses)
         and all(isinstance(key, str) and type(value) is int for key, value in summary.seeded_tables.items())
         and all(isinstance(key, str) and isinstance(value, str) for key, value in summary.view_aliases.items())
         and isinstance(summary.settings, dict)
