@@ -33,6 +33,7 @@ wait for the emulator it just launched to listen on its console port). Nothing s
 from __future__ import annotations
 
 import ast
+import builtins
 import re
 from typing import TYPE_CHECKING, Optional, Union
 
@@ -81,6 +82,14 @@ _LOCAL_BUILTINS = frozenset({"sorted", "len", "list", "dict", "set", "tuple", "o
                              "float", "print", "isinstance", "range", "enumerate", "zip"})
 _CONTAINER_METHODS = frozenset({"items", "keys", "values", "append", "extend", "copy", "get", "pop", "update",
                                 "format", "join", "split", "strip"})
+_TEXT_METHODS = frozenset({"splitlines", "rsplit", "rstrip", "lstrip", "partition", "rpartition", "startswith",
+                           "endswith", "lower", "upper", "replace", "isdigit", "decode", "encode", "removeprefix",
+                           "removesuffix"})
+"""Methods of the text a local read gave (``path.read_text().splitlines()``)."""
+_PATH_METHODS = frozenset({"read_text", "read_bytes", "write_text", "write_bytes", "iterdir", "is_file", "is_dir",
+                           "is_symlink", "rglob", "with_suffix", "with_name", "relative_to", "expanduser"})
+"""Methods only a ``pathlib`` path has (``user_data_dir / "DevToolsActivePort"`` read through a local): a local
+file read, whatever name the path was given."""
 
 _NOT_YET = frozenset(
     {"IndexError", "KeyError", "LookupError", "StopIteration", "StopAsyncIteration", "Empty", "QueueEmpty",
@@ -310,10 +319,17 @@ def _local_call(call: ast.Call, ctx: FileContext, scope: Scope, depth: int) -> b
         return resolved.partition(".")[0] in _LOCAL_MODULES or resolved in _SUBPROCESSES
     if logging_call_kind(call, ctx) is not None:
         return True
-    if isinstance(func, ast.Attribute) and func.attr in _CONTAINER_METHODS:
+    if isinstance(func, ast.Attribute) and func.attr in _CONTAINER_METHODS | _TEXT_METHODS | _PATH_METHODS:
         return True
+    if isinstance(func, ast.Name) and func.id not in ctx.imports.names and _builtin_exception(func.id):
+        return True  # ``raise ValueError(...)`` of a value read locally
     callee = called_function(call, ctx, scope) if depth == 0 else None
     return callee is not None and _runs_local_program(callee.node, ctx)
+
+
+def _builtin_exception(name: str) -> bool:
+    value = getattr(builtins, name, None)
+    return isinstance(value, type) and issubclass(value, BaseException)
 
 
 def _runs_local_program(function: ast.AST, ctx: FileContext) -> bool:
