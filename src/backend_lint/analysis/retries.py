@@ -307,7 +307,30 @@ def retries_local_work(ctx: FileContext, loop: Loop, scope: Scope) -> bool:
     attempts = retried_attempts(ctx, loop)
     calls = [node for attempt in attempts for statement in attempt.body for node in ast.walk(statement)
              if isinstance(node, ast.Call)]
-    return bool(calls) and all(_local_call(call, ctx, scope, depth=0) for call in calls)
+    files = _local_files(calls, ctx)
+    return bool(calls) and all(
+        _local_call(call, ctx, scope, depth=0) or _on_local_file(call, files) for call in calls
+    )
+
+
+def _local_files(calls: list[ast.Call], ctx: FileContext) -> set[str]:
+    """The receivers whose descriptor a local-only call takes (``fcntl.flock(self._fd.fileno(), ...)``,
+    ``os.fsync(fh.fileno())``): open files of this machine, as written (``self._fd``)."""
+    found = set()
+    for call in calls:
+        resolved = ctx.imports.resolve(call.func)
+        if resolved is None or resolved.partition(".")[0] not in _LOCAL_MODULES:
+            continue
+        for argument in call.args:
+            if isinstance(argument, ast.Call) and isinstance(argument.func, ast.Attribute) \
+                    and argument.func.attr == "fileno":
+                found.add(ast.dump(argument.func.value))
+    return found
+
+
+def _on_local_file(call: ast.Call, files: set[str]) -> bool:
+    """A method of an open local file (see :func:`_local_files`): ``self._fd.write(...)``, ``.flush()``."""
+    return isinstance(call.func, ast.Attribute) and ast.dump(call.func.value) in files
 
 
 def _local_call(call: ast.Call, ctx: FileContext, scope: Scope, depth: int) -> bool:
