@@ -83,7 +83,7 @@ _LOCAL_BUILTINS = frozenset({"sorted", "len", "list", "dict", "set", "tuple", "o
 _CONTAINER_METHODS = frozenset({"items", "keys", "values", "append", "extend", "copy", "get", "pop", "update",
                                 "format", "join", "split", "strip"})
 _TEXT_METHODS = frozenset({"splitlines", "rsplit", "rstrip", "lstrip", "partition", "rpartition", "startswith",
-                           "endswith", "lower", "upper", "replace", "isdigit", "decode", "encode", "removeprefix",
+                           "endswith", "lower", "upper", "replace", "isdigit", "decode", "removeprefix",
                            "removesuffix"})
 """Methods of the text a local read gave (``path.read_text().splitlines()``)."""
 _PATH_METHODS = frozenset({"read_text", "read_bytes", "write_text", "write_bytes", "iterdir", "is_file", "is_dir",
