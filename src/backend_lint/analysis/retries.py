@@ -33,6 +33,7 @@ wait for the emulator it just launched to listen on its console port). Nothing s
 from __future__ import annotations
 
 import ast
+import builtins
 import re
 from typing import TYPE_CHECKING, Optional, Union
 
@@ -81,6 +82,14 @@ _LOCAL_BUILTINS = frozenset({"sorted", "len", "list", "dict", "set", "tuple", "o
                              "float", "print", "isinstance", "range", "enumerate", "zip"})
 _CONTAINER_METHODS = frozenset({"items", "keys", "values", "append", "extend", "copy", "get", "pop", "update",
                                 "format", "join", "split", "strip"})
+_TEXT_METHODS = frozenset({"splitlines", "rsplit", "rstrip", "lstrip", "partition", "rpartition", "startswith",
+                           "endswith", "lower", "upper", "replace", "isdigit", "decode", "removeprefix",
+                           "removesuffix"})
+"""Methods of the text a local read gave (``path.read_text().splitlines()``)."""
+_PATH_METHODS = frozenset({"read_text", "read_bytes", "write_text", "write_bytes", "iterdir", "is_file", "is_dir",
+                           "is_symlink", "rglob", "with_suffix", "with_name", "relative_to", "expanduser"})
+"""Methods only a ``pathlib`` path has (``user_data_dir / "DevToolsActivePort"`` read through a local): a local
+file read, whatever name the path was given."""
 
 _NOT_YET = frozenset(
     {"IndexError", "KeyError", "LookupError", "StopIteration", "StopAsyncIteration", "Empty", "QueueEmpty",
@@ -298,7 +307,30 @@ def retries_local_work(ctx: FileContext, loop: Loop, scope: Scope) -> bool:
     attempts = retried_attempts(ctx, loop)
     calls = [node for attempt in attempts for statement in attempt.body for node in ast.walk(statement)
              if isinstance(node, ast.Call)]
-    return bool(calls) and all(_local_call(call, ctx, scope, depth=0) for call in calls)
+    files = _local_files(calls, ctx)
+    return bool(calls) and all(
+        _local_call(call, ctx, scope, depth=0) or _on_local_file(call, files) for call in calls
+    )
+
+
+def _local_files(calls: list[ast.Call], ctx: FileContext) -> set[str]:
+    """The receivers whose descriptor a local-only call takes (``fcntl.flock(self._fd.fileno(), ...)``,
+    ``os.fsync(fh.fileno())``): open files of this machine, as written (``self._fd``)."""
+    found = set()
+    for call in calls:
+        resolved = ctx.imports.resolve(call.func)
+        if resolved is None or resolved.partition(".")[0] not in _LOCAL_MODULES:
+            continue
+        for argument in call.args:
+            if isinstance(argument, ast.Call) and isinstance(argument.func, ast.Attribute) \
+                    and argument.func.attr == "fileno":
+                found.add(ast.dump(argument.func.value))
+    return found
+
+
+def _on_local_file(call: ast.Call, files: set[str]) -> bool:
+    """A method of an open local file (see :func:`_local_files`): ``self._fd.write(...)``, ``.flush()``."""
+    return isinstance(call.func, ast.Attribute) and ast.dump(call.func.value) in files
 
 
 def _local_call(call: ast.Call, ctx: FileContext, scope: Scope, depth: int) -> bool:
@@ -310,10 +342,17 @@ def _local_call(call: ast.Call, ctx: FileContext, scope: Scope, depth: int) -> b
         return resolved.partition(".")[0] in _LOCAL_MODULES or resolved in _SUBPROCESSES
     if logging_call_kind(call, ctx) is not None:
         return True
-    if isinstance(func, ast.Attribute) and func.attr in _CONTAINER_METHODS:
+    if isinstance(func, ast.Attribute) and func.attr in _CONTAINER_METHODS | _TEXT_METHODS | _PATH_METHODS:
         return True
+    if isinstance(func, ast.Name) and func.id not in ctx.imports.names and _builtin_exception(func.id):
+        return True  # ``raise ValueError(...)`` of a value read locally
     callee = called_function(call, ctx, scope) if depth == 0 else None
     return callee is not None and _runs_local_program(callee.node, ctx)
+
+
+def _builtin_exception(name: str) -> bool:
+    value = getattr(builtins, name, None)
+    return isinstance(value, type) and issubclass(value, BaseException)
 
 
 def _runs_local_program(function: ast.AST, ctx: FileContext) -> bool:

@@ -18,9 +18,10 @@ waits built from variables or combinations (``wait_fixed(1) + wait_random(0, 2)`
 that may carry the settings, ``Retry(0)``/``Retry(total=False)`` (no retries), and loops that poll on a fixed
 interval without a success exit; command line code (also a command class of a CLI framework, through project
 bases), the code of a developer's script run by hand that only its main guard reaches
-(:func:`.hand_run_scripts.run_by_hand`), set-up of the application's storage, a hand-written loop in a function
-only start-up reaches (the project model's ``startup_only``), a fixed pause for a local fault while the server's
-errors back off in a sibling ``except`` clause, transactions retried after a conflict, puts retried on a full
+(:func:`.hand_run_scripts.run_by_hand`), set-up of the application's storage, migration code (run
+once, at deploy time), a hand-written loop in a function only start-up reaches (the project model's
+``startup_only``), a fixed pause for a local fault while the server's errors back off in a sibling ``except``
+clause, transactions retried after a conflict, puts retried on a full
 in-process queue and socket readiness probes (:mod:`backend_lint.analysis.retry_purposes`). Jitter is
 recommended on the page, not required. No fix: the right backoff and attempt budget depend on the dependency.
 """
@@ -35,7 +36,7 @@ from backend_lint.analysis.command_classes import command_base_facts, in_command
 from backend_lint.analysis.entrypoints import cli_module, in_cli_context
 from backend_lint.analysis.hand_run_scripts import run_by_hand
 from backend_lint.analysis.http_clients import might_be
-from backend_lint.analysis.module_roles import module_roles
+from backend_lint.analysis.module_roles import in_migration, module_roles
 from backend_lint.analysis.project.conditions import cli_command_class, startup_only, unreferenced
 from backend_lint.analysis.project.conditions import cli_module as cli_module_fact
 from backend_lint.analysis.retries import (
@@ -133,14 +134,16 @@ class RetryWithoutBackoff(Rule):
     triggers = ("retry", "Retry", "Retrying", "backoff", "sleep")
     needs = (origin, is_retry_loop, is_constant_delay, constant_number, short_read_poll, module_roles,
              retries_local_work, in_cli_context, cli_module, retries_transaction_conflict, probes_connection,
-             retries_full_queue, cli_command_class, startup_only, run_by_hand, unreferenced)
+             retries_full_queue, cli_command_class, startup_only, run_by_hand, unreferenced, in_migration)
     module_facts = (cli_module_fact,)
 
     @staticmethod
     def _outside_service(ctx: FileContext, function: Optional[ast.AST]) -> bool:
         """Command line code (a click command, a CLI module, a method of a command class of a CLI framework
-        written in the file) or set-up of the application's storage: run once by an operator or at start-up."""
-        return in_cli_context(ctx.scope, ctx) or sets_up_storage(function, ctx) or in_command_class(ctx)
+        written in the file), set-up of the application's storage or migration code: run once by an operator,
+        at start-up or at deploy time."""
+        return in_cli_context(ctx.scope, ctx) or sets_up_storage(function, ctx) or in_command_class(ctx) \
+            or in_migration(ctx)
 
     @visits(ast.FunctionDef, ast.AsyncFunctionDef)
     def check_decorators(self, node: Union[ast.FunctionDef, ast.AsyncFunctionDef], ctx: FileContext) -> None:

@@ -10,7 +10,10 @@ the ``shutil`` functions that copy or pack a whole directory tree (``make_archiv
 ``unpack_archive``), unless a copy or an unpack fills a cache once per key (see the module). Tests, test
 support, command line code (:func:`.entrypoints.in_cli_context`) and the code of a developer's script run by hand
 that only its main guard reaches (:func:`.hand_run_scripts.run_by_hand`: a load test's ``asyncio.run(main())``)
-are left alone: no request waits on their event loop.
+are left alone: no request waits on their event loop. So are migration code (run once by the deploy, in its own
+process: :func:`.module_roles.in_migration`) and a coroutine that is the only task of its program's loop
+(:func:`.sole_task.sole_task`: only the main guard reaches it, through ``asyncio.run``, and nothing there starts
+a second task), unless another module imports it.
 
 The fix turns a ``time.sleep(x)`` statement into ``await asyncio.sleep(x)``, adding ``import asyncio``;
 not in a module that imports trio, anyio or curio, where asyncio's sleep would be the wrong one.
@@ -34,8 +37,9 @@ from backend_lint.analysis.blocking import (
 from backend_lint.analysis.entrypoints import in_cli_context
 from backend_lint.analysis.hand_run_scripts import run_by_hand
 from backend_lint.analysis.http_clients import might_be
-from backend_lint.analysis.module_roles import module_roles
+from backend_lint.analysis.module_roles import in_migration, module_roles
 from backend_lint.analysis.project.conditions import unreferenced
+from backend_lint.analysis.sole_task import sole_task
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 from backend_lint.finding import Applicability, Finding
@@ -65,7 +69,7 @@ class BlockingCallInAsync(Rule):
     fix_kind = Applicability.SAFE
     fix_node = "Call"
     triggers = ("async",)
-    needs = (origin, module_roles, in_cli_context, run_by_hand, unreferenced)
+    needs = (origin, module_roles, in_migration, in_cli_context, run_by_hand, sole_task, unreferenced)
 
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
@@ -76,11 +80,14 @@ class BlockingCallInAsync(Rule):
         if found is None or (found.kind == FILE_TREE and fills_cache(node, found.construct, ctx)):
             return
         roles = module_roles(ctx)
-        if ctx.is_test_file or roles.for_tests or in_cli_context(ctx.scope, ctx):
-            return  # no request waits on this loop: a test's own coroutine, a command line program's one run
+        if ctx.is_test_file or roles.for_tests or in_cli_context(ctx.scope, ctx) or in_migration(ctx):
+            return  # no request waits on this loop: a test's own coroutine, a command line program's one run,
+            # a migration run once by the deploy in its own process
         script = run_by_hand(ctx, ctx.scope)
         if script == ():
             return  # a developer's script run by hand: its loop serves no request
+        if script is None:
+            script = sole_task(ctx, ctx.scope)  # the only task of a program's own asyncio.run
         other_loop = next((name for name in _OTHER_EVENT_LOOPS if ctx.imports.imports_module(name)), None)
         fixable = found.kind == SLEEP and isinstance(ctx.parent, ast.Expr) and not node.keywords and not other_loop
         advice = _ADVICE[found.kind]
@@ -91,7 +98,7 @@ class BlockingCallInAsync(Rule):
             applicability=Applicability.SAFE if fixable else Applicability.NONE,
             construct=found.construct,
             advice=advice,
-            unless=script or (),  # a function only the main guard of a script reaches, unless the service imports it
+            unless=script or (),  # a function only the main guard reaches, unless the service imports it
         )
 
     def fix(self, finding: Finding, node: cst.CSTNode, fixer: FixContext) -> Optional[cst.CSTNode]:

@@ -23,7 +23,9 @@ that does not parse skipped, a stored file or a legacy blob that does not parse,
 of what a loop collects (:mod:`backend_lint.analysis.parse_failures`), an entry dropped from a registry,
 alternatives probed in a loop that raises when none works, an item of a loop skipped under a comment saying its
 errors are ignored) and migration steps expected to fail on some
-databases (:mod:`backend_lint.analysis.migration_steps`).
+databases (:mod:`backend_lint.analysis.migration_steps`). A ``try`` inside a ``finally:`` block that writes
+nothing (a session setting reset, a lock or temporary state undone) is cleanup too
+(:mod:`backend_lint.analysis.finally_cleanup`): raising there would replace the error already on its way out.
 Tests and test support are left alone; migrations are not: a migration that swallows an error and silently
 does nothing leaves the schema or data half-fixed with no one told.
 """
@@ -35,6 +37,7 @@ import re
 
 from backend_lint.analysis.ast_helpers import callee_name, statement_call
 from backend_lint.analysis.fallbacks import is_deliberate_fallback
+from backend_lint.analysis.finally_cleanup import cleanup_in_finally
 from backend_lint.analysis.migration_steps import tolerated_ddl_step
 from backend_lint.analysis.module_roles import in_migration, module_roles
 from backend_lint.analysis.service_code import in_service_code
@@ -117,7 +120,7 @@ class SwallowedException(Rule):
     name = "swallowed-exception"
     message = "`{clause}` swallows the error; log it with `logger.exception(...)` or re-raise"
     triggers = ("except",)
-    needs = (is_deliberate_fallback, module_roles, in_migration, in_service_code)
+    needs = (is_deliberate_fallback, cleanup_in_finally, module_roles, in_migration, in_service_code)
     options = (
         Option(
             "everywhere",
@@ -139,6 +142,7 @@ class SwallowedException(Rule):
             all(_is_cleanup(statement) for statement in attempt.body)
             or is_deliberate_fallback(attempt, node, ctx)
             or tolerated_ddl_step(attempt, node, ctx)
+            or cleanup_in_finally(attempt, ctx)
         ):
             return
         if module_roles(ctx).for_tests:

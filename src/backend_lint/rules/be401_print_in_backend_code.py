@@ -11,7 +11,10 @@ that are terminal output by their own form: under a Django ``verbosity`` check o
 terminal line (``end=""``, an empty ``print()``), coloured for a terminal (colorama, ``click.style``), writing to a
 stream the caller chose (``file=fh``) or into ``redirect_stdout``'s buffer, a fatal notice the block ends the
 process after (``sys.exit``), or the fallback in an ``except`` whose ``try`` was logging. A shadowed ``print`` (a
-local function or import of that name) is not the builtin and is not flagged.
+local function or import of that name) is not the builtin and is not flagged. A module-level function that only
+the module's main guard reaches is the program's code too, unless the project model sees another module reach it
+(:func:`~.project.conditions.unimported_function`, decided per function); and a coroutine of a client SDK kept in
+an ``sdk``/``sdks`` folder above its import root runs in its user's script, not in the service.
 
 By default (``service-evidence``) what is left is reported only where the file shows that a service runs it
 (:func:`.service_code.in_service_code`): judged on real code, every other print was far more often a display
@@ -35,9 +38,10 @@ from backend_lint.analysis.ast_helpers import under_if
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.entrypoints import PROMPTS, in_cli_context, terminal_use
 from backend_lint.analysis.fix_logger import logger_for_fix
+from backend_lint.analysis.hand_run_scripts import guard_only_functions
 from backend_lint.analysis.loggers import LOGURU, STRUCTLOG, body_logs, module_logger
 from backend_lint.analysis.messages import STDLIB, print_pieces, render_log_call, source_text
-from backend_lint.analysis.project.conditions import cli_module, test_support
+from backend_lint.analysis.project.conditions import ProjectFact, cli_module, test_support, unimported_function
 from backend_lint.analysis.service_code import in_service_code, outside_service_code
 from backend_lint.context import FileContext
 from backend_lint.finding import Applicability, Finding
@@ -221,6 +225,35 @@ def _terminal_switch(name: str) -> bool:
     return name == "verbosity" or "log_format" in name.lower()
 
 
+def _program_only(ctx: FileContext) -> tuple[ProjectFact, ...]:
+    """The print is in a module-level function that only the module's main guard reaches (through ``main()`` and
+    the functions only it calls, :func:`.hand_run_scripts.guard_only_functions`): the program's terminal output
+    when the file runs as a command, unless another module imports the function (the project fact returned)."""
+    outer = next((function for function in ctx.scope.functions if function in ctx.tree.body), None)
+    if not isinstance(outer, (ast.FunctionDef, ast.AsyncFunctionDef)) or not ctx.module \
+            or outer.name not in guard_only_functions(ctx):
+        return ()
+    return (unimported_function(f"{ctx.module}.{outer.name}"),)
+
+
+_SDK_FOLDERS = frozenset({"sdk", "sdks"})
+"""Folders of a repository that hold client libraries of the service, shipped for its users (``sdks/python/``)."""
+
+
+def _client_library(ctx: FileContext) -> bool:
+    """The module belongs to a client SDK, a distribution of its own kept in an ``sdk``/``sdks`` folder of the
+    repository (the folder lies above the module's import root: ``sdks/python/agenta/sdk/managers/testsets.py``
+    is ``agenta.sdk.managers.testsets``; a ``sdk`` package inside the service, ``skyvern.forge.sdk``, does not
+    count), and the only evidence that a service runs the code is ``async def``: a client's coroutine runs in its
+    user's script or notebook. A handler, a task or a serving class there is still service code."""
+    if not ctx.module:
+        return False
+    parts = ctx.display_path.replace("\\", "/").split("/")
+    package_folders = ctx.module.count(".") + (parts[-1] == "__init__.py")  # folders the dotted name spells
+    above_root = parts[: max(0, len(parts) - 1 - package_folders)]
+    return any(folder in _SDK_FOLDERS for folder in above_root) and not in_service_code(ctx, coroutines=False)
+
+
 def _level(call: ast.Call, ctx: FileContext) -> Optional[str]:
     """The log level the fix uses, or ``None`` when the call has an argument the fix cannot keep."""
     level: Optional[str] = "info"
@@ -243,7 +276,7 @@ class PrintInBackendCode(Rule):
     triggers = ("print",)
     needs = (
         in_cli_context, terminal_use, outside_service_code, body_logs, in_service_code, module_logger, bindings_of,
-        logger_for_fix,
+        logger_for_fix, guard_only_functions, unimported_function,
     )
     module_facts = (cli_module, test_support)
     options = (
@@ -275,6 +308,9 @@ class PrintInBackendCode(Rule):
             return
         if self.option("service-evidence") and not in_service_code(ctx):
             return
+        if self.option("service-evidence") and ctx.scope.function is not None and _client_library(ctx):
+            return  # a coroutine of a client SDK: run in its user's script or notebook, not by the service
+        program = _program_only(ctx)
         level = _level(node, ctx)
         logger = module_logger(ctx)
         kind = logger[1] if logger else STDLIB
@@ -290,6 +326,7 @@ class PrintInBackendCode(Rule):
             ctx, node,
             applicability=Applicability.SAFE if fixable else Applicability.NONE,
             fix_data=level,
+            unless=program,  # only the module's main guard reaches the function, unless another module imports it
         )
 
     def fix(self, finding: Finding, node: cst.CSTNode, fixer: FixContext) -> Optional[cst.CSTNode]:

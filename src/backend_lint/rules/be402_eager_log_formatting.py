@@ -8,7 +8,9 @@ formats it only when a handler emits the record.
 
 Flagged: the message of a call on a known logger is an f-string, ``"...".format(...)``, ``"..." % ...`` or a ``+``
 concatenation with a non-constant part. Left alone: implicit literal concatenation, messages that only combine
-constants (``"=" * 40 + "\\n"``), calls that pass arguments after the message (the formatting builds a template:
+constants (``"=" * 40 + "\\n"``) or a class's own name (``f"{self.__class__.__name__} closing"``, also through
+a local or a property of the file returning it: :mod:`.class_names`; one fixed text per class), calls that
+pass arguments after the message (the formatting builds a template:
 ``logger.info("%s " + prefix, *args)``), lazy calls (``logger.info("%(user)s", {"user": name})``), structlog
 key-value calls, ``" ".join(...)``, a message held in a variable, non-logging calls (``warnings.warn(f"...")``,
 ``logging.getLogger(f"...")``), and code that runs once or under a test runner, where neither the cost nor the
@@ -30,6 +32,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Callable, Optional
 
+from backend_lint.analysis.class_names import class_name_value
 from backend_lint.analysis.hand_run_scripts import run_by_hand
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.loggers import (
@@ -136,7 +139,8 @@ class EagerLogFormatting(Rule):
     fix_kind = Applicability.SAFE
     fix_node = "Call"
     triggers = ("log", "LOG")
-    needs = (logging_call_kind, module_roles, in_migration, origin, lint_unselected, run_by_hand, unreferenced)
+    needs = (logging_call_kind, module_roles, in_migration, origin, lint_unselected, run_by_hand, unreferenced,
+             class_name_value)
     module_facts = (test_support,)
 
     @visits(ast.Call)
@@ -152,9 +156,10 @@ class EagerLogFormatting(Rule):
             return
         pieces = message_pieces(message)
         if pieces is not None and all(
-            _constant_only(piece.expr) for piece in pieces if isinstance(piece, Value)
+            _constant_only(piece.expr) or class_name_value(piece.expr, ctx) for piece in pieces
+            if isinstance(piece, Value)
         ):
-            return
+            return  # constants, or a class's own name: one fixed text per class
         kind = logging_call_kind(node, ctx)
         if kind is None or module_roles(ctx).for_tests or in_migration(ctx):
             return

@@ -51,6 +51,7 @@ CHECKS_UNIQUE = "checks-unique"
 CHECKOUT_LINK = "checkout-link"
 CLI_COMMAND_CLASS = "cli-command-class"
 UNREFERENCED = "unreferenced"
+UNIMPORTED_FUNCTION = "unimported-function"
 DEVELOPMENT_ONLY = "development-only"
 SETS_TIMEOUT = "sets-timeout"
 SERVED_BY_WSGI = "served-by-wsgi"
@@ -80,7 +81,7 @@ KINDS = frozenset({
     GENERATED_UPLOAD, SEEDED_TABLE, STAFF_APP, COMPARED_DEFAULT, CATCHES_ALL, PLAIN_CLASS, CHECKOUT_LINK,
     CLI_COMMAND_CLASS, ADMIN_ONLY_NAME, ADMIN_PERMISSION, RAISES_MESSAGE, METHOD_DOES,
     SINGLE_ACCOUNT_APP, DJANGO_USERNAMES, LOOPBACK_CONSTANT, RECENT_TIME, STARTUP_ONLY, LINT_UNSELECTED, XHR_VIEW,
-    URL_ADDRESS,
+    URL_ADDRESS, UNIMPORTED_FUNCTION,
 })
 
 
@@ -326,6 +327,15 @@ def unreferenced(qualified: str) -> ProjectFact:
     """No other module of the project imports the function ``qualified`` or its module, or names either in a
     string: an endpoint factory nothing registers is dead code (BE304)."""
     return ProjectFact(UNREFERENCED, (qualified,))
+
+
+@project_fact
+def unimported_function(qualified: str) -> ProjectFact:
+    """No other module of the project can reach the function ``qualified``: none imports it by name, binds its
+    whole module (``import m``, ``from pkg import m``: ``m.f()`` may follow), star-imports the module, or names
+    either in a dotted string. Unlike :func:`unreferenced`, ``from m import other_function`` elsewhere does not
+    refute it: the decision is per function, not per module (BE401, BE404)."""
+    return ProjectFact(UNIMPORTED_FUNCTION, (qualified,))
 
 
 @project_fact

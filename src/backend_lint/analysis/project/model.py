@@ -270,6 +270,21 @@ class ProjectModel(SettingsFacts):
             for name, summary in self.modules.items() if name != module
         )
 
+    def unimported_function(self, qualified: str) -> bool:
+        """The function's module is in the project and no other module imports the function, binds the whole
+        module or star-imports it, or names either in a dotted string."""
+        module = qualified.rpartition(".")[0]
+        if module not in self.modules:
+            return False
+        for name, summary in self.modules.items():
+            if name == module:
+                continue
+            bound = set(summary.imports.values())
+            if qualified in bound or module in bound or qualified in summary.imported \
+                    or module in summary.star_imports or {qualified, module} & set(summary.dotted_strings):
+                return False
+        return True
+
     def refuses_duplicates(self, qualified: str) -> bool:
         """A function, or a method of a class, of a module that is not a test, checks uniqueness first."""
         name, found = self.definition(qualified)
@@ -494,6 +509,7 @@ _ON_NAME: dict[str, Callable[[ProjectModel, str], bool]] = {
     conditions.CHECKOUT_LINK: _definition_says("checkout_link"),
     conditions.CHECKS_UNIQUE: lambda model, name: model.refuses_duplicates(name),
     conditions.UNREFERENCED: lambda model, name: model.unreferenced(name),
+    conditions.UNIMPORTED_FUNCTION: lambda model, name: model.unimported_function(name),
     conditions.DEVELOPMENT_ONLY: lambda model, name: model.development_only(name),
     conditions.SETS_TIMEOUT: lambda model, name: model.sets_timeout(name),
     conditions.SERVED_BY_WSGI: lambda model, name: model.served_by_wsgi(name),

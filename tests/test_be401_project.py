@@ -1,0 +1,76 @@
+"""BE401 across modules: a function only its module's main guard reaches is the program's terminal output unless
+another module can reach it (per function: importing another name of the module does not count), and a client
+SDK kept in an ``sdks/`` folder prints for its user. The CLI and flake8 run as real processes."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from tests.projects import findings_of, write_project
+
+DISCOVERY = textwrap.dedent('''\
+    import asyncio
+
+
+    def get_model_repos():
+        return ["a/b"]
+
+
+    async def _run(repos):
+        for repo in repos:
+            print("checking", repo)  # only main() reaches it: the init container's progress report
+        await asyncio.sleep(0)
+
+
+    async def discover(repo):
+        print("discovering", repo)  # the service imports this one
+
+
+    def main():
+        asyncio.run(_run(get_model_repos()))
+
+
+    if __name__ == "__main__":
+        main()
+''')
+
+PROJECT = {
+    "pyproject.toml": '[project]\nname = "svc"\n',
+    "svc/__init__.py": "",
+    "svc/discovery.py": DISCOVERY,
+    "svc/service.py": textwrap.dedent('''\
+        from svc.discovery import discover, get_model_repos
+
+
+        async def refresh():
+            for repo in get_model_repos():
+                await discover(repo)
+    '''),
+    "sdks/python/pyproject.toml": '[project]\nname = "svc-client"\n',
+    "sdks/python/svc_client/__init__.py": "",
+    "sdks/python/svc_client/sdk/__init__.py": "",
+    "sdks/python/svc_client/sdk/testsets.py": textwrap.dedent('''\
+        async def list_testsets(client):
+            response = await client.post("/testsets/query")
+            if response.status_code != 200:
+                print("Failed to list testsets:", response.status_code)
+                return []
+            return response.json()
+    '''),
+}
+
+
+def test_guard_only_function_and_client_sdk(tmp_path: Path) -> None:
+    root = write_project(tmp_path, PROJECT)
+    found = findings_of(root, "BE401")
+    assert ("svc/discovery.py", 10) not in found  # only the main guard reaches _run
+    assert ("svc/discovery.py", 15) in found  # discover is imported by the service
+    assert not any(path.startswith("sdks/") for path, _line in found)  # a client SDK's coroutine
+
+
+def test_whole_module_import_keeps_the_finding(tmp_path: Path) -> None:
+    project = dict(PROJECT)
+    project["svc/service.py"] = "import svc.discovery as discovery\n\n\ndef run():\n    discovery._run([])\n"
+    found = findings_of(write_project(tmp_path, project), "BE401")
+    assert ("svc/discovery.py", 10) in found
