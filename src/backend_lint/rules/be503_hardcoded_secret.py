@@ -25,8 +25,8 @@ import ast
 import re
 
 from backend_lint.analysis.dev_only import development_seed_function, development_settings_class
-from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.hand_run_scripts import run_by_hand
+from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.module_roles import module_roles
 from backend_lint.analysis.project.conditions import ProjectFact, compared_default, test_support
 from backend_lint.analysis.secret_names import SECRET_WORDS, name_of, secret_word, split_identifier
