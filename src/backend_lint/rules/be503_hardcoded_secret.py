@@ -315,7 +315,9 @@ def _environment_variable(call: ast.Call, ctx: FileContext) -> str | None:
     return first.value if (origin(reader, ctx) or "").startswith(_ENV_OBJECTS) else None
 
 
-_ISSUED_KEY = re.compile(r"^(?:sk_live_|rk_live_|ghp_|gho_|ghs_|github_pat_|xox[abpr]-|AKIA|AIza|glpat-|sk-[A-Za-z0-9]{20})")
+_ISSUED_KEY = re.compile(
+    r"^(?:sk_live_|rk_live_|ghp_|gho_|ghs_|github_pat_|xox[abpr]-|AKIA|AIza|glpat-|sk-[A-Za-z0-9]{20})"
+)
 """Prefixes of keys a vendor issued (Stripe live, GitHub, Slack, AWS, Google, GitLab, OpenAI): real credentials
 wherever they are written."""
 
