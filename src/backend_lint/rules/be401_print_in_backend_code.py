@@ -12,10 +12,11 @@ terminal line (``end=""``, an empty ``print()``), coloured for a terminal (color
 stream the caller chose (``file=fh``) or into ``redirect_stdout``'s buffer, a fatal notice the block ends the
 process after (``sys.exit``, the builtin ``exit``), or the fallback in an ``except`` whose ``try`` was logging.
 A shadowed ``print`` (a local function or import of that name) is not the builtin and is not flagged. A
-module-level function that only the module's main guard reaches is the program's code too, unless the project model sees another module reach it
-(:func:`~.project.conditions.unimported_function`, decided per function); and a coroutine of a client SDK kept in
-an ``sdk``/``sdks`` folder above its import root runs in its user's script, not in the service. An example app
-(``examples/webhook-demo/app.py``) that uses no logging at all prints its trace for whoever runs it.
+module-level function that only the module's main guard reaches is the program's code too, unless the project
+model sees another module reach it (:func:`~.project.conditions.unimported_function`, decided per function); and
+a coroutine of a client SDK kept in an ``sdk``/``sdks`` folder above its import root runs in its user's script,
+not in the service. An example app (``examples/webhook-demo/app.py``) that uses no logging at all prints its
+trace for whoever runs it.
 
 By default (``service-evidence``) what is left is reported only where the file shows that a service runs it
 (:func:`.service_code.in_service_code`): judged on real code, every other print was far more often a display
