@@ -428,7 +428,8 @@ def _credential_value(value: ast.expr, name: str, ctx: FileContext) -> bool:
 
 def _made_from_identifier(expr: ast.expr, ctx: FileContext, scope: Scope, steps: int) -> bool:
     """``expr`` is a uuid made by ``uuid4()`` spelled or cut another way: ``str(uuid.uuid4())[:8]``,
-    ``uuid4().hex``, ``f"{token} {title}"`` around one, or a local bound once to such a value (up to
+    ``uuid4().hex``, ``f"{token} {title}"`` around one, or a local bound only to such values, also as the loop
+variable over a list of them (up to
     :data:`_IDENTIFIER_STEPS` steps: ``token``, then ``title_with_token``). A random marker or handle the code
     made itself; it authenticates nothing, whatever its name."""
     if steps > _IDENTIFIER_STEPS:
@@ -447,10 +448,27 @@ def _made_from_identifier(expr: ast.expr, ctx: FileContext, scope: Scope, steps:
         )
     if isinstance(raw, ast.Name):
         bound = lookup(raw.id, ctx, scope)
-        held = bound[1].single_value(raw.id) if bound is not None else None
-        if held is None or held is raw:
+        if bound is None:
             return False
-        return _made_from_identifier(held, ctx, bound[0] if bound is not None else scope, steps + 1)
+        where, bindings = bound
+        if raw.id in bindings.params or raw.id in bindings.definitions or raw.id in bindings.augmented:
+            return False
+        values: list[ast.expr] = []
+        for held in bindings.assigned.get(raw.id, []):
+            if held is None:
+                return False
+            values.append(held)
+        for loop in bindings.loop_targets.get(raw.id, []):
+            # ``for token in tokens`` over ``tokens = [str(uuid4())[:8] for _ in range(n)]``
+            if not (isinstance(loop.target, ast.Name) and isinstance(loop.iter, ast.Name)):
+                return False
+            items = bindings.single_value(loop.iter.id)
+            if not isinstance(items, (ast.ListComp, ast.GeneratorExp)):
+                return False
+            values.append(items.elt)
+        return bool(values) and all(
+            value is not raw and _made_from_identifier(value, ctx, where, steps + 1) for value in values
+        )
     return (origin(raw, ctx, scope) or "").startswith(_IDENTIFIER_FACTORIES)
 
 
