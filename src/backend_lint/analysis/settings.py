@@ -56,7 +56,8 @@ def _development_config_name(path: str) -> bool:
     """A file named only for configuration and for a developer's machine, however it is spelled:
     ``config-local.py``, ``local_config.py``, ``config.dev.py``, ``settings-development.py``, or a file
     named for development in a configuration folder (``configs/development.py``,
-    ``config/local_development.py``): a name the patterns' ``_``-joined forms miss. Only such words: ``0004_rename_local_config_context.py`` is no config."""
+    ``config/local_development.py``): a name the patterns' ``_``-joined forms miss. Only such words:
+    ``0004_rename_local_config_context.py`` is no config."""
     folder, name = posixpath.split(path)
     words = {word for word in _NAME_WORDS.split(name.removesuffix(".py").lower()) if word}
     if posixpath.basename(folder).lower() in _CONFIG_WORDS:
