@@ -95,7 +95,9 @@ imports, ``{"ActionBlockParametersItem_AwsSecret": ".types", ...}``)."""
 _PROSE = re.compile(r"\S[ \t]+\S")
 """Words separated by spaces: a sentence or a label. A key whose only whitespace is an escaped ``\\n`` (a
 generated key that spans lines) is not prose."""
-_PRIVATE_KEY = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")
+_PRIVATE_KEY = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY(?: BLOCK)?-----")
+_KEY_BODY = re.compile(r"[A-Za-z0-9+/=]{16}")
+"""Base64 of a key's body (64 characters a line in PEM): what makes a PEM text a key rather than its header."""
 
 
 def is_placeholder(value: str) -> bool:
@@ -137,8 +139,11 @@ def _secret_literal(name: str, value: ast.expr | None, word: str, where: str) ->
     text = _literal_text(value)
     if text is None:
         return False
-    if _PRIVATE_KEY.search(text):
-        return True
+    header = _PRIVATE_KEY.search(text)
+    if header:
+        # the key itself follows its header; the header alone is a pattern or marker (a secret scanner's
+        # ``"rsa_private_key": r"-----BEGIN RSA PRIVATE KEY-----"``), no key
+        return bool(_KEY_BODY.search(text[header.end():]))
     if where == ASSIGN and _spaced_key(word, text):
         return not is_placeholder(text.replace(" ", "-"))
     if where == ENV and text.lower() in _PUBLIC_DEFAULTS:
