@@ -47,21 +47,17 @@ DEVELOPMENT_PATTERNS: tuple[str, ...] = (
 shuup's)."""
 _UPPER = re.compile(r"_*[A-Z][A-Z0-9_]*")
 _CONFIG_WORDS = frozenset({"config", "configs", "settings", "conf", "configuration", "cfg"})
-"""Words that name configuration, in a file's name or its folder's (``configs/development.py``)."""
 _DEVELOPMENT_WORDS = frozenset({"local", "dev", "development", "devel"})
 _NAME_WORDS = re.compile(r"[-_.]+")
 
 
 def _development_config_name(path: str) -> bool:
     """A file named only for configuration and for a developer's machine, however it is spelled:
-    ``config-local.py``, ``local_config.py``, ``config.dev.py``, ``settings-development.py``, or a file
-    named for development in a configuration folder (``configs/development.py``,
-    ``config/local_development.py``): a name the patterns' ``_``-joined forms miss. Only such words:
-    ``0004_rename_local_config_context.py`` is no config."""
-    folder, name = posixpath.split(path)
-    words = {word for word in _NAME_WORDS.split(name.removesuffix(".py").lower()) if word}
-    if posixpath.basename(folder).lower() in _CONFIG_WORDS:
-        words |= {"config"}  # ``configs/development.py``: the folder says configuration
+    ``config-local.py``, ``local_config.py``, ``config.dev.py``, ``settings-development.py``: a name the
+    patterns' ``_``-joined forms miss. Only such words: ``0004_rename_local_config_context.py`` is no config. Not
+    a bare ``configs/development.py``: PowerDNS-Admin's install guides copy theirs into production."""
+    stem = posixpath.basename(path).removesuffix(".py").lower()
+    words = {word for word in _NAME_WORDS.split(stem) if word}
     return bool(words & _CONFIG_WORDS) and bool(words & _DEVELOPMENT_WORDS) and words <= (
         _CONFIG_WORDS | _DEVELOPMENT_WORDS
     )
