@@ -61,3 +61,62 @@ def test_without_the_check_the_default_is_reported(tmp_path: Path) -> None:
     files = dict(PROJECT)
     del files["budget/run.py"]
     assert ("budget/default_settings.py", 1) in findings_of(write_project(tmp_path, files), "BE503")
+
+
+SCRIPT = {
+    "pyproject.toml": '[project]\nname = "shop"\nversion = "1"\n',
+    "shop/__init__.py": "",
+    "shop/settings.py": """\
+        import os
+
+        DB_PASSWORD = os.getenv("DB_PASSWORD", "localdevpass99")
+    """,
+    "backend/scripts/manual_flow.py": """\
+        \"\"\"Manual local flow test.\"\"\"
+        import asyncio
+        import os
+
+
+        async def db_snapshot(org_id):
+            os.environ.setdefault("POSTGRES_PASSWORD", "devpass1234!")
+            os.environ.setdefault("GITHUB_TOKEN", "ghp_abcdefghijklmnopqrstuvwxyz0123456789")
+            return org_id
+
+
+        def main():
+            password = os.getenv("DB_PASSWORD", "localdevpass99")
+            asyncio.run(db_snapshot(password))
+
+
+        if __name__ == "__main__":
+            main()
+    """,
+    "backend/scripts/shared.py": """\
+        import os
+
+
+        def connect():
+            return os.getenv("DB_PASSWORD", "localdevpass99")
+
+
+        if __name__ == "__main__":
+            connect()
+    """,
+    "shop/db.py": """\
+        from shared import connect
+
+        connection = connect()
+    """,
+}
+
+
+def test_a_hand_run_scripts_environment_fallbacks_are_its_local_run(tmp_path: Path) -> None:
+    found = findings_of(write_project(tmp_path, SCRIPT), "BE503")
+    # the script's own run: fallbacks for the developer's local database
+    assert ("backend/scripts/manual_flow.py", 7) not in found
+    assert ("backend/scripts/manual_flow.py", 13) not in found
+    # a key a vendor issued is a credential wherever it is written; the service's settings ship theirs
+    assert ("backend/scripts/manual_flow.py", 8) in found
+    assert ("shop/settings.py", 3) in found
+    # a script function the service imports runs in the service
+    assert ("backend/scripts/shared.py", 5) in found

@@ -2,7 +2,9 @@
 
 - :func:`documented_unverified`: the function's docstring says it does not verify the token and is not for
   authentication (Langflow's ``get_user_id_from_token``: "should NOT be used for authentication", a utility
-  for logging). The reader is documented as untrusted; its callers are what a reviewer checks.
+  for logging), or confines it to uses that grant nothing (Ghostwriter's ``jwt_decode_no_verification``: "Use
+  only for non-authoritative inspection such as logging and tests"). The reader is documented as untrusted;
+  its callers are what a reviewer checks.
 - :func:`validated_by_issuer`: earlier in the same function the same token was handed to the identity
   provider's userinfo or introspection endpoint (``client.userinfo(token={"access_token": form_data.token})``),
   which refuses a forged or expired token; the claims read afterwards come from a token the provider accepted.
@@ -30,6 +32,14 @@ _NOT_FOR_AUTH = re.compile(
     r"(?:authenticat|authoriz|security)",
     re.IGNORECASE,
 )
+_ONLY_FOR_INSPECTION = re.compile(
+    r"\bnon-?\s?authoritative\b|\b(?:not|never)\s+(?:be\s+)?trust(?:ed)?\b|\bdo\s+not\s+trust\b"
+    r"|\bonly\s+(?:be\s+used\s+)?(?:for|in)\b[^.]{0,40}\b(?:inspect\w*|logging|logs?|debug\w*|display\w*|tests?|testing)\b"
+    r"|\bfor\s+(?:inspection|logging|debugging|display|diagnostics?|tests?|testing)(?:\s+purposes)?\s+only\b",
+    re.IGNORECASE,
+)
+"""A docstring that confines the reader to uses where nothing is granted: "Use only for non-authoritative
+inspection such as logging and tests", "for debugging only", "the claims are untrusted"."""
 _ISSUER_CHECKS = ("userinfo", "user_info", "introspect")
 _TIMING_CLAIMS = frozenset({"exp", "iat", "nbf"})
 
@@ -85,11 +95,13 @@ def _named(expr: ast.expr, name: str) -> bool:
 
 
 def documented_unverified(function: Optional[ast.AST]) -> bool:
-    """The function's docstring says it must not be used for authentication (or authorization, security)."""
+    """The function's docstring says it must not be used for authentication (or authorization, security), or
+    confines it to uses where nothing is granted: inspection, logging, debugging, display or tests, the claims
+    untrusted or non-authoritative (the same statement, spelled as what it is for rather than what it is not)."""
     if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return False
-    doc = ast.get_docstring(function) or ""
-    return bool(_NOT_FOR_AUTH.search(" ".join(doc.split())))
+    doc = " ".join((ast.get_docstring(function) or "").split())
+    return bool(_NOT_FOR_AUTH.search(doc) or _ONLY_FOR_INSPECTION.search(doc))
 
 
 @reads(bindings_of)

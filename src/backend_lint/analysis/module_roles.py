@@ -54,6 +54,9 @@ class ModuleRoles:
     example: bool = False
     """An example, tutorial or demo shipped for users to read and copy (``examples/``, ``example_dags/``,
     ``demo/``, ``bakerydemo/``)."""
+    test_harness: bool = False
+    """A package whose docstring declares it a test framework or harness (Airweave's ``monke/__init__.py``:
+    "Monke testing framework for Airweave"): the project model takes every module under it for test support."""
     vendored: bool = False
     """A copy of a third-party library kept inside the project (``vendor/``, ``_vendor/``, ``vendored/``): its
     maintainers do not patch it, they replace it with a newer upstream release."""
@@ -75,9 +78,11 @@ def roles_of(path: str, tree: ast.Module) -> ModuleRoles:
     parts = path.replace("\\", "/").split("/")
     folders, name = parts[:-1], parts[-1]
     imported = _module_level_imports(tree)
+    harness = name == "__init__.py" and declares_test_harness(tree)
     return ModuleRoles(
         test=is_test_path(path),
-        test_support=_is_test_support(folders, name, imported, tree),
+        test_support=harness or _is_test_support(folders, name, imported, tree),
+        test_harness=harness,
         migration=_is_migration(folders, name, imported, tree),
         example=any(_is_example_folder(folder) for folder in folders),
         vendored=any(folder.lower() in _VENDOR_DIRS for folder in folders),
@@ -130,6 +135,22 @@ def _module_level_imports(tree: ast.Module) -> set[str]:
             found.add(module)
             found.update(f"{module}.{alias.name}" for alias in statement.names)
     return found
+
+
+_TEST_HARNESS = re.compile(
+    r"\b(?:test(?:ing)?|e2e|end-to-end|integration[- ]test(?:ing)?)[- ](?:framework|harness|orchestrator)\b"
+    r"|\b(?:end-to-end|e2e|integration)[- ]test(?:ing)?[- ]suite\b",
+    re.IGNORECASE,
+)
+
+
+def declares_test_harness(tree: ast.Module) -> bool:
+    """The module's docstring says the code is a test framework or harness: "Monke testing framework for
+    Airweave", "End-to-end test harness", "Integration testing framework", "E2E test suite". Such a package
+    drives the product from outside to test it (it creates test data in real systems, triggers the product,
+    checks the result) and is run by developers and CI, never deployed; its path need not say "test"."""
+    doc = ast.get_docstring(tree) or ""
+    return bool(doc) and bool(_TEST_HARNESS.search(" ".join(doc.split())))
 
 
 def _is_test_support(folders: list[str], name: str, imported: set[str], tree: ast.Module) -> bool:

@@ -7,7 +7,8 @@ The kind comes from the path, with one pattern list:
 - ``test``: a test module (:func:`.paths.is_test_path`) or a file whose name says test (``test_settings.py``,
   ``settings_test.py``, ``settings/testing.py``), where fast hashers and debug pages are deliberate;
 - ``development``: a path matching :data:`DEVELOPMENT_PATTERNS` (``settings/local.py``, ``settings/dev.py``,
-  ``local_settings.py``...): a developer's machine or CI;
+  ``local_settings.py``...), or a file named with nothing but a configuration word and a development word in any
+  spelling (``config-local.py``, ``local_config.py``, ``config.dev.py``): a developer's machine or CI;
 - ``production``: anything else, since that is what ships.
 
 A *settings module* (``settings.py``, ``*_settings.py``, a module in a ``settings/`` package) is where Django
@@ -45,6 +46,21 @@ DEVELOPMENT_PATTERNS: tuple[str, ...] = (
 ``devproject/`` or ``<app>_workbench/`` is the development project a reusable app ships to run itself (misago's,
 shuup's)."""
 _UPPER = re.compile(r"_*[A-Z][A-Z0-9_]*")
+_CONFIG_WORDS = frozenset({"config", "configs", "settings", "conf", "configuration", "cfg"})
+_DEVELOPMENT_WORDS = frozenset({"local", "dev", "development", "devel"})
+_NAME_WORDS = re.compile(r"[-_.]+")
+
+
+def _development_config_name(path: str) -> bool:
+    """A file named only for configuration and for a developer's machine, however it is spelled:
+    ``config-local.py``, ``local_config.py``, ``config.dev.py``, ``settings-development.py``: a name the
+    patterns' ``_``-joined forms miss. Only such words: ``0004_rename_local_config_context.py`` is no config. Not
+    a bare ``configs/development.py``: PowerDNS-Admin's install guides copy theirs into production."""
+    stem = posixpath.basename(path).removesuffix(".py").lower()
+    words = {word for word in _NAME_WORDS.split(stem) if word}
+    return bool(words & _CONFIG_WORDS) and bool(words & _DEVELOPMENT_WORDS) and words <= (
+        _CONFIG_WORDS | _DEVELOPMENT_WORDS
+    )
 
 
 @dataclass(frozen=True)
@@ -92,7 +108,7 @@ def module_kind(path: str, development_patterns: Sequence[str] = DEVELOPMENT_PAT
     """The kind of the module at ``path`` (project-relative, ``/`` separators)."""
     if is_test_path(path) or "test" in posixpath.basename(path):
         return TEST
-    if matches_any(path, list(development_patterns)):
+    if matches_any(path, list(development_patterns)) or _development_config_name(path):
         return DEVELOPMENT
     return PRODUCTION
 

@@ -10,11 +10,13 @@ that are terminal output by their own form: under a Django ``verbosity`` check o
 (``print_*``, ``dump_*``) or in a ``StdOut``/``StdErr`` writer, in a function that prompts the user, building a
 terminal line (``end=""``, an empty ``print()``), coloured for a terminal (colorama, ``click.style``), writing to a
 stream the caller chose (``file=fh``) or into ``redirect_stdout``'s buffer, a fatal notice the block ends the
-process after (``sys.exit``), or the fallback in an ``except`` whose ``try`` was logging. A shadowed ``print`` (a
-local function or import of that name) is not the builtin and is not flagged. A module-level function that only
-the module's main guard reaches is the program's code too, unless the project model sees another module reach it
-(:func:`~.project.conditions.unimported_function`, decided per function); and a coroutine of a client SDK kept in
-an ``sdk``/``sdks`` folder above its import root runs in its user's script, not in the service.
+process after (``sys.exit``, the builtin ``exit``), or the fallback in an ``except`` whose ``try`` was logging.
+A shadowed ``print`` (a local function or import of that name) is not the builtin and is not flagged. A
+module-level function that only the module's main guard reaches is the program's code too, unless the project
+model sees another module reach it (:func:`~.project.conditions.unimported_function`, decided per function); and
+a coroutine of a client SDK kept in an ``sdk``/``sdks`` folder above its import root runs in its user's script,
+not in the service. An example app (``examples/webhook-demo/app.py``) that uses no logging at all prints its
+trace for whoever runs it.
 
 By default (``service-evidence``) what is left is reported only where the file shows that a service runs it
 (:func:`.service_code.in_service_code`): judged on real code, every other print was far more often a display
@@ -41,7 +43,9 @@ from backend_lint.analysis.fix_logger import logger_for_fix
 from backend_lint.analysis.hand_run_scripts import guard_only_functions
 from backend_lint.analysis.loggers import LOGURU, STRUCTLOG, body_logs, module_logger
 from backend_lint.analysis.messages import STDLIB, print_pieces, render_log_call, source_text
+from backend_lint.analysis.module_roles import module_roles
 from backend_lint.analysis.project.conditions import ProjectFact, cli_module, test_support, unimported_function
+from backend_lint.analysis.resolve import lookup
 from backend_lint.analysis.service_code import in_service_code, outside_service_code
 from backend_lint.context import FileContext
 from backend_lint.finding import Applicability, Finding
@@ -148,6 +152,9 @@ def _debug_switch(test: ast.expr) -> bool:
 
 
 _EXITS = frozenset({"sys.exit", "os._exit"})
+_BUILTIN_EXITS = frozenset({"exit", "quit"})
+"""The site builtins that raise ``SystemExit`` like ``sys.exit`` (``exit(-1)`` after a fatal notice)."""
+_LOGGING_MODULES = frozenset({"logging", "structlog", "loguru"})
 _REDIRECTS = frozenset({"contextlib.redirect_stdout", "contextlib.redirect_stderr"})
 
 
@@ -193,8 +200,29 @@ def _exits(statement: ast.stmt, ctx: FileContext) -> bool:
     if isinstance(statement, ast.Raise) and statement.exc is not None:
         raised = statement.exc.func if isinstance(statement.exc, ast.Call) else statement.exc
         return isinstance(raised, ast.Name) and raised.id == "SystemExit"
-    return (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)
-            and ctx.imports.resolve(statement.value.func) in _EXITS)
+    if not (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)):
+        return False
+    func = statement.value.func
+    if ctx.imports.resolve(func) in _EXITS:
+        return True
+    # the builtin ``exit``/``quit``: a bare name that nothing in the file binds
+    return isinstance(func, ast.Name) and func.id in _BUILTIN_EXITS and lookup(func.id, ctx, ctx.scope) is None
+
+
+def _example_without_logging(ctx: FileContext) -> bool:
+    """An example shipped for users to run and read (:mod:`.module_roles`: ``examples/webhook-demo/app.py``)
+    that uses no logging at all: no logging library imported, no logger made. Its prints are the demo's trace on
+    the terminal of whoever started it; with no logging configured a ``logger.info`` would show nothing. An
+    example that logs elsewhere in the module has a log to write to, and its prints stay flagged."""
+    if not module_roles(ctx).example or module_logger(ctx) is not None:
+        return False
+    for node in ast.walk(ctx.tree):
+        if isinstance(node, ast.Import) and any(alias.name.partition(".")[0] in _LOGGING_MODULES
+                                                for alias in node.names):
+            return False
+        if isinstance(node, ast.ImportFrom) and (node.module or "").partition(".")[0] in _LOGGING_MODULES:
+            return False
+    return True
 
 
 def _reads_verbosity(test: ast.expr) -> bool:
@@ -276,7 +304,7 @@ class PrintInBackendCode(Rule):
     triggers = ("print",)
     needs = (
         in_cli_context, terminal_use, outside_service_code, body_logs, in_service_code, module_logger, bindings_of,
-        logger_for_fix, guard_only_functions, unimported_function,
+        logger_for_fix, guard_only_functions, unimported_function, module_roles,
     )
     module_facts = (cli_module, test_support)
     options = (
@@ -303,6 +331,8 @@ class PrintInBackendCode(Rule):
         if ctx.is_test_file or ctx.path_matches(self.option("script-paths")):
             return
         if not _is_builtin_print(ctx) or outside_service_code(ctx) or in_cli_context(ctx.scope, ctx):
+            return
+        if _example_without_logging(ctx):
             return
         if _terminal_form(node, ctx) or _terminal_context(node, ctx):
             return

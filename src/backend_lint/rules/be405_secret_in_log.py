@@ -52,6 +52,7 @@ from backend_lint.analysis.parsed_text import parsed_piece
 from backend_lint.analysis.project.conditions import url_address
 from backend_lint.analysis.refused_secrets import refused_lookup
 from backend_lint.analysis.resolve import lookup
+from backend_lint.analysis.scopes import Scope
 from backend_lint.analysis.secret_names import name_of, secret_word, split_identifier, unqualified_words
 from backend_lint.analysis.shown_secrets import shown_to_operator
 from backend_lint.analysis.url_values import from_url_path
@@ -86,6 +87,15 @@ _HANDLE_TOKEN_WORDS = frozenset({"reservation", "lease", "fencing", "correlation
 """Words before ``token`` that make it a handle to a reservation or a position, not a credential
 (``reservation_token``, ``acquire_token``), on top of :mod:`.secret_names`' own exceptions."""
 _IDENTIFIER_FACTORIES = ("uuid.uuid1()", "uuid.uuid4()", "uuid.uuid7()", "uuid.UUID()")
+_IDENTIFIER_SPELLINGS = frozenset({"hex", "upper", "lower", "replace", "strip", "urn", "int"})
+"""Attributes and methods that spell a uuid another way (``uuid4().hex``, ``str(u).replace("-", "")``)."""
+_IDENTIFIER_STEPS = 3
+_DECODED_CLAIMS = re.compile(
+    r"(?:^|\.)(?:jwt|jws|jose)\.(?:decode|decode_complete|get_unverified_claims|get_unverified_header)\(\)"
+    r"|^flask_jwt_extended\.decode_token\(\)|^jwt\.PyJWT\(\)\.decode\(\)"
+)
+"""Origins of a decoded JWT's claims (``jwt.decode(...)``, ``jose.jwt.get_unverified_claims(...)``, a project
+function returning one): a dict of ``sub``, ``exp``, ``jti``..., not the signed token string."""
 _REQUEST_NAMES = frozenset({"request", "req"})
 _REQUEST_PARTS = frozenset({"headers", "cookies", "COOKIES", "META"})
 _WHOLE_REQUEST = "<request>"
@@ -387,8 +397,10 @@ def _credential_value(value: ast.expr, name: str, ctx: FileContext) -> bool:
     if from_url_path(raw, ctx):
         return False  # a segment of the URL path (a slug, a row's key): in every access log already
     made = origin(raw, ctx) or ""
-    if made.startswith(_IDENTIFIER_FACTORIES):
-        return False
+    if made.startswith(_IDENTIFIER_FACTORIES) or _made_from_identifier(raw, ctx, ctx.scope, 0):
+        return False  # a uuid, or a piece or spelling of one (``str(uuid.uuid4())[:8]``): a marker, not a key
+    if _DECODED_CLAIMS.search(made):
+        return False  # the claims a JWT decoder returns: the payload without its signature grants nothing
     if _names_session_id(name.rstrip("=")) and not _read_from_request(raw, ctx):
         return False
     function = ctx.scope.function
@@ -412,6 +424,52 @@ def _credential_value(value: ast.expr, name: str, ctx: FileContext) -> bool:
         if held is not None and (_masked(held) or _row_lookup(held) or _lock_token(held)):
             return False
     return True
+
+
+def _made_from_identifier(expr: ast.expr, ctx: FileContext, scope: Scope, steps: int) -> bool:
+    """``expr`` is a uuid made by ``uuid4()`` spelled or cut another way: ``str(uuid.uuid4())[:8]``,
+    ``uuid4().hex``, ``f"{token} {title}"`` around one, or a local bound only to such values, also as the loop
+variable over a list of them (up to
+    :data:`_IDENTIFIER_STEPS` steps: ``token``, then ``title_with_token``). A random marker or handle the code
+    made itself; it authenticates nothing, whatever its name."""
+    if steps > _IDENTIFIER_STEPS:
+        return False
+    raw = _unwrap(expr)
+    if isinstance(raw, ast.Subscript) and isinstance(raw.slice, ast.Slice):
+        return _made_from_identifier(raw.value, ctx, scope, steps)
+    if isinstance(raw, ast.Call) and isinstance(raw.func, ast.Attribute) and raw.func.attr in _IDENTIFIER_SPELLINGS:
+        return _made_from_identifier(raw.func.value, ctx, scope, steps)
+    if isinstance(raw, ast.Attribute) and raw.attr in _IDENTIFIER_SPELLINGS:
+        return _made_from_identifier(raw.value, ctx, scope, steps)
+    if isinstance(raw, ast.JoinedStr):
+        return any(
+            isinstance(part, ast.FormattedValue) and _made_from_identifier(part.value, ctx, scope, steps)
+            for part in raw.values
+        )
+    if isinstance(raw, ast.Name):
+        bound = lookup(raw.id, ctx, scope)
+        if bound is None:
+            return False
+        where, bindings = bound
+        if raw.id in bindings.params or raw.id in bindings.definitions or raw.id in bindings.augmented:
+            return False
+        values: list[ast.expr] = []
+        for held in bindings.assigned.get(raw.id, []):
+            if held is None:
+                return False
+            values.append(held)
+        for loop in bindings.loop_targets.get(raw.id, []):
+            # ``for token in tokens`` over ``tokens = [str(uuid4())[:8] for _ in range(n)]``
+            if not (isinstance(loop.target, ast.Name) and isinstance(loop.iter, ast.Name)):
+                return False
+            items = bindings.single_value(loop.iter.id)
+            if not isinstance(items, (ast.ListComp, ast.GeneratorExp)):
+                return False
+            values.append(items.elt)
+        return bool(values) and all(
+            value is not raw and _made_from_identifier(value, ctx, where, steps + 1) for value in values
+        )
+    return (origin(raw, ctx, scope) or "").startswith(_IDENTIFIER_FACTORIES)
 
 
 def _address_name(value: ast.expr) -> Optional[str]:

@@ -25,9 +25,10 @@ import ast
 import re
 
 from backend_lint.analysis.dev_only import development_seed_function, development_settings_class
+from backend_lint.analysis.hand_run_scripts import run_by_hand
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.module_roles import module_roles
-from backend_lint.analysis.project.conditions import compared_default, test_support
+from backend_lint.analysis.project.conditions import ProjectFact, compared_default, test_support
 from backend_lint.analysis.secret_names import SECRET_WORDS, name_of, secret_word, split_identifier
 from backend_lint.analysis.settings import PRODUCTION, settings_module
 from backend_lint.analysis.values import origin
@@ -94,7 +95,9 @@ imports, ``{"ActionBlockParametersItem_AwsSecret": ".types", ...}``)."""
 _PROSE = re.compile(r"\S[ \t]+\S")
 """Words separated by spaces: a sentence or a label. A key whose only whitespace is an escaped ``\\n`` (a
 generated key that spans lines) is not prose."""
-_PRIVATE_KEY = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")
+_PRIVATE_KEY = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY(?: BLOCK)?-----")
+_KEY_BODY = re.compile(r"[A-Za-z0-9+/=]{16}")
+"""Base64 of a key's body (64 characters a line in PEM): what makes a PEM text a key rather than its header."""
 
 
 def is_placeholder(value: str) -> bool:
@@ -136,8 +139,11 @@ def _secret_literal(name: str, value: ast.expr | None, word: str, where: str) ->
     text = _literal_text(value)
     if text is None:
         return False
-    if _PRIVATE_KEY.search(text):
-        return True
+    header = _PRIVATE_KEY.search(text)
+    if header:
+        # the key itself follows its header; the header alone is a pattern or marker (a secret scanner's
+        # ``"rsa_private_key": r"-----BEGIN RSA PRIVATE KEY-----"``), no key
+        return bool(_KEY_BODY.search(text[header.end():]))
     if where == ASSIGN and _spaced_key(word, text):
         return not is_placeholder(text.replace(" ", "-"))
     if where == ENV and text.lower() in _PUBLIC_DEFAULTS:
@@ -314,6 +320,26 @@ def _environment_variable(call: ast.Call, ctx: FileContext) -> str | None:
     return first.value if (origin(reader, ctx) or "").startswith(_ENV_OBJECTS) else None
 
 
+_ISSUED_KEY = re.compile(
+    r"^(?:sk_live_|rk_live_|ghp_|gho_|ghs_|github_pat_|xox[abpr]-|AKIA|AIza|glpat-|sk-[A-Za-z0-9]{20})"
+)
+"""Prefixes of keys a vendor issued (Stripe live, GitHub, Slack, AWS, Google, GitLab, OpenAI): real credentials
+wherever they are written."""
+
+
+def _script_fallback(value: ast.expr, ctx: FileContext) -> tuple[ProjectFact, ...] | None:
+    """The environment fallback ``value`` is given by a developer script run by hand (under ``scripts/``, code
+    that only its main guard reaches: :func:`.hand_run_scripts.run_by_hand`): ``os.environ.setdefault(
+    "POSTGRES_PASSWORD", "...")`` so that the developer's own run reaches the local database when their shell does
+    not set the variable. The literal configures that run, not a deployment: ``()`` when nothing more must hold,
+    the project facts that must (no other module imports the function), ``None`` when it is no such fallback or
+    the literal is a key a vendor issued."""
+    text = _literal_text(value)
+    if text is None or _ISSUED_KEY.match(text):
+        return None
+    return run_by_hand(ctx, ctx.scope)
+
+
 class HardcodedSecret(Rule):
     code = "BE503"
     name = "hardcoded-secret"
@@ -322,7 +348,7 @@ class HardcodedSecret(Rule):
         "pass", "pwd", "secret", "token", "key", "Key", "PASS", "SECRET", "TOKEN", "KEY", "credential", "uthorization",
         "jwt",
     )
-    needs = (module_roles, settings_module, origin, compared_default)
+    needs = (module_roles, settings_module, origin, compared_default, run_by_hand)
     module_facts = (test_support,)
     options = (
         Option(
@@ -350,7 +376,8 @@ class HardcodedSecret(Rule):
         return word is not None and _secret_literal(name, value, word, where)
 
     def _check(
-        self, ctx: FileContext, name: str | None, value: ast.expr | None, at: ast.AST, visited: ast.AST, where: str
+        self, ctx: FileContext, name: str | None, value: ast.expr | None, at: ast.AST, visited: ast.AST, where: str,
+        facts: tuple[ProjectFact, ...] = (),
     ) -> None:
         """Report ``at`` when ``name`` is a secret's and ``value`` a credential literal (``visited``: the node
         whose callback runs, the one with a known parent)."""
@@ -369,7 +396,7 @@ class HardcodedSecret(Rule):
         ):
             module_constant = where == ASSIGN and ctx.scope.outer is None and bool(ctx.module)
             unless = (compared_default(f"{ctx.module}.{name}"),) if module_constant else ()
-            self.report(ctx, at, name=name, unless=unless)
+            self.report(ctx, at, name=name, unless=(*unless, *facts))
 
     @visits(ast.Assign)
     def check_assign(self, node: ast.Assign, ctx: FileContext) -> None:
@@ -388,7 +415,9 @@ class HardcodedSecret(Rule):
         if name == "default" and isinstance(call, ast.Call):
             variable = _environment_variable(call, ctx)
             if variable is not None:  # env("DB_PASSWORD", default="...")
-                self._check(ctx, variable, node.value, node, node, ENV)
+                script = _script_fallback(node.value, ctx)
+                if script != ():
+                    self._check(ctx, variable, node.value, node, node, ENV, script or ())
                 return
             statement = ctx.parent_of(call)  # api_key: str = Field(default="...") names the value by its field
             if isinstance(statement, ast.AnnAssign) and statement.value is call:
@@ -403,7 +432,9 @@ class HardcodedSecret(Rule):
             return
         variable = _environment_variable(node, ctx)
         if variable is not None:
-            self._check(ctx, variable, node.args[1], node.args[1], node, ENV)
+            script = _script_fallback(node.args[1], ctx)
+            if script != ():
+                self._check(ctx, variable, node.args[1], node.args[1], node, ENV, script or ())
         elif ctx.imports.resolve(node.func) in _JWT_SIGNERS:
             key = node.args[1]
             if _secret_literal("key", key, "key", KEYWORD) and not _not_shipped(ctx) and not _sample_function(ctx):

@@ -84,7 +84,9 @@ def summarize(ctx: FileContext) -> ModuleSummary:
     is_package = ctx.display_path.replace("\\", "/").endswith("/__init__.py")
     summary = ModuleSummary(module=module, is_package=is_package)
     roles = module_roles(ctx)
-    summary.roles = [name for name in ("test", "test_support", "migration", "example") if getattr(roles, name)]
+    summary.roles = [
+        name for name in ("test", "test_support", "migration", "example", "test_harness") if getattr(roles, name)
+    ]
     _read_imports(ctx, summary)
     summary.dotted_strings = sorted(set(_DOTTED.findall(ctx.source)))
     _read_module_statements(ctx, summary)

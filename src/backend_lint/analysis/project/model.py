@@ -372,14 +372,22 @@ class ProjectModel(SettingsFacts):
 
     @cached_property
     def test_modules(self) -> frozenset[str]:
-        """Test support the project shows: the settings modules the test configuration names, and modules that
-        only test support imports (tests may import them too). A module only tests import is not support: it
-        is usually the code under test (a plugin, a management command) that the application loads by name."""
+        """Test support the project shows: the settings modules the test configuration names, the modules under a
+        package that declares itself a test framework or harness (:func:`.module_roles.declares_test_harness`),
+        and modules that only test support imports (tests may import them too). A module only tests import is not
+        support: it is usually the code under test (a plugin, a management command) that the application loads by
+        name."""
         roots = {
             name for name, summary in self.modules.items()
             if "test_support" in summary.roles and name not in self._test_files
         }
         roots |= {name for name in self.files.test_settings if name in self.modules}
+        # every module under a package that declares itself a test framework or harness (``monke/__init__.py``)
+        harnesses = tuple(
+            f"{name}." for name, summary in self.modules.items() if "test_harness" in summary.roles and name
+        )
+        if harnesses:
+            roots |= {name for name in self.modules if name.startswith(harnesses)}
 
         def admitted(name: str, importers: set[str], inside: set[str]) -> bool:
             return bool(importers & inside) and importers <= inside | self._test_files

@@ -137,7 +137,7 @@ class ModuleSummary:
     is_package: bool = False
     roles: list[str] = field(default_factory=list)
     """Module roles (:mod:`backend_lint.analysis.module_roles`): ``test``, ``test_support``, ``migration``,
-    ``example``."""
+    ``example``, ``test_harness``."""
     imports: dict[str, str] = field(default_factory=dict)
     """Local name -> qualified name of what it was imported as (relative imports made absolute)."""
     imported: list[str] = field(default_factory=list)
