@@ -83,6 +83,7 @@ class ProjectModel(SettingsFacts):
     def __init__(self, summaries: Iterable[ModuleSummary], files: Optional[ProjectFiles] = None) -> None:
         super().__init__({summary.module: summary for summary in summaries if summary.module})
         self.files = files or ProjectFiles()
+        self.namespace_folders = self.files.namespace_folders
         self._answers: dict[ProjectFact, bool] = {}
 
     def holds(self, fact: ProjectFact) -> bool:
