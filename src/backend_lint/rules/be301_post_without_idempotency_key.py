@@ -68,14 +68,22 @@ from backend_lint.analysis.project.conditions import (
     checks_unique,
     html_view,
     idempotency_middleware,
+    quiet_jobs,
     reads_idempotency_key,
     route_words,
     test_support,
     unique_record,
 )
-from backend_lint.analysis.project.imported import imported_qualified, imported_qualified_name
+from backend_lint.analysis.project.imported import absolute_name, imported_qualified, imported_qualified_name
 from backend_lint.analysis.project.model import path_words
-from backend_lint.analysis.queued_jobs import follows_created_record, forced_rerun, payload_free_trigger
+from backend_lint.analysis.queued_jobs import (
+    follows_created_record,
+    forced_rerun,
+    job_bookkeeping,
+    locally_imported,
+    payload_free_trigger,
+    queued_job,
+)
 from backend_lint.analysis.retry_outcomes import consumes_path_resource, posts_to_conversation
 from backend_lint.analysis.unique_models import conflict_skipping_lines, names_match, unique_models
 from backend_lint.context import FileContext
@@ -231,6 +239,35 @@ def _without_harmless_jobs(found: list[Effect], handler: Handler) -> list[Effect
         or follows_created_record(function, effect))]
 
 
+def _queued_jobs(harm: list[Effect], handler: Handler, ctx: FileContext) -> tuple[str, ...]:
+    """The qualified names of the jobs ``harm`` queues, when all it does is queue jobs of the project named
+    where they are imported or defined (a module-level or handler-local import, or a function of this module);
+    empty otherwise. A record handed the queued job's handle (``create_export_job(task.id, event_id)``) is the
+    job's bookkeeping and goes with it (:func:`.queued_jobs.job_bookkeeping`). Whether a job harms anyone
+    twice is then what its body does (:func:`.conditions.quiet_jobs`), not what it is called."""
+    queued = [effect for effect in harm if effect.kind == ENQUEUES]
+    if not queued or any(effect.kind != ENQUEUES and not (
+            effect.kind == CREATES and job_bookkeeping(handler.function, queued, effect)) for effect in harm):
+        return ()
+    found = []
+    for effect in queued:
+        job = queued_job(handler.function, effect)
+        if job is None:
+            return ()
+        qualified = imported_qualified(ctx, job)
+        if qualified is None and isinstance(job, ast.Name):
+            local = locally_imported(handler.function, job.id)
+            if local is not None:
+                qualified = absolute_name(ctx, local)
+            elif ctx.module and any(isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name == job.id
+                                    for item in ctx.tree.body):
+                qualified = f"{ctx.module}.{job.id}"
+        if qualified is None:
+            return ()
+        found.append(qualified)
+    return tuple(found)
+
+
 class PostWithoutIdempotencyKey(Rule):
     code = "BE301"
     name = "post-without-idempotency-key"
@@ -361,6 +398,9 @@ class PostWithoutIdempotencyKey(Rule):
         if records is not None and any(names_match(model, records) for model in unique_models(ctx)):
             return  # the model refuses a second record with the same name: the retry creates nothing
         unless = self._project_providers(handler, ctx)
+        jobs = _queued_jobs(harm, handler, ctx)
+        if jobs:  # every job it queues only reads and computes (an export writing a file): a retry reaches no one
+            unless += (quiet_jobs(jobs),)
         if all(effect.kind == CREATES for effect in harm):  # answers a checkout link: no money moves yet
             unless += tuple(checkout_link(name) for name in _response_models(handler, ctx))
         if records is not None:  # the model, or the service the handler calls, refuses a second one
