@@ -120,6 +120,24 @@ def _exempt(handler: Handler, exempt: list[str]) -> bool:
     return any(word in wanted for text in texts for word in path_words(text))
 
 
+_SEND_AGAIN = frozenset({"resend", "resends", "resent", "resending", "redeliver", "redelivers", "redelivery"})
+"""Words of an endpoint whose purpose is to send an existing message again."""
+
+
+def _sends_again(handler: Handler) -> bool:
+    """The handler's paths, name or class say it sends a message again (``/role-invites/<id>/resend-invite``,
+    ``def resend_invite``, ``ResendConfirmationView``, ``/deliveries/<id>/re-deliver``): a retried request is one
+    more of the re-sends the client asks for on purpose, not a duplicate it did not want. Only what it sends is
+    excused: a record it creates is still judged."""
+    texts = [*handler.paths, handler.function.name, handler.class_.name if handler.class_ else ""]
+    for text in texts:
+        found = path_words(text)
+        if _SEND_AGAIN & set(found) or any(
+                first == "re" and second in ("send", "deliver") for first, second in zip(found, found[1:])):
+            return True
+    return False
+
+
 _GENERIC = frozenset({"create", "creates", "insert", "add", "new", "bulk", "service", "services", "objects",
                       "self", "command", "cmd", "model", "models", "db", "crud", "repo", "repository", "manager",
                       "perform", "save", "one", "many", "all", "user", "list", "view", "views", "api", "resource"})
@@ -440,6 +458,8 @@ class PostWithoutIdempotencyKey(Rule):
         if effects.finds_first or effects.refuses_first:
             return []  # a get-or-create by hand; a create refused when the thing is already there
         for effect in effects.harmful:
+            if effect.kind == SENDS and _sends_again(handler):
+                continue  # ``POST /invites/<id>/resend-invite``: sending the message again is what it is asked
             if effect.kind == SENDS:  # (the handler or helper may say what the message is: ``send_email_code``)
                 named = words(effect.what) | words(effect.via) | words(handler.function.name)
                 excused = resendable
