@@ -483,3 +483,97 @@ def test_views_only_the_uis_own_scripts_reach_are_left_alone(tmp_path: Path) -> 
     assert found == {
         (os.path.join("site", "urls.py"), 9),  # no decorator: a JSON route any client may call
     }, "Pontoon's @require_AJAX views answer only the UI's own XMLHttpRequests: not published API routes"
+
+
+NAMESPACE_APPS = {
+    # zentral's layout: ``server/`` holds manage.py and Django apps without ``__init__.py`` that import
+    # relatively; ``console/`` is a folder without ``__init__.py`` above packages the code imports through it
+    # (``from console.utils.views import ...``), and one package has a view module named ``setup.py``.
+    "pyproject.toml": "[project]\nname = 'console'\n",
+    "server/manage.py": "import sys\n",
+    "server/realms/views.py": """\
+        from django.http import JsonResponse
+        from django.views.generic import UpdateView
+
+        from .forms import RoleForm
+
+
+        class UpdateRoleView(UpdateView):
+            form_class = RoleForm
+
+
+        def update_role_json(request, pk):
+            return JsonResponse({"ok": True})
+    """,
+    "server/realms/forms.py": "RoleForm = object\n",
+    "server/realms/backends/views.py": "def finalize(request):\n    return None\n",
+    "server/realms/urls.py": """\
+        from django.urls import path
+
+        from . import views
+
+        urlpatterns = [
+            path("roles/<int:pk>/update/", views.UpdateRoleView.as_view()),
+            path("api/roles/<int:pk>/update/", views.update_role_json),
+        ]
+    """,
+    "console/utils/__init__.py": "",
+    "console/utils/views.py": """\
+        from django.views.generic import DeleteView, UpdateView
+
+
+        class UpdateViewWithAudit(UpdateView):
+            pass
+
+
+        class DeleteViewWithAudit(DeleteView):
+            pass
+    """,
+    "console/contrib/santa/__init__.py": "",
+    "console/contrib/santa/views/__init__.py": "from .setup import *  # noqa: F403\nfrom .api import *  # noqa: F403\n",
+    "console/contrib/santa/views/setup.py": """\
+        from django.contrib.auth.mixins import PermissionRequiredMixin
+
+        from console.utils.views import DeleteViewWithAudit, UpdateViewWithAudit
+
+
+        class UpdateConfigurationView(PermissionRequiredMixin, UpdateViewWithAudit):
+            permission_required = "santa.change_configuration"
+
+
+        class DeleteConfigurationView(PermissionRequiredMixin, DeleteViewWithAudit):
+            permission_required = "santa.delete_configuration"
+    """,
+    "console/contrib/santa/views/api.py": """\
+        from django.http import JsonResponse
+
+
+        def update_rules(request):
+            return JsonResponse({"ok": True})
+    """,
+    "console/contrib/santa/urls.py": """\
+        from django.urls import path
+
+        from . import views
+
+        urlpatterns = [
+            path("configurations/<int:pk>/update/", views.UpdateConfigurationView.as_view()),
+            path("configurations/<int:pk>/delete/", views.DeleteConfigurationView.as_view()),
+            path("api/rules/update/", views.update_rules),
+        ]
+    """,
+}
+
+
+def test_pages_of_namespace_packages_are_followed_to_their_generic_views(tmp_path: Path) -> None:
+    """Folders without ``__init__.py`` are still packages: one whose modules import relatively (``from . import
+    views``) names its modules after itself, so ``realms/views.py`` is not confused with
+    ``realms/backends/views.py``; a name imported through namespace folders under the root
+    (``console.utils.views``) is the module named from its first package (``utils.views``); and a view module
+    called ``setup.py`` in a package is not a project root. Generic UpdateView/DeleteView pages reached so are
+    pages; the JSON routes next to them are still reported."""
+    found = findings_of(write_project(tmp_path, NAMESPACE_APPS), "BE302")
+    assert found == {
+        (os.path.join("server", "realms", "urls.py"), 7),
+        (os.path.join("console", "contrib", "santa", "urls.py"), 8),
+    }

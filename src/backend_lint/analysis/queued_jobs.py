@@ -155,3 +155,54 @@ def inserts_queued_work(function: ast.AST) -> bool:
             if match and _QUEUE_TABLE_WORDS.intersection(re.split(r"[_.]", match.group(1).lower())):
                 return True
     return False
+
+
+def queued_job(function: _Function, effect: Effect) -> Optional[ast.expr]:
+    """The job the enqueue at ``effect`` queues, as written: ``export_apps`` of ``export_apps.apply_async(...)``
+    or ``tasks.export_apps.delay(...)``, the first argument of ``background_tasks.add_task(export_apps, ...)``
+    (a name or a dotted name, not a call building a signature); ``None`` otherwise."""
+    call = _enqueue_call(function, effect)
+    if call is None:
+        return None
+    last = callee_name(call)
+    if last in _JOB_FIRST:
+        job = call.args[0] if call.args else None
+    elif last in _ON_TASK and isinstance(call.func, ast.Attribute):
+        job = call.func.value
+    else:
+        return None
+    return job if isinstance(job, (ast.Name, ast.Attribute)) else None
+
+
+def locally_imported(function: _Function, name: str) -> Optional[str]:
+    """The module path ``name`` is imported from inside ``function`` (``from .helpers.tasks import
+    export_sales_task`` in the handler body): ``.helpers.tasks.export_sales_task``, relative dots kept."""
+    for node in ast.walk(function):
+        if isinstance(node, ast.ImportFrom):
+            for alias in node.names:
+                if (alias.asname or alias.name) == name:
+                    return "." * node.level + (f"{node.module}." if node.module else "") + alias.name
+    return None
+
+
+def job_bookkeeping(function: _Function, jobs: list[Effect], record: Effect) -> bool:
+    """The record created at ``record`` (in ``function``'s own body) is handed the handle of a job the body
+    queued (``task = export_task.delay(...)`` then ``create_export_job(task.id, event_id)``): it is the job's own
+    bookkeeping row, made once per job, so it repeats exactly when the job does and says nothing of its own."""
+    if record.via:
+        return False
+    handles: set[str] = set()
+    for effect in jobs:
+        call = _enqueue_call(function, effect)
+        for node in ast.walk(function):
+            if isinstance(node, ast.Assign) and (node.value is call or (
+                    isinstance(node.value, ast.Await) and node.value.value is call)):
+                handles |= {target.id for target in node.targets if isinstance(target, ast.Name)}
+    if not handles:
+        return False
+    for node in ast.walk(function):
+        if isinstance(node, ast.Call) and node.lineno == record.line:
+            passed = [*node.args, *(keyword.value for keyword in node.keywords)]
+            if any(isinstance(part, ast.Name) and part.id in handles for value in passed for part in ast.walk(value)):
+                return True
+    return False

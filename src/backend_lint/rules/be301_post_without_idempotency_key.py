@@ -68,14 +68,22 @@ from backend_lint.analysis.project.conditions import (
     checks_unique,
     html_view,
     idempotency_middleware,
+    quiet_jobs,
     reads_idempotency_key,
     route_words,
     test_support,
     unique_record,
 )
-from backend_lint.analysis.project.imported import imported_qualified, imported_qualified_name
+from backend_lint.analysis.project.imported import absolute_name, imported_qualified, imported_qualified_name
 from backend_lint.analysis.project.model import path_words
-from backend_lint.analysis.queued_jobs import follows_created_record, forced_rerun, payload_free_trigger
+from backend_lint.analysis.queued_jobs import (
+    follows_created_record,
+    forced_rerun,
+    job_bookkeeping,
+    locally_imported,
+    payload_free_trigger,
+    queued_job,
+)
 from backend_lint.analysis.retry_outcomes import consumes_path_resource, posts_to_conversation
 from backend_lint.analysis.unique_models import conflict_skipping_lines, names_match, unique_models
 from backend_lint.context import FileContext
@@ -110,6 +118,24 @@ def _exempt(handler: Handler, exempt: list[str]) -> bool:
     else:
         texts = handler.paths
     return any(word in wanted for text in texts for word in path_words(text))
+
+
+_SEND_AGAIN = frozenset({"resend", "resends", "resent", "resending", "redeliver", "redelivers", "redelivery"})
+"""Words of an endpoint whose purpose is to send an existing message again."""
+
+
+def _sends_again(handler: Handler) -> bool:
+    """The handler's paths, name or class say it sends a message again (``/role-invites/<id>/resend-invite``,
+    ``def resend_invite``, ``ResendConfirmationView``, ``/deliveries/<id>/re-deliver``): a retried request is one
+    more of the re-sends the client asks for on purpose, not a duplicate it did not want. Only what it sends is
+    excused: a record it creates is still judged."""
+    texts = [*handler.paths, handler.function.name, handler.class_.name if handler.class_ else ""]
+    for text in texts:
+        found = path_words(text)
+        if _SEND_AGAIN & set(found) or any(
+                first == "re" and second in ("send", "deliver") for first, second in zip(found, found[1:])):
+            return True
+    return False
 
 
 _GENERIC = frozenset({"create", "creates", "insert", "add", "new", "bulk", "service", "services", "objects",
@@ -229,6 +255,35 @@ def _without_harmless_jobs(found: list[Effect], handler: Handler) -> list[Effect
     return [effect for effect in found if effect.kind != ENQUEUES or not (
         payload_free_trigger(function, effect) or forced_rerun(function, effect)
         or follows_created_record(function, effect))]
+
+
+def _queued_jobs(harm: list[Effect], handler: Handler, ctx: FileContext) -> tuple[str, ...]:
+    """The qualified names of the jobs ``harm`` queues, when all it does is queue jobs of the project named
+    where they are imported or defined (a module-level or handler-local import, or a function of this module);
+    empty otherwise. A record handed the queued job's handle (``create_export_job(task.id, event_id)``) is the
+    job's bookkeeping and goes with it (:func:`.queued_jobs.job_bookkeeping`). Whether a job harms anyone
+    twice is then what its body does (:func:`.conditions.quiet_jobs`), not what it is called."""
+    queued = [effect for effect in harm if effect.kind == ENQUEUES]
+    if not queued or any(effect.kind != ENQUEUES and not (
+            effect.kind == CREATES and job_bookkeeping(handler.function, queued, effect)) for effect in harm):
+        return ()
+    found = []
+    for effect in queued:
+        job = queued_job(handler.function, effect)
+        if job is None:
+            return ()
+        qualified = imported_qualified(ctx, job)
+        if qualified is None and isinstance(job, ast.Name):
+            local = locally_imported(handler.function, job.id)
+            if local is not None:
+                qualified = absolute_name(ctx, local)
+            elif ctx.module and any(isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name == job.id
+                                    for item in ctx.tree.body):
+                qualified = f"{ctx.module}.{job.id}"
+        if qualified is None:
+            return ()
+        found.append(qualified)
+    return tuple(found)
 
 
 class PostWithoutIdempotencyKey(Rule):
@@ -361,6 +416,9 @@ class PostWithoutIdempotencyKey(Rule):
         if records is not None and any(names_match(model, records) for model in unique_models(ctx)):
             return  # the model refuses a second record with the same name: the retry creates nothing
         unless = self._project_providers(handler, ctx)
+        jobs = _queued_jobs(harm, handler, ctx)
+        if jobs:  # every job it queues only reads and computes (an export writing a file): a retry reaches no one
+            unless += (quiet_jobs(jobs),)
         if all(effect.kind == CREATES for effect in harm):  # answers a checkout link: no money moves yet
             unless += tuple(checkout_link(name) for name in _response_models(handler, ctx))
         if records is not None:  # the model, or the service the handler calls, refuses a second one
@@ -400,6 +458,8 @@ class PostWithoutIdempotencyKey(Rule):
         if effects.finds_first or effects.refuses_first:
             return []  # a get-or-create by hand; a create refused when the thing is already there
         for effect in effects.harmful:
+            if effect.kind == SENDS and _sends_again(handler):
+                continue  # ``POST /invites/<id>/resend-invite``: sending the message again is what it is asked
             if effect.kind == SENDS:  # (the handler or helper may say what the message is: ``send_email_code``)
                 named = words(effect.what) | words(effect.via) | words(handler.function.name)
                 excused = resendable

@@ -68,6 +68,7 @@ RAISES_MESSAGE = "raises-message"
 SINGLE_ACCOUNT_APP = "single-account-app"
 LOOPBACK_CONSTANT = "loopback-constant"
 RECENT_TIME = "recent-time"
+QUIET_JOBS = "quiet-jobs"
 XHR_VIEW = "xhr-view"
 DJANGO_USERNAMES = "django-usernames"
 STARTUP_ONLY = "startup-only"
@@ -81,7 +82,7 @@ KINDS = frozenset({
     GENERATED_UPLOAD, SEEDED_TABLE, STAFF_APP, COMPARED_DEFAULT, CATCHES_ALL, PLAIN_CLASS, CHECKOUT_LINK,
     CLI_COMMAND_CLASS, ADMIN_ONLY_NAME, ADMIN_PERMISSION, RAISES_MESSAGE, METHOD_DOES,
     SINGLE_ACCOUNT_APP, DJANGO_USERNAMES, LOOPBACK_CONSTANT, RECENT_TIME, STARTUP_ONLY, LINT_UNSELECTED, XHR_VIEW,
-    URL_ADDRESS, UNIMPORTED_FUNCTION,
+    QUIET_JOBS, URL_ADDRESS, UNIMPORTED_FUNCTION,
 })
 
 
@@ -489,3 +490,14 @@ def recent_time(qualified: str) -> ProjectFact:
     moment a short window before now on every path (``now - timedelta(minutes=...)``): rows filtered to be at
     least that recent are the window's (BE104; :mod:`backend_lint.analysis.time_windows`)."""
     return ProjectFact(RECENT_TIME, (qualified,))
+
+
+@project_fact
+def quiet_jobs(qualified: Iterable[str]) -> ProjectFact:
+    """Every one of the project's functions ``qualified`` (the tasks a handler queues: zentral's
+    ``inventory.tasks.export_machine_android_apps``) is defined in the project and, with the project functions it
+    calls (:meth:`.model.ProjectModel.effects_of`), creates no record, queues no job, sends no message and moves
+    no money: it only reads and computes (an export that SELECTs and writes a file), so a second run reaches
+    no one (BE301)."""
+    return ProjectFact(QUIET_JOBS, tuple(sorted(set(qualified))))
+

@@ -44,6 +44,9 @@ class DefFacts:
             name: found for summary in modules.values() for name, found in summary.defs.items()
         }
         self._effects: dict[str, frozenset[str]] = {}
+        self.namespace_folders: frozenset[str] = frozenset()
+        """Dotted paths of the folders under the project root that have no ``__init__.py``
+        (:attr:`.project_files.ProjectFiles.namespace_folders`)."""
 
     # -- names ---------------------------------------------------------------------------------------------------
 
@@ -57,6 +60,20 @@ class DefFacts:
                 return found, ".".join(reversed(tail))
             module, _, part = module.rpartition(".")
             tail.append(part)
+        local = self.namespace_local(qualified)
+        return self.split(local) if local is not None else None
+
+    def namespace_local(self, qualified: str) -> Optional[str]:
+        """``qualified`` without its longest head that spells folders under the project root holding no
+        ``__init__.py`` (``zentral.utils.views.UpdateViewWithAudit`` -> ``utils.views.UpdateViewWithAudit``
+        when ``zentral/`` is such a folder and ``zentral/utils/`` a package): those folders are namespace
+        portions the modules are imported through, while the model names each module from its first package
+        (:func:`.roots.module_name`), so the import's longer name and the module's are the same file.
+        ``None`` when no such head (or nothing after it)."""
+        parts = qualified.split(".")
+        for cut in range(len(parts) - 2, 0, -1):
+            if ".".join(parts[:cut]) in self.namespace_folders:
+                return ".".join(parts[cut:])
         return None
 
     def definition(self, qualified: str, depth: int = 0) -> tuple[str, Optional[DefSummary]]:
@@ -68,6 +85,8 @@ class DefFacts:
         if split is None:
             return qualified, None
         module, rest = split
+        if not qualified.startswith(f"{module.module}."):  # reached through namespace folders: the module's name
+            return self.definition(f"{module.module}.{rest}", depth + 1)
         head, _, tail = rest.partition(".")
         target = module.imports.get(head) or module.view_aliases.get(head)
         if target is None:  # ``from .settings import *`` in a package's ``__init__``

@@ -55,6 +55,8 @@ _LAUNCHERS = frozenset({"manage", "wsgi", "asgi"})
 """Modules that start the service as well as commands (Django's ``manage.py runserver``): not CLI roots."""
 
 
+_DUPLICATED = frozenset({"creates", "enqueues", "sends", "pays", "sends-mail", "sends-sms"})
+"""Effects a second run of a queued job would repeat for someone (:func:`.conditions.quiet_jobs`)."""
 _NO_PROJECT = conditions.no_project()
 _SERVER_ENTRY_NAMES = ("wsgi", "asgi")
 """Last words of the modules a WSGI/ASGI server is pointed at (``gunicorn shop.wsgi:application``)."""
@@ -83,6 +85,7 @@ class ProjectModel(SettingsFacts):
     def __init__(self, summaries: Iterable[ModuleSummary], files: Optional[ProjectFiles] = None) -> None:
         super().__init__({summary.module: summary for summary in summaries if summary.module})
         self.files = files or ProjectFiles()
+        self.namespace_folders = self.files.namespace_folders
         self._answers: dict[ProjectFact, bool] = {}
 
     def holds(self, fact: ProjectFact) -> bool:
@@ -549,6 +552,8 @@ _ON_ARGUMENTS: dict[str, Callable[[ProjectModel, tuple[str, ...]], bool]] = {
     conditions.LINT_UNSELECTED: lambda model, args: bool(args) and args[0] in model.files.lint_unselected,
     conditions.DJANGO_USERNAMES: lambda model, args: model.django_usernames,
     conditions.DOES: lambda model, args: len(args) == 2 and model.does(args[0], args[1]),
+    conditions.QUIET_JOBS: lambda model, args: bool(args) and all(
+        model.definition(name)[1] is not None and not model.effects_of(name) & _DUPLICATED for name in args),
     conditions.METHOD_DOES: lambda model, args: len(args) == 3 and model.method_does(*args),
     conditions.REQUESTS_TIMEOUT_PATCHED: lambda model, args: any(
         found.patches_requests_timeout for found in model.modules.values()),

@@ -56,6 +56,11 @@ class ProjectFiles:
     """A container file of the project declares a ``HEALTHCHECK``: the service is probed by a command of its own."""
     fixtures: dict[str, str] = field(default_factory=dict)
     """Django fixture name -> its JSON file, in ``fixtures`` folders (:func:`.seeded_tables.fixture_files`)."""
+    namespace_folders: frozenset[str] = frozenset()
+    """Dotted paths of the folders below the root, named like identifiers, that hold no ``__init__.py``, reached
+    through such folders only (zentral's ``zentral``, ``zentral.contrib``): namespace portions the project's
+    imports spell (``from zentral.utils.views import ...``) above the packages its modules are named from
+    (:func:`namespace_folders`)."""
     lint_unselected: frozenset[str] = frozenset()
     """Logging-format codes (``G004``) the project's ruff configuration deliberately leaves out
     (:func:`.lint_config.unselected_logging_codes`)."""
@@ -65,6 +70,7 @@ class ProjectFiles:
         found = cls()
         found.deployment, found.container_probe = read_deployment(root)
         found.fixtures = fixture_files(root)
+        found.namespace_folders = namespace_folders(root)
         pyproject, setup_cfg, pytest_ini, tox_ini, setup_py = (root / name for name in CONFIGURATION_FILES[:5])
         found.lint_unselected = unselected_logging_codes(ruff_settings(root))
         found._pyproject(pyproject)
@@ -237,3 +243,39 @@ def read_deployment(root: Path) -> tuple[str, bool]:
                 first = first or os.path.normpath(os.path.join(relative, name))
             probes = probes or probed
     return first, probes
+
+
+NAMESPACE_DEPTH = 3
+"""How many folders down :func:`namespace_folders` looks."""
+_NOT_CODE = frozenset({"node_modules", "site_packages", "venv", "env", "static", "templates", "docs", "tests", "test"})
+
+
+def namespace_folders(root: Path) -> frozenset[str]:
+    """Dotted paths of the folders under ``root`` named like identifiers that hold no ``__init__.py``, each
+    reached from ``root`` through such folders only (at most :data:`NAMESPACE_DEPTH` down; hidden folders,
+    virtual environments, static files and tests skipped)."""
+    found: set[str] = set()
+
+    def walk(folder: Path, prefix: str, depth: int) -> None:
+        if depth > NAMESPACE_DEPTH:
+            return
+        try:
+            children = sorted(folder.iterdir())
+        except OSError:
+            return
+        for child in children:
+            name = child.name
+            if not name.isidentifier() or name.startswith((".", "_")) or name.lower() in _NOT_CODE:
+                continue
+            try:
+                if not child.is_dir() or (child / "__init__.py").exists():
+                    continue
+            except OSError:
+                continue
+            dotted = f"{prefix}{name}"
+            found.add(dotted)
+            walk(child, dotted + ".", depth + 1)
+
+    walk(root, "", 1)
+    return frozenset(found)
+

@@ -17,6 +17,7 @@ system answers are kept per folder: a run asks them once per folder, not once pe
 from __future__ import annotations
 
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Optional
@@ -33,11 +34,30 @@ def _is_package(folder: str) -> bool:
 @lru_cache(maxsize=4096)
 def _marked_root(folder: str) -> Optional[str]:
     """The nearest folder at or above ``folder`` holding a root marker (``manage.py`` only outside a package)."""
-    markers = _PACKAGING_MARKERS if _is_package(folder) else ROOT_MARKERS
-    if any(os.path.isfile(os.path.join(folder, marker)) for marker in markers):
+    package = _is_package(folder)
+    markers = _PACKAGING_MARKERS if package else ROOT_MARKERS
+    if any(os.path.isfile(os.path.join(folder, marker)) for marker in markers) and not (
+        package and _module_named_setup(folder)
+    ):
         return folder
     parent = os.path.dirname(folder)
     return None if parent == folder else _marked_root(parent)
+
+
+_PACKAGING_CALL = re.compile(rb"setuptools|distutils|\bsetup\s*\(")
+
+
+def _module_named_setup(folder: str) -> bool:
+    """The only marker of the package ``folder`` is a ``setup.py`` that packages nothing: a module of the
+    package that happens to be named ``setup`` (zentral's ``santa/views/setup.py``, the configuration pages),
+    with no ``setuptools``/``distutils`` and no ``setup(`` call. It is not the root of a project of its own."""
+    if any(os.path.isfile(os.path.join(folder, marker)) for marker in _PACKAGING_MARKERS if marker != "setup.py"):
+        return False
+    try:
+        with open(os.path.join(folder, "setup.py"), "rb") as handle:
+            return _PACKAGING_CALL.search(handle.read(200_000)) is None
+    except OSError:
+        return False
 
 
 def _top_package_parent(folder: str) -> str:
@@ -75,14 +95,44 @@ def _folder_root(folder: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _importable(folder: str) -> bool:
+def _importable(folder: str, root: str = "") -> bool:
     """``folder`` is imported as a package: it has ``__init__.py``, or it is a folder named like an identifier
     inside such a package (a namespace portion, PEP 420: Open WebUI's ``open_webui/routers/`` has no
-    ``__init__.py``, and ``main.py`` imports ``open_webui.routers.auths``)."""
+    ``__init__.py``, and ``main.py`` imports ``open_webui.routers.auths``), or one whose own modules import
+    relatively (:func:`_imports_relatively`) and lies below the project's ``root``."""
     if _is_package(folder):
         return True
     parent = os.path.dirname(folder)
-    return parent != folder and os.path.basename(folder).isidentifier() and _importable(parent)
+    if parent == folder or not os.path.basename(folder).isidentifier():
+        return False
+    below_root = bool(root) and folder.startswith(root + os.sep)
+    return _importable(parent, root if below_root else "") or (below_root and _imports_relatively(folder))
+
+
+_RELATIVE_IMPORT = re.compile(rb"^[ \t]*from[ \t]+\.", re.MULTILINE)
+_SCAN_FILES = 50
+"""At most this many modules of one folder are read for a relative import."""
+
+
+def _imports_relatively(folder: str) -> bool:
+    """A module directly in ``folder`` (no ``__init__.py``) writes a relative import (``from . import views``,
+    ``from .forms import GroupForm``): Python runs those only inside a package, so the folder is one, a namespace
+    package (zentral's Django apps under ``server/``: ``realms/`` has no ``__init__.py`` and ``urls.py`` does
+    ``from . import views``; ``INSTALLED_APPS`` names ``realms``). Without this its modules would be named as
+    top-level ones and collide with those of its sub-folders (``realms/views.py`` and
+    ``realms/backends/views.py`` both ``views``)."""
+    try:
+        names = sorted(name for name in os.listdir(folder) if name.endswith(".py"))[:_SCAN_FILES]
+    except OSError:
+        return False
+    for name in names:
+        try:
+            with open(os.path.join(folder, name), "rb") as handle:
+                if _RELATIVE_IMPORT.search(handle.read(200_000)):
+                    return True
+        except OSError:
+            continue
+    return False
 
 
 def module_name(path: str) -> str:
@@ -92,7 +142,8 @@ def module_name(path: str) -> str:
     folder, file_name = os.path.split(absolute)
     stem = file_name[:-3] if file_name.endswith(".py") else os.path.splitext(file_name)[0]
     parts = [] if stem == "__init__" else [stem]
-    while _importable(folder):
+    root = project_root(absolute)
+    while _importable(folder, root):
         folder, package = os.path.split(folder)
         parts.append(package)
     return ".".join(reversed(parts))
