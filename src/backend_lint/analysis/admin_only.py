@@ -111,7 +111,7 @@ def _method_decorates_admin(decorator: ast.expr, words: tuple[str, ...]) -> bool
     items = given.elts if isinstance(given, (ast.List, ast.Tuple)) else [given]
     moderators = "moderator" in words
     return any(names_admin(item, words) or (moderators and _requires_write_permission(item, moderators))
-               for item in items)
+               or requires_group(item) for item in items)
 
 
 def _admin_dispatch(cls: ast.ClassDef, words: tuple[str, ...]) -> bool:
@@ -129,6 +129,23 @@ def _admin_dispatch(cls: ast.ClassDef, words: tuple[str, ...]) -> bool:
         and any(_method_decorates_admin(decorator, words) for decorator in statement.decorator_list)
         for statement in cls.body
     )
+
+
+_GROUP_GATE = re.compile(r"(?:^|_)(?:groups?|in_groups?)_required$|^(?:require|requires)_groups?$")
+"""A decorator named for membership of groups: arches' ``group_required``, ``groups_required``, ``require_group``."""
+
+
+def requires_group(decorator: ast.expr) -> bool:
+    """``@group_required("Application Administrator")``, ``group_required("Graph Editor")``: a decorator that lets
+    through only members of the groups it names, each a literal. Membership of a named group is what the
+    operator grants to chosen accounts (arches' decorators.py: ``user_passes_test`` on the user's groups), so the
+    page is a back-office one whatever the group is called, as with Django's permission to edit."""
+    if not (isinstance(decorator, ast.Call) and decorator.args):
+        return False
+    name = (dotted_name(decorator.func) or "").rpartition(".")[2].lower()
+    return bool(_GROUP_GATE.search(name)) and all(
+        isinstance(arg, ast.Constant) and isinstance(arg.value, str) and arg.value.strip()
+        for arg in decorator.args)
 
 
 def _write_permissions(value: ast.expr) -> bool:
@@ -297,7 +314,8 @@ def admin_only(handler: Handler, moderators: bool = False) -> bool:
     for decorator in handler.function.decorator_list:
         if names_admin(decorator, words) or _requires_write_permission(decorator, moderators) \
                 or _requires_admin(decorator, words) \
-                or _requires_admin_role(decorator, words):
+                or _requires_admin_role(decorator, words) or requires_group(decorator) \
+                or _method_decorates_admin(decorator, words):
             return True
         if isinstance(decorator, ast.Call) and _admin_dependencies(decorator):
             return True
@@ -430,14 +448,17 @@ _ADMIN_FLAGS = ("is_admin", "is_superuser", "is_super_user", "is_staff", "is_adm
 """What a guard at the top of a handler tests: ``security_manager.is_admin()``, ``request.user.is_superuser``."""
 
 
-def admin_guard(function: ast.AST, before: ast.AST, refusing: bool = False) -> bool:
+def admin_guard(function: ast.AST, before: ast.AST, refusing: bool = False,
+                ctx: Optional[FileContext] = None) -> bool:
     """``function`` turns away everyone but administrators in its own body before ``before`` (one of its top-level
     statements, or a node inside one) can run: a top-level ``if not security_manager.is_admin(): return
     self.response(403, ...)`` (or ``raise``/``abort(...)``) whose test is that one negated flag, or a negated
     ``user.has_perm(...)`` of a permission to edit or manage (``"base.can_manage_project"``). With ``refusing``,
     only a guard that refuses (``raise``/``abort(...)``), not one that answers everyone else otherwise (``return
     JsonResponse({"orders": []})``). A check that
-    combines the flag with anything else (``if not user.is_superuser and ...``) is not one."""
+    combines the flag with anything else (``if not user.is_superuser and ...``) is not one. Given the module's
+    ``ctx``, the guard may also be a call, as a statement of its own, of a function of the module that refuses
+    everyone but administrators (:func:`refusing_helpers`: airweave's ``_require_admin(ctx)``)."""
     if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return False
     position = getattr(before, "lineno", None)
@@ -448,7 +469,79 @@ def admin_guard(function: ast.AST, before: ast.AST, refusing: bool = False) -> b
                 and statement.body and _leaves(statement.body[-1]) \
                 and not (refusing and isinstance(statement.body[-1], ast.Return)):
             return True
+        if ctx is not None and _calls_refusing_helper(statement, ctx):
+            return True
     return False
+
+
+def _calls_refusing_helper(statement: ast.stmt, ctx: FileContext) -> bool:
+    """``_require_admin(ctx)``, ``await check_superuser(user)``, ``self._ensure_admin(request)``: a statement that
+    only calls a function of the module that refuses everyone but administrators; its value is not used, so
+    it is called for the refusal."""
+    if not isinstance(statement, ast.Expr):
+        return False
+    call = statement.value.value if isinstance(statement.value, ast.Await) else statement.value
+    if not isinstance(call, ast.Call):
+        return False
+    func = call.func
+    if isinstance(func, ast.Name):
+        name = func.id
+    elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in ("self", "cls"):
+        name = func.attr
+    else:
+        return False
+    return name in refusing_helpers(ctx)
+
+
+@file_fact()
+def refusing_helpers(ctx: FileContext) -> frozenset[str]:
+    """Names of the module's functions and methods that raise (or ``abort``) unless the caller is an administrator,
+    before doing anything else: a docstring, then ``if not ctx.user.is_admin: raise HTTPException(403)`` (also
+    ``if not ctx.has_user_context or not (user.is_admin or user.is_superuser): raise ...``, ``if not
+    user.has_perm("app.change_x"): raise PermissionDenied``, ``if user.role != "admin": abort(403)``). A helper
+    that returns on the check (``return False``) refuses nothing: its caller goes on. A name the module defines
+    twice, one of them not such a helper, is not one."""
+    found: set[str] = set()
+    other: set[str] = set()
+    for statement in ctx.tree.body:
+        items = statement.body if isinstance(statement, ast.ClassDef) else [statement]
+        for item in items:
+            if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                (found if _refuses_first(item) else other).add(item.name)
+    return frozenset(found - other)
+
+
+def _refuses_first(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    body = list(function.body)
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+            and isinstance(body[0].value.value, str):
+        body = body[1:]  # the docstring
+    if not body:
+        return False
+    first = body[0]
+    return isinstance(first, ast.If) and not first.orelse and bool(first.body) \
+        and _leaves(first.body[-1]) and not isinstance(first.body[-1], ast.Return) \
+        and _refuses_unless_admin(first.test)
+
+
+def _refuses_unless_admin(test: ast.expr) -> bool:
+    """The test holds whenever the caller is no administrator: ``not user.is_admin``; ``not (user.is_admin or
+    user.is_superuser)`` (neither flag); ``user.role != "admin"``; or a disjunction one of whose parts is such a
+    test (``not ctx.has_user_context or not (...)``: the refusal happens on either)."""
+    if _not_admin(test):
+        return True
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and isinstance(test.operand, ast.BoolOp) \
+            and isinstance(test.operand.op, ast.Or):
+        return all(_admin_flag(value) for value in test.operand.values)
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or):
+        return any(_refuses_unless_admin(value) for value in test.values)
+    return False
+
+
+def _admin_flag(expr: ast.expr) -> bool:
+    """``user.is_admin``, ``is_superuser()``: one of the flags an administrator's account carries."""
+    target = expr.func if isinstance(expr, ast.Call) else expr
+    return (dotted_name(target) or "").rpartition(".")[2] in _ADMIN_FLAGS
 
 
 def _negated_admin_flag(test: ast.expr) -> bool:
