@@ -46,9 +46,10 @@ _ADMIN_WORDS = ("admin", "superuser", "super_user", "staff_member", "management_
 _REQUIRING_MIXIN = re.compile(r"(?:staff|superuser|admin)\w*(?:required|only)", re.IGNORECASE)
 """A base class named for the requirement it enforces: ``StaffRequiredMixin``, ``StaffuserRequiredMixin``,
 ``SuperuserRequiredMixin``, ``AdminRequiredMixin``, ``AdminOnlyMixin`` (not ``LoginRequiredMixin``)."""
-_BACK_OFFICE_WORDS = (*_ADMIN_WORDS, "moderator")
-"""With ``moderators=True``: a forum's moderators are staff too (flaskbb's ``IsAtleastModerator``), for rules
-whose concern is a page's audience size (BE104) rather than who may read a diagnostic."""
+_BACK_OFFICE_WORDS = (*_ADMIN_WORDS, "moderator", "operator_role", "operator_required")
+"""With ``moderators=True``: a forum's moderators are staff too (flaskbb's ``IsAtleastModerator``), and so is an
+instance's operator role (PowerDNS-Admin's ``@operator_role_required``: Administrator or Operator, else 403), for
+rules whose concern is a page's audience size (BE104) rather than who may read a diagnostic."""
 _WRITE_PERMISSIONS = (".add_", ".change_", ".delete_", "manage")
 """Django permissions that only back-office users hold: ``"core.add_repetitionunit"``, ``"gym.manage_gyms"``."""
 _MODERATE_PERMISSIONS = (".edit_", ".moderate_")
