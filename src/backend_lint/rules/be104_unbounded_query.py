@@ -35,7 +35,8 @@ import ast
 import re
 from typing import Optional
 
-from backend_lint.analysis.admin_only import admin_guard, admin_only, admin_only_class, refusing_helpers
+from backend_lint.analysis.admin_guards import admin_guard, refusing_helpers
+from backend_lint.analysis.admin_only import admin_only, admin_only_class
 from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.facts import file_fact

@@ -37,7 +37,8 @@ import re
 from typing import Optional
 
 from backend_lint.analysis.admin_declarations import handler_admin_facts
-from backend_lint.analysis.admin_only import admin_guard, admin_only, refusing_helpers
+from backend_lint.analysis.admin_guards import admin_guard, refusing_helpers
+from backend_lint.analysis.admin_only import admin_only
 from backend_lint.analysis.ast_helpers import callee_name, under_if
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.error_answers import (
