@@ -440,3 +440,68 @@ def test_a_short_fixture_the_project_loads_makes_a_lookup_table(tmp_path: Path) 
     assert ("shop/views.py", 9) not in found
     assert ("shop/views.py", 14) in found
     assert ("shop/views.py", 19) in found
+
+
+REGISTRY = {
+    "maps/__init__.py": "",
+    "maps/models/__init__.py": "",
+    "maps/models/models.py": '''\
+        from django.db import models
+
+
+        class Geocoder(models.Model):
+            name = models.TextField()
+
+            class Meta:
+                db_table = "geocoders"
+
+
+        class Resource(models.Model):
+            name = models.TextField()
+
+            class Meta:
+                db_table = "resources"
+    ''',
+    "maps/models/migrations/__init__.py": "",
+    "maps/models/migrations/0003_seed.py": '''\
+        from django.db import migrations
+
+
+        class Migration(migrations.Migration):
+            operations = [
+                migrations.RunSQL(
+                    """
+                    INSERT INTO public.geocoders(geocoderid, name) VALUES ('1', 'Mapbox');
+                    INSERT INTO public.geocoders(geocoderid, name) VALUES ('2', 'Mapzen');
+                    INSERT INTO public.resources(resourceid, name) VALUES ('1', 'Example');
+                    """
+                ),
+            ]
+    ''',
+    "maps/views.py": '''\
+        from django.http import JsonResponse
+        from django.views.decorators.http import require_GET
+
+        from maps.models import models
+
+
+        @require_GET
+        def geocoders(request):
+            return JsonResponse({"geocoders": list(models.Geocoder.objects.all())})
+
+
+        @require_GET
+        def resources(request):
+            return JsonResponse({"resources": list(models.Resource.objects.all())})
+    ''',
+}
+
+
+def test_one_row_inserts_into_a_schema_qualified_table_add_up_for_a_model_named_through_its_module(
+    tmp_path: Path,
+) -> None:
+    # arches: ``INSERT INTO public.geocoders(...) VALUES (...);`` twice in a migration, the views reading
+    # ``models.Geocoder.objects.all()``: a registry the application ships; one seeded resource is still user data.
+    found = findings_of(write_project(tmp_path, REGISTRY), "BE104")
+    assert ("maps/views.py", 9) not in found
+    assert ("maps/views.py", 14) in found

@@ -14,9 +14,13 @@ lists, BE304's diagnostics). A class-based view whose base is a mixin named for 
 (``StaffRequiredMixin``, django-braces' ``SuperuserRequiredMixin``, ``AdminRequiredMixin``: the class spelling of
 ``@staff_member_required``) counts as well. Weblate's ``@management_access`` counts too (its ``management.use``
 permission is the administrators'). A guard at the top of the body that turns everyone else away (``if not
-security_manager.is_admin(): return self.response(403, ...)``) is :func:`admin_guard`; one that turns away
-everyone else only on a condition (``if url_idx is not None and user.role != "admin": raise 401``), for the
-code that runs only under that condition, is :func:`admin_branch`.
+security_manager.is_admin(): return self.response(403, ...)``, or a call of the module's ``_require_admin(ctx)``
+that raises unless administrator) is :func:`~.admin_guards.admin_guard`; one that turns away everyone else only on
+a condition (``if url_idx is not None and user.role != "admin": raise 401``), for the code that runs only under
+that condition, is :func:`~.admin_guards.admin_branch`. A decorator that lets only the members of named groups
+through (arches' ``group_required("Application Administrator")``, also through ``method_decorator`` on a method)
+counts as an admin decorator (:func:`requires_group`), and for a page's audience (BE104) so does an instance's
+operator role (PowerDNS-Admin's ``@operator_role_required``).
 
 A Flask blueprint can be closed to all but administrators at once: a ``@bp.before_request`` hook that carries
 an admin decorator (privacyIDEA's ``before_admin_request``, often in another module than the routes).
@@ -32,8 +36,9 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import TYPE_CHECKING, Callable, Optional
+from typing import TYPE_CHECKING, Optional
 
+from backend_lint.analysis.admin_guards import _write_permission
 from backend_lint.analysis.facts import file_fact
 from backend_lint.analysis.handler_types import Handler
 from backend_lint.analysis.handlers import handler_for
@@ -46,27 +51,10 @@ _ADMIN_WORDS = ("admin", "superuser", "super_user", "staff_member", "management_
 _REQUIRING_MIXIN = re.compile(r"(?:staff|superuser|admin)\w*(?:required|only)", re.IGNORECASE)
 """A base class named for the requirement it enforces: ``StaffRequiredMixin``, ``StaffuserRequiredMixin``,
 ``SuperuserRequiredMixin``, ``AdminRequiredMixin``, ``AdminOnlyMixin`` (not ``LoginRequiredMixin``)."""
-_BACK_OFFICE_WORDS = (*_ADMIN_WORDS, "moderator")
-"""With ``moderators=True``: a forum's moderators are staff too (flaskbb's ``IsAtleastModerator``), for rules
-whose concern is a page's audience size (BE104) rather than who may read a diagnostic."""
-_WRITE_PERMISSIONS = (".add_", ".change_", ".delete_", "manage")
-"""Django permissions that only back-office users hold: ``"core.add_repetitionunit"``, ``"gym.manage_gyms"``."""
-_MODERATE_PERMISSIONS = (".edit_", ".moderate_")
-"""With ``moderators=True`` (a page's audience, BE104): a custom permission to edit or to moderate (BookWyrm's
-``"bookwyrm.edit_instance_settings"``, ``"bookwyrm.moderate_user"``), which its settings and moderation pages
-require."""
-
-
-def _write_permission(expr: ast.expr, moderators: bool = False) -> bool:
-    """``"core.change_unit"`` or a tuple/list holding one: a permission to edit, given to staff, not visitors."""
-    items = expr.elts if isinstance(expr, (ast.List, ast.Tuple)) else [expr]
-    parts = (*_WRITE_PERMISSIONS, *_MODERATE_PERMISSIONS) if moderators else _WRITE_PERMISSIONS
-    return any(
-        isinstance(item, ast.Constant) and isinstance(item.value, str)
-        and any(part in item.value for part in parts)
-        for item in items
-    )
-
+_BACK_OFFICE_WORDS = (*_ADMIN_WORDS, "moderator", "operator_role", "operator_required")
+"""With ``moderators=True``: a forum's moderators are staff too (flaskbb's ``IsAtleastModerator``), and so is an
+instance's operator role (PowerDNS-Admin's ``@operator_role_required``: Administrator or Operator, else 403), for
+rules whose concern is a page's audience size (BE104) rather than who may read a diagnostic."""
 
 def _requires_write_permission(decorator: ast.expr, moderators: bool = False) -> bool:
     """``@permission_required("shop.change_order")``: Django's decorator with a permission to edit."""
@@ -111,7 +99,7 @@ def _method_decorates_admin(decorator: ast.expr, words: tuple[str, ...]) -> bool
     items = given.elts if isinstance(given, (ast.List, ast.Tuple)) else [given]
     moderators = "moderator" in words
     return any(names_admin(item, words) or (moderators and _requires_write_permission(item, moderators))
-               for item in items)
+               or requires_group(item) for item in items)
 
 
 def _admin_dispatch(cls: ast.ClassDef, words: tuple[str, ...]) -> bool:
@@ -129,6 +117,23 @@ def _admin_dispatch(cls: ast.ClassDef, words: tuple[str, ...]) -> bool:
         and any(_method_decorates_admin(decorator, words) for decorator in statement.decorator_list)
         for statement in cls.body
     )
+
+
+_GROUP_GATE = re.compile(r"(?:^|_)(?:groups?|in_groups?)_required$|^(?:require|requires)_groups?$")
+"""A decorator named for membership of groups: arches' ``group_required``, ``groups_required``, ``require_group``."""
+
+
+def requires_group(decorator: ast.expr) -> bool:
+    """``@group_required("Application Administrator")``, ``group_required("Graph Editor")``: a decorator that lets
+    through only members of the groups it names, each a literal. Membership of a named group is what the
+    operator grants to chosen accounts (arches' decorators.py: ``user_passes_test`` on the user's groups), so the
+    page is a back-office one whatever the group is called, as with Django's permission to edit."""
+    if not (isinstance(decorator, ast.Call) and decorator.args):
+        return False
+    name = (dotted_name(decorator.func) or "").rpartition(".")[2].lower()
+    return bool(_GROUP_GATE.search(name)) and all(
+        isinstance(arg, ast.Constant) and isinstance(arg.value, str) and arg.value.strip()
+        for arg in decorator.args)
 
 
 def _write_permissions(value: ast.expr) -> bool:
@@ -297,7 +302,8 @@ def admin_only(handler: Handler, moderators: bool = False) -> bool:
     for decorator in handler.function.decorator_list:
         if names_admin(decorator, words) or _requires_write_permission(decorator, moderators) \
                 or _requires_admin(decorator, words) \
-                or _requires_admin_role(decorator, words):
+                or _requires_admin_role(decorator, words) or requires_group(decorator) \
+                or _method_decorates_admin(decorator, words):
             return True
         if isinstance(decorator, ast.Call) and _admin_dependencies(decorator):
             return True
@@ -424,141 +430,3 @@ def helper_of_admin_views(ctx: FileContext, handler: Handler) -> bool:
         if found is None or not admin_only(found):
             return False
     return True
-
-
-_ADMIN_FLAGS = ("is_admin", "is_superuser", "is_super_user", "is_staff", "is_admin_user")
-"""What a guard at the top of a handler tests: ``security_manager.is_admin()``, ``request.user.is_superuser``."""
-
-
-def admin_guard(function: ast.AST, before: ast.AST, refusing: bool = False) -> bool:
-    """``function`` turns away everyone but administrators in its own body before ``before`` (one of its top-level
-    statements, or a node inside one) can run: a top-level ``if not security_manager.is_admin(): return
-    self.response(403, ...)`` (or ``raise``/``abort(...)``) whose test is that one negated flag, or a negated
-    ``user.has_perm(...)`` of a permission to edit or manage (``"base.can_manage_project"``). With ``refusing``,
-    only a guard that refuses (``raise``/``abort(...)``), not one that answers everyone else otherwise (``return
-    JsonResponse({"orders": []})``). A check that
-    combines the flag with anything else (``if not user.is_superuser and ...``) is not one."""
-    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        return False
-    position = getattr(before, "lineno", None)
-    for statement in function.body:
-        if position is None or (statement.end_lineno or statement.lineno) >= position:
-            return False  # the guard must end before ``before`` begins
-        if isinstance(statement, ast.If) and not statement.orelse and _negated_admin_flag(statement.test) \
-                and statement.body and _leaves(statement.body[-1]) \
-                and not (refusing and isinstance(statement.body[-1], ast.Return)):
-            return True
-    return False
-
-
-def _negated_admin_flag(test: ast.expr) -> bool:
-    if not (isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)):
-        return False
-    operand = test.operand
-    target = operand.func if isinstance(operand, ast.Call) else operand
-    name = (dotted_name(target) or "").rpartition(".")[2]
-    if name in ("has_perm", "has_perms") and isinstance(operand, ast.Call) and operand.args:
-        # ``if not request.user.has_perm("base.can_manage_project"): raise PermissionDenied``: the body spelling of
-        # ``@permission_required`` with a permission to edit or manage
-        return _write_permission(operand.args[0])
-    return name in _ADMIN_FLAGS
-
-
-def _leaves(statement: ast.stmt) -> bool:
-    """``return ...``, ``raise ...`` or ``abort(403)``: the guard's branch ends the request."""
-    if isinstance(statement, (ast.Return, ast.Raise)):
-        return True
-    return isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call) \
-        and (dotted_name(statement.value.func) or "").rpartition(".")[2] == "abort"
-
-
-def admin_branch(function: ast.AST, node: ast.AST, parent_of: Callable[[ast.AST], Optional[ast.AST]]) -> bool:
-    """Only administrators reach ``node`` by a guard at the top of ``function``'s body: an ``if`` before the
-    statement holding ``node`` that ends the request (``return``/``raise``/``abort``) when the caller is not an
-    administrator (``not user.is_admin``, ``user.role != "admin"``), either unconditionally or together with
-    other conditions (``if url_idx is not None and user.role != "admin": raise ...``) that ``node`` itself runs
-    only under: it sits in the body of an ``if`` testing the same condition, or in the ``else`` of one testing
-    its opposite (``if url_idx is None: ... else: <node>``; open-webui's per-connection model listing). The
-    names the conditions read must not be assigned in the function (a parameter keeps its value)."""
-    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        return False
-    position = getattr(node, "lineno", None)
-    if position is None:
-        return False
-    for statement in function.body:
-        if (statement.end_lineno or statement.lineno) >= position:
-            return False  # the guard must end before ``node`` begins
-        if not (isinstance(statement, ast.If) and not statement.orelse and statement.body
-                and _leaves(statement.body[-1])):
-            continue
-        parts = statement.test.values if isinstance(statement.test, ast.BoolOp) and isinstance(
-            statement.test.op, ast.And) else [statement.test]
-        refusals = [part for part in parts if _not_admin(part)]
-        if len(refusals) != 1:
-            continue
-        conditions = [part for part in parts if part is not refusals[0]]
-        if all(_fixed_names(condition, function) and _runs_only_if(node, condition, function, parent_of)
-               for condition in conditions):
-            return True
-    return False
-
-
-def _not_admin(test: ast.expr) -> bool:
-    """``not user.is_admin``, ``not is_superuser()``, ``user.role != "admin"``: the caller is no administrator."""
-    if _negated_admin_flag(test):
-        return True
-    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.NotEq)):
-        return False
-    sides = [test.left, test.comparators[0]]
-    role = any((dotted_name(side) or "").rpartition(".")[2] == "role" for side in sides)
-    return role and any(
-        isinstance(side, ast.Constant) and isinstance(side.value, str)
-        and side.value.lower() in ("admin", "administrator")
-        for side in sides
-    )
-
-
-def _fixed_names(condition: ast.expr, function: ast.AST) -> bool:
-    """No name ``condition`` reads is assigned anywhere in ``function`` (it means the same wherever it is read)."""
-    names = {node.id for node in ast.walk(condition) if isinstance(node, ast.Name)}
-    return not any(
-        isinstance(node, ast.Name) and node.id in names and not isinstance(node.ctx, ast.Load)
-        for statement in getattr(function, "body", []) for node in ast.walk(statement)
-    )
-
-
-def _runs_only_if(
-    node: ast.AST, condition: ast.expr, function: ast.AST, parent_of: Callable[[ast.AST], Optional[ast.AST]]
-) -> bool:
-    """``node`` sits in the body of an ``if condition`` (or of an ``if`` whose test is a conjunction holding it),
-    or in the ``else`` of an ``if`` testing the opposite, within ``function``."""
-    wanted = ast.dump(condition)
-    opposite = _opposite(condition)
-    child, parent = node, parent_of(node)
-    while parent is not None and parent is not function:
-        if isinstance(parent, ast.If):
-            tests = parent.test.values if isinstance(parent.test, ast.BoolOp) and isinstance(
-                parent.test.op, ast.And) else [parent.test]
-            if child in parent.body and any(ast.dump(test) == wanted for test in tests):
-                return True
-            if child in parent.orelse and opposite is not None and ast.dump(parent.test) == opposite:
-                return True
-        child, parent = parent, parent_of(parent)
-    return False
-
-
-_OPPOSITES: tuple[tuple[type, type], ...] = ((ast.Is, ast.IsNot), (ast.IsNot, ast.Is), (ast.Eq, ast.NotEq),
-                                              (ast.NotEq, ast.Eq), (ast.In, ast.NotIn), (ast.NotIn, ast.In))
-
-
-def _opposite(condition: ast.expr) -> Optional[str]:
-    """The dump of the test that holds exactly when ``condition`` does not: ``x is None`` for ``x is not None``,
-    ``x`` for ``not x``, ``not x`` for ``x``."""
-    if isinstance(condition, ast.UnaryOp) and isinstance(condition.op, ast.Not):
-        return ast.dump(condition.operand)
-    if isinstance(condition, ast.Compare) and len(condition.ops) == 1:
-        for op, flipped in _OPPOSITES:
-            if isinstance(condition.ops[0], op):
-                return ast.dump(ast.Compare(left=condition.left, ops=[flipped()], comparators=condition.comparators))
-        return None
-    return ast.dump(ast.UnaryOp(op=ast.Not(), operand=condition))

@@ -3,8 +3,9 @@
 fittrackee's migrations ``INSERT INTO sports (label, img, is_active) VALUES ('Hiking', ...), ('Running', ...)``:
 the sports are a list the application ships, which users choose from and cannot grow. A handler that lists
 every sport lists a handful of rows (BE104), whatever the table is called. What counts, read only in migration
-modules: SQL ``INSERT INTO <table> (...) VALUES (...), (...)`` in the module's text (not ``INSERT ... SELECT``,
-which copies rows a user made), and Alembic's ``op.bulk_insert(table("sports", ...), [{...}, {...}])``. The
+modules: SQL ``INSERT INTO <table> (...) VALUES (...), (...)`` in the module's text (the table also named with
+its schema, ``INSERT INTO public.geocoders(...)``: arches' registries; one-row statements add up; not ``INSERT ...
+SELECT``, which copies rows a user made), and Alembic's ``op.bulk_insert(table("sports", ...), [{...}, {...}])``. The
 project model adds the rows up per table; a single row (a default administrator) does not make a lookup table.
 
 A model names its table with SQLAlchemy's ``__tablename__`` or a Django ``Meta.db_table``
@@ -29,7 +30,8 @@ from pathlib import Path
 from backend_lint.analysis.ast_helpers import callee_name
 
 _INSERT = re.compile(
-    r"""\bINSERT\s+INTO\s+["`]?(\w+)["`]?\s*\([^()]*\)\s*VALUES\s*((?:\([^()]*(?:\([^()]*\)[^()]*)*\)\s*,?\s*)+)""",
+    r"""\bINSERT\s+INTO\s+(?:["`]?\w+["`]?\.)?["`]?(\w+)["`]?\s*"""
+    r"""\([^()]*\)\s*VALUES\s*((?:\([^()]*(?:\([^()]*\)[^()]*)*\)\s*,?\s*)+)""",
     re.IGNORECASE,
 )
 _ROW = re.compile(r"\)\s*,\s*\(")

@@ -35,7 +35,8 @@ import ast
 import re
 from typing import Optional
 
-from backend_lint.analysis.admin_only import admin_guard, admin_only, admin_only_class
+from backend_lint.analysis.admin_guards import admin_guard, refusing_helpers
+from backend_lint.analysis.admin_only import admin_only, admin_only_class
 from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.facts import file_fact
@@ -175,12 +176,17 @@ def _created_model(call: ast.Call) -> Optional[str]:
     func = call.func
     if isinstance(func, ast.Name) and func.id[:1].isupper():
         return func.id
+    if isinstance(func, ast.Attribute) and func.attr[:1].isupper() and isinstance(func.value, ast.Name) \
+            and func.value.id[:1].islower():
+        return func.attr  # ``models.App(...)``: a class called through its module
     if isinstance(func, ast.Attribute) and func.attr in ("create", "get_or_create", "update_or_create"):
         base = func.value
         if isinstance(base, ast.Attribute) and base.attr == "objects":
             base = base.value
         if isinstance(base, ast.Name) and base.id[:1].isupper():
             return base.id
+        if isinstance(base, ast.Attribute) and base.attr[:1].isupper():
+            return base.attr  # ``models.App.objects.create(...)``: the same model through its module
     return None
 
 
@@ -199,7 +205,7 @@ class UnboundedQuery(Rule):
     triggers = ("get", "GET", "route", "View", "api_view")
     needs = (handler_for, query_call, query_of, response_flow, query_sink, sql_text, drf_pagination, bounds_rows,
              filters_to_one_parent, bindings_of, _narrowing_subclasses, module_roles, seeded_table,
-             staff_app, _admin_created_models, method_does)
+             staff_app, _admin_created_models, method_does, refusing_helpers)
     module_facts = (test_support,)
     options = (
         Option(
@@ -260,10 +266,10 @@ class UnboundedQuery(Rule):
                 return  # a sliced queryset (``Order.objects.all()[:100]``) or something not known
             query = query_of(source, ctx)
             if query is None or not _is_collection(query, source, ctx) or _small_table(query) \
-                    or (query.model is not None and query.model in _admin_created_models(ctx)):
+                    or _admin_created(query, ctx):
                 return
             self.report(ctx, source, query=written(source), handler=node.name,
-                        unless=(*unless, *_lookup_table(query.model, ctx), *_staff_app(ctx)))
+                        unless=(*unless, *_lookup_table(_model(query), ctx), *_staff_app(ctx)))
         elif (not drf and isinstance(model := attributes.get("model"), ast.Name) and "get_queryset" not in methods
               and not _small_model(model.id) and model.id not in _admin_created_models(ctx)):
             self.report(ctx, model, query=f"{model.id}.objects.all", handler=node.name,
@@ -285,7 +291,7 @@ class UnboundedQuery(Rule):
             return
         label = f"{handler.class_.name}.{function.name}" if handler.class_ is not None else function.name
         if _lists_everything(ctx, function.name) or admin_only(handler, moderators=True) \
-                or admin_guard(function, node, refusing=True):
+                or admin_guard(function, node, refusing=True, ctx=ctx):
             return  # (a guard at the top of the body, ``if not user.has_perm("x.can_manage_y"): raise ...``)
         sink = query_sink(ctx, node)
         if sink is not None and sink.sql:
@@ -303,7 +309,7 @@ class UnboundedQuery(Rule):
             _children_of_one_object(query, ctx) or _narrowed_after(node, ctx)
         ):
             return
-        if _small_table(query) or (query.model is not None and query.model in _admin_created_models(ctx)):
+        if _small_table(query) or _admin_created(query, ctx):
             return
         if not (_is_collection(query, node, ctx) and _reaches_response(node, query, ctx, function)):
             return
@@ -312,7 +318,7 @@ class UnboundedQuery(Rule):
             return  # ``User.lastseen >= now - timedelta(minutes=15)``: the rows of a short recent window
         recent = (recent_time(window),) if isinstance(window, str) else ()
         self.report(ctx, node, query=written(node), handler=label,
-                    unless=(*_lookup_table(query.model, ctx), *_staff_app(ctx), *recent,
+                    unless=(*_lookup_table(_model(query), ctx), *_staff_app(ctx), *recent,
                             *_paging_helpers(node, ctx, function)))
 
 
@@ -325,9 +331,31 @@ def _lists_everything(ctx: FileContext, *names: str) -> bool:
     return bool(words & _FULL_LISTING_WORDS)
 
 
+def _model(query: Query) -> Optional[str]:
+    """The model a query reads, however the code names it: ``Language`` (imported by name) or ``models.Language``
+    (through its module, as arches writes every query): the query model reads only a bare name, so the qualified
+    spelling is read here from the manager's receiver (``models.Language.objects``)."""
+    if query.model is not None or query.framework != DJANGO or not query.calls:
+        return query.model
+    current: ast.expr = query.calls[0]
+    while isinstance(current, ast.Call) and isinstance(current.func, ast.Attribute):
+        current = current.func.value
+        if isinstance(current, ast.Attribute) and current.attr == "objects":
+            name = dotted_name(current.value)
+            return name if name and name.rpartition(".")[2][:1].isupper() else None
+    return None
+
+
 def _small_table(query: Query) -> bool:
     """``Rank.objects.filter(is_tab=True)``: a table of a few administrator-edited choices."""
-    return query.model is not None and _small_model(query.model.rpartition(".")[2])
+    model = _model(query)
+    return model is not None and _small_model(model.rpartition(".")[2])
+
+
+def _admin_created(query: Query, ctx: FileContext) -> bool:
+    """The query's model (by its class name, however qualified) is made in this module only by administrators."""
+    model = _model(query)
+    return model is not None and model.rpartition(".")[2] in _admin_created_models(ctx)
 
 
 def _lookup_table(model: Optional[str], ctx: FileContext) -> tuple[ProjectFact, ...]:

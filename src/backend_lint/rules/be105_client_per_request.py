@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import ast
 
-from backend_lint.analysis.admin_only import admin_branch, admin_only, admin_router, admin_routers
+from backend_lint.analysis.admin_guards import admin_branch
+from backend_lint.analysis.admin_only import admin_only, admin_router, admin_routers
 from backend_lint.analysis.entrypoints import in_cli_context
 from backend_lint.analysis.facts import node_fact
 from backend_lint.analysis.handlers import handler_for

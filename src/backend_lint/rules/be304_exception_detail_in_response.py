@@ -37,7 +37,8 @@ import re
 from typing import Optional
 
 from backend_lint.analysis.admin_declarations import handler_admin_facts
-from backend_lint.analysis.admin_only import admin_guard, admin_only
+from backend_lint.analysis.admin_guards import admin_guard, refusing_helpers
+from backend_lint.analysis.admin_only import admin_only
 from backend_lint.analysis.ast_helpers import callee_name, under_if
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.error_answers import (
@@ -253,7 +254,7 @@ class ExceptionDetailInResponse(Rule):
     name = "exception-detail-in-response"
     message = "`{detail}` of a caught exception goes into the response; log it and return a generic message"
     triggers = ("except",)
-    needs = (handler_for, bindings_of, resolve_class, class_chain, removes_named_file, is_upload)
+    needs = (handler_for, bindings_of, resolve_class, class_chain, removes_named_file, is_upload, refusing_helpers)
     builtin_leaks: FileState[list[tuple[ast.AST, str, frozenset[str], tuple[ProjectFact, ...]]]] = FileState(list)
     """``(node, detail, builtin types)`` of leaks decided at the end of the module."""
     raised_here: FileState[set[str]] = FileState(set)
@@ -387,7 +388,7 @@ def _operator_only(ctx: FileContext) -> bool:
     if handler is None:
         return False
     clause = ctx.scope.except_handler
-    return admin_only(handler) or (clause is not None and admin_guard(handler.function, clause))
+    return admin_only(handler) or (clause is not None and admin_guard(handler.function, clause, ctx=ctx))
 
 
 def _removes_requested_file(ctx: FileContext) -> bool:
