@@ -493,6 +493,95 @@ def test_a_session_mounted_with_a_timeout_adapter_of_another_module(tmp_path: Pa
     assert result.stdout.decode().count("BE201") == 4, result.stdout.decode()
 
 
+NAMESPACE_ADAPTERS = {
+    "pyproject.toml": '[project]\nname = "hub"\nversion = "1"\n',
+    "hub/utils/__init__.py": "",
+    "hub/utils/requests.py": """\
+        from requests.adapters import HTTPAdapter
+
+
+        class CustomHTTPAdapter(HTTPAdapter):
+            def __init__(self, default_timeout, retries):
+                self.default_timeout = default_timeout
+                super().__init__(max_retries=retries)
+
+            def send(self, *args, **kwargs):
+                if kwargs.get("timeout") is None:
+                    kwargs["timeout"] = self.default_timeout
+                return super().send(*args, **kwargs)
+
+
+        class PlainAdapter(HTTPAdapter):
+            pass
+    """,
+    "hub/stores/__init__.py": "",
+    "hub/stores/http.py": """\
+        from functools import cached_property
+
+        import requests
+
+        from hub.utils.requests import CustomHTTPAdapter, PlainAdapter
+
+
+        class Store:
+            def __init__(self, url):
+                self.url = url
+                self.session = requests.Session()
+                self.session.mount(self.url, CustomHTTPAdapter(10, 3))
+
+            def post(self, data):
+                return self.session.post(self.url, json=data)
+
+
+        class Action:
+            @cached_property
+            def session(self):
+                session = requests.Session()
+                adapter = CustomHTTPAdapter(10, 3)
+                session.mount("https://", adapter)
+                return session
+
+            def trigger(self, url):
+                return self.session.post(url)
+
+
+        class Search:
+            def _build(self, url):
+                session = requests.Session()
+                session.mount(url, CustomHTTPAdapter(10, 3))
+                return session
+
+            @property
+            def search_session(self):
+                return self._build("https://search.internal")
+
+            def run(self):
+                return self.search_session.get("https://search.internal/jobs")
+
+
+        class Plain:
+            @cached_property
+            def session(self):
+                session = requests.Session()
+                adapter = PlainAdapter()
+                session.mount("https://", adapter)
+                return session
+
+            def trigger(self, url):
+                return self.session.post(url)
+    """,
+}
+
+
+def test_an_adapter_of_a_namespace_folder_through_a_local_and_a_property(tmp_path: Path) -> None:
+    """BE201 trusts the project's timeout adapter imported through a top-level folder without ``__init__.py``
+    (zentral's ``from zentral.utils.requests import CustomHTTPAdapter``), given its timeout positionally,
+    mounted through a local, on a session made in a ``cached_property`` or a property returning a factory's
+    session; an adapter that sets no timeout, mounted the same way, keeps the finding."""
+    root = write_project(tmp_path, NAMESPACE_ADAPTERS)
+    assert findings_of(root, "BE201") == {("hub/stores/http.py", 53)}
+
+
 def test_a_same_module_helper_that_calls_the_mailer(tmp_path: Path) -> None:
     """A handler's helper of its own module that sends nothing itself but calls the mailer of another module:
     the project model follows it and BE206 reports the call of the helper; alone, the file cannot tell."""

@@ -210,10 +210,11 @@ def session_mounts(ctx: FileContext) -> SessionMounts:
         adapter: Optional[str] = None
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "mount" \
                 and len(node.args) >= 2:
-            if _adapter_sets_timeout(node.args[1], classes):
+            made = _adapter_made(node.args[1], owner)
+            if _adapter_sets_timeout(made, classes):
                 receiver = dotted_name(node.func.value)
-            elif isinstance(node.args[1], ast.Call):
-                adapter = ctx.imports.resolve(node.args[1].func)
+            elif isinstance(made, ast.Call):
+                adapter = ctx.imports.resolve(made.func)
         elif isinstance(node, ast.Assign) and _partial_with_timeout(node.value):
             receiver = next(
                 (dotted_name(t.value) for t in node.targets if isinstance(t, ast.Attribute) and t.attr == "request"),
@@ -356,7 +357,35 @@ def _session_matches(call: ast.Call, ctx: FileContext, found: Mounts) -> bool:
             return True
     elif (ctx.scope.function, receiver) in found or (ctx.tree, receiver) in found:
         return True
-    return any(_value_has_timeout(value, ctx, found) for value in _assigned_values(func.value, ctx))
+    if any(_value_has_timeout(value, ctx, found) for value in _assigned_values(func.value, ctx)):
+        return True
+    return _property_has_timeout(func.value, ctx, found)
+
+
+_PROPERTIES = ("property", "cached_property")
+
+
+def _property_has_timeout(expr: ast.expr, ctx: FileContext, found: Mounts) -> bool:
+    """``self.session`` where ``session`` is a property (``property``, ``functools``' or Django's
+    ``cached_property``) of the class that returns a local it gave a timeout (mounted an adapter that sets one),
+    or the session of a factory of the file that does (``return self._build_session(...)``)."""
+    if not isinstance(expr, ast.Attribute):
+        return False
+    owner = instance_class(expr.value, ctx.scope)
+    if owner is None:
+        return False
+    for statement in owner.node.body:
+        if (
+            isinstance(statement, ast.FunctionDef) and statement.name == expr.attr
+            and any((dotted_name(d) or "").rpartition(".")[2] in _PROPERTIES for d in statement.decorator_list)
+        ):
+            returned = [value for value in ast.walk(statement) if isinstance(value, ast.Return) and value.value]
+            return bool(returned) and all(
+                (isinstance(r.value, ast.Name) and (statement, r.value.id) in found)
+                or (isinstance(r.value, ast.Call) and _value_has_timeout(r.value, ctx, found))
+                for r in returned
+            )
+    return False
 
 
 def _assigned_values(expr: ast.expr, ctx: FileContext) -> list[ast.expr]:
@@ -400,6 +429,20 @@ def _method_holding(cls: ast.ClassDef, node: ast.expr) -> Optional[ast.AST]:
         ):
             return statement
     return None
+
+
+def _adapter_made(adapter: ast.expr, owner: ast.AST) -> ast.expr:
+    """The adapter a ``mount`` gets: the call itself, or the one call a local of the same function (or module)
+    was assigned (``adapter = CustomHTTPAdapter(10, 3); session.mount("https://", adapter)``)."""
+    if not isinstance(adapter, ast.Name):
+        return adapter
+    values = [
+        node.value for node in ast.walk(owner)
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == adapter.id for t in node.targets)
+    ]
+    calls = {ast.dump(value.func) for value in values if isinstance(value, ast.Call)}
+    return values[0] if len(values) >= 1 and len(calls) == 1 and all(isinstance(v, ast.Call) for v in values) \
+        else adapter
 
 
 def _adapter_sets_timeout(adapter: ast.expr, classes: dict[str, ast.ClassDef]) -> bool:

@@ -6,6 +6,9 @@ over a relation whose columns the query itself names reads nothing a migration c
 id) AS``) or whose body lists its columns (``WITH releases AS (SELECT rl.id AS release_id, ...)``), and a relation
 of the database's own catalog (``pg_timezone_names``, ``pg_catalog.pg_settings``, ``information_schema.columns``,
 ``sqlite_master``): the catalog's shape is fixed by the database version, not by the application's migrations.
+A function call in ``FROM`` (``SELECT * FROM TRIM(%s)``, ``generate_series(...)``, a project function that
+``RETURNS BOOLEAN`` or ``RETURNS TABLE(...)``) reads the function's declared result, its interface, not a table:
+no table row is fetched whole (a function declared ``RETURNS SETOF some_table`` is not told apart).
 
 The rule is about *which relation the star reads*, so it applies to every spelling: a bare ``*`` reads every
 relation of its ``FROM`` clause (all of them must be such relations), a qualified ``releases.*`` reads the one
@@ -50,6 +53,9 @@ _CONDITION = re.compile(r"\b(?:ON|USING)\b", re.IGNORECASE)
 _RELATION = re.compile(r"\s*(?:LATERAL\s+|ONLY\s+)?([\w\"`\[\]]+(?:\.[\w\"`\[\]]+)*)(?:\s+(?:AS\s+)?([\w\"`]+))?\s*$",
                        re.IGNORECASE)
 _DERIVED = re.compile(r"\s*(?:LATERAL\s+)?\(", re.IGNORECASE)
+_FUNCTION = re.compile(r"\s*(?:LATERAL\s+|ROWS\s+FROM\s*)?([\w\"`]+(?:\.[\w\"`]+)*)\s*\(", re.IGNORECASE)
+"""A function call in ``FROM`` (``TRIM(%s)``, ``unnest(%s)``, ``generate_series(1, 10)``, the project's
+``__get_nodegroup_tree_by_graph(%s)``): its columns are the function's declared result, not a table's."""
 _DERIVED_ALIAS = re.compile(r"\s*(?:AS\s+)?([\w\"`]+)", re.IGNORECASE)
 
 
@@ -189,6 +195,12 @@ def from_relations(text: str, from_position: int, ctes: dict[str, bool]) -> list
             close = item.find(")", derived.end())
             alias = _DERIVED_ALIAS.match(item, close + 1) if close >= 0 else None
             relations.append(Relation(None, alias.group(1) if alias else None, True))
+            continue
+        function = _FUNCTION.match(item)
+        if function:
+            close = item.find(")", function.end())
+            alias = _DERIVED_ALIAS.match(item, close + 1) if close >= 0 else None
+            relations.append(Relation(None, alias.group(1) if alias else function.group(1), True))
             continue
         named = _RELATION.match(item)
         if named is None:

@@ -86,3 +86,32 @@ def startup_only_facts(ctx: FileContext) -> tuple[ProjectFact, ...]:
             and any(statement is function for statement in owner.body)):
         return (startup_only(f"{ctx.module}.{owner.name}.{function.name}"),)
     return ()
+
+
+_TASK_STARTS = ("create_task", "ensure_future", "start_soon", "start_background_task")
+
+
+def before_serving(node: ast.AST, ctx: FileContext) -> bool:
+    """``node`` runs in a start-up hook itself (not in a function nested in it) before the application serves
+    anything: anywhere in an ``on_event("startup")`` handler, before the ``yield`` of a ``lifespan`` (an Alembic
+    upgrade at start-up, BE204). The server takes no request until the hook returns or yields, so blocking the
+    loop there stalls nothing. Not when the hook has started a task of its own earlier (``create_task``): that
+    task would share the blocked loop."""
+    function = ctx.scope.function
+    if not isinstance(function, _FUNCTIONS) or not any(function is hook for hook in startup_hooks(ctx)):
+        return False
+    line = getattr(node, "lineno", 0)
+    stack: list[ast.AST] = list(function.body)
+    while stack:
+        child = stack.pop()
+        if isinstance(child, (*_FUNCTIONS, ast.Lambda, ast.ClassDef)):
+            continue
+        at = getattr(child, "lineno", None)
+        if at is not None and at <= line:
+            if isinstance(child, (ast.Yield, ast.YieldFrom)) and at < line:
+                return False
+            if isinstance(child, ast.Call) and callee_name(child) in _TASK_STARTS and at < line:
+                return False
+        stack.extend(ast.iter_child_nodes(child))
+    return True
+

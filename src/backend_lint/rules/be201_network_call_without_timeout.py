@@ -52,6 +52,7 @@ from backend_lint.analysis.http_clients import (
 from backend_lint.analysis.module_roles import documentation_example, module_roles
 from backend_lint.analysis.project.conditions import ProjectFact, requests_timeout_patched, sets_timeout, unreferenced
 from backend_lint.analysis.project.imported import absolute_name
+from backend_lint.analysis.project.roots import first_party
 from backend_lint.analysis.request_targets import (
     bytes_sources,
     connect_only_probe,
@@ -74,10 +75,17 @@ _MANAGEMENT_COMMAND = "/management/commands/"
 
 
 def _absolute_names(ctx: FileContext, names: list[str]) -> list[str]:
-    """The adapter classes of the file's own top-level package among ``names`` (relative imports resolved)."""
+    """The project's adapter classes among ``names`` (relative imports resolved): of the file's own top-level
+    package, or of a first-party folder of the project (a top-level namespace folder without ``__init__.py``:
+    zentral's ``from zentral.utils.requests import CustomHTTPAdapter``)."""
     package = ctx.module.partition(".")[0]
     found = (absolute_name(ctx, name) for name in names)
-    return [name for name in found if package and name is not None and name.partition(".")[0] == package]
+    return [
+        name for name in found
+        if name is not None and (
+            (package and name.partition(".")[0] == package) or first_party(ctx.display_path, name.partition(".")[0])
+        )
+    ]
 
 
 def _literal_sets(call: ast.Call, keyword: str) -> bool:

@@ -13,7 +13,9 @@ that only its main guard reaches (:func:`.hand_run_scripts.run_by_hand`: a load 
 are left alone: no request waits on their event loop. So are migration code (run once by the deploy, in its own
 process: :func:`.module_roles.in_migration`) and a coroutine that is the only task of its program's loop
 (:func:`.sole_task.sole_task`: only the main guard reaches it, through ``asyncio.run``, and nothing there starts
-a second task), unless another module imports it.
+a second task), unless another module imports it. Nor is a call in a start-up hook itself before it lets the
+application serve (:func:`.startup_hooks.before_serving`: a ``lifespan`` before its ``yield``, an
+``on_event("startup")`` handler): no request is served until it ends.
 
 The fix turns a ``time.sleep(x)`` statement into ``await asyncio.sleep(x)``, adding ``import asyncio``;
 not in a module that imports trio, anyio or curio, where asyncio's sleep would be the wrong one.
@@ -40,6 +42,7 @@ from backend_lint.analysis.http_clients import might_be
 from backend_lint.analysis.module_roles import in_migration, module_roles
 from backend_lint.analysis.project.conditions import unreferenced
 from backend_lint.analysis.sole_task import sole_task
+from backend_lint.analysis.startup_hooks import before_serving
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 from backend_lint.finding import Applicability, Finding
@@ -83,6 +86,8 @@ class BlockingCallInAsync(Rule):
         if ctx.is_test_file or roles.for_tests or in_cli_context(ctx.scope, ctx) or in_migration(ctx):
             return  # no request waits on this loop: a test's own coroutine, a command line program's one run,
             # a migration run once by the deploy in its own process
+        if before_serving(node, ctx):
+            return  # a lifespan before its yield, a start-up handler: the app serves no request yet
         script = run_by_hand(ctx, ctx.scope)
         if script == ():
             return  # a developer's script run by hand: its loop serves no request

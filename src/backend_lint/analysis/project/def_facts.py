@@ -129,8 +129,15 @@ class DefFacts:
         return any(self.method_does(base, method, effect, depth + 1) for base in found.bases)
 
     def sets_timeout(self, qualified: str, depth: int = 0) -> bool:
-        """The class ``qualified`` (through re-exports) or one of its bases of the project names a timeout."""
+        """The class ``qualified`` (through re-exports) or one of its bases of the project names a timeout.
+
+        An import through a top-level namespace folder (``zentral.utils.requests`` where ``zentral/`` has no
+        ``__init__.py``, so the project knows the module as ``utils.requests``) is found by its shorter ends."""
         found = self.definition(qualified)[1]
+        head, _, rest = qualified.partition(".")
+        while found is None and head and depth == 0 and "." in rest:
+            found = self.definition(rest)[1]
+            head, _, rest = rest.partition(".")
         if found is None or depth > MAX_DEPTH:
             return False
         return found.timeout or any(self.sets_timeout(base, depth + 1) for base in found.bases)
