@@ -170,7 +170,11 @@ def lifted(node: ast.expr, parents: dict[ast.AST, ast.AST], *kinds: type) -> ast
 
 def assigned_name(value: ast.expr, parents: dict[ast.AST, ast.AST]) -> Optional[str]:
     """The one name ``value`` is assigned to (``doc = <value>``), else ``None``."""
-    parent = parents.get(value)
+    return assigned_by(parents.get(value), value)
+
+
+def assigned_by(parent: Optional[ast.AST], value: ast.expr) -> Optional[str]:
+    """The one name the statement ``parent`` assigns ``value`` to, whole (``doc = <value>``), else ``None``."""
     if isinstance(parent, ast.Assign) and parent.value is value and len(parent.targets) == 1 \
             and isinstance(parent.targets[0], ast.Name):
         return parent.targets[0].id

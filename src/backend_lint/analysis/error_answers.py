@@ -29,7 +29,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Optional
 
-from backend_lint.analysis.ast_helpers import callee_name, own_nodes
+from backend_lint.analysis.ast_helpers import assigned_by, callee_name, own_nodes
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.facts import reads
 
@@ -46,13 +46,10 @@ _REASON_ATTRIBUTES = frozenset({"message", "status"})
 def discarded_response(call: ast.Call, ctx: FileContext) -> bool:
     """``call`` (the node being visited) is the whole value of ``name = call`` and the enclosing function never
     reads ``name``: the response is built and dropped."""
-    parent = ctx.parent
+    name = assigned_by(ctx.parent, call)
     function = ctx.scope.function
-    if not (isinstance(parent, ast.Assign) and parent.value is call and len(parent.targets) == 1
-            and isinstance(parent.targets[0], ast.Name)
-            and isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef))):
+    if name is None or not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return False
-    name = parent.targets[0].id
     return not any(  # nested functions included: a closure may read it
         isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load)
         for node in ast.walk(function)

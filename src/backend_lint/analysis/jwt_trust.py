@@ -20,7 +20,7 @@ import ast
 import re
 from typing import TYPE_CHECKING, Optional
 
-from backend_lint.analysis.ast_helpers import callee_name, own_nodes
+from backend_lint.analysis.ast_helpers import assigned_by, callee_name, own_nodes
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.facts import reads
 
@@ -64,13 +64,10 @@ def reads_only_timing(call: ast.Call, ctx: FileContext) -> bool:
     """Only timing claims are read of the decoded token, directly or through the one local holding it."""
     if _reads_timing(call, ctx):
         return True
-    parent = ctx.parent_of(call)
+    name = assigned_by(ctx.parent_of(call), call)
     function = ctx.scope.function
-    if not (isinstance(parent, ast.Assign) and parent.value is call and len(parent.targets) == 1
-            and isinstance(parent.targets[0], ast.Name)
-            and isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef))):
+    if name is None or not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return False
-    name = parent.targets[0].id
     if bindings_of(ctx, function).single_value(name) is not call:
         return False
     uses = timing = 0  # later nodes have no parent yet: count the reads from above
