@@ -40,11 +40,10 @@ def _direct(expr: ast.expr, classes: frozenset[str]) -> bool:
 @file_fact()
 def class_name_members(ctx: FileContext) -> frozenset[str]:
     """Names of methods and properties of the file's classes whose every ``return`` gives a class name."""
-    classes = frozenset(node.name for node in ast.walk(ctx.tree) if isinstance(node, ast.ClassDef))
+    class_defs = [node for node in ast.walk(ctx.tree) if isinstance(node, ast.ClassDef)]
+    classes = frozenset(node.name for node in class_defs)
     found: set[str] = set()
-    for node in ast.walk(ctx.tree):
-        if not isinstance(node, ast.ClassDef):
-            continue
+    for node in class_defs:
         for member in node.body:
             if not isinstance(member, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 continue

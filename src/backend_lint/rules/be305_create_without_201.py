@@ -36,7 +36,16 @@ from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.effects import CREATES, ENQUEUES, SIDE_RECORDS, handler_effects, words
 from backend_lint.analysis.handler_body import handler_body
 from backend_lint.analysis.handler_types import Route
-from backend_lint.analysis.handlers import DJANGO, DRF, FASTAPI, FLASK, FRAMEWORK_MODULES, Handler, handler_for
+from backend_lint.analysis.handlers import (
+    DJANGO,
+    DRF,
+    FASTAPI,
+    FLASK,
+    FRAMEWORK_MODULES,
+    Handler,
+    handler_for,
+    handler_model,
+)
 from backend_lint.analysis.included_routes import included_app_objects
 from backend_lint.analysis.project.conditions import ProjectFact, does, route_words, test_support
 from backend_lint.analysis.project.imported import absolute_name
@@ -68,12 +77,8 @@ def _toggles_state(ctx: FileContext, handler: Handler) -> bool:
     verbs = {words_[-1] for words_ in (_fixed_words(path) for path in handler.paths) if words_}
     if not verbs:
         return False
-    others: list[str] = []
-    for function in ast.walk(ctx.tree):
-        if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) and function is not handler.function:
-            other = handler_for(ctx, function)
-            if other is not None:
-                others.extend(other.paths)
+    others = [path for function, other in handler_model(ctx).handlers.items() if function is not handler.function
+              for path in other.paths]
     for verb in verbs:
         if len(verb) < 3 or not any(_fixed_words(path)[-1:] == [f"un{verb}"] for path in others):
             continue
