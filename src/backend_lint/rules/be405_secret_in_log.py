@@ -32,7 +32,7 @@ from typing import Any, Optional
 
 from backend_lint.analysis.ast_helpers import concatenated_parts, own_nodes, under_if
 from backend_lint.analysis.bindings import bindings_of
-from backend_lint.analysis.handler_types import FRAMEWORK_MODULES
+from backend_lint.analysis.credential_tokens import bare_token, credential_token
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.lexer_tokens import lexer_token
 from backend_lint.analysis.loggers import (
@@ -51,6 +51,7 @@ from backend_lint.analysis.module_roles import in_migration, module_roles
 from backend_lint.analysis.parsed_text import parsed_piece
 from backend_lint.analysis.project.conditions import url_address
 from backend_lint.analysis.refused_secrets import refused_lookup
+from backend_lint.analysis.request_reads import REQUEST_NAMES, REQUEST_PARTS, read_from_request
 from backend_lint.analysis.resolve import lookup
 from backend_lint.analysis.scopes import Scope
 from backend_lint.analysis.secret_names import name_of, secret_word, split_identifier, unqualified_words
@@ -96,12 +97,7 @@ _DECODED_CLAIMS = re.compile(
 )
 """Origins of a decoded JWT's claims (``jwt.decode(...)``, ``jose.jwt.get_unverified_claims(...)``, a project
 function returning one): a dict of ``sub``, ``exp``, ``jti``..., not the signed token string."""
-_REQUEST_NAMES = frozenset({"request", "req"})
-_REQUEST_PARTS = frozenset({"headers", "cookies", "COOKIES", "META"})
 _WHOLE_REQUEST = "<request>"
-_WEB_MODULES = frozenset({*FRAMEWORK_MODULES, "werkzeug", "tornado", "sanic", "falcon", "pyramid", "http", "httpx",
-                          "requests", "grpc", "channels", "ninja", "django_ninja"})
-"""Where an HTTP request's class comes from: a ``request`` annotated with one of theirs is the request."""
 _SETUP_WORDS = frozenset({"install", "setup", "bootstrap", "onboarding"})
 """A token named for installing or setting up (``first_install_token``) is a one-time code printed for the operator
 to type in: published by design."""
@@ -189,7 +185,7 @@ class SecretInLog(Rule):
     needs = (
         logger_kind, logging_call_kind, origin, bindings_of, path_arguments, attributes_read, lookup, refused_lookup,
         shown_to_operator, module_roles, in_migration, lexer_token, parsed_piece,
-        from_url_path, url_address,
+        from_url_path, url_address, credential_token, read_from_request,
     )
     options = (
         Option(
@@ -330,12 +326,12 @@ class SecretInLog(Rule):
 def _whole_request_part(expr: ast.expr) -> bool:
     """``request.headers``, ``request.cookies``, ``request.COOKIES`` or ``request.META`` logged whole: they carry
     the ``Authorization`` header and the session cookie."""
-    if not isinstance(expr, ast.Attribute) or expr.attr not in _REQUEST_PARTS:
+    if not isinstance(expr, ast.Attribute) or expr.attr not in REQUEST_PARTS:
         return False
     base = expr.value
     if isinstance(base, ast.Attribute) and isinstance(base.value, ast.Name) and base.value.id == "self":
         base = ast.Name(base.attr)
-    return isinstance(base, ast.Name) and base.id in _REQUEST_NAMES
+    return isinstance(base, ast.Name) and base.id in REQUEST_NAMES
 
 
 def _authorization_absent(call: ast.Call, ctx: FileContext) -> bool:
@@ -384,6 +380,8 @@ def _credential_value(value: ast.expr, name: str, ctx: FileContext) -> bool:
     function opens (``KEY_FILE``), not a message constant (``TOKEN_EXPIRED = "token has expired"``), not an
     ACME challenge token."""
     raw = _unwrap(value)
+    if bare_token(name) and not credential_token(raw, ctx):
+        return False  # just *token*: a credential only where its origin or use shows one
     if secret_word(name.rstrip("="), {"token"}) == "token" and (
         _acme_module(ctx) or _SETUP_WORDS & set(split_identifier(name))
     ):
@@ -401,7 +399,7 @@ def _credential_value(value: ast.expr, name: str, ctx: FileContext) -> bool:
         return False  # a uuid, or a piece or spelling of one (``str(uuid.uuid4())[:8]``): a marker, not a key
     if _DECODED_CLAIMS.search(made):
         return False  # the claims a JWT decoder returns: the payload without its signature grants nothing
-    if _names_session_id(name.rstrip("=")) and not _read_from_request(raw, ctx):
+    if _names_session_id(name.rstrip("=")) and not read_from_request(raw, ctx):
         return False
     function = ctx.scope.function
     if ast.dump(raw) in path_arguments(ctx, function or ctx.scope.class_ or ctx.tree):
@@ -544,48 +542,6 @@ def _acme_module(ctx: FileContext) -> bool:
 def _names_session_id(name: str) -> bool:
     words = unqualified_words(name)  # session_id_str: the id as text
     return words[-2:] == ["session", "id"] or (bool(words) and words[-1] == "sessionid")
-
-
-def _read_from_request(expr: ast.expr, ctx: FileContext, hops: int = 0) -> bool:
-    """The value is read from the request (``request.cookies["sessionid"]``, ``req.session_id``, a header), or
-    is a local made from one."""
-    current: ast.AST = expr
-    while True:
-        if isinstance(current, ast.Call):
-            current = current.func
-        elif isinstance(current, ast.Subscript):
-            current = current.value
-        elif isinstance(current, ast.Attribute):
-            if current.attr in _REQUEST_PARTS or current.attr in _REQUEST_NAMES:
-                return True
-            current = current.value
-        else:
-            break
-    if not isinstance(current, ast.Name):
-        return False
-    function = ctx.scope.function
-    if current.id in _REQUEST_NAMES:
-        return not _other_request_type(current.id, function, ctx)
-    if hops or function is None or isinstance(function, ast.Lambda):
-        return False
-    local = bindings_of(ctx, function).single_value(current.id)
-    return local is not None and _read_from_request(local, ctx, hops + 1)
-
-
-def _other_request_type(name: str, function: Optional[ast.AST], ctx: FileContext) -> bool:
-    """``request`` is a parameter annotated with a class that no web framework defines (``request:
-    ClaudeTurnRequest`` imported from the project): a message of the application, not the HTTP request, so its
-    ``session_id`` is no session cookie."""
-    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        return False
-    param = bindings_of(ctx, function).params.get(name)
-    annotation = param.annotation if param is not None else None
-    if annotation is None:
-        return False
-    qualified = ctx.imports.resolve(annotation)
-    if qualified is None:  # a class of this module (``@dataclass class ClaudeTurnRequest``)
-        return isinstance(annotation, ast.Name) and annotation.id in bindings_of(ctx, ctx.tree).defined
-    return qualified.partition(".")[0] not in _WEB_MODULES
 
 
 def _logged_by_choice(call: ast.Call, ctx: FileContext) -> bool:
