@@ -36,7 +36,8 @@ def exchanges_authorization_code(ctx: FileContext, function: ast.AST) -> bool:
     docstring)."""
     for node in own_nodes(function):
         if isinstance(node, ast.Dict) and any(
-            isinstance(key, ast.Constant) and _code_grant(key.value, value) for key, value in zip(node.keys, node.values)
+            isinstance(key, ast.Constant) and _code_grant(key.value, value)
+            for key, value in zip(node.keys, node.values)
         ):
             return True
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "dict" and any(
