@@ -577,3 +577,43 @@ def test_pages_of_namespace_packages_are_followed_to_their_generic_views(tmp_pat
         (os.path.join("server", "realms", "urls.py"), 7),
         (os.path.join("console", "contrib", "santa", "urls.py"), 8),
     }
+
+
+HTMX_UI = {
+    "alerts/__init__.py": "",
+    "alerts/htmx/__init__.py": "",
+    "alerts/htmx/views.py": """\
+        from django.http import JsonResponse
+        from django.views.decorators.http import require_POST
+        from django_htmx.http import HttpResponseClientRefresh
+
+
+        @require_POST
+        def incident_update(request, action):
+            for incident in request.POST.getlist("incident_ids"):
+                apply_action(incident, action)
+            return HttpResponseClientRefresh()
+
+
+        @require_POST
+        def incident_update_json(request, action):
+            return JsonResponse({"done": action})
+    """,
+    "alerts/htmx/urls.py": """\
+        from django.urls import path
+
+        from alerts.htmx import views
+
+        urlpatterns = [
+            path("update/<str:action>/", views.incident_update),
+            path("api/update/<str:action>/", views.incident_update_json),
+        ]
+    """,
+}
+
+
+def test_htmx_views_that_refresh_the_page_are_pages(tmp_path: Path) -> None:
+    """A view answering django-htmx's ``HttpResponseClientRefresh()`` steers the browser's page as a redirect does
+    after a form post: the UI's URL, left alone; the JSON route beside it is still reported."""
+    found = findings_of(write_project(tmp_path, HTMX_UI), "BE302")
+    assert found == {(os.path.join("alerts", "htmx", "urls.py"), 7)}

@@ -41,6 +41,7 @@ from backend_lint.analysis.converted_values import converted_where_read, decoded
 from backend_lint.analysis.facts import node_fact
 from backend_lint.analysis.handlers import AIOHTTP, DJANGO, DRF, FASTAPI, FLASK, LITESTAR, Handler
 from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.page_responses import HTMX_PAGE_RESPONSES
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
@@ -63,7 +64,7 @@ _TRANSPARENT_CALLS = frozenset({
 _HTML_CALLS = frozenset({
     "render", "render_template", "render_template_string", "render_to_response", "render_to_string", "redirect",
     "TemplateResponse", "HttpResponseRedirect", "form_valid", "form_invalid", "get_context_data",
-    "render_app_template",
+    "render_app_template", *HTMX_PAGE_RESPONSES,
 })
 _FORM_ATTRIBUTES = {DJANGO: ("POST", "FILES"), DRF: ("POST", "FILES"), FLASK: ("form", "files")}
 _SCHEMA_SUFFIXES = ("Form", "Schema", "Serializer", "Validator", "Model", "Request", "Input", "Payload", "In",

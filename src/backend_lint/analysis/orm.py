@@ -50,7 +50,8 @@ QUERYSET_METHODS = {
     "extra", "defer", "only", "using", "select_for_update", "raw", "get", "create", "get_or_create",
     "update_or_create", "bulk_create", "bulk_update", "count", "in_bulk", "iterator", "latest", "earliest",
     "first", "last", "aggregate", "exists", "contains", "update", "delete", "explain", "afirst", "aget",
-    "acount", "aexists", "acreate", "alast", "aupdate", "adelete", "aaggregate",
+    "acount", "aexists", "acreate", "alast", "aupdate", "adelete", "aaggregate", "aearliest", "alatest",
+    "aget_or_create", "aupdate_or_create", "ain_bulk", "acontains", "aiterator", "abulk_create", "abulk_update",
     # SQLAlchemy Query / Result
     "filter_by", "join", "outerjoin", "options", "limit", "offset", "one", "one_or_none", "scalar", "scalars",
     "scalar_one", "scalar_one_or_none", "group_by", "having", "where", "execution_options", "unique",
@@ -76,7 +77,10 @@ SINGLE_ROW = {"get", "first", "last", "one", "one_or_none", "scalar", "scalar_on
               "fetchone", "fetchrow", "fetchval", "fetch_one", "fetch_val", "get_or_404", "first_or_404",
               "one_or_404", "earliest", "latest", "count", "exists", "aggregate", "get_one", "get_or_create",
               "update_or_create", "create", "update", "delete", "in_bulk"}
-"""Calls that end a chain with one row or one value, not a collection."""
+SINGLE_ROW |= {"aget", "afirst", "alast", "aearliest", "alatest", "acount", "aexists", "aaggregate", "aget_or_create",
+               "aupdate_or_create", "acreate", "aupdate", "adelete", "ain_bulk"}
+"""Calls that end a chain with one row or one value, not a collection; Django's async forms too (``aget``,
+``acount``, ``aexists``: the same query, awaited)."""
 BOUNDING = {"limit", "paginate", "slice", "fetchmany", "first", "iterator_chunk"}
 
 

@@ -24,6 +24,7 @@ from backend_lint.analysis.ast_helpers import callee_name, own_nodes
 from backend_lint.analysis.facts import file_fact, reads
 from backend_lint.analysis.handlers import handler_model
 from backend_lint.analysis.page_answers import answers_page_through_helpers
+from backend_lint.analysis.page_responses import HTMX_PAGE_RESPONSES
 from backend_lint.analysis.project.extract import renders_template
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ def page_handler(ctx: FileContext, handler: Handler) -> bool:
 
 
 def _redirects(name: str) -> bool:
-    return name.startswith("redirect") or name == "HttpResponseRedirect"
+    return name.startswith("redirect") or name == "HttpResponseRedirect" or name in HTMX_PAGE_RESPONSES
 
 
 @file_fact(reads=(handler_model, answers_page_through_helpers))

@@ -18,7 +18,9 @@ row: Langflow's start-up bundles), everything made once (module level, app start
 function, which are not handlers), a client made only on a miss of a module-level cache the handler fills
 (``if _key_cache: return ...`` first, ``_key_cache = key`` after the fetch: about once per process,
 :mod:`backend_lint.analysis.memoised`), sessions taken from a pool (``pool.acquire()``, ``SessionLocal()``),
-``sqlite3`` (a file, not a server), tests, test support, examples, migrations and command line code.
+an OAuth redirect callback that trades the authorization code for tokens (``"grant_type": "authorization_code"``:
+one exchange per user authorization, :mod:`backend_lint.analysis.oauth_flows`), ``sqlite3`` (a file, not a
+server), tests, test support, examples, migrations and command line code.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from backend_lint.analysis.facts import node_fact
 from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.memoised import made_on_cache_miss
 from backend_lint.analysis.module_roles import in_migration, module_roles
+from backend_lint.analysis.oauth_flows import exchanges_authorization_code
 from backend_lint.analysis.project.conditions import cli_module, test_support
 from backend_lint.analysis.service_code import in_service_code
 from backend_lint.context import FileContext
@@ -125,7 +128,7 @@ class ClientPerRequest(Rule):
     message = "`{call}` makes a new {what} {where}; create it once per process and reuse it"
     triggers = _TRIGGERS
     needs = (handler_for, module_roles, in_migration, in_service_code, in_cli_context, _leaves_early,
-             _over_configuration, admin_routers, made_on_cache_miss)
+             _over_configuration, admin_routers, made_on_cache_miss, exchanges_authorization_code)
     module_facts = (test_support, cli_module)
 
     @visits(ast.Call)
@@ -144,6 +147,8 @@ class ClientPerRequest(Rule):
                 return  # an operator's one-off action ("verify connection", "load from URL"), not request traffic
             if made_on_cache_miss(ctx, function, node):
                 return  # only on a miss of a module-level cache the handler fills: about once per process
+            if exchanges_authorization_code(ctx, function):
+                return  # an OAuth redirect callback: one exchange per user authorization, not request traffic
             where = f"in handler `{function.name}` on every request"
         elif ctx.scope.loops and not any(_leaves_early(ctx, loop) or _over_configuration(ctx, loop)
                                          for loop in ctx.scope.loops) and in_service_code(ctx):

@@ -28,6 +28,7 @@ from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.loopback import loopback_constants
 from backend_lint.analysis.module_roles import module_roles, says_development_only
 from backend_lint.analysis.orm import model_relations
+from backend_lint.analysis.page_responses import HTMX_PAGE_RESPONSES
 from backend_lint.analysis.project.def_effects import EffectReader
 from backend_lint.analysis.project.roots import resolve_relative
 from backend_lint.analysis.project.summary import DefSummary, ModuleSummary, RouterInclude, UrlEntry, UrlInclude
@@ -61,7 +62,7 @@ BUILT_BY = "?built-by"
 spectacular.get_drf_settings"}`` (:attr:`.summary.DefSummary.returned_settings`)."""
 _HTML_CALLS = frozenset({
     "render", "render_to_response", "render_to_string", "TemplateResponse", "redirect", "HttpResponseRedirect",
-    "render_template", "url_for_redirect",
+    "render_template", "url_for_redirect", *HTMX_PAGE_RESPONSES,
 })
 _HTML_ATTRIBUTES = frozenset({"template_name", "form_class", "success_url", "template_name_suffix"})
 _HTML_NAMES = tuple(sorted(_HTML_CALLS | _HTML_ATTRIBUTES))

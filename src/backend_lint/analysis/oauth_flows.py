@@ -1,0 +1,47 @@
+"""Handlers that finish an OAuth authorization: they exchange the authorization code the provider sent back.
+
+An OAuth redirect callback runs once each time a user authorizes an application (links a connector, signs in
+through a provider): the provider redirects the browser to it with a one-time ``code``, and the handler trades
+that code for tokens in one POST to the provider's token endpoint. Its traffic is the number of authorizations,
+not the number of requests the service serves, so a client made for that one exchange is not a connection pool
+thrown away per request (BE105). What marks the handler is the exchange itself, whatever the route or provider
+is called: a mapping the handler builds with ``"grant_type": "authorization_code"`` (a dict literal or
+``dict(grant_type="authorization_code", ...)``), which is the token request RFC 6749 section 4.1.3 defines. A
+``refresh_token`` grant is left out: a refresh runs each time a token expires, for every user, on the request
+path.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from backend_lint.analysis.ast_helpers import own_nodes
+from backend_lint.analysis.facts import node_fact
+
+if TYPE_CHECKING:
+    from backend_lint.context import FileContext
+
+_GRANT = "grant_type"
+_CODE_GRANT = "authorization_code"
+
+
+def _code_grant(key: object, value: ast.expr) -> bool:
+    return key == _GRANT and isinstance(value, ast.Constant) and value.value == _CODE_GRANT
+
+
+@node_fact()
+def exchanges_authorization_code(ctx: FileContext, function: ast.AST) -> bool:
+    """Whether ``function`` builds an OAuth token request for the authorization-code grant (see the module
+    docstring)."""
+    for node in own_nodes(function):
+        if isinstance(node, ast.Dict) and any(
+            isinstance(key, ast.Constant) and _code_grant(key.value, value)
+            for key, value in zip(node.keys, node.values)
+        ):
+            return True
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "dict" and any(
+            _code_grant(keyword.arg, keyword.value) for keyword in node.keywords
+        ):
+            return True
+    return False
