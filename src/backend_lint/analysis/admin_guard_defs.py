@@ -35,6 +35,7 @@ holds and nothing changes.
 from __future__ import annotations
 
 import ast
+import re
 from typing import TYPE_CHECKING, Optional, Union
 
 from backend_lint.analysis.admin_guards import _ADMIN_FLAGS, _leaves, _refuses_unless_admin
@@ -63,6 +64,41 @@ def admin_guard_def(node: ast.AST) -> bool:
     return _guard_function(node) or _guarding_decorator(node, depth=2)
 
 
+_FLAG = re.compile(
+    r"^(?:is_?|role_?|has_?)?(?:super_?admin|admin|administrator|superuser|super_user|staff|sys_?admin"
+    r"|system_admin|site_admin|platform_admin|instance_admin)(?:_?user|_?role)?$", re.IGNORECASE)
+"""An administrator's flag by its shape, however spelled: ``is_admin``, ``role_admin()`` (calibre-web),
+``isAdmin``, ``is_platform_admin``, ``is_superuser``, ``is_staff``; not a tenant's (``is_org_admin``) nor one
+joined to another case (``is_admin_or_owner``)."""
+
+
+def _flag(expr: ast.expr) -> bool:
+    """An administrator's flag of an account (not a setting in capitals: langflow's ``auth_settings.SUPERUSER``
+    is the configured superuser's name)."""
+    name = _tail(expr)
+    return name in _ADMIN_FLAGS or (not name.isupper() and bool(_FLAG.match(name)))
+
+
+def _chain(expr: ast.expr) -> list[str]:
+    """The names of ``current_user.role.name``: ``["current_user", "role", "name"]`` (calls looked through)."""
+    names: list[str] = []
+    while True:
+        if isinstance(expr, ast.Call):
+            expr = expr.func
+        elif isinstance(expr, ast.Attribute):
+            names.append(expr.attr)
+            expr = expr.value
+        elif isinstance(expr, ast.Name):
+            names.append(expr.id)
+            return names[::-1]
+        else:
+            return names[::-1]
+
+
+def _role(expr: ast.expr) -> bool:
+    return any("role" in name.lower() for name in _chain(expr))
+
+
 def _tail(expr: ast.expr) -> str:
     """The last name of ``user.is_admin``, ``session.get_user().is_admin``, ``is_superuser()``."""
     if isinstance(expr, ast.Call):
@@ -86,14 +122,35 @@ def _implies_admin(test: ast.expr) -> bool:
         return _implies_admin(test.args[0])
     if isinstance(test, ast.Compare) and len(test.ops) == 1:
         sides = [test.left, test.comparators[0]]
-        role = any("role" in _tail(side).lower() for side in sides)
+        role = any(_role(side) for side in sides)
         if isinstance(test.ops[0], ast.Eq):
             return role and any(_admin_role(side) for side in sides)
         if isinstance(test.ops[0], ast.In) and isinstance(test.comparators[0], (ast.List, ast.Tuple, ast.Set)):
             elts = test.comparators[0].elts
             return role and bool(elts) and all(_admin_role(item) for item in elts)
         return False
-    return _tail(test) in _ADMIN_FLAGS
+    return _flag(test)
+
+
+def _not_admin(test: ast.expr) -> bool:
+    """The test holds whenever the caller is no administrator: ``not <admin test>``, a role compared unequal to
+    an administrator's (``current_user.role.name != "Administrator"``, ``role not in ("admin",)``), or a
+    disjunction one of whose parts is such a test (``not user.is_authenticated or not user.is_admin``)."""
+    if _refuses_unless_admin(test):
+        return True
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return _implies_admin(test.operand)
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or):
+        return any(_not_admin(value) for value in test.values)
+    if isinstance(test, ast.Compare) and len(test.ops) == 1:
+        sides = [test.left, test.comparators[0]]
+        role = any(_role(side) for side in sides)
+        if isinstance(test.ops[0], ast.NotEq):
+            return role and any(_admin_role(side) for side in sides)
+        if isinstance(test.ops[0], ast.NotIn) and isinstance(test.comparators[0], (ast.List, ast.Tuple, ast.Set)):
+            elts = test.comparators[0].elts
+            return role and bool(elts) and all(_admin_role(item) for item in elts)
+    return False
 
 
 def _admin_role(expr: ast.expr) -> bool:
@@ -117,14 +174,21 @@ def _refusal(statement: ast.stmt, returns_refuse: bool) -> bool:
     if not (isinstance(statement, ast.If) and not statement.orelse and statement.body):
         return False
     last = statement.body[-1]
-    if not _leaves(last) or (isinstance(last, ast.Return) and not returns_refuse):
+    if not _leaves(last) or (isinstance(last, ast.Return) and not returns_refuse) or _invalid_value(last):
         return False
-    return _refuses_unless_admin(statement.test) or _negates_admin(statement.test)
+    return _not_admin(statement.test)
 
 
-def _negates_admin(test: ast.expr) -> bool:
-    """``not (user.is_authenticated and user.is_admin)``: the negation of a test that implies administrator."""
-    return isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and _implies_admin(test.operand)
+_VALUE_ERRORS = frozenset({"ValueError", "TypeError", "KeyError", "LookupError", "AssertionError", "RuntimeError"})
+"""Errors about a value, not a refusal of the caller: tracecat's ``demote_superuser`` raises ``ValueError`` when
+the user it was asked to demote is no superuser."""
+
+
+def _invalid_value(statement: ast.stmt) -> bool:
+    """``raise ValueError(...)``: the statement raises an error about a value, not one that refuses access."""
+    if not isinstance(statement, ast.Raise) or statement.exc is None:
+        return False
+    return _tail(statement.exc) in _VALUE_ERRORS
 
 
 def _preparation(statement: ast.stmt) -> bool:
@@ -147,7 +211,7 @@ def _guard_function(function: Function) -> bool:
             return True
         if not _preparation(statement) or _returns_in(statement):
             break
-    if not body or not _leaves(body[-1]) or isinstance(body[-1], ast.Return):
+    if not body or not _leaves(body[-1]) or isinstance(body[-1], ast.Return) or _invalid_value(body[-1]):
         return False
     returns = [node for statement in body for node in _own_nodes(statement) if isinstance(node, ast.Return)]
     return bool(returns) and all(_under_admin_test(ret, body) for ret in returns)
