@@ -110,6 +110,13 @@ def _tail(expr: ast.expr) -> str:
     return ""
 
 
+def passes_admin_test(decorator: ast.expr) -> bool:
+    """``@user_passes_test(lambda u: u.is_staff)``: Django's decorator given a test that holds only for
+    administrators (the spelled-out ``@staff_member_required``); ``lambda u: u.is_active`` is not one."""
+    return isinstance(decorator, ast.Call) and _tail(decorator.func) == "user_passes_test" and bool(decorator.args) \
+        and isinstance(decorator.args[0], ast.Lambda) and _implies_admin(decorator.args[0].body)
+
+
 def _implies_admin(test: ast.expr) -> bool:
     """The test holds only for administrators: an admin flag (``user.is_staff``, ``is_superuser()``), a role
     compared equal to ``"admin"`` (or in a collection of administrators' roles), ``bool(...)`` of such a test,
