@@ -38,6 +38,7 @@ import ast
 import re
 from typing import TYPE_CHECKING, Optional
 
+from backend_lint.analysis.admin_guard_defs import passes_admin_test
 from backend_lint.analysis.admin_guards import _write_permission
 from backend_lint.analysis.facts import file_fact
 from backend_lint.analysis.handler_types import Handler
@@ -303,7 +304,7 @@ def admin_only(handler: Handler, moderators: bool = False) -> bool:
         if names_admin(decorator, words) or _requires_write_permission(decorator, moderators) \
                 or _requires_admin(decorator, words) \
                 or _requires_admin_role(decorator, words) or requires_group(decorator) \
-                or _method_decorates_admin(decorator, words):
+                or _method_decorates_admin(decorator, words) or passes_admin_test(decorator):
             return True
         if isinstance(decorator, ast.Call) and _admin_dependencies(decorator):
             return True

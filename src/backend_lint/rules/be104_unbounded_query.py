@@ -35,6 +35,7 @@ import ast
 import re
 from typing import Optional
 
+from backend_lint.analysis.admin_guard_defs import admin_guard_facts, class_guard_facts
 from backend_lint.analysis.admin_guards import admin_guard, refusing_helpers
 from backend_lint.analysis.admin_only import admin_only, admin_only_class
 from backend_lint.analysis.ast_helpers import callee_name
@@ -59,6 +60,7 @@ from backend_lint.analysis.project.conditions import (
     ProjectFact,
     does,
     drf_pagination,
+    guards_admins,
     method_does,
     recent_time,
     seeded_table,
@@ -203,7 +205,7 @@ class UnboundedQuery(Rule):
     triggers = ("get", "GET", "route", "View", "api_view")
     needs = (handler_for, query_call, query_of, response_flow, query_sink, sql_text, drf_pagination, bounds_rows,
              filters_to_one_parent, bindings_of, _narrowing_subclasses, module_roles, seeded_table,
-             staff_app, _admin_created_models, method_does, refusing_helpers)
+             staff_app, _admin_created_models, method_does, refusing_helpers, guards_admins)
     module_facts = (test_support,)
     options = (
         Option(
@@ -267,11 +269,12 @@ class UnboundedQuery(Rule):
                     or _admin_created(query, ctx):
                 return
             self.report(ctx, source, query=written(source), handler=node.name,
-                        unless=(*unless, *_lookup_table(_model(query), ctx), *_staff_app(ctx)))
+                        unless=(*unless, *_lookup_table(_model(query), ctx), *_staff_app(ctx),
+                                *class_guard_facts(ctx, node)))
         elif (not drf and isinstance(model := attributes.get("model"), ast.Name) and "get_queryset" not in methods
               and not _small_model(model.id) and model.id not in _admin_created_models(ctx)):
             self.report(ctx, model, query=f"{model.id}.objects.all", handler=node.name,
-                        unless=(*_lookup_table(model.id, ctx), *_staff_app(ctx)))
+                        unless=(*_lookup_table(model.id, ctx), *_staff_app(ctx), *class_guard_facts(ctx, node)))
 
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
@@ -296,7 +299,8 @@ class UnboundedQuery(Rule):
             provenance = sql_text(sink.sql[0], ctx)
             if provenance is not None:
                 if _unbounded_sql(node, sink, provenance.text, ctx, function):
-                    self.report(ctx, node, query=written(node), handler=label)
+                    self.report(ctx, node, query=written(node), handler=label,
+                                unless=admin_guard_facts(ctx, handler, node))
                 return
         if not isinstance(func, ast.Attribute):
             return
@@ -317,7 +321,7 @@ class UnboundedQuery(Rule):
         recent = (recent_time(window),) if isinstance(window, str) else ()
         self.report(ctx, node, query=written(node), handler=label,
                     unless=(*_lookup_table(_model(query), ctx), *_staff_app(ctx), *recent,
-                            *_paging_helpers(node, ctx, function)))
+                            *_paging_helpers(node, ctx, function), *admin_guard_facts(ctx, handler, node)))
 
 
 def _lists_everything(ctx: FileContext, *names: str) -> bool:

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import ast
 
+from backend_lint.analysis.admin_guard_defs import admin_guard_facts
 from backend_lint.analysis.admin_guards import admin_branch
 from backend_lint.analysis.admin_only import admin_only, admin_router, admin_routers
 from backend_lint.analysis.entrypoints import in_cli_context
@@ -35,7 +36,7 @@ from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.memoised import made_on_cache_miss
 from backend_lint.analysis.module_roles import in_migration, module_roles
 from backend_lint.analysis.oauth_flows import exchanges_authorization_code
-from backend_lint.analysis.project.conditions import cli_module, test_support
+from backend_lint.analysis.project.conditions import ProjectFact, cli_module, guards_admins, test_support
 from backend_lint.analysis.service_code import in_service_code
 from backend_lint.context import FileContext
 from backend_lint.rule import Rule, visits
@@ -128,7 +129,7 @@ class ClientPerRequest(Rule):
     message = "`{call}` makes a new {what} {where}; create it once per process and reuse it"
     triggers = _TRIGGERS
     needs = (handler_for, module_roles, in_migration, in_service_code, in_cli_context, _leaves_early,
-             _over_configuration, admin_routers, made_on_cache_miss, exchanges_authorization_code)
+             _over_configuration, admin_routers, made_on_cache_miss, exchanges_authorization_code, guards_admins)
     module_facts = (test_support, cli_module)
 
     @visits(ast.Call)
@@ -142,6 +143,7 @@ class ClientPerRequest(Rule):
         if roles.for_tests or roles.example or in_migration(ctx) or in_cli_context(ctx.scope, ctx):
             return
         handler = handler_for(ctx, function)
+        guards: tuple[ProjectFact, ...] = ()
         if handler is not None:
             if admin_only(handler) or admin_router(ctx, handler) or admin_branch(function, node, ctx.parent_of):
                 return  # an operator's one-off action ("verify connection", "load from URL"), not request traffic
@@ -150,10 +152,11 @@ class ClientPerRequest(Rule):
             if exchanges_authorization_code(ctx, function):
                 return  # an OAuth redirect callback: one exchange per user authorization, not request traffic
             where = f"in handler `{function.name}` on every request"
+            guards = admin_guard_facts(ctx, handler, node)
         elif ctx.scope.loops and not any(_leaves_early(ctx, loop) or _over_configuration(ctx, loop)
                                          for loop in ctx.scope.loops) and in_service_code(ctx):
             where = "on every pass of a loop"
         else:
             return
-        self.report(ctx, node, call=f"{called}()", what=what, where=where)
+        self.report(ctx, node, call=f"{called}()", what=what, where=where, unless=guards)
 

@@ -37,6 +37,7 @@ import re
 from typing import Optional
 
 from backend_lint.analysis.admin_declarations import handler_admin_facts
+from backend_lint.analysis.admin_guard_defs import admin_guard_facts
 from backend_lint.analysis.admin_guards import admin_guard, refusing_helpers
 from backend_lint.analysis.admin_only import admin_only
 from backend_lint.analysis.ast_helpers import callee_name, under_if
@@ -54,6 +55,7 @@ from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.input_errors import converts_upload, says_input_error, validates_only
 from backend_lint.analysis.project.conditions import (
     ProjectFact,
+    guards_admins,
     raises_message,
     single_account_app,
     test_support,
@@ -254,7 +256,8 @@ class ExceptionDetailInResponse(Rule):
     name = "exception-detail-in-response"
     message = "`{detail}` of a caught exception goes into the response; log it and return a generic message"
     triggers = ("except",)
-    needs = (handler_for, bindings_of, resolve_class, class_chain, removes_named_file, is_upload, refusing_helpers)
+    needs = (handler_for, bindings_of, resolve_class, class_chain, removes_named_file, is_upload, refusing_helpers,
+             guards_admins)
     builtin_leaks: FileState[list[tuple[ast.AST, str, frozenset[str], tuple[ProjectFact, ...]]]] = FileState(list)
     """``(node, detail, builtin types)`` of leaks decided at the end of the module."""
     raised_here: FileState[set[str]] = FileState(set)
@@ -408,8 +411,9 @@ def _refutations(ctx: FileContext, client_error: bool) -> tuple[ProjectFact, ...
     message of its own (:func:`~backend_lint.analysis.error_answers.refusal_callee`)."""
     function = ctx.scope.function
     handler = handler_for(ctx, function) if function is not None else None
-    facts = (single_account_app(), *handler_admin_facts(ctx, handler)) if handler is not None else ()
     clause = ctx.scope.except_handler
+    facts = (single_account_app(), *handler_admin_facts(ctx, handler),
+             *admin_guard_facts(ctx, handler, clause)) if handler is not None else ()
     attempt = ctx.parent_of(clause) if clause is not None else None
     if client_error and clause is not None and isinstance(attempt, ast.Try) and _catches_exception(clause):
         callee = refusal_callee(attempt, ctx)

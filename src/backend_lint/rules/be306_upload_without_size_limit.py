@@ -23,11 +23,18 @@ from __future__ import annotations
 
 import ast
 
+from backend_lint.analysis.admin_guard_defs import admin_guard_facts
 from backend_lint.analysis.admin_only import admin_only, route_owners
 from backend_lint.analysis.handler_body import handler_body
 from backend_lint.analysis.handlers import DJANGO, DRF, FASTAPI, FLASK, LITESTAR, STARLETTE, handler_for
 from backend_lint.analysis.module_roles import module_roles
-from backend_lint.analysis.project.conditions import ProjectFact, admin_only_app, test_support, upload_limit
+from backend_lint.analysis.project.conditions import (
+    ProjectFact,
+    admin_only_app,
+    guards_admins,
+    test_support,
+    upload_limit,
+)
 from backend_lint.analysis.uploads import app_upload_limits, is_upload
 from backend_lint.context import FileContext
 from backend_lint.rule import Rule, visits
@@ -56,7 +63,8 @@ class UploadWithoutSizeLimit(Rule):
     name = "upload-without-size-limit"
     message = "`{call}` {effect} an uploaded file with no size limit; cap the upload size first"
     triggers = ("UploadFile", "files", "FILES")
-    needs = (handler_for, handler_body, module_roles, is_upload, app_upload_limits, upload_limit, admin_only_app)
+    needs = (handler_for, handler_body, module_roles, is_upload, app_upload_limits, upload_limit, admin_only_app,
+             guards_admins)
     module_facts = (test_support,)
 
     @visits(ast.Call)
@@ -89,5 +97,6 @@ class UploadWithoutSizeLimit(Rule):
         owners = route_owners(handler, ctx.module) if family == "flask" else None
         if owners is not None and len(owners) == 1:
             unless = (*unless, admin_only_app(next(iter(owners))))
+        unless = (*unless, *admin_guard_facts(ctx, handler, node))
         effect = "reads all of" if func.attr == "read" else "writes all of"
         self.report(ctx, node, unless=unless, call=f"{ctx.segment(func)}()", effect=effect)

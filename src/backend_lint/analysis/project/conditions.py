@@ -64,6 +64,7 @@ CATCHES_ALL = "catches-all"
 PLAIN_CLASS = "plain-class"
 ADMIN_ONLY_NAME = "admin-only-name"
 ADMIN_PERMISSION = "admin-permission"
+ADMIN_GUARD = "admin-guard"
 RAISES_MESSAGE = "raises-message"
 SINGLE_ACCOUNT_APP = "single-account-app"
 LOOPBACK_CONSTANT = "loopback-constant"
@@ -80,7 +81,7 @@ KINDS = frozenset({
     ADMIN_ONLY_APP, LIMITS_ATTEMPTS, DOES, RELATION, RUNS_QUERY, REQUESTS_TIMEOUT_PATCHED, ABSENT,
     UNIQUE_RECORD, CHECKS_UNIQUE, UNREFERENCED, DEVELOPMENT_ONLY, SETS_TIMEOUT, SERVED_BY_WSGI,
     GENERATED_UPLOAD, SEEDED_TABLE, STAFF_APP, COMPARED_DEFAULT, CATCHES_ALL, PLAIN_CLASS, CHECKOUT_LINK,
-    CLI_COMMAND_CLASS, ADMIN_ONLY_NAME, ADMIN_PERMISSION, RAISES_MESSAGE, METHOD_DOES,
+    CLI_COMMAND_CLASS, ADMIN_ONLY_NAME, ADMIN_PERMISSION, ADMIN_GUARD, RAISES_MESSAGE, METHOD_DOES,
     SINGLE_ACCOUNT_APP, DJANGO_USERNAMES, LOOPBACK_CONSTANT, RECENT_TIME, STARTUP_ONLY, LINT_UNSELECTED, XHR_VIEW,
     QUIET_JOBS, URL_ADDRESS, UNIMPORTED_FUNCTION,
 })
@@ -449,6 +450,15 @@ def admin_permission(qualified: str) -> ProjectFact:
     attribute, through re-exports of the class) is given by default to administrators' groups only
     (BE304; :mod:`backend_lint.analysis.admin_declarations`)."""
     return ProjectFact(ADMIN_PERMISSION, (qualified,))
+
+
+@project_fact
+def guards_admins(qualified: str) -> ProjectFact:
+    """The project's function or class ``qualified`` (``app.deps.get_current_superuser``, ``api.permissions.IsStaff``,
+    through re-exports) lets only administrators through: a guard that raises unless an administrator's flag
+    holds, a decorator whose wrapper calls the view only then, a DRF permission class answering with the flag
+    (BE104, BE105, BE304, BE306; :mod:`backend_lint.analysis.admin_guard_defs`)."""
+    return ProjectFact(ADMIN_GUARD, (qualified,))
 
 
 @project_fact

@@ -15,6 +15,7 @@ from bisect import bisect_left
 from typing import TYPE_CHECKING, Any, Optional, Union
 
 from backend_lint.analysis.admin_declarations import admin_only_names, admin_permissions, single_account
+from backend_lint.analysis.admin_guard_defs import GUARD_WORDS, admin_guard_def
 from backend_lint.analysis.admin_only import admin_hooked_objects
 from backend_lint.analysis.ast_helpers import assigned_values, own_nodes
 from backend_lint.analysis.catch_all import catches_everything
@@ -297,7 +298,8 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
     relations = model_relations(ctx)
     uploads = generated_upload_fields(ctx) if "upload_to" in ctx.source else {}
     unique_lines = word_lines(ctx).words(CHECK_WORDS) if mentions_uniqueness(ctx.source) else []
-    raises = not skip and "raise Exception(" in ctx.source
+    raises, guards = (not skip and "raise Exception(" in ctx.source,
+                      not skip and any(word in lowered for word in GUARD_WORDS))
     html: dict[int, bool] = {}  # id of a definition -> it renders HTML (only those that mention a name)
     for _, node in reversed(defs):  # a class's methods before the class: it reuses their answers
         if html_lines is None or (html_lines and _spans_word_line(node, html_lines)):
@@ -317,6 +319,7 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
                 found.admin_permissions = admin_permissions(node, ctx.source)
         else:
             found.raises_message = raises and raises_own_message(node)
+        found.admin_guard = guards and admin_guard_def(node)
         if reads_key:
             found.headers = _key_headers(node)
         found.renders_html = html.get(id(node), False)

@@ -81,6 +81,10 @@ class DefSummary:
     admin_permissions: list[str] = field(default_factory=list)
     """A class's attributes bound to a permission only administrators hold by default (OctoPrint's
     ``Permissions.SETTINGS``), sorted (:func:`backend_lint.analysis.admin_declarations.admin_permissions`)."""
+    admin_guard: bool = False
+    """The function or class lets only administrators through (a guard that raises unless an administrator's flag
+    holds, a decorator guarding the view so, a DRF permission answering with the flag;
+    :func:`backend_lint.analysis.admin_guard_defs.admin_guard_def`)."""
     raises_message: bool = False
     """The function raises a plain ``Exception`` with a message of its own (a literal or an f-string) in its own
     body: a refusal written for its caller's client (BE304)."""
@@ -295,6 +299,7 @@ def _well_typed(summary: ModuleSummary) -> bool:
             and isinstance(item.returned_settings, dict)
             and isinstance(item.catches_all, bool) and isinstance(item.plain_class, bool)
             and _strings(item.admin_permissions) and isinstance(item.raises_message, bool)
+            and isinstance(item.admin_guard, bool)
             and isinstance(item.text_elements, list) and isinstance(item.runs_query, bool)
             and all(isinstance(index, int) and not isinstance(index, bool) for index in item.text_elements)
             for item in summary.defs.values()
