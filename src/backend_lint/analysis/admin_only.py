@@ -179,9 +179,25 @@ def _required_permissions(made: ast.expr) -> list[ast.expr]:
 
 def _requires_admin_permission(made: ast.expr) -> bool:
     """``require_permission(Permission.FULL_ADMIN_PANEL_ACCESS)``: every permission the dependency requires is
-    named for administrators."""
+    named for administrators; or ``require_role(["admin"])``: every role a role factory is given, written as
+    literal strings (alone or in a list or tuple), names an administrator (Frigate's upload endpoints)."""
     required = _required_permissions(made)
-    return bool(required) and all(names_admin(arg) for arg in required)
+    return (bool(required) and all(names_admin(arg) for arg in required)) or _requires_admin_roles(made)
+
+
+def _requires_admin_roles(made: ast.expr) -> bool:
+    if not isinstance(made, ast.Call) or made.keywords or not made.args:
+        return False
+    if "role" not in (dotted_name(made.func) or "").rpartition(".")[2].lower():
+        return False
+    roles: list[ast.expr] = []
+    for arg in made.args:
+        roles.extend(arg.elts if isinstance(arg, (ast.List, ast.Tuple)) else [arg])
+    return bool(roles) and all(
+        isinstance(role, ast.Constant) and isinstance(role.value, str)
+        and any(word in role.value.lower() for word in _ADMIN_WORDS)
+        for role in roles
+    )
 
 
 def _admin_path(handler: Handler) -> bool:
