@@ -1,6 +1,9 @@
 """The benchmark: backend-lint against the parse floor and its peers, on the same files, in one run.
 
-    python benchmarks/run.py [FOLDER] [--runs N] [--jobs N] [--skip SECTION ...]
+    python benchmarks/run.py [FOLDER] [--runs N] [--jobs N] [--skip SECTION ...] [--only SECTION ...]
+
+``--only warm`` measures just the two cache targets (the warm run against ruff's cold run, the run after
+editing one file against the warm run): one uncounted cold run fills the cache, and no floor is taken.
 
 FOLDER defaults to the pinned corpus of real backends (``../shared/corpus/fetch`` downloads it once and prints
 its folder). Every figure is the median wall time of ``--runs`` runs of a fresh process; the table gives
@@ -35,6 +38,8 @@ DEFAULT_CORPUS = Path.home() / ".cache" / "backend-lint-corpus" / "src"
 FETCH = REPO.parent / "shared" / "corpus" / "fetch"
 CACHE_DIR = ".backend_lint_cache"
 SECTIONS = ("floor", "check", "cache", "flake8", "peers", "fix", "memory")
+ONLY = (*SECTIONS[1:], "warm")
+"""What ``--only`` takes: the sections after the floor, and ``warm`` (the cache section without its cold rows)."""
 
 _FLOOR = r"""
 import ast, sys, time, warnings
@@ -194,6 +199,10 @@ class Bench:
             ratio = self.floor / row.median if row.median else 0
             cpu = statistics.median(row.cpu)
             cpu_ratio = self.floor_cpu / cpu if cpu else 0
+            if not self.lines:  # ``--only warm``: no floor was taken
+                out.append(f"| {row.label} | {row.median:.2f} | | | {cpu:.2f} | | {row.max_rss_kb / 1024:.0f} | "
+                           f"{row.note} |")
+                continue
             out.append(
                 f"| {row.label} | {row.median:.2f} | {speed:,.0f} | {ratio:.2f} | {cpu:.2f} | {cpu_ratio:.2f} | "
                 f"{row.max_rss_kb / 1024:.0f} | {row.note} |"
@@ -227,6 +236,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="runs of the slow measurements (flake8, bandit, fix); default: --runs")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="workers for the all-cores run")
     parser.add_argument("--skip", nargs="*", default=[], choices=SECTIONS, help="sections to leave out")
+    parser.add_argument("--only", nargs="*", default=[], choices=ONLY,
+                        help="run only these sections (``warm``: the warm and edit targets, no floor, no cold rows)")
     parser.add_argument("--warmup", type=int, default=1,
                         help="rounds run first and not counted (they compile the modules and fill file caches)")
     args = parser.parse_args(argv)
@@ -234,6 +245,10 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as scratch:
         bench = Bench(folder, args.runs, args.jobs, Path(scratch), args.warmup)
         print(f"measuring on {folder} ({bench.file_count} files)", file=sys.stderr)
+        if args.only == ["warm"]:
+            _warm(bench, folder)
+            print(bench.table())
+            return 0
         floor, _ = bench.rounds([
             Spec(FLOOR, note="in-process time (no interpreter start-up)", floor_setup=""),
             Spec("floor with backend-lint's GC threshold", note="in-process time (no interpreter start-up)",
@@ -241,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
         ])
         bench.floor, bench.floor_cpu = floor.median, statistics.median(floor.cpu)
         for section in SECTIONS[1:]:
-            if section not in args.skip:
+            if section not in args.skip and (not args.only or section in args.only):
                 SECTION_RUNNERS[section](bench, folder, args.slow_runs or args.runs)
     print(bench.table())
     return 0
@@ -285,6 +300,17 @@ def _edit_one_file(bench: Bench) -> Callable[[], None]:
 def _cache(bench: Bench, folder: Path, slow_runs: int) -> None:
     bench.rounds([Spec("`check` cold, writing the cache", [*CHECK, str(folder)], before=bench.clear_cache)])
     # The last cold run left the cache full: the warm rounds start from it.
+    _warm_rounds(bench, folder)
+
+
+def _warm(bench: Bench, folder: Path) -> None:
+    """``--only warm``: one cold run, not counted, fills the cache; then the warm rounds."""
+    bench.clear_cache()
+    _timed([*CHECK, str(folder)], bench.scratch)
+    _warm_rounds(bench, folder)
+
+
+def _warm_rounds(bench: Bench, folder: Path) -> None:
     specs = [
         Spec("`check` warm cache", [*CHECK, str(folder)]),
         Spec("`check` warm cache, one file edited", [*CHECK, str(folder)], before=_edit_one_file(bench),

@@ -284,3 +284,18 @@ def test_the_tool_fingerprint_follows_its_modules_without_reading_them(tmp_path:
     assert edited != before
     (package / "rules" / "be997.py").write_text("", encoding="utf-8")
     assert package_fingerprint(str(package)) not in (before, edited)
+
+
+def test_a_cache_file_is_written_as_one_compact_json_text() -> None:
+    """The entries are encoded a chunk at a time; the text is what encoding the whole file at once gives."""
+    import io
+
+    from backend_lint.cache import _CHUNK, _write_json
+
+    head = {"format": 1, "key": "k", "settled": {"/p": ["x", {"f": True}]}}
+    for count in (0, 1, _CHUNK, _CHUNK + 1, 3 * _CHUNK - 1):
+        files = {f"/project/m{number}.py": ["d" * 8, [["BE101", "n", "m\u00e9", 1, 2, 3, 4, 1, None, []]], None, None]
+                 for number in range(count)}
+        out = io.StringIO()
+        _write_json(out, head, files)
+        assert out.getvalue() == json.dumps({**head, "files": files}, separators=(",", ":"))

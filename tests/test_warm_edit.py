@@ -110,3 +110,50 @@ def test_an_edit_that_leaves_every_summary_as_it_was_reports_what_a_cold_run_doe
     assert {name for name in edited["modules"] if name.startswith("backend_lint.rules.")} == triggered
     rewritten = [path for path, modified in _shards(root).items() if shards.get(path) != modified]
     assert len(rewritten) == 1  # the edited file's new summary entry: one shard of the summary cache
+
+
+_CHECKED = """
+import contextlib, io, json, sys
+from backend_lint import runner
+from backend_lint.cli import main
+checked = []
+check_source = runner.Checker.check_source
+def recording(self, source, display_path="-"):
+    checked.append(display_path)
+    return check_source(self, source, display_path)
+runner.Checker.check_source = recording
+report = io.StringIO()
+with contextlib.redirect_stdout(report):
+    status = main(sys.argv[1:])
+print(json.dumps({"status": status, "report": report.getvalue(), "checked": checked, "modules": sorted(sys.modules)}))
+"""
+
+
+def _checked(root: Path) -> dict:
+    """The report of ``check`` (the cache on, one process), and the files it checked rather than took from the
+    cache."""
+    result = subprocess.run([sys.executable, "-c", _CHECKED, "check", "--output-format", "json", "-j", "1", "."],
+                            cwd=root, capture_output=True, env=ENV, timeout=600)
+    assert result.returncode == 0, result.stderr.decode()
+    return json.loads(result.stdout)
+
+
+def test_after_an_edit_only_the_edited_file_is_checked_and_the_report_is_a_cold_runs(tmp_path: Path) -> None:
+    """The edited file is the only one whose findings can change by its own text; the other files' findings can
+    change only through a project fact, and those are settled again from the model (their results are not
+    checked again). Each report equals the report of a run without the cache."""
+    root = _project(tmp_path, {**DJANGO, "shop/settings.py": DJANGO["shop/settings.py"].replace(_PAGINATOR, "")})
+    cold = _checked(root)
+    assert len(cold["checked"]) == len(list(root.rglob("*.py"))) and _unpaged(cold["report"])
+    assert _checked(root)["checked"] == []  # nothing changed: nothing checked
+    views = root / "shop/api/views.py"
+    views.write_text(views.read_text(encoding="utf-8") + "# reviewed\n", encoding="utf-8")
+    comment = _checked(root)
+    assert [os.path.normpath(path) for path in comment["checked"]] == [os.path.join("shop", "api", "views.py")]
+    assert comment["report"] == cold["report"] == _uncached(root)
+    settings = root / "shop/settings.py"
+    settings.write_text(textwrap.dedent(DJANGO["shop/settings.py"]), encoding="utf-8")  # a fact changes
+    fact = _checked(root)
+    assert [os.path.normpath(path) for path in fact["checked"]] == [os.path.join("shop", "settings.py")]
+    assert _INDEX in fact["modules"] and not _unpaged(fact["report"])  # views.py's finding settled again
+    assert fact["report"] == _uncached(root)

@@ -13,12 +13,14 @@ from pathlib import Path
 from typing import Optional
 from urllib.parse import urljoin
 
+from backend_lint.analysis.lazy_regex import lazy_compile
+
 SECTIONS = ("What it does", "Why it matters", "Example", "Use instead", "Fix", "Options", "Limitations",
             "References")
-_CODE_BLOCK = re.compile(r"^```(?P<lang>[\w-]*)[^\n]*\n(?P<body>.*?)^```\s*$", re.MULTILINE | re.DOTALL)
+_CODE_BLOCK = lazy_compile(r"^```(?P<lang>[\w-]*)[^\n]*\n(?P<body>.*?)^```\s*$", re.MULTILINE | re.DOTALL)
 META_CODES = frozenset({"BE000"})  # codes with a page but no rule class (BE000: --report-unused-noqa)
 DOCS_URL = "https://github.com/backend-lint/backend-lint/blob/main/rules/{code}.md"
-_RELATIVE_LINK = re.compile(r"\]\((?![a-z][a-z0-9+.-]*:|#)(?P<target>[^)\s]+)\)")
+_RELATIVE_LINK = lazy_compile(r"\]\((?![a-z][a-z0-9+.-]*:|#)(?P<target>[^)\s]+)\)")
 
 
 def pages_dir() -> Path:

@@ -16,11 +16,13 @@ import tokenize
 from dataclasses import dataclass
 from typing import Optional
 
-NOQA = re.compile(
+from backend_lint.analysis.lazy_regex import lazy_compile
+
+NOQA = lazy_compile(
     r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?",
     re.IGNORECASE,
 )
-_CODE = re.compile(r"[A-Z]+[0-9]+", re.IGNORECASE)
+_CODE = lazy_compile(r"[A-Z]+[0-9]+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,7 @@ def noqa_on(line_text: str, line: int) -> Optional[Noqa]:
     return Noqa(line, codes, match.start(), match.end())
 
 
-_NOSEC = re.compile(r"#\s*nosec\b(?P<codes>(?:[\s:,]*B[0-9]+)*)", re.IGNORECASE)
+_NOSEC = lazy_compile(r"#\s*nosec\b(?P<codes>(?:[\s:,]*B[0-9]+)*)", re.IGNORECASE)
 
 
 def reviewed_by_peer(lines: list[str], first: int, last: int, ruff: frozenset[str], bandit: frozenset[str]) -> bool:

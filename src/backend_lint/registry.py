@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-import re
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from backend_lint import rules as rules_package
+from backend_lint.analysis.lazy_regex import lazy_compile
 
 if TYPE_CHECKING:
     from backend_lint.rule import Rule
 
-_RULE_MODULE = re.compile(r"(be\d+)_\w+")
+_RULE_MODULE = lazy_compile(r"(be\d+)_\w+")
 
 
 @lru_cache(maxsize=1)

@@ -44,12 +44,13 @@ from backend_lint.analysis.facts import file_fact
 from backend_lint.analysis.handler_types import Handler
 from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.lazy_regex import lazy_compile
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
 
 _ADMIN_WORDS = ("admin", "superuser", "super_user", "staff_member", "management_access")
-_REQUIRING_MIXIN = re.compile(r"(?:staff|superuser|admin)\w*(?:required|only)", re.IGNORECASE)
+_REQUIRING_MIXIN = lazy_compile(r"(?:staff|superuser|admin)\w*(?:required|only)", re.IGNORECASE)
 """A base class named for the requirement it enforces: ``StaffRequiredMixin``, ``StaffuserRequiredMixin``,
 ``SuperuserRequiredMixin``, ``AdminRequiredMixin``, ``AdminOnlyMixin`` (not ``LoginRequiredMixin``)."""
 _BACK_OFFICE_WORDS = (*_ADMIN_WORDS, "moderator", "operator_role", "operator_required")
@@ -120,7 +121,7 @@ def _admin_dispatch(cls: ast.ClassDef, words: tuple[str, ...]) -> bool:
     )
 
 
-_GROUP_GATE = re.compile(r"(?:^|_)(?:groups?|in_groups?)_required$|^(?:require|requires)_groups?$")
+_GROUP_GATE = lazy_compile(r"(?:^|_)(?:groups?|in_groups?)_required$|^(?:require|requires)_groups?$")
 """A decorator named for membership of groups: arches' ``group_required``, ``groups_required``, ``require_group``."""
 
 

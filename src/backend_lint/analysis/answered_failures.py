@@ -23,16 +23,16 @@ Read with :mod:`backend_lint.analysis.fallbacks` (its :func:`~.fallbacks.is_deli
 from __future__ import annotations
 
 import ast
-import re
 from typing import TYPE_CHECKING
 
 from backend_lint.analysis.ast_helpers import callee_name, next_statement
+from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.secret_names import split_identifier
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
 
-_ERROR_CONSTANT = re.compile(r"HTTP_[45]\d\d|INTERNAL_SERVER_ERROR|SERVICE_UNAVAILABLE|BAD_GATEWAY|GATEWAY_TIMEOUT")
+_ERROR_CONSTANT = lazy_compile(r"HTTP_[45]\d\d|INTERNAL_SERVER_ERROR|SERVICE_UNAVAILABLE|BAD_GATEWAY|GATEWAY_TIMEOUT")
 _ERROR_CLASS_ENDS = ("ServerError", "ServiceUnavailable", "BadRequest", "NotFound", "Forbidden", "NotAllowed", "Gone")
 
 

@@ -29,10 +29,10 @@ from __future__ import annotations
 
 import ast
 import builtins
-import re
 from typing import Optional
 
 from backend_lint.analysis.ast_helpers import callee_name, own_nodes
+from backend_lint.analysis.lazy_regex import lazy_compile
 
 _INPUT_STATUSES = frozenset({400, 422})
 _REFUSAL_WORDS = ("invalid", "badrequest", "unprocessable")
@@ -56,7 +56,7 @@ def answers_service_refusal(function: ast.AST, reads: list[ast.expr]) -> bool:
     return False
 
 
-_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+_WORD = lazy_compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 _GENERIC_WORDS = frozenset({"invalid", "validation", "error", "exception", "data", "value"})
 
 

@@ -17,6 +17,7 @@ import ast
 import re
 from typing import TYPE_CHECKING
 
+from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.secret_names import split_identifier
 from backend_lint.analysis.settings import settings_module
 
@@ -64,12 +65,12 @@ def development_only(function: ast.AST) -> bool:
         and _requires_development(first.test.operand)
 
 
-_FOR_DEVELOPMENT = re.compile(
+_FOR_DEVELOPMENT = lazy_compile(
     r"^\s*(?:[\w-]+\s+){0,3}?settings\s+(?:used\s+)?for\s+(?:a\s+|the\s+)?(?:local\s+)?(?:development|dev)\b",
     re.IGNORECASE,
 )
 _DEV_WORDS = frozenset({"dev", "development"})
-_MENTIONS_DEVELOPMENT = re.compile(r"\b(?:local\s+development|development|dev\s+(?:clusters?|environments?|"
+_MENTIONS_DEVELOPMENT = lazy_compile(r"\b(?:local\s+development|development|dev\s+(?:clusters?|environments?|"
                                    r"set-?ups?|stacks?|servers?|instances?))\b", re.IGNORECASE)
 
 

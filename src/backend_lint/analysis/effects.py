@@ -51,6 +51,7 @@ from backend_lint.analysis.ast_helpers import body_of, callee_name
 from backend_lint.analysis.facts import node_fact
 from backend_lint.analysis.handlers import handler_model
 from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.resolve import Definition, Imported, called_function, resolve_name
 from backend_lint.analysis.secret_names import split_identifier
 from backend_lint.analysis.values import origin
@@ -120,12 +121,12 @@ _LOOKUP_PREFIXES = ("get_", "find_", "fetch_", "lookup_", "select_")
 _LOOKUP_METHODS = frozenset({"get", "first", "one_or_none", "scalar", "scalar_one_or_none", "find_one"})
 _AMOUNT_WORDS = frozenset({"amount", "amt", "funding", "value", "quantity", "sum", "total", "msat", "msats",
                            "sats", "satoshis", "btc", "price"})
-_REPEATED = re.compile(r"already|exists|duplicate|taken|in use|conflict|409", re.IGNORECASE)
+_REPEATED = lazy_compile(r"already|exists|duplicate|taken|in use|conflict|409", re.IGNORECASE)
 """What a refusal of a repeat says (``"already registered"``, ``UserExists``, ``HTTP_409_CONFLICT``)."""
 _EXISTS = frozenset({"exist", "exists", "aexists"})
 _UPSERTS = frozenset({"update_or_create", "get_or_create", "upsert", "merge", "replace_one", "set"})
-_INSERT_SQL = re.compile(r"^\s*insert\s+(or\s+\w+\s+)?into\b", re.IGNORECASE)
-_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+_INSERT_SQL = lazy_compile(r"^\s*insert\s+(or\s+\w+\s+)?into\b", re.IGNORECASE)
+_WORD = lazy_compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 SIDE_RECORDS = frozenset({"log", "logs", "audit", "trail", "event", "events"})
 """Records written beside the work (a log line, an audit trail), not the resource the client asked for."""
 

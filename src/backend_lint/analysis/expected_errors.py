@@ -59,12 +59,12 @@ the user's own and tells them (:func:`answers_client_error`; 400 or 422, not a 4
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 from typing import Optional
 
 from backend_lint.analysis.ast_helpers import call_arguments, callee_name, mentions_name, statement_call
 from backend_lint.analysis.facts import node_fact
+from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.loggers import logging_call_kind
 from backend_lint.context import FileContext
 
@@ -94,7 +94,7 @@ def parses_one_value(attempt: ast.Try, ctx: FileContext) -> bool:
     return isinstance(value, ast.Call) and ctx.imports.resolve(value.func) in PARSERS
 
 
-_FAILED_WORDS = re.compile("fail|error|skip|invalid|reject|broken")
+_FAILED_WORDS = lazy_compile("fail|error|skip|invalid|reject|broken")
 
 
 def records_failed_item(handler: ast.ExceptHandler) -> bool:

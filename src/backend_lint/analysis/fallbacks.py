@@ -60,7 +60,6 @@ wrong data that looks right.
 from __future__ import annotations
 
 import ast
-import re
 from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.answered_failures import (
@@ -72,6 +71,7 @@ from backend_lint.analysis.ast_helpers import next_statement
 from backend_lint.analysis.expected_errors import parses_one_value
 from backend_lint.analysis.facts import reads
 from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.module_roles import module_roles, runs_as_data_migration
 from backend_lint.analysis.parse_failures import (
     BLOB_PARSERS,
@@ -92,7 +92,7 @@ _TEMPLATE_LIBRARY = frozenset({"filter", "simple_tag", "inclusion_tag", "tag"})
 _NEVER_RAISE = frozenset({"__repr__", "__str__", "__del__", "__format__", "__bool__", "__hash__"})
 _PRAGMAS = ("pragma", "type:", "noqa", "pylint", "nosec", "fmt:", "mypy", "pyright", "coverage")
 """Comments addressed to a tool, not to a reader: they explain nothing."""
-_CODES_ONLY = re.compile(r"^[A-Z]+\d+(?::\d+)?(?:\s*,\s*[A-Z]+\d+(?::\d+)?)*$")
+_CODES_ONLY = lazy_compile(r"^[A-Z]+\d+(?::\d+)?(?:\s*,\s*[A-Z]+\d+(?::\d+)?)*$")
 """A comment that only names lint codes (``# E722``, ``# BE205:5``)."""
 
 
@@ -337,8 +337,8 @@ def _row_skipped(attempt: ast.Try, handler: ast.ExceptHandler) -> bool:
     return bool(attempt.orelse) and all(isinstance(statement, ast.Continue) for statement in handler.body)
 
 
-_IGNORED = re.compile(r"\bignor(?:e|es|ed|ing)\b")
-_ERRORS = re.compile(r"\b(?:errors?|exceptions?|failures?|fail(?:s|ed|ing)?)\b")
+_IGNORED = lazy_compile(r"\bignor(?:e|es|ed|ing)\b")
+_ERRORS = lazy_compile(r"\b(?:errors?|exceptions?|failures?|fail(?:s|ed|ing)?)\b")
 
 
 def _says_ignored(handler: ast.ExceptHandler, ctx: FileContext) -> bool:

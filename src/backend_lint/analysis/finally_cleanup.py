@@ -17,6 +17,7 @@ import re
 from typing import TYPE_CHECKING
 
 from backend_lint.analysis.ast_helpers import callee_name
+from backend_lint.analysis.lazy_regex import lazy_compile
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
@@ -26,7 +27,7 @@ _WRITES = frozenset({
     "update_one", "update_many", "bulk_create", "bulk_update", "create", "put", "put_object", "upsert", "send",
     "publish", "delay", "apply_async", "enqueue",
 })
-_WRITING_SQL = re.compile(r"\b(?:INSERT|UPDATE|DELETE|MERGE|UPSERT)\b", re.IGNORECASE)
+_WRITING_SQL = lazy_compile(r"\b(?:INSERT|UPDATE|DELETE|MERGE|UPSERT)\b", re.IGNORECASE)
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.Module)
 
 

@@ -30,7 +30,6 @@ Handing the whole value to any other function (a helper may validate it), testin
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional
 
@@ -41,6 +40,7 @@ from backend_lint.analysis.converted_values import converted_where_read, decoded
 from backend_lint.analysis.facts import node_fact
 from backend_lint.analysis.handlers import AIOHTTP, DJANGO, DRF, FASTAPI, FLASK, LITESTAR, Handler
 from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.page_responses import HTMX_PAGE_RESPONSES
 
 if TYPE_CHECKING:
@@ -185,8 +185,8 @@ def _duplicate_error_code(node: ast.Attribute) -> bool:
     return "DUPLICATE" in parts or ("ALREADY" in parts and ("EXISTS" in parts or "EXIST" in parts))
 
 
-_WORD_RUNS = re.compile(r"\w+")
-_NAME_WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+")
+_WORD_RUNS = lazy_compile(r"\w+")
+_NAME_WORDS = lazy_compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+")
 
 
 def _refusal_name(name: str) -> bool:

@@ -23,16 +23,17 @@ from typing import TYPE_CHECKING, Optional
 from backend_lint.analysis.ast_helpers import assigned_by, callee_name, own_nodes
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.facts import reads
+from backend_lint.analysis.lazy_regex import lazy_compile
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
 
-_NOT_FOR_AUTH = re.compile(
+_NOT_FOR_AUTH = lazy_compile(
     r"\b(?:not|never)\b[^.]{0,40}\b(?:used?|meant|intended|suitable|safe)\b[^.]{0,20}\b(?:for\s+)?"
     r"(?:authenticat|authoriz|security)",
     re.IGNORECASE,
 )
-_ONLY_FOR_INSPECTION = re.compile(
+_ONLY_FOR_INSPECTION = lazy_compile(
     r"\bnon-?\s?authoritative\b|\b(?:not|never)\s+(?:be\s+)?trust(?:ed)?\b|\bdo\s+not\s+trust\b"
     r"|\bonly\s+(?:be\s+used\s+)?(?:for|in)\b[^.]{0,40}\b(?:inspect\w*|logging|logs?|debug\w*|display\w*|tests?|testing)\b"
     r"|\bfor\s+(?:inspection|logging|debugging|display|diagnostics?|tests?|testing)(?:\s+purposes)?\s+only\b",

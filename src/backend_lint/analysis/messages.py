@@ -16,17 +16,18 @@ the same pieces from the node's text.
 from __future__ import annotations
 
 import ast
-import re
 import string
 from dataclasses import dataclass
 from typing import Callable, Optional, Union
+
+from backend_lint.analysis.lazy_regex import lazy_compile
 
 STDLIB = "stdlib"
 STRUCTLOG = "structlog"
 LOGURU = "loguru"
 
 # [[fill]align] is left out on purpose: ``%`` cannot centre, and pads numbers and strings differently.
-_SPEC = re.compile(r"(?P<flags>[+ 0-]*)(?P<width>\d*)(?:\.(?P<precision>\d+))?(?P<type>[dfFeEgGxXos]?)$")
+_SPEC = lazy_compile(r"(?P<flags>[+ 0-]*)(?P<width>\d*)(?:\.(?P<precision>\d+))?(?P<type>[dfFeEgGxXos]?)$")
 _CONVERSIONS = {-1: "", ord("s"): "s", ord("r"): "r", ord("a"): "a"}
 
 
@@ -148,7 +149,7 @@ def _operand_pieces(expr: ast.expr) -> Optional[list[Piece]]:
     return [Value(expr)]
 
 
-_PERCENT = re.compile(
+_PERCENT = lazy_compile(
     r"%(?P<key>\([^)]*\))?(?P<flags>[#0\- +]*)(?P<width>\*|\d+)?(?:\.(?P<precision>\*|\d+))?[hlL]?"
     r"(?P<type>[diouxXeEfFgGcrsa%])"
 )

@@ -32,17 +32,18 @@ import re
 from typing import TYPE_CHECKING
 
 from backend_lint.analysis.ast_helpers import callee_name, next_statement, statement_call, string_value
+from backend_lint.analysis.lazy_regex import lazy_compile
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
 
-_MAY_EXIST_CALL = re.compile(
+_MAY_EXIST_CALL = lazy_compile(
     r"^(?:create_(?:seq|sequence)s?|drop_(?:seq|sequence|constraint|index|check_constraint)s?|"
     r"(?:Create|Drop)Sequence|DropConstraint|DropIndex)$"
 )
 """Callees that create what may already exist or drop what may not (``create_seq`` is a common local helper
 around ``op.execute(CreateSequence(seq))``)."""
-_MAY_EXIST_SQL = re.compile(
+_MAY_EXIST_SQL = lazy_compile(
     r"^\s*(?:CREATE\s+SEQUENCE|DROP\s+(?:INDEX|SEQUENCE|CONSTRAINT)|ALTER\s+TABLE\s+\S+\s+DROP\s+CONSTRAINT)\b",
     re.IGNORECASE,
 )

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from backend_lint.analysis.facts import file_fact, reads
+from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.paths import is_test_path
 from backend_lint.analysis.settings import DEVELOPMENT, PRODUCTION, settings_module
 
@@ -101,7 +102,7 @@ def benchmark_code(ctx: FileContext) -> bool:
     return any(folder.lower() in _BENCHMARK_DIRS for folder in folders)
 
 
-_SNIPPET_MARKER = re.compile(r"^\s*#\s*\[START\s+[\w.-]+\]\s*$", re.MULTILINE)
+_SNIPPET_MARKER = lazy_compile(r"^\s*#\s*\[START\s+[\w.-]+\]\s*$", re.MULTILINE)
 """``# [START retry_policy_on_task]``: where Sphinx's ``literalinclude`` (``:start-after:``) cuts an excerpt into
 the documentation (Airflow's example DAGs, cloud vendors' samples)."""
 
@@ -137,7 +138,7 @@ def _module_level_imports(tree: ast.Module) -> set[str]:
     return found
 
 
-_TEST_HARNESS = re.compile(
+_TEST_HARNESS = lazy_compile(
     r"\b(?:test(?:ing)?|e2e|end-to-end|integration[- ]test(?:ing)?)[- ](?:framework|harness|orchestrator)\b"
     r"|\b(?:end-to-end|e2e|integration)[- ]test(?:ing)?[- ]suite\b",
     re.IGNORECASE,
@@ -245,7 +246,7 @@ def non_production_code(ctx: FileContext) -> bool:
     )
 
 
-_DEVELOPMENT_ONLY = re.compile(
+_DEVELOPMENT_ONLY = lazy_compile(
     r"(should|must)\s+not\s+be\s+used\s+in\s+production|not\s+(meant\s+|intended\s+)?for\s+production"
     r"|(for\s+)?(development|testing|dev)(\s+(and|or)\s+(development|testing))?\s+(purposes\s+)?only",
     re.IGNORECASE,

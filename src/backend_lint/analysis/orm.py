@@ -22,13 +22,13 @@ queries: rules stay quiet about what they cannot see. What a handler sends back
 from __future__ import annotations
 
 import ast
-import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.ast_helpers import body_of, callee_name
 from backend_lint.analysis.facts import file_fact, node_fact, reads
+from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.resolve import lookup
 from backend_lint.analysis.scopes import Scope
 from backend_lint.analysis.sql import query_sink, written_call
@@ -64,7 +64,7 @@ _RELATED_METHODS = {"all", "filter", "exclude", "exists", "first", "last", "aggr
 _SESSION_METHODS = {"query", "execute", "scalars", "scalar", "get", "exec", "get_one"}
 _NAMED_SESSION_METHODS = {"query", "execute", "scalars", "scalar", "exec"}
 _EXECUTING = {"execute", "scalars", "exec"}
-_RESULT_ORIGIN = re.compile(r"\(\)\.(?:execute|scalars|exec)\(\)$")
+_RESULT_ORIGIN = lazy_compile(r"\(\)\.(?:execute|scalars|exec)\(\)$")
 """Session methods that run the statement and return a result (2.0 style): what is called on that result later
 reads rows already fetched; ``session.query(...)`` builds a query that runs when a method ends it."""
 _SESSION_NAMES = {"session", "db_session", "db", "dbsession", "async_session"}

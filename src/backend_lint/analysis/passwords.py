@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.facts import reads
+from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.secret_names import name_of, secret_word, split_identifier
 
 if TYPE_CHECKING:
@@ -130,7 +131,7 @@ def folded_int(expr: Optional[ast.AST]) -> Optional[int]:
     return None
 
 
-_REPORTING = re.compile(r"\bfor\s+(?:reporting|auditing|audit|logging|notifications?)\b", re.IGNORECASE)
+_REPORTING = lazy_compile(r"\bfor\s+(?:reporting|auditing|audit|logging|notifications?)\b", re.IGNORECASE)
 
 
 def reporting_digest(ctx: FileContext) -> bool:

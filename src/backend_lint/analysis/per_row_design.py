@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Optional
 from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.facts import reads
+from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.mentions import mentioned_names
 from backend_lint.analysis.project.conditions import ProjectFact, does, method_does
 from backend_lint.analysis.project.imported import imported_qualified
@@ -55,7 +56,7 @@ _TRANSACTIONS = frozenset({"atomic", "begin", "begin_nested", "transaction", "st
 ``session.begin()``/``begin_nested()``/``engine.begin()``, asyncpg's and psycopg's ``conn.transaction()``."""
 _LOCKS = frozenset({"select_for_update", "with_for_update", "with_lockmode", "aselect_for_update"})
 """Query methods that lock the rows they read until the transaction ends (Django, SQLAlchemy)."""
-_SQL_LOCK = re.compile(r"\bFOR\s+(?:NO\s+KEY\s+)?(?:UPDATE|SHARE)\b|\bpg_advisory_xact_lock\b", re.IGNORECASE)
+_SQL_LOCK = lazy_compile(r"\bFOR\s+(?:NO\s+KEY\s+)?(?:UPDATE|SHARE)\b|\bpg_advisory_xact_lock\b", re.IGNORECASE)
 
 
 def leaves_the_loop(node: ast.AST, loop: ast.AST, ctx: FileContext) -> bool:

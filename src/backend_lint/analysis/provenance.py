@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Optional, Union
 from backend_lint.analysis.ast_helpers import own_nodes
 from backend_lint.analysis.bindings import Bindings, bindings_of
 from backend_lint.analysis.facts import node_fact, reads
+from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.resolve import (
     Definition,
     Function,
@@ -69,7 +70,7 @@ AUGMENTED = "+="
 _MAX_DEPTH = 10
 _PASS_THROUGH_METHODS = {"strip", "lstrip", "rstrip", "upper", "lower"}
 _PASS_THROUGH_FUNCTIONS = {"textwrap.dedent", "inspect.cleandoc"}
-_FRAGMENT_NAME = re.compile(
+_FRAGMENT_NAME = lazy_compile(
     r"sql|query|clause|where|condition|stmt|statement|fragment|placeholder|join|filter|suffix|prefix|operator",
                             re.IGNORECASE)
 _URL_WORDS = frozenset({"url", "uri", "href"})
@@ -241,7 +242,7 @@ def _concat(expr: ast.BinOp, state: _State, scope: Scope, depth: int) -> Optiona
 
 
 
-_PERCENT_FIELD = re.compile(r"%(?:\((\w+)\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?[hlL]?([diouxXeEfFgGcrsa%])")
+_PERCENT_FIELD = lazy_compile(r"%(?:\((\w+)\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?[hlL]?([diouxXeEfFgGcrsa%])")
 
 
 def _percent(expr: ast.BinOp, state: _State, scope: Scope, depth: int) -> Optional[_Value]:

@@ -25,6 +25,7 @@ from typing import Optional, Union
 
 from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.analysis.effects import ENQUEUES, Effect, words
+from backend_lint.analysis.lazy_regex import lazy_compile
 
 _Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 _JOB_FIRST = frozenset({"add_task", "enqueue", "enqueue_call", "async_task", "schedule_task"})
@@ -140,7 +141,7 @@ def forced_rerun(function: _Function, effect: Effect) -> bool:
         for node in ast.walk(function))
 
 
-_INSERT_TABLE = re.compile(r"^\s*insert\s+(?:or\s+\w+\s+)?into\s+[\"`]?([\w.]+)", re.IGNORECASE)
+_INSERT_TABLE = lazy_compile(r"^\s*insert\s+(?:or\s+\w+\s+)?into\s+[\"`]?([\w.]+)", re.IGNORECASE)
 _QUEUE_TABLE_WORDS = frozenset({"task", "tasks", "job", "jobs", "queue", "queued", "outbox"})
 """Words of a table whose rows are work for a background worker (``background_tasks``, ``job_queue``)."""
 

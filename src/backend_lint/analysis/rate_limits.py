@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.facts import file_fact, node_fact
 from backend_lint.analysis.handler_types import Handler
+from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.mentions import mentioned_names
 from backend_lint.analysis.secret_names import split_identifier
 
@@ -201,7 +202,7 @@ _STRICT_LIMIT_WORDS = frozenset({
     "ratelimit", "ratelimits", "ratelimited", "ratelimiter", "limiter", "throttle", "throttled", "throttling",
     "lockout", "axes", "captcha", "recaptcha", "hcaptcha",
 })
-_STRICT_TEXT = re.compile(
+_STRICT_TEXT = lazy_compile(
     r"rate_?limit|limiter|throttl|lockout|captcha|token_?bucket|limit_?(?:account|login|signin|attempt)",
     re.IGNORECASE,
 )
@@ -210,7 +211,7 @@ _LIMITED_SUBJECTS = frozenset({"account", "login", "signin", "attempt", "attempt
 ``limit`` is a page size."""
 
 
-_STRICT_LOWER = re.compile(_STRICT_TEXT.pattern)
+_STRICT_LOWER = lazy_compile(_STRICT_TEXT.pattern)
 _STRICT_UNLIMITED = ("throttl", "lockout", "captcha", "tokenbucket", "token_bucket")
 """The alternatives of :data:`_STRICT_TEXT` without ``limit`` in them."""
 _FOLDS_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")

@@ -16,12 +16,12 @@ the check has just rejected it.
 from __future__ import annotations
 
 import ast
-import re
 from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.ast_helpers import own_nodes
 from backend_lint.analysis.bindings import Bindings, bindings_of
 from backend_lint.analysis.facts import reads
+from backend_lint.analysis.lazy_regex import lazy_compile
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
@@ -50,7 +50,7 @@ def refused_lookup(call: ast.Call, value: ast.expr, ctx: FileContext) -> bool:
     return False
 
 
-_REFUSAL = re.compile(
+_REFUSAL = lazy_compile(
     r"(?:Signature)?Expired(?:Signature)?(?:Error)?|BadSignature|BadTimeSignature|BadData|BadToken"
     r"|Invalid(?:Signature|Token|TokenError|SignatureError)|(?:JWT|Decode)Error|NoResultFound|DoesNotExist"
     r"|ExpiredSignatureError|InvalidTokenError|(?:Device)?(?:NotRegistered|Unregistered)(?:Error)?"

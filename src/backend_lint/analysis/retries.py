@@ -34,13 +34,13 @@ from __future__ import annotations
 
 import ast
 import builtins
-import re
 from typing import TYPE_CHECKING, Optional, Union
 
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.facts import node_fact, reads
 from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.http_clients import modules_by_name
+from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.loggers import logging_call_kind
 from backend_lint.analysis.mentions import mentioned_names
 from backend_lint.analysis.resolve import called_function, instance_class, lookup
@@ -69,7 +69,7 @@ RETRY_CALL_NAMES = modules_by_name(*SLEEPS, *TENACITY_RETRIES, *BACKOFF_DECORATO
 """The last name of every callee BE203 looks at (see :func:`.http_clients.might_be`)."""
 
 SHORT_POLL_SECONDS = 5.0
-_LOOPBACK = re.compile(r"""["'](?:127\.0\.0\.1|localhost|::1)["']""")
+_LOOPBACK = lazy_compile(r"""["'](?:127\.0\.0\.1|localhost|::1)["']""")
 """The longest total wait (attempts times delay) a read may poll for data that is not written yet."""
 _READ_VERBS = ("get", "read", "load", "fetch", "find", "lookup")
 _MAX_NAME_DEPTH = 4

@@ -13,15 +13,15 @@ Two shapes make a retry harmless without an idempotency key:
 from __future__ import annotations
 
 import ast
-import re
 
 from backend_lint.analysis.ast_helpers import own_nodes
 from backend_lint.analysis.handler_types import Handler
 from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.project.model import path_words
 from backend_lint.analysis.secret_names import split_identifier
 
-_PLACEHOLDER = re.compile(r"<(?:\w+:)?(\w+)>|\{(\w+)(?::[^}]*)?\}")
+_PLACEHOLDER = lazy_compile(r"<(?:\w+:)?(\w+)>|\{(\w+)(?::[^}]*)?\}")
 _ID_NAMES = frozenset({"pk", "id", "uid", "uuid", "key"})
 _DROPS = frozenset({"delete", "remove", "drop", "discard", "pop", "destroy", "clear"})
 

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Optional, Union
 from backend_lint.analysis.ast_helpers import body_of, concatenated_parts, unquoted
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.facts import file_fact, node_fact
+from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.regex_guards import regex_checked
 from backend_lint.analysis.resolve import called_function, instance_class, lookup, resolve_class, returned_values
 from backend_lint.analysis.scopes import Scope
@@ -33,8 +34,8 @@ if TYPE_CHECKING:
 _SAFE_CALLS = {"int", "float", "len", "bool", "round", "abs", "ord", "min", "max", "sum", "hash"}
 _SAFE_ANNOTATIONS = {"int", "float", "bool", "UUID", "uuid.UUID", "Decimal", "decimal.Decimal", "date",
                      "datetime", "datetime.date", "datetime.datetime", "PositiveInt", "conint"}
-_PLACEHOLDER = re.compile(r"\s*(%s|\?|\$\d+|:\w+|%\(\w+\)s)?\s*,?\s*")
-UPPER = re.compile(r"_*[A-Z][A-Z0-9_]*")
+_PLACEHOLDER = lazy_compile(r"\s*(%s|\?|\$\d+|:\w+|%\(\w+\)s)?\s*,?\s*")
+UPPER = lazy_compile(r"_*[A-Z][A-Z0-9_]*")
 
 
 class Evaluation:
@@ -532,9 +533,9 @@ def _is_placeholder_text(expr: ast.expr) -> bool:
     return False
 
 
-_PLACEHOLDER_SHAPE = re.compile(r"\s*(\$|:|%\(|@)?\w*\)?s?\s*,?\s*")
+_PLACEHOLDER_SHAPE = lazy_compile(r"\s*(\$|:|%\(|@)?\w*\)?s?\s*,?\s*")
 # ``":p%d" % i`` / ``"${}".format(i)``: a bind-parameter name, never the value itself (``"%s" % v`` is not)
-_NAMED_PLACEHOLDER = re.compile(r"\s*(\$|:|@)\w+\s*,?\s*|\s*%\(\w+\)s\s*,?\s*")
+_NAMED_PLACEHOLDER = lazy_compile(r"\s*(\$|:|@)\w+\s*,?\s*|\s*%\(\w+\)s\s*,?\s*")
 
 
 def is_constant_text(expr: ast.expr) -> bool:

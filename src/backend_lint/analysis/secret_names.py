@@ -29,8 +29,9 @@ Django's ``SESSION_KEY``); ``pass`` only as a credential abbreviation (``db_pass
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Set as AbstractSet
+
+from backend_lint.analysis.lazy_regex import lazy_compile
 
 SECRET_WORDS: frozenset[str] = frozenset(
     {"password", "passwd", "pwd", "passphrase", "secret", "token", "apikey", "credential", "credentials"}
@@ -87,7 +88,7 @@ _JOINED = {
     "passwd": ("passwd",),
 }
 
-_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+_WORD = lazy_compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 
 
 def split_identifier(identifier: str) -> list[str]:

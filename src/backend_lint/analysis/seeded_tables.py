@@ -28,13 +28,14 @@ import re
 from pathlib import Path
 
 from backend_lint.analysis.ast_helpers import callee_name
+from backend_lint.analysis.lazy_regex import lazy_compile
 
-_INSERT = re.compile(
+_INSERT = lazy_compile(
     r"""\bINSERT\s+INTO\s+(?:["`]?\w+["`]?\.)?["`]?(\w+)["`]?\s*"""
     r"""\([^()]*\)\s*VALUES\s*((?:\([^()]*(?:\([^()]*\)[^()]*)*\)\s*,?\s*)+)""",
     re.IGNORECASE,
 )
-_ROW = re.compile(r"\)\s*,\s*\(")
+_ROW = lazy_compile(r"\)\s*,\s*\(")
 
 
 def seeded_rows(tree: ast.Module, source: str) -> dict[str, int]:

@@ -11,15 +11,14 @@ project model qualifies them through the module's imports.
 
 from __future__ import annotations
 
-import re
-
+from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.secret_names import secret_word
 
-_OPERATOR = re.compile(r"[=!]=")
-_AFTER = re.compile(r"\s*((?:[A-Za-z_]\w*\.)*[A-Z][A-Z0-9_]*)\b")
-_BEFORE = re.compile(r"((?:[A-Za-z_]\w*\.)*[A-Z][A-Z0-9_]*)\s*$")
+_OPERATOR = lazy_compile(r"[=!]=")
+_AFTER = lazy_compile(r"\s*((?:[A-Za-z_]\w*\.)*[A-Z][A-Z0-9_]*)\b")
+_BEFORE = lazy_compile(r"((?:[A-Za-z_]\w*\.)*[A-Z][A-Z0-9_]*)\s*$")
 _WINDOW = 80
-_SECRET_CAPITALS = re.compile(r"PASSW|PWD|SECRET|TOKEN|KEY|CREDENTIAL")
+_SECRET_CAPITALS = lazy_compile(r"PASSW|PWD|SECRET|TOKEN|KEY|CREDENTIAL")
 """Cheap test first: a module without an upper-case secret word has no such constant to compare."""
 
 

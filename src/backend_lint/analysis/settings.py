@@ -23,12 +23,12 @@ from __future__ import annotations
 
 import ast
 import posixpath
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional, Union
 
 from backend_lint.analysis.facts import file_fact
+from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.paths import is_test_path, matches_any
 
 if TYPE_CHECKING:
@@ -45,10 +45,10 @@ DEVELOPMENT_PATTERNS: tuple[str, ...] = (
 """Settings for a developer's machine or CI, where ``DEBUG = True`` is expected (BE504's default); a
 ``devproject/`` or ``<app>_workbench/`` is the development project a reusable app ships to run itself (misago's,
 shuup's)."""
-_UPPER = re.compile(r"_*[A-Z][A-Z0-9_]*")
+_UPPER = lazy_compile(r"_*[A-Z][A-Z0-9_]*")
 _CONFIG_WORDS = frozenset({"config", "configs", "settings", "conf", "configuration", "cfg"})
 _DEVELOPMENT_WORDS = frozenset({"local", "dev", "development", "devel"})
-_NAME_WORDS = re.compile(r"[-_.]+")
+_NAME_WORDS = lazy_compile(r"[-_.]+")
 
 
 def _development_config_name(path: str) -> bool:

@@ -27,6 +27,7 @@ from backend_lint.analysis.ast_helpers import argument, callee_name, keyword_val
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.facts import file_fact, node_fact, reads
 from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.resolve import Function
 from backend_lint.analysis.scopes import CLASS, FUNCTION, Scope
 from backend_lint.analysis.values import origin
@@ -75,7 +76,7 @@ _CONNECTION_NAMES = {"conn", "connection", "db", "con", "_conn", "_connection", 
                      "session", "db_session", "engine"}
 _FUNCTION_SINKS = {"text", "RawSQL", "read_sql", "read_sql_query"}
 _SINK_WORDS = ("execute", "fetch", "raw(", "read_sql", "text(", "iterate(")
-_HELPER_NAME = re.compile(
+_HELPER_NAME = lazy_compile(
     r"_?(?:(?:execute|exec|run|raw|do)_?(?:query|sql|select|statement)|(?:query|fetch)_(?:db|database|all|one|rows?)"
     r"|sql_?(?:query|execute|exec)|db_?(?:query|execute)|raw_?(?:query|sql))",
     re.IGNORECASE,

@@ -16,17 +16,19 @@ import re
 from dataclasses import dataclass
 from typing import Optional, Union
 
+from backend_lint.analysis.lazy_regex import lazy_compile
+
 HOLE = "\x00"
-_VALUE_BEFORE = re.compile(
+_VALUE_BEFORE = lazy_compile(
     r"(?:[=<>]|\bLIKE|\bILIKE|\bIN\s*\(|\bVALUES\s*\(|\bLIMIT|\bOFFSET|\bBETWEEN\s+\S+\s+AND)\s*$",
     re.IGNORECASE,
 )
 _HTML_ESCAPING = frozenset({"escape", "conditional_escape", "escape_html", "html_escape"})
-_LIST_OPENER = re.compile(r"\b(?:IN|VALUES)\s*$", re.IGNORECASE)
-_FIRST_WORD = re.compile(r"(?:\s|\(|--[^\n]*\n|/\*.*?\*/)*([A-Za-z]+)\b", re.DOTALL)
+_LIST_OPENER = lazy_compile(r"\b(?:IN|VALUES)\s*$", re.IGNORECASE)
+_FIRST_WORD = lazy_compile(r"(?:\s|\(|--[^\n]*\n|/\*.*?\*/)*([A-Za-z]+)\b", re.DOTALL)
 _DATA_WORDS = {"select", "insert", "update", "delete", "with", "merge", "replace", "upsert", "values", "explain",
                "call", "exec", "execute", "table"}
-_DATA_STATEMENT = re.compile(r"\b(?:SELECT|INSERT|UPDATE|DELETE|MERGE|REPLACE|UPSERT)\b", re.IGNORECASE)
+_DATA_STATEMENT = lazy_compile(r"\b(?:SELECT|INSERT|UPDATE|DELETE|MERGE|REPLACE|UPSERT)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -21,13 +21,15 @@ from __future__ import annotations
 import re
 from typing import NamedTuple, Optional
 
-_SELECT = re.compile(r"\bSELECT\b", re.IGNORECASE)
-_FROM = re.compile(r"\bFROM\b", re.IGNORECASE)
-_STAR_ITEM = re.compile(r"(?:DISTINCT\s+|ALL\s+)?(?:([\w\"`\[\]]+)\.)?\*", re.IGNORECASE)
-_COPY = re.compile(r"\s*(?:INSERT\b|CREATE\b|REPLACE\s+INTO\b)", re.IGNORECASE)
-_CATALOG = re.compile(r"\b(?:sqlite_master|sqlite_schema|sqlite_temp_master|information_schema|pg_catalog|pg_tables"
+from backend_lint.analysis.lazy_regex import lazy_compile
+
+_SELECT = lazy_compile(r"\bSELECT\b", re.IGNORECASE)
+_FROM = lazy_compile(r"\bFROM\b", re.IGNORECASE)
+_STAR_ITEM = lazy_compile(r"(?:DISTINCT\s+|ALL\s+)?(?:([\w\"`\[\]]+)\.)?\*", re.IGNORECASE)
+_COPY = lazy_compile(r"\s*(?:INSERT\b|CREATE\b|REPLACE\s+INTO\b)", re.IGNORECASE)
+_CATALOG = lazy_compile(r"\b(?:sqlite_master|sqlite_schema|sqlite_temp_master|information_schema|pg_catalog|pg_tables"
                       r"|pg_class|pg_views)\b", re.IGNORECASE)
-_CATALOG_RELATION = re.compile(
+_CATALOG_RELATION = lazy_compile(
     r"(?:(?:pg_catalog\.)?pg_\w+|information_schema\.\w+|performance_schema\.\w+|sqlite_\w+"
     r"|sys\.\w+|mysql\.\w+)",
     re.IGNORECASE,
@@ -35,31 +37,31 @@ _CATALOG_RELATION = re.compile(
 """A relation of the database's own catalog: PostgreSQL reserves the ``pg_`` prefix for its system relations
 (``pg_timezone_names``, ``pg_stat_activity``, ``pg_settings``), the SQL standard's ``information_schema``,
 MySQL's ``performance_schema``/``mysql`` and SQL Server's ``sys`` schemas, SQLite's ``sqlite_`` tables."""
-_PROBE = re.compile(
+_PROBE = lazy_compile(
     r"\s*SELECT\s+\*\s+FROM\s+\S+\s+(?:LIMIT\s+[01]|WHERE\s+(?:1\s*=\s*0|1\s*<>\s*1|FALSE)"
     r"|WHERE\s+ROWNUM\s*(?:<\s*2|<=\s*1)(?:\s+AND\s+[^()]*)?)\s*;?\s*",
     re.IGNORECASE,
 )
-_CTE = re.compile(
+_CTE = lazy_compile(
     r"(?:\bWITH(?:\s+RECURSIVE)?|,)\s*([\w\"`]+)\s*(\([^()]*\))?\s*AS\s+(?:NOT\s+)?(?:MATERIALIZED\s+)?\(",
     re.IGNORECASE,
 )
-_CLAUSE_END = re.compile(
+_CLAUSE_END = lazy_compile(
     r"\b(?:WHERE|ORDER|GROUP|LIMIT|UNION|HAVING|OFFSET|WINDOW|FETCH|FOR|INTERSECT|EXCEPT|RETURNING|QUALIFY)\b",
     re.IGNORECASE,
 )
-_JOIN = re.compile(r"\b(?:(?:NATURAL\s+)?(?:INNER|LEFT|RIGHT|FULL|CROSS)?(?:\s+OUTER)?\s*JOIN\b|,)", re.IGNORECASE)
-_CONDITION = re.compile(r"\b(?:ON|USING)\b", re.IGNORECASE)
-_RELATION = re.compile(r"\s*(?:LATERAL\s+|ONLY\s+)?([\w\"`\[\]]+(?:\.[\w\"`\[\]]+)*)(?:\s+(?:AS\s+)?([\w\"`]+))?\s*$",
+_JOIN = lazy_compile(r"\b(?:(?:NATURAL\s+)?(?:INNER|LEFT|RIGHT|FULL|CROSS)?(?:\s+OUTER)?\s*JOIN\b|,)", re.IGNORECASE)
+_CONDITION = lazy_compile(r"\b(?:ON|USING)\b", re.IGNORECASE)
+_RELATION = lazy_compile(r"\s*(?:LATERAL\s+|ONLY\s+)?([\w\"`\[\]]+(?:\.[\w\"`\[\]]+)*)(?:\s+(?:AS\s+)?([\w\"`]+))?\s*$",
                        re.IGNORECASE)
-_DERIVED = re.compile(r"\s*(?:LATERAL\s+)?\(", re.IGNORECASE)
-_FUNCTION = re.compile(r"\s*(?:LATERAL\s+|ROWS\s+FROM\s*)?([\w\"`]+(?:\.[\w\"`]+)*)\s*\(", re.IGNORECASE)
+_DERIVED = lazy_compile(r"\s*(?:LATERAL\s+)?\(", re.IGNORECASE)
+_FUNCTION = lazy_compile(r"\s*(?:LATERAL\s+|ROWS\s+FROM\s*)?([\w\"`]+(?:\.[\w\"`]+)*)\s*\(", re.IGNORECASE)
 """A function call in ``FROM`` (``TRIM(%s)``, ``unnest(%s)``, ``generate_series(1, 10)``, the project's
 ``__get_nodegroup_tree_by_graph(%s)``): its columns are the function's declared result, not a table's."""
-_DERIVED_ALIAS = re.compile(r"\s*(?:AS\s+)?([\w\"`]+)", re.IGNORECASE)
+_DERIVED_ALIAS = lazy_compile(r"\s*(?:AS\s+)?([\w\"`]+)", re.IGNORECASE)
 
 
-_COMMENT = re.compile(r"--[^\n]*|/\*.*?\*/", re.DOTALL)
+_COMMENT = lazy_compile(r"--[^\n]*|/\*.*?\*/", re.DOTALL)
 
 
 class Relation(NamedTuple):

@@ -23,17 +23,17 @@ keeps the upstream's path (Open WebUI's ``/ollama/api/delete`` sending ``f"{url}
 from __future__ import annotations
 
 import ast
-import re
 from typing import Optional
 
 from backend_lint.analysis.ast_helpers import argument
 from backend_lint.analysis.facts import node_fact
 from backend_lint.analysis.frameworks.django import VIEW_DECORATOR_MODULES
+from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.project.roots import resolve_relative
 from backend_lint.context import FileContext
 
-_LABEL = re.compile(r"[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*")
-_CLASS_NAME = re.compile(r"[A-Z][A-Za-z0-9_]*")
+_LABEL = lazy_compile(r"[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*")
+_CLASS_NAME = lazy_compile(r"[A-Z][A-Za-z0-9_]*")
 _MAX_WRAPPERS = 4
 
 

@@ -21,11 +21,12 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Callable, Optional
 
 from backend_lint.analysis.facts import file_fact
+from backend_lint.analysis.lazy_regex import lazy_compile
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
 
-_NEWLINE = re.compile(r"\r\n|\r|\n")
+_NEWLINE = lazy_compile(r"\r\n|\r|\n")
 
 
 class WordLines:

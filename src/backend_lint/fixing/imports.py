@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import ast
 import importlib.util
-import re
 import sys
 import sysconfig
 from collections.abc import Sequence
@@ -31,9 +30,11 @@ from typing import Optional, Union
 
 import libcst as cst
 
+from backend_lint.analysis.lazy_regex import lazy_compile
+
 FUTURE, STDLIB, THIRD_PARTY, FIRST_PARTY, LOCAL = range(5)
 MAX_LINE = 88  # ruff's and black's default; a joined ``from`` import longer than this is wrapped
-_WORD = re.compile(r"[A-Za-z_]\w*")
+_WORD = lazy_compile(r"[A-Za-z_]\w*")
 _STATEMENTS = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
 
 Wanted = tuple[str, Optional[str]]  # ("asyncio", None) for ``import asyncio``; ("fastapi", "Header")

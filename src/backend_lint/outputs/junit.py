@@ -10,18 +10,18 @@ the CI's test tab shows that backend-lint ran instead of an empty, ambiguous rep
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from pathlib import PurePath
 from typing import TextIO
 
+from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.finding import FileError, Finding
 from backend_lint.outputs.report import Report
 
 SUITES_NAME = "backend-lint"
 # Characters XML 1.0 cannot carry at all, not even escaped; ElementTree would write them and break the file.
-_NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_NOT_XML = lazy_compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def _xml(text: str) -> str:

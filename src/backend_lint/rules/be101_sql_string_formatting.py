@@ -25,6 +25,7 @@ from backend_lint.analysis.ast_helpers import callee_name, own_nodes
 from backend_lint.analysis.command_classes import command_base_facts, in_command_class
 from backend_lint.analysis.entrypoints import cli_module, in_cli_context
 from backend_lint.analysis.handlers import handler_for
+from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.module_roles import in_migration, module_roles
 from backend_lint.analysis.project.conditions import ProjectFact, cli_command_class, constants, test_support
 from backend_lint.analysis.project.conditions import cli_module as cli_module_fact
@@ -51,8 +52,8 @@ _KIND_WORDS = {
     "+=": "`+=`",
     JOIN: "`join`",
 }
-_REVIEWED = re.compile(r"#.*(?:noqa\b.*\bS608\b|nosec\b(?!.*\bB\d{3}\b)|nosec\b.*\bB608\b)")
-_AFTER_VALUE = re.compile(r"(\s|[),;]|::|$)")
+_REVIEWED = lazy_compile(r"#.*(?:noqa\b.*\bS608\b|nosec\b(?!.*\bB\d{3}\b)|nosec\b.*\bB608\b)")
+_AFTER_VALUE = lazy_compile(r"(\s|[),;]|::|$)")
 
 
 @dataclass(frozen=True)
@@ -200,7 +201,7 @@ def _reviewed(call: ast.Call, provenance: SqlText, ctx: FileContext) -> bool:
 
 
 _OUTSIDE_INPUT = ("os.environ", "os.getenv", "sys.argv", "input(")
-_BOUND = re.compile(r"(?<![%\w])(?:\?|%s|%\(\w+\)s|\$\d+)|(?<![:\w]):[A-Za-z_]\w*")
+_BOUND = lazy_compile(r"(?<![%\w])(?:\?|%s|%\(\w+\)s|\$\d+)|(?<![:\w]):[A-Za-z_]\w*")
 
 
 def _assigned_line(variable: str, built_at: Union[ast.expr, ast.stmt], call: ast.Call, ctx: FileContext) -> int:
@@ -462,7 +463,7 @@ def _format_pieces(template: str, call: ast.Call) -> Optional[list[Piece]]:
     return pieces
 
 
-_IN_LIST = re.compile(r"\bIN\s*\(\s*$", re.IGNORECASE)
+_IN_LIST = lazy_compile(r"\bIN\s*\(\s*$", re.IGNORECASE)
 
 
 def _plan(expr: ast.expr, paramstyle: str) -> Optional[_Plan]:

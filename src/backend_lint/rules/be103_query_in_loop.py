@@ -44,6 +44,7 @@ from backend_lint.analysis.ast_helpers import callee_name, own_nodes
 from backend_lint.analysis.document_exports import children_of_one_object, renders_document
 from backend_lint.analysis.facts import file_fact
 from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.mentions import mentioned_names
 from backend_lint.analysis.module_roles import in_migration, module_roles
 from backend_lint.analysis.orm import (
@@ -105,7 +106,7 @@ _EVALUATING = {"list", "tuple", "set", "len", "bool", "sorted", "sum", "any", "a
 _HANDFUL = 20
 """Rows a loop may visit, bounded by a constant slice, before a query per row is worth reporting."""
 _FETCHES = {"fetchall", "fetchmany", "fetchone"}
-_WRITE_SQL = re.compile(r"\s*(?:INSERT|UPDATE|DELETE|REPLACE|UPSERT|MERGE)\b", re.IGNORECASE)
+_WRITE_SQL = lazy_compile(r"\s*(?:INSERT|UPDATE|DELETE|REPLACE|UPSERT|MERGE)\b", re.IGNORECASE)
 _WRITES = {"create", "update", "delete", "get_or_create", "update_or_create", "acreate", "aupdate", "adelete"}
 
 

@@ -43,6 +43,7 @@ from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.facts import file_fact
 from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.module_roles import module_roles
 from backend_lint.analysis.orm import (
     BOUNDING,
@@ -84,14 +85,14 @@ _COLLECTION_SINKS = {"fetch", "fetch_all", "iterate", "execute_fetchall", "read_
 _FUNCTIONS = {"text", "read_sql", "read_sql_query"}
 _ONE_ROW = {"fetchone", "first", "one", "one_or_none", "scalar", "scalar_one", "scalar_one_or_none", "fetchmany"}
 _EXECUTE = {"execute", "exec_driver_sql"}
-_SQL_BOUND = re.compile(r"\b(?:LIMIT|TOP|FETCH\s+(?:FIRST|NEXT)|ROWNUM)\b", re.IGNORECASE)
-_SELECT_START = re.compile(r"\s*\(?\s*(?:SELECT|WITH)\b", re.IGNORECASE)
-_AGGREGATE_ONLY = re.compile(
+_SQL_BOUND = lazy_compile(r"\b(?:LIMIT|TOP|FETCH\s+(?:FIRST|NEXT)|ROWNUM)\b", re.IGNORECASE)
+_SELECT_START = lazy_compile(r"\s*\(?\s*(?:SELECT|WITH)\b", re.IGNORECASE)
+_AGGREGATE_ONLY = lazy_compile(
     r"\s*SELECT\s+(?:(?:COUNT|SUM|AVG|MIN|MAX|EXISTS)\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s*(?:AS\s+\w+\s*)?,?\s*)+"
     r"FROM\b(?!.*\bGROUP\s+BY\b)",
     re.IGNORECASE | re.DOTALL,
 )
-_BY_KEY = re.compile(r"\bWHERE\s+(?:\w+\.)?(?:id|pk|uuid)\s*=\s*(?:\?|%s|\$\d+|:\w+|%\(\w+\)s)\s*(?:;|\)|$)",
+_BY_KEY = lazy_compile(r"\bWHERE\s+(?:\w+\.)?(?:id|pk|uuid)\s*=\s*(?:\?|%s|\$\d+|:\w+|%\(\w+\)s)\s*(?:;|\)|$)",
                      re.IGNORECASE)
 
 
@@ -112,7 +113,7 @@ _SMALL_MODEL_WORDS = frozenset({"Type", "Types", "Kind", "Category", "Status", "
 """Last words of model names that name a table of choices: ``EquipmentType``, ``CommunicationEventType``,
 ``ExerciseCategory``, ``WorkflowSetting``, ``OrderStatus``: a taxonomy an administrator curates, which users pick
 from rather than grow."""
-_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+_WORD = lazy_compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 _REDIRECTS = frozenset({"redirect", "HttpResponseRedirect", "HttpResponsePermanentRedirect", "RedirectResponse"})
 """Responses that carry a location, not rows."""
 _BULK_WRITES = frozenset({"bulk_create", "abulk_create", "bulk_update", "abulk_update"})

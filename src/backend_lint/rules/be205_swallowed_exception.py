@@ -33,11 +33,11 @@ does nothing leaves the schema or data half-fixed with no one told.
 from __future__ import annotations
 
 import ast
-import re
 
 from backend_lint.analysis.ast_helpers import callee_name, statement_call
 from backend_lint.analysis.fallbacks import is_deliberate_fallback
 from backend_lint.analysis.finally_cleanup import cleanup_in_finally
+from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.migration_steps import tolerated_ddl_step
 from backend_lint.analysis.module_roles import in_migration, module_roles
 from backend_lint.analysis.pure_lookups import only_looks_up
@@ -50,7 +50,7 @@ _CLEANUP = frozenset(
     {"close", "aclose", "wait_closed", "shutdown", "disconnect", "terminate", "kill", "release",
      "unlink", "rmdir", "rmtree", "cleanup", "stop", "force_close_all"}
 )
-_DELIBERATE = re.compile(
+_DELIBERATE = lazy_compile(
     r"#.*(?:noqa\b.*\b(?:S110|S112|BLE001|E722)\b|pylint:\s*disable=.*\b(?:broad-except|broad-exception-caught|"
     r"bare-except|W0703|W0702|W0718)\b)"
 )

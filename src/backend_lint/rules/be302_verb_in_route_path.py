@@ -38,7 +38,6 @@ after (``router.register("set", SetViewSet)``) is the resource's name.
 from __future__ import annotations
 
 import ast
-import re
 from typing import Optional
 
 from backend_lint.analysis.ast_helpers import callee_name
@@ -47,6 +46,7 @@ from backend_lint.analysis.handler_body import handler_body
 from backend_lint.analysis.handler_types import DJANGO, DRF, Handler, HandlerModel, ModuleRoutes, Span
 from backend_lint.analysis.handlers import FRAMEWORK_MODULES, handler_model
 from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.page_answers import answers_page_through_helpers
 from backend_lint.analysis.page_apps import ui_read_helper
 from backend_lint.analysis.project.conditions import ProjectFact, html_view, test_support, xhr_view
@@ -57,8 +57,8 @@ from backend_lint.analysis.xhr_views import xhr_only
 from backend_lint.context import FileContext
 from backend_lint.rule import Option, Rule, leaves
 
-_PIECES = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
-_PARAMETER = re.compile(r"\{[^}]*\}|<[^>]*>|\(\?P<[^>]*>[^)]*\)|\([^)]*\)")
+_PIECES = lazy_compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+_PARAMETER = lazy_compile(r"\{[^}]*\}|<[^>]*>|\(\?P<[^>]*>[^)]*\)|\([^)]*\)")
 
 
 _ACTIONS = frozenset({

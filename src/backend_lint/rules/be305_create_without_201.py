@@ -28,7 +28,6 @@ The fix (unsafe, FastAPI only) adds ``status_code=201`` to the route decorator: 
 from __future__ import annotations
 
 import ast
-import re
 from typing import TYPE_CHECKING, Any, Optional
 
 from backend_lint.analysis.ast_helpers import callee_name
@@ -47,6 +46,7 @@ from backend_lint.analysis.handlers import (
     handler_model,
 )
 from backend_lint.analysis.included_routes import included_app_objects
+from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.project.conditions import ProjectFact, does, route_words, test_support
 from backend_lint.analysis.project.imported import absolute_name
 from backend_lint.analysis.project.model import path_words
@@ -66,7 +66,7 @@ _DRF_METHODS = frozenset({"create", "post"})
 _READ_NAMES = (["read"], ["list"], ["count"], ["search"], ["query"], ["get"])
 
 
-_PLACEHOLDER = re.compile(r"<[^>]*>|\{[^}]*\}")
+_PLACEHOLDER = lazy_compile(r"<[^>]*>|\{[^}]*\}")
 
 
 def _toggles_state(ctx: FileContext, handler: Handler) -> bool:

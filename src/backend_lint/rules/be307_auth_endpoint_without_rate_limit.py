@@ -42,6 +42,7 @@ from backend_lint.analysis.handlers import (
     handler_for,
 )
 from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.mentions import attributes_read, mentioned_names
 from backend_lint.analysis.module_roles import module_roles
 from backend_lint.analysis.project.conditions import (
@@ -195,7 +196,7 @@ def _module_limits(ctx: FileContext) -> bool:
     )
 
 
-_IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
+_IDENTIFIER = lazy_compile(r"[A-Za-z_]\w*")
 
 
 def _limiting_route_class(ctx: FileContext, handler: Handler) -> bool:
@@ -360,7 +361,7 @@ _LINK_SECRETS = frozenset({
     "token", "reset_token", "recoverycode", "recovery_code", "reset_code", "uidb64", "signature",
 })
 """Names (or short strings) through which a reset handler takes the secret its e-mailed link or code carries."""
-_PLACEHOLDER = re.compile(r"<(?:\w+:)?(\w+)>|\{(\w+)(?::[^}]*)?\}")
+_PLACEHOLDER = lazy_compile(r"<(?:\w+:)?(\w+)>|\{(\w+)(?::[^}]*)?\}")
 _PLACEHOLDER_WORDS = frozenset({"token", "uid", "uidb64", "key", "code", "id", "pk", "user", "signature", "hash"})
 """Words of a path placeholder that names the link's secret or the account acted on (not ``{lang}``)."""
 _ONE_ACCOUNT_VIEWS = frozenset({"SingleObjectMixin", "DetailView", "UpdateView", "BaseDetailView", "BaseUpdateView"})

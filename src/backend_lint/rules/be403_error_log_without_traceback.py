@@ -51,6 +51,7 @@ from backend_lint.analysis.expected_errors import (
 from backend_lint.analysis.fallbacks import predicate_answer
 from backend_lint.analysis.hand_run_scripts import hand_run_script, run_by_hand
 from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.library_calls import calls_outside_only, only_logs
 from backend_lint.analysis.loggers import GENERIC, LOGURU, handler_records_traceback, logging_call_kind
 from backend_lint.analysis.module_roles import module_roles
@@ -91,7 +92,7 @@ def _reraises(handler: ast.ExceptHandler, ctx: FileContext) -> bool:
     return not is_response
 
 
-_RETRY_WORDS = re.compile(r"\bretry|\bretrying|reconnect|\btry(ing)? again", re.IGNORECASE)
+_RETRY_WORDS = lazy_compile(r"\bretry|\bretrying|reconnect|\btry(ing)? again", re.IGNORECASE)
 """What a message says when the failure it logs is retried (``"lost connection ... retrying in 5 seconds"``)."""
 
 

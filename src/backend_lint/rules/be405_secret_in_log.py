@@ -26,7 +26,6 @@ left alone too: it runs once, at upgrade, for the operator who holds the databas
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 from typing import Any, Optional
 
@@ -34,6 +33,7 @@ from backend_lint.analysis.ast_helpers import concatenated_parts, own_nodes, und
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.credential_tokens import bare_token, credential_token
 from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.lexer_tokens import lexer_token
 from backend_lint.analysis.loggers import (
     GENERIC,
@@ -77,7 +77,7 @@ _METADATA_WORDS = frozenset(
      "algorithm", "alg", "exp", "iat", "ttl", "age", "valid", "present", "set", "masked", "redacted"}
 )
 """Last words of a value's own name that make it data about a secret rather than the secret itself."""
-_SETTING_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
+_SETTING_NAME = lazy_compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
 """A string constant that names a setting or an environment variable (``OPT_API_KEY = "LEUVEN_DUTCH_API_KEY"``):
 logging it tells the operator which variable to set, not its value."""
 _SESSION_METHODS = frozenset({"delete", "add", "merge", "refresh", "expunge"})
@@ -91,7 +91,7 @@ _IDENTIFIER_FACTORIES = ("uuid.uuid1()", "uuid.uuid4()", "uuid.uuid7()", "uuid.U
 _IDENTIFIER_SPELLINGS = frozenset({"hex", "upper", "lower", "replace", "strip", "urn", "int"})
 """Attributes and methods that spell a uuid another way (``uuid4().hex``, ``str(u).replace("-", "")``)."""
 _IDENTIFIER_STEPS = 3
-_DECODED_CLAIMS = re.compile(
+_DECODED_CLAIMS = lazy_compile(
     r"(?:^|\.)(?:jwt|jws|jose)\.(?:decode|decode_complete|get_unverified_claims|get_unverified_header)\(\)"
     r"|^flask_jwt_extended\.decode_token\(\)|^jwt\.PyJWT\(\)\.decode\(\)"
 )

@@ -27,6 +27,7 @@ import re
 from backend_lint.analysis.dev_only import development_seed_function, development_settings_class
 from backend_lint.analysis.hand_run_scripts import run_by_hand
 from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.module_roles import module_roles
 from backend_lint.analysis.project.conditions import ProjectFact, compared_default, test_support
 from backend_lint.analysis.secret_names import SECRET_WORDS, name_of, secret_word, split_identifier
@@ -42,7 +43,7 @@ _PLACEHOLDER_WORDS = frozenset(
      "insert", "enter", "put", "bearer", "basic", "jwt", "oauth", "oauth2", "notasecret", "not", "mock", "foo",
      "bar", "baz", "xxx", "string", "str", "text", "value"}
 )
-_TEMPLATE = re.compile(
+_TEMPLATE = lazy_compile(
     r"^(<.*>|\$\{.*\}|\$[A-Z_][A-Z0-9_]*|\{\{.*\}\}|\{[a-z_]*\}|%\(.*\)s|%s|\[.*\]|\*+|x+|\.+|-+)$", re.I
 )
 _PLACEHOLDER_PARTS = ("example", "changeme", "change_me", "change-me", "dummy", "placeholder", "xxxx", "****",
@@ -68,12 +69,12 @@ column, field or header (``PK_TOKEN = "token"``: the primary-key column lookups 
 _AUTH_METHODS = frozenset({"oidc", "ldap", "saml", "oauth", "oauth2", "sso", "kerberos", "openid"})
 """An authentication method's name stored in a password field (``"password": "OIDC"``): the marker of an account
 that logs in elsewhere, which credential login refuses, not a password."""
-_RELATIVE_PATH = re.compile(r"^(?:[A-Za-z0-9_.-]+/)+$")
+_RELATIVE_PATH = lazy_compile(r"^(?:[A-Za-z0-9_.-]+/)+$")
 """``"authtoken/"``, ``"api/v2/tokens/"``: a relative URL path (an endpoint table's entry), ending in ``/``."""
-_IDENTIFIER = re.compile(r"^[a-z][a-z0-9_-]{0,30}$")
+_IDENTIFIER = lazy_compile(r"^[a-z][a-z0-9_-]{0,30}$")
 _OTHER_LINTERS = frozenset({"S105", "S106", "S107"})
 _BANDIT_CODES = frozenset({"B105", "B106", "B107"})
-_SNAKE_NAME = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
+_SNAKE_NAME = lazy_compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 """bandit's and ruff's codes for a hardcoded password string, argument and default: a reviewed decision."""
 _ENV_READERS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault", "decouple.config"})
 _ENV_HELPERS = frozenset({"getenv", "get_env", "get_env_variable", "env_var"})
@@ -82,21 +83,21 @@ _JWT_SIGNERS = frozenset({"jwt.encode", "jwt.decode", "jose.jwt.encode", "jose.j
 ASSIGN, KEYWORD, DEFAULT, DICT, ENV = "assign", "keyword", "default", "dict", "env"
 """How a value is bound to its name: ``name = value``, ``f(name=value)``, ``def f(name=value)``, a dict item,
 the fallback of an environment variable (``os.getenv("DB_PASSWORD", "value")``)."""
-_ALPHANUMERIC = re.compile(r"[^a-z0-9]")
+_ALPHANUMERIC = lazy_compile(r"[^a-z0-9]")
 _BARE_SECRETS = frozenset({"secret", "password", "passwd", "pass", "token", "key", "apikey"})
-_LABEL = re.compile(r"^[A-Za-z_][A-Za-z_.:-]*$")
-_DOTTED = re.compile(r"^[a-z_][a-z0-9_-]*(\.[\w-]+)+$")
-_REGEX = re.compile(r"\[.*\]|\\[dswbDSW.]|\(\?|\$$")
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+_LABEL = lazy_compile(r"^[A-Za-z_][A-Za-z_.:-]*$")
+_DOTTED = lazy_compile(r"^[a-z_][a-z0-9_-]*(\.[\w-]+)+$")
+_REGEX = lazy_compile(r"\[.*\]|\\[dswbDSW.]|\(\?|\$$")
+_NAME = lazy_compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 _BOOLEANS = frozenset({"true", "false", "yes", "no", "on", "off", "none", "null", "required", "optional"})
-_NOT_CREDENTIAL = re.compile(r"^[a-z][a-z0-9+.-]*://|^/|^\.{1,2}/|^[A-Z]:\\|^\.+[a-z_]\w*(?:\.\w+)*$", re.I)
+_NOT_CREDENTIAL = lazy_compile(r"^[a-z][a-z0-9+.-]*://|^/|^\.{1,2}/|^[A-Z]:\\|^\.+[a-z_]\w*(?:\.\w+)*$", re.I)
 """A URL, an absolute or relative path, or a relative module (``".types"``: a generated client's table of lazy
 imports, ``{"ActionBlockParametersItem_AwsSecret": ".types", ...}``)."""
-_PROSE = re.compile(r"\S[ \t]+\S")
+_PROSE = lazy_compile(r"\S[ \t]+\S")
 """Words separated by spaces: a sentence or a label. A key whose only whitespace is an escaped ``\\n`` (a
 generated key that spans lines) is not prose."""
-_PRIVATE_KEY = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY(?: BLOCK)?-----")
-_KEY_BODY = re.compile(r"[A-Za-z0-9+/=]{16}")
+_PRIVATE_KEY = lazy_compile(r"-----BEGIN [A-Z ]*PRIVATE KEY(?: BLOCK)?-----")
+_KEY_BODY = lazy_compile(r"[A-Za-z0-9+/=]{16}")
 """Base64 of a key's body (64 characters a line in PEM): what makes a PEM text a key rather than its header."""
 
 
@@ -163,7 +164,7 @@ def _secret_literal(name: str, value: ast.expr | None, word: str, where: str) ->
     return not (_LABEL.match(text) and _is_label(name, text, where))
 
 
-_CONDITION = re.compile(r"[a-z][a-z0-9_]*=[a-z0-9_]+(?:[&,][a-z][a-z0-9_]*=[a-z0-9_]+)*")
+_CONDITION = lazy_compile(r"[a-z][a-z0-9_]*=[a-z0-9_]+(?:[&,][a-z][a-z0-9_]*=[a-z0-9_]+)*")
 """``field=value`` conditions joined by ``&`` (modoboa's ``visibility_rules``: ``"sms_provider=ovh"``): which
 setting shows a field, keyed by the field's name."""
 
@@ -320,7 +321,7 @@ def _environment_variable(call: ast.Call, ctx: FileContext) -> str | None:
     return first.value if (origin(reader, ctx) or "").startswith(_ENV_OBJECTS) else None
 
 
-_ISSUED_KEY = re.compile(
+_ISSUED_KEY = lazy_compile(
     r"^(?:sk_live_|rk_live_|ghp_|gho_|ghs_|github_pat_|xox[abpr]-|AKIA|AIza|glpat-|sk-[A-Za-z0-9]{20})"
 )
 """Prefixes of keys a vendor issued (Stripe live, GitHub, Slack, AWS, Google, GitLab, OpenAI): real credentials

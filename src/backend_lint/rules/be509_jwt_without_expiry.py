@@ -27,12 +27,12 @@ deletable) is what limits it.
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import dataclass, field
 from typing import Optional
 
 from backend_lint.analysis.ast_helpers import argument, keyword_value, string_value
 from backend_lint.analysis.bindings import Bindings, bindings_of
+from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.module_roles import module_roles
 from backend_lint.analysis.project.conditions import test_support
 from backend_lint.analysis.resolve import lookup
@@ -58,7 +58,7 @@ _RANDOM_SOURCES = frozenset(
 )
 """Calls that make a fresh unguessable handle."""
 _ROW_WRITERS = frozenset({"create", "get_or_create", "update_or_create"})
-_DECODES = re.compile(r"\b(?:jwt|jose|JsonWebToken\(\))\.decode\(|\bdecode_(?:jwt|token)\b|\bjwt_decode\b")
+_DECODES = lazy_compile(r"\b(?:jwt|jose|JsonWebToken\(\))\.decode\(|\bdecode_(?:jwt|token)\b|\bjwt_decode\b")
 """Text of a module that reads JWT claims back (``jwt.decode(``, a ``decode_token`` helper)."""
 _HARMLESS_PARENTS = (ast.Compare, ast.FormattedValue, ast.BoolOp, ast.UnaryOp, ast.If, ast.While, ast.Assert)
 

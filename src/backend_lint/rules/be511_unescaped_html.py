@@ -36,6 +36,7 @@ from typing import Optional
 
 from backend_lint.analysis.ast_helpers import argument, keyword_value, string_value
 from backend_lint.analysis.client_text import user_text
+from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.module_roles import module_roles
 from backend_lint.analysis.project.conditions import ProjectFact, django_usernames, test_support
 from backend_lint.analysis.provenance import sql_text
@@ -71,9 +72,9 @@ _TEMPLATES = {
 }
 _ENVIRONMENTS = frozenset({"jinja2.Environment", "jinja2.environment.Environment"})
 _KINDS = {FSTRING: "an f-string", PERCENT: "`%`", FORMAT_METHOD: "`.format()`", CONCATENATION: "`+`", "+=": "`+=`"}
-_MARKUP = re.compile(r"<[A-Za-z/!]|&#?\w+;")
-_HTML_TEMPLATE = re.compile(r"""(?:get_template|select_template|render_template)\(\s*[rf]?["'][^"']*\.html?["']""")
-_NUMERIC_FORMAT = re.compile(r"[dfegn%xXobcEFG]$")
+_MARKUP = lazy_compile(r"<[A-Za-z/!]|&#?\w+;")
+_HTML_TEMPLATE = lazy_compile(r"""(?:get_template|select_template|render_template)\(\s*[rf]?["'][^"']*\.html?["']""")
+_NUMERIC_FORMAT = lazy_compile(r"[dfegn%xXobcEFG]$")
 _SAFE_CALL_WORDS = frozenset(
     {"escape", "escapejs", "html", "render", "rendered", "format", "markup", "safe", "sanitize", "sanitise",
      "clean", "bleach", "quote", "url", "uri", "reverse", "static", "flatatt", "json", "script", "urlize",
@@ -103,7 +104,7 @@ _MAX_HOPS = 3
 _USERNAMES = frozenset({"username"})
 """Fields that hold a Django username: in a project whose users are Django's ``auth.User``, the username
 validator admits letters, digits and ``@.+-_`` only (freesound's admin links, judged FALSE)."""
-_DJANGO = re.compile(r"^\s*(?:from|import)\s+django\b", re.MULTILINE)
+_DJANGO = lazy_compile(r"^\s*(?:from|import)\s+django\b", re.MULTILINE)
 
 
 def _django_module(ctx: FileContext) -> bool:

@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING, Callable, Optional
 
 from backend_lint.analysis.effects import CREATES, HARMFUL, SIDE_RECORDS, own_effects, words
 from backend_lint.analysis.http_clients import mentions_timeout
+from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.loggers import records_traceback
 from backend_lint.analysis.project.def_queries import runs_query_always
 from backend_lint.analysis.provenance import sql_text
@@ -88,8 +89,8 @@ _HARMFUL_WORDS = (
 looks for, lower case): a function whose lines hold none is not walked."""
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
-_IDENTIFIER = re.compile(r"\w+")
-_CALLED = re.compile(r"\s*(?:\.\s*[A-Za-z_]\w*\s*)?\(")
+_IDENTIFIER = lazy_compile(r"\w+")
+_CALLED = lazy_compile(r"\s*(?:\.\s*[A-Za-z_]\w*\s*)?\(")
 """What follows a name that is called: ``(``, or one attribute and ``(`` (``notifications.send_welcome(``)."""
 _WORD_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 

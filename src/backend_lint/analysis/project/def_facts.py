@@ -12,13 +12,13 @@ tuple is constant text (:meth:`DefFacts.is_constant`, BE101). :class:`.model.Pro
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Optional
 
+from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.project.summary import DefSummary, ModuleSummary
 
-_ELEMENT = re.compile(r"(.+)\(\)\[(\d+)\]")
+_ELEMENT = lazy_compile(r"(.+)\(\)\[(\d+)\]")
 """``shop.queries.build_query()[0]``: element 0 of what the function returns (:func:`.conditions.constants`)."""
 MAX_DEPTH = 8
 """How many re-exports, bases or imports a name is followed through before it counts as unknown."""

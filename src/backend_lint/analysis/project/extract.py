@@ -10,7 +10,6 @@ parse and no walk of expressions outside those cases.
 from __future__ import annotations
 
 import ast
-import re
 from bisect import bisect_left
 from typing import TYPE_CHECKING, Any, Optional, Union
 
@@ -26,6 +25,7 @@ from backend_lint.analysis.handler_types import DJANGO, DRF, Registration
 from backend_lint.analysis.handlers import handler_model
 from backend_lint.analysis.health_checks import route_texts, serves_health_check
 from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.loopback import loopback_constants
 from backend_lint.analysis.module_roles import module_roles, says_development_only
 from backend_lint.analysis.orm import model_relations
@@ -50,7 +50,7 @@ if TYPE_CHECKING:
     from backend_lint.context import FileContext
 
 KEY_WORD = "idempoten"
-_DOTTED = re.compile(r"""["']([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)["']""")
+_DOTTED = lazy_compile(r"""["']([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)["']""")
 _SETTINGS_MARKERS = frozenset({"INSTALLED_APPS", "MIDDLEWARE", "REST_FRAMEWORK", "DATABASES", "ROOT_URLCONF"})
 SETTING_NAMES = frozenset({
     *_SETTINGS_MARKERS, "DEBUG", "DATA_UPLOAD_MAX_MEMORY_SIZE", "FILE_UPLOAD_MAX_MEMORY_SIZE", "MAX_CONTENT_LENGTH",

@@ -20,12 +20,12 @@ summaries. Each answer is computed on first use and kept. What it cannot establi
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
 from typing import Optional
 
 from backend_lint.analysis.handler_types import join_path
+from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.project import conditions
 from backend_lint.analysis.project.conditions import ProjectFact
 from backend_lint.analysis.project.def_facts import MAX_DEPTH
@@ -50,7 +50,7 @@ _HTML_GENERIC = frozenset({
     "TemplateResponseMixin", "ProcessFormView", "BaseFormView", "BaseDeleteView", "BaseCreateView",
     "BaseUpdateView", "SingleObjectTemplateResponseMixin", "MultipleObjectTemplateResponseMixin",
 })
-_WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+_WORD = lazy_compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 _LAUNCHERS = frozenset({"manage", "wsgi", "asgi"})
 """Modules that start the service as well as commands (Django's ``manage.py runserver``): not CLI roots."""
 

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
+from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.project.lint_config import ruff_settings, unselected_logging_codes
 from backend_lint.analysis.seeded_tables import fixture_files
 
@@ -159,25 +160,25 @@ DEPLOY_DEPTH = 3
 """How many folders below the root the deployment files are looked for (``deploy/k8s/api/deployment.yaml``)."""
 _PLATFORM_NAMES = frozenset({"fly.toml", "app.yaml", "app.yml", "render.yaml", "Chart.yaml"})
 """Platform and chart files whose name alone says an orchestrator runs (and may probe) the service."""
-_NOMAD_JOB = re.compile(r"^.+\.nomad(?:\.hcl)?$")
+_NOMAD_JOB = lazy_compile(r"^.+\.nomad(?:\.hcl)?$")
 _CONTAINER_NAMES = r"(?:Dockerfile|Containerfile)(?:\..+)?|.+\.Dockerfile"
-_CONTAINER_FILE = re.compile(rf"^(?:{_CONTAINER_NAMES})$")
-_COMPOSE_FILE = re.compile(r"^(?:docker-compose.*|compose(?:\..+)?)\.ya?ml$")
-_HEALTHCHECK = re.compile(r"^\s*HEALTHCHECK\s+(?!NONE\b)", re.MULTILINE | re.IGNORECASE)
+_CONTAINER_FILE = lazy_compile(rf"^(?:{_CONTAINER_NAMES})$")
+_COMPOSE_FILE = lazy_compile(r"^(?:docker-compose.*|compose(?:\..+)?)\.ya?ml$")
+_HEALTHCHECK = lazy_compile(r"^\s*HEALTHCHECK\s+(?!NONE\b)", re.MULTILINE | re.IGNORECASE)
 """A container file's ``HEALTHCHECK`` instruction that is not ``HEALTHCHECK NONE``."""
-_COMPOSE_REPLICAS = re.compile(r"^\s+replicas:\s*\d", re.MULTILINE)
+_COMPOSE_REPLICAS = lazy_compile(r"^\s+replicas:\s*\d", re.MULTILINE)
 """A compose service run as replicas (``deploy: replicas: 3``): a swarm stack, which routes by its probe."""
-_COMPOSE_PROBE = re.compile(
+_COMPOSE_PROBE = lazy_compile(
     r"^\s+healthcheck:[ \t]*\n(?:[ \t]+.*\n){0,6}?.*\b(?:curl|wget|https?:|python)", re.MULTILINE
 )
 """A compose service's ``healthcheck:`` whose test asks the web service (``curl``, ``wget``, a URL, a Python
 script), not a database's ``pg_isready``."""
 _MANIFEST_FOLDERS = frozenset({"k8s", "kubernetes", "kube", "deploy", "deployment", "deployments", "manifests",
                                "helm", "charts", "templates", "openshift", "infra", "ops"})
-_KUBE_DEPLOYMENT = re.compile(
+_KUBE_DEPLOYMENT = lazy_compile(
     r"^kind:\s*(?:Deployment|StatefulSet|DaemonSet)\s*$|^apiVersion:\s*serving\.knative\.dev/", re.MULTILINE
 )
-_PLATFORM_PROBE = re.compile(
+_PLATFORM_PROBE = lazy_compile(
     r"^\s*(?:livenessProbe|readinessProbe|startupProbe|healthCheckPath|liveness_check|readiness_check):"
     r"|^\s*\[+(?:[\w.]*\.)?(?:http_checks|tcp_checks|checks)(?:\.\w+)?\]+"
     r'|^\s*(?:check\s*\{|"healthCheck"\s*:)',
@@ -186,7 +187,7 @@ _PLATFORM_PROBE = re.compile(
 """A probe a platform file configures: Kubernetes probes, Render's ``healthCheckPath``, App Engine's
 ``liveness_check``, fly.toml's ``[[services.http_checks]]``/``[checks.x]``, a Nomad ``check {``, ECS's
 ``"healthCheck"``."""
-_ECS_TASK = re.compile(r'"containerDefinitions"\s*:')
+_ECS_TASK = lazy_compile(r'"containerDefinitions"\s*:')
 _SKIPPED_FOLDERS = frozenset({"node_modules", "__pycache__", "site-packages", "tests", "test", "testing", "docs",
                               "examples", "example"})
 """Folders whose container files are not the project's own deployment (test services, documentation, samples)."""
