@@ -22,7 +22,7 @@ PROVES, not its name: the view runs only when an administrator's flag holds.
 A guard that lets every signed-in user through (``login_required``, ``IsAuthenticated``,
 ``get_current_active_user``) tests no such flag and is none; neither is one that lets anyone through on another
 condition (``request.method in SAFE_METHODS or user.is_staff``: the read-only half is everyone's). The flags are
-an administrator's, staff's or superuser's (:data:`.admin_guards._ADMIN_FLAGS`) or a role compared to
+an administrator's, staff's or superuser's (:data:`.admin_guards.ADMIN_FLAGS`) or a role compared to
 ``"admin"``; a moderator's flag is not one.
 
 :func:`admin_guard_facts` names, for a handler, the project's guards it is behind (its decorators, its
@@ -38,8 +38,9 @@ import ast
 import re
 from typing import TYPE_CHECKING, Optional, Union
 
-from backend_lint.analysis.admin_guards import _ADMIN_FLAGS, _leaves, _refuses_unless_admin
+from backend_lint.analysis.admin_guards import ADMIN_FLAGS, leaves_block, refuses_unless_admin
 from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.project.conditions import ProjectFact, guards_admins
 from backend_lint.analysis.project.imported import imported_qualified
 
@@ -64,7 +65,7 @@ def admin_guard_def(node: ast.AST) -> bool:
     return _guard_function(node) or _guarding_decorator(node, depth=2)
 
 
-_FLAG = re.compile(
+_FLAG = lazy_compile(
     r"^(?:is_?|role_?|has_?)?(?:super_?admin|admin|administrator|superuser|super_user|staff|sys_?admin"
     r"|system_admin|site_admin|platform_admin|instance_admin)(?:_?user|_?role)?$", re.IGNORECASE)
 """An administrator's flag by its shape, however spelled: ``is_admin``, ``role_admin()`` (calibre-web),
@@ -76,7 +77,7 @@ def _flag(expr: ast.expr) -> bool:
     """An administrator's flag of an account (not a setting in capitals: langflow's ``auth_settings.SUPERUSER``
     is the configured superuser's name)."""
     name = _tail(expr)
-    return name in _ADMIN_FLAGS or (not name.isupper() and bool(_FLAG.match(name)))
+    return name in ADMIN_FLAGS or (not name.isupper() and bool(_FLAG.match(name)))
 
 
 def _chain(expr: ast.expr) -> list[str]:
@@ -143,7 +144,7 @@ def _not_admin(test: ast.expr) -> bool:
     """The test holds whenever the caller is no administrator: ``not <admin test>``, a role compared unequal to
     an administrator's (``current_user.role.name != "Administrator"``, ``role not in ("admin",)``), or a
     disjunction one of whose parts is such a test (``not user.is_authenticated or not user.is_admin``)."""
-    if _refuses_unless_admin(test):
+    if refuses_unless_admin(test):
         return True
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
         return _implies_admin(test.operand)
@@ -181,7 +182,7 @@ def _refusal(statement: ast.stmt, returns_refuse: bool) -> bool:
     if not (isinstance(statement, ast.If) and not statement.orelse and statement.body):
         return False
     last = statement.body[-1]
-    if not _leaves(last) or (isinstance(last, ast.Return) and not returns_refuse) or _invalid_value(last):
+    if not leaves_block(last) or (isinstance(last, ast.Return) and not returns_refuse) or _invalid_value(last):
         return False
     return _not_admin(statement.test)
 
@@ -204,9 +205,9 @@ def _preparation(statement: ast.stmt) -> bool:
     if isinstance(statement, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Pass)):
         return True
     if isinstance(statement, ast.Expr):
-        return not _leaves(statement)
+        return not leaves_block(statement)
     return isinstance(statement, ast.If) and not statement.orelse and bool(statement.body) \
-        and _leaves(statement.body[-1])
+        and leaves_block(statement.body[-1])
 
 
 def _guard_function(function: Function) -> bool:
@@ -218,7 +219,7 @@ def _guard_function(function: Function) -> bool:
             return True
         if not _preparation(statement) or _returns_in(statement):
             break
-    if not body or not _leaves(body[-1]) or isinstance(body[-1], ast.Return) or _invalid_value(body[-1]):
+    if not body or not leaves_block(body[-1]) or isinstance(body[-1], ast.Return) or _invalid_value(body[-1]):
         return False
     returns = [node for statement in body for node in _own_nodes(statement) if isinstance(node, ast.Return)]
     return bool(returns) and all(_under_admin_test(ret, body) for ret in returns)

@@ -38,7 +38,7 @@ def _write_permission(expr: ast.expr, moderators: bool = False) -> bool:
     )
 
 
-_ADMIN_FLAGS = ("is_admin", "is_superuser", "is_super_user", "is_staff", "is_admin_user")
+ADMIN_FLAGS = ("is_admin", "is_superuser", "is_super_user", "is_staff", "is_admin_user")
 """What a guard at the top of a handler tests: ``security_manager.is_admin()``, ``request.user.is_superuser``."""
 
 
@@ -60,7 +60,7 @@ def admin_guard(function: ast.AST, before: ast.AST, refusing: bool = False,
         if position is None or (statement.end_lineno or statement.lineno) >= position:
             return False  # the guard must end before ``before`` begins
         if isinstance(statement, ast.If) and not statement.orelse and _negated_admin_flag(statement.test) \
-                and statement.body and _leaves(statement.body[-1]) \
+                and statement.body and leaves_block(statement.body[-1]) \
                 and not (refusing and isinstance(statement.body[-1], ast.Return)):
             return True
         if ctx is not None and _calls_refusing_helper(statement, ctx):
@@ -114,11 +114,11 @@ def _refuses_first(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
         return False
     first = body[0]
     return isinstance(first, ast.If) and not first.orelse and bool(first.body) \
-        and _leaves(first.body[-1]) and not isinstance(first.body[-1], ast.Return) \
-        and _refuses_unless_admin(first.test)
+        and leaves_block(first.body[-1]) and not isinstance(first.body[-1], ast.Return) \
+        and refuses_unless_admin(first.test)
 
 
-def _refuses_unless_admin(test: ast.expr) -> bool:
+def refuses_unless_admin(test: ast.expr) -> bool:
     """The test holds whenever the caller is no administrator: ``not user.is_admin``; ``not (user.is_admin or
     user.is_superuser)`` (neither flag); ``user.role != "admin"``; or a disjunction one of whose parts is such a
     test (``not ctx.has_user_context or not (...)``: the refusal happens on either)."""
@@ -128,14 +128,14 @@ def _refuses_unless_admin(test: ast.expr) -> bool:
             and isinstance(test.operand.op, ast.Or):
         return all(_admin_flag(value) for value in test.operand.values)
     if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or):
-        return any(_refuses_unless_admin(value) for value in test.values)
+        return any(refuses_unless_admin(value) for value in test.values)
     return False
 
 
 def _admin_flag(expr: ast.expr) -> bool:
     """``user.is_admin``, ``is_superuser()``: one of the flags an administrator's account carries."""
     target = expr.func if isinstance(expr, ast.Call) else expr
-    return (dotted_name(target) or "").rpartition(".")[2] in _ADMIN_FLAGS
+    return (dotted_name(target) or "").rpartition(".")[2] in ADMIN_FLAGS
 
 
 def _negated_admin_flag(test: ast.expr) -> bool:
@@ -148,10 +148,10 @@ def _negated_admin_flag(test: ast.expr) -> bool:
         # ``if not request.user.has_perm("base.can_manage_project"): raise PermissionDenied``: the body spelling of
         # ``@permission_required`` with a permission to edit or manage
         return _write_permission(operand.args[0])
-    return name in _ADMIN_FLAGS
+    return name in ADMIN_FLAGS
 
 
-def _leaves(statement: ast.stmt) -> bool:
+def leaves_block(statement: ast.stmt) -> bool:
     """``return ...``, ``raise ...`` or ``abort(403)``: the guard's branch ends the request."""
     if isinstance(statement, (ast.Return, ast.Raise)):
         return True
@@ -176,7 +176,7 @@ def admin_branch(function: ast.AST, node: ast.AST, parent_of: Callable[[ast.AST]
         if (statement.end_lineno or statement.lineno) >= position:
             return False  # the guard must end before ``node`` begins
         if not (isinstance(statement, ast.If) and not statement.orelse and statement.body
-                and _leaves(statement.body[-1])):
+                and leaves_block(statement.body[-1])):
             continue
         parts = statement.test.values if isinstance(statement.test, ast.BoolOp) and isinstance(
             statement.test.op, ast.And) else [statement.test]
