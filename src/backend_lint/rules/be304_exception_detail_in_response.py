@@ -52,6 +52,7 @@ from backend_lint.analysis.error_answers import (
 from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.input_errors import converts_upload, says_input_error, validates_only
+from backend_lint.analysis.masked_errors import masking_facts
 from backend_lint.analysis.project.conditions import (
     ProjectFact,
     raises_message,
@@ -287,7 +288,8 @@ class ExceptionDetailInResponse(Rule):
         leak = self._leak(node, arguments, ctx, client_error=client_error)
         if leak is not None:
             self.report(ctx, parent if isinstance(parent, ast.Return) else node, detail=leak,
-                        unless=(*_factory_unused(ctx), *_refutations(ctx, client_error)))
+                        unless=(*_factory_unused(ctx), *_refutations(ctx, client_error),
+                                *masking_facts(node, ctx.imports.resolve)))
 
     @visits(ast.Raise)
     def check_raise(self, node: ast.Raise, ctx: FileContext) -> None:
@@ -305,7 +307,8 @@ class ExceptionDetailInResponse(Rule):
         client_error = _client_status(exc)
         leak = self._leak(node, arguments, ctx, client_error=client_error)
         if leak is not None:
-            self.report(ctx, node, detail=leak, unless=_refutations(ctx, client_error))
+            self.report(ctx, node, detail=leak,
+                        unless=(*_refutations(ctx, client_error), *masking_facts(node, ctx.imports.resolve)))
 
     @visits(ast.Return)
     def check_return(self, node: ast.Return, ctx: FileContext) -> None:
@@ -356,7 +359,8 @@ class ExceptionDetailInResponse(Rule):
                 if client_error and says_input_error(found):
                     return None  # f"Failed to decode: {exc}" with a 4xx: the parse error of the client's own string
                 if types and _ANY not in types:
-                    self.builtin_leaks(ctx).append((node, text, types, _refutations(ctx, client_error)))
+                    self.builtin_leaks(ctx).append((node, text, types, (
+                        *_refutations(ctx, client_error), *masking_facts(node, ctx.imports.resolve))))
                     return None
                 return text
         return None
