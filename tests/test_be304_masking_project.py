@@ -220,3 +220,40 @@ def test_a_flask_http_exception_handler_passing_the_description_hides_nothing(tm
     """}
     found = findings_of(write_project(tmp_path, project), "BE304")
     assert found == {(os.path.join("blog", "views.py"), line) for line in (14, 22, 30, 38)}
+
+
+def test_a_blueprint_handler_serves_only_its_own_module(tmp_path: Path) -> None:
+    project = {**FLASK_MASKING, "blog/errors.py": """\
+        from flask import Blueprint, jsonify
+
+        api_bp = Blueprint("api", __name__)
+
+
+        @api_bp.errorhandler(500)
+        def handle_500(err):
+            return jsonify({"msg": "Internal Server Error"}), 500
+    """}
+    found = findings_of(write_project(tmp_path, project), "BE304")
+    assert found == {(os.path.join("blog", "views.py"), line) for line in (14, 22, 30, 38)}
+
+
+def test_a_sub_application_serves_only_its_own_package(tmp_path: Path) -> None:
+    project = {**FASTAPI_MASKING, "shop/checkout/__init__.py": "", "shop/checkout/app.py": """\
+        from fastapi import FastAPI
+        from starlette.exceptions import HTTPException as StarletteHTTPException
+
+        from shop.errors import http_exception_handler
+
+        app = FastAPI(exception_handlers={StarletteHTTPException: http_exception_handler})
+    """, "shop/main.py": """\
+        from fastapi import FastAPI
+
+        from shop.checkout.app import app as checkout
+        from shop.routes import router
+
+        app = FastAPI()
+        app.mount("/checkout", checkout)
+        app.include_router(router)
+    """}
+    found = findings_of(write_project(tmp_path, project), "BE304")
+    assert found == {(os.path.join("shop", "routes.py"), line) for line in (14, 22, 30)}

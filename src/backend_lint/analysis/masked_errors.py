@@ -62,18 +62,30 @@ _REGISTERING = frozenset({"exception_handler", "errorhandler", "app_errorhandler
 
 
 def registrations(
-    tree: ast.Module, resolve: Callable[[ast.expr], Optional[str]], qualify: Callable[[ast.expr], Optional[str]]
+    tree: ast.Module, resolve: Callable[[ast.expr], Optional[str]], qualify: Callable[[ast.expr], Optional[str]],
+    module: str, is_package: bool,
 ) -> list[list[str]]:
-    """``[family, caught, statuses or handler]`` for every error handler the module registers for HTTP errors:
-    ``caught`` is ``all`` (every HTTP exception reaches it) or ``500``; the last item is the statuses the handler
-    masks, joined by ``,``, when its ``def`` is in the module (``""``: none), else ``@`` and the handler's
-    qualified name, for the project model to look up (:attr:`DefSummary.masks`)."""
+    """``[family, caught, statuses or handler, scope]`` for every error handler the module registers for HTTP
+    errors: ``caught`` is ``all`` (every HTTP exception reaches it) or ``500``; the third item is the statuses the
+    handler masks, joined by ``,``, when its ``def`` is in the module (``""``: none), else ``@`` and the handler's
+    qualified name, for the project model to look up (:attr:`DefSummary.masks`). ``scope`` is the modules whose
+    views it serves: a Flask blueprint's ``errorhandler`` its own module; an application's handlers the package
+    the application is built in, and below (a sub-application in ``polar/checkout_link/app.py`` serves
+    ``polar.checkout_link``, not the main application's routers)."""
+    package = module if is_package else module.rpartition(".")[0]
+    blueprints = {
+        target.id for node in ast.walk(tree) if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)
+        and (dotted_name(node.value.func) or "").rpartition(".")[2] == "Blueprint"
+        for target in node.targets if isinstance(target, ast.Name)
+    }
     functions = {
         node.name: node for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
     }
     found: list[list[str]] = []
 
-    def add(family: str, caught_expr: ast.expr, handler: Union[ast.expr, Function]) -> None:
+    def add(
+        family: str, caught_expr: ast.expr, handler: Union[ast.expr, Function], receiver: Optional[ast.expr]
+    ) -> None:
         caught = _caught(family, caught_expr, resolve)
         if caught is None:
             return
@@ -86,23 +98,26 @@ def registrations(
             if qualified is None:
                 return
             target = f"@{qualified}"
-        found.append([family, caught, target])
+        own = isinstance(receiver, ast.Name) and receiver.id in blueprints
+        found.append([family, caught, target, module if own else package])
 
     for node in ast.walk(tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             for decorator in node.decorator_list:
                 if isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute) \
                         and decorator.func.attr in _REGISTERING and decorator.args:
-                    add(_FAMILIES[decorator.func.attr], decorator.args[0], node)
+                    attribute = decorator.func.attr
+                    add(_FAMILIES[attribute], decorator.args[0], node,
+                        decorator.func.value if attribute == "errorhandler" else None)
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and len(node.args) >= 2 \
                 and node.func.attr in ("add_exception_handler", "register_error_handler"):
-            add(_FAMILIES[node.func.attr], node.args[0], node.args[1])
+            add(_FAMILIES[node.func.attr], node.args[0], node.args[1], node.func.value)
         elif isinstance(node, ast.Call):
             for keyword in node.keywords:
                 if keyword.arg == "exception_handlers" and isinstance(keyword.value, ast.Dict):
                     for key, value in zip(keyword.value.keys, keyword.value.values):
                         if key is not None:
-                            add(ASGI, key, value)
+                            add(ASGI, key, value, None)
     return found
 
 
@@ -121,10 +136,15 @@ def _caught(family: str, expr: ast.expr, resolve: Callable[[ast.expr], Optional[
     return None
 
 
-def covers(family: str, caught: str, statuses: list[str], raised_family: str, status: Optional[int]) -> bool:
-    """A registration of ``family`` catching ``caught`` whose handler masks ``statuses`` hides the text of an HTTP
-    exception of ``raised_family`` with ``status`` (``None``: not known)."""
+def covers(
+    registration: tuple[str, str, list[str], str], raised_family: str, status: Optional[int], module: str
+) -> bool:
+    """A registration ``(family, caught, statuses its handler masks, scope)`` hides the text of an HTTP exception of
+    ``raised_family`` with ``status`` (``None``: not known) raised in ``module``."""
+    family, caught, statuses, scope = registration
     if family != raised_family or not statuses:
+        return False
+    if scope and module != scope and not module.startswith(f"{scope}."):
         return False
     if caught == INTERNAL and status != 500:
         return False
@@ -296,7 +316,9 @@ def raised_status(call: ast.Call) -> Optional[int]:
     return None
 
 
-def masking_facts(node: ast.AST, resolve: Callable[[ast.expr], Optional[str]]) -> tuple[ProjectFact, ...]:
+def masking_facts(
+    node: ast.AST, resolve: Callable[[ast.expr], Optional[str]], module: str
+) -> tuple[ProjectFact, ...]:
     """The project fact that would clear a leak at ``node`` because an application-wide error handler keeps the
     text from the client (:func:`~backend_lint.analysis.project.conditions.masked_error`): a ``raise`` of
     FastAPI's/Starlette's or werkzeug's HTTP exception, or Flask's ``abort``. A response the view returns itself
@@ -314,4 +336,6 @@ def masking_facts(node: ast.AST, resolve: Callable[[ast.expr], Optional[str]]) -
         family, status = WSGI, 500
     else:
         return ()
-    return (masked_error(family, str(status) if status is not None else ""),)
+    if not module:
+        return ()
+    return (masked_error(family, str(status) if status is not None else "", module),)

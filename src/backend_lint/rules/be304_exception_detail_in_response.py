@@ -289,7 +289,7 @@ class ExceptionDetailInResponse(Rule):
         if leak is not None:
             self.report(ctx, parent if isinstance(parent, ast.Return) else node, detail=leak,
                         unless=(*_factory_unused(ctx), *_refutations(ctx, client_error),
-                                *masking_facts(node, ctx.imports.resolve)))
+                                *masking_facts(node, ctx.imports.resolve, ctx.module)))
 
     @visits(ast.Raise)
     def check_raise(self, node: ast.Raise, ctx: FileContext) -> None:
@@ -307,8 +307,8 @@ class ExceptionDetailInResponse(Rule):
         client_error = _client_status(exc)
         leak = self._leak(node, arguments, ctx, client_error=client_error)
         if leak is not None:
-            self.report(ctx, node, detail=leak,
-                        unless=(*_refutations(ctx, client_error), *masking_facts(node, ctx.imports.resolve)))
+            masked = masking_facts(node, ctx.imports.resolve, ctx.module)
+            self.report(ctx, node, detail=leak, unless=(*_refutations(ctx, client_error), *masked))
 
     @visits(ast.Return)
     def check_return(self, node: ast.Return, ctx: FileContext) -> None:
@@ -360,7 +360,7 @@ class ExceptionDetailInResponse(Rule):
                     return None  # f"Failed to decode: {exc}" with a 4xx: the parse error of the client's own string
                 if types and _ANY not in types:
                     self.builtin_leaks(ctx).append((node, text, types, (
-                        *_refutations(ctx, client_error), *masking_facts(node, ctx.imports.resolve))))
+                        *_refutations(ctx, client_error), *masking_facts(node, ctx.imports.resolve, ctx.module))))
                     return None
                 return text
         return None

@@ -471,13 +471,14 @@ def single_account_app() -> ProjectFact:
 
 
 @project_fact
-def masked_error(family: str, status: str) -> ProjectFact:
+def masked_error(family: str, status: str, module: str) -> ProjectFact:
     """A module of the project (not a test) registers an application-wide handler for raised HTTP exceptions of
     ``family`` (``asgi``: FastAPI/Starlette ``HTTPException``; ``wsgi``: Flask ``abort``/werkzeug) whose body keeps
     the exception's text from the client for ``status`` (``""``: not known; only a handler masking every status
-    counts then): surfsense's ``_http_exception_handler`` answers every 500 with ``GENERIC_5XX_MESSAGE`` (BE304;
+    counts then), serving ``module`` (the handler's application is built in its package, or a blueprint's handler is
+    in it): surfsense's ``_http_exception_handler`` answers every 500 with ``GENERIC_5XX_MESSAGE`` (BE304;
     :mod:`backend_lint.analysis.masked_errors`)."""
-    return ProjectFact(MASKED_ERROR, (family, status))
+    return ProjectFact(MASKED_ERROR, (family, status, module))
 
 
 @project_fact

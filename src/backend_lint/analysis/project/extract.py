@@ -113,7 +113,7 @@ def summarize(ctx: FileContext) -> ModuleSummary:
         summary.single_account = single_account(ctx)
         if "handler" in ctx.source:  # exception_handler, errorhandler, register_error_handler
             summary.error_handlers = registrations(
-                ctx.tree, ctx.imports.resolve, lambda written: _qualified(ctx, summary, written))
+                ctx.tree, ctx.imports.resolve, lambda written: _qualified(ctx, summary, written), module, is_package)
         summary.startup_calls = startup_calls(ctx)
         summary.startup_hooks = startup_hook_names(ctx)
         summary.loaded_fixtures = loaded_fixtures(ctx.tree, ctx.source)

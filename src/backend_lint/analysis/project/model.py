@@ -170,20 +170,20 @@ class ProjectModel(SettingsFacts):
             for name in summary.url_addresses
         )
 
-    def masks_error(self, family: str, status: str) -> bool:
-        """A non-test module registers a handler for raised HTTP exceptions of ``family`` that keeps their text from
-        the client for ``status`` (:func:`backend_lint.analysis.masked_errors.covers`)."""
+    def masks_error(self, family: str, status: str, module: str) -> bool:
+        """A non-test module registers a handler for raised HTTP exceptions of ``family`` raised in ``module`` that
+        keeps their text from the client for ``status`` (:func:`backend_lint.analysis.masked_errors.covers`)."""
         number = int(status) if status.isdigit() else None
         for summary in self.modules.values():
             if {"test", "test_support"} & set(summary.roles):
                 continue
-            for registered, caught, target in summary.error_handlers:
+            for registered, caught, target, scope in summary.error_handlers:
                 if target.startswith("@"):
                     found = self.definition(target[1:])[1]
                     statuses = found.masks if found is not None else []
                 else:
                     statuses = target.split(",") if target else []
-                if covers(registered, caught, statuses, family, number):
+                if covers((registered, caught, statuses, scope), family, number, module):
                     return True
         return False
 
@@ -580,7 +580,7 @@ _ON_ARGUMENTS: dict[str, Callable[[ProjectModel, tuple[str, ...]], bool]] = {
     conditions.GENERATED_UPLOAD: lambda model, args: len(args) == 2 and model.generates_upload_name(args[0], args[1]),
     conditions.CATCHES_ALL: lambda model, args: bool(args) and all(model.catches_all(name) for name in args),
     conditions.SINGLE_ACCOUNT_APP: lambda model, args: any(found.single_account for found in model.modules.values()),
-    conditions.MASKED_ERROR: lambda model, args: len(args) == 2 and model.masks_error(args[0], args[1]),
+    conditions.MASKED_ERROR: lambda model, args: len(args) == 3 and model.masks_error(*args),
     # a malformed inner fact is not established: absent
     conditions.ABSENT: lambda model, args: not (
         args and args[0] in _ESTABLISHED and model.holds(ProjectFact(args[0], args[1:]))),

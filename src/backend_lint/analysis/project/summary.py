@@ -213,9 +213,10 @@ class ModuleSummary:
     """Strings listed in module or class attributes named ``ADMIN_ONLY...`` (sorted): view menus and permissions
     only administrators get (:func:`backend_lint.analysis.admin_declarations.admin_only_names`)."""
     error_handlers: list[list[str]] = field(default_factory=list)
-    """``[family, caught, statuses]`` of the error handlers it registers for raised HTTP exceptions
-    (:func:`backend_lint.analysis.masked_errors.registrations`): ``asgi``/``wsgi``, ``all``/``500``, and the statuses
-    the handler masks joined by ``,`` (``@`` and the handler's qualified name when it is defined elsewhere)."""
+    """``[family, caught, statuses, scope]`` of the error handlers it registers for raised HTTP exceptions
+    (:func:`backend_lint.analysis.masked_errors.registrations`): ``asgi``/``wsgi``, ``all``/``500``, the statuses
+    the handler masks joined by ``,`` (``@`` and the handler's qualified name when it is defined elsewhere), and
+    the modules it serves (a package and below, or a blueprint's own module)."""
     single_account: bool = False
     """It defines a Flask-Login user class that is no database row (``id`` a class constant, no ``__init__``): the
     application has one account (:func:`backend_lint.analysis.admin_declarations.single_account`)."""
@@ -292,7 +293,7 @@ def _well_typed(summary: ModuleSummary) -> bool:
         and all(isinstance(key, str) and isinstance(value, str) for key, value in summary.view_aliases.items())
         and isinstance(summary.settings, dict)
         and all(_strings(pair) and len(pair) == 2 for pair in [*summary.middleware, *summary.request_hooks])
-        and all(_strings(item) and len(item) == 3 for item in summary.error_handlers)
+        and all(_strings(item) and len(item) == 4 for item in summary.error_handlers)
         and all(
             _strings(item.bases) and _strings(item.headers) and isinstance(item.renders_html, bool)
             and isinstance(item.xhr_only, bool)
