@@ -38,6 +38,7 @@ from typing import Optional
 
 from backend_lint.analysis.admin_declarations import handler_admin_facts
 from backend_lint.analysis.admin_guards import admin_guard, refusing_helpers
+from backend_lint.analysis.admin_helpers import admin_only_helpers
 from backend_lint.analysis.admin_only import admin_only
 from backend_lint.analysis.ast_helpers import callee_name, under_if
 from backend_lint.analysis.bindings import bindings_of
@@ -255,7 +256,8 @@ class ExceptionDetailInResponse(Rule):
     name = "exception-detail-in-response"
     message = "`{detail}` of a caught exception goes into the response; log it and return a generic message"
     triggers = ("except",)
-    needs = (handler_for, bindings_of, resolve_class, class_chain, removes_named_file, is_upload, refusing_helpers)
+    needs = (handler_for, bindings_of, resolve_class, class_chain, removes_named_file, is_upload, refusing_helpers,
+             admin_only_helpers)
     builtin_leaks: FileState[list[tuple[ast.AST, str, frozenset[str], tuple[ProjectFact, ...]]]] = FileState(list)
     """``(node, detail, builtin types)`` of leaks decided at the end of the module."""
     raised_here: FileState[set[str]] = FileState(set)
@@ -389,8 +391,9 @@ def _operator_only(ctx: FileContext) -> bool:
     diagnostic."""
     function = ctx.scope.function
     handler = handler_for(ctx, function) if function is not None else None
-    if handler is None:
-        return False
+    if handler is None:  # a private helper only administrators' handlers call
+        return isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) and function in ctx.tree.body \
+            and function.name in admin_only_helpers(ctx)
     clause = ctx.scope.except_handler
     return admin_only(handler) or (clause is not None and admin_guard(handler.function, clause, ctx=ctx))
 
