@@ -39,6 +39,7 @@ from typing import Optional
 from backend_lint.analysis.admin_declarations import handler_admin_facts
 from backend_lint.analysis.admin_guard_defs import admin_guard_facts
 from backend_lint.analysis.admin_guards import admin_guard, refusing_helpers
+from backend_lint.analysis.admin_helpers import admin_only_helpers
 from backend_lint.analysis.admin_only import admin_only
 from backend_lint.analysis.ast_helpers import callee_name, under_if
 from backend_lint.analysis.bindings import bindings_of
@@ -53,6 +54,7 @@ from backend_lint.analysis.error_answers import (
 from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.input_errors import converts_upload, says_input_error, validates_only
+from backend_lint.analysis.masked_errors import masking_facts
 from backend_lint.analysis.project.conditions import (
     ProjectFact,
     guards_admins,
@@ -257,7 +259,7 @@ class ExceptionDetailInResponse(Rule):
     message = "`{detail}` of a caught exception goes into the response; log it and return a generic message"
     triggers = ("except",)
     needs = (handler_for, bindings_of, resolve_class, class_chain, removes_named_file, is_upload, refusing_helpers,
-             guards_admins)
+             guards_admins, admin_only_helpers)
     builtin_leaks: FileState[list[tuple[ast.AST, str, frozenset[str], tuple[ProjectFact, ...]]]] = FileState(list)
     """``(node, detail, builtin types)`` of leaks decided at the end of the module."""
     raised_here: FileState[set[str]] = FileState(set)
@@ -290,7 +292,8 @@ class ExceptionDetailInResponse(Rule):
         leak = self._leak(node, arguments, ctx, client_error=client_error)
         if leak is not None:
             self.report(ctx, parent if isinstance(parent, ast.Return) else node, detail=leak,
-                        unless=(*_factory_unused(ctx), *_refutations(ctx, client_error)))
+                        unless=(*_factory_unused(ctx), *_refutations(ctx, client_error),
+                                *masking_facts(node, ctx.imports.resolve, ctx.module)))
 
     @visits(ast.Raise)
     def check_raise(self, node: ast.Raise, ctx: FileContext) -> None:
@@ -308,7 +311,8 @@ class ExceptionDetailInResponse(Rule):
         client_error = _client_status(exc)
         leak = self._leak(node, arguments, ctx, client_error=client_error)
         if leak is not None:
-            self.report(ctx, node, detail=leak, unless=_refutations(ctx, client_error))
+            masked = masking_facts(node, ctx.imports.resolve, ctx.module)
+            self.report(ctx, node, detail=leak, unless=(*_refutations(ctx, client_error), *masked))
 
     @visits(ast.Return)
     def check_return(self, node: ast.Return, ctx: FileContext) -> None:
@@ -359,7 +363,8 @@ class ExceptionDetailInResponse(Rule):
                 if client_error and says_input_error(found):
                     return None  # f"Failed to decode: {exc}" with a 4xx: the parse error of the client's own string
                 if types and _ANY not in types:
-                    self.builtin_leaks(ctx).append((node, text, types, _refutations(ctx, client_error)))
+                    self.builtin_leaks(ctx).append((node, text, types, (
+                        *_refutations(ctx, client_error), *masking_facts(node, ctx.imports.resolve, ctx.module))))
                     return None
                 return text
         return None
@@ -388,8 +393,9 @@ def _operator_only(ctx: FileContext) -> bool:
     diagnostic."""
     function = ctx.scope.function
     handler = handler_for(ctx, function) if function is not None else None
-    if handler is None:
-        return False
+    if handler is None:  # a private helper only administrators' handlers call
+        return isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) and function in ctx.tree.body \
+            and function.name in admin_only_helpers(ctx)
     clause = ctx.scope.except_handler
     return admin_only(handler) or (clause is not None and admin_guard(handler.function, clause, ctx=ctx))
 

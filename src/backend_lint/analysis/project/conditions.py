@@ -67,6 +67,7 @@ ADMIN_PERMISSION = "admin-permission"
 ADMIN_GUARD = "admin-guard"
 RAISES_MESSAGE = "raises-message"
 SINGLE_ACCOUNT_APP = "single-account-app"
+MASKED_ERROR = "masked-error"
 LOOPBACK_CONSTANT = "loopback-constant"
 RECENT_TIME = "recent-time"
 QUIET_JOBS = "quiet-jobs"
@@ -82,7 +83,8 @@ KINDS = frozenset({
     UNIQUE_RECORD, CHECKS_UNIQUE, UNREFERENCED, DEVELOPMENT_ONLY, SETS_TIMEOUT, SERVED_BY_WSGI,
     GENERATED_UPLOAD, SEEDED_TABLE, STAFF_APP, COMPARED_DEFAULT, CATCHES_ALL, PLAIN_CLASS, CHECKOUT_LINK,
     CLI_COMMAND_CLASS, ADMIN_ONLY_NAME, ADMIN_PERMISSION, ADMIN_GUARD, RAISES_MESSAGE, METHOD_DOES,
-    SINGLE_ACCOUNT_APP, DJANGO_USERNAMES, LOOPBACK_CONSTANT, RECENT_TIME, STARTUP_ONLY, LINT_UNSELECTED, XHR_VIEW,
+    SINGLE_ACCOUNT_APP, MASKED_ERROR, DJANGO_USERNAMES, LOOPBACK_CONSTANT, RECENT_TIME, STARTUP_ONLY,
+    LINT_UNSELECTED, XHR_VIEW,
     QUIET_JOBS, URL_ADDRESS, UNIMPORTED_FUNCTION,
 })
 
@@ -476,6 +478,17 @@ def single_account_app() -> ProjectFact:
     login). The application has one account, its operator's (BE304;
     :func:`backend_lint.analysis.admin_declarations.single_account`)."""
     return ProjectFact(SINGLE_ACCOUNT_APP)
+
+
+@project_fact
+def masked_error(family: str, status: str, module: str) -> ProjectFact:
+    """A module of the project (not a test) registers an application-wide handler for raised HTTP exceptions of
+    ``family`` (``asgi``: FastAPI/Starlette ``HTTPException``; ``wsgi``: Flask ``abort``/werkzeug) whose body keeps
+    the exception's text from the client for ``status`` (``""``: not known; only a handler masking every status
+    counts then), serving ``module`` (the handler's application is built in its package, or a blueprint's handler is
+    in it): surfsense's ``_http_exception_handler`` answers every 500 with ``GENERIC_5XX_MESSAGE`` (BE304;
+    :mod:`backend_lint.analysis.masked_errors`)."""
+    return ProjectFact(MASKED_ERROR, (family, status, module))
 
 
 @project_fact

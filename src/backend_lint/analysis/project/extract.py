@@ -27,6 +27,7 @@ from backend_lint.analysis.health_checks import route_texts, serves_health_check
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.loopback import loopback_constants
+from backend_lint.analysis.masked_errors import masked_statuses, registrations
 from backend_lint.analysis.module_roles import module_roles, says_development_only
 from backend_lint.analysis.orm import model_relations
 from backend_lint.analysis.page_responses import HTMX_PAGE_RESPONSES
@@ -112,6 +113,9 @@ def summarize(ctx: FileContext) -> ModuleSummary:
     if not {"test", "test_support"} & set(summary.roles):
         summary.admin_only_names = admin_only_names(ctx.tree, ctx.source)
         summary.single_account = single_account(ctx)
+        if "handler" in ctx.source:  # exception_handler, errorhandler, register_error_handler
+            summary.error_handlers = registrations(
+                ctx.tree, ctx.imports.resolve, lambda written: _qualified(ctx, summary, written), module, is_package)
         summary.startup_calls = startup_calls(ctx)
         summary.startup_hooks = startup_hook_names(ctx)
         summary.loaded_fixtures = loaded_fixtures(ctx.tree, ctx.source)
@@ -319,6 +323,7 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
                 found.admin_permissions = admin_permissions(node, ctx.source)
         else:
             found.raises_message = raises and raises_own_message(node)
+            found.masks = [] if skip else masked_statuses(node)
         found.admin_guard = guards and admin_guard_def(node)
         if reads_key:
             found.headers = _key_headers(node)

@@ -26,6 +26,7 @@ from typing import Optional
 
 from backend_lint.analysis.handler_types import join_path
 from backend_lint.analysis.lazy_regex import lazy_compile
+from backend_lint.analysis.masked_errors import covers
 from backend_lint.analysis.project import conditions
 from backend_lint.analysis.project.conditions import ProjectFact
 from backend_lint.analysis.project.def_facts import MAX_DEPTH
@@ -168,6 +169,23 @@ class ProjectModel(SettingsFacts):
             name for summary in self.modules.values() if not {"test", "test_support"} & set(summary.roles)
             for name in summary.url_addresses
         )
+
+    def masks_error(self, family: str, status: str, module: str) -> bool:
+        """A non-test module registers a handler for raised HTTP exceptions of ``family`` raised in ``module`` that
+        keeps their text from the client for ``status`` (:func:`backend_lint.analysis.masked_errors.covers`)."""
+        number = int(status) if status.isdigit() else None
+        for summary in self.modules.values():
+            if {"test", "test_support"} & set(summary.roles):
+                continue
+            for registered, caught, target, scope in summary.error_handlers:
+                if target.startswith("@"):
+                    found = self.definition(target[1:])[1]
+                    statuses = found.masks if found is not None else []
+                else:
+                    statuses = target.split(",") if target else []
+                if covers((registered, caught, statuses, scope), family, number, module):
+                    return True
+        return False
 
     def staff_package(self, module: str) -> bool:
         """A non-test module of the module's own package declares a staff-only app config."""
@@ -563,6 +581,7 @@ _ON_ARGUMENTS: dict[str, Callable[[ProjectModel, tuple[str, ...]], bool]] = {
     conditions.GENERATED_UPLOAD: lambda model, args: len(args) == 2 and model.generates_upload_name(args[0], args[1]),
     conditions.CATCHES_ALL: lambda model, args: bool(args) and all(model.catches_all(name) for name in args),
     conditions.SINGLE_ACCOUNT_APP: lambda model, args: any(found.single_account for found in model.modules.values()),
+    conditions.MASKED_ERROR: lambda model, args: len(args) == 3 and model.masks_error(*args),
     # a malformed inner fact is not established: absent
     conditions.ABSENT: lambda model, args: not (
         args and args[0] in _ESTABLISHED and model.holds(ProjectFact(args[0], args[1:]))),

@@ -88,6 +88,10 @@ class DefSummary:
     raises_message: bool = False
     """The function raises a plain ``Exception`` with a message of its own (a literal or an f-string) in its own
     body: a refusal written for its caller's client (BE304)."""
+    masks: list[str] = field(default_factory=list)
+    """A function shaped as an error handler (``(request, exc)``, ``(error)``): the statuses whose text it keeps
+    from the client (``all``, ``500``, ``5xx``; :func:`backend_lint.analysis.masked_errors.masked_statuses`), for a
+    registration in another module (BE304)."""
     calls: list[str] = field(default_factory=list)
     """The project's functions, classes and methods it calls, qualified (sorted): imported from a module of its
     own top-level package, or defined in its own module (``self._send`` in its class). The model adds their
@@ -212,6 +216,11 @@ class ModuleSummary:
     admin_only_names: list[str] = field(default_factory=list)
     """Strings listed in module or class attributes named ``ADMIN_ONLY...`` (sorted): view menus and permissions
     only administrators get (:func:`backend_lint.analysis.admin_declarations.admin_only_names`)."""
+    error_handlers: list[list[str]] = field(default_factory=list)
+    """``[family, caught, statuses, scope]`` of the error handlers it registers for raised HTTP exceptions
+    (:func:`backend_lint.analysis.masked_errors.registrations`): ``asgi``/``wsgi``, ``all``/``500``, the statuses
+    the handler masks joined by ``,`` (``@`` and the handler's qualified name when it is defined elsewhere), and
+    the modules it serves (a package and below, or a blueprint's own module)."""
     single_account: bool = False
     """It defines a Flask-Login user class that is no database row (``id`` a class constant, no ``__init__``): the
     application has one account (:func:`backend_lint.analysis.admin_declarations.single_account`)."""
@@ -288,6 +297,7 @@ def _well_typed(summary: ModuleSummary) -> bool:
         and all(isinstance(key, str) and isinstance(value, str) for key, value in summary.view_aliases.items())
         and isinstance(summary.settings, dict)
         and all(_strings(pair) and len(pair) == 2 for pair in [*summary.middleware, *summary.request_hooks])
+        and all(_strings(item) and len(item) == 4 for item in summary.error_handlers)
         and all(
             _strings(item.bases) and _strings(item.headers) and isinstance(item.renders_html, bool)
             and isinstance(item.xhr_only, bool)
@@ -298,7 +308,7 @@ def _well_typed(summary: ModuleSummary) -> bool:
             and _strings(item.generated_uploads) and isinstance(item.table, str)
             and isinstance(item.returned_settings, dict)
             and isinstance(item.catches_all, bool) and isinstance(item.plain_class, bool)
-            and _strings(item.admin_permissions) and isinstance(item.raises_message, bool)
+            and _strings(item.admin_permissions) and isinstance(item.raises_message, bool) and _strings(item.masks)
             and isinstance(item.admin_guard, bool)
             and isinstance(item.text_elements, list) and isinstance(item.runs_query, bool)
             and all(isinstance(index, int) and not isinstance(index, bool) for index in item.text_elements)
