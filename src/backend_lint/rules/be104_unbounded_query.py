@@ -41,7 +41,7 @@ from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.facts import file_fact
 from backend_lint.analysis.handlers import handler_for
-from backend_lint.analysis.html_pages import html_list_view, html_page
+from backend_lint.analysis.html_pages import html_list_view, rows_fill_page
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.module_roles import module_roles
 from backend_lint.analysis.orm import (
@@ -204,7 +204,7 @@ class UnboundedQuery(Rule):
     triggers = ("get", "GET", "route", "View", "api_view")
     needs = (handler_for, query_call, query_of, response_flow, query_sink, sql_text, drf_pagination, bounds_rows,
              filters_to_one_parent, bindings_of, _narrowing_subclasses, module_roles, seeded_table,
-             staff_app, _admin_created_models, method_does, refusing_helpers, html_page)
+             staff_app, _admin_created_models, method_does, refusing_helpers, rows_fill_page)
     module_facts = (test_support,)
     options = (
         Option(
@@ -306,7 +306,7 @@ class UnboundedQuery(Rule):
             provenance = sql_text(sink.sql[0], ctx)
             if provenance is not None:
                 if _unbounded_sql(node, sink, provenance.text, ctx, function) and (
-                        self.option("report-html-pages") or not html_page(ctx, handler)):
+                        self.option("report-html-pages") or not rows_fill_page(ctx, handler, node, ctx.parent_of)):
                     self.report(ctx, node, query=written(node), handler=label)
                 return
         if not isinstance(func, ast.Attribute):
@@ -325,7 +325,7 @@ class UnboundedQuery(Rule):
         window = recent_rows(query.calls, function, ctx.tree, lambda expr: imported_qualified(ctx, expr))
         if window is True:
             return  # ``User.lastseen >= now - timedelta(minutes=15)``: the rows of a short recent window
-        if not self.option("report-html-pages") and html_page(ctx, handler):
+        if not self.option("report-html-pages") and rows_fill_page(ctx, handler, node, ctx.parent_of):
             return  # the rows fill a server-rendered page, not an API collection a client pages through
         recent = (recent_time(window),) if isinstance(window, str) else ()
         self.report(ctx, node, query=written(node), handler=label,
