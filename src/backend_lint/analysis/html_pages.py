@@ -11,6 +11,7 @@ from what the handler *answers*, never from names:
   (:func:`.handler_body.html_call`: ``render``, ``render_template``, ``TemplateResponse``,
   ``render_to_response``, ``redirect...``, or a call named for rendering given a template file's name), a
   response class made of such a rendering (``HttpResponse(template.render(context))``, ``HTMLResponse(...)``),
+  a response given a ``template_name`` (DRF's ``TemplateHTMLRenderer``),
   a local bound only to such answers, or a call of a helper of the module that answers so on every path
   (:func:`.page_answers.answers_page_through_helpers`);
 - or every ``return`` the rows reach is such an answer (:func:`rows_fill_page`): the query's value, followed
@@ -181,6 +182,8 @@ def _page_answer(value: Optional[ast.expr], function: ast.AST, depth: int = 0) -
         name = callee_name(value)
         if html_call(name) or renders_template(value) or name in _HTML_RESPONSES:
             return True
+        if any(keyword.arg == "template_name" for keyword in value.keywords):
+            return True  # DRF's ``Response(data, template_name="items.html")`` under ``TemplateHTMLRenderer``
         if name in _WRAPPING_RESPONSES and value.args:
             return _page_answer(value.args[0], function, depth)
         return False
