@@ -18,6 +18,11 @@ Generic list views count as handlers of their ``queryset``: DRF list views witho
 (an empty placeholder) and a queryset handed to ``get_object_or_404``/``get_list_or_404`` (one row, or a 404)
 are not collection reads.
 
+Server-rendered pages are left alone unless ``report-html-pages`` is set (:mod:`backend_lint.analysis.html_pages`):
+a handler whose rows reach only answers that render a template or redirect, and a Django ``ListView``. The
+guidance's pagination is that of API collections a client pages through; a page listing a table to a person
+lists what the page is for, and such findings were judged false far more often than not on real applications.
+
 Left alone by design: views that exist to list everything (a sitemap, a KML/RSS/Atom feed, an export; not a
 social "feed"), known by a word of the handler function or its module (``sitemaps/views.py``, ``def
 kml(...)``, ``def orders_csv(...)``), and tables small by nature, known by the model's name (``Rank``, ``Role``,
