@@ -82,6 +82,10 @@ VIEWS = '''\
         return jsonify([user.serialize() for user in User.query.all()])
 '''
 
+PAGES_ON = "[tool.backend-lint.BE104]\nreport-html-pages = true\n"
+"""The projects whose listings are server-rendered pages turn BE104's ``report-html-pages`` on: the exemptions
+they test apply to pages too."""
+
 PROJECT = {
     "tracker/__init__.py": "",
     "tracker/db.py": "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n",
@@ -110,6 +114,7 @@ def test_without_the_migration_every_listing_is_reported(tmp_path: Path) -> None
 
 
 DASHBOARD = {
+    "pyproject.toml": PAGES_ON,
     "shop/__init__.py": "",
     "shop/models.py": "from django.db import models\n\n\nclass Order(models.Model):\n    pass\n",
     "shop/dashboard/__init__.py": "",
@@ -189,6 +194,7 @@ def test_drf_settings_built_by_a_function_of_the_project(tmp_path: Path) -> None
 
 
 ONLINE = {
+    "pyproject.toml": PAGES_ON,
     "board/__init__.py": "",
     "board/helpers.py": '''\
         from datetime import UTC, datetime, timedelta
@@ -256,6 +262,7 @@ def test_users_seen_in_a_short_window_of_another_modules_helper(tmp_path: Path) 
 
 
 PAGED = {
+    "pyproject.toml": PAGES_ON,
     "shop/__init__.py": "",
     "shop/models.py": "from django.db import models\n\n\nclass Order(models.Model):\n    pass\n",
     "shop/utils.py": '''\
@@ -305,6 +312,7 @@ def test_rows_handed_to_a_project_helper_that_paginates_them(tmp_path: Path) -> 
 
 
 TABLES = {
+    "pyproject.toml": PAGES_ON,
     "shop/__init__.py": "",
     "shop/models.py": '''\
         from django.db import models
@@ -374,6 +382,7 @@ def test_rows_of_a_table_whose_own_configure_paginates_them(tmp_path: Path) -> N
 
 
 FIXTURES = {
+    "pyproject.toml": PAGES_ON,
     "shop/__init__.py": "",
     "shop/models.py": '''\
         from django.db import models

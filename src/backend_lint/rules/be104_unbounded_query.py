@@ -18,6 +18,11 @@ Generic list views count as handlers of their ``queryset``: DRF list views witho
 (an empty placeholder) and a queryset handed to ``get_object_or_404``/``get_list_or_404`` (one row, or a 404)
 are not collection reads.
 
+Server-rendered pages are left alone unless ``report-html-pages`` is set (:mod:`backend_lint.analysis.html_pages`):
+a handler whose rows reach only answers that render a template or redirect, and a Django ``ListView``. The
+guidance's pagination is that of API collections a client pages through; a page listing a table to a person
+lists what the page is for, and such findings were judged false far more often than not on real applications.
+
 Left alone by design: views that exist to list everything (a sitemap, a KML/RSS/Atom feed, an export; not a
 social "feed"), known by a word of the handler function or its module (``sitemaps/views.py``, ``def
 kml(...)``, ``def orders_csv(...)``), and tables small by nature, known by the model's name (``Rank``, ``Role``,
@@ -42,6 +47,7 @@ from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.facts import file_fact
 from backend_lint.analysis.handlers import handler_for
+from backend_lint.analysis.html_pages import html_list_view, rows_fill_page
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.module_roles import module_roles
@@ -206,7 +212,7 @@ class UnboundedQuery(Rule):
     triggers = ("get", "GET", "route", "View", "api_view")
     needs = (handler_for, query_call, query_of, response_flow, query_sink, sql_text, drf_pagination, bounds_rows,
              filters_to_one_parent, bindings_of, _narrowing_subclasses, module_roles, seeded_table,
-             staff_app, _admin_created_models, method_does, refusing_helpers, guards_admins)
+             staff_app, _admin_created_models, method_does, refusing_helpers, guards_admins, rows_fill_page)
     module_facts = (test_support,)
     options = (
         Option(
@@ -222,6 +228,13 @@ class UnboundedQuery(Rule):
             "also report a handler's query filtered to one parent object (filter(user=request.user),"
             " filter(project=project)): usually a handful of rows, sometimes not",
         ),
+        Option(
+            "report-html-pages",
+            bool,
+            False,
+            "also report server-rendered HTML pages (a template rendered with the rows, a Django ListView),"
+            " not only data endpoints (JSON APIs, DRF list views)",
+        ),
     )
 
     @visits(ast.ClassDef)
@@ -232,6 +245,8 @@ class UnboundedQuery(Rule):
         drf = bool(bases & _DRF_LIST_VIEWS)
         if (not drf and not bases & _DJANGO_LIST_VIEWS) or module_roles(ctx).for_tests:
             return
+        if not drf and not self.option("report-html-pages") and html_list_view(node):
+            return  # a Django ``ListView`` renders a template: a page listing a table to a person, not an API
         if admin_only_class(node, moderators=True):
             return  # a back-office list (product types, units of measure): staff pages list small tables whole
         if any("Paginat" in (dotted_name(base) or "") for base in node.bases):
@@ -299,7 +314,8 @@ class UnboundedQuery(Rule):
         if sink is not None and sink.sql:
             provenance = sql_text(sink.sql[0], ctx)
             if provenance is not None:
-                if _unbounded_sql(node, sink, provenance.text, ctx, function):
+                if _unbounded_sql(node, sink, provenance.text, ctx, function) and (
+                        self.option("report-html-pages") or not rows_fill_page(ctx, handler, node, ctx.parent_of)):
                     self.report(ctx, node, query=written(node), handler=label,
                                 unless=admin_guard_facts(ctx, handler, node))
                 return
@@ -319,6 +335,8 @@ class UnboundedQuery(Rule):
         window = recent_rows(query.calls, function, ctx.tree, lambda expr: imported_qualified(ctx, expr))
         if window is True:
             return  # ``User.lastseen >= now - timedelta(minutes=15)``: the rows of a short recent window
+        if not self.option("report-html-pages") and rows_fill_page(ctx, handler, node, ctx.parent_of):
+            return  # the rows fill a server-rendered page, not an API collection a client pages through
         recent = (recent_time(window),) if isinstance(window, str) else ()
         self.report(ctx, node, query=written(node), handler=label,
                     unless=(*_lookup_table(_model(query), ctx), *_staff_app(ctx), *recent,
