@@ -313,14 +313,7 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
     for qualname, node in defs:
         found = DefSummary()
         if isinstance(node, ast.ClassDef):
-            found.bases = [base for base in (_qualified(ctx, summary, written) for written in node.bases) if base]
-            found.timeout = effects.names_timeout(node)
-            found.checkout_link = declares_checkout_link(node)
-            found.plain_class = not node.keywords and all(
-                isinstance(base, ast.Name) and base.id == "object" for base in node.bases
-            )
-            if not skip:
-                found.admin_permissions = admin_permissions(node, ctx.source)
+            _read_class(ctx, summary, node, found, effects, skip)
         else:
             found.raises_message = raises and raises_own_message(node)
             found.masks = [] if skip else masked_statuses(node)
@@ -348,6 +341,21 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
         found.runs_query = effects.runs_query(node)
         if found != DefSummary():
             summary.defs[f"{summary.module}.{qualname}" if summary.module else qualname] = found
+
+
+def _read_class(
+    ctx: FileContext, summary: ModuleSummary, node: ast.ClassDef, found: DefSummary, effects: EffectReader, skip: bool
+) -> None:
+    """What a class's summary holds beyond what every definition's does: its bases, timeout, checkout link,
+    whether it is a plain class, and its admin permissions."""
+    found.bases = [base for base in (_qualified(ctx, summary, written) for written in node.bases) if base]
+    found.timeout = effects.names_timeout(node)
+    found.checkout_link = declares_checkout_link(node)
+    found.plain_class = not node.keywords and all(
+        isinstance(base, ast.Name) and base.id == "object" for base in node.bases
+    )
+    if not skip:
+        found.admin_permissions = admin_permissions(node, ctx.source)
 
 
 def _read_view_aliases(ctx: FileContext, summary: ModuleSummary) -> None:
