@@ -69,6 +69,7 @@ SINGLE_ACCOUNT_APP = "single-account-app"
 LOOPBACK_CONSTANT = "loopback-constant"
 RECENT_TIME = "recent-time"
 QUIET_JOBS = "quiet-jobs"
+UNREACHING_JOBS = "unreaching-jobs"
 XHR_VIEW = "xhr-view"
 DJANGO_USERNAMES = "django-usernames"
 STARTUP_ONLY = "startup-only"
@@ -82,7 +83,7 @@ KINDS = frozenset({
     GENERATED_UPLOAD, SEEDED_TABLE, STAFF_APP, COMPARED_DEFAULT, CATCHES_ALL, PLAIN_CLASS, CHECKOUT_LINK,
     CLI_COMMAND_CLASS, ADMIN_ONLY_NAME, ADMIN_PERMISSION, RAISES_MESSAGE, METHOD_DOES,
     SINGLE_ACCOUNT_APP, DJANGO_USERNAMES, LOOPBACK_CONSTANT, RECENT_TIME, STARTUP_ONLY, LINT_UNSELECTED, XHR_VIEW,
-    QUIET_JOBS, URL_ADDRESS, UNIMPORTED_FUNCTION,
+    QUIET_JOBS, URL_ADDRESS, UNIMPORTED_FUNCTION, UNREACHING_JOBS,
 })
 
 
@@ -501,3 +502,13 @@ def quiet_jobs(qualified: Iterable[str]) -> ProjectFact:
     no one (BE301)."""
     return ProjectFact(QUIET_JOBS, tuple(sorted(set(qualified))))
 
+
+
+@project_fact
+def unreaching_jobs(qualified: Iterable[str]) -> ProjectFact:
+    """Every one of the project's functions ``qualified`` (the jobs a handler queues, named neutrally:
+    ``process_page``, ``convert_workflow``), with the project functions it calls
+    (:meth:`.model.ProjectModel.effects_of`), sends no message and moves no money: a second run reaches no one
+    outside, whatever records of the application's own it makes (BE301's costly effects). A job the project
+    does not define (an installed package's) gives no evidence that it reaches anyone and counts as such."""
+    return ProjectFact(UNREACHING_JOBS, tuple(sorted(set(qualified))))
