@@ -69,10 +69,19 @@ def reaching_job(effect: Effect) -> bool:
     return bool(parts) and bool(words(parts[-1]) & REACHING_JOB_WORDS)
 
 
+_FEEDS = frozenset({"webhook", "webhooks", "notification", "notifications", "feed", "feeds", "topic", "topics",
+                    "newsletter", "calendar", "alert", "alerts", "push"})
+"""What a subscription delivers when it is a feed of messages, not a paid plan (a webhook subscription)."""
+
+
 def commerce_record(named: Iterable[str], transactional: set[str]) -> bool:
     """The words of a created record (``Order``, ``create_booking``, each also in the singular) name a
-    commerce record (``transactional``)."""
-    return any(word in transactional or (word.endswith("s") and singular(word) in transactional) for word in named)
+    commerce record (``transactional``). A subscription to a feed (``webhook_service.create_subscription``, a
+    notification subscription) is a configuration record the user sees and deletes, not a purchase."""
+    named = set(named)
+    found = {word if word in transactional else singular(word) for word in named
+             if word in transactional or (word.endswith("s") and singular(word) in transactional)}
+    return bool(found - {"subscription"}) or bool(found and not named & _FEEDS)
 
 
 @node_fact()
