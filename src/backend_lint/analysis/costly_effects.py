@@ -30,6 +30,7 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Optional, Union
 
+from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.analysis.effects import CREATES, ENQUEUES, PAYS, SENDS, Effect, same_module_helpers, words
 from backend_lint.analysis.facts import node_fact
 
@@ -122,10 +123,17 @@ def _stored_field(node: ast.expr) -> bool:
         and len(node.args) == 1 and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)
 
 
+_STORES = frozenset({"create", "insert", "add", "save", "update", "upsert", "register", "store", "set"})
+"""Words of a call that stores what it is handed (a record's settings), rather than starting work with it."""
+
+
 def _callback_lines(function: ast.AST) -> list[int]:
     """Lines where ``function`` hands the work it starts a callback URL that is not ``None``
-    (``initialize_task_v2(..., webhook_callback_url=data.webhook_callback_url)``, ``callback_url=...``)."""
-    return [node.lineno for node in ast.walk(function) if isinstance(node, ast.Call) for keyword in node.keywords
+    (``initialize_task_v2(..., webhook_callback_url=data.webhook_callback_url)``, ``TaskRequest(...,
+    callback_url=...)`` then run). One handed to a call that stores it (``create_workflow_from_prompt(...,
+    webhook_callback_url=...)``) is a setting of the record made, called back only when that record runs."""
+    return [node.lineno for node in ast.walk(function) if isinstance(node, ast.Call)
+            and not words(callee_name(node)) & _STORES for keyword in node.keywords
             if keyword.arg and "callback" in words(keyword.arg) and words(keyword.arg) & {"url", "webhook", "uri"}
             and not (isinstance(keyword.value, ast.Constant) and keyword.value.value is None)]
 
