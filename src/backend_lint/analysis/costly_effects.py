@@ -75,14 +75,15 @@ _FEEDS = frozenset({"webhook", "webhooks", "notification", "notifications", "fee
 """What a subscription delivers when it is a feed of messages, not a paid plan (a webhook subscription)."""
 
 
-def commerce_record(named: Iterable[str], transactional: set[str]) -> bool:
+def commerce_record(named: Iterable[str], transactional: set[str], around: Iterable[str] = ()) -> bool:
     """The words of a created record (``Order``, ``create_booking``, each also in the singular) name a
     commerce record (``transactional``). A subscription to a feed (``webhook_service.create_subscription``, a
-    notification subscription) is a configuration record the user sees and deletes, not a purchase."""
+    notification subscription) is a configuration record the user sees and deletes, not a purchase (``around``:
+    the other words of the call, its receiver's)."""
     named = set(named)
     found = {word if word in transactional else singular(word) for word in named
              if word in transactional or (word.endswith("s") and singular(word) in transactional)}
-    return bool(found - {"subscription"}) or bool(found and not named & _FEEDS)
+    return bool(found - {"subscription"}) or bool(found and not (named | set(around)) & _FEEDS)
 
 
 @node_fact()
@@ -156,7 +157,17 @@ def costly(effect: Effect, handler: Handler, ctx: FileContext, transactional: se
         return True
     if effect.kind == ENQUEUES:
         return reaching_job(effect)
-    return effect.kind == CREATES and commerce_record(record_words(effect, handler, ctx), transactional)
+    return effect.kind == CREATES and commerce_record(_made_words(effect, handler, ctx), transactional,
+                                                      words(effect.what))
+
+
+def _made_words(effect: Effect, handler: Handler, ctx: FileContext) -> set[str]:
+    """The words of the thing a create makes: the rest of a ``create_<thing>`` call's name, not its receiver's
+    (``payment_gw.create_customer`` makes a customer), else :func:`record_words` (``Order.objects.create``)."""
+    own = words(effect.what.rpartition(".")[2]) - _GENERIC
+    if not own:
+        return record_words(effect, handler, ctx)
+    return own | {singular(word) for word in own if word.endswith("s") and len(word) > 3}
 
 
 _GENERIC = frozenset({"create", "creates", "insert", "add", "new", "bulk", "service", "services", "objects",
