@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Optional, Union
 from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.analysis.effects import CREATES, ENQUEUES, PAYS, SENDS, Effect, same_module_helpers, words
 from backend_lint.analysis.facts import node_fact
+from backend_lint.analysis.imports import dotted_name
 
 if TYPE_CHECKING:
     from backend_lint.analysis.handler_types import Handler
@@ -151,12 +152,31 @@ def outside_effects(ctx: FileContext, function: _Function) -> list[Effect]:
     return found
 
 
+_SIGNATURES = frozenset({"s", "si", "signature"})
+
+
+def _canvas_jobs(function: ast.AST, effect: Effect) -> list[str]:
+    """The jobs of a Celery canvas queued at ``effect`` in ``function``'s own body (``chain(
+    async_initiate_payment.s(id), save_and_notify_payment.s(id)).delay()``): each signature's task name."""
+    if effect.via:
+        return []
+    found: list[str] = []
+    for node in ast.walk(function):
+        if isinstance(node, ast.Call) and node.lineno == effect.line and isinstance(node.func, ast.Attribute) \
+                and isinstance(node.func.value, ast.Call):
+            found += [dotted_name(part.func.value) or "" for part in ast.walk(node.func.value)
+                      if isinstance(part, ast.Call) and isinstance(part.func, ast.Attribute)
+                      and part.func.attr in _SIGNATURES]
+    return [name for name in found if name]
+
+
 def costly(effect: Effect, handler: Handler, ctx: FileContext, transactional: set[str]) -> bool:
     """``effect`` costs something when a retry repeats it: money, a message, a quantity, a purchase."""
     if effect.kind in (PAYS, SENDS, INCREMENTS, CALLS_BACK):
         return True
     if effect.kind == ENQUEUES:
-        return reaching_job(effect)
+        return reaching_job(effect) or any(reaching_job(effect._replace(what=job))
+                                           for job in _canvas_jobs(handler.function, effect))
     return effect.kind == CREATES and commerce_record(_made_words(effect, handler, ctx), transactional,
                                                       words(effect.what))
 
