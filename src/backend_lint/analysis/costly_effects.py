@@ -56,6 +56,9 @@ or setting is also what an administrator configures."""
 _QUEUE_CALLS = frozenset({"delay", "apply_async", "send_task", "enqueue", "enqueue_call", "enqueue_at", "enqueue_in",
                           "add_task", "async_task", "send_with_options", "kiq", "schedule_task", "send", "s", "si"})
 _INCREMENT_SQL = re.compile(r"\bset\b[^;]*?\b(\w+)\s*=\s*\1\s*[-+]", re.IGNORECASE | re.DOTALL)
+_CHANGE_COUNTERS = frozenset({"version", "revision", "rev", "generation", "seq", "sequence", "etag", "serial"})
+"""Counters a change bumps (``rule.version = F("version") + 1`` when a rule changes): they move with the change,
+and a retry whose change is already made bumps nothing. Not a quantity a retry counts twice."""
 _SAVES = frozenset({"save", "commit", "flush", "add"})
 
 
@@ -97,18 +100,22 @@ def _increment_lines(ctx: FileContext, function: ast.AST) -> list[int]:
               and isinstance(call.func, ast.Attribute) and call.func.attr == "add" for arg in call.args}
     commits = bool(saved & {"session", "db"})
     for node in ast.walk(function):
+        field = None
         if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)) and _stored_field(node.left):
-            found.append(node.lineno)
+            field = node.left.args[0].value  # type: ignore[attr-defined]  # F("hits") + 1
         elif isinstance(node, ast.keyword) and node.arg and isinstance(node.value, ast.BinOp) \
                 and isinstance(node.value.op, (ast.Add, ast.Sub)) and isinstance(node.value.left, ast.Attribute) \
                 and node.value.left.attr == node.arg:
-            found.append(node.value.lineno)  # .values(count=Counter.count + 1), .update(hits=self.hits + 1)
+            field = node.arg  # .values(count=Counter.count + 1), .update(hits=self.hits + 1)
         elif isinstance(node, ast.AugAssign) and isinstance(node.op, (ast.Add, ast.Sub)) \
                 and isinstance(node.target, ast.Attribute) and isinstance(node.target.value, ast.Name) \
                 and node.target.value.id != "self" and (node.target.value.id in saved or commits):
-            found.append(node.lineno)  # trait.value += n; trait.save()
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and _INCREMENT_SQL.search(node.value):
-            found.append(node.lineno)
+            field = node.target.attr  # trait.value += n; trait.save()
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            match = _INCREMENT_SQL.search(node.value)
+            field = match.group(1) if match else None
+        if isinstance(field, str) and not words(field) & _CHANGE_COUNTERS:
+            found.append(getattr(node, "lineno", 0) or getattr(getattr(node, "value", None), "lineno", 0))
     return sorted(set(found))
 
 
