@@ -337,13 +337,15 @@ class PostWithoutIdempotencyKey(Rule):
         if not self.option("report-plain-creates"):
             transactional = {word.lower() for word in self.option("transactional-records")}
             if not any(costly(effect, handler, ctx, transactional) for effect in harm):
-                # no money, message, quantity or purchase: only a job of the project named for nothing may still
-                # reach outside, which its body says (a plain record is visible and deletable)
+                # no money, message, quantity or purchase here: only a job of the project named for nothing, or
+                # a project function it calls (a service that starts a run), may still reach outside, which their
+                # bodies say through the project model (a plain record is visible and deletable)
                 neutral = [_job_name(effect, handler, ctx) for effect in harm if effect.kind == ENQUEUES]
                 jobs = tuple(name for name in neutral if name is not None)
+                jobs += tuple(handler_effects(ctx, handler.function).outside)
                 if not jobs:
                     return
-                unless += (unreaching_jobs(jobs), no_project())  # single file: no evidence of a job's body
+                unless += (unreaching_jobs(jobs), no_project())  # single file: no evidence of their bodies
         if all(effect.kind == CREATES for effect in harm) and not self.option("report-admin-creates") \
                 and (admin_only(handler) or admin_router(ctx, handler)):
             return  # an administrator's new record: visible and deletable, a duplicate harms nobody

@@ -507,7 +507,8 @@ def quiet_jobs(qualified: Iterable[str]) -> ProjectFact:
 @project_fact
 def unreaching_jobs(qualified: Iterable[str]) -> ProjectFact:
     """Every one of the project's functions ``qualified`` (the jobs a handler queues, named neutrally:
-    ``process_page``, ``convert_workflow``), with the project functions it calls
+    ``process_page``, ``convert_workflow``; the functions of other modules it calls, a service that starts a
+    run: ``task_v1_service.run_task``), with the project functions it calls
     (:meth:`.model.ProjectModel.effects_of`), sends no message and moves no money: a second run reaches no one
     outside, whatever records of the application's own it makes (BE301's costly effects). A job the project
     does not define (an installed package's) gives no evidence that it reaches anyone and counts as such."""
