@@ -293,3 +293,89 @@ def test_jobs_that_only_read_and_write_a_file_are_not_reported(tmp_path: Path) -
         (os.path.join("shop", "api.py"), 24),
         (os.path.join("shop", "api.py"), 31),
     }
+
+
+NEUTRAL_JOBS = {
+    "shop/__init__.py": "",
+    "shop/models.py": "class Stat:\n    objects = None\n",
+    "shop/mailer.py": """\
+        import smtplib
+
+
+        def deliver(to, body):
+            with smtplib.SMTP("localhost") as server:
+                server.sendmail("shop@example.com", [to], body)
+    """,
+    "shop/tasks.py": """\
+        from celery import shared_task
+
+        from shop.mailer import deliver
+        from shop.models import Stat
+
+
+        @shared_task
+        def process_signup(user_id):
+            deliver(f"user-{user_id}@example.com", "Welcome")
+
+
+        @shared_task
+        def rebuild_stats(user_id):
+            Stat.objects.create(user=user_id)
+    """,
+    "shop/api.py": """\
+        from flask import Blueprint, jsonify, request
+
+        from shop.models import Stat
+        from shop.service import record, welcome
+        from shop.tasks import process_signup, rebuild_stats
+
+        bp = Blueprint("users", __name__)
+
+
+        @bp.route("/signups", methods=["POST"])
+        def signup():
+            process_signup.delay(request.json["user_id"])
+            return jsonify(queued=True)
+
+
+        @bp.route("/stats", methods=["POST"])
+        def stats():
+            rebuild_stats.delay(request.json["user_id"])
+            return jsonify(queued=True)
+
+
+        @bp.route("/invitations", methods=["POST"])
+        def invitations():
+            Stat.objects.create(user=request.json["user_id"])
+            welcome(request.json["user_id"])
+            return jsonify(created=True)
+
+
+        @bp.route("/notes", methods=["POST"])
+        def notes():
+            Stat.objects.create(user=request.json["user_id"])
+            record(request.json["user_id"])
+            return jsonify(created=True)
+    """,
+    "shop/service.py": """\
+        from shop.mailer import deliver
+        from shop.models import Stat
+
+
+        def welcome(user_id):
+            deliver(f"user-{user_id}@example.com", "Welcome")
+
+
+        def record(user_id):
+            Stat.objects.create(user=user_id)
+    """,
+}
+
+
+def test_jobs_named_for_nothing_are_judged_by_what_they_reach(tmp_path: Path) -> None:
+    """A queued job of the project whose name says nothing of reaching out is costly when its body, with the
+    project functions it calls, sends a message or moves money (``process_signup`` mails through a helper of
+    another module); one that only writes the application's own records (``rebuild_stats``) is not. So is a
+    function of another module a handler creating a plain record calls: ``welcome`` mails, ``record`` does not."""
+    found = findings_of(write_project(tmp_path, NEUTRAL_JOBS), "BE301")
+    assert found == {(os.path.join("shop", "api.py"), 11), (os.path.join("shop", "api.py"), 23)}

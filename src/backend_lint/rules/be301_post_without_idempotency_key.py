@@ -10,8 +10,11 @@ Litestar ``Parameter(header=...)``, ``request.headers[...]``/``.get(...)`` in an
 anything named after idempotency in the handler, its class or a module-level statement (a middleware).
 
 Only handlers whose EFFECTS (:mod:`backend_lint.analysis.effects`: the handler and its same-module helpers,
-one level) a retry would duplicate are reported: they create a record, enqueue a job, send a message or move
-money. Naturally idempotent work (deletes, state updates, ``get_or_create``, rows written with
+one level) a retry would duplicate are considered, and only those with a COSTLY effect
+(:mod:`backend_lint.analysis.costly_effects`) are reported: money moves, a message reaches people or another
+service (also a queued job named for it, or a callback URL handed to the work), a stored quantity is incremented,
+or a commerce record (an order, a booking) is made; a plain create of another record is reported only with
+``report-plain-creates``. Naturally idempotent work (deletes, state updates, ``get_or_create``, rows written with
 ``bulk_create(..., ignore_conflicts=True)``, computations) is left alone, and
 so is work idempotent by key: a route declaring 409, a path ending in the client-chosen id, a handler that
 answers 409 or 201 only when it created. Created UI state (a second permalink or editor tab), log entries,
@@ -37,6 +40,7 @@ import ast
 from typing import TYPE_CHECKING, Any, Optional
 
 from backend_lint.analysis.admin_only import admin_only, admin_router, admin_routers
+from backend_lint.analysis.costly_effects import costly, created_records, outside_effects, record_words
 from backend_lint.analysis.effects import (
     CREATES,
     ENQUEUES,
@@ -47,7 +51,6 @@ from backend_lint.analysis.effects import (
     same_module_helpers,
     words,
 )
-from backend_lint.analysis.facts import file_fact
 from backend_lint.analysis.form_pages import asgi_form_page
 from backend_lint.analysis.handler_body import handler_body
 from backend_lint.analysis.handlers import (
@@ -60,7 +63,7 @@ from backend_lint.analysis.handlers import (
     handler_for,
     handler_model,
 )
-from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.idempotency_keys import keyed_by_client, module_handles_idempotency, reads_key
 from backend_lint.analysis.included_routes import included_app_objects
 from backend_lint.analysis.project.conditions import (
     ProjectFact,
@@ -68,11 +71,13 @@ from backend_lint.analysis.project.conditions import (
     checks_unique,
     html_view,
     idempotency_middleware,
+    no_project,
     quiet_jobs,
     reads_idempotency_key,
     route_words,
     test_support,
     unique_record,
+    unreaching_jobs,
 )
 from backend_lint.analysis.project.imported import absolute_name, imported_qualified, imported_qualified_name
 from backend_lint.analysis.project.model import path_words
@@ -95,10 +100,8 @@ if TYPE_CHECKING:
 
     from backend_lint.fixing.context import FixContext
 
-_WORD = "idempoten"
 _KEY_PARAM = "idempotency_key"
 _NAME_NEUTRAL = frozenset({"get", "list", "read", "fetch"})
-_PLAIN_CREATES = frozenset({"post", "create", "perform_create"})
 _MAX_LINE = 100
 
 
@@ -138,54 +141,6 @@ def _sends_again(handler: Handler) -> bool:
     return False
 
 
-_GENERIC = frozenset({"create", "creates", "insert", "add", "new", "bulk", "service", "services", "objects",
-                      "self", "command", "cmd", "model", "models", "db", "crud", "repo", "repository", "manager",
-                      "perform", "save", "one", "many", "all", "user", "list", "view", "views", "api", "resource"})
-
-
-def _record_words(effect: Effect, handler: Handler, ctx: FileContext) -> set[str]:
-    """The words of what a create or enqueue makes, each also in its singular: from the call as written
-    (``CreateThemeCommand`` -> theme), or, when the call names nothing (``service.create(...)``, the pattern of
-    a layered app), from the handler's class and module (``DomainsList`` in ``lemur/domains/views.py`` ->
-    domain)."""
-    named = words(effect.what) - _GENERIC
-    if not named:
-        texts = [handler.class_.name if handler.class_ else "", *ctx.project_path.split("/")[-2:]]
-        named = {word for text in texts for word in words(text.removesuffix(".py"))} - _GENERIC
-    return named | {_singular(word) for word in named if word.endswith("s") and len(word) > 3}
-
-
-def _singular(word: str) -> str:
-    """``authorities`` -> ``authority``, ``orders`` -> ``order``."""
-    return word[:-3] + "y" if word.endswith("ies") else word[:-1]
-
-
-def _created_records(harm: list[Effect], handler: Handler, ctx: FileContext) -> Optional[set[str]]:
-    """The words of the one kind of record the handler creates, when creating records is all it does that a
-    retry would duplicate (no job, message or payment); ``None`` otherwise."""
-    if any(effect.kind != CREATES for effect in harm):
-        return None
-    if handler.function.name not in _PLAIN_CREATES and not all(words(effect.what) - _GENERIC for effect in harm):
-        return None  # ``run``, ``available_vlans``: the view's name says nothing of what this action makes
-    kinds = {frozenset(_record_words(effect, handler, ctx)) for effect in harm}
-    return set(next(iter(kinds))) if len(kinds) == 1 and next(iter(kinds)) else None
-
-
-def _keyed_by_client(handler: Handler) -> bool:
-    """The client names the resource, so a retry meets the first one: the route declares a 409 response
-    (``responses={409: ...}``, ``HTTP_409_CONFLICT``), or its path ends in a path parameter
-    (``POST /dags/{dag_id}/runs/{run_id}``)."""
-    if handler.paths and all(path.rstrip("/").rpartition("/")[2].startswith(("{", "<")) for path in handler.paths):
-        return True
-    for decorator in handler.function.decorator_list:
-        for part in ast.walk(decorator):
-            if isinstance(part, ast.Constant) and part.value == 409:
-                return True
-            if isinstance(part, (ast.Attribute, ast.Name)) and "409" in (dotted_name(part) or ""):
-                return True
-    return False
-
-
 def _response_models(handler: Handler, ctx: FileContext) -> list[str]:
     """The project classes the handler declares it answers with: its return annotation or the route's
     ``response_model=`` (``-> FiatSubscriptionResponse``), qualified."""
@@ -217,34 +172,6 @@ def _browser_form(handler: Handler, ctx: FileContext) -> bool:
     )
 
 
-def _mentions_idempotency(node: ast.AST, strings: bool = True) -> bool:
-    """A name, attribute, argument or (with ``strings``) string in ``node`` says idempotency."""
-    for part in ast.walk(node):
-        if isinstance(part, ast.Name):
-            text = part.id
-        elif isinstance(part, ast.Attribute):
-            text = part.attr
-        elif strings and isinstance(part, ast.Constant) and isinstance(part.value, str):
-            text = part.value
-        else:
-            continue
-        if _WORD in text.lower():
-            return True
-    return False
-
-
-@file_fact()
-def _module_handles_idempotency(ctx: FileContext) -> bool:
-    """A module-level call names something idempotent: ``app.add_middleware(IdempotencyMiddleware)``,
-    ``FastAPI(middleware=[Middleware(IdempotencyMiddleware)])``."""
-    return _WORD in ctx.source.lower() and any(
-        isinstance(statement, (ast.Expr, ast.Assign, ast.AnnAssign))
-        and isinstance(statement.value, ast.Call)
-        and _mentions_idempotency(statement.value, strings=False)
-        for statement in ctx.tree.body
-    )
-
-
 def _without_harmless_jobs(found: list[Effect], handler: Handler) -> list[Effect]:
     """``found`` without the queued jobs whose second run harms nobody, read from the enqueueing call
     (:mod:`backend_lint.analysis.queued_jobs`): a trigger handed nothing (it drains what the server holds), a
@@ -267,23 +194,25 @@ def _queued_jobs(harm: list[Effect], handler: Handler, ctx: FileContext) -> tupl
     if not queued or any(effect.kind != ENQUEUES and not (
             effect.kind == CREATES and job_bookkeeping(handler.function, queued, effect)) for effect in harm):
         return ()
-    found = []
-    for effect in queued:
-        job = queued_job(handler.function, effect)
-        if job is None:
-            return ()
-        qualified = imported_qualified(ctx, job)
-        if qualified is None and isinstance(job, ast.Name):
-            local = locally_imported(handler.function, job.id)
-            if local is not None:
-                qualified = absolute_name(ctx, local)
-            elif ctx.module and any(isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name == job.id
-                                    for item in ctx.tree.body):
-                qualified = f"{ctx.module}.{job.id}"
-        if qualified is None:
-            return ()
-        found.append(qualified)
-    return tuple(found)
+    found = [_job_name(effect, handler, ctx) for effect in queued]
+    return () if None in found else tuple(name for name in found if name is not None)
+
+
+def _job_name(effect: Effect, handler: Handler, ctx: FileContext) -> Optional[str]:
+    """The qualified name of the project job the enqueue at ``effect`` queues, named where it is imported or
+    defined (a module-level or handler-local import, or a function of this module); ``None`` otherwise."""
+    job = queued_job(handler.function, effect)
+    if job is None:
+        return None
+    qualified = imported_qualified(ctx, job)
+    if qualified is None and isinstance(job, ast.Name):
+        local = locally_imported(handler.function, job.id)
+        if local is not None:
+            qualified = absolute_name(ctx, local)
+        elif ctx.module and any(isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name == job.id
+                                for item in ctx.tree.body):
+            qualified = f"{ctx.module}.{job.id}"
+    return qualified
 
 
 class PostWithoutIdempotencyKey(Rule):
@@ -295,7 +224,7 @@ class PostWithoutIdempotencyKey(Rule):
     fix_node = "FunctionDef"
     triggers = FRAMEWORK_MODULES
     needs = (handler_for, handler_model, handler_body, handler_effects, same_module_helpers,
-             _module_handles_idempotency, unique_models, admin_routers, conflict_skipping_lines)
+             module_handles_idempotency, unique_models, admin_routers, conflict_skipping_lines)
     module_facts = (test_support,)
     options = (
         Option("methods", list, ["POST"], "HTTP methods whose handlers must read the idempotency key"),
@@ -349,8 +278,8 @@ class PostWithoutIdempotencyKey(Rule):
             ["order", "payment", "charge", "invoice", "booking", "reservation", "ticket", "transfer",
              "transaction", "purchase", "subscription", "donation", "refund", "payout", "shipment", "withdrawal",
              "deposit", "appointment", "checkout"],
-            "words of created records a retry must not duplicate when creating records is all the handler does "
-            "(orders, payments, bookings, tickets...): other plain creates are reported only with "
+            "words of created records whose duplicate is a second purchase (orders, payments, bookings, "
+            "tickets...): creating one is a costly effect; other plain creates are reported only with "
             "report-plain-creates",
         ),
         Option(
@@ -365,8 +294,9 @@ class PostWithoutIdempotencyKey(Rule):
             "report-plain-creates",
             bool,
             False,
-            "also report handlers whose only effect is creating a record of another kind (a chart, a project, "
-            "an API key: visible and deletable; judged on real applications, most were not worth a key)",
+            "also report handlers with no costly effect (no money, message, increment or commerce record): a "
+            "plain create of another kind of record (a note, a page, an API key: visible and deletable; judged "
+            "on real applications, most were not worth a key) or a job named for nothing costly",
         ),
         Option(
             "report-admin-creates",
@@ -392,7 +322,7 @@ class PostWithoutIdempotencyKey(Rule):
         matched = sorted(handler.methods & methods)
         if not matched or ctx.is_test_file or _exempt(handler, self.option("exempt-paths")):
             return
-        if _keyed_by_client(handler) or self._reads_key(handler, ctx) or _module_handles_idempotency(ctx) \
+        if keyed_by_client(handler) or self._reads_key(handler, ctx) or module_handles_idempotency(ctx) \
                 or _browser_form(handler, ctx):
             return
         harm = self._duplicate_harm(handler, ctx)
@@ -403,19 +333,28 @@ class PostWithoutIdempotencyKey(Rule):
             return  # a chat message or comment: a duplicate is visible and deletable, the queued work follows it
         if all(effect.kind != PAYS for effect in harm) and consumes_path_resource(handler):
             return  # deletes the resource its path names once done: a retry finds nothing (404)
-        if all(effect.kind == CREATES for effect in harm) and not self.option("report-plain-creates"):
-            records = _created_records(harm, handler, ctx)
+        unless: tuple[ProjectFact, ...] = ()
+        if not self.option("report-plain-creates"):
             transactional = {word.lower() for word in self.option("transactional-records")}
-            if records is None or not {_singular(word) if word.endswith("s") else word for word in records} \
-                    & transactional:
-                return  # a plain record (a chart, a project, an API key): visible, deletable, harms nobody twice
+            if not any(costly(effect, handler, ctx, transactional) for effect in harm):
+                # no money, message, quantity or purchase here: only a job of the project named for nothing, or
+                # a project function it calls (a service that starts a run), may still reach outside, which their
+                # bodies say through the project model (a plain record is visible and deletable)
+                neutral = [_job_name(effect, handler, ctx) for effect in harm if effect.kind == ENQUEUES]
+                jobs = tuple(name for name in neutral if name is not None)
+                resendable = {word.lower() for word in self.option("resendable-messages")}
+                if not words(handler.function.name) & resendable:  # get_recover_code: a code asked for again
+                    jobs += tuple(handler_effects(ctx, handler.function).outside)
+                if not jobs:
+                    return
+                unless += (unreaching_jobs(jobs), no_project())  # single file: no evidence of their bodies
         if all(effect.kind == CREATES for effect in harm) and not self.option("report-admin-creates") \
                 and (admin_only(handler) or admin_router(ctx, handler)):
             return  # an administrator's new record: visible and deletable, a duplicate harms nobody
-        records = _created_records(harm, handler, ctx)
+        records = created_records(harm, handler, ctx)
         if records is not None and any(names_match(model, records) for model in unique_models(ctx)):
             return  # the model refuses a second record with the same name: the retry creates nothing
-        unless = self._project_providers(handler, ctx)
+        unless += self._project_providers(handler, ctx)
         jobs = _queued_jobs(harm, handler, ctx)
         if jobs:  # every job it queues only reads and computes (an export writing a file): a retry reaches no one
             unless += (quiet_jobs(jobs),)
@@ -467,7 +406,7 @@ class PostWithoutIdempotencyKey(Rule):
                 if effect.kind == CREATES and effect.what.endswith("bulk_create") \
                         and effect.line in conflict_skipping_lines(ctx):
                     continue  # ``bulk_create(rows, ignore_conflicts=True)``: the unique key refuses a row twice
-                named, excused = _record_words(effect, handler, ctx), harmless
+                named, excused = record_words(effect, handler, ctx), harmless
                 if effect.kind == CREATES and any(request <= named for request in requests):
                     continue  # ``create_payment_request(wallet, data)``: asks for money, moves none
             else:
@@ -475,7 +414,12 @@ class PostWithoutIdempotencyKey(Rule):
             if named & excused:
                 continue
             found.append(effect)
+        found += outside_effects(ctx, handler.function)  # increments, a callback URL handed to the work
         return _without_harmless_jobs(found, handler)
+
+    def _reads_key(self, handler: Handler, ctx: FileContext) -> bool:
+        return reads_key(handler, ctx, self.option("idempotency-header").lower(),
+                         set(self.option("idempotency-providers")))
 
     def _project_providers(self, handler: Handler, ctx: FileContext) -> tuple[ProjectFact, ...]:
         """What another module of the project may do for this handler: an app-wide middleware or hook, or a
@@ -516,64 +460,6 @@ class PostWithoutIdempotencyKey(Rule):
             if qualified is not None:
                 facts.append(checks_unique(qualified))
         return tuple(dict.fromkeys(facts))
-
-    def _reads_key(self, handler: Handler, ctx: FileContext) -> bool:
-        header = self.option("idempotency-header").lower()
-        providers = set(self.option("idempotency-providers"))
-        for param in handler.params:
-            if _WORD in param.name.lower() or self._param_reads(param.marker, param.marker_call, param.name, header,
-                                                               providers):
-                return True
-        for decorator in handler.function.decorator_list:
-            if _mentions_idempotency(decorator) or self._provided(decorator, providers):
-                return True
-        body = handler_body(ctx, handler)
-        if header in body.headers or any(_WORD in word for word in body.words):
-            return True
-        if any(call.rpartition(".")[2] in providers or call in providers for call in body.calls):
-            return True
-        return handler.class_ is not None and self._class_reads(handler, ctx, header)
-
-    def _param_reads(
-        self, marker: Optional[str], call: Optional[ast.Call], name: str, header: str, providers: set[str]
-    ) -> bool:
-        if marker is None or call is None:
-            return False
-        kind = marker.rpartition(".")[2]
-        if kind == "Header":
-            alias = next((kw.value for kw in call.keywords if kw.arg in ("alias", "validation_alias")), None)
-            if isinstance(alias, ast.Constant) and isinstance(alias.value, str):
-                return alias.value.lower() == header
-            return name.replace("_", "-").lower() == header
-        if kind == "Parameter":
-            given = next((kw.value for kw in call.keywords if kw.arg == "header"), None)
-            return isinstance(given, ast.Constant) and str(given.value).lower() == header
-        if kind in ("Depends", "Security") and call.args:
-            return self._provided(call.args[0], providers)
-        return False
-
-    @staticmethod
-    def _provided(node: ast.AST, providers: set[str]) -> bool:
-        target = node.func if isinstance(node, ast.Call) else node
-        written = dotted_name(target) or ""
-        return bool(written) and (written in providers or written.rpartition(".")[2] in providers)
-
-    def _class_reads(self, handler: Handler, ctx: FileContext, header: str) -> bool:
-        """The view class takes care of it: a base or decorator named after idempotency, or another method
-        (``dispatch``, ``initial``) that reads the header."""
-        cls = handler.class_
-        assert cls is not None
-        if any(_mentions_idempotency(node) for node in [*cls.bases, *cls.decorator_list]):
-            return True
-        for statement in cls.body:
-            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and statement is not handler.function:
-                sibling = handler_model(ctx).handlers.get(statement) or Handler(
-                    statement, handler.framework, cls, handler.request_names, ()
-                )
-                body = handler_body(ctx, sibling)
-                if header in body.headers or any(_WORD in word for word in body.words):
-                    return True
-        return False
 
     def fix(self, finding: Finding, node: cst.CSTNode, fixer: FixContext) -> Optional[cst.CSTNode]:
         import libcst  # noqa: PLC0415 - fix path only

@@ -71,6 +71,7 @@ MASKED_ERROR = "masked-error"
 LOOPBACK_CONSTANT = "loopback-constant"
 RECENT_TIME = "recent-time"
 QUIET_JOBS = "quiet-jobs"
+UNREACHING_JOBS = "unreaching-jobs"
 XHR_VIEW = "xhr-view"
 DJANGO_USERNAMES = "django-usernames"
 STARTUP_ONLY = "startup-only"
@@ -85,7 +86,7 @@ KINDS = frozenset({
     CLI_COMMAND_CLASS, ADMIN_ONLY_NAME, ADMIN_PERMISSION, ADMIN_GUARD, RAISES_MESSAGE, METHOD_DOES,
     SINGLE_ACCOUNT_APP, MASKED_ERROR, DJANGO_USERNAMES, LOOPBACK_CONSTANT, RECENT_TIME, STARTUP_ONLY,
     LINT_UNSELECTED, XHR_VIEW,
-    QUIET_JOBS, URL_ADDRESS, UNIMPORTED_FUNCTION,
+    QUIET_JOBS, URL_ADDRESS, UNIMPORTED_FUNCTION, UNREACHING_JOBS,
 })
 
 
@@ -524,3 +525,14 @@ def quiet_jobs(qualified: Iterable[str]) -> ProjectFact:
     no one (BE301)."""
     return ProjectFact(QUIET_JOBS, tuple(sorted(set(qualified))))
 
+
+
+@project_fact
+def unreaching_jobs(qualified: Iterable[str]) -> ProjectFact:
+    """Every one of the project's functions ``qualified`` (the jobs a handler queues, named neutrally:
+    ``process_page``, ``convert_workflow``; the functions of other modules it calls, a service that starts a
+    run: ``task_v1_service.run_task``), with the project functions it calls
+    (:meth:`.model.ProjectModel.effects_of`), sends no message and moves no money: a second run reaches no one
+    outside, whatever records of the application's own it makes (BE301's costly effects). A job the project
+    does not define (an installed package's) gives no evidence that it reaches anyone and counts as such."""
+    return ProjectFact(UNREACHING_JOBS, tuple(sorted(set(qualified))))

@@ -58,6 +58,8 @@ _LAUNCHERS = frozenset({"manage", "wsgi", "asgi"})
 
 _DUPLICATED = frozenset({"creates", "enqueues", "sends", "pays", "sends-mail", "sends-sms"})
 """Effects a second run of a queued job would repeat for someone (:func:`.conditions.quiet_jobs`)."""
+_REACHING = frozenset({"sends", "pays", "sends-mail", "sends-sms"})
+"""Effects of a queued job that reach outside the application (:func:`.conditions.unreaching_jobs`)."""
 _NO_PROJECT = conditions.no_project()
 _SERVER_ENTRY_NAMES = ("wsgi", "asgi")
 """Last words of the modules a WSGI/ASGI server is pointed at (``gunicorn shop.wsgi:application``)."""
@@ -573,6 +575,8 @@ _ON_ARGUMENTS: dict[str, Callable[[ProjectModel, tuple[str, ...]], bool]] = {
     conditions.DOES: lambda model, args: len(args) == 2 and model.does(args[0], args[1]),
     conditions.QUIET_JOBS: lambda model, args: bool(args) and all(
         model.definition(name)[1] is not None and not model.effects_of(name) & _DUPLICATED for name in args),
+    conditions.UNREACHING_JOBS: lambda model, args: bool(args) and all(  # a job it does not define: no evidence
+        model.definition(name)[1] is None or not model.effects_of(name) & _REACHING for name in args),
     conditions.METHOD_DOES: lambda model, args: len(args) == 3 and model.method_does(*args),
     conditions.REQUESTS_TIMEOUT_PATCHED: lambda model, args: any(
         found.patches_requests_timeout for found in model.modules.values()),
