@@ -73,6 +73,7 @@ XHR_VIEW = "xhr-view"
 DJANGO_USERNAMES = "django-usernames"
 STARTUP_ONLY = "startup-only"
 LINT_UNSELECTED = "lint-unselected"
+LINT_ALLOWS_PRINT = "lint-allows-print"
 ABSENT = "absent"
 KINDS = frozenset({
     DRF_PAGINATION, IDEMPOTENCY_MIDDLEWARE, READS_IDEMPOTENCY_KEY, CLI_MODULE, TEST_SUPPORT, CONSTANTS, HTML_VIEW,
@@ -82,7 +83,7 @@ KINDS = frozenset({
     GENERATED_UPLOAD, SEEDED_TABLE, STAFF_APP, COMPARED_DEFAULT, CATCHES_ALL, PLAIN_CLASS, CHECKOUT_LINK,
     CLI_COMMAND_CLASS, ADMIN_ONLY_NAME, ADMIN_PERMISSION, RAISES_MESSAGE, METHOD_DOES,
     SINGLE_ACCOUNT_APP, DJANGO_USERNAMES, LOOPBACK_CONSTANT, RECENT_TIME, STARTUP_ONLY, LINT_UNSELECTED, XHR_VIEW,
-    QUIET_JOBS, URL_ADDRESS, UNIMPORTED_FUNCTION,
+    QUIET_JOBS, URL_ADDRESS, UNIMPORTED_FUNCTION, LINT_ALLOWS_PRINT,
 })
 
 
@@ -239,6 +240,14 @@ def lint_unselected(code: str) -> ProjectFact:
     ``code`` out (DefectDojo's ``"G001", "G002", "G01", "G1", "G2"``: no ``G004``), or ignores it: the construct
     is the project's chosen style (BE402; :mod:`.lint_config`)."""
     return ProjectFact(LINT_UNSELECTED, (code,))
+
+
+@project_fact
+def lint_allows_print(path: str) -> ProjectFact:
+    """The project's own linter configuration allows ``print`` in the file at ``path`` (relative to the project
+    root): ruff or flake8 ignores the print check (``T201``, ``T20``, flake8-print's ``T001``) for every file or
+    for a per-file glob that matches it (BE401; :func:`.lint_config.print_allowed`)."""
+    return ProjectFact(LINT_ALLOWS_PRINT, (path,))
 
 
 @project_fact

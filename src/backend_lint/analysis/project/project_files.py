@@ -31,10 +31,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
-from backend_lint.analysis.project.lint_config import ruff_settings, unselected_logging_codes
+from backend_lint.analysis.project.lint_config import print_allowed, ruff_settings, unselected_logging_codes
 from backend_lint.analysis.seeded_tables import fixture_files
 
-CONFIGURATION_FILES = ("pyproject.toml", "setup.cfg", "pytest.ini", "tox.ini", "setup.py", "ruff.toml", ".ruff.toml")
+CONFIGURATION_FILES = ("pyproject.toml", "setup.cfg", "pytest.ini", "tox.ini", "setup.py", "ruff.toml", ".ruff.toml",
+                       ".flake8")
 """Every file :meth:`ProjectFiles.read` reads, in the project root (a settled outcome the result cache keeps
 follows their signatures: :func:`backend_lint.project_run.settle`)."""
 
@@ -68,6 +69,9 @@ class ProjectFiles:
     lint_unselected: frozenset[str] = frozenset()
     """Logging-format codes (``G004``) the project's ruff configuration deliberately leaves out
     (:func:`.lint_config.unselected_logging_codes`)."""
+    print_allowed: tuple[str, ...] = ()
+    """Globs of the files whose prints the project's ruff or flake8 configuration allows (``"**"``: all of them;
+    :func:`.lint_config.print_allowed`)."""
 
     @classmethod
     def read(cls, root: Path) -> ProjectFiles:
@@ -77,6 +81,7 @@ class ProjectFiles:
         found.namespace_folders = namespace_folders(root)
         pyproject, setup_cfg, pytest_ini, tox_ini, setup_py = (root / name for name in CONFIGURATION_FILES[:5])
         found.lint_unselected = unselected_logging_codes(ruff_settings(root))
+        found.print_allowed = print_allowed(root)
         found._pyproject(pyproject)
         for path, sections in ((setup_cfg, ("tool:pytest",)), (pytest_ini, ("pytest",)), (tox_ini, ("pytest",))):
             found._ini(path, sections)
