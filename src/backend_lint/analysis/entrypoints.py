@@ -4,7 +4,8 @@ A function is a CLI entry point when it is a click command or group, a typer com
 (``@task`` from ``invoke``/``fabric``: a command of the ``invoke``/``fab`` program, not a job queue's task), or
 decorated by the module's own spelling of one of these (a function applying ``invoke.task`` to what it is given,
 an alias, a ``functools.partial``: :func:`_wraps_cli_decorator`), or it parses its own arguments (calls
-``parse_args``/``parse_known_args``, as an argparse ``main()`` does; not in a file that uses Flask-RESTful's request parser, whose ``parse_args()`` reads the request). Code inside
+``parse_args``/``parse_known_args``, as an argparse ``main()`` does; not in a file that uses Flask-RESTful's
+request parser, whose ``parse_args()`` reads the request). Code inside
 ``if __name__ == "__main__":`` runs only as a script, and so does the module-level ``main()`` that block calls
 (the conventional name of a script's body). A helper function in the same module that is none of
 these is ordinary code: it may be imported by the service (:func:`helper_of_commands` says when only the
