@@ -7,6 +7,8 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from tests.projects import findings_of, write_project
 
 DISCOVERY = textwrap.dedent('''\
@@ -74,3 +76,39 @@ def test_whole_module_import_keeps_the_finding(tmp_path: Path) -> None:
     project["svc/service.py"] = "import svc.discovery as discovery\n\n\ndef run():\n    discovery._run([])\n"
     found = findings_of(write_project(tmp_path, project), "BE401")
     assert ("svc/discovery.py", 10) in found
+
+
+SERVICE_PRINTS = {
+    "svc/__init__.py": "",
+    "svc/tasks.py": "from celery import shared_task\n\n\n@shared_task\ndef index(doc_id):\n    print('indexing', doc_id)\n",
+    "svc/maintenance/__init__.py": "",
+    "svc/maintenance/jobs.py": "from celery import shared_task\n\n\n@shared_task\ndef rebuild():\n    print('rebuilding')\n",
+}
+"""Two Celery tasks that print (line 6 of each): service code BE401 reports unless the project allows prints."""
+
+
+@pytest.mark.parametrize(("configuration", "allowed"), [
+    # ruff in pyproject.toml: the print check ignored for every file (surfsense: "allow print statements")
+    ({"pyproject.toml": '[project]\nname = "svc"\n[tool.ruff.lint]\nselect = ["T20"]\nignore = ["T201"]\n'},
+     {"svc/tasks.py", "svc/maintenance/jobs.py"}),
+    # ruff.toml, the whole flake8-print family ignored at the top level
+    ({"pyproject.toml": '[project]\nname = "svc"\n', "ruff.toml": 'extend-ignore = ["T20"]\n'},
+     {"svc/tasks.py", "svc/maintenance/jobs.py"}),
+    # ruff per-file-ignores: only the matching folder
+    ({"pyproject.toml": '[project]\nname = "svc"\n[tool.ruff.lint.per-file-ignores]\n"**/maintenance/*" = ["T201"]\n'},
+     {"svc/maintenance/jobs.py"}),
+    # flake8's [flake8] section in setup.cfg, flake8-print's old code
+    ({"setup.cfg": "[metadata]\nname = svc\n[flake8]\nper-file-ignores =\n    svc/maintenance/*.py: E501, T001\n"},
+     {"svc/maintenance/jobs.py"}),
+    # .flake8 ignoring it everywhere
+    ({"pyproject.toml": '[project]\nname = "svc"\n', ".flake8": "[flake8]\nextend-ignore = E203,T201\n"},
+     {"svc/tasks.py", "svc/maintenance/jobs.py"}),
+    # selecting the print check without ignoring it says prints are not wanted: both stay reported
+    ({"pyproject.toml": '[project]\nname = "svc"\n[tool.ruff.lint]\nselect = ["T20"]\nignore = ["T203"]\n'},
+     set()),
+])
+def test_the_projects_linter_configuration_allows_prints(
+        tmp_path: Path, configuration: dict[str, str], allowed: set[str]) -> None:
+    found = findings_of(write_project(tmp_path, {**SERVICE_PRINTS, **configuration}), "BE401")
+    for path in ("svc/tasks.py", "svc/maintenance/jobs.py"):
+        assert ((path, 6) in found) == (path not in allowed), path

@@ -344,6 +344,27 @@ def test_settings_named_by_the_test_configuration_are_test_support(tmp_path: Pat
     assert "site_app/testing_settings.py" not in flagged
 
 
+_WEAK_HASHERS = 'PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]\n'
+
+
+@pytest.mark.parametrize("configuration", [
+    {"pytest.ini": "[pytest]\naddopts = --ds=site_app.ci_settings --tb=short --reuse-db\n"},
+    {"pyproject.toml": '[tool.pytest.ini_options]\naddopts = ["-q", "--ds", "site_app.ci_settings"]\n'},
+    {"setup.cfg": "[tool:pytest]\nenv =\n    D:DJANGO_SETTINGS_MODULE=site_app.ci_settings\n"},
+])
+def test_settings_the_test_command_line_names_are_test_support(tmp_path: Path, configuration: dict[str, str]) -> None:
+    """pytest-django's ``--ds`` in ``addopts`` (a string or a list) and pytest-env's ``DJANGO_SETTINGS_MODULE``
+    name the test settings as surely as ``DJANGO_SETTINGS_MODULE = ...``: their fast hasher is no finding
+    (BE501), while the same hasher in the production settings is."""
+    files = {
+        **configuration, "manage.py": "", "site_app/__init__.py": "",
+        "site_app/settings.py": _WEAK_HASHERS, "site_app/ci_settings.py": _WEAK_HASHERS,
+    }
+    found = {(path, code) for path, _row, code in _both(write_project(tmp_path, files))}
+    assert ("site_app/settings.py", "BE501") in found
+    assert ("site_app/ci_settings.py", "BE501") not in found
+
+
 def test_editing_one_file_changes_another_files_findings_on_a_warm_run(tmp_path: Path) -> None:
     root = write_project(tmp_path, DJANGO)
     cold = check_json("shop", cwd=root)

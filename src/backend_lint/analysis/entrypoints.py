@@ -2,8 +2,10 @@
 
 A function is a CLI entry point when it is a click command or group, a typer command, an invoke or Fabric task
 (``@task`` from ``invoke``/``fabric``: a command of the ``invoke``/``fab`` program, not a job queue's task), or
-it parses its own arguments (calls ``parse_args``/``parse_known_args``, as an argparse ``main()`` does; not in a
-file that uses Flask-RESTful's request parser, whose ``parse_args()`` reads the request). Code inside
+decorated by the module's own spelling of one of these (a function applying ``invoke.task`` to what it is given,
+an alias, a ``functools.partial``: :func:`_wraps_cli_decorator`), or it parses its own arguments (calls
+``parse_args``/``parse_known_args``, as an argparse ``main()`` does; not in a file that uses Flask-RESTful's
+request parser, whose ``parse_args()`` reads the request). Code inside
 ``if __name__ == "__main__":`` runs only as a script, and so does the module-level ``main()`` that block calls
 (the conventional name of a script's body). A helper function in the same module that is none of
 these is ordinary code: it may be imported by the service (:func:`helper_of_commands` says when only the
@@ -108,6 +110,8 @@ def is_cli_command(function: ast.AST, ctx: FileContext) -> bool:
         resolved = ctx.imports.resolve(target)
         if resolved and resolved.partition(".")[0] in _CLI_DECORATOR_MODULES:
             return True
+        if resolved is None and isinstance(target, ast.Name) and _wraps_cli_decorator(target.id, ctx):
+            return True
         # @cli.command() / @app.command() where cli/app is a click group or typer app of this file
         if isinstance(target, ast.Attribute) and target.attr in ("command", "group", "callback"):
             base = ctx.imports.resolve(target.value)
@@ -116,6 +120,43 @@ def is_cli_command(function: ast.AST, ctx: FileContext) -> bool:
             if base and base.partition(".")[0] in _CLI_DECORATOR_MODULES:
                 return True
     return parses_arguments(ctx, function)
+
+
+_CLI_DECORATOR_NAMES = frozenset({"task", "command", "group", "callback"})
+"""The last part of a CLI framework's decorator (``invoke.task``, ``click.command``, ``typer.Typer().command``)."""
+
+
+def _cli_decorator(expr: ast.expr, ctx: FileContext) -> bool:
+    """``expr`` is a CLI framework's command decorator: ``invoke.task``, ``fabric.task``, ``click.command``,
+    ``click.group``, or ``<app>.command`` of a click group or typer app of this file."""
+    resolved = ctx.imports.resolve(expr)
+    if resolved is None and isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
+        base = _cli_object_origin(expr.value.id, ctx) if expr.attr in _CLI_DECORATOR_NAMES else None
+        return base is not None and base.partition(".")[0] in _CLI_DECORATOR_MODULES
+    return resolved is not None and resolved.partition(".")[0] in _CLI_DECORATOR_MODULES and \
+        resolved.rpartition(".")[2] in _CLI_DECORATOR_NAMES
+
+
+@reads(bindings_of)
+def _wraps_cli_decorator(name: str, ctx: FileContext) -> bool:
+    """The module-level ``name`` is the project's own spelling of a CLI command decorator, one level deep: a
+    function of the module that applies one to the function it is given, directly or in the decorator it
+    returns (osf's ``def task(*args, **kwargs)`` calling ``invoke.task(f, ...)`` and adding the task to its
+    namespace), or a name bound to one (``task = invoke.task``, ``command = functools.partial(click.command,
+    ...)``). What it decorates is a command of the ``invoke``/``click`` program like a function decorated by the
+    framework itself."""
+    module_bindings = bindings_of(ctx, ctx.tree)
+    if name in module_bindings.definitions:
+        for node in ctx.tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
+                return any(isinstance(call, ast.Call) and _cli_decorator(call.func, ctx) for call in ast.walk(node))
+        return False
+    value = module_bindings.single_value(name)
+    if isinstance(value, ast.Call) and ctx.imports.resolve(value.func) == "functools.partial" and value.args:
+        value = value.args[0]
+    if isinstance(value, ast.Call):  # ``task = invoke.task(...)``-style factory results are not looked into
+        return False
+    return value is not None and _cli_decorator(value, ctx)
 
 
 @reads(call_conditions, is_cli_command)

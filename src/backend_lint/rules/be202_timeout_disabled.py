@@ -17,7 +17,11 @@ bound for every other call, and this one call opts out on purpose, in real code 
 bounds the wait (a Lightning payment awaited under ``asyncio.wait_for`` that must turn "pending", not fail).
 That caller is in another module, which one file cannot show, so by default the rule stays quiet.
 
-Left alone: a variable that may be ``None`` (``timeout=self.timeout``), ``None`` as a parameter default,
+Left alone: tests and test support (:mod:`backend_lint.analysis.module_roles`: test modules, ``conftest.py``,
+fixtures and factories; modules the project model finds only tests import), as BE201 and BE203 leave them: a
+test that switches the timeout off exercises that case on purpose (a unit test of a connector "without timeout"
+against a mocked peer), and a hang fails one test run, not a service. A variable that may be ``None``
+(``timeout=self.timeout``), ``None`` as a parameter default,
 ``settimeout(None)`` on an object not known to be a socket in a file that does not import ``socket``, and
 ``settimeout(None)`` on a socket the same function gave a finite timeout before (a handshake done with a
 deadline, then back to blocking mode for a long-lived connection its owner closes to stop).
@@ -33,6 +37,8 @@ from typing import TYPE_CHECKING, Optional, Union
 
 from backend_lint.analysis.http_clients import disabled_timeout_keyword
 from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.module_roles import module_roles
+from backend_lint.analysis.project.conditions import test_support
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 from backend_lint.finding import Applicability, Finding
@@ -65,7 +71,8 @@ class TimeoutDisabled(Rule):
     fix_kind = Applicability.UNSAFE
     fix_node = "Arg"
     triggers = ("timeout", "Timeout")
-    needs = (disabled_timeout_keyword, origin)
+    needs = (disabled_timeout_keyword, origin, module_roles)
+    module_facts = (test_support,)
     options = (
         Option("default-timeout", float, 10.0, "seconds the fix puts in place of `None`"),
         Option(
@@ -84,6 +91,8 @@ class TimeoutDisabled(Rule):
         func = node.func
         if not isinstance(func, (ast.Attribute, ast.Name)):
             return
+        if module_roles(ctx).for_tests:
+            return  # a test's own call: a hang fails that test run, not a service (see the module docstring)
         if isinstance(func, ast.Attribute) and func.attr == "settimeout":
             self._check_settimeout(node, func, ctx)
             return

@@ -16,7 +16,8 @@ module-level function that only the module's main guard reaches is the program's
 model sees another module reach it (:func:`~.project.conditions.unimported_function`, decided per function); and
 a coroutine of a client SDK kept in an ``sdk``/``sdks`` folder above its import root runs in its user's script,
 not in the service. An example app (``examples/webhook-demo/app.py``) that uses no logging at all prints its
-trace for whoever runs it.
+trace for whoever runs it. Nor is a print in a file the project's own ruff or flake8 configuration allows prints in
+(``ignore = ["T201"]``, a ``per-file-ignores`` glob naming ``T20``: :func:`~.project.conditions.lint_allows_print`).
 
 By default (``service-evidence``) what is left is reported only where the file shows that a service runs it
 (:func:`.service_code.in_service_code`): judged on real code, every other print was far more often a display
@@ -34,6 +35,7 @@ The fix turns the call into a lazy call on the module logger (added when the mod
 from __future__ import annotations
 
 import ast
+import os
 from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.ast_helpers import under_if
@@ -44,7 +46,14 @@ from backend_lint.analysis.hand_run_scripts import guard_only_functions
 from backend_lint.analysis.loggers import LOGURU, STRUCTLOG, body_logs, module_logger
 from backend_lint.analysis.messages import STDLIB, print_pieces, render_log_call, source_text
 from backend_lint.analysis.module_roles import module_roles
-from backend_lint.analysis.project.conditions import ProjectFact, cli_module, test_support, unimported_function
+from backend_lint.analysis.project.conditions import (
+    ProjectFact,
+    cli_module,
+    lint_allows_print,
+    test_support,
+    unimported_function,
+)
+from backend_lint.analysis.project.roots import project_root
 from backend_lint.analysis.resolve import lookup
 from backend_lint.analysis.service_code import in_service_code, outside_service_code
 from backend_lint.context import FileContext
@@ -264,6 +273,20 @@ def _program_only(ctx: FileContext) -> tuple[ProjectFact, ...]:
     return (unimported_function(f"{ctx.module}.{outer.name}"),)
 
 
+def _lint_decision(ctx: FileContext) -> tuple[ProjectFact, ...]:
+    """The project's own ruff or flake8 configuration allows prints in this file (it ignores ``T201`` for every
+    file or for a per-file glob that matches it): a decision the maintainers wrote down, decided by the project
+    model from the file's path below the project root (:func:`~.project.conditions.lint_allows_print`)."""
+    if ctx.display_path in ("", "-"):
+        return ()
+    absolute = os.path.abspath(ctx.display_path)
+    try:
+        relative = os.path.relpath(absolute, project_root(absolute))
+    except ValueError:  # another drive on Windows
+        return ()
+    return (lint_allows_print(relative.replace(os.sep, "/")),)
+
+
 _SDK_FOLDERS = frozenset({"sdk", "sdks"})
 """Folders of a repository that hold client libraries of the service, shipped for its users (``sdks/python/``)."""
 
@@ -304,7 +327,7 @@ class PrintInBackendCode(Rule):
     triggers = ("print",)
     needs = (
         in_cli_context, terminal_use, outside_service_code, body_logs, in_service_code, module_logger, bindings_of,
-        logger_for_fix, guard_only_functions, unimported_function, module_roles,
+        logger_for_fix, guard_only_functions, unimported_function, module_roles, lint_allows_print,
     )
     module_facts = (cli_module, test_support)
     options = (
@@ -356,7 +379,9 @@ class PrintInBackendCode(Rule):
             ctx, node,
             applicability=Applicability.SAFE if fixable else Applicability.NONE,
             fix_data=level,
-            unless=program,  # only the module's main guard reaches the function, unless another module imports it
+            # only the module's main guard reaches the function, unless another module imports it; or the
+            # project's linter configuration allows prints in the file
+            unless=(*program, *_lint_decision(ctx)),
         )
 
     def fix(self, finding: Finding, node: cst.CSTNode, fixer: FixContext) -> Optional[cst.CSTNode]:

@@ -76,6 +76,7 @@ XHR_VIEW = "xhr-view"
 DJANGO_USERNAMES = "django-usernames"
 STARTUP_ONLY = "startup-only"
 LINT_UNSELECTED = "lint-unselected"
+LINT_ALLOWS_PRINT = "lint-allows-print"
 ABSENT = "absent"
 KINDS = frozenset({
     DRF_PAGINATION, IDEMPOTENCY_MIDDLEWARE, READS_IDEMPOTENCY_KEY, CLI_MODULE, TEST_SUPPORT, CONSTANTS, HTML_VIEW,
@@ -86,7 +87,7 @@ KINDS = frozenset({
     CLI_COMMAND_CLASS, ADMIN_ONLY_NAME, ADMIN_PERMISSION, ADMIN_GUARD, RAISES_MESSAGE, METHOD_DOES,
     SINGLE_ACCOUNT_APP, MASKED_ERROR, DJANGO_USERNAMES, LOOPBACK_CONSTANT, RECENT_TIME, STARTUP_ONLY,
     LINT_UNSELECTED, XHR_VIEW,
-    QUIET_JOBS, URL_ADDRESS, UNIMPORTED_FUNCTION, UNREACHING_JOBS,
+    QUIET_JOBS, URL_ADDRESS, UNIMPORTED_FUNCTION, UNREACHING_JOBS, LINT_ALLOWS_PRINT,
 })
 
 
@@ -243,6 +244,14 @@ def lint_unselected(code: str) -> ProjectFact:
     ``code`` out (DefectDojo's ``"G001", "G002", "G01", "G1", "G2"``: no ``G004``), or ignores it: the construct
     is the project's chosen style (BE402; :mod:`.lint_config`)."""
     return ProjectFact(LINT_UNSELECTED, (code,))
+
+
+@project_fact
+def lint_allows_print(path: str) -> ProjectFact:
+    """The project's own linter configuration allows ``print`` in the file at ``path`` (relative to the project
+    root): ruff or flake8 ignores the print check (``T201``, ``T20``, flake8-print's ``T001``) for every file or
+    for a per-file glob that matches it (BE401; :func:`.lint_config.print_allowed`)."""
+    return ProjectFact(LINT_ALLOWS_PRINT, (path,))
 
 
 @project_fact

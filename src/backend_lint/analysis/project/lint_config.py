@@ -1,4 +1,5 @@
-"""What a project's own ruff configuration says about the logging-format family (flake8-logging-format, ``G``).
+"""What a project's own linter configuration says about the logging-format family (flake8-logging-format, ``G``)
+and about ``print`` (flake8-print, ``T20``: :func:`print_allowed`, read from ruff's and flake8's configuration).
 
 A project that selects some of the family by code (``"G001", "G002", "G01", "G1", "G2"``, DefectDojo's
 ``ruff.toml``) but no selector covering a code of it (``G004``: a logging message built with an f-string), or that
@@ -70,3 +71,80 @@ def unselected_logging_codes(settings: dict[str, Any]) -> frozenset[str]:
 
 _OTHER_GROUPS = ("G010", "G101", "G201")
 """A code of each other group of the family: ``warn``, ``extra`` keys clashing with the record, ``exc_info``."""
+
+
+PRINT_CODES = ("T201", "T001")
+"""The print check of ruff and flake8-print (``T201``), and flake8-print's code for it before 5.0 (``T001``)."""
+FLAKE8_FILES = ("setup.cfg", "tox.ini", ".flake8")
+"""Files whose ``[flake8]`` section configures flake8, in the order flake8 looks for them."""
+EVERYWHERE = "**"
+"""The glob standing for "every file" in :func:`print_allowed`."""
+
+
+def _allows_print(codes: list[str]) -> bool:
+    """A selector among ``codes`` covers the print check (``T201``, ``T20``, ``T2``, ``T``, ``T001``)."""
+    return any(code.startswith("T") and any(check.startswith(code) for check in PRINT_CODES) for code in codes)
+
+
+def _split_codes(value: str) -> list[str]:
+    return [code.strip().upper() for code in value.replace(",", " ").split() if code.strip()]
+
+
+def print_allowed(root: Path) -> tuple[str, ...]:
+    """Globs of the files whose prints the project's own linter configuration allows (:data:`EVERYWHERE` for all
+    of them): ruff's ``ignore``/``extend-ignore`` (top level or under ``lint``) or a ``per-file-ignores``/
+    ``extend-per-file-ignores`` entry naming the print check (``"T201"  # allow print statements``), or the same in
+    flake8's ``[flake8]`` section (``ignore``, ``extend-ignore``, ``per-file-ignores = scripts/*.py: T201``). A
+    reviewed, written decision of the maintainers: the prints are their chosen output there."""
+    globs: list[str] = []
+    settings = ruff_settings(root)
+    for table in (settings, settings.get("lint")):
+        if not isinstance(table, dict):
+            continue
+        if _allows_print(_codes(table.get("ignore")) + _codes(table.get("extend-ignore"))):
+            globs.append(EVERYWHERE)
+        for key in ("per-file-ignores", "extend-per-file-ignores"):
+            entries = table.get(key)
+            if isinstance(entries, dict):
+                globs += [glob for glob, codes in entries.items() if isinstance(glob, str) and _allows_print(
+                    _codes(codes))]
+    globs += _flake8_print_allowed(root)
+    return tuple(dict.fromkeys(globs))
+
+
+def _flake8_print_allowed(root: Path) -> list[str]:
+    import configparser  # noqa: PLC0415 - read only when asked
+
+    for name in FLAKE8_FILES:
+        parser = configparser.ConfigParser(interpolation=None)
+        try:
+            if not parser.read(root / name, encoding="utf-8") or not parser.has_section("flake8"):
+                continue
+        except (configparser.Error, UnicodeDecodeError):
+            continue
+        globs = [EVERYWHERE] if any(_allows_print(_split_codes(parser.get("flake8", key, fallback="")))
+                                    for key in ("ignore", "extend-ignore")) else []
+        for key in ("per-file-ignores", "extend-per-file-ignores"):
+            for line in parser.get("flake8", key, fallback="").replace(",\n", ", ").splitlines():
+                glob, _, codes = line.partition(":")
+                if glob.strip() and _allows_print(_split_codes(codes)):
+                    globs += glob.replace(",", " ").split()  # ``a.py,b.py: T201`` names two globs
+        return globs  # flake8 reads the first file that has a [flake8] section
+    return []
+
+
+def matches_lint_glob(path: str, glob: str) -> bool:
+    """``path`` (relative to the project root, ``/`` separators) is one of the files ``glob`` names, as ruff and
+    flake8 match per-file globs: against the relative path, ``**/`` also matching no folder, and a glob without a
+    ``/`` against the file name too (``__init__.py``, ``test_*.py``)."""
+    from fnmatch import fnmatchcase  # noqa: PLC0415 - asked only when a project allows prints somewhere
+
+    if glob == EVERYWHERE:
+        return True
+    glob = glob.strip().removeprefix("./")
+    candidates = {glob, glob.replace("**/", "")}
+    if glob.endswith("/"):
+        candidates |= {glob + "*", glob.replace("**/", "") + "*"}
+    name = path.rpartition("/")[2]
+    return any(fnmatchcase(path, candidate) or ("/" not in candidate and fnmatchcase(name, candidate))
+               or fnmatchcase(path, candidate.rstrip("/") + "/*") for candidate in candidates)

@@ -31,6 +31,7 @@ from backend_lint.analysis.project import conditions
 from backend_lint.analysis.project.conditions import ProjectFact
 from backend_lint.analysis.project.def_facts import MAX_DEPTH
 from backend_lint.analysis.project.extract import UNKNOWN
+from backend_lint.analysis.project.lint_config import matches_lint_glob
 from backend_lint.analysis.project.project_files import ProjectFiles
 from backend_lint.analysis.project.settings_facts import FAMILIES, SettingsFacts
 from backend_lint.analysis.project.summary import DefSummary, ModuleSummary
@@ -571,6 +572,8 @@ _ON_ARGUMENTS: dict[str, Callable[[ProjectModel, tuple[str, ...]], bool]] = {
         model.serves_health_check or model.files.container_probe or model.routes_words(frozenset(args))),
     conditions.NOT_DEPLOYED: lambda model, args: model.files.deployment == "",
     conditions.LINT_UNSELECTED: lambda model, args: bool(args) and args[0] in model.files.lint_unselected,
+    conditions.LINT_ALLOWS_PRINT: lambda model, args: bool(args) and any(
+        matches_lint_glob(args[0], glob) for glob in model.files.print_allowed),
     conditions.DJANGO_USERNAMES: lambda model, args: model.django_usernames,
     conditions.DOES: lambda model, args: len(args) == 2 and model.does(args[0], args[1]),
     conditions.QUIET_JOBS: lambda model, args: bool(args) and all(

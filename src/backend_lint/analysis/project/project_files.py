@@ -32,12 +32,16 @@ from pathlib import Path
 from typing import Any, Optional
 
 from backend_lint.analysis.lazy_regex import lazy_compile
-from backend_lint.analysis.project.lint_config import ruff_settings, unselected_logging_codes
+from backend_lint.analysis.project.lint_config import print_allowed, ruff_settings, unselected_logging_codes
 from backend_lint.analysis.seeded_tables import fixture_files
 
-CONFIGURATION_FILES = ("pyproject.toml", "setup.cfg", "pytest.ini", "tox.ini", "setup.py", "ruff.toml", ".ruff.toml")
+CONFIGURATION_FILES = ("pyproject.toml", "setup.cfg", "pytest.ini", "tox.ini", "setup.py", "ruff.toml", ".ruff.toml",
+                       ".flake8")
 """Every file :meth:`ProjectFiles.read` reads, in the project root (a settled outcome the result cache keeps
 follows their signatures: :func:`backend_lint.project_run.settle`)."""
+
+_DS_OPTION = re.compile(r"(?:^|\s)--ds(?:=|\s+)([A-Za-z_][\w.]*)")
+"""pytest-django's ``--ds`` option on the test command line, with the settings module it names."""
 
 
 @dataclass
@@ -47,7 +51,8 @@ class ProjectFiles:
     entry_modules: set[str] = field(default_factory=set)
     """Modules console scripts start (``shop.cli:main`` gives ``shop.cli``)."""
     test_settings: set[str] = field(default_factory=set)
-    """Settings modules the test configuration names (``DJANGO_SETTINGS_MODULE = shop.settings.test``)."""
+    """Settings modules the test configuration names (``DJANGO_SETTINGS_MODULE = shop.settings.test``, pytest-django's
+    ``addopts = --ds=shop.settings.test``, pytest-env's ``env = DJANGO_SETTINGS_MODULE=...``)."""
 
     deployment: Optional[str] = None
     """The first file found that shows the project is deployed where something probes it (a ``Dockerfile``,
@@ -65,6 +70,9 @@ class ProjectFiles:
     lint_unselected: frozenset[str] = frozenset()
     """Logging-format codes (``G004``) the project's ruff configuration deliberately leaves out
     (:func:`.lint_config.unselected_logging_codes`)."""
+    print_allowed: tuple[str, ...] = ()
+    """Globs of the files whose prints the project's ruff or flake8 configuration allows (``"**"``: all of them;
+    :func:`.lint_config.print_allowed`)."""
 
     @classmethod
     def read(cls, root: Path) -> ProjectFiles:
@@ -74,6 +82,7 @@ class ProjectFiles:
         found.namespace_folders = namespace_folders(root)
         pyproject, setup_cfg, pytest_ini, tox_ini, setup_py = (root / name for name in CONFIGURATION_FILES[:5])
         found.lint_unselected = unselected_logging_codes(ruff_settings(root))
+        found.print_allowed = print_allowed(root)
         found._pyproject(pyproject)
         for path, sections in ((setup_cfg, ("tool:pytest",)), (pytest_ini, ("pytest",)), (tox_ini, ("pytest",))):
             found._ini(path, sections)
@@ -96,6 +105,22 @@ class ProjectFiles:
     def _pytest_settings(self, value: Any) -> None:
         if isinstance(value, str) and value.strip():
             self.test_settings.add(value.strip())
+
+    def _pytest_options(self, addopts: Any, env: Any) -> None:
+        """The settings module pytest-django is told to use on the test command line (``addopts = --ds=osf_tests.
+        settings``, as a string or a list) or through pytest-env (``env = DJANGO_SETTINGS_MODULE=shop.settings.
+        test``, ``D:`` and ``R:`` prefixes included): the test configuration names it as surely as
+        ``DJANGO_SETTINGS_MODULE = ...`` does."""
+        options = " ".join(addopts) if isinstance(addopts, list) else addopts
+        if isinstance(options, str):
+            for match in _DS_OPTION.finditer(options):
+                self._pytest_settings(match.group(1))
+        lines = env if isinstance(env, list) else env.splitlines() if isinstance(env, str) else []
+        for line in lines:
+            if isinstance(line, str):
+                name, _, value = line.strip().rpartition(":")[2].partition("=") if "=" in line else ("", "", "")
+                if name.strip() == "DJANGO_SETTINGS_MODULE":
+                    self._pytest_settings(value)
 
     def _pyproject(self, path: Path) -> None:
         if sys.version_info >= (3, 11):
@@ -121,6 +146,7 @@ class ProjectFiles:
         options = pytest.get("ini_options") if isinstance(pytest, dict) else None
         if isinstance(options, dict):
             self._pytest_settings(options.get("DJANGO_SETTINGS_MODULE"))
+            self._pytest_options(options.get("addopts"), options.get("env"))
 
     def _ini(self, path: Path, pytest_sections: tuple[str, ...]) -> None:
         import configparser  # noqa: PLC0415 - read only when the project has one of these files
@@ -136,6 +162,9 @@ class ProjectFiles:
         for section in pytest_sections:
             if parser.has_option(section, "DJANGO_SETTINGS_MODULE"):
                 self._pytest_settings(parser.get(section, "DJANGO_SETTINGS_MODULE"))
+            if parser.has_section(section):
+                self._pytest_options(parser.get(section, "addopts", fallback=None),
+                                     parser.get(section, "env", fallback=None))
 
     def _setup_py(self, path: Path) -> None:
         try:
