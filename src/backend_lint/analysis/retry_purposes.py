@@ -12,8 +12,10 @@ retry have no such herd:
   a lock not available, SQLAlchemy's ``StaleDataError``; an ``OperationalError``/``DatabaseError`` only when
   the clause tests it for a deadlock, a lock or a serialization failure): courtlistener's ``await d.asave()``
   retried 1 s after an ``IntegrityError`` from another worker saving the same docket, under Django's
-  autocommit, with no explicit rollback. The database answered; the pause waits for the other writer to
-  finish, nothing is being hammered;
+  autocommit, with no explicit rollback; also a row another worker is creating that is not there yet (the clause
+  catches only ``Docket.DoesNotExist``, ``NoResultFound``: courtlistener waits 1 s, 5 times, for the upload
+  task that creates the docket). The database answered; the pause waits for the other writer to finish,
+  nothing is being hammered;
 - a put on a full in-process queue (``except queue.Full: sleep(0.1)``, every other failure leaving the loop):
   backpressure from a consumer thread of the same process (timesketch's sliced export), nothing remote;
 - set-up of the application's own storage: creating the database engine or the tables, or running the
@@ -225,8 +227,10 @@ def server_errors_back_off(ctx: FileContext, handler: ast.ExceptHandler) -> bool
 
 _CONFLICTS = frozenset({"IntegrityError", "UniqueViolation", "SerializationFailure", "DeadlockDetected",
                         "TransactionRollbackError", "LockNotAvailable", "StaleDataError", "ObjectDeletedError",
-                        "DeadlockError", "LockTimeout", "ConcurrentUpdateError"})
-"""Errors in which the database reports a conflict with another writer, whatever driver or ORM spells them."""
+                        "DeadlockError", "LockTimeout", "ConcurrentUpdateError",
+                        "DoesNotExist", "ObjectDoesNotExist", "NoResultFound"})
+"""Errors in which the database reports a conflict with another writer, whatever driver or ORM spells them, or
+that the row another writer is creating is not there yet (``Docket.DoesNotExist``): the database answered."""
 _MAYBE_CONFLICTS = frozenset({"OperationalError", "DatabaseError", "DBAPIError", "InternalError"})
 """Errors that are a conflict only when the clause tests for one (a deadlock, a lock, a serialization failure)."""
 _CONFLICT_WORDS = ("deadlock", "serializ", "lock", "40001", "40p01", "1213", "1205", "nowait", "concurrent")
