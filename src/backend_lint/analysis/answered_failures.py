@@ -17,7 +17,16 @@ Read with :mod:`backend_lint.analysis.fallbacks` (its :func:`~.fallbacks.is_deli
 - **a predicate behind a prefix**: ``def _table_has_column(table, column)`` whose handler answers ``False``
   (iris' alembic helper): a predicate named ``<subject>_has_…``/``_is_…``/``_can_…`` whose other returns are
   booleans too (a comparison, ``not``, a bool constant, or a local bound to one) says "no" when it cannot tell,
-  as the plain ``has_*`` predicates of :func:`~.fallbacks.predicate_answer`.
+  as the plain ``has_*`` predicates of :func:`~.fallbacks.predicate_answer`;
+- **a predicate read from what it returns**: ``def credentials_are_valid(self, settings, client): try:
+  client.userinfo() / except Exception: return False / else: return True`` (osf's figshare and ownCloud
+  serializers): a function whose name asks a question (a word such as ``is``/``are``/``has``/``can``/
+  ``valid``/``exists``/``alive`` anywhere in it, not only as a prefix) and whose every ``return`` gives a
+  boolean (a bool constant, a comparison, ``not``, ``bool(...)``/``isinstance(...)``/``any(...)``, a call of
+  another predicate, a local bound to one), or whose return annotation is ``bool``, answers the question;
+  ``False`` when it cannot tell is that answer. A function named for an action (``capture``, ``send``,
+  ``save``) that answers a success flag is not a predicate: its ``False`` hides why the action failed, and it
+  stays flagged.
 """
 
 from __future__ import annotations
@@ -25,7 +34,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from backend_lint.analysis.ast_helpers import callee_name, next_statement
+from backend_lint.analysis.ast_helpers import callee_name, next_statement, own_nodes
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.secret_names import split_identifier
 
@@ -124,11 +133,27 @@ def trial_decode_skipped(attempt: ast.Try, handler: ast.ExceptHandler, ctx: File
 _PREDICATE_WORDS = ("has", "is", "can")
 
 
+_QUESTION_WORDS = frozenset(
+    {"is", "are", "has", "have", "can", "should", "was", "were", "does", "valid", "exists", "exist",
+     "available", "enabled", "reachable", "alive", "healthy", "allowed", "supported", "supports", "installed",
+     "configured", "authenticated", "authorized", "expired", "matches", "contains"}
+)
+"""Words that make a function's name a question (``credentials_are_valid``, ``token_expired``)."""
+_BOOLEAN_CALLS = frozenset({"bool", "isinstance", "issubclass", "hasattr", "callable", "any", "all", "exists",
+                            "isfile", "isdir", "startswith", "endswith", "match", "fullmatch"})
+_PREDICATE_CALL_PREFIXES = ("is_", "has_", "can_", "should_", "_is_", "_has_", "_can_")
+
+
 def _boolean(expr: ast.expr | None, function: ast.FunctionDef | ast.AsyncFunctionDef, depth: int = 0) -> bool:
     if isinstance(expr, ast.Constant):
         return isinstance(expr.value, bool)
     if isinstance(expr, ast.Compare) or (isinstance(expr, ast.UnaryOp) and isinstance(expr.op, ast.Not)):
         return True
+    if isinstance(expr, ast.Await):
+        return _boolean(expr.value, function, depth)
+    if isinstance(expr, ast.Call):
+        name = callee_name(expr)
+        return name in _BOOLEAN_CALLS or name.startswith(_PREDICATE_CALL_PREFIXES)
     if isinstance(expr, ast.BoolOp):
         return all(_boolean(value, function, depth) for value in expr.values)
     if isinstance(expr, ast.Name) and depth == 0:
@@ -157,3 +182,45 @@ def prefixed_predicate_answer(handler: ast.ExceptHandler, ctx: FileContext) -> b
         return False
     returns = [node for node in ast.walk(function) if isinstance(node, ast.Return)]
     return all(_boolean(node.value, function) for node in returns)
+
+
+def answers_question(handler: ast.ExceptHandler, ctx: FileContext) -> bool:
+    """``def credentials_are_valid(...)`` answering ``True``/``False`` in the handler, every ``return`` of the
+    function a boolean (or its annotation ``bool``): the handler's constant is the predicate's answer."""
+    function = ctx.scope.function
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    if not _QUESTION_WORDS.intersection(split_identifier(function.name)):
+        return False
+    last = handler.body[-1]
+    if not (isinstance(last, ast.Return) and isinstance(last.value, ast.Constant)
+            and isinstance(last.value.value, bool)):
+        return False
+    if _annotated_bool(function.returns):
+        return True
+    returns = [node for node in own_nodes(function) if isinstance(node, ast.Return)]
+    return all(_boolean(node.value, function) for node in returns) and _ends_in_return(function.body)
+
+
+def _annotated_bool(annotation: ast.expr | None) -> bool:
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        return annotation.value == "bool"
+    return isinstance(annotation, ast.Name) and annotation.id == "bool"
+
+
+def _ends_in_return(body: list[ast.stmt]) -> bool:
+    """The block never falls off its end (which would answer ``None``, not a boolean)."""
+    if not body:
+        return False
+    last = body[-1]
+    if isinstance(last, (ast.Return, ast.Raise)):
+        return True
+    if isinstance(last, ast.If):
+        return _ends_in_return(last.body) and _ends_in_return(last.orelse)
+    if isinstance(last, ast.Try):
+        handlers_end = all(_ends_in_return(handler.body) for handler in last.handlers)
+        main_ends = _ends_in_return(last.orelse) if last.orelse else _ends_in_return(last.body)
+        return (main_ends and handlers_end) or _ends_in_return(last.finalbody)
+    if isinstance(last, (ast.With, ast.AsyncWith)):
+        return _ends_in_return(last.body)
+    return False

@@ -63,11 +63,12 @@ import ast
 from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.answered_failures import (
+    answers_question,
     error_answered_next,
     prefixed_predicate_answer,
     trial_decode_skipped,
 )
-from backend_lint.analysis.ast_helpers import next_statement
+from backend_lint.analysis.ast_helpers import next_statement, own_nodes
 from backend_lint.analysis.expected_errors import parses_one_value
 from backend_lint.analysis.facts import reads
 from backend_lint.analysis.imports import dotted_name
@@ -106,6 +107,7 @@ def is_deliberate_fallback(attempt: ast.Try, handler: ast.ExceptHandler, ctx: Fi
         or _safe_contract(ctx)
         or predicate_answer(handler, ctx)
         or prefixed_predicate_answer(handler, ctx)
+        or answers_question(handler, ctx)
         or error_answered_next(attempt, handler, ctx)
         or trial_decode_skipped(attempt, handler, ctx)
         or _best_effort_telemetry(attempt, ctx)
@@ -418,11 +420,13 @@ def _assigned_names(statement: ast.stmt) -> set[str]:
 
 def _falls_back_to_same_name(attempt: ast.Try, handler: ast.ExceptHandler) -> bool:
     """Every handler statement assigns a constant, and one of the names it assigns is what the ``try`` body
-    computes (``x = f()`` / ``x = None``). ``pass`` alone is not a fallback value."""
+    computes (``x = f()`` / ``x = None``), at its top level or in a block nested in it (frigate's
+    ``line_number = current.lc.line`` under an ``if`` in a loop of the ``try``, ``"Unable to determine"`` in the
+    handler). ``pass`` alone is not a fallback value."""
     if not all(isinstance(statement, (ast.Assign, ast.AnnAssign)) for statement in handler.body):
         return False
     fallback = set().union(*(_assigned_names(statement) for statement in handler.body))
-    computed = set().union(*(_assigned_names(statement) for statement in attempt.body))
+    computed = set().union(*(_assigned_names(node) for node in own_nodes(attempt) if isinstance(node, ast.stmt)))
     return bool(fallback & computed)
 
 

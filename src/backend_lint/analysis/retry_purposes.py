@@ -7,6 +7,15 @@ retry have no such herd:
   calls: spiff's ``_save_to_database_once`` retried after a MySQL deadlock), the handler rolls the session
   back, and the pause is short (fittrackee's get-or-create of its one ``AppConfig`` row when two workers race
   to create it at start, 0.1 s apart): the database answered, it is the other writer that is waited for;
+- a write retried after a database conflict: the clause that retries catches only a conflict the database
+  reports (``IntegrityError`` from a concurrent insert of the same row, a serialization failure, a deadlock,
+  a lock not available, SQLAlchemy's ``StaleDataError``; an ``OperationalError``/``DatabaseError`` only when
+  the clause tests it for a deadlock, a lock or a serialization failure): courtlistener's ``await d.asave()``
+  retried 1 s after an ``IntegrityError`` from another worker saving the same docket, under Django's
+  autocommit, with no explicit rollback; also a row another worker is creating that is not there yet (the clause
+  catches only ``Docket.DoesNotExist``, ``NoResultFound``: courtlistener waits 1 s, 5 times, for the upload
+  task that creates the docket). The database answered; the pause waits for the other writer to finish,
+  nothing is being hammered;
 - a put on a full in-process queue (``except queue.Full: sleep(0.1)``, every other failure leaving the loop):
   backpressure from a consumer thread of the same process (timesketch's sliced export), nothing remote;
 - set-up of the application's own storage: creating the database engine or the tables, or running the
@@ -214,3 +223,52 @@ def server_errors_back_off(ctx: FileContext, handler: ast.ExceptHandler) -> bool
         ) and _computes_wait(other)
         for other in attempt.handlers
     )
+
+
+_CONFLICTS = frozenset({"IntegrityError", "UniqueViolation", "SerializationFailure", "DeadlockDetected",
+                        "TransactionRollbackError", "LockNotAvailable", "StaleDataError", "ObjectDeletedError",
+                        "DeadlockError", "LockTimeout", "ConcurrentUpdateError",
+                        "DoesNotExist", "ObjectDoesNotExist", "NoResultFound"})
+"""Errors in which the database reports a conflict with another writer, whatever driver or ORM spells them, or
+that the row another writer is creating is not there yet (``Docket.DoesNotExist``): the database answered."""
+_MAYBE_CONFLICTS = frozenset({"OperationalError", "DatabaseError", "DBAPIError", "InternalError"})
+"""Errors that are a conflict only when the clause tests for one (a deadlock, a lock, a serialization failure)."""
+_CONFLICT_WORDS = ("deadlock", "serializ", "lock", "40001", "40p01", "1213", "1205", "nowait", "concurrent")
+
+
+def _conflict_clause(handler: ast.ExceptHandler) -> bool:
+    kinds = _caught(handler)
+    if not kinds or "" in kinds:
+        return False
+    if all(kind in _CONFLICTS for kind in kinds):
+        return True
+    return all(kind in _CONFLICTS or kind in _MAYBE_CONFLICTS for kind in kinds) and _tests_conflict(handler)
+
+
+def _tests_conflict(handler: ast.ExceptHandler) -> bool:
+    """The clause's ``if`` tests name a conflict (``if "deadlock" in str(e)``, ``e.orig.pgcode == "40001"``)."""
+    for statement in handler.body:
+        for node in ast.walk(statement):
+            if not isinstance(node, (ast.If, ast.IfExp, ast.While)):
+                continue
+            for part in ast.walk(node.test):
+                text = part.value if isinstance(part, ast.Constant) and isinstance(part.value, str) else \
+                    part.attr if isinstance(part, ast.Attribute) else part.id if isinstance(part, ast.Name) else ""
+                if any(word in text.lower() for word in _CONFLICT_WORDS):
+                    return True
+    return False
+
+
+@reads(retried_attempts)
+def retries_database_conflict(ctx: FileContext, loop: Loop) -> bool:
+    """The clauses of the retry loop that try again catch only a database conflict (see the module docstring):
+    the clause the sleep is in, or, for a sleep outside the clauses, every clause that does not leave."""
+    attempts = retried_attempts(ctx, loop)
+    if not attempts:
+        return False
+    handler = ctx.scope.except_handler
+    handlers = [clause for attempt in attempts for clause in attempt.handlers]
+    if handler is not None and handler in handlers:
+        return _conflict_clause(handler)
+    retrying = [clause for clause in handlers if not _ends(clause.body)]
+    return bool(retrying) and all(_conflict_clause(clause) for clause in retrying)

@@ -21,7 +21,9 @@ bases), the code of a developer's script run by hand that only its main guard re
 (:func:`.hand_run_scripts.run_by_hand`), set-up of the application's storage, migration code (run
 once, at deploy time), a hand-written loop in a function only start-up reaches (the project model's
 ``startup_only``), a fixed pause for a local fault while the server's errors back off in a sibling ``except``
-clause, transactions retried after a conflict, puts retried on a full
+clause, transactions retried after a conflict, writes retried after a database conflict (the clause catches
+only ``IntegrityError``, a deadlock, a serialization failure...), a loop of at most two attempts (one retry: no
+schedule to back off), puts retried on a full
 in-process queue and socket readiness probes (:mod:`backend_lint.analysis.retry_purposes`). Jitter is
 recommended on the page, not required. No fix: the right backoff and attempt budget depend on the dependency.
 """
@@ -58,6 +60,7 @@ from backend_lint.analysis.retries import (
 )
 from backend_lint.analysis.retry_purposes import (
     probes_connection,
+    retries_database_conflict,
     retries_full_queue,
     retries_transaction_conflict,
     runs_forever,
@@ -71,6 +74,8 @@ from backend_lint.rule import Rule, visits
 
 _URLLIB3_BACKOFF_POSITION = 7  # urllib3 1.26; 2.x has it at 8: a call with 8 positionals counts as setting it
 _EXPONENTIAL_WAIT = "`wait=wait_random_exponential(...)`"
+_ONE_RETRY = 2
+"""A loop of at most this many attempts (``for attempt in range(2)``) retries once: no schedule to grow."""
 
 
 def _callee(expr: ast.expr, ctx: FileContext) -> Optional[str]:
@@ -134,6 +139,7 @@ class RetryWithoutBackoff(Rule):
     triggers = ("retry", "Retry", "Retrying", "backoff", "sleep")
     needs = (origin, is_retry_loop, is_constant_delay, constant_number, short_read_poll, module_roles,
              retries_local_work, in_cli_context, cli_module, retries_transaction_conflict, probes_connection,
+             retries_database_conflict,
              retries_full_queue, cli_command_class, startup_only, run_by_hand, unreferenced, in_migration)
     module_facts = (cli_module_fact,)
 
@@ -208,8 +214,10 @@ class RetryWithoutBackoff(Rule):
         if short_read_poll(attempts, delay, function, ctx) or \
                 polls_this_machine(function, ctx) or retries_local_work(ctx, loops[0], ctx.scope):
             return None
+        if attempts is not None and attempts <= _ONE_RETRY:
+            return None  # one retry at most: no schedule to back off
         if retries_transaction_conflict(ctx, loops[0], delay) or probes_connection(ctx, loops[0]) or \
-                retries_full_queue(ctx, loops[0]):
+                retries_full_queue(ctx, loops[0]) or retries_database_conflict(ctx, loops[0]):
             return None
         handler = ctx.scope.except_handler
         if handler is not None and server_errors_back_off(ctx, handler):

@@ -40,7 +40,7 @@ from backend_lint.analysis.finally_cleanup import cleanup_in_finally
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.migration_steps import tolerated_ddl_step
 from backend_lint.analysis.module_roles import in_migration, module_roles
-from backend_lint.analysis.pure_lookups import only_looks_up
+from backend_lint.analysis.pure_lookups import builds_from_locals, only_looks_up
 from backend_lint.analysis.service_code import in_service_code
 from backend_lint.context import FileContext
 from backend_lint.rule import Option, Rule, visits
@@ -145,6 +145,7 @@ class SwallowedException(Rule):
             or tolerated_ddl_step(attempt, node, ctx)
             or cleanup_in_finally(attempt, ctx)
             or only_looks_up(attempt, node)
+            or builds_from_locals(attempt, node, ctx.scope.function)
         ):
             return
         if module_roles(ctx).for_tests:

@@ -52,6 +52,7 @@ CHECKOUT_LINK = "checkout-link"
 CLI_COMMAND_CLASS = "cli-command-class"
 UNREFERENCED = "unreferenced"
 UNIMPORTED_FUNCTION = "unimported-function"
+UNIMPORTED_OUTSIDE_TESTS = "unimported-outside-tests"
 DEVELOPMENT_ONLY = "development-only"
 SETS_TIMEOUT = "sets-timeout"
 SERVED_BY_WSGI = "served-by-wsgi"
@@ -87,7 +88,7 @@ KINDS = frozenset({
     CLI_COMMAND_CLASS, ADMIN_ONLY_NAME, ADMIN_PERMISSION, ADMIN_GUARD, RAISES_MESSAGE, METHOD_DOES,
     SINGLE_ACCOUNT_APP, MASKED_ERROR, DJANGO_USERNAMES, LOOPBACK_CONSTANT, RECENT_TIME, STARTUP_ONLY,
     LINT_UNSELECTED, XHR_VIEW,
-    QUIET_JOBS, URL_ADDRESS, UNIMPORTED_FUNCTION, UNREACHING_JOBS, LINT_ALLOWS_PRINT,
+    QUIET_JOBS, URL_ADDRESS, UNIMPORTED_FUNCTION, UNREACHING_JOBS, LINT_ALLOWS_PRINT, UNIMPORTED_OUTSIDE_TESTS,
 })
 
 
@@ -350,6 +351,13 @@ def unimported_function(qualified: str) -> ProjectFact:
     either in a dotted string. Unlike :func:`unreferenced`, ``from m import other_function`` elsewhere does not
     refute it: the decision is per function, not per module (BE401, BE404)."""
     return ProjectFact(UNIMPORTED_FUNCTION, (qualified,))
+
+
+@project_fact
+def unimported_outside_tests(qualified: str) -> ProjectFact:
+    """As :func:`unimported_function`, but tests and test support may import it: a test that awaits a coroutine
+    on pytest's loop says nothing about the loop the service runs it on (BE204)."""
+    return ProjectFact(UNIMPORTED_OUTSIDE_TESTS, (qualified,))
 
 
 @project_fact

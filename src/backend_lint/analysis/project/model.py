@@ -294,14 +294,15 @@ class ProjectModel(SettingsFacts):
             for name, summary in self.modules.items() if name != module
         )
 
-    def unimported_function(self, qualified: str) -> bool:
+    def unimported_function(self, qualified: str, tests_too: bool = True) -> bool:
         """The function's module is in the project and no other module imports the function, binds the whole
-        module or star-imports it, or names either in a dotted string."""
+        module or star-imports it, or names either in a dotted string (``tests_too=False``: no other module but
+        tests and test support)."""
         module = qualified.rpartition(".")[0]
         if module not in self.modules:
             return False
         for name, summary in self.modules.items():
-            if name == module:
+            if name == module or (not tests_too and {"test", "test_support"} & set(summary.roles)):
                 continue
             bound = set(summary.imports.values())
             if qualified in bound or module in bound or qualified in summary.imported \
@@ -542,6 +543,7 @@ _ON_NAME: dict[str, Callable[[ProjectModel, str], bool]] = {
     conditions.CHECKS_UNIQUE: lambda model, name: model.refuses_duplicates(name),
     conditions.UNREFERENCED: lambda model, name: model.unreferenced(name),
     conditions.UNIMPORTED_FUNCTION: lambda model, name: model.unimported_function(name),
+    conditions.UNIMPORTED_OUTSIDE_TESTS: lambda model, name: model.unimported_function(name, tests_too=False),
     conditions.DEVELOPMENT_ONLY: lambda model, name: model.development_only(name),
     conditions.SETS_TIMEOUT: lambda model, name: model.sets_timeout(name),
     conditions.SERVED_BY_WSGI: lambda model, name: model.served_by_wsgi(name),
