@@ -12,6 +12,12 @@ Then every column is wanted and none is read by position, so a column added late
 Rows unpacked by position (``name, email = row``, ``row[0]``), rows of which only a key or two are read
 (``elements[0]["objectKey"]`` before a ``DELETE``), and rows an HTTP handler sends back as they are, are not
 entity loads.
+
+Django's ``Model.objects.raw(sql)`` (any manager or queryset chain: ``Manager.raw``, giving a ``RawQuerySet``) is
+the ORM's own mapping: Django builds a model instance from each row by column name, as SQLAlchemy's
+``.from_statement()`` does, so callers read model attributes, never positions (:func:`orm_instances`). Only where
+each instance is read for one attribute alone (``[r.id for r in Link.objects.raw(...)]``) is the rest fetched for
+nothing; so is a result nobody reads.
 """
 
 from __future__ import annotations
@@ -62,6 +68,21 @@ def _parents(ctx: FileContext, function: ast.AST) -> dict[ast.AST, ast.AST]:
     return found
 
 
+@reads(_parents)
+def orm_instances(ctx: FileContext, call: ast.Call) -> bool:
+    """``call`` is Django's ``<manager chain>.raw(sql)`` and its model instances are used as entities: kept,
+    returned, handed on or read for more than one attribute (see the module). The caller has checked that the
+    call is a query sink (``Model.objects.raw``, ``Model._default_manager.filter(...).raw``)."""
+    if not (isinstance(call.func, ast.Attribute) and call.func.attr == "raw"):
+        return False
+    function = ctx.scope.function
+    if function is None:
+        return True  # a module-level RawQuerySet: kept for its callers, who read model instances
+    parents = _parents(ctx, function)
+    rows = _Rows(ctx, parents)
+    return rows.instances_used(call, set())
+
+
 @reads(_parents, called_function, handler_for)
 def loads_entity(ctx: FileContext, call: ast.Call) -> bool:
     """The rows of the query call ``call`` are mapped whole, by column name, into an entity (see the module)."""
@@ -102,6 +123,41 @@ class _Rows:
         for node in parents:
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
                 self.loads.setdefault(node.id, []).append(node)
+
+    def instances_used(self, result: ast.expr, seen: set[str]) -> bool:
+        """The model instances of the RawQuerySet ``result`` are used whole somewhere (:func:`orm_instances`):
+        not only read for a single attribute in a loop, and not dropped."""
+        parent = self.parents.get(result)
+        while isinstance(parent, ast.Call) and callee_name(parent) in ("list", "tuple", "iter") \
+                and result in parent.args:  # list(Model.objects.raw(...)): the same instances
+            result, parent = parent, self.parents.get(parent)
+        if isinstance(parent, ast.Expr):
+            return False  # nobody reads it
+        if isinstance(parent, (ast.comprehension, ast.For)) and parent.iter is result:
+            target = parent.target
+            if not isinstance(target, ast.Name):
+                return True  # (model instances do not unpack)
+            loads = self._scoped_loads(target.id, parent)
+            attributes = {
+                attribute.attr for load in loads
+                if isinstance(attribute := self.parents.get(load), ast.Attribute) and attribute.value is load
+            }
+            whole = any(
+                not (isinstance(attribute := self.parents.get(load), ast.Attribute) and attribute.value is load)
+                for load in loads
+            )
+            return whole or len(attributes) > 1
+        if isinstance(parent, (ast.Assign, ast.AnnAssign)) and parent.value is result:
+            targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+            if len(targets) != 1 or not isinstance(targets[0], ast.Name):
+                return True
+            name = targets[0].id
+            if name in seen:
+                return False
+            seen.add(name)
+            loads = self.loads.get(name, [])
+            return any(self.instances_used(load, seen) for load in loads)
+        return True  # returned, put in a template context, handed on: model instances, read by attribute
 
     def cursor_mapped(self, cursor: str) -> bool:
         """The rows fetched from the cursor named ``cursor`` (``cur.fetchone()``, ``cur.fetchall()``) are all
