@@ -17,7 +17,7 @@ Django's ``Model.objects.raw(sql)`` (any manager or queryset chain: ``Manager.ra
 the ORM's own mapping: Django builds a model instance from each row by column name, as SQLAlchemy's
 ``.from_statement()`` does, so callers read model attributes, never positions (:func:`orm_instances`). Only where
 each instance is read for one attribute alone (``[r.id for r in Link.objects.raw(...)]``) is the rest fetched for
-nothing; so is a result nobody reads.
+nothing; so is a result nobody reads or that is only counted (``len(list(...))``).
 """
 
 from __future__ import annotations
@@ -133,6 +133,9 @@ class _Rows:
             result, parent = parent, self.parents.get(parent)
         if isinstance(parent, ast.Expr):
             return False  # nobody reads it
+        if (isinstance(parent, ast.Call) and result in parent.args and callee_name(parent) in _INSPECTIONS) \
+                or isinstance(parent, (ast.If, ast.While, ast.IfExp, ast.BoolOp, ast.Compare, ast.UnaryOp)):
+            return False  # len(list(Model.objects.raw(...))): counted or tested, no column read
         if isinstance(parent, (ast.comprehension, ast.For)) and parent.iter is result:
             target = parent.target
             if not isinstance(target, ast.Name):
