@@ -42,7 +42,7 @@ _PLACEHOLDER_WORDS = frozenset(
     {"changeme", "change", "dummy", "placeholder", "example", "sample", "fake", "test", "testing", "your",
      "todo", "fixme", "replace", "redacted", "mask", "masked", "hidden", "none", "null", "undefined", "default",
      "insert", "enter", "put", "bearer", "basic", "jwt", "oauth", "oauth2", "notasecret", "not", "mock", "foo",
-     "bar", "baz", "xxx", "string", "str", "text", "value"}
+     "bar", "baz", "xxx", "string", "str", "text", "value", "unset", "notset", "unconfigured"}
 )
 _TEMPLATE = re.compile(
     r"^(<.*>|\$\{.*\}|\$[A-Z_][A-Z0-9_]*|\{\{.*\}\}|\{[a-z_]*\}|%\(.*\)s|%s|\[.*\]|\*+|x+|\.+|-+)$", re.I
