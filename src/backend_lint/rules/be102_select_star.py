@@ -16,7 +16,7 @@ an existence probe whose row is only tested, in any form (``if not cur.execute(.
 result.fetchone() else False``, ``bool(row)``), a result read by
 whatever columns it has (``writer.writerow(cursor.keys())``, ``.mappings()``), text given to the ORM's
 ``.from_statement()`` (which maps every column) or to Django's ``Model.objects.raw()`` on any manager chain (a
-``RawQuerySet`` builds model instances by column name; not when only one attribute of each is read:
+``RawQuerySet`` builds model instances by column name; not when a loop reads only one or two attributes of each:
 :func:`backend_lint.analysis.row_mapping.orm_instances`), a copy or alias of a table (``INSERT INTO t2 SELECT * FROM
 t``, ``CREATE VIEW v AS SELECT * ...``), reads of the database's own catalog (``sqlite_master``,
 ``information_schema``, ``pg_catalog``, any ``pg_*`` system relation the star reads), and code that never runs
