@@ -17,8 +17,9 @@ Django's ``Model.objects.raw(sql)`` (any manager or queryset chain: ``Manager.ra
 the ORM's own mapping: Django builds a model instance from each row by column name, as SQLAlchemy's
 ``.from_statement()`` does, so callers read model attributes, never positions (:func:`orm_instances`). Only where
 a loop reads each instance for one or two attributes alone and never hands it on (``[r.id for r in
-Link.objects.raw(...)]``) is the rest fetched for nothing; so is a result nobody reads or that is only counted (``len(list(...))``). A function of the module
-that returns the RawQuerySet is judged by what its callers in the module do with it.
+Link.objects.raw(...)]``) is the rest fetched for nothing; so is a result nobody reads or that is only counted
+(``len(list(...))``). A function of the module that returns the RawQuerySet is judged by what its callers in the
+module do with it.
 """
 
 from __future__ import annotations
