@@ -12,6 +12,14 @@ Then every column is wanted and none is read by position, so a column added late
 Rows unpacked by position (``name, email = row``, ``row[0]``), rows of which only a key or two are read
 (``elements[0]["objectKey"]`` before a ``DELETE``), and rows an HTTP handler sends back as they are, are not
 entity loads.
+
+Django's ``Model.objects.raw(sql)`` (any manager or queryset chain: ``Manager.raw``, giving a ``RawQuerySet``) is
+the ORM's own mapping: Django builds a model instance from each row by column name, as SQLAlchemy's
+``.from_statement()`` does, so callers read model attributes, never positions (:func:`orm_instances`). Only where
+a loop reads each instance for one or two attributes alone and never hands it on (``[r.id for r in
+Link.objects.raw(...)]``) is the rest fetched for nothing; so is a result nobody reads or that is only counted
+(``len(list(...))``). A function of the module that returns the RawQuerySet is judged by what its callers in the
+module do with it.
 """
 
 from __future__ import annotations
@@ -38,6 +46,8 @@ _VALIDATORS = frozenset({"model_validate", "parse_obj", "validate", "model_const
 """Class methods that build an entity from a mapping by field name (pydantic, marshmallow's ``load``)."""
 _ROW_METHODS = frozenset({"get", "keys", "items", "values", "_mapping", "_asdict", "_fields", "copy", "count",
                           "index"})
+_SAME_INSTANCES = frozenset({"iterator", "using", "prefetch_related"})
+"""Methods of a RawQuerySet that give back the same model instances."""
 _RECORD_READS = 3
 """A record built right where a row is read names at least this many of its columns one by one."""
 _KEYED_READS = 2
@@ -60,6 +70,20 @@ def _parents(ctx: FileContext, function: ast.AST) -> dict[ast.AST, ast.AST]:
             found[child] = node
             stack.append(child)
     return found
+
+
+@reads(_parents)
+def orm_instances(ctx: FileContext, call: ast.Call) -> bool:
+    """``call`` is Django's ``<manager chain>.raw(sql)`` and its model instances are used as entities: kept,
+    returned, handed on or read for three attributes or more (see the module). The caller has checked that the
+    call is a query sink (``Model.objects.raw``, ``Model._default_manager.filter(...).raw``)."""
+    if not (isinstance(call.func, ast.Attribute) and call.func.attr == "raw"):
+        return False
+    function = ctx.scope.function
+    if function is None:
+        return True  # a module-level RawQuerySet: kept for its callers, who read model instances
+    rows = _Rows(ctx, _parents(ctx, function), function)
+    return rows.instances_used(call, set())
 
 
 @reads(_parents, called_function, handler_for)
@@ -95,13 +119,79 @@ def loads_entity(ctx: FileContext, call: ast.Call) -> bool:
 
 
 class _Rows:
-    def __init__(self, ctx: FileContext, parents: dict[ast.AST, ast.AST]) -> None:
+    def __init__(self, ctx: FileContext, parents: dict[ast.AST, ast.AST], function: Optional[ast.AST] = None) -> None:
         self.ctx = ctx
         self.parents = parents
+        self.function = function
         self.loads: dict[str, list[ast.Name]] = {}
         for node in parents:
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
                 self.loads.setdefault(node.id, []).append(node)
+
+    def instances_used(self, result: ast.expr, seen: set[str]) -> bool:
+        """The model instances of the RawQuerySet ``result`` are used whole somewhere (:func:`orm_instances`):
+        not only read for a single attribute in a loop, not only counted, and not dropped."""
+        parent = self.parents.get(result)
+        while True:
+            if isinstance(parent, ast.Call) and callee_name(parent) in ("list", "tuple", "iter") \
+                    and result in parent.args:  # list(Model.objects.raw(...)): the same instances
+                result, parent = parent, self.parents.get(parent)
+            elif isinstance(parent, ast.Attribute) and parent.value is result and parent.attr in _SAME_INSTANCES \
+                    and isinstance(call := self.parents.get(parent), ast.Call) and call.func is parent:
+                result, parent = call, self.parents.get(call)  # raw(...).iterator(), .using("replica")
+            else:
+                break
+        if isinstance(parent, ast.Expr):
+            return False  # nobody reads it
+        if (isinstance(parent, ast.Call) and result in parent.args and callee_name(parent) in _INSPECTIONS) \
+                or isinstance(parent, (ast.If, ast.While, ast.IfExp, ast.BoolOp, ast.Compare, ast.UnaryOp)):
+            return False  # len(list(Model.objects.raw(...))): counted or tested, no column read
+        if isinstance(parent, (ast.comprehension, ast.For)) and parent.iter is result:
+            target = parent.target
+            if not isinstance(target, ast.Name):
+                return True  # (model instances do not unpack)
+            loads = self._scoped_loads(target.id, parent)
+            attributes = {
+                attribute.attr for load in loads
+                if isinstance(attribute := self.parents.get(load), ast.Attribute) and attribute.value is load
+            }
+            whole = any(
+                not (isinstance(attribute := self.parents.get(load), ast.Attribute) and attribute.value is load)
+                for load in loads
+            )
+            return whole or len(attributes) >= _RECORD_READS  # (a column or two read: the rest fetched for nothing)
+        if isinstance(parent, (ast.Assign, ast.AnnAssign)) and parent.value is result:
+            targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+            if len(targets) != 1 or not isinstance(targets[0], ast.Name):
+                return True
+            name = targets[0].id
+            if name in seen:
+                return False
+            seen.add(name)
+            loads = self.loads.get(name, [])
+            return any(self.instances_used(load, seen) for load in loads)
+        if isinstance(parent, ast.Return):
+            return self._callers_use(seen)
+        return True  # put in a template context, handed on: model instances, read by attribute
+
+    def _callers_use(self, seen: set[str]) -> bool:
+        """The function that returns the RawQuerySet is a function of this module: its callers here use the
+        instances whole (:meth:`instances_used` at each call), or it has no caller here (its callers elsewhere
+        read model instances)."""
+        function = self.function
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or function not in self.ctx.tree.body \
+                or f"def {function.name}" in seen:
+            return True
+        seen = seen | {f"def {function.name}"}
+        verdicts: list[bool] = []
+        for caller in ast.walk(self.ctx.tree):
+            if not isinstance(caller, (ast.FunctionDef, ast.AsyncFunctionDef)) or caller is function:
+                continue
+            parents = _parents(self.ctx, caller)
+            for node in parents:
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == function.name:
+                    verdicts.append(_Rows(self.ctx, parents, caller).instances_used(node, set(seen)))
+        return not verdicts or any(verdicts)
 
     def cursor_mapped(self, cursor: str) -> bool:
         """The rows fetched from the cursor named ``cursor`` (``cur.fetchone()``, ``cur.fetchall()``) are all

@@ -15,7 +15,9 @@ Also left alone, because every column is wanted or none is read (:mod:`backend_l
 an existence probe whose row is only tested, in any form (``if not cur.execute(...).fetchone():``, ``return True if
 result.fetchone() else False``, ``bool(row)``), a result read by
 whatever columns it has (``writer.writerow(cursor.keys())``, ``.mappings()``), text given to the ORM's
-``.from_statement()`` (which maps every column), a copy or alias of a table (``INSERT INTO t2 SELECT * FROM
+``.from_statement()`` (which maps every column) or to Django's ``Model.objects.raw()`` on any manager chain (a
+``RawQuerySet`` builds model instances by column name; not when a loop reads only one or two attributes of each:
+:func:`backend_lint.analysis.row_mapping.orm_instances`), a copy or alias of a table (``INSERT INTO t2 SELECT * FROM
 t``, ``CREATE VIEW v AS SELECT * ...``), reads of the database's own catalog (``sqlite_master``,
 ``information_schema``, ``pg_catalog``, any ``pg_*`` system relation the star reads), and code that never runs
 against a changing schema: tests, test
@@ -39,7 +41,7 @@ from backend_lint.analysis.module_roles import in_migration, module_roles
 from backend_lint.analysis.project.conditions import test_support
 from backend_lint.analysis.provenance import sql_reaching
 from backend_lint.analysis.query_results import COLUMNS, FROM_STATEMENT, TEST, only_tested, result_use
-from backend_lint.analysis.row_mapping import loads_entity
+from backend_lint.analysis.row_mapping import loads_entity, orm_instances
 from backend_lint.analysis.star_sources import star_selects
 from backend_lint.context import FileContext
 from backend_lint.rule import Rule, visits
@@ -60,7 +62,7 @@ class SelectStar(Rule):
     name = "select-star"
     message = "`{sink}` runs `SELECT *`{where}; name the columns the code reads"
     triggers = ("*",)
-    needs = (sql_reaching, module_roles, in_migration, result_use, only_tested, loads_entity)
+    needs = (sql_reaching, module_roles, in_migration, result_use, only_tested, loads_entity, orm_instances)
     module_facts = (test_support,)
 
     @visits(ast.Call)
@@ -72,6 +74,8 @@ class SelectStar(Rule):
                 return
             if result_use(ctx, node) in (TEST, FROM_STATEMENT, COLUMNS) or only_tested(ctx, node):
                 return  # a probe reads no column; ``from_statement`` and generic readers take them all
+            if sink.driver == "django" and orm_instances(ctx, node):
+                return  # Django maps each row by column name into a model instance, as from_statement does
             if loads_entity(ctx, node):
                 return  # a whole entity mapped by column name: every column is wanted, none read by position
             where = f" from `{provenance.variable}`" if provenance.variable else ""

@@ -8,7 +8,9 @@ the default of a parameter, passed as a keyword, or stored under a dict key whos
 ``password_field`` out), plus ``{"Authorization": "Bearer <literal>"}``. Left alone: values read from
 anywhere (only literals are flagged), empty strings and placeholders (``"changeme"``, ``"<token>"``,
 ``"${DB_PASSWORD}"``, ``"xxx"``, ``"dummy"``), values that are text rather than a credential (sentences,
-URLs, paths, patterns, booleans, key names and labels such as ``PASSWORD = "password"`` or
+URLs, paths, patterns, booleans, identifier-shaped values (``"demozoo:productions:without_release_date"``:
+a cache key's name, words joined by ``:``/``/``/``.``, template holes allowed), key names and labels such as
+``PASSWORD = "password"`` or
 ``{"access_token": "password"}``), enum members, ``examples=`` data, and test modules. How the value is
 bound matters: a bare ``"secret"`` assigned to ``JWT_SECRET`` is a weak secret, the same word as a dict
 value maps one field name to another. A module-level constant that the project compares with ``==``/``!=``
@@ -41,7 +43,7 @@ _PLACEHOLDER_WORDS = frozenset(
     {"changeme", "change", "dummy", "placeholder", "example", "sample", "fake", "test", "testing", "your",
      "todo", "fixme", "replace", "redacted", "mask", "masked", "hidden", "none", "null", "undefined", "default",
      "insert", "enter", "put", "bearer", "basic", "jwt", "oauth", "oauth2", "notasecret", "not", "mock", "foo",
-     "bar", "baz", "xxx", "string", "str", "text", "value"}
+     "bar", "baz", "xxx", "string", "str", "text", "value", "unset", "notset", "unconfigured"}
 )
 _TEMPLATE = lazy_compile(
     r"^(<.*>|\$\{.*\}|\$[A-Z_][A-Z0-9_]*|\{\{.*\}\}|\{[a-z_]*\}|%\(.*\)s|%s|\[.*\]|\*+|x+|\.+|-+)$", re.I
@@ -161,12 +163,48 @@ def _secret_literal(name: str, value: ast.expr | None, word: str, where: str) ->
         return False  # a config property or module path ("fs.s3.cse.provider"), or a pattern
     if _CONDITION.fullmatch(text):
         return False  # ``"sms_provider=ovh"``: when a form shows the field, not its value
+    if _identifier_path(text, word):
+        return False  # ``"demozoo:productions:without_release_date"``: a key's name, not a key
     return not (_LABEL.match(text) and _is_label(name, text, where))
 
 
 _CONDITION = lazy_compile(r"[a-z][a-z0-9_]*=[a-z0-9_]+(?:[&,][a-z][a-z0-9_]*=[a-z0-9_]+)*")
 """``field=value`` conditions joined by ``&`` (modoboa's ``visibility_rules``: ``"sms_provider=ovh"``): which
 setting shows a field, keyed by the field's name."""
+
+_PATH_PLACEHOLDER = re.compile(r"\{[\w.\[\]]*\}|%\(\w+\)[sdr]|%[sdr]|<\w+>|\*")
+"""A hole of a key template: ``{}``, ``{user_id}``, ``{self.pk}``, ``%s``, ``%(name)s``, ``<id>``, a ``*`` glob."""
+_PATH_WORD = re.compile(r"(?:[a-z]+|[A-Z][a-z]*|[A-Z]+)\d{0,3}|\d{1,4}|v\d{1,3}|#")
+"""One word of an identifier: letters in one case (a capital start allowed) with at most three digits after
+(``v2``, ``md5``, ``2fa``-free); ``#``: where a template hole was. A random run (``9f8e7d6c``, ``tr0ub4dor``) is no
+such word."""
+_PATH_SEPARATORS = re.compile(r"[:/.]")
+
+
+def _identifier_path(text: str, word: str) -> bool:
+    """``"demozoo:productions:without_release_date"``, ``"cache:user:{}"``, ``"session:%s"``, ``"api/v1/tokens"``,
+    ``"myapp:"``: words joined by ``:``, ``/`` or ``.`` separators (a namespaced cache or Redis key, a lookup or
+    storage key, a relative URL path, a key template with holes), every word a plain word. A secret is random
+    (no such words) or one word (a weak password), never a namespace of words: the value names where something is
+    kept. Under a ``key`` name (``master_list_key``, a cache key) one separator is enough; under a password,
+    token or secret name, which a ``user:password`` pair may be, two separators or a template hole are needed."""
+    if _ISSUED_KEY.match(text):
+        return False
+    holed = _PATH_PLACEHOLDER.sub("#", text)
+    segments = _PATH_SEPARATORS.split(holed)
+    if segments and segments[-1] == "":
+        segments.pop()  # "myapp:cache:": a prefix the code completes
+    if len(segments) < 2 or any(not segment for segment in segments):
+        return False
+    for segment in segments:
+        words = [piece for piece in re.split(r"[_-]", segment) if piece]
+        if not words or not all(_PATH_WORD.fullmatch(piece) for piece in words):
+            return False
+    if not any(len(piece) >= 3 and piece.isalpha() and not piece.isupper()
+               for segment in segments for piece in re.split(r"[_-]", segment)):
+        return False  # ("ab:cd", "ABCD:EFGH": too little to read as words)
+    return word == "key" or len(segments) >= 3 or "#" in holed
+
 
 _ALGORITHM_WORDS = frozenset({
     "pbkdf2", "bcrypt", "argon2", "argon2id", "argon2i", "scrypt", "sha1", "sha224", "sha256", "sha384", "sha512",
