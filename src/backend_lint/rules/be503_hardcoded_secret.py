@@ -172,13 +172,13 @@ _CONDITION = lazy_compile(r"[a-z][a-z0-9_]*=[a-z0-9_]+(?:[&,][a-z][a-z0-9_]*=[a-
 """``field=value`` conditions joined by ``&`` (modoboa's ``visibility_rules``: ``"sms_provider=ovh"``): which
 setting shows a field, keyed by the field's name."""
 
-_PATH_PLACEHOLDER = re.compile(r"\{[\w.\[\]]*\}|%\(\w+\)[sdr]|%[sdr]|<\w+>|\*")
+_PATH_PLACEHOLDER = lazy_compile(r"\{[\w.\[\]]*\}|%\(\w+\)[sdr]|%[sdr]|<\w+>|\*")
 """A hole of a key template: ``{}``, ``{user_id}``, ``{self.pk}``, ``%s``, ``%(name)s``, ``<id>``, a ``*`` glob."""
-_PATH_WORD = re.compile(r"(?:[a-z]+|[A-Z][a-z]*|[A-Z]+)\d{0,3}|\d{1,4}|v\d{1,3}|#")
+_PATH_WORD = lazy_compile(r"(?:[a-z]+|[A-Z][a-z]*|[A-Z]+)\d{0,3}|\d{1,4}|v\d{1,3}|#")
 """One word of an identifier: letters in one case (a capital start allowed) with at most three digits after
 (``v2``, ``md5``, ``2fa``-free); ``#``: where a template hole was. A random run (``9f8e7d6c``, ``tr0ub4dor``) is no
 such word."""
-_PATH_SEPARATORS = re.compile(r"[:/.]")
+_PATH_SEPARATORS = lazy_compile(r"[:/.]")
 
 
 def _identifier_path(text: str, word: str) -> bool:
