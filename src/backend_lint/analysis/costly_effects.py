@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Optional, Union
 
 from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.analysis.effects import CREATES, ENQUEUES, PAYS, SENDS, Effect, same_module_helpers, words
-from backend_lint.analysis.facts import node_fact
+from backend_lint.analysis.facts import node_fact, reads
 from backend_lint.analysis.imports import dotted_name
 
 if TYPE_CHECKING:
@@ -147,6 +147,7 @@ def _callback_lines(function: ast.AST) -> list[int]:
             and not (isinstance(keyword.value, ast.Constant) and keyword.value.value is None)]
 
 
+@reads(_increment_lines, same_module_helpers)
 def outside_effects(ctx: FileContext, function: _Function) -> list[Effect]:
     """The increments and handed callback URLs of ``function`` and the same-module helpers it calls (one
     level), as effects (``increments``, ``calls-back``) beside :func:`.effects.handler_effects`."""

@@ -223,7 +223,7 @@ class PostWithoutIdempotencyKey(Rule):
     fix_kind = Applicability.UNSAFE
     fix_node = "FunctionDef"
     triggers = FRAMEWORK_MODULES
-    needs = (handler_for, handler_model, handler_body, handler_effects, same_module_helpers,
+    needs = (handler_for, handler_model, handler_body, handler_effects, same_module_helpers, outside_effects,
              module_handles_idempotency, unique_models, admin_routers, conflict_skipping_lines)
     module_facts = (test_support,)
     options = (
