@@ -191,3 +191,13 @@ def unquoted(annotation: ast.AST) -> Optional[ast.AST]:
             return None
     return annotation
 
+
+def class_attributes(cls: ast.ClassDef) -> dict[str, ast.expr]:
+    """The values a class body assigns to plain names (``model = Order``, ``paginate_by: int = 25``), by name."""
+    found: dict[str, ast.expr] = {}
+    for item in cls.body:
+        if isinstance(item, ast.Assign) and len(item.targets) == 1 and isinstance(item.targets[0], ast.Name):
+            found[item.targets[0].id] = item.value
+        elif isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name) and item.value is not None:
+            found[item.target.id] = item.value
+    return found

@@ -39,7 +39,7 @@ from backend_lint.analysis.facts import node_fact, reads
 from backend_lint.analysis.handler_body import html_call
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.page_answers import answers_page_through_helpers
-from backend_lint.analysis.project.extract import renders_template
+from backend_lint.analysis.project.html_evidence import renders_template
 from backend_lint.analysis.response_flow import response_flow
 
 if TYPE_CHECKING:

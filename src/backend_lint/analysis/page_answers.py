@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Optional, Union
 
 from backend_lint.analysis.facts import reads
 from backend_lint.analysis.handler_body import html_call
-from backend_lint.analysis.project.extract import renders_template
+from backend_lint.analysis.project.html_evidence import renders_template
 from backend_lint.analysis.resolve import Definition, called_function
 from backend_lint.analysis.scopes import FUNCTION, Scope
 

@@ -25,7 +25,7 @@ from backend_lint.analysis.facts import file_fact, reads
 from backend_lint.analysis.handlers import handler_model
 from backend_lint.analysis.page_answers import answers_page_through_helpers
 from backend_lint.analysis.page_responses import HTMX_PAGE_RESPONSES
-from backend_lint.analysis.project.extract import renders_template
+from backend_lint.analysis.project.html_evidence import renders_template
 
 if TYPE_CHECKING:
     from backend_lint.analysis.handler_types import Handler

@@ -40,9 +40,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Optional
 
-from backend_lint.analysis.ast_helpers import callee_name, own_nodes
+from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.analysis.document_exports import children_of_one_object, renders_document
 from backend_lint.analysis.facts import file_fact
+from backend_lint.analysis.few_rows import chain_has, drains_batches, handful, of_chosen_rows, one_batch, recent_window
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.mentions import mentioned_names
@@ -82,11 +83,9 @@ from backend_lint.analysis.project.imported import imported_qualified, imported_
 from backend_lint.analysis.provenance import sql_text
 from backend_lint.analysis.query_results import RECEIVER, result_use
 from backend_lint.analysis.resolve import lookup
-from backend_lint.analysis.scopes import Scope
 from backend_lint.analysis.service_code import in_service_code, serves_requests
 from backend_lint.analysis.sql import query_sink
 from backend_lint.analysis.startup_hooks import startup_only_facts
-from backend_lint.analysis.time_windows import recent_rows
 from backend_lint.context import FileContext
 from backend_lint.rule import FileState, Option, Rule, visits
 
@@ -94,7 +93,6 @@ _CACHED_RELATED = {"all", "count", "exists"}
 _BULK = {"bulk_create", "bulk_update", "abulk_create", "abulk_update", "executemany", "execute_many"}
 _SET_WRITES = {"update", "delete", "aupdate", "adelete"}
 _FILTERS = {"filter", "exclude"}
-_KEY_LISTS = {"pk__in", "id__in", "uuid__in"}
 _ONE_ROW_KEYS = {"pk", "id", "uuid", "pk__exact", "id__exact"}
 _LAZY_WRAPPERS = {"Exists", "Subquery"}
 _LAZY = {"all", "filter", "exclude", "annotate", "alias", "order_by", "reverse", "distinct", "values",
@@ -103,8 +101,6 @@ _LAZY = {"all", "filter", "exclude", "annotate", "alias", "order_by", "reverse",
 _EVALUATING = {"list", "tuple", "set", "len", "bool", "sorted", "sum", "any", "all", "next", "iter", "enumerate",
                "reversed", "dict", "frozenset", "print", "str", "repr"}
 """Builtins that run the queryset they are given, right there."""
-_HANDFUL = 20
-"""Rows a loop may visit, bounded by a constant slice, before a query per row is worth reporting."""
 _FETCHES = {"fetchall", "fetchmany", "fetchone"}
 _WRITE_SQL = lazy_compile(r"\s*(?:INSERT|UPDATE|DELETE|REPLACE|UPSERT|MERGE)\b", re.IGNORECASE)
 _WRITES = {"create", "update", "delete", "get_or_create", "update_or_create", "acreate", "aupdate", "adelete"}
@@ -201,12 +197,12 @@ class QueryInLoop(Rule):
                 if (_set_based(inner) or _core_set_write(node) or _lazy_subquery(node, inner, ctx)
                         or _built_for_later(node, inner, ctx) or _handed_on(node, inner, ctx)):
                     return
-            if (_cached(node, inner, outer, loop) or _handful(outer) or _recent_window(outer, ctx)
-                    or _of_chosen_rows(outer, ctx)
-                    or _drains_batches(outer, loops[depth + 1:], ctx) or _plain_model(outer, ctx)
+            if (_cached(node, inner, outer, loop) or handful(outer) or recent_window(outer, ctx)
+                    or of_chosen_rows(outer, ctx)
+                    or drains_batches(outer, loops[depth + 1:], ctx) or _plain_model(outer, ctx)
                     or leaves_the_loop(node, loop, ctx) or guarded_write(node, ctx)
                     or on_error_path(node, loop, ctx) or starts_a_job_per_row(loop, ctx)
-                    or copies_rows(loop) or _one_batch(outer, loop, ctx) or probed_branch(node, loop, ctx)
+                    or copies_rows(loop) or one_batch(outer, loop, ctx) or probed_branch(node, loop, ctx)
                     or fence_read(node, loop, ctx) or _group_write(node, inner, outer, ctx)
                     or _exports_one_object(loops, ctx) or locked_per_row(node, loops[-1], ctx)):
                 return
@@ -242,7 +238,7 @@ class QueryInLoop(Rule):
             outer = loop_query(ctx, loop)
             if outer is None or self._skipped(ctx) or _tree_walk(ctx) or not self._served(ctx):
                 return
-            if (_handful(outer) or _of_chosen_rows(outer, ctx) or _drains_batches(outer, loops[depth + 1:], ctx)
+            if (handful(outer) or of_chosen_rows(outer, ctx) or drains_batches(outer, loops[depth + 1:], ctx)
                     or _plain_values(outer)):
                 return
             self.report(ctx, node, only_if=(runs_query(helper),), query=written(node), line=loop.iter.lineno,
@@ -275,11 +271,11 @@ class QueryInLoop(Rule):
                 if imported is None:
                     return
                 only_if = (relation(imported, node.attr),)  # a model of another module: its relations
-            if (node.attr in outer.preloaded or _handful(outer) or _recent_window(outer, ctx)
-                    or _of_chosen_rows(outer, ctx)
-                    or _drains_batches(outer, loops[depth + 1:], ctx) or _plain_model(outer, ctx)
+            if (node.attr in outer.preloaded or handful(outer) or recent_window(outer, ctx)
+                    or of_chosen_rows(outer, ctx)
+                    or drains_batches(outer, loops[depth + 1:], ctx) or _plain_model(outer, ctx)
                     or on_error_path(node, loop, ctx) or starts_a_job_per_row(loop, ctx)
-                    or copies_rows(loop) or _one_batch(outer, loop, ctx) or _exports_one_object(loops, ctx)
+                    or copies_rows(loop) or one_batch(outer, loop, ctx) or _exports_one_object(loops, ctx)
                     or deleted_with_row(node, loop) or locked_per_row(node, loops[-1], ctx)):
                 return
             seen = self.state(ctx).relations_read
@@ -345,174 +341,9 @@ def _tree_walk(ctx: FileContext) -> bool:
     return function is not None and recursive(ctx, function)
 
 
-def _of_chosen_rows(outer: Query, ctx: FileContext) -> bool:
-    """The loop's rows belong to objects picked by key (``collapsed = IPAddress.objects.filter(pk__in=pks)``,
-    then ``for a in Assignment.objects.filter(ip_address__in=collapsed)``): the few rows of a handful of
-    chosen objects (a merge of duplicates, an action on selected items), not a table that grows. So are the rows
-    picked by the keys a user selected (``filter(id__in=ids)`` where ``ids = request.POST.getlist("ticket_id")``,
-    or ``Q(product_id__in=ids)`` where ``ids`` are read from a form's ``cleaned_data``: a bulk action on ticked
-    items)."""
-    for call in outer.calls:
-        if callee_name(call) not in _FILTERS:
-            continue
-        for keyword in _lookups(call):
-            if not (keyword.arg or "").endswith("__in") or not isinstance(keyword.value, ast.Name):
-                continue
-            found = lookup(keyword.value.id, ctx, ctx.scope)
-            value = found[1].single_value(keyword.value.id) if found is not None else None
-            if _key_list(keyword.arg or "") and found is not None and _selected(value, ctx, found[0]):
-                return True  # ``filter(id__in=request.POST.getlist("ticket_id"))``: the items the user ticked
-            chosen = query_of(value, ctx, found[0]) if value is not None and found is not None else None
-            if chosen is not None and any(
-                item.arg in _KEY_LISTS for picked in chosen.calls if callee_name(picked) in _FILTERS
-                for item in picked.keywords
-            ):
-                return True
-    return False
-
-
-def _lookups(call: ast.Call) -> list[ast.keyword]:
-    """The field lookups of a filter call: its keywords and those of the ``Q(...)`` objects in its arguments."""
-    found = list(call.keywords)
-    for argument in call.args:
-        found += [keyword for node in ast.walk(argument)
-                  if isinstance(node, ast.Call) and callee_name(node) == "Q" for keyword in node.keywords]
-    return found
-
-
-def _key_list(lookup_name: str) -> bool:
-    """``id__in``, ``pk__in``, ``product_id__in``, ``product__variation_parent_id__in``: a list of keys."""
-    return lookup_name in _KEY_LISTS or lookup_name.endswith("_id__in")
-
-
-def _selected(value: Optional[ast.expr], ctx: FileContext, scope: Scope) -> bool:
-    """The keys a user selected in a form (a bulk action's ticks): ``request.POST.getlist("ticket_id")``, or a
-    list made from a field of the form's ``cleaned_data`` (``[int(i) for i in data.get("remove_products", [])]``
-    with ``data = self.cleaned_data``)."""
-    if isinstance(value, ast.Call) and callee_name(value) == "getlist":
-        return True
-    if isinstance(value, ast.Call) and callee_name(value) in ("list", "set", "tuple") and value.args:
-        value = value.args[0]
-    if isinstance(value, (ast.ListComp, ast.SetComp, ast.GeneratorExp)):
-        value = value.generators[0].iter
-    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "get":
-        return _cleaned_data(value.func.value, ctx, scope)
-    if isinstance(value, ast.Subscript):
-        return _cleaned_data(value.value, ctx, scope)
-    return False
-
-
-def _cleaned_data(expr: ast.expr, ctx: FileContext, scope: Scope) -> bool:
-    """``self.cleaned_data``, ``form.cleaned_data``, or a name bound once to one."""
-    if isinstance(expr, ast.Attribute):
-        return expr.attr == "cleaned_data"
-    if isinstance(expr, ast.Name):
-        if expr.id == "cleaned_data":
-            return True
-        found = lookup(expr.id, ctx, scope)
-        value = found[1].single_value(expr.id) if found is not None else None
-        return isinstance(value, ast.Attribute) and value.attr == "cleaned_data"
-    return False
-
-
-def _one_batch(outer: Query, loop: ast.AST, ctx: FileContext) -> bool:
-    """The rows are one batch the function processes and counts for its caller, which calls again until none
-    are left: the query is cut to a batch (``.limit(BATCH_SIZE)``) and the function returns how many rows it
-    handled (``return len(rows)``, ``rows`` being what the loop iterates, or ``return reclaimed``, a counter
-    set to ``0`` and only ever raised by ``+= 1`` inside the loop). A maintenance job's batch (a sweep of expired
-    leases)."""
-    iterable = getattr(loop, "iter", None)
-    function = ctx.scope.function
-    if iterable is None or not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        return False
-    if not (outer.sliced or _limited(outer, ctx)):
-        return False
-    returned = [node.value for node in function.body if isinstance(node, ast.Return) and node.value is not None]
-    return any(
-        (isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "len"
-         and len(value.args) == 1 and isinstance(iterable, ast.Name)
-         and isinstance(value.args[0], ast.Name) and value.args[0].id == iterable.id)
-        or (isinstance(value, ast.Name) and _row_counter(value.id, function, loop))
-        for value in returned
-    )
-
-
-def _row_counter(name: str, function: ast.AST, loop: ast.AST) -> bool:
-    """``name`` counts rows of ``loop``: the function binds it only to ``0`` and raises it only by ``+= 1``
-    inside the loop (``reclaimed += 1`` for each row it handled)."""
-    raised = False
-    inside = {id(node) for node in ast.walk(loop)}
-    for node in own_nodes(function):
-        if isinstance(node, (ast.Assign, ast.AnnAssign)):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            if any(isinstance(target, ast.Name) and target.id == name for target in targets) and not (
-                isinstance(node.value, ast.Constant) and node.value.value == 0
-            ):
-                return False
-        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name) and node.target.id == name:
-            if not (isinstance(node.op, ast.Add) and isinstance(node.value, ast.Constant) and node.value.value == 1
-                    and id(node) in inside):
-                return False
-            raised = True
-        elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
-            target = node.target
-            if isinstance(target, ast.Name) and target.id == name:
-                return False
-    return raised
-
-
-def _limited(outer: Query, ctx: FileContext) -> bool:
-    """A ``.limit(...)`` in the loop's query: the rows are one batch."""
-    return _chain_has(outer, "limit", ctx)
-
-
 def _distinct(outer: Query, ctx: FileContext) -> bool:
     """A ``.distinct()`` in the loop's query: each row is a group's value."""
-    return _chain_has(outer, "distinct", ctx)
-
-
-def _chain_has(outer: Query, method: str, ctx: FileContext) -> bool:
-    """A call of ``method`` in the chain or in the statement it runs, written in the call or in a local the
-    function assigns once (``statement = select(...).limit(limit)``, then ``session.exec(statement)``)."""
-    parts: list[ast.AST] = []
-    for call in outer.calls:
-        for argument in call.args:
-            if isinstance(argument, ast.Name):
-                found = lookup(argument.id, ctx, ctx.scope)
-                value = found[1].single_value(argument.id) if found is not None else None
-                if value is not None:
-                    parts.append(value)
-        parts.append(call)
-    return any(
-        isinstance(part, ast.Call) and isinstance(part.func, ast.Attribute) and part.func.attr == method
-        for top in parts for part in ast.walk(top)
-    )
-
-
-def _drains_batches(outer: Query, enclosing: Sequence[ast.AST], ctx: FileContext) -> bool:
-    """The rows are one batch of a backlog drained in a ``while`` loop around this one: the query is cut to a
-    batch (``.limit(batch_size)``, ``qs[:batch]``) and the ``while`` fetches the next batch. Per-row work there
-    is the design of a maintenance job (repair the stale rows a few at a time), as a ``while`` loop's own
-    batches are, not a page a request waits for."""
-    if not any(isinstance(loop, ast.While) for loop in enclosing):
-        return False
-    return outer.sliced or _limited(outer, ctx)
-
-
-def _handful(outer: Query) -> bool:
-    """The loop's query is cut to a few rows by the code itself (``qs.order_by("-created")[:5]``)."""
-    return outer.at_most is not None and outer.at_most <= _HANDFUL
-
-
-def _recent_window(outer: Query, ctx: FileContext) -> bool:
-    """The loop's rows are those of a short recent window the code writes (``filter(target_start__gt=now -
-    runinterval)`` with ``runinterval = timedelta(hours=1)``; :mod:`backend_lint.analysis.time_windows`): what
-    happened in the last minutes or hours, a few rows however long the table grows (DefectDojo's hourly task
-    over the engagements that went stale since its last run)."""
-    function = ctx.scope.function
-    if function is None:
-        return False
-    return recent_rows(outer.calls, function, ctx.tree, lambda expr: imported_qualified(ctx, expr)) is True
+    return chain_has(outer, "distinct", ctx)
 
 
 def _set_based(inner: Query) -> bool:

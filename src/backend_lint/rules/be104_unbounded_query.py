@@ -43,7 +43,7 @@ from typing import Optional
 from backend_lint.analysis.admin_guard_defs import admin_guard_facts, class_guard_facts
 from backend_lint.analysis.admin_guards import admin_guard, refusing_helpers
 from backend_lint.analysis.admin_only import admin_only, admin_only_class
-from backend_lint.analysis.ast_helpers import callee_name
+from backend_lint.analysis.ast_helpers import callee_name, class_attributes
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.facts import file_fact
 from backend_lint.analysis.handlers import handler_for
@@ -54,7 +54,6 @@ from backend_lint.analysis.module_roles import module_roles
 from backend_lint.analysis.orm import (
     BOUNDING,
     DBAPI,
-    DJANGO,
     QUERYSET_METHODS,
     SINGLE_ROW,
     Query,
@@ -74,13 +73,21 @@ from backend_lint.analysis.project.conditions import (
     staff_app,
     test_support,
 )
-from backend_lint.analysis.project.imported import imported_qualified, imported_qualified_name
+from backend_lint.analysis.project.imported import imported_qualified
 from backend_lint.analysis.provenance import sql_text
 from backend_lint.analysis.response_flow import (
     bounds_rows,
     chain_root,
     filters_to_one_parent,
     response_flow,
+)
+from backend_lint.analysis.small_tables import (
+    admin_created,
+    admin_created_models,
+    lookup_table,
+    queried_model,
+    small_model,
+    small_table,
 )
 from backend_lint.analysis.sql import SINK_METHODS, Sink, query_sink
 from backend_lint.analysis.time_windows import recent_rows
@@ -110,15 +117,6 @@ _FULL_LISTING_WORDS = frozenset(
     {"sitemap", "sitemaps", "kml", "kmz", "georss", "rss", "atom", "export", "exports", "csv"}
 )
 """Words naming a view whose job is to list every row (a crawler's sitemap, an RSS or KML feed, a download)."""
-_SMALL_MODELS = frozenset(
-    {"Rank", "Role", "Country", "Currency", "Language", "Locale", "Timezone", "TimeZone", "Setting", "Settings",
-     "Config", "Configuration", "Plan", "Tier", "Region", "Permission"}
-)
-"""Model names of tables small by nature: a fixed set of choices an administrator edits, not user data."""
-_SMALL_MODEL_WORDS = frozenset({"Type", "Types", "Kind", "Category", "Status", "Setting", "Settings"})
-"""Last words of model names that name a table of choices: ``EquipmentType``, ``CommunicationEventType``,
-``ExerciseCategory``, ``WorkflowSetting``, ``OrderStatus``: a taxonomy an administrator curates, which users pick
-from rather than grow."""
 _WORD = lazy_compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 _REDIRECTS = frozenset({"redirect", "HttpResponseRedirect", "HttpResponsePermanentRedirect", "RedirectResponse"})
 """Responses that carry a location, not rows."""
@@ -142,61 +140,6 @@ def _narrowing_subclasses(ctx: FileContext) -> dict[str, list[bool]]:
     return found
 
 
-@file_fact(reads=(handler_for,))
-def _admin_created_models(ctx: FileContext) -> frozenset[str]:
-    """Models of which this module creates rows (``App(...)``, ``App.objects.create(...)``) only in handlers that
-    only administrators reach (``create_app(..., user=Depends(get_admin_user))``): a table of what the operator
-    installs (integrations, apps), small by nature. A class-based view only staff reach counts for all its methods,
-    and a generic ``CreateView`` of the model for its ``model`` (ephios's qualification catalogue, added through
-    ``QualificationCreateView`` behind ``core.add_qualification``). A model also made anywhere else in the module
-    (a helper, a handler any user reaches, a ``CreateView`` anyone may use) is not one."""
-    admin: set[str] = set()
-    other: set[str] = set()
-    stack: list[tuple[ast.AST, Optional[bool]]] = [(ctx.tree, None)]
-    while stack:
-        node, by_admin = stack.pop()
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                handler = handler_for(ctx, child)
-                stack.append((child, bool(by_admin) or (handler is not None and admin_only(handler))))
-                continue
-            if isinstance(child, ast.ClassDef):
-                # a class-based view only staff reach: its methods (``get_form_kwargs`` making the instance)
-                # and, for a generic ``CreateView``, its ``model`` are made by administrators
-                staff = bool(by_admin) or admin_only_class(child, moderators=True)
-                made = _class_attributes(child).get("model")
-                if isinstance(made, ast.Name) and any(
-                        (dotted_name(base) or "").endswith("CreateView") for base in child.bases):
-                    (admin if staff else other).add(made.id)
-                stack.append((child, staff))
-                continue
-            if isinstance(child, ast.Call):
-                model = _created_model(child)
-                if model is not None:
-                    (admin if by_admin else other).add(model)
-            stack.append((child, by_admin))
-    return frozenset(admin - other)
-
-
-def _created_model(call: ast.Call) -> Optional[str]:
-    """``App(...)`` (a capitalised class called) or ``App.objects.create(...)``: the model a row is made of."""
-    func = call.func
-    if isinstance(func, ast.Name) and func.id[:1].isupper():
-        return func.id
-    if isinstance(func, ast.Attribute) and func.attr[:1].isupper() and isinstance(func.value, ast.Name) \
-            and func.value.id[:1].islower():
-        return func.attr  # ``models.App(...)``: a class called through its module
-    if isinstance(func, ast.Attribute) and func.attr in ("create", "get_or_create", "update_or_create"):
-        base = func.value
-        if isinstance(base, ast.Attribute) and base.attr == "objects":
-            base = base.value
-        if isinstance(base, ast.Name) and base.id[:1].isupper():
-            return base.id
-        if isinstance(base, ast.Attribute) and base.attr[:1].isupper():
-            return base.attr  # ``models.App.objects.create(...)``: the same model through its module
-    return None
-
-
 def _template_view(node: ast.ClassDef, ctx: FileContext) -> bool:
     """``RefundExportListView`` with ``model = RefundExport``, extended in the same module by an event's and an
     organizer's view that each define ``get_queryset``: the base is a template, never served with its own
@@ -212,7 +155,7 @@ class UnboundedQuery(Rule):
     triggers = ("get", "GET", "route", "View", "api_view")
     needs = (handler_for, query_call, query_of, response_flow, query_sink, sql_text, drf_pagination, bounds_rows,
              filters_to_one_parent, bindings_of, _narrowing_subclasses, module_roles, seeded_table,
-             staff_app, _admin_created_models, method_does, refusing_helpers, guards_admins, rows_fill_page)
+             staff_app, admin_created_models, method_does, refusing_helpers, guards_admins, rows_fill_page)
     module_facts = (test_support,)
     options = (
         Option(
@@ -253,7 +196,7 @@ class UnboundedQuery(Rule):
             return  # ``class CheckInListShow(PaginationMixin, ListView)``: the mixin sets the page size
         if _template_view(node, ctx):
             return  # a base its subclasses narrow: each says which rows it lists
-        attributes = _class_attributes(node)
+        attributes = class_attributes(node)
         methods = {item.name for item in node.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))}
         bound = "pagination_class" if drf else "paginate_by"
         if (drf and (self.option("drf-default-pagination") or "list" in methods)) or (
@@ -281,16 +224,16 @@ class UnboundedQuery(Rule):
             if not isinstance(source, ast.Call):
                 return  # a sliced queryset (``Order.objects.all()[:100]``) or something not known
             query = query_of(source, ctx)
-            if query is None or not _is_collection(query, source, ctx) or _small_table(query) \
-                    or _admin_created(query, ctx):
+            if query is None or not _is_collection(query, source, ctx) or small_table(query) \
+                    or admin_created(query, ctx):
                 return
             self.report(ctx, source, query=written(source), handler=node.name,
-                        unless=(*unless, *_lookup_table(_model(query), ctx), *_staff_app(ctx),
+                        unless=(*unless, *lookup_table(queried_model(query), ctx), *_staff_app(ctx),
                                 *class_guard_facts(ctx, node)))
         elif (not drf and isinstance(model := attributes.get("model"), ast.Name) and "get_queryset" not in methods
-              and not _small_model(model.id) and model.id not in _admin_created_models(ctx)):
+              and not small_model(model.id) and model.id not in admin_created_models(ctx)):
             self.report(ctx, model, query=f"{model.id}.objects.all", handler=node.name,
-                        unless=(*_lookup_table(model.id, ctx), *_staff_app(ctx), *class_guard_facts(ctx, node)))
+                        unless=(*lookup_table(model.id, ctx), *_staff_app(ctx), *class_guard_facts(ctx, node)))
 
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
@@ -328,7 +271,7 @@ class UnboundedQuery(Rule):
             children_of_one_object(query, ctx) or narrowed_after(node, ctx)
         ):
             return
-        if _small_table(query) or _admin_created(query, ctx):
+        if small_table(query) or admin_created(query, ctx):
             return
         if not (_is_collection(query, node, ctx) and _reaches_response(node, query, ctx, function)):
             return
@@ -339,7 +282,7 @@ class UnboundedQuery(Rule):
             return  # the rows fill a server-rendered page, not an API collection a client pages through
         recent = (recent_time(window),) if isinstance(window, str) else ()
         self.report(ctx, node, query=written(node), handler=label,
-                    unless=(*_lookup_table(_model(query), ctx), *_staff_app(ctx), *recent,
+                    unless=(*lookup_table(queried_model(query), ctx), *_staff_app(ctx), *recent,
                             *_paging_helpers(node, ctx, function), *admin_guard_facts(ctx, handler, node)))
 
 
@@ -352,54 +295,9 @@ def _lists_everything(ctx: FileContext, *names: str) -> bool:
     return bool(words & _FULL_LISTING_WORDS)
 
 
-def _model(query: Query) -> Optional[str]:
-    """The model a query reads, however the code names it: ``Language`` (imported by name) or ``models.Language``
-    (through its module, as arches writes every query): the query model reads only a bare name, so the qualified
-    spelling is read here from the manager's receiver (``models.Language.objects``)."""
-    if query.model is not None or query.framework != DJANGO or not query.calls:
-        return query.model
-    current: ast.expr = query.calls[0]
-    while isinstance(current, ast.Call) and isinstance(current.func, ast.Attribute):
-        current = current.func.value
-        if isinstance(current, ast.Attribute) and current.attr == "objects":
-            name = dotted_name(current.value)
-            return name if name and name.rpartition(".")[2][:1].isupper() else None
-    return None
-
-
-def _small_table(query: Query) -> bool:
-    """``Rank.objects.filter(is_tab=True)``: a table of a few administrator-edited choices."""
-    model = _model(query)
-    return model is not None and _small_model(model.rpartition(".")[2])
-
-
-def _admin_created(query: Query, ctx: FileContext) -> bool:
-    """The query's model (by its class name, however qualified) is made in this module only by administrators."""
-    model = _model(query)
-    return model is not None and model.rpartition(".")[2] in _admin_created_models(ctx)
-
-
-def _lookup_table(model: Optional[str], ctx: FileContext) -> tuple[ProjectFact, ...]:
-    """The fact that would make the model's table a lookup table its migrations fill (fittrackee's ``Sport``)."""
-    if not model:
-        return ()
-    qualified = imported_qualified_name(ctx, model)
-    if qualified is None and ctx.module and "." not in model and model in bindings_of(ctx, ctx.tree).definitions:
-        qualified = f"{ctx.module}.{model}"
-    return (seeded_table(qualified),) if qualified else ()
-
-
 def _staff_app(ctx: FileContext) -> tuple[ProjectFact, ...]:
     """The fact that would make every view of this module's app a back-office page (django-oscar's dashboard)."""
     return (staff_app(ctx.module),) if ctx.module else ()
-
-
-def _small_model(name: str) -> bool:
-    """``Rank`` or ``EquipmentType``: the model's name, or the last word of a compound name, names a table of
-    choices."""
-    words = _WORD.findall(name)
-    # A compound name only: a bare ``Status`` is a social network's post (BookWyrm), not a table of choices.
-    return name in _SMALL_MODELS or (len(words) > 1 and words[-1] in _SMALL_MODEL_WORDS)
 
 
 def _unbounded_sql(node: ast.Call, sink: Sink, text: str, ctx: FileContext, function: ast.AST) -> bool:
@@ -596,13 +494,3 @@ def _base_name(base: ast.expr, ctx: FileContext) -> str:
     if not resolved.startswith(("rest_framework", "django")):
         return ""
     return resolved.rpartition(".")[2]
-
-
-def _class_attributes(cls: ast.ClassDef) -> dict[str, ast.expr]:
-    found: dict[str, ast.expr] = {}
-    for item in cls.body:
-        if isinstance(item, ast.Assign) and len(item.targets) == 1 and isinstance(item.targets[0], ast.Name):
-            found[item.targets[0].id] = item.value
-        elif isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name) and item.value is not None:
-            found[item.target.id] = item.value
-    return found

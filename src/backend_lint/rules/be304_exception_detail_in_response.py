@@ -43,6 +43,14 @@ from backend_lint.analysis.admin_helpers import admin_only_helpers
 from backend_lint.analysis.admin_only import admin_only
 from backend_lint.analysis.ast_helpers import callee_name, under_if
 from backend_lint.analysis.bindings import bindings_of
+from backend_lint.analysis.caught_errors import (
+    ANY_ERROR,
+    BUILTIN_INTERNAL,
+    caught_names,
+    error_handler_param,
+    in_except,
+    internal_errors,
+)
 from backend_lint.analysis.error_answers import (
     discarded_response,
     raises_given_message,
@@ -64,7 +72,6 @@ from backend_lint.analysis.project.conditions import (
     unreferenced,
 )
 from backend_lint.analysis.resolve import class_chain, resolve_class
-from backend_lint.analysis.scopes import FUNCTION, Scope
 from backend_lint.analysis.uploads import is_upload
 from backend_lint.context import FileContext
 from backend_lint.rule import FileState, Rule, leaves, visits
@@ -75,42 +82,6 @@ _TRACEBACK_CALLS = frozenset({
     "traceback.format_exception_only",
 })
 _RESPONSE_FUNCTIONS = frozenset({"jsonify", "json_response", "make_response", "Response"})
-_CLIENT_FACING = ("ValidationError", "HTTPException", "APIException", "Http404", "NotFound", "DoesNotExist",
-                  "NoResultFound", "MultipleResultsFound", "ObjectDoesNotExist", "MultipleObjectsReturned")
-"""Library errors written for clients or with fixed text; SQLAlchemy's ``NoResultFound`` is its ``DoesNotExist``:
-the library's fixed "No row was found when one was required", or a message the project raised it with itself;
-its ``MultipleResultsFound`` (Django's ``MultipleObjectsReturned``) is the fixed "Multiple rows were found when one
-or none was required" (or "get() returned more than one Model -- it returned 2!")."""
-_LIBRARY_INPUT_ERRORS = {
-    "django.utils.datastructures.MultiValueDictKeyError": "KeyError",
-    "django.http.multipartparser.MultiPartParserError": "ValueError",
-    "django.core.exceptions.SuspiciousOperation": "ValueError",
-    "django.core.exceptions.BadRequest": "ValueError",
-    "django.core.exceptions.RequestDataTooBig": "ValueError",
-    "django.core.exceptions.TooManyFieldsSent": "ValueError",
-    "django.core.exceptions.TooManyFilesSent": "ValueError",
-    "django.http.request.RawPostDataException": "ValueError",
-    "django.http.RawPostDataException": "ValueError",
-}
-"""Web frameworks' errors about the request the client sent, by the builtin error they are (or stand for):
-Django's ``MultiValueDictKeyError`` is the ``KeyError`` of ``request.GET["id"]`` naming the missing query key, its
-multipart and suspicious-request errors describe the client's body. Like that builtin, a 4xx answer to them is the
-client's input error."""
-_BUILTIN_INTERNAL = frozenset({
-    "Exception", "BaseException", "KeyError", "IndexError", "LookupError", "TypeError", "AttributeError",
-    "RuntimeError", "OSError", "IOError", "EnvironmentError", "ConnectionError", "TimeoutError",
-    "PermissionError", "FileNotFoundError", "NameError",
-    "ImportError", "ModuleNotFoundError", "ZeroDivisionError", "ArithmeticError", "RecursionError",
-    "MemoryError", "SystemError", "BrokenPipeError", "ConnectionResetError", "ConnectionRefusedError",
-})
-_INFRASTRUCTURE_MODULES = frozenset({
-    "sqlalchemy", "psycopg2", "psycopg", "asyncpg", "pymysql", "MySQLdb", "aiomysql", "sqlite3", "django",
-    "redis", "pymongo", "motor", "elasticsearch", "requests", "httpx", "aiohttp", "urllib3", "urllib",
-    "socket", "ssl", "boto3", "botocore", "grpc", "kafka", "aiokafka", "pika", "aio_pika", "celery",
-    "subprocess", "pickle", "smtplib", "paramiko", "kombu", "cassandra", "google",
-    "azure", "stripe", "openai",
-})
-_ANY = "*"
 _NOT_FOUND_PHRASES = ("not found", "does not exist")
 _VALIDATION_ERRORS = ("ValidationError", "ParseError", "ValidationException")
 _WEB_FRAMEWORKS = frozenset({
@@ -125,80 +96,6 @@ _CLIENT_ERROR_RESPONSES = frozenset({
 _DETAIL_KEYWORDS = frozenset({"detail", "description", "text", "body", "content", "reason", "message", "msg"})
 _RESPONSE_KEYWORDS = _DETAIL_KEYWORDS | {"data"}
 _MAX_DEPTH = 3
-
-
-def _caught_names(scope: Scope, ctx: FileContext) -> dict[str, frozenset[str]]:
-    """Names of caught exceptions whose messages are internal, bound by the ``except ... as name`` clauses
-    around the node or the exception parameter of the error handler the node is in, each with the builtin
-    error types it stands for (``*``: anything, a library's errors)."""
-    names: dict[str, frozenset[str]] = {}
-    for link in scope:
-        if link.kind == FUNCTION:
-            param = _error_handler_param(link.node, ctx)
-            if param is not None:
-                names.setdefault(param, frozenset({_ANY}))
-            break
-        handler = link.node  # an EXCEPT link's node is its handler
-        if isinstance(handler, ast.ExceptHandler) and handler.name and _internal(handler.type, ctx):
-            names.setdefault(handler.name, _internal_types(handler.type, ctx))
-    return names
-
-
-def _internal_types(caught: Optional[ast.expr], ctx: FileContext) -> frozenset[str]:
-    """The builtin error names among what a clause catches, ``*`` for anything else internal."""
-    if caught is None:
-        return frozenset({_ANY})
-    found = set()
-    for item in caught.elts if isinstance(caught, ast.Tuple) else [caught]:
-        qualified = ctx.imports.resolve(item)
-        if qualified is None and isinstance(item, ast.Name) and item.id in _BUILTIN_INTERNAL:
-            found.add(_ANY if item.id in ("Exception", "BaseException") else item.id)
-        elif qualified in _LIBRARY_INPUT_ERRORS:
-            found.add(_LIBRARY_INPUT_ERRORS[qualified])
-        elif _internal(item, ctx):
-            found.add(_ANY)
-    return frozenset(found)
-
-
-def _error_handler_param(function: ast.AST, ctx: FileContext) -> Optional[str]:
-    """The exception parameter of an error handler registered for internal errors:
-    ``@app.exception_handler(Exception)``/``exception_handler(500)`` (FastAPI, Starlette: ``(request, exc)``)
-    or ``@app.errorhandler(Exception)`` (Flask: ``(error)``). Flask's ``@app.errorhandler(500)`` is not one: it
-    receives werkzeug's ``InternalServerError``, whose text is the generic message (the original exception is
-    its ``original_exception``)."""
-    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        return None
-    params = [*function.args.posonlyargs, *function.args.args]
-    for decorator in function.decorator_list:
-        if not (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute) and decorator.args):
-            continue
-        kind = decorator.func.attr
-        registered = decorator.args[0]
-        if kind in ("errorhandler", "app_errorhandler") and isinstance(registered, ast.Constant):
-            continue  # Flask hands a status code's handler werkzeug's HTTPException: its text is the generic one
-        internal = (isinstance(registered, ast.Constant) and isinstance(registered.value, int)
-                    and registered.value >= 500) or _internal(registered, ctx)
-        if kind in ("exception_handler", "errorhandler", "app_errorhandler") and internal:
-            index = 1 if kind == "exception_handler" else 0
-            return params[index].arg if len(params) > index else None
-    return None
-
-
-def _internal(caught: Optional[ast.expr], ctx: FileContext) -> bool:
-    """The clause catches exceptions whose text is internal: anything (bare, ``Exception``), a builtin
-    error other than ``ValueError`` and ``NotImplementedError`` (the code's own "not supported"), or an error
-    of a database, network or cloud library. A project's own exception classes and validation errors carry
-    messages written for clients."""
-    if caught is None:
-        return True
-    for item in caught.elts if isinstance(caught, ast.Tuple) else [caught]:
-        qualified = ctx.imports.resolve(item)
-        if qualified is None:
-            if isinstance(item, ast.Name) and item.id in _BUILTIN_INTERNAL:
-                return True
-        elif qualified.partition(".")[0] in _INFRASTRUCTURE_MODULES and not qualified.endswith(_CLIENT_FACING):
-            return True
-    return False
 
 
 def _narrowed(node: ast.AST, name: str, ctx: FileContext) -> bool:
@@ -222,7 +119,7 @@ def _narrows_to_client_error(test: ast.expr, name: str, ctx: FileContext, not_fo
     if not (isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "isinstance"
             and len(test.args) == 2 and isinstance(test.args[0], ast.Name) and test.args[0].id == name):
         return False
-    return not _internal(test.args[1], ctx)
+    return not internal_errors(test.args[1], ctx)
 
 
 def _answers_not_found(node: ast.AST) -> bool:
@@ -245,14 +142,6 @@ def _is_404(value: ast.expr) -> bool:
     return "404" in written or written.rpartition(".")[2] == "NOT_FOUND"
 
 
-def _in_except(scope: Scope, ctx: FileContext) -> bool:
-    """Inside an ``except`` clause, or in an error handler for internal errors."""
-    if scope.except_handler is not None:
-        return True
-    function = scope.function
-    return function is not None and _error_handler_param(function, ctx) is not None
-
-
 class ExceptionDetailInResponse(Rule):
     code = "BE304"
     name = "exception-detail-in-response"
@@ -273,7 +162,7 @@ class ExceptionDetailInResponse(Rule):
         fab = _fab_response(node, ctx)
         if not (last == "abort" or fab or (_is_response_name(last) and _framework_response(node, ctx))):
             return
-        if not _in_except(ctx.scope, ctx) or ctx.is_test_file or discarded_response(node, ctx):
+        if not in_except(ctx.scope, ctx) or ctx.is_test_file or discarded_response(node, ctx):
             return
         parent = ctx.parent
         if isinstance(parent, ast.Tuple) and isinstance(ctx.parent_of(parent), ast.Return):
@@ -298,7 +187,7 @@ class ExceptionDetailInResponse(Rule):
     @visits(ast.Raise)
     def check_raise(self, node: ast.Raise, ctx: FileContext) -> None:
         exc = node.exc
-        if not isinstance(exc, ast.Call) or not _in_except(ctx.scope, ctx) or ctx.is_test_file:
+        if not isinstance(exc, ast.Call) or not in_except(ctx.scope, ctx) or ctx.is_test_file:
             return
         qualified = ctx.imports.resolve(exc.func) or ""
         last = qualified.rpartition(".")[2] or (dotted_name(exc.func) or "").rpartition(".")[2]
@@ -321,14 +210,14 @@ class ExceptionDetailInResponse(Rule):
             return
         if isinstance(value, ast.Call) and not _is_formatting(value, ctx):
             return  # response constructors are checked at the call; other calls make their own values
-        if not _in_except(ctx.scope, ctx) or ctx.is_test_file:
+        if not in_except(ctx.scope, ctx) or ctx.is_test_file:
             return
         if isinstance(value, ast.Name):
             local = _local_value(value.id, ctx)
             if isinstance(local, ast.Call) and not _is_formatting(local, ctx):
                 return  # response = JSONResponse(...): checked at the constructor
         function = ctx.scope.function
-        if function is None or (handler_for(ctx, function) is None and _error_handler_param(function, ctx) is None):
+        if function is None or (handler_for(ctx, function) is None and error_handler_param(function, ctx) is None):
             return
         parts = value.elts if isinstance(value, (ast.Tuple, ast.List)) else [value]
         client_error = isinstance(value, ast.Tuple) and len(value.elts) > 1 and _client_code(value.elts[1])
@@ -345,7 +234,7 @@ class ExceptionDetailInResponse(Rule):
         if _under_debug_branch(node, ctx) or validates_only(ctx) or raises_nothing(ctx) or _operator_only(ctx) \
                 or _removes_requested_file(ctx) or raises_given_message(ctx):
             return None
-        names = {name: types for name, types in _caught_names(ctx.scope, ctx).items()
+        names = {name: types for name, types in caught_names(ctx.scope, ctx).items()
                  if not _narrowed(node, name, ctx)}
         for argument in arguments:
             found = _detail_in(argument, list(names), ctx, 0)
@@ -354,7 +243,7 @@ class ExceptionDetailInResponse(Rule):
                 types = frozenset().union(*(names[part.id] for part in ast.walk(found)
                                             if isinstance(part, ast.Name) and part.id in names))
                 text = text if len(text) <= 40 else text[:37] + "..."
-                if client_error and types and _ANY not in types:
+                if client_error and types and ANY_ERROR not in types:
                     return None
                 if reason_phrase(found, ctx):
                     return None  # aiohttp ClientResponseError.message: the upstream's reason phrase
@@ -362,7 +251,7 @@ class ExceptionDetailInResponse(Rule):
                     return None  # the decoder's message about the client's own uploaded file, answered 4xx
                 if client_error and says_input_error(found):
                     return None  # f"Failed to decode: {exc}" with a 4xx: the parse error of the client's own string
-                if types and _ANY not in types:
+                if types and ANY_ERROR not in types:
                     self.builtin_leaks(ctx).append((node, text, types, (
                         *_refutations(ctx, client_error), *masking_facts(node, ctx.imports.resolve, ctx.module))))
                     return None
@@ -373,7 +262,7 @@ class ExceptionDetailInResponse(Rule):
     def note_raise(self, node: ast.Raise, ctx: FileContext) -> None:
         """``raise KeyError(f"... has no export {name}")``: the module's own builtin error with a message."""
         exc = node.exc
-        if isinstance(exc, ast.Call) and isinstance(exc.func, ast.Name) and exc.func.id in _BUILTIN_INTERNAL \
+        if isinstance(exc, ast.Call) and isinstance(exc.func, ast.Name) and exc.func.id in BUILTIN_INTERNAL \
                 and exc.args and isinstance(exc.args[0], (ast.Constant, ast.JoinedStr)):
             self.raised_here(ctx).add(exc.func.id)
 
