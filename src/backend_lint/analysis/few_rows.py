@@ -34,7 +34,8 @@ if TYPE_CHECKING:
     from backend_lint.analysis.scopes import Scope
     from backend_lint.context import FileContext
 
-_FILTERS = {"filter", "exclude"}
+FILTERS = {"filter", "exclude"}
+"""The queryset methods that narrow a query by conditions."""
 _KEY_LISTS = {"pk__in", "id__in", "uuid__in"}
 _HANDFUL = 20
 """Rows a loop may visit, bounded by a constant slice, before a query per row is worth reporting."""
@@ -48,7 +49,7 @@ def of_chosen_rows(outer: Query, ctx: FileContext) -> bool:
     or ``Q(product_id__in=ids)`` where ``ids`` are read from a form's ``cleaned_data``: a bulk action on ticked
     items)."""
     for call in outer.calls:
-        if callee_name(call) not in _FILTERS:
+        if callee_name(call) not in FILTERS:
             continue
         for keyword in _lookups(call):
             if not (keyword.arg or "").endswith("__in") or not isinstance(keyword.value, ast.Name):
@@ -59,7 +60,7 @@ def of_chosen_rows(outer: Query, ctx: FileContext) -> bool:
                 return True  # ``filter(id__in=request.POST.getlist("ticket_id"))``: the items the user ticked
             chosen = query_of(value, ctx, found[0]) if value is not None and found is not None else None
             if chosen is not None and any(
-                item.arg in _KEY_LISTS for picked in chosen.calls if callee_name(picked) in _FILTERS
+                item.arg in _KEY_LISTS for picked in chosen.calls if callee_name(picked) in FILTERS
                 for item in picked.keywords
             ):
                 return True

@@ -38,7 +38,8 @@ _SMALL_MODEL_WORDS = frozenset({"Type", "Types", "Kind", "Category", "Status", "
 """Last words of model names that name a table of choices: ``EquipmentType``, ``CommunicationEventType``,
 ``ExerciseCategory``, ``WorkflowSetting``, ``OrderStatus``: a taxonomy an administrator curates, which users pick
 from rather than grow."""
-_WORD = lazy_compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+MODEL_WORD = lazy_compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+"""The words of a class name (``EquipmentType`` -> ``Equipment``, ``Type``), for the rules that read models by them."""
 
 
 @file_fact(reads=(handler_for,))
@@ -136,6 +137,6 @@ def lookup_table(model: Optional[str], ctx: FileContext) -> tuple[ProjectFact, .
 def small_model(name: str) -> bool:
     """``Rank`` or ``EquipmentType``: the model's name, or the last word of a compound name, names a table of
     choices."""
-    words = _WORD.findall(name)
+    words = MODEL_WORD.findall(name)
     # A compound name only: a bare ``Status`` is a social network's post (BookWyrm), not a table of choices.
     return name in _SMALL_MODELS or (len(words) > 1 and words[-1] in _SMALL_MODEL_WORDS)

@@ -43,7 +43,15 @@ from typing import Optional
 from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.analysis.document_exports import children_of_one_object, renders_document
 from backend_lint.analysis.facts import file_fact
-from backend_lint.analysis.few_rows import chain_has, drains_batches, handful, of_chosen_rows, one_batch, recent_window
+from backend_lint.analysis.few_rows import (
+    FILTERS,
+    chain_has,
+    drains_batches,
+    handful,
+    of_chosen_rows,
+    one_batch,
+    recent_window,
+)
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.mentions import mentioned_names
@@ -92,7 +100,6 @@ from backend_lint.rule import FileState, Option, Rule, visits
 _CACHED_RELATED = {"all", "count", "exists"}
 _BULK = {"bulk_create", "bulk_update", "abulk_create", "abulk_update", "executemany", "execute_many"}
 _SET_WRITES = {"update", "delete", "aupdate", "adelete"}
-_FILTERS = {"filter", "exclude"}
 _ONE_ROW_KEYS = {"pk", "id", "uuid", "pk__exact", "id__exact"}
 _LAZY_WRAPPERS = {"Exists", "Subquery"}
 _LAZY = {"all", "filter", "exclude", "annotate", "alias", "order_by", "reverse", "distinct", "values",
@@ -351,8 +358,8 @@ def _set_based(inner: Query) -> bool:
     per row. A filter by primary key (``filter(pk=row.pk).update(...)``) is a write per row and still counts."""
     if inner.last_method not in _SET_WRITES:
         return False
-    keywords = [keyword.arg for call in inner.calls if callee_name(call) in _FILTERS for keyword in call.keywords]
-    filtered = any(callee_name(call) in _FILTERS for call in inner.calls)
+    keywords = [keyword.arg for call in inner.calls if callee_name(call) in FILTERS for keyword in call.keywords]
+    filtered = any(callee_name(call) in FILTERS for call in inner.calls)
     return filtered and not any(key in _ONE_ROW_KEYS for key in keywords)
 
 
@@ -370,7 +377,7 @@ def _group_write(node: ast.Call, inner: Query, outer: Query, ctx: FileContext) -
     sweep keeping the newest N builds of each vertex), is one statement per group, not a write per row."""
     if not _distinct(outer, ctx):
         return False
-    if inner.last_method in _SET_WRITES and any(callee_name(call) in _FILTERS for call in inner.calls):
+    if inner.last_method in _SET_WRITES and any(callee_name(call) in FILTERS for call in inner.calls):
         return True
     statement = node.args[0] if node.args else None
     calls: list[ast.Call] = []

@@ -82,6 +82,7 @@ from backend_lint.analysis.response_flow import (
     response_flow,
 )
 from backend_lint.analysis.small_tables import (
+    MODEL_WORD,
     admin_created,
     admin_created_models,
     lookup_table,
@@ -117,7 +118,6 @@ _FULL_LISTING_WORDS = frozenset(
     {"sitemap", "sitemaps", "kml", "kmz", "georss", "rss", "atom", "export", "exports", "csv"}
 )
 """Words naming a view whose job is to list every row (a crawler's sitemap, an RSS or KML feed, a download)."""
-_WORD = lazy_compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 _REDIRECTS = frozenset({"redirect", "HttpResponseRedirect", "HttpResponsePermanentRedirect", "RedirectResponse"})
 """Responses that carry a location, not rows."""
 _BULK_WRITES = frozenset({"bulk_create", "abulk_create", "bulk_update", "abulk_update"})
@@ -291,7 +291,7 @@ def _lists_everything(ctx: FileContext, *names: str) -> bool:
     ``def orders_csv``): listing every row is what it is for. A class name is not enough: a list view
     named ``OrderExport`` is still an API list."""
     folders = ctx.project_path.rsplit("/", 2)[-2:]
-    words = {word.lower() for name in (*names, *folders) for word in _WORD.findall(name.removesuffix(".py"))}
+    words = {word.lower() for name in (*names, *folders) for word in MODEL_WORD.findall(name.removesuffix(".py"))}
     return bool(words & _FULL_LISTING_WORDS)
 
 
