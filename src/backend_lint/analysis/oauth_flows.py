@@ -1,4 +1,4 @@
-"""Handlers that finish an OAuth authorization: they exchange the authorization code the provider sent back.
+"""OAuth protocol requests: the token exchange that finishes an authorization, and requests that only ask about a token.
 
 An OAuth redirect callback runs once each time a user authorizes an application (links a connector, signs in
 through a provider): the provider redirects the browser to it with a one-time ``code``, and the handler trades
@@ -9,6 +9,12 @@ is called: a mapping the handler builds with ``"grant_type": "authorization_code
 ``dict(grant_type="authorization_code", ...)``), which is the token request RFC 6749 section 4.1.3 defines. A
 ``refresh_token`` grant is left out: a refresh runs each time a token expires, for every user, on the request
 path.
+
+An OAuth protocol request (:func:`oauth_protocol_request`) is a POST whose form or JSON body is one of the protocol's
+own messages: a token request (``grant_type``, RFC 6749 §4.1.3, §6) or a token introspection or revocation
+(``token_type_hint``, RFC 7662, RFC 7009). Such a POST asks the authorization server about credentials (a
+listenbrainz handler validates the caller's token by introspecting it); it sends no message to people and makes
+nothing another service keeps on the handler's behalf, so it is no outbound effect of the handler's work (BE301).
 """
 
 from __future__ import annotations
@@ -45,3 +51,26 @@ def exchanges_authorization_code(ctx: FileContext, function: ast.AST) -> bool:
         ):
             return True
     return False
+
+
+_PROTOCOL_KEYS = frozenset({_GRANT, "token_type_hint"})
+_BODY_KEYWORDS = ("data", "json")
+
+
+def oauth_protocol_request(call: ast.Call) -> bool:
+    """Whether ``call`` (a POST) sends an OAuth token request, introspection or revocation as its body: a dict
+    literal or ``dict(...)`` given as ``data=``/``json=`` that has a ``grant_type`` or ``token_type_hint`` key."""
+    for keyword in call.keywords:
+        if keyword.arg not in _BODY_KEYWORDS:
+            continue
+        body = keyword.value
+        if isinstance(body, ast.Dict) and any(
+            isinstance(key, ast.Constant) and key.value in _PROTOCOL_KEYS for key in body.keys
+        ):
+            return True
+        if isinstance(body, ast.Call) and isinstance(body.func, ast.Name) and body.func.id == "dict" and any(
+            item.arg in _PROTOCOL_KEYS for item in body.keywords
+        ):
+            return True
+    return False
+
