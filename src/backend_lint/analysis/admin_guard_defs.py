@@ -128,15 +128,8 @@ def _implies_admin(test: ast.expr) -> bool:
     if isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "bool" \
             and len(test.args) == 1:
         return _implies_admin(test.args[0])
-    if isinstance(test, ast.Compare) and len(test.ops) == 1:
-        sides = [test.left, test.comparators[0]]
-        role = any(_role(side) for side in sides)
-        if isinstance(test.ops[0], ast.Eq):
-            return role and any(_admin_role(side) for side in sides)
-        if isinstance(test.ops[0], ast.In) and isinstance(test.comparators[0], (ast.List, ast.Tuple, ast.Set)):
-            elts = test.comparators[0].elts
-            return role and bool(elts) and all(_admin_role(item) for item in elts)
-        return False
+    if isinstance(test, ast.Compare):
+        return _compares_role(test, ast.Eq, ast.In)
     return _flag(test)
 
 
@@ -150,14 +143,23 @@ def _not_admin(test: ast.expr) -> bool:
         return _implies_admin(test.operand)
     if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or):
         return any(_not_admin(value) for value in test.values)
-    if isinstance(test, ast.Compare) and len(test.ops) == 1:
-        sides = [test.left, test.comparators[0]]
-        role = any(_role(side) for side in sides)
-        if isinstance(test.ops[0], ast.NotEq):
-            return role and any(_admin_role(side) for side in sides)
-        if isinstance(test.ops[0], ast.NotIn) and isinstance(test.comparators[0], (ast.List, ast.Tuple, ast.Set)):
-            elts = test.comparators[0].elts
-            return role and bool(elts) and all(_admin_role(item) for item in elts)
+    if isinstance(test, ast.Compare):
+        return _compares_role(test, ast.NotEq, ast.NotIn)
+    return False
+
+
+def _compares_role(test: ast.Compare, equal: type[ast.cmpop], member: type[ast.cmpop]) -> bool:
+    """A role compared with an administrator's by ``equal`` (``role == "admin"``, or ``!=``), or tested with
+    ``member`` against a literal list of administrators' roles only (``role in ("admin",)``, or ``not in``)."""
+    if len(test.ops) != 1:
+        return False
+    sides = [test.left, test.comparators[0]]
+    role = any(_role(side) for side in sides)
+    if isinstance(test.ops[0], equal):
+        return role and any(_admin_role(side) for side in sides)
+    if isinstance(test.ops[0], member) and isinstance(test.comparators[0], (ast.List, ast.Tuple, ast.Set)):
+        elts = test.comparators[0].elts
+        return role and bool(elts) and all(_admin_role(item) for item in elts)
     return False
 
 
