@@ -102,9 +102,38 @@ _PAYMENT_MODULES = frozenset({"stripe", "braintree", "paypalrestsdk", "paypalche
                               "coinbase_commerce"})
 _PAYMENT_READS = frozenset({"retrieve", "list", "get", "search", "construct_event", "auto_paging_iter",
                             "find", "verify"})
+_PAYMENT_LINKS = frozenset({"billing_portal", "checkout", "payment_link", "account_link", "login_link",
+                            "ephemeral_key", "setup_intent", "configuration", "webhook_endpoint", "portal"})
+"""Objects of a payment SDK that move no money: a link or session the payer or account holder follows
+(``stripe.billing_portal.Session.create``, ``stripe.checkout.Session.create``, ``stripe.PaymentLink.create``,
+``stripe.AccountLink.create``, ``client.payment_links.create``), a card saved for later
+(``SetupIntent``), a client key, a portal or webhook setting. Nothing is charged until the payer approves on
+the provider's page, which charges once; a retry only opens a second link nobody follows."""
+_CAMEL_BREAK = lazy_compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_PAYMENT_SETS = frozenset({"modify", "update", "delete", "release", "cancel", "detach", "expire", "void",
+                           "close", "deactivate"})
+"""Payment SDK methods that set an object's state (a schedule released, a subscription cancelled): a retry
+finds the state already set and moves no money."""
 _PAY_NAMES = frozenset({"pay", "charge", "capture", "refund", "payout", "transact", "open_channel", "withdraw",
                         "purchase", "send_payment", "pay_invoice", "send_coins"})
 _EVENT_KEYWORDS = frozenset({"event", "event_name", "properties", "distinct_id"})
+
+
+def _snake(part: str) -> str:
+    """``PaymentLink`` -> ``payment_link``, ``payment_links`` -> ``payment_link``, ``billing_portal`` kept."""
+    snake = _CAMEL_BREAK.sub("_", part).lower()
+    return snake[:-1] if snake.endswith("s") and snake[:-1] in _PAYMENT_LINKS else snake
+
+
+def _moves_no_money(resolved: str, written: str, last: str) -> bool:
+    """A payment SDK call on a link, session or setting (``stripe.billing_portal.Session.create``,
+    ``stripe.checkout.Session.create``, ``stripe.PaymentLink.create``), or one that sets an object's state
+    (``stripe.SubscriptionSchedule.release``, ``stripe.Subscription.modify``): no money moves on a retry."""
+    if last in _PAYMENT_SETS:
+        return True
+    parts = {_snake(part) for part in (resolved or written).split(".")[:-1]}
+    parts |= {_snake(part) for part in written.split(".")[:-1]}
+    return bool(parts & _PAYMENT_LINKS)
 
 
 def _records_event(call: ast.Call) -> bool:
@@ -349,7 +378,7 @@ class _Collector:
         receiver_name = dotted_name(receiver) if receiver is not None else None
         root = resolved.split(".", 1)[0]
         if root in _PAYMENT_MODULES:
-            return None if last in _PAYMENT_READS else (PAYS, written)
+            return None if last in _PAYMENT_READS or _moves_no_money(resolved, written, last) else (PAYS, written)
         if last == "capture" and _records_event(call):
             return None  # ``analytics.capture("workflow-delete")``: an analytics event, not a payment capture
         if last in _PAY_NAMES or last.startswith(_PAY_PREFIXES):
