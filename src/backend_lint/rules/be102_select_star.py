@@ -31,12 +31,17 @@ rows mapped by column name into an object (``Alert.from_record(row)``, ``dict(ro
 of the file that reads the row by key, a constructor reading it by key), or returned as they came from a method of
 a data-access class (not a handler). Rows unpacked by position, rows of which only a key is read, and rows a
 handler sends back as they are stay reported.
+
+A generic helper handed the table it reads (``SELECT * FROM {table}`` with ``table`` a parameter of the function,
+in any formatting: :mod:`backend_lint.analysis.generic_tables`) is left alone: it cannot know the columns of a
+table its callers choose.
 """
 
 from __future__ import annotations
 
 import ast
 
+from backend_lint.analysis.generic_tables import reads_table_parameter
 from backend_lint.analysis.module_roles import in_migration, module_roles
 from backend_lint.analysis.project.conditions import test_support
 from backend_lint.analysis.provenance import sql_reaching
@@ -70,6 +75,8 @@ class SelectStar(Rule):
         for sink, _sql, provenance in sql_reaching(node, ctx):
             if "*" not in provenance.text or not star_selects(provenance.text):
                 continue
+            if reads_table_parameter(provenance, node, ctx):
+                continue  # ``SELECT * FROM {table}`` of a helper handed the table: its callers pick the columns
             if module_roles(ctx).for_tests or in_migration(ctx) or _tutorial(ctx):
                 return
             if result_use(ctx, node) in (TEST, FROM_STATEMENT, COLUMNS) or only_tested(ctx, node):
