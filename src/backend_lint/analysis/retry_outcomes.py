@@ -55,19 +55,38 @@ def consumes_path_resource(handler: Handler) -> bool:
 
 _POSTED = frozenset({"message", "messages", "comment", "comments", "reply", "replies"})
 _POSTING = frozenset({"post", "new", "create", "add", "send"})
+_BATCH = frozenset({"many", "bulk", "batch", "multiple", "several", "all"})
+"""A batch form of the same posting (``/tasks/comment-many``, ``/comments/bulk``, ``CommentManyTasksResource``)."""
+_VERB_METHODS = frozenset({"post", "create", "perform_create"})
+_VIEW_SUFFIXES = frozenset({"resource", "resources", "view", "views", "viewset", "api", "handler", "endpoint",
+                            "controller"})
+
+
+def _posted_name(handler: Handler) -> bool:
+    """Where the path is not in the file: the handler's name says what it posts (``post_comment``), or, for a
+    method named for the verb (``post``), its view class (``CommentResource``, ``TaskCommentView``,
+    ``CommentManyTasksResource``: the thing posted is named first or last)."""
+    words = [word for word in path_words(handler.function.name) if word not in _BATCH]
+    if words and words[-1] in _POSTED:
+        return True
+    if handler.class_ is None or not set(words) <= _VERB_METHODS | {"perform"}:
+        return False
+    named = [word for word in path_words(handler.class_.name)
+             if word not in _VIEW_SUFFIXES | _BATCH | _POSTING]
+    return bool(named) and (named[0] in _POSTED or named[-1] in _POSTED)
 
 
 def posts_to_conversation(handler: Handler) -> bool:
-    """The route posts a message, comment or reply: the last literal segment of its path names one, after a
-    posting verb (``/channels/{id}/messages/post``, ``/rooms/{id}/messages``; not ``/messages/relay``); where
-    the path is not in the file, the handler's name (``post_comment``)."""
+    """The route posts a message, comment or reply, one or a batch: the last literal segment of its path names
+    one, after a posting verb or a batch word (``/channels/{id}/messages/post``, ``/rooms/{id}/messages``,
+    ``/tasks/comment-many``, ``/comments/bulk``; not ``/messages/relay``); where the path is not in the file,
+    the handler's name or its view class (:func:`_posted_name`)."""
     if not handler.paths:
-        words = path_words(handler.function.name)
-        return bool(words) and words[-1] in _POSTED
+        return _posted_name(handler)
     for path in handler.paths:
         segments = [segment for segment in path.strip("/").split("/")
                     if segment and not _PLACEHOLDER.fullmatch(segment)]
-        while segments and set(path_words(segments[-1])) <= _POSTING:
+        while segments and set(path_words(segments[-1])) <= _POSTING | _BATCH:
             segments.pop()
         if not segments or not set(path_words(segments[-1])) & _POSTED:
             return False
