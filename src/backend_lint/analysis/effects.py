@@ -109,6 +109,8 @@ _PAYMENT_LINKS = frozenset({"billing_portal", "checkout", "payment_link", "accou
 ``stripe.AccountLink.create``, ``client.payment_links.create``), a card saved for later
 (``SetupIntent``), a client key, a portal or webhook setting. Nothing is charged until the payer approves on
 the provider's page, which charges once; a retry only opens a second link nobody follows."""
+_SDK_PLUMBING = ("Client", "Config", "Configuration", "Environment", "Credentials", "Error", "Exception")
+"""Classes of a payment SDK that only build its client, settings or errors: constructing one sends nothing."""
 _CAMEL_BREAK = lazy_compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _PAYMENT_SETS = frozenset({"modify", "update", "delete", "release", "cancel", "detach", "expire", "void",
                            "close", "deactivate"})
@@ -126,11 +128,14 @@ def _snake(part: str) -> str:
 
 
 def _moves_no_money(resolved: str, written: str, last: str) -> bool:
-    """A payment SDK call on a link, session or setting (``stripe.billing_portal.Session.create``,
+    """A payment SDK call on a link, session, setting or the payer's customer record
+    (``stripe.billing_portal.Session.create``,
     ``stripe.checkout.Session.create``, ``stripe.PaymentLink.create``), or one that sets an object's state
     (``stripe.SubscriptionSchedule.release``, ``stripe.Subscription.modify``): no money moves on a retry."""
-    if last in _PAYMENT_SETS:
-        return True
+    if last in _PAYMENT_SETS or last.endswith(_SDK_PLUMBING):
+        return True  # (``stripe.StripeClient(key)``, ``braintree.Configuration(...)``: builds the SDK's client)
+    if last in ("create", "create_async") and "customer" in {_snake(part).rstrip("s") for part in written.split(".")}:
+        return True  # ``stripe.Customer.create``, ``client.v1.customers.create``: the payer's record, no charge
     parts = {_snake(part) for part in (resolved or written).split(".")[:-1]}
     parts |= {_snake(part) for part in written.split(".")[:-1]}
     return bool(parts & _PAYMENT_LINKS)
