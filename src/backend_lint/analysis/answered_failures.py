@@ -66,6 +66,12 @@ def _error_answer(value: ast.expr | None) -> bool:
     return name.startswith("HttpResponse") and name.endswith(_ERROR_CLASS_ENDS)
 
 
+def is_error_answer(value: ast.expr | None) -> bool:
+    """The returned value is an error answer to the client (a 4xx/5xx status as a tuple's second item, a
+    ``status=``/``status_code=`` keyword, an ``HttpResponse…Error``-like class): the failure is reported."""
+    return _error_answer(value)
+
+
 def _returns_in(statements: list[ast.stmt]) -> bool:
     """A ``return`` among the statements or in the branches of their ``if`` blocks (not in nested functions)."""
     for statement in statements:

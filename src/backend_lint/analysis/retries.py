@@ -337,13 +337,15 @@ def _local_call(call: ast.Call, ctx: FileContext, scope: Scope, depth: int) -> b
     func = call.func
     if isinstance(func, ast.Name) and func.id in _LOCAL_BUILTINS and func.id not in ctx.imports.names:
         return True
+    if logging_call_kind(call, ctx) is not None:
+        return True  # also a logger the project imports (``from app.core.logger import app_logger as logger``)
     resolved = ctx.imports.resolve(func)
     if resolved is not None:
         return resolved.partition(".")[0] in _LOCAL_MODULES or resolved in _SUBPROCESSES
-    if logging_call_kind(call, ctx) is not None:
-        return True
     if isinstance(func, ast.Attribute) and func.attr in _CONTAINER_METHODS | _TEXT_METHODS | _PATH_METHODS:
         return True
+    if isinstance(func, ast.Attribute) and isinstance(func.value, (ast.JoinedStr, ast.Constant)):
+        return True  # a method of a literal string (``f"{port}\\n".encode()``, ``", ".join(...)``): text work
     if isinstance(func, ast.Name) and func.id not in ctx.imports.names and _builtin_exception(func.id):
         return True  # ``raise ValueError(...)`` of a value read locally
     callee = called_function(call, ctx, scope) if depth == 0 else None

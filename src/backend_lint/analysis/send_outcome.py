@@ -14,6 +14,10 @@ that: the send's success or failure is what the handler answers. Two shapes say 
   messages.warning(...)``, ``return Response(..., status=502)``): peering's "e-mail this network" form,
   where the operator sends one hand-written message and waits for its outcome.
 
+The same holds one level down: a function of the handler's module that makes the send and answers its outcome
+itself (codabench's ``activateEmail(request, user, email)``: ``if email.send(): messages.success(...) else:
+messages.error(...)``), called by the handler, answers the client through it (:func:`helper_answers_sends`).
+
 A queue answers before the send is tried, so it could not give that answer. A catch-all alone, or a result
 only logged, hides the failure as often as it answers it, and is not read.
 """
@@ -21,7 +25,7 @@ only logged, hides the failure as often as it answers it, and is not read.
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
 from backend_lint.analysis.ast_helpers import own_nodes
 from backend_lint.analysis.imports import dotted_name
@@ -34,21 +38,38 @@ _MESSAGE_LEVELS = frozenset({"error", "warning", "success", "info", "add_message
 """``django.contrib.messages`` calls that show the user a message on the next page."""
 
 
+_ParentOf = Callable[[ast.AST], Optional[ast.AST]]
+
+
 def answers_send_outcome(call: ast.Call, ctx: FileContext, function: Optional[ast.AST]) -> bool:
     """The handler ``function`` answers the outcome of the send ``call`` (see the module docstring)."""
-    return _answers_its_failure(call, ctx, function) or _result_decides_answer(call, ctx, function)
+    return _answers_its_failure(call, ctx.parent_of, function) or _result_decides_answer(call, ctx.parent_of, function)
 
 
-def _answers_its_failure(call: ast.Call, ctx: FileContext, function: Optional[ast.AST]) -> bool:
+def helper_answers_sends(sends: list[ast.Call], helper: ast.AST) -> bool:
+    """Every send of ``helper`` (a function of the handler's module it calls) answers its own outcome the same
+    way (codabench's ``activateEmail``: ``if email.send(): messages.success(...) else: messages.error(...)``):
+    the handler's call of the helper gives the client that answer. One level: the helper's own body."""
+    if not sends or not isinstance(helper, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    parents = {child: node for node in ast.walk(helper) for child in ast.iter_child_nodes(node)}
+    return all(_answers_its_failure(call, parents.get, helper, returns=False)
+               or _result_decides_answer(call, parents.get, helper, returns=False) for call in sends)
+
+
+def _answers_its_failure(
+    call: ast.Call, parent_of: _ParentOf, function: Optional[ast.AST], returns: bool = True
+) -> bool:
+    """``returns=False``: a value returned is not an answer (a helper's return reaches its caller, not the client)."""
     child: ast.AST = call
-    parent = ctx.parent_of(call)
+    parent = parent_of(call)
     while parent is not None and parent is not function:
         if isinstance(parent, ast.Try) and any(child is statement for statement in parent.body) and parent.handlers:
             named = [handler for handler in parent.handlers if not _catch_all(handler)]
-            return bool(named) and all(_answers(handler.body) for handler in named) and all(
-                _returns_answer(handler) for handler in parent.handlers if _catch_all(handler)
+            return bool(named) and all(_answers(handler.body, returns) for handler in named) and all(
+                returns and _returns_answer(handler) for handler in parent.handlers if _catch_all(handler)
             )
-        child, parent = parent, ctx.parent_of(parent)
+        child, parent = parent, parent_of(parent)
     return False
 
 
@@ -64,22 +85,22 @@ def _returns_answer(handler: ast.ExceptHandler) -> bool:
                for statement in handler.body for node in ast.walk(statement))
 
 
-def _answers(block: list[ast.stmt]) -> bool:
+def _answers(block: list[ast.stmt], returns: bool = True) -> bool:
     """``block`` returns a value, or shows the client a message (``messages.error``, ``flash``; ``error`` of
     any receiver in an ``except`` clause, as before)."""
     for node in (item for statement in block for item in ast.walk(statement)):
-        if isinstance(node, ast.Return) and node.value is not None:
+        if returns and isinstance(node, ast.Return) and node.value is not None:
             return True
         if isinstance(node, ast.Call) and (dotted_name(node.func) or "").rpartition(".")[2] in ("error", "flash"):
             return True
     return False
 
 
-def _shows_message(block: list[ast.stmt]) -> bool:
+def _shows_message(block: list[ast.stmt], returns: bool = True) -> bool:
     """``block`` returns a value, or shows the client a message: ``messages.success(request, ...)`` (Django's
     messages framework, by its module name) or Flask's ``flash(...)``; a log line is not an answer."""
     for node in (item for statement in block for item in ast.walk(statement)):
-        if isinstance(node, ast.Return) and node.value is not None:
+        if returns and isinstance(node, ast.Return) and node.value is not None:
             return True
         if isinstance(node, ast.Call):
             written = dotted_name(node.func) or ""
@@ -89,13 +110,15 @@ def _shows_message(block: list[ast.stmt]) -> bool:
     return False
 
 
-def _result_decides_answer(call: ast.Call, ctx: FileContext, function: Optional[ast.AST]) -> bool:
+def _result_decides_answer(
+    call: ast.Call, parent_of: _ParentOf, function: Optional[ast.AST], returns: bool = True
+) -> bool:
     if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return False
     value: ast.AST = call
-    parent = ctx.parent_of(call)
+    parent = parent_of(call)
     if isinstance(parent, ast.Await):
-        value, parent = parent, ctx.parent_of(parent)
+        value, parent = parent, parent_of(parent)
     name: Optional[str] = None
     if isinstance(parent, ast.Assign) and parent.value is value and len(parent.targets) == 1 \
             and isinstance(parent.targets[0], ast.Name):
@@ -105,6 +128,6 @@ def _result_decides_answer(call: ast.Call, ctx: FileContext, function: Optional[
             continue
         tested = any(part is value or (name is not None and isinstance(part, ast.Name) and part.id == name)
                      for part in ast.walk(node.test))
-        if tested and (_shows_message(node.body) or _shows_message(node.orelse)):
+        if tested and (_shows_message(node.body, returns) or _shows_message(node.orelse, returns)):
             return True
     return False

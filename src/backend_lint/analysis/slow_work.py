@@ -69,8 +69,15 @@ def slow_work_in(ctx: FileContext, function: ast.AST) -> Optional[str]:
     (``message.send()``; names resolved as in a module-level function: ``self`` attributes are not followed);
     nested functions left out, and so is a sleep in a loop or an ``except`` clause (a retry's backoff, a poll's
     or a stream's wait) or of a random duration (:func:`random_delay`)."""
+    found = slow_calls_in(ctx, function, first=True)
+    return found[0][1] if found else None
+
+
+def slow_calls_in(ctx: FileContext, function: ast.AST, first: bool = False) -> list[tuple[ast.Call, str]]:
+    """Each call of :func:`slow_work_in`'s reading with its kind (only the first with ``first``)."""
     scope = Scope(FUNCTION, function, ctx.root_scope)
     stack: list[tuple[ast.AST, bool]] = [(statement, False) for statement in body_of(function)]
+    found: list[tuple[ast.Call, str]] = []
     while stack:
         node, waiting = stack.pop()
         if isinstance(node, _NESTED):
@@ -80,10 +87,12 @@ def slow_work_in(ctx: FileContext, function: ast.AST) -> Optional[str]:
             if kind is None and isinstance(node.func, ast.Attribute) and node.func.attr in _MADE_THEN_CALLED:
                 kind = slow_kind(origin(node.func, ctx, scope))
             if kind is not None and not (kind == SLEEPS and (waiting or random_delay(node, ctx, scope))):
-                return kind
+                found.append((node, kind))
+                if first:
+                    return found
         waiting = waiting or isinstance(node, (ast.For, ast.AsyncFor, ast.While, ast.ExceptHandler))
         stack.extend((child, waiting) for child in ast.iter_child_nodes(node))
-    return None
+    return found
 
 
 _RANDOM_MODULES = frozenset({"random", "secrets"})

@@ -23,7 +23,8 @@ once, at deploy time), a hand-written loop in a function only start-up reaches (
 ``startup_only``), a fixed pause for a local fault while the server's errors back off in a sibling ``except``
 clause, transactions retried after a conflict, writes retried after a database conflict (the clause catches
 only ``IntegrityError``, a deadlock, a serialization failure...), a loop of at most two attempts (one retry: no
-schedule to back off), puts retried on a full
+schedule to back off), and the same bound written for a library (tenacity's ``stop=stop_after_attempt(2)``,
+also in ``stop_after_attempt(2) | stop_after_delay(...)``; backoff's ``max_tries=2``), puts retried on a full
 in-process queue and socket readiness probes (:mod:`backend_lint.analysis.retry_purposes`). Jitter is
 recommended on the page, not required. No fix: the right backoff and attempt budget depend on the dependency.
 """
@@ -75,6 +76,7 @@ from backend_lint.rule import Rule, visits
 _URLLIB3_BACKOFF_POSITION = 7  # urllib3 1.26; 2.x has it at 8: a call with 8 positionals counts as setting it
 _EXPONENTIAL_WAIT = "`wait=wait_random_exponential(...)`"
 _ONE_RETRY = 2
+_ATTEMPT_STOPS = frozenset({"tenacity.stop_after_attempt", "tenacity.stop.stop_after_attempt"})
 """A loop of at most this many attempts (``for attempt in range(2)``) retries once: no schedule to grow."""
 
 
@@ -94,6 +96,8 @@ def _tenacity_problems(
         return None  # positional or ``**`` configuration: not known
     wait = keyword_value(call, "wait") if call is not None else None
     stop = keyword_value(call, "stop") if call is not None else None
+    if stop is not None and _stops_after_one_retry(stop, ctx):
+        return None  # at most two attempts: one retry, no schedule for a backoff to grow
     problems, advice = [], []
     if wait is None:
         problems.append("retries with no wait between attempts")
@@ -108,6 +112,20 @@ def _tenacity_problems(
     if not problems:
         return None
     return " and ".join(problems), " and ".join(advice)
+
+
+def _stops_after_one_retry(stop: ast.expr, ctx: FileContext) -> bool:
+    """``stop_after_attempt(2)`` (tenacity counts the first call): at most one retry. In ``a | b`` tenacity
+    stops at whichever comes first, so one operand bounded that way bounds the whole; in ``a & b`` both must."""
+    if isinstance(stop, ast.BinOp) and isinstance(stop.op, ast.BitOr):
+        return _stops_after_one_retry(stop.left, ctx) or _stops_after_one_retry(stop.right, ctx)
+    if isinstance(stop, ast.BinOp) and isinstance(stop.op, ast.BitAnd):
+        return _stops_after_one_retry(stop.left, ctx) and _stops_after_one_retry(stop.right, ctx)
+    if not isinstance(stop, ast.Call) or _callee(stop, ctx) not in _ATTEMPT_STOPS:
+        return False
+    count = stop.args[0] if stop.args else keyword_value(stop, "max_attempt_number")
+    attempts = constant_number(count, ctx, ctx.scope) if count is not None else None
+    return attempts is not None and attempts <= _ONE_RETRY
 
 
 def _configured_delay(wait: ast.expr, ctx: FileContext) -> bool:
@@ -228,6 +246,10 @@ class RetryWithoutBackoff(Rule):
         generator = node.args[0] if node.args else keyword_value(node, "wait_gen")
         if generator is None or origin(generator, ctx) not in BACKOFF_CONSTANT:
             return None
+        tries = keyword_value(node, "max_tries")
+        attempts = constant_number(tries, ctx, ctx.scope) if tries is not None else None
+        if attempts is not None and attempts <= _ONE_RETRY:
+            return None  # ``max_tries`` counts the first call: one retry, no schedule to grow
         if self._short_backoff_poll(node, ctx):
             return None
         return "waits a constant interval between attempts", "use `backoff.expo` (jitter is on by default)"

@@ -10,7 +10,9 @@ apart from lost errors well enough.
 the bugs nobody expected (``TypeError``, ``KeyError``, a dropped connection), into silence: the request
 "succeeds" with wrong data and the logs say nothing. Only catch-alls are flagged: bare ``except:``,
 ``Exception`` and ``BaseException`` (alone or in a tuple), when every statement of the handler is ``pass``,
-``continue``, ``...``, a constant ``return`` or an assignment of a constant. A handler that does anything
+``continue``, ``...``, a constant ``return`` or an assignment of a constant. A constant ``return`` that is
+an error answer (``return {"error": "not found"}, 400``, a 4xx/5xx status) reports the failure to the client
+and is not a swallow. A handler that does anything
 else (logs through any logger, re-raises, returns computed data, calls a function) is handling the error.
 Narrow exception classes (``except KeyError: pass``) are a deliberate choice and left alone, and so is a
 handler whose ``except`` line already tells another linter the catch-all is deliberate (``# noqa: S110``,
@@ -34,6 +36,7 @@ from __future__ import annotations
 
 import ast
 
+from backend_lint.analysis.answered_failures import is_error_answer
 from backend_lint.analysis.ast_helpers import callee_name, statement_call
 from backend_lint.analysis.fallbacks import is_deliberate_fallback
 from backend_lint.analysis.finally_cleanup import cleanup_in_finally
@@ -108,7 +111,8 @@ def _discards(statement: ast.stmt) -> bool:
     if isinstance(statement, ast.Expr):
         return isinstance(statement.value, ast.Constant)
     if isinstance(statement, ast.Return):
-        return _is_constant(statement.value)
+        # ``return {"error": "not found"}, 400``: a constant, but an error answer: the client is told
+        return _is_constant(statement.value) and not is_error_answer(statement.value)
     if isinstance(statement, ast.Assign):
         return _is_constant(statement.value) and all(isinstance(t, ast.Name) for t in statement.targets)
     if isinstance(statement, ast.AnnAssign):

@@ -29,7 +29,8 @@ the app: a benchmark's ``/sync-wait`` endpoint sleeps on purpose and no client o
 (``time.sleep(random.uniform(0, 0.5))`` before answering a login: fides blurs the timing difference between
 valid and invalid users) exists to delay this very response, which a queue cannot do. A send whose outcome is
 the answer (:mod:`backend_lint.analysis.send_outcome`: its expected failures caught and answered, or its result
-tested by an ``if`` that shows the client a message: peering's operator e-mail form) is left alone too.
+tested by an ``if`` that shows the client a message: peering's operator e-mail form) is left alone too, also
+when a function of the module the handler calls makes the send and answers its outcome itself.
 """
 
 from __future__ import annotations
@@ -46,8 +47,8 @@ from backend_lint.analysis.project.conditions import ProjectFact, does, test_sup
 from backend_lint.analysis.project.def_effects import EFFECT_TEXT
 from backend_lint.analysis.project.imported import imported_qualified
 from backend_lint.analysis.resolve import called_function
-from backend_lint.analysis.send_outcome import answers_send_outcome
-from backend_lint.analysis.slow_work import SLEEPS, random_delay, slow_kind, slow_work_in
+from backend_lint.analysis.send_outcome import answers_send_outcome, helper_answers_sends
+from backend_lint.analysis.slow_work import SLEEPS, random_delay, slow_calls_in, slow_kind, slow_work_in
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 from backend_lint.rule import Rule, visits
@@ -83,6 +84,9 @@ class SlowWorkInRequest(Rule):
                     self._report_project_helper(node, ctx, handler.function.name, unless)
                 return
             kind = slow_work_in(ctx, helper.node) if helper.node is not function else None
+            if kind is not None and helper_answers_sends(
+                    [call for call, _ in slow_calls_in(ctx, helper.node)], helper.node):
+                return  # the helper answers its send's outcome to the client itself (send_outcome)
             called = helper.node.name if kind is not None else None
             if kind is None and helper.node is not function:
                 qualified = _module_level_name(ctx, helper.node)
