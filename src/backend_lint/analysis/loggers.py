@@ -238,6 +238,24 @@ def _inside_other_function(call: ast.Call, ctx: FileContext, configurers: set[st
     return False
 
 
+@file_fact()
+def import_time_calls(ctx: FileContext) -> tuple[str, ...]:
+    """The qualified names of the imported functions the module calls in its own top-level statements
+    (``log_file = configure_logging()``): a project function among them that configures the root logger
+    (:func:`.project.conditions.does` ``configures-logging``) makes the module its owner, as a ``basicConfig``
+    call of its own would."""
+    names: list[str] = []
+    for statement in ctx.tree.body:
+        value = statement.value if isinstance(statement, (ast.Expr, ast.Assign, ast.AnnAssign)) else None
+        if isinstance(value, ast.Await):
+            value = value.value
+        if isinstance(value, ast.Call) and isinstance(value.func, (ast.Name, ast.Attribute)):
+            qualified = ctx.imports.resolve(value.func)
+            if qualified and "." in qualified and not qualified.startswith("logging."):
+                names.append(qualified)
+    return tuple(names)
+
+
 _ROOT_NAMES = (None, "", "root")
 
 

@@ -20,8 +20,14 @@ from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.entrypoints import in_cli_context
 from backend_lint.analysis.fix_logger import logger_for_fix
-from backend_lint.analysis.loggers import STDLIB, configures_root_logger, module_logger, root_is_module_logger
-from backend_lint.analysis.project.conditions import cli_module, test_support
+from backend_lint.analysis.loggers import (
+    STDLIB,
+    configures_root_logger,
+    import_time_calls,
+    module_logger,
+    root_is_module_logger,
+)
+from backend_lint.analysis.project.conditions import cli_module, does, test_support
 from backend_lint.analysis.service_code import outside_service_code
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
@@ -48,7 +54,7 @@ class RootLoggerCall(Rule):
     fix_node = ("Attribute", "Name")
     triggers = ("logging",)
     needs = (in_cli_context, outside_service_code, configures_root_logger, root_is_module_logger, module_logger,
-             logger_for_fix, origin)
+             logger_for_fix, origin, import_time_calls)
     module_facts = (cli_module, test_support)
     options = (
         Option(
@@ -82,6 +88,7 @@ class RootLoggerCall(Rule):
             applicability=Applicability.SAFE if fixable else Applicability.NONE,
             fix_data=method,
             call=ctx.segment(func) or f"logging.{method}",
+            unless=tuple(does(name, "configures-logging") for name in import_time_calls(ctx)),
         )
 
     def fix(self, finding: Finding, node: cst.CSTNode, fixer: FixContext) -> Optional[cst.CSTNode]:
