@@ -248,6 +248,38 @@ def test_be404_file_that_configures_the_root_logger() -> None:
     assert positions(code) == []
 
 
+@pytest.mark.parametrize(
+    "configure",
+    [
+        "import logging.config\nlogging.config.dictConfig({'version': 1})\n",
+        "from logging.config import dictConfig\ndictConfig({'version': 1})\n",
+        "import logging.config\nlogging.config.fileConfig('logging.ini')\n",
+        "from logging.config import dictConfig\ndef configure_logging():\n    dictConfig({'version': 1})\n"
+        "configure_logging()\n",
+    ],
+)
+def test_be404_file_that_configures_the_root_logger_by_dict_or_helper(configure: str) -> None:
+    code = "import logging\n" + configure + "logging.info('starting')\n"
+    assert positions(code) == []
+
+
+def test_be404_configuring_helper_never_called_does_not_own_the_root_logger() -> None:
+    code = "import logging\nfrom logging.config import dictConfig\ndef configure_logging():\n    dictConfig({})\n" \
+        "logging.info('starting')\n"
+    assert positions(code) == [(5, 1, "BE404")]
+
+
+@pytest.mark.parametrize("argument", ["", "None", "''", "name=None"])
+def test_be404_module_whose_own_logger_is_the_root_logger(argument: str) -> None:
+    code = f"import logging\nlogger = logging.getLogger({argument})\n\ndef f():\n    logging.info('x')\n"
+    assert positions(code) == []
+
+
+def test_be404_named_module_logger_still_flags_root_calls() -> None:
+    code = "import logging\nlogger = logging.getLogger(__name__)\n\ndef f():\n    logging.info('x')\n"
+    assert positions(code) == [(5, 5, "BE404")]
+
+
 def test_be404_no_fix_when_logger_is_shadowed_or_defined_later() -> None:
     code = """
     import logging

@@ -11,7 +11,12 @@
 - :func:`reads_only_timing`: the only claims read are the token's timing (``exp``, ``iat``, ``nbf``), on the
   decoded value itself (``jwt.decode(...).get("exp")``) or on every read of the one local it is assigned to
   (``claims = jwt.decode(...)`` then ``claims.get("exp")``): the code asks when a token expires (to refresh it in
-  time, to log how long ago it did), and no claim of it authorizes anything.
+  time, to log how long ago it did), and no claim of it authorizes anything. Reads inside an ``assert``
+  (``assert claims["sub"] == self.user_id``: a sanity check that can only fail) grant nothing either and are not
+  counted.
+- :func:`in_refusing_handler`: the token is decoded inside an ``except`` clause that always ends by raising
+  (``except KeycloakError: claims = jwt.decode(...); logger.info(..., claims); raise``): the server already
+  refused the token, and whatever the claims say, the request fails; reading them (for a log line) grants nothing.
 """
 
 from __future__ import annotations
@@ -72,12 +77,29 @@ def reads_only_timing(call: ast.Call, ctx: FileContext) -> bool:
     if bindings_of(ctx, function).single_value(name) is not call:
         return False
     uses = timing = 0  # later nodes have no parent yet: count the reads from above
+    asserted = {id(inner) for node in own_nodes(function) if isinstance(node, ast.Assert)
+                for inner in ast.walk(node.test)}
     for node in own_nodes(function):
+        if id(node) in asserted:
+            continue  # ``assert claims["sub"] == self.user_id``: can only refuse
         if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load):
             uses += 1
         elif _timing_read_of(node, name):
             timing += 1
     return uses > 0 and uses == timing
+
+
+def in_refusing_handler(call: ast.Call, ctx: FileContext) -> bool:
+    """``call`` sits in an ``except`` clause whose last statement is a ``raise`` and which has no ``return``:
+    every way out of the clause fails the request the token came with."""
+    current = ctx.parent_of(call)
+    while current is not None and not isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        if isinstance(current, ast.ExceptHandler):
+            return bool(current.body) and isinstance(current.body[-1], ast.Raise) and not any(
+                isinstance(node, ast.Return) for node in own_nodes(current)
+            )
+        current = ctx.parent_of(current)
+    return False
 
 
 def _timing_read_of(node: ast.AST, name: str) -> bool:

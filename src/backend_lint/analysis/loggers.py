@@ -199,13 +199,83 @@ def module_logger(ctx: FileContext) -> Optional[tuple[str, str]]:
     return None
 
 
+_ROOT_CONFIGURERS = frozenset({"logging.basicConfig", "logging.config.dictConfig", "logging.config.fileConfig"})
+
+
 @file_fact()
 def configures_root_logger(ctx: FileContext) -> bool:
-    """The file calls ``logging.basicConfig``: a script that owns the root logger and may log through it."""
-    return "basicConfig" in ctx.source and any(
-        isinstance(node, ast.Call) and ctx.imports.resolve(node.func) == "logging.basicConfig"
-        for node in ast.walk(ctx.tree)
-    )
+    """The file configures the root logger: it calls ``logging.basicConfig``, ``logging.config.dictConfig`` or
+    ``fileConfig``, directly or through a function of its own that does (``configure_logging()`` defined in the
+    file, one level): a program that owns the root logger and may log through it."""
+    if not any(word in ctx.source for word in ("basicConfig", "dictConfig", "fileConfig")):
+        return False
+    configurers: set[str] = set()
+    for node in ast.walk(ctx.tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
+            isinstance(call, ast.Call) and ctx.imports.resolve(call.func) in _ROOT_CONFIGURERS
+            for call in ast.walk(node)
+        ):
+            configurers.add(node.name)
+    for node in ast.walk(ctx.tree):
+        if not isinstance(node, ast.Call):
+            continue
+        if ctx.imports.resolve(node.func) in _ROOT_CONFIGURERS:
+            if _inside_other_function(node, ctx, configurers):
+                continue
+            return True
+        if isinstance(node.func, ast.Name) and node.func.id in configurers:
+            return True
+    return False
+
+
+def _inside_other_function(call: ast.Call, ctx: FileContext, configurers: set[str]) -> bool:
+    """The configuring call sits in a function of the file: it counts only where that function is called."""
+    current = ctx.parent_of(call)
+    while current is not None:
+        if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return current.name in configurers
+        current = ctx.parent_of(current)
+    return False
+
+
+@file_fact()
+def import_time_calls(ctx: FileContext) -> tuple[str, ...]:
+    """The qualified names of the imported functions the module calls in its own top-level statements
+    (``log_file = configure_logging()``): a project function among them that configures the root logger
+    (:func:`.project.conditions.does` ``configures-logging``) makes the module its owner, as a ``basicConfig``
+    call of its own would."""
+    names: list[str] = []
+    for statement in ctx.tree.body:
+        value = statement.value if isinstance(statement, (ast.Expr, ast.Assign, ast.AnnAssign)) else None
+        if isinstance(value, ast.Await):
+            value = value.value
+        if isinstance(value, ast.Call) and isinstance(value.func, (ast.Name, ast.Attribute)):
+            qualified = ctx.imports.resolve(value.func)
+            if qualified and "." in qualified and not qualified.startswith("logging."):
+                names.append(qualified)
+    return tuple(names)
+
+
+_ROOT_NAMES = (None, "", "root")
+
+
+@file_fact()
+def root_is_module_logger(ctx: FileContext) -> bool:
+    """The module's own logger is the root logger: a module-level ``logger = logging.getLogger()`` (or
+    ``getLogger(None)``, ``getLogger("")``). ``logging.info(...)`` there writes to the very logger the module chose;
+    naming it one way or the other changes nothing."""
+    if "getLogger" not in ctx.source:
+        return False
+    for statement in ctx.tree.body:
+        value = statement.value if isinstance(statement, (ast.Assign, ast.AnnAssign)) else None
+        if not isinstance(value, ast.Call) or ctx.imports.resolve(value.func) != "logging.getLogger":
+            continue
+        arguments = [*value.args, *(keyword.value for keyword in value.keywords if keyword.arg == "name")]
+        if not arguments or (
+            len(arguments) == 1 and isinstance(arguments[0], ast.Constant) and arguments[0].value in _ROOT_NAMES
+        ):
+            return True
+    return False
 
 
 _RECORDER_WORDS = ("exception", "capture", "record", "report")

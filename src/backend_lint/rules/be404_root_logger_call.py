@@ -7,7 +7,8 @@ the first such call also runs ``logging.basicConfig()`` as a side effect.
 
 Command line code is left alone, with the same context rules as BE401: ``if __name__ == "__main__":``
 blocks, click/typer commands, functions that parse their own arguments, CLI modules, paths in
-``script-paths``, and files that call ``logging.basicConfig`` (scripts that own the root logger); so is code
+``script-paths``, and files that configure the root logger (``basicConfig``, ``dictConfig``, ``fileConfig``,
+directly or through a function of the file) or whose module logger is the root logger; so is code
 no service runs (tests, test support, migrations and ``RunPython`` functions, examples). ``logging.getLogger()``
 with no name is the root logger too, but is not flagged: naming the root logger is a deliberate choice.
 """
@@ -19,8 +20,14 @@ from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.entrypoints import in_cli_context
 from backend_lint.analysis.fix_logger import logger_for_fix
-from backend_lint.analysis.loggers import STDLIB, configures_root_logger, module_logger
-from backend_lint.analysis.project.conditions import cli_module, test_support
+from backend_lint.analysis.loggers import (
+    STDLIB,
+    configures_root_logger,
+    import_time_calls,
+    module_logger,
+    root_is_module_logger,
+)
+from backend_lint.analysis.project.conditions import cli_module, does, test_support
 from backend_lint.analysis.service_code import outside_service_code
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
@@ -46,7 +53,8 @@ class RootLoggerCall(Rule):
     fix_kind = Applicability.UNSAFE
     fix_node = ("Attribute", "Name")
     triggers = ("logging",)
-    needs = (in_cli_context, outside_service_code, configures_root_logger, module_logger, logger_for_fix, origin)
+    needs = (in_cli_context, outside_service_code, configures_root_logger, root_is_module_logger, module_logger,
+             logger_for_fix, origin, import_time_calls)
     module_facts = (cli_module, test_support)
     options = (
         Option(
@@ -71,7 +79,7 @@ class RootLoggerCall(Rule):
             return
         if ctx.is_test_file or ctx.path_matches(self.option("script-paths")) or outside_service_code(ctx):
             return
-        if in_cli_context(ctx.scope, ctx) or configures_root_logger(ctx):
+        if in_cli_context(ctx.scope, ctx) or configures_root_logger(ctx) or root_is_module_logger(ctx):
             return
         fixable = logger_for_fix(node, ctx, _STDLIB_ONLY) is not None
         self.report(
@@ -80,6 +88,7 @@ class RootLoggerCall(Rule):
             applicability=Applicability.SAFE if fixable else Applicability.NONE,
             fix_data=method,
             call=ctx.segment(func) or f"logging.{method}",
+            unless=tuple(does(name, "configures-logging") for name in import_time_calls(ctx)),
         )
 
     def fix(self, finding: Finding, node: cst.CSTNode, fixer: FixContext) -> Optional[cst.CSTNode]:

@@ -20,7 +20,12 @@ from dataclasses import dataclass, field
 
 from backend_lint.analysis.ast_helpers import keyword_value
 from backend_lint.analysis.bindings import bindings_of
-from backend_lint.analysis.jwt_trust import documented_unverified, reads_only_timing, validated_by_issuer
+from backend_lint.analysis.jwt_trust import (
+    documented_unverified,
+    in_refusing_handler,
+    reads_only_timing,
+    validated_by_issuer,
+)
 from backend_lint.analysis.project.conditions import test_support
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
@@ -130,7 +135,7 @@ class JwtWithoutVerification(Rule):
 
     def _defer(self, node: ast.Call, ctx: FileContext, construct: str, problem: str) -> None:
         if reads_only_timing(node, ctx) or documented_unverified(ctx.scope.function) \
-                or validated_by_issuer(ctx, node):
+                or validated_by_issuer(ctx, node) or in_refusing_handler(node, ctx):
             return  # see :mod:`backend_lint.analysis.jwt_trust`
         self._decoding(ctx).unverified.append((node, construct, problem))
 

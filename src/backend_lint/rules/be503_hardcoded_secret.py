@@ -257,6 +257,57 @@ def _is_label(name: str, text: str, where: str) -> bool:
     return name.isupper() and (any(char in text for char in "_.:") or not (text.islower() or text.isupper()))
 
 
+_KEY_NAMESPACES = frozenset({"conf", "config", "cfg", "option", "opt", "setting", "attr", "attribute", "field", "param",
+                             "arg", "prop", "property", "label", "col", "column", "header", "claim", "key"})
+"""First words of a constant that names a key (``CONF_PASSWORD``, ``ATTR_TOKEN``, ``FIELD_API_KEY``)."""
+
+
+def _tail_repeated(name: str, text: str) -> list[str] | None:
+    """The prefix words of ``name`` when ``text`` spells the rest of it (``CONF_PASSWORD = "password"``,
+    ``CONF_API_KEY = "api-key"``): the value names the key the constant stands for. ``None`` otherwise."""
+    if not name.isupper():
+        return None
+    words = split_identifier(name)
+    spelled = _ALPHANUMERIC.sub("", text.lower())
+    for cut in range(1, len(words)):
+        if spelled and spelled == "".join(words[cut:]):
+            return words[:cut]
+    return None
+
+
+def _statement_pair(statement: ast.stmt) -> tuple[str, str] | None:
+    """``NAME = "text"`` or ``NAME: Final[str] = "text"``: the constant's name and text."""
+    if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+        target, value = statement.targets[0], statement.value
+    elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
+        target, value = statement.target, statement.value
+    else:
+        return None
+    text = _literal_text(value)
+    return (target.id, text) if isinstance(target, ast.Name) and text is not None else None
+
+
+def _key_name_constant(statement: ast.stmt, ctx: FileContext) -> bool:
+    """A constant of a table of key names: its value spells its own name without a prefix (``CONF_PASSWORD =
+    "password"``, plain or annotated, at module or class level), and the prefix says it names a key (``CONF``,
+    ``ATTR``, ``FIELD``...) or two more constants of the same body with that prefix do the same
+    (``CONF_PORT = "port"``, ``CONF_SERVER_ID = "server_id"``). A credential is never its own name's tail."""
+    pair = _statement_pair(statement)
+    prefix = _tail_repeated(*pair) if pair else None
+    if prefix is None:
+        return False
+    if prefix[0] in _KEY_NAMESPACES:
+        return True
+    parent = ctx.parent_of(statement)
+    body = getattr(parent, "body", None) or []
+    siblings = 0
+    for other in body:
+        other_pair = _statement_pair(other) if other is not statement else None
+        if other_pair and _tail_repeated(*other_pair) == prefix:
+            siblings += 1
+    return siblings >= 2
+
+
 def _maps_names(node: ast.Dict) -> bool:
     """``{"smtp_host": "mail_settings", "smtp_password": "mail_settings", ...}``: every value (three or more) is a
     snake_case name, and a value repeats or most have an underscore: a map from field names to field or setting
@@ -439,12 +490,16 @@ class HardcodedSecret(Rule):
 
     @visits(ast.Assign)
     def check_assign(self, node: ast.Assign, ctx: FileContext) -> None:
+        if _key_name_constant(node, ctx):
+            return
         for target in node.targets:  # ``mapping["password"] = "password"``: an item, read as a dict's
             where = DICT if isinstance(target, ast.Subscript) else ASSIGN
             self._check(ctx, name_of(target), node.value, node, node, where)
 
     @visits(ast.AnnAssign)
     def check_annotated(self, node: ast.AnnAssign, ctx: FileContext) -> None:
+        if _key_name_constant(node, ctx):
+            return
         self._check(ctx, name_of(node.target), node.value, node, node, ASSIGN)
 
     @visits(ast.keyword)

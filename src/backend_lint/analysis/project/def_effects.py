@@ -16,6 +16,8 @@ Two sources, both already used in the file by the rules:
   :func:`backend_lint.analysis.provenance.sql_text`);
 - ``logs-traceback``: it logs the exception being handled with its stack (BE403: an ``except`` clause that
   calls it keeps the traceback), outside an ``except`` clause of its own;
+- ``configures-logging``: it configures the root logger (``logging.basicConfig``, ``logging.config.dictConfig``
+  or ``fileConfig``): a module that calls it at import owns the root logger (BE404).
 - ``paginates``: it hands one of its own parameters to Django's ``Paginator`` (``Paginator(items, size)``,
   DefectDojo's ``get_page_items(request, items, 25)``) or to django-tables2's ``RequestConfig(...).configure``
   (a table's own ``configure(self, request)`` method, peering-manager): a handler that gives it its rows
@@ -69,6 +71,9 @@ _SLOW_WORDS = ("mail", "twilio", "weasyprint", "pdfkit")
 _TRACEBACK_WORDS = (".exception(", "exc_info", "format_exc", "print_exc", "capture_exception")
 LOGS_TRACEBACK = "logs-traceback"
 PAGINATES = "paginates"
+CONFIGURES_LOGGING = "configures-logging"
+_LOGGING_CONFIG_WORDS = ("basicConfig", "dictConfig", "fileConfig")
+_ROOT_CONFIGURERS = frozenset({"logging.basicConfig", "logging.config.dictConfig", "logging.config.fileConfig"})
 _PAGE_WORDS = ("Paginator", "RequestConfig")
 _TIMEOUT_WORDS = ("timeout",)
 _RETURNS_TEXT = re.compile(r"""\breturn\s*\(?\s*[rRuU]?["']""")
@@ -117,6 +122,7 @@ class EffectReader:
         self.harmful_lines = index.words(_HARMFUL_WORDS) if index else []
         self.traceback_lines = index.words(_TRACEBACK_WORDS) if index else []
         self.page_lines = index.words(_PAGE_WORDS, cased=True) if index else []
+        self.logging_lines = index.words(_LOGGING_CONFIG_WORDS, cased=True) if index else []
         self.text_lines = index.pattern(_RETURNS_TEXT, "return") if index else []
         self.tuple_lines = index.pattern(_RETURNS_TUPLE, "return") if index else []
         self.query_lines = index.pattern(_QUERY_WORDS) if index else []
@@ -150,6 +156,11 @@ class EffectReader:
             found.add(LOGS_TRACEBACK)
         if _spans_a_line(node, self.page_lines) and _paginates_parameter(node):
             found.add(PAGINATES)
+        if _spans_a_line(node, self.logging_lines) and any(
+            isinstance(call, ast.Call) and self.ctx.imports.resolve(call.func) in _ROOT_CONFIGURERS
+            for call in ast.walk(node)
+        ):
+            found.add(CONFIGURES_LOGGING)
         return sorted(found)
 
     def names_timeout(self, node: ast.AST) -> bool:

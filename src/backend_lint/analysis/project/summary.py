@@ -100,11 +100,12 @@ class DefSummary:
 
 DEF_EFFECTS = frozenset({
     "sends-mail", "sends-sms", "renders-pdf", "creates", "enqueues", "sends", "pays", "logs-traceback", "paginates",
+    "configures-logging",
 })
 """Effects a def summary records: BE206's slow work (:mod:`backend_lint.analysis.slow_work`, not sleeps: a
 helper's sleep is a poll or a backoff more often than not), the harmful effects of
 :mod:`backend_lint.analysis.effects` (what a retry duplicates), BE403's ``logs-traceback`` and BE104's
-``paginates`` (it hands a parameter to ``Paginator``)."""
+``paginates`` (it hands a parameter to ``Paginator``) and BE404's ``configures-logging``."""
 
 
 @dataclass
