@@ -28,6 +28,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Optional
 
+from backend_lint.analysis.ast_helpers import assigned_values
 from backend_lint.analysis.effects import words
 from backend_lint.analysis.facts import file_fact
 from backend_lint.analysis.imports import dotted_name
@@ -53,12 +54,10 @@ def _true(node: Optional[ast.expr]) -> bool:
 
 def _unique_field(statement: ast.stmt) -> Optional[str]:
     """``name = Column(String, unique=True)``: the field's name when it is declared unique without a default."""
-    if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
-        target, value = statement.targets[0], statement.value
-    elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
-        target, value = statement.target, statement.value
-    else:
+    targets, value = assigned_values(statement)
+    if len(targets) != 1:
         return None
+    target = targets[0]
     if not (isinstance(target, ast.Name) and isinstance(value, ast.Call)):
         return None
     keywords = {keyword.arg: keyword.value for keyword in value.keywords}

@@ -26,6 +26,7 @@ from __future__ import annotations
 import ast
 import re
 
+from backend_lint.analysis.ast_helpers import assigned_values
 from backend_lint.analysis.dev_only import development_seed_function, development_settings_class
 from backend_lint.analysis.hand_run_scripts import run_by_hand
 from backend_lint.analysis.imports import dotted_name
@@ -277,13 +278,10 @@ def _tail_repeated(name: str, text: str) -> list[str] | None:
 
 def _statement_pair(statement: ast.stmt) -> tuple[str, str] | None:
     """``NAME = "text"`` or ``NAME: Final[str] = "text"``: the constant's name and text."""
-    if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
-        target, value = statement.targets[0], statement.value
-    elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
-        target, value = statement.target, statement.value
-    else:
+    targets, value = assigned_values(statement)
+    if len(targets) != 1 or value is None:
         return None
-    text = _literal_text(value)
+    target, text = targets[0], _literal_text(value)
     return (target.id, text) if isinstance(target, ast.Name) and text is not None else None
 
 
