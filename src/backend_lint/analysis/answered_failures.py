@@ -34,7 +34,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from backend_lint.analysis.ast_helpers import callee_name, next_statement, own_nodes
+from backend_lint.analysis.ast_helpers import always_leaves, callee_name, next_statement, own_nodes
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.secret_names import split_identifier
 
@@ -205,28 +205,11 @@ def answers_question(handler: ast.ExceptHandler, ctx: FileContext) -> bool:
     if _annotated_bool(function.returns):
         return True
     returns = [node for node in own_nodes(function) if isinstance(node, ast.Return)]
-    return all(_boolean(node.value, function) for node in returns) and _ends_in_return(function.body)
+    answers = always_leaves(function.body, (ast.Return, ast.Raise))  # never falls off its end, answering None
+    return answers and all(_boolean(node.value, function) for node in returns)
 
 
 def _annotated_bool(annotation: ast.expr | None) -> bool:
     if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
         return annotation.value == "bool"
     return isinstance(annotation, ast.Name) and annotation.id == "bool"
-
-
-def _ends_in_return(body: list[ast.stmt]) -> bool:
-    """The block never falls off its end (which would answer ``None``, not a boolean)."""
-    if not body:
-        return False
-    last = body[-1]
-    if isinstance(last, (ast.Return, ast.Raise)):
-        return True
-    if isinstance(last, ast.If):
-        return _ends_in_return(last.body) and _ends_in_return(last.orelse)
-    if isinstance(last, ast.Try):
-        handlers_end = all(_ends_in_return(handler.body) for handler in last.handlers)
-        main_ends = _ends_in_return(last.orelse) if last.orelse else _ends_in_return(last.body)
-        return (main_ends and handlers_end) or _ends_in_return(last.finalbody)
-    if isinstance(last, (ast.With, ast.AsyncWith)):
-        return _ends_in_return(last.body)
-    return False

@@ -201,3 +201,25 @@ def class_attributes(cls: ast.ClassDef) -> dict[str, ast.expr]:
         elif isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name) and item.value is not None:
             found[item.target.id] = item.value
     return found
+
+
+def always_leaves(block: list[ast.stmt], stops: tuple[type[ast.stmt], ...]) -> bool:
+    """Every path through ``block`` reaches one of the ``stops`` statements (``return``, ``raise``, ``continue``,
+    ``break``...) before falling off its end: one statement that always leaves is enough (what follows it never
+    runs); an ``if`` leaves when both branches do, a ``with`` when its body does, a ``try`` when its body (or
+    ``else``) and every handler do, or its ``finally`` does."""
+    return any(_statement_leaves(statement, stops) for statement in block)
+
+
+def _statement_leaves(statement: ast.stmt, stops: tuple[type[ast.stmt], ...]) -> bool:
+    if isinstance(statement, stops):
+        return True
+    if isinstance(statement, ast.If):
+        return always_leaves(statement.body, stops) and always_leaves(statement.orelse, stops)
+    if isinstance(statement, (ast.With, ast.AsyncWith)):
+        return always_leaves(statement.body, stops)
+    if isinstance(statement, ast.Try):
+        main = always_leaves(statement.body, stops) or always_leaves(statement.orelse, stops)
+        handled = all(always_leaves(handler.body, stops) for handler in statement.handlers)
+        return (main and handled) or always_leaves(statement.finalbody, stops)
+    return False

@@ -36,6 +36,7 @@ import ast
 import builtins
 from typing import TYPE_CHECKING, Optional, Union
 
+from backend_lint.analysis.ast_helpers import always_leaves
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.facts import node_fact, reads
 from backend_lint.analysis.handlers import handler_for
@@ -97,6 +98,10 @@ _NOT_YET = frozenset(
 )
 
 Loop = Union[ast.For, ast.AsyncFor, ast.While, ast.comprehension]
+_LEAVE_LOOP = (ast.Break, ast.Return)
+"""A successful attempt leaves the retry loop."""
+_SKIP_REST = (ast.Continue, ast.Raise)
+"""A failed attempt never reaches the success exit after the ``try``."""
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.For, ast.AsyncFor, ast.While)
 
 
@@ -139,8 +144,9 @@ def _retried(attempt: ast.Try, after: list[ast.stmt]) -> bool:
     ``except: sleep(); continue`` with ``break`` after the ``try``; and it catches a failure, not "nothing yet"."""
     if not attempt.handlers or _waits_for_data(attempt.handlers):
         return False
-    return _exits(attempt.body) or _exits(attempt.orelse) or (
-        _exits(after) and all(_skips_rest(handler.body) for handler in attempt.handlers)
+    return always_leaves(attempt.body, _LEAVE_LOOP) or always_leaves(attempt.orelse, _LEAVE_LOOP) or (
+        always_leaves(after, _LEAVE_LOOP)
+        and all(always_leaves(handler.body, _SKIP_REST) for handler in attempt.handlers)
     )
 
 
@@ -165,28 +171,6 @@ def _waits_for_data(handlers: list[ast.ExceptHandler]) -> bool:
             if name not in _NOT_YET:
                 return False
     return True
-
-
-def _skips_rest(block: list[ast.stmt]) -> bool:
-    """``block`` always ends in ``continue`` or ``raise``: a failed attempt never reaches the success exit."""
-    if not block:
-        return False
-    last = block[-1]
-    if isinstance(last, (ast.Continue, ast.Raise)):
-        return True
-    return isinstance(last, ast.If) and _skips_rest(last.body) and _skips_rest(last.orelse)
-
-
-def _exits(block: list[ast.stmt]) -> bool:
-    """``block`` always ends in ``break`` or ``return`` (every branch of an ``if`` does)."""
-    for statement in block:
-        if isinstance(statement, (ast.Break, ast.Return)):
-            return True
-        if isinstance(statement, ast.If) and _exits(statement.body) and _exits(statement.orelse):
-            return True
-        if isinstance(statement, (ast.With, ast.AsyncWith)) and _exits(statement.body):
-            return True
-    return False
 
 
 @reads(bindings_of, lookup)
