@@ -56,12 +56,13 @@ _HTML_GENERIC = frozenset({
 _WORD = lazy_compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 _LAUNCHERS = frozenset({"manage", "wsgi", "asgi"})
 _AUTOLOADED = frozenset({
-    "models", "admin", "apps", "signals", "receivers", "handlers", "tasks", "jobs", "urls", "views", "serializers",
+    "models", "admin", "apps", "signals", "receivers", "handlers", "urls", "views", "serializers",
     "forms", "consumers", "routing", "celery", "checks", "context_processors", "middleware", "schema", "api",
     "conftest", "hooks", "plugins",
 })
-"""Module names a web framework or worker loads by convention (Django's app modules and autodiscovery, Celery's
-``tasks``, a plugin registry): such a module runs in the service whoever imports it."""
+"""Module names a web framework loads by convention (Django's app modules and autodiscovery, a plugin registry):
+such a module runs in the service whoever imports it. A job module (Celery's ``tasks``) is read by what it defines
+(:func:`.command_reach.starts_service`)."""
 """Modules that start the service as well as commands (Django's ``manage.py runserver``): not CLI roots."""
 
 
@@ -401,6 +402,11 @@ class ProjectModel(SettingsFacts):
         launchers = {name for name in self.modules if name.rpartition(".")[2] in _LAUNCHERS}
         imports = self._importers(strings=False)
         named = self._importers(strings=True)
+        below: dict[str, list[str]] = {}  # package -> the modules under it
+        for name in self.modules:
+            parts = name.split(".")
+            for end in range(1, len(parts)):
+                below.setdefault(".".join(parts[:end]), []).append(name)
 
         def admitted(name: str, importers: set[str], inside: set[str]) -> bool:
             summary = self.modules[name]
@@ -409,11 +415,14 @@ class ProjectModel(SettingsFacts):
                 return False
             if summary.commands:  # loaded by its framework by name, or registered by a launcher or a command
                 return (bool(users) or summary.commands == LOADED) and users <= inside | launchers
-            last = name.rpartition(".")[2]
-            return (
-                not summary.is_package and last not in _AUTOLOADED and ".templatetags." not in f".{name}."
-                and bool(users) and users <= inside
-            )
+            if name.rpartition(".")[2] in _AUTOLOADED or ".templatetags." in f".{name}.":
+                return False
+            if summary.is_package:  # it runs when any of its modules is imported: every importer counts
+                if "." not in name:
+                    return False
+                users = set().union(users, *(imports[inner] for inner in below.get(name, ()))) - self._test_files
+                users = {user for user in users if not user.startswith(name + ".")}
+            return bool(users) and users <= inside
 
         return self._closure(roots, imports, admitted)
 
