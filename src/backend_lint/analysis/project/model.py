@@ -421,7 +421,7 @@ class ProjectModel(SettingsFacts):
                 if "." not in name:
                     return False
                 users = set().union(users, *(imports[inner] for inner in below.get(name, ()))) - self._test_files
-                users = {user for user in users if not user.startswith(name + ".")}
+                users = {user for user in users if user != name and not user.startswith(name + ".")}
             return bool(users) and users <= inside
 
         return self._closure(roots, imports, admitted)
