@@ -50,6 +50,14 @@ DJANGO = {
     "shop/orders/management/commands/pull_all.py": _COMMAND.format(module="shop.libs.transfer").replace(
         "BriefcaseClient(options[\"url\"]).download(\"/forms\")", "pull(options[\"url\"])").replace(
         "import BriefcaseClient", "import pull"),
+    # a package whose only outside importer is a command: its __init__ and modules are command line code
+    "shop/tools/__init__.py": "from shop.tools.fetch import fetch\n",
+    "shop/tools/fetch.py": "import requests\n\n\ndef fetch(url):\n    return requests.get(url)\n",
+    "shop/orders/management/commands/fetch_forms.py": "from django.core.management.base import BaseCommand\n\n"
+                                                      "from shop.tools import fetch\n\n\n"
+                                                      "class Command(BaseCommand):\n"
+                                                      "    def handle(self, *args, **options):\n"
+                                                      "        fetch(options['url'])\n",
     # the same client, also imported by a view: service code
     "shop/libs/shared.py": _CLIENT,
     "shop/orders/management/commands/import_shared.py": _COMMAND.format(module="shop.libs.shared"),
@@ -63,6 +71,7 @@ def test_helper_only_management_commands_import_is_command_line_code(tmp_path: P
     found = findings_of(write_project(tmp_path, DJANGO), "BE201")
     assert ("shop/libs/briefcase.py", 9) not in found  # only a command imports it
     assert ("shop/libs/transfer.py", 7) not in found  # only a command imports it, through another helper
+    assert ("shop/tools/fetch.py", 5) not in found  # in a package only a command imports
     assert ("shop/libs/shared.py", 9) in found  # a view imports it too
 
 
