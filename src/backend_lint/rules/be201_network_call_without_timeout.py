@@ -50,7 +50,13 @@ from backend_lint.analysis.http_clients import (
     passes_argument,
 )
 from backend_lint.analysis.module_roles import documentation_example, module_roles
-from backend_lint.analysis.project.conditions import ProjectFact, requests_timeout_patched, sets_timeout, unreferenced
+from backend_lint.analysis.project.conditions import (
+    ProjectFact,
+    cli_module,
+    requests_timeout_patched,
+    sets_timeout,
+    unreferenced,
+)
 from backend_lint.analysis.project.imported import absolute_name
 from backend_lint.analysis.project.roots import first_party
 from backend_lint.analysis.request_targets import (
@@ -147,6 +153,7 @@ class NetworkCallWithoutTimeout(Rule):
             "also flag psycopg2/psycopg connect() calls without connect_timeout",
         ),
     )
+    module_facts = (cli_module,)  # a module only command line code imports (the project model)
 
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:

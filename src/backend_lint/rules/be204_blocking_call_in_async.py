@@ -40,7 +40,7 @@ from backend_lint.analysis.entrypoints import in_cli_context
 from backend_lint.analysis.hand_run_scripts import run_by_hand
 from backend_lint.analysis.http_clients import might_be
 from backend_lint.analysis.module_roles import in_migration, module_roles
-from backend_lint.analysis.project.conditions import unreferenced
+from backend_lint.analysis.project.conditions import cli_module, unreferenced
 from backend_lint.analysis.sole_task import sole_task
 from backend_lint.analysis.startup_hooks import before_serving
 from backend_lint.analysis.values import origin
@@ -73,6 +73,7 @@ class BlockingCallInAsync(Rule):
     fix_node = "Call"
     triggers = ("async",)
     needs = (origin, module_roles, in_migration, in_cli_context, run_by_hand, sole_task, unreferenced)
+    module_facts = (cli_module,)  # a module only command line code imports (the project model)
 
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:

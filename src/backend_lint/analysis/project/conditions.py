@@ -136,7 +136,9 @@ def reads_idempotency_key(qualified: str) -> ProjectFact:
 @project_fact
 def cli_module(module: str) -> ProjectFact:
     """Module ``module`` is command line code: an entry point of the project (console script, ``__main__``, a
-    registered click/typer command) or imported only by such code (BE401, BE404)."""
+    management command, invoke tasks, a click/typer group a launcher registers) or, in any package, imported only
+    by such code, transitively (:attr:`.model.ProjectModel.cli_modules`; BE101, BE105, BE201, BE203, BE204,
+    BE307, BE308, BE401, BE404)."""
     return ProjectFact(CLI_MODULE, (module,))
 
 

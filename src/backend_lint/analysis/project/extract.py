@@ -17,6 +17,7 @@ from backend_lint.analysis.admin_guard_defs import GUARD_WORDS, admin_guard_def
 from backend_lint.analysis.admin_only import admin_hooked_objects
 from backend_lint.analysis.ast_helpers import assigned_values
 from backend_lint.analysis.catch_all import catches_everything
+from backend_lint.analysis.command_reach import declares_commands, starts_service
 from backend_lint.analysis.effects import declares_checkout_link
 from backend_lint.analysis.entrypoints import cli_module
 from backend_lint.analysis.error_answers import raises_own_message
@@ -92,6 +93,9 @@ def summarize(ctx: FileContext) -> ModuleSummary:
     summary.health = serves_health_check(ctx)
     summary.route_paths = list(route_texts(ctx))
     summary.cli = cli_module(ctx)
+    if not {"test", "test_support"} & set(summary.roles):
+        summary.commands = declares_commands(ctx)
+        summary.starts_service = starts_service(ctx)
     summary.patches_requests_timeout = not summary.roles and _patches_requests_timeout(ctx)
     summary.unique_models = unique_models(ctx)
     summary.development_only = says_development_only(ctx)

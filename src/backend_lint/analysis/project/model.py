@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
 from typing import Optional
 
+from backend_lint.analysis.command_reach import LOADED
 from backend_lint.analysis.handler_types import join_path
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.masked_errors import covers
@@ -54,6 +55,14 @@ _HTML_GENERIC = frozenset({
 })
 _WORD = lazy_compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 _LAUNCHERS = frozenset({"manage", "wsgi", "asgi"})
+_AUTOLOADED = frozenset({
+    "models", "admin", "apps", "signals", "receivers", "handlers", "urls", "views", "serializers",
+    "forms", "consumers", "routing", "celery", "checks", "context_processors", "middleware", "schema", "api",
+    "conftest", "hooks", "plugins",
+})
+"""Module names a web framework loads by convention (Django's app modules and autodiscovery, a plugin registry):
+such a module runs in the service whoever imports it. A job module (Celery's ``tasks``) is read by what it defines
+(:func:`.command_reach.starts_service`)."""
 """Modules that start the service as well as commands (Django's ``manage.py runserver``): not CLI roots."""
 
 
@@ -366,34 +375,56 @@ class ProjectModel(SettingsFacts):
 
     @cached_property
     def cli_modules(self) -> frozenset[str]:
-        """Entry points (console scripts, click/typer groups, ``__main__``), and the modules of their own
-        package that only they import (``app/cli/users.py`` beside the group in ``app/cli/main.py``). Nothing
-        beyond the package: a launcher that starts the web server imports the service, and settings name
-        middleware and paginators that run in it."""
+        """Command line code: the programs (console scripts, ``__main__``, a module that parses its command line:
+        :func:`.entrypoints.cli_module`), the commands a CLI framework loads (a management command, a click group
+        ``manage.py`` registers, invoke tasks: :func:`.command_reach.declares_commands`) when nothing but a
+        launcher such as ``manage.py`` imports them (and something does, unless the framework loads the command
+        by name), and, transitively, every module whose importers (tests
+        aside) are all command line code: the helper in another package that only two management commands use.
+
+        Never the service: a module that serves requests or builds an app, settings, a module that starts the web
+        server or a worker or defines a worker's jobs (:func:`.command_reach.starts_service`), a module the
+        service names in a dotted string (settings naming middleware, a beat schedule), a module the framework
+        loads by its conventional name (``models``, ``tasks``, ``admin``, ``signals``...), a package's
+        ``__init__`` (it runs whenever any of its modules is imported), and a module nothing imports. A launcher
+        (``manage.py``, ``wsgi.py``) counts as command line code only for the commands it registers: it also
+        starts the server, so what else it imports is the service."""
+        serving = {
+            name for name, summary in self.modules.items()
+            if summary.serves or summary.settings_kind or summary.starts_service
+        }
         roots = {
             name for name, summary in self.modules.items()
             if summary.cli and name.rpartition(".")[2] not in _LAUNCHERS
         }
         roots |= {name for name in self.files.entry_modules if name in self.modules}
-        serving = {name for name, summary in self.modules.items() if summary.serves or summary.settings_kind}
         roots -= serving
-        packages = {self._package(name) for name in roots} - {""}
-        packages = {package for package in packages if "." in package}  # not a whole top-level package
+        launchers = {name for name in self.modules if name.rpartition(".")[2] in _LAUNCHERS}
+        imports = self._importers(strings=False)
+        named = self._importers(strings=True)
+        below: dict[str, list[str]] = {}  # package -> the modules under it
+        for name in self.modules:
+            parts = name.split(".")
+            for end in range(1, len(parts)):
+                below.setdefault(".".join(parts[:end]), []).append(name)
 
         def admitted(name: str, importers: set[str], inside: set[str]) -> bool:
-            package = self._package(name)
+            summary = self.modules[name]
             users = importers - self._test_files
-            return (
-                name not in serving
-                and any(package == root or package.startswith(root + ".") for root in packages)
-                and bool(users) and users <= inside
-            )
+            if name in serving or named[name] - importers - self._test_files - inside:
+                return False
+            if summary.commands:  # loaded by its framework by name, or registered by a launcher or a command
+                return (bool(users) or summary.commands == LOADED) and users <= inside | launchers
+            if name.rpartition(".")[2] in _AUTOLOADED or ".templatetags." in f".{name}.":
+                return False
+            if summary.is_package:  # it runs when any of its modules is imported: every importer counts
+                if "." not in name:
+                    return False
+                users = set().union(users, *(imports[inner] for inner in below.get(name, ()))) - self._test_files
+                users = {user for user in users if user != name and not user.startswith(name + ".")}
+            return bool(users) and users <= inside
 
-        return self._closure(roots, self._importers(strings=False), admitted)
-
-    def _package(self, name: str) -> str:
-        summary = self.modules.get(name)
-        return name if summary is not None and summary.is_package else name.rpartition(".")[0]
+        return self._closure(roots, imports, admitted)
 
     @cached_property
     def test_modules(self) -> frozenset[str]:

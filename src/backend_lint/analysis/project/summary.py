@@ -196,6 +196,13 @@ class ModuleSummary:
     health-check package (:func:`backend_lint.analysis.health_checks.serves_health_check`)."""
     cli: bool = False
     """The file itself says it is command line code (:func:`backend_lint.analysis.entrypoints.cli_module`)."""
+    commands: str = ""
+    """It is a command of a CLI framework: ``loaded`` by name (a management command, invoke tasks) or
+    ``registered`` by the program that imports it (a click group, a typer app), ``""`` if not
+    (:func:`backend_lint.analysis.command_reach.declares_commands`)."""
+    starts_service: bool = False
+    """It starts the web server or a worker, or defines a job queue's tasks
+    (:func:`backend_lint.analysis.command_reach.starts_service`): what it imports runs in the service."""
     serves: bool = False
     """It defines HTTP handlers or builds an app (routes, routers, middleware): never command line code, even
     when only a command imports it (``app run`` starts the server)."""
@@ -276,6 +283,8 @@ def _well_typed(summary: ModuleSummary) -> bool:
         and isinstance(summary.is_package, bool)
         and isinstance(summary.cli, bool)
         and isinstance(summary.serves, bool)
+        and isinstance(summary.commands, str)
+        and isinstance(summary.starts_service, bool)
         and isinstance(summary.health, bool)
         and isinstance(summary.patches_requests_timeout, bool)
         and isinstance(summary.development_only, bool)

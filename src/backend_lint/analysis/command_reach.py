@@ -1,0 +1,145 @@
+"""What a module says about how it is started: it declares command line commands, or it starts a service.
+
+The project model (:attr:`.project.model.ProjectModel.cli_modules`) decides which modules are command line code:
+the programs themselves and every module that only command line code imports, transitively. It needs two facts
+read from each file:
+
+- :func:`declares_commands`: the module is a command of a CLI framework that loads it by name or by
+  registration, not by an import of the service: a Django management command (a module under
+  ``management/commands/``, or a class deriving in the file from ``BaseCommand``), flask_script's ``Command``,
+  a click/typer command or group, an invoke/Fabric task (:func:`.entrypoints.is_cli_command`), a Flask
+  ``@<app>.cli.command()``. Such a module runs in an operator's terminal or a batch job whichever program loads it
+  (``manage.py``, ``invoke``, a console script);
+- :func:`starts_service`: the module starts the web server or a worker (``uvicorn.run(app)``, ``app.run()`` of a
+  web application, ``waitress.serve``, gunicorn's application class, ``web.run_app``, a loop run forever,
+  Celery's ``worker_main``, a queue consumer's ``start_consuming``) or defines the jobs a worker runs
+  (``@shared_task``, ``@dramatiq.actor``): it is a launcher of the service, not a command, and what it imports
+  runs in request traffic or in the worker.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from backend_lint.analysis.entrypoints import is_cli_command
+from backend_lint.analysis.facts import file_fact
+from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.project.def_facts import CLI_COMMAND_BASES
+from backend_lint.analysis.values import origin
+
+if TYPE_CHECKING:
+    from backend_lint.context import FileContext
+
+_COMMAND_FOLDER = "/management/commands/"
+"""Django loads every module of an app's ``management/commands/`` package by name as a command."""
+
+_SERVER_CALLS = frozenset({
+    "uvicorn.run", "hypercorn.run", "hypercorn.asyncio.serve", "hypercorn.trio.serve", "aiohttp.web.run_app",
+    "waitress.serve", "werkzeug.serving.run_simple", "werkzeug.run_simple", "bjoern.run", "daphne.server.Server",
+    "uvicorn.Server", "gunicorn.app.base.BaseApplication", "gunicorn.app.base.Application",
+    "gunicorn.app.wsgiapp.run", "tornado.httpserver.HTTPServer", "django.core.servers.basehttp.run",
+    "asyncio.start_server", "grpc.server", "grpc.aio.server", "rq.Worker", "rq.worker.Worker",
+})
+"""Calls (and classes, called or derived from) that serve a web application."""
+_APP_CLASSES = ("flask.Flask", "quart.Quart", "sanic.Sanic", "fastapi.FastAPI", "starlette.applications.Starlette",
+                "aiohttp.web.Application", "litestar.Litestar", "connexion.", "flask_socketio.SocketIO",
+                "tornado.web.Application", "falcon.App", "bottle.Bottle")
+"""Web application objects whose ``run()`` serves them."""
+_RUN_METHODS = frozenset({"run", "run_app", "serve", "serve_forever"})
+_WORKER_METHODS = frozenset({"serve_forever", "run_forever", "worker_main", "start_consuming", "run_worker"})
+"""Methods that keep a process serving requests or consuming a queue (a socket server, an event loop run forever,
+Celery's ``worker_main``, pika's ``start_consuming``): a daemon of the service, not an operator's command."""
+_JOB_DECORATORS = frozenset({"shared_task", "periodic_task", "db_task", "db_periodic_task", "actor", "job", "cron",
+                             "task"})
+"""Last parts of the decorators of a job queue's tasks (``@shared_task``, ``@app.task``, ``@dramatiq.actor``)."""
+
+
+LOADED = "loaded"
+"""A command its framework finds by name (Django's ``management/commands/``, ``invoke``'s tasks module)."""
+REGISTERED = "registered"
+"""A command a program registers by importing it (a click group that ``manage.py`` adds, a typer app)."""
+
+
+@file_fact()
+def declares_commands(ctx: FileContext) -> str:
+    """Whether the module is a command line command of a CLI framework (see the module docstring):
+    :data:`LOADED` for a command its framework loads by name (a module of Django's ``management/commands/``, an
+    invoke/Fabric tasks module), :data:`REGISTERED` for one a program must import to run (click, typer, Flask's
+    ``cli``, a command class elsewhere: a base the management commands import, flask_script's ``Command`` that
+    ``manage.py`` adds), ``""`` for neither."""
+    if _COMMAND_FOLDER in f"/{ctx.project_path}" and not ctx.project_path.endswith("__init__.py"):
+        return LOADED
+    found = ""
+    for node in ast.walk(ctx.tree):
+        if isinstance(node, ast.ClassDef) and any(origin(base, ctx) in CLI_COMMAND_BASES for base in node.bases):
+            found = REGISTERED  # outside ``management/commands/``: a base the commands import, or flask_script's
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if any(_flask_cli_command(decorator) for decorator in node.decorator_list):
+                found = REGISTERED
+            elif _decorated_command(node, ctx):
+                if ctx.imports.imports_module("invoke", "fabric"):
+                    return LOADED
+                found = REGISTERED
+    return found
+
+
+def _decorated_command(function: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> bool:
+    """A click/typer/invoke command by its decorators (a function parsing its own arguments is a program's
+    ``main()``, which :func:`.entrypoints.cli_module` reads)."""
+    return bool(function.decorator_list) and is_cli_command(function, ctx) and any(
+        not isinstance(decorator, ast.Name) or decorator.id != "staticmethod" for decorator in function.decorator_list
+    )
+
+
+def _flask_cli_command(decorator: ast.expr) -> bool:
+    """``@app.cli.command("seed")``, ``@blueprint.cli.command()``: a command of the ``flask`` program."""
+    target = decorator.func if isinstance(decorator, ast.Call) else decorator
+    written = dotted_name(target) or ""
+    return written.endswith((".cli.command", ".cli.group"))
+
+
+@file_fact()
+def starts_service(ctx: FileContext) -> bool:
+    """The module starts a web server (or derives a server application from gunicorn's), or defines a job queue's
+    tasks that a worker runs."""
+    for node in ast.walk(ctx.tree):
+        if isinstance(node, ast.Call):
+            if _serves(node, ctx):
+                return True
+        elif isinstance(node, ast.ClassDef):
+            if any((origin(base, ctx) or "") in _SERVER_CALLS for base in node.bases):
+                return True
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
+            _job_decorator(decorator, ctx) for decorator in node.decorator_list
+        ):
+            return True
+    return False
+
+
+def _serves(call: ast.Call, ctx: FileContext) -> bool:
+    resolved = ctx.imports.resolve(call.func) or ""
+    if resolved in _SERVER_CALLS:
+        return True
+    func = call.func
+    if isinstance(func, ast.Attribute) and func.attr in _WORKER_METHODS:
+        return True
+    if not (isinstance(func, ast.Attribute) and func.attr in _RUN_METHODS):
+        return False
+    owner = func.value
+    if isinstance(owner, ast.Call):  # ``create_app().run()``
+        owner = owner.func
+    kind = origin(owner, ctx) or ""
+    if kind.startswith(_APP_CLASSES):
+        return True
+    written = (dotted_name(owner) or "").rpartition(".")[2].lower()
+    return written in ("app", "application", "socketio") or written.endswith(("_app", "create_app"))
+
+
+def _job_decorator(decorator: ast.expr, ctx: FileContext) -> bool:
+    target = decorator.func if isinstance(decorator, ast.Call) else decorator
+    written = dotted_name(target) or ""
+    if written.rpartition(".")[2] not in _JOB_DECORATORS:
+        return False
+    resolved = ctx.imports.resolve(target) or written
+    return not resolved.startswith(("invoke", "fabric", "click", "typer", "prefect", "airflow", "dagster"))
