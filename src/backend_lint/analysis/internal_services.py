@@ -133,8 +133,7 @@ def _single_locals(scope: ast.AST) -> dict[str, ast.expr]:
 
 
 def _http_call(call: ast.Call) -> bool:
-    func = call.func
-    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    name = _callee(call)
     if name.lower().lstrip("_") in _VERBS or name.lower().endswith(("_request", "request")):
         return True
     return any(isinstance(arg, ast.Constant) and arg.value in _METHOD_LITERALS
@@ -158,9 +157,10 @@ def _service_path(value: ast.expr) -> Optional[str]:
     if not rest or rest[0] is None:
         return None  # no literal path right after the base
     text = "".join(_HOLE if piece is None else piece for piece in rest)
-    if not text.startswith("/") or not text.strip("/"):
-        return None  # not a path, or only the root of whatever the base names
-    return _normal(text)
+    path = _normal(text)
+    if not text.startswith("/") or all(segment in ("", _HOLE) for segment in path.split("/")):
+        return None  # not a path, or no literal segment: the root of whatever the base names, or any path
+    return path
 
 
 def _pieces(value: ast.expr) -> Optional[list[Optional[str]]]:
@@ -181,9 +181,19 @@ def _pieces(value: ast.expr) -> Optional[list[Optional[str]]]:
         return _merged([*left, *right])
     if isinstance(value, ast.Constant) and isinstance(value.value, str):
         return [value.value]
+    if isinstance(value, ast.Call) and _callee(value) == "urljoin" and len(value.args) == 2:
+        base, tail = _pieces(value.args[0]), _pieces(value.args[1])  # urljoin(base, "build"): base, then "/build"
+        if base is None or not tail or not isinstance(tail[0], str):
+            return None
+        return _merged([*base, "/" + tail[0].lstrip("/"), *tail[1:]])
     if isinstance(value, (ast.Name, ast.Attribute, ast.Subscript, ast.Call)):
         return [None]
     return None
+
+
+def _callee(call: ast.Call) -> str:
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
 
 
 def _merged(pieces: list[Optional[str]]) -> list[Optional[str]]:
