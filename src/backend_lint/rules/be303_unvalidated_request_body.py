@@ -51,8 +51,9 @@ from backend_lint.analysis.delegated_validation import answers_service_refusal, 
 from backend_lint.analysis.dev_only import development_only
 from backend_lint.analysis.handler_body import handler_body
 from backend_lint.analysis.handlers import FLASK, FRAMEWORK_MODULES, handler_for
+from backend_lint.analysis.internal_services import internal_service_facts
 from backend_lint.analysis.looked_up_fields import fields_only_looked_up
-from backend_lint.analysis.project.conditions import test_support
+from backend_lint.analysis.project.conditions import internal_service, test_support
 from backend_lint.analysis.text_fields import only_text_fields
 from backend_lint.context import FileContext
 from backend_lint.rule import Rule, visits
@@ -63,7 +64,7 @@ class UnvalidatedRequestBody(Rule):
     name = "unvalidated-request-body"
     message = "`{read}` is used without schema validation; parse the body into a schema before using it"
     triggers = FRAMEWORK_MODULES
-    needs = (handler_for, handler_body)
+    needs = (handler_for, handler_body, internal_service)
     module_facts = (test_support,)
 
     @visits(ast.FunctionDef, ast.AsyncFunctionDef)
@@ -98,4 +99,4 @@ class UnvalidatedRequestBody(Rule):
         if first is not None and answers_service_refusal(node, [read.node for read in reads]):
             return  # a service of the project checks what it is handed, and its refusal is answered with 400
         if first is not None:
-            self.report(ctx, first.node, read=first.label)
+            self.report(ctx, first.node, read=first.label, unless=internal_service_facts(ctx, handler))

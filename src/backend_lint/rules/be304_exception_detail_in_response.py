@@ -62,10 +62,12 @@ from backend_lint.analysis.error_answers import (
 from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.input_errors import converts_upload, says_input_error, validates_only
+from backend_lint.analysis.internal_services import internal_service_facts
 from backend_lint.analysis.masked_errors import masking_facts
 from backend_lint.analysis.project.conditions import (
     ProjectFact,
     guards_admins,
+    internal_service,
     raises_message,
     single_account_app,
     test_support,
@@ -148,7 +150,7 @@ class ExceptionDetailInResponse(Rule):
     message = "`{detail}` of a caught exception goes into the response; log it and return a generic message"
     triggers = ("except",)
     needs = (handler_for, bindings_of, resolve_class, class_chain, removes_named_file, is_upload, refusing_helpers,
-             guards_admins, admin_only_helpers)
+             guards_admins, admin_only_helpers, internal_service)
     builtin_leaks: FileState[list[tuple[ast.AST, str, frozenset[str], tuple[ProjectFact, ...]]]] = FileState(list)
     """``(node, detail, builtin types)`` of leaks decided at the end of the module."""
     raised_here: FileState[set[str]] = FileState(set)
@@ -308,7 +310,8 @@ def _refutations(ctx: FileContext, client_error: bool) -> tuple[ProjectFact, ...
     handler = handler_for(ctx, function) if function is not None else None
     clause = ctx.scope.except_handler
     facts = (single_account_app(), *handler_admin_facts(ctx, handler),
-             *admin_guard_facts(ctx, handler, clause)) if handler is not None else ()
+             *admin_guard_facts(ctx, handler, clause), *internal_service_facts(ctx, handler)) \
+        if handler is not None else ()
     attempt = ctx.parent_of(clause) if clause is not None else None
     if client_error and clause is not None and isinstance(attempt, ast.Try) and _catches_exception(clause):
         callee = refusal_callee(attempt, ctx)

@@ -22,7 +22,9 @@ import ast
 from typing import Optional, TypeVar
 
 from backend_lint.analysis.bindings import bindings_of
-from backend_lint.analysis.project.conditions import ProjectFact, generated_upload, test_support
+from backend_lint.analysis.handlers import handler_for
+from backend_lint.analysis.internal_services import internal_service_facts
+from backend_lint.analysis.project.conditions import ProjectFact, generated_upload, internal_service, test_support
 from backend_lint.analysis.project.imported import imported_qualified
 from backend_lint.analysis.secret_names import name_of
 from backend_lint.analysis.values import origin
@@ -213,12 +215,19 @@ _ROW_METHODS = frozenset({"create", "get", "aget", "acreate", "get_or_create", "
 _ROW_SHORTCUTS = frozenset({"get_object_or_404", "aget_object_or_404"})
 
 
+def _internal(ctx: FileContext) -> tuple[ProjectFact, ...]:
+    """The enclosing handler is a route of an internal service of the project, whose only client is the project's
+    own backend choosing the file name (:mod:`backend_lint.analysis.internal_services`)."""
+    function = ctx.scope.function
+    return internal_service_facts(ctx, handler_for(ctx, function)) if function is not None else ()
+
+
 class UnsafeUploadFilename(Rule):
     code = "BE506"
     name = "unsafe-upload-filename"
     message = "`{construct}` builds a path from the client's file name; use `secure_filename()` or a generated name"
     triggers = ("filename", "FILES", "UploadFile", "multipart")
-    needs = (origin, bindings_of, generated_upload)
+    needs = (origin, bindings_of, generated_upload, handler_for, internal_service)
     module_facts = (test_support,)
 
     @visits(ast.Call)
@@ -248,10 +257,10 @@ class UnsafeUploadFilename(Rule):
             return
         for argument in candidates:
             if _client_name(argument, ctx):
-                self.report(ctx, argument, construct=callee, unless=unless)
+                self.report(ctx, argument, construct=callee, unless=(*unless, *_internal(ctx)))
                 return
 
     @visits(ast.BinOp)
     def check_path_division(self, node: ast.BinOp, ctx: FileContext) -> None:
         if isinstance(node.op, ast.Div) and not ctx.is_test_file and _client_name(node.right, ctx):
-            self.report(ctx, node.right, construct="/")
+            self.report(ctx, node.right, construct="/", unless=_internal(ctx))

@@ -69,6 +69,7 @@ ADMIN_GUARD = "admin-guard"
 RAISES_MESSAGE = "raises-message"
 SINGLE_ACCOUNT_APP = "single-account-app"
 MASKED_ERROR = "masked-error"
+INTERNAL_SERVICE = "internal-service"
 LOOPBACK_CONSTANT = "loopback-constant"
 RECENT_TIME = "recent-time"
 QUIET_JOBS = "quiet-jobs"
@@ -86,7 +87,7 @@ KINDS = frozenset({
     UNIQUE_RECORD, CHECKS_UNIQUE, UNREFERENCED, DEVELOPMENT_ONLY, SETS_TIMEOUT, SERVED_BY_WSGI,
     GENERATED_UPLOAD, SEEDED_TABLE, STAFF_APP, COMPARED_DEFAULT, CATCHES_ALL, PLAIN_CLASS, CHECKOUT_LINK,
     CLI_COMMAND_CLASS, ADMIN_ONLY_NAME, ADMIN_PERMISSION, ADMIN_GUARD, RAISES_MESSAGE, METHOD_DOES,
-    SINGLE_ACCOUNT_APP, MASKED_ERROR, DJANGO_USERNAMES, LOOPBACK_CONSTANT, RECENT_TIME, STARTUP_ONLY,
+    SINGLE_ACCOUNT_APP, MASKED_ERROR, INTERNAL_SERVICE, DJANGO_USERNAMES, LOOPBACK_CONSTANT, RECENT_TIME, STARTUP_ONLY,
     LINT_UNSELECTED, XHR_VIEW,
     QUIET_JOBS, URL_ADDRESS, UNIMPORTED_FUNCTION, UNREACHING_JOBS, LINT_ALLOWS_PRINT, UNIMPORTED_OUTSIDE_TESTS,
 })
@@ -509,6 +510,17 @@ def masked_error(family: str, status: str, module: str) -> ProjectFact:
     in it): surfsense's ``_http_exception_handler`` answers every 500 with ``GENERIC_5XX_MESSAGE`` (BE304;
     :mod:`backend_lint.analysis.masked_errors`)."""
     return ProjectFact(MASKED_ERROR, (family, status, module))
+
+
+@project_fact
+def internal_service(module: str, *routes: str) -> ProjectFact:
+    """``module`` is an internal service of the project, not a public API: it builds a web application of its own,
+    the project serves its main API outside ``module``'s package, and another module of the project (not a test,
+    example or command) sends HTTP requests to every one of ``routes`` at a base address it holds or on loopback
+    (librephotos' backend posting to its ``image_similarity`` sidecar at ``settings.IMAGE_SIMILARITY_SERVER +
+    "/build/"``): the route's body, errors and file names are the backend's own (BE303, BE304, BE506;
+    :mod:`backend_lint.analysis.internal_services`)."""
+    return ProjectFact(INTERNAL_SERVICE, (module, *routes))
 
 
 @project_fact

@@ -24,6 +24,7 @@ from backend_lint.analysis.error_answers import raises_own_message
 from backend_lint.analysis.handler_types import DJANGO, DRF, Registration
 from backend_lint.analysis.handlers import handler_model
 from backend_lint.analysis.health_checks import route_texts, serves_health_check
+from backend_lint.analysis.internal_services import builds_own_app, client_paths
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.loopback import loopback_constants
 from backend_lint.analysis.masked_errors import masked_statuses, registrations
@@ -112,6 +113,8 @@ def summarize(ctx: FileContext) -> ModuleSummary:
         summary.startup_hooks = startup_hook_names(ctx)
         summary.loaded_fixtures = loaded_fixtures(ctx.tree, ctx.source)
         summary.url_addresses = address_fields(ctx.tree, ctx.source)
+        summary.own_app = builds_own_app(ctx)
+        summary.client_paths = client_paths(ctx)
     summary.compared_secrets = sorted(
         name for name in (_compared(summary, written) for written in compared_secret_names(ctx.source)) if name
     )

@@ -26,6 +26,7 @@ from typing import Optional
 
 from backend_lint.analysis.command_reach import LOADED
 from backend_lint.analysis.handler_types import join_path
+from backend_lint.analysis.internal_services import internal_route
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.masked_errors import covers
 from backend_lint.analysis.project import conditions
@@ -622,6 +623,7 @@ _ON_ARGUMENTS: dict[str, Callable[[ProjectModel, tuple[str, ...]], bool]] = {
     conditions.CATCHES_ALL: lambda model, args: bool(args) and all(model.catches_all(name) for name in args),
     conditions.SINGLE_ACCOUNT_APP: lambda model, args: any(found.single_account for found in model.modules.values()),
     conditions.MASKED_ERROR: lambda model, args: len(args) == 3 and model.masks_error(*args),
+    conditions.INTERNAL_SERVICE: lambda model, args: internal_route(model.modules, args),
     # a malformed inner fact is not established: absent
     conditions.ABSENT: lambda model, args: not (
         args and args[0] in _ESTABLISHED and model.holds(ProjectFact(args[0], args[1:]))),

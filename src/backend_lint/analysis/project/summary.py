@@ -244,6 +244,13 @@ class ModuleSummary:
     url_addresses: list[str] = field(default_factory=list)
     """Fields its models write into their canonical URL (``get_absolute_url``) and its viewsets' ``lookup_field``s,
     sorted: the objects' public addresses (:func:`backend_lint.analysis.url_addresses.address_fields`)."""
+    own_app: bool = False
+    """It builds a whole web application of its own at module level (``app = Flask(__name__)``, under
+    ``if __name__ == "__main__":`` too; :func:`backend_lint.analysis.internal_services.builds_own_app`)."""
+    client_paths: list[str] = field(default_factory=list)
+    """The URL paths its HTTP calls send requests to at the project's own address of a service (a base value and a
+    literal path, a loopback URL), holes written ``{}``, sorted
+    (:func:`backend_lint.analysis.internal_services.client_paths`)."""
     loaded_fixtures: list[str] = field(default_factory=list)
     """The Django fixtures it loads (``call_command("loaddata", "regulation")``), by name, sorted
     (:func:`backend_lint.analysis.seeded_tables.loaded_fixtures`)."""
@@ -300,7 +307,8 @@ def _well_typed(summary: ModuleSummary) -> bool:
         and isinstance(summary.constants, dict)
         and isinstance(summary.view_aliases, dict)
         and isinstance(summary.seeded_tables, dict) and isinstance(summary.staff_app, bool)
-        and isinstance(summary.single_account, bool)
+        and isinstance(summary.single_account, bool) and isinstance(summary.own_app, bool)
+        and _strings(summary.client_paths)
         and _strings(summary.compared_secrets)
         and _strings(summary.url_addresses)
         and all(isinstance(key, str) and type(value) is int for key, value in summary.seeded_tables.items())
