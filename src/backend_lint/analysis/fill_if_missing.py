@@ -33,8 +33,8 @@ def filled_if_missing(function: ast.AST, line: int) -> bool:
     for node in own_nodes(function):
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
                 and isinstance(node.value, (ast.Call, ast.Await)):
-            name = node.targets[0].id
-            looked_up[name] = min(looked_up.get(name, node.lineno), node.lineno)
+            assigned = node.targets[0].id
+            looked_up[assigned] = min(looked_up.get(assigned, node.lineno), node.lineno)
     for node in own_nodes(function):
         if not isinstance(node, ast.If):
             continue
