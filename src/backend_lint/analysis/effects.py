@@ -341,6 +341,7 @@ class _Collector:
         return any(
             isinstance(statement, ast.Return) and statement.value is not None
             and any(isinstance(name, ast.Name) and name.id == found for name in ast.walk(statement.value))
+            and not _ERROR_STATUS.search(ast.unparse(statement.value))  # a refusal naming what blocks it
             for statement in branch.body
         )
 
@@ -535,6 +536,10 @@ def _sets_fee_rate(call: ast.Call) -> bool:
         named.update(words(keyword.arg or ""))
     rate = "feerate" in named or {"fee", "rate"} <= named
     return rate and not named & _AMOUNT_WORDS
+
+
+_ERROR_STATUS = re.compile(r"\b(?:HTTP_4\d\d|4\d\d|BAD_REQUEST|CONFLICT|FORBIDDEN|NOT_FOUND)\b|\berror\b")
+"""An answer that refuses (a 4xx status, an ``error`` key): not the found resource answered."""
 
 
 def _looks_up(call: ast.Call) -> bool:
