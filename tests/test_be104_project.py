@@ -514,3 +514,75 @@ def test_one_row_inserts_into_a_schema_qualified_table_add_up_for_a_model_named_
     found = findings_of(write_project(tmp_path, REGISTRY), "BE104")
     assert ("maps/views.py", 9) not in found
     assert ("maps/views.py", 14) in found
+
+
+HELPED = {
+    "shop/__init__.py": "",
+    "shop/models.py": "from django.db import models\n\n\nclass Order(models.Model):\n    pass\n",
+    "shop/mixins.py": '''\
+        class PagingMixin:
+            def paged_response(self, queryset, serializer_class):
+                page = self.paginate_queryset(queryset)
+                return self.get_paginated_response(serializer_class(page, many=True).data)
+
+
+        class WordsMixin:
+            def paged_response(self, queryset, serializer_class):
+                return Response(serializer_class(queryset, many=True).data)
+    ''',
+    "shop/views.py": '''\
+        from rest_framework.decorators import action
+        from rest_framework.response import Response
+        from rest_framework.viewsets import GenericViewSet
+
+        from shop.mixins import PagingMixin, WordsMixin
+        from shop.models import Order
+
+
+        class OrderViewSet(GenericViewSet):
+            @action(detail=False, methods=["GET"])
+            def paid(self, request):
+                orders = Order.objects.all()
+                queryset = self.filter_queryset(orders.filter(status="paid")).order_by("id")
+                return self._regional_response(queryset, OrderSerializer)
+
+            @action(detail=False, methods=["GET"])
+            def unpaid(self, request):
+                orders = Order.objects.filter(status="open")
+                return self._plain_response(orders, OrderSerializer)
+
+            def _regional_response(self, queryset, serializer_class):
+                page = self.paginate_queryset(queryset)
+                if page is not None:
+                    return self.get_paginated_response(serializer_class(page, many=True).data)
+                return Response(serializer_class(queryset, many=True).data)
+
+            def _plain_response(self, queryset, serializer_class):
+                return Response(serializer_class(queryset, many=True).data)
+
+
+        class MixedOrderViewSet(PagingMixin, GenericViewSet):
+            @action(detail=False, methods=["GET"])
+            def paid(self, request):
+                orders = Order.objects.filter(status="paid")
+                return self.paged_response(orders, OrderSerializer)
+
+
+        class WordOrderViewSet(WordsMixin, GenericViewSet):
+            @action(detail=False, methods=["GET"])
+            def paid(self, request):
+                orders = Order.objects.filter(status="paid")
+                return self.paged_response(orders, OrderSerializer)
+    ''',
+}
+
+
+def test_rows_handed_to_a_method_of_the_view_that_paginates_them(tmp_path: Path) -> None:
+    # kpi's ProjectViewSet.users: the rows reach self._get_regional_response through a local computed from
+    # them, and that method calls self.paginate_queryset; a mixin's method of another module does the same.
+    # A method that only serializes the rows (its own or a mixin's) bounds nothing.
+    found = findings_of(write_project(tmp_path, HELPED), "BE104")
+    assert ("shop/views.py", 12) not in found
+    assert ("shop/views.py", 18) in found
+    assert ("shop/views.py", 34) not in found
+    assert ("shop/views.py", 41) in found

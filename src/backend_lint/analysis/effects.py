@@ -310,7 +310,8 @@ class _Collector:
         first = min((effect.line for effect in self.found.effects if effect.kind == CREATES), default=None)
         self.found.finds_first = first is not None and (any(
             isinstance(ret.value, ast.Name) and ret.value.id in self.lookups and ret.lineno < first for ret in returns
-        ) or any(self._updates_and_returns(branch, returns) for branch in branches if branch.lineno < first))
+        ) or any(self._updates_and_returns(branch, returns) or self._answers_found(branch)
+                 for branch in branches if branch.lineno < first))
         harm = min((effect.line for effect in self.found.effects if effect.kind in HARMFUL), default=None)
         self.found.refuses_first = any(
             (harm is None or refusal.lineno < harm) and self._finds_existing(refusal.test) for refusal in refusals
@@ -324,6 +325,25 @@ class _Collector:
         end = branch.end_lineno or branch.lineno
         return any(effect.kind == UPDATES and branch.lineno <= effect.line <= end for effect in self.found.effects) \
             and any(branch.lineno <= ret.lineno <= end for ret in returns)
+
+    def _answers_found(self, branch: ast.If) -> bool:
+        """``if existing: return {"snapshot_id": existing.id, "public_url": ...}`` before the create: the branch
+        runs when the lookup found the thing, and answers it (itself or a view of its fields), so a repeat of
+        the request returns the first one's record instead of creating (surfsense's snapshot deduplicated by
+        content hash)."""
+        test = branch.test
+        if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.IsNot) \
+                and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None:
+            test = test.left
+        if not (isinstance(test, ast.Name) and test.id in self.lookups):
+            return False
+        found = test.id
+        return any(
+            isinstance(statement, ast.Return) and statement.value is not None
+            and any(isinstance(name, ast.Name) and name.id == found for name in ast.walk(statement.value))
+            and not _ERROR_STATUS.search(ast.unparse(statement.value))  # a refusal naming what blocks it
+            for statement in branch.body
+        )
 
     def _finds_existing(self, test: ast.expr) -> bool:
         """``user.exist()``, ``Order.objects.filter(ref=ref).exists()``, ``existing`` or ``existing is not None``
@@ -516,6 +536,10 @@ def _sets_fee_rate(call: ast.Call) -> bool:
         named.update(words(keyword.arg or ""))
     rate = "feerate" in named or {"fee", "rate"} <= named
     return rate and not named & _AMOUNT_WORDS
+
+
+_ERROR_STATUS = re.compile(r"\b(?:HTTP_4\d\d|4\d\d|BAD_REQUEST|CONFLICT|FORBIDDEN|NOT_FOUND)\b|\berror\b")
+"""An answer that refuses (a 4xx status, an ``error`` key): not the found resource answered."""
 
 
 def _looks_up(call: ast.Call) -> bool:

@@ -156,3 +156,56 @@ def _one_object(expr: ast.expr) -> bool:
     while isinstance(expr, ast.Attribute):
         expr = expr.value
     return isinstance(expr, ast.Name) and expr.id[:1].islower()
+
+
+_REQUEST_PARAMETERS = frozenset({"GET", "query_params", "args", "data"})
+"""The request's mappings a list view reads its filter parameters from (Django, DRF, Flask)."""
+
+
+def lists_only_one_parents(view: ast.ClassDef, get_queryset: ast.AST) -> bool:
+    """A DRF list view that answers an empty queryset (``Model.objects.none()``) unless the request names a
+    parameter its filter backend filters on (codabench's participants: ``if 'competition' in
+    self.request.GET`` ... ``else: return CompetitionParticipant.objects.none()`` with ``competition`` in
+    ``filterset_fields``): the list refuses to list the table whole, it only ever lists the children of the one
+    parent object the request names. Read from the parameter tested (``'k' in request.GET``,
+    ``request.query_params.get('k')``) and the view's ``filterset_fields`` (or ``filter_fields``)."""
+    fields = _filter_fields(view)
+    if not fields:
+        return False
+    answers_none = any(
+        isinstance(node, ast.Return) and isinstance(node.value, ast.Call) and callee_name(node.value) == "none"
+        for node in ast.walk(get_queryset)
+    )
+    return answers_none and bool(_parameters_tested(get_queryset) & fields)
+
+
+def _filter_fields(view: ast.ClassDef) -> set[str]:
+    for statement in view.body:
+        if isinstance(statement, ast.Assign) and any(
+            isinstance(target, ast.Name) and target.id in ("filterset_fields", "filter_fields")
+            for target in statement.targets
+        ) and isinstance(statement.value, (ast.Tuple, ast.List, ast.Set, ast.Dict)):
+            elements = statement.value.keys if isinstance(statement.value, ast.Dict) else statement.value.elts
+            return {element.value for element in elements
+                    if isinstance(element, ast.Constant) and isinstance(element.value, str)}
+    return set()
+
+
+def _request_mapping(expr: ast.AST) -> bool:
+    """``self.request.GET``, ``request.query_params``: a mapping of the request's parameters."""
+    return isinstance(expr, ast.Attribute) and expr.attr in _REQUEST_PARAMETERS and "request" in ast.unparse(expr)
+
+
+def _parameters_tested(function: ast.AST) -> set[str]:
+    """The request parameters ``function`` tests: ``'k' in self.request.GET``, ``self.request.GET.get('k')``."""
+    found: set[str] = set()
+    for node in ast.walk(function):
+        if isinstance(node, ast.Compare) and isinstance(node.left, ast.Constant) and isinstance(node.left.value, str) \
+                and any(isinstance(op, (ast.In, ast.NotIn)) for op in node.ops) \
+                and any(_request_mapping(right) for right in node.comparators):
+            found.add(node.left.value)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" \
+                and _request_mapping(node.func.value) and node.args and isinstance(node.args[0], ast.Constant) \
+                and isinstance(node.args[0].value, str):
+            found.add(node.args[0].value)
+    return found

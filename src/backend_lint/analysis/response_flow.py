@@ -32,9 +32,11 @@ class ResponseFlow:
     ``db.paginate(stmt)``, a table built from it configured by django-tables2's
     ``RequestConfig(request).configure(table)``) or given ``.limit()``. ``methods`` holds every method name
     called, so a DB-API handler that only ever calls ``fetchone`` is known to read one row. ``handed`` holds the
-    calls of a function by name (``get_page_items(request, endpoints.qs, 25)``, ``utils.paginate_rows(rows)``)
-    with the locals their arguments are read from (``endpoints``: the root of each argument's chain, not what it
-    was computed from): whether such a helper of the project bounds the rows is the project model's to say (BE104).
+    calls of a function by name (``get_page_items(request, endpoints.qs, 25)``, ``utils.paginate_rows(rows)``,
+    ``self._get_regional_response(queryset)``: a method of the view's own class or of a mixin) with the locals
+    their arguments are read from (``endpoints``: the root of each argument's chain, not what it was computed
+    from, which :meth:`derived_from` follows): whether such a helper of the project bounds the rows is the
+    project model's to say (BE104).
     """
 
     returned: set[str] = field(default_factory=set)
@@ -47,6 +49,15 @@ class ResponseFlow:
     ``table = JournalEntryTable(entries, user=request.user)`` gives ``table -> (JournalEntryTable, {"entries"})``
     (the root of each argument's chain), so a method later called on it (``table.configure(request)``, in
     ``handed``) can be asked about (BE104)."""
+    sources: dict[str, set[str]] = field(default_factory=dict)
+    """For each local assigned (or looped over), the names its value was read from, one step: ``queryset =
+    self.filter_queryset(users.exclude(...))`` gives ``queryset -> {"self", "users"}``."""
+
+    def derived_from(self, names: set[str]) -> set[str]:
+        """``names`` and every name they were computed from, transitively."""
+        found = set(names)
+        _close(found, self.sources)
+        return found
 
 
 @node_fact()
@@ -82,6 +93,7 @@ def _flow(function: ast.AST) -> ResponseFlow:
             root = chain_root(node.value)
             if root is not None:
                 flow.bounded.add(root)
+    flow.sources = edges
     _close(flow.returned, edges)
     _close(flow.bounded, edges)  # ``page = paginator.page(n)`` over ``Paginator(orders)`` bounds ``orders``
     return flow
@@ -135,8 +147,7 @@ def _call_facts(call: ast.Call, flow: ResponseFlow, edges: dict[str, set[str]]) 
     if callee in _PAGINATORS or table_paginated(call):
         for arg in call.args:
             flow.bounded.update(_names_read(arg))
-    elif isinstance(func, ast.Name) or (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
-                                        and func.value.id not in ("self", "cls")):
+    elif isinstance(func, ast.Name) or (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)):
         names = {root for arg in call.args if (root := chain_root(arg)) is not None}
         if names:
             flow.handed.append((func, names))

@@ -61,7 +61,7 @@ from backend_lint.analysis.orm import (
     query_of,
     written,
 )
-from backend_lint.analysis.parent_ties import children_of_one_object, narrowed_after
+from backend_lint.analysis.parent_ties import children_of_one_object, lists_only_one_parents, narrowed_after
 from backend_lint.analysis.project.conditions import (
     ProjectFact,
     does,
@@ -217,6 +217,10 @@ class UnboundedQuery(Rule):
             filters_to_one_parent(ctx, item) for item in overrides
         ):
             return  # ``def get_queryset(self): return Webhook.objects.filter(organization=...)``
+        if not self.option("report-children-of-one-object") and any(
+            item.name == "get_queryset" and lists_only_one_parents(node, item) for item in overrides
+        ):
+            return  # ``.none()`` unless the request names the parent its filter backend narrows to
         # A DRF view that says nothing about pagination gets the project's default paginator, if it sets one.
         unless = (drf_pagination(),) if drf else ()
         source = attributes.get("queryset")
@@ -283,7 +287,8 @@ class UnboundedQuery(Rule):
         recent = (recent_time(window),) if isinstance(window, str) else ()
         self.report(ctx, node, query=written(node), handler=label,
                     unless=(*lookup_table(queried_model(query), ctx), *_staff_app(ctx), *recent,
-                            *_paging_helpers(node, ctx, function), *admin_guard_facts(ctx, handler, node)))
+                            *_paging_helpers(node, ctx, function, handler.class_),
+                            *admin_guard_facts(ctx, handler, node)))
 
 
 def _lists_everything(ctx: FileContext, *names: str) -> bool:
@@ -439,12 +444,16 @@ def _reaches_response(node: ast.Call, query: Query, ctx: FileContext, function: 
     return False
 
 
-def _paging_helpers(node: ast.Call, ctx: FileContext, function: ast.AST) -> tuple[ProjectFact, ...]:
+def _paging_helpers(node: ast.Call, ctx: FileContext, function: ast.AST,
+                    cls: Optional[ast.ClassDef] = None) -> tuple[ProjectFact, ...]:
     """The facts that would make a project function the rows are handed to a paginator of them: DefectDojo's
     ``paged = get_page_items(request, endpoints.qs, 25)`` after ``endpoints = Endpoint.objects.filter(...)``
     (or the query written in the call's arguments), where ``get_page_items`` hands its ``items`` to Django's
     ``Paginator`` (:func:`~backend_lint.analysis.project.conditions.does` ``paginates``): the template lists
-    the page, not the query."""
+    the page, not the query. The rows may reach the helper through locals computed from them (``queryset =
+    self.filter_queryset(users.exclude(...))``), and the helper may be a method of the view's own class or of
+    one of its bases, a mixin (kpi's ``return self._get_regional_response(queryset, ...)``, which calls
+    ``self.paginate_queryset(queryset)``): pagination one call away is pagination."""
     helpers: list[ast.expr] = []
     names: set[str] = set()
     parent = ctx.parent_of(node)
@@ -453,22 +462,30 @@ def _paging_helpers(node: ast.Call, ctx: FileContext, function: ast.AST) -> tupl
     statement = parent
     while statement is not None and not isinstance(statement, ast.stmt):
         statement = ctx.parent_of(statement)
+    flow = response_flow(ctx, function)
     if isinstance(statement, (ast.Assign, ast.AnnAssign)):
         targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
         names = {target.id for target in targets if isinstance(target, ast.Name)}
-        helpers += [func for func, sources in response_flow(ctx, function).handed if names & sources]
+        helpers += [func for func, sources in flow.handed if names & flow.derived_from(sources)]
     facts: list[ProjectFact] = []
-    flow = response_flow(ctx, function)
     for func, _sources in flow.handed if names else ():
         # ``table = JournalEntryTable(entries)`` then ``table.configure(request)``: the table's own method
         # (peering-manager's ``BaseTable.configure``) may have django-tables2 paginate the rows it holds
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in flow.built:
-            made, sources = flow.built[func.value.id]
+            made, made_from = flow.built[func.value.id]
             qualified = _qualified(made, ctx)
-            fact = method_does(qualified, func.attr, "paginates") if qualified and names & sources else None
+            fact = method_does(qualified, func.attr, "paginates") if qualified and names & made_from else None
             if fact is not None and fact not in facts:
                 facts.append(fact)
     for func in helpers:
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in ("self", "cls"):
+            # ``self._get_regional_response(queryset)``: the method instances of the view's class run, its own
+            # or a base's (a pagination mixin of another module)
+            if cls is not None and ctx.module:
+                fact = method_does(f"{ctx.module}.{cls.name}", func.attr, "paginates")
+                if fact not in facts:
+                    facts.append(fact)
+            continue
         qualified = _qualified(func, ctx)
         if qualified is not None and not any(fact.args == (qualified, "paginates") for fact in facts):
             facts.append(does(qualified, "paginates"))

@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from backend_lint.analysis.admin_only import admin_only, admin_router, admin_routers
 from backend_lint.analysis.costly_effects import costly, created_records, outside_effects, record_words
+from backend_lint.analysis.done_guards import applies_once
 from backend_lint.analysis.effects import (
     CREATES,
     ENQUEUES,
@@ -90,6 +91,7 @@ from backend_lint.analysis.queued_jobs import (
     queued_job,
 )
 from backend_lint.analysis.retry_outcomes import consumes_path_resource, posts_to_conversation
+from backend_lint.analysis.state_notices import notice_of_a_set
 from backend_lint.analysis.unique_models import conflict_skipping_lines, names_match, unique_models
 from backend_lint.context import FileContext
 from backend_lint.finding import Applicability, Finding
@@ -331,6 +333,10 @@ class PostWithoutIdempotencyKey(Rule):
         if all(effect.kind in (CREATES, ENQUEUES) for effect in harm) and posts_to_conversation(handler) \
                 and not self.option("report-plain-creates"):
             return  # a chat message or comment: a duplicate is visible and deletable, the queued work follows it
+        if all(effect.kind in (CREATES, SENDS) for effect in harm) and applies_once(handler.function):
+            return  # ``exclude(organizations=pk)`` before ``org.users.add(*users)``: a retry selects no one
+        if notice_of_a_set(handler, harm):
+            return  # ``update_password(...)`` then a "password changed" mail: a retry sets it again, one more notice
         if all(effect.kind != PAYS for effect in harm) and consumes_path_resource(handler):
             return  # deletes the resource its path names once done: a retry finds nothing (404)
         unless: tuple[ProjectFact, ...] = ()

@@ -32,7 +32,15 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.analysis.bindings import bindings_of
-from backend_lint.analysis.effects import CREATES, ENQUEUES, SIDE_RECORDS, handler_effects, words
+from backend_lint.analysis.effects import (
+    CREATES,
+    ENQUEUES,
+    SIDE_RECORDS,
+    handler_effects,
+    same_module_helpers,
+    words,
+)
+from backend_lint.analysis.fill_if_missing import filled_if_missing
 from backend_lint.analysis.handler_body import handler_body
 from backend_lint.analysis.handler_types import Route
 from backend_lint.analysis.handlers import (
@@ -120,7 +128,8 @@ class CreateWithout201(Rule):
     fix_kind = Applicability.UNSAFE
     fix_node = "FunctionDef"
     triggers = FRAMEWORK_MODULES
-    needs = (handler_for, handler_body, handler_effects, returned_values, bindings_of, does, included_app_objects)
+    needs = (same_module_helpers, handler_for, handler_body, handler_effects, returned_values, bindings_of, does,
+             included_app_objects)
     module_facts = (test_support,)
     options = (
         Option(
@@ -152,6 +161,10 @@ class CreateWithout201(Rule):
             return
         effects = handler_effects(ctx, node)
         created = [effect for effect in effects.creates if not words(effect.what) & SIDE_RECORDS]
+        bodies = [node, *same_module_helpers(ctx, node)]
+        filled = [effect for effect in created if any(filled_if_missing(body, effect.line) for body in bodies)]
+        if filled and len(filled) == len(created):
+            return  # ``if not organization: organization = create_organization(...)``: a get-or-create by hand
         if effects.finds_first or any(effect.kind == ENQUEUES for effect in effects.effects):
             return
         if inserts_queued_work(node):

@@ -19,9 +19,10 @@ Two sources, both already used in the file by the rules:
 - ``configures-logging``: it configures the root logger (``logging.basicConfig``, ``logging.config.dictConfig``
   or ``fileConfig``): a module that calls it at import owns the root logger (BE404).
 - ``paginates``: it hands one of its own parameters to Django's ``Paginator`` (``Paginator(items, size)``,
-  DefectDojo's ``get_page_items(request, items, 25)``) or to django-tables2's ``RequestConfig(...).configure``
-  (a table's own ``configure(self, request)`` method, peering-manager): a handler that gives it its rows
-  sends back a page (BE104);
+  DefectDojo's ``get_page_items(request, items, 25)``), to a DRF view's ``paginate_queryset`` (kpi's
+  ``self._get_regional_response(queryset, ...)``, a mixin's ``paginate(queryset)``), to a ``paginate``
+  function, or to django-tables2's ``RequestConfig(...).configure`` (a table's own ``configure(self, request)``
+  method, peering-manager): a handler that gives it its rows sends back a page (BE104);
 - harmful effects (:func:`backend_lint.analysis.effects.own_effects`): creates, enqueues, sends (messages and
   outbound POSTs), pays. A create is not recorded when it is a log or audit entry (:data:`SIDE_RECORDS`), or
   when the function looks the thing up and returns it first (a get-or-create by hand): neither is a new
@@ -74,7 +75,10 @@ PAGINATES = "paginates"
 CONFIGURES_LOGGING = "configures-logging"
 _LOGGING_CONFIG_WORDS = ("basicConfig", "dictConfig", "fileConfig")
 _ROOT_CONFIGURERS = frozenset({"logging.basicConfig", "logging.config.dictConfig", "logging.config.fileConfig"})
-_PAGE_WORDS = ("Paginator", "RequestConfig")
+_PAGE_WORDS = ("Paginator", "RequestConfig", "paginate_queryset", "paginate", "paginate_query")
+_PAGING_CALLS = frozenset({"Paginator", "paginate_queryset", "paginate", "paginate_query"})
+"""Calls that send back one page of the rows given first: Django's ``Paginator``, DRF's
+``self.paginate_queryset(queryset)``, a ``paginate(queryset)`` helper or Flask-SQLAlchemy's ``paginate``."""
 _TIMEOUT_WORDS = ("timeout",)
 _RETURNS_TEXT = re.compile(r"""\breturn\s*\(?\s*[rRuU]?["']""")
 _RETURNS_TUPLE = re.compile(r"\breturn\b[^\n#]*(?:,|\([ \t]*(?:\n|$))")
@@ -265,7 +269,8 @@ class EffectReader:
 
 def _paginates_parameter(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """The function hands one of its own parameters to ``Paginator`` (``paginator = Paginator(items, size)``), or
-    has django-tables2 paginate it (``RequestConfig(request, paginate).configure(self)``, peering-manager's
+    to DRF's ``self.paginate_queryset(queryset)`` or a ``paginate(queryset)`` (kpi's ``_get_regional_response``),
+    or has django-tables2 paginate it (``RequestConfig(request, paginate).configure(self)``, peering-manager's
     ``BaseTable.configure(request)``): what its caller gives it is sent back a page at a time."""
     arguments = node.args
     parameters = {argument.arg for argument in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)}
@@ -274,7 +279,7 @@ def _paginates_parameter(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
                 and current.args[0].id in parameters:
             func = current.func
             name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-            if name == "Paginator" or table_paginated(current):
+            if name in _PAGING_CALLS or table_paginated(current):
                 return True
     return False
 
