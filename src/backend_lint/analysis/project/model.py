@@ -12,7 +12,8 @@ summaries. Each answer is computed on first use and kept. What it cannot establi
 - Entry points: console scripts, and modules the file itself marks as a program (``__main__``, ``cli`` packages,
   argparse programs); a module is command line code when it is one, or when every module of the project that
   imports it (or names it in a string, as lazy command tables do) is command line code or a test. A module that
-  serves HTTP never is, even when only a command imports it (``app run`` starts the server).
+  serves HTTP never is, even when only a command imports it (``app run`` starts the server). Read in
+  :mod:`.module_reach`.
 - Test support: the settings the test configuration names, and modules every importer of which is a test.
 - URL confs: ``ROOT_URLCONF`` (else every URL conf no other includes) joined through ``include()`` gives each
   Django view its full paths.
@@ -24,7 +25,6 @@ from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
 from typing import Optional
 
-from backend_lint.analysis.command_reach import LOADED
 from backend_lint.analysis.handler_types import join_path
 from backend_lint.analysis.internal_services import internal_route
 from backend_lint.analysis.lazy_regex import lazy_compile
@@ -34,8 +34,9 @@ from backend_lint.analysis.project.conditions import ProjectFact
 from backend_lint.analysis.project.def_facts import MAX_DEPTH
 from backend_lint.analysis.project.extract import UNKNOWN
 from backend_lint.analysis.project.lint_config import matches_lint_glob
+from backend_lint.analysis.project.module_reach import ModuleReach
 from backend_lint.analysis.project.project_files import ProjectFiles
-from backend_lint.analysis.project.settings_facts import FAMILIES, SettingsFacts
+from backend_lint.analysis.project.settings_facts import FAMILIES
 from backend_lint.analysis.project.summary import DefSummary, ModuleSummary
 from backend_lint.analysis.seeded_tables import FIXTURE_MAX, FIXTURE_MIN, label_matches
 from backend_lint.analysis.seeded_tables import fixture_rows as read_fixture_rows
@@ -55,16 +56,6 @@ _HTML_GENERIC = frozenset({
     "BaseUpdateView", "SingleObjectTemplateResponseMixin", "MultipleObjectTemplateResponseMixin",
 })
 _WORD = lazy_compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
-_LAUNCHERS = frozenset({"manage", "wsgi", "asgi"})
-_AUTOLOADED = frozenset({
-    "models", "admin", "apps", "signals", "receivers", "handlers", "urls", "views", "serializers",
-    "forms", "consumers", "routing", "celery", "checks", "context_processors", "middleware", "schema", "api",
-    "conftest", "hooks", "plugins",
-})
-"""Module names a web framework loads by convention (Django's app modules and autodiscovery, a plugin registry):
-such a module runs in the service whoever imports it. A job module (Celery's ``tasks``) is read by what it defines
-(:func:`.command_reach.starts_service`)."""
-"""Modules that start the service as well as commands (Django's ``manage.py runserver``): not CLI roots."""
 
 
 _DUPLICATED = frozenset({"creates", "enqueues", "sends", "pays", "sends-mail", "sends-sms"})
@@ -91,7 +82,7 @@ def path_words(text: str) -> list[str]:
     return [piece.lower() for piece in _WORD.findall(text)]
 
 
-class ProjectModel(SettingsFacts):
+class ProjectModel(ModuleReach):
     """Every module of one project, by dotted name, and the facts they establish together (what its functions and
     classes are and do: :class:`.def_facts.DefFacts`; what its settings and app-wide registrations establish:
     :class:`.settings_facts.SettingsFacts`)."""
@@ -355,117 +346,6 @@ class ProjectModel(SettingsFacts):
                 if self.reads_key(target):
                     found.add(FAMILIES.get(framework, framework))
         return frozenset(found)
-
-    # -- command line code and test support ---------------------------------------------------------------------
-
-    def _importers(self, strings: bool) -> dict[str, set[str]]:
-        """Module -> the modules of the project that import it (or a name in it), and with ``strings`` those
-        that name it in a dotted string (settings naming middleware, ``include("app.urls")``)."""
-        importers: dict[str, set[str]] = {name: set() for name in self.modules}
-        for summary in self.modules.values():
-            targets = {*summary.imported, *summary.dotted_strings} if strings else set(summary.imported)
-            for target in targets:
-                split = self.split(target) if target not in self.modules else (self.modules[target], "")
-                if split is not None and split[0].module != summary.module:
-                    importers[split[0].module].add(summary.module)
-        return importers
-
-    @cached_property
-    def _test_files(self) -> frozenset[str]:
-        return frozenset(name for name, summary in self.modules.items() if "test" in summary.roles)
-
-    @cached_property
-    def cli_modules(self) -> frozenset[str]:
-        """Command line code: the programs (console scripts, ``__main__``, a module that parses its command line:
-        :func:`.entrypoints.cli_module`), the commands a CLI framework loads (a management command, a click group
-        ``manage.py`` registers, invoke tasks: :func:`.command_reach.declares_commands`) when nothing but a
-        launcher such as ``manage.py`` imports them (and something does, unless the framework loads the command
-        by name), and, transitively, every module whose importers (tests
-        aside) are all command line code: the helper in another package that only two management commands use.
-
-        Never the service: a module that serves requests or builds an app, settings, a module that starts the web
-        server or a worker or defines a worker's jobs (:func:`.command_reach.starts_service`), a module the
-        service names in a dotted string (settings naming middleware, a beat schedule), a module the framework
-        loads by its conventional name (``models``, ``tasks``, ``admin``, ``signals``...), a package's
-        ``__init__`` (it runs whenever any of its modules is imported), and a module nothing imports. A launcher
-        (``manage.py``, ``wsgi.py``) counts as command line code only for the commands it registers: it also
-        starts the server, so what else it imports is the service."""
-        serving = {
-            name for name, summary in self.modules.items()
-            if summary.serves or summary.settings_kind or summary.starts_service
-        }
-        roots = {
-            name for name, summary in self.modules.items()
-            if summary.cli and name.rpartition(".")[2] not in _LAUNCHERS
-        }
-        roots |= {name for name in self.files.entry_modules if name in self.modules}
-        roots -= serving
-        launchers = {name for name in self.modules if name.rpartition(".")[2] in _LAUNCHERS}
-        imports = self._importers(strings=False)
-        named = self._importers(strings=True)
-        below: dict[str, list[str]] = {}  # package -> the modules under it
-        for name in self.modules:
-            parts = name.split(".")
-            for end in range(1, len(parts)):
-                below.setdefault(".".join(parts[:end]), []).append(name)
-
-        def admitted(name: str, importers: set[str], inside: set[str]) -> bool:
-            summary = self.modules[name]
-            users = importers - self._test_files
-            if name in serving or named[name] - importers - self._test_files - inside:
-                return False
-            if summary.commands:  # loaded by its framework by name, or registered by a launcher or a command
-                return (bool(users) or summary.commands == LOADED) and users <= inside | launchers
-            if name.rpartition(".")[2] in _AUTOLOADED or ".templatetags." in f".{name}.":
-                return False
-            if summary.is_package:  # it runs when any of its modules is imported: every importer counts
-                if "." not in name:
-                    return False
-                users = set().union(users, *(imports[inner] for inner in below.get(name, ()))) - self._test_files
-                users = {user for user in users if user != name and not user.startswith(name + ".")}
-            return bool(users) and users <= inside
-
-        return self._closure(roots, imports, admitted)
-
-    @cached_property
-    def test_modules(self) -> frozenset[str]:
-        """Test support the project shows: the settings modules the test configuration names, the modules under a
-        package that declares itself a test framework or harness (:func:`.module_roles.declares_test_harness`),
-        and modules that only test support imports (tests may import them too). A module only tests import is not
-        support: it is usually the code under test (a plugin, a management command) that the application loads by
-        name."""
-        roots = {
-            name for name, summary in self.modules.items()
-            if "test_support" in summary.roles and name not in self._test_files
-        }
-        roots |= {name for name in self.files.test_settings if name in self.modules}
-        # every module under a package that declares itself a test framework or harness (``monke/__init__.py``)
-        harnesses = tuple(
-            f"{name}." for name, summary in self.modules.items() if "test_harness" in summary.roles and name
-        )
-        if harnesses:
-            roots |= {name for name in self.modules if name.startswith(harnesses)}
-
-        def admitted(name: str, importers: set[str], inside: set[str]) -> bool:
-            return bool(importers & inside) and importers <= inside | self._test_files
-
-        return self._closure(roots, self._importers(strings=True), admitted)
-
-    @staticmethod
-    def _closure(
-        roots: set[str], importers: dict[str, set[str]], admitted: Callable[[str, set[str], set[str]], bool]
-    ) -> frozenset[str]:
-        """``roots`` and, until nothing changes, every module that ``admitted(name, its importers, the set so
-        far)`` lets in."""
-        inside = set(roots)
-        changed = True
-        while changed:
-            changed = False
-            for name, found in importers.items():
-                if name not in inside and admitted(name, found, inside):
-                    inside.add(name)
-                    changed = True
-        return frozenset(inside)
 
     # -- views and URL confs ----------------------------------------------------------------------------------
 

@@ -1,0 +1,136 @@
+"""Which modules of a project are command line code and which are test support: the part of the project model
+that reads who imports whom (:class:`.model.ProjectModel` inherits it). A command's helpers in another package
+are command line code when only commands import them; a module the service imports, names or loads never is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cached_property
+
+from backend_lint.analysis.command_reach import LOADED
+from backend_lint.analysis.project.settings_facts import SettingsFacts
+
+_LAUNCHERS = frozenset({"manage", "wsgi", "asgi"})
+"""Modules that start the service as well as commands (Django's ``manage.py runserver``): not CLI roots."""
+_AUTOLOADED = frozenset({
+    "models", "admin", "apps", "signals", "receivers", "handlers", "urls", "views", "serializers",
+    "forms", "consumers", "routing", "celery", "checks", "context_processors", "middleware", "schema", "api",
+    "conftest", "hooks", "plugins",
+})
+"""Module names a web framework loads by convention (Django's app modules and autodiscovery, a plugin registry):
+such a module runs in the service whoever imports it. A job module (Celery's ``tasks``) is read by what it defines
+(:func:`.command_reach.starts_service`)."""
+
+
+class ModuleReach(SettingsFacts):
+    """Command line code and test support of one project, read from its imports."""
+
+    def _importers(self, strings: bool) -> dict[str, set[str]]:
+        """Module -> the modules of the project that import it (or a name in it), and with ``strings`` those
+        that name it in a dotted string (settings naming middleware, ``include("app.urls")``)."""
+        importers: dict[str, set[str]] = {name: set() for name in self.modules}
+        for summary in self.modules.values():
+            targets = {*summary.imported, *summary.dotted_strings} if strings else set(summary.imported)
+            for target in targets:
+                split = self.split(target) if target not in self.modules else (self.modules[target], "")
+                if split is not None and split[0].module != summary.module:
+                    importers[split[0].module].add(summary.module)
+        return importers
+
+    @cached_property
+    def _test_files(self) -> frozenset[str]:
+        return frozenset(name for name, summary in self.modules.items() if "test" in summary.roles)
+
+    @cached_property
+    def cli_modules(self) -> frozenset[str]:
+        """Command line code: the programs (console scripts, ``__main__``, a module that parses its command line:
+        :func:`.entrypoints.cli_module`), the commands a CLI framework loads (a management command, a click group
+        ``manage.py`` registers, invoke tasks: :func:`.command_reach.declares_commands`) when nothing but a
+        launcher such as ``manage.py`` imports them (and something does, unless the framework loads the command
+        by name), and, transitively, every module whose importers (tests
+        aside) are all command line code: the helper in another package that only two management commands use.
+
+        Never the service: a module that serves requests or builds an app, settings, a module that starts the web
+        server or a worker or defines a worker's jobs (:func:`.command_reach.starts_service`), a module the
+        service names in a dotted string (settings naming middleware, a beat schedule), a module the framework
+        loads by its conventional name (``models``, ``tasks``, ``admin``, ``signals``...), a package's
+        ``__init__`` (it runs whenever any of its modules is imported), and a module nothing imports. A launcher
+        (``manage.py``, ``wsgi.py``) counts as command line code only for the commands it registers: it also
+        starts the server, so what else it imports is the service."""
+        serving = {
+            name for name, summary in self.modules.items()
+            if summary.serves or summary.settings_kind or summary.starts_service
+        }
+        roots = {
+            name for name, summary in self.modules.items()
+            if summary.cli and name.rpartition(".")[2] not in _LAUNCHERS
+        }
+        roots |= {name for name in self.files.entry_modules if name in self.modules}
+        roots -= serving
+        launchers = {name for name in self.modules if name.rpartition(".")[2] in _LAUNCHERS}
+        imports = self._importers(strings=False)
+        named = self._importers(strings=True)
+        below: dict[str, list[str]] = {}  # package -> the modules under it
+        for name in self.modules:
+            parts = name.split(".")
+            for end in range(1, len(parts)):
+                below.setdefault(".".join(parts[:end]), []).append(name)
+
+        def admitted(name: str, importers: set[str], inside: set[str]) -> bool:
+            summary = self.modules[name]
+            users = importers - self._test_files
+            if name in serving or named[name] - importers - self._test_files - inside:
+                return False
+            if summary.commands:  # loaded by its framework by name, or registered by a launcher or a command
+                return (bool(users) or summary.commands == LOADED) and users <= inside | launchers
+            if name.rpartition(".")[2] in _AUTOLOADED or ".templatetags." in f".{name}.":
+                return False
+            if summary.is_package:  # it runs when any of its modules is imported: every importer counts
+                if "." not in name:
+                    return False
+                users = set().union(users, *(imports[inner] for inner in below.get(name, ()))) - self._test_files
+                users = {user for user in users if user != name and not user.startswith(name + ".")}
+            return bool(users) and users <= inside
+
+        return self._closure(roots, imports, admitted)
+
+    @cached_property
+    def test_modules(self) -> frozenset[str]:
+        """Test support the project shows: the settings modules the test configuration names, the modules under a
+        package that declares itself a test framework or harness (:func:`.module_roles.declares_test_harness`),
+        and modules that only test support imports (tests may import them too). A module only tests import is not
+        support: it is usually the code under test (a plugin, a management command) that the application loads by
+        name."""
+        roots = {
+            name for name, summary in self.modules.items()
+            if "test_support" in summary.roles and name not in self._test_files
+        }
+        roots |= {name for name in self.files.test_settings if name in self.modules}
+        # every module under a package that declares itself a test framework or harness (``monke/__init__.py``)
+        harnesses = tuple(
+            f"{name}." for name, summary in self.modules.items() if "test_harness" in summary.roles and name
+        )
+        if harnesses:
+            roots |= {name for name in self.modules if name.startswith(harnesses)}
+
+        def admitted(name: str, importers: set[str], inside: set[str]) -> bool:
+            return bool(importers & inside) and importers <= inside | self._test_files
+
+        return self._closure(roots, self._importers(strings=True), admitted)
+
+    @staticmethod
+    def _closure(
+        roots: set[str], importers: dict[str, set[str]], admitted: Callable[[str, set[str], set[str]], bool]
+    ) -> frozenset[str]:
+        """``roots`` and, until nothing changes, every module that ``admitted(name, its importers, the set so
+        far)`` lets in."""
+        inside = set(roots)
+        changed = True
+        while changed:
+            changed = False
+            for name, found in importers.items():
+                if name not in inside and admitted(name, found, inside):
+                    inside.add(name)
+                    changed = True
+        return frozenset(inside)
