@@ -25,6 +25,7 @@ from backend_lint.analysis.ast_helpers import callee_name, own_nodes
 from backend_lint.analysis.command_classes import command_base_facts, in_command_class
 from backend_lint.analysis.entrypoints import cli_module, in_cli_context
 from backend_lint.analysis.handlers import handler_for
+from backend_lint.analysis.iterated_text import loop_element
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.module_roles import in_migration, module_roles
 from backend_lint.analysis.project.conditions import ProjectFact, cli_command_class, constants, test_support
@@ -310,7 +311,8 @@ def _imported_constants(unsafe: list[Hole], ctx: FileContext) -> tuple[ProjectFa
 def _imported_text(expr: ast.expr, ctx: FileContext) -> Optional[str]:
     """What the project model can say is constant text: an imported value (``RETAINED_TABLES``, an element of
     it), a call of an imported function of the project (``queries.active_filter()``, written ``name()``), or a
-    local unpacked from one (``cols, params = queries.columns(x)``, written ``name()[0]``)."""
+    local unpacked from one (``cols, params = queries.columns(x)``, written ``name()[0]``), or a loop variable
+    unpacked from each item of one (``for chunk, marks in db.query_chunks(ids)``, written ``name()[:][1]``)."""
     if isinstance(expr, ast.Call):
         qualified = _project_function(expr, ctx)
         return f"{qualified}()" if qualified is not None else None
@@ -321,6 +323,10 @@ def _imported_text(expr: ast.expr, ctx: FileContext) -> Optional[str]:
         if assigned and len(unpacked) == len(assigned) == 1 and assigned[0] is None:
             qualified = _project_function(unpacked[0].call, ctx)
             return f"{qualified}()[{unpacked[0].index}]" if qualified is not None else None
+        looped = loop_element(expr.id, found[1]) if found is not None else None
+        if looped is not None and isinstance(looped[0].iter, ast.Call):
+            qualified = _project_function(looped[0].iter, ctx)
+            return f"{qualified}()[:][{looped[1]}]" if qualified is not None else None
     return imported_value(expr, ctx, ctx.scope)
 
 

@@ -1,0 +1,90 @@
+"""Text a loop unpacks from each item a function hands back: ``for chunk, marks in query_chunks(ids)``.
+
+A helper that splits a long id list for SQL's variable limit returns, for each chunk, the chunk and its
+placeholder list (rotki's ``get_query_chunks``: ``[(chunk, ",".join(["?"] * len(chunk))) for ...]``), and its
+callers format the second element into ``IN (...)`` while binding the first. What the loop variable holds is
+whatever the helper put at that position of every item: when that is constant SQL text (placeholders,
+literals, safe parts only, by BE101's own reading of the helper), nothing a caller passes reaches the SQL.
+
+The items are read from every ``return`` of the function (a list or tuple written out of tuples, or a list,
+set or generator comprehension whose element is a tuple) or, in a generator, from every ``yield`` of a tuple.
+:mod:`.safe_holes` asks it for a helper of the same file; the project summary records the positions for a
+helper of another module (``DefSummary.item_text_elements``).
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, Optional, Union
+
+from backend_lint.analysis.ast_helpers import own_nodes
+from backend_lint.analysis.facts import reads
+from backend_lint.analysis.resolve import returned_values
+
+if TYPE_CHECKING:
+    from backend_lint.analysis.bindings import Bindings
+    from backend_lint.context import FileContext
+
+Loop = Union[ast.For, ast.AsyncFor]
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp)
+
+
+def loop_element(name: str, bindings: Bindings) -> Optional[tuple[Loop, int]]:
+    """The one loop that binds ``name`` by unpacking each item (``for chunk, marks in ...``) and the position
+    of ``name`` in its target, when nothing else in the scope binds it."""
+    loops = bindings.loop_targets.get(name, [])
+    if len(loops) != 1 or name in bindings.params or name in bindings.assigned or name in bindings.augmented:
+        return None
+    target = loops[0].target
+    if not isinstance(target, (ast.Tuple, ast.List)):
+        return None
+    positions = [index for index, element in enumerate(target.elts)
+                 if isinstance(element, ast.Name) and element.id == name]
+    if len(positions) != 1 or any(isinstance(element, ast.Starred) for element in target.elts):
+        return None
+    return loops[0], positions[0]
+
+
+@reads(returned_values)
+def item_tuples(ctx: FileContext, function: ast.AST) -> list[ast.Tuple]:
+    """The tuples the items of what ``function`` hands back are written as, when every item is one: every
+    ``return`` gives a list or tuple of tuples or a comprehension of a tuple, or the function yields only
+    tuples. Empty when any item is something else."""
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return []
+    returns = returned_values(ctx, function)
+    if returns:
+        found: list[ast.Tuple] = []
+        for value in returns:
+            items = _written_items(value)
+            if items is None:
+                return []
+            found.extend(items)
+        return found
+    yielded: list[ast.Tuple] = []
+    for node in own_nodes(function):
+        if isinstance(node, ast.YieldFrom) or (isinstance(node, ast.Return) and node.value is not None):
+            return []
+        if isinstance(node, ast.Yield):
+            if not isinstance(node.value, ast.Tuple):
+                return []
+            yielded.append(node.value)
+    return yielded
+
+
+def _written_items(value: Optional[ast.expr]) -> Optional[list[ast.Tuple]]:
+    if isinstance(value, _COMPREHENSIONS):
+        return [value.elt] if isinstance(value.elt, ast.Tuple) else None
+    if isinstance(value, (ast.List, ast.Tuple)) and value.elts and all(
+        isinstance(element, ast.Tuple) for element in value.elts
+    ):
+        return [element for element in value.elts if isinstance(element, ast.Tuple)]
+    return None
+
+
+def positions(tuples: list[ast.Tuple]) -> int:
+    """How many elements every item has (0 when they differ)."""
+    sizes = {len(item.elts) for item in tuples}
+    return sizes.pop() if len(sizes) == 1 and not any(
+        isinstance(element, ast.Starred) for item in tuples for element in item.elts
+    ) else 0
