@@ -33,6 +33,7 @@ from backend_lint.analysis.project.conditions import cli_module as cli_module_fa
 from backend_lint.analysis.project.imported import imported_qualified, imported_value
 from backend_lint.analysis.provenance import sql_reaching, unpacked_calls
 from backend_lint.analysis.resolve import lookup
+from backend_lint.analysis.schema_steps import schema_version_step
 from backend_lint.analysis.sql import DOLLAR, FORMAT, FRAGMENT_TAKERS, LIST_FORMAT, NAMED, QMARK, Sink
 from backend_lint.analysis.sql_pieces import Hole, Piece, SqlText, in_value_position
 from backend_lint.analysis.strings import CONCATENATION, FORMAT_METHOD, FSTRING, JOIN, PERCENT
@@ -97,8 +98,8 @@ class SqlStringFormatting(Rule):
             " a parameter, the request, the environment or the command line",
         ),
     )
-    needs = (sql_reaching, imported_value, constants, module_roles, in_migration, lookup, handler_for,
-             unpacked_calls, in_cli_context, cli_module, cli_command_class)
+    needs = (sql_reaching, imported_value, constants, module_roles, in_migration, schema_version_step, lookup,
+             handler_for, unpacked_calls, in_cli_context, cli_module, cli_command_class)
     module_facts = (test_support, cli_module_fact)
 
     @visits(ast.Call)
@@ -113,7 +114,7 @@ class SqlStringFormatting(Rule):
             if not (fragment or provenance.is_data_statement):
                 continue
             unsafe = provenance.unsafe_holes()
-            if not unsafe or in_migration(ctx) or _reviewed(node, provenance, ctx):
+            if not unsafe or in_migration(ctx) or schema_version_step(ctx) or _reviewed(node, provenance, ctx):
                 continue
             pieces = provenance.pieces
             structural = [h for h in unsafe if not in_value_position(pieces, pieces.index(h))]
