@@ -29,20 +29,30 @@ Loop = Union[ast.For, ast.AsyncFor]
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp)
 
 
-def loop_element(name: str, bindings: Bindings) -> Optional[tuple[Loop, int]]:
-    """The one loop that binds ``name`` by unpacking each item (``for chunk, marks in ...``) and the position
-    of ``name`` in its target, when nothing else in the scope binds it."""
+def loop_element(name: str, bindings: Bindings, line: int = 0) -> Optional[tuple[Loop, int]]:
+    """The loop that binds ``name`` by unpacking each item (``for chunk, marks in ...``) and the position of
+    ``name`` in its target, when nothing else in the scope binds it: the innermost such loop around ``line``
+    (a use inside it), else the only loop binding it."""
     loops = bindings.loop_targets.get(name, [])
-    if len(loops) != 1 or name in bindings.params or name in bindings.assigned or name in bindings.augmented:
+    if not loops or name in bindings.params or name in bindings.assigned or name in bindings.augmented:
         return None
-    target = loops[0].target
-    if not isinstance(target, (ast.Tuple, ast.List)):
+    around = [loop for loop in loops if loop.lineno <= line <= (loop.end_lineno or loop.lineno)]
+    if around:
+        loops = [max(around, key=lambda loop: loop.lineno)]
+    if len(loops) != 1:
+        return None
+    position = target_position(loops[0], name)
+    return (loops[0], position) if position is not None else None
+
+
+def target_position(loop: Loop, name: str) -> Optional[int]:
+    """Where ``name`` sits in the loop's unpacking target (``for chunk, marks in ...``: ``marks`` is 1)."""
+    target = loop.target
+    if not isinstance(target, (ast.Tuple, ast.List)) or any(isinstance(e, ast.Starred) for e in target.elts):
         return None
     positions = [index for index, element in enumerate(target.elts)
                  if isinstance(element, ast.Name) and element.id == name]
-    if len(positions) != 1 or any(isinstance(element, ast.Starred) for element in target.elts):
-        return None
-    return loops[0], positions[0]
+    return positions[0] if len(positions) == 1 else None
 
 
 @reads(returned_values)

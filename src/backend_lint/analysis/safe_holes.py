@@ -21,9 +21,9 @@ import re
 from typing import TYPE_CHECKING, Optional, Union
 
 from backend_lint.analysis.ast_helpers import body_of, concatenated_parts, unquoted
-from backend_lint.analysis.bindings import Bindings, bindings_of
+from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.facts import node_fact
-from backend_lint.analysis.iterated_text import item_tuples, loop_element, positions
+from backend_lint.analysis.iterated_text import item_tuples, positions, target_position
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.literal_arguments import literal_at_every_call
 from backend_lint.analysis.regex_guards import regex_checked
@@ -154,18 +154,17 @@ def _from_literal_loop(use: ast.Name, state: Evaluation, scope: Scope) -> bool:
     if around:
         loops = [max(around, key=lambda loop: loop.lineno)]  # the innermost loop binding it is the one read
     return all(_constant_collection(loop.iter, state, link) or _catalog_collection(loop.iter, state, link)
-               for loop in loops) or _constant_item_text(name, bindings, state, link)
+               or _constant_item_text(loop, name, state, link) for loop in loops)
 
 
-def _constant_item_text(name: str, bindings: Bindings, state: Evaluation, scope: Scope) -> bool:
+def _constant_item_text(loop: ast.For | ast.AsyncFor, name: str, state: Evaluation, scope: Scope) -> bool:
     """``for chunk, marks in query_chunks(ids)``: the loop unpacks each item of what a function of this file
     hands back, and the element at ``name``'s position is constant SQL text in every item (a placeholder
     list): :mod:`.iterated_text`."""
-    found = loop_element(name, bindings)
-    if found is None or not isinstance(found[0].iter, ast.Call):
-        return False
-    loop, position = found
+    position = target_position(loop, name)
     called = called_function(loop.iter, state.ctx, scope) if isinstance(loop.iter, ast.Call) else None
+    if position is None:
+        return False
     key = ("items", id(called.node) if called is not None else 0)
     if called is None or key in state.seen:
         return False

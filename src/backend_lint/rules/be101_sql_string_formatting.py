@@ -324,7 +324,7 @@ def _imported_text(expr: ast.expr, ctx: FileContext) -> Optional[str]:
         if assigned and len(unpacked) == len(assigned) == 1 and assigned[0] is None:
             qualified = _project_function(unpacked[0].call, ctx)
             return f"{qualified}()[{unpacked[0].index}]" if qualified is not None else None
-        looped = loop_element(expr.id, found[1]) if found is not None else None
+        looped = loop_element(expr.id, found[1], expr.lineno) if found is not None else None
         if looped is not None and isinstance(looped[0].iter, ast.Call):
             qualified = _project_function(looped[0].iter, ctx)
             return f"{qualified}()[:][{looped[1]}]" if qualified is not None else None
