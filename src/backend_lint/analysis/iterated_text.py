@@ -29,25 +29,41 @@ Loop = Union[ast.For, ast.AsyncFor]
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp)
 
 
-def loop_element(name: str, bindings: Bindings, line: int = 0) -> Optional[tuple[Loop, int]]:
-    """The loop that binds ``name`` by unpacking each item (``for chunk, marks in ...``) and the position of
-    ``name`` in its target, when nothing else in the scope binds it: the innermost such loop around ``line``
-    (a use inside it), else the only loop binding it."""
+def loop_element(name: str, bindings: Bindings, line: int = 0) -> Optional[tuple[Loop, int, ast.expr]]:
+    """The loop that binds ``name`` by unpacking each item (``for chunk, marks in ...``, also ``for index,
+    (chunk, marks) in enumerate(...)``), the position of ``name`` in each item and what the loop iterates
+    over (the call inside ``enumerate``): the innermost such loop around ``line`` (a use inside it) when no
+    other binding of the name sits inside that loop, else the only binding of the name."""
     loops = bindings.loop_targets.get(name, [])
-    if not loops or name in bindings.params or name in bindings.assigned or name in bindings.augmented:
+    if not loops or name in bindings.params:
         return None
     around = [loop for loop in loops if loop.lineno <= line <= (loop.end_lineno or loop.lineno)]
+    others = [*bindings.assigned.get(name, []), *bindings.augmented.get(name, [])]
     if around:
-        loops = [max(around, key=lambda loop: loop.lineno)]
-    if len(loops) != 1:
+        loop = max(around, key=lambda candidate: candidate.lineno)
+        if any(other is None or loop.lineno <= other.lineno <= (loop.end_lineno or loop.lineno) for other in others):
+            return None
+    elif len(loops) == 1 and not others:
+        loop = loops[0]
+    else:
         return None
-    position = target_position(loops[0], name)
-    return (loops[0], position) if position is not None else None
+    found = unpacked_item(loop, name)
+    return (loop, *found) if found is not None else None
 
 
-def target_position(loop: Loop, name: str) -> Optional[int]:
-    """Where ``name`` sits in the loop's unpacking target (``for chunk, marks in ...``: ``marks`` is 1)."""
-    target = loop.target
+def unpacked_item(loop: Loop, name: str) -> Optional[tuple[int, ast.expr]]:
+    """Where ``name`` sits in each item the loop unpacks (``for chunk, marks in ...``: ``marks`` is 1) and what
+    yields the items: the loop's iterable, or the one ``enumerate(...)`` numbers
+    (``for index, (chunk, marks) in enumerate(chunks)``)."""
+    target, iterated = loop.target, loop.iter
+    if (isinstance(iterated, ast.Call) and isinstance(iterated.func, ast.Name) and iterated.func.id == "enumerate"
+            and iterated.args and isinstance(target, ast.Tuple) and len(target.elts) == 2):
+        target, iterated = target.elts[1], iterated.args[0]
+    position = _position(target, name)
+    return (position, iterated) if position is not None else None
+
+
+def _position(target: ast.expr, name: str) -> Optional[int]:
     if not isinstance(target, (ast.Tuple, ast.List)) or any(isinstance(e, ast.Starred) for e in target.elts):
         return None
     positions = [index for index, element in enumerate(target.elts)

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Optional, Union
 from backend_lint.analysis.ast_helpers import body_of, concatenated_parts, unquoted
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.facts import node_fact
-from backend_lint.analysis.iterated_text import item_tuples, positions, target_position
+from backend_lint.analysis.iterated_text import item_tuples, positions, unpacked_item
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.literal_arguments import literal_at_every_call
 from backend_lint.analysis.regex_guards import regex_checked
@@ -148,11 +148,16 @@ def _from_literal_loop(use: ast.Name, state: Evaluation, scope: Scope) -> bool:
         return False
     link, bindings = found
     loops = bindings.loop_targets.get(name)
-    if not loops or name in bindings.params or name in bindings.assigned or name in bindings.augmented:
+    if not loops or name in bindings.params:
         return False
     around = [loop for loop in loops if loop.lineno <= use.lineno <= (loop.end_lineno or loop.lineno)]
+    others = [*bindings.assigned.get(name, []), *bindings.augmented.get(name, [])]
     if around:
         loops = [max(around, key=lambda loop: loop.lineno)]  # the innermost loop binding it is the one read
+        if any(other is None or loops[0].lineno <= other.lineno <= (loops[0].end_lineno or 0) for other in others):
+            return False  # rebound inside that loop
+    elif others:
+        return False
     return all(_constant_collection(loop.iter, state, link) or _catalog_collection(loop.iter, state, link)
                or _constant_item_text(loop, name, state, link) for loop in loops)
 
@@ -161,10 +166,15 @@ def _constant_item_text(loop: ast.For | ast.AsyncFor, name: str, state: Evaluati
     """``for chunk, marks in query_chunks(ids)``: the loop unpacks each item of what a function of this file
     hands back, and the element at ``name``'s position is constant SQL text in every item (a placeholder
     list): :mod:`.iterated_text`."""
-    position = target_position(loop, name)
-    called = called_function(loop.iter, state.ctx, scope) if isinstance(loop.iter, ast.Call) else None
-    if position is None:
+    found = unpacked_item(loop, name)
+    if found is None:
         return False
+    position, iterated = found
+    if isinstance(iterated, ast.Name):  # chunks = query_chunks(ids); for chunk, marks in chunks
+        held = lookup(iterated.id, state.ctx, scope)
+        if held is not None and iterated.id not in held[1].params:
+            iterated = held[1].single_value(iterated.id) or iterated
+    called = called_function(iterated, state.ctx, scope) if isinstance(iterated, ast.Call) else None
     key = ("items", id(called.node) if called is not None else 0)
     if called is None or key in state.seen:
         return False

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional, Union
 
 from backend_lint.analysis.ast_helpers import callee_name, own_nodes
+from backend_lint.analysis.bindings import Bindings
 from backend_lint.analysis.command_classes import command_base_facts, in_command_class
 from backend_lint.analysis.entrypoints import cli_module, in_cli_context
 from backend_lint.analysis.handlers import handler_for
@@ -34,6 +35,7 @@ from backend_lint.analysis.project.imported import imported_qualified, imported_
 from backend_lint.analysis.provenance import sql_reaching, unpacked_calls
 from backend_lint.analysis.resolve import lookup
 from backend_lint.analysis.schema_steps import schema_version_step
+from backend_lint.analysis.scopes import Scope
 from backend_lint.analysis.sql import DOLLAR, FORMAT, FRAGMENT_TAKERS, LIST_FORMAT, NAMED, QMARK, Sink
 from backend_lint.analysis.sql_pieces import Hole, Piece, SqlText, in_value_position
 from backend_lint.analysis.strings import CONCATENATION, FORMAT_METHOD, FSTRING, JOIN, PERCENT
@@ -325,10 +327,18 @@ def _imported_text(expr: ast.expr, ctx: FileContext) -> Optional[str]:
             qualified = _project_function(unpacked[0].call, ctx)
             return f"{qualified}()[{unpacked[0].index}]" if qualified is not None else None
         looped = loop_element(expr.id, found[1], expr.lineno) if found is not None else None
-        if looped is not None and isinstance(looped[0].iter, ast.Call):
-            qualified = _project_function(looped[0].iter, ctx)
+        iterated = looped[2] if looped is not None else None
+        if isinstance(iterated, ast.Name) and found is not None:
+            iterated = lookup_value(iterated.id, found)  # chunks = utils.get_query_chunks(ids); for ... in chunks
+        if looped is not None and isinstance(iterated, ast.Call):
+            qualified = _project_function(iterated, ctx)
             return f"{qualified}()[:][{looped[1]}]" if qualified is not None else None
     return imported_value(expr, ctx, ctx.scope)
+
+
+def lookup_value(name: str, found: tuple[Scope, Bindings]) -> Optional[ast.expr]:
+    """The one value ``name`` is assigned in the scope that binds it (``None`` when bound otherwise too)."""
+    return found[1].single_value(name) if name not in found[1].params else None
 
 
 def _project_function(call: ast.Call, ctx: FileContext) -> Optional[str]:
