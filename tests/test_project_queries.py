@@ -294,3 +294,89 @@ def test_sqlalchemy_helpers_that_run_a_query_per_row(tmp_path: Path) -> None:
     does not."""
     root = write_project(tmp_path, SQLALCHEMY_HELPERS)
     assert findings_of(root, "BE103") == {("blog/views.py", 13), ("blog/views.py", 14)}
+
+
+PLACEHOLDER_HELPERS = {
+    "pyproject.toml": '[project]\nname = "ledger"\nversion = "1"\n',
+    "ledger/__init__.py": "",
+    "ledger/db/__init__.py": "",
+    "ledger/db/utils.py": """\
+        CHUNK = 500
+
+
+        def query_chunks(data, size=CHUNK):
+            return [
+                ((chunk := data[i:i + size]), ",".join(["?"] * len(chunk)))
+                for i in range(0, len(data), size)
+            ]
+
+
+        def batches(values):
+            for start in range(0, len(values), CHUNK):
+                batch = values[start:start + CHUNK]
+                yield batch, ", ".join("?" for _ in batch)
+
+
+        def placeholders(count):
+            return ", ".join(["?"] * count)
+
+
+        def quoted_batches(values):
+            return [(value, f"'{value}'") for value in values]
+
+
+        def joined(names):
+            return ", ".join(names)
+    """,
+    "ledger/views.py": """\
+        from ledger.db import utils
+        from ledger.db.utils import batches, joined, placeholders, query_chunks, quoted_batches
+
+
+        def chunked(cursor, ids):
+            for chunk, marks in query_chunks(data=list(ids)):
+                cursor.execute(f"SELECT id FROM events WHERE id IN ({marks})", chunk)
+
+
+        def generated(cursor, ids):
+            for batch, marks in utils.batches(ids):
+                cursor.execute(f"SELECT id FROM events WHERE id IN ({marks})", batch)
+
+
+        def counted(cursor, ids):
+            cursor.execute(f"SELECT id FROM events WHERE id IN ({placeholders(len(ids))})", ids)
+
+
+        def quoted(cursor, ids):
+            for value, text in quoted_batches(ids):
+                cursor.execute(f"SELECT id FROM events WHERE id = {text}")
+
+
+        def names(cursor, names, ids):
+            cursor.execute(f"SELECT id FROM events WHERE id IN ({joined(names)})", ids)
+
+
+        def unused(cursor, ids):
+            return batches(ids)
+
+
+        def numbered(cursor, ids, kinds):
+            chunks = query_chunks(ids)
+            for index, (chunk, marks) in enumerate(chunks, start=1):
+                cursor.execute(f"SELECT id FROM events WHERE id IN ({marks})", chunk)
+            for chunk, marks in query_chunks(kinds):
+                cursor.execute(f"SELECT id FROM events WHERE kind IN ({marks})", chunk)
+    """,
+}
+
+
+def test_placeholder_lists_built_by_a_helper_of_another_module(tmp_path: Path) -> None:
+    """BE101 leaves alone a placeholder list made by a helper of another module: a loop unpacking each item
+    of a returned comprehension of tuples (rotki's ``get_query_chunks``) or of a generator's yielded tuples,
+    and a function returning the joined placeholders; an item whose text is the value quoted, or a helper that
+    joins its caller's names, keeps the finding."""
+    root = write_project(tmp_path, PLACEHOLDER_HELPERS)
+    assert findings_of(root, "BE101") == {("ledger/views.py", 21), ("ledger/views.py", 25)}
+    result = run_cli("check", "--select", "BE101", "--no-cache", "--stdin-filename", "ledger/views.py", "-",
+                     cwd=root, stdin=(root / "ledger/views.py").read_bytes())
+    assert result.stdout.decode().count("BE101") == 7, result.stdout.decode()  # alone: the file cannot tell

@@ -33,7 +33,9 @@ from typing import TYPE_CHECKING, Optional, Union
 from backend_lint.analysis.ast_helpers import own_nodes
 from backend_lint.analysis.bindings import Bindings, bindings_of
 from backend_lint.analysis.facts import node_fact, reads
+from backend_lint.analysis.iterated_text import item_tuples
 from backend_lint.analysis.lazy_regex import lazy_compile
+from backend_lint.analysis.literal_arguments import literal_at_every_call
 from backend_lint.analysis.resolve import (
     Definition,
     Function,
@@ -52,7 +54,6 @@ from backend_lint.analysis.safe_holes import (
     is_placeholder_list,
     is_safe,
     list_additions,
-    module_calls,
     owning_class,
     quoting_function,
     unwrap_str,
@@ -132,7 +133,7 @@ def unpacked_calls(ctx: FileContext, scope_node: ast.AST) -> dict[str, list[Unpa
 
 
 @reads(lookup, resolve_class, called_function, property_of, guards, list_additions, returned_values,
-       quoting_function, asserted_numbers, module_calls, unpacked_calls)
+       quoting_function, asserted_numbers, literal_at_every_call, unpacked_calls, item_tuples)
 def sql_text(expr: ast.expr, ctx: FileContext, scope: Optional[Scope] = None) -> Optional[SqlText]:
     """The provenance of the string ``expr`` (``None`` when it is not a string this function can see)."""
     value = _eval(expr, _State(ctx), scope if scope is not None else ctx.scope, 0)

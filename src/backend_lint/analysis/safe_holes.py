@@ -22,8 +22,10 @@ from typing import TYPE_CHECKING, Optional, Union
 
 from backend_lint.analysis.ast_helpers import body_of, concatenated_parts, unquoted
 from backend_lint.analysis.bindings import bindings_of
-from backend_lint.analysis.facts import file_fact, node_fact
+from backend_lint.analysis.facts import node_fact
+from backend_lint.analysis.iterated_text import item_tuples, positions, unpacked_item
 from backend_lint.analysis.lazy_regex import lazy_compile
+from backend_lint.analysis.literal_arguments import literal_at_every_call
 from backend_lint.analysis.regex_guards import regex_checked
 from backend_lint.analysis.resolve import called_function, instance_class, lookup, resolve_class, returned_values
 from backend_lint.analysis.scopes import Scope
@@ -135,63 +137,6 @@ def _number_types(expr: ast.expr) -> bool:
     return bool(kinds) and all(isinstance(kind, ast.Name) and kind.id in ("int", "float") for kind in kinds)
 
 
-@file_fact()
-def module_calls(ctx: FileContext) -> dict[str, list[ast.Call]]:
-    """Every call of a bare name (``update_key_type_rsa(2048)``) and of a method by its name
-    (``self._get_func("version")``, keyed ``.name``) in the file. A name also used other than as a callee
-    (passed around, so called from places this file cannot see) gets an empty list."""
-    found: dict[str, list[ast.Call]] = {}
-    mentions: dict[str, int] = {}
-    for node in ast.walk(ctx.tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-            found.setdefault(node.func.id, []).append(node)
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-            found.setdefault("." + node.func.attr, []).append(node)
-        if isinstance(node, ast.Name):
-            mentions[node.id] = mentions.get(node.id, 0) + 1
-        elif isinstance(node, ast.Attribute):
-            mentions["." + node.attr] = mentions.get("." + node.attr, 0) + 1
-    for name, calls in found.items():
-        if mentions.get(name, 0) > len(calls):
-            found[name] = []
-    return found
-
-
-def _constant_at_every_call(name: str, link: Scope, state: Evaluation) -> bool:
-    """A parameter that every call in the file passes a literal number or string: of a module-level function
-    (``update_key_type_rsa(2048)``), or of a private method of a module-level class
-    (``self._get_func("postgis_version")``). It can only be one of those constants."""
-    function = link.node
-    outer = link.outer
-    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or outer is None:
-        return False
-    if outer.node is state.ctx.tree:
-        calls, skip = module_calls(state.ctx).get(function.name, []), 0
-    elif (isinstance(outer.node, ast.ClassDef) and outer.outer is not None and outer.outer.node is state.ctx.tree
-          and function.name.startswith("_") and not function.name.startswith("__")):
-        static = any(getattr(d, "id", "") == "staticmethod" for d in function.decorator_list)
-        calls, skip = module_calls(state.ctx).get("." + function.name, []), 0 if static else 1
-    else:
-        return False
-    args = function.args
-    positional = [arg.arg for arg in args.posonlyargs + args.args][skip:]
-    if not calls or (name not in positional and name not in {arg.arg for arg in args.kwonlyargs}):
-        return False
-    index = positional.index(name) if name in positional else None
-    for call in calls:
-        if any(isinstance(arg, ast.Starred) for arg in call.args) or any(k.arg is None for k in call.keywords):
-            return False
-        given = next((k.value for k in call.keywords if k.arg == name), None)
-        if given is None and index is not None and index < len(call.args):
-            given = call.args[index]
-        if isinstance(given, ast.UnaryOp):
-            given = given.operand
-        if not (isinstance(given, ast.Constant) and isinstance(given.value, (int, float, str))
-                and not isinstance(given.value, bool)):
-            return False
-    return True
-
-
 def _from_literal_loop(use: ast.Name, state: Evaluation, scope: Scope) -> bool:
     """A loop variable (or one unpacked from each element) of the ``for`` loop it is read in, which iterates
     over a literal collection of constants: ``for table in ("a", "b")``, ``for table, column in [("a", "id"),
@@ -203,13 +148,44 @@ def _from_literal_loop(use: ast.Name, state: Evaluation, scope: Scope) -> bool:
         return False
     link, bindings = found
     loops = bindings.loop_targets.get(name)
-    if not loops or name in bindings.params or name in bindings.assigned or name in bindings.augmented:
+    if not loops or name in bindings.params:
         return False
     around = [loop for loop in loops if loop.lineno <= use.lineno <= (loop.end_lineno or loop.lineno)]
+    others = [*bindings.assigned.get(name, []), *bindings.augmented.get(name, [])]
     if around:
         loops = [max(around, key=lambda loop: loop.lineno)]  # the innermost loop binding it is the one read
+        if any(other is None or loops[0].lineno <= other.lineno <= (loops[0].end_lineno or 0) for other in others):
+            return False  # rebound inside that loop
+    elif others:
+        return False
     return all(_constant_collection(loop.iter, state, link) or _catalog_collection(loop.iter, state, link)
-               for loop in loops)
+               or _constant_item_text(loop, name, state, link) for loop in loops)
+
+
+def _constant_item_text(loop: ast.For | ast.AsyncFor, name: str, state: Evaluation, scope: Scope) -> bool:
+    """``for chunk, marks in query_chunks(ids)``: the loop unpacks each item of what a function of this file
+    hands back, and the element at ``name``'s position is constant SQL text in every item (a placeholder
+    list): :mod:`.iterated_text`."""
+    found = unpacked_item(loop, name)
+    if found is None:
+        return False
+    position, iterated = found
+    if isinstance(iterated, ast.Name):  # chunks = query_chunks(ids); for chunk, marks in chunks
+        held = lookup(iterated.id, state.ctx, scope)
+        if held is not None and iterated.id not in held[1].params:
+            iterated = held[1].single_value(iterated.id) or iterated
+    called = called_function(iterated, state.ctx, scope) if isinstance(iterated, ast.Call) else None
+    key = ("items", id(called.node) if called is not None else 0)
+    if called is None or key in state.seen:
+        return False
+    tuples = item_tuples(state.ctx, called.node)
+    if not tuples or positions(tuples) <= position:
+        return False
+    state.seen.add(key)
+    try:
+        return all(state.unsafe_text(item.elts[position], called.scope) is False for item in tuples)
+    finally:
+        state.seen.discard(key)
 
 
 _CATALOG_READS = frozenset({"get_schema_names", "get_table_names", "get_view_names", "get_columns",
@@ -427,7 +403,7 @@ def _is_typed_safe(name: str, state: Evaluation, scope: Scope) -> bool:
         default = _default_of(link.node, param) if param.annotation is None else None
         if default is not None and is_number(default):
             return True  # ``window=1800``: an unannotated parameter whose signature makes it a number
-        return name in asserted_numbers(state.ctx, link.node) or _constant_at_every_call(name, link, state)
+        return name in asserted_numbers(state.ctx, link.node) or literal_at_every_call(name, link, state.ctx)
     key = ("safe", id(link.node), name)
     if key in state.seen or not bindings.assigned.get(name):
         return False

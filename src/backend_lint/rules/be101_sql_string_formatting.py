@@ -22,9 +22,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional, Union
 
 from backend_lint.analysis.ast_helpers import callee_name, own_nodes
+from backend_lint.analysis.bindings import Bindings
 from backend_lint.analysis.command_classes import command_base_facts, in_command_class
 from backend_lint.analysis.entrypoints import cli_module, in_cli_context
 from backend_lint.analysis.handlers import handler_for
+from backend_lint.analysis.iterated_text import loop_element
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.module_roles import in_migration, module_roles
 from backend_lint.analysis.project.conditions import ProjectFact, cli_command_class, constants, test_support
@@ -32,6 +34,8 @@ from backend_lint.analysis.project.conditions import cli_module as cli_module_fa
 from backend_lint.analysis.project.imported import imported_qualified, imported_value
 from backend_lint.analysis.provenance import sql_reaching, unpacked_calls
 from backend_lint.analysis.resolve import lookup
+from backend_lint.analysis.schema_steps import schema_version_step
+from backend_lint.analysis.scopes import Scope
 from backend_lint.analysis.sql import DOLLAR, FORMAT, FRAGMENT_TAKERS, LIST_FORMAT, NAMED, QMARK, Sink
 from backend_lint.analysis.sql_pieces import Hole, Piece, SqlText, in_value_position
 from backend_lint.analysis.strings import CONCATENATION, FORMAT_METHOD, FSTRING, JOIN, PERCENT
@@ -96,8 +100,8 @@ class SqlStringFormatting(Rule):
             " a parameter, the request, the environment or the command line",
         ),
     )
-    needs = (sql_reaching, imported_value, constants, module_roles, in_migration, lookup, handler_for,
-             unpacked_calls, in_cli_context, cli_module, cli_command_class)
+    needs = (sql_reaching, imported_value, constants, module_roles, in_migration, schema_version_step, lookup,
+             handler_for, unpacked_calls, in_cli_context, cli_module, cli_command_class)
     module_facts = (test_support, cli_module_fact)
 
     @visits(ast.Call)
@@ -112,7 +116,7 @@ class SqlStringFormatting(Rule):
             if not (fragment or provenance.is_data_statement):
                 continue
             unsafe = provenance.unsafe_holes()
-            if not unsafe or in_migration(ctx) or _reviewed(node, provenance, ctx):
+            if not unsafe or in_migration(ctx) or schema_version_step(ctx) or _reviewed(node, provenance, ctx):
                 continue
             pieces = provenance.pieces
             structural = [h for h in unsafe if not in_value_position(pieces, pieces.index(h))]
@@ -310,7 +314,8 @@ def _imported_constants(unsafe: list[Hole], ctx: FileContext) -> tuple[ProjectFa
 def _imported_text(expr: ast.expr, ctx: FileContext) -> Optional[str]:
     """What the project model can say is constant text: an imported value (``RETAINED_TABLES``, an element of
     it), a call of an imported function of the project (``queries.active_filter()``, written ``name()``), or a
-    local unpacked from one (``cols, params = queries.columns(x)``, written ``name()[0]``)."""
+    local unpacked from one (``cols, params = queries.columns(x)``, written ``name()[0]``), or a loop variable
+    unpacked from each item of one (``for chunk, marks in db.query_chunks(ids)``, written ``name()[:][1]``)."""
     if isinstance(expr, ast.Call):
         qualified = _project_function(expr, ctx)
         return f"{qualified}()" if qualified is not None else None
@@ -321,7 +326,19 @@ def _imported_text(expr: ast.expr, ctx: FileContext) -> Optional[str]:
         if assigned and len(unpacked) == len(assigned) == 1 and assigned[0] is None:
             qualified = _project_function(unpacked[0].call, ctx)
             return f"{qualified}()[{unpacked[0].index}]" if qualified is not None else None
+        looped = loop_element(expr.id, found[1], expr.lineno) if found is not None else None
+        iterated = looped[2] if looped is not None else None
+        if isinstance(iterated, ast.Name) and found is not None:
+            iterated = lookup_value(iterated.id, found)  # chunks = utils.get_query_chunks(ids); for ... in chunks
+        if looped is not None and isinstance(iterated, ast.Call):
+            qualified = _project_function(iterated, ctx)
+            return f"{qualified}()[:][{looped[1]}]" if qualified is not None else None
     return imported_value(expr, ctx, ctx.scope)
+
+
+def lookup_value(name: str, found: tuple[Scope, Bindings]) -> Optional[ast.expr]:
+    """The one value ``name`` is assigned in the scope that binds it (``None`` when bound otherwise too)."""
+    return found[1].single_value(name) if name not in found[1].params else None
 
 
 def _project_function(call: ast.Call, ctx: FileContext) -> Optional[str]:

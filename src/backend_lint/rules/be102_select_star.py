@@ -47,6 +47,7 @@ from backend_lint.analysis.project.conditions import test_support
 from backend_lint.analysis.provenance import sql_reaching
 from backend_lint.analysis.query_results import COLUMNS, FROM_STATEMENT, TEST, only_tested, result_use
 from backend_lint.analysis.row_mapping import loads_entity, orm_instances
+from backend_lint.analysis.schema_steps import schema_version_step
 from backend_lint.analysis.star_sources import star_selects
 from backend_lint.context import FileContext
 from backend_lint.rule import Rule, visits
@@ -67,7 +68,8 @@ class SelectStar(Rule):
     name = "select-star"
     message = "`{sink}` runs `SELECT *`{where}; name the columns the code reads"
     triggers = ("*",)
-    needs = (sql_reaching, module_roles, in_migration, result_use, only_tested, loads_entity, orm_instances)
+    needs = (sql_reaching, module_roles, in_migration, schema_version_step, result_use, only_tested, loads_entity,
+             orm_instances)
     module_facts = (test_support,)
 
     @visits(ast.Call)
@@ -77,7 +79,7 @@ class SelectStar(Rule):
                 continue
             if reads_table_parameter(provenance, node, ctx):
                 continue  # ``SELECT * FROM {table}`` of a helper handed the table: its callers pick the columns
-            if module_roles(ctx).for_tests or in_migration(ctx) or _tutorial(ctx):
+            if module_roles(ctx).for_tests or in_migration(ctx) or schema_version_step(ctx) or _tutorial(ctx):
                 return
             if result_use(ctx, node) in (TEST, FROM_STATEMENT, COLUMNS) or only_tested(ctx, node):
                 return  # a probe reads no column; ``from_statement`` and generic readers take them all

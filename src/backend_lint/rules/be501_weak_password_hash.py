@@ -310,6 +310,8 @@ class WeakPasswordHash(Rule):
             return
         parts = callee.split(".")
         if len(parts) == 4 and parts[1] == "hash" and parts[2] in _WEAK_PASSLIB and parts[3] in ("hash", "encrypt"):
+            if _scheme_chosen_by_caller(ctx):
+                return  # one format among strong ones, picked by the caller for the system that reads it
             self.report(ctx, node, construct=callee, problem="is a weak password scheme")
 
     @visits(ast.Assign)
@@ -321,6 +323,40 @@ class WeakPasswordHash(Rule):
         first = _first_string(node.value)
         if first and first.rsplit(".", 1)[-1] in _WEAK_DJANGO:
             self.report(ctx, node, construct="PASSWORD_HASHERS", problem=f"starts with {first.rsplit('.', 1)[-1]}")
+
+
+_SCHEME_PARAMETERS = frozenset({
+    "algorithm", "algo", "alg", "scheme", "method", "hash_type", "hash_algorithm", "hash_method", "crypt_method",
+    "hash_scheme", "crypt_type", "hasher",
+})
+_STRONG_PASSLIB = frozenset({
+    "sha256_crypt", "sha512_crypt", "bcrypt", "bcrypt_sha256", "argon2", "scrypt", "pbkdf2_sha256", "pbkdf2_sha512",
+    "ldap_pbkdf2_sha256", "ldap_pbkdf2_sha512", "ldap_bcrypt", "ldap_sha512_crypt", "ldap_sha256_crypt",
+})
+
+
+def _scheme_chosen_by_caller(ctx: FileContext) -> bool:
+    """The weak passlib scheme is one of the formats a function hashes in at its caller's choice: the
+    outermost function around it takes the scheme as a parameter (``algorithm``, ``scheme``, ``method``) and
+    also hashes with a strong passlib scheme (``sha512_crypt``, ``bcrypt``...). Such a function writes a
+    credential in the format the system that reads it dictates (JumpServer's ``encrypt_password`` makes
+    ``/etc/shadow`` entries for managed hosts, ``des_crypt`` for legacy Unix ones, ``sha512_crypt`` by
+    default), not the application's own password storage, whose policy is the caller's."""
+    outermost = next((scope.node for scope in reversed(list(ctx.scope))
+                      if isinstance(scope.node, (ast.FunctionDef, ast.AsyncFunctionDef))), None)
+    if outermost is None:
+        return False
+    arguments = outermost.args
+    names = {arg.arg for arg in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]}
+    if not names & _SCHEME_PARAMETERS:
+        return False
+    for node in ast.walk(outermost):
+        if isinstance(node, (ast.Name, ast.Attribute, ast.alias)):
+            written = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) \
+                else node.name.rpartition(".")[2]
+            if written in _STRONG_PASSLIB:
+                return True
+    return False
 
 
 def _digests_stored_hash(data: ast.expr) -> bool:

@@ -13,7 +13,9 @@ the function through a helper are not followed. A Django model's file field savi
 (``row.file.save(upload.name, upload)``) is left alone when the project model finds that the field's
 ``upload_to`` callable makes its own name (:mod:`backend_lint.analysis.upload_names`). ``os.path.join`` with a
 single argument joins nothing (it returns the name as it came, iris formats an error message with it): the
-name is not built into a path there, and a later use of it is checked where it happens.
+name is not built into a path there, and a later use of it is checked where it happens. A Django storage's
+``save`` (``default_storage.save(name, upload)``) is not a path sink: Django refuses ``..`` and absolute names
+there and never overwrites a file.
 """
 
 from __future__ import annotations
@@ -184,6 +186,31 @@ def _field_file(call: ast.Call, ctx: FileContext) -> Optional[tuple[str, str]]:
     return (qualified, receiver.attr) if qualified is not None else None
 
 
+_DJANGO_STORAGE = "django.core.files.storage."
+
+
+def _django_storage(receiver: ast.expr, ctx: FileContext) -> bool:
+    """A storage of Django's own (``default_storage``, ``storages["media"]``, a ``FileSystemStorage(...)`` the
+    code made, directly or through a local). ``Storage.save`` validates the name it is given
+    (``validate_file_name``: a ``..`` component or an absolute path raises ``SuspiciousFileOperation``, since
+    Django 3.2.1), cleans it (``get_valid_name``) and never overwrites (``get_available_name`` adds a suffix):
+    the client's name cannot leave the storage or replace another file."""
+    if isinstance(receiver, ast.Subscript):
+        receiver = receiver.value  # storages["media"]
+    resolved = ctx.imports.resolve(receiver) or ""
+    if resolved.startswith(_DJANGO_STORAGE):
+        return True
+    made = origin(receiver, ctx) or ""
+    return made.startswith(_DJANGO_STORAGE)
+
+
+def _saved_by_django_storage(path: ast.Call, parent: Optional[ast.AST], ctx: FileContext) -> bool:
+    """``default_storage.save(os.path.join("docs", upload.name), upload)``: the joined name is handed straight
+    to a Django storage, which validates it (see :func:`_django_storage`)."""
+    return (isinstance(parent, ast.Call) and isinstance(parent.func, ast.Attribute) and parent.func.attr == "save"
+            and bool(parent.args) and parent.args[0] is path and _django_storage(parent.func.value, ctx))
+
+
 _RESOLVERS = frozenset({"os.path.realpath", "os.path.abspath", "os.path.normpath"})
 _CONTAINMENT = ("relative_to(", "is_relative_to(", "commonpath(", ".startswith(")
 
@@ -241,7 +268,7 @@ class UnsafeUploadFilename(Rule):
             parent = ctx.parent
             if callee.startswith("pathlib") and isinstance(parent, ast.Attribute) and parent.attr in _PATH_PARTS:
                 return  # Path(upload.filename).suffix: only a part of the name is kept
-            if _containment_check(parent, ctx):
+            if _containment_check(parent, ctx) or _saved_by_django_storage(node, parent, ctx):
                 return
             if callee.endswith(".join") and len(node.args) == 1 and not isinstance(node.args[0], ast.Starred):
                 return  # os.path.join(f.filename): one part joins nothing, the name comes back unchanged
@@ -249,6 +276,8 @@ class UnsafeUploadFilename(Rule):
         elif callee in _OPEN_CALLS or callee in _SHUTIL:
             candidates = node.args[:2] if callee in _SHUTIL else node.args[:1]
         elif isinstance(func, ast.Attribute) and func.attr == "save":
+            if _django_storage(func.value, ctx):
+                return  # Django's Storage.save refuses ``..`` and absolute names and never overwrites
             callee = ".save"
             candidates = node.args[:1]
             field = _field_file(node, ctx)

@@ -156,7 +156,9 @@ def constants(qualified: Iterable[str]) -> ProjectFact:
     and every name written as a call (``app.queries.active_filter()``) is a function of the project that
     returns a string literal on every path; a name written ``q()[i]`` (``app.queries.build_query()[0]``: the
     ``sql`` of ``sql, params = build_query(x)``) is a function of the project every ``return`` of which gives a
-    tuple whose element ``i`` is constant SQL text (BE101)."""
+    tuple whose element ``i`` is constant SQL text, and ``q()[:][i]`` (``app.db.query_chunks()[:][1]``: the
+    ``marks`` of ``for chunk, marks in query_chunks(ids)``) one every item of whose result is a tuple whose
+    element ``i`` is (BE101)."""
     return ProjectFact(CONSTANTS, tuple(sorted(set(qualified))))
 
 

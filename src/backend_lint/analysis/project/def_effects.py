@@ -51,6 +51,7 @@ from typing import TYPE_CHECKING, Callable, Optional
 
 from backend_lint.analysis.effects import CREATES, HARMFUL, SIDE_RECORDS, own_effects, words
 from backend_lint.analysis.http_clients import mentions_timeout
+from backend_lint.analysis.iterated_text import item_tuples, positions
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.loggers import records_traceback
 from backend_lint.analysis.project.def_queries import runs_query_always
@@ -83,6 +84,10 @@ _TIMEOUT_WORDS = ("timeout",)
 _RETURNS_TEXT = re.compile(r"""\breturn\s*\(?\s*[rRuU]?["']""")
 _RETURNS_TUPLE = re.compile(r"\breturn\b[^\n#]*(?:,|\([ \t]*(?:\n|$))")
 """A ``return`` of a tuple (``return sql, params``, or ``return (`` with the elements below)."""
+_RETURNS_JOINED = re.compile(r"\breturn\b[^\n#]*\.join\(")
+"""A ``return`` of joined text (``return ", ".join(["?"] * count)``)."""
+_HANDS_ITEMS = re.compile(r"\b(?:return\s*[\[(]|yield\b[^\n#]*,)")
+"""A ``return`` of a list or comprehension (``return [(chunk, marks) for ...]``) or a ``yield`` of a tuple."""
 _QUERY_WORDS = re.compile(
     r"objects|session|\.query\b|\.(?:all|filter|exclude|order_by|get|first|last|count|exists|aggregate|earliest|latest|in_bulk|create"
     r"|get_or_create|update_or_create|update|delete|execute\w*|scalars?|scalar_one\w*|one\w*|fetch\w*|exec|run)\s*\("
@@ -129,6 +134,8 @@ class EffectReader:
         self.logging_lines = index.words(_LOGGING_CONFIG_WORDS, cased=True) if index else []
         self.text_lines = index.pattern(_RETURNS_TEXT, "return") if index else []
         self.tuple_lines = index.pattern(_RETURNS_TUPLE, "return") if index else []
+        self.item_lines = index.pattern(_HANDS_ITEMS) if index else []
+        self.join_lines = index.pattern(_RETURNS_JOINED, "return") if index else []
         self.query_lines = index.pattern(_QUERY_WORDS) if index else []
         self.cache_lines = index.words(_CACHE_WORDS) if index else []
         self.timeout_lines = index.words(_TIMEOUT_WORDS) if index else []
@@ -176,13 +183,20 @@ class EffectReader:
 
     def returns_literal(self, node: ast.AST) -> bool:
         """Every ``return`` of the function ``node`` gives a string literal (``return "status = 'active'"``,
-        one literal per branch): what it returns is constant text, safe to format into SQL (BE101)."""
-        if self.skip or not isinstance(node, _FUNCTIONS) or not _spans_a_line(node, self.text_lines):
+        one literal per branch), or text joined from safe parts only by the provenance BE101 follows within the
+        file (a placeholder list, ``return ", ".join(["%s"] * count)``): what it returns is constant text,
+        safe to format into SQL (BE101)."""
+        joined = _spans_a_line(node, self.join_lines)
+        if self.skip or not isinstance(node, _FUNCTIONS) or not (_spans_a_line(node, self.text_lines) or joined):
             return False
         values = returned_values(self.ctx, node)
-        return bool(values) and all(
-            isinstance(value, ast.Constant) and isinstance(value.value, str) for value in values
-        )
+        if values and all(isinstance(value, ast.Constant) and isinstance(value.value, str) for value in values):
+            return True
+        if not joined or not values:
+            return False
+        scope = Scope(FUNCTION, node, self.scopes.get(id(node), self.ctx.root_scope))
+        texts = [sql_text(value, self.ctx, scope) if value is not None else None for value in values]
+        return all(text is not None and not text.unsafe_holes() for text in texts)
 
     def text_elements(self, node: ast.AST) -> list[int]:
         """When every ``return`` of the function ``node`` gives a tuple of one length (``return sql, params``):
@@ -199,6 +213,21 @@ class EffectReader:
         found = []
         for index in range(len(tuples[0].elts)):
             texts = [sql_text(value.elts[index], self.ctx, scope) for value in tuples]
+            if all(text is not None and not text.unsafe_holes() for text in texts):
+                found.append(index)
+        return found
+
+    def item_text_elements(self, node: ast.AST) -> list[int]:
+        """When every item the function ``node`` hands back is a tuple of one length (a returned list or
+        comprehension of tuples, or tuples it yields: :func:`.iterated_text.item_tuples`): the positions whose
+        element is constant SQL text in every one, by the provenance BE101 follows within the file."""
+        if self.skip or not isinstance(node, _FUNCTIONS) or not _spans_a_line(node, self.item_lines):
+            return []
+        tuples = item_tuples(self.ctx, node)
+        scope = Scope(FUNCTION, node, self.scopes.get(id(node), self.ctx.root_scope))
+        found = []
+        for index in range(positions(tuples) if tuples else 0):
+            texts = [sql_text(item.elts[index], self.ctx, scope) for item in tuples]
             if all(text is not None and not text.unsafe_holes() for text in texts):
                 found.append(index)
         return found

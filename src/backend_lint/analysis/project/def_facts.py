@@ -18,7 +18,7 @@ from typing import Optional
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.project.summary import DefSummary, ModuleSummary
 
-_ELEMENT = lazy_compile(r"(.+)\(\)\[(\d+)\]")
+_ELEMENT = lazy_compile(r"(.+)\(\)(\[:\])?\[(\d+)\]")
 """``shop.queries.build_query()[0]``: element 0 of what the function returns (:func:`.conditions.constants`)."""
 MAX_DEPTH = 8
 """How many re-exports, bases or imports a name is followed through before it counts as unknown."""
@@ -238,11 +238,14 @@ class DefFacts:
         """``shop.tables.RETAINED`` is bound once, to a literal, in its module (through re-exports); a name
         written as a call, ``shop.queries.active_filter()``, is a function every ``return`` of which gives a
         string literal; ``shop.queries.build_query()[0]``, an element of what a function returns, is constant
-        SQL text in every tuple it returns."""
+        SQL text in every tuple it returns; ``shop.queries.chunks()[:][1]``, an element of each item of what it
+        hands back (``for chunk, marks in chunks(ids)``), is constant SQL text in every item."""
         element = _ELEMENT.fullmatch(qualified)
         if element is not None:
             found = self.definition(element.group(1))[1]
-            return found is not None and int(element.group(2)) in found.text_elements
+            positions = found.item_text_elements if found is not None and element.group(2) else (
+                found.text_elements if found is not None else [])
+            return int(element.group(3)) in positions
         if qualified.endswith("()"):
             found = self.definition(qualified[:-2])[1]
             return found is not None and found.returns_literal

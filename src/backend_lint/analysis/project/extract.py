@@ -333,6 +333,7 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
         found.catches_all = not effects.skip and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) \
             and catches_everything(node)
         found.text_elements = effects.text_elements(node)
+        found.item_text_elements = effects.item_text_elements(node)
         found.runs_query = effects.runs_query(node)
         if found != DefSummary():
             summary.defs[f"{summary.module}.{qualname}" if summary.module else qualname] = found

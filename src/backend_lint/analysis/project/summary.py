@@ -49,7 +49,8 @@ class DefSummary:
     """A class whose body names a timeout (a ``TimeoutHTTPAdapter``, a session that sets a default one): BE201
     takes a session mounted with it as one with a timeout."""
     returns_literal: bool = False
-    """Every ``return`` of the function gives a string literal: constant text (BE101: safe in SQL)."""
+    """Every ``return`` of the function gives a string literal, or text joined from safe parts only (a
+    placeholder list): constant text (BE101: safe in SQL)."""
     returns_recent_time: bool = False
     """Every ``return`` gives a moment a short window before now (``now - timedelta(minutes=...)``; BE104,
     :mod:`backend_lint.analysis.time_windows`)."""
@@ -74,6 +75,11 @@ class DefSummary:
     element is constant SQL text in every one of them, as BE101 decides within the file (a literal, a module
     constant, a local built only from them, safe holes only): ``sql, params = build_query(x)`` in another
     module formats nothing unsafe into its SQL."""
+    item_text_elements: list[int] = field(default_factory=list)
+    """Every item the function hands back is a tuple (``return [(chunk, ",".join(["?"] * len(chunk))) for
+    ...]``, or ``yield chunk, marks``): the positions (from 0) whose element is constant SQL text in every one,
+    as BE101 decides within the file (:mod:`backend_lint.analysis.iterated_text`): ``for chunk, marks in
+    query_chunks(ids)`` in another module formats nothing unsafe with ``marks``."""
     runs_query: bool = False
     """Every call of the function runs a database query in its own body (:func:`backend_lint.analysis.orm.runs_query`
     on a statement it always reaches; none when it names a cache): a helper that a loop over rows calls with the
@@ -330,6 +336,8 @@ def _well_typed(summary: ModuleSummary) -> bool:
             and isinstance(item.admin_guard, bool)
             and isinstance(item.text_elements, list) and isinstance(item.runs_query, bool)
             and all(isinstance(index, int) and not isinstance(index, bool) for index in item.text_elements)
+            and isinstance(item.item_text_elements, list)
+            and all(isinstance(index, int) and not isinstance(index, bool) for index in item.item_text_elements)
             for item in summary.defs.values()
         )
         and all(isinstance(entry.view, str) for entry in summary.url_entries)
