@@ -50,6 +50,8 @@ from backend_lint.analysis.project.conditions import (
     ProjectFact,
     cli_module,
     lint_allows_print,
+    print_convention,
+    task_stdout_logged,
     test_support,
     unimported_function,
 )
@@ -70,6 +72,7 @@ _ANY_LOGGER = frozenset({STDLIB, STRUCTLOG, LOGURU})
 
 _COLOUR_MODULES = ("colorama.", "termcolor.", "colored.", "blessings.", "blessed.")
 _COLOUR_FUNCTIONS = frozenset({"click.style", "typer.style"})
+_ANSI = "\x1b["
 """Where terminal colour codes come from: text built with them is meant for a terminal."""
 _LEVEL_FOR_STREAM = {"sys.stdout": "info", "sys.stderr": "error"}
 _PRINTING_FUNCTIONS = ("print", "dump")
@@ -111,11 +114,20 @@ def _terminal_form(call: ast.Call, ctx: FileContext) -> bool:
 def _coloured(arg: ast.expr, ctx: FileContext) -> bool:
     """The text carries terminal colour codes (``f"{Fore.RED}ERROR ...{Style.RESET_ALL}"``,
     ``click.style(...)``, ``termcolor.colored(...)``): its form is for a terminal, not a log. The parts looked
-    at are the argument itself, the values of an f-string and the operands of ``+``."""
+    at are the argument itself, the values of an f-string and the operands of ``+``. Raw ANSI escape sequences
+    written into the text (``"\\033[35m>>> ..."``, in a constant, an f-string, a ``%`` or ``.format`` template)
+    are colour codes too."""
+    if isinstance(arg, ast.Constant):
+        return isinstance(arg.value, str) and _ANSI in arg.value
     if isinstance(arg, ast.JoinedStr):
-        return any(isinstance(part, ast.FormattedValue) and _coloured(part.value, ctx) for part in arg.values)
+        return any(
+            _coloured(part.value if isinstance(part, ast.FormattedValue) else part, ctx) for part in arg.values)
     if isinstance(arg, ast.BinOp) and isinstance(arg.op, ast.Add):
         return _coloured(arg.left, ctx) or _coloured(arg.right, ctx)
+    if isinstance(arg, ast.BinOp) and isinstance(arg.op, ast.Mod):
+        return _coloured(arg.left, ctx)
+    if isinstance(arg, ast.Call) and isinstance(arg.func, ast.Attribute) and arg.func.attr == "format":
+        return _coloured(arg.func.value, ctx)
     target = arg.func if isinstance(arg, ast.Call) else arg
     qualified = ctx.imports.resolve(target) or ""
     return qualified.startswith(_COLOUR_MODULES) or qualified in _COLOUR_FUNCTIONS
@@ -287,6 +299,29 @@ def _lint_decision(ctx: FileContext) -> tuple[ProjectFact, ...]:
     return (lint_allows_print(relative.replace(os.sep, "/")),)
 
 
+_CONVENTION = print_convention()
+_TASK_STDOUT = task_stdout_logged()
+_CELERY_DECORATORS = frozenset({"shared_task", "task", "periodic_task"})
+
+
+def _celery_task(ctx: FileContext) -> bool:
+    """The print runs in a Celery task: a function of its scope chain is decorated ``@shared_task``,
+    ``@app.task(...)`` or ``@periodic_task`` in a module that imports Celery (or resolved to ``celery.``). Its
+    stdout is the worker's, which Celery can send into logging (:func:`~.project.conditions.task_stdout_logged`)."""
+    celery = ctx.imports.imports_module("celery")
+    for function in ctx.scope.functions:
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        for decorator in function.decorator_list:
+            target = decorator.func if isinstance(decorator, ast.Call) else decorator
+            if not isinstance(target, (ast.Name, ast.Attribute)):
+                continue
+            written = target.id if isinstance(target, ast.Name) else target.attr
+            if written in _CELERY_DECORATORS and (celery or (ctx.imports.resolve(target) or "").startswith("celery.")):
+                return True
+    return False
+
+
 _SDK_FOLDERS = frozenset({"sdk", "sdks"})
 """Folders of a repository that hold client libraries of the service, shipped for its users (``sdks/python/``)."""
 
@@ -328,6 +363,7 @@ class PrintInBackendCode(Rule):
     needs = (
         in_cli_context, terminal_use, outside_service_code, body_logs, in_service_code, module_logger, bindings_of,
         logger_for_fix, guard_only_functions, unimported_function, module_roles, lint_allows_print,
+        print_convention, task_stdout_logged,
     )
     module_facts = (cli_module, test_support)
     options = (
@@ -381,7 +417,9 @@ class PrintInBackendCode(Rule):
             fix_data=level,
             # only the module's main guard reaches the function, unless another module imports it; or the
             # project's linter configuration allows prints in the file
-            unless=(*program, *_lint_decision(ctx)),
+            # project; or the project prints its log by design (it logs nowhere); or a Celery task's print in a
+            # project that sends its workers' stdout into logging
+            unless=(*program, *_lint_decision(ctx), _CONVENTION, *((_TASK_STDOUT,) if _celery_task(ctx) else ())),
         )
 
     def fix(self, finding: Finding, node: cst.CSTNode, fixer: FixContext) -> Optional[cst.CSTNode]:
