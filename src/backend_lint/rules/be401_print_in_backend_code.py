@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import ast
 import os
+from functools import lru_cache
 from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.ast_helpers import under_if
@@ -57,6 +58,7 @@ from backend_lint.analysis.project.conditions import (
 )
 from backend_lint.analysis.project.roots import project_root
 from backend_lint.analysis.resolve import lookup
+from backend_lint.analysis.secret_names import split_identifier
 from backend_lint.analysis.service_code import in_service_code, outside_service_code
 from backend_lint.context import FileContext
 from backend_lint.finding import Applicability, Finding
@@ -323,6 +325,8 @@ def _celery_task(ctx: FileContext) -> bool:
 
 
 _SDK_FOLDERS = frozenset({"sdk", "sdks"})
+_CLIENT_WORDS = frozenset({"sdk", "sdks", "client"})
+_PACKAGING = ("pyproject.toml", "setup.py", "setup.cfg")
 """Folders of a repository that hold client libraries of the service, shipped for its users (``sdks/python/``)."""
 
 
@@ -337,7 +341,35 @@ def _client_library(ctx: FileContext) -> bool:
     parts = ctx.display_path.replace("\\", "/").split("/")
     package_folders = ctx.module.count(".") + (parts[-1] == "__init__.py")  # folders the dotted name spells
     above_root = parts[: max(0, len(parts) - 1 - package_folders)]
-    return any(folder in _SDK_FOLDERS for folder in above_root) and not in_service_code(ctx, coroutines=False)
+    return (any(folder in _SDK_FOLDERS for folder in above_root) or _client_distribution(ctx)) \
+        and not in_service_code(ctx, coroutines=False)
+
+
+def _client_distribution(ctx: FileContext) -> bool:
+    """The module's project (its nearest ``pyproject.toml``/``setup.py``/``setup.cfg``) is a distribution named
+    for a client library: its folder's words hold ``client`` or ``sdk`` (``packages/phoenix-client/``,
+    ``clients/python-sdk/``), and the module lies below it. A client package inside the service's own
+    distribution (``app/clients/github.py``) is not one: its project root is the service's; nor is a repository
+    named so without a larger one around it (:func:`_nested_distribution`)."""
+    if ctx.display_path in ("", "-"):
+        return False
+    root = project_root(os.path.abspath(ctx.display_path))
+    return bool(_CLIENT_WORDS & set(split_identifier(os.path.basename(root)))) and _nested_distribution(root)
+
+
+@lru_cache(maxsize=256)
+def _nested_distribution(root: str) -> bool:
+    """A folder above ``root`` (up to four) holds packaging of its own: ``root`` is a distribution kept inside a
+    larger repository (the service's), not the repository itself."""
+    folder = os.path.dirname(root)
+    for _level in range(4):
+        if any(os.path.isfile(os.path.join(folder, marker)) for marker in _PACKAGING):
+            return True
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            break
+        folder = parent
+    return False
 
 
 def _level(call: ast.Call, ctx: FileContext) -> Optional[str]:
