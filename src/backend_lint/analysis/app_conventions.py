@@ -26,6 +26,11 @@ adds it up.
   lines are logged at (``..._REDIRECT_STDOUTS_LEVEL``); :data:`KEEPS_STDOUT`: it sets the redirect to ``False``.
   Celery's default is on, but judged on real code a task's print in a project that never mentions the setting was
   a missing log line (lemur); one that configures it has made stdout a log channel of its tasks.
+- **The root logger as the application's log** (BE404). :data:`MODULE_LOGGER`: the module makes a logger of its
+  own (``getLogger(__name__)``, ``get_logger(__file__)``, a logger named for the project's package);
+  :data:`CONFIGURES_LOGGING`: it calls ``basicConfig``/``dictConfig``/``fileConfig``. A project that configures
+  logging and makes no module logger anywhere logs through the root logger by design
+  (:func:`~.project.conditions.root_logger_convention`).
 """
 
 from __future__ import annotations
@@ -42,7 +47,10 @@ VALIDATES_CSRF = "validates-csrf"
 LOGS = "logs"
 REDIRECTS_STDOUT = "redirects-stdout"
 KEEPS_STDOUT = "keeps-stdout"
-TRAITS = frozenset({AMBIENT_AUTH, HEADER_AUTH, VALIDATES_CSRF, LOGS, REDIRECTS_STDOUT, KEEPS_STDOUT})
+MODULE_LOGGER = "module-logger"
+CONFIGURES_LOGGING = "configures-logging"
+TRAITS = frozenset({AMBIENT_AUTH, HEADER_AUTH, VALIDATES_CSRF, LOGS, REDIRECTS_STDOUT, KEEPS_STDOUT, MODULE_LOGGER,
+                    CONFIGURES_LOGGING})
 
 _AMBIENT_WORDS = (
     "cookie", "request.session", "sessionmiddleware", "session_interface", "flask_session", "flask_login",
@@ -66,13 +74,17 @@ _LOGGING = lazy_compile(
 )
 _REDIRECT_ON = lazy_compile(r"redirect_stdouts[\"']?\s*[=:]\s*True\b|redirect_stdouts_level", re.I)
 _REDIRECT_OFF = lazy_compile(r"redirect_stdouts[\"']?\s*[=:]\s*False\b", re.I)
+_NAMED_LOGGER = lazy_compile(
+    r"""get_?logger\(\s*(?:__name__|__file__|__package__|__module__|__qualname__|["']([\w.]+)["'])""", re.I)
+_CONFIGURES = lazy_compile(r"\b(?:basicConfig|dictConfig|fileConfig)\(")
 _PRINT = lazy_compile(r"(?<![\w.])print\(")
 _CSRF_CHECKS = frozenset({"flask_wtf.csrf.validate_csrf", "flask_wtf.validate_csrf", "wtforms.csrf.validate_csrf"})
 
 
 def auth_traits(ctx: FileContext) -> list[str]:
     """The module's evidence (sorted): :data:`AMBIENT_AUTH`, :data:`HEADER_AUTH`, :data:`VALIDATES_CSRF`,
-    :data:`LOGS`, :data:`REDIRECTS_STDOUT`, :data:`KEEPS_STDOUT`."""
+    :data:`LOGS`, :data:`REDIRECTS_STDOUT`, :data:`KEEPS_STDOUT`, :data:`MODULE_LOGGER`,
+    :data:`CONFIGURES_LOGGING`."""
     source = ctx.source
     lowered = source.lower()
     traits: set[str] = set()
@@ -84,6 +96,10 @@ def auth_traits(ctx: FileContext) -> list[str]:
         traits.add(VALIDATES_CSRF)
     if _LOGGING.search(source):
         traits.add(LOGS)
+    if "logger(" in lowered and _makes_module_logger(ctx):
+        traits.add(MODULE_LOGGER)
+    if "config(" in lowered and _CONFIGURES.search(source):
+        traits.add(CONFIGURES_LOGGING)
     if "redirect_stdouts" in lowered:
         if _REDIRECT_ON.search(source):
             traits.add(REDIRECTS_STDOUT)
@@ -95,6 +111,18 @@ def auth_traits(ctx: FileContext) -> list[str]:
 def print_count(ctx: FileContext) -> int:
     """How many ``print(`` calls the module's text holds (a cheap count; a method ``.print(`` is not one)."""
     return len(_PRINT.findall(ctx.source)) if "print(" in ctx.source else 0
+
+
+def _makes_module_logger(ctx: FileContext) -> bool:
+    """``getLogger(__name__)``, ``get_logger(__file__)``, or a logger named for the project's own package
+    (``getLogger("shop.payments")`` in ``shop``): a logger per module. A library's logger fetched to tune it
+    (``getLogger("sqlalchemy.engine")``) is not one."""
+    top = ctx.module.split(".", 1)[0] if ctx.module else ""
+    for found in _NAMED_LOGGER.finditer(ctx.source):
+        named = found.group(1)
+        if named is None or (top and named.split(".", 1)[0] == top):
+            return True
+    return False
 
 
 def _validates_csrf(ctx: FileContext) -> bool:

@@ -82,6 +82,7 @@ HEADER_ONLY_AUTH = "header-only-auth"
 VALIDATES_CSRF = "validates-csrf"
 PRINT_CONVENTION = "print-convention"
 TASK_STDOUT_LOGGED = "task-stdout-logged"
+ROOT_LOGGER_CONVENTION = "root-logger-convention"
 ABSENT = "absent"
 KINDS = frozenset({
     DRF_PAGINATION, IDEMPOTENCY_MIDDLEWARE, READS_IDEMPOTENCY_KEY, CLI_MODULE, TEST_SUPPORT, CONSTANTS, HTML_VIEW,
@@ -93,7 +94,7 @@ KINDS = frozenset({
     SINGLE_ACCOUNT_APP, MASKED_ERROR, DJANGO_USERNAMES, LOOPBACK_CONSTANT, RECENT_TIME, STARTUP_ONLY,
     LINT_UNSELECTED, XHR_VIEW,
     QUIET_JOBS, URL_ADDRESS, UNIMPORTED_FUNCTION, UNREACHING_JOBS, LINT_ALLOWS_PRINT, UNIMPORTED_OUTSIDE_TESTS,
-    HEADER_ONLY_AUTH, VALIDATES_CSRF, PRINT_CONVENTION, TASK_STDOUT_LOGGED,
+    HEADER_ONLY_AUTH, VALIDATES_CSRF, PRINT_CONVENTION, TASK_STDOUT_LOGGED, ROOT_LOGGER_CONVENTION,
 })
 
 
@@ -295,6 +296,17 @@ def task_stdout_logged() -> ProjectFact:
     logged at, and none sets the redirect to ``False`` (jumpserver's settings/libs.py). A print in a task is then
     a log record at that level (BE401; :func:`backend_lint.analysis.app_conventions.auth_traits`)."""
     return ProjectFact(TASK_STDOUT_LOGGED)
+
+
+@project_fact
+def root_logger_convention() -> ProjectFact:
+    """The project logs through the root logger by design: a module (not a test) configures logging itself
+    (``basicConfig``, ``dictConfig``, ``fileConfig``: eNMS loads setup/logging.json whose ``""`` logger is its
+    application log; podop's ``run_server`` calls ``basicConfig`` with its verbosity) and no module makes a logger
+    of its own (``getLogger(__name__)``, ``get_logger(__file__)``, a logger named for the project's package).
+    With no module logger anywhere there is no per-module level or handler a root record could bypass (BE404;
+    :func:`backend_lint.analysis.app_conventions.auth_traits`)."""
+    return ProjectFact(ROOT_LOGGER_CONVENTION)
 
 
 @project_fact

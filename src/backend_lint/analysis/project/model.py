@@ -26,9 +26,11 @@ from typing import Optional
 
 from backend_lint.analysis.app_conventions import (
     AMBIENT_AUTH,
+    CONFIGURES_LOGGING,
     HEADER_AUTH,
     KEEPS_STDOUT,
     LOGS,
+    MODULE_LOGGER,
     REDIRECTS_STDOUT,
     VALIDATES_CSRF,
 )
@@ -624,6 +626,9 @@ _ON_ARGUMENTS: dict[str, Callable[[ProjectModel, tuple[str, ...]], bool]] = {
     conditions.VALIDATES_CSRF: lambda model, args: any(
         VALIDATES_CSRF in found.traits for found in model.modules.values()),
     conditions.PRINT_CONVENTION: lambda model, args: model.print_convention,
+    conditions.ROOT_LOGGER_CONVENTION: lambda model, args: any(
+        CONFIGURES_LOGGING in found.traits for found in model.modules.values()) and not any(
+        MODULE_LOGGER in found.traits for found in model.modules.values()),
     conditions.TASK_STDOUT_LOGGED: lambda model, args: any(
         REDIRECTS_STDOUT in found.traits for found in model.modules.values()) and not any(
         KEEPS_STDOUT in found.traits for found in model.modules.values()),
