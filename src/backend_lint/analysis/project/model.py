@@ -303,13 +303,20 @@ class ProjectModel(SettingsFacts):
 
     def served_by_wsgi(self, module: str) -> bool:
         """A non-test module whose last name is ``wsgi``/``asgi`` (or ends ``_wsgi``/``_asgi``) imports
-        ``module`` or a name from it."""
+        ``module`` or a name from it; or a module a server command of the deployment files serves
+        (``CMD gunicorn main:app``: ``main``, or a module whose name ends ``.main``, the container's working
+        directory aside) is ``module`` or imports it (:attr:`.project_files.ProjectFiles.served_modules`)."""
         if module not in self.modules:
             return False
+        served = self.files.served_modules
         return any(
-            name != module and name.rpartition(".")[2].endswith(_SERVER_ENTRY_NAMES)
-            and not {"test", "test_support"} & set(summary.roles)
-            and any(target == module or target.startswith(module + ".") for target in summary.imported)
+            not {"test", "test_support"} & set(summary.roles) and (
+                (name != module and name.rpartition(".")[2].endswith(_SERVER_ENTRY_NAMES)
+                 and any(target == module or target.startswith(module + ".") for target in summary.imported))
+                or (any(name == entry or name.endswith("." + entry) for entry in served) and (
+                    name == module
+                    or any(target == module or target.startswith(module + ".") for target in summary.imported)))
+            )
             for name, summary in self.modules.items()
         )
 
