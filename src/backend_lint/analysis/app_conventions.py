@@ -27,7 +27,9 @@ adds it up.
   Celery's default is on, but judged on real code a task's print in a project that never mentions the setting was
   a missing log line (lemur); one that configures it has made stdout a log channel of its tasks.
 - **The root logger as the application's log** (BE404). :data:`MODULE_LOGGER`: the module makes a logger of its
-  own (``getLogger(__name__)``, ``get_logger(__file__)``, a logger named for the project's package);
+  own (``getLogger(__name__)``, ``get_logger(__file__)``, a logger named for the project's package) or logs
+  through its web application's logger (Flask's ``app.logger``/``current_app.logger``, which the project tunes
+  apart: pdnsadmin hands it gunicorn's handlers);
   :data:`CONFIGURES_LOGGING`: it calls ``basicConfig``/``dictConfig``/``fileConfig``. A project that configures
   logging and makes no module logger anywhere logs through the root logger by design
   (:func:`~.project.conditions.root_logger_convention`).
@@ -96,7 +98,7 @@ def auth_traits(ctx: FileContext) -> list[str]:
         traits.add(VALIDATES_CSRF)
     if _LOGGING.search(source):
         traits.add(LOGS)
-    if "logger(" in lowered and _makes_module_logger(ctx):
+    if ("logger(" in lowered and _makes_module_logger(ctx)) or "app.logger." in source:
         traits.add(MODULE_LOGGER)
     if "config(" in lowered and _CONFIGURES.search(source):
         traits.add(CONFIGURES_LOGGING)
