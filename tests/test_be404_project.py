@@ -85,6 +85,8 @@ JSON_CONFIG = ('import json\nfrom logging.config import dictConfig\n\n\ndef init
     (JSON_CONFIG, "import logging\n\nlogger = logging.getLogger(__name__)\n", True),
     (JSON_CONFIG, "from nms.log import get_logger\n\nlogger = get_logger(__file__)\n", True),
     (JSON_CONFIG, "import logging\n\nlogger = logging.getLogger('nms.other')\n", True),
+    # a project's logger factory (Indico's Logger.get)
+    (JSON_CONFIG, "from nms.core.logger import Logger\n\nlogger = Logger.get('events')\n", True),
     # the Flask application's own logger, tuned apart (pdnsadmin gives it gunicorn's handlers)
     (JSON_CONFIG, "from flask import current_app\n\n\ndef ping():\n    current_app.logger.info('ping')\n", True),
     # nobody configures logging: still reported

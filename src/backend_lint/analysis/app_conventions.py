@@ -27,7 +27,8 @@ adds it up.
   Celery's default is on, but judged on real code a task's print in a project that never mentions the setting was
   a missing log line (lemur); one that configures it has made stdout a log channel of its tasks.
 - **The root logger as the application's log** (BE404). :data:`MODULE_LOGGER`: the module makes a logger of its
-  own (``getLogger(__name__)``, ``get_logger(__file__)``, a logger named for the project's package) or logs
+  own (``getLogger(__name__)``, ``get_logger(__file__)``, ``Logger.get("events")``, any named logger but a
+  library's fetched only to tune it: ``getLogger("werkzeug").setLevel(...)``) or logs
   through its web application's logger (Flask's ``app.logger``/``current_app.logger``, which the project tunes
   apart: pdnsadmin hands it gunicorn's handlers);
   :data:`CONFIGURES_LOGGING`: it calls ``basicConfig``/``dictConfig``/``fileConfig``. A project that configures
@@ -77,7 +78,8 @@ _LOGGING = lazy_compile(
 _REDIRECT_ON = lazy_compile(r"redirect_stdouts[\"']?\s*[=:]\s*True\b|redirect_stdouts_level", re.I)
 _REDIRECT_OFF = lazy_compile(r"redirect_stdouts[\"']?\s*[=:]\s*False\b", re.I)
 _NAMED_LOGGER = lazy_compile(
-    r"""get_?logger\(\s*(?:__name__|__file__|__package__|__module__|__qualname__|["']([\w.]+)["'])""", re.I)
+    r"""(?:get_?logger|Logger\.get)\(\s*(?:__name__|__file__|__package__|__module__|__qualname__|["'][\w.]+["'])"""
+    r"""\s*\)(\s*\.\s*(?:setLevel|handlers|propagate|disabled|addHandler|removeHandler|level)\b)?""", re.I)
 _CONFIGURES = lazy_compile(r"\b(?:basicConfig|dictConfig|fileConfig)\(")
 _PRINT = lazy_compile(r"(?<![\w.])print\(")
 _CSRF_CHECKS = frozenset({"flask_wtf.csrf.validate_csrf", "flask_wtf.validate_csrf", "wtforms.csrf.validate_csrf"})
@@ -98,7 +100,7 @@ def auth_traits(ctx: FileContext) -> list[str]:
         traits.add(VALIDATES_CSRF)
     if _LOGGING.search(source):
         traits.add(LOGS)
-    if ("logger(" in lowered and _makes_module_logger(ctx)) or "app.logger." in source:
+    if ("logger" in lowered and _makes_module_logger(ctx)) or "app.logger." in source:
         traits.add(MODULE_LOGGER)
     if "config(" in lowered and _CONFIGURES.search(source):
         traits.add(CONFIGURES_LOGGING)
@@ -116,15 +118,10 @@ def print_count(ctx: FileContext) -> int:
 
 
 def _makes_module_logger(ctx: FileContext) -> bool:
-    """``getLogger(__name__)``, ``get_logger(__file__)``, or a logger named for the project's own package
-    (``getLogger("shop.payments")`` in ``shop``): a logger per module. A library's logger fetched to tune it
-    (``getLogger("sqlalchemy.engine")``) is not one."""
-    top = ctx.module.split(".", 1)[0] if ctx.module else ""
-    for found in _NAMED_LOGGER.finditer(ctx.source):
-        named = found.group(1)
-        if named is None or (top and named.split(".", 1)[0] == top):
-            return True
-    return False
+    """``getLogger(__name__)``, ``get_logger(__file__)``, ``Logger.get("events")`` (Indico's factory), a logger
+    named by a string: a logger of the project's own. A library's logger fetched only to tune it
+    (``getLogger("werkzeug").setLevel(ERROR)``) is not one."""
+    return any(found.group(1) is None for found in _NAMED_LOGGER.finditer(ctx.source))
 
 
 def _validates_csrf(ctx: FileContext) -> bool:

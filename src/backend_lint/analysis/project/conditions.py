@@ -303,8 +303,8 @@ def root_logger_convention() -> ProjectFact:
     """The project logs through the root logger by design: a module (not a test) configures logging itself
     (``basicConfig``, ``dictConfig``, ``fileConfig``: eNMS loads setup/logging.json whose ``""`` logger is its
     application log; podop's ``run_server`` calls ``basicConfig`` with its verbosity) and no module makes a logger
-    of its own (``getLogger(__name__)``, ``get_logger(__file__)``, a logger named for the project's package) or
-    logs through its web application's logger (Flask's ``app.logger``).
+    of its own (``getLogger(__name__)``, ``get_logger(__file__)``, ``Logger.get("events")``, any named logger but a
+    library's fetched only to tune it) or logs through its web application's logger (Flask's ``app.logger``).
     With no module logger anywhere there is no per-module level or handler a root record could bypass (BE404;
     :func:`backend_lint.analysis.app_conventions.auth_traits`)."""
     return ProjectFact(ROOT_LOGGER_CONVENTION)
