@@ -100,7 +100,8 @@ def auth_traits(ctx: FileContext) -> list[str]:
         traits.add(VALIDATES_CSRF)
     if _LOGGING.search(source):
         traits.add(LOGS)
-    if ("logger" in lowered and _makes_module_logger(ctx)) or "app.logger." in source:
+    if ("logger" in lowered and _makes_module_logger(ctx)) or "app.logger." in source \
+            or "loguru" in lowered or "structlog" in lowered:
         traits.add(MODULE_LOGGER)
     if "config(" in lowered and _CONFIGURES.search(source):
         traits.add(CONFIGURES_LOGGING)
