@@ -112,3 +112,34 @@ def test_the_projects_linter_configuration_allows_prints(
     found = findings_of(write_project(tmp_path, {**SERVICE_PRINTS, **configuration}), "BE401")
     for path in ("svc/tasks.py", "svc/maintenance/jobs.py"):
         assert ((path, 6) in found) == (path not in allowed), path
+
+
+CLIENT_COROUTINE = textwrap.dedent('''\
+    async def resume_experiment(client, experiment_id):
+        response = await client.post(f"/experiments/{experiment_id}/resume")
+        response.raise_for_status()
+        print("resumed", experiment_id, response.status_code)
+''')
+"""A client library's coroutine printing its summary for the notebook user (line 4)."""
+
+
+def test_client_distribution_of_its_own(tmp_path: Path) -> None:
+    """A distribution of its own named for a client (``packages/phoenix-client/``, with its own pyproject) prints
+    for its user; a ``clients`` package inside the service's own distribution is service code."""
+    project = {
+        "pyproject.toml": '[project]\nname = "svc"\n',
+        "svc/__init__.py": "",
+        "svc/clients/__init__.py": "",
+        "svc/clients/experiments.py": CLIENT_COROUTINE,
+        "packages/svc-client/pyproject.toml": '[project]\nname = "svc-client"\n',
+        "packages/svc-client/src/svc/__init__.py": "",
+        "packages/svc-client/src/svc/client/__init__.py": "",
+        "packages/svc-client/src/svc/client/experiments.py": CLIENT_COROUTINE,
+        "clients/python_sdk/setup.py": "from setuptools import setup\nsetup(name='svc-sdk')\n",
+        "clients/python_sdk/svc_sdk/__init__.py": "",
+        "clients/python_sdk/svc_sdk/runs.py": CLIENT_COROUTINE,
+    }
+    found = findings_of(write_project(tmp_path, project), "BE401")
+    assert ("svc/clients/experiments.py", 4) in found
+    assert ("packages/svc-client/src/svc/client/experiments.py", 4) not in found
+    assert ("clients/python_sdk/svc_sdk/runs.py", 4) not in found

@@ -6,7 +6,10 @@ still reported. Through the real CLI and ``flake8 --select BE`` as processes.
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
+
+import pytest
 
 from tests.projects import findings_of, write_project
 
@@ -41,6 +44,8 @@ PROJECT = {
         level = log_level()
         logging.info("starting")
     ''',
+    # a module logger elsewhere: the project does not log through the root logger by design
+    "app/service.py": "import logging\n\nlogger = logging.getLogger(__name__)\n",
 }
 
 
@@ -48,3 +53,45 @@ def test_entry_module_that_configures_the_root_logger_through_a_project_function
     found = findings_of(write_project(tmp_path, PROJECT), "BE404")
     assert ("app/entry.py", 6) not in found
     assert ("app/other.py", 6) in found
+
+
+def _root_logging_project(configure: str, module_logger: str) -> dict[str, str]:
+    """A service module logging through the root logger (line 5), and the project's own logging set-up."""
+    return {
+        "pyproject.toml": '[project]\nname = "nms"\n',
+        "nms/__init__.py": "",
+        "nms/database.py": textwrap.dedent('''\
+            import logging
+
+
+            def fetch(model_id):
+                logging.info("fetching %s", model_id)
+        '''),
+        "nms/environment.py": configure,
+        "nms/other.py": module_logger,
+    }
+
+
+JSON_CONFIG = ('import json\nfrom logging.config import dictConfig\n\n\ndef init_logs(path):\n'
+               '    with open(path) as fh:\n        dictConfig(json.load(fh))\n')
+
+
+@pytest.mark.parametrize(("configure", "module_logger", "reported"), [
+    # eNMS: a dictConfig of its logging.json, no module logger anywhere: the root logger is its log
+    (JSON_CONFIG, "import logging\n\nlogging.getLogger('werkzeug').setLevel(logging.ERROR)\n", False),
+    # podop: the package's run_server calls basicConfig with its verbosity
+    ("import logging\n\n\ndef run_server(verbosity):\n    logging.basicConfig(level=verbosity)\n", "", False),
+    # one module logger elsewhere: per-module levels exist, the root call bypasses them
+    (JSON_CONFIG, "import logging\n\nlogger = logging.getLogger(__name__)\n", True),
+    (JSON_CONFIG, "from nms.log import get_logger\n\nlogger = get_logger(__file__)\n", True),
+    (JSON_CONFIG, "import logging\n\nlogger = logging.getLogger('nms.other')\n", True),
+    # a project's logger factory (Indico's Logger.get)
+    (JSON_CONFIG, "from nms.core.logger import Logger\n\nlogger = Logger.get('events')\n", True),
+    # the Flask application's own logger, tuned apart (pdnsadmin gives it gunicorn's handlers)
+    (JSON_CONFIG, "from flask import current_app\n\n\ndef ping():\n    current_app.logger.info('ping')\n", True),
+    # nobody configures logging: still reported
+    ("", "", True),
+])
+def test_root_logger_convention(tmp_path: Path, configure: str, module_logger: str, reported: bool) -> None:
+    found = findings_of(write_project(tmp_path, _root_logging_project(configure, module_logger)), "BE404")
+    assert (("nms/database.py", 5) in found) == reported

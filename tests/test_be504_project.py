@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.projects import findings_of, write_project
 
 RUN = """\
@@ -66,3 +68,39 @@ def test_without_the_wsgi_module_the_launcher_is_reported(tmp_path: Path) -> Non
     files = dict(PROJECT)
     del files["budget/wsgi.py"]
     assert ("budget/run.py", 11) in findings_of(write_project(tmp_path, files), "BE504")
+
+
+SETUP_SERVER = """\
+    from flask import Flask
+
+
+    def build_app(path):
+        app = Flask(__name__)
+        return app
+
+
+    if __name__ == "__main__":
+        build_app("/tmp/dev").run(debug=True)
+"""
+"""mailu's setup/server.py: the development launcher (line 10) of an app the container serves from main.py."""
+
+
+@pytest.mark.parametrize(("deployment", "reported"), [
+    ({"setup/Dockerfile": "FROM python:3\nCMD gunicorn -w 4 -b :80 --preload main:app\n"}, False),
+    ({"setup/Dockerfile": 'FROM python:3\nCMD ["uvicorn", "main:app", "--host", "0.0.0.0"]\n'}, False),
+    ({"Procfile": "web: gunicorn --chdir setup main:app\n"}, False),
+    ({"docker-compose.yml": "services:\n  web:\n    command: gunicorn server:app -b :80\n"}, False),  # itself
+    # a server serving another module that does not import the launcher's
+    ({"setup/Dockerfile": "FROM python:3\nCMD gunicorn other:app\n"}, True),
+    ({"setup/Dockerfile": "FROM python:3\nCMD python server.py\n"}, True),  # the launcher is the entry
+    ({}, True),
+])
+def test_a_launcher_the_deployed_server_bypasses(tmp_path: Path, deployment: dict[str, str], reported: bool) -> None:
+    files = {
+        "pyproject.toml": '[project]\nname = "setup"\n',
+        "setup/server.py": SETUP_SERVER,
+        "setup/main.py": "from server import build_app\n\napp = build_app('/data')\n",
+        "setup/other.py": "from flask import Flask\n\napp = Flask(__name__)\n",
+        **deployment,
+    }
+    assert (("setup/server.py", 10) in findings_of(write_project(tmp_path, files), "BE504")) == reported

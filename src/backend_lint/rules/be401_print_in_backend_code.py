@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import ast
 import os
+from functools import lru_cache
 from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.ast_helpers import under_if
@@ -50,11 +51,14 @@ from backend_lint.analysis.project.conditions import (
     ProjectFact,
     cli_module,
     lint_allows_print,
+    print_convention,
+    task_stdout_logged,
     test_support,
     unimported_function,
 )
 from backend_lint.analysis.project.roots import project_root
 from backend_lint.analysis.resolve import lookup
+from backend_lint.analysis.secret_names import split_identifier
 from backend_lint.analysis.service_code import in_service_code, outside_service_code
 from backend_lint.context import FileContext
 from backend_lint.finding import Applicability, Finding
@@ -70,6 +74,7 @@ _ANY_LOGGER = frozenset({STDLIB, STRUCTLOG, LOGURU})
 
 _COLOUR_MODULES = ("colorama.", "termcolor.", "colored.", "blessings.", "blessed.")
 _COLOUR_FUNCTIONS = frozenset({"click.style", "typer.style"})
+_ANSI = "\x1b["
 """Where terminal colour codes come from: text built with them is meant for a terminal."""
 _LEVEL_FOR_STREAM = {"sys.stdout": "info", "sys.stderr": "error"}
 _PRINTING_FUNCTIONS = ("print", "dump")
@@ -111,11 +116,20 @@ def _terminal_form(call: ast.Call, ctx: FileContext) -> bool:
 def _coloured(arg: ast.expr, ctx: FileContext) -> bool:
     """The text carries terminal colour codes (``f"{Fore.RED}ERROR ...{Style.RESET_ALL}"``,
     ``click.style(...)``, ``termcolor.colored(...)``): its form is for a terminal, not a log. The parts looked
-    at are the argument itself, the values of an f-string and the operands of ``+``."""
+    at are the argument itself, the values of an f-string and the operands of ``+``. Raw ANSI escape sequences
+    written into the text (``"\\033[35m>>> ..."``, in a constant, an f-string, a ``%`` or ``.format`` template)
+    are colour codes too."""
+    if isinstance(arg, ast.Constant):
+        return isinstance(arg.value, str) and _ANSI in arg.value
     if isinstance(arg, ast.JoinedStr):
-        return any(isinstance(part, ast.FormattedValue) and _coloured(part.value, ctx) for part in arg.values)
+        return any(
+            _coloured(part.value if isinstance(part, ast.FormattedValue) else part, ctx) for part in arg.values)
     if isinstance(arg, ast.BinOp) and isinstance(arg.op, ast.Add):
         return _coloured(arg.left, ctx) or _coloured(arg.right, ctx)
+    if isinstance(arg, ast.BinOp) and isinstance(arg.op, ast.Mod):
+        return _coloured(arg.left, ctx)
+    if isinstance(arg, ast.Call) and isinstance(arg.func, ast.Attribute) and arg.func.attr == "format":
+        return _coloured(arg.func.value, ctx)
     target = arg.func if isinstance(arg, ast.Call) else arg
     qualified = ctx.imports.resolve(target) or ""
     return qualified.startswith(_COLOUR_MODULES) or qualified in _COLOUR_FUNCTIONS
@@ -287,7 +301,32 @@ def _lint_decision(ctx: FileContext) -> tuple[ProjectFact, ...]:
     return (lint_allows_print(relative.replace(os.sep, "/")),)
 
 
+_CONVENTION = print_convention()
+_TASK_STDOUT = task_stdout_logged()
+_CELERY_DECORATORS = frozenset({"shared_task", "task", "periodic_task"})
+
+
+def _celery_task(ctx: FileContext) -> bool:
+    """The print runs in a Celery task: a function of its scope chain is decorated ``@shared_task``,
+    ``@app.task(...)`` or ``@periodic_task`` in a module that imports Celery (or resolved to ``celery.``). Its
+    stdout is the worker's, which Celery can send into logging (:func:`~.project.conditions.task_stdout_logged`)."""
+    celery = ctx.imports.imports_module("celery")
+    for function in ctx.scope.functions:
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        for decorator in function.decorator_list:
+            target = decorator.func if isinstance(decorator, ast.Call) else decorator
+            if not isinstance(target, (ast.Name, ast.Attribute)):
+                continue
+            written = target.id if isinstance(target, ast.Name) else target.attr
+            if written in _CELERY_DECORATORS and (celery or (ctx.imports.resolve(target) or "").startswith("celery.")):
+                return True
+    return False
+
+
 _SDK_FOLDERS = frozenset({"sdk", "sdks"})
+_CLIENT_WORDS = frozenset({"sdk", "sdks", "client"})
+_PACKAGING = ("pyproject.toml", "setup.py", "setup.cfg")
 """Folders of a repository that hold client libraries of the service, shipped for its users (``sdks/python/``)."""
 
 
@@ -302,7 +341,35 @@ def _client_library(ctx: FileContext) -> bool:
     parts = ctx.display_path.replace("\\", "/").split("/")
     package_folders = ctx.module.count(".") + (parts[-1] == "__init__.py")  # folders the dotted name spells
     above_root = parts[: max(0, len(parts) - 1 - package_folders)]
-    return any(folder in _SDK_FOLDERS for folder in above_root) and not in_service_code(ctx, coroutines=False)
+    return (any(folder in _SDK_FOLDERS for folder in above_root) or _client_distribution(ctx)) \
+        and not in_service_code(ctx, coroutines=False)
+
+
+def _client_distribution(ctx: FileContext) -> bool:
+    """The module's project (its nearest ``pyproject.toml``/``setup.py``/``setup.cfg``) is a distribution named
+    for a client library: its folder's words hold ``client`` or ``sdk`` (``packages/phoenix-client/``,
+    ``clients/python-sdk/``), and the module lies below it. A client package inside the service's own
+    distribution (``app/clients/github.py``) is not one: its project root is the service's; nor is a repository
+    named so without a larger one around it (:func:`_nested_distribution`)."""
+    if ctx.display_path in ("", "-"):
+        return False
+    root = project_root(os.path.abspath(ctx.display_path))
+    return bool(_CLIENT_WORDS & set(split_identifier(os.path.basename(root)))) and _nested_distribution(root)
+
+
+@lru_cache(maxsize=256)
+def _nested_distribution(root: str) -> bool:
+    """A folder above ``root`` (up to four) holds packaging of its own: ``root`` is a distribution kept inside a
+    larger repository (the service's), not the repository itself."""
+    folder = os.path.dirname(root)
+    for _level in range(4):
+        if any(os.path.isfile(os.path.join(folder, marker)) for marker in _PACKAGING):
+            return True
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            break
+        folder = parent
+    return False
 
 
 def _level(call: ast.Call, ctx: FileContext) -> Optional[str]:
@@ -328,6 +395,7 @@ class PrintInBackendCode(Rule):
     needs = (
         in_cli_context, terminal_use, outside_service_code, body_logs, in_service_code, module_logger, bindings_of,
         logger_for_fix, guard_only_functions, unimported_function, module_roles, lint_allows_print,
+        print_convention, task_stdout_logged,
     )
     module_facts = (cli_module, test_support)
     options = (
@@ -381,7 +449,9 @@ class PrintInBackendCode(Rule):
             fix_data=level,
             # only the module's main guard reaches the function, unless another module imports it; or the
             # project's linter configuration allows prints in the file
-            unless=(*program, *_lint_decision(ctx)),
+            # project; or the project prints its log by design (it logs nowhere); or a Celery task's print in a
+            # project that sends its workers' stdout into logging
+            unless=(*program, *_lint_decision(ctx), _CONVENTION, *((_TASK_STDOUT,) if _celery_task(ctx) else ())),
         )
 
     def fix(self, finding: Finding, node: cst.CSTNode, fixer: FixContext) -> Optional[cst.CSTNode]:

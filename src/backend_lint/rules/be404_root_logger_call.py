@@ -10,7 +10,9 @@ blocks, click/typer commands, functions that parse their own arguments, CLI modu
 ``script-paths``, and files that configure the root logger (``basicConfig``, ``dictConfig``, ``fileConfig``,
 directly or through a function of the file) or whose module logger is the root logger; so is code
 no service runs (tests, test support, migrations and ``RunPython`` functions, examples). ``logging.getLogger()``
-with no name is the root logger too, but is not flagged: naming the root logger is a deliberate choice.
+with no name is the root logger too, but is not flagged: naming the root logger is a deliberate choice. With the
+project model, a project that configures logging itself and makes no module logger anywhere logs through the
+root logger by design, and is left alone (:func:`~.project.conditions.root_logger_convention`).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from backend_lint.analysis.loggers import (
     module_logger,
     root_is_module_logger,
 )
-from backend_lint.analysis.project.conditions import cli_module, does, test_support
+from backend_lint.analysis.project.conditions import cli_module, does, root_logger_convention, test_support
 from backend_lint.analysis.service_code import outside_service_code
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
@@ -45,6 +47,7 @@ _ROOT_FUNCTIONS = {
 }
 _ROOT_FUNCTIONS["logging.warn"] = "warning"  # deprecated alias: the fix uses the real name
 _STDLIB_ONLY = frozenset({STDLIB})
+_CONVENTION = root_logger_convention()
 class RootLoggerCall(Rule):
     code = "BE404"
     name = "root-logger-call"
@@ -54,7 +57,7 @@ class RootLoggerCall(Rule):
     fix_node = ("Attribute", "Name")
     triggers = ("logging",)
     needs = (in_cli_context, outside_service_code, configures_root_logger, root_is_module_logger, module_logger,
-             logger_for_fix, origin, import_time_calls)
+             logger_for_fix, origin, import_time_calls, root_logger_convention)
     module_facts = (cli_module, test_support)
     options = (
         Option(
@@ -88,7 +91,9 @@ class RootLoggerCall(Rule):
             applicability=Applicability.SAFE if fixable else Applicability.NONE,
             fix_data=method,
             call=ctx.segment(func) or f"logging.{method}",
-            unless=tuple(does(name, "configures-logging") for name in import_time_calls(ctx)),
+            # a project function the module calls at import configures the root logger; or the project logs
+            # through the root logger by design (it configures logging and makes no module logger anywhere)
+            unless=(*(does(name, "configures-logging") for name in import_time_calls(ctx)), _CONVENTION),
         )
 
     def fix(self, finding: Finding, node: cst.CSTNode, fixer: FixContext) -> Optional[cst.CSTNode]:

@@ -35,6 +35,7 @@ from backend_lint.analysis.credential_tokens import bare_token, credential_token
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.lexer_tokens import lexer_token
+from backend_lint.analysis.log_delivery import delivers_by_logging
 from backend_lint.analysis.loggers import (
     GENERIC,
     LEVEL_METHODS,
@@ -236,6 +237,8 @@ class SecretInLog(Rule):
                 continue  # the value was looked up and found unknown or expired: it grants nothing
             if shown_to_operator(node, value, ctx):
                 continue  # a command shows the operator the value it made for them, on the terminal too
+            if delivers_by_logging(node, ctx):
+                return  # a console/mock delivery backend: writing the message out is its delivery
             if _logged_by_choice(node, ctx):
                 return
             if in_migration(ctx):

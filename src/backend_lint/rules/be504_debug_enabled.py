@@ -8,8 +8,9 @@ Django settings module (``settings.py``, ``settings/*.py``, ``*_settings.py``) o
 (:mod:`backend_lint.analysis.settings`: not test settings, and not matching ``dev-settings-patterns``). Left
 alone: anything under an ``if`` or conditional expression (an environment check decides), a value read from
 the environment, test modules, and a server started under the main guard of a module that a WSGI/ASGI module
-of the project imports (``wsgi.py``: ``from shop.run import create_app``): that script is a development
-launcher, the server runs the WSGI module (through the project model).
+of the project imports (``wsgi.py``: ``from shop.run import create_app``), or that a server command of the
+deployment files serves or whose served module imports it (``CMD gunicorn main:app``): that script is a
+development launcher, the server runs the WSGI module (through the project model).
 """
 
 from __future__ import annotations

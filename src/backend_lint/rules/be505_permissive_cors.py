@@ -13,7 +13,11 @@ settings module with ``CORS_ALLOW_ALL_ORIGINS``/``CORS_ORIGIN_ALLOW_ALL = True``
 ``Access-Control-Allow-Origin`` headers echoing any origin next to ``Access-Control-Allow-Credentials: true``.
 Settings under an ``if`` are left alone (the condition is usually ``DEBUG``), and so are test modules, test
 settings and examples (``examples/``, demo sites: a sample app shipped for people to read and copy, which the
-other request-path rules leave alone too; nobody's credentials are served there).
+other request-path rules leave alone too; nobody's credentials are served there). With the project model, an
+application that authenticates only by credentials its clients put in a header (``Authorization: Bearer``,
+``X-API-Key``) and mentions no cookie, session or Basic authentication anywhere is left alone too
+(:func:`~backend_lint.analysis.project.conditions.header_only_auth`): a browser attaches no such credential to a
+foreign page's request, so the credentialed wildcard hands that page nothing it could not send itself.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from typing import Optional
 from backend_lint.analysis.ast_helpers import is_true, keyword_value
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.module_roles import module_roles
-from backend_lint.analysis.project.conditions import test_support
+from backend_lint.analysis.project.conditions import header_only_auth, test_support
 from backend_lint.analysis.settings import TEST, settings_module
 from backend_lint.context import FileContext
 from backend_lint.rule import FileState, Rule, leaves, visits
@@ -38,6 +42,9 @@ _FLASK_CORS = frozenset({"flask_cors.CORS", "flask_cors.cross_origin"})
 _MATCH_ALL = frozenset({".*", ".+", "^.*$", "^.+$", "^.*", ".*$", "(.*)", "^(.*)$", "https?://.*", "^https?://.*$"})
 _DJANGO_WILDCARDS = ("CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_ALLOW_ALL")
 _DJANGO_REGEXES = ("CORS_ALLOWED_ORIGIN_REGEXES", "CORS_ORIGIN_REGEX_WHITELIST")
+_AMBIENT = (header_only_auth(),)
+"""Every finding stands unless the project authenticates only by header credentials, which a browser never
+attaches to another site's request (:func:`~backend_lint.analysis.project.conditions.header_only_auth`)."""
 
 
 def _left_alone(ctx: FileContext) -> bool:
@@ -143,7 +150,7 @@ class PermissiveCors(Rule):
     name = "permissive-cors"
     message = "`{construct}` allows any origin with credentials; list the trusted origins"
     triggers = ("CORS", "cors", "cross_origin", "Access-Control-Allow")
-    needs = (bindings_of, settings_module, module_roles)
+    needs = (bindings_of, settings_module, module_roles, header_only_auth)
     module_facts = (test_support,)
     headers: FileState[dict[ast.AST, _Headers]] = FileState(dict)
 
@@ -165,14 +172,14 @@ class PermissiveCors(Rule):
             isinstance(regex, ast.Constant) and regex.value in _MATCH_ALL
         ):
             construct = callee.rsplit(".", 1)[1] if callee in _STARLETTE_CORS else "CORSMiddleware"
-            self.report(ctx, node, construct=construct)
+            self.report(ctx, node, construct=construct, unless=_AMBIENT)
 
     def _check_flask(self, node: ast.Call, callee: str, ctx: FileContext) -> None:
         credentials = is_true(keyword_value(node, "supports_credentials"))
         if (credentials and _has_wildcard(keyword_value(node, "origins"), ctx)) or _flask_resources_wildcard(
             keyword_value(node, "resources"), credentials, ctx
         ):
-            self.report(ctx, node, construct=callee.rsplit(".", 1)[1])
+            self.report(ctx, node, construct=callee.rsplit(".", 1)[1], unless=_AMBIENT)
 
     @visits(ast.Assign)
     def check_header(self, node: ast.Assign, ctx: FileContext) -> None:
@@ -199,7 +206,7 @@ class PermissiveCors(Rule):
     def report_headers(self, node: ast.AST, ctx: FileContext) -> None:
         headers = self.headers(ctx).pop(node, None)
         if headers is not None and headers.any_origin is not None and headers.credentials:
-            self.report(ctx, headers.any_origin, construct="Access-Control-Allow-Origin")
+            self.report(ctx, headers.any_origin, construct="Access-Control-Allow-Origin", unless=_AMBIENT)
 
     @visits(ast.Module)
     def check_settings(self, node: ast.Module, ctx: FileContext) -> None:
@@ -217,4 +224,4 @@ class PermissiveCors(Rule):
                 if wildcard and setting.statement not in reported:
                     reported.add(setting.statement)
                     construct = f"{name} = True" if name in _DJANGO_WILDCARDS else name
-                    self.report(ctx, setting.statement, construct=construct)
+                    self.report(ctx, setting.statement, construct=construct, unless=_AMBIENT)

@@ -17,7 +17,10 @@ visits can post as the user. Flagged:
   ``self._handle_export``).
 - ``WTF_CSRF_ENABLED = False`` (a settings module or config class, ``app.config[...] = False``,
   ``app.config.update(WTF_CSRF_ENABLED=False)``) outside tests, test support, test and development settings
-  and config classes named for testing or development, and not under an ``if`` (an environment decides).
+  and config classes named for testing or development, and not under an ``if`` (an environment decides). With
+  the project model, a project that validates the token itself (Flask-WTF's ``validate_csrf(...)``,
+  ``csrf.protect()`` where it accepts forms) has not switched the protection off, it runs it by hand
+  (:func:`~backend_lint.analysis.project.conditions.validates_csrf`).
 - A production Django settings module whose ``MIDDLEWARE`` is a literal list with ``SessionMiddleware`` and
   without ``CsrfViewMiddleware``. The list must be known whole in this file: a later ``+=``, ``append``,
   ``insert`` or ``extend``, a star import after it (``from .base import *``), or ``CsrfViewMiddleware``
@@ -32,7 +35,7 @@ from typing import Optional
 from backend_lint.analysis.ast_helpers import string_value
 from backend_lint.analysis.mentions import mentioned_names
 from backend_lint.analysis.module_roles import module_roles, non_production_code
-from backend_lint.analysis.project.conditions import test_support
+from backend_lint.analysis.project.conditions import test_support, validates_csrf
 from backend_lint.analysis.resolve import Definition, resolve_name
 from backend_lint.analysis.scopes import under_condition
 from backend_lint.analysis.secret_names import split_identifier
@@ -62,6 +65,9 @@ _UNSAFE_METHODS = ("post", "put", "patch", "delete")
 _REQUEST_DATA = frozenset({"POST", "data", "body", "FILES", "json"})
 """Where an unsafe method reads what ``get`` reads from ``request.GET``: the only names it may add to ``get``'s."""
 _WTF_SETTING = "WTF_CSRF_ENABLED"
+_CHECKED_BY_HAND = (validates_csrf(),)
+"""Flask-WTF's global check off stands unless the project validates the token itself where it accepts forms
+(:func:`~backend_lint.analysis.project.conditions.validates_csrf`)."""
 _CSRF_MIDDLEWARE = "CsrfViewMiddleware"
 _SESSION_MIDDLEWARE = "django.contrib.sessions.middleware.SessionMiddleware"
 _LIST_CHANGES = frozenset({"append", "insert", "extend", "remove"})
@@ -95,7 +101,7 @@ class CsrfProtectionDisabled(Rule):
     name = "csrf-protection-disabled"
     message = "`{construct}` {problem}; keep CSRF protection on"
     triggers = ("csrf_exempt", "WTF_CSRF_ENABLED", "MIDDLEWARE")
-    needs = (mentioned_names, module_roles, settings_module, resolve_name)
+    needs = (mentioned_names, module_roles, settings_module, resolve_name, validates_csrf)
     module_facts = (test_support,)
     middleware_changed: FileState[list[bool]] = FileState(lambda: [False])
 
@@ -184,7 +190,8 @@ class CsrfProtectionDisabled(Rule):
             )
             if (named or keyed) and not under_condition(node, ctx) and not self._non_production(ctx):
                 construct = _WTF_SETTING if named else f'config["{_WTF_SETTING}"]'
-                self.report(ctx, node, construct=f"{construct} = False", problem="turns off Flask-WTF's CSRF check")
+                self.report(ctx, node, construct=f"{construct} = False", problem="turns off Flask-WTF's CSRF check",
+                            unless=_CHECKED_BY_HAND)
 
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
@@ -212,7 +219,7 @@ class CsrfProtectionDisabled(Rule):
         )
         if disabled and not under_condition(node, ctx) and not self._non_production(ctx):
             self.report(ctx, node, construct=f"config.{func.attr}({_WTF_SETTING}=False)",
-                        problem="turns off Flask-WTF's CSRF check")
+                        problem="turns off Flask-WTF's CSRF check", unless=_CHECKED_BY_HAND)
 
     # --- MIDDLEWARE -------------------------------------------------------------------------------------------
 

@@ -79,6 +79,11 @@ DJANGO_USERNAMES = "django-usernames"
 STARTUP_ONLY = "startup-only"
 LINT_UNSELECTED = "lint-unselected"
 LINT_ALLOWS_PRINT = "lint-allows-print"
+HEADER_ONLY_AUTH = "header-only-auth"
+VALIDATES_CSRF = "validates-csrf"
+PRINT_CONVENTION = "print-convention"
+TASK_STDOUT_LOGGED = "task-stdout-logged"
+ROOT_LOGGER_CONVENTION = "root-logger-convention"
 ABSENT = "absent"
 KINDS = frozenset({
     DRF_PAGINATION, IDEMPOTENCY_MIDDLEWARE, READS_IDEMPOTENCY_KEY, CLI_MODULE, TEST_SUPPORT, CONSTANTS, HTML_VIEW,
@@ -90,6 +95,7 @@ KINDS = frozenset({
     SINGLE_ACCOUNT_APP, MASKED_ERROR, INTERNAL_SERVICE, DJANGO_USERNAMES, LOOPBACK_CONSTANT, RECENT_TIME, STARTUP_ONLY,
     LINT_UNSELECTED, XHR_VIEW,
     QUIET_JOBS, URL_ADDRESS, UNIMPORTED_FUNCTION, UNREACHING_JOBS, LINT_ALLOWS_PRINT, UNIMPORTED_OUTSIDE_TESTS,
+    HEADER_ONLY_AUTH, VALIDATES_CSRF, PRINT_CONVENTION, TASK_STDOUT_LOGGED, ROOT_LOGGER_CONVENTION,
 })
 
 
@@ -258,6 +264,55 @@ def lint_allows_print(path: str) -> ProjectFact:
     root): ruff or flake8 ignores the print check (``T201``, ``T20``, flake8-print's ``T001``) for every file or
     for a per-file glob that matches it (BE401; :func:`.lint_config.print_allowed`)."""
     return ProjectFact(LINT_ALLOWS_PRINT, (path,))
+
+
+@project_fact
+def header_only_auth() -> ProjectFact:
+    """The application authenticates only by credentials its clients put in a header: some module of the project
+    (not a test) shows header credentials (``HTTPBearer``, ``OAuth2PasswordBearer``, ``APIKeyHeader``, an
+    ``Authorization`` or ``X-API-Key`` header read) and none mentions a cookie, a session or Basic authentication
+    (:func:`backend_lint.analysis.app_conventions.auth_traits`). A browser attaches no such credential to another
+    site's request, so a credentialed wildcard CORS policy hands a foreign page nothing (BE505). Unknown
+    authentication (no header evidence) does not hold."""
+    return ProjectFact(HEADER_ONLY_AUTH)
+
+
+@project_fact
+def validates_csrf() -> ProjectFact:
+    """A module of the project (not a test) validates CSRF tokens itself: Flask-WTF's ``validate_csrf(...)`` or a
+    CSRF extension's ``csrf.protect()`` where it accepts forms (BE512: the global check switched off is run by
+    hand; :func:`backend_lint.analysis.app_conventions.auth_traits`)."""
+    return ProjectFact(VALIDATES_CSRF)
+
+
+@project_fact
+def print_convention() -> ProjectFact:
+    """The application's log channel is standard output by design: no module outside tests makes a logging call or
+    gets a logger, while at least :data:`~.model.CONVENTION_MODULES` modules print, :data:`~.model.CONVENTION_PRINTS`
+    prints in all (tubearchivist: 36 modules, 236 prints, no logger anywhere). A logger call there would print
+    nothing under the default root level; the prints are its log lines (BE401)."""
+    return ProjectFact(PRINT_CONVENTION)
+
+
+@project_fact
+def task_stdout_logged() -> ProjectFact:
+    """The project configures Celery to send its workers' standard output into logging: a module (not a test) sets
+    ``worker_redirect_stdouts``/``CELERY_WORKER_REDIRECT_STDOUTS`` to ``True`` or the level redirected lines are
+    logged at, and none sets the redirect to ``False`` (jumpserver's settings/libs.py). A print in a task is then
+    a log record at that level (BE401; :func:`backend_lint.analysis.app_conventions.auth_traits`)."""
+    return ProjectFact(TASK_STDOUT_LOGGED)
+
+
+@project_fact
+def root_logger_convention() -> ProjectFact:
+    """The project logs through the root logger by design: a module (not a test) configures logging itself
+    (``basicConfig``, ``dictConfig``, ``fileConfig``: eNMS loads setup/logging.json whose ``""`` logger is its
+    application log; podop's ``run_server`` calls ``basicConfig`` with its verbosity) and no module makes a logger
+    of its own (``getLogger(__name__)``, ``get_logger(__file__)``, ``Logger.get("events")``, any named logger but a
+    library's fetched only to tune it) or logs through its web application's logger (Flask's ``app.logger``).
+    With no module logger anywhere there is no per-module level or handler a root record could bypass (BE404;
+    :func:`backend_lint.analysis.app_conventions.auth_traits`)."""
+    return ProjectFact(ROOT_LOGGER_CONVENTION)
 
 
 @project_fact

@@ -25,6 +25,16 @@ from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
 from typing import Optional
 
+from backend_lint.analysis.app_conventions import (
+    AMBIENT_AUTH,
+    CONFIGURES_LOGGING,
+    HEADER_AUTH,
+    KEEPS_STDOUT,
+    LOGS,
+    MODULE_LOGGER,
+    REDIRECTS_STDOUT,
+    VALIDATES_CSRF,
+)
 from backend_lint.analysis.handler_types import join_path
 from backend_lint.analysis.internal_services import internal_route
 from backend_lint.analysis.lazy_regex import lazy_compile
@@ -63,6 +73,12 @@ _DUPLICATED = frozenset({"creates", "enqueues", "sends", "pays", "sends-mail", "
 _REACHING = frozenset({"sends", "pays", "sends-mail", "sends-sms"})
 """Effects of a queued job that reach outside the application (:func:`.conditions.unreaching_jobs`)."""
 _NO_PROJECT = conditions.no_project()
+CONVENTION_MODULES = 10
+CONVENTION_PRINTS = 100
+"""How many modules must print, and how many prints in all, before a project that logs nowhere counts as printing
+its log by design (:func:`.conditions.print_convention`; over the 110 applications judged, two log nowhere at all
+and print that much: tubearchivist, 36 modules and 236 prints, and archivebox, 20 and 262; the next with no
+logging prints 7 times)."""
 _SERVER_ENTRY_NAMES = ("wsgi", "asgi")
 """Last words of the modules a WSGI/ASGI server is pointed at (``gunicorn shop.wsgi:application``)."""
 _ESTABLISHED = conditions.KINDS - {conditions.ABSENT, conditions.NO_PROJECT}
@@ -106,6 +122,22 @@ class ProjectModel(ModuleReach):
             return bool(fact.args) and on_name(self, fact.args[0])
         on_arguments = _ON_ARGUMENTS.get(fact.kind)
         return on_arguments is not None and on_arguments(self, fact.args)
+
+    @cached_property
+    def header_only_auth(self) -> bool:
+        """Some module shows header credentials and none a cookie, a session or Basic authentication
+        (:func:`.conditions.header_only_auth`)."""
+        traits = [set(found.traits) for found in self.modules.values()]
+        return any(HEADER_AUTH in found for found in traits) and not any(AMBIENT_AUTH in found for found in traits)
+
+    @cached_property
+    def print_convention(self) -> bool:
+        """No module logs and enough modules print (:func:`.conditions.print_convention`)."""
+        modules = [found for found in self.modules.values() if not {"test", "test_support"} & set(found.roles)]
+        if any(LOGS in found.traits for found in modules):
+            return False
+        printing = [found.prints for found in modules if found.prints]
+        return len(printing) >= CONVENTION_MODULES and sum(printing) >= CONVENTION_PRINTS
 
     @cached_property
     def startup_reached(self) -> frozenset[str]:
@@ -272,13 +304,20 @@ class ProjectModel(ModuleReach):
 
     def served_by_wsgi(self, module: str) -> bool:
         """A non-test module whose last name is ``wsgi``/``asgi`` (or ends ``_wsgi``/``_asgi``) imports
-        ``module`` or a name from it."""
+        ``module`` or a name from it; or a module a server command of the deployment files serves
+        (``CMD gunicorn main:app``: ``main``, or a module whose name ends ``.main``, the container's working
+        directory aside) is ``module`` or imports it (:attr:`.project_files.ProjectFiles.served_modules`)."""
         if module not in self.modules:
             return False
+        served = self.files.served_modules
         return any(
-            name != module and name.rpartition(".")[2].endswith(_SERVER_ENTRY_NAMES)
-            and not {"test", "test_support"} & set(summary.roles)
-            and any(target == module or target.startswith(module + ".") for target in summary.imported)
+            not {"test", "test_support"} & set(summary.roles) and (
+                (name != module and name.rpartition(".")[2].endswith(_SERVER_ENTRY_NAMES)
+                 and any(target == module or target.startswith(module + ".") for target in summary.imported))
+                or (any(name == entry or name.endswith("." + entry) for entry in served) and (
+                    name == module
+                    or any(target == module or target.startswith(module + ".") for target in summary.imported)))
+            )
             for name, summary in self.modules.items()
         )
 
@@ -502,6 +541,16 @@ _ON_ARGUMENTS: dict[str, Callable[[ProjectModel, tuple[str, ...]], bool]] = {
     conditions.GENERATED_UPLOAD: lambda model, args: len(args) == 2 and model.generates_upload_name(args[0], args[1]),
     conditions.CATCHES_ALL: lambda model, args: bool(args) and all(model.catches_all(name) for name in args),
     conditions.SINGLE_ACCOUNT_APP: lambda model, args: any(found.single_account for found in model.modules.values()),
+    conditions.HEADER_ONLY_AUTH: lambda model, args: model.header_only_auth,
+    conditions.VALIDATES_CSRF: lambda model, args: any(
+        VALIDATES_CSRF in found.traits for found in model.modules.values()),
+    conditions.PRINT_CONVENTION: lambda model, args: model.print_convention,
+    conditions.ROOT_LOGGER_CONVENTION: lambda model, args: any(
+        CONFIGURES_LOGGING in found.traits for found in model.modules.values()) and not any(
+        MODULE_LOGGER in found.traits for found in model.modules.values()),
+    conditions.TASK_STDOUT_LOGGED: lambda model, args: any(
+        REDIRECTS_STDOUT in found.traits for found in model.modules.values()) and not any(
+        KEEPS_STDOUT in found.traits for found in model.modules.values()),
     conditions.MASKED_ERROR: lambda model, args: len(args) == 3 and model.masks_error(*args),
     conditions.INTERNAL_SERVICE: lambda model, args: internal_route(model.modules, args),
     # a malformed inner fact is not established: absent

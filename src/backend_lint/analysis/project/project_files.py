@@ -59,6 +59,9 @@ class ProjectFiles:
     ``docker-compose.yml``, a Kubernetes ``Deployment``...), relative to the root; ``""`` when none is, ``None``
     when the root was not read (then nothing is known)."""
     container_probe: bool = False
+    served_modules: tuple[str, ...] = ()
+    """Modules a WSGI/ASGI server of the deployment files serves (``CMD gunicorn -w 4 main:app`` gives ``main``;
+    sorted): the application's entry as shipped (BE504)."""
     """A container file of the project declares a ``HEALTHCHECK``: the service is probed by a command of its own."""
     fixtures: dict[str, str] = field(default_factory=dict)
     """Django fixture name -> its JSON file, in ``fixtures`` folders (:func:`.seeded_tables.fixture_files`)."""
@@ -77,7 +80,7 @@ class ProjectFiles:
     @classmethod
     def read(cls, root: Path) -> ProjectFiles:
         found = cls()
-        found.deployment, found.container_probe = read_deployment(root)
+        found.deployment, found.container_probe, found.served_modules = read_deployment(root)
         found.fixtures = fixture_files(root)
         found.namespace_folders = namespace_folders(root)
         pyproject, setup_cfg, pytest_ini, tox_ini, setup_py = (root / name for name in CONFIGURATION_FILES[:5])
@@ -216,6 +219,11 @@ _PLATFORM_PROBE = lazy_compile(
 """A probe a platform file configures: Kubernetes probes, Render's ``healthCheckPath``, App Engine's
 ``liveness_check``, fly.toml's ``[[services.http_checks]]``/``[checks.x]``, a Nomad ``check {``, ECS's
 ``"healthCheck"``."""
+_SERVER_COMMAND = lazy_compile(
+    r"""\b(?:gunicorn|uvicorn|hypercorn|daphne|granian|waitress-serve|uwsgi)\b[^\n]*?[\s"',=]"""
+    r"""([A-Za-z_][\w.]*):[A-Za-z_]\w*(?:\(\))?["']?(?=[\s,\]]|$)""", re.MULTILINE)
+"""A WSGI/ASGI server started on ``module:app`` (``gunicorn -w 4 main:app``, ``["uvicorn", "shop.asgi:app"]``,
+``uvicorn --factory app.main:create_app()``): group 1 is the module."""
 _ECS_TASK = lazy_compile(r'"containerDefinitions"\s*:')
 _SKIPPED_FOLDERS = frozenset({"node_modules", "__pycache__", "site-packages", "tests", "test", "testing", "docs",
                               "examples", "example"})
@@ -234,15 +242,22 @@ def _small_file_text(path: str) -> str:
         return ""
 
 
-def _deployment_file(folder: str, name: str, manifests: bool) -> tuple[bool, bool]:
+def _deployment_file(folder: str, name: str, manifests: bool, served: set[str]) -> tuple[bool, bool]:
     """Whether the file ``name`` of ``folder`` shows an orchestrator runs the service, and whether it configures
-    a probe (see the module docstring)."""
+    a probe (see the module docstring); the modules a server command of a container file, compose file or
+    ``Procfile`` serves are added to ``served``."""
     path = os.path.join(folder, name)
     if _CONTAINER_FILE.match(name):
-        return False, bool(_HEALTHCHECK.search(_small_file_text(path)))
+        text = _small_file_text(path)
+        served.update(_SERVER_COMMAND.findall(text))
+        return False, bool(_HEALTHCHECK.search(text))
     if _COMPOSE_FILE.match(name):
         text = _small_file_text(path)
+        served.update(_SERVER_COMMAND.findall(text))
         return bool(_COMPOSE_REPLICAS.search(text)), bool(_COMPOSE_PROBE.search(text))
+    if name == "Procfile":
+        served.update(_SERVER_COMMAND.findall(_small_file_text(path)))
+        return False, False
     if name in _PLATFORM_NAMES or _NOMAD_JOB.match(name):
         return True, bool(_PLATFORM_PROBE.search(_small_file_text(path)))
     if name.endswith(".json") and ("task" in name.lower() or manifests):
@@ -254,13 +269,15 @@ def _deployment_file(folder: str, name: str, manifests: bool) -> tuple[bool, boo
     return False, False
 
 
-def read_deployment(root: Path) -> tuple[str, bool]:
+def read_deployment(root: Path) -> tuple[str, bool, tuple[str, ...]]:
     """The first file at or below ``root`` that shows an orchestrator runs the service (see the module docstring),
     relative to it (``""`` if none), and whether a deployment or container file probes the service (a
     ``HEALTHCHECK`` instruction other than ``HEALTHCHECK NONE``: Mealie's ``HEALTHCHECK CMD python
-    .../healthcheck.py`` calls its about endpoint; a Kubernetes ``livenessProbe``; a compose ``healthcheck:``)."""
+    .../healthcheck.py`` calls its about endpoint; a Kubernetes ``livenessProbe``; a compose ``healthcheck:``), and
+    the modules the server commands of its container, compose and ``Procfile`` files serve (sorted)."""
     base = str(root)
     first, probes = "", False
+    served: set[str] = set()
     for folder, folders, files in os.walk(base):
         relative = os.path.relpath(folder, base)
         depth = 0 if relative == "." else relative.count(os.sep) + 1
@@ -268,11 +285,11 @@ def read_deployment(root: Path) -> tuple[str, bool]:
             if depth < DEPLOY_DEPTH else []
         manifests = os.path.basename(folder) in _MANIFEST_FOLDERS
         for name in sorted(files):
-            deployed, probed = _deployment_file(folder, name, manifests)
+            deployed, probed = _deployment_file(folder, name, manifests, served)
             if deployed:
                 first = first or os.path.normpath(os.path.join(relative, name))
             probes = probes or probed
-    return first, probes
+    return first, probes, tuple(sorted(served))
 
 
 NAMESPACE_DEPTH = 3

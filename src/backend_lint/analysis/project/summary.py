@@ -257,6 +257,12 @@ class ModuleSummary:
     """The URL paths its HTTP calls send requests to at the project's own address of a service (a base value and a
     literal path, a loopback URL), holes written ``{}``, sorted
     (:func:`backend_lint.analysis.internal_services.client_paths`)."""
+    traits: list[str] = field(default_factory=list)
+    """Its evidence about the application as a whole (sorted; outside tests and test support): ambient or header
+    credentials, CSRF validated by hand, logging at all (:func:`backend_lint.analysis.app_conventions.auth_traits`)."""
+    prints: int = 0
+    """How many ``print(`` calls its text holds, outside tests and test support
+    (:func:`backend_lint.analysis.app_conventions.print_count`)."""
     loaded_fixtures: list[str] = field(default_factory=list)
     """The Django fixtures it loads (``call_command("loaddata", "regulation")``), by name, sorted
     (:func:`backend_lint.analysis.seeded_tables.loaded_fixtures`)."""
@@ -306,8 +312,9 @@ def _well_typed(summary: ModuleSummary) -> bool:
             summary.roles, summary.imported, summary.dotted_strings, summary.star_imports, summary.rate_limits,
             summary.upload_limits, summary.route_paths, summary.admin_hooks, summary.unique_models,
             summary.admin_only_names, summary.loopback_constants, summary.startup_calls, summary.startup_hooks,
-            summary.loaded_fixtures,
+            summary.loaded_fixtures, summary.traits,
         ))
+        and type(summary.prints) is int
         and isinstance(summary.imports, dict)
         and all(isinstance(key, str) and isinstance(value, str) for key, value in summary.imports.items())
         and isinstance(summary.constants, dict)

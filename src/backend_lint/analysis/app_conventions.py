@@ -1,0 +1,143 @@
+"""How an application authenticates and where it writes its output, read per module for the project model.
+
+Some findings are false for a reason no single file shows: it is a fact of the whole application. This module
+reads, for each module's summary, the evidence such facts are made of; :class:`~.project.model.ProjectModel`
+adds it up.
+
+- **Ambient credentials** (BE505). A browser attaches cookies, and HTTP Basic/Negotiate credentials it has
+  cached, to every request to the site, whoever's page made it; that is what a credentialed wildcard CORS policy
+  hands to a foreign page. A header the application's own script sets (``Authorization: Bearer ...``,
+  ``X-API-Key``) is never attached by the browser on its own. :func:`auth_traits` records
+  :data:`AMBIENT_AUTH` for any mention of cookies or sessions (``set_cookie``, ``request.cookies``,
+  ``request.session``, ``SessionMiddleware``, Flask's ``session``, Flask-Login, Django's sessions and
+  ``SessionAuthentication``, ``APIKeyCookie``, a cookie transport) or of Basic authentication (``HTTPBasic``,
+  ``WWW-Authenticate``), and :data:`HEADER_AUTH` for header credentials (``HTTPBearer``,
+  ``OAuth2PasswordBearer``, ``APIKeyHeader``, an ``Authorization`` or ``X-API-Key`` header read, DRF's token and
+  JWT authentication). The reading is deliberately wide on the ambient side: any mention keeps the finding.
+- **CSRF validated by the application itself** (BE512). :data:`VALIDATES_CSRF`: the module calls Flask-WTF's
+  ``validate_csrf(...)`` or a CSRF extension's ``protect()`` (``csrf.protect()``): the check switched off
+  globally is run where the application accepts forms.
+- **Logging at all** (BE401). :data:`LOGS`: the module makes a logging call or gets a logger (``getLogger``,
+  ``get_logger``, ``logging.info(...)``, ``logger.warning(...)``, structlog, loguru). :func:`print_count` counts
+  its ``print(`` calls. An application that logs nowhere and prints in many modules uses standard output as its
+  log channel by design (:func:`~.project.conditions.print_convention`).
+- **Celery's worker stdout sent to logging on purpose** (BE401). :data:`REDIRECTS_STDOUT`: the module sets
+  ``worker_redirect_stdouts``/``CELERY_WORKER_REDIRECT_STDOUTS`` to ``True`` or chooses the level the redirected
+  lines are logged at (``..._REDIRECT_STDOUTS_LEVEL``); :data:`KEEPS_STDOUT`: it sets the redirect to ``False``.
+  Celery's default is on, but judged on real code a task's print in a project that never mentions the setting was
+  a missing log line (lemur); one that configures it has made stdout a log channel of its tasks.
+- **The root logger as the application's log** (BE404). :data:`MODULE_LOGGER`: the module makes a logger of its
+  own (``getLogger(__name__)``, ``get_logger(__file__)``, ``Logger.get("events")``, any named logger but a
+  library's fetched only to tune it: ``getLogger("werkzeug").setLevel(...)``) or logs
+  through its web application's logger (Flask's ``app.logger``/``current_app.logger``, which the project tunes
+  apart: pdnsadmin hands it gunicorn's handlers);
+  :data:`CONFIGURES_LOGGING`: it calls ``basicConfig``/``dictConfig``/``fileConfig``. A project that configures
+  logging and makes no module logger anywhere logs through the root logger by design
+  (:func:`~.project.conditions.root_logger_convention`).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from backend_lint.analysis.lazy_regex import lazy_compile
+from backend_lint.context import FileContext
+
+AMBIENT_AUTH = "ambient-auth"
+HEADER_AUTH = "header-auth"
+VALIDATES_CSRF = "validates-csrf"
+LOGS = "logs"
+REDIRECTS_STDOUT = "redirects-stdout"
+KEEPS_STDOUT = "keeps-stdout"
+MODULE_LOGGER = "module-logger"
+CONFIGURES_LOGGING = "configures-logging"
+TRAITS = frozenset({AMBIENT_AUTH, HEADER_AUTH, VALIDATES_CSRF, LOGS, REDIRECTS_STDOUT, KEEPS_STDOUT, MODULE_LOGGER,
+                    CONFIGURES_LOGGING})
+
+_AMBIENT_WORDS = (
+    "cookie", "request.session", "sessionmiddleware", "session_interface", "flask_session", "flask_login",
+    "flask.ext.login", "login_user", "sessionauthentication", "contrib.sessions", "session_backend",
+    "httpbasic", "basicauth", "basic_auth", "www-authenticate", "negotiate", "remember_token", "session[",
+    "session.get(", "session.pop(", "session.clear(", "flask.session", "quart.session", "aiohttp_session",
+    "starlette_session", "fastapi_sessions", "beaker", "securecookie",
+)
+"""Lower-case text whose mention shows (or might show) that a browser's ambient credential authenticates."""
+_HEADER_WORDS = (
+    "httpbearer", "oauth2passwordbearer", "oauth2authorizationcodebearer", "apikeyheader", '"authorization"',
+    "'authorization'", "http_authorization", "x-api-key", "tokenauthentication", "jwtauthentication",
+    "bearer ",
+)
+"""Lower-case text of credentials a client sends in a header."""
+_SESSION_IMPORT = lazy_compile(r"^\s*from\s+(?:flask|quart|sanic_session)\s+import\s[^\n]*\bsession\b", re.M)
+_LOGGING = lazy_compile(
+    r"getLogger\(|get_logger\(|\b\w*log\w*\.(?:debug|info|warning|warn|error|exception|critical|log)\("
+    r"|\blogging\.basicConfig\(|^\s*import\s+structlog|^\s*from\s+loguru\s|^\s*import\s+loguru",
+    re.I | re.M,
+)
+_REDIRECT_ON = lazy_compile(r"redirect_stdouts[\"']?\s*[=:]\s*True\b|redirect_stdouts_level", re.I)
+_REDIRECT_OFF = lazy_compile(r"redirect_stdouts[\"']?\s*[=:]\s*False\b", re.I)
+_NAMED_LOGGER = lazy_compile(
+    r"""(?:get_?logger|Logger\.get)\(\s*(?:__name__|__file__|__package__|__module__|__qualname__|["'][\w.]+["'])"""
+    r"""\s*\)(\s*\.\s*(?:setLevel|handlers|propagate|disabled|addHandler|removeHandler|level)\b)?""", re.I)
+_CONFIGURES = lazy_compile(r"\b(?:basicConfig|dictConfig|fileConfig)\(")
+_PRINT = lazy_compile(r"(?<![\w.])print\(")
+_CSRF_CHECKS = frozenset({"flask_wtf.csrf.validate_csrf", "flask_wtf.validate_csrf", "wtforms.csrf.validate_csrf"})
+
+
+def auth_traits(ctx: FileContext) -> list[str]:
+    """The module's evidence (sorted): :data:`AMBIENT_AUTH`, :data:`HEADER_AUTH`, :data:`VALIDATES_CSRF`,
+    :data:`LOGS`, :data:`REDIRECTS_STDOUT`, :data:`KEEPS_STDOUT`, :data:`MODULE_LOGGER`,
+    :data:`CONFIGURES_LOGGING`."""
+    source = ctx.source
+    lowered = source.lower()
+    traits: set[str] = set()
+    if any(word in lowered for word in _AMBIENT_WORDS) or _SESSION_IMPORT.search(source):
+        traits.add(AMBIENT_AUTH)
+    if any(word in lowered for word in _HEADER_WORDS):
+        traits.add(HEADER_AUTH)
+    if "csrf" in lowered and _validates_csrf(ctx):
+        traits.add(VALIDATES_CSRF)
+    if _LOGGING.search(source):
+        traits.add(LOGS)
+    if ("logger" in lowered and _makes_module_logger(ctx)) or "app.logger." in source \
+            or "loguru" in lowered or "structlog" in lowered:
+        traits.add(MODULE_LOGGER)
+    if "config(" in lowered and _CONFIGURES.search(source):
+        traits.add(CONFIGURES_LOGGING)
+    if "redirect_stdouts" in lowered:
+        if _REDIRECT_ON.search(source):
+            traits.add(REDIRECTS_STDOUT)
+        if _REDIRECT_OFF.search(source):
+            traits.add(KEEPS_STDOUT)
+    return sorted(traits)
+
+
+def print_count(ctx: FileContext) -> int:
+    """How many ``print(`` calls the module's text holds (a cheap count; a method ``.print(`` is not one)."""
+    return len(_PRINT.findall(ctx.source)) if "print(" in ctx.source else 0
+
+
+def _makes_module_logger(ctx: FileContext) -> bool:
+    """``getLogger(__name__)``, ``get_logger(__file__)``, ``Logger.get("events")`` (Indico's factory), a logger
+    named by a string: a logger of the project's own. A library's logger fetched only to tune it
+    (``getLogger("werkzeug").setLevel(ERROR)``) is not one."""
+    return any(found.group(1) is None for found in _NAMED_LOGGER.finditer(ctx.source))
+
+
+def _validates_csrf(ctx: FileContext) -> bool:
+    """A call of Flask-WTF's ``validate_csrf`` (however imported) or ``<csrf...>.protect()``."""
+    for node in ast.walk(ctx.tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        if isinstance(func, (ast.Name, ast.Attribute)) and ctx.imports.resolve(func) in _CSRF_CHECKS:
+            return True
+        if isinstance(func, ast.Attribute) and func.attr in ("protect", "validate_csrf"):
+            owner = func.value
+            name = owner.attr if isinstance(owner, ast.Attribute) else owner.id if isinstance(owner, ast.Name) else ""
+            if "csrf" in name.lower() or func.attr == "validate_csrf":
+                return True
+        if isinstance(func, ast.Name) and func.id == "validate_csrf":
+            return True
+    return False

@@ -1,0 +1,82 @@
+"""Delivery backends that deliver by logging: a message written to the log is their whole job (BE405).
+
+An application that sends e-mail, SMS or notifications usually has a delivery interface (``EmailProvider``,
+``BaseEmailBackend``, ``Notifier``) and, besides the real implementations, one for development that writes
+each message to the console instead of sending it: Django's ``console.EmailBackend``, r2r's
+``ConsoleMockEmailProvider`` ("logs emails to console, useful for testing"). Such a method logs the message
+whole, the password-reset token or verification code in it included: that is the delivery, chosen by whoever
+configured the console provider, and the fix is configuring a real one, not changing the line.
+
+:func:`delivers_by_logging` reads it from the code: the logging call is a statement of a method named for
+delivering (``send``, ``send_*``, ``deliver*``, ``notify*``, ``dispatch*``) whose body does nothing but log
+(a docstring, message text built into locals, ``pass``/``return``), of a class that implements an interface (it
+has a base class) and whose name or docstring marks it as a stand-in for delivery (``Console``, ``Mock``,
+``Dummy``, ``Fake``, ``Stub``, ``Log``/``Logging``, ``Stdout``, ``Print``, ``Debug``, ``Noop``; a docstring
+saying it logs or prints to the console). A real provider that logs a token while sending keeps the finding:
+its body does more than log.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from backend_lint.analysis.secret_names import split_identifier
+
+if TYPE_CHECKING:
+    from backend_lint.context import FileContext
+
+_DELIVERY_VERBS = ("send", "deliver", "notify", "dispatch")
+"""First words of a method that hands a message on."""
+_STAND_IN_WORDS = frozenset({
+    "console", "mock", "dummy", "fake", "stub", "log", "logging", "logger", "stdout", "print", "debug", "noop",
+})
+"""Words of a class name that make it a stand-in for delivery (``ConsoleMockEmailProvider``, ``LogNotifier``)."""
+_DOCSTRING_WORDS = ("to console", "to the console", "to stdout", "logs email", "logs the email", "logs messages",
+                    "prints email", "instead of sending", "log instead")
+"""Phrases of a class docstring that say it writes messages out rather than sending them."""
+_LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "critical", "log", "exception"})
+
+
+def delivers_by_logging(call: ast.Call, ctx: FileContext) -> bool:
+    """``call`` (a logging call) is the delivery of a console/mock delivery backend (see the module docstring)."""
+    function = ctx.scope.function
+    cls = ctx.scope.method_class
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or cls is None or not cls.bases:
+        return False
+    if not function.name.lstrip("_").lower().startswith(_DELIVERY_VERBS):
+        return False
+    if not (_STAND_IN_WORDS & set(split_identifier(cls.name)) or _says_console(cls)):
+        return False
+    return call in _logging_calls(function.body)
+
+
+def _says_console(cls: ast.ClassDef) -> bool:
+    docstring = (ast.get_docstring(cls) or "").lower()
+    return any(phrase in docstring for phrase in _DOCSTRING_WORDS)
+
+
+def _logging_calls(body: list[ast.stmt]) -> list[ast.Call]:
+    """The logging calls that are ``body``'s statements, or ``[]`` when the body does anything else."""
+    calls: list[ast.Call] = []
+    for statement in body:
+        if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant):
+            continue  # the docstring
+        if isinstance(statement, ast.Pass) or (
+                isinstance(statement, ast.Return)
+                and (statement.value is None or isinstance(statement.value, ast.Constant))):
+            continue
+        if isinstance(statement, (ast.Assign, ast.AnnAssign)) and isinstance(
+                statement.value, (ast.Constant, ast.JoinedStr, ast.BinOp)):
+            continue  # message text built into a local
+        if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call) and _is_log(statement.value):
+            calls.append(statement.value)
+            continue
+        return []
+    return calls
+
+
+def _is_log(call: ast.Call) -> bool:
+    func = call.func
+    return (isinstance(func, ast.Attribute) and func.attr in _LOG_METHODS) or (
+        isinstance(func, ast.Name) and func.id == "print")

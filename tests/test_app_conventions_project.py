@@ -1,0 +1,129 @@
+"""Facts of the whole application (:mod:`backend_lint.analysis.app_conventions`): header-only authentication
+(BE505), CSRF validated by hand (BE512), standard output as the log channel by design and Celery's stdout sent
+into logging (BE401). The CLI and flake8 run as real processes."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tests.projects import findings_of, write_project
+
+CORS_APP = textwrap.dedent('''\
+    from fastapi import FastAPI
+    from fastapi.middleware.cors import CORSMiddleware
+
+    app = FastAPI()
+    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=True)
+''')
+"""The credentialed wildcard: line 5."""
+
+BEARER_AUTH = textwrap.dedent('''\
+    from fastapi import Depends
+    from fastapi.security import OAuth2PasswordBearer, APIKeyHeader
+
+    oauth2 = OAuth2PasswordBearer(tokenUrl="/login")
+    api_key = APIKeyHeader(name="X-API-Key", auto_error=False)
+
+
+    async def current_user(token: str = Depends(oauth2), key: str = Depends(api_key)):
+        return token or key
+''')
+
+
+@pytest.mark.parametrize(("auth", "reported"), [
+    ({"svc/auth.py": BEARER_AUTH}, False),  # bearer token and API key headers only: nothing ambient
+    # the header read by hand (a Starlette middleware reading Authorization)
+    ({"svc/auth.py": "async def user(request):\n    return request.headers.get('Authorization')\n"}, False),
+    # a cookie anywhere keeps it: the browser sends it cross-site
+    ({"svc/auth.py": BEARER_AUTH, "svc/login.py": "def login(response):\n    response.set_cookie('sid', 'x')\n"},
+     True),
+    # Starlette sessions
+    ({"svc/auth.py": BEARER_AUTH,
+      "svc/setup.py": "from starlette.middleware.sessions import SessionMiddleware\n\nMIDDLEWARE = [SessionMiddleware]\n"},
+     True),
+    # Basic authentication is cached and sent by the browser too
+    ({"svc/auth.py": "from fastapi.security import HTTPBasic\n\nsecurity = HTTPBasic()\n"}, True),
+    # no authentication evidence at all: unknown, still reported
+    ({}, True),
+])
+def test_be505_header_only_auth(tmp_path: Path, auth: dict[str, str], reported: bool) -> None:
+    project = {"pyproject.toml": '[project]\nname = "svc"\n', "svc/__init__.py": "", "svc/app.py": CORS_APP, **auth}
+    found = findings_of(write_project(tmp_path, project), "BE505")
+    assert (("svc/app.py", 5) in found) == reported
+
+
+FLASK_APP = textwrap.dedent('''\
+    from flask import Flask
+
+    app = Flask(__name__)
+    app.config.update({"WTF_CSRF_ENABLED": False, "SECRET_KEY": "x"})
+''')
+
+
+@pytest.mark.parametrize(("upload", "reported"), [
+    ("from flask import request\nfrom flask_wtf.csrf import validate_csrf\n\n\ndef upload():\n"
+     "    validate_csrf(request.form.get('csrf_token'))\n", False),
+    ("from flask import request\nfrom flask_wtf import csrf\n\n\ndef upload():\n"
+     "    csrf.validate_csrf(request.form['csrf_token'])\n", False),
+    ("from svc.extensions import csrf\n\n\ndef before():\n    csrf.protect()\n", False),
+    ("from flask import request\n\n\ndef upload():\n    return request.files['f']\n", True),
+])
+def test_be512_csrf_validated_by_hand(tmp_path: Path, upload: str, reported: bool) -> None:
+    project = {"pyproject.toml": '[project]\nname = "svc"\n', "svc/__init__.py": "", "svc/app.py": FLASK_APP,
+               "svc/upload.py": upload}
+    found = findings_of(write_project(tmp_path, project), "BE512")
+    assert (("svc/app.py", 4) in found) == reported
+
+
+def _printing_project(modules: int, prints: int, logs: bool) -> dict[str, str]:
+    """``modules`` Celery task modules, each printing ``prints`` times (first print on line 6)."""
+    body = "".join(f"    print('[task][index] step {n}')\n" for n in range(prints))
+    project = {"pyproject.toml": '[project]\nname = "svc"\n', "svc/__init__.py": ""}
+    for number in range(modules):
+        project[f"svc/tasks{number}.py"] = (
+            f"from celery import shared_task\n\n\n@shared_task\ndef index{number}(doc_id):\n{body}")
+    if logs:
+        project["svc/util.py"] = "import logging\n\nlogger = logging.getLogger(__name__)\n"
+    return project
+
+
+@pytest.mark.parametrize(("modules", "prints", "logs", "reported"), [
+    (12, 10, False, False),  # logs nowhere, prints in 12 modules, 120 prints: stdout is the log channel
+    (12, 10, True, True),  # one module logging is enough to keep them
+    (3, 10, False, True),  # a small project: too little to call a convention
+    (12, 2, False, True),  # few prints in all
+])
+def test_be401_print_convention(tmp_path: Path, modules: int, prints: int, logs: bool, reported: bool) -> None:
+    found = findings_of(write_project(tmp_path, _printing_project(modules, prints, logs)), "BE401")
+    assert (("svc/tasks0.py", 6) in found) == reported
+
+
+TASK = textwrap.dedent('''\
+    from celery import shared_task
+
+
+    @shared_task(bind=True)
+    def sync(self, template_id):
+        print(f"syncing template {template_id}")
+
+
+    def helper():
+        print("not a task")
+''')
+"""A Celery task's print (line 6) and a helper's (line 10) in a service module."""
+
+
+@pytest.mark.parametrize(("settings", "reported"), [
+    ('CELERY_WORKER_REDIRECT_STDOUTS = True\nCELERY_WORKER_REDIRECT_STDOUTS_LEVEL = "INFO"\n', False),
+    ('CELERY = {"worker_redirect_stdouts_level": "DEBUG"}\n', False),
+    ("", True),  # Celery's default alone is not the project's decision
+    ("CELERY_WORKER_REDIRECT_STDOUTS = False\n", True),
+])
+def test_be401_celery_stdout_into_logging(tmp_path: Path, settings: str, reported: bool) -> None:
+    project = {"pyproject.toml": '[project]\nname = "svc"\n', "svc/__init__.py": "", "svc/tasks.py": TASK,
+               "svc/settings.py": settings, "svc/log.py": "import logging\n\nlogger = logging.getLogger('svc')\n"}
+    found = findings_of(write_project(tmp_path, project), "BE401")
+    assert (("svc/tasks.py", 6) in found) == reported
