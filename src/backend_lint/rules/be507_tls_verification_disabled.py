@@ -198,22 +198,39 @@ def _baseline_turned_back_on(statement: ast.AST | None, ctx: FileContext) -> boo
     if len(targets) != 1:
         return False
     target = targets[0]
+    later_branches = [branch for branch in ast.walk(function)
+                      if isinstance(branch, ast.If) and branch.lineno > statement.lineno]
+    return any(_turns_on(branch, target, ctx) for branch in [*later_branches, *_other_branches(statement, ctx)])
+
+
+def _other_branches(statement: ast.AST, ctx: FileContext) -> list[ast.stmt]:
+    """The statements of the other arms of every ``if`` the statement sits in, up to its function: ``if sslmode ==
+    "verify-full": ... elif sslmode == "verify-ca": ... else: context.verify_mode = ssl.CERT_NONE`` (the arm of
+    the operator's non-verifying mode, with the verifying modes in the arms next to it)."""
+    arms: list[ast.stmt] = []
+    child, current = statement, ctx.parent_of(statement)
+    while current is not None and not isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        if isinstance(current, ast.If) and child is not current.test:
+            arms.extend(current.orelse if child in current.body else current.body)
+        child, current = current, ctx.parent_of(current)
+    return arms
+
+
+def _turns_on(block: ast.AST, target: ast.Attribute, ctx: FileContext) -> bool:
+    """``block`` sets ``target`` (the same attribute of the same context) back to verifying."""
     receiver = ast.dump(target.value)
-    for branch in ast.walk(function):
-        if not isinstance(branch, ast.If) or branch.lineno <= statement.lineno:
+    for later in ast.walk(block):
+        if not isinstance(later, ast.Assign) or not any(
+            isinstance(t, ast.Attribute) and t.attr == target.attr and ast.dump(t.value) == receiver
+            for t in later.targets
+        ):
             continue
-        for later in ast.walk(branch):
-            if not isinstance(later, ast.Assign) or not any(
-                isinstance(t, ast.Attribute) and t.attr == target.attr and ast.dump(t.value) == receiver
-                for t in later.targets
-            ):
-                continue
-            on = _TURNED_ON[target.attr]
-            value = later.value
-            if on is True and isinstance(value, ast.Constant) and value.value is True:
-                return True
-            if isinstance(on, frozenset) and ctx.imports.resolve(value) in on:
-                return True
+        on = _TURNED_ON[target.attr]
+        value = later.value
+        if on is True and isinstance(value, ast.Constant) and value.value is True:
+            return True
+        if isinstance(on, frozenset) and ctx.imports.resolve(value) in on:
+            return True
     return False
 
 
