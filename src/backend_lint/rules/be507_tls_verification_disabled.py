@@ -30,6 +30,7 @@ from backend_lint.analysis.project.imported import imported_value
 from backend_lint.analysis.resolve import lookup
 from backend_lint.analysis.scopes import CLASS, FUNCTION
 from backend_lint.analysis.secret_names import name_of, split_identifier
+from backend_lint.analysis.unverified_use import discarded_request, marked_fallback, probe_context
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 from backend_lint.finding import Finding
@@ -234,6 +235,14 @@ def _turns_on(block: ast.AST, target: ast.Attribute, ctx: FileContext) -> bool:
     return False
 
 
+def _probe_or_fallback(statement: ast.AST | None, node: ast.AST, ctx: FileContext) -> bool:
+    """``context.verify_mode = ssl.CERT_NONE`` on a context only a probe uses, or in the handler of a certificate
+    error that tells the caller (:mod:`backend_lint.analysis.unverified_use`)."""
+    if not isinstance(statement, ast.Assign) or len(statement.targets) != 1:
+        return False
+    return probe_context(statement.targets[0], ctx) or marked_fallback(node, ctx)
+
+
 def _loopback_hosts(options: ast.Dict, ctx: FileContext) -> bool | str | None:
     """The dict's ``"hosts"``/``"host"`` are loopback addresses (``["https://127.0.0.1:9200"]``): ``True`` when
     the file shows it (a literal, or a name bound once to one), the qualified name of an imported constant for
@@ -261,7 +270,7 @@ class TlsVerificationDisabled(Rule):
     message = "`{construct}` disables TLS certificate verification; keep verification on"
     triggers = ("verify", "ssl", "CERT_NONE", "check_hostname", "unverified", "tls", "insecure")
     needs = (origin, bindings_of, mentioned_names, call_conditions, lookup, imported_value, hand_run_script,
-             names_fixed_https_host, run_by_hand, unreferenced)
+             names_fixed_https_host, run_by_hand, unreferenced, discarded_request, probe_context)
     module_facts = (test_support,)
     options = (
         Option(
@@ -313,6 +322,8 @@ class TlsVerificationDisabled(Rule):
             return
         if not _is_false(value) or _opted_in(node, ctx):
             return
+        if discarded_request(ctx.parent, ctx) or marked_fallback(node, ctx):
+            return  # a probe whose answer is never read; a fallback after a certificate error, reported as such
         callee = origin(ctx.parent.func, ctx) or ""
         if arg in _VERIFY_SWITCHES:
             self.report(ctx, node, construct=f"{arg}=False")
@@ -366,6 +377,7 @@ class TlsVerificationDisabled(Rule):
             and _is_setting(node, ctx)
             and not _opted_in(node, ctx)
             and not _baseline_turned_back_on(ctx.parent, ctx)
+            and not _probe_or_fallback(ctx.parent, node, ctx)
         ):
             self.report(ctx, node, construct="ssl.CERT_NONE")
 
@@ -376,7 +388,7 @@ class TlsVerificationDisabled(Rule):
         for target in node.targets:
             if not isinstance(target, ast.Attribute):
                 continue
-            if _opted_in(node, ctx) or _own_attribute(target, ctx):
+            if _opted_in(node, ctx) or _own_attribute(target, ctx) or _probe_or_fallback(node, node, ctx):
                 return
             if target.attr == "check_hostname" and not (
                 _server_context(target.value, ctx) or _pinned_ca(ctx) or _baseline_turned_back_on(node, ctx)
