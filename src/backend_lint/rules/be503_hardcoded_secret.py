@@ -35,7 +35,7 @@ from backend_lint.analysis.hand_run_scripts import run_by_hand
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.module_roles import module_roles
-from backend_lint.analysis.project.conditions import ProjectFact, compared_default, test_support
+from backend_lint.analysis.project.conditions import ProjectFact, compared_default, published_setting, test_support
 from backend_lint.analysis.project.roots import project_root
 from backend_lint.analysis.secret_names import SECRET_WORDS, name_of, secret_word, split_identifier
 from backend_lint.analysis.settings import PRODUCTION, settings_module
@@ -467,7 +467,7 @@ class HardcodedSecret(Rule):
         "pass", "pwd", "secret", "token", "key", "Key", "PASS", "SECRET", "TOKEN", "KEY", "credential", "uthorization",
         "jwt",
     )
-    needs = (module_roles, settings_module, origin, compared_default, run_by_hand)
+    needs = (module_roles, settings_module, origin, compared_default, run_by_hand, published_setting)
     module_facts = (test_support,)
     options = (
         Option(
@@ -516,6 +516,9 @@ class HardcodedSecret(Rule):
         ):
             module_constant = where == ASSIGN and ctx.scope.outer is None and bool(ctx.module)
             unless = (compared_default(f"{ctx.module}.{name}"),) if module_constant else ()
+            if module_constant and name.isupper() and settings_module(ctx).kind == PRODUCTION \
+                    and settings_module(ctx).is_settings:
+                unless = (*unless, published_setting(name))  # rendered into every page: public by design
             self.report(ctx, at, name=name, unless=(*unless, *facts))
 
     @visits(ast.Assign)
