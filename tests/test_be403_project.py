@@ -57,3 +57,22 @@ def test_library_calls_are_left_alone_and_project_calls_reported(tmp_path: Path)
         (os.path.join("webapp", "utils", "groups.py"), 21),
         (os.path.join("site", "users", "activity.py"), 21),
     }
+
+
+NAMESAKE = {
+    "pyproject.toml": "[project]\nname = 'nvr'\n",
+    "nvr/__init__.py": "",
+    "nvr/ptz/__init__.py": "",
+    "nvr/ptz/onvif.py": CALLS.format(imported="from onvif import ONVIFCamera",
+                                     call="camera = ONVIFCamera(user_id, 80)"),
+    "nvr/ptz/autotrack.py": CALLS.format(imported="from onvif import track",
+                                         call="track(user_id)"),
+}
+
+
+def test_a_library_named_like_the_module_importing_it_is_a_library(tmp_path: Path) -> None:
+    """``from onvif import ONVIFCamera`` in ``nvr/ptz/onvif.py`` is the installed ``onvif``: a module never imports
+    itself. The sibling ``nvr/ptz/autotrack.py`` importing ``onvif`` may mean the project's module next to it, and
+    stays reported."""
+    found = findings_of(write_project(tmp_path, NAMESAKE), "BE403")
+    assert found == {(os.path.join("nvr", "ptz", "autotrack.py"), 21)}

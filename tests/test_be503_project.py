@@ -120,3 +120,53 @@ def test_a_hand_run_scripts_environment_fallbacks_are_its_local_run(tmp_path: Pa
     assert ("shop/settings.py", 3) in found
     # a script function the service imports runs in the service
     assert ("backend/scripts/shared.py", 5) in found
+
+
+PUBLISHED = {
+    "manage.py": "",
+    "city/__init__.py": "",
+    "city/settings/__init__.py": "",
+    "city/settings/base.py": '''\
+        MAP_TILES_TOKEN = "9aVUrssbx7PKNUKo3WtXY6MqETI6Q336u5D142QS"
+        PAYMENT_API_KEY = "pk9Vx2mQ7rT4wZ8yL3nB6cF1hJ5dS0aG"
+        WEATHER_API_KEY = "wq8Zr2vXw7pL4mN6bC9xT1yU3iO5pA7s"
+    ''',
+    "city/plans/__init__.py": "",
+    "city/plans/views.py": '''\
+        import requests
+        from django.conf import settings
+        from django.views.generic import TemplateView
+
+
+        class PlanMapView(TemplateView):
+            template_name = "plans/map.html"
+
+            def get_context_data(self, **kwargs):
+                context = super().get_context_data(**kwargs)
+                tiles_token = ""
+                if hasattr(settings, "MAP_TILES_TOKEN"):
+                    tiles_token = settings.MAP_TILES_TOKEN
+                context["tiles_token"] = tiles_token
+                context["forecast"] = requests.get(
+                    "https://weather.example.com/v1", headers={"key": settings.WEATHER_API_KEY}, timeout=5
+                ).json()
+                return context
+    ''',
+    "city/payments.py": '''\
+        from django.conf import settings
+
+
+        def charge_headers():
+            return {"Authorization": settings.PAYMENT_API_KEY}
+    ''',
+}
+
+
+def test_a_setting_rendered_into_every_page_is_public(tmp_path: Path) -> None:
+    """A view hands ``MAP_TILES_TOKEN`` to its template (through a local): every visitor's browser gets it, a
+    public client token by design. A key sent to another service in a request's headers, or used elsewhere, is
+    a secret and stays reported."""
+    found = findings_of(write_project(tmp_path, PUBLISHED), "BE503")
+    assert ("city/settings/base.py", 1) not in found
+    assert ("city/settings/base.py", 2) in found
+    assert ("city/settings/base.py", 3) in found

@@ -22,6 +22,13 @@ from backend_lint.analysis.catch_all import shielded, simple_test
 from backend_lint.analysis.facts import reads
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.loggers import logging_call_kind
+from backend_lint.analysis.plain_steps import (
+    CONTAINER_METHODS,
+    annotated_class,
+    kept_store,
+    literal_container,
+    record_class,
+)
 from backend_lint.analysis.project.roots import first_party
 from backend_lint.analysis.resolve import Definition, Function, called_function
 from backend_lint.analysis.scopes import Scope
@@ -63,7 +70,7 @@ _APP_STORAGE = frozenset({"app", "state", "g", "extensions"})
 through them is the project's, whatever the library object they hang on."""
 
 
-@reads(origin, called_function, logging_call_kind)
+@reads(origin, called_function, logging_call_kind, record_class, literal_container, kept_store)
 def calls_outside_only(attempt: ast.Try, handler: ast.ExceptHandler, call: ast.Call, ctx: FileContext) -> bool:
     """The ``try`` only makes a few calls into a library or the OS (see the module docstring) and the logging
     ``call`` of ``handler`` carries the error (``"...: %s", exc``, ``f"...{exc}"``)."""
@@ -241,6 +248,8 @@ class _OutsideCalls:
         if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and self.expr(target.slice):
             self.registers = True
             return True
+        if isinstance(target, (ast.Subscript, ast.Attribute)) and kept_store(target, self.ctx, self.scope):
+            return not isinstance(target, ast.Subscript) or self.expr(target.slice)  # ``self.cams[name] = ...``
         return isinstance(target, ast.Name)
 
     def imports(self, statement: ast.Import | ast.ImportFrom) -> bool:
@@ -305,6 +314,8 @@ class _OutsideCalls:
         helper = called_function(call, self.ctx, self.scope)
         if helper is not None:
             return self.wrapper(helper)
+        if record_class(call, self.ctx, self.scope):
+            return True  # ``RepositoryDigest(tree=tree, ...)``: a record of the file keeps its fields, nothing more
         if isinstance(func, ast.Name) and func.id in _PLAIN_BUILTINS | {"open"} \
                 and self.ctx.imports.resolve(func) is None:
             if func.id == "open":
@@ -331,6 +342,13 @@ class _OutsideCalls:
             return True
         if isinstance(receiver, ast.Name) and self.file_parameter(receiver.id):
             self.count("io")
+            return True
+        if isinstance(receiver, ast.Name) and func.attr in CONTAINER_METHODS \
+                and literal_container(receiver.id, self.ctx, self.scope):
+            return True  # ``cmd.extend([...])`` on a list the code wrote out: runs no code of the project
+        typed = annotated_class(receiver.id, self.ctx, self.scope) if isinstance(receiver, ast.Name) else None
+        if typed is not None and self.outside_name(typed):
+            self.count(typed.partition(".")[0])  # ``onvif: ONVIFCamera = ...``: a library's object
             return True
         if any(isinstance(node, ast.Attribute) and node.attr in _APP_STORAGE for node in ast.walk(receiver)):
             return False  # the application's own object, kept on the app
@@ -382,6 +400,8 @@ class _OutsideCalls:
         top = qualified.partition(".")[0]
         if not self.package or qualified.startswith(".") or top == self.package:
             return False
+        if top == self.ctx.module.rpartition(".")[2] and "." in self.ctx.module:
+            return True  # ``from onvif import ONVIFCamera`` in ``frigate/ptz/onvif.py``: a module never imports itself
         if top not in self.tops:
             self.tops[top] = not first_party(self.ctx.display_path, top)
         return self.tops[top]

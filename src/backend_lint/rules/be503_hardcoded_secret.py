@@ -24,15 +24,19 @@ clusters"): :mod:`backend_lint.analysis.dev_only`.
 from __future__ import annotations
 
 import ast
+import os
 import re
 
 from backend_lint.analysis.ast_helpers import assigned_values
+from backend_lint.analysis.dead_values import overwritten_before_read
 from backend_lint.analysis.dev_only import development_seed_function, development_settings_class
+from backend_lint.analysis.env_names import names_environment_variable
 from backend_lint.analysis.hand_run_scripts import run_by_hand
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.module_roles import module_roles
-from backend_lint.analysis.project.conditions import ProjectFact, compared_default, test_support
+from backend_lint.analysis.project.conditions import ProjectFact, compared_default, published_setting, test_support
+from backend_lint.analysis.project.roots import project_root
 from backend_lint.analysis.secret_names import SECRET_WORDS, name_of, secret_word, split_identifier
 from backend_lint.analysis.settings import PRODUCTION, settings_module
 from backend_lint.analysis.values import origin
@@ -166,6 +170,8 @@ def _secret_literal(name: str, value: ast.expr | None, word: str, where: str) ->
         return False  # ``"sms_provider=ovh"``: when a form shows the field, not its value
     if _identifier_path(text, word):
         return False  # ``"demozoo:productions:without_release_date"``: a key's name, not a key
+    if names_environment_variable(name, text):
+        return False  # ``ENV_E2B_API_KEY = "E2B_API_KEY"``: where the key is read from, not the key
     return not (_LABEL.match(text) and _is_label(name, text, where))
 
 
@@ -335,6 +341,31 @@ def _documentation(node: ast.AST, ctx: FileContext) -> bool:
     return False
 
 
+_DOCUMENTATION_DIRS = frozenset({"docs", "doc", "documentation", "internal_docs", "tutorials", "tutorial",
+                                 "vignettes"})
+"""Top folders of a project that hold its documentation and the code it shows (``internal_docs/vignettes/``)."""
+
+
+def _documentation_tree(ctx: FileContext, value: ast.expr | None) -> bool:
+    """A module of the project's documentation tree (a top folder ``docs/``, ``internal_docs/``, ``tutorials/``...)
+    or of its examples and demos (:func:`module_roles` ``.example``: ``examples/``, ``demo/``): code written to be
+    read and copied, run against sample data, deployed nowhere. A key a vendor issued (:data:`_ISSUED_KEY`) is a
+    real credential wherever it is written and stays reported."""
+    if not (module_roles(ctx).example or _under_documentation(ctx.display_path)):
+        return False
+    text = _literal_text(value)
+    return text is None or not _ISSUED_KEY.match(text)
+
+
+def _under_documentation(path: str) -> bool:
+    """The file sits in a documentation folder directly under its project's root."""
+    if not path:
+        return False
+    absolute = os.path.abspath(path)
+    relative = os.path.relpath(absolute, project_root(absolute)).replace("\\", "/").split("/")
+    return len(relative) > 1 and relative[0].lower() in _DOCUMENTATION_DIRS
+
+
 def _test_module(ctx: FileContext) -> bool:
     return ctx.is_test_file or ctx.project_path.rsplit("/", 1)[-1] in ("test.py", "tests.py", "testing.py")
 
@@ -436,7 +467,7 @@ class HardcodedSecret(Rule):
         "pass", "pwd", "secret", "token", "key", "Key", "PASS", "SECRET", "TOKEN", "KEY", "credential", "uthorization",
         "jwt",
     )
-    needs = (module_roles, settings_module, origin, compared_default, run_by_hand)
+    needs = (module_roles, settings_module, origin, compared_default, run_by_hand, published_setting)
     module_facts = (test_support,)
     options = (
         Option(
@@ -481,15 +512,22 @@ class HardcodedSecret(Rule):
             and not isinstance(ctx.scope.function, ast.Lambda)
             and not _sample_name(name)
             and not _reviewed_elsewhere(at, ctx)
+            and not _documentation_tree(ctx, value)
         ):
             module_constant = where == ASSIGN and ctx.scope.outer is None and bool(ctx.module)
             unless = (compared_default(f"{ctx.module}.{name}"),) if module_constant else ()
+            if module_constant and name.isupper() and settings_module(ctx).kind == PRODUCTION \
+                    and settings_module(ctx).is_settings:
+                unless = (*unless, published_setting(name))  # rendered into every page: public by design
             self.report(ctx, at, name=name, unless=(*unless, *facts))
 
     @visits(ast.Assign)
     def check_assign(self, node: ast.Assign, ctx: FileContext) -> None:
         if _key_name_constant(node, ctx):
             return
+        if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
+                and overwritten_before_read(node, node.targets[0].id, ctx.parent_of(node)):
+            return  # ``password = 'invalid'`` replaced before any read: a sentinel, never used
         for target in node.targets:  # ``mapping["password"] = "password"``: an item, read as a dict's
             where = DICT if isinstance(target, ast.Subscript) else ASSIGN
             self._check(ctx, name_of(target), node.value, node, node, where)

@@ -30,6 +30,7 @@ from backend_lint.analysis.project.imported import imported_value
 from backend_lint.analysis.resolve import lookup
 from backend_lint.analysis.scopes import CLASS, FUNCTION
 from backend_lint.analysis.secret_names import name_of, split_identifier
+from backend_lint.analysis.unverified_use import discarded_request, marked_fallback, probe_context
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 from backend_lint.finding import Finding
@@ -198,23 +199,48 @@ def _baseline_turned_back_on(statement: ast.AST | None, ctx: FileContext) -> boo
     if len(targets) != 1:
         return False
     target = targets[0]
+    later_branches = [branch for branch in ast.walk(function)
+                      if isinstance(branch, ast.If) and branch.lineno > statement.lineno]
+    return any(_turns_on(branch, target, ctx) for branch in [*later_branches, *_other_branches(statement, ctx)])
+
+
+def _other_branches(statement: ast.AST, ctx: FileContext) -> list[ast.stmt]:
+    """The statements of the other arms of every ``if`` the statement sits in, up to its function: ``if sslmode ==
+    "verify-full": ... elif sslmode == "verify-ca": ... else: context.verify_mode = ssl.CERT_NONE`` (the arm of
+    the operator's non-verifying mode, with the verifying modes in the arms next to it)."""
+    arms: list[ast.stmt] = []
+    child, current = statement, ctx.parent_of(statement)
+    while current is not None and not isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        if isinstance(current, ast.If) and child is not current.test:
+            arms.extend(current.orelse if child in current.body else current.body)
+        child, current = current, ctx.parent_of(current)
+    return arms
+
+
+def _turns_on(block: ast.AST, target: ast.Attribute, ctx: FileContext) -> bool:
+    """``block`` sets ``target`` (the same attribute of the same context) back to verifying."""
     receiver = ast.dump(target.value)
-    for branch in ast.walk(function):
-        if not isinstance(branch, ast.If) or branch.lineno <= statement.lineno:
+    for later in ast.walk(block):
+        if not isinstance(later, ast.Assign) or not any(
+            isinstance(t, ast.Attribute) and t.attr == target.attr and ast.dump(t.value) == receiver
+            for t in later.targets
+        ):
             continue
-        for later in ast.walk(branch):
-            if not isinstance(later, ast.Assign) or not any(
-                isinstance(t, ast.Attribute) and t.attr == target.attr and ast.dump(t.value) == receiver
-                for t in later.targets
-            ):
-                continue
-            on = _TURNED_ON[target.attr]
-            value = later.value
-            if on is True and isinstance(value, ast.Constant) and value.value is True:
-                return True
-            if isinstance(on, frozenset) and ctx.imports.resolve(value) in on:
-                return True
+        on = _TURNED_ON[target.attr]
+        value = later.value
+        if on is True and isinstance(value, ast.Constant) and value.value is True:
+            return True
+        if isinstance(on, frozenset) and ctx.imports.resolve(value) in on:
+            return True
     return False
+
+
+def _probe_or_fallback(statement: ast.AST | None, node: ast.AST, ctx: FileContext) -> bool:
+    """``context.verify_mode = ssl.CERT_NONE`` on a context only a probe uses, or in the handler of a certificate
+    error that tells the caller (:mod:`backend_lint.analysis.unverified_use`)."""
+    if not isinstance(statement, ast.Assign) or len(statement.targets) != 1:
+        return False
+    return probe_context(statement.targets[0], ctx) or marked_fallback(node, ctx)
 
 
 def _loopback_hosts(options: ast.Dict, ctx: FileContext) -> bool | str | None:
@@ -244,7 +270,7 @@ class TlsVerificationDisabled(Rule):
     message = "`{construct}` disables TLS certificate verification; keep verification on"
     triggers = ("verify", "ssl", "CERT_NONE", "check_hostname", "unverified", "tls", "insecure")
     needs = (origin, bindings_of, mentioned_names, call_conditions, lookup, imported_value, hand_run_script,
-             names_fixed_https_host, run_by_hand, unreferenced)
+             names_fixed_https_host, run_by_hand, unreferenced, discarded_request, probe_context)
     module_facts = (test_support,)
     options = (
         Option(
@@ -296,6 +322,8 @@ class TlsVerificationDisabled(Rule):
             return
         if not _is_false(value) or _opted_in(node, ctx):
             return
+        if discarded_request(ctx.parent, ctx) or marked_fallback(node, ctx):
+            return  # a probe whose answer is never read; a fallback after a certificate error, reported as such
         callee = origin(ctx.parent.func, ctx) or ""
         if arg in _VERIFY_SWITCHES:
             self.report(ctx, node, construct=f"{arg}=False")
@@ -349,6 +377,7 @@ class TlsVerificationDisabled(Rule):
             and _is_setting(node, ctx)
             and not _opted_in(node, ctx)
             and not _baseline_turned_back_on(ctx.parent, ctx)
+            and not _probe_or_fallback(ctx.parent, node, ctx)
         ):
             self.report(ctx, node, construct="ssl.CERT_NONE")
 
@@ -359,7 +388,7 @@ class TlsVerificationDisabled(Rule):
         for target in node.targets:
             if not isinstance(target, ast.Attribute):
                 continue
-            if _opted_in(node, ctx) or _own_attribute(target, ctx):
+            if _opted_in(node, ctx) or _own_attribute(target, ctx) or _probe_or_fallback(node, node, ctx):
                 return
             if target.attr == "check_hostname" and not (
                 _server_context(target.value, ctx) or _pinned_ca(ctx) or _baseline_turned_back_on(node, ctx)

@@ -171,6 +171,35 @@ _BANDIT_CODES = frozenset({"B311"})
 """ruff's and bandit's code for ``random`` used where security matters."""
 
 
+_FEW_OUTCOMES = 100
+"""A draw with at most this many outcomes cannot be meant to resist guessing: a bucket, not a secret."""
+
+
+def _few_outcomes(node: ast.Call, function: str, ctx: FileContext) -> bool:
+    """``choice(range(10))``, ``randint(1, 5)``, ``randrange(20)`` bound whole to the name (not one digit of a code
+    joined with others): the value has so few possible values (at most :data:`_FEW_OUTCOMES`) that anyone guesses it
+    in a few tries. No secret is made that way; such a value picks one of a few buckets (ten fake sessions of
+    generated demo telemetry)."""
+    if not isinstance(ctx.parent_of(node), (ast.Assign, ast.AnnAssign, ast.keyword, ast.Dict, ast.Return)):
+        return False
+    bounds: list[int | None] = []
+    if function == "choice" and len(node.args) == 1 and isinstance(node.args[0], ast.Call) \
+            and isinstance(node.args[0].func, ast.Name) and node.args[0].func.id == "range" \
+            and not node.args[0].keywords:
+        bounds = [_literal(argument) for argument in node.args[0].args]
+    elif function == "randrange" and not node.keywords:
+        bounds = [_literal(argument) for argument in node.args]
+    elif function == "randint" and len(node.args) == 2 and not node.keywords:
+        low, high = (_literal(argument) for argument in node.args)
+        bounds = [low, high + 1 if high is not None else None]
+    if not bounds or len(bounds) > 3 or any(bound is None for bound in bounds):
+        return False
+    numbers = [bound for bound in bounds if bound is not None]
+    start, stop = (0, numbers[0]) if len(numbers) == 1 else (numbers[0], numbers[1])
+    step = numbers[2] if len(numbers) == 3 else 1
+    return step != 0 and 0 < len(range(start, stop, step)) <= _FEW_OUTCOMES
+
+
 def _seeded(func: ast.expr, ctx: FileContext) -> bool:
     """``legacy = random.Random(secret_key)`` then ``legacy.getrandbits(8)``: a generator seeded on purpose
     reproduces the same values every run (an old key rebuilt to decrypt old data), which ``secrets`` cannot."""
@@ -212,7 +241,7 @@ class InsecureTokenRandomness(Rule):
             purpose = _purpose(enclosing)
         if purpose is None:
             return
-        if _picks_existing(node, function, purpose) or _seeded(func, ctx):
+        if _picks_existing(node, function, purpose) or _seeded(func, ctx) or _few_outcomes(node, function, ctx):
             return
         if reviewed_by_peer(ctx.lines, node.lineno, node.end_lineno or node.lineno, _RUFF_CODES, _BANDIT_CODES):
             return  # a noqa for S311 or a nosec for B311 there: reviewed under ruff or bandit already

@@ -60,6 +60,7 @@ GENERATED_UPLOAD = "generated-upload"
 SEEDED_TABLE = "seeded-table"
 STAFF_APP = "staff-app"
 COMPARED_DEFAULT = "compared-default"
+PUBLISHED_SETTING = "published-setting"
 URL_ADDRESS = "url-address"
 CATCHES_ALL = "catches-all"
 PLAIN_CLASS = "plain-class"
@@ -91,6 +92,7 @@ KINDS = frozenset({
     ADMIN_ONLY_APP, LIMITS_ATTEMPTS, DOES, RELATION, RUNS_QUERY, REQUESTS_TIMEOUT_PATCHED, ABSENT,
     UNIQUE_RECORD, CHECKS_UNIQUE, UNREFERENCED, DEVELOPMENT_ONLY, SETS_TIMEOUT, SERVED_BY_WSGI,
     GENERATED_UPLOAD, SEEDED_TABLE, STAFF_APP, COMPARED_DEFAULT, CATCHES_ALL, PLAIN_CLASS, CHECKOUT_LINK,
+    PUBLISHED_SETTING,
     CLI_COMMAND_CLASS, ADMIN_ONLY_NAME, ADMIN_PERMISSION, ADMIN_GUARD, RAISES_MESSAGE, METHOD_DOES,
     SINGLE_ACCOUNT_APP, MASKED_ERROR, INTERNAL_SERVICE, DJANGO_USERNAMES, LOOPBACK_CONSTANT, RECENT_TIME, STARTUP_ONLY,
     LINT_UNSELECTED, XHR_VIEW,
@@ -475,6 +477,14 @@ def staff_app(module: str) -> ProjectFact:
     URL of the app (``default_permissions = ["is_staff"]``: django-oscar's dashboard apps): its views are
     back-office pages (BE104)."""
     return ProjectFact(STAFF_APP, (module,))
+
+
+@project_fact
+def published_setting(name: str) -> ProjectFact:
+    """A module of the project (not a test) renders the setting ``name`` (``A4_OPENMAPTILES_TOKEN``) into the
+    pages it serves: shown to every visitor, public by design (BE503;
+    :mod:`backend_lint.analysis.published_settings`)."""
+    return ProjectFact(PUBLISHED_SETTING, (name,))
 
 
 @project_fact

@@ -41,6 +41,7 @@ from backend_lint.analysis.project.html_evidence import (
 )
 from backend_lint.analysis.project.roots import resolve_relative
 from backend_lint.analysis.project.summary import DefSummary, ModuleSummary, RouterInclude, UrlEntry, UrlInclude
+from backend_lint.analysis.published_settings import published_settings
 from backend_lint.analysis.rate_limits import app_rate_limits, counts_attempts, mentions_attempt_limit
 from backend_lint.analysis.seeded_tables import loaded_fixtures, seeded_rows, table_of
 from backend_lint.analysis.sentinels import compared_secret_names
@@ -121,6 +122,8 @@ def summarize(ctx: FileContext) -> ModuleSummary:
     summary.compared_secrets = sorted(
         name for name in (_compared(summary, written) for written in compared_secret_names(ctx.source)) if name
     )
+    if not {"test", "test_support"} & set(summary.roles):
+        summary.published_settings = published_settings(ctx)
     return summary
 
 

@@ -191,6 +191,14 @@ class ProjectModel(ModuleReach):
         return found is not None and attribute in found.admin_permissions
 
     @cached_property
+    def published_settings(self) -> frozenset[str]:
+        """Settings non-test modules render into the pages they serve."""
+        return frozenset(
+            name for summary in self.modules.values() if not {"test", "test_support"} & set(summary.roles)
+            for name in summary.published_settings
+        )
+
+    @cached_property
     def compared_secrets(self) -> frozenset[str]:
         """Secret-named constants that non-test modules compare with ``==``/``!=``, qualified."""
         return frozenset(
@@ -499,6 +507,7 @@ _ON_NAME: dict[str, Callable[[ProjectModel, str], bool]] = {
     conditions.SETS_TIMEOUT: lambda model, name: model.sets_timeout(name),
     conditions.SERVED_BY_WSGI: lambda model, name: model.served_by_wsgi(name),
     conditions.COMPARED_DEFAULT: lambda model, name: name in model.compared_secrets,
+    conditions.PUBLISHED_SETTING: lambda model, name: name in model.published_settings,
     conditions.URL_ADDRESS: lambda model, name: name in model.url_addresses,
     conditions.STAFF_APP: lambda model, name: model.staff_package(name),
     conditions.SEEDED_TABLE: lambda model, name: model.seeded(name),

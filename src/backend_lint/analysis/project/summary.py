@@ -222,6 +222,9 @@ class ModuleSummary:
     """Model classes whose records have a unique natural name (``name = Column(..., unique=True)``), as
     lower-case words (:func:`backend_lint.analysis.unique_models.unique_models`)."""
     compared_secrets: list[str] = field(default_factory=list)
+    published_settings: list[str] = field(default_factory=list)
+    """Upper-case settings the module renders into the pages it serves (a template's context, a template tag, a
+    context processor), sorted: :mod:`backend_lint.analysis.published_settings`."""
     """Upper-case secret-named constants the module compares with ``==``/``!=``, qualified (sorted): sentinels it
     checks for (:mod:`backend_lint.analysis.sentinels`)."""
     staff_app: bool = False
@@ -323,6 +326,7 @@ def _well_typed(summary: ModuleSummary) -> bool:
         and isinstance(summary.single_account, bool) and isinstance(summary.own_app, bool)
         and _strings(summary.client_paths)
         and _strings(summary.compared_secrets)
+        and _strings(summary.published_settings)
         and _strings(summary.url_addresses)
         and all(isinstance(key, str) and type(value) is int for key, value in summary.seeded_tables.items())
         and all(isinstance(key, str) and isinstance(value, str) for key, value in summary.view_aliases.items())

@@ -1,0 +1,138 @@
+"""What code does with a connection made without certificate verification (BE507).
+
+Verification protects what crosses the connection: what the client sends (credentials, a body) and what it reads
+back. Two uses leave nothing to protect:
+
+- :func:`discarded_request` / :func:`probe_context`: a **probe**. The request or connection made without
+  verification is never read and carries nothing: ``session.get(url, timeout=10, verify=False)`` as a statement of
+  its own (or returned by a helper every caller of the file calls as a statement of its own: only whether it
+  raised matters), with no body, credentials, headers, cookies or query; a context whose only use is to be
+  handed to a call whose result is thrown away (``create_socket_connection(context, host, port, timeout)`` then
+  ``return True``: which cipher suites a scanned host accepts). A man in the middle can only make the probe
+  succeed or fail, as he could without TLS.
+- :func:`marked_fallback`: a **fallback the caller is told about**. The unverified request runs only in the
+  handler of a certificate-verification error, and that handler records it in a flag the function returns
+  (``except ClientConnectorCertificateError: cert_valid = False`` ... ``return uri, cert_valid``): the caller
+  learns the answer is unverified and can say so.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Optional
+
+from backend_lint.analysis.facts import file_fact, reads
+from backend_lint.analysis.mentions import call_conditions
+from backend_lint.context import FileContext
+
+_CARRIES = frozenset({"data", "json", "files", "auth", "headers", "cookies", "params", "content", "body", "cert"})
+"""Keywords of a request that send something over the connection (a body, credentials, a client certificate,
+a query)."""
+_CERTIFICATE_ERRORS = ("CertificateError", "CertVerificationError", "ClientConnectorCertificateError",
+                       "ServerFingerprintMismatch", "SSLError")
+"""Last parts of the exception classes a failed certificate check raises (``ssl``, aiohttp; requests' and
+urllib3's ``SSLError`` too)."""
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+@file_fact()
+def tree_parents(ctx: FileContext) -> dict[ast.AST, ast.AST]:
+    """The parent of every node of the file (the walk records parents only up to the node it visits; these
+    readings look at the code after it). Asked only where verification is switched off."""
+    parents: dict[ast.AST, ast.AST] = {}
+    for node in ast.walk(ctx.tree):
+        for child in ast.iter_child_nodes(node):
+            parents[child] = node
+    return parents
+
+
+def _statement(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> Optional[ast.AST]:
+    """The node above ``node`` once an ``await`` is looked through."""
+    parent = parents.get(node)
+    return parents.get(parent) if isinstance(parent, ast.Await) else parent
+
+
+@reads(call_conditions, tree_parents)
+def discarded_request(call: ast.Call, ctx: FileContext) -> bool:
+    """``call`` (a request made without verification) sends nothing but its URL and its result is never read:
+    a statement of its own, or the value a function of the file returns whose every call in the file is a
+    statement of its own."""
+    if any(keyword.arg is None or keyword.arg in _CARRIES for keyword in call.keywords) or len(call.args) > 2:
+        return False
+    parents = tree_parents(ctx)
+    above = _statement(call, parents)
+    if isinstance(above, ast.Expr):
+        return True
+    function = ctx.scope.function
+    if not isinstance(above, ast.Return) or not isinstance(function, _FUNCTIONS) or function not in ctx.tree.body:
+        return False
+    sites = _call_statements(ctx, function.name, parents)
+    return bool(sites) and all(isinstance(site, ast.Expr) for site in sites)
+
+
+def _call_statements(ctx: FileContext, name: str, parents: dict[ast.AST, ast.AST]) -> list[Optional[ast.AST]]:
+    """What each call of the module function ``name`` in the file sits in (``await`` looked through)."""
+    if name not in call_conditions(ctx):
+        return []
+    return [_statement(node, parents) for node in ast.walk(ctx.tree)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name]
+
+
+@reads(tree_parents)
+def probe_context(target: ast.expr, ctx: FileContext) -> bool:
+    """``context.verify_mode = ssl.CERT_NONE`` (or ``check_hostname = False``) on a local context whose only other
+    uses in its function are settings of it (``context.set_ciphers(cipher)``) and being handed to calls whose
+    result is thrown away (``create_socket_connection(context, host, port, timeout)``): the handshake is the
+    whole point, nothing is sent or read over the connection."""
+    if not isinstance(target, ast.Attribute) or not isinstance(target.value, ast.Name):
+        return False
+    name = target.value.id
+    function = ctx.scope.function
+    if not isinstance(function, _FUNCTIONS):
+        return False
+    handed = False
+    parents = tree_parents(ctx)
+    for node in ast.walk(function):
+        if not (isinstance(node, ast.Name) and node.id == name):
+            continue
+        parent = parents.get(node)
+        if isinstance(node.ctx, ast.Store):
+            continue  # ``context = ssl.create_default_context()``
+        if isinstance(parent, ast.Attribute):
+            above = parents.get(parent)
+            if isinstance(above, ast.Assign) and parent in above.targets:
+                continue  # ``context.check_hostname = False``
+            if isinstance(above, ast.Call) and above.func is parent and parent.attr.startswith(("set_", "load_")) \
+                    and isinstance(parents.get(above), ast.Expr):
+                continue  # ``context.set_ciphers(cipher)``
+            return False  # ``context.wrap_socket(sock)``: a connection someone may use
+        if isinstance(parent, ast.Call) and node in parent.args and isinstance(_statement(parent, parents), ast.Expr):
+            handed = True
+            continue
+        return False
+    return handed
+
+
+def marked_fallback(node: ast.AST, ctx: FileContext) -> bool:
+    """``node`` runs in the handler of a certificate-verification error that sets a flag (a name bound to a
+    constant) the function returns: the unverified retry is reported to the caller as such."""
+    handler = ctx.scope.except_handler
+    function = ctx.scope.function
+    if handler is None or handler.type is None or not isinstance(function, _FUNCTIONS):
+        return False
+    caught = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    if not caught or not all((ctx.imports.resolve(kind) or _written(kind)).endswith(_CERTIFICATE_ERRORS)
+                             for kind in caught):
+        return False
+    flags = {target.id for statement in handler.body if isinstance(statement, ast.Assign)
+             and isinstance(statement.value, ast.Constant) and isinstance(statement.value.value, bool)
+             for target in statement.targets if isinstance(target, ast.Name)}
+    if not flags:
+        return False
+    return any(isinstance(inner, ast.Return) and inner.value is not None
+               and any(isinstance(name, ast.Name) and name.id in flags for name in ast.walk(inner.value))
+               for inner in ast.walk(function))
+
+
+def _written(expr: ast.expr) -> str:
+    return expr.attr if isinstance(expr, ast.Attribute) else expr.id if isinstance(expr, ast.Name) else ""
