@@ -557,6 +557,7 @@ _ON_NAME: dict[str, Callable[[ProjectModel, str], bool]] = {
     conditions.ADMIN_PERMISSION: lambda model, name: model.admin_permission(name),
     conditions.RAISES_MESSAGE: _definition_says("raises_message"),
     conditions.ADMIN_GUARD: _definition_says("admin_guard"),
+    conditions.SIGNS_IN: _definition_says("signs_in"),
     conditions.LOOPBACK_CONSTANT: lambda model, name: model.is_loopback_constant(name),
     conditions.RECENT_TIME: _definition_says("returns_recent_time"),
     conditions.XHR_VIEW: _definition_says("xhr_only"),
