@@ -143,7 +143,35 @@ def _signed_in(ctx: FileContext, handler: Handler) -> bool:
     if handler.class_ is not None:
         cls = handler.class_
         names |= decorator_names(ctx, cls) | mentioned_names(ctx, cls) | _base_names(ctx, cls)
-    return any(requires_sign_in(name) for name in names)
+    return any(requires_sign_in(name) for name in names) or _refuses_anonymous(handler)
+
+
+def _refuses_anonymous(handler: Handler) -> bool:
+    """The handler, or a method of its class it calls on ``self``, refuses an anonymous caller before anything
+    else: an ``if`` on ``user.is_anonymous`` or ``not user.is_authenticated`` that raises or returns (KPI's
+    ``TokenView.post`` asks ``self._which_user(request)``, which raises ``NotAuthenticated`` for an anonymous
+    user): the token it hands out is the signed-in user's own, nothing is traded for a guessed secret."""
+    functions: list[ast.AST] = [handler.function]
+    cls = handler.class_
+    if cls is not None:
+        called = {node.func.attr for node in ast.walk(handler.function) if isinstance(node, ast.Call)
+                  and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name)
+                  and node.func.value.id == "self"}
+        functions.extend(item for item in cls.body
+                         if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name in called)
+    return any(
+        isinstance(node, ast.If) and _anonymous_test(node.test)
+        and any(isinstance(statement, (ast.Raise, ast.Return)) for statement in node.body)
+        for function in functions for node in ast.walk(function)
+    )
+
+
+def _anonymous_test(test: ast.expr) -> bool:
+    """``user.is_anonymous``, ``not request.user.is_authenticated``: the caller is not signed in."""
+    if isinstance(test, ast.Attribute):
+        return test.attr == "is_anonymous"
+    return isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) \
+        and isinstance(test.operand, ast.Attribute) and test.operand.attr == "is_authenticated"
 
 
 _SIGNED_IN_USER = frozenset({"current", "active", "verified", "authenticated", "logged", "signed"})
