@@ -244,6 +244,9 @@ _ACTION_REPORTS = frozenset({
 """Nouns that name information about an action (its preview, status, progress, result, log, estimate, the form
 that asks for it): joined after the action's word, they make the name of that information, not an order."""
 _READS = frozenset({"GET", "HEAD", "OPTIONS"})
+_READ_VERBS = frozenset({"get", "fetch", "read", "load", "retrieve", "list", "show", "view", "find", "query"})
+"""Verbs that are a read themselves: before a noun they order the read GET already says (``get-status``,
+``fetch-payment-options``), they modify nothing."""
 
 
 def _read_of_an_action_report(segment: str, handlers: list[Handler]) -> bool:
@@ -253,8 +256,10 @@ def _read_of_an_action_report(segment: str, handlers: list[Handler]) -> bool:
     /notebooks/{id}/delete-preview`` returns the counts a delete would remove; the delete itself is ``DELETE
     /notebooks/{id}``. The action's word modifies the noun the GET reads, it is not what the request does. The
     same segment on a route that writes (``POST .../delete-preview``) stays reported, and so does a verb with
-    the resource it acts on (``GET /create-user``)."""
+    the resource it acts on (``GET /create-user``) and a reading verb (``GET /fetch-payment-options``)."""
     pieces = [piece.lower() for piece in _PIECES.findall(segment)]
+    if pieces and pieces[0] in _READ_VERBS:
+        return False  # ``fetch-payment-options``: the verb is the read itself, what GET already says
     return len(pieces) >= 2 and pieces[-1] in _ACTION_REPORTS and bool(handlers) and all(
         handler.methods and handler.methods <= _READS for handler in handlers
     )
