@@ -148,7 +148,8 @@ def _signed_in(ctx: FileContext, handler: Handler) -> bool:
 
 def _refuses_anonymous(handler: Handler) -> bool:
     """The handler, or a method of its class it calls on ``self``, refuses an anonymous caller before anything
-    else: an ``if`` on ``user.is_anonymous`` or ``not user.is_authenticated`` that raises or returns (KPI's
+    else: its first statement is an ``if`` on ``user.is_anonymous`` or ``not user.is_authenticated`` that raises
+    or aborts (KPI's
     ``TokenView.post`` asks ``self._which_user(request)``, which raises ``NotAuthenticated`` for an anonymous
     user): the token it hands out is the signed-in user's own, nothing is traded for a guessed secret."""
     functions: list[ast.AST] = [handler.function]
@@ -159,10 +160,22 @@ def _refuses_anonymous(handler: Handler) -> bool:
                   and node.func.value.id == "self"}
         functions.extend(item for item in cls.body
                          if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name in called)
-    return any(
-        isinstance(node, ast.If) and _anonymous_test(node.test)
-        and any(isinstance(statement, (ast.Raise, ast.Return)) for statement in node.body)
-        for function in functions for node in ast.walk(function)
+    return any(_refuses_first(function) for function in functions)
+
+
+def _refuses_first(function: ast.AST) -> bool:
+    """The function's first statement (after its docstring) is ``if <anonymous>:`` whose block raises
+    (``raise NotAuthenticated()``, ``abort(401)``): a guard before anything else. A later ``if not
+    user.is_authenticated: return render(...)`` (enms's login page for a visitor who has not signed in yet) is
+    the form, not a refusal."""
+    body = [statement for statement in getattr(function, "body", [])
+            if not (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant))]
+    first = body[0] if body else None
+    return isinstance(first, ast.If) and _anonymous_test(first.test) and any(
+        isinstance(statement, ast.Raise) or (
+            isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)
+            and (dotted_name(statement.value.func) or "").rpartition(".")[2] == "abort")
+        for statement in first.body
     )
 
 
