@@ -171,3 +171,192 @@ def test_a_form_of_an_imported_forms_module_that_limits_covers_its_view(tmp_path
     nothing is still reported."""
     found = findings_of(write_project(tmp_path, FORMS_PROJECT), "BE307")
     assert found == {(os.path.join("hc", "accounts", "views.py"), 25)}
+
+
+DECORATORS_PROJECT = {
+    "mail/__init__.py": "",
+    "mail/utils.py": '''\
+        class Limiter:
+            def should_rate_limit_ip(self, ip):
+                return False
+
+
+        limiter = Limiter()
+    ''',
+    "mail/api/__init__.py": "",
+    "mail/api/common.py": '''\
+        from functools import wraps
+
+        import flask
+
+        from mail import utils
+
+
+        def api_token_authorization(func):
+            @wraps(func)
+            def decorated_function(*args, **kwargs):
+                if utils.limiter.should_rate_limit_ip(flask.request.remote_addr):
+                    flask.abort(429)
+                return func(*args, **kwargs)
+            return decorated_function
+
+
+        def per_client(rate):
+            def decorator(func):
+                @wraps(func)
+                def wrapper(*args, **kwargs):
+                    utils.limiter.should_rate_limit_ip(flask.request.remote_addr)
+                    return func(*args, **kwargs)
+                return wrapper
+            return decorator
+
+
+        def audited(func):
+            @wraps(func)
+            def decorated_function(*args, **kwargs):
+                flask.current_app.logger.info("call")
+                return func(*args, **kwargs)
+            return decorated_function
+    ''',
+    "mail/api/tokens.py": '''\
+        from flask import Blueprint, request
+
+        from mail.api import common
+        from mail.api.common import per_client
+
+        bp = Blueprint("api", __name__)
+
+
+        @bp.route("/auth/token", methods=["POST"])
+        @common.api_token_authorization
+        def obtain_token():
+            return {"token": request.form["password"]}
+
+
+        @bp.route("/api/token", methods=["POST"])
+        @per_client("5/minute")
+        def api_token():
+            return {"token": request.form["password"]}
+
+
+        @bp.route("/token", methods=["POST"])
+        @common.audited
+        def token():
+            return {"token": request.form["password"]}
+    ''',
+    "mail/ui/__init__.py": "",
+    "mail/ui/access.py": '''\
+        import functools
+
+        import flask
+        import flask_login
+
+
+        def permissions_wrapper(handler):
+            def decorator(*dargs):
+                def inner(function):
+                    @functools.wraps(function)
+                    def wrapper(*args, **kwargs):
+                        if not handler(args, kwargs, *dargs):
+                            flask.abort(403)
+                        return function(*args, **kwargs)
+                    return flask_login.login_required(wrapper)
+                return inner
+            return decorator
+
+
+        @permissions_wrapper
+        def owner(args, kwargs, model, key):
+            return kwargs[key] == flask_login.current_user.email
+
+
+        def signed_in(view):
+            return flask_login.login_required(view)
+
+
+        def open_to_all(view):
+            @functools.wraps(view)
+            def wrapper(*args, **kwargs):
+                return view(*args, **kwargs)
+            return wrapper
+    ''',
+    "mail/ui/tokens.py": '''\
+        from flask import Blueprint, request
+
+        from mail.ui import access
+
+        ui = Blueprint("ui", __name__)
+
+
+        @ui.route("/token/create", methods=["GET", "POST"])
+        @access.owner("User", "user_email")
+        def token_create(user_email):
+            return {"token": request.form["password"]}
+
+
+        @ui.route("/token/new", methods=["POST"])
+        @access.signed_in
+        def token_new():
+            return {"token": request.form["password"]}
+
+
+        @ui.route("/login", methods=["POST"])
+        @access.open_to_all
+        def login():
+            return {"user": request.form["password"]}
+    ''',
+}
+
+
+def test_a_project_decorator_that_limits_or_signs_in_covers_its_view(tmp_path: Path) -> None:
+    """Mailu's ``@common.api_token_authorization`` asks ``utils.limiter`` in the wrapper it returns before the view
+    runs, and so does a decorator factory's wrapper (``@per_client("5/minute")``); ``@access.owner(...)`` is built by
+    a decorator of its module whose wrappers end in ``flask_login.login_required(wrapper)``, and ``@access.signed_in``
+    hands the view to ``login_required`` itself: a signed-in user's own token. A project decorator that neither
+    limits nor signs in (``@common.audited``, ``@access.open_to_all``) covers nothing."""
+    found = findings_of(write_project(tmp_path, DECORATORS_PROJECT), "BE307")
+    assert found == {(os.path.join("mail", "api", "tokens.py"), 23), (os.path.join("mail", "ui", "tokens.py"), 22)}
+
+
+SERVICE_PROJECT = {
+    "shop/__init__.py": "",
+    "shop/services.py": '''\
+        class UserService:
+            async def check_rate_limit(self, key, attempts):
+                return None
+
+            async def finalize_password_reset(self, code, ip):
+                await self.check_rate_limit(f"reset:{ip}", 5)
+                return code
+
+            async def start_password_reset(self, email):
+                return email
+    ''',
+    "shop/views.py": '''\
+        from typing import Annotated
+
+        from fastapi import APIRouter, Depends
+
+        from shop.services import UserService
+
+        router = APIRouter()
+
+
+        @router.post("/forgot_password")
+        async def forgot_password(service: Annotated[UserService, Depends()], email: str, password: str):
+            return await service.finalize_password_reset(email, "ip")
+
+
+        @router.post("/reset_password")
+        async def reset_password(service: Annotated[UserService, Depends()], email: str, password: str):
+            return await service.start_password_reset(email)
+    ''',
+}
+
+
+def test_a_limit_in_the_injected_service_method_covers_its_view(tmp_path: Path) -> None:
+    """Bitcart's ``finalize_password_reset`` hands the work to ``user_service.finalize_password_reset(...)`` of a
+    parameter typed with the project's ``UserService``; that method asks ``self.check_rate_limit(...)`` first.
+    Another method of the same service that limits nothing does not cover its view."""
+    found = findings_of(write_project(tmp_path, SERVICE_PROJECT), "BE307")
+    assert found == {(os.path.join("shop", "views.py"), 16)}

@@ -16,6 +16,7 @@ import ast
 import re
 from typing import TYPE_CHECKING, Optional
 
+from backend_lint.analysis.decorator_bodies import wrapper_names
 from backend_lint.analysis.facts import file_fact, node_fact
 from backend_lint.analysis.handler_types import Handler
 from backend_lint.analysis.lazy_regex import lazy_compile
@@ -250,9 +251,11 @@ def counts_attempts(ctx: FileContext, node: ast.AST) -> bool:
     """A function, or a class in any of its methods, names a rate limit, lockout or CAPTCHA check
     (``rate_limit(...)``, ``limiter.hit``, ``throttle``, ``captcha.check_recaptcha(...)``): stricter than
     :func:`names_limit` (a bare ``limit`` is a page size more often), because a view that hands the sign-in to it
-    is left alone on that word alone."""
+    is left alone on that word alone. A decorator counts by the wrappers it returns (Mailu's
+    ``api_token_authorization``, whose wrapper asks ``utils.limiter.should_rate_limit_ip(client_ip)`` before the
+    view runs: :func:`~.decorator_bodies.wrapper_names`)."""
     if not isinstance(node, ast.ClassDef):
-        return any(_counts(name) for name in mentioned_names(ctx, node))
+        return any(_counts(name) for name in mentioned_names(ctx, node) | wrapper_names(node))
     methods = [item for item in node.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))]
     return any(_counts(name) for name in mentioned_names(ctx, node) - _constant_names(node)) or any(
         _counts(name) for method in methods for name in mentioned_names(ctx, method)

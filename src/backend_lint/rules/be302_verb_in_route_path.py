@@ -32,7 +32,9 @@ are mostly server-rendered pages (:mod:`backend_lint.analysis.page_apps`) is a h
 A view decorated to refuse all but the application's own XMLHttpRequests (``@require_AJAX``, in this module or,
 through the project model, in the module a URL conf names) is a helper of the UI's scripts.
 A one-word segment that the entry's viewset or included URL conf is named
-after (``router.register("set", SetViewSet)``) is the resource's name.
+after (``router.register("set", SetViewSet)``) is the resource's name. On a route that only answers GET, a
+segment ending in a noun of information about an action (``delete-preview``, ``export_status``) names that
+information, the resource the GET reads.
 """
 
 from __future__ import annotations
@@ -153,6 +155,8 @@ class VerbInRoutePath(Rule):
                 continue  # already deprecated for the resource route it names: the page's fix, under way
             if _hidden_from_schema(string, handlers.get(Span.of(string), []), ctx):
                 continue  # ``include_in_schema=False``: left out of the API's published contract, the UI's own
+            if _read_of_an_action_report(found[0], handlers.get(Span.of(string), [])):
+                continue  # ``GET .../delete-preview``: the preview of a delete, a resource the GET reads
             pages = views.get(Span.of(string), [])
             entry = ctx.parent_of(string)
             view = entry_view(entry, ctx) if isinstance(entry, ast.Call) and entry.args and entry.args[0] is string \
@@ -230,6 +234,35 @@ def _ui_read_helper(verb: str, handlers: list[Handler], ctx: FileContext) -> boo
     the verb is ``get``, every handler routed with the string only reads, and its app object serves pages
     (:mod:`backend_lint.analysis.page_apps`). The UI's scripts fetch it; the method already says the read."""
     return verb == "get" and bool(handlers) and all(ui_read_helper(ctx, handler) for handler in handlers)
+
+
+_ACTION_REPORTS = frozenset({
+    "preview", "previews", "status", "progress", "result", "results", "summary", "report", "log", "logs", "history",
+    "estimate", "impact", "info", "details", "options", "form", "schema", "template", "count", "stats",
+    "statistics", "confirmation", "eligibility",
+})
+"""Nouns that name information about an action (its preview, status, progress, result, log, estimate, the form
+that asks for it): joined after the action's word, they make the name of that information, not an order."""
+_READS = frozenset({"GET", "HEAD", "OPTIONS"})
+_READ_VERBS = frozenset({"get", "fetch", "read", "load", "retrieve", "list", "show", "view", "find", "query"})
+"""Verbs that are a read themselves: before a noun they order the read GET already says (``get-status``,
+``fetch-payment-options``), they modify nothing."""
+
+
+def _read_of_an_action_report(segment: str, handlers: list[Handler]) -> bool:
+    """The segment joins an action's word to a noun of :data:`_ACTION_REPORTS` that ends it (``delete-preview``,
+    ``export_status``, ``importProgress``), and every handler routed with the string only reads (GET): the
+    segment is a compound noun whose head is the last word. Open Notebook's ``GET
+    /notebooks/{id}/delete-preview`` returns the counts a delete would remove; the delete itself is ``DELETE
+    /notebooks/{id}``. The action's word modifies the noun the GET reads, it is not what the request does. The
+    same segment on a route that writes (``POST .../delete-preview``) stays reported, and so does a verb with
+    the resource it acts on (``GET /create-user``) and a reading verb (``GET /fetch-payment-options``)."""
+    pieces = [piece.lower() for piece in _PIECES.findall(segment)]
+    if pieces and pieces[0] in _READ_VERBS:
+        return False  # ``fetch-payment-options``: the verb is the read itself, what GET already says
+    return len(pieces) >= 2 and pieces[-1] in _ACTION_REPORTS and bool(handlers) and all(
+        handler.methods and handler.methods <= _READS for handler in handlers
+    )
 
 
 def _retired(handlers: list[Handler]) -> bool:

@@ -9,7 +9,9 @@ FastAPI/Starlette ``UploadFile`` parameter or its ``.file``, of Flask's ``reques
 Left alone: a handler that checks a size (a name, not a string, with ``size``, ``length``, ``chunk`` or ``max`` in it:
 ``file.size``, ``request.content_length``, a loop over ``read(CHUNK)`` with a cap), reads with a size
 argument, and apps that bound every request: Flask's ``MAX_CONTENT_LENGTH`` set anywhere in the project, or an
-app-wide middleware named for a body-size limit (project facts, see :mod:`backend_lint.analysis.uploads`).
+app-wide middleware named for a body-size limit (project facts, see :mod:`backend_lint.analysis.uploads`), or a
+body cap in the web or application server configuration the project ships (nginx ``client_max_body_size``,
+uWSGI ``limit-post``...: :mod:`backend_lint.analysis.project.server_limits`).
 Also left alone: uploads only administrators can post (:mod:`backend_lint.analysis.admin_only`): an admin
 decorator or dependency on the handler, or a ``before_request`` hook with an admin decorator on the blueprint the
 route is registered on, in any module of the project (:func:`~backend_lint.analysis.project.conditions.

@@ -6,14 +6,16 @@ address the caller chooses. Without a limit a script tries passwords or codes at
 mailbox. The rule asks the handler model (:mod:`backend_lint.analysis.handlers`) for handlers that answer POST
 and whose name, class name or route path says what they are (:func:`auth_kind`), and reports one unless a
 limit is in sight (:mod:`backend_lint.analysis.rate_limits`): a limiter decorator or dependency, DRF
-``throttle_classes``, a rate-limit or failed-attempts call in the body or its class, or a limiter applied to
-every route of the app in this file. What another module decides is a project fact: a limiter registered app
+``throttle_classes``, a rate-limit or failed-attempts call in the body or its class, a project decorator whose
+wrapper asks a limiter (:mod:`backend_lint.analysis.decorator_bodies`), or a limiter applied to every route of
+the app in this file. What another module decides is a project fact: a limiter registered app
 wide (slowapi defaults + middleware, Flask-Limiter defaults, Litestar ``RateLimitConfig``), DRF's
 ``DEFAULT_THROTTLE_CLASSES`` or django-axes in the production settings.
 
 Left alone: handlers that only answer GET (a page that shows the form), OAuth/SSO callbacks, logouts and
 WebAuthn/passkey sign-ins (no secret is guessed there), token refreshes (the refresh token is not guessable),
-password changes and other handlers only a signed-in user reaches, FastAPI routers built by a factory
+password changes and other handlers only a signed-in user reaches (also behind a project decorator whose
+wrapper requires sign-in), FastAPI routers built by a factory
 function (the application that includes the router adds the limit), tests, test support, examples and command
 line code.
 """
@@ -27,6 +29,8 @@ from typing import Optional
 from backend_lint.analysis.admin_only import admin_only, route_dependencies
 from backend_lint.analysis.ast_helpers import keyword_value
 from backend_lint.analysis.bindings import bindings_of
+from backend_lint.analysis.decorator_bodies import module_decorators, project_decorators, requires_sign_in
+from backend_lint.analysis.decorator_bodies import signs_in as decorator_signs_in
 from backend_lint.analysis.effects import handler_effects
 from backend_lint.analysis.entrypoints import cli_module
 from backend_lint.analysis.handler_body import handler_body
@@ -50,6 +54,7 @@ from backend_lint.analysis.project.conditions import (
     development_only,
     limits_attempts,
     rate_limited_app,
+    signs_in,
     test_support,
 )
 from backend_lint.analysis.project.conditions import cli_module as cli_module_fact
@@ -58,6 +63,7 @@ from backend_lint.analysis.project.model import path_words
 from backend_lint.analysis.rate_limits import (
     app_rate_limits,
     app_wide_families,
+    counts_attempts,
     decorator_names,
     limited_blueprint,
     limited_blueprints,
@@ -122,12 +128,6 @@ def auth_kind(texts: list[str]) -> Optional[str]:
     return next((kind for kind in KINDS if kind in kinds), None)
 
 
-_SIGNED_IN = frozenset({
-    "login_required", "permission_required", "staff_member_required", "user_passes_test", "superuser_required",
-    "LoginRequiredMixin", "PermissionRequiredMixin", "UserPassesTestMixin", "IsAuthenticated", "IsAdminUser",
-    "fresh_login_required", "jwt_required", "requires_auth",
-})
-"""Decorators, mixins and permissions that admit only a signed-in user: no secret is guessed behind them."""
 _PROVIDER_FOLDERS = frozenset({"oauth", "oauth2", "oidc", "saml", "sso", "socialaccount", "providers", "social"})
 
 
@@ -143,7 +143,48 @@ def _signed_in(ctx: FileContext, handler: Handler) -> bool:
     if handler.class_ is not None:
         cls = handler.class_
         names |= decorator_names(ctx, cls) | mentioned_names(ctx, cls) | _base_names(ctx, cls)
-    return bool(names & _SIGNED_IN) or any(_requires_sign_in(name) for name in names)
+    return any(requires_sign_in(name) for name in names) or _refuses_anonymous(handler)
+
+
+def _refuses_anonymous(handler: Handler) -> bool:
+    """The handler, or a method of its class it calls on ``self``, refuses an anonymous caller before anything
+    else: its first statement is an ``if`` on ``user.is_anonymous`` or ``not user.is_authenticated`` that raises
+    or aborts (KPI's
+    ``TokenView.post`` asks ``self._which_user(request)``, which raises ``NotAuthenticated`` for an anonymous
+    user): the token it hands out is the signed-in user's own, nothing is traded for a guessed secret."""
+    functions: list[ast.AST] = [handler.function]
+    cls = handler.class_
+    if cls is not None:
+        called = {node.func.attr for node in ast.walk(handler.function) if isinstance(node, ast.Call)
+                  and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name)
+                  and node.func.value.id == "self"}
+        functions.extend(item for item in cls.body
+                         if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name in called)
+    return any(_refuses_first(function) for function in functions)
+
+
+def _refuses_first(function: ast.AST) -> bool:
+    """The function's first statement (after its docstring) is ``if <anonymous>:`` whose block raises
+    (``raise NotAuthenticated()``, ``abort(401)``): a guard before anything else. A later ``if not
+    user.is_authenticated: return render(...)`` (enms's login page for a visitor who has not signed in yet) is
+    the form, not a refusal."""
+    body = [statement for statement in getattr(function, "body", [])
+            if not (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant))]
+    first = body[0] if body else None
+    return isinstance(first, ast.If) and _anonymous_test(first.test) and any(
+        isinstance(statement, ast.Raise) or (
+            isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)
+            and (dotted_name(statement.value.func) or "").rpartition(".")[2] == "abort")
+        for statement in first.body
+    )
+
+
+def _anonymous_test(test: ast.expr) -> bool:
+    """``user.is_anonymous``, ``not request.user.is_authenticated``: the caller is not signed in."""
+    if isinstance(test, ast.Attribute):
+        return test.attr == "is_anonymous"
+    return isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) \
+        and isinstance(test.operand, ast.Attribute) and test.operand.attr == "is_authenticated"
 
 
 _SIGNED_IN_USER = frozenset({"current", "active", "verified", "authenticated", "logged", "signed"})
@@ -158,16 +199,6 @@ def _user_dependency(function: ast.AST) -> bool:
             if "user" in words and words & _SIGNED_IN_USER:
                 return True
     return False
-
-
-_REQUIRED_SUBJECTS = frozenset({"login", "permission", "permissions", "authentication", "authenticated", "staff"})
-
-
-def _requires_sign_in(name: str) -> bool:
-    """A project's own decorator or mixin named for a signed-in requirement: ``user_login_required``,
-    ``PermissionRequired``, ``RecentAuthenticationRequiredMixin`` (not Django's ``login_not_required``)."""
-    words = set(split_identifier(name))
-    return "required" in words and "not" not in words and bool(words & _REQUIRED_SUBJECTS)
 
 
 def _base_names(ctx: FileContext, cls: ast.ClassDef) -> set[str]:
@@ -213,6 +244,17 @@ def _limiting_route_class(ctx: FileContext, handler: Handler) -> bool:
         if text is None or not any(names_limit(word) for word in set(_IDENTIFIER.findall(text))):
             return False
     return bool(handler.routes)
+
+
+def _decorated_here(ctx: FileContext, handler: Handler) -> bool:
+    """A decorator of the handler's own module limits attempts in the wrapper it returns (Mailu's
+    ``api_token_authorization`` asking ``utils.limiter.should_rate_limit_ip`` before the view runs) or admits
+    only signed-in users (its wrapper handed to ``login_required``): :mod:`backend_lint.analysis.decorator_bodies`.
+    A decorator of another module is the project model's to answer (``limits_attempts``, ``signs_in``)."""
+    module_defs: dict[str, ast.AST] = {node.name: node for node in ctx.tree.body
+                                       if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    return any(counts_attempts(ctx, decorator) or decorator_signs_in(decorator, module_defs)
+               for decorator in module_decorators(ctx, handler))
 
 
 def _router_factory(ctx: FileContext, handler: Handler) -> bool:
@@ -424,7 +466,32 @@ def _project_helpers(ctx: FileContext, handler: Handler) -> list[str]:
             if qualified is not None and qualified.partition(".")[0] == package:
                 found.add(qualified)
     found |= _module_attributes(ctx, handler, package)
+    found |= _service_methods(ctx, handler, package)
     return sorted(found)[:_MAX_HELPERS]
+
+
+def _service_methods(ctx: FileContext, handler: Handler, package: str) -> set[str]:
+    """The methods the handler calls on a parameter typed with a class of the project (``user_service:
+    FromDishka[UserService]`` then ``user_service.finalize_password_reset(...)``, ``service: AuthService =
+    Depends()``): the injected service does the handler's work, and a limit there (``self.check_rate_limit(...)``)
+    limits the endpoint. ``UserService.finalize_password_reset`` is asked for, not the whole class."""
+    typed: dict[str, str] = {}
+    arguments = handler.function.args
+    for arg in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]:
+        if arg.annotation is None:
+            continue
+        for node in ast.walk(arg.annotation):
+            written = dotted_name(node) if isinstance(node, (ast.Name, ast.Attribute)) else None
+            if written and written.rpartition(".")[2][:1].isupper():
+                qualified = imported_qualified_name(ctx, written)
+                if qualified is not None and qualified.partition(".")[0] == package:
+                    typed[arg.arg] = qualified
+    found: set[str] = set()
+    for node in ast.walk(handler.function):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and isinstance(node.func.value, ast.Name) and node.func.value.id in typed:
+            found.add(f"{typed[node.func.value.id]}.{node.func.attr}")
+    return found
 
 
 def _module_attributes(ctx: FileContext, handler: Handler, package: str) -> set[str]:
@@ -458,7 +525,7 @@ class AuthEndpointWithoutRateLimit(Rule):
     triggers = FRAMEWORK_MODULES
     needs = (
         handler_for, handler_body, module_roles, mentioned_names, attributes_read, decorator_names, app_rate_limits,
-        cli_module, rate_limited_app, limited_blueprints, limits_attempts, development_only, bindings_of,
+        cli_module, rate_limited_app, limited_blueprints, limits_attempts, development_only, bindings_of, signs_in,
     )
     module_facts = (test_support, cli_module_fact)
     options = (
@@ -487,7 +554,7 @@ class AuthEndpointWithoutRateLimit(Rule):
             return
         if _signed_in(ctx, handler) or _router_factory(ctx, handler) or _helper_of_another_view(ctx, handler):
             return
-        if _limiting_route_class(ctx, handler):
+        if _limiting_route_class(ctx, handler) or _decorated_here(ctx, handler):
             return
         if kind == "password-reset" and _consumes_reset_link(ctx, handler):
             return
@@ -509,6 +576,8 @@ class AuthEndpointWithoutRateLimit(Rule):
             return
         unless: tuple[ProjectFact, ...] = (rate_limited_app(family),) if family is not None else ()
         unless = (*unless, *(limits_attempts(helper) for helper in _project_helpers(ctx, handler)))
+        for decorator in project_decorators(ctx, handler):  # the project's own decorator limits or signs in
+            unless = (*unless, limits_attempts(decorator), signs_in(decorator))
         if ctx.module:  # the login route of an auth manager documented as development-only
             unless += (development_only(ctx.module),)
         name = f"{handler.class_.name}.{node.name}" if handler.class_ is not None else node.name

@@ -67,6 +67,7 @@ PLAIN_CLASS = "plain-class"
 ADMIN_ONLY_NAME = "admin-only-name"
 ADMIN_PERMISSION = "admin-permission"
 ADMIN_GUARD = "admin-guard"
+SIGNS_IN = "signs-in"
 RAISES_MESSAGE = "raises-message"
 SINGLE_ACCOUNT_APP = "single-account-app"
 MASKED_ERROR = "masked-error"
@@ -95,7 +96,7 @@ KINDS = frozenset({
     PUBLISHED_SETTING,
     CLI_COMMAND_CLASS, ADMIN_ONLY_NAME, ADMIN_PERMISSION, ADMIN_GUARD, RAISES_MESSAGE, METHOD_DOES,
     SINGLE_ACCOUNT_APP, MASKED_ERROR, INTERNAL_SERVICE, DJANGO_USERNAMES, LOOPBACK_CONSTANT, RECENT_TIME, STARTUP_ONLY,
-    LINT_UNSELECTED, XHR_VIEW,
+    LINT_UNSELECTED, XHR_VIEW, SIGNS_IN,
     QUIET_JOBS, URL_ADDRESS, UNIMPORTED_FUNCTION, UNREACHING_JOBS, LINT_ALLOWS_PRINT, UNIMPORTED_OUTSIDE_TESTS,
     HEADER_ONLY_AUTH, VALIDATES_CSRF, PRINT_CONVENTION, TASK_STDOUT_LOGGED, ROOT_LOGGER_CONVENTION,
 })
@@ -549,6 +550,14 @@ def guards_admins(qualified: str) -> ProjectFact:
     holds, a decorator whose wrapper calls the view only then, a DRF permission class answering with the flag
     (BE104, BE105, BE304, BE306; :mod:`backend_lint.analysis.admin_guard_defs`)."""
     return ProjectFact(ADMIN_GUARD, (qualified,))
+
+
+@project_fact
+def signs_in(qualified: str) -> ProjectFact:
+    """The project's decorator ``qualified`` (``mailu.ui.access.owner``, through re-exports) admits only a signed-in
+    user: the wrappers it returns name ``login_required`` or another sign-in requirement, or a decorator of its
+    module that builds it does (BE307; :func:`backend_lint.analysis.decorator_bodies.signs_in`)."""
+    return ProjectFact(SIGNS_IN, (qualified,))
 
 
 @project_fact

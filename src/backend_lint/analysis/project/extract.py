@@ -19,6 +19,7 @@ from backend_lint.analysis.app_conventions import auth_traits, print_count
 from backend_lint.analysis.ast_helpers import assigned_values
 from backend_lint.analysis.catch_all import catches_everything
 from backend_lint.analysis.command_reach import declares_commands, starts_service
+from backend_lint.analysis.decorator_bodies import SIGN_IN_TEXT, signs_in
 from backend_lint.analysis.effects import declares_checkout_link
 from backend_lint.analysis.entrypoints import cli_module
 from backend_lint.analysis.error_answers import raises_own_message
@@ -305,6 +306,8 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
     unique_lines = word_lines(ctx).words(CHECK_WORDS) if mentions_uniqueness(ctx.source) else []
     raises, guards = (not skip and "raise Exception(" in ctx.source,
                       not skip and any(word in lowered for word in GUARD_WORDS))
+    sign_in = any(word in lowered for word in SIGN_IN_TEXT)
+    module_defs = {name: node for name, node in defs if "." not in name}
     html: dict[int, bool] = {}  # id of a definition -> it renders HTML (only those that mention a name)
     for _, node in reversed(defs):  # a class's methods before the class: it reuses their answers
         if html_lines is None or (html_lines and spans_word_line(node, html_lines)):
@@ -319,6 +322,7 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
             found.raises_message = raises and raises_own_message(node)
             found.masks = [] if skip else masked_statuses(node)
         found.admin_guard = guards and admin_guard_def(node)
+        found.signs_in = sign_in and "." not in qualname and signs_in(node, module_defs)
         if reads_key:
             found.headers = _key_headers(node)
         found.renders_html = html.get(id(node), False)

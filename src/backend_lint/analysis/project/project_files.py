@@ -33,6 +33,7 @@ from typing import Any, Optional
 
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.project.lint_config import print_allowed, ruff_settings, unselected_logging_codes
+from backend_lint.analysis.project.server_limits import read_body_limit
 from backend_lint.analysis.seeded_tables import fixture_files
 
 CONFIGURATION_FILES = ("pyproject.toml", "setup.cfg", "pytest.ini", "tox.ini", "setup.py", "ruff.toml", ".ruff.toml",
@@ -77,10 +78,16 @@ class ProjectFiles:
     """Globs of the files whose prints the project's ruff or flake8 configuration allows (``"**"``: all of them;
     :func:`.lint_config.print_allowed`)."""
 
+    body_limit: str = ""
+    """The first file of the web or application server configuration the project ships that caps every request
+    body (nginx ``client_max_body_size``, uWSGI ``limit-post``...), relative to the root; ``""`` when none does
+    (:func:`.server_limits.read_body_limit`, BE306)."""
+
     @classmethod
     def read(cls, root: Path) -> ProjectFiles:
         found = cls()
         found.deployment, found.container_probe, found.served_modules = read_deployment(root)
+        found.body_limit = read_body_limit(root)
         found.fixtures = fixture_files(root)
         found.namespace_folders = namespace_folders(root)
         pyproject, setup_cfg, pytest_ini, tox_ini, setup_py = (root / name for name in CONFIGURATION_FILES[:5])

@@ -29,9 +29,9 @@ class DefSummary:
     """A decorator restricts it to the application's own XMLHttpRequests (``@require_AJAX``): a helper of the UI's
     scripts (:mod:`backend_lint.analysis.xhr_views`, BE302)."""
     counts_attempts: bool = False
-    """Its body (a class: any of its methods) names a rate limit or lockout (``rate_limit("login", ...)``,
-    ``limiter``, ``throttle``): a form or helper that limits the sign-in a view hands to it
-    (:func:`backend_lint.analysis.rate_limits.counts_attempts`)."""
+    """Its body (a class: any of its methods; a decorator: the wrappers it returns) names a rate limit or lockout
+    (``rate_limit("login", ...)``, ``limiter``, ``throttle``): a form, helper or decorator that limits the sign-in
+    a view hands to it (:func:`backend_lint.analysis.rate_limits.counts_attempts`)."""
     effects: list[str] = field(default_factory=list)
     """What a function or method does in its own body that a caller in another module inherits (sorted, one of
     :data:`DEF_EFFECTS`); empty for most."""
@@ -91,6 +91,10 @@ class DefSummary:
     """The function or class lets only administrators through (a guard that raises unless an administrator's flag
     holds, a decorator guarding the view so, a DRF permission answering with the flag;
     :func:`backend_lint.analysis.admin_guard_defs.admin_guard_def`)."""
+    signs_in: bool = False
+    """A decorator (or decorator factory) whose wrappers admit only a signed-in user: they name
+    ``login_required`` or another sign-in requirement, or a decorator of its module that builds it does
+    (:func:`backend_lint.analysis.decorator_bodies.signs_in`; BE307)."""
     raises_message: bool = False
     """The function raises a plain ``Exception`` with a message of its own (a literal or an f-string) in its own
     body: a refusal written for its caller's client (BE304)."""
@@ -344,7 +348,7 @@ def _well_typed(summary: ModuleSummary) -> bool:
             and isinstance(item.returned_settings, dict)
             and isinstance(item.catches_all, bool) and isinstance(item.plain_class, bool)
             and _strings(item.admin_permissions) and isinstance(item.raises_message, bool) and _strings(item.masks)
-            and isinstance(item.admin_guard, bool)
+            and isinstance(item.admin_guard, bool) and isinstance(item.signs_in, bool)
             and isinstance(item.text_elements, list) and isinstance(item.runs_query, bool)
             and all(isinstance(index, int) and not isinstance(index, bool) for index in item.text_elements)
             and isinstance(item.item_text_elements, list)

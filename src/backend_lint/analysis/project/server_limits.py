@@ -1,0 +1,142 @@
+"""Request-body limits set in the web or application server configuration a project ships (BE306).
+
+Many applications cap the size of a request where they deploy it, not in Python: the nginx they bundle in front
+of the API (Frigate's ``client_max_body_size 20M`` in the server that proxies ``/api/``), the uWSGI
+configuration they run the app with (linkding's ``limit-post``, set from its documented
+``LD_REQUEST_MAX_CONTENT_LENGTH`` option), Apache's ``LimitRequestBody``, Caddy's ``request_body { max_size }``,
+an ingress's ``proxy-body-size`` annotation, Traefik's ``maxRequestBodyBytes``. A request larger than that never
+reaches the handler, so a handler that reads its upload whole reads at most that much.
+
+:func:`read_body_limit` walks the project root (at most :data:`BODY_LIMIT_DEPTH` folders down; hidden folders,
+dependencies, tests, documentation and examples skipped) and reads, as text, only the files such configuration
+lives in. A limit counts when it is set to a value of at most :data:`MAX_COUNTED_BYTES` (a cap of gigabytes is
+chosen to let large files in and does not bound what a whole read holds) or to a value the operator fills in (a
+template placeholder, an environment option: the project offers the knob where it chose to cap). An nginx file
+counts only when it proxies to an application (``proxy_pass``, ``uwsgi_pass``...; a server of static files caps
+nothing the API receives) and no ``client_max_body_size 0`` in it switches the check off. Gunicorn's
+``limit_request_line``/``limit_request_fields``/``limit_request_field_size`` bound the request line and headers,
+never the body, and do not count; neither does a size given only to the proxy's cache (``max_size=`` of
+``proxy_cache_path``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from backend_lint.analysis.lazy_regex import lazy_compile
+
+BODY_LIMIT_DEPTH = 8
+"""How many folders below the root server configuration is looked for (Frigate's
+``docker/main/rootfs/usr/local/nginx/conf/nginx.conf`` is seven down)."""
+MAX_COUNTED_BYTES = 1024 ** 3
+"""The largest cap that counts as a bound (1 GiB)."""
+_FILE_BYTES = 256 * 1024
+_SKIPPED = frozenset({"node_modules", "__pycache__", "site-packages", "venv", "tests", "test", "testing", "docs",
+                      "examples", "example", "migrations", "locale", "static", "fixtures"})
+
+_NGINX_LIMIT = lazy_compile(r"(?m)^[ \t]*client_max_body_size\s+([^;#\n]+);")
+_NGINX_PROXY = lazy_compile(r"\b(?:proxy_pass|uwsgi_pass|fastcgi_pass|scgi_pass|grpc_pass)\b")
+_UWSGI_LIMIT = lazy_compile(
+    r"(?m)(?:^[ \t]*limit[-_]post[ \t]*[=:][ \t]*|--limit-post(?:[= \t]+|[\"']\s*,\s*[\"']))([^\s\"',\]]+)")
+"""uWSGI's ``limit-post = 52428800`` (ini, ``limit-post:`` in YAML) or ``--limit-post 52428800`` on a command line,
+also in a JSON-form ``CMD [..., "--limit-post", "52428800"]``."""
+_APACHE_LIMIT = lazy_compile(r"(?mi)^[ \t]*LimitRequestBody\s+(\S+)")
+_CADDY_LIMIT = lazy_compile(r"(?s)request_body\s*\{[^}]*?\bmax_size\s+(\S+)")
+_INGRESS_LIMIT = lazy_compile(r"proxy-body-size[\"']?\s*:\s*[\"']?([^\"'\s]+)")
+_TRAEFIK_LIMIT = lazy_compile(r"maxRequestBodyBytes[\"']?\s*[:=]\s*[\"']?([^\"'\s,]+)")
+_SIZE = lazy_compile(r"(?i)^(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?$")
+_PLACEHOLDER = lazy_compile(r"\{\{|\$\{|\{\$|%\(|\$[A-Z_]|<%")
+_DEFAULT = lazy_compile(r"\{\$\w+:([^}]+)\}|\$\{\w+:-([^}]+)\}")
+"""A placeholder with a default: Caddy's ``{$MAX_BODY:5GB}``, a shell's ``${MAX_BODY:-5G}``."""
+_UNITS = {"": 1, "k": 1024, "m": 1024 ** 2, "g": 1024 ** 3, "t": 1024 ** 4}
+
+
+def _bounds(value: str) -> bool:
+    """The configured size ``value`` bounds a body: a size of at most :data:`MAX_COUNTED_BYTES`, not ``0`` (which
+    switches nginx's and Apache's checks off), or a placeholder the operator fills in (its default, when it
+    has one, decides)."""
+    value = value.strip().strip("\"'")
+    default = _DEFAULT.search(value)
+    if default is not None:
+        value = (default.group(1) or default.group(2) or "").strip()
+    elif _PLACEHOLDER.search(value):
+        return True
+    found = _SIZE.match(value)
+    if found is None:
+        return False
+    size = float(found.group(1)) * _UNITS[found.group(2).lower()]
+    return 0 < size <= MAX_COUNTED_BYTES
+
+
+def _candidate(folder: str, name: str) -> bool:
+    """A file server configuration lives in (by its name or folder): nginx and Apache ``.conf`` files and their
+    templates, uWSGI ``.ini`` files, a ``Caddyfile``, container and compose files (a ``--limit-post`` on the
+    command line), ingress and Traefik manifests."""
+    lowered = name.lower()
+    if lowered.endswith((".conf", ".ini", ".htaccess", ".vhost")) or lowered.startswith(("caddyfile", "dockerfile")):
+        return True
+    if ".conf." in lowered or lowered.startswith(("nginx", "uwsgi", "httpd", "apache")):
+        return True  # nginx.conf.template, app.conf.j2, uwsgi.yml
+    if lowered.endswith((".yaml", ".yml", ".toml", ".j2")):
+        where = f"{os.path.basename(folder)}/{lowered}".lower()
+        return any(word in where for word in ("ingress", "traefik", "compose", "nginx", "uwsgi"))
+    return False
+
+
+def _text(path: str) -> str:
+    try:
+        if os.path.getsize(path) > _FILE_BYTES:
+            return ""
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return handle.read()
+    except OSError:
+        return ""
+
+
+def caps_bodies(text: str, folder: str = "") -> bool:
+    """The configuration text caps every request body (see the module docstring). An nginx file proxies when
+    it, or a configuration file beside it in ``folder`` that it may include (Ghostwriter's
+    ``include nginx_common.conf;``), says ``proxy_pass``."""
+    nginx = _NGINX_LIMIT.findall(text)
+    if nginx and (_NGINX_PROXY.search(text) or (folder and _proxies_beside(folder))) \
+            and all(_bounds(value) for value in nginx):
+        return True
+    for pattern in (_UWSGI_LIMIT, _APACHE_LIMIT, _CADDY_LIMIT, _INGRESS_LIMIT, _TRAEFIK_LIMIT):
+        values = pattern.findall(text)
+        if values and all(_bounds(value) for value in values):
+            return True
+    return False
+
+
+def _proxies_beside(folder: str) -> bool:
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return False
+    return any(
+        _candidate(folder, name) and _NGINX_PROXY.search(_text(os.path.join(folder, name))) for name in names
+    )
+
+
+_WORDS = ("client_max_body_size", "limit-post", "limit_post", "limitrequestbody", "request_body", "proxy-body-size",
+          "maxrequestbodybytes")
+
+
+def read_body_limit(root: Path) -> str:
+    """The first file at or below ``root`` (relative to it) of the server configuration the project ships that
+    caps every request body, or ``""``."""
+    base = str(root)
+    for folder, folders, files in os.walk(base):
+        relative = os.path.relpath(folder, base)
+        depth = 0 if relative == "." else relative.count(os.sep) + 1
+        folders[:] = sorted(name for name in folders if not name.startswith(".") and name.lower() not in _SKIPPED) \
+            if depth < BODY_LIMIT_DEPTH else []
+        for name in sorted(files):
+            if not _candidate(folder, name):
+                continue
+            text = _text(os.path.join(folder, name))
+            lowered = text.lower()
+            if any(word in lowered for word in _WORDS) and caps_bodies(text, folder):
+                return os.path.normpath(os.path.join(relative, name))
+    return ""

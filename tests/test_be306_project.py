@@ -1,0 +1,86 @@
+"""BE306 on a project: a request-body cap in the web or application server configuration the project ships.
+
+Frigate's bundled nginx caps every body that reaches its API (``client_max_body_size 20M`` in the server that
+proxies ``/api/``); linkding runs under uWSGI with ``limit-post`` set from a documented option. An upload read
+whole behind such a cap reads at most that much. A cap of gigabytes, an nginx that switches the check off
+(``client_max_body_size 0``), one that proxies nothing, or Gunicorn's header limits bound nothing, and the read
+stays reported. Through the real CLI and ``flake8 --select BE`` as processes.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.projects import findings_of, write_project
+
+APP = {
+    "api/__init__.py": "",
+    "api/routes.py": """\
+        from fastapi import FastAPI, UploadFile
+
+        app = FastAPI()
+
+
+        @app.post("/images")
+        async def upload_image(file: UploadFile):
+            data = await file.read()
+            return {"bytes": len(data)}
+    """,
+}
+NGINX = """\
+    http {{
+        server {{
+            listen 5000;
+            client_max_body_size {size};
+            location /api/ {{
+                proxy_pass http://127.0.0.1:5001/;
+            }}
+        }}
+    }}
+"""
+UWSGI = """\
+    [uwsgi]
+    module = api.wsgi:application
+    if-env = APP_REQUEST_MAX_CONTENT_LENGTH
+    limit-post = %(_)
+    endif =
+"""
+
+
+@pytest.mark.parametrize(
+    ("config", "text"),
+    [
+        ("docker/main/rootfs/usr/local/nginx/conf/nginx.conf", NGINX.format(size="20M")),
+        ("deploy/nginx/app.conf.template", NGINX.format(size="${MAX_BODY_SIZE}")),
+        ("uwsgi.ini", UWSGI),
+        ("Caddyfile", "example.com {\n  request_body {\n    max_size 10MB\n  }\n  reverse_proxy api:8000\n}\n"),
+        ("Dockerfile", 'FROM python:3.12\nCMD ["uwsgi", "--http", ":8000", "--limit-post", "52428800"]\n'),
+        ("etc/apache/site.conf", "<VirtualHost *:80>\n  LimitRequestBody 10485760\n  ProxyPass / http://app/\n"
+                                 "</VirtualHost>\n"),
+    ],
+)
+def test_a_body_cap_in_the_shipped_server_configuration_bounds_the_upload(
+    tmp_path: Path, config: str, text: str
+) -> None:
+    assert findings_of(write_project(tmp_path, {**APP, config: text}), "BE306") == set()
+
+
+@pytest.mark.parametrize(
+    ("config", "text"),
+    [
+        ("nginx/nginx.conf", NGINX.format(size="5G")),  # chosen to let large files in: bounds no whole read
+        ("nginx/nginx.conf", NGINX.format(size="10M").replace("proxy_pass", "root /srv/static; #")),  # no app
+        ("nginx/nginx.conf", NGINX.format(size="10M").replace("location /api/ {", "location /api/ {\n"
+                                                                  "client_max_body_size 0;")),  # switched off
+        ("gunicorn.conf.py", "limit_request_line = 4094\nlimit_request_field_size = 8190\n"),  # headers only
+        ("docs/nginx.conf", NGINX.format(size="10M")),  # documentation, not the deployment
+    ],
+)
+def test_no_cap_or_a_cap_that_bounds_nothing_leaves_the_upload_reported(
+    tmp_path: Path, config: str, text: str
+) -> None:
+    found = findings_of(write_project(tmp_path, {**APP, config: text}), "BE306")
+    assert found == {(os.path.join("api", "routes.py"), 8)}
