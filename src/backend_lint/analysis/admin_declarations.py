@@ -20,7 +20,7 @@ see live elsewhere in the project, and the project model joins them:
 - **An application with one account.** A Flask-Login user class that is no database row, a ``UserMixin``
   subclass whose ``id`` is a class constant and that takes no identity in an ``__init__`` (changedetection.io's
   ``User``, behind its single optional password), makes every signed-in visitor the operator of the instance:
-  :func:`single_account` reads it for the module summary (:func:`~.project.conditions.single_account_app`).
+  :func:`single_account` reads it for the module summary (:func:`~.project.app_conditions.single_account_app`).
 """
 
 from __future__ import annotations

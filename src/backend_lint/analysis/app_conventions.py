@@ -20,7 +20,7 @@ adds it up.
 - **Logging at all** (BE401). :data:`LOGS`: the module makes a logging call or gets a logger (``getLogger``,
   ``get_logger``, ``logging.info(...)``, ``logger.warning(...)``, structlog, loguru). :func:`print_count` counts
   its ``print(`` calls. An application that logs nowhere and prints in many modules uses standard output as its
-  log channel by design (:func:`~.project.conditions.print_convention`).
+  log channel by design (:func:`~.project.app_conditions.print_convention`).
 - **Celery's worker stdout sent to logging on purpose** (BE401). :data:`REDIRECTS_STDOUT`: the module sets
   ``worker_redirect_stdouts``/``CELERY_WORKER_REDIRECT_STDOUTS`` to ``True`` or chooses the level the redirected
   lines are logged at (``..._REDIRECT_STDOUTS_LEVEL``); :data:`KEEPS_STDOUT`: it sets the redirect to ``False``.
@@ -33,7 +33,7 @@ adds it up.
   apart: pdnsadmin hands it gunicorn's handlers);
   :data:`CONFIGURES_LOGGING`: it calls ``basicConfig``/``dictConfig``/``fileConfig``. A project that configures
   logging and makes no module logger anywhere logs through the root logger by design
-  (:func:`~.project.conditions.root_logger_convention`).
+  (:func:`~.project.app_conditions.root_logger_convention`).
 """
 
 from __future__ import annotations

@@ -50,13 +50,8 @@ from backend_lint.analysis.http_clients import (
     passes_argument,
 )
 from backend_lint.analysis.module_roles import documentation_example, module_roles
-from backend_lint.analysis.project.conditions import (
-    ProjectFact,
-    cli_module,
-    requests_timeout_patched,
-    sets_timeout,
-    unreferenced,
-)
+from backend_lint.analysis.project.app_conditions import requests_timeout_patched
+from backend_lint.analysis.project.conditions import ProjectFact, cli_module, sets_timeout, unreferenced
 from backend_lint.analysis.project.imported import absolute_name
 from backend_lint.analysis.project.roots import first_party
 from backend_lint.analysis.request_targets import (

@@ -64,12 +64,12 @@ from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.input_errors import converts_upload, says_input_error, validates_only
 from backend_lint.analysis.internal_services import internal_service_facts
 from backend_lint.analysis.masked_errors import masking_facts
+from backend_lint.analysis.project.app_conditions import single_account_app
 from backend_lint.analysis.project.conditions import (
     ProjectFact,
     guards_admins,
     internal_service,
     raises_message,
-    single_account_app,
     test_support,
     unreferenced,
 )

@@ -30,13 +30,8 @@ from backend_lint.analysis.admin_only import admin_only, route_owners
 from backend_lint.analysis.handler_body import handler_body
 from backend_lint.analysis.handlers import DJANGO, DRF, FASTAPI, FLASK, LITESTAR, STARLETTE, handler_for
 from backend_lint.analysis.module_roles import module_roles
-from backend_lint.analysis.project.conditions import (
-    ProjectFact,
-    admin_only_app,
-    guards_admins,
-    test_support,
-    upload_limit,
-)
+from backend_lint.analysis.project.app_conditions import upload_limit
+from backend_lint.analysis.project.conditions import ProjectFact, admin_only_app, guards_admins, test_support
 from backend_lint.analysis.uploads import app_upload_limits, is_upload
 from backend_lint.context import FileContext
 from backend_lint.rule import Rule, visits

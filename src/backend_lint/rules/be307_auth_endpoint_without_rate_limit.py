@@ -49,11 +49,11 @@ from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.mentions import attributes_read, mentioned_names
 from backend_lint.analysis.module_roles import module_roles
+from backend_lint.analysis.project.app_conditions import rate_limited_app
 from backend_lint.analysis.project.conditions import (
     ProjectFact,
     development_only,
     limits_attempts,
-    rate_limited_app,
     signs_in,
     test_support,
 )

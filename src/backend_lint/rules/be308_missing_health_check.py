@@ -15,7 +15,7 @@ per project: :func:`~backend_lint.analysis.project.project_files.read_deployment
 its users start by hand (a forum, a library manager), or ship as a container image, a ``Procfile`` (Baby Buddy)
 or a developer compose (freesound's runs ``runserver`` with a debugger port), has no orchestrator to probe it,
 and any anonymous page answers a load balancer: a dedicated probe there is a feature request, not a defect
-(:func:`~backend_lint.analysis.project.conditions.not_deployed`).
+(:func:`~backend_lint.analysis.project.app_conditions.not_deployed`).
 
 No single file can show that a route exists nowhere, so every finding lists
 :func:`~backend_lint.analysis.project.conditions.no_project`: on standard input, or a file outside any project
@@ -29,15 +29,8 @@ from typing import Optional
 
 from backend_lint.analysis.health_checks import APP_CLASSES, route_texts, serves_health_check
 from backend_lint.analysis.module_roles import module_roles
-from backend_lint.analysis.project.conditions import (
-    ProjectFact,
-    cli_module,
-    health_check,
-    no_project,
-    not_deployed,
-    not_root_urlconf,
-    test_support,
-)
+from backend_lint.analysis.project.app_conditions import health_check, not_deployed
+from backend_lint.analysis.project.conditions import ProjectFact, cli_module, no_project, not_root_urlconf, test_support
 from backend_lint.analysis.project.model import path_words
 from backend_lint.context import FileContext
 from backend_lint.rule import FileState, Option, Rule, visits

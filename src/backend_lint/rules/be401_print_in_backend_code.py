@@ -17,7 +17,7 @@ model sees another module reach it (:func:`~.project.conditions.unimported_funct
 a coroutine of a client SDK kept in an ``sdk``/``sdks`` folder above its import root runs in its user's script,
 not in the service. An example app (``examples/webhook-demo/app.py``) that uses no logging at all prints its
 trace for whoever runs it. Nor is a print in a file the project's own ruff or flake8 configuration allows prints in
-(``ignore = ["T201"]``, a ``per-file-ignores`` glob naming ``T20``: :func:`~.project.conditions.lint_allows_print`).
+(``ignore = ["T201"]``, a ``per-file-ignores`` glob naming ``T20``: :func:`~.project.app_conditions.lint_allows_print`).
 
 By default (``service-evidence``) what is left is reported only where the file shows that a service runs it
 (:func:`.service_code.in_service_code`): judged on real code, every other print was far more often a display
@@ -47,15 +47,8 @@ from backend_lint.analysis.hand_run_scripts import guard_only_functions
 from backend_lint.analysis.loggers import LOGURU, STRUCTLOG, body_logs, module_logger
 from backend_lint.analysis.messages import STDLIB, print_pieces, render_log_call, source_text
 from backend_lint.analysis.module_roles import module_roles
-from backend_lint.analysis.project.conditions import (
-    ProjectFact,
-    cli_module,
-    lint_allows_print,
-    print_convention,
-    task_stdout_logged,
-    test_support,
-    unimported_function,
-)
+from backend_lint.analysis.project.app_conditions import lint_allows_print, print_convention, task_stdout_logged
+from backend_lint.analysis.project.conditions import ProjectFact, cli_module, test_support, unimported_function
 from backend_lint.analysis.project.roots import project_root
 from backend_lint.analysis.resolve import lookup
 from backend_lint.analysis.secret_names import split_identifier
@@ -290,7 +283,7 @@ def _program_only(ctx: FileContext) -> tuple[ProjectFact, ...]:
 def _lint_decision(ctx: FileContext) -> tuple[ProjectFact, ...]:
     """The project's own ruff or flake8 configuration allows prints in this file (it ignores ``T201`` for every
     file or for a per-file glob that matches it): a decision the maintainers wrote down, decided by the project
-    model from the file's path below the project root (:func:`~.project.conditions.lint_allows_print`)."""
+    model from the file's path below the project root (:func:`~.project.app_conditions.lint_allows_print`)."""
     if ctx.display_path in ("", "-"):
         return ()
     absolute = os.path.abspath(ctx.display_path)
@@ -309,7 +302,7 @@ _CELERY_DECORATORS = frozenset({"shared_task", "task", "periodic_task"})
 def _celery_task(ctx: FileContext) -> bool:
     """The print runs in a Celery task: a function of its scope chain is decorated ``@shared_task``,
     ``@app.task(...)`` or ``@periodic_task`` in a module that imports Celery (or resolved to ``celery.``). Its
-    stdout is the worker's, which Celery can send into logging (:func:`~.project.conditions.task_stdout_logged`)."""
+    stdout is the worker's, which Celery can send into logging (:func:`~.project.app_conditions.task_stdout_logged`)."""
     celery = ctx.imports.imports_module("celery")
     for function in ctx.scope.functions:
         if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):

@@ -52,7 +52,8 @@ from backend_lint.analysis.messages import (
     source_text,
 )
 from backend_lint.analysis.module_roles import in_migration, module_roles
-from backend_lint.analysis.project.conditions import lint_unselected, test_support, unreferenced
+from backend_lint.analysis.project.app_conditions import lint_unselected
+from backend_lint.analysis.project.conditions import test_support, unreferenced
 from backend_lint.analysis.strings import CONCATENATION, FORMAT_METHOD, FSTRING, PERCENT, formatting_kind
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext

@@ -12,7 +12,7 @@ directly or through a function of the file) or whose module logger is the root l
 no service runs (tests, test support, migrations and ``RunPython`` functions, examples). ``logging.getLogger()``
 with no name is the root logger too, but is not flagged: naming the root logger is a deliberate choice. With the
 project model, a project that configures logging itself and makes no module logger anywhere logs through the
-root logger by design, and is left alone (:func:`~.project.conditions.root_logger_convention`).
+root logger by design, and is left alone (:func:`~.project.app_conditions.root_logger_convention`).
 """
 
 from __future__ import annotations
@@ -29,7 +29,8 @@ from backend_lint.analysis.loggers import (
     module_logger,
     root_is_module_logger,
 )
-from backend_lint.analysis.project.conditions import cli_module, does, root_logger_convention, test_support
+from backend_lint.analysis.project.app_conditions import root_logger_convention
+from backend_lint.analysis.project.conditions import cli_module, does, test_support
 from backend_lint.analysis.service_code import outside_service_code
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext

@@ -16,7 +16,7 @@ settings and examples (``examples/``, demo sites: a sample app shipped for peopl
 other request-path rules leave alone too; nobody's credentials are served there). With the project model, an
 application that authenticates only by credentials its clients put in a header (``Authorization: Bearer``,
 ``X-API-Key``) and mentions no cookie, session or Basic authentication anywhere is left alone too
-(:func:`~backend_lint.analysis.project.conditions.header_only_auth`): a browser attaches no such credential to a
+(:func:`~backend_lint.analysis.project.app_conditions.header_only_auth`): a browser attaches no such credential to a
 foreign page's request, so the credentialed wildcard hands that page nothing it could not send itself.
 """
 
@@ -29,7 +29,8 @@ from typing import Optional
 from backend_lint.analysis.ast_helpers import is_true, keyword_value
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.module_roles import module_roles
-from backend_lint.analysis.project.conditions import header_only_auth, test_support
+from backend_lint.analysis.project.app_conditions import header_only_auth
+from backend_lint.analysis.project.conditions import test_support
 from backend_lint.analysis.settings import TEST, settings_module
 from backend_lint.context import FileContext
 from backend_lint.rule import FileState, Rule, leaves, visits
@@ -44,7 +45,7 @@ _DJANGO_WILDCARDS = ("CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_ALLOW_ALL")
 _DJANGO_REGEXES = ("CORS_ALLOWED_ORIGIN_REGEXES", "CORS_ORIGIN_REGEX_WHITELIST")
 _AMBIENT = (header_only_auth(),)
 """Every finding stands unless the project authenticates only by header credentials, which a browser never
-attaches to another site's request (:func:`~backend_lint.analysis.project.conditions.header_only_auth`)."""
+attaches to another site's request (:func:`~backend_lint.analysis.project.app_conditions.header_only_auth`)."""
 
 
 def _left_alone(ctx: FileContext) -> bool:

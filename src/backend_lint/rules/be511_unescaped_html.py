@@ -24,7 +24,7 @@ for). Joins of fragments (``"".join(parts)``), strings the rule cannot see being
 Fields of entries of a table the code writes (:mod:`.analysis.code_tables`: NetBox's ``PREFERENCES`` registry and
 its columns' ``actions``) are not a user's text. A part that is a user's text only through a ``username`` field,
 in a Django module, is reported ``unless`` the project's users are Django's own ``auth.User``
-(:func:`~backend_lint.analysis.project.conditions.django_usernames`: Django's username validator admits no
+(:func:`~backend_lint.analysis.project.app_conditions.django_usernames`: Django's username validator admits no
 markup; freesound's admin links).
 """
 
@@ -38,7 +38,8 @@ from backend_lint.analysis.ast_helpers import argument, keyword_value, string_va
 from backend_lint.analysis.client_text import user_text
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.module_roles import module_roles
-from backend_lint.analysis.project.conditions import ProjectFact, django_usernames, test_support
+from backend_lint.analysis.project.app_conditions import django_usernames
+from backend_lint.analysis.project.conditions import ProjectFact, test_support
 from backend_lint.analysis.provenance import sql_text
 from backend_lint.analysis.resolve import lookup
 from backend_lint.analysis.scopes import Scope

@@ -20,7 +20,7 @@ visits can post as the user. Flagged:
   and config classes named for testing or development, and not under an ``if`` (an environment decides). With
   the project model, a project that validates the token itself (Flask-WTF's ``validate_csrf(...)``,
   ``csrf.protect()`` where it accepts forms) has not switched the protection off, it runs it by hand
-  (:func:`~backend_lint.analysis.project.conditions.validates_csrf`).
+  (:func:`~backend_lint.analysis.project.app_conditions.validates_csrf`).
 - A production Django settings module whose ``MIDDLEWARE`` is a literal list with ``SessionMiddleware`` and
   without ``CsrfViewMiddleware``. The list must be known whole in this file: a later ``+=``, ``append``,
   ``insert`` or ``extend``, a star import after it (``from .base import *``), or ``CsrfViewMiddleware``
@@ -35,7 +35,8 @@ from typing import Optional
 from backend_lint.analysis.ast_helpers import string_value
 from backend_lint.analysis.mentions import mentioned_names
 from backend_lint.analysis.module_roles import module_roles, non_production_code
-from backend_lint.analysis.project.conditions import test_support, validates_csrf
+from backend_lint.analysis.project.app_conditions import validates_csrf
+from backend_lint.analysis.project.conditions import test_support
 from backend_lint.analysis.resolve import Definition, resolve_name
 from backend_lint.analysis.scopes import under_condition
 from backend_lint.analysis.secret_names import split_identifier
@@ -67,7 +68,7 @@ _REQUEST_DATA = frozenset({"POST", "data", "body", "FILES", "json"})
 _WTF_SETTING = "WTF_CSRF_ENABLED"
 _CHECKED_BY_HAND = (validates_csrf(),)
 """Flask-WTF's global check off stands unless the project validates the token itself where it accepts forms
-(:func:`~backend_lint.analysis.project.conditions.validates_csrf`)."""
+(:func:`~backend_lint.analysis.project.app_conditions.validates_csrf`)."""
 _CSRF_MIDDLEWARE = "CsrfViewMiddleware"
 _SESSION_MIDDLEWARE = "django.contrib.sessions.middleware.SessionMiddleware"
 _LIST_CHANGES = frozenset({"append", "insert", "extend", "remove"})

@@ -187,22 +187,6 @@ def route_words(qualified: str, words: Iterable[str]) -> ProjectFact:
     return ProjectFact(ROUTE_WORDS, (qualified, *sorted(set(words))))
 
 
-@project_fact
-def rate_limited_app(family: str) -> ProjectFact:
-    """Every route of the project's ``family`` of handlers (``asgi``, ``flask``, ``litestar``, ``django``, ``drf``)
-    is rate-limited: a slowapi limiter with default limits and its middleware, Flask-Limiter default or
-    application limits, Litestar ``RateLimitConfig``; for Django django-axes in the production settings
-    (``INSTALLED_APPS``, ``MIDDLEWARE`` or ``AUTHENTICATION_BACKENDS``), for DRF also
-    ``REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"]`` (BE307)."""
-    return ProjectFact(RATE_LIMITED_APP, (family,))
-
-
-@project_fact
-def upload_limit(family: str) -> ProjectFact:
-    """Every request to the project's ``family`` of handlers (``asgi``, ``flask``, ``litestar``, ``django``) has
-    a size limit: Flask's ``MAX_CONTENT_LENGTH`` set outside tests, or an app-wide middleware named for a body
-    size limit (``ContentSizeLimitMiddleware``; Django: in the production ``MIDDLEWARE``) (BE306)."""
-    return ProjectFact(UPLOAD_LIMIT, (family,))
 
 
 @project_fact
@@ -211,13 +195,6 @@ def no_project() -> ProjectFact:
     summarised. Listed by findings that only the whole project can support (BE308)."""
     return ProjectFact(NO_PROJECT)
 
-
-@project_fact
-def health_check(words: Iterable[str] = ()) -> ProjectFact:
-    """A module of the project (not a test) routes a health, readiness or liveness path (or one with any of
-    ``words``), includes a health-check URL conf or imports a health-check package; or the production settings
-    install django-health-check (BE308)."""
-    return ProjectFact(HEALTH_CHECK, tuple(sorted({word.lower() for word in words})))
 
 
 @project_fact
@@ -244,86 +221,13 @@ def limits_attempts(qualified: str) -> ProjectFact:
     return ProjectFact(LIMITS_ATTEMPTS, (qualified,))
 
 
-@project_fact
-def not_deployed() -> ProjectFact:
-    """The project root holds no file that shows an orchestrator runs it (no Helm chart, ``fly.toml``,
-    ``app.yaml``, ``render.yaml``, Nomad job, ECS task definition, Kubernetes ``Deployment`` or compose file with
-    replicas: :func:`~.project_files.read_deployment`); a self-hosted application run by hand, or shipped as a
-    container image or a ``Procfile`` that nothing probes (BE308)."""
-    return ProjectFact(NOT_DEPLOYED)
 
 
-@project_fact
-def lint_unselected(code: str) -> ProjectFact:
-    """The project's ruff configuration selects the rest of the logging-format family code by code and leaves
-    ``code`` out (DefectDojo's ``"G001", "G002", "G01", "G1", "G2"``: no ``G004``), or ignores it: the construct
-    is the project's chosen style (BE402; :mod:`.lint_config`)."""
-    return ProjectFact(LINT_UNSELECTED, (code,))
 
 
-@project_fact
-def lint_allows_print(path: str) -> ProjectFact:
-    """The project's own linter configuration allows ``print`` in the file at ``path`` (relative to the project
-    root): ruff or flake8 ignores the print check (``T201``, ``T20``, flake8-print's ``T001``) for every file or
-    for a per-file glob that matches it (BE401; :func:`.lint_config.print_allowed`)."""
-    return ProjectFact(LINT_ALLOWS_PRINT, (path,))
 
 
-@project_fact
-def header_only_auth() -> ProjectFact:
-    """The application authenticates only by credentials its clients put in a header: some module of the project
-    (not a test) shows header credentials (``HTTPBearer``, ``OAuth2PasswordBearer``, ``APIKeyHeader``, an
-    ``Authorization`` or ``X-API-Key`` header read) and none mentions a cookie, a session or Basic authentication
-    (:func:`backend_lint.analysis.app_conventions.auth_traits`). A browser attaches no such credential to another
-    site's request, so a credentialed wildcard CORS policy hands a foreign page nothing (BE505). Unknown
-    authentication (no header evidence) does not hold."""
-    return ProjectFact(HEADER_ONLY_AUTH)
 
-
-@project_fact
-def validates_csrf() -> ProjectFact:
-    """A module of the project (not a test) validates CSRF tokens itself: Flask-WTF's ``validate_csrf(...)`` or a
-    CSRF extension's ``csrf.protect()`` where it accepts forms (BE512: the global check switched off is run by
-    hand; :func:`backend_lint.analysis.app_conventions.auth_traits`)."""
-    return ProjectFact(VALIDATES_CSRF)
-
-
-@project_fact
-def print_convention() -> ProjectFact:
-    """The application's log channel is standard output by design: no module outside tests makes a logging call or
-    gets a logger, while at least :data:`~.model.CONVENTION_MODULES` modules print, :data:`~.model.CONVENTION_PRINTS`
-    prints in all (tubearchivist: 36 modules, 236 prints, no logger anywhere). A logger call there would print
-    nothing under the default root level; the prints are its log lines (BE401)."""
-    return ProjectFact(PRINT_CONVENTION)
-
-
-@project_fact
-def task_stdout_logged() -> ProjectFact:
-    """The project configures Celery to send its workers' standard output into logging: a module (not a test) sets
-    ``worker_redirect_stdouts``/``CELERY_WORKER_REDIRECT_STDOUTS`` to ``True`` or the level redirected lines are
-    logged at, and none sets the redirect to ``False`` (jumpserver's settings/libs.py). A print in a task is then
-    a log record at that level (BE401; :func:`backend_lint.analysis.app_conventions.auth_traits`)."""
-    return ProjectFact(TASK_STDOUT_LOGGED)
-
-
-@project_fact
-def root_logger_convention() -> ProjectFact:
-    """The project logs through the root logger by design: a module (not a test) configures logging itself
-    (``basicConfig``, ``dictConfig``, ``fileConfig``: eNMS loads setup/logging.json whose ``""`` logger is its
-    application log; podop's ``run_server`` calls ``basicConfig`` with its verbosity) and no module makes a logger
-    of its own (``getLogger(__name__)``, ``get_logger(__file__)``, ``Logger.get("events")``, any named logger but a
-    library's fetched only to tune it) or logs through its web application's logger (Flask's ``app.logger``).
-    With no module logger anywhere there is no per-module level or handler a root record could bypass (BE404;
-    :func:`backend_lint.analysis.app_conventions.auth_traits`)."""
-    return ProjectFact(ROOT_LOGGER_CONVENTION)
-
-
-@project_fact
-def django_usernames() -> ProjectFact:
-    """The project is a Django site whose users are Django's own ``auth.User``: its production settings name no
-    other ``AUTH_USER_MODEL``. Such a username passes Django's ``UnicodeUsernameValidator`` (letters, digits and
-    ``@.+-_`` only), so it cannot carry markup (BE511; a custom user model may define its username otherwise)."""
-    return ProjectFact(DJANGO_USERNAMES)
 
 
 @project_fact
@@ -361,12 +265,6 @@ def runs_query(qualified: str) -> ProjectFact:
     row queries once per row (BE103)."""
     return ProjectFact(RUNS_QUERY, (qualified,))
 
-
-@project_fact
-def requests_timeout_patched() -> ProjectFact:
-    """A module of the project (not a test) replaces ``requests``' sending (``HTTPAdapter.send = ...``) with a
-    wrapper that gives every call a default timeout, installed at start-up (BE201)."""
-    return ProjectFact(REQUESTS_TIMEOUT_PATCHED)
 
 
 @project_fact
@@ -567,14 +465,6 @@ def raises_message(qualified: str) -> ProjectFact:
     metric: {metric}")``): a caller's ``except Exception`` answering 400 answers that refusal (BE304)."""
     return ProjectFact(RAISES_MESSAGE, (qualified,))
 
-
-@project_fact
-def single_account_app() -> ProjectFact:
-    """A module of the project (not a test) defines a Flask-Login user class that is no database row: a
-    ``UserMixin`` subclass whose ``id`` is a class constant, with no ``__init__`` (changedetection.io's password-only
-    login). The application has one account, its operator's (BE304;
-    :func:`backend_lint.analysis.admin_declarations.single_account`)."""
-    return ProjectFact(SINGLE_ACCOUNT_APP)
 
 
 @project_fact

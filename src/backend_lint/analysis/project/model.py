@@ -76,7 +76,7 @@ _NO_PROJECT = conditions.no_project()
 CONVENTION_MODULES = 10
 CONVENTION_PRINTS = 100
 """How many modules must print, and how many prints in all, before a project that logs nowhere counts as printing
-its log by design (:func:`.conditions.print_convention`; over the 110 applications judged, two log nowhere at all
+its log by design (:func:`.app_conditions.print_convention`; over the 110 applications judged, two log nowhere at all
 and print that much: tubearchivist, 36 modules and 236 prints, and archivebox, 20 and 262; the next with no
 logging prints 7 times)."""
 _SERVER_ENTRY_NAMES = ("wsgi", "asgi")
@@ -126,13 +126,13 @@ class ProjectModel(ModuleReach):
     @cached_property
     def header_only_auth(self) -> bool:
         """Some module shows header credentials and none a cookie, a session or Basic authentication
-        (:func:`.conditions.header_only_auth`)."""
+        (:func:`.app_conditions.header_only_auth`)."""
         traits = [set(found.traits) for found in self.modules.values()]
         return any(HEADER_AUTH in found for found in traits) and not any(AMBIENT_AUTH in found for found in traits)
 
     @cached_property
     def print_convention(self) -> bool:
-        """No module logs and enough modules print (:func:`.conditions.print_convention`)."""
+        """No module logs and enough modules print (:func:`.app_conditions.print_convention`)."""
         modules = [found for found in self.modules.values() if not {"test", "test_support"} & set(found.roles)]
         if any(LOGS in found.traits for found in modules):
             return False
