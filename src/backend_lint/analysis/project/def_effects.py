@@ -49,6 +49,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Callable, Optional
 
+from backend_lint.analysis.caller_values import call_arguments
 from backend_lint.analysis.effects import CREATES, HARMFUL, SIDE_RECORDS, own_effects, words
 from backend_lint.analysis.http_clients import mentions_timeout
 from backend_lint.analysis.lazy_regex import lazy_compile
@@ -226,9 +227,13 @@ class EffectReader:
             stack.extend(ast.iter_child_nodes(current))
         return False
 
-    def calls(self, node: ast.AST, absolute: Callable[[str], Optional[str]]) -> list[str]:
+    def calls(
+        self, node: ast.AST, absolute: Callable[[str], Optional[str]], arguments: Optional[list[list[str]]] = None,
+    ) -> list[str]:
         """The project functions (and classes) the function ``node`` calls, qualified; ``absolute`` makes a
-        relative import's name absolute. Functions nested in ``node`` are left out (they run when called)."""
+        relative import's name absolute. Functions nested in ``node`` are left out (they run when called).
+        ``arguments`` receives, for each such call that passes arguments, their kinds
+        (:func:`backend_lint.analysis.caller_values.call_arguments`, BE101)."""
         if self.skip or not isinstance(node, _FUNCTIONS) or not _spans_a_line(node.body[0], self.call_lines, node):
             return []
         scope = Scope(FUNCTION, node, self.scopes.get(id(node), self.ctx.root_scope))
@@ -244,6 +249,9 @@ class EffectReader:
                 qualified = self._callee(current, scope, absolute)
                 if qualified is not None:
                     found.add(qualified)
+                    passed = None if arguments is None else call_arguments(current, qualified, self.ctx, scope)
+                    if passed is not None and arguments is not None:
+                        arguments.append(passed)
             stack.extend(ast.iter_child_nodes(current))
         return sorted(found)
 

@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
 from typing import Optional
 
+from backend_lint.analysis.caller_values import callers_safe
 from backend_lint.analysis.handler_types import join_path
 from backend_lint.analysis.internal_services import internal_route
 from backend_lint.analysis.lazy_regex import lazy_compile
@@ -106,6 +107,16 @@ class ProjectModel(ModuleReach):
             return bool(fact.args) and on_name(self, fact.args[0])
         on_arguments = _ON_ARGUMENTS.get(fact.kind)
         return on_arguments is not None and on_arguments(self, fact.args)
+
+    @cached_property
+    def calls_of(self) -> dict[str, list[list[str]]]:
+        """Canonical function name -> the recorded calls that pass it arguments (``DefSummary.arguments``)."""
+        found: dict[str, list[list[str]]] = {}
+        for summary in self.defs.values():
+            for call in summary.arguments:
+                if len(call) == 3 and all(isinstance(item, str) for item in call):
+                    found.setdefault(self.definition(call[0])[0], []).append(call)
+        return found
 
     @cached_property
     def startup_reached(self) -> frozenset[str]:
@@ -505,6 +516,8 @@ _ON_ARGUMENTS: dict[str, Callable[[ProjectModel, tuple[str, ...]], bool]] = {
     conditions.MASKED_ERROR: lambda model, args: len(args) == 3 and model.masks_error(*args),
     conditions.INTERNAL_SERVICE: lambda model, args: internal_route(model.modules, args),
     # a malformed inner fact is not established: absent
+    conditions.CALLERS_PASS_SAFE: lambda model, args: len(args) > 1 and callers_safe(
+        model.calls_of.get(model.definition(args[0])[0], []), args[1:]),
     conditions.ABSENT: lambda model, args: not (
         args and args[0] in _ESTABLISHED and model.holds(ProjectFact(args[0], args[1:]))),
 }
