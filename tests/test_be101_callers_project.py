@@ -98,3 +98,14 @@ def test_no_caller_keeps_the_finding(tmp_path: Path) -> None:
     project = {name: text for name, text in PROJECT.items() if name not in ("app/reports.py", "app/stats.py")}
     found = findings_of(write_project(tmp_path, project), "BE101")
     assert ("app/db/helpers.py", 8) in found
+
+
+def test_a_caller_in_a_nested_function_counts(tmp_path: Path) -> None:
+    project = dict(PROJECT)
+    project["app/factory.py"] = (
+        "from flask import Flask, request\n\nfrom app.db.helpers import count\n\n\n"
+        "def create_app():\n    app = Flask(__name__)\n    table = 'users'\n\n"
+        "    @app.get('/count')\n    def view(table=table):\n        return str(count(table))\n\n    return app\n"
+    )
+    found = findings_of(write_project(tmp_path, project), "BE101")
+    assert ("app/db/helpers.py", 8) in found

@@ -48,15 +48,16 @@ class _Reading(Evaluation):
         return None if text is None else bool(text.unsafe_holes())
 
 
-def argument_kind(expr: ast.expr, ctx: FileContext, scope: Scope) -> str:
-    """``s`` when the value passed cannot carry a client's text by BE101's readings in the caller's file, else ``u``."""
+def argument_kind(expr: ast.expr, ctx: FileContext, scope: Optional[Scope]) -> str:
+    """``s`` when the value passed cannot carry a client's text by BE101's readings in the caller's file, else ``u``
+    (``scope`` ``None``: a call in a nested function, whose names are not read; only a literal is safe)."""
     if isinstance(expr, ast.Starred):
         return SPREAD
     if isinstance(expr, ast.UnaryOp):
         expr = expr.operand
     if isinstance(expr, ast.Constant):
         return UNKNOWN if isinstance(expr.value, bytes) else SAFE
-    if isinstance(expr, ast.Name) and expr.id in ("self", "cls"):
+    if scope is None or (isinstance(expr, ast.Name) and expr.id in ("self", "cls")):
         return UNKNOWN
     try:
         if is_safe(expr, _Reading(ctx), scope):
@@ -79,7 +80,7 @@ def _reads_parameter(expr: ast.expr, ctx: FileContext, scope: Scope) -> bool:
     return False
 
 
-def call_arguments(call: ast.Call, qualified: str, ctx: FileContext, scope: Scope) -> Optional[list[str]]:
+def call_arguments(call: ast.Call, qualified: str, ctx: FileContext, scope: Optional[Scope]) -> Optional[list[str]]:
     """``[callee, positional kinds, keyword kinds]`` of one call of a project function (``None``: no argument).
     Positional kinds are one letter each (``"su"``); keyword kinds ``name=s`` joined by ``,`` (``**kw``: ``*``)."""
     if not call.args and not call.keywords:

@@ -238,21 +238,24 @@ class EffectReader:
             return []
         scope = Scope(FUNCTION, node, self.scopes.get(id(node), self.ctx.root_scope))
         found: set[str] = set()
-        stack: list[ast.AST] = [*node.body]
+        stack: list[tuple[ast.AST, bool]] = [(statement, False) for statement in node.body]
         while stack:
-            current = stack.pop()
-            if isinstance(current, _NESTED) or (
+            current, nested = stack.pop()
+            if isinstance(current, _NESTED) and arguments is not None:
+                nested = True  # its calls run when it is called: not this function's, but their arguments count
+            elif isinstance(current, _NESTED) or (
                 hasattr(current, "lineno") and not _spans_a_line(current, self.call_lines)
             ):
                 continue  # a statement or expression with no line that may call the project holds no such call
             if isinstance(current, ast.Call):
                 qualified = self._callee(current, scope, absolute)
-                if qualified is not None:
+                if qualified is not None and not nested:
                     found.add(qualified)
-                    passed = None if arguments is None else call_arguments(current, qualified, self.ctx, scope)
-                    if passed is not None and arguments is not None:
-                        arguments.append(passed)
-            stack.extend(ast.iter_child_nodes(current))
+                passed = None if qualified is None or arguments is None else call_arguments(
+                    current, qualified, self.ctx, None if nested else scope)
+                if passed is not None and arguments is not None:
+                    arguments.append(passed)  # (in a nested function only literals read as safe: conservative)
+            stack.extend((child, nested) for child in ast.iter_child_nodes(current))
         return sorted(found)
 
     def _callee(self, call: ast.Call, scope: Scope, absolute: Callable[[str], Optional[str]]) -> Optional[str]:
