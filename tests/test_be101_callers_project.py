@@ -109,3 +109,13 @@ def test_a_caller_in_a_nested_function_counts(tmp_path: Path) -> None:
     )
     found = findings_of(write_project(tmp_path, project), "BE101")
     assert ("app/db/helpers.py", 8) in found
+
+
+def test_a_subclassed_private_method_keeps_the_finding(tmp_path: Path) -> None:
+    project = dict(PROJECT)
+    project["app/views.py"] = (
+        "from flask import request\n\nfrom app.db.helpers import Store\n\n\n"
+        "class Shop(Store):\n    def get(self):\n        return self._size(request.args['name'])\n"
+    )
+    found = findings_of(write_project(tmp_path, project), "BE101")
+    assert ("app/db/helpers.py", 15) in found

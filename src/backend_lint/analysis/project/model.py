@@ -119,6 +119,18 @@ class ProjectModel(ModuleReach):
         return found
 
     @cached_property
+    def subclassed(self) -> frozenset[str]:
+        """Classes of the project that another class of it names as a base (canonical names)."""
+        return frozenset(self.definition(base)[0] for found in self.defs.values() for base in found.bases)
+
+    def callers_pass_safe(self, qualified: str, specs: tuple[str, ...]) -> bool:
+        """:func:`.conditions.callers_pass_safe`: not for a method of a class the project subclasses (a subclass
+        calls it through ``self`` from a file that cannot tie the call to it)."""
+        name = self.definition(qualified)[0]
+        owner = name.rpartition(".")[0]
+        return owner not in self.subclassed and callers_safe(self.calls_of.get(name, []), specs)
+
+    @cached_property
     def startup_reached(self) -> frozenset[str]:
         """Functions that run only at start-up: those the start-up hooks of the modules call
         (``ModuleSummary.startup_calls``), then the functions they call, a few calls deep, each kept only when
@@ -516,8 +528,7 @@ _ON_ARGUMENTS: dict[str, Callable[[ProjectModel, tuple[str, ...]], bool]] = {
     conditions.MASKED_ERROR: lambda model, args: len(args) == 3 and model.masks_error(*args),
     conditions.INTERNAL_SERVICE: lambda model, args: internal_route(model.modules, args),
     # a malformed inner fact is not established: absent
-    conditions.CALLERS_PASS_SAFE: lambda model, args: len(args) > 1 and callers_safe(
-        model.calls_of.get(model.definition(args[0])[0], []), args[1:]),
+    conditions.CALLERS_PASS_SAFE: lambda model, args: len(args) > 1 and model.callers_pass_safe(args[0], args[1:]),
     conditions.ABSENT: lambda model, args: not (
         args and args[0] in _ESTABLISHED and model.holds(ProjectFact(args[0], args[1:]))),
 }
