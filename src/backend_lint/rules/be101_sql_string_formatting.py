@@ -23,13 +23,20 @@ from typing import TYPE_CHECKING, Optional, Union
 
 from backend_lint.analysis.ast_helpers import callee_name, own_nodes
 from backend_lint.analysis.bindings import Bindings
+from backend_lint.analysis.caller_values import callers_fact
 from backend_lint.analysis.command_classes import command_base_facts, in_command_class
 from backend_lint.analysis.entrypoints import cli_module, in_cli_context
 from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.iterated_text import loop_element
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.module_roles import in_migration, module_roles
-from backend_lint.analysis.project.conditions import ProjectFact, cli_command_class, constants, test_support
+from backend_lint.analysis.project.conditions import (
+    ProjectFact,
+    callers_pass_safe,
+    cli_command_class,
+    constants,
+    test_support,
+)
 from backend_lint.analysis.project.conditions import cli_module as cli_module_fact
 from backend_lint.analysis.project.imported import imported_qualified, imported_value
 from backend_lint.analysis.provenance import sql_reaching, unpacked_calls
@@ -101,7 +108,7 @@ class SqlStringFormatting(Rule):
         ),
     )
     needs = (sql_reaching, imported_value, constants, module_roles, in_migration, schema_version_step, lookup,
-             handler_for, unpacked_calls, in_cli_context, cli_module, cli_command_class)
+             handler_for, unpacked_calls, in_cli_context, cli_module, cli_command_class, callers_pass_safe)
     module_facts = (test_support, cli_module_fact)
 
     @visits(ast.Call)
@@ -147,7 +154,8 @@ class SqlStringFormatting(Rule):
             )
             self.report(
                 ctx, node,
-                unless=(*_imported_constants(unsafe, ctx), *command_base_facts(ctx)),
+                unless=(*_imported_constants(unsafe, ctx), *command_base_facts(ctx),
+                        *(() if self.option("report-internal-values") else _callers_facts(unsafe, ctx))),
                 applicability=Applicability.UNSAFE if why is None else Applicability.NONE,
                 fix_data=sink.paramstyle if why is None else None,
                 sink=sink.name,
@@ -300,6 +308,15 @@ def _mentions_source(holes: list[Hole], sources: set[str], ctx: FileContext, dee
 
 
 _MAX_NAMES_FOLLOWED = 50
+
+
+def _callers_facts(unsafe: list[Hole], ctx: FileContext) -> tuple[ProjectFact, ...]:
+    """When the formatted parts come from outside only through parameters of the function (no request, no
+    environment): the finding stands unless every known caller in the project passes them safe values."""
+    if _from_request(unsafe, ctx) or _mentions_source(unsafe, set(), ctx, deep=True):
+        return ()
+    fact = callers_fact(ctx, lambda names: _mentions_source(unsafe, names, ctx, deep=True))
+    return (fact,) if fact is not None else ()
 
 
 def _imported_constants(unsafe: list[Hole], ctx: FileContext) -> tuple[ProjectFact, ...]:

@@ -80,6 +80,7 @@ XHR_VIEW = "xhr-view"
 DJANGO_USERNAMES = "django-usernames"
 STARTUP_ONLY = "startup-only"
 LINT_UNSELECTED = "lint-unselected"
+CALLERS_PASS_SAFE = "callers-pass-safe"
 LINT_ALLOWS_PRINT = "lint-allows-print"
 HEADER_ONLY_AUTH = "header-only-auth"
 VALIDATES_CSRF = "validates-csrf"
@@ -96,7 +97,7 @@ KINDS = frozenset({
     PUBLISHED_SETTING,
     CLI_COMMAND_CLASS, ADMIN_ONLY_NAME, ADMIN_PERMISSION, ADMIN_GUARD, RAISES_MESSAGE, METHOD_DOES,
     SINGLE_ACCOUNT_APP, MASKED_ERROR, INTERNAL_SERVICE, DJANGO_USERNAMES, LOOPBACK_CONSTANT, RECENT_TIME, STARTUP_ONLY,
-    LINT_UNSELECTED, XHR_VIEW, SIGNS_IN,
+    LINT_UNSELECTED, XHR_VIEW, SIGNS_IN, CALLERS_PASS_SAFE,
     QUIET_JOBS, URL_ADDRESS, UNIMPORTED_FUNCTION, UNREACHING_JOBS, LINT_ALLOWS_PRINT, UNIMPORTED_OUTSIDE_TESTS,
     HEADER_ONLY_AUTH, VALIDATES_CSRF, PRINT_CONVENTION, TASK_STDOUT_LOGGED, ROOT_LOGGER_CONVENTION,
 })
@@ -296,6 +297,14 @@ def checks_unique(qualified: str) -> ProjectFact:
     it, refuses a duplicate before creating: it calls a uniqueness check or raises an "already exists" error
     (BE301)."""
     return ProjectFact(CHECKS_UNIQUE, (qualified,))
+
+
+@project_fact
+def callers_pass_safe(qualified: str, parameters: Iterable[str]) -> ProjectFact:
+    """The project records at least one call of the function ``qualified`` and every one passes, for each of
+    ``parameters`` (``name:position:1`` when its default is a literal), a value that cannot carry a client's
+    text by BE101's readings in the caller's file (:mod:`backend_lint.analysis.caller_values`)."""
+    return ProjectFact(CALLERS_PASS_SAFE, (qualified, *parameters))
 
 
 @project_fact

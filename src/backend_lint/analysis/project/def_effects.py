@@ -49,6 +49,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Callable, Optional
 
+from backend_lint.analysis.caller_values import call_arguments
 from backend_lint.analysis.effects import CREATES, HARMFUL, SIDE_RECORDS, own_effects, words
 from backend_lint.analysis.http_clients import mentions_timeout
 from backend_lint.analysis.iterated_text import item_tuples, positions
@@ -255,25 +256,35 @@ class EffectReader:
             stack.extend(ast.iter_child_nodes(current))
         return False
 
-    def calls(self, node: ast.AST, absolute: Callable[[str], Optional[str]]) -> list[str]:
+    def calls(
+        self, node: ast.AST, absolute: Callable[[str], Optional[str]], arguments: Optional[list[list[str]]] = None,
+    ) -> list[str]:
         """The project functions (and classes) the function ``node`` calls, qualified; ``absolute`` makes a
-        relative import's name absolute. Functions nested in ``node`` are left out (they run when called)."""
+        relative import's name absolute. Functions nested in ``node`` are left out (they run when called).
+        ``arguments`` receives, for each such call that passes arguments, their kinds
+        (:func:`backend_lint.analysis.caller_values.call_arguments`, BE101)."""
         if self.skip or not isinstance(node, _FUNCTIONS) or not _spans_a_line(node.body[0], self.call_lines, node):
             return []
         scope = Scope(FUNCTION, node, self.scopes.get(id(node), self.ctx.root_scope))
         found: set[str] = set()
-        stack: list[ast.AST] = [*node.body]
+        stack: list[tuple[ast.AST, bool]] = [(statement, False) for statement in node.body]
         while stack:
-            current = stack.pop()
-            if isinstance(current, _NESTED) or (
+            current, nested = stack.pop()
+            if isinstance(current, _NESTED) and arguments is not None:
+                nested = True  # its calls run when it is called: not this function's, but their arguments count
+            elif isinstance(current, _NESTED) or (
                 hasattr(current, "lineno") and not _spans_a_line(current, self.call_lines)
             ):
                 continue  # a statement or expression with no line that may call the project holds no such call
             if isinstance(current, ast.Call):
                 qualified = self._callee(current, scope, absolute)
-                if qualified is not None:
+                if qualified is not None and not nested:
                     found.add(qualified)
-            stack.extend(ast.iter_child_nodes(current))
+                passed = None if qualified is None or arguments is None else call_arguments(
+                    current, qualified, self.ctx, None if nested else scope)
+                if passed is not None and arguments is not None:
+                    arguments.append(passed)  # (in a nested function only literals read as safe: conservative)
+            stack.extend((child, nested) for child in ast.iter_child_nodes(current))
         return sorted(found)
 
     def _callee(self, call: ast.Call, scope: Scope, absolute: Callable[[str], Optional[str]]) -> Optional[str]:

@@ -335,7 +335,7 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
             found.table = table_of(node)
         found.checks_unique = not isinstance(node, ast.ClassDef) and bool(unique_lines) \
             and spans_word_line(node, unique_lines) and checks_unique(node)
-        found.calls = effects.calls(node, lambda written: _absolute(summary, written))
+        found.calls = effects.calls(node, lambda written: _absolute(summary, written), found.arguments)
         found.returns_literal = effects.returns_literal(node)
         found.returns_recent_time = "timedelta" in ctx.source and returns_recent_time(node)
         if "." not in qualname and not isinstance(node, ast.ClassDef):

@@ -35,6 +35,7 @@ from backend_lint.analysis.app_conventions import (
     REDIRECTS_STDOUT,
     VALIDATES_CSRF,
 )
+from backend_lint.analysis.caller_values import callers_safe
 from backend_lint.analysis.handler_types import join_path
 from backend_lint.analysis.internal_services import internal_route
 from backend_lint.analysis.lazy_regex import lazy_compile
@@ -138,6 +139,28 @@ class ProjectModel(ModuleReach):
             return False
         printing = [found.prints for found in modules if found.prints]
         return len(printing) >= CONVENTION_MODULES and sum(printing) >= CONVENTION_PRINTS
+
+    @cached_property
+    def calls_of(self) -> dict[str, list[list[str]]]:
+        """Canonical function name -> the recorded calls that pass it arguments (``DefSummary.arguments``)."""
+        found: dict[str, list[list[str]]] = {}
+        for summary in self.defs.values():
+            for call in summary.arguments:
+                if len(call) == 3 and all(isinstance(item, str) for item in call):
+                    found.setdefault(self.definition(call[0])[0], []).append(call)
+        return found
+
+    @cached_property
+    def subclassed(self) -> frozenset[str]:
+        """Classes of the project that another class of it names as a base (canonical names)."""
+        return frozenset(self.definition(base)[0] for found in self.defs.values() for base in found.bases)
+
+    def callers_pass_safe(self, qualified: str, specs: tuple[str, ...]) -> bool:
+        """:func:`.conditions.callers_pass_safe`: not for a method of a class the project subclasses (a subclass
+        calls it through ``self`` from a file that cannot tie the call to it)."""
+        name = self.definition(qualified)[0]
+        owner = name.rpartition(".")[0]
+        return owner not in self.subclassed and callers_safe(self.calls_of.get(name, []), specs)
 
     @cached_property
     def startup_reached(self) -> frozenset[str]:
@@ -564,6 +587,7 @@ _ON_ARGUMENTS: dict[str, Callable[[ProjectModel, tuple[str, ...]], bool]] = {
     conditions.MASKED_ERROR: lambda model, args: len(args) == 3 and model.masks_error(*args),
     conditions.INTERNAL_SERVICE: lambda model, args: internal_route(model.modules, args),
     # a malformed inner fact is not established: absent
+    conditions.CALLERS_PASS_SAFE: lambda model, args: len(args) > 1 and model.callers_pass_safe(args[0], args[1:]),
     conditions.ABSENT: lambda model, args: not (
         args and args[0] in _ESTABLISHED and model.holds(ProjectFact(args[0], args[1:]))),
 }

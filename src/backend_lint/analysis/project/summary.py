@@ -106,6 +106,11 @@ class DefSummary:
     """The project's functions, classes and methods it calls, qualified (sorted): imported from a module of its
     own top-level package, or defined in its own module (``self._send`` in its class). The model adds their
     effects to its own, a few calls deep (:meth:`.model.ProjectModel.effects_of`)."""
+    arguments: list[list[str]] = field(default_factory=list)
+    """Its calls of the project's functions that pass arguments: ``[callee, positional kinds, keyword kinds]``,
+    each kind ``s`` (cannot carry a client's text, by BE101's readings here) or ``u``
+    (:func:`backend_lint.analysis.caller_values.call_arguments`): BE101 trusts a parameter every caller passes
+    safely."""
 
 
 DEF_EFFECTS = frozenset({
