@@ -75,6 +75,7 @@ from backend_lint.analysis.project.conditions import (
 )
 from backend_lint.analysis.project.imported import imported_qualified
 from backend_lint.analysis.provenance import sql_text
+from backend_lint.analysis.query_inputs import only_fed_to_queries
 from backend_lint.analysis.response_flow import (
     bounds_rows,
     chain_root,
@@ -440,7 +441,8 @@ def _reaches_response(node: ast.Call, query: Query, ctx: FileContext, function: 
     if isinstance(parent, (ast.Assign, ast.AnnAssign)):
         targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
         names = {target.id for target in targets if isinstance(target, ast.Name)}
-        return bool(names & flow.returned) and not names & flow.bounded
+        return bool(names & flow.returned) and not names & flow.bounded \
+            and not only_fed_to_queries(function, names)  # counted, or a subquery of another
     return False
 
 
