@@ -64,6 +64,7 @@ from backend_lint.analysis.orm import (
 from backend_lint.analysis.parent_ties import children_of_one_object, lists_only_one_parents, narrowed_after
 from backend_lint.analysis.project.conditions import (
     ProjectFact,
+    catalog_table,
     does,
     drf_pagination,
     guards_admins,
@@ -155,7 +156,7 @@ class UnboundedQuery(Rule):
     message = "`{query}` in GET handler `{handler}` returns every matching row; paginate it or add a limit"
     triggers = ("get", "GET", "route", "View", "api_view")
     needs = (handler_for, query_call, query_of, response_flow, query_sink, sql_text, drf_pagination, bounds_rows,
-             filters_to_one_parent, bindings_of, _narrowing_subclasses, module_roles, seeded_table,
+             filters_to_one_parent, bindings_of, _narrowing_subclasses, module_roles, seeded_table, catalog_table,
              staff_app, admin_created_models, method_does, refusing_helpers, guards_admins, rows_fill_page)
     module_facts = (test_support,)
     options = (

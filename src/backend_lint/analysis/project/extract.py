@@ -28,6 +28,7 @@ from backend_lint.analysis.internal_services import builds_own_app, client_paths
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.loopback import loopback_constants
 from backend_lint.analysis.masked_errors import masked_statuses, registrations
+from backend_lint.analysis.model_growth import grown_names, model_forms, writes_rows
 from backend_lint.analysis.module_roles import module_roles, says_development_only
 from backend_lint.analysis.orm import model_relations
 from backend_lint.analysis.project.def_effects import EffectReader
@@ -112,6 +113,9 @@ def summarize(ctx: FileContext) -> ModuleSummary:
         summary.startup_calls = startup_calls(ctx)
         summary.startup_hooks = startup_hook_names(ctx)
         summary.loaded_fixtures = loaded_fixtures(ctx.tree, ctx.source)
+        summary.grown_models = grown_names(ctx)
+        summary.writes_rows = writes_rows(ctx)
+        summary.model_forms = model_forms(ctx.tree)
         summary.url_addresses = address_fields(ctx.tree, ctx.source)
         summary.own_app = builds_own_app(ctx)
         summary.client_paths = client_paths(ctx)
