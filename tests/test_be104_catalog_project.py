@@ -1,7 +1,7 @@
 """BE104 on a project: a list is reported only where the project shows its table grows with use. A model whose
 rows a public POST handler, a task or an import makes keeps its finding; a catalogue whose rows are made only
-in a data migration, in Django's admin, behind an administrators-only view, by a one-off management command or
-nowhere is left alone (the registries, connectors and label types judged false on real applications). Through
+in a data migration, behind an administrators-only view or by a one-off management command is left alone; one
+made nowhere the project's code shows is still reported. Through
 the real CLI and ``flake8 --select BE`` as processes.
 """
 
@@ -218,8 +218,10 @@ def test_only_tables_that_grow_with_use_are_reported(tmp_path: Path) -> None:
     # made by a public POST handler, a serializer given the client's data, a helper, a bulk ingest: they grow
     assert {9, 14, 19, 24} <= found
     # made only behind staff_member_required (a ModelForm of the model, a create), by a one-off management
-    # command, in a data migration, or nowhere: catalogues the operator configures
-    assert not {29, 34, 39, 44, 49} & found
+    # command, in a data migration: catalogues the operator configures
+    assert not {29, 34, 44, 49} & found
+    # made nowhere the project's code shows: no proof (a generic path may make them), still reported
+    assert 39 in found
 
 
 def test_a_project_whose_creations_are_not_read_keeps_every_finding(tmp_path: Path) -> None:

@@ -416,8 +416,8 @@ def seeded_table(model: str) -> ProjectFact:
 @project_fact
 def catalog_table(model: str) -> ProjectFact:
     """The project's model class ``model`` (through re-exports) is a catalogue: the project's running code makes
-    rows of other models by use, but none of this one outside administrators-only code, migrations, Django's
-    admin and one-off management commands (:mod:`backend_lint.analysis.model_growth`): a table the operator
+    rows of other models by use, and of this one only as the operator: in administrators-only code, one-off
+    management commands or data migrations (:mod:`backend_lint.analysis.model_growth`): a table the operator
     configures, which does not grow with use (BE104)."""
     return ProjectFact(CATALOG_TABLE, (model,))
 

@@ -216,7 +216,23 @@ class ProjectModel(ModuleReach):
         name, found = self.definition(qualified)
         if found is None or not found.bases or not self.writes_rows:
             return False
-        return not model_grows(name.rpartition(".")[2], self.grown_models)
+        model = name.rpartition(".")[2]
+        # rows made nowhere the project's code shows are no proof: a generic path (a form class picked with
+        # ``getattr``, a federation deserializer) may make them; the operator's own creations are
+        return model_grows(model, self.operator_made) and not model_grows(model, self.grown_models)
+
+    @cached_property
+    def operator_made(self) -> frozenset[str]:
+        """What administrators-only code, one-off commands and data migrations make rows of, forms read as their
+        models."""
+        forms: dict[str, str] = {}
+        made: set[str] = set()
+        for summary in self.modules.values():
+            if {"test", "test_support"} & set(summary.roles):
+                continue
+            forms.update(summary.model_forms)
+            made.update(summary.operator_made)
+        return frozenset(made | {forms[name] for name in made if name in forms})
 
     @cached_property
     def writes_rows(self) -> bool:
