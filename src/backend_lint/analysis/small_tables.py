@@ -23,7 +23,7 @@ from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.orm import DJANGO, Query
-from backend_lint.analysis.project.conditions import ProjectFact, seeded_table
+from backend_lint.analysis.project.conditions import ProjectFact, catalog_table, seeded_table
 from backend_lint.analysis.project.imported import imported_qualified_name
 
 if TYPE_CHECKING:
@@ -125,13 +125,14 @@ def admin_created(query: Query, ctx: FileContext) -> bool:
 
 
 def lookup_table(model: Optional[str], ctx: FileContext) -> tuple[ProjectFact, ...]:
-    """The fact that would make the model's table a lookup table its migrations fill (fittrackee's ``Sport``)."""
+    """The facts that would make the model's table a lookup table its migrations fill (fittrackee's ``Sport``)
+    or a catalogue the project's running code never makes rows of by use (:mod:`.model_growth`)."""
     if not model:
         return ()
     qualified = imported_qualified_name(ctx, model)
     if qualified is None and ctx.module and "." not in model and model in bindings_of(ctx, ctx.tree).definitions:
         qualified = f"{ctx.module}.{model}"
-    return (seeded_table(qualified),) if qualified else ()
+    return (seeded_table(qualified), catalog_table(qualified)) if qualified else ()
 
 
 def small_model(name: str) -> bool:

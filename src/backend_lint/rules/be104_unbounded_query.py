@@ -64,6 +64,7 @@ from backend_lint.analysis.orm import (
 from backend_lint.analysis.parent_ties import children_of_one_object, lists_only_one_parents, narrowed_after
 from backend_lint.analysis.project.conditions import (
     ProjectFact,
+    catalog_table,
     does,
     drf_pagination,
     guards_admins,
@@ -75,6 +76,7 @@ from backend_lint.analysis.project.conditions import (
 )
 from backend_lint.analysis.project.imported import imported_qualified
 from backend_lint.analysis.provenance import sql_text
+from backend_lint.analysis.query_inputs import only_fed_to_queries
 from backend_lint.analysis.response_flow import (
     bounds_rows,
     chain_root,
@@ -154,7 +156,7 @@ class UnboundedQuery(Rule):
     message = "`{query}` in GET handler `{handler}` returns every matching row; paginate it or add a limit"
     triggers = ("get", "GET", "route", "View", "api_view")
     needs = (handler_for, query_call, query_of, response_flow, query_sink, sql_text, drf_pagination, bounds_rows,
-             filters_to_one_parent, bindings_of, _narrowing_subclasses, module_roles, seeded_table,
+             filters_to_one_parent, bindings_of, _narrowing_subclasses, module_roles, seeded_table, catalog_table,
              staff_app, admin_created_models, method_does, refusing_helpers, guards_admins, rows_fill_page)
     module_facts = (test_support,)
     options = (
@@ -440,7 +442,8 @@ def _reaches_response(node: ast.Call, query: Query, ctx: FileContext, function: 
     if isinstance(parent, (ast.Assign, ast.AnnAssign)):
         targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
         names = {target.id for target in targets if isinstance(target, ast.Name)}
-        return bool(names & flow.returned) and not names & flow.bounded
+        return bool(names & flow.returned) and not names & flow.bounded \
+            and not only_fed_to_queries(function, names)  # counted, or a subquery of another
     return False
 
 

@@ -59,6 +59,7 @@ SERVED_BY_WSGI = "served-by-wsgi"
 GENERATED_UPLOAD = "generated-upload"
 SEEDED_TABLE = "seeded-table"
 STAFF_APP = "staff-app"
+CATALOG_TABLE = "catalog-table"
 COMPARED_DEFAULT = "compared-default"
 PUBLISHED_SETTING = "published-setting"
 URL_ADDRESS = "url-address"
@@ -93,7 +94,7 @@ KINDS = frozenset({
     ROUTE_WORDS, RATE_LIMITED_APP, UPLOAD_LIMIT, NO_PROJECT, HEALTH_CHECK, NOT_ROOT_URLCONF, NOT_DEPLOYED,
     ADMIN_ONLY_APP, LIMITS_ATTEMPTS, DOES, RELATION, RUNS_QUERY, REQUESTS_TIMEOUT_PATCHED, ABSENT,
     UNIQUE_RECORD, CHECKS_UNIQUE, UNREFERENCED, DEVELOPMENT_ONLY, SETS_TIMEOUT, SERVED_BY_WSGI,
-    GENERATED_UPLOAD, SEEDED_TABLE, STAFF_APP, COMPARED_DEFAULT, CATCHES_ALL, PLAIN_CLASS, CHECKOUT_LINK,
+    GENERATED_UPLOAD, SEEDED_TABLE, CATALOG_TABLE, STAFF_APP, COMPARED_DEFAULT, CATCHES_ALL, PLAIN_CLASS, CHECKOUT_LINK,
     PUBLISHED_SETTING,
     CLI_COMMAND_CLASS, ADMIN_ONLY_NAME, ADMIN_PERMISSION, ADMIN_GUARD, RAISES_MESSAGE, METHOD_DOES,
     SINGLE_ACCOUNT_APP, MASKED_ERROR, INTERNAL_SERVICE, DJANGO_USERNAMES, LOOPBACK_CONSTANT, RECENT_TIME, STARTUP_ONLY,
@@ -377,6 +378,15 @@ def seeded_table(model: str) -> ProjectFact:
     table the application ships (fittrackee's sports), small by nature (BE104;
     :mod:`backend_lint.analysis.seeded_tables`)."""
     return ProjectFact(SEEDED_TABLE, (model,))
+
+
+@project_fact
+def catalog_table(model: str) -> ProjectFact:
+    """The project's model class ``model`` (through re-exports) is a catalogue: the project's running code makes
+    rows of other models by use, and of this one only as the operator: in administrators-only code, one-off
+    management commands or data migrations (:mod:`backend_lint.analysis.model_growth`): a table the operator
+    configures, which does not grow with use (BE104)."""
+    return ProjectFact(CATALOG_TABLE, (model,))
 
 
 @project_fact

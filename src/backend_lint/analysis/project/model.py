@@ -40,6 +40,7 @@ from backend_lint.analysis.handler_types import join_path
 from backend_lint.analysis.internal_services import internal_route
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.masked_errors import covers
+from backend_lint.analysis.model_growth import model_grows
 from backend_lint.analysis.project import conditions
 from backend_lint.analysis.project.conditions import ProjectFact
 from backend_lint.analysis.project.def_facts import MAX_DEPTH
@@ -270,6 +271,49 @@ class ProjectModel(ModuleReach):
             return True
         rows = sum(count for label, count in self.fixture_rows.items() if label_matches(label, name))
         return found is not None and FIXTURE_MIN <= rows <= FIXTURE_MAX
+
+    def catalog(self, qualified: str) -> bool:
+        """The project's model class does not grow with use: the project makes rows of other models by use
+        (:attr:`.summary.ModuleSummary.writes_rows`), and of this one nowhere but in administrators-only code,
+        migrations, Django's admin or one-off commands (:mod:`backend_lint.analysis.model_growth`)."""
+        name, found = self.definition(qualified)
+        if found is None or not found.bases or not self.writes_rows:
+            return False
+        model = name.rpartition(".")[2]
+        # rows made nowhere the project's code shows are no proof: a generic path (a form class picked with
+        # ``getattr``, a federation deserializer) may make them; the operator's own creations are
+        return model_grows(model, self.operator_made) and not model_grows(model, self.grown_models)
+
+    @cached_property
+    def operator_made(self) -> frozenset[str]:
+        """What administrators-only code, one-off commands and data migrations make rows of, forms read as their
+        models."""
+        forms: dict[str, str] = {}
+        made: set[str] = set()
+        for summary in self.modules.values():
+            if {"test", "test_support"} & set(summary.roles):
+                continue
+            forms.update(summary.model_forms)
+            made.update(summary.operator_made)
+        return frozenset(made | {forms[name] for name in made if name in forms})
+
+    @cached_property
+    def writes_rows(self) -> bool:
+        return any(summary.writes_rows for summary in self.modules.values()
+                   if not {"test", "test_support", "migration"} & set(summary.roles))
+
+    @cached_property
+    def grown_models(self) -> frozenset[str]:
+        """What the project's running code makes rows of, forms and serializers given the client's data read as
+        their models."""
+        forms: dict[str, str] = {}
+        grown: set[str] = set()
+        for summary in self.modules.values():
+            if {"test", "test_support", "migration"} & set(summary.roles):
+                continue
+            forms.update(summary.model_forms)
+            grown.update(summary.grown_models)
+        return frozenset(grown | {forms[name] for name in grown if name in forms})
 
     @cached_property
     def fixture_rows(self) -> dict[str, int]:
@@ -534,6 +578,7 @@ _ON_NAME: dict[str, Callable[[ProjectModel, str], bool]] = {
     conditions.URL_ADDRESS: lambda model, name: name in model.url_addresses,
     conditions.STAFF_APP: lambda model, name: model.staff_package(name),
     conditions.SEEDED_TABLE: lambda model, name: model.seeded(name),
+    conditions.CATALOG_TABLE: lambda model, name: model.catalog(name),
     conditions.RUNS_QUERY: lambda model, name: model.runs_query(name),
     conditions.PLAIN_CLASS: lambda model, name: model.plain_class(name),
     conditions.ADMIN_ONLY_NAME: lambda model, name: name in model.admin_only_names,

@@ -279,6 +279,19 @@ class ModuleSummary:
     """The Django fixtures it loads (``call_command("loaddata", "regulation")``), by name, sorted
     (:func:`backend_lint.analysis.seeded_tables.loaded_fixtures`)."""
 
+    grown_models: list[str] = field(default_factory=list)
+    """What its running code makes rows of, outside administrators-only code, sorted: model, form and serializer
+    class names, ``.<relation>`` of a related manager's create, ``table:<name>`` of an ``INSERT``
+    (:func:`backend_lint.analysis.model_growth.grown_names`; BE104's catalogues)."""
+    operator_made: list[str] = field(default_factory=list)
+    """What it makes rows of only as the operator (administrators-only code, a one-off management command, a data
+    migration), sorted (:func:`backend_lint.analysis.model_growth.operator_made`)."""
+    model_forms: dict[str, str] = field(default_factory=dict)
+    """Its form and serializer classes -> the model their ``Meta`` names
+    (:func:`backend_lint.analysis.model_growth.model_forms`)."""
+    writes_rows: bool = False
+    """It makes rows by use through an ORM call read by :func:`backend_lint.analysis.model_growth.writes_rows`."""
+
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
@@ -324,9 +337,12 @@ def _well_typed(summary: ModuleSummary) -> bool:
             summary.roles, summary.imported, summary.dotted_strings, summary.star_imports, summary.rate_limits,
             summary.upload_limits, summary.route_paths, summary.admin_hooks, summary.unique_models,
             summary.admin_only_names, summary.loopback_constants, summary.startup_calls, summary.startup_hooks,
-            summary.loaded_fixtures, summary.traits,
+            summary.loaded_fixtures, summary.traits, summary.grown_models, summary.operator_made,
         ))
         and type(summary.prints) is int
+        and isinstance(summary.writes_rows, bool)
+        and isinstance(summary.model_forms, dict)
+        and all(isinstance(key, str) and isinstance(value, str) for key, value in summary.model_forms.items())
         and isinstance(summary.imports, dict)
         and all(isinstance(key, str) and isinstance(value, str) for key, value in summary.imports.items())
         and isinstance(summary.constants, dict)

@@ -1,0 +1,245 @@
+"""Which tables grow with use: the models whose rows the project's running code creates (BE104).
+
+An unbounded list is a problem only where the table grows as the application is used: its rows are made by
+request handlers anyone (not only an administrator) reaches (a sign-up, a post, an upload, a comment), by jobs
+and helpers the application runs, or in bulk (``bulk_create``, a loop making rows, an import command). A model
+whose rows the project makes only as the operator, in handlers only administrators reach, in a one-off
+management command or a data migration, is a catalogue the operator configures: the registries, connectors,
+datatypes and label types judged false on real applications. A model made nowhere the code shows is no proof
+(a form class picked with ``getattr``, a federation deserializer, Django's admin make rows unseen): it keeps
+its finding.
+
+Per module (the project model joins them, :meth:`.project.model.ProjectModel.catalog`):
+
+- :func:`grown_names`: what the module's running code makes rows of, outside tests, migrations and
+  administrators-only code: class names called (``Tag(name=n)``, ``Tag.objects.create(...)``,
+  ``Tag.objects.get_or_create(...)``, ``Tag.create(...)``, a model handed to a helper that creates,
+  ``CRUDBase(Item)``), the class of a form or serializer given the client's data (``TagForm(request.POST)``,
+  ``TagSerializer(data=request.data)``), the ``model``/``queryset``/``serializer_class``/``form_class`` of a
+  generic view that creates (``CreateView``, ``ModelViewSet``, ``ListCreateAPIView``), ``.tags`` for a related
+  manager's ``create`` (``post.tags.create(...)``) and ``table:tags`` for ``INSERT INTO tags``. In a management
+  command only rows made in a loop or in bulk count (an import); a one-off ``create_group`` command is the
+  operator configuring.
+- :func:`model_forms`: ``form or serializer class -> its Meta.model``, so that a form given the client's data
+  makes rows of its model.
+- :func:`writes_rows`: the module makes rows by use through the ORM in a way read here: the evidence that the
+  project's creations are readable at all (a project where none is read says nothing about its models).
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, Optional
+
+from backend_lint.analysis.admin_only import admin_only, admin_only_class
+from backend_lint.analysis.ast_helpers import class_attributes
+from backend_lint.analysis.facts import file_fact
+from backend_lint.analysis.handlers import handler_for
+from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.lazy_regex import lazy_compile
+from backend_lint.analysis.module_roles import module_roles
+
+if TYPE_CHECKING:
+    from backend_lint.context import FileContext
+
+_MANAGER_CREATES = frozenset({"get_or_create", "update_or_create", "bulk_create", "aget_or_create",
+                              "aupdate_or_create", "abulk_create", "insert", "insert_many", "bulk_insert",
+                              "add", "save", "new"})
+"""Manager or class methods that make rows, besides any method whose name starts with ``create``/``acreate``."""
+_BULK = frozenset({"bulk_create", "abulk_create", "insert_many", "bulk_insert", "add_all", "bulk_save_objects"})
+_CREATING_VIEWS = ("CreateView", "CreateAPIView", "ModelViewSet", "CreateModelMixin", "ListCreateAPIView",
+                   "FormView")
+"""Generic views whose requests make rows of their model."""
+_VIEW_MODEL_ATTRIBUTES = ("model", "serializer_class", "form_class", "queryset")
+_CLIENT_DATA = frozenset({"data", "POST", "FILES", "json", "form", "body", "payload", "validated_data"})
+"""Names that say a form or serializer is given what the client sent (``request.POST``, ``data=...``)."""
+_FORM_WORDS = ("Serializer", "Form", "Schema")
+_HELPER_WORDS = ("create", "insert", "add", "save", "import", "sync", "ingest", "store", "crud", "record")
+_INSERT = lazy_compile(r"\bINSERT\s+(?:OR\s+\w+\s+)?INTO\s+[\"`\[]?(?:\w+[\"`\]]?\.[\"`\[]?)?(\w+)", 0)
+_WRITES = frozenset({"add", "add_all", "save", "commit", "insert_one", "insert_many", "flush"})
+"""Calls that store rows (a session's ``add``/``commit``, a document's ``insert_one``)."""
+_LOOPS = (ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+def _command_module(ctx: FileContext) -> bool:
+    path = ctx.project_path.replace("\\", "/")
+    return "/management/commands/" in f"/{path}"
+
+
+def _django_admin_module(ctx: FileContext) -> bool:
+    path = ctx.project_path.replace("\\", "/")
+    return path.endswith("/admin.py") or path == "admin.py" or ("/admin/" in f"/{path}" and "admin.site" in ctx.source)
+
+
+def _client_data(expr: ast.expr) -> bool:
+    """``request.POST``, ``request.data``, ``data``, ``payload.dict()``: what the client sent."""
+    for node in ast.walk(expr):
+        if isinstance(node, ast.Name) and node.id in _CLIENT_DATA:
+            return True
+        if isinstance(node, ast.Attribute) and node.attr in _CLIENT_DATA:
+            return True
+    return False
+
+
+def _class_name(expr: ast.expr) -> Optional[str]:
+    """``Tag`` or ``models.Tag``: a class named, capitalised."""
+    name = dotted_name(expr)
+    last = name.rpartition(".")[2] if name else ""
+    return last if last[:1].isupper() else None
+
+
+def _created(call: ast.Call) -> list[str]:
+    """The names a call makes rows of, as :func:`grown_names` records them."""
+    func = call.func
+    found: list[str] = []
+    written = _class_name(func)
+    if written is not None:
+        if written.endswith(_FORM_WORDS):
+            # a form or serializer makes a row only when given the client's data (not ``TagSerializer(tags)``)
+            if any(keyword.arg == "data" for keyword in call.keywords) or (call.args and _client_data(call.args[0])):
+                found.append(written)
+        else:
+            found.append(written)  # ``Tag(name=n)`` (exceptions and responses too: they name no model)
+    if isinstance(func, ast.Attribute):
+        method = func.attr
+        if method.startswith(("create", "acreate")) or method in _MANAGER_CREATES or method in _BULK:
+            receiver = func.value
+            if isinstance(receiver, ast.Attribute) and receiver.attr in ("objects", "query"):
+                receiver = receiver.value
+            model = _class_name(receiver)
+            if model is not None:
+                found.append(model)  # ``Tag.objects.create(...)``, ``Tag.create(...)``, ``models.Tag.objects...``
+            elif isinstance(receiver, ast.Attribute) and receiver.attr[:1].islower() and method != "save" \
+                    and (method.startswith(("create", "acreate")) or method in _BULK or method == "get_or_create"):
+                found.append(f".{receiver.attr}")  # ``post.tags.create(...)``: a related manager
+    name = dotted_name(func) or ""
+    last = name.rpartition(".")[2].lower()
+    if any(word in last for word in _HELPER_WORDS) or written is not None:
+        # ``create_object(Tag, data)``, ``CRUDBase(Item)``, ``insert(Item)``: a model handed to what creates
+        found += [model for arg in call.args if isinstance(arg, (ast.Name, ast.Attribute))
+                  and (model := _class_name(arg)) is not None and not model.isupper()]
+    for arg in call.args:
+        if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+            found += [f"table:{table.lower()}" for table in _INSERT.findall(arg.value.upper())]
+    return found
+
+
+def _bulk(call: ast.Call) -> bool:
+    return isinstance(call.func, ast.Attribute) and call.func.attr in _BULK
+
+
+def _creating_view(node: ast.ClassDef) -> list[str]:
+    """A generic view whose requests make rows: its model, queryset's model, serializer or form class."""
+    bases = [dotted_name(base) or "" for base in node.bases]
+    methods = {item.name for item in node.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    if not (any(base.endswith(_CREATING_VIEWS) for base in bases) or methods & {"post", "create", "perform_create"}):
+        return []
+    attributes = class_attributes(node)
+    found: list[str] = []
+    for attribute in _VIEW_MODEL_ATTRIBUTES:
+        value = attributes.get(attribute)
+        while isinstance(value, (ast.Call, ast.Attribute)):
+            if isinstance(value, ast.Attribute) and value.attr == "objects":
+                value = value.value
+                break
+            value = value.func if isinstance(value, ast.Call) else value.value
+        model = _class_name(value) if isinstance(value, (ast.Name, ast.Attribute)) else None
+        if model is not None:
+            found.append(model)
+    return found
+
+
+@file_fact(reads=(handler_for, module_roles))
+def growth(ctx: FileContext) -> tuple[frozenset[str], bool, frozenset[str]]:
+    """What the module's running code makes rows of (:func:`grown_names`), whether it makes any through the
+    ORM by use (:func:`writes_rows`), and what the operator makes rows of (:func:`operator_made`)."""
+    roles = module_roles(ctx)
+    if roles.for_tests or roles.example or _django_admin_module(ctx):
+        return frozenset(), False, frozenset()
+    migration = roles.migration
+    command = _command_module(ctx) or migration
+    grown: set[str] = set()
+    operator: set[str] = set()
+    writes = False
+    # (node, by an administrator only, in a loop)
+    stack: list[tuple[ast.AST, bool, bool]] = [(ctx.tree, False, False)]
+    while stack:
+        node, by_admin, looped = stack.pop()
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                handler = handler_for(ctx, child)
+                stack.append((child, by_admin or (handler is not None and admin_only(handler)), False))
+                continue
+            if isinstance(child, ast.ClassDef):
+                staff = by_admin or admin_only_class(child, moderators=True)
+                if not staff and not command:
+                    grown.update(_creating_view(child))
+                stack.append((child, staff, False))
+                continue
+            if isinstance(child, ast.Call):
+                made = _created(child)
+                by_use = not migration and (not (by_admin or command) or looped or _bulk(child))
+                (grown if by_use else operator).update(made)
+                if by_use and isinstance(child.func, ast.Attribute) and (
+                        child.func.attr.startswith(("create", "acreate"))
+                        or child.func.attr in _WRITES | _MANAGER_CREATES | _BULK):
+                    writes = True  # ``Tag.objects.create(...)``, ``db.add(tag)``, ``session.commit()``
+            stack.append((child, by_admin, looped or isinstance(child, _LOOPS)))
+    return frozenset(grown), writes, frozenset(operator)
+
+
+def grown_names(ctx: FileContext) -> list[str]:
+    """What the module's running code makes rows of, sorted (see the module's docstring)."""
+    return sorted(growth(ctx)[0])
+
+
+def operator_made(ctx: FileContext) -> list[str]:
+    """What the module makes rows of only as the operator: in administrators-only code, a management command
+    (not in a loop or in bulk) or a data migration, sorted (names as :func:`grown_names` records them)."""
+    return sorted(growth(ctx)[2] - growth(ctx)[0])
+
+
+def writes_rows(ctx: FileContext) -> bool:
+    """The module makes rows by use through an ORM call read here (``Tag.objects.create``, ``db.add(tag)``)."""
+    return growth(ctx)[1]
+
+
+def model_forms(tree: ast.Module) -> dict[str, str]:
+    """``TagSerializer -> Tag``: the module's classes (top level or nested one deep) whose inner ``Meta`` names a
+    ``model``."""
+    found: dict[str, str] = {}
+    for statement in tree.body:
+        if not isinstance(statement, ast.ClassDef):
+            continue
+        for item in statement.body:
+            if isinstance(item, ast.ClassDef) and item.name == "Meta":
+                model = class_attributes(item).get("model")
+                name = _class_name(model) if isinstance(model, (ast.Name, ast.Attribute)) else None
+                if name is not None:
+                    found[statement.name] = name
+    return found
+
+
+def _normal(name: str) -> str:
+    """``tag_set`` / ``tags`` / ``Tag`` -> ``tag``: a relation's or table's name as the model it holds."""
+    word = name.lower().replace("_", "")
+    word = word.removesuffix("set") if word.endswith("set") and len(word) > 3 else word
+    for suffix in ("ies", "s"):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+    return word
+
+
+def model_grows(model: str, grown: frozenset[str]) -> bool:
+    """The model class ``model`` (its last name) is among what the project makes rows of: by name, or a related
+    manager (``.scores``) or an inserted table (``table:submission_scores``) whose name ends with the model's
+    words (``SubmissionScore``: ``score``, ``submissionscore``)."""
+    if model in grown:
+        return True
+    target = _normal(model)
+    for name in grown:
+        if name.startswith((".", "table:")):
+            word = _normal(name.rpartition(":")[2].lstrip("."))
+            if len(word) >= 3 and (target.endswith(word) or word.endswith(target)):
+                return True
+    return False
