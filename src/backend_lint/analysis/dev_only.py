@@ -102,3 +102,41 @@ def development_seed_function(ctx: FileContext) -> bool:
         ):
             return True
     return False
+
+
+_DEBUG_WORDS = frozenset({"DEBUG", "DEBUGGING"})
+
+
+def _debug_switch(test: ast.expr) -> bool:
+    """``settings.DEBUG``, ``ADD_DEBUGGING_ROUTES``, ``ENABLE_TESTING_ENDPOINTS``, also in a conjunction: a switch
+    that is on only where the application is developed or tested."""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+        return any(_debug_switch(value) for value in test.values)
+    name = test.attr if isinstance(test, ast.Attribute) else test.id if isinstance(test, ast.Name) else ""
+    return _development_flag(test) or (name.isupper() and bool(_DEBUG_WORDS & set(name.split("_"))))
+
+
+def _leaves_unless_switch(statement: ast.stmt) -> bool:
+    """``if not ADD_DEBUGGING_ROUTES: return`` (or ``raise``): nothing after it runs unless the switch is on."""
+    return isinstance(statement, ast.If) and not statement.orelse and bool(statement.body) \
+        and isinstance(statement.body[-1], (ast.Return, ast.Raise)) \
+        and isinstance(statement.test, ast.UnaryOp) and isinstance(statement.test.op, ast.Not) \
+        and _debug_switch(statement.test.operand)
+
+
+def under_debug_switch(node: ast.AST, ctx: FileContext) -> bool:
+    """``node`` runs (or its handler is defined and registered) only when a development or debugging switch is
+    on: it sits in the body of ``if settings.DEBUG:``, or after ``if not ADD_DEBUGGING_ROUTES: return`` in a
+    function around it (OpenHands' ``add_debugging_routes(app)``, whose chaos endpoints "are never deployed to
+    production"). A route added that way does not exist in a production deployment."""
+    child: ast.AST = node
+    parent = ctx.parent_of(child)
+    while parent is not None:
+        if isinstance(parent, ast.If) and child in parent.body and _debug_switch(parent.test):
+            return True
+        body = getattr(parent, "body", None)
+        if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Module)) and isinstance(body, list) \
+                and child in body and any(_leaves_unless_switch(s) for s in body[:body.index(child)]):
+            return True
+        child, parent = parent, ctx.parent_of(parent)
+    return False
