@@ -116,19 +116,48 @@ def _debug_switch(test: ast.expr) -> bool:
     return _development_flag(test) or (name.isupper() and bool(_DEBUG_WORDS & set(name.split("_"))))
 
 
-def _leaves_unless_switch(statement: ast.stmt) -> bool:
-    """``if not ADD_DEBUGGING_ROUTES: return`` (or ``raise``): nothing after it runs unless the switch is on."""
-    return isinstance(statement, ast.If) and not statement.orelse and bool(statement.body) \
-        and isinstance(statement.body[-1], (ast.Return, ast.Raise)) \
-        and isinstance(statement.test, ast.UnaryOp) and isinstance(statement.test.op, ast.Not) \
-        and _debug_switch(statement.test.operand)
+_NOT_IN_PRODUCTION = lazy_compile(
+    r"\bnever\b[^.\n]{0,40}\b(?:in|on|to)\s+prod(?:uction)?\b|\b(?:disabled|not\s+(?:enabled|available|used))"
+    r"\s+(?:in|on)\s+prod(?:uction)?\b|\btypically\s+only\s+staging\b",
+    re.IGNORECASE,
+)
+"""Text saying that what follows is never on where the application serves its users ("This should never be
+enabled in prod!", "disabled in production")."""
+
+
+def _switch_name(test: ast.expr) -> str:
+    return test.attr if isinstance(test, ast.Attribute) else test.id if isinstance(test, ast.Name) else ""
+
+
+def _leaves_unless_switch(statement: ast.stmt, documented: bool) -> bool:
+    """``if not ADD_DEBUGGING_ROUTES: return`` (or ``raise``): nothing after it runs unless the switch is on. With
+    ``documented`` (the code says the switch is never on in production), any upper-case switch counts."""
+    if not (isinstance(statement, ast.If) and not statement.orelse and bool(statement.body)
+            and isinstance(statement.body[-1], (ast.Return, ast.Raise))
+            and isinstance(statement.test, ast.UnaryOp) and isinstance(statement.test.op, ast.Not)):
+        return False
+    operand = statement.test.operand
+    return _debug_switch(operand) or (documented and _switch_name(operand).isupper())
+
+
+def _documented_off_in_production(function: ast.AST, statement: ast.stmt, ctx: FileContext) -> bool:
+    """The function's docstring, or the comment lines right above ``statement``, say it is never on in
+    production (OpenHands' GitHub login proxy: "This should never be enabled in prod!")."""
+    documented = isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Module))
+    text = (ast.get_docstring(function) or "") if documented else ""
+    index = statement.lineno - 2
+    while index >= 0 and ctx.lines[index].lstrip().startswith("#"):
+        text += "\n" + ctx.lines[index]
+        index -= 1
+    return bool(_NOT_IN_PRODUCTION.search(text))
 
 
 def under_debug_switch(node: ast.AST, ctx: FileContext) -> bool:
     """``node`` runs (or its handler is defined and registered) only when a development or debugging switch is
     on: it sits in the body of ``if settings.DEBUG:``, or after ``if not ADD_DEBUGGING_ROUTES: return`` in a
     function around it (OpenHands' ``add_debugging_routes(app)``, whose chaos endpoints "are never deployed to
-    production"). A route added that way does not exist in a production deployment."""
+    production"), also behind a switch of any name when the function's docstring or the comment above the test
+    says it is never on in production. A route added that way does not exist in a production deployment."""
     child: ast.AST = node
     parent = ctx.parent_of(child)
     while parent is not None:
@@ -136,7 +165,9 @@ def under_debug_switch(node: ast.AST, ctx: FileContext) -> bool:
             return True
         body = getattr(parent, "body", None)
         if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Module)) and isinstance(body, list) \
-                and child in body and any(_leaves_unless_switch(s) for s in body[:body.index(child)]):
+                and child in body and any(
+                    _leaves_unless_switch(s, _documented_off_in_production(parent, s, ctx))
+                    for s in body[:body.index(child)] if isinstance(s, ast.If)):
             return True
         child, parent = parent, ctx.parent_of(parent)
     return False
