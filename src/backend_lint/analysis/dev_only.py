@@ -143,8 +143,9 @@ def _leaves_unless_switch(statement: ast.stmt, documented: bool) -> bool:
 def _documented_off_in_production(function: ast.AST, statement: ast.stmt, ctx: FileContext) -> bool:
     """The function's docstring, or the comment lines right above ``statement``, say it is never on in
     production (OpenHands' GitHub login proxy: "This should never be enabled in prod!")."""
-    documented = isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Module))
-    text = (ast.get_docstring(function) or "") if documented else ""
+    text = ""
+    if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Module)):
+        text = ast.get_docstring(function) or ""
     index = statement.lineno - 2
     while index >= 0 and ctx.lines[index].lstrip().startswith("#"):
         text += "\n" + ctx.lines[index]
