@@ -2,7 +2,9 @@
 
 A module is a one-shot program when it has a main guard (``if __name__ == "__main__":``), serves nothing (no
 ``uvicorn.run``, ``app.run()``, ``serve_forever``, ``run_forever``, no route it registers), never loops forever
-(no ``while True``: a deployed worker started as ``python worker.py`` consumes jobs in such a loop), and no other
+(no ``while True``, ``while not stop.is_set()``, ``while self.running``: a deployed worker started as ``python
+worker.py`` consumes jobs in such a loop; only a loop bounded by a comparison, ``while page < pages``, is read as
+ending), and no other
 module of the project imports it (the project model's :func:`~.project.conditions.unreferenced`). Everything in it
 runs once, when a person starts the file, and ends: a request that hangs there holds the terminal of whoever ran
 it, not a service worker (jumpserver's ``utils/create_assets_user/bulk_create_user.py``, an administrator's
@@ -33,8 +35,8 @@ _SERVING = frozenset({"run", "run_app", "serve", "serve_forever", "run_forever",
 
 def _runs_forever_or_serves(tree: ast.Module) -> bool:
     for node in ast.walk(tree):
-        if isinstance(node, ast.While) and isinstance(node.test, ast.Constant) and node.test.value:
-            return True
+        if isinstance(node, ast.While) and not isinstance(node.test, ast.Compare):
+            return True  # ``while True``, ``while not stop.is_set()``, ``while self.running``: may run for good
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
             (dotted_name(d.func if isinstance(d, ast.Call) else d) or "").rpartition(".")[2] in _SERVING
             for d in node.decorator_list
