@@ -10,6 +10,12 @@ put no load on such a service:
   which such a retry does not catch and so does not repeat. Phoenix's fixture loader polls its own server's
   ``/healthz`` until it listens (5 s deadline); OpenHands' Jupyter client retries its kernel gateway while it
   starts. A clause that also catches timeouts, resets or any ``Exception`` stays flagged.
+- **a readiness wait**: a function whose name says it waits for something to come up (``wait_until_alive``,
+  ``_wait_for_server_ready``, ``wait_until_healthy``: the word ``wait`` with ``alive``, ``ready``, ``healthy``,
+  ``up``, ``started`` or ``available``), retried by ``@retry`` or by its own loop: it polls a server or container
+  the application just started until it answers (OpenHands' runtimes wait up to 120 s, 2 s apart, for the
+  sandbox they launched). Polling a starting service is not retrying a failure of a shared one, the same reading
+  as a poll loop without a success exit.
 - **a local process started**: a ``@retry``-decorated function whose work is starting a process on this
   machine (``multiprocessing.Process(...)``, ``subprocess.Popen``, ``asyncio.create_subprocess_exec``) and that
   names no network client module: OpenHands' ``init_browser`` starting the headless browser process again.
@@ -22,6 +28,7 @@ import ast
 from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.ast_helpers import keyword_value, own_nodes
+from backend_lint.analysis.secret_names import split_identifier
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
@@ -86,3 +93,14 @@ def starts_local_process(function: Optional[ast.AST], ctx: FileContext) -> bool:
                 return False
             starts = starts or resolved in _PROCESS_STARTS
     return starts
+
+
+_READY_WORDS = frozenset({"alive", "ready", "readiness", "healthy", "up", "started", "available", "online"})
+
+
+def waits_for_readiness(function: Optional[ast.AST]) -> bool:
+    """``function`` is named for waiting until something is up (``wait_until_alive``, ``wait_for_ready``)."""
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    words = set(split_identifier(function.name))
+    return "wait" in words and bool(_READY_WORDS & words)
