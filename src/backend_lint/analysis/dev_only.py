@@ -102,3 +102,73 @@ def development_seed_function(ctx: FileContext) -> bool:
         ):
             return True
     return False
+
+
+_DEBUG_WORDS = frozenset({"DEBUG", "DEBUGGING"})
+
+
+def _debug_switch(test: ast.expr) -> bool:
+    """``settings.DEBUG``, ``ADD_DEBUGGING_ROUTES``, ``ENABLE_TESTING_ENDPOINTS``, also in a conjunction: a switch
+    that is on only where the application is developed or tested."""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+        return any(_debug_switch(value) for value in test.values)
+    name = test.attr if isinstance(test, ast.Attribute) else test.id if isinstance(test, ast.Name) else ""
+    return _development_flag(test) or (name.isupper() and bool(_DEBUG_WORDS & set(name.split("_"))))
+
+
+_NOT_IN_PRODUCTION = lazy_compile(
+    r"\bnever\b[^.\n]{0,40}\b(?:in|on|to)\s+prod(?:uction)?\b|\b(?:disabled|not\s+(?:enabled|available|used))"
+    r"\s+(?:in|on)\s+prod(?:uction)?\b|\btypically\s+only\s+staging\b",
+    re.IGNORECASE,
+)
+"""Text saying that what follows is never on where the application serves its users ("This should never be
+enabled in prod!", "disabled in production")."""
+
+
+def _switch_name(test: ast.expr) -> str:
+    return test.attr if isinstance(test, ast.Attribute) else test.id if isinstance(test, ast.Name) else ""
+
+
+def _leaves_unless_switch(statement: ast.stmt, documented: bool) -> bool:
+    """``if not ADD_DEBUGGING_ROUTES: return`` (or ``raise``): nothing after it runs unless the switch is on. With
+    ``documented`` (the code says the switch is never on in production), any upper-case switch counts."""
+    if not (isinstance(statement, ast.If) and not statement.orelse and bool(statement.body)
+            and isinstance(statement.body[-1], (ast.Return, ast.Raise))
+            and isinstance(statement.test, ast.UnaryOp) and isinstance(statement.test.op, ast.Not)):
+        return False
+    operand = statement.test.operand
+    return _debug_switch(operand) or (documented and _switch_name(operand).isupper())
+
+
+def _documented_off_in_production(function: ast.AST, statement: ast.stmt, ctx: FileContext) -> bool:
+    """The function's docstring, or the comment lines right above ``statement``, say it is never on in
+    production (OpenHands' GitHub login proxy: "This should never be enabled in prod!")."""
+    text = ""
+    if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Module)):
+        text = ast.get_docstring(function) or ""
+    index = statement.lineno - 2
+    while index >= 0 and ctx.lines[index].lstrip().startswith("#"):
+        text += "\n" + ctx.lines[index]
+        index -= 1
+    return bool(_NOT_IN_PRODUCTION.search(text))
+
+
+def under_debug_switch(node: ast.AST, ctx: FileContext) -> bool:
+    """``node`` runs (or its handler is defined and registered) only when a development or debugging switch is
+    on: it sits in the body of ``if settings.DEBUG:``, or after ``if not ADD_DEBUGGING_ROUTES: return`` in a
+    function around it (OpenHands' ``add_debugging_routes(app)``, whose chaos endpoints "are never deployed to
+    production"), also behind a switch of any name when the function's docstring or the comment above the test
+    says it is never on in production. A route added that way does not exist in a production deployment."""
+    child: ast.AST = node
+    parent = ctx.parent_of(child)
+    while parent is not None:
+        if isinstance(parent, ast.If) and child in parent.body and _debug_switch(parent.test):
+            return True
+        body = getattr(parent, "body", None)
+        if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Module)) and isinstance(body, list) \
+                and child in body and any(
+                    _leaves_unless_switch(s, _documented_off_in_production(parent, s, ctx))
+                    for s in body[:body.index(child)] if isinstance(s, ast.If)):
+            return True
+        child, parent = parent, ctx.parent_of(parent)
+    return False

@@ -7,7 +7,9 @@ nothing, calls nothing but a conversion or a registry lookup. When its handler t
 those values (a bare ``return`` or ``return None``/a constant, or ``continue`` to the next item), the failure
 means "this value is not there, there is nothing to do with it": an old data migration whose helper module was
 removed since (zentral's ``try: from zentral.contrib.mdm.scep import ... / except Exception: return``), a legacy
-setting whose absence means nothing to migrate, an optional form field absent or not a number, left out.
+setting whose absence means nothing to migrate, an optional form field absent or not a number, left out. The
+``try`` may also *return* what it reads (``return obj.avatar.url``, a file field with no file raises
+``ValueError``), when the handler answers ``None``: the absence of the value is the answer.
 
 Anything else in the body (a call with effects, a method call on a value, a loop, a save) is real work and stays
 flagged, and so does a handler that goes on (``pass``) with the names unset.
@@ -35,7 +37,22 @@ def only_looks_up(attempt: ast.Try, handler: ast.ExceptHandler) -> bool:
     """The ``try`` only imports, looks up and converts values into names, and the handler skips."""
     if not handler.body or not all(_skips(statement) for statement in handler.body):
         return False
+    if attempt.body and isinstance(attempt.body[-1], ast.Return) and attempt.body[-1].value is not None:
+        # ``try: return obj.avatar.url / except Exception: return None``: the value read is absent, and the
+        # handler answers the absence itself (``None``), not a made-up value (``return 1.0`` stays flagged)
+        return (
+            _pure(attempt.body[-1].value) and _answers_none(handler)
+            and not any(isinstance(node, ast.Call) for node in ast.walk(attempt.body[-1].value))
+            and all(_lookup_statement(statement) for statement in attempt.body[:-1])
+        )
     return bool(attempt.body) and all(_lookup_statement(statement) for statement in attempt.body)
+
+
+def _answers_none(handler: ast.ExceptHandler) -> bool:
+    last = handler.body[-1]
+    return isinstance(last, ast.Return) and (
+        last.value is None or (isinstance(last.value, ast.Constant) and last.value.value is None)
+    )
 
 
 def _skips(statement: ast.stmt) -> bool:

@@ -19,8 +19,10 @@ function, which are not handlers), a client made only on a miss of a module-leve
 (``if _key_cache: return ...`` first, ``_key_cache = key`` after the fetch: about once per process,
 :mod:`backend_lint.analysis.memoised`), sessions taken from a pool (``pool.acquire()``, ``SessionLocal()``),
 an OAuth redirect callback that trades the authorization code for tokens (``"grant_type": "authorization_code"``:
-one exchange per user authorization, :mod:`backend_lint.analysis.oauth_flows`), ``sqlite3`` (a file, not a
-server), tests, test support, examples, migrations and command line code.
+one exchange per user authorization, also in a provider's own spelling, ``{"client_id": ..., "client_secret":
+..., "code": code}``: :mod:`backend_lint.analysis.oauth_flows`), a route added only when a debugging switch is
+on or behind a switch the code says is never on in production (:func:`.dev_only.under_debug_switch`),
+``sqlite3`` (a file, not a server), tests, test support, examples, migrations and command line code.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import ast
 from backend_lint.analysis.admin_guard_defs import admin_guard_facts
 from backend_lint.analysis.admin_guards import admin_branch
 from backend_lint.analysis.admin_only import admin_only, admin_router, admin_routers
+from backend_lint.analysis.dev_only import under_debug_switch
 from backend_lint.analysis.entrypoints import in_cli_context
 from backend_lint.analysis.facts import node_fact
 from backend_lint.analysis.handlers import handler_for
@@ -151,6 +154,8 @@ class ClientPerRequest(Rule):
                 return  # only on a miss of a module-level cache the handler fills: about once per process
             if exchanges_authorization_code(ctx, function):
                 return  # an OAuth redirect callback: one exchange per user authorization, not request traffic
+            if under_debug_switch(node, ctx):
+                return  # a route added only where a debugging switch is on, or one documented as never in prod
             where = f"in handler `{function.name}` on every request"
             guards = admin_guard_facts(ctx, handler, node)
         elif ctx.scope.loops and not any(_leaves_early(ctx, loop) or _over_configuration(ctx, loop)

@@ -25,7 +25,10 @@ clause, transactions retried after a conflict, writes retried after a database c
 only ``IntegrityError``, a deadlock, a serialization failure...), a loop of at most two attempts (one retry: no
 schedule to back off), and the same bound written for a library (tenacity's ``stop=stop_after_attempt(2)``,
 also in ``stop_after_attempt(2) | stop_after_delay(...)``; backoff's ``max_tries=2``), puts retried on a full
-in-process queue and socket readiness probes (:mod:`backend_lint.analysis.retry_purposes`). Jitter is
+in-process queue and socket readiness probes (:mod:`backend_lint.analysis.retry_purposes`), retries of a
+refused connection only (a wait for a port to listen), of a function named for waiting until something is up
+(``wait_until_alive``) and of a function that starts a local process
+(:mod:`backend_lint.analysis.retry_waits`). Jitter is
 recommended on the page, not required. No fix: the right backoff and attempt budget depend on the dependency.
 """
 
@@ -68,6 +71,12 @@ from backend_lint.analysis.retry_purposes import (
     server_errors_back_off,
     sets_up_storage,
 )
+from backend_lint.analysis.retry_waits import (
+    handler_waits_for_listener,
+    starts_local_process,
+    tenacity_waits_for_listener,
+    waits_for_readiness,
+)
 from backend_lint.analysis.startup_hooks import startup_only_facts
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
@@ -98,6 +107,9 @@ def _tenacity_problems(
     stop = keyword_value(call, "stop") if call is not None else None
     if stop is not None and _stops_after_one_retry(stop, ctx):
         return None  # at most two attempts: one retry, no schedule for a backoff to grow
+    if tenacity_waits_for_listener(call, ctx) or starts_local_process(retried, ctx) \
+            or waits_for_readiness(retried if retried is not None else ctx.scope.function):
+        return None  # a wait for a port to listen, or a local process started again: no shared service loaded
     problems, advice = [], []
     if wait is None:
         problems.append("retries with no wait between attempts")
@@ -240,6 +252,8 @@ class RetryWithoutBackoff(Rule):
         handler = ctx.scope.except_handler
         if handler is not None and server_errors_back_off(ctx, handler):
             return None  # a local fault's pause; the server's errors back off in the sibling clause
+        if handler_waits_for_listener(handler, ctx) or waits_for_readiness(function):
+            return None  # only a refused connection is retried: a wait for a port to listen
         return "sleeps a constant delay in a retry loop", "back off exponentially with jitter"
 
     def _backoff_problem(self, node: ast.Call, ctx: FileContext) -> Optional[tuple[str, str]]:

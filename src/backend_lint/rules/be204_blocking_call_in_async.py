@@ -15,7 +15,9 @@ process: :func:`.module_roles.in_migration`) and a coroutine that is the only ta
 (:func:`.sole_task.sole_task`: only the main guard reaches it, through ``asyncio.run``, and nothing there starts
 a second task), unless another module imports it. Nor is a call in a start-up hook itself before it lets the
 application serve (:func:`.startup_hooks.before_serving`: a ``lifespan`` before its ``yield``, an
-``on_event("startup")`` handler): no request is served until it ends.
+``on_event("startup")`` handler): no request is served until it ends. Nor is code that exists only when a
+development or debugging switch is on (:func:`.dev_only.under_debug_switch`: a route added after ``if not
+ADD_DEBUGGING_ROUTES: return``, or inside ``if settings.DEBUG:``).
 
 The fix turns a ``time.sleep(x)`` statement into ``await asyncio.sleep(x)``, adding ``import asyncio``;
 not in a module that imports trio, anyio or curio, where asyncio's sleep would be the wrong one.
@@ -36,6 +38,7 @@ from backend_lint.analysis.blocking import (
     blocking_call,
     fills_cache,
 )
+from backend_lint.analysis.dev_only import under_debug_switch
 from backend_lint.analysis.entrypoints import in_cli_context
 from backend_lint.analysis.hand_run_scripts import run_by_hand
 from backend_lint.analysis.http_clients import might_be
@@ -89,6 +92,8 @@ class BlockingCallInAsync(Rule):
             # a migration run once by the deploy in its own process
         if before_serving(node, ctx):
             return  # a lifespan before its yield, a start-up handler: the app serves no request yet
+        if under_debug_switch(node, ctx):
+            return  # defined only when a debugging switch is on: no production request waits on it
         script = run_by_hand(ctx, ctx.scope)
         if script == ():
             return  # a developer's script run by hand: its loop serves no request

@@ -29,7 +29,9 @@ databases (:mod:`backend_lint.analysis.migration_steps`). A ``try`` inside a ``f
 nothing (a session setting reset, a lock or temporary state undone) is cleanup too
 (:mod:`backend_lint.analysis.finally_cleanup`): raising there would replace the error already on its way out.
 Tests and test support are left alone; migrations are not: a migration that swallows an error and silently
-does nothing leaves the schema or data half-fixed with no one told.
+does nothing leaves the schema or data half-fixed with no one told. A ``try`` that only invalidates a cache or
+removes a stored file, and a ``try`` followed by a fallback path that answers another way, lose nothing
+(:mod:`backend_lint.analysis.best_effort`).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ import ast
 
 from backend_lint.analysis.answered_failures import is_error_answer
 from backend_lint.analysis.ast_helpers import callee_name, statement_call
+from backend_lint.analysis.best_effort import best_effort_step
 from backend_lint.analysis.fallbacks import is_deliberate_fallback
 from backend_lint.analysis.finally_cleanup import cleanup_in_finally
 from backend_lint.analysis.lazy_regex import lazy_compile
@@ -146,6 +149,7 @@ class SwallowedException(Rule):
         if isinstance(attempt, ast.Try) and (
             all(_is_cleanup(statement) for statement in attempt.body)
             or is_deliberate_fallback(attempt, node, ctx)
+            or best_effort_step(attempt, node, ctx)
             or tolerated_ddl_step(attempt, node, ctx)
             or cleanup_in_finally(attempt, ctx)
             or only_looks_up(attempt, node)

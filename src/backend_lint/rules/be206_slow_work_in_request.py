@@ -22,7 +22,10 @@ functions that are not handlers (tasks, commands), handlers only administrators 
 its module call: :func:`~backend_lint.analysis.admin_only.helper_of_admin_views`; a send whose expected failures
 the handler catches and answers the client with; an admin tool's "send a test
 e-mail" sends while the operator waits by design, and its error is the answer), tests, test support,
-examples, and the handlers of a developer's toy server under ``scripts/`` whose main guard serves it
+examples, handlers added only when a development or debugging switch is on
+(:func:`~backend_lint.analysis.dev_only.under_debug_switch`: after ``if not ADD_DEBUGGING_ROUTES: return`` in the
+function that registers them, or inside ``if settings.DEBUG:``), and the handlers of a developer's toy server
+under ``scripts/`` whose main guard serves it
 (``uvicorn.run(app)``; :func:`~backend_lint.analysis.hand_run_scripts.run_by_hand`, unless another module imports
 the app: a benchmark's ``/sync-wait`` endpoint sleeps on purpose and no client of the service waits on it).
 ``asyncio.sleep`` yields the loop and is not slow work. A sleep of a random duration
@@ -39,6 +42,7 @@ import ast
 from typing import Optional
 
 from backend_lint.analysis.admin_only import admin_only, admin_package, helper_of_admin_views, module_callers
+from backend_lint.analysis.dev_only import under_debug_switch
 from backend_lint.analysis.hand_run_scripts import run_by_hand
 from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.imports import dotted_name
@@ -69,8 +73,8 @@ class SlowWorkInRequest(Rule):
         if handler is None or ctx.is_test_file or admin_only(handler) or admin_package(ctx):
             return
         roles = module_roles(ctx)
-        if roles.for_tests or roles.example:
-            return
+        if roles.for_tests or roles.example or under_debug_switch(node, ctx):
+            return  # (a route added only when a debugging switch is on: not served in production)
         script = run_by_hand(ctx, ctx.scope)
         if script == ():
             return

@@ -1,0 +1,106 @@
+"""Retries that wait for something to start, not for a failing dependency to recover (BE203).
+
+Backoff protects a service that answers badly under load from a herd retrying in lockstep. Two kinds of retry
+put no load on such a service:
+
+- **a wait for a listener**: the retry fires only when the connection is refused, nothing listening on the
+  port yet (``except ConnectionRefusedError``, ``except httpx.ConnectError``, tenacity's
+  ``retry=retry_if_exception_type(ConnectionRefusedError)``). A refused connection never reached a server's
+  work: the peer's kernel answered "nobody here". A server under load accepts and is slow (a timeout, a 5xx),
+  which such a retry does not catch and so does not repeat. Phoenix's fixture loader polls its own server's
+  ``/healthz`` until it listens (5 s deadline); OpenHands' Jupyter client retries its kernel gateway while it
+  starts. A clause that also catches timeouts, resets or any ``Exception`` stays flagged.
+- **a readiness wait**: a function whose name says it waits for something to come up (``wait_until_alive``,
+  ``_wait_for_server_ready``, ``wait_until_healthy``: the word ``wait`` with ``alive``, ``ready``, ``healthy``,
+  ``up``, ``started`` or ``available``), retried by ``@retry`` or by its own loop: it polls a server or container
+  the application just started until it answers (OpenHands' runtimes wait up to 120 s, 2 s apart, for the
+  sandbox they launched). Polling a starting service is not retrying a failure of a shared one, the same reading
+  as a poll loop without a success exit.
+- **a local process started**: a ``@retry``-decorated function whose work is starting a process on this
+  machine (``multiprocessing.Process(...)``, ``subprocess.Popen``, ``asyncio.create_subprocess_exec``) and that
+  names no network client module: OpenHands' ``init_browser`` starting the headless browser process again.
+  Nothing shared takes the load (the same reading as :func:`.retries.retries_local_work` for loops).
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, Optional
+
+from backend_lint.analysis.ast_helpers import keyword_value, own_nodes
+from backend_lint.analysis.secret_names import split_identifier
+
+if TYPE_CHECKING:
+    from backend_lint.context import FileContext
+
+_REFUSALS = frozenset(
+    {"builtins.ConnectionRefusedError", "httpx.ConnectError", "httpcore.ConnectError",
+     "aiohttp.ClientConnectorError", "aiohttp.client_exceptions.ClientConnectorError"}
+)
+"""Errors that mean the connection was refused or never made: nothing reached the server's work."""
+_RETRY_ON_TYPES = frozenset({"tenacity.retry_if_exception_type", "tenacity.retry.retry_if_exception_type"})
+_PROCESS_STARTS = frozenset(
+    {"multiprocessing.Process", "multiprocessing.context.Process", "subprocess.Popen", "subprocess.run",
+     "subprocess.call", "subprocess.check_call", "subprocess.check_output", "asyncio.create_subprocess_exec",
+     "asyncio.create_subprocess_shell"}
+)
+_NETWORK_MODULES = frozenset({"requests", "httpx", "aiohttp", "urllib", "urllib3", "http", "socket", "websockets",
+                              "grpc", "boto3", "botocore", "smtplib", "ftplib"})
+
+
+def _error_name(node: ast.expr, ctx: FileContext) -> Optional[str]:
+    if isinstance(node, ast.Name) and node.id not in ctx.imports.names:
+        return f"builtins.{node.id}"
+    return ctx.imports.resolve(node)
+
+
+def only_refusals(kinds: Optional[ast.expr], ctx: FileContext) -> bool:
+    """``kinds`` (an ``except`` clause's type, or the classes given to ``retry_if_exception_type``) names only
+    errors of a refused connection."""
+    if kinds is None:
+        return False
+    elements = kinds.elts if isinstance(kinds, ast.Tuple) else [kinds]
+    return bool(elements) and all(_error_name(kind, ctx) in _REFUSALS for kind in elements)
+
+
+def handler_waits_for_listener(handler: Optional[ast.ExceptHandler], ctx: FileContext) -> bool:
+    """The ``except`` clause that sleeps and retries catches only a refused connection."""
+    return handler is not None and only_refusals(handler.type, ctx)
+
+
+def tenacity_waits_for_listener(call: Optional[ast.Call], ctx: FileContext) -> bool:
+    """``@retry(retry=retry_if_exception_type(ConnectionRefusedError), ...)``."""
+    condition = keyword_value(call, "retry") if call is not None else None
+    if not isinstance(condition, ast.Call) or ctx.imports.resolve(condition.func) not in _RETRY_ON_TYPES:
+        return False
+    kinds = condition.args[0] if condition.args else keyword_value(condition, "exception_types")
+    if len(condition.args) > 1:
+        kinds = ast.Tuple(elts=list(condition.args), ctx=ast.Load())
+    return only_refusals(kinds, ctx)
+
+
+def starts_local_process(function: Optional[ast.AST], ctx: FileContext) -> bool:
+    """``function`` starts a process on this machine and names no network client module."""
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    starts = False
+    for node in own_nodes(function):
+        if isinstance(node, (ast.Name, ast.Attribute)):
+            resolved = ctx.imports.resolve(node)
+            if resolved is None:
+                continue
+            if resolved.partition(".")[0] in _NETWORK_MODULES:
+                return False
+            starts = starts or resolved in _PROCESS_STARTS
+    return starts
+
+
+_READY_WORDS = frozenset({"alive", "ready", "readiness", "healthy", "up", "started", "available", "online"})
+
+
+def waits_for_readiness(function: Optional[ast.AST]) -> bool:
+    """``function`` is named for waiting until something is up (``wait_until_alive``, ``wait_for_ready``)."""
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    words = set(split_identifier(function.name))
+    return "wait" in words and bool(_READY_WORDS & words)
