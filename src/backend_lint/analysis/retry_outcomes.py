@@ -18,7 +18,7 @@ from backend_lint.analysis.ast_helpers import own_nodes
 from backend_lint.analysis.handler_types import Handler
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.lazy_regex import lazy_compile
-from backend_lint.analysis.project.model import path_words
+from backend_lint.analysis.project.view_facts import path_words
 from backend_lint.analysis.secret_names import split_identifier
 
 _PLACEHOLDER = lazy_compile(r"<(?:\w+:)?(\w+)>|\{(\w+)(?::[^}]*)?\}")

@@ -81,7 +81,7 @@ from backend_lint.analysis.project.conditions import (
     unreaching_jobs,
 )
 from backend_lint.analysis.project.imported import absolute_name, imported_qualified, imported_qualified_name
-from backend_lint.analysis.project.model import path_words
+from backend_lint.analysis.project.view_facts import path_words
 from backend_lint.analysis.queued_jobs import (
     follows_created_record,
     forced_rerun,

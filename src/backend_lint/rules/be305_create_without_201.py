@@ -57,7 +57,7 @@ from backend_lint.analysis.included_routes import included_app_objects
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.project.conditions import ProjectFact, does, route_words, test_support
 from backend_lint.analysis.project.imported import absolute_name
-from backend_lint.analysis.project.model import path_words
+from backend_lint.analysis.project.view_facts import path_words
 from backend_lint.analysis.queued_jobs import inserts_queued_work
 from backend_lint.analysis.resolve import returned_values
 from backend_lint.context import FileContext

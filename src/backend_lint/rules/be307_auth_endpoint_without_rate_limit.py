@@ -59,7 +59,7 @@ from backend_lint.analysis.project.conditions import (
 )
 from backend_lint.analysis.project.conditions import cli_module as cli_module_fact
 from backend_lint.analysis.project.imported import imported_qualified_name
-from backend_lint.analysis.project.model import path_words
+from backend_lint.analysis.project.view_facts import path_words
 from backend_lint.analysis.rate_limits import (
     app_rate_limits,
     app_wide_families,

@@ -31,7 +31,7 @@ from backend_lint.analysis.health_checks import APP_CLASSES, route_texts, serves
 from backend_lint.analysis.module_roles import module_roles
 from backend_lint.analysis.project.app_conditions import health_check, not_deployed
 from backend_lint.analysis.project.conditions import ProjectFact, cli_module, no_project, not_root_urlconf, test_support
-from backend_lint.analysis.project.model import path_words
+from backend_lint.analysis.project.view_facts import path_words
 from backend_lint.context import FileContext
 from backend_lint.rule import FileState, Option, Rule, visits
 

@@ -21,7 +21,7 @@ summaries. Each answer is computed on first use and kept. What it cannot establi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from functools import cached_property
 from typing import Optional
 
@@ -36,9 +36,7 @@ from backend_lint.analysis.app_conventions import (
     VALIDATES_CSRF,
 )
 from backend_lint.analysis.caller_values import callers_safe
-from backend_lint.analysis.handler_types import join_path
 from backend_lint.analysis.internal_services import internal_route
-from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.masked_errors import covers
 from backend_lint.analysis.model_growth import model_grows
 from backend_lint.analysis.project import conditions
@@ -49,26 +47,12 @@ from backend_lint.analysis.project.lint_config import matches_lint_glob
 from backend_lint.analysis.project.module_reach import ModuleReach
 from backend_lint.analysis.project.project_files import ProjectFiles
 from backend_lint.analysis.project.settings_facts import FAMILIES
-from backend_lint.analysis.project.summary import DefSummary, ModuleSummary
+from backend_lint.analysis.project.summary import ModuleSummary
+from backend_lint.analysis.project.view_facts import ViewFacts, path_words
 from backend_lint.analysis.seeded_tables import FIXTURE_MAX, FIXTURE_MIN, label_matches
 from backend_lint.analysis.seeded_tables import fixture_rows as read_fixture_rows
 from backend_lint.analysis.unique_models import names_match
 from backend_lint.finding import Finding
-
-_HTML_VIEW_BASES = (
-    "django.views.generic.", "django.contrib.auth.views.", "django.views.View", "django.contrib.admin.",
-    "django.views.generic",
-)
-_JSON_VIEW_PREFIXES = ("rest_framework.", "ninja.")
-_HTML_GENERIC = frozenset({
-    "TemplateView", "FormView", "CreateView", "UpdateView", "DeleteView", "ListView", "DetailView", "RedirectView",
-    "ArchiveIndexView", "YearArchiveView", "MonthArchiveView", "DayArchiveView", "TodayArchiveView",
-    "DateDetailView", "LoginView", "LogoutView", "PasswordChangeView", "PasswordResetView", "FormMixin",
-    "TemplateResponseMixin", "ProcessFormView", "BaseFormView", "BaseDeleteView", "BaseCreateView",
-    "BaseUpdateView", "SingleObjectTemplateResponseMixin", "MultipleObjectTemplateResponseMixin",
-})
-_WORD = lazy_compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
-
 
 _DUPLICATED = frozenset({"creates", "enqueues", "sends", "pays", "sends-mail", "sends-sms"})
 """Effects a second run of a queued job would repeat for someone (:func:`.conditions.quiet_jobs`)."""
@@ -95,12 +79,7 @@ def resolve(findings: list[Finding], model: Optional[ProjectModel]) -> list[Find
     return [finding for finding in findings if not any(model.holds(fact) for fact in finding.unless)]
 
 
-def path_words(text: str) -> list[str]:
-    """Lower-case words of a path or name: ``/auth/access-token`` -> auth, access, token; ``LoginView``."""
-    return [piece.lower() for piece in _WORD.findall(text)]
-
-
-class ProjectModel(ModuleReach):
+class ProjectModel(ModuleReach, ViewFacts):
     """Every module of one project, by dotted name, and the facts they establish together (what its functions and
     classes are and do: :class:`.def_facts.DefFacts`; what its settings and app-wide registrations establish:
     :class:`.settings_facts.SettingsFacts`)."""
@@ -434,15 +413,6 @@ class ProjectModel(ModuleReach):
         return (found is not None and found.checks_unique) or any(
             value.checks_unique for _key, value in self._methods_of(name))
 
-    def _methods_of(self, qualified: str) -> Iterator[tuple[str, DefSummary]]:
-        split = self.split(qualified + ".x")
-        if split is None:
-            return
-        prefix = qualified + "."
-        for key, value in split[0].defs.items():
-            if key.startswith(prefix):
-                yield key, value
-
     @cached_property
     def idempotent_families(self) -> frozenset[str]:
         """Framework families with an app-wide middleware or request hook that reads an idempotency header."""
@@ -460,87 +430,6 @@ class ProjectModel(ModuleReach):
                 if self.reads_key(target):
                     found.add(FAMILIES.get(framework, framework))
         return frozenset(found)
-
-    # -- views and URL confs ----------------------------------------------------------------------------------
-
-    def is_html_view(self, qualified: str, depth: int = 0, own: bool = False) -> bool:
-        """The view renders or redirects: itself, one of its methods, or (unless ``own``) a base of the
-        project, or it is built on one of Django's generic HTML views. A name loaded by module label
-        (:meth:`.def_facts.DefFacts.loaded_classes`) stands for every class it may load."""
-        name, found = self.definition(qualified)
-        if depth > MAX_DEPTH:
-            return False
-        if found is None and depth == 0:
-            loaded = self.loaded_classes(qualified)
-            if loaded:
-                return all(self.is_html_view(candidate, depth + 1, own) for candidate in loaded)
-        if found is not None and found.renders_html:
-            return True
-        if any(value.renders_html for _key, value in self._methods_of(name)):
-            return True
-        for base in found.bases if found is not None and not own else ():
-            if base.startswith(_JSON_VIEW_PREFIXES):
-                return False
-            if base.rpartition(".")[2] in _HTML_GENERIC and base.startswith("django."):
-                return True
-            if self.is_html_view(base, depth + 1):
-                return True
-        return False
-
-    @cached_property
-    def view_paths(self) -> dict[str, list[str]]:
-        """View (canonical qualified name) -> its full paths through the project's URL confs."""
-        included = {include.module for summary in self.modules.values() for include in summary.url_includes}
-        roots = [
-            value for summary in self.production_settings
-            if isinstance(value := self.settings_value(summary, "ROOT_URLCONF"), str) and value in self.modules
-        ] or [
-            name for name, summary in self.modules.items()
-            if (summary.url_entries or summary.url_includes) and name not in included
-        ]
-        paths: dict[str, list[str]] = {}
-        for root in dict.fromkeys(roots):
-            self._walk_urls(root, "", paths, set())
-        return paths
-
-    def _walk_urls(self, module: str, prefix: Optional[str], paths: dict[str, list[str]], seen: set[str]) -> None:
-        summary = self.modules.get(module)
-        if summary is None or module in seen or len(seen) > MAX_DEPTH * 4:
-            return
-        seen = seen | {module}
-        for entry in summary.url_entries:
-            full = join_path(prefix, entry.path) if entry.path is not None else None
-            if full is not None:
-                paths.setdefault(self.definition(entry.view)[0], []).append(full)
-        for include in summary.url_includes:
-            self._walk_urls(include.module, join_path(prefix, include.prefix or ""), paths, seen)
-
-    @cached_property
-    def _inclusions(self) -> dict[str, list[tuple[str, Optional[str]]]]:
-        """App object -> ``(parent, prefix)`` for each inclusion of it in another module."""
-        found: dict[str, list[tuple[str, Optional[str]]]] = {}
-        for summary in self.modules.values():
-            for include in summary.router_includes:
-                found.setdefault(self.definition(include.child)[0], []).append((include.parent, include.prefix))
-        return found
-
-    def object_prefixes(self, qualified: str, depth: int = 0) -> list[str]:
-        """The prefixes other modules put before the routes of the app object ``qualified`` (outermost first)."""
-        inclusions = self._inclusions.get(self.definition(qualified)[0], [])
-        if depth > MAX_DEPTH:
-            return []
-        found: list[str] = []
-        for parent, prefix in inclusions:
-            outer = self.object_prefixes(parent, depth + 1) or [""]
-            found.extend(join_path(text, prefix or "") or "" for text in outer)
-        return found
-
-    def routed_with_words(self, target: str, words: frozenset[str]) -> bool:
-        """A full path of the Django view ``target``, or a prefix other modules give the app object ``target``,
-        has one of ``words``."""
-        name = self.definition(target)[0]
-        paths = [*self.view_paths.get(name, ()), *self.object_prefixes(name)]
-        return any(word in words for path in paths for word in path_words(path))
 
 
 def _definition_says(attribute: str) -> Callable[[ProjectModel, str], bool]:
