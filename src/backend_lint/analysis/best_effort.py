@@ -24,6 +24,7 @@ Three facts, each read from the ``try`` statement and the code around it, never 
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.ast_helpers import next_statement
@@ -49,7 +50,7 @@ def best_effort_step(attempt: ast.Try, handler: ast.ExceptHandler, ctx: FileCont
     )
 
 
-def _only_effect(attempt: ast.Try, effect: object) -> bool:
+def _only_effect(attempt: ast.Try, effect: Callable[[ast.Call, set[str]], bool]) -> bool:
     """Every statement of the ``try`` is a lookup into a local name, an ``if`` (an early ``return``) or a local
     list grown, and at least one is ``effect`` (a call statement on a receiver the caches bound so far name)."""
     caches: set[str] = set()
@@ -75,7 +76,7 @@ def _only_effect(attempt: ast.Try, effect: object) -> bool:
                 call = statement.value.value if isinstance(statement.value, ast.Await) else statement.value
                 if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Attribute):
                     return False
-                if effect(call, caches):  # type: ignore[operator]
+                if effect(call, caches):
                     found[0] = True
                 elif not (call.func.attr in _ADDS and isinstance(call.func.value, ast.Name)
                           and not any(_has_call(argument) for argument in call.args)):

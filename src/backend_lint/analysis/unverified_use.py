@@ -6,7 +6,8 @@ back. Two uses leave nothing to protect:
 - :func:`discarded_request` / :func:`probe_context`: a **probe**. The request or connection made without
   verification is never read and carries nothing: ``session.get(url, timeout=10, verify=False)`` as a statement of
   its own (or returned by a helper every caller of the file calls as a statement of its own: only whether it
-  raised matters), with no body, credentials, headers, cookies or query; a context whose only use is to be
+  raised matters), with no body, credentials, headers, cookies or query, and a reading method (a ``post``,
+  ``put``, ``patch`` or ``delete`` acts on the server: no probe); a context whose only use is to be
   handed to a call whose result is thrown away (``create_socket_connection(context, host, port, timeout)`` then
   ``return True``: which cipher suites a scanned host accepts). A man in the middle can only make the probe
   succeed or fail, as he could without TLS.
@@ -28,6 +29,9 @@ from backend_lint.context import FileContext
 _CARRIES = frozenset({"data", "json", "files", "auth", "headers", "cookies", "params", "content", "body", "cert"})
 """Keywords of a request that send something over the connection (a body, credentials, a client certificate,
 a query)."""
+_WRITES = frozenset({"post", "put", "patch", "delete"})
+"""Request methods that act on the server: a man in the middle decides whether the action happens and what the
+server is told it was, so such a request is no probe even with no body."""
 _CERTIFICATE_ERRORS = ("CertificateError", "CertVerificationError", "ClientConnectorCertificateError",
                        "ServerFingerprintMismatch", "SSLError")
 """Last parts of the exception classes a failed certificate check raises (``ssl``, aiohttp; requests' and
@@ -59,6 +63,8 @@ def discarded_request(call: ast.Call, ctx: FileContext) -> bool:
     statement of its own."""
     if any(keyword.arg is None or keyword.arg in _CARRIES for keyword in call.keywords) or len(call.args) > 2:
         return False
+    if _method(call) in _WRITES:
+        return False
     parents = tree_parents(ctx)
     above = _statement(call, parents)
     if isinstance(above, ast.Expr):
@@ -68,6 +74,16 @@ def discarded_request(call: ast.Call, ctx: FileContext) -> bool:
         return False
     sites = _call_statements(ctx, function.name, parents)
     return bool(sites) and all(isinstance(site, ast.Expr) for site in sites)
+
+
+def _method(call: ast.Call) -> str:
+    """The HTTP method of a request call, lower-cased: the method's name (``session.post``), or the literal first
+    argument of ``request("POST", url)``; empty when unknown."""
+    name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
+    first = call.args[0] if call.args else None
+    if name == "request" and isinstance(first, ast.Constant) and isinstance(first.value, str):
+        return first.value.lower()
+    return name.lower()
 
 
 def _call_statements(ctx: FileContext, name: str, parents: dict[ast.AST, ast.AST]) -> list[Optional[ast.AST]]:
