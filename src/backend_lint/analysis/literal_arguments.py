@@ -19,7 +19,8 @@ import ast
 from typing import TYPE_CHECKING, Optional, Union
 
 from backend_lint.analysis.bindings import bindings_of
-from backend_lint.analysis.facts import file_fact, reads
+from backend_lint.analysis.call_sites import module_calls
+from backend_lint.analysis.facts import reads
 from backend_lint.analysis.scopes import CLASS, FUNCTION, Scope
 
 if TYPE_CHECKING:
@@ -28,33 +29,6 @@ if TYPE_CHECKING:
 Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 _DEPTH = 3
 """How many calls up a parameter passed on from a caller's parameter is followed."""
-
-
-@file_fact()
-def module_calls(ctx: FileContext) -> dict[str, list[tuple[ast.Call, Optional[ast.AST]]]]:
-    """Every call of a bare name (``update_key_type_rsa(2048)``) and of a method by its name
-    (``self._get_func("version")``, keyed ``.name``) in the file, with the ``def`` it is written in (``None``
-    outside any). A name also used other than as a callee (passed around, so called from places this file
-    cannot see) gets an empty list."""
-    found: dict[str, list[tuple[ast.Call, Optional[ast.AST]]]] = {}
-    mentions: dict[str, int] = {}
-    stack: list[tuple[ast.AST, Optional[ast.AST]]] = [(ctx.tree, None)]
-    while stack:
-        node, owner = stack.pop()
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-            found.setdefault(node.func.id, []).append((node, owner))
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-            found.setdefault("." + node.func.attr, []).append((node, owner))
-        if isinstance(node, ast.Name):
-            mentions[node.id] = mentions.get(node.id, 0) + 1
-        elif isinstance(node, ast.Attribute):
-            mentions["." + node.attr] = mentions.get("." + node.attr, 0) + 1
-        inner = node if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) else owner
-        stack.extend((child, inner) for child in ast.iter_child_nodes(node))
-    for name, calls in found.items():
-        if mentions.get(name, 0) > len(calls):
-            found[name] = []
-    return found
 
 
 @reads(module_calls, bindings_of)

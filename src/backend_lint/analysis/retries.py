@@ -45,6 +45,7 @@ from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.loggers import logging_call_kind
 from backend_lint.analysis.mentions import mentioned_names
 from backend_lint.analysis.resolve import called_function, instance_class, lookup
+from backend_lint.analysis.retry_waits import NETWORK_MODULES, starts_local_process
 
 if TYPE_CHECKING:
     from backend_lint.analysis.scopes import Scope
@@ -74,8 +75,6 @@ _LOOPBACK = lazy_compile(r"""["'](?:127\.0\.0\.1|localhost|::1)["']""")
 """The longest total wait (attempts times delay) a read may poll for data that is not written yet."""
 _READ_VERBS = ("get", "read", "load", "fetch", "find", "lookup")
 _MAX_NAME_DEPTH = 4
-_NETWORK_MODULES = frozenset({"requests", "httpx", "aiohttp", "urllib", "urllib3", "http", "socket", "websockets",
-                              "grpc", "boto3", "botocore", "smtplib", "ftplib"})
 
 _LOCAL_MODULES = frozenset({"os", "shutil", "pathlib", "tempfile", "fcntl", "glob", "subprocess"})
 _SUBPROCESSES = frozenset({"asyncio.create_subprocess_exec", "asyncio.create_subprocess_shell"})
@@ -272,7 +271,7 @@ def short_read_poll(
         return False
     imported = ctx.imports.names
     return not any(
-        imported.get(name, "").partition(".")[0] in _NETWORK_MODULES for name in mentioned_names(ctx, function)
+        imported.get(name, "").partition(".")[0] in NETWORK_MODULES for name in mentioned_names(ctx, function)
     )
 
 
@@ -333,27 +332,12 @@ def _local_call(call: ast.Call, ctx: FileContext, scope: Scope, depth: int) -> b
     if isinstance(func, ast.Name) and func.id not in ctx.imports.names and _builtin_exception(func.id):
         return True  # ``raise ValueError(...)`` of a value read locally
     callee = called_function(call, ctx, scope) if depth == 0 else None
-    return callee is not None and _runs_local_program(callee.node, ctx)
+    return callee is not None and starts_local_process(callee.node, ctx)
 
 
 def _builtin_exception(name: str) -> bool:
     value = getattr(builtins, name, None)
     return isinstance(value, type) and issubclass(value, BaseException)
-
-
-def _runs_local_program(function: ast.AST, ctx: FileContext) -> bool:
-    """``function`` starts a local program and names no network client module (gns3's ``_execute`` running
-    ``vmrun``)."""
-    starts = False
-    for node in ast.walk(function):
-        if isinstance(node, (ast.Name, ast.Attribute)):
-            resolved = ctx.imports.resolve(node)
-            if resolved is None:
-                continue
-            if resolved.partition(".")[0] in _NETWORK_MODULES:
-                return False
-            starts = starts or resolved in _SUBPROCESSES or resolved.startswith("subprocess.")
-    return starts
 
 
 def _is_number(value: ast.expr) -> bool:

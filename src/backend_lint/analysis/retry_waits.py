@@ -44,8 +44,9 @@ _PROCESS_STARTS = frozenset(
      "subprocess.call", "subprocess.check_call", "subprocess.check_output", "asyncio.create_subprocess_exec",
      "asyncio.create_subprocess_shell"}
 )
-_NETWORK_MODULES = frozenset({"requests", "httpx", "aiohttp", "urllib", "urllib3", "http", "socket", "websockets",
-                              "grpc", "boto3", "botocore", "smtplib", "ftplib"})
+NETWORK_MODULES = frozenset({"requests", "httpx", "aiohttp", "urllib", "urllib3", "http", "socket", "websockets",
+                             "grpc", "boto3", "botocore", "smtplib", "ftplib"})
+"""Modules whose calls reach another machine: a function that names one does more than local work."""
 
 
 def _error_name(node: ast.expr, ctx: FileContext) -> Optional[str]:
@@ -80,7 +81,9 @@ def tenacity_waits_for_listener(call: Optional[ast.Call], ctx: FileContext) -> b
 
 
 def starts_local_process(function: Optional[ast.AST], ctx: FileContext) -> bool:
-    """``function`` starts a process on this machine and names no network client module."""
+    """``function`` starts a process on this machine (``subprocess``, ``multiprocessing.Process``, an asyncio
+    subprocess) and names no network client module (gns3's ``_execute`` running ``vmrun``; a headless browser
+    started in a child process)."""
     if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return False
     starts = False
@@ -89,9 +92,9 @@ def starts_local_process(function: Optional[ast.AST], ctx: FileContext) -> bool:
             resolved = ctx.imports.resolve(node)
             if resolved is None:
                 continue
-            if resolved.partition(".")[0] in _NETWORK_MODULES:
+            if resolved.partition(".")[0] in NETWORK_MODULES:
                 return False
-            starts = starts or resolved in _PROCESS_STARTS
+            starts = starts or resolved in _PROCESS_STARTS or resolved.startswith("subprocess.")
     return starts
 
 

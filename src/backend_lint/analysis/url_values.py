@@ -31,7 +31,8 @@ import ast
 from typing import TYPE_CHECKING, Optional, Union
 
 from backend_lint.analysis.bindings import bindings_of
-from backend_lint.analysis.facts import file_fact, reads
+from backend_lint.analysis.call_sites import module_calls
+from backend_lint.analysis.facts import reads
 from backend_lint.analysis.handlers import FASTAPI, LITESTAR, Handler, handler_for
 from backend_lint.analysis.imports import dotted_name
 
@@ -45,32 +46,6 @@ _VIEW_METHODS = frozenset({"dispatch", "get", "post", "put", "patch", "delete", 
 """Methods of a Django view that receive the URL pattern's keyword arguments as ``**kwargs``."""
 _DJANGO_MODULES = ("django", "rest_framework")
 _CONVERSIONS = frozenset({"str", "int", "uuid.UUID", "UUID"})
-
-
-@file_fact()
-def module_calls(ctx: FileContext) -> dict[str, list[tuple[ast.Call, Optional[ast.AST]]]]:
-    """Every call by plain name in the module (``helper(...)``, and ``self.method(...)`` under ``"self.method"``), with
-    the ``def`` it is written in (``None`` at module level)."""
-    found: dict[str, list[tuple[ast.Call, Optional[ast.AST]]]] = {}
-    mentions: dict[str, int] = {}
-    stack: list[tuple[ast.AST, Optional[ast.AST]]] = [(ctx.tree, None)]
-    while stack:
-        node, owner = stack.pop()
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-            found.setdefault(node.func.id, []).append((node, owner))
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
-                and isinstance(node.func.value, ast.Name) and node.func.value.id == "self":
-            found.setdefault(f"self.{node.func.attr}", []).append((node, owner))
-        if isinstance(node, ast.Name):
-            mentions[node.id] = mentions.get(node.id, 0) + 1
-        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self":
-            mentions[f"self.{node.attr}"] = mentions.get(f"self.{node.attr}", 0) + 1
-        inner = node if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) else owner
-        stack.extend((child, inner) for child in ast.iter_child_nodes(node))
-    for name, calls in found.items():
-        if mentions.get(name, 0) > len(calls):
-            found[name] = []  # also passed around (a callback, a registry): called from places not seen here
-    return found
 
 
 @reads(bindings_of, handler_for, module_calls)
