@@ -59,6 +59,9 @@ def argument_kind(expr: ast.expr, ctx: FileContext, scope: Optional[Scope]) -> s
         return UNKNOWN if isinstance(expr.value, bytes) else SAFE
     if scope is None or (isinstance(expr, ast.Name) and expr.id in ("self", "cls")):
         return UNKNOWN
+    if isinstance(expr, (ast.Call, ast.Await, ast.Lambda, ast.Dict, ast.DictComp, ast.ListComp, ast.GeneratorExp)) \
+            and not _text_call(expr):
+        return UNKNOWN  # a value returned by a call or built as a container: not read here (cheap: most arguments)
     try:
         if is_safe(expr, _Reading(ctx), scope):
             return SAFE
@@ -68,6 +71,17 @@ def argument_kind(expr: ast.expr, ctx: FileContext, scope: Optional[Scope]) -> s
     if text is not None and not text.unsafe_holes() and not _reads_parameter(expr, ctx, scope):
         return SAFE
     return UNKNOWN
+
+
+def _text_call(expr: ast.expr) -> bool:
+    """A call BE101's readings can see through: a conversion to a number or text (``int(x)``, ``str(n)``), or text
+    built by ``.format()``/``.join()``."""
+    if not isinstance(expr, ast.Call):
+        return False
+    func = expr.func
+    if isinstance(func, ast.Name):
+        return True  # ``int(...)``, ``len(...)``, a module function of the caller's file
+    return isinstance(func, ast.Attribute) and func.attr in ("format", "join", "lower", "upper", "strip")
 
 
 def _reads_parameter(expr: ast.expr, ctx: FileContext, scope: Scope) -> bool:

@@ -42,6 +42,8 @@ _SERVER_CALLS = frozenset({
     "asyncio.start_server", "grpc.server", "grpc.aio.server", "rq.Worker", "rq.worker.Worker",
 })
 """Calls (and classes, called or derived from) that serve a web application."""
+_SERVER_NAMES = frozenset(name.rpartition(".")[2] for name in _SERVER_CALLS)
+"""Last names of :data:`_SERVER_CALLS`: the cheap test before resolving a call."""
 _APP_CLASSES = ("flask.Flask", "quart.Quart", "sanic.Sanic", "fastapi.FastAPI", "starlette.applications.Starlette",
                 "aiohttp.web.Application", "litestar.Litestar", "connexion.", "flask_socketio.SocketIO",
                 "tornado.web.Application", "falcon.App", "bottle.Bottle")
@@ -118,10 +120,11 @@ def starts_service(ctx: FileContext) -> bool:
 
 
 def _serves(call: ast.Call, ctx: FileContext) -> bool:
-    resolved = ctx.imports.resolve(call.func) or ""
-    if resolved in _SERVER_CALLS:
-        return True
     func = call.func
+    last = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    imported = isinstance(func, ast.Name) and func.id in ctx.imports.names  # ``from uvicorn import run as serve``
+    if (last in _SERVER_NAMES or imported) and (ctx.imports.resolve(func) or "") in _SERVER_CALLS:
+        return True  # (resolved only when the name could be one: most calls are not)
     if isinstance(func, ast.Attribute) and func.attr in _WORKER_METHODS:
         return True
     if not (isinstance(func, ast.Attribute) and func.attr in _RUN_METHODS):

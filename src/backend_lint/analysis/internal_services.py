@@ -82,21 +82,30 @@ def builds_own_app(ctx: FileContext) -> bool:
     return False
 
 
+_CLIENT_WORDS = ("http", "url", "URL", "Url", "localhost", "127.0.0.1", "requests", "session", "Session", "client",
+                 "Client")
+"""Words a module that sends HTTP requests writes somewhere (a client library, a URL, a session): the cheap test
+before reading its calls."""
+
+
 def client_paths(ctx: FileContext) -> list[str]:
     """The paths (holes written ``{}``, no trailing ``/``) the module's HTTP calls send requests to at the
     project's own address of a service (a base value followed by a literal path, or a loopback literal), sorted."""
     source = ctx.source
-    if "/" not in source:
+    if "/" not in source or not any(word in source for word in _CLIENT_WORDS):
         return []
     found: set[str] = set()
     for node in ast.walk(ctx.tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Module)):
-            locals_ = _single_locals(node)
+            locals_: Optional[dict[str, ast.expr]] = None  # read only when a request names a local
             for call in _own_calls(node):
                 if not _http_call(call):
                     continue
                 for argument in (*call.args, *(kw.value for kw in call.keywords if kw.arg in ("url", "path"))):
-                    value = locals_.get(argument.id) if isinstance(argument, ast.Name) else argument
+                    value: Optional[ast.expr] = argument
+                    if isinstance(argument, ast.Name):
+                        locals_ = _single_locals(node) if locals_ is None else locals_
+                        value = locals_.get(argument.id)
                     path = _service_path(value) if value is not None else None
                     if path is not None:
                         found.add(path)

@@ -513,6 +513,7 @@ class HardcodedSecret(Rule):
             and not _sample_name(name)
             and not _reviewed_elsewhere(at, ctx)
             and not _documentation_tree(ctx, value)
+            and not _replaced_before_read(visited, ctx)
         ):
             module_constant = where == ASSIGN and ctx.scope.outer is None and bool(ctx.module)
             unless = (compared_default(f"{ctx.module}.{name}"),) if module_constant else ()
@@ -525,9 +526,6 @@ class HardcodedSecret(Rule):
     def check_assign(self, node: ast.Assign, ctx: FileContext) -> None:
         if _key_name_constant(node, ctx):
             return
-        if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
-                and overwritten_before_read(node, node.targets[0].id, ctx.parent_of(node)):
-            return  # ``password = 'invalid'`` replaced before any read: a sentinel, never used
         for target in node.targets:  # ``mapping["password"] = "password"``: an item, read as a dict's
             where = DICT if isinstance(target, ast.Subscript) else ASSIGN
             self._check(ctx, name_of(target), node.value, node, node, where)
@@ -585,3 +583,11 @@ class HardcodedSecret(Rule):
         pairs += [(arg, default) for arg, default in zip(node.kwonlyargs, node.kw_defaults) if default is not None]
         for arg, default in pairs:
             self._check(ctx, arg.arg, default, default, node, DEFAULT)
+
+
+def _replaced_before_read(statement: ast.AST, ctx: FileContext) -> bool:
+    """``password = 'invalid'`` replaced before any read: a sentinel, never used (asked last, once the rest says
+    the literal is a credential: it reads the statements after it)."""
+    return isinstance(statement, ast.Assign) and len(statement.targets) == 1 \
+        and isinstance(statement.targets[0], ast.Name) \
+        and overwritten_before_read(statement, statement.targets[0].id, ctx.parent_of(statement))
