@@ -76,3 +76,18 @@ def test_a_library_named_like_the_module_importing_it_is_a_library(tmp_path: Pat
     stays reported."""
     found = findings_of(write_project(tmp_path, NAMESAKE), "BE403")
     assert found == {(os.path.join("nvr", "ptz", "autotrack.py"), 21)}
+
+
+NAMESPACE_ROOT = {
+    "ckanext/tracking/__init__.py": "",
+    "ckanext/tracking/model.py": "class GroupTable:\n    def add(self, user_id):\n        return user_id\n\n\nGroups = GroupTable()\n",
+    "ckanext/tracking/middleware.py": CALLS.format(imported="from ckanext.tracking.model import Groups",
+                                                   call="Groups.add(user_id)"),
+}
+
+
+def test_a_namespace_folder_that_is_the_project_root_is_the_project(tmp_path: Path) -> None:
+    """With no marker above it, the root of ``ckanext/tracking/`` is the namespace folder ``ckanext/`` itself (ckan's
+    plugins): ``from ckanext.tracking.model import ...`` is the project's code, so the ``try`` around it is reported."""
+    found = findings_of(write_project(tmp_path, NAMESPACE_ROOT), "BE403")
+    assert found == {(os.path.join("ckanext", "tracking", "middleware.py"), 21)}

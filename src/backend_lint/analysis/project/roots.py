@@ -180,6 +180,8 @@ def first_party(path: str, top: str) -> bool:
     Django app's ``label_studio/users/api.py`` next to ``label_studio/core/``)."""
     folder = os.path.dirname(os.path.abspath(path))
     root = project_root(path)
+    if os.path.basename(root) == top:
+        return True  # the root is that package itself (ckan's ``ckanext/``, a namespace folder with no marker above)
     while True:
         if top in _importable_names(folder):
             return True
