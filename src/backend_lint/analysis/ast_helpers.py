@@ -223,3 +223,14 @@ def _statement_leaves(statement: ast.stmt, stops: tuple[type[ast.stmt], ...]) ->
         handled = all(always_leaves(handler.body, stops) for handler in statement.handlers)
         return (main and handled) or always_leaves(statement.finalbody, stops)
     return False
+
+
+def written_names(node: ast.AST) -> set[str]:
+    """Every name and attribute name written anywhere in ``node`` (``limiter.limit`` gives limiter and limit)."""
+    found: set[str] = set()
+    for part in ast.walk(node):
+        if isinstance(part, ast.Name):
+            found.add(part.id)
+        elif isinstance(part, ast.Attribute):
+            found.add(part.attr)
+    return found

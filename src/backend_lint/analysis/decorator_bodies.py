@@ -20,6 +20,7 @@ import ast
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Optional, Union
 
+from backend_lint.analysis.ast_helpers import written_names
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.project.imported import imported_qualified
 from backend_lint.analysis.secret_names import split_identifier
@@ -105,14 +106,7 @@ def returned_wrappers(function: ast.AST) -> list[Function]:
 def wrapper_names(function: ast.AST) -> set[str]:
     """Every name and attribute name mentioned in the wrappers ``function`` returns (their own statements, as
     :func:`~.mentions.mentioned_names` reads a body; their decorators and return values included)."""
-    found: set[str] = set()
-    for wrapper in returned_wrappers(function):
-        for node in ast.walk(wrapper):
-            if isinstance(node, ast.Name):
-                found.add(node.id)
-            elif isinstance(node, ast.Attribute):
-                found.add(node.attr)
-    return found
+    return set().union(*(written_names(wrapper) for wrapper in returned_wrappers(function)))
 
 
 def _names_sign_in(function: Function) -> bool:

@@ -16,6 +16,7 @@ import ast
 import re
 from typing import TYPE_CHECKING, Optional
 
+from backend_lint.analysis.ast_helpers import written_names
 from backend_lint.analysis.decorator_bodies import wrapper_names
 from backend_lint.analysis.facts import file_fact, node_fact
 from backend_lint.analysis.handler_types import Handler
@@ -61,31 +62,21 @@ def names_limit(name: str, extra: frozenset[str] = frozenset()) -> bool:
     return name in extra or bool(LIMIT_WORDS.intersection(split_identifier(name)))
 
 
-def _names(node: ast.AST) -> set[str]:
-    found = set()
-    for part in ast.walk(node):
-        if isinstance(part, ast.Name):
-            found.add(part.id)
-        elif isinstance(part, ast.Attribute):
-            found.add(part.attr)
-    return found
-
-
 @node_fact()
 def decorator_names(ctx: FileContext, node: ast.AST) -> frozenset[str]:
     """Names in the decorators of a ``def`` or ``class`` and, for a ``def``, in its parameters' defaults and
     annotations (``Depends(RateLimiter(times=5))``)."""
     found: set[str] = set()
     for decorator in getattr(node, "decorator_list", []):
-        found |= _names(decorator)
+        found |= written_names(decorator)
     arguments = getattr(node, "args", None)
     if isinstance(arguments, ast.arguments):
         for default in [*arguments.defaults, *arguments.kw_defaults]:
             if default is not None:
-                found |= _names(default)
+                found |= written_names(default)
         for arg in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]:
             if arg.annotation is not None:
-                found |= _names(arg.annotation)
+                found |= written_names(arg.annotation)
     return frozenset(found)
 
 
