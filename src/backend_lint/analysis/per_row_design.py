@@ -19,14 +19,17 @@ the code needs. Each function here reads one such shape from the loop and the ca
 - :func:`starts_a_job_per_row`: the loop hands a job to a queue per row (``dispatch``, ``.delay``);
   :func:`job_helpers`: the project functions and methods the loop calls, any of which may do so one call deeper
   (``notify_creator(event)`` whose body runs ``send_email.delay(...)``), as facts the project model decides.
-- :func:`guarded_write`: a conditional write whose ``rowcount`` is all the code reads (a lease, a fence).
-- :func:`fence_read`: the read of a row that such a guarded write in the same pass then fences on
+- :func:`fence_read`: the read of a row that a guarded write in the same pass then fences on
   (``kb = ...first()`` then ``update(KB).where(KB.id == kb.id, KB.generation == kb.generation)``, its
   ``rowcount`` checked): a per-row compare-and-set needs the row's version it just read.
 - :func:`locked_per_row`: the query sits in a transaction the loop opens for each row (``with
   transaction.atomic():``, ``with session.begin():``) that takes a row lock (``select_for_update()``,
   ``with_for_update()``, SQL ``FOR UPDATE``): what is read there must be read under that row's lock, which one
   query before the loop cannot give.
+
+And one shape that makes a query a query *per row* at all: :func:`uses_the_row`, the query is built from the
+loop's row (``Customer.objects.get(pk=order.customer_id)``, ``order.lines.all()``, ``name = device.name`` then
+``filter(name=name)``); a query that names nothing of the row asks the same thing on every pass.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.analysis.bindings import bindings_of
-from backend_lint.analysis.facts import reads
+from backend_lint.analysis.facts import node_fact, reads
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.mentions import mentioned_names
 from backend_lint.analysis.project.conditions import ProjectFact, does, method_does
@@ -249,11 +252,6 @@ def _every_pass(body: list[ast.stmt]) -> list[ast.AST]:
 
 
 @reads(result_use)
-def guarded_write(node: ast.Call, ctx: FileContext) -> bool:
-    """``result = session.execute(update(...).where(<guard>))`` whose ``result.rowcount`` is all the code reads: a
-    conditional write per row whose outcome decides what happens to that row (a lease claimed, a fence set); one
-    bulk statement would lose the per-row answer."""
-    return result_use(ctx, node) == ROWCOUNT
 
 
 @reads(name_uses)
@@ -332,3 +330,30 @@ def _locks(node: ast.AST) -> bool:
         return True
     return any(isinstance(argument, ast.Constant) and isinstance(argument.value, str)
                and _SQL_LOCK.search(argument.value) is not None for argument in node.args[:1])
+
+
+@node_fact()
+def row_names(ctx: FileContext, loop: ast.AST) -> frozenset[str]:
+    """The names that hold the loop's row or something read from it: the names its target binds (``order``,
+    ``pk, name``) and the locals its body assigns from one of them before (``name = device.name``; one pass in
+    the body's order)."""
+    target = getattr(loop, "target", None)
+    if target is None:
+        return frozenset()
+    names = {part.id for part in ast.walk(target) if isinstance(part, ast.Name)}
+    for statement in getattr(loop, "body", ()):
+        for assign in ast.walk(statement):
+            if isinstance(assign, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and assign.value is not None \
+                    and any(isinstance(part, ast.Name) and part.id in names for part in ast.walk(assign.value)):
+                targets = assign.targets if isinstance(assign, ast.Assign) else [assign.target]
+                names.update(part.id for each in targets for part in ast.walk(each) if isinstance(part, ast.Name))
+    return frozenset(names)
+
+
+@reads(row_names)
+def uses_the_row(node: ast.AST, loop: ast.AST, ctx: FileContext) -> bool:
+    """``node`` names the loop's row (:func:`row_names`): the positive evidence that the query asks something
+    different for each row (judged N+1 on real code every time), where a query that names none of it
+    (``organiser.events.all()`` in a loop over a user's teams) asks the same thing on every pass."""
+    names = row_names(ctx, loop)
+    return any(isinstance(part, ast.Name) and part.id in names for part in ast.walk(node))

@@ -44,8 +44,6 @@ from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.analysis.document_exports import children_of_one_object, renders_document
 from backend_lint.analysis.facts import file_fact
 from backend_lint.analysis.few_rows import (
-    FILTERS,
-    chain_has,
     drains_batches,
     handful,
     of_chosen_rows,
@@ -70,13 +68,13 @@ from backend_lint.analysis.per_row_design import (
     copies_rows,
     deleted_with_row,
     fence_read,
-    guarded_write,
     job_helpers,
     leaves_the_loop,
     locked_per_row,
     on_error_path,
     probed_branch,
     starts_a_job_per_row,
+    uses_the_row,
 )
 from backend_lint.analysis.project.conditions import (
     ProjectFact,
@@ -98,9 +96,12 @@ from backend_lint.context import FileContext
 from backend_lint.rule import FileState, Option, Rule, visits
 
 _CACHED_RELATED = {"all", "count", "exists"}
-_BULK = {"bulk_create", "bulk_update", "abulk_create", "abulk_update", "executemany", "execute_many"}
-_SET_WRITES = {"update", "delete", "aupdate", "adelete"}
-_ONE_ROW_KEYS = {"pk", "id", "uuid", "pk__exact", "id__exact"}
+_WRITES = frozenset({"create", "acreate", "get_or_create", "aget_or_create", "update_or_create", "aupdate_or_create",
+                     "update", "aupdate", "delete", "adelete", "bulk_create", "abulk_create", "bulk_update",
+                     "abulk_update", "executemany", "execute_many", "add", "add_all", "merge", "save", "asave"})
+"""Calls that write rows (Django manager writes, a session's ``add``/``merge``/``delete``, the bulk calls)."""
+_WRITE_STATEMENTS = frozenset({"insert", "update", "delete"})
+"""SQLAlchemy statement builders (``update(User).where(...)``, ``users.delete()``) whose statement writes."""
 _LAZY_WRAPPERS = {"Exists", "Subquery"}
 _LAZY = {"all", "filter", "exclude", "annotate", "alias", "order_by", "reverse", "distinct", "values",
          "values_list", "select_related", "prefetch_related", "defer", "only", "using", "none"}
@@ -110,7 +111,6 @@ _EVALUATING = {"list", "tuple", "set", "len", "bool", "sorted", "sum", "any", "a
 """Builtins that run the queryset they are given, right there."""
 _FETCHES = {"fetchall", "fetchmany", "fetchone"}
 _WRITE_SQL = lazy_compile(r"\s*(?:INSERT|UPDATE|DELETE|REPLACE|UPSERT|MERGE)\b", re.IGNORECASE)
-_WRITES = {"create", "update", "delete", "get_or_create", "update_or_create", "acreate", "aupdate", "adelete"}
 
 
 @file_fact()
@@ -155,7 +155,7 @@ class QueryInLoop(Rule):
     triggers = ("for ",)
     needs = (mentioned_names, loop_query, query_call, model_relations, query_sink, sql_text, module_roles,
              in_migration, recursive, result_use, in_service_code, serves_requests, lookup, query_of, runs_query,
-             _plain_classes, starts_a_job_per_row, guarded_write, fence_read, renders_document,
+             _plain_classes, starts_a_job_per_row, uses_the_row, fence_read, renders_document,
              children_of_one_object, job_helpers, does, method_does)
     module_facts = (test_support,)
     state = FileState(_FileState)
@@ -188,34 +188,34 @@ class QueryInLoop(Rule):
         if not isinstance(node.func, ast.Attribute):
             return
         loops = ctx.scope.loops
-        if not loops or node.func.attr in _BULK:
-            return  # a bulk write is the fix this rule asks for, not the problem
+        if not loops or node.func.attr in _WRITES:
+            return  # a write per row is not the N+1 this rule is about (see the module's docstring)
         inner = None
         for depth, loop in enumerate(loops):
             outer = loop_query(ctx, loop)
             if outer is None or isinstance(loop, ast.While):  # (a ``while`` iterates over no query)
                 continue
+            if not uses_the_row(node, loop, ctx):
+                continue  # the same query on every pass of this loop (an outer loop's row may be named)
             if inner is None:
                 if self._skipped(ctx) or _tree_walk(ctx) or not self._served(ctx):
                     return
                 inner = query_call(node, ctx)
                 if inner is None or inner.last_method in _FETCHES:
                     return  # fetching the rows of a query already run is not another round trip
-                if (_set_based(inner) or _core_set_write(node) or _lazy_subquery(node, inner, ctx)
+                if (_writes(node, inner, ctx) or _lazy_subquery(node, inner, ctx)
                         or _built_for_later(node, inner, ctx) or _handed_on(node, inner, ctx)):
                     return
             if (_cached(node, inner, outer, loop) or handful(outer) or recent_window(outer, ctx)
                     or of_chosen_rows(outer, ctx)
                     or drains_batches(outer, loops[depth + 1:], ctx) or _plain_model(outer, ctx)
-                    or leaves_the_loop(node, loop, ctx) or guarded_write(node, ctx)
+                    or leaves_the_loop(node, loop, ctx)
                     or on_error_path(node, loop, ctx) or starts_a_job_per_row(loop, ctx)
                     or copies_rows(loop) or one_batch(outer, loop, ctx) or probed_branch(node, loop, ctx)
-                    or fence_read(node, loop, ctx) or _group_write(node, inner, outer, ctx)
+                    or fence_read(node, loop, ctx)
                     or _exports_one_object(loops, ctx) or locked_per_row(node, loops[-1], ctx)):
                 return
-            if inner.last_method in _WRITES or _writes_sql(node, ctx):
-                advice = "collect the changes and write them in bulk after the loop"
-            elif outer.framework == DJANGO:
+            if outer.framework == DJANGO:
                 advice = "load the related rows with `prefetch_related`/`select_related` or one query with `__in`"
             else:
                 advice = "fetch them in one query (a join or `IN`) before the loop"
@@ -348,65 +348,11 @@ def _tree_walk(ctx: FileContext) -> bool:
     return function is not None and recursive(ctx, function)
 
 
-def _distinct(outer: Query, ctx: FileContext) -> bool:
-    """A ``.distinct()`` in the loop's query: each row is a group's value."""
-    return chain_has(outer, "distinct", ctx)
-
-
-def _set_based(inner: Query) -> bool:
-    """``Model.objects.filter(project=p).update(...)``: one statement for a whole group of rows, not a write
-    per row. A filter by primary key (``filter(pk=row.pk).update(...)``) is a write per row and still counts."""
-    if inner.last_method not in _SET_WRITES:
-        return False
-    keywords = [keyword.arg for call in inner.calls if callee_name(call) in FILTERS for keyword in call.keywords]
-    filtered = any(callee_name(call) in FILTERS for call in inner.calls)
-    return filtered and not any(key in _ONE_ROW_KEYS for key in keywords)
-
-
 def _built_for_later(node: ast.Call, inner: Query, ctx: FileContext) -> bool:
     """``threads = category.thread_set.filter(weight=0)`` whose every use is a method call on it
     (``threads.exists()``, ``threads.filter(...).iterator()``): building a queryset runs nothing; a query runs
     where a use evaluates it, and is reported there."""
     return inner.framework == DJANGO and inner.last_method in _LAZY and result_use(ctx, node) == RECEIVER
-
-
-def _group_write(node: ast.Call, inner: Query, outer: Query, ctx: FileContext) -> bool:
-    """A set-based ``delete``/``update`` per row of a loop over the *distinct* values of a column
-    (``select(T.vertex).where(...).distinct()``, ``values_list("vertex", flat=True).distinct()``): each row is a
-    group, so a write filtered by that value, even on a column named ``id`` that is not the key (a retention
-    sweep keeping the newest N builds of each vertex), is one statement per group, not a write per row."""
-    if not _distinct(outer, ctx):
-        return False
-    if inner.last_method in _SET_WRITES and any(callee_name(call) in FILTERS for call in inner.calls):
-        return True
-    statement = node.args[0] if node.args else None
-    calls: list[ast.Call] = []
-    while isinstance(statement, ast.Call):
-        calls.append(statement)
-        if not isinstance(statement.func, ast.Attribute):
-            break
-        statement = statement.func.value
-    names = [callee_name(call) for call in calls]
-    return bool(names) and names[-1] in ("update", "delete") and "where" in names
-
-
-def _core_set_write(node: ast.Call) -> bool:
-    """``conn.execute(charts.update().where(charts.c.perm == old).values(...))``: a SQLAlchemy Core update or
-    delete of a group of rows; one by ``.c.id ==`` is a write per row and still counts."""
-    statement = node.args[0] if node.args else None
-    calls: list[ast.Call] = []
-    while isinstance(statement, ast.Call) and isinstance(statement.func, ast.Attribute):
-        calls.append(statement)
-        statement = statement.func.value
-    names = [callee_name(call) for call in calls]
-    if not names or names[-1] not in ("update", "delete") or "where" not in names:
-        return False
-    conditions = [arg for call in calls if callee_name(call) == "where" for arg in call.args]
-    return not any(
-        isinstance(condition, ast.Compare) and isinstance(condition.left, ast.Attribute)
-        and condition.left.attr in _ONE_ROW_KEYS
-        for condition in conditions
-    )
 
 
 def _handed_on(node: ast.Call, inner: Query, ctx: FileContext) -> bool:
@@ -433,15 +379,6 @@ def _lazy_subquery(node: ast.Call, inner: Query, ctx: FileContext) -> bool:
     return False
 
 
-def _writes_sql(call: ast.Call, ctx: FileContext) -> bool:
-    """A driver call whose SQL is an ``INSERT``/``UPDATE``/``DELETE`` (advice: ``executemany``, bulk writes)."""
-    sink = query_sink(ctx, call)
-    if sink is None or not sink.sql:
-        return False
-    provenance = sql_text(sink.sql[0], ctx)
-    return provenance is not None and bool(_WRITE_SQL.match(provenance.text))
-
-
 def _cached(call: ast.Call, inner: Query, outer: Query, loop: ast.AST) -> bool:
     """``row.items.all()`` where the loop's query preloaded ``items``: a cache read, not a query."""
     if inner.framework != DJANGO or not outer.preloaded or not inner.calls:
@@ -454,3 +391,24 @@ def _cached(call: ast.Call, inner: Query, outer: Query, loop: ast.AST) -> bool:
     if not (isinstance(relation.value, ast.Name) and isinstance(target, ast.Name) and relation.value.id == target.id):
         return False
     return relation.attr in outer.preloaded and all(method in _CACHED_RELATED for method in inner.methods)
+
+
+def _writes(node: ast.Call, inner: Query, ctx: FileContext) -> bool:
+    """The call writes rows: a Django manager write (``filter(pk=row.pk).update(...)``, ``create(...)``), SQL text
+    that inserts, updates or deletes, or a SQLAlchemy statement that does (``session.execute(update(User)
+    .where(User.id == row.id))``). Per-row writes on real applications were the design (a lock, a signal or a
+    result per row, a job dispatched) far more often than not, and N+1 is about reads."""
+    if inner.last_method in _WRITES:
+        return True
+    statement = node.args[0] if node.args else None
+    while isinstance(statement, ast.Call) and isinstance(statement.func, ast.Attribute):
+        statement = statement.func.value  # ``update(User).where(...).values(...)`` down to ``update(User)``
+    if isinstance(statement, ast.Call) and callee_name(statement) in _WRITE_STATEMENTS:
+        return True
+    if isinstance(statement, ast.Attribute) and statement.attr in _WRITE_STATEMENTS:
+        return True  # (``users.update`` of ``users.update().where(...)``: the chain ends at the table's method)
+    sink = query_sink(ctx, node)
+    if sink is None or not sink.sql:
+        return False
+    provenance = sql_text(sink.sql[0], ctx)
+    return provenance is not None and bool(_WRITE_SQL.match(provenance.text))
