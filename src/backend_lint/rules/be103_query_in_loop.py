@@ -8,13 +8,15 @@ A lazy relation read on the row (``order.customer``) counts too: for a model of 
 for a model imported from another module of the project when the project model says that model declares the
 relation (:func:`~backend_lint.analysis.project.conditions.relation`, ``only_if``; never without a project).
 
+Only a read that uses the row is reported (:func:`~backend_lint.analysis.per_row_design.uses_the_row`): every
+finding judged true on real applications asked the database a different question per row, fixable by one join,
+prefetch or ``IN`` query. A write per row (``create``, ``update``, ``delete``, ``save``, SQL ``INSERT``...) is
+left alone: each one judged on real applications was the design (a lock, a signal, a result per row, a job).
+
 Left alone: loops over parameters, literals and anything not known to be rows; related-manager reads that
 ``prefetch_related``/``select_related``/``selectinload``/``joinedload`` on the iterated query made a cache read
 (``order.items.all()`` after ``prefetch_related("items")``, and ``variation.channels.all()`` in a loop over
-``product.variations.all()`` after ``prefetch_related("variations__channels")``); writes collected and sent in
-bulk after the loop, and the bulk calls themselves (``bulk_create``, ``bulk_update``, ``executemany`` are the
-fix); one set-based ``.update()``/``.delete()`` per group (a filter that is not by primary key, or any filter
-in a loop over a column's ``.distinct()`` values); querysets built
+``product.variations.all()`` after ``prefetch_related("variations__channels")``); querysets built
 lazily inside ``Exists()``/``Subquery()`` or with ``OuterRef`` (no query runs per row); loops over a handful of
 rows the code bounds itself (``qs[:10]``) or the rows of objects it picked by key (``filter(address__in=chosen)``
 where ``chosen = ...filter(pk__in=pks)``: a merge, an action on a selection; ``filter(id__in=ids)`` where ``ids =
