@@ -3,11 +3,11 @@
 An unbounded list is a problem only where the table grows as the application is used: its rows are made by
 request handlers anyone (not only an administrator) reaches (a sign-up, a post, an upload, a comment), by jobs
 and helpers the application runs, or in bulk (``bulk_create``, a loop making rows, an import command). A model
-whose rows the project makes only as the operator, in handlers only administrators reach, in a one-off
-management command or a data migration, is a catalogue the operator configures: the registries, connectors,
-datatypes and label types judged false on real applications. A model made nowhere the code shows is no proof
-(a form class picked with ``getattr``, a federation deserializer, Django's admin make rows unseen): it keeps
-its finding.
+whose rows the project's running code makes nowhere a user reaches (only in handlers only administrators
+reach, a one-off management command, a data migration, or nowhere the code shows) is not shown to grow: the
+registries, connectors, datatypes and label types judged false on real applications were such tables, and a
+list is reported only with the evidence that its table grows (rows made through a generic path the code does not
+show, a form class picked with ``getattr``, a federation deserializer, are missed).
 
 Per module (the project model joins them, :meth:`.project.model.ProjectModel.catalog`):
 
@@ -150,16 +150,15 @@ def _creating_view(node: ast.ClassDef) -> list[str]:
 
 
 @file_fact(reads=(handler_for, module_roles))
-def growth(ctx: FileContext) -> tuple[frozenset[str], bool, frozenset[str]]:
-    """What the module's running code makes rows of (:func:`grown_names`), whether it makes any through the
-    ORM by use (:func:`writes_rows`), and what the operator makes rows of (:func:`operator_made`)."""
+def growth(ctx: FileContext) -> tuple[frozenset[str], bool]:
+    """What the module's running code makes rows of (:func:`grown_names`), and whether it makes any through the
+    ORM by use (:func:`writes_rows`)."""
     roles = module_roles(ctx)
     if roles.for_tests or roles.example or _django_admin_module(ctx):
-        return frozenset(), False, frozenset()
+        return frozenset(), False
     migration = roles.migration
     command = _command_module(ctx) or migration
     grown: set[str] = set()
-    operator: set[str] = set()
     writes = False
     # (node, by an administrator only, in a loop)
     stack: list[tuple[ast.AST, bool, bool]] = [(ctx.tree, False, False)]
@@ -176,27 +175,21 @@ def growth(ctx: FileContext) -> tuple[frozenset[str], bool, frozenset[str]]:
                     grown.update(_creating_view(child))
                 stack.append((child, staff, False))
                 continue
-            if isinstance(child, ast.Call):
-                made = _created(child)
-                by_use = not migration and (not (by_admin or command) or looped or _bulk(child))
-                (grown if by_use else operator).update(made)
-                if by_use and isinstance(child.func, ast.Attribute) and (
+            if isinstance(child, ast.Call) and not migration and (not (by_admin or command) or looped
+                                                                  or _bulk(child)):
+                grown.update(_created(child))
+                if isinstance(child.func, ast.Attribute) and (
                         child.func.attr.startswith(("create", "acreate"))
                         or child.func.attr in _WRITES | _MANAGER_CREATES | _BULK):
                     writes = True  # ``Tag.objects.create(...)``, ``db.add(tag)``, ``session.commit()``
             stack.append((child, by_admin, looped or isinstance(child, _LOOPS)))
-    return frozenset(grown), writes, frozenset(operator)
+    return frozenset(grown), writes
 
 
 def grown_names(ctx: FileContext) -> list[str]:
     """What the module's running code makes rows of, sorted (see the module's docstring)."""
     return sorted(growth(ctx)[0])
 
-
-def operator_made(ctx: FileContext) -> list[str]:
-    """What the module makes rows of only as the operator: in administrators-only code, a management command
-    (not in a loop or in bulk) or a data migration, sorted (names as :func:`grown_names` records them)."""
-    return sorted(growth(ctx)[2] - growth(ctx)[0])
 
 
 def writes_rows(ctx: FileContext) -> bool:

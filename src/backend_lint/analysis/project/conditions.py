@@ -382,10 +382,10 @@ def seeded_table(model: str) -> ProjectFact:
 
 @project_fact
 def catalog_table(model: str) -> ProjectFact:
-    """The project's model class ``model`` (through re-exports) is a catalogue: the project's running code makes
-    rows of other models by use, and of this one only as the operator: in administrators-only code, one-off
-    management commands or data migrations (:mod:`backend_lint.analysis.model_growth`): a table the operator
-    configures, which does not grow with use (BE104)."""
+    """The project's model class ``model`` (through re-exports) is not shown to grow with use: the project's
+    running code makes rows of other models by use, and of this one nowhere a user reaches (only in
+    administrators-only code, one-off management commands or data migrations, or nowhere the code shows;
+    :mod:`backend_lint.analysis.model_growth`): no evidence that its list grows (BE104)."""
     return ProjectFact(CATALOG_TABLE, (model,))
 
 

@@ -30,7 +30,7 @@ from backend_lint.analysis.internal_services import builds_own_app, client_paths
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.loopback import loopback_constants
 from backend_lint.analysis.masked_errors import masked_statuses, registrations
-from backend_lint.analysis.model_growth import grown_names, model_forms, operator_made, writes_rows
+from backend_lint.analysis.model_growth import grown_names, model_forms, writes_rows
 from backend_lint.analysis.module_roles import module_roles, says_development_only
 from backend_lint.analysis.orm import model_relations
 from backend_lint.analysis.project.def_effects import EffectReader
@@ -121,7 +121,6 @@ def summarize(ctx: FileContext) -> ModuleSummary:
         summary.grown_models = grown_names(ctx)
         summary.writes_rows = writes_rows(ctx)
         summary.model_forms = model_forms(ctx.tree)
-        summary.operator_made = operator_made(ctx)
         summary.url_addresses = address_fields(ctx.tree, ctx.source)
         summary.own_app = builds_own_app(ctx)
         summary.client_paths = client_paths(ctx)

@@ -252,29 +252,16 @@ class ProjectModel(ModuleReach, ViewFacts):
         return found is not None and FIXTURE_MIN <= rows <= FIXTURE_MAX
 
     def catalog(self, qualified: str) -> bool:
-        """The project's model class does not grow with use: the project makes rows of other models by use
-        (:attr:`.summary.ModuleSummary.writes_rows`), and of this one nowhere but in administrators-only code,
-        migrations, Django's admin or one-off commands (:mod:`backend_lint.analysis.model_growth`)."""
+        """The project's model class is not shown to grow with use: the project makes rows of other models by
+        use (:attr:`.summary.ModuleSummary.writes_rows`), and of this one nowhere its running code reaches as a
+        user (only in administrators-only code, migrations, Django's admin or one-off commands, or nowhere the
+        code shows; :mod:`backend_lint.analysis.model_growth`)."""
         name, found = self.definition(qualified)
         if found is None or not found.bases or not self.writes_rows:
             return False
         model = name.rpartition(".")[2]
-        # rows made nowhere the project's code shows are no proof: a generic path (a form class picked with
-        # ``getattr``, a federation deserializer) may make them; the operator's own creations are
-        return model_grows(model, self.operator_made) and not model_grows(model, self.grown_models)
-
-    @cached_property
-    def operator_made(self) -> frozenset[str]:
-        """What administrators-only code, one-off commands and data migrations make rows of, forms read as their
-        models."""
-        forms: dict[str, str] = {}
-        made: set[str] = set()
-        for summary in self.modules.values():
-            if {"test", "test_support"} & set(summary.roles):
-                continue
-            forms.update(summary.model_forms)
-            made.update(summary.operator_made)
-        return frozenset(made | {forms[name] for name in made if name in forms})
+        # growth needs evidence: a table the project's running code makes no rows of by use is left alone
+        return not model_grows(model, self.grown_models)
 
     @cached_property
     def writes_rows(self) -> bool:

@@ -283,9 +283,6 @@ class ModuleSummary:
     """What its running code makes rows of, outside administrators-only code, sorted: model, form and serializer
     class names, ``.<relation>`` of a related manager's create, ``table:<name>`` of an ``INSERT``
     (:func:`backend_lint.analysis.model_growth.grown_names`; BE104's catalogues)."""
-    operator_made: list[str] = field(default_factory=list)
-    """What it makes rows of only as the operator (administrators-only code, a one-off management command, a data
-    migration), sorted (:func:`backend_lint.analysis.model_growth.operator_made`)."""
     model_forms: dict[str, str] = field(default_factory=dict)
     """Its form and serializer classes -> the model their ``Meta`` names
     (:func:`backend_lint.analysis.model_growth.model_forms`)."""
@@ -337,7 +334,7 @@ def _well_typed(summary: ModuleSummary) -> bool:
             summary.roles, summary.imported, summary.dotted_strings, summary.star_imports, summary.rate_limits,
             summary.upload_limits, summary.route_paths, summary.admin_hooks, summary.unique_models,
             summary.admin_only_names, summary.loopback_constants, summary.startup_calls, summary.startup_hooks,
-            summary.loaded_fixtures, summary.traits, summary.grown_models, summary.operator_made,
+            summary.loaded_fixtures, summary.traits, summary.grown_models,
         ))
         and type(summary.prints) is int
         and isinstance(summary.writes_rows, bool)
