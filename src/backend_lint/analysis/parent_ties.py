@@ -96,15 +96,20 @@ def _q_ties(call: ast.Call) -> bool:
 
 def _statement_calls(query: Query, ctx: FileContext) -> list[ast.Call]:
     """The calls of the statement a SQLAlchemy chain runs: ``select(App).join(...).where(...)`` handed to
-    ``session.scalars(...)``/``execute(...)``, written there or in a local assigned once in the function."""
+    ``session.scalars(...)``/``execute(...)``, written there or in a local, with the calls of every assignment of
+    that local in the function (``stmt = select(Artifact).where(Artifact.workspace_id == workspace_id)``, then
+    ``stmt = stmt.where(...)`` under an ``if``, then ``session.execute(stmt.order_by(...))``)."""
     found: list[ast.Call] = []
     function = ctx.scope.function
     for call in query.calls:
         for arg in call.args[:1]:
-            expr: ast.AST = arg
-            if isinstance(expr, ast.Name) and function is not None:
-                expr = bindings_of(ctx, function).single_value(expr.id) or expr
-            found.extend(chain_calls(expr, subscripts=False))
+            found.extend(chain_calls(arg, subscripts=False))
+            root: ast.AST = arg
+            while isinstance(root, (ast.Call, ast.Attribute)):
+                root = root.func if isinstance(root, ast.Call) else root.value
+            if isinstance(root, ast.Name) and function is not None:
+                for value in bindings_of(ctx, function).assigned.get(root.id, ()):
+                    found.extend(chain_calls(value, subscripts=False) if value is not None else ())
     return found
 
 
