@@ -382,17 +382,27 @@ def _lazy_subquery(node: ast.Call, inner: Query, ctx: FileContext) -> bool:
 
 
 def _cached(call: ast.Call, inner: Query, outer: Query, loop: ast.AST) -> bool:
-    """``row.items.all()`` where the loop's query preloaded ``items``: a cache read, not a query."""
+    """``row.items.all()`` where the loop's query preloaded ``items``, or ``post.thread.forum.members.all()`` after
+    ``prefetch_related("thread__forum__members")``: a cache read, not a query."""
     if inner.framework != DJANGO or not outer.preloaded or not inner.calls:
         return False
     first = inner.calls[0].func
     if not isinstance(first, ast.Attribute) or not isinstance(first.value, ast.Attribute):
         return False
-    relation = first.value
+    relations: list[str] = []
+    expr: ast.expr = first.value
+    while isinstance(expr, ast.Attribute):
+        relations.append(expr.attr)
+        expr = expr.value
     target = getattr(loop, "target", None)
-    if not (isinstance(relation.value, ast.Name) and isinstance(target, ast.Name) and relation.value.id == target.id):
+    if not (isinstance(expr, ast.Name) and isinstance(target, ast.Name) and expr.id == target.id):
         return False
-    return relation.attr in outer.preloaded and all(method in _CACHED_RELATED for method in inner.methods)
+    path = "__".join(reversed(relations))
+    prefetched = outer.preloaded | {
+        "__".join(parts[:end]) for lookup in outer.paths if (parts := lookup.split("__"))
+        for end in range(1, len(parts) + 1)
+    }
+    return path in prefetched and all(method in _CACHED_RELATED for method in inner.methods)
 
 
 def _writes(node: ast.Call, inner: Query, ctx: FileContext) -> bool:
