@@ -335,17 +335,21 @@ def _locks(node: ast.AST) -> bool:
 @node_fact()
 def row_names(ctx: FileContext, loop: ast.AST) -> frozenset[str]:
     """The names that hold the loop's row or something read from it: the names its target binds (``order``,
-    ``pk, name``) and the locals its body assigns from one of them before (``name = device.name``; one pass in
-    the body's order)."""
+    ``pk, name``), the locals its body assigns from one of them before (``name = device.name``) and the items of
+    inner loops over one of them (``for base in set_obj.exercise_bases``); one pass in the body's order."""
     target = getattr(loop, "target", None)
     if target is None:
         return frozenset()
     names = {part.id for part in ast.walk(target) if isinstance(part, ast.Name)}
     for statement in getattr(loop, "body", ()):
-        for assign in ast.walk(statement):
-            if isinstance(assign, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and assign.value is not None \
-                    and any(isinstance(part, ast.Name) and part.id in names for part in ast.walk(assign.value)):
-                targets = assign.targets if isinstance(assign, ast.Assign) else [assign.target]
+        for bound in ast.walk(statement):
+            if isinstance(bound, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+                value, targets = bound.value, bound.targets if isinstance(bound, ast.Assign) else [bound.target]
+            elif isinstance(bound, (ast.For, ast.AsyncFor, ast.comprehension)):
+                value, targets = bound.iter, [bound.target]  # ``for base in row.bases``: items of the row
+            else:
+                continue
+            if value is not None and any(isinstance(part, ast.Name) and part.id in names for part in ast.walk(value)):
                 names.update(part.id for each in targets for part in ast.walk(each) if isinstance(part, ast.Name))
     return frozenset(names)
 
