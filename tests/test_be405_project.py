@@ -65,3 +65,44 @@ PROJECT = {
 def test_url_address_fields_are_left_alone(tmp_path: Path) -> None:
     found = findings_of(write_project(tmp_path, PROJECT), "BE405")
     assert found == {(os.path.join("media", "tasks.py"), 10)}
+
+
+SCRIPT = """\
+    import argparse
+    import logging
+
+    logger = logging.getLogger(__name__)
+
+
+    def report(password):
+        logger.info("intercepted credential %s", password)
+
+
+    if __name__ == "__main__":
+        parser = argparse.ArgumentParser()
+        parser.add_argument("--password")
+        report(parser.parse_args().password)
+"""
+
+WORKER = """\
+    import logging
+    import os
+
+    logger = logging.getLogger(__name__)
+
+
+    def connect():
+        logger.info("connecting with %s", os.environ["DB_PASSWORD"])
+"""
+
+
+def test_developer_tools_in_a_scripts_folder_are_left_alone(tmp_path: Path) -> None:
+    """A program under ``scripts/`` logs to the terminal of whoever started it; the service's worker is flagged."""
+    project = {
+        "pyproject.toml": "[project]\nname = 'svc'\n",
+        "svc/__init__.py": "",
+        "svc/worker.py": WORKER,
+        "scripts/ldap_proxy.py": SCRIPT,
+    }
+    found = findings_of(write_project(tmp_path, project), "BE405")
+    assert found == {(os.path.join("svc", "worker.py"), 8)}

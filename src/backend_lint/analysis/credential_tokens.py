@@ -50,6 +50,11 @@ CREDENTIAL_KINDS = frozenset(
      "payment"}
 )
 """Words before ``token`` that say which credential it is (``access_token``, ``bot_token``, ``github_token``)."""
+CREDENTIAL_KEY_KINDS = frozenset(
+    {"api", "apikey", "secret", "private", "signing", "sign", "encryption", "encrypt", "decryption", "fernet", "hmac",
+     "jwt", "access", "auth", "client", "master", "cipher", "aes", "crypto", "app", "stripe", "openai", "aws"}
+)
+"""Words before ``key`` that say it is a credential (``api_key``, ``secret_key``, ``secret_access_key``)."""
 _MAKER_WORDS = frozenset(
     {"create", "generate", "make", "issue", "new", "reset", "regenerate", "rotate", "refresh", "obtain", "fetch",
      "encode", "sign", "mint", "grant", "login", "exchange"}
@@ -79,10 +84,14 @@ _HELD = frozenset({"key", "value"})
 
 def bare_token(name: str) -> bool:
     """``token``, ``ent["token"]``, ``expected_token``, ``title_with_token``: the head word is *token* and no word
-    before it says which credential it is."""
+    before it says which credential it is. A *key* whose modifier says no more than where it belongs
+    (``webhook_key``, ``license_key``, ``master_key``: an address, a product key, a row) is read the same way;
+    ``api_key``, ``secret_key``, ``private_key``, ``signing_key`` name the credential."""
     words = unqualified_words(name.rstrip("="))
-    if not words or words[-1] != "token":
+    if not words or words[-1] not in ("token", "key"):
         return False
+    if words[-1] == "key":
+        return len(words) > 1 and words[-2] not in CREDENTIAL_KEY_KINDS
     return not (set(words[:-1]) & CREDENTIAL_KINDS)
 
 

@@ -19,8 +19,8 @@ tokenizer: :mod:`backend_lint.analysis.parsed_text`).
 Nor is a value from the request's URL path, already in every access log (:mod:`backend_lint.analysis.url_values`),
 or a field the project writes into its objects' canonical URLs (``get_absolute_url``, a DRF ``lookup_field``):
 their public address (:mod:`backend_lint.analysis.url_addresses`, asked of the project model).
-Migration code (a migration module, a ``RunPython`` function) is
-left alone too: it runs once, at upgrade, for the operator who holds the database the secrets live in.
+Migration code (a migration module, a ``RunPython`` function) and a developer's command line tool in a scripts
+folder are left alone too: the operator who runs them holds the secrets already, and reads their log at the terminal.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from typing import Any, Optional
 from backend_lint.analysis.ast_helpers import concatenated_parts, own_nodes, under_if
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.credential_tokens import bare_token, credential_token
+from backend_lint.analysis.hand_run_scripts import SCRIPT_PATHS, hand_run_script
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.lexer_tokens import lexer_token
@@ -98,7 +99,7 @@ _DECODED_CLAIMS = lazy_compile(
 )
 """Origins of a decoded JWT's claims (``jwt.decode(...)``, ``jose.jwt.get_unverified_claims(...)``, a project
 function returning one): a dict of ``sub``, ``exp``, ``jti``..., not the signed token string."""
-_WHOLE_REQUEST = "<request>"
+_WHOLE_REQUEST = "<request>"  # the name of a whole ``request.headers``-like mapping: credentials whatever its name
 _SETUP_WORDS = frozenset({"install", "setup", "bootstrap", "onboarding"})
 """A token named for installing or setting up (``first_install_token``) is a one-time code printed for the operator
 to type in: published by design."""
@@ -106,7 +107,6 @@ _AUTHORIZATION = "authorization"
 _HELD_VALUE = frozenset({"key", "value"})
 _SECRET_HOLDERS = frozenset({"token", "secret", "password", "credential", "apikey"})
 """``token.key``, ``secret.value``: the attribute of a secret-named object that holds the secret itself."""
-"""The name given to a whole ``request.headers``-like mapping, which holds credentials whatever its name."""
 _LOGGED_SECRETS = frozenset({"credential", "credentials", "password", "passwords", "secret", "secrets", "token",
                              "tokens"})
 
@@ -186,7 +186,7 @@ class SecretInLog(Rule):
     needs = (
         logger_kind, logging_call_kind, origin, bindings_of, path_arguments, attributes_read, lookup, refused_lookup,
         shown_to_operator, module_roles, in_migration, lexer_token, parsed_piece,
-        from_url_path, url_address, credential_token, read_from_request,
+        from_url_path, url_address, credential_token, read_from_request, hand_run_script,
     )
     options = (
         Option(
@@ -243,6 +243,8 @@ class SecretInLog(Rule):
                 return
             if in_migration(ctx):
                 return  # a one-off data migration telling the operator running `migrate` what it rewrote
+            if hand_run_script(ctx, SCRIPT_PATHS):
+                return  # a developer's tool in a scripts folder: its log is the terminal of whoever started it
             address = _address_name(value)
             # a field the project writes into its objects' URLs (``friendly_token``): their public address
             self.report(ctx, value, value=_display(value, name, ctx), unless=(url_address(address),) if address else ())

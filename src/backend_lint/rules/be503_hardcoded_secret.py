@@ -28,6 +28,7 @@ import os
 import re
 
 from backend_lint.analysis.ast_helpers import assigned_values
+from backend_lint.analysis.credential_values import ISSUED_KEY, PASSWORD_WORDS, machine_made, signing_secret
 from backend_lint.analysis.dead_values import overwritten_before_read
 from backend_lint.analysis.dev_only import development_seed_function, development_settings_class
 from backend_lint.analysis.env_names import names_environment_variable
@@ -195,7 +196,7 @@ def _identifier_path(text: str, word: str) -> bool:
     (no such words) or one word (a weak password), never a namespace of words: the value names where something is
     kept. Under a ``key`` name (``master_list_key``, a cache key) one separator is enough; under a password,
     token or secret name, which a ``user:password`` pair may be, two separators or a template hole are needed."""
-    if _ISSUED_KEY.match(text):
+    if ISSUED_KEY.match(text):
         return False
     holed = _PATH_PLACEHOLDER.sub("#", text)
     segments = _PATH_SEPARATORS.split(holed)
@@ -349,12 +350,12 @@ _DOCUMENTATION_DIRS = frozenset({"docs", "doc", "documentation", "internal_docs"
 def _documentation_tree(ctx: FileContext, value: ast.expr | None) -> bool:
     """A module of the project's documentation tree (a top folder ``docs/``, ``internal_docs/``, ``tutorials/``...)
     or of its examples and demos (:func:`module_roles` ``.example``: ``examples/``, ``demo/``): code written to be
-    read and copied, run against sample data, deployed nowhere. A key a vendor issued (:data:`_ISSUED_KEY`) is a
+    read and copied, run against sample data, deployed nowhere. A key a vendor issued (:data:`ISSUED_KEY`) is a
     real credential wherever it is written and stays reported."""
     if not (module_roles(ctx).example or _under_documentation(ctx.display_path)):
         return False
     text = _literal_text(value)
-    return text is None or not _ISSUED_KEY.match(text)
+    return text is None or not ISSUED_KEY.match(text)
 
 
 def _under_documentation(path: str) -> bool:
@@ -439,13 +440,6 @@ def _environment_variable(call: ast.Call, ctx: FileContext) -> str | None:
     return first.value if (origin(reader, ctx) or "").startswith(_ENV_OBJECTS) else None
 
 
-_ISSUED_KEY = lazy_compile(
-    r"^(?:sk_live_|rk_live_|ghp_|gho_|ghs_|github_pat_|xox[abpr]-|AKIA|AIza|glpat-|sk-[A-Za-z0-9]{20})"
-)
-"""Prefixes of keys a vendor issued (Stripe live, GitHub, Slack, AWS, Google, GitLab, OpenAI): real credentials
-wherever they are written."""
-
-
 def _script_fallback(value: ast.expr, ctx: FileContext) -> tuple[ProjectFact, ...] | None:
     """The environment fallback ``value`` is given by a developer script run by hand (under ``scripts/``, code
     that only its main guard reaches: :func:`.hand_run_scripts.run_by_hand`): ``os.environ.setdefault(
@@ -454,7 +448,7 @@ def _script_fallback(value: ast.expr, ctx: FileContext) -> tuple[ProjectFact, ..
     the project facts that must (no other module imports the function), ``None`` when it is no such fallback or
     the literal is a key a vendor issued."""
     text = _literal_text(value)
-    if text is None or _ISSUED_KEY.match(text):
+    if text is None or ISSUED_KEY.match(text):
         return None
     return run_by_hand(ctx, ctx.scope)
 
@@ -492,7 +486,7 @@ class HardcodedSecret(Rule):
         if _literal_text(value) is None:
             return False  # (the cheap test before splitting the name: most values bound are no literal)
         word = self._secret_word(name) if _NAME.match(name) else None
-        return word is not None and _secret_literal(name, value, word, where)
+        return word is not None and _secret_literal(name, value, word, where) and _works_as(name, word, value)
 
     def _check(
         self, ctx: FileContext, name: str | None, value: ast.expr | None, at: ast.AST, visited: ast.AST, where: str,
@@ -583,6 +577,16 @@ class HardcodedSecret(Rule):
         pairs += [(arg, default) for arg, default in zip(node.kwonlyargs, node.kw_defaults) if default is not None]
         for arg, default in pairs:
             self._check(ctx, arg.arg, default, default, node, DEFAULT)
+
+
+def _works_as(name: str, word: str, value: ast.expr | None) -> bool:
+    """The evidence the kind of secret needs (:mod:`.credential_values`): a signing secret or a password is in
+    effect whatever its value; a key, token or credential a machine issued must look machine-made (a person's
+    ``"polar123456789"`` or ``"bot-context"`` is a development value or a placeholder), or hold a private key."""
+    if word in PASSWORD_WORDS or signing_secret(name):
+        return True
+    text = _literal_text(value) or ""
+    return machine_made(text) or bool(_PRIVATE_KEY.search(text))
 
 
 def _replaced_before_read(statement: ast.AST, ctx: FileContext) -> bool:
