@@ -11,7 +11,9 @@ Then every column is wanted and none is read by position, so a column added late
 
 Rows unpacked by position (``name, email = row``, ``row[0]``), rows of which only a key or two are read
 (``elements[0]["objectKey"]`` before a ``DELETE``), and rows an HTTP handler sends back as they are, are not
-entity loads.
+entity loads: they are the evidence :func:`star_evidence` looks for, the uses that make fetching every column
+cost something. Rows whose use this reading cannot follow (handed to a helper, appended to a list, printed) are
+no evidence either way.
 
 Django's ``Model.objects.raw(sql)`` (any manager or queryset chain: ``Manager.raw``, giving a ``RawQuerySet``) is
 the ORM's own mapping: Django builds a model instance from each row by column name, as SQLAlchemy's
@@ -354,8 +356,8 @@ class _Rows:
                 self.found.add(SENT)
         elif isinstance(parent, ast.Call) and value in parent.args:
             self._mapper(parent, verdicts, seen)
-        elif isinstance(parent, ast.Dict) and value in parent.values \
-                or isinstance(parent, (ast.List, ast.Tuple)) and value in parent.elts:
+        elif (isinstance(parent, ast.Dict) and value in parent.values) \
+                or (isinstance(parent, (ast.List, ast.Tuple)) and value in parent.elts):
             self._handed(parent, self.parents.get(parent), verdicts, seen)  # {"data": rows}: as the container goes
         elif isinstance(parent, ast.Expr):
             return  # dropped: nothing read, every column fetched for nothing

@@ -434,11 +434,14 @@ def _enum_parameter(name: str, state: Evaluation, scope: Scope) -> bool:
     if param is None or param.annotation is None or found is None:
         return False
     default = _default_of(found[0].node, param)
-    if not (isinstance(default, ast.Attribute) and isinstance(default.value, ast.Name) and UPPER.fullmatch(default.attr)):
+    if not (isinstance(default, ast.Attribute) and isinstance(default.value, ast.Name)
+            and UPPER.fullmatch(default.attr)):
         return False
     annotation = unquoted(param.annotation)
-    sides = [annotation.left, annotation.right] if isinstance(annotation, ast.BinOp) else [annotation]
-    if isinstance(annotation, ast.Subscript) and ast.unparse(annotation.value).endswith("Optional"):
+    sides: list[Optional[ast.AST]] = [annotation]
+    if isinstance(annotation, ast.BinOp):
+        sides = [annotation.left, annotation.right]  # Kind | None
+    elif isinstance(annotation, ast.Subscript) and ast.unparse(annotation.value).endswith("Optional"):
         sides = [annotation.slice]
     return any(isinstance(side, ast.Name) and side.id == default.value.id for side in sides)
 

@@ -25,7 +25,8 @@ support and migrations (they run at one fixed schema version), and tutorials: ex
 (``example_dags/``) and ``tutorial*.py`` modules of an examples folder build a table and print it back to show
 what it holds, every column wanted. Other examples stay checked: a service's example is copied into services.
 
-A whole-entity load of a hand-written data-access layer is left alone too (:mod:`backend_lint.analysis.row_mapping`):
+A whole-entity load of a hand-written data-access layer shows no such cost either
+(:mod:`backend_lint.analysis.row_mapping`):
 rows mapped by column name into an object (``Alert.from_record(row)``, ``dict(row)``, ``User(**row)``,
 ``User(**dict(row))``, ``User.model_validate(row)``, a record naming three or more of its columns one by one, a function
 of the file that reads the row by key, a constructor reading it by key), or returned as they came from a method of
