@@ -29,9 +29,10 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Optional
 
-from backend_lint.analysis.ast_helpers import body_of, callee_name
+from backend_lint.analysis.ast_helpers import body_of, callee_name, string_value
 from backend_lint.analysis.facts import node_fact, reads
 from backend_lint.analysis.handlers import handler_for
+from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.resolve import called_function
 
 if TYPE_CHECKING:
@@ -55,6 +56,8 @@ NARROW = "narrow"
 """Evidence: the rows are read by name for at most :data:`_NARROW_READS` columns and never handed on whole, or not
 read at all: the other columns are fetched for nothing."""
 _NARROW_READS = 2
+_POSITIONAL_MARKS = lazy_compile(r"\?|%s")
+"""Placeholders bound by position (qmark, format), to which a row given as the parameters is bound in order."""
 _INSPECTIONS = frozenset({"len", "bool", "isinstance"})
 _ONE_ROW = frozenset({"fetchone", "first", "one_or_none", "one", "fetchrow", "fetch_one"})
 _VALIDATORS = frozenset({"model_validate", "parse_obj", "validate", "model_construct", "construct", "load"})
@@ -355,7 +358,7 @@ class _Rows:
             else:
                 self.found.add(SENT)
         elif isinstance(parent, ast.Call) and value in parent.args:
-            self._mapper(parent, verdicts, seen)
+            self._mapper(parent, value, verdicts, seen)
         elif (isinstance(parent, ast.Dict) and value in parent.values) \
                 or (isinstance(parent, (ast.List, ast.Tuple)) and value in parent.elts):
             self._handed(parent, self.parents.get(parent), verdicts, seen)  # {"data": rows}: as the container goes
@@ -371,18 +374,26 @@ class _Rows:
             self.found.add("unknown")
 
     def data_access_method(self) -> bool:
+        """A method of a class that is not an HTTP handler, nor handed the request (``def get_nodes(self,
+        request)`` of a view helper answers a request itself): its callers map the entity."""
         function = self.ctx.scope.function
-        if function is None or self.ctx.scope.method_class is None:
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or self.ctx.scope.method_class is None:
+            return False
+        if any(argument.arg == "request" for argument in function.args.args):
             return False
         return handler_for(self.ctx, function) is None
 
-    def _mapper(self, call: ast.Call, verdicts: list[bool], seen: set[str]) -> None:
+    def _mapper(self, call: ast.Call, value: ast.expr, verdicts: list[bool], seen: set[str]) -> None:
         """What ``call`` does with the row (or rows) it is given: maps it whole (``dict(row)`` in a data-access
         method, ``Alert.from_record(row)``, ``Artist.model_validate(row)``, a function of this file that reads its
         argument by column name), sends it (``jsonify(rows)``), or something not followed here."""
         last = callee_name(call)
         if last in _WIRE or last.endswith("Response"):
             self.found.add(SENT)
+            return
+        if last in ("execute", "executemany") and len(call.args) > 1 and call.args[1] is value \
+                and _POSITIONAL_MARKS.search(string_value(call.args[0]) or ""):
+            self.found.add(POSITION)  # INSERT INTO t VALUES (?, ?, ?, ?) given the row: bound column by column
             return
         if last in _OUTPUTS:
             self.found.add("unknown")  # printed or written whole: every column wanted
