@@ -56,6 +56,8 @@ NARROW = "narrow"
 """Evidence: the rows are read by name for at most :data:`_NARROW_READS` columns and never handed on whole, or not
 read at all: the other columns are fetched for nothing."""
 _NARROW_READS = 2
+_SAME_ROWS = frozenset({"list", "tuple", "sorted", "reversed", "filter", "iter"})
+"""Builtins that give back the rows they are given (a copy, an order, a subset)."""
 _POSITIONAL_MARKS = lazy_compile(r"\?|%s")
 """Placeholders bound by position (qmark, format), to which a row given as the parameters is bound in order."""
 _INSPECTIONS = frozenset({"len", "bool", "isinstance"})
@@ -398,16 +400,14 @@ class _Rows:
         if last in _OUTPUTS:
             self.found.add("unknown")  # printed or written whole: every column wanted
             return
-        if last in ("dict", "list", "tuple"):
-            mapped: list[bool] = []
-            if last == "dict" and self.data_access_method():
+        if last == "dict":
+            if self.data_access_method():
                 verdicts.append(True)
-                return
-            if last == "dict":
-                self._row(call, mapped, set(seen))
             else:
-                self._follow(call, mapped, set(seen), rows=False)
-            verdicts.extend(mapped)  # Artist(**dict(row)), or the copy goes on as the row went
+                self._row(call, verdicts, seen)  # Artist(**dict(row)), or the copy goes on as the row went
+            return
+        if last in _SAME_ROWS and isinstance(call.func, ast.Name):
+            self._follow(call, verdicts, seen, rows=False)  # filter(lambda x: x["key"], rows): the rows again
             return
         if (last.startswith("from_") or last in _VALIDATORS) and isinstance(call.func, ast.Attribute) \
                 and callee_name_of(call.func.value)[:1].isupper():
