@@ -227,7 +227,7 @@ class _Rows:
         """:func:`star_evidence` for ``cur.execute(sql)`` run as a statement: the rows read from the cursor named
         ``cursor`` after it (``cur.fetchone()``, ``for row in cur``), up to its next run."""
         verdicts: list[bool] = []
-        for load in self.loads.get(cursor, []):
+        for load in sorted(self.loads.get(cursor, []), key=lambda name: (name.lineno, name.col_offset)):
             if (load.lineno, load.col_offset) <= (run.lineno, run.col_offset):
                 continue
             attribute = self.parents.get(load)
@@ -242,7 +242,7 @@ class _Rows:
             elif isinstance(attribute, ast.Call) and load in attribute.args and "fetch" in callee_name(attribute):
                 self._follow(attribute, verdicts, set(), rows=False)  # rows = dictfetchall(cursor): the rows
             else:
-                self._follow(load, verdicts, set(), rows=False)  # for row in cur; return cur; dictfetchall(cur)
+                self._follow(load, verdicts, set(), rows=False)  # for row in cur; return cur; audit(cur)
         return self._verdict(verdicts)
 
     def evidence_of(self, result: ast.expr, one_row: bool) -> Optional[str]:
