@@ -376,14 +376,19 @@ class _Rows:
             self.found.add("unknown")
 
     def data_access_method(self) -> bool:
-        """A method of a class that is not an HTTP handler, nor handed the request (``def get_nodes(self,
-        request)`` of a view helper answers a request itself): its callers map the entity."""
+        """A method of a class that answers no request: not an HTTP handler, not handed the request (``def
+        get_nodes(self, request)``), and not a method of a class whose other methods are handlers (a view's own
+        helper, ``error_report`` of a view whose ``get`` returns it). Its callers map the entity."""
         function = self.ctx.scope.function
-        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or self.ctx.scope.method_class is None:
+        owner = self.ctx.scope.method_class
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or owner is None:
             return False
         if any(argument.arg == "request" for argument in function.args.args):
             return False
-        return handler_for(self.ctx, function) is None
+        return not any(
+            isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) and handler_for(self.ctx, method) is not None
+            for method in owner.body
+        )
 
     def _mapper(self, call: ast.Call, value: ast.expr, verdicts: list[bool], seen: set[str]) -> None:
         """What ``call`` does with the row (or rows) it is given: maps it whole (``dict(row)`` in a data-access
