@@ -312,7 +312,10 @@ class _Rows:
         parent = self.parents.get(row)
         if isinstance(parent, ast.Subscript) and parent.value is row:
             key = parent.slice
-            if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+            if not isinstance(parent.ctx, ast.Load) or not isinstance(key, ast.Constant):
+                self.found.add("unknown")  # row[alias] = value: the row changed and used on, or read by a name
+                return
+            if not isinstance(key.value, str):
                 self.found.add(POSITION)  # row[0]
                 return
             self.columns.add(key.value)
