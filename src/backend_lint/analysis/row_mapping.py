@@ -11,7 +11,9 @@ Then every column is wanted and none is read by position, so a column added late
 
 Rows unpacked by position (``name, email = row``, ``row[0]``), rows of which only a key or two are read
 (``elements[0]["objectKey"]`` before a ``DELETE``), and rows an HTTP handler sends back as they are, are not
-entity loads.
+entity loads: they are the evidence :func:`star_evidence` looks for, the uses that make fetching every column
+cost something. Rows whose use this reading cannot follow (handed to a helper, appended to a list, printed) are
+no evidence either way.
 
 Django's ``Model.objects.raw(sql)`` (any manager or queryset chain: ``Manager.raw``, giving a ``RawQuerySet``) is
 the ORM's own mapping: Django builds a model instance from each row by column name, as SQLAlchemy's
@@ -27,9 +29,10 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Optional
 
-from backend_lint.analysis.ast_helpers import body_of, callee_name
+from backend_lint.analysis.ast_helpers import body_of, callee_name, string_value
 from backend_lint.analysis.facts import node_fact, reads
 from backend_lint.analysis.handlers import handler_for
+from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.resolve import called_function
 
 if TYPE_CHECKING:
@@ -39,7 +42,24 @@ _ROW_READS = frozenset({"fetchone", "first", "one_or_none", "one", "fetchall", "
                        "fetch_all", "fetchmany"})
 _RUNS = frozenset({"execute", "exec_driver_sql", "fetch", "fetchrow"})
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
-_WIRE = frozenset({"jsonify", "dumps", "make_response", "print", "write", "writerow", "writerows", "send"})
+_WIRE = frozenset({"jsonify", "dumps", "make_response", "send", "send_json", "render"})
+"""Calls that send what they are given to a client as it is (a JSON body, a response)."""
+_OUTPUTS = frozenset({"print", "write", "writerow", "writerows"})
+"""Calls that write every value they are given out (a script's printout, a file): every column wanted."""
+POSITION = "position"
+"""Evidence: a row is read by position (``row[0]``, ``a, b = row``, ``f(*row)``): a column added or reordered by a
+migration breaks it."""
+SENT = "sent"
+"""Evidence: the rows go out whole, as they came, to a client or to callers the query does not know (returned by an
+HTTP handler or a plain function, given to ``jsonify``/a response): whatever columns the table gains go with them."""
+NARROW = "narrow"
+"""Evidence: the rows are read by name for at most :data:`_NARROW_READS` columns and never handed on whole, or not
+read at all: the other columns are fetched for nothing."""
+_NARROW_READS = 2
+_SAME_ROWS = frozenset({"list", "tuple", "sorted", "reversed", "filter", "iter"})
+"""Builtins that give back the rows they are given (a copy, an order, a subset)."""
+_POSITIONAL_MARKS = lazy_compile(r"\?|%s")
+"""Placeholders bound by position (qmark, format), to which a row given as the parameters is bound in order."""
 _INSPECTIONS = frozenset({"len", "bool", "isinstance"})
 _ONE_ROW = frozenset({"fetchone", "first", "one_or_none", "one", "fetchrow", "fetch_one"})
 _VALIDATORS = frozenset({"model_validate", "parse_obj", "validate", "model_construct", "construct", "load"})
@@ -87,11 +107,14 @@ def orm_instances(ctx: FileContext, call: ast.Call) -> bool:
 
 
 @reads(_parents, called_function, handler_for)
-def loads_entity(ctx: FileContext, call: ast.Call) -> bool:
-    """The rows of the query call ``call`` are mapped whole, by column name, into an entity (see the module)."""
+def star_evidence(ctx: FileContext, call: ast.Call) -> Optional[str]:
+    """What the code around the query call ``call`` shows that makes fetching every column cost something
+    (:data:`POSITION`, :data:`SENT`, :data:`NARROW`), or ``None`` when it shows nothing of the kind: the rows are
+    mapped whole by column name into an entity (see the module), read by name for three columns or more, or
+    handed to code this reading cannot see."""
     function = ctx.scope.function
     if function is None:
-        return False
+        return None
     parents = _parents(ctx, function)
     current: ast.AST = call
     parent = parents.get(current)
@@ -109,13 +132,15 @@ def loads_entity(ctx: FileContext, call: ast.Call) -> bool:
         else:
             break
     rows = _Rows(ctx, parents)
-    if isinstance(parent, ast.Return):
-        return rows.data_access_method()
-    if isinstance(parent, ast.Expr) and isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name):
-        return rows.cursor_mapped(call.func.value.id)  # cur.execute(sql), then cur.fetchone() read elsewhere
+    if isinstance(parent, ast.Expr) and isinstance(current, ast.Call) and isinstance(current.func, ast.Attribute):
+        receiver = current.func.value
+        if isinstance(receiver, ast.Name):
+            return rows.cursor_evidence(receiver.id, current)  # cur.execute(sql), then cur.fetchone() read elsewhere
+        if current.func.attr in _RUNS:
+            return None  # self.cursor.execute(sql): its rows are read through a receiver not followed here
     if not isinstance(current, ast.expr):
-        return False
-    return rows.mapped(current, one_row)
+        return None
+    return rows.evidence_of(current, one_row)
 
 
 class _Rows:
@@ -124,6 +149,11 @@ class _Rows:
         self.parents = parents
         self.function = function
         self.loads: dict[str, list[ast.Name]] = {}
+        self.found: set[str] = set()
+        """What the uses of the rows show: :data:`POSITION`, :data:`SENT`, or ``"unknown"`` (handed to code not
+        followed here)."""
+        self.columns: set[str] = set()
+        """The columns read from a row by name."""
         for node in parents:
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
                 self.loads.setdefault(node.id, []).append(node)
@@ -193,137 +223,209 @@ class _Rows:
                     verdicts.append(_Rows(self.ctx, parents, caller).instances_used(node, set(seen)))
         return not verdicts or any(verdicts)
 
-    def cursor_mapped(self, cursor: str) -> bool:
-        """The rows fetched from the cursor named ``cursor`` (``cur.fetchone()``, ``cur.fetchall()``) are all
-        mapped whole (and there are some)."""
+    def cursor_evidence(self, cursor: str, run: ast.Call) -> Optional[str]:
+        """:func:`star_evidence` for ``cur.execute(sql)`` run as a statement: the rows read from the cursor named
+        ``cursor`` after it (``cur.fetchone()``, ``for row in cur``), up to its next run."""
         verdicts: list[bool] = []
-        fetched = 0
-        for load in self.loads.get(cursor, []):
+        for load in sorted(self.loads.get(cursor, []), key=lambda name: (name.lineno, name.col_offset)):
+            if (load.lineno, load.col_offset) <= (run.lineno, run.col_offset):
+                continue
             attribute = self.parents.get(load)
             call = self.parents.get(attribute) if isinstance(attribute, ast.Attribute) else None
-            if not isinstance(attribute, ast.Attribute) or attribute.attr not in _ROW_READS \
-                    or not isinstance(call, ast.Call) or call.func is not attribute:
-                continue
-            fetched += 1
-            if not self._follow(call, verdicts, set(), rows=attribute.attr in _ONE_ROW):
-                return False
-        return fetched > 0 and any(verdicts)
+            if isinstance(attribute, ast.Attribute) and isinstance(call, ast.Call) and call.func is attribute:
+                if attribute.attr in _RUNS or attribute.attr == "executemany":
+                    break
+                if attribute.attr in _ROW_READS:
+                    self._follow(call, verdicts, set(), rows=attribute.attr in _ONE_ROW)
+            elif isinstance(attribute, ast.Attribute):
+                continue  # cur.rowcount, cur.description
+            elif isinstance(attribute, ast.Call) and load in attribute.args and "fetch" in callee_name(attribute):
+                self._follow(attribute, verdicts, set(), rows=False)  # rows = dictfetchall(cursor): the rows
+            else:
+                self._follow(load, verdicts, set(), rows=False)  # for row in cur; return cur; audit(cur)
+        return self._verdict(verdicts)
 
-    def mapped(self, result: ast.expr, one_row: bool) -> bool:
-        """Some row of ``result`` is mapped whole, and none is unpacked by position or sent as it is."""
+    def evidence_of(self, result: ast.expr, one_row: bool) -> Optional[str]:
+        """:func:`star_evidence` for the rows (``one_row``: the row) ``result`` holds."""
         verdicts: list[bool] = []
-        if not self._follow(result, verdicts, set(), rows=one_row):
-            return False
-        return any(verdicts)
+        self._follow(result, verdicts, set(), rows=one_row)
+        return self._verdict(verdicts)
 
-    def _follow(self, value: ast.expr, verdicts: list[bool], seen: set[str], rows: bool) -> bool:
-        """Walk the uses of ``value`` (a result or a row); ``False`` when one reads by position or sends it.
-        ``rows``: ``value`` is one row."""
+    def _verdict(self, verdicts: list[bool]) -> Optional[str]:
+        """Rows read by position or sent whole are evidence even when they are also mapped somewhere; rows mapped
+        whole by name, handed on unseen, or read by name for three columns or more are not."""
+        if POSITION in self.found:
+            return POSITION
+        if SENT in self.found:
+            return SENT
+        if any(verdicts) or "unknown" in self.found or len(self.columns) > _NARROW_READS:
+            return None
+        return NARROW
+
+    def _follow(self, value: ast.expr, verdicts: list[bool], seen: set[str], rows: bool) -> None:
+        """Walk the uses of ``value`` (a result or a row) and note what they show (``self.found``,
+        ``self.columns``); ``verdicts`` gets ``True`` where a row is mapped whole by name. ``rows``: ``value`` is
+        one row."""
         parent = self.parents.get(value)
         if rows and not isinstance(parent, (ast.Assign, ast.AnnAssign)):
-            return self._row(value, verdicts, seen)
-        if isinstance(parent, ast.Subscript) and parent.value is value:
+            self._row(value, verdicts, seen)
+        elif isinstance(parent, ast.Subscript) and parent.value is value:
             key = parent.slice
             if isinstance(key, ast.Slice):
-                return self._follow(parent, verdicts, seen, rows)  # results[:-1]
-            if isinstance(key, ast.Constant) and isinstance(key.value, int) and not rows:
-                return self._row(parent, verdicts, seen)  # results[0]: one row
-            return isinstance(key, ast.Constant) and isinstance(key.value, str)  # by name, not row[0]
-        if isinstance(parent, (ast.comprehension, ast.For)) and parent.iter is value:
+                self._follow(parent, verdicts, seen, rows)  # results[:-1]
+            elif isinstance(key, ast.Constant) and isinstance(key.value, str):
+                self.columns.add(key.value)  # a mapping of columns read by name
+            else:
+                self._row(parent, verdicts, seen)  # results[0]: one row
+        elif isinstance(parent, (ast.comprehension, ast.For)) and parent.iter is value:
             target = parent.target
             if not isinstance(target, ast.Name):
-                return False  # for name, email in rows: unpacked by position
-            return all(self._row(load, verdicts, seen) for load in self._scoped_loads(target.id, parent))
-        if isinstance(parent, (ast.Assign, ast.AnnAssign)) and parent.value is value:
+                self.found.add(POSITION)  # for name, email in rows: unpacked by position
+                return
+            for load in self._scoped_loads(target.id, parent):
+                self._row(load, verdicts, seen)
+        elif isinstance(parent, (ast.Assign, ast.AnnAssign)) and parent.value is value:
             targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
-            if len(targets) != 1 or not isinstance(targets[0], ast.Name):
-                return False  # a, b = row
+            if len(targets) != 1 or isinstance(targets[0], (ast.Tuple, ast.List)):
+                self.found.add(POSITION)  # a, b = row
+                return
+            if not isinstance(targets[0], ast.Name):
+                self.found.add("unknown")  # self.rows = ...
+                return
             name = targets[0].id
             if name in seen:
-                return True
+                return
             seen.add(name)
-            return all(self._follow(load, verdicts, seen, rows) for load in self.loads.get(name, []))
-        if isinstance(parent, ast.Attribute) and parent.value is value and parent.attr in _ROW_READS and not rows:
-            read = self.parents.get(parent)
-            if isinstance(read, ast.Call) and read.func is parent:  # result = conn.execute(...); result.first()
-                return self._follow(read, verdicts, seen, rows=parent.attr in _ONE_ROW)
-        if isinstance(parent, ast.Call) and value in parent.args and callee_name(parent) in _INSPECTIONS:
-            return True
-        if isinstance(parent, (ast.If, ast.While, ast.IfExp, ast.BoolOp, ast.Compare, ast.UnaryOp)):
-            return True  # if not results
-        if isinstance(parent, ast.Return):
-            verdicts.append(self.data_access_method())
-            return verdicts[-1]
-        return isinstance(parent, ast.Call) and value in parent.args and self._mapper(parent, verdicts, seen)
+            for load in self.loads.get(name, []):
+                self._follow(load, verdicts, seen, rows)
+        elif isinstance(parent, ast.Attribute) and parent.value is value and parent.attr in _ROW_READS and not rows \
+                and isinstance(read := self.parents.get(parent), ast.Call) and read.func is parent:
+            self._follow(read, verdicts, seen, rows=parent.attr in _ONE_ROW)  # result.first()
+        elif isinstance(parent, ast.Call) and value in parent.args and callee_name(parent) in _INSPECTIONS:
+            return  # len(rows)
+        elif isinstance(parent, (ast.If, ast.While, ast.IfExp, ast.BoolOp, ast.Compare, ast.UnaryOp)):
+            return  # if not results
+        else:
+            self._handed(value, parent, verdicts, seen)
 
-    def _row(self, row: ast.expr, verdicts: list[bool], seen: set[str]) -> bool:
+    def _row(self, row: ast.expr, verdicts: list[bool], seen: set[str]) -> None:
         parent = self.parents.get(row)
         if isinstance(parent, ast.Subscript) and parent.value is row:
             key = parent.slice
-            if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
-                return False  # row[0]
+            if not isinstance(parent.ctx, ast.Load) or not isinstance(key, ast.Constant):
+                self.found.add("unknown")  # row[alias] = value: the row changed and used on, or read by a name
+                return
+            if not isinstance(key.value, str):
+                self.found.add(POSITION)  # row[0]
+                return
+            self.columns.add(key.value)
             if self._constructor_reading(row, parent) is not None or self._record_reading(row, parent):
                 verdicts.append(True)
-            return True
-        if isinstance(parent, ast.Attribute) and parent.value is row:
+        elif isinstance(parent, ast.Attribute) and parent.value is row:
             read = self.parents.get(parent)
             if parent.attr == "_mapping":
-                return self._row(parent, verdicts, seen)  # row._mapping: the row by column name
-            if parent.attr == "_asdict" and isinstance(read, ast.Call) and read.func is parent:
-                return self._row(read, verdicts, seen)
-            if parent.attr == "get" and isinstance(read, ast.Call) and self._constructor_reading(row, read):
-                verdicts.append(True)
-            elif parent.attr not in _ROW_METHODS and self._record_reading(row, parent):
-                verdicts.append(True)  # {"id": row.id, "type": row.type, ...}: columns named one by one
-            return True
-        if isinstance(parent, (ast.Assign, ast.AnnAssign)):
-            return self._follow(row, verdicts, seen, rows=True) if parent.value is row else True
-        if isinstance(parent, ast.keyword) and parent.arg is None:
+                self._row(parent, verdicts, seen)  # row._mapping: the row by column name
+            elif parent.attr == "_asdict" and isinstance(read, ast.Call) and read.func is parent:
+                self._row(read, verdicts, seen)
+            elif parent.attr == "get" and isinstance(read, ast.Call):
+                self.columns |= _keys_of(read, row.id) if isinstance(row, ast.Name) else set()
+                if self._constructor_reading(row, read):
+                    verdicts.append(True)
+            elif parent.attr not in _ROW_METHODS:
+                self.columns.add(parent.attr)
+                if self._record_reading(row, parent):
+                    verdicts.append(True)  # {"id": row.id, "type": row.type, ...}: columns named one by one
+            else:
+                self.found.add("unknown")  # row.items(), row.keys(): every column, read generically
+        elif isinstance(parent, (ast.Assign, ast.AnnAssign)):
+            if parent.value is row:
+                self._follow(row, verdicts, seen, rows=True)
+        elif isinstance(parent, ast.keyword) and parent.arg is None:
             call = self.parents.get(parent)
             if isinstance(call, ast.Call) and callee_name(call)[:1].isupper():
                 verdicts.append(True)  # User(**row)
-                return True
-            return False
-        if isinstance(parent, ast.Starred):
-            return False  # f(*row): by position
-        if isinstance(parent, ast.Call) and row in parent.args:
-            return self._mapper(parent, verdicts, seen)
-        if isinstance(parent, (ast.If, ast.While, ast.IfExp, ast.BoolOp, ast.Compare, ast.UnaryOp)):
-            return True
+            else:
+                self.found.add("unknown")
+        elif isinstance(parent, ast.Starred):
+            self.found.add(POSITION)  # f(*row): by position
+        elif isinstance(parent, (ast.If, ast.While, ast.IfExp, ast.BoolOp, ast.Compare, ast.UnaryOp)):
+            return
+        elif isinstance(parent, (ast.ListComp, ast.GeneratorExp)) and parent.elt is row:
+            self._follow(parent, verdicts, seen, rows=False)  # [row for row in rows]: the rows again
+        else:
+            self._handed(row, parent, verdicts, seen)
+
+    def _handed(self, value: ast.expr, parent: Optional[ast.AST], verdicts: list[bool], seen: set[str]) -> None:
+        """``value`` (rows or a row) is returned, put in a container or given to a call."""
         if isinstance(parent, ast.Return):
-            verdicts.append(self.data_access_method())
-            return verdicts[-1]
-        return False
+            if self.data_access_method():
+                verdicts.append(True)  # handed whole to the callers of a data-access method, who map the entity
+            else:
+                self.found.add(SENT)
+        elif isinstance(parent, ast.Call) and value in parent.args:
+            self._mapper(parent, value, verdicts, seen)
+        elif (isinstance(parent, ast.Dict) and value in parent.values) \
+                or (isinstance(parent, (ast.List, ast.Tuple)) and value in parent.elts):
+            self._handed(parent, self.parents.get(parent), verdicts, seen)  # {"data": rows}: as the container goes
+        elif isinstance(parent, ast.Expr):
+            return  # dropped: nothing read, every column fetched for nothing
+        elif isinstance(parent, ast.keyword):
+            call = self.parents.get(parent)
+            if isinstance(call, ast.Call) and (callee_name(call) in _WIRE or callee_name(call).endswith("Response")):
+                self.found.add(SENT)  # JSONResponse(content=rows)
+            else:
+                self.found.add("unknown")
+        else:
+            self.found.add("unknown")
 
     def data_access_method(self) -> bool:
+        """A method of a class that answers no request: not an HTTP handler, not handed the request (``def
+        get_nodes(self, request)``), and not a method of a class whose other methods are handlers (a view's own
+        helper, ``error_report`` of a view whose ``get`` returns it). Its callers map the entity."""
         function = self.ctx.scope.function
-        if function is None or self.ctx.scope.method_class is None:
+        owner = self.ctx.scope.method_class
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or owner is None:
             return False
-        return handler_for(self.ctx, function) is None
+        if any(argument.arg == "request" for argument in function.args.args):
+            return False
+        return not any(
+            isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) and handler_for(self.ctx, method) is not None
+            for method in owner.body
+        )
 
-    def _mapper(self, call: ast.Call, verdicts: list[bool], seen: set[str]) -> bool:
-        """``call`` maps the row (or rows) it is given whole: ``dict(row)``, ``Alert.from_record(row)``,
-        ``Artist.model_validate(row)``, or a function of this file that reads its argument by column name."""
+    def _mapper(self, call: ast.Call, value: ast.expr, verdicts: list[bool], seen: set[str]) -> None:
+        """What ``call`` does with the row (or rows) it is given: maps it whole (``dict(row)`` in a data-access
+        method, ``Alert.from_record(row)``, ``Artist.model_validate(row)``, a function of this file that reads its
+        argument by column name), sends it (``jsonify(rows)``), or something not followed here."""
         last = callee_name(call)
         if last in _WIRE or last.endswith("Response"):
-            return False
+            self.found.add(SENT)
+            return
+        if last in ("execute", "executemany") and len(call.args) > 1 and call.args[1] is value \
+                and _POSITIONAL_MARKS.search(string_value(call.args[0]) or ""):
+            self.found.add(POSITION)  # INSERT INTO t VALUES (?, ?, ?, ?) given the row: bound column by column
+            return
+        if last in _OUTPUTS:
+            self.found.add("unknown")  # printed or written whole: every column wanted
+            return
         if last == "dict":
-            mapped: list[bool] = []
-            if len(call.args) == 1 and self._row(call, mapped, set(seen)) and any(mapped):
-                verdicts.append(True)  # Artist(**dict(row)): the row's copy by name goes whole into an entity
-                return True
-            verdicts.append(self.data_access_method())  # a handler's dict(row) goes out as it came
-            return True
+            if self.data_access_method():
+                verdicts.append(True)
+            else:
+                self._row(call, verdicts, seen)  # Artist(**dict(row)), or the copy goes on as the row went
+            return
+        if last in _SAME_ROWS and isinstance(call.func, ast.Name):
+            self._follow(call, verdicts, seen, rows=False)  # filter(lambda x: x["key"], rows): the rows again
+            return
         if (last.startswith("from_") or last in _VALIDATORS) and isinstance(call.func, ast.Attribute) \
                 and callee_name_of(call.func.value)[:1].isupper():
             verdicts.append(True)
-            return True
+            return
         target = called_function(call, self.ctx, self.ctx.scope)
-        if target is None:
-            return True  # handed to a helper we cannot see: no verdict either way
-        if _reads_by_key(target.node):
+        if target is not None and _reads_by_key(target.node):
             verdicts.append(True)
-        return True
+            return
+        self.found.add("unknown")  # handed to a helper: no evidence either way
 
     def _constructor_reading(self, row: ast.expr, read: ast.expr) -> Optional[ast.Call]:
         """The constructor (``ThreadDict(...)``) whose keyword arguments read ``row`` by key, ``read`` among them,

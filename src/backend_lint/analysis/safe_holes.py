@@ -297,11 +297,16 @@ def is_safe(expr: ast.expr, state: Evaluation, scope: Scope) -> bool:
     if isinstance(expr, ast.Attribute):
         if UPPER.fullmatch(expr.attr) or expr.attr in ("db_table", "__tablename__", "pk"):
             return True  # (``.pk``: a Django row's primary key, a number or a UUID the database made)
+        if isinstance(expr.value, ast.Name) and _enum_parameter(expr.value.id, state, scope):
+            return True  # ``kind.value``: what a member of a fixed set holds
         values = _class_values(expr, state, scope)
         return bool(values) and all(is_number(value) for value in values)
     if isinstance(expr, ast.Call):
         func = expr.func
         callee = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and not expr.args \
+                and not expr.keywords and _enum_parameter(func.value.id, state, scope):
+            return True  # ``balance_type.serialize_for_db()``: what a member of a fixed set makes of itself
         if callee in _SAFE_CALLS or "quote" in callee.lower() or "escape" in callee.lower() or callee == "qn":
             return True  # ``quote_name(col)``, ``escape_sqlite(table)``: quoted or escaped by the code
         called = called_function(expr, state.ctx, scope)
@@ -417,6 +422,28 @@ def _is_typed_safe(name: str, state: Evaluation, scope: Scope) -> bool:
         )
     finally:
         state.seen.discard(key)
+
+
+def _enum_parameter(name: str, state: Evaluation, scope: Scope) -> bool:
+    """A parameter annotated with a class (``balance_type: BalanceType | None``) whose default is a member of that
+    same class (``= BalanceType.ASSET``): the signature says it holds one of a fixed set of members, whose text
+    the class, not a caller, decides. A parameter without such a default is not read so (``table: Table`` may
+    carry any name)."""
+    found = lookup(name, state.ctx, scope)
+    param = found[1].params.get(name) if found is not None else None
+    if param is None or param.annotation is None or found is None:
+        return False
+    default = _default_of(found[0].node, param)
+    if not (isinstance(default, ast.Attribute) and isinstance(default.value, ast.Name)
+            and UPPER.fullmatch(default.attr)):
+        return False
+    annotation = unquoted(param.annotation)
+    sides: list[Optional[ast.AST]] = [annotation]
+    if isinstance(annotation, ast.BinOp):
+        sides = [annotation.left, annotation.right]  # Kind | None
+    elif isinstance(annotation, ast.Subscript) and ast.unparse(annotation.value).endswith("Optional"):
+        sides = [annotation.slice]
+    return any(isinstance(side, ast.Name) and side.id == default.value.id for side in sides)
 
 
 def _default_of(function: ast.AST, param: ast.arg) -> Optional[ast.expr]:

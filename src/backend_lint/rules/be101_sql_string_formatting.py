@@ -5,7 +5,10 @@ SQL injection as soon as it carries a quote, and it also defeats the database's 
 looks only at text that reaches a real query sink (:mod:`backend_lint.analysis.sql`), follows it back
 through the function (:mod:`backend_lint.analysis.provenance`) and reports at the sink call. Parts that
 cannot carry SQL are left alone: constants, numbers (``int()``, a parameter annotated ``int``), quoted
-identifiers, allow-list lookups, placeholder lists and ``psycopg2.sql`` composition. A string the rule cannot
+identifiers, allow-list lookups, placeholder lists (also a part named ``placeholders`` in a call that binds
+values), a member of a fixed set (a parameter defaulting to a member of its annotated class) and ``psycopg2.sql``
+composition. The keys of a mapping walked while its values are bound count as names (reported only from the
+request). A string the rule cannot
 see being built (a parameter, a call result) is not reported; neither is an f-string in the *params*.
 
 The fix (unsafe: the values now travel as parameters, with the driver's typing and quoting) rewrites an
@@ -24,7 +27,7 @@ from backend_lint.analysis.caller_values import callers_fact
 from backend_lint.analysis.command_classes import command_base_facts, in_command_class
 from backend_lint.analysis.entrypoints import cli_module, in_cli_context
 from backend_lint.analysis.handlers import handler_for
-from backend_lint.analysis.iterated_text import loop_element
+from backend_lint.analysis.iterated_text import loop_element, unpacked_item
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.module_roles import in_migration, module_roles
 from backend_lint.analysis.project.conditions import (
@@ -110,11 +113,12 @@ class SqlStringFormatting(Rule):
             fragment = sink.fragment or _condition_text(node, ctx)
             if not (fragment or provenance.is_data_statement):
                 continue
-            unsafe = provenance.unsafe_holes()
+            unsafe = [hole for hole in provenance.unsafe_holes() if not _named_placeholders(hole, sink, provenance)]
             if not unsafe or in_migration(ctx) or schema_version_step(ctx) or _reviewed(node, provenance, ctx):
                 continue
             pieces = provenance.pieces
-            structural = [h for h in unsafe if not in_value_position(pieces, pieces.index(h))]
+            keys = _bound_mapping_keys(unsafe, sink, provenance, ctx)
+            structural = [h for h in unsafe if h in keys or not in_value_position(pieces, pieces.index(h))]
             if fragment and len(structural) == len(unsafe):
                 continue  # ``RawSQL("%s.%s" % (table, column))``: names in an expression, no value to bind
             if len(structural) == len(unsafe) and not _from_request(unsafe, ctx) and (
@@ -221,6 +225,52 @@ def _assigned_line(variable: str, built_at: Union[ast.expr, ast.stmt], call: ast
 def _binds_values(sink: Sink, provenance: SqlText) -> bool:
     """The call passes parameters, or its SQL holds placeholders (``?``, ``%s``, ``:name``, ``$1``)."""
     return sink.has_params or bool(_BOUND.search(provenance.text))
+
+
+def _named_placeholders(hole: Hole, sink: Sink, provenance: SqlText) -> bool:
+    """A part named for the placeholders it holds (``placeholders``, ``id_placeholders``) in a call that binds
+    values: the list of ``?`` marks a helper builds for the values passed beside it (rotki's ``for chunk,
+    placeholders in get_query_chunks(ids)``), whose construction this file may not show."""
+    return isinstance(hole.expr, ast.Name) and hole.expr.id.lower().endswith("placeholders") \
+        and _binds_values(sink, provenance)
+
+
+def _bound_mapping_keys(holes: list[Hole], sink: Sink, provenance: SqlText, ctx: FileContext) -> list[Hole]:
+    """The holes that are the keys of a mapping the code walks while it passes the values as parameters
+    (``for key, value in filters.items(): sql += f" AND {key} = :v"; params["v"] = value``): the code treats the
+    keys as names of fields, not as data, as a query builder does, so they count as names (reported only when
+    they come from the request), wherever they sit in the text."""
+    if not _binds_values(sink, provenance):
+        return []
+    formatted = {node.id for hole in holes for node in ast.walk(hole.expr) if isinstance(node, ast.Name)}
+    found = []
+    for hole in holes:
+        if not isinstance(hole.expr, ast.Name):
+            continue
+        bound = lookup(hole.expr.id, ctx, ctx.scope)
+        looped = loop_element(hole.expr.id, bound[1], hole.expr.lineno) if bound is not None else None
+        if looped is None or looped[1] != 0 or not (
+            isinstance(looped[2], ast.Call) and isinstance(looped[2].func, ast.Attribute)
+            and looped[2].func.attr == "items"
+        ):
+            continue
+        value = _item_value(looped[0])
+        if value is not None and value not in formatted and any(
+            isinstance(node, ast.Name) and node.id == value for statement in looped[0].body
+            for node in ast.walk(statement)
+        ):
+            found.append(hole)  # the value is read in the loop, and not formatted: it travels as a parameter
+    return found
+
+
+def _item_value(loop: Union[ast.For, ast.AsyncFor]) -> Optional[str]:
+    """The name a ``for key, value in mapping.items()`` loop (also numbered by ``enumerate``) gives each value."""
+    target = loop.target
+    if isinstance(target, ast.Tuple) and len(target.elts) == 2 and isinstance(target.elts[1], ast.Tuple):
+        target = target.elts[1]  # for index, (key, value) in enumerate(...)
+    if not isinstance(target, ast.Tuple) or len(target.elts) != 2 or not isinstance(target.elts[1], ast.Name):
+        return None
+    return target.elts[1].id if unpacked_item(loop, target.elts[1].id) is not None else None
 
 
 def _from_request(holes: list[Hole], ctx: FileContext) -> bool:

@@ -25,7 +25,8 @@ support and migrations (they run at one fixed schema version), and tutorials: ex
 (``example_dags/``) and ``tutorial*.py`` modules of an examples folder build a table and print it back to show
 what it holds, every column wanted. Other examples stay checked: a service's example is copied into services.
 
-A whole-entity load of a hand-written data-access layer is left alone too (:mod:`backend_lint.analysis.row_mapping`):
+A whole-entity load of a hand-written data-access layer shows no such cost either
+(:mod:`backend_lint.analysis.row_mapping`):
 rows mapped by column name into an object (``Alert.from_record(row)``, ``dict(row)``, ``User(**row)``,
 ``User(**dict(row))``, ``User.model_validate(row)``, a record naming three or more of its columns one by one, a function
 of the file that reads the row by key, a constructor reading it by key), or returned as they came from a method of
@@ -46,7 +47,7 @@ from backend_lint.analysis.module_roles import in_migration, module_roles
 from backend_lint.analysis.project.conditions import test_support
 from backend_lint.analysis.provenance import sql_reaching
 from backend_lint.analysis.query_results import COLUMNS, FROM_STATEMENT, TEST, only_tested, result_use
-from backend_lint.analysis.row_mapping import loads_entity, orm_instances
+from backend_lint.analysis.row_mapping import orm_instances, star_evidence
 from backend_lint.analysis.schema_steps import schema_version_step
 from backend_lint.analysis.star_sources import star_selects
 from backend_lint.context import FileContext
@@ -68,7 +69,7 @@ class SelectStar(Rule):
     name = "select-star"
     message = "`{sink}` runs `SELECT *`{where}; name the columns the code reads"
     triggers = ("*",)
-    needs = (sql_reaching, module_roles, in_migration, schema_version_step, result_use, only_tested, loads_entity,
+    needs = (sql_reaching, module_roles, in_migration, schema_version_step, result_use, only_tested, star_evidence,
              orm_instances)
     module_facts = (test_support,)
 
@@ -85,8 +86,8 @@ class SelectStar(Rule):
                 return  # a probe reads no column; ``from_statement`` and generic readers take them all
             if sink.driver == "django" and orm_instances(ctx, node):
                 return  # Django maps each row by column name into a model instance, as from_statement does
-            if loads_entity(ctx, node):
-                return  # a whole entity mapped by column name: every column is wanted, none read by position
+            if star_evidence(ctx, node) is None:
+                return  # no sign that the star costs: rows mapped whole by name, read by name, or handed on unseen
             where = f" from `{provenance.variable}`" if provenance.variable else ""
             self.report(ctx, node, sink=sink.name, where=where)
             return
