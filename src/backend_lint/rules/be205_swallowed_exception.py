@@ -44,6 +44,7 @@ from backend_lint.analysis.best_effort import best_effort_step
 from backend_lint.analysis.fallbacks import is_deliberate_fallback
 from backend_lint.analysis.finally_cleanup import cleanup_in_finally
 from backend_lint.analysis.lazy_regex import lazy_compile
+from backend_lint.analysis.lost_work import loses_something
 from backend_lint.analysis.migration_steps import tolerated_ddl_step
 from backend_lint.analysis.module_roles import in_migration, module_roles
 from backend_lint.analysis.pure_lookups import builds_from_locals, only_looks_up
@@ -156,6 +157,8 @@ class SwallowedException(Rule):
             or builds_from_locals(attempt, node, ctx.scope.function)
         ):
             return
+        if not isinstance(attempt, ast.Try) or not loses_something(attempt, node, ctx):
+            return  # no evidence that the failure loses work or tells someone something untrue (see the page)
         if module_roles(ctx).for_tests:
             return
         if not self.option("everywhere") and not (

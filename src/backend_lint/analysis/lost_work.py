@@ -1,0 +1,210 @@
+"""What a swallowed failure LOSES: the positive evidence BE205 needs before it calls a catch-all a lost error.
+
+Seven rounds of judging BE205 on applications it had never seen read about one finding in five true: a catch-all
+around a parse, a lookup or an optional value is, on real code, almost always a deliberate default, and each
+application spelled that default in a new idiom. The true findings all had something in common that the false
+ones lacked, something a strict maintainer can see in the code: the failure makes the program lose work or tell
+someone something untrue. This module reads that evidence from the ``try`` statement and its surroundings:
+
+- **work in the ``try``** (:func:`does_work`): a call named for doing something with an effect (a write, a save,
+  a commit, a send, a publish, a payment, a sync, a schema change: ``answer.save()``, ``email.attach(*a)``,
+  ``cv2.imwrite(...)``, ``op.add_column(...)``, ``publish_event(...)``) or SQL text that changes rows or the
+  schema (``INSERT``, ``UPDATE``, ``DELETE``, ``ALTER``...). When it fails silently, the write is lost and no
+  one knows (Open WebUI's migration inserting access grants before it drops the columns they came from);
+- **work abandoned** (:func:`abandons_work`): the handler leaves (``return``, ``continue``, ``break``) and the
+  code it skips does such work: Superset's permission fix ``return``s from ``upgrade()`` at the first dataset
+  that fails and skips the ``commit()``; a Celery task ``return False`` before the row it was queued to write;
+- **a made-up value** (:func:`makes_up_value`): the handler returns a constant that looks like data (``return
+  1.0`` for an exchange rate, ``return "en"``): the caller gets wrong data that looks right. ``None``, an empty
+  container and a boolean are answers of absence, which callers test for;
+- **a request answered as if it worked** (:func:`answers_request_anyway`): in the function that answers an HTTP
+  request itself, the handler returns a constant (the client gets a success status and ``null``, ``False`` or
+  ``{}``), or skips an item of a loop that builds what the function returns (Open WebUI's usage statistics drop
+  every chat whose computation raises, and the list answered is silently shorter than its ``total``).
+
+What this does NOT read as evidence: a ``try`` that only reads, parses, looks up or converts a value and falls
+back to a default, outside the function that answers the request (a helper that answers ``None`` for text that
+is not JSON, a package version that is not installed): on real code those were deliberate defaults. A call named
+neutrally (``do_it()``, ``get_oauth_token()``) is not work either: the name must say so.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
+
+from backend_lint.analysis.answered_failures import is_error_answer
+from backend_lint.analysis.ast_helpers import callee_name
+from backend_lint.analysis.handlers import handler_for
+from backend_lint.analysis.lazy_regex import lazy_compile
+from backend_lint.analysis.secret_names import split_identifier
+
+if TYPE_CHECKING:
+    from backend_lint.context import FileContext
+
+_WORK_WORDS = frozenset({
+    # storage
+    "save", "commit", "flush", "write", "writelines", "insert", "update", "upsert", "delete", "remove", "create",
+    "add", "bulk", "store", "persist", "record", "purge", "clear", "drop", "alter", "rename", "move", "migrate",
+    "dump", "mkdir", "makedirs", "truncate", "reindex", "assign", "grant", "revoke", "approve", "reject",
+    "export", "archive", "restore",
+    # messages and other services
+    "send", "sendmail", "publish", "emit", "notify", "broadcast", "post", "put", "patch", "push", "upload",
+    "attach", "deliver", "dispatch", "trigger", "submit", "enqueue", "delay", "apply", "schedule", "sync",
+    "login", "logout", "register", "subscribe",
+    # money
+    "charge", "pay", "refund", "capture", "transfer", "payout", "withdraw", "cancel",
+    # work of a job
+    "process", "execute", "refresh",
+})
+"""Words a call's name starts or ends with when it does something with an effect (``save``, ``bulk_create``,
+``add_column``, ``send_mail``, ``clear_expired``, ``apply_async``). ``execute`` counts only with SQL that
+writes (see :func:`_sql_writes`): ``conn.execute(select(...))`` reads. Left out on purpose: words that name a
+computation as often as an effect (``index``, ``copy``, ``replace``, ``mark_safe``, ``import_module``, ``build``,
+``render``, ``run``, ``handle``, ``set``: ``list.index`` raises, ``str.replace`` writes nothing)."""
+_READING_EXECUTE = frozenset({"execute", "executemany", "exec_driver_sql"})
+_WRITING_SQL = lazy_compile(
+    r"^\s*(?:INSERT|UPDATE|DELETE|MERGE|UPSERT|REPLACE|ALTER|CREATE|DROP|TRUNCATE|GRANT|REVOKE)\b", re.IGNORECASE
+)
+_NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.Module)
+_LOOPS = (ast.For, ast.AsyncFor, ast.While)
+
+
+def _nodes(statements: Iterable[ast.AST]) -> Iterator[ast.AST]:
+    """Every node of ``statements``, nested functions and classes left out (they only define)."""
+    stack = list(statements)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, _NESTED):
+            continue
+        yield node
+        stack.extend(ast.iter_child_nodes(node))
+
+
+def _work_call(call: ast.Call) -> bool:
+    """A call whose name says it does something with an effect (its first or last word, or a word ending in
+    ``write``: ``imwrite``); ``execute`` and the like only with SQL text that writes."""
+    name = callee_name(call)
+    if name in _READING_EXECUTE:
+        return _sql_writes(call)
+    words = split_identifier(name)
+    if not words:
+        return False
+    return words[0] in _WORK_WORDS or words[-1] in _WORK_WORDS or name.lower().endswith("write")
+
+
+def _sql_writes(call: ast.Call) -> bool:
+    """SQL text that changes rows or the schema among a call's arguments (also inside ``text("...")``)."""
+    return any(
+        isinstance(node, ast.Constant) and isinstance(node.value, str) and _WRITING_SQL.search(node.value)
+        for argument in call.args for node in ast.walk(argument)
+    )
+
+
+def does_work(statements: Iterable[ast.AST]) -> bool:
+    """``statements`` do something with an effect: a call named for one, or SQL text that writes."""
+    for node in _nodes(statements):
+        if isinstance(node, ast.Call) and _work_call(node):
+            return True
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and _WRITING_SQL.search(node.value):
+            return True
+    return False
+
+
+def _following(node: ast.AST, ctx: FileContext, stop: type[ast.AST] | tuple[type[ast.AST], ...]) -> list[ast.stmt]:
+    """The statements that run after ``node`` in its block and each enclosing block, up to (not past) the first
+    enclosing ``stop`` node (a loop for ``continue``, the function for ``return``)."""
+    skipped: list[ast.stmt] = []
+    child, parent = node, ctx.parent_of(node)
+    while parent is not None and not isinstance(parent, _SCOPES):
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(parent, field, None)
+            if isinstance(block, list) and any(statement is child for statement in block):
+                skipped.extend(block[[id(s) for s in block].index(id(child)) + 1:])
+        if isinstance(parent, stop):
+            if isinstance(parent, _LOOPS):
+                skipped.extend(parent.body)  # the next items of the loop are skipped too (``return``/``break``)
+            return skipped
+        child, parent = parent, ctx.parent_of(parent)
+    return skipped
+
+
+def abandons_work(attempt: ast.Try, handler: ast.ExceptHandler, ctx: FileContext) -> bool:
+    """The handler leaves (``return``, ``continue``, ``break``) and the code it skips does work."""
+    last = handler.body[-1] if handler.body else None
+    if isinstance(last, ast.Continue):
+        return does_work(_following(attempt, ctx, _LOOPS))
+    if isinstance(last, ast.Break):
+        loop_rest = _following(attempt, ctx, _LOOPS)
+        return does_work(loop_rest)
+    if isinstance(last, ast.Return):
+        return does_work(_following(attempt, ctx, _SCOPES))
+    return False
+
+
+def makes_up_value(handler: ast.ExceptHandler) -> bool:
+    """The handler returns a constant that looks like data: a number, a non-empty text or container (not
+    ``None``, not a boolean, not empty: answers of absence a caller tests for), and not an error answer."""
+    for statement in handler.body:
+        if isinstance(statement, ast.Return) and statement.value is not None:
+            value = statement.value
+            if is_error_answer(value):
+                return False
+            if isinstance(value, ast.UnaryOp) and isinstance(value.op, ast.USub):
+                value = value.operand
+            if isinstance(value, ast.Constant):
+                return not isinstance(value.value, bool) and value.value not in (None, "", b"")
+            if isinstance(value, (ast.List, ast.Tuple, ast.Set, ast.Dict)):
+                return bool(value.keys if isinstance(value, ast.Dict) else value.elts)
+    return False
+
+
+def answers_request_anyway(attempt: ast.Try, handler: ast.ExceptHandler, ctx: FileContext) -> bool:
+    """In the function that answers a request itself: the handler returns a constant success answer, or skips
+    (``pass``/``continue``) an item of a loop whose ``try`` adds to what the function returns."""
+    function = ctx.scope.function
+    if function is None or handler_for(ctx, function) is None:
+        return False
+    last = handler.body[-1] if handler.body else None
+    if isinstance(last, ast.Return):
+        return not is_error_answer(last.value)
+    if isinstance(last, (ast.Pass, ast.Continue)) and _in_loop(attempt, ctx):
+        collected = _collected_names(attempt)
+        return bool(collected) and any(
+            isinstance(node, ast.Name) and node.id in collected
+            for statement in _nodes([function]) if isinstance(statement, ast.Return) and statement.value
+            for node in ast.walk(statement.value)
+        )
+    return False
+
+
+def _in_loop(node: ast.AST, ctx: FileContext) -> bool:
+    parent = ctx.parent_of(node)
+    while parent is not None and not isinstance(parent, _SCOPES):
+        if isinstance(parent, _LOOPS):
+            return True
+        parent = ctx.parent_of(parent)
+    return False
+
+
+def _collected_names(attempt: ast.Try) -> set[str]:
+    """Local lists the ``try`` adds to (``items.append(...)``, ``items.extend(...)``)."""
+    return {
+        node.func.value.id for node in _nodes(attempt.body)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+        and node.func.attr in ("append", "extend", "add", "update") and isinstance(node.func.value, ast.Name)
+    }
+
+
+def loses_something(attempt: ast.Try, handler: ast.ExceptHandler, ctx: FileContext) -> bool:
+    """The positive evidence BE205 needs (see the module): the swallowed failure loses work or tells someone
+    something untrue."""
+    return (
+        does_work(attempt.body)
+        or abandons_work(attempt, handler, ctx)
+        or makes_up_value(handler)
+        or answers_request_anyway(attempt, handler, ctx)
+    )
