@@ -36,7 +36,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from backend_lint.analysis.answered_failures import is_error_answer
-from backend_lint.analysis.ast_helpers import callee_name
+from backend_lint.analysis.ast_helpers import body_of, callee_name
 from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.secret_names import split_identifier
@@ -114,34 +114,34 @@ def does_work(statements: Iterable[ast.AST]) -> bool:
     return False
 
 
-def _following(node: ast.AST, ctx: FileContext, stop: type[ast.AST] | tuple[type[ast.AST], ...]) -> list[ast.stmt]:
-    """The statements that run after ``node`` in its block and each enclosing block, up to (not past) the first
-    enclosing ``stop`` node (a loop for ``continue``, the function for ``return``)."""
+def _following(node: ast.AST, ctx: FileContext, stop: tuple[type[ast.AST], ...], next_items: bool) -> list[ast.stmt]:
+    """The statements that run after ``node`` in its block and each enclosing block, up to the first enclosing
+    ``stop`` node (a loop for ``continue`` and ``break``, the function for ``return``); with ``next_items``, the
+    bodies of the loops left on the way too (``return`` and ``break`` skip the items not yet processed)."""
     skipped: list[ast.stmt] = []
     child, parent = node, ctx.parent_of(node)
-    while parent is not None and not isinstance(parent, _SCOPES):
+    while parent is not None:
         for field in ("body", "orelse", "finalbody"):
             block = getattr(parent, field, None)
             if isinstance(block, list) and any(statement is child for statement in block):
-                skipped.extend(block[[id(s) for s in block].index(id(child)) + 1:])
-        if isinstance(parent, stop):
-            if isinstance(parent, _LOOPS):
-                skipped.extend(parent.body)  # the next items of the loop are skipped too (``return``/``break``)
-            return skipped
+                skipped.extend(block[[id(statement) for statement in block].index(id(child)) + 1:])
+        if next_items and isinstance(parent, _LOOPS):
+            skipped.extend(parent.body)
+        if isinstance(parent, stop) or isinstance(parent, _SCOPES):
+            break
         child, parent = parent, ctx.parent_of(parent)
     return skipped
 
 
-def abandons_work(attempt: ast.Try, handler: ast.ExceptHandler, ctx: FileContext) -> bool:
+def abandons_work(attempt: ast.AST, handler: ast.ExceptHandler, ctx: FileContext) -> bool:
     """The handler leaves (``return``, ``continue``, ``break``) and the code it skips does work."""
     last = handler.body[-1] if handler.body else None
     if isinstance(last, ast.Continue):
-        return does_work(_following(attempt, ctx, _LOOPS))
+        return does_work(_following(attempt, ctx, _LOOPS, next_items=False))
     if isinstance(last, ast.Break):
-        loop_rest = _following(attempt, ctx, _LOOPS)
-        return does_work(loop_rest)
+        return does_work(_following(attempt, ctx, _LOOPS, next_items=True))
     if isinstance(last, ast.Return):
-        return does_work(_following(attempt, ctx, _SCOPES))
+        return does_work(_following(attempt, ctx, _SCOPES, next_items=True))
     return False
 
 
@@ -162,7 +162,7 @@ def makes_up_value(handler: ast.ExceptHandler) -> bool:
     return False
 
 
-def answers_request_anyway(attempt: ast.Try, handler: ast.ExceptHandler, ctx: FileContext) -> bool:
+def answers_request_anyway(attempt: ast.AST, handler: ast.ExceptHandler, ctx: FileContext) -> bool:
     """In the function that answers a request itself: the handler returns a constant success answer, or skips
     (``pass``/``continue``) an item of a loop whose ``try`` adds to what the function returns."""
     function = ctx.scope.function
@@ -175,7 +175,7 @@ def answers_request_anyway(attempt: ast.Try, handler: ast.ExceptHandler, ctx: Fi
         collected = _collected_names(attempt)
         return bool(collected) and any(
             isinstance(node, ast.Name) and node.id in collected
-            for statement in _nodes([function]) if isinstance(statement, ast.Return) and statement.value
+            for statement in _nodes(body_of(function)) if isinstance(statement, ast.Return) and statement.value
             for node in ast.walk(statement.value)
         )
     return False
@@ -190,20 +190,20 @@ def _in_loop(node: ast.AST, ctx: FileContext) -> bool:
     return False
 
 
-def _collected_names(attempt: ast.Try) -> set[str]:
+def _collected_names(attempt: ast.AST) -> set[str]:
     """Local lists the ``try`` adds to (``items.append(...)``, ``items.extend(...)``)."""
     return {
-        node.func.value.id for node in _nodes(attempt.body)
+        node.func.value.id for node in _nodes(body_of(attempt))
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
         and node.func.attr in ("append", "extend", "add", "update") and isinstance(node.func.value, ast.Name)
     }
 
 
-def loses_something(attempt: ast.Try, handler: ast.ExceptHandler, ctx: FileContext) -> bool:
-    """The positive evidence BE205 needs (see the module): the swallowed failure loses work or tells someone
-    something untrue."""
+def loses_something(attempt: ast.AST, handler: ast.ExceptHandler, ctx: FileContext) -> bool:
+    """The positive evidence BE205 needs (see the module): the swallowed failure of ``attempt`` (a ``try`` or
+    ``try ... except*``) loses work or tells someone something untrue."""
     return (
-        does_work(attempt.body)
+        does_work(body_of(attempt))
         or abandons_work(attempt, handler, ctx)
         or makes_up_value(handler)
         or answers_request_anyway(attempt, handler, ctx)

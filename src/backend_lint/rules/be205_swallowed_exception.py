@@ -157,7 +157,7 @@ class SwallowedException(Rule):
             or builds_from_locals(attempt, node, ctx.scope.function)
         ):
             return
-        if not isinstance(attempt, ast.Try) or not loses_something(attempt, node, ctx):
+        if attempt is None or not loses_something(attempt, node, ctx):
             return  # no evidence that the failure loses work or tells someone something untrue (see the page)
         if module_roles(ctx).for_tests:
             return
