@@ -127,7 +127,7 @@ def _following(node: ast.AST, ctx: FileContext, stop: tuple[type[ast.AST], ...],
                 skipped.extend(block[[id(statement) for statement in block].index(id(child)) + 1:])
         if next_items and isinstance(parent, _LOOPS):
             skipped.extend(parent.body)
-        if isinstance(parent, stop) or isinstance(parent, _SCOPES):
+        if isinstance(parent, (*stop, *_SCOPES)):
             break
         child, parent = parent, ctx.parent_of(parent)
     return skipped
