@@ -32,11 +32,12 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from backend_lint.analysis.answered_failures import is_error_answer
-from backend_lint.analysis.ast_helpers import body_of, callee_name
+from backend_lint.analysis.ast_helpers import body_of, callee_name, own_nodes, statement_nodes
+from backend_lint.analysis.best_effort import in_loop
 from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.secret_names import split_identifier
@@ -68,20 +69,8 @@ _READING_EXECUTE = frozenset({"execute", "executemany", "exec_driver_sql"})
 _WRITING_SQL = lazy_compile(
     r"^\s*(?:INSERT|UPDATE|DELETE|MERGE|UPSERT|REPLACE|ALTER|CREATE|DROP|TRUNCATE|GRANT|REVOKE)\b", re.IGNORECASE
 )
-_NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.Module)
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
-
-
-def _nodes(statements: Iterable[ast.AST]) -> Iterator[ast.AST]:
-    """Every node of ``statements``, nested functions and classes left out (they only define)."""
-    stack = list(statements)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, _NESTED):
-            continue
-        yield node
-        stack.extend(ast.iter_child_nodes(node))
 
 
 def _work_call(call: ast.Call) -> bool:
@@ -106,7 +95,7 @@ def _sql_writes(call: ast.Call) -> bool:
 
 def does_work(statements: Iterable[ast.AST]) -> bool:
     """``statements`` do something with an effect: a call named for one, or SQL text that writes."""
-    for node in _nodes(statements):
+    for node in statement_nodes(statements):
         if isinstance(node, ast.Call) and _work_call(node):
             return True
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and _WRITING_SQL.search(node.value):
@@ -171,29 +160,20 @@ def answers_request_anyway(attempt: ast.AST, handler: ast.ExceptHandler, ctx: Fi
     last = handler.body[-1] if handler.body else None
     if isinstance(last, ast.Return):
         return not is_error_answer(last.value)
-    if isinstance(last, (ast.Pass, ast.Continue)) and _in_loop(attempt, ctx):
+    if isinstance(last, (ast.Pass, ast.Continue)) and in_loop(attempt, ctx):
         collected = _collected_names(attempt)
         return bool(collected) and any(
             isinstance(node, ast.Name) and node.id in collected
-            for statement in _nodes(body_of(function)) if isinstance(statement, ast.Return) and statement.value
+            for statement in own_nodes(function) if isinstance(statement, ast.Return) and statement.value
             for node in ast.walk(statement.value)
         )
-    return False
-
-
-def _in_loop(node: ast.AST, ctx: FileContext) -> bool:
-    parent = ctx.parent_of(node)
-    while parent is not None and not isinstance(parent, _SCOPES):
-        if isinstance(parent, _LOOPS):
-            return True
-        parent = ctx.parent_of(parent)
     return False
 
 
 def _collected_names(attempt: ast.AST) -> set[str]:
     """Local lists the ``try`` adds to (``items.append(...)``, ``items.extend(...)``)."""
     return {
-        node.func.value.id for node in _nodes(body_of(attempt))
+        node.func.value.id for node in own_nodes(attempt)
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
         and node.func.attr in ("append", "extend", "add", "update") and isinstance(node.func.value, ast.Name)
     }
