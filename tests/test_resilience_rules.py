@@ -327,3 +327,35 @@ def test_swallow_needs_evidence_that_the_failure_loses_something() -> None:
                     continue
         """
     assert found(code, "BE205") == [(18, "BE205"), (26, "BE205"), (40, "BE205"), (49, "BE205"), (58, "BE205")]
+
+
+def test_swallow_before_work_that_uses_the_missing_value() -> None:
+    """``pass`` goes on, and the work after the ``try`` uses what the ``try`` was to read: it is done without it
+    (a migration writing the new settings table empty). Work after it that does not use the value is no evidence."""
+    code = """
+        from celery import shared_task
+
+        @shared_task
+        def move(conn, op, old, new):
+            blob = {}
+            try:
+                row = conn.execute(old.select()).fetchone()
+                if row:
+                    blob = row[0]
+            except Exception:
+                pass
+            op.rename_table("config", "config_old")
+            for key, value in blob.items():
+                conn.execute(new.insert().values(key=key, value=value))
+
+        @shared_task
+        def unrelated(conn, op, old):
+            try:
+                row = conn.execute(old.select()).fetchone()
+                if row:
+                    print(row)
+            except Exception:
+                pass
+            op.rename_table("config", "config_old")
+        """
+    assert found(code, "BE205") == [(11, "BE205")]

@@ -14,6 +14,9 @@ someone something untrue. This module reads that evidence from the ``try`` state
 - **work abandoned** (:func:`abandons_work`): the handler leaves (``return``, ``continue``, ``break``) and the
   code it skips does such work: Superset's permission fix ``return``s from ``upgrade()`` at the first dataset
   that fails and skips the ``commit()``; a Celery task ``return False`` before the row it was queued to write;
+- **work done without the value** (:func:`goes_on_without`): the handler goes on (``pass``) and the code after
+  the ``try`` does work with a name the ``try`` was to set (Open WebUI's migration reads the old settings blob,
+  swallows the failure, and writes the new per-key table empty: every setting silently reset);
 - **a made-up value** (:func:`makes_up_value`): the handler returns a constant that looks like data (``return
   1.0`` for an exchange rate, ``return "en"``): the caller gets wrong data that looks right. ``None``, an empty
   container and a boolean are answers of absence, which callers test for;
@@ -134,6 +137,22 @@ def abandons_work(attempt: ast.AST, handler: ast.ExceptHandler, ctx: FileContext
     return False
 
 
+def goes_on_without(attempt: ast.AST, handler: ast.ExceptHandler, ctx: FileContext) -> bool:
+    """The handler goes on (``pass``) and the code after the ``try`` does work with a name the ``try`` was to
+    set: the work is done with a value the failure left out (a migration that reads the old settings, fails,
+    and writes the new table empty)."""
+    if not handler.body or not isinstance(handler.body[-1], ast.Pass):
+        return False
+    bound = {node.id for node in own_nodes(attempt) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)}
+    if not bound:
+        return False
+    after = _following(attempt, ctx, _SCOPES, next_items=False)
+    return does_work(after) and any(
+        isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in bound
+        for node in statement_nodes(after)
+    )
+
+
 def makes_up_value(handler: ast.ExceptHandler) -> bool:
     """The handler returns a constant that looks like data: a number, a non-empty text or container (not
     ``None``, not a boolean, not empty: answers of absence a caller tests for), and not an error answer."""
@@ -185,6 +204,7 @@ def loses_something(attempt: ast.AST, handler: ast.ExceptHandler, ctx: FileConte
     return (
         does_work(body_of(attempt))
         or abandons_work(attempt, handler, ctx)
+        or goes_on_without(attempt, handler, ctx)
         or makes_up_value(handler)
         or answers_request_anyway(attempt, handler, ctx)
     )
