@@ -155,14 +155,16 @@ def goes_on_without(attempt: ast.AST, handler: ast.ExceptHandler, ctx: FileConte
 
 def makes_up_value(handler: ast.ExceptHandler) -> bool:
     """The handler returns a constant that looks like data: a number, a non-empty text or container (not
-    ``None``, not a boolean, not empty: answers of absence a caller tests for), and not an error answer."""
+    ``None``, not a boolean, not empty, not ``-1``: answers of absence a caller tests for), and not an error
+    answer."""
     for statement in handler.body:
         if isinstance(statement, ast.Return) and statement.value is not None:
             value = statement.value
             if is_error_answer(value):
                 return False
             if isinstance(value, ast.UnaryOp) and isinstance(value.op, ast.USub):
-                value = value.operand
+                # ``return -1``: the "not found" sentinel (``str.find``), which callers test like ``None``
+                return not (isinstance(value.operand, ast.Constant) and value.operand.value == 1)
             if isinstance(value, ast.Constant):
                 return not isinstance(value.value, bool) and value.value not in (None, "", b"")
             if isinstance(value, (ast.List, ast.Tuple, ast.Set, ast.Dict)):
