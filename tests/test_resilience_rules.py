@@ -145,7 +145,7 @@ def test_swallowed_exception_in_except_star() -> None:
     code = """
         def run(f):
             try:
-                f()
+                f.save()
             except* Exception:
                 pass
         """
@@ -257,3 +257,105 @@ def test_swallow_in_a_drf_view_method_is_flagged_by_default() -> None:
                     pass
         """
     assert found(code, "BE205") == [(8, "BE205")]
+
+
+def test_swallow_needs_evidence_that_the_failure_loses_something() -> None:
+    """A catch-all is reported only when the code shows what its failure loses: work in the ``try``, work the
+    handler skips, a made-up value, or a request answered as if it worked. A read with a default is not."""
+    code = """
+        from celery import shared_task
+        from flask import Flask, jsonify
+
+        app = Flask(__name__)
+
+        @shared_task
+        def lookup(key, store):
+            try:
+                return store.fetch(key)
+            except Exception:
+                return None
+
+        @shared_task
+        def skipped_write(user_id, users, actions):
+            try:
+                user = users.get(user_id)
+            except Exception:
+                return False
+            actions.create(user=user)
+
+        @shared_task
+        def rate(rates):
+            try:
+                return rates.latest("EUR")
+            except Exception:
+                return 1.0
+
+        @shared_task
+        def maybe_rate(rates):
+            try:
+                return rates.latest("EUR")
+            except Exception:
+                return None
+
+        @app.get("/items/<int:item_id>")
+        def item(item_id, store):
+            try:
+                return jsonify(store.fetch(item_id))
+            except Exception:
+                return None
+
+        @app.get("/stats")
+        def stats(chats, compute):
+            items = []
+            for chat in chats:
+                try:
+                    items.append(compute(chat))
+                except Exception:
+                    pass
+            return jsonify(items=items)
+
+        @shared_task
+        def migrate_rows(bind, rows, text):
+            for row in rows:
+                try:
+                    bind.execute(text("UPDATE row SET done = true WHERE id = :id"), {"id": row.id})
+                except Exception:
+                    continue
+                try:
+                    bind.execute(text("SELECT 1"))
+                except Exception:
+                    continue
+        """
+    assert found(code, "BE205") == [(18, "BE205"), (26, "BE205"), (40, "BE205"), (49, "BE205"), (58, "BE205")]
+
+
+def test_swallow_before_work_that_uses_the_missing_value() -> None:
+    """``pass`` goes on, and the work after the ``try`` uses what the ``try`` was to read: it is done without it
+    (a migration writing the new settings table empty). Work after it that does not use the value is no evidence."""
+    code = """
+        from celery import shared_task
+
+        @shared_task
+        def move(conn, op, old, new):
+            blob = {}
+            try:
+                row = conn.execute(old.select()).fetchone()
+                if row:
+                    blob = row[0]
+            except Exception:
+                pass
+            op.rename_table("config", "config_old")
+            for key, value in blob.items():
+                conn.execute(new.insert().values(key=key, value=value))
+
+        @shared_task
+        def unrelated(conn, op, old):
+            try:
+                row = conn.execute(old.select()).fetchone()
+                if row:
+                    print(row)
+            except Exception:
+                pass
+            op.rename_table("config", "config_old")
+        """
+    assert found(code, "BE205") == [(11, "BE205")]

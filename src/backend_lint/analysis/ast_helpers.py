@@ -8,7 +8,7 @@ a literal string or ``True``. None of these follows names or imports: that is :m
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Optional
 
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
@@ -94,7 +94,13 @@ def body_of(node: ast.AST) -> list[ast.AST]:
 def own_nodes(block: ast.AST) -> Iterator[ast.AST]:
     """Every node of ``block``'s body (a function, an ``except`` clause), the bodies of nested functions, classes
     and lambdas left out: what runs when the block runs, not what it only defines."""
-    stack: list[ast.AST] = body_of(block)
+    return statement_nodes(body_of(block))
+
+
+def statement_nodes(statements: Iterable[ast.AST]) -> Iterator[ast.AST]:
+    """Every node of ``statements`` (the code after a ``try``, a loop's body), nested functions, classes and
+    lambdas left out, as :func:`own_nodes` reads a block."""
+    stack: list[ast.AST] = list(statements)
     while stack:
         node = stack.pop()
         if isinstance(node, _NESTED):

@@ -146,7 +146,7 @@ def fallback_path_follows(attempt: ast.Try, handler: ast.ExceptHandler, ctx: Fil
         return following is not None and _computes_answer(following, ctx)
     if _ends_with_continue(last):
         following = next_statement(attempt, ctx.parent_of, through_ifs=4)
-        return following is not None and _in_loop(attempt, ctx) and _builds_item(following)
+        return following is not None and in_loop(attempt, ctx) and _builds_item(following)
     return False
 
 
@@ -157,7 +157,8 @@ def _ends_with_continue(statement: ast.stmt) -> bool:
     return isinstance(statement, ast.If) and bool(statement.body) and isinstance(statement.body[-1], ast.Continue)
 
 
-def _in_loop(node: ast.AST, ctx: FileContext) -> bool:
+def in_loop(node: ast.AST, ctx: FileContext) -> bool:
+    """``node`` runs in a loop of its function (one item of many: skipping it leaves the others)."""
     current: Optional[ast.AST] = ctx.parent_of(node)
     while current is not None and not isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
         if isinstance(current, _LOOPS):
