@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import ast
 
+from backend_lint.analysis.body_evidence import body_evidence
 from backend_lint.analysis.body_fields import form_text_fields, one_form_text_field
 from backend_lint.analysis.checked_fields import fields_checked_by_hand
 from backend_lint.analysis.csv_rows import rows_loaded_by_schema
@@ -64,7 +65,7 @@ class UnvalidatedRequestBody(Rule):
     name = "unvalidated-request-body"
     message = "`{read}` is used without schema validation; parse the body into a schema before using it"
     triggers = FRAMEWORK_MODULES
-    needs = (handler_for, handler_body, internal_service)
+    needs = (handler_for, handler_body, internal_service, body_evidence)
     module_facts = (test_support,)
 
     @visits(ast.FunctionDef, ast.AsyncFunctionDef)
@@ -98,5 +99,8 @@ class UnvalidatedRequestBody(Rule):
             return  # a decorator validates the request against a schema before the handler runs
         if first is not None and answers_service_refusal(node, [read.node for read in reads]):
             return  # a service of the project checks what it is handed, and its refusal is answered with 400
+        declared = frozenset(id(read.node) for read in reads if read.declared_dict)
+        if first is not None and body_evidence(ctx, node, [read.node for read in reads], declared) is None:
+            return  # no field stored, unpacked, given back or required: each is checked, tested or a helper's
         if first is not None:
             self.report(ctx, first.node, read=first.label, unless=internal_service_facts(ctx, handler))
