@@ -44,10 +44,11 @@ STORED, UNPACKED, ANSWERED, REQUIRED, HANDED = "stored", "unpacked", "answered",
 
 _WRITE_WORDS = frozenset({
     "insert", "create", "update", "add", "save", "set", "hset", "store", "upsert", "put", "replace", "remove",
-    "delete", "write", "append", "extend", "execute", "executemany", "register", "persist", "merge", "commit",
-    "publish", "push",
+    "delete", "write", "append", "extend", "register", "persist", "merge", "commit", "publish",
 })
-"""First words of a call that writes what it is handed (``insert_one``, ``create_workouts``, ``set_realm``)."""
+"""First words of a call that writes what it is handed (``insert_one``, ``create_workouts``, ``set_realm``). Not
+``execute``: a query tool runs the client's own SQL by design, and a value bound as a query parameter is not
+stored by that."""
 _FILLS = frozenset({"append", "extend", "add", "update", "insert", "setdefault"})
 """Methods that put an argument into the container they are called on (a list or dict the handler builds)."""
 _FIELD_READS = frozenset({"get", "getlist", "pop", "items", "values"})
@@ -58,8 +59,10 @@ _TEXT_METHODS = frozenset({
 _ANSWERS = frozenset({"jsonify", "json_response", "make_response", "Response", "dumps"})
 _BUILTIN_COPIES = frozenset({"dict", "list", "tuple", "set", "sorted", "reversed", "str"})
 _LOADS = frozenset({"loads", "load", "literal_eval"})
-_NOT_MODELS = ("Form", "Schema", "Serializer", "Validator", "Command", "Error", "Exception", "Response")
-"""Suffixes of classes that take a value to check or answer it, not to keep it."""
+_NOT_MODELS = ("Form", "Serializer", "Validator", "Command", "Error", "Exception", "Response")
+"""Suffixes of classes that take a value to check or answer it, not to keep it. (Not ``Schema``: a schema takes
+the whole body, which the handler model reads as validated before this; a class named ``TableSchema`` given
+fields one by one is a model.)"""
 _VALUE_CLASSES = frozenset({"Decimal", "UUID", "Path", "PurePath", "Fraction"})
 """Classes that convert one value (a check where it is read), not records that keep it."""
 _LOOKUP_WORDS = frozenset({
@@ -99,17 +102,19 @@ class _Trail:
     loads: dict[str, list[ast.Name]]
     built: set[str]
     queue: list[ast.expr]
+    request_names: frozenset[str] = frozenset()
+    """The names of the request object: rewriting ``request.data`` for a dispatch keeps nothing."""
     handed: dict[int, int] = field(default_factory=dict)
 
 
 @reads(_function_map)
-def body_evidence(ctx: FileContext, function: _Function, reads: list[ast.expr], declared_dict: frozenset[int]
-                  ) -> Optional[str]:
+def body_evidence(ctx: FileContext, function: _Function, reads: list[ast.expr], declared_dict: frozenset[int],
+                  request_names: frozenset[str] = frozenset()) -> Optional[str]:
     """What the handler does with the client's content that a schema would guard (``stored``, ``unpacked``,
     ``answered``, ``handed``, ``required``), or ``None`` when every trail of ``reads`` ends in a check, a test or
     a helper. ``declared_dict`` holds the ``id`` of the reads that are uses of a parameter typed ``dict``."""
     parents, loads = _function_map(ctx, function)
-    trail = _Trail(parents, loads, _built_locally(function), list(reads))
+    trail = _Trail(parents, loads, _built_locally(function), list(reads), request_names)
     seen: set[int] = set()
     steps = 0
     while trail.queue and steps < _MAX_STEPS:
@@ -134,8 +139,9 @@ def _step(value: ast.expr, parent: Optional[ast.AST], trail: _Trail) -> Optional
     if isinstance(parent, ast.Subscript) and parent.value is value and isinstance(parent.ctx, ast.Load):
         queue.append(parent)  # a field
     elif isinstance(parent, _CARRIERS):
-        if not (isinstance(parent, ast.Dict) and any(key is value for key in parent.keys)):
-            queue.append(parent)  # (a dict's key names a field, it carries no content)
+        if not (isinstance(parent, ast.Dict) and any(key is value for key in parent.keys)) \
+                and not (isinstance(parent, ast.IfExp) and parent.test is value):
+            queue.append(parent)  # (a dict's key names a field and a condition's test is a test: neither is kept)
     elif isinstance(parent, ast.comprehension) and parent.iter is value:
         made = parents.get(parent)
         if isinstance(made, ast.expr):
@@ -173,7 +179,8 @@ def _assigned(target: ast.expr, trail: _Trail) -> Optional[str]:
             _assigned(element, trail)
     elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and target.value.id in trail.built:
         trail.queue.extend(trail.loads.get(target.value.id, []))  # a dict the handler builds for this request
-    elif isinstance(target, (ast.Attribute, ast.Subscript)):
+    elif isinstance(target, (ast.Attribute, ast.Subscript)) and not (
+            isinstance(target.value, ast.Name) and target.value.id in trail.request_names):
         return STORED
     return None
 
@@ -185,8 +192,9 @@ def _call_use(call: ast.Call, trail: _Trail) -> Optional[str]:
     receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
     if name in _LOADS or (receiver is None and name in _BUILTIN_COPIES):
         trail.queue.append(call)  # json.loads(form["data"]): the decoded document is the same content
-    elif name in _FILLS and isinstance(receiver, ast.Name) and receiver.id in trail.built:
-        trail.queue.extend(trail.loads.get(receiver.id, []))  # rows.append({...}): the list it builds carries it on
+    elif name in _FILLS and _built_name(receiver, trail.built):
+        trail.queue.extend(trail.loads.get(_built_name(receiver, trail.built), []))  # rows.append({...}), also
+        # groups[key].append(...): the list or dict the handler builds carries it on
     elif name in _ANSWERS or name.endswith("Response"):
         trail.queue.append(call)  # jsonify({...}): the answer, judged where it goes (a ``return``)
     elif name[:1].isupper() and not name.endswith(_NOT_MODELS) and name not in _VALUE_CLASSES:
@@ -202,6 +210,13 @@ def _call_use(call: ast.Call, trail: _Trail) -> Optional[str]:
         if trail.handed[id(call)] >= 2:
             return HANDED  # alert.from_action(action, text, timeout): the body's fields one by one
     return None
+
+
+def _built_name(receiver: Optional[ast.expr], built: set[str]) -> str:
+    """The name of the list or dict the handler builds that ``receiver`` is, or is an item of; else empty."""
+    while isinstance(receiver, ast.Subscript):
+        receiver = receiver.value
+    return receiver.id if isinstance(receiver, ast.Name) and receiver.id in built else ""
 
 
 def _class_name(receiver: Optional[ast.expr]) -> bool:

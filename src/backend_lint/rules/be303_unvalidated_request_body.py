@@ -105,7 +105,8 @@ class UnvalidatedRequestBody(Rule):
         if first is not None and answers_service_refusal(node, [read.node for read in reads]):
             return  # a service of the project checks what it is handed, and its refusal is answered with 400
         declared = frozenset(id(read.node) for read in reads if read.declared_dict)
-        if first is not None and body_evidence(ctx, node, [read.node for read in reads], declared) is None:
+        if first is not None and body_evidence(ctx, node, [read.node for read in reads], declared,
+                                               handler.request_names) is None:
             return  # no field stored, unpacked, given back or required: each is checked, tested or a helper's
         if first is not None:
             self.report(ctx, first.node, read=first.label, unless=internal_service_facts(ctx, handler))
