@@ -63,8 +63,6 @@ _NOT_MODELS = ("Form", "Serializer", "Validator", "Command", "Error", "Exception
 """Suffixes of classes that take a value to check or answer it, not to keep it. (Not ``Schema``: a schema takes
 the whole body, which the handler model reads as validated before this; a class named ``TableSchema`` given
 fields one by one is a model.)"""
-_VALUE_CLASSES = frozenset({"Decimal", "UUID", "Path", "PurePath", "Fraction"})
-"""Classes that convert one value (a check where it is read), not records that keep it."""
 _LOOKUP_WORDS = frozenset({
     "get", "find", "filter", "query", "exists", "count", "lookup", "load", "search", "check", "validate", "is", "has",
     "by", "from", "parse", "verify",
@@ -197,8 +195,10 @@ def _call_use(call: ast.Call, trail: _Trail) -> Optional[str]:
         # groups[key].append(...): the list or dict the handler builds carries it on
     elif name in _ANSWERS or name.endswith("Response"):
         trail.queue.append(call)  # jsonify({...}): the answer, judged where it goes (a ``return``)
-    elif name[:1].isupper() and not name.endswith(_NOT_MODELS) and name not in _VALUE_CLASSES:
-        return STORED  # a model or record made from it
+    elif name[:1].isupper() and not name.endswith(_NOT_MODELS):
+        if call.keywords or len(call.args) > 1:
+            return STORED  # a model or record made from it (``Comment(text=...)``)
+        return None  # ``VisibilityLevel(value)``, ``UUID(value)``: one value converted, a check where it is read
     elif _first_word(name) in _WRITE_WORDS:
         return STORED
     elif name in _QUIET_CALLS or name[:1].isupper():
