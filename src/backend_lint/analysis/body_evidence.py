@@ -15,9 +15,10 @@ a new idiom; the findings maintainers agreed with all showed one of these, which
   ``add_user(name, password, active)``): the handler unpacks the body's structure by hand into an operation, the
   schema's job; so does one field handed to an operation of a class (``Alert.tag_find_all(query, tags=...)``), a
   model's own method, unless its name says it looks something up (``Timeline.get_by_id(timeline_id)``);
-- **required**: a field read by subscript from a body the framework was told is a plain ``dict``
-  (FastAPI/Litestar ``form_data: dict``): the framework would check a declared model's fields and answer 422,
-  here a missing key is a 500.
+- **read by hand where the framework validates**: a field read (``data["model"]``, ``data.get("email")``) from a
+  body of a FastAPI or Litestar handler (``form_data: dict``, ``await request.json()``): the framework checks a
+  declared model's fields and answers 422 by itself, so reading them by hand is the schema skipped, and a
+  missing key or a wrong type is a 500.
 
 The content is followed from each read through what carries it on: a field (``data["x"]``, ``data.get("x")``,
 nested), ``await``, ``or``/``if``-``else``, a string method, ``json.loads``, a literal list, tuple, dict or
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
 
 _Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 
-STORED, UNPACKED, ANSWERED, REQUIRED, HANDED = "stored", "unpacked", "answered", "required", "handed"
+STORED, UNPACKED, ANSWERED, HANDED, BY_HAND = "stored", "unpacked", "answered", "handed", "read by hand"
 
 _WRITE_WORDS = frozenset({
     "insert", "create", "update", "add", "save", "set", "hset", "store", "upsert", "put", "replace", "remove",
@@ -106,11 +107,12 @@ class _Trail:
 
 
 @reads(_function_map)
-def body_evidence(ctx: FileContext, function: _Function, reads: list[ast.expr], declared_dict: frozenset[int],
+def body_evidence(ctx: FileContext, function: _Function, reads: list[ast.expr], typed_framework: bool,
                   request_names: frozenset[str] = frozenset()) -> Optional[str]:
     """What the handler does with the client's content that a schema would guard (``stored``, ``unpacked``,
-    ``answered``, ``handed``, ``required``), or ``None`` when every trail of ``reads`` ends in a check, a test or
-    a helper. ``declared_dict`` holds the ``id`` of the reads that are uses of a parameter typed ``dict``."""
+    ``answered``, ``handed``, ``read by hand``), or ``None`` when every trail of ``reads`` ends in a check, a test
+    or a helper. ``typed_framework``: the handler's framework validates a declared body model (FastAPI,
+    Litestar); ``request_names`` the names of its request object."""
     parents, loads = _function_map(ctx, function)
     trail = _Trail(parents, loads, _built_locally(function), list(reads), request_names)
     seen: set[int] = set()
@@ -122,13 +124,20 @@ def body_evidence(ctx: FileContext, function: _Function, reads: list[ast.expr], 
             continue
         seen.add(id(value))
         parent = parents.get(value)
-        if id(value) in declared_dict and isinstance(parent, ast.Subscript) and parent.value is value \
-                and isinstance(parent.ctx, ast.Load):
-            return REQUIRED
+        if typed_framework and _field_read(value, parent, parents):
+            return BY_HAND
         found = _step(value, parent, trail)
         if found:
             return found
     return None
+
+
+def _field_read(value: ast.expr, parent: Optional[ast.AST], parents: dict[ast.AST, ast.AST]) -> bool:
+    """``value["key"]`` or ``value.get("key")``: one field of the content read by hand."""
+    if isinstance(parent, ast.Subscript) and parent.value is value:
+        return isinstance(parent.ctx, ast.Load)
+    return isinstance(parent, ast.Attribute) and parent.value is value and parent.attr in ("get", "getlist") \
+        and isinstance(parents.get(parent), ast.Call)
 
 
 def _step(value: ast.expr, parent: Optional[ast.AST], trail: _Trail) -> Optional[str]:

@@ -66,7 +66,6 @@ _HTML_CALLS = frozenset({
     "TemplateResponse", "HttpResponseRedirect", "form_valid", "form_invalid", "get_context_data",
     "render_app_template", *HTMX_PAGE_RESPONSES,
 })
-_DICT_LABEL = ": dict"
 _FORM_ATTRIBUTES = {DJANGO: ("POST", "FILES"), DRF: ("POST", "FILES"), FLASK: ("form", "files")}
 _SCHEMA_SUFFIXES = ("Form", "Schema", "Serializer", "Validator", "Model", "Request", "Input", "Payload", "In",
                     "Create", "Update", "Body", "Params", "Command", "DTO", "Dto")
@@ -86,8 +85,6 @@ class BodyRead:
     forwarded: bool = False
     """The value goes, whole or reshaped, to another service whose HTTP answer the handler reads (a
     pass-through proxy: that service validates it)."""
-    declared_dict: bool = False
-    """A use of a FastAPI/Litestar parameter typed as a plain ``dict``: the framework was told to check nothing."""
 
 
 @dataclass
@@ -297,8 +294,7 @@ class _Summariser(BodyFieldUses):
         for node, label in sorted(reads, key=lambda item: (item[0].lineno, item[0].col_offset)):
             validated, raw = self._uses(node)
             forwarded = not validated and self.forwarded(self.flow_up(node))
-            self.summary.body_reads.append(BodyRead(node, label, validated, raw, forwarded,
-                                                    label.endswith(_DICT_LABEL)))
+            self.summary.body_reads.append(BodyRead(node, label, validated, raw, forwarded))
         return self.summary
 
     # -- words and headers ---------------------------------------------------------------------------------
@@ -388,7 +384,7 @@ class _Summariser(BodyFieldUses):
             marker = (param.marker or "").rpartition(".")[2]
             if marker not in ("", "Body") or not _plain_dict(param.arg.annotation):
                 continue
-            found.extend((load, f"{param.name}{_DICT_LABEL}") for load in self.loads.get(param.name, []))
+            found.extend((load, f"{param.name}: dict") for load in self.loads.get(param.name, []))
         return found
 
     def _raw_bytes(self, node: ast.expr, framework: str) -> Optional[str]:

@@ -37,7 +37,8 @@ So is a body whose every field the handler checks by hand before using it, a fai
 APIBadRequest``, ``if not is_valid_uuid(mbid): raise APIBadRequest``, an allow-list, a lookup answered 404).
 Above all, a finding needs evidence that the client's content is kept or given back as sent
 (:mod:`backend_lint.analysis.body_evidence`: stored in a model, a write or an attribute, unpacked with ``**``,
-returned, handed field by field to one operation, or a required field of a body typed ``dict``). Judged on real
+returned, handed field by field to one operation, or, in FastAPI and Litestar, which validate a declared body
+model themselves, any field read by hand). Judged on real
 applications, findings without that evidence (fields only compared, tested, converted, looked up or handed one
 by one to helpers) were closed as "not a bug" in a new idiom every round; the judged true ones all had it.
 A handler whose body starts by turning every request away unless a development setting is on
@@ -56,7 +57,7 @@ from backend_lint.analysis.csv_rows import rows_loaded_by_schema
 from backend_lint.analysis.delegated_validation import answers_service_refusal, validated_by_decorator
 from backend_lint.analysis.dev_only import development_only
 from backend_lint.analysis.handler_body import handler_body
-from backend_lint.analysis.handlers import FLASK, FRAMEWORK_MODULES, handler_for
+from backend_lint.analysis.handlers import FASTAPI, FLASK, FRAMEWORK_MODULES, LITESTAR, handler_for
 from backend_lint.analysis.internal_services import internal_service_facts
 from backend_lint.analysis.looked_up_fields import fields_only_looked_up
 from backend_lint.analysis.project.conditions import internal_service, test_support
@@ -104,8 +105,8 @@ class UnvalidatedRequestBody(Rule):
             return  # a decorator validates the request against a schema before the handler runs
         if first is not None and answers_service_refusal(node, [read.node for read in reads]):
             return  # a service of the project checks what it is handed, and its refusal is answered with 400
-        declared = frozenset(id(read.node) for read in reads if read.declared_dict)
-        if first is not None and body_evidence(ctx, node, [read.node for read in reads], declared,
+        typed = handler.framework in (FASTAPI, LITESTAR)  # (they validate a declared body model themselves)
+        if first is not None and body_evidence(ctx, node, [read.node for read in reads], typed,
                                                handler.request_names) is None:
             return  # no field stored, unpacked, given back or required: each is checked, tested or a helper's
         if first is not None:
