@@ -237,15 +237,17 @@ class PostWithoutIdempotencyKey(Rule):
             [
                 "login", "logout", "signin", "signout", "token", "refresh", "auth", "oauth", "sso", "session",
                 "search", "filter", "count", "query", "paginate", "get", "fetch", "read", "list", "lookup", "history",
-                "calculate", "compute", "validate", "verify", "preview", "estimate", "test", "heartbeat", "ping",
+                "calculate", "compute", "validate", "verify", "preview", "estimate", "test", "testing", "heartbeat",
+                "ping",
                 "webhook", "hook", "callback", "graphql",
                 "favorite", "unfavorite", "favourite", "unfavourite", "star", "unstar", "watch", "unwatch", "follow",
                 "unfollow", "subscribe", "unsubscribe", "like", "unlike", "pin", "unpin",
-                "close", "cancel", "stop", "pause", "resume", "archive", "unarchive", "enable", "disable", "activate",
-                "deactivate", "approve", "deny", "reject", "lock", "unlock", "reset", "sync", "synchronise",
+                "close", "cancel", "stop", "shutdown", "pause", "resume", "archive", "unarchive", "enable", "disable",
+                "activate", "deactivate", "approve", "deny", "reject", "lock", "unlock", "reset", "sync", "synchronise",
                 "synchronize", "replicate", "mark", "unmark",
             ],
-            "path words (also plural) of endpoints that create nothing (sign-in, reads sent as POST, webhooks and "
+            "path words (also plural) of endpoints that create nothing (sign-in, reads sent as POST, a settings "
+            "test that sends one test message, webhooks and "
             "a code host's notification hooks, "
             "toggles such as favorite or watch, state changes such as close, approve or reset; sync and "
             "replication jobs), matched on the full path",

@@ -1,0 +1,252 @@
+"""Where the content of a raw request body ends up in a handler: the evidence a reviewer needs (BE303).
+
+Judged on real applications, a raw body read is worth a schema only when the handler goes on to *keep or
+give back the client's content as sent*. A field only compared, tested, converted, looked up, logged, turned into
+a prompt or handed alone to a helper (which may check it) was closed as "not a bug" again and again, each time in
+a new idiom; the findings maintainers agreed with all showed one of these, which this module looks for:
+
+- **stored**: the content is an argument of a class's constructor that is not a schema or command (a model:
+  ``TabState(sql=editor["sql"])``), of a call whose name says it writes (``insert_one``, ``.update(...)``,
+  ``create_workouts``, ``add_user``, ``set_realm``, ``notifications.remove``), or assigned into an attribute or
+  an item of anything the handler did not build itself (``sport.is_active = data.get("is_active")``);
+- **unpacked**: ``**data`` into any call: the client picks the keyword arguments (mass assignment);
+- **answered**: it is part of what the handler returns, given back to clients unchecked;
+- **handed field by field**: two or more fields go into one call (``alert.from_action(action, text, timeout)``,
+  ``add_user(name, password, active)``): the handler unpacks the body's structure by hand into an operation, the
+  schema's job; so does one field handed to an operation of a class (``Alert.tag_find_all(query, tags=...)``), a
+  model's own method, unless its name says it looks something up (``Timeline.get_by_id(timeline_id)``);
+- **read by hand where the framework validates**: a field read (``data["model"]``, ``data.get("email")``) from a
+  body of a FastAPI or Litestar handler (``form_data: dict``, ``await request.json()``): the framework checks a
+  declared model's fields and answers 422 by itself, so reading them by hand is the schema skipped, and a
+  missing key or a wrong type is a 500.
+
+The content is followed from each read through what carries it on: a field (``data["x"]``, ``data.get("x")``,
+nested), ``await``, ``or``/``if``-``else``, a string method, ``json.loads``, a literal list, tuple, dict or
+f-string built from it, the locals it is assigned to, the variable of a loop over it, and a list or dict the
+handler builds and fills with it (``rows.append({...})``). A comparison, a test, a conversion (``int(...)``) or a
+call to a helper ends the trail: what the helper does is its own business.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Optional, Union
+
+from backend_lint.analysis.ast_helpers import callee_name
+from backend_lint.analysis.facts import node_fact, reads
+
+if TYPE_CHECKING:
+    from backend_lint.context import FileContext
+
+_Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
+
+STORED, UNPACKED, ANSWERED, HANDED, BY_HAND = "stored", "unpacked", "answered", "handed", "read by hand"
+
+_WRITE_WORDS = frozenset({
+    "insert", "create", "update", "add", "save", "set", "hset", "store", "upsert", "put", "replace", "remove",
+    "delete", "write", "append", "extend", "register", "persist", "merge", "commit", "publish",
+})
+"""First words of a call that writes what it is handed (``insert_one``, ``create_workouts``, ``set_realm``). Not
+``execute``: a query tool runs the client's own SQL by design, and a value bound as a query parameter is not
+stored by that."""
+_FILLS = frozenset({"append", "extend", "add", "update", "insert", "setdefault"})
+"""Methods that put an argument into the container they are called on (a list or dict the handler builds)."""
+_FIELD_READS = frozenset({"get", "getlist", "pop", "items", "values"})
+_TEXT_METHODS = frozenset({
+    "strip", "lstrip", "rstrip", "lower", "upper", "casefold", "replace", "split", "splitlines", "encode", "decode",
+    "format", "join", "copy", "to_dict", "dict",
+})
+_ANSWERS = frozenset({"jsonify", "json_response", "make_response", "Response", "dumps"})
+_BUILTIN_COPIES = frozenset({"dict", "list", "tuple", "set", "sorted", "reversed", "str"})
+_LOADS = frozenset({"loads", "load", "literal_eval"})
+_NOT_MODELS = ("Form", "Serializer", "Validator", "Command", "Error", "Exception", "Response")
+"""Suffixes of classes that take a value to check or answer it, not to keep it. (Not ``Schema``: a schema takes
+the whole body, which the handler model reads as validated before this; a class named ``TableSchema`` given
+fields one by one is a model.)"""
+_LOOKUP_WORDS = frozenset({
+    "get", "find", "filter", "query", "exists", "count", "lookup", "load", "search", "check", "validate", "is", "has",
+    "by", "from", "parse", "verify",
+})
+"""First words of a class's method that reads or checks rather than acts (``Timeline.get_by_id``)."""
+_QUIET_CALLS = frozenset({
+    "debug", "info", "warning", "warn", "error", "exception", "critical", "log", "print", "format", "isinstance",
+    "len", "getattr", "hasattr", "abort", "gettext", "_", "ngettext", "lazy_gettext", "int", "float", "bool",
+})
+"""Calls that only log, translate, test or convert what they are handed."""
+_CARRIERS = (ast.BoolOp, ast.IfExp, ast.Await, ast.Starred, ast.Dict, ast.List, ast.Tuple, ast.Set,
+             ast.JoinedStr, ast.FormattedValue)
+_MAX_STEPS = 400
+
+
+@node_fact()
+def _function_map(ctx: FileContext, function: ast.AST) -> tuple[dict[ast.AST, ast.AST], dict[str, list[ast.Name]]]:
+    """The parent of each node of ``function`` (nested functions included) and the loads of each name."""
+    parents: dict[ast.AST, ast.AST] = {}
+    loads: dict[str, list[ast.Name]] = {}
+    for node in ast.walk(function):
+        for child in ast.iter_child_nodes(node):
+            parents[child] = node
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            loads.setdefault(node.id, []).append(node)
+    return parents, loads
+
+
+@dataclass
+class _Trail:
+    """The walk over one handler: its parents and name loads, what it builds itself, what is still to follow, and
+    how many body values each call was handed."""
+
+    parents: dict[ast.AST, ast.AST]
+    loads: dict[str, list[ast.Name]]
+    built: set[str]
+    queue: list[ast.expr]
+    request_names: frozenset[str] = frozenset()
+    """The names of the request object: rewriting ``request.data`` for a dispatch keeps nothing."""
+    handed: dict[int, int] = field(default_factory=dict)
+
+
+@reads(_function_map)
+def body_evidence(ctx: FileContext, function: _Function, reads: list[ast.expr], typed_framework: bool,
+                  request_names: frozenset[str] = frozenset()) -> Optional[str]:
+    """What the handler does with the client's content that a schema would guard (``stored``, ``unpacked``,
+    ``answered``, ``handed``, ``read by hand``), or ``None`` when every trail of ``reads`` ends in a check, a test
+    or a helper. ``typed_framework``: the handler's framework validates a declared body model (FastAPI,
+    Litestar); ``request_names`` the names of its request object."""
+    parents, loads = _function_map(ctx, function)
+    trail = _Trail(parents, loads, _built_locally(function), list(reads), request_names)
+    seen: set[int] = set()
+    steps = 0
+    while trail.queue and steps < _MAX_STEPS:
+        value = trail.queue.pop()
+        steps += 1
+        if id(value) in seen:
+            continue
+        seen.add(id(value))
+        parent = parents.get(value)
+        if typed_framework and _field_read(value, parent, parents):
+            return BY_HAND
+        found = _step(value, parent, trail)
+        if found:
+            return found
+    return None
+
+
+def _field_read(value: ast.expr, parent: Optional[ast.AST], parents: dict[ast.AST, ast.AST]) -> bool:
+    """``value["key"]`` or ``value.get("key")``: one field of the content read by hand."""
+    if isinstance(parent, ast.Subscript) and parent.value is value:
+        return isinstance(parent.ctx, ast.Load)
+    return isinstance(parent, ast.Attribute) and parent.value is value and parent.attr in ("get", "getlist") \
+        and isinstance(parents.get(parent), ast.Call)
+
+
+def _step(value: ast.expr, parent: Optional[ast.AST], trail: _Trail) -> Optional[str]:
+    """Follow ``value`` one step up: queue what carries it on, or say what evidence its use is."""
+    parents, queue = trail.parents, trail.queue
+    if isinstance(parent, ast.Subscript) and parent.value is value and isinstance(parent.ctx, ast.Load):
+        queue.append(parent)  # a field
+    elif isinstance(parent, _CARRIERS):
+        if not (isinstance(parent, ast.Dict) and any(key is value for key in parent.keys)) \
+                and not (isinstance(parent, ast.IfExp) and parent.test is value):
+            queue.append(parent)  # (a dict's key names a field and a condition's test is a test: neither is kept)
+    elif isinstance(parent, ast.comprehension) and parent.iter is value:
+        made = parents.get(parent)
+        if isinstance(made, ast.expr):
+            queue.append(made)  # [row["name"] for row in data["rows"]]: the new list carries it on
+    elif isinstance(parent, ast.Attribute) and parent.value is value:
+        call = parents.get(parent)
+        if isinstance(call, ast.Call) and call.func is parent and parent.attr in (_FIELD_READS | _TEXT_METHODS):
+            queue.append(call)  # data.get("x"), text.strip()
+    elif isinstance(parent, ast.keyword):
+        call = parents.get(parent)
+        if isinstance(call, ast.Call):
+            return UNPACKED if parent.arg is None else _call_use(call, trail)
+    elif isinstance(parent, ast.Call) and value is not parent.func:
+        return _call_use(parent, trail)
+    elif isinstance(parent, (ast.Return, ast.Yield, ast.YieldFrom)):
+        return ANSWERED
+    elif isinstance(parent, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr)) and parent.value is value:
+        targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+        for target in targets:
+            found = _assigned(target, trail)
+            if found:
+                return found
+    elif isinstance(parent, (ast.For, ast.AsyncFor)) and parent.iter is value:
+        _assigned(parent.target, trail)
+    return None
+
+
+def _assigned(target: ast.expr, trail: _Trail) -> Optional[str]:
+    """The content is bound to ``target``: a local carries it on; an attribute or an item of anything the handler
+    did not build keeps it (``user.name = ...``, ``store.data["title"] = ...``)."""
+    if isinstance(target, ast.Name):
+        trail.queue.extend(trail.loads.get(target.id, []))
+    elif isinstance(target, (ast.Tuple, ast.List)):
+        for element in target.elts:
+            _assigned(element, trail)
+    elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and target.value.id in trail.built:
+        trail.queue.extend(trail.loads.get(target.value.id, []))  # a dict the handler builds for this request
+    elif isinstance(target, (ast.Attribute, ast.Subscript)) and not (
+            isinstance(target.value, ast.Name) and target.value.id in trail.request_names):
+        return STORED
+    return None
+
+
+def _call_use(call: ast.Call, trail: _Trail) -> Optional[str]:
+    """The content is handed to ``call``: kept when the call stores it, carried on through a container the handler
+    fills, a decoding or an answer, and the helper's business otherwise, unless it is handed several fields."""
+    name = callee_name(call)
+    receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
+    if name in _LOADS or (receiver is None and name in _BUILTIN_COPIES):
+        trail.queue.append(call)  # json.loads(form["data"]): the decoded document is the same content
+    elif name in _FILLS and _built_name(receiver, trail.built):
+        trail.queue.extend(trail.loads.get(_built_name(receiver, trail.built), []))  # rows.append({...}), also
+        # groups[key].append(...): the list or dict the handler builds carries it on
+    elif name in _ANSWERS or name.endswith("Response"):
+        trail.queue.append(call)  # jsonify({...}): the answer, judged where it goes (a ``return``)
+    elif name[:1].isupper() and not name.endswith(_NOT_MODELS):
+        if call.keywords or len(call.args) > 1:
+            return STORED  # a model or record made from it (``Comment(text=...)``)
+        return None  # ``VisibilityLevel(value)``, ``UUID(value)``: one value converted, a check where it is read
+    elif _first_word(name) in _WRITE_WORDS:
+        return STORED
+    elif name in _QUIET_CALLS or name[:1].isupper():
+        return None
+    elif _class_name(receiver) and _first_word(name) not in _LOOKUP_WORDS:
+        return HANDED  # Alert.tag_find_all(query, tags=...): an operation of the model acts on it
+    else:
+        trail.handed[id(call)] = trail.handed.get(id(call), 0) + 1
+        if trail.handed[id(call)] >= 2:
+            return HANDED  # alert.from_action(action, text, timeout): the body's fields one by one
+    return None
+
+
+def _built_name(receiver: Optional[ast.expr], built: set[str]) -> str:
+    """The name of the list or dict the handler builds that ``receiver`` is, or is an item of; else empty."""
+    while isinstance(receiver, ast.Subscript):
+        receiver = receiver.value
+    return receiver.id if isinstance(receiver, ast.Name) and receiver.id in built else ""
+
+
+def _class_name(receiver: Optional[ast.expr]) -> bool:
+    """``Alert`` in ``Alert.tag_find_all(...)``: a class (not a constant such as ``API``)."""
+    return isinstance(receiver, ast.Name) and receiver.id[:1].isupper() and not receiver.id.isupper()
+
+
+def _first_word(name: str) -> str:
+    """``insert_one`` -> ``insert``, ``createWorkout`` -> ``create``."""
+    head = name.split("_", 1)[0] if "_" in name.strip("_") else name
+    for index, char in enumerate(head):
+        if char.isupper() and index:
+            return head[:index].lower()
+    return head.lower()
+
+
+def _built_locally(function: _Function) -> set[str]:
+    """Names the handler binds to a list, dict or set it writes out (``rows = []``, ``payload = {...}``)."""
+    found: set[str] = set()
+    for node in ast.walk(function):
+        if isinstance(node, ast.Assign) and isinstance(node.value, (ast.List, ast.Dict, ast.Set, ast.ListComp,
+                                                                     ast.DictComp, ast.SetComp)):
+            found.update(target.id for target in node.targets if isinstance(target, ast.Name))
+    return found
