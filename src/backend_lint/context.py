@@ -38,6 +38,9 @@ class FileContext:
         self.scope: Scope = self.root_scope
         self.parent: Optional[ast.AST] = None
         self.parents: dict[ast.AST, ast.AST] = {}
+        self.walked = False
+        """The engine's walk is done: ``parents`` holds every node of the tree (what
+        :func:`backend_lint.analysis.node_index.node_index` reads instead of walking again)."""
         self.findings: list[Finding] = []
         self.facts: dict[Callable[..., Any], Any] = {}
         """Fact -> its value (or, for a node fact, a dict node -> value), filled on first use."""

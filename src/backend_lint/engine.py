@@ -147,6 +147,7 @@ class Engine:
         if active:
             enter, leave = self._dispatch(active)
             _walk(ctx, dict(enter), dict(leave), errors)
+            ctx.walked = True
         return errors
 
 

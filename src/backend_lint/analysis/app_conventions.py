@@ -75,6 +75,11 @@ _LOGGING = lazy_compile(
     r"|\blogging\.basicConfig\(|^\s*import\s+structlog|^\s*from\s+loguru\s|^\s*import\s+loguru",
     re.I | re.M,
 )
+_LOGGING_WORDS = ("getlogger(", "get_logger(", "logging.basicconfig(", "structlog", "loguru", ".debug(", ".info(",
+                  ".warn", ".error(", ".exception(", ".critical(", ".log(")
+"""Lower-case text every match of :data:`_LOGGING` holds: the cheap test before that search (whose ``\\w*log\\w*``
+tries every word of a text that logs nowhere). Text with a non-ASCII letter is searched whatever it holds, as
+case-insensitive matching folds a few non-ASCII letters (the long s) to ASCII ones that ``str.lower`` leaves alone."""
 _REDIRECT_ON = lazy_compile(r"redirect_stdouts[\"']?\s*[=:]\s*True\b|redirect_stdouts_level", re.I)
 _REDIRECT_OFF = lazy_compile(r"redirect_stdouts[\"']?\s*[=:]\s*False\b", re.I)
 _NAMED_LOGGER = lazy_compile(
@@ -98,7 +103,7 @@ def auth_traits(ctx: FileContext) -> list[str]:
         traits.add(HEADER_AUTH)
     if "csrf" in lowered and _validates_csrf(ctx):
         traits.add(VALIDATES_CSRF)
-    if _LOGGING.search(source):
+    if (not source.isascii() or any(word in lowered for word in _LOGGING_WORDS)) and _LOGGING.search(source):
         traits.add(LOGS)
     if ("logger" in lowered and _makes_module_logger(ctx)) or "app.logger." in source \
             or "loguru" in lowered or "structlog" in lowered:

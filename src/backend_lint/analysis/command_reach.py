@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from backend_lint.analysis.entrypoints import is_cli_command
 from backend_lint.analysis.facts import file_fact
 from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.node_index import node_index
 from backend_lint.analysis.project.def_facts import CLI_COMMAND_BASES
 from backend_lint.analysis.values import origin
 
@@ -63,7 +64,7 @@ REGISTERED = "registered"
 """A command a program registers by importing it (a click group that ``manage.py`` adds, a typer app)."""
 
 
-@file_fact()
+@file_fact(reads=(node_index,))
 def declares_commands(ctx: FileContext) -> str:
     """Whether the module is a command line command of a CLI framework (see the module docstring):
     :data:`LOADED` for a command its framework loads by name (a module of Django's ``management/commands/``, an
@@ -73,16 +74,19 @@ def declares_commands(ctx: FileContext) -> str:
     if _COMMAND_FOLDER in f"/{ctx.project_path}" and not ctx.project_path.endswith("__init__.py"):
         return LOADED
     found = ""
-    for node in ast.walk(ctx.tree):
-        if isinstance(node, ast.ClassDef) and any(origin(base, ctx) in CLI_COMMAND_BASES for base in node.bases):
+    index = node_index(ctx)
+    for cls in index.of(ast.ClassDef):
+        if any(origin(base, ctx) in CLI_COMMAND_BASES for base in cls.bases):
             found = REGISTERED  # outside ``management/commands/``: a base the commands import, or flask_script's
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            if any(_flask_cli_command(decorator) for decorator in node.decorator_list):
-                found = REGISTERED
-            elif _decorated_command(node, ctx):
-                if ctx.imports.imports_module("invoke", "fabric"):
-                    return LOADED
-                found = REGISTERED
+    for function in index.functions():
+        if not function.decorator_list:
+            continue  # (neither test below reads an undecorated function)
+        if any(_flask_cli_command(decorator) for decorator in function.decorator_list):
+            found = REGISTERED
+        elif _decorated_command(function, ctx):
+            if ctx.imports.imports_module("invoke", "fabric"):
+                return LOADED
+            found = REGISTERED
     return found
 
 
@@ -101,22 +105,17 @@ def _flask_cli_command(decorator: ast.expr) -> bool:
     return written.endswith((".cli.command", ".cli.group"))
 
 
-@file_fact()
+@file_fact(reads=(node_index,))
 def starts_service(ctx: FileContext) -> bool:
     """The module starts a web server (or derives a server application from gunicorn's), or defines a job queue's
     tasks that a worker runs."""
-    for node in ast.walk(ctx.tree):
-        if isinstance(node, ast.Call):
-            if _serves(node, ctx):
-                return True
-        elif isinstance(node, ast.ClassDef):
-            if any((origin(base, ctx) or "") in _SERVER_CALLS for base in node.bases):
-                return True
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
-            _job_decorator(decorator, ctx) for decorator in node.decorator_list
-        ):
-            return True
-    return False
+    index = node_index(ctx)
+    return any(_serves(call, ctx) for call in index.of(ast.Call)) or any(
+        any((origin(base, ctx) or "") in _SERVER_CALLS for base in cls.bases) for cls in index.of(ast.ClassDef)
+    ) or any(
+        any(_job_decorator(decorator, ctx) for decorator in function.decorator_list)
+        for function in index.functions()
+    )
 
 
 def _serves(call: ast.Call, ctx: FileContext) -> bool:

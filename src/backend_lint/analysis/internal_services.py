@@ -33,11 +33,12 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Optional
 from urllib.parse import urlsplit
 
 from backend_lint.analysis.loopback import is_loopback_text
+from backend_lint.analysis.node_index import NodeIndex, node_index
 from backend_lint.analysis.project.conditions import ProjectFact, internal_service
 
 if TYPE_CHECKING:
@@ -95,36 +96,39 @@ def client_paths(ctx: FileContext) -> list[str]:
     if "/" not in source or not any(word in source for word in _CLIENT_WORDS):
         return []
     found: set[str] = set()
-    for node in ast.walk(ctx.tree):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Module)):
-            locals_: Optional[dict[str, ast.expr]] = None  # read only when a request names a local
-            for call in _own_calls(node):
-                if not _http_call(call):
-                    continue
-                for argument in (*call.args, *(kw.value for kw in call.keywords if kw.arg in ("url", "path"))):
-                    value: Optional[ast.expr] = argument
-                    if isinstance(argument, ast.Name):
-                        locals_ = _single_locals(node) if locals_ is None else locals_
-                        value = locals_.get(argument.id)
-                    path = _service_path(value) if value is not None else None
-                    if path is not None:
-                        found.add(path)
+    index = node_index(ctx)
+    locals_: dict[ast.AST, dict[str, ast.expr]] = {}  # read only for a scope where a request names a local
+    for call in index.of(ast.Call):
+        if not _http_call(call):
+            continue
+        scope = _own_scope(call, index)
+        if scope is None:
+            continue
+        for argument in (*call.args, *(kw.value for kw in call.keywords if kw.arg in ("url", "path"))):
+            value: Optional[ast.expr] = argument
+            if isinstance(argument, ast.Name):
+                if scope not in locals_:
+                    locals_[scope] = _single_locals(scope)
+                value = locals_[scope].get(argument.id)
+            path = _service_path(value) if value is not None else None
+            if path is not None:
+                found.add(path)
     return sorted(found)
 
 
-def _own_calls(scope: ast.AST) -> Iterable[ast.Call]:
-    """The calls of a function's (or the module's) own body, nested functions left to their own pass."""
-    pending = list(ast.iter_child_nodes(scope))
-    while pending:
-        node = pending.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            if isinstance(node, ast.ClassDef):
-                pending.extend(statement for statement in node.body
-                               if not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)))
-            continue
-        if isinstance(node, ast.Call):
-            yield node
-        pending.extend(ast.iter_child_nodes(node))
+def _own_scope(call: ast.Call, index: NodeIndex) -> Optional[ast.AST]:
+    """The function (or the module) whose own body makes ``call``: a class's body statements belong to the code
+    around the class, a function's decorators and defaults to the function itself; ``None`` for a call in a
+    lambda or in a class's bases, keywords or decorators (read as nobody's)."""
+    child: ast.AST = call
+    parent = index.parent(call)
+    while parent is not None:
+        if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Module)):
+            return parent
+        if isinstance(parent, ast.Lambda) or (isinstance(parent, ast.ClassDef) and child not in parent.body):
+            return None
+        child, parent = parent, index.parent(parent)
+    return None
 
 
 def _single_locals(scope: ast.AST) -> dict[str, ast.expr]:

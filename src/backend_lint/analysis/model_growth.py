@@ -38,6 +38,7 @@ from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.module_roles import module_roles
+from backend_lint.analysis.node_index import NodeIndex, node_index
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
@@ -149,7 +150,7 @@ def _creating_view(node: ast.ClassDef) -> list[str]:
     return found
 
 
-@file_fact(reads=(handler_for, module_roles))
+@file_fact(reads=(handler_for, module_roles, node_index))
 def growth(ctx: FileContext) -> tuple[frozenset[str], bool]:
     """What the module's running code makes rows of (:func:`grown_names`), and whether it makes any through the
     ORM by use (:func:`writes_rows`)."""
@@ -160,30 +161,59 @@ def growth(ctx: FileContext) -> tuple[frozenset[str], bool]:
     command = _command_module(ctx) or migration
     grown: set[str] = set()
     writes = False
-    # (node, by an administrator only, in a loop)
-    stack: list[tuple[ast.AST, bool, bool]] = [(ctx.tree, False, False)]
-    while stack:
-        node, by_admin, looped = stack.pop()
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                handler = handler_for(ctx, child)
-                stack.append((child, by_admin or (handler is not None and admin_only(handler)), False))
-                continue
-            if isinstance(child, ast.ClassDef):
-                staff = by_admin or admin_only_class(child, moderators=True)
-                if not staff and not command:
-                    grown.update(_creating_view(child))
-                stack.append((child, staff, False))
-                continue
-            if isinstance(child, ast.Call) and not migration and (not (by_admin or command) or looped
-                                                                  or _bulk(child)):
-                grown.update(_created(child))
-                if isinstance(child.func, ast.Attribute) and (
-                        child.func.attr.startswith(("create", "acreate"))
-                        or child.func.attr in _WRITES | _MANAGER_CREATES | _BULK):
-                    writes = True  # ``Tag.objects.create(...)``, ``db.add(tag)``, ``session.commit()``
-            stack.append((child, by_admin, looped or isinstance(child, _LOOPS)))
+    index = node_index(ctx)
+    admin = _AdminCode(ctx, index)
+    for node in index.of(ast.ClassDef):
+        if not admin.of(node) and not command:
+            grown.update(_creating_view(node))
+    for call in index.of(ast.Call):
+        owner, looped = _owner(call, index)
+        if migration or ((admin.of(owner) or command) and not looped and not _bulk(call)):
+            continue
+        grown.update(_created(call))
+        method = call.func.attr if isinstance(call.func, ast.Attribute) else None
+        if method is not None and (
+                method.startswith(("create", "acreate")) or method in _WRITES | _MANAGER_CREATES | _BULK):
+            writes = True  # ``Tag.objects.create(...)``, ``db.add(tag)``, ``session.commit()``
     return frozenset(grown), writes
+
+
+_OWNERS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def _owner(node: ast.AST, index: NodeIndex) -> tuple[Optional[ast.AST], bool]:
+    """The function or class ``node`` is written in (``None``: the module's own code), and whether a loop or
+    comprehension of that function's or class's own code holds it."""
+    looped = False
+    parent = index.parent(node)
+    while parent is not None and not isinstance(parent, _OWNERS):
+        looped = looped or isinstance(parent, _LOOPS)
+        parent = index.parent(parent)
+    return parent, looped
+
+
+class _AdminCode:
+    """Which functions and classes only administrators reach: a handler behind an administrators-only check, a
+    class only staff (or moderators) use, and everything written inside either (answered once per definition)."""
+
+    def __init__(self, ctx: FileContext, index: NodeIndex) -> None:
+        self.ctx = ctx
+        self.index = index
+        self.known: dict[ast.AST, bool] = {}
+
+    def of(self, owner: Optional[ast.AST]) -> bool:
+        if owner is None:
+            return False
+        found = self.known.get(owner)
+        if found is None:
+            outer = self.of(_owner(owner, self.index)[0])
+            if isinstance(owner, ast.ClassDef):
+                found = outer or admin_only_class(owner, moderators=True)
+            else:
+                handler = handler_for(self.ctx, owner)
+                found = outer or (handler is not None and admin_only(handler))
+            self.known[owner] = found
+        return found
 
 
 def grown_names(ctx: FileContext) -> list[str]:

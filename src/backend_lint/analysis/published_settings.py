@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 
+from backend_lint.analysis.node_index import node_index
 from backend_lint.context import FileContext
 
 _PAGE_METHODS = frozenset({"get_context_data", "get_context", "get_template_context", "render"})
@@ -33,15 +34,15 @@ def published_settings(ctx: FileContext) -> list[str]:
         return []
     found: set[str] = set()
     processors = ctx.project_path.replace("\\", "/").rsplit("/", 1)[-1] == "context_processors.py"
-    for node in ast.walk(ctx.tree):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and (
-            node.name in _PAGE_METHODS or processors or any(_tag(decorator) for decorator in node.decorator_list)
-        ):
-            found |= _rendered(node, ctx)
-        elif isinstance(node, ast.Call) and _callee(node.func) in _RENDERERS:
-            for keyword in node.keywords:
+    index = node_index(ctx)
+    for function in index.functions():
+        if function.name in _PAGE_METHODS or processors or any(_tag(written) for written in function.decorator_list):
+            found |= _rendered(function, ctx)
+    for call in index.of(ast.Call):
+        if _callee(call.func) in _RENDERERS:
+            for keyword in call.keywords:
                 found |= _settings_in(keyword.value, ctx, {})
-            for argument in node.args:
+            for argument in call.args:
                 if isinstance(argument, ast.Dict):
                     found |= {name for value in argument.values for name in _settings_in(value, ctx, {})}
     return sorted(found)
