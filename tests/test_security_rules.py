@@ -51,11 +51,23 @@ CASES = [
     pytest.param(
         """
         import jwt as pyjwt
-        def claims(token):
-            return pyjwt.decode(token, options=dict(verify_signature=False))
+        def claims(request):
+            return pyjwt.decode(request.headers["X-Token"], options=dict(verify_signature=False))
         """,
         [(4, "BE502")],
         id="BE502-alias-and-dict-call",
+    ),
+    pytest.param(
+        """
+        import jwt
+        def authenticate(self, request):
+            token = get_authorization_header(request).split()[1]
+            return jwt.decode(token, options={"verify_signature": False})["sub"]
+        def claims_of(raw_token):
+            return jwt.decode(raw_token, options={"verify_signature": False})["sub"]
+        """,
+        [(5, "BE502")],
+        id="BE502-token-made-from-request-only",
     ),
     pytest.param(
         """

@@ -149,7 +149,7 @@ def _params(reader: Reader, function: FunctionNode, cls: Optional[ast.ClassDef])
         if isinstance(default, ast.Call):
             marker_call = default
         else:
-            metadata = _annotated_metadata(arg.annotation)
+            metadata = annotated_metadata(arg.annotation)
             marker_call = next((item for item in metadata if isinstance(item, ast.Call)), None)
             in_annotated = marker_call is not None
         marker = reader.qualified(marker_call.func) if marker_call is not None else None
@@ -167,7 +167,7 @@ def _unwrap_annotated(annotation: Optional[ast.expr]) -> Optional[ast.expr]:
     return annotation
 
 
-def _annotated_metadata(annotation: Optional[ast.expr]) -> list[ast.expr]:
+def annotated_metadata(annotation: Optional[ast.expr]) -> list[ast.expr]:
     """The metadata of ``Annotated[T, meta, ...]`` (empty for any other annotation)."""
     if isinstance(annotation, ast.Subscript) and (dotted_name(annotation.value) or "").endswith("Annotated"):
         inner = annotation.slice

@@ -8,9 +8,17 @@ a local/module dict), the old ``verify=False``, no ``algorithms=`` (PyJWT 1.x th
 ``jwt.get_unverified_claims``. Reading unverified claims is fine when the same function also decodes the
 token with verification (peeking at ``iss`` or ``kid`` to choose the key, then verifying), so those
 findings wait for the end of the function. ``get_unverified_header`` is never flagged: the header carries the
-key id and algorithm, not the claims an authorization decision is based on. Nor are unverified reads in a
-function documented as not for authentication, or of a token the same function first handed to the identity
-provider's userinfo or introspection endpoint (:mod:`backend_lint.analysis.jwt_trust`).
+key id and algorithm, not the claims an authorization decision is based on.
+
+An unverified read (``verify_signature`` off, ``verify=False``, ``get_unverified_claims``) is reported only when
+the token is shown to be the client's in the same function (:func:`~backend_lint.analysis.request_reads.
+sent_by_client`): read from the request (``request.headers["Authorization"]``, a cookie), a parameter of a
+route handler, or one FastAPI fills from the request (``Header()``, ``Cookie()``, ``Depends(oauth2_scheme)``).
+On real code every unverified read of a token handed in by a caller was deliberate (a token the server got from
+the identity provider's token endpoint, its own session's token, a helper for log lines or debugging), and the
+judged true finding was a verifying decode without ``algorithms=``, which needs no such evidence. Even then it
+is left alone in a function documented as not for authentication, or of a token the same function first
+handed to the identity provider's userinfo or introspection endpoint (:mod:`backend_lint.analysis.jwt_trust`).
 """
 
 from __future__ import annotations
@@ -27,6 +35,7 @@ from backend_lint.analysis.jwt_trust import (
     validated_by_issuer,
 )
 from backend_lint.analysis.project.conditions import test_support
+from backend_lint.analysis.request_reads import sent_by_client
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 from backend_lint.rule import FileState, Rule, leaves, visits
@@ -88,7 +97,7 @@ class JwtWithoutVerification(Rule):
     name = "jwt-without-verification"
     message = "`{construct}` {problem}; verify the signature with an explicit `algorithms=` list"
     triggers = ("jwt", "jose")
-    needs = (origin, bindings_of, validated_by_issuer, reads_only_timing)
+    needs = (origin, bindings_of, validated_by_issuer, reads_only_timing, sent_by_client)
     module_facts = (test_support,)
     decoding: FileState[dict[ast.AST, _Decoding]] = FileState(dict)
 
@@ -134,6 +143,9 @@ class JwtWithoutVerification(Rule):
         return found
 
     def _defer(self, node: ast.Call, ctx: FileContext, construct: str, problem: str) -> None:
+        token = node.args[0] if node.args else keyword_value(node, "jwt") or keyword_value(node, "token")
+        if token is None or not sent_by_client(token, ctx):
+            return  # a token the caller hands in: the server's own, or checked elsewhere (see the docstring)
         if reads_only_timing(node, ctx) or documented_unverified(ctx.scope.function) \
                 or validated_by_issuer(ctx, node) or in_refusing_handler(node, ctx):
             return  # see :mod:`backend_lint.analysis.jwt_trust`

@@ -17,7 +17,10 @@ other request-path rules leave alone too; nobody's credentials are served there)
 application that authenticates only by credentials its clients put in a header (``Authorization: Bearer``,
 ``X-API-Key``) and mentions no cookie, session or Basic authentication anywhere is left alone too
 (:func:`~backend_lint.analysis.project.app_conditions.header_only_auth`): a browser attaches no such credential to a
-foreign page's request, so the credentialed wildcard hands that page nothing it could not send itself.
+foreign page's request, so the credentialed wildcard hands that page nothing it could not send itself. And an
+ASGI application whose every route is written in the module that builds it and reads no credential (no cookie,
+header, session or dependency; no session or authentication middleware) is left alone in that module: a foreign
+page gets from it what any anonymous request gets (:mod:`backend_lint.analysis.app_credentials`).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import ast
 from dataclasses import dataclass
 from typing import Optional
 
+from backend_lint.analysis.app_credentials import app_without_credentials
 from backend_lint.analysis.ast_helpers import is_true, keyword_value
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.module_roles import module_roles
@@ -151,7 +155,7 @@ class PermissiveCors(Rule):
     name = "permissive-cors"
     message = "`{construct}` allows any origin with credentials; list the trusted origins"
     triggers = ("CORS", "cors", "cross_origin", "Access-Control-Allow")
-    needs = (bindings_of, settings_module, module_roles, header_only_auth)
+    needs = (bindings_of, settings_module, module_roles, header_only_auth, app_without_credentials)
     module_facts = (test_support,)
     headers: FileState[dict[ast.AST, _Headers]] = FileState(dict)
 
@@ -172,6 +176,9 @@ class PermissiveCors(Rule):
         if _has_wildcard(keyword_value(node, "allow_origins"), ctx) or (
             isinstance(regex, ast.Constant) and regex.value in _MATCH_ALL
         ):
+            if isinstance(node.func, ast.Attribute) and node.func.attr == "add_middleware" \
+                    and app_without_credentials(node.func.value, ctx):
+                return  # every route is here and none reads a credential: nothing for a foreign page to borrow
             construct = callee.rsplit(".", 1)[1] if callee in _STARLETTE_CORS else "CORSMiddleware"
             self.report(ctx, node, construct=construct, unless=_AMBIENT)
 
