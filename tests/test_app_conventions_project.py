@@ -108,7 +108,7 @@ TASK = textwrap.dedent('''\
 
     @shared_task(bind=True)
     def sync(self, template_id):
-        print(f"syncing template {template_id}")
+        print(f"syncing template {template_id} failed")
 
 
     def helper():

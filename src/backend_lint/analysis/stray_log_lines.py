@@ -26,7 +26,8 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from backend_lint.analysis.loggers import body_logs, module_logger, records_traceback
+from backend_lint.analysis.facts import reads
+from backend_lint.analysis.loggers import body_logs, logging_call_kind, module_logger, records_traceback
 from backend_lint.analysis.messages import constant_text
 from backend_lint.analysis.secret_names import split_identifier
 
@@ -39,16 +40,18 @@ _TEXT_CALLS = frozenset({"format", "join"})
 """Methods that build text from a literal template (``"{} done".format(x)``, ``", ".join(rows)``)."""
 
 
+@reads(module_logger, body_logs)
 def beside_logging(ctx: FileContext) -> bool:
     """The module has a module-level logger, or a function around the visited node makes a logging call in its
     own body (nested definitions left out); at module level, the module's top-level code does."""
     if module_logger(ctx) is not None:
         return True
-    owners = [function for function in ctx.scope.functions if isinstance(function, (ast.FunctionDef,
-                                                                                     ast.AsyncFunctionDef))]
+    owners: list[ast.AST] = [function for function in ctx.scope.functions
+                             if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef))]
     return any(body_logs(ctx, owner) for owner in owners or [ctx.tree])
 
 
+@reads(logging_call_kind)
 def reports_failure(call: ast.Call, ctx: FileContext) -> bool:
     """The print reports an error: in an ``except`` clause it writes the exception caught (``print(e)``,
     ``print(str(e))``, ``f"... {e}"``) or a traceback (``traceback.format_exc()``); or its literal text has a

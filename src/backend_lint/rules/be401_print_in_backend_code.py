@@ -398,8 +398,8 @@ class PrintInBackendCode(Rule):
     triggers = ("print",)
     needs = (
         in_cli_context, terminal_use, outside_service_code, body_logs, in_service_code, serves_requests,
-        module_logger, bindings_of, logger_for_fix, guard_only_functions, unimported_function, module_roles, lint_allows_print,
-        print_convention, task_stdout_logged,
+        module_logger, bindings_of, logger_for_fix, guard_only_functions, unimported_function, module_roles,
+        lint_allows_print, print_convention, task_stdout_logged, beside_logging, reports_failure,
     )
     module_facts = (cli_module, test_support)
     options = (
