@@ -167,7 +167,8 @@ class VerbInRoutePath(Rule):
                 pages = [*pages, html_view(view), xhr_view(view)]
             only_if: tuple[ProjectFact, ...] = ()
             routed = handlers.get(Span.of(string), [])
-            if not api_route(ctx, str(string.value), routed):
+            in_api_urls = any(first <= string.lineno <= last for first, last in api_urls)
+            if not in_api_urls and not api_route(ctx, str(string.value), routed):
                 # no sign of an API in this file: the project model must find ``api`` in the full path of the
                 # view or in the prefix another module gives the router or blueprint
                 targets = [view] if view is not None else \
