@@ -79,8 +79,9 @@ def test_be512_csrf_validated_by_hand(tmp_path: Path, upload: str, reported: boo
 
 
 def _printing_project(modules: int, prints: int, logs: bool) -> dict[str, str]:
-    """``modules`` Celery task modules, each printing ``prints`` times (first print on line 6)."""
-    body = "".join(f"    print('[task][index] step {n}')\n" for n in range(prints))
+    """``modules`` Celery task modules, each printing ``prints`` times (first print on line 6). A task is weak
+    evidence of a service, so the prints dump values with no words: the debugging leftovers BE401 reports there."""
+    body = "".join(f"    print(doc_id)  # step {n}\n" for n in range(prints))
     project = {"pyproject.toml": '[project]\nname = "svc"\n', "svc/__init__.py": ""}
     for number in range(modules):
         project[f"svc/tasks{number}.py"] = (
@@ -107,7 +108,7 @@ TASK = textwrap.dedent('''\
 
     @shared_task(bind=True)
     def sync(self, template_id):
-        print(f"syncing template {template_id}")
+        print(f"syncing template {template_id} failed")
 
 
     def helper():

@@ -135,7 +135,7 @@ VIEWS_ELSEWHERE = {
             def get_urls(self):
                 urls = [
                     path("create/", login_required(self.create_view.as_view())),
-                    path("get-data/", self.data_view.as_view()),
+                    path("api/get-data/", self.data_view.as_view()),
                 ]
                 return urls
     """,
@@ -196,7 +196,7 @@ VIEWS_ELSEWHERE = {
             path("<int:pk>/delete/", login_required(views.PlanDeleteView.as_view())),
             path("cart/remove", store.cart.views.CartRemove.as_view()),
             path("js/<int:pk>/get/", store.cart.views.get_sources),
-            path("js/cart/get/", store.cart.views.get_totals),
+            path("api/js/cart/get/", store.cart.views.get_totals),
             path("manage/delete/", management_access(views.PlanDeleteView.as_view())),
         ]
     """,
@@ -301,7 +301,7 @@ WRAPPERS = {
 
         urlpatterns = [
             path("tickets/<int:ticket_id>/update/", views.update_ticket_view),
-            path("queues/<int:queue_id>/update/", views.update_queue_view),
+            path("api/queues/<int:queue_id>/update/", views.update_queue_view),
         ]
     """,
 }
@@ -399,7 +399,7 @@ FORM_PAGES = {
 
         urlpatterns = [
             path("add/gym/<int:gym_pk>", views.EmailListFormPreview(EmailListForm)),
-            path("add/export/", views.ExportRunner(EmailListForm)),
+            path("api/add/export/", views.ExportRunner(EmailListForm)),
         ]
     """,
 }
@@ -472,7 +472,7 @@ XHR_HELPERS = {
             path("get-terms/", views.get_terms),
             path("update-contribution-graph/", views.update_contribution_graph),
             path("add-comment/", views.AddCommentView.as_view()),
-            path("get-users/", views.get_users),
+            path("api/get-users/", views.get_users),
         ]
     """,
 }

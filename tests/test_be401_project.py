@@ -21,12 +21,12 @@ DISCOVERY = textwrap.dedent('''\
 
     async def _run(repos):
         for repo in repos:
-            print("checking", repo)  # only main() reaches it: the init container's progress report
+            print("check failed for", repo)  # only main() reaches it: the init container's progress report
         await asyncio.sleep(0)
 
 
     async def discover(repo):
-        print("discovering", repo)  # the service imports this one
+        print("discovery failed for", repo)  # the service imports this one
 
 
     def main():
@@ -80,9 +80,9 @@ def test_whole_module_import_keeps_the_finding(tmp_path: Path) -> None:
 
 SERVICE_PRINTS = {
     "svc/__init__.py": "",
-    "svc/tasks.py": "from celery import shared_task\n\n\n@shared_task\ndef index(doc_id):\n    print('indexing', doc_id)\n",
+    "svc/tasks.py": "from celery import shared_task\n\n\n@shared_task\ndef index(doc_id):\n    print('indexing failed', doc_id)\n",
     "svc/maintenance/__init__.py": "",
-    "svc/maintenance/jobs.py": "from celery import shared_task\n\n\n@shared_task\ndef rebuild():\n    print('rebuilding')\n",
+    "svc/maintenance/jobs.py": "from celery import shared_task\n\n\n@shared_task\ndef rebuild():\n    print('rebuild failed')\n",
 }
 """Two Celery tasks that print (line 6 of each): service code BE401 reports unless the project allows prints."""
 
@@ -118,7 +118,7 @@ CLIENT_COROUTINE = textwrap.dedent('''\
     async def resume_experiment(client, experiment_id):
         response = await client.post(f"/experiments/{experiment_id}/resume")
         response.raise_for_status()
-        print("resumed", experiment_id, response.status_code)
+        print("resume failed", experiment_id, response.status_code)
 ''')
 """A client library's coroutine printing its summary for the notebook user (line 4)."""
 

@@ -10,8 +10,8 @@ import pytest
 
 from tests.processes import run_cli
 
-PRINTING = "async def pay(order_id):\n    print('paying', order_id)  # keep me\n"
-FIXED_BODY = "    logger.info(\"paying %s\", order_id)  # keep me\n"
+PRINTING = "async def pay(order_id):\n    print('payment failed', order_id)  # keep me\n"
+FIXED_BODY = "    logger.info(\"payment failed %s\", order_id)  # keep me\n"
 
 
 @pytest.fixture
@@ -38,21 +38,21 @@ def test_crlf_line_endings_are_kept(project: Path) -> None:
 
 def test_utf8_bom_is_kept(project: Path) -> None:
     target = project / "app" / "pay.py"
-    target.write_bytes(b"\xef\xbb\xbf" + PRINTING.replace("paying", "paying \u20ac").encode())
+    target.write_bytes(b"\xef\xbb\xbf" + PRINTING.replace("payment failed", "payment failed \u20ac").encode())
     _fix(project)
     data = target.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf") and data.count(b"\xef\xbb\xbf") == 1
-    assert "logger.info(\"paying \u20ac %s\", order_id)".encode() in data
+    assert "logger.info(\"payment failed \u20ac %s\", order_id)".encode() in data
 
 
 def test_latin1_coding_cookie_is_kept(project: Path) -> None:
     target = project / "app" / "pay.py"
-    source = "# -*- coding: latin-1 -*-\nasync def pay(order_id):\n    print('caf\xe9', order_id)\n"
+    source = "# -*- coding: latin-1 -*-\nasync def pay(order_id):\n    print('caf\xe9 error', order_id)\n"
     target.write_bytes(source.encode("latin-1"))
     _fix(project)
     data = target.read_bytes()
     assert data.startswith(b"# -*- coding: latin-1 -*-\n")
-    assert 'logger.info("caf\xe9 %s", order_id)'.encode("latin-1") in data
+    assert 'logger.info("caf\xe9 error %s", order_id)'.encode("latin-1") in data
     data.decode("latin-1")
 
 
@@ -91,15 +91,15 @@ def test_existing_module_logger_is_reused(project: Path) -> None:
     )
     _fix(project)
     text = target.read_text(encoding="utf-8")
-    assert 'log.info("paying %s", order_id)' in text and "getLogger(__name__)" not in text
+    assert 'log.info("payment failed %s", order_id)' in text and "getLogger(__name__)" not in text
 
 
 def test_structlog_logger_gets_key_value_arguments(project: Path) -> None:
     target = project / "app" / "pay.py"
     target.write_text(
         "import structlog\n\nlogger = structlog.get_logger()\n\n\n"
-        "async def pay(order_id):\n    print(f'paying {order_id}')\n",
+        "async def pay(order_id):\n    print(f'payment failed {order_id}')\n",
         encoding="utf-8",
     )
     _fix(project)
-    assert 'logger.info("paying", order_id=order_id)' in target.read_text(encoding="utf-8")
+    assert 'logger.info("payment failed", order_id=order_id)' in target.read_text(encoding="utf-8")

@@ -42,16 +42,18 @@ from __future__ import annotations
 import ast
 from typing import Optional
 
+from backend_lint.analysis.api_routes import API_WORDS, api_route
 from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.analysis.form_pages import asgi_form_page
 from backend_lint.analysis.handler_body import handler_body
 from backend_lint.analysis.handler_types import DJANGO, DRF, Handler, HandlerModel, ModuleRoutes, Span
 from backend_lint.analysis.handlers import FRAMEWORK_MODULES, handler_model
 from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.included_routes import included_app_objects
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.page_answers import answers_page_through_helpers
 from backend_lint.analysis.page_apps import ui_read_helper
-from backend_lint.analysis.project.conditions import ProjectFact, html_view, test_support, xhr_view
+from backend_lint.analysis.project.conditions import ProjectFact, html_view, route_words, test_support, xhr_view
 from backend_lint.analysis.project.extract import url_view
 from backend_lint.analysis.resolve import class_chain, resolve_class
 from backend_lint.analysis.url_views import entry_view, forwarded_paths
@@ -112,7 +114,7 @@ class VerbInRoutePath(Rule):
     message = "`{path}` has the verb `{verb}` in its path; name the resource and let the HTTP method say the action"
     triggers = FRAMEWORK_MODULES
     needs = (handler_model, handler_body, html_view, resolve_class, class_chain, forwarded_paths,
-             answers_page_through_helpers, ui_read_helper)
+             answers_page_through_helpers, ui_read_helper, api_route)
     module_facts = (test_support,)
     options = (
         Option(
@@ -163,7 +165,19 @@ class VerbInRoutePath(Rule):
                 else None
             if view is not None:
                 pages = [*pages, html_view(view), xhr_view(view)]
-            self.report(ctx, string, path=string.value, verb=found[1], unless=tuple(dict.fromkeys(pages)))
+            only_if: tuple[ProjectFact, ...] = ()
+            routed = handlers.get(Span.of(string), [])
+            in_api_urls = any(first <= string.lineno <= last for first, last in api_urls)
+            if not in_api_urls and not api_route(ctx, str(string.value), routed):
+                # no sign of an API in this file: the project model must find ``api`` in the full path of the
+                # view or in the prefix another module gives the router or blueprint
+                targets = [view] if view is not None else \
+                    [owner for handler in routed for owner in included_app_objects(ctx, handler)]
+                if not targets:
+                    continue
+                only_if = (route_words(targets[0], API_WORDS),)
+            self.report(ctx, string, path=string.value, verb=found[1], unless=tuple(dict.fromkeys(pages)),
+                        only_if=only_if)
 
 
 _HTML_VIEWS = frozenset({

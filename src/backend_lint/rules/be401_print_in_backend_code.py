@@ -24,6 +24,10 @@ By default (``service-evidence``) what is left is reported only where the file s
 utility, a vendored script or a management command's progress than a service's missing log line (30 % precise).
 An error written to ``sys.stderr`` beside a logger is no evidence either: judged on real code it was a deliberate
 channel (nautobot's cleanup jobs send their non-verbose summaries to stderr, and their tests assert it).
+Where that evidence is weaker than a module of HTTP handlers (a task, a coroutine, a serving class's method, a
+template tag), the print must also show it is a log line gone astray (:mod:`.stray_log_lines`): the code beside
+it logs, it reports a caught error or a failure, or it dumps values with no words; judged on applications the
+rules had never seen, the other prints there were deliberate output as often as not.
 ``service-evidence = false`` keeps the wider rule for users who want it.
 
 The fix turns the call into a lazy call on the module logger (added when the module has none):
@@ -52,7 +56,8 @@ from backend_lint.analysis.project.conditions import ProjectFact, cli_module, te
 from backend_lint.analysis.project.roots import project_root
 from backend_lint.analysis.resolve import lookup
 from backend_lint.analysis.secret_names import split_identifier
-from backend_lint.analysis.service_code import in_service_code, outside_service_code
+from backend_lint.analysis.service_code import in_service_code, outside_service_code, serves_requests
+from backend_lint.analysis.stray_log_lines import beside_logging, dumps_values, reports_failure
 from backend_lint.context import FileContext
 from backend_lint.finding import Applicability, Finding
 from backend_lint.rule import Option, Rule, visits
@@ -365,6 +370,12 @@ def _nested_distribution(root: str) -> bool:
     return False
 
 
+def _stray_log_line(call: ast.Call, ctx: FileContext) -> bool:
+    """The print is a log line gone astray by the code itself (:mod:`.stray_log_lines`): the code beside it
+    logs, it reports a caught error or a failure, or it dumps values with no words."""
+    return beside_logging(ctx) or reports_failure(call, ctx) or dumps_values(call)
+
+
 def _level(call: ast.Call, ctx: FileContext) -> Optional[str]:
     """The log level the fix uses, or ``None`` when the call has an argument the fix cannot keep."""
     level: Optional[str] = "info"
@@ -386,9 +397,9 @@ class PrintInBackendCode(Rule):
     fix_node = "Call"
     triggers = ("print",)
     needs = (
-        in_cli_context, terminal_use, outside_service_code, body_logs, in_service_code, module_logger, bindings_of,
-        logger_for_fix, guard_only_functions, unimported_function, module_roles, lint_allows_print,
-        print_convention, task_stdout_logged,
+        in_cli_context, terminal_use, outside_service_code, body_logs, in_service_code, serves_requests,
+        module_logger, bindings_of, logger_for_fix, guard_only_functions, unimported_function, module_roles,
+        lint_allows_print, print_convention, task_stdout_logged, beside_logging, reports_failure,
     )
     module_facts = (cli_module, test_support)
     options = (
@@ -422,6 +433,8 @@ class PrintInBackendCode(Rule):
             return
         if self.option("service-evidence") and not in_service_code(ctx):
             return
+        if self.option("service-evidence") and not serves_requests(ctx) and not _stray_log_line(node, ctx):
+            return  # weaker evidence of a service (a coroutine, a task, a template tag) needs a log line's own
         if self.option("service-evidence") and ctx.scope.function is not None and _client_library(ctx):
             return  # a coroutine of a client SDK: run in its user's script or notebook, not by the service
         program = _program_only(ctx)

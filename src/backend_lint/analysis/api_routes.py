@@ -1,0 +1,66 @@
+"""Whether a route is part of an application's API: the evidence a reviewer needs before asking that its path
+name resources (BE302).
+
+Resource naming is a contract with API clients: a client, an SDK generator or a gateway learns the path. A
+server-rendered application's own pages and the small helpers their scripts call (``js/screenshot/<pk>/add/``,
+a typeahead, a session toggle) have no such clients, and judged on applications the rules had never seen, a
+verb path with nothing to say it was an API was as often UI plumbing, a webhook named by the event that fires
+it or a placeholder as a published route. The verb paths judged true showed one of these, read from the code:
+
+- **an API framework**: the module is written with FastAPI, Django REST framework, Django Ninja, Litestar,
+  Flask-RESTful, Flask-RESTX or flask-smorest, whose routes answer data to clients;
+- **the API's name in the path**: a segment ``api`` in the route's own path or its full path in the module
+  (``/api/v1/...``), or a part of the module's dotted name (``superset.tags.api``, ``mayan...api_urls``,
+  ``pretalx.api.views.team``); through the project model, the full path a URL conf gives a view or the prefix
+  another module gives a blueprint or router (:func:`~.project.conditions.route_words`);
+- **a JSON exchange**: a handler routed with the path reads a JSON request body (a browser form does not send
+  one), or answers JSON (``jsonify``, ``JsonResponse``, ``make_json_response``) on an app object that does not
+  serve pages (:mod:`.page_apps`: pgAdmin's single-page backend, not calibre-web's ``web`` blueprint).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from backend_lint.analysis.facts import reads
+from backend_lint.analysis.handler_body import handler_body
+from backend_lint.analysis.page_apps import page_app_objects
+from backend_lint.analysis.project.view_facts import path_words
+from backend_lint.analysis.secret_names import split_identifier
+
+if TYPE_CHECKING:
+    from backend_lint.analysis.handler_types import Handler
+    from backend_lint.context import FileContext
+
+API_WORDS = frozenset({"api", "apis"})
+"""Words of a path or a module name that name an API."""
+_API_FRAMEWORKS = ("fastapi", "rest_framework", "ninja", "litestar", "flask_restful", "flask_restx", "flask_smorest")
+"""Top-level modules of frameworks whose routes answer data to API clients."""
+_JSON_WORDS = frozenset({"json", "jsonify", "ajax"})
+"""Words of a callee's name that make it answer JSON (``jsonify``, ``JsonResponse``, ``make_json_response``,
+pgAdmin's ``ajax_response``)."""
+
+
+@reads(handler_body, page_app_objects)
+def api_route(ctx: FileContext, path: str, handlers: list[Handler]) -> bool:
+    """The route written as ``path`` and answered by ``handlers`` (those of this module routed with it, maybe
+    none) shows, in this file, that it belongs to an API (see the module docstring)."""
+    if ctx.imports.imports_module(*_API_FRAMEWORKS):
+        return True
+    if API_WORDS.intersection(path_words(path)) or any(
+        API_WORDS.intersection(path_words(route.path or "")) for handler in handlers for route in handler.routes
+    ):
+        return True
+    if any(API_WORDS.intersection(split_identifier(part)) for part in (ctx.module or "").split(".")):
+        return True
+    return any(_json_exchange(ctx, handler) for handler in handlers)
+
+
+def _json_exchange(ctx: FileContext, handler: Handler) -> bool:
+    """The handler reads a JSON body, or answers JSON on an app object that serves no pages."""
+    body = handler_body(ctx, handler)
+    if any("json" in read.label for read in body.body_reads):
+        return True
+    answers_json = any(_JSON_WORDS.intersection(split_identifier(call.rpartition(".")[2])) for call in body.calls)
+    pages = page_app_objects(ctx)
+    return answers_json and not any(route.owner in pages for route in handler.routes if route.owner is not None)
