@@ -17,12 +17,12 @@ from tests.processes import ENV, run_cli
 
 PAYING = (
     "import requests\n"
-    "from celery import shared_task\n"  # a worker runs the task: its print is service code (BE401)
+    "from celery import shared_task\n"  # a worker runs the task: its print of a failure is a log line (BE401)
     'URL = "https://payments.example.com"\n'
     "\n"
     "@shared_task\n"
     "def pay(order_id):\n"
-    '    print("paying", order_id); requests.post(URL, verify=False)\n'
+    '    print("failed", order_id); requests.post(URL, verify=False)\n'
     "    return requests.get(URL, verify=False)\n"
 )
 
@@ -121,7 +121,7 @@ def test_full_format(project: Path) -> None:
     first = lines.index("app/pay.py:7:32: BE201 `requests.post` call without a timeout; pass `timeout=`")
     assert lines[first + 1:first + 6] == [
         "  |",
-        '7 |     print("paying", order_id); requests.post(URL, verify=False)',
+        '7 |     print("failed", order_id); requests.post(URL, verify=False)',
         "  |                                " + "^" * len("requests.post(URL, verify=False)")
         + " BE201 network-call-without-timeout",
         "  |",

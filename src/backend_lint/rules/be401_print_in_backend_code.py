@@ -24,8 +24,9 @@ By default (``service-evidence``) what is left is reported only where the file s
 utility, a vendored script or a management command's progress than a service's missing log line (30 % precise).
 An error written to ``sys.stderr`` beside a logger is no evidence either: judged on real code it was a deliberate
 channel (nautobot's cleanup jobs send their non-verbose summaries to stderr, and their tests assert it).
-Where that evidence is weaker than a module of HTTP handlers (a task, a coroutine, a serving class's method, a
-template tag), the print must also show it is a log line gone astray (:mod:`.stray_log_lines`): the code beside
+Where that evidence is weaker than a module of HTTP handlers or a coroutine (the event loop of a service; a
+client SDK's coroutines are left alone below): a task, a serving class's method, a template tag, the print must
+also show it is a log line gone astray (:mod:`.stray_log_lines`): the code beside
 it logs, it reports a caught error or a failure, or it dumps values with no words; judged on applications the
 rules had never seen, the other prints there were deliberate output as often as not.
 ``service-evidence = false`` keeps the wider rule for users who want it.
@@ -433,8 +434,9 @@ class PrintInBackendCode(Rule):
             return
         if self.option("service-evidence") and not in_service_code(ctx):
             return
-        if self.option("service-evidence") and not serves_requests(ctx) and not _stray_log_line(node, ctx):
-            return  # weaker evidence of a service (a coroutine, a task, a template tag) needs a log line's own
+        if (self.option("service-evidence") and not serves_requests(ctx) and not ctx.scope.in_async_function
+                and not _stray_log_line(node, ctx)):
+            return  # weaker evidence of a service (a task, a template tag) needs a log line's own
         if self.option("service-evidence") and ctx.scope.function is not None and _client_library(ctx):
             return  # a coroutine of a client SDK: run in its user's script or notebook, not by the service
         program = _program_only(ctx)
