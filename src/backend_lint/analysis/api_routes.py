@@ -15,7 +15,9 @@ it or a placeholder as a published route. The verb paths judged true showed one 
   another module gives a blueprint or router (:func:`~.project.conditions.route_words`);
 - **a JSON exchange**: a handler routed with the path reads a JSON request body (a browser form does not send
   one), or answers JSON (``jsonify``, ``JsonResponse``, ``make_json_response``) on an app object that does not
-  serve pages (:mod:`.page_apps`: pgAdmin's single-page backend, not calibre-web's ``web`` blueprint).
+  serve pages (:mod:`.page_apps`: pgAdmin's single-page backend, not calibre-web's ``web`` blueprint); on such
+  an app object another handler of the module answering JSON is enough (pgAdmin's ``GET /get_user_macros``
+  answers through a helper of another module, its blueprint's other routes answer JSON here).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from backend_lint.analysis.facts import reads
 from backend_lint.analysis.handler_body import handler_body
+from backend_lint.analysis.handlers import handler_model
 from backend_lint.analysis.page_apps import page_app_objects
 from backend_lint.analysis.project.view_facts import path_words
 from backend_lint.analysis.secret_names import split_identifier
@@ -41,7 +44,7 @@ _JSON_WORDS = frozenset({"json", "jsonify", "ajax"})
 pgAdmin's ``ajax_response``)."""
 
 
-@reads(handler_body, page_app_objects)
+@reads(handler_body, page_app_objects, handler_model)
 def api_route(ctx: FileContext, path: str, handlers: list[Handler]) -> bool:
     """The route written as ``path`` and answered by ``handlers`` (those of this module routed with it, maybe
     none) shows, in this file, that it belongs to an API (see the module docstring)."""
@@ -53,7 +56,7 @@ def api_route(ctx: FileContext, path: str, handlers: list[Handler]) -> bool:
         return True
     if any(API_WORDS.intersection(split_identifier(part)) for part in (ctx.module or "").split(".")):
         return True
-    return any(_json_exchange(ctx, handler) for handler in handlers)
+    return any(_json_exchange(ctx, handler) for handler in handlers) or _json_app_object(ctx, handlers)
 
 
 def _json_exchange(ctx: FileContext, handler: Handler) -> bool:
@@ -61,6 +64,22 @@ def _json_exchange(ctx: FileContext, handler: Handler) -> bool:
     body = handler_body(ctx, handler)
     if any("json" in read.label for read in body.body_reads):
         return True
-    answers_json = any(_JSON_WORDS.intersection(split_identifier(call.rpartition(".")[2])) for call in body.calls)
     pages = page_app_objects(ctx)
-    return answers_json and not any(route.owner in pages for route in handler.routes if route.owner is not None)
+    return _answers_json(ctx, handler) and not any(
+        route.owner in pages for route in handler.routes if route.owner is not None)
+
+
+def _answers_json(ctx: FileContext, handler: Handler) -> bool:
+    """The handler calls something named for answering JSON."""
+    return any(_JSON_WORDS.intersection(split_identifier(call.rpartition(".")[2]))
+               for call in handler_body(ctx, handler).calls)
+
+
+def _json_app_object(ctx: FileContext, handlers: list[Handler]) -> bool:
+    """The handlers are routed on app objects (blueprints) that serve no pages, and another handler of the module
+    on one of them answers JSON: the blueprint is the backend of a single-page UI or an API."""
+    owners = {route.owner for handler in handlers for route in handler.routes if route.owner is not None}
+    if not owners or owners & set(page_app_objects(ctx)):
+        return False
+    return any(_answers_json(ctx, other) for other in handler_model(ctx).handlers.values()
+               if other not in handlers and any(route.owner in owners for route in other.routes))
