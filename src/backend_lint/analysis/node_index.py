@@ -14,6 +14,7 @@ booleans or counts.
 from __future__ import annotations
 
 import ast
+from collections import defaultdict
 from typing import TYPE_CHECKING, Optional, TypeVar
 
 from backend_lint.analysis.facts import file_fact
@@ -47,16 +48,12 @@ class NodeIndex:
 def node_index(ctx: FileContext) -> NodeIndex:
     """The file's nodes by type and their parents: from the engine's record once its walk is done, else from one
     walk of the tree here."""
-    by_type: dict[type, list[ast.AST]] = {ast.Module: [ctx.tree]}
+    by_type: defaultdict[type, list[ast.AST]] = defaultdict(list)
+    by_type[ast.Module].append(ctx.tree)
     if ctx.walked:
         parents = ctx.parents
         for node in parents:
-            kind = type(node)
-            found = by_type.get(kind)
-            if found is None:
-                by_type[kind] = [node]
-            else:
-                found.append(node)
+            by_type[type(node)].append(node)
         return NodeIndex(by_type, parents)
     own: dict[ast.AST, ast.AST] = {}
     pending: list[ast.AST] = [ctx.tree]
@@ -66,12 +63,7 @@ def node_index(ctx: FileContext) -> NodeIndex:
             if isinstance(child, _NO_NODES):
                 continue  # ``Load``, ``Add``...: shared singletons, no node of the code
             own[child] = node
-            kind = type(child)
-            found = by_type.get(kind)
-            if found is None:
-                by_type[kind] = [child]
-            else:
-                found.append(child)
+            by_type[type(child)].append(child)
             pending.append(child)
     return NodeIndex(by_type, own)
 
