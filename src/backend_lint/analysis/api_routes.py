@@ -11,7 +11,8 @@ it or a placeholder as a published route. The verb paths judged true showed one 
   Flask-RESTful, Flask-RESTX or flask-smorest, whose routes answer data to clients;
 - **the API's name in the path**: a segment ``api`` in the route's own path or its full path in the module
   (``/api/v1/...``), or a part of the module's dotted name (``superset.tags.api``, ``mayan...api_urls``,
-  ``pretalx.api.views.team``); through the project model, the full path a URL conf gives a view or the prefix
+  ``pretalx.api.views.team``) or of the view a URL conf entry names (``api.PushAccountAddAssetApi.as_view()``,
+  :func:`api_named`); through the project model, the full path a URL conf gives a view or the prefix
   another module gives a blueprint or router (:func:`~.project.conditions.route_words`);
 - **a JSON exchange**: a handler routed with the path reads a JSON request body (a browser form does not send
   one), or answers JSON (``jsonify``, ``JsonResponse``, ``make_json_response``) on an app object that does not
@@ -54,9 +55,14 @@ def api_route(ctx: FileContext, path: str, handlers: list[Handler]) -> bool:
         API_WORDS.intersection(path_words(route.path or "")) for handler in handlers for route in handler.routes
     ):
         return True
-    if any(API_WORDS.intersection(split_identifier(part)) for part in (ctx.module or "").split(".")):
+    if api_named(ctx.module or ""):
         return True
     return any(_json_exchange(ctx, handler) for handler in handlers) or _json_app_object(ctx, handlers)
+
+
+def api_named(dotted: str) -> bool:
+    """A word of a part of the dotted name (a module, a view class) names an API: ``accounts.api.AssetApi``."""
+    return any(API_WORDS.intersection(split_identifier(part)) for part in dotted.split("."))
 
 
 def _json_exchange(ctx: FileContext, handler: Handler) -> bool:

@@ -42,7 +42,7 @@ from __future__ import annotations
 import ast
 from typing import Optional
 
-from backend_lint.analysis.api_routes import API_WORDS, api_route
+from backend_lint.analysis.api_routes import API_WORDS, api_named, api_route
 from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.analysis.form_pages import asgi_form_page
 from backend_lint.analysis.handler_body import handler_body
@@ -168,7 +168,8 @@ class VerbInRoutePath(Rule):
             only_if: tuple[ProjectFact, ...] = ()
             routed = handlers.get(Span.of(string), [])
             in_api_urls = any(first <= string.lineno <= last for first, last in api_urls)
-            if not in_api_urls and not api_route(ctx, str(string.value), routed):
+            if not in_api_urls and not (view is not None and api_named(view)) \
+                    and not api_route(ctx, str(string.value), routed):
                 # no sign of an API in this file: the project model must find ``api`` in the full path of the
                 # view or in the prefix another module gives the router or blueprint
                 targets = [view] if view is not None else \
