@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from backend_lint.analysis.lazy_regex import lazy_compile
+from backend_lint.analysis.project.file_text import small_file_text
 from backend_lint.analysis.project.lint_config import print_allowed, ruff_settings, unselected_logging_codes
 from backend_lint.analysis.project.server_limits import read_body_limit
 from backend_lint.analysis.seeded_tables import fixture_files
@@ -235,18 +236,6 @@ _ECS_TASK = lazy_compile(r'"containerDefinitions"\s*:')
 _SKIPPED_FOLDERS = frozenset({"node_modules", "__pycache__", "site-packages", "tests", "test", "testing", "docs",
                               "examples", "example"})
 """Folders whose container files are not the project's own deployment (test services, documentation, samples)."""
-_MANIFEST_BYTES = 256 * 1024
-
-
-def _small_file_text(path: str) -> str:
-    """A small text file's text (a manifest, a container file); an unreadable or large file says nothing."""
-    try:
-        if os.path.getsize(path) > _MANIFEST_BYTES:
-            return ""
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            return handle.read()
-    except OSError:
-        return ""
 
 
 def _deployment_file(folder: str, name: str, manifests: bool, served: set[str]) -> tuple[bool, bool]:
@@ -255,23 +244,23 @@ def _deployment_file(folder: str, name: str, manifests: bool, served: set[str]) 
     ``Procfile`` serves are added to ``served``."""
     path = os.path.join(folder, name)
     if _CONTAINER_FILE.match(name):
-        text = _small_file_text(path)
+        text = small_file_text(path)
         served.update(_SERVER_COMMAND.findall(text))
         return False, bool(_HEALTHCHECK.search(text))
     if _COMPOSE_FILE.match(name):
-        text = _small_file_text(path)
+        text = small_file_text(path)
         served.update(_SERVER_COMMAND.findall(text))
         return bool(_COMPOSE_REPLICAS.search(text)), bool(_COMPOSE_PROBE.search(text))
     if name == "Procfile":
-        served.update(_SERVER_COMMAND.findall(_small_file_text(path)))
+        served.update(_SERVER_COMMAND.findall(small_file_text(path)))
         return False, False
     if name in _PLATFORM_NAMES or _NOMAD_JOB.match(name):
-        return True, bool(_PLATFORM_PROBE.search(_small_file_text(path)))
+        return True, bool(_PLATFORM_PROBE.search(small_file_text(path)))
     if name.endswith(".json") and ("task" in name.lower() or manifests):
-        text = _small_file_text(path)
+        text = small_file_text(path)
         return (True, bool(_PLATFORM_PROBE.search(text))) if _ECS_TASK.search(text) else (False, False)
     if name.endswith((".yaml", ".yml")) and (manifests or name.startswith(("service.", "cloudrun"))):
-        text = _small_file_text(path)
+        text = small_file_text(path)
         return (True, bool(_PLATFORM_PROBE.search(text))) if _KUBE_DEPLOYMENT.search(text) else (False, False)
     return False, False
 

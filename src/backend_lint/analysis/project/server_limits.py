@@ -25,13 +25,13 @@ import os
 from pathlib import Path
 
 from backend_lint.analysis.lazy_regex import lazy_compile
+from backend_lint.analysis.project.file_text import small_file_text
 
 BODY_LIMIT_DEPTH = 8
 """How many folders below the root server configuration is looked for (Frigate's
 ``docker/main/rootfs/usr/local/nginx/conf/nginx.conf`` is seven down)."""
 MAX_COUNTED_BYTES = 1024 ** 3
 """The largest cap that counts as a bound (1 GiB)."""
-_FILE_BYTES = 256 * 1024
 _SKIPPED = frozenset({"node_modules", "__pycache__", "site-packages", "venv", "tests", "test", "testing", "docs",
                       "examples", "example", "migrations", "locale", "static", "fixtures"})
 
@@ -84,16 +84,6 @@ def _candidate(folder: str, name: str) -> bool:
     return False
 
 
-def _text(path: str) -> str:
-    try:
-        if os.path.getsize(path) > _FILE_BYTES:
-            return ""
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            return handle.read()
-    except OSError:
-        return ""
-
-
 def caps_bodies(text: str, folder: str = "") -> bool:
     """The configuration text caps every request body (see the module docstring). An nginx file proxies when
     it, or a configuration file beside it in ``folder`` that it may include (Ghostwriter's
@@ -115,7 +105,7 @@ def _proxies_beside(folder: str) -> bool:
     except OSError:
         return False
     return any(
-        _candidate(folder, name) and _NGINX_PROXY.search(_text(os.path.join(folder, name))) for name in names
+        _candidate(folder, name) and _NGINX_PROXY.search(small_file_text(os.path.join(folder, name))) for name in names
     )
 
 
@@ -135,7 +125,7 @@ def read_body_limit(root: Path) -> str:
         for name in sorted(files):
             if not _candidate(folder, name):
                 continue
-            text = _text(os.path.join(folder, name))
+            text = small_file_text(os.path.join(folder, name))
             lowered = text.lower()
             if any(word in lowered for word in _WORDS) and caps_bodies(text, folder):
                 return os.path.normpath(os.path.join(relative, name))
