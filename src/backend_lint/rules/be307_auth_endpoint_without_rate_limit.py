@@ -267,9 +267,12 @@ def _router_factory(ctx: FileContext, handler: Handler) -> bool:
     return (returns or "").endswith("APIRouter") or outer.name == "router" or outer.name.endswith("_router")
 
 
-_CREDENTIAL_PARTS = ("password", "passwd", "credential", "authenticat", "form", "serializ", "valid", "verify")
+_CREDENTIAL_PARTS = ("password", "passwd", "credential", "authenticat", "form", "serializer", "valid", "verify")
 """Parts of names through which a sign-in handler takes or checks credentials: ``request.POST["password"]``,
-``AuthenticationForm``, ``form.is_valid()``, ``authenticate(...)``, ``OAuth2PasswordRequestForm``."""
+``AuthenticationForm``, ``form.is_valid()``, ``authenticate(...)``, ``OAuth2PasswordRequestForm``, a DRF
+``LoginSerializer(data=request.data)``. A model's ``.serialize()`` is what the handler answers, not what it
+takes: Notify's ``reset-failed-login-count`` clears a counter and answers ``user.serialize()``, it reads no
+credential."""
 
 
 def _takes_credentials(ctx: FileContext, handler: Handler) -> bool:
