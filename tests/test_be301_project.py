@@ -379,3 +379,60 @@ def test_jobs_named_for_nothing_are_judged_by_what_they_reach(tmp_path: Path) ->
     function of another module a handler creating a plain record calls: ``welcome`` mails, ``record`` does not."""
     found = findings_of(write_project(tmp_path, NEUTRAL_JOBS), "BE301")
     assert found == {(os.path.join("shop", "api.py"), 11), (os.path.join("shop", "api.py"), 23)}
+
+
+LETTERS = {
+    "post/__init__.py": "",
+    "post/dao.py": """\
+        def get_letter_by_id(letter_id):
+            return None
+
+
+        def get_service_by_id(service_id):
+            return None
+    """,
+    "post/sending.py": """\
+        from post.dao import get_letter_by_id, get_service_by_id
+        from post.mail import send_letter
+
+
+        def send_pdf_letter(service_id, data):
+            # the letter already exists: the user clicked send in two tabs
+            if get_letter_by_id(data["file_id"]):
+                return {"id": data["file_id"]}
+            send_letter(letter_id=data["file_id"], address=data["address"])
+            return {"id": data["file_id"]}
+
+
+        def send_service_letter(service_id, data):
+            if not get_service_by_id(service_id):
+                return {"error": "no such service"}
+            send_letter(service_id=service_id, address=data["address"])
+            return {}
+    """,
+    "post/api.py": """\
+        from flask import Blueprint, jsonify, request
+
+        from post.sending import send_pdf_letter, send_service_letter
+
+        bp = Blueprint("letters", __name__)
+
+
+        @bp.route("/services/<service_id>/send-pdf-letter", methods=["POST"])
+        def create_pdf_letter(service_id):
+            return jsonify(send_pdf_letter(service_id, request.get_json())), 201
+
+
+        @bp.route("/services/<service_id>/send-letter", methods=["POST"])
+        def create_letter(service_id):
+            return jsonify(send_service_letter(service_id, request.get_json())), 201
+    """,
+}
+
+
+def test_a_service_answering_the_record_found_by_the_clients_id_is_not_reported(tmp_path: Path) -> None:
+    """Notify's ``send_pdf_letter_notification`` returns the letter a lookup by the client-chosen ``file_id``
+    finds, and otherwise creates the letter under that id: a retry finds the first one. A service that only
+    looks up the parent it sends for (``get_service_by_id(service_id)``, then ``service_id=``) dedupes nothing."""
+    found = findings_of(write_project(tmp_path, LETTERS), "BE301")
+    assert found == {(os.path.join("post", "api.py"), 14)}

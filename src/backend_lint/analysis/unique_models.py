@@ -42,10 +42,13 @@ _DEFAULTS = frozenset({"default", "server_default", "default_factory", "insert_d
 _READS = frozenset({"get", "pop", "setdefault"})
 _CHECK_CALLS = ("uniqueness", "alreadyexist", "already_exist", "existsvalidationerror", "check_duplicate")
 _CHECK_MESSAGES = ("already exist", "duplicate")
-CHECK_WORDS = ("uniqueness", "already", "existsvalidationerror", "duplicate")
+CHECK_WORDS = ("uniqueness", "already", "existsvalidationerror", "duplicate", "by_id")
 """Every word of :data:`_CHECK_CALLS` and :data:`_CHECK_MESSAGES` holds one of these (``already`` alone for a
-message split after it: ``"... already " "exists"``): a function whose lines hold none does not
-:func:`checks_unique`, and the project summary does not walk it."""
+message split after it: ``"... already " "exists"``; ``by_id`` for a lookup by the id a record is then created
+under, :func:`_answers_found_id`): a function whose lines hold none does not :func:`checks_unique`, and the
+project summary does not walk it."""
+_LOOKUP_WORDS = frozenset({"get", "find", "fetch", "load", "lookup", "query", "dao", "by", "id", "one", "first"})
+"""Words of a lookup call that say how it looks, not what it looks for (``dao_get_notification_by_id``)."""
 
 
 def _true(node: Optional[ast.expr]) -> bool:
@@ -139,7 +142,7 @@ def names_match(model: str, record: set[str]) -> bool:
 def mentions_uniqueness(source: str) -> bool:
     """The text can hold a uniqueness check (the cheap test before :func:`checks_unique` looks into defs)."""
     lowered = source.lower()
-    return any(word in lowered for word in (*_CHECK_CALLS, *_CHECK_MESSAGES))
+    return any(word in lowered for word in (*_CHECK_CALLS, *_CHECK_MESSAGES, "by_id"))
 
 
 def _says_check(text: str, words: tuple[str, ...]) -> bool:
@@ -153,6 +156,8 @@ def checks_unique(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     message saying "already exists", written in the ``raise`` or in a local name it raises
     (ihatemoney's ``ProjectForm.validate_id``: ``message = _('A project ... already exists.')`` then
     ``raise ValidationError(Markup(message))``)."""
+    if _answers_found_id(function):
+        return True
     assigned: dict[str, list[ast.expr]] = {}
     for part in ast.walk(function):
         if isinstance(part, ast.Assign):
@@ -167,6 +172,40 @@ def checks_unique(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
                                   for value in assigned.get(name.id, ()))]
             if any(isinstance(text, ast.Constant) and isinstance(text.value, str)
                    and _says_check(text.value, _CHECK_MESSAGES) for node in raised for text in ast.walk(node)):
+                return True
+    return False
+
+
+def _answers_found_id(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """The function returns early when a lookup by an id finds the record, and otherwise creates the record
+    under that same id: ``if get_notification_by_id(post_data["file_id"]): return {...}`` and later
+    ``persist_notification(notification_id=post_data["file_id"], ...)`` (Notify's letter sent from two tabs).
+    The client chose the id, so a retry finds the first record and answers it: deduplication by the client's
+    key. The id must be the looked-up record's own (``notification_id`` for a ``..._notification_by_id``
+    lookup, or ``id``), not a foreign key handed to another create."""
+    lookups: list[tuple[int, str, set[str]]] = []
+    for node in ast.walk(function):
+        if not (isinstance(node, ast.If) and node.body and isinstance(node.body[-1], ast.Return)):
+            continue
+        test = node.test
+        if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.IsNot):
+            test = test.left
+        if isinstance(test, ast.Await):
+            test = test.value
+        if isinstance(test, ast.Call) and test.args and "by_id" in (dotted_name(test.func) or "").lower():
+            record = words((dotted_name(test.func) or "").rpartition(".")[2]) - _LOOKUP_WORDS
+            lookups.append((node.lineno, ast.dump(test.args[0]), record))
+    if not lookups:
+        return False
+    for node in ast.walk(function):
+        if not isinstance(node, ast.Call):
+            continue
+        for keyword in node.keywords:
+            if keyword.arg is None or not (keyword.arg == "id" or keyword.arg.endswith("_id")):
+                continue
+            given = ast.dump(keyword.value)
+            if any(node.lineno > line and given == dumped
+                   and (keyword.arg == "id" or keyword.arg[:-3] in record) for line, dumped, record in lookups):
                 return True
     return False
 

@@ -40,8 +40,9 @@ class DefSummary:
     SQLAlchemy ``relationship()`` without an eager ``lazy=``), sorted: ``order.customer`` in a loop over the
     orders of a view in another module is an N+1 (BE103)."""
     checks_unique: bool = False
-    """It refuses a duplicate before creating: it calls a uniqueness check (``validate_uniqueness(name)``) or
-    raises an "already exists" error (:func:`backend_lint.analysis.unique_models.checks_unique`)."""
+    """It refuses a duplicate before creating: it calls a uniqueness check (``validate_uniqueness(name)``),
+    raises an "already exists" error, or answers the record a lookup by id found before creating one under that
+    id (:func:`backend_lint.analysis.unique_models.checks_unique`)."""
     checkout_link: bool = False
     """A class declaring a field for the link a payer follows (``checkout_session_url``, ``approval_url``,
     ``payment_link``): a response that hands out a checkout, not a payment (BE301)."""
