@@ -143,6 +143,13 @@ def _sends_again(handler: Handler) -> bool:
     return False
 
 
+def _handler_words(handler: Handler) -> set[str]:
+    """The words of the handler's name and of its view class's (``invite_user_to_org``,
+    ``InvitationMailAPI.post``): what the endpoint says it sends when the sending call is generic
+    (``send_mail``, ``send_notification_to_queue``)."""
+    return words(handler.function.name) | (words(handler.class_.name) if handler.class_ is not None else set())
+
+
 def _response_models(handler: Handler, ctx: FileContext) -> list[str]:
     """The project classes the handler declares it answers with: its return annotation or the route's
     ``response_model=`` (``-> FiatSubscriptionResponse``), qualified."""
@@ -273,8 +280,10 @@ class PostWithoutIdempotencyKey(Rule):
         Option(
             "resendable-messages",
             list,
-            ["verification", "verify", "confirmation", "confirm", "otp", "code", "reset"],
-            "words of messages a client may ask for again (verification codes, password resets)",
+            ["verification", "verify", "confirmation", "confirm", "otp", "code", "reset", "invite", "invites",
+             "invited", "invitation", "invitations"],
+            "words of messages a client may ask for again (verification codes, password resets, invitations: a "
+            "second copy of an invite is an equally valid invite)",
         ),
         Option(
             "transactional-records",
@@ -351,7 +360,7 @@ class PostWithoutIdempotencyKey(Rule):
                 neutral = [_job_name(effect, handler, ctx) for effect in harm if effect.kind == ENQUEUES]
                 jobs = tuple(name for name in neutral if name is not None)
                 resendable = {word.lower() for word in self.option("resendable-messages")}
-                if not words(handler.function.name) & resendable:  # get_recover_code: a code asked for again
+                if not _handler_words(handler) & resendable:  # get_recover_code: a code asked for again
                     jobs += tuple(handler_effects(ctx, handler.function).outside)
                 if not jobs:
                     return
@@ -408,7 +417,7 @@ class PostWithoutIdempotencyKey(Rule):
             if effect.kind == SENDS and _sends_again(handler):
                 continue  # ``POST /invites/<id>/resend-invite``: sending the message again is what it is asked
             if effect.kind == SENDS:  # (the handler or helper may say what the message is: ``send_email_code``)
-                named = words(effect.what) | words(effect.via) | words(handler.function.name)
+                named = words(effect.what) | words(effect.via) | _handler_words(handler)
                 excused = resendable
             elif effect.kind in (CREATES, ENQUEUES):
                 if effect.kind == CREATES and effect.what.endswith("bulk_create") \
