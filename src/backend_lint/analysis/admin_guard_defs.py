@@ -39,10 +39,10 @@ import re
 from typing import TYPE_CHECKING, Optional, Union
 
 from backend_lint.analysis.admin_guards import ADMIN_FLAGS, leaves_block, refuses_unless_admin
+from backend_lint.analysis.decorator_bodies import class_guards, decorator_targets, qualified_name
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.project.conditions import ProjectFact, guards_admins
-from backend_lint.analysis.project.imported import imported_qualified
 
 if TYPE_CHECKING:
     from backend_lint.analysis.handler_types import Handler
@@ -338,7 +338,7 @@ def admin_guard_facts(ctx: FileContext, handler: Handler, before: Optional[ast.A
         if marker is not None and marker.args:
             written.append(marker.args[0])
     if handler.class_ is not None:
-        written.extend(_class_guards(handler.class_))
+        written.extend(class_guards(handler.class_))
     position = getattr(before, "lineno", None)
     if position is not None:
         for statement in function.body:
@@ -351,54 +351,31 @@ def admin_guard_facts(ctx: FileContext, handler: Handler, before: Optional[ast.A
 
 
 def class_guard_facts(ctx: FileContext, cls: ast.ClassDef) -> tuple[ProjectFact, ...]:
-    """The same for a class-based view as a whole: its ``permission_classes``, ``decorators`` and
-    ``method_decorator``\\ s on ``dispatch``."""
-    return _facts(ctx, _class_guards(cls))
-
-
-def _class_guards(cls: ast.ClassDef) -> list[ast.expr]:
-    written: list[ast.expr] = []
-    for decorator in cls.decorator_list:
-        written.extend(_method_decorated(decorator))
-    for statement in cls.body:
-        if isinstance(statement, ast.Assign) and isinstance(statement.value, (ast.List, ast.Tuple)) and any(
-            isinstance(target, ast.Name) and target.id in ("permission_classes", "decorators")
-            for target in statement.targets
-        ):
-            written.extend(statement.value.elts)
-        if isinstance(statement, _FUNCTIONS) and statement.name == "dispatch":
-            for decorator in statement.decorator_list:
-                written.extend(_method_decorated(decorator))
-    return written
+    """The same for a class-based view as a whole: what it is behind as
+    :func:`.decorator_bodies.class_guards` reads it (class decorators, ``permission_classes``, ``decorators``,
+    ``method_decorators``, the decorators of ``dispatch``)."""
+    return _facts(ctx, class_guards(cls))
 
 
 def _facts(ctx: FileContext, written: list[ast.expr]) -> tuple[ProjectFact, ...]:
     facts: list[ProjectFact] = []
     for expr in written:
-        qualified = _qualified(ctx, expr)
+        qualified = qualified_name(ctx, expr)
         if qualified is not None and guards_admins(qualified) not in facts:
             facts.append(guards_admins(qualified))
     return tuple(facts)
 
 
 def _decorator_guards(decorator: ast.expr) -> list[ast.expr]:
-    """What a handler's decorator may be guarded by: the decorator itself (``@staff_required``), the factory
-    it calls (``@admin_required()``), what ``method_decorator`` is given, a route's ``dependencies=[Depends(x)]``."""
-    if not isinstance(decorator, ast.Call):
-        return [decorator]
-    found = [decorator.func, *_method_decorated(decorator)]
-    for keyword in decorator.keywords:
-        if keyword.arg == "dependencies" and isinstance(keyword.value, (ast.List, ast.Tuple)):
-            found.extend(item.args[0] for item in keyword.value.elts if isinstance(item, ast.Call) and item.args)
+    """What a handler's decorator may be guarded by: what it names (:func:`.decorator_bodies.decorator_targets`:
+    ``@staff_required``, the factory of ``@admin_required()``, what ``method_decorator`` is given) and a route's
+    ``dependencies=[Depends(x)]``."""
+    found = decorator_targets(decorator)
+    if isinstance(decorator, ast.Call):
+        for keyword in decorator.keywords:
+            if keyword.arg == "dependencies" and isinstance(keyword.value, (ast.List, ast.Tuple)):
+                found.extend(item.args[0] for item in keyword.value.elts if isinstance(item, ast.Call) and item.args)
     return found
-
-
-def _method_decorated(decorator: ast.expr) -> list[ast.expr]:
-    if not (isinstance(decorator, ast.Call) and decorator.args
-            and (dotted_name(decorator.func) or "").rpartition(".")[2] == "method_decorator"):
-        return []
-    given = decorator.args[0]
-    return list(given.elts) if isinstance(given, (ast.List, ast.Tuple)) else [given]
 
 
 def _guard_call(statement: ast.stmt) -> Optional[ast.Call]:
@@ -410,15 +387,3 @@ def _guard_call(statement: ast.stmt) -> Optional[ast.Call]:
     if not isinstance(call, ast.Call):
         return None
     return call if isinstance(call.func, (ast.Name, ast.Attribute)) else None
-
-
-def _qualified(ctx: FileContext, expr: ast.expr) -> Optional[str]:
-    """``expr`` qualified through the module's imports, or as a name of the module's own (``staff_required``)."""
-    if isinstance(expr, ast.Call):
-        expr = expr.func
-    qualified = imported_qualified(ctx, expr)
-    if qualified is not None:
-        return qualified
-    if isinstance(expr, ast.Name) and ctx.module:
-        return f"{ctx.module}.{expr.id}"
-    return None

@@ -142,7 +142,7 @@ def signs_in(function: ast.AST, module_defs: Mapping[str, ast.AST]) -> bool:
     return False
 
 
-def _decorator_targets(decorator: ast.expr) -> list[ast.expr]:
+def decorator_targets(decorator: ast.expr) -> list[ast.expr]:
     """What a decorator written on a view names: itself (``@api_token_authorization``), the factory it calls
     (``@access.owner(models.User, "user_email")``), what ``method_decorator`` is given."""
     if not isinstance(decorator, ast.Call):
@@ -154,31 +154,48 @@ def _decorator_targets(decorator: ast.expr) -> list[ast.expr]:
     return found
 
 
+VIEW_GUARD_LISTS = ("decorators", "method_decorators", "permission_classes")
+"""Class attributes listing what guards every method of a class-based view: Flask ``MethodView`` and
+flask-restx ``decorators``, Flask-RESTful ``method_decorators``, DRF ``permission_classes``."""
+
+
+def class_guards(cls: ast.ClassDef) -> list[ast.expr]:
+    """What a class-based view as a whole is behind, as written: its class decorators, the items of its
+    :data:`VIEW_GUARD_LISTS` and the decorators of its ``dispatch`` (each through :func:`decorator_targets`).
+    The one reading of a view class's guards: BE307 asks the project whether one limits attempts or signs in
+    (:func:`project_decorators`), BE104/BE105/BE304/BE306 whether one admits only administrators
+    (:mod:`backend_lint.analysis.admin_guard_defs`)."""
+    written: list[ast.expr] = []
+    for decorator in cls.decorator_list:
+        written.extend(decorator_targets(decorator))
+    for statement in cls.body:
+        if isinstance(statement, ast.Assign) and isinstance(statement.value, (ast.List, ast.Tuple)) and any(
+            isinstance(target, ast.Name) and target.id in VIEW_GUARD_LISTS for target in statement.targets
+        ):
+            for item in statement.value.elts:
+                written.extend(decorator_targets(item))
+        if isinstance(statement, _FUNCTIONS) and statement.name == "dispatch":
+            for decorator in statement.decorator_list:
+                written.extend(decorator_targets(decorator))
+    return written
+
+
 def project_decorators(ctx: FileContext, handler: Handler) -> list[str]:
-    """The qualified names of the project's own decorators the handler is behind: those on its function, on its
-    class, and in its class's ``decorators = [...]`` (Flask ``MethodView``, flask-restx ``Resource``), qualified
-    through the module's imports or as a function of the module itself. Only names of the module's own top-level
-    package are kept (the project model knows nothing else)."""
+    """The qualified names of the project's own decorators the handler is behind: those on its function and
+    what its class is behind (:func:`class_guards`), qualified through the module's imports or as a function
+    of the module itself. Only names of the module's own top-level package are kept (the project model knows
+    nothing else)."""
     package = ctx.module.partition(".")[0]
     if not package:
         return []
     written: list[ast.expr] = []
     for decorator in handler.function.decorator_list:
-        written.extend(_decorator_targets(decorator))
-    cls = handler.class_
-    if cls is not None:
-        for decorator in cls.decorator_list:
-            written.extend(_decorator_targets(decorator))
-        for statement in cls.body:
-            if isinstance(statement, ast.Assign) and isinstance(statement.value, (ast.List, ast.Tuple)) and any(
-                isinstance(target, ast.Name) and target.id in ("decorators", "method_decorators")
-                for target in statement.targets
-            ):
-                for item in statement.value.elts:
-                    written.extend(_decorator_targets(item))
+        written.extend(decorator_targets(decorator))
+    if handler.class_ is not None:
+        written.extend(class_guards(handler.class_))
     found: list[str] = []
     for expr in written:
-        qualified = _qualified(ctx, expr)
+        qualified = qualified_name(ctx, expr)
         if qualified is not None and qualified.partition(".")[0] == package and qualified not in found:
             found.append(qualified)
     return found
@@ -190,14 +207,18 @@ def module_decorators(ctx: FileContext, handler: Handler) -> list[Function]:
     defs = {node.name: node for node in ctx.tree.body if isinstance(node, _FUNCTIONS)}
     found: list[Function] = []
     for decorator in handler.function.decorator_list:
-        for target in _decorator_targets(decorator):
+        for target in decorator_targets(decorator):
             node = defs.get(target.id) if isinstance(target, ast.Name) else None
             if node is not None and node is not handler.function and node not in found:
                 found.append(node)
     return found
 
 
-def _qualified(ctx: FileContext, expr: ast.expr) -> Optional[str]:
+def qualified_name(ctx: FileContext, expr: ast.expr) -> Optional[str]:
+    """``expr`` (a called factory's callee) qualified through the module's imports, or as a name of the module's
+    own (``staff_required``)."""
+    if isinstance(expr, ast.Call):
+        expr = expr.func
     qualified = imported_qualified(ctx, expr)
     if qualified is not None:
         return qualified
