@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Optional, Union
 
 from backend_lint.analysis.ast_helpers import callee_name, own_nodes
 from backend_lint.analysis.bindings import Bindings
-from backend_lint.analysis.caller_values import callers_fact
+from backend_lint.analysis.caller_values import callers_fact, key_parameter, key_read
 from backend_lint.analysis.command_classes import command_base_facts, in_command_class
 from backend_lint.analysis.entrypoints import cli_module, in_cli_context
 from backend_lint.analysis.handlers import handler_for
@@ -99,7 +99,8 @@ class SqlStringFormatting(Rule):
         ),
     )
     needs = (sql_reaching, imported_value, constants, module_roles, in_migration, schema_version_step, lookup,
-             handler_for, unpacked_calls, in_cli_context, cli_module, cli_command_class, callers_pass_safe)
+             handler_for, unpacked_calls, in_cli_context, cli_module, cli_command_class, callers_pass_safe,
+             key_parameter)
     module_facts = (test_support, cli_module_fact)
 
     @visits(ast.Call)
@@ -114,6 +115,8 @@ class SqlStringFormatting(Rule):
             if not (fragment or provenance.is_data_statement):
                 continue
             unsafe = [hole for hole in provenance.unsafe_holes() if not _named_placeholders(hole, sink, provenance)]
+            row_keys = _row_keys(unsafe, ctx)
+            unsafe = [hole for hole in unsafe if hole not in row_keys]
             if not unsafe or in_migration(ctx) or schema_version_step(ctx) or _reviewed(node, provenance, ctx):
                 continue
             pieces = provenance.pieces
@@ -233,6 +236,20 @@ def _named_placeholders(hole: Hole, sink: Sink, provenance: SqlText) -> bool:
     placeholders in get_query_chunks(ids)``), whose construction this file may not show."""
     return isinstance(hole.expr, ast.Name) and hole.expr.id.lower().endswith("placeholders") \
         and _binds_values(sink, provenance)
+
+
+def _row_keys(holes: list[Hole], ctx: FileContext) -> list[Hole]:
+    """The holes that are a row's key: read off an object (``document.knowledge_id``, ``user.id``), or a parameter
+    of the same name as such a read that the SQL takes in its place on another path, of a function that is no
+    request handler (``k_id = knowledge_id`` or else ``k_id = document.knowledge_id``, then ``'{k_id}'``): the
+    code itself shows the parameter holds that column's values, an integer or a UUID the database made. On real
+    applications these were MaxKB's knowledge ids (a UUID foreign key) formatted into an index name."""
+    read = [hole for hole in holes if key_read(hole.expr)]
+    columns = {hole.expr.attr for hole in read if isinstance(hole.expr, ast.Attribute)}
+    return read + [
+        hole for hole in holes
+        if isinstance(hole.expr, ast.Name) and hole.expr.id in columns and key_parameter(hole.expr.id, ctx, ctx.scope)
+    ]
 
 
 def _bound_mapping_keys(holes: list[Hole], sink: Sink, provenance: SqlText, ctx: FileContext) -> list[Hole]:
