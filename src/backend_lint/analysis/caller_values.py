@@ -9,8 +9,8 @@ passes a literal; this module extends that to the whole project through the proj
   argument: ``s`` when it cannot carry a client's text by the SAME readings BE101 uses for safe parts in the
   caller's file (a literal or constant, a number, a catalog name, a model's table name, a loop over literals, a
   setting, text built only from those: :func:`backend_lint.analysis.safe_holes.is_safe` and
-  :func:`backend_lint.analysis.provenance.sql_text`), ``u`` for anything else (request data, a parameter of the
-  caller, a value read from an object);
+  :func:`backend_lint.analysis.provenance.sql_text`; also a row's key, :func:`key_read`, :func:`key_parameter`),
+  ``u`` for anything else (request data, a parameter of the caller, a value read from an object);
 - the rule, when every outside source of a finding's formatted parts is a parameter of the function it is in,
   reports with ``unless=(callers_pass_safe(...),)``: the project model drops the finding when it knows at least
   one call of that function and EVERY known call passes a safe kind for each of those parameters (a parameter a

@@ -6,9 +6,9 @@ looks only at text that reaches a real query sink (:mod:`backend_lint.analysis.s
 through the function (:mod:`backend_lint.analysis.provenance`) and reports at the sink call. Parts that
 cannot carry SQL are left alone: constants, numbers (``int()``, a parameter annotated ``int``), quoted
 identifiers, allow-list lookups, placeholder lists (also a part named ``placeholders`` in a call that binds
-values), a member of a fixed set (a parameter defaulting to a member of its annotated class) and ``psycopg2.sql``
-composition. The keys of a mapping walked while its values are bound count as names (reported only from the
-request). A string the rule cannot
+values), a member of a fixed set (a parameter defaulting to a member of its annotated class), a row's key (read
+off an object, or a parameter the SQL takes in place of such a read) and ``psycopg2.sql`` composition. The keys
+of a mapping walked while its values are bound count as names (reported only from the request). A string the rule cannot
 see being built (a parameter, a call result) is not reported; neither is an f-string in the *params*.
 
 The fix (unsafe: the values now travel as parameters, with the driver's typing and quoting) rewrites an
