@@ -107,10 +107,19 @@ def key_parameter(name: str, ctx: FileContext, scope: Scope) -> bool:
 
 
 def _passes_a_key(expr: ast.expr, ctx: FileContext, scope: Scope) -> bool:
-    """A row's key passed on, which carries no client's text: read off an object (``knowledge.id``), or the
-    caller's own parameter so named (:func:`key_parameter`). On real applications these were UUID or integer
-    keys of rows the caller had just read (MaxKB's ``drop_knowledge_index(knowledge_id=knowledge.id)``)."""
-    return key_read(expr) or (isinstance(expr, ast.Name) and key_parameter(expr.id, ctx, scope))
+    """A row's key passed on, which carries no client's text: read off an object that is not a request handler's
+    parameter (``knowledge.id``; a handler's ``body.owner_id`` is what the client sent), or the caller's own
+    parameter so named (:func:`key_parameter`). On real applications these were UUID or integer keys of rows the
+    caller had just read (MaxKB's ``drop_knowledge_index(knowledge_id=knowledge.id)``)."""
+    if isinstance(expr, ast.Name):
+        return key_parameter(expr.id, ctx, scope)
+    if not key_read(expr):
+        return False
+    root = expr
+    while isinstance(root, ast.Attribute):
+        root = root.value
+    found = lookup(root.id, ctx, scope) if isinstance(root, ast.Name) else None
+    return found is None or root.id not in found[1].params or handler_for(ctx, found[0].node) is None
 
 
 def _text_call(expr: ast.expr) -> bool:

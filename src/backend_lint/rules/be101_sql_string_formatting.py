@@ -242,9 +242,10 @@ def _row_keys(holes: list[Hole], ctx: FileContext) -> list[Hole]:
     """The holes that are a row's key: read off an object (``document.knowledge_id``, ``user.id``), or a parameter
     of the same name as such a read that the SQL takes in its place on another path, of a function that is no
     request handler (``k_id = knowledge_id`` or else ``k_id = document.knowledge_id``, then ``'{k_id}'``): the
-    code itself shows the parameter holds that column's values, an integer or a UUID the database made. On real
+    code itself shows the parameter holds that column's values, an integer or a UUID the database made (a read
+    off the request or a handler's parameter, ``body.owner_id``, is the client's). On real
     applications these were MaxKB's knowledge ids (a UUID foreign key) formatted into an index name."""
-    read = [hole for hole in holes if key_read(hole.expr)]
+    read = [hole for hole in holes if key_read(hole.expr) and not _from_request([hole], ctx)]
     columns = {hole.expr.attr for hole in read if isinstance(hole.expr, ast.Attribute)}
     return read + [
         hole for hole in holes
