@@ -119,3 +119,54 @@ def test_a_subclassed_private_method_keeps_the_finding(tmp_path: Path) -> None:
     )
     found = findings_of(write_project(tmp_path, project), "BE101")
     assert ("app/db/helpers.py", 15) in found
+
+
+KEYS = {
+    "pyproject.toml": '[project]\nname = "app"\n',
+    "app/__init__.py": "",
+    "app/index.py": '''\
+        import sqlite3
+
+        conn = sqlite3.connect("app.db")
+
+
+        def drop_index(knowledge_id):
+            cur = conn.cursor()
+            cur.execute(f"SELECT name FROM indexes WHERE knowledge = '{knowledge_id}'")
+        ''',
+    "app/tasks.py": '''\
+        from app.index import drop_index
+
+
+        def rebuild(knowledge):
+            drop_index(knowledge.id)
+
+
+        def reindex(knowledge_id):
+            drop_index(knowledge_id=knowledge_id)
+        ''',
+}
+
+
+def test_callers_passing_a_rows_key_keep_the_helper_quiet(tmp_path: Path) -> None:
+    """A key read off an object, or a caller's own parameter named as a key, is an integer or a UUID the
+    database made (MaxKB's ``drop_knowledge_index(knowledge_id=knowledge.id)``)."""
+    assert ("app/index.py", 8) not in findings_of(write_project(tmp_path, KEYS), "BE101")
+
+
+def test_a_handler_passing_its_path_parameter_keeps_the_finding(tmp_path: Path) -> None:
+    project = dict(KEYS)
+    project["app/views.py"] = (
+        "from flask import Flask\n\nfrom app.index import drop_index\n\napp = Flask(__name__)\n\n\n"
+        "@app.delete('/knowledge/<knowledge_id>/index')\ndef delete_index(knowledge_id):\n"
+        "    drop_index(knowledge_id)\n    return ''\n"
+    )
+    assert ("app/index.py", 8) in findings_of(write_project(tmp_path, project), "BE101")
+
+
+def test_a_key_declared_str_keeps_the_finding(tmp_path: Path) -> None:
+    project = dict(KEYS)
+    project["app/service.py"] = (
+        "from app.index import drop_index\n\n\ndef forget(knowledge_id: str):\n    drop_index(knowledge_id)\n"
+    )
+    assert ("app/index.py", 8) in findings_of(write_project(tmp_path, project), "BE101")

@@ -16,6 +16,7 @@ from types import ModuleType
 import pytest
 
 from tests.processes import check_json, run_cli
+from tests.projects import write_project
 
 REPOSITORY = textwrap.dedent(
     '''
@@ -72,13 +73,10 @@ def _database() -> sqlite3.Connection:
 
 @pytest.fixture(scope="module")
 def modules(tmp_path_factory) -> tuple[ModuleType, ModuleType, Path]:
-    project = tmp_path_factory.mktemp("sqlite_fix")
-    (project / "pyproject.toml").write_text("[tool.backend-lint]\n", encoding="utf-8")
-    (project / "app").mkdir()
-    original = project / "original_repository.py"
-    original.write_text(REPOSITORY, encoding="utf-8")
-    fixed = project / "app" / "repository.py"
-    fixed.write_text(REPOSITORY, encoding="utf-8")
+    project = write_project(tmp_path_factory.mktemp("sqlite_fix"), {
+        "pyproject.toml": "[tool.backend-lint]\n", "original_repository.py": REPOSITORY, "app/repository.py": REPOSITORY,
+    })
+    original, fixed = project / "original_repository.py", project / "app" / "repository.py"
     result = run_cli("fix", "--unsafe-fixes", "--select", "BE101", "app/repository.py", cwd=project)
     assert result.returncode in (0, 1), result.stderr.decode()
     return _load(original, "original_repository"), _load(fixed, "fixed_repository"), project

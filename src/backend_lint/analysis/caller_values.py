@@ -9,8 +9,8 @@ passes a literal; this module extends that to the whole project through the proj
   argument: ``s`` when it cannot carry a client's text by the SAME readings BE101 uses for safe parts in the
   caller's file (a literal or constant, a number, a catalog name, a model's table name, a loop over literals, a
   setting, text built only from those: :func:`backend_lint.analysis.safe_holes.is_safe` and
-  :func:`backend_lint.analysis.provenance.sql_text`), ``u`` for anything else (request data, a parameter of the
-  caller, a value read from an object);
+  :func:`backend_lint.analysis.provenance.sql_text`; also a row's key, :func:`key_read`, :func:`key_parameter`),
+  ``u`` for anything else (request data, a parameter of the caller, a value read from an object);
 - the rule, when every outside source of a finding's formatted parts is a parameter of the function it is in,
   reports with ``unless=(callers_pass_safe(...),)``: the project model drops the finding when it knows at least
   one call of that function and EVERY known call passes a safe kind for each of those parameters (a parameter a
@@ -27,6 +27,8 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Callable, Optional
 
+from backend_lint.analysis.facts import reads
+from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.project.conditions import ProjectFact, callers_pass_safe
 from backend_lint.analysis.provenance import sql_text
 from backend_lint.analysis.resolve import lookup
@@ -59,6 +61,8 @@ def argument_kind(expr: ast.expr, ctx: FileContext, scope: Optional[Scope]) -> s
         return UNKNOWN if isinstance(expr.value, bytes) else SAFE
     if scope is None or (isinstance(expr, ast.Name) and expr.id in ("self", "cls")):
         return UNKNOWN
+    if _passes_a_key(expr, ctx, scope):
+        return SAFE
     if isinstance(expr, (ast.Call, ast.Await, ast.Lambda, ast.Dict, ast.DictComp, ast.ListComp, ast.GeneratorExp)) \
             and not _text_call(expr):
         return UNKNOWN  # a value returned by a call or built as a container: not read here (cheap: most arguments)
@@ -71,6 +75,51 @@ def argument_kind(expr: ast.expr, ctx: FileContext, scope: Optional[Scope]) -> s
     if text is not None and not text.unsafe_holes() and not _reads_parameter(expr, ctx, scope):
         return SAFE
     return UNKNOWN
+
+
+_KEY_NAMES = frozenset({"id", "pk", "uuid", "uid", "guid"})
+_KEY_SUFFIXES = ("_id", "_pk", "_uuid", "_uid", "_guid", "_ids", "_pks", "_uuids")
+
+
+def names_a_key(name: str) -> bool:
+    """``id``, ``pk``, ``uuid``, ``knowledge_id``, ``user_ids``: a name for a row's key, which the database or the
+    application made (an integer or a UUID), not text someone typed."""
+    name = name.lower()
+    return name in _KEY_NAMES or (name.endswith(_KEY_SUFFIXES) and not name.startswith(("_id", "_pk")))
+
+
+def key_read(expr: ast.expr) -> bool:
+    """``knowledge.id``, ``document.knowledge_id``: a key read off an object (not off the request), a row's."""
+    return isinstance(expr, ast.Attribute) and names_a_key(expr.attr) and "request" not in ast.unparse(expr.value)
+
+
+@reads(lookup, handler_for)
+def key_parameter(name: str, ctx: FileContext, scope: Scope) -> bool:
+    """``name`` is a parameter named as a key (``document_id``) of a function that is not a request handler and
+    does not declare it ``str``: the key its own caller passed on (a handler's path parameter is the client's)."""
+    found = lookup(name, ctx, scope) if names_a_key(name) else None
+    declared = found[1].params.get(name) if found is not None else None
+    function = found[0].node if found is not None else None
+    if declared is None or not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    annotation = declared.annotation
+    return not (isinstance(annotation, ast.Name) and annotation.id == "str") and handler_for(ctx, function) is None
+
+
+def _passes_a_key(expr: ast.expr, ctx: FileContext, scope: Scope) -> bool:
+    """A row's key passed on, which carries no client's text: read off an object that is not a request handler's
+    parameter (``knowledge.id``; a handler's ``body.owner_id`` is what the client sent), or the caller's own
+    parameter so named (:func:`key_parameter`). On real applications these were UUID or integer keys of rows the
+    caller had just read (MaxKB's ``drop_knowledge_index(knowledge_id=knowledge.id)``)."""
+    if isinstance(expr, ast.Name):
+        return key_parameter(expr.id, ctx, scope)
+    if not key_read(expr):
+        return False
+    root = expr
+    while isinstance(root, ast.Attribute):
+        root = root.value
+    found = lookup(root.id, ctx, scope) if isinstance(root, ast.Name) else None
+    return found is None or root.id not in found[1].params or handler_for(ctx, found[0].node) is None
 
 
 def _text_call(expr: ast.expr) -> bool:

@@ -3,7 +3,8 @@
 A :class:`SqlText` is the text a sink receives, as constant pieces (what the database will see) and
 :class:`Hole` objects (parts whose value is not known here). This module holds what can be said of such text
 without following any value again: where a hole sits (:func:`in_value_position`: ``= {x}``, ``'{x}'``, ``IN (``
-are places for values; a named SQL fragment elsewhere is composed SQL), which holes can carry attacker text
+are places for values; ``FROM "{x}"`` is a quoted name; a named SQL fragment elsewhere is composed
+SQL), which holes can carry attacker text
 (:meth:`SqlText.unsafe_holes`), whether the text is a query or data change at all
 (:attr:`SqlText.is_data_statement`), and whether a value was escaped for HTML (:func:`escapes_html`, which BE511
 asks of the same pieces).
@@ -23,6 +24,8 @@ _VALUE_BEFORE = lazy_compile(
     r"(?:[=<>]|\bLIKE|\bILIKE|\bIN\s*\(|\bVALUES\s*\(|\bLIMIT|\bOFFSET|\bBETWEEN\s+\S+\s+AND)\s*$",
     re.IGNORECASE,
 )
+_NAME_QUOTE = lazy_compile(r'(?:\b(?:FROM|INTO|JOIN|UPDATE|TABLE)\s+|\.)"$', re.IGNORECASE)
+"""A double quote opened where SQL expects a table's name: standard SQL's quoted identifier, not a string."""
 _HTML_ESCAPING = frozenset({"escape", "conditional_escape", "escape_html", "html_escape"})
 _LIST_OPENER = lazy_compile(r"\b(?:IN|VALUES)\s*$", re.IGNORECASE)
 _FIRST_WORD = lazy_compile(r"(?:\s|\(|--[^\n]*\n|/\*.*?\*/)*([A-Za-z]+)\b", re.DOTALL)
@@ -113,6 +116,8 @@ def in_value_position(pieces: list[Piece], index: int) -> bool:
     """Whether the hole at ``index`` sits where SQL expects a value (``= {x}``, ``'{x}'``, ``IN ({x}``...)."""
     before = "".join(piece if isinstance(piece, str) else HOLE for piece in pieces[:index])
     stripped = before.rstrip()
+    if stripped.endswith('"') and _NAME_QUOTE.search(stripped):
+        return False  # ``FROM "{table}"``, ``schema."{table}"``: a quoted identifier, a name no driver binds
     if stripped.endswith(("'", '"')) or before.count("'") % 2 == 1:
         return True  # right after a quote, or inside a string literal ('%{term}%')
     if _VALUE_BEFORE.search(stripped):

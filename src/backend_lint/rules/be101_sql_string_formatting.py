@@ -6,9 +6,9 @@ looks only at text that reaches a real query sink (:mod:`backend_lint.analysis.s
 through the function (:mod:`backend_lint.analysis.provenance`) and reports at the sink call. Parts that
 cannot carry SQL are left alone: constants, numbers (``int()``, a parameter annotated ``int``), quoted
 identifiers, allow-list lookups, placeholder lists (also a part named ``placeholders`` in a call that binds
-values), a member of a fixed set (a parameter defaulting to a member of its annotated class) and ``psycopg2.sql``
-composition. The keys of a mapping walked while its values are bound count as names (reported only from the
-request). A string the rule cannot
+values), a member of a fixed set (a parameter defaulting to a member of its annotated class), a row's key (read
+off an object, or a parameter the SQL takes in place of such a read) and ``psycopg2.sql`` composition. The keys
+of a mapping walked while its values are bound count as names (reported only from the request). A string the rule cannot
 see being built (a parameter, a call result) is not reported; neither is an f-string in the *params*.
 
 The fix (unsafe: the values now travel as parameters, with the driver's typing and quoting) rewrites an
@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Optional, Union
 
 from backend_lint.analysis.ast_helpers import callee_name, own_nodes
 from backend_lint.analysis.bindings import Bindings
-from backend_lint.analysis.caller_values import callers_fact
+from backend_lint.analysis.caller_values import callers_fact, key_parameter, key_read
 from backend_lint.analysis.command_classes import command_base_facts, in_command_class
 from backend_lint.analysis.entrypoints import cli_module, in_cli_context
 from backend_lint.analysis.handlers import handler_for
@@ -99,7 +99,8 @@ class SqlStringFormatting(Rule):
         ),
     )
     needs = (sql_reaching, imported_value, constants, module_roles, in_migration, schema_version_step, lookup,
-             handler_for, unpacked_calls, in_cli_context, cli_module, cli_command_class, callers_pass_safe)
+             handler_for, unpacked_calls, in_cli_context, cli_module, cli_command_class, callers_pass_safe,
+             key_parameter)
     module_facts = (test_support, cli_module_fact)
 
     @visits(ast.Call)
@@ -114,6 +115,8 @@ class SqlStringFormatting(Rule):
             if not (fragment or provenance.is_data_statement):
                 continue
             unsafe = [hole for hole in provenance.unsafe_holes() if not _named_placeholders(hole, sink, provenance)]
+            row_keys = _row_keys(unsafe, ctx)
+            unsafe = [hole for hole in unsafe if hole not in row_keys]
             if not unsafe or in_migration(ctx) or schema_version_step(ctx) or _reviewed(node, provenance, ctx):
                 continue
             pieces = provenance.pieces
@@ -233,6 +236,21 @@ def _named_placeholders(hole: Hole, sink: Sink, provenance: SqlText) -> bool:
     placeholders in get_query_chunks(ids)``), whose construction this file may not show."""
     return isinstance(hole.expr, ast.Name) and hole.expr.id.lower().endswith("placeholders") \
         and _binds_values(sink, provenance)
+
+
+def _row_keys(holes: list[Hole], ctx: FileContext) -> list[Hole]:
+    """The holes that are a row's key: read off an object (``document.knowledge_id``, ``user.id``), or a parameter
+    of the same name as such a read that the SQL takes in its place on another path, of a function that is no
+    request handler (``k_id = knowledge_id`` or else ``k_id = document.knowledge_id``, then ``'{k_id}'``): the
+    code itself shows the parameter holds that column's values, an integer or a UUID the database made (a read
+    off the request or a handler's parameter, ``body.owner_id``, is the client's). On real
+    applications these were MaxKB's knowledge ids (a UUID foreign key) formatted into an index name."""
+    read = [hole for hole in holes if key_read(hole.expr) and not _from_request([hole], ctx)]
+    columns = {hole.expr.attr for hole in read if isinstance(hole.expr, ast.Attribute)}
+    return read + [
+        hole for hole in holes
+        if isinstance(hole.expr, ast.Name) and hole.expr.id in columns and key_parameter(hole.expr.id, ctx, ctx.scope)
+    ]
 
 
 def _bound_mapping_keys(holes: list[Hole], sink: Sink, provenance: SqlText, ctx: FileContext) -> list[Hole]:
