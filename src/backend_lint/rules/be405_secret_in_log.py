@@ -35,7 +35,7 @@ from backend_lint.analysis.hand_run_scripts import SCRIPT_PATHS, hand_run_script
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.lexer_tokens import lexer_token
 from backend_lint.analysis.log_delivery import delivers_by_logging, logged_by_choice
-from backend_lint.analysis.logged_requests import authorization_absent, whole_request_part
+from backend_lint.analysis.logged_requests import header_missing, whole_request_part
 from backend_lint.analysis.loggers import (
     GENERIC,
     LEVEL_METHODS,
@@ -57,7 +57,7 @@ from backend_lint.analysis.resolve import lookup
 from backend_lint.analysis.secret_holders import credential_value, unwrap
 from backend_lint.analysis.secret_names import name_of, secret_word, split_identifier
 from backend_lint.analysis.shown_secrets import shown_to_operator
-from backend_lint.analysis.url_values import from_url_path
+from backend_lint.analysis.url_values import cut_from_logged_url, from_url_path
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 from backend_lint.rule import Option, Rule, visits
@@ -147,7 +147,7 @@ class SecretInLog(Rule):
     needs = (
         logger_kind, logging_call_kind, origin, bindings_of, path_arguments, attributes_read, lookup, refused_lookup,
         shown_to_operator, module_roles, in_migration, lexer_token, parsed_piece,
-        from_url_path, url_address, credential_token, read_from_request, hand_run_script,
+        from_url_path, cut_from_logged_url, url_address, credential_token, read_from_request, hand_run_script,
     )
     options = (
         Option(
@@ -192,8 +192,10 @@ class SecretInLog(Rule):
             seen.add(id(value))
             if name != _WHOLE_REQUEST and not credential_value(value, name, ctx):
                 continue
-            if name == _WHOLE_REQUEST and authorization_absent(node, ctx):
+            if name == _WHOLE_REQUEST and header_missing(node, ctx):
                 continue
+            if cut_from_logged_url(node, unwrap(value), ctx):
+                continue  # a piece of a URL the same line logs: the URL puts it in the log (and every access log)
             if refused_lookup(node, value, ctx):
                 continue  # the value was looked up and found unknown or expired: it grants nothing
             if shown_to_operator(node, value, ctx):
@@ -204,6 +206,8 @@ class SecretInLog(Rule):
                 return
             if in_migration(ctx):
                 return  # a one-off data migration telling the operator running `migrate` what it rewrote
+            if _fixture_code(ctx):
+                return  # the test users' tokens of an end-to-end fixture API: test data
             if hand_run_script(ctx, SCRIPT_PATHS):
                 return  # a developer's tool in a scripts folder: its log is the terminal of whoever started it
             address = _address_name(value)
@@ -293,6 +297,13 @@ class SecretInLog(Rule):
 
 
 
+
+
+def _fixture_code(ctx: FileContext) -> bool:
+    """A module of a package, or a file, named for test fixtures (``testfixtureapi/views.py``, ``fixtures.py``,
+    ``e2e_fixtures/``): code that seeds the data end-to-end tests run against, mounted or run only for them. The
+    tokens it logs are its test users' own, made for the test run."""
+    return any("fixture" in part.lower() for part in ctx.project_path.split("/"))
 
 
 def _address_name(value: ast.expr) -> Optional[str]:
