@@ -19,14 +19,19 @@ works is never typed by a person; so for those names the value itself must look 
 
 from __future__ import annotations
 
+import ast
+import re
+
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.secret_names import split_identifier
 
-ISSUED_KEY = lazy_compile(
-    r"^(?:sk_live_|rk_live_|ghp_|gho_|ghs_|github_pat_|xox[abpr]-|AKIA|AIza|glpat-|sk-[A-Za-z0-9]{20})"
-)
-"""Prefixes of keys a vendor issued (Stripe, GitHub, Slack, AWS, Google, GitLab, OpenAI): real credentials wherever
-they are written."""
+_SECRET_KEY_PREFIXES = r"sk_live_|rk_live_|ghp_|gho_|ghs_|github_pat_|xox[abpr]-|AKIA|glpat-|sk-[A-Za-z0-9]{20}"
+SECRET_ISSUED_KEY = lazy_compile(rf"^(?:{_SECRET_KEY_PREFIXES})")
+"""Prefixes of secret keys a vendor issued (Stripe, GitHub, Slack, AWS, GitLab, OpenAI): each grants its holder the
+account's access, wherever it is written."""
+ISSUED_KEY = lazy_compile(rf"^(?:{_SECRET_KEY_PREFIXES}|AIza)")
+"""Prefixes of keys a vendor issued, those above and Google's API keys (``AIza``): real credentials wherever they
+are written. (A Google API key identifies a project and is often shipped in clients: see :func:`plugin_client_key`.)"""
 
 PASSWORD_WORDS = frozenset({"password", "passwd", "pwd", "passphrase", "pass"})
 """Head words of a password's name: a secret a person chooses."""
@@ -67,3 +72,73 @@ def machine_made(text: str) -> bool:
         first.isdigit() != second.isdigit() for first, second in zip(characters, characters[1:])
     )
     return alternations >= _MIN_ALTERNATIONS
+
+
+_PATH_PLACEHOLDER = lazy_compile(r"\{[\w.\[\]]*\}|%\(\w+\)[sdr]|%[sdr]|<\w+>|\*")
+"""A hole of a key template: ``{}``, ``{user_id}``, ``{self.pk}``, ``%s``, ``%(name)s``, ``<id>``, a ``*`` glob."""
+_PATH_WORD = lazy_compile(r"(?:[a-z]+|[A-Z][a-z]*|[A-Z]+)\d{0,3}|\d{1,4}|v\d{1,3}|#")
+"""One word of an identifier: letters in one case (a capital start allowed) with at most three digits after
+(``v2``, ``md5``, ``2fa``-free); ``#``: where a template hole was. A random run (``9f8e7d6c``, ``tr0ub4dor``) is no
+such word."""
+_PATH_SEPARATORS = lazy_compile(r"[:/.]")
+
+
+def identifier_path(text: str, word: str) -> bool:
+    """``"demozoo:productions:without_release_date"``, ``"cache:user:{}"``, ``"session:%s"``, ``"api/v1/tokens"``,
+    ``"myapp:"``: words joined by ``:``, ``/`` or ``.`` separators (a namespaced cache or Redis key, a lookup or
+    storage key, a relative URL path, a key template with holes), every word a plain word. A secret is random
+    (no such words) or one word (a weak password), never a namespace of words: the value names where something is
+    kept. Under a ``key`` name (``master_list_key``, a cache key) one separator is enough; under a password,
+    token or secret name, which a ``user:password`` pair may be, two separators or a template hole are needed."""
+    if ISSUED_KEY.match(text):
+        return False
+    holed = _PATH_PLACEHOLDER.sub("#", text)
+    segments = _PATH_SEPARATORS.split(holed)
+    if segments and segments[-1] == "":
+        segments.pop()  # "myapp:cache:": a prefix the code completes
+    if len(segments) < 2 or any(not segment for segment in segments):
+        return False
+    for segment in segments:
+        words = [piece for piece in re.split(r"[_-]", segment) if piece]
+        if not words or not all(_PATH_WORD.fullmatch(piece) for piece in words):
+            return False
+    if not any(len(piece) >= 3 and piece.isalpha() and not piece.isupper()
+               for segment in segments for piece in re.split(r"[_-]", segment)):
+        return False  # ("ab:cd", "ABCD:EFGH": too little to read as words)
+    return word == "key" or len(segments) >= 3 or "#" in holed
+
+
+_ALGORITHM_WORDS = frozenset({
+    "pbkdf2", "bcrypt", "argon2", "argon2id", "argon2i", "scrypt", "sha1", "sha224", "sha256", "sha384", "sha512",
+    "sha3", "md5", "hmac", "crypt", "des", "aes", "gcm", "cbc", "hs256", "hs384", "hs512", "rs256", "rs384",
+    "rs512", "es256", "es384", "es512", "ps256", "eddsa", "ed25519", "rsa", "ecdsa", "plaintext", "django",
+    "ldap", "salted", "hex", "digest", "128", "256", "384", "512",
+})
+
+
+def names_algorithm(text: str) -> bool:
+    """``"pbkdf2_sha512"``, ``"bcrypt_sha256"``, ``"HS256"``: a hashing or signing scheme's name, every word
+    of it one of :data:`_ALGORITHM_WORDS` (at least one a scheme, not a number)."""
+    words = [word for word in re.split(r"[^a-z0-9]+", text.lower()) if word]
+    return bool(words) and all(word in _ALGORITHM_WORDS for word in words) and not all(w.isdigit() for w in words)
+
+
+_DISTRIBUTION_METADATA = frozenset({"__version__", "__license__", "__authors__", "__author__"})
+
+
+def plugin_client_key(cls: ast.ClassDef | None, text: str) -> bool:
+    """``text`` is a key written in the body of a plugin a program distributes: a class that declares its own
+    version and its licence or authors (``__version__ = "0.28"``, ``__license__ = "GPLv3"``), as the plugins of
+    a downloader or a media manager do. The key such a plugin sends to its vendor's API is the program's own
+    application key (Fshare's app key beside the app's user agent, a Google API key for YouTube): every install
+    carries the same one and no operator could supply another, so it is shipped by design, not a deployment's
+    secret. A vendor's *secret* key (:data:`SECRET_ISSUED_KEY`: ``sk_live_``, ``ghp_``, ``AKIA``...) grants an
+    account's access and stays a credential there too."""
+    if cls is None or SECRET_ISSUED_KEY.match(text):
+        return False
+    declared = {
+        target.id
+        for statement in cls.body if isinstance(statement, ast.Assign)
+        for target in statement.targets if isinstance(target, ast.Name)
+    }
+    return "__version__" in declared and len(declared & _DISTRIBUTION_METADATA) >= 2

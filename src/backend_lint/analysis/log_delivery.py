@@ -14,6 +14,10 @@ has a base class) and whose name or docstring marks it as a stand-in for deliver
 ``Dummy``, ``Fake``, ``Stub``, ``Log``/``Logging``, ``Stdout``, ``Print``, ``Debug``, ``Noop``; a docstring
 saying it logs or prints to the console). A real provider that logs a token while sending keeps the finding:
 its body does more than log.
+
+A line logged because the operator asked for credentials in the log is the same kind of choice:
+:func:`logged_by_choice` finds a logging call under an ``if`` on a setting whose purpose is to log them
+(``if settings.LOG_CREDENTIALS:``).
 """
 
 from __future__ import annotations
@@ -80,3 +84,40 @@ def _is_log(call: ast.Call) -> bool:
     func = call.func
     return (isinstance(func, ast.Attribute) and func.attr in _LOG_METHODS) or (
         isinstance(func, ast.Name) and func.id == "print")
+
+
+_LOGGED_SECRETS = frozenset({"credential", "credentials", "password", "passwords", "secret", "secrets", "token",
+                             "tokens"})
+
+
+def logged_by_choice(call: ast.Call, ctx: FileContext) -> bool:
+    """Under an ``if`` on a setting whose purpose is to log credentials (``if settings.LOG_CREDENTIALS:``,
+    ``if setting_log_passwords.value:``): the operator asked for them in the log."""
+    child: ast.AST = call
+    current = ctx.parent_of(call)
+    while current is not None and not isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        if isinstance(current, ast.If) and child is not current.test and _names_log_opt_in(current.test):
+            return True
+        child, current = current, ctx.parent_of(current)
+    return False
+
+
+def _names_log_opt_in(test: ast.expr) -> bool:
+    """``X``, ``not X``, ``X and Y``, ``X == ...``, ``X()``, ``obj.X.value`` where X names such a switch."""
+    if isinstance(test, ast.UnaryOp):
+        return _names_log_opt_in(test.operand)
+    if isinstance(test, ast.BoolOp):
+        return any(_names_log_opt_in(value) for value in test.values)
+    if isinstance(test, ast.Compare):
+        return _names_log_opt_in(test.left)
+    if isinstance(test, ast.Call):
+        return _names_log_opt_in(test.func)
+    if isinstance(test, ast.Attribute):
+        return _log_opt_in_name(test.attr) or _names_log_opt_in(test.value)
+    return isinstance(test, ast.Name) and _log_opt_in_name(test.id)
+
+
+def _log_opt_in_name(name: str) -> bool:
+    """``log_credentials``, ``LOG_PASSWORDS``, ``setting_log_secrets``: a switch to log secrets on purpose."""
+    words = set(split_identifier(name))
+    return "log" in words and bool(words & _LOGGED_SECRETS)

@@ -23,6 +23,11 @@ leaks nothing. :func:`from_url_path` reads that from the code:
   lookup helpers a view's ``dispatch`` hands the key to.
 
 A parameter counts only if the function never assigns it again.
+
+A value the code cuts out of a URL it holds (a segment, decoded: ``token = b64decode(original_uri.split("/")[2])``)
+is the same kind of value when the logging call writes that URL too (``logger.debug("token %s for %s", token,
+original_uri)``): the URL, a capability URL's short-lived token in its path included, is what the line logs, as
+every access log of that URL does; naming the token again adds nothing (:func:`cut_from_logged_url`).
 """
 
 from __future__ import annotations
@@ -30,11 +35,13 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Optional, Union
 
+from backend_lint.analysis.ast_helpers import own_nodes
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.call_sites import module_calls
 from backend_lint.analysis.facts import reads
 from backend_lint.analysis.handlers import FASTAPI, LITESTAR, Handler, handler_for
 from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.secret_names import split_identifier
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
@@ -142,3 +149,79 @@ def _path_parameter(handler: Handler, name: str) -> bool:
     if known:
         return any(f"{{{name}}}" in path or f"{{{name}:" in path for path in known)
     return param.default is None and len(handler.paths) < len(handler.routes)
+
+
+_URL_WORDS = frozenset({"url", "uri", "path", "href", "link"})
+_CUTTERS = frozenset({"split", "rsplit", "partition", "rpartition", "strip", "lstrip", "rstrip", "removeprefix",
+                      "removesuffix", "decode", "b64decode", "urlsafe_b64decode", "unquote", "unquote_plus"})
+"""Methods and functions that cut or decode a piece of a text: their result is a piece of the text they are given."""
+_CUT_STEPS = 5
+
+
+def cut_from_logged_url(call: ast.Call, value: ast.expr, ctx: FileContext) -> bool:
+    """``value`` (a local) was cut out of a URL that ``call`` logs too, or out of a piece of it that ``call`` logs:
+    its chain of assignments in the function (``token = b64decode(encoded)``, ``encoded, scheme, host, rest =
+    parts``, ``parts = tail.split("/", 3)``, ``tail = original_uri[n:]``) reaches a local named for a URL or a
+    path (``url``, ``uri``, ``path``...), and a local on that chain is an argument of the same call."""
+    function = ctx.scope.function
+    if not isinstance(value, ast.Name) or not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    chain = _cut_chain(value.id, _piece_sources(function))
+    logged = {
+        node.id for argument in (*call.args, *(keyword.value for keyword in call.keywords))
+        for node in ast.walk(argument) if isinstance(node, ast.Name)
+    }
+    return bool(chain & logged) and any(_URL_WORDS & set(split_identifier(name)) for name in chain)
+
+
+def _cut_chain(name: str, sources: dict[str, list[Optional[str]]]) -> set[str]:
+    """The locals ``name`` was cut from, step by step, while each step has one source."""
+    chain: set[str] = set()
+    current = name
+    for _ in range(_CUT_STEPS):
+        found = sources.get(current, [])
+        if len(found) != 1 or found[0] is None or found[0] in chain:
+            break
+        current = found[0]
+        chain.add(current)
+    return chain
+
+
+def _piece_sources(function: Function) -> dict[str, list[Optional[str]]]:
+    """For each local of ``function`` assigned by a plain ``=`` (a tuple of names unpacked included), the local
+    each assignment cuts it from (``None``: anything else)."""
+    sources: dict[str, list[Optional[str]]] = {}
+    for node in own_nodes(function):
+        if not isinstance(node, ast.Assign) or len(node.targets) != 1:
+            continue
+        target = node.targets[0]
+        names = [target] if isinstance(target, ast.Name) else list(target.elts) if isinstance(target, ast.Tuple) \
+            else []
+        source = _cut_source(node.value)
+        for element in names:
+            if isinstance(element, ast.Name):
+                sources.setdefault(element.id, []).append(source)
+    return sources
+
+
+def _cut_source(expr: ast.expr) -> Optional[str]:
+    """The local a value is a piece of: ``parts[0]``, ``text[n:]``, ``text.split("/")``, ``b64decode(text)``."""
+    while True:
+        if isinstance(expr, ast.Name):
+            return expr.id
+        if isinstance(expr, ast.Subscript):
+            expr = expr.value
+        elif isinstance(expr, ast.Call) and (dotted_name(expr.func) or "").rpartition(".")[2] in _CUTTERS:
+            if isinstance(expr.func, ast.Attribute) and expr.func.attr in ("b64decode", "urlsafe_b64decode",
+                                                                           "unquote", "unquote_plus"):
+                if not expr.args:
+                    return None
+                expr = expr.args[0]
+            elif isinstance(expr.func, ast.Attribute):
+                expr = expr.func.value
+            elif expr.args:
+                expr = expr.args[0]
+            else:
+                return None
+        else:
+            return None

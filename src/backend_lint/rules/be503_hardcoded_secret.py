@@ -28,14 +28,23 @@ import os
 import re
 
 from backend_lint.analysis.ast_helpers import assigned_values
-from backend_lint.analysis.credential_values import ISSUED_KEY, PASSWORD_WORDS, machine_made, signing_secret
+from backend_lint.analysis.credential_values import (
+    ISSUED_KEY,
+    PASSWORD_WORDS,
+    identifier_path,
+    machine_made,
+    names_algorithm,
+    plugin_client_key,
+    signing_secret,
+)
 from backend_lint.analysis.dead_values import overwritten_before_read
 from backend_lint.analysis.dev_only import development_seed_function, development_settings_class
 from backend_lint.analysis.env_names import names_environment_variable
 from backend_lint.analysis.hand_run_scripts import run_by_hand
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.lazy_regex import lazy_compile
-from backend_lint.analysis.module_roles import module_roles
+from backend_lint.analysis.module_roles import benchmark_code, module_roles, non_production_code
+from backend_lint.analysis.node_index import node_index
 from backend_lint.analysis.project.conditions import ProjectFact, compared_default, published_setting, test_support
 from backend_lint.analysis.project.roots import project_root
 from backend_lint.analysis.secret_names import SECRET_WORDS, name_of, secret_word, split_identifier
@@ -59,9 +68,14 @@ _PLACEHOLDER_PARTS = ("example", "changeme", "change_me", "change-me", "dummy", 
 _SDK_DUMMIES = frozenset({"unused", "ollama", "empty", "sk-no-key-required", "no-key-required", "lm-studio",
                           "not-needed", "none", "nokey", "no-key"})
 """Values SDKs document as the key to pass when the server needs none (OpenAI-compatible local servers)."""
-_PUBLIC_DEFAULTS = frozenset({"postgres", "guest", "minioadmin"})
-"""The documented out-of-the-box credentials of PostgreSQL's, RabbitMQ's and MinIO's images: as the fallback of an
-environment variable they point a local set-up at those defaults, they hide nothing."""
+_PUBLIC_DEFAULTS = frozenset({"postgres", "guest", "minioadmin", "mysecretpassword"})
+"""The documented out-of-the-box credentials of PostgreSQL's, RabbitMQ's and MinIO's images (and the password the
+PostgreSQL image's documentation runs it with): as the fallback of an environment variable they point a local
+set-up at those defaults, they hide nothing. So does a bare secret word (``os.getenv("LDAP_PASSWORD",
+"password")``): the fallback says which value to set, it is no one's password."""
+_CONVENTIONAL_PASSWORDS = frozenset({"infected"})
+"""Passwords that are public by convention: ``"infected"`` locks archives of malware samples so that nothing opens
+or scans them by accident, and every analyst is meant to know it."""
 _SAMPLE_WORDS = frozenset({"sample", "samples", "demo", "example", "examples", "fixture", "fixtures", "preview",
                            "previews", "fake", "dummy", "mock", "test"})
 """Words of a module or function name that make its literals sample data (``create_test_data.py``,
@@ -155,13 +169,15 @@ def _secret_literal(name: str, value: ast.expr | None, word: str, where: str) ->
         return bool(_KEY_BODY.search(text[header.end():]))
     if where == ASSIGN and _spaced_key(word, text):
         return not is_placeholder(text.replace(" ", "-"))
-    if where == ENV and text.lower() in _PUBLIC_DEFAULTS:
+    if where == ENV and (text.lower() in _PUBLIC_DEFAULTS or text in _BARE_SECRETS):
+        return False
+    if text in _CONVENTIONAL_PASSWORDS:
         return False
     if is_placeholder(text) or _NOT_CREDENTIAL.search(text) or text.lower() in _BOOLEANS or text.isdigit():
         return False
     if _RELATIVE_PATH.match(text) or (text.isupper() and text.lower() in _AUTH_METHODS):
         return False
-    if _names_algorithm(text):
+    if names_algorithm(text):
         return False  # ``SECURITY_PASSWORD_HASH = "pbkdf2_sha512"``: which scheme, not a secret
     if _PROSE.search(text) or _enumeration(name, text):
         return False
@@ -169,7 +185,7 @@ def _secret_literal(name: str, value: ast.expr | None, word: str, where: str) ->
         return False  # a config property or module path ("fs.s3.cse.provider"), or a pattern
     if _CONDITION.fullmatch(text):
         return False  # ``"sms_provider=ovh"``: when a form shows the field, not its value
-    if _identifier_path(text, word):
+    if identifier_path(text, word):
         return False  # ``"demozoo:productions:without_release_date"``: a key's name, not a key
     if names_environment_variable(name, text):
         return False  # ``ENV_E2B_API_KEY = "E2B_API_KEY"``: where the key is read from, not the key
@@ -179,55 +195,6 @@ def _secret_literal(name: str, value: ast.expr | None, word: str, where: str) ->
 _CONDITION = lazy_compile(r"[a-z][a-z0-9_]*=[a-z0-9_]+(?:[&,][a-z][a-z0-9_]*=[a-z0-9_]+)*")
 """``field=value`` conditions joined by ``&`` (modoboa's ``visibility_rules``: ``"sms_provider=ovh"``): which
 setting shows a field, keyed by the field's name."""
-
-_PATH_PLACEHOLDER = lazy_compile(r"\{[\w.\[\]]*\}|%\(\w+\)[sdr]|%[sdr]|<\w+>|\*")
-"""A hole of a key template: ``{}``, ``{user_id}``, ``{self.pk}``, ``%s``, ``%(name)s``, ``<id>``, a ``*`` glob."""
-_PATH_WORD = lazy_compile(r"(?:[a-z]+|[A-Z][a-z]*|[A-Z]+)\d{0,3}|\d{1,4}|v\d{1,3}|#")
-"""One word of an identifier: letters in one case (a capital start allowed) with at most three digits after
-(``v2``, ``md5``, ``2fa``-free); ``#``: where a template hole was. A random run (``9f8e7d6c``, ``tr0ub4dor``) is no
-such word."""
-_PATH_SEPARATORS = lazy_compile(r"[:/.]")
-
-
-def _identifier_path(text: str, word: str) -> bool:
-    """``"demozoo:productions:without_release_date"``, ``"cache:user:{}"``, ``"session:%s"``, ``"api/v1/tokens"``,
-    ``"myapp:"``: words joined by ``:``, ``/`` or ``.`` separators (a namespaced cache or Redis key, a lookup or
-    storage key, a relative URL path, a key template with holes), every word a plain word. A secret is random
-    (no such words) or one word (a weak password), never a namespace of words: the value names where something is
-    kept. Under a ``key`` name (``master_list_key``, a cache key) one separator is enough; under a password,
-    token or secret name, which a ``user:password`` pair may be, two separators or a template hole are needed."""
-    if ISSUED_KEY.match(text):
-        return False
-    holed = _PATH_PLACEHOLDER.sub("#", text)
-    segments = _PATH_SEPARATORS.split(holed)
-    if segments and segments[-1] == "":
-        segments.pop()  # "myapp:cache:": a prefix the code completes
-    if len(segments) < 2 or any(not segment for segment in segments):
-        return False
-    for segment in segments:
-        words = [piece for piece in re.split(r"[_-]", segment) if piece]
-        if not words or not all(_PATH_WORD.fullmatch(piece) for piece in words):
-            return False
-    if not any(len(piece) >= 3 and piece.isalpha() and not piece.isupper()
-               for segment in segments for piece in re.split(r"[_-]", segment)):
-        return False  # ("ab:cd", "ABCD:EFGH": too little to read as words)
-    return word == "key" or len(segments) >= 3 or "#" in holed
-
-
-_ALGORITHM_WORDS = frozenset({
-    "pbkdf2", "bcrypt", "argon2", "argon2id", "argon2i", "scrypt", "sha1", "sha224", "sha256", "sha384", "sha512",
-    "sha3", "md5", "hmac", "crypt", "des", "aes", "gcm", "cbc", "hs256", "hs384", "hs512", "rs256", "rs384",
-    "rs512", "es256", "es384", "es512", "ps256", "eddsa", "ed25519", "rsa", "ecdsa", "plaintext", "django",
-    "ldap", "salted", "hex", "digest", "128", "256", "384", "512",
-})
-
-
-def _names_algorithm(text: str) -> bool:
-    """``"pbkdf2_sha512"``, ``"bcrypt_sha256"``, ``"HS256"``: a hashing or signing scheme's name, every word
-    of it one of :data:`_ALGORITHM_WORDS` (at least one a scheme, not a number)."""
-    words = [word for word in re.split(r"[^a-z0-9]+", text.lower()) if word]
-    return bool(words) and all(word in _ALGORITHM_WORDS for word in words) and not all(w.isdigit() for w in words)
-
 
 def _enumeration(name: str, text: str) -> bool:
     """``TYPE_TOKEN = "token"``, ``KEY_TYPE_SECRET = "sec"``: an UPPER_CASE constant named for a kind, holding a
@@ -373,9 +340,12 @@ def _test_module(ctx: FileContext) -> bool:
 
 def _not_shipped(ctx: FileContext) -> bool:
     """Code whose literals are not secrets of a deployment: tests, test support, development and test settings
-    (the settings model), and sample data by its module's name (``create_test_data.py``, ``fixtures.py``)."""
+    (the settings model), benchmarks, and sample data by its module's name (``create_test_data.py``,
+    ``fixtures.py``)."""
     if _test_module(ctx) or module_roles(ctx).for_tests or settings_module(ctx).kind != PRODUCTION:
         return True
+    if benchmark_code(ctx) or any("benchmark" in folder for folder in ctx.project_path.lower().split("/")[:-1]):
+        return True  # a benchmark or load-test harness (``tracecat-benchmark/``): run by developers, deployed nowhere
     stem = ctx.project_path.rsplit("/", 1)[-1].removesuffix(".py")
     return bool(_SAMPLE_WORDS & set(split_identifier(stem)))
 
@@ -461,7 +431,8 @@ class HardcodedSecret(Rule):
         "pass", "pwd", "secret", "token", "key", "Key", "PASS", "SECRET", "TOKEN", "KEY", "credential", "uthorization",
         "jwt",
     )
-    needs = (module_roles, settings_module, origin, compared_default, run_by_hand, published_setting)
+    needs = (module_roles, settings_module, non_production_code, benchmark_code, node_index, origin,
+             compared_default, run_by_hand, published_setting)
     module_facts = (test_support,)
     options = (
         Option(
@@ -498,6 +469,7 @@ class HardcodedSecret(Rule):
             name is not None
             and self._credential(name, value, where)
             and not _not_shipped(ctx)
+            and not non_production_code(ctx)
             and not _in_enum(ctx)
             and not _documentation(visited, ctx)
             and not _sample_function(ctx)
@@ -507,6 +479,8 @@ class HardcodedSecret(Rule):
             and not _sample_name(name)
             and not _reviewed_elsewhere(at, ctx)
             and not _documentation_tree(ctx, value)
+            and not _plugin_key(name, value, ctx)
+            and not _compared_here(ctx, value)
             and not _replaced_before_read(visited, ctx)
         ):
             module_constant = where == ASSIGN and ctx.scope.outer is None and bool(ctx.module)
@@ -587,6 +561,31 @@ def _works_as(name: str, word: str, value: ast.expr | None) -> bool:
         return True
     text = _literal_text(value) or ""
     return machine_made(text) or bool(_PRIVATE_KEY.search(text))
+
+
+def _compared_here(ctx: FileContext, value: ast.expr | None) -> bool:
+    """The module compares a value with the same literal (``if SECRET_KEY == "mysecretkey": raise ...``): the
+    application checks for its default and refuses or warns, the literal is a sentinel it knows (the same reading
+    as the project model's ``compared_default``, within the file). Asked last; the literal written twice in the
+    source is the cheap test before the module's comparisons are read."""
+    text = _literal_text(value)
+    if not text or ctx.source.count(text) < 2:
+        return False
+    return any(
+        isinstance(operand, ast.Constant) and operand.value == text
+        for compare in node_index(ctx).of(ast.Compare)
+        if any(isinstance(op, (ast.Eq, ast.NotEq, ast.Is, ast.IsNot)) for op in compare.ops)
+        for operand in (compare.left, *compare.comparators)
+    )
+
+
+def _plugin_key(name: str, value: ast.expr | None, ctx: FileContext) -> bool:
+    """A key or token (not a password, not a signing secret) in the class body of a plugin the program
+    distributes (:func:`.credential_values.plugin_client_key`): the program's own application key for a vendor."""
+    word = secret_word(name)
+    cls = ctx.scope.class_ if ctx.scope.function is None else None
+    text = _literal_text(value) or ""
+    return word not in PASSWORD_WORDS and not signing_secret(name) and plugin_client_key(cls, text)
 
 
 def _replaced_before_read(statement: ast.AST, ctx: FileContext) -> bool:
