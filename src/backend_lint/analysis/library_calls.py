@@ -85,7 +85,8 @@ def calls_outside_only(attempt: ast.Try, handler: ast.ExceptHandler, call: ast.C
     if not calls.block(attempt.body, 0):
         return False
     if calls.counted == 0:
-        return calls.registers  # ``class_dict[name] = obj``: a lookup error naming what is missing, no call made
+        return calls.registers or calls.texts  # ``class_dict[name] = obj``: a lookup error naming what is missing;
+        # ``buffer.decode(encoding)``: the codec's error naming the position
     scheduling = calls.kinds <= SCHEDULING and not calls.awaits_work
     limit = _MAX_FILE_CALLS if calls.kinds <= FILE_MODULES or scheduling else _MAX_OUTSIDE_CALLS
     return calls.counted <= limit
@@ -105,6 +106,8 @@ class _OutsideCalls:
         """The top-level modules of the calls counted (``os``, ``json``, ``redis``; ``open`` for the builtin)."""
         self.registers = False
         """The block stores values into a dict named by a local (``class_dict[class_name] = obj``)."""
+        self.texts = False
+        """The block calls a text's own method (``buffer.decode(...)``), which is not counted."""
         self.package = ctx.module.partition(".")[0]
         self.tops: dict[str, bool] = {}
         self.made: dict[str, str] = {}
@@ -339,7 +342,7 @@ class _OutsideCalls:
         if isinstance(receiver, ast.Constant) and isinstance(receiver.value, str):
             return True  # ``"{0}.prev.bak".format(path)``: a method of a literal text, runs no project code
         if func.attr in _TEXT_METHODS and not (isinstance(receiver, ast.Name) and receiver.id in _OWN_RECEIVERS):
-            self.count("str")
+            self.texts = True
             return self.expr(receiver)  # ``buffer.decode(...)``, ``url.strip()``: a text's own method
         if isinstance(receiver, ast.Call):  # a chain: ``delete(Session).filter_by(...)``, ``cf.zones.get``
             return self.expr(receiver)
