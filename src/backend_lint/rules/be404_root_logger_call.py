@@ -12,9 +12,8 @@ directly or through a function of the file) or whose module logger is the root l
 no service runs (tests, test support, migrations and ``RunPython`` functions, examples). ``logging.getLogger()``
 with no name is the root logger too, but is not flagged: naming the root logger is a deliberate choice. With the
 project model, a project that configures logging itself and makes no module logger anywhere logs through the
-root logger by design, and is left alone (:func:`~.project.app_conditions.root_logger_convention`). So is a
-module that imports, at its top level, a module of its own project that the project does not have
-(:func:`~.project.conditions.missing_module`): it cannot be loaded.
+root logger by design, and is left alone (:func:`~.project.app_conditions.root_logger_convention`). So is a module that imports, at its top level, a module of
+its own project that the project does not have (:func:`~.project.conditions.missing_module`): it cannot be loaded.
 """
 
 from __future__ import annotations
