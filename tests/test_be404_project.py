@@ -95,39 +95,3 @@ JSON_CONFIG = ('import json\nfrom logging.config import dictConfig\n\n\ndef init
 def test_root_logger_convention(tmp_path: Path, configure: str, module_logger: str, reported: bool) -> None:
     found = findings_of(write_project(tmp_path, _root_logging_project(configure, module_logger)), "BE404")
     assert (("nms/database.py", 5) in found) == reported
-
-
-DEAD_PLUGIN = {
-    "pyproject.toml": '[project]\nname = "intel"\n',
-    "intel/__init__.py": "",
-    "intel/core/__init__.py": "",
-    "intel/core/config.py": "SETTINGS = {}\n",
-    "intel/plugins/__init__.py": "",
-    "intel/plugins/deprecated/__init__.py": "",
-    "intel/plugins/deprecated/onyphe.py": '''\
-        import logging
-
-        from intel.core.analytics import OneShotAnalytics
-
-
-        def each(observable):
-            logging.info("analysing %s", observable)
-    ''',
-    "intel/plugins/live.py": '''\
-        import logging
-
-        from intel.core.config import SETTINGS
-
-
-        def each(observable):
-            logging.info("analysing %s", observable)
-    ''',
-}
-
-
-def test_module_importing_a_project_module_that_no_longer_exists(tmp_path: Path) -> None:
-    """A plugin written against ``intel.core.analytics``, which the project no longer has, fails at import: dead
-    code, left alone; a plugin whose project imports all exist is reported."""
-    found = findings_of(write_project(tmp_path, DEAD_PLUGIN), "BE404")
-    assert ("intel/plugins/deprecated/onyphe.py", 7) not in found
-    assert ("intel/plugins/live.py", 7) in found

@@ -12,8 +12,7 @@ directly or through a function of the file) or whose module logger is the root l
 no service runs (tests, test support, migrations and ``RunPython`` functions, examples). ``logging.getLogger()``
 with no name is the root logger too, but is not flagged: naming the root logger is a deliberate choice. With the
 project model, a project that configures logging itself and makes no module logger anywhere logs through the
-root logger by design, and is left alone (:func:`~.project.app_conditions.root_logger_convention`). So is a module that imports, at its top level, a module of
-its own project that the project does not have (:func:`~.project.conditions.missing_module`): it cannot be loaded.
+root logger by design, and is left alone (:func:`~.project.app_conditions.root_logger_convention`).
 """
 
 from __future__ import annotations
@@ -31,7 +30,7 @@ from backend_lint.analysis.loggers import (
     root_is_module_logger,
 )
 from backend_lint.analysis.project.app_conditions import root_logger_convention
-from backend_lint.analysis.project.conditions import cli_module, does, missing_module, test_support
+from backend_lint.analysis.project.conditions import cli_module, does, test_support
 from backend_lint.analysis.service_code import outside_service_code
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
@@ -95,8 +94,7 @@ class RootLoggerCall(Rule):
             call=ctx.segment(func) or f"logging.{method}",
             # a project function the module calls at import configures the root logger; or the project logs
             # through the root logger by design (it configures logging and makes no module logger anywhere)
-            unless=(*(does(name, "configures-logging") for name in import_time_calls(ctx)), _CONVENTION,
-                    *(missing_module(name) for name in _own_imports(ctx))),  # a module that cannot be loaded
+            unless=(*(does(name, "configures-logging") for name in import_time_calls(ctx)), _CONVENTION),
         )
 
     def fix(self, finding: Finding, node: cst.CSTNode, fixer: FixContext) -> Optional[cst.CSTNode]:
@@ -109,22 +107,3 @@ class RootLoggerCall(Rule):
         if logger is None:
             return None
         return libcst.Attribute(value=libcst.Name(logger[0]), attr=libcst.Name(finding.fix_data))
-
-
-def _own_imports(ctx: FileContext) -> list[str]:
-    """The modules of the file's own top package that it imports at its top level (``from core.analytics import
-    OneShotAnalytics`` in ``plugins.analytics.x``: ``core.analytics`` when the project has ``core``), relative
-    imports resolved. If the project has none of them, the file fails at import and is dead code: a plugin left
-    in a folder its loader skips, written against modules since removed (judged on real code)."""
-    package = ctx.module.rpartition(".")[0]
-    found = []
-    for statement in ctx.tree.body:
-        if isinstance(statement, ast.ImportFrom) and statement.module:
-            if statement.level:
-                base = package.rsplit(".", statement.level - 1)[0] if statement.level > 1 else package
-                found.append(f"{base}.{statement.module}" if base else statement.module)
-            else:
-                found.append(statement.module)
-        elif isinstance(statement, ast.Import):
-            found.extend(alias.name for alias in statement.names)
-    return [name for name in found if "." in name]

@@ -51,7 +51,6 @@ CHECKS_UNIQUE = "checks-unique"
 CHECKOUT_LINK = "checkout-link"
 CLI_COMMAND_CLASS = "cli-command-class"
 UNREFERENCED = "unreferenced"
-MISSING_MODULE = "missing-module"
 UNIMPORTED_FUNCTION = "unimported-function"
 UNIMPORTED_OUTSIDE_TESTS = "unimported-outside-tests"
 DEVELOPMENT_ONLY = "development-only"
@@ -94,7 +93,7 @@ KINDS = frozenset({
     DRF_PAGINATION, IDEMPOTENCY_MIDDLEWARE, READS_IDEMPOTENCY_KEY, CLI_MODULE, TEST_SUPPORT, CONSTANTS, HTML_VIEW,
     ROUTE_WORDS, RATE_LIMITED_APP, UPLOAD_LIMIT, NO_PROJECT, HEALTH_CHECK, NOT_ROOT_URLCONF, NOT_DEPLOYED,
     ADMIN_ONLY_APP, LIMITS_ATTEMPTS, DOES, RELATION, RUNS_QUERY, REQUESTS_TIMEOUT_PATCHED, ABSENT,
-    UNIQUE_RECORD, CHECKS_UNIQUE, UNREFERENCED, MISSING_MODULE, DEVELOPMENT_ONLY, SETS_TIMEOUT, SERVED_BY_WSGI,
+    UNIQUE_RECORD, CHECKS_UNIQUE, UNREFERENCED, DEVELOPMENT_ONLY, SETS_TIMEOUT, SERVED_BY_WSGI,
     GENERATED_UPLOAD, SEEDED_TABLE, CATALOG_TABLE, STAFF_APP, COMPARED_DEFAULT, CATCHES_ALL, PLAIN_CLASS, CHECKOUT_LINK,
     PUBLISHED_SETTING,
     CLI_COMMAND_CLASS, ADMIN_ONLY_NAME, ADMIN_PERMISSION, ADMIN_GUARD, RAISES_MESSAGE, METHOD_DOES,
@@ -314,14 +313,6 @@ def unreferenced(qualified: str) -> ProjectFact:
     """No other module of the project imports the function ``qualified`` or its module, or names either in a
     string: an endpoint factory nothing registers is dead code (BE304)."""
     return ProjectFact(UNREFERENCED, (qualified,))
-
-
-@project_fact
-def missing_module(qualified: str) -> ProjectFact:
-    """The project has no module or package ``qualified`` though the package above it is the project's
-    (``core.analytics`` where ``core`` holds other modules): importing it fails, so the module importing it at its
-    top level cannot be loaded and is dead code (BE404)."""
-    return ProjectFact(MISSING_MODULE, (qualified,))
 
 
 @project_fact

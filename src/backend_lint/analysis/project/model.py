@@ -375,15 +375,6 @@ class ProjectModel(ModuleReach, ViewFacts):
             for name, summary in self.modules.items() if name != module
         )
 
-    def missing_module(self, qualified: str) -> bool:
-        """No module or package ``qualified`` is in the project, while its parent package holds other modules."""
-        parent = qualified.rpartition(".")[0]
-        if not parent or qualified in self.modules:
-            return False
-        inside, beside = qualified + ".", parent + "."
-        return not any(name.startswith(inside) for name in self.modules) \
-            and any(name.startswith(beside) for name in self.modules)
-
     def unimported_function(self, qualified: str, tests_too: bool = True) -> bool:
         """The function's module is in the project and no other module imports the function, binds the whole
         module or star-imports it, or names either in a dotted string (``tests_too=False``: no other module but
@@ -453,7 +444,6 @@ _ON_NAME: dict[str, Callable[[ProjectModel, str], bool]] = {
     conditions.CHECKOUT_LINK: _definition_says("checkout_link"),
     conditions.CHECKS_UNIQUE: lambda model, name: model.refuses_duplicates(name),
     conditions.UNREFERENCED: lambda model, name: model.unreferenced(name),
-    conditions.MISSING_MODULE: lambda model, name: model.missing_module(name),
     conditions.UNIMPORTED_FUNCTION: lambda model, name: model.unimported_function(name),
     conditions.UNIMPORTED_OUTSIDE_TESTS: lambda model, name: model.unimported_function(name, tests_too=False),
     conditions.DEVELOPMENT_ONLY: lambda model, name: model.development_only(name),
