@@ -97,7 +97,7 @@ def _in_refusal(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
     current: Optional[ast.AST] = node
     while current is not None and not isinstance(current, ast.stmt):
         current = parents.get(current)
-    return isinstance(current, (ast.Raise, ast.Return, ast.Expr)) and _answers_client_error([current])
+    return isinstance(current, (ast.Raise, ast.Return, ast.Expr)) and answers_client_error([current])
 
 
 def _field(node: ast.expr, parents: dict[ast.AST, ast.AST]) -> Optional[ast.expr]:
@@ -254,7 +254,7 @@ def _inside_answered_try(node: ast.AST, parents: dict[ast.AST, ast.AST], validat
     parent = parents.get(child)
     while parent is not None:
         if isinstance(parent, ast.Try) and child in parent.body and any(
-                _answers_client_error(handler.body) and _specific(handler, validation) for handler in parent.handlers):
+                answers_client_error(handler.body) and _specific(handler, validation) for handler in parent.handlers):
             return True
         if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
             return False
@@ -285,7 +285,7 @@ def _in_guard(node: ast.expr, parents: dict[ast.AST, ast.AST]) -> bool:
     parent = parents.get(child)
     while isinstance(parent, (ast.BoolOp, ast.UnaryOp, ast.Compare, ast.Call)):
         child, parent = parent, parents.get(parent)
-    return isinstance(parent, ast.If) and parent.test is child and _answers_client_error(parent.body)
+    return isinstance(parent, ast.If) and parent.test is child and answers_client_error(parent.body)
 
 
 def _lookup_answered(node: ast.expr, parents: dict[ast.AST, ast.AST]) -> bool:
@@ -305,7 +305,7 @@ def _lookup_answered(node: ast.expr, parents: dict[ast.AST, ast.AST]) -> bool:
     index = next(position for position, statement in enumerate(block) if statement is parent)
     for later in block[index + 1:index + 3]:
         if isinstance(later, ast.If) and any(isinstance(n, ast.Name) and n.id == row for n in ast.walk(later.test)) \
-                and _answers_client_error(later.body):
+                and answers_client_error(later.body):
             return True
     return False
 
@@ -318,7 +318,7 @@ def _block_of(holder: Optional[ast.AST], statement: ast.AST) -> Optional[list[as
     return None
 
 
-def _answers_client_error(body: list[ast.stmt]) -> bool:
+def answers_client_error(body: list[ast.stmt]) -> bool:
     """The block ends by answering the client with 4xx: ``abort(400, ...)``, ``raise APIBadRequest(...)``,
     ``return jsonify(...), 400``, ``return JSONResponse(..., status_code=422)``."""
     last = body[-1] if body else None

@@ -3,7 +3,8 @@ logged error without a traceback (:mod:`.expected_errors` says why).
 
 :func:`calls_outside_only` reads the ``try`` step by step (:class:`_OutsideCalls`): a call of a library or the
 standard library, on a client a library made, a method of a literal text or of a parameter annotated as a file,
-counts; so does a function or ``self.`` method of the file that is a thin wrapper of such calls
+counts, and so does a text's own method (``buffer.decode(encoding)``, ``url.strip()``); so does a function or
+``self.`` method of the file that is a thin wrapper of such calls
 (:meth:`_OutsideCalls.wrapper`: read as its calls, two wrappers deep). Any other code of the project (its
 functions and methods, comprehensions, attribute writes, a module imported by name at run time) ends the
 reading. A few such calls (more for file work of the standard library and for asyncio's own scheduling) fail
@@ -61,6 +62,10 @@ _FILE_ANNOTATIONS = frozenset({"typing.IO", "typing.TextIO", "typing.BinaryIO", 
                                "io.BufferedIOBase", "io.RawIOBase"})
 _PLAIN_BUILTINS = frozenset({"str", "len", "bool", "int", "float", "repr", "isinstance", "hasattr", "getattr"})
 _OWN_RECEIVERS = frozenset({"self", "cls"})
+_TEXT_METHODS = frozenset({"strip", "lstrip", "rstrip", "lower", "upper", "casefold", "encode", "decode", "splitlines",
+                           "startswith", "endswith"})
+"""Methods of ``str`` and ``bytes`` (``buffer.decode(encoding)``, ``webhook.url.strip()``): they run no code of the
+project, and their only failure (a ``UnicodeDecodeError`` naming the codec and the position) says what failed."""
 _MAX_WRAPPERS = 2
 """How many helpers deep a call is read through (``send_telegram_notification`` calling
 ``send_telegram_message``, which makes the ``httpx`` calls)."""
@@ -80,7 +85,8 @@ def calls_outside_only(attempt: ast.Try, handler: ast.ExceptHandler, call: ast.C
     if not calls.block(attempt.body, 0):
         return False
     if calls.counted == 0:
-        return calls.registers  # ``class_dict[name] = obj``: a lookup error naming what is missing, no call made
+        return calls.registers or calls.texts  # ``class_dict[name] = obj``: a lookup error naming what is missing;
+        # ``buffer.decode(encoding)``: the codec's error naming the position
     scheduling = calls.kinds <= SCHEDULING and not calls.awaits_work
     limit = _MAX_FILE_CALLS if calls.kinds <= FILE_MODULES or scheduling else _MAX_OUTSIDE_CALLS
     return calls.counted <= limit
@@ -100,6 +106,8 @@ class _OutsideCalls:
         """The top-level modules of the calls counted (``os``, ``json``, ``redis``; ``open`` for the builtin)."""
         self.registers = False
         """The block stores values into a dict named by a local (``class_dict[class_name] = obj``)."""
+        self.texts = False
+        """The block calls a text's own method (``buffer.decode(...)``), which is not counted."""
         self.package = ctx.module.partition(".")[0]
         self.tops: dict[str, bool] = {}
         self.made: dict[str, str] = {}
@@ -333,6 +341,9 @@ class _OutsideCalls:
         receiver = func.value.value if isinstance(func.value, ast.Await) else func.value
         if isinstance(receiver, ast.Constant) and isinstance(receiver.value, str):
             return True  # ``"{0}.prev.bak".format(path)``: a method of a literal text, runs no project code
+        if func.attr in _TEXT_METHODS and not (isinstance(receiver, ast.Name) and receiver.id in _OWN_RECEIVERS):
+            self.texts = True
+            return self.expr(receiver)  # ``buffer.decode(...)``, ``url.strip()``: a text's own method
         if isinstance(receiver, ast.Call):  # a chain: ``delete(Session).filter_by(...)``, ``cf.zones.get``
             return self.expr(receiver)
         if isinstance(receiver, ast.Name) and receiver.id in _OWN_RECEIVERS:

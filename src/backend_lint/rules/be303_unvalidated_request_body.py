@@ -35,6 +35,9 @@ So is a body whose every field is an id resolved by a lookup whose miss the hand
 So is a body whose every field the handler checks by hand before using it, a failed check answered with
 4xx (:mod:`backend_lint.analysis.checked_fields`: ``int(data.get("ts"))`` under ``except ValueError: raise
 APIBadRequest``, ``if not is_valid_uuid(mbid): raise APIBadRequest``, an allow-list, a lookup answered 404).
+So is a body whose structure the handler checks by hand: tested to be an object and each key it subscripts
+tested present, a failure answered with 4xx, and used for nothing else (:mod:`backend_lint.analysis.shape_checks`:
+Quay's scanner callback, ``if not isinstance(data, dict): abort(400)``, ``if "notification_id" not in data``).
 Above all, a finding needs evidence that the client's content is kept or given back as sent
 (:mod:`backend_lint.analysis.body_evidence`: stored in a model, a write or an attribute, unpacked with ``**``,
 returned, handed field by field to one operation, or, in FastAPI and Litestar, which validate a declared body
@@ -61,6 +64,7 @@ from backend_lint.analysis.handlers import FASTAPI, FLASK, FRAMEWORK_MODULES, LI
 from backend_lint.analysis.internal_services import internal_service_facts
 from backend_lint.analysis.looked_up_fields import fields_only_looked_up
 from backend_lint.analysis.project.conditions import internal_service, test_support
+from backend_lint.analysis.shape_checks import body_shape_checked
 from backend_lint.analysis.text_fields import only_text_fields
 from backend_lint.context import FileContext
 from backend_lint.rule import Rule, visits
@@ -101,6 +105,8 @@ class UnvalidatedRequestBody(Rule):
             return  # every field an id resolved by a lookup whose miss is answered: nothing stored as sent
         if first is not None and fields_checked_by_hand(node, [read.node for read in reads]):
             return  # every field checked before use (converted, compared, looked up), a failure answered with 4xx
+        if first is not None and body_shape_checked(node, [read.node for read in reads]):
+            return  # the body tested to be an object with its required keys, a failure answered with 4xx
         if first is not None and validated_by_decorator(node):
             return  # a decorator validates the request against a schema before the handler runs
         if first is not None and answers_service_refusal(node, [read.node for read in reads]):

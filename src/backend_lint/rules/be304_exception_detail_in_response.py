@@ -24,9 +24,11 @@ the client named in the URL (the ``OSError`` is about that file); builtin errors
 with messages of its own (decided at the end of the module, once every ``raise`` is seen); classes named
 ``...Response`` that are not a web framework's responses (a status tuple); and HTTP exceptions caught and
 passed on. Handlers only administrators reach (declared on the handler, by a guard at the top of its body, or in
-another module: :mod:`backend_lint.analysis.admin_declarations`) and a 4xx answer to a project service's own
-plain ``Exception`` refusal (:func:`backend_lint.analysis.error_answers.refusal_callee`) are left alone too, and
-so is a ``try`` that only calls a ``raise_...`` guard with text the project wrote
+another module: :mod:`backend_lint.analysis.admin_declarations`), handlers that answer only requests from a
+loopback address (a decorator of the module or a guard at the top that refuses any other with 403:
+:mod:`backend_lint.analysis.local_only`, a desktop program's local listener), and a 4xx answer to a project
+service's own plain ``Exception`` refusal (:func:`backend_lint.analysis.error_answers.refusal_callee`) are left
+alone too, and so is a ``try`` that only calls a ``raise_...`` guard with text the project wrote
 (:func:`backend_lint.analysis.error_answers.raises_given_message`).
 """
 
@@ -63,6 +65,7 @@ from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.input_errors import converts_upload, says_input_error, validates_only
 from backend_lint.analysis.internal_services import internal_service_facts
+from backend_lint.analysis.local_only import local_only
 from backend_lint.analysis.masked_errors import masking_facts
 from backend_lint.analysis.project.app_conditions import single_account_app
 from backend_lint.analysis.project.conditions import (
@@ -288,7 +291,8 @@ def _operator_only(ctx: FileContext) -> bool:
         return isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) and function in ctx.tree.body \
             and function.name in admin_only_helpers(ctx)
     clause = ctx.scope.except_handler
-    return admin_only(handler) or (clause is not None and admin_guard(handler.function, clause, ctx=ctx))
+    return admin_only(handler) or (clause is not None and admin_guard(handler.function, clause, ctx=ctx)) \
+        or local_only(handler.function, ctx.tree)  # only programs on this machine reach it
 
 
 def _removes_requested_file(ctx: FileContext) -> bool:

@@ -16,7 +16,10 @@ key-value calls, ``" ".join(...)``, a message held in a variable, non-logging ca
 ``logging.getLogger(f"...")``), and code that runs once or under a test runner, where neither the cost nor the
 grouping matters: tests, test support, migrations, and a developer's script run by hand (under ``scripts/``,
 ``bin/``: its main guard and the functions only that guard reaches, unless another module imports them;
-:func:`.hand_run_scripts.run_by_hand`), whose log lines are its output at the terminal. A construct the project's
+:func:`.hand_run_scripts.run_by_hand`), or a command line command that exists to test the service (a click or
+typer command, or an invoke task, whose name or docstring says test, benchmark or perf: Dispatch's ``perf_test``,
+"Performance testing utility"; the functions nested in it too), whose log lines are its output at the terminal.
+Other commands stay checked: a cron job's log lines are aggregated like the service's. A construct the project's
 own ruff configuration deliberately allows is left alone too: it selects the rest of the logging-format family code
 by code and leaves that construct's code out (DefectDojo's ``"G001", "G002", "G01", "G1", "G2"``, no ``G004``:
 f-string messages are its chosen style), or ignores it (the project model's ``lint_unselected``).
@@ -33,8 +36,10 @@ import ast
 from typing import TYPE_CHECKING, Callable, Optional
 
 from backend_lint.analysis.class_names import class_name_value
+from backend_lint.analysis.entrypoints import is_cli_command
 from backend_lint.analysis.hand_run_scripts import run_by_hand
 from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.loggers import (
     GENERIC,
     LEVEL_METHODS,
@@ -141,7 +146,7 @@ class EagerLogFormatting(Rule):
     fix_node = "Call"
     triggers = ("log", "LOG")
     needs = (logging_call_kind, module_roles, in_migration, origin, lint_unselected, run_by_hand, unreferenced,
-             class_name_value)
+             class_name_value, is_cli_command)
     module_facts = (test_support,)
 
     @visits(ast.Call)
@@ -165,8 +170,8 @@ class EagerLogFormatting(Rule):
         if kind is None or module_roles(ctx).for_tests or in_migration(ctx):
             return
         script = run_by_hand(ctx, ctx.scope)
-        if script == ():
-            return  # a developer's script run by hand: its log lines are its terminal output, read as it runs
+        if script == () or _in_testing_command(ctx):
+            return  # a script or a testing command run by hand: its log lines are its terminal output
         written = dotted_name(func)
         fix = _applicability(node, message, how, kind, origin(func.value, ctx) is not None)
         self.report(
@@ -202,3 +207,22 @@ class EagerLogFormatting(Rule):
         if not isinstance(new_args, libcst.Call):
             return None
         return replace_argument(node, index, list(new_args.args))
+
+
+_TESTING_WORDS = lazy_compile(
+    r"(?:^|[^a-z])(?:test|tests|testing|loadtest|benchmark|benchmarks|perf|stress)(?:$|[^a-z])"
+)
+"""Words that say a command exists to exercise the service (``perf_test``, "Performance testing utility",
+``load-test``, ``benchmark``), matched in its lower-cased name and the first line of its docstring."""
+
+
+def _in_testing_command(ctx: FileContext) -> bool:
+    """The code runs inside a command line command (at any depth of functions nested in it) written to test
+    the service by hand: a load test or benchmark run from an operator's terminal, not a job the service runs."""
+    for function in ctx.scope.functions:
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or not is_cli_command(function, ctx):
+            continue
+        docstring = (ast.get_docstring(function) or "").strip().partition("\n")[0]
+        if _TESTING_WORDS.search(function.name.lower()) or _TESTING_WORDS.search(docstring.lower()):
+            return True
+    return False

@@ -1,0 +1,85 @@
+"""A raw body whose structure the handler checks by hand before using it (BE303).
+
+A schema at the boundary answers a body of the wrong shape (not an object, a required key missing) with a 4xx
+instead of a 500. Judged on real applications, a handler that already does that by hand is not missing one:
+Quay's security-scanner callback answers ``abort(400)`` unless ``isinstance(data, dict)`` and unless
+``"notification_id" in data and "callback" in data``, then reads those two keys. The judged true findings all lacked
+it: their bodies were read field by field with no test of the document at all, so a non-object body or a missing
+key crashed before any 400 (PowerDNS-Admin's API key endpoint type-checks some fields but never the body).
+
+What counts: a local bound to the raw read (``data = request.get_json()``) that is tested to be a mapping by an
+``if`` answering 4xx (``if not isinstance(data, dict): abort(400)``), every key read from it by subscript
+(``data["notification_id"]``) tested present by such an ``if`` (``if "notification_id" not in data: abort(400)``;
+``data.get(...)`` needs no test), and no other use of it than these tests, those reads, log lines and the
+refusals themselves (``logger.error("Expected JSON object, got %s", type(data).__name__)``): a document handed
+whole, unpacked or iterated keeps the finding, as the checks then cover only a part of what is used.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Optional
+
+from backend_lint.analysis.ast_helpers import own_nodes
+from backend_lint.analysis.checked_fields import answers_client_error
+
+_LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log"})
+
+
+def body_shape_checked(function: ast.AST, reads: list[ast.expr]) -> bool:
+    """The body held by one local is tested to be a mapping, every key subscripted from it tested present, each
+    failed test answered 4xx, and the local used for nothing else (see the module docstring)."""
+    name = _body_local(function, reads)
+    if name is None:
+        return False
+    nodes = list(own_nodes(function))
+    refusing = [node for node in nodes if isinstance(node, ast.If) and answers_client_error(node.body)]
+    if not any(_tests_mapping(guard.test, name) for guard in refusing):
+        return False
+    required = {key for guard in refusing for key in _tested_keys(guard.test, name)}
+    parents = {child: node for node in nodes for child in ast.iter_child_nodes(node)}
+    answering = {id(part) for guard in refusing for statement in guard.body for part in ast.walk(statement)}
+    for load in (node for node in nodes if isinstance(node, ast.Name) and node.id == name
+                 and isinstance(node.ctx, ast.Load) and id(node) not in answering):
+        use = parents.get(load)
+        if isinstance(use, ast.Subscript) and use.value is load:
+            key = use.slice
+            if not (isinstance(key, ast.Constant) and key.value in required):
+                return False
+        elif (isinstance(use, ast.Attribute) and use.attr == "get") or isinstance(use, ast.Compare) \
+                or _isinstance_call(use):
+            continue
+        elif not (isinstance(use, ast.Call) and isinstance(use.func, ast.Attribute) and use.func.attr in _LOG_METHODS):
+            return False
+    return True
+
+
+def _body_local(function: ast.AST, reads: list[ast.expr]) -> Optional[str]:
+    """The one local every raw read is assigned to whole (``data = request.get_json(force=True)``)."""
+    read_ids = {id(read) for read in reads}
+    names = set()
+    for node in own_nodes(function):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            value = node.value.value if isinstance(node.value, ast.Await) else node.value
+            if id(value) in read_ids:
+                names.add(node.targets[0].id)
+    return next(iter(names)) if len(names) == 1 else None
+
+
+def _isinstance_call(node: Optional[ast.AST]) -> bool:
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "isinstance"
+
+
+def _tests_mapping(test: ast.expr, name: str) -> bool:
+    """``not isinstance(data, dict)`` (also among ``or`` alternatives)."""
+    return any(isinstance(part, ast.UnaryOp) and isinstance(part.op, ast.Not) and isinstance(part.operand, ast.Call)
+               and _isinstance_call(part.operand) and isinstance(part.operand.args[0], ast.Name)
+               and part.operand.args[0].id == name for part in ast.walk(test))
+
+
+def _tested_keys(test: ast.expr, name: str) -> set[str]:
+    """``"notification_id" not in data``: the keys a refusing test requires present."""
+    return {part.left.value for part in ast.walk(test)
+            if isinstance(part, ast.Compare) and len(part.ops) == 1 and isinstance(part.ops[0], ast.NotIn)
+            and isinstance(part.left, ast.Constant) and isinstance(part.left.value, str)
+            and isinstance(part.comparators[0], ast.Name) and part.comparators[0].id == name}
