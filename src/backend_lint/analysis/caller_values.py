@@ -118,7 +118,9 @@ def _passes_a_key(expr: ast.expr, ctx: FileContext, scope: Scope) -> bool:
     root = expr
     while isinstance(root, ast.Attribute):
         root = root.value
-    found = lookup(root.id, ctx, scope) if isinstance(root, ast.Name) else None
+    if not isinstance(root, ast.Name):
+        return True
+    found = lookup(root.id, ctx, scope)
     return found is None or root.id not in found[1].params or handler_for(ctx, found[0].node) is None
 
 
