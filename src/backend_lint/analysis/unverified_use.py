@@ -15,6 +15,9 @@ back. Two uses leave nothing to protect:
   handler of a certificate-verification error, and that handler records it in a flag the function returns
   (``except ClientConnectorCertificateError: cert_valid = False`` ... ``return uri, cert_valid``): the caller
   learns the answer is unverified and can say so.
+
+A third use has nothing to verify against: :func:`reached_by_ip`, a context that connects to a peer by a bare IP
+address (a peer-to-peer transfer whose peers hold self-signed certificates).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from typing import Optional
 
 from backend_lint.analysis.facts import file_fact, reads
 from backend_lint.analysis.mentions import call_conditions
+from backend_lint.analysis.secret_names import split_identifier
 from backend_lint.context import FileContext
 
 _CARRIES = frozenset({"data", "json", "files", "auth", "headers", "cookies", "params", "content", "body", "cert"})
@@ -152,3 +156,44 @@ def marked_fallback(node: ast.AST, ctx: FileContext) -> bool:
 
 def _written(expr: ast.expr) -> str:
     return expr.attr if isinstance(expr, ast.Attribute) else expr.id if isinstance(expr, ast.Name) else ""
+
+
+_CONNECTS = frozenset({"wrap_socket", "connect", "create_connection", "open_connection"})
+"""Calls that open (or wrap) the connection to a peer: ``context.wrap_socket(sock, server_hostname=ip)``,
+``sock.connect((ip, port))``, ``socket.create_connection((ip, port))``, ``asyncio.open_connection(ip, port)``."""
+_IP_WORDS = frozenset({"ip", "ipaddr", "ipv4", "ipv6"})
+_IP_CALLS = frozenset({"inet_ntoa", "inet_ntop", "ip_address", "IPv4Address", "IPv6Address"})
+
+
+def reached_by_ip(function: Optional[ast.AST]) -> bool:
+    """The function connects to its peer by a bare IP address (``server_hostname=ip``, ``connect((peer_ip,
+    port))``, ``socket.inet_ntoa(...)``): a peer-to-peer link (SSL-DCC, a node of a mesh, a container on the host's
+    own network) whose peers hold self-signed certificates and no name a CA could vouch for. There is nothing to
+    verify the certificate against, so skipping verification is the protocol's, not a weakness the code chose."""
+    if not isinstance(function, _FUNCTIONS):
+        return False
+    for node in ast.walk(function):  # one function, asked only where verification is switched off
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        called = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        if called not in _CONNECTS:
+            continue
+        hosts = [keyword.value for keyword in node.keywords if keyword.arg in ("server_hostname", "host")]
+        if node.args:
+            first = node.args[0]
+            hosts.extend(first.elts[:1] if isinstance(first, ast.Tuple) else [first])
+        if called == "wrap_socket":
+            hosts = [keyword.value for keyword in node.keywords if keyword.arg == "server_hostname"]
+        if any(_names_ip(host) for host in hosts):
+            return True
+    return False
+
+
+def _names_ip(expr: ast.expr) -> bool:
+    """``ip``, ``self.peer_ip``, ``host_ip``, ``socket.inet_ntoa(packed)``."""
+    if isinstance(expr, ast.Call):
+        func = expr.func
+        return (func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")) in _IP_CALLS
+    name = expr.id if isinstance(expr, ast.Name) else expr.attr if isinstance(expr, ast.Attribute) else ""
+    return bool(set(split_identifier(name)) & _IP_WORDS)

@@ -27,6 +27,7 @@ from backend_lint.analysis.ast_helpers import argument, keyword_value
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.entrypoints import PROMPTS, terminal_use
 from backend_lint.analysis.facts import file_fact
+from backend_lint.analysis.hash_use import KEPT, SENT, digest_fate, object_fate
 from backend_lint.analysis.passwords import is_password_value, local_value, reporting_digest, stored_as_password
 from backend_lint.analysis.project.conditions import test_support
 from backend_lint.analysis.scopes import is_main_guard
@@ -165,6 +166,17 @@ def _http_digest_secret(data: ast.AST | None, ctx: FileContext) -> bool:
     )
 
 
+def _kept(call: ast.Call, construct: str, owner: ast.AST, ctx: FileContext) -> bool:
+    """The application keeps the digest (returns it from a hashing function, compares it, stores it) and does not
+    send it to another service (:mod:`backend_lint.analysis.hash_use`): the evidence that it is the application's
+    own password storage, not the wire format a remote login demands."""
+    if construct.endswith(".update") and isinstance(call.func, ast.Attribute):
+        fate = object_fate(ctx, call.func.value, owner)
+    else:
+        fate = digest_fate(ctx, call, owner)
+    return KEPT in fate and SENT not in fate
+
+
 def _first_string(expr: ast.AST | None) -> str | None:
     if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
         return expr.value
@@ -194,7 +206,8 @@ class WeakPasswordHash(Rule):
     triggers = (
         "hashlib", "hmac", "passlib", "CryptContext", "PASSWORD_HASHERS", "make_password", "generate_password_hash"
     )
-    needs = (origin, bindings_of, settings_module, is_password_value, local_value, _printed_for_prompt, terminal_use)
+    needs = (origin, bindings_of, settings_module, is_password_value, local_value, _printed_for_prompt, terminal_use,
+             digest_fate, object_fate)
     module_facts = (test_support,)
     hashing: FileState[dict[ast.AST, _Hashing]] = FileState(dict)
 
@@ -290,7 +303,8 @@ class WeakPasswordHash(Rule):
                 name = hashing.bound.get(call)
                 if name is not None and name not in hashing.used_otherwise:
                     continue  # only ever a key of an in-memory table: a lookup key, not a stored hash
-                self.report(ctx, call, construct=construct, problem="is a fast digest applied to a password")
+                if _kept(call, construct, node, ctx):
+                    self.report(ctx, call, construct=construct, problem="is a fast digest applied to a password")
 
     @visits(ast.Name)
     def check_name(self, node: ast.Name, ctx: FileContext) -> None:

@@ -8,12 +8,14 @@ too); aiohttp ``ssl=False``/``verify_ssl=False``; urllib3 ``cert_reqs="CERT_NONE
 ``check_hostname = False`` on a context; a verification switch as a dict of client options
 (``{"verify_certs": False}``) in a module that uses Elasticsearch, OpenSearch or aiohttp. A flag read from
 configuration (``verify=settings.VERIFY_TLS``) and comparisons with ``ssl.CERT_NONE`` are left alone, as is a
-``CERT_NONE``/``check_hostname = False`` baseline that the same function turns back on for the same context under
-a condition (an sslmode mapping: ``verify-ca``/``verify-full`` verify, ``require`` does not), and so
-are test modules and a developer's script run by hand (a program under ``script-paths``, or there the main guard
-of a module and the functions only it reaches, unless another module imports them) that names no fixed public
-``https://`` host: every server it talks to is one its operator names on the command line, often a development
-instance with a self-signed certificate (:mod:`backend_lint.analysis.hand_run_scripts`).
+``CERT_NONE``/``check_hostname = False`` on a context the same function connects to a peer by a bare IP address
+(``wrap_socket(sock, server_hostname=ip)``: a peer-to-peer link with self-signed certificates and no name to verify;
+:func:`~backend_lint.analysis.unverified_use.reached_by_ip`), and a baseline that the same function turns back on
+for the same context under a condition (an sslmode mapping: ``verify-ca``/``verify-full`` verify, ``require`` does
+not), and so are test modules and a developer's script run by hand (a program under ``script-paths``, or there the
+main guard of a module and the functions only it reaches, unless another module imports them) that names no fixed
+public ``https://`` host: every server it talks to is one its operator names on the command line, often a
+development instance with a self-signed certificate (:mod:`backend_lint.analysis.hand_run_scripts`).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from backend_lint.analysis.project.imported import imported_value
 from backend_lint.analysis.resolve import lookup
 from backend_lint.analysis.scopes import CLASS, FUNCTION
 from backend_lint.analysis.secret_names import name_of, split_identifier
-from backend_lint.analysis.unverified_use import discarded_request, marked_fallback, probe_context
+from backend_lint.analysis.unverified_use import discarded_request, marked_fallback, probe_context, reached_by_ip
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 from backend_lint.finding import Finding
@@ -378,6 +380,7 @@ class TlsVerificationDisabled(Rule):
             and not _opted_in(node, ctx)
             and not _baseline_turned_back_on(ctx.parent, ctx)
             and not _probe_or_fallback(ctx.parent, node, ctx)
+            and not reached_by_ip(ctx.scope.function)
         ):
             self.report(ctx, node, construct="ssl.CERT_NONE")
 
@@ -392,6 +395,7 @@ class TlsVerificationDisabled(Rule):
                 return
             if target.attr == "check_hostname" and not (
                 _server_context(target.value, ctx) or _pinned_ca(ctx) or _baseline_turned_back_on(node, ctx)
+                or reached_by_ip(ctx.scope.function)
             ):
                 self.report(ctx, node, construct="check_hostname = False")
             elif target.attr == "verify" and (origin(target.value, ctx) or "").startswith(("requests.", "httpx.")):

@@ -1,11 +1,13 @@
-"""BE508 insecure-token-randomness: a token, password, key, OTP, nonce or salt made with the ``random`` module.
+"""BE508 insecure-token-randomness: a token, password, key, OTP, CSRF value or salt made with the ``random`` module.
 
 ``random`` is a Mersenne Twister: fast, reproducible, and predictable. After 624 observed outputs an attacker
 can compute every past and future value, so reset tokens, invite codes and session ids made with it can be
 guessed. ``secrets`` draws from the operating system's CSPRNG. The purpose is read from the name the value is
 assigned to, passed as, stored under or returned from (its function's name), with the word lists of
-:mod:`backend_lint.analysis.secret_names` plus ``otp``, ``nonce``, ``salt``, ``csrf`` and qualified ``code``/
-``session_id``. Retry jitter, sampling, shuffling, ``random.seed``, a random *length* (``range(...)``,
+:mod:`backend_lint.analysis.secret_names` plus ``otp``, ``salt``, ``csrf`` and qualified ``code``/
+``session_id``. A nonce is not a secret (it travels in clear and needs only to be unique: OAuth 1.0a's
+``oauth_nonce``, a third party's request-signing nonce), so a name that says only ``nonce`` is left alone; a
+CSRF nonce is reported. Retry jitter, sampling, shuffling, ``random.seed``, a random *length* (``range(...)``,
 ``k=``), test modules and benchmark harnesses (a ``benchmarks/`` folder: run by developers, deployed nowhere;
 a token there is a per-trial nonce that authenticates nothing) are left alone.
 
@@ -40,7 +42,9 @@ _BARE_CONTEXTS = (ast.Assign, ast.AnnAssign, ast.Return, ast.keyword, ast.Format
                   ast.Dict, ast.Call)
 """Parents where ``a + b`` needs no parentheses (for ``ast.Call``: as an argument, the only way to be inside)."""
 _FUNCTIONS = frozenset({"choice", "choices", "randint", "random", "getrandbits", "sample", "randrange", "uniform"})
-_PURPOSE_WORDS = SECRET_WORDS | {"otp", "totp", "hotp", "nonce", "salt", "csrf", "pin"}
+_PURPOSE_WORDS = SECRET_WORDS | {"otp", "totp", "hotp", "salt", "csrf", "pin"}
+"""Not ``nonce``: a nonce is sent in clear and needs to be unique, not secret (OAuth 1.0a's ``oauth_nonce``, a
+third party's request-signing nonce, a per-trial nonce); only a CSRF nonce is a secret the application checks."""
 _CODE_MODIFIERS = frozenset(
     {"verification", "verify", "confirm", "confirmation", "reset", "otp", "auth", "activation", "invite",
      "invitation", "sms", "login", "mfa", "recovery", "access", "security", "one", "magic"}
@@ -67,6 +71,8 @@ def _purpose(name: str | None) -> str | None:
     if word is not None:
         return word
     words = split_identifier(name)
+    if "csrf" in words:
+        return "csrf"  # ``csrf_nonce``: the value the application compares with the form's
     while words and words[-1] in ("str", "string", "value", "hex"):
         words.pop()
     if len(words) >= 2 and words[-1] == "code" and words[-2] in _CODE_MODIFIERS:

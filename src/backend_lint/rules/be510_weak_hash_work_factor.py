@@ -28,6 +28,7 @@ from typing import Optional
 
 from backend_lint.analysis.ast_helpers import argument, keyword_value, string_value
 from backend_lint.analysis.bindings import bindings_of
+from backend_lint.analysis.hash_use import KEPT, SENT, digest_fate
 from backend_lint.analysis.module_roles import module_roles, non_production_code
 from backend_lint.analysis.passwords import constant_int, is_password_value, local_value, stored_as_password
 from backend_lint.analysis.project.conditions import test_support
@@ -91,7 +92,8 @@ class WeakHashWorkFactor(Rule):
         Option("min-argon2-time-cost", int, 2, "fewest argon2 passes accepted at that memory (OWASP: 2)"),
         Option("min-scrypt-n", int, 2**17, "least scrypt CPU/memory cost `n` accepted with `p=1` (OWASP: 2^17)"),
     )
-    needs = (origin, bindings_of, constant_int, is_password_value, local_value, module_roles, settings_module)
+    needs = (origin, bindings_of, constant_int, is_password_value, local_value, module_roles, settings_module,
+             digest_fate)
     module_facts = (test_support,)
 
     # --- where the rule applies ---------------------------------------------------------------------------
@@ -175,6 +177,8 @@ class WeakHashWorkFactor(Rule):
         secret = argument(node, 1, "password")
         if not ((secret is not None and is_password_value(secret, ctx)) or stored_as_password(node, ctx)):
             return
+        if not _kept(node, ctx):
+            return
         digest = (string_value(argument(node, 0, "hash_name")) or "").lower().replace("-", "")
         factors = self._factors({"iterations": argument(node, 3, "iterations")}, ctx)
         self._check(ctx, node, "hashlib.pbkdf2_hmac", PBKDF2, factors, digest)
@@ -182,6 +186,8 @@ class WeakHashWorkFactor(Rule):
     def _check_scrypt(self, node: ast.Call, ctx: FileContext) -> None:
         secret = argument(node, 0, "password")
         if not ((secret is not None and is_password_value(secret, ctx)) or stored_as_password(node, ctx)):
+            return
+        if not _kept(node, ctx):
             return
         factors = self._factors({"n": keyword_value(node, "n"), "p": keyword_value(node, "p")}, ctx)
         if "p" in factors:
@@ -265,6 +271,15 @@ class WeakHashWorkFactor(Rule):
         factors = dict(_DJANGO_DEFAULTS.get(family, {}))
         factors.update(self._factors({_DJANGO_FACTORS[name]: value for name, value in assigned.items()}, ctx))
         self._check(ctx, node, f"{cls.name}.{attribute}", family, factors, digest)
+
+
+def _kept(node: ast.Call, ctx: FileContext) -> bool:
+    """The application keeps the key it derives from a password (returns it from a hashing function, compares it,
+    stores it) and does not send it to another service: PBKDF2 with a remote API's fixed iteration count, sent as
+    that API's login, is the service's scheme, not the application's password storage
+    (:mod:`backend_lint.analysis.hash_use`)."""
+    fate = digest_fate(ctx, node, ctx.scope.function or ctx.tree)
+    return KEPT in fate and SENT not in fate
 
 
 def _base_name(base: ast.expr) -> str:

@@ -22,7 +22,10 @@ visits can post as the user. Flagged:
   ``csrf.protect()`` where it accepts forms) has not switched the protection off, it runs it by hand
   (:func:`~backend_lint.analysis.project.app_conditions.validates_csrf`).
 - A production Django settings module whose ``MIDDLEWARE`` is a literal list with ``SessionMiddleware`` and
-  without ``CsrfViewMiddleware``. The list must be known whole in this file: a later ``+=``, ``append``,
+  ``AuthenticationMiddleware`` (users log in by the session cookie) and without ``CsrfViewMiddleware``. A list
+  without Django's authentication middleware authenticates no one by cookie (an API whose clients send a bearer
+  token; MaxKB keeps ``SessionMiddleware`` with neither ``django.contrib.auth`` nor its middleware): no request
+  to forge as a user, left alone. The list must be known whole in this file: a later ``+=``, ``append``,
   ``insert`` or ``extend``, a star import after it (``from .base import *``), or ``CsrfViewMiddleware``
   mentioned anywhere in the module leaves it alone. Merging settings across modules is the project model's.
 """
@@ -71,6 +74,9 @@ _CHECKED_BY_HAND = (validates_csrf(),)
 (:func:`~backend_lint.analysis.project.app_conditions.validates_csrf`)."""
 _CSRF_MIDDLEWARE = "CsrfViewMiddleware"
 _SESSION_MIDDLEWARE = "django.contrib.sessions.middleware.SessionMiddleware"
+_AUTH_MIDDLEWARE = "django.contrib.auth.middleware.AuthenticationMiddleware"
+"""What makes the session cookie a login: Django's authentication middleware reads the user from the session.
+Sessions alone (a language or a cart) with a token-authenticated API authenticate no one by cookie."""
 _LIST_CHANGES = frozenset({"append", "insert", "extend", "remove"})
 
 
@@ -252,7 +258,7 @@ class CsrfProtectionDisabled(Rule):
         if not isinstance(value, (ast.List, ast.Tuple)):
             return
         entries = [string_value(element) for element in value.elts]
-        if None in entries or _SESSION_MIDDLEWARE not in entries:
-            return
+        if None in entries or _SESSION_MIDDLEWARE not in entries or _AUTH_MIDDLEWARE not in entries:
+            return  # no login by session cookie (bearer tokens in a header): no request to forge as a user
         self.report(ctx, last.statement, construct="MIDDLEWARE",
                     problem="uses sessions without `django.middleware.csrf.CsrfViewMiddleware`")

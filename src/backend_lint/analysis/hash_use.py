@@ -1,0 +1,230 @@
+"""Where a password's digest goes: kept by the application, or sent to another service.
+
+A fast digest (BE501) or a cheap PBKDF2 (BE510) of a password is a weakness of the application's password storage
+only when the application keeps the result: it returns it from a hashing function for its callers to store, compares
+it with a stored value, writes it on an object, into a query or a constructor, or holds it as a setting. A client of
+a remote service often has to hash the user's password the way that service's login demands
+(``md5Pass=md5(password)``, Subsonic's ``t=md5(password + salt)``, a PBKDF2 with the service's fixed iteration
+count) and sends the result in the request's query or body: the scheme is the service's, nothing is stored, and
+the application cannot choose a slow hasher. Seed 121 judged four such findings false in one client of
+file-hosting APIs, seed 116 one more.
+
+:func:`digest_fate` follows the value from the hashing call through its function (``.hexdigest()``, encodings,
+string building, an outer digest, dicts, tuples, locals, up to six hops) and through the callers of that function in
+the file when it is returned, and says what it found: :data:`KEPT`, :data:`SENT` or nothing. A rule reports a digest
+whose fate holds :data:`KEPT` and not :data:`SENT`: the positive evidence that the application stores or checks it.
+A digest only written into a dictionary the function was handed (``data["pwd"] = md5(password)``), only looked up,
+or handed on where the file does not show what happens to it, has no fate: it is not reported.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, Optional
+
+from backend_lint.analysis.ast_helpers import own_nodes
+from backend_lint.analysis.facts import reads
+from backend_lint.analysis.node_index import node_index
+from backend_lint.analysis.secret_names import split_identifier
+
+if TYPE_CHECKING:
+    from backend_lint.context import FileContext
+
+KEPT = "kept"
+"""The application keeps or checks the digest: returned for callers to store, compared, stored, held."""
+SENT = "sent"
+"""The digest goes out in a request to another service (its query, body or headers)."""
+
+_MAX_HOPS = 6
+_HTTP_LIBRARIES = ("requests.", "httpx.", "aiohttp.", "urllib.", "urllib3.", "http.client.")
+_PASS_THROUGH_CALLS = frozenset({
+    "str", "bytes", "bytearray", "json.dumps", "urllib.parse.urlencode", "urllib.parse.quote",
+    "urllib.parse.quote_plus", "base64.b64encode", "base64.urlsafe_b64encode", "base64.b32encode",
+    "base64.b16encode", "base64.encodebytes", "binascii.hexlify", "binascii.b2a_hex", "codecs.encode",
+})
+"""Calls that only re-encode what they are handed: the digest goes wherever their result goes."""
+_COMPARERS = frozenset({"compare_digest", "constant_time_compare", "safe_str_cmp", "check_password_hash"})
+_URL_WORDS = frozenset({"url", "uri", "endpoint", "api"})
+_REQUEST_VERBS = frozenset({"get", "post", "put", "patch", "request", "load", "fetch", "urlopen", "open"})
+_REQUEST_PARTS = frozenset({"params", "data", "json", "post", "get", "body", "headers", "query", "cookies", "auth"})
+
+
+@reads(node_index)
+def digest_fate(ctx: FileContext, call: ast.AST, owner: ast.AST) -> frozenset[str]:
+    """What becomes of the value ``call`` makes in ``owner`` (its function, or the module): :data:`KEPT`,
+    :data:`SENT`, both or neither. A module- or class-level value is kept (a setting, a constant the application
+    holds)."""
+    if not isinstance(owner, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        return frozenset({KEPT})
+    return frozenset(_Flow(ctx).fate(call, owner, 0))
+
+
+@reads(node_index)
+def object_fate(ctx: FileContext, receiver: ast.expr, owner: ast.AST) -> frozenset[str]:
+    """The fate of a hash object fed with ``.update(...)`` (``md5 = hashlib.md5(); md5.update(password)``): of each
+    read of its local name in ``owner`` other than another ``.update``."""
+    if not isinstance(owner, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        return frozenset({KEPT})
+    if not isinstance(receiver, ast.Name):
+        return frozenset()
+    flow = _Flow(ctx)
+    found: set[str] = set()
+    for load in flow.loads(receiver.id, owner):
+        parent = flow.parents(owner).get(load)
+        if isinstance(parent, ast.Attribute) and parent.attr == "update":
+            continue
+        found |= flow.fate(load, owner, 1)
+    return frozenset(found)
+
+
+class _Flow:
+    """One question's walk: the parents of each function it looks into, made once."""
+
+    def __init__(self, ctx: FileContext) -> None:
+        self.ctx = ctx
+        self._parents: dict[ast.AST, dict[ast.AST, ast.AST]] = {}
+
+    def parents(self, owner: ast.AST) -> dict[ast.AST, ast.AST]:
+        found = self._parents.get(owner)
+        if found is None:
+            found = self._parents[owner] = {}
+            for node in [owner, *own_nodes(owner)]:
+                for child in ast.iter_child_nodes(node):
+                    found[child] = node
+        return found
+
+    def loads(self, name: str, owner: ast.AST) -> list[ast.Name]:
+        return [node for node in own_nodes(owner)
+                if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load)]
+
+    def fate(self, node: ast.AST, owner: ast.AST, hops: int) -> set[str]:
+        parents = self.parents(owner)
+        current = node
+        while True:
+            parent = parents.get(current)
+            if parent is None:
+                return set()
+            if isinstance(parent, ast.Attribute) or (isinstance(parent, ast.Subscript) and parent.value is current):
+                current = parent
+            elif isinstance(parent, ast.Call) and parent.func is current:
+                current = parent  # a method of the value: .hexdigest(), .encode(), .decode()
+            elif isinstance(parent, (ast.BinOp, ast.JoinedStr, ast.FormattedValue, ast.Tuple, ast.List, ast.Dict)):
+                if isinstance(parent, ast.Dict) and current not in parent.values:
+                    return set()  # a key of a dict
+                current = parent
+            elif isinstance(parent, (ast.Call, ast.keyword)):
+                call = parents.get(parent) if isinstance(parent, ast.keyword) else parent
+                if not isinstance(call, ast.Call):
+                    return set()
+                part = parent.arg if isinstance(parent, ast.keyword) else None
+                if self._passes_through(call):
+                    current = call
+                    continue
+                return {self._call_fate(call, part)}
+            elif isinstance(parent, ast.Compare):
+                same = all(isinstance(op, (ast.Eq, ast.NotEq, ast.Is, ast.IsNot)) for op in parent.ops)
+                return {KEPT} if same else set()
+            elif isinstance(parent, ast.Return):
+                return self._returned(owner, hops)
+            elif isinstance(parent, (ast.Assign, ast.AnnAssign)):
+                return self._assigned(parent, owner, hops)
+            else:
+                return set()
+
+    def _passes_through(self, call: ast.Call) -> bool:
+        """A call that only re-encodes or re-hashes what it is handed (``sha1(md5(password).hexdigest())``)."""
+        resolved = self.ctx.imports.resolve(call.func) or (call.func.id if isinstance(call.func, ast.Name) else "")
+        return resolved in _PASS_THROUGH_CALLS or resolved.startswith("hashlib.")
+
+    def _call_fate(self, call: ast.Call, part: Optional[str]) -> str:
+        """A call handed the digest: a request to another service (an HTTP client, or a request verb given a URL
+        or the digest as its query or body), else the application's own code (a query, a constructor, a setter,
+        a comparison): kept."""
+        resolved = self.ctx.imports.resolve(call.func) or ""
+        if resolved.startswith(_HTTP_LIBRARIES):
+            return SENT
+        verb = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
+        if verb in _COMPARERS:
+            return KEPT
+        if any(_names_url(arg) for arg in [*call.args[:1], *(k.value for k in call.keywords if k.arg == "url")]):
+            return SENT
+        if verb.lower() in _REQUEST_VERBS and part in _REQUEST_PARTS:
+            return SENT
+        return KEPT
+
+    def _returned(self, owner: ast.AST, hops: int) -> set[str]:
+        """A returned digest goes where the function's callers in the file put it; with no caller in the file it is
+        kept (a hashing function: its callers elsewhere store or check what it returns)."""
+        if not isinstance(owner, (ast.FunctionDef, ast.AsyncFunctionDef)) or hops >= _MAX_HOPS:
+            return {KEPT}
+        found: set[str] = set()
+        callers = 0
+        for function in _functions(self.ctx):
+            for node in own_nodes(function):
+                if isinstance(node, ast.Call) and _called_name(node) == owner.name:
+                    callers += 1
+                    found |= self.fate(node, function, hops + 1)
+        return found if callers and found else {KEPT}
+
+    def _assigned(self, statement: ast.Assign | ast.AnnAssign, owner: ast.AST, hops: int) -> set[str]:
+        targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+        found: set[str] = set()
+        for target in targets:
+            if isinstance(target, ast.Attribute):
+                found.add(KEPT)  # stored on an object: the user, the application's settings
+                continue
+            names = _target_names(target)
+            if isinstance(target, ast.Subscript):  # into a dict: followed only when the function made it
+                base = target.value
+                names = [base.id] if isinstance(base, ast.Name) and _made_here(base.id, owner) else []
+            if hops >= _MAX_HOPS:
+                continue
+            for name in names:
+                for load in self.loads(name, owner):
+                    if load.lineno >= statement.lineno:
+                        found |= self.fate(load, owner, hops + 1)
+        return found
+
+
+def _target_names(target: ast.expr) -> list[str]:
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return [name for element in target.elts for name in _target_names(element)]
+    return []
+
+
+def _made_here(name: str, owner: ast.AST) -> bool:
+    """``name`` is a dict the function itself makes (``doc = {...}``, ``doc = dict(...)``), not one it was handed."""
+    for node in own_nodes(owner):
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
+            value = node.value
+            if isinstance(value, ast.Dict) or (
+                isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "dict"
+            ):
+                return True
+    return False
+
+
+def _names_url(expr: ast.expr) -> bool:
+    """A URL: an ``http(s)://`` literal, or a value named for one (``self.API_URL + method``, ``ping_url``)."""
+    for node in ast.walk(expr):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.startswith(
+            ("http://", "https://")
+        ):
+            return True
+        name = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else ""
+        if set(split_identifier(name)) & _URL_WORDS:
+            return True
+    return False
+
+
+def _called_name(call: ast.Call) -> str:
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+
+
+def _functions(ctx: FileContext) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
+    """The file's functions, for the callers of a returned digest (asked only once a password's digest is
+    returned, a rare event)."""
+    return node_index(ctx).functions()
