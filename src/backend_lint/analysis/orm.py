@@ -116,7 +116,7 @@ def query_of(expr: ast.expr, ctx: FileContext, scope: Optional[Scope] = None) ->
     return _query(expr, ctx, scope if scope is not None else ctx.scope, 0, frozenset())
 
 
-@node_fact(reads=(query_of,))
+@node_fact(reads=(query_of, lookup))
 def loop_query(ctx: FileContext, loop: ast.AST) -> Optional[Query]:
     """The query a ``for`` loop or comprehension iterates over (``None`` for ``while`` and anything else);
     a fact per loop, since every call in the body asks.
@@ -125,7 +125,33 @@ def loop_query(ctx: FileContext, loop: ast.AST) -> Optional[Query]:
     their bodies, where the names the iterable reads mean the same.
     """
     iterable = getattr(loop, "iter", None)
-    return query_of(iterable, ctx, ctx.scope) if iterable is not None else None
+    if iterable is None:
+        return None
+    query = query_of(iterable, ctx, ctx.scope)
+    if query is None and isinstance(iterable, ast.Name):
+        query = _narrowed_rows(iterable.id, ctx, ctx.scope)
+    return query
+
+
+def _narrowed_rows(name: str, ctx: FileContext, scope: Scope) -> Optional[Query]:
+    """``documents = Document.objects.filter(...)`` then ``documents = prefilter(documents, trigger)``: a local
+    whose every value is a query or a call handed the local itself (a helper narrowing the rows it is given
+    keeps them rows), so a loop over it is a loop over rows (paperless's scheduled workflows)."""
+    bound = lookup(name, ctx, scope)
+    if bound is None:
+        return None
+    link, bindings = bound
+    if name in bindings.params or name in bindings.loop_targets or name in bindings.definitions:
+        return None
+    found: Optional[Query] = None
+    for value in bindings.assigned.get(name) or ():
+        if isinstance(value, ast.Call) and any(isinstance(arg, ast.Name) and arg.id == name for arg in value.args):
+            continue
+        query = _query(value, ctx, link, 1, frozenset()) if value is not None else None
+        if query is None:
+            return None
+        found = found or query
+    return found
 
 
 @reads(query_of)

@@ -29,14 +29,15 @@ the code needs. Each function here reads one such shape from the loop and the ca
 
 And one shape that makes a query a query *per row* at all: :func:`uses_the_row`, the query is built from the
 loop's row (``Customer.objects.get(pk=order.customer_id)``, ``order.lines.all()``, ``name = device.name`` then
-``filter(name=name)``); a query that names nothing of the row asks the same thing on every pass.
+``filter(name=name)``), as a key and not only through arithmetic (a cut-off ``now - timedelta(days=row.offset)``
+is a parameter per pass); a query that names nothing of the row asks the same thing on every pass.
 """
 
 from __future__ import annotations
 
 import ast
 import re
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Optional, Union
 
 from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.analysis.bindings import bindings_of
@@ -91,7 +92,8 @@ def on_error_path(node: ast.AST, loop: ast.AST, ctx: FileContext) -> bool:
 
 def probed_branch(node: ast.Call, loop: ast.AST, ctx: FileContext) -> bool:
     """``qs.first()`` in the body of an ``if`` of the same loop whose test probes ``qs`` (``if qs.exists():``,
-    ``if qs.count():``): it runs only for the rows the probe matched (nautobot's rack form, where a match is a
+    ``if qs.count():``), or after such a probe in the same ``and`` (``qs.exists() and qs.first().at > t``): it
+    runs only for the rows the probe matched (nautobot's rack form, where a match is a
     conflict that ends in a validation error), and the probe, a query per row itself, is where the loop's N+1
     is reported: the one query that replaces the probe gives the row too."""
     receiver = node.func.value if isinstance(node.func, ast.Attribute) else None
@@ -102,6 +104,10 @@ def probed_branch(node: ast.Call, loop: ast.AST, ctx: FileContext) -> bool:
     while parent is not None and parent is not loop:
         if isinstance(parent, ast.If) and child in parent.body and _probes(parent.test, receiver.id):
             return True
+        if isinstance(parent, ast.BoolOp) and isinstance(parent.op, ast.And) and child in parent.values and any(
+            _probes(earlier, receiver.id) for earlier in parent.values[:parent.values.index(child)]
+        ):
+            return True  # ``if runs.exists() and runs.first().run_at > since:`` (paperless's scheduled workflows)
         child, parent = parent, ctx.parent_of(parent)
     return False
 
@@ -335,8 +341,9 @@ def _locks(node: ast.AST) -> bool:
 @node_fact()
 def row_names(ctx: FileContext, loop: ast.AST) -> frozenset[str]:
     """The names that hold the loop's row or something read from it: the names its target binds (``order``,
-    ``pk, name``), the locals its body assigns from one of them before (``name = device.name``) and the items of
-    inner loops over one of them (``for base in set_obj.exercise_bases``); one pass in the body's order."""
+    ``pk, name``), the locals its body assigns from one of them before (``name = device.name``; not through
+    arithmetic: :func:`_reads_row`) and the items of inner loops over one of them (``for base in
+    set_obj.exercise_bases``); one pass in the body's order."""
     target = getattr(loop, "target", None)
     if target is None:
         return frozenset()
@@ -349,9 +356,28 @@ def row_names(ctx: FileContext, loop: ast.AST) -> frozenset[str]:
                 value, targets = bound.iter, [bound.target]  # ``for base in row.bases``: items of the row
             else:
                 continue
-            if value is not None and any(isinstance(part, ast.Name) and part.id in names for part in ast.walk(value)):
+            if value is not None and _reads_row(value, names):
                 names.update(part.id for each in targets for part in ast.walk(each) if isinstance(part, ast.Name))
     return frozenset(names)
+
+
+_ARITHMETIC = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Pow)
+"""Operators of a computed amount (``%`` stays a key: it formats the row's key into SQL text)."""
+
+
+def _reads_row(value: ast.AST, names: Union[set[str], frozenset[str]]) -> bool:
+    """``value`` names the row other than through arithmetic: the row itself, something read off it
+    (``device.name``, ``row["id"]``, ``str(row.pk)``) or a query keyed by it (``Run.objects.filter(document=doc)``).
+    A value the row only enters arithmetic for (``threshold = now - timedelta(days=trigger.offset_days)``) is a
+    parameter each pass computes, not the row's key: a query filtered by it asks for another range each pass
+    (paperless's scheduled triggers, each with its own date cut-off), which no join or ``IN`` query replaces."""
+    if isinstance(value, ast.Name):
+        return value.id in names
+    if (isinstance(value, ast.BinOp) and isinstance(value.op, _ARITHMETIC)) or (
+        isinstance(value, ast.UnaryOp) and isinstance(value.op, ast.USub)
+    ):
+        return False
+    return any(_reads_row(child, names) for child in ast.iter_child_nodes(value))
 
 
 @reads(row_names)
@@ -359,5 +385,4 @@ def uses_the_row(node: ast.AST, loop: ast.AST, ctx: FileContext) -> bool:
     """``node`` names the loop's row (:func:`row_names`): the positive evidence that the query asks something
     different for each row (judged N+1 on real code every time), where a query that names none of it
     (``organiser.events.all()`` in a loop over a user's teams) asks the same thing on every pass."""
-    names = row_names(ctx, loop)
-    return any(isinstance(part, ast.Name) and part.id in names for part in ast.walk(node))
+    return _reads_row(node, row_names(ctx, loop))

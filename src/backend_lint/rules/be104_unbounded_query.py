@@ -15,8 +15,10 @@ Generic list views count as handlers of their ``queryset``: DRF list views witho
 ``DEFAULT_PAGINATION_CLASS``) and Django ``ListView`` without ``paginate_by``, unless the view's own
 ``filter_queryset``/``get_queryset``/``paginate_queryset``/``list`` slices or paginates (or, unless
 ``report-children-of-one-object`` is set, filters to one parent object). ``Model.objects.none()``
-(an empty placeholder) and a queryset handed to ``get_object_or_404``/``get_list_or_404`` (one row, or a 404)
-are not collection reads.
+(an empty placeholder) and a queryset handed to ``get_object_or_404``/``get_list_or_404`` (one row, or a 404) or
+to a function of the file that reads one row of it (``get_object(qs)`` doing ``qs.get_or_create(...)``) are not
+collection reads; a list view with an attribute of its own about paging (``pagination_disabled = True``) has
+decided about paging.
 
 Server-rendered pages are left alone unless ``report-html-pages`` is set (:mod:`backend_lint.analysis.html_pages`):
 a handler whose rows reach only answers that render a template or redirect, and a Django ``ListView``. The
@@ -77,6 +79,7 @@ from backend_lint.analysis.project.conditions import (
 from backend_lint.analysis.project.imported import imported_qualified
 from backend_lint.analysis.provenance import sql_text
 from backend_lint.analysis.query_inputs import only_fed_to_queries
+from backend_lint.analysis.resolve import called_function
 from backend_lint.analysis.response_flow import (
     bounds_rows,
     chain_root,
@@ -156,6 +159,7 @@ class UnboundedQuery(Rule):
     message = "`{query}` in GET handler `{handler}` returns every matching row; paginate it or add a limit"
     triggers = ("get", "GET", "route", "View", "api_view")
     needs = (handler_for, query_call, query_of, response_flow, query_sink, sql_text, drf_pagination, bounds_rows,
+             called_function,
              filters_to_one_parent, bindings_of, _narrowing_subclasses, module_roles, seeded_table, catalog_table,
              staff_app, admin_created_models, method_does, refusing_helpers, guards_admins, rows_fill_page)
     module_facts = (test_support,)
@@ -205,11 +209,11 @@ class UnboundedQuery(Rule):
             not drf and "get" in methods
         ):
             return
-        limit = attributes.get(bound)
-        if limit is not None:
+        if bound in attributes or any("paginat" in attribute.lower() for attribute in attributes):
             # A bound (``pagination_class = LimitOffsetPagination``, ``paginate_by = 25``), or the explicit
-            # ``pagination_class = None``: the maintainers turned paging off for this list on purpose, a decision
-            # written in the code like a noqa comment (lego's flat pages).
+            # ``pagination_class = None`` or a project's own switch (``pagination_disabled = True``, read by its
+            # paginator): the maintainers decided about paging for this list, a decision written in the code
+            # like a noqa comment (lego's flat pages, tandoor's three auth groups).
             return
         overrides = [item for item in node.body
                      if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name in _BOUNDING_OVERRIDES]
@@ -360,8 +364,8 @@ def _is_collection(query: Query, node: ast.Call, ctx: FileContext) -> bool:
         return False  # ``Model.objects.none()``: an empty placeholder
     if methods[-1] in _BULK_WRITES:
         return False  # ``bulk_create([...])`` writes the objects the code built and returns them: no read
-    if (_given_to_shortcut(node, ctx) or _subquery(node, ctx) or _prefetch_queryset(node, ctx)
-            or _by_listed_keys(query)):
+    if (_given_to_shortcut(node, ctx) or _given_to_one_row_reader(node, ctx) or _subquery(node, ctx)
+            or _prefetch_queryset(node, ctx) or _by_listed_keys(query)):
         return False
     if methods[-1] in ("get_queryset",):
         return False
@@ -408,6 +412,32 @@ def _given_to_shortcut(node: ast.Call, ctx: FileContext) -> bool:
     (or a 404) by the shortcut it is handed to."""
     parent = ctx.parent_of(node)
     return isinstance(parent, ast.Call) and node in parent.args and callee_name(parent) in _SHORTCUTS
+
+
+def _given_to_one_row_reader(node: ast.Call, ctx: FileContext) -> bool:
+    """``get_object(Subscription.objects.all())`` where ``get_object`` is a function of this file whose every
+    use of that parameter reads one row of it (``queryset.get_or_create(adviser=request.user)``): the rows never
+    leave the helper, one object does, as with ``get_object_or_404`` (datahub's reminder settings)."""
+    parent = ctx.parent_of(node)
+    if not (isinstance(parent, ast.Call) and node in parent.args) or ctx.scope.function is None:
+        return False
+    helper = called_function(parent, ctx, ctx.scope)
+    if helper is None:
+        return False
+    arguments = helper.node.args
+    parameters = [parameter.arg for parameter in (*arguments.posonlyargs, *arguments.args)]
+    if isinstance(parent.func, ast.Attribute) and parameters and parameters[0] in ("self", "cls"):
+        parameters = parameters[1:]
+    index = parent.args.index(node)
+    if index >= len(parameters):
+        return False
+    name = parameters[index]
+    uses = [part for part in ast.walk(helper.node) if isinstance(part, ast.Name) and part.id == name]
+    readers = {id(call.func.value) for call in ast.walk(helper.node)
+               if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+               and call.func.attr in SINGLE_ROW and isinstance(call.func.value, ast.Name)
+               and call.func.value.id == name}
+    return bool(uses) and all(id(use) in readers for use in uses)
 
 
 def _bounded_argument(arg: ast.expr, ctx: FileContext) -> bool:
