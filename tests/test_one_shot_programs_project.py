@@ -64,3 +64,84 @@ PROJECT = {
 def test_one_shot_programs_wherever_they_sit(tmp_path: Path) -> None:
     root = write_project(tmp_path, PROJECT)
     assert findings_of(root, "BE201") == {("shop/utils/seed.py", 5), ("shop/utils/worker.py", 7)}
+
+
+PARTS = {
+    "pyproject.toml": '[project]\nname = "shop"\nversion = "1"\n',
+    "shop/__init__.py": "",
+    "shop/assets.py": """\
+        import urllib.request
+
+
+        def get_external_css():
+            return ["https://cdn.example.net/app.css"]
+
+
+        def _download(url):
+            return urllib.request.urlopen(url).read()
+
+
+        if __name__ == "__main__":
+            for url in get_external_css():
+                _download(url)
+    """,
+    "shop/pages.py": """\
+        from shop.assets import get_external_css
+
+
+        def head():
+            return get_external_css()
+    """,
+    "shop/tools.py": """\
+        import requests
+
+
+        def fetch_tools():
+            return requests.get("https://api.github.com/repos/shop/tools/contents").json()
+
+
+        def install(tools):
+            return requests.post("http://localhost:8001/install", json=tools).json()
+
+
+        if __name__ == "__main__":
+            fetch_tools()
+    """,
+    "shop/plugins.py": """\
+        from shop.tools import install
+
+
+        def setup(tools):
+            return install(tools)
+    """,
+    "tests/__init__.py": "",
+    "tests/test_tools.py": """\
+        from shop.tools import fetch_tools
+
+
+        def test_fetch(monkeypatch):
+            assert fetch_tools is not None
+    """,
+    "deployment/sync_messages.py": """\
+        import requests
+
+        FROM = "http://api3.example.net"
+        messages = requests.get(f"{FROM}/api/v0/messages.json").json()
+    """,
+    "shop/startup.py": """\
+        import requests
+
+        CONFIG = requests.get("http://config.internal/app.json").json()
+    """,
+    "shop/app.py": """\
+        from shop.startup import CONFIG
+    """,
+}
+
+
+def test_parts_of_programs(tmp_path: Path) -> None:
+    """A function only the main guard reaches (imported by tests only, or not at all while the service imports
+    its module's other names), and the top-level statements of a module nothing imports, run only when a person
+    starts the file; the same function or statements the service imports stay reported."""
+    root = write_project(tmp_path, PARTS)
+    assert findings_of(root, "BE201") == {("shop/tools.py", 9), ("shop/startup.py", 3)}

@@ -79,6 +79,22 @@ def string_value(node: Optional[ast.AST]) -> Optional[str]:
     return None
 
 
+def written_constant(node: Optional[ast.expr]) -> bool:
+    """A value written out of constants: a literal, ``-1``/``not True``, a list, tuple, set or dict of such
+    (``None``, no value at all: a bare ``return``). The value a catch-all hands back in place of a result is
+    made up, not computed (BE205's discarding handler, :mod:`.best_effort`'s fallback that answers another way)."""
+    if node is None or isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.Not)):
+        return written_constant(node.operand)
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        return all(written_constant(element) for element in node.elts)
+    if isinstance(node, ast.Dict):
+        return all(key is not None and written_constant(key) and written_constant(value)
+                   for key, value in zip(node.keys, node.values))
+    return False
+
+
 def is_true(node: Optional[ast.AST]) -> bool:
     """The literal ``True`` (not merely a truthy value)."""
     return isinstance(node, ast.Constant) and node.value is True

@@ -1,6 +1,6 @@
 """Best-effort steps whose failure loses nothing, and fallbacks that answer anyway (BE205).
 
-Three facts, each read from the ``try`` statement and the code around it, never from an application's names:
+Four facts, each read from the ``try`` statement and the code around it, never from an application's names:
 
 - **a cache invalidated**: a ``try`` whose only effect is to drop entries of a cache (``cache.delete(key)``,
   ``cache.delete_many(keys)``, ``caches["constance"].clear()``, ``self.cache.invalidate(...)``), with the
@@ -13,6 +13,12 @@ Three facts, each read from the ``try`` statement and the code around it, never 
   (``default_storage.delete(path)``, ``instance.file.storage.delete(name)``) or a file field
   (``instance.avatar.delete(save=False)``): the same best-effort cleanup as ``os.unlink(path)``, whose failure
   leaves a leftover file and loses no data (jumpserver removes the local replay copy after a successful upload).
+- **leftover rows removed at the end of a data migration**: the last step of a migration function (nothing
+  runs after it) is a ``try`` that only deletes rows (``Food.objects.filter(name="Header").delete()``), once the
+  conversion itself is saved. The delete is expected to fail when the rows are still referenced (a protected
+  foreign key: tandoor's old "Header" food and unit), and a leftover row harms nothing; the converted data is
+  complete either way. A delete earlier in the migration, or in code that serves, stays flagged: what follows
+  may count on it.
 - **a fallback path follows**: the ``try`` answers when it can and leaves (its last statement returns a value,
   or, in a loop, its success path ends with ``continue``), and the handler (``pass``) falls through to code that
   produces the answer another way: zou's ``try: guest = get_guest(...); return guest`` followed by ``guest =
@@ -27,8 +33,10 @@ import ast
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Optional
 
-from backend_lint.analysis.ast_helpers import next_statement
+from backend_lint.analysis.ast_helpers import next_statement, written_constant
+from backend_lint.analysis.facts import reads
 from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.module_roles import in_migration
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
@@ -41,13 +49,41 @@ _INVALIDATIONS = frozenset(
 _ADDS = frozenset({"append", "add", "extend", "insert"})
 
 
+@reads(in_migration)
 def best_effort_step(attempt: ast.Try, handler: ast.ExceptHandler, ctx: FileContext) -> bool:
-    """The ``try`` only invalidates a cache or removes a stored file, or a fallback path follows it."""
+    """The ``try`` only invalidates a cache or removes a stored file, removes leftover rows as a migration's last
+    step, or a fallback path follows it."""
     return (
         _only_effect(attempt, _invalidates_cache)
         or _only_effect(attempt, _removes_stored_file)
+        or (in_migration(ctx) and _only_deletes(attempt) and _ends_function(attempt, ctx))
         or fallback_path_follows(attempt, handler, ctx)
     )
+
+
+def _only_deletes(attempt: ast.Try) -> bool:
+    """Every statement of the ``try`` is a ``.delete()`` call statement (``Unit.objects.filter(...).delete()``)."""
+    return all(
+        isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)
+        and isinstance(statement.value.func, ast.Attribute) and statement.value.func.attr == "delete"
+        for statement in attempt.body
+    )
+
+
+def _ends_function(statement: ast.stmt, ctx: FileContext) -> bool:
+    """``statement`` is the last that runs in its function: the last of its block, and each block around it up
+    to the function (a ``with`` or an ``if``) is the last of its own."""
+    current: ast.AST = statement
+    while True:
+        owner = ctx.parent_of(current)
+        if not isinstance(owner, (ast.FunctionDef, ast.AsyncFunctionDef, ast.With, ast.AsyncWith, ast.If)):
+            return False
+        blocks = [owner.body, owner.orelse] if isinstance(owner, ast.If) else [owner.body]
+        if not any(block and block[-1] is current for block in blocks):
+            return False
+        if isinstance(owner, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return True
+        current = owner
 
 
 def _only_effect(attempt: ast.Try, effect: Callable[[ast.Call, set[str]], bool]) -> bool:
@@ -177,20 +213,9 @@ def _computes_answer(statement: ast.stmt, ctx: FileContext) -> bool:
         return False
     for later in block[block.index(statement):]:
         if isinstance(later, ast.Return):
-            return later.value is not None and not _constant(later.value)
+            return later.value is not None and not written_constant(later.value)
         if not isinstance(later, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Expr)):
             return False
-    return False
-
-
-def _constant(value: ast.expr) -> bool:
-    if isinstance(value, ast.Constant):
-        return True
-    if isinstance(value, (ast.Tuple, ast.List, ast.Set)):
-        return all(_constant(element) for element in value.elts)
-    if isinstance(value, ast.Dict):
-        return all(key is not None and _constant(key) and _constant(item)
-                   for key, item in zip(value.keys, value.values))
     return False
 
 

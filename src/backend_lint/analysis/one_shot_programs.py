@@ -11,6 +11,15 @@ it, not a service worker (jumpserver's ``utils/create_assets_user/bulk_create_us
 bulk-creation script against ``http://localhost:8080`` with hard-coded credentials). Unlike
 :func:`.hand_run_scripts.run_by_hand`, the folder does not matter (``utils/``, ``tools/``, the repository root);
 the module's own shape and the absence of importers say it is a program.
+
+Two narrower readings need no main guard of the whole module, only of the code at hand
+(:func:`program_only_code`), and both only in a module that serves nothing and never loops forever: a
+module-level function that only the module's main guard reaches (:func:`.hand_run_scripts.guard_only_functions`)
+runs when the file is started as a program, unless a module of the service imports it (tests may: a test of a
+build-time downloader is no service; quay's ``_download_url`` beside the ``get_external_css`` the service
+imports, superagi's ``tool_manager`` functions started by the container's entry script); and statements at the
+top level of a module nothing imports run once when a person starts the file (pyaleph's ``deployment/scripts``
+sync script: module-level ``requests.get`` against two fixed hosts).
 """
 
 from __future__ import annotations
@@ -18,10 +27,11 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Optional
 
-from backend_lint.analysis.facts import file_fact
+from backend_lint.analysis.facts import file_fact, reads
+from backend_lint.analysis.hand_run_scripts import guard_only_functions
 from backend_lint.analysis.imports import dotted_name
-from backend_lint.analysis.project.conditions import ProjectFact, unreferenced
-from backend_lint.analysis.scopes import is_main_guard
+from backend_lint.analysis.project.conditions import ProjectFact, unimported_outside_tests, unreferenced
+from backend_lint.analysis.scopes import Scope, is_main_guard
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
@@ -33,7 +43,11 @@ _SERVING = frozenset({"run", "run_app", "serve", "serve_forever", "run_forever",
 """Calls (as a decorator too) that serve, consume or schedule: a long-lived process or an application."""
 
 
-def _runs_forever_or_serves(tree: ast.Module) -> bool:
+@file_fact()
+def _runs_forever_or_serves(ctx: FileContext) -> bool:
+    """The module serves, consumes or schedules (a call or decorator of :data:`_SERVING`), or has a ``while``
+    loop whose test is no comparison: a long-lived process, not a program that ends."""
+    tree = ctx.tree
     for node in ast.walk(tree):
         if isinstance(node, ast.While) and not isinstance(node.test, ast.Compare):
             return True  # ``while True``, ``while not stop.is_set()``, ``while self.running``: may run for good
@@ -56,6 +70,22 @@ def one_shot_program(ctx: FileContext) -> Optional[tuple[ProjectFact, ...]]:
         return None
     if not any(isinstance(s, ast.If) and is_main_guard(s) for s in ctx.tree.body):
         return None
-    if _runs_forever_or_serves(ctx.tree):
+    if _runs_forever_or_serves(ctx):
         return None
     return (unreferenced(f"{ctx.module}.__main__"),)
+
+
+@reads(guard_only_functions, _runs_forever_or_serves)
+def program_only_code(ctx: FileContext, scope: Scope) -> Optional[tuple[ProjectFact, ...]]:
+    """Whether the code at ``scope`` of a module that serves nothing and never loops forever runs only when a
+    person starts the module as a program: ``None`` when it may run otherwise; else the project fact that must
+    hold too. A module-level function only the main guard reaches: no module but tests imports it. A statement
+    at the module's top level (no function or class around it): no other module imports the module."""
+    if not ctx.module or ctx.module.rpartition(".")[2] == "__init__" or _runs_forever_or_serves(ctx):
+        return None  # (a worker started as ``python worker.py`` loops for good: a service, not a program)
+    if scope.function is None and scope.class_ is None:
+        return (unreferenced(f"{ctx.module}.__main__"),)
+    outer = next((function for function in scope.functions if function in ctx.tree.body), None)
+    if not isinstance(outer, (ast.FunctionDef, ast.AsyncFunctionDef)) or outer.name not in guard_only_functions(ctx):
+        return None
+    return (unimported_outside_tests(f"{ctx.module}.{outer.name}"),)

@@ -21,6 +21,10 @@ retry have no such herd:
 - set-up of the application's own storage: creating the database engine or the tables, or running the
   schema migrations (langflow's ``_create_engine_with_retry``, ``create_db_and_tables_with_retry``, an alembic
   ``command.upgrade`` retried): it runs once per process, at start-up, not per request;
+- a process's one-time wait for its dependency at start-up: the loop gives up by ending the process (its
+  ``else:`` clause, or the statement right after it, calls ``sys.exit``/``os._exit`` or raises ``SystemExit``:
+  yeti's connect to ArangoDB, four tries 5 s apart, then "Could not connect, bailing."): a service that cannot
+  start without its database, not a worker retrying a shared dependency while serving;
 - a readiness probe that only opens a connection (``asyncio.open_connection(host, port)`` until a deadline):
   waiting for a port to listen (gns3's wait for the QEMU monitor of the process it just started), nothing is
   asked of the server.
@@ -122,6 +126,34 @@ def _catches_full_queue(handler: ast.ExceptHandler, ctx: FileContext) -> bool:
 
 _SET_UP_PAIRS = (frozenset({"create", "engine"}), frozenset({"create", "tables"}), frozenset({"create", "schema"}))
 _MIGRATIONS = frozenset({"migrate", "migration", "migrations"})
+
+
+_EXITS = frozenset({"sys.exit", "os._exit", "exit", "quit"})
+
+
+def _exits(block: list[ast.stmt]) -> bool:
+    """``block`` ends the process: a call of :data:`_EXITS` or ``raise SystemExit``."""
+    for node in (item for statement in block for item in ast.walk(statement)):
+        if isinstance(node, ast.Call) and dotted_name(node.func) in _EXITS:
+            return True
+        if isinstance(node, ast.Raise) and node.exc is not None and "SystemExit" in (
+                dotted_name(node.exc.func if isinstance(node.exc, ast.Call) else node.exc) or ""):
+            return True
+    return False
+
+
+def gives_up_by_exiting(ctx: FileContext, loop: Loop) -> bool:
+    """The retry loop ends the process when its attempts run out (its ``else:`` clause, or the statement that
+    follows it in its block, exits): a one-time wait for a dependency at start-up."""
+    if _exits(getattr(loop, "orelse", [])):
+        return True
+    parent = ctx.parent_of(loop)
+    for field in ("body", "orelse", "finalbody"):
+        block = getattr(parent, field, None)
+        if isinstance(block, list) and loop in block:
+            following = block[block.index(loop) + 1:block.index(loop) + 2]
+            return _exits(following)
+    return False
 
 
 def _sets_up(name: str) -> bool:

@@ -18,8 +18,12 @@ The same holds one level down: a function of the handler's module that makes the
 itself (codabench's ``activateEmail(request, user, email)``: ``if email.send(): messages.success(...) else:
 messages.error(...)``), called by the handler, answers the client through it (:func:`helper_answers_sends`).
 
-A queue answers before the send is tried, so it could not give that answer. A catch-all alone, or a result
-only logged, hides the failure as often as it answers it, and is not read.
+A catch-all alone is read only when both outcomes are the handler's answer: the ``try`` returns the success
+answer after the send and every ``except`` clause returns the failure answer (paperless's "e-mail these
+documents": ``return Response({"message": "Email sent"})`` or ``return HttpResponseServerError(...)``). A
+catch-all that only logs, re-raises or goes on, or a result only logged, hides the failure and is not read.
+
+A queue answers before the send is tried, so it could not give that answer.
 """
 
 from __future__ import annotations
@@ -66,11 +70,22 @@ def _answers_its_failure(
     while parent is not None and parent is not function:
         if isinstance(parent, ast.Try) and any(child is statement for statement in parent.body) and parent.handlers:
             named = [handler for handler in parent.handlers if not _catch_all(handler)]
-            return bool(named) and all(_answers(handler.body, returns) for handler in named) and all(
+            if not named:  # a catch-all alone: read only when both outcomes are answers the handler returns
+                return returns and _returns_answer_after(parent.body, child) and all(
+                    _returns_answer(handler) for handler in parent.handlers)
+            return all(_answers(handler.body, returns) for handler in named) and all(
                 returns and _returns_answer(handler) for handler in parent.handlers if _catch_all(handler)
             )
         child, parent = parent, parent_of(parent)
     return False
+
+
+def _returns_answer_after(body: list[ast.stmt], send: ast.AST) -> bool:
+    """A statement of the ``try`` body after the one holding the send returns a value (``return
+    Response({"message": "Email sent"})``): the success answer waits for the send, so it is the send's outcome."""
+    index = next((position for position, statement in enumerate(body) if statement is send), len(body))
+    return any(isinstance(node, ast.Return) and node.value is not None
+               for statement in body[index + 1:] for node in ast.walk(statement))
 
 
 def _catch_all(handler: ast.ExceptHandler) -> bool:

@@ -18,7 +18,9 @@ markers, a demo of the mistakes a service makes, stays checked); vendored copies
 line code (:func:`.entrypoints.in_cli_context`: a click/typer command, an argparse ``main()``, a main
 guard, a CLI module), where a hang holds the operator's terminal, not a service worker; so is a one-shot
 program wherever it sits (:mod:`backend_lint.analysis.one_shot_programs`: a main guard, nothing served, no
-``while True``, and no other module imports it). All are read from the
+``while True``, and no other module imports it), and the parts of one: a function only the module's main guard
+reaches that no module but tests imports, and the top-level statements of a module nothing imports that serves
+nothing and never loops forever. All are read from the
 module itself: the rule reads facts of its own file only, so its results are cached per file. Also left
 alone: httpx
 (it has a 5 second default), a timeout passed positionally, ``*args``/``**kwargs`` that may carry one, a
@@ -52,9 +54,15 @@ from backend_lint.analysis.http_clients import (
     passes_argument,
 )
 from backend_lint.analysis.module_roles import documentation_example, module_roles
-from backend_lint.analysis.one_shot_programs import one_shot_program
+from backend_lint.analysis.one_shot_programs import one_shot_program, program_only_code
 from backend_lint.analysis.project.app_conditions import requests_timeout_patched
-from backend_lint.analysis.project.conditions import ProjectFact, cli_module, sets_timeout, unreferenced
+from backend_lint.analysis.project.conditions import (
+    ProjectFact,
+    cli_module,
+    sets_timeout,
+    unimported_outside_tests,
+    unreferenced,
+)
 from backend_lint.analysis.project.imported import absolute_name
 from backend_lint.analysis.project.roots import first_party
 from backend_lint.analysis.request_targets import (
@@ -141,7 +149,7 @@ class NetworkCallWithoutTimeout(Rule):
                 "psycopg")
     needs = (network_client, module_roles, documentation_example, in_cli_context, requests_timeout_patched,
              imported_adapters, sets_timeout, not_a_remote_url, bytes_sources, connect_only_probe, run_by_hand,
-             one_shot_program, unreferenced)
+             one_shot_program, program_only_code, unreferenced, unimported_outside_tests)
     options = (
         Option("default-timeout", float, 10.0, "seconds the fix passes as the timeout"),
         Option(
@@ -167,8 +175,8 @@ class NetworkCallWithoutTimeout(Rule):
         script = run_by_hand(ctx, ctx.scope)
         if script == ():
             return  # a developer's script run by hand: a hang holds the terminal it runs in
-        if script is None:
-            script = one_shot_program(ctx)  # a main-guarded program nothing imports, wherever it sits
+        if script is None:  # a main-guarded program nothing imports, wherever it sits, or a part of one
+            script = (*(one_shot_program(ctx) or ()), *(program_only_code(ctx, ctx.scope) or ()))
         client = network_client(node, ctx)
         if client is None or (client.database and not self.option("database-connects")):
             return

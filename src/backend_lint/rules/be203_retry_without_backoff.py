@@ -28,7 +28,10 @@ also in ``stop_after_attempt(2) | stop_after_delay(...)``; backoff's ``max_tries
 in-process queue and socket readiness probes (:mod:`backend_lint.analysis.retry_purposes`), retries of a
 refused connection only (a wait for a port to listen), of a function named for waiting until something is up
 (``wait_until_alive``) and of a function that starts a local process
-(:mod:`backend_lint.analysis.retry_waits`). Jitter is
+(:mod:`backend_lint.analysis.retry_waits`), a loop that gives up by ending the process (``sys.exit`` in its
+``else:`` or right after it: a service's one-time wait for its database at start-up, not a worker's retries
+while it serves), and a fixed pause of 30 s or more (``time.sleep(60)``, ``wait_fixed(60)``: a long pause is a
+backoff already; clients retrying once a minute make no storm). Jitter is
 recommended on the page, not required. No fix: the right backoff and attempt budget depend on the dependency.
 """
 
@@ -63,6 +66,7 @@ from backend_lint.analysis.retries import (
     short_read_poll,
 )
 from backend_lint.analysis.retry_purposes import (
+    gives_up_by_exiting,
     probes_connection,
     retries_database_conflict,
     retries_full_queue,
@@ -85,6 +89,9 @@ from backend_lint.rule import Rule, visits
 _URLLIB3_BACKOFF_POSITION = 7  # urllib3 1.26; 2.x has it at 8: a call with 8 positionals counts as setting it
 _EXPONENTIAL_WAIT = "`wait=wait_random_exponential(...)`"
 _ONE_RETRY = 2
+_LONG_PAUSE_SECONDS = 30.0
+"""A fixed pause this long is a backoff already: clients retrying once every half minute or more make no storm
+(pyload's hoster-list fetch, five tries a minute apart), and a growing schedule would only delay recovery."""
 _ATTEMPT_STOPS = frozenset({"tenacity.stop_after_attempt", "tenacity.stop.stop_after_attempt"})
 """A loop of at most this many attempts (``for attempt in range(2)``) retries once: no schedule to grow."""
 
@@ -114,7 +121,8 @@ def _tenacity_problems(
     if wait is None:
         problems.append("retries with no wait between attempts")
         advice.append(f"add {_EXPONENTIAL_WAIT}")
-    elif _callee(wait, ctx) in TENACITY_FIXED_WAITS and not _configured_delay(wait, ctx):
+    elif _callee(wait, ctx) in TENACITY_FIXED_WAITS and not _configured_delay(wait, ctx) \
+            and not _long_fixed_wait(wait, ctx):
         problems.append("retries at a fixed interval")
         advice.append(f"use {_EXPONENTIAL_WAIT}")
     endless = stop is None or _callee(stop, ctx) in TENACITY_ENDLESS_STOPS
@@ -138,6 +146,14 @@ def _stops_after_one_retry(stop: ast.expr, ctx: FileContext) -> bool:
     count = stop.args[0] if stop.args else keyword_value(stop, "max_attempt_number")
     attempts = constant_number(count, ctx, ctx.scope) if count is not None else None
     return attempts is not None and attempts <= _ONE_RETRY
+
+
+def _long_fixed_wait(wait: ast.expr, ctx: FileContext) -> bool:
+    """``wait_fixed(60)``: a constant pause of :data:`_LONG_PAUSE_SECONDS` or more."""
+    if not (isinstance(wait, ast.Call) and wait.args):
+        return False
+    seconds = constant_number(wait.args[0], ctx, ctx.scope)
+    return seconds is not None and seconds >= _LONG_PAUSE_SECONDS
 
 
 def _configured_delay(wait: ast.expr, ctx: FileContext) -> bool:
@@ -246,6 +262,10 @@ class RetryWithoutBackoff(Rule):
             return None
         if attempts is not None and attempts <= _ONE_RETRY:
             return None  # one retry at most: no schedule to back off
+        if delay is not None and delay >= _LONG_PAUSE_SECONDS:
+            return None  # a pause of half a minute or more is a backoff already: no storm to spread
+        if gives_up_by_exiting(ctx, loops[0]):
+            return None  # the process's one-time wait for its dependency at start-up: no herd while serving
         if retries_transaction_conflict(ctx, loops[0], delay) or probes_connection(ctx, loops[0]) or \
                 retries_full_queue(ctx, loops[0]) or retries_database_conflict(ctx, loops[0]):
             return None

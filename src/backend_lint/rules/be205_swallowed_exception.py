@@ -45,7 +45,7 @@ from __future__ import annotations
 import ast
 
 from backend_lint.analysis.answered_failures import is_error_answer
-from backend_lint.analysis.ast_helpers import callee_name, statement_call
+from backend_lint.analysis.ast_helpers import callee_name, statement_call, written_constant
 from backend_lint.analysis.best_effort import best_effort_step
 from backend_lint.analysis.fallbacks import is_deliberate_fallback
 from backend_lint.analysis.finally_cleanup import cleanup_in_finally
@@ -101,19 +101,6 @@ def _is_cleanup(statement: ast.stmt) -> bool:
     return name in _CLEANUP
 
 
-def _is_constant(node: ast.expr | None) -> bool:
-    if node is None or isinstance(node, ast.Constant):
-        return True
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.Not)):
-        return _is_constant(node.operand)
-    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
-        return all(_is_constant(element) for element in node.elts)
-    if isinstance(node, ast.Dict):
-        return all(key is not None and _is_constant(key) and _is_constant(value)
-                   for key, value in zip(node.keys, node.values))
-    return False
-
-
 def _discards(statement: ast.stmt) -> bool:
     """A statement that does nothing with the error: ``pass``, ``continue``, ``...``, a constant result."""
     if isinstance(statement, (ast.Pass, ast.Continue)):
@@ -122,11 +109,11 @@ def _discards(statement: ast.stmt) -> bool:
         return isinstance(statement.value, ast.Constant)
     if isinstance(statement, ast.Return):
         # ``return {"error": "not found"}, 400``: a constant, but an error answer: the client is told
-        return _is_constant(statement.value) and not is_error_answer(statement.value)
+        return written_constant(statement.value) and not is_error_answer(statement.value)
     if isinstance(statement, ast.Assign):
-        return _is_constant(statement.value) and all(isinstance(t, ast.Name) for t in statement.targets)
+        return written_constant(statement.value) and all(isinstance(t, ast.Name) for t in statement.targets)
     if isinstance(statement, ast.AnnAssign):
-        return _is_constant(statement.value) and isinstance(statement.target, ast.Name)
+        return written_constant(statement.value) and isinstance(statement.target, ast.Name)
     return False
 
 

@@ -87,6 +87,8 @@ class SlowWorkInRequest(Rule):
                 if not helper_of_admin_views(ctx, handler) and not answers_send_outcome(node, ctx, function):
                     self._report_project_helper(node, ctx, handler.function.name, unless)
                 return
+            if helper.node is not function and handler_for(ctx, helper.node) is not None:
+                return  # another handler's work (a deprecated route delegating to its successor): judged there
             kind = slow_work_in(ctx, helper.node) if helper.node is not function else None
             if kind is not None and helper_answers_sends(
                     [call for call, _ in slow_calls_in(ctx, helper.node)], helper.node):
