@@ -344,8 +344,8 @@ NEUTRAL_JOBS = {
             return jsonify(queued=True)
 
 
-        @bp.route("/invitations", methods=["POST"])
-        def invitations():
+        @bp.route("/memberships", methods=["POST"])
+        def memberships():
             Stat.objects.create(user=request.json["user_id"])
             welcome(request.json["user_id"])
             return jsonify(created=True)
