@@ -38,6 +38,7 @@ def test_development_settings_are_told_from_production_by_path() -> None:
 @pytest.mark.parametrize(("path", "expected"), [
     ("unittests/scans/devskim/crypto.py", True),  # DefectDojo's test folder and scan-parser samples
     ("app/unit_tests/test_x.py", True),
+    ("temba/utils/models/tests.py", True),  # a Django app's tests module, as startapp makes it
     ("app/unittest_helpers.py", False),
     ("app/views.py", False),
 ])

@@ -12,10 +12,12 @@ _TEST_DIRS = frozenset({"tests", "test", "testing", "unittests", "unit_tests"})
 
 
 def is_test_path(path: str) -> bool:
-    """``test_*.py``, ``*_test.py``, ``conftest.py``, or anything under a ``tests``/``test``/``unittests`` folder."""
+    """``test_*.py``, ``*_test.py``, ``conftest.py``, a Django app's ``tests.py`` (the module ``startapp`` makes for
+    an app's tests: RapidPro's ``temba/utils/models/tests.py``), or anything under a ``tests``/``test``/``unittests``
+    folder."""
     parts = path.replace("\\", "/").split("/")
     name = parts[-1]
-    if name.startswith("test_") or name.endswith(("_test.py", "_tests.py")) or name == "conftest.py":
+    if name.startswith("test_") or name.endswith(("_test.py", "_tests.py")) or name in ("conftest.py", "tests.py"):
         return True
     return any(part in _TEST_DIRS for part in parts[:-1])
 
