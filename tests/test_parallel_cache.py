@@ -156,15 +156,16 @@ def test_unchanged_files_are_served_by_their_signature_without_being_read(projec
 
 
 def test_an_edit_that_keeps_size_and_modification_time_is_seen(project: Path, tmp_path: Path) -> None:
-    """The change time, which no program can set back, is part of the signature."""
+    """The change time, which no program can set back, is part of the signature. (The call sits in a function: a
+    module nothing imports whose top level makes the call is a program run by hand, which BE201 leaves alone.)"""
     root = _copy(project, tmp_path)
     target = root / "app" / "edited.py"
-    target.write_text("import requests\nrequests.get(URL)\n", encoding="utf-8")
+    target.write_text("import requests\n\n\ndef fetch():\n    return requests.get(URL)\n", encoding="utf-8")
     os.utime(target, (time.time() - 60, time.time() - 60))
     before = json.loads(_run(root)[1])
     assert [f["code"] for f in before if f["path"].endswith("edited.py")] == ["BE201"]
     info = target.stat()
-    target.write_text("import requests\nrequests.gat(URL)\n", encoding="utf-8")  # same size, no network call
+    target.write_text("import requests\n\n\ndef fetch():\n    return requests.gat(URL)\n", encoding="utf-8")  # same size
     os.utime(target, ns=(info.st_atime_ns, info.st_mtime_ns))
     assert target.stat().st_size == info.st_size and target.stat().st_mtime_ns == info.st_mtime_ns
     after = json.loads(_run(root)[1])
