@@ -57,6 +57,10 @@ _NOT_SECRET_WORK = frozenset(
 _PICKING = (["pick"], ["choose"], ["select"])
 """First words of a function that picks among existing values rather than making one."""
 _COLLECTIONS = frozenset({"vocab", "vocabulary", "candidates", "words", "items", "servers", "hosts", "nodes"})
+_CONTAINERS = frozenset({"set", "sets", "list", "pool", "options", "entries"})
+"""Last words of a name for a collection of things (``credentials_set``): one item drawn from it is one of
+them, unless the draw repeats to spell a value out of it (``"".join(choice(char_list) for _ in range(n))``)."""
+_REPEATING = (ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 _SCALARS = frozenset(
     {"length", "len", "size", "count", "n", "num", "delay", "timeout", "sleep", "wait", "index", "idx", "i",
      "jitter", "retries", "attempts", "position", "offset", "ttl", "expiry", "expires", "width", "rounds"}
@@ -87,15 +91,31 @@ def _scalar(name: str | None) -> bool:
     return bool(words) and words[-1] in _SCALARS
 
 
-def _picks_existing(node: ast.Call, function: str, purpose: str) -> bool:
-    """``random.choice(tokens)`` / ``random.sample(vocab, 5)``: picking existing items, not making a secret."""
+def _picks_existing(node: ast.Call, function: str, purpose: str, ctx: FileContext) -> bool:
+    """``random.choice(tokens)`` / ``random.sample(vocab, 5)``: picking existing items, not making a secret; and
+    one draw from a named collection (``random.choice(credentials_set)``: TaskingAI spreads calls over the
+    credential sets it was configured with, judged FALSE in seed 122)."""
     if function not in ("choice", "choices", "sample") or not node.args:
         return False
     population = node.args[0]
     if isinstance(population, ast.Call) and population.args and name_of(population.func) in ("list", "tuple", "sorted"):
         population = population.args[0]
     words = split_identifier(name_of(population) or "")
-    return bool(words) and (words[-1] in _COLLECTIONS or words[-1] == purpose.rsplit(maxsplit=1)[-1] + "s")
+    if not words:
+        return False
+    if words[-1] in _COLLECTIONS or words[-1] == purpose.rsplit(maxsplit=1)[-1] + "s":
+        return True
+    return function == "choice" and words[-1] in _CONTAINERS and not _repeats(node, ctx)
+
+
+def _repeats(node: ast.AST, ctx: FileContext) -> bool:
+    """The draw sits in a loop or a comprehension of its function: drawn again and again, it can spell a value."""
+    current = ctx.parent_of(node)
+    while current is not None and not isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        if isinstance(current, _REPEATING):
+            return True
+        current = ctx.parent_of(current)
+    return False
 
 
 def _context(node: ast.Call, ctx: FileContext) -> tuple[str | None, bool]:
@@ -247,7 +267,7 @@ class InsecureTokenRandomness(Rule):
             purpose = _purpose(enclosing)
         if purpose is None:
             return
-        if _picks_existing(node, function, purpose) or _seeded(func, ctx) or _few_outcomes(node, function, ctx):
+        if _picks_existing(node, function, purpose, ctx) or _seeded(func, ctx) or _few_outcomes(node, function, ctx):
             return
         if reviewed_by_peer(ctx.lines, node.lineno, node.end_lineno or node.lineno, _RUFF_CODES, _BANDIT_CODES):
             return  # a noqa for S311 or a nosec for B311 there: reviewed under ruff or bandit already
