@@ -222,14 +222,29 @@ def _sets_201(assign: ast.Assign) -> bool:
     return (isinstance(value, ast.Constant) and value.value == 201) or "201" in (dotted_name(value) or "")
 
 
+_UNTYPED_VALUES = frozenset({"Any", "object", "dict", "Dict", "list", "List"})
+"""Value types of a mapping that leave its content free (``dict[str, Any]``); ``dict[str, str]`` does not."""
+
+
 def _plain_dict(annotation: Optional[ast.expr]) -> bool:
-    """``dict``, ``Dict``, ``dict[str, Any]``, ``typing.Dict[str, Any]`` (also inside ``Annotated[...]``)."""
+    """``dict``, ``Dict``, ``dict[str, Any]``, ``typing.Dict[str, Any]`` (also inside ``Annotated[...]``). A mapping
+    whose values are typed (``Dict[str, str]``, ``dict[str, Item]``) is not plain: the framework checks every value,
+    and a map of names the user chooses has no other schema (Keep's workflow secrets, judged FALSE in seed 122)."""
     if isinstance(annotation, ast.Subscript):
         if (dotted_name(annotation.value) or "").rpartition(".")[2] == "Annotated" \
                 and isinstance(annotation.slice, ast.Tuple) and annotation.slice.elts:
             return _plain_dict(annotation.slice.elts[0])
+        arguments = annotation.slice.elts if isinstance(annotation.slice, ast.Tuple) else [annotation.slice]
+        if len(arguments) == 2 and (dotted_name(_unsubscripted(arguments[1])) or "").rpartition(".")[2] \
+                not in _UNTYPED_VALUES:
+            return False
         annotation = annotation.value
     return (dotted_name(annotation) or "").rpartition(".")[2] in ("dict", "Dict") if annotation is not None else False
+
+
+def _unsubscripted(annotation: ast.expr) -> ast.expr:
+    """``List[Any]`` -> ``List``: the generic a value type names."""
+    return annotation.value if isinstance(annotation, ast.Subscript) else annotation
 
 
 def html_call(name: str) -> bool:
