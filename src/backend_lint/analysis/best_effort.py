@@ -1,6 +1,6 @@
 """Best-effort steps whose failure loses nothing, and fallbacks that answer anyway (BE205).
 
-Four facts, each read from the ``try`` statement and the code around it, never from an application's names:
+Five facts, each read from the ``try`` statement and the code around it, never from an application's names:
 
 - **a cache invalidated**: a ``try`` whose only effect is to drop entries of a cache (``cache.delete(key)``,
   ``cache.delete_many(keys)``, ``caches["constance"].clear()``, ``self.cache.invalidate(...)``), with the
@@ -19,6 +19,11 @@ Four facts, each read from the ``try`` statement and the code around it, never f
   foreign key: tandoor's old "Header" food and unit), and a leftover row harms nothing; the converted data is
   complete either way. A delete earlier in the migration, or in code that serves, stays flagged: what follows
   may count on it.
+- **an index made or dropped in a migration**: a migration's ``try`` whose only statements create or drop an
+  index (``op.create_index(...)``, ``batch_op.drop_index(...)``, ``op.execute("CREATE INDEX ...")``). An index
+  holds no data: the ``try`` is the existence check a database without ``CREATE INDEX IF NOT EXISTS`` (MySQL)
+  lacks, or a defensive downgrade re-creating a performance index (Keep's migrations, judged FALSE four times in
+  seed 122); a missing index costs speed, never rows.
 - **a fallback path follows**: the ``try`` answers when it can and leaves (its last statement returns a value,
   or, in a loop, its success path ends with ``continue``), and the handler (``pass``) falls through to code that
   produces the answer another way: zou's ``try: guest = get_guest(...); return guest`` followed by ``guest =
@@ -30,6 +35,7 @@ Four facts, each read from the ``try`` statement and the code around it, never f
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Optional
 
@@ -57,8 +63,29 @@ def best_effort_step(attempt: ast.Try, handler: ast.ExceptHandler, ctx: FileCont
         _only_effect(attempt, _invalidates_cache)
         or _only_effect(attempt, _removes_stored_file)
         or (in_migration(ctx) and _only_deletes(attempt) and _ends_function(attempt, ctx))
+        or (in_migration(ctx) and _only_index_changes(attempt))
         or fallback_path_follows(attempt, handler, ctx)
     )
+
+
+_INDEX_CALLS = frozenset({"create_index", "drop_index"})
+_INDEX_SQL = re.compile(r"\s*(CREATE\s+(UNIQUE\s+)?INDEX|DROP\s+INDEX)\b", re.IGNORECASE)
+
+
+def _only_index_changes(attempt: ast.Try) -> bool:
+    """Every statement of the ``try`` creates or drops an index: ``op.create_index(...)``, ``op.drop_index(...)``,
+    or ``op.execute("CREATE INDEX ...")`` with the statement written out."""
+    def index_change(statement: ast.stmt) -> bool:
+        if not (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)
+                and isinstance(statement.value.func, ast.Attribute)):
+            return False
+        call, method = statement.value, statement.value.func.attr
+        if method in _INDEX_CALLS:
+            return True
+        first = call.args[0] if call.args else None
+        return method == "execute" and isinstance(first, ast.Constant) and isinstance(first.value, str) \
+            and _INDEX_SQL.match(first.value) is not None
+    return bool(attempt.body) and all(index_change(statement) for statement in attempt.body)
 
 
 def _only_deletes(attempt: ast.Try) -> bool:
