@@ -39,7 +39,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Optional
 
-from backend_lint.analysis.ast_helpers import next_statement, written_constant
+from backend_lint.analysis.ast_helpers import next_statement, statement_call, written_constant
 from backend_lint.analysis.facts import reads
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.module_roles import in_migration
@@ -75,26 +75,31 @@ _INDEX_SQL = re.compile(r"\s*(CREATE\s+(UNIQUE\s+)?INDEX|DROP\s+INDEX)\b", re.IG
 def _only_index_changes(attempt: ast.Try) -> bool:
     """Every statement of the ``try`` creates or drops an index: ``op.create_index(...)``, ``op.drop_index(...)``,
     or ``op.execute("CREATE INDEX ...")`` with the statement written out."""
-    def index_change(statement: ast.stmt) -> bool:
-        if not (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)
-                and isinstance(statement.value.func, ast.Attribute)):
-            return False
-        call, method = statement.value, statement.value.func.attr
-        if method in _INDEX_CALLS:
-            return True
+    def index_change(call: ast.Call, method: str) -> bool:
         first = call.args[0] if call.args else None
-        return method == "execute" and isinstance(first, ast.Constant) and isinstance(first.value, str) \
-            and _INDEX_SQL.match(first.value) is not None
-    return bool(attempt.body) and all(index_change(statement) for statement in attempt.body)
+        return method in _INDEX_CALLS or (
+            method == "execute" and isinstance(first, ast.Constant) and isinstance(first.value, str)
+            and _INDEX_SQL.match(first.value) is not None)
+    calls = _method_calls(attempt)
+    return calls is not None and bool(calls) and all(index_change(call, method) for call, method in calls)
 
 
 def _only_deletes(attempt: ast.Try) -> bool:
     """Every statement of the ``try`` is a ``.delete()`` call statement (``Unit.objects.filter(...).delete()``)."""
-    return all(
-        isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)
-        and isinstance(statement.value.func, ast.Attribute) and statement.value.func.attr == "delete"
-        for statement in attempt.body
-    )
+    calls = _method_calls(attempt)
+    return calls is not None and all(method == "delete" for _, method in calls)
+
+
+def _method_calls(attempt: ast.Try) -> Optional[list[tuple[ast.Call, str]]]:
+    """Each statement of the ``try`` as the method call it makes (``op.create_index(...)``), or ``None`` when one
+    statement is anything else."""
+    calls = []
+    for statement in attempt.body:
+        call = statement_call(statement)
+        if call is None or not isinstance(call.func, ast.Attribute):
+            return None
+        calls.append((call, call.func.attr))
+    return calls
 
 
 def _ends_function(statement: ast.stmt, ctx: FileContext) -> bool:
