@@ -287,10 +287,11 @@ def _takes_credentials(ctx: FileContext, handler: Handler) -> bool:
 
 
 _ACCOUNT_PARTS = ("password", "passwd", "mail", "regist", "captcha", "credential", "username", "account", "invit",
-                  "otp", "token", "code", "create_user", "createuser", "user_create", "usercreation", "new_user",
+                  "otp", "token", "activation", "confirm", "verif", "create_user", "createuser", "user_create", "usercreation", "new_user",
                   "newuser", "userform", "user_form", "login", "signin")
 """Parts of the names a sign-up handler works with: the password or e-mail of the account it creates, the
-registration form, a CAPTCHA or invitation, the confirmation mail or code it sends."""
+registration form, a CAPTCHA or invitation, the confirmation mail or code it sends. Not any ``code``: RapidPro's
+Android relayer registers a device and is handed a channel's ``claim_code``, no account, password or address."""
 
 
 def _acts_on_an_account(ctx: FileContext, handler: Handler) -> bool:
@@ -432,9 +433,12 @@ def _consumes_reset_link(ctx: FileContext, handler: Handler) -> bool:
 
 def _provider_token_endpoint(ctx: FileContext, handler: Handler) -> bool:
     """The token endpoint of the application's own OAuth/OpenID provider: it trades an ``authorization_code`` the
-    provider issued (with its ``redirect_uri``) for a token and takes no password; nothing there is guessable."""
+    provider issued (with its ``redirect_uri``) for a token and takes no password; nothing there is guessable. An
+    OAuth token request says which grant it is (``grant_type``): OpenReplay's SCIM token endpoint reads it and
+    trades a code or refresh token with a generated client secret; a ``password`` grant names a password."""
     words = handler_body(ctx, handler).words
-    return "authorization_code" in words and "password" not in words and "username" not in words
+    return bool({"authorization_code", "grant_type"} & words) and "password" not in words \
+        and "username" not in words
 
 
 def _helper_of_another_view(ctx: FileContext, handler: Handler) -> bool:
