@@ -297,9 +297,11 @@ Android relayer registers a device and is handed a channel's ``claim_code``, no 
 def _acts_on_an_account(ctx: FileContext, handler: Handler) -> bool:
     """What a "sign-up" endpoint does, read from the code, not its name: it creates an account, takes a password or
     an address to mail, or hands out a code or token (words of its body, its decorators and its class's other
-    methods). ephios' ``SignupView.post`` signs a known participant up for a shift: nothing of the kind, no secret
-    to guess and no mail to an address the caller picks."""
-    names = set(handler_body(ctx, handler).words) | {name.lower() for name in decorator_names(ctx, handler.function)}
+    methods; not its own route path, the name the rule already read). ephios' ``SignupView.post`` signs a known
+    participant up for a shift: nothing of the kind, no secret to guess and no mail to an address the caller
+    picks."""
+    names = {word for word in handler_body(ctx, handler).words if not word.startswith("/")}  # (not its route)
+    names |= {name.lower() for name in decorator_names(ctx, handler.function)}
     if handler.class_ is not None:
         names |= {name.lower() for name in mentioned_names(ctx, handler.class_)}
         names |= {name.lower() for name in _base_names(ctx, handler.class_)}
