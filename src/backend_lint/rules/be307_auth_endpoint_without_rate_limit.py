@@ -287,8 +287,8 @@ def _takes_credentials(ctx: FileContext, handler: Handler) -> bool:
 
 
 _ACCOUNT_PARTS = ("password", "passwd", "mail", "regist", "captcha", "credential", "username", "account", "invit",
-                  "otp", "token", "activation", "confirm", "verif", "create_user", "createuser", "user_create", "usercreation", "new_user",
-                  "newuser", "userform", "user_form", "login", "signin")
+                  "otp", "token", "activation", "confirm", "verif", "create_user", "createuser", "user_create",
+                  "usercreation", "new_user", "newuser", "userform", "user_form", "login", "signin")
 """Parts of the names a sign-up handler works with: the password or e-mail of the account it creates, the
 registration form, a CAPTCHA or invitation, the confirmation mail or code it sends. Not any ``code``: RapidPro's
 Android relayer registers a device and is handed a channel's ``claim_code``, no account, password or address."""
