@@ -292,11 +292,23 @@ def _top_level_bindings(function: _Function) -> dict[str, list[tuple[tuple[int, 
             continue
         targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
         span = ((statement.lineno, statement.col_offset), (statement.end_lineno, statement.end_col_offset or 0))
-        for target in targets:
-            for node in ast.walk(target):
-                if isinstance(node, ast.Name):
-                    found.setdefault(node.id, []).append(span)
+        for name in _bound_names(targets):
+            found.setdefault(name, []).append(span)
     return found
+
+
+def _bound_names(targets: list[ast.expr]) -> list[str]:
+    """The names an assignment binds: ``a`` and ``b`` of ``a, *b = ...``, not ``data`` of ``data["user"] = ...``
+    (an item written into the same value)."""
+    names: list[str] = []
+    for target in targets:
+        if isinstance(target, ast.Starred):
+            target = target.value
+        if isinstance(target, ast.Name):
+            names.append(target.id)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            names += _bound_names(target.elts)
+    return names
 
 
 def _selecting_key(keyword: Optional[str], call: ast.Call) -> bool:
