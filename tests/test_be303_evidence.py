@@ -38,7 +38,7 @@ def _flagged(body: str) -> bool:
         'rows = []\nfor item in data["items"]:\n    rows.append({"n": item["n"]})\nstore.set_rows(rows)\nreturn {}',
         'Chart.tag_all(chart_id, tags=data["tags"])\nreturn {}',  # an operation of the model class
         # an item written into the body is no new binding of its name: the body is still unpacked
-        'update = data\nupdate["user"] = "me"\nChart.query.get(chart_id).apply(**update)\nreturn {}',
+        'data["user"] = "me"\nChart.query.get(chart_id).apply(**data)\nreturn {}',
     ],
 )
 def test_kept_or_given_back_is_reported(body: str) -> None:
