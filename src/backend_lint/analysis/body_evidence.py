@@ -40,6 +40,7 @@ call to a helper ends the trail: what the helper does is its own business.
 from __future__ import annotations
 
 import ast
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional, Union
 
@@ -297,17 +298,16 @@ def _top_level_bindings(function: _Function) -> dict[str, list[tuple[tuple[int, 
     return found
 
 
-def _bound_names(targets: list[ast.expr]) -> list[str]:
+def _bound_names(targets: Sequence[ast.expr]) -> list[str]:
     """The names an assignment binds: ``a`` and ``b`` of ``a, *b = ...``, not ``data`` of ``data["user"] = ...``
     (an item written into the same value)."""
     names: list[str] = []
     for target in targets:
-        if isinstance(target, ast.Starred):
-            target = target.value
-        if isinstance(target, ast.Name):
-            names.append(target.id)
-        elif isinstance(target, (ast.Tuple, ast.List)):
-            names += _bound_names(target.elts)
+        bound = target.value if isinstance(target, ast.Starred) else target
+        if isinstance(bound, ast.Name):
+            names.append(bound.id)
+        elif isinstance(bound, (ast.Tuple, ast.List)):
+            names += _bound_names(bound.elts)
     return names
 
 
