@@ -436,3 +436,59 @@ def test_a_service_answering_the_record_found_by_the_clients_id_is_not_reported(
     looks up the parent it sends for (``get_service_by_id(service_id)``, then ``service_id=``) dedupes nothing."""
     found = findings_of(write_project(tmp_path, LETTERS), "BE301")
     assert found == {(os.path.join("post", "api.py"), 14)}
+
+
+REGISTRATIONS = {
+    "org/__init__.py": "",
+    "org/serializers.py": """\
+        from rest_framework import serializers
+
+        from .models import Organisation
+
+
+        class OrganisationSerializer(serializers.ModelSerializer):
+            def validate_registration_number(self, value):
+                if Organisation.objects.filter(registration_number=value).exists():
+                    raise serializers.ValidationError("This registration number is already in use.")
+                return value
+
+
+        class NoteSerializer(serializers.ModelSerializer):
+            def validate_title(self, value):
+                if not value:
+                    raise serializers.ValidationError("A title is required.")
+                return value
+    """,
+    "org/views.py": """\
+        from rest_framework.response import Response
+        from rest_framework.views import APIView
+
+        from .emails import send_creation_email
+        from .serializers import NoteSerializer, OrganisationSerializer
+
+
+        class OrganisationsView(APIView):
+            def post(self, request):
+                serializer = OrganisationSerializer(data=request.data)
+                serializer.is_valid(raise_exception=True)
+                organisation = serializer.save()
+                send_creation_email(organisation)
+                return Response(serializer.data, status=201)
+
+
+        class NotesView(APIView):
+            def post(self, request):
+                serializer = NoteSerializer(data=request.data)
+                serializer.is_valid(raise_exception=True)
+                note = serializer.save()
+                send_creation_email(note)
+                return Response(serializer.data, status=201)
+    """,
+}
+
+
+def test_serializer_refusing_a_natural_key_in_use_deduplicates(tmp_path: Path) -> None:
+    """lite-api's ``validate_registration_number`` refuses a number "already in use": a retried registration
+    gets a 400 before the second create and mail. A serializer that checks something else does not."""
+    found = findings_of(write_project(tmp_path, REGISTRATIONS), "BE301")
+    assert found == {(os.path.join("org", "views.py"), 18)}

@@ -18,7 +18,17 @@ a new idiom; the findings maintainers agreed with all showed one of these, which
 - **read by hand where the framework validates**: a field read (``data["model"]``, ``data.get("email")``) from a
   body of a FastAPI or Litestar handler (``form_data: dict``, ``await request.json()``): the framework checks a
   declared model's fields and answers 422 by itself, so reading them by hand is the schema skipped, and a
-  missing key or a wrong type is a 500.
+  missing key or a wrong type is a 500. Not a read under a ``try`` whose ``except`` answers 4xx (Keep's
+  ``body["apiKeyId"]`` under ``except Exception: raise HTTPException(400)``): the failure a schema would answer
+  is answered.
+
+Form text is not a document: a form-encoded body (Flask's ``request.form``, Starlette's ``await request.form()``,
+aiohttp's ``await request.post()``) holds only strings, so neither the field read by ``.get`` nor several fields
+handed on to one call give a schema anything to check but "a string" (an OAuth token endpoint's ``client_id`` and
+``client_secret`` bound in a lookup, a feedback form's fields mailed and logged). Only keeping it (stored,
+unpacked, answered) counts, unless the text is decoded (``json.loads(form["data"])``): then it is a document again.
+A field handed as the identifier of the row a write selects (``update_api_key(unique_api_key_id=...)``,
+``delete_x(id=...)``) is a key, not content kept.
 
 The content is followed from each read through what carries it on: a field (``data["x"]``, ``data.get("x")``,
 nested), ``await``, ``or``/``if``-``else``, a string method, ``json.loads``, a literal list, tuple, dict or
@@ -30,10 +40,12 @@ call to a helper ends the trail: what the helper does is its own business.
 from __future__ import annotations
 
 import ast
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional, Union
 
 from backend_lint.analysis.ast_helpers import callee_name
+from backend_lint.analysis.checked_fields import answers_client_error
 from backend_lint.analysis.facts import node_fact, reads
 
 if TYPE_CHECKING:
@@ -74,6 +86,9 @@ _QUIET_CALLS = frozenset({
     "len", "getattr", "hasattr", "abort", "gettext", "_", "ngettext", "lazy_gettext", "int", "float", "bool",
 })
 """Calls that only log, translate, test or convert what they are handed."""
+_KEYED_WRITES = frozenset({"update", "delete", "remove", "set", "replace", "revoke", "rotate", "reset"})
+"""First words of a write whose identifier argument selects the row it changes rather than storing a value."""
+_FORM_METHODS = frozenset({"form", "post"})
 _CARRIERS = (ast.BoolOp, ast.IfExp, ast.Await, ast.Starred, ast.Dict, ast.List, ast.Tuple, ast.Set,
              ast.JoinedStr, ast.FormattedValue)
 _MAX_STEPS = 400
@@ -104,6 +119,11 @@ class _Trail:
     request_names: frozenset[str] = frozenset()
     """The names of the request object: rewriting ``request.data`` for a dispatch keeps nothing."""
     handed: dict[int, int] = field(default_factory=dict)
+    text: set[int] = field(default_factory=set)
+    """Values (by ``id``) that carry a form's text, not a decoded document."""
+    rebound: dict[str, list[tuple[tuple[int, int], tuple[int, int]]]] = field(default_factory=dict)
+    """Where each name is bound again by a statement of the function's own body (not nested in a block): the start
+    and end of each such statement."""
 
 
 @reads(_function_map)
@@ -115,6 +135,8 @@ def body_evidence(ctx: FileContext, function: _Function, reads: list[ast.expr], 
     Litestar); ``request_names`` the names of its request object."""
     parents, loads = _function_map(ctx, function)
     trail = _Trail(parents, loads, _built_locally(function), list(reads), request_names)
+    trail.text.update(id(read) for read in reads if _form_read(read))
+    trail.rebound = _top_level_bindings(function)
     seen: set[int] = set()
     steps = 0
     while trail.queue and steps < _MAX_STEPS:
@@ -124,12 +146,44 @@ def body_evidence(ctx: FileContext, function: _Function, reads: list[ast.expr], 
             continue
         seen.add(id(value))
         parent = parents.get(value)
-        if typed_framework and _field_read(value, parent, parents):
+        text = id(value) in trail.text
+        if typed_framework and _field_read(value, parent, parents) and not (text and _got(parent)) \
+                and not _answered_on_failure(value, parents):
             return BY_HAND
+        queued = len(trail.queue)
         found = _step(value, parent, trail)
+        if text:
+            trail.text.update(id(new) for new in trail.queue[queued:]
+                              if not (isinstance(new, ast.Call) and callee_name(new) in _LOADS))
+            if found == HANDED:
+                continue  # several strings handed on: a schema would only say "strings"
         if found:
             return found
     return None
+
+
+def _form_read(read: ast.expr) -> bool:
+    """``request.form`` (Flask), ``await request.form()`` (Starlette), ``await request.post()`` (aiohttp)."""
+    if isinstance(read, ast.Attribute):
+        return read.attr == "form"
+    call = read.value if isinstance(read, ast.Await) else None
+    return isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr in _FORM_METHODS
+
+
+def _got(parent: Optional[ast.AST]) -> bool:
+    """``form.get("key")``: a form's text or ``None``, never a crash."""
+    return isinstance(parent, ast.Attribute) and parent.attr in ("get", "getlist")
+
+
+def _answered_on_failure(value: ast.expr, parents: dict[ast.AST, ast.AST]) -> bool:
+    """``value`` is read inside the body of a ``try`` one of whose ``except`` clauses answers 4xx."""
+    child: ast.AST = value
+    node = parents.get(value)
+    while node is not None and not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        if isinstance(node, ast.Try) and any(child is statement for statement in node.body):
+            return any(answers_client_error(handler.body) for handler in node.handlers)
+        child, node = node, parents.get(node)
+    return False
 
 
 def _field_read(value: ast.expr, parent: Optional[ast.AST], parents: dict[ast.AST, ast.AST]) -> bool:
@@ -159,7 +213,7 @@ def _step(value: ast.expr, parent: Optional[ast.AST], trail: _Trail) -> Optional
             queue.append(call)  # data.get("x"), text.strip()
     elif isinstance(parent, ast.keyword):
         call = parents.get(parent)
-        if isinstance(call, ast.Call):
+        if isinstance(call, ast.Call) and not _selecting_key(parent.arg, call):
             return UNPACKED if parent.arg is None else _call_use(call, trail)
     elif isinstance(parent, ast.Call) and value is not parent.func:
         return _call_use(parent, trail)
@@ -180,7 +234,7 @@ def _assigned(target: ast.expr, trail: _Trail) -> Optional[str]:
     """The content is bound to ``target``: a local carries it on; an attribute or an item of anything the handler
     did not build keeps it (``user.name = ...``, ``store.data["title"] = ...``)."""
     if isinstance(target, ast.Name):
-        trail.queue.extend(trail.loads.get(target.id, []))
+        trail.queue.extend(load for load in trail.loads.get(target.id, []) if _reaches(target, load, trail))
     elif isinstance(target, (ast.Tuple, ast.List)):
         for element in target.elts:
             _assigned(element, trail)
@@ -219,6 +273,51 @@ def _call_use(call: ast.Call, trail: _Trail) -> Optional[str]:
         if trail.handed[id(call)] >= 2:
             return HANDED  # alert.from_action(action, text, timeout): the body's fields one by one
     return None
+
+
+def _reaches(target: ast.Name, load: ast.Name, trail: _Trail) -> bool:
+    """No statement of the function's own body binds the name again between ``target`` and ``load``: such a
+    statement runs on every path between them (OpenReplay's ``refresh_token`` read from the form in one branch,
+    then bound to a new token at the top level before it is answered)."""
+    bound = (target.lineno, target.col_offset)
+    read = (load.lineno, load.col_offset)
+    return not any(bound < start and end <= read for start, end in trail.rebound.get(target.id, ()))
+
+
+def _top_level_bindings(function: _Function) -> dict[str, list[tuple[tuple[int, int], tuple[int, int]]]]:
+    """The start and end of each statement of ``function``'s own body that assigns a name (see :class:`_Trail`)."""
+    found: dict[str, list[tuple[tuple[int, int], tuple[int, int]]]] = {}
+    for statement in function.body:
+        if not isinstance(statement, (ast.Assign, ast.AnnAssign)) or statement.value is None \
+                or statement.end_lineno is None:
+            continue
+        targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+        span = ((statement.lineno, statement.col_offset), (statement.end_lineno, statement.end_col_offset or 0))
+        for name in _bound_names(targets):
+            found.setdefault(name, []).append(span)
+    return found
+
+
+def _bound_names(targets: Sequence[ast.expr]) -> list[str]:
+    """The names an assignment binds: ``a`` and ``b`` of ``a, *b = ...``, not ``data`` of ``data["user"] = ...``
+    (an item written into the same value)."""
+    names: list[str] = []
+    for target in targets:
+        bound = target.value if isinstance(target, ast.Starred) else target
+        if isinstance(bound, ast.Name):
+            names.append(bound.id)
+        elif isinstance(bound, (ast.Tuple, ast.List)):
+            names += _bound_names(bound.elts)
+    return names
+
+
+def _selecting_key(keyword: Optional[str], call: ast.Call) -> bool:
+    """``update_api_key(unique_api_key_id=...)``: the identifier of the row a write changes or removes."""
+    if not keyword:
+        return False
+    lowered = keyword.lower()
+    identifier = lowered in ("id", "pk", "uuid") or lowered.endswith(("_id", "_pk", "_uuid")) or keyword.endswith("Id")
+    return identifier and _first_word(callee_name(call)) in _KEYED_WRITES
 
 
 def _built_name(receiver: Optional[ast.expr], built: set[str]) -> str:

@@ -13,6 +13,12 @@ What counts: a local bound to the raw read (``data = request.get_json()``) that 
 ``data.get(...)`` needs no test), and no other use of it than these tests, those reads, log lines and the
 refusals themselves (``logger.error("Expected JSON object, got %s", type(data).__name__)``): a document handed
 whole, unpacked or iterated keeps the finding, as the checks then cover only a part of what is used.
+
+Or, whatever the document is used for afterwards: tested to be a mapping and its keys tested against an allow-list
+(``if not set(posted) <= self.ALLOWED_KEYS``, ``if set(data) - ALLOWED``, ``if not set(data).issubset(...)``),
+each failure answered 4xx. That is the schema written by hand: RapidPro's user-settings endpoint refuses a
+non-object body and any key but its two settings before merging the body into the user's own settings. Without
+the allow-list, a body merged or unpacked (``user.update(**data)``) still lets the client choose the columns.
 """
 
 from __future__ import annotations
@@ -36,6 +42,8 @@ def body_shape_checked(function: ast.AST, reads: list[ast.expr]) -> bool:
     refusing = [node for node in nodes if isinstance(node, ast.If) and answers_client_error(node.body)]
     if not any(_tests_mapping(guard.test, name) for guard in refusing):
         return False
+    if any(_allow_lists_keys(guard.test, name) for guard in refusing):
+        return True  # the keys refused unless allowed: the whole document's structure is checked
     required = {key for guard in refusing for key in _tested_keys(guard.test, name)}
     parents = {child: node for node in nodes for child in ast.iter_child_nodes(node)}
     answering = {id(part) for guard in refusing for statement in guard.body for part in ast.walk(statement)}
@@ -75,6 +83,30 @@ def _tests_mapping(test: ast.expr, name: str) -> bool:
     return any(isinstance(part, ast.UnaryOp) and isinstance(part.op, ast.Not) and isinstance(part.operand, ast.Call)
                and _isinstance_call(part.operand) and isinstance(part.operand.args[0], ast.Name)
                and part.operand.args[0].id == name for part in ast.walk(test))
+
+
+def _allow_lists_keys(test: ast.expr, name: str) -> bool:
+    """A refusing test of the document's keys against a set: ``not set(data) <= ALLOWED``, ``set(data) - ALLOWED``,
+    ``not set(data).issubset(ALLOWED)`` (``data.keys()`` for ``set(data)`` too)."""
+    for part in ast.walk(test):
+        if isinstance(part, ast.Compare) and len(part.ops) == 1 and isinstance(part.ops[0], (ast.LtE, ast.Lt)) \
+                and _key_set(part.left, name):
+            return True
+        if isinstance(part, ast.BinOp) and isinstance(part.op, ast.Sub) and _key_set(part.left, name):
+            return True
+        if isinstance(part, ast.Call) and isinstance(part.func, ast.Attribute) and part.func.attr == "issubset" \
+                and _key_set(part.func.value, name):
+            return True
+    return False
+
+
+def _key_set(expr: ast.expr, name: str) -> bool:
+    """``set(data)``, ``set(data.keys())``, ``data.keys()``: the document's keys."""
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id == "set" and len(expr.args) == 1:
+        expr = expr.args[0]
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "keys":
+        expr = expr.func.value
+    return isinstance(expr, ast.Name) and expr.id == name
 
 
 def _tested_keys(test: ast.expr, name: str) -> set[str]:

@@ -41,7 +41,11 @@ NATURAL_NAMES = frozenset({"name", "label", "title", "username", "email", "code"
 _DEFAULTS = frozenset({"default", "server_default", "default_factory", "insert_default"})
 _READS = frozenset({"get", "pop", "setdefault"})
 _CHECK_CALLS = ("uniqueness", "alreadyexist", "already_exist", "existsvalidationerror", "check_duplicate")
-_CHECK_MESSAGES = ("already exist", "duplicate")
+_CHECK_MESSAGES = ("already exist", "duplicate", "already in use", "already used", "already taken",
+                   "already been taken", "already registered", "already a member")
+"""What a refusal of a second record with the same natural key says (a DRF serializer's ``validate_email``: "...
+is already a member of this organisation", ``validate_registration_number``: "This registration number is already
+in use")."""
 CHECK_WORDS = ("uniqueness", "already", "existsvalidationerror", "duplicate", "by_id")
 """Every word of :data:`_CHECK_CALLS` and :data:`_CHECK_MESSAGES` holds one of these (``already`` alone for a
 message split after it: ``"... already " "exists"``; ``by_id`` for a lookup by the id a record is then created
@@ -153,7 +157,8 @@ def _says_check(text: str, words: tuple[str, ...]) -> bool:
 def checks_unique(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """The function refuses a duplicate: it calls a uniqueness check (``validate_uniqueness``,
     ``check_duplicate``), builds an ``...ExistsValidationError``/``AlreadyExists`` error, or raises with a
-    message saying "already exists", written in the ``raise`` or in a local name it raises
+    message saying "already exists" (or "already in use", "already taken", "already a member"...), written in the
+    ``raise`` or in a local name it raises
     (ihatemoney's ``ProjectForm.validate_id``: ``message = _('A project ... already exists.')`` then
     ``raise ValidationError(Markup(message))``)."""
     if _answers_found_id(function):

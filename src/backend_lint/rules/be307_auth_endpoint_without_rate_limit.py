@@ -287,18 +287,21 @@ def _takes_credentials(ctx: FileContext, handler: Handler) -> bool:
 
 
 _ACCOUNT_PARTS = ("password", "passwd", "mail", "regist", "captcha", "credential", "username", "account", "invit",
-                  "otp", "token", "code", "create_user", "createuser", "user_create", "usercreation", "new_user",
-                  "newuser", "userform", "user_form", "login", "signin")
+                  "otp", "token", "activation", "confirm", "verif", "create_user", "createuser", "user_create",
+                  "usercreation", "new_user", "newuser", "userform", "user_form", "login", "signin")
 """Parts of the names a sign-up handler works with: the password or e-mail of the account it creates, the
-registration form, a CAPTCHA or invitation, the confirmation mail or code it sends."""
+registration form, a CAPTCHA or invitation, the confirmation mail or code it sends. Not any ``code``: RapidPro's
+Android relayer registers a device and is handed a channel's ``claim_code``, no account, password or address."""
 
 
 def _acts_on_an_account(ctx: FileContext, handler: Handler) -> bool:
     """What a "sign-up" endpoint does, read from the code, not its name: it creates an account, takes a password or
     an address to mail, or hands out a code or token (words of its body, its decorators and its class's other
-    methods). ephios' ``SignupView.post`` signs a known participant up for a shift: nothing of the kind, no secret
-    to guess and no mail to an address the caller picks."""
-    names = set(handler_body(ctx, handler).words) | {name.lower() for name in decorator_names(ctx, handler.function)}
+    methods; not its own route path, the name the rule already read). ephios' ``SignupView.post`` signs a known
+    participant up for a shift: nothing of the kind, no secret to guess and no mail to an address the caller
+    picks."""
+    names = {word for word in handler_body(ctx, handler).words if not word.startswith("/")}  # (not its route)
+    names |= {name.lower() for name in decorator_names(ctx, handler.function)}
     if handler.class_ is not None:
         names |= {name.lower() for name in mentioned_names(ctx, handler.class_)}
         names |= {name.lower() for name in _base_names(ctx, handler.class_)}
@@ -432,9 +435,12 @@ def _consumes_reset_link(ctx: FileContext, handler: Handler) -> bool:
 
 def _provider_token_endpoint(ctx: FileContext, handler: Handler) -> bool:
     """The token endpoint of the application's own OAuth/OpenID provider: it trades an ``authorization_code`` the
-    provider issued (with its ``redirect_uri``) for a token and takes no password; nothing there is guessable."""
+    provider issued (with its ``redirect_uri``) for a token and takes no password; nothing there is guessable. An
+    OAuth token request says which grant it is (``grant_type``): OpenReplay's SCIM token endpoint reads it and
+    trades a code or refresh token with a generated client secret; a ``password`` grant names a password."""
     words = handler_body(ctx, handler).words
-    return "authorization_code" in words and "password" not in words and "username" not in words
+    return bool({"authorization_code", "grant_type"} & words) and "password" not in words \
+        and "username" not in words
 
 
 def _helper_of_another_view(ctx: FileContext, handler: Handler) -> bool:
