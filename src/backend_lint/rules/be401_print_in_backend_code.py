@@ -44,7 +44,7 @@ import os
 from functools import lru_cache
 from typing import TYPE_CHECKING, Optional
 
-from backend_lint.analysis.ast_helpers import own_nodes, statement_nodes, under_if
+from backend_lint.analysis.ast_helpers import statement_nodes, under_if
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.entrypoints import PROMPTS, in_cli_context, terminal_use
 from backend_lint.analysis.fix_logger import logger_for_fix
@@ -221,18 +221,30 @@ def _before_exit(call: ast.Call, ctx: FileContext) -> bool:
 
 
 def _function_exits(call: ast.Call, ctx: FileContext) -> bool:
-    """The print's function ends the process after it (a ``sys.exit``, ``os._exit``, ``raise SystemExit`` or the
-    builtin ``exit`` in a statement below the print, at any depth): a fatal check of the program's start-up
-    (linotp's ``check_directories`` prints each missing directory, then "This is a fatal condition, aborting."
-    and exits, before logging is set up). No request or job path ends the process, and where nothing is
-    running yet the terminal is the only channel that works."""
-    function = ctx.scope.function
-    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+    """The print's path goes on to end the process: a statement after it, in its block or an enclosing block of
+    its function, holds a ``sys.exit``, ``os._exit``, ``raise SystemExit`` or the builtin ``exit``, and no
+    ``return`` or ``raise`` before it leaves first. A fatal check of the program's start-up (linotp's
+    ``check_directories`` prints each missing directory in a loop, then "This is a fatal condition, aborting." and
+    exits, before logging is set up): no request or job path ends the process, and where nothing runs yet the
+    terminal is the only channel that works."""
+    if not isinstance(ctx.scope.function, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return False
-    return any(
-        isinstance(node, ast.stmt) and node.lineno > call.lineno and _exits(node, ctx)
-        for node in own_nodes(function)
-    )
+    child: ast.AST = call
+    parent = ctx.parent_of(child)
+    while parent is not None and not isinstance(parent, (ast.Lambda, ast.ClassDef, ast.Module)):
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(parent, field, None)
+            if not isinstance(block, list) or child not in block:
+                continue
+            for later in block[block.index(child) + 1:]:
+                if any(isinstance(node, ast.stmt) and _exits(node, ctx) for node in statement_nodes([later])):
+                    return True
+                if isinstance(later, (ast.Return, ast.Raise, ast.Continue, ast.Break)):
+                    return False
+        if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            break
+        child, parent = parent, ctx.parent_of(parent)
+    return False
 
 
 def _before_logging_setup(call: ast.Call, ctx: FileContext) -> bool:
