@@ -261,7 +261,8 @@ def test_swallow_in_a_drf_view_method_is_flagged_by_default() -> None:
 
 def test_swallow_needs_evidence_that_the_failure_loses_something() -> None:
     """A catch-all is reported only when the code shows what its failure loses: work in the ``try``, work the
-    handler skips, a made-up value, or a request answered as if it worked. A read with a default is not."""
+    handler skips, a made-up value, or a request answered as if it worked (a POST: a GET that only reads
+    answers "nothing" on purpose, tests/fixtures/BE205_reads.py). A read with a default is not."""
     code = """
         from celery import shared_task
         from flask import Flask, jsonify
@@ -297,7 +298,7 @@ def test_swallow_needs_evidence_that_the_failure_loses_something() -> None:
             except Exception:
                 return None
 
-        @app.get("/items/<int:item_id>")
+        @app.post("/items/<int:item_id>/check")
         def item(item_id, store):
             try:
                 return jsonify(store.fetch(item_id))

@@ -81,26 +81,31 @@ def _guards(ctx: FileContext) -> list[ast.If]:
 @file_fact()
 def guard_only_functions(ctx: FileContext) -> frozenset[str]:
     """The module-level functions that only the module's ``if __name__ == "__main__":`` block reaches: the block
-    names them (calls them, hands them to ``asyncio.run``), or functions so reached do, and nothing else of the
-    module names them (a class, a statement at the top level, a function the service may call). A function named
-    nowhere is not reached at all and is left out."""
+    names them (calls them, hands them to ``asyncio.run``), or functions so reached do, or a table of jobs that
+    only they read names them (:func:`_job_tables`: a cron worker's ``cron_jobs`` list handed to its scheduler in
+    the guard), and nothing else of the module names them (a class, a statement at the top level, a function the
+    service may call). A function named nowhere is not reached at all and is left out."""
     guards = _guards(ctx)
     if not guards:
         return frozenset()
     functions = {
         statement.name for statement in ctx.tree.body if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef))
     }
-    owners: dict[str, set[str]] = {name: set() for name in functions}  # who names each function: a function or
-    guard, other = "<main guard>", "<module>"  # the main guard or anything else of the module
+    tables = _job_tables(ctx, functions)
+    owners: dict[str, set[str]] = {name: set() for name in functions | set(tables)}  # who names each function
+    guard, other = "<main guard>", "<module>"  # (or table): a function, a table, the main guard or the module
     for statement in ctx.tree.body:
         if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
             owner = statement.name
         elif isinstance(statement, ast.If) and statement in guards:
             owner = guard
+        elif statement in tables.values():
+            owner = next(name for name, table in tables.items() if table is statement)
         else:
             owner = other
         for node in ast.walk(statement):
-            if isinstance(node, ast.Name) and node.id in owners:
+            if isinstance(node, ast.Name) and node.id in owners \
+                    and not (owner == node.id and isinstance(node.ctx, ast.Store)):  # a table's own name
                 owners[node.id].add(owner)
             elif isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in owners:
                 owners[node.value].add(other)  # ``__all__ = ["main"]``, a name looked up by string
@@ -118,7 +123,33 @@ def guard_only_functions(ctx: FileContext) -> frozenset[str]:
             if not owners[name] <= reached | {guard}:
                 reached.discard(name)
                 changed = True
-    return frozenset(reached)
+    return frozenset(reached & functions)
+
+
+def _job_tables(ctx: FileContext, functions: set[str]) -> dict[str, ast.stmt]:
+    """Module-level names bound once, to a value that names functions of the module without calling one at import
+    (``cron_jobs = [{"func": main, "trigger": IntervalTrigger(...)}]``): a table of jobs that whoever reads it
+    runs. The main guard that iterates it reaches those functions as if it named them."""
+    bound: dict[str, list[ast.stmt]] = {}
+    for statement in ctx.tree.body:
+        if isinstance(statement, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+            for target in targets:
+                if isinstance(target, ast.Name):
+                    bound.setdefault(target.id, []).append(statement)
+    tables: dict[str, ast.stmt] = {}
+    for name, statements in bound.items():
+        statement = statements[0]
+        if len(statements) != 1 or not isinstance(statement, ast.Assign) or len(statement.targets) != 1 \
+                or name in functions:
+            continue
+        value = statement.value
+        called = {node.func.id for node in ast.walk(value)
+                  if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
+        named = {node.id for node in ast.walk(value) if isinstance(node, ast.Name)}
+        if named & functions and not called & functions:
+            tables[name] = statement
+    return tables
 
 
 @file_fact()

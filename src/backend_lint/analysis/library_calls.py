@@ -69,6 +69,9 @@ project, and their only failure (a ``UnicodeDecodeError`` naming the codec and t
 _MAX_WRAPPERS = 2
 """How many helpers deep a call is read through (``send_telegram_notification`` calling
 ``send_telegram_message``, which makes the ``httpx`` calls)."""
+_RESULT_READS = frozenset({"get", "keys", "values", "items", "group", "groups", "groupdict", "span"})
+"""Methods that read a part of the value a library call returned (the dict ``resp.json()`` gave, the match
+``re.match`` gave): they fail only as that value's container does, and are not counted as further calls."""
 _METHOD_DECORATORS = frozenset({"staticmethod", "classmethod"})
 _APP_STORAGE = frozenset({"app", "state", "g", "extensions"})
 """Attributes where an application keeps its own objects (``request.app.state.oauth_manager``): what is reached
@@ -298,6 +301,8 @@ class _OutsideCalls:
             return all(item is None or self.expr(item) for item in [*expr.keys, *expr.values])
         if isinstance(expr, ast.BoolOp):
             return all(self.expr(item) for item in expr.values)
+        if isinstance(expr, ast.IfExp):  # ``match.group(1) if match else "0.0.0"``
+            return self.expr(expr.test) and self.expr(expr.body) and self.expr(expr.orelse)
         if isinstance(expr, ast.BinOp):
             return self.expr(expr.left) and self.expr(expr.right)
         if isinstance(expr, ast.Compare):
@@ -349,8 +354,9 @@ class _OutsideCalls:
         if isinstance(receiver, ast.Name) and receiver.id in _OWN_RECEIVERS:
             return False  # a method of the class itself
         if isinstance(receiver, ast.Name) and receiver.id in self.made:
-            self.count(self.made[receiver.id])
-            return True
+            if func.attr not in _RESULT_READS:
+                self.count(self.made[receiver.id])
+            return True  # ``data.get("version")``, ``match.group(1)``: a part of what a library call returned
         if isinstance(receiver, ast.Name) and self.file_parameter(receiver.id):
             self.count("io")
             return True

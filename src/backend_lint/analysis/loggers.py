@@ -199,7 +199,7 @@ def module_logger(ctx: FileContext) -> Optional[tuple[str, str]]:
     return None
 
 
-_ROOT_CONFIGURERS = frozenset({"logging.basicConfig", "logging.config.dictConfig", "logging.config.fileConfig"})
+ROOT_CONFIGURERS = frozenset({"logging.basicConfig", "logging.config.dictConfig", "logging.config.fileConfig"})
 
 
 @file_fact()
@@ -212,14 +212,14 @@ def configures_root_logger(ctx: FileContext) -> bool:
     configurers: set[str] = set()
     for node in ast.walk(ctx.tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
-            isinstance(call, ast.Call) and ctx.imports.resolve(call.func) in _ROOT_CONFIGURERS
+            isinstance(call, ast.Call) and ctx.imports.resolve(call.func) in ROOT_CONFIGURERS
             for call in ast.walk(node)
         ):
             configurers.add(node.name)
     for node in ast.walk(ctx.tree):
         if not isinstance(node, ast.Call):
             continue
-        if ctx.imports.resolve(node.func) in _ROOT_CONFIGURERS:
+        if ctx.imports.resolve(node.func) in ROOT_CONFIGURERS:
             if _inside_other_function(node, ctx, configurers):
                 continue
             return True

@@ -22,8 +22,10 @@ someone something untrue. This module reads that evidence from the ``try`` state
   container and a boolean are answers of absence, which callers test for;
 - **a request answered as if it worked** (:func:`answers_request_anyway`): in the function that answers an HTTP
   request itself, the handler returns a constant (the client gets a success status and ``null``, ``False`` or
-  ``{}``), or skips an item of a loop that builds what the function returns (Open WebUI's usage statistics drop
-  every chat whose computation raises, and the list answered is silently shorter than its ``total``).
+  ``{}``; not a read-only ``GET`` answering such an empty value, whose ``try`` does no work: "nothing stored"
+  is the answer of a read whose store raises when nothing is there, Keep's workflow secrets), or skips an item
+  of a loop that builds what the function returns (Open WebUI's usage statistics drop every chat whose
+  computation raises, and the list answered is silently shorter than its ``total``).
 
 What this does NOT read as evidence: a ``try`` that only reads, parses, looks up or converts a value and falls
 back to a default, outside the function that answers the request (a helper that answers ``None`` for text that
@@ -74,6 +76,8 @@ _WRITING_SQL = lazy_compile(
 )
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.Module)
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
+_READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+"""Methods that only read: a failure there answered with nothing is an answer of absence, not a lost write."""
 
 
 def _work_call(call: ast.Call) -> bool:
@@ -176,11 +180,15 @@ def answers_request_anyway(attempt: ast.AST, handler: ast.ExceptHandler, ctx: Fi
     """In the function that answers a request itself: the handler returns a constant success answer, or skips
     (``pass``/``continue``) an item of a loop whose ``try`` adds to what the function returns."""
     function = ctx.scope.function
-    if function is None or handler_for(ctx, function) is None:
+    answering = handler_for(ctx, function) if function is not None else None
+    if function is None or answering is None:
         return False
     last = handler.body[-1] if handler.body else None
     if isinstance(last, ast.Return):
-        return not is_error_answer(last.value)
+        if is_error_answer(last.value):
+            return False
+        # a read answering "nothing": a GET whose store raises when nothing is stored answers ``{}`` on purpose
+        return not (answering.methods and answering.methods <= _READ_METHODS and _absence(last.value))
     if isinstance(last, (ast.Pass, ast.Continue)) and in_loop(attempt, ctx):
         collected = _collected_names(attempt)
         return bool(collected) and any(
@@ -189,6 +197,17 @@ def answers_request_anyway(attempt: ast.AST, handler: ast.ExceptHandler, ctx: Fi
             for node in ast.walk(statement.value)
         )
     return False
+
+
+def _absence(value: ast.expr | None) -> bool:
+    """An answer of absence: nothing (a bare ``return``), ``None``, ``False``, an empty text or container."""
+    if value is None:
+        return True
+    if isinstance(value, ast.Constant):
+        return value.value in (None, False, "", b"")
+    if isinstance(value, (ast.List, ast.Tuple, ast.Set)):
+        return not value.elts
+    return isinstance(value, ast.Dict) and not value.keys
 
 
 def _collected_names(attempt: ast.AST) -> set[str]:

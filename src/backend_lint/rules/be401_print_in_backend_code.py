@@ -44,12 +44,12 @@ import os
 from functools import lru_cache
 from typing import TYPE_CHECKING, Optional
 
-from backend_lint.analysis.ast_helpers import under_if
+from backend_lint.analysis.ast_helpers import statement_nodes, under_if
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.entrypoints import PROMPTS, in_cli_context, terminal_use
 from backend_lint.analysis.fix_logger import logger_for_fix
 from backend_lint.analysis.hand_run_scripts import guard_only_functions
-from backend_lint.analysis.loggers import LOGURU, STRUCTLOG, body_logs, module_logger
+from backend_lint.analysis.loggers import LOGURU, ROOT_CONFIGURERS, STRUCTLOG, body_logs, module_logger
 from backend_lint.analysis.messages import STDLIB, print_pieces, render_log_call, source_text
 from backend_lint.analysis.module_roles import module_roles
 from backend_lint.analysis.project.app_conditions import lint_allows_print, print_convention, task_stdout_logged
@@ -159,8 +159,8 @@ def _terminal_context(call: ast.Call, ctx: FileContext) -> bool:
         statement = ctx.parent_of(handler)
         if isinstance(statement, ast.Try) and body_logs(ctx, statement):
             return True
-    return _in_terminal_block(call, ctx) or _before_exit(call, ctx) or under_if(
-        call, ctx.parent_of, _debug_switch)
+    return _in_terminal_block(call, ctx) or _before_exit(call, ctx) or _function_exits(call, ctx) \
+        or _before_logging_setup(call, ctx) or under_if(call, ctx.parent_of, _debug_switch)
 
 
 def _debug_switch(test: ast.expr) -> bool:
@@ -177,6 +177,8 @@ _EXITS = frozenset({"sys.exit", "os._exit"})
 _BUILTIN_EXITS = frozenset({"exit", "quit"})
 """The site builtins that raise ``SystemExit`` like ``sys.exit`` (``exit(-1)`` after a fatal notice)."""
 _LOGGING_MODULES = frozenset({"logging", "structlog", "loguru"})
+_LOGGING_SETUP_WORDS = ("basicConfig", "dictConfig", "fileConfig")
+"""The calls that configure the root logger: a print at import above one runs before logging exists."""
 _REDIRECTS = frozenset({"contextlib.redirect_stdout", "contextlib.redirect_stderr"})
 
 
@@ -216,6 +218,51 @@ def _before_exit(call: ast.Call, ctx: FileContext) -> bool:
         if isinstance(statements, list) and statement in statements:
             return any(_exits(later, ctx) for later in statements[statements.index(statement) + 1:])
     return False
+
+
+def _function_exits(call: ast.Call, ctx: FileContext) -> bool:
+    """The print's path goes on to end the process: a statement after it, in its block or an enclosing block of
+    its function, holds a ``sys.exit``, ``os._exit``, ``raise SystemExit`` or the builtin ``exit``, and no
+    ``return`` or ``raise`` before it leaves first. A fatal check of the program's start-up (linotp's
+    ``check_directories`` prints each missing directory in a loop, then "This is a fatal condition, aborting." and
+    exits, before logging is set up): no request or job path ends the process, and where nothing runs yet the
+    terminal is the only channel that works."""
+    if not isinstance(ctx.scope.function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    child: ast.AST = call
+    parent = ctx.parent_of(child)
+    while parent is not None and not isinstance(parent, (ast.Lambda, ast.ClassDef, ast.Module)):
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(parent, field, None)
+            if not isinstance(block, list) or child not in block:
+                continue
+            for later in block[block.index(child) + 1:]:
+                if any(isinstance(node, ast.stmt) and _exits(node, ctx) for node in statement_nodes([later])):
+                    return True
+                if isinstance(later, (ast.Return, ast.Raise, ast.Continue, ast.Break)):
+                    return False
+        if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            break
+        child, parent = parent, ctx.parent_of(parent)
+    return False
+
+
+def _before_logging_setup(call: ast.Call, ctx: FileContext) -> bool:
+    """A print at import (a statement of the module itself) that a later statement of the module follows by
+    configuring the root logger (``logging.basicConfig``, ``dictConfig``, ``fileConfig``): a start-up banner
+    printed once per process before logging exists (openreplay's ``print(f">Loglevel set to: {loglevel}")`` on the
+    line above ``logging.basicConfig(level=loglevel)``), where a logger call would be dropped or would configure
+    the root logger itself first. A print after the set-up, or in a function, stays checked."""
+    statement = ctx.parent_of(call)
+    if ctx.scope.function is not None or not isinstance(statement, ast.Expr) or statement not in ctx.tree.body:
+        return False
+    if not any(word in ctx.source for word in _LOGGING_SETUP_WORDS):
+        return False
+    later = ctx.tree.body[ctx.tree.body.index(statement) + 1:]
+    return any(
+        isinstance(node, ast.Call) and ctx.imports.resolve(node.func) in ROOT_CONFIGURERS
+        for node in statement_nodes(later)
+    )
 
 
 def _exits(statement: ast.stmt, ctx: FileContext) -> bool:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.entrypoints import in_cli_context
 from backend_lint.analysis.fix_logger import logger_for_fix
+from backend_lint.analysis.hand_run_scripts import guard_only_functions
 from backend_lint.analysis.loggers import (
     STDLIB,
     configures_root_logger,
@@ -30,7 +31,7 @@ from backend_lint.analysis.loggers import (
     root_is_module_logger,
 )
 from backend_lint.analysis.project.app_conditions import root_logger_convention
-from backend_lint.analysis.project.conditions import cli_module, does, test_support
+from backend_lint.analysis.project.conditions import ProjectFact, cli_module, does, test_support, unimported_function
 from backend_lint.analysis.service_code import outside_service_code
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
@@ -49,6 +50,20 @@ _ROOT_FUNCTIONS = {
 _ROOT_FUNCTIONS["logging.warn"] = "warning"  # deprecated alias: the fix uses the real name
 _STDLIB_ONLY = frozenset({STDLIB})
 _CONVENTION = root_logger_convention()
+
+
+def _program_only(ctx: FileContext) -> tuple[ProjectFact, ...]:
+    """The call is in a module-level function that only the module's main guard reaches
+    (:func:`.hand_run_scripts.guard_only_functions`: a cron worker's job, handed to its scheduler in the guard):
+    code of the program the file is when run on its own, which owns the root logger then, unless another module
+    imports the function (the project fact returned, as BE401 decides it)."""
+    outer = next((function for function in ctx.scope.functions if function in ctx.tree.body), None)
+    if not isinstance(outer, (ast.FunctionDef, ast.AsyncFunctionDef)) or not ctx.module \
+            or outer.name not in guard_only_functions(ctx):
+        return ()
+    return (unimported_function(f"{ctx.module}.{outer.name}"),)
+
+
 class RootLoggerCall(Rule):
     code = "BE404"
     name = "root-logger-call"
@@ -58,7 +73,8 @@ class RootLoggerCall(Rule):
     fix_node = ("Attribute", "Name")
     triggers = ("logging",)
     needs = (in_cli_context, outside_service_code, configures_root_logger, root_is_module_logger, module_logger,
-             logger_for_fix, origin, import_time_calls, root_logger_convention)
+             logger_for_fix, origin, import_time_calls, root_logger_convention, guard_only_functions,
+             unimported_function)
     module_facts = (cli_module, test_support)
     options = (
         Option(
@@ -93,8 +109,10 @@ class RootLoggerCall(Rule):
             fix_data=method,
             call=ctx.segment(func) or f"logging.{method}",
             # a project function the module calls at import configures the root logger; or the project logs
-            # through the root logger by design (it configures logging and makes no module logger anywhere)
-            unless=(*(does(name, "configures-logging") for name in import_time_calls(ctx)), _CONVENTION),
+            # through the root logger by design (it configures logging and makes no module logger anywhere); or
+            # only the module's main guard reaches the function, unless another module imports it
+            unless=(*(does(name, "configures-logging") for name in import_time_calls(ctx)), _CONVENTION,
+                    *_program_only(ctx)),
         )
 
     def fix(self, finding: Finding, node: cst.CSTNode, fixer: FixContext) -> Optional[cst.CSTNode]:
