@@ -97,7 +97,7 @@ def auth_traits(ctx: FileContext) -> list[str]:
     source = ctx.source
     lowered = source.lower()
     traits: set[str] = set()
-    if any(word in lowered for word in _AMBIENT_WORDS) or _SESSION_IMPORT.search(source):
+    if any(word in lowered for word in _AMBIENT_WORDS) or ("session" in source and _SESSION_IMPORT.search(source)):
         traits.add(AMBIENT_AUTH)
     if any(word in lowered for word in _HEADER_WORDS):
         traits.add(HEADER_AUTH)
