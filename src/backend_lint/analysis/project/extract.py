@@ -73,6 +73,8 @@ UNKNOWN = "?"
 BUILT_BY = "?built-by"
 """The key of a setting's recorded value when a project function builds it: ``{"?built-by": "weblate.api.
 spectacular.get_drf_settings"}`` (:attr:`.summary.DefSummary.returned_settings`)."""
+_NOTHING = DefSummary()
+"""What a definition's summary holds when nothing was found (compared against, never changed)."""
 _LITERAL_KINDS = {str: "str", int: "int", float: "float", bytes: "bytes", bool: "bool", type(None): "none"}
 
 
@@ -350,7 +352,7 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
         found.text_elements = effects.text_elements(node)
         found.item_text_elements = effects.item_text_elements(node)
         found.runs_query = effects.runs_query(node)
-        if found != DefSummary():
+        if found != _NOTHING:
             summary.defs[f"{summary.module}.{qualname}" if summary.module else qualname] = found
 
 
