@@ -70,16 +70,20 @@ _HEADER_WORDS = (
 )
 """Lower-case text of credentials a client sends in a header."""
 _SESSION_IMPORT = lazy_compile(r"^\s*from\s+(?:flask|quart|sanic_session)\s+import\s[^\n]*\bsession\b", re.M)
-_LOGGING = lazy_compile(
-    r"getLogger\(|get_logger\(|\b\w*log\w*\.(?:debug|info|warning|warn|error|exception|critical|log)\("
-    r"|\blogging\.basicConfig\(|^\s*import\s+structlog|^\s*from\s+loguru\s|^\s*import\s+loguru",
+_LOG_METHODS = r"\.(?:debug|info|warning|warn|error|exception|critical|log)\("
+_LOG_CALL = lazy_compile(r"\b\w*log\w*" + _LOG_METHODS, re.I)
+"""``logger.info(``, ``self.log.warning(``, ``LOG.error(``: a logging call on a name that holds ``log``."""
+_LOG_METHOD = lazy_compile(_LOG_METHODS, re.I)
+_LOGGING_SETUP = lazy_compile(
+    r"getLogger\(|get_logger\(|\blogging\.basicConfig\(|^\s*import\s+structlog|^\s*from\s+loguru\s|^\s*import\s+loguru",
     re.I | re.M,
 )
 _LOGGING_WORDS = ("getlogger(", "get_logger(", "logging.basicconfig(", "structlog", "loguru", ".debug(", ".info(",
                   ".warn", ".error(", ".exception(", ".critical(", ".log(")
-"""Lower-case text every match of :data:`_LOGGING` holds: the cheap test before that search (whose ``\\w*log\\w*``
-tries every word of a text that logs nowhere). Text with a non-ASCII letter is searched whatever it holds, as
-case-insensitive matching folds a few non-ASCII letters (the long s) to ASCII ones that ``str.lower`` leaves alone."""
+"""Lower-case text every logging call or set-up (:data:`_LOG_CALL`, :data:`_LOGGING_SETUP`) holds: the cheap test
+before those searches. Text with a non-ASCII letter is searched whatever it holds, as case-insensitive matching
+folds a few non-ASCII letters (the long s) to ASCII ones that ``str.lower`` leaves alone."""
+_SETUP_WORDS = ("getlogger(", "get_logger(", "basicconfig(", "structlog", "loguru")
 _REDIRECT_ON = lazy_compile(r"redirect_stdouts[\"']?\s*[=:]\s*True\b|redirect_stdouts_level", re.I)
 _REDIRECT_OFF = lazy_compile(r"redirect_stdouts[\"']?\s*[=:]\s*False\b", re.I)
 _NAMED_LOGGER = lazy_compile(
@@ -97,13 +101,13 @@ def auth_traits(ctx: FileContext) -> list[str]:
     source = ctx.source
     lowered = source.lower()
     traits: set[str] = set()
-    if any(word in lowered for word in _AMBIENT_WORDS) or _SESSION_IMPORT.search(source):
+    if any(word in lowered for word in _AMBIENT_WORDS) or ("session" in source and _SESSION_IMPORT.search(source)):
         traits.add(AMBIENT_AUTH)
     if any(word in lowered for word in _HEADER_WORDS):
         traits.add(HEADER_AUTH)
     if "csrf" in lowered and _validates_csrf(ctx):
         traits.add(VALIDATES_CSRF)
-    if (not source.isascii() or any(word in lowered for word in _LOGGING_WORDS)) and _LOGGING.search(source):
+    if (not source.isascii() or any(word in lowered for word in _LOGGING_WORDS)) and _logs(source, lowered):
         traits.add(LOGS)
     if ("logger" in lowered and _makes_module_logger(ctx)) or "app.logger." in source \
             or "loguru" in lowered or "structlog" in lowered:
@@ -116,6 +120,21 @@ def auth_traits(ctx: FileContext) -> list[str]:
         if _REDIRECT_OFF.search(source):
             traits.add(KEEPS_STDOUT)
     return sorted(traits)
+
+
+def _logs(source: str, lowered: str) -> bool:
+    """The text makes a logging call (:data:`_LOG_CALL`) or sets logging up (:data:`_LOGGING_SETUP`). The call is
+    looked for where a method of :data:`_LOG_METHODS` is called, from the start of the word before it: searched
+    from every position, ``\\w*log\\w*`` tried each word of the text (the costliest reading of a module's traits)."""
+    for method in _LOG_METHOD.finditer(source):
+        start = method.start()
+        while start and (source[start - 1].isalnum() or source[start - 1] == "_"):  # ``\w``, as ``re`` reads it
+            start -= 1
+        if start < method.start() and _LOG_CALL.match(source, start):
+            return True
+    if source.isascii() and not any(word in lowered for word in _SETUP_WORDS):
+        return False  # (ASCII text: its lower case is what case-insensitive matching compares)
+    return _LOGGING_SETUP.search(source) is not None
 
 
 def print_count(ctx: FileContext) -> int:

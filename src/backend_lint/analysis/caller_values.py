@@ -69,12 +69,12 @@ def argument_kind(expr: ast.expr, ctx: FileContext, scope: Optional[Scope]) -> s
     try:
         if is_safe(expr, _Reading(ctx), scope):
             return SAFE
+        if _reads_parameter(expr, ctx, scope):
+            return UNKNOWN  # (before the text's provenance: most arguments pass on a parameter of the caller)
         text = sql_text(expr, ctx, scope)
     except RecursionError:  # pragma: no cover - a pathological expression
         return UNKNOWN
-    if text is not None and not text.unsafe_holes() and not _reads_parameter(expr, ctx, scope):
-        return SAFE
-    return UNKNOWN
+    return SAFE if text is not None and not text.unsafe_holes() else UNKNOWN
 
 
 _KEY_NAMES = frozenset({"id", "pk", "uuid", "uid", "guid"})

@@ -27,6 +27,7 @@ from typing import Callable, Optional, Union
 
 from backend_lint.analysis.ast_helpers import assigned_values, own_nodes
 from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.node_index import NodeIndex
 from backend_lint.analysis.project.conditions import ProjectFact, masked_error
 
 Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
@@ -59,6 +60,20 @@ _FAMILIES = {
 }
 """Registering methods by the family of frameworks that have them (FastAPI/Starlette, Flask/Quart)."""
 _REGISTERING = frozenset({"exception_handler", "errorhandler", "app_errorhandler"})
+_REGISTERING_CALLS = _REGISTERING | {"add_exception_handler", "register_error_handler"}
+
+
+def may_register(index: NodeIndex) -> bool:
+    """The module holds a call or decorator :func:`registrations` reads (``@app.exception_handler(...)``,
+    ``app.register_error_handler(...)``, ``exception_handlers={...}``): the test on the file's node index that
+    spares the three walks of the whole tree in a module that only names a handler."""
+    for call in index.of(ast.Call):
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr in _REGISTERING_CALLS:
+            return True
+        if any(keyword.arg == "exception_handlers" for keyword in call.keywords):
+            return True
+    return False
 
 
 def registrations(

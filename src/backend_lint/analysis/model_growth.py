@@ -167,14 +167,17 @@ def growth(ctx: FileContext) -> tuple[frozenset[str], bool]:
         if not admin.of(node) and not command:
             grown.update(_creating_view(node))
     for call in index.of(ast.Call):
+        created = _created(call)
+        method = call.func.attr if isinstance(call.func, ast.Attribute) else None
+        written = method is not None and (
+            method.startswith(("create", "acreate")) or method in _WRITES | _MANAGER_CREATES | _BULK)
+        if not (created or written):
+            continue  # (most calls: no need to climb to their owner and ask whether administrators alone reach it)
         owner, looped = _owner(call, index)
         if migration or ((admin.of(owner) or command) and not looped and not _bulk(call)):
             continue
-        grown.update(_created(call))
-        method = call.func.attr if isinstance(call.func, ast.Attribute) else None
-        if method is not None and (
-                method.startswith(("create", "acreate")) or method in _WRITES | _MANAGER_CREATES | _BULK):
-            writes = True  # ``Tag.objects.create(...)``, ``db.add(tag)``, ``session.commit()``
+        grown.update(created)
+        writes = writes or written  # ``Tag.objects.create(...)``, ``db.add(tag)``, ``session.commit()``
     return frozenset(grown), writes
 
 

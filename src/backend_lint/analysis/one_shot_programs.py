@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Optional
 from backend_lint.analysis.facts import file_fact, reads
 from backend_lint.analysis.hand_run_scripts import guard_only_functions
 from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.node_index import node_index
 from backend_lint.analysis.project.conditions import ProjectFact, unimported_outside_tests, unreferenced
 from backend_lint.analysis.scopes import Scope, is_main_guard
 
@@ -43,23 +44,24 @@ _SERVING = frozenset({"run", "run_app", "serve", "serve_forever", "run_forever",
 """Calls (as a decorator too) that serve, consume or schedule: a long-lived process or an application."""
 
 
-@file_fact()
+@file_fact(reads=(node_index,))
 def _runs_forever_or_serves(ctx: FileContext) -> bool:
     """The module serves, consumes or schedules (a call or decorator of :data:`_SERVING`), or has a ``while``
-    loop whose test is no comparison: a long-lived process, not a program that ends."""
-    tree = ctx.tree
-    for node in ast.walk(tree):
-        if isinstance(node, ast.While) and not isinstance(node.test, ast.Compare):
-            return True  # ``while True``, ``while not stop.is_set()``, ``while self.running``: may run for good
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
-            (dotted_name(d.func if isinstance(d, ast.Call) else d) or "").rpartition(".")[2] in _SERVING
-            for d in node.decorator_list
-        ):
-            return True
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _SERVING \
-                and node.func.attr not in ("get", "post", "put", "delete", "patch"):
-            return True
-    return False
+    loop whose test is no comparison: a long-lived process, not a program that ends. Read from the file's node
+    index (the engine's walk already listed every node), not by a walk of its own."""
+    index = node_index(ctx)
+    if any(not isinstance(node.test, ast.Compare) for node in index.of(ast.While)):
+        return True  # ``while True``, ``while not stop.is_set()``, ``while self.running``: may run for good
+    if any(
+        (dotted_name(d.func if isinstance(d, ast.Call) else d) or "").rpartition(".")[2] in _SERVING
+        for node in index.functions() for d in node.decorator_list
+    ):
+        return True
+    return any(
+        isinstance(node.func, ast.Attribute) and node.func.attr in _SERVING
+        and node.func.attr not in ("get", "post", "put", "delete", "patch")
+        for node in index.of(ast.Call)
+    )
 
 
 @file_fact()

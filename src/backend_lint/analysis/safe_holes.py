@@ -22,13 +22,15 @@ from typing import TYPE_CHECKING, Optional, Union
 
 from backend_lint.analysis.ast_helpers import body_of, concatenated_parts, unquoted
 from backend_lint.analysis.bindings import bindings_of
-from backend_lint.analysis.facts import node_fact
+from backend_lint.analysis.facts import file_fact, node_fact
 from backend_lint.analysis.iterated_text import item_tuples, positions, unpacked_item
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.literal_arguments import literal_at_every_call
+from backend_lint.analysis.node_index import node_index
 from backend_lint.analysis.regex_guards import regex_checked
 from backend_lint.analysis.resolve import called_function, instance_class, lookup, resolve_class, returned_values
 from backend_lint.analysis.scopes import Scope
+from backend_lint.analysis.word_lines import any_line_within
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
@@ -53,7 +55,26 @@ class Evaluation:
         raise NotImplementedError
 
 
-@node_fact(reads=(bindings_of,))
+@file_fact(reads=(node_index,))
+def _guard_lines(ctx: FileContext) -> list[int]:
+    """The lines (ascending) of the file's guards that :func:`guards` reads, wherever they are: listed once from
+    the file's node index, so that a function with none of them in its lines is not walked (BE101 and the
+    callers' argument kinds ask :func:`guards` of most functions they read)."""
+    index = node_index(ctx)
+    lines = {node.lineno for node in index.of(ast.If) if _guarding(ctx, node)}
+    lines.update(node.lineno for node in index.of(ast.Assert) if _membership(node.test, ast.In))
+    return sorted(lines)
+
+
+def _guarding(ctx: FileContext, node: ast.If) -> Optional[str]:
+    """The name an ``if`` that rejects (its body ends in ``raise`` or ``return``) checks against a fixed set or an
+    identifier-only pattern."""
+    if not (node.body and isinstance(node.body[-1], (ast.Raise, ast.Return))):
+        return None
+    return _membership(node.test, ast.NotIn) or regex_checked(ctx, node.test)
+
+
+@node_fact(reads=(bindings_of, _guard_lines))
 def guards(ctx: FileContext, function: ast.AST) -> set[str]:
     """Names ``function`` checks against a fixed set before use and rejects otherwise:
     ``if sort not in ALLOWED_SORTS: raise ValueError(...)``, ``if direction.lower() not in ("asc", "desc"):
@@ -61,13 +82,15 @@ def guards(ctx: FileContext, function: ast.AST) -> set[str]:
     it checks against an identifier-only pattern (``if not _SAFE_KEY_RE.fullmatch(key): raise``,
     :mod:`.regex_guards`): such a name is an identifier."""
     found: set[str] = set()
+    if not any_line_within(_guard_lines(ctx), function):
+        return found  # (no guard in its lines: most functions)
     stack = body_of(function)
     while stack:
         node = stack.pop()
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
             continue
-        if isinstance(node, ast.If) and node.body and isinstance(node.body[-1], (ast.Raise, ast.Return)):
-            name = _membership(node.test, ast.NotIn) or regex_checked(ctx, node.test)
+        if isinstance(node, ast.If):
+            name = _guarding(ctx, node)
             if name:
                 found.add(name)
         elif isinstance(node, ast.Assert):

@@ -24,8 +24,8 @@ _LOOKUP_ATTRIBUTES = frozenset({"lookup_field", "lookup_url_kwarg"})
 def address_fields(tree: ast.Module, source: str) -> list[str]:
     """The fields of ``self`` the module's ``get_absolute_url`` methods write into the URL, and the string
     constants its classes set as ``lookup_field``/``lookup_url_kwarg``, sorted."""
-    if "get_absolute_url" not in source and "lookup_" not in source:
-        return []
+    if "get_absolute_url" not in source and "lookup_field" not in source and "lookup_url_kwarg" not in source:
+        return []  # (``lookup_`` alone let through 584 of Django's 875 modules, each walked for its classes)
     found: set[str] = set()
     for cls in (node for node in ast.walk(tree) if isinstance(node, ast.ClassDef)):
         for statement in cls.body:

@@ -15,8 +15,9 @@ Lines are numbered as ``ast`` numbers them: ``\\r\\n``, ``\\r`` and ``\\n`` each
 
 from __future__ import annotations
 
+import ast
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Callable, Optional
 
@@ -98,6 +99,14 @@ class WordLines:
                             break
                 at = text.find(word, at + 1)
         return starts
+
+
+def any_line_within(lines: list[int], node: ast.AST) -> bool:
+    """Whether one of ``lines`` (ascending, as :meth:`WordLines.words` gives them) lies within ``node``'s lines:
+    the cheap test a reader of one function makes before it walks the function for what those words write."""
+    first = getattr(node, "lineno", 0)
+    at = bisect_left(lines, first)
+    return at < len(lines) and lines[at] <= (getattr(node, "end_lineno", None) or first)
 
 
 @file_fact()

@@ -87,8 +87,10 @@ _RETURNS_TUPLE = re.compile(r"\breturn\b[^\n#]*(?:,|\([ \t]*(?:\n|$))")
 """A ``return`` of a tuple (``return sql, params``, or ``return (`` with the elements below)."""
 _RETURNS_JOINED = re.compile(r"\breturn\b[^\n#]*\.join\(")
 """A ``return`` of joined text (``return ", ".join(["?"] * count)``)."""
-_HANDS_ITEMS = re.compile(r"\b(?:return\s*[\[(]|yield\b[^\n#]*,)")
-"""A ``return`` of a list or comprehension (``return [(chunk, marks) for ...]``) or a ``yield`` of a tuple."""
+_RETURNS_ITEMS = re.compile(r"\breturn\s*[\[(]")
+_YIELDS_TUPLE = re.compile(r"\byield\b[^\n#]*,")
+"""A ``return`` of a list or comprehension (``return [(chunk, marks) for ...]``) or a ``yield`` of a tuple: two
+patterns, each tried only where its keyword occurs (one alternation was tried at every position of the text)."""
 _QUERY_WORDS = re.compile(
     r"objects|session|\.query\b|\.(?:all|filter|exclude|order_by|get|first|last|count|exists|aggregate|earliest|latest|in_bulk|create"
     r"|get_or_create|update_or_create|update|delete|execute\w*|scalars?|scalar_one\w*|one\w*|fetch\w*|exec|run)\s*\("
@@ -135,7 +137,8 @@ class EffectReader:
         self.logging_lines = index.words(_LOGGING_CONFIG_WORDS, cased=True) if index else []
         self.text_lines = index.pattern(_RETURNS_TEXT, "return") if index else []
         self.tuple_lines = index.pattern(_RETURNS_TUPLE, "return") if index else []
-        self.item_lines = index.pattern(_HANDS_ITEMS) if index else []
+        self.item_lines = sorted({*index.pattern(_RETURNS_ITEMS, "return"), *index.pattern(_YIELDS_TUPLE, "yield")}) \
+            if index else []
         self.join_lines = index.pattern(_RETURNS_JOINED, "return") if index else []
         self.query_lines = index.pattern(_QUERY_WORDS) if index else []
         self.cache_lines = index.words(_CACHE_WORDS) if index else []

@@ -29,9 +29,10 @@ from backend_lint.analysis.health_checks import route_texts, serves_health_check
 from backend_lint.analysis.internal_services import builds_own_app, client_paths
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.loopback import loopback_constants
-from backend_lint.analysis.masked_errors import masked_statuses, registrations
+from backend_lint.analysis.masked_errors import masked_statuses, may_register, registrations
 from backend_lint.analysis.model_growth import grown_names, model_forms, writes_rows
 from backend_lint.analysis.module_roles import module_roles, says_development_only
+from backend_lint.analysis.node_index import node_index
 from backend_lint.analysis.orm import model_relations
 from backend_lint.analysis.project.def_effects import EffectReader
 from backend_lint.analysis.project.html_evidence import (
@@ -72,6 +73,8 @@ UNKNOWN = "?"
 BUILT_BY = "?built-by"
 """The key of a setting's recorded value when a project function builds it: ``{"?built-by": "weblate.api.
 spectacular.get_drf_settings"}`` (:attr:`.summary.DefSummary.returned_settings`)."""
+_NOTHING = DefSummary()
+"""What a definition's summary holds when nothing was found (compared against, never changed)."""
 _LITERAL_KINDS = {str: "str", int: "int", float: "float", bytes: "bytes", bool: "bool", type(None): "none"}
 
 
@@ -110,7 +113,7 @@ def summarize(ctx: FileContext) -> ModuleSummary:
     if not {"test", "test_support"} & set(summary.roles):
         summary.admin_only_names = admin_only_names(ctx.tree, ctx.source)
         summary.single_account = single_account(ctx)
-        if "handler" in ctx.source:  # exception_handler, errorhandler, register_error_handler
+        if "handler" in ctx.source and may_register(node_index(ctx)):  # exception_handler, errorhandler, ...
             summary.error_handlers = registrations(
                 ctx.tree, ctx.imports.resolve, lambda written: _qualified(ctx, summary, written), module, is_package)
         summary.startup_calls = startup_calls(ctx)
@@ -349,7 +352,7 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
         found.text_elements = effects.text_elements(node)
         found.item_text_elements = effects.item_text_elements(node)
         found.runs_query = effects.runs_query(node)
-        if found != DefSummary():
+        if found != _NOTHING:
             summary.defs[f"{summary.module}.{qualname}" if summary.module else qualname] = found
 
 
