@@ -131,9 +131,11 @@ def _bulk(call: ast.Call) -> bool:
 
 def _creating_view(node: ast.ClassDef) -> list[str]:
     """A generic view whose requests make rows: its model, queryset's model, serializer or form class."""
-    bases = [dotted_name(base) or "" for base in node.bases]
+    bases = [(dotted_name(base) or "").rpartition(".")[2] for base in node.bases]
     methods = {item.name for item in node.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))}
-    if not (any(base.endswith(_CREATING_VIEWS) for base in bases) or methods & {"post", "create", "perform_create"}):
+    # (``ReadOnlyModelViewSet`` ends like ``ModelViewSet`` and creates nothing)
+    if not (any(base.endswith(_CREATING_VIEWS) and not base.startswith("ReadOnly") for base in bases)
+            or methods & {"post", "create", "perform_create"}):
         return []
     attributes = class_attributes(node)
     found: list[str] = []
@@ -168,6 +170,9 @@ def growth(ctx: FileContext) -> tuple[frozenset[str], bool]:
             grown.update(_creating_view(node))
     for call in index.of(ast.Call):
         owner, looped = _owner(call, index)
+        if isinstance(owner, ast.ClassDef):
+            continue  # a class body's declaration, run once at import: ``team = ForeignKey(Team, ...)`` names
+            # the related model, it makes no row (liteapi's teams and denial reasons, related from a dozen models)
         if migration or ((admin.of(owner) or command) and not looped and not _bulk(call)):
             continue
         grown.update(_created(call))
