@@ -50,6 +50,7 @@ from backend_lint.analysis.few_rows import (
     handful,
     of_chosen_rows,
     one_batch,
+    one_pair,
     recent_window,
 )
 from backend_lint.analysis.imports import dotted_name
@@ -68,7 +69,7 @@ from backend_lint.analysis.orm import (
 )
 from backend_lint.analysis.per_row_design import (
     copies_rows,
-    deleted_with_row,
+    deletes_each_row,
     fence_read,
     job_helpers,
     leaves_the_loop,
@@ -112,7 +113,11 @@ _EVALUATING = {"list", "tuple", "set", "len", "bool", "sorted", "sum", "any", "a
                "reversed", "dict", "frozenset", "print", "str", "repr"}
 """Builtins that run the queryset they are given, right there."""
 _FETCHES = {"fetchall", "fetchmany", "fetchone"}
-_WRITE_SQL = lazy_compile(r"\s*(?:INSERT|UPDATE|DELETE|REPLACE|UPSERT|MERGE)\b", re.IGNORECASE)
+_WRITE_SQL = lazy_compile(
+    r"\s*(?:INSERT|UPDATE|DELETE|REPLACE|UPSERT|MERGE|CREATE|DROP|ALTER|TRUNCATE|GRANT|REVOKE|COMMENT|VACUUM|REINDEX"
+    r"|REFRESH|CLUSTER)\b", re.IGNORECASE)
+"""SQL that writes rows or changes the schema (``DROP FUNCTION ... CASCADE`` per catalog row of a clean-up
+helper): no read, so no N+1."""
 
 
 @file_fact()
@@ -209,12 +214,12 @@ class QueryInLoop(Rule):
                         or _built_for_later(node, inner, ctx) or _handed_on(node, inner, ctx)):
                     return
             if (_cached(node, inner, outer, loop) or handful(outer) or recent_window(outer, ctx)
-                    or of_chosen_rows(outer, ctx)
+                    or of_chosen_rows(outer, ctx) or one_pair(outer)
                     or drains_batches(outer, loops[depth + 1:], ctx) or _plain_model(outer, ctx)
                     or leaves_the_loop(node, loop, ctx)
                     or on_error_path(node, loop, ctx) or starts_a_job_per_row(loop, ctx)
                     or copies_rows(loop) or one_batch(outer, loop, ctx) or probed_branch(node, loop, ctx)
-                    or fence_read(node, loop, ctx)
+                    or fence_read(node, loop, ctx) or deletes_each_row(loop)
                     or _exports_one_object(loops, ctx) or locked_per_row(node, loops[-1], ctx)):
                 return
             if outer.framework == DJANGO:
@@ -281,11 +286,11 @@ class QueryInLoop(Rule):
                     return
                 only_if = (relation(imported, node.attr),)  # a model of another module: its relations
             if (node.attr in outer.preloaded or handful(outer) or recent_window(outer, ctx)
-                    or of_chosen_rows(outer, ctx)
+                    or of_chosen_rows(outer, ctx) or one_pair(outer)
                     or drains_batches(outer, loops[depth + 1:], ctx) or _plain_model(outer, ctx)
                     or on_error_path(node, loop, ctx) or starts_a_job_per_row(loop, ctx)
                     or copies_rows(loop) or one_batch(outer, loop, ctx) or _exports_one_object(loops, ctx)
-                    or deleted_with_row(node, loop) or locked_per_row(node, loops[-1], ctx)):
+                    or deletes_each_row(loop) or locked_per_row(node, loops[-1], ctx)):
                 return
             seen = self.state(ctx).relations_read
             if (loop, node.attr) in seen:
