@@ -11,14 +11,16 @@ relation (:func:`~backend_lint.analysis.project.conditions.relation`, ``only_if`
 Only a read that uses the row is reported (:func:`~backend_lint.analysis.per_row_design.uses_the_row`): every
 finding judged true on real applications asked the database a different question per row, fixable by one join,
 prefetch or ``IN`` query. A write per row (``create``, ``update``, ``delete``, ``save``, SQL ``INSERT``...) is
-left alone: each one judged on real applications was the design (a lock, a signal, a result per row, a job).
+left alone: each one judged on real applications was the design (a lock, a signal, a result per row, a job), and
+so are the reads of a loop that deletes each row (a purge) and schema statements per row (``DROP FUNCTION``).
 
 Left alone: loops over parameters, literals and anything not known to be rows; related-manager reads that
 ``prefetch_related``/``select_related``/``selectinload``/``joinedload`` on the iterated query made a cache read
 (``order.items.all()`` after ``prefetch_related("items")``, and ``variation.channels.all()`` in a loop over
 ``product.variations.all()`` after ``prefetch_related("variations__channels")``); querysets built
 lazily inside ``Exists()``/``Subquery()`` or with ``OuterRef`` (no query runs per row); loops over a handful of
-rows the code bounds itself (``qs[:10]``) or the rows of objects it picked by key (``filter(address__in=chosen)``
+rows the code bounds itself (``qs[:10]``), the rows linking two objects it holds (one named by key), or the rows
+of objects it picked by key (``filter(address__in=chosen)``
 where ``chosen = ...filter(pk__in=pks)``: a merge, an action on a selection; ``filter(id__in=ids)`` where ``ids =
 request.POST.getlist(...)``: the items a user ticked for a bulk action); walks over a tree (the function calls
 itself); a query in an ``except`` clause inside the loop (only the rows that fail); a loop that copies each row
