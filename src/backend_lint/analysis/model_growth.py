@@ -15,10 +15,11 @@ Per module (the project model joins them, :meth:`.project.model.ProjectModel.cat
   administrators-only code: class names called (``Tag(name=n)``, ``Tag.objects.create(...)``,
   ``Tag.objects.get_or_create(...)``, ``Tag.create(...)``, a model handed to a helper that creates,
   ``CRUDBase(Item)``; not a call in a class body, a declaration run at import: ``ForeignKey(Team)`` names the
-  related model and makes no row), the class of a form or serializer given the client's data (``TagForm(request.POST)``,
-  ``TagSerializer(data=request.data)``), the ``model``/``queryset``/``serializer_class``/``form_class`` of a
-  generic view that creates (``CreateView``, ``ModelViewSet``, ``ListCreateAPIView``; not ``ReadOnlyModelViewSet``), ``.tags`` for a related
-  manager's ``create`` (``post.tags.create(...)``) and ``table:tags`` for ``INSERT INTO tags``. In a management
+  related model and makes no row), the class of a form or serializer given the client's data
+  (``TagForm(request.POST)``, ``TagSerializer(data=request.data)``), the ``model``/``queryset``/
+  ``serializer_class``/``form_class`` of a generic view that creates (``CreateView``, ``ModelViewSet``,
+  ``ListCreateAPIView``; not ``ReadOnlyModelViewSet``), ``.tags`` for a related manager's ``create``
+  (``post.tags.create(...)``) and ``table:tags`` for ``INSERT INTO tags``. In a management
   command only rows made in a loop or in bulk count (an import); a one-off ``create_group`` command is the
   operator configuring.
 - :func:`model_forms`: ``form or serializer class -> its Meta.model``, so that a form given the client's data
