@@ -15,7 +15,8 @@ given: open-webui's per-connection model listing), a loop that ends at its first
 ``break`` in it: it tries addresses or mirrors in turn), a loop over the application's configuration (``for url
 in settings.bundle_urls``, directly or through a local, or addresses read from the environment: a client per
 configured address, not per request or per row: Langflow's start-up bundles, openfec's read replicas),
-everything made once (module level, app start-up, a lifespan or a dependency function, which are not handlers), a client made only on a miss of a module-level cache the handler fills
+everything made once (module level, app start-up, a lifespan or a dependency function, which are not handlers),
+a client made only on a miss of a module-level cache the handler fills
 (``if _key_cache: return ...`` first, ``_key_cache = key`` after the fetch: about once per process,
 :mod:`backend_lint.analysis.memoised`), sessions taken from a pool (``pool.acquire()``, ``SessionLocal()``),
 an OAuth redirect callback that trades the authorization code for tokens (``"grant_type": "authorization_code"``:
