@@ -223,8 +223,9 @@ def _equality(lookup_name: str) -> bool:
 
 
 def _names_key(lookup_name: str) -> bool:
-    """``external_location__pk``, ``order__id``, ``order_id``: a key of the related object."""
-    return lookup_name.endswith(("__pk", "__id", "_id"))
+    """``external_location__pk``, ``order__id``, ``order_id``: the primary key of the related object (not a field
+    of it that ends so, ``sender__mailman_id``: the emails of one sender, many)."""
+    return lookup_name.endswith(("__pk", "__id")) or ("__" not in lookup_name and lookup_name.endswith("_id"))
 
 
 _LOOKUPS = frozenset({"in", "gt", "gte", "lt", "lte", "range", "isnull", "contains", "icontains", "startswith",
