@@ -230,3 +230,53 @@ def test_a_project_whose_creations_are_not_read_keeps_every_finding(tmp_path: Pa
     # no module makes rows by use: nothing tells catalogues from growing tables, so the rule reports as before
     # (the command's create is the operator's)
     assert {9, 14, 19, 24, 29, 34, 39, 44, 49} <= found
+
+
+REFERENCE_MODELS = '''\
+    from django.db import models
+
+
+    class Reason(models.Model):
+        text = models.CharField(max_length=80)
+
+
+    class Decision(models.Model):
+        reason = models.ForeignKey(Reason, on_delete=models.PROTECT)
+        also = models.ManyToManyField(Reason, related_name="+")
+'''
+
+REFERENCE_VIEWS = '''\
+    from django.http import JsonResponse
+    from django.views.decorators.http import require_GET, require_POST
+    from rest_framework import viewsets
+
+    from shop.models import Decision, Reason
+
+
+    class ReasonViewSet(viewsets.ReadOnlyModelViewSet):
+        queryset = Reason.objects.all()
+
+
+    @require_POST
+    def decide(request):
+        return JsonResponse({"id": Decision.objects.create(reason_id=request.POST["reason"]).pk})
+
+
+    @require_GET
+    def reasons(request):
+        return JsonResponse({"rows": list(Reason.objects.values("text"))})
+
+
+    @require_GET
+    def decisions(request):
+        return JsonResponse({"rows": list(Decision.objects.values("id"))})
+'''
+
+
+def test_a_relation_declared_to_a_table_makes_no_rows_of_it(tmp_path: Path) -> None:
+    project = {"pyproject.toml": "[project]\nname = 'shop'\n", "shop/__init__.py": "",
+               "shop/models.py": REFERENCE_MODELS, "shop/views.py": REFERENCE_VIEWS}
+    found = {line for path, line in findings_of(write_project(tmp_path, project), "BE104") if path == "shop/views.py"}
+    # ``ForeignKey(Reason)``/``ManyToManyField(Reason)`` in a class body and a read-only viewset over it make no
+    # Reason rows: a reference table; the decisions a public POST makes grow
+    assert found == {24}

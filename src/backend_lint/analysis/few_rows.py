@@ -12,6 +12,8 @@ code has already bounded, and each function here reads one such bound from the l
   (``return len(rows)``, a counter raised once per row).
 - :func:`drains_batches`: one batch of a backlog that a ``while`` loop around the loop drains.
 - :func:`recent_window`: the rows of a short recent window the code writes (:mod:`.time_windows`).
+- :func:`one_pair`: the rows linking two objects the code holds, one named by its key
+  (``filter(application=application, external_location__pk=pk)``): one row in the usual schema.
 
 :func:`chain_has` tells whether a method is called in the query's chain or the statement it runs. Kept apart
 from the rule (:mod:`backend_lint.rules.be103_query_in_loop`) because these are readings of the iterated query,
@@ -188,6 +190,48 @@ def drains_batches(outer: Query, enclosing: Sequence[ast.AST], ctx: FileContext)
     if not any(isinstance(loop, ast.While) for loop in enclosing):
         return False
     return outer.sliced or _limited(outer, ctx)
+
+
+def one_pair(outer: Query) -> bool:
+    """The loop's rows are those linking two objects the code holds, one of them named by its key
+    (``filter(application=application, external_location__pk=ext_loc_pk)``: the locations of one application
+    that are one given location): one row in the usual schema (a link, a membership), a handful at most, however
+    each object's rows grow. Each lookup is an equality (no ``__in``, no comparison) given a variable, the two
+    name different relations, and one is a key (``pk``/``id`` of a relation, ``<relation>_id``)."""
+    for call in outer.calls:
+        if callee_name(call) != "filter":
+            continue
+        ties = {keyword.arg for keyword in call.keywords
+                if keyword.arg is not None and _held(keyword.value) and _equality(keyword.arg)}
+        relations = {arg.removesuffix("__pk").removesuffix("__id").removesuffix("_id") for arg in ties}
+        if len(relations) >= 2 and any(_names_key(arg) for arg in ties):
+            return True
+    return False
+
+
+def _held(value: ast.expr) -> bool:
+    """A variable or an attribute of one (``ext_loc_pk``, ``self.application``), not a constant."""
+    while isinstance(value, ast.Attribute):
+        value = value.value
+    return isinstance(value, ast.Name)
+
+
+def _equality(lookup_name: str) -> bool:
+    """``application``, ``external_location__pk``, ``order_id``: a field or relation compared for equality
+    (a lookup such as ``__in``, ``__gte`` or ``__icontains`` matches many)."""
+    return lookup_name.rpartition("__")[2] not in _LOOKUPS
+
+
+def _names_key(lookup_name: str) -> bool:
+    """``external_location__pk``, ``order__id``, ``order_id``: the primary key of the related object (not a field
+    of it that ends so, ``sender__mailman_id``: the emails of one sender, many)."""
+    return lookup_name.endswith(("__pk", "__id")) or ("__" not in lookup_name and lookup_name.endswith("_id"))
+
+
+_LOOKUPS = frozenset({"in", "gt", "gte", "lt", "lte", "range", "isnull", "contains", "icontains", "startswith",
+                      "istartswith", "endswith", "iendswith", "iexact", "regex", "iregex", "search", "year", "month",
+                      "day", "date", "week_day", "overlap", "contained_by", "has_key", "ne"})
+"""Django lookups that match a range or a pattern, not one value."""
 
 
 def handful(outer: Query) -> bool:

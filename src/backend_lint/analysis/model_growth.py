@@ -14,10 +14,12 @@ Per module (the project model joins them, :meth:`.project.model.ProjectModel.cat
 - :func:`grown_names`: what the module's running code makes rows of, outside tests, migrations and
   administrators-only code: class names called (``Tag(name=n)``, ``Tag.objects.create(...)``,
   ``Tag.objects.get_or_create(...)``, ``Tag.create(...)``, a model handed to a helper that creates,
-  ``CRUDBase(Item)``), the class of a form or serializer given the client's data (``TagForm(request.POST)``,
-  ``TagSerializer(data=request.data)``), the ``model``/``queryset``/``serializer_class``/``form_class`` of a
-  generic view that creates (``CreateView``, ``ModelViewSet``, ``ListCreateAPIView``), ``.tags`` for a related
-  manager's ``create`` (``post.tags.create(...)``) and ``table:tags`` for ``INSERT INTO tags``. In a management
+  ``CRUDBase(Item)``; not a call in a class body, a declaration run at import: ``ForeignKey(Team)`` names the
+  related model and makes no row), the class of a form or serializer given the client's data
+  (``TagForm(request.POST)``, ``TagSerializer(data=request.data)``), the ``model``/``queryset``/
+  ``serializer_class``/``form_class`` of a generic view that creates (``CreateView``, ``ModelViewSet``,
+  ``ListCreateAPIView``; not ``ReadOnlyModelViewSet``), ``.tags`` for a related manager's ``create``
+  (``post.tags.create(...)``) and ``table:tags`` for ``INSERT INTO tags``. In a management
   command only rows made in a loop or in bulk count (an import); a one-off ``create_group`` command is the
   operator configuring.
 - :func:`model_forms`: ``form or serializer class -> its Meta.model``, so that a form given the client's data
@@ -131,9 +133,11 @@ def _bulk(call: ast.Call) -> bool:
 
 def _creating_view(node: ast.ClassDef) -> list[str]:
     """A generic view whose requests make rows: its model, queryset's model, serializer or form class."""
-    bases = [dotted_name(base) or "" for base in node.bases]
+    bases = [(dotted_name(base) or "").rpartition(".")[2] for base in node.bases]
     methods = {item.name for item in node.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))}
-    if not (any(base.endswith(_CREATING_VIEWS) for base in bases) or methods & {"post", "create", "perform_create"}):
+    # (``ReadOnlyModelViewSet`` ends like ``ModelViewSet`` and creates nothing)
+    if not (any(base.endswith(_CREATING_VIEWS) and not base.startswith("ReadOnly") for base in bases)
+            or methods & {"post", "create", "perform_create"}):
         return []
     attributes = class_attributes(node)
     found: list[str] = []
@@ -174,6 +178,9 @@ def growth(ctx: FileContext) -> tuple[frozenset[str], bool]:
         if not (created or written):
             continue  # (most calls: no need to climb to their owner and ask whether administrators alone reach it)
         owner, looped = _owner(call, index)
+        if isinstance(owner, ast.ClassDef):
+            continue  # a class body's declaration, run once at import: ``team = ForeignKey(Team, ...)`` names
+            # the related model, it makes no row (liteapi's teams and denial reasons, related from a dozen models)
         if migration or ((admin.of(owner) or command) and not looped and not _bulk(call)):
             continue
         grown.update(created)

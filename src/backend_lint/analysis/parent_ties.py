@@ -124,8 +124,11 @@ def _sqlalchemy_tie(call: ast.Call, ctx: FileContext, foreign_key: bool = False)
     if name not in ("filter", "where"):
         return False
     conditions: list[ast.expr] = []
-    for arg in call.args:
-        if isinstance(arg, ast.Starred) and isinstance(arg.value, ast.Name):
+    arguments = list(call.args)
+    for arg in arguments:
+        if isinstance(arg, ast.Call) and callee_name(arg) == "and_":
+            arguments.extend(arg.args)  # ``filter(and_(Event.case_id == case_id, ...))``: each condition holds
+        elif isinstance(arg, ast.Starred) and isinstance(arg.value, ast.Name):
             function = ctx.scope.function
             listed = bindings_of(ctx, function).single_value(arg.value.id) if function is not None else None
             conditions.extend(listed.elts if isinstance(listed, (ast.List, ast.Tuple)) else ())

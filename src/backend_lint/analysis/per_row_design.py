@@ -13,9 +13,9 @@ the code needs. Each function here reads one such shape from the loop and the ca
 - :func:`copies_rows`: the loop copies each row (``copy.pk = None; copy.save()``, or ``create(component=new,
   configuration=addon.configuration)``, a new row under another parent given the row's own fields): one
   object's tree copied row by row, whose per-row reads (the duplicate guard of each copy) go with it.
-- :func:`deleted_with_row`: ``for data in reg.data:`` in a loop that then deletes the row
-  (``db.session.delete(reg)``): SQLAlchemy's unit of work loads the row's collections to cascade the delete or
-  clear their foreign keys, so reading the collection first costs no query of its own.
+- :func:`deletes_each_row`: the loop deletes its row (``old_job.delete()``, ``db.session.delete(reg)``): a
+  purge, a write per row by design, whose reads decide how to delete each row (SQLAlchemy's unit of work even
+  loads the row's collections to cascade the delete, so reading them first costs no query of its own).
 - :func:`starts_a_job_per_row`: the loop hands a job to a queue per row (``dispatch``, ``.delay``);
   :func:`job_helpers`: the project functions and methods the loop calls, any of which may do so one call deeper
   (``notify_creator(event)`` whose body runs ``send_email.delay(...)``), as facts the project model decides.
@@ -120,24 +120,25 @@ def _probes(test: ast.expr, name: str) -> bool:
     )
 
 
-def deleted_with_row(node: ast.Attribute, loop: ast.AST) -> bool:
-    """``reg.data`` iterated (``for data in reg.data:``, a collection of the row) in a loop whose body deletes the
-    row through a session (``db.session.delete(reg)``): deleting it makes SQLAlchemy load the collection anyway,
-    to cascade the delete to it or to clear its foreign keys (indico's nightly retention task, which purges each
-    expired registration's files then the registration). Only the collection of the row being deleted counts."""
-    row = node.value
-    if not isinstance(row, ast.Name) or not isinstance(loop, (ast.For, ast.AsyncFor)):
+def deletes_each_row(loop: ast.AST) -> bool:
+    """The loop deletes the rows it iterates (``old_job.delete()``, ``await row.adelete()``,
+    ``db.session.delete(reg)``): a purge, whose per-row work is a delete by design (with its signals and
+    cascades: a query or more per row whatever the reads do), and whose per-row reads decide how to delete that
+    row, seeing the deletes of earlier passes (intelowl's nightly retention task counts the jobs left on each
+    job's analysable before deleting its file; indico's retention task reads each registration's files, which
+    SQLAlchemy loads anyway to cascade the delete). A write per row is not the N+1 the rule is about."""
+    if not isinstance(loop, (ast.For, ast.AsyncFor)) or not isinstance(loop.target, ast.Name):
         return False
-    if not any(isinstance(inner, (ast.For, ast.AsyncFor, ast.comprehension)) and inner.iter is node
-               for inner in ast.walk(loop)):
-        return False
-    for inner in ast.walk(loop):
-        if isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute) and inner.func.attr == "delete" \
-                and len(inner.args) == 1 and isinstance(inner.args[0], ast.Name) and inner.args[0].id == row.id:
+    row = loop.target.id
+    for statement in loop.body:
+        for inner in ast.walk(statement):
+            if not (isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute)
+                    and inner.func.attr in ("delete", "adelete")):
+                continue
             receiver = inner.func.value
-            name = receiver.attr if isinstance(receiver, ast.Attribute) else getattr(receiver, "id", "")
-            if "session" in name.lower():
-                return True
+            if (not inner.args and isinstance(receiver, ast.Name) and receiver.id == row) or (
+                    len(inner.args) == 1 and isinstance(inner.args[0], ast.Name) and inner.args[0].id == row):
+                return True  # ``row.delete()``, or ``session.delete(row)`` (not ``row.file.delete()``)
     return False
 
 

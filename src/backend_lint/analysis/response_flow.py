@@ -196,13 +196,39 @@ def ties_to_one_parent(call: ast.Call) -> bool:
     """``filter(user=request.user)``, ``filter(project_id=project.id)``, ``filter(path__contains=port)``,
     ``filter(stage__workflow=workflow)``, ``filter(member__in=request.user.memberships.all())``: a relation
     (through any joins) tied to an object the code holds. A comparison (``created__gte=since``) or a text
-    search (``name__icontains=q``) narrows a collection without tying it to a parent."""
+    search (``name__icontains=q``) narrows a collection without tying it to a parent. The object may be the one
+    the URL names (``filter(query_id=kwargs["query_pk"])``, ``self.kwargs.get("pk")``: a view's URL keyword
+    arguments) and the lookup may be spelled as a dict unpacked into the call (``filter(**{obj.relation_name:
+    obj.pk})``: the rows of the one object fetched just before)."""
+    lookups: list[tuple[Optional[str], ast.expr]] = []
+    for keyword in call.keywords:
+        if keyword.arg is not None:
+            lookups.append((keyword.arg, keyword.value))
+        elif isinstance(keyword.value, ast.Dict):
+            lookups += [(key.value if isinstance(key, ast.Constant) and isinstance(key.value, str) else None, value)
+                        for key, value in zip(keyword.value.keys, keyword.value.values) if key is not None]
     return any(
-        keyword.arg is not None and keyword.arg.rpartition("__")[2] not in _NOT_A_TIE
-        and (isinstance(keyword.value, (ast.Name, ast.Attribute))
-             or (isinstance(keyword.value, ast.Call) and chain_root(keyword.value.func) is not None))
-        for keyword in call.keywords
+        (name is None or name.rpartition("__")[2] not in _NOT_A_TIE) and _held_object(value)
+        for name, value in lookups
     )
+
+
+def _held_object(value: ast.expr) -> bool:
+    """A value naming an object the code holds: a variable or its attribute, a call on one
+    (``request.user.memberships.all()``), or a keyword argument of the view's URL (``kwargs["query_pk"]``,
+    ``self.kwargs.get("pk")``), which names one object of the path (``/queries/<query_pk>/documents``)."""
+    if isinstance(value, (ast.Name, ast.Attribute)):
+        return True
+    if isinstance(value, ast.Subscript):
+        return _url_kwargs(value.value)
+    return isinstance(value, ast.Call) and chain_root(value.func) is not None  # (``self.kwargs.get("pk")`` too)
+
+
+def _url_kwargs(expr: ast.expr) -> bool:
+    """``kwargs`` or ``self.kwargs``: the keyword arguments a view is given from its URL pattern."""
+    return (isinstance(expr, ast.Name) and expr.id == "kwargs") or (
+        isinstance(expr, ast.Attribute) and expr.attr == "kwargs" and isinstance(expr.value, ast.Name)
+        and expr.value.id == "self")
 
 
 _NOT_A_TIE = frozenset({"gt", "gte", "lt", "lte", "range", "isnull", "year", "month", "day", "date", "week_day",

@@ -11,14 +11,16 @@ relation (:func:`~backend_lint.analysis.project.conditions.relation`, ``only_if`
 Only a read that uses the row is reported (:func:`~backend_lint.analysis.per_row_design.uses_the_row`): every
 finding judged true on real applications asked the database a different question per row, fixable by one join,
 prefetch or ``IN`` query. A write per row (``create``, ``update``, ``delete``, ``save``, SQL ``INSERT``...) is
-left alone: each one judged on real applications was the design (a lock, a signal, a result per row, a job).
+left alone: each one judged on real applications was the design (a lock, a signal, a result per row, a job), and
+so are the reads of a loop that deletes each row (a purge) and schema statements per row (``DROP FUNCTION``).
 
 Left alone: loops over parameters, literals and anything not known to be rows; related-manager reads that
 ``prefetch_related``/``select_related``/``selectinload``/``joinedload`` on the iterated query made a cache read
 (``order.items.all()`` after ``prefetch_related("items")``, and ``variation.channels.all()`` in a loop over
 ``product.variations.all()`` after ``prefetch_related("variations__channels")``); querysets built
 lazily inside ``Exists()``/``Subquery()`` or with ``OuterRef`` (no query runs per row); loops over a handful of
-rows the code bounds itself (``qs[:10]``) or the rows of objects it picked by key (``filter(address__in=chosen)``
+rows the code bounds itself (``qs[:10]``), the rows linking two objects it holds (one named by key), or the rows
+of objects it picked by key (``filter(address__in=chosen)``
 where ``chosen = ...filter(pk__in=pks)``: a merge, an action on a selection; ``filter(id__in=ids)`` where ``ids =
 request.POST.getlist(...)``: the items a user ticked for a bulk action); walks over a tree (the function calls
 itself); a query in an ``except`` clause inside the loop (only the rows that fail); a loop that copies each row
@@ -50,6 +52,7 @@ from backend_lint.analysis.few_rows import (
     handful,
     of_chosen_rows,
     one_batch,
+    one_pair,
     recent_window,
 )
 from backend_lint.analysis.imports import dotted_name
@@ -68,7 +71,7 @@ from backend_lint.analysis.orm import (
 )
 from backend_lint.analysis.per_row_design import (
     copies_rows,
-    deleted_with_row,
+    deletes_each_row,
     fence_read,
     job_helpers,
     leaves_the_loop,
@@ -112,7 +115,11 @@ _EVALUATING = {"list", "tuple", "set", "len", "bool", "sorted", "sum", "any", "a
                "reversed", "dict", "frozenset", "print", "str", "repr"}
 """Builtins that run the queryset they are given, right there."""
 _FETCHES = {"fetchall", "fetchmany", "fetchone"}
-_WRITE_SQL = lazy_compile(r"\s*(?:INSERT|UPDATE|DELETE|REPLACE|UPSERT|MERGE)\b", re.IGNORECASE)
+_WRITE_SQL = lazy_compile(
+    r"\s*(?:INSERT|UPDATE|DELETE|REPLACE|UPSERT|MERGE|CREATE|DROP|ALTER|TRUNCATE|GRANT|REVOKE|COMMENT|VACUUM|REINDEX"
+    r"|REFRESH|CLUSTER)\b", re.IGNORECASE)
+"""SQL that writes rows or changes the schema (``DROP FUNCTION ... CASCADE`` per catalog row of a clean-up
+helper): no read, so no N+1."""
 
 
 @file_fact()
@@ -209,12 +216,12 @@ class QueryInLoop(Rule):
                         or _built_for_later(node, inner, ctx) or _handed_on(node, inner, ctx)):
                     return
             if (_cached(node, inner, outer, loop) or handful(outer) or recent_window(outer, ctx)
-                    or of_chosen_rows(outer, ctx)
+                    or of_chosen_rows(outer, ctx) or one_pair(outer)
                     or drains_batches(outer, loops[depth + 1:], ctx) or _plain_model(outer, ctx)
                     or leaves_the_loop(node, loop, ctx)
                     or on_error_path(node, loop, ctx) or starts_a_job_per_row(loop, ctx)
                     or copies_rows(loop) or one_batch(outer, loop, ctx) or probed_branch(node, loop, ctx)
-                    or fence_read(node, loop, ctx)
+                    or fence_read(node, loop, ctx) or deletes_each_row(loop)
                     or _exports_one_object(loops, ctx) or locked_per_row(node, loops[-1], ctx)):
                 return
             if outer.framework == DJANGO:
@@ -281,11 +288,11 @@ class QueryInLoop(Rule):
                     return
                 only_if = (relation(imported, node.attr),)  # a model of another module: its relations
             if (node.attr in outer.preloaded or handful(outer) or recent_window(outer, ctx)
-                    or of_chosen_rows(outer, ctx)
+                    or of_chosen_rows(outer, ctx) or one_pair(outer)
                     or drains_batches(outer, loops[depth + 1:], ctx) or _plain_model(outer, ctx)
                     or on_error_path(node, loop, ctx) or starts_a_job_per_row(loop, ctx)
                     or copies_rows(loop) or one_batch(outer, loop, ctx) or _exports_one_object(loops, ctx)
-                    or deleted_with_row(node, loop) or locked_per_row(node, loops[-1], ctx)):
+                    or deletes_each_row(loop) or locked_per_row(node, loops[-1], ctx)):
                 return
             seen = self.state(ctx).relations_read
             if (loop, node.attr) in seen:

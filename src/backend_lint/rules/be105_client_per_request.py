@@ -13,9 +13,10 @@ traffic), and a client made on a branch that a guard at the top of the handler c
 (``if url_idx is not None and user.role != "admin": raise ...``, then the client made only when ``url_idx`` is
 given: open-webui's per-connection model listing), a loop that ends at its first success (a ``return`` or
 ``break`` in it: it tries addresses or mirrors in turn), a loop over the application's configuration (``for url
-in settings.bundle_urls``, directly or through a local: a client per configured address, not per request or per
-row: Langflow's start-up bundles), everything made once (module level, app start-up, a lifespan or a dependency
-function, which are not handlers), a client made only on a miss of a module-level cache the handler fills
+in settings.bundle_urls``, directly or through a local, or addresses read from the environment: a client per
+configured address, not per request or per row: Langflow's start-up bundles, openfec's read replicas),
+everything made once (module level, app start-up, a lifespan or a dependency function, which are not handlers),
+a client made only on a miss of a module-level cache the handler fills
 (``if _key_cache: return ...`` first, ``_key_cache = key`` after the fetch: about once per process,
 :mod:`backend_lint.analysis.memoised`), sessions taken from a pool (``pool.acquire()``, ``SessionLocal()``),
 an OAuth redirect callback that trades the authorization code for tokens (``"grant_type": "authorization_code"``:
@@ -100,13 +101,17 @@ def _leaves_early(ctx: FileContext, loop: ast.AST) -> bool:
 
 
 _CONFIGURATION = frozenset({"settings", "config", "conf", "configuration"})
+_ENVIRONMENT = frozenset({"environ", "getenv", "env"})
+"""Names that read the process environment (``os.environ``, ``os.getenv``, a settings object's ``env``)."""
 
 
 @node_fact()
 def _over_configuration(ctx: FileContext, loop: ast.AST) -> bool:
     """The loop walks a list of the application's configuration: its iterable, or the one value a local it
     names is given in the function, reads an object named ``settings``/``config`` (``settings.bundle_urls``,
-    ``app.config["MIRRORS"]``, ``config.get("peers")``)."""
+    ``app.config["MIRRORS"]``, ``config.get("peers")``) or the environment, also through the calls that split
+    it (``split_env_var(env.get_credential("SQLA_FOLLOWERS"))``: openfec's read replicas, an engine per
+    configured database address made once in ``create_app``)."""
     iterable = getattr(loop, "iter", None)
     if isinstance(iterable, ast.Name):
         function = ctx.scope.function
@@ -116,10 +121,21 @@ def _over_configuration(ctx: FileContext, loop: ast.AST) -> bool:
         ] if function is not None else []
         iterable = values[0] if len(values) == 1 else None
     while isinstance(iterable, (ast.Attribute, ast.Subscript, ast.Call)):
-        if isinstance(iterable, ast.Attribute) and iterable.attr.lower() in _CONFIGURATION:
+        if isinstance(iterable, ast.Attribute) and iterable.attr.lower() in _CONFIGURATION | _ENVIRONMENT:
+            return True
+        if isinstance(iterable, ast.Call) and any(_reads_environment(argument) for argument in iterable.args):
             return True
         iterable = iterable.func if isinstance(iterable, ast.Call) else iterable.value
-    return isinstance(iterable, ast.Name) and iterable.id.lower() in _CONFIGURATION
+    return isinstance(iterable, ast.Name) and iterable.id.lower() in _CONFIGURATION | _ENVIRONMENT
+
+
+def _reads_environment(expr: ast.expr) -> bool:
+    """``env.get_credential("X")``, ``os.getenv("X")``, ``os.environ["X"]``: a value of the environment."""
+    while isinstance(expr, (ast.Attribute, ast.Subscript, ast.Call)):
+        if isinstance(expr, ast.Attribute) and expr.attr in _ENVIRONMENT:
+            return True
+        expr = expr.func if isinstance(expr, ast.Call) else expr.value
+    return isinstance(expr, ast.Name) and expr.id in _ENVIRONMENT
 
 
 _TRIGGERS = ("sqlalchemy", "psycopg", "pymysql", "MySQLdb", "asyncpg", "aiomysql", "redis", "requests", "httpx",
