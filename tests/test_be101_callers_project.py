@@ -232,3 +232,12 @@ def test_a_service_passing_on_its_parameter_keeps_the_finding(tmp_path: Path) ->
         "    return documents(f'{wanted}')\n"
     )
     assert ("app/cases.py", 14) in findings_of(write_project(tmp_path, project), "BE101")
+
+
+def test_a_caller_parsing_its_parameter_keeps_the_finding(tmp_path: Path) -> None:
+    project = dict(LOADER)
+    project["app/consumer.py"] = (
+        "import json\n\nfrom app.cases import documents\n\n\ndef on_message(body):\n    message = json.loads(body)\n"
+        "    return documents(message['name'])\n"
+    )
+    assert ("app/cases.py", 14) in findings_of(write_project(tmp_path, project), "BE101")

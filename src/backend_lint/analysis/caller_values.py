@@ -83,8 +83,12 @@ def argument_kind(expr: ast.expr, ctx: FileContext, scope: Optional[Scope]) -> s
 _TEXT_METHODS = frozenset({
     "strip", "lstrip", "rstrip", "lower", "upper", "title", "casefold", "split", "rsplit", "partition",
     "rpartition", "replace", "format", "join", "get", "getlist", "pop", "decode", "removeprefix", "removesuffix",
+    "loads", "load", "unquote", "unquote_plus", "parse_qs", "parse_qsl", "b64decode", "urlsafe_b64decode",
+    "model_dump", "dict", "values", "items", "keys", "copy",
 })
-"""Methods whose result is (a piece of) the text or mapping they are called on or given."""
+"""Methods (and functions) whose result is the text or mapping they are called on or given, or a piece of it:
+text operations, parsers and decoders (``json.loads(body)["name"]`` is the body's text)."""
+_TEXT_FUNCTIONS = frozenset({"str", "dict", "list", "tuple", "set", "sorted", "reversed", "loads", "unquote"})
 _OUTSIDE_CALLS = ("os.environ", "os.getenv", "sys.argv", "input(")
 _MAX_FOLLOWED = 40
 
@@ -93,10 +97,11 @@ _MAX_FOLLOWED = 40
 def outside_text(expr: ast.expr, ctx: FileContext, scope: Scope) -> bool:
     """``expr`` may carry text an outside party chose: in a request handler, anything; elsewhere it reads the
     request, the environment, the command line, or a parameter of the function (its own caller's text), itself
-    or through locals assigned, unpacked or looped over, and through text operations (``.strip()``,
-    ``.split()``, ``str()``, an f-string, ``+``). A call of anything else gives the callee's value, not the text
-    it was given: a row a query read by a parameter (``row = find(case_no)``, then ``row["case_id"]``), a
-    lookup. So do ``self`` and ``cls``: the object, whose state the rule takes as its own."""
+    or through locals assigned, unpacked or looped over, and through text operations and parsers (``.strip()``,
+    ``.split()``, ``str()``, ``json.loads()``, an f-string, ``+``). A call of anything else gives the callee's
+    value, not the text it was given: a row a query read by a parameter (``row = find(case_no)``, then
+    ``row["case_id"]``), a lookup. So do ``self`` and ``cls``: the object, whose state the rule takes as its
+    own."""
     function = scope.function
     if function is not None and handler_for(ctx, function) is not None:
         return True
@@ -132,7 +137,7 @@ def outside_text(expr: ast.expr, ctx: FileContext, scope: Scope) -> bool:
                 return True
             func = node.func
             if (isinstance(func, ast.Attribute) and func.attr in _TEXT_METHODS) or (
-                isinstance(func, ast.Name) and func.id == "str"
+                isinstance(func, ast.Name) and func.id in _TEXT_FUNCTIONS
             ):
                 if isinstance(func, ast.Attribute):
                     pending.append(func.value)
