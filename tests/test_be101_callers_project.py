@@ -170,3 +170,74 @@ def test_a_key_declared_str_keeps_the_finding(tmp_path: Path) -> None:
         "from app.index import drop_index\n\n\ndef forget(knowledge_id: str):\n    drop_index(knowledge_id)\n"
     )
     assert ("app/index.py", 8) in findings_of(write_project(tmp_path, project), "BE101")
+
+
+LOADER = {
+    "pyproject.toml": '[project]\nname = "app"\n',
+    "app/__init__.py": "",
+    "app/cases.py": '''\
+        import sqlite3
+
+        conn = sqlite3.connect("app.db")
+
+
+        def dispositions(case_id):
+            cur = conn.cursor()
+            cur.execute(f"SELECT name FROM dispositions WHERE case_id = '{case_id}'")
+            return cur.fetchall()
+
+
+        def documents(name):
+            cur = conn.cursor()
+            cur.execute(f"SELECT id FROM documents WHERE name = '{name}'")
+            return cur.fetchall()
+        ''',
+    "app/loader.py": '''\
+        from app.cases import conn, dispositions, documents
+
+
+        def load_case(case_no):
+            row = conn.execute("SELECT case_id, name FROM cases WHERE no = ?", (case_no,)).fetchone()
+            case_id = row["case_id"]
+            return dispositions(case_id), documents(row["name"])
+        ''',
+}
+
+
+def test_callers_passing_what_their_own_query_read_keep_the_helpers_quiet(tmp_path: Path) -> None:
+    """No caller passes text an outside party chose: a row's key read by name (openfec's ``case_id =
+    row["case_id"]``) and a column of a row the caller's own query read are the database's values, even when
+    the query was looked up by the caller's parameter."""
+    found = findings_of(write_project(tmp_path, LOADER), "BE101")
+    assert ("app/cases.py", 8) not in found
+    assert ("app/cases.py", 14) not in found
+
+
+def test_a_handler_passing_request_text_through_a_call_keeps_the_finding(tmp_path: Path) -> None:
+    project = dict(LOADER)
+    project["app/views.py"] = (
+        "from flask import Flask, request\n\nfrom app.cases import documents\nfrom app.forms import SearchForm\n\n"
+        "app = Flask(__name__)\n\n\n@app.get('/documents')\ndef search():\n    form = SearchForm()\n"
+        "    return documents(form.name.data.strip())\n"
+    )
+    found = findings_of(write_project(tmp_path, project), "BE101")
+    assert ("app/cases.py", 14) in found  # any value of a request handler may be the client's
+    assert ("app/cases.py", 8) not in found
+
+
+def test_a_service_passing_on_its_parameter_keeps_the_finding(tmp_path: Path) -> None:
+    project = dict(LOADER)
+    project["app/service.py"] = (
+        "from app.cases import documents\n\n\ndef find(term):\n    wanted = term.lower().strip()\n"
+        "    return documents(f'{wanted}')\n"
+    )
+    assert ("app/cases.py", 14) in findings_of(write_project(tmp_path, project), "BE101")
+
+
+def test_a_caller_parsing_its_parameter_keeps_the_finding(tmp_path: Path) -> None:
+    project = dict(LOADER)
+    project["app/consumer.py"] = (
+        "import json\n\nfrom app.cases import documents\n\n\ndef on_message(body):\n    message = json.loads(body)\n"
+        "    return documents(message['name'])\n"
+    )
+    assert ("app/cases.py", 14) in findings_of(write_project(tmp_path, project), "BE101")

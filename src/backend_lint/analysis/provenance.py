@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Optional, Union
 
 from backend_lint.analysis.ast_helpers import own_nodes
 from backend_lint.analysis.bindings import Bindings, bindings_of
+from backend_lint.analysis.constant_collections import list_additions
 from backend_lint.analysis.facts import node_fact, reads
 from backend_lint.analysis.iterated_text import item_tuples
 from backend_lint.analysis.lazy_regex import lazy_compile
@@ -53,7 +54,6 @@ from backend_lint.analysis.safe_holes import (
     is_number,
     is_placeholder_list,
     is_safe,
-    list_additions,
     owning_class,
     quoting_function,
     unwrap_str,

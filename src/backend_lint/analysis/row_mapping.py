@@ -33,6 +33,7 @@ from backend_lint.analysis.ast_helpers import body_of, callee_name, string_value
 from backend_lint.analysis.facts import node_fact, reads
 from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.lazy_regex import lazy_compile
+from backend_lint.analysis.node_index import node_index
 from backend_lint.analysis.resolve import called_function
 
 if TYPE_CHECKING:
@@ -106,7 +107,7 @@ def orm_instances(ctx: FileContext, call: ast.Call) -> bool:
     return rows.instances_used(call, set())
 
 
-@reads(_parents, called_function, handler_for)
+@reads(_parents, called_function, handler_for, node_index)
 def star_evidence(ctx: FileContext, call: ast.Call) -> Optional[str]:
     """What the code around the query call ``call`` shows that makes fetching every column cost something
     (:data:`POSITION`, :data:`SENT`, :data:`NARROW`), or ``None`` when it shows nothing of the kind: the rows are
@@ -306,7 +307,7 @@ class _Rows:
         elif isinstance(parent, (ast.If, ast.While, ast.IfExp, ast.BoolOp, ast.Compare, ast.UnaryOp)):
             return  # if not results
         else:
-            self._handed(value, parent, verdicts, seen)
+            self._handed(value, parent, verdicts, seen, rows)
 
     def _row(self, row: ast.expr, verdicts: list[bool], seen: set[str]) -> None:
         parent = self.parents.get(row)
@@ -353,15 +354,18 @@ class _Rows:
         elif isinstance(parent, (ast.ListComp, ast.GeneratorExp)) and parent.elt is row:
             self._follow(parent, verdicts, seen, rows=False)  # [row for row in rows]: the rows again
         else:
-            self._handed(row, parent, verdicts, seen)
+            self._handed(row, parent, verdicts, seen, True)
 
-    def _handed(self, value: ast.expr, parent: Optional[ast.AST], verdicts: list[bool], seen: set[str]) -> None:
-        """``value`` (rows or a row) is returned, put in a container or given to a call."""
+    def _handed(self, value: ast.expr, parent: Optional[ast.AST], verdicts: list[bool], seen: set[str],
+                rows: Optional[bool] = None) -> None:
+        """``value`` (rows, or ``rows``: a row; ``None``: a container holding them) is returned, put in a container
+        or given to a call."""
         if isinstance(parent, ast.Return):
             if self.data_access_method():
                 verdicts.append(True)  # handed whole to the callers of a data-access method, who map the entity
-            else:
-                self.found.add(SENT)
+            elif rows is None or (isinstance(value, ast.Call) and callee_name(value) == "raw") \
+                    or not self._callers_read(verdicts, seen, rows):
+                self.found.add(SENT)  # (a RawQuerySet's callers are :func:`orm_instances`' reading)
         elif isinstance(parent, ast.Call) and value in parent.args:
             self._mapper(parent, value, verdicts, seen)
         elif (isinstance(parent, ast.Dict) and value in parent.values) \
@@ -378,12 +382,40 @@ class _Rows:
         else:
             self.found.add("unknown")
 
+    def _callers_read(self, verdicts: list[bool], seen: set[str], rows: bool) -> bool:
+        """The function returning the rows (``rows``: one row) as they came is a module-level function of this
+        file that answers no request, and every caller of it here is followed: what each does with the result
+        counts as if done here (openreplay's ``_update_resource_sql`` returns its ``roles.*`` row to callers that
+        map it by name into a SCIM resource). ``False`` when it has no caller here: its callers are unknown."""
+        function = self.function or self.ctx.scope.function
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or function not in self.ctx.tree.body \
+                or handler_for(self.ctx, function) is not None or f"def {function.name}" in seen:
+            return False
+        index = node_index(self.ctx)
+        calls = []
+        for call in index.of(ast.Call):
+            if isinstance(call.func, ast.Name) and call.func.id == function.name:
+                caller = index.parent(call)
+                while caller is not None and not isinstance(caller, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    caller = index.parent(caller)
+                if caller is None or caller is function:
+                    return False  # called at module level or by itself: not followed
+                calls.append((call, caller))
+        for call, caller in calls:
+            reader = _Rows(self.ctx, _parents(self.ctx, caller), caller)
+            reader._follow(call, verdicts, seen | {f"def {function.name}"}, rows)
+            self.found |= reader.found
+            self.columns |= reader.columns
+        return bool(calls)
+
     def data_access_method(self) -> bool:
         """A method of a class that answers no request: not an HTTP handler, not handed the request (``def
         get_nodes(self, request)``), and not a method of a class whose other methods are handlers (a view's own
         helper, ``error_report`` of a view whose ``get`` returns it). Its callers map the entity."""
         function = self.ctx.scope.function
         owner = self.ctx.scope.method_class
+        if self.function not in (None, function):
+            return False  # a caller's reading (:meth:`_callers_read`) of a module-level function's rows
         if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or owner is None:
             return False
         if any(argument.arg == "request" for argument in function.args.args):

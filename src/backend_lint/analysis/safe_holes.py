@@ -10,8 +10,9 @@ against a fixed set and rejects otherwise (``if sort not in ALLOWED: raise``), o
 (``", ".join(["%s"] * len(ids))``, a local list that only ever receives constant strings). Whatever else is
 unknown text.
 
-The two facts here (:func:`guards`, :func:`list_additions`) summarise one function each; the rest asks them
-and :mod:`.resolve`, and asks the evaluation in progress (:class:`Evaluation`) for the text of a piece.
+The facts here (:func:`guards`, :func:`asserted_numbers`) summarise one function each; the rest asks them,
+:mod:`.constant_collections` and :mod:`.resolve`, and asks the evaluation in progress (:class:`Evaluation`) for
+the text of a piece.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING, Optional, Union
 
 from backend_lint.analysis.ast_helpers import body_of, concatenated_parts, unquoted
 from backend_lint.analysis.bindings import bindings_of
+from backend_lint.analysis.constant_collections import constant_collection, list_additions, per_item_text
 from backend_lint.analysis.facts import file_fact, node_fact
 from backend_lint.analysis.iterated_text import item_tuples, positions, unpacked_item
 from backend_lint.analysis.lazy_regex import lazy_compile
@@ -181,7 +183,7 @@ def _from_literal_loop(use: ast.Name, state: Evaluation, scope: Scope) -> bool:
             return False  # rebound inside that loop
     elif others:
         return False
-    return all(_constant_collection(loop.iter, state, link) or _catalog_collection(loop.iter, state, link)
+    return all(constant_collection(loop.iter, state, link) or _catalog_collection(loop.iter, state, link)
                or _constant_item_text(loop, name, state, link) for loop in loops)
 
 
@@ -243,62 +245,6 @@ def _catalog_collection(expr: ast.expr, state: Evaluation, scope: Scope) -> bool
     )
 
 
-def _constant_collection(expr: ast.expr, state: Evaluation, scope: Scope) -> bool:
-    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and not expr.args and (
-        expr.func.attr in ("items", "keys", "values")
-    ):
-        expr = expr.func.value  # {"a": "b"}.items()
-    if isinstance(expr, ast.Name):
-        found = lookup(expr.id, state.ctx, scope)
-        if found is None:
-            return False
-        link, bindings = found
-        values = bindings.assigned.get(expr.id, [])
-        if len(values) != 1 or values[0] is None or expr.id in bindings.augmented or expr.id in bindings.params:
-            return False
-        if expr.id in list_additions(state.ctx, link.node):
-            return False
-        expr = values[0]
-    if isinstance(expr, ast.Dict):
-        return bool(expr.keys) and all(
-            key is not None and _constant_leaves(key) and _constant_leaves(value)
-            for key, value in zip(expr.keys, expr.values)
-        )
-    return isinstance(expr, (ast.List, ast.Tuple, ast.Set)) and bool(expr.elts) and _constant_leaves(expr)
-
-
-def _constant_leaves(expr: ast.expr) -> bool:
-    if isinstance(expr, (ast.List, ast.Tuple, ast.Set)):
-        return all(_constant_leaves(element) for element in expr.elts)
-    return isinstance(expr, ast.Constant) and not isinstance(expr.value, bytes)
-
-
-@node_fact()
-def list_additions(ctx: FileContext, scope_node: ast.AST) -> dict[str, list[ast.expr]]:
-    """``name -> elements`` added by ``name.append(x)``, ``name.extend([...])``, ``name += [...]`` and
-    ``name.insert(i, x)`` directly in one function or module (nested functions are their own).
-    An element that cannot be listed (``name.extend(other)``) is recorded as the whole argument."""
-    found: dict[str, list[ast.expr]] = {}
-    stack = body_of(scope_node)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            continue
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and isinstance(
-            node.func.value, ast.Name
-        ):
-            target, method = node.func.value.id, node.func.attr
-            if method == "append" and len(node.args) == 1:
-                found.setdefault(target, []).append(node.args[0])
-            elif method == "insert" and len(node.args) == 2:
-                found.setdefault(target, []).append(node.args[1])
-            elif method == "extend" and len(node.args) == 1:
-                found.setdefault(target, []).extend(_elements(node.args[0]))
-        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
-            found.setdefault(node.target.id, []).extend(_elements(node.value))
-        stack.extend(ast.iter_child_nodes(node))
-    return found
-
 def owning_class(expr: ast.Attribute, state: Evaluation, scope: Scope) -> Optional[ast.ClassDef]:
     """The class ``self.X``/``cls.X`` (the class of the method) or ``Class.X`` reads ``X`` from."""
     found = instance_class(expr.value, scope) or resolve_class(expr.value, state.ctx, scope)
@@ -339,6 +285,8 @@ def is_safe(expr: ast.expr, state: Evaluation, scope: Scope) -> bool:
             return True  # ``config.get("search.rows_max")``: the operator's setting, not the client's text
         return callee == "get" and isinstance(func, ast.Attribute) and _is_constant_table(func.value, state, scope)
     if isinstance(expr, ast.Subscript):
+        if isinstance(expr.slice, ast.Slice):
+            return is_safe(expr.value, state, scope)  # ``ids[-1000:]``: a part of a collection of numbers
         return _is_constant_table(expr.value, state, scope)
     if isinstance(expr, ast.BinOp) and not isinstance(expr.op, ast.Mod):  # arithmetic on numbers
         if isinstance(expr.op, (ast.Add, ast.Sub)) and (is_number(expr.left) or is_number(expr.right)):
@@ -347,7 +295,7 @@ def is_safe(expr: ast.expr, state: Evaluation, scope: Scope) -> bool:
     if isinstance(expr, (ast.GeneratorExp, ast.ListComp)) and not any(
         condition for generator in expr.generators for condition in generator.ifs
     ):
-        return _escaped_element(expr.elt)  # ``", ".join(escape_sqlite(c) for c in columns)``
+        return _escaped_element(expr.elt) or _is_number_call(expr.elt)  # ``[int(i) for i in raw]``: numbers
     if isinstance(expr, ast.UnaryOp):
         return is_safe(expr.operand, state, scope)
     return False
@@ -509,14 +457,30 @@ def is_placeholder_list(expr: ast.expr, state: Evaluation, scope: Scope) -> bool
             for side in (expr.left, expr.right))
     if isinstance(expr, (ast.ListComp, ast.GeneratorExp)):  # also numbers: ",".join(str(int(i)) for i in ids)
         element = unwrap_str(expr.elt)
+        if per_item_text(expr, state, scope) or _iterated_numbers(element, expr, state, scope):
+            return True  # [f"(%(name_{i})s)" for i in range(n)]; ",".join(str(i) for i in ids) with ids: list[int]
         if isinstance(element, ast.Call) and not _is_number_call(element):
             return is_safe(element, state, scope)  # ", ".join(identifier(name) for name in names): each quoted
         return _is_placeholder_text(element) or is_constant_text(element) or _is_number_call(element)
     if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id in ("list", "tuple"):
         return len(expr.args) == 1 and is_placeholder_list(expr.args[0], state, scope)
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id == "map" \
+            and len(expr.args) == 2 and isinstance(expr.args[0], ast.Name) and expr.args[0].id == "str":
+        return is_safe(expr.args[1], state, scope)  # map(str, ids) over numbers
     if isinstance(expr, ast.Name):
         return _local_list_is_constant(expr.id, state, scope)
     return False
+
+
+def _iterated_numbers(element: ast.expr, expr: ast.ListComp | ast.GeneratorExp, state: Evaluation,
+                      scope: Scope) -> bool:
+    """``element`` is the comprehension's variable over a collection of numbers (``for i in ids`` with ``ids:
+    list[int]``, a slice of it, a list of ``int(...)``): openreplay's session ids, judged safe by construction."""
+    return isinstance(element, ast.Name) and any(
+        isinstance(generator.target, ast.Name) and generator.target.id == element.id
+        and is_safe(generator.iter, state, scope)
+        for generator in expr.generators
+    )
 
 
 def _is_number_call(expr: ast.expr) -> bool:
@@ -594,7 +558,3 @@ def _piece_is_constant(expr: ast.expr, state: Evaluation, scope: Scope) -> bool:
     if unsafe is not None:
         return not unsafe
     return is_safe(expr, state, scope)
-
-
-def _elements(expr: ast.expr) -> list[ast.expr]:
-    return list(expr.elts) if isinstance(expr, (ast.List, ast.Tuple)) else [expr]

@@ -302,9 +302,9 @@ def checks_unique(qualified: str) -> ProjectFact:
 
 @project_fact
 def callers_pass_safe(qualified: str, parameters: Iterable[str]) -> ProjectFact:
-    """The project records at least one call of the function ``qualified`` and every one passes, for each of
-    ``parameters`` (``name:position:1`` when its default is a literal), a value that cannot carry a client's
-    text by BE101's readings in the caller's file (:mod:`backend_lint.analysis.caller_values`)."""
+    """The project records at least one call of the function ``qualified`` and none passes, for any of
+    ``parameters`` (``name:position:1`` when its default is a literal), a value that may carry text an outside
+    party chose, by BE101's readings in the caller's file (:mod:`backend_lint.analysis.caller_values`)."""
     return ProjectFact(CALLERS_PASS_SAFE, (qualified, *parameters))
 
 

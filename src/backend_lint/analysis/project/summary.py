@@ -109,9 +109,10 @@ class DefSummary:
     effects to its own, a few calls deep (:meth:`.model.ProjectModel.effects_of`)."""
     arguments: list[list[str]] = field(default_factory=list)
     """Its calls of the project's functions that pass arguments: ``[callee, positional kinds, keyword kinds]``,
-    each kind ``s`` (cannot carry a client's text, by BE101's readings here) or ``u``
-    (:func:`backend_lint.analysis.caller_values.call_arguments`): BE101 trusts a parameter every caller passes
-    safely."""
+    each kind ``t`` (may carry text an outside party chose: the request, a handler's value, the caller's own
+    parameter) or ``s`` (safe by BE101's readings here, or made by the caller itself)
+    (:func:`backend_lint.analysis.caller_values.call_arguments`): BE101 trusts a parameter no caller passes
+    such text."""
 
 
 DEF_EFFECTS = frozenset({
