@@ -79,17 +79,19 @@ def test_be503_main_guard_demo() -> None:
 
 def test_be503_constant_spelling_its_own_name() -> None:
     """``NEO4J_PASSWORD = 'neo4j_password'`` names the configuration key (digits included); a password is not
-    its constant's name, and a lower-case local repeating its name is still a weak password."""
+    its constant's name, a signing secret is in effect whatever it spells, and a lower-case local repeating its
+    name is still a weak password."""
     code = """\
         NEO4J_PASSWORD = "neo4j_password"
         DB_PASSWORD = "s3cret42"
+        SIGNING_KEY_V2 = "signingkeyv2"
 
 
         def connect():
             neo4j_password = "neo4j_password"
             return neo4j_password
     """
-    assert found(code, "BE503", "databuilder/publisher/constants.py") == [(2, "BE503"), (6, "BE503")]
+    assert found(code, "BE503", "databuilder/publisher/constants.py") == [(2, "BE503"), (3, "BE503"), (7, "BE503")]
 
 
 def test_be405_test_support_is_not_checked() -> None:

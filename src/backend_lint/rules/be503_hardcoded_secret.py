@@ -166,7 +166,8 @@ def _secret_literal(name: str, value: ast.expr | None, word: str, where: str) ->
         return False  # ``"demozoo:productions:without_release_date"``: a key's name, not a key
     if names_environment_variable(name, text):
         return False  # ``ENV_E2B_API_KEY = "E2B_API_KEY"``: where the key is read from, not the key
-    if not name.islower() and _ALPHANUMERIC.sub("", text.lower()) == _ALPHANUMERIC.sub("", name.lower()):
+    if not name.islower() and not signing_secret(name) \
+            and _ALPHANUMERIC.sub("", text.lower()) == _ALPHANUMERIC.sub("", name.lower()):
         return False  # ``NEO4J_PASSWORD = "neo4j_password"``: a constant spelling its own name is a config key's name
     return not (_LABEL.match(text) and _is_label(name, text, where))
 
