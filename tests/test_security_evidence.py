@@ -84,7 +84,7 @@ def test_be503_constant_spelling_its_own_name() -> None:
     code = """\
         NEO4J_PASSWORD = "neo4j_password"
         DB_PASSWORD = "s3cret42"
-        SIGNING_KEY_V2 = "signingkeyv2"
+        JWT_SECRET = "jwtsecret1"
 
 
         def connect():
