@@ -46,6 +46,12 @@ BEARER_AUTH = textwrap.dedent('''\
      True),
     # Basic authentication is cached and sent by the browser too
     ({"svc/auth.py": "from fastapi.security import HTTPBasic\n\nsecurity = HTTPBasic()\n"}, True),
+    # an HTTP client's or an ORM's session.get(...) is no web session (taskingai's aiohttp, papermerge's SQLAlchemy)
+    ({"svc/auth.py": BEARER_AUTH,
+      "svc/fetch.py": "async def fetch(session, url):\n    return await session.get(url)\n",
+      "svc/db.py": "def user(session, pk):\n    return session.get(User, pk)\n"}, False),
+    # an identity header an authenticating proxy fills from its own session cookie (papermerge's oauth2-proxy)
+    ({"svc/auth.py": BEARER_AUTH, "svc/config.py": 'remote_user_header: str = "X-Forwarded-User"\n'}, True),
     # no authentication evidence at all: unknown, still reported
     ({}, True),
 ])

@@ -58,11 +58,17 @@ TRAITS = frozenset({AMBIENT_AUTH, HEADER_AUTH, VALIDATES_CSRF, LOGS, REDIRECTS_S
 _AMBIENT_WORDS = (
     "cookie", "request.session", "sessionmiddleware", "session_interface", "flask_session", "flask_login",
     "flask.ext.login", "login_user", "sessionauthentication", "contrib.sessions", "session_backend",
-    "httpbasic", "basicauth", "basic_auth", "www-authenticate", "negotiate", "remember_token", "session[",
-    "session.get(", "session.pop(", "session.clear(", "flask.session", "quart.session", "aiohttp_session",
-    "starlette_session", "fastapi_sessions", "beaker", "securecookie",
+    "httpbasic", "basicauth", "basic_auth", "www-authenticate", "negotiate", "remember_token", "flask.session",
+    "quart.session", "aiohttp_session", "starlette_session", "fastapi_sessions", "beaker", "securecookie",
+    "remote_user", "remote-user", "remoteuser", "x-forwarded-user", "x-forwarded-email", "x-auth-request-",
+    "oauth2-proxy", "oauth2_proxy",
 )
-"""Lower-case text whose mention shows (or might show) that a browser's ambient credential authenticates."""
+"""Lower-case text whose mention shows (or might show) that a browser's ambient credential authenticates. A bare
+``session.get(``/``session[`` is not one: it is far more often a ``requests``/``aiohttp`` client or an ORM session
+(taskingai's aiohttp sessions, papermerge's SQLAlchemy ones); the web session shows itself by
+``request.session`` or Flask's/Quart's ``session`` import. An identity header an authenticating proxy sets
+(``Remote-User``, ``X-Forwarded-User``, oauth2-proxy's ``X-Auth-Request-*``) is ambient: the proxy fills it from
+its own session cookie, which the browser attaches to a foreign page's request (papermerge's OIDC set-up)."""
 _HEADER_WORDS = (
     "httpbearer", "oauth2passwordbearer", "oauth2authorizationcodebearer", "apikeyheader", '"authorization"',
     "'authorization'", "http_authorization", "x-api-key", "tokenauthentication", "jwtauthentication",

@@ -40,6 +40,35 @@ _SIGNING_WORDS = frozenset({"jwt", "jws", "signing", "sign", "signature", "csrf"
                             "encryption", "encrypt", "fernet", "hmac", "cipher", "aes", "crypto"})
 """Words that make a ``secret`` or ``key`` the application's own signing or encryption secret."""
 
+_PLACEHOLDER_WORDS = frozenset(
+    {"changeme", "change", "dummy", "placeholder", "example", "sample", "fake", "test", "testing", "your",
+     "todo", "fixme", "replace", "redacted", "mask", "masked", "hidden", "none", "null", "undefined", "default",
+     "insert", "enter", "put", "bearer", "basic", "jwt", "oauth", "oauth2", "notasecret", "not", "mock", "foo",
+     "bar", "baz", "xxx", "string", "str", "text", "value", "unset", "notset", "unconfigured"}
+)
+_TEMPLATE = lazy_compile(
+    r"^(<.*>|\$\{.*\}|\$[A-Z_][A-Z0-9_]*|\{\{.*\}\}|\{[a-z_]*\}|%\(.*\)s|%s|\[.*\]|\*+|x+|\.+|-+)$", re.I
+)
+_PLACEHOLDER_PARTS = ("example", "changeme", "change_me", "change-me", "dummy", "placeholder", "xxxx", "****",
+                      "missing")
+_SDK_DUMMIES = frozenset({"unused", "ollama", "empty", "sk-no-key-required", "no-key-required", "lm-studio",
+                          "not-needed", "none", "nokey", "no-key"})
+"""Values SDKs document as the key to pass when the server needs none (OpenAI-compatible local servers)."""
+
+
+def is_placeholder(value: str) -> bool:
+    """Empty, a template (``<...>``, ``${...}``), one repeated character, or made of placeholder words."""
+    stripped = value.strip()
+    if len(stripped) < 3 or _TEMPLATE.match(stripped) or len(set(stripped.lower())) == 1:
+        return True
+    if stripped.lower() in _SDK_DUMMIES:
+        return True
+    if any(part in stripped.lower() for part in _PLACEHOLDER_PARTS):
+        return True
+    words = split_identifier(stripped)
+    return bool(words) and (words[0] in _PLACEHOLDER_WORDS or all(w in _PLACEHOLDER_WORDS for w in words))
+
+
 _MIN_LENGTH = 8
 _MIN_ALTERNATIONS = 4
 

@@ -7,12 +7,14 @@ a remote service often has to hash the user's password the way that service's lo
 (``md5Pass=md5(password)``, Subsonic's ``t=md5(password + salt)``, a PBKDF2 with the service's fixed iteration
 count) and sends the result in the request's query or body: the scheme is the service's, nothing is stored, and
 the application cannot choose a slow hasher. Seed 121 judged four such findings false in one client of
-file-hosting APIs, seed 116 one more.
+file-hosting APIs, seed 116 one more. A digest only handed to a logging call is :data:`LOGGED`: a fingerprint in a
+debug line (seed 122, linotp's SMTP provider), no password storage.
 
 :func:`digest_fate` follows the value from the hashing call through its function (``.hexdigest()``, encodings,
 string building, an outer digest, dicts, tuples, locals, up to six hops) and through the callers of that function in
-the file when it is returned, and says what it found: :data:`KEPT`, :data:`SENT` or nothing. A rule reports a digest
-whose fate holds :data:`KEPT` and not :data:`SENT`: the positive evidence that the application stores or checks it.
+the file when it is returned, and says what it found: :data:`KEPT`, :data:`SENT`, :data:`LOGGED` or nothing. A rule
+reports a digest whose fate holds :data:`KEPT` and not :data:`SENT`: the positive evidence that the application
+stores or checks it.
 A digest only written into a dictionary the function was handed (``data["pwd"] = md5(password)``), only looked up,
 or handed on where the file does not show what happens to it, has no fate: it is not reported.
 """
@@ -24,6 +26,7 @@ from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.ast_helpers import own_nodes
 from backend_lint.analysis.facts import reads
+from backend_lint.analysis.loggers import logging_call_kind
 from backend_lint.analysis.node_index import node_index
 from backend_lint.analysis.secret_names import split_identifier
 
@@ -34,6 +37,9 @@ KEPT = "kept"
 """The application keeps or checks the digest: returned for callers to store, compared, stored, held."""
 SENT = "sent"
 """The digest goes out in a request to another service (its query, body or headers)."""
+LOGGED = "logged"
+"""The digest is only written into a log line: a fingerprint to tell values apart in a debug message (linotp's
+``log.debug("pass: %r", sha256(password).hexdigest())``), neither stored nor sent."""
 
 _MAX_HOPS = 6
 _HTTP_LIBRARIES = ("requests.", "httpx.", "aiohttp.", "urllib.", "urllib3.", "http.client.")
@@ -49,7 +55,7 @@ _REQUEST_VERBS = frozenset({"get", "post", "put", "patch", "request", "load", "f
 _REQUEST_PARTS = frozenset({"params", "data", "json", "post", "get", "body", "headers", "query", "cookies", "auth"})
 
 
-@reads(node_index)
+@reads(node_index, logging_call_kind)
 def digest_fate(ctx: FileContext, call: ast.AST, owner: ast.AST) -> frozenset[str]:
     """What becomes of the value ``call`` makes in ``owner`` (its function, or the module): :data:`KEPT`,
     :data:`SENT`, both or neither. A module- or class-level value is kept (a setting, a constant the application
@@ -59,7 +65,7 @@ def digest_fate(ctx: FileContext, call: ast.AST, owner: ast.AST) -> frozenset[st
     return frozenset(_Flow(ctx).fate(call, owner, 0))
 
 
-@reads(node_index)
+@reads(node_index, logging_call_kind)
 def object_fate(ctx: FileContext, receiver: ast.expr, owner: ast.AST) -> frozenset[str]:
     """The fate of a hash object fed with ``.update(...)`` (``md5 = hashlib.md5(); md5.update(password)``): of each
     read of its local name in ``owner`` other than another ``.update``."""
@@ -143,6 +149,8 @@ class _Flow:
         resolved = self.ctx.imports.resolve(call.func) or ""
         if resolved.startswith(_HTTP_LIBRARIES):
             return SENT
+        if logging_call_kind(call, self.ctx) is not None:
+            return LOGGED
         verb = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
         if verb in _COMPARERS:
             return KEPT

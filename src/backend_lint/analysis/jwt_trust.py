@@ -17,6 +17,10 @@
 - :func:`in_refusing_handler`: the token is decoded inside an ``except`` clause that always ends by raising
   (``except KeycloakError: claims = jwt.decode(...); logger.info(..., claims); raise``): the server already
   refused the token, and whatever the claims say, the request fails; reading them (for a log line) grants nothing.
+- :func:`only_for_log_lines`: the function that reads the claims is a module-level helper whose every caller in the
+  module binds its answer to a local used only in log calls (and the request's ``state`` that log records read):
+  Keep's ``_extract_identity``, whose one caller, a logging middleware, puts the tenant in each request's log
+  lines. The claim labels a log record; authentication happens elsewhere with verification.
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ from backend_lint.analysis.ast_helpers import assigned_by, callee_name, own_node
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.facts import reads
 from backend_lint.analysis.lazy_regex import lazy_compile
+from backend_lint.analysis.loggers import logging_call_kind
+from backend_lint.analysis.node_index import node_index
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
@@ -152,4 +158,50 @@ def validated_by_issuer(ctx: FileContext, call: ast.Call) -> bool:
                 and any(word in callee_name(node).lower() for word in _ISSUER_CHECKS) \
                 and any(mentions(arg) for arg in [*node.args, *(kw.value for kw in node.keywords)]):
             return True
+    return False
+
+
+@reads(node_index, logging_call_kind)
+def only_for_log_lines(function: Optional[ast.AST], ctx: FileContext) -> bool:
+    """``function`` is a module-level function called in the module, and every call binds the answer to a local
+    (``identity = _extract_identity(request)``) whose every read is inside a logging call or stored on the
+    request's ``state`` (``request.state.tenant_id = identity``). A call used any other way, or no call in the
+    module (a helper other modules may use to authorize), keeps the finding."""
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or function not in ctx.tree.body:
+        return False
+    index = node_index(ctx)
+    calls = [call for call in index.of(ast.Call) if isinstance(call.func, ast.Name) and call.func.id == function.name]
+    return bool(calls) and all(_logged_only(call, ctx) for call in calls)
+
+
+def _logged_only(call: ast.Call, ctx: FileContext) -> bool:
+    index = node_index(ctx)
+    statement = index.parent(call)
+    if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name)):
+        return False
+    name = statement.targets[0].id
+    owner = index.parent(statement)
+    while owner is not None and not isinstance(owner, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        owner = index.parent(owner)
+    if owner is None:
+        return False
+    for node in own_nodes(owner):
+        if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load) \
+                and not _in_log_or_state(node, ctx):
+            return False
+    return True
+
+
+def _in_log_or_state(node: ast.AST, ctx: FileContext) -> bool:
+    """Inside a logging call's arguments, or the value stored on ``<request>.state.<field>``."""
+    index = node_index(ctx)
+    current = index.parent(node)
+    while current is not None and not isinstance(current, ast.stmt):
+        if isinstance(current, ast.Call) and logging_call_kind(current, ctx) is not None:
+            return True
+        current = index.parent(current)
+    if isinstance(current, ast.Assign) and current.value is node:
+        return all(isinstance(target, ast.Attribute) and isinstance(target.value, ast.Attribute)
+                   and target.value.attr == "state" for target in current.targets)
     return False

@@ -6,7 +6,11 @@ session cookie among them, whatever the logged name says: :func:`whole_request_p
 ``request.cookies``, ``request.COOKIES`` and ``request.META`` (also on ``self.request``). Logging the headers to say
 that a header the code needs is missing (in the body of ``if "Authorization" not in request.headers:`` or of ``if
 not uri:`` with ``uri = request.headers.get("X-Original-URI")``) is the debugging of a request that did not come
-as the application expects, not the request path every client takes: :func:`header_missing`.
+as the application expects, not the request path every client takes: :func:`header_missing`. So is logging them
+once the function has looked for each credential it accepts and found none: every earlier ``if token:`` /
+``if api_key:`` of the function's body leaves it (returns the authenticated user or raises), so the line runs only
+for a request that carries none of them (Keep's ``authenticate``: "No valid authentication method found"):
+:func:`credentials_found_missing`.
 """
 
 from __future__ import annotations
@@ -14,10 +18,11 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from backend_lint.analysis.ast_helpers import under_if
+from backend_lint.analysis.ast_helpers import always_leaves, under_if
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.facts import reads
 from backend_lint.analysis.request_reads import REQUEST_NAMES, REQUEST_PARTS
+from backend_lint.analysis.secret_names import name_of, secret_word
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
@@ -74,3 +79,33 @@ def _holds_header(expr: ast.expr, ctx: FileContext) -> bool:
         and bool(value.args)
         and _header_literal(value.args[0])
     )
+
+
+def credentials_found_missing(call: ast.Call, ctx: FileContext) -> bool:
+    """The call runs, in its function's body, after one or more ``if <credential>:`` tests (``if token:``,
+    ``if api_key:``, a name or attribute named like a secret) whose branch always leaves the function (returns or
+    raises) and has no ``else``: it is reached only by a request carrying none of the credentials looked for."""
+    function = ctx.scope.function
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    statement: ast.AST = call
+    parent = ctx.parent_of(statement)
+    while parent is not None and parent is not function:
+        statement, parent = parent, ctx.parent_of(parent)
+    if parent is None:
+        return False
+    guards = 0
+    for earlier in function.body:
+        if earlier is statement:
+            return guards > 0
+        if isinstance(earlier, ast.If) and not earlier.orelse and _credential_test(earlier.test):
+            if not always_leaves(earlier.body, (ast.Return, ast.Raise)):
+                return False  # a credential found does not always end the search: the line may log it
+            guards += 1
+    return False
+
+
+def _credential_test(test: ast.expr) -> bool:
+    """``token``, ``self.api_key``: a value named like a credential, tested for being there."""
+    name = name_of(test) if isinstance(test, (ast.Name, ast.Attribute)) else None
+    return name is not None and secret_word(name) is not None

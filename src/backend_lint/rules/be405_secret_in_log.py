@@ -35,7 +35,7 @@ from backend_lint.analysis.hand_run_scripts import SCRIPT_PATHS, hand_run_script
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.lexer_tokens import lexer_token
 from backend_lint.analysis.log_delivery import delivers_by_logging, logged_by_choice
-from backend_lint.analysis.logged_requests import header_missing, whole_request_part
+from backend_lint.analysis.logged_requests import credentials_found_missing, header_missing, whole_request_part
 from backend_lint.analysis.loggers import (
     GENERIC,
     LEVEL_METHODS,
@@ -50,7 +50,7 @@ from backend_lint.analysis.loggers import (
 from backend_lint.analysis.mentions import attributes_read, path_arguments
 from backend_lint.analysis.module_roles import in_migration, module_roles
 from backend_lint.analysis.parsed_text import parsed_piece
-from backend_lint.analysis.project.conditions import url_address
+from backend_lint.analysis.project.conditions import test_support, url_address
 from backend_lint.analysis.refused_secrets import refused_lookup
 from backend_lint.analysis.request_reads import read_from_request
 from backend_lint.analysis.resolve import lookup
@@ -149,6 +149,7 @@ class SecretInLog(Rule):
         shown_to_operator, module_roles, in_migration, lexer_token, parsed_piece,
         from_url_path, cut_from_logged_url, url_address, credential_token, read_from_request, hand_run_script,
     )
+    module_facts = (test_support,)
     options = (
         Option(
             "secret-names",
@@ -192,7 +193,7 @@ class SecretInLog(Rule):
             seen.add(id(value))
             if name != _WHOLE_REQUEST and not credential_value(value, name, ctx):
                 continue
-            if name == _WHOLE_REQUEST and header_missing(node, ctx):
+            if name == _WHOLE_REQUEST and (header_missing(node, ctx) or credentials_found_missing(node, ctx)):
                 continue
             if cut_from_logged_url(node, unwrap(value), ctx):
                 continue  # a piece of a URL the same line logs: the URL puts it in the log (and every access log)
@@ -206,8 +207,8 @@ class SecretInLog(Rule):
                 return
             if in_migration(ctx):
                 return  # a one-off data migration telling the operator running `migrate` what it rewrote
-            if _fixture_code(ctx):
-                return  # the test users' tokens of an end-to-end fixture API: test data
+            if _fixture_code(ctx) or ctx.is_test_file or module_roles(ctx).for_tests:
+                return  # the test users' tokens of an end-to-end fixture API, a test or its support: test data
             if hand_run_script(ctx, SCRIPT_PATHS):
                 return  # a developer's tool in a scripts folder: its log is the terminal of whoever started it
             address = _address_name(value)

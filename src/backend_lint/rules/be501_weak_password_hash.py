@@ -15,7 +15,9 @@ per-request cache of checked passwords), a digest of the stored hash rather than
 in a function or class named for a legacy scheme (verifying old
 hashes before rehashing them), a function whose result a main guard prints after prompting for a password (a hash
 generator tool), the hasher classes themselves (subclasses of Django's ``BasePasswordHasher``: ``PASSWORD_HASHERS``
-decides whether they are used), and test modules and test settings, where fast hashers are a deliberate speed-up.
+decides whether they are used), and test modules and test settings, where fast hashers are a deliberate speed-up
+(also ``PASSWORD_HASHERS`` set under ``if TESTING:`` or ``if DEBUG:`` in production settings: the test run's switch).
+A digest only written into a log line (a fingerprint in a debug message) is neither kept nor sent: not reported.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from dataclasses import dataclass, field
 
 from backend_lint.analysis.ast_helpers import argument, keyword_value
 from backend_lint.analysis.bindings import bindings_of
+from backend_lint.analysis.dev_only import under_debug_switch
 from backend_lint.analysis.entrypoints import PROMPTS, terminal_use
 from backend_lint.analysis.facts import file_fact
 from backend_lint.analysis.hash_use import KEPT, SENT, digest_fate, object_fate
@@ -334,6 +337,8 @@ class WeakPasswordHash(Rule):
             return
         if not any(isinstance(t, ast.Name) and t.id == "PASSWORD_HASHERS" for t in node.targets):
             return
+        if under_debug_switch(node, ctx):
+            return  # ``if TESTING:`` / ``if DEBUG:``: the test run's speed-up, production keeps its hashers
         first = _first_string(node.value)
         if first and first.rsplit(".", 1)[-1] in _WEAK_DJANGO:
             self.report(ctx, node, construct="PASSWORD_HASHERS", problem=f"starts with {first.rsplit('.', 1)[-1]}")

@@ -18,7 +18,8 @@ On real code every unverified read of a token handed in by a caller was delibera
 the identity provider's token endpoint, its own session's token, a helper for log lines or debugging), and the
 judged true finding was a verifying decode without ``algorithms=``, which needs no such evidence. Even then it
 is left alone in a function documented as not for authentication, or of a token the same function first
-handed to the identity provider's userinfo or introspection endpoint (:mod:`backend_lint.analysis.jwt_trust`).
+handed to the identity provider's userinfo or introspection endpoint, or in a helper whose every caller in the
+module only puts the answer in log lines (a logging middleware's tenant field; :mod:`backend_lint.analysis.jwt_trust`).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.jwt_trust import (
     documented_unverified,
     in_refusing_handler,
+    only_for_log_lines,
     reads_only_timing,
     validated_by_issuer,
 )
@@ -97,7 +99,7 @@ class JwtWithoutVerification(Rule):
     name = "jwt-without-verification"
     message = "`{construct}` {problem}; verify the signature with an explicit `algorithms=` list"
     triggers = ("jwt", "jose")
-    needs = (origin, bindings_of, validated_by_issuer, reads_only_timing, sent_by_client)
+    needs = (origin, bindings_of, validated_by_issuer, reads_only_timing, sent_by_client, only_for_log_lines)
     module_facts = (test_support,)
     decoding: FileState[dict[ast.AST, _Decoding]] = FileState(dict)
 
@@ -147,7 +149,8 @@ class JwtWithoutVerification(Rule):
         if token is None or not sent_by_client(token, ctx):
             return  # a token the caller hands in: the server's own, or checked elsewhere (see the docstring)
         if reads_only_timing(node, ctx) or documented_unverified(ctx.scope.function) \
-                or validated_by_issuer(ctx, node) or in_refusing_handler(node, ctx):
+                or validated_by_issuer(ctx, node) or in_refusing_handler(node, ctx) \
+                or only_for_log_lines(ctx.scope.function, ctx):
             return  # see :mod:`backend_lint.analysis.jwt_trust`
         self._decoding(ctx).unverified.append((node, construct, problem))
 

@@ -18,7 +18,9 @@ value maps one field name to another. A module-level constant that the project c
 for, left alone through the project model (:mod:`backend_lint.analysis.sentinels`). So are the values of
 settings that say they are for local development (``DockerBaseSettings``: "Settings for local development with
 Docker") and the defaults of a function that seeds a development set-up (``create_dev_user``, "intended for dev
-clusters"): :mod:`backend_lint.analysis.dev_only`.
+clusters"): :mod:`backend_lint.analysis.dev_only`; and code whose literals the code itself says are a developer's (a
+settings template whose own ``SECRET_KEY`` is a placeholder, a management command for development or testing, a
+main-guard demo that serves no app): :mod:`backend_lint.analysis.dev_seeds`.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from backend_lint.analysis.credential_values import (
     ISSUED_KEY,
     PASSWORD_WORDS,
     identifier_path,
+    is_placeholder,
     machine_made,
     names_algorithm,
     plugin_client_key,
@@ -39,6 +42,7 @@ from backend_lint.analysis.credential_values import (
 )
 from backend_lint.analysis.dead_values import overwritten_before_read
 from backend_lint.analysis.dev_only import development_seed_function, development_settings_class
+from backend_lint.analysis.dev_seeds import demo_block, development_command, placeholder_settings
 from backend_lint.analysis.env_names import names_environment_variable
 from backend_lint.analysis.hand_run_scripts import run_by_hand
 from backend_lint.analysis.imports import dotted_name
@@ -54,20 +58,6 @@ from backend_lint.context import FileContext
 from backend_lint.noqa import reviewed_by_peer
 from backend_lint.rule import Option, Rule, visits
 
-_PLACEHOLDER_WORDS = frozenset(
-    {"changeme", "change", "dummy", "placeholder", "example", "sample", "fake", "test", "testing", "your",
-     "todo", "fixme", "replace", "redacted", "mask", "masked", "hidden", "none", "null", "undefined", "default",
-     "insert", "enter", "put", "bearer", "basic", "jwt", "oauth", "oauth2", "notasecret", "not", "mock", "foo",
-     "bar", "baz", "xxx", "string", "str", "text", "value", "unset", "notset", "unconfigured"}
-)
-_TEMPLATE = lazy_compile(
-    r"^(<.*>|\$\{.*\}|\$[A-Z_][A-Z0-9_]*|\{\{.*\}\}|\{[a-z_]*\}|%\(.*\)s|%s|\[.*\]|\*+|x+|\.+|-+)$", re.I
-)
-_PLACEHOLDER_PARTS = ("example", "changeme", "change_me", "change-me", "dummy", "placeholder", "xxxx", "****",
-                      "missing")
-_SDK_DUMMIES = frozenset({"unused", "ollama", "empty", "sk-no-key-required", "no-key-required", "lm-studio",
-                          "not-needed", "none", "nokey", "no-key"})
-"""Values SDKs document as the key to pass when the server needs none (OpenAI-compatible local servers)."""
 _PUBLIC_DEFAULTS = frozenset({"postgres", "guest", "minioadmin", "mysecretpassword"})
 """The documented out-of-the-box credentials of PostgreSQL's, RabbitMQ's and MinIO's images (and the password the
 PostgreSQL image's documentation runs it with): as the fallback of an environment variable they point a local
@@ -123,19 +113,6 @@ _KEY_BODY = lazy_compile(r"[A-Za-z0-9+/=]{16}")
 """Base64 of a key's body (64 characters a line in PEM): what makes a PEM text a key rather than its header."""
 
 
-def is_placeholder(value: str) -> bool:
-    """Empty, a template (``<...>``, ``${...}``), one repeated character, or made of placeholder words."""
-    stripped = value.strip()
-    if len(stripped) < 3 or _TEMPLATE.match(stripped) or len(set(stripped.lower())) == 1:
-        return True
-    if stripped.lower() in _SDK_DUMMIES:
-        return True
-    if any(part in stripped.lower() for part in _PLACEHOLDER_PARTS):
-        return True
-    words = split_identifier(stripped)
-    return bool(words) and (words[0] in _PLACEHOLDER_WORDS or all(w in _PLACEHOLDER_WORDS for w in words))
-
-
 def _literal_text(value: ast.expr | None) -> str | None:
     if not isinstance(value, ast.Constant) or not isinstance(value.value, (str, bytes)):
         return None
@@ -189,6 +166,9 @@ def _secret_literal(name: str, value: ast.expr | None, word: str, where: str) ->
         return False  # ``"demozoo:productions:without_release_date"``: a key's name, not a key
     if names_environment_variable(name, text):
         return False  # ``ENV_E2B_API_KEY = "E2B_API_KEY"``: where the key is read from, not the key
+    if not name.islower() and not signing_secret(name) \
+            and _ALPHANUMERIC.sub("", text.lower()) == _ALPHANUMERIC.sub("", name.lower()):
+        return False  # ``NEO4J_PASSWORD = "neo4j_password"``: a constant spelling its own name is a config key's name
     return not (_LABEL.match(text) and _is_label(name, text, where))
 
 
@@ -340,12 +320,14 @@ def _test_module(ctx: FileContext) -> bool:
 
 def _not_shipped(ctx: FileContext) -> bool:
     """Code whose literals are not secrets of a deployment: tests, test support, development and test settings
-    (the settings model), benchmarks, and sample data by its module's name (``create_test_data.py``,
-    ``fixtures.py``)."""
+    (the settings model), benchmarks, settings templates, development commands and main-guard demos
+    (:mod:`.dev_seeds`), and sample data by its module's name (``create_test_data.py``, ``fixtures.py``)."""
     if _test_module(ctx) or module_roles(ctx).for_tests or settings_module(ctx).kind != PRODUCTION:
         return True
     if benchmark_code(ctx) or any("benchmark" in folder for folder in ctx.project_path.lower().split("/")[:-1]):
         return True  # a benchmark or load-test harness (``tracecat-benchmark/``): run by developers, deployed nowhere
+    if placeholder_settings(ctx) or development_command(ctx) or demo_block(ctx):
+        return True  # a settings template, a development database's command, a demo run by hand (:mod:`.dev_seeds`)
     stem = ctx.project_path.rsplit("/", 1)[-1].removesuffix(".py")
     return bool(_SAMPLE_WORDS & set(split_identifier(stem)))
 
@@ -432,7 +414,7 @@ class HardcodedSecret(Rule):
         "jwt",
     )
     needs = (module_roles, settings_module, non_production_code, benchmark_code, node_index, origin,
-             compared_default, run_by_hand, published_setting)
+             compared_default, run_by_hand, published_setting, placeholder_settings, development_command, demo_block)
     module_facts = (test_support,)
     options = (
         Option(

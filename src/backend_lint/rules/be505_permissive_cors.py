@@ -15,7 +15,7 @@ Settings under an ``if`` are left alone (the condition is usually ``DEBUG``), an
 settings and examples (``examples/``, demo sites: a sample app shipped for people to read and copy, which the
 other request-path rules leave alone too; nobody's credentials are served there). With the project model, an
 application that authenticates only by credentials its clients put in a header (``Authorization: Bearer``,
-``X-API-Key``) and mentions no cookie, session or Basic authentication anywhere is left alone too
+``X-API-Key``) and mentions no cookie, session, Basic authentication or proxy identity header anywhere is left alone too
 (:func:`~backend_lint.analysis.project.app_conditions.header_only_auth`): a browser attaches no such credential to a
 foreign page's request, so the credentialed wildcard hands that page nothing it could not send itself. And an
 ASGI application whose every route is written in the module that builds it and reads no credential (no cookie,

@@ -1,13 +1,14 @@
-"""BE508 insecure-token-randomness: a token, password, key, OTP, CSRF value or salt made with the ``random`` module.
+"""BE508 insecure-token-randomness: a token, password, key, OTP or CSRF value made with the ``random`` module.
 
 ``random`` is a Mersenne Twister: fast, reproducible, and predictable. After 624 observed outputs an attacker
 can compute every past and future value, so reset tokens, invite codes and session ids made with it can be
 guessed. ``secrets`` draws from the operating system's CSPRNG. The purpose is read from the name the value is
 assigned to, passed as, stored under or returned from (its function's name), with the word lists of
-:mod:`backend_lint.analysis.secret_names` plus ``otp``, ``salt``, ``csrf`` and qualified ``code``/
+:mod:`backend_lint.analysis.secret_names` plus ``otp``, ``csrf`` and qualified ``code``/
 ``session_id``. A nonce is not a secret (it travels in clear and needs only to be unique: OAuth 1.0a's
 ``oauth_nonce``, a third party's request-signing nonce), so a name that says only ``nonce`` is left alone; a
-CSRF nonce is reported. Retry jitter, sampling, shuffling, ``random.seed``, a random *length* (``range(...)``,
+CSRF nonce is reported. Nor is a salt (stored beside its hash or sent in clear, it needs only to differ). Retry
+jitter, sampling, shuffling, ``random.seed``, a random *length* (``range(...)``,
 ``k=``), test modules and benchmark harnesses (a ``benchmarks/`` folder: run by developers, deployed nowhere;
 a token there is a per-trial nonce that authenticates nothing) are left alone.
 
@@ -42,9 +43,12 @@ _BARE_CONTEXTS = (ast.Assign, ast.AnnAssign, ast.Return, ast.keyword, ast.Format
                   ast.Dict, ast.Call)
 """Parents where ``a + b`` needs no parentheses (for ``ast.Call``: as an argument, the only way to be inside)."""
 _FUNCTIONS = frozenset({"choice", "choices", "randint", "random", "getrandbits", "sample", "randrange", "uniform"})
-_PURPOSE_WORDS = SECRET_WORDS | {"otp", "totp", "hotp", "salt", "csrf", "pin"}
+_PURPOSE_WORDS = SECRET_WORDS | {"otp", "totp", "hotp", "csrf", "pin"}
 """Not ``nonce``: a nonce is sent in clear and needs to be unique, not secret (OAuth 1.0a's ``oauth_nonce``, a
-third party's request-signing nonce, a per-trial nonce); only a CSRF nonce is a secret the application checks."""
+third party's request-signing nonce, a per-trial nonce); only a CSRF nonce is a secret the application checks. Not
+``salt`` either: a salt is stored beside its hash or sent in clear and needs only to differ per use (openreplay's
+"salt" is the random part of a TURN username the client sees, the credential an HMAC of it; a Cisco Type 7 "salt"
+is written into the output); judged on real code no salt made with ``random`` was a secret."""
 _CODE_MODIFIERS = frozenset(
     {"verification", "verify", "confirm", "confirmation", "reset", "otp", "auth", "activation", "invite",
      "invitation", "sms", "login", "mfa", "recovery", "access", "security", "one", "magic"}

@@ -1,0 +1,108 @@
+"""Code whose literal credentials are a developer's by what the code says of itself (BE503).
+
+Judged on applications the rule had never seen, the literal secrets reviewers kept were ones a deployment
+actually runs with: a signing key's fallback in settings production imports, a default admin password every install
+gets. Those they closed were written for a developer's own machine, and the code said so:
+
+- **A settings template** (:func:`placeholder_settings`): a settings module whose own ``SECRET_KEY`` is a
+  placeholder (rapidpro's ``settings_common.py``: ``SECRET_KEY = "your own secret key"``) is a base that every
+  deployment overrides with settings of its own; its database password ``"temba"`` is the local development
+  default next to it, as much a placeholder as the key.
+- **A development or test command** (:func:`development_command`): a Django management command whose ``help`` says
+  it builds a database for local development or for testing ("Creates a simple database for local development",
+  "Generates a database suitable for mailroom testing"): its default passwords are the seeded accounts' of a
+  throwaway database.
+- **A module's demo block** (:func:`demo_block`): a literal inside ``if __name__ == "__main__":`` runs only when
+  a developer starts the file by hand (Keep's provider modules end with such a demo); no service that imports the
+  module reaches it. A main guard that serves an application (``app.run()``, ``uvicorn.run(app)``) is the way a
+  small service starts, so its literals stay reported.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import TYPE_CHECKING
+
+from backend_lint.analysis.credential_values import is_placeholder
+from backend_lint.analysis.facts import file_fact, reads
+from backend_lint.analysis.lazy_regex import lazy_compile
+from backend_lint.analysis.scopes import is_main_guard
+from backend_lint.analysis.settings import settings_module
+
+if TYPE_CHECKING:
+    from backend_lint.context import FileContext
+
+_FOR_DEVELOPMENT = lazy_compile(r"\b(?:development|testing|tests?)\b", re.IGNORECASE)
+"""What a development or test command's help says it is for."""
+_COMMAND_BASES = frozenset({"BaseCommand", "LabelCommand", "AppCommand"})
+"""Django's management command bases."""
+_SERVES = frozenset({"run", "run_app", "serve", "run_simple", "run_server", "runserver"})
+"""Calls that serve an application: a main guard making one starts a service, not a demo."""
+
+
+@file_fact(reads=(settings_module,))
+def placeholder_settings(ctx: FileContext) -> bool:
+    """A module whose ``SECRET_KEY`` (or ``*_SECRET_KEY``) is set in its body directly to a placeholder literal
+    (``"your own secret key"``, ``"changeme"``): a template every deployment overrides, whose other credentials are
+    placeholders too. A key read from the environment with a fallback is no template: its fallback is in effect."""
+    if "SECRET_KEY" not in ctx.source:
+        return False
+    settings = settings_module(ctx)
+    return any(
+        isinstance(setting.value, ast.Constant) and isinstance(setting.value.value, str)
+        and is_placeholder(setting.value.value)
+        for name, found in settings.values.items() if name.endswith("SECRET_KEY")
+        for setting in found
+    )
+
+
+@file_fact()
+def development_command(ctx: FileContext) -> bool:
+    """The module defines a Django management command (a class on ``BaseCommand``) whose ``help`` text says it is
+    for development or testing ("Creates a simple database for local development")."""
+    if "Command" not in ctx.source:
+        return False
+    for statement in ctx.tree.body:
+        if not isinstance(statement, ast.ClassDef) or not any(
+            (base.attr if isinstance(base, ast.Attribute) else getattr(base, "id", "")) in _COMMAND_BASES
+            for base in statement.bases
+        ):
+            continue
+        for item in statement.body:
+            if isinstance(item, ast.Assign) and any(
+                isinstance(target, ast.Name) and target.id == "help" for target in item.targets
+            ) and _FOR_DEVELOPMENT.search(_text(item.value)):
+                return True
+    return False
+
+
+def _text(value: ast.expr) -> str:
+    """The text of a string literal, or of literals joined by implicit concatenation or ``+``."""
+    if isinstance(value, ast.Constant) and isinstance(value.value, str):
+        return value.value
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
+        return _text(value.left) + _text(value.right)
+    return ""
+
+
+@file_fact()
+def main_guard_serves(ctx: FileContext) -> bool:
+    """A main guard of the module calls something that serves an application (``app.run()``,
+    ``uvicorn.run(app)``, ``web.run_app(app)``): the file is how a service starts."""
+    for statement in ctx.tree.body:
+        if isinstance(statement, ast.If) and is_main_guard(statement):
+            for node in ast.walk(statement):
+                if isinstance(node, ast.Call):
+                    func = node.func
+                    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+                    if name in _SERVES:
+                        return True
+    return False
+
+
+@reads(main_guard_serves)
+def demo_block(ctx: FileContext) -> bool:
+    """The node being checked is inside the module's ``if __name__ == "__main__":`` block, which serves no
+    application: code a developer runs by hand."""
+    return ctx.scope.in_main_guard and not main_guard_serves(ctx)
