@@ -39,6 +39,7 @@ def test_development_settings_are_told_from_production_by_path() -> None:
     ("unittests/scans/devskim/crypto.py", True),  # DefectDojo's test folder and scan-parser samples
     ("app/unit_tests/test_x.py", True),
     ("temba/utils/models/tests.py", True),  # a Django app's tests module, as startapp makes it
+    ("integration_tests/assets/mocks/sysconfd.py", True),  # a mock server only the test compose file starts
     ("app/unittest_helpers.py", False),
     ("app/views.py", False),
 ])

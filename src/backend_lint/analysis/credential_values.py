@@ -50,7 +50,7 @@ _TEMPLATE = lazy_compile(
     r"^(<.*>|\$\{.*\}|\$[A-Z_][A-Z0-9_]*|\{\{.*\}\}|\{[a-z_]*\}|%\(.*\)s|%s|\[.*\]|\*+|x+|\.+|-+)$", re.I
 )
 _PLACEHOLDER_PARTS = ("example", "changeme", "change_me", "change-me", "dummy", "placeholder", "xxxx", "****",
-                      "missing")
+                      "missing", "set-me", "set_me", "setme")
 _SDK_DUMMIES = frozenset({"unused", "ollama", "empty", "sk-no-key-required", "no-key-required", "lm-studio",
                           "not-needed", "none", "nokey", "no-key"})
 """Values SDKs document as the key to pass when the server needs none (OpenAI-compatible local servers)."""

@@ -7,14 +7,16 @@ import posixpath
 import re
 from functools import lru_cache
 
-_TEST_DIRS = frozenset({"tests", "test", "testing", "unittests", "unit_tests"})
+_TEST_DIRS = frozenset({"tests", "test", "testing", "unittests", "unit_tests", "integration_tests", "integration-tests",
+                        "functional_tests", "acceptance_tests", "e2e_tests"})
 """Folders of tests (DefectDojo keeps its tests and their scan samples under ``unittests/``)."""
 
 
 def is_test_path(path: str) -> bool:
     """``test_*.py``, ``*_test.py``, ``conftest.py``, a Django app's ``tests.py`` (the module ``startapp`` makes for
     an app's tests: RapidPro's ``temba/utils/models/tests.py``), or anything under a ``tests``/``test``/``unittests``
-    folder."""
+    folder or one named for a kind of test (``integration_tests``: wazo-confd's mock servers the test compose file
+    starts)."""
     parts = path.replace("\\", "/").split("/")
     name = parts[-1]
     if name.startswith("test_") or name.endswith(("_test.py", "_tests.py")) or name in ("conftest.py", "tests.py"):
