@@ -25,7 +25,7 @@ from typing import Any
 
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.hand_run_scripts import hand_run_script, names_fixed_https_host, run_by_hand
-from backend_lint.analysis.loopback import is_loopback_literal
+from backend_lint.analysis.loopback import is_loopback_literal, loopback_url
 from backend_lint.analysis.mentions import call_conditions, mentioned_names
 from backend_lint.analysis.project.conditions import ProjectFact, loopback_constant, test_support, unreferenced
 from backend_lint.analysis.project.imported import imported_value
@@ -266,6 +266,19 @@ def _loopback_hosts(options: ast.Dict, ctx: FileContext) -> bool | str | None:
     return None
 
 
+def _to_loopback(call: ast.Call, ctx: FileContext) -> bool:
+    """The request's URL (its first argument, the second of ``request(method, url)``, or ``url=``) is aimed at a
+    loopback host, written in the call or in the one value a local name is bound to (:func:`loopback_url`)."""
+    position = 1 if isinstance(call.func, ast.Attribute) and call.func.attr == "request" else 0
+    url: ast.expr | None = call.args[position] if len(call.args) > position else None
+    url = next((keyword.value for keyword in call.keywords if keyword.arg == "url"), url)
+    if isinstance(url, ast.Name):
+        found = lookup(url.id, ctx, ctx.scope)
+        bindings = found[1] if found is not None else None
+        url = None if bindings is None or url.id in bindings.params else bindings.single_value(url.id)
+    return url is not None and loopback_url(url)
+
+
 class TlsVerificationDisabled(Rule):
     code = "BE507"
     name = "tls-verification-disabled"
@@ -324,8 +337,9 @@ class TlsVerificationDisabled(Rule):
             return
         if not _is_false(value) or _opted_in(node, ctx):
             return
-        if discarded_request(ctx.parent, ctx) or marked_fallback(node, ctx):
-            return  # a probe whose answer is never read; a fallback after a certificate error, reported as such
+        if discarded_request(ctx.parent, ctx) or marked_fallback(node, ctx) or _to_loopback(ctx.parent, ctx):
+            return  # a probe whose answer is never read; a fallback after a certificate error, reported as such;
+            # a request to this machine
         callee = origin(ctx.parent.func, ctx) or ""
         if arg in _VERIFY_SWITCHES:
             self.report(ctx, node, construct=f"{arg}=False")
