@@ -577,7 +577,14 @@ MAIL_HELPERS = {
 
         def invoice(request):
             pdfs.wait_for_replica()
-            return HttpResponse(pdfs.render_invoice("<p>1</p>"), content_type="application/pdf")
+            request.user.invoice_pdf = pdfs.render_invoice("<p>1</p>")
+            request.user.save()
+            return HttpResponse(status=204)
+
+
+        def invoice_download(request):
+            response = HttpResponse(pdfs.render_invoice("<p>1</p>"), content_type="application/pdf")
+            return response
     """,
     "accounts/urls.py": """\
         from django.urls import path
@@ -588,6 +595,7 @@ MAIL_HELPERS = {
             path("signup/", views.signup),
             path("signup-queued/", views.signup_queued),
             path("invoice/", views.invoice),
+            path("invoice/download/", views.invoice_download),
         ]
     """,
 }
@@ -595,8 +603,9 @@ MAIL_HELPERS = {
 
 def test_slow_work_in_a_helper_of_another_module(tmp_path: Path) -> None:
     """BE206 follows a handler's call into the project's helper of another module, one level: sending mail and
-    rendering a PDF there are reported at the call, naming the helper and what it does; a helper that only
-    builds text, a sleep in a helper (a wait, not work to hand off) and the queued task are not."""
+    rendering a PDF there (to store it) are reported at the call, naming the helper and what it does; a helper
+    that only builds text, a sleep in a helper (a wait, not work to hand off), the queued task and a PDF the
+    handler answers with (a download) are not."""
     root = write_project(tmp_path, MAIL_HELPERS)
     found = _both(root)
     assert {item for item in found if item[2] == "BE206"} == {

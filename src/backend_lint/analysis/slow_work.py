@@ -45,6 +45,7 @@ SLOW: dict[str, str] = {
 }
 SLEEPS = "sleeps"
 """Origins of slow calls, and what each does."""
+RENDERS_PDF = "renders a PDF"
 _STAFF_ALERTS = {"django.core.mail.mail_admins": "sends e-mail", "django.core.mail.mail_managers": "sends e-mail"}
 """E-mail to the site's own staff: slow work in a handler's own body (a feedback form's purpose), but not in the
 helpers it calls, where it is error reporting (onadata's ``report_exception`` behind every failed Enketo call)."""
@@ -60,6 +61,37 @@ def slow_kind(called: Optional[str], *, in_handler: bool = False) -> Optional[st
     if kind is None and in_handler:
         return _STAFF_ALERTS.get(called or "")
     return kind
+
+
+@node_fact()
+def returned_values_of(ctx: FileContext, function: ast.AST) -> frozenset[ast.AST]:
+    """The calls whose value ``function`` returns: written in a ``return`` (``return HttpResponse(HTML(...)
+    .write_pdf())``) or in the value of a name a ``return`` reads, through other such names (``pdf =
+    pdfkit.from_string(html, False)``, ``response = HttpResponse(pdf)``, ``return response``); nested functions
+    left out. BE206 leaves a PDF rendered there alone, by the handler or by a helper it calls: it is the answer
+    the client asked for (MobSF's report download), not work a queue could take over."""
+    returns: list[ast.expr] = []
+    assigns: list[ast.Assign] = []  # (a call's value assigned: what a returned name may hold)
+    stack: list[ast.AST] = list(body_of(function))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, _NESTED):
+            continue
+        if isinstance(node, ast.Return) and node.value is not None:
+            returns.append(node.value)
+        elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+            assigns.append(node)
+        stack.extend(ast.iter_child_nodes(node))
+    values = list(returns)
+    names: set[str] = set()
+    while True:
+        names.update(node.id for value in values for node in ast.walk(value) if isinstance(node, ast.Name))
+        more = [assign.value for assign in assigns if assign.value not in values and all(
+            isinstance(target, ast.Name) and target.id in names for target in assign.targets)]
+        if not more:
+            break
+        values.extend(more)
+    return frozenset(node for value in values for node in ast.walk(value) if isinstance(node, ast.Call))
 
 
 @node_fact(reads=(origin,))

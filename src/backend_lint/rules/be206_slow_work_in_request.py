@@ -52,7 +52,15 @@ from backend_lint.analysis.project.def_effects import EFFECT_TEXT
 from backend_lint.analysis.project.imported import imported_qualified
 from backend_lint.analysis.resolve import called_function
 from backend_lint.analysis.send_outcome import answers_send_outcome, helper_answers_sends
-from backend_lint.analysis.slow_work import SLEEPS, random_delay, slow_calls_in, slow_kind, slow_work_in
+from backend_lint.analysis.slow_work import (
+    RENDERS_PDF,
+    SLEEPS,
+    random_delay,
+    returned_values_of,
+    slow_calls_in,
+    slow_kind,
+    slow_work_in,
+)
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 from backend_lint.rule import Rule, visits
@@ -62,8 +70,8 @@ class SlowWorkInRequest(Rule):
     code = "BE206"
     name = "slow-work-in-request"
     message = "`{call}` {kind} in handler `{handler}` while the client waits; hand it to a queue or background task"
-    needs = (handler_for, module_roles, origin, called_function, slow_work_in, does, admin_package, module_callers,
-             run_by_hand, unreferenced)
+    needs = (handler_for, module_roles, origin, called_function, slow_work_in, returned_values_of, does, admin_package,
+             module_callers, run_by_hand, unreferenced)
     module_facts = (test_support,)
 
     @visits(ast.Call)
@@ -105,6 +113,8 @@ class SlowWorkInRequest(Rule):
             return  # a retry's backoff or a poll's wait (BE203's concern), not work to hand off
         if kind == SLEEPS and random_delay(node, ctx):
             return  # a random delay that blurs the answer's timing: it must delay this very response
+        if kind == RENDERS_PDF and function is not None and node in returned_values_of(ctx, function):
+            return  # the PDF the handler answers with (a download): a queue could not give it
         if helper_of_admin_views(ctx, handler) or answers_send_outcome(node, ctx, function):
             return
         self.report(ctx, node, call=f"{called}()", kind=kind, handler=handler.function.name, unless=unless)
@@ -127,7 +137,11 @@ class SlowWorkInRequest(Rule):
     ) -> None:
         written = dotted_name(node.func) or qualified.rpartition(".")[2]
         earlier: list[ProjectFact] = []
+        function = ctx.scope.function
+        answered = function is not None and node in returned_values_of(ctx, function)
         for effect, text in EFFECT_TEXT.items():
+            if answered and text == RENDERS_PDF:
+                continue  # the PDF the handler answers with (a download): a queue could not give it
             fact = does(qualified, effect)
             self.report(ctx, node, only_if=(fact,), unless=(*earlier, *unless), call=f"{written}()", kind=text,
                         handler=handler)
