@@ -40,6 +40,7 @@ def test_development_settings_are_told_from_production_by_path() -> None:
     ("app/unit_tests/test_x.py", True),
     ("temba/utils/models/tests.py", True),  # a Django app's tests module, as startapp makes it
     ("integration_tests/assets/mocks/sysconfd.py", True),  # a mock server only the test compose file starts
+    ("e2e/settings.py", True),  # an end-to-end suite's settings (aleph's)
     ("app/unittest_helpers.py", False),
     ("app/views.py", False),
 ])

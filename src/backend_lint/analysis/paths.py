@@ -8,7 +8,7 @@ import re
 from functools import lru_cache
 
 _TEST_DIRS = frozenset({"tests", "test", "testing", "unittests", "unit_tests", "integration_tests", "integration-tests",
-                        "functional_tests", "acceptance_tests", "e2e_tests"})
+                        "functional_tests", "acceptance_tests", "e2e", "e2e_tests"})
 """Folders of tests (DefectDojo keeps its tests and their scan samples under ``unittests/``)."""
 
 
