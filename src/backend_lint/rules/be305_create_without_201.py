@@ -138,9 +138,10 @@ class CreateWithout201(Rule):
             ["login", "logout", "signin", "signout", "token", "refresh", "auth", "oauth", "sso", "session",
              "search", "filter", "query", "webhook", "callback", "graphql", "rpc",
              "deploy", "install", "materialize", "execute", "trigger", "import", "sync", "replicate", "publish",
-             "resolve"],
+             "resolve", "delete", "remove"],
             "path words (also plural) of endpoints that create no resource for the client (sign-in, searches, "
-            "webhooks, actions such as deploy, import or resolving a pending step), matched on the full path (or "
+            "webhooks, actions such as deploy, import or resolving a pending step, deletes sent as POST), "
+            "matched on the full path (or "
             "the handler's and class's names when the path is not in the file, or the first word of the "
             "handler's name when the route's own path is empty under a prefix)",
         ),
