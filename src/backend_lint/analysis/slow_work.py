@@ -15,7 +15,9 @@ import ast
 from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.ast_helpers import body_of
+from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.facts import node_fact
+from backend_lint.analysis.resolve import returned_values
 from backend_lint.analysis.scopes import FUNCTION, Scope
 from backend_lint.analysis.values import origin
 
@@ -63,34 +65,26 @@ def slow_kind(called: Optional[str], *, in_handler: bool = False) -> Optional[st
     return kind
 
 
-@node_fact()
+@node_fact(reads=(returned_values, bindings_of))
 def returned_values_of(ctx: FileContext, function: ast.AST) -> frozenset[ast.AST]:
     """The calls whose value ``function`` returns: written in a ``return`` (``return HttpResponse(HTML(...)
-    .write_pdf())``) or in the value of a name a ``return`` reads, through other such names (``pdf =
-    pdfkit.from_string(html, False)``, ``response = HttpResponse(pdf)``, ``return response``); nested functions
-    left out. BE206 leaves a PDF rendered there alone, by the handler or by a helper it calls: it is the answer
-    the client asked for (MobSF's report download), not work a queue could take over."""
-    returns: list[ast.expr] = []
-    assigns: list[ast.Assign] = []  # (a call's value assigned: what a returned name may hold)
-    stack: list[ast.AST] = list(body_of(function))
-    while stack:
-        node = stack.pop()
-        if isinstance(node, _NESTED):
-            continue
-        if isinstance(node, ast.Return) and node.value is not None:
-            returns.append(node.value)
-        elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
-            assigns.append(node)
-        stack.extend(ast.iter_child_nodes(node))
-    values = list(returns)
-    names: set[str] = set()
-    while True:
-        names.update(node.id for value in values for node in ast.walk(value) if isinstance(node, ast.Name))
-        more = [assign.value for assign in assigns if assign.value not in values and all(
-            isinstance(target, ast.Name) and target.id in names for target in assign.targets)]
-        if not more:
-            break
-        values.extend(more)
+    .write_pdf())``) or in a value assigned to a name a ``return`` reads, through other such names (``pdf =
+    pdfkit.from_string(html, False)``, ``response = HttpResponse(pdf)``, ``return response``); read from
+    :func:`.resolve.returned_values` and the function's :func:`.bindings.bindings_of`. BE206 leaves a PDF rendered
+    there alone, by the handler or by a helper it calls: it is the answer the client asked for (MobSF's report
+    download), not work a queue could take over."""
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return frozenset()
+    assigned = bindings_of(ctx, function).assigned
+    values = [value for value in returned_values(ctx, function) if value is not None]
+    seen: set[str] = set()
+    at = 0
+    while at < len(values):
+        for node in ast.walk(values[at]):
+            if isinstance(node, ast.Name) and node.id not in seen:
+                seen.add(node.id)
+                values.extend(value for value in assigned.get(node.id, []) if value is not None)
+        at += 1
     return frozenset(node for value in values for node in ast.walk(value) if isinstance(node, ast.Call))
 
 
