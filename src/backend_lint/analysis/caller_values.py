@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Callable, Optional
 
 from backend_lint.analysis.facts import reads
 from backend_lint.analysis.handlers import handler_for
+from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.project.conditions import ProjectFact, callers_pass_safe
 from backend_lint.analysis.provenance import sql_text, unpacked_calls
 from backend_lint.analysis.resolve import lookup
@@ -133,7 +134,7 @@ def outside_text(expr: ast.expr, ctx: FileContext, scope: Scope) -> bool:
         elif isinstance(node, ast.Subscript):
             pending.append(node.value)
         elif isinstance(node, ast.Call):
-            written = ast.unparse(node.func)
+            written = dotted_name(node.func) or ast.unparse(node.func)  # (a dotted name without unparsing)
             if written.startswith(_OUTSIDE_CALLS) or f"{written}(".startswith(_OUTSIDE_CALLS) \
                     or "request" in written.split("."):
                 return True
