@@ -24,6 +24,7 @@ import ast
 import re
 from typing import TYPE_CHECKING
 
+from backend_lint.analysis.ast_helpers import concatenated_parts, string_value
 from backend_lint.analysis.credential_values import is_placeholder
 from backend_lint.analysis.facts import file_fact, reads
 from backend_lint.analysis.lazy_regex import lazy_compile
@@ -79,11 +80,9 @@ def development_command(ctx: FileContext) -> bool:
 
 def _text(value: ast.expr) -> str:
     """The text of a string literal, or of literals joined by implicit concatenation or ``+``."""
-    if isinstance(value, ast.Constant) and isinstance(value.value, str):
-        return value.value
-    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
-        return _text(value.left) + _text(value.right)
-    return ""
+    if isinstance(value, ast.JoinedStr):
+        return ""
+    return "".join(string_value(part) or "" for part in concatenated_parts(value))
 
 
 @file_fact()
