@@ -143,10 +143,9 @@ def _job_tables(ctx: FileContext, functions: set[str]) -> dict[str, ast.stmt]:
         if len(statements) != 1 or not isinstance(statement, ast.Assign) or len(statement.targets) != 1 \
                 or name in functions:
             continue
-        value = statement.value
-        called = {node.func.id for node in ast.walk(value)
-                  if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
-        named = {node.id for node in ast.walk(value) if isinstance(node, ast.Name)}
+        nodes = list(ast.walk(statement.value))
+        called = {node.func.id for node in nodes if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
+        named = {node.id for node in nodes if isinstance(node, ast.Name)}
         if named & functions and not called & functions:
             tables[name] = statement
     return tables
