@@ -111,7 +111,6 @@ class Rule:
     options: ClassVar[tuple[Option, ...]] = ()
     triggers: ClassVar[tuple[str, ...]] = ()
     """Words of which at least one must occur in a file's text for the rule to run on it (empty: always)."""
-    default_enabled: ClassVar[bool] = True
     needs: ClassVar[tuple[Callable[..., Any], ...]] = ()
     """The facts and analysis functions the rule asks (see :mod:`backend_lint.analysis.facts`): whatever they
     read is what the rule's findings depend on besides the file itself."""
