@@ -131,6 +131,7 @@ def _found_nothing(
     """``not row`` or ``row is None``, or ``row.expires_at <= now`` (``row["expire_time"] < now``, either side):
     the lookup found nothing, or found the value expired (quay's ``validated.expires_at <= datetime.utcnow()``),
     where ``row`` was assigned once from a call given ``secret``."""
+    row: Optional[ast.expr]
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
         row = test.operand
     elif isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Is) \
@@ -138,7 +139,7 @@ def _found_nothing(
         row = test.left
     elif isinstance(test, ast.Compare) and len(test.ops) == 1 \
             and isinstance(test.ops[0], (ast.Lt, ast.LtE, ast.Gt, ast.GtE)):
-        row = next((side.value for side in (test.left, test.comparators[0]) if _expiry_of(side)), None)
+        row = next((_owner(side) for side in (test.left, test.comparators[0]) if _expiry_of(side)), None)
     else:
         return False
     if not isinstance(row, ast.Name):
@@ -161,6 +162,11 @@ def _expiry_of(side: ast.expr) -> bool:
     else:
         return False
     return "expir" in field.lower()
+
+
+def _owner(side: ast.expr) -> Optional[ast.expr]:
+    """``row`` of ``row.expires_at`` or ``row["expire_time"]``."""
+    return side.value if isinstance(side, (ast.Attribute, ast.Subscript)) else None
 
 
 def _unpacked_first(name: str, bindings: Bindings, function: ast.AST) -> Optional[ast.expr]:
