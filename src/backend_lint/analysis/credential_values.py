@@ -8,7 +8,7 @@ Every true finding was one of three kinds:
   (:func:`signing_secret`);
 * a password: people choose passwords, so any literal that is not a placeholder or a label may be one that works
   (``"hunter2"``). Ten rounds found two true findings among passwords made of letters alone (eNMS's ``"admin"``
-  for its first admin account, a Docker image's ``"securitymonkeypassword"`` database fallback) against a dozen
+  for its first admin account, a Docker image's ``"securitymonkeypassword"`` database fallback) against nine
   false ones: the public default of a device or a product (``"alpine"``, ``"infected"``, ``"postgres"``), a
   developer set-up's (``"temba"``, ``"password"``) (:func:`word_password`);
 * a key or token a machine issued (a 40-hex API key, a vendor's ``ghp_...``): it looks machine-made
