@@ -61,6 +61,20 @@ def test_be505_header_only_auth(tmp_path: Path, auth: dict[str, str], reported: 
     assert (("svc/app.py", 5) in found) == reported
 
 
+def test_be505_judged_per_application_package(tmp_path: Path) -> None:
+    """A project serving several apps (kairon): the bearer-only app in its own package is left alone although the
+    main app's package sets a cookie; the main app's credentialed wildcard stays reported."""
+    project = {
+        "pyproject.toml": '[project]\nname = "svc"\n', "svc/__init__.py": "", "svc/auth.py": BEARER_AUTH,
+        "svc/history/__init__.py": "", "svc/history/main.py": CORS_APP,
+        "svc/api/__init__.py": "", "svc/api/main.py": CORS_APP,
+        "svc/api/login.py": "def login(response):\n    response.set_cookie('sid', 'x')\n",
+    }
+    found = findings_of(write_project(tmp_path, project), "BE505")
+    assert ("svc/history/main.py", 5) not in found
+    assert ("svc/api/main.py", 5) in found
+
+
 FLASK_APP = textwrap.dedent('''\
     from flask import Flask
 

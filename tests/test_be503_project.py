@@ -170,3 +170,36 @@ def test_a_setting_rendered_into_every_page_is_public(tmp_path: Path) -> None:
     assert ("city/settings/base.py", 1) not in found
     assert ("city/settings/base.py", 2) in found
     assert ("city/settings/base.py", 3) in found
+
+
+RUN_DEMO = {
+    "pyproject.toml": '[project]\nname = "keep"\nversion = "1"\n',
+    "keep/__init__.py": "",
+    "keep/providers/__init__.py": "",
+    "keep/providers/servicenow_provider.py": '''\
+        import os
+
+        from flask import Flask
+
+
+        class Provider:
+            def __init__(self, password):
+                self.password = password
+
+
+        if __name__ == "__main__":
+            provider = Provider(password=os.environ.get("SERVICENOW_PASSWORD", "adm1n-Pw"))
+            provider.run()
+    ''',
+}
+
+
+def test_a_main_guard_serves_only_through_an_application(tmp_path: Path) -> None:
+    """``provider.run()`` in a provider module's main guard serves no web application (the serving-call reading of
+    :func:`backend_lint.analysis.command_reach.serves`): a demo run by hand, its fallback left alone; the same guard
+    running a Flask app is how a small service starts, and its fallback ships."""
+    assert findings_of(write_project(tmp_path / "by_hand", RUN_DEMO), "BE503") == set()
+    served = dict(RUN_DEMO)
+    served["keep/providers/servicenow_provider.py"] = RUN_DEMO["keep/providers/servicenow_provider.py"].replace(
+        "provider.run()", "Flask(__name__).run()")
+    assert ("keep/providers/servicenow_provider.py", 12) in findings_of(write_project(tmp_path / "served", served), "BE503")

@@ -60,7 +60,7 @@ def test_be503_main_guard_demo() -> None:
 
 
         if __name__ == "__main__":
-            provider = Provider(password=os.environ.get("SERVICENOW_PASSWORD", "admin"))
+            provider = Provider(password=os.environ.get("SERVICENOW_PASSWORD", "adm1n-Pw"))
     '''
     assert found(demo, "BE503", "keep/providers/servicenow_provider.py") == []
     served = '''\

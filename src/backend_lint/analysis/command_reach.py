@@ -110,7 +110,7 @@ def starts_service(ctx: FileContext) -> bool:
     """The module starts a web server (or derives a server application from gunicorn's), or defines a job queue's
     tasks that a worker runs."""
     index = node_index(ctx)
-    return any(_serves(call, ctx) for call in index.of(ast.Call)) or any(
+    return any(serves(call, ctx) for call in index.of(ast.Call)) or any(
         any((origin(base, ctx) or "") in _SERVER_CALLS for base in cls.bases) for cls in index.of(ast.ClassDef)
     ) or any(
         any(_job_decorator(decorator, ctx) for decorator in function.decorator_list)
@@ -118,7 +118,9 @@ def starts_service(ctx: FileContext) -> bool:
     )
 
 
-def _serves(call: ast.Call, ctx: FileContext) -> bool:
+def serves(call: ast.Call, ctx: FileContext) -> bool:
+    """The call serves a web application or keeps a worker running (``uvicorn.run(app)``, ``app.run()`` on a
+    framework's application, ``web.run_app(app)``, ``consumer.start_consuming()``): what a service's start runs."""
     func = call.func
     last = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
     imported = isinstance(func, ast.Name) and func.id in ctx.imports.names  # ``from uvicorn import run as serve``

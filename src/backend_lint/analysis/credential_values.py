@@ -7,7 +7,10 @@ Every true finding was one of three kinds:
   whatever its value, it is in effect, and anyone who reads it can forge sessions and tokens
   (:func:`signing_secret`);
 * a password: people choose passwords, so any literal that is not a placeholder or a label may be one that works
-  (``"admin"`` for a default admin account, ``"hunter2"``);
+  (``"hunter2"``). Ten rounds found two true findings among passwords made of letters alone (eNMS's ``"admin"``
+  for its first admin account, a Docker image's ``"securitymonkeypassword"`` database fallback) against nine
+  false ones: the public default of a device or a product (``"alpine"``, ``"infected"``, ``"postgres"``), a
+  developer set-up's (``"temba"``, ``"password"``) (:func:`word_password`);
 * a key or token a machine issued (a 40-hex API key, a vendor's ``ghp_...``): it looks machine-made
   (:func:`machine_made`, :data:`ISSUED_KEY`).
 
@@ -101,6 +104,17 @@ def machine_made(text: str) -> bool:
         first.isdigit() != second.isdigit() for first, second in zip(characters, characters[1:])
     )
     return alternations >= _MIN_ALTERNATIONS
+
+
+_WORD_PASSWORD = lazy_compile(r"[A-Za-z]+(?:[-_. ][A-Za-z]+)*")
+
+
+def word_password(text: str) -> bool:
+    """The value is a word or words and nothing else (``"admin"``, ``"alpine"``, ``"tembatemba"``,
+    ``"my-password"``): no digit, no symbol but the joints of words. A password a product or a developer set-up
+    documents as its default is such a word; so is a placeholder. A password someone chose to keep
+    (``"s3cr3t-Pa55"``, ``"hunter2"``) or a machine generated mixes in digits or symbols."""
+    return _WORD_PASSWORD.fullmatch(text) is not None
 
 
 _PATH_PLACEHOLDER = lazy_compile(r"\{[\w.\[\]]*\}|%\(\w+\)[sdr]|%[sdr]|<\w+>|\*")

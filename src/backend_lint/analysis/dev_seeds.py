@@ -25,6 +25,7 @@ import re
 from typing import TYPE_CHECKING
 
 from backend_lint.analysis.ast_helpers import concatenated_parts, string_value
+from backend_lint.analysis.command_reach import serves
 from backend_lint.analysis.credential_values import is_placeholder
 from backend_lint.analysis.facts import file_fact, reads
 from backend_lint.analysis.lazy_regex import lazy_compile
@@ -38,8 +39,6 @@ _FOR_DEVELOPMENT = lazy_compile(r"\b(?:development|testing|tests?)\b", re.IGNORE
 """What a development or test command's help says it is for."""
 _COMMAND_BASES = frozenset({"BaseCommand", "LabelCommand", "AppCommand"})
 """Django's management command bases."""
-_SERVES = frozenset({"run", "run_app", "serve", "run_simple", "run_server", "runserver"})
-"""Calls that serve an application: a main guard making one starts a service, not a demo."""
 
 
 @file_fact(reads=(settings_module,))
@@ -88,16 +87,13 @@ def _text(value: ast.expr) -> str:
 @file_fact()
 def main_guard_serves(ctx: FileContext) -> bool:
     """A main guard of the module calls something that serves an application (``app.run()``,
-    ``uvicorn.run(app)``, ``web.run_app(app)``): the file is how a service starts."""
-    for statement in ctx.tree.body:
-        if isinstance(statement, ast.If) and is_main_guard(statement):
-            for node in ast.walk(statement):
-                if isinstance(node, ast.Call):
-                    func = node.func
-                    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-                    if name in _SERVES:
-                        return True
-    return False
+    ``uvicorn.run(app)``, ``web.run_app(app)``: :func:`.command_reach.serves`, the reading the project model's
+    ``starts_service`` makes of the whole module): the file is how a service starts."""
+    return any(
+        isinstance(node, ast.Call) and serves(node, ctx)
+        for statement in ctx.tree.body if isinstance(statement, ast.If) and is_main_guard(statement)
+        for node in ast.walk(statement)
+    )
 
 
 @reads(main_guard_serves)

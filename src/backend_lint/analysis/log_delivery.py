@@ -87,12 +87,15 @@ def _is_log(call: ast.Call) -> bool:
 
 
 _LOGGED_SECRETS = frozenset({"credential", "credentials", "password", "passwords", "secret", "secrets", "token",
-                             "tokens"})
+                             "tokens", "auth", "headers"})
+"""What a switch to log secrets on purpose names: the secrets, or where they travel (``LOG_AUTH_PAYLOAD``,
+``LOG_REQUEST_HEADERS``: Keep's and Grafana OnCall's switches, off by default, to debug authentication)."""
 
 
 def logged_by_choice(call: ast.Call, ctx: FileContext) -> bool:
     """Under an ``if`` on a setting whose purpose is to log credentials (``if settings.LOG_CREDENTIALS:``,
-    ``if setting_log_passwords.value:``): the operator asked for them in the log."""
+    ``if setting_log_passwords.value:``, ``if os.environ.get("LOG_AUTH_PAYLOAD", "false") == "true":``): the operator
+    asked for them in the log."""
     child: ast.AST = call
     current = ctx.parent_of(call)
     while current is not None and not isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -110,8 +113,10 @@ def _names_log_opt_in(test: ast.expr) -> bool:
         return any(_names_log_opt_in(value) for value in test.values)
     if isinstance(test, ast.Compare):
         return _names_log_opt_in(test.left)
-    if isinstance(test, ast.Call):
-        return _names_log_opt_in(test.func)
+    if isinstance(test, ast.Call):  # ``os.environ.get("LOG_AUTH_PAYLOAD", "false")``: the switch by its name
+        first = test.args[0] if test.args else None
+        named = isinstance(first, ast.Constant) and isinstance(first.value, str) and _log_opt_in_name(first.value)
+        return named or _names_log_opt_in(test.func)
     if isinstance(test, ast.Attribute):
         return _log_opt_in_name(test.attr) or _names_log_opt_in(test.value)
     return isinstance(test, ast.Name) and _log_opt_in_name(test.id)

@@ -6,7 +6,8 @@ or expired, so the line records a rejected value (what an operator needs to see 
 live credential. :func:`refused_lookup` reads that from the code: the logging call is in the body of an ``if``
 that ends the request (``raise``/``return``) and whose test says a lookup given the same value found nothing
 (``not row``, ``row is None``, alone or as one operand of ``or``; ``row, ok = self.lookup(token)`` unpacks the
-row first). The same holds in an ``except`` clause that catches only the refusals of a token check
+row first) or found it expired (``row.expires_at <= datetime.utcnow()``: quay's OAuth check, which logs the expired
+token and answers the refusal). The same holds in an ``except`` clause that catches only the refusals of a token check
 (``SignatureExpired``, ``BadSignature``, ``NoResultFound``, ``DoesNotExist``, ``InvalidToken``...) of a ``try`` that
 handed the value to that check (``user_id = validate_token(token)``), or ran a query the function built from it
 (``qs = Environment.objects.filter(api_key=api_key)`` then ``qs.get()`` under ``except Environment.DoesNotExist:``):
@@ -127,12 +128,18 @@ def _assigned_just_before(statement: ast.stmt, ctx: FileContext) -> dict[str, as
 def _found_nothing(
     test: ast.expr, secret: str, bindings: Bindings, function: ast.AST, just_before: dict[str, ast.expr]
 ) -> bool:
-    """``not row`` or ``row is None`` where ``row`` was assigned once from a call given ``secret``."""
+    """``not row`` or ``row is None``, or ``row.expires_at <= now`` (``row["expire_time"] < now``, either side):
+    the lookup found nothing, or found the value expired (quay's ``validated.expires_at <= datetime.utcnow()``),
+    where ``row`` was assigned once from a call given ``secret``."""
+    row: Optional[ast.expr]
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
         row = test.operand
     elif isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Is) \
             and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None:
         row = test.left
+    elif isinstance(test, ast.Compare) and len(test.ops) == 1 \
+            and isinstance(test.ops[0], (ast.Lt, ast.LtE, ast.Gt, ast.GtE)):
+        row = next((_owner(side) for side in (test.left, test.comparators[0]) if _expiry_of(side)), None)
     else:
         return False
     if not isinstance(row, ast.Name):
@@ -144,6 +151,22 @@ def _found_nothing(
         isinstance(arg, ast.Name) and arg.id == secret
         for arg in [*found.args, *(keyword.value for keyword in found.keywords)]
     )
+
+
+def _expiry_of(side: ast.expr) -> bool:
+    """``row.expires_at``, ``row["expire_time"]``: a field of a row named for when it expires."""
+    if isinstance(side, ast.Attribute):
+        field = side.attr
+    elif isinstance(side, ast.Subscript) and isinstance(side.slice, ast.Constant):
+        field = str(side.slice.value)
+    else:
+        return False
+    return "expir" in field.lower()
+
+
+def _owner(side: ast.expr) -> Optional[ast.expr]:
+    """``row`` of ``row.expires_at`` or ``row["expire_time"]``."""
+    return side.value if isinstance(side, (ast.Attribute, ast.Subscript)) else None
 
 
 def _unpacked_first(name: str, bindings: Bindings, function: ast.AST) -> Optional[ast.expr]:

@@ -39,6 +39,7 @@ from backend_lint.analysis.credential_values import (
     names_algorithm,
     plugin_client_key,
     signing_secret,
+    word_password,
 )
 from backend_lint.analysis.dead_values import overwritten_before_read
 from backend_lint.analysis.dev_only import development_seed_function, development_settings_class
@@ -423,6 +424,12 @@ class HardcodedSecret(Rule):
             [],
             "more words that name a secret when they end a name (for example `pin`)",
         ),
+        Option(
+            "report-word-passwords",
+            bool,
+            False,
+            "also report passwords made of letters alone (`\"admin\"`, `\"alpine\"`): mostly public defaults",
+        ),
     )
 
     def _secret_word(self, name: str) -> str | None:
@@ -439,7 +446,8 @@ class HardcodedSecret(Rule):
         if _literal_text(value) is None:
             return False  # (the cheap test before splitting the name: most values bound are no literal)
         word = self._secret_word(name) if _NAME.match(name) else None
-        return word is not None and _secret_literal(name, value, word, where) and _works_as(name, word, value)
+        return word is not None and _secret_literal(name, value, word, where) \
+            and _works_as(name, word, value, bool(self.option("report-word-passwords")))
 
     def _check(
         self, ctx: FileContext, name: str | None, value: ast.expr | None, at: ast.AST, visited: ast.AST, where: str,
@@ -535,13 +543,17 @@ class HardcodedSecret(Rule):
             self._check(ctx, arg.arg, default, default, node, DEFAULT)
 
 
-def _works_as(name: str, word: str, value: ast.expr | None) -> bool:
-    """The evidence the kind of secret needs (:mod:`.credential_values`): a signing secret or a password is in
-    effect whatever its value; a key, token or credential a machine issued must look machine-made (a person's
-    ``"polar123456789"`` or ``"bot-context"`` is a development value or a placeholder), or hold a private key."""
-    if word in PASSWORD_WORDS or signing_secret(name):
-        return True
+def _works_as(name: str, word: str, value: ast.expr | None, word_passwords: bool) -> bool:
+    """The evidence the kind of secret needs (:mod:`.credential_values`): a signing secret is in effect whatever its
+    value; a password must be more than a word (``"admin"``, ``"alpine"``: a product's or a developer set-up's
+    public default, reported only with ``word_passwords``, the ``report-word-passwords`` option); a key, token or
+    credential a machine issued must look machine-made (a person's ``"polar123456789"`` or ``"bot-context"`` is a
+    development value or a placeholder), or hold a private key."""
     text = _literal_text(value) or ""
+    if signing_secret(name):
+        return True
+    if word in PASSWORD_WORDS:
+        return word_passwords or not word_password(text)
     return machine_made(text) or bool(_PRIVATE_KEY.search(text))
 
 

@@ -15,7 +15,8 @@ Settings under an ``if`` are left alone (the condition is usually ``DEBUG``), an
 settings and examples (``examples/``, demo sites: a sample app shipped for people to read and copy, which the
 other request-path rules leave alone too; nobody's credentials are served there). With the project model, an
 application that authenticates only by credentials its clients put in a header (``Authorization: Bearer``,
-``X-API-Key``) and mentions no cookie, session, Basic authentication or proxy identity header anywhere is left alone too
+``X-API-Key``) and whose package (that of the module building the app; for Django settings the whole project)
+mentions no cookie, session, Basic authentication or proxy identity header is left alone too
 (:func:`~backend_lint.analysis.project.app_conditions.header_only_auth`): a browser attaches no such credential to a
 foreign page's request, so the credentialed wildcard hands that page nothing it could not send itself. And an
 ASGI application whose every route is written in the module that builds it and reads no credential (no cookie,
@@ -34,7 +35,7 @@ from backend_lint.analysis.ast_helpers import is_true, keyword_value
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.module_roles import module_roles
 from backend_lint.analysis.project.app_conditions import header_only_auth
-from backend_lint.analysis.project.conditions import test_support
+from backend_lint.analysis.project.conditions import ProjectFact, test_support
 from backend_lint.analysis.settings import TEST, settings_module
 from backend_lint.context import FileContext
 from backend_lint.rule import FileState, Rule, leaves, visits
@@ -47,9 +48,17 @@ _FLASK_CORS = frozenset({"flask_cors.CORS", "flask_cors.cross_origin"})
 _MATCH_ALL = frozenset({".*", ".+", "^.*$", "^.+$", "^.*", ".*$", "(.*)", "^(.*)$", "https?://.*", "^https?://.*$"})
 _DJANGO_WILDCARDS = ("CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_ALLOW_ALL")
 _DJANGO_REGEXES = ("CORS_ALLOWED_ORIGIN_REGEXES", "CORS_ORIGIN_REGEX_WHITELIST")
-_AMBIENT = (header_only_auth(),)
-"""Every finding stands unless the project authenticates only by header credentials, which a browser never
-attaches to another site's request (:func:`~backend_lint.analysis.project.app_conditions.header_only_auth`)."""
+
+
+def _ambient(ctx: FileContext) -> tuple[ProjectFact, ...]:
+    """Every finding stands unless the application authenticates only by header credentials, which a browser never
+    attaches to another site's request (:func:`~backend_lint.analysis.project.app_conditions.header_only_auth`),
+    judged by the modules of the package that builds the application: kairon serves its bearer-only history API
+    from ``kairon/history/`` beside a main API that sets cookies, and only the latter lends a foreign page the
+    browser's credentials. (Django's settings serve the whole project.)"""
+    module = ctx.module
+    package = module if ctx.project_path.endswith("/__init__.py") else module.rpartition(".")[0]
+    return (header_only_auth(package),)
 
 
 def _left_alone(ctx: FileContext) -> bool:
@@ -180,14 +189,14 @@ class PermissiveCors(Rule):
                     and app_without_credentials(node.func.value, ctx):
                 return  # every route is here and none reads a credential: nothing for a foreign page to borrow
             construct = callee.rsplit(".", 1)[1] if callee in _STARLETTE_CORS else "CORSMiddleware"
-            self.report(ctx, node, construct=construct, unless=_AMBIENT)
+            self.report(ctx, node, construct=construct, unless=_ambient(ctx))
 
     def _check_flask(self, node: ast.Call, callee: str, ctx: FileContext) -> None:
         credentials = is_true(keyword_value(node, "supports_credentials"))
         if (credentials and _has_wildcard(keyword_value(node, "origins"), ctx)) or _flask_resources_wildcard(
             keyword_value(node, "resources"), credentials, ctx
         ):
-            self.report(ctx, node, construct=callee.rsplit(".", 1)[1], unless=_AMBIENT)
+            self.report(ctx, node, construct=callee.rsplit(".", 1)[1], unless=_ambient(ctx))
 
     @visits(ast.Assign)
     def check_header(self, node: ast.Assign, ctx: FileContext) -> None:
@@ -214,7 +223,7 @@ class PermissiveCors(Rule):
     def report_headers(self, node: ast.AST, ctx: FileContext) -> None:
         headers = self.headers(ctx).pop(node, None)
         if headers is not None and headers.any_origin is not None and headers.credentials:
-            self.report(ctx, headers.any_origin, construct="Access-Control-Allow-Origin", unless=_AMBIENT)
+            self.report(ctx, headers.any_origin, construct="Access-Control-Allow-Origin", unless=_ambient(ctx))
 
     @visits(ast.Module)
     def check_settings(self, node: ast.Module, ctx: FileContext) -> None:
@@ -232,4 +241,4 @@ class PermissiveCors(Rule):
                 if wildcard and setting.statement not in reported:
                     reported.add(setting.statement)
                     construct = f"{name} = True" if name in _DJANGO_WILDCARDS else name
-                    self.report(ctx, setting.statement, construct=construct, unless=_AMBIENT)
+                    self.report(ctx, setting.statement, construct=construct, unless=(header_only_auth(),))

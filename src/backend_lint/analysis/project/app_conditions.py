@@ -80,14 +80,16 @@ def lint_allows_print(path: str) -> ProjectFact:
 
 
 @project_fact
-def header_only_auth() -> ProjectFact:
+def header_only_auth(package: str = "") -> ProjectFact:
     """The application authenticates only by credentials its clients put in a header: some module of the project
     (not a test) shows header credentials (``HTTPBearer``, ``OAuth2PasswordBearer``, ``APIKeyHeader``, an
-    ``Authorization`` or ``X-API-Key`` header read) and none mentions a cookie, a session or Basic authentication
-    (:func:`backend_lint.analysis.app_conventions.auth_traits`). A browser attaches no such credential to another
-    site's request, so a credentialed wildcard CORS policy hands a foreign page nothing (BE505). Unknown
-    authentication (no header evidence) does not hold."""
-    return ProjectFact(HEADER_ONLY_AUTH)
+    ``Authorization`` or ``X-API-Key`` header read) and no module of ``package`` (dotted; ``""``: the whole project)
+    mentions a cookie, a session or Basic authentication (:func:`backend_lint.analysis.app_conventions.auth_traits`).
+    A browser attaches no such credential to another site's request, so a credentialed wildcard CORS policy hands a
+    foreign page nothing (BE505). ``package`` is the package of the module that builds the application: a project
+    that serves several apps (kairon's history and evaluator services beside its cookie-setting main API) is judged
+    per app, by the modules its own package holds. Unknown authentication (no header evidence) does not hold."""
+    return ProjectFact(HEADER_ONLY_AUTH, (package,) if package else ())
 
 
 @project_fact

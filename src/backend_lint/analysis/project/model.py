@@ -104,12 +104,16 @@ class ProjectModel(ModuleReach, ViewFacts):
         on_arguments = _ON_ARGUMENTS.get(fact.kind)
         return on_arguments is not None and on_arguments(self, fact.args)
 
-    @cached_property
-    def header_only_auth(self) -> bool:
-        """Some module shows header credentials and none a cookie, a session or Basic authentication
-        (:func:`.app_conditions.header_only_auth`)."""
-        traits = [set(found.traits) for found in self.modules.values()]
-        return any(HEADER_AUTH in found for found in traits) and not any(AMBIENT_AUTH in found for found in traits)
+    def header_only_auth(self, package: str) -> bool:
+        """Some module shows header credentials and none of ``package`` (``""``: the whole project) a cookie, a
+        session or Basic authentication (:func:`.app_conditions.header_only_auth`)."""
+        if not any(HEADER_AUTH in found.traits for found in self.modules.values()):
+            return False
+        prefix = f"{package}."
+        return not any(
+            AMBIENT_AUTH in found.traits for name, found in self.modules.items()
+            if not package or name == package or name.startswith(prefix)
+        )
 
     @cached_property
     def print_convention(self) -> bool:
@@ -495,7 +499,7 @@ _ON_ARGUMENTS: dict[str, Callable[[ProjectModel, tuple[str, ...]], bool]] = {
     conditions.GENERATED_UPLOAD: lambda model, args: len(args) == 2 and model.generates_upload_name(args[0], args[1]),
     conditions.CATCHES_ALL: lambda model, args: bool(args) and all(model.catches_all(name) for name in args),
     conditions.SINGLE_ACCOUNT_APP: lambda model, args: any(found.single_account for found in model.modules.values()),
-    conditions.HEADER_ONLY_AUTH: lambda model, args: model.header_only_auth,
+    conditions.HEADER_ONLY_AUTH: lambda model, args: model.header_only_auth(args[0] if args else ""),
     conditions.VALIDATES_CSRF: lambda model, args: any(
         VALIDATES_CSRF in found.traits for found in model.modules.values()),
     conditions.PRINT_CONVENTION: lambda model, args: model.print_convention,
