@@ -61,7 +61,8 @@ def validates_only(ctx: FileContext) -> bool:
     if not isinstance(attempt, ast.Try) or handler not in attempt.handlers:
         return False
     validators = conversions = 0
-    own = {id(node.exc) for statement in attempt.body for node in ast.walk(statement) if _raises_own_message(node)}
+    own = {id(node.exc) for statement in attempt.body for node in ast.walk(statement)
+           if isinstance(node, ast.Raise) and _raises_own_message(node)}
     for statement in attempt.body:
         for node in ast.walk(statement):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.Await)):
@@ -76,10 +77,10 @@ def validates_only(ctx: FileContext) -> bool:
     return validators > 0 or (conversions > 0 and _catches_conversion_errors(handler))
 
 
-def _raises_own_message(node: ast.AST) -> bool:
+def _raises_own_message(node: ast.Raise) -> bool:
     """``raise ValueError("Collection name cannot be empty.")``: an error of the code's own, whose only argument
     is a message it wrote (a literal or an f-string), about the value it just tested."""
-    if not isinstance(node, ast.Raise) or not isinstance(node.exc, ast.Call) or node.exc.keywords:
+    if not isinstance(node.exc, ast.Call) or node.exc.keywords:
         return False
     args = node.exc.args
     return len(args) == 1 and isinstance(args[0], (ast.Constant, ast.JoinedStr)) \
