@@ -84,3 +84,12 @@ def test_no_cap_or_a_cap_that_bounds_nothing_leaves_the_upload_reported(
 ) -> None:
     found = findings_of(write_project(tmp_path, {**APP, config: text}), "BE306")
     assert found == {(os.path.join("api", "routes.py"), 8)}
+
+
+def test_a_mock_of_another_service_is_not_an_upload_of_the_product(tmp_path: Path) -> None:
+    """liteapi's virus scanner mock (``mock_virus_scan/views.py``), served only in development and end-to-end
+    runs in place of the real scanner: its whole read is no upload of the product. The same view in a package of
+    the product stays reported."""
+    view = APP["api/routes.py"]
+    root = write_project(tmp_path, {**APP, "mock_virus_scan/__init__.py": "", "mock_virus_scan/views.py": view})
+    assert findings_of(root, "BE306") == {("api/routes.py", 8)}

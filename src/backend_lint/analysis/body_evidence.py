@@ -47,6 +47,7 @@ from typing import TYPE_CHECKING, Optional, Union
 from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.analysis.checked_fields import answers_client_error
 from backend_lint.analysis.facts import node_fact, reads
+from backend_lint.analysis.imports import dotted_name
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
@@ -128,11 +129,14 @@ class _Trail:
 
 @reads(_function_map)
 def body_evidence(ctx: FileContext, function: _Function, reads: list[ast.expr], typed_framework: bool,
-                  request_names: frozenset[str] = frozenset()) -> Optional[str]:
+                  request_names: frozenset[str] = frozenset(), handed_on: bool = False) -> Optional[str]:
     """What the handler does with the client's content that a schema would guard (``stored``, ``unpacked``,
-    ``answered``, ``handed``, ``read by hand``), or ``None`` when every trail of ``reads`` ends in a check, a test
-    or a helper. ``typed_framework``: the handler's framework validates a declared body model (FastAPI,
-    Litestar); ``request_names`` the names of its request object."""
+    ``answered``, ``read by hand``, and with ``handed_on`` also ``handed``), or ``None`` when every trail of
+    ``reads`` ends in a check, a test or a helper. ``typed_framework``: the handler's framework validates a
+    declared body model (FastAPI, Litestar); ``request_names`` the names of its request object. Without
+    ``handed_on`` (BE303's default) fields handed on to an operation end their trail like any helper's: judged on
+    unseen applications, 2 of 5 such findings were true (a gateway's OTP call, a deprecated no-op route, a
+    G-code command were not), while the client's content stored or unpacked was true 17 times in 22."""
     parents, loads = _function_map(ctx, function)
     trail = _Trail(parents, loads, _built_locally(function), list(reads), request_names)
     trail.text.update(id(read) for read in reads if _form_read(read))
@@ -157,6 +161,8 @@ def body_evidence(ctx: FileContext, function: _Function, reads: list[ast.expr], 
                               if not (isinstance(new, ast.Call) and callee_name(new) in _LOADS))
             if found == HANDED:
                 continue  # several strings handed on: a schema would only say "strings"
+        if found == HANDED and not handed_on:
+            continue  # handed on to an operation, nothing kept yet: the operation's business by default
         if found:
             return found
     return None
@@ -349,3 +355,37 @@ def _built_locally(function: _Function) -> set[str]:
                                                                      ast.DictComp, ast.SetComp)):
             found.update(target.id for target in node.targets if isinstance(target, ast.Name))
     return found
+
+
+_BODY_MODEL_SUFFIXES = ("Body", "Payload", "Schema", "Model", "In", "Input", "Create", "Update", "DTO", "Dto")
+_NOT_BODY_DEFAULTS = frozenset({"Depends", "Security", "Query", "Path", "Header", "Cookie", "File", "Form"})
+
+
+def declares_body_model(function: _Function) -> bool:
+    """A FastAPI or Litestar handler that also declares the body as a model parameter (``request_body:
+    UpsertExperimentEvaluationRequestBody``, not a dependency, query or form parameter): the framework has
+    validated the body before the handler runs, and a raw ``await request.json()`` beside it reads a body that
+    passed the model's checks (Phoenix's experiment evaluations, judged "already validated")."""
+    arguments = function.args
+    positional = [*arguments.posonlyargs, *arguments.args]
+    defaults: list[ast.expr | None] = [None] * (len(positional) - len(arguments.defaults)) + list(arguments.defaults)
+    pairs = [*zip(positional, defaults), *zip(arguments.kwonlyargs, arguments.kw_defaults)]
+    for argument, default in pairs:
+        annotation = argument.annotation
+        markers = [default]
+        if isinstance(annotation, ast.Subscript) and _last_name(annotation.value) == "Annotated" \
+                and isinstance(annotation.slice, ast.Tuple) and annotation.slice.elts:
+            markers.extend(annotation.slice.elts[1:])  # Annotated[Session, Depends(get_session)]
+            annotation = annotation.slice.elts[0]
+        name = _last_name(annotation) if annotation is not None else ""
+        if any(isinstance(marker, ast.Call) and callee_name(marker) in _NOT_BODY_DEFAULTS for marker in markers):
+            continue
+        if name.endswith(_BODY_MODEL_SUFFIXES) and name[:1].isupper() and name not in ("BaseModel", "In"):
+            return True
+    return False
+
+
+
+def _last_name(node: ast.expr) -> str:
+    """``models.OrderIn`` -> ``OrderIn``; ``""`` for anything but a name."""
+    return (dotted_name(node) or "").rpartition(".")[2]

@@ -2,7 +2,9 @@
 
 - :func:`validates_only`: the ``try`` body does nothing but validate, parse or convert the client's values
   (``validate_destinations(...)``, ``json.loads(batch_str)``, ``int(book_id)``, a pydantic model of the module
-  built from the client's data, ``GenerateChatCompletionForm(**form_data)``): what it raises is about that input.
+  built from the client's data, ``GenerateChatCompletionForm(**form_data)``), or test them with text methods and
+  raise errors of its own with literal messages (``if len(name) > 64: raise ValueError("... cannot exceed 64
+  characters.")``): what it raises is about that input.
 - :func:`says_input_error`: the message around the exception's text says the client's input failed to parse.
 - :func:`converts_upload`: the ``try`` body only reads the client's uploaded file and converts what it read
   (``testcases = await json_file_to_json_array(file)``, ``json.loads(await file.read())``): what it raises is about
@@ -42,6 +44,9 @@ _VALIDATOR_PREFIXES = ("validate", "valid", "to_valid", "is_valid", "check_", "p
 _PLAIN_CALLS = frozenset({"UUID", "int", "float", "Decimal", "bool", "str", "len", "redirect", "RedirectResponse",
                           "JSONResponse", "jsonify", "dict", "url_for"})
 _CONVERSIONS = frozenset({"UUID", "int", "float", "Decimal"})
+_TEXT_TESTS = frozenset({"strip", "lower", "upper", "startswith", "endswith", "isdigit", "isalnum", "isalpha",
+                         "match", "fullmatch", "search", "isinstance"})
+"""Tests of a value's text (``name.strip()``, ``re.match(PATTERN, name)``) that raise nothing of their own."""
 _CONVERSION_ERRORS = frozenset({"TypeError", "ValueError"})
 
 
@@ -56,18 +61,30 @@ def validates_only(ctx: FileContext) -> bool:
     if not isinstance(attempt, ast.Try) or handler not in attempt.handlers:
         return False
     validators = conversions = 0
+    own = {id(node.exc) for statement in attempt.body for node in ast.walk(statement)
+           if isinstance(node, ast.Raise) and _raises_own_message(node)}
     for statement in attempt.body:
         for node in ast.walk(statement):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.Await)):
                 return False  # awaited or nested work may reach a database or the network
             if isinstance(node, ast.Call):
                 name = callee_name(node)
-                if name.lower().startswith(_VALIDATOR_PREFIXES) or _schema(node, ctx):
+                if name.lower().startswith(_VALIDATOR_PREFIXES) or _schema(node, ctx) or id(node) in own:
                     validators += 1
-                elif name not in _PLAIN_CALLS:
+                elif name not in _PLAIN_CALLS and name not in _TEXT_TESTS:
                     return False
                 conversions += name in _CONVERSIONS
     return validators > 0 or (conversions > 0 and _catches_conversion_errors(handler))
+
+
+def _raises_own_message(node: ast.Raise) -> bool:
+    """``raise ValueError("Collection name cannot be empty.")``: an error of the code's own, whose only argument
+    is a message it wrote (a literal or an f-string), about the value it just tested."""
+    if not isinstance(node.exc, ast.Call) or node.exc.keywords:
+        return False
+    args = node.exc.args
+    return len(args) == 1 and isinstance(args[0], (ast.Constant, ast.JoinedStr)) \
+        and (isinstance(args[0], ast.JoinedStr) or isinstance(args[0].value, str))
 
 
 def _catches_conversion_errors(handler: Optional[ast.ExceptHandler]) -> bool:

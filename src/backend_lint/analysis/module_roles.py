@@ -264,3 +264,18 @@ def says_development_only(ctx: FileContext) -> bool:
     nodes: list[ast.Module | ast.ClassDef] = [
         ctx.tree, *(node for node in ctx.tree.body if isinstance(node, ast.ClassDef))]
     return any(_DEVELOPMENT_ONLY.search(ast.get_docstring(node) or "") for node in nodes)
+
+
+_MOCK_PREFIXES = ("mock_", "fake_", "stub_")
+_MOCK_SUFFIXES = ("_mock", "_mocks", "_fake", "_stub")
+
+
+@file_fact()
+def mock_service(ctx: FileContext) -> bool:
+    """The module belongs to a package named as a stand-in for another service (``mock_virus_scan/``,
+    ``fake_smtp/``, ``mocks/``): an endpoint the project serves in development or end-to-end tests in place of
+    the real one (liteapi's virus scanner mock, mounted only when a setting enables it), not an upload or an
+    API of the product (BE306)."""
+    folders = ctx.project_path.lower().split("/")[:-1]
+    return any(folder in ("mock", "mocks", "fakes") or folder.startswith(_MOCK_PREFIXES)
+               or folder.endswith(_MOCK_SUFFIXES) for folder in folders)
