@@ -8,8 +8,9 @@ handler model (:mod:`backend_lint.analysis.handlers`) which functions answer GET
 whether the rows reach the response. It reports at the query.
 
 Bounds that count: ``LIMIT``/``TOP``/``FETCH FIRST`` in SQL, slicing (``qs[:50]``), ``.limit()``,
-``.paginate()``, Django's ``Paginator``, DRF's ``paginate_queryset``, ``fetchmany``. Single-object reads
-(``get``, ``first``, ``one``, ``get_object_or_404``, ``fetchone``, ``fetchrow``, aggregates) are fine.
+``.paginate()``, Django's ``Paginator``, DRF's ``paginate_queryset``, ``fetchmany``. A query on a branch only a
+write reaches (``if request.method == "POST":``) is not a GET's. Single-object reads (``get``, ``first``,
+``one``, ``get_object_or_404``, ``fetchone``, ``fetchrow``, aggregates) are fine.
 Generic list views count as handlers of their ``queryset``: DRF list views without ``pagination_class``
 (unless ``drf-default-pagination`` says settings paginate them, or the project model finds a global
 ``DEFAULT_PAGINATION_CLASS``) and Django ``ListView`` without ``paginate_by``, unless the view's own
@@ -28,9 +29,9 @@ lists what the page is for, and such findings were judged false far more often t
 Left alone by design: views that exist to list everything (a sitemap, a KML/RSS/Atom feed, an export; not a
 social "feed"), known by a word of the handler function or its module (``sitemaps/views.py``, ``def
 kml(...)``, ``def orders_csv(...)``), and tables small by nature, known by the model's name (``Rank``, ``Role``,
-``Country``, ``Currency``, ``Language``, ``Setting``..., or a last word such as ``Type`` or ``Category``: a fixed
-set of choices an administrator edits, or a model whose rows the module makes only in admin-only handlers), and
-back-office pages only administrators, staff or moderators reach
+``Country``, ``Currency``, ``Language``, ``Setting``, ``Group``, ``Team``..., or a last word such as ``Type``
+or ``Category``: a fixed set of choices an administrator edits, or a model whose rows the module makes only in
+admin-only handlers), and back-office pages only administrators, staff or moderators reach
 (:mod:`backend_lint.analysis.admin_only`: an admin decorator, an admin DRF permission, a Django permission to
 edit, a Flask-Allows requirement), which list configuration tables whole. So are test modules, handlers whose
 every answer is a redirect, list views paginated by a mixin, and template list views their subclasses narrow.
@@ -263,6 +264,8 @@ class UnboundedQuery(Rule):
         if _lists_everything(ctx, function.name) or admin_only(handler, moderators=True) \
                 or admin_guard(function, node, refusing=True, ctx=ctx):
             return  # (a guard at the top of the body, ``if not user.has_perm("x.can_manage_y"): raise ...``)
+        if _on_write_branch(node, function, ctx):
+            return  # ``if request.method == "POST":`` in a view that answers both: the GET never runs it
         sink = query_sink(ctx, node)
         if sink is not None and sink.sql:
             provenance = sql_text(sink.sql[0], ctx)
@@ -304,6 +307,43 @@ def _lists_everything(ctx: FileContext, *names: str) -> bool:
     folders = ctx.project_path.rsplit("/", 2)[-2:]
     words = {word.lower() for name in (*names, *folders) for word in MODEL_WORD.findall(name.removesuffix(".py"))}
     return bool(words & _FULL_LISTING_WORDS)
+
+
+_READ_METHODS = frozenset({"GET", "HEAD"})
+
+
+def _write_methods(test: ast.expr) -> Optional[bool]:
+    """For an ``if`` test on the request method: ``True`` when its body runs only for methods other than GET
+    (``request.method == "POST"``, ``request.method in ("POST", "PUT")``), ``False`` when only its ``else`` does
+    (``request.method == "GET"``), ``None`` when the test is no such comparison."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.left, ast.Attribute)
+            and test.left.attr == "method"):
+        return None
+    right = test.comparators[0]
+    items = right.elts if isinstance(right, (ast.Tuple, ast.List, ast.Set)) else [right]
+    methods = {item.value.upper() for item in items if isinstance(item, ast.Constant) and isinstance(item.value, str)}
+    if not methods or len(methods) != len(items):
+        return None
+    if isinstance(test.ops[0], (ast.Eq, ast.In)):
+        return not methods & _READ_METHODS
+    if isinstance(test.ops[0], (ast.NotEq, ast.NotIn)) and methods <= _READ_METHODS:
+        return True  # ``if request.method != "GET":``
+    return None
+
+
+def _on_write_branch(node: ast.AST, function: ast.AST, ctx: FileContext) -> bool:
+    """The query sits on a branch of the handler that only a write reaches: the body of ``if request.method ==
+    "POST":`` or the ``else`` of ``if request.method == "GET":`` (MobSF's task list, read on POST only). A GET
+    never runs it, whatever the rows."""
+    current: ast.AST = node
+    parent = ctx.parent_of(current)
+    while parent is not None and parent is not function:
+        if isinstance(parent, ast.If):
+            writes = _write_methods(parent.test)
+            if writes is not None and (current in parent.body) == writes and current is not parent.test:
+                return True
+        current, parent = parent, ctx.parent_of(parent)
+    return False
 
 
 def _staff_app(ctx: FileContext) -> tuple[ProjectFact, ...]:
