@@ -22,7 +22,9 @@ from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.sql_pieces import Hole, SqlText
 from backend_lint.context import FileContext
 
-_STAR_FROM = lazy_compile(r"\bSELECT\s+(?:DISTINCT\s+)?\*\s+FROM\s+[\"`\[]?$", re.IGNORECASE)
+_STAR_FROM = lazy_compile(r"\bSELECT\s+(?:DISTINCT\s+)?\*\s+FROM\s+(?:\w+\.)?[\"`\[]?$", re.IGNORECASE)
+"""The text before the table's name: ``SELECT * FROM {table}``, also in a schema the helper fixes (``SELECT * FROM
+msar.{func_name}(...)``: mathesar's caller-named functions)."""
 _RECEIVERS = frozenset({"self", "cls"})
 
 
