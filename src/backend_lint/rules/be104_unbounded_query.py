@@ -53,6 +53,7 @@ from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.html_pages import html_list_view, rows_fill_page
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.lazy_regex import lazy_compile
+from backend_lint.analysis.method_branches import on_write_branch
 from backend_lint.analysis.module_roles import module_roles
 from backend_lint.analysis.orm import (
     BOUNDING,
@@ -264,7 +265,7 @@ class UnboundedQuery(Rule):
         if _lists_everything(ctx, function.name) or admin_only(handler, moderators=True) \
                 or admin_guard(function, node, refusing=True, ctx=ctx):
             return  # (a guard at the top of the body, ``if not user.has_perm("x.can_manage_y"): raise ...``)
-        if _on_write_branch(node, function, ctx):
+        if on_write_branch(node, function, ctx):
             return  # ``if request.method == "POST":`` in a view that answers both: the GET never runs it
         sink = query_sink(ctx, node)
         if sink is not None and sink.sql:
@@ -307,43 +308,6 @@ def _lists_everything(ctx: FileContext, *names: str) -> bool:
     folders = ctx.project_path.rsplit("/", 2)[-2:]
     words = {word.lower() for name in (*names, *folders) for word in MODEL_WORD.findall(name.removesuffix(".py"))}
     return bool(words & _FULL_LISTING_WORDS)
-
-
-_READ_METHODS = frozenset({"GET", "HEAD"})
-
-
-def _write_methods(test: ast.expr) -> Optional[bool]:
-    """For an ``if`` test on the request method: ``True`` when its body runs only for methods other than GET
-    (``request.method == "POST"``, ``request.method in ("POST", "PUT")``), ``False`` when only its ``else`` does
-    (``request.method == "GET"``), ``None`` when the test is no such comparison."""
-    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.left, ast.Attribute)
-            and test.left.attr == "method"):
-        return None
-    right = test.comparators[0]
-    items = right.elts if isinstance(right, (ast.Tuple, ast.List, ast.Set)) else [right]
-    methods = {item.value.upper() for item in items if isinstance(item, ast.Constant) and isinstance(item.value, str)}
-    if not methods or len(methods) != len(items):
-        return None
-    if isinstance(test.ops[0], (ast.Eq, ast.In)):
-        return not methods & _READ_METHODS
-    if isinstance(test.ops[0], (ast.NotEq, ast.NotIn)) and methods <= _READ_METHODS:
-        return True  # ``if request.method != "GET":``
-    return None
-
-
-def _on_write_branch(node: ast.AST, function: ast.AST, ctx: FileContext) -> bool:
-    """The query sits on a branch of the handler that only a write reaches: the body of ``if request.method ==
-    "POST":`` or the ``else`` of ``if request.method == "GET":`` (MobSF's task list, read on POST only). A GET
-    never runs it, whatever the rows."""
-    current: ast.AST = node
-    parent = ctx.parent_of(current)
-    while parent is not None and parent is not function:
-        if isinstance(parent, ast.If):
-            writes = _write_methods(parent.test)
-            if writes is not None and (current in parent.body) == writes and current is not parent.test:
-                return True
-        current, parent = parent, ctx.parent_of(parent)
-    return False
 
 
 def _staff_app(ctx: FileContext) -> tuple[ProjectFact, ...]:
@@ -513,8 +477,28 @@ def _reaches_response(node: ast.Call, query: Query, ctx: FileContext, function: 
         targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
         names = {target.id for target in targets if isinstance(target, ast.Name)}
         return bool(names & flow.returned) and not names & flow.bounded \
-            and not only_fed_to_queries(function, names)  # counted, or a subquery of another
+            and not only_fed_to_queries(function, names) \
+            and not _overwritten_unread(names, parent, function, ctx)  # counted, a subquery, or replaced
     return False
+
+
+def _overwritten_unread(names: set[str], statement: ast.stmt, function: ast.AST, ctx: FileContext) -> bool:
+    """``advisers = Advisor.objects.all()`` and, before any read of ``advisers``, ``advisers =
+    Advisor.objects.filter(id__in=owner_ids)`` (datahub's owner list): the first query is replaced unread and never
+    runs; the one returned is the second, judged on its own. Outside loops only (a read earlier in a loop's body
+    may see the value on the next pass)."""
+    if ctx.scope.loops or statement.end_lineno is None:
+        return False
+    after = statement.end_lineno
+    stores: list[int] = []
+    loads: list[int] = []
+    for node in ast.walk(function):
+        if isinstance(node, ast.Name) and node.id in names and node.lineno > after:
+            (stores if isinstance(node.ctx, ast.Store) else loads).append(node.lineno)
+    if not stores:
+        return False
+    replaced = min(stores)
+    return not any(line <= replaced for line in loads)
 
 
 def _paging_helpers(node: ast.Call, ctx: FileContext, function: ast.AST,
