@@ -289,7 +289,13 @@ def _preloads(call: ast.Call) -> set[str]:
             elif isinstance(arg, ast.Call) and arg.args and isinstance(arg.args[0], ast.Constant):
                 found.add(str(arg.args[0].value))
     elif method == "options":
-        for arg in call.args:
+        for option in call.args:
+            # ``joinedload(Job.run).joinedload(Run.user)``: the first loader of the chain names the relation of
+            # the queried model (``run``); the later ones load the relations of that related row
+            arg = option
+            while isinstance(arg, ast.Call) and isinstance(arg.func, ast.Attribute) \
+                    and isinstance(arg.func.value, ast.Call):
+                arg = arg.func.value
             if isinstance(arg, ast.Call) and isinstance(arg.func, (ast.Name, ast.Attribute)):
                 loader = arg.func.id if isinstance(arg.func, ast.Name) else arg.func.attr
                 if loader in _LOADER_OPTIONS and arg.args and isinstance(arg.args[0], ast.Attribute):

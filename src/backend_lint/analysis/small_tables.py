@@ -31,9 +31,12 @@ if TYPE_CHECKING:
 
 _SMALL_MODELS = frozenset(
     {"Rank", "Role", "Country", "Currency", "Language", "Locale", "Timezone", "TimeZone", "Setting", "Settings",
-     "Config", "Configuration", "Plan", "Tier", "Region", "Permission"}
+     "Config", "Configuration", "Plan", "Tier", "Region", "Permission", "Group", "Team"}
 )
-"""Model names of tables small by nature: a fixed set of choices an administrator edits, not user data."""
+"""Model names of tables small by nature: a fixed set of choices an administrator edits, not user data. ``Group``
+and ``Team`` are an organisation's access groups and departments, made by its administrators (Django's auth
+groups, Timesketch's SSO groups, a government service's teams): listed whole for a picker, judged false each
+time (0 of 3 true)."""
 _SMALL_MODEL_WORDS = frozenset({"Type", "Types", "Kind", "Category", "Status", "Setting", "Settings"})
 """Last words of model names that name a table of choices: ``EquipmentType``, ``CommunicationEventType``,
 ``ExerciseCategory``, ``WorkflowSetting``, ``OrderStatus``: a taxonomy an administrator curates, which users pick

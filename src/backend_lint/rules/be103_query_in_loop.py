@@ -18,7 +18,8 @@ Left alone: loops over parameters, literals and anything not known to be rows; r
 ``prefetch_related``/``select_related``/``selectinload``/``joinedload`` on the iterated query made a cache read
 (``order.items.all()`` after ``prefetch_related("items")``, and ``variation.channels.all()`` in a loop over
 ``product.variations.all()`` after ``prefetch_related("variations__channels")``); querysets built
-lazily inside ``Exists()``/``Subquery()`` or with ``OuterRef`` (no query runs per row); loops over a handful of
+lazily inside ``Exists()``/``Subquery()`` or with ``OuterRef``, or joined into one with ``|=``/``&`` (no query runs
+per row); loops over a handful of
 rows the code bounds itself (``qs[:10]``), the rows linking two objects it holds (one named by key), or the rows
 of objects it picked by key (``filter(address__in=chosen)``
 where ``chosen = ...filter(pk__in=pks)``: a merge, an action on a selection; ``filter(id__in=ids)`` where ``ids =
@@ -213,6 +214,7 @@ class QueryInLoop(Rule):
                 if inner is None or inner.last_method in _FETCHES:
                     return  # fetching the rows of a query already run is not another round trip
                 if (_writes(node, inner, ctx) or _lazy_subquery(node, inner, ctx)
+                        or (inner.framework == DJANGO and _combined_lazily(node, ctx))
                         or _built_for_later(node, inner, ctx) or _handed_on(node, inner, ctx)):
                     return
             if (_cached(node, inner, outer, loop) or handful(outer) or recent_window(outer, ctx)
@@ -370,6 +372,18 @@ def _handed_on(node: ast.Call, inner: Query, ctx: FileContext) -> bool:
     parent = ctx.parent_of(node)
     return (inner.framework == DJANGO and inner.last_method in _LAZY and isinstance(parent, ast.Call)
             and node in parent.args and callee_name(parent) not in _EVALUATING)
+
+
+_SET_OPERATORS = (ast.BitOr, ast.BitAnd)
+
+
+def _combined_lazily(node: ast.Call, ctx: FileContext) -> bool:
+    """``events |= action.events.all()``: Django querysets joined with ``|``/``&`` stay lazy, so the loop builds
+    one query that runs once after it (edaserver's audit events, paginated after the loop), none per row."""
+    parent = ctx.parent_of(node)
+    if isinstance(parent, ast.AugAssign):
+        return parent.value is node and isinstance(parent.op, _SET_OPERATORS)
+    return isinstance(parent, ast.BinOp) and isinstance(parent.op, _SET_OPERATORS)
 
 
 def _lazy_subquery(node: ast.Call, inner: Query, ctx: FileContext) -> bool:

@@ -8,8 +8,9 @@ handler model (:mod:`backend_lint.analysis.handlers`) which functions answer GET
 whether the rows reach the response. It reports at the query.
 
 Bounds that count: ``LIMIT``/``TOP``/``FETCH FIRST`` in SQL, slicing (``qs[:50]``), ``.limit()``,
-``.paginate()``, Django's ``Paginator``, DRF's ``paginate_queryset``, ``fetchmany``. Single-object reads
-(``get``, ``first``, ``one``, ``get_object_or_404``, ``fetchone``, ``fetchrow``, aggregates) are fine.
+``.paginate()``, Django's ``Paginator``, DRF's ``paginate_queryset``, ``fetchmany``. A query on a branch only a
+write reaches (``if request.method == "POST":``) is not a GET's. Single-object reads (``get``, ``first``,
+``one``, ``get_object_or_404``, ``fetchone``, ``fetchrow``, aggregates) are fine.
 Generic list views count as handlers of their ``queryset``: DRF list views without ``pagination_class``
 (unless ``drf-default-pagination`` says settings paginate them, or the project model finds a global
 ``DEFAULT_PAGINATION_CLASS``) and Django ``ListView`` without ``paginate_by``, unless the view's own
@@ -28,9 +29,9 @@ lists what the page is for, and such findings were judged false far more often t
 Left alone by design: views that exist to list everything (a sitemap, a KML/RSS/Atom feed, an export; not a
 social "feed"), known by a word of the handler function or its module (``sitemaps/views.py``, ``def
 kml(...)``, ``def orders_csv(...)``), and tables small by nature, known by the model's name (``Rank``, ``Role``,
-``Country``, ``Currency``, ``Language``, ``Setting``..., or a last word such as ``Type`` or ``Category``: a fixed
-set of choices an administrator edits, or a model whose rows the module makes only in admin-only handlers), and
-back-office pages only administrators, staff or moderators reach
+``Country``, ``Currency``, ``Language``, ``Setting``, ``Group``, ``Team``..., or a last word such as ``Type``
+or ``Category``: a fixed set of choices an administrator edits, or a model whose rows the module makes only in
+admin-only handlers), and back-office pages only administrators, staff or moderators reach
 (:mod:`backend_lint.analysis.admin_only`: an admin decorator, an admin DRF permission, a Django permission to
 edit, a Flask-Allows requirement), which list configuration tables whole. So are test modules, handlers whose
 every answer is a redirect, list views paginated by a mixin, and template list views their subclasses narrow.
@@ -52,6 +53,7 @@ from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.html_pages import html_list_view, rows_fill_page
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.lazy_regex import lazy_compile
+from backend_lint.analysis.method_branches import on_write_branch
 from backend_lint.analysis.module_roles import module_roles
 from backend_lint.analysis.orm import (
     BOUNDING,
@@ -263,6 +265,8 @@ class UnboundedQuery(Rule):
         if _lists_everything(ctx, function.name) or admin_only(handler, moderators=True) \
                 or admin_guard(function, node, refusing=True, ctx=ctx):
             return  # (a guard at the top of the body, ``if not user.has_perm("x.can_manage_y"): raise ...``)
+        if on_write_branch(node, function, ctx):
+            return  # ``if request.method == "POST":`` in a view that answers both: the GET never runs it
         sink = query_sink(ctx, node)
         if sink is not None and sink.sql:
             provenance = sql_text(sink.sql[0], ctx)
@@ -473,8 +477,28 @@ def _reaches_response(node: ast.Call, query: Query, ctx: FileContext, function: 
         targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
         names = {target.id for target in targets if isinstance(target, ast.Name)}
         return bool(names & flow.returned) and not names & flow.bounded \
-            and not only_fed_to_queries(function, names)  # counted, or a subquery of another
+            and not only_fed_to_queries(function, names) \
+            and not _overwritten_unread(names, parent, function, ctx)  # counted, a subquery, or replaced
     return False
+
+
+def _overwritten_unread(names: set[str], statement: ast.stmt, function: ast.AST, ctx: FileContext) -> bool:
+    """``advisers = Advisor.objects.all()`` and, before any read of ``advisers``, ``advisers =
+    Advisor.objects.filter(id__in=owner_ids)`` (datahub's owner list): the first query is replaced unread and never
+    runs; the one returned is the second, judged on its own. Outside loops only (a read earlier in a loop's body
+    may see the value on the next pass)."""
+    if ctx.scope.loops or statement.end_lineno is None:
+        return False
+    after = statement.end_lineno
+    stores: list[int] = []
+    loads: list[int] = []
+    for node in ast.walk(function):
+        if isinstance(node, ast.Name) and node.id in names and node.lineno > after:
+            (stores if isinstance(node.ctx, ast.Store) else loads).append(node.lineno)
+    if not stores:
+        return False
+    replaced = min(stores)
+    return not any(line <= replaced for line in loads)
 
 
 def _paging_helpers(node: ast.Call, ctx: FileContext, function: ast.AST,

@@ -4,8 +4,11 @@ An engine, a Redis client and an HTTP session each hold a pool of connections th
 the process: made per request, every request pays DNS, TCP and TLS set-up (and the database its
 authentication), keep-alive is lost, and under load the service runs out of sockets or database connections.
 Flagged: one of the creating calls below, made directly in an HTTP handler (the handler model says which
-functions are handlers), or in the body of a loop in service code (:mod:`backend_lint.analysis.service_code`:
-a handler module, a task, a coroutine, a view's method), at the call.
+functions are handlers), at the call. With ``report-loops``, also one made in the body of a loop in service code
+(:mod:`backend_lint.analysis.service_code`: a handler module, a task, a coroutine, a view's method): off by
+default, because no loop finding was ever judged true on real applications (0 of 4: a loop over configured
+addresses, a retry loop, a literal pair of uploads, read replicas made at start-up), while the handler findings
+are the guidance's own case.
 
 Left alone: handlers only administrators reach (:mod:`backend_lint.analysis.admin_only`: an admin dependency,
 decorator or router; open-webui's "verify connection" buttons make a session per click, which is no request
@@ -43,7 +46,7 @@ from backend_lint.analysis.oauth_flows import exchanges_authorization_code
 from backend_lint.analysis.project.conditions import ProjectFact, cli_module, guards_admins, test_support
 from backend_lint.analysis.service_code import in_service_code
 from backend_lint.context import FileContext
-from backend_lint.rule import Rule, visits
+from backend_lint.rule import Option, Rule, visits
 
 CREATORS: dict[str, str] = {
     "sqlalchemy.create_engine": "database engine",
@@ -150,6 +153,15 @@ class ClientPerRequest(Rule):
     needs = (handler_for, module_roles, in_migration, in_service_code, in_cli_context, _leaves_early,
              _over_configuration, admin_routers, made_on_cache_miss, exchanges_authorization_code, guards_admins)
     module_facts = (test_support, cli_module)
+    options = (
+        Option(
+            "report-loops",
+            bool,
+            False,
+            "also report a client made on every pass of a loop in service code (a task, a coroutine), not only"
+            " one made in an HTTP handler",
+        ),
+    )
 
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
@@ -174,8 +186,9 @@ class ClientPerRequest(Rule):
                 return  # a route added only where a debugging switch is on, or one documented as never in prod
             where = f"in handler `{function.name}` on every request"
             guards = admin_guard_facts(ctx, handler, node)
-        elif ctx.scope.loops and not any(_leaves_early(ctx, loop) or _over_configuration(ctx, loop)
-                                         for loop in ctx.scope.loops) and in_service_code(ctx):
+        elif self.option("report-loops") and ctx.scope.loops and in_service_code(ctx) and not any(
+            _leaves_early(ctx, loop) or _over_configuration(ctx, loop) for loop in ctx.scope.loops
+        ):
             where = "on every pass of a loop"
         else:
             return
