@@ -20,8 +20,8 @@ put no load on such a service:
   machine (``multiprocessing.Process(...)``, ``subprocess.Popen``, ``asyncio.create_subprocess_exec``) and that
   names no network client module: OpenHands' ``init_browser`` starting the headless browser process again.
   Nothing shared takes the load (the same reading as :func:`.retries.retries_local_work` for loops).
-- **a wait said to be one** (:func:`documented_readiness_wait`): the function's docstring, a comment-like
-  string or the message the loop raises says the target may not be up yet ("give the replica time to become
+- **a wait said to be one** (:func:`documented_readiness_wait`): the function's docstring, or a comment, a
+  log line or the message raised in the loop, says the target may not be up yet ("give the replica time to become
   available", "in case its HTTP server is not running yet", "endpoints did not become ready"). Judged on
   dstack's gateway set-up and tracecat's benchmark runner: every such loop polled one host or endpoint the
   code itself had just provisioned or started.
@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.ast_helpers import keyword_value, own_nodes
@@ -126,21 +127,22 @@ def waits_for_readiness(function: Optional[ast.AST]) -> bool:
 
 _NOT_UP_YET = lazy_compile(
     r"\b(?:become|becomes|became)\s+(?:available|ready|reachable|healthy)\b"
-    r"|\bnot\s+(?:running|ready|up|started|available|reachable)\s+yet\b",
+    r"|\bnot\s+(?:be\s+)?(?:running|ready|up|started|available|reachable)\s+yet\b",
     flags=re.IGNORECASE,
 )
 """Words saying the target may not have come up yet: the loop waits for it to start, not for it to recover."""
 
 
-def documented_readiness_wait(function: Optional[ast.AST], loop: ast.AST) -> bool:
-    """``function``'s docstring, or a string in ``loop`` (a log line, the message raised when it gives up),
-    says the loop waits for its target to come up: a readiness wait, whatever the function is named."""
-    texts: list[str] = []
-    if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        texts.append(ast.get_docstring(function) or "")
-    texts.extend(node.value for node in ast.walk(loop)
-                 if isinstance(node, ast.Constant) and isinstance(node.value, str))
-    return any(_NOT_UP_YET.search(text) for text in texts)
+def documented_readiness_wait(function: Optional[ast.AST], loop: ast.AST, lines: Sequence[str]) -> bool:
+    """``function``'s docstring, or the text of ``loop`` (a comment, a log line, the message it raises when it
+    gives up; ``lines`` are the file's), says the loop waits for its target to come up: a readiness wait,
+    whatever the function is named."""
+    docstring = ast.get_docstring(function) if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) \
+        else None
+    if docstring and _NOT_UP_YET.search(docstring):
+        return True
+    end = getattr(loop, "end_lineno", None) or getattr(loop, "lineno", 0)
+    return any(_NOT_UP_YET.search(line) for line in lines[getattr(loop, "lineno", 1) - 1:end])
 
 
 _CHOSEN_PACE = lazy_compile(r"\bnot\s+exponential\b|\balready\s+backs?[\s-]*off\b", flags=re.IGNORECASE)

@@ -280,7 +280,7 @@ class RetryWithoutBackoff(Rule):
             return None  # a local fault's pause; the server's errors back off in the sibling clause
         if handler_waits_for_listener(handler, ctx) or waits_for_readiness(function):
             return None  # only a refused connection is retried: a wait for a port to listen
-        if documented_readiness_wait(function, loops[0]) or retries_over_ssh(loops[0], ctx):
+        if documented_readiness_wait(function, loops[0], ctx.lines) or retries_over_ssh(loops[0], ctx):
             return None  # a wait for one host or endpoint to come up, not a herd on a shared service
         if documents_fixed_pace(function):
             return None  # the docstring says why the pace is fixed: a reviewed decision
