@@ -29,10 +29,6 @@ put no load on such a service:
   the delay is "not exponential" or that the layers below "already back off" (onyx's port task: the embedder
   and search clients back off, the outer loop only guards a pipeline hiccup). A reviewed decision, like a
   ``# noqa`` on the line.
-- **a poll on a fixed interval** (:func:`pauses_before_attempts`): the pause comes before the ``try`` it
-  repeats, so every round, the first included, starts by waiting: a watchdog or monitor checking on work at
-  a steady beat (onyx's indexing watchdog, ``while True: sleep(5)`` then its checks), not a pause after a
-  failure. Every retry judged true paused in its ``except`` clause or after the ``try``.
 - **a wait for one machine's shell** (:func:`retries_over_ssh`): the loop catches an SSH error
   (``SSHError``, ``paramiko.SSHException``). An SSH session reaches one host, typically the instance the code
   provisions or the user's own, not a service a fleet of workers shares (dstack's tunnel, gateway and
@@ -170,9 +166,3 @@ def retries_over_ssh(loop: ast.AST, ctx: FileContext) -> bool:
                 if "SSH" in name.rsplit(".", 1)[-1].upper():
                     return True
     return False
-
-
-def pauses_before_attempts(pause: ast.AST, attempts: Sequence[ast.Try]) -> bool:
-    """``pause`` (the sleep of a retry loop) comes before every ``try`` the loop repeats (``attempts``): the
-    loop waits first and then checks, every round: a poll at a fixed interval."""
-    return bool(attempts) and all(getattr(pause, "lineno", 0) < attempt.lineno for attempt in attempts)

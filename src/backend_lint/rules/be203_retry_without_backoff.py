@@ -29,8 +29,7 @@ in-process queue and socket readiness probes (:mod:`backend_lint.analysis.retry_
 refused connection only (a wait for a port to listen), of a function named for waiting until something is up
 (``wait_until_alive``) and of a function that starts a local process
 (:mod:`backend_lint.analysis.retry_waits`), a loop said to wait for its target to come up (its docstring or
-its messages: "not running yet", "become available") a loop retrying work over SSH on one machine, a loop that
-pauses before the ``try`` it repeats (a poll at a steady beat), and
+its messages: "not running yet", "become available") a loop retrying work over SSH on one machine, and
 a loop whose docstring says why its pace is fixed ("not exponential", "already back off")
 (:mod:`backend_lint.analysis.retry_waits`), a loop that gives up by ending the process (``sys.exit`` in its
 ``else:`` or right after it: a service's one-time wait for its database at start-up, not a worker's retries
@@ -66,7 +65,6 @@ from backend_lint.analysis.retries import (
     is_retry_loop,
     polls_this_machine,
     range_length,
-    retried_attempts,
     retries_local_work,
     short_read_poll,
 )
@@ -84,7 +82,6 @@ from backend_lint.analysis.retry_waits import (
     documented_readiness_wait,
     documents_fixed_pace,
     handler_waits_for_listener,
-    pauses_before_attempts,
     retries_over_ssh,
     starts_local_process,
     tenacity_waits_for_listener,
@@ -192,7 +189,7 @@ class RetryWithoutBackoff(Rule):
     name = "retry-without-backoff"
     message = "`{construct}` {problem}; {advice}"
     triggers = ("retry", "Retry", "Retrying", "backoff", "sleep")
-    needs = (origin, is_retry_loop, retried_attempts, is_constant_delay, constant_number, short_read_poll, module_roles,
+    needs = (origin, is_retry_loop, is_constant_delay, constant_number, short_read_poll, module_roles,
              retries_local_work, in_cli_context, cli_module, retries_transaction_conflict, probes_connection,
              retries_database_conflict,
              retries_full_queue, cli_command_class, startup_only, run_by_hand, unreferenced, in_migration)
@@ -285,8 +282,6 @@ class RetryWithoutBackoff(Rule):
             return None  # only a refused connection is retried: a wait for a port to listen
         if documented_readiness_wait(function, loops[0], ctx.lines) or retries_over_ssh(loops[0], ctx):
             return None  # a wait for one host or endpoint to come up, not a herd on a shared service
-        if pauses_before_attempts(node, retried_attempts(ctx, loops[0])):
-            return None  # it waits before it tries, every round: a poll at a steady beat, not a retry's pause
         if documents_fixed_pace(function):
             return None  # the docstring says why the pace is fixed: a reviewed decision
         return "sleeps a constant delay in a retry loop", "back off exponentially with jitter"
