@@ -133,6 +133,16 @@ def test_blocking_call_in_sync_def_inside_async_def_after_it() -> None:
                      [], id="not-a-range"),
         pytest.param("for attempt in range(3):\n    try:\n        return f()\n    except OSError:\n"
                      "        time.sleep(2 ** attempt)", [], id="exponential"),
+        pytest.param("for attempt in range(5):\n    try:\n        return f()\n    except OSError:\n"
+                     "        log('not running yet')\n        time.sleep(1)", [], id="says-not-up-yet"),
+        pytest.param("for attempt in range(5):\n    try:\n        return f()\n    except OSError:\n"
+                     "        log('not failing yet')\n        time.sleep(1)", [(9, "BE203")], id="other-message"),
+        pytest.param("for attempt in range(5):\n    try:\n        return f()\n    except OSError:\n"
+                     "        # the kernel may not be ready yet\n        time.sleep(1)", [], id="comment-not-up-yet"),
+        pytest.param("for attempt in range(5):\n    try:\n        return f.open()\n    except SSHError:\n"
+                     "        time.sleep(1)", [], id="ssh-one-host"),
+        pytest.param("for attempt in range(5):\n    try:\n        return f.open()\n    except (OSError, SSHError):\n"
+                     "        time.sleep(1)", [], id="ssh-in-a-tuple"),
     ],
 )
 def test_retry_loop_shapes(loop: str, expected: list) -> None:
@@ -141,6 +151,28 @@ def test_retry_loop_shapes(loop: str, expected: list) -> None:
 
 
 @pytest.mark.skipif(sys.version_info < (3, 11), reason="except* is Python 3.11 syntax")
+@pytest.mark.parametrize(
+    ("docstring", "expected"),
+    [("Retry the batch; the delay is fixed, not exponential: the clients below already back off.", []),
+     ("Retry the batch with exponential backoff.", [(10, "BE203")]),
+     ("Give the replica time to become available.", [])],
+    ids=["pace-explained", "backoff-claimed", "readiness"],
+)
+def test_retry_loop_docstring(docstring: str, expected: list) -> None:
+    code = f"""
+        import time
+
+        def run(f):
+            \"\"\"{docstring}\"\"\"
+            for attempt in range(5):
+                try:
+                    return f()
+                except OSError:
+                    time.sleep(2)
+        """
+    assert found(code, "BE203") == expected
+
+
 def test_swallowed_exception_in_except_star() -> None:
     code = """
         def run(f):

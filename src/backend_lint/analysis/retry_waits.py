@@ -20,14 +20,30 @@ put no load on such a service:
   machine (``multiprocessing.Process(...)``, ``subprocess.Popen``, ``asyncio.create_subprocess_exec``) and that
   names no network client module: OpenHands' ``init_browser`` starting the headless browser process again.
   Nothing shared takes the load (the same reading as :func:`.retries.retries_local_work` for loops).
+- **a wait said to be one** (:func:`documented_readiness_wait`): the function's docstring, or a comment, a
+  log line or the message raised in the loop, says the target may not be up yet ("give the replica time to become
+  available", "in case its HTTP server is not running yet", "endpoints did not become ready"). Judged on
+  dstack's gateway set-up and tracecat's benchmark runner: every such loop polled one host or endpoint the
+  code itself had just provisioned or started.
+- **a fixed pace the author chose on purpose** (:func:`documents_fixed_pace`): the function's docstring says
+  the delay is "not exponential" or that the layers below "already back off" (onyx's port task: the embedder
+  and search clients back off, the outer loop only guards a pipeline hiccup). A reviewed decision, like a
+  ``# noqa`` on the line.
+- **a wait for one machine's shell** (:func:`retries_over_ssh`): the loop catches an SSH error
+  (``SSHError``, ``paramiko.SSHException``). An SSH session reaches one host, typically the instance the code
+  provisions or the user's own, not a service a fleet of workers shares (dstack's tunnel, gateway and
+  host-info polls, all judged false).
 """
 
 from __future__ import annotations
 
 import ast
+import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.ast_helpers import keyword_value, own_nodes
+from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.secret_names import split_identifier
 
 if TYPE_CHECKING:
@@ -107,3 +123,46 @@ def waits_for_readiness(function: Optional[ast.AST]) -> bool:
         return False
     words = set(split_identifier(function.name))
     return "wait" in words and bool(_READY_WORDS & words)
+
+
+_NOT_UP_YET = lazy_compile(
+    r"\b(?:become|becomes|became)\s+(?:available|ready|reachable|healthy)\b"
+    r"|\bnot\s+(?:be\s+)?(?:running|ready|up|started|available|reachable)\s+yet\b",
+    flags=re.IGNORECASE,
+)
+"""Words saying the target may not have come up yet: the loop waits for it to start, not for it to recover."""
+
+
+def documented_readiness_wait(function: Optional[ast.AST], loop: ast.AST, lines: Sequence[str]) -> bool:
+    """``function``'s docstring, or the text of ``loop`` (a comment, a log line, the message it raises when it
+    gives up; ``lines`` are the file's), says the loop waits for its target to come up: a readiness wait,
+    whatever the function is named."""
+    docstring = ast.get_docstring(function) if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) \
+        else None
+    if docstring and _NOT_UP_YET.search(docstring):
+        return True
+    end = getattr(loop, "end_lineno", None) or getattr(loop, "lineno", 0)
+    return any(_NOT_UP_YET.search(line) for line in lines[getattr(loop, "lineno", 1) - 1:end])
+
+
+_CHOSEN_PACE = lazy_compile(r"\bnot\s+exponential\b|\balready\s+backs?[\s-]*off\b", flags=re.IGNORECASE)
+
+
+def documents_fixed_pace(function: Optional[ast.AST]) -> bool:
+    """``function``'s docstring explains why its delay is fixed (:data:`_CHOSEN_PACE`)."""
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    return bool(_CHOSEN_PACE.search(ast.get_docstring(function) or ""))
+
+
+def retries_over_ssh(loop: ast.AST, ctx: FileContext) -> bool:
+    """A ``try`` in ``loop`` catches an SSH error (``SSHError``, ``paramiko.SSHException``): the retried work
+    runs over a shell on one machine, not against a service shared by many workers."""
+    for node in ast.walk(loop):
+        if isinstance(node, ast.ExceptHandler) and node.type is not None:
+            kinds = node.type.elts if isinstance(node.type, ast.Tuple) else [node.type]
+            for kind in kinds:
+                name = _error_name(kind, ctx) or ""
+                if "SSH" in name.rsplit(".", 1)[-1].upper():
+                    return True
+    return False

@@ -28,6 +28,9 @@ also in ``stop_after_attempt(2) | stop_after_delay(...)``; backoff's ``max_tries
 in-process queue and socket readiness probes (:mod:`backend_lint.analysis.retry_purposes`), retries of a
 refused connection only (a wait for a port to listen), of a function named for waiting until something is up
 (``wait_until_alive``) and of a function that starts a local process
+(:mod:`backend_lint.analysis.retry_waits`), a loop said to wait for its target to come up (its docstring or
+its messages: "not running yet", "become available") a loop retrying work over SSH on one machine, and
+a loop whose docstring says why its pace is fixed ("not exponential", "already back off")
 (:mod:`backend_lint.analysis.retry_waits`), a loop that gives up by ending the process (``sys.exit`` in its
 ``else:`` or right after it: a service's one-time wait for its database at start-up, not a worker's retries
 while it serves), and a fixed pause of 30 s or more (``time.sleep(60)``, ``wait_fixed(60)``: a long pause is a
@@ -76,7 +79,10 @@ from backend_lint.analysis.retry_purposes import (
     sets_up_storage,
 )
 from backend_lint.analysis.retry_waits import (
+    documented_readiness_wait,
+    documents_fixed_pace,
     handler_waits_for_listener,
+    retries_over_ssh,
     starts_local_process,
     tenacity_waits_for_listener,
     waits_for_readiness,
@@ -274,6 +280,10 @@ class RetryWithoutBackoff(Rule):
             return None  # a local fault's pause; the server's errors back off in the sibling clause
         if handler_waits_for_listener(handler, ctx) or waits_for_readiness(function):
             return None  # only a refused connection is retried: a wait for a port to listen
+        if documented_readiness_wait(function, loops[0], ctx.lines) or retries_over_ssh(loops[0], ctx):
+            return None  # a wait for one host or endpoint to come up, not a herd on a shared service
+        if documents_fixed_pace(function):
+            return None  # the docstring says why the pace is fixed: a reviewed decision
         return "sleeps a constant delay in a retry loop", "back off exponentially with jitter"
 
     def _backoff_problem(self, node: ast.Call, ctx: FileContext) -> Optional[tuple[str, str]]:
