@@ -230,13 +230,13 @@ def _options(args: argparse.Namespace) -> Any:
 
 
 def _load_baseline(given: Optional[Path], config: Config, ignore_config: bool) -> Optional[baseline_file.Baseline]:
-    if given is None and not (config.baseline and not ignore_config):
+    if given is None and config.baseline and not ignore_config:
+        given = _relative_to_cwd(config.root / config.baseline)
+    if given is None:
         return None
     from backend_lint import baseline as baseline_file  # noqa: PLC0415 - see the imports above
 
-    if given is not None:
-        return baseline_file.load(given)
-    return baseline_file.load(_relative_to_cwd(config.root / config.baseline))
+    return baseline_file.load(given)
 
 
 def _relative_to_cwd(path: Path) -> Path:
