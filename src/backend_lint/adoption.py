@@ -22,16 +22,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
-from backend_lint import baseline as baseline_file
-from backend_lint.changed_lines import ChangedLines, changed_lines
 from backend_lint.config import Config, ConfigError
 from backend_lint.files import SourceFile, Unreadable, project_path, read_source
 from backend_lint.finding import FileError, FileResult, Finding
 from backend_lint.outputs.report import Report
-from backend_lint.unused_noqa import has_candidates, unused_noqa
 
 if TYPE_CHECKING:
+    from backend_lint import baseline as baseline_file
+    from backend_lint.changed_lines import ChangedLines
     from backend_lint.runner import Checker
+
+# The baseline, the changed lines and unused-noqa load only for the flags (and configuration) that ask for them:
+# every run goes through these hooks, and on a warm run without the flags importing those modules (three classes
+# made at import) cost about as much as reporting.
 
 EXIT_CLEAN, EXIT_ERROR = 0, 2
 
@@ -96,6 +99,8 @@ class Adoption:
         if adoption.show_fixed and adoption.baseline is None:
             raise ConfigError("--show-fixed-baseline needs a baseline (--baseline FILE or `baseline` in the config)")
         if option("diff_base"):
+            from backend_lint.changed_lines import changed_lines  # noqa: PLC0415 - see the imports above
+
             start = next((path for path in args.paths if path != "-"), ".")
             adoption.changes = changed_lines(option("diff_base"), start)
         return adoption
@@ -125,11 +130,15 @@ class Adoption:
             source = read_source(result.path)
             text = None if isinstance(source, Unreadable) else source.text
         seen = _Seen(result, text)
-        if self.report_unused and text is not None and not result.errors and has_candidates(text):
+        if self.report_unused and text is not None and not result.errors:
             seen.extra = self._unused_noqa(result.path, text)
         self.seen.append(seen)
 
     def _unused_noqa(self, path: str, text: str) -> list[Finding]:
+        from backend_lint.unused_noqa import has_candidates, unused_noqa  # noqa: PLC0415 - see the imports above
+
+        if not has_candidates(text):
+            return []
         unsuppressed = self.checker.check_source(SourceFile(text, "utf-8"), path, noqa=False)
         if unsuppressed.errors:
             return []
@@ -158,6 +167,8 @@ class Adoption:
     def _kept(self, seen: _Seen, checked: dict[str, set[str]]) -> list[Finding]:
         findings = sorted([*seen.result.findings, *seen.extra], key=Finding.sort_key)
         if self.baseline is not None:
+            from backend_lint import baseline as baseline_file  # noqa: PLC0415 - see the imports above
+
             path = baseline_file.baseline_path(seen.result.path, self.baseline.folder)
             if findings and seen.text is not None:
                 keys = baseline_file.keys_for(findings, seen.text, path)
@@ -170,6 +181,8 @@ class Adoption:
 
     def _write_baseline(self, report: Report) -> int:
         assert self.write_to is not None
+        from backend_lint import baseline as baseline_file  # noqa: PLC0415 - see the imports above
+
         keys: list[baseline_file.Key] = []
         files = 0
         for seen in self.seen:
@@ -217,11 +230,13 @@ def _options(args: argparse.Namespace) -> Any:
 
 
 def _load_baseline(given: Optional[Path], config: Config, ignore_config: bool) -> Optional[baseline_file.Baseline]:
-    if given is not None:
-        return baseline_file.load(given)
-    if config.baseline and not ignore_config:
-        return baseline_file.load(_relative_to_cwd(config.root / config.baseline))
-    return None
+    if given is None and config.baseline and not ignore_config:
+        given = _relative_to_cwd(config.root / config.baseline)
+    if given is None:
+        return None
+    from backend_lint import baseline as baseline_file  # noqa: PLC0415 - see the imports above
+
+    return baseline_file.load(given)
 
 
 def _relative_to_cwd(path: Path) -> Path:

@@ -127,6 +127,7 @@ def package_fingerprint(package: str) -> str:
     warm run does not read the tool's own sources (reading and hashing them cost about a tenth of a warm run on
     Django's sources)."""
     hasher = hashlib.sha256(f"{__version__}|{sys.version_info[:2]}".encode())
+    prefix = len(os.path.join(package, ""))  # a module's path below the package, cut (not ``relpath`` per module)
     for folder, subfolders, names in os.walk(package):
         subfolders[:] = sorted(name for name in subfolders if name != "__pycache__")
         for name in sorted(names):
@@ -137,7 +138,7 @@ def package_fingerprint(package: str) -> str:
                 except OSError:
                     hasher.update(f"{module}|?".encode())
                     continue
-                hasher.update(f"{os.path.relpath(module, package)}|{info.st_size}|{info.st_mtime_ns}".encode())
+                hasher.update(f"{module[prefix:]}|{info.st_size}|{info.st_mtime_ns}".encode())
     return hasher.hexdigest()
 
 
@@ -208,9 +209,12 @@ class ResultCache:
         """The digest of the bytes whose result this run took from the cache or stored in it, else ``None``."""
         return self._used.get(os.path.abspath(path))
 
-    def used_summary(self, path: str) -> Optional[str]:
-        """The digest of the summary of the bytes :meth:`used` names, when the entry has one."""
-        return self._summarised.get(os.path.abspath(path))
+    def reported(self, absolute: str) -> Optional[str]:
+        """For the absolute, normalised path of a file this run reported: the digest of the summary of the bytes
+        :meth:`used` names when the entry has one, else the digest of those bytes, else ``None`` (what a project
+        model follows from, per file: :func:`backend_lint.project_run._inputs` asks it of every file of a
+        project on every warm run, so the path is not normalised again)."""
+        return self._summarised.get(absolute) or self._used.get(absolute)
 
     def settled(self, root: str, inputs: str) -> Optional[dict[str, bool]]:
         """The answers the model of the project ``root`` gave when its summaries and configuration were exactly
@@ -437,9 +441,10 @@ def _findings(stored: Any, path: str) -> Optional[list[Finding]]:
         code, name, message, line, col, end_line, end_col, applicability, fix_title, stored_unless = item
         read = _facts(stored_unless)
         unless = tuple(fact for fact in read if fact is not None)
-        if not (
-            all(isinstance(text, str) for text in (code, name, message))
-            and all(type(number) is int and number >= 0 for number in (line, col, end_line, end_col))
+        if not (  # spelt out, not all() over generators: a warm run checks every cached finding
+            isinstance(code, str) and isinstance(name, str) and isinstance(message, str)
+            and type(line) is int and type(col) is int and type(end_line) is int and type(end_col) is int
+            and min(line, col, end_line, end_col) >= 0
             and type(applicability) is int
             and applicability in Applicability._value2member_map_
             and (fix_title is None or isinstance(fix_title, str))

@@ -192,7 +192,7 @@ class Settling:
         self.use_cache = use_cache
         self.cache = cache
         self.files_of = discovery or Discovery(config)
-        self._roots = [project_root(os.path.abspath(item)) if _is_path(item) else None for item in items]
+        self._roots = _roots(items)
         self._last = {root: index for index, root in enumerate(self._roots) if root is not None}
         self._open = set(self._last)
         """The roots some of whose files are still to come."""
@@ -254,6 +254,24 @@ class Settling:
 
 def _is_path(item: Any) -> bool:
     return isinstance(item, str) and item != "-"
+
+
+def _roots(items: list[Any]) -> list[Optional[str]]:
+    """The project root of each item that is a path (``None`` for the others), looked up once per folder: the
+    files of a folder share their root, and making each of a run's paths absolute to ask it was a tenth of a warm
+    run's own work."""
+    by_folder: dict[str, str] = {}
+    roots: list[Optional[str]] = []
+    for item in items:
+        if not _is_path(item):
+            roots.append(None)
+            continue
+        folder = os.path.dirname(item)
+        root = by_folder.get(folder)
+        if root is None:
+            root = by_folder[folder] = project_root(os.path.abspath(item))
+        roots.append(root)
+    return roots
 
 
 def fact_key(fact: Any) -> str:
@@ -326,8 +344,8 @@ def _settle_with(results: list[tuple[str, FileResult]], answer: Callable[[Any], 
 
 def _inputs(root: str, files: list[str], cache: ResultCache) -> Optional[str]:
     """What a project's model follows from, hashed: for each of its files, the digest of the summary of the
-    bytes this run reported it from (:meth:`ResultCache.used_summary`; the digest of the bytes when they gave no
-    summary, :meth:`ResultCache.used`), else its stat signature, and the signatures of the configuration files
+    bytes this run reported it from (the digest of the bytes when they gave no summary: :meth:`ResultCache.reported`),
+    else its stat signature, and the signatures of the configuration files
     the model reads, Django fixtures included (``None`` when a file was modified too recently to be told apart
     from a later edit).
 
@@ -335,8 +353,8 @@ def _inputs(root: str, files: list[str], cache: ResultCache) -> Optional[str]:
     its read; a signature is taken before the model reads the file, so an edit after the stat leaves a
     signature that no longer matches, never a stale answer."""
     signed: list[Any] = []
-    for path in sorted(os.path.abspath(file) for file in files):
-        found: Any = cache.used_summary(path) or cache.used(path) or settled_signature(path)
+    for path in sorted(files):  # absolute and normalised, as :class:`Discovery` gives them
+        found: Any = cache.reported(path) or settled_signature(path)
         if found is None:
             return None
         signed.append([path, found])

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.analysis.lazy_regex import lazy_compile
+from backend_lint.analysis.project.file_text import bounded_walk
 
 _INSERT = lazy_compile(
     r"""\bINSERT\s+INTO\s+(?:["`]?\w+["`]?\.)?["`]?(\w+)["`]?\s*"""
@@ -121,18 +122,17 @@ def loaded_fixtures(tree: ast.Module, source: str) -> list[str]:
     return sorted(found)
 
 
+def _skipped(name: str) -> bool:
+    return name.startswith(".") or name in _SKIPPED
+
+
 def fixture_files(root: Path) -> dict[str, str]:
     """``name -> path`` of the JSON files in folders named ``fixtures`` at most :data:`_FIXTURE_DEPTH` folders below
     ``root`` (hidden folders, tests and documentation skipped); the first found by sorted walk wins."""
     found: dict[str, str] = {}
-    base = str(root)
-    for folder, folders, files in os.walk(base):
-        relative = os.path.relpath(folder, base)
-        depth = 0 if relative == "." else relative.count(os.sep) + 1
-        folders[:] = sorted(name for name in folders if not name.startswith(".") and name not in _SKIPPED) \
-            if depth < _FIXTURE_DEPTH else []
+    for folder, _, files in bounded_walk(str(root), _FIXTURE_DEPTH, _skipped):
         if os.path.basename(folder) == "fixtures":
-            for name in sorted(files):
+            for name in files:
                 if name.endswith(".json"):
                     found.setdefault(name.removesuffix(".json"), os.path.join(folder, name))
     return found

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from backend_lint.analysis.lazy_regex import lazy_compile
-from backend_lint.analysis.project.file_text import small_file_text
+from backend_lint.analysis.project.file_text import bounded_walk, small_file_text
 from backend_lint.analysis.project.lint_config import print_allowed, ruff_settings, unselected_logging_codes
 from backend_lint.analysis.project.server_limits import read_body_limit
 from backend_lint.analysis.seeded_tables import fixture_files
@@ -265,22 +265,21 @@ def _deployment_file(folder: str, name: str, manifests: bool, served: set[str]) 
     return False, False
 
 
+def _skipped_folder(name: str) -> bool:
+    return name.startswith(".") or name in _SKIPPED_FOLDERS
+
+
 def read_deployment(root: Path) -> tuple[str, bool, tuple[str, ...]]:
     """The first file at or below ``root`` that shows an orchestrator runs the service (see the module docstring),
     relative to it (``""`` if none), and whether a deployment or container file probes the service (a
     ``HEALTHCHECK`` instruction other than ``HEALTHCHECK NONE``: Mealie's ``HEALTHCHECK CMD python
     .../healthcheck.py`` calls its about endpoint; a Kubernetes ``livenessProbe``; a compose ``healthcheck:``), and
     the modules the server commands of its container, compose and ``Procfile`` files serve (sorted)."""
-    base = str(root)
     first, probes = "", False
     served: set[str] = set()
-    for folder, folders, files in os.walk(base):
-        relative = os.path.relpath(folder, base)
-        depth = 0 if relative == "." else relative.count(os.sep) + 1
-        folders[:] = sorted(name for name in folders if not name.startswith(".") and name not in _SKIPPED_FOLDERS) \
-            if depth < DEPLOY_DEPTH else []
+    for folder, relative, files in bounded_walk(str(root), DEPLOY_DEPTH, _skipped_folder):
         manifests = os.path.basename(folder) in _MANIFEST_FOLDERS
-        for name in sorted(files):
+        for name in files:
             deployed, probed = _deployment_file(folder, name, manifests, served)
             if deployed:
                 first = first or os.path.normpath(os.path.join(relative, name))

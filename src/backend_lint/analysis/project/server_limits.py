@@ -25,7 +25,7 @@ import os
 from pathlib import Path
 
 from backend_lint.analysis.lazy_regex import lazy_compile
-from backend_lint.analysis.project.file_text import small_file_text
+from backend_lint.analysis.project.file_text import bounded_walk, small_file_text
 
 BODY_LIMIT_DEPTH = 8
 """How many folders below the root server configuration is looked for (Frigate's
@@ -113,16 +113,15 @@ _WORDS = ("client_max_body_size", "limit-post", "limit_post", "limitrequestbody"
           "maxrequestbodybytes")
 
 
+def _skipped(name: str) -> bool:
+    return name.startswith(".") or name.lower() in _SKIPPED
+
+
 def read_body_limit(root: Path) -> str:
     """The first file at or below ``root`` (relative to it) of the server configuration the project ships that
     caps every request body, or ``""``."""
-    base = str(root)
-    for folder, folders, files in os.walk(base):
-        relative = os.path.relpath(folder, base)
-        depth = 0 if relative == "." else relative.count(os.sep) + 1
-        folders[:] = sorted(name for name in folders if not name.startswith(".") and name.lower() not in _SKIPPED) \
-            if depth < BODY_LIMIT_DEPTH else []
-        for name in sorted(files):
+    for folder, relative, files in bounded_walk(str(root), BODY_LIMIT_DEPTH, _skipped):
+        for name in files:
             if not _candidate(folder, name):
                 continue
             text = small_file_text(os.path.join(folder, name))
