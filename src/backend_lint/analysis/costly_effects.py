@@ -230,3 +230,31 @@ def created_records(harm: list[Effect], handler: Handler, ctx: FileContext) -> O
         return None  # ``run``, ``available_vlans``: the view's name says nothing of what this action makes
     kinds = {frozenset(record_words(effect, handler, ctx)) for effect in harm}
     return set(next(iter(kinds))) if len(kinds) == 1 and next(iter(kinds)) else None
+
+
+_GOODS_JOB_WORDS = frozenset({"charge", "pay", "payment", "payments", "refund", "payout", "transfer", "withdraw",
+                              "withdrawal", "ship", "shipment", "fulfil", "fulfill", "fulfilment", "fulfillment"})
+"""Words of a queued job that moves money or goods (a subset of :data:`REACHING_JOB_WORDS`): no message."""
+PURPOSE_WORDS = frozenset({"send", "sends", "notify", "contact", "broadcast", "announce", "announcement",
+                           "announcements", "relay", "forward", "email", "emails", "mail", "mails", "sms"})
+"""Words of an endpoint whose purpose is the message it sends (``POST /send-notification``, ``ContactFormViewSet``,
+``POST /sms``), as opposed to one that mails as a side effect of its own action (a registration's welcome mail,
+an invitation, a notice that something changed)."""
+
+
+def message_effect(effect: Effect) -> bool:
+    """``effect`` is a message (mail, SMS, an outbound request, a queued job named for sending), not money or
+    goods."""
+    if effect.kind == SENDS:
+        return True
+    return reaching_job(effect) and not words(effect.what) & _GOODS_JOB_WORDS
+
+
+def sends_by_purpose(handler: Handler, path_words: set[str]) -> bool:
+    """The endpoint exists to send a message: its path, name or view class says so (``path_words``: the words
+    of its paths). Judged on unseen applications, messages a handler sends as a side effect (a registration's
+    confirmation, an invitation, a demo request to the own support inbox, a notice of a change made elsewhere)
+    were not worth an idempotency key to maintainers; a message the endpoint is for (a
+    notification to a member of the public, a contact form to a group's leaders) was (2 of 3)."""
+    named = words(handler.function.name) | (words(handler.class_.name) if handler.class_ is not None else set())
+    return bool((named | path_words) & PURPOSE_WORDS)

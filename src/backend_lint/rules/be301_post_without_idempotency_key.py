@@ -40,7 +40,15 @@ import ast
 from typing import TYPE_CHECKING, Any, Optional
 
 from backend_lint.analysis.admin_only import admin_only, admin_router, admin_routers
-from backend_lint.analysis.costly_effects import costly, created_records, outside_effects, record_words
+from backend_lint.analysis.costly_effects import (
+    costly,
+    created_records,
+    message_effect,
+    outside_effects,
+    reaching_job,
+    record_words,
+    sends_by_purpose,
+)
 from backend_lint.analysis.done_guards import applies_once
 from backend_lint.analysis.effects import (
     CREATES,
@@ -78,6 +86,7 @@ from backend_lint.analysis.project.conditions import (
     route_words,
     test_support,
     unique_record,
+    unpaying_jobs,
     unreaching_jobs,
 )
 from backend_lint.analysis.project.imported import absolute_name, imported_qualified, imported_qualified_name
@@ -312,6 +321,14 @@ class PostWithoutIdempotencyKey(Rule):
             "on real applications, most were not worth a key) or a job named for nothing costly",
         ),
         Option(
+            "report-side-messages",
+            bool,
+            False,
+            "also report handlers whose only costly effect is a message sent as a side effect of their action (a "
+            "registration's confirmation, an invitation, a notice): only endpoints named for sending (send, "
+            "notify, contact, mail, sms) are reported by default",
+        ),
+        Option(
             "report-admin-creates",
             bool,
             False,
@@ -353,7 +370,10 @@ class PostWithoutIdempotencyKey(Rule):
         unless: tuple[ProjectFact, ...] = ()
         if not self.option("report-plain-creates"):
             transactional = {word.lower() for word in self.option("transactional-records")}
-            if not any(costly(effect, handler, ctx, transactional) for effect in harm):
+            side = not self.option("report-side-messages") and not sends_by_purpose(
+                handler, {word for path in handler.paths for word in path_words(path)})
+            if not any(costly(effect, handler, ctx, transactional) and not (side and message_effect(effect))
+                       for effect in harm):
                 # no money, message, quantity or purchase here: only a job of the project named for nothing, or
                 # a project function it calls (a service that starts a run), may still reach outside, which their
                 # bodies say through the project model (a plain record is visible and deletable)
@@ -364,7 +384,8 @@ class PostWithoutIdempotencyKey(Rule):
                     jobs += tuple(handler_effects(ctx, handler.function).outside)
                 if not jobs:
                     return
-                unless += (unreaching_jobs(jobs), no_project())  # single file: no evidence of their bodies
+                # single file: no evidence of their bodies; a side message of the work is no harm, money is
+                unless += (unpaying_jobs(jobs) if side else unreaching_jobs(jobs), no_project())
         if all(effect.kind == CREATES for effect in harm) and not self.option("report-admin-creates") \
                 and (admin_only(handler) or admin_router(ctx, handler)):
             return  # an administrator's new record: visible and deletable, a duplicate harms nobody
@@ -419,6 +440,8 @@ class PostWithoutIdempotencyKey(Rule):
             if effect.kind == SENDS:  # (the handler or helper may say what the message is: ``send_email_code``)
                 named = words(effect.what) | words(effect.via) | _handler_words(handler)
                 excused = resendable
+            elif reaching_job(effect) and _handler_words(handler) & resendable:
+                continue  # ``send_confirm_link`` queueing ``format_and_send_mail``: a resendable message
             elif effect.kind in (CREATES, ENQUEUES):
                 if effect.kind == CREATES and effect.what.endswith("bulk_create") \
                         and effect.line in conflict_skipping_lines(ctx):

@@ -40,6 +40,7 @@ information, the resource the GET reads.
 from __future__ import annotations
 
 import ast
+import re
 from typing import Optional
 
 from backend_lint.analysis.api_routes import API_WORDS, api_named, api_route
@@ -53,7 +54,14 @@ from backend_lint.analysis.included_routes import included_app_objects
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.page_answers import answers_page_through_helpers
 from backend_lint.analysis.page_apps import ui_read_helper
-from backend_lint.analysis.project.conditions import ProjectFact, html_view, route_words, test_support, xhr_view
+from backend_lint.analysis.project.conditions import (
+    ProjectFact,
+    html_view,
+    route_words,
+    rpc_api,
+    test_support,
+    xhr_view,
+)
 from backend_lint.analysis.project.extract import url_view
 from backend_lint.analysis.resolve import class_chain, resolve_class
 from backend_lint.analysis.url_views import entry_view, forwarded_paths
@@ -123,6 +131,13 @@ class VerbInRoutePath(Rule):
             ["get", "create", "update", "delete", "fetch", "add", "remove", "set", "make", "do"],
             "words that make a path segment an action when they start it",
         ),
+        Option(
+            "report-rpc-apis",
+            bool,
+            False,
+            "also report in a project whose API is RPC over POST by design (reads and deletes as POST /list, "
+            "/get, /delete in most routing modules, no 201 anywhere): its own clients speak that style",
+        ),
     )
 
     @leaves(ast.Module)
@@ -153,6 +168,8 @@ class VerbInRoutePath(Rule):
                 continue  # ``GET /get_languages_json`` of a blueprint of pages: the UI's own helper, a read
             if _mirrors_upstream(str(string.value), handlers.get(Span.of(string), []), ctx):
                 continue  # a proxy keeps the path of the service it forwards to: not this API's choice
+            if _not_for_clients(handlers.get(Span.of(string), [])):
+                continue  # "An internal API used for testing processes. Not to be used by users."
             if _retired(handlers.get(Span.of(string), [])):
                 continue  # already deprecated for the resource route it names: the page's fix, under way
             if _hidden_from_schema(string, handlers.get(Span.of(string), []), ctx):
@@ -177,6 +194,8 @@ class VerbInRoutePath(Rule):
                 if not targets:
                     continue
                 only_if = (route_words(targets[0], API_WORDS),)
+            if not self.option("report-rpc-apis"):
+                pages = [*pages, rpc_api()]  # ``POST /list``, ``POST /delete`` throughout: the API's own design
             self.report(ctx, string, path=string.value, verb=found[1], unless=tuple(dict.fromkeys(pages)),
                         only_if=only_if)
 
@@ -278,6 +297,21 @@ def _read_of_an_action_report(segment: str, handlers: list[Handler]) -> bool:
     return len(pieces) >= 2 and pieces[-1] in _ACTION_REPORTS and bool(handlers) and all(
         handler.methods and handler.methods <= _READS for handler in handlers
     )
+
+
+_NOT_FOR_CLIENTS = lazy_compile(
+    r"not\s+(to\s+be\s+|meant\s+to\s+be\s+)?used\s+by\s+(users|clients|customers)"
+    r"|internal\s+(api|endpoint|route)\s+(used\s+)?for\s+(testing|tests)",
+    re.IGNORECASE,
+)
+
+
+def _not_for_clients(handlers: list[Handler]) -> bool:
+    """Every handler routed with the string says in its docstring that it is no endpoint for the API's clients
+    (marqo's ``/batch/indexes/delete``: "An internal API used for testing processes. Not to be used by users."):
+    no client learns its path, so its naming is no part of the API's contract."""
+    return bool(handlers) and all(
+        _NOT_FOR_CLIENTS.search(ast.get_docstring(handler.function) or "") for handler in handlers)
 
 
 def _retired(handlers: list[Handler]) -> bool:

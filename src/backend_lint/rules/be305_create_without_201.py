@@ -55,7 +55,14 @@ from backend_lint.analysis.handlers import (
 )
 from backend_lint.analysis.included_routes import included_app_objects
 from backend_lint.analysis.lazy_regex import lazy_compile
-from backend_lint.analysis.project.conditions import ProjectFact, does, route_words, test_support
+from backend_lint.analysis.project.conditions import (
+    ProjectFact,
+    does,
+    route_words,
+    rpc_api,
+    status_envelope_api,
+    test_support,
+)
 from backend_lint.analysis.project.imported import absolute_name
 from backend_lint.analysis.project.view_facts import path_words
 from backend_lint.analysis.queued_jobs import inserts_queued_work
@@ -145,6 +152,14 @@ class CreateWithout201(Rule):
             "the handler's and class's names when the path is not in the file, or the first word of the "
             "handler's name when the route's own path is empty under a prefix)",
         ),
+        Option(
+            "report-own-conventions",
+            bool,
+            False,
+            "also report in a project whose API answers 200 to everything by design: RPC over POST (POST /list, "
+            "/get, /delete in most routing modules) or a status envelope (its handler for raised HTTP errors "
+            "answers 200), with no 201 anywhere",
+        ),
     )
 
     @visits(ast.FunctionDef, ast.AsyncFunctionDef)
@@ -183,6 +198,8 @@ class CreateWithout201(Rule):
         applicability = Applicability.UNSAFE if decorator is not None else Applicability.NONE
         fix_data = {"decorator": decorator} if decorator is not None else None
         prefixed = self._prefix_words(handler, ctx)
+        if not self.option("report-own-conventions"):  # the API answers 200 to everything by design
+            prefixed += (rpc_api(), status_envelope_api())
         if created:
             self.report(ctx, node, applicability=applicability, fix_data=fix_data, handler=node.name,
                         what=_created_text(created[0].what), framework=_FRAMEWORK_NAMES[framework],

@@ -77,6 +77,7 @@ LOOPBACK_CONSTANT = "loopback-constant"
 RECENT_TIME = "recent-time"
 QUIET_JOBS = "quiet-jobs"
 UNREACHING_JOBS = "unreaching-jobs"
+UNPAYING_JOBS = "unpaying-jobs"
 XHR_VIEW = "xhr-view"
 DJANGO_USERNAMES = "django-usernames"
 STARTUP_ONLY = "startup-only"
@@ -88,6 +89,8 @@ VALIDATES_CSRF = "validates-csrf"
 PRINT_CONVENTION = "print-convention"
 TASK_STDOUT_LOGGED = "task-stdout-logged"
 ROOT_LOGGER_CONVENTION = "root-logger-convention"
+RPC_API = "rpc-api"
+STATUS_ENVELOPE_API = "status-envelope-api"
 ABSENT = "absent"
 KINDS = frozenset({
     DRF_PAGINATION, IDEMPOTENCY_MIDDLEWARE, READS_IDEMPOTENCY_KEY, CLI_MODULE, TEST_SUPPORT, CONSTANTS, HTML_VIEW,
@@ -101,6 +104,7 @@ KINDS = frozenset({
     LINT_UNSELECTED, XHR_VIEW, SIGNS_IN, CALLERS_PASS_SAFE,
     QUIET_JOBS, URL_ADDRESS, UNIMPORTED_FUNCTION, UNREACHING_JOBS, LINT_ALLOWS_PRINT, UNIMPORTED_OUTSIDE_TESTS,
     HEADER_ONLY_AUTH, VALIDATES_CSRF, PRINT_CONVENTION, TASK_STDOUT_LOGGED, ROOT_LOGGER_CONVENTION,
+    RPC_API, STATUS_ENVELOPE_API, UNPAYING_JOBS,
 })
 
 
@@ -552,3 +556,28 @@ def unreaching_jobs(qualified: Iterable[str]) -> ProjectFact:
     outside, whatever records of the application's own it makes (BE301's costly effects). A job the project
     does not define (an installed package's) gives no evidence that it reaches anyone and counts as such."""
     return ProjectFact(UNREACHING_JOBS, tuple(sorted(set(qualified))))
+
+
+@project_fact
+def unpaying_jobs(qualified: Iterable[str]) -> ProjectFact:
+    """Like :func:`unreaching_jobs`, for money only: none of the project's functions ``qualified`` (with the project
+    functions they call) moves money. BE301 asks it of a handler that is not for sending a message, whose
+    jobs' mails are side effects (a registration's confirmation, a notice)."""
+    return ProjectFact(UNPAYING_JOBS, tuple(sorted(set(qualified))))
+
+
+@project_fact
+def rpc_api() -> ProjectFact:
+    """The project's API is RPC over POST by design: more of its routing modules serve reads as POST (``POST
+    /list``, ``POST /get``, and no GET route) than route GET at all, and no module answers 201 (dstack's server
+    routers). A verb in a path or a 200 on ``POST /create`` is its convention (BE302, BE305;
+    :mod:`backend_lint.analysis.api_conventions`)."""
+    return ProjectFact(RPC_API)
+
+
+@project_fact
+def status_envelope_api() -> ProjectFact:
+    """The project's API puts every status in the body: a module registers a handler for raised HTTP exceptions
+    that answers 200, and no module answers 201 (kairon's ``{"success": false, "error_code": 422}``). No route's
+    status says anything there, a created resource's neither (BE305; :mod:`backend_lint.analysis.api_conventions`)."""
+    return ProjectFact(STATUS_ENVELOPE_API)

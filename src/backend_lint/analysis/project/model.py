@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable
 from functools import cached_property
 from typing import Optional
 
+from backend_lint.analysis.api_conventions import rpc_project, status_envelope_project
 from backend_lint.analysis.app_conventions import (
     AMBIENT_AUTH,
     CONFIGURES_LOGGING,
@@ -491,6 +492,8 @@ _ON_ARGUMENTS: dict[str, Callable[[ProjectModel, tuple[str, ...]], bool]] = {
         model.definition(name)[1] is not None and not model.effects_of(name) & _DUPLICATED for name in args),
     conditions.UNREACHING_JOBS: lambda model, args: bool(args) and all(  # a job it does not define: no evidence
         model.definition(name)[1] is None or not model.effects_of(name) & _REACHING for name in args),
+    conditions.UNPAYING_JOBS: lambda model, args: bool(args) and all(
+        model.definition(name)[1] is None or "pays" not in model.effects_of(name) for name in args),
     conditions.METHOD_DOES: lambda model, args: len(args) == 3 and model.method_does(*args),
     conditions.REQUESTS_TIMEOUT_PATCHED: lambda model, args: any(
         found.patches_requests_timeout for found in model.modules.values()),
@@ -510,6 +513,9 @@ _ON_ARGUMENTS: dict[str, Callable[[ProjectModel, tuple[str, ...]], bool]] = {
         REDIRECTS_STDOUT in found.traits for found in model.modules.values()) and not any(
         KEEPS_STDOUT in found.traits for found in model.modules.values()),
     conditions.MASKED_ERROR: lambda model, args: len(args) == 3 and model.masks_error(*args),
+    conditions.RPC_API: lambda model, args: rpc_project([found.traits for found in model.modules.values()]),
+    conditions.STATUS_ENVELOPE_API: lambda model, args: status_envelope_project(
+        [found.traits for found in model.modules.values()]),
     conditions.INTERNAL_SERVICE: lambda model, args: internal_route(model.modules, args),
     # a malformed inner fact is not established: absent
     conditions.CALLERS_PASS_SAFE: lambda model, args: len(args) > 1 and model.callers_pass_safe(args[0], args[1:]),

@@ -1,0 +1,118 @@
+"""How an application's HTTP API answers as a whole: the conventions BE305 (201 on creates) and BE302 (verbs in
+paths) defer to.
+
+Both rules name a REST convention. An application whose API deliberately follows another one is not breaking
+it in one place: judged on unseen applications, maintainers closed such reports as "not a bug":
+
+- **RPC over POST**: dstack's server reads, lists and deletes through ``POST /list``, ``POST /get``,
+  ``POST /delete`` in every router, and its own CLI and SDK are the clients. A verb in one path, or a 200 on a
+  ``POST /create``, is that design, not a slip;
+- **status in the body**: kairon answers every call 200 with ``{"success": ..., "error_code": ...}``, even from
+  its handler for raised HTTP exceptions, so no route's status says anything; a 201 on one create would break
+  that contract, not fix it.
+
+Each module records its evidence as traits of its project summary (:func:`api_traits`, outside tests; cheap:
+a word test on the source before any reading); the project model joins them
+(:func:`backend_lint.analysis.project.conditions.rpc_api`, :func:`.conditions.status_envelope_api`). A project
+that answers 201 anywhere has taken the REST convention on, and neither fact holds there: a create it forgot
+is a slip (dispatch's routes, REST nouns with no 201 anywhere, are still reported).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import Union
+
+from backend_lint.analysis.handlers import FRAMEWORK_MODULES, handler_model
+from backend_lint.analysis.imports import dotted_name
+from backend_lint.context import FileContext
+
+ANSWERS_CREATED = "answers-201"
+"""The module answers 201 somewhere (``status_code=201``, ``HTTP_201_CREATED``, ``HTTPStatus.CREATED``)."""
+READS_BY_POST = "reads-by-post"
+"""The module routes reads as POST (``POST /list``, ``POST /get_plan``) and routes no GET."""
+READS_BY_GET = "reads-by-get"
+"""The module routes GET requests."""
+STATUS_IN_BODY = "status-in-body"
+"""The module registers a handler for raised HTTP exceptions that answers with the default status 200 (the
+error's status goes in the body)."""
+
+_CREATED_STATUS = r"(?:201\b|[\w.]*HTTP_201\w*|[\w.]*\bCREATED\b)"
+_CREATED = re.compile(
+    rf"\bstatus(?:_code)?\s*=\s*{_CREATED_STATUS}|^\s*return\b[^\n]*,\s*{_CREATED_STATUS}\s*\)?\s*$"
+    rf"|Response\([^\n]*{_CREATED_STATUS}", re.MULTILINE)
+"""Where a module answers 201: a status argument or assignment, a Flask ``return body, 201``, a response built
+with it. A client's test of an answer it got (``if resp.status_code not in (200, 201)``) is not one."""
+_READ_SEGMENT = re.compile(r"(?:get|list|Get|List)(?=$|[-_.A-Z0-9])")
+_RESPONSES = frozenset({"JSONResponse", "ORJSONResponse", "UJSONResponse", "Response", "jsonify"})
+_Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
+
+
+def api_traits(ctx: FileContext) -> list[str]:
+    """The module's evidence about its application's API conventions (sorted, see the module doc)."""
+    source = ctx.source
+    found: set[str] = set()
+    if _CREATED.search(source):
+        found.add(ANSWERS_CREATED)
+    if not any(module in source for module in FRAMEWORK_MODULES):
+        return sorted(found)
+    registrations = handler_model(ctx).routes.registrations
+    if any("GET" in registration.methods for registration in registrations):
+        found.add(READS_BY_GET)
+    elif any(registration.methods == frozenset({"POST"}) and _read_path(registration.path.text)
+             for registration in registrations):
+        found.add(READS_BY_POST)
+    if "exception_handler" in source and _answers_errors_with_200(ctx.tree):
+        found.add(STATUS_IN_BODY)
+    return sorted(found)
+
+
+def _read_path(path: object) -> bool:
+    """The last segment of a route path names a read: ``/list``, ``/get``, ``/get_plan``, ``/{name}/get``."""
+    if not isinstance(path, str):
+        return False
+    segments = [segment for segment in path.split("/") if segment and not segment.startswith(("{", "<"))]
+    return bool(segments) and bool(_READ_SEGMENT.match(segments[-1]))
+
+
+def _answers_errors_with_200(tree: ast.Module) -> bool:
+    """A function registered with ``@app.exception_handler(HTTPException)`` (FastAPI's or Starlette's) returns a
+    response that sets no status (``JSONResponse(Response(success=False, error_code=exc.status_code).dict())``):
+    every raised HTTP error reaches the client as a 200."""
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
+                _registers_http_errors(decorator) for decorator in node.decorator_list):
+            return _answers_default_status(node)
+    return False
+
+
+def _registers_http_errors(decorator: ast.expr) -> bool:
+    return isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute) \
+        and decorator.func.attr == "exception_handler" and len(decorator.args) == 1 \
+        and (dotted_name(decorator.args[0]) or "").endswith("HTTPException")
+
+
+def _answers_default_status(function: _Function) -> bool:
+    """Every ``return`` of ``function`` builds a response without a status (no ``status_code=``/``status=``,
+    one positional argument)."""
+    returns = [node.value for node in ast.walk(function) if isinstance(node, ast.Return)]
+    return bool(returns) and all(
+        isinstance(value, ast.Call) and (dotted_name(value.func) or "").rpartition(".")[2] in _RESPONSES
+        and len(value.args) <= 1 and not any(keyword.arg in ("status_code", "status") for keyword in value.keywords)
+        for value in returns)
+
+
+def rpc_project(traits: list[list[str]]) -> bool:
+    """The modules' :func:`api_traits` show an RPC-over-POST API: more modules serve reads as POST only than route
+    GET, and none answers 201."""
+    if any(ANSWERS_CREATED in found for found in traits):
+        return False
+    by_post = sum(READS_BY_POST in found for found in traits)
+    return by_post > sum(READS_BY_GET in found for found in traits)
+
+
+def status_envelope_project(traits: list[list[str]]) -> bool:
+    """The modules' :func:`api_traits` show an API answering errors 200 with the status in the body, and no module
+    answers 201."""
+    return not any(ANSWERS_CREATED in found for found in traits) and any(STATUS_IN_BODY in found for found in traits)

@@ -1,0 +1,136 @@
+"""BE305 and BE302 defer to an API's own convention, read from the whole project
+(:mod:`backend_lint.analysis.api_conventions`).
+
+An RPC-over-POST API (dstack: every router reads through ``POST /list`` and ``POST /get``) answers 200 to its
+creates and puts verbs in its paths by design; an API answering raised HTTP errors with 200 (kairon: the status
+in the body) answers 200 to its creates too. Neither holds once a module answers 201: a REST API that forgot 201
+on one create, or one that reads with GET, is still reported. Through the real CLI, as a process.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from tests.projects import findings_of, write_project
+
+_RPC_ROUTER = """\
+    from fastapi import APIRouter
+
+    from .store import create_{name}, list_{name}s
+
+    router = APIRouter(prefix="/api/{name}s")
+
+
+    @router.post("/list")
+    async def list_all():
+        return await list_{name}s()
+
+
+    @router.post("/get")
+    async def get_one(name: str):
+        return await list_{name}s(name)
+
+
+    @router.post("/create")
+    async def create(name: str):
+        return await create_{name}(name)
+"""
+
+_STORE = """\
+    from .db import session
+
+
+    async def create_fleet(name):
+        session.add(name)
+
+
+    async def create_volume(name):
+        session.add(name)
+
+
+    async def list_fleets(name=None):
+        return []
+
+
+    async def list_volumes(name=None):
+        return []
+"""
+
+RPC = {
+    "rpc/__init__.py": "",
+    "rpc/db.py": "session = None\n",
+    "rpc/store.py": _STORE,
+    "rpc/fleets.py": _RPC_ROUTER.format(name="fleet"),
+    "rpc/volumes.py": _RPC_ROUTER.format(name="volume"),
+}
+
+
+def test_an_rpc_over_post_api_is_left_alone(tmp_path: Path) -> None:
+    """Both routers read through ``POST /list`` and ``POST /get`` and none answers 201: ``POST /create`` answering
+    200 and its verb path are the API's design."""
+    root = write_project(tmp_path, RPC)
+    assert findings_of(root, "BE305") == set()
+    assert findings_of(root, "BE302") == set()
+
+
+def test_an_rpc_api_that_answers_201_somewhere_is_reported(tmp_path: Path) -> None:
+    """One module answering 201 takes the REST convention on: the creates that forgot it are slips."""
+    project = dict(RPC)
+    project["rpc/volumes.py"] = RPC["rpc/volumes.py"].replace('@router.post("/create")',
+                                                              '@router.post("/create", status_code=201)')
+    root = write_project(tmp_path, project)
+    assert findings_of(root, "BE305") == {(os.path.join("rpc", "fleets.py"), 19)}
+    assert (os.path.join("rpc", "fleets.py"), 18) in findings_of(root, "BE302")
+
+
+ENVELOPE = {
+    "bots/__init__.py": "",
+    "bots/db.py": "Bot = session = None\n",
+    "bots/main.py": """\
+        from fastapi import FastAPI
+        from fastapi.responses import JSONResponse
+        from starlette.exceptions import HTTPException as StarletteHTTPException
+
+        from .routers import router
+
+        app = FastAPI()
+        app.include_router(router, prefix="/api")
+
+
+        @app.exception_handler(StarletteHTTPException)
+        async def http_error(request, exc):
+            return JSONResponse({"success": False, "error_code": exc.status_code, "message": str(exc.detail)})
+    """,
+    "bots/routers.py": """\
+        from fastapi import APIRouter
+
+        from .db import Bot, session
+
+        router = APIRouter()
+
+
+        @router.get("/bots")
+        async def bots():
+            return {"success": True, "data": []}
+
+
+        @router.post("/bots")
+        async def add_bot(name: str):
+            session.add(Bot(name=name))
+            session.commit()
+            return {"success": True, "data": name}
+    """,
+}
+
+
+def test_an_api_answering_errors_with_200_is_left_alone(tmp_path: Path) -> None:
+    """Every raised HTTP error reaches the client as a 200 with its status in the body: so does a create."""
+    assert findings_of(write_project(tmp_path, ENVELOPE), "BE305") == set()
+
+
+def test_an_api_whose_error_handler_keeps_the_status_is_reported(tmp_path: Path) -> None:
+    project = dict(ENVELOPE)
+    project["bots/main.py"] = ENVELOPE["bots/main.py"].replace(
+        '"message": str(exc.detail)})', '"message": str(exc.detail)}, status_code=exc.status_code)')
+    assert findings_of(write_project(tmp_path, project), "BE305") == {(os.path.join("bots", "routers.py"), 14)}
