@@ -93,3 +93,42 @@ def test_a_mock_of_another_service_is_not_an_upload_of_the_product(tmp_path: Pat
     view = APP["api/routes.py"]
     root = write_project(tmp_path, {**APP, "mock_virus_scan/__init__.py": "", "mock_virus_scan/views.py": view})
     assert findings_of(root, "BE306") == {("api/routes.py", 8)}
+
+
+FLASK_SERVER = """\
+    import sys
+
+    from flask import Flask
+
+    sys.path.append("blueprints")
+    from uploads import uploads
+
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = 2000 * 1024 * 1024
+    app.register_blueprint(uploads)
+"""
+FLASK_BLUEPRINT = """\
+    from flask import Blueprint, request
+
+    uploads = Blueprint("uploads", __name__)
+
+
+    @uploads.route("/import", methods=["POST"])
+    def import_cookies():
+        data = request.files["file"].read()
+        return {"bytes": len(data)}
+"""
+
+
+@pytest.mark.parametrize(("marker", "found"), [("requirements.txt", set()), ("README.md", {("www/blueprints/uploads.py", 8)})])
+def test_an_application_rooted_by_its_requirements_file_is_one_project(
+    tmp_path: Path, marker: str, found: set[tuple[str, int]]
+) -> None:
+    """ail's Flask UI: no packaging metadata, a ``requirements.txt`` at the top, the server module in ``www/`` and
+    its blueprints in ``www/blueprints/`` (no ``__init__.py``, put on ``sys.path``). The requirements file makes
+    the application one project, so the ``MAX_CONTENT_LENGTH`` the server sets bounds the blueprint's upload;
+    without it each folder of scripts is a project of its own and the cap is not seen."""
+    root = write_project(tmp_path, {
+        marker: "flask\n", "www/server.py": FLASK_SERVER, "www/blueprints/uploads.py": FLASK_BLUEPRINT,
+    })
+    assert findings_of(root, "BE306") == found

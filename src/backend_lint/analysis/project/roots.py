@@ -4,7 +4,11 @@ A project's root is the nearest folder above the file holding ``pyproject.toml``
 ``manage.py``. A ``manage.py`` inside a package (its folder has ``__init__.py``: pulpcore's ``pulpcore/app/``,
 lemur's ``lemur/``) is a command of that package, not the root of a project of its own: splitting there would cut the
 package's URL confs and settings off from its other modules (BE308 would not see ``pulpcore/app/urls``' ``livez/``
-from ``pulpcore/content``). A file with none of them above it (an unpacked wheel, a folder of scripts) belongs to the
+from ``pulpcore/content``). A file with none of them above it belongs to the nearest folder above holding a
+``requirements.txt``: an application deployed from a requirements file without packaging metadata (ail's Flask UI
+in ``var/www/`` with its blueprints in ``var/www/blueprints/``, a folder without ``__init__.py`` the server puts on
+``sys.path``) is one project, and the ``MAX_CONTENT_LENGTH`` its server module sets is seen from the blueprints.
+With no such file either (an unpacked wheel, a folder of scripts) it belongs to the
 folder that holds its top-level package, so that two packages checked side by side stay two projects; a folder that
 is not a package inside one (Alembic's ``fittrackee/migrations/versions/``) belongs to that package's project. A
 module's name follows its packages: ``shop/orders/views.py`` under ``shop/__init__.py`` and
@@ -24,6 +28,7 @@ from typing import Optional
 
 ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", "manage.py")
 _PACKAGING_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py")
+_APPLICATION_MARKER = "requirements.txt"
 
 
 @lru_cache(maxsize=4096)
@@ -84,8 +89,18 @@ def _absolute_folder_root(folder: str) -> str:
 
 
 @lru_cache(maxsize=4096)
+def _requirements_root(folder: str) -> Optional[str]:
+    """The nearest folder at or above ``folder`` holding a ``requirements.txt`` (asked only where no packaging
+    marker is above)."""
+    if os.path.isfile(os.path.join(folder, _APPLICATION_MARKER)):
+        return folder
+    parent = os.path.dirname(folder)
+    return None if parent == folder else _requirements_root(parent)
+
+
+@lru_cache(maxsize=4096)
 def _folder_root(folder: str) -> str:
-    marked = _marked_root(folder)
+    marked = _marked_root(folder) or _requirements_root(folder)
     if marked is not None:
         return marked
     parent = os.path.dirname(folder)
