@@ -95,3 +95,14 @@ JSON_CONFIG = ('import json\nfrom logging.config import dictConfig\n\n\ndef init
 def test_root_logger_convention(tmp_path: Path, configure: str, module_logger: str, reported: bool) -> None:
     found = findings_of(write_project(tmp_path, _root_logging_project(configure, module_logger)), "BE404")
     assert (("nms/database.py", 5) in found) == reported
+
+
+def test_an_alembic_env_configuring_its_own_run_is_no_root_logger_convention(tmp_path: Path) -> None:
+    """superagi: Alembic's ``migrations/env.py`` calls ``fileConfig`` for the migration command's own run; it says
+    nothing of how the service logs, so the root call in the service stays reported. The same call in a module of
+    the service is the convention."""
+    env = "from logging.config import fileConfig\n\nfileConfig('alembic.ini')\n"
+    files = _root_logging_project("", "")
+    assert ("nms/database.py", 5) in findings_of(write_project(tmp_path / "a", {**files, "migrations/env.py": env}), "BE404")
+    assert ("nms/database.py", 5) not in findings_of(write_project(tmp_path / "b", {**files, "nms/setup_logs.py": env}),
+                                                     "BE404")

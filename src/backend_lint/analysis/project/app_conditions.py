@@ -120,7 +120,8 @@ def task_stdout_logged() -> ProjectFact:
 
 @project_fact
 def root_logger_convention() -> ProjectFact:
-    """The project logs through the root logger by design: a module (not a test) configures logging itself
+    """The project logs through the root logger by design: a module (not a test, not a migration: Alembic's
+    ``env.py`` calls ``fileConfig`` for the migration command's own run) configures logging itself
     (``basicConfig``, ``dictConfig``, ``fileConfig``: eNMS loads setup/logging.json whose ``""`` logger is its
     application log; podop's ``run_server`` calls ``basicConfig`` with its verbosity) and no module makes a logger
     of its own (``getLogger(__name__)``, ``get_logger(__file__)``, ``Logger.get("events")``, any named logger but a

@@ -507,7 +507,8 @@ _ON_ARGUMENTS: dict[str, Callable[[ProjectModel, tuple[str, ...]], bool]] = {
         VALIDATES_CSRF in found.traits for found in model.modules.values()),
     conditions.PRINT_CONVENTION: lambda model, args: model.print_convention,
     conditions.ROOT_LOGGER_CONVENTION: lambda model, args: any(
-        CONFIGURES_LOGGING in found.traits for found in model.modules.values()) and not any(
+        CONFIGURES_LOGGING in found.traits and "migration" not in found.roles
+        for found in model.modules.values()) and not any(
         MODULE_LOGGER in found.traits for found in model.modules.values()),
     conditions.TASK_STDOUT_LOGGED: lambda model, args: any(
         REDIRECTS_STDOUT in found.traits for found in model.modules.values()) and not any(
