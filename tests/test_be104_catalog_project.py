@@ -43,7 +43,7 @@ MODELS = '''\
         name = models.CharField(max_length=80)
 
 
-    class Group(models.Model):
+    class Cohort(models.Model):
         name = models.CharField(max_length=80)
 
 
@@ -124,12 +124,12 @@ TASKS = '''\
 COMMAND = '''\
     from django.core.management.base import BaseCommand
 
-    from blog.models import Group
+    from blog.models import Cohort
 
 
     class Command(BaseCommand):
         def handle(self, *args, **options):
-            Group.objects.create(name=options["name"])
+            Cohort.objects.create(name=options["name"])
 '''
 
 MIGRATION = '''\
@@ -149,7 +149,7 @@ LISTS = '''\
     from django.http import JsonResponse
     from django.views.decorators.http import require_GET
 
-    from blog.models import Comment, Connector, Datatype, Geocoder, Group, Post, Reading, Regulation, Upload
+    from blog.models import Comment, Connector, Datatype, Geocoder, Cohort, Post, Reading, Regulation, Upload
 
 
     @require_GET
@@ -189,7 +189,7 @@ LISTS = '''\
 
     @require_GET
     def groups(request):
-        return JsonResponse({"rows": list(Group.objects.values("name"))})
+        return JsonResponse({"rows": list(Cohort.objects.values("name"))})
 
 
     @require_GET

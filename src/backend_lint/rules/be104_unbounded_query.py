@@ -483,22 +483,32 @@ def _reaches_response(node: ast.Call, query: Query, ctx: FileContext, function: 
 
 
 def _overwritten_unread(names: set[str], statement: ast.stmt, function: ast.AST, ctx: FileContext) -> bool:
-    """``advisers = Advisor.objects.all()`` and, before any read of ``advisers``, ``advisers =
-    Advisor.objects.filter(id__in=owner_ids)`` (datahub's owner list): the first query is replaced unread and never
-    runs; the one returned is the second, judged on its own. Outside loops only (a read earlier in a loop's body
-    may see the value on the next pass)."""
-    if ctx.scope.loops or statement.end_lineno is None:
+    """``advisers = Advisor.objects.all()`` and, in the same block and before any read of ``advisers``,
+    ``advisers = Advisor.objects.filter(id__in=owner_ids)`` (datahub's owner list): the first query is replaced
+    unread and never runs; the one returned is the second, judged on its own. An assignment in another branch
+    (``if user.is_superuser: orders = ... all()`` / ``else: orders = ...``) replaces nothing. Outside loops only
+    (a read earlier in a loop's body may see the value on the next pass)."""
+    if ctx.scope.loops:
         return False
-    after = statement.end_lineno
-    stores: list[int] = []
-    loads: list[int] = []
-    for node in ast.walk(function):
-        if isinstance(node, ast.Name) and node.id in names and node.lineno > after:
-            (stores if isinstance(node.ctx, ast.Store) else loads).append(node.lineno)
-    if not stores:
+    block = next((body for body in _blocks(ctx.parent_of(statement)) if statement in body), None)
+    if block is None:
         return False
-    replaced = min(stores)
-    return not any(line <= replaced for line in loads)
+    for later in block[block.index(statement) + 1:]:
+        if any(isinstance(node, ast.Name) and node.id in names and isinstance(node.ctx, ast.Load)
+               for node in ast.walk(later)):
+            return False
+        if isinstance(later, ast.Assign) and any(
+                isinstance(target, ast.Name) and target.id in names for target in later.targets):
+            return True
+    return False
+
+
+def _blocks(parent: Optional[ast.AST]) -> list[list[ast.stmt]]:
+    """The statement lists of ``parent`` (a body, an ``else``, a ``finally``...)."""
+    if parent is None:
+        return []
+    return [value for _, value in ast.iter_fields(parent)
+            if isinstance(value, list) and value and isinstance(value[0], ast.stmt)]
 
 
 def _paging_helpers(node: ast.Call, ctx: FileContext, function: ast.AST,
