@@ -360,3 +360,48 @@ def test_a_limit_in_the_injected_service_method_covers_its_view(tmp_path: Path) 
     Another method of the same service that limits nothing does not cover its view."""
     found = findings_of(write_project(tmp_path, SERVICE_PROJECT), "BE307")
     assert found == {(os.path.join("shop", "views.py"), 16)}
+
+
+RESET_BLUEPRINT = """\
+    from flask import Blueprint, request
+
+    from shop.mail import send_reset
+
+    blueprint = Blueprint("routes_password_reset", __name__)
+
+
+    @blueprint.route("/forgot_password", methods=["POST"])
+    def forgot_password():
+        send_reset(request.form["email"])
+        return "sent"
+"""
+FACTORY = """\
+    from flask import Flask
+    from flask_limiter import Limiter
+    from flask_limiter.util import get_remote_address
+
+    from shop import routes_password_reset
+
+
+    def create_app():
+        app = Flask(__name__)
+        limiter = Limiter(get_remote_address, app=app)
+        app.register_blueprint(routes_password_reset.blueprint)
+        {limit}
+        return app
+"""
+
+
+def test_a_blueprint_the_application_factory_limits_whole_covers_its_routes(tmp_path: Path) -> None:
+    """Mycodo limits its password-reset blueprint in the application factory, another module:
+    ``limiter.limit("20/hour")(routes_password_reset.blueprint)``. Every route of it is limited; without that line
+    the reset endpoint is reported."""
+    def project(limit: str) -> dict[str, str]:
+        return {
+            "shop/__init__.py": "", "shop/mail.py": "def send_reset(address):\n    return address\n",
+            "shop/routes_password_reset.py": RESET_BLUEPRINT, "shop/app.py": FACTORY.format(limit=limit),
+        }
+    limited = 'limiter.limit("20/hour")(routes_password_reset.blueprint)'
+    assert findings_of(write_project(tmp_path / "on", project(limited)), "BE307") == set()
+    assert findings_of(write_project(tmp_path / "off", project("pass")), "BE307") == {
+        (os.path.join("shop", "routes_password_reset.py"), 9)}

@@ -158,10 +158,9 @@ def limited_blueprints(ctx: FileContext) -> frozenset[str]:
         return frozenset()
     found: set[str] = set()
     for node in ast.walk(ctx.tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Call) and len(node.args) == 1 \
-                and isinstance(node.args[0], ast.Name) and isinstance(node.func.func, ast.Attribute) \
-                and node.func.func.attr in ("limit", "shared_limit") and names_limit(_owner_name(node.func.func)):
-            found.add(node.args[0].id)
+        limited = _limited_object(node)
+        if isinstance(limited, ast.Name):
+            found.add(limited.id)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             hooked = [decorator.value.id for decorator in node.decorator_list
                       if isinstance(decorator, ast.Attribute) and decorator.attr == "before_request"
@@ -169,6 +168,26 @@ def limited_blueprints(ctx: FileContext) -> frozenset[str]:
             if hooked and any(names_limit(name) for name in mentioned_names(ctx, node)):
                 found.update(hooked)
     return frozenset(found)
+
+
+def _limited_object(node: ast.AST) -> Optional[ast.expr]:
+    """``auth`` (or ``routes_password_reset.blueprint``) of Flask-Limiter's ``limiter.limit("20/hour")(auth)``:
+    the app object the limiter covers whole, as written."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Call) and len(node.args) == 1 \
+            and isinstance(node.args[0], (ast.Name, ast.Attribute)) and isinstance(node.func.func, ast.Attribute) \
+            and node.func.func.attr in ("limit", "shared_limit") and names_limit(_owner_name(node.func.func)):
+        return node.args[0]
+    return None
+
+
+def limited_app_objects(ctx: FileContext) -> list[ast.expr]:
+    """Every app object, as written, that this module's limiter covers whole (:func:`_limited_object`): what the
+    project summary records, qualified, so that a blueprint limited in the application factory's module counts
+    in the module that routes on it (Mycodo's ``limiter.limit("20/hour")(routes_password_reset.blueprint)`` in
+    ``app.py``). Only a module whose text has ``.limit(`` is read."""
+    if ".limit(" not in ctx.source:
+        return []
+    return [limited for limited in map(_limited_object, ast.walk(ctx.tree)) if limited is not None]
 
 
 def _owner_name(attribute: ast.Attribute) -> str:

@@ -26,7 +26,7 @@ import ast
 import re
 from typing import Optional
 
-from backend_lint.analysis.admin_only import admin_only, route_dependencies
+from backend_lint.analysis.admin_only import admin_only, route_dependencies, route_owners
 from backend_lint.analysis.ast_helpers import keyword_value
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.decorator_bodies import module_decorators, project_decorators, requires_sign_in
@@ -53,6 +53,7 @@ from backend_lint.analysis.project.app_conditions import rate_limited_app
 from backend_lint.analysis.project.conditions import (
     ProjectFact,
     development_only,
+    limited_app,
     limits_attempts,
     signs_in,
     test_support,
@@ -534,7 +535,8 @@ class AuthEndpointWithoutRateLimit(Rule):
     triggers = FRAMEWORK_MODULES
     needs = (
         handler_for, handler_body, module_roles, mentioned_names, attributes_read, decorator_names, app_rate_limits,
-        cli_module, rate_limited_app, limited_blueprints, limits_attempts, development_only, bindings_of, signs_in,
+        cli_module, rate_limited_app, limited_blueprints, limited_app, limits_attempts, development_only, bindings_of,
+        signs_in,
     )
     module_facts = (test_support, cli_module_fact)
     options = (
@@ -585,6 +587,9 @@ class AuthEndpointWithoutRateLimit(Rule):
             return
         unless: tuple[ProjectFact, ...] = (rate_limited_app(family),) if family is not None else ()
         unless = (*unless, *(limits_attempts(helper) for helper in _project_helpers(ctx, handler)))
+        owners = route_owners(handler, ctx.module) or set()
+        if len(owners) == 1:  # a blueprint the application factory limits whole
+            unless += (limited_app(next(iter(owners))),)
         for decorator in project_decorators(ctx, handler):  # the project's own decorator limits or signs in
             unless = (*unless, limits_attempts(decorator), signs_in(decorator))
         if ctx.module:  # the login route of an auth manager documented as development-only

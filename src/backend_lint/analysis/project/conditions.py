@@ -40,6 +40,7 @@ HEALTH_CHECK = "health-check"
 NOT_ROOT_URLCONF = "not-root-urlconf"
 NOT_DEPLOYED = "not-deployed"
 ADMIN_ONLY_APP = "admin-only-app"
+LIMITED_APP = "limited-app"
 LIMITS_ATTEMPTS = "limits-attempts"
 DOES = "does"
 METHOD_DOES = "method-does"
@@ -95,7 +96,7 @@ ABSENT = "absent"
 KINDS = frozenset({
     DRF_PAGINATION, IDEMPOTENCY_MIDDLEWARE, READS_IDEMPOTENCY_KEY, CLI_MODULE, TEST_SUPPORT, CONSTANTS, HTML_VIEW,
     ROUTE_WORDS, RATE_LIMITED_APP, UPLOAD_LIMIT, NO_PROJECT, HEALTH_CHECK, NOT_ROOT_URLCONF, NOT_DEPLOYED,
-    ADMIN_ONLY_APP, LIMITS_ATTEMPTS, DOES, RELATION, RUNS_QUERY, REQUESTS_TIMEOUT_PATCHED, ABSENT,
+    ADMIN_ONLY_APP, LIMITED_APP, LIMITS_ATTEMPTS, DOES, RELATION, RUNS_QUERY, REQUESTS_TIMEOUT_PATCHED, ABSENT,
     UNIQUE_RECORD, CHECKS_UNIQUE, UNREFERENCED, DEVELOPMENT_ONLY, SETS_TIMEOUT, SERVED_BY_WSGI,
     GENERATED_UPLOAD, SEEDED_TABLE, CATALOG_TABLE, STAFF_APP, COMPARED_DEFAULT, CATCHES_ALL, PLAIN_CLASS, CHECKOUT_LINK,
     PUBLISHED_SETTING,
@@ -216,6 +217,14 @@ def admin_only_app(qualified: str) -> ProjectFact:
     the project (not a test) hooks it with a ``before_request`` function that carries an admin decorator
     (``@policy_blueprint.before_request @admin_required def before_admin_request()``) (BE306)."""
     return ProjectFact(ADMIN_ONLY_APP, (qualified,))
+
+
+@project_fact
+def limited_app(qualified: str) -> ProjectFact:
+    """Every route of the app object ``qualified`` (a Flask blueprint) is rate-limited: a module of the project
+    (not a test) applies a limiter to it whole (``limiter.limit("20/hour")(routes_password_reset.blueprint)`` in
+    Mycodo's application factory) (BE307)."""
+    return ProjectFact(LIMITED_APP, (qualified,))
 
 
 @project_fact

@@ -46,7 +46,12 @@ from backend_lint.analysis.project.html_evidence import (
 from backend_lint.analysis.project.roots import resolve_relative
 from backend_lint.analysis.project.summary import DefSummary, ModuleSummary, RouterInclude, UrlEntry, UrlInclude
 from backend_lint.analysis.published_settings import published_settings
-from backend_lint.analysis.rate_limits import app_rate_limits, counts_attempts, mentions_attempt_limit
+from backend_lint.analysis.rate_limits import (
+    app_rate_limits,
+    counts_attempts,
+    limited_app_objects,
+    mentions_attempt_limit,
+)
 from backend_lint.analysis.seeded_tables import loaded_fixtures, seeded_rows, table_of
 from backend_lint.analysis.sentinels import compared_secret_names
 from backend_lint.analysis.settings import settings_module
@@ -96,6 +101,8 @@ def summarize(ctx: FileContext) -> ModuleSummary:
     _read_routing(ctx, summary)
     summary.rate_limits = sorted(app_rate_limits(ctx))
     summary.upload_limits = sorted(app_upload_limits(ctx))
+    limited = (_qualified(ctx, summary, written) for written in limited_app_objects(ctx))
+    summary.limited_apps = sorted({name for name in limited if name})
     if "before_request" in ctx.source:
         hooked = (_qualified(ctx, summary, written) for written in admin_hooked_objects(ctx.tree))
         summary.admin_hooks = sorted({name for name in hooked if name})

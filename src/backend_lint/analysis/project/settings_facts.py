@@ -137,6 +137,14 @@ class SettingsFacts(DefFacts):
         )
 
     @cached_property
+    def limited_apps(self) -> frozenset[str]:
+        """App objects a limiter in a module of the project (not a test) covers whole."""
+        return frozenset(
+            name for summary in self.modules.values() if not {"test", "test_support", "example"} & set(summary.roles)
+            for name in summary.limited_apps
+        )
+
+    @cached_property
     def upload_limited_families(self) -> frozenset[str]:
         """Handler families whose every request has a size limit: Flask's ``MAX_CONTENT_LENGTH`` outside tests,
         an app-wide middleware named for a body-size limit, or one in the production Django ``MIDDLEWARE``."""

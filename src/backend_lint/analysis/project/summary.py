@@ -203,6 +203,9 @@ class ModuleSummary:
     admin_hooks: list[str] = field(default_factory=list)
     """App objects, qualified, whose ``before_request`` hook here carries an admin decorator
     (:func:`backend_lint.analysis.admin_only.admin_hooked_objects`): their routes answer administrators only."""
+    limited_apps: list[str] = field(default_factory=list)
+    """App objects, qualified, that a limiter here covers whole (:func:`backend_lint.analysis.rate_limits.
+    limited_app_objects`: ``limiter.limit("20/hour")(routes_password_reset.blueprint)``)."""
     route_paths: list[str] = field(default_factory=list)
     """Literal route paths and prefixes the module routes on (configured probe words are looked for in them)."""
     patches_requests_timeout: bool = False
@@ -334,7 +337,8 @@ def _well_typed(summary: ModuleSummary) -> bool:
         and isinstance(summary.settings_kind, str)
         and all(_strings(value) for value in (
             summary.roles, summary.imported, summary.dotted_strings, summary.star_imports, summary.rate_limits,
-            summary.upload_limits, summary.route_paths, summary.admin_hooks, summary.unique_models,
+            summary.upload_limits, summary.route_paths, summary.admin_hooks, summary.limited_apps,
+            summary.unique_models,
             summary.admin_only_names, summary.loopback_constants, summary.startup_calls, summary.startup_hooks,
             summary.loaded_fixtures, summary.traits, summary.grown_models,
         ))
