@@ -320,8 +320,7 @@ class ProjectModel(ModuleReach, ViewFacts):
         """A module outside the tests routes a path with one of ``words`` (the configured probe words)."""
         return bool(words) and any(
             words.intersection(path_words(text))
-            for summary in self.modules.values() if not {"test", "test_support", "example"} & set(summary.roles)
-            for text in summary.route_paths
+            for summary in self.shipped_summaries for text in summary.route_paths
         )
 
     # -- idempotency providers ----------------------------------------------------------------------------------

@@ -73,12 +73,18 @@ class SettingsFacts(DefFacts):
         return False
 
     @cached_property
+    def shipped_summaries(self) -> list[ModuleSummary]:
+        """The summaries of the modules the application ships: not tests, test support or examples. App-wide
+        facts (limiters, probes, admin hooks, size caps) count only there."""
+        return [summary for summary in self.modules.values()
+                if not {"test", "test_support", "example"} & set(summary.roles)]
+
+    @cached_property
     def rate_limited_families(self) -> frozenset[str]:
         """Handler families whose every route a limiter counts: app-wide limiters registered outside tests, and
         for Django django-axes (and for DRF also default throttle classes) in production settings."""
         registered = frozenset(
-            name for summary in self.modules.values() if not {"test", "test_support", "example"} & set(summary.roles)
-            for name in summary.rate_limits
+            name for summary in self.shipped_summaries for name in summary.rate_limits
         )
         found = set(app_wide_families(registered))
         for summary in self.production_settings:
@@ -98,8 +104,7 @@ class SettingsFacts(DefFacts):
     def serves_health_check(self) -> bool:
         """A module outside the tests routes a probe, or the production settings install django-health-check."""
         if any(
-            summary.health for summary in self.modules.values()
-            if not {"test", "test_support", "example"} & set(summary.roles)
+            summary.health for summary in self.shipped_summaries
         ):
             return True
         return any(
@@ -132,16 +137,14 @@ class SettingsFacts(DefFacts):
     def admin_only_apps(self) -> frozenset[str]:
         """App objects a ``before_request`` hook with an admin decorator closes to all but administrators."""
         return frozenset(
-            name for summary in self.modules.values() if not {"test", "test_support", "example"} & set(summary.roles)
-            for name in summary.admin_hooks
+            name for summary in self.shipped_summaries for name in summary.admin_hooks
         )
 
     @cached_property
     def limited_apps(self) -> frozenset[str]:
         """App objects a limiter in a module of the project (not a test) covers whole."""
         return frozenset(
-            name for summary in self.modules.values() if not {"test", "test_support", "example"} & set(summary.roles)
-            for name in summary.limited_apps
+            name for summary in self.shipped_summaries for name in summary.limited_apps
         )
 
     @cached_property
@@ -149,9 +152,7 @@ class SettingsFacts(DefFacts):
         """Handler families whose every request has a size limit: Flask's ``MAX_CONTENT_LENGTH`` outside tests,
         an app-wide middleware named for a body-size limit, or one in the production Django ``MIDDLEWARE``."""
         found = set()
-        for summary in self.modules.values():
-            if {"test", "test_support", "example"} & set(summary.roles):
-                continue
+        for summary in self.shipped_summaries:
             if summary.upload_limits:
                 found.add("flask")
             found.update(
