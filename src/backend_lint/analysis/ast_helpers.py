@@ -256,3 +256,18 @@ def written_names(node: ast.AST) -> set[str]:
         elif isinstance(part, ast.Attribute):
             found.add(part.attr)
     return found
+
+
+def statement_blocks(statement: ast.AST) -> list[list[ast.stmt]]:
+    """The statement lists nested in a compound statement (``if``/``for``/``while``/``with``/``try``/``match``,
+    a function's body, an ``except`` clause's)."""
+    blocks: list[list[ast.stmt]] = []
+    for _field, value in ast.iter_fields(statement):
+        if not isinstance(value, list):
+            continue
+        if value and isinstance(value[0], ast.stmt):
+            blocks.append(value)
+        for item in value:
+            if isinstance(item, (ast.ExceptHandler, ast.match_case)):
+                blocks.append(item.body)
+    return blocks

@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional, Union
 
-from backend_lint.analysis.ast_helpers import own_nodes
+from backend_lint.analysis.ast_helpers import own_nodes, statement_blocks
 from backend_lint.analysis.bindings import Bindings, bindings_of
 from backend_lint.analysis.constant_collections import list_additions
 from backend_lint.analysis.facts import node_fact, reads
@@ -521,7 +521,7 @@ def _statements_before(use: ast.AST, body: list[ast.stmt]) -> set[int]:
         before.update(id(statement) for statement in block[:block.index(holder)])
         if isinstance(holder, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             return before
-        inner = _inner_blocks(holder)
+        inner = statement_blocks(holder)
         block = next((statements for statements in inner
                       if statements and statements[0].lineno <= line <= (statements[-1].end_lineno or line)), [])
 
@@ -531,20 +531,6 @@ def _reads_name(step: Step, name: str) -> bool:
     return not isinstance(step, Unpacked) and any(
         isinstance(node, ast.Name) and node.id == name for node in ast.walk(step)
     )
-
-
-def _inner_blocks(statement: ast.stmt) -> list[list[ast.stmt]]:
-    """The statement lists nested in a compound statement (``if``/``for``/``while``/``with``/``try``/``match``)."""
-    blocks: list[list[ast.stmt]] = []
-    for _field, value in ast.iter_fields(statement):
-        if not isinstance(value, list):
-            continue
-        if value and isinstance(value[0], ast.stmt):
-            blocks.append(value)
-        for item in value:
-            if isinstance(item, (ast.ExceptHandler, ast.match_case)):
-                blocks.append(item.body)
-    return blocks
 
 
 def _merge(alternatives: list[_Value]) -> _Value:

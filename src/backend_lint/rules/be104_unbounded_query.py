@@ -46,7 +46,7 @@ from typing import Optional
 from backend_lint.analysis.admin_guard_defs import admin_guard_facts, class_guard_facts
 from backend_lint.analysis.admin_guards import admin_guard, refusing_helpers
 from backend_lint.analysis.admin_only import admin_only, admin_only_class
-from backend_lint.analysis.ast_helpers import callee_name, class_attributes
+from backend_lint.analysis.ast_helpers import callee_name, class_attributes, statement_blocks
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.facts import file_fact
 from backend_lint.analysis.handlers import handler_for
@@ -490,7 +490,8 @@ def _overwritten_unread(names: set[str], statement: ast.stmt, function: ast.AST,
     (a read earlier in a loop's body may see the value on the next pass)."""
     if ctx.scope.loops:
         return False
-    block = next((body for body in _blocks(ctx.parent_of(statement)) if statement in body), None)
+    parent = ctx.parent_of(statement)
+    block = next((body for body in statement_blocks(parent) if statement in body), None) if parent else None
     if block is None:
         return False
     for later in block[block.index(statement) + 1:]:
@@ -501,14 +502,6 @@ def _overwritten_unread(names: set[str], statement: ast.stmt, function: ast.AST,
                 isinstance(target, ast.Name) and target.id in names for target in later.targets):
             return True
     return False
-
-
-def _blocks(parent: Optional[ast.AST]) -> list[list[ast.stmt]]:
-    """The statement lists of ``parent`` (a body, an ``else``, a ``finally``...)."""
-    if parent is None:
-        return []
-    return [value for _, value in ast.iter_fields(parent)
-            if isinstance(value, list) and value and isinstance(value[0], ast.stmt)]
 
 
 def _paging_helpers(node: ast.Call, ctx: FileContext, function: ast.AST,
