@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from backend_lint.analysis.lazy_regex import lazy_compile
+from backend_lint.analysis.project.deployed_settings import read_settings_names
 from backend_lint.analysis.project.file_text import bounded_walk, small_file_text
 from backend_lint.analysis.project.lint_config import print_allowed, ruff_settings, unselected_logging_codes
 from backend_lint.analysis.project.server_limits import read_body_limit
@@ -79,6 +80,9 @@ class ProjectFiles:
     """Globs of the files whose prints the project's ruff or flake8 configuration allows (``"**"``: all of them;
     :func:`.lint_config.print_allowed`)."""
 
+    settings_names: tuple[str, ...] = ()
+    """Settings modules the deployment and configuration files give ``DJANGO_SETTINGS_MODULE`` or ``--settings``,
+    with ``"?"`` for a value they do not spell (:func:`.deployed_settings.read_settings_names`, BE504)."""
     body_limit: str = ""
     """The first file of the web or application server configuration the project ships that caps every request
     body (nginx ``client_max_body_size``, uWSGI ``limit-post``...), relative to the root; ``""`` when none does
@@ -89,6 +93,7 @@ class ProjectFiles:
         found = cls()
         found.deployment, found.container_probe, found.served_modules = read_deployment(root)
         found.body_limit = read_body_limit(root)
+        found.settings_names = read_settings_names(root)
         found.fixtures = fixture_files(root)
         found.namespace_folders = namespace_folders(root)
         pyproject, setup_cfg, pytest_ini, tox_ini, setup_py = (root / name for name in CONFIGURATION_FILES[:5])
