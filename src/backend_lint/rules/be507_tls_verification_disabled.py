@@ -32,7 +32,13 @@ from backend_lint.analysis.project.imported import imported_value
 from backend_lint.analysis.resolve import lookup
 from backend_lint.analysis.scopes import CLASS, FUNCTION
 from backend_lint.analysis.secret_names import name_of, split_identifier
-from backend_lint.analysis.unverified_use import discarded_request, marked_fallback, probe_context, reached_by_ip
+from backend_lint.analysis.unverified_use import (
+    discarded_request,
+    marked_fallback,
+    probe_context,
+    reached_by_ip,
+    requested_by_ip,
+)
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 from backend_lint.finding import Finding
@@ -285,7 +291,7 @@ class TlsVerificationDisabled(Rule):
     message = "`{construct}` disables TLS certificate verification; keep verification on"
     triggers = ("verify", "ssl", "CERT_NONE", "check_hostname", "unverified", "tls", "insecure")
     needs = (origin, bindings_of, mentioned_names, call_conditions, lookup, imported_value, hand_run_script,
-             names_fixed_https_host, run_by_hand, unreferenced, discarded_request, probe_context)
+             names_fixed_https_host, run_by_hand, unreferenced, discarded_request, probe_context, requested_by_ip)
     module_facts = (test_support,)
     options = (
         Option(
@@ -337,9 +343,10 @@ class TlsVerificationDisabled(Rule):
             return
         if not _is_false(value) or _opted_in(node, ctx):
             return
-        if discarded_request(ctx.parent, ctx) or marked_fallback(node, ctx) or _to_loopback(ctx.parent, ctx):
+        if discarded_request(ctx.parent, ctx) or marked_fallback(node, ctx) or _to_loopback(ctx.parent, ctx) \
+                or requested_by_ip(ctx.parent, ctx):
             return  # a probe whose answer is never read; a fallback after a certificate error, reported as such;
-            # a request to this machine
+            # a request to this machine; a peer reached by its IP address, no name to verify
         callee = origin(ctx.parent.func, ctx) or ""
         if arg in _VERIFY_SWITCHES:
             self.report(ctx, node, construct=f"{arg}=False")
