@@ -484,6 +484,7 @@ _ON_ARGUMENTS: dict[str, Callable[[ProjectModel, tuple[str, ...]], bool]] = {
     conditions.HEALTH_CHECK: lambda model, args: (
         model.serves_health_check or model.files.container_probe or model.routes_words(frozenset(args))),
     conditions.NOT_DEPLOYED: lambda model, args: model.files.deployment == "",
+    conditions.SECURITY_SCANNER: lambda model, args: model.files.security_scanner,
     conditions.LINT_UNSELECTED: lambda model, args: bool(args) and args[0] in model.files.lint_unselected,
     conditions.LINT_ALLOWS_PRINT: lambda model, args: bool(args) and any(
         matches_lint_glob(args[0], glob) for glob in model.files.print_allowed),
