@@ -47,7 +47,7 @@ _DEPTH = 3
 """How many names a collection is followed through (``credentials = list(product(...))``), and how many calls up a
 parameter is."""
 _RANDOM_SOURCES = frozenset({"os.urandom", "secrets.token_hex", "secrets.token_bytes", "secrets.token_urlsafe",
-                             "uuid.uuid4", "random.random", "random.getrandbits"})
+                             "uuid.uuid4"})
 
 
 @reads(lookup, module_calls, bindings_of)
@@ -73,7 +73,7 @@ def _candidate(name: str, ctx: FileContext, scope: Scope, depth: int) -> bool:
 def _tried_candidates(name: str, function: ast.AST, ctx: FileContext, depth: int) -> bool:
     """The parameter ``name`` of ``function`` gets a guessed credential at one call in the file at least, and at
     the others a literal or a throwaway random value."""
-    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or depth >= _DEPTH:
+    if not isinstance(function, _FUNCTIONS) or depth >= _DEPTH:
         return False
     outer = enclosing_scope(function, ctx)
     if outer is None:
@@ -85,8 +85,12 @@ def _tried_candidates(name: str, function: ast.AST, ctx: FileContext, depth: int
         return False
     index, guessed = positional.index(name), False
     for call, owner in calls:
+        if any(isinstance(argument, ast.Starred) for argument in call.args) or any(
+            keyword.arg is None for keyword in call.keywords
+        ):
+            return False  # ``*args``/``**options``: what the parameter gets is not written
         given = next((k.value for k in call.keywords if k.arg == name), None)
-        if given is None and index < len(call.args) and not any(isinstance(a, ast.Starred) for a in call.args):
+        if given is None and index < len(call.args):
             given = call.args[index]
         if given is None or isinstance(given, ast.Constant) or _throwaway(given, ctx):
             continue  # left to its default, a literal, or a random value nobody holds
