@@ -104,3 +104,42 @@ def test_a_launcher_the_deployed_server_bypasses(tmp_path: Path, deployment: dic
         **deployment,
     }
     assert (("setup/server.py", 10) in findings_of(write_project(tmp_path, files), "BE504")) == reported
+
+
+SETTINGS_PROJECT = {
+    "manage.py": "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'cla.settings')\n",
+    "cla/__init__.py": "",
+    "cla/wsgi.py": "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'cla.settings')\n",
+    "cla/settings/__init__.py": "from .base import *\n",
+    "cla/settings/base.py": "import os\n\nDEBUG = os.environ.get('DEBUG') == 'True'\nINSTALLED_APPS = []\n",
+    "cla/settings/production.py": "from .base import *\n\nDEBUG = True\n",
+    "cla/settings/integration.py": "from .base import *\n\nDEBUG = True\n",
+    "cla/settings/staging.py": "from .base import *\n\nDEBUG = True\n",
+    "docker/uwsgi.ini": "[uwsgi]\nenv = DJANGO_SETTINGS_MODULE=cla.settings\n",
+    "docker-compose.yaml": "services:\n  app:\n    environment:\n      DJANGO_SETTINGS_MODULE: ${S:-cla.settings.staging}\n",
+}
+
+
+def test_settings_modules_the_project_never_names_are_left_alone(tmp_path: Path) -> None:
+    found = findings_of(write_project(tmp_path, SETTINGS_PROJECT), "BE504")
+    # manage.py, wsgi.py and the uWSGI file run cla.settings; production.py and integration.py are named nowhere.
+    assert ("cla/settings/production.py", 3) not in found
+    assert ("cla/settings/integration.py", 3) not in found
+    # the compose file runs staging.py: its DEBUG = True is served.
+    assert ("cla/settings/staging.py", 3) in found
+
+
+@pytest.mark.parametrize("deployment", [
+    {"k8s/deployment.yaml": "env:\n  - name: DJANGO_SETTINGS_MODULE\n    value: ${SETTINGS_MODULE}\n"},
+    {"cla/celery.py": "import os\nos.environ['DJANGO_SETTINGS_MODULE'] = os.environ['SETTINGS']\n"},
+    {"cla/settings/__init__.py": "import os\nif os.environ.get('PROD'):\n    from .production import *\n"},
+    {"manage.py": "print('no settings named')\n", "cla/wsgi.py": "", "docker/uwsgi.ini": "",
+     "docker-compose.yaml": ""},
+])
+def test_settings_modules_stay_reported_when_the_one_run_is_not_known(
+    tmp_path: Path, deployment: dict[str, str]
+) -> None:
+    """A value the project does not spell, a module that imports production.py, or no name at all: any settings
+    module may be the one a deployment runs."""
+    found = findings_of(write_project(tmp_path, {**SETTINGS_PROJECT, **deployment}), "BE504")
+    assert ("cla/settings/production.py", 3) in found

@@ -56,3 +56,27 @@ def test_hosts_assigned_twice_are_not_taken_for_loopback(tmp_path: Path) -> None
         REMOTE_HOSTS = ["https://search.internal:9200"]
     '''
     assert ("search/backend.py", 10) in findings_of(write_project(tmp_path, files), "BE507")
+
+
+SCANNER = {
+    "pyproject.toml": '[project]\nname = "scanner"\nversion = "1"\n',
+    "scanner/__init__.py": "",
+    "scanner/http.py": '''\
+        import requests
+
+
+        def fetch(url):
+            return requests.get(url, verify=False, timeout=5).text
+    ''',
+}
+
+
+def test_a_security_scanner_reaching_hosts_it_tests_is_left_alone(tmp_path: Path) -> None:
+    readme = "# Scanner\n\nScanner is a modular vulnerability scanner that checks websites of organisations.\n"
+    assert findings_of(write_project(tmp_path, {**SCANNER, "README.md": readme}), "BE507") == set()
+
+
+def test_an_application_whose_readme_says_otherwise_is_reported(tmp_path: Path) -> None:
+    readme = "# Shop\n\nAn online shop. It talks to a payment gateway.\n" + "x\n" * 2000 + "a security scanner\n"
+    found = findings_of(write_project(tmp_path, {**SCANNER, "README.md": readme}), "BE507")
+    assert ("scanner/http.py", 5) in found  # the scanner words sit past the README's opening

@@ -79,11 +79,11 @@ def _passed_on(name: str, owner: Function, ctx: FileContext, depth: int) -> bool
     if name not in bindings.params or name in bindings.assigned or name in bindings.augmented \
             or name in bindings.loop_targets:
         return False
-    outer = _enclosing(owner, ctx)
+    outer = enclosing_scope(owner, ctx)
     return outer is not None and literal_at_every_call(name, Scope(FUNCTION, owner, outer), ctx, depth + 1)
 
 
-def _enclosing(function: Function, ctx: FileContext) -> Optional[Scope]:
+def enclosing_scope(function: Function, ctx: FileContext) -> Optional[Scope]:
     """The scope a module-level function or a method of a module-level class is written in."""
     root = ctx.root_scope
     if function in ctx.tree.body:

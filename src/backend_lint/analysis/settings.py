@@ -8,7 +8,9 @@ The kind comes from the path, with one pattern list:
   ``settings_test.py``, ``settings/testing.py``), where fast hashers and debug pages are deliberate;
 - ``development``: a path matching :data:`DEVELOPMENT_PATTERNS` (``settings/local.py``, ``settings/dev.py``,
   ``local_settings.py``...), or a file named with nothing but a configuration word and a development word in any
-  spelling (``config-local.py``, ``local_config.py``, ``config.dev.py``): a developer's machine or CI;
+  spelling (``config-local.py``, ``local_config.py``, ``config.dev.py``), or a template of such a file
+  (``settings/.example.local.py``, ``local.sample.py``: copied to ``local.py`` for local work): a developer's
+  machine or CI;
 - ``production``: anything else, since that is what ships.
 
 A *settings module* (``settings.py``, ``*_settings.py``, a module in a ``settings/`` package) is where Django
@@ -48,6 +50,8 @@ shuup's)."""
 _UPPER = lazy_compile(r"_*[A-Z][A-Z0-9_]*")
 _CONFIG_WORDS = frozenset({"config", "configs", "settings", "conf", "configuration", "cfg"})
 _DEVELOPMENT_WORDS = frozenset({"local", "dev", "development", "devel"})
+_TEMPLATE_WORDS = frozenset({"example", "sample", "template", "dist"})
+"""Words naming a file as a template to copy (``.example.local.py``, ``local.sample.py``)."""
 _NAME_WORDS = lazy_compile(r"[-_.]+")
 
 
@@ -55,11 +59,13 @@ def _development_config_name(path: str) -> bool:
     """A file named only for configuration and for a developer's machine, however it is spelled:
     ``config-local.py``, ``local_config.py``, ``config.dev.py``, ``settings-development.py``: a name the
     patterns' ``_``-joined forms miss. Only such words: ``0004_rename_local_config_context.py`` is no config. Not
-    a bare ``configs/development.py``: PowerDNS-Admin's install guides copy theirs into production."""
+    a bare ``configs/development.py``: PowerDNS-Admin's install guides copy theirs into production. A template
+    word stands for the configuration word: ``.example.local.py`` is the developer's template (cla_backend's
+    ``VIRTUAL_ENV.md`` copies it to ``settings/local.py``)."""
     stem = posixpath.basename(path).removesuffix(".py").lower()
     words = {word for word in _NAME_WORDS.split(stem) if word}
-    return bool(words & _CONFIG_WORDS) and bool(words & _DEVELOPMENT_WORDS) and words <= (
-        _CONFIG_WORDS | _DEVELOPMENT_WORDS
+    return bool(words & (_CONFIG_WORDS | _TEMPLATE_WORDS)) and bool(words & _DEVELOPMENT_WORDS) and words <= (
+        _CONFIG_WORDS | _DEVELOPMENT_WORDS | _TEMPLATE_WORDS
     )
 
 

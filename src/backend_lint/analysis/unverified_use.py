@@ -17,7 +17,9 @@ back. Two uses leave nothing to protect:
   learns the answer is unverified and can say so.
 
 A third use has nothing to verify against: :func:`reached_by_ip`, a context that connects to a peer by a bare IP
-address (a peer-to-peer transfer whose peers hold self-signed certificates).
+address (a peer-to-peer transfer whose peers hold self-signed certificates), and :func:`requested_by_ip`, an HTTP
+request whose URL the code writes with an IP address for its host (``"https://{ip}/api/{ep}".format(ip=self.host,
+...)``: mycodo reaching another mycodo install, whose own certificate is self-signed, by the address its user gave).
 """
 
 from __future__ import annotations
@@ -25,7 +27,9 @@ from __future__ import annotations
 import ast
 from typing import Optional
 
+from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.facts import file_fact, reads
+from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.mentions import call_conditions
 from backend_lint.analysis.secret_names import split_identifier
 from backend_lint.context import FileContext
@@ -196,4 +200,36 @@ def _names_ip(expr: ast.expr) -> bool:
         func = expr.func
         return (func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")) in _IP_CALLS
     name = expr.id if isinstance(expr, ast.Name) else expr.attr if isinstance(expr, ast.Attribute) else ""
+    return bool(set(split_identifier(name)) & _IP_WORDS)
+
+
+_FORMATTED_HOST = lazy_compile(r"[A-Za-z][\w+.-]*://\{(\w*)\}")
+"""A URL template whose host is its first hole (``https://{ip}/api``): group 1 the hole's name."""
+
+
+@reads(bindings_of)
+def requested_by_ip(call: ast.Call, ctx: FileContext) -> bool:
+    """The request's URL (its first argument or ``url=``, or the one value of the local it names) is written with an
+    IP address for its host: a template whose first hole, right after ``://``, is named for an IP
+    (``"https://{ip}/api".format(ip=host)``) or filled with one (``f"https://{peer_ip}/api"``)."""
+    url = next((keyword.value for keyword in call.keywords if keyword.arg == "url"), None)
+    if url is None and call.args:
+        url = call.args[0]
+    if isinstance(url, ast.Name):
+        values = bindings_of(ctx, ctx.scope.function or ctx.tree).assigned.get(url.id, [])
+        url = values[0] if len(values) == 1 else None
+    if isinstance(url, ast.JoinedStr) and len(url.values) > 1:
+        scheme, host = url.values[0], url.values[1]
+        return (isinstance(scheme, ast.Constant) and isinstance(scheme.value, str) and scheme.value.endswith("://")
+                and isinstance(host, ast.FormattedValue) and _names_ip(host.value))
+    if not (isinstance(url, ast.Call) and isinstance(url.func, ast.Attribute) and url.func.attr == "format"
+            and isinstance(url.func.value, ast.Constant) and isinstance(url.func.value.value, str)):
+        return False
+    hole = _FORMATTED_HOST.match(url.func.value.value)
+    if hole is None:
+        return False
+    name = hole.group(1)
+    if not name or name.isdigit():
+        index = int(name) if name else 0
+        return index < len(url.args) and _names_ip(url.args[index])
     return bool(set(split_identifier(name)) & _IP_WORDS)

@@ -19,6 +19,9 @@ tokenizer: :mod:`backend_lint.analysis.parsed_text`).
 Nor is a value from the request's URL path, already in every access log (:mod:`backend_lint.analysis.url_values`),
 or a field the project writes into its objects' canonical URLs (``get_absolute_url``, a DRF ``lookup_field``):
 their public address (:mod:`backend_lint.analysis.url_addresses`, asked of the project model).
+Nor is a credential the program guesses: a loop variable over a wordlist of credentials written in the code or
+over every combination of candidate lists (``itertools.product``), a scanner's candidate
+(:mod:`backend_lint.analysis.guessed_credentials`).
 Migration code (a migration module, a ``RunPython`` function) and a developer's command line tool in a scripts
 folder are left alone too: the operator who runs them holds the secrets already, and reads their log at the terminal.
 """
@@ -31,6 +34,7 @@ from typing import Any, Optional
 
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.credential_tokens import credential_token
+from backend_lint.analysis.guessed_credentials import guessed_credential
 from backend_lint.analysis.hand_run_scripts import SCRIPT_PATHS, hand_run_script
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.lexer_tokens import lexer_token
@@ -148,6 +152,7 @@ class SecretInLog(Rule):
         logger_kind, logging_call_kind, origin, bindings_of, path_arguments, attributes_read, lookup, refused_lookup,
         shown_to_operator, module_roles, in_migration, lexer_token, parsed_piece,
         from_url_path, cut_from_logged_url, url_address, credential_token, read_from_request, hand_run_script,
+        guessed_credential,
     )
     module_facts = (test_support,)
     options = (
@@ -201,6 +206,8 @@ class SecretInLog(Rule):
                 continue  # the value was looked up and found unknown or expired: it grants nothing
             if shown_to_operator(node, value, ctx):
                 continue  # a command shows the operator the value it made for them, on the terminal too
+            if guessed_credential(unwrap(value), ctx):
+                continue  # a candidate of a wordlist the code tries against a target: a guess, not a secret
             if delivers_by_logging(node, ctx):
                 return  # a console/mock delivery backend: writing the message out is its delivery
             if logged_by_choice(node, ctx):

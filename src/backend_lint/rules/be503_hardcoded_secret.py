@@ -20,7 +20,8 @@ settings that say they are for local development (``DockerBaseSettings``: "Setti
 Docker") and the defaults of a function that seeds a development set-up (``create_dev_user``, "intended for dev
 clusters"): :mod:`backend_lint.analysis.dev_only`; and code whose literals the code itself says are a developer's (a
 settings template whose own ``SECRET_KEY`` is a placeholder, a management command for development or testing, a
-main-guard demo that serves no app): :mod:`backend_lint.analysis.dev_seeds`.
+main-guard demo that serves no app): :mod:`backend_lint.analysis.dev_seeds`. So is the settings block of a tool the
+module switches off (``ENABLE_FLASK_PROFILER = False``): :mod:`backend_lint.analysis.disabled_tools`.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from backend_lint.analysis.credential_values import (
 from backend_lint.analysis.dead_values import overwritten_before_read
 from backend_lint.analysis.dev_only import development_seed_function, development_settings_class
 from backend_lint.analysis.dev_seeds import demo_block, development_command, placeholder_settings
+from backend_lint.analysis.disabled_tools import switched_off_block
 from backend_lint.analysis.env_names import names_environment_variable
 from backend_lint.analysis.hand_run_scripts import run_by_hand
 from backend_lint.analysis.imports import dotted_name
@@ -415,7 +417,8 @@ class HardcodedSecret(Rule):
         "jwt",
     )
     needs = (module_roles, settings_module, non_production_code, benchmark_code, node_index, origin,
-             compared_default, run_by_hand, published_setting, placeholder_settings, development_command, demo_block)
+             compared_default, run_by_hand, published_setting, placeholder_settings, development_command, demo_block,
+             switched_off_block)
     module_facts = (test_support,)
     options = (
         Option(
@@ -472,6 +475,7 @@ class HardcodedSecret(Rule):
             and not _plugin_key(name, value, ctx)
             and not _compared_here(ctx, value)
             and not _replaced_before_read(visited, ctx)
+            and not switched_off_block(visited, ctx)
         ):
             module_constant = where == ASSIGN and ctx.scope.outer is None and bool(ctx.module)
             unless = (compared_default(f"{ctx.module}.{name}"),) if module_constant else ()

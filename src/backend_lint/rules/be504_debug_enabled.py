@@ -11,6 +11,11 @@ the environment, test modules, and a server started under the main guard of a mo
 of the project imports (``wsgi.py``: ``from shop.run import create_app``), or that a server command of the
 deployment files serves or whose served module imports it (``CMD gunicorn main:app``): that script is a
 development launcher, the server runs the WSGI module (through the project model).
+A settings module's ``DEBUG = True`` is left alone too when the project names the settings modules it runs with
+(``DJANGO_SETTINGS_MODULE`` in ``manage.py``, ``wsgi.py``, a uWSGI or compose file) and this one is none of them,
+nor imported by any (cla_backend's stub ``settings/production.py`` and ``settings/integration.py``, named nowhere:
+deployments run ``cla_backend.settings``). A value of the variable the project does not spell out (an environment
+variable with no default) keeps every settings module reported.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ import ast
 
 from backend_lint.analysis.ast_helpers import is_true
 from backend_lint.analysis.entrypoints import main_guard_calls
-from backend_lint.analysis.project.conditions import served_by_wsgi, test_support
+from backend_lint.analysis.project.conditions import served_by_wsgi, test_support, unnamed_settings
 from backend_lint.analysis.scopes import under_condition
 from backend_lint.analysis.secret_names import split_identifier
 from backend_lint.analysis.settings import DEVELOPMENT_PATTERNS, PRODUCTION, module_kind, settings_module
@@ -72,7 +77,7 @@ class DebugEnabled(Rule):
     name = "debug-enabled"
     message = "`{construct}` turns on debug mode in shipped code; read the flag from the environment"
     triggers = ("debug", "DEBUG")
-    needs = (origin, settings_module, served_by_wsgi, main_guard_calls)
+    needs = (origin, settings_module, served_by_wsgi, unnamed_settings, main_guard_calls)
     module_facts = (test_support,)
     options = (
         Option(
@@ -84,12 +89,17 @@ class DebugEnabled(Rule):
         ),
     )
 
-    def _report(self, ctx: FileContext, node: ast.AST, construct: str, launcher: bool = False) -> None:
+    def _report(
+        self, ctx: FileContext, node: ast.AST, construct: str, launcher: bool = False, setting: bool = False
+    ) -> None:
         """``launcher``: the call starts a server (``app.run``, ``uvicorn.run``); under the main guard of a module
-        that a WSGI/ASGI module of the project imports, it is a development launcher."""
+        that a WSGI/ASGI module of the project imports, it is a development launcher. ``setting``: a settings
+        module's ``DEBUG = True``, which matters only if a deployment runs that module."""
         if ctx.is_test_file or under_condition(node, ctx):
             return
         unless = (served_by_wsgi(ctx.module),) if launcher and ctx.module and _launched(ctx) else ()
+        if setting and ctx.module:
+            unless = (unnamed_settings(ctx.module),)  # the project runs other settings modules, never this one
         self.report(ctx, node, construct=construct, unless=unless)
 
     @visits(ast.Call)
@@ -156,4 +166,4 @@ class DebugEnabled(Rule):
                 self._report(ctx, node, 'app.config["DEBUG"] = True')
             elif (isinstance(target, ast.Name) and target.id == "DEBUG" and self._shipped_debug_setting(ctx)
                   and not settings_module(ctx).replaced_later(node.lineno)):
-                self._report(ctx, node, "DEBUG = True")
+                self._report(ctx, node, "DEBUG = True", setting=ctx.scope.outer is None)

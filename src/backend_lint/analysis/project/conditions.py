@@ -39,6 +39,7 @@ NO_PROJECT = "no-project"
 HEALTH_CHECK = "health-check"
 NOT_ROOT_URLCONF = "not-root-urlconf"
 NOT_DEPLOYED = "not-deployed"
+SECURITY_SCANNER = "security-scanner"
 ADMIN_ONLY_APP = "admin-only-app"
 LIMITED_APP = "limited-app"
 LIMITS_ATTEMPTS = "limits-attempts"
@@ -57,6 +58,7 @@ UNIMPORTED_OUTSIDE_TESTS = "unimported-outside-tests"
 DEVELOPMENT_ONLY = "development-only"
 SETS_TIMEOUT = "sets-timeout"
 SERVED_BY_WSGI = "served-by-wsgi"
+UNNAMED_SETTINGS = "unnamed-settings"
 GENERATED_UPLOAD = "generated-upload"
 SEEDED_TABLE = "seeded-table"
 STAFF_APP = "staff-app"
@@ -96,8 +98,9 @@ ABSENT = "absent"
 KINDS = frozenset({
     DRF_PAGINATION, IDEMPOTENCY_MIDDLEWARE, READS_IDEMPOTENCY_KEY, CLI_MODULE, TEST_SUPPORT, CONSTANTS, HTML_VIEW,
     ROUTE_WORDS, RATE_LIMITED_APP, UPLOAD_LIMIT, NO_PROJECT, HEALTH_CHECK, NOT_ROOT_URLCONF, NOT_DEPLOYED,
+    SECURITY_SCANNER,
     ADMIN_ONLY_APP, LIMITED_APP, LIMITS_ATTEMPTS, DOES, RELATION, RUNS_QUERY, REQUESTS_TIMEOUT_PATCHED, ABSENT,
-    UNIQUE_RECORD, CHECKS_UNIQUE, UNREFERENCED, DEVELOPMENT_ONLY, SETS_TIMEOUT, SERVED_BY_WSGI,
+    UNIQUE_RECORD, CHECKS_UNIQUE, UNREFERENCED, DEVELOPMENT_ONLY, SETS_TIMEOUT, SERVED_BY_WSGI, UNNAMED_SETTINGS,
     GENERATED_UPLOAD, SEEDED_TABLE, CATALOG_TABLE, STAFF_APP, COMPARED_DEFAULT, CATCHES_ALL, PLAIN_CLASS, CHECKOUT_LINK,
     PUBLISHED_SETTING,
     CLI_COMMAND_CLASS, ADMIN_ONLY_NAME, ADMIN_PERMISSION, ADMIN_GUARD, RAISES_MESSAGE, METHOD_DOES,
@@ -373,6 +376,15 @@ def served_by_wsgi(module: str) -> ProjectFact:
     ``module`` or a name from it: a server serves the application through that module, so ``module``'s own
     ``app.run(...)`` under its main guard is a development launcher (ihatemoney's ``run.py``; BE504)."""
     return ProjectFact(SERVED_BY_WSGI, (module,))
+
+
+@project_fact
+def unnamed_settings(module: str) -> ProjectFact:
+    """The project names the settings modules it runs with (``DJANGO_SETTINGS_MODULE`` given a value in its
+    code, ``manage.py``, ``wsgi.py``, or in its deployment and configuration files) and ``module``, a settings
+    module, is none of them, nor imported or named by any module outside the tests: no deployment of the project
+    runs it (cla_backend's stub ``settings/production.py``; BE504)."""
+    return ProjectFact(UNNAMED_SETTINGS, (module,))
 
 
 @project_fact

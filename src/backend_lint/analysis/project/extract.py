@@ -36,6 +36,7 @@ from backend_lint.analysis.module_roles import module_roles, says_development_on
 from backend_lint.analysis.node_index import node_index
 from backend_lint.analysis.orm import model_relations
 from backend_lint.analysis.project.def_effects import EffectReader
+from backend_lint.analysis.project.deployed_settings import settings_named
 from backend_lint.analysis.project.html_evidence import (
     Def,
     add_page_wrappers,
@@ -94,7 +95,7 @@ def summarize(ctx: FileContext) -> ModuleSummary:
         name for name in ("test", "test_support", "migration", "example", "test_harness") if getattr(roles, name)
     ]
     _read_imports(ctx, summary)
-    summary.dotted_strings = sorted(set(_DOTTED.findall(ctx.source)))
+    _read_names(ctx, summary)
     _read_module_statements(ctx, summary)
     _read_defs(ctx, summary)
     _read_view_aliases(ctx, summary)
@@ -211,6 +212,12 @@ def _absolute(summary: ModuleSummary, written: str) -> Optional[str]:
     if not written.startswith("."):
         return written
     return resolve_relative(summary.module, summary.is_package, written) if summary.module else None
+
+
+def _read_names(ctx: FileContext, summary: ModuleSummary) -> None:
+    """The dotted names the module's strings spell, and the settings modules it gives ``DJANGO_SETTINGS_MODULE``."""
+    summary.dotted_strings = sorted(set(_DOTTED.findall(ctx.source)))
+    summary.settings_names = settings_named(ctx.source)
 
 
 def _read_imports(ctx: FileContext, summary: ModuleSummary) -> None:

@@ -454,6 +454,7 @@ _ON_NAME: dict[str, Callable[[ProjectModel, str], bool]] = {
     conditions.DEVELOPMENT_ONLY: lambda model, name: model.development_only(name),
     conditions.SETS_TIMEOUT: lambda model, name: model.sets_timeout(name),
     conditions.SERVED_BY_WSGI: lambda model, name: model.served_by_wsgi(name),
+    conditions.UNNAMED_SETTINGS: lambda model, name: model.unnamed_settings(name),
     conditions.COMPARED_DEFAULT: lambda model, name: name in model.compared_secrets,
     conditions.PUBLISHED_SETTING: lambda model, name: name in model.published_settings,
     conditions.URL_ADDRESS: lambda model, name: name in model.url_addresses,
@@ -483,6 +484,7 @@ _ON_ARGUMENTS: dict[str, Callable[[ProjectModel, tuple[str, ...]], bool]] = {
     conditions.HEALTH_CHECK: lambda model, args: (
         model.serves_health_check or model.files.container_probe or model.routes_words(frozenset(args))),
     conditions.NOT_DEPLOYED: lambda model, args: model.files.deployment == "",
+    conditions.SECURITY_SCANNER: lambda model, args: model.files.security_scanner,
     conditions.LINT_UNSELECTED: lambda model, args: bool(args) and args[0] in model.files.lint_unselected,
     conditions.LINT_ALLOWS_PRINT: lambda model, args: bool(args) and any(
         matches_lint_glob(args[0], glob) for glob in model.files.print_allowed),

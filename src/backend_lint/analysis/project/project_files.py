@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from backend_lint.analysis.lazy_regex import lazy_compile
+from backend_lint.analysis.project.deployed_settings import read_settings_names
 from backend_lint.analysis.project.file_text import bounded_walk, small_file_text
 from backend_lint.analysis.project.lint_config import print_allowed, ruff_settings, unselected_logging_codes
 from backend_lint.analysis.project.server_limits import read_body_limit
@@ -79,6 +80,11 @@ class ProjectFiles:
     """Globs of the files whose prints the project's ruff or flake8 configuration allows (``"**"``: all of them;
     :func:`.lint_config.print_allowed`)."""
 
+    security_scanner: bool = False
+    """The README's opening calls the application a vulnerability or security scanner (:func:`describes_scanner`)."""
+    settings_names: tuple[str, ...] = ()
+    """Settings modules the deployment and configuration files give ``DJANGO_SETTINGS_MODULE`` or ``--settings``,
+    with ``"?"`` for a value they do not spell (:func:`.deployed_settings.read_settings_names`, BE504)."""
     body_limit: str = ""
     """The first file of the web or application server configuration the project ships that caps every request
     body (nginx ``client_max_body_size``, uWSGI ``limit-post``...), relative to the root; ``""`` when none does
@@ -89,6 +95,8 @@ class ProjectFiles:
         found = cls()
         found.deployment, found.container_probe, found.served_modules = read_deployment(root)
         found.body_limit = read_body_limit(root)
+        found.settings_names = read_settings_names(root)
+        found.security_scanner = describes_scanner(root)
         found.fixtures = fixture_files(root)
         found.namespace_folders = namespace_folders(root)
         pyproject, setup_cfg, pytest_ini, tox_ini, setup_py = (root / name for name in CONFIGURATION_FILES[:5])
@@ -285,6 +293,22 @@ def read_deployment(root: Path) -> tuple[str, bool, tuple[str, ...]]:
                 first = first or os.path.normpath(os.path.join(relative, name))
             probes = probes or probed
     return first, probes, tuple(sorted(served))
+
+
+README_NAMES = ("README.md", "README.rst", "README.txt", "README")
+README_OPENING = 3000
+"""How many characters of the README are read: the opening that says what the application is."""
+_SCANNER = lazy_compile(r"\b(?:vulnerability|security)\s+scanner\b", re.IGNORECASE)
+
+
+def describes_scanner(root: Path) -> bool:
+    """The opening of the project's README calls the application a vulnerability or security scanner ("Artemis is a
+    modular vulnerability scanner"): a program whose job is to reach hosts it does not own and test them."""
+    for name in README_NAMES:
+        text = small_file_text(str(root / name))
+        if text:
+            return bool(_SCANNER.search(text[:README_OPENING]))
+    return False
 
 
 NAMESPACE_DEPTH = 3

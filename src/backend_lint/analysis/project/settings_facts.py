@@ -14,6 +14,7 @@ from typing import Any
 from backend_lint.analysis.handler_types import DJANGO, DRF, FASTAPI, FLASK, LITESTAR, STARLETTE
 from backend_lint.analysis.health_checks import HEALTH_PACKAGES
 from backend_lint.analysis.project.def_facts import MAX_DEPTH, DefFacts
+from backend_lint.analysis.project.deployed_settings import UNKNOWN_SETTINGS
 from backend_lint.analysis.project.extract import BUILT_BY, UNKNOWN
 from backend_lint.analysis.project.project_files import ProjectFiles
 from backend_lint.analysis.project.summary import ModuleSummary
@@ -61,6 +62,35 @@ class SettingsFacts(DefFacts):
             if summary.settings_kind and summary.settings_kind != "test"
             and not {"test", "test_support"} & set(summary.roles) and summary.module not in self.files.test_settings
         ]
+
+    @cached_property
+    def named_settings(self) -> frozenset[str]:
+        """The settings modules of the project that a module outside the tests or a deployment or configuration
+        file names in full (``os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")``, ``env =
+        DJANGO_SETTINGS_MODULE=shop.settings`` in a uWSGI file): the ones it runs with."""
+        names = {*self.files.settings_names}
+        for summary in self.modules.values():
+            if not {"test", "test_support"} & set(summary.roles):
+                names.update(summary.settings_names)
+        if UNKNOWN_SETTINGS in names:
+            return frozenset({UNKNOWN_SETTINGS})  # a value not spelled out: any settings module may be run
+        return frozenset(
+            name for name in names if (found := self.modules.get(name)) is not None and found.settings_kind
+        )
+
+    def unnamed_settings(self, module: str) -> bool:
+        """``module`` is a settings module nothing runs: the project names some settings module
+        (:attr:`named_settings`) but not this one, and no module outside the tests imports it (a ``from .production
+        import *`` chosen by an environment variable) or names it in a string."""
+        found = self.modules.get(module)
+        named = self.named_settings
+        if found is None or not found.settings_kind or not named or UNKNOWN_SETTINGS in named or module in named:
+            return False
+        return not any(
+            module in summary.imported or module in summary.star_imports or module in summary.dotted_strings
+            for name, summary in self.modules.items()
+            if name != module and not {"test", "test_support"} & set(summary.roles)
+        )
 
     @cached_property
     def drf_paginates(self) -> bool:

@@ -171,6 +171,9 @@ class ModuleSummary:
     dotted_strings: list[str] = field(default_factory=list)
     """String constants that read as dotted names (``"shop.cli.commands.export"``, settings' class paths):
     lazy imports and registrations by name."""
+    settings_names: list[str] = field(default_factory=list)
+    """The settings modules the module gives ``DJANGO_SETTINGS_MODULE`` (``os.environ.setdefault(...)`` in
+    ``manage.py``), ``"?"`` for a value it does not spell (:func:`.deployed_settings.settings_named`)."""
     constants: dict[str, str] = field(default_factory=dict)
     """Module-level names bound once to a literal: name -> the literal's kind (``str``, ``int``, ``tuple``...)."""
     loopback_constants: list[str] = field(default_factory=list)
@@ -336,7 +339,8 @@ def _well_typed(summary: ModuleSummary) -> bool:
         and isinstance(summary.development_only, bool)
         and isinstance(summary.settings_kind, str)
         and all(_strings(value) for value in (
-            summary.roles, summary.imported, summary.dotted_strings, summary.star_imports, summary.rate_limits,
+            summary.roles, summary.imported, summary.dotted_strings, summary.settings_names,
+            summary.star_imports, summary.rate_limits,
             summary.upload_limits, summary.route_paths, summary.admin_hooks, summary.limited_apps,
             summary.unique_models,
             summary.admin_only_names, summary.loopback_constants, summary.startup_calls, summary.startup_hooks,
