@@ -92,6 +92,7 @@ TASK_STDOUT_LOGGED = "task-stdout-logged"
 ROOT_LOGGER_CONVENTION = "root-logger-convention"
 RPC_API = "rpc-api"
 STATUS_ENVELOPE_API = "status-envelope-api"
+NO_CREATED_ANSWERS = "no-created-answers"
 ABSENT = "absent"
 KINDS = frozenset({
     DRF_PAGINATION, IDEMPOTENCY_MIDDLEWARE, READS_IDEMPOTENCY_KEY, CLI_MODULE, TEST_SUPPORT, CONSTANTS, HTML_VIEW,
@@ -105,7 +106,7 @@ KINDS = frozenset({
     LINT_UNSELECTED, XHR_VIEW, SIGNS_IN, CALLERS_PASS_SAFE,
     QUIET_JOBS, URL_ADDRESS, UNIMPORTED_FUNCTION, UNREACHING_JOBS, LINT_ALLOWS_PRINT, UNIMPORTED_OUTSIDE_TESTS,
     HEADER_ONLY_AUTH, VALIDATES_CSRF, PRINT_CONVENTION, TASK_STDOUT_LOGGED, ROOT_LOGGER_CONVENTION,
-    RPC_API, STATUS_ENVELOPE_API, UNPAYING_JOBS,
+    RPC_API, STATUS_ENVELOPE_API, UNPAYING_JOBS, NO_CREATED_ANSWERS,
 })
 
 
@@ -590,3 +591,11 @@ def status_envelope_api() -> ProjectFact:
     that answers 200, and no module answers 201 (kairon's ``{"success": false, "error_code": 422}``). No route's
     status says anything there, a created resource's neither (BE305; :mod:`backend_lint.analysis.api_conventions`)."""
     return ProjectFact(STATUS_ENVELOPE_API)
+
+
+@project_fact
+def no_created_answers() -> ProjectFact:
+    """No module of the project answers 201 anywhere: its API has not taken the REST convention on, so a
+    handler that only acknowledges an action with constants (``{"ok": True}``, Artemis) follows the API's own
+    (BE305; :func:`backend_lint.analysis.api_conventions.acknowledges_only`)."""
+    return ProjectFact(NO_CREATED_ANSWERS)

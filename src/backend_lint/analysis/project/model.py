@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable
 from functools import cached_property
 from typing import Optional
 
-from backend_lint.analysis.api_conventions import rpc_project, status_envelope_project
+from backend_lint.analysis.api_conventions import answers_201_nowhere, rpc_project, status_envelope_project
 from backend_lint.analysis.app_conventions import (
     AMBIENT_AUTH,
     CONFIGURES_LOGGING,
@@ -516,6 +516,8 @@ _ON_ARGUMENTS: dict[str, Callable[[ProjectModel, tuple[str, ...]], bool]] = {
     conditions.MASKED_ERROR: lambda model, args: len(args) == 3 and model.masks_error(*args),
     conditions.RPC_API: lambda model, args: rpc_project([found.traits for found in model.modules.values()]),
     conditions.STATUS_ENVELOPE_API: lambda model, args: status_envelope_project(
+        [found.traits for found in model.modules.values()]),
+    conditions.NO_CREATED_ANSWERS: lambda model, args: answers_201_nowhere(
         [found.traits for found in model.modules.values()]),
     conditions.INTERNAL_SERVICE: lambda model, args: internal_route(model.modules, args),
     # a malformed inner fact is not established: absent
