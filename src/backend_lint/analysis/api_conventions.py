@@ -45,10 +45,11 @@ error's status goes in the body)."""
 
 _CREATED_STATUS = r"(?:201\b|[\w.]*HTTP_201\w*|[\w.]*\bCREATED\b)"
 _CREATED = re.compile(
-    rf"\bstatus(?:_code)?\s*=\s*{_CREATED_STATUS}|^\s*return\b[^\n]*,\s*{_CREATED_STATUS}\s*\)?\s*$"
+    rf"\bstatus(?:_code)?\s*=\s*{_CREATED_STATUS}|^\s*return\b[^\n]*,\s*{_CREATED_STATUS}\s*\)?\s*(?:#[^\n]*)?$"
     rf"|Response\([^\n]*{_CREATED_STATUS}", re.MULTILINE)
 """Where a module answers 201: a status argument or assignment, a Flask ``return body, 201``, a response built
-with it. A client's test of an answer it got (``if resp.status_code not in (200, 201)``) is not one."""
+with it (a comment may follow the ``return``). A client's test of an answer it got (``if resp.status_code not
+in (200, 201)``) is not one."""
 _READ_SEGMENT = re.compile(r"(?:get|list|Get|List)(?=$|[-_.A-Z0-9])")
 _RESPONSES = frozenset({"JSONResponse", "ORJSONResponse", "UJSONResponse", "Response", "jsonify"})
 _Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
