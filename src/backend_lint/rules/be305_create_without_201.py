@@ -56,10 +56,10 @@ from backend_lint.analysis.handlers import (
 )
 from backend_lint.analysis.included_routes import included_app_objects
 from backend_lint.analysis.lazy_regex import lazy_compile
+from backend_lint.analysis.project.app_conditions import no_created_answers
 from backend_lint.analysis.project.conditions import (
     ProjectFact,
     does,
-    no_created_answers,
     route_words,
     rpc_api,
     status_envelope_api,

@@ -93,6 +93,7 @@ ROOT_LOGGER_CONVENTION = "root-logger-convention"
 RPC_API = "rpc-api"
 STATUS_ENVELOPE_API = "status-envelope-api"
 NO_CREATED_ANSWERS = "no-created-answers"
+METHODS_CATCH_ALL = "methods-catch-all"
 ABSENT = "absent"
 KINDS = frozenset({
     DRF_PAGINATION, IDEMPOTENCY_MIDDLEWARE, READS_IDEMPOTENCY_KEY, CLI_MODULE, TEST_SUPPORT, CONSTANTS, HTML_VIEW,
@@ -107,6 +108,7 @@ KINDS = frozenset({
     QUIET_JOBS, URL_ADDRESS, UNIMPORTED_FUNCTION, UNREACHING_JOBS, LINT_ALLOWS_PRINT, UNIMPORTED_OUTSIDE_TESTS,
     HEADER_ONLY_AUTH, VALIDATES_CSRF, PRINT_CONVENTION, TASK_STDOUT_LOGGED, ROOT_LOGGER_CONVENTION,
     RPC_API, STATUS_ENVELOPE_API, UNPAYING_JOBS, NO_CREATED_ANSWERS,
+    METHODS_CATCH_ALL,
 })
 
 
@@ -451,6 +453,14 @@ def catch_alls(qualified: Iterable[str]) -> ProjectFact:
 
 
 @project_fact
+def methods_catch_all(names: Iterable[str]) -> ProjectFact:
+    """For each method name, the project defines a method of that name and every one lets no exception out
+    (:func:`catch_alls`, read by name: ``document_service.db.list_folders(auth)`` on an object of no known class).
+    BE304: such calls alone in a ``try`` give its ``except Exception as e`` no error text to answer."""
+    return ProjectFact(METHODS_CATCH_ALL, tuple(sorted(set(names))))
+
+
+@project_fact
 def plain_class(qualified: str) -> ProjectFact:
     """The project's class ``qualified`` (through re-exports) and every base of it are classes of the project
     whose roots have no base but ``object``: no ORM model, so ``Domain.objects.all()`` is the project's own
@@ -591,11 +601,3 @@ def status_envelope_api() -> ProjectFact:
     that answers 200, and no module answers 201 (kairon's ``{"success": false, "error_code": 422}``). No route's
     status says anything there, a created resource's neither (BE305; :mod:`backend_lint.analysis.api_conventions`)."""
     return ProjectFact(STATUS_ENVELOPE_API)
-
-
-@project_fact
-def no_created_answers() -> ProjectFact:
-    """No module of the project answers 201 anywhere: its API has not taken the REST convention on, so a
-    handler that only acknowledges an action with constants (``{"ok": True}``, Artemis) follows the API's own
-    (BE305; :func:`backend_lint.analysis.api_conventions.acknowledges_only`)."""
-    return ProjectFact(NO_CREATED_ANSWERS)

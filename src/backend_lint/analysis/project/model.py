@@ -501,6 +501,8 @@ _ON_ARGUMENTS: dict[str, Callable[[ProjectModel, tuple[str, ...]], bool]] = {
     conditions.UNIQUE_RECORD: lambda model, args: bool(args) and model.unique_record(frozenset(args)),
     conditions.GENERATED_UPLOAD: lambda model, args: len(args) == 2 and model.generates_upload_name(args[0], args[1]),
     conditions.CATCHES_ALL: lambda model, args: bool(args) and all(model.catches_all(name) for name in args),
+    conditions.METHODS_CATCH_ALL: lambda model, args: bool(args) and all(
+        model.methods_catch_all(name) for name in args),
     conditions.SINGLE_ACCOUNT_APP: lambda model, args: any(found.single_account for found in model.modules.values()),
     conditions.HEADER_ONLY_AUTH: lambda model, args: model.header_only_auth(args[0] if args else ""),
     conditions.VALIDATES_CSRF: lambda model, args: any(
