@@ -137,7 +137,7 @@ def shielding_methods(ctx: FileContext) -> tuple[str, ...]:
         func = call.func
         if not isinstance(func, ast.Attribute) or not isinstance(func.value, ast.Attribute):
             return False  # ``service.db.method()``: a method of an object the project holds, not a module function
-        root = func.value
+        root: ast.expr = func.value
         while isinstance(root, ast.Attribute):
             root = root.value
         qualified = imported_qualified(ctx, root) if isinstance(root, ast.Name) else None

@@ -227,8 +227,8 @@ class DefFacts:
                     owner, dot, method = qualified[start:].partition(".")
                     if dot and owner and "." not in method:
                         self._methods.setdefault(method, []).append(found)
-        found = self._methods.get(name, [])
-        return bool(found) and all(item.catches_all for item in found)
+        methods = self._methods.get(name, [])
+        return bool(methods) and all(item.catches_all for item in methods)
 
     def generates_upload_name(self, qualified: str, attribute: str, depth: int = 0) -> bool:
         """The model class ``qualified`` (through re-exports), or one of its project bases, declares the file field
