@@ -134,3 +134,49 @@ def test_an_api_whose_error_handler_keeps_the_status_is_reported(tmp_path: Path)
     project["bots/main.py"] = ENVELOPE["bots/main.py"].replace(
         '"message": str(exc.detail)})', '"message": str(exc.detail)}, status_code=exc.status_code)')
     assert findings_of(write_project(tmp_path, project), "BE305") == {(os.path.join("bots", "routers.py"), 14)}
+
+
+ACTIONS = {
+    "scans/__init__.py": "",
+    "scans/db.py": "Request = session = None\n",
+    "scans/api.py": """\
+        from fastapi import APIRouter
+
+        from .db import Request, session
+
+        router = APIRouter()
+
+
+        @router.get("/analyses")
+        def analyses():
+            return []
+
+
+        @router.post("/archive-tag")
+        def archive_tag(tag: str):
+            session.add(Request(tag=tag))
+            return {"ok": True}
+
+
+        @router.post("/exports")
+        def add_export(tag: str):
+            export = Request(tag=tag)
+            session.add(export)
+            return {"ok": True, "id": export.id}
+    """,
+}
+
+
+def test_an_action_acknowledged_in_an_api_without_201_is_left_alone(tmp_path: Path) -> None:
+    """Artemis: ``POST /archive-tag`` queues a request row and answers ``{"ok": True}`` like every action of an API
+    that answers 201 nowhere; the create that answers its new id is still reported."""
+    assert findings_of(write_project(tmp_path, ACTIONS), "BE305") == {(os.path.join("scans", "api.py"), 20)}
+
+
+def test_an_acknowledged_create_in_an_api_that_answers_201_is_reported(tmp_path: Path) -> None:
+    """Once a module answers 201 the API has taken the REST convention on: the acknowledged create is a slip."""
+    project = dict(ACTIONS)
+    project["scans/api.py"] = ACTIONS["scans/api.py"].replace('@router.get("/analyses")',
+                                                              '@router.post("/analyses", status_code=201)')
+    assert findings_of(write_project(tmp_path, project), "BE305") == {
+        (os.path.join("scans", "api.py"), 14), (os.path.join("scans", "api.py"), 20)}

@@ -286,3 +286,69 @@ def test_an_application_with_one_account_shows_errors_to_its_operator(tmp_path: 
     assert findings_of(write_project(tmp_path / "one", SINGLE_ACCOUNT_PROJECT), "BE304") == set()
     found = findings_of(write_project(tmp_path / "many", ACCOUNTS_PROJECT), "BE304")
     assert found == {(os.path.join("watch", "app.py"), 12)}, "a user per id: many accounts"
+
+
+SHIELDED = {
+    "docs/__init__.py": "",
+    "docs/database.py": """\
+        import logging
+
+        logger = logging.getLogger(__name__)
+
+
+        class Database:
+            async def list_folders(self, owner):
+                try:
+                    async with self.session() as session:
+                        return await session.folders(owner)
+                except Exception as e:
+                    logger.error(f"Error listing folders: {e}")
+                    return []
+
+            async def get_folder(self, owner, name):
+                async with self.session() as session:
+                    return await session.folder(owner, name)
+    """,
+    "docs/services.py": """\
+        from docs.database import Database
+
+
+        class DocumentService:
+            def __init__(self):
+                self.db = Database()
+
+
+        document_service = DocumentService()
+    """,
+    "docs/routes.py": """\
+        from fastapi import APIRouter, HTTPException
+
+        from docs.services import document_service
+
+        router = APIRouter()
+
+
+        @router.get("/folders")
+        async def list_folders(owner: str):
+            try:
+                folders = await document_service.db.list_folders(owner)
+                return folders
+            except Exception as e:
+                raise HTTPException(status_code=500, detail=str(e))
+
+
+        @router.get("/folders/{name}")
+        async def get_folder(owner: str, name: str):
+            try:
+                return await document_service.db.get_folder(owner, name)
+            except Exception as e:
+                raise HTTPException(status_code=500, detail=str(e))
+    """,
+}
+
+
+def test_a_try_of_methods_that_catch_everything_leaks_nothing(tmp_path: Path) -> None:
+    """morphik: ``Database.list_folders`` answers ``[]`` on any error, so the route's ``str(e)`` never carries a
+    database error; ``get_folder`` lets its errors out, and its route is reported."""
+    root = write_project(tmp_path, SHIELDED)
+    assert findings_of(root, "BE304") == {(os.path.join("docs", "routes.py"), 22)}

@@ -13,7 +13,8 @@ jumpserver's ``rbac_perms = {"POST": "settings.change_email"}``): back-office pa
 lists, BE304's diagnostics). A class-based view whose base is a mixin named for the same requirement
 (``StaffRequiredMixin``, django-braces' ``SuperuserRequiredMixin``, ``AdminRequiredMixin``: the class spelling of
 ``@staff_member_required``) counts as well. Weblate's ``@management_access`` counts too (its ``management.use``
-permission is the administrators'). A guard at the top of the body that turns everyone else away (``if not
+permission is the administrators'), and so does Flask-Principal's ``@admin_permission.require(http_exception=403)``
+(a permission object named for administrators). A guard at the top of the body that turns everyone else away (``if not
 security_manager.is_admin(): return self.response(403, ...)``, or a call of the module's ``_require_admin(ctx)``
 that raises unless administrator) is :func:`~.admin_guards.admin_guard`; one that turns away everyone else only on
 a condition (``if url_idx is not None and user.role != "admin": raise 401``), for the code that runs only under
@@ -306,6 +307,14 @@ def _requires_admin_role(decorator: ast.expr, words: tuple[str, ...]) -> bool:
     return len(roles) == len(decorator.args) and all(any(word in role for word in words) for role in roles)
 
 
+def _requires_admin_permission_object(decorator: ast.expr, words: tuple[str, ...]) -> bool:
+    """``@admin_permission.require(http_exception=403)``: Flask-Principal's decorator of a permission object
+    named for administrators (vulnlookup's ``admin_permission = Permission(RoleNeed("admin"))``, defined in
+    another module); the object's name says whose role it needs, as a decorator's own name does."""
+    return isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute) \
+        and decorator.func.attr == "require" and names_admin(decorator.func.value, words)
+
+
 def _requirement(arg: ast.expr) -> bool:
     """``IsAdmin``, ``perms.IsAdmin`` or ``IsAdmin()``: a requirement class (capitalised), not a value such as
     ``admin_url`` given to ``@bp.route``."""
@@ -321,7 +330,8 @@ def admin_only(handler: Handler, moderators: bool = False) -> bool:
         if names_admin(decorator, words) or _requires_write_permission(decorator, moderators) \
                 or _requires_admin(decorator, words) \
                 or _requires_admin_role(decorator, words) or requires_group(decorator) \
-                or _method_decorates_admin(decorator, words) or passes_admin_test(decorator):
+                or _method_decorates_admin(decorator, words) or passes_admin_test(decorator) \
+                or _requires_admin_permission_object(decorator, words):
             return True
         if isinstance(decorator, ast.Call) and _admin_dependencies(decorator):
             return True

@@ -9,7 +9,11 @@ it in one place: judged on unseen applications, maintainers closed such reports 
   ``POST /create``, is that design, not a slip;
 - **status in the body**: kairon answers every call 200 with ``{"success": ..., "error_code": ...}``, even from
   its handler for raised HTTP exceptions, so no route's status says anything; a 201 on one create would break
-  that contract, not fix it.
+  that contract, not fix it;
+- **an acknowledged action**: Artemis's ``POST /archive-tag`` queues a request row a worker consumes and answers
+  ``{"ok": True}``, like every other action of its API, and the project answers 201 nowhere. An answer made
+  only of constants (:func:`acknowledges_only`) names no created resource the client could address: a 201
+  would tell it nothing more than the ``ok`` does.
 
 Each module records its evidence as traits of its project summary (:func:`api_traits`, outside tests; cheap:
 a word test on the source before any reading); the project model joins them
@@ -24,6 +28,7 @@ import ast
 import re
 from typing import Union
 
+from backend_lint.analysis.ast_helpers import own_nodes
 from backend_lint.analysis.handlers import FRAMEWORK_MODULES, handler_model
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.context import FileContext
@@ -40,10 +45,11 @@ error's status goes in the body)."""
 
 _CREATED_STATUS = r"(?:201\b|[\w.]*HTTP_201\w*|[\w.]*\bCREATED\b)"
 _CREATED = re.compile(
-    rf"\bstatus(?:_code)?\s*=\s*{_CREATED_STATUS}|^\s*return\b[^\n]*,\s*{_CREATED_STATUS}\s*\)?\s*$"
+    rf"\bstatus(?:_code)?\s*=\s*{_CREATED_STATUS}|^\s*return\b[^\n]*,\s*{_CREATED_STATUS}\s*\)?\s*(?:#[^\n]*)?$"
     rf"|Response\([^\n]*{_CREATED_STATUS}", re.MULTILINE)
 """Where a module answers 201: a status argument or assignment, a Flask ``return body, 201``, a response built
-with it. A client's test of an answer it got (``if resp.status_code not in (200, 201)``) is not one."""
+with it (a comment may follow the ``return``). A client's test of an answer it got (``if resp.status_code not
+in (200, 201)``) is not one."""
 _READ_SEGMENT = re.compile(r"(?:get|list|Get|List)(?=$|[-_.A-Z0-9])")
 _RESPONSES = frozenset({"JSONResponse", "ORJSONResponse", "UJSONResponse", "Response", "jsonify"})
 _Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
@@ -101,6 +107,21 @@ def _answers_default_status(function: _Function) -> bool:
         isinstance(value, ast.Call) and (dotted_name(value.func) or "").rpartition(".")[2] in _RESPONSES
         and len(value.args) <= 1 and not any(keyword.arg in ("status_code", "status") for keyword in value.keywords)
         for value in returns)
+
+
+def acknowledges_only(function: _Function) -> bool:
+    """Every ``return`` of ``function``'s own body gives a dict literal of constants (``{"ok": True}``,
+    ``{"status": "ok"}``): the answer acknowledges the call and names nothing it made (no id, no object)."""
+    returns = [node.value for node in own_nodes(function) if isinstance(node, ast.Return)]
+    return bool(returns) and all(
+        isinstance(value, ast.Dict) and bool(value.values)
+        and all(isinstance(item, ast.Constant) for item in (*value.keys, *value.values))
+        for value in returns)
+
+
+def answers_201_nowhere(traits: list[list[str]]) -> bool:
+    """No module of the project answers 201 (:data:`ANSWERS_CREATED` in none of the modules' :func:`api_traits`)."""
+    return not any(ANSWERS_CREATED in found for found in traits)
 
 
 def rpc_project(traits: list[list[str]]) -> bool:

@@ -18,6 +18,10 @@
   (``raise_error_if_astra_cloud_disable_component(disable_endpoint_in_astra_cloud_msg)``, langflow) given only
   text the project wrote (literals, module constants bound to a literal): the error it raises carries that text,
   a refusal the project wrote for the client.
+- :func:`shielding_methods`: a ``try`` whose every call is a method of an object imported from the project
+  (``folders = await document_service.db.list_folders(auth)``, morphik) around which nothing else can fail; when
+  the project model shows every method of those names catches every exception itself and returns a fallback
+  (:func:`~.project.conditions.methods_catch_all`), no error text reaches the clause.
 - :func:`removes_named_file`: a ``try`` holding only the removal of the file the client named in the URL
   (OctoPrint's ``os.remove(full_path)``, ``full_path`` built from the route's ``filename``): the only error is
   the ``OSError`` about that file (its errno and the path of what the client asked to delete), the user's own
@@ -31,7 +35,9 @@ from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.ast_helpers import assigned_by, callee_name, own_nodes
 from backend_lint.analysis.bindings import bindings_of
+from backend_lint.analysis.catch_all import covers_something, shielded
 from backend_lint.analysis.facts import reads
+from backend_lint.analysis.project.imported import imported_qualified
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
@@ -113,6 +119,37 @@ def refusal_callee(attempt: ast.Try, ctx: FileContext) -> Optional[str]:
     if qualified is None or not package or qualified.partition(".")[0] != package:
         return None
     return qualified
+
+
+def shielding_methods(ctx: FileContext) -> tuple[str, ...]:
+    """The method names the ``try`` around the clause being visited calls on objects imported from the project's
+    own package (``document_service.db.list_folders``), when those calls are all that may fail in it
+    (:func:`~backend_lint.analysis.catch_all.shielded`: the rest only binds, returns and tests simple values);
+    otherwise ``()``."""
+    clause = ctx.scope.except_handler
+    attempt = ctx.parent_of(clause) if clause is not None else None
+    package = (ctx.module or "").partition(".")[0]
+    if not isinstance(attempt, ast.Try) or clause not in attempt.handlers or not package:
+        return ()
+    names: list[str] = []
+
+    def delegated(call: ast.Call) -> bool:
+        func = call.func
+        if not isinstance(func, ast.Attribute) or not isinstance(func.value, ast.Attribute):
+            return False  # ``service.db.method()``: a method of an object the project holds, not a module function
+        root: ast.expr = func.value
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        qualified = imported_qualified(ctx, root) if isinstance(root, ast.Name) else None
+        top = (qualified or "").partition(".")[0]
+        if not top or (top != package and f".{top}." not in f".{ctx.module}"):
+            return False  # (``core.services_init`` from ``morphik.core.routes``: its folder is on ``sys.path``)
+        names.append(func.attr)
+        return True
+
+    if not (covers_something(attempt.body, delegated) and shielded(attempt.body, delegated)):
+        return ()
+    return tuple(sorted(set(names)))
 
 
 def raises_given_message(ctx: FileContext) -> bool:

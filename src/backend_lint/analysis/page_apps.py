@@ -13,6 +13,13 @@ A *page handler* answers a browser: a call in its own body renders a template gi
 ``return`` calls (:func:`.page_answers.answers_page_through_helpers`). Rendering a template whose name is
 built at run time (pgAdmin renders SQL templates that way) makes no page. An app object serves pages when at
 least :data:`MIN_PAGES` of its handlers are page handlers and they are at least :data:`MIN_SHARE` of them.
+
+A back office needs less: vulnlookup's ``admin_bp`` renders its dashboard and routes beside it the
+``POST /admin/command/<name>`` buttons the dashboard's own script posts, each behind
+``@admin_permission.require(http_exception=403)``. A handler only administrators reach
+(:func:`.admin_only.admin_only`) on an app object that renders any page of the module is such an action of the
+administrators' UI (:func:`back_office_action`), as a Django admin package's URL conf is; an administrators' API
+router that renders no page (Open WebUI's ``/api/v1/ollama/config/update``) is not.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from backend_lint.analysis.admin_only import admin_only
 from backend_lint.analysis.ast_helpers import callee_name, own_nodes
 from backend_lint.analysis.facts import file_fact, reads
 from backend_lint.analysis.handlers import handler_model
@@ -52,18 +60,34 @@ def _redirects(name: str) -> bool:
 
 
 @file_fact(reads=(handler_model, answers_page_through_helpers))
-def page_app_objects(ctx: FileContext) -> frozenset[str]:
-    """The app objects (the routing readers' keys, ``:web``) of the module that serve a server-rendered UI."""
+def page_counts(ctx: FileContext) -> dict[str, tuple[int, int]]:
+    """For each app object of the module (the routing readers' keys, ``:web``): how many of its handlers are page
+    handlers, and how many handlers it routes."""
     handlers: dict[str, list[Handler]] = {}
     for handler in handler_model(ctx).handlers.values():
         for owner in {route.owner for route in handler.routes if route.owner is not None}:
             handlers.setdefault(owner, []).append(handler)
-    found = set()
-    for owner, routed in handlers.items():
-        pages = sum(1 for handler in routed if page_handler(ctx, handler))
-        if pages >= MIN_PAGES and pages >= MIN_SHARE * len(routed):
-            found.add(owner)
-    return frozenset(found)
+    return {owner: (sum(1 for handler in routed if page_handler(ctx, handler)), len(routed))
+            for owner, routed in handlers.items()}
+
+
+@file_fact(reads=(page_counts,))
+def page_app_objects(ctx: FileContext) -> frozenset[str]:
+    """The app objects of the module that serve a server-rendered UI."""
+    return frozenset(
+        owner for owner, (pages, routed) in page_counts(ctx).items()
+        if pages >= MIN_PAGES and pages >= MIN_SHARE * routed
+    )
+
+
+@reads(page_counts)
+def back_office_action(ctx: FileContext, handler: Handler) -> bool:
+    """Only administrators reach the handler and every route of it is on an app object that renders a page of
+    the module: an action of the administrators' own UI (see the module docstring)."""
+    counts = page_counts(ctx)
+    return bool(handler.routes) and admin_only(handler) and all(
+        route.owner is not None and counts.get(route.owner, (0, 0))[0] > 0 for route in handler.routes
+    )
 
 
 @reads(page_app_objects)

@@ -28,7 +28,9 @@ route whose handlers are marked ``@deprecated(new_target="...")`` with the path 
 being retired the way the page says, and a FastAPI route given ``include_in_schema=False`` is left out of the
 API's published contract (an internal endpoint of the application's own frontend). A ``GET`` path starting
 with ``get`` on a blueprint or router whose routes
-are mostly server-rendered pages (:mod:`backend_lint.analysis.page_apps`) is a helper the UI's own pages fetch.
+are mostly server-rendered pages (:mod:`backend_lint.analysis.page_apps`) is a helper the UI's own pages fetch,
+and a route only administrators reach on a blueprint that renders pages of the module is a button of the
+administrators' own UI (vulnlookup's ``POST /admin/command/dump_feeds`` beside its dashboard).
 A view decorated to refuse all but the application's own XMLHttpRequests (``@require_AJAX``, in this module or,
 through the project model, in the module a URL conf names) is a helper of the UI's scripts.
 A one-word segment that the entry's viewset or included URL conf is named
@@ -53,7 +55,7 @@ from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.included_routes import included_app_objects
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.page_answers import answers_page_through_helpers
-from backend_lint.analysis.page_apps import ui_read_helper
+from backend_lint.analysis.page_apps import back_office_action, ui_read_helper
 from backend_lint.analysis.project.conditions import (
     ProjectFact,
     html_view,
@@ -122,7 +124,7 @@ class VerbInRoutePath(Rule):
     message = "`{path}` has the verb `{verb}` in its path; name the resource and let the HTTP method say the action"
     triggers = FRAMEWORK_MODULES
     needs = (handler_model, handler_body, html_view, resolve_class, class_chain, forwarded_paths,
-             answers_page_through_helpers, ui_read_helper, api_route)
+             answers_page_through_helpers, ui_read_helper, back_office_action, api_route)
     module_facts = (test_support,)
     options = (
         Option(
@@ -166,6 +168,8 @@ class VerbInRoutePath(Rule):
                 continue  # ``@require_AJAX``: refuses all but the UI's own scripts, not a published API route
             if _ui_read_helper(found[1], handlers.get(Span.of(string), []), ctx):
                 continue  # ``GET /get_languages_json`` of a blueprint of pages: the UI's own helper, a read
+            if _back_office_actions(handlers.get(Span.of(string), []), ctx):
+                continue  # ``POST /admin/command/dump_feeds``: a button of the administrators' own pages
             if _mirrors_upstream(str(string.value), handlers.get(Span.of(string), []), ctx):
                 continue  # a proxy keeps the path of the service it forwards to: not this API's choice
             if _not_for_clients(handlers.get(Span.of(string), [])):
@@ -268,6 +272,12 @@ def _ui_read_helper(verb: str, handlers: list[Handler], ctx: FileContext) -> boo
     the verb is ``get``, every handler routed with the string only reads, and its app object serves pages
     (:mod:`backend_lint.analysis.page_apps`). The UI's scripts fetch it; the method already says the read."""
     return verb == "get" and bool(handlers) and all(ui_read_helper(ctx, handler) for handler in handlers)
+
+
+def _back_office_actions(handlers: list[Handler], ctx: FileContext) -> bool:
+    """Every handler routed with the string is only for administrators, on a blueprint that renders pages of the
+    module (vulnlookup's dashboard buttons, :func:`~backend_lint.analysis.page_apps.back_office_action`)."""
+    return bool(handlers) and all(back_office_action(ctx, handler) for handler in handlers)
 
 
 _ACTION_REPORTS = frozenset({

@@ -46,6 +46,10 @@ looked up or handed one by one to helpers) were closed as "not a bug" in a new i
 field by field to one operation with nothing kept in the handler were true 2 times in 5: they are reported only
 with the option ``report-fields-handed-on``. A FastAPI or Litestar handler that also declares the body as a
 model parameter (``request_body: ...RequestBody``) reads a body the framework has already validated.
+A handler only administrators or staff reach (declared: ``@staff_member_required``) that reads the body's keys
+under a ``try`` whose ``except KeyError`` answers 4xx (:mod:`backend_lint.analysis.staff_tools`: Sefaria's
+moderators' bulk-edit tool) checks its own staff's input; an administrators' handler that never checks what it
+stores is still reported.
 A handler whose body starts by turning every request away unless a development setting is on
 (:mod:`backend_lint.analysis.dev_only`: ``if not (settings.DEV and settings.ENABLE_TESTING_ENDPOINTS): raise
 Http404``) is a testing endpoint production never serves, and is left alone.
@@ -67,6 +71,7 @@ from backend_lint.analysis.internal_services import internal_service_facts
 from backend_lint.analysis.looked_up_fields import fields_only_looked_up
 from backend_lint.analysis.project.conditions import internal_service, test_support
 from backend_lint.analysis.shape_checks import body_shape_checked
+from backend_lint.analysis.staff_tools import staff_tool_checking_fields
 from backend_lint.analysis.text_fields import only_text_fields
 from backend_lint.context import FileContext
 from backend_lint.rule import Option, Rule, visits
@@ -119,6 +124,8 @@ class UnvalidatedRequestBody(Rule):
             return  # every field checked before use (converted, compared, looked up), a failure answered with 4xx
         if first is not None and body_shape_checked(node, [read.node for read in reads]):
             return  # the body tested to be an object with its required keys, a failure answered with 4xx
+        if first is not None and staff_tool_checking_fields(handler, [read.node for read in reads]):
+            return  # a staff-only tool that answers a missing required field with 400 itself
         if first is not None and validated_by_decorator(node):
             return  # a decorator validates the request against a schema before the handler runs
         if first is not None and answers_service_refusal(node, [read.node for read in reads]):

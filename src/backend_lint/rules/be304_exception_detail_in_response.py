@@ -60,6 +60,7 @@ from backend_lint.analysis.error_answers import (
     reason_phrase,
     refusal_callee,
     removes_named_file,
+    shielding_methods,
 )
 from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.imports import dotted_name
@@ -72,6 +73,7 @@ from backend_lint.analysis.project.conditions import (
     ProjectFact,
     guards_admins,
     internal_service,
+    methods_catch_all,
     raises_message,
     test_support,
     unreferenced,
@@ -321,6 +323,9 @@ def _refutations(ctx: FileContext, client_error: bool) -> tuple[ProjectFact, ...
         callee = refusal_callee(attempt, ctx)
         if callee is not None:
             facts = (*facts, raises_message(callee))
+    methods = shielding_methods(ctx)
+    if methods:  # ``await document_service.db.list_folders(auth)``: a method that answers [] on any error
+        facts = (*facts, methods_catch_all(methods))
     return facts
 
 

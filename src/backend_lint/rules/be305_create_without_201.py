@@ -30,6 +30,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Any, Optional
 
+from backend_lint.analysis.api_conventions import acknowledges_only
 from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.effects import (
@@ -55,6 +56,7 @@ from backend_lint.analysis.handlers import (
 )
 from backend_lint.analysis.included_routes import included_app_objects
 from backend_lint.analysis.lazy_regex import lazy_compile
+from backend_lint.analysis.project.app_conditions import no_created_answers
 from backend_lint.analysis.project.conditions import (
     ProjectFact,
     does,
@@ -200,6 +202,8 @@ class CreateWithout201(Rule):
         prefixed = self._prefix_words(handler, ctx)
         if not self.option("report-own-conventions"):  # the API answers 200 to everything by design
             prefixed += (rpc_api(), status_envelope_api())
+            if acknowledges_only(node):  # ``{"ok": True}``: an action acknowledged, in an API that never says 201
+                prefixed += (no_created_answers(),)
         if created:
             self.report(ctx, node, applicability=applicability, fix_data=fix_data, handler=node.name,
                         what=_created_text(created[0].what), framework=_FRAMEWORK_NAMES[framework],

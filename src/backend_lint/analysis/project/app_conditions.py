@@ -15,6 +15,7 @@ from backend_lint.analysis.project.conditions import (
     HEALTH_CHECK,
     LINT_ALLOWS_PRINT,
     LINT_UNSELECTED,
+    NO_CREATED_ANSWERS,
     NOT_DEPLOYED,
     PRINT_CONVENTION,
     RATE_LIMITED_APP,
@@ -162,3 +163,11 @@ def single_account_app() -> ProjectFact:
     login). The application has one account, its operator's (BE304;
     :func:`backend_lint.analysis.admin_declarations.single_account`)."""
     return ProjectFact(SINGLE_ACCOUNT_APP)
+
+
+@project_fact
+def no_created_answers() -> ProjectFact:
+    """No module of the project answers 201 anywhere: its API has not taken the REST convention on, so a
+    handler that only acknowledges an action with constants (``{"ok": True}``, Artemis) follows the API's own
+    (BE305; :func:`backend_lint.analysis.api_conventions.acknowledges_only`)."""
+    return ProjectFact(NO_CREATED_ANSWERS)

@@ -94,6 +94,8 @@ TASK_STDOUT_LOGGED = "task-stdout-logged"
 ROOT_LOGGER_CONVENTION = "root-logger-convention"
 RPC_API = "rpc-api"
 STATUS_ENVELOPE_API = "status-envelope-api"
+NO_CREATED_ANSWERS = "no-created-answers"
+METHODS_CATCH_ALL = "methods-catch-all"
 ABSENT = "absent"
 KINDS = frozenset({
     DRF_PAGINATION, IDEMPOTENCY_MIDDLEWARE, READS_IDEMPOTENCY_KEY, CLI_MODULE, TEST_SUPPORT, CONSTANTS, HTML_VIEW,
@@ -108,7 +110,8 @@ KINDS = frozenset({
     LINT_UNSELECTED, XHR_VIEW, SIGNS_IN, CALLERS_PASS_SAFE,
     QUIET_JOBS, URL_ADDRESS, UNIMPORTED_FUNCTION, UNREACHING_JOBS, LINT_ALLOWS_PRINT, UNIMPORTED_OUTSIDE_TESTS,
     HEADER_ONLY_AUTH, VALIDATES_CSRF, PRINT_CONVENTION, TASK_STDOUT_LOGGED, ROOT_LOGGER_CONVENTION,
-    RPC_API, STATUS_ENVELOPE_API, UNPAYING_JOBS,
+    RPC_API, STATUS_ENVELOPE_API, UNPAYING_JOBS, NO_CREATED_ANSWERS,
+    METHODS_CATCH_ALL,
 })
 
 
@@ -459,6 +462,14 @@ def catch_alls(qualified: Iterable[str]) -> ProjectFact:
     catches everything itself (:func:`backend_lint.analysis.catch_all.catches_everything`). An ``except
     Exception`` around calls of them never runs (BE403)."""
     return ProjectFact(CATCHES_ALL, tuple(sorted(set(qualified))))
+
+
+@project_fact
+def methods_catch_all(names: Iterable[str]) -> ProjectFact:
+    """For each method name, the project defines a method of that name and every one lets no exception out
+    (:func:`catch_alls`, read by name: ``document_service.db.list_folders(auth)`` on an object of no known class).
+    BE304: such calls alone in a ``try`` give its ``except Exception as e`` no error text to answer."""
+    return ProjectFact(METHODS_CATCH_ALL, tuple(sorted(set(names))))
 
 
 @project_fact

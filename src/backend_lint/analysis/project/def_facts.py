@@ -44,6 +44,7 @@ class DefFacts:
             name: found for summary in modules.values() for name, found in summary.defs.items()
         }
         self._effects: dict[str, frozenset[str]] = {}
+        self._methods: Optional[dict[str, list[DefSummary]]] = None
         self.namespace_folders: frozenset[str] = frozenset()
         """Dotted paths of the folders under the project root that have no ``__init__.py``
         (:attr:`.project_files.ProjectFiles.namespace_folders`)."""
@@ -211,6 +212,23 @@ class DefFacts:
         a test."""
         canonical, found = self.definition(qualified)
         return found is not None and found.catches_all and self._callable(canonical)
+
+    def methods_catch_all(self, name: str) -> bool:
+        """The project's modules outside tests define a method ``name`` (``Class.name``), and every one of them
+        that the summaries hold catches everything itself. A method whose summary holds nothing is not in them
+        (a body of library calls only): the answer trusts the summarised ones."""
+        if self._methods is None:
+            self._methods = {}
+            for summary in self.modules.values():
+                if "test" in summary.roles:
+                    continue
+                start = len(summary.module) + 1 if summary.module else 0
+                for qualified, found in summary.defs.items():
+                    owner, dot, method = qualified[start:].partition(".")
+                    if dot and owner and "." not in method:
+                        self._methods.setdefault(method, []).append(found)
+        methods = self._methods.get(name, [])
+        return bool(methods) and all(item.catches_all for item in methods)
 
     def generates_upload_name(self, qualified: str, attribute: str, depth: int = 0) -> bool:
         """The model class ``qualified`` (through re-exports), or one of its project bases, declares the file field

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable
 from functools import cached_property
 from typing import Optional
 
-from backend_lint.analysis.api_conventions import rpc_project, status_envelope_project
+from backend_lint.analysis.api_conventions import answers_201_nowhere, rpc_project, status_envelope_project
 from backend_lint.analysis.app_conventions import (
     AMBIENT_AUTH,
     CONFIGURES_LOGGING,
@@ -503,6 +503,8 @@ _ON_ARGUMENTS: dict[str, Callable[[ProjectModel, tuple[str, ...]], bool]] = {
     conditions.UNIQUE_RECORD: lambda model, args: bool(args) and model.unique_record(frozenset(args)),
     conditions.GENERATED_UPLOAD: lambda model, args: len(args) == 2 and model.generates_upload_name(args[0], args[1]),
     conditions.CATCHES_ALL: lambda model, args: bool(args) and all(model.catches_all(name) for name in args),
+    conditions.METHODS_CATCH_ALL: lambda model, args: bool(args) and all(
+        model.methods_catch_all(name) for name in args),
     conditions.SINGLE_ACCOUNT_APP: lambda model, args: any(found.single_account for found in model.modules.values()),
     conditions.HEADER_ONLY_AUTH: lambda model, args: model.header_only_auth(args[0] if args else ""),
     conditions.VALIDATES_CSRF: lambda model, args: any(
@@ -518,6 +520,8 @@ _ON_ARGUMENTS: dict[str, Callable[[ProjectModel, tuple[str, ...]], bool]] = {
     conditions.MASKED_ERROR: lambda model, args: len(args) == 3 and model.masks_error(*args),
     conditions.RPC_API: lambda model, args: rpc_project([found.traits for found in model.modules.values()]),
     conditions.STATUS_ENVELOPE_API: lambda model, args: status_envelope_project(
+        [found.traits for found in model.modules.values()]),
+    conditions.NO_CREATED_ANSWERS: lambda model, args: answers_201_nowhere(
         [found.traits for found in model.modules.values()]),
     conditions.INTERNAL_SERVICE: lambda model, args: internal_route(model.modules, args),
     # a malformed inner fact is not established: absent
