@@ -26,9 +26,10 @@ a handler whose rows reach only answers that render a template or redirect, and 
 guidance's pagination is that of API collections a client pages through; a page listing a table to a person
 lists what the page is for, and such findings were judged false far more often than not on real applications.
 
-Left alone by design: views that exist to list everything (a sitemap, a KML/RSS/Atom feed, an export; not a
-social "feed"), known by a word of the handler function or its module (``sitemaps/views.py``, ``def
-kml(...)``, ``def orders_csv(...)``), and tables small by nature, known by the model's name (``Rank``, ``Role``,
+Left alone by design: views that exist to list everything (a sitemap, a KML/RSS/Atom feed, an export, the
+choices of a form's picker; not a social "feed"), known by a word of the handler function or its module
+(``sitemaps/views.py``, ``def kml(...)``, ``def orders_csv(...)``, ``api/choices.py``), and tables small by
+nature, known by the model's name (``Rank``, ``Role``,
 ``Country``, ``Currency``, ``Language``, ``Setting``, ``Group``, ``Team``..., or a last word such as ``Type``
 or ``Category``: a fixed set of choices an administrator edits, or a model whose rows the module makes only in
 admin-only handlers), and back-office pages only administrators, staff or moderators reach
@@ -122,9 +123,10 @@ _DJANGO_LIST_VIEWS = {"ListView", "BaseListView"}
 _BOUNDING_OVERRIDES = {"filter_queryset", "get_queryset", "paginate_queryset", "list"}
 _KEY_LISTS = {"id__in", "pk__in", "uuid__in"}
 _FULL_LISTING_WORDS = frozenset(
-    {"sitemap", "sitemaps", "kml", "kmz", "georss", "rss", "atom", "export", "exports", "csv"}
+    {"sitemap", "sitemaps", "kml", "kmz", "georss", "rss", "atom", "export", "exports", "csv", "choices"}
 )
-"""Words naming a view whose job is to list every row (a crawler's sitemap, an RSS or KML feed, a download)."""
+"""Words naming a view whose job is to list every row (a crawler's sitemap, an RSS or KML feed, a download, the
+choices of a form's picker: Mycodo's ``api/choices.py`` answering every configured input, unit and PID)."""
 _REDIRECTS = frozenset({"redirect", "HttpResponseRedirect", "HttpResponsePermanentRedirect", "RedirectResponse"})
 """Responses that carry a location, not rows."""
 _BULK_WRITES = frozenset({"bulk_create", "abulk_create", "bulk_update", "abulk_update"})
