@@ -11,9 +11,10 @@ Bounds that count: ``LIMIT``/``TOP``/``FETCH FIRST`` in SQL, slicing (``qs[:50]`
 ``.paginate()``, Django's ``Paginator``, DRF's ``paginate_queryset``, ``fetchmany``. A query on a branch only a
 write reaches (``if request.method == "POST":``) is not a GET's. Single-object reads (``get``, ``first``,
 ``one``, ``get_object_or_404``, ``fetchone``, ``fetchrow``, aggregates) are fine.
-Generic list views count as handlers of their ``queryset``: DRF list views without ``pagination_class``
-(unless ``drf-default-pagination`` says settings paginate them, or the project model finds a global
-``DEFAULT_PAGINATION_CLASS``) and Django ``ListView`` without ``paginate_by``, unless the view's own
+Generic list views count as handlers of their ``queryset``: DRF list views without ``pagination_class`` (only
+with ``report-generic-list-views``: 1 of 8 judged TRUE on unseen applications; unless ``drf-default-pagination``
+says settings paginate them, or the project model finds a global ``DEFAULT_PAGINATION_CLASS``) and Django
+``ListView`` without ``paginate_by``, unless the view's own
 ``filter_queryset``/``get_queryset``/``paginate_queryset``/``list`` slices or paginates (or, unless
 ``report-children-of-one-object`` is set, filters to one parent object). ``Model.objects.none()``
 (an empty placeholder) and a queryset handed to ``get_object_or_404``/``get_list_or_404`` (one row, or a 404) or
