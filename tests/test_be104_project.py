@@ -157,6 +157,7 @@ def test_views_of_an_app_whose_config_requires_staff_are_back_office(tmp_path: P
 
 def _drf_project(pagination: str) -> dict[str, str]:
     return {
+        "pyproject.toml": "[tool.backend-lint.BE104]\nreport-generic-list-views = true\n",
         "shop/__init__.py": "",
         "shop/settings.py": '''\
             from shop.api.spectacular import get_drf_settings

@@ -19,6 +19,8 @@ the code needs. Each function here reads one such shape from the loop and the ca
 - :func:`starts_a_job_per_row`: the loop hands a job to a queue per row (``dispatch``, ``.delay``);
   :func:`job_helpers`: the project functions and methods the loop calls, any of which may do so one call deeper
   (``notify_creator(event)`` whose body runs ``send_email.delay(...)``), as facts the project model decides.
+- :func:`fetched_to_write`: the query loads one row only to write it (``activity = Activity.objects.get(id=...)``,
+  ``activity.total = n``, ``activity.save()``): the read is half of a write per row, which is the design.
 - :func:`fence_read`: the read of a row that a guarded write in the same pass then fences on
   (``kb = ...first()`` then ``update(KB).where(KB.id == kb.id, KB.generation == kb.generation)``, its
   ``rowcount`` checked): a per-row compare-and-set needs the row's version it just read.
@@ -283,6 +285,44 @@ def fence_read(node: ast.Call, loop: ast.AST, ctx: FileContext) -> bool:
                     and any(isinstance(part, ast.Call) for part in ast.walk(assign.value)):
                 return True
     return False
+
+
+_ROW_WRITES = frozenset({"save", "asave", "delete", "adelete"})
+"""Methods of a model instance that write it (``activity.save(run_triggers=False)``)."""
+_SESSION_WRITES = frozenset({"add", "merge", "delete"})
+"""Methods of a SQLAlchemy session that write the object handed to them (``session.add(row)``)."""
+
+
+def fetched_to_write(node: ast.Call, loop: ast.AST, ctx: FileContext) -> bool:
+    """The query loads one row into a name (``activity = Activity.objects.filter(id=pk).get()``) whose every use
+    in the function writes it: fields set (``activity.deleted_contributors = total``) and the row saved or deleted
+    (``activity.save(run_triggers=False)``, ``session.add(activity)``), at least once. The read is half of a write
+    per row (bluebottle's nightly retention task saving each activity with its count; an ORM ``save`` needs the
+    object, and a bulk ``update`` would skip the model's own save), and a write per row is not the N+1 this rule
+    is about."""
+    name = _assigned_name(node, ctx)
+    function = ctx.scope.function
+    if name is None or function is None or not isinstance(loop, (ast.For, ast.AsyncFor)):
+        return False
+    written: set[ast.AST] = set()  # the uses of the name that write the row or set its fields
+    wrote = False
+    for part in ast.walk(function):  # (top-down: the walk has not reached the later uses' parents yet)
+        if isinstance(part, ast.Attribute) and isinstance(part.value, ast.Name) and part.value.id == name \
+                and isinstance(part.ctx, ast.Store):
+            written.add(part.value)  # ``activity.total = n``
+        elif isinstance(part, ast.Call) and isinstance(part.func, ast.Attribute):
+            receiver = part.func.value
+            if part.func.attr in _ROW_WRITES and isinstance(receiver, ast.Name) and receiver.id == name:
+                written.add(receiver)  # ``activity.save()``
+                wrote = True
+            elif part.func.attr in _SESSION_WRITES and len(part.args) == 1 and isinstance(part.args[0], ast.Name) \
+                    and part.args[0].id == name:
+                written.add(part.args[0])  # ``session.add(activity)``
+                wrote = True
+    return wrote and all(
+        use in written for use in ast.walk(function)
+        if isinstance(use, ast.Name) and use.id == name and isinstance(use.ctx, ast.Load)
+    )  # read, returned or handed on anywhere else: the row is used, not only written
 
 
 def _assigned_name(node: ast.Call, ctx: FileContext) -> Optional[str]:

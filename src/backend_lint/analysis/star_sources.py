@@ -8,7 +8,9 @@ of the database's own catalog (``pg_timezone_names``, ``pg_catalog.pg_settings``
 ``sqlite_master``): the catalog's shape is fixed by the database version, not by the application's migrations.
 A function call in ``FROM`` (``SELECT * FROM TRIM(%s)``, ``generate_series(...)``, a project function that
 ``RETURNS BOOLEAN`` or ``RETURNS TABLE(...)``) reads the function's declared result, its interface, not a table:
-no table row is fetched whole (a function declared ``RETURNS SETOF some_table`` is not told apart).
+no table row is fetched whole (a function declared ``RETURNS SETOF some_table`` is not told apart). A table the
+reading module creates itself with a column list (``owned``, :mod:`backend_lint.analysis.own_tables`) has its
+columns fixed by the reader's own code.
 
 The rule is about *which relation the star reads*, so it applies to every spelling: a bare ``*`` reads every
 relation of its ``FROM`` clause (all of them must be such relations), a qualified ``releases.*`` reads the one
@@ -73,8 +75,10 @@ class Relation(NamedTuple):
     fixed: bool
 
 
-def star_selects(text: str) -> bool:
-    """Whether ``text`` has a ``SELECT`` whose column list has ``*`` or ``t.*`` reading a table's columns."""
+def star_selects(text: str, owned: frozenset[str] = frozenset()) -> bool:
+    """Whether ``text`` has a ``SELECT`` whose column list has ``*`` or ``t.*`` reading a table's columns.
+    ``owned``: the tables the reading module creates itself, whose columns it fixes
+    (:func:`backend_lint.analysis.own_tables.own_tables`; ``"*"``: every table)."""
     if _PROBE.fullmatch(text):
         return False  # reading a table's columns (``cursor.description``), not its rows
     if _COPY.match(text) or _CATALOG.search(text):
@@ -94,7 +98,7 @@ def star_selects(text: str) -> bool:
             continue
         if ctes is None:
             ctes = cte_columns_named(text)
-        relations = from_relations(text, end, ctes)
+        relations = from_relations(text, end, ctes, owned)
         for star in stars:
             if not _reads_fixed_columns(star.group(1), relations):
                 return True
@@ -183,8 +187,11 @@ def _from_clause(text: str, from_position: int) -> str:
     return clause[: end.start()] if end else clause
 
 
-def from_relations(text: str, from_position: int, ctes: dict[str, bool]) -> list[Relation]:
-    """The relations the ``FROM`` clause at ``from_position`` reads; empty when it cannot be read."""
+def from_relations(
+    text: str, from_position: int, ctes: dict[str, bool], owned: frozenset[str] = frozenset()
+) -> list[Relation]:
+    """The relations the ``FROM`` clause at ``from_position`` reads; empty when it cannot be read. A table in
+    ``owned`` (or any, with ``"*"`` there) has its columns fixed by the module that reads it."""
     clause = _from_clause(text, from_position)
     relations: list[Relation] = []
     for joined in _JOIN.split(clause):
@@ -210,6 +217,7 @@ def from_relations(text: str, from_position: int, ctes: dict[str, bool]) -> list
         name, label = named.group(1), named.group(2)
         fixed = ctes.get(_bare(name), False) if "." not in name else False
         fixed = fixed or bool(_CATALOG_RELATION.fullmatch(name.replace('"', "")))
+        fixed = fixed or "*" in owned or _bare(name.split(".")[-1]) in owned
         relations.append(Relation(name, label, fixed))
     return relations
 

@@ -33,6 +33,10 @@ of the file that reads the row by key, a constructor reading it by key), or retu
 a data-access class (not a handler). Rows unpacked by position, rows of which only a key is read, and rows a
 handler sends back as they are stay reported.
 
+A star over a table the same module creates with a column list (``CREATE TABLE IF NOT EXISTS words (_id, value)``,
+then ``SELECT * FROM words``: :mod:`backend_lint.analysis.own_tables`) is left alone: the reader fixes the columns
+itself, and no migration of a shared database can widen them.
+
 A generic helper handed the table it reads (``SELECT * FROM {table}`` with ``table`` a parameter of the function,
 in any formatting: :mod:`backend_lint.analysis.generic_tables`) is left alone: it cannot know the columns of a
 table its callers choose.
@@ -44,6 +48,7 @@ import ast
 
 from backend_lint.analysis.generic_tables import reads_table_parameter
 from backend_lint.analysis.module_roles import in_migration, module_roles
+from backend_lint.analysis.own_tables import own_tables
 from backend_lint.analysis.project.conditions import test_support
 from backend_lint.analysis.provenance import sql_reaching
 from backend_lint.analysis.query_results import COLUMNS, FROM_STATEMENT, TEST, only_tested, result_use
@@ -70,13 +75,13 @@ class SelectStar(Rule):
     message = "`{sink}` runs `SELECT *`{where}; name the columns the code reads"
     triggers = ("*",)
     needs = (sql_reaching, module_roles, in_migration, schema_version_step, result_use, only_tested, star_evidence,
-             orm_instances)
+             orm_instances, own_tables)
     module_facts = (test_support,)
 
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
         for sink, _sql, provenance in sql_reaching(node, ctx):
-            if "*" not in provenance.text or not star_selects(provenance.text):
+            if "*" not in provenance.text or not star_selects(provenance.text, own_tables(ctx)):
                 continue
             if reads_table_parameter(provenance, node, ctx):
                 continue  # ``SELECT * FROM {table}`` of a helper handed the table: its callers pick the columns

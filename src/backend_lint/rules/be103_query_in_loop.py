@@ -12,7 +12,9 @@ Only a read that uses the row is reported (:func:`~backend_lint.analysis.per_row
 finding judged true on real applications asked the database a different question per row, fixable by one join,
 prefetch or ``IN`` query. A write per row (``create``, ``update``, ``delete``, ``save``, SQL ``INSERT``...) is
 left alone: each one judged on real applications was the design (a lock, a signal, a result per row, a job), and
-so are the reads of a loop that deletes each row (a purge) and schema statements per row (``DROP FUNCTION``).
+so are the reads of a loop that deletes each row (a purge), a row fetched only to be written (``activity =
+Activity.objects.get(pk=...)``, fields set, ``activity.save()``: the read half of a write per row) and schema
+statements per row (``DROP FUNCTION``).
 
 Left alone: loops over parameters, literals and anything not known to be rows; related-manager reads that
 ``prefetch_related``/``select_related``/``selectinload``/``joinedload`` on the iterated query made a cache read
@@ -74,6 +76,7 @@ from backend_lint.analysis.per_row_design import (
     copies_rows,
     deletes_each_row,
     fence_read,
+    fetched_to_write,
     job_helpers,
     leaves_the_loop,
     locked_per_row,
@@ -223,7 +226,7 @@ class QueryInLoop(Rule):
                     or leaves_the_loop(node, loop, ctx)
                     or on_error_path(node, loop, ctx) or starts_a_job_per_row(loop, ctx)
                     or copies_rows(loop) or one_batch(outer, loop, ctx) or probed_branch(node, loop, ctx)
-                    or fence_read(node, loop, ctx) or deletes_each_row(loop)
+                    or fence_read(node, loop, ctx) or fetched_to_write(node, loop, ctx) or deletes_each_row(loop)
                     or _exports_one_object(loops, ctx) or locked_per_row(node, loops[-1], ctx)):
                 return
             if outer.framework == DJANGO:
@@ -428,9 +431,10 @@ def _cached(call: ast.Call, inner: Query, outer: Query, loop: ast.AST) -> bool:
 
 def _writes(node: ast.Call, inner: Query, ctx: FileContext) -> bool:
     """The call writes rows: a Django manager write (``filter(pk=row.pk).update(...)``, ``create(...)``), SQL text
-    that inserts, updates or deletes, or a SQLAlchemy statement that does (``session.execute(update(User)
-    .where(User.id == row.id))``). Per-row writes on real applications were the design (a lock, a signal or a
-    result per row, a job dispatched) far more often than not, and N+1 is about reads."""
+    that inserts, updates or deletes (also wrapped in SQLAlchemy's ``text()``), or a SQLAlchemy statement that
+    does (``session.execute(update(User).where(User.id == row.id))``). Per-row writes on real applications were
+    the design (a lock, a signal or a result per row, a job dispatched) far more often than not, and N+1 is about
+    reads."""
     if inner.last_method in _WRITES:
         return True
     statement = node.args[0] if node.args else None
@@ -443,5 +447,8 @@ def _writes(node: ast.Call, inner: Query, ctx: FileContext) -> bool:
     sink = query_sink(ctx, node)
     if sink is None or not sink.sql:
         return False
-    provenance = sql_text(sink.sql[0], ctx)
+    sql = sink.sql[0]
+    if isinstance(sql, ast.Call) and (wrapped := query_sink(ctx, sql)) is not None and wrapped.sql:
+        sql = wrapped.sql[0]  # ``session.execute(text("UPDATE folders ... WHERE id = :id"))``: the text inside
+    provenance = sql_text(sql, ctx)
     return provenance is not None and bool(_WRITE_SQL.match(provenance.text))
