@@ -332,6 +332,8 @@ def pauses_after_success(call: ast.Call, loop: Loop, ctx: FileContext) -> bool:
                 return False  # an attempt follows the sleep (``sleep(2); return fetch()``): a retry's delay
             if always_leaves(rest, (ast.Break, ast.Return)):
                 return True
+            if always_leaves(rest, (ast.Continue, ast.Raise)):
+                return False  # ``sleep(delay); continue``: the next attempt follows
         statement = parent
     return False
 

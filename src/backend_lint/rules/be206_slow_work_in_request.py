@@ -11,7 +11,10 @@ name (one level). A call to a function imported from another module of the same 
 (``notifications.send_welcome(user)``), or to a function of the same module that makes no slow call itself,
 is reported when the project model says that function, or a project function it calls (up to three calls
 below it), sends e-mail or SMS or renders a PDF (:func:`~backend_lint.analysis.project.conditions.does`,
-``only_if``): one finding, naming the first of those it does; never without a project.
+``only_if``): one finding, naming the first of those it does; never without a project. A function that a
+project decorator runs in the background (its wrapper starts ``Thread(target=f, ...)``: vulnerability-lookup's
+``@async_maker``) returns at once, and the model follows no slow work through it
+(:attr:`~backend_lint.analysis.project.summary.DefSummary.backgrounds`).
 
 Left alone: slow calls handed to a queue (they are arguments, not calls: ``background_tasks.add_task(send_mail,
 ...)``), ``time.sleep`` in a loop or an ``except`` clause (a retry's backoff or a poll: BE203's concern),
