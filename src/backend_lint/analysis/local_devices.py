@@ -29,10 +29,9 @@ if TYPE_CHECKING:
 LOCAL_DEVICE_MODULES = frozenset({
     "sqlite3", "aiosqlite", "filelock", "fasteners", "portalocker", "fcntl", "serial", "serial_asyncio",
     "bluepy", "bleak", "bluetooth", "pygatt", "smbus", "smbus2", "RPi", "pigpio", "gpiozero", "spidev", "usb",
-    "hid", "busio", "board",
 })
 """Modules whose objects are on this machine only: SQLite files, file locks, serial ports, Bluetooth, I2C, SPI,
-GPIO and USB devices."""
+GPIO and USB devices (not CircuitPython's ``board``: a name as common for a project's own package)."""
 
 
 @reads(mentioned_names)
