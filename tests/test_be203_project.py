@@ -110,3 +110,62 @@ def test_a_retry_loop_that_runs_only_at_start_up(tmp_path: Path) -> None:
     function a route calls is still reported."""
     found = findings_of(write_project(tmp_path, STARTUP), "BE203")
     assert found == {(os.path.join("hub", "setup.py"), 23)}
+
+
+RUN_BEFORE_SERVING = {
+    "setup.py": 'from setuptools import setup\nsetup(name="mf", packages=["services"])\n',
+    "services/__init__.py": "",
+    "services/data/__init__.py": "",
+    "services/data/db.py": """\
+        import time
+
+        import aiopg
+
+
+        class AsyncPostgresDB:
+            async def _init(self, dsn):
+                for _ in range(5):
+                    try:
+                        self.pool = await aiopg.create_pool(dsn)
+                        break
+                    except Exception:
+                        time.sleep(1)
+
+            async def reconnect(self, dsn):
+                for _ in range(5):
+                    try:
+                        self.pool = await aiopg.create_pool(dsn)
+                        break
+                    except Exception:
+                        time.sleep(1)
+    """,
+    "services/api/__init__.py": "",
+    "services/api/server.py": """\
+        import asyncio
+
+        from aiohttp import web
+
+        from services.data.db import AsyncPostgresDB
+
+
+        def app(loop, dsn):
+            application = web.Application()
+            async_db = AsyncPostgresDB()
+            loop.run_until_complete(async_db._init(dsn))
+            return application
+
+
+        def main():
+            loop = asyncio.get_event_loop()
+            runner = web.AppRunner(app(loop, "dsn"))
+            loop.run_until_complete(runner.setup())
+            loop.run_forever()
+    """,
+}
+
+
+def test_a_coroutine_run_to_completion_before_the_loop_serves(tmp_path: Path) -> None:
+    """metaflow's service runs ``AsyncPostgresDB._init`` with ``loop.run_until_complete`` before
+    ``loop.run_forever()``: its connect retry is start-up work, no herd; the class's other retry still stands."""
+    found = findings_of(write_project(tmp_path, RUN_BEFORE_SERVING), "BE203")
+    assert found == {(os.path.join("services", "data", "db.py"), 21)}

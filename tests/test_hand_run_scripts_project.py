@@ -11,7 +11,7 @@ from tests.processes import run_cli
 from tests.projects import findings_of, write_project
 
 SCRIPTS = {
-    "pyproject.toml": '[project]\nname = "shop"\nversion = "1"\n',
+    "pyproject.toml": '[project]\nname = "shop"\nversion = "1"\n\n[tool.backend-lint.BE206]\nreport-sleeps = true\n',
     "shop/__init__.py": "",
     "scripts/quickstart.py": """\
         import requests

@@ -20,7 +20,7 @@ import ast
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Optional, Union
 
-from backend_lint.analysis.ast_helpers import written_names
+from backend_lint.analysis.ast_helpers import callee_name, own_nodes, written_names
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.project.imported import imported_qualified
 from backend_lint.analysis.secret_names import split_identifier
@@ -225,3 +225,45 @@ def qualified_name(ctx: FileContext, expr: ast.expr) -> Optional[str]:
     if isinstance(expr, ast.Name) and ctx.module:
         return f"{ctx.module}.{expr.id}"
     return None
+
+
+BACKGROUND_STARTS = ("Thread", "Process", "Timer", "submit", "create_task", "ensure_future", "run_in_executor",
+                     "start_new_thread", "spawn")
+"""Calls that run a function handed to them apart from the caller (a thread, a process, an executor, the event
+loop); also what a module's text must hold for :func:`runs_in_background` to read its decorators."""
+
+
+def runs_in_background(function: ast.AST) -> bool:
+    """A decorator whose wrapper hands the decorated function to one of :data:`BACKGROUND_STARTS`
+    (``Thread(target=f, args=args, kwargs=kwargs).start()``, ``executor.submit(f, *args)``,
+    ``asyncio.create_task(f(*args))``) and returns at once: a call of a function it decorates starts the work
+    and does not wait for it (vulnerability-lookup's ``@async_maker`` on ``send_smtp_async``: BE206 follows no
+    slow work through it)."""
+    if not isinstance(function, _FUNCTIONS) or not function.args.args:
+        return False
+    wrapped = function.args.args[0].arg
+    return any(
+        isinstance(node, ast.Call) and callee_name(node) in BACKGROUND_STARTS and any(
+            isinstance(part, ast.Name) and part.id == wrapped
+            for argument in (*node.args, *(keyword.value for keyword in node.keywords))
+            for part in ast.walk(argument)
+        )
+        for wrapper in returned_wrappers(function) for node in own_nodes(wrapper)
+    )
+
+
+def own_decorators(ctx: FileContext, function: ast.AST, module_defs: Mapping[str, ast.AST]) -> list[str]:
+    """The project's own decorators written on ``function``, qualified (sorted): imported from a module of its own
+    top-level package, or a function of its own module (``module_defs``, name -> node)."""
+    package = ctx.module.partition(".")[0]
+    if not isinstance(function, _FUNCTIONS) or not function.decorator_list or not package:
+        return []
+    found: set[str] = set()
+    for decorator in function.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        qualified = imported_qualified(ctx, target)
+        if qualified is None and isinstance(target, ast.Name) and target.id in module_defs:
+            qualified = f"{ctx.module}.{target.id}"
+        if qualified is not None and qualified.partition(".")[0] == package:
+            found.add(qualified)
+    return sorted(found)

@@ -53,6 +53,16 @@ def hand_run_script(ctx: FileContext, script_paths: list[str]) -> bool:
     return bool(script_paths) and ctx.path_matches(script_paths) and cli_module(ctx)
 
 
+ARCHIVE_FOLDERS = ("archive", "archived", "attic", "obsolete", "deprecated", "old")
+"""Sub-folders of a script folder that keep retired scripts for the record (``scripts/archive/``)."""
+
+
+def archived_script(ctx: FileContext) -> bool:
+    """The module sits in an archive folder of a script folder (``scripts/archive/sync_users.py``): a one-off
+    script kept for the record after it was run ("Run this script once"), which no service runs."""
+    return ctx.path_matches([f"{root}{folder}/" for root in SCRIPT_PATHS for folder in ARCHIVE_FOLDERS])
+
+
 @file_fact()
 def names_fixed_https_host(ctx: FileContext) -> bool:
     """A string literal of the module holds an ``https://`` URL of a public host (``"https://api.github.com/{}"``):

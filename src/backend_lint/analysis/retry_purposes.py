@@ -29,6 +29,9 @@ retry have no such herd:
   waiting for a port to listen (gns3's wait for the QEMU monitor of the process it just started), nothing is
   asked of the server.
 
+Nor is every sleep in a retry loop a retry's delay: one that the loop always leaves right after
+(:func:`pauses_after_success`: a rate-limit courtesy pause after a page read, then ``break``) runs once.
+
 One retry is meant never to stop: an exponential retry that restarts a worker which never returns on its own
 (CTFd's Redis pub/sub listener, ``while True: subscribe; read messages``): a stop would end the process's
 live events for good, and the exponential wait already spreads the reconnects.
@@ -39,7 +42,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Optional
 
-from backend_lint.analysis.ast_helpers import own_nodes
+from backend_lint.analysis.ast_helpers import always_leaves, own_nodes, statement_blocks
 from backend_lint.analysis.facts import reads
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.loggers import logging_call_kind
@@ -304,3 +307,37 @@ def retries_database_conflict(ctx: FileContext, loop: Loop) -> bool:
         return _conflict_clause(handler)
     retrying = [clause for clause in handlers if not _ends(clause.body)]
     return bool(retrying) and all(_conflict_clause(clause) for clause in retrying)
+
+
+@reads(logging_call_kind)
+def pauses_after_success(call: ast.Call, loop: Loop, ctx: FileContext) -> bool:
+    """The sleep ``call`` is followed, in its block or a block around it inside ``loop``, by statements that
+    always leave the loop (``break``, ``return``): it pauses once before the loop ends, not between attempts.
+    Sefaria's pager sleeps 10 s when the API says its rate limit is spent, after a page it read, then breaks:
+    a courtesy pause on success, not a retry's delay. Only log lines may run between the sleep and the exit:
+    ``time.sleep(2); return fetch()`` waits before an attempt."""
+    statement: Optional[ast.AST] = ctx.parent_of(call)
+    while statement is not None and not isinstance(statement, ast.stmt):
+        statement = ctx.parent_of(statement)
+    while statement is not None and statement is not loop:
+        parent = ctx.parent_of(statement)
+        if parent is None:
+            return False
+        for block in statement_blocks(parent):
+            at = next((index for index, item in enumerate(block) if item is statement), None)
+            if at is None:
+                continue
+            rest = block[at + 1:]
+            if any(not _reports(call, ctx) for call in _calls(rest)):
+                return False  # an attempt follows the sleep (``sleep(2); return fetch()``): a retry's delay
+            if always_leaves(rest, (ast.Break, ast.Return)):
+                return True
+            if always_leaves(rest, (ast.Continue, ast.Raise)):
+                return False  # ``sleep(delay); continue``: the next attempt follows
+        statement = parent
+    return False
+
+
+def _reports(call: ast.Call, ctx: FileContext) -> bool:
+    """A log line or a ``print``: no work of its own."""
+    return (isinstance(call.func, ast.Name) and call.func.id == "print") or logging_call_kind(call, ctx) is not None

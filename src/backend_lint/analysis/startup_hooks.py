@@ -8,7 +8,9 @@ a query per row there is start-up time, not a page a user waits for.
 
 :func:`startup_calls` reads, for the project model, which functions of the project a module's hooks call (nested
 functions of the hook included: a delayed task it starts); :meth:`.project.model.ProjectModel.startup_only`
-decides which functions only such hooks, the functions only they call, and command-line code ever call;
+decides which functions only such hooks, the functions only they call, and command-line code ever call (a
+coroutine a serving module runs with ``loop.run_until_complete`` before ``loop.run_forever()`` counts as a hook's
+call: :func:`_run_before_serving`);
 :func:`startup_only_facts` asks it about the function being visited (BE203: set-up retried at start-up).
 """
 
@@ -69,7 +71,44 @@ def startup_calls(ctx: FileContext) -> list[str]:
                 called = ctx.imports.resolve(node.func)
                 if called is not None and called.partition(".")[0] == package:
                     found.add(called)
+    found.update(called for called in _run_before_serving(ctx) if called.partition(".")[0] == package)
     return sorted(found)
+
+
+_SERVES = ("run_forever", "run_app", "serve_forever")
+"""Calls that hand the process to its event loop or server: what a module ran to completion before is set-up."""
+
+
+def _run_before_serving(ctx: FileContext) -> list[str]:
+    """The project coroutines that a module which serves (it calls ``loop.run_forever()``, ``web.run_app``)
+    runs to completion with ``loop.run_until_complete(...)``, qualified: metaflow's service builds its app with
+    ``loop.run_until_complete(async_db._init(db_conf))`` before ``loop.run_forever()``, so the database
+    connect retried in ``AsyncPostgresDB._init`` is start-up work. A method called on a local made from an
+    imported class in the same function (``async_db = AsyncPostgresDB()``) is named after the class."""
+    if "run_until_complete" not in ctx.source or not any(word in ctx.source for word in _SERVES):
+        return []
+    found: list[str] = []
+    for function in ast.walk(ctx.tree):
+        if not isinstance(function, _FUNCTIONS):
+            continue
+        made = {
+            target.id: statement.value.func for statement in ast.walk(function)
+            if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Call)
+            for target in statement.targets if isinstance(target, ast.Name)
+        }
+        for node in ast.walk(function):
+            if not (isinstance(node, ast.Call) and callee_name(node) == "run_until_complete" and node.args
+                    and isinstance(node.args[0], ast.Call)):
+                continue
+            run = node.args[0].func
+            called = ctx.imports.resolve(run)
+            if called is None and isinstance(run, ast.Attribute) and isinstance(run.value, ast.Name) \
+                    and run.value.id in made:
+                owner = ctx.imports.resolve(made[run.value.id])
+                called = f"{owner}.{run.attr}" if owner is not None else None
+            if called is not None:
+                found.append(called)
+    return found
 
 
 def startup_only_facts(ctx: FileContext) -> tuple[ProjectFact, ...]:

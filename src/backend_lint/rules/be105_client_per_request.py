@@ -26,7 +26,9 @@ an OAuth redirect callback that trades the authorization code for tokens (``"gra
 one exchange per user authorization, also in a provider's own spelling, ``{"client_id": ..., "client_secret":
 ..., "code": code}``: :mod:`backend_lint.analysis.oauth_flows`), a route added only when a debugging switch is
 on or behind a switch the code says is never on in production (:func:`.dev_only.under_debug_switch`),
-``sqlite3`` (a file, not a server), tests, test support, examples, migrations and command line code.
+a handler whose every URL literal is plain HTTP to a one-word host (``http://karton-dashboard:5000/``, a
+sibling container of the deployment: :mod:`backend_lint.analysis.sidecars`), ``sqlite3`` (a file, not a
+server), tests, test support, examples, migrations and command line code.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ from backend_lint.analysis.module_roles import in_migration, module_roles
 from backend_lint.analysis.oauth_flows import exchanges_authorization_code
 from backend_lint.analysis.project.conditions import ProjectFact, cli_module, guards_admins, test_support
 from backend_lint.analysis.service_code import in_service_code
+from backend_lint.analysis.sidecars import calls_only_sidecars
 from backend_lint.context import FileContext
 from backend_lint.rule import Option, Rule, visits
 
@@ -184,6 +187,8 @@ class ClientPerRequest(Rule):
                 return  # an OAuth redirect callback: one exchange per user authorization, not request traffic
             if under_debug_switch(node, ctx):
                 return  # a route added only where a debugging switch is on, or one documented as never in prod
+            if calls_only_sidecars(function):
+                return  # plain HTTP to a sibling container by its bare name: one local connect, nothing to pool
             where = f"in handler `{function.name}` on every request"
             guards = admin_guard_facts(ctx, handler, node)
         elif self.option("report-loops") and ctx.scope.loops and in_service_code(ctx) and not any(

@@ -13,7 +13,11 @@ Left alone: tests and test support (module roles: a test suite's provisioning wa
 ``wait_fixed(<variable>)`` (a delay the caller configured, like a CLI ``--retry-delay``); short bounded polls
 of the application's own store (:func:`backend_lint.analysis.retries.short_read_poll`: at most 5 s of waiting
 in all, from constants, in a ``get_*``/``read_*``/``load_*`` function); loops that retry work done on this
-machine only (the file system, a local program: :func:`backend_lint.analysis.retries.retries_local_work`);
+machine only (the file system, a local program: :func:`backend_lint.analysis.retries.retries_local_work`; a
+SQLite file, a file lock, a serial port, a Bluetooth, I2C or GPIO device:
+:func:`backend_lint.analysis.local_devices.retries_local_device`), a sleep the loop always leaves right after
+(a rate-limit pause after a page read, then ``break``: :func:`.retry_purposes.pauses_after_success`), archived
+scripts (``scripts/archive/``: :func:`.hand_run_scripts.archived_script`);
 waits built from variables or combinations (``wait_fixed(1) + wait_random(0, 2)`` has jitter), ``**kwargs``
 that may carry the settings, ``Retry(0)``/``Retry(total=False)`` (no retries), and loops that poll on a fixed
 interval without a success exit; command line code (also a command class of a CLI framework, through project
@@ -46,8 +50,9 @@ from typing import Optional, Union
 from backend_lint.analysis.ast_helpers import keyword_value
 from backend_lint.analysis.command_classes import command_base_facts, in_command_class
 from backend_lint.analysis.entrypoints import cli_module, in_cli_context
-from backend_lint.analysis.hand_run_scripts import run_by_hand
+from backend_lint.analysis.hand_run_scripts import archived_script, run_by_hand
 from backend_lint.analysis.http_clients import might_be
+from backend_lint.analysis.local_devices import retries_local_device
 from backend_lint.analysis.module_roles import in_migration, module_roles
 from backend_lint.analysis.project.conditions import cli_command_class, startup_only, unreferenced
 from backend_lint.analysis.project.conditions import cli_module as cli_module_fact
@@ -70,6 +75,7 @@ from backend_lint.analysis.retries import (
 )
 from backend_lint.analysis.retry_purposes import (
     gives_up_by_exiting,
+    pauses_after_success,
     probes_connection,
     retries_database_conflict,
     retries_full_queue,
@@ -121,8 +127,9 @@ def _tenacity_problems(
     if stop is not None and _stops_after_one_retry(stop, ctx):
         return None  # at most two attempts: one retry, no schedule for a backoff to grow
     if tenacity_waits_for_listener(call, ctx) or starts_local_process(retried, ctx) \
-            or waits_for_readiness(retried if retried is not None else ctx.scope.function):
-        return None  # a wait for a port to listen, or a local process started again: no shared service loaded
+            or waits_for_readiness(retried if retried is not None else ctx.scope.function) \
+            or retries_local_device(ctx, retried):
+        return None  # a wait for a port, a local process started again, a device of this machine: nothing shared
     problems, advice = [], []
     if wait is None:
         problems.append("retries with no wait between attempts")
@@ -192,16 +199,17 @@ class RetryWithoutBackoff(Rule):
     needs = (origin, is_retry_loop, is_constant_delay, constant_number, short_read_poll, module_roles,
              retries_local_work, in_cli_context, cli_module, retries_transaction_conflict, probes_connection,
              retries_database_conflict,
-             retries_full_queue, cli_command_class, startup_only, run_by_hand, unreferenced, in_migration)
+             retries_full_queue, cli_command_class, startup_only, run_by_hand, unreferenced, in_migration,
+             retries_local_device, pauses_after_success)
     module_facts = (cli_module_fact,)
 
     @staticmethod
     def _outside_service(ctx: FileContext, function: Optional[ast.AST]) -> bool:
         """Command line code (a click command, a CLI module, a method of a command class of a CLI framework
-        written in the file), set-up of the application's storage or migration code: run once by an operator,
-        at start-up or at deploy time."""
+        written in the file), set-up of the application's storage, migration code or an archived script: run
+        once by an operator, at start-up or at deploy time, or no longer at all."""
         return in_cli_context(ctx.scope, ctx) or sets_up_storage(function, ctx) or in_command_class(ctx) \
-            or in_migration(ctx)
+            or in_migration(ctx) or archived_script(ctx)
 
     @visits(ast.FunctionDef, ast.AsyncFunctionDef)
     def check_decorators(self, node: Union[ast.FunctionDef, ast.AsyncFunctionDef], ctx: FileContext) -> None:
@@ -263,9 +271,11 @@ class RetryWithoutBackoff(Rule):
         attempts = range_length(loops[0], ctx, ctx.scope)
         function = ctx.scope.function
         delay = constant_number(node.args[0], ctx, ctx.scope)
-        if short_read_poll(attempts, delay, function, ctx) or \
-                polls_this_machine(function, ctx) or retries_local_work(ctx, loops[0], ctx.scope):
-            return None
+        if short_read_poll(attempts, delay, function, ctx) or polls_this_machine(function, ctx) or \
+                retries_local_work(ctx, loops[0], ctx.scope) or retries_local_device(ctx, function):
+            return None  # (a SQLite file, a file lock, a sensor of this machine: no shared server, no herd)
+        if pauses_after_success(node, loops[0], ctx):
+            return None  # a pause the loop always leaves right after (a rate limit spent after a page read)
         if attempts is not None and attempts <= _ONE_RETRY:
             return None  # one retry at most: no schedule to back off
         if delay is not None and delay >= _LONG_PAUSE_SECONDS:

@@ -1,5 +1,5 @@
-"""BE206 slow-work-in-request: an HTTP handler that sends e-mail or SMS, renders a PDF or sleeps while the
-client waits.
+"""BE206 slow-work-in-request: an HTTP handler that sends e-mail or SMS or renders a PDF (with ``report-sleeps``,
+sleeps) while the client waits.
 
 Sending mail talks to an SMTP server or an API for seconds, rendering a PDF takes a worker's CPU for as long,
 and a sleep holds the worker doing nothing. Done in the handler, the request waits for it, fails when the side
@@ -11,7 +11,10 @@ name (one level). A call to a function imported from another module of the same 
 (``notifications.send_welcome(user)``), or to a function of the same module that makes no slow call itself,
 is reported when the project model says that function, or a project function it calls (up to three calls
 below it), sends e-mail or SMS or renders a PDF (:func:`~backend_lint.analysis.project.conditions.does`,
-``only_if``): one finding, naming the first of those it does; never without a project.
+``only_if``): one finding, naming the first of those it does; never without a project. A function that a
+project decorator runs in the background (its wrapper starts ``Thread(target=f, ...)``: vulnerability-lookup's
+``@async_maker``) returns at once, and the model follows no slow work through it
+(:attr:`~backend_lint.analysis.project.summary.DefSummary.backgrounds`).
 
 Left alone: slow calls handed to a queue (they are arguments, not calls: ``background_tasks.add_task(send_mail,
 ...)``), ``time.sleep`` in a loop or an ``except`` clause (a retry's backoff or a poll: BE203's concern),
@@ -28,7 +31,9 @@ function that registers them, or inside ``if settings.DEBUG:``), and the handler
 under ``scripts/`` whose main guard serves it
 (``uvicorn.run(app)``; :func:`~backend_lint.analysis.hand_run_scripts.run_by_hand`, unless another module imports
 the app: a benchmark's ``/sync-wait`` endpoint sleeps on purpose and no client of the service waits on it).
-``asyncio.sleep`` yields the loop and is not slow work. A sleep of a random duration
+``time.sleep`` is reported only with ``report-sleeps``: every sleep judged on real applications (0 of 5) was
+written to delay that very response (a login's brute-force delay, a camera's settle time before the capture
+the request shows). ``asyncio.sleep`` yields the loop and is not slow work. A sleep of a random duration
 (``time.sleep(random.uniform(0, 0.5))`` before answering a login: fides blurs the timing difference between
 valid and invalid users) exists to delay this very response, which a queue cannot do. A send whose outcome is
 the answer (:mod:`backend_lint.analysis.send_outcome`: its expected failures caught and answered, or its result
@@ -63,7 +68,7 @@ from backend_lint.analysis.slow_work import (
 )
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
-from backend_lint.rule import Rule, visits
+from backend_lint.rule import Option, Rule, visits
 
 
 class SlowWorkInRequest(Rule):
@@ -73,6 +78,14 @@ class SlowWorkInRequest(Rule):
     needs = (handler_for, module_roles, origin, called_function, slow_work_in, returned_values_of, does, admin_package,
              module_callers, run_by_hand, unreferenced)
     module_facts = (test_support,)
+    options = (
+        Option(
+            "report-sleeps",
+            bool,
+            False,
+            "also report `time.sleep` in a handler (off: every sleep judged on real applications was on purpose)",
+        ),
+    )
 
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
@@ -98,6 +111,8 @@ class SlowWorkInRequest(Rule):
             if helper.node is not function and handler_for(ctx, helper.node) is not None:
                 return  # another handler's work (a deprecated route delegating to its successor): judged there
             kind = slow_work_in(ctx, helper.node) if helper.node is not function else None
+            if kind == SLEEPS and not self.option("report-sleeps"):  # the helper's other slow work, if any
+                kind = next((other for _, other in slow_calls_in(ctx, helper.node) if other != SLEEPS), None)
             if kind is not None and helper_answers_sends(
                     [call for call, _ in slow_calls_in(ctx, helper.node)], helper.node):
                 return  # the helper answers its send's outcome to the client itself (send_outcome)
@@ -109,6 +124,8 @@ class SlowWorkInRequest(Rule):
                 return
         if kind is None or called is None:
             return
+        if kind == SLEEPS and not self.option("report-sleeps"):
+            return  # a deliberate wait on real code (a login's brute-force delay, a camera's settle time)
         if kind == SLEEPS and (ctx.scope.loops or ctx.scope.except_handler is not None):
             return  # a retry's backoff or a poll's wait (BE203's concern), not work to hand off
         if kind == SLEEPS and random_delay(node, ctx):

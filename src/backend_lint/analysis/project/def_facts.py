@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Optional
 
 from backend_lint.analysis.lazy_regex import lazy_compile
-from backend_lint.analysis.project.summary import DefSummary, ModuleSummary
+from backend_lint.analysis.project.summary import SLOW_DEF_EFFECTS, DefSummary, ModuleSummary
 
 _ELEMENT = lazy_compile(r"(.+)\(\)(\[:\])?\[(\d+)\]")
 """``shop.queries.build_query()[0]``: element 0 of what the function returns (:func:`.conditions.constants`)."""
@@ -43,7 +43,7 @@ class DefFacts:
         self.defs: dict[str, DefSummary] = {
             name: found for summary in modules.values() for name, found in summary.defs.items()
         }
-        self._effects: dict[str, frozenset[str]] = {}
+        self._effects: dict[tuple[str, bool], frozenset[str]] = {}
         self._methods: Optional[dict[str, list[DefSummary]]] = None
         self.namespace_folders: frozenset[str] = frozenset()
         """Dotted paths of the folders under the project root that have no ``__init__.py``
@@ -115,6 +115,8 @@ class DefFacts:
     def does(self, qualified: str, effect: str) -> bool:
         """The function or method ``qualified`` (through re-exports) has ``effect`` in its own body or in the
         project functions it calls (:meth:`effects_of`)."""
+        if effect in SLOW_DEF_EFFECTS:  # slow work counts where the caller waits for it (BE206)
+            return effect in self.effects_of(qualified, waited=True)
         return effect in self.effects_of(qualified)
 
     def method_does(self, cls: str, method: str, effect: str, depth: int = 0) -> bool:
@@ -153,21 +155,24 @@ class DefFacts:
             return False
         return any(self.command_class(base, depth + 1) for base in found.bases)
 
-    def effects_of(self, qualified: str) -> frozenset[str]:
+    def effects_of(self, qualified: str, waited: bool = False) -> frozenset[str]:
         """What the function ``qualified`` does, with what the project functions it calls do, up to
-        :data:`CALL_DEPTH` calls deep (see :meth:`reached`). Computed once per function asked about and kept."""
-        found = self._effects.get(qualified)
+        :data:`CALL_DEPTH` calls deep (see :meth:`reached`; ``waited``: only what its caller waits for). Computed
+        once per function asked about and kept."""
+        key = (qualified, waited)
+        found = self._effects.get(key)
         if found is None:
-            found = self._effects[qualified] = frozenset(
-                effect for summary in self.reached(qualified) for effect in summary.effects
+            found = self._effects[key] = frozenset(
+                effect for summary in self.reached(qualified, waited) for effect in summary.effects
             )
         return found
 
-    def reached(self, qualified: str) -> list[DefSummary]:
+    def reached(self, qualified: str, waited: bool = False) -> list[DefSummary]:
         """The function ``qualified`` and the project functions it calls, up to :data:`CALL_DEPTH` calls deep (a
         breadth-first walk over the recorded calls; a function met twice is walked once, so cycles end).
         Functions of test modules count for nothing (a handler never calls one), and a class called is not
-        followed (what making it runs is not recorded)."""
+        followed (what making it runs is not recorded). With ``waited``, only what the caller waits for: not a
+        function a project decorator runs in the background (:meth:`_in_background`)."""
         found: list[DefSummary] = []
         seen: set[str] = set()
         level = [qualified]
@@ -175,13 +180,22 @@ class DefFacts:
             following: list[str] = []
             for name in level:
                 canonical, summary = self.definition(name)
-                if summary is None or canonical in seen or not self._callable(canonical):
+                if summary is None or canonical in seen or not self._callable(canonical) \
+                        or (waited and self._in_background(summary)):
                     continue
                 seen.add(canonical)
                 found.append(summary)
                 following.extend(summary.calls)
             level = following
         return found
+
+    def _in_background(self, summary: DefSummary) -> bool:
+        """A project decorator of the function runs it in the background (``@async_maker``: a thread): its call
+        returns at once, and what it does is not its caller's work."""
+        return any(
+            found is not None and found.backgrounds
+            for found in (self.definition(name)[1] for name in summary.decorators)
+        )
 
     def _callable(self, canonical: str) -> bool:
         split = self.split(canonical)

@@ -10,6 +10,7 @@ are in :mod:`.html_evidence`). No second parse and no walk of expressions outsid
 from __future__ import annotations
 
 import ast
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Optional, Union
 
 from backend_lint.analysis.admin_declarations import admin_only_names, admin_permissions, single_account
@@ -20,7 +21,13 @@ from backend_lint.analysis.app_conventions import auth_traits, print_count
 from backend_lint.analysis.ast_helpers import assigned_values
 from backend_lint.analysis.catch_all import catches_everything
 from backend_lint.analysis.command_reach import declares_commands, starts_service
-from backend_lint.analysis.decorator_bodies import SIGN_IN_TEXT, signs_in
+from backend_lint.analysis.decorator_bodies import (
+    BACKGROUND_STARTS,
+    SIGN_IN_TEXT,
+    own_decorators,
+    runs_in_background,
+    signs_in,
+)
 from backend_lint.analysis.effects import declares_checkout_link
 from backend_lint.analysis.entrypoints import cli_module
 from backend_lint.analysis.error_answers import raises_own_message
@@ -312,6 +319,19 @@ def literal_json(value: ast.expr) -> Any:
     return UNKNOWN
 
 
+def _read_decorators(
+    ctx: FileContext, node: ast.AST, top_level: bool, module_defs: Mapping[str, ast.AST],
+    gates: tuple[bool, bool, bool], found: DefSummary,
+) -> None:
+    """What a def says as a decorator (it signs in, it runs what it decorates in the background) and the project
+    decorators written on it; ``gates``: the module's text may name a sign-in, a background start, and the
+    module is one whose defs no handler calls (tests, migrations: ``skip``)."""
+    sign_in, background, skip = gates
+    found.signs_in = sign_in and top_level and signs_in(node, module_defs)
+    found.backgrounds = background and top_level and runs_in_background(node)
+    found.decorators = [] if skip else own_decorators(ctx, node, module_defs)
+
+
 def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
     """Classes' bases and models' lazy relations everywhere; idempotency headers, HTML evidence and functions'
     effects (:mod:`.def_effects`) where they can be."""
@@ -328,7 +348,8 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
     unique_lines = word_lines(ctx).words(CHECK_WORDS) if mentions_uniqueness(ctx.source) else []
     raises, guards = (not skip and "raise Exception(" in ctx.source,
                       not skip and any(word in lowered for word in GUARD_WORDS))
-    sign_in = any(word in lowered for word in SIGN_IN_TEXT)
+    sign_in, background = (any(word in lowered for word in SIGN_IN_TEXT),
+                           not skip and any(word in ctx.source for word in BACKGROUND_STARTS))
     module_defs = {name: node for name, node in defs if "." not in name}
     html: dict[int, bool] = {}  # id of a definition -> it renders HTML (only those that mention a name)
     for _, node in reversed(defs):  # a class's methods before the class: it reuses their answers
@@ -344,7 +365,7 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
             found.raises_message = raises and raises_own_message(node)
             found.masks = [] if skip else masked_statuses(node)
         found.admin_guard = guards and admin_guard_def(node)
-        found.signs_in = sign_in and "." not in qualname and signs_in(node, module_defs)
+        _read_decorators(ctx, node, "." not in qualname, module_defs, (sign_in, background, skip), found)
         if reads_key:
             found.headers = _key_headers(node)
         found.renders_html = html.get(id(node), False)

@@ -96,6 +96,13 @@ class DefSummary:
     """A decorator (or decorator factory) whose wrappers admit only a signed-in user: they name
     ``login_required`` or another sign-in requirement, or a decorator of its module that builds it does
     (:func:`backend_lint.analysis.decorator_bodies.signs_in`; BE307)."""
+    backgrounds: bool = False
+    """A decorator whose wrapper runs the decorated function in a thread, a process, an executor or a task and
+    returns at once (:func:`backend_lint.analysis.decorator_bodies.runs_in_background`; BE206)."""
+    decorators: list[str] = field(default_factory=list)
+    """The project's own decorators written on the function, qualified, sorted
+    (:func:`backend_lint.analysis.decorator_bodies.own_decorators`): one that :attr:`backgrounds` makes its call
+    return at once, so its effects are not its caller's (:meth:`.def_facts.DefFacts.reached`)."""
     raises_message: bool = False
     """The function raises a plain ``Exception`` with a message of its own (a literal or an f-string) in its own
     body: a refusal written for its caller's client (BE304)."""
@@ -123,6 +130,10 @@ DEF_EFFECTS = frozenset({
 helper's sleep is a poll or a backoff more often than not), the harmful effects of
 :mod:`backend_lint.analysis.effects` (what a retry duplicates), BE403's ``logs-traceback`` and BE104's
 ``paginates`` (it hands a parameter to ``Paginator``) and BE404's ``configures-logging``."""
+
+SLOW_DEF_EFFECTS = frozenset({"sends-mail", "sends-sms", "renders-pdf"})
+"""BE206's slow work among :data:`DEF_EFFECTS`: it counts where a caller waits for it, not through a decorator that
+runs the function in the background (:attr:`DefSummary.backgrounds`)."""
 
 
 @dataclass
