@@ -165,6 +165,7 @@ def test_flask_decorator_of_another_module(tmp_path: Path) -> None:
 
 
 DRF_PROJECT = {
+    "pyproject.toml": "[tool.backend-lint.BE104]\nreport-generic-list-views = true\n",  # generic views reported
     "core/__init__.py": "",
     "core/permissions.py": """\
         from rest_framework.permissions import SAFE_METHODS, BasePermission

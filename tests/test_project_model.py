@@ -38,6 +38,8 @@ def _both(root: Path) -> set[tuple[str, int, str]]:
 
 
 DJANGO = {
+    # the list view's finding stands or falls with the global paginator only when generic list views are reported
+    "pyproject.toml": "[tool.backend-lint.BE104]\nreport-generic-list-views = true\n",
     "manage.py": "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'shop.settings')\n",
     "shop/__init__.py": "",
     "shop/settings.py": """\
@@ -463,6 +465,7 @@ def test_two_projects_under_one_path_keep_their_own_facts(tmp_path: Path) -> Non
     del unpaged["manage.py"]
     unpaged["pyproject.toml"] = "[project\nname = 1\n"
     write_project(tmp_path / "unpaged", unpaged)
+    (tmp_path / "pyproject.toml").write_text(DJANGO["pyproject.toml"], encoding="utf-8")  # the run's configuration
     found = _cli_findings(tmp_path)
     assert ("paged/shop/api/views.py", 9, "BE104") not in found
     assert ("unpaged/shop/api/views.py", 9, "BE104") in found
