@@ -37,8 +37,13 @@ class DefReach(ModuleReach):
 
     @cached_property
     def _reach_words(self) -> tuple[frozenset[str], tuple[str, ...]]:
-        """Every name the reaching modules use as an attribute or a string word, and the prefixes among them."""
-        words = frozenset(word for summary in self._reaching for word in summary.referenced_names)
+        """Every name the reaching modules use as an attribute or a string word, or import (its last part: a
+        project whose roots the model reads otherwise than its imports, Keep's ``keep.api...`` known as
+        ``api...``, still imports it by that name), and the prefixes among them."""
+        words = frozenset(
+            word for summary in self._reaching
+            for word in (*summary.referenced_names, *(name.rpartition(".")[2] for name in summary.imported))
+        )
         return words, tuple(word for word in words if word.endswith("_") and word.strip("_"))
 
     @cached_property
