@@ -14,6 +14,8 @@ from tests.test_project_model import _both
 HELPERS = """\
     import requests
 
+    from app.registry import Base
+
 
     def used():
         return requests.get("https://example.com").text  # stands: a route calls it
@@ -67,6 +69,11 @@ HELPERS = """\
     class UsedAdapter:
         def check(self):
             return requests.get("https://example.com").text  # stands: the route builds it
+
+
+    class Registered(Base):
+        def check(self):
+            return requests.get("https://example.com").text  # stands: its base finds it among its subclasses
 """
 
 VIEWS = """\
@@ -89,6 +96,12 @@ APPLICATION = {
     "app/__init__.py": "",
     "app/helpers.py": HELPERS,
     "app/views.py": VIEWS,
+    "app/registry.py": """\
+        class Base:
+            @classmethod
+            def find(cls, name):
+                return next(found for found in cls.__subclasses__() if found.__name__ == name)
+    """,
     "app/migrations/__init__.py": "",
     "app/migrations/0002_fill.py": """\
         from app.helpers import only_migrations
@@ -121,7 +134,7 @@ def _be201(root: Path) -> set[int]:
 def test_unreached_code_of_an_application_is_dropped_and_reached_code_stands(tmp_path: Path) -> None:
     """In an application (a Flask route), a request without a timeout in a helper nothing calls, one only tests or
     data migrations call, and a plain class nothing builds are dead code; those a route, a dotted string, an
-    attribute, a name prefix, the module itself or a convention reaches stand."""
+    attribute, a name prefix, the module itself, a convention or a registry of subclasses reaches stand."""
     root = write_project(tmp_path, APPLICATION)
     assert _be201(root) == set(_lines("stands"))
 

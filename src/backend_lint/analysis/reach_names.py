@@ -152,6 +152,8 @@ def referenced_names(ctx: FileContext) -> list[str]:
     ``_`` is a prefix a name is built from (``getattr(handlers, "handle_" + kind)``)."""
     index = node_index(ctx)
     found = {node.attr for node in index.of(ast.Attribute)}
+    if "__init_subclass__" in ctx.source:  # a base that registers its subclasses (a def, not an attribute)
+        found.add("__init_subclass__")
     for node in index.of(ast.Constant):
         value = node.value
         if isinstance(value, str) and 0 < len(value) <= _LONGEST_STRING and _PATH_LIKE.fullmatch(value):

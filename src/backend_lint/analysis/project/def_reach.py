@@ -8,7 +8,9 @@ attribute or a word of a path-like string (``routes_page.helper``, ``"shop.tasks
 it starts with: :attr:`.summary.ModuleSummary.referenced_names`), while some module of the application imports or
 names its module (a module nothing imports may be a script run by hand or a plugin loaded from its file, whose
 functions a loader calls by convention). A class must also be a plain class of the project (no base outside it,
-no metaclass): a framework's subclass (a model, a view, a command, an admin) is registered without being named.
+no metaclass): a framework's subclass (a model, a view, a command, an admin) is registered without being named,
+and so is a subclass of the project's own base where the project walks ``__subclasses__`` or defines
+``__init_subclass__``.
 
 Only in an application, where no one outside the repository calls the code: a module serves requests or builds an
 app, runs a worker, or production settings exist (a library's public functions are its API, called by others); in
@@ -26,6 +28,10 @@ from backend_lint.analysis.reach_names import CLASS
 _UNREACHING_ROLES = frozenset({"test", "test_support", "migration"})
 """Modules whose calls do not make code reachable by the service: tests, their support, and migrations (a data
 migration runs once, like a command)."""
+
+_SUBCLASS_REGISTRIES = frozenset({"__subclasses__", "__init_subclass__"})
+"""A project that finds classes by their base (Quay's ``BuildTriggerHandler.get_handler`` walking
+``cls.__subclasses__()``) reaches every subclass unnamed."""
 
 
 class DefReach(ModuleReach):
@@ -86,4 +92,8 @@ class DefReach(ModuleReach):
         words, prefixes = self._reach_words
         if name in words or name.startswith(prefixes) or qualified in self._imported_names:
             return False
-        return kind != CLASS or self.plain_class(qualified)
+        if kind != CLASS:
+            return True
+        found = self.definition(qualified)[1]
+        registry = found is not None and bool(found.bases) and bool(words & _SUBCLASS_REGISTRIES)
+        return not registry and self.plain_class(qualified)
