@@ -57,6 +57,10 @@ HELPERS = """\
         return requests.get("https://example.com").text  # stands: a "dispatch_" prefix builds its name
 
 
+    def entry_point_only():
+        return requests.get("https://example.com").text  # stands: setup.py's entry point names it
+
+
     def main():
         return requests.get("https://example.com").text  # stands: a conventional entry
 
@@ -94,6 +98,11 @@ VIEWS = """\
 
 APPLICATION = {
     "app/__init__.py": "",
+    "setup.py": """\
+        from setuptools import setup
+
+        setup(name="app", entry_points={"app.hooks": ["fetch = app.helpers:entry_point_only"]})
+    """,
     "app/helpers.py": HELPERS,
     "app/views.py": VIEWS,
     "app/registry.py": """\
@@ -143,6 +152,14 @@ def test_a_library_keeps_its_public_functions(tmp_path: Path) -> None:
     """A library (nothing serves requests) is called by code outside it: only its private helper is decided."""
     library = "\n".join(line for line in VIEWS.splitlines() if "Flask" not in line and "@app" not in line)
     files = dict(APPLICATION, **{"app/views.py": library})
+    root = write_project(tmp_path, files)
+    assert _be201(root) == set(_lines("")) - set(_lines("private"))
+
+
+def test_a_repository_holding_another_project_keeps_public_functions(tmp_path: Path) -> None:
+    """A project in a folder below (OpenHands' ``enterprise/``) may import any public function: only private names
+    are decided."""
+    files = dict(APPLICATION, **{"enterprise/pyproject.toml": "[project]\nname = 'enterprise'\n"})
     root = write_project(tmp_path, files)
     assert _be201(root) == set(_lines("")) - set(_lines("private"))
 

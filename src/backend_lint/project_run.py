@@ -22,7 +22,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
-from backend_lint.analysis.project.project_files import CONFIGURATION_FILES, read_deployment
+from backend_lint.analysis.project.project_files import CONFIGURATION_FILES, nested_projects, read_deployment
 from backend_lint.analysis.project.roots import project_root
 from backend_lint.analysis.project.server_limits import read_body_limit
 from backend_lint.analysis.seeded_tables import fixture_files
@@ -366,6 +366,7 @@ def _inputs(root: str, files: list[str], cache: ResultCache) -> Optional[str]:
         signed.append([path, found])
     signed.append(["deployment", *read_deployment(Path(root))])  # BE308's evidence: a Dockerfile, its HEALTHCHECK
     signed.append(["body-limit", read_body_limit(Path(root))])  # BE306's: the server configuration's body cap
+    signed.append(["nested-projects", nested_projects(Path(root))])  # unreached: a sibling project may call it
     for path in sorted(fixture_files(Path(root)).values()):  # BE104's lookup tables: the fixtures the code loads
         found = settled_signature(path)
         if found is None:

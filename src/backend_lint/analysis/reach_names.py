@@ -63,6 +63,8 @@ _LOADED_BY_FILE = frozenset({
 _RUN_TIME_LOOKUPS = ("globals()", "sys.modules[__name__]", "__subclasses__", "vars()", "locals()")
 """Text of a module that looks names up while it runs: any of its definitions may be reached that way."""
 _PATH_LIKE = lazy_compile(r"[A-Za-z_][\w.:]*")
+_ENTRY_POINT = lazy_compile(r"[A-Za-z_][\w.]*:[A-Za-z_]\w*")
+"""``module:function`` inside a longer string: setup.py's ``"name = pkg.log.callback:log_action"``."""
 _WORD = lazy_compile(r"[A-Za-z_]\w*")
 _LONGEST_STRING = 200
 """Longer strings are text, not names."""
@@ -148,7 +150,8 @@ def enclosing_loose_def(ctx: FileContext, line: int) -> Optional[LooseDef]:
 def referenced_names(ctx: FileContext) -> list[str]:
     """The names through which the module may reach another module's definitions without importing them by name
     (sorted): the attribute names it uses (``module.function``, ``object.method``) and the identifier words of its
-    short path-like strings (``"shop.tasks.refresh"``, ``"pkg.cli:main"``, a ``getattr`` name); a word ending in
+    short path-like strings (``"shop.tasks.refresh"``, ``"pkg.cli:main"``, a ``getattr`` name) and of the
+    ``module:function`` entry points in others (``"log = pkg.callback:log_action"``); a word ending in
     ``_`` is a prefix a name is built from (``getattr(handlers, "handle_" + kind)``)."""
     index = node_index(ctx)
     found = {node.attr for node in index.of(ast.Attribute)}
@@ -156,6 +159,10 @@ def referenced_names(ctx: FileContext) -> list[str]:
         found.add("__init_subclass__")
     for node in index.of(ast.Constant):
         value = node.value
-        if isinstance(value, str) and 0 < len(value) <= _LONGEST_STRING and _PATH_LIKE.fullmatch(value):
+        if not (isinstance(value, str) and 0 < len(value) <= _LONGEST_STRING):
+            continue
+        if _PATH_LIKE.fullmatch(value):
             found.update(_WORD.findall(value))
+        elif ":" in value:
+            found.update(word for point in _ENTRY_POINT.findall(value) for word in _WORD.findall(point))
     return sorted(found)

@@ -13,8 +13,9 @@ and so is a subclass of the project's own base where the project walks ``__subcl
 ``__init_subclass__``.
 
 Only in an application, where no one outside the repository calls the code: a module serves requests or builds an
-app, runs a worker, or production settings exist (a library's public functions are its API, called by others); in
-a library, only private names (``_helper``) are decided.
+app, runs a worker, or production settings exist, and no folder below the root holds a project of its own (a
+library's public functions are its API, called by others; a sibling project may import them); elsewhere, only
+private names (``_helper``) are decided.
 """
 
 from __future__ import annotations
@@ -75,8 +76,9 @@ class DefReach(ModuleReach):
     @cached_property
     def application(self) -> bool:
         """The project is an application: a shipped module serves requests, builds an app or starts a service, or
-        production settings exist."""
-        return any(
+        production settings exist; and no folder below it holds another project, which may import its public
+        functions (:attr:`.project_files.ProjectFiles.nested_projects`)."""
+        return not self.files.nested_projects and any(
             summary.serves or summary.own_app or summary.starts_service or summary.settings_kind == "production"
             for summary in self.shipped_summaries
         )

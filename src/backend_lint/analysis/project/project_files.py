@@ -79,6 +79,11 @@ class ProjectFiles:
     """Globs of the files whose prints the project's ruff or flake8 configuration allows (``"**"``: all of them;
     :func:`.lint_config.print_allowed`)."""
 
+    nested_projects: bool = False
+    """A folder below the root holds a project of its own (a ``pyproject.toml``, ``setup.py`` or ``setup.cfg``):
+    a repository of several projects, one of which may import the other's public functions (OpenHands'
+    ``enterprise/``), which no model of one root sees (:func:`nested_projects`)."""
+
     body_limit: str = ""
     """The first file of the web or application server configuration the project ships that caps every request
     body (nginx ``client_max_body_size``, uWSGI ``limit-post``...), relative to the root; ``""`` when none does
@@ -91,6 +96,7 @@ class ProjectFiles:
         found.body_limit = read_body_limit(root)
         found.fixtures = fixture_files(root)
         found.namespace_folders = namespace_folders(root)
+        found.nested_projects = nested_projects(root)
         pyproject, setup_cfg, pytest_ini, tox_ini, setup_py = (root / name for name in CONFIGURATION_FILES[:5])
         found.lint_unselected = unselected_logging_codes(ruff_settings(root))
         found.print_allowed = print_allowed(root)
@@ -285,6 +291,20 @@ def read_deployment(root: Path) -> tuple[str, bool, tuple[str, ...]]:
                 first = first or os.path.normpath(os.path.join(relative, name))
             probes = probes or probed
     return first, probes, tuple(sorted(served))
+
+
+NESTED_DEPTH = 2
+"""How many folders down :func:`nested_projects` looks."""
+_PACKAGING_FILES = frozenset({"pyproject.toml", "setup.py", "setup.cfg"})
+
+
+def nested_projects(root: Path) -> bool:
+    """A folder at most :data:`NESTED_DEPTH` below ``root`` (not hidden, tests, docs or examples) holds a
+    packaging file of a project of its own."""
+    return any(
+        relative != "." and not _PACKAGING_FILES.isdisjoint(files)
+        for _folder, relative, files in bounded_walk(str(root), NESTED_DEPTH, _skipped_folder)
+    )
 
 
 NAMESPACE_DEPTH = 3
