@@ -68,7 +68,7 @@ SHOP = {
 
         from shop import views
 
-        urlpatterns = [path("names/", views.order_names), path("notes/", views.order_notes)]
+        urlpatterns = [path("names/", views.order_names), path("authors/", views.order_authors), path("notes/", views.order_notes)]
     """,
 }
 

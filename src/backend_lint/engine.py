@@ -14,7 +14,6 @@ import traceback
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Callable
 
-from backend_lint.analysis.facts import needs_project
 from backend_lint.analysis.scopes import CLASS, EXCEPT, FUNCTION, LOOP, MAIN_GUARD, Scope, is_main_guard
 from backend_lint.context import FileContext
 from backend_lint.finding import FileError, FileResult, Finding
@@ -91,8 +90,11 @@ class Engine:
         return found
 
     def project_rules(self) -> list[Rule]:
-        """The rules whose findings depend on other files of the project (through facts they declare)."""
-        return [rule for rule in self.rules if needs_project((*rule.needs, *rule.module_facts))]
+        """The rules whose findings depend on other files of the project: through facts they declare, and every
+        rule through :func:`~backend_lint.analysis.project.conditions.unreached`, which
+        :meth:`Rule.report <backend_lint.rule.Rule.report>` attaches to a finding in a definition its module never
+        names, whatever the rule."""
+        return list(self.rules)
 
     def active_rules(self, source: str, rules: Iterable[Rule] | None = None) -> list[Rule]:
         """The rules whose trigger words occur in ``source`` (rules with no triggers always run).

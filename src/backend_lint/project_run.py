@@ -22,7 +22,13 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
-from backend_lint.analysis.project.project_files import CONFIGURATION_FILES, read_deployment
+from backend_lint.analysis.project.deployed_settings import settings_files
+from backend_lint.analysis.project.project_files import (
+    CONFIGURATION_FILES,
+    describes_scanner,
+    nested_projects,
+    read_deployment,
+)
 from backend_lint.analysis.project.roots import project_root
 from backend_lint.analysis.project.server_limits import read_body_limit
 from backend_lint.analysis.seeded_tables import fixture_files
@@ -345,8 +351,8 @@ def _settle_with(results: list[tuple[str, FileResult]], answer: Callable[[Any], 
 def _inputs(root: str, files: list[str], cache: ResultCache) -> Optional[str]:
     """What a project's model follows from, hashed: for each of its files, the digest of the summary of the
     bytes this run reported it from (the digest of the bytes when they gave no summary: :meth:`ResultCache.reported`),
-    else its stat signature, and the signatures of the configuration files
-    the model reads, Django fixtures included (``None`` when a file was modified too recently to be told apart
+    else its stat signature, and the signatures of the configuration files the model reads, Django fixtures and
+    the files naming settings modules included (``None`` when a file was modified too recently to be told apart
     from a later edit).
 
     A digest describes the bytes whose findings and summary settling used, whenever the file changes after
@@ -366,7 +372,10 @@ def _inputs(root: str, files: list[str], cache: ResultCache) -> Optional[str]:
         signed.append([path, found])
     signed.append(["deployment", *read_deployment(Path(root))])  # BE308's evidence: a Dockerfile, its HEALTHCHECK
     signed.append(["body-limit", read_body_limit(Path(root))])  # BE306's: the server configuration's body cap
-    for path in sorted(fixture_files(Path(root)).values()):  # BE104's lookup tables: the fixtures the code loads
+    signed.append(["nested-projects", nested_projects(Path(root))])  # unreached: a sibling project may call it
+    signed.append(["scanner", describes_scanner(Path(root))])  # BE507's: the README says it scans others' hosts
+    extra = [*fixture_files(Path(root)).values(), *settings_files(Path(root))]  # BE104's fixtures, BE504's settings
+    for path in sorted(extra):
         found = settled_signature(path)
         if found is None:
             return None

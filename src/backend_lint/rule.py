@@ -15,7 +15,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
-from backend_lint.analysis.project.conditions import absent, no_project
+from backend_lint.analysis.project.conditions import absent, no_project, unreached
+from backend_lint.analysis.reach_names import enclosing_loose_def
 from backend_lint.finding import Applicability, Finding
 
 if TYPE_CHECKING:  # libcst is imported only on the fix path
@@ -161,7 +162,8 @@ class Rule:
         """Record a finding spanning ``node`` (or ``node`` to ``end_node``) with the message filled in.
 
         ``unless``: facts of the project (:mod:`backend_lint.analysis.project.conditions`) any of which makes the
-        finding wrong; the project model drops it once one holds (without a project, it stands). ``only_if``:
+        finding wrong; the project model drops it once one holds (without a project, it stands); a finding inside a
+        module-level function or class that its module never names also gets :func:`unreached` of it. ``only_if``:
         facts every one of which the project must establish for the finding to stand (without a project, it is
         dropped); they are recorded in ``unless`` as ``absent(fact)``, with ``no_project()``."""
         if only_if:
@@ -175,6 +177,10 @@ class Rule:
         end_col = ctx.char_position(end_line, end_offset)[1] if end_offset is not None else col
         if self.module_facts and ctx.module:
             unless = (*unless, *(fact(ctx.module) for fact in self.module_facts))
+        if ctx.module:  # inside a top-level def its module never names: the project may show nothing reaches it
+            loose = enclosing_loose_def(ctx, node.lineno)  # type: ignore[attr-defined]  # as above
+            if loose is not None:
+                unless = (*unless, unreached(f"{ctx.module}.{loose.name}", loose.kind))
         finding = Finding(
             code=self.code,
             name=self.name,

@@ -55,6 +55,7 @@ CLI_COMMAND_CLASS = "cli-command-class"
 UNREFERENCED = "unreferenced"
 UNIMPORTED_FUNCTION = "unimported-function"
 UNIMPORTED_OUTSIDE_TESTS = "unimported-outside-tests"
+UNREACHED = "unreached"
 DEVELOPMENT_ONLY = "development-only"
 SETS_TIMEOUT = "sets-timeout"
 SERVED_BY_WSGI = "served-by-wsgi"
@@ -111,7 +112,7 @@ KINDS = frozenset({
     QUIET_JOBS, URL_ADDRESS, UNIMPORTED_FUNCTION, UNREACHING_JOBS, LINT_ALLOWS_PRINT, UNIMPORTED_OUTSIDE_TESTS,
     HEADER_ONLY_AUTH, VALIDATES_CSRF, PRINT_CONVENTION, TASK_STDOUT_LOGGED, ROOT_LOGGER_CONVENTION,
     RPC_API, STATUS_ENVELOPE_API, UNPAYING_JOBS, NO_CREATED_ANSWERS,
-    METHODS_CATCH_ALL,
+    METHODS_CATCH_ALL, UNREACHED,
 })
 
 
@@ -348,6 +349,18 @@ def unimported_outside_tests(qualified: str) -> ProjectFact:
     """As :func:`unimported_function`, but tests and test support may import it: a test that awaits a coroutine
     on pytest's loop says nothing about the loop the service runs it on (BE204)."""
     return ProjectFact(UNIMPORTED_OUTSIDE_TESTS, (qualified,))
+
+
+@project_fact
+def unreached(qualified: str, kind: str = "") -> ProjectFact:
+    """Nothing outside the tests and the migrations reaches the module-level function (or, with ``kind``
+    ``"class"``, the plain class) ``qualified``: its module never names it (the file's half,
+    :mod:`backend_lint.analysis.reach_names`), no other module imports it, star-imports its module, uses an
+    attribute or a path-like string word of its name, and the module is imported by the application; decided in
+    an application (a module serves requests or builds an app, or production settings) or for a private name
+    (:mod:`.def_reach`). :meth:`backend_lint.rule.Rule.report` attaches it to every finding inside such a
+    definition, whatever the rule: code that never runs has no bug a user meets."""
+    return ProjectFact(UNREACHED, (qualified, kind) if kind else (qualified,))
 
 
 @project_fact

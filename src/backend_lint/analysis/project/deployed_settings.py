@@ -44,12 +44,20 @@ def read_settings_names(root: Path) -> tuple[str, ...]:
     """The dotted settings modules the files at or below ``root`` name (sorted), with :data:`UNKNOWN_SETTINGS`
     when one of them sets the variable from a value it does not spell."""
     found: set[str] = set()
-    for folder, _relative, files in bounded_walk(str(root), SETTINGS_DEPTH, _skipped):
-        for name in files:
-            if not _candidate(name):
-                continue
-            found.update(settings_named(small_file_text(os.path.join(folder, name))))
+    for path in settings_files(root):
+        found.update(settings_named(small_file_text(path)))
     return tuple(sorted(found))
+
+
+def settings_files(root: Path) -> list[str]:
+    """The files :func:`read_settings_names` reads (what a warm run signs, by their stat, to know that the names
+    it recorded still hold)."""
+    return [
+        os.path.join(folder, name)
+        for folder, _relative, files in bounded_walk(str(root), SETTINGS_DEPTH, _skipped)
+        for name in files
+        if _candidate(name)
+    ]
 
 
 def settings_named(text: str) -> list[str]:

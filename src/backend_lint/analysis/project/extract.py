@@ -60,6 +60,7 @@ from backend_lint.analysis.rate_limits import (
     limited_app_objects,
     mentions_attempt_limit,
 )
+from backend_lint.analysis.reach_names import referenced_names
 from backend_lint.analysis.seeded_tables import loaded_fixtures, seeded_rows, table_of
 from backend_lint.analysis.sentinels import compared_secret_names
 from backend_lint.analysis.settings import settings_module
@@ -143,11 +144,11 @@ def summarize(ctx: FileContext) -> ModuleSummary:
         summary.url_addresses = address_fields(ctx.tree, ctx.source)
         summary.own_app = builds_own_app(ctx)
         summary.client_paths = client_paths(ctx)
+        summary.published_settings = published_settings(ctx)
+        summary.referenced_names = [] if "migration" in summary.roles else referenced_names(ctx)
     summary.compared_secrets = sorted(
         name for name in (_compared(summary, written) for written in compared_secret_names(ctx.source)) if name
     )
-    if not {"test", "test_support"} & set(summary.roles):
-        summary.published_settings = published_settings(ctx)
     return summary
 
 

@@ -43,9 +43,9 @@ from backend_lint.analysis.model_growth import model_grows
 from backend_lint.analysis.project import conditions
 from backend_lint.analysis.project.conditions import ProjectFact
 from backend_lint.analysis.project.def_facts import MAX_DEPTH
+from backend_lint.analysis.project.def_reach import DefReach
 from backend_lint.analysis.project.extract import UNKNOWN
 from backend_lint.analysis.project.lint_config import matches_lint_glob
-from backend_lint.analysis.project.module_reach import ModuleReach
 from backend_lint.analysis.project.project_files import ProjectFiles
 from backend_lint.analysis.project.settings_facts import FAMILIES
 from backend_lint.analysis.project.summary import ModuleSummary
@@ -80,7 +80,7 @@ def resolve(findings: list[Finding], model: Optional[ProjectModel]) -> list[Find
     return [finding for finding in findings if not any(model.holds(fact) for fact in finding.unless)]
 
 
-class ProjectModel(ModuleReach, ViewFacts):
+class ProjectModel(DefReach, ViewFacts):
     """Every module of one project, by dotted name, and the facts they establish together (what its functions and
     classes are and do: :class:`.def_facts.DefFacts`; what its settings and app-wide registrations establish:
     :class:`.settings_facts.SettingsFacts`)."""
@@ -524,6 +524,7 @@ _ON_ARGUMENTS: dict[str, Callable[[ProjectModel, tuple[str, ...]], bool]] = {
     conditions.NO_CREATED_ANSWERS: lambda model, args: answers_201_nowhere(
         [found.traits for found in model.modules.values()]),
     conditions.INTERNAL_SERVICE: lambda model, args: internal_route(model.modules, args),
+    conditions.UNREACHED: lambda model, args: 0 < len(args) < 3 and model.unreached(*args),
     # a malformed inner fact is not established: absent
     conditions.CALLERS_PASS_SAFE: lambda model, args: len(args) > 1 and model.callers_pass_safe(args[0], args[1:]),
     conditions.ABSENT: lambda model, args: not (

@@ -85,6 +85,11 @@ class ProjectFiles:
     settings_names: tuple[str, ...] = ()
     """Settings modules the deployment and configuration files give ``DJANGO_SETTINGS_MODULE`` or ``--settings``,
     with ``"?"`` for a value they do not spell (:func:`.deployed_settings.read_settings_names`, BE504)."""
+    nested_projects: bool = False
+    """A folder below the root holds a project of its own (a ``pyproject.toml``, ``setup.py`` or ``setup.cfg``):
+    a repository of several projects, one of which may import the other's public functions (OpenHands'
+    ``enterprise/``), which no model of one root sees (:func:`nested_projects`)."""
+
     body_limit: str = ""
     """The first file of the web or application server configuration the project ships that caps every request
     body (nginx ``client_max_body_size``, uWSGI ``limit-post``...), relative to the root; ``""`` when none does
@@ -99,6 +104,7 @@ class ProjectFiles:
         found.security_scanner = describes_scanner(root)
         found.fixtures = fixture_files(root)
         found.namespace_folders = namespace_folders(root)
+        found.nested_projects = nested_projects(root)
         pyproject, setup_cfg, pytest_ini, tox_ini, setup_py = (root / name for name in CONFIGURATION_FILES[:5])
         found.lint_unselected = unselected_logging_codes(ruff_settings(root))
         found.print_allowed = print_allowed(root)
@@ -309,6 +315,20 @@ def describes_scanner(root: Path) -> bool:
         if text:
             return bool(_SCANNER.search(text[:README_OPENING]))
     return False
+
+
+NESTED_DEPTH = 2
+"""How many folders down :func:`nested_projects` looks."""
+_PACKAGING_FILES = frozenset({"pyproject.toml", "setup.py", "setup.cfg"})
+
+
+def nested_projects(root: Path) -> bool:
+    """A folder at most :data:`NESTED_DEPTH` below ``root`` (not hidden, tests, docs or examples) holds a
+    packaging file of a project of its own."""
+    return any(
+        relative != "." and not _PACKAGING_FILES.isdisjoint(files)
+        for _folder, relative, files in bounded_walk(str(root), NESTED_DEPTH, _skipped_folder)
+    )
 
 
 NAMESPACE_DEPTH = 3

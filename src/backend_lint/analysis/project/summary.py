@@ -307,6 +307,10 @@ class ModuleSummary:
     (:func:`backend_lint.analysis.model_growth.model_forms`)."""
     writes_rows: bool = False
     """It makes rows by use through an ORM call read by :func:`backend_lint.analysis.model_growth.writes_rows`."""
+    referenced_names: list[str] = field(default_factory=list)
+    """Outside tests, test support and migrations: the attribute names it uses and the identifier words of its
+    path-like strings, sorted (:func:`backend_lint.analysis.reach_names.referenced_names`): how it may reach another
+    module's function or class without importing it by name (:func:`.conditions.unreached`)."""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -355,7 +359,7 @@ def _well_typed(summary: ModuleSummary) -> bool:
             summary.upload_limits, summary.route_paths, summary.admin_hooks, summary.limited_apps,
             summary.unique_models,
             summary.admin_only_names, summary.loopback_constants, summary.startup_calls, summary.startup_hooks,
-            summary.loaded_fixtures, summary.traits, summary.grown_models,
+            summary.loaded_fixtures, summary.traits, summary.grown_models, summary.referenced_names,
         ))
         and type(summary.prints) is int
         and isinstance(summary.writes_rows, bool)
