@@ -20,7 +20,7 @@ something when it reaches outside the application's own visible records:
 
 Everything else (a plain create of another kind of record, a queued job whose name says nothing of reaching
 out) is not costly by itself; a job of the project named neutrally is judged by its body
-(:func:`.conditions.unreaching_jobs`).
+(:func:`.handler_conditions.unreaching_jobs`).
 """
 
 from __future__ import annotations

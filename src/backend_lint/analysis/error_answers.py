@@ -21,7 +21,7 @@
 - :func:`shielding_methods`: a ``try`` whose every call is a method of an object imported from the project
   (``folders = await document_service.db.list_folders(auth)``, morphik) around which nothing else can fail; when
   the project model shows every method of those names catches every exception itself and returns a fallback
-  (:func:`~.project.conditions.methods_catch_all`), no error text reaches the clause.
+  (:func:`~.project.handler_conditions.methods_catch_all`), no error text reaches the clause.
 - :func:`removes_named_file`: a ``try`` holding only the removal of the file the client named in the URL
   (OctoPrint's ``os.remove(full_path)``, ``full_path`` built from the route's ``filename``): the only error is
   the ``OSError`` about that file (its errno and the path of what the client asked to delete), the user's own

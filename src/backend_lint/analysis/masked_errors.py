@@ -28,7 +28,8 @@ from typing import Callable, Optional, Union
 from backend_lint.analysis.ast_helpers import assigned_values, own_nodes
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.node_index import NodeIndex
-from backend_lint.analysis.project.conditions import ProjectFact, masked_error
+from backend_lint.analysis.project.conditions import ProjectFact
+from backend_lint.analysis.project.handler_conditions import masked_error
 
 Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 
@@ -335,7 +336,7 @@ def masking_facts(
     node: ast.AST, resolve: Callable[[ast.expr], Optional[str]], module: str
 ) -> tuple[ProjectFact, ...]:
     """The project fact that would clear a leak at ``node`` because an application-wide error handler keeps the
-    text from the client (:func:`~backend_lint.analysis.project.conditions.masked_error`): a ``raise`` of
+    text from the client (:func:`~backend_lint.analysis.project.handler_conditions.masked_error`): a ``raise`` of
     FastAPI's/Starlette's or werkzeug's HTTP exception, or Flask's ``abort``. A response the view returns itself
     never passes through such a handler: nothing."""
     call = node.exc if isinstance(node, ast.Raise) else node

@@ -81,14 +81,12 @@ from backend_lint.analysis.project.conditions import (
     html_view,
     idempotency_middleware,
     no_project,
-    quiet_jobs,
     reads_idempotency_key,
     route_words,
     test_support,
     unique_record,
-    unpaying_jobs,
-    unreaching_jobs,
 )
+from backend_lint.analysis.project.handler_conditions import quiet_jobs, unpaying_jobs, unreaching_jobs
 from backend_lint.analysis.project.imported import absolute_name, imported_qualified, imported_qualified_name
 from backend_lint.analysis.project.view_facts import path_words
 from backend_lint.analysis.queued_jobs import (
@@ -207,7 +205,7 @@ def _queued_jobs(harm: list[Effect], handler: Handler, ctx: FileContext) -> tupl
     where they are imported or defined (a module-level or handler-local import, or a function of this module);
     empty otherwise. A record handed the queued job's handle (``create_export_job(task.id, event_id)``) is the
     job's bookkeeping and goes with it (:func:`.queued_jobs.job_bookkeeping`). Whether a job harms anyone
-    twice is then what its body does (:func:`.conditions.quiet_jobs`), not what it is called."""
+    twice is then what its body does (:func:`.handler_conditions.quiet_jobs`), not what it is called."""
     queued = [effect for effect in harm if effect.kind == ENQUEUES]
     if not queued or any(effect.kind != ENQUEUES and not (
             effect.kind == CREATES and job_bookkeeping(handler.function, queued, effect)) for effect in harm):

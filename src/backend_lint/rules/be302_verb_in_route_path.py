@@ -56,15 +56,9 @@ from backend_lint.analysis.included_routes import included_app_objects
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.page_answers import answers_page_through_helpers
 from backend_lint.analysis.page_apps import back_office_action, ui_read_helper
-from backend_lint.analysis.project.conditions import (
-    ProjectFact,
-    html_view,
-    route_words,
-    rpc_api,
-    test_support,
-    xhr_view,
-)
+from backend_lint.analysis.project.conditions import ProjectFact, html_view, route_words, test_support, xhr_view
 from backend_lint.analysis.project.extract import url_view
+from backend_lint.analysis.project.handler_conditions import rpc_api
 from backend_lint.analysis.resolve import class_chain, resolve_class
 from backend_lint.analysis.url_views import entry_view, forwarded_paths
 from backend_lint.analysis.xhr_views import xhr_only

@@ -73,11 +73,10 @@ from backend_lint.analysis.project.conditions import (
     ProjectFact,
     guards_admins,
     internal_service,
-    methods_catch_all,
-    raises_message,
     test_support,
     unreferenced,
 )
+from backend_lint.analysis.project.handler_conditions import methods_catch_all, raises_message
 from backend_lint.analysis.resolve import class_chain, resolve_class
 from backend_lint.analysis.uploads import is_upload
 from backend_lint.context import FileContext

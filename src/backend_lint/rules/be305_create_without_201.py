@@ -57,14 +57,8 @@ from backend_lint.analysis.handlers import (
 from backend_lint.analysis.included_routes import included_app_objects
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.project.app_conditions import no_created_answers
-from backend_lint.analysis.project.conditions import (
-    ProjectFact,
-    does,
-    route_words,
-    rpc_api,
-    status_envelope_api,
-    test_support,
-)
+from backend_lint.analysis.project.conditions import ProjectFact, does, route_words, test_support
+from backend_lint.analysis.project.handler_conditions import rpc_api, status_envelope_api
 from backend_lint.analysis.project.imported import absolute_name
 from backend_lint.analysis.project.view_facts import path_words
 from backend_lint.analysis.queued_jobs import inserts_queued_work

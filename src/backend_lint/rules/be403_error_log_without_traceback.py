@@ -55,8 +55,9 @@ from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.library_calls import calls_outside_only, only_logs
 from backend_lint.analysis.loggers import GENERIC, LOGURU, handler_records_traceback, logging_call_kind
 from backend_lint.analysis.module_roles import module_roles
-from backend_lint.analysis.project.conditions import ProjectFact, catch_alls, does, test_support, unreferenced
+from backend_lint.analysis.project.conditions import ProjectFact, does, test_support, unreferenced
 from backend_lint.analysis.project.def_effects import LOGS_TRACEBACK
+from backend_lint.analysis.project.handler_conditions import catch_alls
 from backend_lint.analysis.project.imported import imported_qualified, project_calls_in
 from backend_lint.analysis.resolve import Definition, called_function
 from backend_lint.analysis.values import origin

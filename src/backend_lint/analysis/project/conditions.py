@@ -470,22 +470,6 @@ def absent(fact: ProjectFact) -> ProjectFact:
 
 
 @project_fact
-def catch_alls(qualified: Iterable[str]) -> ProjectFact:
-    """Every one of the project's functions ``qualified`` (through re-exports) lets no exception out: its body
-    catches everything itself (:func:`backend_lint.analysis.catch_all.catches_everything`). An ``except
-    Exception`` around calls of them never runs (BE403)."""
-    return ProjectFact(CATCHES_ALL, tuple(sorted(set(qualified))))
-
-
-@project_fact
-def methods_catch_all(names: Iterable[str]) -> ProjectFact:
-    """For each method name, the project defines a method of that name and every one lets no exception out
-    (:func:`catch_alls`, read by name: ``document_service.db.list_folders(auth)`` on an object of no known class).
-    BE304: such calls alone in a ``try`` give its ``except Exception as e`` no error text to answer."""
-    return ProjectFact(METHODS_CATCH_ALL, tuple(sorted(set(names))))
-
-
-@project_fact
 def plain_class(qualified: str) -> ProjectFact:
     """The project's class ``qualified`` (through re-exports) and every base of it are classes of the project
     whose roots have no base but ``object``: no ORM model, so ``Domain.objects.all()`` is the project's own
@@ -527,26 +511,6 @@ def signs_in(qualified: str) -> ProjectFact:
 
 
 @project_fact
-def raises_message(qualified: str) -> ProjectFact:
-    """The project's function ``qualified`` (through re-exports) raises a plain ``Exception`` with a message of its
-    own in its body (lemur's ``certificates.service.stats``: ``raise Exception(f"Stats not available for requested
-    metric: {metric}")``): a caller's ``except Exception`` answering 400 answers that refusal (BE304)."""
-    return ProjectFact(RAISES_MESSAGE, (qualified,))
-
-
-
-@project_fact
-def masked_error(family: str, status: str, module: str) -> ProjectFact:
-    """A module of the project (not a test) registers an application-wide handler for raised HTTP exceptions of
-    ``family`` (``asgi``: FastAPI/Starlette ``HTTPException``; ``wsgi``: Flask ``abort``/werkzeug) whose body keeps
-    the exception's text from the client for ``status`` (``""``: not known; only a handler masking every status
-    counts then), serving ``module`` (the handler's application is built in its package, or a blueprint's handler is
-    in it): surfsense's ``_http_exception_handler`` answers every 500 with ``GENERIC_5XX_MESSAGE`` (BE304;
-    :mod:`backend_lint.analysis.masked_errors`)."""
-    return ProjectFact(MASKED_ERROR, (family, status, module))
-
-
-@project_fact
 def internal_service(module: str, *routes: str) -> ProjectFact:
     """``module`` is an internal service of the project, not a public API: it builds a web application of its own,
     the project serves its main API outside ``module``'s package, and another module of the project (not a test,
@@ -579,50 +543,3 @@ def recent_time(qualified: str) -> ProjectFact:
     moment a short window before now on every path (``now - timedelta(minutes=...)``): rows filtered to be at
     least that recent are the window's (BE104; :mod:`backend_lint.analysis.time_windows`)."""
     return ProjectFact(RECENT_TIME, (qualified,))
-
-
-@project_fact
-def quiet_jobs(qualified: Iterable[str]) -> ProjectFact:
-    """Every one of the project's functions ``qualified`` (the tasks a handler queues: zentral's
-    ``inventory.tasks.export_machine_android_apps``) is defined in the project and, with the project functions it
-    calls (:meth:`.model.ProjectModel.effects_of`), creates no record, queues no job, sends no message and moves
-    no money: it only reads and computes (an export that SELECTs and writes a file), so a second run reaches
-    no one (BE301)."""
-    return ProjectFact(QUIET_JOBS, tuple(sorted(set(qualified))))
-
-
-
-@project_fact
-def unreaching_jobs(qualified: Iterable[str]) -> ProjectFact:
-    """Every one of the project's functions ``qualified`` (the jobs a handler queues, named neutrally:
-    ``process_page``, ``convert_workflow``; the functions of other modules it calls, a service that starts a
-    run: ``task_v1_service.run_task``), with the project functions it calls
-    (:meth:`.model.ProjectModel.effects_of`), sends no message and moves no money: a second run reaches no one
-    outside, whatever records of the application's own it makes (BE301's costly effects). A job the project
-    does not define (an installed package's) gives no evidence that it reaches anyone and counts as such."""
-    return ProjectFact(UNREACHING_JOBS, tuple(sorted(set(qualified))))
-
-
-@project_fact
-def unpaying_jobs(qualified: Iterable[str]) -> ProjectFact:
-    """Like :func:`unreaching_jobs`, for money only: none of the project's functions ``qualified`` (with the project
-    functions they call) moves money. BE301 asks it of a handler that is not for sending a message, whose
-    jobs' mails are side effects (a registration's confirmation, a notice)."""
-    return ProjectFact(UNPAYING_JOBS, tuple(sorted(set(qualified))))
-
-
-@project_fact
-def rpc_api() -> ProjectFact:
-    """The project's API is RPC over POST by design: more of its routing modules serve reads as POST (``POST
-    /list``, ``POST /get``, and no GET route) than route GET at all, and no module answers 201 (dstack's server
-    routers). A verb in a path or a 200 on ``POST /create`` is its convention (BE302, BE305;
-    :mod:`backend_lint.analysis.api_conventions`)."""
-    return ProjectFact(RPC_API)
-
-
-@project_fact
-def status_envelope_api() -> ProjectFact:
-    """The project's API puts every status in the body: a module registers a handler for raised HTTP exceptions
-    that answers 200, and no module answers 201 (kairon's ``{"success": false, "error_code": 422}``). No route's
-    status says anything there, a created resource's neither (BE305; :mod:`backend_lint.analysis.api_conventions`)."""
-    return ProjectFact(STATUS_ENVELOPE_API)

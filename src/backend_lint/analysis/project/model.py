@@ -56,9 +56,9 @@ from backend_lint.analysis.unique_models import names_match
 from backend_lint.finding import Finding
 
 _DUPLICATED = frozenset({"creates", "enqueues", "sends", "pays", "sends-mail", "sends-sms"})
-"""Effects a second run of a queued job would repeat for someone (:func:`.conditions.quiet_jobs`)."""
+"""Effects a second run of a queued job would repeat for someone (:func:`.handler_conditions.quiet_jobs`)."""
 _REACHING = frozenset({"sends", "pays", "sends-mail", "sends-sms"})
-"""Effects of a queued job that reach outside the application (:func:`.conditions.unreaching_jobs`)."""
+"""Effects of a queued job that reach outside the application (:func:`.handler_conditions.unreaching_jobs`)."""
 _NO_PROJECT = conditions.no_project()
 CONVENTION_MODULES = 10
 CONVENTION_PRINTS = 100
