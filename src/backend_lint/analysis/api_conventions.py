@@ -18,8 +18,9 @@ it in one place: judged on unseen applications, maintainers closed such reports 
 Each module records its evidence as traits of its project summary (:func:`api_traits`, outside tests; cheap:
 a word test on the source before any reading); the project model joins them
 (:func:`backend_lint.analysis.project.handler_conditions.rpc_api`,
-:func:`.handler_conditions.status_envelope_api`). A project that answers 201 anywhere has taken the REST convention on, and neither fact holds there: a create it forgot
-is a slip (dispatch's routes, REST nouns with no 201 anywhere, are still reported).
+:func:`.handler_conditions.status_envelope_api`). A project that answers 201 anywhere has taken the REST
+convention on, and neither fact holds there: a create it forgot is a slip (dispatch's routes, REST nouns with no
+201 anywhere, are still reported).
 """
 
 from __future__ import annotations
