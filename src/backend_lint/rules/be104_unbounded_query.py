@@ -533,7 +533,11 @@ def _paging_helpers(node: ast.Call, ctx: FileContext, function: ast.AST,
     helpers: list[ast.expr] = []
     names: set[str] = set()
     parent = ctx.parent_of(node)
-    if isinstance(parent, ast.Call) and node in parent.args:
+    if isinstance(parent, ast.keyword):
+        parent = ctx.parent_of(parent)  # ``helper(results_query=Model.query.order_by(...))``
+        if isinstance(parent, ast.Call):
+            helpers.append(parent.func)
+    elif isinstance(parent, ast.Call) and node in parent.args:
         helpers.append(parent.func)
     statement = parent
     while statement is not None and not isinstance(statement, ast.stmt):
