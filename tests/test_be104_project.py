@@ -587,3 +587,57 @@ def test_rows_handed_to_a_method_of_the_view_that_paginates_them(tmp_path: Path)
     assert ("shop/views.py", 18) in found
     assert ("shop/views.py", 34) not in found
     assert ("shop/views.py", 41) in found
+
+
+FLASK_PAGED = {
+    "dm/__init__.py": "",
+    "dm/db.py": "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n",
+    "dm/models.py": '''\
+        from dm.db import db
+
+
+        class Domain(db.Model):
+            id = db.Column(db.Integer, primary_key=True)
+            name = db.Column(db.String)
+    ''',
+    "dm/utils.py": '''\
+        from flask import jsonify
+
+
+        def paginated_result_response(result_name, results_query, page, per_page):
+            pagination = results_query.paginate(page=page, per_page=per_page)
+            return jsonify(**{result_name: [row.serialize() for row in pagination.items]})
+
+
+        def listed_result_response(result_name, results_query):
+            return jsonify(**{result_name: [row.serialize() for row in results_query.order_by("id")]})
+    ''',
+    "dm/views.py": '''\
+        from flask import Blueprint
+
+        from dm.models import Domain
+        from dm.utils import listed_result_response, paginated_result_response
+
+        main = Blueprint("main", __name__)
+
+
+        @main.route("/domains", methods=["GET"])
+        def list_domains():
+            domains = Domain.query.order_by(Domain.name)
+            return paginated_result_response(result_name="domains", results_query=domains, page=1, per_page=100)
+
+
+        @main.route("/all-domains", methods=["GET"])
+        def list_all_domains():
+            domains = Domain.query.order_by(Domain.name)
+            return listed_result_response("domains", results_query=domains)
+    ''',
+}
+
+
+def test_query_handed_to_a_project_helper_that_calls_its_paginate(tmp_path: Path) -> None:
+    # digitalmarketplace-api's paginated_result_response(results_query=...) calls results_query.paginate(page,
+    # per_page=...): Flask-SQLAlchemy sends back one page; a helper that iterates the query bounds nothing.
+    found = findings_of(write_project(tmp_path, FLASK_PAGED), "BE104")
+    assert ("dm/views.py", 11) not in found
+    assert ("dm/views.py", 17) in found

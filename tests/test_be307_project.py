@@ -405,3 +405,48 @@ def test_a_blueprint_the_application_factory_limits_whole_covers_its_routes(tmp_
     assert findings_of(write_project(tmp_path / "on", project(limited)), "BE307") == set()
     assert findings_of(write_project(tmp_path / "off", project("pass")), "BE307") == {
         (os.path.join("shop", "routes_password_reset.py"), 9)}
+
+
+def _middleware_app(answer: str) -> dict[str, str]:
+    """hyperion: an ``@app.middleware("http")`` in app.py, around the login router of another module."""
+    return {
+        "pyproject.toml": "",
+        "hub/__init__.py": "",
+        "hub/auth.py": '''\
+            from fastapi import APIRouter, Form
+
+            router = APIRouter()
+
+
+            @router.post("/auth/token")
+            async def login_for_access_token(username: str = Form(), password: str = Form()):
+                return {"access_token": check_password(username, password)}
+        ''',
+        "hub/app.py": f'''\
+            from fastapi import FastAPI, Request, Response
+
+            from hub.auth import router
+
+
+            def get_application():
+                app = FastAPI()
+                app.include_router(router)
+
+                @app.middleware("http")
+                async def logging_middleware(request: Request, call_next):
+                    if too_many(request.client.host):
+                        {answer}
+                    return await call_next(request)
+
+                return app
+        ''',
+    }
+
+
+def test_a_project_middleware_that_answers_429_limits_every_route(tmp_path: Path) -> None:
+    # hyperion's logging_middleware counts each IP's requests in Redis and answers 429 past the limit: the login
+    # router of another module is limited; a middleware that answers 403 to the same test limits nothing.
+    limited = _middleware_app('return Response(status_code=429, content="Too Many Requests")')
+    assert findings_of(write_project(tmp_path / "limited", limited), "BE307") == set()
+    refused = _middleware_app("return Response(status_code=403)")
+    assert ("hub/auth.py", 7) in findings_of(write_project(tmp_path / "refused", refused), "BE307")

@@ -45,6 +45,11 @@ FLASK_LIMITER_DEFAULTS = "flask-limiter-defaults"
 ``RATELIMIT_APPLICATION`` configuration value: Flask-Limiter applies it to every route of the app."""
 LITESTAR_RATE_LIMIT = "litestar-rate-limit"
 """Litestar's ``RateLimitConfig``: a middleware for the app it is given to."""
+ANSWERS_429_MIDDLEWARE = "answers-429-middleware"
+"""The project's own ASGI middleware that answers 429 (``@app.middleware("http")`` on a function, or
+``app.add_middleware(Cls)`` of a class of the same module, whose body answers ``status_code=429``): hyperion's
+per-IP Redis counter around every request. Answering *Too Many Requests* is what a limiter does, and a
+middleware runs for every route of the app."""
 
 _TEXT = ("default_limits", "application_limits", "SlowAPI", "RATELIMIT_DEFAULT", "RATELIMIT_APPLICATION",
          "RateLimitConfig")
@@ -100,10 +105,15 @@ def app_rate_limits(ctx: FileContext) -> frozenset[str]:
     """The app-wide limiters this module registers or configures (the constants above). Only a module whose
     text names one is looked into."""
     source = ctx.source
-    if not any(word in source for word in _TEXT):
+    middleware = "middleware" in source and ("429" in source or "TOO_MANY_REQUESTS" in source)
+    if not middleware and not any(word in source for word in _TEXT):
         return frozenset()
     found: set[str] = set()
+    classes = {node.name: node for node in ast.walk(ctx.tree) if isinstance(node, ast.ClassDef)} if middleware \
+        else {}
     for node in ast.walk(ctx.tree):
+        if middleware and _limiting_middleware(node, classes):
+            found.add(ANSWERS_429_MIDDLEWARE)
         if isinstance(node, ast.Call):
             called = ctx.imports.resolve(node.func) or ""
             limits = [keyword.value for keyword in node.keywords
@@ -126,6 +136,34 @@ def app_rate_limits(ctx: FileContext) -> frozenset[str]:
     return frozenset(found)
 
 
+def _limiting_middleware(node: ast.AST, classes: dict[str, ast.ClassDef]) -> bool:
+    """``node`` registers a middleware of this module that answers 429 (:data:`ANSWERS_429_MIDDLEWARE`): a
+    function decorated ``@app.middleware("http")``, or ``app.add_middleware(RateLimitMiddleware, ...)`` of a
+    class defined here."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return any(
+            isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute)
+            and decorator.func.attr == "middleware" and decorator.args
+            and isinstance(decorator.args[0], ast.Constant) and decorator.args[0].value == "http"
+            for decorator in node.decorator_list
+        ) and _answers_429(node)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add_middleware" \
+            and node.args and isinstance(node.args[0], ast.Name) and node.args[0].id in classes:
+        return _answers_429(classes[node.args[0].id])
+    return False
+
+
+def _answers_429(node: ast.AST) -> bool:
+    """``node`` writes the status 429: the number, or a constant named for it (``HTTP_429_TOO_MANY_REQUESTS``)."""
+    for part in ast.walk(node):
+        if isinstance(part, ast.Constant) and part.value == 429 and not isinstance(part.value, bool):
+            return True
+        name = part.attr if isinstance(part, ast.Attribute) else part.id if isinstance(part, ast.Name) else ""
+        if "TOO_MANY_REQUESTS" in name:
+            return True
+    return False
+
+
 def _given(value: ast.expr) -> bool:
     """A limit that is set: not ``None``, ``""`` or an empty list."""
     if isinstance(value, ast.Constant):
@@ -137,9 +175,10 @@ def _given(value: ast.expr) -> bool:
 
 def app_wide_families(registered: frozenset[str]) -> frozenset[str]:
     """The handler families (``asgi``, ``flask``, ``litestar``) whose every route the registered limiters limit:
-    slowapi needs its defaults and its middleware, Flask-Limiter and Litestar their configuration alone."""
+    slowapi needs its defaults and its middleware, Flask-Limiter and Litestar their configuration alone, and the
+    project's own ASGI middleware that answers 429 is a limiter of every route by itself."""
     families = set()
-    if {SLOWAPI_DEFAULTS, SLOWAPI_MIDDLEWARE} <= registered:
+    if {SLOWAPI_DEFAULTS, SLOWAPI_MIDDLEWARE} <= registered or ANSWERS_429_MIDDLEWARE in registered:
         families.add("asgi")
     if FLASK_LIMITER_DEFAULTS in registered:
         families.add("flask")

@@ -148,7 +148,8 @@ def _call_facts(call: ast.Call, flow: ResponseFlow, edges: dict[str, set[str]]) 
         for arg in call.args:
             flow.bounded.update(_names_read(arg))
     elif isinstance(func, ast.Name) or (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)):
-        names = {root for arg in call.args if (root := chain_root(arg)) is not None}
+        given = (*call.args, *(keyword.value for keyword in call.keywords))  # ``helper(results_query=qs)`` too
+        names = {root for arg in given if (root := chain_root(arg)) is not None}
         if names:
             flow.handed.append((func, names))
 

@@ -429,9 +429,16 @@ def _by_listed_keys(query: Query) -> bool:
 
 def _given_to_shortcut(node: ast.Call, ctx: FileContext) -> bool:
     """``get_object_or_404(Order.objects.select_related(...), pk=pk)``: the queryset is narrowed to one row
-    (or a 404) by the shortcut it is handed to."""
+    (or a 404) by the shortcut it is handed to, also through one call that takes it and gives the shortcut a
+    queryset in turn (studio's ``get_object_or_404(Channel.filter_view_queryset(Channel.objects.all(), user),
+    id=channel_id)``: whatever the call does to the rows, only one of them leaves the shortcut)."""
     parent = ctx.parent_of(node)
-    return isinstance(parent, ast.Call) and node in parent.args and callee_name(parent) in _SHORTCUTS
+    if not (isinstance(parent, ast.Call) and node in parent.args):
+        return False
+    if callee_name(parent) in _SHORTCUTS:
+        return True
+    outer = ctx.parent_of(parent)
+    return isinstance(outer, ast.Call) and parent in outer.args and callee_name(outer) in _SHORTCUTS
 
 
 def _given_to_one_row_reader(node: ast.Call, ctx: FileContext) -> bool:
@@ -533,7 +540,11 @@ def _paging_helpers(node: ast.Call, ctx: FileContext, function: ast.AST,
     helpers: list[ast.expr] = []
     names: set[str] = set()
     parent = ctx.parent_of(node)
-    if isinstance(parent, ast.Call) and node in parent.args:
+    if isinstance(parent, ast.keyword):
+        parent = ctx.parent_of(parent)  # ``helper(results_query=Model.query.order_by(...))``
+        if isinstance(parent, ast.Call):
+            helpers.append(parent.func)
+    elif isinstance(parent, ast.Call) and node in parent.args:
         helpers.append(parent.func)
     statement = parent
     while statement is not None and not isinstance(statement, ast.stmt):

@@ -22,7 +22,9 @@ Two sources, both already used in the file by the rules:
   DefectDojo's ``get_page_items(request, items, 25)``), to a DRF view's ``paginate_queryset`` (kpi's
   ``self._get_regional_response(queryset, ...)``, a mixin's ``paginate(queryset)``), to a ``paginate``
   function, or to django-tables2's ``RequestConfig(...).configure`` (a table's own ``configure(self, request)``
-  method, peering-manager): a handler that gives it its rows sends back a page (BE104);
+  method, peering-manager), or calls the query it is given to page it (Flask-SQLAlchemy's
+  ``results_query.paginate(page=page, per_page=per_page)``, digitalmarketplace-api): a handler that gives it its
+  rows sends back a page (BE104);
 - harmful effects (:func:`backend_lint.analysis.effects.own_effects`): creates, enqueues, sends (messages and
   outbound POSTs), pays. A create is not recorded when it is a log or audit entry (:data:`SIDE_RECORDS`), or
   when the function looks the thing up and returns it first (a get-or-create by hand): neither is a new
@@ -81,6 +83,8 @@ _PAGE_WORDS = ("Paginator", "RequestConfig", "paginate_queryset", "paginate", "p
 _PAGING_CALLS = frozenset({"Paginator", "paginate_queryset", "paginate", "paginate_query"})
 """Calls that send back one page of the rows given first: Django's ``Paginator``, DRF's
 ``self.paginate_queryset(queryset)``, a ``paginate(queryset)`` helper or Flask-SQLAlchemy's ``paginate``."""
+_PAGED_QUERIES = frozenset({"paginate"})
+"""Methods of a query that send back one page of it: Flask-SQLAlchemy's ``query.paginate(page, per_page)``."""
 _TIMEOUT_WORDS = ("timeout",)
 _RETURNS_TEXT = re.compile(r"""\breturn\s*\(?\s*[rRuU]?["']""")
 _RETURNS_TUPLE = re.compile(r"\breturn\b[^\n#]*(?:,|\([ \t]*(?:\n|$))")
@@ -314,13 +318,18 @@ def _paginates_parameter(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """The function hands one of its own parameters to ``Paginator`` (``paginator = Paginator(items, size)``), or
     to DRF's ``self.paginate_queryset(queryset)`` or a ``paginate(queryset)`` (kpi's ``_get_regional_response``),
     or has django-tables2 paginate it (``RequestConfig(request, paginate).configure(self)``, peering-manager's
-    ``BaseTable.configure(request)``): what its caller gives it is sent back a page at a time."""
+    ``BaseTable.configure(request)``), or pages the query it is given itself (``results_query.paginate(...)``):
+    what its caller gives it is sent back a page at a time."""
     arguments = node.args
     parameters = {argument.arg for argument in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)}
     for current in ast.walk(node):
-        if isinstance(current, ast.Call) and current.args and isinstance(current.args[0], ast.Name) \
-                and current.args[0].id in parameters:
-            func = current.func
+        if not isinstance(current, ast.Call):
+            continue
+        func = current.func
+        if isinstance(func, ast.Attribute) and func.attr in _PAGED_QUERIES and isinstance(func.value, ast.Name) \
+                and func.value.id in parameters:
+            return True  # ``results_query.paginate(page=page, per_page=per_page)``
+        if current.args and isinstance(current.args[0], ast.Name) and current.args[0].id in parameters:
             name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
             if name in _PAGING_CALLS or table_paginated(current):
                 return True

@@ -210,7 +210,8 @@ class ModuleSummary:
     """``[framework, qualified function]`` run before every request (Flask ``before_request``)."""
     rate_limits: list[str] = field(default_factory=list)
     """App-wide limiters the module registers or configures (:func:`backend_lint.analysis.rate_limits.app_rate_limits`):
-    slowapi defaults and middleware, Flask-Limiter defaults, Litestar ``RateLimitConfig``."""
+    slowapi defaults and middleware, Flask-Limiter defaults, Litestar ``RateLimitConfig``, the project's own
+    middleware that answers 429."""
     upload_limits: list[str] = field(default_factory=list)
     """Request-size limits the module sets for a whole app (:func:`backend_lint.analysis.uploads.app_upload_limits`):
     Flask's ``MAX_CONTENT_LENGTH``."""
