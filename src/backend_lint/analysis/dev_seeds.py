@@ -61,23 +61,33 @@ def placeholder_settings(ctx: FileContext) -> bool:
 def development_command(ctx: FileContext) -> bool:
     """The module defines a Django management command (a class on ``BaseCommand``) whose ``help`` text says it is
     for development or testing ("Creates a simple database for local development")."""
-    if "Command" not in ctx.source:
-        return False
-    for statement in ctx.tree.body:
-        if not isinstance(statement, ast.ClassDef) or not any(
+    return "Command" in ctx.source and any(
+        _FOR_DEVELOPMENT.search(literal_text(value)) for command in management_commands(ctx)
+        for value in help_values(command)
+    )
+
+
+def management_commands(ctx: FileContext) -> list[ast.ClassDef]:
+    """The module's top-level classes on one of Django's management command bases, by the base's written name."""
+    return [
+        statement for statement in ctx.tree.body
+        if isinstance(statement, ast.ClassDef) and any(
             (base.attr if isinstance(base, ast.Attribute) else getattr(base, "id", "")) in _COMMAND_BASES
             for base in statement.bases
-        ):
-            continue
-        for item in statement.body:
-            if isinstance(item, ast.Assign) and any(
-                isinstance(target, ast.Name) and target.id == "help" for target in item.targets
-            ) and _FOR_DEVELOPMENT.search(_text(item.value)):
-                return True
-    return False
+        )
+    ]
 
 
-def _text(value: ast.expr) -> str:
+def help_values(command: ast.ClassDef) -> list[ast.expr]:
+    """The values assigned to ``help`` in the command class's body."""
+    return [
+        item.value for item in command.body
+        if isinstance(item, ast.Assign) and any(isinstance(target, ast.Name) and target.id == "help"
+                                                for target in item.targets)
+    ]
+
+
+def literal_text(value: ast.expr) -> str:
     """The text of a string literal, or of literals joined by implicit concatenation or ``+``."""
     if isinstance(value, ast.JoinedStr):
         return ""

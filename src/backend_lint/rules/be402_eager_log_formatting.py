@@ -18,7 +18,8 @@ grouping matters: tests, test support, migrations, and a developer's script run 
 ``bin/``: its main guard and the functions only that guard reaches, unless another module imports them;
 :func:`.hand_run_scripts.run_by_hand`), or a command line command that exists to test the service (a click or
 typer command, or an invoke task, whose name or docstring says test, benchmark or perf: Dispatch's ``perf_test``,
-"Performance testing utility"; the functions nested in it too), whose log lines are its output at the terminal.
+"Performance testing utility"; the functions nested in it too), or a Django management command module that says it
+runs once or makes test data (:mod:`.one_off_commands`), whose log lines are its output at the terminal.
 Other commands stay checked: a cron job's log lines are aggregated like the service's. A construct the project's
 own ruff configuration deliberately allows is left alone too: it selects the rest of the logging-format family code
 by code and leaves that construct's code out (DefectDojo's ``"G001", "G002", "G01", "G1", "G2"``, no ``G004``:
@@ -57,6 +58,7 @@ from backend_lint.analysis.messages import (
     source_text,
 )
 from backend_lint.analysis.module_roles import in_migration, module_roles
+from backend_lint.analysis.one_off_commands import one_off_command
 from backend_lint.analysis.project.app_conditions import lint_unselected
 from backend_lint.analysis.project.conditions import test_support, unreferenced
 from backend_lint.analysis.strings import CONCATENATION, FORMAT_METHOD, FSTRING, PERCENT, formatting_kind
@@ -146,7 +148,7 @@ class EagerLogFormatting(Rule):
     fix_node = "Call"
     triggers = ("log", "LOG")
     needs = (logging_call_kind, module_roles, in_migration, origin, lint_unselected, run_by_hand, unreferenced,
-             class_name_value, is_cli_command)
+             class_name_value, is_cli_command, one_off_command)
     module_facts = (test_support,)
 
     @visits(ast.Call)
@@ -170,8 +172,8 @@ class EagerLogFormatting(Rule):
         if kind is None or module_roles(ctx).for_tests or in_migration(ctx):
             return
         script = run_by_hand(ctx, ctx.scope)
-        if script == () or _in_testing_command(ctx):
-            return  # a script or a testing command run by hand: its log lines are its terminal output
+        if script == () or _in_testing_command(ctx) or one_off_command(ctx):
+            return  # a script, a testing or one-off command run by hand: its log lines are its terminal output
         written = dotted_name(func)
         fix = _applicability(node, message, how, kind, origin(func.value, ctx) is not None)
         self.report(

@@ -338,9 +338,10 @@ def unreferenced(qualified: str) -> ProjectFact:
 @project_fact
 def unimported_function(qualified: str) -> ProjectFact:
     """No other module of the project can reach the function ``qualified``: none imports it by name, binds its
-    whole module (``import m``, ``from pkg import m``: ``m.f()`` may follow), star-imports the module, or names
-    either in a dotted string. Unlike :func:`unreferenced`, ``from m import other_function`` elsewhere does not
-    refute it: the decision is per function, not per module (BE401, BE404)."""
+    whole module (``import m``, ``from pkg import m``) and uses the function's name (``m.f()``), star-imports the
+    module, or names either in a dotted string; tests and migrations binding the module do not count. Unlike
+    :func:`unreferenced`, ``from m import other_function`` elsewhere does not refute it: the
+    decision is per function, not per module (BE401, BE404)."""
     return ProjectFact(UNIMPORTED_FUNCTION, (qualified,))
 
 

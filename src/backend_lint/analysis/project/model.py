@@ -381,17 +381,21 @@ class ProjectModel(DefReach, ViewFacts):
 
     def unimported_function(self, qualified: str, tests_too: bool = True) -> bool:
         """The function's module is in the project and no other module imports the function, binds the whole
-        module or star-imports it, or names either in a dotted string (``tests_too=False``: no other module but
-        tests and test support)."""
-        module = qualified.rpartition(".")[0]
+        module and uses the function's name as an attribute or string word, star-imports the module, or names
+        either in a dotted string (``tests_too=False``: no other module but tests and test support). A module
+        that binds the whole module but never names the function (Hedy's ``gunicorn.conf.py`` preloading
+        ``import app``) cannot reach it; nor can a test or a migration doing so, which runs under its runner,
+        not in the service (their used names are not kept: :attr:`.summary.ModuleSummary.referenced_names`)."""
+        module, _, function = qualified.rpartition(".")
         if module not in self.modules:
             return False
         for name, summary in self.modules.items():
             if name == module or (not tests_too and {"test", "test_support"} & set(summary.roles)):
                 continue
             bound = set(summary.imports.values())
-            if qualified in bound or module in bound or qualified in summary.imported \
-                    or module in summary.star_imports or {qualified, module} & set(summary.dotted_strings):
+            if qualified in bound or qualified in summary.imported or module in summary.star_imports \
+                    or {qualified, module} & set(summary.dotted_strings) \
+                    or (module in bound and _names(function, summary.referenced_names)):
                 return False
         return True
 
@@ -421,6 +425,13 @@ class ProjectModel(DefReach, ViewFacts):
                 if self.reads_key(target):
                     found.add(FAMILIES.get(framework, framework))
         return frozenset(found)
+
+
+def _names(function: str, referenced: list[str]) -> bool:
+    """A module's used names may reach ``function``: one of them is its name, or a prefix it starts with (a word
+    ending in ``_``: ``getattr(handlers, "handle_" + kind)``, :func:`.reach_names.referenced_names`)."""
+    return any(word == function or (word.endswith("_") and word.strip("_") and function.startswith(word))
+               for word in referenced)
 
 
 def _definition_says(attribute: str) -> Callable[[ProjectModel, str], bool]:
