@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
 from backend_lint.analysis.project.deployed_settings import settings_files
+from backend_lint.analysis.project.file_text import Listings
 from backend_lint.analysis.project.project_files import (
     CONFIGURATION_FILES,
     describes_scanner,
@@ -370,11 +371,12 @@ def _inputs(root: str, files: list[str], cache: ResultCache) -> Optional[str]:
         if found is None:
             return None
         signed.append([path, found])
-    signed.append(["deployment", *read_deployment(Path(root))])  # BE308's evidence: a Dockerfile, its HEALTHCHECK
-    signed.append(["body-limit", read_body_limit(Path(root))])  # BE306's: the server configuration's body cap
-    signed.append(["nested-projects", nested_projects(Path(root))])  # unreached: a sibling project may call it
-    signed.append(["scanner", describes_scanner(Path(root))])  # BE507's: the README says it scans others' hosts
-    extra = [*fixture_files(Path(root)).values(), *settings_files(Path(root))]  # BE104's fixtures, BE504's settings
+    folder, listings = Path(root), Listings()  # the readers below walk the same root: each folder is listed once
+    signed.append(["deployment", *read_deployment(folder, listings)])  # BE308's evidence: a Dockerfile, HEALTHCHECK
+    signed.append(["body-limit", read_body_limit(folder, listings)])  # BE306's: the server configuration's body cap
+    signed.append(["nested-projects", nested_projects(folder, listings)])  # unreached: a sibling project may call it
+    signed.append(["scanner", describes_scanner(folder)])  # BE507's: the README says it scans others' hosts
+    extra = [*fixture_files(folder, listings).values(), *settings_files(folder, listings)]  # BE104's, BE504's files
     for path in sorted(extra):
         found = settled_signature(path)
         if found is None:
