@@ -11,7 +11,6 @@ import contextlib
 import os
 import signal
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Optional, TextIO
@@ -153,7 +152,7 @@ def _terminate(signum: int, frame: object) -> None:
 
 
 def main(argv: Optional[list[str]] = None) -> int:
-    if threading.current_thread() is threading.main_thread():
+    with contextlib.suppress(ValueError):  # not the main thread (main() called from a thread): no handler to set
         signal.signal(signal.SIGTERM, _terminate)
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -342,9 +341,8 @@ def _checked_items(
     """The items with their check results, in discovery order, settled with the project model project by project
     (fixing checks each file itself, later, once the model is ready). ``discovered``: what discovery found for the
     paths given, so that settling does not walk those folders again."""
-    from backend_lint.cache import ResultCache, SummaryCache  # noqa: PLC0415 - only when checking
-    from backend_lint.parallel import check_items, default_jobs, is_file_item  # noqa: PLC0415
-    from backend_lint.project_run import Discovery, Settling, prepared_index  # noqa: PLC0415
+    from backend_lint.parallel import fewer_collections, is_file_item  # noqa: PLC0415
+    from backend_lint.project_run import prepared_index  # noqa: PLC0415
 
     if fixing:
         if checker.engine.project_rules():
@@ -352,6 +350,18 @@ def _checked_items(
                                              not args.no_cache)
         yield from ((item, None) for item in items)  # fixing checks each file itself, in this process
         return
+    with fewer_collections():  # from the cache's load on: a warm run's objects are not garbage either
+        yield from _checked(args, checker, items, progress, discovered)
+
+
+def _checked(
+    args: argparse.Namespace, checker: Checker, items: list[Any], progress: Progress, discovered: list[Any],
+) -> Iterator[tuple[Any, Optional[FileResult]]]:
+    """``check``'s items with their results (:func:`_checked_items`)."""
+    from backend_lint.cache import ResultCache, SummaryCache  # noqa: PLC0415 - only when checking
+    from backend_lint.parallel import check_items, default_jobs, is_file_item  # noqa: PLC0415
+    from backend_lint.project_run import Discovery, Settling  # noqa: PLC0415
+
     # The cache is found from the codes of the enabled rules, and it says whether they ask the project model:
     # a warm run imports no rule (the checker builds its rules at its first miss).
     config = checker.config

@@ -77,10 +77,13 @@ def _walk_folder(folder: Path, config: Config, seen: set[str]) -> Iterator[Union
         folders[:] = sorted(
             name for name in folders if not _excluded(os.path.join(current, name), name, excludes, config)
         )
+        # normpath(join(current, name)) for a plain name, normalising the folder once instead of every file
+        normal = os.path.normpath(current)
+        base = "" if normal == os.curdir else os.path.join(normal, "")
         for name in sorted(files):
             if not name.endswith(PYTHON_SUFFIXES):
                 continue
-            full = os.path.normpath(os.path.join(current, name))
+            full = base + name
             if _excluded(full, name, excludes, config) or full in seen:
                 continue
             seen.add(full)
