@@ -23,15 +23,16 @@ def small_file_text(path: str) -> str:
 
 
 class Listings:
-    """Each folder's listing, taken once: the project readers (deployment files, server body limits, Django
-    fixtures, the files naming settings modules, nested projects) each walk the project root with their own depth
-    and skipped names, and a warm run asks all five of every project it settles (:func:`backend_lint.project_run.
-    _inputs`): given one :class:`Listings`, they list each folder once between them instead of once each (five
-    ``os.walk`` calls were most of the inputs' cost on Django's sources). A listing is a snapshot: keep one for one
-    reading of a root, not across runs."""
+    """Each folder's listing, taken once: discovery walks the folders a run is given (:func:`backend_lint.files.
+    discover`), and the project readers (deployment files, server body limits, Django fixtures, the files naming
+    settings modules, nested projects) each walk a project root with their own depth and skipped names, which a warm
+    run asks of every project it settles (:func:`backend_lint.project_run._inputs`). Given one :class:`Listings`,
+    they list each folder once between them (six walks of the same folders were most of the inputs' cost on
+    Django's sources). A listing is a snapshot: keep one for one run, not across runs."""
 
     def __init__(self) -> None:
         self._listed: dict[str, Optional[tuple[list[str], list[str]]]] = {}
+        self._links: dict[str, list[str]] = {}
 
     def __call__(self, folder: str) -> Optional[tuple[list[str], list[str]]]:
         """The sorted names of the sub-folders of ``folder`` a walk enters (symbolic links to folders are not
@@ -39,19 +40,27 @@ class Listings:
         if folder in self._listed:
             return self._listed[folder]
         folders: list[str] = []
+        links: list[str] = []
         files: list[str] = []
         try:
             with os.scandir(folder) as entries:
                 for entry in entries:
                     if not _is_folder(entry):
                         files.append(entry.name)
-                    elif not _is_link(entry):
-                        folders.append(entry.name)
+                    else:
+                        (links if _is_link(entry) else folders).append(entry.name)
         except OSError:  # os.walk yields nothing for a folder it cannot list
             self._listed[folder] = None
             return None
+        if links:
+            self._links[folder] = sorted(links)
         listed = self._listed[folder] = (sorted(folders), sorted(files))
         return listed
+
+    def links(self, folder: str) -> list[str]:
+        """The sorted names of the symbolic links to folders in ``folder`` (listed first), which ``os.walk`` gives
+        with its sub-folders but does not enter."""
+        return self._links.get(folder, [])
 
 
 def _is_folder(entry: os.DirEntry[str]) -> bool:
