@@ -1,13 +1,13 @@
 """The bounded walk the project readers share (deployment files, server body limits, Django fixtures) gives what
 ``os.walk`` with ``os.path.relpath`` per folder gave: the same folders in the same order, relative paths, depth
-bound, skipped names and unfollowed links to folders."""
+bound, skipped names and unfollowed links to folders, also when the walks share one listing of each folder."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-from backend_lint.analysis.project.file_text import bounded_walk
+from backend_lint.analysis.project.file_text import Listings, bounded_walk
 
 
 def _by_relpath(base: str, depth: int, skipped: set[str]) -> list[tuple[str, str, list[str]]]:
@@ -26,11 +26,14 @@ def test_the_walk_is_os_walk_with_relpath(tmp_path: Path) -> None:
         (tmp_path / folder / "x.yaml").write_text("kind: Deployment\n", encoding="utf-8")
     (tmp_path / "Dockerfile").write_text("FROM python\n", encoding="utf-8")
     (tmp_path / "app" / "link").symlink_to(tmp_path / "deploy", target_is_directory=True)
+    shared = Listings()  # one listing for walks of every depth and skipped name, as a warm run's readers share it
     for depth in (0, 1, 3, 8):
         for base in (str(tmp_path), str(tmp_path) + os.sep):
-            walked = list(bounded_walk(base, depth, lambda name: name == "docs"))
-            assert walked == _by_relpath(base, depth, {"docs"})
-    assert [relative for _, relative, _ in bounded_walk(str(tmp_path), 2, lambda name: name == "docs")] == [
+            for skipped in ({"docs"}, {"app", "z"}):
+                expected = _by_relpath(base, depth, skipped)
+                assert list(bounded_walk(base, depth, skipped.__contains__)) == expected
+                assert list(bounded_walk(base, depth, skipped.__contains__, shared)) == expected
+    assert [relative for _, relative, _ in bounded_walk(str(tmp_path), 2, {"docs"}.__contains__, shared)] == [
         ".", "app", os.path.join("app", "fixtures"), "b", os.path.join("b", "c"), "deploy",
         os.path.join("deploy", "k8s"), "z",
     ]  # not `app/link`: a link to a folder is not followed

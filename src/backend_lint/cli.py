@@ -11,7 +11,6 @@ import contextlib
 import os
 import signal
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Optional, TextIO
@@ -19,6 +18,7 @@ from typing import Any, Optional, TextIO
 from backend_lint import __version__
 from backend_lint.adoption import Adoption
 from backend_lint.adoption import add_arguments as add_adoption_arguments
+from backend_lint.analysis.project.file_text import Listings
 from backend_lint.config import Config, ConfigError, load_config, validate_selectors
 from backend_lint.files import Unreadable, decode_source, discover, read_source
 from backend_lint.finding import Applicability, FileError, FileResult
@@ -153,7 +153,7 @@ def _terminate(signum: int, frame: object) -> None:
 
 
 def main(argv: Optional[list[str]] = None) -> int:
-    if threading.current_thread() is threading.main_thread():
+    with contextlib.suppress(ValueError):  # not the main thread (main() called from a thread): no handler to set
         signal.signal(signal.SIGTERM, _terminate)
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -254,12 +254,13 @@ def _check_command(args: argparse.Namespace, fixing: bool) -> int:
     )
     from backend_lint.parallel import is_file_item  # noqa: PLC0415 - not for `rule`
 
-    discovered = list(discover(args.paths, config))
+    listings = Listings()  # discovery's listings of the folders, for the project readers of a warm run
+    discovered = list(discover(args.paths, config, listings))
     _warn_if_no_python_files(args.paths, discovered)
     items = list(adoption.narrow(discovered))
     progress = Progress(sum(1 for item in items if is_file_item(item)), sys.stderr)
     diff_changes = 0
-    for item, checked in _checked_items(args, checker, fixing, items, progress, discovered):
+    for item, checked in _checked_items(args, checker, fixing, items, progress, (discovered, listings)):
         if isinstance(item, tuple):
             _report_error(FileError(*item), report, args, progress)
             continue
@@ -337,14 +338,13 @@ def _jobs(value: str) -> int:
 
 def _checked_items(
     args: argparse.Namespace, checker: Checker, fixing: bool, items: list[Any], progress: Progress,
-    discovered: list[Any],
+    discovered: tuple[list[Any], Listings],
 ) -> Iterator[tuple[Any, Optional[FileResult]]]:
     """The items with their check results, in discovery order, settled with the project model project by project
     (fixing checks each file itself, later, once the model is ready). ``discovered``: what discovery found for the
-    paths given, so that settling does not walk those folders again."""
-    from backend_lint.cache import ResultCache, SummaryCache  # noqa: PLC0415 - only when checking
-    from backend_lint.parallel import check_items, default_jobs, is_file_item  # noqa: PLC0415
-    from backend_lint.project_run import Discovery, Settling, prepared_index  # noqa: PLC0415
+    paths given and the folders' listings it took, so that settling does not walk those folders again."""
+    from backend_lint.parallel import fewer_collections, is_file_item  # noqa: PLC0415
+    from backend_lint.project_run import prepared_index  # noqa: PLC0415
 
     if fixing:
         if checker.engine.project_rules():
@@ -352,6 +352,19 @@ def _checked_items(
                                              not args.no_cache)
         yield from ((item, None) for item in items)  # fixing checks each file itself, in this process
         return
+    with fewer_collections():  # from the cache's load on: a warm run's objects are not garbage either
+        yield from _checked(args, checker, items, progress, discovered)
+
+
+def _checked(
+    args: argparse.Namespace, checker: Checker, items: list[Any], progress: Progress,
+    discovered: tuple[list[Any], Listings],
+) -> Iterator[tuple[Any, Optional[FileResult]]]:
+    """``check``'s items with their results (:func:`_checked_items`)."""
+    from backend_lint.cache import ResultCache, SummaryCache  # noqa: PLC0415 - only when checking
+    from backend_lint.parallel import check_items, default_jobs, is_file_item  # noqa: PLC0415
+    from backend_lint.project_run import Discovery, Settling  # noqa: PLC0415
+
     # The cache is found from the codes of the enabled rules, and it says whether they ask the project model:
     # a warm run imports no rule (the checker builds its rules at its first miss).
     config = checker.config
@@ -366,8 +379,8 @@ def _checked_items(
     checker.triggers = cache.triggers if cache is not None else None
     settling = None
     if modelled:
-        discovery = Discovery(config)
-        discovery.record(args.paths, discovered)
+        discovery = Discovery(config, discovered[1])
+        discovery.record(args.paths, discovered[0])
         settling = Settling(items, config, not args.no_cache, cache, discovery)
     for item, result in check_items(items, checker, args.jobs or default_jobs(), cache):
         if is_file_item(item):

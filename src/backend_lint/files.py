@@ -19,9 +19,10 @@ import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Union
+from typing import Optional, Union
 
 from backend_lint.analysis.paths import matches_path_pattern
+from backend_lint.analysis.project.file_text import Listings
 from backend_lint.config import Config
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -47,9 +48,13 @@ class Unreadable:
     reason: str
 
 
-def discover(paths: list[str], config: Config) -> Iterator[Union[str, tuple[str, str]]]:
-    """Yield file paths to check, and ``(path, reason)`` for each given path that cannot be used."""
+def discover(
+    paths: list[str], config: Config, listings: Optional[Listings] = None
+) -> Iterator[Union[str, tuple[str, str]]]:
+    """Yield file paths to check, and ``(path, reason)`` for each given path that cannot be used (``listings``: the
+    folders' listings, kept for the project readers of the same run)."""
     seen: set[str] = set()
+    listed = listings if listings is not None else Listings()
     for given in paths:
         if given == "-":
             yield given
@@ -65,22 +70,37 @@ def discover(paths: list[str], config: Config) -> Iterator[Union[str, tuple[str,
             yield (given, _os_reason(exc))
             continue
         if path.is_dir():
-            yield from _walk_folder(path, config, seen)
+            yield from _walk_folder(path, config, seen, listed)
         elif given not in seen:
             seen.add(given)
             yield given
 
 
-def _walk_folder(folder: Path, config: Config, seen: set[str]) -> Iterator[Union[str, tuple[str, str]]]:
+def _walk_folder(
+    folder: Path, config: Config, seen: set[str], listings: Listings
+) -> Iterator[Union[str, tuple[str, str]]]:
+    """``os.walk(folder, followlinks=False)`` top-down, each folder's sub-folders and files sorted, excluded folders
+    not entered; its listings are ``listings``' (a symbolic link to a folder is listed with the folders, as by
+    ``os.walk``, and not entered)."""
     excludes = _Excludes([*config.exclude, *config.extend_exclude])
-    for current, folders, files in os.walk(folder, followlinks=False):
-        folders[:] = sorted(
-            name for name in folders if not _excluded(os.path.join(current, name), name, excludes, config)
+    pending = [os.fspath(folder)]
+    while pending:
+        current = pending.pop()
+        listed = listings(current)
+        if listed is None:  # os.walk yields nothing for a folder it cannot list
+            continue
+        entered, files = listed
+        links = listings.links(current)
+        folders = sorted(
+            name for name in [*entered, *links] if not _excluded(os.path.join(current, name), name, excludes, config)
         )
-        for name in sorted(files):
+        # normpath(join(current, name)) for a plain name, normalising the folder once instead of every file
+        normal = os.path.normpath(current)
+        base = "" if normal == os.curdir else os.path.join(normal, "")
+        for name in files:
             if not name.endswith(PYTHON_SUFFIXES):
                 continue
-            full = os.path.normpath(os.path.join(current, name))
+            full = base + name
             if _excluded(full, name, excludes, config) or full in seen:
                 continue
             seen.add(full)
@@ -90,6 +110,7 @@ def _walk_folder(folder: Path, config: Config, seen: set[str]) -> Iterator[Union
                 folders.remove(name)
                 full = os.path.normpath(os.path.join(current, name))
                 yield (full, "is a directory named like a Python file; skipped")
+        pending.extend(os.path.join(current, name) for name in reversed(folders) if name not in links)
 
 
 class _Excludes:

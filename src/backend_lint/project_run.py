@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
 from backend_lint.analysis.project.deployed_settings import settings_files
+from backend_lint.analysis.project.file_text import Listings
 from backend_lint.analysis.project.project_files import (
     CONFIGURATION_FILES,
     describes_scanner,
@@ -63,10 +64,13 @@ class Discovery:
     (:func:`backend_lint.files.project_path` keeps a path outside that folder as given).
     """
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, listings: Optional[Listings] = None) -> None:
         self.config = config
         self._walks: list[tuple[str, list[str]]] = []
         """Folder (absolute) -> its Python files (absolute), in the order discovery yielded them."""
+        self.listings = listings if listings is not None else Listings()
+        """The folders' listings discovery took (:class:`.file_text.Listings`): the project readers that tell
+        whether a project's model inputs changed list only the folders discovery did not (:func:`_inputs`)."""
 
     def record(self, paths: list[str], discovered: Iterable[Any]) -> None:
         """Remember what :func:`backend_lint.files.discover` yielded for ``paths``, when they are folders none
@@ -93,7 +97,7 @@ class Discovery:
                 return files
             if _under(root, folder):
                 return [file for file in files if _under(file, root)]
-        files = [item for item in discover([root], self.config) if isinstance(item, str) and item != "-"]
+        files = [item for item in discover([root], self.config, self.listings) if isinstance(item, str) and item != "-"]
         self.record([root], files)
         return files
 
@@ -245,7 +249,7 @@ class Settling:
         if not results:
             return
         cache = self.cache
-        inputs = _inputs(root, self.files_of(root), cache) if cache is not None else None
+        inputs = _inputs(root, self.files_of(root), cache, self.files_of.listings) if cache is not None else None
         recorded = cache.settled(root, inputs) if cache is not None and inputs is not None else None
         if recorded is not None and _settle_with(results, partial(_recorded, recorded)):
             return
@@ -348,12 +352,13 @@ def _settle_with(results: list[tuple[str, FileResult]], answer: Callable[[Any], 
     return True
 
 
-def _inputs(root: str, files: list[str], cache: ResultCache) -> Optional[str]:
+def _inputs(root: str, files: list[str], cache: ResultCache, listings: Listings) -> Optional[str]:
     """What a project's model follows from, hashed: for each of its files, the digest of the summary of the
     bytes this run reported it from (the digest of the bytes when they gave no summary: :meth:`ResultCache.reported`),
     else its stat signature, and the signatures of the configuration files the model reads, Django fixtures and
     the files naming settings modules included (``None`` when a file was modified too recently to be told apart
-    from a later edit).
+    from a later edit). ``listings``: the run's listings of the folders (the readers list each folder once, and
+    not those discovery listed already).
 
     A digest describes the bytes whose findings and summary settling used, whenever the file changes after
     its read; a signature is taken before the model reads the file, so an edit after the stat leaves a
@@ -370,11 +375,12 @@ def _inputs(root: str, files: list[str], cache: ResultCache) -> Optional[str]:
         if found is None:
             return None
         signed.append([path, found])
-    signed.append(["deployment", *read_deployment(Path(root))])  # BE308's evidence: a Dockerfile, its HEALTHCHECK
-    signed.append(["body-limit", read_body_limit(Path(root))])  # BE306's: the server configuration's body cap
-    signed.append(["nested-projects", nested_projects(Path(root))])  # unreached: a sibling project may call it
-    signed.append(["scanner", describes_scanner(Path(root))])  # BE507's: the README says it scans others' hosts
-    extra = [*fixture_files(Path(root)).values(), *settings_files(Path(root))]  # BE104's fixtures, BE504's settings
+    folder = Path(root)
+    signed.append(["deployment", *read_deployment(folder, listings)])  # BE308's evidence: a Dockerfile, HEALTHCHECK
+    signed.append(["body-limit", read_body_limit(folder, listings)])  # BE306's: the server configuration's body cap
+    signed.append(["nested-projects", nested_projects(folder, listings)])  # unreached: a sibling project may call it
+    signed.append(["scanner", describes_scanner(folder)])  # BE507's: the README says it scans others' hosts
+    extra = [*fixture_files(folder, listings).values(), *settings_files(folder, listings)]  # BE104's, BE504's files
     for path in sorted(extra):
         found = settled_signature(path)
         if found is None:

@@ -17,7 +17,6 @@ from backend_lint.analysis.project.roots import module_name
 from backend_lint.config import Config
 from backend_lint.files import SourceFile, Unreadable, decode_source, parse_source, project_path, read_source
 from backend_lint.finding import Applicability, FileError, FileResult, Finding
-from backend_lint.noqa import NoqaMap
 from backend_lint.registry import all_rule_classes, rule_class
 
 if TYPE_CHECKING:
@@ -220,5 +219,7 @@ def apply_noqa(findings: list[Finding], text: str) -> list[Finding]:
     """Drop findings whose first line is governed by a matching ``# noqa`` comment (see :mod:`noqa`)."""
     if not findings or "noqa" not in text.lower():
         return findings
+    from backend_lint.noqa import NoqaMap  # noqa: PLC0415 - loaded by the first file with findings, not by a warm run
+
     comments = NoqaMap(text)
     return [finding for finding in findings if not comments.suppresses(finding.line, finding.code)]

@@ -26,10 +26,11 @@ import json
 import os
 import re
 from pathlib import Path
+from typing import Optional
 
 from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.analysis.lazy_regex import lazy_compile
-from backend_lint.analysis.project.file_text import bounded_walk
+from backend_lint.analysis.project.file_text import Listings, bounded_walk
 
 _INSERT = lazy_compile(
     r"""\bINSERT\s+INTO\s+(?:["`]?\w+["`]?\.)?["`]?(\w+)["`]?\s*"""
@@ -126,11 +127,12 @@ def _skipped(name: str) -> bool:
     return name.startswith(".") or name in _SKIPPED
 
 
-def fixture_files(root: Path) -> dict[str, str]:
+def fixture_files(root: Path, listings: Optional[Listings] = None) -> dict[str, str]:
     """``name -> path`` of the JSON files in folders named ``fixtures`` at most :data:`_FIXTURE_DEPTH` folders below
-    ``root`` (hidden folders, tests and documentation skipped); the first found by sorted walk wins."""
+    ``root`` (hidden folders, tests and documentation skipped); the first found by sorted walk wins (``listings``:
+    shared with the other readers of the root)."""
     found: dict[str, str] = {}
-    for folder, _, files in bounded_walk(str(root), _FIXTURE_DEPTH, _skipped):
+    for folder, _, files in bounded_walk(str(root), _FIXTURE_DEPTH, _skipped, listings):
         if os.path.basename(folder) == "fixtures":
             for name in files:
                 if name.endswith(".json"):

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Optional
 
 from backend_lint.analysis.lazy_regex import lazy_compile
-from backend_lint.analysis.project.file_text import bounded_walk, small_file_text
+from backend_lint.analysis.project.file_text import Listings, bounded_walk, small_file_text
 
 SETTINGS_DEPTH = 3
 UNKNOWN_SETTINGS = "?"
@@ -40,21 +41,21 @@ def _candidate(name: str) -> bool:
     return name.endswith(_SUFFIXES) or name.startswith(_NAMES)
 
 
-def read_settings_names(root: Path) -> tuple[str, ...]:
+def read_settings_names(root: Path, listings: Optional[Listings] = None) -> tuple[str, ...]:
     """The dotted settings modules the files at or below ``root`` name (sorted), with :data:`UNKNOWN_SETTINGS`
     when one of them sets the variable from a value it does not spell."""
     found: set[str] = set()
-    for path in settings_files(root):
+    for path in settings_files(root, listings):
         found.update(settings_named(small_file_text(path)))
     return tuple(sorted(found))
 
 
-def settings_files(root: Path) -> list[str]:
+def settings_files(root: Path, listings: Optional[Listings] = None) -> list[str]:
     """The files :func:`read_settings_names` reads (what a warm run signs, by their stat, to know that the names
-    it recorded still hold)."""
+    it recorded still hold; ``listings``: shared with the other readers of the root)."""
     return [
         os.path.join(folder, name)
-        for folder, _relative, files in bounded_walk(str(root), SETTINGS_DEPTH, _skipped)
+        for folder, _relative, files in bounded_walk(str(root), SETTINGS_DEPTH, _skipped, listings)
         for name in files
         if _candidate(name)
     ]

@@ -33,7 +33,7 @@ from typing import Any, Optional
 
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.project.deployed_settings import read_settings_names
-from backend_lint.analysis.project.file_text import bounded_walk, small_file_text
+from backend_lint.analysis.project.file_text import Listings, bounded_walk, small_file_text
 from backend_lint.analysis.project.lint_config import print_allowed, ruff_settings, unselected_logging_codes
 from backend_lint.analysis.project.server_limits import read_body_limit
 from backend_lint.analysis.seeded_tables import fixture_files
@@ -98,13 +98,14 @@ class ProjectFiles:
     @classmethod
     def read(cls, root: Path) -> ProjectFiles:
         found = cls()
-        found.deployment, found.container_probe, found.served_modules = read_deployment(root)
-        found.body_limit = read_body_limit(root)
-        found.settings_names = read_settings_names(root)
+        listings = Listings()  # the readers below walk the same root: each folder is listed once
+        found.deployment, found.container_probe, found.served_modules = read_deployment(root, listings)
+        found.body_limit = read_body_limit(root, listings)
+        found.settings_names = read_settings_names(root, listings)
         found.security_scanner = describes_scanner(root)
-        found.fixtures = fixture_files(root)
+        found.fixtures = fixture_files(root, listings)
         found.namespace_folders = namespace_folders(root)
-        found.nested_projects = nested_projects(root)
+        found.nested_projects = nested_projects(root, listings)
         pyproject, setup_cfg, pytest_ini, tox_ini, setup_py = (root / name for name in CONFIGURATION_FILES[:5])
         found.lint_unselected = unselected_logging_codes(ruff_settings(root))
         found.print_allowed = print_allowed(root)
@@ -283,15 +284,16 @@ def _skipped_folder(name: str) -> bool:
     return name.startswith(".") or name in _SKIPPED_FOLDERS
 
 
-def read_deployment(root: Path) -> tuple[str, bool, tuple[str, ...]]:
+def read_deployment(root: Path, listings: Optional[Listings] = None) -> tuple[str, bool, tuple[str, ...]]:
     """The first file at or below ``root`` that shows an orchestrator runs the service (see the module docstring),
     relative to it (``""`` if none), and whether a deployment or container file probes the service (a
     ``HEALTHCHECK`` instruction other than ``HEALTHCHECK NONE``: Mealie's ``HEALTHCHECK CMD python
     .../healthcheck.py`` calls its about endpoint; a Kubernetes ``livenessProbe``; a compose ``healthcheck:``), and
-    the modules the server commands of its container, compose and ``Procfile`` files serve (sorted)."""
+    the modules the server commands of its container, compose and ``Procfile`` files serve (sorted).
+    ``listings``: the root's folders as the other readers of the root list them (:class:`.file_text.Listings`)."""
     first, probes = "", False
     served: set[str] = set()
-    for folder, relative, files in bounded_walk(str(root), DEPLOY_DEPTH, _skipped_folder):
+    for folder, relative, files in bounded_walk(str(root), DEPLOY_DEPTH, _skipped_folder, listings):
         manifests = os.path.basename(folder) in _MANIFEST_FOLDERS
         for name in files:
             deployed, probed = _deployment_file(folder, name, manifests, served)
@@ -322,12 +324,12 @@ NESTED_DEPTH = 2
 _PACKAGING_FILES = frozenset({"pyproject.toml", "setup.py", "setup.cfg"})
 
 
-def nested_projects(root: Path) -> bool:
+def nested_projects(root: Path, listings: Optional[Listings] = None) -> bool:
     """A folder at most :data:`NESTED_DEPTH` below ``root`` (not hidden, tests, docs or examples) holds a
     packaging file of a project of its own."""
     return any(
         relative != "." and not _PACKAGING_FILES.isdisjoint(files)
-        for _folder, relative, files in bounded_walk(str(root), NESTED_DEPTH, _skipped_folder)
+        for _folder, relative, files in bounded_walk(str(root), NESTED_DEPTH, _skipped_folder, listings)
     )
 
 

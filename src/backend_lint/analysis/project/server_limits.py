@@ -23,9 +23,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Optional
 
 from backend_lint.analysis.lazy_regex import lazy_compile
-from backend_lint.analysis.project.file_text import bounded_walk, small_file_text
+from backend_lint.analysis.project.file_text import Listings, bounded_walk, small_file_text
 
 BODY_LIMIT_DEPTH = 8
 """How many folders below the root server configuration is looked for (Frigate's
@@ -117,10 +118,10 @@ def _skipped(name: str) -> bool:
     return name.startswith(".") or name.lower() in _SKIPPED
 
 
-def read_body_limit(root: Path) -> str:
+def read_body_limit(root: Path, listings: Optional[Listings] = None) -> str:
     """The first file at or below ``root`` (relative to it) of the server configuration the project ships that
-    caps every request body, or ``""``."""
-    for folder, relative, files in bounded_walk(str(root), BODY_LIMIT_DEPTH, _skipped):
+    caps every request body, or ``""`` (``listings``: shared with the other readers of the root)."""
+    for folder, relative, files in bounded_walk(str(root), BODY_LIMIT_DEPTH, _skipped, listings):
         for name in files:
             if not _candidate(folder, name):
                 continue
