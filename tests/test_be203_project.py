@@ -169,3 +169,64 @@ def test_a_coroutine_run_to_completion_before_the_loop_serves(tmp_path: Path) ->
     ``loop.run_forever()``: its connect retry is start-up work, no herd; the class's other retry still stands."""
     found = findings_of(write_project(tmp_path, RUN_BEFORE_SERVING), "BE203")
     assert found == {(os.path.join("services", "data", "db.py"), 21)}
+
+
+TENACITY_AT_STARTUP = {
+    "pyproject.toml": '[project]\nname = "mem"\nversion = "1"\n',
+    "mem/__init__.py": "",
+    "mem/startup.py": """\
+        from sqlalchemy.exc import SQLAlchemyError
+        from tenacity import AsyncRetrying, retry, retry_if_exception_type, stop_after_attempt, wait_fixed
+
+
+        async def validate_schema(engine):
+            async for attempt in AsyncRetrying(
+                stop=stop_after_attempt(3), wait=wait_fixed(1), retry=retry_if_exception_type(SQLAlchemyError)
+            ):
+                with attempt:
+                    return await engine.inspect()
+
+
+        @retry(stop=stop_after_attempt(3), wait=wait_fixed(1))
+        async def warm_cache(engine):
+            return await engine.warm()
+
+
+        async def reinspect(engine):
+            async for attempt in AsyncRetrying(stop=stop_after_attempt(3), wait=wait_fixed(1)):
+                with attempt:
+                    return await engine.inspect()
+    """,
+    "mem/main.py": """\
+        from contextlib import asynccontextmanager
+
+        from fastapi import FastAPI
+
+        from mem.db import engine
+        from mem.startup import reinspect, validate_schema, warm_cache
+
+
+        @asynccontextmanager
+        async def lifespan(_app: FastAPI):
+            await validate_schema(engine)
+            await warm_cache(engine)
+            yield
+
+
+        app = FastAPI(lifespan=lifespan)
+
+
+        @app.post("/schema")
+        async def schema():
+            return await reinspect(engine)
+    """,
+    "mem/db.py": "engine = None\n",
+}
+
+
+def test_a_tenacity_retry_that_runs_only_at_start_up(tmp_path: Path) -> None:
+    """honcho's schema check, retried 3 times 1 s apart by ``AsyncRetrying`` in a function only the ``lifespan``
+    reaches (and a ``@retry`` on such a function), runs once per process before it serves: no herd. The same
+    ``AsyncRetrying`` loop in a function a route calls is still reported."""
+    found = findings_of(write_project(tmp_path, TENACITY_AT_STARTUP), "BE203")
+    assert found == {(os.path.join("mem", "startup.py"), 19)}

@@ -20,7 +20,8 @@ attempts of one click, not a herd. A reconnect loop, any wait that is long or un
 mentions a network client module (the herd would hit a remote service) stay retries.
 
 Nor is a retry of work done on this machine: an attempt whose every call is a builtin, a container method,
-logging, the file system (``os.makedirs`` again after ``EACCES``, a lock directory made with ``os.mkdir``) or
+logging, the file system (``os.makedirs`` again after ``EACCES``, a lock directory made with ``os.mkdir``, a file
+opened with ``io.open`` and wrapped in werkzeug's in-memory ``FileStorage``) or
 a local program (``subprocess``, or a function of the same file that starts one and names no network client:
 gns3 running ``vmrun`` twice). Nothing shared takes the load, and the herd that backoff protects against does
 not exist.
@@ -42,6 +43,7 @@ from backend_lint.analysis.facts import node_fact, reads
 from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.http_clients import modules_by_name
 from backend_lint.analysis.lazy_regex import lazy_compile
+from backend_lint.analysis.library_calls import FILE_MODULES
 from backend_lint.analysis.loggers import logging_call_kind
 from backend_lint.analysis.mentions import mentioned_names
 from backend_lint.analysis.resolve import called_function, instance_class, lookup
@@ -76,7 +78,12 @@ _LOOPBACK = lazy_compile(r"""["'](?:127\.0\.0\.1|localhost|::1)["']""")
 _READ_VERBS = ("get", "read", "load", "fetch", "find", "lookup")
 _MAX_NAME_DEPTH = 4
 
-_LOCAL_MODULES = frozenset({"os", "shutil", "pathlib", "tempfile", "fcntl", "glob", "subprocess"})
+_LOCAL_MODULES = FILE_MODULES | {"fcntl", "subprocess"}
+"""The standard library's file system, file object and serialization modules (``io.open``, ``csv.reader``), file
+locks and local programs: work on this machine only."""
+_IN_MEMORY = frozenset({"werkzeug.datastructures"})
+"""Library modules of in-memory containers: werkzeug's ``FileStorage`` wrapping a file just opened (pybossa's
+local CSV import, retried until the file appears), ``MultiDict``, ``Headers``; they do no I/O of their own."""
 _SUBPROCESSES = frozenset({"asyncio.create_subprocess_exec", "asyncio.create_subprocess_shell"})
 _LOCAL_BUILTINS = frozenset({"sorted", "len", "list", "dict", "set", "tuple", "open", "min", "max", "str", "int",
                              "float", "print", "isinstance", "range", "enumerate", "zip"})
@@ -324,7 +331,8 @@ def _local_call(call: ast.Call, ctx: FileContext, scope: Scope, depth: int) -> b
         return True  # also a logger the project imports (``from app.core.logger import app_logger as logger``)
     resolved = ctx.imports.resolve(func)
     if resolved is not None:
-        return resolved.partition(".")[0] in _LOCAL_MODULES or resolved in _SUBPROCESSES
+        return resolved.partition(".")[0] in _LOCAL_MODULES or resolved in _SUBPROCESSES \
+            or resolved.rpartition(".")[0] in _IN_MEMORY
     if isinstance(func, ast.Attribute) and func.attr in _CONTAINER_METHODS | _TEXT_METHODS | _PATH_METHODS:
         return True
     if isinstance(func, ast.Attribute) and isinstance(func.value, (ast.JoinedStr, ast.Constant)):

@@ -17,7 +17,7 @@ call: :func:`_run_before_serving`);
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.analysis.project.conditions import ProjectFact, startup_only
@@ -111,16 +111,18 @@ def _run_before_serving(ctx: FileContext) -> list[str]:
     return found
 
 
-def startup_only_facts(ctx: FileContext) -> tuple[ProjectFact, ...]:
-    """The project fact that the function being visited (a module-level function or a method of a module-level
-    class) runs only at start-up (:func:`~backend_lint.analysis.project.conditions.startup_only`), for a
-    finding's ``unless=``; nothing for a nested function or outside a module."""
-    function = ctx.scope.function
+def startup_only_facts(ctx: FileContext, function: Optional[ast.AST] = None) -> tuple[ProjectFact, ...]:
+    """The project fact that ``function`` (by default the function being visited; a module-level function or a
+    method of a module-level class) runs only at start-up
+    (:func:`~backend_lint.analysis.project.conditions.startup_only`), for a finding's ``unless=``; nothing for a
+    nested function or outside a module. BE203 names the function a ``@retry(...)`` decorates, whose decorator is
+    visited in the scope around it."""
+    function = ctx.scope.function if function is None else function
     if not isinstance(function, _FUNCTIONS) or not ctx.module:
         return ()
     if any(statement is function for statement in ctx.tree.body):
         return (startup_only(f"{ctx.module}.{function.name}"),)
-    owner = ctx.scope.method_class
+    owner = ctx.scope.method_class if function is ctx.scope.function else ctx.scope.class_
     if (owner is not None and any(statement is owner for statement in ctx.tree.body)
             and any(statement is function for statement in owner.body)):
         return (startup_only(f"{ctx.module}.{owner.name}.{function.name}"),)

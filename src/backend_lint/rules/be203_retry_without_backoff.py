@@ -23,13 +23,14 @@ that may carry the settings, ``Retry(0)``/``Retry(total=False)`` (no retries), a
 interval without a success exit; command line code (also a command class of a CLI framework, through project
 bases), the code of a developer's script run by hand that only its main guard reaches
 (:func:`.hand_run_scripts.run_by_hand`), set-up of the application's storage, migration code (run
-once, at deploy time), a hand-written loop in a function only start-up reaches (the project model's
-``startup_only``), a fixed pause for a local fault while the server's errors back off in a sibling ``except``
-clause, transactions retried after a conflict, writes retried after a database conflict (the clause catches
-only ``IntegrityError``, a deadlock, a serialization failure...), a loop of at most two attempts (one retry: no
-schedule to back off), and the same bound written for a library (tenacity's ``stop=stop_after_attempt(2)``,
-also in ``stop_after_attempt(2) | stop_after_delay(...)``; backoff's ``max_tries=2``), puts retried on a full
-in-process queue and socket readiness probes (:mod:`backend_lint.analysis.retry_purposes`), retries of a
+once, at deploy time), a hand-written loop, ``for attempt in Retrying(...)`` or a retry decorator in or of a
+function only start-up reaches (the project model's ``startup_only``), a fixed pause for a local fault while the
+server's errors back off in a sibling ``except`` clause, transactions retried after a conflict, writes retried after
+a database conflict (the clause catches only ``IntegrityError``, a deadlock, a serialization failure...), a loop of
+at most two attempts (one retry: no schedule to back off), and the same bound written for a library (tenacity's
+``stop=stop_after_attempt(2)``, also in ``stop_after_attempt(2) | stop_after_delay(...)``; backoff's
+``max_tries=2``), puts retried on a full in-process queue and socket readiness probes
+(:mod:`backend_lint.analysis.retry_purposes`), retries of a
 refused connection only (a wait for a port to listen), of a function named for waiting until something is up
 (``wait_until_alive``) and of a function that starts a local process
 (:mod:`backend_lint.analysis.retry_waits`), a loop said to wait for its target to come up (its docstring or
@@ -54,7 +55,7 @@ from backend_lint.analysis.hand_run_scripts import archived_script, run_by_hand
 from backend_lint.analysis.http_clients import might_be
 from backend_lint.analysis.local_devices import retries_local_device
 from backend_lint.analysis.module_roles import in_migration, module_roles
-from backend_lint.analysis.project.conditions import cli_command_class, startup_only, unreferenced
+from backend_lint.analysis.project.conditions import ProjectFact, cli_command_class, startup_only, unreferenced
 from backend_lint.analysis.project.conditions import cli_module as cli_module_fact
 from backend_lint.analysis.retries import (
     BACKOFF_CONSTANT,
@@ -221,7 +222,8 @@ class RetryWithoutBackoff(Rule):
             if isinstance(decorator, (ast.Name, ast.Attribute)) and origin(decorator, ctx) == "tenacity.retry":
                 found = _tenacity_problems(None, ctx)
                 if found is not None:
-                    self.report(ctx, decorator, unless=command_base_facts(ctx), construct="tenacity.retry",
+                    self.report(ctx, decorator, unless=command_base_facts(ctx) + startup_only_facts(ctx, node),
+                                construct="tenacity.retry",
                                 problem=found[0], advice=found[1])
 
     @visits(ast.Call)
@@ -246,10 +248,23 @@ class RetryWithoutBackoff(Rule):
             script = run_by_hand(ctx, ctx.scope)
             if script == ():
                 return  # a developer's script run by hand: one process retrying, no herd
-            unless = command_base_facts(ctx) + (script or ())  # only a script's main guard reaches the function
-            if made in SLEEPS:  # a hand-written loop in a function only start-up reaches: set-up, no herd
-                unless += startup_only_facts(ctx)
+            unless = command_base_facts(ctx) + (script or ()) + self._startup_only(node, made, ctx)
             self.report(ctx, node, unless=unless, construct=made, problem=found[0], advice=found[1])
+
+    @staticmethod
+    def _startup_only(node: ast.Call, made: str, ctx: FileContext) -> tuple[ProjectFact, ...]:
+        """The fact that the retries run only at start-up (a function only start-up hooks reach, the project model
+        decides): one process setting up, no herd. A hand-written loop runs where it is written; a tenacity or
+        backoff decorator retries the function it decorates, and ``for attempt in Retrying(...)`` the block under
+        it (honcho's schema check, 3 tries 1 s apart from its ``lifespan``). Not a ``Retrying``/``Retry`` object
+        kept for later: start-up may only build what the service's requests use."""
+        parent = ctx.parent
+        if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef)) and node in parent.decorator_list:
+            return startup_only_facts(ctx, parent) if made in TENACITY_RETRIES | BACKOFF_DECORATORS else ()
+        if made in SLEEPS or (made in TENACITY_RETRIES and isinstance(parent, (ast.For, ast.AsyncFor))
+                              and parent.iter is node):
+            return startup_only_facts(ctx)
+        return ()
 
     @staticmethod
     def _decorated_or_enclosing(node: ast.Call, ctx: FileContext) -> Optional[ast.AST]:

@@ -16,7 +16,9 @@ that record the traceback another way (a ``logger.exception`` call, ``exc_info=`
 ``sentry_sdk.capture_exception``), calls with ``**kwargs`` (``exc_info`` may be in them), calls in a function
 defined inside the handler, ``warning``/``info`` levels (a handled, expected failure), a retry or reconnect loop
 whose message says so (``"lost connection, retrying in 5 seconds"`` in an ``except`` inside a loop: an expected
-outage logged once per attempt; a ``while`` loop whose ``try`` opens a connection and goes round again), a
+outage logged once per attempt; a ``while`` loop whose ``try`` opens a connection and goes round again) or whose
+shape says so (a bounded loop that leaves on success and counts its attempts: ``while retry > 0`` with ``retry -=
+1`` in the clause), a
 secondary failure logged inside another ``except`` that ends by raising (failing to parse the error body of a
 request whose error is then raised, or in a function handed the exception it reports: auditing another failure),
 expected errors (a Flask-AppBuilder veto hook, one value that does not parse, a user's content error told back to
@@ -24,9 +26,10 @@ the user (also answered with 400/422), a ``try`` of a few calls into a library o
 logs with its message (thin wrappers of such calls in the file read as their calls), file work of the standard
 library, asyncio's own scheduling, stores into local dicts, see :mod:`backend_lint.analysis.expected_errors`; a
 predicate answering ``False`` when it cannot tell; a ``try`` of log lines only), a command's error exit (also in a
-helper only the file's commands call), a developer's script run by hand (a program, argparse or its command line,
-under ``script-paths``: ``scripts/chat_loadtest.py``; or a script there with a main guard, whose guard and the
-functions only it reaches run only when started by hand, unless another module imports them:
+helper only the file's commands call) or its check of what the operator asked for (a clause setting a flag the
+function hands back ``False``, in command line code), a developer's script run by hand (a program, argparse or its
+command line, under ``script-paths``: ``scripts/chat_loadtest.py``; or a script there with a main guard, whose guard
+and the functions only it reaches run only when started by hand, unless another module imports them:
 :mod:`backend_lint.analysis.hand_run_scripts`), and tests and test support.
 """
 
@@ -36,8 +39,10 @@ import ast
 import re
 from typing import TYPE_CHECKING, Optional
 
+from backend_lint.analysis.ast_helpers import own_nodes
 from backend_lint.analysis.catch_all import catches_any_exception, covers_something, shielded
 from backend_lint.analysis.catch_all import catches_everything as lets_nothing_out
+from backend_lint.analysis.dev_seeds import management_commands
 from backend_lint.analysis.entrypoints import helper_of_commands, in_cli_context
 from backend_lint.analysis.expected_errors import (
     answers_client_error,
@@ -60,6 +65,7 @@ from backend_lint.analysis.project.def_effects import LOGS_TRACEBACK
 from backend_lint.analysis.project.handler_conditions import catch_alls
 from backend_lint.analysis.project.imported import imported_qualified, project_calls_in
 from backend_lint.analysis.resolve import Definition, called_function
+from backend_lint.analysis.retries import is_retry_loop
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 from backend_lint.finding import Applicability, Finding
@@ -125,6 +131,32 @@ def _announced_retry(call: ast.Call, handler: ast.ExceptHandler, ctx: FileContex
     return False
 
 
+def _retried_attempt(handler: ast.ExceptHandler, ctx: FileContext) -> bool:
+    """The handler's ``try`` is an attempt of a bounded hand-written retry loop of the same function: the loop
+    leaves when the ``try`` succeeds (:func:`.retries.is_retry_loop`) and counts its attempts, a ``for`` over
+    ``range(...)`` or a ``while`` whose test reads a counter the handler moves (chatchat's API client trying
+    ``client.get(url)`` again while ``retry > 0``, ``retry -= 1`` in the clause). The code says it retries as
+    plainly as a message would: each failed attempt logs one line during an outage. A supervisor loop that
+    restarts a crashed worker until shutdown counts nothing and stays flagged."""
+    attempt = ctx.parent_of(handler)
+    for scope in ctx.scope:
+        loop = scope.node
+        if isinstance(loop, (ast.For, ast.AsyncFor, ast.While)):
+            return attempt in loop.body and _counts_attempts(loop, handler) and is_retry_loop(ctx, loop)
+        if isinstance(loop, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            return False
+    return False
+
+
+def _counts_attempts(loop: ast.For | ast.AsyncFor | ast.While, handler: ast.ExceptHandler) -> bool:
+    """``for attempt in range(3)``, or ``while retry > 0`` with ``retry -= 1`` among the handler's statements."""
+    if not isinstance(loop, ast.While):
+        return isinstance(loop.iter, ast.Call) and isinstance(loop.iter.func, ast.Name) and loop.iter.func.id == "range"
+    tested = {node.id for node in ast.walk(loop.test) if isinstance(node, ast.Name)}
+    return any(isinstance(statement, ast.AugAssign) and isinstance(statement.target, ast.Name)
+               and statement.target.id in tested for statement in handler.body)
+
+
 def _says_retry(call: ast.Call) -> bool:
     return bool(call.args) and bool(_RETRY_WORDS.search(_literal_text(call.args[0])))
 
@@ -182,6 +214,25 @@ def _while_raising(handler: ast.ExceptHandler, ctx: FileContext) -> bool:
 _EXITS = frozenset({"exit", "_exit", "Abort", "Exit", "SystemExit"})
 
 
+def _answers_with_flag(handler: ast.ExceptHandler, function: Optional[ast.AST]) -> bool:
+    """The clause ends by setting a local to ``False`` that the function hands back (alone or in a tuple): the
+    FAC's ``validate_uei_options`` trying ``.objects.get`` for the report an operator named, logging the error and
+    answering ``ok_old_uei = False``. In a command's code the flag makes the command refuse, and the operator
+    reads why at the terminal."""
+    last = handler.body[-1] if handler.body else None
+    if not (isinstance(last, ast.Assign) and len(last.targets) == 1 and isinstance(last.targets[0], ast.Name)
+            and isinstance(last.value, ast.Constant) and last.value.value is False
+            and isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef))):
+        return False
+    flag = last.targets[0].id
+    for node in own_nodes(function):
+        if isinstance(node, ast.Return) and node.value is not None:
+            values = node.value.elts if isinstance(node.value, ast.Tuple) else [node.value]
+            if any(isinstance(value, ast.Name) and value.id == flag for value in values):
+                return True
+    return False
+
+
 def _exits_the_program(handler: ast.ExceptHandler) -> bool:
     """The clause ends the program (``sys.exit(1)``, ``raise SystemExit``, ``raise click.Abort()``): the top-level
     error exit of a command."""
@@ -202,7 +253,7 @@ class ErrorLogWithoutTraceback(Rule):
     triggers = ("except",)
     needs = (logging_call_kind, handler_records_traceback, reports_error_to_user, module_roles, origin,
              project_calls_in, does, in_cli_context, calls_outside_only, helper_of_commands, only_logs,
-             hand_run_script, run_by_hand, unreferenced)
+             hand_run_script, run_by_hand, unreferenced, is_retry_loop)
     module_facts = (test_support,)
     options = (
         Option(
@@ -240,7 +291,7 @@ class ErrorLogWithoutTraceback(Rule):
         script = run_by_hand(ctx, ctx.scope, self.option("script-paths"))
         if script == ():
             return  # the main guard of a script run by hand: the same
-        if _announced_retry(node, handler, ctx) or _while_raising(handler, ctx) \
+        if _announced_retry(node, handler, ctx) or _retried_attempt(handler, ctx) or _while_raising(handler, ctx) \
                 or reports_another_failure(ctx.scope.function):
             return  # a retry; a secondary failure met while another is handled
         attempt = ctx.parent_of(handler)
@@ -258,6 +309,10 @@ class ErrorLogWithoutTraceback(Rule):
             in_cli_context(ctx.scope, ctx) or helper_of_commands(ctx.scope.function, ctx)
         ):
             return  # a command's error exit: the operator reads the message at the terminal
+        if _answers_with_flag(handler, ctx.scope.function) and (
+            in_cli_context(ctx.scope, ctx) or helper_of_commands(ctx.scope.function, ctx) or management_commands(ctx)
+        ):
+            return  # a command checking what its operator asked for: the flag refuses, the message says why
         if ctx.scope.loops and records_failed_item(handler):
             return  # one item of a loop counted among the failed ones, handed back in the result
         if predicate_answer(handler, ctx):
