@@ -202,6 +202,37 @@ def _requires_admin_roles(made: ast.expr) -> bool:
     )
 
 
+_STAFF_PERMISSION_WORDS = ("manage", *_ADMIN_WORDS)
+
+
+def requires_staff_permission(handler: Handler) -> bool:
+    """The handler's user comes from a dependency made by a factory given permissions, each a member of a class
+    named for permissions whose name says it manages (``Depends(is_user_allowed_to([CinemaPermissions.
+    manage_sessions]))``, Hyperion, where members hold ``access_cinema`` and only the cinema's staff group
+    ``manage_sessions``): the FastAPI spelling of Django's ``"gym.manage_gyms"`` permission, held by the few
+    who run a module. Not part of :func:`admin_only`: it says how few call the handler (BE105), not that the
+    caller is an administrator whose records harm nobody twice (BE301 keeps a staff action that issues tickets)."""
+    markers = [param.marker_call for param in handler.params if param.marker_call is not None] + [
+        item for decorator in handler.function.decorator_list if isinstance(decorator, ast.Call)
+        for item in _dependency_items(decorator)
+    ]
+    return any(marker.args and _staff_permissions(marker.args[0]) for marker in markers)
+
+
+def _staff_permissions(made: ast.expr) -> bool:
+    """``is_user_allowed_to([CinemaPermissions.manage_sessions])``: a call given permission members only (alone or
+    in a list or tuple), every one named for managing or administering."""
+    if not isinstance(made, ast.Call) or made.keywords or not made.args:
+        return False
+    given: list[ast.expr] = []
+    for arg in made.args:
+        given.extend(arg.elts if isinstance(arg, (ast.List, ast.Tuple)) else [arg])
+    return bool(given) and all(
+        isinstance(item, ast.Attribute) and _permission_member(item)
+        and any(word in item.attr.lower() for word in _STAFF_PERMISSION_WORDS) for item in given
+    )
+
+
 def _admin_path(handler: Handler) -> bool:
     """Every route of the handler has a path with an ``admin`` segment (``/admin/query-history/download``)."""
     paths = [route.path for route in handler.routes]

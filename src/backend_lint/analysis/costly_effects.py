@@ -191,8 +191,9 @@ def costly(effect: Effect, handler: Handler, ctx: FileContext, transactional: se
 
 def _made_words(effect: Effect, handler: Handler, ctx: FileContext) -> set[str]:
     """The words of the thing a create makes: the rest of a ``create_<thing>`` call's name, not its receiver's
-    (``payment_gw.create_customer`` makes a customer), else :func:`record_words` (``Order.objects.create``)."""
-    own = words(effect.what.rpartition(".")[2]) - _GENERIC
+    (``payment_gw.create_customer`` makes a customer; ``cruds_booking.create_manager`` a manager, whatever its
+    module is about), else :func:`record_words` (``Order.objects.create``)."""
+    own = words(effect.what.rpartition(".")[2]) - _NAMELESS
     if not own:
         return record_words(effect, handler, ctx)
     return own | {singular(word) for word in own if word.endswith("s") and len(word) > 3}
@@ -201,6 +202,11 @@ def _made_words(effect: Effect, handler: Handler, ctx: FileContext) -> set[str]:
 _GENERIC = frozenset({"create", "creates", "insert", "add", "new", "bulk", "service", "services", "objects",
                       "self", "command", "cmd", "model", "models", "db", "crud", "repo", "repository", "manager",
                       "perform", "save", "one", "many", "all", "user", "list", "view", "views", "api", "resource"})
+_NAMELESS = frozenset({"create", "creates", "insert", "add", "new", "bulk", "perform", "save", "one", "many", "all",
+                       "objects", "db"})
+"""Parts of a creating call's own name that say nothing of what it makes (``bulk_create``, ``insert_one``): the
+thing is then named by the receiver. Any other word names it, even one :data:`_GENERIC` drops from a receiver
+(``create_manager``, ``create_user``)."""
 _PLAIN_CREATES = frozenset({"post", "create", "perform_create"})
 
 

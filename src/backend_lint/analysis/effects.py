@@ -37,7 +37,8 @@ resolver) are followed one level deep: their own effects count, marked ``via`` t
 leaves to other modules are kept by their qualified names (``outside``), so that the project model can add
 those modules' summaries later: :meth:`Effects.to_json` is the form a module summary stores.
 
-Left alone: reads, computations, renders, logging; a create the module only names (a string, a docstring).
+Left alone: reads, computations (a language model's ``client.embeddings.create``/``chat.completions.create``:
+an answer computed, nothing stored), renders, logging; a create the module only names (a string, a docstring).
 """
 
 from __future__ import annotations
@@ -321,10 +322,14 @@ class _Collector:
 
     def _updates_and_returns(self, branch: ast.If, returns: list[ast.Return]) -> bool:
         """``if chat.share_id: shared = SharedChats.update(...); ...; return ...`` before the create: an upsert by
-        hand, whose repeat updates what the first call made."""
+        hand, whose repeat updates what the first call made. In a loop over items, a branch that updates the item
+        it found and ends with ``continue`` (``if existing: update_purchase(..., quantity=q); continue``, then
+        ``create_purchase(...)``) is the same upsert, item by item: a retry finds every item and sets it again."""
         end = branch.end_lineno or branch.lineno
-        return any(effect.kind == UPDATES and branch.lineno <= effect.line <= end for effect in self.found.effects) \
-            and any(branch.lineno <= ret.lineno <= end for ret in returns)
+        leaves = isinstance(branch.body[-1], ast.Continue) or any(branch.lineno <= ret.lineno <= end
+                                                                  for ret in returns)
+        return leaves and any(effect.kind == UPDATES and branch.lineno <= effect.line <= end
+                              for effect in self.found.effects)
 
     def _answers_found(self, branch: ast.If) -> bool:
         """``if existing: return {"snapshot_id": existing.id, "public_url": ...}`` before the create: the branch
@@ -423,6 +428,8 @@ class _Collector:
             return SENDS, written  # (a token request or introspection only asks about credentials)
         if last in _UPSERTS:
             return UPDATES, written
+        if last == "create" and _asks_a_model(resolved, receiver_name):
+            return None  # ``client.embeddings.create(...)``: a model computes an answer, nothing is stored
         if last in _CREATE_METHODS:
             return CREATES, written
         if last == "add" and call.args and self._new_object(call.args[0]):
@@ -486,6 +493,24 @@ class _Collector:
         parts.discard("create")
         parts.discard("insert")
         return bool(parts) and not parts & _NOT_CREATED
+
+
+_MODEL_SDKS = frozenset({"openai", "anthropic", "cohere", "mistralai", "groq", "litellm", "together", "ollama"})
+"""Clients of hosted language models: whatever their ``create`` makes is an answer computed for the caller."""
+_MODEL_ENDPOINTS = frozenset({"embeddings", "completions", "moderations", "Embedding", "Completion",
+                              "ChatCompletion", "Moderation"})
+"""The computing endpoints of an OpenAI-style client (``client.chat.completions``, ``openai.Embedding``)."""
+
+
+def _asks_a_model(resolved: str, receiver_name: Optional[str]) -> bool:
+    """``client.embeddings.create(...)``, ``client.chat.completions.create(...)``, ``client.audio.speech.create``,
+    ``openai.ChatCompletion.create(...)``: an OpenAI-style SDK's ``create`` asks the model to compute vectors, a
+    completion or speech and stores nothing (the provider answers 200, a retry computes the answer again). Read
+    from the endpoint the call names (the client is often made by a helper of another module), or from an
+    imported model SDK."""
+    parts = (receiver_name or "").split(".")
+    return resolved.split(".", 1)[0] in _MODEL_SDKS or parts[-1] in _MODEL_ENDPOINTS or (
+        len(parts) > 1 and parts[-2] == "audio")
 
 
 def _project_function_named_like_queue(call: ast.Call, resolved: str, written: str, last: str) -> bool:

@@ -5,6 +5,9 @@ Two shapes make a retry harmless without an idempotency key:
 - the handler works on a server-side resource the path names and deletes it when it succeeds (modoboa's
   webmail ``send`` reads the compose session ``pk`` and drops it with ``remove_attachments_and_session(manager,
   pk)`` once the mail is out): the retry finds no session and answers 404, so the identifier is the key;
+- the handler creates an item of a collection the same router lets its client delete one by one (``POST
+  /booking/bookings`` beside ``DELETE /booking/bookings/{booking_id}``): a duplicate is the client's own visible
+  record, removed by the API that made it (no money, message or job: those are judged apart);
 - the handler posts a message into a conversation (``POST /channels/{id}/messages/post``): a duplicate is a
   visible message its author can delete, like a comment, and the work queued for it (notifications, an
   assistant's reply) only follows that message.
@@ -13,13 +16,19 @@ Two shapes make a retry harmless without an idempotency key:
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
 from backend_lint.analysis.ast_helpers import own_nodes
+from backend_lint.analysis.facts import reads
 from backend_lint.analysis.handler_types import Handler
+from backend_lint.analysis.handlers import handler_model
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.project.view_facts import path_words
 from backend_lint.analysis.secret_names import split_identifier
+
+if TYPE_CHECKING:
+    from backend_lint.context import FileContext
 
 _PLACEHOLDER = lazy_compile(r"<(?:\w+:)?(\w+)>|\{(\w+)(?::[^}]*)?\}")
 _ID_NAMES = frozenset({"pk", "id", "uid", "uuid", "key"})
@@ -51,6 +60,23 @@ def consumes_path_resource(handler: Handler) -> bool:
         if any(isinstance(argument, ast.Name) and argument.id in names for argument in node.args):
             return True
     return False
+
+
+@reads(handler_model)
+def deletable_items(ctx: FileContext, handler: Handler) -> bool:
+    """Every route of the handler posts to a collection (``/cdr/sellers/{seller_id}/products/{product_id}/tickets/``)
+    whose item path, one placeholder deeper (``.../tickets/{ticket_generator_id}``), a handler of the same app
+    object answers with DELETE: what a retry creates twice the client sees and deletes through the same API."""
+    collections = [(route.owner, route.path.rstrip("/")) for route in handler.routes if route.path is not None]
+    if not collections or len(collections) != len(handler.routes):
+        return False
+    items = {
+        (route.owner, head)
+        for other in handler_model(ctx).handlers.values() if other is not handler
+        for route in other.routes if "DELETE" in route.methods and route.path is not None
+        for head, _slash, last in [route.path.rstrip("/").rpartition("/")] if _PLACEHOLDER.fullmatch(last)
+    }
+    return all(collection in items for collection in collections)
 
 
 _POSTED = frozenset({"message", "messages", "comment", "comments", "reply", "replies"})

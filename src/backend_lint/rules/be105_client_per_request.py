@@ -12,7 +12,9 @@ are the guidance's own case.
 
 Left alone: handlers only administrators reach (:mod:`backend_lint.analysis.admin_only`: an admin dependency,
 decorator or router; open-webui's "verify connection" buttons make a session per click, which is no request
-traffic), and a client made on a branch that a guard at the top of the handler closes to all but administrators
+traffic) or only holders of a permission to manage (``Depends(is_user_allowed_to([CinemaPermissions.
+manage_sessions]))``: a module's staff looking up one film while setting up a session), and a client made
+on a branch that a guard at the top of the handler closes to all but administrators
 (``if url_idx is not None and user.role != "admin": raise ...``, then the client made only when ``url_idx`` is
 given: open-webui's per-connection model listing), a loop that ends at its first success (a ``return`` or
 ``break`` in it: it tries addresses or mirrors in turn), a loop over the application's configuration (``for url
@@ -37,7 +39,7 @@ import ast
 
 from backend_lint.analysis.admin_guard_defs import admin_guard_facts
 from backend_lint.analysis.admin_guards import admin_branch
-from backend_lint.analysis.admin_only import admin_only, admin_router, admin_routers
+from backend_lint.analysis.admin_only import admin_only, admin_router, admin_routers, requires_staff_permission
 from backend_lint.analysis.dev_only import under_debug_switch
 from backend_lint.analysis.entrypoints import in_cli_context
 from backend_lint.analysis.facts import node_fact
@@ -179,7 +181,8 @@ class ClientPerRequest(Rule):
         handler = handler_for(ctx, function)
         guards: tuple[ProjectFact, ...] = ()
         if handler is not None:
-            if admin_only(handler) or admin_router(ctx, handler) or admin_branch(function, node, ctx.parent_of):
+            if admin_only(handler) or admin_router(ctx, handler) or admin_branch(function, node, ctx.parent_of) \
+                    or requires_staff_permission(handler):
                 return  # an operator's one-off action ("verify connection", "load from URL"), not request traffic
             if made_on_cache_miss(ctx, function, node):
                 return  # only on a miss of a module-level cache the handler fills: about once per process

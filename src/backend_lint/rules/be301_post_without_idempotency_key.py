@@ -15,11 +15,12 @@ one level) a retry would duplicate are considered, and only those with a COSTLY 
 service (also a queued job named for it, or a callback URL handed to the work), a stored quantity is incremented,
 or a commerce record (an order, a booking) is made; a plain create of another record is reported only with
 ``report-plain-creates``. Naturally idempotent work (deletes, state updates, ``get_or_create``, rows written with
-``bulk_create(..., ignore_conflicts=True)``, computations) is left alone, and
+``bulk_create(..., ignore_conflicts=True)``, an upsert by hand, computations) is left alone, and
 so is work idempotent by key: a route declaring 409, a path ending in the client-chosen id, a handler that
-answers 409 or 201 only when it created. Created UI state (a second permalink or editor tab), log entries,
-activity-log, cache and sync jobs, and resendable verification codes are not duplicate harm (``harmless-effects``,
-``resendable-messages``).
+answers 409 or 201 only when it created. A commerce record the same router lets its client delete
+(``POST /bookings`` beside ``DELETE /bookings/{id}``) is not costly by itself. Created UI state (a second
+permalink or editor tab), log entries, activity-log, cache and sync jobs, and resendable verification codes are
+not duplicate harm (``harmless-effects``, ``resendable-messages``).
 
 Left alone too: paths with a word saying they create nothing (login, logout, token, auth, session, search, and
 reads sent as POST: filter, count, query, paginate, get, list, history, validate, ...; webhooks and callbacks,
@@ -97,7 +98,7 @@ from backend_lint.analysis.queued_jobs import (
     payload_free_trigger,
     queued_job,
 )
-from backend_lint.analysis.retry_outcomes import consumes_path_resource, posts_to_conversation
+from backend_lint.analysis.retry_outcomes import consumes_path_resource, deletable_items, posts_to_conversation
 from backend_lint.analysis.state_notices import notice_of_a_set
 from backend_lint.analysis.unique_models import conflict_skipping_lines, names_match, unique_models
 from backend_lint.context import FileContext
@@ -370,8 +371,10 @@ class PostWithoutIdempotencyKey(Rule):
             transactional = {word.lower() for word in self.option("transactional-records")}
             side = not self.option("report-side-messages") and not sends_by_purpose(
                 handler, {word for path in handler.paths for word in path_words(path)})
+            # a record the client deletes through the same router (``DELETE /bookings/{id}``) is its own to undo
+            undone = deletable_items(ctx, handler)
             if not any(costly(effect, handler, ctx, transactional) and not (side and message_effect(effect))
-                       for effect in harm):
+                       and not (undone and effect.kind == CREATES) for effect in harm):
                 # no money, message, quantity or purchase here: only a job of the project named for nothing, or
                 # a project function it calls (a service that starts a run), may still reach outside, which their
                 # bodies say through the project model (a plain record is visible and deletable)
