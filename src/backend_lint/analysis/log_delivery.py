@@ -184,9 +184,13 @@ def _mail_setting(expr: ast.expr) -> bool:
     return name is not None and _mail_name(name) and (name.isupper() or _config_holder(holder))
 
 
+def _written_name(expr: ast.AST) -> str:
+    """The last name of ``settings``, ``app.config``, ``send_email``; ``""`` for anything else."""
+    return expr.attr if isinstance(expr, ast.Attribute) else expr.id if isinstance(expr, ast.Name) else ""
+
+
 def _config_holder(expr: ast.expr) -> bool:
-    written = expr.attr if isinstance(expr, ast.Attribute) else expr.id if isinstance(expr, ast.Name) else ""
-    words = split_identifier(written)
+    words = split_identifier(_written_name(expr))
     return bool(words) and words[-1] in _CONFIG_HOLDERS
 
 
@@ -198,15 +202,9 @@ def _sends_mail(branch: list[ast.stmt]) -> bool:
     """The branch names a function or method that sends mail (``send_email``, ``send_mail``, ``mail.send``,
     ``sendmail``), called or handed to a task queue (``background_tasks.add_task(send_email, ...)``)."""
     for node in statement_nodes(branch):
-        if isinstance(node, ast.Attribute) and node.attr == "send" and _mail_receiver(node.value):
+        if isinstance(node, ast.Attribute) and node.attr == "send" and _mail_name(_written_name(node.value)):
             return True
-        written = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else ""
-        words = set(split_identifier(written))
+        words = set(split_identifier(_written_name(node)))
         if ("send" in words and words & _MAIL_WORDS) or "sendmail" in words:
             return True
     return False
-
-
-def _mail_receiver(expr: ast.expr) -> bool:
-    written = expr.attr if isinstance(expr, ast.Attribute) else expr.id if isinstance(expr, ast.Name) else ""
-    return _mail_name(written)
