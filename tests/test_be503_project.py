@@ -203,3 +203,52 @@ def test_a_main_guard_serves_only_through_an_application(tmp_path: Path) -> None
     served["keep/providers/servicenow_provider.py"] = RUN_DEMO["keep/providers/servicenow_provider.py"].replace(
         "provider.run()", "Flask(__name__).run()")
     assert ("keep/providers/servicenow_provider.py", 12) in findings_of(write_project(tmp_path / "served", served), "BE503")
+
+
+DOCS_SETTINGS = {
+    "manage.py": "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'catalog.settings.local')\n",
+    "catalog/__init__.py": "",
+    "catalog/views.py": "from django.http import HttpResponse\n\n\ndef home(request):\n    return HttpResponse('ok')\n",
+    "catalog/settings/__init__.py": "",
+    "catalog/settings/base.py": "import os\n\nSECRET_KEY = os.environ['SECRET_KEY']\n",
+    "catalog/settings/local.py": "from catalog.settings.base import *\n",
+    "catalog/settings/docs_settings.py": "from catalog.settings.base import *\n\nSECRET_KEY = 'secret-f0r-sphinx'\n",
+    "catalog/settings/sandbox.py": "from catalog.settings.base import *\n\nSECRET_KEY = 'secret-f0r-sandbox'\n",
+}
+
+
+def test_the_documentation_builds_settings_are_run_by_no_deployment(tmp_path: Path) -> None:
+    """``docs_settings.py`` is what Sphinx imports the code with: named for the docs and named by no deployment,
+    its ``SECRET_KEY`` protects nothing. Named by the deployment, or a settings module named for anything else,
+    it is reported."""
+    found = findings_of(write_project(tmp_path / "unnamed", DOCS_SETTINGS), "BE503")
+    assert ("catalog/settings/docs_settings.py", 3) not in found
+    assert ("catalog/settings/sandbox.py", 3) in found
+    deployed = {**DOCS_SETTINGS, "deploy/uwsgi.ini": "[uwsgi]\nenv = DJANGO_SETTINGS_MODULE=catalog.settings.docs_settings\n"}
+    assert ("catalog/settings/docs_settings.py", 3) in findings_of(write_project(tmp_path / "run", deployed), "BE503")
+
+
+UNREAD = {
+    "crowd/__init__.py": '''\
+        from flask import Flask
+
+        app = Flask(__name__)
+        app.config.from_object("crowd.default_settings")
+
+
+        @app.route("/")
+        def home():
+            return app.config["BRAND"] + app.config["TOKEN"]
+    ''',
+    "crowd/default_settings.py": 'BRAND = "Crowd"\nSECRET = "f00Bar-s3cret-9x"\nTOKEN = "Tk-9f8e7d6c5b4aZ"\n',
+    "tests/__init__.py": "",
+    "tests/test_settings.py": 'from crowd import default_settings\n\nassert default_settings.SECRET\n',
+}
+
+
+def test_a_setting_no_module_reads_protects_nothing(tmp_path: Path) -> None:
+    """``SECRET`` is read by no module of the application (a test's read does not count) and no library reads an
+    unprefixed key: it protects nothing. ``TOKEN``, read through ``app.config``, is reported."""
+    found = findings_of(write_project(tmp_path, UNREAD), "BE503")
+    assert ("crowd/default_settings.py", 2) not in found
+    assert ("crowd/default_settings.py", 3) in found

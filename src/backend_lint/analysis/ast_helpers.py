@@ -95,6 +95,14 @@ def written_constant(node: Optional[ast.expr]) -> bool:
     return False
 
 
+def constant_leaves(expr: ast.expr, bytes_too: bool = True) -> bool:
+    """A constant, or a list, tuple or set of such at any depth (``("root", "root")``, ``[("a", 1), ("b", 2)]``):
+    a value the code wrote out whole. ``bytes_too=False`` asks for text and numbers only (a table name of SQL)."""
+    if isinstance(expr, (ast.List, ast.Tuple, ast.Set)):
+        return all(constant_leaves(element, bytes_too) for element in expr.elts)
+    return isinstance(expr, ast.Constant) and (bytes_too or not isinstance(expr.value, bytes))
+
+
 def is_true(node: Optional[ast.AST]) -> bool:
     """The literal ``True`` (not merely a truthy value)."""
     return isinstance(node, ast.Constant) and node.value is True

@@ -16,7 +16,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Union
 
-from backend_lint.analysis.ast_helpers import body_of
+from backend_lint.analysis.ast_helpers import body_of, constant_leaves
 from backend_lint.analysis.facts import node_fact
 from backend_lint.analysis.resolve import lookup
 
@@ -46,16 +46,11 @@ def constant_collection(expr: ast.expr, state: Evaluation, scope: Scope) -> bool
         expr = values[0]
     if isinstance(expr, ast.Dict):
         return bool(expr.keys) and all(
-            key is not None and _constant_leaves(key) and _constant_leaves(value)
+            key is not None and constant_leaves(key, bytes_too=False) and constant_leaves(value, bytes_too=False)
             for key, value in zip(expr.keys, expr.values)
         )
-    return isinstance(expr, (ast.List, ast.Tuple, ast.Set)) and bool(expr.elts) and _constant_leaves(expr)
-
-
-def _constant_leaves(expr: ast.expr) -> bool:
-    if isinstance(expr, (ast.List, ast.Tuple, ast.Set)):
-        return all(_constant_leaves(element) for element in expr.elts)
-    return isinstance(expr, ast.Constant) and not isinstance(expr.value, bytes)
+    return isinstance(expr, (ast.List, ast.Tuple, ast.Set)) and bool(expr.elts) \
+        and constant_leaves(expr, bytes_too=False)
 
 
 @node_fact()

@@ -29,6 +29,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from backend_lint.analysis.ast_helpers import constant_leaves
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.call_sites import module_calls
 from backend_lint.analysis.facts import reads
@@ -116,7 +117,7 @@ def _enumeration(expr: ast.expr, ctx: FileContext, scope: Scope, depth: int) -> 
            and len(expr.args) == 1 and not expr.keywords):
         expr = expr.args[0]
     if isinstance(expr, (ast.List, ast.Tuple, ast.Set)):
-        return bool(expr.elts) and all(_constant_leaves(element) for element in expr.elts)
+        return bool(expr.elts) and constant_leaves(expr)
     if isinstance(expr, ast.Call):
         return ctx.imports.resolve(expr.func) in _PRODUCTS
     if isinstance(expr, ast.Name) and depth < _DEPTH:
@@ -130,9 +131,3 @@ def _enumeration(expr: ast.expr, ctx: FileContext, scope: Scope, depth: int) -> 
         return all(value is not None and _enumeration(value, ctx, link, depth + 1) for value in values)
     return False
 
-
-def _constant_leaves(expr: ast.expr) -> bool:
-    """A constant, or a tuple or list of constants (one credential pair)."""
-    if isinstance(expr, (ast.Tuple, ast.List)):
-        return bool(expr.elts) and all(isinstance(element, ast.Constant) for element in expr.elts)
-    return isinstance(expr, ast.Constant)

@@ -18,6 +18,13 @@ its body does more than log.
 A line logged because the operator asked for credentials in the log is the same kind of choice:
 :func:`logged_by_choice` finds a logging call under an ``if`` on a setting whose purpose is to log them
 (``if settings.LOG_CREDENTIALS:``).
+
+So is the branch that stands in for the mail when mail is off: :func:`logged_instead_of_mail` finds a logging call
+in the branch of an ``if`` on a mail setting (``settings.SMTP_ACTIVE``, ``app.config["MAIL_ENABLED"]``) that runs
+when the setting is off, whose other branch sends the mail (``send_email(...)``): hyperion's activation and
+password-reset tokens are mailed, and logged only on a development set-up without SMTP (``SMTP_ACTIVE`` is off by
+default), where the developer reads the link in the log. The token goes to the log only where the operator chose
+to run without mail.
 """
 
 from __future__ import annotations
@@ -25,11 +32,16 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from backend_lint.analysis.ast_helpers import statement_nodes, string_value
 from backend_lint.analysis.secret_names import split_identifier
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
 
+_MAIL_WORDS = frozenset({"smtp", "mail", "email", "emails", "mails", "mailer", "mailing"})
+"""Words of a setting that switches mail on (``SMTP_ACTIVE``, ``EMAIL_ENABLED``, ``MAIL_SERVER``)."""
+_CONFIG_HOLDERS = frozenset({"settings", "config", "conf", "configuration", "cfg", "env"})
+"""Last words of what a setting is read from: ``settings.SMTP_ACTIVE``, ``app.config["MAIL_ENABLED"]``."""
 _DELIVERY_VERBS = ("send", "deliver", "notify", "dispatch")
 """First words of a method that hands a message on."""
 _STAND_IN_WORDS = frozenset({
@@ -126,3 +138,73 @@ def _log_opt_in_name(name: str) -> bool:
     """``log_credentials``, ``LOG_PASSWORDS``, ``setting_log_secrets``: a switch to log secrets on purpose."""
     words = set(split_identifier(name))
     return "log" in words and bool(words & _LOGGED_SECRETS)
+
+
+def logged_instead_of_mail(call: ast.Call, ctx: FileContext) -> bool:
+    """``call`` runs only when a mail setting is off (``else:`` of ``if settings.SMTP_ACTIVE:``, or the body of
+    ``if not settings.SMTP_ACTIVE:``) and the other branch sends mail: the log stands in for the mail on a set-up
+    that has none (see the module docstring)."""
+    child: ast.AST = call
+    current = ctx.parent_of(call)
+    while current is not None and not isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        if isinstance(current, ast.If) and child is not current.test:
+            negated = _mail_switch(current.test)
+            if negated is not None:
+                off, on = (current.body, current.orelse) if negated else (current.orelse, current.body)
+                return any(statement is child for statement in off) and _sends_mail(on)
+        child, current = current, ctx.parent_of(current)
+    return False
+
+
+def _mail_switch(test: ast.expr) -> bool | None:
+    """Whether ``test`` reads a mail setting negated (``not settings.SMTP_ACTIVE``: ``True``) or as it is
+    (``settings.EMAIL_ENABLED``, ``app.config.get("MAIL_SERVER")``: ``False``); ``None`` for any other test."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        inner = _mail_switch(test.operand)
+        return None if inner is None else not inner
+    return False if _mail_setting(test) else None
+
+
+def _mail_setting(expr: ast.expr) -> bool:
+    """A setting whose name has a mail word: an UPPER_CASE name or attribute, or any attribute of ``settings``/
+    ``config``, an item or ``.get()`` of a configuration mapping (``os.environ.get("SMTP_HOST")`` too). A
+    user's ``user.email`` is no setting."""
+    if isinstance(expr, ast.Name):
+        return expr.id.isupper() and _mail_name(expr.id)
+    if isinstance(expr, ast.Attribute):
+        return _mail_name(expr.attr) and (expr.attr.isupper() or _config_holder(expr.value))
+    key: ast.expr | None = None
+    holder: ast.expr = expr
+    if isinstance(expr, ast.Subscript):
+        key, holder = expr.slice, expr.value
+    elif isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "get" \
+            and expr.args:
+        key, holder = expr.args[0], expr.func.value
+    name = string_value(key)
+    return name is not None and _mail_name(name) and (name.isupper() or _config_holder(holder))
+
+
+def _written_name(expr: ast.AST) -> str:
+    """The last name of ``settings``, ``app.config``, ``send_email``; ``""`` for anything else."""
+    return expr.attr if isinstance(expr, ast.Attribute) else expr.id if isinstance(expr, ast.Name) else ""
+
+
+def _config_holder(expr: ast.expr) -> bool:
+    words = split_identifier(_written_name(expr))
+    return bool(words) and words[-1] in _CONFIG_HOLDERS
+
+
+def _mail_name(name: str) -> bool:
+    return bool(_MAIL_WORDS & set(split_identifier(name)))
+
+
+def _sends_mail(branch: list[ast.stmt]) -> bool:
+    """The branch names a function or method that sends mail (``send_email``, ``send_mail``, ``mail.send``,
+    ``sendmail``), called or handed to a task queue (``background_tasks.add_task(send_email, ...)``)."""
+    for node in statement_nodes(branch):
+        if isinstance(node, ast.Attribute) and node.attr == "send" and _mail_name(_written_name(node.value)):
+            return True
+        words = set(split_identifier(_written_name(node)))
+        if ("send" in words and words & _MAIL_WORDS) or "sendmail" in words:
+            return True
+    return False

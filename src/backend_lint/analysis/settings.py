@@ -110,6 +110,21 @@ def is_settings_path(path: str) -> bool:
     return name == "settings.py" or name.endswith("_settings.py") or (len(parts) > 1 and parts[-2] == "settings")
 
 
+_DOCUMENTATION_WORDS = frozenset({"docs", "doc", "documentation", "sphinx"})
+
+
+def documentation_settings_name(path: str) -> bool:
+    """A settings module named for building the documentation and nothing else: ``docs_settings.py``,
+    ``settings/docs.py``, ``sphinx_settings.py`` (course-discovery's, "the bare minimum needed for Sphinx to import
+    each file"). Sphinx's autodoc imports the code with it; whether a deployment runs it too is the project
+    model's to say (:func:`.project.conditions.unnamed_settings`)."""
+    if not is_settings_path(path):
+        return False
+    stem = posixpath.basename(path).removesuffix(".py").lower()
+    words = {word for word in _NAME_WORDS.split(stem) if word}
+    return bool(words & _DOCUMENTATION_WORDS) and words <= (_DOCUMENTATION_WORDS | _CONFIG_WORDS)
+
+
 def module_kind(path: str, development_patterns: Sequence[str] = DEVELOPMENT_PATTERNS) -> str:
     """The kind of the module at ``path`` (project-relative, ``/`` separators)."""
     if is_test_path(path) or "test" in posixpath.basename(path):

@@ -22,6 +22,8 @@ their public address (:mod:`backend_lint.analysis.url_addresses`, asked of the p
 Nor is a credential the program guesses: a loop variable over a wordlist of credentials written in the code or
 over every combination of candidate lists (``itertools.product``), a scanner's candidate
 (:mod:`backend_lint.analysis.guessed_credentials`).
+Nor is a value logged in place of the mail that carries it, when a mail setting is off
+(``if settings.SMTP_ACTIVE: send_email(...) else: log(token)``: :mod:`backend_lint.analysis.log_delivery`).
 Migration code (a migration module, a ``RunPython`` function) and a developer's command line tool in a scripts
 folder are left alone too: the operator who runs them holds the secrets already, and reads their log at the terminal.
 """
@@ -38,7 +40,7 @@ from backend_lint.analysis.guessed_credentials import guessed_credential
 from backend_lint.analysis.hand_run_scripts import SCRIPT_PATHS, hand_run_script
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.lexer_tokens import lexer_token
-from backend_lint.analysis.log_delivery import delivers_by_logging, logged_by_choice
+from backend_lint.analysis.log_delivery import delivers_by_logging, logged_by_choice, logged_instead_of_mail
 from backend_lint.analysis.logged_requests import credentials_found_missing, header_missing, whole_request_part
 from backend_lint.analysis.loggers import (
     GENERIC,
@@ -212,6 +214,8 @@ class SecretInLog(Rule):
                 return  # a console/mock delivery backend: writing the message out is its delivery
             if logged_by_choice(node, ctx):
                 return
+            if logged_instead_of_mail(node, ctx):
+                return  # the else of ``if settings.SMTP_ACTIVE: send_email(...)``: a set-up without mail reads it here
             if in_migration(ctx):
                 return  # a one-off data migration telling the operator running `migrate` what it rewrote
             if _fixture_code(ctx) or ctx.is_test_file or module_roles(ctx).for_tests:

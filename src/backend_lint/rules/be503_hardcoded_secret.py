@@ -21,7 +21,11 @@ Docker") and the defaults of a function that seeds a development set-up (``creat
 clusters"): :mod:`backend_lint.analysis.dev_only`; and code whose literals the code itself says are a developer's (a
 settings template whose own ``SECRET_KEY`` is a placeholder, a management command for development or testing, a
 main-guard demo that serves no app): :mod:`backend_lint.analysis.dev_seeds`. So is the settings block of a tool the
-module switches off (``ENABLE_FLASK_PROFILER = False``): :mod:`backend_lint.analysis.disabled_tools`.
+module switches off (``ENABLE_FLASK_PROFILER = False``): :mod:`backend_lint.analysis.disabled_tools`. Through the
+project model too: a settings module named for the documentation build that no deployment runs
+(``docs_settings.py``: :func:`~backend_lint.analysis.project.conditions.unnamed_settings`), and a one-word setting
+(``SECRET``; libraries read only their own prefixed keys) that no module of the application reads
+(:func:`~backend_lint.analysis.project.conditions.unread_setting`).
 """
 
 from __future__ import annotations
@@ -52,10 +56,17 @@ from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.module_roles import benchmark_code, module_roles, non_production_code
 from backend_lint.analysis.node_index import node_index
-from backend_lint.analysis.project.conditions import ProjectFact, compared_default, published_setting, test_support
+from backend_lint.analysis.project.conditions import (
+    ProjectFact,
+    compared_default,
+    published_setting,
+    test_support,
+    unnamed_settings,
+    unread_setting,
+)
 from backend_lint.analysis.project.roots import project_root
 from backend_lint.analysis.secret_names import SECRET_WORDS, name_of, secret_word, split_identifier
-from backend_lint.analysis.settings import PRODUCTION, settings_module
+from backend_lint.analysis.settings import PRODUCTION, documentation_settings_name, settings_module
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 from backend_lint.noqa import reviewed_by_peer
@@ -417,8 +428,8 @@ class HardcodedSecret(Rule):
         "jwt",
     )
     needs = (module_roles, settings_module, non_production_code, benchmark_code, node_index, origin,
-             compared_default, run_by_hand, published_setting, placeholder_settings, development_command, demo_block,
-             switched_off_block)
+             compared_default, run_by_hand, published_setting, unnamed_settings, unread_setting,
+             placeholder_settings, development_command, demo_block, switched_off_block)
     module_facts = (test_support,)
     options = (
         Option(
@@ -479,6 +490,11 @@ class HardcodedSecret(Rule):
         ):
             module_constant = where == ASSIGN and ctx.scope.outer is None and bool(ctx.module)
             unless = (compared_default(f"{ctx.module}.{name}"),) if module_constant else ()
+            if ctx.module and documentation_settings_name(ctx.project_path):
+                unless = (*unless, unnamed_settings(ctx.module))  # Sphinx's settings, run by no deployment
+            if module_constant and settings_module(ctx).is_settings and len(split_identifier(name)) == 1:
+                # ``SECRET = "..."`` that no module reads; a library reads only its own prefixed keys (SECRET_KEY)
+                unless = (*unless, unread_setting(f"{ctx.module}.{name}"))
             if module_constant and name.isupper() and settings_module(ctx).kind == PRODUCTION \
                     and settings_module(ctx).is_settings:
                 unless = (*unless, published_setting(name))  # rendered into every page: public by design

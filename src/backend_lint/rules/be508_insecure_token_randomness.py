@@ -10,7 +10,9 @@ assigned to, passed as, stored under or returned from (its function's name), wit
 CSRF nonce is reported. Nor is a salt (stored beside its hash or sent in clear, it needs only to differ). Retry
 jitter, sampling, shuffling, ``random.seed``, a random *length* (``range(...)``,
 ``k=``), test modules and benchmark harnesses (a ``benchmarks/`` folder: run by developers, deployed nowhere;
-a token there is a per-trial nonce that authenticates nothing) are left alone.
+a token there is a per-trial nonce that authenticates nothing) are left alone, and so is a draw the function's
+name alone calls a secret when its local is read only as a URL's query parameter under a key that names no secret
+(``?cachebust={random_qs}`` in a ``csrf_token`` property that fetches the token).
 
 The fix is exact where ``secrets`` has the same function: ``random.choice(seq)`` -> ``secrets.choice(seq)``,
 ``random.getrandbits(k)`` -> ``secrets.randbits(k)``, ``random.randrange(n)`` -> ``secrets.randbelow(n)``,
@@ -24,6 +26,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.module_roles import benchmark_code
 from backend_lint.analysis.project.conditions import test_support
 from backend_lint.analysis.resolve import lookup
@@ -147,6 +150,34 @@ def _context(node: ast.Call, ctx: FileContext) -> tuple[str | None, bool]:
             return None, False
         child, current = current, ctx.parent_of(current)
     return None, False
+
+
+_QUERY_KEY = lazy_compile(r"[?&]([A-Za-z_][\w.-]*)=$")
+"""The end of a URL's text just before a query parameter's value: ``...?cachebust=``, captures the key."""
+
+
+def _query_parameter_only(name: str, ctx: FileContext) -> bool:
+    """Every read of the local ``name`` in its function is the value of a URL's query parameter, written into an
+    f-string after ``?key=``/``&key=``, under a key that names no secret (``?cachebust={random_qs}``: a value that
+    defeats a cache on the way to fetching the token, sent in clear; course-discovery's CSRF token comes from the
+    server's answer). The function's name (``csrf_token``) says what it returns, not what this draw is for. A value
+    also read anywhere else, or under a secret's key (``?token=``), is left to the function's purpose."""
+    function = ctx.scope.function
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    reads: list[ast.Name] = []
+    in_query: set[int] = set()
+    for node in ast.walk(function):
+        if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load):
+            reads.append(node)
+        elif isinstance(node, ast.JoinedStr):
+            for before, part in zip(node.values, node.values[1:]):
+                if isinstance(part, ast.FormattedValue) and isinstance(part.value, ast.Name) \
+                        and isinstance(before, ast.Constant) and isinstance(before.value, str):
+                    key = _QUERY_KEY.search(before.value)
+                    if key is not None and _purpose(key.group(1)) is None:
+                        in_query.add(id(part.value))
+    return bool(reads) and all(id(read) in in_query for read in reads)
 
 
 def _fix_kind(node: ast.Call, function: str, ctx: FileContext) -> str | None:
@@ -284,6 +315,8 @@ class InsecureTokenRandomness(Rule):
         purpose = _purpose(bound)
         if purpose is None and not _scalar(bound) and split_identifier(enclosing)[:1] not in _PICKING:
             purpose = _purpose(enclosing)
+            if purpose is not None and bound is not None and _query_parameter_only(bound, ctx):
+                return  # ``?cachebust={random_qs}`` on the way to fetching the token: not the token itself
         if purpose is None:
             return
         if _picks_existing(node, function, purpose, ctx) or _seeded(func, ctx) or _few_outcomes(node, function, ctx):

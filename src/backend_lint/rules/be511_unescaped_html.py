@@ -16,7 +16,8 @@ and that is not escaped, numeric or HTML already: ``mark_safe``/``SafeString``/`
 
 A part cannot carry markup when it is escaped or already HTML: wrapped in ``escape``/``conditional_escape``/
 ``html.escape``/``markupsafe.escape``, built by ``format_html``, ``render_to_string`` or another
-rendering/escaping/URL-building call (by name), named for HTML (``icon_html``, ``rendered``), a number, an
+rendering/escaping/URL-building call (by name), named for HTML (``icon_html``, ``rendered``), a number (also
+arithmetic with a number literal: ``len(rows) - 5``), a class's ``__name__``, an
 id, a date, a URL named as one, a constant, a local assigned only such values, or a local some
 assignment of which escapes it (``if autoescape: lead = escape(lead)``: escaped where escaping is asked
 for). Joins of fragments (``"".join(parts)``), strings the rule cannot see being built (a parameter, a call result) and
@@ -99,6 +100,11 @@ _IDENTIFIER_MODIFIERS = frozenset(
      "schema", "index", "attr", "attribute", "method", "function", "func", "provider", "backend", "setting",
      "widget", "form", "block", "panel", "css", "verbose", "tag", "route", "endpoint", "queue", "task", "event"}
 )
+_IDENTIFIER_ATTRIBUTES = frozenset({"__name__", "__qualname__", "__module__"})
+"""Attributes that hold a Python identifier or dotted module path (``obj.__class__.__name__``): no markup fits."""
+_ARITHMETIC = (ast.Add, ast.Sub, ast.Div, ast.FloorDiv, ast.Pow)
+"""Operators that, given a number literal on one side, give a number or raise (``*`` repeats a string, ``%``
+formats one)."""
 _LOOKUP_METHODS = frozenset({"get", "getlist", "get_json", "pop", "getone", "getall"})
 _TEXT_CONTENT_TYPES = ("text/plain", "application/", "text/csv", "text/javascript", "text/css", "image/")
 _MAX_HOPS = 3
@@ -148,6 +154,13 @@ def _call_reads_text(call: ast.Call) -> bool:
     if words & _SAFE_CALL_WORDS:
         return False
     return (bool(names) and names[0] in _LOOKUP_METHODS) or "request" in words
+
+
+def _arithmetic(expr: ast.BinOp) -> bool:
+    """``len(rows) - 5``, ``total / 2``, ``count + 1``: arithmetic with a number literal, whose result is a number
+    (``text + 1`` or ``folder / 2`` raises instead). Not ``folder / name``: a path join keeps the name's text."""
+    return isinstance(expr.op, _ARITHMETIC) and any(
+        isinstance(side, ast.Constant) and type(side.value) in (int, float) for side in (expr.left, expr.right))
 
 
 def _numeric_fields(value: ast.expr) -> set[int]:
@@ -275,6 +288,10 @@ class UnescapedHtml(Rule):
             return all(self._html_safe(value, ctx, scope, hops) for value in expr.values)
         if isinstance(expr, ast.Constant):
             return True
+        if isinstance(expr, ast.Attribute) and expr.attr in _IDENTIFIER_ATTRIBUTES:
+            return True  # ``obj.__class__.__name__``: a Python identifier, letters, digits and ``_``
+        if isinstance(expr, ast.BinOp) and _arithmetic(expr):
+            return True  # ``len(rows) - 5``: a number, or a TypeError
         words = _name_words(expr)
         if words and (words[-1] in _SAFE_VALUE_WORDS or _names_identifier(words)):
             return True

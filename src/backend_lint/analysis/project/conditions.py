@@ -56,6 +56,7 @@ UNREFERENCED = "unreferenced"
 UNIMPORTED_FUNCTION = "unimported-function"
 UNIMPORTED_OUTSIDE_TESTS = "unimported-outside-tests"
 UNREACHED = "unreached"
+UNREAD_SETTING = "unread-setting"
 DEVELOPMENT_ONLY = "development-only"
 SETS_TIMEOUT = "sets-timeout"
 SERVED_BY_WSGI = "served-by-wsgi"
@@ -112,7 +113,7 @@ KINDS = frozenset({
     QUIET_JOBS, URL_ADDRESS, UNIMPORTED_FUNCTION, UNREACHING_JOBS, LINT_ALLOWS_PRINT, UNIMPORTED_OUTSIDE_TESTS,
     HEADER_ONLY_AUTH, VALIDATES_CSRF, PRINT_CONVENTION, TASK_STDOUT_LOGGED, ROOT_LOGGER_CONVENTION,
     RPC_API, STATUS_ENVELOPE_API, UNPAYING_JOBS, NO_CREATED_ANSWERS,
-    METHODS_CATCH_ALL, UNREACHED,
+    METHODS_CATCH_ALL, UNREACHED, UNREAD_SETTING,
 })
 
 
@@ -362,6 +363,16 @@ def unreached(qualified: str, kind: str = "") -> ProjectFact:
     (:mod:`.def_reach`). :meth:`backend_lint.rule.Rule.report` attaches it to every finding inside such a
     definition, whatever the rule: code that never runs has no bug a user meets."""
     return ProjectFact(UNREACHED, (qualified, kind) if kind else (qualified,))
+
+
+@project_fact
+def unread_setting(qualified: str) -> ProjectFact:
+    """The settings module's constant ``qualified`` (``pybossa.default_settings.SECRET``) is read by no module of the
+    application outside the tests and the migrations: none uses an attribute, an import or a path-like string
+    word of its name (``app.config["SECRET"]``, ``settings.SECRET``), none star-imports the module (which could
+    read it bare), and the project is an application, not a library whose users might (:mod:`.def_reach`;
+    BE503). A value no code reads protects nothing."""
+    return ProjectFact(UNREAD_SETTING, (qualified,))
 
 
 @project_fact

@@ -16,6 +16,10 @@ Only in an application, where no one outside the repository calls the code: a mo
 app, runs a worker, or production settings exist, and no folder below the root holds a project of its own (a
 library's public functions are its API, called by others; a sibling project may import them); elsewhere, only
 private names (``_helper``) are decided.
+
+The same words decide a settings module's constant that nothing reads (:meth:`DefReach.unread_setting`): no
+reaching module uses its name as an attribute (``settings.SECRET``), a string word (``app.config["SECRET"]``) or an
+import, and none star-imports the module.
 """
 
 from __future__ import annotations
@@ -99,3 +103,12 @@ class DefReach(ModuleReach):
         found = self.definition(qualified)[1]
         registry = found is not None and bool(found.bases) and bool(words & _SUBCLASS_REGISTRIES)
         return not registry and self.plain_class(qualified)
+
+    def unread_setting(self, qualified: str) -> bool:
+        """:func:`.conditions.unread_setting`: no reaching module reads the settings module's constant."""
+        module, _, name = qualified.rpartition(".")
+        summary = self.modules.get(module)
+        if summary is None or not summary.settings_kind or not self.application or module in self._star_imported:
+            return False
+        words, prefixes = self._reach_words
+        return name not in words and not name.startswith(prefixes) and qualified not in self._imported_names
