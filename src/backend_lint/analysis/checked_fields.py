@@ -390,15 +390,19 @@ def _argument(load: ast.Name, parents: dict[ast.AST, ast.AST]) -> Optional[ast.C
     return call if isinstance(call, ast.Call) and load is not call.func else None
 
 
+_LOOKUPS = frozenset({"get", "find", "fetch", "load", "lookup", "retrieve", "query", "filter", "select", "read",
+                      "exists", "one"})
+"""First words of a call that looks a row up (``Channel.get_editable``, ``Model.objects.get``)."""
 _MISSES = ("DoesNotExist", "NotFound", "ObjectDoesNotExist")
 
 
 def _miss_answered(load: ast.Name, parents: dict[ast.AST, ast.AST]) -> bool:
-    """``load`` is an argument of a call (``Channel.get_editable(user, channel_id)``, ``Model.objects.get(pk=...)``)
+    """``load`` is an argument of a lookup (``Channel.get_editable(user, channel_id)``, ``Model.objects.get(pk=...)``)
     run in the body of a ``try`` whose clause catches a not-found error and answers 4xx."""
     call = _argument(load, parents)
-    if call is None:
-        return False
+    words = split_identifier(callee_name(call) or "") if call is not None else []
+    if call is None or not words or words[0] not in _LOOKUPS:
+        return False  # (``create_report(note=note, ...)`` under ``except UserNotFound``: a write, not a lookup)
     child: ast.AST = call
     parent = parents.get(child)
     while parent is not None and not isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
