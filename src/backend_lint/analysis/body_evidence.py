@@ -45,9 +45,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional, Union
 
 from backend_lint.analysis.ast_helpers import callee_name
-from backend_lint.analysis.checked_fields import answers_client_error
+from backend_lint.analysis.checked_fields import answers_client_error, checked_before_use
 from backend_lint.analysis.facts import node_fact, reads
 from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.preference_stores import own_cookie, own_session_item
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
@@ -122,6 +123,8 @@ class _Trail:
     handed: dict[int, int] = field(default_factory=dict)
     text: set[int] = field(default_factory=set)
     """Values (by ``id``) that carry a form's text, not a decoded document."""
+    session_names: frozenset[str] = frozenset()
+    """The names the module binds to Flask's ``session``: the sender's own session, not a store of the app's."""
     rebound: dict[str, list[tuple[tuple[int, int], tuple[int, int]]]] = field(default_factory=dict)
     """Where each name is bound again by a statement of the function's own body (not nested in a block): the start
     and end of each such statement."""
@@ -141,6 +144,8 @@ def body_evidence(ctx: FileContext, function: _Function, reads: list[ast.expr], 
     trail = _Trail(parents, loads, _built_locally(function), list(reads), request_names)
     trail.text.update(id(read) for read in reads if _form_read(read))
     trail.rebound = _top_level_bindings(function)
+    trail.session_names = frozenset(name for name, qualified in ctx.imports.names.items()
+                                    if qualified == "flask.session")
     seen: set[int] = set()
     steps = 0
     while trail.queue and steps < _MAX_STEPS:
@@ -240,12 +245,16 @@ def _assigned(target: ast.expr, trail: _Trail) -> Optional[str]:
     """The content is bound to ``target``: a local carries it on; an attribute or an item of anything the handler
     did not build keeps it (``user.name = ...``, ``store.data["title"] = ...``)."""
     if isinstance(target, ast.Name):
-        trail.queue.extend(load for load in trail.loads.get(target.id, []) if _reaches(target, load, trail))
+        later = [load for load in trail.loads.get(target.id, []) if _reaches(target, load, trail)]
+        if not checked_before_use(target, later, trail.parents):
+            trail.queue.extend(later)  # (a local checked first, replaced or answered on failure: nothing raw after)
     elif isinstance(target, (ast.Tuple, ast.List)):
         for element in target.elts:
             _assigned(element, trail)
     elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and target.value.id in trail.built:
         trail.queue.extend(trail.loads.get(target.value.id, []))  # a dict the handler builds for this request
+    elif own_session_item(target, trail.request_names, trail.session_names):
+        return None  # the sender's own session (``session["lang"] = ...``): kept for that client alone
     elif isinstance(target, (ast.Attribute, ast.Subscript)) and not (
             isinstance(target.value, ast.Name) and target.value.id in trail.request_names):
         return STORED
@@ -257,6 +266,8 @@ def _call_use(call: ast.Call, trail: _Trail) -> Optional[str]:
     fills, a decoding or an answer, and the helper's business otherwise, unless it is handed several fields."""
     name = callee_name(call)
     receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
+    if own_cookie(call):
+        return None  # ``response.set_cookie(name, value)``: back to the client that sent it, for it alone
     if name in _LOADS or (receiver is None and name in _BUILTIN_COPIES):
         trail.queue.append(call)  # json.loads(form["data"]): the decoded document is the same content
     elif name in _FILLS and _built_name(receiver, trail.built):

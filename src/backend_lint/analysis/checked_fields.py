@@ -32,6 +32,7 @@ import ast
 from typing import Optional
 
 from backend_lint.analysis.ast_helpers import callee_name, lifted, own_nodes
+from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.secret_names import split_identifier
 
 _CONVERSIONS = frozenset({"int", "float", "Decimal", "UUID", "bool", "date", "datetime", "fromisoformat",
@@ -358,3 +359,75 @@ def _status_4xx(expr: ast.expr) -> bool:
         return isinstance(expr.value, int) and not isinstance(expr.value, bool) and 400 <= expr.value <= 499
     name = expr.attr if isinstance(expr, ast.Attribute) else getattr(expr, "id", "")
     return name.startswith("HTTP_4")
+
+
+def checked_before_use(binding: ast.Name, loads: list[ast.Name], parents: dict[ast.AST, ast.AST]) -> bool:
+    """The local bound at ``binding`` is checked before any other use (``loads``: its loads after the binding;
+    those before the check may only be part of an ``if`` test, a test of presence), so that after the check it
+    holds a value that passed it or the handler's own:
+
+    - checked by a predicate and replaced when the check fails: an ``if`` whose test holds ``not check(...,
+      local, ...)`` and whose block binds the local again (Django's ``set_language``, copied by studio: ``if
+      next_url and not url_has_allowed_host_and_scheme(url=next_url, ...): next_url = ...``);
+    - looked up, the miss answered with 4xx: ``Channel.get_editable(request.user, channel_id)`` in a ``try``
+      whose ``except Channel.DoesNotExist`` answers 404 (studio's ``api_publish_channel``), or ``row = ...``
+      then ``if row is None: abort(404)``: the value names a row that exists, echoing it gives back no
+      content of the client's."""
+    for load in sorted(loads, key=_position):
+        if _replacing_guard(load, binding.id, parents) or _miss_answered(load, parents) \
+                or (_argument(load, parents) is not None and _lookup_answered(load, parents)):
+            return True
+        if not _tested(load, parents):
+            return False
+    return False
+
+
+def _argument(load: ast.Name, parents: dict[ast.AST, ast.AST]) -> Optional[ast.Call]:
+    """The call ``load`` is an argument of (positional or keyword), not the receiver of a method."""
+    call = parents.get(load)
+    if isinstance(call, ast.keyword):
+        call = parents.get(call)
+    return call if isinstance(call, ast.Call) and load is not call.func else None
+
+
+_LOOKUPS = frozenset({"get", "find", "fetch", "load", "lookup", "retrieve", "query", "filter", "select", "read",
+                      "exists", "one"})
+"""First words of a call that looks a row up (``Channel.get_editable``, ``Model.objects.get``)."""
+_MISSES = ("DoesNotExist", "NotFound", "ObjectDoesNotExist")
+
+
+def _miss_answered(load: ast.Name, parents: dict[ast.AST, ast.AST]) -> bool:
+    """``load`` is an argument of a lookup (``Channel.get_editable(user, channel_id)``, ``Model.objects.get(pk=...)``)
+    run in the body of a ``try`` whose clause catches a not-found error and answers 4xx."""
+    call = _argument(load, parents)
+    words = split_identifier(callee_name(call) or "") if call is not None else []
+    if call is None or not words or words[0] not in _LOOKUPS:
+        return False  # (``create_report(note=note, ...)`` under ``except UserNotFound``: a write, not a lookup)
+    child: ast.AST = call
+    parent = parents.get(child)
+    while parent is not None and not isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        if isinstance(parent, ast.Try) and child in parent.body:
+            return any(answers_client_error(handler.body) and handler.type is not None and any(
+                miss in (dotted_name(caught) or "") for caught in ast.walk(handler.type)
+                if isinstance(caught, (ast.Name, ast.Attribute)) for miss in _MISSES)
+                for handler in parent.handlers)
+        child, parent = parent, parents.get(parent)
+    return False
+
+
+def _replacing_guard(load: ast.Name, name: str, parents: dict[ast.AST, ast.AST]) -> bool:
+    """``load`` is an argument of a call under ``not`` in the test of an ``if`` whose block binds ``name`` again."""
+    call = _argument(load, parents)
+    if call is None or (callee_name(call) or "") in _PRESENCE_CALLS:
+        return False
+    negation = parents.get(call)
+    if not (isinstance(negation, ast.UnaryOp) and isinstance(negation.op, ast.Not)):
+        return False
+    child: ast.AST = negation
+    parent = parents.get(child)
+    while isinstance(parent, ast.BoolOp):
+        child, parent = parent, parents.get(parent)
+    return isinstance(parent, ast.If) and parent.test is child and any(
+        isinstance(statement, ast.Assign) and any(isinstance(target, ast.Name) and target.id == name
+                                                  for target in statement.targets)
+        for statement in parent.body)

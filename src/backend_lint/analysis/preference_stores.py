@@ -9,6 +9,12 @@ goes there as kept, as it already does for a preferences dict updated in place (
 Read from the code: a ``set``/``clear``/``delete``/``update`` call whose receiver is, or is a local of the
 handler bound once to, an expression reached from ``request.user`` (``self.request.user`` too) that names
 preferences (``preferences``, ``get_event_preferences(...)``, ``user.prefs``).
+
+The sender's own session and cookies are such a store too (:func:`own_session_item`, :func:`own_cookie`): Flask's
+``session["lang"] = body.get("lang")`` (hedy's ``change_language``), Django's ``request.session[KEY] = lang_code``
+and ``response.set_cookie(name, lang_code)`` (Django's ``set_language``, copied by studio) keep the value only
+for the client that sent it, and the pages that read it back check it there (hedy's ``setup_language`` answers
+404 for a language it does not know). A bad value only reaches its own sender: no other user's rows, no model.
 """
 
 from __future__ import annotations
@@ -63,3 +69,22 @@ def own_preference_store(call: ast.Call, function: Optional[ast.AST]) -> bool:
             return False
         receiver = bound
     return _users_preferences(receiver)
+
+
+def own_session_item(target: ast.expr, request_names: frozenset[str], session_names: frozenset[str]) -> bool:
+    """``target`` is an item of the sender's own session: ``session["lang"]`` with ``session`` Flask's
+    (``session_names``, the names the module binds to ``flask.session``), or ``request.session[...]``
+    (``self.request.session``) of Django."""
+    if not isinstance(target, ast.Subscript):
+        return False
+    holder = target.value
+    if isinstance(holder, ast.Name):
+        return holder.id in session_names
+    written = dotted_name(holder) or ""
+    return written.endswith(".session") and (written[: -len(".session")] in request_names
+                                             or written.removesuffix(".session").endswith("request"))
+
+
+def own_cookie(call: ast.Call) -> bool:
+    """``response.set_cookie(name, value)``: the value goes back to the client that sent it, for it alone."""
+    return isinstance(call.func, ast.Attribute) and call.func.attr in ("set_cookie", "set_signed_cookie")

@@ -17,7 +17,8 @@ Pages decided in this module are left alone (every handler of the path renders o
 or through the helpers of the module it returns; Django's
 ``RedirectView``/``TemplateView`` or a module class built on a generic HTML view; ``urlpatterns`` of a module
 that keeps its API routes in ``api_urls``; a Django URL conf of an admin package, ``admin/urls.py``,
-``admin/urls/pages.py``, ``admin_urls.py``, whose routes are the admin UI's pages and its own AJAX actions); a URL
+``admin/urls/pages.py``, ``admin_urls.py``, whose routes are the admin UI's pages and its own AJAX actions, and the
+routes a URL conf adds under the prefix it mounts ``admin.site.urls`` on: ``admin/api/get-portfolio-json/``); a URL
 conf's views in other modules are decided by the project model (``html_view``, which follows a module-level
 ``name = View.as_view()`` and a package's ``from .views import *`` to the class), also when the entry wraps the
 view in a Django view decorator, reaches it through a whole dotted module path or through ``self.<attr>`` of the
@@ -60,6 +61,7 @@ from backend_lint.analysis.project.conditions import ProjectFact, html_view, rou
 from backend_lint.analysis.project.extract import url_view
 from backend_lint.analysis.project.handler_conditions import rpc_api
 from backend_lint.analysis.resolve import class_chain, resolve_class
+from backend_lint.analysis.secret_names import split_identifier
 from backend_lint.analysis.url_views import entry_view, forwarded_paths
 from backend_lint.analysis.xhr_views import xhr_only
 from backend_lint.context import FileContext
@@ -145,7 +147,7 @@ class VerbInRoutePath(Rule):
         views = _url_conf_views(model.routes, ctx)
         handlers = _handlers_by_part(model)
         api_urls = _api_url_lines(node)
-        admin_ui = _admin_url_conf(ctx, model.routes)
+        admin_ui = _admin_url_conf(ctx, model.routes) | _admin_site_routes(model, ctx)
         for string in model.route_strings:
             found = verb_segment(str(string.value), verbs)  # the model keeps string literals only
             if found is None:
@@ -155,7 +157,7 @@ class VerbInRoutePath(Rule):
             if _names_its_resource(string, found[0], ctx):
                 continue  # ``router.register("set", SetViewSet)``: the word is the resource's name, a noun
             if Span.of(string) in admin_ui:
-                continue  # the admin UI's own URL conf: its pages and the AJAX actions of those pages
+                continue  # the admin UI's own URL conf or admin site prefix: its pages and their AJAX actions
             if _page(handlers.get(Span.of(string), []), ctx) or _html_class_view(string, ctx):
                 continue
             if _xhr_helpers(handlers.get(Span.of(string), [])):
@@ -401,6 +403,31 @@ def _admin_url_conf(ctx: FileContext, routes: ModuleRoutes) -> frozenset[Span]:
         return frozenset()
     return frozenset(part.span for registration in routes.registrations if registration.framework == DJANGO
                      for part in registration.path.parts)
+
+
+def _admin_site_routes(model: HandlerModel, ctx: FileContext) -> frozenset[Span]:
+    """The route strings of this Django URL conf under the prefix it mounts the admin site under (``path("admin/",
+    admin.site.urls)``, ``re_path(r"^admin/", include(admin.site.urls))``, a project's own
+    ``custom_admin_site.urls``). The routes the module adds under that prefix (getgov's
+    ``admin/api/get-portfolio-json/``, the AJAX helpers of its select2 widgets and change forms, placed before the
+    admin site so they resolve first) are part of the admin site: helpers of the staff UI's own scripts, not a
+    published API whose paths clients learn. A prefix that is the whole site (``""``) says nothing."""
+    strings = [string for string, framework in model.route_strings.items() if framework == DJANGO]
+    prefixes: list[str] = []
+    for string in strings:
+        entry = ctx.parent_of(string)
+        if not (isinstance(entry, ast.Call) and len(entry.args) >= 2 and entry.args[0] is string):
+            continue
+        view = entry.args[1]
+        if isinstance(view, ast.Call) and callee_name(view) == "include" and view.args:
+            view = view.args[0]
+        prefix = str(string.value).lstrip("^")
+        if isinstance(view, ast.Attribute) and view.attr == "urls" and prefix.strip("/") \
+                and "site" in split_identifier(dotted_name(view.value) or ""):
+            prefixes.append(prefix)
+    if not prefixes:
+        return frozenset()
+    return frozenset(Span.of(string) for string in strings if str(string.value).lstrip("^").startswith(tuple(prefixes)))
 
 
 def _api_url_lines(module: ast.Module) -> list[tuple[int, int]]:

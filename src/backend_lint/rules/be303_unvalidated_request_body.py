@@ -23,8 +23,10 @@ unsaved text. A handler that catches a
 service's own refusal (``except InvalidProfileError: abort(400)``) leaves the checking to that service
 (:mod:`backend_lint.analysis.delegated_validation`), and a field handed alone to a one-value setter
 (``blueprint.file_dialog_view.set(req.json["view"])``, a registered preference that checks its value) is the
-setter's to check (as is a field written only into the requesting user's own preference store,
-:mod:`backend_lint.analysis.preference_stores`); so is a body a decorator validates first
+setter's to check (as is a field written only into the requesting user's own preference store, session or cookie,
+:mod:`backend_lint.analysis.preference_stores`); so is a local checked before any other use, replaced when a
+predicate refuses it or looked up with its miss answered (:func:`~backend_lint.analysis.checked_fields.
+checked_before_use`: Django's ``set_language``); so is a body a decorator validates first
 (``@validate_openapi_request("addNotifications")``, ``@use_kwargs(schema)``), and fields read leniently that
 only ever become text (:mod:`backend_lint.analysis.text_fields`: a prompt built from ``data.get("plan")``).
 A body that is one CSV text field whose every parsed row is loaded through a schema

@@ -71,6 +71,7 @@ from backend_lint.analysis.rate_limits import (
     limits_itself,
     names_limit,
 )
+from backend_lint.analysis.reset_links import consumes_reset_link
 from backend_lint.analysis.secret_names import split_identifier
 from backend_lint.context import FileContext
 from backend_lint.rule import Option, Rule, visits
@@ -406,34 +407,6 @@ def _takes_code(ctx: FileContext, handler: Handler) -> bool:
     )
 
 
-_LINK_SECRETS = frozenset({
-    "token", "reset_token", "recoverycode", "recovery_code", "reset_code", "uidb64", "signature",
-})
-"""Names (or short strings) through which a reset handler takes the secret its e-mailed link or code carries."""
-_PLACEHOLDER = lazy_compile(r"<(?:\w+:)?(\w+)>|\{(\w+)(?::[^}]*)?\}")
-_PLACEHOLDER_WORDS = frozenset({"token", "uid", "uidb64", "key", "code", "id", "pk", "user", "signature", "hash"})
-"""Words of a path placeholder that names the link's secret or the account acted on (not ``{lang}``)."""
-_ONE_ACCOUNT_VIEWS = frozenset({"SingleObjectMixin", "DetailView", "UpdateView", "BaseDetailView", "BaseUpdateView"})
-
-
-def _consumes_reset_link(ctx: FileContext, handler: Handler) -> bool:
-    """The password-reset step that consumes what the first step sent, or a staff action on one account: its
-    path carries a placeholder (``reset/<uidb64>/<token>/``, ``<int:user_id>/password-reset/``), its view works
-    on one stored object (``SingleObjectMixin``), or it reads an unguessable signed token or random code
-    (``request.args.get("token")``, ``"recoverycode"``) and sends no mail. What is guessed or flooded there is
-    nothing: the mail went out in the step that takes an address, and that step stays reported."""
-    if any(_PLACEHOLDER_WORDS.intersection(path_words("".join(groups))) for path in handler.paths
-           for groups in _PLACEHOLDER.findall(path)):
-        return True
-    cls = handler.class_
-    if cls is not None and _ONE_ACCOUNT_VIEWS.intersection(
-        base.attr if isinstance(base, ast.Attribute) else getattr(base, "id", "") for base in cls.bases
-    ):
-        return True
-    body = handler_body(ctx, handler)
-    return bool(body.words & _LINK_SECRETS) and not any("mail" in call.lower() for call in body.calls)
-
-
 def _provider_token_endpoint(ctx: FileContext, handler: Handler) -> bool:
     """The token endpoint of the application's own OAuth/OpenID provider: it trades an ``authorization_code`` the
     provider issued (with its ``redirect_uri``) for a token and takes no password; nothing there is guessable. An
@@ -567,7 +540,7 @@ class AuthEndpointWithoutRateLimit(Rule):
             return
         if _limiting_route_class(ctx, handler) or _decorated_here(ctx, handler):
             return
-        if kind == "password-reset" and _consumes_reset_link(ctx, handler):
+        if kind == "password-reset" and consumes_reset_link(ctx, handler):
             return
         if kind == "token" and _provider_token_endpoint(ctx, handler):
             return
