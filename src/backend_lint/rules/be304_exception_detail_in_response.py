@@ -23,7 +23,8 @@ the exception only compared, never sent (``A if e.args == (A,) else B``); a ``tr
 the client named in the URL (the ``OSError`` is about that file); builtin errors the module raises itself
 with messages of its own (decided at the end of the module, once every ``raise`` is seen); classes named
 ``...Response`` that are not a web framework's responses (a status tuple); and HTTP exceptions caught and
-passed on. Handlers only administrators reach (declared on the handler, by a guard at the top of its body, or in
+passed on. A program its user installs and runs that authenticates nobody anywhere shows the error to its operator
+(:func:`backend_lint.analysis.project.app_conditions.authenticates_nobody`). Handlers only administrators reach (declared on the handler, by a guard at the top of its body, or in
 another module: :mod:`backend_lint.analysis.admin_declarations`), handlers that answer only requests from a
 loopback address (a decorator of the module or a guard at the top that refuses any other with 403:
 :mod:`backend_lint.analysis.local_only`, a desktop program's local listener), and a 4xx answer to a project
@@ -68,7 +69,7 @@ from backend_lint.analysis.input_errors import converts_upload, says_input_error
 from backend_lint.analysis.internal_services import internal_service_facts
 from backend_lint.analysis.local_only import local_only
 from backend_lint.analysis.masked_errors import masking_facts
-from backend_lint.analysis.project.app_conditions import single_account_app
+from backend_lint.analysis.project.app_conditions import authenticates_nobody, single_account_app
 from backend_lint.analysis.project.conditions import (
     ProjectFact,
     guards_admins,
@@ -307,14 +308,17 @@ def _removes_requested_file(ctx: FileContext) -> bool:
 
 
 def _refutations(ctx: FileContext, client_error: bool) -> tuple[ProjectFact, ...]:
-    """Facts of other modules that would clear the finding: the handler is declared administrators-only elsewhere
-    (:func:`~backend_lint.analysis.admin_declarations.handler_admin_facts`), or, for a 4xx answer of a clause
+    """Facts of other modules that would clear the finding: the application has one account, or is a program its
+    user runs that authenticates nobody (the caller is its operator:
+    :func:`~backend_lint.analysis.project.app_conditions.authenticates_nobody`), the handler is declared
+    administrators-only elsewhere (:func:`~backend_lint.analysis.admin_declarations.handler_admin_facts`), or, for
+    a 4xx answer of a clause
     catching ``Exception``, the one project function its ``try`` calls raises a plain ``Exception`` with a
     message of its own (:func:`~backend_lint.analysis.error_answers.refusal_callee`)."""
     function = ctx.scope.function
     handler = handler_for(ctx, function) if function is not None else None
     clause = ctx.scope.except_handler
-    facts = (single_account_app(), *handler_admin_facts(ctx, handler),
+    facts = (single_account_app(), authenticates_nobody(), *handler_admin_facts(ctx, handler),
              *admin_guard_facts(ctx, handler, clause), *internal_service_facts(ctx, handler)) \
         if handler is not None else ()
     attempt = ctx.parent_of(clause) if clause is not None else None
