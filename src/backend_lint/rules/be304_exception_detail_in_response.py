@@ -23,9 +23,10 @@ the exception only compared, never sent (``A if e.args == (A,) else B``); a ``tr
 the client named in the URL (the ``OSError`` is about that file); builtin errors the module raises itself
 with messages of its own (decided at the end of the module, once every ``raise`` is seen); classes named
 ``...Response`` that are not a web framework's responses (a status tuple); and HTTP exceptions caught and
-passed on. A program its user installs and runs that authenticates nobody anywhere shows the error to its operator
-(:func:`backend_lint.analysis.project.app_conditions.authenticates_nobody`). Handlers only administrators reach (declared on the handler, by a guard at the top of its body, or in
-another module: :mod:`backend_lint.analysis.admin_declarations`), handlers that answer only requests from a
+passed on. A program its user installs and runs that authenticates nobody anywhere shows the error to its
+operator (:func:`backend_lint.analysis.project.app_conditions.authenticates_nobody`). Handlers only administrators
+reach (declared on the handler, by a guard at the top of its body, or in another module:
+:mod:`backend_lint.analysis.admin_declarations`), handlers that answer only requests from a
 loopback address (a decorator of the module or a guard at the top that refuses any other with 403:
 :mod:`backend_lint.analysis.local_only`, a desktop program's local listener), and a 4xx answer to a project
 service's own plain ``Exception`` refusal (:func:`backend_lint.analysis.error_answers.refusal_callee`) are left
