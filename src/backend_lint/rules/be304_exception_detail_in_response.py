@@ -42,7 +42,7 @@ from typing import Optional
 
 from backend_lint.analysis.admin_declarations import handler_admin_facts
 from backend_lint.analysis.admin_guard_defs import admin_guard_facts
-from backend_lint.analysis.admin_guards import admin_guard, refusing_helpers
+from backend_lint.analysis.admin_guards import admin_guard, refusing_helpers, setup_window_guard
 from backend_lint.analysis.admin_helpers import admin_only_helpers
 from backend_lint.analysis.admin_only import admin_only
 from backend_lint.analysis.ast_helpers import callee_name, under_if
@@ -286,7 +286,8 @@ class ExceptionDetailInResponse(Rule):
 
 def _operator_only(ctx: FileContext) -> bool:
     """The clause is in a handler only administrators reach (:mod:`backend_lint.analysis.admin_only`), as declared
-    or by a guard at the top of its body that turns everyone else away: the error text is the operator's
+    or by a guard at the top of its body that turns everyone else away, or only the deployer of a fresh instance
+    (:func:`~backend_lint.analysis.admin_guards.setup_window_guard`): the error text is the operator's
     diagnostic."""
     function = ctx.scope.function
     handler = handler_for(ctx, function) if function is not None else None
@@ -295,6 +296,7 @@ def _operator_only(ctx: FileContext) -> bool:
             and function.name in admin_only_helpers(ctx)
     clause = ctx.scope.except_handler
     return admin_only(handler) or (clause is not None and admin_guard(handler.function, clause, ctx=ctx)) \
+        or (clause is not None and setup_window_guard(handler.function, clause)) \
         or local_only(handler.function, ctx.tree)  # only programs on this machine reach it
 
 
