@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from tests.projects import findings_of, write_project
 
 FACTORY = """\
@@ -394,8 +396,9 @@ OPERATOR_TOOL = {
 
 
         def query_index(name):
-            auth = HTTPBasicAuth("elastic", "changeme")  # a credential the tool sends, not one it checks
-            return requests.get(f"http://localhost:9200/{name}", auth=auth, timeout=5).json()
+            auth = HTTPBasicAuth("elastic", "changeme")  # credentials the tool sends, not ones it checks
+            headers = {"Authorization": "Bearer local-token"}
+            return requests.get(f"http://localhost:9200/{name}", auth=auth, headers=headers, timeout=5).json()
     """,
 }
 
@@ -410,14 +413,28 @@ def test_a_tool_that_authenticates_nobody_shows_errors_to_its_operator(tmp_path:
     assert found == {(os.path.join("kbtool", "server.py"), 13)}, "no console command: a deployed service"
 
 
-def test_a_tool_that_authenticates_anywhere_keeps_the_finding(tmp_path: Path) -> None:
-    """One router of the project checks a bearer token: the application has callers it tells apart, and the
-    router that forgot to is an ordinary missing check, whose error text reaches whoever calls it."""
-    project = {**OPERATOR_TOOL, "kbtool/admin.py": """\
+CHECKS = {
+    "bearer": """\
         from fastapi import APIRouter, Depends
         from fastapi.security import HTTPBearer
 
         router = APIRouter(dependencies=[Depends(HTTPBearer())])
-    """}
+    """,
+    "header": """\
+        from fastapi import Request
+
+
+        def caller_token(request: Request):
+            return request.headers.get("Authorization", "").removeprefix("Bearer ")
+    """,
+}
+
+
+@pytest.mark.parametrize("check", sorted(CHECKS))
+def test_a_tool_that_authenticates_anywhere_keeps_the_finding(tmp_path: Path, check: str) -> None:
+    """One router of the project checks a bearer token, or reads the caller's ``Authorization`` header: the
+    application has callers it tells apart, and the router that forgot to is an ordinary missing check, whose
+    error text reaches whoever calls it."""
+    project = {**OPERATOR_TOOL, "kbtool/admin.py": CHECKS[check]}
     found = findings_of(write_project(tmp_path / "tool", project), "BE304")
     assert found == {(os.path.join("kbtool", "server.py"), 13)}

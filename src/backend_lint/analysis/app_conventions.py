@@ -80,7 +80,7 @@ _INBOUND_AUTH_WORDS = (
     "login", "logout", "signin", "sign_in", "sign-in", "signup", "sign_up", "jwt", "jose", "passlib", "bcrypt",
     "argon2", "hashpw", "check_password", "verify_password", "password_hash", "hash_password", "hashed_password",
     "current_user", "is_authenticated", "request.user", "usermixin", "abstractuser", "abstractbaseuser",
-    "request.session", "sessionmiddleware", "cookie", "authenticat", "authoriz", "permission_classes",
+    "request.session", "sessionmiddleware", "cookie", "authenticat", "permission_classes",
     "permission_required", "has_permission", "fastapi.security", "starlette.authentication", "django.contrib.auth",
     "flask_httpauth", "flask_security", "flask_principal", "authlib", "allauth", "social_django", "httpbearer",
     "oauth2passwordbearer", "apikeyheader", "apikeyquery", "x-api-key", "x_api_key", "api_key_header",
@@ -89,14 +89,12 @@ _INBOUND_AUTH_WORDS = (
     "security_policy", "litestar.security", "aiohttp_security", "aiohttp_session", "basicauthmiddleware",
 )
 """Lower-case text that shows an application authenticating its callers (:data:`AUTHENTICATES`), wide on
-purpose. ``authoriz`` counts only outside the text of an outgoing credential (:data:`_OUTGOING_CREDENTIALS`)."""
-_OUTGOING_CREDENTIALS = lazy_compile(
-    r"""\{\s*["']authorization["']\s*:|headers\s*\[\s*["']authorization["']\s*\]\s*=|requests\.auth\b"""
-    r"""|\bhttpbasicauth\b|\bhttpdigestauth\b|\bbasic_auth\s*=|oauth2_redirect""",
-)
-"""Credentials the application sends, lower case: an ``Authorization`` header it writes (``{"Authorization":
-...}``, ``headers["Authorization"] = ...``), ``requests``' auth classes, a client's ``basic_auth=``, and FastAPI's
-Swagger ``oauth2_redirect_url``: blanked out before :data:`_INBOUND_AUTH_WORDS` are looked for."""
+purpose. None is part of the credentials a client library sends (``requests.auth.HTTPBasicAuth``, an Elasticsearch
+client's ``basic_auth=``, FastAPI's Swagger ``oauth2_redirect_url``); ``authoriz`` is, and counts only outside an
+``Authorization`` header the module writes (:data:`_SENT_AUTHORIZATION`)."""
+_SENT_AUTHORIZATION = lazy_compile(r"""\{\s*["']authorization["']\s*:|headers\s*\[\s*["']authorization["']\s*\]\s*=""")
+"""An ``Authorization`` header the module writes, lower case: ``{"Authorization": ...}``,
+``headers["Authorization"] = ...`` (Langchain-Chatchat's MCP settings page offers one for an outgoing connection)."""
 _SESSION_IMPORT = lazy_compile(r"^\s*from\s+(?:flask|quart|sanic_session)\s+import\s[^\n]*\bsession\b", re.M)
 _LOG_METHODS = r"\.(?:debug|info|warning|warn|error|exception|critical|log)\("
 _LOG_CALL = lazy_compile(r"\b\w*log\w*" + _LOG_METHODS, re.I)
@@ -153,14 +151,11 @@ def auth_traits(ctx: FileContext) -> list[str]:
 
 
 def _authenticates(source: str, lowered: str) -> bool:
-    """The module shows inbound authentication (:data:`AUTHENTICATES`): a word of :data:`_INBOUND_AUTH_WORDS` once
-    the credentials it sends are blanked out, or Flask's/Quart's ``session`` imported."""
-    if "session" in source and _SESSION_IMPORT.search(source):
+    """The module shows inbound authentication (:data:`AUTHENTICATES`): a word of :data:`_INBOUND_AUTH_WORDS`, Flask's
+    or Quart's ``session`` imported, or ``authoriz`` once the ``Authorization`` headers it writes are blanked out."""
+    if any(word in lowered for word in _INBOUND_AUTH_WORDS) or ("session" in source and _SESSION_IMPORT.search(source)):
         return True
-    if not any(word in lowered for word in _INBOUND_AUTH_WORDS):
-        return False
-    inbound = _OUTGOING_CREDENTIALS.sub(" ", lowered) if "auth" in lowered else lowered
-    return any(word in inbound for word in _INBOUND_AUTH_WORDS)
+    return "authoriz" in lowered and "authoriz" in _SENT_AUTHORIZATION.sub(" ", lowered)
 
 
 def _logs(source: str, lowered: str) -> bool:
