@@ -235,7 +235,9 @@ def _flags_set_last(statements: list[ast.stmt]) -> dict[str, object]:
 def failure_flag_returned(attempt: ast.Try, handler: ast.ExceptHandler, ctx: FileContext) -> bool:
     """The ``try`` ends by setting a flag, the statements before it set the opposite constant, and a ``return``
     after the ``try`` (in the same block) hands the flag back: the failure is answered as the flag's value."""
-    if not all(isinstance(statement, (ast.Pass, ast.Expr)) for statement in handler.body):
+    if not all(isinstance(statement, ast.Pass) or (isinstance(statement, ast.Expr)
+                                                    and isinstance(statement.value, ast.Constant))
+               for statement in handler.body):
         return False
     owner = ctx.parent_of(attempt)
     block: list[ast.stmt] = next((getattr(owner, field) for field in ("body", "orelse", "finalbody")
