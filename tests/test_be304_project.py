@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from tests.projects import findings_of, write_project
 
 FACTORY = """\
@@ -352,3 +354,87 @@ def test_a_try_of_methods_that_catch_everything_leaks_nothing(tmp_path: Path) ->
     database error; ``get_folder`` lets its errors out, and its route is reported."""
     root = write_project(tmp_path, SHIELDED)
     assert findings_of(root, "BE304") == {(os.path.join("docs", "routes.py"), 22)}
+
+
+OPERATOR_TOOL = {
+    "pyproject.toml": """\
+        [project]
+        name = "kbtool"
+        version = "1.0"
+
+        [project.scripts]
+        kbtool = "kbtool.cli:main"
+    """,
+    "kbtool/__init__.py": "",
+    "kbtool/cli.py": """\
+        import uvicorn
+
+        from kbtool.server import app
+
+
+        def main():
+            uvicorn.run(app, host="127.0.0.1", port=7861)
+    """,
+    "kbtool/server.py": """\
+        from fastapi import FastAPI, HTTPException
+
+        from kbtool.tools import query_index
+
+        app = FastAPI()
+
+
+        @app.post("/profiles/{name}")
+        def save_profile(name: str):
+            try:
+                return query_index(name)
+            except Exception as e:
+                raise HTTPException(status_code=500, detail=str(e))
+    """,
+    "kbtool/tools.py": """\
+        import requests
+        from requests.auth import HTTPBasicAuth
+
+
+        def query_index(name):
+            auth = HTTPBasicAuth("elastic", "changeme")  # credentials the tool sends, not ones it checks
+            headers = {"Authorization": "Bearer local-token"}
+            return requests.get(f"http://localhost:9200/{name}", auth=auth, headers=headers, timeout=5).json()
+    """,
+}
+
+
+def test_a_tool_that_authenticates_nobody_shows_errors_to_its_operator(tmp_path: Path) -> None:
+    """Langchain-Chatchat: a program its user installs and starts (a console command), whose API server mounts every
+    router with no authentication and whose modules check no credential anywhere: the caller is the operator."""
+    assert findings_of(write_project(tmp_path / "tool", OPERATOR_TOOL), "BE304") == set()
+    served = {name: text for name, text in OPERATOR_TOOL.items() if name != "pyproject.toml"}
+    served["pyproject.toml"] = '[project]\nname = "kbtool"\nversion = "1.0"\n'
+    found = findings_of(write_project(tmp_path / "service", served), "BE304")
+    assert found == {(os.path.join("kbtool", "server.py"), 13)}, "no console command: a deployed service"
+
+
+CHECKS = {
+    "bearer": """\
+        from fastapi import APIRouter, Depends
+        from fastapi.security import HTTPBearer
+
+        router = APIRouter(dependencies=[Depends(HTTPBearer())])
+    """,
+    "header": """\
+        from fastapi import Request
+
+
+        def caller_token(request: Request):
+            return request.headers.get("Authorization", "").removeprefix("Bearer ")
+    """,
+}
+
+
+@pytest.mark.parametrize("check", sorted(CHECKS))
+def test_a_tool_that_authenticates_anywhere_keeps_the_finding(tmp_path: Path, check: str) -> None:
+    """One router of the project checks a bearer token, or reads the caller's ``Authorization`` header: the
+    application has callers it tells apart, and the router that forgot to is an ordinary missing check, whose
+    error text reaches whoever calls it."""
+    project = {**OPERATOR_TOOL, "kbtool/admin.py": CHECKS[check]}
+    found = findings_of(write_project(tmp_path / "tool", project), "BE304")
+    assert found == {(os.path.join("kbtool", "server.py"), 13)}

@@ -5,7 +5,8 @@ what the body of a handler proves about its caller, where :mod:`.admin_only` rea
 top-level ``if not security_manager.is_admin(): return self.response(403, ...)`` (:func:`admin_guard`), the same
 refusal made by calling a function of the module that refuses everyone but administrators (airweave's
 ``_require_admin(ctx)``, :func:`refusing_helpers`), and a refusal that holds only under a condition the guarded
-code also runs under (:func:`admin_branch`).
+code also runs under (:func:`admin_branch`). A guard that closes the handler once the instance has accounts beyond
+its first (:func:`setup_window_guard`) leaves only the deployer setting it up.
 """
 
 from __future__ import annotations
@@ -66,6 +67,78 @@ def admin_guard(function: ast.AST, before: ast.AST, refusing: bool = False,
         if ctx is not None and _calls_refusing_helper(statement, ctx):
             return True
     return False
+
+
+def setup_window_guard(function: ast.AST, before: ast.AST) -> bool:
+    """``function`` refuses with 403, in its own body before ``before`` can run, unless the instance holds no account
+    beyond its first: a top-level ``if len(users) != 1: raise HTTPException(status_code=403, ...)`` where ``users``
+    is every user (``users = await cruds_users.get_users(db=db)``: hyperion's ``make-admin`` bootstrap, "only
+    usable if the database contains exactly one user"), ``if User.objects.count() > 0: abort(403)``. The count
+    must be of the whole table (a read named for users or accounts given nothing but the database handle, or an
+    unfiltered ``.count()``), compared with 0 or 1 (``!=``, ``>``, or ``>=`` 1). A lookup expected to find one user
+    (``if len(found) != 1: raise NotFound``) is no such guard. Whoever reaches the rest is the deployer setting up
+    a fresh instance."""
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    position = getattr(before, "lineno", None)
+    for statement in function.body:
+        if position is None or (statement.end_lineno or statement.lineno) >= position:
+            return False
+        if isinstance(statement, ast.If) and not statement.orelse and statement.body \
+                and _forbids(statement.body[-1]) and _beyond_first_account(statement.test, function):
+            return True
+    return False
+
+
+_ACCOUNT_WORDS = ("user", "account")
+_HANDLES = frozenset({"db", "session", "db_session", "conn", "connection"})
+
+
+def _forbids(statement: ast.stmt) -> bool:
+    """``raise HTTPException(status_code=403, ...)``, ``raise PermissionDenied``, ``abort(403)``."""
+    if isinstance(statement, ast.Raise) and statement.exc is not None:
+        exc = statement.exc
+        name = dotted_name(exc.func if isinstance(exc, ast.Call) else exc) or ""
+        if name.endswith(("Forbidden", "PermissionDenied")):
+            return True
+        call = exc if isinstance(exc, ast.Call) else None
+    elif isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call) and leaves_block(statement):
+        call = statement.value
+    else:
+        return False
+    return call is not None and any(
+        (isinstance(value, ast.Constant) and value.value == 403) or "403" in (dotted_name(value) or "")
+        for value in (*call.args[:1], *(kw.value for kw in call.keywords if kw.arg in ("status_code", "code")))
+    )
+
+
+def _beyond_first_account(test: ast.expr, function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """``len(users) != 1`` (``users`` every user), ``User.objects.count() > 0``."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.comparators[0], ast.Constant)):
+        return False
+    limit, op = test.comparators[0].value, test.ops[0]
+    if isinstance(limit, bool) or not (
+            (isinstance(op, (ast.NotEq, ast.Gt)) and limit in (0, 1)) or (isinstance(op, ast.GtE) and limit == 1)):
+        return False
+    counted = test.left
+    if isinstance(counted, ast.Call) and isinstance(counted.func, ast.Name) and counted.func.id == "len" \
+            and len(counted.args) == 1 and isinstance(counted.args[0], ast.Name):
+        values = [node.value for node in ast.walk(function) if isinstance(node, ast.Assign)
+                  and any(isinstance(target, ast.Name) and target.id == counted.args[0].id for target in node.targets)]
+        return len(values) == 1 and _every_account(values[0])
+    return isinstance(counted, ast.Call) and isinstance(counted.func, ast.Attribute) and counted.func.attr == "count" \
+        and not counted.args and _every_account(counted.func.value)
+
+
+def _every_account(value: ast.expr) -> bool:
+    """``await cruds_users.get_users(db=db)``, ``User.objects.all()``, ``User.query``: the whole table of accounts."""
+    value = value.value if isinstance(value, ast.Await) else value
+    if isinstance(value, ast.Call):
+        if value.args or any(kw.arg not in _HANDLES for kw in value.keywords):
+            return False  # a lookup: get_users(email=...), filter(...)
+        value = value.func
+    name = (dotted_name(value) or "").lower()
+    return bool(name) and any(word in name for word in _ACCOUNT_WORDS) and "filter" not in name
 
 
 def _calls_refusing_helper(statement: ast.stmt, ctx: FileContext) -> bool:

@@ -26,7 +26,12 @@ Read with :mod:`backend_lint.analysis.fallbacks` (its :func:`~.fallbacks.is_deli
   another predicate, a local bound to one), or whose return annotation is ``bool``, answers the question;
   ``False`` when it cannot tell is that answer. A function named for an action (``capture``, ``send``,
   ``save``) that answers a success flag is not a predicate: its ``False`` hides why the action failed, and it
-  stays flagged.
+  stays flagged;
+- **a success flag answered**: ``deleted = False / try: os.remove(path); deleted = True / except: ...`` then
+  ``return {"id": file_id, "deleted": deleted}`` (Langchain-Chatchat's OpenAI-style file delete): the ``try``
+  ends by setting a flag to a constant, the flag held the opposite constant before the ``try``, and a ``return``
+  after the ``try`` hands the flag back. A failure leaves the flag at its failure value, so whoever called is told
+  the work did not happen (:func:`failure_flag_returned`).
 """
 
 from __future__ import annotations
@@ -213,3 +218,40 @@ def _annotated_bool(annotation: ast.expr | None) -> bool:
     if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
         return annotation.value == "bool"
     return isinstance(annotation, ast.Name) and annotation.id == "bool"
+
+
+def _flags_set_last(statements: list[ast.stmt]) -> dict[str, object]:
+    """Names the block's last statement sets to a constant (``deleted = True``), also at the end of the branches
+    of a closing ``if`` (``if os.path.isfile(path): os.remove(path); deleted = True``)."""
+    last = statements[-1] if statements else None
+    if isinstance(last, ast.Assign) and len(last.targets) == 1 and isinstance(last.targets[0], ast.Name) \
+            and isinstance(last.value, ast.Constant) and isinstance(last.value.value, bool):
+        return {last.targets[0].id: last.value.value}
+    if isinstance(last, ast.If):
+        return {**_flags_set_last(last.orelse), **_flags_set_last(last.body)}
+    return {}
+
+
+def failure_flag_returned(attempt: ast.Try, handler: ast.ExceptHandler, ctx: FileContext) -> bool:
+    """The ``try`` ends by setting a flag, the statements before it set the opposite constant, and a ``return``
+    after the ``try`` (in the same block) hands the flag back: the failure is answered as the flag's value."""
+    if not all(isinstance(statement, ast.Pass) or (isinstance(statement, ast.Expr)
+                                                    and isinstance(statement.value, ast.Constant))
+               for statement in handler.body):
+        return False
+    owner = ctx.parent_of(attempt)
+    block: list[ast.stmt] = next((getattr(owner, field) for field in ("body", "orelse", "finalbody")
+                                  if attempt in getattr(owner, field, ())), [])
+    if not block:
+        return False
+    index = block.index(attempt)
+    before = {target.id: statement.value.value for statement in block[:index] if isinstance(statement, ast.Assign)
+              and isinstance(statement.value, ast.Constant) for target in statement.targets
+              if isinstance(target, ast.Name)}
+    flags = {name for name, value in _flags_set_last(attempt.body).items()
+             if name in before and before[name] is (not value)}
+    return bool(flags) and any(
+        isinstance(statement, ast.Return) and statement.value is not None and any(
+            isinstance(node, ast.Name) and node.id in flags for node in ast.walk(statement.value))
+        for statement in block[index + 1:]
+    )

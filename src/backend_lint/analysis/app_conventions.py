@@ -52,8 +52,9 @@ REDIRECTS_STDOUT = "redirects-stdout"
 KEEPS_STDOUT = "keeps-stdout"
 MODULE_LOGGER = "module-logger"
 CONFIGURES_LOGGING = "configures-logging"
+AUTHENTICATES = "authenticates"
 TRAITS = frozenset({AMBIENT_AUTH, HEADER_AUTH, VALIDATES_CSRF, LOGS, REDIRECTS_STDOUT, KEEPS_STDOUT, MODULE_LOGGER,
-                    CONFIGURES_LOGGING})
+                    CONFIGURES_LOGGING, AUTHENTICATES})
 
 _AMBIENT_WORDS = (
     "cookie", "request.session", "sessionmiddleware", "session_interface", "flask_session", "flask_login",
@@ -75,6 +76,25 @@ _HEADER_WORDS = (
     "bearer ",
 )
 """Lower-case text of credentials a client sends in a header."""
+_INBOUND_AUTH_WORDS = (
+    "login", "logout", "signin", "sign_in", "sign-in", "signup", "sign_up", "jwt", "jose", "passlib", "bcrypt",
+    "argon2", "hashpw", "check_password", "verify_password", "password_hash", "hash_password", "hashed_password",
+    "current_user", "is_authenticated", "request.user", "usermixin", "abstractuser", "abstractbaseuser",
+    "request.session", "sessionmiddleware", "cookie", "authenticat", "permission_classes",
+    "permission_required", "has_permission", "fastapi.security", "starlette.authentication", "django.contrib.auth",
+    "flask_httpauth", "flask_security", "flask_principal", "authlib", "allauth", "social_django", "httpbearer",
+    "oauth2passwordbearer", "apikeyheader", "apikeyquery", "x-api-key", "x_api_key", "api_key_header",
+    "www-authenticate", "token_required", "auth_required", "requires_auth", "verify_token", "decode_token",
+    "remote_user", "remote-user", "x-forwarded-user", "oauth2-proxy", "oauth2_proxy", "pyramid.security",
+    "security_policy", "litestar.security", "aiohttp_security", "aiohttp_session", "basicauthmiddleware",
+)
+"""Lower-case text that shows an application authenticating its callers (:data:`AUTHENTICATES`), wide on
+purpose. None is part of the credentials a client library sends (``requests.auth.HTTPBasicAuth``, an Elasticsearch
+client's ``basic_auth=``, FastAPI's Swagger ``oauth2_redirect_url``); ``authoriz`` is, and counts only outside an
+``Authorization`` header the module writes (:data:`_SENT_AUTHORIZATION`)."""
+_SENT_AUTHORIZATION = lazy_compile(r"""\{\s*["']authorization["']\s*:|headers\s*\[\s*["']authorization["']\s*\]\s*=""")
+"""An ``Authorization`` header the module writes, lower case: ``{"Authorization": ...}``,
+``headers["Authorization"] = ...`` (Langchain-Chatchat's MCP settings page offers one for an outgoing connection)."""
 _SESSION_IMPORT = lazy_compile(r"^\s*from\s+(?:flask|quart|sanic_session)\s+import\s[^\n]*\bsession\b", re.M)
 _LOG_METHODS = r"\.(?:debug|info|warning|warn|error|exception|critical|log)\("
 _LOG_CALL = lazy_compile(r"\b\w*log\w*" + _LOG_METHODS, re.I)
@@ -101,8 +121,8 @@ _CSRF_CHECKS = frozenset({"flask_wtf.csrf.validate_csrf", "flask_wtf.validate_cs
 
 
 def auth_traits(ctx: FileContext) -> list[str]:
-    """The module's evidence (sorted): :data:`AMBIENT_AUTH`, :data:`HEADER_AUTH`, :data:`VALIDATES_CSRF`,
-    :data:`LOGS`, :data:`REDIRECTS_STDOUT`, :data:`KEEPS_STDOUT`, :data:`MODULE_LOGGER`,
+    """The module's evidence (sorted): :data:`AMBIENT_AUTH`, :data:`HEADER_AUTH`, :data:`AUTHENTICATES`,
+    :data:`VALIDATES_CSRF`, :data:`LOGS`, :data:`REDIRECTS_STDOUT`, :data:`KEEPS_STDOUT`, :data:`MODULE_LOGGER`,
     :data:`CONFIGURES_LOGGING`."""
     source = ctx.source
     lowered = source.lower()
@@ -111,6 +131,8 @@ def auth_traits(ctx: FileContext) -> list[str]:
         traits.add(AMBIENT_AUTH)
     if any(word in lowered for word in _HEADER_WORDS):
         traits.add(HEADER_AUTH)
+    if _authenticates(source, lowered):
+        traits.add(AUTHENTICATES)
     if "csrf" in lowered and _validates_csrf(ctx):
         traits.add(VALIDATES_CSRF)
     if (not source.isascii() or any(word in lowered for word in _LOGGING_WORDS)) and _logs(source, lowered):
@@ -126,6 +148,14 @@ def auth_traits(ctx: FileContext) -> list[str]:
         if _REDIRECT_OFF.search(source):
             traits.add(KEEPS_STDOUT)
     return sorted(traits)
+
+
+def _authenticates(source: str, lowered: str) -> bool:
+    """The module shows inbound authentication (:data:`AUTHENTICATES`): a word of :data:`_INBOUND_AUTH_WORDS`, Flask's
+    or Quart's ``session`` imported, or ``authoriz`` once the ``Authorization`` headers it writes are blanked out."""
+    if any(word in lowered for word in _INBOUND_AUTH_WORDS) or ("session" in source and _SESSION_IMPORT.search(source)):
+        return True
+    return "authoriz" in lowered and "authoriz" in _SENT_AUTHORIZATION.sub(" ", lowered)
 
 
 def _logs(source: str, lowered: str) -> bool:

@@ -23,8 +23,10 @@ the exception only compared, never sent (``A if e.args == (A,) else B``); a ``tr
 the client named in the URL (the ``OSError`` is about that file); builtin errors the module raises itself
 with messages of its own (decided at the end of the module, once every ``raise`` is seen); classes named
 ``...Response`` that are not a web framework's responses (a status tuple); and HTTP exceptions caught and
-passed on. Handlers only administrators reach (declared on the handler, by a guard at the top of its body, or in
-another module: :mod:`backend_lint.analysis.admin_declarations`), handlers that answer only requests from a
+passed on. A program its user installs and runs that authenticates nobody anywhere shows the error to its
+operator (:func:`backend_lint.analysis.project.app_conditions.authenticates_nobody`). Handlers only administrators
+reach (declared on the handler, by a guard at the top of its body, or in another module:
+:mod:`backend_lint.analysis.admin_declarations`), handlers that answer only requests from a
 loopback address (a decorator of the module or a guard at the top that refuses any other with 403:
 :mod:`backend_lint.analysis.local_only`, a desktop program's local listener), and a 4xx answer to a project
 service's own plain ``Exception`` refusal (:func:`backend_lint.analysis.error_answers.refusal_callee`) are left
@@ -40,7 +42,7 @@ from typing import Optional
 
 from backend_lint.analysis.admin_declarations import handler_admin_facts
 from backend_lint.analysis.admin_guard_defs import admin_guard_facts
-from backend_lint.analysis.admin_guards import admin_guard, refusing_helpers
+from backend_lint.analysis.admin_guards import admin_guard, refusing_helpers, setup_window_guard
 from backend_lint.analysis.admin_helpers import admin_only_helpers
 from backend_lint.analysis.admin_only import admin_only
 from backend_lint.analysis.ast_helpers import callee_name, under_if
@@ -68,7 +70,7 @@ from backend_lint.analysis.input_errors import converts_upload, says_input_error
 from backend_lint.analysis.internal_services import internal_service_facts
 from backend_lint.analysis.local_only import local_only
 from backend_lint.analysis.masked_errors import masking_facts
-from backend_lint.analysis.project.app_conditions import single_account_app
+from backend_lint.analysis.project.app_conditions import authenticates_nobody, single_account_app
 from backend_lint.analysis.project.conditions import (
     ProjectFact,
     guards_admins,
@@ -284,7 +286,8 @@ class ExceptionDetailInResponse(Rule):
 
 def _operator_only(ctx: FileContext) -> bool:
     """The clause is in a handler only administrators reach (:mod:`backend_lint.analysis.admin_only`), as declared
-    or by a guard at the top of its body that turns everyone else away: the error text is the operator's
+    or by a guard at the top of its body that turns everyone else away, or only the deployer of a fresh instance
+    (:func:`~backend_lint.analysis.admin_guards.setup_window_guard`): the error text is the operator's
     diagnostic."""
     function = ctx.scope.function
     handler = handler_for(ctx, function) if function is not None else None
@@ -293,6 +296,7 @@ def _operator_only(ctx: FileContext) -> bool:
             and function.name in admin_only_helpers(ctx)
     clause = ctx.scope.except_handler
     return admin_only(handler) or (clause is not None and admin_guard(handler.function, clause, ctx=ctx)) \
+        or (clause is not None and setup_window_guard(handler.function, clause)) \
         or local_only(handler.function, ctx.tree)  # only programs on this machine reach it
 
 
@@ -307,14 +311,17 @@ def _removes_requested_file(ctx: FileContext) -> bool:
 
 
 def _refutations(ctx: FileContext, client_error: bool) -> tuple[ProjectFact, ...]:
-    """Facts of other modules that would clear the finding: the handler is declared administrators-only elsewhere
-    (:func:`~backend_lint.analysis.admin_declarations.handler_admin_facts`), or, for a 4xx answer of a clause
+    """Facts of other modules that would clear the finding: the application has one account, or is a program its
+    user runs that authenticates nobody (the caller is its operator:
+    :func:`~backend_lint.analysis.project.app_conditions.authenticates_nobody`), the handler is declared
+    administrators-only elsewhere (:func:`~backend_lint.analysis.admin_declarations.handler_admin_facts`), or, for
+    a 4xx answer of a clause
     catching ``Exception``, the one project function its ``try`` calls raises a plain ``Exception`` with a
     message of its own (:func:`~backend_lint.analysis.error_answers.refusal_callee`)."""
     function = ctx.scope.function
     handler = handler_for(ctx, function) if function is not None else None
     clause = ctx.scope.except_handler
-    facts = (single_account_app(), *handler_admin_facts(ctx, handler),
+    facts = (single_account_app(), authenticates_nobody(), *handler_admin_facts(ctx, handler),
              *admin_guard_facts(ctx, handler, clause), *internal_service_facts(ctx, handler)) \
         if handler is not None else ()
     attempt = ctx.parent_of(clause) if clause is not None else None

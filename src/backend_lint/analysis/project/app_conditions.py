@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from backend_lint.analysis.facts import project_fact
 from backend_lint.analysis.project.conditions import (
+    AUTHENTICATES_NOBODY,
     DJANGO_USERNAMES,
     HEADER_ONLY_AUTH,
     HEALTH_CHECK,
@@ -163,6 +164,19 @@ def single_account_app() -> ProjectFact:
     login). The application has one account, its operator's (BE304;
     :func:`backend_lint.analysis.admin_declarations.single_account`)."""
     return ProjectFact(SINGLE_ACCOUNT_APP)
+
+
+@project_fact
+def authenticates_nobody() -> ProjectFact:
+    """The application is a program its user installs and runs, and it authenticates nobody: its packaging declares
+    a console command (``[tool.poetry.scripts] chatchat = "chatchat.cli:main"``) and no module of the project,
+    tests included, shows any authentication (no sign-in, session, cookie, password hash, token, user model,
+    framework authentication or permission, credential header read:
+    :data:`backend_lint.analysis.app_conventions.AUTHENTICATES`). Whoever reaches it is the operator who started it
+    (Langchain-Chatchat's API server mounts every router without a dependency): the error text is the operator's
+    diagnostic, as in a single-account application (BE304). A project that authenticates anywhere, even if one
+    router forgot to, does not hold; a project without a console command (a deployed service, a snippet) neither."""
+    return ProjectFact(AUTHENTICATES_NOBODY)
 
 
 @project_fact

@@ -28,6 +28,7 @@ from typing import Optional
 from backend_lint.analysis.api_conventions import answers_201_nowhere, rpc_project, status_envelope_project
 from backend_lint.analysis.app_conventions import (
     AMBIENT_AUTH,
+    AUTHENTICATES,
     CONFIGURES_LOGGING,
     HEADER_AUTH,
     KEEPS_STDOUT,
@@ -519,6 +520,8 @@ _ON_ARGUMENTS: dict[str, Callable[[ProjectModel, tuple[str, ...]], bool]] = {
         model.methods_catch_all(name) for name in args),
     conditions.SINGLE_ACCOUNT_APP: lambda model, args: any(found.single_account for found in model.modules.values()),
     conditions.HEADER_ONLY_AUTH: lambda model, args: model.header_only_auth(args[0] if args else ""),
+    conditions.AUTHENTICATES_NOBODY: lambda model, args: bool(model.files.entry_modules and model.modules) and not any(
+        AUTHENTICATES in found.traits for found in model.modules.values()),
     conditions.VALIDATES_CSRF: lambda model, args: any(
         VALIDATES_CSRF in found.traits for found in model.modules.values()),
     conditions.PRINT_CONVENTION: lambda model, args: model.print_convention,
