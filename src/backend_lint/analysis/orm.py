@@ -143,7 +143,7 @@ def _prefetch_lookups(arg: ast.expr) -> set[str]:
     found = {path}
     for call in chain_calls(inner) if inner is not None else ():
         if isinstance(call.func, ast.Attribute) and call.func.attr in _PREFETCH:
-            found.update(f"{path}__{lookup}" for nested in call.args for lookup in _prefetch_lookups(nested))
+            found.update(f"{path}__{inner_path}" for nested in call.args for inner_path in _prefetch_lookups(nested))
     return found
 
 
@@ -152,8 +152,8 @@ def _past(relation: str, lookups: frozenset[str]) -> set[str]:
     ``course__programs__excluded_course_runs``), wherever the relation sits in them: the object may reach it
     through a property (``CourseRun.programs`` is ``self.course.programs``)."""
     found: set[str] = set()
-    for lookup in lookups:
-        parts = lookup.split("__")
+    for path in lookups:
+        parts = path.split("__")
         found.update("__".join(parts[index + 1:]) for index, part in enumerate(parts[:-1]) if part == relation)
     return found
 
