@@ -241,3 +241,41 @@ def test_a_caller_parsing_its_parameter_keeps_the_finding(tmp_path: Path) -> Non
         "    return documents(message['name'])\n"
     )
     assert ("app/cases.py", 14) in findings_of(write_project(tmp_path, project), "BE101")
+
+
+RESULTS = {
+    "pyproject.toml": '[project]\nname = "app"\n',
+    "app/__init__.py": "",
+    "app/results.py": '''\
+        def create_result(conn, project_id, task_id):
+            runs = conn.execute("SELECT id FROM task_run WHERE project_id=%s AND task_id=%s" % (project_id, task_id))
+            run_ids = ", ".join(str(run.id) for run in runs)
+            conn.execute("INSERT INTO result (project_id, task_run_ids) VALUES (%s, '{%s}')" % (project_id, run_ids))
+        ''',
+    "app/listeners.py": '''\
+        from app.results import create_result
+
+
+        def on_taskrun_submit(mapper, conn, target):
+            create_result(conn, target.project_id, target.task_id)
+        ''',
+}
+
+
+def test_the_connection_a_caller_passes_is_no_source(tmp_path: Path) -> None:
+    """pybossa's ``create_result(conn, target.project_id, target.task_id)``: the ids joined into the INSERT are
+    rows the helper read on ``conn``; the caller passing its own ``conn`` parameter passes a handle, not text."""
+    found = findings_of(write_project(tmp_path, RESULTS), "BE101")
+    assert ("app/results.py", 2) not in found
+    assert ("app/results.py", 4) not in found
+
+
+def test_a_caller_passing_its_parameter_beside_the_connection_keeps_the_finding(tmp_path: Path) -> None:
+    project = dict(RESULTS)
+    project["app/service.py"] = (
+        "from app.results import create_result\n\n\ndef submit(conn, project):\n"
+        "    create_result(conn, project, 1)\n"
+    )
+    found = findings_of(write_project(tmp_path, project), "BE101")
+    assert ("app/results.py", 2) in found
+    assert ("app/results.py", 4) in found

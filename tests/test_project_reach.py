@@ -172,3 +172,37 @@ def test_without_a_project_every_finding_stands(tmp_path: Path) -> None:
                      stdin=(root / "app/helpers.py").read_bytes())
     reported = {int(line.split(":")[1]) for line in result.stdout.decode().splitlines() if "BE201" in line}
     assert reported == set(_lines(""))
+
+
+ORPHAN = """\
+    import requests
+
+
+    def fetch():
+        return requests.get("https://example.com").text
+"""
+
+IMPORTERS = dict(APPLICATION, **{
+    "app/importers/__init__.py": "from app.importers import live\n\nREGISTRY = [live.fetch]\n",
+    "app/importers/live.py": ORPHAN,
+    "app/importers/retired.py": ORPHAN.replace("fetch", "fetch_advisories"),
+    "tests/test_retired.py": "from app.importers import retired\n\n\ndef test_fetch():\n    assert retired.fetch_advisories()\n",
+    "app/views.py": VIEWS.replace("from app import helpers", "from app import helpers\n    from app import importers"),
+})
+
+
+def _importers_be201(root: Path) -> set[str]:
+    return {path for path, _, code in _both(root) if code == "BE201" and path.startswith("app/importers/")}
+
+
+def test_a_module_only_tests_import_in_a_live_package_is_dropped(tmp_path: Path) -> None:
+    """vulnerablecode's retired importers: a module of a package the application imports, left out of its registry
+    and imported by its test only, is dead code; the registered module beside it stands."""
+    assert _importers_be201(write_project(tmp_path, IMPORTERS)) == {"app/importers/live.py"}
+
+
+def test_a_project_loading_modules_by_computed_name_keeps_the_orphan(tmp_path: Path) -> None:
+    loader = "import importlib\n\n\ndef load(name):\n    return importlib.import_module(f'app.importers.{name}')\n"
+    root = write_project(tmp_path, dict(IMPORTERS, **{"app/loader.py": loader}))
+    assert _importers_be201(root) == {"app/importers/live.py", "app/importers/retired.py"}
+

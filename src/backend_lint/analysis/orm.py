@@ -7,7 +7,8 @@ bound. Both read the same *query chains*:
 
 - Django: a chain rooted at a manager (``Order.objects``, ``_default_manager``), or a related manager of a
   row (``order.items.all()``) in a file that imports Django; ``prefetch_related``/``select_related`` on the
-  chain list the relations that later accesses read from cache.
+  chain list the relations that later accesses read from cache, and so do the lookups a class prefetches for
+  the objects its methods are handed (a serializer's ``prefetch_queryset``, a view's ``get_queryset``).
 - SQLAlchemy: ``session.query(...)``, ``session.execute/scalars/scalar/get(...)`` on a session known by its
   origin (``Session()``, ``sessionmaker()()``, a parameter annotated ``Session``, Flask-SQLAlchemy's
   ``db.session``) or named ``session``/``db_session``/``db``; Flask-SQLAlchemy's ``Model.query`` chains;
@@ -110,7 +111,54 @@ class Query:
         return methods[-1] if methods else ""
 
 
-@reads(origin, lookup, query_sink)
+@node_fact()
+def class_prefetches(ctx: FileContext, owner: ast.ClassDef) -> frozenset[str]:
+    """The lookups the class's own methods prefetch (``prefetch_related``/``select_related``), as :func:`_preloads`
+    reads them: whole, and under a
+    ``Prefetch("course__programs", queryset=Program.objects.prefetch_related("excluded_course_runs"))`` the inner
+    queryset's joined to its path (``course__programs__excluded_course_runs``). A class that prefetches for the
+    objects it is handed (a DRF serializer's ``prefetch_queryset``, which the view's ``get_queryset`` returns)
+    reads those relations of each object from cache in its other methods (course-discovery's
+    ``get_programs``)."""
+    found: set[str] = set()
+    for node in ast.walk(owner):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _PREFETCH:
+            for arg in node.args:
+                found.update(_prefetch_lookups(arg))
+    return frozenset(found)
+
+
+def _prefetch_lookups(arg: ast.expr) -> set[str]:
+    """``"items"``, or ``Prefetch("items", queryset=Item.objects.prefetch_related("tags"))``: ``items`` and
+    ``items__tags`` (the inner queryset's lookups load the relations of each prefetched row)."""
+    if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+        return {arg.value}
+    if not (isinstance(arg, ast.Call) and arg.args and isinstance(arg.args[0], ast.Constant)
+            and isinstance(arg.args[0].value, str)):
+        return set()
+    path = arg.args[0].value
+    inner = next((keyword.value for keyword in arg.keywords if keyword.arg == "queryset"), None)
+    if inner is None and len(arg.args) > 1:
+        inner = arg.args[1]
+    found = {path}
+    for call in chain_calls(inner) if inner is not None else ():
+        if isinstance(call.func, ast.Attribute) and call.func.attr in _PREFETCH:
+            found.update(f"{path}__{inner_path}" for nested in call.args for inner_path in _prefetch_lookups(nested))
+    return found
+
+
+def _past(relation: str, lookups: frozenset[str]) -> set[str]:
+    """What the lookups load past ``relation`` (``excluded_course_runs`` past ``programs`` in
+    ``course__programs__excluded_course_runs``), wherever the relation sits in them: the object may reach it
+    through a property (``CourseRun.programs`` is ``self.course.programs``)."""
+    found: set[str] = set()
+    for path in lookups:
+        parts = path.split("__")
+        found.update("__".join(parts[index + 1:]) for index, part in enumerate(parts[:-1]) if part == relation)
+    return found
+
+
+@reads(origin, lookup, query_sink, class_prefetches)
 def query_of(expr: ast.expr, ctx: FileContext, scope: Optional[Scope] = None) -> Optional[Query]:
     """The query chain ``expr`` evaluates, following locals (``None`` when it is not one)."""
     return _query(expr, ctx, scope if scope is not None else ctx.scope, 0, frozenset())
@@ -242,6 +290,9 @@ def _query(
     query = Query(DJANGO)
     if isinstance(receiver, ast.Attribute):
         query.paths.update(_inherited(receiver, ctx, scope, depth, seen))
+        owner = scope.method_class
+        if owner is not None and "prefetch_related" in ctx.source:
+            query.paths.update(_past(receiver.attr, class_prefetches(ctx, owner)))
     query.preloaded.update(path.split("__")[0] for path in query.paths)
     return _extend(query, expr)
 
@@ -284,10 +335,7 @@ def _preloads(call: ast.Call) -> set[str]:
     found: set[str] = set()
     if method in _PREFETCH:
         for arg in call.args:
-            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
-                found.add(arg.value)
-            elif isinstance(arg, ast.Call) and arg.args and isinstance(arg.args[0], ast.Constant):
-                found.add(str(arg.args[0].value))
+            found.update(_prefetch_lookups(arg))
     elif method == "options":
         for option in call.args:
             # ``joinedload(Job.run).joinedload(Run.user)``: the first loader of the chain names the relation of

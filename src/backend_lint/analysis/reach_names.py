@@ -56,7 +56,7 @@ _CONVENTIONAL = frozenset({
 """Names a framework, server or tool calls without the project naming them (an AWS Lambda ``handler``, Flask's
 ``create_app`` found by ``flask run``, Pyramid's ``includeme``, Alembic's ``upgrade``)."""
 _CONVENTIONAL_PREFIXES = ("test_", "Test", "pytest_", "__")
-_LOADED_BY_FILE = frozenset({
+LOADED_BY_FILE = frozenset({
     "conftest", "setup", "noxfile", "fabfile", "manage", "wsgi", "asgi", "__main__", "conf", "hooks", "plugins",
 })
 """Modules a tool loads by their file name and calls by convention (pytest, setuptools, nox, Sphinx...)."""
@@ -110,7 +110,7 @@ def loose_defs(ctx: FileContext) -> tuple[LooseDef, ...]:
 def _loose_defs(ctx: FileContext) -> tuple[LooseDef, ...]:
     last_name = ctx.project_path.rpartition("/")[2].removesuffix(".py")
     source = ctx.source
-    if last_name in _LOADED_BY_FILE or last_name.startswith("gunicorn") or any(
+    if last_name in LOADED_BY_FILE or last_name.startswith("gunicorn") or any(
         text in source for text in _RUN_TIME_LOOKUPS
     ):
         return ()
@@ -145,6 +145,26 @@ def enclosing_loose_def(ctx: FileContext, line: int) -> Optional[LooseDef]:
         if item.first <= line <= item.last:
             return item
     return None
+
+
+_MODULE_LOADERS = (
+    "import_module", "__import__", "iter_modules", "walk_packages", "spec_from_file_location", "load_source",
+    "entry_points(", "autodiscover", "run_path", "run_module", "SourceFileLoader", "load_module", "import_string",
+    "find_modules", "load_object", "locate(", "import_by_path", "exec(",
+)
+"""Text of a module that loads modules by a name it computes (``importlib.import_module(f"{pkg}.{name}")``,
+``pkgutil.iter_modules``, Django's and Celery's ``autodiscover``, werkzeug's ``import_string``, plugins' entry
+points): any module of the project may be loaded that way without being imported by name."""
+
+
+def loads_modules(source: str) -> bool:
+    """The module's text loads modules by computed name (:data:`_MODULE_LOADERS`; a word test, no parse)."""
+    return any(word in source for word in _MODULE_LOADERS)
+
+
+def runs_as_script(source: str) -> bool:
+    """The module has a main guard (``if __name__ == "__main__":``): a program someone runs, not only a library."""
+    return "__main__" in source
 
 
 def referenced_names(ctx: FileContext) -> list[str]:

@@ -368,10 +368,15 @@ _MAX_NAMES_FOLLOWED = 50
 
 def _callers_facts(unsafe: list[Hole], ctx: FileContext) -> tuple[ProjectFact, ...]:
     """When the formatted parts come from outside only through parameters of the function (no request, no
-    environment): the finding stands unless every known caller in the project passes them safe values."""
+    environment): the finding stands unless every known caller in the project passes them safe values. A
+    parameter that is a handle (the connection the function queries on) is no source, as for
+    :func:`_from_outside`: pybossa's ``create_result(conn, project_id, task_id)`` joins the ids of rows it read
+    on ``conn``, and what its caller passes as ``conn`` says nothing about them."""
     if _from_request(unsafe, ctx) or _mentions_source(unsafe, set(), ctx, deep=True):
         return ()
-    fact = callers_fact(ctx, lambda names: _mentions_source(unsafe, names, ctx, deep=True))
+    function = ctx.scope.function
+    handles = _handles(function) if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) else set()
+    fact = callers_fact(ctx, lambda names: _mentions_source(unsafe, names - handles, ctx, deep=True))
     return (fact,) if fact is not None else ()
 
 

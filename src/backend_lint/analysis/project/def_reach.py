@@ -7,10 +7,13 @@ re-export too: the package that re-exports it imports it), star-imports its modu
 attribute or a word of a path-like string (``routes_page.helper``, ``"shop.tasks.refresh"``, a ``"handle_"`` prefix
 it starts with: :attr:`.summary.ModuleSummary.referenced_names`), while some module of the application imports or
 names its module (a module nothing imports may be a script run by hand or a plugin loaded from its file, whose
-functions a loader calls by convention). A class must also be a plain class of the project (no base outside it,
-no metaclass): a framework's subclass (a model, a view, a command, an admin) is registered without being named,
-and so is a subclass of the project's own base where the project walks ``__subclasses__`` or defines
-``__init_subclass__``.
+functions a loader calls by convention), or the module is an *orphan* (:meth:`DefReach.orphan`): a module of a
+package the application imports that nothing but tests imports, in a project that loads no module by a computed
+name, with no main guard and no name or folder a framework loads by convention (vulnerablecode's retired
+``importers/suse_oval.py``, left out of the importer registry and imported by its test only). A class must
+also be a plain class of the project (no base outside it, no metaclass): a framework's subclass (a model, a
+view, a command, an admin) is registered without being named, and so is a subclass of the project's own base
+where the project walks ``__subclasses__`` or defines ``__init_subclass__``.
 
 Only in an application, where no one outside the repository calls the code: a module serves requests or builds an
 app, runs a worker, or production settings exist, and no folder below the root holds a project of its own (a
@@ -26,9 +29,9 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from backend_lint.analysis.project.module_reach import ModuleReach
+from backend_lint.analysis.project.module_reach import AUTOLOADED, ModuleReach
 from backend_lint.analysis.project.summary import ModuleSummary
-from backend_lint.analysis.reach_names import CLASS
+from backend_lint.analysis.reach_names import CLASS, LOADED_BY_FILE
 
 _UNREACHING_ROLES = frozenset({"test", "test_support", "migration"})
 """Modules whose calls do not make code reachable by the service: tests, their support, and migrations (a data
@@ -37,6 +40,23 @@ migration runs once, like a command)."""
 _SUBCLASS_REGISTRIES = frozenset({"__subclasses__", "__init_subclass__"})
 """A project that finds classes by their base (Quay's ``BuildTriggerHandler.get_handler`` walking
 ``cls.__subclasses__()``) reaches every subclass unnamed."""
+
+
+_CONVENTIONAL_MODULES = frozenset({
+    "tasks", "jobs", "settings", "config", "wsgi", "asgi", "main", "app", "server", "worker", "cli", "commands",
+    "receivers", "listeners", "subscribers", "callbacks", "fixtures", "factories", "seeds", "gunicorn_config",
+})
+"""Module names that a framework, server or deployment loads by convention or names outside Python (a worker's
+``tasks``, a ``gunicorn -c`` configuration, a server's ``main``), beside the app modules Django and friends load
+(:data:`.module_reach.AUTOLOADED`) and the files tools load by name (:data:`.reach_names.LOADED_BY_FILE`)."""
+_CONVENTIONAL_FOLDERS = frozenset({
+    "management", "commands", "templatetags", "migrations", "alembic", "scripts", "script", "bin", "tools",
+    "plugins", "extensions", "contrib", "dags", "spiders", "handlers", "lambdas", "functions", "hooks", "examples",
+    "docs", "utils_scripts", "devtools", "benchmarks",
+})
+"""Folders whose modules are loaded from their files or run by hand: management commands, template tags,
+migrations, scripts, plugin folders, Airflow DAGs, Scrapy spiders, serverless handlers named in deployment
+files."""
 
 
 class DefReach(ModuleReach):
@@ -93,7 +113,9 @@ class DefReach(ModuleReach):
         summary = self.modules.get(module)
         if summary is None or _UNREACHING_ROLES & set(summary.roles) or not (name.startswith("_") or self.application):
             return False
-        if module in self.files.entry_modules or module in self._star_imported or module not in self._imported_modules:
+        if module in self.files.entry_modules or module in self._star_imported or (
+            module not in self._imported_modules and not self.orphan(module, summary)
+        ):
             return False
         words, prefixes = self._reach_words
         if name in words or name.startswith(prefixes) or qualified in self._imported_names:
@@ -112,3 +134,39 @@ class DefReach(ModuleReach):
             return False
         words, prefixes = self._reach_words
         return name not in words and not name.startswith(prefixes) and qualified not in self._imported_names
+
+    @cached_property
+    def _loads_modules(self) -> bool:
+        """A module of the project outside tests loads modules by a name it computes."""
+        return any(summary.loads_modules for summary in self._reaching)
+
+    @cached_property
+    def _named_packages(self) -> frozenset[str]:
+        """Packages whose modules the reaching code imports or names (the package itself or one of them)."""
+        return frozenset(module.rpartition(".")[0] for module in self._imported_modules) | self._imported_modules
+
+    @cached_property
+    def _dotted_strings(self) -> frozenset[str]:
+        return frozenset(name for summary in self._reaching for name in summary.dotted_strings)
+
+    def orphan(self, module: str, summary: ModuleSummary) -> bool:
+        """Nothing outside tests imports or names ``module`` (asked when that is so), yet its package is live code
+        of the application (reaching code imports the package or a module beside it), and nothing could load it
+        otherwise: no module of the project loads modules by a computed name, no dotted string names its package
+        (Scrapy's ``SPIDER_MODULES``, Celery's ``include``), it is no program (main guard, command line,
+        service, settings, commands), and neither its name nor a folder it sits in is one a framework, a tool or
+        a deployment loads by convention. Such a module was left behind: vulnerablecode's retired importers,
+        absent from ``IMPORTERS_REGISTRY``, that only their tests import."""
+        package, _, last = module.rpartition(".")
+        if not package or package not in self._named_packages or self._loads_modules or summary.is_package:
+            return False
+        if summary.script or summary.cli or summary.commands or summary.serves or summary.own_app \
+                or summary.starts_service or summary.settings_kind or summary.roles:
+            return False
+        if last in AUTOLOADED or last in LOADED_BY_FILE or last in _CONVENTIONAL_MODULES or last.startswith(
+            ("test", "gunicorn", "settings", "config")
+        ):
+            return False
+        if any(part in _CONVENTIONAL_FOLDERS for part in module.split(".")):
+            return False
+        return package not in self._dotted_strings

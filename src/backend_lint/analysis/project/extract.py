@@ -60,7 +60,7 @@ from backend_lint.analysis.rate_limits import (
     limited_app_objects,
     mentions_attempt_limit,
 )
-from backend_lint.analysis.reach_names import referenced_names
+from backend_lint.analysis.reach_names import loads_modules, referenced_names, runs_as_script
 from backend_lint.analysis.seeded_tables import loaded_fixtures, seeded_rows, table_of
 from backend_lint.analysis.sentinels import compared_secret_names
 from backend_lint.analysis.settings import settings_module
@@ -145,7 +145,7 @@ def summarize(ctx: FileContext) -> ModuleSummary:
         summary.own_app = builds_own_app(ctx)
         summary.client_paths = client_paths(ctx)
         summary.published_settings = published_settings(ctx)
-        summary.referenced_names = [] if "migration" in summary.roles else referenced_names(ctx)
+        _read_reach(ctx, summary)
     summary.compared_secrets = sorted(
         name for name in (_compared(summary, written) for written in compared_secret_names(ctx.source)) if name
     )
@@ -406,6 +406,15 @@ def _read_class(
     )
     if not skip:
         found.admin_permissions = admin_permissions(node, ctx.source)
+
+
+def _read_reach(ctx: FileContext, summary: ModuleSummary) -> None:
+    """What :func:`.conditions.unreached` reads of a module outside tests: the names through which it may reach
+    others, whether it loads modules by computed name, whether it is a program (migrations reach nothing)."""
+    summary.script = runs_as_script(ctx.source)
+    if "migration" not in summary.roles:
+        summary.referenced_names = referenced_names(ctx)
+        summary.loads_modules = loads_modules(ctx.source)
 
 
 def _read_view_aliases(ctx: FileContext, summary: ModuleSummary) -> None:

@@ -13,7 +13,7 @@ from backend_lint.analysis.project.settings_facts import SettingsFacts
 
 _LAUNCHERS = frozenset({"manage", "wsgi", "asgi"})
 """Modules that start the service as well as commands (Django's ``manage.py runserver``): not CLI roots."""
-_AUTOLOADED = frozenset({
+AUTOLOADED = frozenset({
     "models", "admin", "apps", "signals", "receivers", "handlers", "urls", "views", "serializers",
     "forms", "consumers", "routing", "celery", "checks", "context_processors", "middleware", "schema", "api",
     "conftest", "hooks", "plugins",
@@ -84,7 +84,7 @@ class ModuleReach(SettingsFacts):
                 return False
             if summary.commands:  # loaded by its framework by name, or registered by a launcher or a command
                 return (bool(users) or summary.commands == LOADED) and users <= inside | launchers
-            if name.rpartition(".")[2] in _AUTOLOADED or ".templatetags." in f".{name}.":
+            if name.rpartition(".")[2] in AUTOLOADED or ".templatetags." in f".{name}.":
                 return False
             if summary.is_package:  # it runs when any of its modules is imported: every importer counts
                 if "." not in name:

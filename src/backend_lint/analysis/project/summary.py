@@ -312,6 +312,12 @@ class ModuleSummary:
     """Outside tests, test support and migrations: the attribute names it uses and the identifier words of its
     path-like strings, sorted (:func:`backend_lint.analysis.reach_names.referenced_names`): how it may reach another
     module's function or class without importing it by name (:func:`.conditions.unreached`)."""
+    loads_modules: bool = False
+    """Outside tests, test support and migrations: it loads modules by a name it computes (``import_module``,
+    ``pkgutil``, ``autodiscover``: :func:`backend_lint.analysis.reach_names.loads_modules`), so a module nothing
+    imports may still run (:func:`.conditions.unreached`)."""
+    script: bool = False
+    """It has a main guard: a program run by hand (:func:`backend_lint.analysis.reach_names.runs_as_script`)."""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -364,6 +370,7 @@ def _well_typed(summary: ModuleSummary) -> bool:
         ))
         and type(summary.prints) is int
         and isinstance(summary.writes_rows, bool)
+        and isinstance(summary.loads_modules, bool) and isinstance(summary.script, bool)
         and isinstance(summary.model_forms, dict)
         and all(isinstance(key, str) and isinstance(value, str) for key, value in summary.model_forms.items())
         and isinstance(summary.imports, dict)
