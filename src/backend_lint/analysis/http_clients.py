@@ -32,6 +32,7 @@ from backend_lint.analysis.resolve import called_function, instance_class, looku
 from backend_lint.analysis.values import origin
 
 if TYPE_CHECKING:
+    from backend_lint.analysis.scopes import Scope
     from backend_lint.context import FileContext
 
 SECONDS = "seconds"
@@ -349,13 +350,11 @@ def _session_matches(call: ast.Call, ctx: FileContext, found: Mounts) -> bool:
     func = call.func
     if not isinstance(func, ast.Attribute):
         return False
-    receiver = dotted_name(func.value)
-    if receiver is None:
-        return False
-    if receiver.startswith(("self.", "cls.")):
+    receiver = dotted_name(func.value)  # None for ``_api_session().get(url)``: the factory's session, read below
+    if receiver is not None and receiver.startswith(("self.", "cls.")):
         if (ctx.scope.method_class, receiver) in found:
             return True
-    elif (ctx.scope.function, receiver) in found or (ctx.tree, receiver) in found:
+    elif receiver is not None and ((ctx.scope.function, receiver) in found or (ctx.tree, receiver) in found):
         return True
     if any(_value_has_timeout(value, ctx, found) for value in _assigned_values(func.value, ctx)):
         return True
@@ -402,21 +401,29 @@ def _assigned_values(expr: ast.expr, ctx: FileContext) -> list[ast.expr]:
     return []
 
 
-def _value_has_timeout(value: ast.expr, ctx: FileContext, found: Mounts) -> bool:
+def _value_has_timeout(
+    value: ast.expr, ctx: FileContext, found: Mounts, scope: Optional[Scope] = None, through: int = 1,
+) -> bool:
     """A value assigned to the session (``self.session = session``) that was given a timeout where it was made.
 
     A local of a method (``session = requests.Session(); session.mount(...); self.session = session``), or a
-    call to a factory in this file that does that to the session it returns.
+    call to a factory in this file that does that to the session it returns, or that returns such a factory's
+    session (``through`` more calls: archivematica's ``_storage_api_slow_session()`` returns
+    ``_storage_api_session(longer_timeout)``, the factory that mounts the timeout adapter).
     """
     if isinstance(value, ast.Name):
         cls = ctx.scope.method_class
         method = _method_holding(cls, value) if cls is not None else None
         return method is not None and (method, value.id) in found
-    factory = called_function(value, ctx, ctx.scope) if isinstance(value, ast.Call) else None
+    factory = called_function(value, ctx, scope or ctx.scope) if isinstance(value, ast.Call) else None
     if factory is None:
         return False
     return any(
-        isinstance(returned, ast.Name) and (factory.node, returned.id) in found
+        (isinstance(returned, ast.Name) and (factory.node, returned.id) in found)
+        or (
+            through > 0 and isinstance(returned, ast.Call)
+            and _value_has_timeout(returned, ctx, found, factory.scope, through - 1)
+        )
         for returned in returned_values(ctx, factory.node)
     )
 

@@ -217,12 +217,27 @@ def ties_to_one_parent(call: ast.Call) -> bool:
 def _held_object(value: ast.expr) -> bool:
     """A value naming an object the code holds: a variable or its attribute, a call on one
     (``request.user.memberships.all()``), or a keyword argument of the view's URL (``kwargs["query_pk"]``,
-    ``self.kwargs.get("pk")``), which names one object of the path (``/queries/<query_pk>/documents``)."""
+    ``self.kwargs.get("pk")``), which names one object of the path (``/queries/<query_pk>/documents``), or the
+    key of one row held as a dict (``filter(masterylog=target_try["id"])``: kolibri's one mastery try)."""
     if isinstance(value, (ast.Name, ast.Attribute)):
         return True
     if isinstance(value, ast.Subscript):
-        return _url_kwargs(value.value)
+        return _url_kwargs(value.value) or _row_key(value)
     return isinstance(value, ast.Call) and chain_root(value.func) is not None  # (``self.kwargs.get("pk")`` too)
+
+
+_KEY_SUFFIXES = ("_id", "_pk")
+
+
+def _row_key(value: ast.Subscript) -> bool:
+    """``target_try["id"]``, ``row["user_id"]``: the key of one row the code holds as a dict (a ``values()``
+    row, a serializer's data), named by a literal key; ``data[key]`` or ``row["name"]`` names no object."""
+    key = value.slice
+    return (
+        isinstance(value.value, (ast.Name, ast.Attribute, ast.Subscript))
+        and isinstance(key, ast.Constant) and isinstance(key.value, str)
+        and (key.value in ("id", "pk") or key.value.endswith(_KEY_SUFFIXES))
+    )
 
 
 def _url_kwargs(expr: ast.expr) -> bool:
