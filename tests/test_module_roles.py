@@ -112,6 +112,13 @@ def test_vendored() -> None:
     assert roles("pip/_vendor/requests/api.py").vendored and roles("app/Vendored/lib.py").vendored
     assert not roles("shop/vendors/views.py").vendored  # a marketplace's vendors are the project's own code
     assert not roles("vendor.py").vendored and not roles("app/vendor_api.py").vendored
+    assert roles("osv/third_party/univers/debian.py").vendored  # a library's package copied under third_party/
+    assert not roles("cl/settings/third_party/rest_framework.py").vendored  # the project's settings for one
+
+
+def test_test_project_folder() -> None:
+    assert roles("testproject/testproject/settings.py").test and roles("test_project/urls.py").test
+    assert not roles("project/settings.py").test
 
 
 def test_data_migration_signature() -> None:

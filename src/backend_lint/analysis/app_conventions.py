@@ -42,6 +42,7 @@ import ast
 import re
 
 from backend_lint.analysis.lazy_regex import lazy_compile
+from backend_lint.analysis.module_roles import module_roles
 from backend_lint.context import FileContext
 
 AMBIENT_AUTH = "ambient-auth"
@@ -123,7 +124,8 @@ _CSRF_CHECKS = frozenset({"flask_wtf.csrf.validate_csrf", "flask_wtf.validate_cs
 def auth_traits(ctx: FileContext) -> list[str]:
     """The module's evidence (sorted): :data:`AMBIENT_AUTH`, :data:`HEADER_AUTH`, :data:`AUTHENTICATES`,
     :data:`VALIDATES_CSRF`, :data:`LOGS`, :data:`REDIRECTS_STDOUT`, :data:`KEEPS_STDOUT`, :data:`MODULE_LOGGER`,
-    :data:`CONFIGURES_LOGGING`."""
+    :data:`CONFIGURES_LOGGING`. A vendored library's logger (:attr:`.ModuleRoles.vendored`) is not the
+    project's :data:`MODULE_LOGGER`."""
     source = ctx.source
     lowered = source.lower()
     traits: set[str] = set()
@@ -137,9 +139,9 @@ def auth_traits(ctx: FileContext) -> list[str]:
         traits.add(VALIDATES_CSRF)
     if (not source.isascii() or any(word in lowered for word in _LOGGING_WORDS)) and _logs(source, lowered):
         traits.add(LOGS)
-    if ("logger" in lowered and _makes_module_logger(ctx)) or "app.logger." in source \
-            or "loguru" in lowered or "structlog" in lowered:
-        traits.add(MODULE_LOGGER)
+    if (("logger" in lowered and _makes_module_logger(ctx)) or "app.logger." in source
+            or "loguru" in lowered or "structlog" in lowered) and not module_roles(ctx).vendored:
+        traits.add(MODULE_LOGGER)  # a vendored library's logger is its upstream's choice, not the project's
     if "config(" in lowered and _CONFIGURES.search(source):
         traits.add(CONFIGURES_LOGGING)
     if "redirect_stdouts" in lowered:

@@ -59,8 +59,10 @@ class ModuleRoles:
     """A package whose docstring declares it a test framework or harness (Airweave's ``monke/__init__.py``:
     "Monke testing framework for Airweave"): the project model takes every module under it for test support."""
     vendored: bool = False
-    """A copy of a third-party library kept inside the project (``vendor/``, ``_vendor/``, ``vendored/``): its
-    maintainers do not patch it, they replace it with a newer upstream release."""
+    """A copy of a third-party library kept inside the project (``vendor/``, ``_vendor/``, ``vendored/``, or a
+    package under ``third_party/``: osv's ``osv/third_party/univers/``; a module directly in a ``third_party``
+    folder is the project's own, courtlistener's ``settings/third_party/rest_framework.py``): its maintainers do
+    not patch it, they replace it with a newer upstream release."""
 
     @property
     def for_tests(self) -> bool:
@@ -86,7 +88,7 @@ def roles_of(path: str, tree: ast.Module) -> ModuleRoles:
         test_harness=harness,
         migration=_is_migration(folders, name, imported, tree),
         example=any(_is_example_folder(folder) for folder in folders),
-        vendored=any(folder.lower() in _VENDOR_DIRS for folder in folders),
+        vendored=any(folder.lower() in _VENDOR_DIRS for folder in folders) or "third_party" in folders[:-1],
     )
 
 

@@ -9,9 +9,9 @@ once, on the database at one fixed schema version, and what it reads and writes 
 
 Read from what the module is called and what it defines, never from the project's own names:
 
-- a module named for the step: from one version to the next (``v32_v33.py``, ``v32_to_v33.py``), for
-  upgrading to or from a version (``upgrade_to_2.0.0.py``, ``migrate_v5.py``), or as the migration from a
-  version (arches's ``utils/v3migration.py``, which the ``v3`` management command runs);
+- a module named for the step: from one version to the next (``v32_v33.py``, ``v32_to_v33.py``, lbry's
+  ``migrate4to5.py``), for upgrading to or from a version (``upgrade_to_2.0.0.py``, ``migrate_v5.py``), or as the
+  migration from a version (arches's ``utils/v3migration.py``, which the ``v3`` management command runs);
 - a module of a package named for upgrades (``upgrade/``, ``upgrades/``, ``db_upgrades/``) or whose own name
   starts with a version number (``v01_initial_revision.py``, ``0042_add_tags.py``) that defines, at top level, a
   function named for a version step (``upgrade_v1``, ``upgrade_v32_to_v33``, ``downgrade_to_v4``);
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from backend_lint.context import FileContext
 
 _STEP_FILE = lazy_compile(
-    r"v\d+_(?:to_)?v\d+|(?:upgrade|downgrade|migrate|migration)_(?:from_|to_)?v?\d+(?:[._]\d+)*"
+    r"v\d+_(?:to_)?v\d+|(?:upgrade|downgrade|migrate|migration)_?(?:from_?|to_?)?v?\d+(?:[._]\d+)*(?:_?to_?v?\d+)?"
     r"|v\d+_?(?:to_?v?\d+_?)?(?:migration|migrate|upgrade)s?"
 )
 _STEP_FUNCTION = lazy_compile(

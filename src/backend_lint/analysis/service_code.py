@@ -50,12 +50,26 @@ def serves_requests(ctx: FileContext) -> bool:
 
 @reads(module_roles, in_migration, serves_requests)
 def outside_service_code(ctx: FileContext) -> bool:
-    """Tests, test support, migration code, or an example that serves nothing (an example DAG, an example plugin):
-    nothing a running service executes, so rules about how a service reports what it does (``print``, the
-    root logger) leave it alone. An example *service* (a demo app with HTTP handlers) shows the mistakes a
-    service makes, and stays checked."""
+    """Tests, test support, migration code, an example that serves nothing (an example DAG, an example plugin),
+    or Python that runs in a browser: nothing a running service executes, so rules about how a service reports
+    what it does (``print``, the root logger) leave it alone. An example *service* (a demo app with HTTP
+    handlers) shows the mistakes a service makes, and stays checked."""
     roles = module_roles(ctx)
-    return roles.for_tests or in_migration(ctx) or (roles.example and not serves_requests(ctx))
+    return roles.for_tests or in_migration(ctx) or (roles.example and not serves_requests(ctx)) \
+        or runs_in_browser(ctx)
+
+
+_BROWSER_MODULES = ("pyodide", "pyscript", "js")
+"""Modules that exist only in Python compiled to WebAssembly: Pyodide's bindings and its ``js`` module (the
+page's JavaScript globals), PyScript's."""
+
+
+def runs_in_browser(ctx: FileContext) -> bool:
+    """The module imports Pyodide's or PyScript's bindings (``from pyodide.ffi import create_proxy``, ``import
+    js``), which no server interpreter has: it runs in a page (aim's ``web/ui/public/aim_ui_core.py``, loaded by
+    the UI's Pyodide), where ``print`` writes to the browser's console. Its output is the page's, not the
+    service's."""
+    return ctx.imports.imports_module(*_BROWSER_MODULES)
 
 
 @reads(serves_requests)

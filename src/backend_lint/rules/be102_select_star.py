@@ -37,6 +37,10 @@ A star over a table the same module creates with a column list (``CREATE TABLE I
 then ``SELECT * FROM words``: :mod:`backend_lint.analysis.own_tables`) is left alone: the reader fixes the columns
 itself, and no migration of a shared database can widen them.
 
+A program under ``script-paths`` (``scripts/check_signature.py``: it parses its command line, defines no HTTP
+handler; :func:`backend_lint.analysis.hand_run_scripts.hand_run_script`) is left alone: a developer runs it by hand
+against the database in front of them and reads what it prints; no service or API consumer receives its rows.
+
 A generic helper handed the table it reads (``SELECT * FROM {table}`` with ``table`` a parameter of the function,
 in any formatting: :mod:`backend_lint.analysis.generic_tables`) is left alone: it cannot know the columns of a
 table its callers choose.
@@ -47,6 +51,7 @@ from __future__ import annotations
 import ast
 
 from backend_lint.analysis.generic_tables import reads_table_parameter
+from backend_lint.analysis.hand_run_scripts import SCRIPT_PATHS, hand_run_script
 from backend_lint.analysis.module_roles import in_migration, module_roles
 from backend_lint.analysis.own_tables import own_tables
 from backend_lint.analysis.project.conditions import test_support
@@ -56,7 +61,7 @@ from backend_lint.analysis.row_mapping import orm_instances, star_evidence
 from backend_lint.analysis.schema_steps import schema_version_step
 from backend_lint.analysis.star_sources import star_selects
 from backend_lint.context import FileContext
-from backend_lint.rule import Rule, visits
+from backend_lint.rule import Option, Rule, visits
 
 __all__ = ["SelectStar", "star_selects"]
 
@@ -75,8 +80,17 @@ class SelectStar(Rule):
     message = "`{sink}` runs `SELECT *`{where}; name the columns the code reads"
     triggers = ("*",)
     needs = (sql_reaching, module_roles, in_migration, schema_version_step, result_use, only_tested, star_evidence,
-             orm_instances, own_tables)
+             orm_instances, own_tables, hand_run_script)
     module_facts = (test_support,)
+    options = (
+        Option(
+            "script-paths",
+            list,
+            list(SCRIPT_PATHS),
+            "folders of developer scripts: a program there (argparse, its command line) is run by hand against the "
+            "database in front of its user, and no service receives its rows",
+        ),
+    )
 
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
@@ -87,6 +101,8 @@ class SelectStar(Rule):
                 continue  # ``SELECT * FROM {table}`` of a helper handed the table: its callers pick the columns
             if module_roles(ctx).for_tests or in_migration(ctx) or schema_version_step(ctx) or _tutorial(ctx):
                 return
+            if hand_run_script(ctx, self.option("script-paths")):
+                return  # a developer's program, run by hand: whoever reads its rows is at the terminal
             if result_use(ctx, node) in (TEST, FROM_STATEMENT, COLUMNS) or only_tested(ctx, node):
                 return  # a probe reads no column; ``from_statement`` and generic readers take them all
             if sink.driver == "django" and orm_instances(ctx, node):

@@ -160,7 +160,30 @@ def _terminal_context(call: ast.Call, ctx: FileContext) -> bool:
         if isinstance(statement, ast.Try) and body_logs(ctx, statement):
             return True
     return _in_terminal_block(call, ctx) or _before_exit(call, ctx) or _function_exits(call, ctx) \
-        or _before_logging_setup(call, ctx) or under_if(call, ctx.parent_of, _debug_switch)
+        or _before_logging_setup(call, ctx) or under_if(call, ctx.parent_of, _debug_switch) \
+        or under_if(call, ctx.parent_of, lambda test: _opt_in_parameter(test, ctx.scope.function))
+
+
+_OPT_IN_WORDS = frozenset({"debug", "verbose", "print", "show", "dump", "echo", "trace"})
+"""Words of a parameter that asks a function to show its work (``print_query``, ``verbose``)."""
+
+
+def _opt_in_parameter(test: ast.expr, function: Optional[ast.AST]) -> bool:
+    """``if print_query:`` on a parameter of the print's own function that defaults to ``False`` and is named
+    for showing output (infrahub's ``get_paths_between_nodes(..., print_query=False)`` prints its Cypher only
+    when a developer passes ``print_query=True``): output the caller asks for by name, off on every call that
+    does not. A parameter with another default, or another name, stays checked."""
+    if not isinstance(test, ast.Name) or not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    arguments = function.args
+    positional = [*arguments.posonlyargs, *arguments.args]
+    pairs = [*zip(positional[len(positional) - len(arguments.defaults):], arguments.defaults),
+             *zip(arguments.kwonlyargs, arguments.kw_defaults)]
+    return any(
+        argument.arg == test.id and isinstance(default, ast.Constant) and default.value is False
+        and bool(_OPT_IN_WORDS & set(split_identifier(argument.arg)))
+        for argument, default in pairs
+    )
 
 
 def _debug_switch(test: ast.expr) -> bool:
