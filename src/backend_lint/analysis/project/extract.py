@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Optional, Union
 from backend_lint.analysis.admin_declarations import admin_only_names, admin_permissions, single_account
 from backend_lint.analysis.admin_guard_defs import GUARD_WORDS, admin_guard_def
 from backend_lint.analysis.admin_only import admin_hooked_objects
-from backend_lint.analysis.api_conventions import api_traits
+from backend_lint.analysis.api_conventions import api_traits, route_counts
 from backend_lint.analysis.app_conventions import auth_traits, print_count
 from backend_lint.analysis.ast_helpers import assigned_values
 from backend_lint.analysis.catch_all import catches_everything
@@ -137,7 +137,7 @@ def summarize(ctx: FileContext) -> ModuleSummary:
         summary.startup_hooks = startup_hook_names(ctx)
         summary.loaded_fixtures = loaded_fixtures(ctx.tree, ctx.source)
         summary.traits = sorted(auth_traits(ctx) + api_traits(ctx))
-        summary.prints = print_count(ctx)
+        summary.prints, summary.api_routes = print_count(ctx), route_counts(ctx)
         summary.grown_models = grown_names(ctx)
         summary.writes_rows = writes_rows(ctx)
         summary.model_forms = model_forms(ctx.tree)

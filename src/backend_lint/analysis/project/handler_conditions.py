@@ -91,10 +91,10 @@ def unpaying_jobs(qualified: Iterable[str]) -> ProjectFact:
 
 @project_fact
 def rpc_api() -> ProjectFact:
-    """The project's API is RPC over POST by design: more of its routing modules serve reads as POST (``POST
-    /list``, ``POST /get``, and no GET route) than route GET at all, and no module answers 201 (dstack's server
-    routers). A verb in a path or a 200 on ``POST /create`` is its convention (BE302, BE305;
-    :mod:`backend_lint.analysis.api_conventions`)."""
+    """The project's API is RPC over POST by design: its POST-only routes are three times its GET routes or more,
+    a few of them serve reads (``POST /list``, ``POST /get``), and no module answers 201 (dstack's server routers,
+    jesse's dashboard API; :func:`backend_lint.analysis.api_conventions.rpc_project`). A verb in a path or a 200
+    on ``POST /create`` is its convention (BE302, BE305)."""
     return ProjectFact(RPC_API)
 
 

@@ -533,7 +533,8 @@ _ON_ARGUMENTS: dict[str, Callable[[ProjectModel, tuple[str, ...]], bool]] = {
         REDIRECTS_STDOUT in found.traits for found in model.modules.values()) and not any(
         KEEPS_STDOUT in found.traits for found in model.modules.values()),
     conditions.MASKED_ERROR: lambda model, args: len(args) == 3 and model.masks_error(*args),
-    conditions.RPC_API: lambda model, args: rpc_project([found.traits for found in model.modules.values()]),
+    conditions.RPC_API: lambda model, args: rpc_project(
+        [found.traits for found in model.modules.values()], [found.api_routes for found in model.modules.values()]),
     conditions.STATUS_ENVELOPE_API: lambda model, args: status_envelope_project(
         [found.traits for found in model.modules.values()]),
     conditions.NO_CREATED_ANSWERS: lambda model, args: answers_201_nowhere(

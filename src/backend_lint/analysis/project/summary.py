@@ -292,6 +292,9 @@ class ModuleSummary:
     traits: list[str] = field(default_factory=list)
     """Its evidence about the application as a whole (sorted; outside tests and test support): ambient or header
     credentials, CSRF validated by hand, logging at all (:func:`backend_lint.analysis.app_conventions.auth_traits`)."""
+    api_routes: dict[str, int] = field(default_factory=dict)
+    """How many of its routes answer GET, POST only, and POST at a path naming a read, outside tests and test
+    support (:func:`backend_lint.analysis.api_conventions.route_counts`)."""
     prints: int = 0
     """How many ``print(`` calls its text holds, outside tests and test support
     (:func:`backend_lint.analysis.app_conventions.print_count`)."""
@@ -384,6 +387,8 @@ def _well_typed(summary: ModuleSummary) -> bool:
         and _strings(summary.published_settings)
         and _strings(summary.url_addresses)
         and all(isinstance(key, str) and type(value) is int for key, value in summary.seeded_tables.items())
+        and isinstance(summary.api_routes, dict)
+        and all(isinstance(key, str) and type(value) is int for key, value in summary.api_routes.items())
         and all(isinstance(key, str) and isinstance(value, str) for key, value in summary.view_aliases.items())
         and isinstance(summary.settings, dict)
         and all(_strings(pair) and len(pair) == 2 for pair in [*summary.middleware, *summary.request_hooks])
