@@ -133,8 +133,8 @@ class VerbInRoutePath(Rule):
             "report-rpc-apis",
             bool,
             False,
-            "also report in a project whose API is RPC over POST by design (reads and deletes as POST /list, "
-            "/get, /delete in most routing modules, no 201 anywhere): its own clients speak that style",
+            "also report in a project whose API is RPC over POST by design (three POST-only routes or more per "
+            "GET route, reads among them as POST /list, /get; no 201 anywhere): its own clients speak that style",
         ),
     )
 
