@@ -152,9 +152,9 @@ class CreateWithout201(Rule):
             "report-own-conventions",
             bool,
             False,
-            "also report in a project whose API answers 200 to everything by design: RPC over POST (three POST-only "
-            "routes or more per GET route, reads among them as POST /list, /get) or a status envelope (its handler for raised HTTP errors "
-            "answers 200), with no 201 anywhere",
+            "also report in a project whose API answers 200 to everything by design: RPC over POST (three "
+            "POST-only routes or more per GET route, reads among them as POST /list, /get) or a status envelope "
+            "(its handler for raised HTTP errors answers 200), with no 201 anywhere",
         ),
     )
 
