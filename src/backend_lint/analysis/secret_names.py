@@ -114,7 +114,8 @@ def secret_word(identifier: str, words: AbstractSet[str] = SECRET_WORDS) -> str 
     head = parts[-1]
     modifiers = parts[:-1]
     if modifiers and (
-        modifiers[0] in _FLAG_PREFIXES or modifiers[0] in _PATTERN_PREFIXES or (modifiers[0] in _PASSWORD_ACTIONS and head in _PASSWORD_HEADS)
+        modifiers[0] in _FLAG_PREFIXES | _PATTERN_PREFIXES
+        or (modifiers[0] in _PASSWORD_ACTIONS and head in _PASSWORD_HEADS)
     ):
         return None
     if head == "key":

@@ -115,8 +115,8 @@ _LABEL = lazy_compile(r"^[A-Za-z_][A-Za-z_.:-]*$")
 _DOTTED = lazy_compile(r"^[a-z_][a-z0-9_-]*(\.[\w-]+)+$")
 _REGEX = lazy_compile(r"\[.*\]|\\[dswbDSW.]|\(\?|\$$|\(\.[*+]\??\)|^\^.*\.[*+]")
 """Regular-expression syntax: a character class, an escape class, an extension group, an end anchor, a group
-capturing any text (``(.*)``) or a start anchor followed by a wildcard (infrahub's askpass ``REGEX_PASSWORD =
-r"^Password.*\'(.*\:\/\/)(.*)@(.*)\'"``, which parses git's prompt): a pattern, no password."""
+capturing any text (``(.*)``) or a start anchor followed by a wildcard (infrahub's askpass ``REGEX_PASSWORD``,
+``^Password.*`` with ``(.*)`` groups, which parses git's prompt): a pattern, no password."""
 _NAME = lazy_compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 _BOOLEANS = frozenset({"true", "false", "yes", "no", "on", "off", "none", "null", "required", "optional"})
 _NOT_CREDENTIAL = lazy_compile(r"^[a-z][a-z0-9+.-]*://|^/|^\.{1,2}/|^[A-Z]:\\|^\.+[a-z_]\w*(?:\.\w+)*$", re.I)
