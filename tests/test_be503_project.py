@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.projects import findings_of, write_project
 
 PROJECT = {
@@ -252,3 +254,34 @@ def test_a_setting_no_module_reads_protects_nothing(tmp_path: Path) -> None:
     found = findings_of(write_project(tmp_path, UNREAD), "BE503")
     assert ("crowd/default_settings.py", 2) not in found
     assert ("crowd/default_settings.py", 3) in found
+
+
+DEMO_ACCOUNTS = {
+    "inventory/__init__.py": "",
+    "inventory/accounts.py": 'def seed(Account):\n    return Account(name="Jack Bauer", password="Password123")\n',
+    "models/edge_site.py": 'def seed(Account):\n    return Account(name="Jack Bauer", password="Password123")\n',
+}
+"""The same literal password passed as a keyword (line 2 of each): a demo-data loader and the application's code."""
+
+
+@pytest.mark.parametrize(("configuration", "allowed"), [
+    # infrahub: ruff's S106 ignored for the demo-data loader alone
+    ({"pyproject.toml": '[project]\nname = "inv"\n[tool.ruff.lint.per-file-ignores]\n'
+                        '"models/edge_site.py" = ["S106", "E501"]\n'}, {"models/edge_site.py"}),
+    # a bare file name matches in any folder; the S10 group covers S106
+    ({"pyproject.toml": '[project]\nname = "inv"\n', "ruff.toml": '[lint.per-file-ignores]\n"edge_site.py" = ["S10"]\n'},
+     {"models/edge_site.py"}),
+    # flake8-bandit through flake8's per-file-ignores in setup.cfg
+    ({"setup.cfg": "[metadata]\nname = inv\n[flake8]\nper-file-ignores =\n    models/*.py: E501, S106\n"},
+     {"models/edge_site.py"}),
+    # another bandit check ignored for the file says nothing about its passwords
+    ({"pyproject.toml": '[project]\nname = "inv"\n[tool.ruff.lint.per-file-ignores]\n"models/edge_site.py" = ["S101"]\n'},
+     set()),
+    # ignored for every file: a style choice against a noisy check, no review of these literals
+    ({"pyproject.toml": '[project]\nname = "inv"\n[tool.ruff.lint]\nignore = ["S105", "S106"]\n'}, set()),
+])
+def test_the_projects_linter_configuration_reviewed_the_files_passwords(
+        tmp_path: Path, configuration: dict[str, str], allowed: set[str]) -> None:
+    found = findings_of(write_project(tmp_path, {**DEMO_ACCOUNTS, **configuration}), "BE503")
+    for path in ("inventory/accounts.py", "models/edge_site.py"):
+        assert ((path, 2) in found) == (path not in allowed), path

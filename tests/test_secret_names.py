@@ -9,13 +9,14 @@ SECRETS = [
     "secret", "SECRET_KEY", "secretKey", "api_key", "apikey", "APIKey", "apiKey", "API_KEY", "private_key",
     "client_secret", "clientSecret", "aws_secret_access_key", "access_token", "AUTH_TOKEN", "refreshToken",
     "reset_token", "secret_value", "password_hash", "db_pass", "SMTP_PASS", "credentials", "webhook_secret",
-    "signing_key", "_password",
+    "signing_key", "_password", "re_password",
 ]
 NOT_SECRETS = [
     "token_type", "token_url", "TOKEN_URL", "password_reset_url", "PASSWORD_RESET_PATH", "password_field",
     "secret_name", "password_length", "PASSWORD_MIN_LENGTH", "token_endpoint", "tokenUrl", "cache_key",
     "SESSION_KEY", "primary_key", "public_key", "next_token", "page_token", "nextPageToken", "eos_token",
     "max_tokens", "update_token", "ChangeToken", "tokens", "tokenizer", "is_secret", "show_password", "require_token", "first_pass",
+    "REGEX_PASSWORD", "pattern_token",
     "bypass", "secret_id", "AWS_ACCESS_KEY_ID", "api_key_header", "PASSWORD_HASHERS", "key", "",
     "reset_password", "change_password", "forgot_password",
 ]

@@ -23,7 +23,7 @@ Judgement calls, on the side of precision: ``key`` is a secret only with a modif
 Django's ``SESSION_KEY``); ``pass`` only as a credential abbreviation (``db_pass``, ``smtp_pass``, never
 ``first_pass``); ``token`` not after pagination or tokenizer words (``next_token``, ``page_token``,
 ``eos_token``, ``max_tokens``); and a name that reads as a flag (``is_secret``, ``show_password``,
-``require_token``) is not a secret.
+``require_token``) is not a secret, nor one that starts by naming a pattern (``REGEX_PASSWORD``).
 """
 
 from __future__ import annotations
@@ -65,6 +65,10 @@ _FLAG_PREFIXES = frozenset(
      "hide", "no", "with", "without", "allow", "needs", "can", "validate", "check", "verify"}
 )
 """A first word that turns the name into a flag or an action (``show_password``, ``require_token``)."""
+
+_PATTERN_PREFIXES = frozenset({"regex", "regexp", "rx", "pattern"})
+"""A first word that makes the name a pattern's (``REGEX_PASSWORD``: the expression that finds a password in a
+prompt), not a secret's."""
 
 _PASSWORD_ACTIONS = frozenset({"change", "reset", "forgot", "forgotten", "recover", "lost", "set", "update"})
 """A first word that makes a password name the name of an operation (``reset_password``, a route, a permission
@@ -110,7 +114,8 @@ def secret_word(identifier: str, words: AbstractSet[str] = SECRET_WORDS) -> str 
     head = parts[-1]
     modifiers = parts[:-1]
     if modifiers and (
-        modifiers[0] in _FLAG_PREFIXES or (modifiers[0] in _PASSWORD_ACTIONS and head in _PASSWORD_HEADS)
+        modifiers[0] in _FLAG_PREFIXES | _PATTERN_PREFIXES
+        or (modifiers[0] in _PASSWORD_ACTIONS and head in _PASSWORD_HEADS)
     ):
         return None
     if head == "key":

@@ -54,7 +54,7 @@ from backend_lint.analysis.messages import STDLIB, print_pieces, render_log_call
 from backend_lint.analysis.module_roles import module_roles
 from backend_lint.analysis.project.app_conditions import lint_allows_print, print_convention, task_stdout_logged
 from backend_lint.analysis.project.conditions import ProjectFact, cli_module, test_support, unimported_function
-from backend_lint.analysis.project.roots import project_root
+from backend_lint.analysis.project.roots import path_in_project, project_root
 from backend_lint.analysis.resolve import lookup
 from backend_lint.analysis.secret_names import split_identifier
 from backend_lint.analysis.service_code import in_service_code, outside_service_code, serves_requests
@@ -360,14 +360,8 @@ def _lint_decision(ctx: FileContext) -> tuple[ProjectFact, ...]:
     """The project's own ruff or flake8 configuration allows prints in this file (it ignores ``T201`` for every
     file or for a per-file glob that matches it): a decision the maintainers wrote down, decided by the project
     model from the file's path below the project root (:func:`~.project.app_conditions.lint_allows_print`)."""
-    if ctx.display_path in ("", "-"):
-        return ()
-    absolute = os.path.abspath(ctx.display_path)
-    try:
-        relative = os.path.relpath(absolute, project_root(absolute))
-    except ValueError:  # another drive on Windows
-        return ()
-    return (lint_allows_print(relative.replace(os.sep, "/")),)
+    relative = path_in_project(ctx.display_path)
+    return (lint_allows_print(relative),) if relative is not None else ()
 
 
 _CONVENTION = print_convention()

@@ -17,7 +17,9 @@ hashes before rehashing them), a function whose result a main guard prints after
 generator tool), the hasher classes themselves (subclasses of Django's ``BasePasswordHasher``: ``PASSWORD_HASHERS``
 decides whether they are used), and test modules and test settings, where fast hashers are a deliberate speed-up
 (also ``PASSWORD_HASHERS`` set under ``if TESTING:`` or ``if DEBUG:`` in production settings: the test run's switch).
-A digest only written into a log line (a fingerprint in a debug message) is neither kept nor sent: not reported.
+A digest only written into a log line (a fingerprint in a debug message) is neither kept nor sent: not reported;
+nor is a digest object also fed other records in a loop over a collection (lbry's wallet fingerprint, which takes
+the encryption password and every account's data): a change detector, not a password hash.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from backend_lint.analysis.ast_helpers import argument, keyword_value
+from backend_lint.analysis.ast_helpers import argument, keyword_value, own_nodes, statement_nodes
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.dev_only import under_debug_switch
 from backend_lint.analysis.entrypoints import PROMPTS, terminal_use
@@ -174,10 +176,35 @@ def _kept(call: ast.Call, construct: str, owner: ast.AST, ctx: FileContext) -> b
     send it to another service (:mod:`backend_lint.analysis.hash_use`): the evidence that it is the application's
     own password storage, not the wire format a remote login demands."""
     if construct.endswith(".update") and isinstance(call.func, ast.Attribute):
+        if _fingerprints_records(call.func.value, owner, ctx):
+            return False
         fate = object_fate(ctx, call.func.value, owner)
     else:
         fate = digest_fate(ctx, call, owner)
     return KEPT in fate and SENT not in fate
+
+
+def _fingerprints_records(receiver: ast.expr, owner: ast.AST, ctx: FileContext) -> bool:
+    """The digest object ``receiver`` (a local name) is also fed, in a loop over a collection, values that are no
+    password (``for account in self.accounts: h.update(account.hash)``, lbry's ``Wallet.hash``): a fingerprint of
+    many records that tells whether they changed, of which the password is one input. A password hash takes the
+    password and at most a salt or a pepper; a loop over ``range`` feeding it is hand-made stretching, still one."""
+    if not isinstance(receiver, ast.Name):
+        return False
+    for loop in own_nodes(owner):
+        if not isinstance(loop, (ast.For, ast.AsyncFor)) or _counts(loop.iter):
+            continue
+        for node in statement_nodes(loop.body):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "update" \
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id == receiver.id \
+                    and node.args and not is_password_value(node.args[0], ctx):
+                return True
+    return False
+
+
+def _counts(iterable: ast.expr) -> bool:
+    """``range(...)``: a loop that repeats, not one over records."""
+    return isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name) and iterable.func.id == "range"
 
 
 def _first_string(expr: ast.AST | None) -> str | None:

@@ -31,7 +31,6 @@ project model too: a settings module named for the documentation build that no d
 from __future__ import annotations
 
 import ast
-import os
 import re
 
 from backend_lint.analysis.ast_helpers import assigned_values
@@ -56,6 +55,7 @@ from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.module_roles import benchmark_code, module_roles, non_production_code
 from backend_lint.analysis.node_index import node_index
+from backend_lint.analysis.project.app_conditions import lint_allows_secret
 from backend_lint.analysis.project.conditions import (
     ProjectFact,
     compared_default,
@@ -64,7 +64,7 @@ from backend_lint.analysis.project.conditions import (
     unnamed_settings,
     unread_setting,
 )
-from backend_lint.analysis.project.roots import project_root
+from backend_lint.analysis.project.roots import path_in_project
 from backend_lint.analysis.secret_names import SECRET_WORDS, name_of, secret_word, split_identifier
 from backend_lint.analysis.settings import PRODUCTION, documentation_settings_name, settings_module
 from backend_lint.analysis.values import origin
@@ -113,7 +113,10 @@ _ALPHANUMERIC = lazy_compile(r"[^a-z0-9]")
 _BARE_SECRETS = frozenset({"secret", "password", "passwd", "pass", "token", "key", "apikey"})
 _LABEL = lazy_compile(r"^[A-Za-z_][A-Za-z_.:-]*$")
 _DOTTED = lazy_compile(r"^[a-z_][a-z0-9_-]*(\.[\w-]+)+$")
-_REGEX = lazy_compile(r"\[.*\]|\\[dswbDSW.]|\(\?|\$$")
+_REGEX = lazy_compile(r"\[.*\]|\\[dswbDSW.]|\(\?|\$$|\(\.[*+]\??\)|^\^.*\.[*+]")
+"""Regular-expression syntax: a character class, an escape class, an extension group, an end anchor, a group
+capturing any text (``(.*)``) or a start anchor followed by a wildcard (infrahub's askpass ``REGEX_PASSWORD``,
+``^Password.*`` with ``(.*)`` groups, which parses git's prompt): a pattern, no password."""
 _NAME = lazy_compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 _BOOLEANS = frozenset({"true", "false", "yes", "no", "on", "off", "none", "null", "required", "optional"})
 _NOT_CREDENTIAL = lazy_compile(r"^[a-z][a-z0-9+.-]*://|^/|^\.{1,2}/|^[A-Z]:\\|^\.+[a-z_]\w*(?:\.\w+)*$", re.I)
@@ -321,10 +324,7 @@ def _documentation_tree(ctx: FileContext, value: ast.expr | None) -> bool:
 
 def _under_documentation(path: str) -> bool:
     """The file sits in a documentation folder directly under its project's root."""
-    if not path:
-        return False
-    absolute = os.path.abspath(path)
-    relative = os.path.relpath(absolute, project_root(absolute)).replace("\\", "/").split("/")
+    relative = (path_in_project(path) or "").split("/")
     return len(relative) > 1 and relative[0].lower() in _DOCUMENTATION_DIRS
 
 
@@ -429,7 +429,7 @@ class HardcodedSecret(Rule):
     )
     needs = (module_roles, settings_module, non_production_code, benchmark_code, node_index, origin,
              compared_default, run_by_hand, published_setting, unnamed_settings, unread_setting,
-             placeholder_settings, development_command, demo_block, switched_off_block)
+             placeholder_settings, development_command, demo_block, switched_off_block, lint_allows_secret)
     module_facts = (test_support,)
     options = (
         Option(
@@ -498,6 +498,9 @@ class HardcodedSecret(Rule):
             if module_constant and name.isupper() and settings_module(ctx).kind == PRODUCTION \
                     and settings_module(ctx).is_settings:
                 unless = (*unless, published_setting(name))  # rendered into every page: public by design
+            relative = path_in_project(ctx.display_path)
+            if relative is not None:  # ruff's or flake8's S105-S107 ignored for this file by its maintainers
+                unless = (*unless, lint_allows_secret(relative))
             self.report(ctx, at, name=name, unless=(*unless, *facts))
 
     @visits(ast.Assign)

@@ -15,6 +15,7 @@ from backend_lint.analysis.project.conditions import (
     HEADER_ONLY_AUTH,
     HEALTH_CHECK,
     LINT_ALLOWS_PRINT,
+    LINT_ALLOWS_SECRET,
     LINT_UNSELECTED,
     NO_CREATED_ANSWERS,
     NOT_DEPLOYED,
@@ -88,6 +89,14 @@ def lint_allows_print(path: str) -> ProjectFact:
     root): ruff or flake8 ignores the print check (``T201``, ``T20``, flake8-print's ``T001``) for every file or
     for a per-file glob that matches it (BE401; :func:`.lint_config.print_allowed`)."""
     return ProjectFact(LINT_ALLOWS_PRINT, (path,))
+
+
+@project_fact
+def lint_allows_secret(path: str) -> ProjectFact:
+    """The project's ruff or flake8 configuration switches the hard-coded password checks (``S105``, ``S106``,
+    ``S107``) off for the file at ``path`` (relative to the project root) in a per-file ignore: its maintainers
+    reviewed that file's literals (BE503; :func:`.lint_config.secrets_allowed`)."""
+    return ProjectFact(LINT_ALLOWS_SECRET, (path,))
 
 
 @project_fact

@@ -1,5 +1,6 @@
-"""What a project's own linter configuration says about the logging-format family (flake8-logging-format, ``G``)
-and about ``print`` (flake8-print, ``T20``: :func:`print_allowed`, read from ruff's and flake8's configuration).
+"""What a project's own linter configuration says about the logging-format family (flake8-logging-format, ``G``),
+about ``print`` (flake8-print, ``T20``: :func:`print_allowed`) and about hard-coded passwords (bandit's ``S105``-
+``S107``: :func:`secrets_allowed`), read from ruff's and flake8's configuration.
 
 A project that selects some of the family by code (``"G001", "G002", "G01", "G1", "G2"``, DefectDojo's
 ``ruff.toml``) but no selector covering a code of it (``G004``: a logging message built with an f-string), or that
@@ -81,9 +82,15 @@ EVERYWHERE = "**"
 """The glob standing for "every file" in :func:`print_allowed`."""
 
 
-def _allows_print(codes: list[str]) -> bool:
-    """A selector among ``codes`` covers the print check (``T201``, ``T20``, ``T2``, ``T``, ``T001``)."""
-    return any(code.startswith("T") and any(check.startswith(code) for check in PRINT_CODES) for code in codes)
+SECRET_CODES = ("S105", "S106", "S107")
+"""The hard-coded password checks of ruff and flake8-bandit: assigned to a variable, passed as an argument, a
+parameter's default. BE503's peers, the same reading of a literal bound to a secret's name."""
+
+
+def _covers(codes: list[str], checks: tuple[str, ...]) -> bool:
+    """A selector among ``codes`` covers one of ``checks`` (``T201``, ``T20``, ``T2``, ``T``; ``S105``, ``S10``);
+    a selector of another letter (``ALL``, ``A``) names another family."""
+    return any(code[:1] == check[:1] and check.startswith(code) for code in codes for check in checks)
 
 
 def _split_codes(value: str) -> list[str]:
@@ -96,23 +103,39 @@ def print_allowed(root: Path) -> tuple[str, ...]:
     ``extend-per-file-ignores`` entry naming the print check (``"T201"  # allow print statements``), or the same in
     flake8's ``[flake8]`` section (``ignore``, ``extend-ignore``, ``per-file-ignores = scripts/*.py: T201``). A
     reviewed, written decision of the maintainers: the prints are their chosen output there."""
+    return ignored_in(root, PRINT_CODES, whole_project=True)
+
+
+def secrets_allowed(root: Path) -> tuple[str, ...]:
+    """Globs of the files for which the project's ruff or flake8 configuration switches the hard-coded password
+    checks off (:data:`SECRET_CODES`) in a ``per-file-ignores`` entry (infrahub's ``"models/infrastructure_edge.py"
+    = ["S106"  # Hardcoded password]``, its demo-data loader): the maintainers looked at that file's literals and
+    decided. An ``ignore`` for every file is not read: it turns off a check known for its noise on names
+    (``TOKEN_URL``), a style choice that reviews no literal."""
+    return ignored_in(root, SECRET_CODES, whole_project=False)
+
+
+def ignored_in(root: Path, checks: tuple[str, ...], whole_project: bool) -> tuple[str, ...]:
+    """Globs of the files for which ruff's configuration or flake8's ``[flake8]`` section ignores one of
+    ``checks`` in a ``per-file-ignores``/``extend-per-file-ignores`` entry, with :data:`EVERYWHERE` when
+    ``whole_project`` and ``ignore``/``extend-ignore`` names one."""
     globs: list[str] = []
     settings = ruff_settings(root)
     for table in (settings, settings.get("lint")):
         if not isinstance(table, dict):
             continue
-        if _allows_print(_codes(table.get("ignore")) + _codes(table.get("extend-ignore"))):
+        if whole_project and _covers(_codes(table.get("ignore")) + _codes(table.get("extend-ignore")), checks):
             globs.append(EVERYWHERE)
         for key in ("per-file-ignores", "extend-per-file-ignores"):
             entries = table.get(key)
             if isinstance(entries, dict):
-                globs += [glob for glob, codes in entries.items() if isinstance(glob, str) and _allows_print(
-                    _codes(codes))]
-    globs += _flake8_print_allowed(root)
+                globs += [glob for glob, codes in entries.items() if isinstance(glob, str) and _covers(
+                    _codes(codes), checks)]
+    globs += _flake8_ignored(root, checks, whole_project)
     return tuple(dict.fromkeys(globs))
 
 
-def _flake8_print_allowed(root: Path) -> list[str]:
+def _flake8_ignored(root: Path, checks: tuple[str, ...], whole_project: bool) -> list[str]:
     import configparser  # noqa: PLC0415 - read only when asked
 
     for name in FLAKE8_FILES:
@@ -122,12 +145,13 @@ def _flake8_print_allowed(root: Path) -> list[str]:
                 continue
         except (configparser.Error, UnicodeDecodeError):
             continue
-        globs = [EVERYWHERE] if any(_allows_print(_split_codes(parser.get("flake8", key, fallback="")))
-                                    for key in ("ignore", "extend-ignore")) else []
+        globs = [EVERYWHERE] if whole_project and any(
+            _covers(_split_codes(parser.get("flake8", key, fallback="")), checks)
+            for key in ("ignore", "extend-ignore")) else []
         for key in ("per-file-ignores", "extend-per-file-ignores"):
             for line in parser.get("flake8", key, fallback="").replace(",\n", ", ").splitlines():
                 glob, _, codes = line.partition(":")
-                if glob.strip() and _allows_print(_split_codes(codes)):
+                if glob.strip() and _covers(_split_codes(codes), checks):
                     globs += glob.replace(",", " ").split()  # ``a.py,b.py: T201`` names two globs
         return globs  # flake8 reads the first file that has a [flake8] section
     return []
@@ -137,7 +161,7 @@ def matches_lint_glob(path: str, glob: str) -> bool:
     """``path`` (relative to the project root, ``/`` separators) is one of the files ``glob`` names, as ruff and
     flake8 match per-file globs: against the relative path, ``**/`` also matching no folder, and a glob without a
     ``/`` against the file name too (``__init__.py``, ``test_*.py``)."""
-    from fnmatch import fnmatchcase  # noqa: PLC0415 - asked only when a project allows prints somewhere
+    from fnmatch import fnmatchcase  # noqa: PLC0415 - asked only when a project ignores a check somewhere
 
     if glob == EVERYWHERE:
         return True

@@ -34,7 +34,12 @@ from typing import Any, Optional
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.project.deployed_settings import read_settings_names
 from backend_lint.analysis.project.file_text import Listings, bounded_walk, small_file_text
-from backend_lint.analysis.project.lint_config import print_allowed, ruff_settings, unselected_logging_codes
+from backend_lint.analysis.project.lint_config import (
+    print_allowed,
+    ruff_settings,
+    secrets_allowed,
+    unselected_logging_codes,
+)
 from backend_lint.analysis.project.server_limits import read_body_limit
 from backend_lint.analysis.seeded_tables import fixture_files
 
@@ -79,6 +84,9 @@ class ProjectFiles:
     print_allowed: tuple[str, ...] = ()
     """Globs of the files whose prints the project's ruff or flake8 configuration allows (``"**"``: all of them;
     :func:`.lint_config.print_allowed`)."""
+    secrets_allowed: tuple[str, ...] = ()
+    """Globs of the files for which the project's ruff or flake8 configuration ignores the hard-coded password
+    checks (``S105``-``S107``; :func:`.lint_config.secrets_allowed`)."""
 
     security_scanner: bool = False
     """The README's opening calls the application a vulnerability or security scanner (:func:`describes_scanner`)."""
@@ -109,6 +117,7 @@ class ProjectFiles:
         pyproject, setup_cfg, pytest_ini, tox_ini, setup_py = (root / name for name in CONFIGURATION_FILES[:5])
         found.lint_unselected = unselected_logging_codes(ruff_settings(root))
         found.print_allowed = print_allowed(root)
+        found.secrets_allowed = secrets_allowed(root)
         found._pyproject(pyproject)
         for path, sections in ((setup_cfg, ("tool:pytest",)), (pytest_ini, ("pytest",)), (tox_ini, ("pytest",))):
             found._ini(path, sections)

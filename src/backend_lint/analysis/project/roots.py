@@ -83,6 +83,18 @@ def project_root(path: str) -> str:
     return _folder_root(os.path.dirname(os.path.abspath(path)))
 
 
+def path_in_project(path: str) -> Optional[str]:
+    """``path`` (a file) relative to its project's root with ``/`` separators, as linters' per-file globs are
+    matched (``models/demo.py``); ``None`` for no file (standard input) or another drive (Windows)."""
+    if path in ("", "-"):
+        return None
+    absolute = os.path.abspath(path)
+    try:
+        return os.path.relpath(absolute, project_root(absolute)).replace(os.sep, "/")
+    except ValueError:
+        return None
+
+
 @lru_cache(maxsize=4096)
 def _absolute_folder_root(folder: str) -> str:
     return _folder_root(os.path.normpath(folder))
