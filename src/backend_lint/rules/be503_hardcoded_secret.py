@@ -65,6 +65,14 @@ from backend_lint.analysis.project.conditions import (
     unread_setting,
 )
 from backend_lint.analysis.project.roots import path_in_project
+from backend_lint.analysis.sample_places import (
+    example_value,
+    in_enum,
+    not_shipped,
+    sample_function,
+    sample_name,
+    under_documentation,
+)
 from backend_lint.analysis.secret_names import SECRET_WORDS, name_of, secret_word, split_identifier
 from backend_lint.analysis.settings import PRODUCTION, documentation_settings_name, settings_module
 from backend_lint.analysis.values import origin
@@ -80,14 +88,6 @@ set-up at those defaults, they hide nothing. So does a bare secret word (``os.ge
 _CONVENTIONAL_PASSWORDS = frozenset({"infected"})
 """Passwords that are public by convention: ``"infected"`` locks archives of malware samples so that nothing opens
 or scans them by accident, and every analyst is meant to know it."""
-_SAMPLE_WORDS = frozenset({"sample", "samples", "demo", "example", "examples", "fixture", "fixtures", "preview",
-                           "previews", "fake", "dummy", "mock", "test"})
-"""Words of a module or function name that make its literals sample data (``create_test_data.py``,
-``email_preview``, ``fake_wallet_secret``)."""
-_PUBLIC_KEY_VENDORS = frozenset({"amplitude", "mixpanel", "posthog", "rudderstack", "plausible"})
-"""Product analytics services whose project keys are embedded in every client, public by design."""
-_DEFAULT_MAKERS = frozenset({"create", "get", "load", "make", "init", "setup"})
-"""``create_default_connections``: the development defaults a project ships for a first run."""
 _ENUM_WORDS = frozenset({"type", "types", "kind", "choice", "choices", "category", "mode",
                          "pk", "column", "field", "attr", "param", "claim", "header"})
 """Words of an UPPER_CASE constant that make it an enumeration value (``TYPE_TOKEN = "token"``) or the name of a
@@ -288,75 +288,15 @@ def _maps_names(node: ast.Dict) -> bool:
     return len(set(values)) < len(values) or 2 * sum("_" in value for value in values) > len(values)
 
 
-def _documentation(node: ast.AST, ctx: FileContext) -> bool:
-    """Inside an ``examples=``/``example=`` argument or an ``EXAMPLE``-named value: sample data for docs."""
-    child, current = node, ctx.parent_of(node)
-    while current is not None and not isinstance(current, ast.stmt):
-        if isinstance(current, ast.keyword) and current.arg and "example" in current.arg.lower():
-            return True
-        if isinstance(current, ast.Dict) and any(  # {"example": {"access_token": "eyJ..."}}: an OpenAPI example
-            value is child and isinstance(key, ast.Constant) and "example" in str(key.value).lower()
-            for key, value in zip(current.keys, current.values)
-        ):
-            return True
-        child, current = current, ctx.parent_of(current)
-    if isinstance(current, (ast.Assign, ast.AnnAssign)):
-        targets = current.targets if isinstance(current, ast.Assign) else [current.target]
-        return any("example" in (name_of(target) or "").lower() for target in targets)
-    return False
-
-
-_DOCUMENTATION_DIRS = frozenset({"docs", "doc", "documentation", "internal_docs", "tutorials", "tutorial",
-                                 "vignettes"})
-"""Top folders of a project that hold its documentation and the code it shows (``internal_docs/vignettes/``)."""
-
-
 def _documentation_tree(ctx: FileContext, value: ast.expr | None) -> bool:
     """A module of the project's documentation tree (a top folder ``docs/``, ``internal_docs/``, ``tutorials/``...)
     or of its examples and demos (:func:`module_roles` ``.example``: ``examples/``, ``demo/``): code written to be
     read and copied, run against sample data, deployed nowhere. A key a vendor issued (:data:`ISSUED_KEY`) is a
     real credential wherever it is written and stays reported."""
-    if not (module_roles(ctx).example or _under_documentation(ctx.display_path)):
+    if not (module_roles(ctx).example or under_documentation(ctx.display_path)):
         return False
     text = _literal_text(value)
     return text is None or not ISSUED_KEY.match(text)
-
-
-def _under_documentation(path: str) -> bool:
-    """The file sits in a documentation folder directly under its project's root."""
-    relative = (path_in_project(path) or "").split("/")
-    return len(relative) > 1 and relative[0].lower() in _DOCUMENTATION_DIRS
-
-
-def _test_module(ctx: FileContext) -> bool:
-    return ctx.is_test_file or ctx.project_path.rsplit("/", 1)[-1] in ("test.py", "tests.py", "testing.py")
-
-
-def _not_shipped(ctx: FileContext) -> bool:
-    """Code whose literals are not secrets of a deployment: tests, test support, development and test settings
-    (the settings model), benchmarks, settings templates, development commands and main-guard demos
-    (:mod:`.dev_seeds`), and sample data by its module's name (``create_test_data.py``, ``fixtures.py``)."""
-    if _test_module(ctx) or module_roles(ctx).for_tests or settings_module(ctx).kind != PRODUCTION:
-        return True
-    if benchmark_code(ctx) or any("benchmark" in folder for folder in ctx.project_path.lower().split("/")[:-1]):
-        return True  # a benchmark or load-test harness (``tracecat-benchmark/``): run by developers, deployed nowhere
-    if placeholder_settings(ctx) or development_command(ctx) or demo_block(ctx):
-        return True  # a settings template, a development database's command, a demo run by hand (:mod:`.dev_seeds`)
-    stem = ctx.project_path.rsplit("/", 1)[-1].removesuffix(".py")
-    return bool(_SAMPLE_WORDS & set(split_identifier(stem)))
-
-
-def _sample_function(ctx: FileContext) -> bool:
-    """Inside a function that builds sample data (``email_preview``, ``create_test_user``) or the defaults a
-    project ships for a first run (``create_default_connections``). (Literals inside a lambda are left alone
-    by the caller: a callback that builds preview data, as pretix's e-mail placeholders do, not configuration.)"""
-    for function in ctx.scope.functions:
-        words = split_identifier(getattr(function, "name", ""))
-        if _SAMPLE_WORDS & set(words) or (
-            len(words) > 1 and words[0] in _DEFAULT_MAKERS and words[1] == "default"
-        ):
-            return True
-    return False
 
 
 def _reviewed_elsewhere(node: ast.AST, ctx: FileContext) -> bool:
@@ -365,26 +305,6 @@ def _reviewed_elsewhere(node: ast.AST, ctx: FileContext) -> bool:
     first = getattr(node, "lineno", 0)
     last = getattr(node, "end_lineno", None) or first
     return reviewed_by_peer(ctx.lines, first, last, _OTHER_LINTERS, _BANDIT_CODES)
-
-
-def _sample_name(name: str) -> bool:
-    """``fake_wallet_secret``, ``demo_password``: the name itself says the value is not a real credential; so
-    does ``AMPLITUDE_API_KEY``: product analytics keys are public by design (every client ships them; the
-    vendors document them as identifiers, not secrets)."""
-    words = split_identifier(name)
-    return bool(_SAMPLE_WORDS & set(words[:-1])) or bool(_PUBLIC_KEY_VENDORS & set(words))
-
-
-def _in_enum(ctx: FileContext) -> bool:
-    """Inside an ``Enum``/``TextChoices`` class body, where members name things rather than hold them."""
-    cls = ctx.scope.class_
-    if cls is None or ctx.scope.function is not None:
-        return False
-    for base in cls.bases:
-        written = base.attr if isinstance(base, ast.Attribute) else base.id if isinstance(base, ast.Name) else ""
-        if written.endswith(("Enum", "Choices", "Flag")):
-            return True
-    return False
 
 
 def _environment_variable(call: ast.Call, ctx: FileContext) -> str | None:
@@ -472,15 +392,15 @@ class HardcodedSecret(Rule):
         if (
             name is not None
             and self._credential(name, value, where)
-            and not _not_shipped(ctx)
+            and not not_shipped(ctx)
             and not non_production_code(ctx)
-            and not _in_enum(ctx)
-            and not _documentation(visited, ctx)
-            and not _sample_function(ctx)
+            and not in_enum(ctx)
+            and not example_value(visited, ctx)
+            and not sample_function(ctx)
             and not development_settings_class(ctx)
             and not development_seed_function(ctx)
             and not isinstance(ctx.scope.function, ast.Lambda)
-            and not _sample_name(name)
+            and not sample_name(name)
             and not _reviewed_elsewhere(at, ctx)
             and not _documentation_tree(ctx, value)
             and not _plugin_key(name, value, ctx)
@@ -546,7 +466,7 @@ class HardcodedSecret(Rule):
                 self._check(ctx, variable, node.args[1], node.args[1], node, ENV, script or ())
         elif ctx.imports.resolve(node.func) in _JWT_SIGNERS:
             key = node.args[1]
-            if _secret_literal("key", key, "key", KEYWORD) and not _not_shipped(ctx) and not _sample_function(ctx):
+            if _secret_literal("key", key, "key", KEYWORD) and not not_shipped(ctx) and not sample_function(ctx):
                 self.report(ctx, key, name=f"{dotted_name(node.func) or 'jwt.encode'} key")
 
     @visits(ast.Dict)
