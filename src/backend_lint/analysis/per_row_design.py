@@ -16,6 +16,8 @@ the code needs. Each function here reads one such shape from the loop and the ca
 - :func:`deletes_each_row`: the loop deletes its row (``old_job.delete()``, ``db.session.delete(reg)``): a
   purge, a write per row by design, whose reads decide how to delete each row (SQLAlchemy's unit of work even
   loads the row's collections to cascade the delete, so reading them first costs no query of its own).
+- :func:`purges_in_turns`: the query serves a ``while`` in the loop that deletes one row per turn until its
+  condition holds (an over-quota user's newest tasks): each turn must see the previous delete.
 - :func:`starts_a_job_per_row`: the loop hands a job to a queue per row (``dispatch``, ``.delay``);
   :func:`job_helpers`: the project functions and methods the loop calls, any of which may do so one call deeper
   (``notify_creator(event)`` whose body runs ``send_email.delay(...)``), as facts the project model decides.
@@ -41,7 +43,7 @@ import ast
 import re
 from typing import TYPE_CHECKING, Optional, Union
 
-from backend_lint.analysis.ast_helpers import callee_name
+from backend_lint.analysis.ast_helpers import callee_name, mentions_name
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.facts import node_fact, reads
 from backend_lint.analysis.lazy_regex import lazy_compile
@@ -142,6 +144,42 @@ def deletes_each_row(loop: ast.AST) -> bool:
                     len(inner.args) == 1 and isinstance(inner.args[0], ast.Name) and inner.args[0].id == row):
                 return True  # ``row.delete()``, or ``session.delete(row)`` (not ``row.file.delete()``)
     return False
+
+
+def purges_in_turns(node: ast.AST, loop: ast.AST, ctx: FileContext) -> bool:
+    """The query serves a ``while`` loop, inside the loop over rows, that deletes one fetched row per turn until
+    its condition holds: the query is in that ``while`` (``while p.has_exceeded_quota(): last =
+    Task.objects.filter(project__owner=p.user).order_by("-created_at").first(); last.delete()``), or it sets a
+    local of the block holding it that the ``while`` reads (``task_count = ...count()``, the bound of the purge).
+    Each turn must see the deletes of the previous ones, so no prefetch before the outer loop answers it; the
+    per-row work is the purge of that row's children (webodm's hourly quota task deleting an over-quota user's
+    newest tasks), a write per row by design, like :func:`deletes_each_row`."""
+    child: ast.AST = node
+    parent = ctx.parent_of(node)
+    while parent is not None and parent is not loop:
+        if isinstance(parent, ast.While) and child in parent.body and _purges(parent):
+            return True
+        block = next((getattr(parent, name) for name in ("body", "orelse", "finalbody")
+                      if child in getattr(parent, name, ())), None)
+        if block is not None and isinstance(child, ast.Assign):
+            bound = {target.id for target in child.targets if isinstance(target, ast.Name)}
+            later = block[block.index(child) + 1:]
+            if any(isinstance(statement, ast.While) and _purges(statement)
+                   and mentions_name(statement, bound) for statement in later):
+                return True
+        child, parent = parent, ctx.parent_of(parent)
+    return False
+
+
+def _purges(loop: ast.While) -> bool:
+    """The ``while`` loop's body deletes a row it names (``last_task.delete()``, ``session.delete(row)``)."""
+    return any(
+        isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute)
+        and inner.func.attr in ("delete", "adelete")
+        and ((not inner.args and isinstance(inner.func.value, ast.Name))
+             or (len(inner.args) == 1 and isinstance(inner.args[0], ast.Name)))
+        for statement in loop.body for inner in ast.walk(statement)
+    )
 
 
 def copies_rows(loop: ast.AST) -> bool:

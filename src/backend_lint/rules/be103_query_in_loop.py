@@ -12,9 +12,10 @@ Only a read that uses the row is reported (:func:`~backend_lint.analysis.per_row
 finding judged true on real applications asked the database a different question per row, fixable by one join,
 prefetch or ``IN`` query. A write per row (``create``, ``update``, ``delete``, ``save``, SQL ``INSERT``...) is
 left alone: each one judged on real applications was the design (a lock, a signal, a result per row, a job), and
-so are the reads of a loop that deletes each row (a purge), a row fetched only to be written (``activity =
-Activity.objects.get(pk=...)``, fields set, ``activity.save()``: the read half of a write per row) and schema
-statements per row (``DROP FUNCTION``).
+so are the reads of a loop that deletes each row (a purge) or of a ``while`` in it that deletes one row per
+turn (an over-quota user's newest tasks, and the count bounding it), a row fetched only to be written
+(``activity = Activity.objects.get(pk=...)``, fields set, ``activity.save()``: the read half of a write per
+row) and schema statements per row (``DROP FUNCTION``).
 
 Left alone: loops over parameters, literals and anything not known to be rows; related-manager reads that
 ``prefetch_related``/``select_related``/``selectinload``/``joinedload`` on the iterated query made a cache read
@@ -83,6 +84,7 @@ from backend_lint.analysis.per_row_design import (
     locked_per_row,
     on_error_path,
     probed_branch,
+    purges_in_turns,
     starts_a_job_per_row,
     uses_the_row,
 )
@@ -228,6 +230,7 @@ class QueryInLoop(Rule):
                     or on_error_path(node, loop, ctx) or starts_a_job_per_row(loop, ctx)
                     or copies_rows(loop) or one_batch(outer, loop, ctx) or probed_branch(node, loop, ctx)
                     or fence_read(node, loop, ctx) or fetched_to_write(node, loop, ctx) or deletes_each_row(loop)
+                    or purges_in_turns(node, loop, ctx)
                     or _exports_one_object(loops, ctx) or locked_per_row(node, loops[-1], ctx)):
                 return
             if outer.framework == DJANGO:
