@@ -91,3 +91,54 @@ def test_a_namespace_folder_that_is_the_project_root_is_the_project(tmp_path: Pa
     plugins): ``from ckanext.tracking.model import ...`` is the project's code, so the ``try`` around it is reported."""
     found = findings_of(write_project(tmp_path, NAMESPACE_ROOT), "BE403")
     assert found == {(os.path.join("ckanext", "tracking", "middleware.py"), 21)}
+
+
+WRAPPED = """\
+    import logging
+
+    from webapp.tokens import {name}
+
+    logger = logging.getLogger(__name__)
+
+
+    def next_url(token):
+        try:
+            data = {name}(token)
+        except Exception as error:
+            logger.critical("could not decode %s: %s", token, error)
+            return "/"
+        return data["next"]
+"""
+
+TOKENS = """\
+    import jwt
+
+    SECRET = "s"
+
+
+    def decode_token(token):
+        \"\"\"Decodes a signed token.\"\"\"
+        return jwt.decode(token, SECRET, algorithms=["HS256"])
+
+
+    def load_token(token):
+        data = jwt.decode(token, SECRET, algorithms=["HS256"])
+        return remember(data)
+
+
+    def remember(data):
+        return data
+"""
+
+
+def test_a_project_wrapper_of_one_library_call_counts_as_that_call(tmp_path: Path) -> None:
+    """askbot's ``decode_jwt`` is ``return jwt.decode(...)``: a ``try`` of it alone meets PyJWT's error only, which
+    the log line carries. A helper that also runs project code is the project's and stays reported."""
+    found = findings_of(write_project(tmp_path, {
+        "pyproject.toml": "[project]\nname = 'webapp'\n",
+        "webapp/__init__.py": "",
+        "webapp/tokens.py": TOKENS,
+        "webapp/decoded.py": WRAPPED.format(name="decode_token"),
+        "webapp/loaded.py": WRAPPED.format(name="load_token"),
+    }), "BE403")
+    assert found == {(os.path.join("webapp", "loaded.py"), 12)}

@@ -137,6 +137,64 @@ def test_test_settings_do_not_count(tmp_path: Path) -> None:
     assert _lines(tmp_path) == [("shop/views.py", 8), ("shop/views.py", 13)]
 
 
+LIMITING_MIDDLEWARE = '''
+from django.http import HttpResponse
+
+
+class {name}:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if {check}(request):
+            return HttpResponse("Too many requests", status=429)
+        return None
+'''
+
+MIDDLEWARE_CHECK = '''
+from django.conf import settings
+
+
+def check_middleware(app_configs, **kwargs):
+    if "shop.middleware.{name}" in settings.MIDDLEWARE:
+        return []
+    return ["add shop.middleware.{name} to MIDDLEWARE"]
+'''
+
+
+@pytest.mark.parametrize(("name", "check", "expected"), [
+    ("RateLimitMiddleware", "over_rate_limit", []),
+    ("AnalyticsMiddleware", "seen_before", [("shop/views.py", 8), ("shop/views.py", 13)]),
+])
+def test_project_limiting_middleware_it_enables_covers_every_login(
+    tmp_path: Path, name: str, check: str, expected: list,
+) -> None:
+    """The project's own middleware that counts every request, enabled by its dotted path (askbot's settings come
+    from a template; its system check names the path): every view is limited. A middleware that counts nothing
+    limits nothing."""
+    _write(tmp_path, {
+        "shop/__init__.py": "", "shop/views.py": DJANGO_VIEWS,
+        "shop/middleware.py": LIMITING_MIDDLEWARE.format(name=name, check=check),
+        "shop/checks.py": MIDDLEWARE_CHECK.format(name=name),
+    })
+    assert _lines(tmp_path) == expected
+
+
+def test_limiting_middleware_named_only_by_itself_or_tests_does_not_count(tmp_path: Path) -> None:
+    """A rate-limit middleware that only its own module and the test settings name is not enabled."""
+    middleware = LIMITING_MIDDLEWARE.format(name="RateLimitMiddleware", check="over_rate_limit")
+    _write(tmp_path, {
+        "shop/__init__.py": "", "shop/views.py": DJANGO_VIEWS,
+        "shop/middleware.py": '"""Add "shop.middleware.RateLimitMiddleware" to MIDDLEWARE."""\n' + middleware,
+        "shop/settings.py": 'INSTALLED_APPS = ["django.contrib.auth", "rest_framework"]\nROOT_URLCONF = "shop.urls"\n',
+        "shop/test_settings.py": 'MIDDLEWARE = ["shop.middleware.RateLimitMiddleware"]\nROOT_URLCONF = "shop.urls"\n',
+    })
+    assert _lines(tmp_path) == [("shop/views.py", 8), ("shop/views.py", 13)]
+
+
 FLASK_UPLOADS = '''
 from flask import Blueprint, request
 

@@ -95,6 +95,27 @@ def calls_outside_only(attempt: ast.Try, handler: ast.ExceptHandler, call: ast.C
     return calls.counted <= limit
 
 
+def wraps_library_call(ctx: FileContext, function: ast.AST) -> bool:
+    """The function's body (past a docstring) is one call of a library, returned or made, whose arguments make no
+    call (askbot's ``decode_jwt``: ``return jwt.decode(data_jwt, settings.SECRET_KEY, algorithms=["HS256"])``):
+    a ``try`` of it in another module fails only with that library's error (BE403, through the project model).
+    Only the top statements are looked at: no walk of the body."""
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or function.decorator_list:
+        return False
+    body = function.body[1:] if function.body and _is_docstring(function.body[0]) else function.body
+    if len(body) != 1:
+        return False
+    statement = body[0]
+    value = statement.value if isinstance(statement, (ast.Return, ast.Expr)) else None
+    call = value.value if isinstance(value, ast.Await) else value
+    if not isinstance(call, ast.Call) or any(
+        isinstance(part, ast.Call) for argument in call_arguments(call) for part in ast.walk(argument)
+    ):
+        return False
+    qualified = ctx.imports.resolve(call.func)
+    return qualified is not None and _OutsideCalls(ctx, ctx.root_scope).outside_name(qualified)
+
+
 class _OutsideCalls:
     """Reads a block and counts its calls into a library; ``block`` is false at the first step that is not one."""
 

@@ -10,7 +10,8 @@ limit is in sight (:mod:`backend_lint.analysis.rate_limits`): a limiter decorato
 wrapper asks a limiter (:mod:`backend_lint.analysis.decorator_bodies`), or a limiter applied to every route of
 the app in this file. What another module decides is a project fact: a limiter registered app
 wide (slowapi defaults + middleware, Flask-Limiter defaults, Litestar ``RateLimitConfig``), DRF's
-``DEFAULT_THROTTLE_CLASSES`` or django-axes in the production settings.
+``DEFAULT_THROTTLE_CLASSES``, django-axes in the production settings, or the project's own rate-limit
+middleware that another module enables by its dotted path.
 
 Left alone: handlers that only answer GET (a page that shows the form), OAuth/SSO callbacks, logouts and
 WebAuthn/passkey sign-ins (no secret is guessed there), token refreshes (the refresh token is not guessable),

@@ -39,7 +39,7 @@ import ast
 import re
 from typing import TYPE_CHECKING, Optional
 
-from backend_lint.analysis.ast_helpers import own_nodes
+from backend_lint.analysis.ast_helpers import call_arguments, mentions_name, own_nodes
 from backend_lint.analysis.catch_all import catches_any_exception, covers_something, shielded
 from backend_lint.analysis.catch_all import catches_everything as lets_nothing_out
 from backend_lint.analysis.dev_seeds import management_commands
@@ -62,7 +62,7 @@ from backend_lint.analysis.loggers import GENERIC, LOGURU, handler_records_trace
 from backend_lint.analysis.module_roles import module_roles
 from backend_lint.analysis.project.conditions import ProjectFact, does, test_support, unreferenced
 from backend_lint.analysis.project.def_effects import LOGS_TRACEBACK
-from backend_lint.analysis.project.handler_conditions import catch_alls
+from backend_lint.analysis.project.handler_conditions import catch_alls, wraps_library_call
 from backend_lint.analysis.project.imported import imported_qualified, project_calls_in
 from backend_lint.analysis.resolve import Definition, called_function
 from backend_lint.analysis.retries import is_retry_loop
@@ -199,6 +199,30 @@ def _guards_catch_alls(attempt: ast.Try, ctx: FileContext) -> Optional[tuple[Pro
     return (catch_alls(elsewhere),) if elsewhere else ()
 
 
+def _library_wrapper(attempt: ast.Try, handler: ast.ExceptHandler, call: ast.Call,
+                     ctx: FileContext) -> tuple[ProjectFact, ...]:
+    """The ``try`` is one call, with arguments that make no call, of a function another module of the project
+    defines, and the log ``call`` carries the error: the finding holds unless that function is one library call
+    (:func:`.handler_conditions.wraps_library_call`; askbot's ``decode_jwt(next_jwt)`` around PyJWT's
+    ``jwt.decode``), the library's error that :func:`.library_calls.calls_outside_only` leaves alone when called
+    here directly."""
+    if len(attempt.body) != 1 or handler.name is None \
+            or not any(mentions_name(argument, {handler.name}) for argument in call_arguments(call)):
+        return ()
+    statement = attempt.body[0]
+    value = statement.value if isinstance(statement, (ast.Assign, ast.Return, ast.Expr)) else None
+    wrapped = value.value if isinstance(value, ast.Await) else value
+    if not isinstance(wrapped, ast.Call) or any(
+        isinstance(part, ast.Call) for argument in call_arguments(wrapped) for part in ast.walk(argument)
+    ):
+        return ()
+    qualified = imported_qualified(ctx, wrapped.func)
+    package = ctx.module.partition(".")[0]
+    if qualified is None or not package or qualified.partition(".")[0] != package:
+        return ()
+    return (wraps_library_call(qualified),)
+
+
 def _while_raising(handler: ast.ExceptHandler, ctx: FileContext) -> bool:
     """The handler is inside another ``except`` of the same function that ends by raising: a secondary
     failure (reading the error body of a failed request) met while handling one that goes on, traceback
@@ -318,6 +342,7 @@ class ErrorLogWithoutTraceback(Rule):
         if predicate_answer(handler, ctx):
             return  # ``is_safe_url`` answering False for a URL it cannot parse: the error is the answer
         guarded = _guards_catch_alls(attempt, ctx) if isinstance(attempt, ast.Try) else None
+        wrapper = _library_wrapper(attempt, handler, node, ctx) if isinstance(attempt, ast.Try) else ()
         if guarded == ():
             return  # everything the ``try`` runs catches its own errors: the handler never runs
         receiver = _short(func.value)
@@ -341,7 +366,8 @@ class ErrorLogWithoutTraceback(Rule):
             call=f"{receiver}.{func.attr}",
             advice=advice,
             unless=(*(does(name, LOGS_TRACEBACK) for name in project_calls_in(ctx, handler)), *(guarded or ()),
-                    *(script or ())),  # a function only a script's main guard reaches, unless imported elsewhere
+                    *(script or ()),  # a function only a script's main guard reaches, unless imported elsewhere
+                    *wrapper),
         )
 
     def fix(self, finding: Finding, node: cst.CSTNode, fixer: FixContext) -> Optional[cst.CSTNode]:

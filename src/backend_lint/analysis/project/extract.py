@@ -36,6 +36,7 @@ from backend_lint.analysis.handlers import handler_model
 from backend_lint.analysis.health_checks import route_texts, serves_health_check
 from backend_lint.analysis.internal_services import builds_own_app, client_paths
 from backend_lint.analysis.lazy_regex import lazy_compile
+from backend_lint.analysis.library_calls import wraps_library_call
 from backend_lint.analysis.loopback import loopback_constants
 from backend_lint.analysis.masked_errors import masked_statuses, may_register, registrations
 from backend_lint.analysis.model_growth import grown_names, model_forms, writes_rows
@@ -363,7 +364,8 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
         if isinstance(node, ast.ClassDef):
             _read_class(ctx, summary, node, found, effects, skip)
         else:
-            found.raises_message = raises and raises_own_message(node)
+            found.raises_message, found.wraps_library_call = (  # what a caller's ``except`` meets (BE304, BE403)
+                raises and raises_own_message(node), wraps_library_call(ctx, node))
             found.masks = [] if skip else masked_statuses(node)
         found.admin_guard = guards and admin_guard_def(node)
         _read_decorators(ctx, node, "." not in qualname, module_defs, (sign_in, background, skip), found)

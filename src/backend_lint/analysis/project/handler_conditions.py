@@ -19,6 +19,7 @@ from backend_lint.analysis.project.conditions import (
     STATUS_ENVELOPE_API,
     UNPAYING_JOBS,
     UNREACHING_JOBS,
+    WRAPS_LIBRARY_CALL,
     ProjectFact,
 )
 
@@ -45,6 +46,14 @@ def raises_message(qualified: str) -> ProjectFact:
     own in its body (lemur's ``certificates.service.stats``: ``raise Exception(f"Stats not available for requested
     metric: {metric}")``): a caller's ``except Exception`` answering 400 answers that refusal (BE304)."""
     return ProjectFact(RAISES_MESSAGE, (qualified,))
+
+
+@project_fact
+def wraps_library_call(qualified: str) -> ProjectFact:
+    """The project's function ``qualified`` (through re-exports) is one library call and nothing else (askbot's
+    ``decode_jwt`` around PyJWT's ``jwt.decode``): a ``try`` of it alone fails only with the library's error, whose
+    message a log line carries; a traceback would show the library's frames (BE403)."""
+    return ProjectFact(WRAPS_LIBRARY_CALL, (qualified,))
 
 
 

@@ -111,8 +111,9 @@ class SettingsFacts(DefFacts):
 
     @cached_property
     def rate_limited_families(self) -> frozenset[str]:
-        """Handler families whose every route a limiter counts: app-wide limiters registered outside tests, and
-        for Django django-axes (and for DRF also default throttle classes) in production settings."""
+        """Handler families whose every route a limiter counts: app-wide limiters registered outside tests, for
+        Django django-axes in production settings or the project's own limiting middleware it enables
+        (:attr:`enabled_limiting_middleware`), and for DRF also default throttle classes."""
         registered = frozenset(
             name for summary in self.shipped_summaries for name in summary.rate_limits
         )
@@ -128,7 +129,29 @@ class SettingsFacts(DefFacts):
             throttles = framework.get("DEFAULT_THROTTLE_CLASSES") if isinstance(framework, dict) else None
             if isinstance(throttles, list) and any(isinstance(item, str) and item != UNKNOWN for item in throttles):
                 found.add("drf")
+        if self.enabled_limiting_middleware:
+            found |= {"django", "drf"}
         return frozenset(found)
+
+    @cached_property
+    def enabled_limiting_middleware(self) -> bool:
+        """The project's own Django middleware counts requests, and its shipped code enables it by the dotted path
+        Django's ``MIDDLEWARE`` takes: a class named ``...Middleware`` whose methods name a rate limit
+        (:attr:`.summary.DefSummary.counts_attempts`), and a module other than its own, not a test nor test
+        settings, that writes its path in a string. askbot's ``askbot.middleware.ratelimit.RateLimitMiddleware``
+        checks every view (``process_view``) and answers 429; its sites' ``MIDDLEWARE`` comes from a settings
+        template, and its system check (``askbot/checks.py``) warns when the path is missing."""
+        for summary in self.shipped_summaries:
+            if summary.settings_kind == "test" or summary.module in self.files.test_settings:
+                continue
+            for dotted in summary.dotted_strings:
+                module, _dot, name = dotted.rpartition(".")
+                if module == summary.module or not name.endswith("Middleware") or module not in self.modules:
+                    continue
+                found = self.modules[module].defs.get(dotted)
+                if found is not None and found.counts_attempts:
+                    return True
+        return False
 
     @cached_property
     def serves_health_check(self) -> bool:

@@ -103,6 +103,11 @@ class DefSummary:
     """The project's own decorators written on the function, qualified, sorted
     (:func:`backend_lint.analysis.decorator_bodies.own_decorators`): one that :attr:`backgrounds` makes its call
     return at once, so its effects are not its caller's (:meth:`.def_facts.DefFacts.reached`)."""
+    wraps_library_call: bool = False
+    """The function's body is one call of a library, on its parameters and values without calls
+    (askbot's ``decode_jwt``: ``return jwt.decode(data_jwt, settings.SECRET_KEY, algorithms=["HS256"])``): what it
+    raises is that library's error (:func:`backend_lint.analysis.library_calls.wraps_library_call`, BE403). Not a
+    caller's: unlike :attr:`effects`, it is read off the function alone."""
     raises_message: bool = False
     """The function raises a plain ``Exception`` with a message of its own (a literal or an f-string) in its own
     body: a refusal written for its caller's client (BE304)."""
@@ -403,7 +408,8 @@ def _well_typed(summary: ModuleSummary) -> bool:
             and _strings(item.generated_uploads) and isinstance(item.table, str)
             and isinstance(item.returned_settings, dict)
             and isinstance(item.catches_all, bool) and isinstance(item.plain_class, bool)
-            and _strings(item.admin_permissions) and isinstance(item.raises_message, bool) and _strings(item.masks)
+            and _strings(item.admin_permissions) and isinstance(item.raises_message, bool)
+            and isinstance(item.wraps_library_call, bool) and _strings(item.masks)
             and isinstance(item.admin_guard, bool) and isinstance(item.signs_in, bool)
             and isinstance(item.text_elements, list) and isinstance(item.runs_query, bool)
             and all(isinstance(index, int) and not isinstance(index, bool) for index in item.text_elements)
