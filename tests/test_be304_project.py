@@ -290,6 +290,38 @@ def test_an_application_with_one_account_shows_errors_to_its_operator(tmp_path: 
     assert found == {(os.path.join("watch", "app.py"), 12)}, "a user per id: many accounts"
 
 
+PASSWORD_PROJECT = {
+    "trade/__init__.py": "",
+    "trade/app.py": WATCH_APP,
+    "trade/auth.py": """\
+        from trade.env import ENV_VALUES
+
+
+        def login(password):
+            if password != ENV_VALUES["PASSWORD"]:
+                return None
+            return "token"
+    """,
+    "trade/env.py": "ENV_VALUES = {}\n",
+}
+
+PASSWORD_USERS_PROJECT = {
+    **PASSWORD_PROJECT,
+    "trade/models.py": """\
+        class User:
+            name = ""
+    """,
+}
+
+
+def test_an_application_whose_only_credential_is_one_password_shows_errors_to_its_operator(tmp_path: Path) -> None:
+    """Jesse compares what the client sent with ``ENV_VALUES["PASSWORD"]`` and keeps no users: the one caller is
+    the installation's operator. A project with a user class beside the password has accounts."""
+    assert findings_of(write_project(tmp_path / "one", PASSWORD_PROJECT), "BE304") == set()
+    found = findings_of(write_project(tmp_path / "many", PASSWORD_USERS_PROJECT), "BE304")
+    assert found == {(os.path.join("trade", "app.py"), 12)}, "a user class: many accounts"
+
+
 SHIELDED = {
     "docs/__init__.py": "",
     "docs/database.py": """\

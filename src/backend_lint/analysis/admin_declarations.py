@@ -21,11 +21,15 @@ see live elsewhere in the project, and the project model joins them:
   subclass whose ``id`` is a class constant and that takes no identity in an ``__init__`` (changedetection.io's
   ``User``, behind its single optional password), makes every signed-in visitor the operator of the instance:
   :func:`single_account` reads it for the module summary (:func:`~.project.app_conditions.single_account_app`).
+  So does an application whose only credential is one configured password: a module compares what the client
+  sent with ``ENV_VALUES["PASSWORD"]`` (Jesse's ``services/auth.py``; :func:`single_password`) and no module of
+  the project keeps users (:func:`keeps_users`): whoever holds the password is the installation's operator.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from typing import TYPE_CHECKING
 
 from backend_lint.analysis.handler_types import Handler
@@ -165,3 +169,50 @@ def single_account(ctx: FileContext) -> bool:
         ):
             return True
     return False
+
+
+_OPERATOR_PASSWORD = re.compile(r"(?:APP_|AUTH_|LOGIN_|ACCESS_|UI_|WEB_|DASHBOARD_)?PASSWORD")
+"""The configured key of an installation's one password (``PASSWORD``, ``APP_PASSWORD``): not an
+administrator's password beside users' (``ADMIN_PASSWORD``) nor a service's (``REDIS_PASSWORD``)."""
+
+
+def single_password(ctx: FileContext) -> bool:
+    """The module compares (``==``/``!=``) a value with the one configured password of :data:`_OPERATOR_PASSWORD`,
+    read by its constant key from the environment or a settings mapping: ``ENV_VALUES["PASSWORD"]``,
+    ``os.environ.get("PASSWORD")``, ``os.getenv("APP_PASSWORD")``, ``settings.PASSWORD``."""
+    if "PASSWORD" not in ctx.source:
+        return False
+    return any(
+        isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], (ast.Eq, ast.NotEq))
+        and any(_configured_password(side) for side in (node.left, *node.comparators))
+        for node in ast.walk(ctx.tree)
+    )
+
+
+def _configured_password(node: ast.expr) -> bool:
+    """``X["PASSWORD"]``, ``X.get("PASSWORD")``, ``getenv("PASSWORD")`` or ``X.PASSWORD``."""
+    key: object = None
+    if isinstance(node, ast.Subscript):
+        key = node.slice.value if isinstance(node.slice, ast.Constant) else None
+    elif isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant) \
+            and isinstance(node.func, (ast.Attribute, ast.Name)) \
+            and (node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id) in ("get", "getenv"):
+        key = node.args[0].value
+    elif isinstance(node, ast.Attribute):
+        key = node.attr
+    return isinstance(key, str) and _OPERATOR_PASSWORD.fullmatch(key) is not None
+
+
+_USER_CLASS = re.compile(r"\w*User|Users?(?:Model|Table|Record|Account)?|Accounts?|Members?|Customers?")
+_USER_WORDS = ("django.contrib.auth", "get_user_model", "AbstractUser", "AbstractBaseUser", "UserMixin",
+               "fastapi_users", "flask_security", "BaseUserManager")
+"""Text that shows a project keeping users: Django's, Flask-Login's and FastAPI Users' user models."""
+
+
+def keeps_users(ctx: FileContext) -> bool:
+    """The module defines a top-level class named as a user or account (``User``, ``AppUser``, ``Account``) or names
+    a framework's user model (:data:`_USER_WORDS`): the application has accounts."""
+    if any(word in ctx.source for word in _USER_WORDS):
+        return True
+    return any(isinstance(node, ast.ClassDef) and _USER_CLASS.fullmatch(node.name) is not None
+               for node in ctx.tree.body)

@@ -321,9 +321,10 @@ def _refutations(ctx: FileContext, client_error: bool) -> tuple[ProjectFact, ...
     function = ctx.scope.function
     handler = handler_for(ctx, function) if function is not None else None
     clause = ctx.scope.except_handler
-    facts = (single_account_app(), authenticates_nobody(), *handler_admin_facts(ctx, handler),
-             *admin_guard_facts(ctx, handler, clause), *internal_service_facts(ctx, handler)) \
-        if handler is not None else ()
+    facts: tuple[ProjectFact, ...] = (single_account_app(), authenticates_nobody())  # whoever calls, helpers too
+    if handler is not None:
+        facts = (*facts, *handler_admin_facts(ctx, handler), *admin_guard_facts(ctx, handler, clause),
+                 *internal_service_facts(ctx, handler))
     attempt = ctx.parent_of(clause) if clause is not None else None
     if client_error and clause is not None and isinstance(attempt, ast.Try) and _catches_exception(clause):
         callee = refusal_callee(attempt, ctx)

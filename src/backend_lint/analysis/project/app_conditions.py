@@ -170,8 +170,9 @@ def requests_timeout_patched() -> ProjectFact:
 def single_account_app() -> ProjectFact:
     """A module of the project (not a test) defines a Flask-Login user class that is no database row: a
     ``UserMixin`` subclass whose ``id`` is a class constant, with no ``__init__`` (changedetection.io's password-only
-    login). The application has one account, its operator's (BE304;
-    :func:`backend_lint.analysis.admin_declarations.single_account`)."""
+    login), or compares what a client sent with one configured password (``ENV_VALUES["PASSWORD"]``, Jesse) while
+    no module keeps users. The application has one account, its operator's (BE304;
+    :func:`backend_lint.analysis.admin_declarations.single_account`, ``single_password``, ``keeps_users``)."""
     return ProjectFact(SINGLE_ACCOUNT_APP)
 
 

@@ -13,7 +13,13 @@ import ast
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Optional, Union
 
-from backend_lint.analysis.admin_declarations import admin_only_names, admin_permissions, single_account
+from backend_lint.analysis.admin_declarations import (
+    admin_only_names,
+    admin_permissions,
+    keeps_users,
+    single_account,
+    single_password,
+)
 from backend_lint.analysis.admin_guard_defs import GUARD_WORDS, admin_guard_def
 from backend_lint.analysis.admin_only import admin_hooked_objects
 from backend_lint.analysis.api_conventions import api_traits, route_counts
@@ -127,10 +133,11 @@ def summarize(ctx: FileContext) -> ModuleSummary:
     summary.development_only = says_development_only(ctx)
     if "migration" in summary.roles:
         summary.seeded_tables = seeded_rows(ctx.tree, ctx.source)
-    summary.staff_app = "default_permissions" in ctx.source and _requires_staff(ctx.tree)
+    summary.keeps_users, summary.staff_app = (  # a test's user model is the project's too
+        keeps_users(ctx), "default_permissions" in ctx.source and _requires_staff(ctx.tree))
     if not {"test", "test_support"} & set(summary.roles):
         summary.admin_only_names = admin_only_names(ctx.tree, ctx.source)
-        summary.single_account = single_account(ctx)
+        summary.single_account, summary.single_password = single_account(ctx), single_password(ctx)
         if "handler" in ctx.source and may_register(node_index(ctx)):  # exception_handler, errorhandler, ...
             summary.error_handlers = registrations(
                 ctx.tree, ctx.imports.resolve, lambda written: _qualified(ctx, summary, written), module, is_package)

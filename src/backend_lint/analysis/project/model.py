@@ -521,7 +521,9 @@ _ON_ARGUMENTS: dict[str, Callable[[ProjectModel, tuple[str, ...]], bool]] = {
     conditions.CATCHES_ALL: lambda model, args: bool(args) and all(model.catches_all(name) for name in args),
     conditions.METHODS_CATCH_ALL: lambda model, args: bool(args) and all(
         model.methods_catch_all(name) for name in args),
-    conditions.SINGLE_ACCOUNT_APP: lambda model, args: any(found.single_account for found in model.modules.values()),
+    conditions.SINGLE_ACCOUNT_APP: lambda model, args: any(found.single_account for found in model.modules.values())
+    or (any(found.single_password for found in model.modules.values())
+        and not any(found.keeps_users for found in model.modules.values())),
     conditions.HEADER_ONLY_AUTH: lambda model, args: model.header_only_auth(args[0] if args else ""),
     conditions.AUTHENTICATES_NOBODY: lambda model, args: bool(model.files.entry_modules and model.modules) and not any(
         AUTHENTICATES in found.traits for found in model.modules.values()),

@@ -275,6 +275,11 @@ class ModuleSummary:
     single_account: bool = False
     """It defines a Flask-Login user class that is no database row (``id`` a class constant, no ``__init__``): the
     application has one account (:func:`backend_lint.analysis.admin_declarations.single_account`)."""
+    single_password: bool = False
+    """It compares a value with the one configured password (``ENV_VALUES["PASSWORD"]``:
+    :func:`backend_lint.analysis.admin_declarations.single_password`)."""
+    keeps_users: bool = False
+    """It defines or names a user model (:func:`backend_lint.analysis.admin_declarations.keeps_users`)."""
     startup_calls: list[str] = field(default_factory=list)
     """The project's functions its start-up hooks call (a FastAPI ``lifespan``, ``on_event("startup")``), nested
     functions of the hook included, qualified, sorted (:func:`backend_lint.analysis.startup_hooks.startup_calls`)."""
@@ -386,7 +391,9 @@ def _well_typed(summary: ModuleSummary) -> bool:
         and isinstance(summary.constants, dict)
         and isinstance(summary.view_aliases, dict)
         and isinstance(summary.seeded_tables, dict) and isinstance(summary.staff_app, bool)
-        and isinstance(summary.single_account, bool) and isinstance(summary.own_app, bool)
+        and isinstance(summary.single_account, bool)
+        and isinstance(summary.single_password, bool) and isinstance(summary.keeps_users, bool)
+        and isinstance(summary.own_app, bool)
         and _strings(summary.client_paths)
         and _strings(summary.compared_secrets)
         and _strings(summary.published_settings)
