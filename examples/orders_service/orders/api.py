@@ -5,7 +5,7 @@ import time
 from fastapi import FastAPI, HTTPException, Request
 
 from orders import db
-from orders.payments import PaymentsClient
+from orders.payments import PaymentsClient, exchange_rate
 
 logger = logging.getLogger(__name__)
 app = FastAPI()
@@ -35,3 +35,8 @@ async def create_order(request: Request) -> dict:
 def update_status(order_id: int, status: str) -> dict:
     logger.info(f"order {order_id} is now {status}")
     return {"id": order_id, "status": status}
+
+
+@app.get("/prices/{amount}")
+def price_in(amount: float, currency: str = "EUR") -> dict:
+    return {"amount": amount, "currency": currency, "price": amount * exchange_rate(currency)}
