@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 
 from backend_lint.analysis.handler_types import Handler
 from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.node_index import node_index
 from backend_lint.analysis.project.conditions import ProjectFact, admin_only_name, admin_permission
 
 if TYPE_CHECKING:
@@ -183,9 +184,9 @@ def single_password(ctx: FileContext) -> bool:
     if "PASSWORD" not in ctx.source:
         return False
     return any(
-        isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], (ast.Eq, ast.NotEq))
+        len(node.ops) == 1 and isinstance(node.ops[0], (ast.Eq, ast.NotEq))
         and any(_configured_password(side) for side in (node.left, *node.comparators))
-        for node in ast.walk(ctx.tree)
+        for node in node_index(ctx).of(ast.Compare)
     )
 
 
