@@ -40,3 +40,35 @@ def test_the_benchmark_prints_every_target_and_restores_what_it_edits(tmp_path: 
     assert "`check` warm cache, one file edited" in result.stdout
     assert {path: path.read_bytes() for path in folder.rglob("*.py")} == before
     assert not (folder / ".backend_lint_cache").exists()
+
+
+def test_the_recall_score_counts_found_labels_and_flagged_near_misses(tmp_path: Path) -> None:
+    """``benchmarks/recall.py`` matches each finding to a label of its code within one line: a call without a
+    timeout labelled TRUE is found, the same call with one labelled NEAR is not flagged, and an unlabelled
+    finding is listed, not counted."""
+    project = tmp_path / "svc"
+    project.mkdir()
+    (project / "pyproject.toml").write_text("[project]\nname = 'svc'\n", encoding="utf-8")
+    (project / "client.py").write_text(
+        "import requests\n\n\n"
+        "def rates():\n    return requests.get('https://rates.example/api').json()\n\n\n"
+        "def quote():\n    return requests.get('https://quotes.example/api', timeout=5).json()\n\n\n"
+        "def prices():\n    return requests.get('https://prices.example/api').json()\n\n\n"
+        "print(rates(), quote(), prices())\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "labels.txt").write_text(
+        "# one TRUE, one NEAR; prices() is left unlabelled\n"
+        "svc/client.py:5 BE201 TRUE — no timeout\n"
+        "svc/client.py:9 BE201 NEAR — timeout given\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run([sys.executable, str(REPO / "benchmarks" / "recall.py"), str(tmp_path)],
+                            capture_output=True, text=True, env=ENV, cwd=tmp_path, timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert "| BE201 | 1 | 1 | 100 % | 1 | 0 |" in result.stdout
+    assert result.stdout.split("Findings no label explains:")[1].split() == ["svc/client.py:13", "BE201"]
+    (tmp_path / "labels.txt").write_text("svc/client.py:5 BE201 MAYBE\n", encoding="utf-8")
+    broken = subprocess.run([sys.executable, str(REPO / "benchmarks" / "recall.py"), str(tmp_path)],
+                            capture_output=True, text=True, env=ENV, cwd=tmp_path, timeout=600)
+    assert broken.returncode != 0 and "not a label line" in broken.stderr
