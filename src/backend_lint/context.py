@@ -24,13 +24,25 @@ class FileContext:
     """Everything known about the file being checked."""
 
     def __init__(
-        self, tree: ast.Module, source: str, display_path: str, project_path: str, module: str = ""
+        self,
+        tree: ast.Module,
+        source: str,
+        display_path: str,
+        project_path: str,
+        module: str = "",
+        path_in_project: Optional[str] = None,
     ) -> None:
         self.tree = tree
         self.source = source
         self.display_path = display_path
         self.project_path = project_path
-        """The path relative to the project root, with ``/``: what path patterns are matched against."""
+        """The path relative to the configuration's root (the working folder without one), with ``/``: what the
+        user's path patterns (per-file ignores, rule options) are matched against, as they were written there."""
+        self.path_in_project = path_in_project if path_in_project is not None else project_path
+        """The path below the file's project root (:func:`.analysis.project.roots.path_in_project`), with ``/``:
+        what the module's roles (test, example, migration, settings...) are read from. It does not depend on the
+        working folder or on where a configuration was found, so the CLI from any folder, flake8 and the summary
+        pass read the same roles (``project_path`` when the file has no place on disk: standard input)."""
         self.module = module
         """The dotted module name (``shop.orders.views``) the project model knows the file by; ``""``: unknown
         (standard input, a fragment), so no project fact about it can hold."""
@@ -60,7 +72,7 @@ class FileContext:
 
     @cached_property
     def is_test_file(self) -> bool:
-        return is_test_path(self.project_path)
+        return is_test_path(self.path_in_project)
 
     def path_matches(self, patterns: list[str]) -> bool:
         """Whether the file's project path matches one of ``patterns`` (answered once per file and list: rules

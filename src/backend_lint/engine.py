@@ -129,10 +129,12 @@ class Engine:
         rules: Iterable[Rule] | None = None,
         module: str = "",
         summarize: bool = False,
+        path_in_project: str | None = None,
     ) -> FileResult:
         """Run the rules (default: all of this engine's) over one parsed file; with ``summarize``, also take the
-        file's summary for the project model (after the walk, from the facts the rules asked)."""
-        ctx = FileContext(tree, source, display_path, project_path, module)
+        file's summary for the project model (after the walk, from the facts the rules asked). ``path_in_project``: the
+        path below the project root the module's roles are read from (default: ``project_path``)."""
+        ctx = FileContext(tree, source, display_path, project_path, module, path_in_project)
         result = FileResult(display_path, errors=self.run(ctx, rules))
         result.findings = sorted(ctx.findings, key=Finding.sort_key)
         if summarize:
