@@ -30,7 +30,7 @@ class FileContext:
         display_path: str,
         project_path: str,
         module: str = "",
-        path_in_project: Optional[str] = None,
+        role_path: Optional[str] = None,
     ) -> None:
         self.tree = tree
         self.source = source
@@ -38,11 +38,12 @@ class FileContext:
         self.project_path = project_path
         """The path relative to the configuration's root (the working folder without one), with ``/``: what the
         user's path patterns (per-file ignores, rule options) are matched against, as they were written there."""
-        self.path_in_project = path_in_project if path_in_project is not None else project_path
-        """The path below the file's project root (:func:`.analysis.project.roots.path_in_project`), with ``/``:
-        what the module's roles (test, example, migration, settings...) are read from. It does not depend on the
-        working folder or on where a configuration was found, so the CLI from any folder, flake8 and the summary
-        pass read the same roles (``project_path`` when the file has no place on disk: standard input)."""
+        self.role_path = role_path if role_path is not None else project_path
+        """The path below the outermost folder of the file's project (:func:`.analysis.project.roots.role_path`),
+        with ``/``: what the module's roles (test, example, migration, settings...) are read from. It does not
+        depend on the working folder or on where a configuration was found, so the CLI from any folder, flake8 and
+        the summary pass read the same roles (``project_path`` when the file has no place on disk: standard
+        input)."""
         self.module = module
         """The dotted module name (``shop.orders.views``) the project model knows the file by; ``""``: unknown
         (standard input, a fragment), so no project fact about it can hold."""
@@ -72,7 +73,7 @@ class FileContext:
 
     @cached_property
     def is_test_file(self) -> bool:
-        return is_test_path(self.path_in_project)
+        return is_test_path(self.role_path)
 
     def path_matches(self, patterns: list[str]) -> bool:
         """Whether the file's project path matches one of ``patterns`` (answered once per file and list: rules

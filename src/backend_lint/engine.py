@@ -129,12 +129,12 @@ class Engine:
         rules: Iterable[Rule] | None = None,
         module: str = "",
         summarize: bool = False,
-        path_in_project: str | None = None,
+        role_path: str | None = None,
     ) -> FileResult:
         """Run the rules (default: all of this engine's) over one parsed file; with ``summarize``, also take the
-        file's summary for the project model (after the walk, from the facts the rules asked). ``path_in_project``: the
-        path below the project root the module's roles are read from (default: ``project_path``)."""
-        ctx = FileContext(tree, source, display_path, project_path, module, path_in_project)
+        file's summary for the project model (after the walk, from the facts the rules asked). ``role_path``: the path
+        the module's roles are read from (:func:`.analysis.project.roots.role_path`; default: ``project_path``)."""
+        ctx = FileContext(tree, source, display_path, project_path, module, role_path)
         result = FileResult(display_path, errors=self.run(ctx, rules))
         result.findings = sorted(ctx.findings, key=Finding.sort_key)
         if summarize:
