@@ -24,13 +24,26 @@ class FileContext:
     """Everything known about the file being checked."""
 
     def __init__(
-        self, tree: ast.Module, source: str, display_path: str, project_path: str, module: str = ""
+        self,
+        tree: ast.Module,
+        source: str,
+        display_path: str,
+        project_path: str,
+        module: str = "",
+        role_path: Optional[str] = None,
     ) -> None:
         self.tree = tree
         self.source = source
         self.display_path = display_path
         self.project_path = project_path
-        """The path relative to the project root, with ``/``: what path patterns are matched against."""
+        """The path relative to the configuration's root (the working folder without one), with ``/``: what the
+        user's path patterns (per-file ignores, rule options) are matched against, as they were written there."""
+        self.role_path = role_path if role_path is not None else project_path
+        """The path below the outermost folder of the file's project (:func:`.analysis.project.roots.role_path`),
+        with ``/``: what the module's roles (test, example, migration, settings...) are read from. It does not
+        depend on the working folder or on where a configuration was found, so the CLI from any folder, flake8 and
+        the summary pass read the same roles (``project_path`` when the file has no place on disk: standard
+        input)."""
         self.module = module
         """The dotted module name (``shop.orders.views``) the project model knows the file by; ``""``: unknown
         (standard input, a fragment), so no project fact about it can hold."""
@@ -60,7 +73,7 @@ class FileContext:
 
     @cached_property
     def is_test_file(self) -> bool:
-        return is_test_path(self.project_path)
+        return is_test_path(self.role_path)
 
     def path_matches(self, patterns: list[str]) -> bool:
         """Whether the file's project path matches one of ``patterns`` (answered once per file and list: rules

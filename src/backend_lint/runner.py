@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional
 
-from backend_lint.analysis.project.roots import module_name
+from backend_lint.analysis.project.roots import module_name, role_path
 from backend_lint.config import Config
 from backend_lint.files import SourceFile, Unreadable, decode_source, parse_source, project_path, read_source
 from backend_lint.finding import Applicability, FileError, FileResult, Finding
@@ -156,6 +156,7 @@ class Checker:
         result = engine.check(
             tree, text, display_path, relative, rules,
             module=module_name(located) if modelled else "", summarize=self.summarize and modelled,
+            role_path=None if located in ("-", "stdin") else role_path(located),
         )
         from backend_lint.analysis.project.model import resolve  # noqa: PLC0415 - with the engine
 

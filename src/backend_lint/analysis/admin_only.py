@@ -442,7 +442,7 @@ def admin_package(ctx: FileContext) -> bool:
     views.py``, ``app/admin/views.py``) and in no ``api`` package: its views are registered in the admin site,
     which closes it to all but staff (Shuup's ``admin_url`` requires ``is_staff`` and a permission, Flask-Admin's
     and Django's admin sites do the same), often in another module than the views."""
-    folders = ctx.project_path.split("/")[:-1]
+    folders = ctx.role_path.split("/")[:-1]
     return "api" not in folders and any(folder in _ADMIN_PACKAGES for folder in folders)
 
 

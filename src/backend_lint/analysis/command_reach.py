@@ -71,7 +71,7 @@ def declares_commands(ctx: FileContext) -> str:
     invoke/Fabric tasks module), :data:`REGISTERED` for one a program must import to run (click, typer, Flask's
     ``cli``, a command class elsewhere: a base the management commands import, flask_script's ``Command`` that
     ``manage.py`` adds), ``""`` for neither."""
-    if _COMMAND_FOLDER in f"/{ctx.project_path}" and not ctx.project_path.endswith("__init__.py"):
+    if _COMMAND_FOLDER in f"/{ctx.role_path}" and not ctx.role_path.endswith("__init__.py"):
         return LOADED
     found = ""
     index = node_index(ctx)

@@ -217,7 +217,7 @@ def record_words(effect: Effect, handler: Handler, ctx: FileContext) -> set[str]
     domain)."""
     named = words(effect.what) - _GENERIC
     if not named:
-        texts = [handler.class_.name if handler.class_ else "", *ctx.project_path.split("/")[-2:]]
+        texts = [handler.class_.name if handler.class_ else "", *ctx.role_path.split("/")[-2:]]
         named = {word for text in texts for word in words(text.removesuffix(".py"))} - _GENERIC
     return named | {singular(word) for word in named if word.endswith("s") and len(word) > 3}
 

@@ -189,7 +189,7 @@ def cli_module(ctx: FileContext) -> bool:
     """The whole module is command line code: ``__main__.py``, ``cli.py`` or a module of a ``cli`` package, or
     a program that defines no HTTP handler and imports ``argparse`` or reads its command line at its top level,
     or whose main guard runs an entry point that does."""
-    parts = ctx.project_path.split("/")
+    parts = ctx.role_path.split("/")
     if parts[-1] in _CLI_FILES or any(folder in _CLI_FOLDERS for folder in parts[:-1]):
         return True
     functions = {}

@@ -501,7 +501,7 @@ def _for_reader(line: str) -> bool:
 
 
 def _best_effort_telemetry(attempt: ast.Try, ctx: FileContext) -> bool:
-    path = ctx.project_path.replace("\\", "/").lower()
+    path = ctx.role_path.replace("\\", "/").lower()
     if any(word in part for part in path.split("/") for word in _TELEMETRY_WORDS):
         return True
     return bool(attempt.body) and all(_telemetry_statement(statement) for statement in attempt.body)

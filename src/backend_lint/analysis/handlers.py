@@ -70,7 +70,7 @@ __all__ = [
 def handler_model(ctx: FileContext) -> HandlerModel:
     """The handler model of the file: its registrations with full paths, resolved to its ``def`` nodes."""
     source = ctx.source
-    if ctx.project_path.endswith(".pyi") or not any(module in source for module in FRAMEWORK_MODULES):
+    if ctx.role_path.endswith(".pyi") or not any(module in source for module in FRAMEWORK_MODULES):
         return HandlerModel()  # stubs declare signatures, they serve nothing
     reader = read_routes(ctx)
     routes = reader.routes

@@ -65,12 +65,12 @@ _LOOPS = (ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.DictC
 
 
 def _command_module(ctx: FileContext) -> bool:
-    path = ctx.project_path.replace("\\", "/")
+    path = ctx.role_path.replace("\\", "/")
     return "/management/commands/" in f"/{path}"
 
 
 def _django_admin_module(ctx: FileContext) -> bool:
-    path = ctx.project_path.replace("\\", "/")
+    path = ctx.role_path.replace("\\", "/")
     return path.endswith("/admin.py") or path == "admin.py" or ("/admin/" in f"/{path}" and "admin.site" in ctx.source)
 
 

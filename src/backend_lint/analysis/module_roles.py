@@ -73,7 +73,7 @@ class ModuleRoles:
 @file_fact()
 def module_roles(ctx: FileContext) -> ModuleRoles:
     """The roles of the file being checked, from its path under the project and its module-level statements."""
-    return roles_of(ctx.project_path, ctx.tree)
+    return roles_of(ctx.role_path, ctx.tree)
 
 
 def roles_of(path: str, tree: ast.Module) -> ModuleRoles:
@@ -100,7 +100,7 @@ def benchmark_code(ctx: FileContext) -> bool:
     """A module of a benchmark harness (``benchmarks/agent-config-editing/bench_lib.py``): it measures the product
     from outside, is run by its developers and is deployed nowhere. Not a :class:`ModuleRoles` field: the roles are
     stored in module summaries that other rules read."""
-    folders = ctx.project_path.replace("\\", "/").split("/")[:-1]
+    folders = ctx.role_path.replace("\\", "/").split("/")[:-1]
     return any(folder.lower() in _BENCHMARK_DIRS for folder in folders)
 
 
@@ -278,6 +278,6 @@ def mock_service(ctx: FileContext) -> bool:
     ``fake_smtp/``, ``mocks/``): an endpoint the project serves in development or end-to-end tests in place of
     the real one (liteapi's virus scanner mock, mounted only when a setting enables it), not an upload or an
     API of the product (BE306)."""
-    folders = ctx.project_path.lower().split("/")[:-1]
+    folders = ctx.role_path.lower().split("/")[:-1]
     return any(folder in ("mock", "mocks", "fakes") or folder.startswith(_MOCK_PREFIXES)
                or folder.endswith(_MOCK_SUFFIXES) for folder in folders)

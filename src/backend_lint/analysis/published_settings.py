@@ -33,7 +33,7 @@ def published_settings(ctx: FileContext) -> list[str]:
     if "settings" not in ctx.source:
         return []
     found: set[str] = set()
-    processors = ctx.project_path.replace("\\", "/").rsplit("/", 1)[-1] == "context_processors.py"
+    processors = ctx.role_path.replace("\\", "/").rsplit("/", 1)[-1] == "context_processors.py"
     index = node_index(ctx)
     for function in index.functions():
         if function.name in _PAGE_METHODS or processors or any(_tag(written) for written in function.decorator_list):

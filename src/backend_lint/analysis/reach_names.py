@@ -108,7 +108,7 @@ def loose_defs(ctx: FileContext) -> tuple[LooseDef, ...]:
 
 
 def _loose_defs(ctx: FileContext) -> tuple[LooseDef, ...]:
-    last_name = ctx.project_path.rpartition("/")[2].removesuffix(".py")
+    last_name = ctx.role_path.rpartition("/")[2].removesuffix(".py")
     source = ctx.source
     if last_name in LOADED_BY_FILE or last_name.startswith("gunicorn") or any(
         text in source for text in _RUN_TIME_LOOKUPS

@@ -58,7 +58,7 @@ def under_documentation(path: str) -> bool:
 
 
 def _test_module(ctx: FileContext) -> bool:
-    return ctx.is_test_file or ctx.project_path.rsplit("/", 1)[-1] in ("test.py", "tests.py", "testing.py")
+    return ctx.is_test_file or ctx.role_path.rsplit("/", 1)[-1] in ("test.py", "tests.py", "testing.py")
 
 
 def not_shipped(ctx: FileContext) -> bool:
@@ -67,11 +67,11 @@ def not_shipped(ctx: FileContext) -> bool:
     (:mod:`.dev_seeds`), and sample data by its module's name (``create_test_data.py``, ``fixtures.py``)."""
     if _test_module(ctx) or module_roles(ctx).for_tests or settings_module(ctx).kind != PRODUCTION:
         return True
-    if benchmark_code(ctx) or any("benchmark" in folder for folder in ctx.project_path.lower().split("/")[:-1]):
+    if benchmark_code(ctx) or any("benchmark" in folder for folder in ctx.role_path.lower().split("/")[:-1]):
         return True  # a benchmark or load-test harness (``tracecat-benchmark/``): run by developers, deployed nowhere
     if placeholder_settings(ctx) or development_command(ctx) or demo_block(ctx):
         return True  # a settings template, a development database's command, a demo run by hand (:mod:`.dev_seeds`)
-    stem = ctx.project_path.rsplit("/", 1)[-1].removesuffix(".py")
+    stem = ctx.role_path.rsplit("/", 1)[-1].removesuffix(".py")
     return bool(_SAMPLE_WORDS & set(split_identifier(stem)))
 
 

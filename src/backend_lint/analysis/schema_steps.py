@@ -47,7 +47,7 @@ _HELPER_WORDS = ("util", "helper", "common")
 def schema_version_step(ctx: FileContext) -> bool:
     """The module performs one schema-version step, or helps the steps of its upgrades package (see the
     module docstring)."""
-    *folders, name = ctx.project_path.split("/")
+    *folders, name = ctx.role_path.split("/")
     stem = name.removesuffix(".py")
     if _STEP_FILE.fullmatch(stem):
         return True

@@ -226,7 +226,7 @@ _STRING_METHODS = frozenset(name for name in dir(str) if not name.startswith("_"
 def _acme_module(ctx: FileContext) -> bool:
     """A module of an ACME client (``plugins/lemur_acme/dyn.py``), where a ``token`` is a challenge token that the
     protocol publishes (in the challenge URL, and in DNS for DNS-01), not a credential."""
-    return any("acme" in split_identifier(part) for part in ctx.project_path.split("/"))
+    return any("acme" in split_identifier(part) for part in ctx.role_path.split("/"))
 
 
 def _names_session_id(name: str) -> bool:

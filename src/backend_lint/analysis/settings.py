@@ -137,7 +137,7 @@ def module_kind(path: str, development_patterns: Sequence[str] = DEVELOPMENT_PAT
 @file_fact()
 def settings_module(ctx: FileContext) -> SettingsModule:
     """The settings model of the file (its values: one pass over the module's top-level statements)."""
-    found = SettingsModule(is_settings_path(ctx.project_path), module_kind(ctx.project_path))
+    found = SettingsModule(is_settings_path(ctx.role_path), module_kind(ctx.role_path))
     for statement in ctx.tree.body:
         for block in [statement.body] if isinstance(statement, ast.Try) else [[statement]]:
             found.star_imports.extend(

@@ -70,7 +70,7 @@ def _tutorial(ctx: FileContext) -> bool:
     """An example DAG or a tutorial module among the examples (``airflow/example_dags/tutorial_etl.py``)."""
     if not module_roles(ctx).example:
         return False
-    *folders, name = ctx.project_path.split("/")
+    *folders, name = ctx.role_path.split("/")
     return "example_dags" in folders or name.startswith("tutorial")
 
 

@@ -321,7 +321,7 @@ def _lists_everything(ctx: FileContext, *names: str) -> bool:
     """The handler function or its module is named for a full listing (``sitemaps/views.py``, ``def kml``,
     ``def orders_csv``): listing every row is what it is for. A class name is not enough: a list view
     named ``OrderExport`` is still an API list."""
-    folders = ctx.project_path.rsplit("/", 2)[-2:]
+    folders = ctx.role_path.rsplit("/", 2)[-2:]
     words = {word.lower() for name in (*names, *folders) for word in MODEL_WORD.findall(name.removesuffix(".py"))}
     return bool(words & _FULL_LISTING_WORDS)
 

@@ -170,7 +170,7 @@ class NetworkCallWithoutTimeout(Rule):
             return  # a test's call to its own test server: a hang fails that test run, not a service
         if roles.vendored or documentation_example(ctx):
             return  # a copy of someone else's library, or an excerpt the documentation quotes: no one's service
-        if in_cli_context(ctx.scope, ctx) or _MANAGEMENT_COMMAND in f"/{ctx.project_path}":
+        if in_cli_context(ctx.scope, ctx) or _MANAGEMENT_COMMAND in f"/{ctx.role_path}":
             return  # an operator's command: a hang holds the terminal it runs in, no service worker
         script = run_by_hand(ctx, ctx.scope)
         if script == ():

@@ -398,7 +398,7 @@ def _admin_url_conf(ctx: FileContext, routes: ModuleRoutes) -> frozenset[Span]:
     """The route strings of a Django URL conf of an admin package (a module path with an ``admin`` part, or
     ``admin_urls.py``; none with ``api``): the admin UI routes its pages and their AJAX actions there, not a
     public API."""
-    parts = ctx.project_path.replace("\\", "/").removesuffix(".py").split("/")
+    parts = ctx.role_path.replace("\\", "/").removesuffix(".py").split("/")
     if "api" in parts or not ("admin" in parts or parts[-1] == "admin_urls"):
         return frozenset()
     return frozenset(part.span for registration in routes.registrations if registration.framework == DJANGO

@@ -532,7 +532,7 @@ class AuthEndpointWithoutRateLimit(Rule):
         if roles.for_tests or roles.example or cli_module(ctx):
             return
         kind = auth_kind(_texts(handler))
-        if kind is None or _PROVIDER_FOLDERS.intersection(ctx.project_path.split("/")[:-1]):
+        if kind is None or _PROVIDER_FOLDERS.intersection(ctx.role_path.split("/")[:-1]):
             return
         family = FAMILIES.get(handler.framework)
         if limits_itself(ctx, node, handler.class_, frozenset(self.option("limiters"))) or _module_limits(ctx):

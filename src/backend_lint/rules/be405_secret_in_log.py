@@ -315,7 +315,7 @@ def _fixture_code(ctx: FileContext) -> bool:
     """A module of a package, or a file, named for test fixtures (``testfixtureapi/views.py``, ``fixtures.py``,
     ``e2e_fixtures/``): code that seeds the data end-to-end tests run against, mounted or run only for them. The
     tokens it logs are its test users' own, made for the test run."""
-    return any("fixture" in part.lower() for part in ctx.project_path.split("/"))
+    return any("fixture" in part.lower() for part in ctx.role_path.split("/"))
 
 
 def _address_name(value: ast.expr) -> Optional[str]:

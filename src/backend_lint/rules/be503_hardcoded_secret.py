@@ -410,7 +410,7 @@ class HardcodedSecret(Rule):
         ):
             module_constant = where == ASSIGN and ctx.scope.outer is None and bool(ctx.module)
             unless = (compared_default(f"{ctx.module}.{name}"),) if module_constant else ()
-            if ctx.module and documentation_settings_name(ctx.project_path):
+            if ctx.module and documentation_settings_name(ctx.role_path):
                 unless = (*unless, unnamed_settings(ctx.module))  # Sphinx's settings, run by no deployment
             if module_constant and settings_module(ctx).is_settings and len(split_identifier(name)) == 1:
                 # ``SECRET = "..."`` that no module reads; a library reads only its own prefixed keys (SECRET_KEY)

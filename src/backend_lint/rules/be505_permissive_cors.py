@@ -57,7 +57,7 @@ def _ambient(ctx: FileContext) -> tuple[ProjectFact, ...]:
     from ``kairon/history/`` beside a main API that sets cookies, and only the latter lends a foreign page the
     browser's credentials. (Django's settings serve the whole project.)"""
     module = ctx.module
-    package = module if ctx.project_path.endswith("/__init__.py") else module.rpartition(".")[0]
+    package = module if ctx.role_path.endswith("/__init__.py") else module.rpartition(".")[0]
     return (header_only_auth(package),)
 
 

@@ -177,7 +177,7 @@ class CsrfProtectionDisabled(Rule):
     def _third_party(self, name: str, ctx: FileContext) -> bool:
         """The view, or its module, is named for an endpoint that third parties or scripts call."""
         words = set(split_identifier(name))
-        for part in ctx.project_path.removesuffix(".py").split("/"):
+        for part in ctx.role_path.removesuffix(".py").split("/"):
             words.update(split_identifier(part))
         return bool(words & _THIRD_PARTY_WORDS)
 

@@ -95,7 +95,7 @@ def module_views(reader: Reader) -> None:
     returning a response."""
     if DJANGO not in reader.frameworks and DRF not in reader.frameworks:
         return
-    path = reader.ctx.project_path
+    path = reader.ctx.role_path
     in_views_module = "views" in path.rpartition("/")[2] or "/views/" in f"/{path}"
     for function, outer, cls in reader.found.functions:
         if outer is not None or cls is not None or function.name.startswith("_") or function in reader.registered:

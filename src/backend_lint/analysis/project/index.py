@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from backend_lint.analysis.project.model import ProjectModel
 from backend_lint.analysis.project.project_files import ProjectFiles
-from backend_lint.analysis.project.roots import module_name, project_root
+from backend_lint.analysis.project.roots import module_name, project_root, role_path
 from backend_lint.analysis.project.summary import ModuleSummary
 
 if TYPE_CHECKING:
@@ -107,9 +107,8 @@ def summary_of(path: str, data: bytes) -> Optional[ModuleSummary]:
             tree = ast.parse(text, filename=path)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
-    root = project_root(path)
-    relative = Path(os.path.relpath(path, root)).as_posix()
-    ctx = FileContext(tree, text, path, relative, module=module_name(path))
+    relative = role_path(path) or path
+    ctx = FileContext(tree, text, path, relative, module=module_name(path), role_path=relative)
     try:
         return summarize(ctx)
     except Exception:  # a bug in the analysis: the file's facts stay unknown, and the run goes on

@@ -95,6 +95,59 @@ def path_in_project(path: str) -> Optional[str]:
         return None
 
 
+def role_path(path: str) -> Optional[str]:
+    """``path`` (a file) below the folder its module roles are read from (:func:`_role_base`: the repository's
+    top, or higher), with ``/`` separators; ``None`` for no file (standard input) or another drive (Windows). It
+    depends on the file system only, never on the working folder or on where a configuration was found, so every
+    face reads the same roles: the CLI run from any folder, flake8, the summary pass (CI's flake8 run once lacked
+    a finding the CLI reported on the bundled example, whose ``examples/`` folder the two read from different
+    relative paths)."""
+    if path in ("", "-"):
+        return None
+    absolute = os.path.abspath(path)
+    try:
+        return os.path.relpath(absolute, _role_base(os.path.dirname(absolute))).replace(os.sep, "/")
+    except ValueError:
+        return None
+
+
+@lru_cache(maxsize=4096)
+def _role_base(folder: str) -> str:
+    """The folder whose sub-folders say the role of a module in ``folder``: the highest of its project root, the
+    folder above the outermost package holding it, a project root above it, and the repository's top (the
+    nearest folder holding ``.git``, where the search stops; without one, the outermost holding ``.gitignore`` or
+    ``.github``: a copy of a repository without its history). Not the project root alone: a nested root cuts off
+    the folders that say what its modules are for (a sample project with its own ``pyproject.toml`` under
+    ``examples/`` or ``tests/``, the bundled ``examples/orders_service/``; an Alembic ``versions/sqlite/`` without
+    ``__init__.py``, prefect's ``_migrations/``, is a root of its own)."""
+    base, current, copied = _folder_root(folder), folder, ""
+    while True:
+        kept = _kept_by_git(current)
+        if kept == ".git":
+            return _higher(base, current)
+        if kept:
+            copied = current
+        parent = os.path.dirname(current)
+        if _is_package(current):
+            base = _higher(base, parent)
+        elif _marked_root(current) == current or _requirements_root(current) == current:
+            base = _higher(base, current)
+        if parent == current:
+            return _higher(base, copied) if copied else base
+        current = parent
+
+
+def _higher(folder: str, other: str) -> str:
+    """The higher of two folders that both hold the same file."""
+    return other if len(other) < len(folder) else folder
+
+
+@lru_cache(maxsize=4096)
+def _kept_by_git(folder: str) -> str:
+    """``.git`` when ``folder`` is a repository's top, ``.gitignore`` or ``.github`` when it holds one, else ``""``."""
+    return next((name for name in (".git", ".gitignore", ".github") if os.path.exists(os.path.join(folder, name))), "")
+
+
 @lru_cache(maxsize=4096)
 def _absolute_folder_root(folder: str) -> str:
     return _folder_root(os.path.normpath(folder))
@@ -229,3 +282,5 @@ def clear() -> None:
     _marked_root.cache_clear()
     _folder_root.cache_clear()
     _importable_names.cache_clear()
+    _role_base.cache_clear()
+    _kept_by_git.cache_clear()
