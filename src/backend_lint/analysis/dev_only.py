@@ -9,6 +9,10 @@ upper-case name or attribute (``settings.DEBUG``, ``app.config["TESTING"]`` is n
 Also here, for BE503: settings that say they are for local development (a settings module whose docstring, or
 its class's, opens "Settings for local development") and a function named for development whose docstring says
 it seeds a development set-up (``create_dev_user``, "intended for dev clusters").
+
+And, for BE204, an opt-in delay: ``if state.response_delay: time.sleep(state.response_delay)``, a pause whose
+length is a configured value and that runs only when that value is set (infrahub's ``response_delay`` setting,
+0 by default, which only its CI's end-to-end runs set). Production, where the knob is off, never pauses there.
 """
 
 from __future__ import annotations
@@ -172,3 +176,22 @@ def under_debug_switch(node: ast.AST, ctx: FileContext) -> bool:
             return True
         child, parent = parent, ctx.parent_of(parent)
     return False
+
+
+def opt_in_delay(call: ast.Call, ctx: FileContext) -> bool:
+    """``call`` (a sleep) pauses for a configured attribute (``request.app.state.response_delay``,
+    ``settings.DELAY``) and is the body of an ``if`` that tests that same value (``if x:``, ``if x > 0:``),
+    outside any loop of its function: an artificial delay that exists only where it is switched on (see the
+    module docstring). A local or computed length (a ``Retry-After`` wait), a sleep in a loop (a retry's or a
+    poll's pace) and a sleep under another condition stay what they are."""
+    if len(call.args) != 1 or call.keywords or not isinstance(call.args[0], ast.Attribute) or ctx.scope.loops:
+        return False
+    statement = ctx.parent_of(call)
+    test = ctx.parent_of(statement) if isinstance(statement, ast.Expr) else None
+    if not isinstance(test, ast.If) or statement not in test.body:
+        return False
+    tested = test.test
+    if isinstance(tested, ast.Compare) and len(tested.ops) == 1 and isinstance(tested.ops[0], (ast.Gt, ast.NotEq)) \
+            and isinstance(tested.comparators[0], ast.Constant) and tested.comparators[0].value == 0:
+        tested = tested.left
+    return ast.dump(tested) == ast.dump(call.args[0])

@@ -288,11 +288,32 @@ def handler_records_traceback(ctx: FileContext, handler: ast.ExceptHandler) -> b
     """The ``except`` clause already records the traceback somewhere: a ``.exception(...)`` call, a call
     with a true ``exc_info``/``exception=`` argument, ``traceback.format_exc()`` or Sentry's
     ``capture_exception``, or the exception object itself handed to a recorder (``self.handle_exception(exc)``,
-    ``span.record_exception(exc)``: its ``__traceback__`` goes with it). A further ``logger.error`` line in it
-    is a follow-up, not a lost traceback."""
-    return any(
+    ``span.record_exception(exc)``: its ``__traceback__`` goes with it), or kept for later: assigned to an
+    attribute or an item (kolibri's import job setting ``self.exception = e`` and raising it from ``run()``, where
+    the job runner records it) or handed to a future (``future.set_exception(exc)``, raised where it is awaited).
+    A further ``logger.error`` line in it is a follow-up, not a lost traceback."""
+    return _keeps(handler) or any(
         records_traceback(node, ctx) or _hands_on(node, handler.name) for node in _handler_calls(handler)
     )
+
+
+def _keeps(handler: ast.ExceptHandler) -> bool:
+    """The clause stores the caught exception itself (``self.exception = e``, ``errors[key] = e``): the object,
+    traceback included, outlives the clause for the code that raises or reports it later. A copy of its text
+    (``self.error = str(e)``) keeps no stack and does not count."""
+    caught = handler.name
+    if caught is None:
+        return False
+    stack: list[ast.AST] = list(handler.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Name) and node.value.id == caught \
+                and any(isinstance(target, (ast.Attribute, ast.Subscript)) for target in node.targets):
+            return True
+        stack.extend(child for child in ast.iter_child_nodes(node) if isinstance(child, ast.stmt))
+    return False
 
 
 def _hands_on(call: ast.Call, caught: Optional[str]) -> bool:

@@ -1,6 +1,6 @@
 """Retries whose purpose is not a request to a shared dependency that may be overloaded (BE203).
 
-Backoff with jitter protects a shared service from a herd of clients retrying in lockstep. Four kinds of
+Backoff with jitter protects a shared service from a herd of clients retrying in lockstep. Some kinds of
 retry have no such herd:
 
 - a transaction retried after a conflict: the attempt commits (itself, or in a function of the same file it
@@ -16,6 +16,11 @@ retry have no such herd:
   catches only ``Docket.DoesNotExist``, ``NoResultFound``: courtlistener waits 1 s, 5 times, for the upload
   task that creates the docket). The database answered; the pause waits for the other writer to finish,
   nothing is being hammered;
+- a push retried after the remote moved on: the attempt pushes (``repo.remotes["origin"].push(...)``) and the
+  clause replays the local change on the new head (``rebase``, ``cherrypick``, ``pull``) before the next try
+  (osv's batch worker pushing its vulnerability records, twice more 10 s apart): optimistic concurrency with
+  the other writers of the repository, like a transaction retried after a conflict, not a herd on a failing
+  service;
 - a put on a full in-process queue (``except queue.Full: sleep(0.1)``, every other failure leaving the loop):
   backpressure from a consumer thread of the same process (timesketch's sliced export), nothing remote;
 - set-up of the application's own storage: creating the database engine or the tables, or running the
@@ -92,6 +97,30 @@ def _commits(calls: list[ast.Call], ctx: FileContext) -> bool:
         ):
             return True
     return False
+
+
+_REPLAYS = frozenset({"rebase", "cherrypick", "pull"})
+"""The words of a call that puts a local change back on top of the remote's new head."""
+
+
+@reads(retried_attempts)
+def retries_push_conflict(ctx: FileContext, loop: Loop) -> bool:
+    """Every attempt of the retry loop pushes, and every clause that retries replays the local change on the
+    remote's new head (a ``rebase``, ``cherrypick`` or ``pull`` call): a push rejected because another writer got
+    there first, retried after catching up (see the module docstring)."""
+    attempts = retried_attempts(ctx, loop)
+    return bool(attempts) and all(
+        any(_called_name(call) == "push" for call in _calls(attempt.body))
+        and all(any(_REPLAYS & set(_called_name(call).lower().split("_")) for call in _calls(handler.body))
+                for handler in attempt.handlers)
+        for attempt in attempts
+    )
+
+
+def _called_name(call: ast.Call) -> str:
+    """The name a call ends with, whatever it is called on (``repo.remotes["origin"].push``: ``push``)."""
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
 
 
 _QUEUE_FULL = frozenset({"queue.Full", "asyncio.QueueFull", "asyncio.queues.QueueFull", "multiprocessing.queues.Full",

@@ -26,7 +26,8 @@ bases), the code of a developer's script run by hand that only its main guard re
 once, at deploy time), a hand-written loop, ``for attempt in Retrying(...)`` or a retry decorator in or of a
 function only start-up reaches (the project model's ``startup_only``), a fixed pause for a local fault while the
 server's errors back off in a sibling ``except`` clause, transactions retried after a conflict, writes retried after
-a database conflict (the clause catches only ``IntegrityError``, a deadlock, a serialization failure...), a loop of
+a database conflict (the clause catches only ``IntegrityError``, a deadlock, a serialization failure...), a push
+retried after replaying the change on the remote's new head (``rebase``/``cherrypick`` in the clause), a loop of
 at most two attempts (one retry: no schedule to back off), and the same bound written for a library (tenacity's
 ``stop=stop_after_attempt(2)``, also in ``stop_after_attempt(2) | stop_after_delay(...)``; backoff's
 ``max_tries=2``), puts retried on a full in-process queue and socket readiness probes
@@ -80,6 +81,7 @@ from backend_lint.analysis.retry_purposes import (
     probes_connection,
     retries_database_conflict,
     retries_full_queue,
+    retries_push_conflict,
     retries_transaction_conflict,
     runs_forever,
     server_errors_back_off,
@@ -199,7 +201,7 @@ class RetryWithoutBackoff(Rule):
     triggers = ("retry", "Retry", "Retrying", "backoff", "sleep")
     needs = (origin, is_retry_loop, is_constant_delay, constant_number, short_read_poll, module_roles,
              retries_local_work, in_cli_context, cli_module, retries_transaction_conflict, probes_connection,
-             retries_database_conflict,
+             retries_database_conflict, retries_push_conflict,
              retries_full_queue, cli_command_class, startup_only, run_by_hand, unreferenced, in_migration,
              retries_local_device, pauses_after_success)
     module_facts = (cli_module_fact,)
@@ -298,7 +300,8 @@ class RetryWithoutBackoff(Rule):
         if gives_up_by_exiting(ctx, loops[0]):
             return None  # the process's one-time wait for its dependency at start-up: no herd while serving
         if retries_transaction_conflict(ctx, loops[0], delay) or probes_connection(ctx, loops[0]) or \
-                retries_full_queue(ctx, loops[0]) or retries_database_conflict(ctx, loops[0]):
+                retries_full_queue(ctx, loops[0]) or retries_database_conflict(ctx, loops[0]) or \
+                retries_push_conflict(ctx, loops[0]):
             return None
         handler = ctx.scope.except_handler
         if handler is not None and server_errors_back_off(ctx, handler):

@@ -17,7 +17,9 @@ a second task), unless another module imports it. Nor is a call in a start-up ho
 application serve (:func:`.startup_hooks.before_serving`: a ``lifespan`` before its ``yield``, an
 ``on_event("startup")`` handler): no request is served until it ends. Nor is code that exists only when a
 development or debugging switch is on (:func:`.dev_only.under_debug_switch`: a route added after ``if not
-ADD_DEBUGGING_ROUTES: return``, or inside ``if settings.DEBUG:``).
+ADD_DEBUGGING_ROUTES: return``, or inside ``if settings.DEBUG:``), nor an opt-in delay: a sleep of a
+configured value under an ``if`` that tests that value, outside any loop (:func:`.dev_only.opt_in_delay`:
+infrahub's ``response_delay`` for its end-to-end tests).
 
 The fix turns a ``time.sleep(x)`` statement into ``await asyncio.sleep(x)``, adding ``import asyncio``;
 not in a module that imports trio, anyio or curio, where asyncio's sleep would be the wrong one.
@@ -38,7 +40,7 @@ from backend_lint.analysis.blocking import (
     blocking_call,
     fills_cache,
 )
-from backend_lint.analysis.dev_only import under_debug_switch
+from backend_lint.analysis.dev_only import opt_in_delay, under_debug_switch
 from backend_lint.analysis.entrypoints import in_cli_context
 from backend_lint.analysis.hand_run_scripts import run_by_hand
 from backend_lint.analysis.http_clients import might_be
@@ -94,6 +96,8 @@ class BlockingCallInAsync(Rule):
             return  # a lifespan before its yield, a start-up handler: the app serves no request yet
         if under_debug_switch(node, ctx):
             return  # defined only when a debugging switch is on: no production request waits on it
+        if found.kind == SLEEP and opt_in_delay(node, ctx):
+            return  # ``if state.delay: time.sleep(state.delay)``: an artificial delay, off unless configured
         script = run_by_hand(ctx, ctx.scope)
         if script == ():
             return  # a developer's script run by hand: its loop serves no request

@@ -13,9 +13,10 @@ says what happened, and the stack adds little; the ``narrow-handlers`` option re
 Left alone: handlers whose last statement re-raises (the exception, traceback included, goes on to whoever handles
 it), unless what it raises is an HTTP error that the framework turns into a response without logging; handlers
 that record the traceback another way (a ``logger.exception`` call, ``exc_info=``, ``traceback.format_exc()``,
-``sentry_sdk.capture_exception``), calls with ``**kwargs`` (``exc_info`` may be in them), calls in a function
-defined inside the handler, ``warning``/``info`` levels (a handled, expected failure), a retry or reconnect loop
-whose message says so (``"lost connection, retrying in 5 seconds"`` in an ``except`` inside a loop: an expected
+``sentry_sdk.capture_exception``) or keep the exception object (``self.exception = e``), calls with ``**kwargs``
+(``exc_info`` may be in them), calls in a function defined inside the handler, ``warning``/``info`` levels (a
+handled, expected failure), a retry or reconnect loop whose message says so (``"lost connection, retrying in 5
+seconds"`` in an ``except`` inside a loop: an expected
 outage logged once per attempt; a ``while`` loop whose ``try`` opens a connection and goes round again) or whose
 shape says so (a bounded loop that leaves on success and counts its attempts: ``while retry > 0`` with ``retry -=
 1`` in the clause), a
