@@ -22,7 +22,7 @@ HELPERS = """\
 
 
     def unused():
-        return requests.get("https://example.com").text  # unreached
+        return requests.get("https://example.com").text  # stands: public, and nothing names it at all
 
 
     def _private_unused():
@@ -141,9 +141,10 @@ def _be201(root: Path) -> set[int]:
 
 
 def test_unreached_code_of_an_application_is_dropped_and_reached_code_stands(tmp_path: Path) -> None:
-    """In an application (a Flask route), a request without a timeout in a helper nothing calls, one only tests or
-    data migrations call, and a plain class nothing builds are dead code; those a route, a dotted string, an
-    attribute, a name prefix, the module itself, a convention or a registry of subclasses reaches stand."""
+    """In an application (a Flask route), a request without a timeout in a private helper nothing calls, in one only
+    tests or data migrations call, and in a plain class only tests build is dead code; those a route, a dotted
+    string, an attribute, a name prefix, the module itself, a convention or a registry of subclasses reaches stand,
+    and so does a public function nothing names at all (new code, or one an outside caller reaches)."""
     root = write_project(tmp_path, APPLICATION)
     assert _be201(root) == set(_lines("stands"))
 

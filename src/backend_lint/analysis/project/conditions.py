@@ -363,9 +363,10 @@ def unreached(qualified: str, kind: str = "") -> ProjectFact:
     ``"class"``, the plain class) ``qualified``: its module never names it (the file's half,
     :mod:`backend_lint.analysis.reach_names`), no other module imports it, star-imports its module, uses an
     attribute or a path-like string word of its name, and the module is imported by the application; decided in
-    an application (a module serves requests or builds an app, or production settings) or for a private name
-    (:mod:`.def_reach`). :meth:`backend_lint.rule.Rule.report` attaches it to every finding inside such a
-    definition, whatever the rule: code that never runs has no bug a user meets."""
+    an application (a module serves requests or builds an app, or production settings) or for a private name,
+    and for a public name only when tests or migrations name it or its module is an orphan (:mod:`.def_reach`).
+    :meth:`backend_lint.rule.Rule.report` attaches it to every finding inside such a definition, whatever the
+    rule: code that never runs has no bug a user meets."""
     return ProjectFact(UNREACHED, (qualified, kind) if kind else (qualified,))
 
 

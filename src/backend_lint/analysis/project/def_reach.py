@@ -18,7 +18,11 @@ where the project walks ``__subclasses__`` or defines ``__init_subclass__``.
 Only in an application, where no one outside the repository calls the code: a module serves requests or builds an
 app, runs a worker, or production settings exist, and no folder below the root holds a project of its own (a
 library's public functions are its API, called by others; a sibling project may import them); elsewhere, only
-private names (``_helper``) are decided.
+private names (``_helper``) are decided. Even in an application a public name is decided only on evidence that it
+was left behind: tests or migrations name it (Mycodo's ``dict_custom_colors()``, which only data migrations call)
+or its module is an orphan. A public function that nothing names at all is as likely new code, or code a caller
+outside the repository or a framework reaches, as dead code; on a blind recall set of small services written from
+the guidance, every finding this fact dropped was in such a function (``benchmarks/recall``).
 
 The same words decide a settings module's constant that nothing reads (:meth:`DefReach.unread_setting`): no
 reaching module uses its name as an attribute (``settings.SECRET``), a string word (``app.config["SECRET"]``) or an
@@ -113,18 +117,38 @@ class DefReach(ModuleReach):
         summary = self.modules.get(module)
         if summary is None or _UNREACHING_ROLES & set(summary.roles) or not (name.startswith("_") or self.application):
             return False
+        orphaned = module not in self._imported_modules
         if module in self.files.entry_modules or module in self._star_imported or (
-            module not in self._imported_modules and not self.orphan(module, summary)
+            orphaned and not self.orphan(module, summary)
         ):
             return False
         words, prefixes = self._reach_words
         if name in words or name.startswith(prefixes) or qualified in self._imported_names:
             return False
+        if not (name.startswith("_") or orphaned or self._left_to_tests(name, qualified)):
+            return False  # a public name nothing names at all: new code or an outside caller's, not evidence of death
         if kind != CLASS:
             return True
         found = self.definition(qualified)[1]
         registry = found is not None and bool(found.bases) and bool(words & _SUBCLASS_REGISTRIES)
         return not registry and self.plain_class(qualified)
+
+    @cached_property
+    def _left_words(self) -> tuple[frozenset[str], frozenset[str]]:
+        """What the tests, their support and the migrations name (attributes, string words, the last part of their
+        imports) and import (qualified): the code that still calls what the application left behind."""
+        left = [summary for summary in self.modules.values() if _UNREACHING_ROLES & set(summary.roles)]
+        words = frozenset(
+            word for summary in left
+            for word in (*summary.left_names, *(name.rpartition(".")[2] for name in summary.imported))
+        )
+        return words, frozenset(name for summary in left for name in (*summary.imported, *summary.imports.values()))
+
+    def _left_to_tests(self, name: str, qualified: str) -> bool:
+        """Tests, test support or migrations name the definition: it was written to be called, and only they
+        still call it."""
+        words, imported = self._left_words
+        return name in words or qualified in imported
 
     def unread_setting(self, qualified: str) -> bool:
         """:func:`.conditions.unread_setting`: no reaching module reads the settings module's constant."""

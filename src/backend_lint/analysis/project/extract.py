@@ -153,7 +153,7 @@ def summarize(ctx: FileContext) -> ModuleSummary:
         summary.own_app = builds_own_app(ctx)
         summary.client_paths = client_paths(ctx)
         summary.published_settings = published_settings(ctx)
-        _read_reach(ctx, summary)
+    _read_reach(ctx, summary)
     summary.compared_secrets = sorted(
         name for name in (_compared(summary, written) for written in compared_secret_names(ctx.source)) if name
     )
@@ -418,10 +418,17 @@ def _read_class(
 
 
 def _read_reach(ctx: FileContext, summary: ModuleSummary) -> None:
-    """What :func:`.conditions.unreached` reads of a module outside tests: the names through which it may reach
-    others, whether it loads modules by computed name, whether it is a program (migrations reach nothing)."""
+    """What :func:`.conditions.unreached` reads: of a module outside tests and migrations, the names through which
+    it may reach others and whether it loads modules by computed name; of one outside tests, whether it is a
+    program; of tests, test support and migrations, which reach nothing the service runs, the same names kept
+    apart (``left_names``: what they still call that the application may have left behind)."""
+    roles = set(summary.roles)
+    if roles & {"test", "test_support", "migration"}:
+        summary.left_names = referenced_names(ctx)
+    if roles & {"test", "test_support"}:
+        return
     summary.script = runs_as_script(ctx.source)
-    if "migration" not in summary.roles:
+    if "migration" not in roles:
         summary.referenced_names = referenced_names(ctx)
         summary.loads_modules = loads_modules(ctx.source)
 

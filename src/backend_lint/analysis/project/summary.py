@@ -325,6 +325,10 @@ class ModuleSummary:
     """Outside tests, test support and migrations: the attribute names it uses and the identifier words of its
     path-like strings, sorted (:func:`backend_lint.analysis.reach_names.referenced_names`): how it may reach another
     module's function or class without importing it by name (:func:`.conditions.unreached`)."""
+    left_names: list[str] = field(default_factory=list)
+    """In tests, test support and migrations: the names :attr:`referenced_names` reads elsewhere, kept apart (they
+    reach nothing the service runs): a public function only they name was left behind by the application
+    (:func:`.conditions.unreached`)."""
     loads_modules: bool = False
     """Outside tests, test support and migrations: it loads modules by a name it computes (``import_module``,
     ``pkgutil``, ``autodiscover``: :func:`backend_lint.analysis.reach_names.loads_modules`), so a module nothing
@@ -379,7 +383,7 @@ def _well_typed(summary: ModuleSummary) -> bool:
             summary.upload_limits, summary.route_paths, summary.admin_hooks, summary.limited_apps,
             summary.unique_models,
             summary.admin_only_names, summary.loopback_constants, summary.startup_calls, summary.startup_hooks,
-            summary.loaded_fixtures, summary.traits, summary.grown_models, summary.referenced_names,
+            summary.loaded_fixtures, summary.traits, summary.grown_models, summary.referenced_names, summary.left_names,
         ))
         and type(summary.prints) is int
         and isinstance(summary.writes_rows, bool)
