@@ -319,8 +319,9 @@ def _registers_another_object(ctx: FileContext, handler: Handler) -> bool:
     if handler_effects(ctx, handler.function).harmful:
         return False  # (it creates a row or sends mail itself: judged as a sign-up by its other words)
     for call in own_nodes(handler.function):
-        name = (callee_name(call) or "").lower() if isinstance(call, ast.Call) else ""
-        if name.startswith("register") and not name.startswith("registration"):
+        written = (callee_name(call) or "") if isinstance(call, ast.Call) else ""
+        name = written.lower()  # (a class, ``RegisterForm(request.POST)``, is the sign-up's own form: not counted)
+        if name.startswith("register") and not name.startswith("registration") and not written[:1].isupper():
             registered = name[len("register"):].strip("_")
             if registered and registered not in _REGISTER_OBJECTS:
                 return True
