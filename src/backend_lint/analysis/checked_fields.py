@@ -17,7 +17,8 @@ those checks. Judged on real applications, the checks take many shapes, and all 
 - converted or parsed where it is read (``int(...)``, ``uuid.UUID(...)``, a helper named for parsing or
   validating: ``parse_incs(data.get("inc"))``);
 - for a list field, each element checked in a loop over it (``for mbid in recording_mbids: if not
-  is_valid_uuid(mbid): raise ...``).
+  is_valid_uuid(mbid): raise ...``), also a loop written as the guard's test (``if not all(isinstance(name, str)
+  for name in names): abort(400)``).
 
 The body is reached through the raw read or one local it is assigned to; that document may also be tested
 (``if request.json is None``, ``isinstance(data, Mapping)``, ``"reply" not in data``), but every other use must be
@@ -162,8 +163,34 @@ def _checked_local(name: str, binding: ast.AST, nodes: _Scope, parents: dict[ast
 
 def _iterated_checked(load: ast.Name, nodes: _Scope, parents: dict[ast.AST, ast.AST], depth: int) -> bool:
     parent = parents.get(load)
+    if isinstance(parent, ast.comprehension):
+        return _each_checked_in_guard(parent, load, parents)
     return isinstance(parent, ast.For) and parent.iter is load and isinstance(parent.target, ast.Name) \
         and _checked_local(parent.target.id, parent, nodes, parents, depth + 1)
+
+
+def _each_checked_in_guard(generator: ast.comprehension, load: ast.Name, parents: dict[ast.AST, ast.AST]) -> bool:
+    """``if not all(isinstance(name, str) and name.strip() for name in names): abort(400)``: the loop of a list
+    field written as the guard's own test, every element checked (a type test, a predicate, a bound) and a
+    failure answered with 4xx (OpenCRE's ``put_user_resources``). A test of presence alone (``all(names)``,
+    ``all(name for name in names)``) checks no element."""
+    made = parents.get(generator)
+    call = parents.get(made) if isinstance(made, ast.GeneratorExp) else None
+    if not (generator.iter is load and isinstance(generator.target, ast.Name) and isinstance(made, ast.GeneratorExp)
+            and isinstance(call, ast.Call) and callee_name(call) == "all" and _in_guard(call, parents)):
+        return False
+    name = generator.target.id
+    terms = made.elt.values if isinstance(made.elt, ast.BoolOp) and isinstance(made.elt.op, ast.And) else [made.elt]
+    for term in terms:
+        element = next((part for part in ast.walk(term) if isinstance(part, ast.Name) and part.id == name), None)
+        if element is None:
+            continue
+        if isinstance(term, ast.Call) and (callee_name(term) or "") not in _PRESENCE_CALLS and any(
+                argument is element for argument in term.args):
+            return True  # isinstance(name, str), is_valid_uuid(name)
+        if isinstance(term, ast.Compare) and _checking_compare(term, element):
+            return True  # name in ALLOWED, len(name) <= 64 (a call's result compared with a bound)
+    return False
 
 
 def _position(node: ast.AST) -> tuple[int, int]:

@@ -13,7 +13,8 @@ something when it reaches outside the application's own visible records:
   work the handler starts (``webhook_callback_url=data.webhook_callback_url``): the server calls it back when
   the run ends, and a second run calls back a second time;
 - **a stored quantity moves**: an increment or decrement (``F("count") + n``, ``obj.count += n`` then saved,
-  ``UPDATE ... SET x = x + ...``, ``values(count=Model.count + 1)``): a retry counts twice;
+  ``UPDATE ... SET x = x + ...``, ``values(count=Model.count + 1)``): a retry counts twice (not text appended to a
+  stored string, ``task.console += "..."``: a log line written twice);
 - **a commerce record is made**: an order, booking, reservation, subscription, purchase, transaction, donation,
   ticket sale (the ``transactional-records`` words): a second one is a second purchase, the guidance's own
   ``POST /api/orders - Create new order (idempotent via idempotency key)``.
@@ -109,14 +110,29 @@ def _increment_lines(ctx: FileContext, function: ast.AST) -> list[int]:
             field = node.arg  # .values(count=Counter.count + 1), .update(hits=self.hits + 1)
         elif isinstance(node, ast.AugAssign) and isinstance(node.op, (ast.Add, ast.Sub)) \
                 and isinstance(node.target, ast.Attribute) and isinstance(node.target.value, ast.Name) \
-                and node.target.value.id != "self" and (node.target.value.id in saved or commits):
-            field = node.target.attr  # trait.value += n; trait.save()
+                and node.target.value.id != "self" and (node.target.value.id in saved or commits) \
+                and not _text(node.value):
+            field = node.target.attr  # trait.value += n; trait.save() (not task.console += "Importing...\n")
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
             match = _INCREMENT_SQL.search(node.value)
             field = match.group(1) if match else None
         if isinstance(field, str) and not words(field) & _CHANGE_COUNTERS:
             found.append(getattr(node, "lineno", 0) or getattr(getattr(node, "value", None), "lineno", 0))
     return sorted(set(found))
+
+
+def _text(node: ast.expr) -> bool:
+    """``"..."``, ``f"..."``, ``"...".format(...)``, ``"..." % args`` or ``"a" + b``: text appended to a stored
+    string (WebODM's ``task.console += "Importing {} images...\n".format(n)``, a log the task keeps), not an
+    amount added to a quantity; a retry writes the line twice and counts nothing twice."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str)
+    if isinstance(node, ast.JoinedStr):
+        return True
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
+        return _text(node.func.value)
+    return isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)) \
+        and (_text(node.left) or (isinstance(node.op, ast.Add) and _text(node.right)))
 
 
 def _root(node: ast.expr) -> str:

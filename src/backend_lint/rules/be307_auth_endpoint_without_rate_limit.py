@@ -28,7 +28,7 @@ import re
 from typing import Optional
 
 from backend_lint.analysis.admin_only import admin_only, route_dependencies, route_owners
-from backend_lint.analysis.ast_helpers import keyword_value
+from backend_lint.analysis.ast_helpers import callee_name, keyword_value, own_nodes
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.decorator_bodies import module_decorators, project_decorators, requires_sign_in
 from backend_lint.analysis.decorator_bodies import signs_in as decorator_signs_in
@@ -311,6 +311,23 @@ def _acts_on_an_account(ctx: FileContext, handler: Handler) -> bool:
     return any(part in name for name in names for part in _ACCOUNT_PARTS)
 
 
+def _registers_another_object(ctx: FileContext, handler: Handler) -> bool:
+    """A "register" handler whose registering is a call that names what it registers, not an account
+    (``registerfacility(request.data.get("token"), facility)``, ``register_device(...)``), and that itself creates,
+    mails or queues nothing: Kolibri's ``register`` registers a facility with a remote data portal using a project
+    token the portal checks; no local account is made."""
+    if handler_effects(ctx, handler.function).harmful:
+        return False  # (it creates a row or sends mail itself: judged as a sign-up by its other words)
+    for call in own_nodes(handler.function):
+        written = (callee_name(call) or "") if isinstance(call, ast.Call) else ""
+        name = written.lower()  # (a class, ``RegisterForm(request.POST)``, is the sign-up's own form: not counted)
+        if name.startswith("register") and not name.startswith("registration") and not written[:1].isupper():
+            registered = name[len("register"):].strip("_")
+            if registered and registered not in _REGISTER_OBJECTS:
+                return True
+    return False
+
+
 _PERMISSION_WORDS = frozenset({"permission", "permissions", "access", "authorized", "authorize", "allowed", "rbac"})
 
 
@@ -553,6 +570,8 @@ class AuthEndpointWithoutRateLimit(Rule):
             return  # the code is checked against a secret the client posts itself: nothing to guess
         if kind == "sign-up" and not _acts_on_an_account(ctx, handler):
             return  # "signup" for something that is not an account (a shift): the word is not the concept
+        if kind == "sign-up" and _registers_another_object(ctx, handler):
+            return  # it registers something else (a facility with a remote portal): no account is made here
         if kind in ("login", "token") and not _takes_credentials(ctx, handler):
             return
         if kind == "one-time-code" and not _takes_code(ctx, handler):
