@@ -92,7 +92,8 @@ def setup_window_guard(function: ast.AST, before: ast.AST) -> bool:
     return False
 
 
-_SET_UP = lazy_compile(r"(?:^|_)(?:provisioned|set_?up_(?:done|complete|completed|finished)|is_set_?up|initiali[sz]ed)$")
+_SET_UP = lazy_compile(
+    r"(?:^|_)(?:provisioned|set_?up_(?:done|complete|completed|finished)|is_set_?up|initiali[sz]ed)$")
 """Checks named for an instance that is already set up: kolibri's ``device_provisioned()``."""
 
 
