@@ -206,9 +206,11 @@ def _reads_catalogue_first(attempt: ast.Try, ctx: FileContext) -> bool:
 
 def _converts_row_in_place(attempt: ast.Try, ctx: FileContext) -> bool:
     """``row.field = <decoder>(row.field...)...`` then only ``row.save()``, in a ``for row in ...`` loop."""
-    if len(attempt.body) != 2 or not isinstance(attempt.body[0], ast.Assign):
+    if len(attempt.body) != 2:
         return False
     assign, save = attempt.body
+    if not isinstance(assign, ast.Assign):
+        return False
     target = assign.targets[0] if len(assign.targets) == 1 else None
     if not (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)):
         return False
