@@ -132,8 +132,8 @@ def summarize(ctx: FileContext) -> ModuleSummary:
     summary.unique_models = unique_models(ctx)
     summary.development_only = says_development_only(ctx)
     if "migration" in summary.roles:
-        summary.seeded_tables = seeded_rows(ctx.tree, ctx.source)
-        summary.seeded_models = created_rows(ctx.tree, ctx.source)
+        summary.seeded_tables, summary.seeded_models = (seeded_rows(ctx.tree, ctx.source),
+                                                        created_rows(ctx.tree, ctx.source))
     summary.keeps_users, summary.staff_app = (  # a test's user model is the project's too
         keeps_users(ctx), "default_permissions" in ctx.source and _requires_staff(ctx.tree))
     if not {"test", "test_support"} & set(summary.roles):
