@@ -17,7 +17,8 @@ turn (an over-quota user's newest tasks, and the count bounding it), a row fetch
 (``activity = Activity.objects.get(pk=...)``, fields set, ``activity.save()``: the read half of a write per
 row) and schema statements per row (``DROP FUNCTION``).
 
-Left alone: loops over parameters, literals and anything not known to be rows; related-manager reads that
+Left alone: loops over parameters, literals and anything not known to be rows; loops over a table the project
+ships and never grows (:func:`~backend_lint.analysis.project.conditions.fixed_table`); related-manager reads that
 ``prefetch_related``/``select_related``/``selectinload``/``joinedload`` on the iterated query made a cache read
 (``order.items.all()`` after ``prefetch_related("items")``, and ``variation.channels.all()`` in a loop over
 ``product.variations.all()`` after ``prefetch_related("variations__channels")``), and relations of the object a
