@@ -178,14 +178,12 @@ def tolerated_probe(attempt: ast.Try, handler: ast.ExceptHandler, ctx: FileConte
 
 def _reads_catalogue_first(attempt: ast.Try, ctx: FileContext) -> bool:
     """``cursor.execute(<SELECT ... FROM INFORMATION_SCHEMA...>)`` and fetches of its rows, the ``try`` preceded
-    in its function only by assignments of names (the cursor, the SQL text)."""
+    in its function only by what prepares it (:func:`_prepares`)."""
     function = ctx.scope.function
     if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or attempt not in function.body:
         return False
     before = function.body[:function.body.index(attempt)]
-    if not all(isinstance(statement, ast.Assign) or (isinstance(statement, ast.Expr)
-                                                      and isinstance(statement.value, ast.Constant))
-               for statement in before):
+    if not all(_prepares(statement) for statement in before):
         return False
     probed = False
     for statement in attempt.body:
@@ -202,6 +200,18 @@ def _reads_catalogue_first(attempt: ast.Try, ctx: FileContext) -> bool:
         elif name not in _FETCHES:
             return False
     return probed
+
+
+_PREPARING = frozenset({"cursor", "get_model"})
+
+
+def _prepares(statement: ast.stmt) -> bool:
+    """A docstring, or an assignment whose calls only open a cursor or take a model from the registry
+    (``cursor = schema_editor.connection.cursor()``, ``sql = "SELECT ..."``): nothing done to the database yet."""
+    if isinstance(statement, ast.Expr):
+        return isinstance(statement.value, ast.Constant)
+    return isinstance(statement, ast.Assign) and all(
+        callee_name(node) in _PREPARING for node in ast.walk(statement.value) if isinstance(node, ast.Call))
 
 
 def _converts_row_in_place(attempt: ast.Try, ctx: FileContext) -> bool:
