@@ -6,7 +6,8 @@ top-level ``if not security_manager.is_admin(): return self.response(403, ...)``
 refusal made by calling a function of the module that refuses everyone but administrators (airweave's
 ``_require_admin(ctx)``, :func:`refusing_helpers`), and a refusal that holds only under a condition the guarded
 code also runs under (:func:`admin_branch`). A guard that closes the handler once the instance has accounts beyond
-its first (:func:`setup_window_guard`) leaves only the deployer setting it up.
+its first (:func:`setup_window_guard`), or a permission class that lets requests in only until the instance is set up
+(:func:`setup_window_class`), leaves only the deployer setting it up.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Callable, Optional
 
 from backend_lint.analysis.facts import file_fact
 from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.lazy_regex import lazy_compile
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
@@ -88,6 +90,43 @@ def setup_window_guard(function: ast.AST, before: ast.AST) -> bool:
                 and _forbids(statement.body[-1]) and _beyond_first_account(statement.test, function):
             return True
     return False
+
+
+_SET_UP = lazy_compile(
+    r"(?:^|_)(?:provisioned|set_?up_(?:done|complete|completed|finished)|is_set_?up|initiali[sz]ed)$")
+"""Checks named for an instance that is already set up: kolibri's ``device_provisioned()``."""
+
+
+def setup_window_class(cls: ast.ClassDef, tree: ast.Module) -> bool:
+    """The view class's ``permission_classes`` name a permission class of the module whose ``has_permission`` is
+    only ``return not device_provisioned()`` (a call named for a set-up instance, :data:`_SET_UP`): kolibri's
+    ``HasPermissionDuringSetup`` ("makes these endpoints unusable if device is provisioned"). Whoever reaches
+    the view is the deployer in the setup wizard, before any user has an account on the device."""
+    guards = {
+        statement.name for statement in tree.body
+        if isinstance(statement, ast.ClassDef) and any(
+            isinstance(item, ast.FunctionDef) and item.name == "has_permission" and _open_until_set_up(item)
+            for item in statement.body)
+    }
+    if not guards:
+        return False
+    for statement in cls.body:
+        if isinstance(statement, ast.Assign) and any(
+                isinstance(target, ast.Name) and target.id == "permission_classes" for target in statement.targets) \
+                and isinstance(statement.value, (ast.List, ast.Tuple)):
+            return any(isinstance(item, ast.Name) and item.id in guards for item in statement.value.elts)
+    return False
+
+
+def _open_until_set_up(method: ast.FunctionDef) -> bool:
+    """The method's last statement is ``return not <check named for a set-up instance>()`` (imports before it)."""
+    last = method.body[-1]
+    if not (isinstance(last, ast.Return) and isinstance(last.value, ast.UnaryOp)
+            and isinstance(last.value.op, ast.Not) and isinstance(last.value.operand, ast.Call)):
+        return False
+    name = (dotted_name(last.value.operand.func) or "").rpartition(".")[2]
+    return bool(_SET_UP.search(name)) and all(
+        isinstance(item, (ast.Import, ast.ImportFrom, ast.Expr)) for item in method.body[:-1])
 
 
 _ACCOUNT_WORDS = ("user", "account")

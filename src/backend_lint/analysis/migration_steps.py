@@ -23,6 +23,18 @@ every statement of the ``try`` is such a step: a ``try`` that writes rows or cha
 migration that swallows its failure is reported. So is a column added under a test that it is missing (``if
 "is_component" not in columns: batch_op.add_column(...)`` inside the ``try``): the test already answers "it is
 there", so the catch-all only hides a real failure, and the column is recorded as added when it is not.
+
+Two more things a migration tries and gives up on, where the failure is the answer "nothing to do here"
+(:func:`tolerated_probe`):
+
+- **reading the database's catalogue** (``cursor.execute("SELECT * FROM INFORMATION_SCHEMA.TABLES WHERE
+  TABLE_NAME='FPCommandOutput'")``, then ``fetchall()``) to learn whether a legacy table is there: a database
+  without that catalogue (SQLite, where Archivematica's tests run) has no legacy table either, so returning is
+  right, and nothing was done before it;
+- **converting a row's stored value in place** (``item.target = pickle.loads(item.target.encode())...``, then
+  ``item.save()``) in a loop over the rows: a row whose value does not decode (already converted, never
+  encoded) keeps its value, which is what the migration wants. Not a row rewritten from anything else
+  (pretalx's ``answer.person = answer.submission.speakers.first()``, whose failure leaves the answer unfixed).
 """
 
 from __future__ import annotations
@@ -33,6 +45,7 @@ from typing import TYPE_CHECKING
 
 from backend_lint.analysis.ast_helpers import callee_name, next_statement, statement_call, string_value
 from backend_lint.analysis.lazy_regex import lazy_compile
+from backend_lint.analysis.provenance import sql_text
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
@@ -143,3 +156,85 @@ def _may_exist_step(statement: ast.stmt) -> bool:
         text = string_value(first)
         return text is not None and bool(_MAY_EXIST_SQL.match(text))
     return False
+
+
+_CATALOGUE_SQL = lazy_compile(
+    r"^\s*SELECT\b[^;]*\bFROM\s+(?:INFORMATION_SCHEMA\.|pg_catalog\.|sqlite_master\b|pg_tables\b|pg_class\b)",
+    re.IGNORECASE,
+)
+_FETCHES = frozenset({"fetchall", "fetchone", "fetchmany"})
+_DECODERS = frozenset({"loads", "literal_eval", "b64decode", "urlsafe_b64decode", "unhexlify", "decode_value"})
+"""Calls that decode a stored value (``pickle.loads``, ``json.loads``, ``ast.literal_eval``, base64)."""
+
+
+def tolerated_probe(attempt: ast.Try, handler: ast.ExceptHandler, ctx: FileContext) -> bool:
+    """In migration code, ``attempt`` only reads the database's catalogue and ``handler`` returns or passes, with
+    nothing done before it in the function; or ``attempt`` converts the loop's row's stored value in place and
+    saves it, and ``handler`` passes or continues (see the module's docstring)."""
+    if not all(isinstance(statement, (ast.Pass, ast.Continue, ast.Return)) for statement in handler.body):
+        return False
+    return _reads_catalogue_first(attempt, ctx) or _converts_row_in_place(attempt, ctx)
+
+
+def _reads_catalogue_first(attempt: ast.Try, ctx: FileContext) -> bool:
+    """``cursor.execute(<SELECT ... FROM INFORMATION_SCHEMA...>)`` and fetches of its rows, the ``try`` preceded
+    in its function only by what prepares it (:func:`_prepares`)."""
+    function = ctx.scope.function
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or attempt not in function.body:
+        return False
+    before = function.body[:function.body.index(attempt)]
+    if not all(_prepares(statement) for statement in before):
+        return False
+    probed = False
+    for statement in attempt.body:
+        call = statement_call(statement) or (statement.value if isinstance(statement, ast.Assign)
+                                             and isinstance(statement.value, ast.Call) else None)
+        if call is None:
+            return False
+        name = callee_name(call)
+        if name == "execute" and call.args:
+            text = sql_text(call.args[0], ctx)
+            if text is None or not _CATALOGUE_SQL.match(text.text):
+                return False
+            probed = True
+        elif name not in _FETCHES:
+            return False
+    return probed
+
+
+_PREPARING = frozenset({"cursor", "get_model"})
+
+
+def _prepares(statement: ast.stmt) -> bool:
+    """A docstring, or an assignment whose calls only open a cursor or take a model from the registry
+    (``cursor = schema_editor.connection.cursor()``, ``sql = "SELECT ..."``): nothing done to the database yet."""
+    if isinstance(statement, ast.Expr):
+        return isinstance(statement.value, ast.Constant)
+    return isinstance(statement, ast.Assign) and all(
+        callee_name(node) in _PREPARING for node in ast.walk(statement.value) if isinstance(node, ast.Call))
+
+
+def _converts_row_in_place(attempt: ast.Try, ctx: FileContext) -> bool:
+    """``row.field = <decoder>(row.field...)...`` then only ``row.save()``, in a ``for row in ...`` loop."""
+    if len(attempt.body) != 2:
+        return False
+    assign, save = attempt.body
+    if not isinstance(assign, ast.Assign):
+        return False
+    target = assign.targets[0] if len(assign.targets) == 1 else None
+    if not (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)):
+        return False
+    row, field = target.value.id, target.attr
+    loop = ctx.parent_of(attempt)
+    while loop is not None and not isinstance(loop, (ast.For, ast.AsyncFor)):
+        loop = ctx.parent_of(loop) if not isinstance(loop, (ast.FunctionDef, ast.AsyncFunctionDef)) else None
+    if loop is None or not (isinstance(loop.target, ast.Name) and loop.target.id == row):
+        return False
+    decodes_itself = any(
+        isinstance(node, ast.Call) and callee_name(node) in _DECODERS and any(
+            isinstance(read, ast.Attribute) and read.attr == field and isinstance(read.value, ast.Name)
+            and read.value.id == row for arg in node.args for read in ast.walk(arg))
+        for node in ast.walk(assign.value))
+    call = statement_call(save)
+    return decodes_itself and call is not None and callee_name(call) == "save" \
+        and isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name) and call.func.value.id == row

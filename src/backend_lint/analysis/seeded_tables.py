@@ -9,8 +9,11 @@ SELECT``, which copies rows a user made), and Alembic's ``op.bulk_insert(table("
 project model adds the rows up per table; a single row (a default administrator) does not make a lookup table.
 
 A model names its table with SQLAlchemy's ``__tablename__`` or a Django ``Meta.db_table``
-(:func:`table_of`); Django's default table names and data migrations that create rows through
-``apps.get_model(...)`` are not read.
+(:func:`table_of`); Django's default table names are not read. Django data migrations count by model instead
+(:func:`created_rows`): archivematica's ``0002_initial_data`` takes ``TransferMetadataField =
+apps.get_model("main", "TransferMetadataField")`` and calls ``TransferMetadataField.objects.create(**props)`` once
+per field, fifteen times: ``main.transfermetadatafield`` gets fifteen rows, matched to the model like a fixture's
+label (:func:`label_matches`).
 
 Django fixtures count too, when the project's own code loads them: DefectDojo's ``complete_initialization``
 command runs ``call_command("loaddata", "regulation", "role", ...)`` (:func:`loaded_fixtures`, read in every module
@@ -56,6 +59,49 @@ def seeded_rows(tree: ast.Module, source: str) -> dict[str, int]:
                 if table is not None:
                     found[table] = found.get(table, 0) + len(node.args[1].elts)
     return found
+
+
+def created_rows(tree: ast.Module, source: str) -> dict[str, int]:
+    """``app_label.model -> rows`` a data migration creates: each ``Model.objects.create(...)`` call, and each item
+    of a literal list given to ``Model.objects.bulk_create([...])``, where ``Model = apps.get_model("app",
+    "Model")`` (or ``apps.get_model("app.Model")``) in the module. A call in a loop counts once: rows from data
+    the code computes are not a list of literal rows."""
+    if "get_model" not in source:
+        return {}
+    models: dict[str, str] = {}
+    calls: list[ast.Call] = []
+    for node in ast.walk(tree):  # a migration module; read only when it takes models from the registry
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) \
+                and callee_name(node.value) == "get_model" and len(node.targets) == 1 \
+                and isinstance(node.targets[0], ast.Name):
+            label = _model_label(node.value)
+            if label:
+                models[node.targets[0].id] = label
+        elif isinstance(node, ast.Call) and callee_name(node) in ("create", "bulk_create"):
+            calls.append(node)
+    found: dict[str, int] = {}
+    for call in calls:
+        manager = call.func.value if isinstance(call.func, ast.Attribute) else None
+        if not (isinstance(manager, ast.Attribute) and manager.attr == "objects"
+                and isinstance(manager.value, ast.Name) and manager.value.id in models):
+            continue
+        label = models[manager.value.id]
+        rows = 1
+        if callee_name(call) == "bulk_create":
+            if not (call.args and isinstance(call.args[0], (ast.List, ast.Tuple))):
+                continue
+            rows = len(call.args[0].elts)
+        found[label] = found.get(label, 0) + rows
+    return found
+
+
+def _model_label(call: ast.Call) -> str:
+    """``"main.transfermetadatafield"`` of ``apps.get_model("main", "TransferMetadataField")``."""
+    texts = [arg.value for arg in call.args if isinstance(arg, ast.Constant) and isinstance(arg.value, str)]
+    if len(texts) != len(call.args) or not texts:
+        return ""
+    label = ".".join(texts).lower()
+    return label if label.count(".") == 1 else ""
 
 
 def _table_names(tree: ast.Module) -> dict[str, str]:

@@ -17,7 +17,8 @@ turn (an over-quota user's newest tasks, and the count bounding it), a row fetch
 (``activity = Activity.objects.get(pk=...)``, fields set, ``activity.save()``: the read half of a write per
 row) and schema statements per row (``DROP FUNCTION``).
 
-Left alone: loops over parameters, literals and anything not known to be rows; related-manager reads that
+Left alone: loops over parameters, literals and anything not known to be rows; loops over a table the project
+ships and never grows (:func:`~backend_lint.analysis.project.conditions.fixed_table`); related-manager reads that
 ``prefetch_related``/``select_related``/``selectinload``/``joinedload`` on the iterated query made a cache read
 (``order.items.all()`` after ``prefetch_related("items")``, and ``variation.channels.all()`` in a loop over
 ``product.variations.all()`` after ``prefetch_related("variations__channels")``), and relations of the object a
@@ -91,6 +92,7 @@ from backend_lint.analysis.per_row_design import (
 from backend_lint.analysis.project.conditions import (
     ProjectFact,
     does,
+    fixed_table,
     method_does,
     plain_class,
     relation,
@@ -151,9 +153,29 @@ def _plain_model(outer: Query, ctx: FileContext) -> bool:
 
 
 def _plain_elsewhere(outer: Query, ctx: FileContext) -> tuple[ProjectFact, ...]:
-    """The same for a class of another module of the project, which the project model decides."""
-    imported = imported_qualified_name(ctx, outer.model) if outer.model is not None else None
-    return (plain_class(imported),) if imported is not None else ()
+    """The same for a class of another module of the project, which the project model decides; and, for a model
+    of any module, that the project ships its rows and makes none by use (:func:`fixed_table`: archivematica's
+    fifteen transfer metadata fields, created only by a data migration): the loop's rows are a bounded handful,
+    so the queries per row are too."""
+    if outer.model is None:
+        written = _module_model(outer)  # ``models.TransferMetadataField.objects.all()``
+        imported = imported_qualified_name(ctx, written) if written is not None else None
+        return (fixed_table(imported),) if imported is not None else ()
+    imported = imported_qualified_name(ctx, outer.model)
+    if imported is not None:
+        return plain_class(imported), fixed_table(imported)
+    own = ctx.module and outer.model in model_relations(ctx)
+    return (fixed_table(f"{ctx.module}.{outer.model}"),) if own else ()
+
+
+def _module_model(outer: Query) -> Optional[str]:
+    """``models.TransferMetadataField`` of a Django query on a model read from an imported module."""
+    for call in outer.calls:
+        manager = call.func.value if isinstance(call.func, ast.Attribute) else None
+        if isinstance(manager, ast.Attribute) and manager.attr == "objects" \
+                and isinstance(manager.value, ast.Attribute):
+            return dotted_name(manager.value)
+    return None
 
 
 @dataclass

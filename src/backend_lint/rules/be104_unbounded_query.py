@@ -46,7 +46,7 @@ import re
 from typing import Optional
 
 from backend_lint.analysis.admin_guard_defs import admin_guard_facts, class_guard_facts
-from backend_lint.analysis.admin_guards import admin_guard, refusing_helpers
+from backend_lint.analysis.admin_guards import admin_guard, refusing_helpers, setup_window_class
 from backend_lint.analysis.admin_only import admin_only, admin_only_class
 from backend_lint.analysis.ast_helpers import callee_name, class_attributes, statement_blocks
 from backend_lint.analysis.bindings import bindings_of
@@ -279,7 +279,8 @@ class UnboundedQuery(Rule):
             return
         label = f"{handler.class_.name}.{function.name}" if handler.class_ is not None else function.name
         if _lists_everything(ctx, function.name) or admin_only(handler, moderators=True) \
-                or admin_guard(function, node, refusing=True, ctx=ctx):
+                or admin_guard(function, node, refusing=True, ctx=ctx) \
+                or (handler.class_ is not None and setup_window_class(handler.class_, ctx.tree)):
             return  # (a guard at the top of the body, ``if not user.has_perm("x.can_manage_y"): raise ...``)
         if on_write_branch(node, function, ctx):
             return  # ``if request.method == "POST":`` in a view that answers both: the GET never runs it

@@ -31,7 +31,9 @@ that does not parse skipped, a stored file or a legacy blob that does not parse,
 of what a loop collects (:mod:`backend_lint.analysis.parse_failures`), an entry dropped from a registry,
 alternatives probed in a loop that raises when none works, an item of a loop skipped under a comment saying its
 errors are ignored) and migration steps expected to fail on some
-databases (:mod:`backend_lint.analysis.migration_steps`). A ``try`` inside a ``finally:`` block that writes
+databases (:mod:`backend_lint.analysis.migration_steps`): a step the database cannot take, a probe of the
+database's catalogue that fails before anything was done, a row's stored value converted in place that does not
+decode. A ``try`` inside a ``finally:`` block that writes
 nothing (a session setting reset, a lock or temporary state undone) is cleanup too
 (:mod:`backend_lint.analysis.finally_cleanup`): raising there would replace the error already on its way out.
 Tests and test support are left alone; migrations are not: a migration that swallows an error and silently
@@ -51,8 +53,9 @@ from backend_lint.analysis.fallbacks import is_deliberate_fallback
 from backend_lint.analysis.finally_cleanup import cleanup_in_finally
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.lost_work import loses_something
-from backend_lint.analysis.migration_steps import tolerated_ddl_step
+from backend_lint.analysis.migration_steps import tolerated_ddl_step, tolerated_probe
 from backend_lint.analysis.module_roles import in_migration, module_roles
+from backend_lint.analysis.provenance import sql_text
 from backend_lint.analysis.pure_lookups import builds_from_locals, only_looks_up
 from backend_lint.analysis.service_code import in_service_code
 from backend_lint.context import FileContext
@@ -122,7 +125,7 @@ class SwallowedException(Rule):
     name = "swallowed-exception"
     message = "`{clause}` swallows the error; log it with `logger.exception(...)` or re-raise"
     triggers = ("except",)
-    needs = (is_deliberate_fallback, cleanup_in_finally, module_roles, in_migration, in_service_code)
+    needs = (is_deliberate_fallback, cleanup_in_finally, module_roles, in_migration, in_service_code, sql_text)
     options = (
         Option(
             "everywhere",
@@ -145,6 +148,7 @@ class SwallowedException(Rule):
             or is_deliberate_fallback(attempt, node, ctx)
             or best_effort_step(attempt, node, ctx)
             or tolerated_ddl_step(attempt, node, ctx)
+            or (in_migration(ctx) and tolerated_probe(attempt, node, ctx))
             or cleanup_in_finally(attempt, ctx)
             or only_looks_up(attempt, node)
             or builds_from_locals(attempt, node, ctx.scope.function)

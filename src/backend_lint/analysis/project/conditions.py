@@ -65,6 +65,7 @@ GENERATED_UPLOAD = "generated-upload"
 SEEDED_TABLE = "seeded-table"
 STAFF_APP = "staff-app"
 CATALOG_TABLE = "catalog-table"
+FIXED_TABLE = "fixed-table"
 COMPARED_DEFAULT = "compared-default"
 PUBLISHED_SETTING = "published-setting"
 URL_ADDRESS = "url-address"
@@ -117,7 +118,7 @@ KINDS = frozenset({
     QUIET_JOBS, URL_ADDRESS, UNIMPORTED_FUNCTION, UNREACHING_JOBS, LINT_ALLOWS_PRINT, UNIMPORTED_OUTSIDE_TESTS,
     LINT_ALLOWS_SECRET, HEADER_ONLY_AUTH, VALIDATES_CSRF, PRINT_CONVENTION, TASK_STDOUT_LOGGED, ROOT_LOGGER_CONVENTION,
     RPC_API, STATUS_ENVELOPE_API, UNPAYING_JOBS, NO_CREATED_ANSWERS,
-    METHODS_CATCH_ALL, UNREACHED, UNREAD_SETTING, AUTHENTICATES_NOBODY,
+    METHODS_CATCH_ALL, UNREACHED, UNREAD_SETTING, AUTHENTICATES_NOBODY, FIXED_TABLE,
 })
 
 
@@ -445,6 +446,15 @@ def catalog_table(model: str) -> ProjectFact:
     administrators-only code, one-off management commands or data migrations, or nowhere the code shows;
     :mod:`backend_lint.analysis.model_growth`): no evidence that its list grows (BE104)."""
     return ProjectFact(CATALOG_TABLE, (model,))
+
+
+@project_fact
+def fixed_table(model: str) -> ProjectFact:
+    """Both :func:`seeded_table` and :func:`catalog_table`: the project ships the model's rows (its migrations or
+    the fixtures it loads hold a short list) and its running code makes none by use: archivematica's fifteen
+    transfer metadata fields. A loop over its rows runs a bounded handful of times, however much data the
+    application holds (BE103)."""
+    return ProjectFact(FIXED_TABLE, (model,))
 
 
 @project_fact

@@ -68,7 +68,7 @@ from backend_lint.analysis.rate_limits import (
     mentions_attempt_limit,
 )
 from backend_lint.analysis.reach_names import loads_modules, referenced_names, runs_as_script
-from backend_lint.analysis.seeded_tables import loaded_fixtures, seeded_rows, table_of
+from backend_lint.analysis.seeded_tables import created_rows, loaded_fixtures, seeded_rows, table_of
 from backend_lint.analysis.sentinels import compared_secret_names
 from backend_lint.analysis.settings import settings_module
 from backend_lint.analysis.startup_hooks import startup_calls, startup_hook_names
@@ -132,7 +132,8 @@ def summarize(ctx: FileContext) -> ModuleSummary:
     summary.unique_models = unique_models(ctx)
     summary.development_only = says_development_only(ctx)
     if "migration" in summary.roles:
-        summary.seeded_tables = seeded_rows(ctx.tree, ctx.source)
+        summary.seeded_tables, summary.seeded_models = (seeded_rows(ctx.tree, ctx.source),
+                                                        created_rows(ctx.tree, ctx.source))
     summary.keeps_users, summary.staff_app = (  # a test's user model is the project's too
         keeps_users(ctx), "default_permissions" in ctx.source and _requires_staff(ctx.tree))
     if not {"test", "test_support"} & set(summary.roles):

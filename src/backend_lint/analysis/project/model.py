@@ -250,12 +250,22 @@ class ProjectModel(DefReach, ViewFacts):
 
     def seeded(self, qualified: str) -> bool:
         """The model's table gets at least two rows of literal values from the project's migrations, or it is a
-        Django model of which the fixtures the project's code loads hold a short list (DefectDojo's regulations)."""
+        Django model of which the fixtures the project's code loads and its data migrations' ``apps.get_model``
+        creates hold a short list (DefectDojo's regulations, archivematica's transfer metadata fields)."""
         name, found = self.definition(qualified)
         if found is not None and bool(found.table) and self.seeded_tables.get(found.table, 0) >= 2:
             return True
         rows = sum(count for label, count in self.fixture_rows.items() if label_matches(label, name))
-        return found is not None and FIXTURE_MIN <= rows <= FIXTURE_MAX
+        created = sum(count for label, count in self.seeded_models.items() if label_matches(label, name))
+        return found is not None and FIXTURE_MIN <= rows + created <= FIXTURE_MAX
+
+    def fixed(self, qualified: str) -> bool:
+        """The project ships the model's rows and makes none by use (:meth:`seeded` and :meth:`catalog`). A name
+        imported from below a source folder the project does not start at (archivematica's ``main.models``, the
+        project's ``src.main.models``) stands for the one class of that name in a module ending so
+        (:meth:`loaded_classes`)."""
+        names = [qualified] if self.definition(qualified)[1] is not None else self.loaded_classes(qualified)
+        return len(names) == 1 and self.seeded(names[0]) and self.catalog(names[0])
 
     def catalog(self, qualified: str) -> bool:
         """The project's model class is not shown to grow with use: the project makes rows of other models by
@@ -297,6 +307,15 @@ class ProjectModel(DefReach, ViewFacts):
         rows: dict[str, int] = {}
         for path in sorted({self.files.fixtures[name] for name in names if name in self.files.fixtures}):
             for label, count in read_fixture_rows(path).items():
+                rows[label] = rows.get(label, 0) + count
+        return rows
+
+    @cached_property
+    def seeded_models(self) -> dict[str, int]:
+        """``app_label.model -> rows`` the data migrations create through ``apps.get_model``, added up."""
+        rows: dict[str, int] = {}
+        for summary in self.modules.values():
+            for label, count in summary.seeded_models.items():
                 rows[label] = rows.get(label, 0) + count
         return rows
 
@@ -474,6 +493,7 @@ _ON_NAME: dict[str, Callable[[ProjectModel, str], bool]] = {
     conditions.STAFF_APP: lambda model, name: model.staff_package(name),
     conditions.SEEDED_TABLE: lambda model, name: model.seeded(name),
     conditions.CATALOG_TABLE: lambda model, name: model.catalog(name),
+    conditions.FIXED_TABLE: lambda model, name: model.fixed(name),
     conditions.RUNS_QUERY: lambda model, name: model.runs_query(name),
     conditions.PLAIN_CLASS: lambda model, name: model.plain_class(name),
     conditions.ADMIN_ONLY_NAME: lambda model, name: name in model.admin_only_names,

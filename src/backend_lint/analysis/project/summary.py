@@ -289,6 +289,9 @@ class ModuleSummary:
     seeded_tables: dict[str, int] = field(default_factory=dict)
     """In a migration module: ``table -> rows`` it inserts with literal values
     (:func:`backend_lint.analysis.seeded_tables.seeded_rows`)."""
+    seeded_models: dict[str, int] = field(default_factory=dict)
+    """In a migration module: ``app_label.model -> rows`` it creates through ``apps.get_model(...)``
+    (:func:`backend_lint.analysis.seeded_tables.created_rows`)."""
     url_addresses: list[str] = field(default_factory=list)
     """Fields its models write into their canonical URL (``get_absolute_url``) and its viewsets' ``lookup_field``s,
     sorted: the objects' public addresses (:func:`backend_lint.analysis.url_addresses.address_fields`)."""
@@ -403,6 +406,8 @@ def _well_typed(summary: ModuleSummary) -> bool:
         and _strings(summary.published_settings)
         and _strings(summary.url_addresses)
         and all(isinstance(key, str) and type(value) is int for key, value in summary.seeded_tables.items())
+        and isinstance(summary.seeded_models, dict)
+        and all(isinstance(key, str) and type(value) is int for key, value in summary.seeded_models.items())
         and isinstance(summary.api_routes, dict)
         and all(isinstance(key, str) and type(value) is int for key, value in summary.api_routes.items())
         and all(isinstance(key, str) and isinstance(value, str) for key, value in summary.view_aliases.items())
