@@ -9,8 +9,8 @@ leaks nothing. :func:`from_url_path` reads that from the code:
 * a parameter of an HTTP handler that the framework fills from the URL: FastAPI/Litestar parameters marked
   ``Path(...)`` or ``Query(...)`` or named ``{name}`` in a route path of the handler (when the route path cannot
   be read, as with a path constant of another module, a required parameter with no marker and no default, which
-  FastAPI takes from the path or the query string: the URL either way); the view arguments of Flask, Django and DRF views, which
-  their URL patterns fill;
+  FastAPI takes from the path or the query string: the URL either way); the view arguments of Flask, Django and
+  DRF views, which their URL patterns fill;
 * a parameter of a module function every call of which in the module passes such a value (or a parameter of
   another such function) at that position: a lookup helper the handlers share (``get_webhook_or_404(db, policy,
   webhook_key)``), three calls deep. A function nothing in the module calls, or that the module also passes
