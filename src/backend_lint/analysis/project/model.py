@@ -32,6 +32,7 @@ from backend_lint.analysis.app_conventions import (
     CONFIGURES_LOGGING,
     HEADER_AUTH,
     KEEPS_STDOUT,
+    LOCATED_ROOT_LOG,
     LOGS,
     MODULE_LOGGER,
     REDIRECTS_STDOUT,
@@ -534,6 +535,9 @@ _ON_ARGUMENTS: dict[str, Callable[[ProjectModel, tuple[str, ...]], bool]] = {
         CONFIGURES_LOGGING in found.traits and "migration" not in found.roles
         for found in model.modules.values()) and not any(
         MODULE_LOGGER in found.traits for found in model.modules.values()),
+    conditions.ROOT_LOG_LOCATED: lambda model, args: bool(model.files.located_root_template) or any(
+        LOCATED_ROOT_LOG in found.traits and not {"migration", "test", "test_support"} & set(found.roles)
+        for found in model.modules.values()),
     conditions.TASK_STDOUT_LOGGED: lambda model, args: any(
         REDIRECTS_STDOUT in found.traits for found in model.modules.values()) and not any(
         KEEPS_STDOUT in found.traits for found in model.modules.values()),
