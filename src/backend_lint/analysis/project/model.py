@@ -518,7 +518,6 @@ _ON_ARGUMENTS: dict[str, Callable[[ProjectModel, tuple[str, ...]], bool]] = {
         found.patches_requests_timeout for found in model.modules.values()),
     conditions.RELATION: lambda model, args: len(args) == 2 and model.has_relation(args[0], args[1]),
     conditions.UNIQUE_RECORD: lambda model, args: bool(args) and model.unique_record(frozenset(args)),
-    conditions.GENERATED_UPLOAD: lambda model, args: len(args) == 2 and model.generates_upload_name(args[0], args[1]),
     conditions.CATCHES_ALL: lambda model, args: bool(args) and all(model.catches_all(name) for name in args),
     conditions.METHODS_CATCH_ALL: lambda model, args: bool(args) and all(
         model.methods_catch_all(name) for name in args),
