@@ -27,7 +27,7 @@ from backend_lint.analysis.request_reads import read_from_request
 from backend_lint.analysis.resolve import lookup
 from backend_lint.analysis.scopes import Scope
 from backend_lint.analysis.secret_names import name_of, secret_word, split_identifier, unqualified_words
-from backend_lint.analysis.url_values import from_query_string, from_url_path
+from backend_lint.analysis.url_values import from_url_path
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 
@@ -92,8 +92,6 @@ def credential_value(value: ast.expr, name: str, ctx: FileContext) -> bool:
         return False  # cut out of a text that is no secret by a split, a regex or a tokenizer: a word of it
     if from_url_path(raw, ctx):
         return False  # a segment of the URL path (a slug, a row's key): in every access log already
-    if from_query_string(raw, ctx):
-        return False  # a parameter of the query string: part of the URL, in every access log already
     made = origin(raw, ctx) or ""
     if made.startswith(_IDENTIFIER_FACTORIES) or _made_from_identifier(raw, ctx, ctx.scope, 0):
         return False  # a uuid, or a piece or spelling of one (``str(uuid.uuid4())[:8]``): a marker, not a key

@@ -6,11 +6,11 @@ proxy and the framework write that path to their access logs on every request, a
 value in its URLs treats it as an address (a slug, a key naming a row), not as a credential. Logging it again
 leaks nothing. :func:`from_url_path` reads that from the code:
 
-* a parameter of an HTTP handler that the framework fills from the URL: FastAPI/Litestar parameters marked
-  ``Path(...)`` or ``Query(...)`` or named ``{name}`` in a route path of the handler (when the route path cannot
-  be read, as with a path constant of another module, a required parameter with no marker and no default, which
-  FastAPI takes from the path or the query string: the URL either way); the view arguments of Flask, Django and
-  DRF views, which their URL patterns fill;
+* a parameter of an HTTP handler that the framework fills from the path: FastAPI/Litestar parameters marked
+  ``Path(...)`` or named ``{name}`` in a route path of the handler (when the route path cannot be read, as with a
+  path constant of another module, a required parameter with no marker and no default, which FastAPI takes from
+  the path or the query string: the URL either way); the view arguments of Flask, Django and DRF views, which
+  their URL patterns fill;
 * a parameter of a module function every call of which in the module passes such a value (or a parameter of
   another such function) at that position: a lookup helper the handlers share (``get_webhook_or_404(db, policy,
   webhook_key)``), three calls deep. A function nothing in the module calls, or that the module also passes
@@ -28,12 +28,6 @@ A value the code cuts out of a URL it holds (a segment, decoded: ``token = b64de
 is the same kind of value when the logging call writes that URL too (``logger.debug("token %s for %s", token,
 original_uri)``): the URL, a capability URL's short-lived token in its path included, is what the line logs, as
 every access log of that URL does; naming the token again adds nothing (:func:`cut_from_logged_url`).
-
-A parameter of the query string is part of the URL too: ``request.GET["oauth_token"]`` (Django),
-``request.args.get(...)`` (Flask), ``request.query_params[...]`` (DRF, Starlette), ``request.query[...]``
-(aiohttp), or a local assigned once from one. The access log holds it as it holds the path (askbot's OAuth 1
-callback logs the request-token identifier the provider put in its redirect URL): :func:`from_query_string`.
-A merged mapping (Flask's ``request.values``, a form) is not read: a form field travels in the body.
 """
 
 from __future__ import annotations
@@ -150,43 +144,11 @@ def _path_parameter(handler: Handler, name: str) -> bool:
     if handler.framework not in (FASTAPI, LITESTAR):
         return True  # Flask, Django and DRF pass the URL pattern's arguments to the view
     if param.marker is not None:
-        # the path or the query string (both in the URL); Body(...), Header(...), Depends(...): not the URL
-        return param.marker.rpartition(".")[2] in ("Path", "Query")
+        return param.marker.rpartition(".")[2] == "Path"  # Query(...), Body(...), Depends(...): not the path
     known = handler.paths
     if known:
         return any(f"{{{name}}}" in path or f"{{{name}:" in path for path in known)
     return param.default is None and len(handler.paths) < len(handler.routes)
-
-
-_QUERY_PARTS = frozenset({"GET", "args", "query_params", "query"})
-"""The request's query string: Django's ``GET``, Flask's ``args``, DRF's and Starlette's ``query_params``,
-aiohttp's ``query``."""
-_REQUEST_NAMES = frozenset({"request", "req"})
-_QUERY_READERS = frozenset({"get", "getlist", "getone", "getall"})
-
-
-@reads(bindings_of)
-def from_query_string(value: ast.expr, ctx: FileContext) -> bool:
-    """``value`` is read from the request's query string (``request.GET["oauth_token"]``, ``request.args.get(...)``,
-    ``self.request.query_params[...]``), or is a plain name assigned once, in its function, from such a read."""
-    if isinstance(value, ast.Name):
-        function = ctx.scope.function
-        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            return False
-        held = bindings_of(ctx, function).single_value(value.id)
-        return held is not None and not isinstance(held, ast.Name) and from_query_string(held, ctx)
-    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in _QUERY_READERS:
-        value = value.func.value
-    elif isinstance(value, ast.Subscript):
-        value = value.value
-    else:
-        return False
-    if not isinstance(value, ast.Attribute) or value.attr not in _QUERY_PARTS:
-        return False
-    owner = value.value
-    if isinstance(owner, ast.Attribute) and isinstance(owner.value, ast.Name) and owner.value.id == "self":
-        return owner.attr in _REQUEST_NAMES
-    return isinstance(owner, ast.Name) and owner.id in _REQUEST_NAMES
 
 
 _URL_WORDS = frozenset({"url", "uri", "path", "href", "link"})

@@ -16,8 +16,7 @@ just created, in a rich panel and, as the console's fallback, in log lines): the
 ``tokenize`` token) is a piece of the parsed text, not a credential (:mod:`backend_lint.analysis.lexer_tokens`),
 and so is a piece the code cut out of a text that is no secret itself (a split, a regex match, its own
 tokenizer: :mod:`backend_lint.analysis.parsed_text`).
-Nor is a value from the request's URL path or its query string, already in every access log
-(:mod:`backend_lint.analysis.url_values`),
+Nor is a value from the request's URL path, already in every access log (:mod:`backend_lint.analysis.url_values`),
 or a field the project writes into its objects' canonical URLs (``get_absolute_url``, a DRF ``lookup_field``):
 their public address (:mod:`backend_lint.analysis.url_addresses`, asked of the project model).
 Nor is a credential the program guesses: a loop variable over a wordlist of credentials written in the code or
@@ -64,7 +63,7 @@ from backend_lint.analysis.resolve import lookup
 from backend_lint.analysis.secret_holders import credential_value, unwrap
 from backend_lint.analysis.secret_names import name_of, secret_word, split_identifier
 from backend_lint.analysis.shown_secrets import shown_to_operator
-from backend_lint.analysis.url_values import cut_from_logged_url, from_query_string, from_url_path
+from backend_lint.analysis.url_values import cut_from_logged_url, from_url_path
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 from backend_lint.rule import Option, Rule, visits
@@ -153,8 +152,8 @@ class SecretInLog(Rule):
     triggers = ("log", "LOG", "structlog")
     needs = (
         logger_kind, logging_call_kind, origin, bindings_of, path_arguments, attributes_read, lookup, refused_lookup,
-        shown_to_operator, module_roles, in_migration, lexer_token, parsed_piece, from_url_path, from_query_string,
-        cut_from_logged_url, url_address, credential_token, read_from_request, hand_run_script,
+        shown_to_operator, module_roles, in_migration, lexer_token, parsed_piece,
+        from_url_path, cut_from_logged_url, url_address, credential_token, read_from_request, hand_run_script,
         guessed_credential,
     )
     module_facts = (test_support,)
