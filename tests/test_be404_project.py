@@ -106,3 +106,35 @@ def test_an_alembic_env_configuring_its_own_run_is_no_root_logger_convention(tmp
     assert ("nms/database.py", 5) in findings_of(write_project(tmp_path / "a", {**files, "migrations/env.py": env}), "BE404")
     assert ("nms/database.py", 5) not in findings_of(write_project(tmp_path / "b", {**files, "nms/setup_logs.py": env}),
                                                      "BE404")
+
+
+LOCATED = "'%(pathname)s TIME: %(asctime)s MSG: %(filename)s:%(funcName)s:%(lineno)d %(message)s'"
+"""askbot's root format: every record names its source file."""
+OWN_LOGGER = "import logging\n\nlogger = logging.getLogger(__name__)\n\n\ndef fetch(model_id):\n" \
+             "    logging.info('fetching %s', model_id)\n"
+"""A module with a logger of its own that logs one line through the root logger (line 7): a slip."""
+
+
+@pytest.mark.parametrize(("files", "reported"), [
+    # IRIS: the package configures the root logger with a module constant naming %(module)s
+    ({"nms/environment.py": f"import logging as logger\n\nLOG_FORMAT = {LOCATED}\n"
+                            "logger.basicConfig(level=logger.INFO, format=LOG_FORMAT)\n"}, False),
+    # askbot: the settings template its set-up command writes for each site (template tags are no Python)
+    ({"nms/setup_templates/settings.py.jinja2": "import logging\nlogging.basicConfig(\n{%- if log %}\n"
+                                                f"    filename='{{{{ log }}}}',\n{{%- endif %}}\n    format={LOCATED},\n)\n"},
+     False),
+    # a format that names no source file: the record only says "root"
+    ({"nms/environment.py": "import logging\n\nlogging.basicConfig(format='%(levelname)s %(message)s')\n"}, True),
+    # only a test's settings set the format: not how the service logs
+    ({"tests/settings.py": f"import logging\n\nlogging.basicConfig(format={LOCATED})\n"}, True),
+])
+def test_a_located_root_format_is_the_projects_set_up(tmp_path: Path, files: dict[str, str], reported: bool) -> None:
+    """A module with no logger of its own logging through the root logger, in a project whose root format writes
+    each record's source file (askbot, IRIS), follows the project's set-up: the record says which module wrote it.
+    A module logger elsewhere does not change that; a module that has its own logger and uses the root one has
+    slipped, and is still reported."""
+    project = {**_root_logging_project("", "import logging\n\nlogger = logging.getLogger(__name__)\n"), **files,
+               "nms/slip.py": OWN_LOGGER}
+    found = findings_of(write_project(tmp_path, project), "BE404")
+    assert (("nms/database.py", 5) in found) == reported
+    assert ("nms/slip.py", 7) in found

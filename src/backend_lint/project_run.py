@@ -32,6 +32,7 @@ from backend_lint.analysis.project.project_files import (
 )
 from backend_lint.analysis.project.roots import project_root
 from backend_lint.analysis.project.server_limits import read_body_limit
+from backend_lint.analysis.project.settings_templates import located_root_template
 from backend_lint.analysis.seeded_tables import fixture_files
 from backend_lint.cache import CACHE_DIR_NAME, ResultCache, SummaryCache, settled_signature
 from backend_lint.config import Config
@@ -380,6 +381,7 @@ def _inputs(root: str, files: list[str], cache: ResultCache, listings: Listings)
     signed.append(["body-limit", read_body_limit(folder, listings)])  # BE306's: the server configuration's body cap
     signed.append(["nested-projects", nested_projects(folder, listings)])  # unreached: a sibling project may call it
     signed.append(["scanner", describes_scanner(folder)])  # BE507's: the README says it scans others' hosts
+    signed.append(["root-template", located_root_template(folder, listings)])  # BE404's: a settings template's logging
     extra = [*fixture_files(folder, listings).values(), *settings_files(folder, listings)]  # BE104's, BE504's files
     for path in sorted(extra):
         found = settled_signature(path)

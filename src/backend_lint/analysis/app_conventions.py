@@ -33,7 +33,11 @@ adds it up.
   apart: pdnsadmin hands it gunicorn's handlers);
   :data:`CONFIGURES_LOGGING`: it calls ``basicConfig``/``dictConfig``/``fileConfig``. A project that configures
   logging and makes no module logger anywhere logs through the root logger by design
-  (:func:`~.project.app_conditions.root_logger_convention`).
+  (:func:`~.project.app_conditions.root_logger_convention`). :data:`LOCATED_ROOT_LOG`: it calls ``basicConfig``
+  with a format (a literal, or a module constant holding one) that writes each record's source file
+  (``%(pathname)s``, ``%(filename)s``, ``%(module)s``): askbot's settings log
+  ``'%(pathname)s ... %(filename)s:%(funcName)s:%(lineno)d %(message)s'``, so a root record still says which
+  module wrote it (:func:`~.project.app_conditions.root_log_located`).
 """
 
 from __future__ import annotations
@@ -41,8 +45,12 @@ from __future__ import annotations
 import ast
 import re
 
+from backend_lint.analysis.ast_helpers import keyword_value, string_value
+from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.module_roles import module_roles
+from backend_lint.analysis.node_index import node_index
+from backend_lint.analysis.project.settings_templates import SOURCE_FIELDS
 from backend_lint.context import FileContext
 
 AMBIENT_AUTH = "ambient-auth"
@@ -53,9 +61,10 @@ REDIRECTS_STDOUT = "redirects-stdout"
 KEEPS_STDOUT = "keeps-stdout"
 MODULE_LOGGER = "module-logger"
 CONFIGURES_LOGGING = "configures-logging"
+LOCATED_ROOT_LOG = "located-root-log"
 AUTHENTICATES = "authenticates"
 TRAITS = frozenset({AMBIENT_AUTH, HEADER_AUTH, VALIDATES_CSRF, LOGS, REDIRECTS_STDOUT, KEEPS_STDOUT, MODULE_LOGGER,
-                    CONFIGURES_LOGGING, AUTHENTICATES})
+                    CONFIGURES_LOGGING, LOCATED_ROOT_LOG, AUTHENTICATES})
 
 _AMBIENT_WORDS = (
     "cookie", "request.session", "sessionmiddleware", "session_interface", "flask_session", "flask_login",
@@ -144,6 +153,8 @@ def auth_traits(ctx: FileContext) -> list[str]:
         traits.add(MODULE_LOGGER)  # a vendored library's logger is its upstream's choice, not the project's
     if "config(" in lowered and _CONFIGURES.search(source):
         traits.add(CONFIGURES_LOGGING)
+        if "basicConfig(" in source and SOURCE_FIELDS.search(source) and _located_basic_config(ctx):
+            traits.add(LOCATED_ROOT_LOG)
     if "redirect_stdouts" in lowered:
         if _REDIRECT_ON.search(source):
             traits.add(REDIRECTS_STDOUT)
@@ -185,6 +196,21 @@ def _makes_module_logger(ctx: FileContext) -> bool:
     named by a string: a logger of the project's own. A library's logger fetched only to tune it
     (``getLogger("werkzeug").setLevel(ERROR)``) is not one."""
     return any(found.group(1) is None for found in _NAMED_LOGGER.finditer(ctx.source))
+
+
+def _located_basic_config(ctx: FileContext) -> bool:
+    """A ``logging.basicConfig(format=...)`` call whose format, a literal or a module constant assigned once,
+    names the record's source file (:data:`SOURCE_FIELDS`)."""
+    for call in node_index(ctx).of(ast.Call):
+        if ctx.imports.resolve(call.func) != "logging.basicConfig":
+            continue
+        fmt = keyword_value(call, "format")
+        if isinstance(fmt, ast.Name):
+            fmt = bindings_of(ctx, ctx.tree).single_value(fmt.id)
+        text = string_value(fmt)
+        if text is not None and SOURCE_FIELDS.search(text):
+            return True
+    return False
 
 
 def _validates_csrf(ctx: FileContext) -> bool:

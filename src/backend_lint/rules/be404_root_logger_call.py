@@ -12,7 +12,11 @@ directly or through a function of the file) or whose module logger is the root l
 no service runs (tests, test support, migrations and ``RunPython`` functions, examples). ``logging.getLogger()``
 with no name is the root logger too, but is not flagged: naming the root logger is a deliberate choice. With the
 project model, a project that configures logging itself and makes no module logger anywhere logs through the
-root logger by design, and is left alone (:func:`~.project.app_conditions.root_logger_convention`).
+root logger by design, and is left alone (:func:`~.project.app_conditions.root_logger_convention`); so is a
+module that makes no logger of its own in a project whose ``basicConfig`` format writes each record's source file
+(``%(pathname)s``, ``%(filename)s``, ``%(module)s``): the root record says which module wrote it, and the module
+follows the project's set-up (:func:`~.project.app_conditions.root_log_located`). A module with a logger of its own
+that logs one line through the root logger has slipped, and is still flagged.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from backend_lint.analysis.loggers import (
     module_logger,
     root_is_module_logger,
 )
-from backend_lint.analysis.project.app_conditions import root_logger_convention
+from backend_lint.analysis.project.app_conditions import root_log_located, root_logger_convention
 from backend_lint.analysis.project.conditions import ProjectFact, cli_module, does, test_support, unimported_function
 from backend_lint.analysis.service_code import outside_service_code
 from backend_lint.analysis.values import origin
@@ -50,6 +54,7 @@ _ROOT_FUNCTIONS = {
 _ROOT_FUNCTIONS["logging.warn"] = "warning"  # deprecated alias: the fix uses the real name
 _STDLIB_ONLY = frozenset({STDLIB})
 _CONVENTION = root_logger_convention()
+_LOCATED = root_log_located()
 
 
 def _program_only(ctx: FileContext) -> tuple[ProjectFact, ...]:
@@ -73,8 +78,8 @@ class RootLoggerCall(Rule):
     fix_node = ("Attribute", "Name")
     triggers = ("logging",)
     needs = (in_cli_context, outside_service_code, configures_root_logger, root_is_module_logger, module_logger,
-             logger_for_fix, origin, import_time_calls, root_logger_convention, guard_only_functions,
-             unimported_function)
+             logger_for_fix, origin, import_time_calls, root_logger_convention, root_log_located,
+             guard_only_functions, unimported_function)
     module_facts = (cli_module, test_support)
     options = (
         Option(
@@ -110,9 +115,10 @@ class RootLoggerCall(Rule):
             call=ctx.segment(func) or f"logging.{method}",
             # a project function the module calls at import configures the root logger; or the project logs
             # through the root logger by design (it configures logging and makes no module logger anywhere); or
-            # only the module's main guard reaches the function, unless another module imports it
+            # only the module's main guard reaches the function, unless another module imports it; or the module
+            # makes no logger of its own and the project's root format names each record's file
             unless=(*(does(name, "configures-logging") for name in import_time_calls(ctx)), _CONVENTION,
-                    *_program_only(ctx)),
+                    *_program_only(ctx), *(() if module_logger(ctx) else (_LOCATED,))),
         )
 
     def fix(self, finding: Finding, node: cst.CSTNode, fixer: FixContext) -> Optional[cst.CSTNode]:

@@ -9,13 +9,14 @@ multipart part, reaching ``os.path.join``, ``Path(...)``, ``/`` on a path, ``ope
 ``shutil`` copy/move or a ``.save(...)`` (``FileStorage.save``, ``default_storage.save``), directly or through
 f-strings, concatenation, ``str`` methods and locals. Any other call on the way (``secure_filename``,
 ``os.path.basename``, ``uuid4().hex``, ``Path(name).suffix``) counts as sanitising, and names that leave
-the function through a helper are not followed. A Django model's file field saving the upload
-(``row.file.save(upload.name, upload)``) is left alone when the project model finds that the field's
-``upload_to`` callable makes its own name (:mod:`backend_lint.analysis.upload_names`). ``os.path.join`` with a
+the function through a helper are not followed. ``os.path.join`` with a
 single argument joins nothing (it returns the name as it came, iris formats an error message with it): the
 name is not built into a path there, and a later use of it is checked where it happens. A Django storage's
 ``save`` (``default_storage.save(name, upload)``) is not a path sink: Django refuses ``..`` and absolute names
-there and never overwrites a file.
+there and never overwrites a file. Nor is a Django model's file field saving the upload
+(``row.file.save(upload.name, upload)``, askbot's ``avatar.avatar.save(image_file.name, image_file)``):
+``FieldFile.save`` hands the name to the field's ``generate_filename`` (``upload_to``, then ``validate_file_name``)
+and the result to the field's storage's ``save``, the same checks.
 """
 
 from __future__ import annotations
@@ -26,8 +27,7 @@ from typing import Optional, TypeVar
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.internal_services import internal_service_facts
-from backend_lint.analysis.project.conditions import ProjectFact, generated_upload, internal_service, test_support
-from backend_lint.analysis.project.imported import imported_qualified
+from backend_lint.analysis.project.conditions import ProjectFact, internal_service, test_support
 from backend_lint.analysis.secret_names import name_of
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
@@ -166,24 +166,19 @@ def _client_name(expr: ast.expr, ctx: FileContext, hops: int = 0) -> bool:
     return False
 
 
-def _field_file(call: ast.Call, ctx: FileContext) -> Optional[tuple[str, str]]:
-    """``(model, field)`` for ``cf.file.save(upload.name, upload)`` where ``cf`` is a row of a Django model the
-    function made or fetched (``CachedFile.objects.create(...)``, ``Model(...)``, ``get_object_or_404(Model,
-    ...)``): the model's qualified name and the file field. ``None`` for anything else (a storage's ``save``,
-    Werkzeug's ``upload.save(path)``)."""
+def _model_file_field(call: ast.Call, ctx: FileContext) -> bool:
+    """``cf.file.save(upload.name, upload)`` where ``cf`` is a row of a model the function made or fetched
+    (``CachedFile.objects.create(...)``, ``Avatar(user=user)``, ``get_object_or_404(Model, ...)``), in a module that
+    imports Django: the save of a Django ``FieldFile``, whose name goes through the field's ``upload_to`` and
+    ``validate_file_name`` and then the field's storage (see :func:`_django_storage`). Not a storage's ``save``, nor
+    Werkzeug's ``upload.save(path)``."""
     receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
     if not (isinstance(receiver, ast.Attribute) and isinstance(receiver.value, ast.Name) and len(call.args) >= 2):
-        return None
+        return False
+    if not any(module == "django" or module.startswith("django.") for module in ctx.imports.modules):
+        return False
     row = _unwrap(_local_value(receiver.value.id, ctx))
-    model = _model_of_row(row) if isinstance(row, ast.Call) else None
-    if model is None:
-        return None
-    qualified = imported_qualified(ctx, model)
-    if qualified is None and isinstance(model, ast.Name) and ctx.module and (
-        model.id in bindings_of(ctx, ctx.tree).definitions
-    ):
-        qualified = f"{ctx.module}.{model.id}"  # a model class of this module
-    return (qualified, receiver.attr) if qualified is not None else None
+    return isinstance(row, ast.Call) and _model_of_row(row) is not None
 
 
 _DJANGO_STORAGE = "django.core.files.storage."
@@ -254,7 +249,7 @@ class UnsafeUploadFilename(Rule):
     name = "unsafe-upload-filename"
     message = "`{construct}` builds a path from the client's file name; use `secure_filename()` or a generated name"
     triggers = ("filename", "FILES", "UploadFile", "multipart")
-    needs = (origin, bindings_of, generated_upload, handler_for, internal_service)
+    needs = (origin, bindings_of, handler_for, internal_service)
     module_facts = (test_support,)
 
     @visits(ast.Call)
@@ -263,7 +258,6 @@ class UnsafeUploadFilename(Rule):
             return
         func = node.func
         callee = ctx.imports.resolve(func) or (func.id if isinstance(func, ast.Name) else None)
-        unless: tuple[ProjectFact, ...] = ()
         if callee in _PATH_CALLS:
             parent = ctx.parent
             if callee.startswith("pathlib") and isinstance(parent, ast.Attribute) and parent.attr in _PATH_PARTS:
@@ -276,17 +270,15 @@ class UnsafeUploadFilename(Rule):
         elif callee in _OPEN_CALLS or callee in _SHUTIL:
             candidates = node.args[:2] if callee in _SHUTIL else node.args[:1]
         elif isinstance(func, ast.Attribute) and func.attr == "save":
-            if _django_storage(func.value, ctx):
-                return  # Django's Storage.save refuses ``..`` and absolute names and never overwrites
+            if _django_storage(func.value, ctx) or _model_file_field(node, ctx):
+                return  # Django's Storage.save (a FieldFile's too) refuses ``..`` and absolute names, never overwrites
             callee = ".save"
             candidates = node.args[:1]
-            field = _field_file(node, ctx)
-            unless = (generated_upload(*field),) if field is not None else ()
         else:
             return
         for argument in candidates:
             if _client_name(argument, ctx):
-                self.report(ctx, argument, construct=callee, unless=(*unless, *_internal(ctx)))
+                self.report(ctx, argument, construct=callee, unless=_internal(ctx))
                 return
 
     @visits(ast.BinOp)

@@ -12,7 +12,9 @@ jitter, sampling, shuffling, ``random.seed``, a random *length* (``range(...)``,
 ``k=``), test modules and benchmark harnesses (a ``benchmarks/`` folder: run by developers, deployed nowhere;
 a token there is a per-trial nonce that authenticates nothing) are left alone, and so is a draw the function's
 name alone calls a secret when its local is read only as a URL's query parameter under a key that names no secret
-(``?cachebust={random_qs}`` in a ``csrf_token`` property that fetches the token).
+(``?cachebust={random_qs}`` in a ``csrf_token`` property that fetches the token). A value made only under a switch
+that turns sign-in off (``if os.environ.get("NO_LOGIN"):``, Flask-Login's ``LOGIN_DISABLED``) is left alone: in
+that mode everyone is handed the same account, which the value cannot protect.
 
 The fix is exact where ``secrets`` has the same function: ``random.choice(seq)`` -> ``secrets.choice(seq)``,
 ``random.getrandbits(k)`` -> ``secrets.randbits(k)``, ``random.randrange(n)`` -> ``secrets.randbelow(n)``,
@@ -26,6 +28,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from backend_lint.analysis.ast_helpers import under_if
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.module_roles import benchmark_code
 from backend_lint.analysis.project.conditions import test_support
@@ -276,6 +279,44 @@ def _literal_pick(node: ast.Call, function: str, ctx: FileContext) -> bool:
     return not isinstance(ctx.parent_of(node), (ast.BinOp, ast.FormattedValue)) and not _repeats(node, ctx)
 
 
+_AUTH_OFF = frozenset({
+    ("no", "login"), ("no", "auth"), ("no", "authentication"), ("login", "disabled"), ("auth", "disabled"),
+    ("authentication", "disabled"), ("disable", "login"), ("disable", "auth"), ("disable", "authentication"),
+    ("skip", "auth"), ("skip", "login"), ("bypass", "auth"), ("bypass", "login"),
+})
+"""Pairs of words that name a switch turning sign-in off: OpenCRE's ``NO_LOGIN``, Flask-Login's ``LOGIN_DISABLED``."""
+_TRUE_TEXT = frozenset({"1", "true", "yes", "on"})
+
+
+def _authentication_off(test: ast.expr) -> bool:
+    """An ``if`` test that holds when a switch turning sign-in off is on: ``os.environ.get("NO_LOGIN")``,
+    ``app.config["LOGIN_DISABLED"]``, ``settings.NO_AUTH == "1"``, one operand of an ``and``. In that mode the
+    application hands everyone the same account (OpenCRE's fake "dev user"), so a session key or token made only
+    there protects nothing a visitor is not given by just arriving. A negated test (``if not NO_LOGIN:``) is the
+    normal mode."""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+        return any(_authentication_off(value) for value in test.values)
+    if isinstance(test, ast.Compare):
+        if len(test.ops) != 1 or not isinstance(test.ops[0], ast.Eq):
+            return False
+        other = test.comparators[0]
+        if not (isinstance(other, ast.Constant) and str(other.value).lower() in _TRUE_TEXT):
+            return False
+        test = test.left
+    for node in ast.walk(test):
+        if isinstance(node, (ast.UnaryOp, ast.Compare)):
+            return False
+        word = node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else \
+            node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
+        if word and _names_auth_off(split_identifier(word)):
+            return True
+    return False
+
+
+def _names_auth_off(words: list[str]) -> bool:
+    return any((first, second) in _AUTH_OFF for first, second in zip(words, words[1:]))
+
+
 def _seeded(func: ast.expr, ctx: FileContext) -> bool:
     """``legacy = random.Random(secret_key)`` then ``legacy.getrandbits(8)``: a generator seeded on purpose
     reproduces the same values every run (an old key rebuilt to decrypt old data), which ``secrets`` cannot."""
@@ -323,6 +364,8 @@ class InsecureTokenRandomness(Rule):
             return
         if _literal_pick(node, function, ctx):
             return
+        if under_if(node, ctx.parent_of, _authentication_off):
+            return  # made only in a mode that signs nobody in (``NO_LOGIN``): it guards what anyone is given anyway
         if reviewed_by_peer(ctx.lines, node.lineno, node.end_lineno or node.lineno, _RUFF_CODES, _BANDIT_CODES):
             return  # a noqa for S311 or a nosec for B311 there: reviewed under ruff or bandit already
         kind = _fix_kind(node, function, ctx) if module == "random" else None

@@ -22,6 +22,7 @@ from backend_lint.analysis.project.conditions import (
     PRINT_CONVENTION,
     RATE_LIMITED_APP,
     REQUESTS_TIMEOUT_PATCHED,
+    ROOT_LOG_LOCATED,
     ROOT_LOGGER_CONVENTION,
     SECURITY_SCANNER,
     SINGLE_ACCOUNT_APP,
@@ -149,6 +150,16 @@ def root_logger_convention() -> ProjectFact:
     With no module logger anywhere there is no per-module level or handler a root record could bypass (BE404;
     :func:`backend_lint.analysis.app_conventions.auth_traits`)."""
     return ProjectFact(ROOT_LOGGER_CONVENTION)
+
+
+@project_fact
+def root_log_located() -> ProjectFact:
+    """A module of the project (not a test, not a migration) sets the root logger up with ``basicConfig`` and a
+    format that writes each record's source file (``%(pathname)s``, ``%(filename)s``, ``%(module)s``: askbot's
+    settings, IRIS's ``app/__init__.py``). A root record still says which module wrote it; a module that makes no
+    logger of its own and logs through the root logger follows the project's set-up (BE404;
+    :func:`backend_lint.analysis.app_conventions.auth_traits`)."""
+    return ProjectFact(ROOT_LOG_LOCATED)
 
 
 @project_fact

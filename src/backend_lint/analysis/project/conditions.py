@@ -61,7 +61,6 @@ DEVELOPMENT_ONLY = "development-only"
 SETS_TIMEOUT = "sets-timeout"
 SERVED_BY_WSGI = "served-by-wsgi"
 UNNAMED_SETTINGS = "unnamed-settings"
-GENERATED_UPLOAD = "generated-upload"
 SEEDED_TABLE = "seeded-table"
 STAFF_APP = "staff-app"
 CATALOG_TABLE = "catalog-table"
@@ -98,6 +97,7 @@ VALIDATES_CSRF = "validates-csrf"
 PRINT_CONVENTION = "print-convention"
 TASK_STDOUT_LOGGED = "task-stdout-logged"
 ROOT_LOGGER_CONVENTION = "root-logger-convention"
+ROOT_LOG_LOCATED = "root-log-located"
 RPC_API = "rpc-api"
 STATUS_ENVELOPE_API = "status-envelope-api"
 NO_CREATED_ANSWERS = "no-created-answers"
@@ -109,7 +109,7 @@ KINDS = frozenset({
     SECURITY_SCANNER,
     ADMIN_ONLY_APP, LIMITED_APP, LIMITS_ATTEMPTS, DOES, RELATION, RUNS_QUERY, REQUESTS_TIMEOUT_PATCHED, ABSENT,
     UNIQUE_RECORD, CHECKS_UNIQUE, UNREFERENCED, DEVELOPMENT_ONLY, SETS_TIMEOUT, SERVED_BY_WSGI, UNNAMED_SETTINGS,
-    GENERATED_UPLOAD, SEEDED_TABLE, CATALOG_TABLE, STAFF_APP, COMPARED_DEFAULT, CATCHES_ALL, PLAIN_CLASS, CHECKOUT_LINK,
+    SEEDED_TABLE, CATALOG_TABLE, STAFF_APP, COMPARED_DEFAULT, CATCHES_ALL, PLAIN_CLASS, CHECKOUT_LINK,
     PUBLISHED_SETTING,
     CLI_COMMAND_CLASS, ADMIN_ONLY_NAME, ADMIN_PERMISSION, ADMIN_GUARD, RAISES_MESSAGE, METHOD_DOES,
     WRAPS_LIBRARY_CALL,
@@ -117,7 +117,7 @@ KINDS = frozenset({
     LINT_UNSELECTED, XHR_VIEW, SIGNS_IN, CALLERS_PASS_SAFE,
     QUIET_JOBS, URL_ADDRESS, UNIMPORTED_FUNCTION, UNREACHING_JOBS, LINT_ALLOWS_PRINT, UNIMPORTED_OUTSIDE_TESTS,
     LINT_ALLOWS_SECRET, HEADER_ONLY_AUTH, VALIDATES_CSRF, PRINT_CONVENTION, TASK_STDOUT_LOGGED, ROOT_LOGGER_CONVENTION,
-    RPC_API, STATUS_ENVELOPE_API, UNPAYING_JOBS, NO_CREATED_ANSWERS,
+    ROOT_LOG_LOCATED, RPC_API, STATUS_ENVELOPE_API, UNPAYING_JOBS, NO_CREATED_ANSWERS,
     METHODS_CATCH_ALL, UNREACHED, UNREAD_SETTING, AUTHENTICATES_NOBODY, FIXED_TABLE,
 })
 
@@ -419,15 +419,6 @@ def unnamed_settings(module: str) -> ProjectFact:
     module, is none of them, nor imported or named by any module outside the tests: no deployment of the project
     runs it (cla_backend's stub ``settings/production.py``; BE504)."""
     return ProjectFact(UNNAMED_SETTINGS, (module,))
-
-
-@project_fact
-def generated_upload(model: str, attribute: str) -> ProjectFact:
-    """The project's Django model ``model`` (``shop.models.CachedFile``, through re-exports), or a project base of
-    it, declares the file field ``attribute`` with an ``upload_to`` callable that makes its own name
-    (:mod:`backend_lint.analysis.upload_names`): ``row.file.save(upload.name, upload)`` does not let the client
-    choose the path (BE506)."""
-    return ProjectFact(GENERATED_UPLOAD, (model, attribute))
 
 
 @project_fact

@@ -244,16 +244,6 @@ class DefFacts:
         methods = self._methods.get(name, [])
         return bool(methods) and all(item.catches_all for item in methods)
 
-    def generates_upload_name(self, qualified: str, attribute: str, depth: int = 0) -> bool:
-        """The model class ``qualified`` (through re-exports), or one of its project bases, declares the file field
-        ``attribute`` with an ``upload_to`` callable that makes its own name."""
-        _name, found = self.definition(qualified)
-        if found is None or depth > MAX_DEPTH:
-            return False
-        return attribute in found.generated_uploads or any(
-            self.generates_upload_name(base, attribute, depth + 1) for base in found.bases
-        )
-
     def runs_query(self, qualified: str) -> bool:
         """The function or method ``qualified`` (through re-exports, not of a test module) runs a query on every
         call in its own body; what it calls is not followed (one level)."""

@@ -74,7 +74,6 @@ from backend_lint.analysis.settings import settings_module
 from backend_lint.analysis.startup_hooks import startup_calls, startup_hook_names
 from backend_lint.analysis.time_windows import returns_recent_time
 from backend_lint.analysis.unique_models import CHECK_WORDS, checks_unique, mentions_uniqueness, unique_models
-from backend_lint.analysis.upload_names import generated_upload_fields
 from backend_lint.analysis.uploads import app_upload_limits
 from backend_lint.analysis.url_addresses import address_fields
 from backend_lint.analysis.word_lines import word_lines
@@ -354,7 +353,6 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
     skip = bool({"test", "test_support", "migration", "example"} & set(summary.roles))
     effects = EffectReader(ctx, skip, defs, summary.module)
     relations = model_relations(ctx)
-    uploads = generated_upload_fields(ctx) if "upload_to" in ctx.source else {}
     unique_lines = word_lines(ctx).words(CHECK_WORDS) if mentions_uniqueness(ctx.source) else []
     raises, guards = (not skip and "raise Exception(" in ctx.source,
                       not skip and any(word in lowered for word in GUARD_WORDS))
@@ -385,7 +383,6 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
         found.effects = effects.effects(node)
         if isinstance(node, ast.ClassDef) and "." not in qualname:
             found.relations = sorted(relations.get(qualname, ()))
-            found.generated_uploads = sorted(uploads.get(qualname, ()))
             found.table = table_of(node)
         found.checks_unique = not isinstance(node, ast.ClassDef) and bool(unique_lines) \
             and spans_word_line(node, unique_lines) and checks_unique(node)

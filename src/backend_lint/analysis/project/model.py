@@ -32,6 +32,7 @@ from backend_lint.analysis.app_conventions import (
     CONFIGURES_LOGGING,
     HEADER_AUTH,
     KEEPS_STDOUT,
+    LOCATED_ROOT_LOG,
     LOGS,
     MODULE_LOGGER,
     REDIRECTS_STDOUT,
@@ -537,7 +538,6 @@ _ON_ARGUMENTS: dict[str, Callable[[ProjectModel, tuple[str, ...]], bool]] = {
         found.patches_requests_timeout for found in model.modules.values()),
     conditions.RELATION: lambda model, args: len(args) == 2 and model.has_relation(args[0], args[1]),
     conditions.UNIQUE_RECORD: lambda model, args: bool(args) and model.unique_record(frozenset(args)),
-    conditions.GENERATED_UPLOAD: lambda model, args: len(args) == 2 and model.generates_upload_name(args[0], args[1]),
     conditions.CATCHES_ALL: lambda model, args: bool(args) and all(model.catches_all(name) for name in args),
     conditions.METHODS_CATCH_ALL: lambda model, args: bool(args) and all(
         model.methods_catch_all(name) for name in args),
@@ -554,6 +554,9 @@ _ON_ARGUMENTS: dict[str, Callable[[ProjectModel, tuple[str, ...]], bool]] = {
         CONFIGURES_LOGGING in found.traits and "migration" not in found.roles
         for found in model.modules.values()) and not any(
         MODULE_LOGGER in found.traits for found in model.modules.values()),
+    conditions.ROOT_LOG_LOCATED: lambda model, args: bool(model.files.located_root_template) or any(
+        LOCATED_ROOT_LOG in found.traits and not {"migration", "test", "test_support"} & set(found.roles)
+        for found in model.modules.values()),
     conditions.TASK_STDOUT_LOGGED: lambda model, args: any(
         REDIRECTS_STDOUT in found.traits for found in model.modules.values()) and not any(
         KEEPS_STDOUT in found.traits for found in model.modules.values()),

@@ -41,6 +41,7 @@ from backend_lint.analysis.project.lint_config import (
     unselected_logging_codes,
 )
 from backend_lint.analysis.project.server_limits import read_body_limit
+from backend_lint.analysis.project.settings_templates import located_root_template
 from backend_lint.analysis.seeded_tables import fixture_files
 
 CONFIGURATION_FILES = ("pyproject.toml", "setup.cfg", "pytest.ini", "tox.ini", "setup.py", "ruff.toml", ".ruff.toml",
@@ -97,6 +98,10 @@ class ProjectFiles:
     """A folder below the root holds a project of its own (a ``pyproject.toml``, ``setup.py`` or ``setup.cfg``):
     a repository of several projects, one of which may import the other's public functions (OpenHands'
     ``enterprise/``), which no model of one root sees (:func:`nested_projects`)."""
+    located_root_template: str = ""
+    """The Python settings template (``settings.py.jinja2``) whose ``basicConfig`` format names each record's
+    source file, relative to the root; ``""`` when none does (:func:`.settings_templates.located_root_template`,
+    BE404)."""
 
     body_limit: str = ""
     """The first file of the web or application server configuration the project ships that caps every request
@@ -114,6 +119,7 @@ class ProjectFiles:
         found.fixtures = fixture_files(root, listings)
         found.namespace_folders = namespace_folders(root)
         found.nested_projects = nested_projects(root, listings)
+        found.located_root_template = located_root_template(root, listings)
         pyproject, setup_cfg, pytest_ini, tox_ini, setup_py = (root / name for name in CONFIGURATION_FILES[:5])
         found.lint_unselected = unselected_logging_codes(ruff_settings(root))
         found.print_allowed = print_allowed(root)

@@ -60,10 +60,6 @@ class DefSummary:
     (weblate's ``get_drf_settings()``, which a settings module calls to build ``REST_FRAMEWORK``)."""
     table: str = ""
     """A model class's table, as its ``__tablename__`` or ``Meta.db_table`` names it (lower case)."""
-    generated_uploads: list[str] = field(default_factory=list)
-    """A Django model's file fields whose ``upload_to`` callable makes its own name, sorted
-    (:mod:`backend_lint.analysis.upload_names`): the client's name handed to ``row.file.save`` is not the path
-    (BE506)."""
     plain_class: bool = False
     """A class written with no base but ``object`` (and no metaclass): a plain Python class, so a subclass's
     ``objects`` is the project's own manager (a REST client's), not an ORM's (BE103)."""
@@ -421,7 +417,7 @@ def _well_typed(summary: ModuleSummary) -> bool:
             and _strings(item.effects) and _strings(item.relations) and isinstance(item.checks_unique, bool)
             and _strings(item.calls) and isinstance(item.returns_literal, bool)
             and isinstance(item.returns_recent_time, bool) and isinstance(item.timeout, bool)
-            and _strings(item.generated_uploads) and isinstance(item.table, str)
+            and isinstance(item.table, str)
             and isinstance(item.returned_settings, dict)
             and isinstance(item.catches_all, bool) and isinstance(item.plain_class, bool)
             and _strings(item.admin_permissions) and isinstance(item.raises_message, bool)
