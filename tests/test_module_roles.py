@@ -99,6 +99,7 @@ def test_test_support(path: str, code: str) -> None:
         pytest.param("app/reports/latest_data.py", "", id="name-ending-in-test-data-letters"),
         pytest.param("app/mockingbird/views.py", "", id="folder-starting-with-mock"),
         pytest.param("app/scheduling/mock_up.py", "", id="module-named-mock-not-a-folder"),
+        pytest.param("onyx/tools/fake_tools/research_agent.py", "", id="fake-tools-run-in-production"),
     ],
 )
 def test_not_test_support(path: str, code: str) -> None:

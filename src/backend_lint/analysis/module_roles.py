@@ -41,7 +41,8 @@ _TEST_SUPPORT_FILES = frozenset({"conftest.py", "pytest_plugin.py", "pytest_plug
 _TEST_LIBRARIES = frozenset({"pytest", "factory", "faker", "_pytest"})
 """Imported at module level only by code that runs under a test runner (factory_boy is ``factory``)."""
 _MOCK_DIRS = frozenset({"mock", "mocks", "fakes", "stubs"})
-_MOCK_PREFIXES = ("mock_", "fake_", "stub_")
+_MOCK_PREFIXES = ("mock_", "stub_")
+"""Not ``fake_``: onyx's ``tools/fake_tools/`` are tools its deep research loop runs in production."""
 _MOCK_SUFFIXES = ("_mock", "_mocks", "_fake", "_stub")
 _TEST_DATA_NAMES = lazy_compile(r"(?:^|_)test_?(?:data|fixtures)(?:_|$)")
 """What the name of a script that fills a development or test system with data holds (``make_test_data.py``,
@@ -175,7 +176,7 @@ def _is_test_support(folders: list[str], name: str, imported: set[str], tree: as
 
 def _is_mock_folder(folder: str) -> bool:
     """A package named as a stand-in for another service (``mocks/``, galaxy_ng's ``github_mock/``, liteapi's
-    ``mock_virus_scan/``, ``fake_smtp/``, ``fakes/``): a server the tests or a development setup start in place of
+    ``mock_virus_scan/``, ``fakes/``): a server the tests or a development setup start in place of
     the real one (copr's ``mocks/frontend/app.py`` answers the backend's calls as the frontend would). Its routes
     are no API of the product, its uploads no product's (BE306), its ``print`` and debug switch a fixture's."""
     lowered = folder.lower()
