@@ -1,12 +1,17 @@
 """The URL paths a module's HTTP calls send requests to at the project's own address of a service
-(:func:`backend_lint.analysis.internal_services.client_paths`), in the forms real backends write them."""
+(:func:`backend_lint.analysis.internal_services.client_paths`), in the forms real backends write them; and the
+routes of the main application the project declares for its own services (:func:`.internal_api`)."""
 
 from __future__ import annotations
 
+import ast
 import textwrap
 
-from backend_lint.analysis.internal_services import route_path
+from backend_lint.analysis.handler_types import Handler
+from backend_lint.analysis.handlers import handler_for
+from backend_lint.analysis.internal_services import internal_api, internal_api_module, route_path
 from backend_lint.analysis.project.index import summary_of
+from backend_lint.context import FileContext
 
 
 def _paths(code: str) -> list[str]:
@@ -91,3 +96,60 @@ def test_route_paths_are_read_in_the_same_form() -> None:
     assert route_path("/search/<int:user_id>") == "search/{}"
     assert route_path("/files/{path:path}") == "files/{}"
     assert route_path("/") == ""
+
+
+def _ctx(path: str, code: str) -> FileContext:
+    source = textwrap.dedent(code)
+    return FileContext(ast.parse(source), source, path, path)
+
+
+_UNSTRACT_VIEW = """\
+    from rest_framework.decorators import api_view
+    from rest_framework.response import Response
+
+    @api_view(["POST"])
+    def update_pipeline(request, pipeline_id):
+        return Response({"ok": True})
+"""
+
+
+def test_a_module_named_internal_keeps_routes_for_the_projects_own_services() -> None:
+    for path in ("backend/pipeline_v2/internal_api_views.py", "backend/workflow_manager/internal_urls.py",
+                 "backend/workflow_v2/execution_log_internal_views.py"):
+        assert internal_api_module(_ctx(path, _UNSTRACT_VIEW)), path
+    for path in ("backend/pipeline_v2/views.py", "backend/internals.py", "backend/international_views.py"):
+        assert not internal_api_module(_ctx(path, _UNSTRACT_VIEW)), path
+
+
+def _handler(code: str) -> tuple[FileContext, Handler]:
+    ctx = _ctx("coprs/views/backend_ns/backend_general.py", code)
+    function = next(node for node in ctx.tree.body if isinstance(node, ast.FunctionDef))
+    handler = handler_for(ctx, function)
+    assert handler is not None
+    return ctx, handler
+
+
+def test_a_handler_behind_a_backend_authentication_decorator_serves_the_project() -> None:
+    ctx, handler = _handler("""\
+        import flask
+        from coprs.views import misc
+        bp = flask.Blueprint("backend_ns", __name__, url_prefix="/backend")
+
+        @bp.route("/import-completed/", methods=["POST", "PUT"])
+        @misc.backend_authenticated
+        def dist_git_upload_completed():
+            return flask.jsonify(flask.request.json)
+    """)
+    assert internal_api(ctx, handler)
+    for guard in ("login_required", "api_login_required", "backend_cache"):
+        ctx, handler = _handler(f"""\
+            import flask
+            from coprs.views import misc
+            bp = flask.Blueprint("backend_ns", __name__, url_prefix="/backend")
+
+            @bp.route("/import-completed/", methods=["POST"])
+            @misc.{guard}
+            def dist_git_upload_completed():
+                return flask.jsonify(flask.request.json)
+        """)
+        assert not internal_api(ctx, handler), guard

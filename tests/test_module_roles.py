@@ -72,6 +72,13 @@ def test_not_migrations(path: str, code: str) -> None:
         pytest.param("nautobot/ipam/utils/testing.py", "", id="testing-module"),
         pytest.param("sqlalchemy/dialects/oracle/provision.py", "from ...testing.provision import create_db\n",
                      id="test-database-provisioning"),
+        pytest.param("profiles/community/github_mock/flaskapp.py", "from flask import Flask\napp = Flask(__name__)\n",
+                     id="mock-server-package"),
+        pytest.param("copr/mocks/frontend/app.py", "import flask\n", id="mocks-folder"),
+        pytest.param("liteapi/mock_virus_scan/views.py", "", id="mock-prefixed-package"),
+        pytest.param("app/oauth/fakes/service.py", "", id="fakes-folder"),
+        pytest.param("profiles/dab/make_test_data.py", "import requests\n", id="makes-test-data"),
+        pytest.param("scripts/testdata.py", "", id="testdata-script"),
     ],
 )
 def test_test_support(path: str, code: str) -> None:
@@ -89,6 +96,10 @@ def test_test_support(path: str, code: str) -> None:
         pytest.param("prefect/settings/models/root.py", "from .testing import TestingSettings\n@cache\ndef f(): pass\n",
                      id="settings-for-testing-mode"),
         pytest.param("app/provision.py", "from .cloud import create_bucket\n", id="provisioning-not-for-tests"),
+        pytest.param("app/reports/latest_data.py", "", id="name-ending-in-test-data-letters"),
+        pytest.param("app/mockingbird/views.py", "", id="folder-starting-with-mock"),
+        pytest.param("app/scheduling/mock_up.py", "", id="module-named-mock-not-a-folder"),
+        pytest.param("onyx/tools/fake_tools/research_agent.py", "", id="fake-tools-run-in-production"),
     ],
 )
 def test_not_test_support(path: str, code: str) -> None:

@@ -27,6 +27,16 @@ The model (:func:`internal_route`) holds a handler's routes internal when its mo
 project serves other routes outside that module's package (the main API lives elsewhere), and every route path
 is the tail of a path some other module sends requests to, that module being neither a test, test support, an
 example nor command line code (a test calling the app is no client; a command line client is a user's tool).
+
+Routes of the main application can be internal too, and the project says so where it declares them
+(:func:`internal_api`): a module of routes named ``internal`` (unstract's ``internal_views.py``,
+``internal_api_views.py`` and ``internal_urls.py``, mounted under ``/internal/`` where a middleware admits only
+requests bearing ``INTERNAL_SERVICE_API_KEY``, the key the project's own workers hold), or a handler behind a
+decorator or dependency named for authenticating the project's backend, workers or internal callers (copr's
+``@backend_authenticated``, which compares the request's password with the ``BACKEND_PASSWORD`` setting that only
+copr's own backend is given). Such a route's client is the project's own code: its path is no published
+contract (BE302), its body is built by trusted code (BE303), its error text goes back to the project's own
+worker (BE304).
 """
 
 from __future__ import annotations
@@ -37,9 +47,12 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Optional
 from urllib.parse import urlsplit
 
+from backend_lint.analysis.facts import file_fact
 from backend_lint.analysis.loopback import is_loopback_text
 from backend_lint.analysis.node_index import NodeIndex, node_index
 from backend_lint.analysis.project.conditions import ProjectFact, internal_service
+from backend_lint.analysis.rate_limits import decorator_names
+from backend_lint.analysis.secret_names import split_identifier
 
 if TYPE_CHECKING:
     from backend_lint.analysis.handler_types import Handler
@@ -281,3 +294,32 @@ def internal_service_facts(ctx: FileContext, handler: Optional[Handler]) -> tupl
     if handler is None or not ctx.module or not handler.paths:
         return ()  # (a registration whose path cannot be read is left out: the same class reached another way)
     return (internal_service(ctx.module, *sorted({route_path(path) for path in handler.paths})),)
+
+
+_INTERNAL_CALLERS = frozenset({"internal", "backend", "worker", "workers"})
+"""Who a guard named ``<caller>_authenticated`` admits when the caller is the project's own code."""
+_AUTHENTICATES = frozenset({"auth", "authenticated", "authentication", "authenticate", "authorized", "authorised"})
+
+
+@file_fact()
+def internal_api_module(ctx: FileContext) -> bool:
+    """The module's file name has the word ``internal`` (``internal_views.py``, ``execution_log_internal_views.py``,
+    ``internal_router.py``): the project keeps there the routes its own services call."""
+    stem = ctx.project_path.replace("\\", "/").rpartition("/")[2].removesuffix(".py")
+    return "internal" in stem.lower().split("_")
+
+
+def internal_api(ctx: FileContext, handler: Handler) -> bool:
+    """The handler serves the project's own services: its module is named ``internal``
+    (:func:`internal_api_module`), or a decorator or dependency of the handler or its class is named for
+    authenticating the project's backend, workers or internal callers (``@backend_authenticated``,
+    ``Depends(verify_internal_auth)``)."""
+    if internal_api_module(ctx):
+        return True
+    owners: list[ast.AST] = [handler.function] + ([handler.class_] if handler.class_ is not None else [])
+    return any(_names_internal_auth(name) for owner in owners for name in decorator_names(ctx, owner))
+
+
+def _names_internal_auth(name: str) -> bool:
+    words = set(split_identifier(name))
+    return bool(words & _INTERNAL_CALLERS) and bool(words & _AUTHENTICATES)

@@ -40,6 +40,13 @@ _TEST_SUPPORT_DIRS = frozenset({"testutils", "test_utils", "testing_utils", "tes
 _TEST_SUPPORT_FILES = frozenset({"conftest.py", "pytest_plugin.py", "pytest_plugins.py", "testing.py"})
 _TEST_LIBRARIES = frozenset({"pytest", "factory", "faker", "_pytest"})
 """Imported at module level only by code that runs under a test runner (factory_boy is ``factory``)."""
+_MOCK_DIRS = frozenset({"mock", "mocks", "fakes", "stubs"})
+_MOCK_PREFIXES = ("mock_", "stub_")
+"""Not ``fake_``: onyx's ``tools/fake_tools/`` are tools its deep research loop runs in production."""
+_MOCK_SUFFIXES = ("_mock", "_mocks", "_fake", "_stub")
+_TEST_DATA_NAMES = lazy_compile(r"(?:^|_)test_?(?:data|fixtures)(?:_|$)")
+"""What the name of a script that fills a development or test system with data holds (``make_test_data.py``,
+``testdata.py``; not ``latest_data.py``)."""
 
 
 @dataclass(frozen=True)
@@ -159,10 +166,28 @@ def declares_test_harness(tree: ast.Module) -> bool:
 def _is_test_support(folders: list[str], name: str, imported: set[str], tree: ast.Module) -> bool:
     if name in _TEST_SUPPORT_FILES or any(folder in _TEST_SUPPORT_DIRS for folder in folders):
         return True
+    if any(_is_mock_folder(folder) for folder in folders) or _makes_test_data(name):
+        return True
     if any(module.partition(".")[0] in _TEST_LIBRARIES for module in imported):  # relative ones start with "."
         return True
     # Provisioning of a library's own test databases (SQLAlchemy's ``dialects/*/provision.py``)
     return name == "provision.py" and any("testing" in module.lstrip(".").split(".") for module in imported)
+
+
+def _is_mock_folder(folder: str) -> bool:
+    """A package named as a stand-in for another service (``mocks/``, galaxy_ng's ``github_mock/``, liteapi's
+    ``mock_virus_scan/``, ``fakes/``): a server the tests or a development setup start in place of
+    the real one (copr's ``mocks/frontend/app.py`` answers the backend's calls as the frontend would). Its routes
+    are no API of the product, its uploads no product's (BE306), its ``print`` and debug switch a fixture's."""
+    lowered = folder.lower()
+    return lowered in _MOCK_DIRS or lowered.startswith(_MOCK_PREFIXES) or lowered.endswith(_MOCK_SUFFIXES)
+
+
+def _makes_test_data(name: str) -> bool:
+    """A script named for making test data (galaxy_ng's ``profiles/dab/make_test_data.py``, run by the
+    integration profile against ``https://localhost``; ``generate_test_data.py``): it fills a throwaway system
+    for tests or development."""
+    return bool(_TEST_DATA_NAMES.search(name.lower().removesuffix(".py")))
 
 
 def _is_migration(folders: list[str], name: str, imported: set[str], tree: ast.Module) -> bool:
@@ -266,18 +291,3 @@ def says_development_only(ctx: FileContext) -> bool:
     nodes: list[ast.Module | ast.ClassDef] = [
         ctx.tree, *(node for node in ctx.tree.body if isinstance(node, ast.ClassDef))]
     return any(_DEVELOPMENT_ONLY.search(ast.get_docstring(node) or "") for node in nodes)
-
-
-_MOCK_PREFIXES = ("mock_", "fake_", "stub_")
-_MOCK_SUFFIXES = ("_mock", "_mocks", "_fake", "_stub")
-
-
-@file_fact()
-def mock_service(ctx: FileContext) -> bool:
-    """The module belongs to a package named as a stand-in for another service (``mock_virus_scan/``,
-    ``fake_smtp/``, ``mocks/``): an endpoint the project serves in development or end-to-end tests in place of
-    the real one (liteapi's virus scanner mock, mounted only when a setting enables it), not an upload or an
-    API of the product (BE306)."""
-    folders = ctx.role_path.lower().split("/")[:-1]
-    return any(folder in ("mock", "mocks", "fakes") or folder.startswith(_MOCK_PREFIXES)
-               or folder.endswith(_MOCK_SUFFIXES) for folder in folders)

@@ -27,7 +27,9 @@ framework's registration (Flask's ``add_url_rule``) is decided by its own body. 
 forward to the same path of the service they front (``f"{url}/api/delete"``) keeps the upstream's path, and a
 route whose handlers are marked ``@deprecated(new_target="...")`` with the path of their replacement is already
 being retired the way the page says, and a FastAPI route given ``include_in_schema=False`` is left out of the
-API's published contract (an internal endpoint of the application's own frontend). A ``GET`` path starting
+API's published contract (an internal endpoint of the application's own frontend), as is a route only the
+project's own services call (a module named ``internal_urls.py``, a handler behind ``@backend_authenticated``:
+:func:`backend_lint.analysis.internal_services.internal_api`). A ``GET`` path starting
 with ``get`` on a blueprint or router whose routes
 are mostly server-rendered pages (:mod:`backend_lint.analysis.page_apps`) is a helper the UI's own pages fetch,
 and a route only administrators reach on a blueprint that renders pages of the module is a button of the
@@ -54,6 +56,7 @@ from backend_lint.analysis.handler_types import DJANGO, DRF, Handler, HandlerMod
 from backend_lint.analysis.handlers import FRAMEWORK_MODULES, handler_model
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.included_routes import included_app_objects
+from backend_lint.analysis.internal_services import internal_api, internal_api_module
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.page_answers import answers_page_through_helpers
 from backend_lint.analysis.page_apps import back_office_action, ui_read_helper
@@ -120,7 +123,7 @@ class VerbInRoutePath(Rule):
     message = "`{path}` has the verb `{verb}` in its path; name the resource and let the HTTP method say the action"
     triggers = FRAMEWORK_MODULES
     needs = (handler_model, handler_body, html_view, resolve_class, class_chain, forwarded_paths,
-             answers_page_through_helpers, ui_read_helper, back_office_action, api_route)
+             answers_page_through_helpers, ui_read_helper, back_office_action, api_route, internal_api_module)
     module_facts = (test_support,)
     options = (
         Option(
@@ -168,8 +171,9 @@ class VerbInRoutePath(Rule):
                 continue  # ``POST /admin/command/dump_feeds``: a button of the administrators' own pages
             if _mirrors_upstream(str(string.value), handlers.get(Span.of(string), []), ctx):
                 continue  # a proxy keeps the path of the service it forwards to: not this API's choice
-            if _not_for_clients(handlers.get(Span.of(string), [])):
-                continue  # "An internal API used for testing processes. Not to be used by users."
+            if _not_for_clients(handlers.get(Span.of(string), [])) \
+                    or _for_own_services(handlers.get(Span.of(string), []), ctx):
+                continue  # "An internal API used for testing processes"; ``@backend_authenticated``: no client's
             if _retired(handlers.get(Span.of(string), [])):
                 continue  # already deprecated for the resource route it names: the page's fix, under way
             if _hidden_from_schema(string, handlers.get(Span.of(string), []), ctx):
@@ -318,6 +322,14 @@ def _not_for_clients(handlers: list[Handler]) -> bool:
     no client learns its path, so its naming is no part of the API's contract."""
     return bool(handlers) and all(
         _NOT_FOR_CLIENTS.search(ast.get_docstring(handler.function) or "") for handler in handlers)
+
+
+def _for_own_services(handlers: list[Handler], ctx: FileContext) -> bool:
+    """The routes of a module named ``internal`` (unstract's ``internal_urls.py``, mounted under ``/internal/`` for
+    its workers), or every handler routed with the string admits only the project's own backend or workers
+    (copr's ``@backend_authenticated``): no client of the API learns the path
+    (:func:`~backend_lint.analysis.internal_services.internal_api`)."""
+    return internal_api_module(ctx) or (bool(handlers) and all(internal_api(ctx, handler) for handler in handlers))
 
 
 def _retired(handlers: list[Handler]) -> bool:

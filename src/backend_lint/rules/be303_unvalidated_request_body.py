@@ -54,7 +54,9 @@ moderators' bulk-edit tool) checks its own staff's input; an administrators' han
 stores is still reported.
 A handler whose body starts by turning every request away unless a development setting is on
 (:mod:`backend_lint.analysis.dev_only`: ``if not (settings.DEV and settings.ENABLE_TESTING_ENDPOINTS): raise
-Http404``) is a testing endpoint production never serves, and is left alone.
+Http404``) is a testing endpoint production never serves, and is left alone. So is a route only the
+project's own backend or workers call (:func:`backend_lint.analysis.internal_services.internal_api`: a module
+named ``internal_views.py``, a handler behind ``@backend_authenticated``): the body is built by trusted code.
 """
 
 from __future__ import annotations
@@ -69,7 +71,7 @@ from backend_lint.analysis.delegated_validation import answers_service_refusal, 
 from backend_lint.analysis.dev_only import development_only
 from backend_lint.analysis.handler_body import handler_body
 from backend_lint.analysis.handlers import FASTAPI, FLASK, FRAMEWORK_MODULES, LITESTAR, handler_for
-from backend_lint.analysis.internal_services import internal_service_facts
+from backend_lint.analysis.internal_services import internal_api, internal_api_module, internal_service_facts
 from backend_lint.analysis.looked_up_fields import fields_only_looked_up
 from backend_lint.analysis.project.conditions import internal_service, test_support
 from backend_lint.analysis.shape_checks import body_shape_checked
@@ -84,7 +86,7 @@ class UnvalidatedRequestBody(Rule):
     name = "unvalidated-request-body"
     message = "`{read}` is used without schema validation; parse the body into a schema before using it"
     triggers = FRAMEWORK_MODULES
-    needs = (handler_for, handler_body, internal_service, body_evidence)
+    needs = (handler_for, handler_body, internal_service, body_evidence, internal_api_module)
     module_facts = (test_support,)
     options = (
         Option(
@@ -102,6 +104,8 @@ class UnvalidatedRequestBody(Rule):
         handler = handler_for(ctx, node)
         if handler is None or ctx.is_test_file or development_only(node):
             return  # (a handler that answers only with a development setting on is a test fixture's endpoint)
+        if internal_api(ctx, handler):
+            return  # only the project's own backend or workers post here: the body is built by trusted code
         body = handler_body(ctx, handler)
         if body.renders_html:
             return  # a server-rendered page reading its own form: the API concern does not arise

@@ -31,7 +31,10 @@ loopback address (a decorator of the module or a guard at the top that refuses a
 :mod:`backend_lint.analysis.local_only`, a desktop program's local listener), and a 4xx answer to a project
 service's own plain ``Exception`` refusal (:func:`backend_lint.analysis.error_answers.refusal_callee`) are left
 alone too, and so is a ``try`` that only calls a ``raise_...`` guard with text the project wrote
-(:func:`backend_lint.analysis.error_answers.raises_given_message`).
+(:func:`backend_lint.analysis.error_answers.raises_given_message`). A route only the project's own services
+call (:func:`backend_lint.analysis.internal_services.internal_api`: a module named ``internal_views.py`` whose
+routes the project's workers call with a service key, a handler behind ``@backend_authenticated``) answers the
+project's own worker, which logs the text: it is left alone.
 """
 
 from __future__ import annotations
@@ -67,7 +70,7 @@ from backend_lint.analysis.error_answers import (
 from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.input_errors import converts_upload, says_input_error, validates_only
-from backend_lint.analysis.internal_services import internal_service_facts
+from backend_lint.analysis.internal_services import internal_api, internal_api_module, internal_service_facts
 from backend_lint.analysis.local_only import local_only
 from backend_lint.analysis.masked_errors import masking_facts
 from backend_lint.analysis.project.app_conditions import authenticates_nobody, single_account_app
@@ -156,7 +159,7 @@ class ExceptionDetailInResponse(Rule):
     message = "`{detail}` of a caught exception goes into the response; log it and return a generic message"
     triggers = ("except",)
     needs = (handler_for, bindings_of, resolve_class, class_chain, removes_named_file, is_upload, refusing_helpers,
-             guards_admins, admin_only_helpers, internal_service)
+             guards_admins, admin_only_helpers, internal_service, internal_api_module)
     builtin_leaks: FileState[list[tuple[ast.AST, str, frozenset[str], tuple[ProjectFact, ...]]]] = FileState(list)
     """``(node, detail, builtin types)`` of leaks decided at the end of the module."""
     raised_here: FileState[set[str]] = FileState(set)
@@ -240,7 +243,7 @@ class ExceptionDetailInResponse(Rule):
         of its own waits for the end of the module (:meth:`decide`). A specific builtin error (a ``TypeError``
         of the client's value, not ``Exception``) answered with a 4xx status is the client's input error."""
         if _under_debug_branch(node, ctx) or validates_only(ctx) or raises_nothing(ctx) or _operator_only(ctx) \
-                or _removes_requested_file(ctx) or raises_given_message(ctx):
+                or _removes_requested_file(ctx) or raises_given_message(ctx) or _internal_caller(ctx):
             return None
         names = {name: types for name, types in caught_names(ctx.scope, ctx).items()
                  if not _narrowed(node, name, ctx)}
@@ -298,6 +301,16 @@ def _operator_only(ctx: FileContext) -> bool:
     return admin_only(handler) or (clause is not None and admin_guard(handler.function, clause, ctx=ctx)) \
         or (clause is not None and setup_window_guard(handler.function, clause)) \
         or local_only(handler.function, ctx.tree)  # only programs on this machine reach it
+
+
+def _internal_caller(ctx: FileContext) -> bool:
+    """The answer goes to the project's own service: the module keeps the routes its workers call, or the handler
+    admits only the project's backend (:func:`~backend_lint.analysis.internal_services.internal_api`)."""
+    if internal_api_module(ctx):
+        return True
+    function = ctx.scope.function
+    handler = handler_for(ctx, function) if function is not None else None
+    return handler is not None and internal_api(ctx, handler)
 
 
 def _removes_requested_file(ctx: FileContext) -> bool:

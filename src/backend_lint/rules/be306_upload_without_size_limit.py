@@ -30,7 +30,7 @@ from backend_lint.analysis.admin_guard_defs import admin_guard_facts
 from backend_lint.analysis.admin_only import admin_only, route_owners
 from backend_lint.analysis.handler_body import handler_body
 from backend_lint.analysis.handlers import DJANGO, DRF, FASTAPI, FLASK, LITESTAR, STARLETTE, handler_for
-from backend_lint.analysis.module_roles import mock_service, module_roles
+from backend_lint.analysis.module_roles import module_roles
 from backend_lint.analysis.project.app_conditions import upload_limit
 from backend_lint.analysis.project.conditions import ProjectFact, admin_only_app, guards_admins, test_support
 from backend_lint.analysis.uploads import app_upload_limits, is_upload
@@ -61,7 +61,7 @@ class UploadWithoutSizeLimit(Rule):
     name = "upload-without-size-limit"
     message = "`{call}` {effect} an uploaded file with no size limit; cap the upload size first"
     triggers = ("UploadFile", "files", "FILES")
-    needs = (handler_for, handler_body, module_roles, mock_service, is_upload, app_upload_limits, upload_limit,
+    needs = (handler_for, handler_body, module_roles, is_upload, app_upload_limits, upload_limit,
              admin_only_app, guards_admins)
     module_facts = (test_support,)
 
@@ -81,8 +81,8 @@ class UploadWithoutSizeLimit(Rule):
         if not is_upload(func.value, ctx, handler.request_names):
             return
         roles = module_roles(ctx)
-        if roles.for_tests or roles.example or mock_service(ctx):
-            return  # (a mock of another service stands in for it in development and end-to-end tests)
+        if roles.for_tests or roles.example:
+            return  # (test support includes a mock of another service, standing in for it in development and tests)
         body = handler_body(ctx, handler)
         if "content-length" in body.headers or any(part in name for name in body.names for part in _BOUND_PARTS):
             return
