@@ -305,7 +305,7 @@ _AUTHENTICATES = frozenset({"auth", "authenticated", "authentication", "authenti
 def internal_api_module(ctx: FileContext) -> bool:
     """The module's file name has the word ``internal`` (``internal_views.py``, ``execution_log_internal_views.py``,
     ``internal_router.py``): the project keeps there the routes its own services call."""
-    stem = ctx.project_path.replace("\\", "/").rpartition("/")[2].removesuffix(".py")
+    stem = ctx.role_path.replace("\\", "/").rpartition("/")[2].removesuffix(".py")
     return "internal" in stem.lower().split("_")
 
 
