@@ -264,7 +264,7 @@ def _key_local(expr: ast.expr, ctx: FileContext) -> bool:
     if found is None or expr.id in found[1].params or expr.id in found[1].loop_targets:
         return False
     values = found[1].assigned.get(expr.id)
-    return bool(values) and expr.id not in found[1].augmented and all(
+    return values is not None and bool(values) and expr.id not in found[1].augmented and all(
         value is not None and (key_read(value) or _key_getter(value)) for value in values)
 
 
