@@ -75,6 +75,62 @@ def test_be505_judged_per_application_package(tmp_path: Path) -> None:
     assert ("svc/api/main.py", 5) in found
 
 
+VIEWS = textwrap.dedent('''\
+    from flask import request
+    from flask.views import MethodView
+    from werkzeug.datastructures import Headers
+
+
+    class UserPass(MethodView):
+        def get_headers(self):
+            headers = Headers()
+            headers["Access-Control-Allow-Origin"] = request.environ.get("HTTP_ORIGIN")
+            headers["Access-Control-Allow-Credentials"] = "true"
+            return headers
+
+        def get(self):
+            user = request.headers.get("X-Svc-Username")
+            return issue_token(user, request.headers.get("X-Svc-Password")), 200, self.get_headers()
+
+
+    class GSS(MethodView):
+        def get_headers(self):
+            headers = Headers()
+            headers["Access-Control-Allow-Origin"] = request.environ.get("HTTP_ORIGIN")
+            headers["Access-Control-Allow-Credentials"] = "true"
+            return headers
+
+        def get(self):
+            return issue_token(request.environ.get("REMOTE_USER")), 200, self.get_headers()
+
+
+    def response_headers(response):
+        response.headers["Access-Control-Allow-Origin"] = request.environ.get("HTTP_ORIGIN")
+        response.headers["Access-Control-Allow-Credentials"] = "true"
+        return response
+''')
+"""rucio's sign-in views: lines 9 (a view reading header credentials), 21 (a view signing in from ``REMOTE_USER``,
+which the front-end's Negotiate sets from the browser's ambient Kerberos ticket) and 30 (a module function)."""
+
+
+@pytest.mark.parametrize(("common", "quiet"), [
+    # a custom credential header read by the API: the header view is left alone, the REMOTE_USER one is not
+    ("def auth_env(request):\n    return validate(request.headers.get('X-Svc-Auth-Token'))\n", {9}),
+    # the package's hook reads a cookie for every view: all reported
+    ("def auth_env(request):\n    return validate(request.cookies.get('sid'))\n", set()),
+])
+def test_be505_view_whose_class_reads_no_ambient_credential(
+        tmp_path: Path, common: str, quiet: set[int]) -> None:
+    """Headers a view class sets for its own answers serve that view alone: with header credentials shown in the
+    project and no ambient credential named in the class, a foreign page borrows nothing through it, whatever the
+    module's other views read; a cookie the package's hook reads serves every view. A module-level function's
+    headers are judged by the whole package, as before."""
+    project = {"pyproject.toml": '[project]\nname = "svc"\n', "svc/__init__.py": "", "svc/auth.py": VIEWS,
+               "svc/common.py": common}
+    found = {line for path, line in findings_of(write_project(tmp_path, project), "BE505") if path == "svc/auth.py"}
+    assert found == {9, 21, 30} - quiet
+
+
 FLASK_APP = textwrap.dedent('''\
     from flask import Flask
 

@@ -285,3 +285,31 @@ def test_the_projects_linter_configuration_reviewed_the_files_passwords(
     found = findings_of(write_project(tmp_path, {**DEMO_ACCOUNTS, **configuration}), "BE503")
     for path in ("inventory/accounts.py", "models/edge_site.py"):
         assert ((path, 2) in found) == (path not in allowed), path
+
+
+CONFIG_TEMPLATE = {
+    "turbinia/__init__.py": "",
+    "turbinia/config/__init__.py": "",
+    "turbinia/config/turbinia_config_tmpl.py": "EMAIL_NOTIFICATIONS = False\nEMAIL_PASSWORD = 'Zq8-mail-pw-71x'\n",
+    "turbinia/config/turbinia_config.py": "EMAIL_NOTIFICATIONS = True\nEMAIL_PASSWORD = 'Zq8-mail-pw-71x'\n",
+    "turbinia/models/agent_template_config.py": "SMTP_PASSWORD = 'Zq8-mail-pw-71x'\n",
+    "turbinia/notify.py": '''\
+        from turbinia.config import turbinia_config, turbinia_config_tmpl
+        from turbinia.models import agent_template_config
+
+
+        def login(smtp):
+            smtp.login(turbinia_config.EMAIL_PASSWORD, turbinia_config_tmpl.EMAIL_PASSWORD)
+            smtp.login(agent_template_config.SMTP_PASSWORD)
+    ''',
+}
+
+
+def test_a_settings_template_by_its_name_holds_placeholders(tmp_path: Path) -> None:
+    """``turbinia_config_tmpl.py`` is the file a deployment copies and fills in: named template after a word for
+    configuration, its password is the sample's. The filled-in config beside it, and a module that only holds the
+    word template elsewhere in its name (a model of agent templates), are reported."""
+    found = findings_of(write_project(tmp_path, CONFIG_TEMPLATE), "BE503")
+    assert ("turbinia/config/turbinia_config_tmpl.py", 2) not in found
+    assert ("turbinia/config/turbinia_config.py", 2) in found
+    assert ("turbinia/models/agent_template_config.py", 1) in found

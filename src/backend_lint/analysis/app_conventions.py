@@ -13,7 +13,10 @@ adds it up.
   ``SessionAuthentication``, ``APIKeyCookie``, a cookie transport) or of Basic authentication (``HTTPBasic``,
   ``WWW-Authenticate``), and :data:`HEADER_AUTH` for header credentials (``HTTPBearer``,
   ``OAuth2PasswordBearer``, ``APIKeyHeader``, an ``Authorization`` or ``X-API-Key`` header read, DRF's token and
-  JWT authentication). The reading is deliberately wide on the ambient side: any mention keeps the finding.
+  JWT authentication, a custom header named for a credential: ``X-Rucio-Auth-Token``). The reading is
+  deliberately wide on the ambient side: any mention keeps the finding. :data:`AMBIENT_IN_CLASSES` adds that
+  every mention sits inside a top-level class (rucio's ``GSS`` and ``x509`` sign-in views): the module's
+  functions and body, what serves every view, name none.
 - **CSRF validated by the application itself** (BE512). :data:`VALIDATES_CSRF`: the module calls Flask-WTF's
   ``validate_csrf(...)`` or a CSRF extension's ``protect()`` (``csrf.protect()``): the check switched off
   globally is run where the application accepts forms.
@@ -54,6 +57,7 @@ from backend_lint.analysis.project.settings_templates import SOURCE_FIELDS
 from backend_lint.context import FileContext
 
 AMBIENT_AUTH = "ambient-auth"
+AMBIENT_IN_CLASSES = "ambient-in-classes"
 HEADER_AUTH = "header-auth"
 VALIDATES_CSRF = "validates-csrf"
 LOGS = "logs"
@@ -63,8 +67,8 @@ MODULE_LOGGER = "module-logger"
 CONFIGURES_LOGGING = "configures-logging"
 LOCATED_ROOT_LOG = "located-root-log"
 AUTHENTICATES = "authenticates"
-TRAITS = frozenset({AMBIENT_AUTH, HEADER_AUTH, VALIDATES_CSRF, LOGS, REDIRECTS_STDOUT, KEEPS_STDOUT, MODULE_LOGGER,
-                    CONFIGURES_LOGGING, LOCATED_ROOT_LOG, AUTHENTICATES})
+TRAITS = frozenset({AMBIENT_AUTH, AMBIENT_IN_CLASSES, HEADER_AUTH, VALIDATES_CSRF, LOGS, REDIRECTS_STDOUT,
+                    KEEPS_STDOUT, MODULE_LOGGER, CONFIGURES_LOGGING, LOCATED_ROOT_LOG, AUTHENTICATES})
 
 _AMBIENT_WORDS = (
     "cookie", "request.session", "sessionmiddleware", "session_interface", "flask_session", "flask_login",
@@ -72,20 +76,27 @@ _AMBIENT_WORDS = (
     "httpbasic", "basicauth", "basic_auth", "www-authenticate", "negotiate", "remember_token", "flask.session",
     "quart.session", "aiohttp_session", "starlette_session", "fastapi_sessions", "beaker", "securecookie",
     "remote_user", "remote-user", "remoteuser", "x-forwarded-user", "x-forwarded-email", "x-auth-request-",
-    "oauth2-proxy", "oauth2_proxy",
+    "oauth2-proxy", "oauth2_proxy", "ssl_client_", "x-ssl-client", "x-client-cert",
 )
 """Lower-case text whose mention shows (or might show) that a browser's ambient credential authenticates. A bare
 ``session.get(``/``session[`` is not one: it is far more often a ``requests``/``aiohttp`` client or an ORM session
 (taskingai's aiohttp sessions, papermerge's SQLAlchemy ones); the web session shows itself by
 ``request.session`` or Flask's/Quart's ``session`` import. An identity header an authenticating proxy sets
 (``Remote-User``, ``X-Forwarded-User``, oauth2-proxy's ``X-Auth-Request-*``) is ambient: the proxy fills it from
-its own session cookie, which the browser attaches to a foreign page's request (papermerge's OIDC set-up)."""
+its own session cookie, which the browser attaches to a foreign page's request (papermerge's OIDC set-up). So is
+a TLS client certificate (``SSL_CLIENT_S_DN``, ``X-SSL-Client-*``): the browser presents it to any page's request
+(rucio's x509 sign-in view)."""
 _HEADER_WORDS = (
     "httpbearer", "oauth2passwordbearer", "oauth2authorizationcodebearer", "apikeyheader", '"authorization"',
     "'authorization'", "http_authorization", "x-api-key", "tokenauthentication", "jwtauthentication",
     "bearer ",
 )
 """Lower-case text of credentials a client sends in a header."""
+_CUSTOM_CREDENTIAL_HEADER = lazy_compile(
+    r"""headers(?:\.get\(|\[)\s*["']x-[\w-]*(?:token|auth|password|passwd|api-?key)""")
+"""A credential read from a custom header of the application's own, lower case:
+``request.headers.get("X-Rucio-Auth-Token")``, ``headers["X-Service-Password"]``. Like ``X-API-Key``, a browser
+sends it only when the page's own script sets it."""
 _INBOUND_AUTH_WORDS = (
     "login", "logout", "signin", "sign_in", "sign-in", "signup", "sign_up", "jwt", "jose", "passlib", "bcrypt",
     "argon2", "hashpw", "check_password", "verify_password", "password_hash", "hash_password", "hashed_password",
@@ -138,9 +149,12 @@ def auth_traits(ctx: FileContext) -> list[str]:
     source = ctx.source
     lowered = source.lower()
     traits: set[str] = set()
-    if any(word in lowered for word in _AMBIENT_WORDS) or ("session" in source and _SESSION_IMPORT.search(source)):
+    if mentions_ambient(source):
         traits.add(AMBIENT_AUTH)
-    if any(word in lowered for word in _HEADER_WORDS):
+        if not mentions_ambient(_outside_classes(ctx)):
+            traits.add(AMBIENT_IN_CLASSES)
+    if any(word in lowered for word in _HEADER_WORDS) or (
+            "x-" in lowered and _CUSTOM_CREDENTIAL_HEADER.search(lowered)):
         traits.add(HEADER_AUTH)
     if _authenticates(source, lowered):
         traits.add(AUTHENTICATES)
@@ -161,6 +175,24 @@ def auth_traits(ctx: FileContext) -> list[str]:
         if _REDIRECT_OFF.search(source):
             traits.add(KEEPS_STDOUT)
     return sorted(traits)
+
+
+def mentions_ambient(source: str) -> bool:
+    """``source`` (a module's, or one class's) mentions an ambient credential (:data:`_AMBIENT_WORDS`, Flask's or
+    Quart's ``session`` imported)."""
+    lowered = source.lower()
+    return any(word in lowered for word in _AMBIENT_WORDS) or (
+        "session" in source and bool(_SESSION_IMPORT.search(source)))
+
+
+def _outside_classes(ctx: FileContext) -> str:
+    """The module's source without its top-level classes' lines: what its functions and body say app-wide."""
+    lines = ctx.source.splitlines()
+    for statement in ctx.tree.body:
+        if isinstance(statement, ast.ClassDef):
+            start = min([statement.lineno, *(decorator.lineno for decorator in statement.decorator_list)])
+            lines[start - 1:statement.end_lineno or start] = [""] * ((statement.end_lineno or start) - start + 1)
+    return "\n".join(lines)
 
 
 def _authenticates(source: str, lowered: str) -> bool:

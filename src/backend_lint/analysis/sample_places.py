@@ -20,6 +20,13 @@ _SAMPLE_WORDS = frozenset({"sample", "samples", "demo", "example", "examples", "
 ``email_preview``, ``fake_wallet_secret``)."""
 
 
+_TEMPLATE_WORDS = frozenset({"tmpl", "template"})
+_CONFIG_WORDS = frozenset({"config", "conf", "settings", "cfg"})
+"""A module named as a settings template (``turbinia_config_tmpl.py``, ``local_settings_template.py``): the last
+word says template, an earlier one says configuration. ``agent_template_config.py`` (a model of templates) and
+``settings.dist.py`` (defectdojo's real base settings) are neither."""
+
+
 _PUBLIC_KEY_VENDORS = frozenset({"amplitude", "mixpanel", "posthog", "rudderstack", "plausible"})
 """Product analytics services whose project keys are embedded in every client, public by design."""
 
@@ -63,16 +70,19 @@ def _test_module(ctx: FileContext) -> bool:
 
 def not_shipped(ctx: FileContext) -> bool:
     """Code whose literals are not secrets of a deployment: tests, test support, development and test settings
-    (the settings model), benchmarks, settings templates, development commands and main-guard demos
-    (:mod:`.dev_seeds`), and sample data by its module's name (``create_test_data.py``, ``fixtures.py``)."""
+    (the settings model), benchmarks, settings templates (by their placeholder key, :mod:`.dev_seeds`, or by the
+    module's name), development commands and main-guard demos (:mod:`.dev_seeds`), and sample data by its
+    module's name (``create_test_data.py``, ``fixtures.py``)."""
     if _test_module(ctx) or module_roles(ctx).for_tests or settings_module(ctx).kind != PRODUCTION:
         return True
     if benchmark_code(ctx) or any("benchmark" in folder for folder in ctx.role_path.lower().split("/")[:-1]):
         return True  # a benchmark or load-test harness (``tracecat-benchmark/``): run by developers, deployed nowhere
     if placeholder_settings(ctx) or development_command(ctx) or demo_block(ctx):
         return True  # a settings template, a development database's command, a demo run by hand (:mod:`.dev_seeds`)
-    stem = ctx.role_path.rsplit("/", 1)[-1].removesuffix(".py")
-    return bool(_SAMPLE_WORDS & set(split_identifier(stem)))
+    words = split_identifier(ctx.role_path.rsplit("/", 1)[-1].removesuffix(".py"))
+    if len(words) > 1 and words[-1] in _TEMPLATE_WORDS and _CONFIG_WORDS & set(words[:-1]):
+        return True  # ``turbinia_config_tmpl.py``: a settings template a deployment copies and fills in
+    return bool(_SAMPLE_WORDS & set(words))
 
 
 def sample_function(ctx: FileContext) -> bool:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Optional, Union
 
 from backend_lint.analysis.ast_helpers import callee_name, own_nodes
 from backend_lint.analysis.bindings import Bindings
-from backend_lint.analysis.caller_values import callers_fact, key_parameter, key_read
+from backend_lint.analysis.caller_values import callers_fact, key_parameter, key_read, names_a_key
 from backend_lint.analysis.command_classes import command_base_facts, in_command_class
 from backend_lint.analysis.entrypoints import cli_module, in_cli_context
 from backend_lint.analysis.handlers import handler_for
@@ -245,12 +245,35 @@ def _row_keys(holes: list[Hole], ctx: FileContext) -> list[Hole]:
     code itself shows the parameter holds that column's values, an integer or a UUID the database made (a read
     off the request or a handler's parameter, ``body.owner_id``, is the client's). On real
     applications these were MaxKB's knowledge ids (a UUID foreign key) formatted into an index name."""
-    read = [hole for hole in holes if key_read(hole.expr) and not _from_request([hole], ctx)]
+    read = [hole for hole in holes if (key_read(hole.expr) or _key_local(hole.expr, ctx))
+            and not _from_request([hole], ctx)]
     columns = {hole.expr.attr for hole in read if isinstance(hole.expr, ast.Attribute)}
     return read + [
         hole for hole in holes
         if isinstance(hole.expr, ast.Name) and hole.expr.id in columns and key_parameter(hole.expr.id, ctx, ctx.scope)
     ]
+
+
+def _key_local(expr: ast.expr, ctx: FileContext) -> bool:
+    """A local assigned only a row's key (``workflow_id = workflow.id``, then ``{workflow_id}``: archery's
+    Oracle backup), or what an object's getter of a key returns, asked nothing (``change.get_copr_id()``,
+    copr's models returning ``self.id``), neither a parameter nor a loop's variable."""
+    if not isinstance(expr, ast.Name):
+        return False
+    found = lookup(expr.id, ctx, ctx.scope)
+    if found is None or expr.id in found[1].params or expr.id in found[1].loop_targets:
+        return False
+    values = found[1].assigned.get(expr.id)
+    return values is not None and bool(values) and expr.id not in found[1].augmented and all(
+        value is not None and (key_read(value) or _key_getter(value)) for value in values)
+
+
+def _key_getter(value: ast.expr) -> bool:
+    """``change.get_search_related_copr_id()``: a method named for getting a key, called with nothing, off an
+    object that is not the request."""
+    return isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and not value.args \
+        and not value.keywords and value.func.attr.startswith("get_") and names_a_key(value.func.attr[4:]) \
+        and "request" not in ast.unparse(value.func.value)
 
 
 def _bound_mapping_keys(holes: list[Hole], sink: Sink, provenance: SqlText, ctx: FileContext) -> list[Hole]:

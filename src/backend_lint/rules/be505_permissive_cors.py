@@ -30,6 +30,7 @@ import ast
 from dataclasses import dataclass
 from typing import Optional
 
+from backend_lint.analysis.app_conventions import mentions_ambient
 from backend_lint.analysis.app_credentials import app_without_credentials
 from backend_lint.analysis.ast_helpers import is_true, keyword_value
 from backend_lint.analysis.bindings import bindings_of
@@ -50,14 +51,22 @@ _DJANGO_WILDCARDS = ("CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_ALLOW_ALL")
 _DJANGO_REGEXES = ("CORS_ALLOWED_ORIGIN_REGEXES", "CORS_ORIGIN_REGEX_WHITELIST")
 
 
-def _ambient(ctx: FileContext) -> tuple[ProjectFact, ...]:
+def _ambient(ctx: FileContext, function: Optional[ast.AST] = None) -> tuple[ProjectFact, ...]:
     """Every finding stands unless the application authenticates only by header credentials, which a browser never
     attaches to another site's request (:func:`~backend_lint.analysis.project.app_conditions.header_only_auth`),
     judged by the modules of the package that builds the application: kairon serves its bearer-only history API
     from ``kairon/history/`` beside a main API that sets cookies, and only the latter lends a foreign page the
-    browser's credentials. (Django's settings serve the whole project.)"""
+    browser's credentials. (Django's settings serve the whole project.)
+
+    Headers a method of a class sets (rucio's ``UserPass.get_headers``, returned by that view's own answers) serve
+    that view alone: when no line of the class mentions an ambient credential, another view's mention (rucio's
+    ``GSS`` view in the same module signs in from ``REMOTE_USER`` and stays reported) is no credential a request
+    to this one carries; a mention in a module's functions or body (a hook, a middleware) still counts."""
     module = ctx.module
     package = module if ctx.role_path.endswith("/__init__.py") else module.rpartition(".")[0]
+    owner = ctx.parent_of(function) if function is not None else None
+    if isinstance(owner, ast.ClassDef) and not mentions_ambient(ast.get_source_segment(ctx.source, owner) or "cookie"):
+        return (header_only_auth(package), header_only_auth(package, view=True))
     return (header_only_auth(package),)
 
 
@@ -223,7 +232,8 @@ class PermissiveCors(Rule):
     def report_headers(self, node: ast.AST, ctx: FileContext) -> None:
         headers = self.headers(ctx).pop(node, None)
         if headers is not None and headers.any_origin is not None and headers.credentials:
-            self.report(ctx, headers.any_origin, construct="Access-Control-Allow-Origin", unless=_ambient(ctx))
+            self.report(ctx, headers.any_origin, construct="Access-Control-Allow-Origin",
+                        unless=_ambient(ctx, node))
 
     @visits(ast.Module)
     def check_settings(self, node: ast.Module, ctx: FileContext) -> None:

@@ -18,7 +18,8 @@ A part cannot carry markup when it is escaped or already HTML: wrapped in ``esca
 ``html.escape``/``markupsafe.escape``, built by ``format_html``, ``render_to_string`` or another
 rendering/escaping/URL-building call (by name), named for HTML (``icon_html``, ``rendered``), a number (also
 arithmetic with a number literal: ``len(rows) - 5``), a class's ``__name__``, an
-id, a date, a URL named as one, a constant, a local assigned only such values, or a local some
+id, a date, a URL named as one, a constant (also an upper-case attribute: a form class's ``FAIL_MESSAGE``), a
+local assigned only such values, or a local some
 assignment of which escapes it (``if autoescape: lead = escape(lead)``: escaped where escaping is asked
 for). Joins of fragments (``"".join(parts)``), strings the rule cannot see being built (a parameter, a call result) and
 ``Markup(...).format(...)`` (which escapes its arguments) are left alone, and so are tests and test support.
@@ -102,6 +103,8 @@ _IDENTIFIER_MODIFIERS = frozenset(
 )
 _IDENTIFIER_ATTRIBUTES = frozenset({"__name__", "__qualname__", "__module__"})
 """Attributes that hold a Python identifier or dotted module path (``obj.__class__.__name__``): no markup fits."""
+_REQUEST_DATA = frozenset({"GET", "POST", "META", "FILES", "COOKIES", "REQUEST", "DATA"})
+"""Upper-case attributes that hold the request's own data (Django's ``request.GET``), no constant."""
 _ARITHMETIC = (ast.Add, ast.Sub, ast.Div, ast.FloorDiv, ast.Pow)
 """Operators that, given a number literal on one side, give a number or raise (``*`` repeats a string, ``%``
 formats one)."""
@@ -290,6 +293,8 @@ class UnescapedHtml(Rule):
             return True
         if isinstance(expr, ast.Attribute) and expr.attr in _IDENTIFIER_ATTRIBUTES:
             return True  # ``obj.__class__.__name__``: a Python identifier, letters, digits and ``_``
+        if isinstance(expr, ast.Attribute) and expr.attr.isupper() and expr.attr not in _REQUEST_DATA:
+            return True  # ``form.FAIL_MESSAGE``: a class's or module's constant, written by its developer
         if isinstance(expr, ast.BinOp) and _arithmetic(expr):
             return True  # ``len(rows) - 5``: a number, or a TypeError
         words = _name_words(expr)

@@ -101,7 +101,7 @@ def lint_allows_secret(path: str) -> ProjectFact:
 
 
 @project_fact
-def header_only_auth(package: str = "") -> ProjectFact:
+def header_only_auth(package: str = "", view: bool = False) -> ProjectFact:
     """The application authenticates only by credentials its clients put in a header: some module of the project
     (not a test) shows header credentials (``HTTPBearer``, ``OAuth2PasswordBearer``, ``APIKeyHeader``, an
     ``Authorization`` or ``X-API-Key`` header read) and no module of ``package`` (dotted; ``""``: the whole project)
@@ -109,7 +109,12 @@ def header_only_auth(package: str = "") -> ProjectFact:
     A browser attaches no such credential to another site's request, so a credentialed wildcard CORS policy hands a
     foreign page nothing (BE505). ``package`` is the package of the module that builds the application: a project
     that serves several apps (kairon's history and evaluator services beside its cookie-setting main API) is judged
-    per app, by the modules its own package holds. Unknown authentication (no header evidence) does not hold."""
+    per app, by the modules its own package holds. Unknown authentication (no header evidence) does not hold.
+    ``view``: asked for a view class that itself mentions no ambient credential, whose own answers the finding
+    covers; a mention inside other classes (rucio's ``GSS`` view signing in from ``REMOTE_USER``, reported on its
+    own) does not count against it, a mention in a module's functions or body (a hook, a middleware) still does."""
+    if view:
+        return ProjectFact(HEADER_ONLY_AUTH, (package, "view"))
     return ProjectFact(HEADER_ONLY_AUTH, (package,) if package else ())
 
 

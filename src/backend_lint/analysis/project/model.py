@@ -28,6 +28,7 @@ from typing import Optional
 from backend_lint.analysis.api_conventions import answers_201_nowhere, rpc_project, status_envelope_project
 from backend_lint.analysis.app_conventions import (
     AMBIENT_AUTH,
+    AMBIENT_IN_CLASSES,
     AUTHENTICATES,
     CONFIGURES_LOGGING,
     HEADER_AUTH,
@@ -107,14 +108,16 @@ class ProjectModel(DefReach, ViewFacts):
         on_arguments = _ON_ARGUMENTS.get(fact.kind)
         return on_arguments is not None and on_arguments(self, fact.args)
 
-    def header_only_auth(self, package: str) -> bool:
+    def header_only_auth(self, package: str, view: bool = False) -> bool:
         """Some module shows header credentials and none of ``package`` (``""``: the whole project) a cookie, a
-        session or Basic authentication (:func:`.app_conditions.header_only_auth`)."""
+        session or Basic authentication; for a ``view``, none outside its classes
+        (:func:`.app_conditions.header_only_auth`)."""
         if not any(HEADER_AUTH in found.traits for found in self.modules.values()):
             return False
         prefix = f"{package}."
         return not any(
-            AMBIENT_AUTH in found.traits for name, found in self.modules.items()
+            AMBIENT_AUTH in found.traits and not (view and AMBIENT_IN_CLASSES in found.traits)
+            for name, found in self.modules.items()
             if not package or name == package or name.startswith(prefix)
         )
 
@@ -544,7 +547,7 @@ _ON_ARGUMENTS: dict[str, Callable[[ProjectModel, tuple[str, ...]], bool]] = {
     conditions.SINGLE_ACCOUNT_APP: lambda model, args: any(found.single_account for found in model.modules.values())
     or (any(found.single_password for found in model.modules.values())
         and not any(found.keeps_users for found in model.modules.values())),
-    conditions.HEADER_ONLY_AUTH: lambda model, args: model.header_only_auth(args[0] if args else ""),
+    conditions.HEADER_ONLY_AUTH: lambda model, args: model.header_only_auth(args[0] if args else "", len(args) > 1),
     conditions.AUTHENTICATES_NOBODY: lambda model, args: bool(model.files.entry_modules and model.modules) and not any(
         AUTHENTICATES in found.traits for found in model.modules.values()),
     conditions.VALIDATES_CSRF: lambda model, args: any(
