@@ -7,7 +7,7 @@ secret or a wallet seed is key derivation, where the iteration count is a protoc
 same question here, and read cost parameters the same way.
 
 - :func:`is_password_value`: a name headed by ``password``/``passwd``/``pwd``/``pw``/``passphrase``
-  (:mod:`.secret_names`), its ``.encode()``, an f-string/concatenation/``%``/``.format()`` containing it,
+  (:mod:`.secret_names`) or ``pin``/``passcode``, its ``.encode()``, an f-string/concatenation/``%``/``.format()`` containing it,
   ``request.form.get("password")``, or a local assigned from one of those (at most three hops);
 - :func:`stored_as_password`: the value is assigned to a password-hash name (``user.password_hash = ...``) or
   returned from a password-hashing function (``def get_password_hash(p)``);
@@ -32,6 +32,11 @@ if TYPE_CHECKING:
     from backend_lint.context import FileContext
 
 PASSWORD_WORDS = frozenset({"password", "passwd", "pwd", "pw", "passphrase"})
+SECRET_CODE_WORDS = frozenset({"pin", "passcode"})
+"""A short secret a person types in place of a password (a numeric PIN, a passcode): stored as a fast digest it
+falls to brute force even faster, its few digits being all there is to guess. Read as a password only where a
+value is hashed (:func:`is_password_name`), not in the names of stored digests, where a certificate *pin* is the
+digest of a public key."""
 _HASH_WORDS = frozenset({"hash", "hashed", "digest", "hex", "hexdigest", "encoded", "bytes", "str", "value"})
 _TRANSPARENT_METHODS = frozenset({"encode", "strip", "lower", "upper", "decode"})
 _MAX_HOPS = 3
@@ -44,8 +49,10 @@ _INT_OPERATORS: dict[type[ast.operator], Callable[[int, int], int]] = {
 
 
 def is_password_name(name: Optional[str]) -> bool:
-    """``password``, ``raw_password``, ``new_pwd``: a name whose head is a password word."""
-    return name is not None and secret_word(name, PASSWORD_WORDS) in PASSWORD_WORDS
+    """``password``, ``raw_password``, ``new_pwd``, ``pin``: a name whose head is a password word or a secret
+    code a person types (:data:`SECRET_CODE_WORDS`)."""
+    words = PASSWORD_WORDS | SECRET_CODE_WORDS
+    return name is not None and secret_word(name, words) in words
 
 
 def names_password_hash(name: Optional[str]) -> bool:
