@@ -80,6 +80,7 @@ SINGLE_ACCOUNT_APP = "single-account-app"
 MASKED_ERROR = "masked-error"
 INTERNAL_SERVICE = "internal-service"
 LOOPBACK_CONSTANT = "loopback-constant"
+SLOW_CLIENT_CALL = "slow-client-call"
 RECENT_TIME = "recent-time"
 QUIET_JOBS = "quiet-jobs"
 UNREACHING_JOBS = "unreaching-jobs"
@@ -113,7 +114,7 @@ KINDS = frozenset({
     PUBLISHED_SETTING,
     CLI_COMMAND_CLASS, ADMIN_ONLY_NAME, ADMIN_PERMISSION, ADMIN_GUARD, RAISES_MESSAGE, METHOD_DOES,
     WRAPS_LIBRARY_CALL,
-    SINGLE_ACCOUNT_APP, MASKED_ERROR, INTERNAL_SERVICE, DJANGO_USERNAMES, LOOPBACK_CONSTANT, RECENT_TIME, STARTUP_ONLY,
+    SINGLE_ACCOUNT_APP, MASKED_ERROR, INTERNAL_SERVICE, DJANGO_USERNAMES, LOOPBACK_CONSTANT, SLOW_CLIENT_CALL, RECENT_TIME, STARTUP_ONLY,
     LINT_UNSELECTED, XHR_VIEW, SIGNS_IN, CALLERS_PASS_SAFE,
     QUIET_JOBS, URL_ADDRESS, UNIMPORTED_FUNCTION, UNREACHING_JOBS, LINT_ALLOWS_PRINT, UNIMPORTED_OUTSIDE_TESTS,
     LINT_ALLOWS_SECRET, HEADER_ONLY_AUTH, VALIDATES_CSRF, PRINT_CONVENTION, TASK_STDOUT_LOGGED, ROOT_LOGGER_CONVENTION,
@@ -545,6 +546,14 @@ def loopback_constant(qualified: str) -> ProjectFact:
     through re-exports) is bound once, in its module, to a loopback address or a list of only such addresses
     (BE507; :mod:`backend_lint.analysis.loopback`)."""
     return ProjectFact(LOOPBACK_CONSTANT, (qualified,))
+
+
+@project_fact
+def slow_client_call(qualified: str, method: str, kind: str) -> ProjectFact:
+    """The imported name ``qualified`` (``blog.mail`` after ``from . import mail``, through re-exports) is bound
+    once, in its module, to a client whose ``method`` does ``kind`` (``flask_mail.Mail()``'s ``send`` sends
+    e-mail; :data:`backend_lint.analysis.slow_work.CLIENT_CLASSES`, BE206)."""
+    return ProjectFact(SLOW_CLIENT_CALL, (qualified, method, kind))
 
 
 @project_fact

@@ -44,6 +44,7 @@ from backend_lint.analysis.internal_services import builds_own_app, client_paths
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.library_calls import wraps_library_call
 from backend_lint.analysis.loopback import loopback_constants
+from backend_lint.analysis.slow_work import CLIENT_CLASSES
 from backend_lint.analysis.masked_errors import masked_statuses, may_register, registrations
 from backend_lint.analysis.model_growth import grown_names, model_forms, writes_rows
 from backend_lint.analysis.module_roles import module_roles, says_development_only
@@ -275,6 +276,9 @@ def _read_module_statements(ctx: FileContext, summary: ModuleSummary) -> None:
         kind = literal_kind(value)
         if kind is not None and bound[name] == 1:
             summary.constants[name] = kind
+        made = ctx.imports.resolve(value.func) if isinstance(value, ast.Call) and bound[name] == 1 else None
+        if made in CLIENT_CLASSES:  # ``mail = Mail()``: its ``mail.send`` in another module is slow work (BE206)
+            summary.slow_clients[name] = made
     summary.loopback_constants = loopback_constants(ctx.tree)
     settings = settings_module(ctx)
     if settings.is_settings or _SETTINGS_MARKERS & values.keys():

@@ -571,6 +571,7 @@ _ON_ARGUMENTS: dict[str, Callable[[ProjectModel, tuple[str, ...]], bool]] = {
     conditions.UNREACHED: lambda model, args: 0 < len(args) < 3 and model.unreached(*args),
     # a malformed inner fact is not established: absent
     conditions.CALLERS_PASS_SAFE: lambda model, args: len(args) > 1 and model.callers_pass_safe(args[0], args[1:]),
+    conditions.SLOW_CLIENT_CALL: lambda model, args: len(args) == 3 and model.is_slow_client_call(*args),
     conditions.ABSENT: lambda model, args: not (
         args and args[0] in _ESTABLISHED and model.holds(ProjectFact(args[0], args[1:]))),
 }
