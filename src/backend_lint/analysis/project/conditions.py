@@ -81,6 +81,7 @@ MASKED_ERROR = "masked-error"
 INTERNAL_SERVICE = "internal-service"
 LOOPBACK_CONSTANT = "loopback-constant"
 SLOW_CLIENT_CALL = "slow-client-call"
+CALLER_PASSES_REQUEST = "caller-passes-request"
 RECENT_TIME = "recent-time"
 QUIET_JOBS = "quiet-jobs"
 UNREACHING_JOBS = "unreaching-jobs"
@@ -114,7 +115,7 @@ KINDS = frozenset({
     PUBLISHED_SETTING,
     CLI_COMMAND_CLASS, ADMIN_ONLY_NAME, ADMIN_PERMISSION, ADMIN_GUARD, RAISES_MESSAGE, METHOD_DOES,
     WRAPS_LIBRARY_CALL,
-    SINGLE_ACCOUNT_APP, MASKED_ERROR, INTERNAL_SERVICE, DJANGO_USERNAMES, LOOPBACK_CONSTANT, SLOW_CLIENT_CALL, RECENT_TIME, STARTUP_ONLY,
+    SINGLE_ACCOUNT_APP, MASKED_ERROR, INTERNAL_SERVICE, DJANGO_USERNAMES, LOOPBACK_CONSTANT, SLOW_CLIENT_CALL, CALLER_PASSES_REQUEST, RECENT_TIME, STARTUP_ONLY,
     LINT_UNSELECTED, XHR_VIEW, SIGNS_IN, CALLERS_PASS_SAFE,
     QUIET_JOBS, URL_ADDRESS, UNIMPORTED_FUNCTION, UNREACHING_JOBS, LINT_ALLOWS_PRINT, UNIMPORTED_OUTSIDE_TESTS,
     LINT_ALLOWS_SECRET, HEADER_ONLY_AUTH, VALIDATES_CSRF, PRINT_CONVENTION, TASK_STDOUT_LOGGED, ROOT_LOGGER_CONVENTION,
@@ -333,6 +334,14 @@ def callers_pass_safe(qualified: str, parameters: Iterable[str]) -> ProjectFact:
     ``parameters`` (``name:position:1`` when its default is a literal), a value that may carry text an outside
     party chose, by BE101's readings in the caller's file (:mod:`backend_lint.analysis.caller_values`)."""
     return ProjectFact(CALLERS_PASS_SAFE, (qualified, *parameters))
+
+
+@project_fact
+def caller_passes_request(qualified: str, parameter: str) -> ProjectFact:
+    """Some recorded call of the function ``qualified`` passes, for ``parameter`` (``name:position``), a value the
+    caller read from the request it handles (a header, a cookie: :data:`backend_lint.analysis.caller_values.REQUEST`;
+    BE502: the helper decodes the client's token)."""
+    return ProjectFact(CALLER_PASSES_REQUEST, (qualified, parameter))
 
 
 @project_fact
