@@ -115,9 +115,9 @@ class SlowWorkInRequest(Rule):
         if kind is None:
             helper = called_function(node, ctx, ctx.scope)
             if helper is None:
-                if not helper_of_admin_views(ctx, handler) and not answers_send_outcome(node, ctx, function):
-                    if not self._report_imported_client(node, ctx, handler.function.name, unless):
-                        self._report_project_helper(node, ctx, handler.function.name, unless)
+                if not helper_of_admin_views(ctx, handler) and not answers_send_outcome(node, ctx, function) \
+                        and not self._report_imported_client(node, ctx, handler.function.name, unless):
+                    self._report_project_helper(node, ctx, handler.function.name, unless)
                 return
             if helper.node is not function and handler_for(ctx, helper.node) is not None:
                 return  # another handler's work (a deprecated route delegating to its successor): judged there

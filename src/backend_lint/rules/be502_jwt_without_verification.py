@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 
 from backend_lint.analysis.ast_helpers import keyword_value
 from backend_lint.analysis.bindings import bindings_of
+from backend_lint.analysis.caller_values import request_caller_fact
 from backend_lint.analysis.jwt_trust import (
     documented_unverified,
     in_refusing_handler,
@@ -36,7 +37,6 @@ from backend_lint.analysis.jwt_trust import (
     reads_only_timing,
     validated_by_issuer,
 )
-from backend_lint.analysis.caller_values import request_caller_fact
 from backend_lint.analysis.project.conditions import ProjectFact, caller_passes_request, test_support
 from backend_lint.analysis.request_reads import sent_by_client
 from backend_lint.analysis.values import origin

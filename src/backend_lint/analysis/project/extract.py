@@ -44,7 +44,6 @@ from backend_lint.analysis.internal_services import builds_own_app, client_paths
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.library_calls import wraps_library_call
 from backend_lint.analysis.loopback import loopback_constants
-from backend_lint.analysis.slow_work import CLIENT_CLASSES
 from backend_lint.analysis.masked_errors import masked_statuses, may_register, registrations
 from backend_lint.analysis.model_growth import grown_names, model_forms, writes_rows
 from backend_lint.analysis.module_roles import module_roles, says_development_only
@@ -72,6 +71,7 @@ from backend_lint.analysis.reach_names import loads_modules, referenced_names, r
 from backend_lint.analysis.seeded_tables import created_rows, loaded_fixtures, seeded_rows, table_of
 from backend_lint.analysis.sentinels import compared_secret_names
 from backend_lint.analysis.settings import settings_module
+from backend_lint.analysis.slow_work import CLIENT_CLASSES
 from backend_lint.analysis.startup_hooks import startup_calls, startup_hook_names
 from backend_lint.analysis.time_windows import returns_recent_time
 from backend_lint.analysis.unique_models import CHECK_WORDS, checks_unique, mentions_uniqueness, unique_models
