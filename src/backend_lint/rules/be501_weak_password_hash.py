@@ -294,7 +294,8 @@ class WeakPasswordHash(Rule):
             data = argument(node, 0, "data") or argument(node, 0, "string")
             if data is not None and _digests_stored_hash(data):
                 return  # md5(email + password_hash): a digest of the already-hashed password (a session identity)
-            if data is not None and _cut_short(node, ctx) and not is_password_value(data, ctx, codes=False):
+            if data is not None and _cut_short(node, ctx) and is_password_value(data, ctx) \
+                    and not is_password_value(data, ctx, codes=False):
                 return  # md5(counter + secret + pin).hexdigest()[:6]: a one-time code a protocol computes (mOTP)
             if data is not None and not isinstance(data, ast.Constant) and (
                 is_password_value(data, ctx) or stored_as_password(node, ctx) or _handed_to_password_setter(node, ctx)
