@@ -92,6 +92,8 @@ _HELD_VALUE = frozenset({"key", "value"})
 _TEXT_METHODS = frozenset({"strip", "removeprefix", "lower", "decode", "encode"})
 _MAKER_WORDS = frozenset({"new", "create", "generate", "make", "issue", "mint", "rotate", "regenerate"})
 """First words of a function named for making a secret (``new_api_key``, ``generate_password``)."""
+_PASSWORD_HASHERS = frozenset({"django.contrib.auth.hashers.make_password", "werkzeug.security.generate_password_hash"})
+"""Named for making a password, they return its slow hash: what an account stores, not the secret."""
 _SECRET_HOLDERS = frozenset({"token", "secret", "password", "credential", "apikey"})
 """``token.key``, ``secret.value``: the attribute of a secret-named object that holds the secret itself."""
 
@@ -327,7 +329,7 @@ class SecretInLog(Rule):
         if name is not None and self.matcher.matches(name) and read_from_request(read, ctx):
             return name
         made = held.value if isinstance(held, ast.Await) else held
-        if isinstance(made, ast.Call):
+        if isinstance(made, ast.Call) and ctx.imports.resolve(made.func) not in _PASSWORD_HASHERS:
             words = split_identifier(dotted_name(made.func) or "")[-4:]
             for position, word in enumerate(words[:-1]):
                 if word in _MAKER_WORDS and self.matcher.matches("_".join(words[position + 1:])):
