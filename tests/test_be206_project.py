@@ -86,3 +86,56 @@ PROJECT = {
 def test_mail_a_decorator_sends_in_a_thread_is_background_work(tmp_path: Path) -> None:
     found = findings_of(write_project(tmp_path, PROJECT), "BE206")
     assert found == {(os.path.join("portal", "views.py"), 16)}
+
+
+MAIL_PROJECT = {
+    "pyproject.toml": '[project]\nname = "journal"\nversion = "1"\n',
+    "journal/__init__.py": """\
+        from flask import Flask
+        from flask_mail import Mail
+
+        mail = Mail()
+        notes = []
+
+
+        def create_app():
+            app = Flask(__name__)
+            mail.init_app(app)
+            return app
+    """,
+    "journal/extensions.py": """\
+        from journal import mail
+    """,
+    "journal/views.py": """\
+        from flask import Blueprint
+        from flask_mail import Message
+
+        from . import mail, notes
+        from .extensions import mail as outbox
+
+        bp = Blueprint("views", __name__)
+
+
+        @bp.post("/digest")
+        def digest():
+            mail.send(Message("Digest", recipients=["reader@example.com"]))
+            return {"ok": True}, 201
+
+
+        @bp.post("/resend")
+        def resend():
+            outbox.send(Message("Again", recipients=["reader@example.com"]))
+            return {"ok": True}, 201
+
+
+        @bp.post("/notes")
+        def add_note():
+            notes.send("a list's own method, not a mail client's")
+            return {"ok": True}, 201
+    """,
+}
+
+
+def test_a_mail_client_made_in_the_package_init_sends_where_it_is_imported(tmp_path: Path) -> None:
+    found = findings_of(write_project(tmp_path, MAIL_PROJECT), "BE206")
+    assert found == {(os.path.join("journal", "views.py"), 12), (os.path.join("journal", "views.py"), 18)}

@@ -35,8 +35,9 @@ from typing import TYPE_CHECKING, Callable, Optional
 from backend_lint.analysis.facts import reads
 from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.imports import dotted_name
-from backend_lint.analysis.project.conditions import ProjectFact, callers_pass_safe
+from backend_lint.analysis.project.conditions import ProjectFact, caller_passes_request, callers_pass_safe
 from backend_lint.analysis.provenance import sql_text, unpacked_calls
+from backend_lint.analysis.request_reads import read_from_request
 from backend_lint.analysis.resolve import lookup
 from backend_lint.analysis.safe_holes import Evaluation, is_safe
 
@@ -48,6 +49,9 @@ SAFE = "s"
 """The value carries no text an outside party chose: safe by BE101's readings, or made by the caller itself."""
 TEXT = "t"
 """The value may carry text an outside party chose: the request's, a handler's, the caller's own caller's."""
+REQUEST = "r"
+"""Outside text read from the request the caller handles (a header, a cookie, a form field), itself or through a
+local bound once to such a read: the client's own value (BE502 asks whether a helper is handed one)."""
 SPREAD = "*"
 """A call that spreads ``*args`` or ``**kwargs``: which argument lands where is unknown."""
 
@@ -59,6 +63,28 @@ class _Reading(Evaluation):
 
 
 def argument_kind(expr: ast.expr, ctx: FileContext, scope: Optional[Scope]) -> str:
+    """:func:`text_kind`, with ``r`` for the outside text that the request gives (:func:`_from_request`)."""
+    kind = text_kind(expr, ctx, scope)
+    return REQUEST if kind == TEXT and scope is not None and _from_request(expr, ctx, scope) else kind
+
+
+def _from_request(expr: ast.expr, ctx: FileContext, scope: Scope, hops: int = 0) -> bool:
+    """``request.headers["X-Partner-Token"]``, or ``token`` after ``token = request.headers.get("authorization",
+    "").removeprefix("Bearer ")``: a read of the request (:func:`.request_reads.read_from_request`), followed
+    through up to two locals of ``scope``."""
+    if read_from_request(expr, ctx, hops=1):  # (locals are followed here, in ``scope``)
+        return True
+    current: ast.AST = expr
+    while isinstance(current, (ast.Call, ast.Subscript, ast.Attribute)):
+        current = current.func if isinstance(current, ast.Call) else current.value
+    if not isinstance(current, ast.Name) or hops >= 2:
+        return False
+    found = lookup(current.id, ctx, scope)
+    value = found[1].single_value(current.id) if found is not None else None
+    return value is not None and _from_request(value, ctx, scope, hops + 1)
+
+
+def text_kind(expr: ast.expr, ctx: FileContext, scope: Optional[Scope]) -> str:
     """``t`` when the value passed may carry text an outside party chose (:func:`outside_text`), else ``s``: a
     value safe by BE101's readings in the caller's file, or one the caller made itself (a row it read, a call's
     result). ``scope`` ``None``: a call in a nested function, whose names are not read; only a literal is ``s``."""
@@ -252,6 +278,21 @@ def call_arguments(call: ast.Call, qualified: str, ctx: FileContext, scope: Opti
     return [qualified, positional, keywords]
 
 
+def some_caller_passes_request(calls: list[list[str]], spec: str) -> bool:
+    """Some recorded call (``[callee, positional kinds, keyword kinds]``) passes a value read from the request
+    (:data:`REQUEST`) for the parameter ``spec`` (``name:position``)."""
+    name, _, position_text = spec.partition(":")
+    if not position_text.isdigit():
+        return False
+    position = int(position_text)
+    for _callee, positional, keyword_text in calls:
+        keywords = dict(item.partition("=")[::2] for item in keyword_text.split(",") if item)
+        kind = keywords.get(name) or (positional[position] if position < len(positional) else "")
+        if kind == REQUEST:
+            return True
+    return False
+
+
 def callers_fact(
     ctx: FileContext, mentions: Callable[[set[str]], bool],
 ) -> Optional[ProjectFact]:
@@ -266,11 +307,7 @@ def callers_fact(
     if qualified is None:
         return None
     arguments = function.args
-    positional = [*arguments.posonlyargs, *arguments.args]
-    method = qualified.count(".") > ctx.module.count(".") + 1
-    static = any(getattr(d, "id", "") == "staticmethod" for d in function.decorator_list)
-    if method and not static:
-        positional = positional[1:]  # ``self``/``cls``: the object, not an argument
+    positional = _positional(function, qualified, ctx)
     specs = []
     for index, argument in enumerate(positional):
         if mentions({argument.arg}):
@@ -283,6 +320,28 @@ def callers_fact(
     if not specs or (spread and mentions(set(spread))):
         return None
     return callers_pass_safe(qualified, specs)
+
+
+def request_caller_fact(ctx: FileContext, name: str) -> Optional[ProjectFact]:
+    """The fact that some known caller of the function the walk is in passes, for its parameter ``name``, a value
+    read from the request it handles (BE502: a helper decoding the client's token). ``None`` when the function
+    cannot be named for the project (nested, a public method) or ``name`` is not a positional parameter."""
+    function = ctx.scope.function
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or not ctx.module:
+        return None
+    qualified = _qualified(function, ctx)
+    names = [argument.arg for argument in _positional(function, qualified, ctx)] if qualified else []
+    if qualified is None or name not in names:
+        return None
+    return caller_passes_request(qualified, f"{name}:{names.index(name)}")
+
+
+def _positional(function: ast.FunctionDef | ast.AsyncFunctionDef, qualified: str, ctx: FileContext) -> list[ast.arg]:
+    """The parameters a call gives by position: a method's ``self``/``cls`` left out (the object, no argument)."""
+    positional = [*function.args.posonlyargs, *function.args.args]
+    method = qualified.count(".") > ctx.module.count(".") + 1
+    static = any(getattr(d, "id", "") == "staticmethod" for d in function.decorator_list)
+    return positional[1:] if method and not static else positional
 
 
 def _literal_default(function: ast.FunctionDef | ast.AsyncFunctionDef, argument: ast.arg) -> int:

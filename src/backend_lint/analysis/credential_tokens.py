@@ -13,6 +13,7 @@ word *token* as its head is a credential only when the code shows it (:func:`cre
 * it is read from the request (a header, a cookie, a form field: what the client authenticates with);
 * it is read from a setting or an environment variable whose name is a secret's (``settings.SLACK_TOKEN``,
   ``os.environ.get("GITHUB_TOKEN")``, ``token or get_env("AWS_SESSION_TOKEN")``);
+* it is a record of Django REST framework's ``Token`` model (``Token.objects.get_or_create(user=user)``);
 * it was made by a call that makes credentials (``create_access_token(user)``, ``user.reset_token()``,
   ``secrets.token_urlsafe()``, ``jwt.encode(...)``, ``oauth.fetch_token(...)``), or it is the ``.token`` of an
   object whose token the same function just made (``org.reset_token()`` then ``org.token``);
@@ -80,6 +81,8 @@ _AUTHENTICATING_WORDS = frozenset({"authenticate", "login", "decode", "unsign"})
 _LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log",
                           "msg", "bind", "new", "trace", "success"})
 _HELD = frozenset({"key", "value"})
+_TOKEN_MODELS = frozenset({"rest_framework.authtoken.models.Token"})
+"""Models whose records are API tokens: Django REST framework's ``Token``, whose ``key`` is the token itself."""
 
 
 def bare_token(name: str) -> bool:
@@ -118,7 +121,24 @@ def credential_token(value: ast.expr, ctx: FileContext) -> bool:
             or _matched_in_request(held, bindings, ctx)
         ):
             return True
-    return _used_as_credential(value.id, function)
+    return _token_record(value.id, function, ctx) or _used_as_credential(value.id, function)
+
+
+def _token_record(name: str, function: ast.AST, ctx: FileContext) -> bool:
+    """``token, _ = Token.objects.get_or_create(user=user)``: a record of an authentication-token model
+    (:data:`_TOKEN_MODELS`), whose ``key`` is the credential its user signs in with."""
+    for node in own_nodes(function):
+        if not (isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)):
+            continue
+        targets = [element for target in node.targets
+                   for element in (target.elts[:1] if isinstance(target, ast.Tuple) else [target])]
+        if any(isinstance(target, ast.Name) and target.id == name for target in targets):
+            model: ast.expr = node.value.func
+            while isinstance(model, ast.Attribute) and model.attr != "objects":
+                model = model.value
+            if isinstance(model, ast.Attribute) and ctx.imports.resolve(model.value) in _TOKEN_MODELS:
+                return True
+    return False
 
 
 def _matched_in_request(value: ast.expr, bindings: Bindings, ctx: FileContext) -> bool:

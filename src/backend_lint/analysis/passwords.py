@@ -7,8 +7,9 @@ secret or a wallet seed is key derivation, where the iteration count is a protoc
 same question here, and read cost parameters the same way.
 
 - :func:`is_password_value`: a name headed by ``password``/``passwd``/``pwd``/``pw``/``passphrase``
-  (:mod:`.secret_names`), its ``.encode()``, an f-string/concatenation/``%``/``.format()`` containing it,
-  ``request.form.get("password")``, or a local assigned from one of those (at most three hops);
+  (:mod:`.secret_names`), or ``pin``/``passcode``, its ``.encode()``, an f-string/concatenation/``%``/
+  ``.format()`` containing it, ``request.form.get("password")``, or a local assigned from one of those (at most
+  three hops);
 - :func:`stored_as_password`: the value is assigned to a password-hash name (``user.password_hash = ...``) or
   returned from a password-hashing function (``def get_password_hash(p)``);
 - :func:`constant_int`: an integer literal (``600_000``, ``10 ** 5``, ``2**14``), directly or through a
@@ -32,6 +33,11 @@ if TYPE_CHECKING:
     from backend_lint.context import FileContext
 
 PASSWORD_WORDS = frozenset({"password", "passwd", "pwd", "pw", "passphrase"})
+SECRET_CODE_WORDS = frozenset({"pin", "passcode"})
+"""A short secret a person types in place of a password (a numeric PIN, a passcode): stored as a fast digest it
+falls to brute force even faster, its few digits being all there is to guess. Read as a password only where a
+value is hashed (:func:`is_password_name`), not in the names of stored digests, where a certificate *pin* is the
+digest of a public key."""
 _HASH_WORDS = frozenset({"hash", "hashed", "digest", "hex", "hexdigest", "encoded", "bytes", "str", "value"})
 _TRANSPARENT_METHODS = frozenset({"encode", "strip", "lower", "upper", "decode"})
 _MAX_HOPS = 3
@@ -43,9 +49,11 @@ _INT_OPERATORS: dict[type[ast.operator], Callable[[int, int], int]] = {
 }
 
 
-def is_password_name(name: Optional[str]) -> bool:
-    """``password``, ``raw_password``, ``new_pwd``: a name whose head is a password word."""
-    return name is not None and secret_word(name, PASSWORD_WORDS) in PASSWORD_WORDS
+def is_password_name(name: Optional[str], codes: bool = True) -> bool:
+    """``password``, ``raw_password``, ``new_pwd``, ``pin``: a name whose head is a password word or a secret
+    code a person types (:data:`SECRET_CODE_WORDS`)."""
+    words = PASSWORD_WORDS | SECRET_CODE_WORDS if codes else PASSWORD_WORDS
+    return name is not None and secret_word(name, words) in words
 
 
 def names_password_hash(name: Optional[str]) -> bool:
@@ -57,33 +65,37 @@ def names_password_hash(name: Optional[str]) -> bool:
 
 
 @reads(bindings_of)
-def is_password_value(expr: ast.AST, ctx: FileContext, hops: int = 0) -> bool:
-    """A password, its ``.encode()``, an f-string/concatenation/``%`` containing it, or a local made so."""
+def is_password_value(expr: ast.AST, ctx: FileContext, hops: int = 0, codes: bool = True) -> bool:
+    """A password, its ``.encode()``, an f-string/concatenation/``%`` containing it, or a local made so;
+    ``codes=False``: a password by name, not a PIN or passcode."""
     if isinstance(expr, ast.Call):
         func = expr.func
         if isinstance(func, ast.Attribute) and func.attr in _TRANSPARENT_METHODS:
-            return is_password_value(func.value, ctx, hops)
+            return is_password_value(func.value, ctx, hops, codes)
         if isinstance(func, ast.Name) and func.id in ("bytes", "str") and expr.args:
-            return is_password_value(expr.args[0], ctx, hops)
+            return is_password_value(expr.args[0], ctx, hops, codes)
         if isinstance(func, ast.Attribute) and func.attr == "get" and expr.args:  # request.form.get("password")
             key = expr.args[0]
-            return isinstance(key, ast.Constant) and isinstance(key.value, str) and is_password_name(key.value)
+            return isinstance(key, ast.Constant) and isinstance(key.value, str) and is_password_name(key.value, codes)
         if isinstance(func, ast.Attribute) and func.attr == "format":
-            return any(is_password_value(arg, ctx, hops) for arg in [*expr.args, *(k.value for k in expr.keywords)])
+            arguments = [*expr.args, *(k.value for k in expr.keywords)]
+            return any(is_password_value(arg, ctx, hops, codes) for arg in arguments)
         return False
     if isinstance(expr, ast.JoinedStr):
         return any(
-            isinstance(value, ast.FormattedValue) and is_password_value(value.value, ctx, hops)
+            isinstance(value, ast.FormattedValue) and is_password_value(value.value, ctx, hops, codes)
             for value in expr.values
         )
     if isinstance(expr, ast.BinOp) and isinstance(expr.op, (ast.Add, ast.Mod)):
         right = expr.right.elts if isinstance(expr.right, ast.Tuple) else [expr.right]
-        return is_password_value(expr.left, ctx, hops) or any(is_password_value(r, ctx, hops) for r in right)
-    if is_password_name(name_of(expr)):
+        return is_password_value(expr.left, ctx, hops, codes) or any(
+            is_password_value(r, ctx, hops, codes) for r in right
+        )
+    if is_password_name(name_of(expr), codes):
         return True
     if isinstance(expr, ast.Name) and hops < _MAX_HOPS:
         value = local_value(expr.id, ctx)
-        return value is not None and is_password_value(value, ctx, hops + 1)
+        return value is not None and is_password_value(value, ctx, hops + 1, codes)
     return False
 
 

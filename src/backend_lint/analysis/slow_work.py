@@ -47,6 +47,19 @@ SLOW: dict[str, str] = {
 }
 SLEEPS = "sleeps"
 """Origins of slow calls, and what each does."""
+CLIENT_CLASSES = frozenset(key.partition("().")[0] for key in SLOW if "()." in key)
+"""Classes whose instances make the slow calls (``flask_mail.Mail``): a module-level one is often made in a
+package's ``__init__`` and imported where it is used (``from . import mail``)."""
+
+
+def client_call_kind(client_class: str, method: str) -> Optional[str]:
+    """What calling ``method`` (``send``, ``messages.create``) on an instance of ``client_class`` does."""
+    return SLOW.get(f"{client_class}().{method}")
+
+
+def client_call_kinds(method: str) -> list[str]:
+    """What calling ``method`` does on each client class that has it (``sends e-mail`` for ``send``), once each."""
+    return sorted({kind for key, kind in SLOW.items() if key.endswith(f"().{method}")})
 RENDERS_PDF = "renders a PDF"
 _STAFF_ALERTS = {"django.core.mail.mail_admins": "sends e-mail", "django.core.mail.mail_managers": "sends e-mail"}
 """E-mail to the site's own staff: slow work in a handler's own body (a feedback form's purpose), but not in the

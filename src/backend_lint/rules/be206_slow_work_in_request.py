@@ -11,7 +11,10 @@ name (one level). A call to a function imported from another module of the same 
 (``notifications.send_welcome(user)``), or to a function of the same module that makes no slow call itself,
 is reported when the project model says that function, or a project function it calls (up to three calls
 below it), sends e-mail or SMS or renders a PDF (:func:`~backend_lint.analysis.project.conditions.does`,
-``only_if``): one finding, naming the first of those it does; never without a project. A function that a
+``only_if``): one finding, naming the first of those it does; never without a project. So is a call on an object
+another module of the project made at its top level (``mail.send(msg)`` after ``from . import mail``, where the
+package's ``__init__`` holds ``mail = Mail()``), when the project model says that object is a client whose call is
+slow (:func:`~backend_lint.analysis.project.conditions.slow_client_call`). A function that a
 project decorator runs in the background (its wrapper starts ``Thread(target=f, ...)``: vulnerability-lookup's
 ``@async_maker``) returns at once, and the model follows no slow work through it
 (:attr:`~backend_lint.analysis.project.summary.DefSummary.backgrounds`).
@@ -52,7 +55,13 @@ from backend_lint.analysis.hand_run_scripts import run_by_hand
 from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.module_roles import module_roles
-from backend_lint.analysis.project.conditions import ProjectFact, does, test_support, unreferenced
+from backend_lint.analysis.project.conditions import (
+    ProjectFact,
+    does,
+    slow_client_call,
+    test_support,
+    unreferenced,
+)
 from backend_lint.analysis.project.def_effects import EFFECT_TEXT
 from backend_lint.analysis.project.imported import imported_qualified
 from backend_lint.analysis.resolve import called_function
@@ -60,6 +69,7 @@ from backend_lint.analysis.send_outcome import answers_send_outcome, helper_answ
 from backend_lint.analysis.slow_work import (
     RENDERS_PDF,
     SLEEPS,
+    client_call_kinds,
     random_delay,
     returned_values_of,
     slow_calls_in,
@@ -105,7 +115,8 @@ class SlowWorkInRequest(Rule):
         if kind is None:
             helper = called_function(node, ctx, ctx.scope)
             if helper is None:
-                if not helper_of_admin_views(ctx, handler) and not answers_send_outcome(node, ctx, function):
+                if not helper_of_admin_views(ctx, handler) and not answers_send_outcome(node, ctx, function) \
+                        and not self._report_imported_client(node, ctx, handler.function.name, unless):
                     self._report_project_helper(node, ctx, handler.function.name, unless)
                 return
             if helper.node is not function and handler_for(ctx, helper.node) is not None:
@@ -148,6 +159,29 @@ class SlowWorkInRequest(Rule):
         if qualified.rpartition(".")[2][:1].isupper():
             return  # a class made (a serializer, an exception): def summaries record functions' effects only
         self._report_candidates(node, ctx, handler, qualified, unless)
+
+    def _report_imported_client(
+        self, node: ast.Call, ctx: FileContext, handler: str, unless: tuple[ProjectFact, ...]
+    ) -> bool:
+        """``mail.send(msg)`` after ``from . import mail``, where the package's ``__init__`` made ``mail = Mail()``:
+        a call on a module-level object of another module of the project, reported when the project model says
+        it is a client whose call is slow (:func:`~backend_lint.analysis.project.conditions.slow_client_call`).
+        Whether the method is one a slow client has: the finding's candidates were reported."""
+        root: ast.expr = node.func
+        methods: list[str] = []
+        while isinstance(root, ast.Attribute):
+            methods.append(root.attr)
+            root = root.value
+        method = ".".join(reversed(methods))
+        kinds = client_call_kinds(method) if isinstance(root, ast.Name) and methods else []
+        qualified = imported_qualified(ctx, root) if kinds else None
+        package = ctx.module.partition(".")[0]
+        if qualified is None or not package or qualified.partition(".")[0] != package:
+            return False  # no such method, or not an object of the project's own modules
+        for kind in kinds:
+            self.report(ctx, node, only_if=(slow_client_call(qualified, method, kind),), unless=unless,
+                        call=f"{dotted_name(node.func) or method}()", kind=kind, handler=handler)
+        return True
 
     def _report_candidates(
         self, node: ast.Call, ctx: FileContext, handler: str, qualified: str, unless: tuple[ProjectFact, ...]

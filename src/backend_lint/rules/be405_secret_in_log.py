@@ -89,6 +89,11 @@ _HANDLE_TOKEN_WORDS = frozenset({"reservation", "lease", "fencing", "correlation
 (``reservation_token``, ``acquire_token``), on top of :mod:`.secret_names`' own exceptions."""
 _WHOLE_REQUEST = "<request>"  # the name of a whole ``request.headers``-like mapping: credentials whatever its name
 _HELD_VALUE = frozenset({"key", "value"})
+_TEXT_METHODS = frozenset({"strip", "removeprefix", "lower", "decode", "encode"})
+_MAKER_WORDS = frozenset({"new", "create", "generate", "make", "issue", "mint", "rotate", "regenerate"})
+"""First words of a function named for making a secret (``new_api_key``, ``generate_password``)."""
+_PASSWORD_HASHERS = frozenset({"django.contrib.auth.hashers.make_password", "werkzeug.security.generate_password_hash"})
+"""Named for making a password, they return its slow hash: what an account stores, not the secret."""
 _SECRET_HOLDERS = frozenset({"token", "secret", "password", "credential", "apikey"})
 """``token.key``, ``secret.value``: the attribute of a secret-named object that holds the secret itself."""
 
@@ -194,7 +199,7 @@ class SecretInLog(Rule):
         else:
             return
         seen: set[int] = set()
-        for value, name in self._secrets_in_call(node, message, data_keywords):
+        for value, name in self._secrets_in_call(node, message, data_keywords, ctx):
             if id(value) in seen:
                 continue
             seen.add(id(value))
@@ -227,32 +232,32 @@ class SecretInLog(Rule):
             self.report(ctx, value, value=_display(value, name, ctx), unless=(url_address(address),) if address else ())
 
     def _secrets_in_call(
-        self, call: ast.Call, message: Optional[ast.expr], data_keywords: bool
+        self, call: ast.Call, message: Optional[ast.expr], data_keywords: bool, ctx: FileContext
     ) -> Iterator[tuple[ast.expr, str]]:
         for arg in call.args:
             if arg is message:
-                yield from self._in_message(arg)
+                yield from self._in_message(arg, ctx)
             elif not isinstance(arg, ast.Starred):
-                yield from self._in_value(arg, None)
+                yield from self._in_value(arg, None, ctx)
         for keyword in call.keywords:
             if keyword.arg is None:
                 continue
             if keyword.arg == "extra":
-                yield from self._in_value(keyword.value, None)
+                yield from self._in_value(keyword.value, None, ctx)
             elif data_keywords and keyword.arg not in _LOGGING_OPTIONS:
-                yield from self._in_value(keyword.value, keyword.arg)
+                yield from self._in_value(keyword.value, keyword.arg, ctx)
 
-    def _in_message(self, message: ast.expr) -> Iterator[tuple[ast.expr, str]]:
+    def _in_message(self, message: ast.expr, ctx: FileContext) -> Iterator[tuple[ast.expr, str]]:
         """Only the interpolated parts of a message: its literal text may mention secrets freely."""
         if isinstance(message, ast.JoinedStr):
             for part in message.values:
                 if isinstance(part, ast.FormattedValue):
-                    yield from self._in_value(part.value, None)
+                    yield from self._in_value(part.value, None, ctx)
         elif isinstance(message, ast.BinOp) and isinstance(message.op, (ast.Mod, ast.Add)):
             if isinstance(message.op, ast.Add):
-                yield from self._in_message(message.left)
-            yield from (self._in_message(message.right) if isinstance(message.op, ast.Add)
-                        else self._in_value(message.right, None))
+                yield from self._in_message(message.left, ctx)
+            yield from (self._in_message(message.right, ctx) if isinstance(message.op, ast.Add)
+                        else self._in_value(message.right, None, ctx))
         elif (
             isinstance(message, ast.Call)
             and isinstance(message.func, ast.Attribute)
@@ -260,13 +265,13 @@ class SecretInLog(Rule):
             and isinstance(message.func.value, (ast.Constant, ast.JoinedStr))
         ):
             for arg in message.args:
-                yield from self._in_value(arg, None)
+                yield from self._in_value(arg, None, ctx)
             for keyword in message.keywords:
-                yield from self._in_value(keyword.value, keyword.arg)
+                yield from self._in_value(keyword.value, keyword.arg, ctx)
         elif not isinstance(message, ast.Constant):
-            yield from self._in_value(message, None)
+            yield from self._in_value(message, None, ctx)
 
-    def _in_value(self, expr: ast.expr, label: Optional[str]) -> Iterator[tuple[ast.expr, str]]:
+    def _in_value(self, expr: ast.expr, label: Optional[str], ctx: FileContext) -> Iterator[tuple[ast.expr, str]]:
         """A logged value: a secret itself (by its own name or the ``label`` it is logged under), or a
         container (dict, list, tuple, f-string, ``dict(...)``) holding one."""
         raw = unwrap(expr)
@@ -275,21 +280,21 @@ class SecretInLog(Rule):
         if isinstance(raw, ast.Dict):
             for key, value in zip(raw.keys, raw.values):
                 name = key.value if isinstance(key, ast.Constant) and isinstance(key.value, str) else None
-                yield from self._in_value(value, name)
+                yield from self._in_value(value, name, ctx)
             return
         if isinstance(raw, (ast.List, ast.Tuple, ast.Set)):
             for element in raw.elts:
-                yield from self._in_value(element, None)
+                yield from self._in_value(element, None, ctx)
             return
         if isinstance(raw, ast.JoinedStr):
             for part in raw.values:
                 if isinstance(part, ast.FormattedValue):
-                    yield from self._in_value(part.value, label)
+                    yield from self._in_value(part.value, label, ctx)
             return
         if isinstance(raw, ast.Call) and isinstance(raw.func, ast.Name) and raw.func.id == "dict" and not raw.args:
             for keyword in raw.keywords:
                 if keyword.arg is not None:
-                    yield from self._in_value(keyword.value, keyword.arg)
+                    yield from self._in_value(keyword.value, keyword.arg, ctx)
             return
         if whole_request_part(raw):
             yield expr, _WHOLE_REQUEST
@@ -303,12 +308,46 @@ class SecretInLog(Rule):
             yield expr, own
         elif label is not None and self.matcher.matches(label) and not _describes_metadata(own):
             yield expr, f"{label}="  # logged under a secret's name: show it as ``token=...``
+        elif isinstance(raw, ast.Name):
+            held = self._held_secret(raw, ctx)
+            if held is not None:
+                yield expr, held  # ``auth = request.headers.get("authorization")``: named by where it came from
+
+    def _held_secret(self, local: ast.Name, ctx: FileContext) -> Optional[str]:
+        """The secret's name a local named for none (``auth``, ``key``) holds, from its one assignment in the
+        function: a request's header or field named for a secret (``request.headers.get("authorization")``, also
+        with its scheme cut off), or the result of a call named for making one (``new_api_key()``,
+        ``create_access_token(user)``)."""
+        function = ctx.scope.function
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return None
+        held = bindings_of(ctx, function).single_value(local.id)
+        if held is None:
+            return None
+        read = _text_of(held)
+        name = _name_of(read)
+        if name is not None and self.matcher.matches(name) and read_from_request(read, ctx):
+            return name
+        made = held.value if isinstance(held, ast.Await) else held
+        if isinstance(made, ast.Call) and ctx.imports.resolve(made.func) not in _PASSWORD_HASHERS:
+            words = split_identifier(dotted_name(made.func) or "")[-4:]
+            for position, word in enumerate(words[:-1]):
+                if word in _MAKER_WORDS and self.matcher.matches("_".join(words[position + 1:])):
+                    return "_".join(words[position + 1:])
+        return None
 
 
 
 
 
 
+
+
+def _text_of(expr: ast.expr) -> ast.expr:
+    """``header.removeprefix("Bearer ").strip()``: the text a string method was called on."""
+    while isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr in _TEXT_METHODS:
+        expr = expr.func.value
+    return expr
 
 
 def _fixture_code(ctx: FileContext) -> bool:

@@ -229,6 +229,16 @@ class _Hashing:
     """Those names read other than as a lookup key (``cache[name]``, ``name in cache``, ``cache.get(name)``)."""
 
 
+def _cut_short(node: ast.Call, ctx: FileContext) -> bool:
+    """``md5(data).hexdigest()[: digits]``: the digest is cut to a prefix, a short code shown or compared once
+    (mOTP's one-time password made of the time, the token's secret and the user's PIN), not a hash kept to check a
+    PIN against; the protocol fixes its digest."""
+    current = ctx.parent_of(node)
+    if isinstance(current, ast.Attribute) and current.attr in ("hexdigest", "digest"):
+        current = ctx.parent_of(ctx.parent_of(current) or current)
+    return isinstance(current, ast.Subscript) and isinstance(current.slice, ast.Slice)
+
+
 class WeakPasswordHash(Rule):
     code = "BE501"
     name = "weak-password-hash"
@@ -284,6 +294,9 @@ class WeakPasswordHash(Rule):
             data = argument(node, 0, "data") or argument(node, 0, "string")
             if data is not None and _digests_stored_hash(data):
                 return  # md5(email + password_hash): a digest of the already-hashed password (a session identity)
+            if data is not None and _cut_short(node, ctx) and is_password_value(data, ctx) \
+                    and not is_password_value(data, ctx, codes=False):
+                return  # md5(counter + secret + pin).hexdigest()[:6]: a one-time code a protocol computes (mOTP)
             if data is not None and not isinstance(data, ast.Constant) and (
                 is_password_value(data, ctx) or stored_as_password(node, ctx) or _handed_to_password_setter(node, ctx)
             ):

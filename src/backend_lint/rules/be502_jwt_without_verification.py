@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 
 from backend_lint.analysis.ast_helpers import keyword_value
 from backend_lint.analysis.bindings import bindings_of
+from backend_lint.analysis.caller_values import request_caller_fact
 from backend_lint.analysis.jwt_trust import (
     documented_unverified,
     in_refusing_handler,
@@ -36,7 +37,7 @@ from backend_lint.analysis.jwt_trust import (
     reads_only_timing,
     validated_by_issuer,
 )
-from backend_lint.analysis.project.conditions import test_support
+from backend_lint.analysis.project.conditions import ProjectFact, caller_passes_request, test_support
 from backend_lint.analysis.request_reads import sent_by_client
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
@@ -90,8 +91,8 @@ class _Decoding:
 
     verified: bool = False
     """It also decodes with verification: unverified reads there only peek (at ``kid``, ``iss``)."""
-    unverified: list[tuple[ast.Call, str, str]] = field(default_factory=list)
-    """Unverified decodes and reads, with the construct and problem to report."""
+    unverified: list[tuple[ast.Call, str, str, tuple[ProjectFact, ...]]] = field(default_factory=list)
+    """Unverified decodes and reads, with the construct and problem to report and the project facts they need."""
 
 
 class JwtWithoutVerification(Rule):
@@ -99,7 +100,8 @@ class JwtWithoutVerification(Rule):
     name = "jwt-without-verification"
     message = "`{construct}` {problem}; verify the signature with an explicit `algorithms=` list"
     triggers = ("jwt", "jose")
-    needs = (origin, bindings_of, validated_by_issuer, reads_only_timing, sent_by_client, only_for_log_lines)
+    needs = (origin, bindings_of, validated_by_issuer, reads_only_timing, sent_by_client, only_for_log_lines,
+             caller_passes_request)
     module_facts = (test_support,)
     decoding: FileState[dict[ast.AST, _Decoding]] = FileState(dict)
 
@@ -146,13 +148,19 @@ class JwtWithoutVerification(Rule):
 
     def _defer(self, node: ast.Call, ctx: FileContext, construct: str, problem: str) -> None:
         token = node.args[0] if node.args else keyword_value(node, "jwt") or keyword_value(node, "token")
-        if token is None or not sent_by_client(token, ctx):
-            return  # a token the caller hands in: the server's own, or checked elsewhere (see the docstring)
+        needs: tuple[ProjectFact, ...] = ()
+        if token is not None and not sent_by_client(token, ctx):
+            fact = request_caller_fact(ctx, token.id) if isinstance(token, ast.Name) else None
+            if fact is None:
+                return  # a token the caller hands in: the server's own, or checked elsewhere (see the docstring)
+            needs = (fact,)  # a helper's parameter: the client's token only if a caller reads it from the request
+        if token is None:
+            return
         if reads_only_timing(node, ctx) or documented_unverified(ctx.scope.function) \
                 or validated_by_issuer(ctx, node) or in_refusing_handler(node, ctx) \
                 or only_for_log_lines(ctx.scope.function, ctx):
             return  # see :mod:`backend_lint.analysis.jwt_trust`
-        self._decoding(ctx).unverified.append((node, construct, problem))
+        self._decoding(ctx).unverified.append((node, construct, problem, needs))
 
     def _verified(self, ctx: FileContext) -> None:
         self._decoding(ctx).verified = True
@@ -162,5 +170,5 @@ class JwtWithoutVerification(Rule):
         decoding = self.decoding(ctx).pop(node, None)
         if decoding is None or decoding.verified:
             return
-        for call, construct, problem in decoding.unverified:
-            self.report(ctx, call, construct=construct, problem=problem)
+        for call, construct, problem, needs in decoding.unverified:
+            self.report(ctx, call, only_if=needs, construct=construct, problem=problem)

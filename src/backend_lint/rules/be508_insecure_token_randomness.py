@@ -3,7 +3,9 @@
 ``random`` is a Mersenne Twister: fast, reproducible, and predictable. After 624 observed outputs an attacker
 can compute every past and future value, so reset tokens, invite codes and session ids made with it can be
 guessed. ``secrets`` draws from the operating system's CSPRNG. The purpose is read from the name the value is
-assigned to, passed as, stored under or returned from (its function's name), with the word lists of
+assigned to, passed as, stored under or returned from (its function's name), and for a local named for no purpose
+(``code``) from where the function puts it (``session["confirm_code"] = code``, ``Invite(code=code)``: a model's
+field named by its class and field together), with the word lists of
 :mod:`backend_lint.analysis.secret_names` plus ``otp``, ``csrf`` and qualified ``code``/
 ``session_id``. A nonce is not a secret (it travels in clear and needs only to be unique: OAuth 1.0a's
 ``oauth_nonce``, a third party's request-signing nonce), so a name that says only ``nonce`` is left alone; a
@@ -28,7 +30,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from backend_lint.analysis.ast_helpers import under_if
+from backend_lint.analysis.ast_helpers import own_nodes, under_if
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.module_roles import benchmark_code
 from backend_lint.analysis.project.conditions import test_support
@@ -181,6 +183,42 @@ def _query_parameter_only(name: str, ctx: FileContext) -> bool:
                     if key is not None and _purpose(key.group(1)) is None:
                         in_query.add(id(part.value))
     return bool(reads) and all(id(read) in in_query for read in reads)
+
+
+def _destination_purpose(name: str, ctx: FileContext) -> str | None:
+    """The secret a local named for no purpose (``code``) is kept as, read from where its function puts it: a key
+    or attribute that names one (``session["confirm_code"] = code``, ``user.reset_token = code``), a keyword that
+    does (``send(otp=code)``), or a model's field whose class and field together do (``Invite(code=code)``,
+    ``Invite.objects.create(code=code)``: an invite code). Only the local itself counts, not a value made from it
+    (a coupon's ``Coupon(code=code)`` names no secret)."""
+    function = ctx.scope.function
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None
+    for node in own_nodes(function):
+        if isinstance(node, ast.Assign) and _is_local(node.value, name):
+            for target in node.targets:
+                purpose = _purpose(name_of(target)) if isinstance(target, (ast.Subscript, ast.Attribute)) else None
+                if purpose is not None:
+                    return purpose
+        elif isinstance(node, ast.Call):
+            owner = _model_name(node.func)
+            for keyword in node.keywords:
+                if keyword.arg is not None and _is_local(keyword.value, name):
+                    purpose = _purpose(keyword.arg) or (_purpose(f"{owner}_{keyword.arg}") if owner else None)
+                    if purpose is not None:
+                        return purpose
+    return None
+
+
+def _is_local(expr: ast.expr, name: str) -> bool:
+    return isinstance(expr, ast.Name) and expr.id == name
+
+
+def _model_name(func: ast.expr) -> str | None:
+    """``Invite`` for ``Invite(...)`` and ``Invite.objects.create(...)``: the class a call makes a record of."""
+    while isinstance(func, ast.Attribute):
+        func = func.value
+    return func.id if isinstance(func, ast.Name) and func.id[:1].isupper() else None
 
 
 def _fix_kind(node: ast.Call, function: str, ctx: FileContext) -> str | None:
@@ -354,6 +392,8 @@ class InsecureTokenRandomness(Rule):
         if sizes or set(split_identifier(enclosing)) & _NOT_SECRET_WORK:
             return
         purpose = _purpose(bound)
+        if purpose is None and bound is not None and bound.isidentifier() and not _scalar(bound):
+            purpose = _destination_purpose(bound, ctx)
         if purpose is None and not _scalar(bound) and split_identifier(enclosing)[:1] not in _PICKING:
             purpose = _purpose(enclosing)
             if purpose is not None and bound is not None and _query_parameter_only(bound, ctx):

@@ -80,6 +80,8 @@ SINGLE_ACCOUNT_APP = "single-account-app"
 MASKED_ERROR = "masked-error"
 INTERNAL_SERVICE = "internal-service"
 LOOPBACK_CONSTANT = "loopback-constant"
+SLOW_CLIENT_CALL = "slow-client-call"
+CALLER_PASSES_REQUEST = "caller-passes-request"
 RECENT_TIME = "recent-time"
 QUIET_JOBS = "quiet-jobs"
 UNREACHING_JOBS = "unreaching-jobs"
@@ -114,6 +116,7 @@ KINDS = frozenset({
     CLI_COMMAND_CLASS, ADMIN_ONLY_NAME, ADMIN_PERMISSION, ADMIN_GUARD, RAISES_MESSAGE, METHOD_DOES,
     WRAPS_LIBRARY_CALL,
     SINGLE_ACCOUNT_APP, MASKED_ERROR, INTERNAL_SERVICE, DJANGO_USERNAMES, LOOPBACK_CONSTANT, RECENT_TIME, STARTUP_ONLY,
+    SLOW_CLIENT_CALL, CALLER_PASSES_REQUEST,
     LINT_UNSELECTED, XHR_VIEW, SIGNS_IN, CALLERS_PASS_SAFE,
     QUIET_JOBS, URL_ADDRESS, UNIMPORTED_FUNCTION, UNREACHING_JOBS, LINT_ALLOWS_PRINT, UNIMPORTED_OUTSIDE_TESTS,
     LINT_ALLOWS_SECRET, HEADER_ONLY_AUTH, VALIDATES_CSRF, PRINT_CONVENTION, TASK_STDOUT_LOGGED, ROOT_LOGGER_CONVENTION,
@@ -335,6 +338,14 @@ def callers_pass_safe(qualified: str, parameters: Iterable[str]) -> ProjectFact:
 
 
 @project_fact
+def caller_passes_request(qualified: str, parameter: str) -> ProjectFact:
+    """Some recorded call of the function ``qualified`` passes, for ``parameter`` (``name:position``), a value the
+    caller read from the request it handles (a header, a cookie: :data:`backend_lint.analysis.caller_values.REQUEST`;
+    BE502: the helper decodes the client's token)."""
+    return ProjectFact(CALLER_PASSES_REQUEST, (qualified, parameter))
+
+
+@project_fact
 def unreferenced(qualified: str) -> ProjectFact:
     """No other module of the project imports the function ``qualified`` or its module, or names either in a
     string: an endpoint factory nothing registers is dead code (BE304)."""
@@ -545,6 +556,14 @@ def loopback_constant(qualified: str) -> ProjectFact:
     through re-exports) is bound once, in its module, to a loopback address or a list of only such addresses
     (BE507; :mod:`backend_lint.analysis.loopback`)."""
     return ProjectFact(LOOPBACK_CONSTANT, (qualified,))
+
+
+@project_fact
+def slow_client_call(qualified: str, method: str, kind: str) -> ProjectFact:
+    """The imported name ``qualified`` (``blog.mail`` after ``from . import mail``, through re-exports) is bound
+    once, in its module, to a client whose ``method`` does ``kind`` (``flask_mail.Mail()``'s ``send`` sends
+    e-mail; :data:`backend_lint.analysis.slow_work.CLIENT_CLASSES`, BE206)."""
+    return ProjectFact(SLOW_CLIENT_CALL, (qualified, method, kind))
 
 
 @project_fact

@@ -17,6 +17,7 @@ from typing import Optional
 
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.project.summary import SLOW_DEF_EFFECTS, DefSummary, ModuleSummary
+from backend_lint.analysis.slow_work import client_call_kind
 
 _ELEMENT = lazy_compile(r"(.+)\(\)(\[:\])?\[(\d+)\]")
 """``shop.queries.build_query()[0]``: element 0 of what the function returns (:func:`.conditions.constants`)."""
@@ -255,6 +256,12 @@ class DefFacts:
     def is_loopback_constant(self, qualified: str) -> bool:
         """``app.literals.DEFAULT_HOSTS`` is bound once, in its module, to loopback addresses (through re-exports)."""
         return self._bound_as(qualified, lambda module, name: name in module.loopback_constants)
+
+    def is_slow_client_call(self, qualified: str, method: str, kind: str) -> bool:
+        """``blog.mail`` is bound once, in its module, to a client whose ``method`` does ``kind`` (through
+        re-exports)."""
+        return self._bound_as(qualified, lambda module, name: name in module.slow_clients
+                              and client_call_kind(module.slow_clients[name], method) == kind)
 
     def is_constant(self, qualified: str) -> bool:
         """``shop.tables.RETAINED`` is bound once, to a literal, in its module (through re-exports); a name

@@ -71,6 +71,7 @@ from backend_lint.analysis.reach_names import loads_modules, referenced_names, r
 from backend_lint.analysis.seeded_tables import created_rows, loaded_fixtures, seeded_rows, table_of
 from backend_lint.analysis.sentinels import compared_secret_names
 from backend_lint.analysis.settings import settings_module
+from backend_lint.analysis.slow_work import CLIENT_CLASSES
 from backend_lint.analysis.startup_hooks import startup_calls, startup_hook_names
 from backend_lint.analysis.time_windows import returns_recent_time
 from backend_lint.analysis.unique_models import CHECK_WORDS, checks_unique, mentions_uniqueness, unique_models
@@ -275,6 +276,9 @@ def _read_module_statements(ctx: FileContext, summary: ModuleSummary) -> None:
         kind = literal_kind(value)
         if kind is not None and bound[name] == 1:
             summary.constants[name] = kind
+        made = ctx.imports.resolve(value.func) if isinstance(value, ast.Call) and bound[name] == 1 else None
+        if made in CLIENT_CLASSES:  # ``mail = Mail()``: its ``mail.send`` in another module is slow work (BE206)
+            summary.slow_clients[name] = made
     summary.loopback_constants = loopback_constants(ctx.tree)
     settings = settings_module(ctx)
     if settings.is_settings or _SETTINGS_MARKERS & values.keys():

@@ -39,7 +39,7 @@ from backend_lint.analysis.app_conventions import (
     REDIRECTS_STDOUT,
     VALIDATES_CSRF,
 )
-from backend_lint.analysis.caller_values import callers_safe
+from backend_lint.analysis.caller_values import callers_safe, some_caller_passes_request
 from backend_lint.analysis.internal_services import internal_route
 from backend_lint.analysis.masked_errors import covers
 from backend_lint.analysis.model_growth import model_grows
@@ -574,6 +574,9 @@ _ON_ARGUMENTS: dict[str, Callable[[ProjectModel, tuple[str, ...]], bool]] = {
     conditions.UNREACHED: lambda model, args: 0 < len(args) < 3 and model.unreached(*args),
     # a malformed inner fact is not established: absent
     conditions.CALLERS_PASS_SAFE: lambda model, args: len(args) > 1 and model.callers_pass_safe(args[0], args[1:]),
+    conditions.CALLER_PASSES_REQUEST: lambda model, args: len(args) == 2 and some_caller_passes_request(
+        model.calls_of.get(model.definition(args[0])[0], []), args[1]),
+    conditions.SLOW_CLIENT_CALL: lambda model, args: len(args) == 3 and model.is_slow_client_call(*args),
     conditions.ABSENT: lambda model, args: not (
         args and args[0] in _ESTABLISHED and model.holds(ProjectFact(args[0], args[1:]))),
 }

@@ -188,6 +188,9 @@ class ModuleSummary:
     ``manage.py``), ``"?"`` for a value it does not spell (:func:`.deployed_settings.settings_named`)."""
     constants: dict[str, str] = field(default_factory=dict)
     """Module-level names bound once to a literal: name -> the literal's kind (``str``, ``int``, ``tuple``...)."""
+    slow_clients: dict[str, str] = field(default_factory=dict)
+    """Module-level names bound once to an instance of a class whose calls are slow work, with that class
+    (``mail`` -> ``flask_mail.Mail``; :data:`backend_lint.analysis.slow_work.CLIENT_CLASSES`, BE206)."""
     loopback_constants: list[str] = field(default_factory=list)
     """Module-level names bound once to a loopback address or a list of them (``["https://127.0.0.1:9200"]``;
     :mod:`backend_lint.analysis.loopback`)."""
@@ -392,6 +395,8 @@ def _well_typed(summary: ModuleSummary) -> bool:
         and isinstance(summary.imports, dict)
         and all(isinstance(key, str) and isinstance(value, str) for key, value in summary.imports.items())
         and isinstance(summary.constants, dict)
+        and isinstance(summary.slow_clients, dict)
+        and all(isinstance(key, str) and isinstance(value, str) for key, value in summary.slow_clients.items())
         and isinstance(summary.view_aliases, dict)
         and isinstance(summary.seeded_tables, dict) and isinstance(summary.staff_app, bool)
         and isinstance(summary.single_account, bool)
