@@ -11,7 +11,8 @@ bound. Both read the same *query chains*:
   the objects its methods are handed (a serializer's ``prefetch_queryset``, a view's ``get_queryset``).
 - SQLAlchemy: ``session.query(...)``, ``session.execute/scalars/scalar/get(...)`` on a session known by its
   origin (``Session()``, ``sessionmaker()()``, a parameter annotated ``Session``, Flask-SQLAlchemy's
-  ``db.session``) or named ``session``/``db_session``/``db``; Flask-SQLAlchemy's ``Model.query`` chains;
+  ``db.session``) or named ``session``/``db_session``/``db`` (also when made by a project factory named for
+  sessions, ``with SessionLocal() as session``); Flask-SQLAlchemy's ``Model.query`` chains;
   ``selectinload``/``joinedload``/``subqueryload`` options.
 - DB-API and async drivers: any sink of :mod:`.sql`, and ``fetchall()``/``fetchmany()`` on a cursor.
 
@@ -32,6 +33,7 @@ from backend_lint.analysis.facts import file_fact, node_fact, reads
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.resolve import lookup
 from backend_lint.analysis.scopes import Scope
+from backend_lint.analysis.secret_names import split_identifier
 from backend_lint.analysis.sql import query_sink, written_call
 from backend_lint.analysis.values import origin
 from backend_lint.analysis.word_lines import word_lines
@@ -417,6 +419,8 @@ def _is_session(receiver: ast.expr, method: str, ctx: FileContext, scope: Scope)
     made = origin(receiver, ctx, scope)
     if made is not None and made.partition(".")[0] in _SESSION_ROOTS:
         return _RESULT_ORIGIN.search(made) is None  # (``AsyncSession().execute()`` made a result, not a session)
+    if made is not None and _project_session_factory(made, ctx):
+        return isinstance(receiver, ast.Name) and receiver.id in _SESSION_NAMES
     if method not in _NAMED_SESSION_METHODS:
         return False  # ``db.get(key)`` on an unknown ``db`` may be a dict or a cache
     if isinstance(receiver, ast.Name):
@@ -425,6 +429,22 @@ def _is_session(receiver: ast.expr, method: str, ctx: FileContext, scope: Scope)
         return receiver.attr in ("session", "db_session") and (made is None or made.startswith(_SESSION_ROOTS))
     return False
 
+
+
+def _project_session_factory(made: str, ctx: FileContext) -> bool:
+    """``made`` is a call of a factory the project defines and names for sessions (``SessionFactory()``,
+    ``SessionLocal()``, ``async_session_maker()`` from the project's ``db`` module: the ``sessionmaker`` recipe),
+    in a module that imports SQLAlchemy or SQLModel. Read from the name alone, as the module that binds it is
+    another file; the session is then known only when it is also named like one (``with SessionLocal() as
+    session``), so a project's HTTP session wrapper stays out."""
+    if not made.endswith("()") or "(" in made[:-2]:
+        return False
+    package = ctx.module.partition(".")[0]
+    if not (made.startswith(".") or (package and made.startswith(package + "."))):
+        return False
+    if not any(module.partition(".")[0] in _SESSION_ROOTS for module in ctx.imports.modules):
+        return False
+    return "session" in split_identifier(made[:-2].rpartition(".")[2])
 
 
 def _name_query(

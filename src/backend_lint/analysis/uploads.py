@@ -1,9 +1,10 @@
 """Uploaded files: which values in a handler are an upload, and the request-size limits a module sets.
 
-BE306 asks two things. Whether the receiver of a ``read()``/``save()`` is an uploaded file: a FastAPI or
-Starlette ``UploadFile`` parameter (and its ``.file``), Flask's ``request.files[...]``/``.get(...)``, Django's
-``request.FILES[...]``/``.get(...)``, directly or through a local assigned once from one. And whether the
-application bounds the size of every request, which is usually said in another module: Flask's
+BE306 asks two things. Whether the receiver of a ``read()``/``save()`` is an uploaded file: a FastAPI,
+Starlette or Litestar ``UploadFile`` parameter (and its ``.file``), Flask's ``request.files[...]``/``.get(...)``,
+Django's ``request.FILES[...]``/``.get(...)``, a part of aiohttp's ``request.multipart()`` reader
+(:func:`multipart_part`, BE506 reads its ``filename`` too), directly or through a local assigned once from one.
+And whether the application bounds the size of every request, which is usually said in another module: Flask's
 ``MAX_CONTENT_LENGTH`` (:func:`app_upload_limits`, kept in the module's summary for the project model) or a
 middleware named for a body-size limit (read by the model from the app-wide middleware it already records).
 """
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 
 _UPLOAD_ORIGINS = (
     "fastapi.UploadFile()", "fastapi.datastructures.UploadFile()", "starlette.datastructures.UploadFile()",
+    "litestar.datastructures.UploadFile()", "litestar.datastructures.upload_file.UploadFile()",
     "flask.request.files", "quart.request.files",
 )
 """Origins (:mod:`.values`) of uploaded files: annotated parameters and Flask's request proxy."""
@@ -33,7 +35,27 @@ _SIZE_WORDS = frozenset({"size", "length", "body", "content", "upload", "request
 _LIMIT_WORDS = frozenset({"limit", "limits", "max", "maximum", "limiter", "limited"})
 
 
-@reads(origin, lookup)
+def _unawait(expr: Optional[ast.expr]) -> Optional[ast.expr]:
+    return expr.value if isinstance(expr, ast.Await) else expr
+
+
+@reads(lookup)
+def multipart_part(expr: ast.expr, ctx: FileContext) -> bool:
+    """``await reader.next()`` (or ``next_part()``) of aiohttp's ``reader = await request.multipart()``, directly or
+    through a local: one part of a multipart body. aiohttp streams these past its ``client_max_size`` (which bounds
+    only ``request.read()``/``post()``), so the part's size is whatever the client sends."""
+    call = _unawait(expr)
+    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+            and call.func.attr in ("next", "next_part")):
+        return False
+    reader = _unawait(call.func.value)
+    if isinstance(reader, ast.Name):
+        found = lookup(reader.id, ctx, ctx.scope)
+        reader = _unawait(found[1].single_value(reader.id)) if found is not None else None
+    return isinstance(reader, ast.Call) and isinstance(reader.func, ast.Attribute) and reader.func.attr == "multipart"
+
+
+@reads(origin, lookup, multipart_part)
 def is_upload(expr: ast.expr, ctx: FileContext, request_names: frozenset[str]) -> bool:
     """``expr`` is an uploaded file in the handler being visited (``request_names``: the names it reads the
     request through)."""
@@ -51,7 +73,7 @@ def _item(expr: ast.expr, ctx: FileContext, request_names: frozenset[str]) -> bo
     """An upload parameter, ``request.files["f"]``/``.get("f")`` of Flask, ``request.FILES[...]`` of Django."""
     target = expr.value if isinstance(expr, ast.Subscript) else expr
     made = origin(target, ctx) or ""
-    return made.startswith(_UPLOAD_ORIGINS) or _django_files_item(expr, request_names)
+    return made.startswith(_UPLOAD_ORIGINS) or _django_files_item(expr, request_names) or multipart_part(expr, ctx)
 
 
 def _django_files_item(expr: ast.expr, request_names: frozenset[str]) -> bool:

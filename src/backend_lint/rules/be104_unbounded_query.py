@@ -10,7 +10,8 @@ whether the rows reach the response. It reports at the query.
 Bounds that count: ``LIMIT``/``TOP``/``FETCH FIRST`` in SQL, slicing (``qs[:50]``), ``.limit()``,
 ``.paginate()``, Django's ``Paginator``, DRF's ``paginate_queryset``, ``fetchmany``. A query on a branch only a
 write reaches (``if request.method == "POST":``) is not a GET's. Single-object reads (``get``, ``first``,
-``one``, ``get_object_or_404``, ``fetchone``, ``fetchrow``, aggregates) are fine.
+``one``, ``get_object_or_404``, ``fetchone``, ``fetchrow``, aggregates, SQL whose ``WHERE`` is an equality on a
+column that names one row: ``id``, ``pk``, ``uuid``, ``email``, ``username``, ``slug``) are fine.
 Generic list views count as handlers of their ``queryset``: DRF list views without ``pagination_class`` (only
 with ``report-generic-list-views``: 1 of 8 judged TRUE on unseen applications; unless ``drf-default-pagination``
 says settings paginate them, or the project model finds a global ``DEFAULT_PAGINATION_CLASS``) and Django
@@ -115,8 +116,15 @@ _AGGREGATE_ONLY = lazy_compile(
     r"FROM\b(?!.*\bGROUP\s+BY\b)",
     re.IGNORECASE | re.DOTALL,
 )
-_BY_KEY = lazy_compile(r"\bWHERE\s+(?:\w+\.)?(?:id|pk|uuid)\s*=\s*(?:\?|%s|\$\d+|:\w+|%\(\w+\)s)\s*(?:;|\)|$)",
-                     re.IGNORECASE)
+_BY_KEY = lazy_compile(
+    r"\bWHERE\s+(?:\w+\.)?(?:id|pk|uuid|guid|email|username|slug)\s*=\s*"
+    r"(['\"]?)(?:\?|%s|\$\d+|:\w+|%\(\w+\)s|\{\w*\}|\x00)\1\s*(?:;|\)|$|AND\b|ORDER\s+BY\b)",
+    re.IGNORECASE,
+)
+"""An equality on a column that names one row (a key, an e-mail address, a user name, a slug) ending the
+``WHERE`` or joined only by ``AND``: at most one row, whatever the table holds (``Contact.objects.raw("... WHERE
+email = %s", [email])``). A quoted placeholder or a value formatted in (``'%s'`` with ``%``: ``\\x00`` in the
+text :mod:`.sql` reads; BE101's business) is the same lookup."""
 
 
 _DRF_LIST_VIEWS = {"ListAPIView", "ListCreateAPIView", "ModelViewSet", "ReadOnlyModelViewSet", "ListModelMixin"}

@@ -3,8 +3,9 @@
 ``await file.read()`` loads the whole upload into the worker's memory and ``request.files["f"].save(path)``
 writes all of it to disk: one request of a few gigabytes exhausts either. Flagged, directly in an HTTP handler
 (the handler model says which functions are handlers), at the call: ``read()`` with no size (or ``-1``) of a
-FastAPI/Starlette ``UploadFile`` parameter or its ``.file``, of Flask's ``request.files[...]`` and of Django's
-``request.FILES[...]`` (directly or through a local), and Flask's ``.save(...)`` of an upload.
+FastAPI/Starlette/Litestar ``UploadFile`` parameter or its ``.file``, of Flask's ``request.files[...]``, of Django's
+``request.FILES[...]`` and of a part of aiohttp's ``request.multipart()`` reader (streamed past aiohttp's
+``client_max_size``) (directly or through a local), and Flask's ``.save(...)`` of an upload.
 
 Left alone: a handler that checks a size (a name, not a string, with ``size``, ``length``, ``chunk`` or ``max`` in it:
 ``file.size``, ``request.content_length``, a loop over ``read(CHUNK)`` with a cap), reads with a size
@@ -29,16 +30,15 @@ import ast
 from backend_lint.analysis.admin_guard_defs import admin_guard_facts
 from backend_lint.analysis.admin_only import admin_only, route_owners
 from backend_lint.analysis.handler_body import handler_body
-from backend_lint.analysis.handlers import DJANGO, DRF, FASTAPI, FLASK, LITESTAR, STARLETTE, handler_for
+from backend_lint.analysis.handlers import FLASK, handler_for
 from backend_lint.analysis.module_roles import module_roles
 from backend_lint.analysis.project.app_conditions import upload_limit
 from backend_lint.analysis.project.conditions import ProjectFact, admin_only_app, guards_admins, test_support
+from backend_lint.analysis.project.settings_facts import FAMILIES
 from backend_lint.analysis.uploads import app_upload_limits, is_upload
 from backend_lint.context import FileContext
 from backend_lint.rule import Rule, visits
 
-FAMILIES = {FASTAPI: "asgi", STARLETTE: "asgi", LITESTAR: "litestar", FLASK: "flask", DJANGO: "django",
-            DRF: "django"}
 _BOUND_PARTS = ("size", "length", "chunk", "max", "limit")
 """Parts of names a handler that bounds an upload mentions: ``file.size``, ``request.content_length``,
 ``MAX_UPLOAD_BYTES``, ``read(CHUNK_SIZE)``."""
@@ -60,7 +60,7 @@ class UploadWithoutSizeLimit(Rule):
     code = "BE306"
     name = "upload-without-size-limit"
     message = "`{call}` {effect} an uploaded file with no size limit; cap the upload size first"
-    triggers = ("UploadFile", "files", "FILES")
+    triggers = ("UploadFile", "files", "FILES", "multipart")
     needs = (handler_for, handler_body, module_roles, is_upload, app_upload_limits, upload_limit,
              admin_only_app, guards_admins)
     module_facts = (test_support,)
@@ -88,10 +88,10 @@ class UploadWithoutSizeLimit(Rule):
             return
         if admin_only(handler):
             return
-        family = FAMILIES.get(handler.framework)
+        family = FAMILIES.get(handler.framework, handler.framework)
         if family == "flask" and app_upload_limits(ctx):
             return
-        unless: tuple[ProjectFact, ...] = (upload_limit(family),) if family is not None else ()
+        unless: tuple[ProjectFact, ...] = (upload_limit(family),)
         owners = route_owners(handler, ctx.module) if family == "flask" else None
         if owners is not None and len(owners) == 1:
             unless = (*unless, admin_only_app(next(iter(owners))))

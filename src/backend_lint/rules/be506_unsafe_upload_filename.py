@@ -3,7 +3,7 @@
 An upload's name is whatever the client put in the multipart header: ``../../app/config.py``,
 ``/etc/cron.d/x``, ``.htaccess``. Joined into a path it writes outside the upload folder or over other
 files. Flagged, within one function: the name of a Flask/Werkzeug ``FileStorage`` (``request.files[...]``,
-``.get``, ``.getlist`` loops, a ``FileStorage`` parameter), a FastAPI/Starlette ``UploadFile`` (parameters,
+``.get``, ``.getlist`` loops, a ``FileStorage`` parameter), a FastAPI/Starlette/Litestar ``UploadFile`` (parameters,
 lists of them), a Django upload (``request.FILES[...]``, ``.get``, ``.getlist`` loops) or an aiohttp
 multipart part, reaching ``os.path.join``, ``Path(...)``, ``/`` on a path, ``open``, ``aiofiles.open``,
 ``shutil`` copy/move or a ``.save(...)`` (``FileStorage.save``, ``default_storage.save``), directly or through
@@ -29,12 +29,14 @@ from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.internal_services import internal_service_facts
 from backend_lint.analysis.project.conditions import ProjectFact, internal_service, test_support
 from backend_lint.analysis.secret_names import name_of
+from backend_lint.analysis.uploads import multipart_part
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 from backend_lint.rule import Rule, visits
 
 _UPLOAD_TYPES = (
     "fastapi.UploadFile()", "fastapi.datastructures.UploadFile()", "starlette.datastructures.UploadFile()",
+    "litestar.datastructures.UploadFile()", "litestar.datastructures.upload_file.UploadFile()",
     "werkzeug.datastructures.FileStorage()", "werkzeug.FileStorage()",
     "django.core.files.uploadedfile.UploadedFile()", "django.core.files.uploadedfile.InMemoryUploadedFile()",
     "django.core.files.uploadedfile.TemporaryUploadedFile()",
@@ -99,12 +101,7 @@ def _upload_source(expr: ast.expr, ctx: FileContext, hops: int = 0) -> str | Non
     if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "get":
         return _container_source(expr.func.value, ctx)
     if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr in ("next", "next_part"):
-        reader: ast.expr | None = _unwrap(expr.func.value)
-        if isinstance(reader, ast.Name) and hops < _MAX_HOPS:
-            reader = _unwrap(_local_value(reader.id, ctx))
-        if isinstance(reader, ast.Call) and isinstance(reader.func, ast.Attribute) and reader.func.attr == "multipart":
-            return "filename"  # aiohttp: reader = await request.multipart(); field = await reader.next()
-        return None
+        return "filename" if multipart_part(expr, ctx) else None  # aiohttp: field = await reader.next()
     if not isinstance(expr, ast.Name):
         return None
     made = origin(expr, ctx)
@@ -249,7 +246,7 @@ class UnsafeUploadFilename(Rule):
     name = "unsafe-upload-filename"
     message = "`{construct}` builds a path from the client's file name; use `secure_filename()` or a generated name"
     triggers = ("filename", "FILES", "UploadFile", "multipart")
-    needs = (origin, bindings_of, handler_for, internal_service)
+    needs = (origin, bindings_of, multipart_part, handler_for, internal_service)
     module_facts = (test_support,)
 
     @visits(ast.Call)
