@@ -65,12 +65,12 @@ from backend_lint.analysis.project.view_facts import path_words
 from backend_lint.analysis.rate_limits import (
     app_rate_limits,
     app_wide_families,
-    litestar_limit_configs,
     counts_attempts,
     decorator_names,
     limited_blueprint,
     limited_blueprints,
     limits_itself,
+    litestar_limit_configs,
     names_limit,
 )
 from backend_lint.analysis.reset_links import consumes_reset_link
