@@ -54,6 +54,7 @@ from backend_lint.analysis.handlers import handler_model
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.oauth_flows import oauth_protocol_request
+from backend_lint.analysis.payment_urls import payment_url
 from backend_lint.analysis.resolve import Definition, Imported, called_function, resolve_name
 from backend_lint.analysis.secret_names import split_identifier
 from backend_lint.analysis.values import origin
@@ -425,7 +426,8 @@ class _Collector:
             job = dotted_name(call.args[0]) if last in _JOB_FIRST and call.args else None
             return ENQUEUES, job or written  # ``add_task(telemetry.log_run, ...)``: the job says what it is
         if last == "post" and resolved and self._outbound(call) and not oauth_protocol_request(call):
-            return SENDS, written  # (a token request or introspection only asks about credentials)
+            # (a token request or introspection only asks about credentials)
+            return (PAYS if payment_url(call) else SENDS), written
         if last in _UPSERTS:
             return UPDATES, written
         if last == "create" and _asks_a_model(resolved, receiver_name):
