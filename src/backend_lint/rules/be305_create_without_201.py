@@ -59,7 +59,7 @@ from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.project.app_conditions import no_created_answers
 from backend_lint.analysis.project.conditions import ProjectFact, does, route_words, test_support
 from backend_lint.analysis.project.handler_conditions import rpc_api, status_envelope_api
-from backend_lint.analysis.project.imported import absolute_name
+from backend_lint.analysis.project.imported import absolute_name, project_functions
 from backend_lint.analysis.project.view_facts import path_words
 from backend_lint.analysis.queued_jobs import inserts_queued_work
 from backend_lint.analysis.resolve import returned_values
@@ -181,7 +181,7 @@ class CreateWithout201(Rule):
             return
         if inserts_queued_work(node):
             return  # ``INSERT INTO background_tasks``: a row of work queued for a worker, accepted work
-        helpers = _answered_helpers(ctx, node, _project_helpers(ctx, effects.outside)) if not created else []
+        helpers = _answered_helpers(ctx, node, project_functions(ctx, effects.outside)) if not created else []
         if not created and not helpers:
             return
         decorator: Optional[int] = None
@@ -275,19 +275,6 @@ def _answered_helpers(
                 name for call in calls if (name := absolute_name(ctx, ctx.imports.resolve(call.func) or "")) is not None
             )
     return [name for name in helpers if name in answered]
-
-
-def _project_helpers(ctx: FileContext, outside: list[str]) -> list[str]:
-    """The functions of the handler's own top-level package, in other modules, that it (or a same-module
-    helper) calls (``shop.services.place_order``): what the project model can say creates. Classes are left
-    out (a class's summary records no effects)."""
-    package = ctx.module.partition(".")[0]
-    absolute = (absolute_name(ctx, name) for name in outside)
-    return [
-        name for name in absolute
-        if package and name is not None and name.partition(".")[0] == package
-        and not name.rpartition(".")[2][:1].isupper()
-    ]
 
 
 def _no_own_words(route: Route) -> bool:
