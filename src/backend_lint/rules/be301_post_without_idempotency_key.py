@@ -10,7 +10,8 @@ Litestar ``Parameter(header=...)``, ``request.headers[...]``/``.get(...)`` in an
 anything named after idempotency in the handler, its class or a module-level statement (a middleware).
 
 Only handlers whose EFFECTS (:mod:`backend_lint.analysis.effects`: the handler and its same-module helpers,
-one level) a retry would duplicate are considered, and only those with a COSTLY effect
+one level; a payment in another module's function through the project model) a retry would duplicate are
+considered, and only those with a COSTLY effect
 (:mod:`backend_lint.analysis.costly_effects`) are reported: money moves, a message reaches people or another
 service (also a queued job named for it, or a callback URL handed to the work), a stored quantity is incremented,
 or a commerce record (an order, a booking) is made; a plain create of another record is reported only with
