@@ -8,7 +8,8 @@ object saved or added, a ``create_*`` call; the handler and its same-module help
 per framework, whether it answers the default status:
 
 - FastAPI: the route decorator has no ``status_code=``, and the handler sets no status itself;
-- Django REST framework: a ``create``/``post`` method returns ``Response(...)`` without ``status=``;
+- Django REST framework: a ``create``/``post`` method, or an ``@api_view(["POST"])`` function view, returns
+  ``Response(...)`` without ``status=``;
 - Flask and Quart: the handler returns a body without a status (``jsonify(...)``, a dict), not ``(body, 201)``;
 - Django: the view returns ``JsonResponse(...)`` without ``status=``.
 
@@ -241,11 +242,15 @@ class CreateWithout201(Rule):
     @staticmethod
     def _answers_default(handler: Handler, ctx: FileContext) -> bool:
         """Every value the handler returns is a body answered with 200: DRF ``Response(...)`` in ``create``/
-        ``post``, Flask ``jsonify(...)`` or a dict or list, Django ``JsonResponse(...)`` (no status anywhere)."""
+        ``post`` of a view class or in an ``@api_view(["POST"])`` function view (whatever it is called), Flask
+        ``jsonify(...)`` or a dict or list, Django ``JsonResponse(...)`` (no status anywhere)."""
         framework = handler.framework
-        if framework == DRF and handler.function.name not in _DRF_METHODS:
+        if framework == DRF and handler.class_ is not None and handler.function.name not in _DRF_METHODS:
             return False
         values = returned_values(ctx, handler.function)
+        if framework == DRF and handler.class_ is None and any(
+                isinstance(value, ast.Call) and not value.args and not value.keywords for value in values):
+            return False  # a function view answering an empty ``Response()``: no created resource it announces
         return bool(values) and all(value is not None and _default_body(value, framework) for value in values)
 
 
