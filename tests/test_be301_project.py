@@ -500,3 +500,50 @@ def test_serializer_refusing_a_natural_key_in_use_deduplicates(tmp_path: Path) -
     gets a 400 before the second create and mail. A serializer that checks something else does not."""
     found = findings_of(write_project(tmp_path, {**REGISTRATIONS, **SIDE_MESSAGES}), "BE301")
     assert found == {(os.path.join("org", "views.py"), 18)}
+
+
+BILLING = {
+    "till/__init__.py": "",
+    "till/upstream.py": """\
+        import aiohttp
+
+        SERVICES = {"billing": "http://billing:8000", "audit": "http://audit:8000"}
+
+
+        async def post_to_billing(session: aiohttp.ClientSession, path, payload):
+            async with session.post(f"{SERVICES['billing']}{path}", json=payload) as answer:
+                return await answer.json()
+
+
+        async def post_to_audit(session: aiohttp.ClientSession, path, payload):
+            async with session.post(f"{SERVICES['audit']}{path}", json=payload) as answer:
+                return await answer.json()
+    """,
+    "till/handlers.py": """\
+        from aiohttp import web
+
+        from till.upstream import post_to_audit, post_to_billing
+
+        routes = web.RouteTableDef()
+
+
+        @routes.post("/v1/charges")
+        async def charge(request):
+            body = await request.json()
+            return web.json_response(await post_to_billing(request.app["http"], "/charges", body), status=201)
+
+
+        @routes.post("/v1/audit-entries")
+        async def audit_entry(request):
+            body = await request.json()
+            return web.json_response(await post_to_audit(request.app["http"], "/entries", body), status=201)
+    """,
+}
+
+
+def test_a_payment_made_in_another_module_is_reported(tmp_path: Path) -> None:
+    """The handler's own module duplicates nothing; the function of another module it calls POSTs to the billing
+    service through the ``aiohttp.ClientSession`` it is handed: a retry pays twice. The same call to another
+    service (an audit entry) is no payment, and a message on the side is not reported by default."""
+    found = findings_of(write_project(tmp_path, BILLING), "BE301")
+    assert found == {(os.path.join("till", "handlers.py"), 9)}

@@ -54,6 +54,7 @@ from backend_lint.analysis.handlers import handler_model
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.oauth_flows import oauth_protocol_request
+from backend_lint.analysis.outbound_posts import client_parameter, payment_url
 from backend_lint.analysis.resolve import Definition, Imported, called_function, resolve_name
 from backend_lint.analysis.secret_names import split_identifier
 from backend_lint.analysis.values import origin
@@ -424,8 +425,10 @@ class _Collector:
         if last in _ENQUEUE_METHODS and not _project_function_named_like_queue(call, resolved, written, last):
             job = dotted_name(call.args[0]) if last in _JOB_FIRST and call.args else None
             return ENQUEUES, job or written  # ``add_task(telemetry.log_run, ...)``: the job says what it is
-        if last == "post" and resolved and self._outbound(call) and not oauth_protocol_request(call):
-            return SENDS, written  # (a token request or introspection only asks about credentials)
+        if last == "post" and (self._outbound(call) if resolved else client_parameter(call, self.function, self.ctx)) \
+                and not oauth_protocol_request(call):
+            # (a token request or introspection only asks about credentials)
+            return (PAYS if payment_url(call) else SENDS), written
         if last in _UPSERTS:
             return UPDATES, written
         if last == "create" and _asks_a_model(resolved, receiver_name):
@@ -467,7 +470,9 @@ class _Collector:
     def _outbound(self, call: ast.Call) -> bool:
         """An HTTP POST to another service (``requests.post``, ``httpx.AsyncClient().post``, a session's)."""
         made = origin(call.func, self.ctx, self.scope) if self.scope is not None else None
-        return made is not None and made.split(".", 1)[0] in ("requests", "httpx", "aiohttp", "urllib3")
+        if made is None:
+            return client_parameter(call, self.function, self.ctx)  # ``session: aiohttp.ClientSession``
+        return made.split(".", 1)[0] in ("requests", "httpx", "aiohttp", "urllib3")
 
     def _new_object(self, node: ast.expr) -> bool:
         """A model object built here, not fetched: ``Order(...)``, a local assigned one, a serializer or model

@@ -36,11 +36,11 @@ from typing import TYPE_CHECKING, Optional
 from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.body_fields import SINK_METHODS, BodyFieldUses, http_status
+from backend_lint.analysis.conflict_answers import answers_failed_action, conflict_answer
 from backend_lint.analysis.converted_values import converted_where_read, decoded_in_try, elements_checked
 from backend_lint.analysis.facts import node_fact
 from backend_lint.analysis.handlers import AIOHTTP, DJANGO, DRF, FASTAPI, FLASK, LITESTAR, Handler
 from backend_lint.analysis.imports import dotted_name
-from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.page_responses import HTMX_PAGE_RESPONSES
 
 if TYPE_CHECKING:
@@ -162,43 +162,6 @@ def _literal(node: ast.expr) -> bool:
     return isinstance(node, ast.Constant)
 
 
-def _conflict(node: ast.AST) -> bool:
-    """``409``, a name saying 409 or CONFLICT, or an ``except`` of a uniqueness error."""
-    if isinstance(node, ast.Constant):
-        return node.value == 409 and not isinstance(node.value, bool)
-    if isinstance(node, ast.Attribute):
-        return "409" in node.attr or node.attr == "CONFLICT" or _duplicate_error_code(node)
-    if isinstance(node, ast.Name):
-        return "409" in node.id
-    if isinstance(node, ast.ExceptHandler) and node.type is not None:
-        return any(_refusal_name(written) for written in _WORD_RUNS.findall(ast.unparse(node.type)))
-    return False
-
-
-def _duplicate_error_code(node: ast.Attribute) -> bool:
-    """A member of the application's error codes saying the thing is already there: ``OnyxErrorCode.
-    DUPLICATE_RESOURCE`` (Onyx refuses a client-chosen ``report_id`` already in use), ``ErrorCode.ALREADY_EXISTS``."""
-    owner = dotted_name(node.value) or ""
-    if "error" not in owner.rpartition(".")[2].lower():
-        return False
-    parts = node.attr.upper().split("_")
-    return "DUPLICATE" in parts or ("ALREADY" in parts and ("EXISTS" in parts or "EXIST" in parts))
-
-
-_WORD_RUNS = lazy_compile(r"\w+")
-_NAME_WORDS = lazy_compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+")
-
-
-def _refusal_name(name: str) -> bool:
-    """An exception a service raises for a duplicate: ``IntegrityError``, ``UniqueViolation``,
-    ``UserAlreadyExists``, ``UserAlreadySuspendedException``, ``UserWarningExistsException``, ``DuplicateKey``
-    (not ``DoesNotExist``/``NotExists``: the thing is missing)."""
-    if name in ("IntegrityError", "UniqueViolation"):
-        return True
-    words = [word.lower() for word in _NAME_WORDS.findall(name)]
-    return ("already" in words or "duplicate" in words or "exists" in words) and "not" not in words
-
-
 def _sets_status(node: ast.AST) -> bool:
     if isinstance(node, ast.keyword):
         return node.arg in ("status", "status_code")
@@ -273,6 +236,7 @@ class _Summariser(BodyFieldUses):
         function = self.handler.function
         stack: list[ast.AST] = [*function.decorator_list, function.args, *function.body]
         reads: list[tuple[ast.expr, str]] = []
+        conflicts: list[ast.AST] = []
         while stack:
             node = stack.pop()
             self._note_words(node)
@@ -290,8 +254,10 @@ class _Summariser(BodyFieldUses):
                     and http_status(node, self.parents.get(node)):
                 self.status_reads.add(node.value.id)  # r.status_code: r is another service's HTTP answer
             self._header_read(node)
-            if _conflict(node):
+            if isinstance(node, ast.ExceptHandler) and conflict_answer(node):
                 self.summary.conflict = True
+            elif conflict_answer(node):
+                conflicts.append(node)
             if _sets_status(node):
                 self.summary.sets_status = True
             if isinstance(node, ast.Assign) and isinstance(self.parents.get(node), ast.If) and _sets_201(node):
@@ -305,6 +271,7 @@ class _Summariser(BodyFieldUses):
             for child in ast.iter_child_nodes(node):
                 self.parents[child] = node
                 stack.append(child)
+        self.summary.conflict |= any(not answers_failed_action(node, self.parents, function) for node in conflicts)
         reads.extend(self._dict_body_params())
         for node, label in sorted(reads, key=lambda item: (item[0].lineno, item[0].col_offset)):
             validated, raw = self._uses(node)

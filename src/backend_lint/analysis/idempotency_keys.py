@@ -4,8 +4,8 @@ The key counts as read when the handler takes it as a FastAPI ``Header()`` param
 name), a Litestar ``Parameter(header=...)``, reads ``request.headers[...]``/``.get(...)`` in any
 capitalisation, Django's ``request.META["HTTP_IDEMPOTENCY_KEY"]``, uses a configured provider (decorator,
 ``Depends`` or helper call), or names idempotency in the handler, its view class (a base, a decorator, a
-sibling method such as ``dispatch``) or a module-level statement (an idempotency middleware). A route that
-declares a 409 response or whose path ends in a client-chosen id is keyed by the client.
+method that is no route of its own, such as ``dispatch``) or a module-level statement (an idempotency
+middleware). A route that declares a 409 response or whose path ends in a client-chosen id is keyed by the client.
 """
 
 from __future__ import annotations
@@ -110,18 +110,19 @@ def _provided(node: ast.AST, providers: set[str]) -> bool:
 
 
 def _class_reads(handler: Handler, ctx: FileContext, header: str) -> bool:
-    """The view class takes care of it: a base or decorator named after idempotency, or another method
-    (``dispatch``, ``initial``) that reads the header."""
+    """The view class takes care of it: a base or decorator named after idempotency, or another method that
+    runs for every request (``dispatch``, ``initial``, a helper) and reads the header. Another route of the class
+    (a Litestar ``Controller``'s ``subscribe`` beside ``checkout``, a view's ``put`` beside ``post``) reads it
+    for its own requests only: each handler is judged on its own."""
     cls = handler.class_
     assert cls is not None
     if any(mentions_idempotency(node) for node in [*cls.bases, *cls.decorator_list]):
         return True
+    routes = handler_model(ctx).handlers
     for statement in cls.body:
-        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and statement is not handler.function:
-            sibling = handler_model(ctx).handlers.get(statement) or Handler(
-                statement, handler.framework, cls, handler.request_names, ()
-            )
-            body = handler_body(ctx, sibling)
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and statement is not handler.function \
+                and statement not in routes:
+            body = handler_body(ctx, Handler(statement, handler.framework, cls, handler.request_names, ()))
             if header in body.headers or any(WORD in word for word in body.words):
                 return True
     return False

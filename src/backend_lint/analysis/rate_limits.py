@@ -44,7 +44,9 @@ FLASK_LIMITER_DEFAULTS = "flask-limiter-defaults"
 """A Flask-Limiter ``Limiter(default_limits=...)``/``application_limits=...``, or a ``RATELIMIT_DEFAULT`` /
 ``RATELIMIT_APPLICATION`` configuration value: Flask-Limiter applies it to every route of the app."""
 LITESTAR_RATE_LIMIT = "litestar-rate-limit"
-"""Litestar's ``RateLimitConfig``: a middleware for the app it is given to."""
+"""Litestar's ``RateLimitConfig`` whose ``.middleware`` is given to the app (``Litestar(middleware=[...])``): a
+middleware of every route. One given to a single route (``@post(..., middleware=[login_limit.middleware])``)
+limits that route only, which the route's own decorator shows."""
 ANSWERS_429_MIDDLEWARE = "answers-429-middleware"
 """The project's own ASGI middleware that answers 429 (``@app.middleware("http")`` on a function, or
 ``app.add_middleware(Cls)`` of a class of the same module, whose body answers ``status_code=429``): hyperion's
@@ -52,13 +54,14 @@ per-IP Redis counter around every request. Answering *Too Many Requests* is what
 middleware runs for every route of the app."""
 
 _TEXT = ("default_limits", "application_limits", "SlowAPI", "RATELIMIT_DEFAULT", "RATELIMIT_APPLICATION",
-         "RateLimitConfig")
+         "Litestar(")
 _SLOWAPI_LIMITERS = frozenset({"slowapi.Limiter", "slowapi.extension.Limiter"})
 _FLASK_LIMITERS = frozenset({"flask_limiter.Limiter", "flask_limiter.extension.Limiter"})
 _SLOWAPI_MIDDLEWARE = frozenset({
     "slowapi.middleware.SlowAPIMiddleware", "slowapi.middleware.SlowAPIASGIMiddleware",
 })
 _LITESTAR_CONFIG = frozenset({"litestar.middleware.rate_limit.RateLimitConfig", "litestar.middleware.RateLimitConfig"})
+_LITESTAR_APPS = frozenset({"litestar.Litestar", "litestar.app.Litestar"})
 _FLASK_SETTINGS = frozenset({"RATELIMIT_DEFAULT", "RATELIMIT_APPLICATION"})
 
 
@@ -122,7 +125,7 @@ def app_rate_limits(ctx: FileContext) -> frozenset[str]:
                 found.add(SLOWAPI_DEFAULTS)
             elif called in _FLASK_LIMITERS and any(_given(value) for value in limits):
                 found.add(FLASK_LIMITER_DEFAULTS)
-            elif called in _LITESTAR_CONFIG:
+            elif called in _LITESTAR_APPS and _limiting_app_middleware(ctx, node):
                 found.add(LITESTAR_RATE_LIMIT)
             if any((ctx.imports.resolve(arg) or "") in _SLOWAPI_MIDDLEWARE for arg in node.args):
                 found.add(SLOWAPI_MIDDLEWARE)
@@ -134,6 +137,40 @@ def app_rate_limits(ctx: FileContext) -> frozenset[str]:
         ):
             found.add(FLASK_LIMITER_DEFAULTS)
     return frozenset(found)
+
+
+@file_fact()
+def litestar_limit_configs(ctx: FileContext) -> frozenset[str]:
+    """Module-level names bound to a Litestar ``RateLimitConfig(...)`` (``pin_guard = RateLimitConfig(...)``):
+    whatever route or app is given their ``.middleware`` is limited, whatever the name says."""
+    if "RateLimitConfig" not in ctx.source:
+        return frozenset()
+    return frozenset(
+        target.id for node in ctx.tree.body if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)
+        and (ctx.imports.resolve(node.value.func) or "") in _LITESTAR_CONFIG
+        for target in node.targets if isinstance(target, ast.Name)
+    )
+
+
+def _limiting_app_middleware(ctx: FileContext, app: ast.Call) -> bool:
+    """The Litestar app built by ``app`` is given a rate limit's middleware: ``middleware=[X.middleware]`` where
+    ``X`` is a ``RateLimitConfig(...)`` (written there or bound to a name of this module) or a name that says it
+    limits (``rate_limit_config`` imported from the settings module)."""
+    configs = litestar_limit_configs(ctx)
+    for keyword in app.keywords:
+        if keyword.arg != "middleware" or not isinstance(keyword.value, (ast.List, ast.Tuple)):
+            continue
+        for item in keyword.value.elts:
+            if not (isinstance(item, ast.Attribute) and item.attr == "middleware"):
+                continue
+            owner = item.value
+            if isinstance(owner, ast.Call) and (ctx.imports.resolve(owner.func) or "") in _LITESTAR_CONFIG:
+                return True
+            name = owner.id if isinstance(owner, ast.Name) else owner.attr if isinstance(owner, ast.Attribute) \
+                else ""
+            if name in configs or names_limit(name):
+                return True
+    return False
 
 
 def _limiting_middleware(node: ast.AST, classes: dict[str, ast.ClassDef]) -> bool:

@@ -10,8 +10,9 @@ it alone and keeps reporting the mailing step.
 Read from the code: the path carries a placeholder for the link's token or the account acted on
 (``reset/<uidb64>/<token>/``, ``<int:user_id>/password-reset/``), the view works on one stored object
 (``SingleObjectMixin``: a staff action on one account), or the handler calls nothing named for mail and either
-reads a token or code by a name that says so (``request.args.get("token")``, ``"recoverycode"``) or checks a
-signed token that the request carries (pybossa's ``reset_password``: ``key = request.args.get("key")`` then
+reads a token or code by a name that says so (``request.args.get("token")``, ``"recoverycode"``; not a
+``token`` it makes itself from nothing the request carries, the first step's ``token = make_reset_token()``) or
+checks a signed token that the request carries (pybossa's ``reset_password``: ``key = request.args.get("key")`` then
 ``signer.loads(key, max_age=timeout, salt="password-reset")``).
 """
 
@@ -61,13 +62,13 @@ def consumes_reset_link(ctx: FileContext, handler: Handler) -> bool:
     body = handler_body(ctx, handler)
     if any("mail" in call.lower() for call in body.calls):
         return False
-    return bool(body.words & _LINK_SECRETS) or _checks_signed_token(handler)
+    carried = _carried(handler)
+    return bool(body.words & _LINK_SECRETS - _issued(handler, carried)) or _checks_signed_token(handler, carried)
 
 
-def _checks_signed_token(handler: Handler) -> bool:
-    """The handler checks the signature of a token the request carries: a signer's ``loads``/``unsign`` (or any
-    ``loads`` given ``max_age`` or ``salt``) or ``check_token``, handed a value read from the request (directly,
-    through a local assigned from it, or a parameter of the handler: the URL's placeholder)."""
+def _carried(handler: Handler) -> set[str]:
+    """Names holding what the request carries: the handler's parameters (the URL's placeholders, the body), the
+    request, and locals assigned from them."""
     function = handler.function
     carried = {arg.arg for arg in [*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs]}
     carried |= set(handler.request_names) | {"request"}
@@ -75,7 +76,25 @@ def _checks_signed_token(handler: Handler) -> bool:
         if isinstance(node, ast.Assign) and any(
                 isinstance(part, ast.Name) and part.id in carried for part in ast.walk(node.value)):
             carried |= {target.id for target in node.targets if isinstance(target, ast.Name)}
-    carried -= {"self", "cls"}
+    return carried - {"self", "cls"}
+
+
+def _issued(handler: Handler, carried: set[str]) -> set[str]:
+    """Locals the handler makes itself from nothing the request carries (``token = make_reset_token()``): the
+    secret of the link the FIRST step issues and mails, not one the request hands back to be checked."""
+    return {
+        target.id.lower() for node in ast.walk(handler.function)
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)
+        and not any(isinstance(part, ast.Name) and part.id in carried for part in ast.walk(node.value))
+        for target in node.targets if isinstance(target, ast.Name) and target.id not in carried
+    }
+
+
+def _checks_signed_token(handler: Handler, carried: set[str]) -> bool:
+    """The handler checks the signature of a token the request carries: a signer's ``loads``/``unsign`` (or any
+    ``loads`` given ``max_age`` or ``salt``) or ``check_token``, handed a value read from the request (directly,
+    through a local assigned from it, or a parameter of the handler: the URL's placeholder)."""
+    function = handler.function
     for node in ast.walk(function):
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args):
             continue

@@ -10,7 +10,8 @@ Litestar ``Parameter(header=...)``, ``request.headers[...]``/``.get(...)`` in an
 anything named after idempotency in the handler, its class or a module-level statement (a middleware).
 
 Only handlers whose EFFECTS (:mod:`backend_lint.analysis.effects`: the handler and its same-module helpers,
-one level) a retry would duplicate are considered, and only those with a COSTLY effect
+one level; a payment in another module's function through the project model) a retry would duplicate are
+considered, and only those with a COSTLY effect
 (:mod:`backend_lint.analysis.costly_effects`) are reported: money moves, a message reaches people or another
 service (also a queued job named for it, or a callback URL handed to the work), a stored quantity is incremented,
 or a commerce record (an order, a booking) is made; a plain create of another record is reported only with
@@ -79,6 +80,7 @@ from backend_lint.analysis.project.conditions import (
     ProjectFact,
     checkout_link,
     checks_unique,
+    does,
     html_view,
     idempotency_middleware,
     no_project,
@@ -88,7 +90,12 @@ from backend_lint.analysis.project.conditions import (
     unique_record,
 )
 from backend_lint.analysis.project.handler_conditions import quiet_jobs, unpaying_jobs, unreaching_jobs
-from backend_lint.analysis.project.imported import absolute_name, imported_qualified, imported_qualified_name
+from backend_lint.analysis.project.imported import (
+    absolute_name,
+    imported_qualified,
+    imported_qualified_name,
+    project_functions,
+)
 from backend_lint.analysis.project.view_facts import path_words
 from backend_lint.analysis.queued_jobs import (
     follows_created_record,
@@ -356,6 +363,7 @@ class PostWithoutIdempotencyKey(Rule):
             return
         harm = self._duplicate_harm(handler, ctx)
         if not harm:
+            self._project_payments(handler, ctx, node, matched[0])
             return
         if all(effect.kind in (CREATES, ENQUEUES) for effect in harm) and posts_to_conversation(handler) \
                 and not self.option("report-plain-creates"):
@@ -417,6 +425,30 @@ class PostWithoutIdempotencyKey(Rule):
             method=matched[0],
             header=header,
         )
+
+    def _project_payments(self, handler: Handler, ctx: FileContext, node: ast.AST, method: str) -> None:
+        """Nothing in the handler's module is duplicated, but it calls functions of another module of the
+        project (``await post_billing(session, "/payments", body)`` in ``upstream.py``): one candidate per
+        function, standing when the project model says it (or a project function it calls) pays, and no earlier
+        one does (one finding). Only money counts here: a side message or a plain record another module makes
+        is judged as in the handler's own module, where it is excused by default."""
+        body = handler_body(ctx, handler)
+        if body.created_when or body.conflict:
+            return
+        helpers = project_functions(ctx, handler_effects(ctx, handler.function).outside)
+        if not helpers:
+            return
+        header = self.option("idempotency-header")
+        fixable = handler.framework == FASTAPI and handler.param(_KEY_PARAM) is None
+        providers = self._project_providers(handler, ctx)
+        earlier: list[ProjectFact] = []
+        for qualified in helpers:
+            fact = does(qualified, PAYS)
+            self.report(ctx, node, only_if=(fact,), unless=(*earlier, *providers),
+                        applicability=Applicability.UNSAFE if fixable else Applicability.NONE,
+                        fix_data=_fix_style(handler, ctx, header) if fixable else None,
+                        handler=handler.function.name, method=method, header=header)
+            earlier.append(fact)
 
     def _duplicate_harm(self, handler: Handler, ctx: FileContext) -> list[Effect]:
         """What a retry would do twice: a record (other than UI state such as a permalink or an editor tab),

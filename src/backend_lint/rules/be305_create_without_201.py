@@ -8,7 +8,8 @@ object saved or added, a ``create_*`` call; the handler and its same-module help
 per framework, whether it answers the default status:
 
 - FastAPI: the route decorator has no ``status_code=``, and the handler sets no status itself;
-- Django REST framework: a ``create``/``post`` method returns ``Response(...)`` without ``status=``;
+- Django REST framework: a ``create``/``post`` method, or an ``@api_view(["POST"])`` function view, returns
+  ``Response(...)`` without ``status=``;
 - Flask and Quart: the handler returns a body without a status (``jsonify(...)``, a dict), not ``(body, 201)``;
 - Django: the view returns ``JsonResponse(...)`` without ``status=``.
 
@@ -59,7 +60,7 @@ from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.project.app_conditions import no_created_answers
 from backend_lint.analysis.project.conditions import ProjectFact, does, route_words, test_support
 from backend_lint.analysis.project.handler_conditions import rpc_api, status_envelope_api
-from backend_lint.analysis.project.imported import absolute_name
+from backend_lint.analysis.project.imported import absolute_name, project_functions
 from backend_lint.analysis.project.view_facts import path_words
 from backend_lint.analysis.queued_jobs import inserts_queued_work
 from backend_lint.analysis.resolve import returned_values
@@ -181,7 +182,7 @@ class CreateWithout201(Rule):
             return
         if inserts_queued_work(node):
             return  # ``INSERT INTO background_tasks``: a row of work queued for a worker, accepted work
-        helpers = _answered_helpers(ctx, node, _project_helpers(ctx, effects.outside)) if not created else []
+        helpers = _answered_helpers(ctx, node, project_functions(ctx, effects.outside)) if not created else []
         if not created and not helpers:
             return
         decorator: Optional[int] = None
@@ -241,11 +242,15 @@ class CreateWithout201(Rule):
     @staticmethod
     def _answers_default(handler: Handler, ctx: FileContext) -> bool:
         """Every value the handler returns is a body answered with 200: DRF ``Response(...)`` in ``create``/
-        ``post``, Flask ``jsonify(...)`` or a dict or list, Django ``JsonResponse(...)`` (no status anywhere)."""
+        ``post`` of a view class or in an ``@api_view(["POST"])`` function view (whatever it is called), Flask
+        ``jsonify(...)`` or a dict or list, Django ``JsonResponse(...)`` (no status anywhere)."""
         framework = handler.framework
-        if framework == DRF and handler.function.name not in _DRF_METHODS:
+        if framework == DRF and handler.class_ is not None and handler.function.name not in _DRF_METHODS:
             return False
         values = returned_values(ctx, handler.function)
+        if framework == DRF and handler.class_ is None and any(
+                isinstance(value, ast.Call) and not value.args and not value.keywords for value in values):
+            return False  # a function view answering an empty ``Response()``: no created resource it announces
         return bool(values) and all(value is not None and _default_body(value, framework) for value in values)
 
 
@@ -275,19 +280,6 @@ def _answered_helpers(
                 name for call in calls if (name := absolute_name(ctx, ctx.imports.resolve(call.func) or "")) is not None
             )
     return [name for name in helpers if name in answered]
-
-
-def _project_helpers(ctx: FileContext, outside: list[str]) -> list[str]:
-    """The functions of the handler's own top-level package, in other modules, that it (or a same-module
-    helper) calls (``shop.services.place_order``): what the project model can say creates. Classes are left
-    out (a class's summary records no effects)."""
-    package = ctx.module.partition(".")[0]
-    absolute = (absolute_name(ctx, name) for name in outside)
-    return [
-        name for name in absolute
-        if package and name is not None and name.partition(".")[0] == package
-        and not name.rpartition(".")[2][:1].isupper()
-    ]
 
 
 def _no_own_words(route: Route) -> bool:

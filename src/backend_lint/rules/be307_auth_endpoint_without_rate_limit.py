@@ -70,6 +70,7 @@ from backend_lint.analysis.rate_limits import (
     limited_blueprint,
     limited_blueprints,
     limits_itself,
+    litestar_limit_configs,
     names_limit,
 )
 from backend_lint.analysis.reset_links import consumes_reset_link
@@ -270,8 +271,10 @@ def _router_factory(ctx: FileContext, handler: Handler) -> bool:
     return (returns or "").endswith("APIRouter") or outer.name == "router" or outer.name.endswith("_router")
 
 
-_CREDENTIAL_PARTS = ("password", "passwd", "credential", "authenticat", "form", "serializer", "valid", "verify")
+_CREDENTIAL_PARTS = ("password", "passwd", "credential", "creds", "authenticat", "form", "serializer", "valid",
+                     "verify")
 """Parts of names through which a sign-in handler takes or checks credentials: ``request.POST["password"]``,
+``creds = await request.json()`` forwarded to the users service,
 ``AuthenticationForm``, ``form.is_valid()``, ``authenticate(...)``, ``OAuth2PasswordRequestForm``, a DRF
 ``LoginSerializer(data=request.data)``. A model's ``.serialize()`` is what the handler answers, not what it
 takes: Notify's ``reset-failed-login-count`` clears a counter and answers ``user.serialize()``, it reads no
@@ -526,6 +529,7 @@ class AuthEndpointWithoutRateLimit(Rule):
     triggers = FRAMEWORK_MODULES
     needs = (
         handler_for, handler_body, module_roles, mentioned_names, attributes_read, decorator_names, app_rate_limits,
+        litestar_limit_configs,
         cli_module, rate_limited_app, limited_blueprints, limited_app, limits_attempts, development_only, bindings_of,
         signs_in,
     )
@@ -552,7 +556,8 @@ class AuthEndpointWithoutRateLimit(Rule):
         if kind is None or _PROVIDER_FOLDERS.intersection(ctx.role_path.split("/")[:-1]):
             return
         family = FAMILIES.get(handler.framework)
-        if limits_itself(ctx, node, handler.class_, frozenset(self.option("limiters"))) or _module_limits(ctx):
+        limiters = frozenset(self.option("limiters")) | litestar_limit_configs(ctx)  # ``middleware=[guard.middleware]``
+        if limits_itself(ctx, node, handler.class_, limiters) or _module_limits(ctx):
             return
         if _signed_in(ctx, handler) or _router_factory(ctx, handler) or _helper_of_another_view(ctx, handler):
             return

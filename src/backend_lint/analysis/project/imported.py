@@ -94,3 +94,16 @@ def project_calls_in(ctx: FileContext, block: ast.AST) -> list[str]:
                     and not qualified.rpartition(".")[2][:1].isupper() and qualified not in found:
                 found.append(qualified)
     return sorted(found)
+
+
+def project_functions(ctx: FileContext, outside: list[str]) -> list[str]:
+    """The functions of the handler's own top-level package, in other modules, that it (or a same-module
+    helper) calls (``shop.services.place_order``): what the project model can say it does (BE301, BE305).
+    Classes are left out (a class's summary records no effects)."""
+    package = ctx.module.partition(".")[0]
+    absolute = (absolute_name(ctx, name) for name in outside)
+    return [
+        name for name in absolute
+        if package and name is not None and name.partition(".")[0] == package
+        and not name.rpartition(".")[2][:1].isupper()
+    ]
