@@ -76,8 +76,8 @@ class SlowWorkInRequest(Rule):
     code = "BE206"
     name = "slow-work-in-request"
     message = "`{call}` {kind} in handler `{handler}` while the client waits; hand it to a queue or background task"
-    needs = (handler_for, module_roles, origin, called_function, slow_work_in, local_mail_handoff, returned_values_of, does, admin_package,
-             module_callers, run_by_hand, unreferenced)
+    needs = (handler_for, module_roles, origin, called_function, slow_work_in, local_mail_handoff, returned_values_of,
+             does, admin_package, module_callers, run_by_hand, unreferenced)
     module_facts = (test_support,)
     options = (
         Option(
