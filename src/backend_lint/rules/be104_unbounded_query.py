@@ -88,6 +88,7 @@ from backend_lint.analysis.response_flow import (
     bounds_rows,
     chain_root,
     filters_to_one_parent,
+    picks_few,
     response_flow,
 )
 from backend_lint.analysis.small_tables import (
@@ -494,6 +495,8 @@ def _reaches_response(node: ast.Call, query: Query, ctx: FileContext, function: 
     current: ast.AST = node
     parent = ctx.parent_of(current)
     while parent is not None and not isinstance(parent, ast.stmt):
+        if isinstance(parent, ast.Call) and picks_few(parent):
+            return False  # ``random.choice(list(Partner.objects.all()))``: one row reaches the answer
         current, parent = parent, ctx.parent_of(parent)
     if isinstance(parent, ast.Return):
         return True
