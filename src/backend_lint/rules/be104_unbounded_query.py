@@ -10,7 +10,9 @@ whether the rows reach the response. It reports at the query.
 Bounds that count: ``LIMIT``/``TOP``/``FETCH FIRST`` in SQL, slicing (``qs[:50]``), ``.limit()``,
 ``.paginate()``, Django's ``Paginator``, DRF's ``paginate_queryset``, ``fetchmany``. A query on a branch only a
 write reaches (``if request.method == "POST":``) is not a GET's. Single-object reads (``get``, ``first``,
-``one``, ``get_object_or_404``, ``fetchone``, ``fetchrow``, aggregates) are fine.
+``one``, ``get_object_or_404``, ``fetchone``, ``fetchrow``, aggregates) are fine, and so are a grouping by a column
+of fixed choices (``values("status").annotate(count=Count("id"))``: one row per status) and a random draw
+(``random.choice(rows)``): :func:`.response_flow.counts_per_choice`, :func:`.response_flow.picks_few`.
 Generic list views count as handlers of their ``queryset``: DRF list views without ``pagination_class`` (only
 with ``report-generic-list-views``: 1 of 8 judged TRUE on unseen applications; unless ``drf-default-pagination``
 says settings paginate them, or the project model finds a global ``DEFAULT_PAGINATION_CLASS``) and Django
