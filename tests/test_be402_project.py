@@ -47,3 +47,31 @@ def test_a_logging_style_the_ruff_configuration_leaves_out(tmp_path: Path) -> No
 def test_one_selected_code_takes_no_stand_on_the_others(tmp_path: Path) -> None:
     root = write_project(tmp_path, ONE_CODE)
     assert findings_of(root, "BE402") == {("dojo/notify.py", 7), ("dojo/notify.py", 8)}
+
+
+PYLINTRC = "[MASTER]\nignore=third_party\n\n[MESSAGES CONTROL]\ndisable=abstract-method,\n        logging-fstring-interpolation,\n        no-member\n"
+
+
+def test_a_logging_style_the_pylint_configuration_disables(tmp_path: Path) -> None:
+    """Turbinia's ``.pylintrc`` disables ``logging-fstring-interpolation``: its f-string messages are left alone,
+    its ``%`` message (``logging-not-lazy`` still on) is reported."""
+    root = write_project(tmp_path, {**ONE_CODE, ".pylintrc": PYLINTRC})
+    assert findings_of(root, "BE402") == {("dojo/notify.py", 8)}
+
+
+def test_pylint_disable_lists_in_pyproject_and_setup_cfg(tmp_path: Path) -> None:
+    base = {"dojo/__init__.py": "", "dojo/notify.py": NOTIFY}
+    in_pyproject = write_project(tmp_path / "a", {**base, "pyproject.toml": (
+        '[project]\nname = "dojo"\nversion = "1"\n\n[tool.pylint."messages control"]\ndisable = ["W1203", "W1201"]\n')})
+    assert findings_of(in_pyproject, "BE402") == set()
+    in_setup_cfg = write_project(tmp_path / "b", {**base, "setup.cfg": (
+        "[metadata]\nname = dojo\n\n[pylint.messages_control]\ndisable = logging-not-lazy\n")})
+    assert findings_of(in_setup_cfg, "BE402") == {("dojo/notify.py", 7)}
+    other_checks = write_project(tmp_path / "c", {**base, "pylintrc": "[MESSAGES CONTROL]\ndisable=logging-too-many-args\n"})
+    assert findings_of(other_checks, "BE402") == {("dojo/notify.py", 7), ("dojo/notify.py", 8)}
+
+
+def test_a_ruff_ignore_naming_the_code_without_selecting_the_family(tmp_path: Path) -> None:
+    root = write_project(tmp_path, {**ONE_CODE, "pyproject.toml": (
+        '[project]\nname = "dojo"\nversion = "1"\n\n[tool.ruff.lint]\nselect = ["E"]\nignore = ["G004"]\n')})
+    assert findings_of(root, "BE402") == {("dojo/notify.py", 8)}

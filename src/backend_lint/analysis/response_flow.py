@@ -287,5 +287,42 @@ def _is_measure(node: ast.AST) -> bool:
         return False
     func = node.func
     if isinstance(func, ast.Name):
-        return func.id in _SCALAR_FUNCTIONS
-    return isinstance(func, ast.Attribute) and func.attr in SINGLE_ROW
+        return func.id in _SCALAR_FUNCTIONS or picks_few(node)
+    return isinstance(func, ast.Attribute) and (func.attr in SINGLE_ROW or picks_few(node) or counts_per_choice(node))
+
+
+def picks_few(call: ast.Call) -> bool:
+    """``random.choice(rows)``, ``random.sample(rows, 1)`` (or the names imported): one row, or a constant number,
+    drawn from the rows; that is what reaches the answer, not the collection (galaxy_ng's landing page shows one
+    random partner)."""
+    func = call.func
+    name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) and isinstance(
+        func.value, ast.Name) and func.value.id == "random" else ""
+    if name == "choice":
+        return len(call.args) == 1
+    return name == "sample" and len(call.args) == 2 and isinstance(call.args[1], ast.Constant)
+
+
+_CHOICE_WORDS = frozenset({"status", "state", "type", "kind", "category", "level", "priority", "stage", "phase",
+                           "outcome", "severity"})
+"""Last words of a column that holds one of a few fixed choices (``status``, ``execution_status``)."""
+_GROUP_CHAIN = frozenset({"annotate", "order_by", "values", "values_list"})
+
+
+def counts_per_choice(call: ast.Call) -> bool:
+    """``qs.values("status").annotate(count=Count("id"))``: a ``GROUP BY`` of a column of fixed choices (its last
+    word: :data:`_CHOICE_WORDS`), one row per choice, however many rows it counts (unstract's execution metrics);
+    a grouping by any other column (a customer, a day) has as many rows as it has values and is not one."""
+    grouped: list[ast.expr] = []
+    annotated = False
+    expr: ast.expr = call
+    while isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr in _GROUP_CHAIN:
+        if expr.func.attr == "annotate":
+            annotated = annotated or bool(expr.keywords)
+        elif expr.func.attr in ("values", "values_list"):
+            grouped = list(expr.args)
+            break
+        expr = expr.func.value
+    return annotated and bool(grouped) and all(
+        isinstance(arg, ast.Constant) and isinstance(arg.value, str)
+        and arg.value.rpartition("__")[2].rpartition("_")[2].lower() in _CHOICE_WORDS for arg in grouped)

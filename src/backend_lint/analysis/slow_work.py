@@ -6,7 +6,8 @@ origins: ``django.core.mail.send_mail``, ``smtplib.SMTP().sendmail``, ``flask_ma
 ``time.sleep``). A function of the same module is slow when its own body makes such a call (:func:`slow_work_in`,
 a fact per function): by an imported name, or on a value whose origin is a slow one
 (``EmailMessage(...).send()``, ``message.send()`` after ``message = build_mail(...)`` whose every ``return``
-gives an ``EmailMultiAlternatives``).
+gives an ``EmailMultiAlternatives``). A send through an ``smtplib`` connection to the machine's own mail server
+(``SMTP("localhost")``: :func:`local_mail_handoff`) is not slow work: the local MTA is itself a queue.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.ast_helpers import body_of
 from backend_lint.analysis.bindings import bindings_of
-from backend_lint.analysis.facts import node_fact
+from backend_lint.analysis.facts import node_fact, reads
 from backend_lint.analysis.resolve import returned_values
 from backend_lint.analysis.scopes import FUNCTION, Scope
 from backend_lint.analysis.values import origin
@@ -101,7 +102,7 @@ def returned_values_of(ctx: FileContext, function: ast.AST) -> frozenset[ast.AST
     return frozenset(node for value in values for node in ast.walk(value) if isinstance(node, ast.Call))
 
 
-@node_fact(reads=(origin,))
+@node_fact(reads=(origin, bindings_of))
 def slow_work_in(ctx: FileContext, function: ast.AST) -> Optional[str]:
     """What slow work the body of ``function`` does directly, by an imported name (``send_mail(...)``,
     ``time.sleep(...)``, ``pdfkit.from_string(...)``) or on a value made by a slow library's class
@@ -125,13 +126,37 @@ def slow_calls_in(ctx: FileContext, function: ast.AST, first: bool = False) -> l
             kind = slow_kind(ctx.imports.resolve(node.func))
             if kind is None and isinstance(node.func, ast.Attribute) and node.func.attr in _MADE_THEN_CALLED:
                 kind = slow_kind(origin(node.func, ctx, scope))
-            if kind is not None and not (kind == SLEEPS and (waiting or random_delay(node, ctx, scope))):
+            if kind is not None and not (kind == SLEEPS and (waiting or random_delay(node, ctx, scope))) and not (
+                    local_mail_handoff(node, ctx, function)):
                 found.append((node, kind))
                 if first:
                     return found
         waiting = waiting or isinstance(node, (ast.For, ast.AsyncFor, ast.While, ast.ExceptHandler))
         stack.extend((child, waiting) for child in ast.iter_child_nodes(node))
     return found
+
+
+_SMTP_CLASSES = frozenset({"smtplib.SMTP", "smtplib.SMTP_SSL"})
+_LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+@reads(bindings_of)
+def local_mail_handoff(call: ast.Call, ctx: FileContext, function: Optional[ast.AST]) -> bool:
+    """A ``sendmail``/``send_message`` on an ``smtplib`` connection opened to this machine by a literal host
+    (``with SMTP("localhost") as smtp: smtp.sendmail(...)``, ``SMTP("127.0.0.1").send_message(...)``; the name
+    bound once in ``function``): the message is handed to the local mail server (Postfix, sendmail), itself a
+    queue that delivers later and retries on its own, so the request waits for a local hand-off, not for a
+    remote SMTP exchange (copr's ``send_mail``). A host read from a setting may name any server and stays slow
+    work."""
+    if not isinstance(call.func, ast.Attribute) or call.func.attr not in ("sendmail", "send_message"):
+        return False
+    made: Optional[ast.AST] = call.func.value
+    if isinstance(made, ast.Name) and isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        made = bindings_of(ctx, function).single_value(made.id)
+    if not isinstance(made, ast.Call) or ctx.imports.resolve(made.func) not in _SMTP_CLASSES:
+        return False
+    host = made.args[0] if made.args else next((k.value for k in made.keywords if k.arg == "host"), None)
+    return isinstance(host, ast.Constant) and host.value in _LOCAL_HOSTS
 
 
 _RANDOM_MODULES = frozenset({"random", "secrets"})

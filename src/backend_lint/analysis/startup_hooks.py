@@ -17,6 +17,7 @@ call: :func:`_run_before_serving`);
 from __future__ import annotations
 
 import ast
+import re
 from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.ast_helpers import callee_name
@@ -137,12 +138,21 @@ def before_serving(node: ast.AST, ctx: FileContext) -> bool:
     anything: anywhere in an ``on_event("startup")`` handler, before the ``yield`` of a ``lifespan`` (an Alembic
     upgrade at start-up, BE204). The server takes no request until the hook returns or yields, so blocking the
     loop there stalls nothing. Not when the hook has started a task of its own earlier (``create_task``): that
-    task would share the blocked loop."""
+    task would share the blocked loop. A function the module names only where a hook awaits it before serving
+    (tiled's ``lifespan`` doing ``await startup_event()`` before its ``yield``, both built in ``build_app``) runs
+    there too (:func:`_awaited_by_hook_only`)."""
     function = ctx.scope.function
-    if not isinstance(function, _FUNCTIONS) or not any(function is hook for hook in startup_hooks(ctx)):
+    if not isinstance(function, _FUNCTIONS):
         return False
-    line = getattr(node, "lineno", 0)
-    stack: list[ast.AST] = list(function.body)
+    hooks = startup_hooks(ctx)
+    if any(function is hook for hook in hooks):
+        return _before_yield(function, getattr(node, "lineno", 0))
+    return _awaited_by_hook_only(function, hooks, ctx)
+
+
+def _before_yield(hook: ast.AST, line: int) -> bool:
+    """Line ``line`` of ``hook`` runs before its ``yield`` and before any task it starts."""
+    stack: list[ast.AST] = list(getattr(hook, "body", []))
     while stack:
         child = stack.pop()
         if isinstance(child, (*_FUNCTIONS, ast.Lambda, ast.ClassDef)):
@@ -156,3 +166,16 @@ def before_serving(node: ast.AST, ctx: FileContext) -> bool:
         stack.extend(ast.iter_child_nodes(child))
     return True
 
+
+def _awaited_by_hook_only(function: ast.AST, hooks: list[ast.AST], ctx: FileContext) -> bool:
+    """``function`` is awaited by name (``await startup_event()``) in start-up hooks before they serve, and its
+    name appears nowhere else in the module's text (no route, no other caller, no table of handlers)."""
+    name = getattr(function, "name", "")
+    awaited = [
+        (hook, node) for hook in hooks for node in ast.walk(hook)
+        if isinstance(node, ast.Await) and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Name)
+        and node.value.func.id == name
+    ]
+    if not awaited or not all(_before_yield(hook, node.lineno) for hook, node in awaited):
+        return False
+    return len(re.findall(rf"\b{re.escape(name)}\b", ctx.source)) == 1 + len(awaited)  # its def and the awaits

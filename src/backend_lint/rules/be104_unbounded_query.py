@@ -11,7 +11,9 @@ Bounds that count: ``LIMIT``/``TOP``/``FETCH FIRST`` in SQL, slicing (``qs[:50]`
 ``.paginate()``, Django's ``Paginator``, DRF's ``paginate_queryset``, ``fetchmany``. A query on a branch only a
 write reaches (``if request.method == "POST":``) is not a GET's. Single-object reads (``get``, ``first``,
 ``one``, ``get_object_or_404``, ``fetchone``, ``fetchrow``, aggregates, SQL whose ``WHERE`` is an equality on a
-column that names one row: ``id``, ``pk``, ``uuid``, ``email``, ``username``, ``slug``) are fine.
+column that names one row: ``id``, ``pk``, ``uuid``, ``email``, ``username``, ``slug``) are fine, and so are a
+grouping by a column of fixed choices (``values("status").annotate(count=Count("id"))``: one row per status) and a
+random draw (``random.choice(rows)``): :func:`.response_flow.counts_per_choice`, :func:`.response_flow.picks_few`.
 Generic list views count as handlers of their ``queryset``: DRF list views without ``pagination_class`` (only
 with ``report-generic-list-views``: 1 of 8 judged TRUE on unseen applications; unless ``drf-default-pagination``
 says settings paginate them, or the project model finds a global ``DEFAULT_PAGINATION_CLASS``) and Django
@@ -89,6 +91,7 @@ from backend_lint.analysis.response_flow import (
     bounds_rows,
     chain_root,
     filters_to_one_parent,
+    picks_few,
     response_flow,
 )
 from backend_lint.analysis.small_tables import (
@@ -502,6 +505,8 @@ def _reaches_response(node: ast.Call, query: Query, ctx: FileContext, function: 
     current: ast.AST = node
     parent = ctx.parent_of(current)
     while parent is not None and not isinstance(parent, ast.stmt):
+        if isinstance(parent, ast.Call) and picks_few(parent):
+            return False  # ``random.choice(list(Partner.objects.all()))``: one row reaches the answer
         current, parent = parent, ctx.parent_of(parent)
     if isinstance(parent, ast.Return):
         return True

@@ -15,7 +15,8 @@ process: :func:`.module_roles.in_migration`) and a coroutine that is the only ta
 (:func:`.sole_task.sole_task`: only the main guard reaches it, through ``asyncio.run``, and nothing there starts
 a second task), unless another module imports it. Nor is a call in a start-up hook itself before it lets the
 application serve (:func:`.startup_hooks.before_serving`: a ``lifespan`` before its ``yield``, an
-``on_event("startup")`` handler): no request is served until it ends. Nor is code that exists only when a
+``on_event("startup")`` handler, or a function of the module only such a hook awaits there): no request is
+served until it ends. Nor is code that exists only when a
 development or debugging switch is on (:func:`.dev_only.under_debug_switch`: a route added after ``if not
 ADD_DEBUGGING_ROUTES: return``, or inside ``if settings.DEBUG:``), nor an opt-in delay: a sleep of a
 configured value under an ``if`` that tests that value, outside any loop (:func:`.dev_only.opt_in_delay`:

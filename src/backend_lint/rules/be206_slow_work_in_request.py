@@ -70,6 +70,7 @@ from backend_lint.analysis.slow_work import (
     RENDERS_PDF,
     SLEEPS,
     client_call_kinds,
+    local_mail_handoff,
     random_delay,
     returned_values_of,
     slow_calls_in,
@@ -85,8 +86,8 @@ class SlowWorkInRequest(Rule):
     code = "BE206"
     name = "slow-work-in-request"
     message = "`{call}` {kind} in handler `{handler}` while the client waits; hand it to a queue or background task"
-    needs = (handler_for, module_roles, origin, called_function, slow_work_in, returned_values_of, does, admin_package,
-             module_callers, run_by_hand, unreferenced)
+    needs = (handler_for, module_roles, origin, called_function, slow_work_in, local_mail_handoff, returned_values_of,
+             does, admin_package, module_callers, run_by_hand, unreferenced)
     module_facts = (test_support,)
     options = (
         Option(
@@ -112,6 +113,8 @@ class SlowWorkInRequest(Rule):
         unless = script or ()  # a handler of a toy server a script's main guard serves, unless imported
         called = origin(node.func, ctx)
         kind = slow_kind(called, in_handler=True)
+        if kind is not None and local_mail_handoff(node, ctx, function):
+            return  # handed to the machine's own mail server, itself a queue
         if kind is None:
             helper = called_function(node, ctx, ctx.scope)
             if helper is None:

@@ -23,7 +23,8 @@ runs once or makes test data (:mod:`.one_off_commands`), whose log lines are its
 Other commands stay checked: a cron job's log lines are aggregated like the service's. A construct the project's
 own ruff configuration deliberately allows is left alone too: it selects the rest of the logging-format family code
 by code and leaves that construct's code out (DefectDojo's ``"G001", "G002", "G01", "G1", "G2"``, no ``G004``:
-f-string messages are its chosen style), or ignores it (the project model's ``lint_unselected``).
+f-string messages are its chosen style), or ignores it; or its pylint configuration disables pylint's check of
+that construct (turbinia's ``.pylintrc``: ``logging-fstring-interpolation``; the project model's ``lint_unselected``).
 
 The fix is safe when the output is the same: stdlib gets a ``%`` template with format specs translated
 where ``%`` renders them identically, loguru a ``{}`` template. It is unsafe when the runtime type decides

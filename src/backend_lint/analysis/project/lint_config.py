@@ -9,7 +9,9 @@ which BE402 follows for that one construct. Selecting nothing from the family, o
 says nothing: only a selection that names parts of the family and leaves the code out counts.
 
 Read as data from ``ruff.toml``, ``.ruff.toml`` (the first found wins, as in ruff) or ``pyproject.toml``'s
-``[tool.ruff]``: ``select``/``extend-select``/``ignore`` at the top level or under ``lint``.
+``[tool.ruff]``: ``select``/``extend-select``/``ignore`` at the top level or under ``lint``. Pylint's own checks of
+the family (``logging-fstring-interpolation``...) switched off in its ``disable`` list say the same
+(:func:`pylint_disabled_logging_codes`: turbinia's ``.pylintrc``, Google's style rcfile).
 """
 
 from __future__ import annotations
@@ -51,8 +53,8 @@ def ruff_settings(root: Path) -> dict[str, Any]:
 def unselected_logging_codes(settings: dict[str, Any]) -> frozenset[str]:
     """The codes of :data:`LOGGING_FORMAT_CODES` the configuration deliberately leaves out: it selects the rest of
     the ``G`` family code by code (a selector for each of its other groups, ``G01``, ``G1``, ``G2``, and for some
-    of ``G00``) and none covering the code; or it selects the family and ignores the code. Selecting one code
-    (onyx's ``"G004"`` alone) takes no stand on the others."""
+    of ``G00``) and none covering the code; or it ignores the code (``ignore = ["G004"]``), whether or not it selects
+    the family. Selecting one code (onyx's ``"G004"`` alone) takes no stand on the others."""
     select: list[str] = []
     ignore: list[str] = []
     for table in (settings, settings.get("lint")):
@@ -64,7 +66,7 @@ def unselected_logging_codes(settings: dict[str, Any]) -> frozenset[str]:
         family.append("G")
     ignored = {code for code in LOGGING_FORMAT_CODES if any(code.startswith(i) for i in ignore if i.startswith("G"))}
     if not family:
-        return frozenset()
+        return frozenset(ignored)  # naming the code to ignore it is the same written decision
     covered = {code for code in LOGGING_FORMAT_CODES if any(code.startswith(selector) for selector in family)}
     rest_selected = covered and all(any(code.startswith(s) for s in family) for code in _OTHER_GROUPS)
     return frozenset(ignored | (set(LOGGING_FORMAT_CODES) - covered if rest_selected else set()))
@@ -72,6 +74,72 @@ def unselected_logging_codes(settings: dict[str, Any]) -> frozenset[str]:
 
 _OTHER_GROUPS = ("G010", "G101", "G201")
 """A code of each other group of the family: ``warn``, ``extra`` keys clashing with the record, ``exc_info``."""
+
+
+PYLINT_LOGGING_CHECKS = {
+    "logging-format-interpolation": "G001", "w1202": "G001",
+    "logging-not-lazy": "G002", "w1201": "G002",
+    "logging-fstring-interpolation": "G004", "w1203": "G004",
+}
+"""Pylint's checks of a logging message built eagerly, by name and by code, with the ruff code of the same
+construct: ``.format()``, ``%`` and an f-string (pylint has no check of ``+``)."""
+PYLINT_FILES = ("pylintrc", ".pylintrc", "pyproject.toml", "setup.cfg", "tox.ini")
+"""The files pylint reads its configuration from, in the order it looks for them (the first that configures it
+wins)."""
+
+
+def pylint_disabled_logging_codes(root: Path) -> frozenset[str]:
+    """The codes of :data:`LOGGING_FORMAT_CODES` whose pylint check the project's pylint configuration switches
+    off for every file: the ``disable`` option of any section of a ``pylintrc``/``.pylintrc``, of
+    ``[tool.pylint.*]`` in ``pyproject.toml``, or of a ``[pylint.*]`` section of ``setup.cfg``/``tox.ini``.
+    Turbinia's ``.pylintrc`` disables ``logging-fstring-interpolation``: f-string log messages are the style its
+    maintainers chose, as a ruff ``ignore = ["G004"]`` would say."""
+    for name in PYLINT_FILES:
+        disabled = _pylint_toml_disabled(root / name) if name.endswith(".toml") else _pylint_ini_disabled(
+            root / name, every_section=name.endswith("pylintrc"))
+        if disabled is not None:
+            return frozenset(PYLINT_LOGGING_CHECKS[check] for check in disabled if check in PYLINT_LOGGING_CHECKS)
+    return frozenset()
+
+
+def _pylint_toml_disabled(path: Path) -> list[str] | None:
+    """The ``disable`` entries of ``[tool.pylint.*]`` (lower-cased), ``None`` when the file configures no pylint."""
+    if sys.version_info >= (3, 11):
+        import tomllib  # noqa: PLC0415 - read only when asked
+    else:  # pragma: no cover - Python < 3.11
+        import tomli as tomllib  # noqa: PLC0415
+
+    try:
+        tool = tomllib.loads(path.read_text(encoding="utf-8")).get("tool")
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    pylint = tool.get("pylint") if isinstance(tool, dict) else None
+    if not isinstance(pylint, dict):
+        return None
+    disabled: list[str] = []
+    for table in (pylint, *pylint.values()):
+        value = table.get("disable") if isinstance(table, dict) else None
+        entries = value.split(",") if isinstance(value, str) else value if isinstance(value, list) else []
+        disabled += [entry.strip().lower() for entry in entries if isinstance(entry, str)]
+    return disabled
+
+
+def _pylint_ini_disabled(path: Path, every_section: bool) -> list[str] | None:
+    """The ``disable`` entries (lower-cased) of an rcfile's sections (``every_section``) or of the ``pylint.*``
+    sections of ``setup.cfg``/``tox.ini``, ``None`` when the file has no section pylint reads."""
+    import configparser  # noqa: PLC0415 - read only when asked
+
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        if not parser.read(path, encoding="utf-8"):
+            return None
+    except (configparser.Error, UnicodeDecodeError):
+        return None
+    sections = [section for section in parser.sections() if every_section or section.lower().startswith("pylint")]
+    if not sections:
+        return None
+    return [entry.strip().lower() for section in sections
+            for entry in parser.get(section, "disable", fallback="").replace("\n", ",").split(",")]
 
 
 PRINT_CODES = ("T201", "T001")

@@ -36,6 +36,7 @@ from backend_lint.analysis.project.deployed_settings import read_settings_names
 from backend_lint.analysis.project.file_text import Listings, bounded_walk, small_file_text
 from backend_lint.analysis.project.lint_config import (
     print_allowed,
+    pylint_disabled_logging_codes,
     ruff_settings,
     secrets_allowed,
     unselected_logging_codes,
@@ -45,7 +46,7 @@ from backend_lint.analysis.project.settings_templates import located_root_templa
 from backend_lint.analysis.seeded_tables import fixture_files
 
 CONFIGURATION_FILES = ("pyproject.toml", "setup.cfg", "pytest.ini", "tox.ini", "setup.py", "ruff.toml", ".ruff.toml",
-                       ".flake8")
+                       ".flake8", "pylintrc", ".pylintrc")
 """Every file :meth:`ProjectFiles.read` reads, in the project root (a settled outcome the result cache keeps
 follows their signatures: :func:`backend_lint.project_run.settle`)."""
 
@@ -80,8 +81,9 @@ class ProjectFiles:
     imports spell (``from zentral.utils.views import ...``) above the packages its modules are named from
     (:func:`namespace_folders`)."""
     lint_unselected: frozenset[str] = frozenset()
-    """Logging-format codes (``G004``) the project's ruff configuration deliberately leaves out
-    (:func:`.lint_config.unselected_logging_codes`)."""
+    """Logging-format codes (``G004``) the project's ruff configuration deliberately leaves out or ignores, or whose
+    pylint check its pylint configuration disables (:func:`.lint_config.unselected_logging_codes`,
+    :func:`.lint_config.pylint_disabled_logging_codes`)."""
     print_allowed: tuple[str, ...] = ()
     """Globs of the files whose prints the project's ruff or flake8 configuration allows (``"**"``: all of them;
     :func:`.lint_config.print_allowed`)."""
@@ -121,7 +123,7 @@ class ProjectFiles:
         found.nested_projects = nested_projects(root, listings)
         found.located_root_template = located_root_template(root, listings)
         pyproject, setup_cfg, pytest_ini, tox_ini, setup_py = (root / name for name in CONFIGURATION_FILES[:5])
-        found.lint_unselected = unselected_logging_codes(ruff_settings(root))
+        found.lint_unselected = unselected_logging_codes(ruff_settings(root)) | pylint_disabled_logging_codes(root)
         found.print_allowed = print_allowed(root)
         found.secrets_allowed = secrets_allowed(root)
         found._pyproject(pyproject)
