@@ -39,7 +39,14 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from backend_lint.analysis.ast_helpers import always_leaves, callee_name, next_statement, own_nodes
+from backend_lint.analysis.ast_helpers import (
+    always_leaves,
+    callee_name,
+    next_statement,
+    own_nodes,
+    response_call,
+    written_constant,
+)
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.secret_names import split_identifier
 
@@ -75,6 +82,14 @@ def is_error_answer(value: ast.expr | None) -> bool:
     """The returned value is an error answer to the client (a 4xx/5xx status as a tuple's second item, a
     ``status=``/``status_code=`` keyword, an ``HttpResponse…Error``-like class): the failure is reported."""
     return _error_answer(value)
+
+
+def constant_answer(value: ast.expr | None) -> bool:
+    """``jsonify({})``, ``JSONResponse({"ok": True})``, ``Response("")``: an HTTP answer built by a call from
+    written constants only and no error status: as made up as ``return {}``, only wrapped."""
+    return isinstance(value, ast.Call) and response_call(value) and not _error_answer(value) \
+        and all(written_constant(argument) for argument in value.args) \
+        and all(keyword.arg is not None and written_constant(keyword.value) for keyword in value.keywords)
 
 
 def _returns_in(statements: list[ast.stmt]) -> bool:

@@ -42,6 +42,17 @@ def callee_name(call: ast.Call) -> str:
     return func.id if isinstance(func, ast.Name) else ""
 
 
+RESPONSE_HELPERS = frozenset({"jsonify", "json_response", "make_response"})
+
+
+def response_call(call: ast.Call) -> bool:
+    """``call`` builds an HTTP answer by its name: a ``...Response`` class (``JSONResponse``, ``web.Response``,
+    Django's ``HttpResponse...``) or Flask's and aiohttp's helpers (``jsonify``, ``json_response``,
+    ``make_response``)."""
+    name = callee_name(call)
+    return name.endswith("Response") or name.startswith("HttpResponse") or name in RESPONSE_HELPERS
+
+
 def statement_call(statement: ast.stmt) -> Optional[ast.Call]:
     """The call an expression statement makes (``x.close()``, ``await x.aclose()``), else ``None``."""
     if not isinstance(statement, ast.Expr):

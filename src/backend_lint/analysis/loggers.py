@@ -17,6 +17,7 @@ import ast
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Optional
 
+from backend_lint.analysis.ast_helpers import callee_name, response_call
 from backend_lint.analysis.facts import file_fact, node_fact, reads
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.resolve import lookup
@@ -332,10 +333,7 @@ def _only_answered(call: ast.Call, handler: ast.ExceptHandler, ctx: FileContext)
 
 def _answer_call(call: ast.Call) -> bool:
     """A response constructor or an HTTP exception: ``JSONResponse(...)``, ``jsonify(...)``, ``HTTPException``."""
-    func = call.func
-    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-    return name.endswith(("Response", "HTTPException")) or name.startswith("HttpResponse") \
-        or name in ("jsonify", "json_response", "make_response", "abort")
+    return response_call(call) or callee_name(call).endswith("HTTPException") or callee_name(call) == "abort"
 
 
 def _keeps(handler: ast.ExceptHandler) -> bool:

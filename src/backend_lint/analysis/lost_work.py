@@ -40,7 +40,7 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from backend_lint.analysis.answered_failures import is_error_answer
+from backend_lint.analysis.answered_failures import constant_answer, is_error_answer
 from backend_lint.analysis.ast_helpers import body_of, callee_name, own_nodes, statement_nodes
 from backend_lint.analysis.best_effort import in_loop
 from backend_lint.analysis.handlers import handler_for
@@ -203,6 +203,8 @@ def _absence(value: ast.expr | None) -> bool:
     """An answer of absence: nothing (a bare ``return``), ``None``, ``False``, an empty text or container."""
     if value is None:
         return True
+    if isinstance(value, ast.Call) and constant_answer(value):  # ``jsonify({})``: the same absence, wrapped
+        return all(_absence(argument) for argument in value.args) and not value.keywords
     if isinstance(value, ast.Constant):
         return value.value in (None, False, "", b"")
     if isinstance(value, (ast.List, ast.Tuple, ast.Set)):
