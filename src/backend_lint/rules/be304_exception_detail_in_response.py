@@ -12,9 +12,10 @@ Flagged inside an ``except ... as e`` clause (or a decorated error handler for i
 from one of them), and
 ``traceback.format_exc()``/``format_exception()`` anywhere in the clause, when they go into a response:
 a response constructor (``JSONResponse``, ``Response``, ``HttpResponse``, ``JsonResponse``, DRF ``Response``,
-``web.json_response``, ``jsonify`` with a dict or keyword fields, ``make_response``), ``raise HTTPException(detail=...)`` (FastAPI,
-Starlette, werkzeug, DRF ``APIException`` family, aiohttp ``web.HTTP...``), Flask ``abort(..., description)``,
-or the value a handler returns (a dict, list, tuple or string). Logging the exception is fine.
+``web.json_response``, ``jsonify`` with a dict or keyword fields, ``make_response``),
+``raise HTTPException(detail=...)`` (FastAPI, Starlette, werkzeug, DRF ``APIException`` family, aiohttp
+``web.HTTP...``), Flask ``abort(..., description)``, or the value a handler returns (a dict, list, tuple or
+string). Logging the exception is fine.
 
 Left alone: validation errors (``except ValidationError as e`` and the like, ``AssertionError`` of
 ``assert x, "message"``, ``NotImplementedError``, the code's own "not supported"), whose messages are
