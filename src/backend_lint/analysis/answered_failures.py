@@ -85,11 +85,24 @@ def is_error_answer(value: ast.expr | None) -> bool:
 
 
 def constant_answer(value: ast.expr | None) -> bool:
-    """``jsonify({})``, ``JSONResponse({"ok": True})``, ``Response("")``: an HTTP answer built by a call from
-    written constants only and no error status: as made up as ``return {}``, only wrapped."""
-    return isinstance(value, ast.Call) and response_call(value) and not _error_answer(value) \
-        and all(written_constant(argument) for argument in value.args) \
-        and all(keyword.arg is not None and written_constant(keyword.value) for keyword in value.keywords)
+    """``jsonify({})``, ``JSONResponse({"ok": True})``: an HTTP answer built by a call from written constants only,
+    with no error status and no text for the client: as made up as ``return {}``, only wrapped. A body that
+    says something (``JsonResponse({"status": 1, "msg": "invalid parameters"})``, archery's error convention
+    under a 200) tells the client the request failed."""
+    if not (isinstance(value, ast.Call) and response_call(value) and not _error_answer(value)):
+        return False
+    given = [*value.args, *(keyword.value for keyword in value.keywords)]
+    return all(keyword.arg is not None for keyword in value.keywords) \
+        and all(written_constant(part) and not _says_something(part) for part in given)
+
+
+def _says_something(part: ast.expr) -> bool:
+    """A non-empty text among the values of a written constant (dict keys are names, not messages)."""
+    values = [*part.values] if isinstance(part, ast.Dict) else [part]
+    return any(
+        isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.strip()
+        for value in values if value is not None for node in ast.walk(value)
+    )
 
 
 def _returns_in(statements: list[ast.stmt]) -> bool:
