@@ -7,7 +7,8 @@ a new idiom; the findings maintainers agreed with all showed one of these, which
 
 - **stored**: the content is an argument of a class's constructor that is not a schema or command (a model:
   ``TabState(sql=editor["sql"])``), of a call whose name says it writes (``insert_one``, ``.update(...)``,
-  ``create_workouts``, ``add_user``, ``set_realm``, ``notifications.remove``), or assigned into an attribute or
+  ``create_workouts``, ``add_user``, ``set_realm``, ``notifications.remove``, an ``execute`` of SQL that writes:
+  ``execute("UPDATE users SET role = :r", {"r": body["role"]})``), or assigned into an attribute or
   an item of anything the handler did not build itself (``sport.is_active = data.get("is_active")``, also
   ``setattr(contact, field, data[field])``);
 - **unpacked**: ``**data`` into any call: the client picks the keyword arguments (mass assignment);
@@ -49,6 +50,7 @@ from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.analysis.checked_fields import answers_client_error, checked_before_use
 from backend_lint.analysis.facts import node_fact, reads
 from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.lost_work import SQL_EXECUTE, sql_writes
 from backend_lint.analysis.preference_stores import own_cookie, own_session_item
 
 if TYPE_CHECKING:
@@ -292,6 +294,8 @@ def _call_use(call: ast.Call, trail: _Trail) -> Optional[str]:
         return None  # ``VisibilityLevel(value)``, ``UUID(value)``: one value converted, a check where it is read
     elif _first_word(name) in _WRITE_WORDS:
         return STORED
+    elif name in SQL_EXECUTE and sql_writes(call):
+        return STORED  # execute("UPDATE users SET role = :r ...", {"r": body["role"]}): bound into a write
     elif name in _QUIET_CALLS or name[:1].isupper():
         return None
     elif _class_name(receiver) and _first_word(name) not in _LOOKUP_WORDS:
