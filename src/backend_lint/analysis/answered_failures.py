@@ -39,7 +39,14 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from backend_lint.analysis.ast_helpers import always_leaves, callee_name, next_statement, own_nodes
+from backend_lint.analysis.ast_helpers import (
+    always_leaves,
+    callee_name,
+    next_statement,
+    own_nodes,
+    response_call,
+    written_constant,
+)
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.secret_names import split_identifier
 
@@ -75,6 +82,27 @@ def is_error_answer(value: ast.expr | None) -> bool:
     """The returned value is an error answer to the client (a 4xx/5xx status as a tuple's second item, a
     ``status=``/``status_code=`` keyword, an ``HttpResponse…Error``-like class): the failure is reported."""
     return _error_answer(value)
+
+
+def constant_answer(value: ast.expr | None) -> bool:
+    """``jsonify({})``, ``JSONResponse({"ok": True})``: an HTTP answer built by a call from written constants only,
+    with no error status and no text for the client: as made up as ``return {}``, only wrapped. A body that
+    says something (``JsonResponse({"status": 1, "msg": "invalid parameters"})``, archery's error convention
+    under a 200) tells the client the request failed."""
+    if not (isinstance(value, ast.Call) and response_call(value) and not _error_answer(value)):
+        return False
+    given = [*value.args, *(keyword.value for keyword in value.keywords)]
+    return all(keyword.arg is not None for keyword in value.keywords) \
+        and all(written_constant(part) and not _says_something(part) for part in given)
+
+
+def _says_something(part: ast.expr) -> bool:
+    """A non-empty text among the values of a written constant (dict keys are names, not messages)."""
+    values = [*part.values] if isinstance(part, ast.Dict) else [part]
+    return any(
+        isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.strip()
+        for value in values if value is not None for node in ast.walk(value)
+    )
 
 
 def _returns_in(statements: list[ast.stmt]) -> bool:

@@ -42,6 +42,20 @@ def callee_name(call: ast.Call) -> str:
     return func.id if isinstance(func, ast.Name) else ""
 
 
+HTTP_ANSWERS = frozenset({
+    "jsonify", "json_response", "make_response", "Response", "JSONResponse", "JsonResponse", "ORJSONResponse",
+    "UJSONResponse", "PlainTextResponse", "HTMLResponse", "StreamingHttpResponse",
+})
+"""Web frameworks' answers by name; a project's ``PaymentResponse`` or ``StatusResponse`` is a value, not one."""
+
+
+def response_call(call: ast.Call) -> bool:
+    """``call`` builds an HTTP answer by its name: one of :data:`HTTP_ANSWERS` (``JSONResponse``,
+    ``web.Response``, ``jsonify``, ``web.json_response``) or Django's ``HttpResponse...``."""
+    name = callee_name(call)
+    return name in HTTP_ANSWERS or name.startswith("HttpResponse")
+
+
 def statement_call(statement: ast.stmt) -> Optional[ast.Call]:
     """The call an expression statement makes (``x.close()``, ``await x.aclose()``), else ``None``."""
     if not isinstance(statement, ast.Expr):

@@ -7,8 +7,10 @@ a new idiom; the findings maintainers agreed with all showed one of these, which
 
 - **stored**: the content is an argument of a class's constructor that is not a schema or command (a model:
   ``TabState(sql=editor["sql"])``), of a call whose name says it writes (``insert_one``, ``.update(...)``,
-  ``create_workouts``, ``add_user``, ``set_realm``, ``notifications.remove``), or assigned into an attribute or
-  an item of anything the handler did not build itself (``sport.is_active = data.get("is_active")``);
+  ``create_workouts``, ``add_user``, ``set_realm``, ``notifications.remove``, an ``execute`` of SQL that writes:
+  ``execute("UPDATE users SET role = :r", {"r": body["role"]})``), or assigned into an attribute or
+  an item of anything the handler did not build itself (``sport.is_active = data.get("is_active")``, also
+  ``setattr(contact, field, data[field])``);
 - **unpacked**: ``**data`` into any call: the client picks the keyword arguments (mass assignment);
 - **answered**: it is part of what the handler returns, given back to clients unchecked;
 - **handed field by field**: two or more fields go into one call (``alert.from_action(action, text, timeout)``,
@@ -48,6 +50,7 @@ from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.analysis.checked_fields import answers_client_error, checked_before_use
 from backend_lint.analysis.facts import node_fact, reads
 from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.lost_work import SQL_EXECUTE, sql_writes
 from backend_lint.analysis.preference_stores import own_cookie, own_session_item
 
 if TYPE_CHECKING:
@@ -227,6 +230,8 @@ def _step(value: ast.expr, parent: Optional[ast.AST], trail: _Trail) -> Optional
         if isinstance(call, ast.Call) and not _selecting_key(parent.arg, call):
             return UNPACKED if parent.arg is None else _call_use(call, trail)
     elif isinstance(parent, ast.Call) and value is not parent.func:
+        if _set_attribute(parent, value, trail):
+            return STORED  # setattr(contact, field, data[field]): ``contact.<field> = ...`` spelled as a call
         return _call_use(parent, trail)
     elif isinstance(parent, (ast.Return, ast.Yield, ast.YieldFrom)):
         return ANSWERED
@@ -239,6 +244,14 @@ def _step(value: ast.expr, parent: Optional[ast.AST], trail: _Trail) -> Optional
     elif isinstance(parent, (ast.For, ast.AsyncFor)) and parent.iter is value:
         _assigned(parent.target, trail)
     return None
+
+
+def _set_attribute(call: ast.Call, value: ast.expr, trail: _Trail) -> bool:
+    """``setattr(obj, name, value)`` with the content as the value, on an object other than the request: the
+    assignment into an attribute :func:`_assigned` reads as keeping it."""
+    return isinstance(call.func, ast.Name) and call.func.id == "setattr" and len(call.args) == 3 \
+        and call.args[2] is value and not (
+            isinstance(call.args[0], ast.Name) and call.args[0].id in trail.request_names)
 
 
 def _assigned(target: ast.expr, trail: _Trail) -> Optional[str]:
@@ -281,6 +294,8 @@ def _call_use(call: ast.Call, trail: _Trail) -> Optional[str]:
         return None  # ``VisibilityLevel(value)``, ``UUID(value)``: one value converted, a check where it is read
     elif _first_word(name) in _WRITE_WORDS:
         return STORED
+    elif name in SQL_EXECUTE and sql_writes(call):
+        return STORED  # execute("UPDATE users SET role = :r ...", {"r": body["role"]}): bound into a write
     elif name in _QUIET_CALLS or name[:1].isupper():
         return None
     elif _class_name(receiver) and _first_word(name) not in _LOOKUP_WORDS:

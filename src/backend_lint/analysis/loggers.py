@@ -17,6 +17,7 @@ import ast
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Optional
 
+from backend_lint.analysis.ast_helpers import callee_name, response_call
 from backend_lint.analysis.facts import file_fact, node_fact, reads
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.resolve import lookup
@@ -286,15 +287,53 @@ _TRACEBACK_CALLS = frozenset({"traceback.format_exc", "traceback.print_exc", "tr
 @node_fact(reads=(logging_call_kind,))
 def handler_records_traceback(ctx: FileContext, handler: ast.ExceptHandler) -> bool:
     """The ``except`` clause already records the traceback somewhere: a ``.exception(...)`` call, a call
-    with a true ``exc_info``/``exception=`` argument, ``traceback.format_exc()`` or Sentry's
+    with a true ``exc_info``/``exception=`` argument, ``traceback.format_exc()`` (unless its text only goes back
+    to the client: :func:`_only_answered`) or Sentry's
     ``capture_exception``, or the exception object itself handed to a recorder (``self.handle_exception(exc)``,
     ``span.record_exception(exc)``: its ``__traceback__`` goes with it), or kept for later: assigned to an
     attribute or an item (kolibri's import job setting ``self.exception = e`` and raising it from ``run()``, where
     the job runner records it) or handed to a future (``future.set_exception(exc)``, raised where it is awaited).
     A further ``logger.error`` line in it is a follow-up, not a lost traceback."""
     return _keeps(handler) or any(
-        records_traceback(node, ctx) or _hands_on(node, handler.name) for node in _handler_calls(handler)
+        (records_traceback(node, ctx) and not _only_answered(node, handler, ctx)) or _hands_on(node, handler.name)
+        for node in _handler_calls(handler)
     )
+
+
+def _only_answered(call: ast.Call, handler: ast.ExceptHandler, ctx: FileContext) -> bool:
+    """``traceback.format_exc()`` whose text goes only into the answer to the client (``JSONResponse({"error":
+    traceback.format_exc()})``, ``raise HTTPException(500, detail=tb)``, ``return {"trace": tb}``), directly or
+    through a local: the operator's log never sees the stack, so it records nothing (that leak is BE304's)."""
+    if ctx.imports.resolve(call.func) not in _TRACEBACK_CALLS:
+        return False
+    parents = {child: node for node in ast.walk(handler) for child in ast.iter_child_nodes(node)}
+    pending: list[ast.AST] = [call]
+    seen: set[str] = set()
+    while pending:
+        node = pending.pop()
+        parent = parents.get(node)
+        while parent is not None and not isinstance(parent, ast.stmt) \
+                and not (isinstance(parent, ast.Call) and _answer_call(parent)):
+            node, parent = parent, parents.get(parent)
+        if isinstance(parent, (ast.Call, ast.Return, ast.Raise)):
+            continue  # into a response, a returned answer or a raised HTTP error
+        if not (isinstance(parent, ast.Assign) and len(parent.targets) == 1
+                and isinstance(parent.targets[0], ast.Name) and node is parent.value):
+            return False  # logged, stored, printed, handed on
+        name = parent.targets[0].id
+        if name not in seen:  # ``tb = traceback.format_exc()``: where does ``tb`` go?
+            seen.add(name)
+            uses = [use for use in ast.walk(handler)
+                    if isinstance(use, ast.Name) and use.id == name and isinstance(use.ctx, ast.Load)]
+            if not uses:
+                return False
+            pending.extend(uses)
+    return True
+
+
+def _answer_call(call: ast.Call) -> bool:
+    """A response constructor or an HTTP exception: ``JSONResponse(...)``, ``jsonify(...)``, ``HTTPException``."""
+    return response_call(call) or callee_name(call).endswith("HTTPException") or callee_name(call) == "abort"
 
 
 def _keeps(handler: ast.ExceptHandler) -> bool:

@@ -40,7 +40,7 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from backend_lint.analysis.answered_failures import is_error_answer
+from backend_lint.analysis.answered_failures import constant_answer, is_error_answer
 from backend_lint.analysis.ast_helpers import body_of, callee_name, own_nodes, statement_nodes
 from backend_lint.analysis.best_effort import in_loop
 from backend_lint.analysis.handlers import handler_for
@@ -67,10 +67,10 @@ _WORK_WORDS = frozenset({
 })
 """Words a call's name starts or ends with when it does something with an effect (``save``, ``bulk_create``,
 ``add_column``, ``send_mail``, ``clear_expired``, ``apply_async``). ``execute`` counts only with SQL that
-writes (see :func:`_sql_writes`): ``conn.execute(select(...))`` reads. Left out on purpose: words that name a
+writes (see :func:`sql_writes`): ``conn.execute(select(...))`` reads. Left out on purpose: words that name a
 computation as often as an effect (``index``, ``copy``, ``replace``, ``mark_safe``, ``import_module``, ``build``,
 ``render``, ``run``, ``handle``, ``set``: ``list.index`` raises, ``str.replace`` writes nothing)."""
-_READING_EXECUTE = frozenset({"execute", "executemany", "exec_driver_sql"})
+SQL_EXECUTE = frozenset({"execute", "executemany", "exec_driver_sql"})
 _WRITING_SQL = lazy_compile(
     r"^\s*(?:INSERT|UPDATE|DELETE|MERGE|UPSERT|REPLACE|ALTER|CREATE|DROP|TRUNCATE|GRANT|REVOKE)\b", re.IGNORECASE
 )
@@ -84,15 +84,15 @@ def _work_call(call: ast.Call) -> bool:
     """A call whose name says it does something with an effect (its first or last word, or a word ending in
     ``write``: ``imwrite``); ``execute`` and the like only with SQL text that writes."""
     name = callee_name(call)
-    if name in _READING_EXECUTE:
-        return _sql_writes(call)
+    if name in SQL_EXECUTE:
+        return sql_writes(call)
     words = split_identifier(name)
     if not words:
         return False
     return words[0] in _WORK_WORDS or words[-1] in _WORK_WORDS or name.lower().endswith("write")
 
 
-def _sql_writes(call: ast.Call) -> bool:
+def sql_writes(call: ast.Call) -> bool:
     """SQL text that changes rows or the schema among a call's arguments (also inside ``text("...")``)."""
     return any(
         isinstance(node, ast.Constant) and isinstance(node.value, str) and _WRITING_SQL.search(node.value)
@@ -203,6 +203,8 @@ def _absence(value: ast.expr | None) -> bool:
     """An answer of absence: nothing (a bare ``return``), ``None``, ``False``, an empty text or container."""
     if value is None:
         return True
+    if isinstance(value, ast.Call) and constant_answer(value):  # ``jsonify({})``: the same absence, wrapped
+        return all(_absence(argument) for argument in value.args) and not value.keywords
     if isinstance(value, ast.Constant):
         return value.value in (None, False, "", b"")
     if isinstance(value, (ast.List, ast.Tuple, ast.Set)):

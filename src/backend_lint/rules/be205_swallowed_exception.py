@@ -16,7 +16,8 @@ always deliberate.
 the bugs nobody expected (``TypeError``, ``KeyError``, a dropped connection), into silence: the request
 "succeeds" with wrong data and the logs say nothing. Only catch-alls are flagged: bare ``except:``,
 ``Exception`` and ``BaseException`` (alone or in a tuple), when every statement of the handler is ``pass``,
-``continue``, ``...``, a constant ``return`` or an assignment of a constant. A constant ``return`` that is
+``continue``, ``...``, a constant ``return`` (also a response built from constants only: ``return
+jsonify({})``, ``JSONResponse({"ok": True})``) or an assignment of a constant. A constant ``return`` that is
 an error answer (``return {"error": "not found"}, 400``, a 4xx/5xx status) reports the failure to the client
 and is not a swallow. A handler that does anything
 else (logs through any logger, re-raises, returns computed data, calls a function) is handling the error.
@@ -46,7 +47,7 @@ from __future__ import annotations
 
 import ast
 
-from backend_lint.analysis.answered_failures import is_error_answer
+from backend_lint.analysis.answered_failures import constant_answer, is_error_answer
 from backend_lint.analysis.ast_helpers import callee_name, statement_call, written_constant
 from backend_lint.analysis.best_effort import best_effort_step
 from backend_lint.analysis.fallbacks import is_deliberate_fallback
@@ -112,7 +113,9 @@ def _discards(statement: ast.stmt) -> bool:
         return isinstance(statement.value, ast.Constant)
     if isinstance(statement, ast.Return):
         # ``return {"error": "not found"}, 400``: a constant, but an error answer: the client is told
-        return written_constant(statement.value) and not is_error_answer(statement.value)
+        # ``return jsonify({})``: a made-up answer wrapped in a response is as constant as ``return {}``
+        return (written_constant(statement.value) or constant_answer(statement.value)) \
+            and not is_error_answer(statement.value)
     if isinstance(statement, ast.Assign):
         return written_constant(statement.value) and all(isinstance(t, ast.Name) for t in statement.targets)
     if isinstance(statement, ast.AnnAssign):

@@ -12,9 +12,10 @@ Flagged inside an ``except ... as e`` clause (or a decorated error handler for i
 from one of them), and
 ``traceback.format_exc()``/``format_exception()`` anywhere in the clause, when they go into a response:
 a response constructor (``JSONResponse``, ``Response``, ``HttpResponse``, ``JsonResponse``, DRF ``Response``,
-``web.json_response``, ``jsonify``, ``make_response``), ``raise HTTPException(detail=...)`` (FastAPI,
-Starlette, werkzeug, DRF ``APIException`` family, aiohttp ``web.HTTP...``), Flask ``abort(..., description)``,
-or the value a handler returns (a dict, list, tuple or string). Logging the exception is fine.
+``web.json_response``, ``jsonify`` with a dict or keyword fields, ``make_response``),
+``raise HTTPException(detail=...)`` (FastAPI, Starlette, werkzeug, DRF ``APIException`` family, aiohttp
+``web.HTTP...``), Flask ``abort(..., description)``, or the value a handler returns (a dict, list, tuple or
+string). Logging the exception is fine.
 
 Left alone: validation errors (``except ValidationError as e`` and the like, ``AssertionError`` of
 ``assert x, "message"``, ``NotImplementedError``, the code's own "not supported"), whose messages are
@@ -185,7 +186,9 @@ class ExceptionDetailInResponse(Rule):
         else:
             if isinstance(parent, ast.Raise):
                 return
-            arguments = [*node.args, *(kw.value for kw in node.keywords if kw.arg in _RESPONSE_KEYWORDS)]
+            # every keyword of ``jsonify(error=str(e))`` is a field of the body it answers
+            arguments = [*node.args, *(kw.value for kw in node.keywords
+                                       if kw.arg in _RESPONSE_KEYWORDS or last == "jsonify")]
         client_error = last[len("response_"):].startswith("4") if fab else (
             last != "abort" and (_client_status(node, positional=False) or last in _CLIENT_ERROR_RESPONSES
                                  or any(_client_code(arg) for arg in node.args[1:])))
