@@ -308,29 +308,18 @@ class ProjectModel(DefReach, ViewFacts):
             fixture for summary in self.modules.values() if not {"test", "test_support"} & set(summary.roles)
             for fixture in summary.loaded_fixtures
         }
-        rows: dict[str, int] = {}
-        for path in sorted({self.files.fixtures[name] for name in names if name in self.files.fixtures}):
-            for label, count in read_fixture_rows(path).items():
-                rows[label] = rows.get(label, 0) + count
-        return rows
+        paths = sorted({self.files.fixtures[name] for name in names if name in self.files.fixtures})
+        return _added_up(read_fixture_rows(path) for path in paths)
 
     @cached_property
     def seeded_models(self) -> dict[str, int]:
         """``app_label.model -> rows`` the data migrations create through ``apps.get_model``, added up."""
-        rows: dict[str, int] = {}
-        for summary in self.modules.values():
-            for label, count in summary.seeded_models.items():
-                rows[label] = rows.get(label, 0) + count
-        return rows
+        return _added_up(summary.seeded_models for summary in self.modules.values())
 
     @cached_property
     def seeded_tables(self) -> dict[str, int]:
         """``table -> rows`` the migration modules insert with literal values, added up."""
-        rows: dict[str, int] = {}
-        for summary in self.modules.values():
-            for table, count in summary.seeded_tables.items():
-                rows[table] = rows.get(table, 0) + count
-        return rows
+        return _added_up(summary.seeded_tables for summary in self.modules.values())
 
     def unique_record(self, record: frozenset[str]) -> bool:
         """A model of a module that is not a test, named by words of ``record``, has a unique natural name."""
@@ -581,3 +570,12 @@ _ON_ARGUMENTS: dict[str, Callable[[ProjectModel, tuple[str, ...]], bool]] = {
         args and args[0] in _ESTABLISHED and model.holds(ProjectFact(args[0], args[1:]))),
 }
 """How the model decides the other facts, from all their arguments (none for a fact of the whole project)."""
+
+
+def _added_up(counts: Iterable[dict[str, int]]) -> dict[str, int]:
+    """Row counts per table or model from several sources (fixture files, migration modules), summed."""
+    rows: dict[str, int] = {}
+    for found in counts:
+        for name, count in found.items():
+            rows[name] = rows.get(name, 0) + count
+    return rows
