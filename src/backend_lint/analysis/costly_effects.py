@@ -32,7 +32,8 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Optional, Union
 
 from backend_lint.analysis.ast_helpers import callee_name
-from backend_lint.analysis.effects import CREATES, ENQUEUES, PAYS, SENDS, Effect, same_module_helpers, words
+from backend_lint.analysis.effect_calls import words
+from backend_lint.analysis.effects import CREATES, ENQUEUES, PAYS, SENDS, Effect, same_module_helpers
 from backend_lint.analysis.facts import node_fact, reads
 from backend_lint.analysis.imports import dotted_name
 

@@ -49,6 +49,16 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple, Optional
 
 from backend_lint.analysis.ast_helpers import body_of, callee_name
+from backend_lint.analysis.effect_calls import (
+    ERROR_STATUS,
+    asks_a_model,
+    builds_new,
+    looks_up,
+    refuses_repeat,
+    sets_fee_rate,
+    settles_given_invoice,
+    words,
+)
 from backend_lint.analysis.facts import node_fact
 from backend_lint.analysis.handlers import handler_model
 from backend_lint.analysis.imports import dotted_name
@@ -56,7 +66,6 @@ from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.oauth_flows import oauth_protocol_request
 from backend_lint.analysis.outbound_posts import client_parameter, payment_url
 from backend_lint.analysis.resolve import Definition, Imported, called_function, resolve_name
-from backend_lint.analysis.secret_names import split_identifier
 from backend_lint.analysis.values import origin
 
 if TYPE_CHECKING:
@@ -153,17 +162,9 @@ def _records_event(call: ast.Call) -> bool:
 
 
 _PAY_PREFIXES = ("pay_", "charge_", "refund_", "payout_", "withdraw_")
-_INVOICE_ARGUMENTS = frozenset({"bolt11", "payment_request", "invoice", "invoice_id"})
-_LOOKUP_PREFIXES = ("get_", "find_", "fetch_", "lookup_", "select_")
-_LOOKUP_METHODS = frozenset({"get", "first", "one_or_none", "scalar", "scalar_one_or_none", "find_one"})
-_AMOUNT_WORDS = frozenset({"amount", "amt", "funding", "value", "quantity", "sum", "total", "msat", "msats",
-                           "sats", "satoshis", "btc", "price"})
-_REPEATED = lazy_compile(r"already|exists|duplicate|taken|in use|conflict|409", re.IGNORECASE)
-"""What a refusal of a repeat says (``"already registered"``, ``UserExists``, ``HTTP_409_CONFLICT``)."""
 _EXISTS = frozenset({"exist", "exists", "aexists"})
 _UPSERTS = frozenset({"update_or_create", "get_or_create", "upsert", "merge", "replace_one", "set"})
 _INSERT_SQL = lazy_compile(r"^\s*insert\s+(or\s+\w+\s+)?into\b", re.IGNORECASE)
-_WORD = lazy_compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 SIDE_RECORDS = frozenset({"log", "logs", "audit", "trail", "event", "events"})
 """Records written beside the work (a log line, an audit trail), not the resource the client asked for."""
 
@@ -217,11 +218,6 @@ class Effects:
         except (TypeError, ValueError, KeyError):
             return None
         return cls(effects, outside, finds_first) if isinstance(finds_first, bool) else None
-
-
-def words(text: str) -> set[str]:
-    """Lower-case words of a name as written: ``CreateDashboardPermalinkCommand`` -> create, dashboard, ..."""
-    return {word.lower() for word in _WORD.findall(text)}
 
 
 @dataclass
@@ -298,7 +294,7 @@ class _Collector:
                 self.lookups.add(node.target.id)  # for found in get_by_url(url): ...
             elif isinstance(node, ast.Return) and in_if:
                 returns.append(node)
-            elif isinstance(node, ast.If) and _refuses(node.body[-1]):
+            elif isinstance(node, ast.If) and refuses_repeat(node.body[-1]):
                 refusals.append(node)
             if isinstance(node, ast.If):
                 branches.append(node)
@@ -347,7 +343,7 @@ class _Collector:
         return any(
             isinstance(statement, ast.Return) and statement.value is not None
             and any(isinstance(name, ast.Name) and name.id == found for name in ast.walk(statement.value))
-            and not _ERROR_STATUS.search(ast.unparse(statement.value))  # a refusal naming what blocks it
+            and not ERROR_STATUS.search(ast.unparse(statement.value))  # a refusal naming what blocks it
             for statement in branch.body
         )
 
@@ -371,7 +367,7 @@ class _Collector:
         for target in targets:
             if not isinstance(target, ast.Name):
                 continue
-            if _looks_up(call):
+            if looks_up(call):
                 self.lookups.add(target.id)
             if callee_name(call)[:1].isupper():
                 self.built.setdefault(target.id, []).append(call)
@@ -413,7 +409,7 @@ class _Collector:
         if last == "capture" and _records_event(call):
             return None  # ``analytics.capture("workflow-delete")``: an analytics event, not a payment capture
         if last in _PAY_NAMES or last.startswith(_PAY_PREFIXES):
-            return (UPDATES, written) if _settles_given_invoice(call) or _sets_fee_rate(call) else (PAYS, written)
+            return (UPDATES, written) if settles_given_invoice(call) or sets_fee_rate(call) else (PAYS, written)
         if resolved in _MAIL_FUNCTIONS or last in ("sendmail", "send_mass_mail"):
             return SENDS, written
         if last == "create" and receiver_name is not None and receiver_name.rpartition(".")[2] == "messages":
@@ -431,7 +427,7 @@ class _Collector:
             return (PAYS if payment_url(call) else SENDS), written
         if last in _UPSERTS:
             return UPDATES, written
-        if last == "create" and _asks_a_model(resolved, receiver_name):
+        if last == "create" and asks_a_model(resolved, receiver_name):
             return None  # ``client.embeddings.create(...)``: a model computes an answer, nothing is stored
         if last in _CREATE_METHODS:
             return CREATES, written
@@ -478,11 +474,11 @@ class _Collector:
         """A model object built here, not fetched: ``Order(...)``, a local assigned one, a serializer or model
         form built without an instance, or the ``serializer`` DRF hands to ``perform_create``."""
         if isinstance(node, ast.Call):
-            return _builds_new(node)
+            return builds_new(node)
         if not isinstance(node, ast.Name):
             return False
         if node.id in self.built and node.id not in self.fetched:  # every assignment builds a new one
-            return all(_builds_new(call) for call in self.built[node.id])
+            return all(builds_new(call) for call in self.built[node.id])
         return node.id == "serializer" and getattr(self.function, "name", "") == "perform_create"
 
     def _built_name(self, node: ast.expr) -> str:
@@ -500,24 +496,6 @@ class _Collector:
         return bool(parts) and not parts & _NOT_CREATED
 
 
-_MODEL_SDKS = frozenset({"openai", "anthropic", "cohere", "mistralai", "groq", "litellm", "together", "ollama"})
-"""Clients of hosted language models: whatever their ``create`` makes is an answer computed for the caller."""
-_MODEL_ENDPOINTS = frozenset({"embeddings", "completions", "moderations", "Embedding", "Completion",
-                              "ChatCompletion", "Moderation"})
-"""The computing endpoints of an OpenAI-style client (``client.chat.completions``, ``openai.Embedding``)."""
-
-
-def _asks_a_model(resolved: str, receiver_name: Optional[str]) -> bool:
-    """``client.embeddings.create(...)``, ``client.chat.completions.create(...)``, ``client.audio.speech.create``,
-    ``openai.ChatCompletion.create(...)``: an OpenAI-style SDK's ``create`` asks the model to compute vectors, a
-    completion or speech and stores nothing (the provider answers 200, a retry computes the answer again). Read
-    from the endpoint the call names (the client is often made by a helper of another module), or from an
-    imported model SDK."""
-    parts = (receiver_name or "").split(".")
-    return resolved.split(".", 1)[0] in _MODEL_SDKS or parts[-1] in _MODEL_ENDPOINTS or (
-        len(parts) > 1 and parts[-2] == "audio")
-
-
 def _project_function_named_like_queue(call: ast.Call, resolved: str, written: str, last: str) -> bool:
     """``add_task(task=task, assignee_id_list=..., caseid=...)`` imported from the application's own data layer
     (iris's ``app.datamgmt.case.case_tasks_db.add_task``): a bare function named like a queue method, handed no
@@ -525,83 +503,3 @@ def _project_function_named_like_queue(call: ast.Call, resolved: str, written: s
     Django-Q's ``async_task(job, ...)``, which always take the job first."""
     return isinstance(call.func, ast.Name) and last in _JOB_FIRST and not call.args and resolved != written \
         and resolved.split(".", 1)[0] not in _QUEUE_MODULES
-
-
-def _settles_given_invoice(call: ast.Call) -> bool:
-    """``pay_invoice(payment_request=data.bolt11)``: it pays an invoice the client sent, which can be paid only
-    once (a Lightning invoice's payment hash, a billing invoice's id): a retry finds it paid, nothing moves twice."""
-    passed = [keyword.value for keyword in call.keywords if keyword.arg in _INVOICE_ARGUMENTS] + [
-        value for value in call.args if (dotted_name(value) or "").rpartition(".")[2] in _INVOICE_ARGUMENTS]
-    return any((dotted_name(value) or "").rpartition(".")[2] in _INVOICE_ARGUMENTS for value in passed)
-
-
-def _refuses(statement: ast.stmt) -> bool:
-    """``raise RegistrationError("The username is already registered!")``, ``raise AlreadyExists(...)``, Flask's
-    ``abort(409)``: a raise whose exception or text says the thing is there already (a ban check that raises
-    ``Forbidden`` refuses something else)."""
-    if not (isinstance(statement, ast.Raise) or (
-        isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)
-        and callee_name(statement.value) == "abort"
-    )):
-        return False
-    for part in ast.walk(statement):
-        if isinstance(part, ast.Constant) and (part.value == 409 or (
-                isinstance(part.value, str) and _REPEATED.search(part.value))):
-            return True
-        if isinstance(part, (ast.Name, ast.Attribute)) and _REPEATED.search(dotted_name(part) or ""):
-            return True
-    return False
-
-
-def _sets_fee_rate(call: ast.Call) -> bool:
-    """``node.transact("bump", {"feerateSatByte": rate})``: the call names a fee rate and no amount (a fee bump
-    of pending transactions sets their target rate; repeating it sets the same rate). One that names an amount
-    (``{"amountSat": ..., "feerateSatByte": ...}``) sends money."""
-    named: set[str] = set()
-    for part in [*call.args, *(keyword.value for keyword in call.keywords)]:
-        keys = part.keys if isinstance(part, ast.Dict) else [part]
-        named.update(word for key in keys if isinstance(key, ast.Constant) and isinstance(key.value, str)
-                     for word in words(key.value))
-    for keyword in call.keywords:
-        named.update(words(keyword.arg or ""))
-    rate = "feerate" in named or {"fee", "rate"} <= named
-    return rate and not named & _AMOUNT_WORDS
-
-
-_ERROR_STATUS = re.compile(r"\b(?:HTTP_4\d\d|4\d\d|BAD_REQUEST|CONFLICT|FORBIDDEN|NOT_FOUND)\b|\berror\b")
-"""An answer that refuses (a 4xx status, an ``error`` key): not the found resource answered."""
-
-
-def _looks_up(call: ast.Call) -> bool:
-    """``get_tinyurl_by_url(url)``, ``Order.objects.filter(...).first()``, ``session.scalar(...)``."""
-    name = callee_name(call)
-    return name.startswith(_LOOKUP_PREFIXES) or name in _LOOKUP_METHODS
-
-
-def _builds_new(call: ast.Call) -> bool:
-    name = callee_name(call)
-    if not name[:1].isupper() or name.endswith(("Error", "Exception", "Response", "Command")):
-        return False
-    if any(keyword.arg == "instance" for keyword in call.keywords):
-        return False
-    if name.endswith("Serializer"):
-        return not call.args  # OrderSerializer(order, data=...) updates ``order``
-    return True
-
-
-_LINK_OWNERS = frozenset({"checkout", "approval", "approve", "payment", "pay"})
-_LINKS = frozenset({"url", "link", "href"})
-
-
-def declares_checkout_link(cls: ast.ClassDef) -> bool:
-    """The class declares a field for the link a payer follows to approve a payment (``checkout_session_url:
-    str | None = None``, ``approval_url``, ``payment_link``): a response that hands out a checkout session."""
-    for statement in cls.body:
-        target: Optional[ast.expr] = statement.target if isinstance(statement, ast.AnnAssign) else None
-        if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
-            target = statement.targets[0]
-        if isinstance(target, ast.Name):
-            found = set(split_identifier(target.id))
-            if found & _LINK_OWNERS and found & _LINKS:
-                return True
-    return False

@@ -24,7 +24,8 @@ import re
 from typing import Optional, Union
 
 from backend_lint.analysis.ast_helpers import callee_name
-from backend_lint.analysis.effects import ENQUEUES, Effect, words
+from backend_lint.analysis.effect_calls import words
+from backend_lint.analysis.effects import ENQUEUES, Effect
 from backend_lint.analysis.lazy_regex import lazy_compile
 
 _Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]

@@ -15,7 +15,8 @@ import ast
 from typing import TYPE_CHECKING
 
 from backend_lint.analysis.ast_helpers import own_nodes
-from backend_lint.analysis.effects import SENDS, Effect, words
+from backend_lint.analysis.effect_calls import words
+from backend_lint.analysis.effects import SENDS, Effect
 
 if TYPE_CHECKING:
     from backend_lint.analysis.handler_types import Handler

@@ -29,7 +29,7 @@ import ast
 from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.ast_helpers import assigned_values
-from backend_lint.analysis.effects import words
+from backend_lint.analysis.effect_calls import words
 from backend_lint.analysis.facts import file_fact
 from backend_lint.analysis.imports import dotted_name
 

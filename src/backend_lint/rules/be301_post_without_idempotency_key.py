@@ -52,6 +52,7 @@ from backend_lint.analysis.costly_effects import (
     sends_by_purpose,
 )
 from backend_lint.analysis.done_guards import applies_once
+from backend_lint.analysis.effect_calls import words
 from backend_lint.analysis.effects import (
     CREATES,
     ENQUEUES,
@@ -60,7 +61,6 @@ from backend_lint.analysis.effects import (
     Effect,
     handler_effects,
     same_module_helpers,
-    words,
 )
 from backend_lint.analysis.form_pages import asgi_form_page
 from backend_lint.analysis.handler_body import handler_body

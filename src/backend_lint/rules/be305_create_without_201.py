@@ -34,13 +34,13 @@ from typing import TYPE_CHECKING, Any, Optional
 from backend_lint.analysis.api_conventions import acknowledges_only
 from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.analysis.bindings import bindings_of
+from backend_lint.analysis.effect_calls import words
 from backend_lint.analysis.effects import (
     CREATES,
     ENQUEUES,
     SIDE_RECORDS,
     handler_effects,
     same_module_helpers,
-    words,
 )
 from backend_lint.analysis.fill_if_missing import filled_if_missing
 from backend_lint.analysis.handler_body import handler_body

@@ -52,7 +52,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Callable, Optional
 
 from backend_lint.analysis.caller_values import call_arguments
-from backend_lint.analysis.effects import CREATES, HARMFUL, SIDE_RECORDS, own_effects, words
+from backend_lint.analysis.effect_calls import words
+from backend_lint.analysis.effects import CREATES, HARMFUL, SIDE_RECORDS, own_effects
 from backend_lint.analysis.http_clients import mentions_timeout
 from backend_lint.analysis.iterated_text import item_tuples, positions
 from backend_lint.analysis.lazy_regex import lazy_compile

@@ -34,7 +34,7 @@ from backend_lint.analysis.decorator_bodies import (
     runs_in_background,
     signs_in,
 )
-from backend_lint.analysis.effects import declares_checkout_link
+from backend_lint.analysis.effect_calls import declares_checkout_link
 from backend_lint.analysis.entrypoints import cli_module
 from backend_lint.analysis.error_answers import raises_own_message
 from backend_lint.analysis.handler_types import DJANGO, DRF, Registration
