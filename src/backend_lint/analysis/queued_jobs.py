@@ -21,12 +21,16 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Optional, Union
+from typing import TYPE_CHECKING, Optional, Union
 
 from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.analysis.effect_calls import words
-from backend_lint.analysis.effects import ENQUEUES, Effect
+from backend_lint.analysis.effects import CREATES, ENQUEUES, Effect
 from backend_lint.analysis.lazy_regex import lazy_compile
+from backend_lint.analysis.project.imported import absolute_name, imported_qualified
+
+if TYPE_CHECKING:
+    from backend_lint.context import FileContext
 
 _Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 _JOB_FIRST = frozenset({"add_task", "enqueue", "enqueue_call", "async_task", "schedule_task"})
@@ -208,3 +212,45 @@ def job_bookkeeping(function: _Function, jobs: list[Effect], record: Effect) -> 
             if any(isinstance(part, ast.Name) and part.id in handles for value in passed for part in ast.walk(value)):
                 return True
     return False
+
+
+def without_harmless_jobs(found: list[Effect], function: _Function) -> list[Effect]:
+    """``found`` without the queued jobs whose second run harms nobody, read from the enqueueing call
+    (:mod:`backend_lint.analysis.queued_jobs`): a trigger handed nothing (it drains what the server holds), a
+    job of a handler that passes a ``force`` flag (the work skips what it did unless forced), and a follow-up
+    handed the record the handler just saved or created (its log, index or hooks: on a retry it follows the
+    second record, visible and deletable like the record; the record itself is still judged as a create)."""
+    return [effect for effect in found if effect.kind != ENQUEUES or not (
+        payload_free_trigger(function, effect) or forced_rerun(function, effect)
+        or follows_created_record(function, effect))]
+
+
+def queued_project_jobs(harm: list[Effect], function: _Function, ctx: FileContext) -> tuple[str, ...]:
+    """The qualified names of the jobs ``harm`` queues, when all it does is queue jobs of the project named
+    where they are imported or defined (a module-level or handler-local import, or a function of this module);
+    empty otherwise. A record handed the queued job's handle (``create_export_job(task.id, event_id)``) is the
+    job's bookkeeping and goes with it (:func:`job_bookkeeping`). Whether a job harms anyone
+    twice is then what its body does (:func:`.handler_conditions.quiet_jobs`), not what it is called."""
+    queued = [effect for effect in harm if effect.kind == ENQUEUES]
+    if not queued or any(effect.kind != ENQUEUES and not (
+            effect.kind == CREATES and job_bookkeeping(function, queued, effect)) for effect in harm):
+        return ()
+    found = [project_job_name(effect, function, ctx) for effect in queued]
+    return () if None in found else tuple(name for name in found if name is not None)
+
+
+def project_job_name(effect: Effect, function: _Function, ctx: FileContext) -> Optional[str]:
+    """The qualified name of the project job the enqueue at ``effect`` queues, named where it is imported or
+    defined (a module-level or handler-local import, or a function of this module); ``None`` otherwise."""
+    job = queued_job(function, effect)
+    if job is None:
+        return None
+    qualified = imported_qualified(ctx, job)
+    if qualified is None and isinstance(job, ast.Name):
+        local = locally_imported(function, job.id)
+        if local is not None:
+            qualified = absolute_name(ctx, local)
+        elif ctx.module and any(isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name == job.id
+                                for item in ctx.tree.body):
+            qualified = f"{ctx.module}.{job.id}"
+    return qualified

@@ -91,19 +91,15 @@ from backend_lint.analysis.project.conditions import (
 )
 from backend_lint.analysis.project.handler_conditions import quiet_jobs, unpaying_jobs, unreaching_jobs
 from backend_lint.analysis.project.imported import (
-    absolute_name,
     imported_qualified,
     imported_qualified_name,
     project_functions,
 )
 from backend_lint.analysis.project.view_facts import path_words
 from backend_lint.analysis.queued_jobs import (
-    follows_created_record,
-    forced_rerun,
-    job_bookkeeping,
-    locally_imported,
-    payload_free_trigger,
-    queued_job,
+    project_job_name,
+    queued_project_jobs,
+    without_harmless_jobs,
 )
 from backend_lint.analysis.retry_outcomes import consumes_path_resource, deletable_items, posts_to_conversation
 from backend_lint.analysis.state_notices import notice_of_a_set
@@ -194,49 +190,6 @@ def _browser_form(handler: Handler, ctx: FileContext) -> bool:
         or any(call.endswith(".is_valid") for call in body.calls)
         for body in bodies
     )
-
-
-def _without_harmless_jobs(found: list[Effect], handler: Handler) -> list[Effect]:
-    """``found`` without the queued jobs whose second run harms nobody, read from the enqueueing call
-    (:mod:`backend_lint.analysis.queued_jobs`): a trigger handed nothing (it drains what the server holds), a
-    job of a handler that passes a ``force`` flag (the work skips what it did unless forced), and a follow-up
-    handed the record the handler just saved or created (its log, index or hooks: on a retry it follows the
-    second record, visible and deletable like the record; the record itself is still judged as a create)."""
-    function = handler.function
-    return [effect for effect in found if effect.kind != ENQUEUES or not (
-        payload_free_trigger(function, effect) or forced_rerun(function, effect)
-        or follows_created_record(function, effect))]
-
-
-def _queued_jobs(harm: list[Effect], handler: Handler, ctx: FileContext) -> tuple[str, ...]:
-    """The qualified names of the jobs ``harm`` queues, when all it does is queue jobs of the project named
-    where they are imported or defined (a module-level or handler-local import, or a function of this module);
-    empty otherwise. A record handed the queued job's handle (``create_export_job(task.id, event_id)``) is the
-    job's bookkeeping and goes with it (:func:`.queued_jobs.job_bookkeeping`). Whether a job harms anyone
-    twice is then what its body does (:func:`.handler_conditions.quiet_jobs`), not what it is called."""
-    queued = [effect for effect in harm if effect.kind == ENQUEUES]
-    if not queued or any(effect.kind != ENQUEUES and not (
-            effect.kind == CREATES and job_bookkeeping(handler.function, queued, effect)) for effect in harm):
-        return ()
-    found = [_job_name(effect, handler, ctx) for effect in queued]
-    return () if None in found else tuple(name for name in found if name is not None)
-
-
-def _job_name(effect: Effect, handler: Handler, ctx: FileContext) -> Optional[str]:
-    """The qualified name of the project job the enqueue at ``effect`` queues, named where it is imported or
-    defined (a module-level or handler-local import, or a function of this module); ``None`` otherwise."""
-    job = queued_job(handler.function, effect)
-    if job is None:
-        return None
-    qualified = imported_qualified(ctx, job)
-    if qualified is None and isinstance(job, ast.Name):
-        local = locally_imported(handler.function, job.id)
-        if local is not None:
-            qualified = absolute_name(ctx, local)
-        elif ctx.module and any(isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name == job.id
-                                for item in ctx.tree.body):
-            qualified = f"{ctx.module}.{job.id}"
-    return qualified
 
 
 class PostWithoutIdempotencyKey(Rule):
@@ -386,7 +339,8 @@ class PostWithoutIdempotencyKey(Rule):
                 # no money, message, quantity or purchase here: only a job of the project named for nothing, or
                 # a project function it calls (a service that starts a run), may still reach outside, which their
                 # bodies say through the project model (a plain record is visible and deletable)
-                neutral = [_job_name(effect, handler, ctx) for effect in harm if effect.kind == ENQUEUES]
+                neutral = [project_job_name(effect, handler.function, ctx)
+                           for effect in harm if effect.kind == ENQUEUES]
                 jobs = tuple(name for name in neutral if name is not None)
                 resendable = {word.lower() for word in self.option("resendable-messages")}
                 if not _handler_words(handler) & resendable:  # get_recover_code: a code asked for again
@@ -402,7 +356,7 @@ class PostWithoutIdempotencyKey(Rule):
         if records is not None and any(names_match(model, records) for model in unique_models(ctx)):
             return  # the model refuses a second record with the same name: the retry creates nothing
         unless += self._project_providers(handler, ctx)
-        jobs = _queued_jobs(harm, handler, ctx)
+        jobs = queued_project_jobs(harm, handler.function, ctx)
         if jobs:  # every job it queues only reads and computes (an export writing a file): a retry reaches no one
             unless += (quiet_jobs(jobs),)
         if all(effect.kind == CREATES for effect in harm):  # answers a checkout link: no money moves yet
@@ -488,7 +442,7 @@ class PostWithoutIdempotencyKey(Rule):
                 continue
             found.append(effect)
         found += outside_effects(ctx, handler.function)  # increments, a callback URL handed to the work
-        return _without_harmless_jobs(found, handler)
+        return without_harmless_jobs(found, handler.function)
 
     def _reads_key(self, handler: Handler, ctx: FileContext) -> bool:
         return reads_key(handler, ctx, self.option("idempotency-header").lower(),
