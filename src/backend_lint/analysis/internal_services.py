@@ -47,7 +47,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Optional
 from urllib.parse import urlsplit
 
-from backend_lint.analysis.facts import file_fact
+from backend_lint.analysis.facts import file_fact, reads
 from backend_lint.analysis.loopback import is_loopback_text
 from backend_lint.analysis.node_index import NodeIndex, node_index
 from backend_lint.analysis.project.conditions import ProjectFact, internal_service
@@ -309,6 +309,7 @@ def internal_api_module(ctx: FileContext) -> bool:
     return "internal" in stem.lower().split("_")
 
 
+@reads(internal_api_module, decorator_names)
 def internal_api(ctx: FileContext, handler: Handler) -> bool:
     """The handler serves the project's own services: its module is named ``internal``
     (:func:`internal_api_module`), or a decorator or dependency of the handler or its class is named for

@@ -123,7 +123,7 @@ class VerbInRoutePath(Rule):
     message = "`{path}` has the verb `{verb}` in its path; name the resource and let the HTTP method say the action"
     triggers = FRAMEWORK_MODULES
     needs = (handler_model, handler_body, html_view, resolve_class, class_chain, forwarded_paths,
-             answers_page_through_helpers, ui_read_helper, back_office_action, api_route, internal_api_module)
+             answers_page_through_helpers, ui_read_helper, back_office_action, api_route, internal_api)
     module_facts = (test_support,)
     options = (
         Option(

@@ -71,7 +71,7 @@ from backend_lint.analysis.delegated_validation import answers_service_refusal, 
 from backend_lint.analysis.dev_only import development_only
 from backend_lint.analysis.handler_body import handler_body
 from backend_lint.analysis.handlers import FASTAPI, FLASK, FRAMEWORK_MODULES, LITESTAR, handler_for
-from backend_lint.analysis.internal_services import internal_api, internal_api_module, internal_service_facts
+from backend_lint.analysis.internal_services import internal_api, internal_service_facts
 from backend_lint.analysis.looked_up_fields import fields_only_looked_up
 from backend_lint.analysis.project.conditions import internal_service, test_support
 from backend_lint.analysis.shape_checks import body_shape_checked
@@ -86,7 +86,7 @@ class UnvalidatedRequestBody(Rule):
     name = "unvalidated-request-body"
     message = "`{read}` is used without schema validation; parse the body into a schema before using it"
     triggers = FRAMEWORK_MODULES
-    needs = (handler_for, handler_body, internal_service, body_evidence, internal_api_module)
+    needs = (handler_for, handler_body, internal_service, body_evidence, internal_api)
     module_facts = (test_support,)
     options = (
         Option(

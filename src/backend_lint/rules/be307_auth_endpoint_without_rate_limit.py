@@ -531,7 +531,7 @@ class AuthEndpointWithoutRateLimit(Rule):
         handler_for, handler_body, module_roles, mentioned_names, attributes_read, decorator_names, app_rate_limits,
         litestar_limit_configs,
         cli_module, rate_limited_app, limited_blueprints, limited_app, limits_attempts, development_only, bindings_of,
-        signs_in,
+        signs_in, handler_effects,
     )
     module_facts = (test_support, cli_module_fact)
     options = (
