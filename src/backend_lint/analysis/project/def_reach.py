@@ -31,6 +31,7 @@ import, and none star-imports the module.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cached_property
 
 from backend_lint.analysis.project.module_reach import AUTOLOADED, ModuleReach
@@ -75,10 +76,7 @@ class DefReach(ModuleReach):
         """Every name the reaching modules use as an attribute or a string word, or import (its last part: a
         project whose roots the model reads otherwise than its imports, Keep's ``keep.api...`` known as
         ``api...``, still imports it by that name), and the prefixes among them."""
-        words = frozenset(
-            word for summary in self._reaching
-            for word in (*summary.referenced_names, *(name.rpartition(".")[2] for name in summary.imported))
-        )
+        words = _named(self._reaching, lambda summary: summary.referenced_names)
         return words, tuple(word for word in words if word.endswith("_") and word.strip("_"))
 
     @cached_property
@@ -138,10 +136,7 @@ class DefReach(ModuleReach):
         """What the tests, their support and the migrations name (attributes, string words, the last part of their
         imports) and import (qualified): the code that still calls what the application left behind."""
         left = [summary for summary in self.modules.values() if _UNREACHING_ROLES & set(summary.roles)]
-        words = frozenset(
-            word for summary in left
-            for word in (*summary.left_names, *(name.rpartition(".")[2] for name in summary.imported))
-        )
+        words = _named(left, lambda summary: summary.left_names)
         return words, frozenset(name for summary in left for name in (*summary.imported, *summary.imports.values()))
 
     def _left_to_tests(self, name: str, qualified: str) -> bool:
@@ -194,3 +189,11 @@ class DefReach(ModuleReach):
         if any(part in _CONVENTIONAL_FOLDERS for part in module.split(".")):
             return False
         return package not in self._dotted_strings
+
+
+def _named(summaries: list[ModuleSummary], used: Callable[[ModuleSummary], list[str]]) -> frozenset[str]:
+    """The names ``summaries`` use (``used``: their attribute and string words) and the last part of each import."""
+    return frozenset(
+        word for summary in summaries
+        for word in (*used(summary), *(name.rpartition(".")[2] for name in summary.imported))
+    )
