@@ -16,6 +16,7 @@ from typing import Any, ClassVar, Optional
 
 from backend_lint import __version__
 from backend_lint.config import ConfigError, load_config
+from backend_lint.registry import rule_codes
 from backend_lint.runner import Checker
 
 
@@ -25,6 +26,8 @@ class Plugin:
     name = "backend-lint"
     version = __version__
     _checker: ClassVar[Optional[Checker]] = None
+    _idle: ClassVar[bool] = False
+    """Whether flake8's selection leaves out every rule (then no rule is even imported)."""
 
     def __init__(self, tree: ast.AST, filename: str, lines: list[str]) -> None:
         self.tree = tree
@@ -34,8 +37,17 @@ class Plugin:
     @classmethod
     def parse_options(cls, option_manager: Any, options: Any, args: list[str]) -> None:
         """Called once per flake8 run, in the main process, before flake8 forks its workers: build the project
-        model of the paths being checked here, so that every worker inherits it (never once per file)."""
+        model of the paths being checked here, so that every worker inherits it (never once per file).
+
+        flake8 runs every installed plugin on every file and only then drops the codes its selection leaves out,
+        so ``flake8 --select E,F,W`` would pay for all of backend-lint's analysis and show none of it. The rules
+        flake8 would not report are switched off here, before anything is built: with no ``BE`` code selected
+        the plugin does no work at all."""
         checker = cls.checker()
+        checker.leave_out(_not_selected(options))
+        cls._idle = not any(checker.config.is_enabled(code) for code in rule_codes())
+        if cls._idle:
+            return
         if checker.engine.project_rules():
             from backend_lint.project_run import prepared_index  # noqa: PLC0415 - only when a rule needs it
 
@@ -52,6 +64,8 @@ class Plugin:
         return cls._checker
 
     def run(self) -> Iterator[tuple[int, int, str, type[Any]]]:
+        if self._idle:
+            return
         checker = self.checker()
         source = "".join(self.lines)
         if source.startswith("\ufeff"):
@@ -64,3 +78,15 @@ class Plugin:
             yield finding.line, finding.col - 1, f"{finding.code} {finding.message}", type(self)
         if result.errors:  # a rule crashed: flake8 reports this as the plugin's failure on this file
             raise RuntimeError("; ".join(str(error) for error in result.errors))
+
+
+def _not_selected(options: Any) -> list[str]:
+    """The rule codes flake8's own selection (``--select``, ``--extend-select``, ``--ignore`` and their
+    configuration-file forms) would not report, decided by flake8's decision engine itself."""
+    from flake8.style_guide import Decision, DecisionEngine  # noqa: PLC0415 - flake8 is there when it calls us
+
+    try:
+        decide = DecisionEngine(options)
+    except AttributeError:  # options from a caller that is not flake8's command line: leave the selection alone
+        return []
+    return [code for code in rule_codes() if decide.decision_for(code) is not Decision.Selected]

@@ -90,6 +90,12 @@ class Checker:
     def rules(self) -> list[Rule]:
         return self.engine.rules
 
+    def leave_out(self, codes: list[str]) -> None:
+        """Switch these rules off before checking (flake8's selection): the engine is built again without them."""
+        if codes:
+            self.config.ignore = [*self.config.ignore, *codes]
+            self._engine = None
+
     def load(self) -> None:
         """Import the rules and build the engine now (before forking workers, which then inherit them)."""
         _ = self.engine
