@@ -274,3 +274,15 @@ def test_be104_get_handler_returning_all_rows() -> None:
             return {"items": [row.name for row in rows]}
         """
     assert found(code, DATA) == [(7, "BE104")]
+
+
+def test_be103_a_query_in_a_conditional_expression_inside_a_loop() -> None:
+    """``x if c else y`` and a lambda hold one expression as ``body``, not a block of statements: the reading of
+    the blocks around the query steps over them (it crashed with a TypeError on a subscripted query)."""
+    code = """
+        from django.db import models
+        def f():
+            for order in Order.objects.all():
+                last = Line.objects.filter(order=order)[0] if order.lines else None
+        """
+    assert found(code, DATA, settings={"BE103": {"report-outside-service-code": True}}) == [(5, "BE103")]

@@ -159,8 +159,9 @@ def purges_in_turns(node: ast.AST, loop: ast.AST, ctx: FileContext) -> bool:
     while parent is not None and parent is not loop:
         if isinstance(parent, ast.While) and child in parent.body and _purges(parent):
             return True
-        block = next((getattr(parent, name) for name in ("body", "orelse", "finalbody")
-                      if child in getattr(parent, name, ())), None)
+        block = next((block for block in (getattr(parent, name, None) for name in ("body", "orelse", "finalbody"))
+                      if isinstance(block, list) and child in block), None)  # a lambda's or ``x if c else y``'s
+        # ``body`` is one expression, not a block
         if block is not None and isinstance(child, ast.Assign):
             bound = {target.id for target in child.targets if isinstance(target, ast.Name)}
             later = block[block.index(child) + 1:]
