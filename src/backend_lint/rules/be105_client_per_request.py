@@ -40,9 +40,11 @@ import ast
 from backend_lint.analysis.admin_guard_defs import admin_guard_facts
 from backend_lint.analysis.admin_guards import admin_branch
 from backend_lint.analysis.admin_only import admin_only, admin_router, admin_routers, requires_staff_permission
+from backend_lint.analysis.ast_helpers import callee_name, own_nodes
 from backend_lint.analysis.dev_only import under_debug_switch
 from backend_lint.analysis.entrypoints import in_cli_context
 from backend_lint.analysis.facts import node_fact
+from backend_lint.analysis.handler_types import Handler
 from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.memoised import made_on_cache_miss
 from backend_lint.analysis.module_roles import in_migration, module_roles
@@ -146,6 +148,26 @@ def _reads_environment(expr: ast.expr) -> bool:
     return isinstance(expr, ast.Name) and expr.id in _ENVIRONMENT
 
 
+_HTTP = frozenset({"HTTP session", "HTTP client"})
+_REDIRECTS = ("RedirectResponse", "HttpResponseRedirect")
+
+
+def serves_reads(handler: Handler) -> bool:
+    """The handler is a read route that answers with what it fetched: it takes GET (or its methods cannot be read,
+    a proxy's ``methods=PROXY_METHODS``) and never answers with a redirect. A page load or an API read is what
+    clients repeat; a POST, PUT or redirecting handler is a user's action or a browser flow (a payment's success
+    redirect, linking an account, signing out, posting a review): one outbound call per rare action, where a
+    shared client saves nothing a maintainer would notice (judged so on real applications)."""
+    if handler.methods and "GET" not in handler.methods:
+        return False
+    for node in own_nodes(handler.function):
+        if isinstance(node, ast.Call):
+            name = callee_name(node)
+            if name.endswith(_REDIRECTS) or name == "redirect":
+                return False
+    return True
+
+
 _TRIGGERS = ("sqlalchemy", "psycopg", "pymysql", "MySQLdb", "asyncpg", "aiomysql", "redis", "requests", "httpx",
              "aiohttp")
 
@@ -192,6 +214,8 @@ class ClientPerRequest(Rule):
                 return  # a route added only where a debugging switch is on, or one documented as never in prod
             if calls_only_sidecars(function):
                 return  # plain HTTP to a sibling container by its bare name: one local connect, nothing to pool
+            if what in _HTTP and not serves_reads(handler):
+                return  # a user's action or a browser flow, not repeated read traffic (see serves_reads)
             where = f"in handler `{function.name}` on every request"
             guards = admin_guard_facts(ctx, handler, node)
         elif self.option("report-loops") and ctx.scope.loops and in_service_code(ctx) and not any(
