@@ -36,13 +36,16 @@ server), tests, test support, examples, migrations and command line code.
 from __future__ import annotations
 
 import ast
+from typing import Callable, Optional
 
 from backend_lint.analysis.admin_guard_defs import admin_guard_facts
 from backend_lint.analysis.admin_guards import admin_branch
 from backend_lint.analysis.admin_only import admin_only, admin_router, admin_routers, requires_staff_permission
+from backend_lint.analysis.ast_helpers import callee_name, own_nodes
 from backend_lint.analysis.dev_only import under_debug_switch
 from backend_lint.analysis.entrypoints import in_cli_context
 from backend_lint.analysis.facts import node_fact
+from backend_lint.analysis.handler_types import Handler
 from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.memoised import made_on_cache_miss
 from backend_lint.analysis.module_roles import in_migration, module_roles
@@ -146,6 +149,57 @@ def _reads_environment(expr: ast.expr) -> bool:
     return isinstance(expr, ast.Name) and expr.id in _ENVIRONMENT
 
 
+_HTTP = frozenset({"HTTP session", "HTTP client"})
+_REDIRECTS = ("RedirectResponse", "HttpResponseRedirect")
+
+
+def serves_reads(handler: Handler) -> bool:
+    """The handler is a read route that answers with what it fetched: it takes GET (or its methods cannot be read,
+    a proxy's ``methods=PROXY_METHODS``) and never answers with a redirect. A page load or an API read is what
+    clients repeat; a POST, PUT or redirecting handler is a user's action or a browser flow (a payment's success
+    redirect, linking an account, signing out, posting a review): one outbound call per rare action, where a
+    shared client saves nothing a maintainer would notice (judged so on real applications)."""
+    if handler.methods and "GET" not in handler.methods:
+        return False
+    for node in own_nodes(handler.function):
+        if isinstance(node, ast.Call):
+            name = callee_name(node)
+            if name.endswith(_REDIRECTS) or name == "redirect":
+                return False
+    return True
+
+
+_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "stream"})
+
+
+def fetches_caller_url(handler: Handler, made: ast.Call, parent_of: Callable[[ast.AST], Optional[ast.AST]]) -> bool:
+    """Every request sent through the client ``made`` (``client.get(url)``, ``session.request(method, url)``,
+    ``url=url``; the client named by ``async with ... as client`` or ``client = ...``) goes to a URL a parameter of
+    the handler hands over whole: the caller picks the host (a web page's content fetched for an assistant), so a
+    shared pool would rarely hold a connection to reuse, and one shared cookie jar would cross users (judged so
+    on real applications)."""
+    holder = parent_of(made)
+    if isinstance(holder, ast.withitem) and isinstance(holder.optional_vars, ast.Name):
+        client = holder.optional_vars.id
+    elif isinstance(holder, ast.Assign) and len(holder.targets) == 1 and isinstance(holder.targets[0], ast.Name):
+        client = holder.targets[0].id
+    else:
+        return False
+    names = {param.arg.arg for param in handler.params}
+    targets = []
+    for node in own_nodes(handler.function):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and isinstance(node.func.value, ast.Name) and node.func.value.id == client):
+            continue
+        position = 0 if node.func.attr in _VERBS else 1 if node.func.attr == "request" else None
+        if position is None:
+            continue
+        url = node.args[position] if len(node.args) > position else next(
+            (keyword.value for keyword in node.keywords if keyword.arg == "url"), None)
+        targets.append(url)
+    return bool(targets) and all(isinstance(url, ast.Name) and url.id in names for url in targets)
+
+
 _TRIGGERS = ("sqlalchemy", "psycopg", "pymysql", "MySQLdb", "asyncpg", "aiomysql", "redis", "requests", "httpx",
              "aiohttp")
 
@@ -192,6 +246,8 @@ class ClientPerRequest(Rule):
                 return  # a route added only where a debugging switch is on, or one documented as never in prod
             if calls_only_sidecars(function):
                 return  # plain HTTP to a sibling container by its bare name: one local connect, nothing to pool
+            if what in _HTTP and (not serves_reads(handler) or fetches_caller_url(handler, node, ctx.parent_of)):
+                return  # a user's action or a browser flow, or hosts the caller picks: nothing to pool
             where = f"in handler `{function.name}` on every request"
             guards = admin_guard_facts(ctx, handler, node)
         elif self.option("report-loops") and ctx.scope.loops and in_service_code(ctx) and not any(
