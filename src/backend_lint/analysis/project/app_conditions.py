@@ -12,11 +12,11 @@ from backend_lint.analysis.facts import project_fact
 from backend_lint.analysis.project.conditions import (
     AUTHENTICATES_NOBODY,
     DJANGO_USERNAMES,
-    HEADER_ONLY_AUTH,
     HEALTH_CHECK,
     LINT_ALLOWS_PRINT,
     LINT_ALLOWS_SECRET,
     LINT_UNSELECTED,
+    NO_AMBIENT_CREDENTIAL,
     NO_CREATED_ANSWERS,
     NOT_DEPLOYED,
     PRINT_CONVENTION,
@@ -101,21 +101,21 @@ def lint_allows_secret(path: str) -> ProjectFact:
 
 
 @project_fact
-def header_only_auth(package: str = "", view: bool = False) -> ProjectFact:
-    """The application authenticates only by credentials its clients put in a header: some module of the project
-    (not a test) shows header credentials (``HTTPBearer``, ``OAuth2PasswordBearer``, ``APIKeyHeader``, an
-    ``Authorization`` or ``X-API-Key`` header read) and no module of ``package`` (dotted; ``""``: the whole project)
-    mentions a cookie, a session or Basic authentication (:func:`backend_lint.analysis.app_conventions.auth_traits`).
-    A browser attaches no such credential to another site's request, so a credentialed wildcard CORS policy hands a
-    foreign page nothing (BE505). ``package`` is the package of the module that builds the application: a project
-    that serves several apps (kairon's history and evaluator services beside its cookie-setting main API) is judged
-    per app, by the modules its own package holds. Unknown authentication (no header evidence) does not hold.
+def no_ambient_credential(package: str = "", view: bool = False) -> ProjectFact:
+    """No module of ``package`` (dotted; ``""``: the whole project) mentions an ambient credential: a cookie, a
+    session, Basic or Negotiate authentication, or an identity header an authenticating proxy fills from its own
+    cookie (:func:`backend_lint.analysis.app_conventions.auth_traits`). Only such a credential is attached by the
+    browser to another site's request, so without one a credentialed wildcard CORS policy hands a foreign page
+    nothing it could not send itself, whether the application authenticates by a header (``Authorization:
+    Bearer``, ``X-API-Key``) or not at all (BE505). ``package`` is the package of the module that builds the
+    application: a project that serves several apps (kairon's history and evaluator services beside its
+    cookie-setting main API) is judged per app, by the modules its own package holds.
     ``view``: asked for a view class that itself mentions no ambient credential, whose own answers the finding
     covers; a mention inside other classes (rucio's ``GSS`` view signing in from ``REMOTE_USER``, reported on its
     own) does not count against it, a mention in a module's functions or body (a hook, a middleware) still does."""
     if view:
-        return ProjectFact(HEADER_ONLY_AUTH, (package, "view"))
-    return ProjectFact(HEADER_ONLY_AUTH, (package,) if package else ())
+        return ProjectFact(NO_AMBIENT_CREDENTIAL, (package, "view"))
+    return ProjectFact(NO_AMBIENT_CREDENTIAL, (package,) if package else ())
 
 
 @project_fact

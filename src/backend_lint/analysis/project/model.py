@@ -31,7 +31,6 @@ from backend_lint.analysis.app_conventions import (
     AMBIENT_IN_CLASSES,
     AUTHENTICATES,
     CONFIGURES_LOGGING,
-    HEADER_AUTH,
     KEEPS_STDOUT,
     LOCATED_ROOT_LOG,
     LOGS,
@@ -108,12 +107,10 @@ class ProjectModel(DefReach, ViewFacts):
         on_arguments = _ON_ARGUMENTS.get(fact.kind)
         return on_arguments is not None and on_arguments(self, fact.args)
 
-    def header_only_auth(self, package: str, view: bool = False) -> bool:
-        """Some module shows header credentials and none of ``package`` (``""``: the whole project) a cookie, a
-        session or Basic authentication; for a ``view``, none outside its classes
-        (:func:`.app_conditions.header_only_auth`)."""
-        if not any(HEADER_AUTH in found.traits for found in self.modules.values()):
-            return False
+    def no_ambient_credential(self, package: str, view: bool = False) -> bool:
+        """No module of ``package`` (``""``: the whole project) mentions a cookie, a session, Basic authentication
+        or a proxy identity header; for a ``view``, none outside its classes
+        (:func:`.app_conditions.no_ambient_credential`)."""
         prefix = f"{package}."
         return not any(
             AMBIENT_AUTH in found.traits and not (view and AMBIENT_IN_CLASSES in found.traits)
@@ -536,7 +533,8 @@ _ON_ARGUMENTS: dict[str, Callable[[ProjectModel, tuple[str, ...]], bool]] = {
     conditions.SINGLE_ACCOUNT_APP: lambda model, args: any(found.single_account for found in model.modules.values())
     or (any(found.single_password for found in model.modules.values())
         and not any(found.keeps_users for found in model.modules.values())),
-    conditions.HEADER_ONLY_AUTH: lambda model, args: model.header_only_auth(args[0] if args else "", len(args) > 1),
+    conditions.NO_AMBIENT_CREDENTIAL: lambda model, args: model.no_ambient_credential(
+        args[0] if args else "", len(args) > 1),
     conditions.AUTHENTICATES_NOBODY: lambda model, args: bool(model.files.entry_modules and model.modules) and not any(
         AUTHENTICATES in found.traits for found in model.modules.values()),
     conditions.VALIDATES_CSRF: lambda model, args: any(
