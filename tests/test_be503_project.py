@@ -12,6 +12,14 @@ import pytest
 
 from tests.projects import findings_of, write_project
 
+_REPORT_CREDENTIALS = "\n[tool.backend-lint.BE503]\nreport-credentials = true\n"
+
+
+def _credentials(files: dict[str, str]) -> dict[str, str]:
+    """``files`` with ``report-credentials`` on: these tests show how passwords and keys that lack the rule's
+    default evidence are read when that option asks for them."""
+    return {**files, "pyproject.toml": files.get("pyproject.toml", '[project]\nname = "app"\n') + _REPORT_CREDENTIALS}
+
 PROJECT = {
     "budget/__init__.py": "",
     "budget/default_settings.py": 'SECRET_KEY = "tralala"\nMAIL_PASSWORD = "hunter2-mail"\n',
@@ -50,7 +58,7 @@ PROJECT = {
 
 
 def test_defaults_the_application_checks_for_are_sentinels(tmp_path: Path) -> None:
-    found = findings_of(write_project(tmp_path, PROJECT), "BE503")
+    found = findings_of(write_project(tmp_path, _credentials(PROJECT)), "BE503")
     # Compared at start-up in another module, and in its own module: sentinels the application warns about.
     assert ("budget/default_settings.py", 1) not in found
     assert ("budget/yubico.py", 3) not in found
@@ -113,7 +121,7 @@ SCRIPT = {
 
 
 def test_a_hand_run_scripts_environment_fallbacks_are_its_local_run(tmp_path: Path) -> None:
-    found = findings_of(write_project(tmp_path, SCRIPT), "BE503")
+    found = findings_of(write_project(tmp_path, _credentials(SCRIPT)), "BE503")
     # the script's own run: fallbacks for the developer's local database
     assert ("backend/scripts/manual_flow.py", 7) not in found
     assert ("backend/scripts/manual_flow.py", 13) not in found
@@ -200,11 +208,11 @@ def test_a_main_guard_serves_only_through_an_application(tmp_path: Path) -> None
     """``provider.run()`` in a provider module's main guard serves no web application (the serving-call reading of
     :func:`backend_lint.analysis.command_reach.serves`): a demo run by hand, its fallback left alone; the same guard
     running a Flask app is how a small service starts, and its fallback ships."""
-    assert findings_of(write_project(tmp_path / "by_hand", RUN_DEMO), "BE503") == set()
+    assert findings_of(write_project(tmp_path / "by_hand", _credentials(RUN_DEMO)), "BE503") == set()
     served = dict(RUN_DEMO)
     served["keep/providers/servicenow_provider.py"] = RUN_DEMO["keep/providers/servicenow_provider.py"].replace(
         "provider.run()", "Flask(__name__).run()")
-    assert ("keep/providers/servicenow_provider.py", 12) in findings_of(write_project(tmp_path / "served", served), "BE503")
+    assert ("keep/providers/servicenow_provider.py", 12) in findings_of(write_project(tmp_path / "served", _credentials(served)), "BE503")
 
 
 DOCS_SETTINGS = {
@@ -282,7 +290,7 @@ DEMO_ACCOUNTS = {
 ])
 def test_the_projects_linter_configuration_reviewed_the_files_passwords(
         tmp_path: Path, configuration: dict[str, str], allowed: set[str]) -> None:
-    found = findings_of(write_project(tmp_path, {**DEMO_ACCOUNTS, **configuration}), "BE503")
+    found = findings_of(write_project(tmp_path, _credentials({**DEMO_ACCOUNTS, **configuration})), "BE503")
     for path in ("inventory/accounts.py", "models/edge_site.py"):
         assert ((path, 2) in found) == (path not in allowed), path
 
@@ -309,7 +317,7 @@ def test_a_settings_template_by_its_name_holds_placeholders(tmp_path: Path) -> N
     """``turbinia_config_tmpl.py`` is the file a deployment copies and fills in: named template after a word for
     configuration, its password is the sample's. The filled-in config beside it, and a module that only holds the
     word template elsewhere in its name (a model of agent templates), are reported."""
-    found = findings_of(write_project(tmp_path, CONFIG_TEMPLATE), "BE503")
+    found = findings_of(write_project(tmp_path, _credentials(CONFIG_TEMPLATE)), "BE503")
     assert ("turbinia/config/turbinia_config_tmpl.py", 2) not in found
     assert ("turbinia/config/turbinia_config.py", 2) in found
     assert ("turbinia/models/agent_template_config.py", 1) in found

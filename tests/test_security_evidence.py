@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from tests.snippets import found
 
+CREDENTIALS = {"BE503": {"report-credentials": True}}
+"""BE503's option for passwords and keys without the default evidence: the exemptions below apply to them too."""
+
 TEMPLATE_SETTINGS = '''\
     SECRET_KEY = "{key}"
 
@@ -19,9 +22,10 @@ TEMPLATE_SETTINGS = '''\
 def test_be503_settings_template_of_placeholders() -> None:
     """A base settings module whose own key is a placeholder is a template: its database password is one too."""
     template = TEMPLATE_SETTINGS.format(key="your own secret key")
-    assert found(template, "BE503", "temba/settings_common.py") == []
+    assert found(template, "BE503", "temba/settings_common.py", CREDENTIALS) == []
     real = TEMPLATE_SETTINGS.format(key="k3v9Qw81LmZp0x7Rt2")  # a key in effect: both are reported
-    assert found(real, "BE503", "temba/settings_common.py") == [(1, "BE503"), (4, "BE503")]
+    assert found(real, "BE503", "temba/settings_common.py", CREDENTIALS) == [(1, "BE503"), (4, "BE503")]
+    assert found(real, "BE503", "temba/settings_common.py") == [(1, "BE503")]  # a password needs the option
 
 
 DEV_COMMAND = '''\
@@ -43,8 +47,10 @@ def test_be503_development_database_command() -> None:
     accounts; a command that says nothing of the kind keeps its finding."""
     path = "temba/utils/management/commands/dev_db.py"
     for help_text in ("Creates a simple database for local development", "Generates a database for mailroom testing"):
-        assert found(DEV_COMMAND.format(help=help_text), "BE503", path) == []
-    assert found(DEV_COMMAND.format(help="Creates the administrator account"), "BE503", path) == [(3, "BE503")]
+        assert found(DEV_COMMAND.format(help=help_text), "BE503", path, CREDENTIALS) == []
+    administrator = DEV_COMMAND.format(help="Creates the administrator account")
+    assert found(administrator, "BE503", path, CREDENTIALS) == [(3, "BE503")]
+    assert found(administrator, "BE503", path) == []  # a password: no evidence by default
 
 
 def test_be503_main_guard_demo() -> None:
@@ -91,7 +97,9 @@ def test_be503_constant_spelling_its_own_name() -> None:
             neo4j_password = "neo4j_password"
             return neo4j_password
     """
-    assert found(code, "BE503", "databuilder/publisher/constants.py") == [(2, "BE503"), (3, "BE503"), (7, "BE503")]
+    path = "databuilder/publisher/constants.py"
+    assert found(code, "BE503", path, CREDENTIALS) == [(2, "BE503"), (3, "BE503"), (7, "BE503")]
+    assert found(code, "BE503", path) == [(3, "BE503")]  # by default the signing secret alone
 
 
 def test_be405_test_support_is_not_checked() -> None:

@@ -1,7 +1,11 @@
 """BE503 hardcoded-secret: a literal secret in source code, where it leaks with every clone, fork and log.
 
 Secrets belong in the environment or a secret store (twelve-factor config), so they can differ per deploy
-and be rotated without a release. Flagged: a non-empty string literal assigned to, annotated into, used as
+and be rotated without a release. A finding needs the evidence that the literal is such a secret (:func:`_evidence`):
+the application's own signing or encryption secret, a vendor-issued secret key by its format, a private key, a
+literal ``Authorization`` header, or a machine-made key in the application's configuration. Passwords and other keys
+(mostly development defaults, public defaults and client keys shipped on purpose) need ``report-credentials``.
+Candidates: a non-empty string literal assigned to, annotated into, used as
 the default of a parameter, passed as a keyword, or stored under a dict key whose name is a secret
 (``password``, ``SECRET_KEY``, ``api_key``, ``client_secret``, ``access_token``, ...: see
 :mod:`backend_lint.analysis.secret_names`, which also keeps ``token_type``, ``TOKEN_URL`` and
@@ -37,6 +41,7 @@ from backend_lint.analysis.ast_helpers import assigned_values
 from backend_lint.analysis.credential_values import (
     ISSUED_KEY,
     PASSWORD_WORDS,
+    SECRET_ISSUED_KEY,
     identifier_path,
     is_placeholder,
     machine_made,
@@ -74,7 +79,13 @@ from backend_lint.analysis.sample_places import (
     under_documentation,
 )
 from backend_lint.analysis.secret_names import SECRET_WORDS, name_of, secret_word, split_identifier
-from backend_lint.analysis.settings import PRODUCTION, documentation_settings_name, settings_module
+from backend_lint.analysis.settings import (
+    PRODUCTION,
+    documentation_settings_name,
+    is_settings_path,
+    module_kind,
+    settings_module,
+)
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 from backend_lint.noqa import reviewed_by_peer
@@ -359,6 +370,14 @@ class HardcodedSecret(Rule):
             "more words that name a secret when they end a name (for example `pin`)",
         ),
         Option(
+            "report-credentials",
+            bool,
+            False,
+            "also report passwords, tokens and keys without the evidence a signing secret, a vendor's secret key or "
+            "a machine-made key in the application's configuration gives (mostly development defaults, a vendor's "
+            "client keys shipped on purpose, demo data)",
+        ),
+        Option(
             "report-word-passwords",
             bool,
             False,
@@ -392,6 +411,7 @@ class HardcodedSecret(Rule):
         if (
             name is not None
             and self._credential(name, value, where)
+            and (self.option("report-credentials") or _evidence(name, value, ctx))
             and not not_shipped(ctx)
             and not non_production_code(ctx)
             and not in_enum(ctx)
@@ -498,6 +518,45 @@ def _works_as(name: str, word: str, value: ast.expr | None, word_passwords: bool
     if word in PASSWORD_WORDS:
         return word_passwords or not word_password(text)
     return machine_made(text) or bool(_PRIVATE_KEY.search(text))
+
+
+_LIVE_KEY = lazy_compile(r"^[a-z]+_live_")
+"""``tk_live_...``, ``shippo_live_...``: a vendor's key format that says it is for the live (production) account."""
+_CONFIGURATION_STEMS = frozenset({"config", "conf", "configuration", "settings", "default_config", "default_settings",
+                                  "app_config", "defaults"})
+"""Names of a module that holds an application's configuration (beside Django's settings modules)."""
+
+
+def _configuration(ctx: FileContext) -> bool:
+    """The value is configuration the application ships: bound at module level or in a class body (a pydantic
+    ``Settings``, a ``ProductionConfig``) of a settings or config module (``settings.py``, ``config.py``,
+    ``config/``...) that is neither for tests nor for development by its name."""
+    if ctx.scope.function is not None or module_kind(ctx.role_path) != PRODUCTION:
+        return False
+    parts = ctx.role_path.split("/")
+    stem = parts[-1].removesuffix(".py")
+    return is_settings_path(ctx.role_path) or stem in _CONFIGURATION_STEMS or stem.endswith("_config") \
+        or (len(parts) > 1 and parts[-2] in ("config", "conf"))
+
+
+def _evidence(name: str, value: ast.expr | None, ctx: FileContext) -> bool:
+    """The evidence a literal is a secret a maintainer must move (the rule's core; ``report-credentials`` waives
+    it): the application's own signing or encryption secret (:func:`.credential_values.signing_secret`: whoever
+    reads the source forges its sessions and tokens), a secret key a vendor issued (``sk_live_``, ``ghp_``,
+    ``AKIA``...), a private key, a literal ``Authorization`` header the code sends, a machine-made key marked live
+    by its vendor's format (``tk_live_4fG7...``), or a machine-made key or token (not a password) in the
+    application's shipped configuration (``SHIPPO_API_KEY = "shippo_live_9f8A..."`` in ``config.py``). On real
+    code a password (``"admin"``, ``"polar123456789"``) or a key in a provider module (a search engine's scraped
+    public key, a downloader plugin's client key) was mostly a development default, a product's public default or
+    a vendor's client key shipped on purpose: left alone."""
+    text = _literal_text(value) or ""
+    if signing_secret(name) or SECRET_ISSUED_KEY.match(text) or _PRIVATE_KEY.search(text):
+        return True
+    if name.lower() == "authorization":
+        return True  # {"Authorization": "Bearer <token>"}: the code sends it to authenticate
+    if secret_word(name) in PASSWORD_WORDS or not machine_made(text):
+        return False
+    return bool(_LIVE_KEY.search(text)) or _configuration(ctx)
 
 
 def _compared_here(ctx: FileContext, value: ast.expr | None) -> bool:

@@ -7,7 +7,10 @@ on a Flask/Quart app, ``FastAPI(debug=True)``/``Starlette(debug=True)``, ``app.d
 Django settings module (``settings.py``, ``settings/*.py``, ``*_settings.py``) of the production kind
 (:mod:`backend_lint.analysis.settings`: not test settings, and not matching ``dev-settings-patterns``). Left
 alone: anything under an ``if`` or conditional expression (an environment check decides), a value read from
-the environment, test modules, and a server started under the main guard of a module that a WSGI/ASGI module
+the environment, test modules, a server started under the main guard of a module not named as the program's
+entry point (``run.py``, ``wsgi.py``, ``app.py``, ``main.py``, ``server.py``...: zou's ``debug.py``, an integration
+test's ``mocks/ari.py`` are started by hand), and a server started under the main guard of a module that a
+WSGI/ASGI module
 of the project imports (``wsgi.py``: ``from shop.run import create_app``), or that a server command of the
 deployment files serves or whose served module imports it (``CMD gunicorn main:app``): that script is a
 development launcher, the server runs the WSGI module (through the project model).
@@ -62,6 +65,20 @@ def _production_config_class(ctx: FileContext) -> bool:
     return bool({"production", "prod", "live"} & set(split_identifier(cls.name)))
 
 
+_ENTRY_STEMS = frozenset({"run", "wsgi", "asgi", "app", "application", "main", "__main__", "server", "serve", "start",
+                          "web", "webapp", "manage", "runserver", "api"})
+"""Names of the module a program is started from: a server started in its main guard is how the application runs
+(pdnsadmin's ``run.py``, which its documentation runs as the service)."""
+
+
+def _entry_module(ctx: FileContext) -> bool:
+    """The module is named as the program's entry point (:data:`_ENTRY_STEMS`), or as its package's (``shop/
+    __main__.py``): the evidence that a debug server its main guard starts is the one users run. A launcher named
+    for anything else (zou's ``debug.py``, an integration test's ``mocks/ari.py``, a GitHub mock's ``flaskapp.py``)
+    is a developer's or a test's script."""
+    return ctx.role_path.rsplit("/", 1)[-1].removesuffix(".py") in _ENTRY_STEMS
+
+
 def _launched(ctx: FileContext) -> bool:
     """The code being visited runs only when the module is started as a script: under its main guard, or in a
     module-level function that the main guard calls (``def main(): app.run(...)``)."""
@@ -97,6 +114,8 @@ class DebugEnabled(Rule):
         module's ``DEBUG = True``, which matters only if a deployment runs that module."""
         if ctx.is_test_file or under_condition(node, ctx):
             return
+        if launcher and _launched(ctx) and not _entry_module(ctx):
+            return  # a script started by hand (``debug.py``, a test's mock server): no evidence it is how the app runs
         unless = (served_by_wsgi(ctx.module),) if launcher and ctx.module and _launched(ctx) else ()
         if setting and ctx.module:
             unless = (unnamed_settings(ctx.module),)  # the project runs other settings modules, never this one
