@@ -127,6 +127,19 @@ def in_value_position(pieces: list[Piece], index: int) -> bool:
     return False
 
 
+def in_string_literal(pieces: list[Piece], index: int) -> bool:
+    """Whether the hole at ``index`` sits inside a quoted SQL string (``= '{x}'``, ``LIKE '%{x}%'``, MySQL's
+    ``"{x}"``), not a quoted name (``FROM "{x}"``): the author splices the value in as text, the shape in which a
+    quote in the value closes the literal and the rest runs as SQL."""
+    before = "".join(piece if isinstance(piece, str) else HOLE for piece in pieces[:index])
+    if before.count("'") % 2 == 1:
+        return True
+    if before.count('"') % 2 == 0:
+        return False
+    opened = before[: before.rfind('"') + 1].rstrip()
+    return not _NAME_QUOTE.search(opened)
+
+
 def _inside_value_list(before: str) -> bool:
     depth = 0
     for position in range(len(before) - 1, -1, -1):

@@ -3,7 +3,9 @@
 A value formatted into SQL text (f-string, ``%``, ``.format()``, ``+``, ``join``, ``+=`` across lines) is
 SQL injection as soon as it carries a quote, and it also defeats the database's statement cache. The rule
 looks only at text that reaches a real query sink (:mod:`backend_lint.analysis.sql`), follows it back
-through the function (:mod:`backend_lint.analysis.provenance`) and reports at the sink call. Parts that
+through the function (:mod:`backend_lint.analysis.provenance`) and reports at the sink call, only with
+evidence (:func:`_evidence`): the request in a formatted part, or outside text spliced inside a quoted SQL
+string. Parts that
 cannot carry SQL are left alone: constants, numbers (``int()``, a parameter annotated ``int``), quoted
 identifiers, allow-list lookups, placeholder lists (also a part named ``placeholders`` in a call that binds
 values), a member of a fixed set (a parameter defaulting to a member of its annotated class), a row's key (read
@@ -44,7 +46,7 @@ from backend_lint.analysis.resolve import lookup
 from backend_lint.analysis.schema_steps import schema_version_step
 from backend_lint.analysis.scopes import Scope
 from backend_lint.analysis.sql import FRAGMENT_TAKERS, Sink
-from backend_lint.analysis.sql_pieces import Hole, SqlText, in_value_position
+from backend_lint.analysis.sql_pieces import Hole, Piece, SqlText, in_string_literal, in_value_position
 from backend_lint.analysis.strings import CONCATENATION, FORMAT_METHOD, FSTRING, JOIN, PERCENT
 from backend_lint.context import FileContext
 from backend_lint.finding import Applicability, Finding
@@ -130,6 +132,11 @@ class SqlStringFormatting(Rule):
                 continue  # only names put in by the code (a query builder, introspection): the client's text counts
             if not self.option("report-internal-values") and not _from_outside(unsafe, ctx):
                 continue  # every value is made by the function itself (rows it read, model metadata): no input
+            evidence = _evidence(unsafe, pieces, ctx, internal=self.option("report-internal-values"))
+            if not evidence and self.option("report-formatted-identifiers"):
+                evidence = [hole for hole in structural if _from_outside([hole], ctx, through_rows=False)]
+            if not evidence:
+                continue  # no request text, and no outside value spliced into a quoted string: nothing shown
             why = _no_fix_reason(sink, sql)
             if why is None and ctx.comment_inside(node):
                 why = "a comment inside the call would be lost"
@@ -149,8 +156,8 @@ class SqlStringFormatting(Rule):
             )
             self.report(
                 ctx, node,
-                unless=(*_imported_constants(unsafe, ctx), *command_base_facts(ctx),
-                        *(() if self.option("report-internal-values") else _callers_facts(unsafe, ctx))),
+                unless=(*_imported_constants(evidence, ctx), *command_base_facts(ctx),
+                        *(() if self.option("report-internal-values") else _callers_facts(evidence, ctx))),
                 applicability=Applicability.UNSAFE if why is None else Applicability.NONE,
                 fix_data=sink.paramstyle if why is None else None,
                 sink=sink.name,
@@ -175,6 +182,23 @@ class SqlStringFormatting(Rule):
             return None
         rendered = render_call(code, call, plan, finding.fix_data)
         return libcst.parse_expression(rendered) if rendered else None
+
+
+def _evidence(unsafe: list[Hole], pieces: list[Piece], ctx: FileContext, internal: bool) -> list[Hole]:
+    """The holes that show the finding is worth a maintainer's time: all of them when one reads the request (or
+    a parameter of the handler the call is in); else those spliced inside a quoted SQL string (``= '{x}'``,
+    ``LIKE '%{x}%'``, ``GET_METADATA("{x}")``) whose value comes from outside the function (a parameter, the
+    environment, the command line; with ``report-internal-values``, any). The quotes are the author's own word
+    that the value is text, the shape in which a quote in it breaks out; an unquoted part (``id = {x}``, ``IN
+    ({ids})``, ``LIMIT {n}``) was on real applications an integer, a key or a placeholder list in nearly every
+    judged case, and is reported only from the request. The quoted value must hold the outside text itself or
+    through locals made from it, not through the rows of a query the function ran (pybossa's ids of the runs a
+    helper read on its caller's project id). With ``report-formatted-identifiers``, a name from outside (``FROM
+    {table}``) counts too."""
+    if _from_request(unsafe, ctx):
+        return unsafe
+    return [hole for hole in unsafe if in_string_literal(pieces, pieces.index(hole))
+            and (internal or _from_outside([hole], ctx, through_rows=False))]
 
 
 def _condition_text(call: ast.Call, ctx: FileContext) -> bool:
@@ -325,7 +349,7 @@ def _from_request(holes: list[Hole], ctx: FileContext) -> bool:
     return _mentions_source(holes, sources, ctx)
 
 
-def _from_outside(holes: list[Hole], ctx: FileContext) -> bool:
+def _from_outside(holes: list[Hole], ctx: FileContext, through_rows: bool = True) -> bool:
     """A hole whose value comes from outside the function: a parameter of it (any caller's text; ``self`` and
     ``cls`` are the object, not input), the request, the environment or the command line, directly or through
     a local assigned from one. Values the function makes itself (hex digests of rows it read, a model's
@@ -337,7 +361,9 @@ def _from_outside(holes: list[Hole], ctx: FileContext) -> bool:
         every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs, arguments.vararg, arguments.kwarg]
         sources |= {argument.arg for argument in every if argument is not None} - {"self", "cls"}
         sources -= _handles(function)
-    return _from_request(holes, ctx) or _mentions_source(holes, sources, ctx, deep=True)
+    handles = _handles(function) if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) else set()
+    return _from_request(holes, ctx) or _mentions_source(
+        holes, sources, ctx, deep=True, opaque=frozenset() if through_rows else frozenset(handles))
 
 
 _QUERY_METHODS = frozenset({
@@ -359,16 +385,21 @@ def _handles(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
     return found
 
 
-def _mentions_source(holes: list[Hole], sources: set[str], ctx: FileContext, deep: bool = False) -> bool:
+def _mentions_source(holes: list[Hole], sources: set[str], ctx: FileContext, deep: bool = False,
+                     opaque: frozenset[str] = frozenset()) -> bool:
     """A hole mentions one of ``sources`` (or the request, the environment, the command line), itself or in
     what the names it reads were assigned or looped over; ``deep``: also what those names were assigned,
-    unpacked from (``sql, params = build(...)``) or looped over in turn, a few assignments back."""
+    unpacked from (``sql, params = build(...)``) or looped over in turn, a few assignments back. A query run on
+    one of the ``opaque`` handles (``runs = conn.execute(...)``) is not looked into: its rows are not the text
+    it was asked with."""
     function = ctx.scope.function
     unpacked = unpacked_calls(ctx, function) if deep and function is not None else {}
     expressions: list[tuple[ast.AST, int]] = [(hole.expr, 0) for hole in holes]
     seen: set[str] = set()
     while expressions and len(seen) <= _MAX_NAMES_FOLLOWED:
         expression, depth = expressions.pop()
+        if opaque and isinstance(expression, (ast.Call, ast.Await)) and _queried_on(expression, opaque):
+            continue
         for node in ast.walk(expression):
             if isinstance(node, ast.Name) and node.id in sources:
                 return True
@@ -387,6 +418,13 @@ def _mentions_source(holes: list[Hole], sources: set[str], ctx: FileContext, dee
 
 
 _MAX_NAMES_FOLLOWED = 50
+
+
+def _queried_on(expression: ast.Call | ast.Await, handles: frozenset[str]) -> bool:
+    """``conn.execute(...)``, ``await cur.fetch(...)``: a call of a method of one of ``handles``."""
+    call = expression.value if isinstance(expression, ast.Await) else expression
+    return isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) \
+        and isinstance(call.func.value, ast.Name) and call.func.value.id in handles
 
 
 def _callers_facts(unsafe: list[Hole], ctx: FileContext) -> tuple[ProjectFact, ...]:
