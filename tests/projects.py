@@ -42,6 +42,8 @@ def unsearched_lists(files: dict[str, str]) -> dict[str, str]:
     tests of what BE104 leaves alone among whole-table lists (paging helpers, lookup tables, admin pages) need
     the lists it reports only with that option."""
     config = files.get("pyproject.toml", "")
+    if UNSEARCHED in config:
+        return files
     section = "[tool.backend-lint.BE104]\n"
     if section in config:
         config = config.replace(section, section + UNSEARCHED)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from backend_lint.registry import all_rule_classes
 from tests.processes import ENV, run_cli
-from tests.projects import unsearched_lists, write_project
+from tests.projects import write_project
 from tests.test_project_model import DJANGO
 
 _IMPORTS = """
@@ -40,7 +40,7 @@ _UNPAGED_LIST = 9
 
 
 def _project(root: Path, files: dict[str, str]) -> Path:
-    write_project(root, unsearched_lists(files))
+    write_project(root, files)
     for path in root.rglob("*"):
         _age(path)
     return root

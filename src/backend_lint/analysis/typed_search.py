@@ -18,6 +18,8 @@ Read here:
 - :func:`typed_by_client`: the value is made from what the request carries (:func:`.request_reads.sent_by_client`),
   through f-strings, ``+``, a ``for`` over words of the request (``for word in query.split()``) and the view's
   ``self.request``/``self.kwargs``.
+- :func:`searched`, :func:`sql_search`, :func:`view_searches`: the evidence itself, for an ORM query, SQL text
+  run with parameters, and a list view's own ``get_queryset``/``filter_queryset``.
 - :func:`refined_later`: the calls that narrow the same local later in the function (``queryset =
   queryset.filter(given_name__icontains=word)`` after ``queryset = Person.objects.all()``), so a search written
   in steps counts for the query it starts from.
@@ -26,13 +28,15 @@ Read here:
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.facts import reads
 from backend_lint.analysis.handlers import handler_for
+from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.request_reads import read_from_request, sent_by_client
 from backend_lint.analysis.response_flow import chain_root
 
@@ -160,3 +164,43 @@ def refined_later(statement: ast.stmt, function: ast.AST) -> list[ast.Call]:
     return [node for node in ast.walk(function)
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
             and getattr(node, "lineno", 0) > statement.lineno and chain_root(node) in names]
+
+
+_SQL_PATTERN = lazy_compile(r"\b(?:I?LIKE|SIMILAR\s+TO|REGEXP)\b|~~\*?|~\*", re.IGNORECASE)
+"""A pattern match in SQL text: ``LIKE``/``ILIKE``, ``SIMILAR TO``, ``REGEXP``, PostgreSQL's ``~~``/``~*``."""
+
+
+@reads(bindings_of, handler_for)
+def searched(node: ast.Call, calls: list[ast.Call], ctx: FileContext, function: ast.AST) -> bool:
+    """The query ``node`` (whose chain is ``calls``) keeps the rows matching a pattern the client typed, in its
+    own chain or in a later step on the local it is assigned to (``queryset = queryset.filter(
+    given_name__icontains=word)``)."""
+    found = list(calls)
+    statement: Optional[ast.AST] = node
+    while statement is not None and not isinstance(statement, ast.stmt):
+        statement = ctx.parent_of(statement)
+    if isinstance(statement, ast.stmt):
+        found += refined_later(statement, function)
+    return any(typed_by_client(term, ctx) for term in pattern_terms(found, ctx))
+
+
+@reads(bindings_of, handler_for)
+def sql_search(node: ast.Call, text: str, ctx: FileContext) -> bool:
+    """SQL text that matches a pattern (``WHERE name ILIKE %s``) run by ``node`` with parameters the client
+    sent."""
+    if not _SQL_PATTERN.search(text):
+        return False
+    values = [*node.args[1:], *(keyword.value for keyword in node.keywords)]
+    return any(typed_by_client(part, ctx) for value in values
+               for part in (value.elts if isinstance(value, (ast.Tuple, ast.List)) else [value]))
+
+
+@reads(bindings_of, handler_for)
+def view_searches(node: ast.ClassDef, ctx: FileContext, methods: Iterable[str]) -> bool:
+    """A list view whose own ``methods`` (``get_queryset``, ``filter_queryset``...) match a pattern the client
+    typed (``Tag.objects.filter(name__icontains=self.request.GET["q"])``)."""
+    names = set(methods)
+    overrides = [item for item in node.body
+                 if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name in names]
+    return any(typed_by_client(term, ctx, item) for item in overrides
+               for term in pattern_terms([call for call in ast.walk(item) if isinstance(call, ast.Call)], ctx))
