@@ -32,3 +32,21 @@ def findings_of(root: Path, code: str) -> set[tuple[str, int]]:
     }
     assert flake8 == cli
     return cli
+
+
+UNSEARCHED = "report-unsearched-lists = true\n"
+
+
+def unsearched_lists(files: dict[str, str]) -> dict[str, str]:
+    """``files`` with BE104's ``report-unsearched-lists`` on (in their ``pyproject.toml``, made if missing): the
+    tests of what BE104 leaves alone among whole-table lists (paging helpers, lookup tables, admin pages) need
+    the lists it reports only with that option."""
+    config = files.get("pyproject.toml", "")
+    if UNSEARCHED in config:
+        return files
+    section = "[tool.backend-lint.BE104]\n"
+    if section in config:
+        config = config.replace(section, section + UNSEARCHED)
+    else:
+        config = f"{config}\n{section}{UNSEARCHED}" if config else section + UNSEARCHED
+    return {**files, "pyproject.toml": config}

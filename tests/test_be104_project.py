@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.projects import findings_of, write_project
+from tests.projects import findings_of, unsearched_lists, write_project
 
 MODELS = '''\
     from tracker.db import db
@@ -99,7 +99,7 @@ PROJECT = {
 def test_tables_the_migrations_seed_are_lookup_tables(tmp_path: Path) -> None:
     # No pyproject.toml (an unpacked wheel): Alembic's versions/ folder, not a package, belongs to the project of
     # the package that holds it.
-    found = findings_of(write_project(tmp_path, PROJECT), "BE104")
+    found = findings_of(write_project(tmp_path, unsearched_lists(PROJECT)), "BE104")
     # sports (SQL VALUES) and gear_kinds (Alembic bulk_insert) are seeded with rows of their own.
     assert not {("tracker/views.py", 10), ("tracker/views.py", 15)} & found
     # workouts only gets rows copied from another table, users one default row: both still reported.
@@ -109,7 +109,7 @@ def test_tables_the_migrations_seed_are_lookup_tables(tmp_path: Path) -> None:
 def test_without_the_migration_every_listing_is_reported(tmp_path: Path) -> None:
     files = dict(PROJECT)
     del files["tracker/migrations/versions/01_seed.py"]
-    found = findings_of(write_project(tmp_path, files), "BE104")
+    found = findings_of(write_project(tmp_path, unsearched_lists(files)), "BE104")
     assert {("tracker/views.py", 10), ("tracker/views.py", 15)} <= found
 
 
@@ -148,7 +148,7 @@ DASHBOARD = {
 
 
 def test_views_of_an_app_whose_config_requires_staff_are_back_office(tmp_path: Path) -> None:
-    found = findings_of(write_project(tmp_path, DASHBOARD), "BE104")
+    found = findings_of(write_project(tmp_path, unsearched_lists(DASHBOARD)), "BE104")
     # The dashboard's app config applies is_staff to every URL of the app (django-oscar).
     assert ("shop/dashboard/views.py", 7) not in found
     # The storefront's app declares nothing: its public list is reported.
@@ -189,9 +189,9 @@ def _drf_project(pagination: str) -> dict[str, str]:
 def test_drf_settings_built_by_a_function_of_the_project(tmp_path: Path) -> None:
     # weblate: REST_FRAMEWORK = get_drf_settings(...), whose returned dict names the default paginator.
     paginated = _drf_project('"DEFAULT_PAGINATION_CLASS": "shop.api.pagination.StandardPagination",')
-    assert ("shop/api/views.py", 7) not in findings_of(write_project(tmp_path / "paginated", paginated), "BE104")
+    assert ("shop/api/views.py", 7) not in findings_of(write_project(tmp_path / "paginated", unsearched_lists(paginated)), "BE104")
     unpaginated = _drf_project("")
-    assert ("shop/api/views.py", 7) in findings_of(write_project(tmp_path / "unpaginated", unpaginated), "BE104")
+    assert ("shop/api/views.py", 7) in findings_of(write_project(tmp_path / "unpaginated", unsearched_lists(unpaginated)), "BE104")
 
 
 ONLINE = {
@@ -255,7 +255,7 @@ ONLINE = {
 
 
 def test_users_seen_in_a_short_window_of_another_modules_helper(tmp_path: Path) -> None:
-    found = findings_of(write_project(tmp_path, ONLINE), "BE104")
+    found = findings_of(write_project(tmp_path, unsearched_lists(ONLINE)), "BE104")
     # FlaskBB's who-is-online: users seen since time_diff() (now - ONLINE_LAST_MINUTES), a short window.
     assert ("board/views.py", 12) not in found
     # A year is no short window: still reported.
@@ -307,7 +307,7 @@ PAGED = {
 def test_rows_handed_to_a_project_helper_that_paginates_them(tmp_path: Path) -> None:
     # DefectDojo's get_page_items hands its items to Django's Paginator (two calls down): the template lists the
     # page; a helper that only reads the rows (get_words) bounds nothing.
-    found = findings_of(write_project(tmp_path, PAGED), "BE104")
+    found = findings_of(write_project(tmp_path, unsearched_lists(PAGED)), "BE104")
     assert ("shop/views.py", 9) not in found
     assert ("shop/views.py", 16) in found
 
@@ -377,7 +377,7 @@ TABLES = {
 def test_rows_of_a_table_whose_own_configure_paginates_them(tmp_path: Path) -> None:
     # peering-manager's BaseTable.configure(request) hands the table to django-tables2's RequestConfig, which
     # paginates it: the template renders one page; a table whose configure only sorts bounds nothing.
-    found = findings_of(write_project(tmp_path, TABLES), "BE104")
+    found = findings_of(write_project(tmp_path, unsearched_lists(TABLES)), "BE104")
     assert ("shop/views.py", 10) not in found
     assert ("shop/views.py", 18) in found
 
@@ -446,7 +446,7 @@ FIXTURES = {
 def test_a_short_fixture_the_project_loads_makes_a_lookup_table(tmp_path: Path) -> None:
     # DefectDojo's initialisation command loads fixtures/regulation.json (26 regulations): a list it ships. A fixture
     # of 149 rows is a catalogue, and a fixture no code loads (sample data) seeds nothing.
-    found = findings_of(write_project(tmp_path, FIXTURES), "BE104")
+    found = findings_of(write_project(tmp_path, unsearched_lists(FIXTURES)), "BE104")
     assert ("shop/views.py", 9) not in found
     assert ("shop/views.py", 14) in found
     assert ("shop/views.py", 19) in found
@@ -512,7 +512,7 @@ def test_one_row_inserts_into_a_schema_qualified_table_add_up_for_a_model_named_
 ) -> None:
     # arches: ``INSERT INTO public.geocoders(...) VALUES (...);`` twice in a migration, the views reading
     # ``models.Geocoder.objects.all()``: a registry the application ships; one seeded resource is still user data.
-    found = findings_of(write_project(tmp_path, REGISTRY), "BE104")
+    found = findings_of(write_project(tmp_path, unsearched_lists(REGISTRY)), "BE104")
     assert ("maps/views.py", 9) not in found
     assert ("maps/views.py", 14) in found
 
@@ -582,7 +582,7 @@ def test_rows_handed_to_a_method_of_the_view_that_paginates_them(tmp_path: Path)
     # kpi's ProjectViewSet.users: the rows reach self._get_regional_response through a local computed from
     # them, and that method calls self.paginate_queryset; a mixin's method of another module does the same.
     # A method that only serializes the rows (its own or a mixin's) bounds nothing.
-    found = findings_of(write_project(tmp_path, HELPED), "BE104")
+    found = findings_of(write_project(tmp_path, unsearched_lists(HELPED)), "BE104")
     assert ("shop/views.py", 12) not in found
     assert ("shop/views.py", 18) in found
     assert ("shop/views.py", 34) not in found
@@ -638,6 +638,6 @@ FLASK_PAGED = {
 def test_query_handed_to_a_project_helper_that_calls_its_paginate(tmp_path: Path) -> None:
     # digitalmarketplace-api's paginated_result_response(results_query=...) calls results_query.paginate(page,
     # per_page=...): Flask-SQLAlchemy sends back one page; a helper that iterates the query bounds nothing.
-    found = findings_of(write_project(tmp_path, FLASK_PAGED), "BE104")
+    found = findings_of(write_project(tmp_path, unsearched_lists(FLASK_PAGED)), "BE104")
     assert ("dm/views.py", 11) not in found
     assert ("dm/views.py", 17) in found

@@ -264,6 +264,8 @@ def test_be104_handler_helpers_and_post_are_quiet() -> None:
 
 
 def test_be104_get_handler_returning_all_rows() -> None:
+    """A whole (filtered) table is reported only with ``report-unsearched-lists``: nothing shows that the client
+    chooses how many rows come back."""
     code = """
         from fastapi import FastAPI
         app = FastAPI()
@@ -273,7 +275,43 @@ def test_be104_get_handler_returning_all_rows() -> None:
             rows = db.query(Item).filter(Item.active).all()
             return {"items": [row.name for row in rows]}
         """
-    assert found(code, DATA) == [(7, "BE104")]
+    assert found(code, DATA) == []
+    assert found(code, DATA, settings={"BE104": {"report-unsearched-lists": True}}) == [(7, "BE104")]
+
+
+def test_be104_search_by_a_typed_pattern() -> None:
+    """The evidence core: rows matching a pattern the client typed (a query parameter, a word of it, a path
+    part), unbounded. A constant pattern, or a typed key (one row), is no search."""
+    code = """
+        from django.db.models import Q as DQ
+        from django.http import JsonResponse
+        from fastapi import FastAPI
+        from sqlalchemy import select
+        app = FastAPI()
+
+        @app.get("/items")
+        def items(q: str, db):
+            return db.scalars(select(Item).where(Item.name.ilike(f"%{q}%"))).all()
+
+        @app.get("/items/drafts")
+        def drafts(db):
+            return db.scalars(select(Item).where(Item.name.ilike("draft%"))).all()
+
+        def people(request):
+            words = request.GET.get("q", "").split()
+            queryset = Person.objects.all()
+            for word in words:
+                queryset = queryset.filter(DQ(given_name__icontains=word) | DQ(family_name__icontains=word))
+            return JsonResponse({"people": list(queryset.values("name"))})
+
+        def by_slug(request, path):
+            slug = path.split("/")[0]
+            return JsonResponse({"snaps": list(Snapshot.objects.filter(timestamp__startswith=slug).values())})
+
+        def by_key(request, path):
+            return JsonResponse({"snaps": list(Snapshot.objects.filter(timestamp=path).values())})
+        """
+    assert found(code, DATA, path="shop/views.py") == [(10, "BE104"), (18, "BE104"), (25, "BE104")]
 
 
 def test_be103_a_query_in_a_conditional_expression_inside_a_loop() -> None:

@@ -39,7 +39,7 @@ def _both(root: Path) -> set[tuple[str, int, str]]:
 
 DJANGO = {
     # the list view's finding stands or falls with the global paginator only when generic list views are reported
-    "pyproject.toml": "[tool.backend-lint.BE104]\nreport-generic-list-views = true\n",
+    "pyproject.toml": "[tool.backend-lint.BE104]\nreport-generic-list-views = true\nreport-unsearched-lists = true\n",
     "manage.py": "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'shop.settings')\n",
     "shop/__init__.py": "",
     "shop/settings.py": """\
