@@ -83,7 +83,7 @@ class Plugin:
 def _not_selected(options: Any) -> list[str]:
     """The rule codes flake8's own selection (``--select``, ``--extend-select``, ``--ignore`` and their
     configuration-file forms) would not report, decided by flake8's decision engine itself."""
-    from flake8.style_guide import Decision, DecisionEngine  # noqa: PLC0415 - flake8 is there when it calls us
+    from flake8.style_guide import Decision, DecisionEngine  # type: ignore[import-untyped]  # noqa: PLC0415 - flake8 calls us
 
     try:
         decide = DecisionEngine(options)
