@@ -64,7 +64,7 @@ from __future__ import annotations
 import ast
 
 from backend_lint.analysis.body_evidence import body_evidence, declares_body_model
-from backend_lint.analysis.body_fields import form_text_fields, one_form_text_field
+from backend_lint.analysis.body_fields import form_text_only
 from backend_lint.analysis.checked_fields import fields_checked_by_hand
 from backend_lint.analysis.csv_rows import rows_loaded_by_schema
 from backend_lint.analysis.delegated_validation import answers_service_refusal, validated_by_decorator
@@ -115,10 +115,8 @@ class UnvalidatedRequestBody(Rule):
         if any(read.forwarded for read in reads):
             return  # a pass-through proxy: the service it forwards the body to validates it
         raw = [read.node for read in reads if read.raw]
-        if handler.framework == FLASK and raw and one_form_text_field(node, raw):
-            return  # one free-form text field of a form: a string or a 400 already, nothing for a schema to check
-        if handler.framework == FLASK and raw and form_text_fields(node, [read.node for read in reads]):
-            return  # a form's text fields, each handed on, none stored: strings or 400 already
+        if handler.framework == FLASK and raw and form_text_only(node, [read.node for read in reads]):
+            return  # only text fields of a form, never decoded: strings or 400 already, no type the client chose
         first = next((read for read in reads if read.raw), None)
         if first is not None and only_text_fields(node, [read.node for read in reads]):
             return  # fields read leniently that only become text (a prompt): free-form by design
