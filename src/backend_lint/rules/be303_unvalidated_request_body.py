@@ -14,13 +14,10 @@ raw, unless some read of the body reaches a schema in the same handler. A value 
 function, tested or returned is not reported (the helper may validate it). Typed FastAPI/Litestar body
 parameters and DRF ``request.data`` are not raw reads here. A single field checked where it is read (compared
 with a literal, converted to a number, bound in a lookup, handed whole to a command or schema class) is not
-used raw, and a handler that renders a page or redirects (a form view) is left alone. So is a Flask handler whose
-only raw use is one text field of its form, never decoded (``request.form["bookmark"]`` stored as the reader's
-position): werkzeug's form holds strings and answers a missing key with 400 itself. Several such fields, none
-of them stored (not given to a constructor or a storage call, not written into an attribute or into an item of
-anything the handler did not build), are left alone too: a test notification built from the settings form's
-unsaved text. A handler that catches a
-service's own refusal (``except InvalidProfileError: abort(400)``) leaves the checking to that service
+used raw, and a handler that renders a page or redirects (a form view) is left alone. So is a Flask handler
+whose raw reads are only text fields of its form, never decoded (``request.form["bookmark"]``, stored or handed
+on): werkzeug's form holds strings and answers a missing key with 400 itself, so the client chooses no type,
+structure or key. A handler that catches a service's own refusal (``except InvalidProfileError: abort(400)``) leaves the checking to that service
 (:mod:`backend_lint.analysis.delegated_validation`), and a field handed alone to a one-value setter
 (``blueprint.file_dialog_view.set(req.json["view"])``, a registered preference that checks its value) is the
 setter's to check (as is a field written only into the requesting user's own preference store, session or cookie,
