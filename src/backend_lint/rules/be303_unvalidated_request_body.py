@@ -14,18 +14,19 @@ raw, unless some read of the body reaches a schema in the same handler. A value 
 function, tested or returned is not reported (the helper may validate it). Typed FastAPI/Litestar body
 parameters and DRF ``request.data`` are not raw reads here. A single field checked where it is read (compared
 with a literal, converted to a number, bound in a lookup, handed whole to a command or schema class) is not
-used raw, and a handler that renders a page or redirects (a form view) is left alone. So is a Flask handler
-whose raw reads are only text fields of its form, never decoded (``request.form["bookmark"]``, stored or handed
-on): werkzeug's form holds strings and answers a missing key with 400 itself, so the client chooses no type,
-structure or key. A handler that catches a service's own refusal (``except InvalidProfileError: abort(400)``) leaves the checking to that service
-(:mod:`backend_lint.analysis.delegated_validation`), and a field handed alone to a one-value setter
+used raw, and a handler that renders a page or redirects (a form view) is left alone. So is a Flask handler whose
+raw reads are only text fields of its form, never decoded (``request.form["bookmark"]``, stored or handed on):
+werkzeug's form holds strings and answers a missing key with 400 itself, so the client chooses no type, structure or
+key. A handler that catches a service's own refusal (``except InvalidProfileError: abort(400)``) leaves the checking
+to that service (:mod:`backend_lint.analysis.delegated_validation`), and a field handed alone to a one-value setter
 (``blueprint.file_dialog_view.set(req.json["view"])``, a registered preference that checks its value) is the
 setter's to check (as is a field written only into the requesting user's own preference store, session or cookie,
 :mod:`backend_lint.analysis.preference_stores`); so is a local checked before any other use, replaced when a
-predicate refuses it or looked up with its miss answered (:func:`~backend_lint.analysis.checked_fields.
-checked_before_use`: Django's ``set_language``); so is a body a decorator validates first
-(``@validate_openapi_request("addNotifications")``, ``@use_kwargs(schema)``), and fields read leniently that
-only ever become text (:mod:`backend_lint.analysis.text_fields`: a prompt built from ``data.get("plan")``).
+predicate refuses it or looked up with its miss answered
+(:func:`~backend_lint.analysis.checked_fields.checked_before_use`: Django's ``set_language``); so is a body a
+decorator validates first (``@validate_openapi_request("addNotifications")``, ``@use_kwargs(schema)``), and fields
+read leniently that only ever become text (:mod:`backend_lint.analysis.text_fields`: a prompt built from
+``data.get("plan")``).
 A body that is one CSV text field whose every parsed row is loaded through a schema
 (:mod:`backend_lint.analysis.csv_rows`: IRIS's IOC upload) is validated at the level of the rows.
 So is a body whose every field is an id resolved by a lookup whose miss the handler answers
