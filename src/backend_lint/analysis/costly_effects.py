@@ -281,3 +281,14 @@ def sends_by_purpose(handler: Handler, path_words: set[str]) -> bool:
     notification to a member of the public, a contact form to a group's leaders) was (2 of 3)."""
     named = words(handler.function.name) | (words(handler.class_.name) if handler.class_ is not None else set())
     return bool((named | path_words) & PURPOSE_WORDS)
+
+
+COUNTING_WORDS = frozenset({"increment", "increments", "decrement", "decrements", "incr", "decr"})
+"""Words of an endpoint whose purpose is to move a stored quantity (``POST .../increment-value``)."""
+
+
+def counts_by_purpose(handler: Handler, path_words: set[str]) -> bool:
+    """The endpoint exists to move a count: its path or name says so (Flagsmith's ``@action(url_path=
+    "increment-value") def increment_value``, whose serializer adds ``increment_by`` to the stored value in another
+    module). The textbook non-idempotent write: a retry counts twice, wherever the addition is written."""
+    return bool((words(handler.function.name) | path_words) & COUNTING_WORDS)

@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Any, Optional
 from backend_lint.analysis.admin_only import admin_only, admin_router, admin_routers
 from backend_lint.analysis.costly_effects import (
     costly,
+    counts_by_purpose,
     created_records,
     message_effect,
     outside_effects,
@@ -330,12 +331,13 @@ class PostWithoutIdempotencyKey(Rule):
         unless: tuple[ProjectFact, ...] = ()
         if not self.option("report-plain-creates"):
             transactional = {word.lower() for word in self.option("transactional-records")}
-            side = not self.option("report-side-messages") and not sends_by_purpose(
-                handler, {word for path in handler.paths for word in path_words(path)})
+            said = {word for path in handler.paths for word in path_words(path)}
+            side = not self.option("report-side-messages") and not sends_by_purpose(handler, said)
             # a record the client deletes through the same router (``DELETE /bookings/{id}``) is its own to undo
             undone = deletable_items(ctx, handler)
-            if not any(costly(effect, handler, ctx, transactional) and not (side and message_effect(effect))
-                       and not (undone and effect.kind == CREATES) for effect in harm):
+            if not counts_by_purpose(handler, said) and not any(
+                    costly(effect, handler, ctx, transactional) and not (side and message_effect(effect))
+                    and not (undone and effect.kind == CREATES) for effect in harm):
                 # no money, message, quantity or purchase here: only a job of the project named for nothing, or
                 # a project function it calls (a service that starts a run), may still reach outside, which their
                 # bodies say through the project model (a plain record is visible and deletable)

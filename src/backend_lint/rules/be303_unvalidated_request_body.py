@@ -15,20 +15,18 @@ function, tested or returned is not reported (the helper may validate it). Typed
 parameters and DRF ``request.data`` are not raw reads here. A single field checked where it is read (compared
 with a literal, converted to a number, bound in a lookup, handed whole to a command or schema class) is not
 used raw, and a handler that renders a page or redirects (a form view) is left alone. So is a Flask handler whose
-only raw use is one text field of its form, never decoded (``request.form["bookmark"]`` stored as the reader's
-position): werkzeug's form holds strings and answers a missing key with 400 itself. Several such fields, none
-of them stored (not given to a constructor or a storage call, not written into an attribute or into an item of
-anything the handler did not build), are left alone too: a test notification built from the settings form's
-unsaved text. A handler that catches a
-service's own refusal (``except InvalidProfileError: abort(400)``) leaves the checking to that service
-(:mod:`backend_lint.analysis.delegated_validation`), and a field handed alone to a one-value setter
+raw reads are only text fields of its form, never decoded (``request.form["bookmark"]``, stored or handed on):
+werkzeug's form holds strings and answers a missing key with 400 itself, so the client chooses no type, structure or
+key. A handler that catches a service's own refusal (``except InvalidProfileError: abort(400)``) leaves the checking
+to that service (:mod:`backend_lint.analysis.delegated_validation`), and a field handed alone to a one-value setter
 (``blueprint.file_dialog_view.set(req.json["view"])``, a registered preference that checks its value) is the
 setter's to check (as is a field written only into the requesting user's own preference store, session or cookie,
 :mod:`backend_lint.analysis.preference_stores`); so is a local checked before any other use, replaced when a
-predicate refuses it or looked up with its miss answered (:func:`~backend_lint.analysis.checked_fields.
-checked_before_use`: Django's ``set_language``); so is a body a decorator validates first
-(``@validate_openapi_request("addNotifications")``, ``@use_kwargs(schema)``), and fields read leniently that
-only ever become text (:mod:`backend_lint.analysis.text_fields`: a prompt built from ``data.get("plan")``).
+predicate refuses it or looked up with its miss answered
+(:func:`~backend_lint.analysis.checked_fields.checked_before_use`: Django's ``set_language``); so is a body a
+decorator validates first (``@validate_openapi_request("addNotifications")``, ``@use_kwargs(schema)``), and fields
+read leniently that only ever become text (:mod:`backend_lint.analysis.text_fields`: a prompt built from
+``data.get("plan")``).
 A body that is one CSV text field whose every parsed row is loaded through a schema
 (:mod:`backend_lint.analysis.csv_rows`: IRIS's IOC upload) is validated at the level of the rows.
 So is a body whose every field is an id resolved by a lookup whose miss the handler answers
@@ -64,7 +62,7 @@ from __future__ import annotations
 import ast
 
 from backend_lint.analysis.body_evidence import body_evidence, declares_body_model
-from backend_lint.analysis.body_fields import form_text_fields, one_form_text_field
+from backend_lint.analysis.body_fields import form_text_only
 from backend_lint.analysis.checked_fields import fields_checked_by_hand
 from backend_lint.analysis.csv_rows import rows_loaded_by_schema
 from backend_lint.analysis.delegated_validation import answers_service_refusal, validated_by_decorator
@@ -115,10 +113,8 @@ class UnvalidatedRequestBody(Rule):
         if any(read.forwarded for read in reads):
             return  # a pass-through proxy: the service it forwards the body to validates it
         raw = [read.node for read in reads if read.raw]
-        if handler.framework == FLASK and raw and one_form_text_field(node, raw):
-            return  # one free-form text field of a form: a string or a 400 already, nothing for a schema to check
-        if handler.framework == FLASK and raw and form_text_fields(node, [read.node for read in reads]):
-            return  # a form's text fields, each handed on, none stored: strings or 400 already
+        if handler.framework == FLASK and raw and form_text_only(node, [read.node for read in reads]):
+            return  # only text fields of a form, never decoded: strings or 400 already, no type the client chose
         first = next((read for read in reads if read.raw), None)
         if first is not None and only_text_fields(node, [read.node for read in reads]):
             return  # fields read leniently that only become text (a prompt): free-form by design
