@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.processes import run_cli
+from tests.processes import check_json, run_cli
 from tests.projects import findings_of, write_project
 
 NOTIFY = """\
@@ -75,3 +75,28 @@ def test_a_ruff_ignore_naming_the_code_without_selecting_the_family(tmp_path: Pa
     root = write_project(tmp_path, {**ONE_CODE, "pyproject.toml": (
         '[project]\nname = "dojo"\nversion = "1"\n\n[tool.ruff.lint]\nselect = ["E"]\nignore = ["G004"]\n')})
     assert findings_of(root, "BE402") == {("dojo/notify.py", 8)}
+
+
+SERVICE = {
+    "batch/pyproject.toml": '[project]\nname = "batch"\nversion = "1"\n',
+    "batch/dojo/__init__.py": "",
+    "batch/dojo/notify.py": NOTIFY,
+}
+
+
+def test_the_repository_rcfile_above_a_service_of_it(tmp_path: Path) -> None:
+    """hail keeps one ``pylintrc`` at the repository's top for services that are projects of their own
+    (``batch/``, ``ci/``): it is their pylint configuration. Outside a repository nothing above the root is
+    read; a warm run sees the rcfile change."""
+    repository = write_project(tmp_path / "repo", {**SERVICE, ".git/HEAD": "ref: refs/heads/main\n",
+                                                   "pylintrc": PYLINTRC})
+    assert findings_of(repository, "BE402") == {("batch/dojo/notify.py", 8)}
+    loose = write_project(tmp_path / "loose", {**SERVICE, "pylintrc": PYLINTRC})
+    assert findings_of(loose, "BE402") == {("batch/dojo/notify.py", 7), ("batch/dojo/notify.py", 8)}
+
+    def warm() -> set[int]:
+        return {item["line"] for item in check_json("--select", "BE402", ".", cwd=repository)}
+
+    assert warm() == {8}
+    (repository / "pylintrc").write_text("[MESSAGES CONTROL]\ndisable=no-member\n", encoding="utf-8")
+    assert warm() == {7, 8}

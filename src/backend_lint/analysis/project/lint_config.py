@@ -16,9 +16,12 @@ the family (``logging-fstring-interpolation``...) switched off in its ``disable`
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
+
+from backend_lint.analysis.project.roots import repository_top
 
 LOGGING_FORMAT_CODES = ("G001", "G002", "G003", "G004")
 """``.format()``, ``%``, ``+`` and an f-string in a logging message."""
@@ -89,17 +92,50 @@ wins)."""
 
 
 def pylint_disabled_logging_codes(root: Path) -> frozenset[str]:
-    """The codes of :data:`LOGGING_FORMAT_CODES` whose pylint check the project's pylint configuration switches
-    off for every file: the ``disable`` option of any section of a ``pylintrc``/``.pylintrc``, of
-    ``[tool.pylint.*]`` in ``pyproject.toml``, or of a ``[pylint.*]`` section of ``setup.cfg``/``tox.ini``.
-    Turbinia's ``.pylintrc`` disables ``logging-fstring-interpolation``: f-string log messages are the style its
-    maintainers chose, as a ruff ``ignore = ["G004"]`` would say."""
-    for name in PYLINT_FILES:
-        disabled = _pylint_toml_disabled(root / name) if name.endswith(".toml") else _pylint_ini_disabled(
-            root / name, every_section=name.endswith("pylintrc"))
-        if disabled is not None:
-            return frozenset(PYLINT_LOGGING_CHECKS[check] for check in disabled if check in PYLINT_LOGGING_CHECKS)
-    return frozenset()
+    """The codes of :data:`LOGGING_FORMAT_CODES` whose pylint check the project's pylint configuration
+    (:func:`pylint_configuration`) switches off for every file: the ``disable`` option of any section of a
+    ``pylintrc``/``.pylintrc``, of ``[tool.pylint.*]`` in ``pyproject.toml``, or of a ``[pylint.*]`` section of
+    ``setup.cfg``/``tox.ini``. Turbinia's ``.pylintrc`` disables ``logging-fstring-interpolation``: f-string log
+    messages are the style its maintainers chose, as a ruff ``ignore = ["G004"]`` would say."""
+    found = pylint_configuration(root)
+    if found is None:
+        return frozenset()
+    return frozenset(PYLINT_LOGGING_CHECKS[check] for check in found[1] if check in PYLINT_LOGGING_CHECKS)
+
+
+def pylint_configuration(root: Path) -> tuple[Path, list[str]] | None:
+    """The file pylint's settings for the project come from, with its ``disable`` entries: the first of
+    :data:`PYLINT_FILES` that configures pylint in the project root, else in the nearest folder above it, up to
+    the repository's top, that holds one. A repository of several services keeps one rcfile at its top and runs
+    pylint from there: hail's ``pylintrc`` disables ``W1203`` for its ``batch/``, ``ci/`` and ``auth/``
+    services, each a project of its own. Nothing above the root is read outside a repository."""
+    for folder in (root, *_folders_above(root)):
+        for name in PYLINT_FILES:
+            disabled = _pylint_toml_disabled(folder / name) if name.endswith(".toml") else _pylint_ini_disabled(
+                folder / name, every_section=name.endswith("pylintrc"))
+            if disabled is not None:
+                return folder / name, disabled
+    return None
+
+
+def pylint_files_above(root: Path) -> list[Path]:
+    """The files above the project root that :func:`pylint_configuration` may read (those that exist): a warm
+    run's check of the model's inputs follows their signatures (the root's own are among the configuration
+    files it follows already)."""
+    return [folder / name for folder in _folders_above(root) for name in PYLINT_FILES if (folder / name).exists()]
+
+
+def _folders_above(root: Path) -> list[Path]:
+    """The folders above ``root`` up to the top of its repository (none outside a repository)."""
+    folder = Path(os.path.abspath(root))
+    top = repository_top(str(folder))
+    if top is None or not str(folder).startswith(top):
+        return []
+    folders = []
+    while str(folder) != top and folder.parent != folder:
+        folder = folder.parent
+        folders.append(folder)
+    return folders
 
 
 def _pylint_toml_disabled(path: Path) -> list[str] | None:

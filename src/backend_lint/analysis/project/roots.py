@@ -137,6 +137,23 @@ def _role_base(folder: str) -> str:
         current = parent
 
 
+def repository_top(folder: str) -> Optional[str]:
+    """The top of the repository holding ``folder``: the nearest folder at or above it holding ``.git``; without
+    one, the outermost holding ``.gitignore`` or ``.github`` (a copy of a repository without its history);
+    ``None`` outside any repository."""
+    current, copied = os.path.abspath(folder), None
+    while True:
+        kept = _kept_by_git(current)
+        if kept == ".git":
+            return current
+        if kept:
+            copied = current
+        parent = os.path.dirname(current)
+        if parent == current:
+            return copied
+        current = parent
+
+
 def _higher(folder: str, other: str) -> str:
     """The higher of two folders that both hold the same file."""
     return other if len(other) < len(folder) else folder
