@@ -378,11 +378,11 @@ def _inputs(root: str, files: list[str], cache: ResultCache, listings: Listings)
             return None
         signed.append([path, found])
     folder = Path(root)
-    for path in pylint_files_above(folder):  # BE402's: the repository's rcfile above a project of it
-        found = settled_signature(str(path))
+    for above in map(str, pylint_files_above(folder)):  # BE402's: the repository's rcfile above a project of it
+        found = settled_signature(above)
         if found is None:
             return None
-        signed.append([str(path), found])
+        signed.append([above, found])
     signed.append(["deployment", *read_deployment(folder, listings)])  # BE308's evidence: a Dockerfile, HEALTHCHECK
     signed.append(["body-limit", read_body_limit(folder, listings)])  # BE306's: the server configuration's body cap
     signed.append(["nested-projects", nested_projects(folder, listings)])  # unreached: a sibling project may call it
