@@ -70,7 +70,7 @@ def api_traits(ctx: FileContext) -> list[str]:
     """The module's evidence about its application's API conventions (sorted, see the module doc)."""
     source = ctx.source
     found: set[str] = set()
-    if _CREATED.search(source):
+    if ("201" in source or "CREATED" in source) and _CREATED.search(source):  # (each alternative names one)
         found.add(ANSWERS_CREATED)
     if not any(module in source for module in FRAMEWORK_MODULES):
         return sorted(found)

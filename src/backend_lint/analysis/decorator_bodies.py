@@ -96,8 +96,9 @@ def returned_wrappers(function: ast.AST) -> list[Function]:
     for _ in range(_MAX_WRAPPERS):
         following: list[Function] = []
         for current in level:
-            returned = _returned_names(current)
-            following.extend(nested for nested in _nested_functions(current) if nested.name in returned)
+            nested = list(_nested_functions(current))
+            returned = _returned_names(current) if nested else set()  # (most functions nest none: one walk)
+            following.extend(inner for inner in nested if inner.name in returned)
         found.extend(following)
         level = following
     return found
@@ -110,8 +111,9 @@ def wrapper_names(function: ast.AST) -> set[str]:
 
 
 def _names_sign_in(function: Function) -> bool:
-    """``function``'s body or the wrappers it returns name a sign-in requirement."""
-    return any(requires_sign_in(name) for name in _body_names(function) | wrapper_names(function))
+    """``function``'s body or the wrappers it returns name a sign-in requirement (the wrappers are written in the
+    body, whose every name is read: :func:`wrapper_names` would add none)."""
+    return any(requires_sign_in(name) for name in _body_names(function))
 
 
 def _body_names(function: Function) -> set[str]:

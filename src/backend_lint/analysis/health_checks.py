@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import ast
 from bisect import bisect_left
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.ast_helpers import string_value
 from backend_lint.analysis.facts import file_fact
 from backend_lint.analysis.handlers import handler_model
+from backend_lint.analysis.node_index import node_index
 from backend_lint.analysis.secret_names import split_identifier
 from backend_lint.analysis.word_lines import word_lines
 
@@ -66,7 +67,7 @@ def route_texts(ctx: FileContext) -> tuple[str, ...]:
     return tuple(sorted(set(texts)))
 
 
-@file_fact(reads=(handler_model, route_texts, word_lines))
+@file_fact(reads=(handler_model, route_texts, word_lines, node_index))
 def serves_health_check(ctx: FileContext) -> bool:
     """The module routes a probe path, includes a health-check URL conf or imports a health-check package."""
     if ctx.imports.modules & HEALTH_PACKAGES:
@@ -79,25 +80,36 @@ def serves_health_check(ctx: FileContext) -> bool:
 def _registers_probe(ctx: FileContext) -> bool:
     """A routing call anywhere in the module (inside a function too, where the handler model does not read
     URL conf entries: ``re_path(r"^livez/", LivezView.as_view())``) has a probe path as its first argument.
-    Only a module whose text has a probe word is looked into."""
+    Only a module whose text has a probe word is looked into, and only the routing calls (from the file's node
+    index) that lie, with every node that holds them, on lines holding a probe word: a probe path's literal
+    lies within its call (a decorator's call lies before its function's ``def`` line: the function's lines
+    must hold one too)."""
     index = word_lines(ctx)
     if not any(word in index.lowered for word in _TEXT_WORDS):
         return False
     lines = index.words(_PROBE_PARTS)
-    stack: list[ast.AST] = [ctx.tree]
-    while stack:  # only into the nodes whose lines hold a probe word: a probe path's literal lies within its call
-        node = stack.pop()
-        first = getattr(node, "lineno", None)
-        if first is not None:
-            at = bisect_left(lines, first)
-            if at == len(lines) or lines[at] > (getattr(node, "end_lineno", None) or first):
-                continue
-        if isinstance(node, ast.Call) and node.args and _callee(node) in _ROUTING_CALLS:
-            text = string_value(node.args[0])
-            if text is not None and is_probe_path(text.strip("^$")):
-                return True
-        stack.extend(ast.iter_child_nodes(node))
+    nodes = node_index(ctx)
+    for call in nodes.of(ast.Call):
+        if not (call.args and _callee(call) in _ROUTING_CALLS):
+            continue
+        node: Optional[ast.AST] = call
+        while node is not None and _spans_probe_line(node, lines):
+            node = nodes.parent(node)
+        if node is not None:
+            continue  # (a node holding the call spans no probe word's line)
+        text = string_value(call.args[0])
+        if text is not None and is_probe_path(text.strip("^$")):
+            return True
     return False
+
+
+def _spans_probe_line(node: ast.AST, lines: list[int]) -> bool:
+    """One of ``lines`` lies within ``node``'s lines (a node without lines, the module: yes)."""
+    first = getattr(node, "lineno", None)
+    if first is None:
+        return True
+    at = bisect_left(lines, first)
+    return at < len(lines) and lines[at] <= (getattr(node, "end_lineno", None) or first)
 
 
 def _callee(call: ast.Call) -> str:

@@ -33,10 +33,11 @@ from typing import TYPE_CHECKING, Optional, Union
 from backend_lint.analysis.ast_helpers import own_nodes, statement_blocks
 from backend_lint.analysis.bindings import Bindings, bindings_of
 from backend_lint.analysis.constant_collections import list_additions
-from backend_lint.analysis.facts import node_fact, reads
+from backend_lint.analysis.facts import file_fact, node_fact, reads
 from backend_lint.analysis.iterated_text import item_tuples
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.literal_arguments import literal_at_every_call
+from backend_lint.analysis.node_index import node_index
 from backend_lint.analysis.resolve import (
     Definition,
     Function,
@@ -113,19 +114,53 @@ class Unpacked(ast.AST):
         self.lineno = statement.lineno
 
 
-@node_fact()
+_OWNERS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.Module)
+"""Nodes whose own body :func:`.ast_helpers.own_nodes` reads, nested ones left out: each statement has one."""
+_Unpacking = tuple[ast.Assign, ast.Tuple, ast.Call]
+
+
+def _unpacking(node: ast.AST) -> Optional[_Unpacking]:
+    """``a, b = call(...)``: the statement, its targets and the call."""
+    if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Tuple) \
+            and isinstance(node.value, ast.Call):
+        return node, node.targets[0], node.value
+    return None
+
+
+@file_fact(reads=(node_index,))
+def _unpacking_statements(ctx: FileContext) -> dict[ast.AST, list[_Unpacking]]:
+    """The file's ``a, b = call(...)`` statements by the function, class or module whose own body holds them:
+    found once in the file's node index (most files have a few), not by a walk of each scope that is asked."""
+    index = node_index(ctx)
+    found: dict[ast.AST, list[_Unpacking]] = {}
+    for node in index.of(ast.Assign):
+        unpacking = _unpacking(node)
+        if unpacking is None:
+            continue
+        owner = index.parent(node)
+        while owner is not None and not isinstance(owner, _OWNERS):
+            owner = index.parent(owner)
+        if owner is not None:
+            found.setdefault(owner, []).append(unpacking)
+    return found
+
+
+@node_fact(reads=(_unpacking_statements,))
 def unpacked_calls(ctx: FileContext, scope_node: ast.AST) -> dict[str, list[Unpacked]]:
     """``name -> [Unpacked]`` for each ``a, b = call(...)`` directly in a function or module body (not in
-    nested functions), in source order: where a helper hands back ``(sql, params)``."""
+    nested functions), in source order: where a helper hands back ``(sql, params)``. Statements on one line
+    come last first (``a, b = f(); a, c = g()``: ``g``'s, then ``f``'s), as a walk of the body met them. After
+    the engine's walk (the project summary asks of many scopes) they come from the file's node index; before it
+    (a rule asks of its function) from a walk of the scope's own body."""
+    if ctx.walked and isinstance(scope_node, _OWNERS):
+        statements = _unpacking_statements(ctx).get(scope_node, [])
+    else:
+        statements = [unpacking for unpacking in map(_unpacking, own_nodes(scope_node)) if unpacking is not None]
     found: dict[str, list[Unpacked]] = {}
-    for node in own_nodes(scope_node):
-        if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Tuple)
-                and isinstance(node.value, ast.Call)):
-            for index, target in enumerate(node.targets[0].elts):
-                if isinstance(target, ast.Name):
-                    found.setdefault(target.id, []).append(Unpacked(node.value, index, node))
-    for elements in found.values():
-        elements.sort(key=lambda element: element.lineno)
+    for statement, targets, call in sorted(statements, key=lambda item: (item[0].lineno, -item[0].col_offset)):
+        for index, target in enumerate(targets.elts):
+            if isinstance(target, ast.Name):
+                found.setdefault(target.id, []).append(Unpacked(call, index, statement))
     return found
 
 

@@ -97,9 +97,13 @@ def returns_recent_time(function: ast.AST) -> bool:
     """Every ``return`` of the function gives ``<now> - timedelta(<short units>)`` (at least one return)."""
     if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return False
-    names = _single_values(function)
     returns = [node for node in own_nodes(function) if isinstance(node, ast.Return)]
-    return bool(returns) and all(node.value is not None and _is_window(node.value, names) for node in returns)
+    if not returns or not all(isinstance(node.value, ast.Name) or (
+        isinstance(node.value, ast.BinOp) and isinstance(node.value.op, ast.Sub)
+    ) for node in returns):
+        return False  # (no window can be returned: the function's locals need not be read)
+    names = _single_values(function)
+    return all(node.value is not None and _is_window(node.value, names) for node in returns)
 
 
 Qualify = Callable[[ast.expr], Optional[str]]

@@ -161,15 +161,16 @@ def checks_unique(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     ``raise`` or in a local name it raises
     (ihatemoney's ``ProjectForm.validate_id``: ``message = _('A project ... already exists.')`` then
     ``raise ValidationError(Markup(message))``)."""
-    if _answers_found_id(function):
+    nodes = list(ast.walk(function))  # (read three times: one walk)
+    if _answers_found_id(nodes):
         return True
     assigned: dict[str, list[ast.expr]] = {}
-    for part in ast.walk(function):
+    for part in nodes:
         if isinstance(part, ast.Assign):
             for target in part.targets:
                 if isinstance(target, ast.Name):
                     assigned.setdefault(target.id, []).append(part.value)
-    for part in ast.walk(function):
+    for part in nodes:
         if isinstance(part, ast.Call) and _says_check(dotted_name(part.func) or "", _CHECK_CALLS):
             return True
         if isinstance(part, ast.Raise) and part.exc is not None:
@@ -181,15 +182,16 @@ def checks_unique(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     return False
 
 
-def _answers_found_id(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    """The function returns early when a lookup by an id finds the record, and otherwise creates the record
-    under that same id: ``if get_notification_by_id(post_data["file_id"]): return {...}`` and later
+def _answers_found_id(nodes: list[ast.AST]) -> bool:
+    """The function (``nodes``: every node of it, as :func:`ast.walk` gives them) returns early when a lookup by
+    an id finds the record, and otherwise creates the record under that same id: ``if
+    get_notification_by_id(post_data["file_id"]): return {...}`` and later
     ``persist_notification(notification_id=post_data["file_id"], ...)`` (Notify's letter sent from two tabs).
     The client chose the id, so a retry finds the first record and answers it: deduplication by the client's
     key. The id must be the looked-up record's own (``notification_id`` for a ``..._notification_by_id``
     lookup, or ``id``), not a foreign key handed to another create."""
     lookups: list[tuple[int, str, set[str]]] = []
-    for node in ast.walk(function):
+    for node in nodes:
         if not (isinstance(node, ast.If) and node.body and isinstance(node.body[-1], ast.Return)):
             continue
         test = node.test
@@ -202,7 +204,7 @@ def _answers_found_id(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
             lookups.append((node.lineno, ast.dump(test.args[0]), record))
     if not lookups:
         return False
-    for node in ast.walk(function):
+    for node in nodes:
         if not isinstance(node, ast.Call):
             continue
         for keyword in node.keywords:

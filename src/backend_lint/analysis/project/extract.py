@@ -150,7 +150,7 @@ def summarize(ctx: FileContext) -> ModuleSummary:
         summary.grown_models = grown_names(ctx)
         summary.writes_rows = writes_rows(ctx)
         summary.model_forms = model_forms(ctx.tree)
-        summary.url_addresses = address_fields(ctx.tree, ctx.source)
+        summary.url_addresses = address_fields(ctx)
         summary.own_app = builds_own_app(ctx)
         summary.client_paths = client_paths(ctx)
         summary.published_settings = published_settings(ctx)
@@ -358,6 +358,8 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
     effects = EffectReader(ctx, skip, defs, summary.module)
     relations = model_relations(ctx)
     unique_lines = word_lines(ctx).words(CHECK_WORDS) if mentions_uniqueness(ctx.source) else []
+    # a function returns a recent moment only if its own lines write ``timedelta(...)``
+    recent_lines = word_lines(ctx).words(("timedelta",), cased=True) if "timedelta" in ctx.source else []
     raises, guards = (not skip and "raise Exception(" in ctx.source,
                       not skip and any(word in lowered for word in GUARD_WORDS))
     sign_in, background = (any(word in lowered for word in SIGN_IN_TEXT),
@@ -392,7 +394,7 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
             and spans_word_line(node, unique_lines) and checks_unique(node)
         found.calls = effects.calls(node, lambda written: _absolute(summary, written), found.arguments)
         found.returns_literal = effects.returns_literal(node)
-        found.returns_recent_time = "timedelta" in ctx.source and returns_recent_time(node)
+        found.returns_recent_time = spans_word_line(node, recent_lines) and returns_recent_time(node)
         if "." not in qualname and not isinstance(node, ast.ClassDef):
             found.returned_settings = _returned_settings(node)
         found.catches_all = not effects.skip and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) \
