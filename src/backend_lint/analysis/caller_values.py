@@ -36,10 +36,11 @@ from backend_lint.analysis.facts import reads
 from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.project.conditions import ProjectFact, caller_passes_request, callers_pass_safe
-from backend_lint.analysis.provenance import sql_text, unpacked_calls
+from backend_lint.analysis.provenance import sql_text
 from backend_lint.analysis.request_reads import read_from_request
 from backend_lint.analysis.resolve import lookup
 from backend_lint.analysis.safe_holes import Evaluation, is_safe
+from backend_lint.analysis.unpacked_calls import unpacked_calls
 
 if TYPE_CHECKING:
     from backend_lint.analysis.scopes import Scope

@@ -30,14 +30,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional, Union
 
-from backend_lint.analysis.ast_helpers import own_nodes, statement_blocks
+from backend_lint.analysis.ast_helpers import statement_blocks
 from backend_lint.analysis.bindings import Bindings, bindings_of
 from backend_lint.analysis.constant_collections import list_additions
-from backend_lint.analysis.facts import file_fact, node_fact, reads
+from backend_lint.analysis.facts import reads
 from backend_lint.analysis.iterated_text import item_tuples
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.literal_arguments import literal_at_every_call
-from backend_lint.analysis.node_index import node_index
 from backend_lint.analysis.resolve import (
     Definition,
     Function,
@@ -64,6 +63,7 @@ from backend_lint.analysis.secret_names import split_identifier
 from backend_lint.analysis.sql import Sink, might_run_sql, query_sink
 from backend_lint.analysis.sql_pieces import Built, Hole, Piece, SqlText, escapes_html
 from backend_lint.analysis.strings import CONCATENATION, FORMAT_METHOD, FSTRING, JOIN, PERCENT
+from backend_lint.analysis.unpacked_calls import Unpacked, unpacked_calls
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
@@ -102,66 +102,6 @@ class _State(Evaluation):
         value = _eval(expr, self, scope, 1)
         return None if value is None else value.has_unsafe()
 
-
-
-class Unpacked(ast.AST):
-    """``sql, params = build_query(name)``: the element ``index`` of what ``call`` returns, assigned by
-    ``statement`` (a node of its own so that it can stand among a name's assignments)."""
-
-    def __init__(self, call: ast.Call, index: int, statement: ast.Assign) -> None:
-        super().__init__()
-        self.call, self.index, self.statement = call, index, statement
-        self.lineno = statement.lineno
-
-
-_OWNERS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.Module)
-"""Nodes whose own body :func:`.ast_helpers.own_nodes` reads, nested ones left out: each statement has one."""
-_Unpacking = tuple[ast.Assign, ast.Tuple, ast.Call]
-
-
-def _unpacking(node: ast.AST) -> Optional[_Unpacking]:
-    """``a, b = call(...)``: the statement, its targets and the call."""
-    if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Tuple) \
-            and isinstance(node.value, ast.Call):
-        return node, node.targets[0], node.value
-    return None
-
-
-@file_fact(reads=(node_index,))
-def _unpacking_statements(ctx: FileContext) -> dict[ast.AST, list[_Unpacking]]:
-    """The file's ``a, b = call(...)`` statements by the function, class or module whose own body holds them:
-    found once in the file's node index (most files have a few), not by a walk of each scope that is asked."""
-    index = node_index(ctx)
-    found: dict[ast.AST, list[_Unpacking]] = {}
-    for node in index.of(ast.Assign):
-        unpacking = _unpacking(node)
-        if unpacking is None:
-            continue
-        owner = index.parent(node)
-        while owner is not None and not isinstance(owner, _OWNERS):
-            owner = index.parent(owner)
-        if owner is not None:
-            found.setdefault(owner, []).append(unpacking)
-    return found
-
-
-@node_fact(reads=(_unpacking_statements,))
-def unpacked_calls(ctx: FileContext, scope_node: ast.AST) -> dict[str, list[Unpacked]]:
-    """``name -> [Unpacked]`` for each ``a, b = call(...)`` directly in a function or module body (not in
-    nested functions), in source order: where a helper hands back ``(sql, params)``. Statements on one line
-    come last first (``a, b = f(); a, c = g()``: ``g``'s, then ``f``'s), as a walk of the body met them. After
-    the engine's walk (the project summary asks of many scopes) they come from the file's node index; before it
-    (a rule asks of its function) from a walk of the scope's own body."""
-    if ctx.walked and isinstance(scope_node, _OWNERS):
-        statements = _unpacking_statements(ctx).get(scope_node, [])
-    else:
-        statements = [unpacking for unpacking in map(_unpacking, own_nodes(scope_node)) if unpacking is not None]
-    found: dict[str, list[Unpacked]] = {}
-    for statement, targets, call in sorted(statements, key=lambda item: (item[0].lineno, -item[0].col_offset)):
-        for index, target in enumerate(targets.elts):
-            if isinstance(target, ast.Name):
-                found.setdefault(target.id, []).append(Unpacked(call, index, statement))
-    return found
 
 
 # --- entry points ---------------------------------------------------------------------------------------

@@ -41,13 +41,14 @@ from backend_lint.analysis.project.conditions import (
 )
 from backend_lint.analysis.project.conditions import cli_module as cli_module_fact
 from backend_lint.analysis.project.imported import imported_qualified, imported_value
-from backend_lint.analysis.provenance import sql_reaching, unpacked_calls
+from backend_lint.analysis.provenance import sql_reaching
 from backend_lint.analysis.resolve import lookup
 from backend_lint.analysis.schema_steps import schema_version_step
 from backend_lint.analysis.scopes import Scope
 from backend_lint.analysis.sql import FRAGMENT_TAKERS, Sink
 from backend_lint.analysis.sql_pieces import Hole, Piece, SqlText, in_string_literal, in_value_position
 from backend_lint.analysis.strings import CONCATENATION, FORMAT_METHOD, FSTRING, JOIN, PERCENT
+from backend_lint.analysis.unpacked_calls import unpacked_calls
 from backend_lint.context import FileContext
 from backend_lint.finding import Applicability, Finding
 from backend_lint.fixing.sql_parameters import inline_sql, plan_parameters, render_call
