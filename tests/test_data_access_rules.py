@@ -196,7 +196,9 @@ def test_be101_identifier_message() -> None:
     (message,) = _messages(
         """
         import sqlite3
-        def f(table, oid):
+        from flask import request
+        def f():
+            table, oid = request.args["table"], request.args["id"]
             sqlite3.connect("x").execute(f"SELECT id FROM {table} WHERE id = {oid}")
         """
     )
