@@ -155,3 +155,32 @@ def test_client_distribution_of_its_own(tmp_path: Path) -> None:
     assert ("svc/clients/experiments.py", 4) in found
     assert ("packages/svc-client/src/svc/client/experiments.py", 4) not in found
     assert ("clients/python_sdk/svc_sdk/runs.py", 4) not in found
+
+
+STEP = textwrap.dedent('''\
+    from celery import shared_task
+
+
+    @shared_task
+    def backfill(rows):
+        print('backfill failed for', len(rows))
+''')
+
+
+def test_numbered_migration_scripts(tmp_path: Path) -> None:
+    """A folder of numbered scripts run in order (hail's ``batch/sql/``) is a folder of migrations: their prints
+    are the step's output. The same code in a service module, or in a folder of fewer numbered scripts, is
+    reported."""
+    project = {
+        "pyproject.toml": '[project]\nname = "svc"\n',
+        "svc/__init__.py": "",
+        "svc/backfill.py": STEP,
+        "sql/001-initial.sql": "CREATE TABLE t (x INT);\n",
+        "sql/002-insert_globals.py": "",
+        "sql/003-backfill_rows.py": STEP,
+        "jobs/001-backfill.py": STEP,
+    }
+    found = findings_of(write_project(tmp_path, project), "BE401")
+    assert ("sql/003-backfill_rows.py", 6) not in found  # the third numbered script of its folder: a migration
+    assert ("svc/backfill.py", 6) in found
+    assert ("jobs/001-backfill.py", 6) in found  # one numbered script is no sequence

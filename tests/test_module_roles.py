@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -138,3 +139,23 @@ def test_data_migration_signature() -> None:
     assert isinstance(forwards, ast.FunctionDef) and isinstance(handler, ast.FunctionDef)
     assert runs_as_data_migration(forwards)
     assert not runs_as_data_migration(handler)
+
+
+def test_numbered_steps_by_folder(tmp_path: Path) -> None:
+    """A numbered script among several numbered ones in its folder is a migration step; the folder's shape
+    decides, not its name."""
+    steps = tmp_path / "batch" / "sql"
+    steps.mkdir(parents=True)
+    for name in ("000-initial.sql", "055-add_resource_ids.py", "093_dedup_users.py", "helpers.py"):
+        (steps / name).write_text("")
+    scripts = tmp_path / "scripts"
+    scripts.mkdir()
+    for name in ("01_setup.py", "02_seed.py", "03_start.py", "100-one.py"):
+        (scripts / name).write_text("")
+    tree = ast.parse("")
+    assert roles_of("batch/sql/055-add_resource_ids.py", tree, str(steps / "055-add_resource_ids.py")).migration
+    assert roles_of("batch/sql/093_dedup_users.py", tree, str(steps / "093_dedup_users.py")).migration
+    assert not roles_of("batch/sql/helpers.py", tree, str(steps / "helpers.py")).migration  # not numbered
+    assert not roles_of("scripts/01_setup.py", tree, str(scripts / "01_setup.py")).migration  # two-digit steps
+    assert not roles_of("scripts/100-one.py", tree, str(scripts / "100-one.py")).migration  # one alone
+    assert not roles_of("batch/sql/055-add_resource_ids.py", tree).migration  # not on disk: nothing to list

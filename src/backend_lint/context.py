@@ -31,6 +31,7 @@ class FileContext:
         project_path: str,
         module: str = "",
         role_path: Optional[str] = None,
+        location: Optional[str] = None,
     ) -> None:
         self.tree = tree
         self.source = source
@@ -44,6 +45,9 @@ class FileContext:
         depend on the working folder or on where a configuration was found, so the CLI from any folder, flake8 and
         the summary pass read the same roles (``project_path`` when the file has no place on disk: standard
         input)."""
+        self.location = location
+        """The file's absolute path on disk; ``None`` for standard input or a fragment. What is read from the
+        file's neighbours (a folder of numbered migration scripts: :func:`.analysis.module_roles.roles_of`)."""
         self.module = module
         """The dotted module name (``shop.orders.views``) the project model knows the file by; ``""``: unknown
         (standard input, a fragment), so no project fact about it can hold."""

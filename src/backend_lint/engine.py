@@ -130,11 +130,13 @@ class Engine:
         module: str = "",
         summarize: bool = False,
         role_path: str | None = None,
+        location: str | None = None,
     ) -> FileResult:
         """Run the rules (default: all of this engine's) over one parsed file; with ``summarize``, also take the
         file's summary for the project model (after the walk, from the facts the rules asked). ``role_path``: the path
-        the module's roles are read from (:func:`.analysis.project.roots.role_path`; default: ``project_path``)."""
-        ctx = FileContext(tree, source, display_path, project_path, module, role_path)
+        the module's roles are read from (:func:`.analysis.project.roots.role_path`; default: ``project_path``);
+        ``location``: the file's absolute path on disk (:attr:`.FileContext.location`)."""
+        ctx = FileContext(tree, source, display_path, project_path, module, role_path, location)
         result = FileResult(display_path, errors=self.run(ctx, rules))
         result.findings = sorted(ctx.findings, key=Finding.sort_key)
         if summarize:

@@ -9,6 +9,7 @@ use it, so a fix behaves the same in a terminal and in an editor.
 from __future__ import annotations
 
 import ast
+import os
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional
@@ -163,6 +164,7 @@ class Checker:
             tree, text, display_path, relative, rules,
             module=module_name(located) if modelled else "", summarize=self.summarize and modelled,
             role_path=None if located in ("-", "stdin") else role_path(located),
+            location=None if located in ("-", "stdin") else os.path.abspath(located),
         )
         from backend_lint.analysis.project.model import resolve  # noqa: PLC0415 - with the engine
 

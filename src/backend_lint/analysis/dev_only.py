@@ -112,12 +112,48 @@ _DEBUG_WORDS = frozenset({"DEBUG", "DEBUGGING"})
 
 
 def _debug_switch(test: ast.expr) -> bool:
-    """``settings.DEBUG``, ``ADD_DEBUGGING_ROUTES``, ``ENABLE_TESTING_ENDPOINTS``, also in a conjunction: a switch
-    that is on only where the application is developed or tested."""
+    """``settings.DEBUG``, ``ADD_DEBUGGING_ROUTES``, ``ENABLE_TESTING_ENDPOINTS``, a check that the process is
+    the test run (``"test" in sys.argv``), also in a conjunction: a switch that is on only where the application is
+    developed or tested."""
     if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
         return any(_debug_switch(value) for value in test.values)
     name = test.attr if isinstance(test, ast.Attribute) else test.id if isinstance(test, ast.Name) else ""
-    return _development_flag(test) or (name.isupper() and bool(_DEBUG_WORDS & set(name.split("_"))))
+    return _development_flag(test) or (name.isupper() and bool(_DEBUG_WORDS & set(name.split("_")))) \
+        or _test_run_check(test)
+
+
+_TEST_COMMANDS = frozenset({"test", "pytest", "py.test"})
+"""What ``sys.argv`` holds, or ``sys.modules`` has loaded, only when the test suite runs (``manage.py test``)."""
+
+
+def _names_sys(expr: ast.expr, attribute: str) -> bool:
+    """``sys.argv`` (or ``sys.modules``), also sliced or indexed (``sys.argv[1:2]``, ``sys.argv[1]``)."""
+    while isinstance(expr, ast.Subscript):
+        expr = expr.value
+    return isinstance(expr, ast.Attribute) and expr.attr == attribute and isinstance(expr.value, ast.Name) \
+        and expr.value.id == "sys"
+
+
+def _test_command(expr: ast.expr) -> bool:
+    """``"test"``, ``["test"]``: the word that names the test run on a command line."""
+    if isinstance(expr, (ast.List, ast.Tuple)) and len(expr.elts) == 1:
+        expr = expr.elts[0]
+    return isinstance(expr, ast.Constant) and expr.value in _TEST_COMMANDS
+
+
+def _test_run_check(test: ast.expr) -> bool:
+    """``"test" in sys.argv``, ``sys.argv[1:2] == ["test"]``, ``"pytest" in sys.modules``: the process is the test
+    suite's (``manage.py test``, a pytest run), so a settings module's block under it is the test run's speed-up
+    (etools' ``PASSWORD_HASHERS = [MD5PasswordHasher]`` under ``if 'test' in sys.argv:`` in its local settings),
+    as a tests settings module is; no served process is started that way."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
+        return False
+    left, operator, right = test.left, test.ops[0], test.comparators[0]
+    if isinstance(operator, ast.In):
+        return _test_command(left) and (_names_sys(right, "argv") or _names_sys(right, "modules"))
+    if isinstance(operator, ast.Eq):
+        return any(_names_sys(one, "argv") and _test_command(other) for one, other in ((left, right), (right, left)))
+    return False
 
 
 _NOT_IN_PRODUCTION = lazy_compile(
@@ -159,10 +195,11 @@ def _documented_off_in_production(function: ast.AST, statement: ast.stmt, ctx: F
 
 def under_debug_switch(node: ast.AST, ctx: FileContext) -> bool:
     """``node`` runs (or its handler is defined and registered) only when a development or debugging switch is
-    on: it sits in the body of ``if settings.DEBUG:``, or after ``if not ADD_DEBUGGING_ROUTES: return`` in a
-    function around it (OpenHands' ``add_debugging_routes(app)``, whose chaos endpoints "are never deployed to
-    production"), also behind a switch of any name when the function's docstring or the comment above the test
-    says it is never on in production. A route added that way does not exist in a production deployment."""
+    on: it sits in the body of ``if settings.DEBUG:`` (or ``if "test" in sys.argv:``, the test run), or after
+    ``if not ADD_DEBUGGING_ROUTES: return`` in a function around it (OpenHands' ``add_debugging_routes(app)``,
+    whose chaos endpoints "are never deployed to production"), also behind a switch of any name when the
+    function's docstring or the comment above the test says it is never on in production. A route added that way
+    does not exist in a production deployment."""
     child: ast.AST = node
     parent = ctx.parent_of(child)
     while parent is not None:

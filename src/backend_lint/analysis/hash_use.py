@@ -17,6 +17,9 @@ reports a digest whose fate holds :data:`KEPT` and not :data:`SENT`: the positiv
 stores or checks it.
 A digest only written into a dictionary the function was handed (``data["pwd"] = md5(password)``), only looked up,
 or handed on where the file does not show what happens to it, has no fate: it is not reported.
+
+:func:`stretches_digest` tells a function that iterates a digest thousands of rounds (an iterated, salted scheme
+implemented by hand, seed 128's moin ``sha512_crypt``) from one that hashes a password once.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Optional
 
-from backend_lint.analysis.ast_helpers import own_nodes
+from backend_lint.analysis.ast_helpers import own_nodes, statement_nodes
 from backend_lint.analysis.facts import reads
 from backend_lint.analysis.loggers import logging_call_kind
 from backend_lint.analysis.node_index import node_index
@@ -192,6 +195,60 @@ class _Flow:
                     if load.lineno >= statement.lineno:
                         found |= self.fate(load, owner, hops + 1)
         return found
+
+
+_MIN_ROUNDS = 1000
+"""The fewest rounds SHA-crypt (``$5$``/``$6$``, the scheme glibc's ``crypt(3)`` and passlib's ``sha512_crypt``
+implement) allows: a loop at least this long over the digest is that kind of stretching, not a stray repeat."""
+_ROUND_WORDS = frozenset({"round", "rounds", "iteration", "iterations", "iters"})
+_FINALIZERS = frozenset({"digest", "hexdigest"})
+
+
+def stretches_digest(owner: ast.AST) -> bool:
+    """``owner`` (a function, or the module) iterates a digest many rounds: a ``for`` over ``range`` or a ``while``
+    whose count is a constant of at least :data:`_MIN_ROUNDS` or a value named for rounds or iterations
+    (``range(rounds)``, ``while i < self.iterations``), whose body finishes a digest each round (``.digest()``,
+    ``.hexdigest()``: the next round hashes the last one's result). Such a function implements a key derivation
+    or an iterated, salted password scheme itself (moin's pure-Python ``sha512_crypt``: 5000 rounds by default,
+    salted, to verify the hashes it once stored); its digest calls are that scheme's steps, not a fast hash of the
+    password, and a scheme set too few rounds is a work-factor concern. A loop that only feeds one digest object
+    more input (``for _ in range(1000): h.update(salt)``) finishes nothing per round and stretches nothing."""
+    for loop in own_nodes(owner):
+        if isinstance(loop, (ast.For, ast.AsyncFor)):
+            counted = _range_of_rounds(loop.iter)
+        elif isinstance(loop, ast.While):
+            counted = _compares_rounds(loop.test)
+        else:
+            continue
+        if counted and any(
+            isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _FINALIZERS
+            for node in statement_nodes(loop.body)
+        ):
+            return True
+    return False
+
+
+def _many_rounds(expr: ast.expr) -> bool:
+    """A constant of at least :data:`_MIN_ROUNDS`, or a value named for rounds (``rounds``, ``self.iterations``)."""
+    if isinstance(expr, ast.Constant):
+        return isinstance(expr.value, int) and expr.value >= _MIN_ROUNDS
+    name = expr.id if isinstance(expr, ast.Name) else expr.attr if isinstance(expr, ast.Attribute) else ""
+    return bool(_ROUND_WORDS & set(split_identifier(name)))
+
+
+def _range_of_rounds(iterable: ast.expr) -> bool:
+    """``range(rounds)``, ``range(1, 5001)``: a count of many rounds."""
+    if not (isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name) and iterable.func.id == "range"
+            and iterable.args):
+        return False
+    return _many_rounds(iterable.args[0] if len(iterable.args) == 1 else iterable.args[1])
+
+
+def _compares_rounds(test: ast.expr) -> bool:
+    """``while i < rounds:``, ``while rounds:``, ``while n < 5000:``."""
+    if isinstance(test, ast.Compare):
+        return any(_many_rounds(side) for side in (test.left, *test.comparators))
+    return _many_rounds(test) and not isinstance(test, ast.Constant)
 
 
 def _target_names(target: ast.expr) -> list[str]:

@@ -5,7 +5,8 @@ timeout) are noise in code that never serves a request: a test, the fixtures and
 schema migration that runs once at a fixed schema version, an example shipped for users to copy. Real
 applications keep such code outside ``tests/`` folders too (``conftest.py`` and pytest plugins next to the
 package, Alembic ``versions/``, Django ``migrations/``, ``example_dags/``), so the role is read from the path and,
-where a path cannot tell, from what the module imports and defines.
+where a path cannot tell, from what the module imports and defines, and, for a numbered script, from its folder's
+other files (a folder of ``NNN-name.py`` steps run in order is a folder of migrations).
 
 Each rule decides which roles it leaves alone and says so on its page: a migration that swallows an error and
 silently does nothing is still a real bug (BE205), while a ``print`` in it is the migration's own output (BE401).
@@ -16,9 +17,11 @@ the test configuration, a module reachable only from a console script) belong to
 from __future__ import annotations
 
 import ast
+import os
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from functools import lru_cache
+from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.facts import file_fact, reads
 from backend_lint.analysis.lazy_regex import lazy_compile
@@ -58,7 +61,8 @@ class ModuleRoles:
     test_support: bool = False
     """Code only tests run: pytest plugins and fixture modules, factory_boy factories, test utilities."""
     migration: bool = False
-    """A schema or data migration: Django ``migrations/``, Alembic ``versions/``, migration helper modules."""
+    """A schema or data migration: Django ``migrations/``, Alembic ``versions/``, migration helper modules, a
+    numbered script among several in its folder (:func:`numbered_step`)."""
     example: bool = False
     """An example, tutorial or demo shipped for users to read and copy (``examples/``, ``example_dags/``,
     ``demo/``, ``bakerydemo/``)."""
@@ -80,11 +84,12 @@ class ModuleRoles:
 @file_fact()
 def module_roles(ctx: FileContext) -> ModuleRoles:
     """The roles of the file being checked, from its path under the project and its module-level statements."""
-    return roles_of(ctx.role_path, ctx.tree)
+    return roles_of(ctx.role_path, ctx.tree, ctx.location)
 
 
-def roles_of(path: str, tree: ast.Module) -> ModuleRoles:
-    """The roles of the module at ``path`` (relative to the project root) whose tree is ``tree``."""
+def roles_of(path: str, tree: ast.Module, location: Optional[str] = None) -> ModuleRoles:
+    """The roles of the module at ``path`` (relative to the project root) whose tree is ``tree``; ``location``,
+    its absolute path on disk (``None``: not on disk), lets its folder's other files say it is a numbered step."""
     parts = path.replace("\\", "/").split("/")
     folders, name = parts[:-1], parts[-1]
     imported = _module_level_imports(tree)
@@ -93,7 +98,7 @@ def roles_of(path: str, tree: ast.Module) -> ModuleRoles:
         test=is_test_path(path),
         test_support=harness or _is_test_support(folders, name, imported, tree),
         test_harness=harness,
-        migration=_is_migration(folders, name, imported, tree),
+        migration=_is_migration(folders, name, imported, tree) or numbered_step(location),
         example=any(_is_example_folder(folder) for folder in folders),
         vendored=any(folder.lower() in _VENDOR_DIRS for folder in folders) or "third_party" in folders[:-1],
     )
@@ -203,6 +208,36 @@ def _is_migration(folders: list[str], name: str, imported: set[str], tree: ast.M
             isinstance(statement, ast.ClassDef) and statement.name == "Migration" for statement in tree.body
         )
     return False
+
+
+_NUMBERED_SCRIPT = lazy_compile(r"(\d{3,})[-_][^/\\]*\.(?:py|sql)")
+"""A script named by its place in a sequence (``055-add_resource_ids.py``, ``00004_20170908-140205_users.py``,
+``012-add-instance-zone.sql``): three digits or more, as a sequence of schema versions grows; two-digit lessons and
+set-up steps (``01_check_prerequisites.py``) are not read as migrations."""
+_STEPS_IN_SEQUENCE = 3
+"""The fewest numbered scripts a folder holds for its numbered files to be steps of a sequence."""
+
+
+def numbered_step(location: Optional[str]) -> bool:
+    """The file at ``location`` is one of several numbered scripts in its folder (hail's ``batch/sql/``:
+    ``001-insert_globals.py`` ... ``093-dedup_billing_project_users_by_date.py`` among numbered ``.sql`` files,
+    run once each, in order, by the deployment's migration step; superdesk's ``data_updates/``): a migration, like
+    an Alembic ``versions/`` module, whatever its folder is called. A numbered name cannot be imported, so the
+    file is run by a tool that walks the sequence. Decided by the folder's shape (at least
+    :data:`_STEPS_IN_SEQUENCE` numbered scripts), not by its name; only a numbered file's folder is listed."""
+    if location is None or not _NUMBERED_SCRIPT.fullmatch(os.path.basename(location)):
+        return False
+    return _numbered_scripts(os.path.dirname(location)) >= _STEPS_IN_SEQUENCE
+
+
+@lru_cache(maxsize=1024)
+def _numbered_scripts(folder: str) -> int:
+    """How many distinct sequence numbers the ``.py`` and ``.sql`` scripts directly in ``folder`` are named with."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return 0
+    return len({found.group(1) for found in map(_NUMBERED_SCRIPT.fullmatch, names) if found})
 
 
 def _assigns(tree: ast.Module, name: str) -> bool:

@@ -4,7 +4,8 @@ A service's stdout is not a log: ``print`` has no level, no logger name, no time
 the logging configuration and is lost or interleaved under a process manager. Command line code is left alone: ``if
 __name__ == "__main__":`` blocks, click/typer commands and invoke/Fabric tasks, functions that parse their own
 arguments, CLI modules (:func:`.entrypoints.cli_module`), paths in ``script-paths``, and modules whose role is not
-serving (tests, test support, migrations and functions with the ``RunPython`` signature, examples). So are prints
+serving (tests, test support, migrations, a folder of numbered migration scripts included, and functions with the
+``RunPython`` signature, examples). So are prints
 that are terminal output by their own form: under a Django ``verbosity`` check or a check of the log format
 (``if LOG_FORMAT != "json":``: a start-up banner for plain-text logs), in a function named for printing
 (``print_*``, ``dump_*``) or in a ``StdOut``/``StdErr`` writer, in a function that prompts the user, building a

@@ -19,7 +19,10 @@ decides whether they are used), and test modules and test settings, where fast h
 (also ``PASSWORD_HASHERS`` set under ``if TESTING:`` or ``if DEBUG:`` in production settings: the test run's switch).
 A digest only written into a log line (a fingerprint in a debug message) is neither kept nor sent: not reported;
 nor is a digest object also fed other records in a loop over a collection (lbry's wallet fingerprint, which takes
-the encryption password and every account's data): a change detector, not a password hash.
+the encryption password and every account's data): a change detector, not a password hash. Nor is a digest in a
+function that iterates a digest thousands of rounds (``for _ in range(rounds): ... .digest()``, moin's pure-Python
+``sha512_crypt``): an iterated, salted scheme implemented by hand (:func:`.hash_use.stretches_digest`), whose cost is
+a work-factor concern. ``PASSWORD_HASHERS`` under ``if "test" in sys.argv:`` is the test run's, like ``if TESTING:``.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.dev_only import under_debug_switch
 from backend_lint.analysis.entrypoints import PROMPTS, terminal_use
 from backend_lint.analysis.facts import file_fact
-from backend_lint.analysis.hash_use import KEPT, SENT, digest_fate, object_fate
+from backend_lint.analysis.hash_use import KEPT, SENT, digest_fate, object_fate, stretches_digest
 from backend_lint.analysis.passwords import is_password_value, local_value, reporting_digest, stored_as_password
 from backend_lint.analysis.project.conditions import test_support
 from backend_lint.analysis.scopes import is_main_guard
@@ -337,11 +340,12 @@ class WeakPasswordHash(Rule):
 
     @leaves(ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.Module)
     def report_digests(self, node: ast.AST, ctx: FileContext) -> None:
-        """Digests of a password are reported unless the same function feeds a slow hasher (a pre-hash)."""
+        """Digests of a password are reported unless the same function feeds a slow hasher (a pre-hash) or
+        iterates the digest itself thousands of rounds (the steps of an iterated scheme implemented by hand)."""
         hashing = self.hashing(ctx).pop(node, None)
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in _printed_for_prompt(ctx):
             return  # a tool that prints the hash of a password typed at its prompt (an LDAP {SSHA} generator)
-        if hashing is not None and not hashing.slow:
+        if hashing is not None and not hashing.slow and not stretches_digest(node):
             for call, construct in hashing.digests:
                 name = hashing.bound.get(call)
                 if name is not None and name not in hashing.used_otherwise:

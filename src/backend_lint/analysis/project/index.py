@@ -108,7 +108,8 @@ def summary_of(path: str, data: bytes) -> Optional[ModuleSummary]:
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     relative = role_path(path) or path
-    ctx = FileContext(tree, text, path, relative, module=module_name(path), role_path=relative)
+    ctx = FileContext(tree, text, path, relative, module=module_name(path), role_path=relative,
+                      location=os.path.abspath(path))
     try:
         return summarize(ctx)
     except Exception:  # a bug in the analysis: the file's facts stay unknown, and the run goes on
