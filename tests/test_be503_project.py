@@ -321,3 +321,54 @@ def test_a_settings_template_by_its_name_holds_placeholders(tmp_path: Path) -> N
     assert ("turbinia/config/turbinia_config_tmpl.py", 2) not in found
     assert ("turbinia/config/turbinia_config.py", 2) in found
     assert ("turbinia/models/agent_template_config.py", 1) in found
+
+
+BASE_SETTINGS = {
+    "manage.py": "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'shop.settings.local')\n",
+    "Dockerfile": "FROM python:3\nENV DJANGO_SETTINGS_MODULE shop.settings.production\n",
+    "shop/__init__.py": "",
+    "shop/settings/__init__.py": "",
+    "shop/settings/base.py": '''\
+        INSTALLED_APPS = ["shop"]
+        SECRET_KEY = r"j8%#f%3t@9)el9jh4f0ug4*mm346+wwwti#6(^@_ksf@&k^ob1"  # only used locally
+        JWT_SECRET_KEY = "q7Zr2Lw9Xk4Vb8Np3Ts6Yd1Hm5Fc0Gj"
+    ''',
+    "shop/settings/local.py": "from .base import *\n\nDEBUG = True\n",
+    "shop/settings/custom.py": "from .local import *\n",  # a developer's variant of local.py
+    "shop/settings/production.py": '''\
+        import os
+
+        from .base import *
+
+        SECRET_KEY = os.environ["SECRET_KEY"]
+    ''',
+}
+"""etools' layout: ``production.py`` (the Dockerfile's) replaces the base ``SECRET_KEY``, not ``JWT_SECRET_KEY``."""
+
+
+@pytest.mark.parametrize(("change", "replaced"), [
+    ({}, True),
+    # named by its name only: production.py is what deployments run
+    ({"Dockerfile": "FROM python:3\n"}, True),
+    # named by the deployment only
+    ({"shop/settings/docker.py": "import os\n\nfrom .base import *\n\nSECRET_KEY = os.environ['SECRET_KEY']\n",
+      "shop/settings/production.py": "", "Dockerfile": "ENV DJANGO_SETTINGS_MODULE shop.settings.docker\n"}, True),
+    # a deployed module named nowhere and not for production by its name
+    ({"shop/settings/docker.py": "import os\n\nfrom .base import *\n\nSECRET_KEY = os.environ['SECRET_KEY']\n",
+      "shop/settings/production.py": "", "Dockerfile": "FROM python:3\n"}, False),
+    # another production module built on base keeps the literal
+    ({"shop/settings/staging.py": "from .base import *\n"}, False),
+    # production assigns before its star import, which puts base's literal back
+    ({"shop/settings/production.py": "import os\nSECRET_KEY = os.environ['SECRET_KEY']\nfrom .base import *\n"},
+     False),
+    # the deployment runs base itself
+    ({"docker-compose.yml": "services:\n  web:\n    environment:\n      DJANGO_SETTINGS_MODULE: shop.settings.base\n"},
+     False),
+])
+def test_a_base_secret_the_deployed_settings_replace_is_the_developers(
+    tmp_path: Path, change: dict[str, str], replaced: bool
+) -> None:
+    found = findings_of(write_project(tmp_path, {**BASE_SETTINGS, **change}), "BE503")
+    assert (("shop/settings/base.py", 2) not in found) == replaced
+    # the base value production does not replace is what production signs with
+    assert ("shop/settings/base.py", 3) in found

@@ -143,3 +143,27 @@ def test_settings_modules_stay_reported_when_the_one_run_is_not_known(
     module may be the one a deployment runs."""
     found = findings_of(write_project(tmp_path, {**SETTINGS_PROJECT, **deployment}), "BE504")
     assert ("cla/settings/production.py", 3) in found
+
+
+BASE_DEBUG = {
+    "manage.py": "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'shop.settings.base')\n",
+    "shop/__init__.py": "",
+    "shop/settings/__init__.py": "",
+    "shop/settings/base.py": "INSTALLED_APPS = []\nDEBUG = True\n",
+    "shop/settings/production.py": "import os\n\nfrom .base import *\n\nDEBUG = os.environ.get('DEBUG') == '1'\n",
+    "shop/wsgi.py": "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'shop.settings.production')\n",
+}
+
+
+@pytest.mark.parametrize(("change", "replaced"), [
+    ({"manage.py": "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'shop.settings.local')\n"}, True),
+    ({"manage.py": "", "shop/settings/production.py": "from .base import *\nDEBUG = False\n"}, True),
+    ({"manage.py": ""}, True),
+    ({}, False),  # manage.py runs base itself
+    ({"manage.py": "", "shop/settings/production.py": "from .base import *\n"}, False),  # production keeps it
+])
+def test_a_base_debug_the_production_settings_replace(
+    tmp_path: Path, change: dict[str, str], replaced: bool
+) -> None:
+    assert (("shop/settings/base.py", 2) not in findings_of(write_project(tmp_path, {**BASE_DEBUG, **change}),
+                                                             "BE504")) == replaced

@@ -69,6 +69,24 @@ def test_values_are_module_level_upper_case_assignments_outside_conditions() -> 
     assert ast.unparse(model.value("DEBUG")) == "env.bool('DEBUG')"  # type: ignore[arg-type]
 
 
+def test_what_a_module_extending_its_base_replaces() -> None:
+    """After its last star import, names given a value read at run time or a false one; not a truthy literal,
+    nor what a star import below may put back."""
+    source = textwrap.dedent(
+        """
+        import os
+        EMAIL_HOST = os.environ["EMAIL_HOST"]
+        from .base import *
+        SECRET_KEY = os.environ["SECRET_KEY"]
+        DEBUG = False
+        API_TOKEN = "a-literal-of-its-own"
+        CACHE_TIMEOUT = 0
+        """
+    )
+    ctx = FileContext(ast.parse(source), source, "shop/settings/production.py", "shop/settings/production.py")
+    assert settings_module(ctx).replacing() == ["CACHE_TIMEOUT", "DEBUG", "SECRET_KEY"]
+
+
 @pytest.mark.parametrize(
     ("path", "expected"),
     [

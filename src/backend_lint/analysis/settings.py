@@ -97,6 +97,18 @@ class SettingsModule:
         ``DEBUG = True`` before ``from settings_local import *``, whose generated file sets ``DEBUG = False``)."""
         return any(star > line for star in self.star_imports)
 
+    def replacing(self) -> list[str]:
+        """The names whose last assignment comes after every star import of the module and gives a value read when
+        it runs or a false one (``SECRET_KEY = os.environ["SECRET_KEY"]``, ``DEBUG = False``), sorted: what a
+        production module extending its base (``from .base import *``) puts in place of the base's literals. A
+        truthy literal replaces nothing safely: it is the module's own finding, if any."""
+        last_import = max(self.star_imports, default=0)
+        return sorted(
+            name for name, settings in self.values.items()
+            if settings[-1].statement.lineno > last_import
+            and not (isinstance(value := settings[-1].value, ast.Constant) and value.value)
+        )
+
     def value(self, name: str) -> Optional[ast.expr]:
         """The value ``name`` has once the module has run (its last assignment), if it is assigned here."""
         found = self.values.get(name)

@@ -29,7 +29,10 @@ module switches off (``ENABLE_FLASK_PROFILER = False``): :mod:`backend_lint.anal
 project model too: a settings module named for the documentation build that no deployment runs
 (``docs_settings.py``: :func:`~backend_lint.analysis.project.conditions.unnamed_settings`), and a one-word setting
 (``SECRET``; libraries read only their own prefixed keys) that no module of the application reads
-(:func:`~backend_lint.analysis.project.conditions.unread_setting`).
+(:func:`~backend_lint.analysis.project.conditions.unread_setting`), and a base settings module's literal that the
+production settings built on it (``from .base import *``) replace from the environment, the project naming the base
+nowhere as a settings module it runs (etools' ``base.py`` ``SECRET_KEY``, "only used locally":
+:func:`~backend_lint.analysis.project.app_conditions.replaced_setting`).
 """
 
 from __future__ import annotations
@@ -60,7 +63,7 @@ from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.module_roles import benchmark_code, module_roles, non_production_code
 from backend_lint.analysis.node_index import node_index
-from backend_lint.analysis.project.app_conditions import lint_allows_secret
+from backend_lint.analysis.project.app_conditions import lint_allows_secret, replaced_setting
 from backend_lint.analysis.project.conditions import (
     ProjectFact,
     compared_default,
@@ -360,7 +363,8 @@ class HardcodedSecret(Rule):
     )
     needs = (module_roles, settings_module, non_production_code, benchmark_code, node_index, origin,
              compared_default, run_by_hand, published_setting, unnamed_settings, unread_setting,
-             placeholder_settings, development_command, demo_block, switched_off_block, lint_allows_secret)
+             placeholder_settings, development_command, demo_block, switched_off_block, lint_allows_secret,
+             replaced_setting)
     module_facts = (test_support,)
     options = (
         Option(
@@ -438,6 +442,8 @@ class HardcodedSecret(Rule):
             if module_constant and name.isupper() and settings_module(ctx).kind == PRODUCTION \
                     and settings_module(ctx).is_settings:
                 unless = (*unless, published_setting(name))  # rendered into every page: public by design
+                # a base value that the deployed settings (``from .base import *``) replace from the environment
+                unless = (*unless, replaced_setting(f"{ctx.module}.{name}"))
             relative = path_in_project(ctx.display_path)
             if relative is not None:  # ruff's or flake8's S105-S107 ignored for this file by its maintainers
                 unless = (*unless, lint_allows_secret(relative))

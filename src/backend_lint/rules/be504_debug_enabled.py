@@ -18,7 +18,10 @@ A settings module's ``DEBUG = True`` is left alone too when the project names th
 (``DJANGO_SETTINGS_MODULE`` in ``manage.py``, ``wsgi.py``, a uWSGI or compose file) and this one is none of them,
 nor imported by any (cla_backend's stub ``settings/production.py`` and ``settings/integration.py``, named nowhere:
 deployments run ``cla_backend.settings``). A value of the variable the project does not spell out (an environment
-variable with no default) keeps every settings module reported.
+variable with no default) keeps every settings module reported. And a base settings module's ``DEBUG = True`` when
+the production settings built on it (``from .base import *``) set ``DEBUG`` from the environment or to ``False``,
+one of them named as the deployed one (``production.py``, ``DJANGO_SETTINGS_MODULE``), and the project names the
+base itself nowhere (:func:`~backend_lint.analysis.project.app_conditions.replaced_setting`).
 """
 
 from __future__ import annotations
@@ -27,7 +30,8 @@ import ast
 
 from backend_lint.analysis.ast_helpers import is_true
 from backend_lint.analysis.entrypoints import main_guard_calls
-from backend_lint.analysis.project.conditions import served_by_wsgi, test_support, unnamed_settings
+from backend_lint.analysis.project.app_conditions import replaced_setting
+from backend_lint.analysis.project.conditions import ProjectFact, served_by_wsgi, test_support, unnamed_settings
 from backend_lint.analysis.scopes import under_condition
 from backend_lint.analysis.secret_names import split_identifier
 from backend_lint.analysis.settings import DEVELOPMENT_PATTERNS, PRODUCTION, module_kind, settings_module
@@ -94,7 +98,7 @@ class DebugEnabled(Rule):
     name = "debug-enabled"
     message = "`{construct}` turns on debug mode in shipped code; read the flag from the environment"
     triggers = ("debug", "DEBUG")
-    needs = (origin, settings_module, served_by_wsgi, unnamed_settings, main_guard_calls)
+    needs = (origin, settings_module, served_by_wsgi, unnamed_settings, replaced_setting, main_guard_calls)
     module_facts = (test_support,)
     options = (
         Option(
@@ -116,9 +120,11 @@ class DebugEnabled(Rule):
             return
         if launcher and _launched(ctx) and not _entry_module(ctx):
             return  # a script started by hand (``debug.py``, a test's mock server): no evidence it is how the app runs
-        unless = (served_by_wsgi(ctx.module),) if launcher and ctx.module and _launched(ctx) else ()
+        unless: tuple[ProjectFact, ...] = (served_by_wsgi(ctx.module),) if launcher and ctx.module and _launched(ctx) \
+            else ()
         if setting and ctx.module:
-            unless = (unnamed_settings(ctx.module),)  # the project runs other settings modules, never this one
+            # the project runs other settings modules, never this one; or only production's, which sets DEBUG
+            unless = (unnamed_settings(ctx.module), replaced_setting(f"{ctx.module}.DEBUG"))
         self.report(ctx, node, construct=construct, unless=unless)
 
     @visits(ast.Call)

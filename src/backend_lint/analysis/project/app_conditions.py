@@ -21,6 +21,7 @@ from backend_lint.analysis.project.conditions import (
     NOT_DEPLOYED,
     PRINT_CONVENTION,
     RATE_LIMITED_APP,
+    REPLACED_SETTING,
     REQUESTS_TIMEOUT_PATCHED,
     ROOT_LOG_LOCATED,
     ROOT_LOGGER_CONVENTION,
@@ -66,6 +67,17 @@ def not_deployed() -> ProjectFact:
     replicas: :func:`~.project_files.read_deployment`); a self-hosted application run by hand, or shipped as a
     container image or a ``Procfile`` that nothing probes (BE308)."""
     return ProjectFact(NOT_DEPLOYED)
+
+
+@project_fact
+def replaced_setting(qualified: str) -> ProjectFact:
+    """The settings module's ``qualified`` setting (``etools.config.settings.base.SECRET_KEY``) is a base value the
+    deployed settings replace: the project runs that module only through the production settings modules that
+    ``from .base import *`` it, and every one of them gives the name a value read from the environment or a false
+    one (``SECRET_KEY = os.environ["SECRET_KEY"]``, ``DEBUG = False``), one of them named as the deployed one
+    (``production.py``, or in ``DJANGO_SETTINGS_MODULE``): the base literal is the developers' (BE503, BE504;
+    :meth:`.settings_facts.SettingsFacts.replaced_setting`)."""
+    return ProjectFact(REPLACED_SETTING, (qualified,))
 
 
 @project_fact

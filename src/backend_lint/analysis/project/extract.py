@@ -288,6 +288,8 @@ def _read_module_statements(ctx: FileContext, summary: ModuleSummary) -> None:
             built_by = _qualified(ctx, summary, value.func) if isinstance(value, ast.Call) else None
             # ``REST_FRAMEWORK = get_drf_settings(...)``: the model reads what that function returns
             summary.settings[name] = {BUILT_BY: built_by} if built_by else literal_json(value)
+        if summary.star_imports:  # ``from .base import *``: what it puts in place of the base's values
+            summary.replaced_settings = settings.replacing()
 
 
 def _setting_item(summary: ModuleSummary, target: ast.Subscript, value: ast.expr) -> None:

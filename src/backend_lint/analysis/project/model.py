@@ -476,6 +476,7 @@ _ON_NAME: dict[str, Callable[[ProjectModel, str], bool]] = {
     conditions.SETS_TIMEOUT: lambda model, name: model.sets_timeout(name),
     conditions.SERVED_BY_WSGI: lambda model, name: model.served_by_wsgi(name),
     conditions.UNNAMED_SETTINGS: lambda model, name: model.unnamed_settings(name),
+    conditions.REPLACED_SETTING: lambda model, name: model.replaced_setting(name),
     conditions.UNREAD_SETTING: lambda model, name: model.unread_setting(name),
     conditions.COMPARED_DEFAULT: lambda model, name: name in model.compared_secrets,
     conditions.PUBLISHED_SETTING: lambda model, name: name in model.published_settings,

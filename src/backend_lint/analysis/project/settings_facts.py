@@ -9,7 +9,7 @@ the settings give (``REST_FRAMEWORK = get_drf_settings(...)`` is read from what 
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any
+from typing import Any, Optional
 
 from backend_lint.analysis.handler_types import DJANGO, DRF, FASTAPI, FLASK, LITESTAR, STARLETTE
 from backend_lint.analysis.health_checks import HEALTH_PACKAGES
@@ -19,6 +19,8 @@ from backend_lint.analysis.project.extract import BUILT_BY, UNKNOWN
 from backend_lint.analysis.project.project_files import ProjectFiles
 from backend_lint.analysis.project.summary import ModuleSummary
 from backend_lint.analysis.rate_limits import app_wide_families
+from backend_lint.analysis.secret_names import split_identifier
+from backend_lint.analysis.settings import DEVELOPMENT
 from backend_lint.analysis.uploads import names_size_limit
 
 FAMILIES = {FASTAPI: "asgi", STARLETTE: "asgi", LITESTAR: "litestar", FLASK: "flask", DJANGO: "django", DRF: "django"}
@@ -26,6 +28,8 @@ FAMILIES = {FASTAPI: "asgi", STARLETTE: "asgi", LITESTAR: "litestar", FLASK: "fl
 _USER_MODEL_BASES = ("django.contrib.auth.models.AbstractUser", "django.contrib.auth.models.AbstractBaseUser",
                      "django.contrib.auth.base_user.AbstractBaseUser")
 """Bases of a custom Django user model."""
+_DEPLOYED_WORDS = frozenset({"production", "prod", "deploy", "deployed", "deployment"})
+"""Words of a settings module's name that say deployments run it (``production.py``, ``settings_prod.py``)."""
 
 
 class SettingsFacts(DefFacts):
@@ -91,6 +95,42 @@ class SettingsFacts(DefFacts):
             for name, summary in self.modules.items()
             if name != module and not {"test", "test_support"} & set(summary.roles)
         )
+
+    def replaced_setting(self, qualified: str) -> bool:
+        """The setting ``qualified`` (``etools.config.settings.base.SECRET_KEY``) is a base value that production
+        replaces: the project names its settings module nowhere as one it runs, every production settings module
+        extending it (``from .base import *``, through other modules too; not a test's nor a development module's:
+        one built on ``local.py`` is a developer's) assigns the name a value read at run time or a false one
+        (:attr:`.summary.ModuleSummary.replaced_settings`), and at least one of them is deployed: the project
+        names it (:attr:`named_settings`) or its name says so (``production.py``, ``prod_settings.py``). The base
+        literal is what the developers' settings run with, not production (cookiecutter-django's layout)."""
+        module, _dot, name = qualified.rpartition(".")
+        found = self.modules.get(module)
+        if found is None or not found.settings_kind or module in self.named_settings:
+            return False
+        extending = {
+            summary.module: replaced for summary in self.production_settings
+            if summary.module != module and (replaced := self._replaces(summary, module, name)) is not None
+        }
+        return bool(extending) and all(extending.values()) and any(
+            extender in self.named_settings or _DEPLOYED_WORDS & set(split_identifier(extender.rpartition(".")[2]))
+            for extender in extending
+        )
+
+    def _replaces(self, summary: ModuleSummary, base: str, name: str, depth: int = 0) -> Optional[bool]:
+        """Whether ``summary`` or a module between it and ``base`` replaces ``name`` (:meth:`replaced_setting`);
+        ``None`` when it does not extend ``base`` or extends it through a development settings module."""
+        if summary.settings_kind == DEVELOPMENT or depth > MAX_DEPTH:
+            return None
+        for imported in summary.star_imports:
+            found = self.modules.get(imported)
+            if imported == base:
+                below: Optional[bool] = False
+            else:
+                below = None if found is None else self._replaces(found, base, name, depth + 1)
+            if below is not None:
+                return below or name in summary.replaced_settings
+        return None
 
     @cached_property
     def drf_paginates(self) -> bool:

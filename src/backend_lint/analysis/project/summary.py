@@ -202,6 +202,10 @@ class ModuleSummary:
     assigned a value that is not a literal."""
     star_imports: list[str] = field(default_factory=list)
     """Modules this one ``from x import *`` (a settings module extending its base)."""
+    replaced_settings: list[str] = field(default_factory=list)
+    """In a settings module that star-imports another: the UPPER_CASE names it assigns, after its star imports, a
+    value read at run time or a false one, sorted (:meth:`backend_lint.analysis.settings.SettingsModule.replacing`):
+    production's ``SECRET_KEY = os.environ["SECRET_KEY"]`` in place of its base's literal."""
     defs: dict[str, DefSummary] = field(default_factory=dict)
     """Qualified name -> facts about the module's functions, classes and methods that other modules use."""
     url_entries: list[UrlEntry] = field(default_factory=list)
@@ -381,7 +385,7 @@ def _well_typed(summary: ModuleSummary) -> bool:
         and isinstance(summary.settings_kind, str)
         and all(_strings(value) for value in (
             summary.roles, summary.imported, summary.dotted_strings, summary.settings_names,
-            summary.star_imports, summary.rate_limits,
+            summary.star_imports, summary.replaced_settings, summary.rate_limits,
             summary.upload_limits, summary.route_paths, summary.admin_hooks, summary.limited_apps,
             summary.unique_models,
             summary.admin_only_names, summary.loopback_constants, summary.startup_calls, summary.startup_hooks,
