@@ -114,7 +114,7 @@ def escapes_html(value: Optional[ast.expr]) -> bool:
 
 def in_value_position(pieces: list[Piece], index: int) -> bool:
     """Whether the hole at ``index`` sits where SQL expects a value (``= {x}``, ``'{x}'``, ``IN ({x}``...)."""
-    before = "".join(piece if isinstance(piece, str) else HOLE for piece in pieces[:index])
+    before = _text_before(pieces, index)
     stripped = before.rstrip()
     if stripped.endswith('"') and _NAME_QUOTE.search(stripped):
         return False  # ``FROM "{table}"``, ``schema."{table}"``: a quoted identifier, a name no driver binds
@@ -131,13 +131,18 @@ def in_string_literal(pieces: list[Piece], index: int) -> bool:
     """Whether the hole at ``index`` sits inside a quoted SQL string (``= '{x}'``, ``LIKE '%{x}%'``, MySQL's
     ``"{x}"``), not a quoted name (``FROM "{x}"``): the author splices the value in as text, the shape in which a
     quote in the value closes the literal and the rest runs as SQL."""
-    before = "".join(piece if isinstance(piece, str) else HOLE for piece in pieces[:index])
+    before = _text_before(pieces, index)
     if before.count("'") % 2 == 1:
         return True
     if before.count('"') % 2 == 0:
         return False
     opened = before[: before.rfind('"') + 1].rstrip()
     return not _NAME_QUOTE.search(opened)
+
+
+def _text_before(pieces: list[Piece], index: int) -> str:
+    """The SQL text before the hole at ``index``, earlier holes written as :data:`HOLE`."""
+    return "".join(piece if isinstance(piece, str) else HOLE for piece in pieces[:index])
 
 
 def _inside_value_list(before: str) -> bool:
