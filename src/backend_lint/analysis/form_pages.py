@@ -24,6 +24,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from backend_lint.analysis.ast_helpers import callee_name, own_nodes
+from backend_lint.analysis.page_responses import redirects
 
 if TYPE_CHECKING:
     from backend_lint.analysis.handler_types import Handler
@@ -38,7 +39,7 @@ def asgi_form_page(handler: Handler) -> bool:
     for node in own_nodes(handler.function):
         if not isinstance(node, ast.Call):
             continue
-        if callee_name(node).endswith("RedirectResponse") or callee_name(node) == "TemplateResponse":
+        if redirects(callee_name(node)) or callee_name(node) == "TemplateResponse":
             return True
         if any(isinstance(value, ast.Constant) and isinstance(value.value, str)
                and value.value.endswith(_TEMPLATE_FILES)

@@ -32,7 +32,7 @@ from backend_lint.analysis.ast_helpers import callee_name, own_nodes
 from backend_lint.analysis.facts import file_fact, reads
 from backend_lint.analysis.handlers import handler_model
 from backend_lint.analysis.page_answers import answers_page_through_helpers
-from backend_lint.analysis.page_responses import HTMX_PAGE_RESPONSES
+from backend_lint.analysis.page_responses import HTMX_PAGE_RESPONSES, redirects
 from backend_lint.analysis.project.html_evidence import renders_template
 
 if TYPE_CHECKING:
@@ -56,7 +56,7 @@ def page_handler(ctx: FileContext, handler: Handler) -> bool:
 
 
 def _redirects(name: str) -> bool:
-    return name.startswith("redirect") or name == "HttpResponseRedirect" or name in HTMX_PAGE_RESPONSES
+    return redirects(name) or name in HTMX_PAGE_RESPONSES
 
 
 @file_fact(reads=(handler_model, answers_page_through_helpers))

@@ -78,6 +78,7 @@ from backend_lint.analysis.orm import (
     query_of,
     written,
 )
+from backend_lint.analysis.page_responses import redirects
 from backend_lint.analysis.parent_ties import children_of_one_object, lists_only_one_parents, narrowed_after
 from backend_lint.analysis.project.conditions import (
     ProjectFact,
@@ -147,10 +148,6 @@ _FULL_LISTING_WORDS = frozenset(
 )
 """Words naming a view whose job is to list every row (a crawler's sitemap, an RSS or KML feed, a download, the
 choices of a form's picker: Mycodo's ``api/choices.py`` answering every configured input, unit and PID)."""
-_REDIRECTS = frozenset({"redirect", "HttpResponseRedirect", "HttpResponsePermanentRedirect", "RedirectResponse"})
-"""Responses that carry a location, not rows."""
-
-
 @file_fact()
 def _narrowing_subclasses(ctx: FileContext) -> dict[str, list[bool]]:
     """For each class name of the module used as a base by another module-level class: whether each such
@@ -519,7 +516,7 @@ def _qualified(func: ast.expr, ctx: FileContext) -> Optional[str]:
 
 def _redirect(value: ast.expr) -> bool:
     """``redirect(...)``, ``HttpResponseRedirect(...)``, ``RedirectResponse(...)``: a location, no rows."""
-    return isinstance(value, ast.Call) and callee_name(value) in _REDIRECTS
+    return isinstance(value, ast.Call) and redirects(callee_name(value))
 
 
 def _base_name(base: ast.expr, ctx: FileContext) -> str:

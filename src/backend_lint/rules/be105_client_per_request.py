@@ -50,6 +50,7 @@ from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.memoised import made_on_cache_miss
 from backend_lint.analysis.module_roles import in_migration, module_roles
 from backend_lint.analysis.oauth_flows import exchanges_authorization_code
+from backend_lint.analysis.page_responses import redirects
 from backend_lint.analysis.project.conditions import ProjectFact, cli_module, guards_admins, test_support
 from backend_lint.analysis.service_code import in_service_code
 from backend_lint.analysis.sidecars import calls_only_sidecars
@@ -150,7 +151,6 @@ def _reads_environment(expr: ast.expr) -> bool:
 
 
 _HTTP = frozenset({"HTTP session", "HTTP client"})
-_REDIRECTS = ("RedirectResponse", "HttpResponseRedirect")
 
 
 def serves_reads(handler: Handler) -> bool:
@@ -162,10 +162,8 @@ def serves_reads(handler: Handler) -> bool:
     if handler.methods and "GET" not in handler.methods:
         return False
     for node in own_nodes(handler.function):
-        if isinstance(node, ast.Call):
-            name = callee_name(node)
-            if name.endswith(_REDIRECTS) or name == "redirect":
-                return False
+        if isinstance(node, ast.Call) and redirects(callee_name(node)):
+            return False
     return True
 
 
