@@ -120,21 +120,18 @@ def _role_base(folder: str) -> str:
     the folders that say what its modules are for (a sample project with its own ``pyproject.toml`` under
     ``examples/`` or ``tests/``, the bundled ``examples/orders_service/``; an Alembic ``versions/sqlite/`` without
     ``__init__.py``, prefect's ``_migrations/``, is a root of its own)."""
-    base, current, copied = _folder_root(folder), folder, ""
-    while True:
-        kept = _kept_by_git(current)
-        if kept == ".git":
-            return _higher(base, current)
-        if kept:
-            copied = current
+    top = repository_top(folder)
+    base, current = _folder_root(folder), folder
+    while current != top:
         parent = os.path.dirname(current)
         if _is_package(current):
             base = _higher(base, parent)
         elif _marked_root(current) == current or _requirements_root(current) == current:
             base = _higher(base, current)
         if parent == current:
-            return _higher(base, copied) if copied else base
+            return base
         current = parent
+    return _higher(base, current)
 
 
 def repository_top(folder: str) -> Optional[str]:
