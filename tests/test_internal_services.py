@@ -113,11 +113,13 @@ _UNSTRACT_VIEW = """\
 """
 
 
-def test_a_module_named_internal_keeps_routes_for_the_projects_own_services() -> None:
+def test_a_module_or_package_named_internal_keeps_routes_for_the_projects_own_services() -> None:
     for path in ("backend/pipeline_v2/internal_api_views.py", "backend/workflow_manager/internal_urls.py",
-                 "backend/workflow_v2/execution_log_internal_views.py"):
+                 "backend/workflow_v2/execution_log_internal_views.py",
+                 "rbac/internal/views.py", "rbac/internal/urls.py", "service/internal_api/v1/routes.py"):
         assert internal_api_module(_ctx(path, _UNSTRACT_VIEW)), path
-    for path in ("backend/pipeline_v2/views.py", "backend/internals.py", "backend/international_views.py"):
+    for path in ("backend/pipeline_v2/views.py", "backend/internals.py", "backend/international_views.py",
+                 "international/views.py", "internals/api/views.py"):
         assert not internal_api_module(_ctx(path, _UNSTRACT_VIEW)), path
 
 

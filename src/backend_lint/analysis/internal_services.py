@@ -304,9 +304,11 @@ _AUTHENTICATES = frozenset({"auth", "authenticated", "authentication", "authenti
 @file_fact()
 def internal_api_module(ctx: FileContext) -> bool:
     """The module's file name has the word ``internal`` (``internal_views.py``, ``execution_log_internal_views.py``,
-    ``internal_router.py``): the project keeps there the routes its own services call."""
-    stem = ctx.role_path.replace("\\", "/").rpartition("/")[2].removesuffix(".py")
-    return "internal" in stem.lower().split("_")
+    ``internal_router.py``), or a package holding it does (insights-rbac's ``internal/views.py`` and
+    ``internal/urls.py``, served under ``/_private/`` to the operators' own identities): the project keeps there
+    the routes its own services and operators call."""
+    folders, _, name = ctx.role_path.replace("\\", "/").rpartition("/")
+    return any("internal" in part.lower().split("_") for part in (*folders.split("/"), name.removesuffix(".py")))
 
 
 @reads(internal_api_module, decorator_names)
