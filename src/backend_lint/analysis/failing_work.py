@@ -113,11 +113,18 @@ def _work_call(call: ast.Call, ctx: FileContext) -> bool:
         receiver = _receiver_words(func.value)
         if any(word.startswith(_LOG_WORDS) for word in receiver):
             return False  # logger.info(...)
-        if name in _PLAIN_METHODS and not receiver & _STORES:
+        if name in _PLAIN_METHODS and not receiver & _STORES and not _module_function(func.value, ctx):
             return False
         if (ctx.imports.resolve(func) or "").startswith(("re.", "json.", "datetime.", "math.", "uuid.", "string.")):
             return False
     return True
+
+
+def _module_function(receiver: ast.expr, ctx: FileContext) -> bool:
+    """``requests.get``: the receiver is an imported module (or one of its objects), not a container; the
+    framework's ``request`` proxy is the client's request."""
+    qualified = ctx.imports.resolve(receiver) if isinstance(receiver, ast.Name) else None
+    return qualified is not None and qualified.rpartition(".")[2] != "request"
 
 
 def _schema(call: ast.Call, ctx: FileContext) -> bool:
