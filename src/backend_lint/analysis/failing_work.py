@@ -15,9 +15,10 @@ for positive evidence, read here:
   the ``try`` does such work, which :func:`does_work` reads;
 - :func:`does_work`: the ``try`` body runs code whose failures it did not word: an ``await`` (a coroutine waits on
   I/O; reading the request's own body aside), or a call that is not a builtin, a conversion, a validation or parse
-  of a value (a name starting ``validate``/``parse``/``clean``/``convert``/``check_``, ``loads``, a pydantic model
-  of the module built from the client's data), a test of text, a method of a plain container, a log line, a
-  response being built or an error being raised with the code's message.
+  of a value (a name starting ``validate``/``parse``/``decode``/``clean``/``convert``/``check_``, ``loads``, a
+  pydantic model of the module built from the client's data), a test of text, a method of a plain container
+  (not of an imported module: ``requests.get``), a log line, a response being built or an error being raised with
+  the code's message.
   Calls of the project's own services (``UpdateThemeCommand(pk, item).run()``, ``service.revoke(cert)``,
   ``submission.confirm()``) count: they reach the database or the network in ways one file cannot see.
 
@@ -62,7 +63,8 @@ _PLAIN_METHODS = frozenset({
 _STORES = frozenset({"objects", "session", "db", "cursor", "conn", "connection", "cache", "redis", "client",
                      "storage", "bucket", "collection", "table", "query"})
 """Receivers whose ``get``/``add``/``pop`` is a query or a store, not a container's (``Model.objects.get``)."""
-_VALIDATOR_PREFIXES = ("validate", "valid", "to_valid", "is_valid", "check_", "parse", "clean", "convert", "loads")
+_VALIDATOR_PREFIXES = ("validate", "valid", "to_valid", "is_valid", "check_", "parse", "decode", "url_decode", "clean",
+                       "convert", "loads")
 _SCHEMA_BASES = frozenset({"pydantic.BaseModel", "pydantic.main.BaseModel"})
 _LOG_WORDS = ("log", "logger", "logging")
 _REQUEST_READS = frozenset({"json", "form", "body", "data", "get_json", "post", "text"})
