@@ -40,11 +40,12 @@ if TYPE_CHECKING:
     from backend_lint.context import FileContext
 
 OS_ERRORS = frozenset({
-    "OSError", "IOError", "EnvironmentError", "ConnectionError", "TimeoutError", "PermissionError",
-    "FileNotFoundError", "BrokenPipeError", "ConnectionResetError", "ConnectionRefusedError",
-    "ConnectionAbortedError", "IsADirectoryError", "NotADirectoryError", "FileExistsError",
+    "OSError", "IOError", "EnvironmentError", "ConnectionError", "TimeoutError", "FileNotFoundError",
+    "BrokenPipeError", "ConnectionResetError", "ConnectionRefusedError", "ConnectionAbortedError",
+    "IsADirectoryError", "NotADirectoryError", "FileExistsError",
 })
-"""Builtin errors raised by the operating system: their text names paths, hosts and ports."""
+"""Builtin errors raised by the operating system: their text names paths, hosts and ports. ``PermissionError`` is
+left out: applications raise it as their own refusal (``raise PermissionError("Not your document")``)."""
 _ANYTHING = frozenset({"Exception", "BaseException"})
 _PLAIN_CALLS = frozenset({
     "int", "float", "str", "bool", "bytes", "len", "dict", "list", "set", "frozenset", "tuple", "isinstance",
@@ -77,13 +78,17 @@ def catches_anything(caught: Optional[ast.expr]) -> bool:
     return any(isinstance(item, ast.Name) and item.id in _ANYTHING for item in _items(caught))
 
 
-def names_failing_work(caught: Optional[ast.expr], ctx: FileContext) -> bool:
-    """The clause names a failure of the database, network, storage or cloud work, or of the operating system."""
+def names_failing_work(caught: Optional[ast.expr], ctx: FileContext, client_error: bool = False) -> bool:
+    """The clause names a failure of the database, network, storage or cloud work, or of the operating system; an
+    ``OSError`` answered with a 4xx status (``client_error``) is about the file the client named (``except
+    FileNotFoundError as e: raise HTTPException(404, f"File not found: {e}")``) and counts only with a 5xx."""
     if caught is None:
         return False
     for item in _items(caught):
         if isinstance(item, ast.Name) and item.id in OS_ERRORS and ctx.imports.resolve(item) is None:
-            return True
+            if not client_error:
+                return True
+            continue
         qualified = ctx.imports.resolve(item)
         if qualified is not None and qualified not in LIBRARY_INPUT_ERRORS and internal_errors(item, ctx):
             return True  # MultiValueDictKeyError: the KeyError of the client's query, no failing work

@@ -248,7 +248,7 @@ class ExceptionDetailInResponse(Rule):
             found = _detail_in(argument, names, ctx, 0)
             if found is None:
                 continue
-            if not _from_failing_work(found, names, ctx):
+            if not _from_failing_work(found, names, ctx, client_error):
                 return None
             if reason_phrase(found, ctx):
                 return None  # aiohttp ClientResponseError.message: the upstream's reason phrase
@@ -261,7 +261,7 @@ class ExceptionDetailInResponse(Rule):
         return None
 
 
-def _from_failing_work(found: ast.expr, names: list[str], ctx: FileContext) -> bool:
+def _from_failing_work(found: ast.expr, names: list[str], ctx: FileContext, client_error: bool) -> bool:
     """The error whose text is sent comes from work whose failure text is internal: the clause binding it names
     a database, network, storage or operating-system failure, or catches anything around a ``try`` that does such
     work (:mod:`backend_lint.analysis.failing_work`). An error handler registered for internal errors receives
@@ -280,7 +280,7 @@ def _from_failing_work(found: ast.expr, names: list[str], ctx: FileContext) -> b
             continue
         if used and clause.name not in used:
             continue
-        if names_failing_work(clause.type, ctx):
+        if names_failing_work(clause.type, ctx, client_error):
             return True
         attempt = ctx.parent_of(clause)
         return catches_anything(clause.type) and isinstance(attempt, ast.Try) and does_work(attempt, ctx)
