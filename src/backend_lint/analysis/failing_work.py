@@ -13,12 +13,12 @@ for positive evidence, read here:
   (``FileNotFoundError``, ``ConnectionError``, ``TimeoutError``);
 - :func:`catches_anything`: a bare ``except``, ``Exception`` or ``BaseException``: it catches such failures when
   the ``try`` does such work, which :func:`does_work` reads;
-- :func:`does_work`: the ``try`` body runs code whose failures it did not word: an ``await`` (a coroutine waits on
-  I/O; reading the request's own body aside), or a call that is not a builtin, a conversion, a validation or parse
-  of a value (a name starting ``validate``/``parse``/``decode``/``clean``/``convert``/``check_``, ``loads``, a
-  pydantic model of the module built from the client's data), a test of text, a method of a plain container
-  (not of an imported module: ``requests.get``), a log line, a response being built or an error being raised with
-  the code's message.
+- :func:`does_work`: the ``try`` body runs code whose failures it did not word: an ``await``, ``async for`` or
+  ``async with`` (a coroutine waits on I/O; reading the request's own body aside), or a call that is not a
+  builtin, a conversion, a validation or parse of a value (a name starting ``validate``/``parse``/``decode``/
+  ``clean``/``convert``/``check_``, ``loads``, a pydantic model of the module built from the client's data), a
+  test of text, a method of a plain container (not of an imported module: ``requests.get``), a log line, a
+  response being built or an error being raised with the code's message.
   Calls of the project's own services (``UpdateThemeCommand(pk, item).run()``, ``service.revoke(cert)``,
   ``submission.confirm()``) count: they reach the database or the network in ways one file cannot see.
 
@@ -99,6 +99,8 @@ def does_work(attempt: ast.Try, ctx: FileContext) -> bool:
     """The ``try`` body awaits something or calls code whose failures it did not word (see the module)."""
     raised = {id(node.exc) for node in statement_nodes(attempt.body) if isinstance(node, ast.Raise)}
     for node in statement_nodes(attempt.body):
+        if isinstance(node, (ast.AsyncFor, ast.AsyncWith)):
+            return True  # async for chunk in file_stream: reading a stream waits on I/O
         if isinstance(node, ast.Await) and not _reads_request(node.value):
             return True
         if isinstance(node, ast.Call) and id(node) not in raised and _work_call(node, ctx):
