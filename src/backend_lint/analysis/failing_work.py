@@ -17,8 +17,8 @@ for positive evidence, read here:
   ``async with`` (a coroutine waits on I/O; reading the request's own body aside), or a call that is not a
   builtin, a conversion, a validation or parse of a value (a name starting ``validate``/``parse``/``decode``/
   ``clean``/``convert``/``check_``, ``loads``, a pydantic model of the module built from the client's data), a
-  test of text, a method of a plain container (not of an imported module: ``requests.get``), a log line, a
-  response being built or an error being raised with the code's message.
+  test of text, a method of a plain container (not of an imported module, ``requests.get``, nor the class's own,
+  ``self.search(...)``), a log line, a response being built or an error being raised with the code's message.
   Calls of the project's own services (``UpdateThemeCommand(pk, item).run()``, ``service.revoke(cert)``,
   ``submission.confirm()``) count: they reach the database or the network in ways one file cannot see.
 
@@ -122,7 +122,9 @@ def _work_call(call: ast.Call, ctx: FileContext) -> bool:
         receiver = _receiver_words(func.value)
         if any(word.startswith(_LOG_WORDS) for word in receiver):
             return False  # logger.info(...)
-        if name in _PLAIN_METHODS and not receiver & _STORES and not _module_function(func.value, ctx):
+        own_method = isinstance(func.value, ast.Name) and func.value.id in ("self", "cls")  # self.search("test")
+        if name in _PLAIN_METHODS and not own_method and not receiver & _STORES \
+                and not _module_function(func.value, ctx):
             return False
         if (ctx.imports.resolve(func) or "").startswith(("re.", "json.", "datetime.", "math.", "uuid.", "string.")):
             return False
