@@ -36,7 +36,7 @@ SIDECAR = """\
     @app.route("/search/<int:user_id>", methods=["POST"])
     def search(user_id):
         try:
-            return jsonify(INDEX[user_id])
+            return jsonify(INDEX[user_id].nearest(request.get_json()["embedding"]))
         except Exception as e:
             return jsonify({"error": str(e)}), 500
 

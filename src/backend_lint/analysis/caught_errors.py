@@ -6,9 +6,9 @@ write: anything (a bare ``except``, ``Exception``), a builtin error other than `
 project's own exception classes and validation errors carry messages written for clients. Each name bound by an
 ``except ... as name`` clause around a node, or the exception parameter of an error handler registered for
 internal errors (:func:`error_handler_param`: ``@app.exception_handler(Exception)``, Flask's
-``@app.errorhandler(Exception)``), comes with the builtin error types it stands for (:func:`caught_names`;
-:data:`ANY_ERROR` for anything else internal), so the rule can tell a specific builtin error answered with a 4xx
-(the client's input error) from anything at all. :func:`in_except` says whether a node is in such a place.
+``@app.errorhandler(Exception)``), is followed (:func:`caught_names`); whether the error comes from work whose
+failure text is internal is :mod:`.failing_work`'s reading. :func:`in_except` says whether a node is in such a
+place.
 Kept apart from the rule (:mod:`backend_lint.rules.be304_exception_detail_in_response`) because this is
 knowledge of what was caught, not of what reaches the response.
 """
@@ -30,21 +30,17 @@ _CLIENT_FACING = ("ValidationError", "HTTPException", "APIException", "Http404",
 the library's fixed "No row was found when one was required", or a message the project raised it with itself;
 its ``MultipleResultsFound`` (Django's ``MultipleObjectsReturned``) is the fixed "Multiple rows were found when one
 or none was required" (or "get() returned more than one Model -- it returned 2!")."""
-_LIBRARY_INPUT_ERRORS = {
-    "django.utils.datastructures.MultiValueDictKeyError": "KeyError",
-    "django.http.multipartparser.MultiPartParserError": "ValueError",
-    "django.core.exceptions.SuspiciousOperation": "ValueError",
-    "django.core.exceptions.BadRequest": "ValueError",
-    "django.core.exceptions.RequestDataTooBig": "ValueError",
-    "django.core.exceptions.TooManyFieldsSent": "ValueError",
-    "django.core.exceptions.TooManyFilesSent": "ValueError",
-    "django.http.request.RawPostDataException": "ValueError",
-    "django.http.RawPostDataException": "ValueError",
-}
-"""Web frameworks' errors about the request the client sent, by the builtin error they are (or stand for):
-Django's ``MultiValueDictKeyError`` is the ``KeyError`` of ``request.GET["id"]`` naming the missing query key, its
-multipart and suspicious-request errors describe the client's body. Like that builtin, a 4xx answer to them is the
-client's input error."""
+LIBRARY_INPUT_ERRORS = frozenset({
+    "django.utils.datastructures.MultiValueDictKeyError", "django.http.multipartparser.MultiPartParserError",
+    "django.core.exceptions.SuspiciousOperation", "django.core.exceptions.BadRequest",
+    "django.core.exceptions.RequestDataTooBig", "django.core.exceptions.TooManyFieldsSent",
+    "django.core.exceptions.TooManyFilesSent", "django.http.request.RawPostDataException",
+    "django.http.RawPostDataException",
+})
+"""Web frameworks' errors about the request the client sent: Django's ``MultiValueDictKeyError`` is the
+``KeyError`` of ``request.GET["id"]`` naming the missing query key, its multipart and suspicious-request errors
+describe the client's body. Like the builtin errors they stand for, they name no failing work
+(:func:`backend_lint.analysis.failing_work.names_failing_work`)."""
 BUILTIN_INTERNAL = frozenset({
     "Exception", "BaseException", "KeyError", "IndexError", "LookupError", "TypeError", "AttributeError",
     "RuntimeError", "OSError", "IOError", "EnvironmentError", "ConnectionError", "TimeoutError",
@@ -59,41 +55,21 @@ _INFRASTRUCTURE_MODULES = frozenset({
     "subprocess", "pickle", "smtplib", "paramiko", "kombu", "cassandra", "google",
     "azure", "stripe", "openai",
 })
-ANY_ERROR = "*"
-"""Stands, among the builtin error types a caught name may be, for anything else internal."""
-
-
-def caught_names(scope: Scope, ctx: FileContext) -> dict[str, frozenset[str]]:
+def caught_names(scope: Scope, ctx: FileContext) -> list[str]:
     """Names of caught exceptions whose messages are internal, bound by the ``except ... as name`` clauses
-    around the node or the exception parameter of the error handler the node is in, each with the builtin
-    error types it stands for (``*``: anything, a library's errors)."""
-    names: dict[str, frozenset[str]] = {}
+    around the node or the exception parameter of the error handler the node is in."""
+    names: list[str] = []
     for link in scope:
         if link.kind == FUNCTION:
             param = error_handler_param(link.node, ctx)
-            if param is not None:
-                names.setdefault(param, frozenset({ANY_ERROR}))
+            if param is not None and param not in names:
+                names.append(param)
             break
         handler = link.node  # an EXCEPT link's node is its handler
-        if isinstance(handler, ast.ExceptHandler) and handler.name and internal_errors(handler.type, ctx):
-            names.setdefault(handler.name, _internal_types(handler.type, ctx))
+        if isinstance(handler, ast.ExceptHandler) and handler.name and handler.name not in names \
+                and internal_errors(handler.type, ctx):
+            names.append(handler.name)
     return names
-
-
-def _internal_types(caught: Optional[ast.expr], ctx: FileContext) -> frozenset[str]:
-    """The builtin error names among what a clause catches, ``*`` for anything else internal."""
-    if caught is None:
-        return frozenset({ANY_ERROR})
-    found = set()
-    for item in caught.elts if isinstance(caught, ast.Tuple) else [caught]:
-        qualified = ctx.imports.resolve(item)
-        if qualified is None and isinstance(item, ast.Name) and item.id in BUILTIN_INTERNAL:
-            found.add(ANY_ERROR if item.id in ("Exception", "BaseException") else item.id)
-        elif qualified in _LIBRARY_INPUT_ERRORS:
-            found.add(_LIBRARY_INPUT_ERRORS[qualified])
-        elif internal_errors(item, ctx):
-            found.add(ANY_ERROR)
-    return frozenset(found)
 
 
 def error_handler_param(function: ast.AST, ctx: FileContext) -> Optional[str]:

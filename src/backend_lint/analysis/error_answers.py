@@ -10,10 +10,6 @@
   metric outside its allow-list) is read for its module summary; :func:`refusal_callee` names the one project
   function a ``try`` body calls, whose refusal a clause catching ``Exception`` and answering 4xx exists to
   pass on.
-- :func:`raises_nothing`: a ``try`` whose body only copies names and attributes into locals
-  (``size = settings_service.settings.max_file_size_upload``: a declared field of a settings model) calls
-  nothing, indexes nothing and awaits nothing; no database, network or file error can come out of it, so its
-  clause is a defensive dead one with no internal text to leak.
 - :func:`raises_given_message`: a ``try`` holding one call to a function named for raising
   (``raise_error_if_astra_cloud_disable_component(disable_endpoint_in_astra_cloud_msg)``, langflow) given only
   text the project wrote (literals, module constants bound to a literal): the error it raises carries that text,
@@ -188,32 +184,6 @@ def _project_text(arg: ast.expr, ctx: FileContext) -> bool:
         for statement in ctx.tree.body if not isinstance(statement, (ast.Assign, ast.AnnAssign))
         for node in ast.walk(statement)
     )
-
-
-def raises_nothing(ctx: FileContext) -> bool:
-    """The ``try`` around the clause being visited only binds locals to names, attributes and constants
-    (``size = settings_service.settings.max_file_size_upload``): no call, subscript, operator or ``await``."""
-    clause = ctx.scope.except_handler
-    attempt = ctx.parent_of(clause) if clause is not None else None
-    if not isinstance(attempt, ast.Try) or clause not in attempt.handlers or not attempt.body:
-        return False
-    for statement in attempt.body:
-        if isinstance(statement, ast.Assign):
-            targets, value = statement.targets, statement.value
-        elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
-            targets, value = [statement.target], statement.value
-        else:
-            return False
-        if not all(isinstance(target, ast.Name) for target in targets) or not _plain_read(value):
-            return False
-    return True
-
-
-def _plain_read(value: ast.expr) -> bool:
-    """``a.b.c``, ``name``, ``3``: a value read without running anything the code wrote."""
-    while isinstance(value, ast.Attribute):
-        value = value.value
-    return isinstance(value, (ast.Name, ast.Constant))
 
 
 _REMOVALS = frozenset({"os.remove", "os.unlink", "os.rmdir", "shutil.rmtree"})

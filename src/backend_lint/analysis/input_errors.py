@@ -1,10 +1,5 @@
 """Errors that describe the client's own input, whatever their class (BE304).
 
-- :func:`validates_only`: the ``try`` body does nothing but validate, parse or convert the client's values
-  (``validate_destinations(...)``, ``json.loads(batch_str)``, ``int(book_id)``, a pydantic model of the module
-  built from the client's data, ``GenerateChatCompletionForm(**form_data)``), or test them with text methods and
-  raise errors of its own with literal messages (``if len(name) > 64: raise ValueError("... cannot exceed 64
-  characters.")``): what it raises is about that input.
 - :func:`says_input_error`: the message around the exception's text says the client's input failed to parse.
 - :func:`converts_upload`: the ``try`` body only reads the client's uploaded file and converts what it read
   (``testcases = await json_file_to_json_array(file)``, ``json.loads(await file.read())``): what it raises is about
@@ -14,84 +9,17 @@
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.analysis.handlers import handler_for
-from backend_lint.analysis.resolve import class_chain, resolve_class
 from backend_lint.analysis.uploads import is_upload
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
 
-_SCHEMA_BASES = frozenset({"pydantic.BaseModel", "pydantic.main.BaseModel"})
-
-
-def _schema(call: ast.Call, ctx: FileContext) -> bool:
-    """``GenerateChatCompletionForm(**form_data)``: a class of the module built on pydantic's ``BaseModel``,
-    whose construction validates the data it is given and raises only about it."""
-    cls = resolve_class(call.func, ctx, ctx.scope)
-    if cls is None:
-        return False
-    return any(
-        (ctx.imports.resolve(base) or "") in _SCHEMA_BASES
-        for current in class_chain(cls, ctx) for base in current.node.bases
-    )
-
-
-_VALIDATOR_PREFIXES = ("validate", "valid", "to_valid", "is_valid", "check_", "parse", "decode", "url_decode",
-                       "clean", "convert", "loads")
 _PLAIN_CALLS = frozenset({"UUID", "int", "float", "Decimal", "bool", "str", "len", "redirect", "RedirectResponse",
                           "JSONResponse", "jsonify", "dict", "url_for"})
-_CONVERSIONS = frozenset({"UUID", "int", "float", "Decimal"})
-_TEXT_TESTS = frozenset({"strip", "lower", "upper", "startswith", "endswith", "isdigit", "isalnum", "isalpha",
-                         "match", "fullmatch", "search", "isinstance"})
-"""Tests of a value's text (``name.strip()``, ``re.match(PATTERN, name)``) that raise nothing of their own."""
-_CONVERSION_ERRORS = frozenset({"TypeError", "ValueError"})
-
-
-def validates_only(ctx: FileContext) -> bool:
-    """The ``try`` body does nothing but validate or convert the client's values (``validate_destinations(...)``,
-    ``to_valid_user_id(value)``, ``bolt11.decode(text)``) and answer: the error it catches describes the
-    client's input, whatever its class. A body whose only work is ``int(book_id)`` (or ``float``, ``UUID``,
-    ``Decimal``) under a clause that catches only ``TypeError``/``ValueError`` counts too: the text is Python's
-    message about that one value. Walked only for a candidate finding, which is rare."""
-    handler = ctx.scope.except_handler
-    attempt = ctx.parent_of(handler) if handler is not None else None
-    if not isinstance(attempt, ast.Try) or handler not in attempt.handlers:
-        return False
-    validators = conversions = 0
-    own = {id(node.exc) for statement in attempt.body for node in ast.walk(statement)
-           if isinstance(node, ast.Raise) and _raises_own_message(node)}
-    for statement in attempt.body:
-        for node in ast.walk(statement):
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.Await)):
-                return False  # awaited or nested work may reach a database or the network
-            if isinstance(node, ast.Call):
-                name = callee_name(node)
-                if name.lower().startswith(_VALIDATOR_PREFIXES) or _schema(node, ctx) or id(node) in own:
-                    validators += 1
-                elif name not in _PLAIN_CALLS and name not in _TEXT_TESTS:
-                    return False
-                conversions += name in _CONVERSIONS
-    return validators > 0 or (conversions > 0 and _catches_conversion_errors(handler))
-
-
-def _raises_own_message(node: ast.Raise) -> bool:
-    """``raise ValueError("Collection name cannot be empty.")``: an error of the code's own, whose only argument
-    is a message it wrote (a literal or an f-string), about the value it just tested."""
-    if not isinstance(node.exc, ast.Call) or node.exc.keywords:
-        return False
-    args = node.exc.args
-    return len(args) == 1 and isinstance(args[0], (ast.Constant, ast.JoinedStr)) \
-        and (isinstance(args[0], ast.JoinedStr) or isinstance(args[0].value, str))
-
-
-def _catches_conversion_errors(handler: Optional[ast.ExceptHandler]) -> bool:
-    """The clause names only ``TypeError``/``ValueError``: what a conversion of a value raises."""
-    caught = handler.type if handler is not None else None
-    items = caught.elts if isinstance(caught, ast.Tuple) else [caught] if caught is not None else []
-    return bool(items) and all(isinstance(item, ast.Name) and item.id in _CONVERSION_ERRORS for item in items)
 
 
 _INPUT_WORDS = ("decode", "parse", "invalid", "malformed")

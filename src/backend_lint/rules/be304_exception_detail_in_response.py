@@ -17,13 +17,19 @@ a response constructor (``JSONResponse``, ``Response``, ``HttpResponse``, ``Json
 ``web.HTTP...``), Flask ``abort(..., description)``, or the value a handler returns (a dict, list, tuple or
 string). Logging the exception is fine.
 
-Left alone: validation errors (``except ValidationError as e`` and the like, ``AssertionError`` of
-``assert x, "message"``, ``NotImplementedError``, the code's own "not supported"), whose messages are
-written for the client; a ``try`` that only reads names and attributes (it can raise nothing internal); text of
-the exception only compared, never sent (``A if e.args == (A,) else B``); a ``try`` that only removes the file
-the client named in the URL (the ``OSError`` is about that file); builtin errors the module raises itself
-with messages of its own (decided at the end of the module, once every ``raise`` is seen); classes named
-``...Response`` that are not a web framework's responses (a status tuple); and HTTP exceptions caught and
+Reported only when the error comes from work whose failure text is internal, read as positive evidence
+(:mod:`backend_lint.analysis.failing_work`): the clause names a database, network, storage, cloud or
+operating-system error, or catches anything around a ``try`` that awaits or calls something other than
+conversions, validations, text and container methods, log lines and answers; an error handler registered for
+internal errors and a traceback always count. Judged on real applications, the leaks were the text of such
+failures; the false alarms were the code's own messages (its ``ValueError``/``RuntimeError``/own classes) and
+errors about the client's own input, which name no such work.
+
+Left alone besides: validation errors raised as such (``raise ValidationError(...)``); text of the exception only
+compared, never sent (``A if e.args == (A,) else B``); a ``try`` that only removes the file the client named in
+the URL (the ``OSError`` is about that file); classes named ``...Response`` that are not a web framework's
+responses (a status tuple); details sent in development only (``if settings.DEBUG``, ``SCOPE == "dev"``, routes
+defined under ``if app.debug``); and HTTP exceptions caught and
 passed on. A program its user installs and runs that authenticates nobody anywhere shows the error to its
 operator (:func:`backend_lint.analysis.project.app_conditions.authenticates_nobody`). Handlers only administrators
 reach (declared on the handler, by a guard at the top of its body, or in another module:
@@ -51,26 +57,19 @@ from backend_lint.analysis.admin_helpers import admin_only_helpers
 from backend_lint.analysis.admin_only import admin_only
 from backend_lint.analysis.ast_helpers import callee_name, under_if
 from backend_lint.analysis.bindings import bindings_of
-from backend_lint.analysis.caught_errors import (
-    ANY_ERROR,
-    BUILTIN_INTERNAL,
-    caught_names,
-    error_handler_param,
-    in_except,
-    internal_errors,
-)
+from backend_lint.analysis.caught_errors import caught_names, error_handler_param, in_except
 from backend_lint.analysis.error_answers import (
     discarded_response,
     raises_given_message,
-    raises_nothing,
     reason_phrase,
     refusal_callee,
     removes_named_file,
     shielding_methods,
 )
+from backend_lint.analysis.failing_work import catches_anything, does_work, names_failing_work
 from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.imports import dotted_name
-from backend_lint.analysis.input_errors import converts_upload, says_input_error, validates_only
+from backend_lint.analysis.input_errors import converts_upload, says_input_error
 from backend_lint.analysis.internal_services import internal_api, internal_api_module, internal_service_facts
 from backend_lint.analysis.local_only import local_only
 from backend_lint.analysis.masked_errors import masking_facts
@@ -86,7 +85,7 @@ from backend_lint.analysis.project.handler_conditions import methods_catch_all, 
 from backend_lint.analysis.resolve import class_chain, resolve_class
 from backend_lint.analysis.uploads import is_upload
 from backend_lint.context import FileContext
-from backend_lint.rule import FileState, Rule, leaves, visits
+from backend_lint.rule import Rule, visits
 
 _DETAIL_ATTRIBUTES = frozenset({"args", "message", "msg", "strerror", "orig"})
 _TRACEBACK_CALLS = frozenset({
@@ -131,7 +130,8 @@ def _narrows_to_client_error(test: ast.expr, name: str, ctx: FileContext, not_fo
     if not (isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "isinstance"
             and len(test.args) == 2 and isinstance(test.args[0], ast.Name) and test.args[0].id == name):
         return False
-    return not internal_errors(test.args[1], ctx)
+    narrowed_to = test.args[1]
+    return not (catches_anything(narrowed_to) or names_failing_work(narrowed_to, ctx))
 
 
 def _answers_not_found(node: ast.AST) -> bool:
@@ -161,10 +161,6 @@ class ExceptionDetailInResponse(Rule):
     triggers = ("except",)
     needs = (handler_for, bindings_of, resolve_class, class_chain, removes_named_file, is_upload, refusing_helpers,
              guards_admins, admin_only_helpers, internal_service, internal_api)
-    builtin_leaks: FileState[list[tuple[ast.AST, str, frozenset[str], tuple[ProjectFact, ...]]]] = FileState(list)
-    """``(node, detail, builtin types)`` of leaks decided at the end of the module."""
-    raised_here: FileState[set[str]] = FileState(set)
-    """Builtin error names the module raises with a message of its own."""
     module_facts = (test_support,)
 
     @visits(ast.Call)
@@ -242,52 +238,53 @@ class ExceptionDetailInResponse(Rule):
     def _leak(
         self, node: ast.AST, arguments: list[ast.expr], ctx: FileContext, client_error: bool = False
     ) -> Optional[str]:
-        """The detail that leaks, as written; a leak of builtin errors the module raises itself with messages
-        of its own waits for the end of the module (:meth:`decide`). A specific builtin error (a ``TypeError``
-        of the client's value, not ``Exception``) answered with a 4xx status is the client's input error."""
-        if _under_debug_branch(node, ctx) or validates_only(ctx) or raises_nothing(ctx) or _operator_only(ctx) \
-                or _removes_requested_file(ctx) or raises_given_message(ctx) or _internal_caller(ctx):
+        """The detail that leaks, as written, when the caught error comes from work whose failure text is internal
+        (:func:`_from_failing_work`)."""
+        if _under_debug_branch(node, ctx) or _operator_only(ctx) or _removes_requested_file(ctx) \
+                or raises_given_message(ctx) or _internal_caller(ctx):
             return None
-        names = {name: types for name, types in caught_names(ctx.scope, ctx).items()
-                 if not _narrowed(node, name, ctx)}
+        names = [name for name in caught_names(ctx.scope, ctx) if not _narrowed(node, name, ctx)]
         for argument in arguments:
-            found = _detail_in(argument, list(names), ctx, 0)
-            if found is not None:
-                text = ctx.segment(found) or ast.unparse(found)
-                types = frozenset().union(*(names[part.id] for part in ast.walk(found)
-                                            if isinstance(part, ast.Name) and part.id in names))
-                text = text if len(text) <= 40 else text[:37] + "..."
-                if client_error and types and ANY_ERROR not in types:
-                    return None
-                if reason_phrase(found, ctx):
-                    return None  # aiohttp ClientResponseError.message: the upstream's reason phrase
-                if client_error and converts_upload(ctx):
-                    return None  # the decoder's message about the client's own uploaded file, answered 4xx
-                if client_error and says_input_error(found):
-                    return None  # f"Failed to decode: {exc}" with a 4xx: the parse error of the client's own string
-                if types and ANY_ERROR not in types:
-                    self.builtin_leaks(ctx).append((node, text, types, (
-                        *_refutations(ctx, client_error), *masking_facts(node, ctx.imports.resolve, ctx.module))))
-                    return None
-                return text
+            found = _detail_in(argument, names, ctx, 0)
+            if found is None:
+                continue
+            if not _from_failing_work(found, names, ctx, client_error):
+                return None
+            if reason_phrase(found, ctx):
+                return None  # aiohttp ClientResponseError.message: the upstream's reason phrase
+            if client_error and converts_upload(ctx):
+                return None  # the decoder's message about the client's own uploaded file, answered 4xx
+            if client_error and says_input_error(found):
+                return None  # f"Failed to decode: {exc}" with a 4xx: the parse error of the client's own string
+            text = ctx.segment(found) or ast.unparse(found)
+            return text if len(text) <= 40 else text[:37] + "..."
         return None
 
-    @visits(ast.Raise)
-    def note_raise(self, node: ast.Raise, ctx: FileContext) -> None:
-        """``raise KeyError(f"... has no export {name}")``: the module's own builtin error with a message."""
-        exc = node.exc
-        if isinstance(exc, ast.Call) and isinstance(exc.func, ast.Name) and exc.func.id in BUILTIN_INTERNAL \
-                and exc.args and isinstance(exc.args[0], (ast.Constant, ast.JoinedStr)):
-            self.raised_here(ctx).add(exc.func.id)
 
-    @leaves(ast.Module)
-    def decide(self, node: ast.Module, ctx: FileContext) -> None:
-        """Report the leaks of builtin errors unless the module raises every one of those types itself with a
-        message written for the client (its own body parser's ``TypeError``, a lookup's ``KeyError``)."""
-        raised = self.raised_here(ctx)
-        for at, text, types, unless in self.builtin_leaks(ctx):
-            if not types <= raised:
-                self.report(ctx, at, detail=text, unless=unless)
+def _from_failing_work(found: ast.expr, names: list[str], ctx: FileContext, client_error: bool) -> bool:
+    """The error whose text is sent comes from work whose failure text is internal: the clause binding it names
+    a database, network, storage or operating-system failure, or catches anything around a ``try`` that does such
+    work (:mod:`backend_lint.analysis.failing_work`). An error handler registered for internal errors receives
+    every failure nothing else handled. A traceback (``traceback.format_exc()``) is internal text whatever was
+    caught: the server's file paths and code."""
+    if any(isinstance(part, ast.Call) and (ctx.imports.resolve(part.func) or "") in _TRACEBACK_CALLS
+           for part in ast.walk(found)):
+        return True
+    used = {part.id for part in ast.walk(found) if isinstance(part, ast.Name) and part.id in names}
+    for link in ctx.scope:
+        clause = link.node
+        if not isinstance(clause, ast.ExceptHandler):
+            if isinstance(clause, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                param = error_handler_param(clause, ctx)
+                return param is not None and (not used or param in used)
+            continue
+        if used and clause.name not in used:
+            continue
+        if names_failing_work(clause.type, ctx, client_error):
+            return True
+        attempt = ctx.parent_of(clause)
+        return catches_anything(clause.type) and isinstance(attempt, ast.Try) and does_work(attempt, ctx)
+    return False
 
 
 def _operator_only(ctx: FileContext) -> bool:
@@ -490,21 +487,32 @@ def _detail_in(expr: ast.expr, names: list[str], ctx: FileContext, depth: int) -
     return None
 
 
+_DEVELOPMENT_SCOPES = frozenset({"dev", "development", "local", "test", "testing"})
+
+
 def _mentions_debug(test: ast.expr) -> bool:
-    """``settings.DEBUG``, ``app.debug``, ``DEBUG``, ``config["DEBUG"]``: a test for a development setting."""
+    """``settings.DEBUG``, ``app.debug``, ``application.testing``, ``config["DEBUG"]``, ``SCOPE == 'dev'``: a test
+    for a development setting or deployment."""
     for node in ast.walk(test):
         text = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else (
             node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else "")
-        if text.lower() == "debug":
+        if text.lower() in ("debug", "testing"):
+            return True
+        if isinstance(node, ast.Compare) and any(isinstance(op, (ast.Eq, ast.In)) for op in node.ops) and any(
+            isinstance(side, ast.Constant) and str(side.value).lower() in _DEVELOPMENT_SCOPES
+            for side in (node.left, *node.comparators)
+        ):
             return True
     return False
 
 
 def _under_debug_branch(start: ast.AST, ctx: FileContext) -> bool:
-    """``start`` sits in the body of ``if settings.DEBUG:`` (details shown in development only)."""
+    """``start`` sits in the body of ``if settings.DEBUG:`` (details shown in development only), or in a function
+    defined there (Snuba's ``if application.debug or application.testing:`` around its test routes; Hail's
+    ``if SCOPE == 'dev':`` in front of the traceback)."""
     child: ast.AST = start
     node: Optional[ast.AST] = ctx.parent_of(start)
-    while node is not None and not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Module)):
+    while node is not None and not isinstance(node, ast.Module):
         if isinstance(node, ast.If) and child in node.body and _mentions_debug(node.test):
             return True
         child, node = node, ctx.parent_of(node)
