@@ -39,7 +39,8 @@ loopback address (a decorator of the module or a guard at the top that refuses a
 service's own plain ``Exception`` refusal (:func:`backend_lint.analysis.error_answers.refusal_callee`) are left
 alone too, and so is a ``try`` that only calls a ``raise_...`` guard with text the project wrote
 (:func:`backend_lint.analysis.error_answers.raises_given_message`). A route only the project's own services
-call (:func:`backend_lint.analysis.internal_services.internal_api`: a module named ``internal_views.py`` whose
+call (:func:`backend_lint.analysis.internal_services.internal_api`: a module named ``internal_views.py``, or in a
+package named ``internal``, whose
 routes the project's workers call with a service key, a handler behind ``@backend_authenticated``) answers the
 project's own worker, which logs the text: it is left alone.
 """
