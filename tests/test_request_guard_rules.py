@@ -449,6 +449,12 @@ services:
     ({"deploy/k8s/orders.yaml": KUBE_DEPLOYMENT}, [("app/main.py", 5)]),
     ({"deploy/k8s/orders.yaml": KUBE_DEPLOYMENT + "      livenessProbe:\n        httpGet:\n          path: /\n"}, []),
     ({"deploy/k8s/orders.yaml": "apiVersion: v1\nkind: ConfigMap\n"}, []),
+    # a Helm chart deeper than the walk: its templates' probe is read with it
+    ({"_infra/helm/orders/Chart.yaml": "apiVersion: v2\nname: orders\n",
+      "_infra/helm/orders/templates/deployment.yaml": KUBE_DEPLOYMENT}, [("app/main.py", 5)]),
+    ({"_infra/helm/orders/Chart.yaml": "apiVersion: v2\nname: orders\n",
+      "_infra/helm/orders/templates/deployment.yaml": KUBE_DEPLOYMENT + "      readinessProbe:\n        httpGet:\n"
+                                                      "          path: /info\n"}, []),
     ({"k8s/orders.yaml": KUBE_DEPLOYMENT.replace("kind: Deployment", "kind: Service")}, []),
     ({"tests/k8s/orders.yaml": KUBE_DEPLOYMENT}, []),
     ({"deploy/k8s/orders.yaml": KUBE_DEPLOYMENT,

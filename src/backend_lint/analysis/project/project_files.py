@@ -17,7 +17,8 @@ file that runs replicas (``deploy: replicas:``, a swarm stack), at the root or i
 or a compose file without replicas is not: a container image or a process list is how self-hosted applications
 ship and how developers run them (freesound's compose runs ``manage.py runserver`` with a debugger port), and
 nothing there probes a route. The probe a deployment configures is read too: a container file's ``HEALTHCHECK``,
-a compose ``healthcheck:``, a Kubernetes ``livenessProbe``/``readinessProbe``/``startupProbe``, fly.toml checks,
+a compose ``healthcheck:``, a Kubernetes ``livenessProbe``/``readinessProbe``/``startupProbe`` (also in the
+``templates/`` of a Helm chart found, however deep), fly.toml checks,
 Render's ``healthCheckPath``, an ECS ``healthCheck``. One bounded walk per project root, once per run.
 """
 
@@ -297,6 +298,17 @@ def _deployment_file(folder: str, name: str, manifests: bool, served: set[str]) 
     return False, False
 
 
+def _chart_probes(chart: str, listings: Optional[Listings]) -> bool:
+    """A manifest of the Helm chart in folder ``chart`` (its ``templates/`` folder, which may lie below
+    :data:`DEPLOY_DEPTH`: ``_infra/helm/<app>/templates/deployment.yaml``) configures a probe: the route it
+    probes is the service's health check (response-operations-ui's ``readinessProbe`` on ``/info``)."""
+    templates = os.path.join(chart, "templates")
+    listing = (listings or Listings())(templates)
+    return listing is not None and any(
+        name.endswith((".yaml", ".yml")) and bool(_PLATFORM_PROBE.search(small_file_text(os.path.join(templates, name))))
+        for name in listing[1])
+
+
 def _skipped_folder(name: str) -> bool:
     return name.startswith(".") or name in _SKIPPED_FOLDERS
 
@@ -316,7 +328,7 @@ def read_deployment(root: Path, listings: Optional[Listings] = None) -> tuple[st
             deployed, probed = _deployment_file(folder, name, manifests, served)
             if deployed:
                 first = first or os.path.normpath(os.path.join(relative, name))
-            probes = probes or probed
+            probes = probes or probed or (name == "Chart.yaml" and _chart_probes(folder, listings))
     return first, probes, tuple(sorted(served))
 
 
