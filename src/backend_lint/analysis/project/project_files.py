@@ -36,6 +36,7 @@ from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.project.deployed_settings import read_settings_names
 from backend_lint.analysis.project.file_text import Listings, bounded_walk, small_file_text
 from backend_lint.analysis.project.lint_config import (
+    lint_excluded,
     print_allowed,
     pylint_disabled_logging_codes,
     ruff_settings,
@@ -91,6 +92,9 @@ class ProjectFiles:
     secrets_allowed: tuple[str, ...] = ()
     """Globs of the files for which the project's ruff or flake8 configuration ignores the hard-coded password
     checks (``S105``-``S107``; :func:`.lint_config.secrets_allowed`)."""
+    lint_excluded: tuple[str, ...] = ()
+    """Globs of the files the project's ruff configuration keeps out of its linting: every check ignored
+    (``"devbin/**/*" = ["ALL"]``) or excluded (:func:`.lint_config.lint_excluded`)."""
 
     security_scanner: bool = False
     """The README's opening calls the application a vulnerability or security scanner (:func:`describes_scanner`)."""
@@ -127,6 +131,7 @@ class ProjectFiles:
         found.lint_unselected = unselected_logging_codes(ruff_settings(root)) | pylint_disabled_logging_codes(root)
         found.print_allowed = print_allowed(root)
         found.secrets_allowed = secrets_allowed(root)
+        found.lint_excluded = lint_excluded(root)
         found._pyproject(pyproject)
         for path, sections in ((setup_cfg, ("tool:pytest",)), (pytest_ini, ("pytest",)), (tox_ini, ("pytest",))):
             found._ini(path, sections)
@@ -305,7 +310,8 @@ def _chart_probes(chart: str, listings: Optional[Listings]) -> bool:
     templates = os.path.join(chart, "templates")
     listing = (listings or Listings())(templates)
     return listing is not None and any(
-        name.endswith((".yaml", ".yml")) and bool(_PLATFORM_PROBE.search(small_file_text(os.path.join(templates, name))))
+        name.endswith((".yaml", ".yml"))
+        and bool(_PLATFORM_PROBE.search(small_file_text(os.path.join(templates, name))))
         for name in listing[1])
 
 
