@@ -209,8 +209,10 @@ def _selects_entry(value: ast.expr, parent: Optional[ast.AST], parents: dict[ast
     client's content goes further than that choice (FastChat's model workers, judged "not a bug")."""
     read = parent if isinstance(parent, ast.Subscript) else parents.get(parent) if parent is not None else None
     holder = parents.get(read) if read is not None else None
-    return isinstance(holder, ast.Subscript) and holder.slice is read and isinstance(holder.ctx, ast.Load) \
-        and not any(part is value for part in ast.walk(holder.value))
+    if not (isinstance(holder, ast.Subscript) and holder.slice is read and isinstance(holder.ctx, ast.Load)):
+        return False
+    body = value.id if isinstance(value, ast.Name) else None  # (``params[params["k"]]`` reads the body again)
+    return not any(part is value or (isinstance(part, ast.Name) and part.id == body) for part in ast.walk(holder.value))
 
 
 def _field_read(value: ast.expr, parent: Optional[ast.AST], parents: dict[ast.AST, ast.AST]) -> bool:
