@@ -113,6 +113,31 @@ def test_names_that_build_values_are_not_creates() -> None:
     assert _kinds(code, "issue") == [(CREATES, "create_invoice")]
 
 
+def test_a_create_factory_whose_object_was_already_there_is_no_create() -> None:
+    code = """
+        from .items import Item, NonExistent, Page
+
+        def remove(names):
+            for name in names:
+                item = Item.create(name)
+                if isinstance(item, NonExistent):
+                    continue
+                item.delete("gone")
+
+        def destroy(name):
+            item = Item.create(name)
+            item.destroy(comment="purged")
+
+        def add(name):
+            page = Page.create(name)
+            if isinstance(page, Page):
+                page.publish()
+    """
+    assert _kinds(code, "remove") == [(DELETES, "item.delete")]
+    assert _kinds(code, "destroy") == []
+    assert _kinds(code, "add") == [(CREATES, "Page.create")]
+
+
 def test_a_lookup_returned_before_the_create_is_a_get_or_create() -> None:
     code = """
         async def shorten(url):

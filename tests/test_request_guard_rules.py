@@ -449,6 +449,12 @@ services:
     ({"deploy/k8s/orders.yaml": KUBE_DEPLOYMENT}, [("app/main.py", 5)]),
     ({"deploy/k8s/orders.yaml": KUBE_DEPLOYMENT + "      livenessProbe:\n        httpGet:\n          path: /\n"}, []),
     ({"deploy/k8s/orders.yaml": "apiVersion: v1\nkind: ConfigMap\n"}, []),
+    # a Helm chart deeper than the walk: its templates' probe is read with it
+    ({"_infra/helm/orders/Chart.yaml": "apiVersion: v2\nname: orders\n",
+      "_infra/helm/orders/templates/deployment.yaml": KUBE_DEPLOYMENT}, [("app/main.py", 5)]),
+    ({"_infra/helm/orders/Chart.yaml": "apiVersion: v2\nname: orders\n",
+      "_infra/helm/orders/templates/deployment.yaml": KUBE_DEPLOYMENT + "      readinessProbe:\n        httpGet:\n"
+                                                      "          path: /info\n"}, []),
     ({"k8s/orders.yaml": KUBE_DEPLOYMENT.replace("kind: Deployment", "kind: Service")}, []),
     ({"tests/k8s/orders.yaml": KUBE_DEPLOYMENT}, []),
     ({"deploy/k8s/orders.yaml": KUBE_DEPLOYMENT,
@@ -464,6 +470,29 @@ def test_only_a_deployed_project_needs_a_probe(tmp_path: Path, deployment: dict,
     ``HEALTHCHECK`` runs a command of the project's (Mealie's ``healthcheck.py`` calling its about endpoint) is
     probed; ``HEALTHCHECK NONE`` switches the probe off."""
     _write(tmp_path, {"app/__init__.py": "", "app/main.py": APP_MAIN, "app/orders.py": ORDERS, **deployment})
+    assert _lines(tmp_path, "BE308") == expected
+
+
+DEV_PROXY = """
+from aiohttp import web
+
+app = web.Application()
+"""
+
+
+@pytest.mark.parametrize(("pyproject", "expected"), [
+    ("", [("app/main.py", 5), ("devbin/dev_proxy.py", 3)]),
+    ('[tool.ruff.lint.per-file-ignores]\n"devbin/**/*" = ["ALL"]\n', [("app/main.py", 5)]),
+    ('[tool.ruff]\nextend-exclude = ["devbin"]\n', [("app/main.py", 5)]),
+    ('[tool.ruff.lint.per-file-ignores]\n"devbin/**/*" = ["T201"]\n', [("app/main.py", 5), ("devbin/dev_proxy.py", 3)]),
+])
+def test_an_app_the_project_keeps_out_of_its_linting(tmp_path: Path, pyproject: str, expected: list) -> None:
+    """Hail's ``devbin/dev_proxy.py`` serves a developer's browser on localhost; the project's ruff configuration
+    ignores every check there (``"devbin/**/*" = ["ALL"]``): no part of what it deploys, so no probe is missing.
+    Ignoring one check says nothing of the kind."""
+    _write(tmp_path, {"app/__init__.py": "", "app/main.py": APP_MAIN, "app/orders.py": ORDERS,
+                      "devbin/dev_proxy.py": DEV_PROXY, "deploy/k8s/orders.yaml": KUBE_DEPLOYMENT,
+                      "pyproject.toml": "[project]\nname = 'orders'\n" + pyproject})
     assert _lines(tmp_path, "BE308") == expected
 
 

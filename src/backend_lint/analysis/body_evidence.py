@@ -22,7 +22,8 @@ a new idiom; the findings maintainers agreed with all showed one of these, which
   declared model's fields and answers 422 by itself, so reading them by hand is the schema skipped, and a
   missing key or a wrong type is a 500. Not a read under a ``try`` whose ``except`` answers 4xx (Keep's
   ``body["apiKeyId"]`` under ``except Exception: raise HTTPException(400)``): the failure a schema would answer
-  is answered.
+  is answered; nor a field read as the key of an entry the server holds (``worker_map[params["model"]]``): it
+  only picks one of the server's objects.
 
 Form text is not a document: a form-encoded body (Flask's ``request.form``, Starlette's ``await request.form()``,
 aiohttp's ``await request.post()``) holds only strings, so neither the field read by ``.get`` nor several fields
@@ -161,6 +162,8 @@ def body_evidence(ctx: FileContext, function: _Function, reads: list[ast.expr], 
         text = id(value) in trail.text
         if typed_framework and _field_read(value, parent, parents) and not (text and _got(parent)) \
                 and not _answered_on_failure(value, parents):
+            if _selects_entry(value, parent, parents):
+                continue  # ``worker_map[params["model"]]``: the field picks one of the server's entries, no more
             return BY_HAND
         queued = len(trail.queue)
         found = _step(value, parent, trail)
@@ -198,6 +201,18 @@ def _answered_on_failure(value: ast.expr, parents: dict[ast.AST, ast.AST]) -> bo
             return any(answers_client_error(handler.body) for handler in node.handlers)
         child, node = node, parents.get(node)
     return False
+
+
+def _selects_entry(value: ast.expr, parent: Optional[ast.AST], parents: dict[ast.AST, ast.AST]) -> bool:
+    """The field read (``params["model"]``) is at once the key of a subscript of something else
+    (``worker_map[params["model"]]``): it picks one entry of a mapping the server holds, and nothing of the
+    client's content goes further than that choice (FastChat's model workers, judged "not a bug")."""
+    read = parent if isinstance(parent, ast.Subscript) else parents.get(parent) if parent is not None else None
+    holder = parents.get(read) if read is not None else None
+    if not (isinstance(holder, ast.Subscript) and holder.slice is read and isinstance(holder.ctx, ast.Load)):
+        return False
+    body = value.id if isinstance(value, ast.Name) else None  # (``params[params["k"]]`` reads the body again)
+    return not any(part is value or (isinstance(part, ast.Name) and part.id == body) for part in ast.walk(holder.value))
 
 
 def _field_read(value: ast.expr, parent: Optional[ast.AST], parents: dict[ast.AST, ast.AST]) -> bool:

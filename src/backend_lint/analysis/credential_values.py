@@ -59,10 +59,18 @@ _SDK_DUMMIES = frozenset({"unused", "ollama", "empty", "sk-no-key-required", "no
 """Values SDKs document as the key to pass when the server needs none (OpenAI-compatible local servers)."""
 
 
+_MASKED_KEY = lazy_compile(r"^[A-Za-z]{1,8}[-_](?:x{3,}|\*{3,}|\.{3,}|#{3,})$", re.I)
+"""A vendor's key prefix and nothing after it but a filler (``hf_XXX``, ``sk-xxxxxxxx``, ``ghp_***``): the shape
+of a key shown to whoever copies the code, not the key."""
+
+
 def is_placeholder(value: str) -> bool:
-    """Empty, a template (``<...>``, ``${...}``), one repeated character, or made of placeholder words."""
+    """Empty, a template (``<...>``, ``${...}``), one repeated character, a key prefix with a filler
+    (:data:`_MASKED_KEY`), or made of placeholder words."""
     stripped = value.strip()
     if len(stripped) < 3 or _TEMPLATE.match(stripped) or len(set(stripped.lower())) == 1:
+        return True
+    if _MASKED_KEY.match(stripped):
         return True
     if stripped.lower() in _SDK_DUMMIES:
         return True

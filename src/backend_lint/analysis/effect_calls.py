@@ -125,3 +125,23 @@ def declares_checkout_link(cls: ast.ClassDef) -> bool:
             if found & _LINK_OWNERS and found & _LINKS:
                 return True
     return False
+
+
+_ABSENCE_WORDS = ("nonexist", "notfound", "missing", "absent")
+"""What the name of a class standing for a thing not found holds (moin's ``NonExistent`` item)."""
+_REMOVALS = frozenset({"delete", "destroy", "purge"})
+
+
+def existing_object_use(call: ast.Call) -> Optional[str]:
+    """The local a call treats as an object that was already there: tested to be a stand-in for one not found
+    (``isinstance(item, NonExistent)``), or deleted (``item.delete(comment)``, ``item.destroy(...)``). What a
+    ``create`` factory handed to that local was loaded, not made: nothing made is absent or removed at once."""
+    func = call.func
+    if isinstance(func, ast.Name) and func.id == "isinstance" and len(call.args) == 2 \
+            and isinstance(call.args[0], ast.Name):
+        kind = (dotted_name(call.args[1]) or "").rpartition(".")[2].lower()
+        return call.args[0].id if any(word in kind for word in _ABSENCE_WORDS) else None
+    if isinstance(func, ast.Attribute) and func.attr in _REMOVALS and isinstance(func.value, ast.Name):
+        return func.value.id
+    return None
+

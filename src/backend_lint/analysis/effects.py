@@ -37,6 +37,10 @@ resolver) are followed one level deep: their own effects count, marked ``via`` t
 leaves to other modules are kept by their qualified names (``outside``), so that the project model can add
 those modules' summaries later: :meth:`Effects.to_json` is the form a module summary stores.
 
+A ``create`` whose result the function then treats as an object that was already there (tests it to be a
+stand-in for one not found, ``isinstance(item, NonExistent)``, or deletes it) is a factory that loads, not a
+create (moin's ``Item.create(name)``).
+
 Left alone: reads, computations (a language model's ``client.embeddings.create``/``chat.completions.create``:
 an answer computed, nothing stored), renders, logging; a create the module only names (a string, a docstring).
 """
@@ -53,6 +57,7 @@ from backend_lint.analysis.effect_calls import (
     ERROR_STATUS,
     asks_a_model,
     builds_new,
+    existing_object_use,
     looks_up,
     refuses_repeat,
     sets_fee_rate,
@@ -274,6 +279,10 @@ class _Collector:
         self.fetched: set[str] = set()
         self.lookups: set[str] = set()
         """Locals holding what a lookup found (``existing = get_order_by_ref(ref)``)."""
+        self.bound: dict[int, str] = {}
+        """The local each call's value is assigned to, by the call's ``id``."""
+        self.existing: set[str] = set()
+        """Locals the function treats as objects already there (:func:`.effect_calls.existing_object_use`)."""
 
     def run(self) -> _Walked:
         stack: list[tuple[ast.AST, bool]] = [(node, False) for node in reversed(body_of(self.function))]
@@ -302,6 +311,7 @@ class _Collector:
                 self._add(CREATES, "INSERT", node)
             inside = in_if or isinstance(node, ast.If)
             stack.extend((child, inside) for child in reversed(list(ast.iter_child_nodes(node))))
+        self.existing = {name for call in calls if (name := existing_object_use(call)) is not None}
         for call in calls:
             self._call(call)
         self.found.effects.sort(key=lambda effect: effect.line)
@@ -367,6 +377,7 @@ class _Collector:
         for target in targets:
             if not isinstance(target, ast.Name):
                 continue
+            self.bound[id(call)] = target.id
             if looks_up(call):
                 self.lookups.add(target.id)
             if callee_name(call)[:1].isupper():
@@ -429,6 +440,8 @@ class _Collector:
             return UPDATES, written
         if last == "create" and asks_a_model(resolved, receiver_name):
             return None  # ``client.embeddings.create(...)``: a model computes an answer, nothing is stored
+        if last == "create" and self.bound.get(id(call)) in self.existing:
+            return None  # ``item = Item.create(name)`` then ``isinstance(item, NonExistent)``: a factory that loads
         if last in _CREATE_METHODS:
             return CREATES, written
         if last == "add" and call.args and self._new_object(call.args[0]):

@@ -61,10 +61,15 @@ _TRANSPARENT_CALLS = frozenset({
     "hasattr", "getattr", "dumps", "jsonify", "debug", "info", "warning", "warn", "error", "exception", "critical",
     "log", "make_response",
 })
+REDIRECT_EXCEPTIONS = frozenset({
+    "HTTPFound", "HTTPSeeOther", "HTTPMovedPermanently", "HTTPTemporaryRedirect", "HTTPPermanentRedirect",
+})
+"""Redirects raised as exceptions (aiohttp's ``raise web.HTTPFound(url)``, Pyramid's and WebOb's): a handler
+that raises one answers a browser with a redirect, as Flask's ``redirect(...)`` does."""
 _HTML_CALLS = frozenset({
     "render", "render_template", "render_template_string", "render_to_response", "render_to_string", "redirect",
     "TemplateResponse", "HttpResponseRedirect", "form_valid", "form_invalid", "get_context_data",
-    "render_app_template", *HTMX_PAGE_RESPONSES,
+    "render_app_template", *HTMX_PAGE_RESPONSES, *REDIRECT_EXCEPTIONS,
 })
 _FORM_ATTRIBUTES = {DJANGO: ("POST", "FILES"), DRF: ("POST", "FILES"), FLASK: ("form", "files")}
 _SCHEMA_SUFFIXES = ("Form", "Schema", "Serializer", "Validator", "Model", "Request", "Input", "Payload", "In",
@@ -122,8 +127,8 @@ class HandlerBody:
     @property
     def renders_html(self) -> bool:
         """The handler answers a browser form: it renders a template, redirects (``redirect``, a project's
-        ``h.redirect_to``), or runs a Django form view's ``form_valid``/``form_invalid`` (a browser cannot send
-        custom headers such as an idempotency key)."""
+        ``h.redirect_to``, aiohttp's ``raise web.HTTPFound(url)``), or runs a Django form view's
+        ``form_valid``/``form_invalid`` (a browser cannot send custom headers such as an idempotency key)."""
         return any(html_call(call.rpartition(".")[2]) for call in self.calls)
 
 

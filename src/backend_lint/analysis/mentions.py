@@ -33,6 +33,29 @@ def mentioned_names(ctx: FileContext, function: ast.AST) -> frozenset[str]:
     return frozenset(found)
 
 
+_CA_ARGUMENTS = frozenset({"cafile", "capath", "cadata"})
+"""Arguments of ``ssl.create_default_context`` naming the certificate authorities a context trusts."""
+
+
+@node_fact()
+def names_trusted_ca(ctx: FileContext, function: ast.AST) -> bool:
+    """The body of ``function`` names the certificate authority a context trusts: ``load_verify_locations(...)``,
+    or ``create_default_context(cafile=...)`` (also ``capath=``, ``cadata=``) given something other than
+    ``None`` (Hail's database context pinned to the deployment's CA)."""
+    if "load_verify_locations" in mentioned_names(ctx, function):
+        return True
+    if not any(word in ctx.source for word in _CA_ARGUMENTS):
+        return False
+    return any(
+        isinstance(node, ast.Call) and isinstance(node.func, (ast.Name, ast.Attribute))
+        and (node.func.id if isinstance(node.func, ast.Name) else node.func.attr) == "create_default_context"
+        and any(keyword.arg in _CA_ARGUMENTS and not (isinstance(keyword.value, ast.Constant)
+                                                       and keyword.value.value is None)
+                for keyword in node.keywords)
+        for node in own_nodes(function)
+    )
+
+
 @node_fact()
 def attributes_read(ctx: FileContext, function: ast.AST) -> dict[str, frozenset[str]]:
     """For each plain name of the body of ``function``, and each ``name.attribute`` (``self.token``), the

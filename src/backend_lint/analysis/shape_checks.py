@@ -15,10 +15,12 @@ refusals themselves (``logger.error("Expected JSON object, got %s", type(data)._
 whole, unpacked or iterated keeps the finding, as the checks then cover only a part of what is used.
 
 Or, whatever the document is used for afterwards: tested to be a mapping and its keys tested against an allow-list
-(``if not set(posted) <= self.ALLOWED_KEYS``, ``if set(data) - ALLOWED``, ``if not set(data).issubset(...)``),
-each failure answered 4xx. That is the schema written by hand: RapidPro's user-settings endpoint refuses a
-non-object body and any key but its two settings before merging the body into the user's own settings. Without
-the allow-list, a body merged or unpacked (``user.update(**data)``) still lets the client choose the columns.
+(``if not set(posted) <= self.ALLOWED_KEYS``, ``if set(data) - ALLOWED``, ``if not set(data).issubset(...)``, the
+difference bound to a local first, ``unknown = set(body) - writable`` then ``if unknown:``; or key by key in a loop
+over the document, ``if key not in KNOWN: raise ...``), each failure answered 4xx. That is the schema written by
+hand: RapidPro's user-settings endpoint refuses a non-object body and any key but its two settings before merging
+the body into the user's own settings. Without the allow-list, a body merged or unpacked (``user.update(**data)``)
+still lets the client choose the columns.
 """
 
 from __future__ import annotations
@@ -42,7 +44,9 @@ def body_shape_checked(function: ast.AST, reads: list[ast.expr]) -> bool:
     refusing = [node for node in nodes if isinstance(node, ast.If) and answers_client_error(node.body)]
     if not any(_tests_mapping(guard.test, name) for guard in refusing):
         return False
-    if any(_allow_lists_keys(guard.test, name) for guard in refusing):
+    key_sets = _key_set_locals(nodes, name)
+    if any(_allow_lists_keys(guard.test, name, key_sets) or _keys_refused_in_loop(guard, name, nodes)
+           for guard in refusing):
         return True  # the keys refused unless allowed: the whole document's structure is checked
     required = {key for guard in refusing for key in _tested_keys(guard.test, name)}
     parents = {child: node for node in nodes for child in ast.iter_child_nodes(node)}
@@ -63,13 +67,14 @@ def body_shape_checked(function: ast.AST, reads: list[ast.expr]) -> bool:
 
 
 def _body_local(function: ast.AST, reads: list[ast.expr]) -> Optional[str]:
-    """The one local every raw read is assigned to whole (``data = request.get_json(force=True)``)."""
+    """The one local every raw read is assigned to whole (``data = request.get_json(force=True)``, ``body = await
+    request.json()``)."""
     read_ids = {id(read) for read in reads}
     names = set()
     for node in own_nodes(function):
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             value = node.value.value if isinstance(node.value, ast.Await) else node.value
-            if id(value) in read_ids:
+            if id(value) in read_ids or id(node.value) in read_ids:  # (``await request.json()`` is read whole)
                 names.add(node.targets[0].id)
     return next(iter(names)) if len(names) == 1 else None
 
@@ -85,10 +90,13 @@ def _tests_mapping(test: ast.expr, name: str) -> bool:
                and part.operand.args[0].id == name for part in ast.walk(test))
 
 
-def _allow_lists_keys(test: ast.expr, name: str) -> bool:
+def _allow_lists_keys(test: ast.expr, name: str, key_sets: frozenset[str] = frozenset()) -> bool:
     """A refusing test of the document's keys against a set: ``not set(data) <= ALLOWED``, ``set(data) - ALLOWED``,
-    ``not set(data).issubset(ALLOWED)`` (``data.keys()`` for ``set(data)`` too)."""
+    ``not set(data).issubset(ALLOWED)`` (``data.keys()`` for ``set(data)`` too), or a local ``key_sets`` holds
+    such a difference (``unknown = set(body) - writable`` then ``if unknown:``, Hail's pool settings)."""
     for part in ast.walk(test):
+        if isinstance(part, ast.Name) and part.id in key_sets:
+            return True
         if isinstance(part, ast.Compare) and len(part.ops) == 1 and isinstance(part.ops[0], (ast.LtE, ast.Lt)) \
                 and _key_set(part.left, name):
             return True
@@ -98,6 +106,43 @@ def _allow_lists_keys(test: ast.expr, name: str) -> bool:
                 and _key_set(part.func.value, name):
             return True
     return False
+
+
+def _key_set_locals(nodes: list[ast.AST], name: str) -> frozenset[str]:
+    """Locals bound once, to the document's keys less an allow-list (``unknown = set(body) - writable``)."""
+    bound: dict[str, list[ast.expr]] = {}
+    for node in nodes:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            bound.setdefault(node.targets[0].id, []).append(node.value)
+    return frozenset(local for local, values in bound.items() if len(values) == 1
+                     and isinstance(values[0], ast.BinOp) and isinstance(values[0].op, ast.Sub)
+                     and _key_set(values[0].left, name))
+
+
+def _keys_refused_in_loop(guard: ast.If, name: str, nodes: list[ast.AST]) -> bool:
+    """``for key, value in body.items(): if key not in KNOWN: raise HTTPBadRequest(...)``: every key of the
+    document is refused unless a set allows it, one by one (Hail's feature flags)."""
+    test = guard.test
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.NotIn)
+            and isinstance(test.left, ast.Name)):
+        return False
+    key = test.left.id
+    return any(isinstance(loop, ast.For) and _iterates_keys(loop, name, key) and guard in loop.body
+               for loop in nodes)
+
+
+def _iterates_keys(loop: ast.For, name: str, key: str) -> bool:
+    """The loop's variable ``key`` takes each key of the document: ``for key in data``, ``for key in
+    data.keys()``, ``for key, value in data.items()``."""
+    target = loop.target
+    if isinstance(target, ast.Tuple) and target.elts:
+        if not (isinstance(loop.iter, ast.Call) and isinstance(loop.iter.func, ast.Attribute)
+                and loop.iter.func.attr == "items"):
+            return False
+        target, source = target.elts[0], loop.iter.func.value
+    else:
+        source = loop.iter
+    return isinstance(target, ast.Name) and target.id == key and _key_set(source, name)
 
 
 def _key_set(expr: ast.expr, name: str) -> bool:

@@ -14,7 +14,8 @@ raw, unless some read of the body reaches a schema in the same handler. A value 
 function, tested or returned is not reported (the helper may validate it). Typed FastAPI/Litestar body
 parameters and DRF ``request.data`` are not raw reads here. A single field checked where it is read (compared
 with a literal, converted to a number, bound in a lookup, handed whole to a command or schema class) is not
-used raw, and a handler that renders a page or redirects (a form view) is left alone. So is a Flask handler whose
+used raw, and a handler that renders a page or redirects (a form view; aiohttp's ``raise web.HTTPFound``) is left
+alone. So is a Flask handler whose
 raw reads are only text fields of its form, never decoded (``request.form["bookmark"]``, stored or handed on):
 werkzeug's form holds strings and answers a missing key with 400 itself, so the client chooses no type, structure or
 key. A handler that catches a service's own refusal (``except InvalidProfileError: abort(400)``) leaves the checking
@@ -41,7 +42,8 @@ Quay's scanner callback, ``if not isinstance(data, dict): abort(400)``, ``if "no
 Above all, a finding needs evidence that the client's content is kept or given back as sent
 (:mod:`backend_lint.analysis.body_evidence`: stored in a model, a write or an attribute, unpacked with ``**``,
 returned, or, in FastAPI and Litestar, which validate a declared body model themselves, any field read by
-hand). Judged on real applications, findings without that evidence (fields only compared, tested, converted,
+hand but the key of an entry the server holds, ``worker_map[params["model"]]``). Judged on real applications,
+findings without that evidence (fields only compared, tested, converted,
 looked up or handed one by one to helpers) were closed as "not a bug" in a new idiom every round. Fields handed
 field by field to one operation with nothing kept in the handler were true 2 times in 5: they are reported only
 with the option ``report-fields-handed-on``. A FastAPI or Litestar handler that also declares the body as a

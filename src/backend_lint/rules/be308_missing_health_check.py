@@ -17,6 +17,10 @@ or a developer compose (freesound's runs ``runserver`` with a debugger port), ha
 and any anonymous page answers a load balancer: a dedicated probe there is a feature request, not a defect
 (:func:`~backend_lint.analysis.project.app_conditions.not_deployed`).
 
+A file the project keeps out of its own linting (ruff's ``per-file-ignores`` ``"devbin/**/*" = ["ALL"]``, or
+``exclude``) is a developer's tool, not a service it deploys: an app made there is left alone (Hail's local
+``devbin/dev_proxy.py``; :func:`~backend_lint.analysis.project.app_conditions.lint_excluded`).
+
 No single file can show that a route exists nowhere, so every finding lists
 :func:`~backend_lint.analysis.project.conditions.no_project`: on standard input, or a file outside any project
 the run summarised, the rule is silent. Tests, test support, examples and command line code are left alone.
@@ -29,8 +33,9 @@ from typing import Optional
 
 from backend_lint.analysis.health_checks import APP_CLASSES, route_texts, serves_health_check
 from backend_lint.analysis.module_roles import module_roles
-from backend_lint.analysis.project.app_conditions import health_check, not_deployed
+from backend_lint.analysis.project.app_conditions import health_check, lint_excluded, not_deployed
 from backend_lint.analysis.project.conditions import ProjectFact, cli_module, no_project, not_root_urlconf, test_support
+from backend_lint.analysis.project.roots import path_in_project
 from backend_lint.analysis.project.view_facts import path_words
 from backend_lint.context import FileContext
 from backend_lint.rule import FileState, Option, Rule, visits
@@ -42,7 +47,7 @@ class MissingHealthCheck(Rule):
     message = "`{app}` serves no health, readiness or liveness endpoint anywhere in the project; add one"
     triggers = ("FastAPI", "Flask", "Quart", "Starlette", "Litestar", "Application", "urlpatterns")
     needs = (module_roles, serves_health_check, route_texts, no_project, health_check, not_root_urlconf,
-             not_deployed)
+             not_deployed, lint_excluded)
     module_facts = (test_support, cli_module)
     project_only = True
     apps_seen: FileState[set[Optional[str]]] = FileState(set)
@@ -74,7 +79,7 @@ class MissingHealthCheck(Rule):
         if target is not None and target in names:
             return  # the same app made another way (``if settings.X: app = ...  else: app = ...``)
         names.add(target)
-        self.report(ctx, node, unless=self._facts(), app=f"{called.rpartition('.')[2]}()")
+        self.report(ctx, node, unless=self._facts(ctx), app=f"{called.rpartition('.')[2]}()")
 
     @visits(ast.Assign)
     def check_urlconf(self, node: ast.Assign, ctx: FileContext) -> None:
@@ -85,7 +90,11 @@ class MissingHealthCheck(Rule):
             return
         if self._left_alone(ctx):
             return
-        self.report(ctx, node.targets[0], unless=(*self._facts(), not_root_urlconf(ctx.module)), app="urlpatterns")
+        self.report(ctx, node.targets[0], unless=(*self._facts(ctx), not_root_urlconf(ctx.module)), app="urlpatterns")
 
-    def _facts(self) -> tuple[ProjectFact, ...]:
-        return (no_project(), not_deployed(), health_check(self.option("health-paths")))
+    def _facts(self, ctx: FileContext) -> tuple[ProjectFact, ...]:
+        """The project facts any of which refutes a finding of this file: no project, no deployment, a probe
+        somewhere, or the file kept out of the project's own linting (a developer's tool: Hail's ``devbin/``)."""
+        relative = path_in_project(ctx.display_path)
+        excluded = (lint_excluded(relative),) if relative is not None else ()
+        return (no_project(), not_deployed(), health_check(self.option("health-paths")), *excluded)

@@ -28,7 +28,7 @@ from typing import Any
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.hand_run_scripts import hand_run_script, names_fixed_https_host, run_by_hand
 from backend_lint.analysis.loopback import is_loopback_literal, loopback_url
-from backend_lint.analysis.mentions import call_conditions, mentioned_names
+from backend_lint.analysis.mentions import call_conditions, mentioned_names, names_trusted_ca
 from backend_lint.analysis.project.app_conditions import security_scanner
 from backend_lint.analysis.project.conditions import ProjectFact, loopback_constant, test_support, unreferenced
 from backend_lint.analysis.project.imported import imported_value
@@ -184,13 +184,13 @@ def _server_context(expr: ast.expr, ctx: FileContext) -> bool:
 
 
 def _pinned_ca(ctx: FileContext) -> bool:
-    """The function loads the CA to trust (``load_verify_locations``) and never sets ``CERT_NONE``: the chain is
-    still verified, against a pinned CA, and only the name check is relaxed (nodes reached by IP address)."""
+    """The function names the CA to trust (``load_verify_locations``, ``create_default_context(cafile=...)``) and
+    never sets ``CERT_NONE``: the chain is still verified, against a pinned CA, and only the name check is relaxed
+    (nodes reached by IP address)."""
     function = ctx.scope.function
     if function is None or isinstance(function, ast.Lambda):
         return False
-    mentioned = mentioned_names(ctx, function)
-    return "load_verify_locations" in mentioned and "CERT_NONE" not in mentioned
+    return "CERT_NONE" not in mentioned_names(ctx, function) and names_trusted_ca(ctx, function)
 
 
 _TURNED_ON = {"verify_mode": frozenset({"ssl.CERT_REQUIRED", "ssl.CERT_OPTIONAL"}), "check_hostname": True}
@@ -293,9 +293,9 @@ class TlsVerificationDisabled(Rule):
     name = "tls-verification-disabled"
     message = "`{construct}` disables TLS certificate verification; keep verification on"
     triggers = ("verify", "ssl", "CERT_NONE", "check_hostname", "unverified", "tls", "insecure")
-    needs = (origin, bindings_of, mentioned_names, call_conditions, lookup, imported_value, hand_run_script,
-             names_fixed_https_host, run_by_hand, unreferenced, discarded_request, probe_context, requested_by_ip,
-             security_scanner)
+    needs = (origin, bindings_of, mentioned_names, names_trusted_ca, call_conditions, lookup, imported_value,
+             hand_run_script, names_fixed_https_host, run_by_hand, unreferenced, discarded_request, probe_context,
+             requested_by_ip, security_scanner)
     module_facts = (test_support,)
     options = (
         Option(

@@ -15,6 +15,7 @@ from backend_lint.analysis.project.conditions import (
     HEALTH_CHECK,
     LINT_ALLOWS_PRINT,
     LINT_ALLOWS_SECRET,
+    LINT_EXCLUDED,
     LINT_UNSELECTED,
     NO_AMBIENT_CREDENTIAL,
     NO_CREATED_ANSWERS,
@@ -110,6 +111,15 @@ def lint_allows_secret(path: str) -> ProjectFact:
     ``S107``) off for the file at ``path`` (relative to the project root) in a per-file ignore: its maintainers
     reviewed that file's literals (BE503; :func:`.lint_config.secrets_allowed`)."""
     return ProjectFact(LINT_ALLOWS_SECRET, (path,))
+
+
+@project_fact
+def lint_excluded(path: str) -> ProjectFact:
+    """The project's ruff configuration keeps the file at ``path`` (relative to the project root) out of its own
+    linting: every check ignored for it (``"devbin/**/*" = ["ALL"]``) or the file excluded (``exclude``,
+    ``extend-exclude``). The maintainers say it is no part of the code they ship: a developer's tool, Hail's local
+    ``devbin/dev_proxy.py`` (BE308; :func:`.lint_config.lint_excluded`)."""
+    return ProjectFact(LINT_EXCLUDED, (path,))
 
 
 @project_fact

@@ -219,6 +219,26 @@ def secrets_allowed(root: Path) -> tuple[str, ...]:
     return ignored_in(root, SECRET_CODES, whole_project=False)
 
 
+def lint_excluded(root: Path) -> tuple[str, ...]:
+    """Globs of the files the project's ruff configuration keeps out of its own linting: a ``per-file-ignores``/
+    ``extend-per-file-ignores`` entry ignoring ``ALL`` (Hail's ``"devbin/**/*" = ["ALL"]``), or an ``exclude``/
+    ``extend-exclude`` entry (a folder named alone stands for what it holds: ``datasets`` for ``datasets/``)."""
+    globs: list[str] = []
+    settings = ruff_settings(root)
+    for table in (settings, settings.get("lint")):
+        if not isinstance(table, dict):
+            continue
+        for key in ("exclude", "extend-exclude"):
+            entries = table.get(key)
+            if isinstance(entries, list):
+                globs += [entry.rstrip("/") + "/" for entry in entries if isinstance(entry, str) and entry.strip("/")]
+        for key in ("per-file-ignores", "extend-per-file-ignores"):
+            entries = table.get(key)
+            if isinstance(entries, dict):
+                globs += [glob for glob, codes in entries.items() if isinstance(glob, str) and "ALL" in _codes(codes)]
+    return tuple(dict.fromkeys(globs))
+
+
 def ignored_in(root: Path, checks: tuple[str, ...], whole_project: bool) -> tuple[str, ...]:
     """Globs of the files for which ruff's configuration or flake8's ``[flake8]`` section ignores one of
     ``checks`` in a ``per-file-ignores``/``extend-per-file-ignores`` entry, with :data:`EVERYWHERE` when

@@ -515,6 +515,8 @@ _ON_ARGUMENTS: dict[str, Callable[[ProjectModel, tuple[str, ...]], bool]] = {
         matches_lint_glob(args[0], glob) for glob in model.files.print_allowed),
     conditions.LINT_ALLOWS_SECRET: lambda model, args: bool(args) and any(
         matches_lint_glob(args[0], glob) for glob in model.files.secrets_allowed),
+    conditions.LINT_EXCLUDED: lambda model, args: bool(args) and any(
+        matches_lint_glob(args[0], glob) for glob in model.files.lint_excluded),
     conditions.DJANGO_USERNAMES: lambda model, args: model.django_usernames,
     conditions.DOES: lambda model, args: len(args) == 2 and model.does(args[0], args[1]),
     conditions.QUIET_JOBS: lambda model, args: bool(args) and all(

@@ -17,7 +17,8 @@ file that runs replicas (``deploy: replicas:``, a swarm stack), at the root or i
 or a compose file without replicas is not: a container image or a process list is how self-hosted applications
 ship and how developers run them (freesound's compose runs ``manage.py runserver`` with a debugger port), and
 nothing there probes a route. The probe a deployment configures is read too: a container file's ``HEALTHCHECK``,
-a compose ``healthcheck:``, a Kubernetes ``livenessProbe``/``readinessProbe``/``startupProbe``, fly.toml checks,
+a compose ``healthcheck:``, a Kubernetes ``livenessProbe``/``readinessProbe``/``startupProbe`` (also in the
+``templates/`` of a Helm chart found, however deep), fly.toml checks,
 Render's ``healthCheckPath``, an ECS ``healthCheck``. One bounded walk per project root, once per run.
 """
 
@@ -35,6 +36,7 @@ from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.project.deployed_settings import read_settings_names
 from backend_lint.analysis.project.file_text import Listings, bounded_walk, small_file_text
 from backend_lint.analysis.project.lint_config import (
+    lint_excluded,
     print_allowed,
     pylint_disabled_logging_codes,
     ruff_settings,
@@ -90,6 +92,9 @@ class ProjectFiles:
     secrets_allowed: tuple[str, ...] = ()
     """Globs of the files for which the project's ruff or flake8 configuration ignores the hard-coded password
     checks (``S105``-``S107``; :func:`.lint_config.secrets_allowed`)."""
+    lint_excluded: tuple[str, ...] = ()
+    """Globs of the files the project's ruff configuration keeps out of its linting: every check ignored
+    (``"devbin/**/*" = ["ALL"]``) or excluded (:func:`.lint_config.lint_excluded`)."""
 
     security_scanner: bool = False
     """The README's opening calls the application a vulnerability or security scanner (:func:`describes_scanner`)."""
@@ -126,6 +131,7 @@ class ProjectFiles:
         found.lint_unselected = unselected_logging_codes(ruff_settings(root)) | pylint_disabled_logging_codes(root)
         found.print_allowed = print_allowed(root)
         found.secrets_allowed = secrets_allowed(root)
+        found.lint_excluded = lint_excluded(root)
         found._pyproject(pyproject)
         for path, sections in ((setup_cfg, ("tool:pytest",)), (pytest_ini, ("pytest",)), (tox_ini, ("pytest",))):
             found._ini(path, sections)
@@ -297,6 +303,18 @@ def _deployment_file(folder: str, name: str, manifests: bool, served: set[str]) 
     return False, False
 
 
+def _chart_probes(chart: str, listings: Optional[Listings]) -> bool:
+    """A manifest of the Helm chart in folder ``chart`` (its ``templates/`` folder, which may lie below
+    :data:`DEPLOY_DEPTH`: ``_infra/helm/<app>/templates/deployment.yaml``) configures a probe: the route it
+    probes is the service's health check (response-operations-ui's ``readinessProbe`` on ``/info``)."""
+    templates = os.path.join(chart, "templates")
+    listing = (listings or Listings())(templates)
+    return listing is not None and any(
+        name.endswith((".yaml", ".yml"))
+        and bool(_PLATFORM_PROBE.search(small_file_text(os.path.join(templates, name))))
+        for name in listing[1])
+
+
 def _skipped_folder(name: str) -> bool:
     return name.startswith(".") or name in _SKIPPED_FOLDERS
 
@@ -316,7 +334,7 @@ def read_deployment(root: Path, listings: Optional[Listings] = None) -> tuple[st
             deployed, probed = _deployment_file(folder, name, manifests, served)
             if deployed:
                 first = first or os.path.normpath(os.path.join(relative, name))
-            probes = probes or probed
+            probes = probes or probed or (name == "Chart.yaml" and _chart_probes(folder, listings))
     return first, probes, tuple(sorted(served))
 
 
