@@ -35,7 +35,7 @@ from backend_lint.analysis.scopes import Scope, is_main_guard
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
 
-SCRIPT_PATHS = ["scripts/", "bin/"]
+SCRIPT_PATHS = ["scripts/", "bin/", "tools/"]
 """Folders of tools a developer starts from a shell (the rules' ``script-paths`` default)."""
 
 _SERVERS = frozenset({"uvicorn.run", "hypercorn.run", "aiohttp.web.run_app", "waitress.serve"})

@@ -26,7 +26,7 @@ import ast
 from typing import Any
 
 from backend_lint.analysis.bindings import bindings_of
-from backend_lint.analysis.hand_run_scripts import hand_run_script, names_fixed_https_host, run_by_hand
+from backend_lint.analysis.hand_run_scripts import SCRIPT_PATHS, hand_run_script, names_fixed_https_host, run_by_hand
 from backend_lint.analysis.loopback import is_loopback_literal, loopback_url
 from backend_lint.analysis.mentions import call_conditions, mentioned_names, names_trusted_ca
 from backend_lint.analysis.project.app_conditions import security_scanner
@@ -301,7 +301,7 @@ class TlsVerificationDisabled(Rule):
         Option(
             "script-paths",
             list,
-            ["scripts/", "bin/"],
+            list(SCRIPT_PATHS),
             "folders of developer scripts: a program there (argparse, its command line) that names no fixed "
             "public https host talks only to the servers its operator names on the command line, and is left alone",
         ),
