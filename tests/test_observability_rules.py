@@ -423,6 +423,36 @@ def test_be401_service_modules_with_a_main_guard(code: str) -> None:
     assert len(prints(code)) == 1
 
 
+def test_be401_an_argparse_sub_command_and_what_it_starts_are_a_program() -> None:
+    code = """
+    from flask import Flask
+    from threading import Thread
+
+    def run(args):
+        print("Dashboard on", args["port"])
+        app = Flask(__name__)
+
+        @app.route("/")
+        def index():
+            return "metrics"
+
+        def poller():
+            print("[Poller] started")
+
+        Thread(target=poller).start()
+        app.run(port=args["port"])
+
+    def other(rows):
+        print(rows)
+
+    def configure(subparsers):
+        parser = subparsers.add_parser("dashboard")
+        parser.set_defaults(func=run)
+    """
+    assert prints(code) == [20]  # run, and the poller it starts, are the command; other is not handed to one
+    assert len(prints(code.replace("parser.set_defaults(func=run)", "parser.set_defaults(verbose=run)"))) == 3
+
+
 def test_be401_verbosity_forms() -> None:
     code = """
     def post_migrate(verbosity, options, self):

@@ -5,7 +5,9 @@ A function is a CLI entry point when it is a click command or group, a typer com
 decorated by the module's own spelling of one of these (a function applying ``invoke.task`` to what it is given,
 an alias, a ``functools.partial``: :func:`_wraps_cli_decorator`), or it parses its own arguments (calls
 ``parse_args``/``parse_known_args``, as an argparse ``main()`` does; not in a file that uses Flask-RESTful's
-request parser, whose ``parse_args()`` reads the request). Code inside
+request parser, whose ``parse_args()`` reads the request), or the module hands it to an argparse sub-command
+(``parser.set_defaults(func=run)``: wazuh's ``engine_metrics/cmds/dashboard.py``, whose ``run`` starts a local
+dashboard and prints its status to the terminal of whoever ran the command). Code inside
 ``if __name__ == "__main__":`` runs only as a script, and so does the module-level ``main()`` that block calls
 (the conventional name of a script's body). A helper function in the same module that is none of
 these is ordinary code: it may be imported by the service (:func:`helper_of_commands` says when only the
@@ -99,12 +101,27 @@ def parses_arguments(ctx: FileContext, function: ast.FunctionDef | ast.AsyncFunc
     return PARSES_ARGUMENTS in terminal_use(ctx, function)
 
 
-@reads(bindings_of, parses_arguments)
+@file_fact()
+def subcommand_functions(ctx: FileContext) -> frozenset[str]:
+    """The module's functions it hands to an argparse sub-command as what the command runs
+    (``parser.set_defaults(func=run)``)."""
+    if "set_defaults" not in ctx.source:
+        return frozenset()
+    return frozenset(
+        keyword.value.id for node in ast.walk(ctx.tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "set_defaults"
+        for keyword in node.keywords if keyword.arg == "func" and isinstance(keyword.value, ast.Name)
+    )
+
+
+@reads(bindings_of, parses_arguments, subcommand_functions)
 def is_cli_command(function: ast.AST, ctx: FileContext) -> bool:
-    """A click/typer command or group, an invoke/Fabric task, or a function that parses command line arguments
-    itself."""
+    """A click/typer command or group, an invoke/Fabric task, a function the module hands to an argparse
+    sub-command (:func:`subcommand_functions`), or a function that parses command line arguments itself."""
     if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return False
+    if function.name in subcommand_functions(ctx) and function in ctx.tree.body:
+        return True
     for decorator in function.decorator_list:
         target = decorator.func if isinstance(decorator, ast.Call) else decorator
         resolved = ctx.imports.resolve(target)
