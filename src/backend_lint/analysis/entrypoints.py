@@ -17,8 +17,9 @@ is a program that defines no HTTP handler (a Flask ``app.py`` whose main guard p
 from its own functions) and imports ``argparse``, reads its command line at import time, or has a main guard
 that runs an entry point reading its command line or standard input (``main()`` calling ``parse_args`` or
 reading ``sys.argv``). Every function of such a module is part of the
-program. Which modules only a console script or a CLI package of *another* file reaches is the project model's
-question, not this module's.
+program. Such a module that also asks its user at the keyboard (:func:`interactive_cli`) is an interactive
+program, watched by whoever runs it. Which modules only a console script or a CLI package of *another* file
+reaches is the project model's question, not this module's.
 """
 
 from __future__ import annotations

@@ -19,8 +19,8 @@ its test suite (askbot's ``testproject/``, which tox runs from and the package l
 def is_test_path(path: str) -> bool:
     """``test_*.py``, ``*_test.py``, ``conftest.py``, a Django app's ``tests.py`` (the module ``startapp`` makes for
     an app's tests: RapidPro's ``temba/utils/models/tests.py``), or anything under a ``tests``/``test``/``unittests``
-    folder, a private ``_tests`` package, or one named for a kind of test (``integration_tests``: wazo-confd's mock servers the test compose file
-    starts), or a ``testproject``/``test_project`` folder."""
+    folder, a private ``_tests`` package, or one named for a kind of test (``integration_tests``: wazo-confd's mock
+    servers the test compose file starts), or a ``testproject``/``test_project`` folder."""
     parts = path.replace("\\", "/").split("/")
     name = parts[-1]
     if name.startswith("test_") or name.endswith(("_test.py", "_tests.py")) or name in ("conftest.py", "tests.py"):
