@@ -184,3 +184,83 @@ def test_numbered_migration_scripts(tmp_path: Path) -> None:
     assert ("sql/003-backfill_rows.py", 6) not in found  # the third numbered script of its folder: a migration
     assert ("svc/backfill.py", 6) in found
     assert ("jobs/001-backfill.py", 6) in found  # one numbered script is no sequence
+
+
+WALLET = {
+    "pyproject.toml": '[project]\nname = "wallet"\n',
+    "wallet/__init__.py": "",
+    "wallet/wallet.py": textwrap.dedent('''\
+        import logging
+
+        logger = logging.getLogger(__name__)
+
+
+        class Wallet:
+            async def restore_keyset(self, keyset_id):
+                logger.debug("restoring %s", keyset_id)
+                print(f"Restoring keyset {keyset_id} ...")  # the CLI's restore command's progress
+
+            async def restore_from_mnemonic(self, mnemonic):
+                print("Restoring tokens...")
+                for keyset_id in mnemonic.split():
+                    await self.restore_keyset(keyset_id)
+
+            async def pay(self, invoice):
+                logger.debug("paying %s", invoice)
+                print(f"Paid {invoice}")  # the API's route reaches it
+    '''),
+    "wallet/cli/__init__.py": "",
+    "wallet/cli/cli.py": textwrap.dedent('''\
+        import asyncio
+
+        import click
+
+        from wallet.wallet import Wallet
+
+
+        @click.command()
+        @click.argument("mnemonic")
+        def restore(mnemonic):
+            asyncio.run(Wallet().restore_from_mnemonic(mnemonic))
+    '''),
+    "wallet/api/__init__.py": "",
+    "wallet/api/router.py": textwrap.dedent('''\
+        from fastapi import APIRouter
+
+        from wallet.wallet import Wallet
+
+        router = APIRouter()
+
+
+        @router.post("/pay")
+        async def pay(invoice: str):
+            await Wallet().pay(invoice)
+            return {"paid": True}
+    '''),
+}
+
+
+def test_methods_only_the_command_line_reaches(tmp_path: Path) -> None:
+    found = findings_of(write_project(tmp_path, WALLET), "BE401")
+    assert ("wallet/wallet.py", 9) not in found  # called only by restore_from_mnemonic, which only the CLI names
+    assert ("wallet/wallet.py", 12) not in found
+    assert ("wallet/wallet.py", 18) in found  # the API's route pays
+
+
+def test_a_serving_module_naming_the_method_keeps_it(tmp_path: Path) -> None:
+    project = dict(WALLET)
+    project["wallet/api/restore.py"] = textwrap.dedent('''\
+        from fastapi import APIRouter
+
+        from wallet.wallet import Wallet
+
+        router = APIRouter()
+
+
+        @router.post("/restore")
+        async def restore(mnemonic: str):
+            await Wallet().restore_from_mnemonic(mnemonic)
+    ''')
+    found = findings_of(write_project(tmp_path, project), "BE401")
+    assert ("wallet/wallet.py", 9) in found
+    assert ("wallet/wallet.py", 12) in found

@@ -41,6 +41,9 @@ def test_development_settings_are_told_from_production_by_path() -> None:
     ("temba/utils/models/tests.py", True),  # a Django app's tests module, as startapp makes it
     ("integration_tests/assets/mocks/sysconfd.py", True),  # a mock server only the test compose file starts
     ("e2e/settings.py", True),  # an end-to-end suite's settings (aleph's)
+    ("src/moin/_tests/ldap_testbase.py", True),  # a package's private test package and its support (moin's)
+    ("app/__tests__/helpers.py", True),
+    ("app/_testing_tools.py", False),
     ("app/unittest_helpers.py", False),
     ("app/views.py", False),
 ])

@@ -19,8 +19,9 @@ is a program that defines no HTTP handler (a Flask ``app.py`` whose main guard p
 from its own functions) and imports ``argparse``, reads its command line at import time, or has a main guard
 that runs an entry point reading its command line or standard input (``main()`` calling ``parse_args`` or
 reading ``sys.argv``). Every function of such a module is part of the
-program. Which modules only a console script or a CLI package of *another* file reaches is the project model's
-question, not this module's.
+program. Such a module that also asks its user at the keyboard (:func:`interactive_cli`) is an interactive
+program, watched by whoever runs it. Which modules only a console script or a CLI package of *another* file
+reaches is the project model's question, not this module's.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ PARSES_ARGUMENTS = "parses arguments"
 READS_ARGV = "reads sys.argv"
 READS_STDIN = "reads sys.stdin"
 PROMPTS = "prompts"
-_PROMPTS = frozenset({"input", "getpass.getpass"})
+_PROMPTS = frozenset({"input", "getpass.getpass", "click.prompt", "click.confirm", "typer.prompt", "typer.confirm"})
 _REQUEST_PARSERS = ("flask_restful", "flask_restx", "flask_restplus")
 """Libraries whose ``RequestParser.parse_args()`` reads an HTTP request, not a command line."""
 
@@ -57,7 +58,8 @@ def _reads_command_line(ctx: FileContext) -> bool:
     return ctx.imports.imports_module("argparse") or not ctx.imports.imports_module(*_REQUEST_PARSERS)
 
 
-_TERMINAL_WORDS = ("parse_args", "parse_known_args", "parse_intermixed_args", "argv", "stdin", "input(", "getpass")
+_TERMINAL_WORDS = ("parse_args", "parse_known_args", "parse_intermixed_args", "argv", "stdin", "input(", "getpass",
+                   "prompt(", "confirm(")
 
 
 @file_fact()
@@ -71,7 +73,8 @@ def _may_use_terminal(ctx: FileContext) -> bool:
 @node_fact(reads=(_may_use_terminal,))
 def terminal_use(ctx: FileContext, function: ast.AST) -> frozenset[str]:
     """How a function (or a main guard) talks to the terminal: parses its arguments, reads ``sys.argv`` or
-    ``sys.stdin``, prompts the user (``input()``, ``getpass``); one pass over its body. A Flask-RESTful
+    ``sys.stdin``, prompts the user (``input()``, ``getpass``, click's or typer's ``prompt``/``confirm``); one
+    pass over its body. A Flask-RESTful
     request parser's ``parse_args()`` reads a request, not a command line."""
     if not _may_use_terminal(ctx):
         return frozenset()
@@ -262,3 +265,12 @@ def in_cli_context(scope: Scope, ctx: FileContext) -> bool:
 def _guarded_main(function: ast.AST, ctx: FileContext) -> bool:
     return (isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) and function.name == "main"
             and function in ctx.tree.body and "main" in main_guard_calls(ctx))
+
+
+@file_fact(reads=(cli_module, terminal_use))
+def interactive_cli(ctx: FileContext) -> bool:
+    """The module is command line code (:func:`cli_module`) that asks its user at the keyboard (``input()``,
+    ``getpass``, ``click.confirm``): a program someone runs and watches, whose output, log lines included, is read
+    at that terminal (nutshell's wallet CLI helpers, picking a mint with ``input()``). No scheduler runs a program
+    that waits for an answer: a cron command's log lines, aggregated like the service's, are not this."""
+    return cli_module(ctx) and PROMPTS in terminal_use(ctx, ctx.tree)

@@ -8,17 +8,19 @@ import re
 from functools import lru_cache
 
 _TEST_DIRS = frozenset({"tests", "test", "testing", "unittests", "unit_tests", "integration_tests", "integration-tests",
-                        "functional_tests", "acceptance_tests", "e2e", "e2e_tests", "testproject", "test_project"})
-"""Folders of tests (DefectDojo keeps its tests and their scan samples under ``unittests/``), and the Django
-project a reusable app keeps to run its test suite (askbot's ``testproject/``, which tox runs from and the
-package leaves out)."""
+                        "functional_tests", "acceptance_tests", "e2e", "e2e_tests", "testproject", "test_project",
+                        "_tests", "__tests__"})
+"""Folders of tests (DefectDojo keeps its tests and their scan samples under ``unittests/``), a package's private
+test package (moin keeps its tests and their support, a test slapd it starts, under ``moin/_tests/`` and
+``moin/auth/_tests/``; ``__tests__`` is the same convention), and the Django project a reusable app keeps to run
+its test suite (askbot's ``testproject/``, which tox runs from and the package leaves out)."""
 
 
 def is_test_path(path: str) -> bool:
     """``test_*.py``, ``*_test.py``, ``conftest.py``, a Django app's ``tests.py`` (the module ``startapp`` makes for
     an app's tests: RapidPro's ``temba/utils/models/tests.py``), or anything under a ``tests``/``test``/``unittests``
-    folder or one named for a kind of test (``integration_tests``: wazo-confd's mock servers the test compose file
-    starts), or a ``testproject``/``test_project`` folder."""
+    folder, a private ``_tests`` package, or one named for a kind of test (``integration_tests``: wazo-confd's mock
+    servers the test compose file starts), or a ``testproject``/``test_project`` folder."""
     parts = path.replace("\\", "/").split("/")
     name = parts[-1]
     if name.startswith("test_") or name.endswith(("_test.py", "_tests.py")) or name in ("conftest.py", "tests.py"):

@@ -34,6 +34,10 @@ retry have no such herd:
   waiting for a port to listen (gns3's wait for the QEMU monitor of the process it just started), nothing is
   asked of the server.
 
+- a heartbeat: a function named for one (``send_heart_beat``, ``heartbeat``) sends a liveness ping that carries
+  no work, and its sender pings on a fixed beat by design; trying again on that beat after a failed ping is the
+  beat itself (fastchat's model worker pinging its controller, 5 s timeout, 5 s apart).
+
 Nor is every sleep in a retry loop a retry's delay: one that the loop always leaves right after
 (:func:`pauses_after_success`: a rate-limit courtesy pause after a page read, then ``break``) runs once.
 
@@ -370,3 +374,13 @@ def pauses_after_success(call: ast.Call, loop: Loop, ctx: FileContext) -> bool:
 def _reports(call: ast.Call, ctx: FileContext) -> bool:
     """A log line or a ``print``: no work of its own."""
     return (isinstance(call.func, ast.Name) and call.func.id == "print") or logging_call_kind(call, ctx) is not None
+
+
+def sends_heartbeat(function: Optional[ast.AST]) -> bool:
+    """``function`` is named for a heartbeat (``send_heart_beat``, ``heartbeat``, ``_heartbeat_loop``): the
+    request it retries is a liveness ping on a fixed beat, whose retry on that beat is the design."""
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    words = split_identifier(function.name)
+    return bool({"heartbeat", "heartbeats"} & set(words)) or any(
+        first == "heart" and second == "beat" for first, second in zip(words, words[1:]))

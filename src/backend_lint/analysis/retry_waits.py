@@ -9,7 +9,9 @@ put no load on such a service:
   work: the peer's kernel answered "nobody here". A server under load accepts and is slow (a timeout, a 5xx),
   which such a retry does not catch and so does not repeat. Phoenix's fixture loader polls its own server's
   ``/healthz`` until it listens (5 s deadline); OpenHands' Jupyter client retries its kernel gateway while it
-  starts. A clause that also catches timeouts, resets or any ``Exception`` stays flagged.
+  starts. A missing socket file caught beside the refusal (``FileNotFoundError``: a unix socket the listener
+  has not made yet) is the same wait. A clause that also catches timeouts, resets or any ``Exception`` stays
+  flagged.
 - **a readiness wait**: a function whose name says it waits for something to come up (``wait_until_alive``,
   ``_wait_for_server_ready``, ``wait_until_healthy``: the word ``wait`` with ``alive``, ``ready``, ``healthy``,
   ``up``, ``started`` or ``available``), retried by ``@retry`` or by its own loop: it polls a server or container
@@ -54,6 +56,10 @@ _REFUSALS = frozenset(
      "aiohttp.ClientConnectorError", "aiohttp.client_exceptions.ClientConnectorError"}
 )
 """Errors that mean the connection was refused or never made: nothing reached the server's work."""
+_NOT_THERE_YET = frozenset({"builtins.FileNotFoundError"})
+"""Caught beside a refusal, the socket file of a local listener that has not made it yet (hail's worker connecting
+to the unix socket of the JVM it just started: ``except (FileNotFoundError, ConnectionRefusedError)``): raised on
+this machine before anything is asked of a server."""
 _RETRY_ON_TYPES = frozenset({"tenacity.retry_if_exception_type", "tenacity.retry.retry_if_exception_type"})
 _PROCESS_STARTS = frozenset(
     {"multiprocessing.Process", "multiprocessing.context.Process", "subprocess.Popen", "subprocess.run",
@@ -73,11 +79,11 @@ def _error_name(node: ast.expr, ctx: FileContext) -> Optional[str]:
 
 def only_refusals(kinds: Optional[ast.expr], ctx: FileContext) -> bool:
     """``kinds`` (an ``except`` clause's type, or the classes given to ``retry_if_exception_type``) names only
-    errors of a refused connection."""
+    errors of a refused connection, and at least one (a missing socket file beside one: :data:`_NOT_THERE_YET`)."""
     if kinds is None:
         return False
-    elements = kinds.elts if isinstance(kinds, ast.Tuple) else [kinds]
-    return bool(elements) and all(_error_name(kind, ctx) in _REFUSALS for kind in elements)
+    names = [_error_name(kind, ctx) for kind in (kinds.elts if isinstance(kinds, ast.Tuple) else [kinds])]
+    return any(name in _REFUSALS for name in names) and all(name in _REFUSALS | _NOT_THERE_YET for name in names)
 
 
 def handler_waits_for_listener(handler: Optional[ast.ExceptHandler], ctx: FileContext) -> bool:

@@ -23,7 +23,9 @@ answer after the send and every ``except`` clause returns the failure answer (pa
 documents": ``return Response({"message": "Email sent"})`` or ``return HttpResponseServerError(...)``). A
 catch-all that only logs, re-raises or goes on, or a result only logged, hides the failure and is not read.
 
-A queue answers before the send is tried, so it could not give that answer.
+A queue answers before the send is tried, so it could not give that answer. Nor could it for a handler named for
+testing the mail set-up (:func:`tests_mail_delivery`: horilla's ``mail_server_test_email``, a "send test e-mail"
+action of its mail-server settings): the send is the test, and whether it went is all the operator waits for.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from typing import TYPE_CHECKING, Callable, Optional
 
 from backend_lint.analysis.ast_helpers import own_nodes
 from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.secret_names import split_identifier
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
@@ -43,6 +46,18 @@ _MESSAGE_LEVELS = frozenset({"error", "warning", "success", "info", "add_message
 
 
 _ParentOf = Callable[[ast.AST], Optional[ast.AST]]
+_MAIL_WORDS = frozenset({"mail", "email", "smtp", "mailer"})
+
+
+def tests_mail_delivery(function: Optional[ast.AST], cls: Optional[ast.ClassDef] = None) -> bool:
+    """The handler ``function`` (a method of ``cls``, a class-based view's ``post``) is named for testing the mail
+    set-up: ``test`` or ``testing`` with ``mail``, ``email`` or ``smtp`` among the words of its name or its
+    class's (``mail_server_test_email``, ``send_test_email``, ``MailTestingView``). Its send is the test; its
+    outcome is the answer the operator waits for."""
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    return any({"test", "testing"} & words and _MAIL_WORDS & words
+               for words in (set(split_identifier(name)) for name in (function.name, cls.name if cls else "")))
 
 
 def answers_send_outcome(call: ast.Call, ctx: FileContext, function: Optional[ast.AST]) -> bool:

@@ -36,7 +36,8 @@ refused connection only (a wait for a port to listen), of a function named for w
 (``wait_until_alive``) and of a function that starts a local process
 (:mod:`backend_lint.analysis.retry_waits`), a loop said to wait for its target to come up (its docstring or
 its messages: "not running yet", "become available") a loop retrying work over SSH on one machine, and
-a loop whose docstring says why its pace is fixed ("not exponential", "already back off")
+a loop whose docstring says why its pace is fixed ("not exponential", "already back off"), a heartbeat (a
+retry in or of a function named for one: :func:`.retry_purposes.sends_heartbeat`)
 (:mod:`backend_lint.analysis.retry_waits`), a loop that gives up by ending the process (``sys.exit`` in its
 ``else:`` or right after it: a service's one-time wait for its database at start-up, not a worker's retries
 while it serves), and a fixed pause of 30 s or more (``time.sleep(60)``, ``wait_fixed(60)``: a long pause is a
@@ -84,6 +85,7 @@ from backend_lint.analysis.retry_purposes import (
     retries_push_conflict,
     retries_transaction_conflict,
     runs_forever,
+    sends_heartbeat,
     server_errors_back_off,
     sets_up_storage,
 )
@@ -131,8 +133,9 @@ def _tenacity_problems(
         return None  # at most two attempts: one retry, no schedule for a backoff to grow
     if tenacity_waits_for_listener(call, ctx) or starts_local_process(retried, ctx) \
             or waits_for_readiness(retried if retried is not None else ctx.scope.function) \
+            or sends_heartbeat(retried if retried is not None else ctx.scope.function) \
             or retries_local_device(ctx, retried):
-        return None  # a wait for a port, a local process started again, a device of this machine: nothing shared
+        return None  # a wait for a port, a local process, a device of this machine, a heartbeat: no herd
     problems, advice = [], []
     if wait is None:
         problems.append("retries with no wait between attempts")
@@ -308,6 +311,8 @@ class RetryWithoutBackoff(Rule):
             return None  # a local fault's pause; the server's errors back off in the sibling clause
         if handler_waits_for_listener(handler, ctx) or waits_for_readiness(function):
             return None  # only a refused connection is retried: a wait for a port to listen
+        if sends_heartbeat(function):
+            return None  # a liveness ping tried again on its own fixed beat: the heartbeat's design
         if documented_readiness_wait(function, loops[0], ctx.lines) or retries_over_ssh(loops[0], ctx):
             return None  # a wait for one host or endpoint to come up, not a herd on a shared service
         if documents_fixed_pace(function):

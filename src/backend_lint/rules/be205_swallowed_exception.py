@@ -37,6 +37,9 @@ database's catalogue that fails before anything was done, a row's stored value c
 decode. A ``try`` inside a ``finally:`` block that writes
 nothing (a session setting reset, a lock or temporary state undone) is cleanup too
 (:mod:`backend_lint.analysis.finally_cleanup`): raising there would replace the error already on its way out.
+So is a function the module registers to run at interpreter exit (``atexit.register``:
+:mod:`backend_lint.analysis.exit_hooks`), and a ``try`` that only registers one: the process is ending, and
+nothing is left to act on the failure.
 Tests and test support are left alone; migrations are not: a migration that swallows an error and silently
 does nothing leaves the schema or data half-fixed with no one told. A ``try`` that only invalidates a cache or
 removes a stored file, and a ``try`` followed by a fallback path that answers another way, lose nothing
@@ -50,6 +53,7 @@ import ast
 from backend_lint.analysis.answered_failures import constant_answer, is_error_answer
 from backend_lint.analysis.ast_helpers import callee_name, statement_call, written_constant
 from backend_lint.analysis.best_effort import best_effort_step
+from backend_lint.analysis.exit_hooks import only_registers_exit_hooks, runs_at_exit
 from backend_lint.analysis.fallbacks import is_deliberate_fallback
 from backend_lint.analysis.finally_cleanup import cleanup_in_finally
 from backend_lint.analysis.lazy_regex import lazy_compile
@@ -128,7 +132,8 @@ class SwallowedException(Rule):
     name = "swallowed-exception"
     message = "`{clause}` swallows the error; log it with `logger.exception(...)` or re-raise"
     triggers = ("except",)
-    needs = (is_deliberate_fallback, cleanup_in_finally, module_roles, in_migration, in_service_code, sql_text)
+    needs = (is_deliberate_fallback, cleanup_in_finally, module_roles, in_migration, in_service_code, sql_text,
+             runs_at_exit)
     options = (
         Option(
             "everywhere",
@@ -155,6 +160,8 @@ class SwallowedException(Rule):
             or cleanup_in_finally(attempt, ctx)
             or only_looks_up(attempt, node)
             or builds_from_locals(attempt, node, ctx.scope.function)
+            or runs_at_exit(ctx, ctx.scope.function)
+            or only_registers_exit_hooks(attempt, ctx)
         ):
             return
         if attempt is None or not loses_something(attempt, node, ctx):

@@ -41,7 +41,9 @@ the request shows). ``asyncio.sleep`` yields the loop and is not slow work. A sl
 valid and invalid users) exists to delay this very response, which a queue cannot do. A send whose outcome is
 the answer (:mod:`backend_lint.analysis.send_outcome`: its expected failures caught and answered, or its result
 tested by an ``if`` that shows the client a message: peering's operator e-mail form) is left alone too, also
-when a function of the module the handler calls makes the send and answers its outcome itself.
+when a function of the module the handler calls makes the send and answers its outcome itself; so is a handler
+named for testing the mail set-up (``mail_server_test_email``, ``send_test_email``:
+:func:`~backend_lint.analysis.send_outcome.tests_mail_delivery`), whose send is the test.
 """
 
 from __future__ import annotations
@@ -65,7 +67,7 @@ from backend_lint.analysis.project.conditions import (
 from backend_lint.analysis.project.def_effects import EFFECT_TEXT
 from backend_lint.analysis.project.imported import imported_qualified
 from backend_lint.analysis.resolve import called_function
-from backend_lint.analysis.send_outcome import answers_send_outcome, helper_answers_sends
+from backend_lint.analysis.send_outcome import answers_send_outcome, helper_answers_sends, tests_mail_delivery
 from backend_lint.analysis.slow_work import (
     RENDERS_PDF,
     SLEEPS,
@@ -102,8 +104,9 @@ class SlowWorkInRequest(Rule):
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
         function = ctx.scope.function
         handler = handler_for(ctx, function) if function is not None else None
-        if handler is None or ctx.is_test_file or admin_only(handler) or admin_package(ctx):
-            return
+        if handler is None or ctx.is_test_file or admin_only(handler) or admin_package(ctx) \
+                or tests_mail_delivery(function, ctx.scope.method_class):
+            return  # (a "send test e-mail" action: the send is the test, its outcome the answer)
         roles = module_roles(ctx)
         if roles.for_tests or roles.example or under_debug_switch(node, ctx):
             return  # (a route added only when a debugging switch is on: not served in production)

@@ -14,7 +14,9 @@ stream the caller chose (``file=fh``) or into ``redirect_stdout``'s buffer, a fa
 process after (``sys.exit``, the builtin ``exit``), or the fallback in an ``except`` whose ``try`` was logging.
 A shadowed ``print`` (a local function or import of that name) is not the builtin and is not flagged. A
 module-level function that only the module's main guard reaches is the program's code too, unless the project
-model sees another module reach it (:func:`~.project.conditions.unimported_function`, decided per function); and
+model sees another module reach it (:func:`~.project.conditions.unimported_function`, decided per function); so is
+a function or method only command line code reaches (:func:`~.project.conditions.cli_only`: every module naming it
+is one, and so is every caller in its own module); and
 a coroutine of a client SDK kept in an ``sdk``/``sdks`` folder above its import root runs in its user's script,
 not in the service. An example app (``examples/webhook-demo/app.py``) that uses no logging at all prints its
 trace for whoever runs it. Nor is a print in a file the project's own ruff or flake8 configuration allows prints in
@@ -54,7 +56,13 @@ from backend_lint.analysis.loggers import LOGURU, ROOT_CONFIGURERS, STRUCTLOG, b
 from backend_lint.analysis.messages import STDLIB, print_pieces, render_log_call, source_text
 from backend_lint.analysis.module_roles import module_roles
 from backend_lint.analysis.project.app_conditions import lint_allows_print, print_convention, task_stdout_logged
-from backend_lint.analysis.project.conditions import ProjectFact, cli_module, test_support, unimported_function
+from backend_lint.analysis.project.conditions import (
+    ProjectFact,
+    cli_module,
+    cli_only,
+    test_support,
+    unimported_function,
+)
 from backend_lint.analysis.project.roots import path_in_project, project_root
 from backend_lint.analysis.resolve import lookup
 from backend_lint.analysis.secret_names import split_identifier
@@ -357,6 +365,21 @@ def _program_only(ctx: FileContext) -> tuple[ProjectFact, ...]:
     return (unimported_function(f"{ctx.module}.{outer.name}"),)
 
 
+def _command_code(ctx: FileContext) -> tuple[ProjectFact, ...]:
+    """The print is in a module-level function or a method of a module-level class: the project fact that only
+    command line code reaches it (nutshell's ``Wallet.restore_tokens_for_keyset``, whose prints are the progress
+    of the CLI's ``restore`` command), which makes the print that command's terminal output."""
+    function = ctx.scope.function
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or not ctx.module:
+        return ()
+    if function in ctx.tree.body:
+        return (cli_only(f"{ctx.module}.{function.name}"),)
+    owner = ctx.scope.method_class
+    if owner is not None and owner in ctx.tree.body:
+        return (cli_only(f"{ctx.module}.{owner.name}.{function.name}"),)
+    return ()
+
+
 def _lint_decision(ctx: FileContext) -> tuple[ProjectFact, ...]:
     """The project's own ruff or flake8 configuration allows prints in this file (it ignores ``T201`` for every
     file or for a per-file glob that matches it): a decision the maintainers wrote down, decided by the project
@@ -465,7 +488,7 @@ class PrintInBackendCode(Rule):
     needs = (
         in_cli_context, terminal_use, outside_service_code, body_logs, in_service_code, serves_requests,
         module_logger, bindings_of, logger_for_fix, guard_only_functions, unimported_function, module_roles,
-        lint_allows_print, print_convention, task_stdout_logged, beside_logging, reports_failure,
+        lint_allows_print, print_convention, task_stdout_logged, beside_logging, reports_failure, cli_only,
     )
     module_facts = (cli_module, test_support)
     options = (
@@ -520,11 +543,13 @@ class PrintInBackendCode(Rule):
             ctx, node,
             applicability=Applicability.SAFE if fixable else Applicability.NONE,
             fix_data=level,
-            # only the module's main guard reaches the function, unless another module imports it; or the
+            # only the module's main guard reaches the function, unless another module imports it; or only
+            # command line code reaches it; or the
             # project's linter configuration allows prints in the file
             # project; or the project prints its log by design (it logs nowhere); or a Celery task's print in a
             # project that sends its workers' stdout into logging
-            unless=(*program, *_lint_decision(ctx), _CONVENTION, *((_TASK_STDOUT,) if _celery_task(ctx) else ())),
+            unless=(*program, *_command_code(ctx), *_lint_decision(ctx), _CONVENTION,
+                    *((_TASK_STDOUT,) if _celery_task(ctx) else ())),
         )
 
     def fix(self, finding: Finding, node: cst.CSTNode, fixer: FixContext) -> Optional[cst.CSTNode]:

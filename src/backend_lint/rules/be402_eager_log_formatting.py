@@ -19,7 +19,9 @@ grouping matters: tests, test support, migrations, and a developer's script run 
 :func:`.hand_run_scripts.run_by_hand`), or a command line command that exists to test the service (a click or
 typer command, or an invoke task, whose name or docstring says test, benchmark or perf: Dispatch's ``perf_test``,
 "Performance testing utility"; the functions nested in it too), or a Django management command module that says it
-runs once or makes test data (:mod:`.one_off_commands`), whose log lines are its output at the terminal.
+runs once or makes test data (:mod:`.one_off_commands`), or a command line module that prompts its user
+(``input()``, ``click.confirm``: :func:`.entrypoints.interactive_cli`; nutshell's wallet CLI), whose log lines
+are its output at the terminal.
 Other commands stay checked: a cron job's log lines are aggregated like the service's. A construct the project's
 own ruff configuration deliberately allows is left alone too: it selects the rest of the logging-format family code
 by code and leaves that construct's code out (DefectDojo's ``"G001", "G002", "G01", "G1", "G2"``, no ``G004``:
@@ -38,7 +40,7 @@ import ast
 from typing import TYPE_CHECKING, Callable, Optional
 
 from backend_lint.analysis.class_names import class_name_value
-from backend_lint.analysis.entrypoints import is_cli_command
+from backend_lint.analysis.entrypoints import interactive_cli, is_cli_command
 from backend_lint.analysis.hand_run_scripts import run_by_hand
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.lazy_regex import lazy_compile
@@ -149,7 +151,7 @@ class EagerLogFormatting(Rule):
     fix_node = "Call"
     triggers = ("log", "LOG")
     needs = (logging_call_kind, module_roles, in_migration, origin, lint_unselected, run_by_hand, unreferenced,
-             class_name_value, is_cli_command, one_off_command)
+             class_name_value, is_cli_command, one_off_command, interactive_cli)
     module_facts = (test_support,)
 
     @visits(ast.Call)
@@ -173,8 +175,8 @@ class EagerLogFormatting(Rule):
         if kind is None or module_roles(ctx).for_tests or in_migration(ctx):
             return
         script = run_by_hand(ctx, ctx.scope)
-        if script == () or _in_testing_command(ctx) or one_off_command(ctx):
-            return  # a script, a testing or one-off command run by hand: its log lines are its terminal output
+        if script == () or _in_testing_command(ctx) or one_off_command(ctx) or interactive_cli(ctx):
+            return  # a script, a testing, one-off or interactive command: its log lines are its terminal output
         written = dotted_name(func)
         fix = _applicability(node, message, how, kind, origin(func.value, ctx) is not None)
         self.report(

@@ -9,7 +9,9 @@ field named by its class and field together), with the word lists of
 :mod:`backend_lint.analysis.secret_names` plus ``otp``, ``csrf`` and qualified ``code``/
 ``session_id``. A nonce is not a secret (it travels in clear and needs only to be unique: OAuth 1.0a's
 ``oauth_nonce``, a third party's request-signing nonce), so a name that says only ``nonce`` is left alone; a
-CSRF nonce is reported. Nor is a salt (stored beside its hash or sent in clear, it needs only to differ). Retry
+CSRF nonce is reported. Nor is a salt (stored beside its hash or sent in clear, it needs only to differ). An
+index below a count the code holds, bound whole to a name (``rand_token = random.randint(0, app["n_tokens"] -
+1)``: a shard of a counter table), picks one of that many existing rows, not a secret. Retry
 jitter, sampling, shuffling, ``random.seed``, a random *length* (``range(...)``,
 ``k=``), test modules and benchmark harnesses (a ``benchmarks/`` folder: run by developers, deployed nowhere;
 a token there is a per-trial nonce that authenticates nothing) are left alone, and so is a draw the function's
@@ -302,6 +304,35 @@ def _few_outcomes(node: ast.Call, function: str, ctx: FileContext) -> bool:
     return step != 0 and 0 < len(range(start, stop, step)) <= _FEW_OUTCOMES
 
 
+_COUNT_WORDS = frozenset({"n", "num", "number", "count", "total"})
+"""First words of a name for how many things there are (``n_tokens``, ``num_shards``)."""
+
+
+def _counted(expr: ast.expr) -> bool:
+    """``app["n_tokens"]``, ``num_shards``, ``len(servers)``, ``shard_count``: a count of things the code holds."""
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id == "len":
+        return True
+    words = split_identifier(name_of(expr) or "")
+    return bool(words) and (words[0] in _COUNT_WORDS or words[-1] in ("count", "total"))
+
+
+def _index_below_count(node: ast.Call, function: str, ctx: FileContext) -> bool:
+    """``rand_token = random.randint(0, app["n_tokens"] - 1)``, ``randrange(num_shards)``: an index below a count
+    the code holds, bound whole to a name. It picks one of that many rows or slots that already exist (hail's shard
+    of a counter table, written into the row it picks, judged FALSE in seed 128), as a draw from a collection
+    does. A secret's range is a number of digits written as one (``randint(100000, 999999)``, ``10 ** digits``),
+    never how many things there are."""
+    if not isinstance(ctx.parent_of(node), (ast.Assign, ast.AnnAssign)) or node.keywords:
+        return False
+    if function == "randrange" and len(node.args) == 1:
+        return _counted(node.args[0])
+    if function != "randint" or len(node.args) != 2 or _literal(node.args[0]) != 0:
+        return False
+    high = node.args[1]
+    return isinstance(high, ast.BinOp) and isinstance(high.op, ast.Sub) and _literal(high.right) == 1 \
+        and _counted(high.left)
+
+
 def _literal_pick(node: ast.Call, function: str, ctx: FileContext) -> bool:
     """``random.choice([b"rA", b"aZ", b"hH"])``: one draw, made once, of a few items written out in the code. It
     picks one of them (Sefaria's API-key maker picks the two base64 ``altchars`` that way, judged FALSE in seed 124:
@@ -402,8 +433,8 @@ class InsecureTokenRandomness(Rule):
             return
         if _picks_existing(node, function, purpose, ctx) or _seeded(func, ctx) or _few_outcomes(node, function, ctx):
             return
-        if _literal_pick(node, function, ctx):
-            return
+        if _literal_pick(node, function, ctx) or _index_below_count(node, function, ctx):
+            return  # one of a few written-out items, or an index among as many rows as the code counts
         if under_if(node, ctx.parent_of, _authentication_off):
             return  # made only in a mode that signs nobody in (``NO_LOGIN``): it guards what anyone is given anyway
         if reviewed_by_peer(ctx.lines, node.lineno, node.end_lineno or node.lineno, _RUFF_CODES, _BANDIT_CODES):

@@ -90,6 +90,7 @@ UNPAYING_JOBS = "unpaying-jobs"
 XHR_VIEW = "xhr-view"
 DJANGO_USERNAMES = "django-usernames"
 STARTUP_ONLY = "startup-only"
+CLI_ONLY = "cli-only"
 LINT_UNSELECTED = "lint-unselected"
 CALLERS_PASS_SAFE = "callers-pass-safe"
 LINT_ALLOWS_PRINT = "lint-allows-print"
@@ -118,6 +119,7 @@ KINDS = frozenset({
     CLI_COMMAND_CLASS, ADMIN_ONLY_NAME, ADMIN_PERMISSION, ADMIN_GUARD, RAISES_MESSAGE, METHOD_DOES,
     WRAPS_LIBRARY_CALL,
     SINGLE_ACCOUNT_APP, MASKED_ERROR, INTERNAL_SERVICE, DJANGO_USERNAMES, LOOPBACK_CONSTANT, RECENT_TIME, STARTUP_ONLY,
+    CLI_ONLY,
     SLOW_CLIENT_CALL, CALLER_PASSES_REQUEST,
     LINT_UNSELECTED, XHR_VIEW, SIGNS_IN, CALLERS_PASS_SAFE,
     QUIET_JOBS, URL_ADDRESS, UNIMPORTED_FUNCTION, UNREACHING_JOBS, LINT_ALLOWS_PRINT, UNIMPORTED_OUTSIDE_TESTS,
@@ -401,6 +403,14 @@ def startup_only(qualified: str) -> ProjectFact:
     ``lifespan``, an ``on_event("startup")`` handler) calls it, and every function of the project that calls it
     is itself such a function or command-line code (:mod:`backend_lint.analysis.startup_hooks`; BE103)."""
     return ProjectFact(STARTUP_ONLY, (qualified,))
+
+
+@project_fact
+def cli_only(qualified: str) -> ProjectFact:
+    """Only command line code reaches the function or method ``qualified``: every module outside tests that names
+    it (an import, an attribute) is command line code, and every caller in its own module is such a function in
+    turn (:meth:`.def_reach.DefReach.cli_only`; BE401: a wallet's restore progress printed for its CLI command)."""
+    return ProjectFact(CLI_ONLY, (qualified,))
 
 
 @project_fact

@@ -24,6 +24,11 @@ or its module is an orphan. A public function that nothing names at all is as li
 outside the repository or a framework reaches, as dead code; on a blind recall set of small services written from
 the guidance, every finding this fact dropped was in such a function (``benchmarks/recall``).
 
+The same records decide what only command line code reaches (:meth:`DefReach.cli_only`): a function or method
+that every module naming it (an import or an attribute, tests aside) is command line code, and whose callers in its
+own module (:attr:`DefReach.callers`) are all such functions in turn (nutshell's ``Wallet.restore_tokens_for_keyset``,
+called by ``restore_wallet_from_mnemonic``, which only the CLI's ``restore`` command names).
+
 The same words decide a settings module's constant that nothing reads (:meth:`DefReach.unread_setting`): no
 reaching module uses its name as an attribute (``settings.SECRET``), a string word (``app.config["SECRET"]``) or an
 import, and none star-imports the module.
@@ -34,6 +39,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import cached_property
 
+from backend_lint.analysis.project.def_facts import MAX_DEPTH
 from backend_lint.analysis.project.module_reach import AUTOLOADED, ModuleReach
 from backend_lint.analysis.project.summary import ModuleSummary
 from backend_lint.analysis.reach_names import CLASS, LOADED_BY_FILE
@@ -144,6 +150,43 @@ class DefReach(ModuleReach):
         still call it."""
         words, imported = self._left_words
         return name in words or qualified in imported
+
+    @cached_property
+    def callers(self) -> dict[str, set[str]]:
+        """Canonical function name -> the project's functions that call it (``DefSummary.calls``)."""
+        found: dict[str, set[str]] = {}
+        for name, summary in self.defs.items():
+            for called in summary.calls:
+                found.setdefault(self.definition(called)[0], set()).add(name)
+        return found
+
+    @cached_property
+    def _naming_modules(self) -> dict[str, set[str]]:
+        """A name -> the reaching modules that use it as an attribute or string word, or import it (its last part)."""
+        found: dict[str, set[str]] = {}
+        for summary in self._reaching:
+            for word in (*summary.referenced_names, *(name.rpartition(".")[2] for name in summary.imported)):
+                found.setdefault(word, set()).add(summary.module)
+        return found
+
+    def cli_only(self, qualified: str, depth: int = 0) -> bool:
+        """:func:`.conditions.cli_only`: the function or method is of a command line module, or some module names it
+        and every module outside its own that does is command line code, and its callers in its own module (a few
+        calls deep) are only such functions. A name used in its own module otherwise than by a recorded call (a
+        callback handed on) is not seen."""
+        name = self.definition(qualified)[0]
+        split = self.split(name)
+        if split is None or _UNREACHING_ROLES & set(split[0].roles):
+            return False
+        module = split[0].module
+        if module in self.cli_modules:
+            return True
+        naming = self._naming_modules.get(name.rpartition(".")[2], set()) - {module}
+        own = {caller for caller in self.callers.get(name, set()) - {name}
+               if (found := self.split(caller)) is not None and found[0].module == module}
+        if not (naming or own) or depth >= MAX_DEPTH or not naming <= self.cli_modules:
+            return False
+        return all(self.cli_only(caller, depth + 1) for caller in own)
 
     def unread_setting(self, qualified: str) -> bool:
         """:func:`.conditions.unread_setting`: no reaching module reads the settings module's constant."""

@@ -154,10 +154,7 @@ class ProjectModel(DefReach, ViewFacts):
         """Functions that run only at start-up: those the start-up hooks of the modules call
         (``ModuleSummary.startup_calls``), then the functions they call, a few calls deep, each kept only when
         every function of the project that calls it is such a function, command-line code or a test."""
-        callers: dict[str, set[str]] = {}
-        for name, found in self.defs.items():
-            for called in found.calls:
-                callers.setdefault(self.definition(called)[0], set()).add(name)
+        callers = self.callers
         seeds = {
             self.definition(called)[0] for summary in self.modules.values()
             if not {"test", "test_support"} & set(summary.roles) for called in summary.startup_calls
@@ -497,6 +494,7 @@ _ON_NAME: dict[str, Callable[[ProjectModel, str], bool]] = {
     conditions.RECENT_TIME: _definition_says("returns_recent_time"),
     conditions.XHR_VIEW: _definition_says("xhr_only"),
     conditions.STARTUP_ONLY: lambda model, name: model.definition(name)[0] in model.startup_reached,
+    conditions.CLI_ONLY: lambda model, name: model.cli_only(name),
 }
 """How the model decides a fact about one name (its first argument; a fact without one does not hold)."""
 
