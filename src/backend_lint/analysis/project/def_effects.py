@@ -141,11 +141,10 @@ class EffectReader:
         self.traceback_lines = index.words(_TRACEBACK_WORDS) if index else []
         self.page_lines = index.words(_PAGE_WORDS, cased=True) if index else []
         self.logging_lines = index.words(_LOGGING_CONFIG_WORDS, cased=True) if index else []
-        self.text_lines = index.pattern(_RETURNS_TEXT, "return") if index else []
-        self.tuple_lines = index.pattern(_RETURNS_TUPLE, "return") if index else []
-        self.item_lines = sorted({*index.pattern(_RETURNS_ITEMS, "return"), *index.pattern(_YIELDS_TUPLE, "yield")}) \
-            if index else []
-        self.join_lines = index.pattern(_RETURNS_JOINED, "return") if index else []
+        returns = index.patterns((_RETURNS_TEXT, _RETURNS_TUPLE, _RETURNS_ITEMS, _RETURNS_JOINED), "return") \
+            if index else [[], [], [], []]
+        self.text_lines, self.tuple_lines, items, self.join_lines = returns
+        self.item_lines = sorted({*items, *index.pattern(_YIELDS_TUPLE, "yield")}) if index else []
         self.query_lines = index.pattern(_QUERY_WORDS) if index else []
         self.cache_lines = index.words(_CACHE_WORDS) if index else []
         self.timeout_lines = index.words(_TIMEOUT_WORDS) if index else []
