@@ -95,8 +95,10 @@ class FileContext:
         """The exact source text of ``node``: ``ast.get_source_segment`` on :attr:`lines`, which that function
         would split again, one character at a time, on every call (a tenth of a second of CPU on Django's sources
         for BE506 alone)."""
-        first, last = getattr(node, "lineno", None), getattr(node, "end_lineno", None)
-        start, end = getattr(node, "col_offset", None), getattr(node, "end_col_offset", None)
+        first: Optional[int] = getattr(node, "lineno", None)
+        last: Optional[int] = getattr(node, "end_lineno", None)
+        start: Optional[int] = getattr(node, "col_offset", None)
+        end: Optional[int] = getattr(node, "end_col_offset", None)
         if first is None or last is None or start is None or end is None:
             return None
         lines = self.lines

@@ -289,27 +289,26 @@ class _Collector:
         branches: list[ast.If] = []
         while stack:
             node, in_if = stack.pop()
-            kind = type(node)
-            if kind is ast.ClassDef:
+            if isinstance(node, ast.ClassDef):
                 continue
-            if kind is ast.Call:
+            if isinstance(node, ast.Call):
                 calls.append(node)
-            elif kind is ast.Constant:
+            elif isinstance(node, ast.Constant):
                 if isinstance(node.value, str) and _INSERT_SQL.match(node.value):
                     self._add(CREATES, "INSERT", node)
                 continue  # (no node below it)
-            elif (kind is ast.Assign or kind is ast.AnnAssign) and node.value is not None:
+            elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
                 self._note_assignment(node)
-            elif (kind is ast.For or kind is ast.AsyncFor) and isinstance(node.target, ast.Name) \
+            elif isinstance(node, (ast.For, ast.AsyncFor)) and isinstance(node.target, ast.Name) \
                     and isinstance(node.iter, ast.Name) and node.iter.id in self.lookups:
                 self.lookups.add(node.target.id)  # for found in get_by_url(url): ...
-            elif kind is ast.Return and in_if:
+            elif isinstance(node, ast.Return) and in_if:
                 returns.append(node)
-            elif kind is ast.If:
+            elif isinstance(node, ast.If):
                 if refuses_repeat(node.body[-1]):
                     refusals.append(node)
                 branches.append(node)
-            inside = in_if or kind is ast.If
+            inside = in_if or isinstance(node, ast.If)
             children: list[ast.AST] = []
             for name in node._fields:  # (``ast.iter_child_nodes``, without the nodes nothing here reads)
                 value = getattr(node, name, None)
