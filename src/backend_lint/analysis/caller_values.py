@@ -5,7 +5,8 @@ is only as unsafe as what its callers pass. Within one file BE101 already trusts
 passes a literal; this module extends that to the whole project through the project model:
 
 - each module's summary records, for every call of one of the project's own functions or methods that the
-  effects walk resolves (:meth:`.project.def_effects.EffectReader.calls`, no second walk), the *kind* of each
+  effects walk resolves (:meth:`.project.def_effects.EffectReader.calls`, no second walk; of the file's own
+  definitions, only those a reading of callers can ask about, :func:`asked_about`), the *kind* of each
   argument: ``t`` when it may carry text an outside party chose (:func:`outside_text`: the request, any value
   of a request handler, the environment, the command line, or the caller's own parameter, its caller's text,
   followed through locals and text operations), ``s`` otherwise: safe by the SAME readings BE101 uses for safe
