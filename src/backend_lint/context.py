@@ -92,8 +92,20 @@ class FileContext:
         return self.parents.get(node)
 
     def segment(self, node: ast.AST) -> Optional[str]:
-        """The exact source text of ``node``."""
-        return ast.get_source_segment(self.source, node)
+        """The exact source text of ``node``: ``ast.get_source_segment`` on :attr:`lines`, which that function
+        would split again, one character at a time, on every call (a tenth of a second of CPU on Django's sources
+        for BE506 alone)."""
+        first: Optional[int] = getattr(node, "lineno", None)
+        last: Optional[int] = getattr(node, "end_lineno", None)
+        start: Optional[int] = getattr(node, "col_offset", None)
+        end: Optional[int] = getattr(node, "end_col_offset", None)
+        if first is None or last is None or start is None or end is None:
+            return None
+        lines = self.lines
+        if first == last:
+            return lines[first - 1].encode()[start:end].decode()
+        head = lines[first - 1].encode()[start:].decode()
+        return "".join([head, *lines[first:last - 1], lines[last - 1].encode()[:end].decode()])
 
     def comment_inside(self, node: ast.AST) -> bool:
         """Whether a node spanning lines may hold a comment before its last line.

@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import ast
 import re
+from typing import Optional
 
 from backend_lint.analysis.ast_helpers import keyword_value, string_value
 from backend_lint.analysis.bindings import bindings_of
@@ -53,6 +54,7 @@ from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.module_roles import module_roles
 from backend_lint.analysis.node_index import node_index
 from backend_lint.analysis.project.settings_templates import SOURCE_FIELDS
+from backend_lint.analysis.word_lines import word_lines
 from backend_lint.context import FileContext
 
 AMBIENT_AUTH = "ambient-auth"
@@ -134,9 +136,9 @@ def auth_traits(ctx: FileContext) -> list[str]:
     :data:`CONFIGURES_LOGGING`. A vendored library's logger (:attr:`.ModuleRoles.vendored`) is not the
     project's :data:`MODULE_LOGGER`."""
     source = ctx.source
-    lowered = source.lower()
+    lowered = word_lines(ctx).lowered  # (the file's lower case, made once for every reader)
     traits: set[str] = set()
-    if mentions_ambient(source):
+    if mentions_ambient(source, lowered):
         traits.add(AMBIENT_AUTH)
         if not mentions_ambient(_outside_classes(ctx)):
             traits.add(AMBIENT_IN_CLASSES)
@@ -161,10 +163,10 @@ def auth_traits(ctx: FileContext) -> list[str]:
     return sorted(traits)
 
 
-def mentions_ambient(source: str) -> bool:
+def mentions_ambient(source: str, lowered: Optional[str] = None) -> bool:
     """``source`` (a module's, or one class's) mentions an ambient credential (:data:`_AMBIENT_WORDS`, Flask's or
-    Quart's ``session`` imported)."""
-    lowered = source.lower()
+    Quart's ``session`` imported); ``lowered``: its lower case, when the caller has it."""
+    lowered = source.lower() if lowered is None else lowered
     return any(word in lowered for word in _AMBIENT_WORDS) or (
         "session" in source and bool(_SESSION_IMPORT.search(source)))
 
@@ -234,9 +236,7 @@ def _validates_csrf(ctx: FileContext) -> bool:
     neither is not walked (an alias of ``validate_csrf`` is imported by its name)."""
     if "validate_csrf" not in ctx.source and "protect" not in ctx.source:
         return False
-    for node in ast.walk(ctx.tree):
-        if not isinstance(node, ast.Call):
-            continue
+    for node in node_index(ctx).of(ast.Call):
         func = node.func
         if isinstance(func, (ast.Name, ast.Attribute)) and ctx.imports.resolve(func) in _CSRF_CHECKS:
             return True

@@ -5,7 +5,8 @@ is only as unsafe as what its callers pass. Within one file BE101 already trusts
 passes a literal; this module extends that to the whole project through the project model:
 
 - each module's summary records, for every call of one of the project's own functions or methods that the
-  effects walk resolves (:meth:`.project.def_effects.EffectReader.calls`, no second walk), the *kind* of each
+  effects walk resolves (:meth:`.project.def_effects.EffectReader.calls`, no second walk; of the file's own
+  definitions, only those a reading of callers can ask about, :func:`asked_about`), the *kind* of each
   argument: ``t`` when it may carry text an outside party chose (:func:`outside_text`: the request, any value
   of a request handler, the environment, the command line, or the caller's own parameter, its caller's text,
   followed through locals and text operations), ``s`` otherwise: safe by the SAME readings BE101 uses for safe
@@ -339,10 +340,28 @@ def request_caller_fact(ctx: FileContext, name: str) -> Optional[ProjectFact]:
 
 def _positional(function: ast.FunctionDef | ast.AsyncFunctionDef, qualified: str, ctx: FileContext) -> list[ast.arg]:
     """The parameters a call gives by position: a method's ``self``/``cls`` left out (the object, no argument)."""
+    return _given_by_position(function, qualified.count(".") > ctx.module.count(".") + 1)
+
+
+def _given_by_position(function: ast.FunctionDef | ast.AsyncFunctionDef, method: bool) -> list[ast.arg]:
     positional = [*function.args.posonlyargs, *function.args.args]
-    method = qualified.count(".") > ctx.module.count(".") + 1
     static = any(getattr(d, "id", "") == "staticmethod" for d in function.decorator_list)
     return positional[1:] if method and not static else positional
+
+
+def asked_about(name: str, node: ast.AST) -> bool:
+    """Whether a reading of callers can ask about the definition ``node`` of a file, named ``name`` in its module
+    (``count``, ``Report._rows``): a module-level function, or a private method of a module-level class
+    (:func:`_qualified`), that takes a parameter a call can give (:func:`callers_fact`,
+    :func:`request_caller_fact`). The summary records the arguments of the file's calls of its own
+    definitions only for these: no fact is ever asked of a class, a public method or a function without such a
+    parameter, and each call's kinds cost a reading of every argument."""
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    owner, _, function = name.rpartition(".")
+    if owner and not (function.startswith("_") and not function.startswith("__")):
+        return False
+    return bool(node.args.kwonlyargs or _given_by_position(node, method=bool(owner)))
 
 
 def _literal_default(function: ast.FunctionDef | ast.AsyncFunctionDef, argument: ast.arg) -> int:

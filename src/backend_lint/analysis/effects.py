@@ -169,6 +169,12 @@ def _records_event(call: ast.Call) -> bool:
 _PAY_PREFIXES = ("pay_", "charge_", "refund_", "payout_", "withdraw_")
 _EXISTS = frozenset({"exist", "exists", "aexists"})
 _UPSERTS = frozenset({"update_or_create", "get_or_create", "upsert", "merge", "replace_one", "set"})
+_INERT = frozenset({ast.Name, *(
+    kind for kind in vars(ast).values() if isinstance(kind, type)
+    and issubclass(kind, (ast.expr_context, ast.boolop, ast.operator, ast.unaryop, ast.cmpop))
+)})
+"""Nodes the effects walk skips: a name read or written and the ``Load``/``Add``... singletons hold no call, no
+assignment, no literal (about half of a function's nodes)."""
 _INSERT_SQL = lazy_compile(r"^\s*insert\s+(or\s+\w+\s+)?into\b", re.IGNORECASE)
 SIDE_RECORDS = frozenset({"log", "logs", "audit", "trail", "event", "events"})
 """Records written beside the work (a log line, an audit trail), not the resource the client asked for."""
@@ -296,6 +302,10 @@ class _Collector:
                 continue
             if isinstance(node, ast.Call):
                 calls.append(node)
+            elif isinstance(node, ast.Constant):
+                if isinstance(node.value, str) and _INSERT_SQL.match(node.value):
+                    self._add(CREATES, "INSERT", node)
+                continue  # (no node below it)
             elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
                 self._note_assignment(node)
             elif isinstance(node, (ast.For, ast.AsyncFor)) and isinstance(node.target, ast.Name) \
@@ -303,15 +313,20 @@ class _Collector:
                 self.lookups.add(node.target.id)  # for found in get_by_url(url): ...
             elif isinstance(node, ast.Return) and in_if:
                 returns.append(node)
-            elif isinstance(node, ast.If) and refuses_repeat(node.body[-1]):
-                refusals.append(node)
-            if isinstance(node, ast.If):
+            elif isinstance(node, ast.If):
+                if refuses_repeat(node.body[-1]):
+                    refusals.append(node)
                 branches.append(node)
-            elif isinstance(node, ast.Constant) and isinstance(node.value, str) and _INSERT_SQL.match(node.value):
-                self._add(CREATES, "INSERT", node)
             inside = in_if or isinstance(node, ast.If)
-            stack.extend((child, inside) for child in reversed(list(ast.iter_child_nodes(node))))
-        self.existing = {name for call in calls if (name := existing_object_use(call)) is not None}
+            children: list[ast.AST] = []
+            for name in node._fields:  # (``ast.iter_child_nodes``, without the nodes nothing here reads)
+                value = getattr(node, name, None)
+                if type(value) is list:
+                    children.extend(item for item in value if isinstance(item, ast.AST) and type(item) not in _INERT)
+                elif isinstance(value, ast.AST) and type(value) not in _INERT:
+                    children.append(value)
+            stack.extend((child, inside) for child in reversed(children))
+        self.existing = {found for call in calls if (found := existing_object_use(call)) is not None}
         for call in calls:
             self._call(call)
         self.found.effects.sort(key=lambda effect: effect.line)

@@ -92,6 +92,11 @@ class _Flow:
     def __init__(self, ctx: FileContext) -> None:
         self.ctx = ctx
         self._parents: dict[ast.AST, dict[ast.AST, ast.AST]] = {}
+        self._callers: Optional[dict[str, list[tuple[ast.Call, ast.AST]]]] = None
+        self._returns: dict[tuple[ast.AST, int], set[str]] = {}
+        """What :meth:`_returned` answered per function and hop: a name called all over the file (Django's
+        hashers return ``self.encode(...)``, and every ``text.encode()`` is filed under ``encode``) sent the
+        walk down the same callers again at every hop, a second of CPU on one file."""
 
     def parents(self, owner: ast.AST) -> dict[ast.AST, ast.AST]:
         found = self._parents.get(owner)
@@ -168,14 +173,26 @@ class _Flow:
         kept (a hashing function: its callers elsewhere store or check what it returns)."""
         if not isinstance(owner, (ast.FunctionDef, ast.AsyncFunctionDef)) or hops >= _MAX_HOPS:
             return {KEPT}
+        known = self._returns.get((owner, hops))
+        if known is not None:
+            return set(known)
         found: set[str] = set()
-        callers = 0
-        for function in _functions(self.ctx):
-            for node in own_nodes(function):
-                if isinstance(node, ast.Call) and _called_name(node) == owner.name:
-                    callers += 1
-                    found |= self.fate(node, function, hops + 1)
-        return found if callers and found else {KEPT}
+        callers = self._calls_by_name().get(owner.name, [])
+        for node, function in callers:
+            found |= self.fate(node, function, hops + 1)
+        answer = self._returns[(owner, hops)] = found if callers and found else {KEPT}
+        return set(answer)
+
+    def _calls_by_name(self) -> dict[str, list[tuple[ast.Call, ast.AST]]]:
+        """The calls in the file's functions by the name called (``helper(...)``, ``self.helper(...)``), each
+        with the function it is written in (made once per question)."""
+        if self._callers is None:
+            self._callers = {}
+            for function in _functions(self.ctx):
+                for node in own_nodes(function):
+                    if isinstance(node, ast.Call):
+                        self._callers.setdefault(_called_name(node), []).append((node, function))
+        return self._callers
 
     def _assigned(self, statement: ast.Assign | ast.AnnAssign, owner: ast.AST, hops: int) -> set[str]:
         targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]

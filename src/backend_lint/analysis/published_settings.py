@@ -59,16 +59,17 @@ def _callee(func: ast.expr) -> str:
 
 def _rendered(function: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> set[str]:
     """Settings that reach a dict item, a subscript store or a renderer's keyword in ``function``."""
+    nodes = [node for node in ast.walk(function) if isinstance(node, (ast.Assign, ast.Call, ast.Dict))]  # one walk
     locals_: dict[str, set[str]] = {}
-    for node in ast.walk(function):
+    for node in nodes:
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             named = _setting(node.value, ctx)
             if named:
                 locals_.setdefault(node.targets[0].id, set()).add(named)
-    sent = {id(keyword.value) for node in ast.walk(function) if isinstance(node, ast.Call)
+    sent = {id(keyword.value) for node in nodes if isinstance(node, ast.Call)
             for keyword in node.keywords if keyword.arg in _SENT}
     found: set[str] = set()
-    for node in ast.walk(function):
+    for node in nodes:
         if isinstance(node, ast.Dict) and id(node) not in sent:
             for value in node.values:
                 found |= _settings_in(value, ctx, locals_)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import ast
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Callable, Optional
 
 from backend_lint.analysis.facts import file_fact
@@ -79,6 +79,19 @@ class WordLines:
         if anchor is None:
             return self.line_numbers(found.start() for found in pattern.finditer(lowered))
         return self.line_numbers(self._occurrences((anchor,), lambda at: pattern.match(lowered, at) is not None))
+
+    def patterns(self, patterns: Sequence[re.Pattern[str]], anchor: str) -> list[list[int]]:
+        """:meth:`pattern` of each of ``patterns``, all anchored on ``anchor``: the anchor's occurrences are found
+        once for all of them (the summary asks four questions of every ``return``)."""
+        lowered = self.lowered
+        starts: list[list[int]] = [[] for _pattern in patterns]
+        at = lowered.find(anchor)
+        while at != -1:
+            for found, pattern in zip(starts, patterns):
+                if pattern.match(lowered, at) is not None:
+                    found.append(at)
+            at = lowered.find(anchor, at + 1)
+        return [self.line_numbers(found) if found else [] for found in starts]
 
     def _occurrences(
         self, words: Iterable[str], accept: Optional[Callable[[int], bool]] = None, *, cased: bool = False

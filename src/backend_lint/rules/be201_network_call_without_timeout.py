@@ -172,11 +172,6 @@ class NetworkCallWithoutTimeout(Rule):
             return  # a copy of someone else's library, or an excerpt the documentation quotes: no one's service
         if in_cli_context(ctx.scope, ctx) or _MANAGEMENT_COMMAND in f"/{ctx.role_path}":
             return  # an operator's command: a hang holds the terminal it runs in, no service worker
-        script = run_by_hand(ctx, ctx.scope)
-        if script == ():
-            return  # a developer's script run by hand: a hang holds the terminal it runs in
-        if script is None:  # a main-guarded program nothing imports, wherever it sits, or a part of one
-            script = (*(one_shot_program(ctx) or ()), *(program_only_code(ctx, ctx.scope) or ()))
         client = network_client(node, ctx)
         if client is None or (client.database and not self.option("database-connects")):
             return
@@ -188,6 +183,11 @@ class NetworkCallWithoutTimeout(Rule):
             return  # opened and closed at once: a readiness probe that asks nothing of the peer
         if client.construct == "aiohttp.ClientSession" and requests_time_out(ctx, node):
             return  # every request on the session passes its own timeout
+        script = run_by_hand(ctx, ctx.scope)  # (asked last: a program's shape is read from the whole file)
+        if script == ():
+            return  # a developer's script run by hand: a hang holds the terminal it runs in
+        if script is None:  # a main-guarded program nothing imports, wherever it sits, or a part of one
+            script = (*(one_shot_program(ctx) or ()), *(program_only_code(ctx, ctx.scope) or ()))
         requests_call = client.construct.startswith("requests.")
         unless: tuple[ProjectFact, ...] = (requests_timeout_patched(),) if requests_call else ()
         adapters = imported_adapters(node, ctx) if client.construct.startswith("requests.Session.") else []

@@ -68,7 +68,7 @@ def _ambient(ctx: FileContext, function: Optional[ast.AST] = None) -> tuple[Proj
     module = ctx.module
     package = module if ctx.role_path.endswith("/__init__.py") else module.rpartition(".")[0]
     owner = ctx.parent_of(function) if function is not None else None
-    if isinstance(owner, ast.ClassDef) and not mentions_ambient(ast.get_source_segment(ctx.source, owner) or "cookie"):
+    if isinstance(owner, ast.ClassDef) and not mentions_ambient(ctx.segment(owner) or "cookie"):
         return (no_ambient_credential(package), no_ambient_credential(package, view=True))
     return (no_ambient_credential(package),)
 

@@ -51,13 +51,14 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Callable, Optional
 
-from backend_lint.analysis.caller_values import call_arguments
+from backend_lint.analysis.caller_values import asked_about, call_arguments
 from backend_lint.analysis.effect_calls import words
 from backend_lint.analysis.effects import CREATES, HARMFUL, SIDE_RECORDS, own_effects
 from backend_lint.analysis.http_clients import mentions_timeout
 from backend_lint.analysis.iterated_text import item_tuples, positions
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.loggers import records_traceback
+from backend_lint.analysis.node_index import node_index
 from backend_lint.analysis.project.def_queries import runs_query_always
 from backend_lint.analysis.provenance import sql_text
 from backend_lint.analysis.resolve import Imported, called_function, resolve_name, returned_values
@@ -140,11 +141,10 @@ class EffectReader:
         self.traceback_lines = index.words(_TRACEBACK_WORDS) if index else []
         self.page_lines = index.words(_PAGE_WORDS, cased=True) if index else []
         self.logging_lines = index.words(_LOGGING_CONFIG_WORDS, cased=True) if index else []
-        self.text_lines = index.pattern(_RETURNS_TEXT, "return") if index else []
-        self.tuple_lines = index.pattern(_RETURNS_TUPLE, "return") if index else []
-        self.item_lines = sorted({*index.pattern(_RETURNS_ITEMS, "return"), *index.pattern(_YIELDS_TUPLE, "yield")}) \
-            if index else []
-        self.join_lines = index.pattern(_RETURNS_JOINED, "return") if index else []
+        returns = index.patterns((_RETURNS_TEXT, _RETURNS_TUPLE, _RETURNS_ITEMS, _RETURNS_JOINED), "return") \
+            if index else [[], [], [], []]
+        self.text_lines, self.tuple_lines, items, self.join_lines = returns
+        self.item_lines = sorted({*items, *index.pattern(_YIELDS_TUPLE, "yield")}) if index else []
         self.query_lines = index.pattern(_QUERY_WORDS) if index else []
         self.cache_lines = index.words(_CACHE_WORDS) if index else []
         self.timeout_lines = index.words(_TIMEOUT_WORDS) if index else []
@@ -156,6 +156,11 @@ class EffectReader:
         """Names a call of a project function starts with: the file's functions, classes and methods, and names
         imported from its own package."""
         self.call_lines: list[int] = [] if self.skip else _call_lines(ctx, own, self.package)
+        self.functions = [node for _name, node in own if isinstance(node, _FUNCTIONS)]
+        self.own_names = set(self.own_ids.values())
+        self.asked = {self.own_ids[id(node)] for name, node in own if asked_about(name, node)}
+        """The file's own definitions a reading of callers can ask about: of the rest, no call's arguments are read."""
+        self._met: Optional[dict[int, list[tuple[ast.Call, bool]]]] = None
 
     def effects(self, node: ast.AST) -> list[str]:
         """The effects of the function ``node``'s own body (empty for classes and in skipped files)."""
@@ -270,38 +275,70 @@ class EffectReader:
         """The project functions (and classes) the function ``node`` calls, qualified; ``absolute`` makes a
         relative import's name absolute. Functions nested in ``node`` are left out (they run when called).
         ``arguments`` receives, for each such call that passes arguments, their kinds
-        (:func:`backend_lint.analysis.caller_values.call_arguments`, BE101)."""
-        if self.skip or not isinstance(node, _FUNCTIONS) or not _spans_a_line(node.body[0], self.call_lines, node):
+        (:func:`backend_lint.analysis.caller_values.call_arguments`, BE101), in the order of the source; of the
+        file's own definitions, only for those a reading of callers can ask about
+        (:func:`~backend_lint.analysis.caller_values.asked_about`)."""
+        met = None if self.skip or not isinstance(node, _FUNCTIONS) else self._met_calls().get(id(node))
+        if not met:
             return []
         scope = Scope(FUNCTION, node, self.scopes.get(id(node), self.ctx.root_scope))
         found: set[str] = set()
-        stack: list[tuple[ast.AST, bool]] = [(statement, False) for statement in node.body]
-        while stack:
-            current, nested = stack.pop()
-            if isinstance(current, _NESTED) and arguments is not None:
-                nested = True  # its calls run when it is called: not this function's, but their arguments count
-            elif isinstance(current, _NESTED) or (
-                hasattr(current, "lineno") and not _spans_a_line(current, self.call_lines)
-            ):
-                continue  # a statement or expression with no line that may call the project holds no such call
-            if isinstance(current, ast.Call):
-                qualified = self._callee(current, scope, absolute)
-                if qualified is not None and not nested:
-                    found.add(qualified)
-                passed = None if qualified is None or arguments is None else call_arguments(
-                    current, qualified, self.ctx, None if nested else scope)
-                if passed is not None and arguments is not None:
-                    arguments.append(passed)  # (in a nested function only literals read as safe: conservative)
-            stack.extend((child, nested) for child in ast.iter_child_nodes(current))
+        for call, nested in met:
+            if nested and arguments is None:
+                continue  # its calls run when it is called: not this function's
+            qualified = self._callee(call, scope, absolute)
+            if qualified is None:
+                continue
+            if not nested:
+                found.add(qualified)
+            if arguments is not None and (qualified in self.asked or qualified not in self.own_names):
+                passed = call_arguments(call, qualified, self.ctx, None if nested else scope)
+                if passed is not None:  # (in a nested function only literals read as safe: conservative)
+                    arguments.append(passed)
         return sorted(found)
 
+    def _met_calls(self) -> dict[int, list[tuple[ast.Call, bool]]]:
+        """Per module-level function and method (by ``id``): the calls in its body that may call a function of
+        the project, each with whether it lies in a function, lambda or class nested in it, in the order of the
+        source. Found once per file among all the file's calls (:func:`.node_index.node_index`), not by a
+        walk of each function: a call counts when its name is one a call of the project starts with
+        (:attr:`names`) and every node from it up to the function's statement either opens a nested
+        scope or spans one of :attr:`call_lines` (a statement or expression with no such line holds no
+        such call)."""
+        if self._met is not None:
+            return self._met
+        self._met = {}
+        if not self.call_lines:
+            return self._met
+        owners = {
+            id(statement): function for function in self.functions for statement in function.body
+        }
+        index = node_index(self.ctx)
+        names, lines = self.names, self.call_lines
+        for call in index.of(ast.Call):
+            func = call.func
+            root = func.value if isinstance(func, ast.Attribute) else func
+            if not isinstance(root, ast.Name) or (
+                root.id not in names and not (root.id in ("self", "cls") and getattr(func, "attr", "") in names)
+            ):
+                continue  # (a call on anything else resolves to no project function)
+            current: Optional[ast.AST] = call
+            nested = False
+            while current is not None:
+                if isinstance(current, _NESTED):
+                    nested = True
+                elif hasattr(current, "lineno") and not _spans_a_line(current, lines):
+                    break
+                owner = owners.get(id(current))
+                if owner is not None:
+                    self._met.setdefault(id(owner), []).append((call, nested))
+                    break
+                current = index.parent(current)
+        for met in self._met.values():
+            met.sort(key=lambda item: (item[0].lineno, item[0].col_offset))
+        return self._met
+
     def _callee(self, call: ast.Call, scope: Scope, absolute: Callable[[str], Optional[str]]) -> Optional[str]:
-        func = call.func
-        root = func.value if isinstance(func, ast.Attribute) else func
-        if not isinstance(root, ast.Name) or (
-            root.id not in self.names and not (root.id in ("self", "cls") and getattr(func, "attr", "") in self.names)
-        ):
-            return None  # (a call on anything else resolves to no project function: skip the resolver)
         helper = called_function(call, self.ctx, scope)
         if helper is not None:
             return self.own_ids.get(id(helper.node))

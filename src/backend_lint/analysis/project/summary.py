@@ -120,7 +120,8 @@ class DefSummary:
     each kind ``t`` (may carry text an outside party chose: the request, a handler's value, the caller's own
     parameter) or ``s`` (safe by BE101's readings here, or made by the caller itself)
     (:func:`backend_lint.analysis.caller_values.call_arguments`): BE101 trusts a parameter no caller passes
-    such text."""
+    such text. Calls of the module's own classes, public methods and functions without parameters are left out
+    (:func:`backend_lint.analysis.caller_values.asked_about`: nothing asks about their callers)."""
 
 
 DEF_EFFECTS = frozenset({
