@@ -21,6 +21,7 @@ import ast
 import re
 from typing import TYPE_CHECKING
 
+from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.secret_names import split_identifier
 from backend_lint.analysis.settings import settings_module
@@ -193,9 +194,19 @@ def _documented_off_in_production(function: ast.AST, statement: ast.stmt, ctx: F
     return bool(_NOT_IN_PRODUCTION.search(text))
 
 
+def _test_run_flag(test: ast.expr, ctx: FileContext) -> bool:
+    """A module-level name bound once to a check that the process is the test run (scancode.io's
+    ``IS_TESTS = "test" in sys.argv``, then ``if IS_TESTS:`` around its test speed-ups)."""
+    if not isinstance(test, ast.Name):
+        return False
+    value = bindings_of(ctx, ctx.tree).single_value(test.id)
+    return value is not None and _test_run_check(value)
+
+
 def under_debug_switch(node: ast.AST, ctx: FileContext) -> bool:
     """``node`` runs (or its handler is defined and registered) only when a development or debugging switch is
-    on: it sits in the body of ``if settings.DEBUG:`` (or ``if "test" in sys.argv:``, the test run), or after
+    on: it sits in the body of ``if settings.DEBUG:`` (or ``if "test" in sys.argv:``, the test run, also through
+    a module-level name bound to that check: ``IS_TESTS = "test" in sys.argv``), or after
     ``if not ADD_DEBUGGING_ROUTES: return`` in a function around it (OpenHands' ``add_debugging_routes(app)``,
     whose chaos endpoints "are never deployed to production"), also behind a switch of any name when the
     function's docstring or the comment above the test says it is never on in production. A route added that way
@@ -203,7 +214,8 @@ def under_debug_switch(node: ast.AST, ctx: FileContext) -> bool:
     child: ast.AST = node
     parent = ctx.parent_of(child)
     while parent is not None:
-        if isinstance(parent, ast.If) and child in parent.body and _debug_switch(parent.test):
+        if isinstance(parent, ast.If) and child in parent.body and (
+                _debug_switch(parent.test) or _test_run_flag(parent.test, ctx)):
             return True
         body = getattr(parent, "body", None)
         if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Module)) and isinstance(body, list) \
