@@ -311,8 +311,10 @@ def _inherited(
     receiver: ast.Attribute, ctx: FileContext, scope: Scope, depth: int, seen: frozenset[tuple[int, str]]
 ) -> set[str]:
     """``variation.channels`` where ``variation`` is the row of a loop over ``product.variations.all()`` and
-    ``product`` the row of a loop over a query that prefetched ``variations__channels``: the lookups past the
-    relation, which the prefetch already loaded."""
+    ``product`` the row of a loop over a query that prefetched ``variations__channels``, or the one row such a
+    query returned (``group = Group.objects.filter(...).prefetch_related("policies__roles").first()``, then a loop
+    over ``group.policies.all()``: insights-rbac): the lookups past the relation, which the prefetch already
+    loaded."""
     row = receiver.value
     if not isinstance(row, ast.Name):
         return set()
@@ -321,13 +323,31 @@ def _inherited(
         return set()
     link, bindings = bound
     loops = bindings.loop_targets.get(row.id, [])
-    if len(loops) != 1 or not isinstance(loops[0].target, ast.Name):
-        return set()
-    outer = _query(loops[0].iter, ctx, link, depth + 1, seen)
+    loop = loops[0] if len(loops) == 1 else _enclosing_loop(loops, receiver, ctx)
+    if loop is not None and isinstance(loop.target, ast.Name):
+        outer = _query(loop.iter, ctx, link, depth + 1, seen)
+    else:
+        value = None if loops or row.id in bindings.params else bindings.single_value(row.id)
+        outer = _query(value, ctx, link, depth + 1, seen) if value is not None else None
+        if outer is not None and outer.last_method not in SINGLE_ROW:
+            return set()  # a local holding the rows, not one row: its relations are not this receiver's
     if outer is None:
         return set()
     prefix = receiver.attr + "__"
     return {path[len(prefix):] for path in outer.paths if path.startswith(prefix)}
+
+
+def _enclosing_loop(
+    loops: list[ast.For | ast.AsyncFor], node: ast.AST, ctx: FileContext
+) -> Optional[ast.For | ast.AsyncFor]:
+    """Of the loops binding the same name (``for policy in ...`` twice in one view), the one whose body holds
+    ``node``: the name's value there."""
+    child, parent = node, ctx.parent_of(node)
+    while parent is not None:
+        if any(parent is loop for loop in loops) and child is not getattr(parent, "iter", None):
+            return parent if isinstance(parent, (ast.For, ast.AsyncFor)) else None
+        child, parent = parent, ctx.parent_of(parent)
+    return None
 
 
 def _preloads(call: ast.Call) -> set[str]:

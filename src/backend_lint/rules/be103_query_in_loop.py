@@ -21,7 +21,8 @@ Left alone: loops over parameters, literals and anything not known to be rows; l
 ships and never grows (:func:`~backend_lint.analysis.project.conditions.fixed_table`); related-manager reads that
 ``prefetch_related``/``select_related``/``selectinload``/``joinedload`` on the iterated query made a cache read
 (``order.items.all()`` after ``prefetch_related("items")``, and ``variation.channels.all()`` in a loop over
-``product.variations.all()`` after ``prefetch_related("variations__channels")``), and relations of the object a
+``product.variations.all()`` after ``prefetch_related("variations__channels")``, also on the one row such a query
+returned with ``.first()``), and relations of the object a
 method is handed that its own class prefetches (a serializer's ``prefetch_queryset``); querysets built
 lazily inside ``Exists()``/``Subquery()`` or with ``OuterRef``, or joined into one with ``|=``/``&`` (no query runs
 per row); loops over a handful of
