@@ -41,7 +41,7 @@ from backend_lint.analysis.converted_values import converted_where_read, decoded
 from backend_lint.analysis.facts import node_fact
 from backend_lint.analysis.handlers import AIOHTTP, DJANGO, DRF, FASTAPI, FLASK, LITESTAR, Handler
 from backend_lint.analysis.imports import dotted_name
-from backend_lint.analysis.page_responses import HTMX_PAGE_RESPONSES
+from backend_lint.analysis.page_responses import HTMX_PAGE_RESPONSES, REDIRECT_EXCEPTIONS
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
@@ -61,11 +61,6 @@ _TRANSPARENT_CALLS = frozenset({
     "hasattr", "getattr", "dumps", "jsonify", "debug", "info", "warning", "warn", "error", "exception", "critical",
     "log", "make_response",
 })
-REDIRECT_EXCEPTIONS = frozenset({
-    "HTTPFound", "HTTPSeeOther", "HTTPMovedPermanently", "HTTPTemporaryRedirect", "HTTPPermanentRedirect",
-})
-"""Redirects raised as exceptions (aiohttp's ``raise web.HTTPFound(url)``, Pyramid's and WebOb's): a handler
-that raises one answers a browser with a redirect, as Flask's ``redirect(...)`` does."""
 _HTML_CALLS = frozenset({
     "render", "render_template", "render_template_string", "render_to_response", "render_to_string", "redirect",
     "TemplateResponse", "HttpResponseRedirect", "form_valid", "form_invalid", "get_context_data",

@@ -10,6 +10,12 @@ conventions of that UI, as a view that redirects does (argus's ``update/<action>
 HTMX_PAGE_RESPONSES = frozenset({"HttpResponseClientRefresh", "HttpResponseClientRedirect", "HttpResponseLocation"})
 """django-htmx's responses that reload the page or send the browser elsewhere."""
 
+REDIRECT_EXCEPTIONS = frozenset({
+    "HTTPFound", "HTTPSeeOther", "HTTPMovedPermanently", "HTTPTemporaryRedirect", "HTTPPermanentRedirect",
+})
+"""Redirects raised as exceptions (aiohttp's ``raise web.HTTPFound(url)``, Pyramid's and WebOb's): a handler
+that raises one answers a browser with a redirect, as Flask's ``redirect(...)`` does."""
+
 
 _REDIRECT_CLASSES = ("RedirectResponse", "HttpResponseRedirect", "HttpResponsePermanentRedirect")
 
