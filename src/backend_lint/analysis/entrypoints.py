@@ -33,6 +33,7 @@ from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.facts import file_fact, node_fact, reads
 from backend_lint.analysis.handlers import handler_model
 from backend_lint.analysis.mentions import call_conditions
+from backend_lint.analysis.node_index import node_index
 from backend_lint.analysis.scopes import Scope, is_main_guard
 
 if TYPE_CHECKING:
@@ -104,15 +105,15 @@ def parses_arguments(ctx: FileContext, function: ast.FunctionDef | ast.AsyncFunc
     return PARSES_ARGUMENTS in terminal_use(ctx, function)
 
 
-@file_fact()
+@file_fact(reads=(node_index,))
 def subcommand_functions(ctx: FileContext) -> frozenset[str]:
     """The module's functions it hands to an argparse sub-command as what the command runs
     (``parser.set_defaults(func=run)``)."""
     if "set_defaults" not in ctx.source:
         return frozenset()
     return frozenset(
-        keyword.value.id for node in ast.walk(ctx.tree)
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "set_defaults"
+        keyword.value.id for node in node_index(ctx).of(ast.Call)
+        if isinstance(node.func, ast.Attribute) and node.func.attr == "set_defaults"
         for keyword in node.keywords if keyword.arg == "func" and isinstance(keyword.value, ast.Name)
     )
 
