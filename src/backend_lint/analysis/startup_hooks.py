@@ -112,22 +112,29 @@ def _run_before_serving(ctx: FileContext) -> list[str]:
     return found
 
 
-def startup_only_facts(ctx: FileContext, function: Optional[ast.AST] = None) -> tuple[ProjectFact, ...]:
-    """The project fact that ``function`` (by default the function being visited; a module-level function or a
-    method of a module-level class) runs only at start-up
-    (:func:`~backend_lint.analysis.project.conditions.startup_only`), for a finding's ``unless=``; nothing for a
-    nested function or outside a module. BE203 names the function a ``@retry(...)`` decorates, whose decorator is
-    visited in the scope around it."""
+def defined_name(ctx: FileContext, function: Optional[ast.AST] = None) -> Optional[str]:
+    """The qualified name the project model knows ``function`` by (by default the function being visited): a
+    module-level function (``shop.jobs.warm``) or a method of a module-level class (``shop.jobs.Cache.warm``);
+    ``None`` for a nested function or outside a module. A decorator is visited in the scope around the function
+    it decorates, hence ``function`` (BE203's ``@retry(...)``)."""
     function = ctx.scope.function if function is None else function
     if not isinstance(function, _FUNCTIONS) or not ctx.module:
-        return ()
+        return None
     if any(statement is function for statement in ctx.tree.body):
-        return (startup_only(f"{ctx.module}.{function.name}"),)
+        return f"{ctx.module}.{function.name}"
     owner = ctx.scope.method_class if function is ctx.scope.function else ctx.scope.class_
     if (owner is not None and any(statement is owner for statement in ctx.tree.body)
             and any(statement is function for statement in owner.body)):
-        return (startup_only(f"{ctx.module}.{owner.name}.{function.name}"),)
-    return ()
+        return f"{ctx.module}.{owner.name}.{function.name}"
+    return None
+
+
+def startup_only_facts(ctx: FileContext, function: Optional[ast.AST] = None) -> tuple[ProjectFact, ...]:
+    """The project fact that ``function`` (:func:`defined_name`) runs only at start-up
+    (:func:`~backend_lint.analysis.project.conditions.startup_only`), for a finding's ``unless=``; nothing for a
+    nested function or outside a module."""
+    name = defined_name(ctx, function)
+    return (startup_only(name),) if name is not None else ()
 
 
 _TASK_STARTS = ("create_task", "ensure_future", "start_soon", "start_background_task")

@@ -67,6 +67,7 @@ from backend_lint.analysis.project.roots import path_in_project, project_root
 from backend_lint.analysis.resolve import lookup
 from backend_lint.analysis.secret_names import split_identifier
 from backend_lint.analysis.service_code import in_service_code, outside_service_code, serves_requests
+from backend_lint.analysis.startup_hooks import defined_name
 from backend_lint.analysis.stray_log_lines import beside_logging, dumps_values, reports_failure
 from backend_lint.context import FileContext
 from backend_lint.finding import Applicability, Finding
@@ -369,15 +370,8 @@ def _command_code(ctx: FileContext) -> tuple[ProjectFact, ...]:
     """The print is in a module-level function or a method of a module-level class: the project fact that only
     command line code reaches it (nutshell's ``Wallet.restore_tokens_for_keyset``, whose prints are the progress
     of the CLI's ``restore`` command), which makes the print that command's terminal output."""
-    function = ctx.scope.function
-    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or not ctx.module:
-        return ()
-    if function in ctx.tree.body:
-        return (cli_only(f"{ctx.module}.{function.name}"),)
-    owner = ctx.scope.method_class
-    if owner is not None and owner in ctx.tree.body:
-        return (cli_only(f"{ctx.module}.{owner.name}.{function.name}"),)
-    return ()
+    name = defined_name(ctx)
+    return (cli_only(name),) if name is not None else ()
 
 
 def _lint_decision(ctx: FileContext) -> tuple[ProjectFact, ...]:
