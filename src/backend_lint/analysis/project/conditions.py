@@ -71,6 +71,7 @@ PUBLISHED_SETTING = "published-setting"
 URL_ADDRESS = "url-address"
 CATCHES_ALL = "catches-all"
 PLAIN_CLASS = "plain-class"
+SCHEMA_MODELS = "schema-models"
 ADMIN_ONLY_NAME = "admin-only-name"
 ADMIN_PERMISSION = "admin-permission"
 ADMIN_GUARD = "admin-guard"
@@ -126,7 +127,7 @@ KINDS = frozenset({
     LINT_ALLOWS_SECRET, LINT_EXCLUDED, NO_AMBIENT_CREDENTIAL, VALIDATES_CSRF, PRINT_CONVENTION, TASK_STDOUT_LOGGED,
     ROOT_LOGGER_CONVENTION,
     ROOT_LOG_LOCATED, RPC_API, STATUS_ENVELOPE_API, UNPAYING_JOBS, NO_CREATED_ANSWERS,
-    METHODS_CATCH_ALL, UNREACHED, UNREAD_SETTING, AUTHENTICATES_NOBODY, FIXED_TABLE, REPLACED_SETTING,
+    METHODS_CATCH_ALL, UNREACHED, UNREAD_SETTING, AUTHENTICATES_NOBODY, FIXED_TABLE, REPLACED_SETTING, SCHEMA_MODELS,
 })
 
 
@@ -517,6 +518,14 @@ def plain_class(qualified: str) -> ProjectFact:
     whose roots have no base but ``object``: no ORM model, so ``Domain.objects.all()`` is the project's own
     manager (a REST client's list), not a query (BE103)."""
     return ProjectFact(PLAIN_CLASS, (qualified,))
+
+
+@project_fact
+def schema_models(qualified: Iterable[str]) -> ProjectFact:
+    """Every class named (through re-exports) is a class of the project that derives, through project bases, from
+    pydantic's ``BaseModel`` (:data:`backend_lint.analysis.schema_models.SCHEMA_BASES`): building one validates
+    the fields it is handed (taskingmanager's ``TaskCommentDTO(comment=...)``; BE303)."""
+    return ProjectFact(SCHEMA_MODELS, tuple(sorted(set(qualified))))
 
 
 @project_fact
