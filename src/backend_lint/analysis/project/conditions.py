@@ -72,6 +72,7 @@ URL_ADDRESS = "url-address"
 CATCHES_ALL = "catches-all"
 PLAIN_CLASS = "plain-class"
 SCHEMA_MODELS = "schema-models"
+IDEMPOTENT_INSERTS = "idempotent-inserts"
 ADMIN_ONLY_NAME = "admin-only-name"
 ADMIN_PERMISSION = "admin-permission"
 ADMIN_GUARD = "admin-guard"
@@ -128,6 +129,7 @@ KINDS = frozenset({
     ROOT_LOGGER_CONVENTION,
     ROOT_LOG_LOCATED, RPC_API, STATUS_ENVELOPE_API, UNPAYING_JOBS, NO_CREATED_ANSWERS,
     METHODS_CATCH_ALL, UNREACHED, UNREAD_SETTING, AUTHENTICATES_NOBODY, FIXED_TABLE, REPLACED_SETTING, SCHEMA_MODELS,
+    IDEMPOTENT_INSERTS,
 })
 
 
@@ -526,6 +528,14 @@ def schema_models(qualified: Iterable[str]) -> ProjectFact:
     pydantic's ``BaseModel`` (:data:`backend_lint.analysis.schema_models.SCHEMA_BASES`): building one validates
     the fields it is handed (taskingmanager's ``TaskCommentDTO(comment=...)``; BE303)."""
     return ProjectFact(SCHEMA_MODELS, tuple(sorted(set(qualified))))
+
+
+@project_fact
+def idempotent_inserts(qualified: Iterable[str]) -> ProjectFact:
+    """Every function or method named (through re-exports) is the project's, and its own SQL inserts all add their
+    row only when none is there (``INSERT ... ON CONFLICT ... DO NOTHING``: fmtm's ``DbOrganisationManagers.create``
+    granting an admin role): an idempotent grant, no resource created (BE305)."""
+    return ProjectFact(IDEMPOTENT_INSERTS, tuple(sorted(set(qualified))))
 
 
 @project_fact

@@ -530,6 +530,8 @@ _ON_ARGUMENTS: dict[str, Callable[[ProjectModel, tuple[str, ...]], bool]] = {
     conditions.UNIQUE_RECORD: lambda model, args: bool(args) and model.unique_record(frozenset(args)),
     conditions.CATCHES_ALL: lambda model, args: bool(args) and all(model.catches_all(name) for name in args),
     conditions.SCHEMA_MODELS: lambda model, args: bool(args) and all(model.schema_model(name) for name in args),
+    conditions.IDEMPOTENT_INSERTS: lambda model, args: bool(args) and all(
+        (found := model.definition(name)[1]) is not None and found.inserts_if_missing for name in args),
     conditions.METHODS_CATCH_ALL: lambda model, args: bool(args) and all(
         model.methods_catch_all(name) for name in args),
     conditions.SINGLE_ACCOUNT_APP: lambda model, args: any(found.single_account for found in model.modules.values())
