@@ -10,8 +10,10 @@ schema_models`, through the project bases the summaries record).
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Optional
 
+from backend_lint.analysis.project.conditions import ProjectFact, schema_models
+from backend_lint.analysis.project.imported import imported_qualified
 from backend_lint.analysis.resolve import class_chain, resolve_class
 
 if TYPE_CHECKING:
@@ -31,3 +33,18 @@ def file_schema_class(call: ast.Call, ctx: FileContext) -> bool:
         (ctx.imports.resolve(base) or "") in SCHEMA_BASES
         for current in class_chain(cls, ctx) for base in current.node.bases
     )
+
+
+def schema_facts(ctx: FileContext, models: list[ast.Call] | tuple[ast.Call, ...]) -> Optional[tuple[ProjectFact, ...]]:
+    """The project fact that every class ``models`` builds validates what it is handed (``()``: each is a pydantic
+    model of the file, settled here), or ``None`` when one is neither of the file nor imported (a finding that
+    needs them to validate stands)."""
+    imported: list[str] = []
+    for call in models:
+        if file_schema_class(call, ctx):
+            continue
+        qualified = imported_qualified(ctx, call.func)
+        if qualified is None:
+            return None
+        imported.append(qualified)
+    return (schema_models(imported),) if imported else ()

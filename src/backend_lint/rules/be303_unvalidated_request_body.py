@@ -62,7 +62,6 @@ named ``internal_views.py``, a handler behind ``@backend_authenticated``): the b
 from __future__ import annotations
 
 import ast
-from typing import Optional
 
 from backend_lint.analysis.body_evidence import body_evidence, declares_body_model
 from backend_lint.analysis.body_fields import form_text_only
@@ -74,9 +73,8 @@ from backend_lint.analysis.handler_body import handler_body
 from backend_lint.analysis.handlers import FASTAPI, FLASK, FRAMEWORK_MODULES, LITESTAR, handler_for
 from backend_lint.analysis.internal_services import internal_api, internal_service_facts
 from backend_lint.analysis.looked_up_fields import fields_only_looked_up
-from backend_lint.analysis.project.conditions import ProjectFact, internal_service, schema_models, test_support
-from backend_lint.analysis.project.imported import imported_qualified
-from backend_lint.analysis.schema_models import file_schema_class
+from backend_lint.analysis.project.conditions import internal_service, schema_models, test_support
+from backend_lint.analysis.schema_models import schema_facts
 from backend_lint.analysis.shape_checks import body_shape_checked
 from backend_lint.analysis.staff_tools import staff_tool_checking_fields
 from backend_lint.analysis.text_fields import only_text_fields
@@ -148,24 +146,10 @@ class UnvalidatedRequestBody(Rule):
             return  # no field stored, unpacked, given back or required: each is checked, tested or a helper's
         unless = internal_service_facts(ctx, handler)
         if evidence.models:
-            schemas = _schema_facts(ctx, evidence.models)
+            schemas = schema_facts(ctx, evidence.models)
             if schemas == ():
                 return  # fields built into pydantic models of the file, a refusal answered with 4xx: validated
             if schemas is not None:
                 unless = (*unless, *schemas)  # (pydantic models of the project: validated field by field)
         self.report(ctx, first.node, read=first.label, unless=unless)
 
-
-def _schema_facts(ctx: FileContext, models: tuple[ast.Call, ...]) -> Optional[tuple[ProjectFact, ...]]:
-    """The project fact that every class the body's fields were built into validates them (``()``: each is a
-    pydantic model of the file, settled here), or ``None`` when one is neither of the file nor imported (the
-    finding stands)."""
-    imported: list[str] = []
-    for call in models:
-        if file_schema_class(call, ctx):
-            continue
-        qualified = imported_qualified(ctx, call.func)
-        if qualified is None:
-            return None
-        imported.append(qualified)
-    return (schema_models(imported),) if imported else ()
