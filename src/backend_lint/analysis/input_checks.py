@@ -32,6 +32,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Optional
 
+from backend_lint.analysis.facts import reads
 from backend_lint.analysis.handler_body import handler_body
 from backend_lint.analysis.handlers import handler_for
 
@@ -43,6 +44,7 @@ _STATUS_KEYWORDS = frozenset({"status", "status_code", "code"})
 _FIELD_READS = frozenset({"get", "getlist"})
 
 
+@reads(handler_for, handler_body)
 def checks_client_input(attempt: ast.Try, clause: ast.ExceptHandler, ctx: FileContext) -> Optional[list[ast.Call]]:
     """The ``try`` of an HTTP handler only reads the client's input and checks it, and ``clause`` answers its
     failure with 400 or 422: the classes built from the input (each must validate it, a schema; ``[]``: none),
@@ -53,9 +55,9 @@ def checks_client_input(attempt: ast.Try, clause: ast.ExceptHandler, ctx: FileCo
     handler = handler_for(ctx, function)
     if handler is None:
         return None
-    reads = {id(read.node) for read in handler_body(ctx, handler).body_reads}
+    read_ids = {id(read.node) for read in handler_body(ctx, handler).body_reads}
     models: list[ast.Call] = []
-    reader = _Reader(reads, handler.request_names, models)
+    reader = _Reader(read_ids, handler.request_names, models)
     return models if all(reader.statement(statement) for statement in attempt.body) else None
 
 
