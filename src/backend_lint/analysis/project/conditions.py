@@ -73,6 +73,7 @@ CATCHES_ALL = "catches-all"
 PLAIN_CLASS = "plain-class"
 SCHEMA_MODELS = "schema-models"
 IDEMPOTENT_INSERTS = "idempotent-inserts"
+UNROUTED_VIEW = "unrouted-view"
 ADMIN_ONLY_NAME = "admin-only-name"
 ADMIN_PERMISSION = "admin-permission"
 ADMIN_GUARD = "admin-guard"
@@ -129,7 +130,7 @@ KINDS = frozenset({
     ROOT_LOGGER_CONVENTION,
     ROOT_LOG_LOCATED, RPC_API, STATUS_ENVELOPE_API, UNPAYING_JOBS, NO_CREATED_ANSWERS,
     METHODS_CATCH_ALL, UNREACHED, UNREAD_SETTING, AUTHENTICATES_NOBODY, FIXED_TABLE, REPLACED_SETTING, SCHEMA_MODELS,
-    IDEMPOTENT_INSERTS,
+    IDEMPOTENT_INSERTS, UNROUTED_VIEW,
 })
 
 
@@ -536,6 +537,14 @@ def idempotent_inserts(qualified: Iterable[str]) -> ProjectFact:
     row only when none is there (``INSERT ... ON CONFLICT ... DO NOTHING``: fmtm's ``DbOrganisationManagers.create``
     granting an admin role): an idempotent grant, no resource created (BE305)."""
     return ProjectFact(IDEMPOTENT_INSERTS, tuple(sorted(set(qualified))))
+
+
+@project_fact
+def unrouted_view(qualified: str) -> ProjectFact:
+    """The Django function view ``qualified`` is dead code, no endpoint: the project's URL confs route views of its
+    module (``account.SignInView.as_view()``) but never it, and no other module imports it, calls it or names it in
+    a dotted string (akvo's ``sign_in`` left behind by ``SignInView``; BE307)."""
+    return ProjectFact(UNROUTED_VIEW, (qualified,))
 
 
 @project_fact
