@@ -41,8 +41,7 @@ SIGNED_IN_NAMES = frozenset({
 })
 """Decorators, mixins, permissions and checks that admit only a signed-in user (Django, DRF, Flask-Login,
 Flask-JWT-Extended): no secret is guessed behind them."""
-SIGN_IN_TEXT = ("required", "user_passes_test", "isauthenticated", "isadminuser", "requires_auth", "verify_jwt",
-                "is_authenticated")
+SIGN_IN_TEXT = ("required", "user_passes_test", "isauthenticated", "isadminuser", "requires_auth", "verify_jwt")
 """What a module's lower-cased text holds when one of its functions may name a sign-in requirement (a cheap
 filter before :func:`signs_in` reads them)."""
 _REQUIRED_SUBJECTS = frozenset({"login", "permission", "permissions", "authentication", "authenticated", "staff"})

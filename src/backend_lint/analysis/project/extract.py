@@ -339,11 +339,12 @@ def _read_decorators(
     ctx: FileContext, node: ast.AST, top_level: bool, module_defs: Mapping[str, ast.AST],
     gates: tuple[bool, bool, bool], found: DefSummary,
 ) -> None:
-    """What a def says as a decorator (it signs in, it runs what it decorates in the background) and the project
-    decorators written on it; ``gates``: the module's text may name a sign-in, a background start, and the
-    module is one whose defs no handler calls (tests, migrations: ``skip``)."""
+    """What a def says as a decorator or permission class (it signs in, it runs what it decorates in the
+    background) and the project decorators written on it; ``gates``: the module's text may name a sign-in, a
+    background start, and the module is one whose defs no handler calls (tests, migrations: ``skip``)."""
     sign_in, background, skip = gates
-    found.signs_in = sign_in and top_level and signs_in(node, module_defs)
+    # (a class is read whatever the text: only its ``has_permission`` is, a DRF permission class's)
+    found.signs_in = top_level and (sign_in or isinstance(node, ast.ClassDef)) and signs_in(node, module_defs)
     found.backgrounds = background and top_level and runs_in_background(node)
     found.decorators = [] if skip else own_decorators(ctx, node, module_defs)
 
