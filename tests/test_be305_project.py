@@ -71,3 +71,53 @@ def test_a_namespace_folder_inside_the_package_keeps_its_module_names(tmp_path: 
     files = {name: text for name, text in PROJECT.items() if name != "app/routers/__init__.py"}
     found = findings_of(write_project(tmp_path, files), "BE305")
     assert found == {(os.path.join("app", "routers", "notes.py"), 9)}, "signup under /api/v1/auths is exempt"
+
+
+GRANTS = {
+    "app/__init__.py": "",
+    "app/db.py": """\
+        class Managers:
+            @classmethod
+            async def create(cls, db, org_id, user_sub):
+                sql = '''
+                    INSERT INTO organisation_managers (organisation_id, user_sub)
+                    VALUES (%(org_id)s, %(user_sub)s)
+                    ON CONFLICT (organisation_id, user_sub) DO NOTHING;
+                '''
+                async with db.cursor() as cur:
+                    await cur.execute(sql, {"org_id": org_id, "user_sub": user_sub})
+
+
+        class Teams:
+            @classmethod
+            async def create(cls, db, name):
+                async with db.cursor() as cur:
+                    await cur.execute("INSERT INTO teams (name) VALUES (%(name)s) RETURNING *", {"name": name})
+                    return await cur.fetchone()
+    """,
+    "app/routes.py": """\
+        from fastapi import APIRouter
+
+        from app.db import Managers, Teams
+
+        router = APIRouter()
+
+
+        @router.post("/managers")
+        async def add_manager(db, user_sub: str):
+            await Managers.create(db, 1, user_sub)
+
+
+        @router.post("/teams")
+        async def add_team(db, name: str):
+            return await Teams.create(db, name)
+    """,
+}
+
+
+def test_a_grant_inserted_only_when_missing_creates_no_resource(tmp_path: Path) -> None:
+    """fmtm's ``POST /new-admin``: the project's ``Managers.create`` inserts with ``ON CONFLICT ... DO NOTHING``,
+    an idempotent grant a repeat leaves as it was, so a 201 would be wrong whenever the row was there. The
+    team created with a plain ``INSERT ... RETURNING *`` stays reported."""
+    root = write_project(tmp_path, GRANTS)
+    assert findings_of(root, "BE305") == {(os.path.join("app", "routes.py"), 14)}

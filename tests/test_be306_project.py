@@ -41,6 +41,19 @@ NGINX = """\
         }}
     }}
 """
+BUNKERWEB = """\
+    services:
+      proxy:
+        image: "bunkerity/bunkerweb-all-in-one:1.6"
+        environment:
+          MULTISITE: yes
+          USE_REVERSE_PROXY: yes
+          api.example.org_REVERSE_PROXY_HOST: http://api:8000
+          api.example.org_MAX_CLIENT_SIZE: {size}
+          s3.example.org_REVERSE_PROXY_HOST: http://s3:9000
+          s3.example.org_MAX_CLIENT_SIZE: 10G
+          www.example.org_MAX_CLIENT_SIZE: 1G
+"""
 UWSGI = """\
     [uwsgi]
     module = api.wsgi:application
@@ -60,6 +73,8 @@ UWSGI = """\
         ("Dockerfile", 'FROM python:3.12\nCMD ["uwsgi", "--http", ":8000", "--limit-post", "52428800"]\n'),
         ("etc/apache/site.conf", "<VirtualHost *:80>\n  LimitRequestBody 10485760\n  ProxyPass / http://app/\n"
                                  "</VirtualHost>\n"),
+        ("deploy/compose.main.yaml", BUNKERWEB.format(size="1G")),  # fmtm's BunkerWeb, the API's server capped
+        ("deploy/variables.env", "USE_REVERSE_PROXY=yes\nREVERSE_PROXY_HOST=http://api:8000\nMAX_CLIENT_SIZE=50m\n"),
     ],
 )
 def test_a_body_cap_in_the_shipped_server_configuration_bounds_the_upload(
@@ -77,6 +92,8 @@ def test_a_body_cap_in_the_shipped_server_configuration_bounds_the_upload(
                                                                   "client_max_body_size 0;")),  # switched off
         ("gunicorn.conf.py", "limit_request_line = 4094\nlimit_request_field_size = 8190\n"),  # headers only
         ("docs/nginx.conf", NGINX.format(size="10M")),  # documentation, not the deployment
+        ("deploy/compose.main.yaml", BUNKERWEB.format(size="5G")),  # only servers of no app or of gigabytes capped
+        ("deploy/variables.env", "MAX_CLIENT_SIZE=50m\n"),  # no reverse proxy configured beside it
     ],
 )
 def test_no_cap_or_a_cap_that_bounds_nothing_leaves_the_upload_reported(
@@ -132,3 +149,15 @@ def test_an_application_rooted_by_its_requirements_file_is_one_project(
         marker: "flask\n", "www/server.py": FLASK_SERVER, "www/blueprints/uploads.py": FLASK_BLUEPRINT,
     })
     assert findings_of(root, "BE306") == found
+
+
+def test_a_cap_in_the_repository_deploying_a_nested_project_bounds_the_upload(tmp_path: Path) -> None:
+    """fmtm's backend is a project of its own (``src/backend/pyproject.toml``) in a repository whose
+    ``deploy/compose.main.yaml`` runs BunkerWeb in front of it with the API's server capped at 1G: the
+    repository's deployment caps the project's uploads. Without the cap, the upload stays reported."""
+    nested = {f"src/backend/{name}": text for name, text in APP.items()}
+    files = {".gitignore": "*.pyc\n", "src/backend/pyproject.toml": "[project]\nname = 'api'\n", **nested}
+    capped = write_project(tmp_path / "capped", {**files, "deploy/compose.main.yaml": BUNKERWEB.format(size="1G")})
+    assert findings_of(capped / "src" / "backend", "BE306") == set()
+    uncapped = write_project(tmp_path / "uncapped", {**files, "deploy/compose.main.yaml": BUNKERWEB.format(size="5G")})
+    assert findings_of(uncapped / "src" / "backend", "BE306") == {(os.path.join("api", "routes.py"), 8)}

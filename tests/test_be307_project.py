@@ -450,3 +450,128 @@ def test_a_project_middleware_that_answers_429_limits_every_route(tmp_path: Path
     assert findings_of(write_project(tmp_path / "limited", limited), "BE307") == set()
     refused = _middleware_app("return Response(status_code=403)")
     assert ("hub/auth.py", 7) in findings_of(write_project(tmp_path / "refused", refused), "BE307")
+
+
+DEAD_VIEW_PROJECT = {
+    "akvo/__init__.py": "",
+    "akvo/urls.py": '''\
+        from django.urls import path
+
+        from akvo.rsr.views import account
+
+        urlpatterns = [
+            path("register/", account.register, name="register"),
+            path("sign_in/", account.SignInView.as_view(), name="sign_in"),
+        ]
+    ''',
+    "akvo/rsr/__init__.py": "",
+    "akvo/rsr/views/__init__.py": "",
+    "akvo/rsr/views/account.py": '''\
+        from django.contrib.auth import authenticate, login
+        from django.contrib.auth.forms import AuthenticationForm
+        from django.shortcuts import redirect, render
+        from django.views import View
+
+
+        def register(request):
+            if request.method == "POST":
+                form = RegisterForm(data=request.POST)
+                if form.is_valid():
+                    form.save()
+                    return redirect("/")
+            return render(request, "register.html")
+
+
+        def sign_in(request):
+            if request.method == "POST":
+                form = AuthenticationForm(data=request.POST)
+                if form.is_valid():
+                    login(request, form.get_user())
+                    return redirect("/")
+            return render(request, "sign_in.html")
+
+
+        class SignInView(View):
+            def post(self, request):
+                user = authenticate(request, username=request.POST["username"], password=request.POST["password"])
+                if user is not None:
+                    login(request, user)
+                return redirect("/")
+
+
+        class RegisterForm:
+            pass
+    ''',
+}
+
+
+def test_a_function_view_the_url_conf_no_longer_routes_is_no_endpoint(tmp_path: Path) -> None:
+    """akvo's ``sign_in`` function is left behind: the URL conf routes ``sign_in/`` to ``account.SignInView`` and
+    nothing else names the function, so it is dead code, no endpoint. The routed ``register`` and ``SignInView``
+    stay reported."""
+    found = findings_of(write_project(tmp_path, DEAD_VIEW_PROJECT), "BE307")
+    assert found == {(os.path.join("akvo", "rsr", "views", "account.py"), 7),
+                     (os.path.join("akvo", "rsr", "views", "account.py"), 26)}
+
+
+SIGNUP_PERMISSION_PROJECT = {
+    "events/__init__.py": "",
+    "events/permissions.py": '''\
+        from rest_framework.permissions import BasePermission
+
+
+        class CanAccessSignup(BasePermission):
+            def has_permission(self, request, view):
+                return request.user.is_authenticated
+
+            def has_object_permission(self, request, view, obj):
+                return obj.created_by_id == request.user.id
+
+
+        class CanAccessSignupGroup(CanAccessSignup):
+            pass
+
+
+        class AnyoneMaySignUp(BasePermission):
+            def has_permission(self, request, view):
+                return request.method == "POST" or request.user.is_authenticated
+    ''',
+    "events/api.py": '''\
+        from rest_framework import viewsets
+        from rest_framework.response import Response
+
+        from events.permissions import AnyoneMaySignUp, CanAccessSignupGroup
+
+
+        class SignUpGroupViewSet(viewsets.ModelViewSet):
+            permission_classes = [CanAccessSignupGroup]
+
+            def create(self, request, *args, **kwargs):
+                return Response({"email": request.data["email"], "user": request.user.username})
+
+
+        class SignUpViewSet(viewsets.ModelViewSet):
+            permission_classes = [AnyoneMaySignUp]
+
+            def create(self, request, *args, **kwargs):
+                return Response({"email": request.data["email"], "user": request.user.username})
+    ''',
+    "events/urls.py": '''\
+        from rest_framework.routers import DefaultRouter
+
+        from events.api import SignUpGroupViewSet, SignUpViewSet
+
+        router = DefaultRouter()
+        router.register("signup_group", SignUpGroupViewSet, basename="signupgroup")
+        router.register("signup", SignUpViewSet, basename="signup")
+        urlpatterns = router.urls
+    ''',
+}
+
+
+def test_a_permission_class_that_requires_a_signed_in_user_covers_its_view(tmp_path: Path) -> None:
+    """linkedevents' ``SignUpGroupViewSet`` is behind ``CanAccessSignupGroup``, whose inherited ``has_permission``
+    answers ``request.user.is_authenticated``: only signed-in users reach it (a participant's sign-up for an event,
+    no account made). A permission that lets anonymous POSTs through keeps the finding."""
+    found = findings_of(write_project(tmp_path, SIGNUP_PERMISSION_PROJECT), "BE307")
+    assert found == {(os.path.join("events", "api.py"), 17)}

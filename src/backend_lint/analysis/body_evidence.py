@@ -17,6 +17,11 @@ a new idiom; the findings maintainers agreed with all showed one of these, which
   ``add_user(name, password, active)``): the handler unpacks the body's structure by hand into an operation, the
   schema's job; so does one field handed to an operation of a class (``Alert.tag_find_all(query, tags=...)``), a
   model's own method, unless its name says it looks something up (``Timeline.get_by_id(timeline_id)``);
+- **built into a model in a ``try`` that answers 4xx**: the content is handed to a class's constructor inside a
+  ``try`` one of whose ``except`` clauses answers 4xx (``TaskCommentDTO(comment=comment)`` under ``except
+  Exception: return JSONResponse(..., status_code=400)``). That is stored, unless the class validates what it is
+  handed (a pydantic model): the evidence names those calls (:attr:`Evidence.models`) for the rule to settle, in
+  the file or through the project model, and the body is then validated by a schema field by field;
 - **read by hand where the framework validates**: a field read (``data["model"]``, ``data.get("email")``) from a
   body of a FastAPI or Litestar handler (``form_data: dict``, ``await request.json()``): the framework checks a
   declared model's fields and answers 422 by itself, so reading them by hand is the schema skipped, and a
@@ -60,6 +65,16 @@ if TYPE_CHECKING:
 _Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 
 STORED, UNPACKED, ANSWERED, HANDED, BY_HAND = "stored", "unpacked", "answered", "handed", "read by hand"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the handler does with the client's content (``kind``: ``stored``, ``answered``...). ``models``: when
+    the only evidence is the content built into classes inside a ``try`` that answers 4xx, those constructor
+    calls; the content is validated, not stored, when every one of them is a schema (a pydantic model)."""
+
+    kind: str
+    models: tuple[ast.Call, ...] = ()
 
 _WRITE_WORDS = frozenset({
     "insert", "create", "update", "add", "save", "set", "hset", "store", "upsert", "put", "replace", "remove",
@@ -132,18 +147,22 @@ class _Trail:
     rebound: dict[str, list[tuple[tuple[int, int], tuple[int, int]]]] = field(default_factory=dict)
     """Where each name is bound again by a statement of the function's own body (not nested in a block): the start
     and end of each such statement."""
+    models: list[ast.Call] = field(default_factory=list)
+    """Classes built from the content inside a ``try`` that answers 4xx: stored, unless each validates."""
 
 
 @reads(_function_map)
 def body_evidence(ctx: FileContext, function: _Function, reads: list[ast.expr], typed_framework: bool,
-                  request_names: frozenset[str] = frozenset(), handed_on: bool = False) -> Optional[str]:
+                  request_names: frozenset[str] = frozenset(), handed_on: bool = False) -> Optional[Evidence]:
     """What the handler does with the client's content that a schema would guard (``stored``, ``unpacked``,
     ``answered``, ``read by hand``, and with ``handed_on`` also ``handed``), or ``None`` when every trail of
     ``reads`` ends in a check, a test or a helper. ``typed_framework``: the handler's framework validates a
     declared body model (FastAPI, Litestar); ``request_names`` the names of its request object. Without
     ``handed_on`` (BE303's default) fields handed on to an operation end their trail like any helper's: judged on
     unseen applications, 2 of 5 such findings were true (a gateway's OTP call, a deprecated no-op route, a
-    G-code command were not), while the client's content stored or unpacked was true 17 times in 22."""
+    G-code command were not), while the client's content stored or unpacked was true 17 times in 22. Content
+    built into classes under a ``try`` that answers 4xx, and kept nowhere else, is ``stored`` with those calls
+    named in :attr:`Evidence.models`: the caller drops it when each class validates (a pydantic model)."""
     parents, loads = _function_map(ctx, function)
     trail = _Trail(parents, loads, _built_locally(function), list(reads), request_names)
     trail.text.update(id(read) for read in reads if _form_read(read))
@@ -164,7 +183,7 @@ def body_evidence(ctx: FileContext, function: _Function, reads: list[ast.expr], 
                 and not _answered_on_failure(value, parents):
             if _selects_entry(value, parent, parents):
                 continue  # ``worker_map[params["model"]]``: the field picks one of the server's entries, no more
-            return BY_HAND
+            return Evidence(BY_HAND)
         queued = len(trail.queue)
         found = _step(value, parent, trail)
         if text:
@@ -175,8 +194,8 @@ def body_evidence(ctx: FileContext, function: _Function, reads: list[ast.expr], 
         if found == HANDED and not handed_on:
             continue  # handed on to an operation, nothing kept yet: the operation's business by default
         if found:
-            return found
-    return None
+            return Evidence(found)
+    return Evidence(STORED, tuple(trail.models)) if trail.models else None
 
 
 def _form_read(read: ast.expr) -> bool:
@@ -304,6 +323,9 @@ def _call_use(call: ast.Call, trail: _Trail) -> Optional[str]:
     elif name in _ANSWERS or name.endswith("Response"):
         trail.queue.append(call)  # jsonify({...}): the answer, judged where it goes (a ``return``)
     elif name[:1].isupper() and not name.endswith(_NOT_MODELS):
+        if (call.keywords or len(call.args) > 1) and _answered_on_failure(call, trail.parents):
+            trail.models.append(call)  # ``TaskCommentDTO(comment=...)`` under ``except: return ..., 400``: a
+            return None  # schema's refusal answered, if the class validates (the caller settles it)
         if call.keywords or len(call.args) > 1:
             return STORED  # a model or record made from it (``Comment(text=...)``)
         return None  # ``VisibilityLevel(value)``, ``UUID(value)``: one value converted, a check where it is read

@@ -131,7 +131,10 @@ def signs_in(function: ast.AST, module_defs: Mapping[str, ast.AST]) -> bool:
     """The decorator ``function`` lets only a signed-in user through: it or a wrapper it returns names a sign-in
     requirement (``return flask_login.login_required(wrapper)``, ``@jwt_required()``, ``verify_jwt_in_request()``),
     or it is itself decorated by a function of its module (``module_defs``, name -> node) that does (Mailu's
-    ``@permissions_wrapper def owner(...)``)."""
+    ``@permissions_wrapper def owner(...)``). A DRF permission class (in a view's ``permission_classes``) signs in
+    when its ``has_permission`` answers only for a signed-in user (:func:`_permission_signs_in`)."""
+    if isinstance(function, ast.ClassDef):
+        return _permission_signs_in(function, module_defs)
     if not isinstance(function, _FUNCTIONS):
         return False
     if _names_sign_in(function):
@@ -142,6 +145,38 @@ def signs_in(function: ast.AST, module_defs: Mapping[str, ast.AST]) -> bool:
         if isinstance(builder, _FUNCTIONS) and builder is not function and _names_sign_in(builder):
             return True
     return False
+
+
+def _permission_signs_in(cls: ast.ClassDef, module_defs: Mapping[str, ast.AST], depth: int = 0) -> bool:
+    """The permission class's ``has_permission``, its own or that of the nearest base of its module defining one,
+    answers true only for a signed-in user: every ``return`` gives ``request.user.is_authenticated``, alone, as a
+    term of an ``and`` or inside ``bool(...)`` (linkedevents' ``CanAccessSignup.has_permission``, which
+    ``CanAccessSignupGroup`` inherits). Object permissions (``has_object_permission``) come after it and decide
+    nothing about who may reach the view."""
+    method = next((item for item in cls.body if isinstance(item, _FUNCTIONS) and item.name == "has_permission"), None)
+    if method is not None:
+        returns = [node.value for node in ast.walk(method) if isinstance(node, ast.Return)]
+        return bool(returns) and all(value is not None and _requires_authenticated(value) for value in returns)
+    if depth > _MAX_BASES:
+        return False
+    for base in cls.bases:
+        found = module_defs.get(base.id) if isinstance(base, ast.Name) else None
+        if isinstance(found, ast.ClassDef) and found is not cls:
+            return _permission_signs_in(found, module_defs, depth + 1)
+    return False
+
+
+_MAX_BASES = 8
+
+
+def _requires_authenticated(value: ast.expr) -> bool:
+    """``request.user.is_authenticated``, ``bool(request.user and request.user.is_authenticated)``."""
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "bool" \
+            and len(value.args) == 1:
+        return _requires_authenticated(value.args[0])
+    if isinstance(value, ast.BoolOp) and isinstance(value.op, ast.And):
+        return any(_requires_authenticated(part) for part in value.values)
+    return isinstance(value, ast.Attribute) and value.attr == "is_authenticated"
 
 
 def decorator_targets(decorator: ast.expr) -> list[ast.expr]:

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.ast_helpers import callee_name, statement_nodes
 from backend_lint.analysis.caught_errors import LIBRARY_INPUT_ERRORS, internal_errors
-from backend_lint.analysis.resolve import class_chain, resolve_class
+from backend_lint.analysis.schema_models import file_schema_class
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
@@ -66,7 +66,6 @@ _STORES = frozenset({"objects", "session", "db", "cursor", "conn", "connection",
 """Receivers whose ``get``/``add``/``pop`` is a query or a store, not a container's (``Model.objects.get``)."""
 _VALIDATOR_PREFIXES = ("validate", "valid", "to_valid", "is_valid", "check_", "parse", "decode", "url_decode", "clean",
                        "convert", "loads")
-_SCHEMA_BASES = frozenset({"pydantic.BaseModel", "pydantic.main.BaseModel"})
 _LOG_WORDS = ("log", "logger", "logging")
 _REQUEST_READS = frozenset({"json", "form", "body", "data", "get_json", "post", "text"})
 
@@ -115,8 +114,10 @@ def _work_call(call: ast.Call, ctx: FileContext) -> bool:
         return False  # request.body(): the client's own body
     if not name:
         return True  # ``handlers[key](...)``: some function of the code's choosing
-    if name in _PLAIN_CALLS or name.lower().startswith(_VALIDATOR_PREFIXES) or _answer(name) or _schema(call, ctx):
+    if name in _PLAIN_CALLS or name.lower().startswith(_VALIDATOR_PREFIXES) or _answer(name):
         return False
+    if file_schema_class(call, ctx):
+        return False  # a pydantic model of the module: its construction raises only about the data it is given
     func = call.func
     if isinstance(func, ast.Attribute):
         receiver = _receiver_words(func.value)
@@ -136,18 +137,6 @@ def _module_function(receiver: ast.expr, ctx: FileContext) -> bool:
     framework's ``request`` proxy is the client's request."""
     qualified = ctx.imports.resolve(receiver) if isinstance(receiver, ast.Name) else None
     return qualified is not None and qualified.rpartition(".")[2] != "request"
-
-
-def _schema(call: ast.Call, ctx: FileContext) -> bool:
-    """``GenerateChatCompletionForm(**form_data)``: a class of the module built on pydantic's ``BaseModel``,
-    whose construction validates the data it is given and raises only about it."""
-    cls = resolve_class(call.func, ctx, ctx.scope)
-    if cls is None:
-        return False
-    return any(
-        (ctx.imports.resolve(base) or "") in _SCHEMA_BASES
-        for current in class_chain(cls, ctx) for base in current.node.bases
-    )
 
 
 def _answer(name: str) -> bool:

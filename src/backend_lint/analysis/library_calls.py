@@ -81,8 +81,10 @@ through them is the project's, whatever the library object they hang on."""
 @reads(origin, called_function, logging_call_kind, record_class, literal_container, kept_store)
 def calls_outside_only(attempt: ast.Try, handler: ast.ExceptHandler, call: ast.Call, ctx: FileContext) -> bool:
     """The ``try`` only makes a few calls into a library or the OS (see the module docstring) and the logging
-    ``call`` of ``handler`` carries the error (``"...: %s", exc``, ``f"...{exc}"``)."""
-    if handler.name is None or not any(mentions_name(argument, {handler.name}) for argument in call_arguments(call)):
+    ``call`` of ``handler`` carries the error (``"...: %s", exc``, ``f"...{exc}"``, or through a local the clause
+    made from it first: ``ret = str(e)`` then ``logger.error(ret)``, tacticalrmm's NATS connect)."""
+    carriers = _error_carriers(handler, call)
+    if not carriers or not any(mentions_name(argument, carriers) for argument in call_arguments(call)):
         return False
     calls = _OutsideCalls(ctx)
     if not calls.block(attempt.body, 0):
@@ -93,6 +95,20 @@ def calls_outside_only(attempt: ast.Try, handler: ast.ExceptHandler, call: ast.C
     scheduling = calls.kinds <= SCHEDULING and not calls.awaits_work
     limit = _MAX_FILE_CALLS if calls.kinds <= FILE_MODULES or scheduling else _MAX_OUTSIDE_CALLS
     return calls.counted <= limit
+
+
+def _error_carriers(handler: ast.ExceptHandler, call: ast.Call) -> set[str]:
+    """The clause's name for the error and the locals its statements before ``call`` assign from an expression
+    that mentions one (``ret = str(e)``): what carries the error's text (empty: the clause names no error)."""
+    if handler.name is None:
+        return set()
+    carriers = {handler.name}
+    for statement in handler.body:
+        if statement.lineno >= call.lineno:
+            break
+        if isinstance(statement, ast.Assign) and mentions_name(statement.value, carriers):
+            carriers.update(target.id for target in statement.targets if isinstance(target, ast.Name))
+    return carriers
 
 
 def wraps_library_call(ctx: FileContext, function: ast.AST) -> bool:

@@ -73,7 +73,8 @@ from backend_lint.analysis.handler_body import handler_body
 from backend_lint.analysis.handlers import FASTAPI, FLASK, FRAMEWORK_MODULES, LITESTAR, handler_for
 from backend_lint.analysis.internal_services import internal_api, internal_service_facts
 from backend_lint.analysis.looked_up_fields import fields_only_looked_up
-from backend_lint.analysis.project.conditions import internal_service, test_support
+from backend_lint.analysis.project.conditions import internal_service, schema_models, test_support
+from backend_lint.analysis.schema_models import schema_facts
 from backend_lint.analysis.shape_checks import body_shape_checked
 from backend_lint.analysis.staff_tools import staff_tool_checking_fields
 from backend_lint.analysis.text_fields import only_text_fields
@@ -86,7 +87,7 @@ class UnvalidatedRequestBody(Rule):
     name = "unvalidated-request-body"
     message = "`{read}` is used without schema validation; parse the body into a schema before using it"
     triggers = FRAMEWORK_MODULES
-    needs = (handler_for, handler_body, internal_service, body_evidence, internal_api)
+    needs = (handler_for, handler_body, internal_service, body_evidence, internal_api, schema_models)
     module_facts = (test_support,)
     options = (
         Option(
@@ -137,8 +138,18 @@ class UnvalidatedRequestBody(Rule):
         typed = handler.framework in (FASTAPI, LITESTAR)  # (they validate a declared body model themselves)
         if first is not None and typed and declares_body_model(node):
             return  # the body is also declared as a model parameter: the framework validated it first
-        if first is not None and body_evidence(ctx, node, [read.node for read in reads], typed,
-                                               handler.request_names, self.option("report-fields-handed-on")) is None:
+        if first is None:
+            return
+        evidence = body_evidence(ctx, node, [read.node for read in reads], typed, handler.request_names,
+                                 self.option("report-fields-handed-on"))
+        if evidence is None:
             return  # no field stored, unpacked, given back or required: each is checked, tested or a helper's
-        if first is not None:
-            self.report(ctx, first.node, read=first.label, unless=internal_service_facts(ctx, handler))
+        unless = internal_service_facts(ctx, handler)
+        if evidence.models:
+            schemas = schema_facts(ctx, evidence.models)
+            if schemas == ():
+                return  # fields built into pydantic models of the file, a refusal answered with 4xx: validated
+            if schemas is not None:
+                unless = (*unless, *schemas)  # (pydantic models of the project: validated field by field)
+        self.report(ctx, first.node, read=first.label, unless=unless)
+

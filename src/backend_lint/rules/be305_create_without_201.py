@@ -39,6 +39,7 @@ from backend_lint.analysis.effects import (
     CREATES,
     ENQUEUES,
     SIDE_RECORDS,
+    Effect,
     handler_effects,
     same_module_helpers,
 )
@@ -55,12 +56,13 @@ from backend_lint.analysis.handlers import (
     handler_for,
     handler_model,
 )
+from backend_lint.analysis.idempotent_inserts import inserts_if_missing
 from backend_lint.analysis.included_routes import included_app_objects
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.project.app_conditions import no_created_answers
-from backend_lint.analysis.project.conditions import ProjectFact, does, route_words, test_support
+from backend_lint.analysis.project.conditions import ProjectFact, does, idempotent_inserts, route_words, test_support
 from backend_lint.analysis.project.handler_conditions import rpc_api, status_envelope_api
-from backend_lint.analysis.project.imported import absolute_name, project_functions
+from backend_lint.analysis.project.imported import absolute_name, imported_qualified_name, project_functions
 from backend_lint.analysis.project.view_facts import path_words
 from backend_lint.analysis.queued_jobs import inserts_queued_work
 from backend_lint.analysis.resolve import returned_values
@@ -74,6 +76,7 @@ if TYPE_CHECKING:
     from backend_lint.fixing.context import FixContext
 
 _ROUTE_DECORATORS = frozenset({"post", "api_route"})
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _DRF_METHODS = frozenset({"create", "post"})
 _READ_NAMES = (["read"], ["list"], ["count"], ["search"], ["query"], ["get"])
 
@@ -133,7 +136,7 @@ class CreateWithout201(Rule):
     fix_node = "FunctionDef"
     triggers = FRAMEWORK_MODULES
     needs = (same_module_helpers, handler_for, handler_body, handler_effects, returned_values, bindings_of, does,
-             included_app_objects)
+             included_app_objects, idempotent_inserts)
     module_facts = (test_support,)
     options = (
         Option(
@@ -182,6 +185,9 @@ class CreateWithout201(Rule):
             return
         if inserts_queued_work(node):
             return  # ``INSERT INTO background_tasks``: a row of work queued for a worker, accepted work
+        if created and all(effect.what == "INSERT" for effect in created) \
+                and inserts_if_missing(*(body for body in bodies if isinstance(body, _FUNCTIONS))):
+            return  # ``INSERT ... ON CONFLICT ... DO NOTHING``: an idempotent grant, nothing new when it was there
         helpers = _answered_helpers(ctx, node, project_functions(ctx, effects.outside)) if not created else []
         if not created and not helpers:
             return
@@ -202,7 +208,7 @@ class CreateWithout201(Rule):
         if created:
             self.report(ctx, node, applicability=applicability, fix_data=fix_data, handler=node.name,
                         what=_created_text(created[0].what), framework=_FRAMEWORK_NAMES[framework],
-                        unless=prefixed)
+                        unless=(*prefixed, *_granted_if_missing(ctx, created)))
             return
         # The only creates are in helpers of other modules: one candidate per helper, standing when the
         # project says that helper creates (and no earlier one does: one finding), unless one of them enqueues.
@@ -280,6 +286,17 @@ def _answered_helpers(
                 name for call in calls if (name := absolute_name(ctx, ctx.imports.resolve(call.func) or "")) is not None
             )
     return [name for name in helpers if name in answered]
+
+
+def _granted_if_missing(ctx: FileContext, created: list[Effect]) -> tuple[ProjectFact, ...]:
+    """The project fact that every create of the handler, each a call of a function or method of the project
+    (``DbOrganisationManagers.create(db, org_id, user_sub)``), only inserts its row when none is there (``ON
+    CONFLICT ... DO NOTHING``): an idempotent grant (fmtm's new organisation admin). None when one is not such a
+    call (an ``INSERT`` of the handler's own, an ORM create)."""
+    names = [imported_qualified_name(ctx, effect.what) for effect in created if effect.what]
+    if not names or len(names) != len(created) or any(name is None for name in names):
+        return ()
+    return (idempotent_inserts([name for name in names if name is not None]),)
 
 
 def _no_own_words(route: Route) -> bool:

@@ -58,6 +58,7 @@ from backend_lint.analysis.project.conditions import (
     limits_attempts,
     signs_in,
     test_support,
+    unrouted_view,
 )
 from backend_lint.analysis.project.conditions import cli_module as cli_module_fact
 from backend_lint.analysis.project.imported import imported_qualified_name
@@ -73,6 +74,7 @@ from backend_lint.analysis.rate_limits import (
     litestar_limit_configs,
     names_limit,
 )
+from backend_lint.analysis.reach_names import enclosing_loose_def
 from backend_lint.analysis.reset_links import consumes_reset_link
 from backend_lint.analysis.secret_names import split_identifier
 from backend_lint.context import FileContext
@@ -450,6 +452,15 @@ def _helper_of_another_view(ctx: FileContext, handler: Handler) -> bool:
     )
 
 
+def _unrouted_candidate(ctx: FileContext, handler: Handler) -> bool:
+    """A Django function view whose route the file does not give and whose own module never names it: only the
+    URL confs can route it, and the project model says whether they do (:func:`unrouted_view`)."""
+    if handler.framework != DJANGO or handler.class_ is not None or handler.paths:
+        return False
+    loose = enclosing_loose_def(ctx, handler.function.lineno)
+    return loose is not None and loose.name == handler.function.name
+
+
 _MAX_HELPERS = 32
 
 
@@ -531,7 +542,7 @@ class AuthEndpointWithoutRateLimit(Rule):
         handler_for, handler_body, module_roles, mentioned_names, attributes_read, decorator_names, app_rate_limits,
         litestar_limit_configs,
         cli_module, rate_limited_app, limited_blueprints, limited_app, limits_attempts, development_only, bindings_of,
-        signs_in, handler_effects,
+        signs_in, handler_effects, unrouted_view,
     )
     module_facts = (test_support, cli_module_fact)
     options = (
@@ -592,5 +603,7 @@ class AuthEndpointWithoutRateLimit(Rule):
             unless = (*unless, limits_attempts(decorator), signs_in(decorator))
         if ctx.module:  # the login route of an auth manager documented as development-only
             unless += (development_only(ctx.module),)
+        if ctx.module and _unrouted_candidate(ctx, handler):  # a function view the URL confs replaced
+            unless += (unrouted_view(f"{ctx.module}.{node.name}"),)
         name = f"{handler.class_.name}.{node.name}" if handler.class_ is not None else node.name
         self.report(ctx, node, unless=unless, handler=name, kind=kind)

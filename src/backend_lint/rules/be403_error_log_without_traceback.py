@@ -57,16 +57,18 @@ from backend_lint.analysis.expected_errors import (
 from backend_lint.analysis.fallbacks import predicate_answer
 from backend_lint.analysis.hand_run_scripts import hand_run_script, run_by_hand
 from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.input_checks import checks_client_input
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.library_calls import calls_outside_only, only_logs
 from backend_lint.analysis.loggers import GENERIC, LOGURU, handler_records_traceback, logging_call_kind
 from backend_lint.analysis.module_roles import module_roles
-from backend_lint.analysis.project.conditions import ProjectFact, does, test_support, unreferenced
+from backend_lint.analysis.project.conditions import ProjectFact, does, schema_models, test_support, unreferenced
 from backend_lint.analysis.project.def_effects import LOGS_TRACEBACK
 from backend_lint.analysis.project.handler_conditions import catch_alls, wraps_library_call
 from backend_lint.analysis.project.imported import imported_qualified, project_calls_in
 from backend_lint.analysis.resolve import Definition, called_function
 from backend_lint.analysis.retries import is_retry_loop
+from backend_lint.analysis.schema_models import schema_facts
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 from backend_lint.finding import Applicability, Finding
@@ -224,6 +226,18 @@ def _library_wrapper(attempt: ast.Try, handler: ast.ExceptHandler, call: ast.Cal
     return (wraps_library_call(qualified),)
 
 
+def _input_schemas(attempt: Optional[ast.AST], handler: ast.ExceptHandler,
+                   ctx: FileContext) -> Optional[tuple[ProjectFact, ...]]:
+    """The ``try`` of an HTTP handler only reads the client's input and checks it, and the clause answers 400
+    (:func:`.input_checks.checks_client_input`): ``()`` when that is settled in the file (no class built, or
+    pydantic models of the file), the fact that the project's classes it builds are pydantic models, or ``None``
+    (the ``try`` does more, or a class it builds cannot be read)."""
+    if not isinstance(attempt, ast.Try):
+        return None
+    models = checks_client_input(attempt, handler, ctx)
+    return schema_facts(ctx, models) if models is not None else None
+
+
 def _while_raising(handler: ast.ExceptHandler, ctx: FileContext) -> bool:
     """The handler is inside another ``except`` of the same function that ends by raising: a secondary
     failure (reading the error body of a failed request) met while handling one that goes on, traceback
@@ -278,7 +292,7 @@ class ErrorLogWithoutTraceback(Rule):
     triggers = ("except",)
     needs = (logging_call_kind, handler_records_traceback, reports_error_to_user, module_roles, origin,
              project_calls_in, does, in_cli_context, calls_outside_only, helper_of_commands, only_logs,
-             hand_run_script, run_by_hand, unreferenced, is_retry_loop)
+             hand_run_script, run_by_hand, unreferenced, is_retry_loop, checks_client_input, schema_models)
     module_facts = (test_support,)
     options = (
         Option(
@@ -328,6 +342,9 @@ class ErrorLogWithoutTraceback(Rule):
             return  # nothing in the ``try`` but log lines: nothing to trace
         if reports_error_to_user(ctx, handler) or answers_client_error(handler):
             return  # a user's own error told back to them
+        checked = _input_schemas(attempt, handler, ctx)
+        if checked == ():
+            return  # a ``try`` that only reads the client's input and checks it, answered 400: the client's error
         if isinstance(attempt, ast.Try) and reconnect_loop(attempt, handler, ctx):
             return  # a connection loop: the connection's own failure, and it connects again
         if _exits_the_program(handler) and (
@@ -368,7 +385,7 @@ class ErrorLogWithoutTraceback(Rule):
             advice=advice,
             unless=(*(does(name, LOGS_TRACEBACK) for name in project_calls_in(ctx, handler)), *(guarded or ()),
                     *(script or ()),  # a function only a script's main guard reaches, unless imported elsewhere
-                    *wrapper),
+                    *wrapper, *(checked or ())),  # (the input built into pydantic models of the project)
         )
 
     def fix(self, finding: Finding, node: cst.CSTNode, fixer: FixContext) -> Optional[cst.CSTNode]:

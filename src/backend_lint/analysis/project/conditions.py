@@ -71,6 +71,9 @@ PUBLISHED_SETTING = "published-setting"
 URL_ADDRESS = "url-address"
 CATCHES_ALL = "catches-all"
 PLAIN_CLASS = "plain-class"
+SCHEMA_MODELS = "schema-models"
+IDEMPOTENT_INSERTS = "idempotent-inserts"
+UNROUTED_VIEW = "unrouted-view"
 ADMIN_ONLY_NAME = "admin-only-name"
 ADMIN_PERMISSION = "admin-permission"
 ADMIN_GUARD = "admin-guard"
@@ -126,7 +129,8 @@ KINDS = frozenset({
     LINT_ALLOWS_SECRET, LINT_EXCLUDED, NO_AMBIENT_CREDENTIAL, VALIDATES_CSRF, PRINT_CONVENTION, TASK_STDOUT_LOGGED,
     ROOT_LOGGER_CONVENTION,
     ROOT_LOG_LOCATED, RPC_API, STATUS_ENVELOPE_API, UNPAYING_JOBS, NO_CREATED_ANSWERS,
-    METHODS_CATCH_ALL, UNREACHED, UNREAD_SETTING, AUTHENTICATES_NOBODY, FIXED_TABLE, REPLACED_SETTING,
+    METHODS_CATCH_ALL, UNREACHED, UNREAD_SETTING, AUTHENTICATES_NOBODY, FIXED_TABLE, REPLACED_SETTING, SCHEMA_MODELS,
+    IDEMPOTENT_INSERTS, UNROUTED_VIEW,
 })
 
 
@@ -517,6 +521,30 @@ def plain_class(qualified: str) -> ProjectFact:
     whose roots have no base but ``object``: no ORM model, so ``Domain.objects.all()`` is the project's own
     manager (a REST client's list), not a query (BE103)."""
     return ProjectFact(PLAIN_CLASS, (qualified,))
+
+
+@project_fact
+def schema_models(qualified: Iterable[str]) -> ProjectFact:
+    """Every class named (through re-exports) is a class of the project that derives, through project bases, from
+    pydantic's ``BaseModel`` (:data:`backend_lint.analysis.schema_models.SCHEMA_BASES`): building one validates
+    the fields it is handed (taskingmanager's ``TaskCommentDTO(comment=...)``; BE303)."""
+    return ProjectFact(SCHEMA_MODELS, tuple(sorted(set(qualified))))
+
+
+@project_fact
+def idempotent_inserts(qualified: Iterable[str]) -> ProjectFact:
+    """Every function or method named (through re-exports) is the project's, and its own SQL inserts all add their
+    row only when none is there (``INSERT ... ON CONFLICT ... DO NOTHING``: fmtm's ``DbOrganisationManagers.create``
+    granting an admin role): an idempotent grant, no resource created (BE305)."""
+    return ProjectFact(IDEMPOTENT_INSERTS, tuple(sorted(set(qualified))))
+
+
+@project_fact
+def unrouted_view(qualified: str) -> ProjectFact:
+    """The Django function view ``qualified`` is dead code, no endpoint: the project's URL confs route views of its
+    module (``account.SignInView.as_view()``) but never it, and no other module imports it, calls it or names it in
+    a dotted string (akvo's ``sign_in`` left behind by ``SignInView``; BE307)."""
+    return ProjectFact(UNROUTED_VIEW, (qualified,))
 
 
 @project_fact

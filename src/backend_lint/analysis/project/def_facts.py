@@ -17,6 +17,7 @@ from typing import Optional
 
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.project.summary import SLOW_DEF_EFFECTS, DefSummary, ModuleSummary
+from backend_lint.analysis.schema_models import SCHEMA_BASES
 from backend_lint.analysis.slow_work import client_call_kind
 
 _ELEMENT = lazy_compile(r"(.+)\(\)(\[:\])?\[(\d+)\]")
@@ -155,6 +156,14 @@ class DefFacts:
         if found is None or depth > MAX_DEPTH:
             return False
         return any(self.command_class(base, depth + 1) for base in found.bases)
+
+    def schema_model(self, qualified: str, depth: int = 0) -> bool:
+        """The class ``qualified`` (through re-exports) derives, through project bases, from pydantic's
+        ``BaseModel``: building it validates what it is handed."""
+        found = self.definition(qualified)[1]
+        if found is None or depth > MAX_DEPTH:
+            return False
+        return any(base in SCHEMA_BASES or self.schema_model(base, depth + 1) for base in found.bases)
 
     def effects_of(self, qualified: str, waited: bool = False) -> frozenset[str]:
         """What the function ``qualified`` does, with what the project functions it calls do, up to

@@ -40,6 +40,7 @@ from backend_lint.analysis.error_answers import raises_own_message
 from backend_lint.analysis.handler_types import DJANGO, DRF, Registration
 from backend_lint.analysis.handlers import handler_model
 from backend_lint.analysis.health_checks import route_texts, serves_health_check
+from backend_lint.analysis.idempotent_inserts import inserts_if_missing, mentions_insert_if_missing
 from backend_lint.analysis.internal_services import builds_own_app, client_paths
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.library_calls import wraps_library_call
@@ -338,11 +339,12 @@ def _read_decorators(
     ctx: FileContext, node: ast.AST, top_level: bool, module_defs: Mapping[str, ast.AST],
     gates: tuple[bool, bool, bool], found: DefSummary,
 ) -> None:
-    """What a def says as a decorator (it signs in, it runs what it decorates in the background) and the project
-    decorators written on it; ``gates``: the module's text may name a sign-in, a background start, and the
-    module is one whose defs no handler calls (tests, migrations: ``skip``)."""
+    """What a def says as a decorator or permission class (it signs in, it runs what it decorates in the
+    background) and the project decorators written on it; ``gates``: the module's text may name a sign-in, a
+    background start, and the module is one whose defs no handler calls (tests, migrations: ``skip``)."""
     sign_in, background, skip = gates
-    found.signs_in = sign_in and top_level and signs_in(node, module_defs)
+    # (a class is read whatever the text: only its ``has_permission`` is, a DRF permission class's)
+    found.signs_in = top_level and (sign_in or isinstance(node, ast.ClassDef)) and signs_in(node, module_defs)
     found.backgrounds = background and top_level and runs_in_background(node)
     found.decorators = [] if skip else own_decorators(ctx, node, module_defs)
 
@@ -362,8 +364,9 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
     unique_lines = word_lines(ctx).words(CHECK_WORDS) if mentions_uniqueness(ctx.source) else []
     # a function returns a recent moment only if its own lines write ``timedelta(...)``
     recent_lines = word_lines(ctx).words(("timedelta",), cased=True) if "timedelta" in ctx.source else []
-    raises, guards = (not skip and "raise Exception(" in ctx.source,
-                      not skip and any(word in lowered for word in GUARD_WORDS))
+    raises, guards, if_missing = (not skip and "raise Exception(" in ctx.source,
+                                  not skip and any(word in lowered for word in GUARD_WORDS),
+                                  not skip and mentions_insert_if_missing(lowered))
     sign_in, background = (any(word in lowered for word in SIGN_IN_TEXT),
                            not skip and any(word in ctx.source for word in BACKGROUND_STARTS))
     module_defs = {name: node for name, node in defs if "." not in name}
@@ -378,8 +381,10 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
         if isinstance(node, ast.ClassDef):
             _read_class(ctx, summary, node, found, effects, skip)
         else:
-            found.raises_message, found.wraps_library_call = (  # what a caller's ``except`` meets (BE304, BE403)
-                raises and raises_own_message(node), wraps_library_call(ctx, node))
+            # what a caller's ``except`` meets (BE304, BE403); an idempotent grant (BE305)
+            found.raises_message, found.wraps_library_call, found.inserts_if_missing = (
+                raises and raises_own_message(node), wraps_library_call(ctx, node),
+                if_missing and inserts_if_missing(node))
             found.masks = [] if skip else masked_statuses(node)
         found.admin_guard = guards and admin_guard_def(node)
         _read_decorators(ctx, node, "." not in qualname, module_defs, (sign_in, background, skip), found)

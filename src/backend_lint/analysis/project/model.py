@@ -107,6 +107,16 @@ class ProjectModel(DefReach, ViewFacts):
         on_arguments = _ON_ARGUMENTS.get(fact.kind)
         return on_arguments is not None and on_arguments(self, fact.args)
 
+    def unrouted_view(self, qualified: str) -> bool:
+        """:func:`.conditions.unrouted_view`: the URL confs route views of the function's module, never it, and no
+        other module imports, calls or names it in a dotted string."""
+        canonical = self.definition(qualified)[0]
+        routed = self.view_paths
+        module = f"{canonical.rpartition('.')[0]}."
+        return bool(routed) and canonical not in routed and any(view.startswith(module) for view in routed) \
+            and canonical not in self.callers and canonical not in self._imported_names \
+            and qualified not in self._imported_names
+
     def no_ambient_credential(self, package: str, view: bool = False) -> bool:
         """No module of ``package`` (``""``: the whole project) mentions a cookie, a session, Basic authentication
         or a proxy identity header; for a ``view``, none outside its classes
@@ -495,6 +505,7 @@ _ON_NAME: dict[str, Callable[[ProjectModel, str], bool]] = {
     conditions.XHR_VIEW: _definition_says("xhr_only"),
     conditions.STARTUP_ONLY: lambda model, name: model.definition(name)[0] in model.startup_reached,
     conditions.CLI_ONLY: lambda model, name: model.cli_only(name),
+    conditions.UNROUTED_VIEW: lambda model, name: model.unrouted_view(name),
 }
 """How the model decides a fact about one name (its first argument; a fact without one does not hold)."""
 
@@ -529,6 +540,9 @@ _ON_ARGUMENTS: dict[str, Callable[[ProjectModel, tuple[str, ...]], bool]] = {
     conditions.RELATION: lambda model, args: len(args) == 2 and model.has_relation(args[0], args[1]),
     conditions.UNIQUE_RECORD: lambda model, args: bool(args) and model.unique_record(frozenset(args)),
     conditions.CATCHES_ALL: lambda model, args: bool(args) and all(model.catches_all(name) for name in args),
+    conditions.SCHEMA_MODELS: lambda model, args: bool(args) and all(model.schema_model(name) for name in args),
+    conditions.IDEMPOTENT_INSERTS: lambda model, args: bool(args) and all(
+        (found := model.definition(name)[1]) is not None and found.inserts_if_missing for name in args),
     conditions.METHODS_CATCH_ALL: lambda model, args: bool(args) and all(
         model.methods_catch_all(name) for name in args),
     conditions.SINGLE_ACCOUNT_APP: lambda model, args: any(found.single_account for found in model.modules.values())

@@ -4,8 +4,11 @@ Many applications cap the size of a request where they deploy it, not in Python:
 of the API (Frigate's ``client_max_body_size 20M`` in the server that proxies ``/api/``), the uWSGI
 configuration they run the app with (linkding's ``limit-post``, set from its documented
 ``LD_REQUEST_MAX_CONTENT_LENGTH`` option), Apache's ``LimitRequestBody``, Caddy's ``request_body { max_size }``,
-an ingress's ``proxy-body-size`` annotation, Traefik's ``maxRequestBodyBytes``. A request larger than that never
-reaches the handler, so a handler that reads its upload whole reads at most that much.
+an ingress's ``proxy-body-size`` annotation, Traefik's ``maxRequestBodyBytes``, and a reverse proxy configured by
+environment settings in a compose or ``.env`` file (BunkerWeb's ``MAX_CLIENT_SIZE``, for all its servers or one:
+``api.fmtm.hotosm.org_MAX_CLIENT_SIZE: 1G`` beside ``api.fmtm.hotosm.org_REVERSE_PROXY_HOST: http://api:8000``). A
+request larger than that never reaches the handler, so a handler that reads its upload whole reads at most that
+much.
 
 :func:`read_body_limit` walks the project root (at most :data:`BODY_LIMIT_DEPTH` folders down; hidden folders,
 dependencies, tests, documentation and examples skipped) and reads, as text, only the files such configuration
@@ -16,7 +19,11 @@ counts only when it proxies to an application (``proxy_pass``, ``uwsgi_pass``...
 nothing the API receives) and no ``client_max_body_size 0`` in it switches the check off. Gunicorn's
 ``limit_request_line``/``limit_request_fields``/``limit_request_field_size`` bound the request line and headers,
 never the body, and do not count; neither does a size given only to the proxy's cache (``max_size=`` of
-``proxy_cache_path``).
+``proxy_cache_path``). A ``MAX_CLIENT_SIZE`` setting counts only beside the same proxy's reverse-proxy settings
+(``USE_REVERSE_PROXY``, ``REVERSE_PROXY_HOST``): set for every server, it must bound; set per server (a multisite
+proxy), it counts when a server that proxies to an application (``<host>_REVERSE_PROXY_HOST``) is capped within
+bound. Which of the servers fronts the Python application is not read: a project that caps its API's server and
+lets its object storage's take 10G is counted as capped.
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ from typing import Optional
 
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.project.file_text import Listings, bounded_walk, small_file_text
+from backend_lint.analysis.project.roots import repository_top
 
 BODY_LIMIT_DEPTH = 8
 """How many folders below the root server configuration is looked for (Frigate's
@@ -46,6 +54,13 @@ _APACHE_LIMIT = lazy_compile(r"(?mi)^[ \t]*LimitRequestBody\s+(\S+)")
 _CADDY_LIMIT = lazy_compile(r"(?s)request_body\s*\{[^}]*?\bmax_size\s+(\S+)")
 _INGRESS_LIMIT = lazy_compile(r"proxy-body-size[\"']?\s*:\s*[\"']?([^\"'\s]+)")
 _TRAEFIK_LIMIT = lazy_compile(r"maxRequestBodyBytes[\"']?\s*[:=]\s*[\"']?([^\"'\s,]+)")
+_ENV_KEY = r"(?m)^[ \t]*(?:-[ \t]*)?[\"']?"
+"""The start of an environment setting's line: YAML (``KEY: value``, ``- KEY=value``) or ``.env`` (``KEY=value``)."""
+_ENV_CLIENT_SIZE = lazy_compile(_ENV_KEY + r"([^\s:=#\"']*?)MAX_CLIENT_SIZE[\"']?[ \t]*[:=][ \t]*([^\s#]+)")
+"""A proxy's environment setting, in YAML or ``KEY=value`` form: BunkerWeb's ``MAX_CLIENT_SIZE: 50m`` for all its
+servers, ``api.example.org_MAX_CLIENT_SIZE: 1G`` for one (group 1: the server's prefix with its ``_``)."""
+_ENV_PROXY_HOST = lazy_compile(_ENV_KEY + r"([^\s:=#\"']*?)REVERSE_PROXY_HOST[\"']?[ \t]*[:=]")
+_ENV_USES_PROXY = lazy_compile(_ENV_KEY + r"USE_REVERSE_PROXY[\"']?[ \t]*[:=][ \t]*[\"']?yes\b")
 _SIZE = lazy_compile(r"(?i)^(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?$")
 _PLACEHOLDER = lazy_compile(r"\{\{|\$\{|\{\$|%\(|\$[A-Z_]|<%")
 _DEFAULT = lazy_compile(r"\{\$\w+:([^}]+)\}|\$\{\w+:-([^}]+)\}")
@@ -75,8 +90,9 @@ def _candidate(folder: str, name: str) -> bool:
     templates, uWSGI ``.ini`` files, a ``Caddyfile``, container and compose files (a ``--limit-post`` on the
     command line), ingress and Traefik manifests."""
     lowered = name.lower()
-    if lowered.endswith((".conf", ".ini", ".htaccess", ".vhost")) or lowered.startswith(("caddyfile", "dockerfile")):
-        return True
+    if lowered.endswith((".conf", ".ini", ".htaccess", ".vhost", ".env")) \
+            or lowered.startswith(("caddyfile", "dockerfile")):
+        return True  # (``.env``, ``variables.env``: a proxy's environment settings)
     if ".conf." in lowered or lowered.startswith(("nginx", "uwsgi", "httpd", "apache")):
         return True  # nginx.conf.template, app.conf.j2, uwsgi.yml
     if lowered.endswith((".yaml", ".yml", ".toml", ".j2")):
@@ -97,7 +113,22 @@ def caps_bodies(text: str, folder: str = "") -> bool:
         values = pattern.findall(text)
         if values and all(_bounds(value) for value in values):
             return True
-    return False
+    return _proxy_settings_cap(text)
+
+
+def _proxy_settings_cap(text: str) -> bool:
+    """A reverse proxy configured by environment settings caps the bodies it passes on: a ``MAX_CLIENT_SIZE`` for
+    all its servers that bounds, beside ``USE_REVERSE_PROXY: yes`` or a ``REVERSE_PROXY_HOST``; or one server's
+    ``<host>_MAX_CLIENT_SIZE`` within bound where that server proxies to an application
+    (``<host>_REVERSE_PROXY_HOST``)."""
+    sizes = _ENV_CLIENT_SIZE.findall(text)
+    if not sizes:
+        return False
+    proxied = set(_ENV_PROXY_HOST.findall(text))
+    shared = [value for prefix, value in sizes if not prefix]
+    if shared and (proxied or _ENV_USES_PROXY.search(text)):
+        return all(_bounds(value) for value in shared)
+    return any(prefix and prefix in proxied and _bounds(value) for prefix, value in sizes)
 
 
 def _proxies_beside(folder: str) -> bool:
@@ -111,7 +142,7 @@ def _proxies_beside(folder: str) -> bool:
 
 
 _WORDS = ("client_max_body_size", "limit-post", "limit_post", "limitrequestbody", "request_body", "proxy-body-size",
-          "maxrequestbodybytes")
+          "maxrequestbodybytes", "max_client_size")
 
 
 def _skipped(name: str) -> bool:
@@ -120,8 +151,22 @@ def _skipped(name: str) -> bool:
 
 def read_body_limit(root: Path, listings: Optional[Listings] = None) -> str:
     """The first file at or below ``root`` (relative to it) of the server configuration the project ships that
-    caps every request body, or ``""`` (``listings``: shared with the other readers of the root)."""
-    for folder, relative, files in bounded_walk(str(root), BODY_LIMIT_DEPTH, _skipped, listings):
+    caps every request body, or ``""`` (``listings``: shared with the other readers of the root). A project
+    root nested in its repository (fmtm's ``src/backend/pyproject.toml``) is deployed by the repository's files
+    too: when nothing below the root caps, the repository's top is searched (``../../deploy/compose.main.yaml``)."""
+    found = _capping_file(str(root), listings)
+    if found:
+        return found
+    top = repository_top(str(root))
+    if top is None or os.path.abspath(top) == os.path.abspath(root):
+        return ""
+    found = _capping_file(top, None)
+    return os.path.relpath(os.path.join(top, found), root) if found else ""
+
+
+def _capping_file(base: str, listings: Optional[Listings]) -> str:
+    """The first file at or below ``base`` (relative to it) that caps every request body, or ``""``."""
+    for folder, relative, files in bounded_walk(base, BODY_LIMIT_DEPTH, _skipped, listings):
         for name in files:
             if not _candidate(folder, name):
                 continue

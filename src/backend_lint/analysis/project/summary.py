@@ -104,6 +104,10 @@ class DefSummary:
     (askbot's ``decode_jwt``: ``return jwt.decode(data_jwt, settings.SECRET_KEY, algorithms=["HS256"])``): what it
     raises is that library's error (:func:`backend_lint.analysis.library_calls.wraps_library_call`, BE403). Not a
     caller's: unlike :attr:`effects`, it is read off the function alone."""
+    inserts_if_missing: bool = False
+    """The function's own SQL inserts all add their row only when none is there (``INSERT ... ON CONFLICT ... DO
+    NOTHING``, ``INSERT OR IGNORE``): a grant that is idempotent, no resource created
+    (:func:`backend_lint.analysis.idempotent_inserts.inserts_if_missing`, BE305)."""
     raises_message: bool = False
     """The function raises a plain ``Exception`` with a message of its own (a literal or an f-string) in its own
     body: a refusal written for its caller's client (BE304)."""
@@ -431,6 +435,7 @@ def _well_typed(summary: ModuleSummary) -> bool:
             and isinstance(item.returned_settings, dict)
             and isinstance(item.catches_all, bool) and isinstance(item.plain_class, bool)
             and _strings(item.admin_permissions) and isinstance(item.raises_message, bool)
+            and isinstance(item.inserts_if_missing, bool)
             and isinstance(item.wraps_library_call, bool) and _strings(item.masks)
             and isinstance(item.admin_guard, bool) and isinstance(item.signs_in, bool)
             and isinstance(item.text_elements, list) and isinstance(item.runs_query, bool)
