@@ -291,10 +291,10 @@ def _block_of(statement: ast.AST, parents: dict[ast.AST, ast.AST]) -> list[ast.s
 def _just_bound(name: str, node: ast.AST, parents: dict[ast.AST, ast.AST]) -> Optional[ast.expr]:
     """The value the statement nearest before ``node``'s, in the same block, that binds ``name`` gives it, when
     that statement is a plain ``name = value``; ``None`` when another statement binds it or none does."""
-    statement = node
+    statement: Optional[ast.AST] = node
     while statement is not None and not isinstance(statement, ast.stmt):
         statement = parents.get(statement)
-    if statement is None:
+    if not isinstance(statement, ast.stmt):
         return None
     block = _block_of(statement, parents)
     for earlier in reversed(block[:block.index(statement)] if statement in block else []):
@@ -333,9 +333,10 @@ def falls_back_to_http(call: ast.Call, ctx: FileContext) -> bool:
     the middle who could forge a certificate gets the same by breaking the handshake."""
     parents = tree_parents(ctx)
     url = _request_url(call)
-    child, current = call, parents.get(call)
+    child: ast.AST = call
+    current = parents.get(call)
     while current is not None and not isinstance(current, (*_FUNCTIONS, ast.Lambda, ast.Module)):
-        if isinstance(current, ast.Try) and child in current.body:
+        if isinstance(current, ast.Try) and any(statement is child for statement in current.body):
             return any(_retries_over_http(handler, call, url, parents) for handler in current.handlers)
         child, current = current, parents.get(current)
     return False
