@@ -79,6 +79,14 @@ JSON_CONFIG = ('import json\nfrom logging.config import dictConfig\n\n\ndef init
 @pytest.mark.parametrize(("configure", "module_logger", "reported"), [
     # eNMS: a dictConfig of its logging.json, no module logger anywhere: the root logger is its log
     (JSON_CONFIG, "import logging\n\nlogging.getLogger('werkzeug').setLevel(logging.ERROR)\n", False),
+    # reana-server: a library's logger bound to a local that is only tuned is not a logger of the project's
+    (JSON_CONFIG, "import logging\n\n\ndef init():\n    werkzeug_logger = logging.getLogger('werkzeug')\n"
+                  "    werkzeug_logger.propagate = False\n", False),
+    # the same local logged through: a logger the project writes to
+    (JSON_CONFIG, "import logging\n\n\ndef init():\n    werkzeug_logger = logging.getLogger('werkzeug')\n"
+                  "    werkzeug_logger.propagate = False\n    werkzeug_logger.info('up')\n", True),
+    # a logger named for the project's own package, only tuned here: still the project's
+    (JSON_CONFIG, "import logging\n\nlog = logging.getLogger('nms.jobs')\nlog.setLevel(logging.INFO)\n", True),
     # podop: the package's run_server calls basicConfig with its verbosity
     ("import logging\n\n\ndef run_server(verbosity):\n    logging.basicConfig(level=verbosity)\n", "", False),
     # one module logger elsewhere: per-module levels exist, the root call bypasses them

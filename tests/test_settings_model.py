@@ -28,7 +28,13 @@ from tests.snippets import found
         ("config/settings/base.py", PRODUCTION),
         ("config/settings/local.py", DEVELOPMENT),
         ("config/settings/dev_docker.py", DEVELOPMENT),
-        ("config/settings/ci.py", DEVELOPMENT),
+        ("config/settings/ci.py", TEST),  # what the CI runs the test suite with (wger)
+        ("shop/ci_settings.py", TEST),
+        ("shop/ci.py", PRODUCTION),  # not a settings module
+        ("onadata/settings/debug_toolbar_settings.py", DEVELOPMENT),
+        ("shop/settings/debug.py", DEVELOPMENT),
+        ("onadata/settings/staging_example.py", DEVELOPMENT),  # one environment's example, copied and edited
+        ("shop/settings.example.py", PRODUCTION),  # names no environment
         ("cla_backend/settings/.example.local.py", DEVELOPMENT),
         ("shop/settings/local.sample.py", DEVELOPMENT),
         ("shop/settings/example.py", PRODUCTION),

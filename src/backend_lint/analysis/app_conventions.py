@@ -30,9 +30,10 @@ adds it up.
   a missing log line (lemur); one that configures it has made stdout a log channel of its tasks.
 - **The root logger as the application's log** (BE404). :data:`MODULE_LOGGER`: the module makes a logger of its
   own (``getLogger(__name__)``, ``get_logger(__file__)``, ``Logger.get("events")``, any named logger but a
-  library's fetched only to tune it: ``getLogger("werkzeug").setLevel(...)``) or logs
-  through its web application's logger (Flask's ``app.logger``/``current_app.logger``, which the project tunes
-  apart: pdnsadmin hands it gunicorn's handlers);
+  library's fetched only to tune it: ``getLogger("werkzeug").setLevel(...)``, or a local bound to it that is
+  only tuned, reana-server's ``werkzeug_logger.propagate = False``) or logs through its web application's logger
+  (Flask's ``app.logger``/``current_app.logger``, which the project tunes apart: pdnsadmin hands it gunicorn's
+  handlers);
   :data:`CONFIGURES_LOGGING`: it calls ``basicConfig``/``dictConfig``/``fileConfig``. A project that configures
   logging and makes no module logger anywhere logs through the root logger by design
   (:func:`~.project.app_conditions.root_logger_convention`). :data:`LOCATED_ROOT_LOG`: it calls ``basicConfig``
@@ -48,11 +49,11 @@ import ast
 import re
 from typing import Optional
 
-from backend_lint.analysis.ast_helpers import keyword_value, string_value
+from backend_lint.analysis.ast_helpers import assigned_by, keyword_value, string_value
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.module_roles import module_roles
-from backend_lint.analysis.node_index import node_index
+from backend_lint.analysis.node_index import NodeIndex, node_index
 from backend_lint.analysis.project.settings_templates import SOURCE_FIELDS
 from backend_lint.analysis.word_lines import word_lines
 from backend_lint.context import FileContext
@@ -125,6 +126,9 @@ _REDIRECT_OFF = lazy_compile(r"redirect_stdouts[\"']?\s*[=:]\s*False\b", re.I)
 _NAMED_LOGGER = lazy_compile(
     r"""(?:get_?logger|Logger\.get)\(\s*(?:__name__|__file__|__package__|__module__|__qualname__|["'][\w.]+["'])"""
     r"""\s*\)(\s*\.\s*(?:setLevel|handlers|propagate|disabled|addHandler|removeHandler|level)\b)?""", re.I)
+_TUNING = frozenset({"setLevel", "propagate", "disabled", "level", "handlers", "addHandler", "removeHandler",
+                     "filters", "addFilter", "removeFilter"})
+"""What a logger's user touches to tune it, not to log through it."""
 _CONFIGURES = lazy_compile(r"\b(?:basicConfig|dictConfig|fileConfig)\(")
 _PRINT = lazy_compile(r"(?<![\w.])print\(")
 _CSRF_CHECKS = frozenset({"flask_wtf.csrf.validate_csrf", "flask_wtf.validate_csrf", "wtforms.csrf.validate_csrf"})
@@ -212,8 +216,56 @@ def print_count(ctx: FileContext) -> int:
 def _makes_module_logger(ctx: FileContext) -> bool:
     """``getLogger(__name__)``, ``get_logger(__file__)``, ``Logger.get("events")`` (Indico's factory), a logger
     named by a string: a logger of the project's own. A library's logger fetched only to tune it
-    (``getLogger("werkzeug").setLevel(ERROR)``) is not one."""
-    return any(found.group(1) is None for found in _NAMED_LOGGER.finditer(ctx.source))
+    (``getLogger("werkzeug").setLevel(ERROR)``, or bound to a name first: :func:`_tuned_library_loggers`) is
+    not one."""
+    tuned: Optional[set[int]] = None
+    for found in _NAMED_LOGGER.finditer(ctx.source):
+        if found.group(1) is not None:
+            continue
+        if tuned is None:
+            tuned = _tuned_library_loggers(ctx)
+        if ctx.source.count("\n", 0, found.start()) + 1 not in tuned:
+            return True
+    return False
+
+
+def _tuned_library_loggers(ctx: FileContext) -> set[int]:
+    """The lines of ``logging.getLogger("werkzeug")`` calls whose logger is bound to a name that its scope only
+    tunes (``werkzeug_logger.propagate = False``, ``.setLevel(...)``: reana-server's ``ext.py``) and never logs
+    through, the name being another package's (its first part is not the module's own top package): a library's
+    logger quietened by the application, not a logger the application writes its records to."""
+    own_package = ctx.module.partition(".")[0]
+    index = node_index(ctx)
+    lines: set[int] = set()
+    for call in index.of(ast.Call):
+        if not call.args or call.keywords or ctx.imports.resolve(call.func) != "logging.getLogger":
+            continue
+        name = string_value(call.args[0])
+        bound = assigned_by(index.parent(call), call)
+        if not name or bound is None or name.partition(".")[0] == own_package:
+            continue
+        scope = _enclosing_scope(call, index)
+        uses = index.of(ast.Name) if isinstance(scope, ast.Module) else \
+            [node for node in ast.walk(scope) if isinstance(node, ast.Name)]
+        if all(_tunes(use, index) for use in uses if use.id == bound and not isinstance(use.ctx, ast.Store)) \
+                and sum(use.id == bound and isinstance(use.ctx, ast.Store) for use in uses) == 1:
+            lines.add(call.func.end_lineno or call.lineno)
+    return lines
+
+
+def _enclosing_scope(node: ast.AST, index: NodeIndex) -> ast.AST:
+    """The function (or the module) whose local ``node`` is bound in."""
+    parent = index.parent(node)
+    while parent is not None and not isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        node, parent = parent, index.parent(parent)
+    return parent if parent is not None else node
+
+
+def _tunes(use: ast.Name, index: NodeIndex) -> bool:
+    """``use`` reads a logger only to tune it: an attribute of :data:`_TUNING` (``.propagate = False``,
+    ``.setLevel(...)``, ``.handlers.clear()``)."""
+    parent = index.parent(use)
+    return isinstance(parent, ast.Attribute) and parent.attr in _TUNING
 
 
 def _located_basic_config(ctx: FileContext) -> bool:

@@ -16,7 +16,8 @@ only on evidence read in the file:
   ``category.full_name`` (what users type into forms: names, titles, bodies, descriptions, messages); not
   ``obj.slug``, ``obj.pk`` or a count, not a dict's key (``data["title"]``), not an attribute of a module, not a
   field of an entry of a table the code writes (:mod:`.code_tables`: NetBox's ``PREFERENCES`` registry, a
-  column class's ``actions`` of ``ActionsItem('Edit', 'pencil')``);
+  column class's ``actions`` of ``ActionsItem('Edit', 'pencil')``), nor a property of the method's own class that
+  returns only literals (``self.cancelled_status_text``);
 - a local assigned (or a loop variable iterating over) such a value, up to a few assignments back; a method
   called on such a value (``name.strip()``), ``str()`` of it, and an object built from it (a form bound to
   ``request.POST``, whose ``cleaned_data`` is still the client's text).
@@ -33,7 +34,7 @@ from typing import TYPE_CHECKING
 from backend_lint.analysis.code_tables import drawn_from_code_table
 from backend_lint.analysis.facts import reads
 from backend_lint.analysis.handlers import handler_for
-from backend_lint.analysis.resolve import lookup
+from backend_lint.analysis.resolve import instance_class, lookup, property_of, returned_values
 from backend_lint.analysis.secret_names import split_identifier
 from backend_lint.analysis.sql_pieces import escapes_html
 
@@ -60,7 +61,7 @@ _FREE_TEXT = frozenset({
 """Last words of a field that holds what a user typed (``display_name``, ``full_name``, ``post_body``)."""
 
 
-@reads(lookup, handler_for, drawn_from_code_table)
+@reads(lookup, handler_for, drawn_from_code_table, property_of, returned_values)
 def user_text(
     expr: ast.expr, ctx: FileContext, scope: Scope, hops: int = 0, trusted: frozenset[str] = frozenset()
 ) -> bool:
@@ -119,7 +120,20 @@ def _free_text_field(
     words = split_identifier(field)
     if not (bool(words) and words[-1] in _FREE_TEXT and not field.isupper()):
         return False
-    return not (isinstance(owner, ast.Name) and drawn_from_code_table(owner, ctx, scope))
+    return not (isinstance(owner, ast.Name) and (drawn_from_code_table(owner, ctx, scope)
+                                                  or _constant_property(owner, field, ctx, scope)))
+
+
+def _constant_property(owner: ast.Name, field: str, ctx: FileContext, scope: Scope) -> bool:
+    """``self.cancelled_status_text``: a ``@property`` of the method's class (or of a base in the file) whose
+    every ``return`` gives a literal or nothing (``return "❌ cancelled"``, ``return None``: ynr's ballot status
+    texts). Its name says text, but the code wrote every value it can have."""
+    cls = instance_class(owner, scope)
+    getter = property_of(cls, field, ctx) if cls is not None else None
+    if getter is None:
+        return False
+    values = returned_values(ctx, getter.node)
+    return bool(values) and all(value is None or isinstance(value, ast.Constant) for value in values)
 
 
 def _is_request(expr: ast.expr, ctx: FileContext, scope: Scope) -> bool:

@@ -5,12 +5,14 @@ CORS) ask here, so they agree on what "a development settings module" is.
 The kind comes from the path, with one pattern list:
 
 - ``test``: a test module (:func:`.paths.is_test_path`) or a file whose name says test (``test_settings.py``,
-  ``settings_test.py``, ``settings/testing.py``), where fast hashers and debug pages are deliberate;
+  ``settings_test.py``, ``settings/testing.py``) or continuous integration (``settings/ci.py``,
+  ``ci_settings.py``: the CI runs the test suite with it), where fast hashers and debug pages are deliberate;
 - ``development``: a path matching :data:`DEVELOPMENT_PATTERNS` (``settings/local.py``, ``settings/dev.py``,
   ``local_settings.py``...), or a file named with nothing but a configuration word and a development word in any
   spelling (``config-local.py``, ``local_config.py``, ``config.dev.py``), or a template of such a file
-  (``settings/.example.local.py``, ``local.sample.py``: copied to ``local.py`` for local work): a developer's
-  machine or CI;
+  (``settings/.example.local.py``, ``local.sample.py``: copied to ``local.py`` for local work); a settings module
+  named for debugging (``debug_toolbar_settings.py``, ``settings/debug.py``) or as the example of one
+  environment's module (``staging_example.py``: what runs is the copy, edited): a developer's machine;
 - ``production``: anything else, since that is what ships.
 
 A *settings module* (``settings.py``, ``*_settings.py``, a module in a ``settings/`` package) is where Django
@@ -52,6 +54,10 @@ _CONFIG_WORDS = frozenset({"config", "configs", "settings", "conf", "configurati
 _DEVELOPMENT_WORDS = frozenset({"local", "dev", "development", "devel"})
 _TEMPLATE_WORDS = frozenset({"example", "sample", "template", "dist"})
 """Words naming a file as a template to copy (``.example.local.py``, ``local.sample.py``)."""
+_DEBUG_WORDS = frozenset({"debug"})
+_EXAMPLE_WORDS = frozenset({"example", "sample"})
+"""Words naming a settings module as an example to copy whatever its other words (``staging_example.py``); not
+``template`` or ``dist``, which a settings module may be named for otherwise (a module of template settings)."""
 _NAME_WORDS = lazy_compile(r"[-_.]+")
 
 
@@ -137,11 +143,38 @@ def documentation_settings_name(path: str) -> bool:
     return bool(words & _DOCUMENTATION_WORDS) and words <= (_DOCUMENTATION_WORDS | _CONFIG_WORDS)
 
 
+def _settings_name_words(path: str) -> Optional[set[str]]:
+    """The words of the file's name (``debug_toolbar_settings.py``: debug, toolbar, settings) when it is a
+    settings module or named for configuration; else ``None``."""
+    stem = posixpath.basename(path).removesuffix(".py").lower()
+    words = {word for word in _NAME_WORDS.split(stem) if word}
+    return words if is_settings_path(path) or words & _CONFIG_WORDS else None
+
+
+def _ci_settings_name(words: Optional[set[str]]) -> bool:
+    """Settings named only for continuous integration (``settings/ci.py``, ``ci_settings.py``, ``settings-ci.py``):
+    what the CI runs the test suite with (wger's "Settings for CI ... use a faster password hasher")."""
+    return words is not None and "ci" in words and words <= (_CONFIG_WORDS | {"ci"})
+
+
+def _development_settings_name(words: Optional[set[str]]) -> bool:
+    """Settings named for debugging (``debug_toolbar_settings.py``, ``settings/debug.py``: a developer's module
+    that switches the debug toolbar or debug pages on), or as the example of one environment's module to copy
+    (``staging_example.py`` beside ``production_example.py``: onadata's install guide copies them): what runs is the
+    copy a developer or an operator makes and edits, not the file itself. A bare ``settings/example.py`` or
+    ``settings.example.py`` names no environment, and stays what ships."""
+    if words is None:
+        return False
+    return bool(words & _DEBUG_WORDS) or (bool(words & _EXAMPLE_WORDS) and len(words - _CONFIG_WORDS) > 1)
+
+
 def module_kind(path: str, development_patterns: Sequence[str] = DEVELOPMENT_PATTERNS) -> str:
     """The kind of the module at ``path`` (project-relative, ``/`` separators)."""
-    if is_test_path(path) or "test" in posixpath.basename(path):
+    words = _settings_name_words(path)
+    if is_test_path(path) or "test" in posixpath.basename(path) or _ci_settings_name(words):
         return TEST
-    if matches_any(path, list(development_patterns)) or _development_config_name(path):
+    if matches_any(path, list(development_patterns)) or _development_config_name(path) \
+            or _development_settings_name(words):
         return DEVELOPMENT
     return PRODUCTION
 

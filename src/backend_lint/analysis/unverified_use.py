@@ -16,6 +16,13 @@ back. Two uses leave nothing to protect:
   (``except ClientConnectorCertificateError: cert_valid = False`` ... ``return uri, cert_valid``): the caller
   learns the answer is unverified and can say so.
 
+Two requests gain nothing from verification because plain http carries them anyway: :func:`plain_http_request`,
+a request whose URL is written for ``http://`` (a literal, or a local the statement just before rewrote with
+``url.replace("https://", "http://")``: no TLS, so the flag does nothing; a man in the middle answers the
+plain request before any redirect), and :func:`falls_back_to_http`, an ``https`` request in a ``try`` whose
+handler of the request's errors (a certificate error among them) repeats it over plain http (ynr's modgov
+scraper): whoever can forge a certificate can as well break the handshake and be asked the plain way.
+
 A third use has nothing to verify against: :func:`reached_by_ip`, a context that connects to a peer by a bare IP
 address (a peer-to-peer transfer whose peers hold self-signed certificates), and :func:`requested_by_ip`, an HTTP
 request whose URL the code writes with an IP address for its host (``"https://{ip}/api/{ep}".format(ip=self.host,
@@ -27,6 +34,7 @@ from __future__ import annotations
 import ast
 from typing import Optional
 
+from backend_lint.analysis.ast_helpers import string_value
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.facts import file_fact, reads
 from backend_lint.analysis.lazy_regex import lazy_compile
@@ -233,3 +241,124 @@ def requested_by_ip(call: ast.Call, ctx: FileContext) -> bool:
         index = int(name) if name else 0
         return index < len(url.args) and _names_ip(url.args[index])
     return bool(set(split_identifier(name)) & _IP_WORDS)
+
+
+_FALLBACK_ERRORS = ("RequestException", "ConnectionError", "SSLError", "RequestError", "TransportError",
+                    "ConnectError", "ClientError", "OSError", "Exception")
+"""Last parts of the exception classes a failed certificate check is caught as (requests' ``RequestException``
+and ``ConnectionError``, httpx's ``RequestError``/``TransportError``, aiohttp's ``ClientError``, ``OSError``,
+``Exception``; ``BaseException`` ends with ``Exception`` too)."""
+
+
+def _request_url(call: ast.Call) -> Optional[ast.expr]:
+    """The URL a request call is given: ``url=``, the second argument of ``request(method, url)``, else the
+    first."""
+    keyword = next((keyword.value for keyword in call.keywords if keyword.arg == "url"), None)
+    if keyword is not None:
+        return keyword
+    called = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
+    position = 1 if called == "request" else 0
+    return call.args[position] if len(call.args) > position else None
+
+
+def _http_rewrite(expr: ast.expr) -> Optional[ast.expr]:
+    """``url.replace("https://", "http://")``: the string rewritten to plain http (``url``), else ``None``."""
+    if not (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "replace"
+            and len(expr.args) >= 2):
+        return None
+    old, new = string_value(expr.args[0]), string_value(expr.args[1])
+    return expr.func.value if old in ("https://", "https:") and new == old.replace("https", "http") else None
+
+
+def _written_plain(expr: ast.expr) -> bool:
+    """A URL written for plain http: a literal or an f-string that starts ``http://``, or a rewrite to it."""
+    if isinstance(expr, ast.JoinedStr) and expr.values:
+        expr = expr.values[0]
+    text = string_value(expr)
+    return (text is not None and text.lower().startswith("http://")) or _http_rewrite(expr) is not None
+
+
+def _block_of(statement: ast.AST, parents: dict[ast.AST, ast.AST]) -> list[ast.stmt]:
+    """The statement list ``statement`` sits in (a body, an ``else``, an ``except`` clause's body)."""
+    parent = parents.get(statement)
+    for field in ("body", "orelse", "finalbody"):
+        block = getattr(parent, field, None)
+        if isinstance(block, list) and statement in block:
+            return block
+    return []
+
+
+def _just_bound(name: str, node: ast.AST, parents: dict[ast.AST, ast.AST]) -> Optional[ast.expr]:
+    """The value the statement nearest before ``node``'s, in the same block, that binds ``name`` gives it, when
+    that statement is a plain ``name = value``; ``None`` when another statement binds it or none does."""
+    statement: Optional[ast.AST] = node
+    while statement is not None and not isinstance(statement, ast.stmt):
+        statement = parents.get(statement)
+    if not isinstance(statement, ast.stmt):
+        return None
+    block = _block_of(statement, parents)
+    for earlier in reversed(block[:block.index(statement)] if statement in block else []):
+        if not any(isinstance(bound, ast.Name) and bound.id == name and isinstance(bound.ctx, ast.Store)
+                   for bound in ast.walk(earlier)):
+            continue
+        if isinstance(earlier, ast.Assign) and len(earlier.targets) == 1 \
+                and isinstance(earlier.targets[0], ast.Name):
+            return earlier.value
+        return None
+    return None
+
+
+def _plain_url(url: Optional[ast.expr], node: ast.AST, parents: dict[ast.AST, ast.AST]) -> Optional[ast.expr]:
+    """How ``url`` (at ``node``) was written for plain http: itself, or the value the statement just before gave
+    the local it names; ``None`` when it is not known to be plain http."""
+    if isinstance(url, ast.Name):
+        url = _just_bound(url.id, node, parents)
+    return url if url is not None and _written_plain(url) else None
+
+
+@reads(tree_parents)
+def plain_http_request(call: ast.Call, ctx: FileContext) -> bool:
+    """The request goes to a URL written for plain http (``"http://..."``, ``f"http://{host}/"``, or a local the
+    statement just before set to ``url.replace("https://", "http://")``): there is no TLS whose certificate a
+    flag could leave unverified."""
+    return _plain_url(_request_url(call), call, tree_parents(ctx)) is not None
+
+
+@reads(tree_parents)
+def falls_back_to_http(call: ast.Call, ctx: FileContext) -> bool:
+    """``call`` sits in the body of a ``try`` one of whose handlers catches the request's errors (a failed
+    certificate check among them: ``requests.RequestException``, ``ConnectionError``, ``SSLError``, ``Exception``)
+    and makes the same request again over plain http (``url = url.replace("https://", "http://")`` then
+    ``requests.get(url, ...)``). The code takes the plain answer whenever the secure attempt fails, so a man in
+    the middle who could forge a certificate gets the same by breaking the handshake."""
+    parents = tree_parents(ctx)
+    url = _request_url(call)
+    child: ast.AST = call
+    current = parents.get(call)
+    while current is not None and not isinstance(current, (*_FUNCTIONS, ast.Lambda, ast.Module)):
+        if isinstance(current, ast.Try) and any(statement is child for statement in current.body):
+            return any(_retries_over_http(handler, call, url, parents) for handler in current.handlers)
+        child, current = current, parents.get(current)
+    return False
+
+
+def _retries_over_http(handler: ast.ExceptHandler, call: ast.Call, url: Optional[ast.expr],
+                       parents: dict[ast.AST, ast.AST]) -> bool:
+    """``handler`` catches a request's errors and repeats ``call`` (the same method) on ``url`` rewritten to plain
+    http."""
+    caught = [] if handler.type is None else \
+        handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    if not all(_written(kind).endswith(_FALLBACK_ERRORS) for kind in caught):
+        return False
+    method = _method(call)
+    for retry in ast.walk(handler):
+        if not isinstance(retry, ast.Call) or retry is call or _method(retry) != method:
+            continue
+        written = _plain_url(_request_url(retry), retry, parents)
+        source = _http_rewrite(written) if written is not None else None
+        if source is not None and isinstance(url, ast.Name) and isinstance(source, ast.Name) \
+                and source.id == url.id:
+            return True
+        if source is not None and url is not None and ast.dump(source) == ast.dump(url):
+            return True
+    return False

@@ -8,12 +8,14 @@ lists of them), a Django upload (``request.FILES[...]``, ``.get``, ``.getlist`` 
 multipart part, reaching ``os.path.join``, ``Path(...)``, ``/`` on a path, ``open``, ``aiofiles.open``,
 ``shutil`` copy/move or a ``.save(...)`` (``FileStorage.save``, ``default_storage.save``), directly or through
 f-strings, concatenation, ``str`` methods and locals. Any other call on the way (``secure_filename``,
-``os.path.basename``, ``uuid4().hex``, ``Path(name).suffix``) counts as sanitising, and names that leave
+``os.path.basename``, ``uuid4().hex``, ``Path(name).suffix``, or a local ``Path(name)`` of which only such
+parts are read) counts as sanitising, and names that leave
 the function through a helper are not followed. ``os.path.join`` with a
 single argument joins nothing (it returns the name as it came, iris formats an error message with it): the
 name is not built into a path there, and a later use of it is checked where it happens. A Django storage's
 ``save`` (``default_storage.save(name, upload)``) is not a path sink: Django refuses ``..`` and absolute names
-there and never overwrites a file. Nor is a Django model's file field saving the upload
+there and never overwrites a file (also when the joined name is bound to a local that only such a ``save``
+reads). Nor is a Django model's file field saving the upload
 (``row.file.save(upload.name, upload)``, askbot's ``avatar.avatar.save(image_file.name, image_file)``):
 ``FieldFile.save`` hands the name to the field's ``generate_filename`` (``upload_to``, then ``validate_file_name``)
 and the result to the field's storage's ``save``, the same checks.
@@ -24,6 +26,7 @@ from __future__ import annotations
 import ast
 from typing import Optional, TypeVar
 
+from backend_lint.analysis.ast_helpers import assigned_by
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.internal_services import internal_service_facts
@@ -196,11 +199,45 @@ def _django_storage(receiver: ast.expr, ctx: FileContext) -> bool:
     return made.startswith(_DJANGO_STORAGE)
 
 
-def _saved_by_django_storage(path: ast.Call, parent: Optional[ast.AST], ctx: FileContext) -> bool:
+def _saved_by_django_storage(path: ast.expr, parent: Optional[ast.AST], ctx: FileContext) -> bool:
     """``default_storage.save(os.path.join("docs", upload.name), upload)``: the joined name is handed straight
     to a Django storage, which validates it (see :func:`_django_storage`)."""
     return (isinstance(parent, ast.Call) and isinstance(parent.func, ast.Attribute) and parent.func.attr == "save"
             and bool(parent.args) and parent.args[0] is path and _django_storage(parent.func.value, ctx))
+
+
+def _name_part(parent: Optional[ast.AST]) -> bool:
+    """``parent`` reads a part of a path's name (``.suffix``, ``.stem``, ``.name``): an extension check or a
+    download name, no folder of the client's."""
+    return isinstance(parent, ast.Attribute) and parent.attr in _PATH_PARTS
+
+
+def _local_reads(made: ast.Call, statement: Optional[ast.AST],
+                 ctx: FileContext) -> Optional[list[tuple[ast.Name, ast.AST]]]:
+    """Every read of the local that ``statement`` binds ``made`` to (``filename = Path(upload.filename)``), with
+    its parent, when the function binds that local only there; else ``None``."""
+    function = ctx.scope.function
+    name = assigned_by(statement, made)
+    if function is None or name is None or _local_value(name, ctx) is not made:
+        return None
+    return [(child, parent) for parent in ast.walk(function) for child in ast.iter_child_nodes(parent)
+            if isinstance(child, ast.Name) and child.id == name and isinstance(child.ctx, ast.Load)]
+
+
+def _only_parts_read(path: ast.Call, parent: Optional[ast.AST], ctx: FileContext) -> bool:
+    """``filename = Path(upload.filename)`` whose every read takes a part of the name (``filename.suffix.lower()``
+    checked against allowed extensions, ``filename.stem`` in a ``Content-Disposition`` header: fmtm's helper
+    routes): the path is never joined, opened or written."""
+    reads = _local_reads(path, parent, ctx)
+    return reads is not None and all(_name_part(parent) for _, parent in reads)
+
+
+def _only_saved_by_django_storage(path: ast.Call, parent: Optional[ast.AST], ctx: FileContext) -> bool:
+    """``upload_to = os.path.join(user, "csv_imports", upload.name)`` whose every read is the name handed to a
+    Django storage's ``save`` (``default_storage.save(upload_to, upload)``: onadata's CSV import), as
+    :func:`_saved_by_django_storage` reads the join passed straight in."""
+    reads = _local_reads(path, parent, ctx)
+    return bool(reads) and all(_saved_by_django_storage(read, parent, ctx) for read, parent in reads or ())
 
 
 _RESOLVERS = frozenset({"os.path.realpath", "os.path.abspath", "os.path.normpath"})
@@ -257,9 +294,10 @@ class UnsafeUploadFilename(Rule):
         callee = ctx.imports.resolve(func) or (func.id if isinstance(func, ast.Name) else None)
         if callee in _PATH_CALLS:
             parent = ctx.parent
-            if callee.startswith("pathlib") and isinstance(parent, ast.Attribute) and parent.attr in _PATH_PARTS:
+            if callee.startswith("pathlib") and (_name_part(parent) or _only_parts_read(node, parent, ctx)):
                 return  # Path(upload.filename).suffix: only a part of the name is kept
-            if _containment_check(parent, ctx) or _saved_by_django_storage(node, parent, ctx):
+            if _containment_check(parent, ctx) or _saved_by_django_storage(node, parent, ctx) \
+                    or _only_saved_by_django_storage(node, parent, ctx):
                 return
             if callee.endswith(".join") and len(node.args) == 1 and not isinstance(node.args[0], ast.Starred):
                 return  # os.path.join(f.filename): one part joins nothing, the name comes back unchanged

@@ -37,7 +37,9 @@ from backend_lint.analysis.scopes import CLASS, FUNCTION
 from backend_lint.analysis.secret_names import name_of, split_identifier
 from backend_lint.analysis.unverified_use import (
     discarded_request,
+    falls_back_to_http,
     marked_fallback,
+    plain_http_request,
     probe_context,
     reached_by_ip,
     requested_by_ip,
@@ -295,7 +297,7 @@ class TlsVerificationDisabled(Rule):
     triggers = ("verify", "ssl", "CERT_NONE", "check_hostname", "unverified", "tls", "insecure")
     needs = (origin, bindings_of, mentioned_names, names_trusted_ca, call_conditions, lookup, imported_value,
              hand_run_script, names_fixed_https_host, run_by_hand, unreferenced, discarded_request, probe_context,
-             requested_by_ip, security_scanner)
+             requested_by_ip, plain_http_request, falls_back_to_http, security_scanner)
     module_facts = (test_support,)
     options = (
         Option(
@@ -349,9 +351,11 @@ class TlsVerificationDisabled(Rule):
         if not _is_false(value) or _opted_in(node, ctx):
             return
         if discarded_request(ctx.parent, ctx) or marked_fallback(node, ctx) or _to_loopback(ctx.parent, ctx) \
-                or requested_by_ip(ctx.parent, ctx):
+                or requested_by_ip(ctx.parent, ctx) or plain_http_request(ctx.parent, ctx) \
+                or falls_back_to_http(ctx.parent, ctx):
             return  # a probe whose answer is never read; a fallback after a certificate error, reported as such;
-            # a request to this machine; a peer reached by its IP address, no name to verify
+            # a request to this machine; a peer reached by its IP address, no name to verify; a request over plain
+            # http, or one whose failure the code answers by asking again over plain http
         callee = origin(ctx.parent.func, ctx) or ""
         if arg in _VERIFY_SWITCHES:
             self.report(ctx, node, construct=f"{arg}=False")
