@@ -171,9 +171,10 @@ class DefReach(ModuleReach):
 
     def cli_only(self, qualified: str, depth: int = 0) -> bool:
         """:func:`.conditions.cli_only`: the function or method is of a command line module, or some module names it
-        and every module outside its own that does is command line code, and its callers in its own module (a few
-        calls deep) are only such functions. A name used in its own module otherwise than by a recorded call (a
-        callback handed on) is not seen."""
+        and every module outside its own that does is command line code or names it only in the bodies of its
+        commands (a launcher's ``@app.cli.command``: :attr:`.summary.ModuleSummary.command_names`), and its callers
+        in its own module (a few calls deep) are only such functions. A name used in its own module otherwise than
+        by a recorded call (a callback handed on) is not seen."""
         name = self.definition(qualified)[0]
         split = self.split(name)
         if split is None or _UNREACHING_ROLES & set(split[0].roles):
@@ -184,7 +185,11 @@ class DefReach(ModuleReach):
         naming = self._naming_modules.get(name.rpartition(".")[2], set()) - {module}
         own = {caller for caller in self.callers.get(name, set()) - {name}
                if (found := self.split(caller)) is not None and found[0].module == module}
-        if not (naming or own) or depth >= MAX_DEPTH or not naming <= self.cli_modules:
+        last = name.rpartition(".")[2]
+        if not (naming or own) or depth >= MAX_DEPTH or not all(
+            naming_module in self.cli_modules or last in self.modules[naming_module].command_names
+            for naming_module in naming
+        ):
             return False
         return all(self.cli_only(caller, depth + 1) for caller in own)
 

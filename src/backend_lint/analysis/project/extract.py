@@ -26,7 +26,7 @@ from backend_lint.analysis.api_conventions import api_traits, route_counts
 from backend_lint.analysis.app_conventions import auth_traits, print_count
 from backend_lint.analysis.ast_helpers import assigned_values
 from backend_lint.analysis.catch_all import catches_everything
-from backend_lint.analysis.command_reach import declares_commands, starts_service
+from backend_lint.analysis.command_reach import command_only_names, declares_commands, starts_service
 from backend_lint.analysis.decorator_bodies import (
     BACKGROUND_STARTS,
     SIGN_IN_TEXT,
@@ -437,6 +437,7 @@ def _read_reach(ctx: FileContext, summary: ModuleSummary) -> None:
     if "migration" not in roles:
         summary.referenced_names = referenced_names(ctx)
         summary.loads_modules = loads_modules(ctx.source)
+        summary.command_names = command_only_names(ctx)  # (only a module that declares commands has any)
 
 
 def _read_view_aliases(ctx: FileContext, summary: ModuleSummary) -> None:

@@ -244,6 +244,10 @@ class ModuleSummary:
     """It is a command of a CLI framework: ``loaded`` by name (a management command, invoke tasks) or
     ``registered`` by the program that imports it (a click group, a typer app), ``""`` if not
     (:func:`backend_lint.analysis.command_reach.declares_commands`)."""
+    command_names: list[str] = field(default_factory=list)
+    """Of a module that declares commands: the names it uses only in the bodies of its commands
+    (:func:`backend_lint.analysis.command_reach.command_only_names`), so that a function only they name is reached
+    only from the command line even where the module is a launcher (:func:`.conditions.cli_only`)."""
     starts_service: bool = False
     """It starts the web server or a worker, or defines a job queue's tasks
     (:func:`backend_lint.analysis.command_reach.starts_service`): what it imports runs in the service."""
@@ -391,6 +395,7 @@ def _well_typed(summary: ModuleSummary) -> bool:
             summary.unique_models,
             summary.admin_only_names, summary.loopback_constants, summary.startup_calls, summary.startup_hooks,
             summary.loaded_fixtures, summary.traits, summary.grown_models, summary.referenced_names, summary.left_names,
+            summary.command_names,
         ))
         and type(summary.prints) is int
         and isinstance(summary.writes_rows, bool)
