@@ -60,6 +60,7 @@ from backend_lint.analysis.project.html_evidence import (
 )
 from backend_lint.analysis.project.roots import resolve_relative
 from backend_lint.analysis.project.summary import DefSummary, ModuleSummary, RouterInclude, UrlEntry, UrlInclude
+from backend_lint.analysis.own_inbox import mails_own_inbox
 from backend_lint.analysis.published_settings import published_settings
 from backend_lint.analysis.rate_limits import (
     app_rate_limits,
@@ -367,6 +368,8 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
     sign_in, background = (any(word in lowered for word in SIGN_IN_TEXT),
                            not skip and any(word in ctx.source for word in BACKGROUND_STARTS))
     module_defs = {name: node for name, node in defs if "." not in name}
+    mails = not skip and any(word in lowered for word in ("settings", "config", "environ")) \
+        and any(word in lowered for word in ("send", "mail"))
     html: dict[int, bool] = {}  # id of a definition -> it renders HTML (only those that mention a name)
     for _, node in reversed(defs):  # a class's methods before the class: it reuses their answers
         if html_lines is None or (html_lines and spans_word_line(node, html_lines)):
@@ -381,6 +384,7 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
             found.raises_message, found.wraps_library_call = (  # what a caller's ``except`` meets (BE304, BE403)
                 raises and raises_own_message(node), wraps_library_call(ctx, node))
             found.masks = [] if skip else masked_statuses(node)
+            found.mails_own_inbox = mails and mails_own_inbox(node)
         found.admin_guard = guards and admin_guard_def(node)
         _read_decorators(ctx, node, "." not in qualname, module_defs, (sign_in, background, skip), found)
         if reads_key:

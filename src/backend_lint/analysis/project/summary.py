@@ -104,6 +104,9 @@ class DefSummary:
     (askbot's ``decode_jwt``: ``return jwt.decode(data_jwt, settings.SECRET_KEY, algorithms=["HS256"])``): what it
     raises is that library's error (:func:`backend_lint.analysis.library_calls.wraps_library_call`, BE403). Not a
     caller's: unlike :attr:`effects`, it is read off the function alone."""
+    mails_own_inbox: bool = False
+    """Every message the function sends goes to an address of its configuration (``settings.CONTACT_EMAIL``): the
+    site's own inbox (:func:`backend_lint.analysis.own_inbox.mails_own_inbox`, BE301)."""
     raises_message: bool = False
     """The function raises a plain ``Exception`` with a message of its own (a literal or an f-string) in its own
     body: a refusal written for its caller's client (BE304)."""
@@ -436,6 +439,7 @@ def _well_typed(summary: ModuleSummary) -> bool:
             and isinstance(item.returned_settings, dict)
             and isinstance(item.catches_all, bool) and isinstance(item.plain_class, bool)
             and _strings(item.admin_permissions) and isinstance(item.raises_message, bool)
+            and isinstance(item.mails_own_inbox, bool)
             and isinstance(item.wraps_library_call, bool) and _strings(item.masks)
             and isinstance(item.admin_guard, bool) and isinstance(item.signs_in, bool)
             and isinstance(item.text_elements, list) and isinstance(item.runs_query, bool)
