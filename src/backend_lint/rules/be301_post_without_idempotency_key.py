@@ -77,6 +77,7 @@ from backend_lint.analysis.handlers import (
 )
 from backend_lint.analysis.idempotency_keys import keyed_by_client, module_handles_idempotency, reads_key
 from backend_lint.analysis.included_routes import included_app_objects
+from backend_lint.analysis.own_inbox import mails_own_inbox
 from backend_lint.analysis.project.conditions import (
     ProjectFact,
     checkout_link,
@@ -90,7 +91,6 @@ from backend_lint.analysis.project.conditions import (
     test_support,
     unique_record,
 )
-from backend_lint.analysis.own_inbox import mails_own_inbox
 from backend_lint.analysis.project.handler_conditions import own_inbox, quiet_jobs, unpaying_jobs, unreaching_jobs
 from backend_lint.analysis.project.imported import (
     imported_qualified,

@@ -49,6 +49,7 @@ from backend_lint.analysis.model_growth import grown_names, model_forms, writes_
 from backend_lint.analysis.module_roles import module_roles, says_development_only
 from backend_lint.analysis.node_index import node_index
 from backend_lint.analysis.orm import model_relations
+from backend_lint.analysis.own_inbox import mails_own_inbox
 from backend_lint.analysis.project.def_effects import EffectReader
 from backend_lint.analysis.project.deployed_settings import settings_named
 from backend_lint.analysis.project.html_evidence import (
@@ -60,7 +61,6 @@ from backend_lint.analysis.project.html_evidence import (
 )
 from backend_lint.analysis.project.roots import resolve_relative
 from backend_lint.analysis.project.summary import DefSummary, ModuleSummary, RouterInclude, UrlEntry, UrlInclude
-from backend_lint.analysis.own_inbox import mails_own_inbox
 from backend_lint.analysis.published_settings import published_settings
 from backend_lint.analysis.rate_limits import (
     app_rate_limits,
@@ -363,13 +363,12 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
     unique_lines = word_lines(ctx).words(CHECK_WORDS) if mentions_uniqueness(ctx.source) else []
     # a function returns a recent moment only if its own lines write ``timedelta(...)``
     recent_lines = word_lines(ctx).words(("timedelta",), cased=True) if "timedelta" in ctx.source else []
-    raises, guards = (not skip and "raise Exception(" in ctx.source,
-                      not skip and any(word in lowered for word in GUARD_WORDS))
+    raises, guards, mails = (not skip and "raise Exception(" in ctx.source,
+                             not skip and any(word in lowered for word in GUARD_WORDS),
+                             not skip and _may_mail_configured_address(lowered))
     sign_in, background = (any(word in lowered for word in SIGN_IN_TEXT),
                            not skip and any(word in ctx.source for word in BACKGROUND_STARTS))
     module_defs = {name: node for name, node in defs if "." not in name}
-    mails = not skip and any(word in lowered for word in ("settings", "config", "environ")) \
-        and any(word in lowered for word in ("send", "mail"))
     html: dict[int, bool] = {}  # id of a definition -> it renders HTML (only those that mention a name)
     for _, node in reversed(defs):  # a class's methods before the class: it reuses their answers
         if html_lines is None or (html_lines and spans_word_line(node, html_lines)):
@@ -410,6 +409,13 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
         found.runs_query = effects.runs_query(node)
         if found != _NOTHING:
             summary.defs[f"{summary.module}.{qualname}" if summary.module else qualname] = found
+
+
+def _may_mail_configured_address(lowered: str) -> bool:
+    """The module's text names both configuration and sending: the cheap test before
+    :func:`backend_lint.analysis.own_inbox.mails_own_inbox` reads its functions."""
+    return any(word in lowered for word in ("settings", "config", "environ")) \
+        and any(word in lowered for word in ("send", "mail"))
 
 
 def _read_class(
