@@ -53,6 +53,13 @@ def mails_own_inbox(function: ast.AST) -> bool:
     )
 
 
+def named_send(what: str) -> bool:
+    """An effect's call (``send_mail``, ``SMTPService._send_message``, ``mail_admins``) is one :func:`mails_own_inbox`
+    reads: its name says it sends. An outbound ``requests.post`` is not, and is never taken for mail to the inbox."""
+    last = what.rpartition(".")[2]
+    return last in _OPERATOR_MAIL or bool(words(last) & _SEND_WORDS)
+
+
 def _recipient(call: ast.Call) -> Optional[ast.expr]:
     """The recipient a send call is given: a recipient keyword, Django's ``send_mail(subject, message, sender,
     recipient_list)`` fourth argument, else the first."""

@@ -77,7 +77,7 @@ from backend_lint.analysis.handlers import (
 )
 from backend_lint.analysis.idempotency_keys import keyed_by_client, module_handles_idempotency, reads_key
 from backend_lint.analysis.included_routes import included_app_objects
-from backend_lint.analysis.own_inbox import mails_own_inbox
+from backend_lint.analysis.own_inbox import mails_own_inbox, named_send
 from backend_lint.analysis.project.conditions import (
     ProjectFact,
     checkout_link,
@@ -341,7 +341,8 @@ class PostWithoutIdempotencyKey(Rule):
             return  # ``update_password(...)`` then a "password changed" mail: a retry sets it again, one more notice
         if all(effect.kind != PAYS for effect in harm) and consumes_path_resource(handler):
             return  # deletes the resource its path names once done: a retry finds nothing (404)
-        if all(effect.kind == SENDS for effect in harm) and mails_own_inbox(handler.function):
+        if all(effect.kind == SENDS and not effect.via and named_send(effect.what) for effect in harm) \
+                and mails_own_inbox(handler.function):
             return  # a contact form mailing the address of the configuration: a second copy in the site's own inbox
         unless: tuple[ProjectFact, ...] = _own_inbox_sender(harm, handler, ctx)
         if not self.option("report-plain-creates"):
