@@ -547,3 +547,59 @@ def test_a_payment_made_in_another_module_is_reported(tmp_path: Path) -> None:
     service (an audit entry) is no payment, and a message on the side is not reported by default."""
     found = findings_of(write_project(tmp_path, BILLING), "BE301")
     assert found == {(os.path.join("till", "handlers.py"), 9)}
+
+
+CONTACT = {
+    "pyproject.toml": '[project]\nname = "tasking"\n',
+    "backend/__init__.py": "",
+    "backend/config.py": "class Settings:\n    EMAIL_CONTACT_ADDRESS = 'admin@example.org'\n\n\nsettings = Settings()\n",
+    "backend/smtp_service.py": """\
+        import smtplib
+
+        from backend.config import settings
+
+
+        class SMTPService:
+            @staticmethod
+            async def send_contact_admin_email(data):
+                email_to = settings.EMAIL_CONTACT_ADDRESS
+                message = "New contact from {name}: {content}".format(**data)
+                await SMTPService._send_message(email_to, "New contact", message)
+
+            @staticmethod
+            async def send_contact_team_email(team, data):
+                for member in team.members:
+                    await SMTPService._send_message(member.email, "Message to your team", data["content"])
+
+            @staticmethod
+            async def _send_message(to_address, subject, body):
+                with smtplib.SMTP("localhost") as server:
+                    server.sendmail("noreply@example.org", [to_address], f"Subject: {subject}\\n\\n{body}")
+        """,
+    "backend/api.py": """\
+        from fastapi import APIRouter, Body
+
+        from backend.smtp_service import SMTPService
+
+        router = APIRouter()
+
+
+        @router.post("/contact-admin/")
+        async def contact_admin(data: dict = Body(...)):
+            await SMTPService.send_contact_admin_email(data)
+            return {"Success": "Email sent"}
+
+
+        @router.post("/teams/{team_id}/contact/")
+        async def contact_team(team_id: int, data: dict = Body(...)):
+            await SMTPService.send_contact_team_email(team_id, data)
+            return {"Success": "Email sent"}
+        """,
+}
+
+
+def test_a_contact_form_to_the_sites_own_inbox_is_not_reported(tmp_path: Path) -> None:
+    """The service mails the address of the configuration: a retry puts a second copy in the operators' inbox.
+    The team's contact form mails each member the database names: a retry mails them all again."""
+    found = findings_of(write_project(tmp_path, CONTACT), "BE301")
+    assert found == {(os.path.join("backend", "api.py"), 15)}

@@ -264,3 +264,76 @@ def test_a_serving_module_naming_the_method_keeps_it(tmp_path: Path) -> None:
     found = findings_of(write_project(tmp_path, project), "BE401")
     assert ("wallet/wallet.py", 9) in found
     assert ("wallet/wallet.py", 12) in found
+
+
+LAUNCHER = {
+    "pyproject.toml": '[project]\nname = "tasking"\n',
+    "backend/__init__.py": "from flask import Flask\n\n\ndef create_app():\n    return Flask(__name__)\n",
+    "backend/services/__init__.py": "",
+    "backend/services/user_service.py": textwrap.dedent('''\
+        import logging
+
+        logger = logging.getLogger(__name__)
+
+
+        class UserService:
+            @staticmethod
+            async def refresh_mapper_level():
+                for count, user in enumerate(range(100)):
+                    if count % 50 == 0:
+                        print(f"{count} users updated")  # the refresh_levels command's progress
+                return 100
+
+            @staticmethod
+            async def register(user):
+                logger.debug("registering %s", user)
+                print(f"registered {user}")  # the API's route reaches it
+    '''),
+    "backend/api.py": textwrap.dedent('''\
+        from flask import Blueprint
+
+        from backend.services.user_service import UserService
+
+        bp = Blueprint("users", __name__)
+
+
+        @bp.post("/users")
+        async def register():
+            await UserService.register("me")
+            return {"ok": True}
+    '''),
+    # a launcher: it builds and serves the app, and registers the operator's commands of the flask program
+    "manage.py": textwrap.dedent('''\
+        import asyncio
+
+        from backend import create_app
+        from backend.services.user_service import UserService
+
+        application = create_app()
+
+
+        @application.cli.command("refresh_levels")
+        def refresh_levels():
+            print("Started updating mapper levels...")
+            updated = asyncio.run(UserService.refresh_mapper_level())
+            print(f"Updated {updated} user mapper levels")
+
+
+        if __name__ == "__main__":
+            application.run()
+    '''),
+}
+
+
+def test_a_launchers_flask_command_is_command_line_code(tmp_path: Path) -> None:
+    found = findings_of(write_project(tmp_path, LAUNCHER), "BE401")
+    assert ("backend/services/user_service.py", 11) not in found  # only the launcher's command names it
+    assert ("backend/services/user_service.py", 17) in found  # the API's route reaches it
+
+
+def test_a_launcher_naming_the_method_outside_its_commands_keeps_it(tmp_path: Path) -> None:
+    project = dict(LAUNCHER)
+    project["manage.py"] = LAUNCHER["manage.py"].replace(
+        'application = create_app()\n', 'application = create_app()\nasyncio.run(UserService.refresh_mapper_level())\n')
+    found = findings_of(write_project(tmp_path, project), "BE401")
+    assert ("backend/services/user_service.py", 11) in found  # the launcher runs it at start-up too

@@ -20,11 +20,12 @@ read from each file:
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable, Optional
 
 from backend_lint.analysis.entrypoints import is_cli_command
 from backend_lint.analysis.facts import file_fact
 from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.node_index import node_index
 from backend_lint.analysis.project.def_facts import CLI_COMMAND_BASES
 from backend_lint.analysis.values import origin
@@ -103,6 +104,56 @@ def _flask_cli_command(decorator: ast.expr) -> bool:
     target = decorator.func if isinstance(decorator, ast.Call) else decorator
     written = dotted_name(target) or ""
     return written.endswith((".cli.command", ".cli.group"))
+
+
+@file_fact(reads=(node_index, declares_commands))
+def command_only_names(ctx: FileContext) -> list[str]:
+    """Of a module that declares commands (:func:`declares_commands`), the names it uses only in the bodies of its
+    module-level commands (sorted): attribute names (``UserService.refresh_mapper_level()``) and the last part of
+    what a name it reads was imported as. A launcher such as ``manage.py`` also starts the service, so it is no
+    command line module itself, but what only its commands call runs in the operator's terminal (taskingmanager's
+    ``refresh_levels``, a ``@application.cli.command``, is the one caller of ``refresh_mapper_level``: judged on
+    seed 130). A name also used elsewhere in the module, in a decorator, or as a word of a string is left out."""
+    if not declares_commands(ctx):
+        return []
+    index = node_index(ctx)
+    commands = {
+        function for function in index.functions()
+        if function in ctx.tree.body and function.decorator_list and (
+            any(_flask_cli_command(decorator) for decorator in function.decorator_list)
+            or _decorated_command(function, ctx))
+    }
+    inside: set[str] = set()
+    outside: set[str] = set()
+    for node in (*index.of(ast.Attribute), *index.of(ast.Name)):
+        if isinstance(node, ast.Attribute):
+            name = node.attr
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            name = (ctx.imports.resolve_name(node.id) or "").rpartition(".")[2]
+        else:
+            continue
+        if name:
+            (inside if _in_body_of(node, commands, index.parent) else outside).add(name)
+    for node in index.of(ast.Constant):
+        if isinstance(node.value, str):
+            outside.update(_WORDS.findall(node.value))
+    return sorted(inside - outside)
+
+
+_WORDS = lazy_compile(r"\w+")
+
+
+def _in_body_of(
+    node: ast.AST, functions: set[ast.FunctionDef | ast.AsyncFunctionDef],
+    parent: Callable[[ast.AST], Optional[ast.AST]],
+) -> bool:
+    """``node`` lies in the body of one of ``functions`` (not in its decorators or defaults)."""
+    child, current = node, parent(node)
+    while current is not None:
+        if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef)) and current in functions:
+            return any(child is statement for statement in current.body)
+        child, current = current, parent(current)
+    return False
 
 
 @file_fact(reads=(node_index,))

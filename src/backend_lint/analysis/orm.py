@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Optional
 from backend_lint.analysis.ast_helpers import body_of, callee_name
 from backend_lint.analysis.facts import file_fact, node_fact, reads
 from backend_lint.analysis.lazy_regex import lazy_compile
+from backend_lint.analysis.node_index import node_index
 from backend_lint.analysis.resolve import lookup
 from backend_lint.analysis.scopes import Scope
 from backend_lint.analysis.secret_names import split_identifier
@@ -130,6 +131,33 @@ def class_prefetches(ctx: FileContext, owner: ast.ClassDef) -> frozenset[str]:
     return frozenset(found)
 
 
+@file_fact(reads=(node_index,))
+def module_prefetches(ctx: FileContext) -> frozenset[str]:
+    """The lookups any query of the module prefetches, read as :func:`class_prefetches` reads a class's: what a
+    module-level function of the module reads past a relation of an object it is handed
+    (:func:`_handed_to_module_function`) is loaded by the module's own queries that build those objects (akvo's
+    ``_get_indicator_periods_hierarchy_flatlist`` prefetches ``data__disaggregations`` for the periods
+    ``_transform_updates(period)`` walks)."""
+    found: set[str] = set()
+    for node in node_index(ctx).of(ast.Call):
+        if isinstance(node.func, ast.Attribute) and node.func.attr in _PREFETCH:
+            for arg in node.args:
+                found.update(_prefetch_lookups(arg))
+    return frozenset(found)
+
+
+def _handed_to_module_function(receiver: ast.Attribute, scope: Scope, ctx: FileContext) -> bool:
+    """``receiver`` (``period.data``) is a relation of a parameter of a module-level function: an object the
+    function is handed, as a method of a class is handed the objects its class prefetches for."""
+    function = scope.function
+    row = receiver.value
+    if not isinstance(row, ast.Name) or not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) \
+            or function not in ctx.tree.body:
+        return False
+    arguments = function.args
+    return any(arg.arg == row.id for arg in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs))
+
+
 def _prefetch_lookups(arg: ast.expr) -> set[str]:
     """``"items"``, or ``Prefetch("items", queryset=Item.objects.prefetch_related("tags"))``: ``items`` and
     ``items__tags`` (the inner queryset's lookups load the relations of each prefetched row)."""
@@ -160,7 +188,7 @@ def _past(relation: str, lookups: frozenset[str]) -> set[str]:
     return found
 
 
-@reads(origin, lookup, query_sink, class_prefetches)
+@reads(origin, lookup, query_sink, class_prefetches, module_prefetches)
 def query_of(expr: ast.expr, ctx: FileContext, scope: Optional[Scope] = None) -> Optional[Query]:
     """The query chain ``expr`` evaluates, following locals (``None`` when it is not one)."""
     return _query(expr, ctx, scope if scope is not None else ctx.scope, 0, frozenset())
@@ -295,6 +323,8 @@ def _query(
         owner = scope.method_class
         if owner is not None and "prefetch_related" in ctx.source:
             query.paths.update(_past(receiver.attr, class_prefetches(ctx, owner)))
+        elif _handed_to_module_function(receiver, scope, ctx) and "prefetch_related" in ctx.source:
+            query.paths.update(_past(receiver.attr, module_prefetches(ctx)))
     query.preloaded.update(path.split("__")[0] for path in query.paths)
     return _extend(query, expr)
 

@@ -189,21 +189,41 @@ def copies_rows(loop: ast.AST) -> bool:
     (``addon.addon.create(component=component, configuration=addon.configuration)``, Weblate copying the
     add-ons of one component to a new one). The copy of one object's tree (a workout's days, a plan's meals, a
     component's add-ons) is a write per row by design, whose per-row reads of the children to copy and checks
-    for duplicates go with it. A ``create`` that only hands the row on (``create(user=user, ...)``, a
-    notification per user) is no copy."""
+    for duplicates go with it; so is a ``create(**data)`` given the row's fields as Django's
+    ``model_to_dict(row)`` hands them (wger's nutrition plan copy: ``meal_data = model_to_dict(orig_meal)``, then
+    ``Meal.objects.create(**meal_data)`` under the new plan). A ``create`` that only hands the row on
+    (``create(user=user, ...)``, a notification per user) is no copy."""
     if not isinstance(loop, (ast.For, ast.AsyncFor)):
         return False
     row = loop.target.id if isinstance(loop.target, ast.Name) else None
+    fields: set[str] = set()
     for statement in loop.body:
         for node in ast.walk(statement):
             if (isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and node.value.value is None
                     and any(isinstance(target, ast.Attribute) and target.attr in ("pk", "id")
                             for target in node.targets)):
                 return True
+            if row is not None and isinstance(node, ast.Assign) and _fields_of(node.value, row):
+                fields.update(target.id for target in node.targets if isinstance(target, ast.Name))
             if row is not None and isinstance(node, ast.Call) and callee_name(node) in _CREATES \
-                    and _copy_of(node, row):
+                    and (_copy_of(node, row) or _created_from(node, fields)):
                 return True
     return False
+
+
+def _fields_of(value: ast.expr, row: str) -> bool:
+    """``model_to_dict(meal)`` for the row ``meal``: Django's copy of the row's fields as a dict."""
+    return isinstance(value, ast.Call) and callee_name(value) == "model_to_dict" and len(value.args) >= 1 \
+        and isinstance(value.args[0], ast.Name) and value.args[0].id == row
+
+
+def _created_from(call: ast.Call, fields: set[str]) -> bool:
+    """``Meal.objects.create(**meal_data)`` where ``meal_data`` holds the row's fields (:func:`_fields_of`,
+    assigned in an earlier statement of the loop's body): the new row is a copy of the row."""
+    return any(
+        keyword.arg is None and isinstance(keyword.value, ast.Name) and keyword.value.id in fields
+        for keyword in call.keywords
+    )
 
 
 def _copy_of(call: ast.Call, row: str) -> bool:

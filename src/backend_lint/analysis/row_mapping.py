@@ -133,6 +133,8 @@ def star_evidence(ctx: FileContext, call: ast.Call) -> Optional[str]:
         else:
             break
     rows = _Rows(ctx, parents)
+    if isinstance(parent, ast.Expr) and isinstance(current, ast.Await):
+        current = current.value  # await cur.execute(sql): an async cursor's rows are read from it as a sync one's
     if isinstance(parent, ast.Expr) and isinstance(current, ast.Call) and isinstance(current.func, ast.Attribute):
         receiver = current.func.value
         if isinstance(receiver, ast.Name):
@@ -237,7 +239,9 @@ class _Rows:
                 if attribute.attr in _RUNS or attribute.attr == "executemany":
                     break
                 if attribute.attr in _ROW_READS:
-                    self._follow(call, verdicts, set(), rows=attribute.attr in _ONE_ROW)
+                    read = self.parents.get(call)
+                    result = read if isinstance(read, ast.Await) else call  # await cur.fetchone(): the row
+                    self._follow(result, verdicts, set(), rows=attribute.attr in _ONE_ROW)
             elif isinstance(attribute, ast.Attribute):
                 continue  # cur.rowcount, cur.description
             elif isinstance(attribute, ast.Call) and load in attribute.args and "fetch" in callee_name(attribute):

@@ -30,7 +30,9 @@ A whole-entity load of a hand-written data-access layer shows no such cost eithe
 rows mapped by column name into an object (``Alert.from_record(row)``, ``dict(row)``, ``User(**row)``,
 ``User(**dict(row))``, ``User.model_validate(row)``, a record naming three or more of its columns one by one, a function
 of the file that reads the row by key, a constructor reading it by key), or returned as they came from a method of
-a data-access class (not a handler). Rows unpacked by position, rows of which only a key is read, and rows a
+a data-access class (not a handler). So are rows the driver builds by name into a class of the code, a psycopg
+cursor given ``row_factory=class_row(User)`` or ``kwargs_row(f)`` (:mod:`backend_lint.analysis.row_factories`).
+Rows unpacked by position, rows of which only a key is read, and rows a
 handler sends back as they are stay reported.
 
 A star over a table the same module creates with a column list (``CREATE TABLE IF NOT EXISTS words (_id, value)``,
@@ -57,6 +59,7 @@ from backend_lint.analysis.own_tables import own_tables
 from backend_lint.analysis.project.conditions import test_support
 from backend_lint.analysis.provenance import sql_reaching
 from backend_lint.analysis.query_results import COLUMNS, FROM_STATEMENT, TEST, only_tested, result_use
+from backend_lint.analysis.row_factories import runs_on_entity_cursor
 from backend_lint.analysis.row_mapping import orm_instances, star_evidence
 from backend_lint.analysis.schema_steps import schema_version_step
 from backend_lint.analysis.star_sources import star_selects
@@ -80,7 +83,7 @@ class SelectStar(Rule):
     message = "`{sink}` runs `SELECT *`{where}; name the columns the code reads"
     triggers = ("*",)
     needs = (sql_reaching, module_roles, in_migration, schema_version_step, result_use, only_tested, star_evidence,
-             orm_instances, own_tables, hand_run_script)
+             orm_instances, own_tables, hand_run_script, runs_on_entity_cursor)
     module_facts = (test_support,)
     options = (
         Option(
@@ -107,6 +110,8 @@ class SelectStar(Rule):
                 return  # a probe reads no column; ``from_statement`` and generic readers take them all
             if sink.driver == "django" and orm_instances(ctx, node):
                 return  # Django maps each row by column name into a model instance, as from_statement does
+            if runs_on_entity_cursor(ctx, node):
+                return  # psycopg builds each row by name into a class of the code (``class_row``): an entity load
             if star_evidence(ctx, node) is None:
                 return  # no sign that the star costs: rows mapped whole by name, read by name, or handed on unseen
             where = f" from `{provenance.variable}`" if provenance.variable else ""

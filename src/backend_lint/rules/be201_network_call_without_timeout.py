@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.entrypoints import in_cli_context
 from backend_lint.analysis.hand_run_scripts import run_by_hand
+from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.http_clients import (
     AIOHTTP,
     INTEGER_SECONDS,
@@ -59,6 +60,7 @@ from backend_lint.analysis.project.app_conditions import requests_timeout_patche
 from backend_lint.analysis.project.conditions import (
     ProjectFact,
     cli_module,
+    cli_only,
     sets_timeout,
     unimported_outside_tests,
     unreferenced,
@@ -71,6 +73,7 @@ from backend_lint.analysis.request_targets import (
     not_a_remote_url,
     requests_time_out,
 )
+from backend_lint.analysis.startup_hooks import defined_name
 from backend_lint.context import FileContext
 from backend_lint.finding import Applicability, Finding
 from backend_lint.rule import Option, Rule, visits
@@ -84,6 +87,24 @@ _AIOHTTP_LEGACY_TIMEOUTS = ("read_timeout", "conn_timeout")
 _URL_KEYWORDS = ("dsn", "conninfo", "url")
 _MANAGEMENT_COMMAND = "/management/commands/"
 """Django management commands: an operator runs them by hand, like any command line tool."""
+
+
+_PLAIN_DECORATORS = frozenset({"staticmethod", "classmethod"})
+
+
+def _command_helper(ctx: FileContext) -> tuple[ProjectFact, ...]:
+    """The project fact that only command line code reaches the module-level function or method around the call
+    (:func:`~.project.conditions.cli_only`: ynr's ``read_csv_from_url``, which only management commands call;
+    judged on seed 130), for ``unless=``. Not asked for an HTTP handler or a function with a decorator other than
+    ``staticmethod``/``classmethod``: a framework reaches those without naming them, so what names them says nothing
+    of who runs them."""
+    function = ctx.scope.function
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or handler_for(ctx, function) is not None \
+            or any(not (isinstance(decorator, ast.Name) and decorator.id in _PLAIN_DECORATORS)
+                   for decorator in function.decorator_list):
+        return ()
+    name = defined_name(ctx)
+    return (cli_only(name),) if name is not None else ()
 
 
 def _absolute_names(ctx: FileContext, names: list[str]) -> list[str]:
@@ -149,7 +170,8 @@ class NetworkCallWithoutTimeout(Rule):
                 "psycopg")
     needs = (network_client, module_roles, documentation_example, in_cli_context, requests_timeout_patched,
              imported_adapters, sets_timeout, not_a_remote_url, bytes_sources, connect_only_probe, run_by_hand,
-             one_shot_program, program_only_code, unreferenced, unimported_outside_tests)
+             one_shot_program, program_only_code, unreferenced, unimported_outside_tests, cli_only,
+             handler_for)
     options = (
         Option("default-timeout", float, 10.0, "seconds the fix passes as the timeout"),
         Option(
@@ -193,6 +215,7 @@ class NetworkCallWithoutTimeout(Rule):
         adapters = imported_adapters(node, ctx) if client.construct.startswith("requests.Session.") else []
         unless += tuple(sets_timeout(name) for name in _absolute_names(ctx, adapters))
         unless += script or ()  # a function only the main guard of a script reaches, unless the service imports it
+        unless += _command_helper(ctx)  # a function only command line code calls: a hang holds the operator's terminal
         self.report(
             ctx, node, construct=client.construct, keyword=client.keyword, fix_data=(client.keyword, client.style),
             unless=unless,

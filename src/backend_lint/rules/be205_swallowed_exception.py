@@ -34,7 +34,9 @@ alternatives probed in a loop that raises when none works, an item of a loop ski
 errors are ignored) and migration steps expected to fail on some
 databases (:mod:`backend_lint.analysis.migration_steps`): a step the database cannot take, a probe of the
 database's catalogue that fails before anything was done, a row's stored value converted in place that does not
-decode. A ``try`` inside a ``finally:`` block that writes
+decode; and a data migration's lookup of rows it names by literal keys (``Organisation.objects.get(pk=creator_pk)``
+over a list of production pks: :mod:`backend_lint.analysis.named_rows`), which lets the databases without those
+rows pass. A ``try`` inside a ``finally:`` block that writes
 nothing (a session setting reset, a lock or temporary state undone) is cleanup too
 (:mod:`backend_lint.analysis.finally_cleanup`): raising there would replace the error already on its way out.
 So is a function the module registers to run at interpreter exit (``atexit.register``:
@@ -60,6 +62,7 @@ from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.lost_work import loses_something
 from backend_lint.analysis.migration_steps import tolerated_ddl_step, tolerated_probe
 from backend_lint.analysis.module_roles import in_migration, module_roles
+from backend_lint.analysis.named_rows import skips_missing_named_row
 from backend_lint.analysis.provenance import sql_text
 from backend_lint.analysis.pure_lookups import builds_from_locals, only_looks_up
 from backend_lint.analysis.service_code import in_service_code
@@ -157,6 +160,7 @@ class SwallowedException(Rule):
             or best_effort_step(attempt, node, ctx)
             or tolerated_ddl_step(attempt, node, ctx)
             or (in_migration(ctx) and tolerated_probe(attempt, node, ctx))
+            or (in_migration(ctx) and skips_missing_named_row(attempt, node, ctx))
             or cleanup_in_finally(attempt, ctx)
             or only_looks_up(attempt, node)
             or builds_from_locals(attempt, node, ctx.scope.function)

@@ -77,6 +77,7 @@ from backend_lint.analysis.handlers import (
 )
 from backend_lint.analysis.idempotency_keys import keyed_by_client, module_handles_idempotency, reads_key
 from backend_lint.analysis.included_routes import included_app_objects
+from backend_lint.analysis.own_inbox import mails_own_inbox, named_send
 from backend_lint.analysis.project.conditions import (
     ProjectFact,
     checkout_link,
@@ -90,7 +91,7 @@ from backend_lint.analysis.project.conditions import (
     test_support,
     unique_record,
 )
-from backend_lint.analysis.project.handler_conditions import quiet_jobs, unpaying_jobs, unreaching_jobs
+from backend_lint.analysis.project.handler_conditions import own_inbox, quiet_jobs, unpaying_jobs, unreaching_jobs
 from backend_lint.analysis.project.imported import (
     imported_qualified,
     imported_qualified_name,
@@ -160,6 +161,18 @@ def _handler_words(handler: Handler) -> set[str]:
     ``InvitationMailAPI.post``): what the endpoint says it sends when the sending call is generic
     (``send_mail``, ``send_notification_to_queue``)."""
     return words(handler.function.name) | (words(handler.class_.name) if handler.class_ is not None else set())
+
+
+def _own_inbox_sender(harm: list[Effect], handler: Handler, ctx: FileContext) -> tuple[ProjectFact, ...]:
+    """The one message the handler sends is a call of a project function in another module
+    (``SMTPService.send_contact_admin_email(data)``): the fact that it mails only the site's own inbox, which drops
+    the finding (:func:`~.handler_conditions.own_inbox`); nothing for anything else a retry would duplicate."""
+    if len(harm) != 1 or harm[0].kind != SENDS or harm[0].via:
+        return ()
+    tail = f".{harm[0].what}"
+    helpers = project_functions(ctx, handler_effects(ctx, handler.function).outside)
+    found = [name for name in helpers if name.endswith(tail)]
+    return (own_inbox(found[0]),) if len(found) == 1 else ()
 
 
 def _response_models(handler: Handler, ctx: FileContext) -> list[str]:
@@ -328,7 +341,10 @@ class PostWithoutIdempotencyKey(Rule):
             return  # ``update_password(...)`` then a "password changed" mail: a retry sets it again, one more notice
         if all(effect.kind != PAYS for effect in harm) and consumes_path_resource(handler):
             return  # deletes the resource its path names once done: a retry finds nothing (404)
-        unless: tuple[ProjectFact, ...] = ()
+        if all(effect.kind == SENDS and not effect.via and named_send(effect.what) for effect in harm) \
+                and mails_own_inbox(handler.function):
+            return  # a contact form mailing the address of the configuration: a second copy in the site's own inbox
+        unless: tuple[ProjectFact, ...] = _own_inbox_sender(harm, handler, ctx)
         if not self.option("report-plain-creates"):
             transactional = {word.lower() for word in self.option("transactional-records")}
             said = {word for path in handler.paths for word in path_words(path)}

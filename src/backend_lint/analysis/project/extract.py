@@ -26,7 +26,7 @@ from backend_lint.analysis.api_conventions import api_traits, route_counts
 from backend_lint.analysis.app_conventions import auth_traits, print_count
 from backend_lint.analysis.ast_helpers import assigned_values
 from backend_lint.analysis.catch_all import catches_everything
-from backend_lint.analysis.command_reach import declares_commands, starts_service
+from backend_lint.analysis.command_reach import command_only_names, declares_commands, starts_service
 from backend_lint.analysis.decorator_bodies import (
     BACKGROUND_STARTS,
     SIGN_IN_TEXT,
@@ -50,6 +50,7 @@ from backend_lint.analysis.model_growth import grown_names, model_forms, writes_
 from backend_lint.analysis.module_roles import module_roles, says_development_only
 from backend_lint.analysis.node_index import node_index
 from backend_lint.analysis.orm import model_relations
+from backend_lint.analysis.own_inbox import mails_own_inbox
 from backend_lint.analysis.project.def_effects import EffectReader
 from backend_lint.analysis.project.deployed_settings import settings_named
 from backend_lint.analysis.project.html_evidence import (
@@ -364,9 +365,10 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
     unique_lines = word_lines(ctx).words(CHECK_WORDS) if mentions_uniqueness(ctx.source) else []
     # a function returns a recent moment only if its own lines write ``timedelta(...)``
     recent_lines = word_lines(ctx).words(("timedelta",), cased=True) if "timedelta" in ctx.source else []
-    raises, guards, if_missing = (not skip and "raise Exception(" in ctx.source,
-                                  not skip and any(word in lowered for word in GUARD_WORDS),
-                                  not skip and mentions_insert_if_missing(lowered))
+    raises, guards, if_missing, mails = (not skip and "raise Exception(" in ctx.source,
+                                         not skip and any(word in lowered for word in GUARD_WORDS),
+                                         not skip and mentions_insert_if_missing(lowered),
+                                         not skip and _may_mail_configured_address(lowered))
     sign_in, background = (any(word in lowered for word in SIGN_IN_TEXT),
                            not skip and any(word in ctx.source for word in BACKGROUND_STARTS))
     module_defs = {name: node for name, node in defs if "." not in name}
@@ -386,6 +388,7 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
                 raises and raises_own_message(node), wraps_library_call(ctx, node),
                 if_missing and inserts_if_missing(node))
             found.masks = [] if skip else masked_statuses(node)
+            found.mails_own_inbox = mails and mails_own_inbox(node)
         found.admin_guard = guards and admin_guard_def(node)
         _read_decorators(ctx, node, "." not in qualname, module_defs, (sign_in, background, skip), found)
         if reads_key:
@@ -411,6 +414,13 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
         found.runs_query = effects.runs_query(node)
         if found != _NOTHING:
             summary.defs[f"{summary.module}.{qualname}" if summary.module else qualname] = found
+
+
+def _may_mail_configured_address(lowered: str) -> bool:
+    """The module's text names both configuration and sending: the cheap test before
+    :func:`backend_lint.analysis.own_inbox.mails_own_inbox` reads its functions."""
+    return any(word in lowered for word in ("settings", "config", "environ")) \
+        and any(word in lowered for word in ("send", "mail"))
 
 
 def _read_class(
@@ -442,6 +452,7 @@ def _read_reach(ctx: FileContext, summary: ModuleSummary) -> None:
     if "migration" not in roles:
         summary.referenced_names = referenced_names(ctx)
         summary.loads_modules = loads_modules(ctx.source)
+        summary.command_names = command_only_names(ctx)  # (only a module that declares commands has any)
 
 
 def _read_view_aliases(ctx: FileContext, summary: ModuleSummary) -> None:

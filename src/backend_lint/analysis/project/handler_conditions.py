@@ -13,6 +13,7 @@ from backend_lint.analysis.project.conditions import (
     CATCHES_ALL,
     MASKED_ERROR,
     METHODS_CATCH_ALL,
+    OWN_INBOX,
     QUIET_JOBS,
     RAISES_MESSAGE,
     RPC_API,
@@ -38,6 +39,15 @@ def methods_catch_all(names: Iterable[str]) -> ProjectFact:
     (:func:`catch_alls`, read by name: ``document_service.db.list_folders(auth)`` on an object of no known class).
     BE304: such calls alone in a ``try`` give its ``except Exception as e`` no error text to answer."""
     return ProjectFact(METHODS_CATCH_ALL, tuple(sorted(set(names))))
+
+
+@project_fact
+def own_inbox(qualified: str) -> ProjectFact:
+    """Every message the project's function ``qualified`` sends goes to an address of the configuration, the site's
+    own inbox (``DefSummary.mails_own_inbox``; taskingmanager's ``send_contact_admin_email`` mailing
+    ``settings.EMAIL_CONTACT_ADDRESS``): a handler whose only costly effect is that message duplicates nothing a
+    maintainer would key (BE301)."""
+    return ProjectFact(OWN_INBOX, (qualified,))
 
 
 @project_fact

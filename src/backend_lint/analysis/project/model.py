@@ -497,6 +497,7 @@ _ON_NAME: dict[str, Callable[[ProjectModel, str], bool]] = {
     conditions.ADMIN_ONLY_NAME: lambda model, name: name in model.admin_only_names,
     conditions.ADMIN_PERMISSION: lambda model, name: model.admin_permission(name),
     conditions.RAISES_MESSAGE: _definition_says("raises_message"),
+    conditions.OWN_INBOX: _definition_says("mails_own_inbox"),
     conditions.WRAPS_LIBRARY_CALL: _definition_says("wraps_library_call"),
     conditions.ADMIN_GUARD: _definition_says("admin_guard"),
     conditions.SIGNS_IN: _definition_says("signs_in"),

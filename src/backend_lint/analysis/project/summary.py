@@ -108,6 +108,9 @@ class DefSummary:
     """The function's own SQL inserts all add their row only when none is there (``INSERT ... ON CONFLICT ... DO
     NOTHING``, ``INSERT OR IGNORE``): a grant that is idempotent, no resource created
     (:func:`backend_lint.analysis.idempotent_inserts.inserts_if_missing`, BE305)."""
+    mails_own_inbox: bool = False
+    """Every message the function sends goes to an address of its configuration (``settings.CONTACT_EMAIL``): the
+    site's own inbox (:func:`backend_lint.analysis.own_inbox.mails_own_inbox`, BE301)."""
     raises_message: bool = False
     """The function raises a plain ``Exception`` with a message of its own (a literal or an f-string) in its own
     body: a refusal written for its caller's client (BE304)."""
@@ -248,6 +251,10 @@ class ModuleSummary:
     """It is a command of a CLI framework: ``loaded`` by name (a management command, invoke tasks) or
     ``registered`` by the program that imports it (a click group, a typer app), ``""`` if not
     (:func:`backend_lint.analysis.command_reach.declares_commands`)."""
+    command_names: list[str] = field(default_factory=list)
+    """Of a module that declares commands: the names it uses only in the bodies of its commands
+    (:func:`backend_lint.analysis.command_reach.command_only_names`), so that a function only they name is reached
+    only from the command line even where the module is a launcher (:func:`.conditions.cli_only`)."""
     starts_service: bool = False
     """It starts the web server or a worker, or defines a job queue's tasks
     (:func:`backend_lint.analysis.command_reach.starts_service`): what it imports runs in the service."""
@@ -395,6 +402,7 @@ def _well_typed(summary: ModuleSummary) -> bool:
             summary.unique_models,
             summary.admin_only_names, summary.loopback_constants, summary.startup_calls, summary.startup_hooks,
             summary.loaded_fixtures, summary.traits, summary.grown_models, summary.referenced_names, summary.left_names,
+            summary.command_names,
         ))
         and type(summary.prints) is int
         and isinstance(summary.writes_rows, bool)
@@ -436,6 +444,7 @@ def _well_typed(summary: ModuleSummary) -> bool:
             and isinstance(item.catches_all, bool) and isinstance(item.plain_class, bool)
             and _strings(item.admin_permissions) and isinstance(item.raises_message, bool)
             and isinstance(item.inserts_if_missing, bool)
+            and isinstance(item.mails_own_inbox, bool)
             and isinstance(item.wraps_library_call, bool) and _strings(item.masks)
             and isinstance(item.admin_guard, bool) and isinstance(item.signs_in, bool)
             and isinstance(item.text_elements, list) and isinstance(item.runs_query, bool)
