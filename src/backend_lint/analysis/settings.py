@@ -135,7 +135,7 @@ def documentation_settings_name(path: str) -> bool:
     """A settings module named for building the documentation and nothing else: ``docs_settings.py``,
     ``settings/docs.py``, ``sphinx_settings.py`` (course-discovery's, "the bare minimum needed for Sphinx to import
     each file"). Sphinx's autodoc imports the code with it; whether a deployment runs it too is the project
-    model's to say (:func:`.project.conditions.unnamed_settings`)."""
+    model's to say (:func:`.project.settings_conditions.unnamed_settings`)."""
     if not is_settings_path(path):
         return False
     stem = posixpath.basename(path).removesuffix(".py").lower()

@@ -56,7 +56,8 @@ from backend_lint.analysis.loggers import (
 from backend_lint.analysis.mentions import attributes_read, path_arguments
 from backend_lint.analysis.module_roles import in_migration, module_roles
 from backend_lint.analysis.parsed_text import parsed_piece
-from backend_lint.analysis.project.conditions import test_support, url_address
+from backend_lint.analysis.project.conditions import test_support
+from backend_lint.analysis.project.settings_conditions import url_address
 from backend_lint.analysis.refused_secrets import refused_lookup
 from backend_lint.analysis.request_reads import read_from_request
 from backend_lint.analysis.resolve import lookup

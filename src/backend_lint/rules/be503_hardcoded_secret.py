@@ -27,9 +27,9 @@ settings template whose own ``SECRET_KEY`` is a placeholder, a management comman
 main-guard demo that serves no app): :mod:`backend_lint.analysis.dev_seeds`. So is the settings block of a tool the
 module switches off (``ENABLE_FLASK_PROFILER = False``): :mod:`backend_lint.analysis.disabled_tools`. Through the
 project model too: a settings module named for the documentation build that no deployment runs
-(``docs_settings.py``: :func:`~backend_lint.analysis.project.conditions.unnamed_settings`), and a one-word setting
+(``docs_settings.py``: :func:`~.project.settings_conditions.unnamed_settings`), and a one-word setting
 (``SECRET``; libraries read only their own prefixed keys) that no module of the application reads
-(:func:`~backend_lint.analysis.project.conditions.unread_setting`), and a base settings module's literal that the
+(:func:`~.project.settings_conditions.unread_setting`), and a base settings module's literal that the
 production settings built on it (``from .base import *``) replace from the environment, the project naming the base
 nowhere as a settings module it runs (etools' ``base.py`` ``SECRET_KEY``, "only used locally":
 :func:`~backend_lint.analysis.project.app_conditions.replaced_setting`).
@@ -64,15 +64,14 @@ from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.module_roles import benchmark_code, module_roles, non_production_code
 from backend_lint.analysis.node_index import node_index
 from backend_lint.analysis.project.app_conditions import lint_allows_secret, replaced_setting
-from backend_lint.analysis.project.conditions import (
-    ProjectFact,
+from backend_lint.analysis.project.conditions import ProjectFact, test_support
+from backend_lint.analysis.project.roots import path_in_project
+from backend_lint.analysis.project.settings_conditions import (
     compared_default,
     published_setting,
-    test_support,
     unnamed_settings,
     unread_setting,
 )
-from backend_lint.analysis.project.roots import path_in_project
 from backend_lint.analysis.sample_places import (
     example_value,
     in_enum,

@@ -31,7 +31,8 @@ import ast
 from backend_lint.analysis.ast_helpers import is_true
 from backend_lint.analysis.entrypoints import main_guard_calls
 from backend_lint.analysis.project.app_conditions import replaced_setting
-from backend_lint.analysis.project.conditions import ProjectFact, served_by_wsgi, test_support, unnamed_settings
+from backend_lint.analysis.project.conditions import ProjectFact, test_support
+from backend_lint.analysis.project.settings_conditions import served_by_wsgi, unnamed_settings
 from backend_lint.analysis.scopes import under_condition
 from backend_lint.analysis.secret_names import split_identifier
 from backend_lint.analysis.settings import DEVELOPMENT_PATTERNS, PRODUCTION, module_kind, settings_module

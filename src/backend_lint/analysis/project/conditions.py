@@ -393,16 +393,6 @@ def unreached(qualified: str, kind: str = "") -> ProjectFact:
 
 
 @project_fact
-def unread_setting(qualified: str) -> ProjectFact:
-    """The settings module's constant ``qualified`` (``pybossa.default_settings.SECRET``) is read by no module of the
-    application outside the tests and the migrations: none uses an attribute, an import or a path-like string
-    word of its name (``app.config["SECRET"]``, ``settings.SECRET``), none star-imports the module (which could
-    read it bare), and the project is an application, not a library whose users might (:mod:`.def_reach`;
-    BE503). A value no code reads protects nothing."""
-    return ProjectFact(UNREAD_SETTING, (qualified,))
-
-
-@project_fact
 def startup_only(qualified: str) -> ProjectFact:
     """The project's function ``qualified`` runs only at start-up: an application's start-up hook (a FastAPI
     ``lifespan``, an ``on_event("startup")`` handler) calls it, and every function of the project that calls it
@@ -431,23 +421,6 @@ def sets_timeout(qualified: str) -> ProjectFact:
     """The project's class ``qualified`` (an HTTP adapter mounted on a ``requests`` session), or a base of it
     in the project, names a timeout in its body: the ``TimeoutHTTPAdapter`` recipe (BE201)."""
     return ProjectFact(SETS_TIMEOUT, (qualified,))
-
-
-@project_fact
-def served_by_wsgi(module: str) -> ProjectFact:
-    """A WSGI or ASGI entry module of the project (``wsgi.py``, ``asgi.py``, ``*_wsgi.py``; not a test) imports
-    ``module`` or a name from it: a server serves the application through that module, so ``module``'s own
-    ``app.run(...)`` under its main guard is a development launcher (ihatemoney's ``run.py``; BE504)."""
-    return ProjectFact(SERVED_BY_WSGI, (module,))
-
-
-@project_fact
-def unnamed_settings(module: str) -> ProjectFact:
-    """The project names the settings modules it runs with (``DJANGO_SETTINGS_MODULE`` given a value in its
-    code, ``manage.py``, ``wsgi.py``, or in its deployment and configuration files) and ``module``, a settings
-    module, is none of them, nor imported or named by any module outside the tests: no deployment of the project
-    runs it (cla_backend's stub ``settings/production.py``; BE504)."""
-    return ProjectFact(UNNAMED_SETTINGS, (module,))
 
 
 @project_fact
@@ -483,30 +456,6 @@ def staff_app(module: str) -> ProjectFact:
     URL of the app (``default_permissions = ["is_staff"]``: django-oscar's dashboard apps): its views are
     back-office pages (BE104)."""
     return ProjectFact(STAFF_APP, (module,))
-
-
-@project_fact
-def published_setting(name: str) -> ProjectFact:
-    """A module of the project (not a test) renders the setting ``name`` (``A4_OPENMAPTILES_TOKEN``) into the
-    pages it serves: shown to every visitor, public by design (BE503;
-    :mod:`backend_lint.analysis.published_settings`)."""
-    return ProjectFact(PUBLISHED_SETTING, (name,))
-
-
-@project_fact
-def compared_default(qualified: str) -> ProjectFact:
-    """A module of the project (not a test) compares the constant ``qualified``
-    (``ihatemoney.default_settings.SECRET_KEY``) with ``==``/``!=``: a default the application checks for and
-    warns about, a sentinel (BE503; :mod:`backend_lint.analysis.sentinels`)."""
-    return ProjectFact(COMPARED_DEFAULT, (qualified,))
-
-
-@project_fact
-def url_address(name: str) -> ProjectFact:
-    """A model of the project (not a test) writes its field ``name`` into its canonical URL (``get_absolute_url``),
-    or a viewset looks objects up by it (``lookup_field``): ``name`` is the objects' public address, not a
-    credential (BE405; :mod:`backend_lint.analysis.url_addresses`)."""
-    return ProjectFact(URL_ADDRESS, (name,))
 
 
 @project_fact

@@ -197,7 +197,7 @@ class DefReach(ModuleReach):
         return all(self.cli_only(caller, depth + 1) for caller in own)
 
     def unread_setting(self, qualified: str) -> bool:
-        """:func:`.conditions.unread_setting`: no reaching module reads the settings module's constant."""
+        """:func:`.settings_conditions.unread_setting`: no reaching module reads the settings module's constant."""
         module, _, name = qualified.rpartition(".")
         summary = self.modules.get(module)
         if summary is None or not summary.settings_kind or not self.application or module in self._star_imported:
