@@ -4,11 +4,11 @@ that nothing rate-limits.
 These endpoints take a secret the caller may be guessing (a password, a six-digit code) or send mail to an
 address the caller chooses. Without a limit a script tries passwords or codes at full speed, or floods a
 mailbox. The rule asks the handler model (:mod:`backend_lint.analysis.handlers`) for handlers that answer POST
-and whose name, class name or route path says what they are (:func:`auth_kind`), and reports one unless a
-limit is in sight (:mod:`backend_lint.analysis.rate_limits`): a limiter decorator or dependency, DRF
-``throttle_classes``, a rate-limit or failed-attempts call in the body or its class, a project decorator whose
-wrapper asks a limiter (:mod:`backend_lint.analysis.decorator_bodies`), or a limiter applied to every route of
-the app in this file. What another module decides is a project fact: a limiter registered app
+and whose name, class name or route path says what they are (:func:`.auth_endpoint_kinds.auth_kind`), and
+reports one unless a limit is in sight (:mod:`backend_lint.analysis.rate_limits`): a limiter decorator or
+dependency, DRF ``throttle_classes``, a rate-limit or failed-attempts call in the body or its class, a project
+decorator whose wrapper asks a limiter (:mod:`backend_lint.analysis.decorator_bodies`), or a limiter applied to
+every route of the app in this file. What another module decides is a project fact: a limiter registered app
 wide (slowapi defaults + middleware, Flask-Limiter defaults, Litestar ``RateLimitConfig``), DRF's
 ``DEFAULT_THROTTLE_CLASSES``, django-axes in the production settings, or the project's own rate-limit
 middleware that another module enables by its dotted path.
@@ -25,10 +25,10 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Optional
 
 from backend_lint.analysis.admin_only import admin_only, route_dependencies, route_owners
 from backend_lint.analysis.ast_helpers import callee_name, keyword_value, own_nodes
+from backend_lint.analysis.auth_endpoint_kinds import REGISTER_OBJECTS, auth_kind
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.decorator_bodies import module_decorators, project_decorators, requires_sign_in
 from backend_lint.analysis.decorator_bodies import signs_in as decorator_signs_in
@@ -62,7 +62,6 @@ from backend_lint.analysis.project.conditions import (
 )
 from backend_lint.analysis.project.conditions import cli_module as cli_module_fact
 from backend_lint.analysis.project.imported import imported_qualified_name
-from backend_lint.analysis.project.view_facts import path_words
 from backend_lint.analysis.rate_limits import (
     app_rate_limits,
     app_wide_families,
@@ -82,57 +81,6 @@ from backend_lint.rule import Option, Rule, visits
 
 FAMILIES = {FASTAPI: "asgi", STARLETTE: "asgi", FLASK: "flask", LITESTAR: "litestar", DJANGO: "django", DRF: "drf"}
 """Which app-wide limiters cover a handler of each framework (see :func:`app_wide_families`)."""
-
-_NOT_GUESSED = frozenset({
-    "logout", "signout", "callback", "callbacks", "oauth", "oauth2", "sso", "saml", "oidc", "openid", "provider",
-    "providers", "refresh", "revoke", "introspect", "change", "complete", "redirect", "social", "webhook",
-    "verification", "test", "socialaccount", "apitoken", "cas", "impersonate", "impersonation", "hijack", "loginas",
-    "webauthn", "passkey", "passkeys", "fido", "fido2", "u2f",
-})
-"""Words of endpoints that take no guessable secret: the provider or a signed-in user calls them, or the
-token they take cannot be guessed (a CAS ticket the identity provider issued; staff impersonating a user,
-``LoginAsUserView``, behind a permission; a WebAuthn/passkey assertion, the authenticator's signature over a
-challenge the server just issued, as in Healthchecks' ``login_webauthn``)."""
-_RESET = frozenset({"reset", "forgot", "forgotten", "recover", "recovery", "lost", "send"})
-"""With ``password``: a reset, also by another name (``send_password_form`` mails a reset link)."""
-_CODE = frozenset({"otp", "totp", "mfa", "2fa", "twofactor"})
-_CODE_ACTIONS = frozenset({"verify", "validate", "confirm", "check", "authenticate", "challenge", "login"})
-_REGISTER_OBJECTS = frozenset({
-    "register", "registration", "user", "users", "account", "accounts", "view", "post", "create", "new", "auth",
-    "api", "handler", "endpoint", "member", "customer", "resource",
-})
-"""Words that may stand next to ``register`` when it means signing up (``RegisterUserView.post``)."""
-_TOKEN_PLACES = frozenset({"api", "auth", "oauth", "oauth2", "jwt", "token", "tokens", "access", "obtain", "v1",
-                           "v2", "v3", "login", "create", "view", "post", "pair", "get"})
-"""Words next to ``token`` in an endpoint that trades credentials for a token (``/auth/token``,
-``TokenObtainPairView.post``)."""
-KINDS = ("login", "sign-up", "password-reset", "token", "one-time-code")
-
-
-def _pairs(words: list[str]) -> set[str]:
-    return {first + second for first, second in zip(words, words[1:])}
-
-
-def auth_kind(texts: list[str]) -> Optional[str]:
-    """What kind of authentication endpoint the names and paths in ``texts`` describe, else ``None``."""
-    kinds = set()
-    for text in texts:
-        words = path_words(text)
-        bag = set(words) | _pairs(words)
-        if bag & _NOT_GUESSED:
-            return None
-        if bag & {"login", "signin", "logon"}:
-            kinds.add("login")
-        if bag & {"signup"} or (bag & {"register", "registration"} and bag <= _REGISTER_OBJECTS | _pairs(words)):
-            kinds.add("sign-up")
-        if ("password" in bag and bag & _RESET) or "forgot" in bag:
-            kinds.add("password-reset")
-        if bag & _CODE and bag & _CODE_ACTIONS:
-            kinds.add("one-time-code")
-        if "token" in words and ("obtain" in bag or set(words) <= _TOKEN_PLACES) and words[-1] != "tokens":
-            kinds.add("token")
-    return next((kind for kind in KINDS if kind in kinds), None)
-
 
 _PROVIDER_FOLDERS = frozenset({"oauth", "oauth2", "oidc", "saml", "sso", "socialaccount", "providers", "social"})
 
@@ -328,7 +276,7 @@ def _registers_another_object(ctx: FileContext, handler: Handler) -> bool:
         name = written.lower()  # (a class, ``RegisterForm(request.POST)``, is the sign-up's own form: not counted)
         if name.startswith("register") and not name.startswith("registration") and not written[:1].isupper():
             registered = name[len("register"):].strip("_")
-            if registered and registered not in _REGISTER_OBJECTS:
+            if registered and registered not in REGISTER_OBJECTS:
                 return True
     return False
 
