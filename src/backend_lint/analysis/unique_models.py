@@ -143,9 +143,10 @@ def names_match(model: str, record: set[str]) -> bool:
     return bool(model_words) and model_words <= record
 
 
-def mentions_uniqueness(source: str) -> bool:
-    """The text can hold a uniqueness check (the cheap test before :func:`checks_unique` looks into defs)."""
-    lowered = source.lower()
+def mentions_uniqueness(source: str, lowered: Optional[str] = None) -> bool:
+    """The text can hold a uniqueness check (the cheap test before :func:`checks_unique` looks into defs);
+    ``lowered``: its lower case, when the caller has it."""
+    lowered = source.lower() if lowered is None else lowered
     return any(word in lowered for word in (*_CHECK_CALLS, *_CHECK_MESSAGES, "by_id"))
 
 

@@ -361,7 +361,7 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
     skip = bool({"test", "test_support", "migration", "example"} & set(summary.roles))
     effects = EffectReader(ctx, skip, defs, summary.module)
     relations = model_relations(ctx)
-    unique_lines = word_lines(ctx).words(CHECK_WORDS) if mentions_uniqueness(ctx.source) else []
+    unique_lines = word_lines(ctx).words(CHECK_WORDS) if mentions_uniqueness(ctx.source, lowered) else []
     # a function returns a recent moment only if its own lines write ``timedelta(...)``
     recent_lines = word_lines(ctx).words(("timedelta",), cased=True) if "timedelta" in ctx.source else []
     raises, guards = (not skip and "raise Exception(" in ctx.source,
