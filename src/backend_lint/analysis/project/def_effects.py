@@ -113,10 +113,8 @@ _HARMFUL_WORDS = (
 looks for, lower case): a function whose lines hold none is not walked."""
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+_IDENTIFIER = lazy_compile(r"\w+")
 _CALLED = lazy_compile(r"\s*(?:\.\s*[A-Za-z_]\w*\s*)?\(")
-_METHOD_CALL = lazy_compile(r"(?<![A-Za-z0-9_])(?:self|cls)\.(\w+)(?=\s*(?:\.\s*[A-Za-z_]\w*\s*)?\()")
-"""A method called through ``self``/``cls`` (the name, then what :data:`_CALLED` reads), not after a word
-character: one search of the text, whatever the number of methods."""
 """What follows a name that is called: ``(``, or one attribute and ``(`` (``notifications.send_welcome(``)."""
 _WORD_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 
@@ -441,8 +439,8 @@ def _call_lines(ctx: FileContext, own: Sequence[tuple[str, ast.AST]], package: s
     (``build_mail``), a method of its classes on ``self``/``cls`` (``self._send``) or a name imported from the
     file's own package (``notifications``) is written as a word and called (``(`` follows, or one attribute
     and ``(``). Found with ``str.find`` per name (one regular expression of all of a file's names costs more
-    to compile than the search saves); methods by one search for calls through ``self.`` and ``cls.``
-    (:data:`_METHOD_CALL`), whatever their number (a class of fifty methods made a hundred passes over the text)."""
+    to compile than the search saves); methods by one pass over ``self.`` and ``cls.``, whatever their number
+    (a class of fifty methods made a hundred passes over the text)."""
     source = ctx.source
     words = {name for name, _node in own if "." not in name}
     words.update(
@@ -458,8 +456,15 @@ def _call_lines(ctx: FileContext, own: Sequence[tuple[str, ast.AST]], package: s
                 starts.append(at)
             at = source.find(word, end)
     methods = {name.rpartition(".")[2] for name, _node in own if "." in name}
-    if methods:
-        starts.extend(found.start() for found in _METHOD_CALL.finditer(source) if found.group(1) in methods)
+    for receiver in ("self.", "cls.") if methods else ():
+        at = source.find(receiver)
+        while at != -1:
+            end = at + len(receiver)
+            name = _IDENTIFIER.match(source, end)
+            if name is not None and name.group() in methods and (at == 0 or source[at - 1] not in _WORD_CHARACTERS) \
+                    and _CALLED.match(source, name.end()):
+                starts.append(at)
+            at = source.find(receiver, end)
     return word_lines(ctx).line_numbers(starts, cased=True) if starts else []
 
 
