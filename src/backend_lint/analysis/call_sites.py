@@ -9,7 +9,7 @@ import ast
 from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.facts import file_fact
-from backend_lint.analysis.node_index import NodeIndex, node_index
+from backend_lint.analysis.node_index import node_index
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
@@ -27,9 +27,10 @@ def module_calls(ctx: FileContext) -> CallSites:
     found: CallSites = {}
     mentions: dict[str, int] = {}
     index = node_index(ctx)
-    owners: dict[ast.AST, Optional[ast.AST]] = {}
     for call in index.of(ast.Call):
-        owner = _owner(call, index, owners)
+        owner = index.parent(call)
+        while owner is not None and not isinstance(owner, _FUNCTIONS):
+            owner = index.parent(owner)
         for key in _keys(call.func):
             found.setdefault(key, []).append((call, owner))
     for written in index.of(ast.Name):
@@ -46,24 +47,6 @@ def module_calls(ctx: FileContext) -> CallSites:
 
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
-
-
-def _owner(node: ast.AST, index: NodeIndex, owners: dict[ast.AST, Optional[ast.AST]]) -> Optional[ast.AST]:
-    """The ``def`` or lambda ``node`` is written in (``None``: none). ``owners`` keeps the answer for every node
-    climbed through, so the calls of one statement climb its lines once, not once each."""
-    climbed: list[ast.AST] = []
-    current = index.parent(node)
-    while current is not None and not isinstance(current, _FUNCTIONS):
-        if current in owners:
-            found = owners[current]
-            break
-        climbed.append(current)
-        current = index.parent(current)
-    else:
-        found = current
-    for item in climbed:
-        owners[item] = found
-    return found
 
 
 def _keys(node: Optional[ast.AST]) -> list[str]:
