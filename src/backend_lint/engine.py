@@ -62,9 +62,6 @@ class Engine:
         self.rules = list(rules)
         self._dispatch_cache: dict[tuple[int, ...], tuple[Dispatch, Dispatch]] = {}
         self._rule_callbacks: dict[int, tuple[list[tuple[type, Callback]], list[tuple[type, Callback]]]] = {}
-        self._words: dict[int, tuple[Rule, tuple[str, ...]]] = {}
-        """Each rule (by ``id``, the rule kept beside its words) and its trigger words that contain none of its
-        others (:func:`_trigger_words`): asked of every rule for every file, not rebuilt from ``rule.triggers``."""
 
     def _dispatch(self, rules: Sequence[Rule]) -> tuple[Dispatch, Dispatch]:
         key = tuple(id(rule) for rule in rules)
@@ -109,12 +106,8 @@ class Engine:
         chosen = self.rules if rules is None else rules
         found: dict[str, bool] = {}
         active = []
-        minimal = self._words
         for rule in chosen:
-            known = minimal.get(id(rule))
-            if known is None or known[0] is not rule:
-                known = minimal[id(rule)] = (rule, _trigger_words(rule))
-            words = known[1]
+            words = _trigger_words(rule)
             if not words:
                 active.append(rule)
                 continue
