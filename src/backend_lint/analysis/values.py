@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Optional, TypeVar
 
 from backend_lint.analysis.ast_helpers import unquoted
 from backend_lint.analysis.bindings import bindings_of
-from backend_lint.analysis.facts import node_fact, reads
+from backend_lint.analysis.facts import reads
 from backend_lint.analysis.resolve import (
     Definition,
     Function,
@@ -46,20 +46,6 @@ _Seen = frozenset[tuple[int, str]]
 def origin(expr: ast.AST, ctx: FileContext, scope: Optional[Scope] = None) -> Optional[str]:
     """The origin of ``expr`` evaluated in ``scope`` (default: the scope of the node being visited)."""
     return _origin(expr, ctx, scope if scope is not None else ctx.scope, 0, frozenset())
-
-
-@node_fact(reads=(origin,))
-def _visited_callee(ctx: FileContext, visit: tuple[ast.Call, Scope]) -> Optional[str]:
-    call, scope = visit
-    return origin(call.func, ctx, scope)
-
-
-@reads(_visited_callee)
-def callee_origin(call: ast.Call, ctx: FileContext) -> Optional[str]:
-    """``origin(call.func, ctx)`` asked on the call's own visit: a dozen rules ask it first thing of every call they
-    visit, so it is worked out once per call (kept under the call and the visit's scope, so an ask from anywhere
-    else gets what :func:`origin` gives there)."""
-    return _visited_callee(ctx, (call, ctx.scope))
 
 
 def _origin(expr: ast.AST, ctx: FileContext, scope: Scope, depth: int, seen: _Seen) -> Optional[str]:

@@ -39,7 +39,7 @@ from backend_lint.analysis.http_clients import disabled_timeout_keyword
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.module_roles import module_roles
 from backend_lint.analysis.project.conditions import test_support
-from backend_lint.analysis.values import callee_origin, origin
+from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 from backend_lint.finding import Applicability, Finding
 from backend_lint.rule import FileState, Option, Rule, visits
@@ -71,7 +71,7 @@ class TimeoutDisabled(Rule):
     fix_kind = Applicability.UNSAFE
     fix_node = "Arg"
     triggers = ("timeout", "Timeout")
-    needs = (disabled_timeout_keyword, origin, module_roles, callee_origin)
+    needs = (disabled_timeout_keyword, origin, module_roles)
     module_facts = (test_support,)
     options = (
         Option("default-timeout", float, 10.0, "seconds the fix puts in place of `None`"),
@@ -102,7 +102,7 @@ class TimeoutDisabled(Rule):
         name = func.attr if isinstance(func, ast.Attribute) else func.id
         if not has_none and not (name == "ClientTimeout" and not node.args and not node.keywords):
             return  # cheap exit: nothing is None and the call is not an empty ``ClientTimeout()``
-        made = callee_origin(node, ctx)
+        made = origin(func, ctx)
         if made in _CLIENT_TIMEOUTS:
             self._check_client_timeout(node, ctx)
         elif made == "httpx.Timeout":

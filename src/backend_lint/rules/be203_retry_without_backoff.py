@@ -99,7 +99,7 @@ from backend_lint.analysis.retry_waits import (
     waits_for_readiness,
 )
 from backend_lint.analysis.startup_hooks import startup_only_facts
-from backend_lint.analysis.values import callee_origin, origin
+from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 from backend_lint.rule import Rule, visits
 
@@ -204,8 +204,9 @@ class RetryWithoutBackoff(Rule):
     triggers = ("retry", "Retry", "Retrying", "backoff", "sleep")
     needs = (origin, is_retry_loop, is_constant_delay, constant_number, short_read_poll, module_roles,
              retries_local_work, in_cli_context, cli_module, retries_transaction_conflict, probes_connection,
-             retries_database_conflict, retries_push_conflict, retries_full_queue, cli_command_class, startup_only,
-             run_by_hand, unreferenced, in_migration, retries_local_device, pauses_after_success, callee_origin)
+             retries_database_conflict, retries_push_conflict,
+             retries_full_queue, cli_command_class, startup_only, run_by_hand, unreferenced, in_migration,
+             retries_local_device, pauses_after_success)
     module_facts = (cli_module_fact,)
 
     @staticmethod
@@ -234,7 +235,7 @@ class RetryWithoutBackoff(Rule):
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
         if not might_be(node.func, RETRY_CALL_NAMES, ctx) or module_roles(ctx).for_tests:
             return
-        made = callee_origin(node, ctx)
+        made = origin(node.func, ctx)
         if made is None:
             return
         found: Optional[tuple[str, str]] = None

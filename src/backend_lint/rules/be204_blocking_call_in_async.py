@@ -49,7 +49,7 @@ from backend_lint.analysis.module_roles import in_migration, module_roles
 from backend_lint.analysis.project.conditions import cli_module, unreferenced
 from backend_lint.analysis.sole_task import sole_task
 from backend_lint.analysis.startup_hooks import before_serving
-from backend_lint.analysis.values import callee_origin, origin
+from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 from backend_lint.finding import Applicability, Finding
 from backend_lint.rule import Rule, visits
@@ -78,14 +78,14 @@ class BlockingCallInAsync(Rule):
     fix_kind = Applicability.SAFE
     fix_node = "Call"
     triggers = ("async",)
-    needs = (origin, module_roles, in_migration, in_cli_context, run_by_hand, sole_task, unreferenced, callee_origin)
+    needs = (origin, module_roles, in_migration, in_cli_context, run_by_hand, sole_task, unreferenced)
     module_facts = (cli_module,)  # a module only command line code imports (the project model)
 
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
         if not ctx.scope.in_async_function or not might_be(node.func, BLOCKING_CALL_NAMES, ctx):
             return
-        made = callee_origin(node, ctx)
+        made = origin(node.func, ctx)
         found = blocking_call(made) if made else None
         if found is None or (found.kind == FILE_TREE and fills_cache(node, found.construct, ctx)):
             return

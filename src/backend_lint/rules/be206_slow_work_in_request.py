@@ -79,7 +79,7 @@ from backend_lint.analysis.slow_work import (
     slow_kind,
     slow_work_in,
 )
-from backend_lint.analysis.values import callee_origin, origin
+from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 from backend_lint.rule import Option, Rule, visits
 
@@ -89,7 +89,7 @@ class SlowWorkInRequest(Rule):
     name = "slow-work-in-request"
     message = "`{call}` {kind} in handler `{handler}` while the client waits; hand it to a queue or background task"
     needs = (handler_for, module_roles, origin, called_function, slow_work_in, local_mail_handoff, returned_values_of,
-             does, admin_package, module_callers, run_by_hand, unreferenced, callee_origin)
+             does, admin_package, module_callers, run_by_hand, unreferenced)
     module_facts = (test_support,)
     options = (
         Option(
@@ -114,7 +114,7 @@ class SlowWorkInRequest(Rule):
         if script == ():
             return
         unless = script or ()  # a handler of a toy server a script's main guard serves, unless imported
-        called = callee_origin(node, ctx)
+        called = origin(node.func, ctx)
         kind = slow_kind(called, in_handler=True)
         if kind is not None and local_mail_handoff(node, ctx, function):
             return  # handed to the machine's own mail server, itself a queue

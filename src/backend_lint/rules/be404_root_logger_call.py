@@ -37,7 +37,7 @@ from backend_lint.analysis.loggers import (
 from backend_lint.analysis.project.app_conditions import root_log_located, root_logger_convention
 from backend_lint.analysis.project.conditions import ProjectFact, cli_module, does, test_support, unimported_function
 from backend_lint.analysis.service_code import outside_service_code
-from backend_lint.analysis.values import callee_origin, origin
+from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 from backend_lint.finding import Applicability, Finding
 from backend_lint.rule import Option, Rule, visits
@@ -78,8 +78,8 @@ class RootLoggerCall(Rule):
     fix_node = ("Attribute", "Name")
     triggers = ("logging",)
     needs = (in_cli_context, outside_service_code, configures_root_logger, root_is_module_logger, module_logger,
-             logger_for_fix, origin, import_time_calls, root_logger_convention, root_log_located, guard_only_functions,
-             unimported_function, callee_origin)
+             logger_for_fix, origin, import_time_calls, root_logger_convention, root_log_located,
+             guard_only_functions, unimported_function)
     module_facts = (cli_module, test_support)
     options = (
         Option(
@@ -99,7 +99,7 @@ class RootLoggerCall(Rule):
                 return
         elif type(func) is not ast.Name:
             return
-        method = _ROOT_FUNCTIONS.get(callee_origin(node, ctx) or "")
+        method = _ROOT_FUNCTIONS.get(origin(func, ctx) or "")
         if method is None:
             return
         if ctx.is_test_file or ctx.path_matches(self.option("script-paths")) or outside_service_code(ctx):

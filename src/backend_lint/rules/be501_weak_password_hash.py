@@ -40,7 +40,7 @@ from backend_lint.analysis.passwords import is_password_value, local_value, repo
 from backend_lint.analysis.project.conditions import test_support
 from backend_lint.analysis.scopes import is_main_guard
 from backend_lint.analysis.settings import TEST, settings_module
-from backend_lint.analysis.values import callee_origin, origin
+from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 from backend_lint.rule import FileState, Rule, leaves, visits
 
@@ -250,7 +250,7 @@ class WeakPasswordHash(Rule):
         "hashlib", "hmac", "passlib", "CryptContext", "PASSWORD_HASHERS", "make_password", "generate_password_hash"
     )
     needs = (origin, bindings_of, settings_module, is_password_value, local_value, _printed_for_prompt, terminal_use,
-             digest_fate, object_fate, callee_origin)
+             digest_fate, object_fate)
     module_facts = (test_support,)
     hashing: FileState[dict[ast.AST, _Hashing]] = FileState(dict)
 
@@ -258,7 +258,7 @@ class WeakPasswordHash(Rule):
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
         if ctx.is_test_file or _in_hasher_class(ctx):
             return
-        callee = callee_origin(node, ctx)
+        callee = origin(node.func, ctx)
         written = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
         if written in _SLOW_FUNCTIONS or (callee or "").startswith(_SLOW_LIBRARIES):
             self._pending(ctx).slow = True

@@ -39,7 +39,7 @@ from backend_lint.analysis.jwt_trust import (
 )
 from backend_lint.analysis.project.conditions import ProjectFact, caller_passes_request, test_support
 from backend_lint.analysis.request_reads import sent_by_client
-from backend_lint.analysis.values import callee_origin, origin
+from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 from backend_lint.rule import FileState, Rule, leaves, visits
 
@@ -101,7 +101,7 @@ class JwtWithoutVerification(Rule):
     message = "`{construct}` {problem}; verify the signature with an explicit `algorithms=` list"
     triggers = ("jwt", "jose")
     needs = (origin, bindings_of, validated_by_issuer, reads_only_timing, sent_by_client, only_for_log_lines,
-             caller_passes_request, callee_origin)
+             caller_passes_request)
     module_facts = (test_support,)
     decoding: FileState[dict[ast.AST, _Decoding]] = FileState(dict)
 
@@ -109,7 +109,7 @@ class JwtWithoutVerification(Rule):
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
         if not isinstance(node.func, (ast.Name, ast.Attribute)) or ctx.is_test_file:
             return
-        callee = callee_origin(node, ctx)
+        callee = origin(node.func, ctx)
         if callee in _PYJWT_DECODE or callee in _JOSE_DECODE:
             self._check_decode(node, callee, ctx)
         elif callee in _UNVERIFIED_CLAIMS:

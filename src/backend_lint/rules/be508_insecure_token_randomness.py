@@ -38,7 +38,7 @@ from backend_lint.analysis.module_roles import benchmark_code
 from backend_lint.analysis.project.conditions import test_support
 from backend_lint.analysis.resolve import lookup
 from backend_lint.analysis.secret_names import SECRET_WORDS, name_of, secret_word, split_identifier
-from backend_lint.analysis.values import callee_origin, origin
+from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 from backend_lint.finding import Applicability, Finding
 from backend_lint.noqa import reviewed_by_peer
@@ -404,7 +404,7 @@ class InsecureTokenRandomness(Rule):
     fix_kind = Applicability.SAFE
     fix_node = "Call"
     triggers = ("random",)
-    needs = (origin, lookup, benchmark_code, callee_origin)
+    needs = (origin, lookup, benchmark_code)
     module_facts = (test_support,)
 
     @visits(ast.Call)
@@ -412,7 +412,7 @@ class InsecureTokenRandomness(Rule):
         func = node.func
         if not isinstance(func, (ast.Attribute, ast.Name)) or ctx.is_test_file or benchmark_code(ctx):
             return  # a benchmark harness: its per-trial tokens authenticate nothing
-        callee = callee_origin(node, ctx)
+        callee = origin(func, ctx)
         if callee is None:
             return
         module, _, function = callee.rpartition(".")

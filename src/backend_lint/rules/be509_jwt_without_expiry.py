@@ -37,7 +37,7 @@ from backend_lint.analysis.module_roles import module_roles
 from backend_lint.analysis.project.conditions import test_support
 from backend_lint.analysis.resolve import lookup
 from backend_lint.analysis.scopes import FUNCTION
-from backend_lint.analysis.values import callee_origin, origin
+from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 from backend_lint.rule import FileState, Rule, leaves, visits
 
@@ -134,7 +134,7 @@ class JwtWithoutExpiry(Rule):
     name = "jwt-without-expiry"
     message = "`{construct}` issues a token whose claims have no `exp`; give it an expiry"
     triggers = ("jwt", "jose", "JsonWebToken")
-    needs = (origin, lookup, bindings_of, module_roles, callee_origin)
+    needs = (origin, lookup, bindings_of, module_roles)
     module_facts = (test_support,)
     issuing: FileState[dict[ast.AST, _Issuing]] = FileState(dict)
 
@@ -155,7 +155,7 @@ class JwtWithoutExpiry(Rule):
             (func.attr if isinstance(func, ast.Attribute) else func.id) != "encode"
         ):
             return
-        callee = callee_origin(node, ctx)
+        callee = origin(func, ctx)
         if callee not in _ENCODERS or self._skipped(ctx) or _unsigned(node):
             return
         position, keyword = _ENCODERS[callee]

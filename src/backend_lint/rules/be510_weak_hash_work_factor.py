@@ -33,7 +33,7 @@ from backend_lint.analysis.module_roles import module_roles, non_production_code
 from backend_lint.analysis.passwords import constant_int, is_password_value, local_value, stored_as_password
 from backend_lint.analysis.project.conditions import test_support
 from backend_lint.analysis.settings import settings_module
-from backend_lint.analysis.values import callee_origin, origin
+from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 from backend_lint.rule import Option, Rule, visits
 
@@ -93,7 +93,7 @@ class WeakHashWorkFactor(Rule):
         Option("min-scrypt-n", int, 2**17, "least scrypt CPU/memory cost `n` accepted with `p=1` (OWASP: 2^17)"),
     )
     needs = (origin, bindings_of, constant_int, is_password_value, local_value, module_roles, settings_module,
-             digest_fate, callee_origin)
+             digest_fate)
     module_facts = (test_support,)
 
     # --- where the rule applies ---------------------------------------------------------------------------
@@ -144,7 +144,7 @@ class WeakHashWorkFactor(Rule):
         func = node.func
         if not isinstance(func, (ast.Name, ast.Attribute)):
             return
-        callee = callee_origin(node, ctx)
+        callee = origin(func, ctx)
         if callee is None:
             return
         bcrypt = _BCRYPT_CALLS.get(callee)

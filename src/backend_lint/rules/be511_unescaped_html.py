@@ -48,7 +48,7 @@ from backend_lint.analysis.scopes import Scope
 from backend_lint.analysis.secret_names import split_identifier
 from backend_lint.analysis.sql_pieces import Hole, SqlText, escapes_html
 from backend_lint.analysis.strings import CONCATENATION, FORMAT_METHOD, FSTRING, PERCENT
-from backend_lint.analysis.values import callee_origin, origin
+from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 from backend_lint.rule import Rule, visits
 
@@ -185,7 +185,7 @@ class UnescapedHtml(Rule):
         "mark_safe", "SafeString", "SafeText", "Markup", "HttpResponse", "HTMLResponse", "render_template_string",
         "Template", "from_string", "autoescape",
     )
-    needs = (origin, sql_text, lookup, module_roles, user_text, django_usernames, callee_origin)
+    needs = (origin, sql_text, lookup, module_roles, user_text, django_usernames)
     module_facts = (test_support,)
 
     @visits(ast.Call)
@@ -193,7 +193,7 @@ class UnescapedHtml(Rule):
         func = node.func
         if not isinstance(func, (ast.Name, ast.Attribute)):
             return
-        callee = callee_origin(node, ctx)
+        callee = origin(func, ctx)
         if callee is None:
             return
         if callee in _MARKING:
