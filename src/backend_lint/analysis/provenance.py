@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Optional, Union
 from backend_lint.analysis.ast_helpers import statement_blocks
 from backend_lint.analysis.bindings import Bindings, bindings_of
 from backend_lint.analysis.constant_collections import list_additions
-from backend_lint.analysis.facts import node_fact, reads
+from backend_lint.analysis.facts import reads
 from backend_lint.analysis.iterated_text import item_tuples
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.literal_arguments import literal_at_every_call
@@ -119,28 +119,19 @@ def sql_text(expr: ast.expr, ctx: FileContext, scope: Optional[Scope] = None) ->
     return SqlText(value.pieces, value.kind, value.built_at, variable, value.alternatives)
 
 
-@node_fact(reads=(might_run_sql, query_sink, sql_text))
-def _reaching(ctx: FileContext, call: ast.Call) -> tuple[tuple[Sink, ast.expr, SqlText], ...]:
-    """:func:`sql_reaching`'s answer, worked out once per call: BE101 and BE102 both ask it of every call, from
-    the same place in the walk (the call's own visit, so the same scope for :func:`sql_text`)."""
-    if not might_run_sql(call, ctx) or ctx.is_test_file:
-        return ()
-    sink = query_sink(ctx, call)
-    if sink is None:
-        return ()
-    found = []
-    for sql in sink.sql:
-        text = sql_text(sql, ctx)
-        if text is not None:
-            found.append((sink, sql, text))
-    return tuple(found)
-
-
-@reads(_reaching)
+@reads(might_run_sql, query_sink, sql_text)
 def sql_reaching(call: ast.Call, ctx: FileContext) -> Iterator[tuple[Sink, ast.expr, SqlText]]:
     """Each SQL text a query call runs, with its sink and provenance (nothing in test files, where code
     builds throwaway SQL against throwaway databases). What every rule about SQL text starts from."""
-    return iter(_reaching(ctx, call))
+    if not might_run_sql(call, ctx) or ctx.is_test_file:
+        return
+    sink = query_sink(ctx, call)
+    if sink is None:
+        return
+    for sql in sink.sql:
+        text = sql_text(sql, ctx)
+        if text is not None:
+            yield sink, sql, text
 
 
 # --- evaluation --------------------------------------------------------------------------------------------

@@ -213,15 +213,13 @@ def _helper_of(function: Function, scope: Scope, ctx: FileContext) -> Optional[t
     return None
 
 
-@reads(_local_functions, helper_sink)
+@reads(helper_sink)
 def might_run_sql(call: ast.Call, ctx: FileContext) -> bool:
     """The cheap test rules run before :func:`query_sink`: the callee's name is one a sink can have."""
     name = callee_name(call)
     if name in SINK_METHODS or name in _FUNCTION_SINKS:
         return True
-    # (a name the file defines no function by is no helper: asked first, it spares a fact per distinct name)
-    return bool(_HELPER_NAME.fullmatch(name)) or (
-        name in _local_functions(ctx) and helper_sink(ctx, name) is not None)
+    return bool(_HELPER_NAME.fullmatch(name)) or helper_sink(ctx, name) is not None
 
 
 @node_fact(reads=(origin, bindings_of, helper_sink))
