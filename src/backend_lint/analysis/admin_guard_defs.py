@@ -43,6 +43,7 @@ from backend_lint.analysis.decorator_bodies import class_guards, decorator_targe
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.project.conditions import ProjectFact, guards_admins
+from backend_lint.analysis.tree_walk import child_nodes
 
 if TYPE_CHECKING:
     from backend_lint.analysis.handler_types import Handler
@@ -238,7 +239,7 @@ def _own_nodes(statement: ast.AST) -> list[ast.AST]:
     while stack:
         node = stack.pop()
         found.append(node)
-        for child in ast.iter_child_nodes(node):
+        for child in child_nodes(node):
             if not isinstance(child, (*_FUNCTIONS, ast.ClassDef, ast.Lambda)):
                 stack.append(child)
     return found

@@ -46,6 +46,7 @@ from backend_lint.analysis.handler_types import Handler
 from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.lazy_regex import lazy_compile
+from backend_lint.analysis.tree_walk import walk
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
@@ -458,17 +459,17 @@ def module_callers(ctx: FileContext) -> dict[str, list[ast.AST]]:
         for item in (statement.body if isinstance(statement, ast.ClassDef) else [statement])
         if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
     ]
-    inside = {id(node) for function in functions for statement in function.body for node in ast.walk(statement)}
+    inside = {id(node) for function in functions for statement in function.body for node in walk(statement)}
     for function in functions:
         called: set[int] = set()
         for statement in function.body:
-            for node in ast.walk(statement):
+            for node in walk(statement):
                 if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
                     callers.setdefault(node.func.id, []).append(function)
                     called.add(id(node.func))
                 elif isinstance(node, ast.Name) and id(node) not in called and isinstance(node.ctx, ast.Load):
                     other.add(node.id)
-    for node in ast.walk(ctx.tree):
+    for node in walk(ctx.tree):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and id(node) not in inside:
             other.add(node.id)
     return {name: [] if name in other else found for name, found in callers.items()}

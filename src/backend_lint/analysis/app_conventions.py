@@ -55,7 +55,7 @@ from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.module_roles import module_roles
 from backend_lint.analysis.node_index import NodeIndex, node_index
 from backend_lint.analysis.project.settings_templates import SOURCE_FIELDS
-from backend_lint.analysis.word_lines import word_lines
+from backend_lint.analysis.word_lines import WordSet, word_lines
 from backend_lint.context import FileContext
 
 AMBIENT_AUTH = "ambient-auth"
@@ -103,6 +103,8 @@ _INBOUND_AUTH_WORDS = (
 purpose. None is part of the credentials a client library sends (``requests.auth.HTTPBasicAuth``, an Elasticsearch
 client's ``basic_auth=``, FastAPI's Swagger ``oauth2_redirect_url``); ``authoriz`` is, and counts only outside an
 ``Authorization`` header the module writes (:data:`_SENT_AUTHORIZATION`)."""
+_AMBIENT = WordSet(_AMBIENT_WORDS)
+_INBOUND_AUTH = WordSet(_INBOUND_AUTH_WORDS)
 _SENT_AUTHORIZATION = lazy_compile(r"""\{\s*["']authorization["']\s*:|headers\s*\[\s*["']authorization["']\s*\]\s*=""")
 """An ``Authorization`` header the module writes, lower case: ``{"Authorization": ...}``,
 ``headers["Authorization"] = ...`` (Langchain-Chatchat's MCP settings page offers one for an outgoing connection)."""
@@ -171,7 +173,7 @@ def mentions_ambient(source: str, lowered: Optional[str] = None) -> bool:
     """``source`` (a module's, or one class's) mentions an ambient credential (:data:`_AMBIENT_WORDS`, Flask's or
     Quart's ``session`` imported); ``lowered``: its lower case, when the caller has it."""
     lowered = source.lower() if lowered is None else lowered
-    return any(word in lowered for word in _AMBIENT_WORDS) or (
+    return _AMBIENT.any_in(lowered) or (
         "session" in source and bool(_SESSION_IMPORT.search(source)))
 
 
@@ -188,7 +190,7 @@ def _outside_classes(ctx: FileContext) -> str:
 def _authenticates(source: str, lowered: str) -> bool:
     """The module shows inbound authentication (:data:`AUTHENTICATES`): a word of :data:`_INBOUND_AUTH_WORDS`, Flask's
     or Quart's ``session`` imported, or ``authoriz`` once the ``Authorization`` headers it writes are blanked out."""
-    if any(word in lowered for word in _INBOUND_AUTH_WORDS) or ("session" in source and _SESSION_IMPORT.search(source)):
+    if _INBOUND_AUTH.any_in(lowered) or ("session" in source and _SESSION_IMPORT.search(source)):
         return True
     return "authoriz" in lowered and "authoriz" in _SENT_AUTHORIZATION.sub(" ", lowered)
 

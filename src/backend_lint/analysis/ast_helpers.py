@@ -11,6 +11,8 @@ import ast
 from collections.abc import Callable, Iterable, Iterator
 from typing import Optional
 
+from backend_lint.analysis.tree_walk import child_nodes, walk
+
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 
 
@@ -83,7 +85,7 @@ def call_arguments(call: ast.Call) -> Iterator[ast.expr]:
 
 def mentions_name(expr: ast.AST, names: set[str]) -> bool:
     """One of ``names`` is read anywhere in ``expr``."""
-    return any(isinstance(node, ast.Name) and node.id in names for node in ast.walk(expr))
+    return any(isinstance(node, ast.Name) and node.id in names for node in walk(expr))
 
 
 def string_value(node: Optional[ast.AST]) -> Optional[str]:
@@ -144,7 +146,7 @@ def statement_nodes(statements: Iterable[ast.AST]) -> Iterator[ast.AST]:
         if isinstance(node, _NESTED):
             continue
         yield node
-        stack.extend(ast.iter_child_nodes(node))
+        stack.extend(child_nodes(node))
 
 
 def under_if(
@@ -272,7 +274,7 @@ def _statement_leaves(statement: ast.stmt, stops: tuple[type[ast.stmt], ...]) ->
 def written_names(node: ast.AST) -> set[str]:
     """Every name and attribute name written anywhere in ``node`` (``limiter.limit`` gives limiter and limit)."""
     found: set[str] = set()
-    for part in ast.walk(node):
+    for part in walk(node):
         if isinstance(part, ast.Name):
             found.add(part.id)
         elif isinstance(part, ast.Attribute):

@@ -41,6 +41,7 @@ from backend_lint.analysis.provenance import sql_text
 from backend_lint.analysis.request_reads import read_from_request
 from backend_lint.analysis.resolve import lookup
 from backend_lint.analysis.safe_holes import Evaluation, is_safe
+from backend_lint.analysis.tree_walk import child_nodes, walk
 from backend_lint.analysis.unpacked_calls import unpacked_calls
 
 if TYPE_CHECKING:
@@ -175,7 +176,7 @@ def outside_text(expr: ast.expr, ctx: FileContext, scope: Scope) -> bool:
                 pending.extend(node.args)
         elif isinstance(node, (ast.JoinedStr, ast.FormattedValue, ast.BinOp, ast.BoolOp, ast.IfExp, ast.Tuple,
                                ast.List, ast.Set, ast.Dict, ast.Starred, ast.Await)):
-            pending.extend(ast.iter_child_nodes(node))
+            pending.extend(child_nodes(node))
     return bool(pending)  # (followed too far to tell: taken as the caller's text)
 
 
@@ -259,7 +260,7 @@ def _text_call(expr: ast.expr) -> bool:
 
 def _reads_parameter(expr: ast.expr, ctx: FileContext, scope: Scope) -> bool:
     """A name of ``expr`` is a parameter of the caller (its own caller's text, not known here)."""
-    for node in ast.walk(expr):
+    for node in walk(expr):
         if isinstance(node, ast.Name):
             found = lookup(node.id, ctx, scope)
             if found is not None and node.id in found[1].params and node.id not in ("self", "cls"):

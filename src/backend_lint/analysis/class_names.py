@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.facts import file_fact, reads
+from backend_lint.analysis.tree_walk import walk
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
@@ -40,14 +41,14 @@ def _direct(expr: ast.expr, classes: frozenset[str]) -> bool:
 @file_fact()
 def class_name_members(ctx: FileContext) -> frozenset[str]:
     """Names of methods and properties of the file's classes whose every ``return`` gives a class name."""
-    class_defs = [node for node in ast.walk(ctx.tree) if isinstance(node, ast.ClassDef)]
+    class_defs = [node for node in walk(ctx.tree) if isinstance(node, ast.ClassDef)]
     classes = frozenset(node.name for node in class_defs)
     found: set[str] = set()
     for node in class_defs:
         for member in node.body:
             if not isinstance(member, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 continue
-            returns = [item for item in ast.walk(member) if isinstance(item, ast.Return)]
+            returns = [item for item in walk(member) if isinstance(item, ast.Return)]
             if returns and all(item.value is not None and _direct(item.value, classes) for item in returns):
                 found.add(member.name)
     return frozenset(found)

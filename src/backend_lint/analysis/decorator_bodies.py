@@ -24,6 +24,7 @@ from backend_lint.analysis.ast_helpers import callee_name, own_nodes, written_na
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.project.imported import imported_qualified
 from backend_lint.analysis.secret_names import split_identifier
+from backend_lint.analysis.tree_walk import child_nodes, walk
 
 if TYPE_CHECKING:
     from backend_lint.analysis.handler_types import Handler
@@ -67,7 +68,7 @@ def _nested_functions(function: Function) -> Iterator[Function]:
             continue
         if isinstance(node, (ast.ClassDef, ast.Lambda)):
             continue
-        stack.extend(ast.iter_child_nodes(node))
+        stack.extend(child_nodes(node))
 
 
 def _returned_names(function: Function) -> set[str]:
@@ -80,8 +81,8 @@ def _returned_names(function: Function) -> set[str]:
         if isinstance(node, (*_FUNCTIONS, ast.ClassDef, ast.Lambda)):
             continue
         if isinstance(node, ast.Return) and node.value is not None:
-            found.update(part.id for part in ast.walk(node.value) if isinstance(part, ast.Name))
-        stack.extend(ast.iter_child_nodes(node))
+            found.update(part.id for part in walk(node.value) if isinstance(part, ast.Name))
+        stack.extend(child_nodes(node))
     return found
 
 
@@ -119,7 +120,7 @@ def _names_sign_in(function: Function) -> bool:
 def _body_names(function: Function) -> set[str]:
     found: set[str] = set()
     for statement in function.body:
-        for node in ast.walk(statement):
+        for node in walk(statement):
             if isinstance(node, ast.Name):
                 found.add(node.id)
             elif isinstance(node, ast.Attribute):
@@ -283,7 +284,7 @@ def runs_in_background(function: ast.AST) -> bool:
         isinstance(node, ast.Call) and callee_name(node) in BACKGROUND_STARTS and any(
             isinstance(part, ast.Name) and part.id == wrapped
             for argument in (*node.args, *(keyword.value for keyword in node.keywords))
-            for part in ast.walk(argument)
+            for part in walk(argument)
         )
         for wrapper in returned_wrappers(function) for node in own_nodes(wrapper)
     )

@@ -13,6 +13,7 @@ from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.secret_names import split_identifier
+from backend_lint.analysis.tree_walk import walk
 
 _INVOICE_ARGUMENTS = frozenset({"bolt11", "payment_request", "invoice", "invoice_id"})
 _LOOKUP_PREFIXES = ("get_", "find_", "fetch_", "lookup_", "select_")
@@ -64,7 +65,7 @@ def refuses_repeat(statement: ast.stmt) -> bool:
         and callee_name(statement.value) == "abort"
     )):
         return False
-    for part in ast.walk(statement):
+    for part in walk(statement):
         if isinstance(part, ast.Constant) and (part.value == 409 or (
                 isinstance(part.value, str) and _REPEATED.search(part.value))):
             return True

@@ -35,6 +35,7 @@ from backend_lint.analysis.handlers import handler_model
 from backend_lint.analysis.mentions import call_conditions
 from backend_lint.analysis.node_index import node_index
 from backend_lint.analysis.scopes import Scope, is_main_guard
+from backend_lint.analysis.tree_walk import walk
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
@@ -81,7 +82,7 @@ def terminal_use(ctx: FileContext, function: ast.AST) -> frozenset[str]:
         return frozenset()
     found: set[str] = set()
     command_line = _reads_command_line(ctx)
-    for node in ast.walk(function):
+    for node in walk(function):
         if isinstance(node, ast.Call):
             func = node.func
             if isinstance(func, ast.Attribute) and func.attr in _PARSE_METHODS and command_line:
@@ -170,7 +171,7 @@ def _wraps_cli_decorator(name: str, ctx: FileContext) -> bool:
     if name in module_bindings.definitions:
         for node in ctx.tree.body:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
-                return any(isinstance(call, ast.Call) and _cli_decorator(call.func, ctx) for call in ast.walk(node))
+                return any(isinstance(call, ast.Call) and _cli_decorator(call.func, ctx) for call in walk(node))
         return False
     value = module_bindings.single_value(name)
     if isinstance(value, ast.Call) and ctx.imports.resolve(value.func) == "functools.partial" and value.args:
@@ -233,7 +234,7 @@ def cli_module(ctx: FileContext) -> bool:
     for guard in list(entries):
         entries.extend(
             functions[node.func.id]
-            for node in ast.walk(guard)
+            for node in walk(guard)
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in functions
         )
     runs_program = imports_argparse or any(
@@ -247,7 +248,7 @@ def main_guard_calls(ctx: FileContext) -> frozenset[str]:
     """The names the module's ``if __name__ == "__main__":`` blocks call (``main`` in ``main()``)."""
     return frozenset(
         node.func.id for statement in ctx.tree.body if isinstance(statement, ast.If) and is_main_guard(statement)
-        for node in ast.walk(statement) if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+        for node in walk(statement) if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
     )
 
 

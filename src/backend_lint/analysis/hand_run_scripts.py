@@ -31,6 +31,7 @@ from backend_lint.analysis.facts import file_fact, reads
 from backend_lint.analysis.loopback import is_loopback_text
 from backend_lint.analysis.project.conditions import ProjectFact, unreferenced
 from backend_lint.analysis.scopes import Scope, is_main_guard
+from backend_lint.analysis.tree_walk import walk
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
@@ -69,7 +70,7 @@ def names_fixed_https_host(ctx: FileContext) -> bool:
     the script talks to a fixed server of its own, not only to hosts its operator names."""
     if "https://" not in ctx.source:
         return False  # the walk below looks only at strings holding this text
-    for node in ast.walk(ctx.tree):
+    for node in walk(ctx.tree):
         if not (isinstance(node, ast.Constant) and isinstance(node.value, str) and "https://" in node.value):
             continue
         for piece in node.value.split("https://")[1:]:
@@ -113,7 +114,7 @@ def guard_only_functions(ctx: FileContext) -> frozenset[str]:
             owner = next(name for name, table in tables.items() if table is statement)
         else:
             owner = other
-        for node in ast.walk(statement):
+        for node in walk(statement):
             if isinstance(node, ast.Name) and node.id in owners \
                     and not (owner == node.id and isinstance(node.ctx, ast.Store)):  # a table's own name
                 owners[node.id].add(owner)
@@ -153,7 +154,7 @@ def _job_tables(ctx: FileContext, functions: set[str]) -> dict[str, ast.stmt]:
         if len(statements) != 1 or not isinstance(statement, ast.Assign) or len(statement.targets) != 1 \
                 or name in functions:
             continue
-        nodes = list(ast.walk(statement.value))
+        nodes = list(walk(statement.value))
         called = {node.func.id for node in nodes if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
         named = {node.id for node in nodes if isinstance(node, ast.Name)}
         if named & functions and not called & functions:
@@ -166,7 +167,7 @@ def served_app(ctx: FileContext) -> Optional[str]:
     """The module-level name of the application the main guard serves (``app`` in ``uvicorn.run(app, ...)`` or
     ``app.run()``), or ``None``."""
     for guard in _guards(ctx):
-        for node in ast.walk(guard):
+        for node in walk(guard):
             if not isinstance(node, ast.Call):
                 continue
             if ctx.imports.resolve(node.func) in _SERVERS and node.args and isinstance(node.args[0], ast.Name):

@@ -87,19 +87,21 @@ def _registers_probe(ctx: FileContext) -> bool:
     index = word_lines(ctx)
     if not any(word in index.lowered for word in _TEXT_WORDS):
         return False
-    lines = index.words(_PROBE_PARTS)
+    lines: Optional[list[int]] = None  # (found only once a routing call's first argument is a probe path)
     nodes = node_index(ctx)
     for call in nodes.of(ast.Call):
         if not (call.args and _callee(call) in _ROUTING_CALLS):
             continue
+        text = string_value(call.args[0])
+        if text is None or not is_probe_path(text.strip("^$")):
+            continue
+        if lines is None:
+            lines = index.words(_PROBE_PARTS)
         node: Optional[ast.AST] = call
         while node is not None and _spans_probe_line(node, lines):
             node = nodes.parent(node)
-        if node is not None:
-            continue  # (a node holding the call spans no probe word's line)
-        text = string_value(call.args[0])
-        if text is not None and is_probe_path(text.strip("^$")):
-            return True
+        if node is None:
+            return True  # (else a node holding the call spans no probe word's line)
     return False
 
 

@@ -41,6 +41,7 @@ from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.page_answers import answers_page_through_helpers
 from backend_lint.analysis.project.html_evidence import renders_template
 from backend_lint.analysis.response_flow import response_flow
+from backend_lint.analysis.tree_walk import child_nodes, walk
 
 if TYPE_CHECKING:
     from backend_lint.analysis.handler_types import Handler
@@ -86,7 +87,7 @@ def rows_fill_page(ctx: FileContext, handler: Handler, node: ast.AST, parent_of:
     if not isinstance(statement, (ast.Assign, ast.AnnAssign)):
         return False
     targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
-    derived = {name.id for target in targets for name in ast.walk(target) if isinstance(name, ast.Name)}
+    derived = {name.id for target in targets for name in walk(target) if isinstance(name, ast.Name)}
     if not derived:
         return False
     nodes = _own_nodes(function)
@@ -105,7 +106,7 @@ def html_list_view(cls: ast.ClassDef) -> bool:
     for item in cls.body:
         if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name in (
                 "render_to_response", "get", "dispatch"):
-            for node in ast.walk(item):
+            for node in walk(item):
                 if isinstance(node, ast.Call) and _JSON_WORD in callee_name(node).lower():
                     return False
     return True
@@ -114,13 +115,13 @@ def html_list_view(cls: ast.ClassDef) -> bool:
 def _own_nodes(function: ast.AST) -> list[ast.AST]:
     """The nodes of ``function`` in source order, nested definitions left out."""
     found: list[ast.AST] = []
-    stack = list(reversed(list(ast.iter_child_nodes(function))))
+    stack = list(reversed(list(child_nodes(function))))
     while stack:
         node = stack.pop()
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
             continue
         found.append(node)
-        stack.extend(reversed(list(ast.iter_child_nodes(node))))
+        stack.extend(reversed(list(child_nodes(node))))
     return found
 
 
@@ -135,7 +136,7 @@ def _derive(derived: set[str], nodes: list[ast.AST]) -> None:
                 root = target
                 while isinstance(root, (ast.Subscript, ast.Attribute)):
                     root = root.value  # ``context["rows"] = rows``: the dict holds the rows
-                for name in ast.walk(root):
+                for name in walk(root):
                     if isinstance(name, ast.Name) and name.id not in derived:
                         derived.add(name.id)
                         changed = True
@@ -158,7 +159,7 @@ def _filled(node: ast.AST, derived: set[str]) -> list[ast.expr]:
 
 
 def _mentions(expr: ast.AST, names: set[str]) -> bool:
-    return any(isinstance(node, ast.Name) and node.id in names for node in ast.walk(expr))
+    return any(isinstance(node, ast.Name) and node.id in names for node in walk(expr))
 
 
 def _names_template(decorator: ast.expr) -> bool:
@@ -196,7 +197,7 @@ def _page_answer(value: Optional[ast.expr], function: ast.AST, depth: int = 0) -
 def _assigned(name: str, function: ast.AST) -> list[ast.expr]:
     """The values a plain ``name = ...`` assigns in the function (nested definitions left out)."""
     found: list[ast.expr] = []
-    stack = list(ast.iter_child_nodes(function))
+    stack = list(child_nodes(function))
     while stack:
         node = stack.pop()
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
@@ -208,5 +209,5 @@ def _assigned(name: str, function: ast.AST) -> list[ast.expr]:
             if node.value is None or isinstance(node, ast.AugAssign):
                 return []  # changed in place: not followed
             found.append(node.value)
-        stack.extend(ast.iter_child_nodes(node))
+        stack.extend(child_nodes(node))
     return found

@@ -29,6 +29,7 @@ from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.facts import file_fact, reads
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.resolve import called_function, instance_class, lookup, returned_values
+from backend_lint.analysis.tree_walk import child_nodes, walk
 from backend_lint.analysis.values import origin
 
 if TYPE_CHECKING:
@@ -201,7 +202,7 @@ def session_mounts(ctx: FileContext) -> SessionMounts:
     """The file's sessions given a timeout where they are made, and those mounted with an imported adapter."""
     if "mount" not in ctx.source and "partial" not in ctx.source:
         return SessionMounts(frozenset(), frozenset())
-    classes = {node.name: node for node in ast.walk(ctx.tree) if isinstance(node, ast.ClassDef)}
+    classes = {node.name: node for node in walk(ctx.tree) if isinstance(node, ast.ClassDef)}
     found: set[tuple[Optional[ast.AST], str]] = set()
     imported: set[tuple[Optional[ast.AST], str, str]] = set()
     stack: list[tuple[ast.AST, Optional[ast.AST], ast.AST]] = [(ctx.tree, None, ctx.tree)]
@@ -227,7 +228,7 @@ def session_mounts(ctx: FileContext) -> SessionMounts:
             and isinstance(node.func, ast.Attribute) else None
         if adapter and mounted:
             imported.add((cls if mounted.startswith(("self.", "cls.")) else owner, mounted, adapter))
-        for child in ast.iter_child_nodes(node):
+        for child in child_nodes(node):
             if isinstance(child, ast.ClassDef):
                 stack.append((child, child, child))
             elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
@@ -378,7 +379,7 @@ def _property_has_timeout(expr: ast.expr, ctx: FileContext, found: Mounts) -> bo
             isinstance(statement, ast.FunctionDef) and statement.name == expr.attr
             and any((dotted_name(d) or "").rpartition(".")[2] in _PROPERTIES for d in statement.decorator_list)
         ):
-            returned = [value for value in ast.walk(statement) if isinstance(value, ast.Return) and value.value]
+            returned = [value for value in walk(statement) if isinstance(value, ast.Return) and value.value]
             return bool(returned) and all(
                 (isinstance(r.value, ast.Name) and (statement, r.value.id) in found)
                 or (isinstance(r.value, ast.Call) and _value_has_timeout(r.value, ctx, found))
@@ -444,7 +445,7 @@ def _adapter_made(adapter: ast.expr, owner: ast.AST) -> ast.expr:
     if not isinstance(adapter, ast.Name):
         return adapter
     values = [
-        node.value for node in ast.walk(owner)
+        node.value for node in walk(owner)
         if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == adapter.id for t in node.targets)
     ]
     calls = {ast.dump(value.func) for value in values if isinstance(value, ast.Call)}
@@ -469,7 +470,7 @@ def mentions_timeout(cls: ast.ClassDef) -> bool:
         or (isinstance(node, ast.Constant) and node.value == "timeout")
         or (isinstance(node, ast.Attribute) and "timeout" in node.attr)
         or (isinstance(node, ast.arg) and "timeout" in node.arg)
-        for node in ast.walk(cls)
+        for node in walk(cls)
     )
 
 

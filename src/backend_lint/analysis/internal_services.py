@@ -53,6 +53,7 @@ from backend_lint.analysis.node_index import NodeIndex, node_index
 from backend_lint.analysis.project.conditions import ProjectFact, internal_service
 from backend_lint.analysis.rate_limits import decorator_names
 from backend_lint.analysis.secret_names import split_identifier
+from backend_lint.analysis.tree_walk import walk
 
 if TYPE_CHECKING:
     from backend_lint.analysis.handler_types import Handler
@@ -148,7 +149,7 @@ def _single_locals(scope: ast.AST) -> dict[str, ast.expr]:
     """Names the scope binds exactly once, by a plain assignment: name -> value."""
     counts: dict[str, int] = {}
     values: dict[str, ast.expr] = {}
-    for node in ast.walk(scope):
+    for node in walk(scope):
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             name = node.targets[0].id
             counts[name] = counts.get(name, 0) + 1

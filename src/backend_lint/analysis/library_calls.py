@@ -33,6 +33,7 @@ from backend_lint.analysis.plain_steps import (
 from backend_lint.analysis.project.roots import first_party
 from backend_lint.analysis.resolve import Definition, Function, called_function
 from backend_lint.analysis.scopes import Scope
+from backend_lint.analysis.tree_walk import walk
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 
@@ -125,7 +126,7 @@ def wraps_library_call(ctx: FileContext, function: ast.AST) -> bool:
     value = statement.value if isinstance(statement, (ast.Return, ast.Expr)) else None
     call = value.value if isinstance(value, ast.Await) else value
     if not isinstance(call, ast.Call) or any(
-        isinstance(part, ast.Call) for argument in call_arguments(call) for part in ast.walk(argument)
+        isinstance(part, ast.Call) for argument in call_arguments(call) for part in walk(argument)
     ):
         return False
     qualified = ctx.imports.resolve(call.func)
@@ -249,7 +250,7 @@ class _OutsideCalls:
         if cls is None or not isinstance(key, ast.Constant) or not isinstance(value, ast.Attribute) \
                 or not isinstance(value.value, ast.Name) or value.value.id not in _OWN_RECEIVERS:
             return False
-        for node in ast.walk(cls):
+        for node in walk(cls):
             if isinstance(node, ast.Assign):
                 for target in node.targets:
                     if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Attribute) \
@@ -404,7 +405,7 @@ class _OutsideCalls:
         if typed is not None and self.outside_name(typed):
             self.count(typed.partition(".")[0])  # ``onvif: ONVIFCamera = ...``: a library's object
             return True
-        if any(isinstance(node, ast.Attribute) and node.attr in _APP_STORAGE for node in ast.walk(receiver)):
+        if any(isinstance(node, ast.Attribute) and node.attr in _APP_STORAGE for node in walk(receiver)):
             return False  # the application's own object, kept on the app
         made_by = origin(receiver, self.ctx, self.scope)
         if made_by is None or "()" not in made_by or not self.outside_name(made_by):
@@ -469,7 +470,7 @@ def only_logs(attempt: ast.Try, ctx: FileContext) -> bool:
     in it can fail but the log line itself, and the handler's error line has no stack worth keeping."""
     return _only_logs(attempt.body, ctx, 0) and any(
         isinstance(node, ast.Call) and logging_call_kind(node, ctx) is not None
-        for statement in attempt.body for node in ast.walk(statement)
+        for statement in attempt.body for node in walk(statement)
     )
 
 

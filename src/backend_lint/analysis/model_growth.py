@@ -95,7 +95,9 @@ def _created(call: ast.Call) -> list[str]:
     """The names a call makes rows of, as :func:`grown_names` records them."""
     func = call.func
     found: list[str] = []
-    written = _class_name(func)
+    name = dotted_name(func) or ""
+    last = name.rpartition(".")[2]
+    written = last if last[:1].isupper() else None  # (:func:`_class_name`, the callee's name read once)
     if written is not None:
         if written.endswith(_FORM_WORDS):
             # a form or serializer makes a row only when given the client's data (not ``TagSerializer(tags)``)
@@ -115,9 +117,7 @@ def _created(call: ast.Call) -> list[str]:
             elif isinstance(receiver, ast.Attribute) and receiver.attr[:1].islower() and method != "save" \
                     and (method.startswith(("create", "acreate")) or method in _BULK or method == "get_or_create"):
                 found.append(f".{receiver.attr}")  # ``post.tags.create(...)``: a related manager
-    name = dotted_name(func) or ""
-    last = name.rpartition(".")[2].lower()
-    if any(word in last for word in _HELPER_WORDS) or written is not None:
+    if call.args and (written is not None or any(word in last.lower() for word in _HELPER_WORDS)):
         # ``create_object(Tag, data)``, ``CRUDBase(Item)``, ``insert(Item)``: a model handed to what creates
         found += [model for arg in call.args if isinstance(arg, (ast.Name, ast.Attribute))
                   and (model := _class_name(arg)) is not None and not model.isupper()]

@@ -18,6 +18,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, Optional, TypeVar
 
 from backend_lint.analysis.facts import file_fact
+from backend_lint.analysis.tree_walk import child_nodes
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
@@ -59,7 +60,7 @@ def node_index(ctx: FileContext) -> NodeIndex:
     pending: list[ast.AST] = [ctx.tree]
     while pending:
         node = pending.pop()
-        for child in ast.iter_child_nodes(node):
+        for child in child_nodes(node):
             if isinstance(child, _NO_NODES):
                 continue  # ``Load``, ``Add``...: shared singletons, no node of the code
             own[child] = node

@@ -36,6 +36,7 @@ from backend_lint.analysis.resolve import lookup
 from backend_lint.analysis.scopes import Scope
 from backend_lint.analysis.secret_names import split_identifier
 from backend_lint.analysis.sql import query_sink, written_call
+from backend_lint.analysis.tree_walk import child_nodes, walk
 from backend_lint.analysis.values import origin
 from backend_lint.analysis.word_lines import word_lines
 
@@ -124,7 +125,7 @@ def class_prefetches(ctx: FileContext, owner: ast.ClassDef) -> frozenset[str]:
     reads those relations of each object from cache in its other methods (course-discovery's
     ``get_programs``)."""
     found: set[str] = set()
-    for node in ast.walk(owner):
+    for node in walk(owner):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _PREFETCH:
             for arg in node.args:
                 found.update(_prefetch_lookups(arg))
@@ -554,7 +555,7 @@ def recursive(ctx: FileContext, function: ast.AST) -> bool:
             continue
         if isinstance(node, ast.Call) and callee_name(node) == name and not _calls_super(node):
             return True
-        stack.extend(ast.iter_child_nodes(node))
+        stack.extend(child_nodes(node))
     return False
 
 

@@ -63,6 +63,7 @@ from backend_lint.analysis.secret_names import split_identifier
 from backend_lint.analysis.sql import Sink, might_run_sql, query_sink
 from backend_lint.analysis.sql_pieces import Built, Hole, Piece, SqlText, escapes_html
 from backend_lint.analysis.strings import CONCATENATION, FORMAT_METHOD, FSTRING, JOIN, PERCENT
+from backend_lint.analysis.tree_walk import walk
 from backend_lint.analysis.unpacked_calls import Unpacked, unpacked_calls
 
 if TYPE_CHECKING:
@@ -504,7 +505,7 @@ def _statements_before(use: ast.AST, body: list[ast.stmt]) -> set[int]:
 def _reads_name(step: Step, name: str) -> bool:
     """The assigned value reads ``name`` itself (``sql = sql + " WHERE ..."``)."""
     return not isinstance(step, Unpacked) and any(
-        isinstance(node, ast.Name) and node.id == name for node in ast.walk(step)
+        isinstance(node, ast.Name) and node.id == name for node in walk(step)
     )
 
 

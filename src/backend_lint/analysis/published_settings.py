@@ -18,6 +18,7 @@ from __future__ import annotations
 import ast
 
 from backend_lint.analysis.node_index import node_index
+from backend_lint.analysis.tree_walk import walk
 from backend_lint.context import FileContext
 
 _PAGE_METHODS = frozenset({"get_context_data", "get_context", "get_template_context", "render"})
@@ -59,7 +60,7 @@ def _callee(func: ast.expr) -> str:
 
 def _rendered(function: ast.FunctionDef | ast.AsyncFunctionDef, ctx: FileContext) -> set[str]:
     """Settings that reach a dict item, a subscript store or a renderer's keyword in ``function``."""
-    nodes = [node for node in ast.walk(function) if isinstance(node, (ast.Assign, ast.Call, ast.Dict))]  # one walk
+    nodes = [node for node in walk(function) if isinstance(node, (ast.Assign, ast.Call, ast.Dict))]  # one walk
     locals_: dict[str, set[str]] = {}
     for node in nodes:
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):

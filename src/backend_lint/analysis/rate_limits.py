@@ -23,6 +23,7 @@ from backend_lint.analysis.handler_types import Handler
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.mentions import mentioned_names
 from backend_lint.analysis.secret_names import split_identifier
+from backend_lint.analysis.tree_walk import walk
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
@@ -112,9 +113,9 @@ def app_rate_limits(ctx: FileContext) -> frozenset[str]:
     if not middleware and not any(word in source for word in _TEXT):
         return frozenset()
     found: set[str] = set()
-    classes = {node.name: node for node in ast.walk(ctx.tree) if isinstance(node, ast.ClassDef)} if middleware \
+    classes = {node.name: node for node in walk(ctx.tree) if isinstance(node, ast.ClassDef)} if middleware \
         else {}
-    for node in ast.walk(ctx.tree):
+    for node in walk(ctx.tree):
         if middleware and _limiting_middleware(node, classes):
             found.add(ANSWERS_429_MIDDLEWARE)
         if isinstance(node, ast.Call):
@@ -192,7 +193,7 @@ def _limiting_middleware(node: ast.AST, classes: dict[str, ast.ClassDef]) -> boo
 
 def _answers_429(node: ast.AST) -> bool:
     """``node`` writes the status 429: the number, or a constant named for it (``HTTP_429_TOO_MANY_REQUESTS``)."""
-    for part in ast.walk(node):
+    for part in walk(node):
         if isinstance(part, ast.Constant) and part.value == 429 and not isinstance(part.value, bool):
             return True
         name = part.attr if isinstance(part, ast.Attribute) else part.id if isinstance(part, ast.Name) else ""
@@ -233,7 +234,7 @@ def limited_blueprints(ctx: FileContext) -> frozenset[str]:
     if "before_request" not in source and ".limit(" not in source:
         return frozenset()
     found: set[str] = set()
-    for node in ast.walk(ctx.tree):
+    for node in walk(ctx.tree):
         limited = _limited_object(node)
         if isinstance(limited, ast.Name):
             found.add(limited.id)
@@ -263,7 +264,7 @@ def limited_app_objects(ctx: FileContext) -> list[ast.expr]:
     ``app.py``). Only a module whose text has ``.limit(`` is read."""
     if ".limit(" not in ctx.source:
         return []
-    return [limited for limited in map(_limited_object, ast.walk(ctx.tree)) if limited is not None]
+    return [limited for limited in map(_limited_object, walk(ctx.tree)) if limited is not None]
 
 
 def _owner_name(attribute: ast.Attribute) -> str:

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Generic, Optional, TypeVar, Union
 from backend_lint.analysis.bindings import Bindings, bindings_of
 from backend_lint.analysis.facts import node_fact, reads
 from backend_lint.analysis.scopes import CLASS, FUNCTION, MODULE, Scope
+from backend_lint.analysis.tree_walk import child_nodes
 from backend_lint.analysis.word_lines import word_lines
 
 if TYPE_CHECKING:
@@ -233,5 +234,5 @@ def returned_values(ctx: FileContext, function: Function) -> list[Optional[ast.e
             return []
         if isinstance(node, ast.Return):
             values.append(node.value)
-        stack.extend(ast.iter_child_nodes(node))
+        stack.extend(child_nodes(node))
     return values

@@ -28,10 +28,17 @@ MAIN_GUARD = "main-guard"
 MODULE = "module"
 
 
+class _Unknown:
+    """The value of a :class:`Scope`'s kept answer not yet worked out (``None`` is an answer)."""
+
+
+_UNKNOWN = _Unknown()
+
+
 class Scope:
     """One link of the chain: its kind, the node that opened it and the enclosing link."""
 
-    __slots__ = ("_loops", "kind", "node", "outer")
+    __slots__ = ("_function", "_loops", "kind", "node", "outer")
 
     def __init__(self, kind: str, node: ast.AST, outer: Optional[Scope]) -> None:
         self.kind = kind
@@ -39,6 +46,8 @@ class Scope:
         self.outer = outer
         self._loops: Optional[tuple[LoopNode, ...]] = None
         """:attr:`loops`, kept: every node of a scope asks for them (BE103 asks three times per call)."""
+        self._function: Optional[FunctionNode] | _Unknown = _UNKNOWN
+        """:attr:`function`, kept once asked: several rules ask it of every call they visit."""
 
     def __iter__(self) -> Iterator[Scope]:  # innermost first
         scope: Optional[Scope] = self
@@ -48,11 +57,13 @@ class Scope:
 
     @property
     def function(self) -> Optional[FunctionNode]:
-        """The innermost enclosing function or lambda, if any."""
-        for scope in self:
-            if isinstance(scope.node, _FUNCTION_NODES):  # the node of every FUNCTION scope, and only of those
-                return scope.node
-        return None
+        """The innermost enclosing function or lambda, if any (worked out once per link)."""
+        found = self._function
+        if isinstance(found, _Unknown):
+            found = self._function = next(
+                (scope.node for scope in self if isinstance(scope.node, _FUNCTION_NODES)), None
+            )  # (the node of every FUNCTION scope, and only of those)
+        return found
 
     @property
     def class_(self) -> Optional[ast.ClassDef]:

@@ -34,6 +34,7 @@ from typing import Optional
 from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.project.file_text import Listings, bounded_walk
+from backend_lint.analysis.tree_walk import walk
 
 _INSERT = lazy_compile(
     r"""\bINSERT\s+INTO\s+(?:["`]?\w+["`]?\.)?["`]?(\w+)["`]?\s*"""
@@ -52,7 +53,7 @@ def seeded_rows(tree: ast.Module, source: str) -> dict[str, int]:
             found[table] = found.get(table, 0) + len(_ROW.findall(match.group(2))) + 1
     if "bulk_insert" in source:
         tables = _table_names(tree)
-        for node in ast.walk(tree):  # a migration module, small; read only when it bulk-inserts
+        for node in walk(tree):  # a migration module, small; read only when it bulk-inserts
             if (isinstance(node, ast.Call) and callee_name(node) == "bulk_insert" and len(node.args) >= 2
                     and isinstance(node.args[1], ast.List)):
                 table = _table(node.args[0], tables)
@@ -70,7 +71,7 @@ def created_rows(tree: ast.Module, source: str) -> dict[str, int]:
         return {}
     models: dict[str, str] = {}
     calls: list[ast.Call] = []
-    for node in ast.walk(tree):  # a migration module; read only when it takes models from the registry
+    for node in walk(tree):  # a migration module; read only when it takes models from the registry
         if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) \
                 and callee_name(node.value) == "get_model" and len(node.targets) == 1 \
                 and isinstance(node.targets[0], ast.Name):
@@ -108,7 +109,7 @@ def _table_names(tree: ast.Module) -> dict[str, str]:
     """Names bound to ``table("sports", ...)`` / ``sa.table(...)`` anywhere in the module."""
     return {
         target.id: table
-        for node in ast.walk(tree) if isinstance(node, ast.Assign)
+        for node in walk(tree) if isinstance(node, ast.Assign)
         for table in [_table(node.value, {})] if table is not None
         for target in node.targets if isinstance(target, ast.Name)
     }
@@ -160,7 +161,7 @@ def loaded_fixtures(tree: ast.Module, source: str) -> list[str]:
     if "loaddata" not in source:
         return []
     found: set[str] = set()
-    for node in ast.walk(tree):
+    for node in walk(tree):
         if (isinstance(node, ast.Call) and callee_name(node) == "call_command" and node.args
                 and isinstance(node.args[0], ast.Constant) and node.args[0].value == "loaddata"):
             for arg in node.args[1:]:

@@ -20,6 +20,7 @@ from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.facts import node_fact, reads
 from backend_lint.analysis.resolve import returned_values
 from backend_lint.analysis.scopes import FUNCTION, Scope
+from backend_lint.analysis.tree_walk import child_nodes, walk
 from backend_lint.analysis.values import origin
 
 if TYPE_CHECKING:
@@ -94,12 +95,12 @@ def returned_values_of(ctx: FileContext, function: ast.AST) -> frozenset[ast.AST
     seen: set[str] = set()
     at = 0
     while at < len(values):
-        for node in ast.walk(values[at]):
+        for node in walk(values[at]):
             if isinstance(node, ast.Name) and node.id not in seen:
                 seen.add(node.id)
                 values.extend(value for value in assigned.get(node.id, []) if value is not None)
         at += 1
-    return frozenset(node for value in values for node in ast.walk(value) if isinstance(node, ast.Call))
+    return frozenset(node for value in values for node in walk(value) if isinstance(node, ast.Call))
 
 
 @node_fact(reads=(origin, bindings_of))
@@ -132,7 +133,7 @@ def slow_calls_in(ctx: FileContext, function: ast.AST, first: bool = False) -> l
                 if first:
                     return found
         waiting = waiting or isinstance(node, (ast.For, ast.AsyncFor, ast.While, ast.ExceptHandler))
-        stack.extend((child, waiting) for child in ast.iter_child_nodes(node))
+        stack.extend((child, waiting) for child in child_nodes(node))
     return found
 
 
@@ -169,7 +170,7 @@ def random_delay(call: ast.Call, ctx: FileContext, scope: Optional[Scope] = None
     it must delay this very response."""
     if not call.args:
         return False
-    for node in ast.walk(call.args[0]):
+    for node in walk(call.args[0]):
         if isinstance(node, ast.Call):
             made = ctx.imports.resolve(node.func) or origin(node.func, ctx, scope) or ""
             if made.partition(".")[0] in _RANDOM_MODULES or made.startswith("numpy.random."):

@@ -30,6 +30,7 @@ from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.resolve import Function
 from backend_lint.analysis.scopes import CLASS, FUNCTION, Scope
+from backend_lint.analysis.tree_walk import walk
 from backend_lint.analysis.values import origin
 
 if TYPE_CHECKING:
@@ -187,7 +188,7 @@ def _helper_of(function: Function, scope: Scope, ctx: FileContext) -> Optional[t
     params = [arg.arg for arg in args.posonlyargs + args.args]
     if not params:
         return None
-    for node in ast.walk(function):
+    for node in walk(function):
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args):
             continue
         first = node.args[0]

@@ -32,6 +32,7 @@ from backend_lint.analysis.ast_helpers import assigned_values
 from backend_lint.analysis.effect_calls import words
 from backend_lint.analysis.facts import file_fact
 from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.tree_walk import walk
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
@@ -75,7 +76,7 @@ def _unique_field(statement: ast.stmt) -> Optional[str]:
 
 def _strings(node: ast.AST) -> set[str]:
     """The string constants of a literal (the field names of a constraint)."""
-    return {part.value for part in ast.walk(node) if isinstance(part, ast.Constant) and isinstance(part.value, str)}
+    return {part.value for part in walk(node) if isinstance(part, ast.Constant) and isinstance(part.value, str)}
 
 
 def _constraint_fields(statement: ast.stmt) -> set[str]:
@@ -87,7 +88,7 @@ def _constraint_fields(statement: ast.stmt) -> set[str]:
         return _strings(statement.value)
     if names & {"constraints", "__table_args__"}:
         found: set[str] = set()
-        for part in ast.walk(statement.value):
+        for part in walk(statement.value):
             if isinstance(part, ast.Call) and (dotted_name(part.func) or "").endswith("UniqueConstraint"):
                 found |= _strings(part)
         return found
@@ -100,7 +101,7 @@ def _computed(cls: ast.ClassDef) -> set[str]:
     for method in cls.body:
         if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
-        for part in ast.walk(method):
+        for part in walk(method):
             if not (isinstance(part, ast.Assign) and isinstance(part.value, ast.Call)):
                 continue
             called = dotted_name(part.value.func) or ""
@@ -143,9 +144,10 @@ def names_match(model: str, record: set[str]) -> bool:
     return bool(model_words) and model_words <= record
 
 
-def mentions_uniqueness(source: str) -> bool:
-    """The text can hold a uniqueness check (the cheap test before :func:`checks_unique` looks into defs)."""
-    lowered = source.lower()
+def mentions_uniqueness(source: str, lowered: Optional[str] = None) -> bool:
+    """The text can hold a uniqueness check (the cheap test before :func:`checks_unique` looks into defs);
+    ``lowered``: its lower case, when the caller has it."""
+    lowered = source.lower() if lowered is None else lowered
     return any(word in lowered for word in (*_CHECK_CALLS, *_CHECK_MESSAGES, "by_id"))
 
 
@@ -161,7 +163,7 @@ def checks_unique(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     ``raise`` or in a local name it raises
     (ihatemoney's ``ProjectForm.validate_id``: ``message = _('A project ... already exists.')`` then
     ``raise ValidationError(Markup(message))``)."""
-    nodes = list(ast.walk(function))  # (read three times: one walk)
+    nodes = list(walk(function))  # (read three times: one walk)
     if _answers_found_id(nodes):
         return True
     assigned: dict[str, list[ast.expr]] = {}
@@ -174,10 +176,10 @@ def checks_unique(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
         if isinstance(part, ast.Call) and _says_check(dotted_name(part.func) or "", _CHECK_CALLS):
             return True
         if isinstance(part, ast.Raise) and part.exc is not None:
-            raised = [part.exc, *(value for name in ast.walk(part.exc) if isinstance(name, ast.Name)
+            raised = [part.exc, *(value for name in walk(part.exc) if isinstance(name, ast.Name)
                                   for value in assigned.get(name.id, ()))]
             if any(isinstance(text, ast.Constant) and isinstance(text.value, str)
-                   and _says_check(text.value, _CHECK_MESSAGES) for node in raised for text in ast.walk(node)):
+                   and _says_check(text.value, _CHECK_MESSAGES) for node in raised for text in walk(node)):
                 return True
     return False
 
@@ -225,7 +227,7 @@ def conflict_skipping_lines(ctx: FileContext) -> frozenset[int]:
     if "_conflicts" not in ctx.source:
         return frozenset()
     return frozenset(
-        node.lineno for node in ast.walk(ctx.tree)
+        node.lineno for node in walk(ctx.tree)
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "bulk_create"
         and any(keyword.arg in ("ignore_conflicts", "update_conflicts") and _true(keyword.value)
                 for keyword in node.keywords)

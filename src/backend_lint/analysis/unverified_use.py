@@ -40,6 +40,7 @@ from backend_lint.analysis.facts import file_fact, reads
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.mentions import call_conditions
 from backend_lint.analysis.secret_names import split_identifier
+from backend_lint.analysis.tree_walk import child_nodes, walk
 from backend_lint.context import FileContext
 
 _CARRIES = frozenset({"data", "json", "files", "auth", "headers", "cookies", "params", "content", "body", "cert"})
@@ -60,8 +61,8 @@ def tree_parents(ctx: FileContext) -> dict[ast.AST, ast.AST]:
     """The parent of every node of the file (the walk records parents only up to the node it visits; these
     readings look at the code after it). Asked only where verification is switched off."""
     parents: dict[ast.AST, ast.AST] = {}
-    for node in ast.walk(ctx.tree):
-        for child in ast.iter_child_nodes(node):
+    for node in walk(ctx.tree):
+        for child in child_nodes(node):
             parents[child] = node
     return parents
 
@@ -106,7 +107,7 @@ def _call_statements(ctx: FileContext, name: str, parents: dict[ast.AST, ast.AST
     """What each call of the module function ``name`` in the file sits in (``await`` looked through)."""
     if name not in call_conditions(ctx):
         return []
-    return [_statement(node, parents) for node in ast.walk(ctx.tree)
+    return [_statement(node, parents) for node in walk(ctx.tree)
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name]
 
 
@@ -124,7 +125,7 @@ def probe_context(target: ast.expr, ctx: FileContext) -> bool:
         return False
     handed = False
     parents = tree_parents(ctx)
-    for node in ast.walk(function):
+    for node in walk(function):
         if not (isinstance(node, ast.Name) and node.id == name):
             continue
         parent = parents.get(node)
@@ -162,8 +163,8 @@ def marked_fallback(node: ast.AST, ctx: FileContext) -> bool:
     if not flags:
         return False
     return any(isinstance(inner, ast.Return) and inner.value is not None
-               and any(isinstance(name, ast.Name) and name.id in flags for name in ast.walk(inner.value))
-               for inner in ast.walk(function))
+               and any(isinstance(name, ast.Name) and name.id in flags for name in walk(inner.value))
+               for inner in walk(function))
 
 
 def _written(expr: ast.expr) -> str:
@@ -184,7 +185,7 @@ def reached_by_ip(function: Optional[ast.AST]) -> bool:
     verify the certificate against, so skipping verification is the protocol's, not a weakness the code chose."""
     if not isinstance(function, _FUNCTIONS):
         return False
-    for node in ast.walk(function):  # one function, asked only where verification is switched off
+    for node in walk(function):  # one function, asked only where verification is switched off
         if not isinstance(node, ast.Call):
             continue
         func = node.func

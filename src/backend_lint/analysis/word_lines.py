@@ -114,6 +114,37 @@ class WordLines:
         return starts
 
 
+class WordSet:
+    """Words a whole text is tested for (``any(word in text for word in words)``), grouped under pieces they
+    share: a text without a group's piece holds none of its words. Most files hold none of a long list's
+    words (64 words show inbound authentication) and paid a scan of the text per word; grouped, they pay one
+    per piece (21 for those 64), and a piece found costs the scans of its own words only. The answer is the
+    plain test's: every word of a group holds its piece, and a word holding another word of the list is
+    left out (the shorter one decides)."""
+
+    def __init__(self, words: Iterable[str], size: int = 4) -> None:
+        listed = list(dict.fromkeys(words))
+        left = {word for word in listed if not any(other != word and other in word for other in listed)}
+        groups: list[tuple[str, tuple[str, ...]]] = []
+        while left:
+            counts: dict[str, int] = {}
+            for word in left:  # each piece of ``size`` letters of a word, or the whole of a short word
+                for piece in {word[at:at + size] for at in range(len(word) - size + 1)} or {word}:
+                    counts[piece] = counts.get(piece, 0) + 1
+            piece = max(sorted(counts), key=lambda found: counts[found])  # (the first in order among the most shared)
+            covered = tuple(sorted(word for word in left if piece in word))
+            groups.append((piece, () if covered == (piece,) else covered))
+            left.difference_update(covered)
+        self.groups = tuple(groups)
+        """``(piece, words)``: the words holding the piece, none when the piece is itself the only word."""
+
+    def any_in(self, text: str) -> bool:
+        """Whether one of the words occurs in ``text``."""
+        return any(
+            piece in text and (not words or any(word in text for word in words)) for piece, words in self.groups
+        )
+
+
 def any_line_within(lines: list[int], node: ast.AST) -> bool:
     """Whether one of ``lines`` (ascending, as :meth:`WordLines.words` gives them) lies within ``node``'s lines:
     the cheap test a reader of one function makes before it walks the function for what those words write."""

@@ -19,6 +19,7 @@ from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.frameworks.reading import GET, HTTP_NAMED, Reader, methods_list, positional_params
 from backend_lint.analysis.handler_types import DJANGO, DRF, NO_PATH, FunctionNode, RoutePath
 from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.tree_walk import walk
 
 FRAMEWORK = DJANGO
 CLASS_BASES = (("django.views.", HTTP_NAMED),)
@@ -122,7 +123,7 @@ def compared_methods(function: FunctionNode, request: str) -> frozenset[str]:
     """
     compared: set[str] = set()
     guarded = False
-    for node in ast.walk(function):
+    for node in walk(function):
         if not isinstance(node, ast.Compare) or len(node.ops) != 1:
             continue
         left = node.left
@@ -149,7 +150,7 @@ def _is_view_decorator(reader: Reader, written: ast.expr) -> bool:
 def _returns_response(reader: Reader, function: FunctionNode) -> bool:
     """Some ``return`` hands back a response: ``render(...)``, ``redirect(...)``, ``...Response(...)``."""
     assigned = bindings_of(reader.ctx, function).assigned
-    for node in ast.walk(function):
+    for node in walk(function):
         if not isinstance(node, ast.Return):
             continue
         values = [node.value]

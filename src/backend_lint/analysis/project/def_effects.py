@@ -49,6 +49,7 @@ import ast
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
+from functools import cached_property
 from typing import TYPE_CHECKING, Callable, Optional
 
 from backend_lint.analysis.caller_values import asked_about, call_arguments
@@ -65,7 +66,7 @@ from backend_lint.analysis.resolve import Imported, called_function, resolve_nam
 from backend_lint.analysis.response_flow import table_paginated
 from backend_lint.analysis.scopes import CLASS, FUNCTION, Scope
 from backend_lint.analysis.slow_work import SLEEPS, slow_work_in
-from backend_lint.analysis.word_lines import word_lines
+from backend_lint.analysis.word_lines import WordLines, word_lines
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
@@ -135,19 +136,6 @@ class EffectReader:
             if isinstance(node, ast.ClassDef):
                 inner = Scope(CLASS, node, ctx.root_scope)
                 self.scopes.update((id(method), inner) for method in node.body if isinstance(method, _FUNCTIONS))
-        index = word_lines(ctx) if not self.skip else None
-        self.slow_lines = index.words(_SLOW_WORDS) if index else []
-        self.harmful_lines = index.words(_HARMFUL_WORDS) if index else []
-        self.traceback_lines = index.words(_TRACEBACK_WORDS) if index else []
-        self.page_lines = index.words(_PAGE_WORDS, cased=True) if index else []
-        self.logging_lines = index.words(_LOGGING_CONFIG_WORDS, cased=True) if index else []
-        returns = index.patterns((_RETURNS_TEXT, _RETURNS_TUPLE, _RETURNS_ITEMS, _RETURNS_JOINED), "return") \
-            if index else [[], [], [], []]
-        self.text_lines, self.tuple_lines, items, self.join_lines = returns
-        self.item_lines = sorted({*items, *index.pattern(_YIELDS_TUPLE, "yield")}) if index else []
-        self.query_lines = index.pattern(_QUERY_WORDS) if index else []
-        self.cache_lines = index.words(_CACHE_WORDS) if index else []
-        self.timeout_lines = index.words(_TIMEOUT_WORDS) if index else []
         self.names = {name.rpartition(".")[2] for name, _node in own}
         self.names.update(
             local for local, qualified in ctx.imports.names.items()
@@ -155,12 +143,82 @@ class EffectReader:
         )
         """Names a call of a project function starts with: the file's functions, classes and methods, and names
         imported from its own package."""
-        self.call_lines: list[int] = [] if self.skip else _call_lines(ctx, own, self.package)
+        self._own = own
         self.functions = [node for _name, node in own if isinstance(node, _FUNCTIONS)]
         self.own_names = set(self.own_ids.values())
         self.asked = {self.own_ids[id(node)] for name, node in own if asked_about(name, node)}
         """The file's own definitions a reading of callers can ask about: of the rest, no call's arguments are read."""
         self._met: Optional[dict[int, list[tuple[ast.Call, bool]]]] = None
+
+    # The lines that hold the words each reading looks for, found on first use: a file with no function (a
+    # package's ``__init__``, a module of constants or of models without methods) needs none of them.
+
+    @cached_property
+    def _index(self) -> Optional[WordLines]:
+        return word_lines(self.ctx) if not self.skip else None
+
+    def _words(self, words: tuple[str, ...], cased: bool = False) -> list[int]:
+        return self._index.words(words, cased=cased) if self._index else []
+
+    @cached_property
+    def slow_lines(self) -> list[int]:
+        return self._words(_SLOW_WORDS)
+
+    @cached_property
+    def harmful_lines(self) -> list[int]:
+        return self._words(_HARMFUL_WORDS)
+
+    @cached_property
+    def traceback_lines(self) -> list[int]:
+        return self._words(_TRACEBACK_WORDS)
+
+    @cached_property
+    def page_lines(self) -> list[int]:
+        return self._words(_PAGE_WORDS, cased=True)
+
+    @cached_property
+    def logging_lines(self) -> list[int]:
+        return self._words(_LOGGING_CONFIG_WORDS, cased=True)
+
+    @cached_property
+    def _returns(self) -> list[list[int]]:
+        """The lines of a ``return`` of text, of a tuple, of a list or comprehension, of joined text."""
+        index = self._index
+        return index.patterns((_RETURNS_TEXT, _RETURNS_TUPLE, _RETURNS_ITEMS, _RETURNS_JOINED), "return") \
+            if index else [[], [], [], []]
+
+    @cached_property
+    def text_lines(self) -> list[int]:
+        return self._returns[0]
+
+    @cached_property
+    def tuple_lines(self) -> list[int]:
+        return self._returns[1]
+
+    @cached_property
+    def join_lines(self) -> list[int]:
+        return self._returns[3]
+
+    @cached_property
+    def item_lines(self) -> list[int]:
+        index = self._index
+        return sorted({*self._returns[2], *index.pattern(_YIELDS_TUPLE, "yield")}) if index else []
+
+    @cached_property
+    def query_lines(self) -> list[int]:
+        return self._index.pattern(_QUERY_WORDS) if self._index else []
+
+    @cached_property
+    def cache_lines(self) -> list[int]:
+        return self._words(_CACHE_WORDS)
+
+    @cached_property
+    def timeout_lines(self) -> list[int]:
+        return self._words(_TIMEOUT_WORDS)
+
+    @cached_property
+    def call_lines(self) -> list[int]:
+        return [] if self.skip else _call_lines(self.ctx, self._own, self.package)
 
     def effects(self, node: ast.AST) -> list[str]:
         """The effects of the function ``node``'s own body (empty for classes and in skipped files)."""
@@ -200,8 +258,10 @@ class EffectReader:
         one literal per branch), or text joined from safe parts only by the provenance BE101 follows within the
         file (a placeholder list, ``return ", ".join(["%s"] * count)``): what it returns is constant text,
         safe to format into SQL (BE101)."""
+        if self.skip or not isinstance(node, _FUNCTIONS):
+            return False
         joined = _spans_a_line(node, self.join_lines)
-        if self.skip or not isinstance(node, _FUNCTIONS) or not (_spans_a_line(node, self.text_lines) or joined):
+        if not (_spans_a_line(node, self.text_lines) or joined):
             return False
         values = returned_values(self.ctx, node)
         if values and all(isinstance(value, ast.Constant) and isinstance(value.value, str) for value in values):

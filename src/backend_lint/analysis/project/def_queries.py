@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING
 from backend_lint.analysis.orm import DJANGO, SINGLE_ROW, SQLALCHEMY, query_of
 from backend_lint.analysis.scopes import Scope
 from backend_lint.analysis.sql import query_sink
+from backend_lint.analysis.tree_walk import child_nodes
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
@@ -107,7 +108,7 @@ def _runs_query(expr: ast.expr, iterated: bool, ctx: FileContext, scope: Scope) 
         elif isinstance(node, ast.BoolOp):
             stack.append(node.values[0])
         else:
-            stack.extend(ast.iter_child_nodes(node))
+            stack.extend(child_nodes(node))
     return False
 
 

@@ -353,16 +353,18 @@ def _read_decorators(
 def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
     """Classes' bases and models' lazy relations everywhere; idempotency headers, HTML evidence and functions'
     effects (:mod:`.def_effects`) where they can be."""
+    defs = _defs(ctx.tree)
+    if not defs:
+        return  # (a module of statements only: none of the readings below has anything to read)
     lowered = word_lines(ctx).lowered
     reads_key = KEY_WORD in lowered
     limits = mentions_attempt_limit(ctx.source, lowered)
     web = bool(ctx.imports.modules & {"django", "flask", "rest_framework", "flask_appbuilder"})
     html_lines = html_word_lines(ctx.source) if web else []
-    defs = _defs(ctx.tree)
     skip = bool({"test", "test_support", "migration", "example"} & set(summary.roles))
     effects = EffectReader(ctx, skip, defs, summary.module)
     relations = model_relations(ctx)
-    unique_lines = word_lines(ctx).words(CHECK_WORDS) if mentions_uniqueness(ctx.source) else []
+    unique_lines = word_lines(ctx).words(CHECK_WORDS) if mentions_uniqueness(ctx.source, lowered) else []
     # a function returns a recent moment only if its own lines write ``timedelta(...)``
     recent_lines = word_lines(ctx).words(("timedelta",), cased=True) if "timedelta" in ctx.source else []
     raises, guards, if_missing, mails = (not skip and "raise Exception(" in ctx.source,

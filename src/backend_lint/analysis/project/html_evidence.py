@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Optional, Union
 from backend_lint.analysis.ast_helpers import own_nodes
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.page_responses import HTMX_PAGE_RESPONSES
+from backend_lint.analysis.tree_walk import child_nodes, walk
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
@@ -108,7 +109,7 @@ def renders_html(node: Def, methods: dict[int, bool]) -> bool:
     stack: list[ast.AST] = [node]
     while stack:
         child = stack.pop()
-        stack.extend(grandchild for grandchild in ast.iter_child_nodes(child) if id(grandchild) not in skip)
+        stack.extend(grandchild for grandchild in child_nodes(child) if id(grandchild) not in skip)
         if isinstance(child, ast.Call):
             func = child.func
             name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
@@ -152,7 +153,7 @@ def _renders_form(call: ast.Call, definition: Def) -> bool:
         isinstance(child, ast.Assign) and isinstance(child.value, ast.Call)
         and "form" in (dotted_name(child.value.func) or "").rpartition(".")[2].lower()
         and any(isinstance(target, ast.Name) and target.id == argument.id for target in child.targets)
-        for child in ast.walk(definition)
+        for child in walk(definition)
     )
 
 
