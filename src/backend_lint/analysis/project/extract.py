@@ -350,6 +350,18 @@ def _read_decorators(
     found.decorators = [] if skip else own_decorators(ctx, node, module_defs)
 
 
+def _read_function(ctx: FileContext, node: ast.FunctionDef | ast.AsyncFunctionDef, found: DefSummary,
+                   gates: tuple[bool, bool, bool, bool]) -> None:
+    """A function's own readings: what a caller's ``except`` meets (BE304, BE403), an idempotent grant (BE305),
+    the statuses it masks and whether it mails only the site's own inbox (BE301). ``gates`` are the module's
+    text tests (raises a message, inserts if missing, may mail a configured address, a module to skip)."""
+    raises, if_missing, mails, skip = gates
+    found.raises_message, found.wraps_library_call, found.inserts_if_missing = (
+        raises and raises_own_message(node), wraps_library_call(ctx, node), if_missing and inserts_if_missing(node))
+    found.masks = [] if skip else masked_statuses(node)
+    found.mails_own_inbox = mails and mails_own_inbox(node)
+
+
 def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
     """Classes' bases and models' lazy relations everywhere; idempotency headers, HTML evidence and functions'
     effects (:mod:`.def_effects`) where they can be."""
@@ -385,12 +397,7 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
         if isinstance(node, ast.ClassDef):
             _read_class(ctx, summary, node, found, effects, skip)
         else:
-            # what a caller's ``except`` meets (BE304, BE403); an idempotent grant (BE305)
-            found.raises_message, found.wraps_library_call, found.inserts_if_missing = (
-                raises and raises_own_message(node), wraps_library_call(ctx, node),
-                if_missing and inserts_if_missing(node))
-            found.masks = [] if skip else masked_statuses(node)
-            found.mails_own_inbox = mails and mails_own_inbox(node)
+            _read_function(ctx, node, found, (raises, if_missing, mails, skip))
         found.admin_guard = guards and admin_guard_def(node)
         _read_decorators(ctx, node, "." not in qualname, module_defs, (sign_in, background, skip), found)
         if reads_key:
