@@ -33,12 +33,14 @@ _CATALOG = lazy_compile(r"\b(?:sqlite_master|sqlite_schema|sqlite_temp_master|in
                       r"|pg_class|pg_views)\b", re.IGNORECASE)
 _CATALOG_RELATION = lazy_compile(
     r"(?:(?:pg_catalog\.)?pg_\w+|information_schema\.\w+|performance_schema\.\w+|sqlite_\w+"
-    r"|sys\.\w+|mysql\.\w+)",
+    r"|sys\.\w+|mysql\.\w+|(?:\w+\.)?(?:alembic_version|django_migrations|flyway_schema_history))",
     re.IGNORECASE,
 )
 """A relation of the database's own catalog: PostgreSQL reserves the ``pg_`` prefix for its system relations
 (``pg_timezone_names``, ``pg_stat_activity``, ``pg_settings``), the SQL standard's ``information_schema``,
-MySQL's ``performance_schema``/``mysql`` and SQL Server's ``sys`` schemas, SQLite's ``sqlite_`` tables."""
+MySQL's ``performance_schema``/``mysql`` and SQL Server's ``sys`` schemas, SQLite's ``sqlite_`` tables; and the
+bookkeeping table of a migration tool, whose columns the tool fixes, not the application's migrations (Alembic's
+one-column ``alembic_version``, Django's ``django_migrations``, Flyway's ``flyway_schema_history``)."""
 _PROBE = lazy_compile(
     r"\s*SELECT\s+\*\s+FROM\s+\S+\s+(?:LIMIT\s+[01]|WHERE\s+(?:1\s*=\s*0|1\s*<>\s*1|FALSE)"
     r"|WHERE\s+ROWNUM\s*(?:<\s*2|<=\s*1)(?:\s+AND\s+[^()]*)?)\s*;?\s*",
