@@ -35,6 +35,8 @@ from backend_lint.analysis.ast_helpers import callee_name, own_nodes
 from backend_lint.analysis.lazy_regex import lazy_compile
 
 _INPUT_STATUSES = frozenset({400, 422})
+"""Bad request, unprocessable: the client's input is at fault. A refusal (401, 403) after a failed login is not:
+the failure may be the provisioning code's, not the credentials'."""
 _REFUSAL_WORDS = ("invalid", "badrequest", "unprocessable")
 _BUILTIN_EXCEPTIONS = frozenset(
     name for name, value in vars(builtins).items() if isinstance(value, type) and issubclass(value, BaseException)
@@ -129,7 +131,7 @@ def _answers_client_error(handler: ast.ExceptHandler) -> bool:
         if value is None:
             continue
         parts = value.elts if isinstance(value, ast.Tuple) else [value]
-        if any(_client_status(part) for part in parts):
+        if any(client_status(part) for part in parts):
             return True  # return message, 400
         if any(isinstance(part, ast.Call) and _refuses(part) for part in parts):
             return True
@@ -140,13 +142,15 @@ def _refuses(call: ast.Call) -> bool:
     name = callee_name(call)
     if any(word in name.lower() for word in _REFUSAL_WORDS):
         return True
-    if name == "abort" and call.args and _client_status(call.args[0]):
+    if name == "abort" and call.args and client_status(call.args[0]):
         return True
     statuses = [*call.args[1:2], *(k.value for k in call.keywords if k.arg in ("status", "status_code", "code"))]
-    return any(_client_status(status) for status in statuses)
+    return any(client_status(status) for status in statuses)
 
 
-def _client_status(value: ast.expr) -> bool:
+def client_status(value: ast.expr) -> bool:
+    """``value`` is the constant status 400 or 422: the client's input is at fault (shared by BE303's refusals and
+    BE403's expected errors and input checks)."""
     return isinstance(value, ast.Constant) and type(value.value) is int and value.value in _INPUT_STATUSES
 
 

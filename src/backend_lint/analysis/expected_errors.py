@@ -63,6 +63,7 @@ from collections.abc import Iterator
 from typing import Optional
 
 from backend_lint.analysis.ast_helpers import call_arguments, callee_name, mentions_name, statement_call
+from backend_lint.analysis.delegated_validation import client_status
 from backend_lint.analysis.facts import node_fact
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.loggers import logging_call_kind
@@ -185,7 +186,7 @@ def answers_client_error(handler: ast.ExceptHandler) -> bool:
     calls = [part for part in parts if isinstance(part, ast.Call)]
     statuses = [*(part for part in parts if not isinstance(part, ast.Call)),
                 *(value for call in calls for value in _status_arguments(call))]
-    return any(_client_status(value) for value in statuses) and any(
+    return any(client_status(value) for value in statuses) and any(
         mentions_name(part, carriers) for part in parts
     )
 
@@ -195,15 +196,6 @@ def _status_arguments(call: ast.Call) -> Iterator[ast.expr]:
     for keyword in call.keywords:
         if keyword.arg in ("status", "status_code", "code"):
             yield keyword.value
-
-
-_INPUT_STATUSES = frozenset({400, 422})
-"""Bad request, unprocessable: the client's input is at fault. A refusal (401, 403) after a failed login is not:
-the failure may be the provisioning code's, not the credentials'."""
-
-
-def _client_status(value: ast.expr) -> bool:
-    return isinstance(value, ast.Constant) and type(value.value) is int and value.value in _INPUT_STATUSES
 
 
 _CONNECTS = ("connect",)

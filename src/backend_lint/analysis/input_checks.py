@@ -32,6 +32,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Optional
 
+from backend_lint.analysis.delegated_validation import client_status
 from backend_lint.analysis.facts import reads
 from backend_lint.analysis.handler_body import handler_body
 from backend_lint.analysis.handlers import handler_for
@@ -39,7 +40,6 @@ from backend_lint.analysis.handlers import handler_for
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
 
-_INPUT_STATUSES = frozenset({400, 422})
 _STATUS_KEYWORDS = frozenset({"status", "status_code", "code"})
 _FIELD_READS = frozenset({"get", "getlist"})
 
@@ -72,8 +72,7 @@ def _answers_input_status(clause: ast.ExceptHandler) -> bool:
     statuses = [part for part in parts if not isinstance(part, ast.Call)]
     statuses += [keyword.value for part in parts if isinstance(part, ast.Call) for keyword in part.keywords
                  if keyword.arg in _STATUS_KEYWORDS]
-    return any(isinstance(value, ast.Constant) and type(value.value) is int and value.value in _INPUT_STATUSES
-               for value in statuses)
+    return any(client_status(value) for value in statuses)
 
 
 class _Reader:
