@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 from collections import defaultdict
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Optional, TypeVar
 
 from backend_lint.analysis.facts import file_fact
@@ -43,6 +44,11 @@ class NodeIndex:
 
     def parent(self, node: ast.AST) -> Optional[ast.AST]:
         return self._parents.get(node)
+
+    @property
+    def parents(self) -> Mapping[ast.AST, ast.AST]:
+        """Every node's parent, for readers that climb from a node many times."""
+        return self._parents
 
 
 @file_fact()

@@ -32,15 +32,17 @@ request whose URL the code writes with an IP address for its host (``"https://{i
 from __future__ import annotations
 
 import ast
+from collections.abc import Mapping
 from typing import Optional
 
 from backend_lint.analysis.ast_helpers import string_value
 from backend_lint.analysis.bindings import bindings_of
-from backend_lint.analysis.facts import file_fact, reads
+from backend_lint.analysis.facts import reads
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.mentions import call_conditions
+from backend_lint.analysis.node_index import node_index
 from backend_lint.analysis.secret_names import split_identifier
-from backend_lint.analysis.tree_walk import child_nodes, walk
+from backend_lint.analysis.tree_walk import walk
 from backend_lint.context import FileContext
 
 _CARRIES = frozenset({"data", "json", "files", "auth", "headers", "cookies", "params", "content", "body", "cert"})
@@ -56,24 +58,13 @@ urllib3's ``SSLError`` too)."""
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 
-@file_fact()
-def tree_parents(ctx: FileContext) -> dict[ast.AST, ast.AST]:
-    """The parent of every node of the file (the walk records parents only up to the node it visits; these
-    readings look at the code after it). Asked only where verification is switched off."""
-    parents: dict[ast.AST, ast.AST] = {}
-    for node in walk(ctx.tree):
-        for child in child_nodes(node):
-            parents[child] = node
-    return parents
-
-
-def _statement(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> Optional[ast.AST]:
+def _statement(node: ast.AST, parents: Mapping[ast.AST, ast.AST]) -> Optional[ast.AST]:
     """The node above ``node`` once an ``await`` is looked through."""
     parent = parents.get(node)
     return parents.get(parent) if isinstance(parent, ast.Await) else parent
 
 
-@reads(call_conditions, tree_parents)
+@reads(call_conditions, node_index)
 def discarded_request(call: ast.Call, ctx: FileContext) -> bool:
     """``call`` (a request made without verification) sends nothing but its URL and its result is never read:
     a statement of its own, or the value a function of the file returns whose every call in the file is a
@@ -82,7 +73,7 @@ def discarded_request(call: ast.Call, ctx: FileContext) -> bool:
         return False
     if _method(call) in _WRITES:
         return False
-    parents = tree_parents(ctx)
+    parents = node_index(ctx).parents
     above = _statement(call, parents)
     if isinstance(above, ast.Expr):
         return True
@@ -103,7 +94,7 @@ def _method(call: ast.Call) -> str:
     return name.lower()
 
 
-def _call_statements(ctx: FileContext, name: str, parents: dict[ast.AST, ast.AST]) -> list[Optional[ast.AST]]:
+def _call_statements(ctx: FileContext, name: str, parents: Mapping[ast.AST, ast.AST]) -> list[Optional[ast.AST]]:
     """What each call of the module function ``name`` in the file sits in (``await`` looked through)."""
     if name not in call_conditions(ctx):
         return []
@@ -111,7 +102,7 @@ def _call_statements(ctx: FileContext, name: str, parents: dict[ast.AST, ast.AST
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name]
 
 
-@reads(tree_parents)
+@reads(node_index)
 def probe_context(target: ast.expr, ctx: FileContext) -> bool:
     """``context.verify_mode = ssl.CERT_NONE`` (or ``check_hostname = False``) on a local context whose only other
     uses in its function are settings of it (``context.set_ciphers(cipher)``) and being handed to calls whose
@@ -124,7 +115,7 @@ def probe_context(target: ast.expr, ctx: FileContext) -> bool:
     if not isinstance(function, _FUNCTIONS):
         return False
     handed = False
-    parents = tree_parents(ctx)
+    parents = node_index(ctx).parents
     for node in walk(function):
         if not (isinstance(node, ast.Name) and node.id == name):
             continue
@@ -279,7 +270,7 @@ def _written_plain(expr: ast.expr) -> bool:
     return (text is not None and text.lower().startswith("http://")) or _http_rewrite(expr) is not None
 
 
-def _block_of(statement: ast.AST, parents: dict[ast.AST, ast.AST]) -> list[ast.stmt]:
+def _block_of(statement: ast.AST, parents: Mapping[ast.AST, ast.AST]) -> list[ast.stmt]:
     """The statement list ``statement`` sits in (a body, an ``else``, an ``except`` clause's body)."""
     parent = parents.get(statement)
     for field in ("body", "orelse", "finalbody"):
@@ -289,7 +280,7 @@ def _block_of(statement: ast.AST, parents: dict[ast.AST, ast.AST]) -> list[ast.s
     return []
 
 
-def _just_bound(name: str, node: ast.AST, parents: dict[ast.AST, ast.AST]) -> Optional[ast.expr]:
+def _just_bound(name: str, node: ast.AST, parents: Mapping[ast.AST, ast.AST]) -> Optional[ast.expr]:
     """The value the statement nearest before ``node``'s, in the same block, that binds ``name`` gives it, when
     that statement is a plain ``name = value``; ``None`` when another statement binds it or none does."""
     statement: Optional[ast.AST] = node
@@ -309,7 +300,7 @@ def _just_bound(name: str, node: ast.AST, parents: dict[ast.AST, ast.AST]) -> Op
     return None
 
 
-def _plain_url(url: Optional[ast.expr], node: ast.AST, parents: dict[ast.AST, ast.AST]) -> Optional[ast.expr]:
+def _plain_url(url: Optional[ast.expr], node: ast.AST, parents: Mapping[ast.AST, ast.AST]) -> Optional[ast.expr]:
     """How ``url`` (at ``node``) was written for plain http: itself, or the value the statement just before gave
     the local it names; ``None`` when it is not known to be plain http."""
     if isinstance(url, ast.Name):
@@ -317,22 +308,22 @@ def _plain_url(url: Optional[ast.expr], node: ast.AST, parents: dict[ast.AST, as
     return url if url is not None and _written_plain(url) else None
 
 
-@reads(tree_parents)
+@reads(node_index)
 def plain_http_request(call: ast.Call, ctx: FileContext) -> bool:
     """The request goes to a URL written for plain http (``"http://..."``, ``f"http://{host}/"``, or a local the
     statement just before set to ``url.replace("https://", "http://")``): there is no TLS whose certificate a
     flag could leave unverified."""
-    return _plain_url(_request_url(call), call, tree_parents(ctx)) is not None
+    return _plain_url(_request_url(call), call, node_index(ctx).parents) is not None
 
 
-@reads(tree_parents)
+@reads(node_index)
 def falls_back_to_http(call: ast.Call, ctx: FileContext) -> bool:
     """``call`` sits in the body of a ``try`` one of whose handlers catches the request's errors (a failed
     certificate check among them: ``requests.RequestException``, ``ConnectionError``, ``SSLError``, ``Exception``)
     and makes the same request again over plain http (``url = url.replace("https://", "http://")`` then
     ``requests.get(url, ...)``). The code takes the plain answer whenever the secure attempt fails, so a man in
     the middle who could forge a certificate gets the same by breaking the handshake."""
-    parents = tree_parents(ctx)
+    parents = node_index(ctx).parents
     url = _request_url(call)
     child: ast.AST = call
     current = parents.get(call)
@@ -344,7 +335,7 @@ def falls_back_to_http(call: ast.Call, ctx: FileContext) -> bool:
 
 
 def _retries_over_http(handler: ast.ExceptHandler, call: ast.Call, url: Optional[ast.expr],
-                       parents: dict[ast.AST, ast.AST]) -> bool:
+                       parents: Mapping[ast.AST, ast.AST]) -> bool:
     """``handler`` catches a request's errors and repeats ``call`` (the same method) on ``url`` rewritten to plain
     http."""
     caught = [] if handler.type is None else \
