@@ -146,15 +146,47 @@ def _test_run_check(test: ast.expr) -> bool:
     """``"test" in sys.argv``, ``sys.argv[1:2] == ["test"]``, ``"pytest" in sys.modules``: the process is the test
     suite's (``manage.py test``, a pytest run), so a settings module's block under it is the test run's speed-up
     (etools' ``PASSWORD_HASHERS = [MD5PasswordHasher]`` under ``if 'test' in sys.argv:`` in its local settings),
-    as a tests settings module is; no served process is started that way."""
+    as a tests settings module is; no served process is started that way. Also a comparison of the environment's
+    name with a test environment's (mitxonline's ``if ENVIRONMENT == "pytest":``, the variable set only by
+    pytest-env; ``APP_ENV in ("test", "testing")``): the switch of the test run as the project names it."""
     if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
         return False
     left, operator, right = test.left, test.ops[0], test.comparators[0]
     if isinstance(operator, ast.In):
-        return _test_command(left) and (_names_sys(right, "argv") or _names_sys(right, "modules"))
+        return (_test_command(left) and (_names_sys(right, "argv") or _names_sys(right, "modules"))) \
+            or (_names_environment(left) and _test_environments(right))
     if isinstance(operator, ast.Eq):
-        return any(_names_sys(one, "argv") and _test_command(other) for one, other in ((left, right), (right, left)))
+        return any((_names_sys(one, "argv") and _test_command(other))
+                   or (_names_environment(one) and _test_environments(other))
+                   for one, other in ((left, right), (right, left)))
     return False
+
+
+_TEST_ENVIRONMENTS = frozenset({"test", "tests", "testing", "pytest", "unittest"})
+"""Names of the environment a test suite runs in (``ENVIRONMENT == "pytest"``, ``APP_ENV == "testing"``)."""
+_ENVIRONMENT_WORDS = frozenset({"env", "environment"})
+
+
+def _test_environments(expr: ast.expr) -> bool:
+    """``"pytest"``, ``("test", "testing")``: names of test environments only."""
+    values = expr.elts if isinstance(expr, (ast.List, ast.Tuple, ast.Set)) else [expr]
+    return bool(values) and all(
+        isinstance(value, ast.Constant) and isinstance(value.value, str)
+        and value.value.lower() in _TEST_ENVIRONMENTS for value in values)
+
+
+def _names_environment(expr: ast.expr) -> bool:
+    """The name of the deployment environment: a name or attribute named for it (``ENVIRONMENT``,
+    ``settings.APP_ENV``), or an environment variable named for it (``os.environ.get("DJANGO_ENV")``,
+    ``env("ENVIRONMENT")``, also lower-cased: ``ENVIRONMENT.lower()``)."""
+    while isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr in ("lower", "strip"):
+        expr = expr.func.value
+    if isinstance(expr, ast.Call) or isinstance(expr, ast.Subscript):
+        key = expr.args[0] if isinstance(expr, ast.Call) and expr.args else \
+            expr.slice if isinstance(expr, ast.Subscript) else None
+        return isinstance(key, ast.Constant) and isinstance(key.value, str) \
+            and bool(_ENVIRONMENT_WORDS & set(split_identifier(key.value)))
+    return bool(_ENVIRONMENT_WORDS & set(split_identifier(_switch_name(expr))))
 
 
 _NOT_IN_PRODUCTION = lazy_compile(
