@@ -93,7 +93,7 @@ def reaching_value(name: str, use: ast.AST, parent_of: Callable[[ast.AST], Optio
         if isinstance(parent, ast.Try) and child not in parent.body and any(_binds(s, name) for s in parent.body):
             return None  # a handler, ``else`` or ``finally`` after a body that may have bound it
         block = _block_of(child, parent) if isinstance(child, ast.stmt) else None
-        if block is not None:
+        if block is not None and isinstance(child, ast.stmt):
             for earlier in reversed(block[:block.index(child)]):
                 if not _binds(earlier, name):
                     continue

@@ -181,9 +181,8 @@ def _names_environment(expr: ast.expr) -> bool:
     ``env("ENVIRONMENT")``, also lower-cased: ``ENVIRONMENT.lower()``)."""
     while isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr in ("lower", "strip"):
         expr = expr.func.value
-    if isinstance(expr, ast.Call) or isinstance(expr, ast.Subscript):
-        key = expr.args[0] if isinstance(expr, ast.Call) and expr.args else \
-            expr.slice if isinstance(expr, ast.Subscript) else None
+    if isinstance(expr, (ast.Call, ast.Subscript)):
+        key = expr.slice if isinstance(expr, ast.Subscript) else expr.args[0] if expr.args else None
         return isinstance(key, ast.Constant) and isinstance(key.value, str) \
             and bool(_ENVIRONMENT_WORDS & set(split_identifier(key.value)))
     return bool(_ENVIRONMENT_WORDS & set(split_identifier(_switch_name(expr))))
