@@ -146,3 +146,24 @@ def test_a_located_root_format_is_the_projects_set_up(tmp_path: Path, files: dic
     found = findings_of(write_project(tmp_path, project), "BE404")
     assert (("nms/database.py", 5) in found) == reported
     assert ("nms/slip.py", 7) in found
+
+
+@pytest.mark.parametrize(("entry", "reported"), [
+    ("from services.fetch import run\nfrom utils import set_logger\n\nset_logger()\nrun()\n", False),
+    # nothing beside the packages imports them by their top-level name: no program of its own
+    ("print('collector')\n", True),
+])
+def test_a_program_folder_inside_a_package_is_one_project(tmp_path: Path, entry: str, reported: bool) -> None:
+    """wazuh's Azure wodle: ``wodles/azure/`` (no ``__init__.py``, inside the ``wodles`` package) holds the program
+    ``azure-logs.py``, which imports its packages by their top-level names (``from azure_services.graph import
+    ...``) and calls ``set_logger`` of ``azure_utils.py`` beside it, a ``basicConfig``; no module makes a logger of
+    its own. The folder is on ``sys.path``: one program, whose root logger is its log by design."""
+    files = {
+        "wodles/__init__.py": "",
+        "wodles/collector/collector.py": entry,
+        "wodles/collector/utils.py": "import logging\n\n\ndef set_logger():\n    logging.basicConfig(level=logging.INFO)\n",
+        "wodles/collector/services/__init__.py": "",
+        "wodles/collector/services/fetch.py": "import logging\n\n\ndef run():\n    logging.info('fetching')\n",
+    }
+    found = findings_of(write_project(tmp_path, files), "BE404")
+    assert (("wodles/collector/services/fetch.py", 5) in found) == reported

@@ -167,3 +167,38 @@ def test_a_base_debug_the_production_settings_replace(
 ) -> None:
     assert (("shop/settings/base.py", 2) not in findings_of(write_project(tmp_path, {**BASE_DEBUG, **change}),
                                                              "BE504")) == replaced
+
+
+OLD_TEMPLATE_WSGI = """\
+import os
+
+# We defer to a DJANGO_SETTINGS_MODULE already in the environment. This breaks
+# if running multiple sites in the same mod_wsgi process. To fix this, use
+# mod_wsgi daemon mode with each site in its own daemon process, or set
+# DJANGO_SETTINGS_MODULE in the environment directly.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings.local")
+"""
+
+
+@pytest.mark.parametrize(("change", "replaced"), [
+    ({}, True),
+    ({"shop/settings/hosting.py": "from .base import *\n"}, False),  # the deployed settings keep the base's DEBUG
+])
+def test_the_old_wsgi_template_comment_names_no_settings(
+    tmp_path: Path, change: dict[str, str], replaced: bool
+) -> None:
+    """Django's old ``wsgi.py`` template mentions the variable in a sentence ("We defer to a DJANGO_SETTINGS_MODULE
+    already in the environment"): no value of it, so the settings the project runs stay known (pythondotorg: the
+    Dockerfile runs ``settings.static``, which sets ``DEBUG = False`` over the base's ``True``)."""
+    project = {
+        "manage.py": "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'shop.settings.local')\n",
+        "shop/__init__.py": "",
+        "shop/wsgi.py": OLD_TEMPLATE_WSGI,
+        "shop/settings/__init__.py": "",
+        "shop/settings/base.py": "INSTALLED_APPS = []\nDEBUG = True\n",
+        "shop/settings/local.py": "from .base import *\n\nDEBUG = True\n",
+        "shop/settings/hosting.py": "from .base import *\n\nDEBUG = False\n",
+        "Dockerfile": "RUN DJANGO_SETTINGS_MODULE=shop.settings.hosting python manage.py collectstatic --noinput\n",
+        **change,
+    }
+    assert (("shop/settings/base.py", 2) not in findings_of(write_project(tmp_path, project), "BE504")) == replaced

@@ -1,4 +1,6 @@
-"""Whether an ASGI application defined in one module serves anything a browser's credentials unlock (BE505).
+"""Whether an ASGI application defined in one module serves anything a browser's credentials unlock (BE505); and
+whether a Flask application a function makes for itself signs anything with its secret (BE503,
+:func:`unsigning_local_app`).
 
 A credentialed wildcard CORS policy matters because a foreign page's request carries the victim's cookies (or
 Basic credentials) and the answer depends on them. An application whose routes are all written in the module that
@@ -22,6 +24,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.facts import reads
 from backend_lint.analysis.handlers import handler_model
 from backend_lint.analysis.imports import dotted_name
@@ -73,3 +76,32 @@ def app_without_credentials(app: ast.expr, ctx: FileContext) -> bool:
                 and any(word in (dotted_name(node.args[0]) or "").lower() for word in _CREDENTIAL_MIDDLEWARE):
             return False
     return True
+
+
+_FLASK_APPS = frozenset({"flask.Flask", "flask.app.Flask"})
+_SIGNED_STATE = ("session", "flash", "login", "csrf", "wtf", "itsdangerous", "Serializer", "cookie",
+                 "register_blueprint", "init_app", "add_url_rule", "return app", "return self.app")
+"""Text of a module that signs something with the application's secret (its session, flashed messages, a login,
+CSRF tokens, a serializer), or that hands the application to code elsewhere that may."""
+
+
+@reads(bindings_of)
+def unsigning_local_app(target: ast.expr, ctx: FileContext) -> bool:
+    """``target`` (``app.config["SECRET_KEY"]``, ``app.secret_key``) is the secret of a Flask application that
+    the enclosing function makes (``app = Flask(__name__)``), serves and keeps to itself, in a module that signs
+    nothing with it (no session, flashed message, login, CSRF or serializer; no blueprint or extension handed the
+    app; the app not returned): wazuh's engine-metrics ``dashboard`` subcommand, one page and socket.io pushes.
+    The secret signs no cookie or token there; whatever it says, it protects nothing."""
+    holder = target.value if isinstance(target, ast.Subscript) else target
+    if isinstance(holder, ast.Attribute) and holder.attr == "config" and isinstance(target, ast.Subscript):
+        holder = holder.value
+    elif isinstance(target, ast.Attribute) and target.attr == "secret_key":
+        holder = target.value
+    else:
+        return False
+    function = ctx.scope.function
+    if not isinstance(holder, ast.Name) or not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    made = bindings_of(ctx, function).single_value(holder.id)
+    return isinstance(made, ast.Call) and (ctx.imports.resolve(made.func) or "") in _FLASK_APPS \
+        and not any(word in ctx.source for word in _SIGNED_STATE)

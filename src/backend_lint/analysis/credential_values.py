@@ -66,7 +66,8 @@ of a key shown to whoever copies the code, not the key."""
 
 def is_placeholder(value: str) -> bool:
     """Empty, a template (``<...>``, ``${...}``), one repeated character, a key prefix with a filler
-    (:data:`_MASKED_KEY`), or made of placeholder words."""
+    (:data:`_MASKED_KEY`), made of placeholder words, or a phrase telling the deployer to set it
+    (``set-in-production``)."""
     stripped = value.strip()
     if len(stripped) < 3 or _TEMPLATE.match(stripped) or len(set(stripped.lower())) == 1:
         return True
@@ -77,7 +78,26 @@ def is_placeholder(value: str) -> bool:
     if any(part in stripped.lower() for part in _PLACEHOLDER_PARTS):
         return True
     words = split_identifier(stripped)
-    return bool(words) and (words[0] in _PLACEHOLDER_WORDS or all(w in _PLACEHOLDER_WORDS for w in words))
+    return bool(words) and (words[0] in _PLACEHOLDER_WORDS or all(w in _PLACEHOLDER_WORDS for w in words)
+                            or _instruction(words))
+
+
+_SETTING_VERBS = frozenset({"set", "change", "replace", "override", "overwrite", "configure", "provide", "fill",
+                            "define", "supply", "generate", "specify", "update"})
+_INSTRUCTION_WORDS = _SETTING_VERBS | frozenset(
+    {"me", "it", "this", "here", "in", "on", "at", "for", "via", "from", "by", "with", "to", "be", "must", "should",
+     "please", "the", "a", "an", "your", "own", "real", "new", "random", "long", "unique", "proper", "secure", "later",
+     "before", "when", "production", "prod", "deployment", "deploy", "deployed", "env", "environment", "var",
+     "variable", "vars", "dotenv", "file", "settings", "config", "configuration", "secret", "key", "value",
+     "password", "token", "locally", "server", "each", "instance"}
+)
+
+
+def _instruction(words: list[str]) -> bool:
+    """``set-in-production``, ``must-be-set``, ``override-me``, ``please-set-a-secret-key``: a phrase that tells
+    whoever deploys to set the value, made only of a setting verb and the words around one. A person's weak
+    secret (``secret-key``) says no such thing; a machine-made key is not made of words."""
+    return len(words) >= 2 and bool(_SETTING_VERBS & set(words)) and all(w in _INSTRUCTION_WORDS for w in words)
 
 
 _MIN_LENGTH = 8

@@ -1,5 +1,7 @@
 """A local's first value that nothing ever reads: every read of the name comes after another assignment has
-replaced it (BE503: ``password = 'invalid'`` before ``password = unquote(headers["Auth-Pass"])``).
+replaced it (BE503: ``password = 'invalid'`` before ``password = unquote(headers["Auth-Pass"])``); and, the other
+way round, the one value that reaches a read of a local assigned more than once (:func:`reaching_value`, BE506:
+``avatar, avatars = _get_avatars(user)`` then ``avatar = Avatar(user=user)`` then ``avatar.avatar.save(...)``).
 
 :func:`overwritten_before_read` reads the block the assignment sits in. The value is dead when the next statement
 that mentions the name assigns it again at the top of its block, or is a ``try`` whose body assigns it again,
@@ -11,9 +13,11 @@ sentinel initial value of this kind is never used as a credential, whatever its 
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from typing import Optional
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+_LOOPS = (ast.For, ast.AsyncFor, ast.While)
 
 
 def overwritten_before_read(statement: ast.stmt, name: str, parent: Optional[ast.AST]) -> bool:
@@ -73,3 +77,48 @@ def _reads(node: ast.AST, name: str) -> bool:
 def _walk(node: ast.AST) -> list[ast.AST]:
     """Every node of ``node``, nested functions included (a closure reading the name reads it)."""
     return list(ast.walk(node))
+
+
+def reaching_value(name: str, use: ast.AST, parent_of: Callable[[ast.AST], Optional[ast.AST]]) -> Optional[ast.expr]:
+    """The value of the plain assignment ``name = value`` that last binds ``name`` before ``use`` in straight-line
+    code: the nearest statement before ``use``'s, in its block or an enclosing one, that binds the name at all,
+    when that statement is such an assignment (any other binding there, an unpacking, a loop or a branch that
+    may assign it, gives ``None``). A loop around ``use`` whose body binds the name again may carry another value
+    round: ``None`` too. Stops at the enclosing function."""
+    child: ast.AST = use
+    parent = parent_of(child)
+    while parent is not None and not isinstance(child, _FUNCTIONS):
+        if isinstance(parent, _LOOPS) and any(_binds(statement, name) for statement in parent.body):
+            return None
+        if isinstance(parent, ast.Try) and child not in parent.body and any(_binds(s, name) for s in parent.body):
+            return None  # a handler, ``else`` or ``finally`` after a body that may have bound it
+        block = _block_of(child, parent) if isinstance(child, ast.stmt) else None
+        if block is not None and isinstance(child, ast.stmt):
+            for earlier in reversed(block[:block.index(child)]):
+                if not _binds(earlier, name):
+                    continue
+                if isinstance(earlier, ast.Assign) and len(earlier.targets) == 1 and _assigns(earlier, name):
+                    return earlier.value
+                return None
+        child, parent = parent, parent_of(parent)
+    return None
+
+
+def _binds(statement: ast.stmt, name: str) -> bool:
+    """``statement`` binds ``name`` anywhere in it (nested functions and classes aside): an assignment, a loop
+    or ``with`` target, an ``except ... as``, an import, a walrus."""
+    stack: list[ast.AST] = [statement]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, (ast.Store, ast.Del)):
+            return True
+        if isinstance(node, ast.ExceptHandler) and node.name == name:
+            return True
+        if isinstance(node, ast.alias) and (node.asname or node.name.partition(".")[0]) == name:
+            return True
+        if isinstance(node, (*_FUNCTIONS, ast.ClassDef)) and node is not statement:
+            if getattr(node, "name", None) == name:
+                return True
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+    return False

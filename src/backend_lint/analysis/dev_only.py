@@ -146,15 +146,46 @@ def _test_run_check(test: ast.expr) -> bool:
     """``"test" in sys.argv``, ``sys.argv[1:2] == ["test"]``, ``"pytest" in sys.modules``: the process is the test
     suite's (``manage.py test``, a pytest run), so a settings module's block under it is the test run's speed-up
     (etools' ``PASSWORD_HASHERS = [MD5PasswordHasher]`` under ``if 'test' in sys.argv:`` in its local settings),
-    as a tests settings module is; no served process is started that way."""
+    as a tests settings module is; no served process is started that way. Also a comparison of the environment's
+    name with a test environment's (mitxonline's ``if ENVIRONMENT == "pytest":``, the variable set only by
+    pytest-env; ``APP_ENV in ("test", "testing")``): the switch of the test run as the project names it."""
     if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
         return False
     left, operator, right = test.left, test.ops[0], test.comparators[0]
     if isinstance(operator, ast.In):
-        return _test_command(left) and (_names_sys(right, "argv") or _names_sys(right, "modules"))
+        return (_test_command(left) and (_names_sys(right, "argv") or _names_sys(right, "modules"))) \
+            or (_names_environment(left) and _test_environments(right))
     if isinstance(operator, ast.Eq):
-        return any(_names_sys(one, "argv") and _test_command(other) for one, other in ((left, right), (right, left)))
+        return any((_names_sys(one, "argv") and _test_command(other))
+                   or (_names_environment(one) and _test_environments(other))
+                   for one, other in ((left, right), (right, left)))
     return False
+
+
+_TEST_ENVIRONMENTS = frozenset({"test", "tests", "testing", "pytest", "unittest"})
+"""Names of the environment a test suite runs in (``ENVIRONMENT == "pytest"``, ``APP_ENV == "testing"``)."""
+_ENVIRONMENT_WORDS = frozenset({"env", "environment"})
+
+
+def _test_environments(expr: ast.expr) -> bool:
+    """``"pytest"``, ``("test", "testing")``: names of test environments only."""
+    values = expr.elts if isinstance(expr, (ast.List, ast.Tuple, ast.Set)) else [expr]
+    return bool(values) and all(
+        isinstance(value, ast.Constant) and isinstance(value.value, str)
+        and value.value.lower() in _TEST_ENVIRONMENTS for value in values)
+
+
+def _names_environment(expr: ast.expr) -> bool:
+    """The name of the deployment environment: a name or attribute named for it (``ENVIRONMENT``,
+    ``settings.APP_ENV``), or an environment variable named for it (``os.environ.get("DJANGO_ENV")``,
+    ``env("ENVIRONMENT")``, also lower-cased: ``ENVIRONMENT.lower()``)."""
+    while isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr in ("lower", "strip"):
+        expr = expr.func.value
+    if isinstance(expr, (ast.Call, ast.Subscript)):
+        key = expr.slice if isinstance(expr, ast.Subscript) else expr.args[0] if expr.args else None
+        return isinstance(key, ast.Constant) and isinstance(key.value, str) \
+            and bool(_ENVIRONMENT_WORDS & set(split_identifier(key.value)))
+    return bool(_ENVIRONMENT_WORDS & set(split_identifier(_switch_name(expr))))
 
 
 _NOT_IN_PRODUCTION = lazy_compile(
@@ -244,3 +275,60 @@ def opt_in_delay(call: ast.Call, ctx: FileContext) -> bool:
             and isinstance(tested.comparators[0], ast.Constant) and tested.comparators[0].value == 0:
         tested = tested.left
     return ast.dump(tested) == ast.dump(call.args[0])
+
+
+_LOCAL_ENVIRONMENTS = frozenset({"local", "dev", "development", "localhost"})
+_LOCAL_WORDS = frozenset({"local", "localhost", "dev", "development"})
+
+
+def _predicate_words(test: ast.expr) -> list[str]:
+    """The words of a predicate's name: ``HostingEnvironment.is_local()``, ``settings.IS_LOCAL``, ``IS_DEPLOYED``
+    (a call of no arguments, a name or an attribute); nothing for other tests."""
+    if isinstance(test, ast.Call) and not test.args and not test.keywords:
+        test = test.func
+    return split_identifier(_switch_name(test))
+
+
+def _says_local(test: ast.expr) -> bool:
+    """``is_local()``, ``IS_LOCAL_DEV``, ``settings.DEBUG``, ``ENVIRONMENT == "local"``: true only where the
+    application runs on a developer's machine (or its test run)."""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+        return any(_says_local(value) for value in test.values)
+    if _debug_switch(test):
+        return True
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Eq, ast.In)):
+        left, right = test.left, test.comparators[0]
+        return any(_names_environment(one) and isinstance(other, ast.Constant) and isinstance(other.value, str)
+                   and other.value.lower() in _LOCAL_ENVIRONMENTS for one, other in ((left, right), (right, left)))
+    words = _predicate_words(test)
+    return len(words) >= 2 and words[0] == "is" and bool(_LOCAL_WORDS & set(words[1:]))
+
+
+def _says_deployed(test: ast.expr) -> bool:
+    """``HostingEnvironment.is_deployed()``, ``settings.IS_DEPLOYED``: true wherever the application is deployed
+    (any deployed environment, staging too; ``is_production()`` is not: staging runs its ``else``)."""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or):
+        return all(_says_deployed(value) for value in test.values)
+    words = _predicate_words(test)
+    return "deployed" in words and (words[0] == "is" or _switch_name(test).isupper())
+
+
+def local_only(node: ast.AST, ctx: FileContext) -> bool:
+    """``node`` runs only where the application is not deployed: in the body of an ``if`` whose test says the
+    process is a developer's (:func:`_says_local`), or where a test saying it is deployed is false (the ``else``
+    of ``elif HostingEnvironment.is_deployed():``, the body of ``if not IS_DEPLOYED:``): consult's "Local
+    environment authentication" branch, which reads a token's claims unverified where no identity provider runs
+    (BE502). Looked for up to the enclosing function."""
+    child: ast.AST = node
+    parent = ctx.parent_of(child)
+    while parent is not None and not isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda,
+                                                         ast.ClassDef, ast.Module)):
+        if isinstance(parent, ast.If):
+            test = parent.test
+            negated = test.operand if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) else None
+            if child in parent.body and (_says_local(test) or (negated is not None and _says_deployed(negated))):
+                return True
+            if child in parent.orelse and _says_deployed(test):
+                return True
+        child, parent = parent, ctx.parent_of(parent)
+    return False

@@ -22,7 +22,8 @@ nor is a digest object also fed other records in a loop over a collection (lbry'
 the encryption password and every account's data): a change detector, not a password hash. Nor is a digest in a
 function that iterates a digest thousands of rounds (``for _ in range(rounds): ... .digest()``, moin's pure-Python
 ``sha512_crypt``): an iterated, salted scheme implemented by hand (:func:`.hash_use.stretches_digest`), whose cost is
-a work-factor concern. ``PASSWORD_HASHERS`` under ``if "test" in sys.argv:`` is the test run's, like ``if TESTING:``.
+a work-factor concern. ``PASSWORD_HASHERS`` under ``if "test" in sys.argv:`` or ``if ENVIRONMENT == "pytest":`` (the
+environment's name compared with a test environment's) is the test run's, like ``if TESTING:``.
 """
 
 from __future__ import annotations

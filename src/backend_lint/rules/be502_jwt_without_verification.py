@@ -20,6 +20,10 @@ judged true finding was a verifying decode without ``algorithms=``, which needs 
 is left alone in a function documented as not for authentication, or of a token the same function first
 handed to the identity provider's userinfo or introspection endpoint, or in a helper whose every caller in the
 module only puts the answer in log lines (a logging middleware's tenant field; :mod:`backend_lint.analysis.jwt_trust`).
+Nor is an unverified read in a branch that runs only where the application is not deployed: the body of ``if
+settings.DEBUG:``, ``if HostingEnvironment.is_local():`` or ``if ENVIRONMENT == "local":``, the ``else`` of ``elif
+HostingEnvironment.is_deployed():`` (consult's local sign-in, where no identity provider runs;
+:func:`.dev_only.local_only`). The ``else`` of ``if is_production():`` runs on staging: still reported.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from dataclasses import dataclass, field
 from backend_lint.analysis.ast_helpers import keyword_value
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.caller_values import request_caller_fact
+from backend_lint.analysis.dev_only import local_only
 from backend_lint.analysis.jwt_trust import (
     documented_unverified,
     in_refusing_handler,
@@ -160,6 +165,8 @@ class JwtWithoutVerification(Rule):
                 or validated_by_issuer(ctx, node) or in_refusing_handler(node, ctx) \
                 or only_for_log_lines(ctx.scope.function, ctx):
             return  # see :mod:`backend_lint.analysis.jwt_trust`
+        if local_only(node, ctx):
+            return  # the branch of a developer's machine (``else`` of ``elif is_deployed():``): no deployment runs it
         self._decoding(ctx).unverified.append((node, construct, problem, needs))
 
     def _verified(self, ctx: FileContext) -> None:

@@ -40,6 +40,7 @@ from __future__ import annotations
 import ast
 import re
 
+from backend_lint.analysis.app_credentials import unsigning_local_app
 from backend_lint.analysis.ast_helpers import assigned_values
 from backend_lint.analysis.credential_values import (
     ISSUED_KEY,
@@ -363,7 +364,7 @@ class HardcodedSecret(Rule):
     needs = (module_roles, settings_module, non_production_code, benchmark_code, node_index, origin,
              compared_default, run_by_hand, published_setting, unnamed_settings, unread_setting,
              placeholder_settings, development_command, demo_block, switched_off_block, lint_allows_secret,
-             replaced_setting)
+             replaced_setting, unsigning_local_app)
     module_facts = (test_support,)
     options = (
         Option(
@@ -453,6 +454,8 @@ class HardcodedSecret(Rule):
         if _key_name_constant(node, ctx):
             return
         for target in node.targets:  # ``mapping["password"] = "password"``: an item, read as a dict's
+            if unsigning_local_app(target, ctx):
+                continue  # the secret of a Flask app a function makes and keeps, in a module that signs nothing
             where = DICT if isinstance(target, ast.Subscript) else ASSIGN
             self._check(ctx, name_of(target), node.value, node, node, where)
 

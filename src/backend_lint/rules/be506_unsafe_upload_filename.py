@@ -16,7 +16,8 @@ name is not built into a path there, and a later use of it is checked where it h
 ``save`` (``default_storage.save(name, upload)``) is not a path sink: Django refuses ``..`` and absolute names
 there and never overwrites a file (also when the joined name is bound to a local that only such a ``save``
 reads). Nor is a Django model's file field saving the upload
-(``row.file.save(upload.name, upload)``, askbot's ``avatar.avatar.save(image_file.name, image_file)``):
+(``row.file.save(upload.name, upload)``, askbot's ``avatar.avatar.save(image_file.name, image_file)``, also with
+``avatar`` bound before to something else, fiduswriter's):
 ``FieldFile.save`` hands the name to the field's ``generate_filename`` (``upload_to``, then ``validate_file_name``)
 and the result to the field's storage's ``save``, the same checks.
 """
@@ -28,6 +29,7 @@ from typing import Optional, TypeVar
 
 from backend_lint.analysis.ast_helpers import assigned_by
 from backend_lint.analysis.bindings import bindings_of
+from backend_lint.analysis.dead_values import reaching_value
 from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.internal_services import internal_service_facts
 from backend_lint.analysis.project.conditions import ProjectFact, internal_service, test_support
@@ -170,14 +172,16 @@ def _model_file_field(call: ast.Call, ctx: FileContext) -> bool:
     """``cf.file.save(upload.name, upload)`` where ``cf`` is a row of a model the function made or fetched
     (``CachedFile.objects.create(...)``, ``Avatar(user=user)``, ``get_object_or_404(Model, ...)``), in a module that
     imports Django: the save of a Django ``FieldFile``, whose name goes through the field's ``upload_to`` and
-    ``validate_file_name`` and then the field's storage (see :func:`_django_storage`). Not a storage's ``save``, nor
-    Werkzeug's ``upload.save(path)``."""
+    ``validate_file_name`` and then the field's storage (see :func:`_django_storage`). A local bound more than once
+    is read at the assignment that reaches the save (fiduswriter's ``avatar, avatars = _get_avatars(user)``, then
+    ``avatar = Avatar(user=user, primary=True)``: :func:`.dead_values.reaching_value`). Not a storage's ``save``,
+    nor Werkzeug's ``upload.save(path)``."""
     receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
     if not (isinstance(receiver, ast.Attribute) and isinstance(receiver.value, ast.Name) and len(call.args) >= 2):
         return False
     if not any(module == "django" or module.startswith("django.") for module in ctx.imports.modules):
         return False
-    row = _unwrap(_local_value(receiver.value.id, ctx))
+    row = _unwrap(_local_value(receiver.value.id, ctx) or reaching_value(receiver.value.id, call, ctx.parent_of))
     return isinstance(row, ast.Call) and _model_of_row(row) is not None
 
 

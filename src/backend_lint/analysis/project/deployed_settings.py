@@ -26,12 +26,14 @@ UNKNOWN_SETTINGS = "?"
 """A ``DJANGO_SETTINGS_MODULE`` whose value the files do not spell: any settings module may be the one run."""
 _WORDS = ("DJANGO_SETTINGS_MODULE", "--settings")
 _NAMED = lazy_compile(
-    r"""(?:DJANGO_SETTINGS_MODULE|--settings)\b["']?\]?(?:[ \t]*[=:,][ \t]*|\n[ \t]*value:[ \t]*|[ \t]+)["']?"""
+    r"""(?:DJANGO_SETTINGS_MODULE|--settings)\b["']?\]?([ \t]*[=:,][ \t]*|\n[ \t]*value:[ \t]*|[ \t]+)(["']?)"""
     r"""(\$\{\w+:-|\$\{?\w+\}?)?([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+(?=["'\s,;}]|$))?"""
 )
-"""The variable or option and its value: group 1 a shell or compose variable (``${X:-`` keeps its default, in
-group 2), group 2 the dotted module name, written out whole (``os.environ["X"]``, ``os.getenv(...)`` are no
-module: the value is not spelled)."""
+"""The variable or option and its value: group 1 the separator, group 2 a quote, group 3 a shell or compose
+variable (``${X:-`` keeps its default, in group 4), group 4 the dotted module name, written out whole
+(``os.environ["X"]``, ``os.getenv(...)`` are no module: the value is not spelled)."""
+_SENTENCE = lazy_compile(r"[A-Za-z]+[ \t]+[A-Za-z]")
+"""Words going on after the name: a sentence about the variable, no value of it."""
 _SUFFIXES = (".ini", ".cfg", ".toml", ".env", ".yaml", ".yml", ".json", ".sh", ".conf")
 _NAMES = ("Dockerfile", "Containerfile", "Procfile", "Makefile", ".env")
 _SKIPPED = frozenset({"node_modules", "__pycache__", "site-packages", "tests", "test", "testing", "docs"})
@@ -64,11 +66,16 @@ def settings_files(root: Path, listings: Optional[Listings] = None) -> list[str]
 def settings_named(text: str) -> list[str]:
     """The settings modules ``text`` gives ``DJANGO_SETTINGS_MODULE`` or ``--settings`` (a file's, or a Python
     module's: ``os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")``), sorted, with
-    :data:`UNKNOWN_SETTINGS` for a value it does not spell (``${SETTINGS}``, an f-string)."""
+    :data:`UNKNOWN_SETTINGS` for a value it does not spell (``${SETTINGS}``, an f-string). The name in a sentence,
+    followed by a word and no value (the comment of Django's old ``wsgi.py`` template, "We defer to a
+    DJANGO_SETTINGS_MODULE already in the environment"), gives no value at all."""
     if not any(word in text for word in _WORDS):
         return []
     found = set()
-    for variable, module in _NAMED.findall(text):
+    for match in _NAMED.finditer(text):
+        separator, quote, variable, module = match.groups()
+        if not (separator.strip() or quote or variable or module) and _SENTENCE.match(text, match.end()):
+            continue  # prose: "We defer to a DJANGO_SETTINGS_MODULE already in the environment" (Django's wsgi.py)
         found.add(module if module and (not variable or variable.endswith(":-")) else UNKNOWN_SETTINGS)
     return sorted(found)
 

@@ -10,7 +10,9 @@ in ``var/www/`` with its blueprints in ``var/www/blueprints/``, a folder without
 ``sys.path``) is one project, and the ``MAX_CONTENT_LENGTH`` its server module sets is seen from the blueprints.
 With no such file either (an unpacked wheel, a folder of scripts) it belongs to the
 folder that holds its top-level package, so that two packages checked side by side stay two projects; a folder that
-is not a package inside one (Alembic's ``fittrackee/migrations/versions/``) belongs to that package's project. A
+is not a package inside one (Alembic's ``fittrackee/migrations/versions/``) belongs to that package's project, unless
+a module in it imports a package the folder holds by its top-level name (wazuh's ``wodles/azure/``): a program put on
+``sys.path`` whose root is that folder. A
 module's name follows its packages: ``shop/orders/views.py`` under ``shop/__init__.py`` and
 ``shop/orders/__init__.py`` is ``shop.orders.views``, wherever the root is (``src/`` layouts included); a folder
 without ``__init__.py`` inside a package is a namespace portion of it (``open_webui/routers/auths.py`` is
@@ -183,9 +185,36 @@ def _folder_root(folder: str) -> str:
     if marked is not None:
         return marked
     parent = os.path.dirname(folder)
-    if not _is_package(folder) and parent != folder and _is_package(parent):
+    if not _is_package(folder) and parent != folder and _is_package(parent) and not _program_folder(folder):
         folder = parent  # Alembic's ``versions/`` in a package: scripts of that package's project
     return _top_package_parent(folder)
+
+
+_TOP_IMPORT = re.compile(rb"^[ \t]*(?:from|import)[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
+
+
+@lru_cache(maxsize=4096)
+def _program_folder(folder: str) -> bool:
+    """``folder`` (no ``__init__.py``, inside a package) holds packages of its own that a module beside them
+    imports by their top-level name (wazuh's ``wodles/azure/``: ``azure-logs.py`` does ``from
+    azure_services.graph import start_graph`` and ``from db.orm import ...``): the folder is put on ``sys.path``, a
+    program of its own, not scripts of the package above (Alembic's ``versions/`` imports that package)."""
+    try:
+        entries = os.listdir(folder)
+    except OSError:
+        return False
+    packages = {entry.encode() for entry in entries if entry.isidentifier()
+                and _is_package(os.path.join(folder, entry))}
+    if not packages:
+        return False
+    for name in sorted(entry for entry in entries if entry.endswith(".py"))[:_SCAN_FILES]:
+        try:
+            with open(os.path.join(folder, name), "rb") as handle:
+                if any(match in packages for match in _TOP_IMPORT.findall(handle.read(200_000))):
+                    return True
+        except OSError:
+            continue
+    return False
 
 
 @lru_cache(maxsize=4096)
@@ -295,6 +324,7 @@ def clear() -> None:
     _importable.cache_clear()
     _marked_root.cache_clear()
     _folder_root.cache_clear()
+    _program_folder.cache_clear()
     _importable_names.cache_clear()
     _role_base.cache_clear()
     _kept_by_git.cache_clear()
