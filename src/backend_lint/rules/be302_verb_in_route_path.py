@@ -26,7 +26,8 @@ class that builds the URL conf (:mod:`backend_lint.analysis.url_views`); an impo
 framework's registration (Flask's ``add_url_rule``) is decided by its own body. A proxy route whose handlers
 forward to the same path of the service they front (``f"{url}/api/delete"``) keeps the upstream's path, and a
 route whose handlers are marked ``@deprecated(new_target="...")`` with the path of their replacement is already
-being retired the way the page says, and a FastAPI route given ``include_in_schema=False`` is left out of the
+being retired the way the page says, as is one declared deprecated to its clients by a keyword of its route
+decorator, registration or handler decorator (``deprecated=True``, ``is_deprecated=True``), and a FastAPI route given ``include_in_schema=False`` is left out of the
 API's published contract (an internal endpoint of the application's own frontend), as is a route only the
 project's own services call (a module named ``internal_urls.py``, a handler behind ``@backend_authenticated``:
 :func:`backend_lint.analysis.internal_services.internal_api`). A ``GET`` path starting
@@ -174,7 +175,7 @@ class VerbInRoutePath(Rule):
             if _not_for_clients(handlers.get(Span.of(string), [])) \
                     or _for_own_services(handlers.get(Span.of(string), []), ctx):
                 continue  # "An internal API used for testing processes"; ``@backend_authenticated``: no client's
-            if _retired(handlers.get(Span.of(string), [])):
+            if _retired(handlers.get(Span.of(string), [])) or _deprecation_marker(ctx.parent_of(string)):
                 continue  # already deprecated for the resource route it names: the page's fix, under way
             if _hidden_from_schema(string, handlers.get(Span.of(string), []), ctx):
                 continue  # ``include_in_schema=False``: left out of the API's published contract, the UI's own
@@ -334,18 +335,31 @@ def _for_own_services(handlers: list[Handler], ctx: FileContext) -> bool:
 
 def _retired(handlers: list[Handler]) -> bool:
     """Every handler routed with the string is marked ``@deprecated(new_target="api/v1/dataset/<int:pk>")``:
-    a decorator named ``deprecated`` given the path of the route that replaces it (a string with a ``/``)."""
+    a decorator named ``deprecated`` given the path of the route that replaces it (a string with a ``/``); or a
+    decorator of the handler, its route's included, declares it deprecated to the API's clients with a keyword
+    (FastAPI's ``@router.post("/getUser", deprecated=True)``, which the OpenAPI document publishes; backend.ai's
+    ``@pydantic_api_handler(Model, is_deprecated=True)``)."""
     return bool(handlers) and all(
-        any(
-            isinstance(decorator, ast.Call)
-            and (dotted_name(decorator.func) or "").rpartition(".")[2] == "deprecated"
-            and any(
-                isinstance(value, ast.Constant) and isinstance(value.value, str) and "/" in value.value
-                for value in [*decorator.args, *(keyword.value for keyword in decorator.keywords)]
-            )
-            for decorator in handler.function.decorator_list
-        )
+        any(_deprecation_marker(decorator) for decorator in handler.function.decorator_list)
         for handler in handlers
+    )
+
+
+_DEPRECATED_KEYWORDS = frozenset({"deprecated", "is_deprecated"})
+
+
+def _deprecation_marker(decorator: Optional[ast.AST]) -> bool:
+    """``@deprecated(new_target="/api/v1/...")`` naming the replacement's path, or any decorator or route
+    registration given ``deprecated=True``/``is_deprecated=True`` (``app.add_api_route(path, f, deprecated=True)``). A ``@deprecated()`` that names no replacement only warns the
+    server's log: no client learns of it, and it is not read."""
+    if not isinstance(decorator, ast.Call):
+        return False
+    if any(keyword.arg in _DEPRECATED_KEYWORDS and isinstance(keyword.value, ast.Constant)
+           and keyword.value.value is True for keyword in decorator.keywords):
+        return True
+    return (dotted_name(decorator.func) or "").rpartition(".")[2] == "deprecated" and any(
+        isinstance(value, ast.Constant) and isinstance(value.value, str) and "/" in value.value
+        for value in [*decorator.args, *(keyword.value for keyword in decorator.keywords)]
     )
 
 
