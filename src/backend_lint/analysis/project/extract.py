@@ -93,6 +93,16 @@ SETTING_NAMES = frozenset({
     "PASSWORD_HASHERS", "WTF_CSRF_ENABLED", "AUTHENTICATION_BACKENDS", "AUTH_USER_MODEL",
 })
 """Settings the project model reads (literal values only; anything else is recorded as ``"?"``)."""
+_INSTALLING_PARTS = ("_APPS", "_MIDDLEWARE", "_MIDDLEWARE_CLASSES", "_AUTHENTICATION_BACKENDS")
+_LEFT_OUT = frozenset({"REMOVED", "DISABLED", "EXCLUDED", "OPTIONAL", "TEST", "TESTING", "DEV", "DEBUG", "LOCAL"})
+
+
+def installing_part(name: str) -> bool:
+    """``name`` is a part a project merges into Django's ``INSTALLED_APPS``, ``MIDDLEWARE`` or
+    ``AUTHENTICATION_BACKENDS`` (``BASE_INSTALLED_APPS``, ``THIRD_PARTY_APPS``, ``BASE_MIDDLEWARE``,
+    ``AXES_AUTHENTICATION_BACKENDS``: fiduswriter's ``manage.py`` joins them at start-up), also recorded in the
+    summary. A part named for what is left out or only for development (``REMOVED_APPS``, ``DEV_APPS``) is not."""
+    return name.endswith(_INSTALLING_PARTS) and not _LEFT_OUT & set(name.split("_"))
 UNKNOWN = "?"
 BUILT_BY = "?built-by"
 """The key of a setting's recorded value when a project function builds it: ``{"?built-by": "weblate.api.
@@ -285,7 +295,7 @@ def _read_module_statements(ctx: FileContext, summary: ModuleSummary) -> None:
     settings = settings_module(ctx)
     if settings.is_settings or _SETTINGS_MARKERS & values.keys():
         summary.settings_kind = settings.kind
-        for name in SETTING_NAMES & values.keys():
+        for name in sorted(name for name in values if name in SETTING_NAMES or installing_part(name)):
             value = values[name]
             built_by = _qualified(ctx, summary, value.func) if isinstance(value, ast.Call) else None
             # ``REST_FRAMEWORK = get_drf_settings(...)``: the model reads what that function returns
