@@ -73,6 +73,7 @@ from backend_lint.analysis.reach_names import loads_modules, referenced_names, r
 from backend_lint.analysis.seeded_tables import created_rows, loaded_fixtures, seeded_rows, table_of
 from backend_lint.analysis.sentinels import compared_secret_names
 from backend_lint.analysis.settings import settings_module
+from backend_lint.analysis.shared_secret_guards import sent_headers
 from backend_lint.analysis.slow_work import CLIENT_CLASSES
 from backend_lint.analysis.startup_hooks import startup_calls, startup_hook_names
 from backend_lint.analysis.time_windows import returns_recent_time
@@ -164,7 +165,7 @@ def summarize(ctx: FileContext) -> ModuleSummary:
         summary.model_forms = model_forms(ctx.tree)
         summary.url_addresses = address_fields(ctx)
         summary.own_app = builds_own_app(ctx)
-        summary.client_paths = client_paths(ctx)
+        summary.client_paths, summary.sent_headers = client_paths(ctx), sent_headers(ctx)
         summary.published_settings = published_settings(ctx)
     _read_reach(ctx, summary)
     summary.compared_secrets = sorted(
