@@ -45,7 +45,7 @@ from backend_lint.analysis.internal_services import builds_own_app, client_paths
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.library_calls import wraps_library_call
 from backend_lint.analysis.loopback import loopback_constants
-from backend_lint.analysis.masked_errors import masked_statuses, may_register, registrations
+from backend_lint.analysis.masked_errors import masked_statuses, may_register, middleware_masks, registrations
 from backend_lint.analysis.model_growth import grown_names, model_forms, writes_rows
 from backend_lint.analysis.module_roles import module_roles, says_development_only
 from backend_lint.analysis.node_index import node_index
@@ -152,7 +152,7 @@ def summarize(ctx: FileContext) -> ModuleSummary:
     if not {"test", "test_support"} & set(summary.roles):
         summary.admin_only_names = admin_only_names(ctx.tree, ctx.source)
         summary.single_account, summary.single_password = single_account(ctx), single_password(ctx)
-        if "handler" in ctx.source and may_register(node_index(ctx)):  # exception_handler, errorhandler, ...
+        if ("handler" in ctx.source or "middlewares" in ctx.source) and may_register(node_index(ctx)):
             summary.error_handlers = registrations(
                 ctx.tree, ctx.imports.resolve, lambda written: _qualified(ctx, summary, written), module, is_package)
         summary.startup_calls = startup_calls(ctx)
@@ -369,7 +369,8 @@ def _read_function(ctx: FileContext, node: ast.FunctionDef | ast.AsyncFunctionDe
     raises, if_missing, mails, skip = gates
     found.raises_message, found.wraps_library_call, found.inserts_if_missing = (
         raises and raises_own_message(node), wraps_library_call(ctx, node), if_missing and inserts_if_missing(node))
-    found.masks = [] if skip else masked_statuses(node)
+    found.masks = [] if skip else masked_statuses(node) or (
+        middleware_masks(node) if "HTTPException" in ctx.source else [])
     found.mails_own_inbox = mails and mails_own_inbox(node)
 
 
