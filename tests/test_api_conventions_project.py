@@ -288,3 +288,38 @@ def test_an_acknowledged_create_in_an_api_that_answers_201_is_reported(tmp_path:
                                                               '@router.post("/analyses", status_code=201)')
     assert findings_of(write_project(tmp_path, project), "BE305") == {
         (os.path.join("scans", "api.py"), 14), (os.path.join("scans", "api.py"), 20)}
+
+
+DJANGO_ACTIONS = {
+    "people/__init__.py": "",
+    "people/models.py": "DeltaSet = PersonRetirement = None\n",
+    "people/views.py": """\
+        import json
+
+        from django.http import JsonResponse
+        from django.views.decorators.http import require_POST
+
+        from .models import DeltaSet, PersonRetirement
+
+
+        @require_POST
+        def apply_retirement(request):
+            retirement = json.load(request)
+            delta = DeltaSet.objects.create(name="retire")
+            PersonRetirement.objects.create(delta_set=delta, person_id=retirement["id"])
+            return JsonResponse({"status": "success"})
+
+
+        @require_POST
+        def add_delta(request):
+            delta = DeltaSet.objects.create(name="add")
+            return JsonResponse({"status": "success", "id": delta.id})
+    """,
+}
+
+
+def test_an_action_acknowledged_through_a_json_response_is_left_alone(tmp_path: Path) -> None:
+    """openstates (seed 131): ``apply_retirement`` records a change set and answers the constant
+    ``JsonResponse({"status": "success"})`` in a project that answers 201 nowhere, the acknowledgement a bare
+    ``{"ok": True}`` is; the create whose answer names its new id is still reported."""
+    assert findings_of(write_project(tmp_path, DJANGO_ACTIONS), "BE305") == {(os.path.join("people", "views.py"), 18)}

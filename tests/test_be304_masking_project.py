@@ -257,3 +257,86 @@ def test_a_sub_application_serves_only_its_own_package(tmp_path: Path) -> None:
     """}
     found = findings_of(write_project(tmp_path, project), "BE304")
     assert found == {(os.path.join("shop", "routes.py"), line) for line in (14, 22, 30)}
+
+
+AIOHTTP_MASKING = {
+    "pyproject.toml": "[project]\nname = 'shop'\n",
+    "shop/__init__.py": "",
+    "shop/db.py": "async def load():\n    return []\n",
+    "shop/api/__init__.py": "",
+    "shop/api/export.py": """\
+        from aiohttp import web
+
+        from shop.db import load
+
+
+        async def export(request):
+            try:
+                rows = await load()
+            except Exception as e:
+                raise web.HTTPInternalServerError(reason=f"Failed to read the rows: {e!r}") from e
+            return web.json_response(rows)
+
+
+        async def export_or_refuse(request):
+            try:
+                rows = await load()
+            except Exception as e:
+                return web.json_response({"error": str(e)}, status=500)
+            return web.json_response(rows)
+    """,
+    "shop/middleware/__init__.py": "from .exception import build_exception_middleware\n",
+    "shop/middleware/exception.py": """\
+        from aiohttp import web
+
+        from shop.errors import GenericBadRequest, MethodNotAllowed, URLNotFound
+
+
+        def build_exception_middleware(monitor):
+            @web.middleware
+            async def exception_middleware(request, handler):
+                try:
+                    return await handler(request)
+                except web.HTTPException as ex:
+                    monitor.count(ex.status_code)
+                    if ex.status_code == 404:
+                        raise URLNotFound(extra_data=request.path) from ex
+                    if ex.status_code == 405:
+                        concrete = ex
+                        raise MethodNotAllowed(method=concrete.method) from ex
+                    raise GenericBadRequest from ex
+
+            return exception_middleware
+    """,
+    "shop/errors.py": "class GenericBadRequest(Exception):\n    pass\n\n\nURLNotFound = MethodNotAllowed = GenericBadRequest\n",
+    "shop/server.py": """\
+        from aiohttp import web
+
+        from shop.api.export import export, export_or_refuse
+        from shop.middleware import build_exception_middleware
+
+
+        def build_app(monitor):
+            app = web.Application()
+            app.middlewares.insert(0, build_exception_middleware(monitor))
+            app.router.add_route("GET", "/export", export)
+            app.router.add_route("GET", "/export-or-refuse", export_or_refuse)
+            return app
+    """,
+}
+
+
+def test_an_aiohttp_middleware_replacing_http_exceptions_hides_their_text(tmp_path: Path) -> None:
+    """backend.ai's manager (seed 131): the root middleware built by ``build_exception_middleware`` catches every
+    ``web.HTTPException`` and raises ``GenericBadRequest`` in its place (404 and 405 aside), so the ``reason`` of a
+    raised ``HTTPInternalServerError`` never reaches the client; a response the handler returns itself does."""
+    found = findings_of(write_project(tmp_path, AIOHTTP_MASKING), "BE304")
+    assert found == {(os.path.join("shop", "api", "export.py"), 18)}
+
+
+def test_an_aiohttp_middleware_that_re_raises_hides_nothing(tmp_path: Path) -> None:
+    project = dict(AIOHTTP_MASKING)
+    project["shop/middleware/exception.py"] = AIOHTTP_MASKING["shop/middleware/exception.py"].replace(
+        "raise GenericBadRequest from ex", "raise")
+    found = findings_of(write_project(tmp_path, project), "BE304")
+    assert found == {(os.path.join("shop", "api", "export.py"), line) for line in (10, 18)}

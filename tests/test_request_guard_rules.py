@@ -127,6 +127,19 @@ def test_django_axes_covers_every_login(tmp_path: Path) -> None:
     assert _lines(tmp_path) == []
 
 
+@pytest.mark.parametrize(("part", "expected"), [
+    ("BASE_INSTALLED_APPS", []),
+    ("REMOVED_APPS", [("shop/views.py", 13)]),
+])
+def test_django_axes_in_a_part_of_the_installed_apps(tmp_path: Path, part: str, expected: list) -> None:
+    """fiduswriter (seed 131): ``"axes"`` is in ``BASE_INSTALLED_APPS``, which ``manage.py`` merges into
+    ``INSTALLED_APPS`` at start-up; a list of apps left out (``REMOVED_APPS``) installs nothing. The DRF view is
+    covered by the default throttles either way."""
+    settings = DJANGO_SETTINGS.format(apps="") + f'{part} = ["django.contrib.sessions", "axes"]\n'
+    _write(tmp_path, {"shop/__init__.py": "", "shop/views.py": DJANGO_VIEWS, "shop/settings.py": settings})
+    assert _lines(tmp_path) == expected
+
+
 def test_test_settings_do_not_count(tmp_path: Path) -> None:
     """Throttles and axes that only the test settings install protect nothing in production."""
     _write(tmp_path, {

@@ -28,9 +28,9 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Union
+from typing import Optional, Union
 
-from backend_lint.analysis.ast_helpers import own_nodes
+from backend_lint.analysis.ast_helpers import callee_name, own_nodes, response_call
 from backend_lint.analysis.handlers import FRAMEWORK_MODULES, handler_model
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.context import FileContext
@@ -133,12 +133,31 @@ def _answers_default_status(function: _Function) -> bool:
 
 def acknowledges_only(function: _Function) -> bool:
     """Every ``return`` of ``function``'s own body gives a dict literal of constants (``{"ok": True}``,
-    ``{"status": "ok"}``): the answer acknowledges the call and names nothing it made (no id, no object)."""
+    ``{"status": "ok"}``), bare or as the one body of a framework's JSON answer (Django's
+    ``JsonResponse({"status": "success"})``, ``jsonify({"ok": True})``, ``jsonify(ok=True)``): the answer
+    acknowledges the call and names nothing it made (no id, no object)."""
     returns = [node.value for node in own_nodes(function) if isinstance(node, ast.Return)]
-    return bool(returns) and all(
-        isinstance(value, ast.Dict) and bool(value.values)
+    return bool(returns) and all(_constant_dict(_answered_body(value)) for value in returns)
+
+
+def _answered_body(value: Optional[ast.expr]) -> Optional[ast.expr]:
+    """The body a returned JSON answer carries: the one positional argument of ``JsonResponse(...)``,
+    ``JSONResponse(...)``, ``jsonify(...)``, ``web.json_response(...)`` given no other argument, or the keywords of
+    ``jsonify(ok=True)`` as a dict; any other value as it is."""
+    if not (isinstance(value, ast.Call) and response_call(value)):
+        return value
+    if len(value.args) == 1 and not value.keywords:
+        return value.args[0]
+    if not value.args and value.keywords and callee_name(value) == "jsonify" \
+            and all(keyword.arg is not None for keyword in value.keywords):
+        return ast.Dict(keys=[ast.Constant(keyword.arg) for keyword in value.keywords],
+                        values=[keyword.value for keyword in value.keywords])
+    return value
+
+
+def _constant_dict(value: Optional[ast.expr]) -> bool:
+    return isinstance(value, ast.Dict) and bool(value.values) \
         and all(isinstance(item, ast.Constant) for item in (*value.keys, *value.values))
-        for value in returns)
 
 
 def answers_201_nowhere(traits: list[list[str]]) -> bool:

@@ -13,8 +13,9 @@ from its command line talks to the host the operator names, often a development 
 A script need not read its command line to be run by hand: an interactive tutorial waiting on ``input()``, a load
 test whose main guard runs ``asyncio.run(main())``, a toy server whose main guard runs ``uvicorn.run(app)``.
 :func:`run_by_hand` reads the code of such a module (under a script folder, with a main guard) that runs only when
-the file is started as a program: the main guard itself, the module-level functions only the main guard reaches
-(directly or through other such functions: :func:`guard_only_functions`), and the handlers of an app that the
+the file is started as a program: the main guard itself, the module-level functions and the methods of the
+module-level classes only the main guard reaches (directly or through other such definitions:
+:func:`guard_only_definitions`), and the handlers of an app that the
 main guard serves. Unless another module of the project imports the function or the app (the project model's
 :func:`~.project.conditions.unreferenced`), none of it runs in the deployed service: a timeout, a blocked event
 loop, a retry, a log line or a self-signed certificate there concerns the developer at the terminal.
@@ -90,23 +91,23 @@ def _guards(ctx: FileContext) -> list[ast.If]:
 
 
 @file_fact()
-def guard_only_functions(ctx: FileContext) -> frozenset[str]:
-    """The module-level functions that only the module's ``if __name__ == "__main__":`` block reaches: the block
-    names them (calls them, hands them to ``asyncio.run``), or functions so reached do, or a table of jobs that
-    only they read names them (:func:`_job_tables`: a cron worker's ``cron_jobs`` list handed to its scheduler in
-    the guard), and nothing else of the module names them (a class, a statement at the top level, a function the
-    service may call). A function named nowhere is not reached at all and is left out."""
+def guard_only_definitions(ctx: FileContext) -> frozenset[str]:
+    """The module-level functions and classes that only the module's ``if __name__ == "__main__":`` block
+    reaches: the block names them (calls them, hands them to ``asyncio.run``), or functions and classes so reached
+    do, or a table of jobs that only they read names them (:func:`_job_tables`: a cron worker's ``cron_jobs`` list
+    handed to its scheduler in the guard), and nothing else of the module names them (another class, a statement
+    at the top level, a function the service may call). A definition named nowhere is not reached at all and is
+    left out."""
     guards = _guards(ctx)
     if not guards:
         return frozenset()
-    functions = {
-        statement.name for statement in ctx.tree.body if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef))
-    }
+    functions = _functions(ctx)
+    classes = {statement.name for statement in ctx.tree.body if isinstance(statement, ast.ClassDef)}
     tables = _job_tables(ctx, functions)
-    owners: dict[str, set[str]] = {name: set() for name in functions | set(tables)}  # who names each function
-    guard, other = "<main guard>", "<module>"  # (or table): a function, a table, the main guard or the module
+    owners: dict[str, set[str]] = {name: set() for name in functions | classes | set(tables)}  # who names each
+    guard, other = "<main guard>", "<module>"  # (or table): a definition, a table, the main guard or the module
     for statement in ctx.tree.body:
-        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             owner = statement.name
         elif isinstance(statement, ast.If) and statement in guards:
             owner = guard
@@ -134,7 +135,27 @@ def guard_only_functions(ctx: FileContext) -> frozenset[str]:
             if not owners[name] <= reached | {guard}:
                 reached.discard(name)
                 changed = True
-    return frozenset(reached & functions)
+    return frozenset(reached & (functions | classes))
+
+
+@file_fact(reads=(guard_only_definitions,))
+def guard_only_functions(ctx: FileContext) -> frozenset[str]:
+    """The module-level functions that only the module's ``if __name__ == "__main__":`` block reaches
+    (:func:`guard_only_definitions`)."""
+    return frozenset(name for name in guard_only_definitions(ctx) if name in _functions(ctx))
+
+
+@file_fact(reads=(guard_only_definitions,))
+def guard_only_classes(ctx: FileContext) -> frozenset[str]:
+    """The module-level classes that only the module's main guard reaches (:func:`guard_only_definitions`): a
+    script's ``AlembicRebase`` that only its ``main()`` builds, whose methods run only when the file is started."""
+    return frozenset(name for name in guard_only_definitions(ctx) if name not in _functions(ctx))
+
+
+def _functions(ctx: FileContext) -> set[str]:
+    return {
+        statement.name for statement in ctx.tree.body if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef))
+    }
 
 
 def _job_tables(ctx: FileContext, functions: set[str]) -> dict[str, ast.stmt]:
@@ -178,7 +199,7 @@ def served_app(ctx: FileContext) -> Optional[str]:
     return None
 
 
-@reads(guard_only_functions, served_app)
+@reads(guard_only_functions, guard_only_classes, served_app)
 def run_by_hand(
     ctx: FileContext, scope: Scope, script_paths: Optional[list[str]] = None
 ) -> Optional[tuple[ProjectFact, ...]]:
@@ -191,8 +212,14 @@ def run_by_hand(
         return None
     if scope.in_main_guard:
         return ()
+    if not ctx.module:
+        return None
+    owner = next((link.node for link in scope if isinstance(link.node, ast.ClassDef) and link.node in ctx.tree.body),
+                 None)
+    if owner is not None:  # a method of a module-level class that only the main guard's code builds
+        return (unreferenced(f"{ctx.module}.{owner.name}"),) if owner.name in guard_only_classes(ctx) else None
     outer = next((function for function in reversed(scope.functions) if function in ctx.tree.body), None)
-    if not isinstance(outer, (ast.FunctionDef, ast.AsyncFunctionDef)) or not ctx.module:
+    if not isinstance(outer, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return None
     if outer.name in guard_only_functions(ctx):
         return (unreferenced(f"{ctx.module}.{outer.name}"),)

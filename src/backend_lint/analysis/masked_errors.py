@@ -12,6 +12,9 @@ Which handler catches what:
   exception; one for ``Exception`` or ``500`` only sees errors nothing else handled, not an ``HTTPException``.
 - Flask: a handler for werkzeug's ``HTTPException`` or for ``Exception`` receives every ``abort(...)``; one for
   ``500`` (or ``InternalServerError``) receives ``abort(500, ...)``.
+- aiohttp: every middleware of the application sees every raised ``web.HTTPException``; one whose
+  ``except web.HTTPException as ex`` clause ends by raising another exception without the text (backend.ai's
+  ``raise GenericBadRequest from ex``) keeps it from the client (:func:`middleware_masks`).
 
 What the handler does with the exception is read from its body (:func:`masked_statuses`): it masks every status
 when it never reads the exception's text (only its status, its headers, or in a log line); it masks 500 (or every
@@ -35,6 +38,7 @@ Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 
 ASGI = "asgi"
 WSGI = "wsgi"
+AIOHTTP = "aiohttp"
 EVERY = "all"
 """A masked status class: every status."""
 SERVER = "5xx"
@@ -72,9 +76,26 @@ def may_register(index: NodeIndex) -> bool:
         func = call.func
         if isinstance(func, ast.Attribute) and func.attr in _REGISTERING_CALLS:
             return True
-        if any(keyword.arg == "exception_handlers" for keyword in call.keywords):
+        if any(keyword.arg in ("exception_handlers", "middlewares") for keyword in call.keywords):
+            return True
+        if _adds_middleware(call) is not None:
             return True
     return False
+
+
+def _adds_middleware(call: ast.Call) -> Optional[list[ast.expr]]:
+    """The middlewares ``app.middlewares.append(m)``, ``.insert(i, m)`` or ``.extend([...])`` adds, else ``None``."""
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Attribute)
+            and func.value.attr == "middlewares" and call.args):
+        return None
+    if func.attr == "append":
+        return [call.args[0]]
+    if func.attr == "insert" and len(call.args) == 2:
+        return [call.args[1]]
+    if func.attr == "extend" and isinstance(call.args[0], (ast.List, ast.Tuple)):
+        return list(call.args[0].elts)
+    return None
 
 
 def registrations(
@@ -134,7 +155,32 @@ def registrations(
                     for key, value in zip(keyword.value.keys, keyword.value.values):
                         if key is not None:
                             add(ASGI, key, value, None)
+            for middleware in _middlewares(node, resolve):
+                target = _middleware_target(middleware, functions, qualify)
+                if target is not None:
+                    found.append([AIOHTTP, EVERY, target, package])
     return found
+
+
+def _middlewares(call: ast.Call, resolve: Callable[[ast.expr], Optional[str]]) -> list[ast.expr]:
+    """The middlewares an aiohttp application is given: ``web.Application(middlewares=[...])``, or added to its
+    list (``app.middlewares.insert(1, build_exception_middleware(...))``)."""
+    if (resolve(call.func) or "") == "aiohttp.web.Application":
+        return [item for keyword in call.keywords if keyword.arg == "middlewares"
+                and isinstance(keyword.value, (ast.List, ast.Tuple)) for item in keyword.value.elts]
+    return _adds_middleware(call) or []
+
+
+def _middleware_target(
+    middleware: ast.expr, functions: dict[str, Function], qualify: Callable[[ast.expr], Optional[str]]
+) -> Optional[str]:
+    """The statuses a middleware of the module masks joined by ``,``, or ``@`` and the qualified name of the
+    middleware or of the factory that builds it (``build_exception_middleware(...)``), for the project model."""
+    written = middleware.func if isinstance(middleware, ast.Call) else middleware
+    if isinstance(written, ast.Name) and written.id in functions:
+        return ",".join(middleware_masks(functions[written.id]))
+    qualified = qualify(written)
+    return f"@{qualified}" if qualified is not None else None
 
 
 def _caught(family: str, expr: ast.expr, resolve: Callable[[ast.expr], Optional[str]]) -> Optional[str]:
@@ -350,8 +396,63 @@ def masking_facts(
         family = WSGI
     elif qualified in _WSGI_INTERNAL:
         family, status = WSGI, 500
+    elif qualified.startswith("aiohttp.web.HTTP"):
+        family, status = AIOHTTP, _AIOHTTP_STATUSES.get(qualified.rpartition(".")[2])
     else:
         return ()
     if not module:
         return ()
     return (masked_error(family, str(status) if status is not None else "", module),)
+
+
+_AIOHTTP_STATUSES = {
+    "HTTPInternalServerError": 500, "HTTPNotImplemented": 501, "HTTPBadGateway": 502, "HTTPServiceUnavailable": 503,
+    "HTTPGatewayTimeout": 504, "HTTPInsufficientStorage": 507,
+}
+"""aiohttp's server-error classes and their statuses (the class is the status; it takes no status argument)."""
+
+
+def middleware_masks(function: Function) -> list[str]:
+    """The statuses an aiohttp middleware (or the factory whose nested function is one) keeps from the client:
+    its ``except web.HTTPException as ex`` clause ends by raising another exception that does not carry the text
+    (``raise GenericBadRequest from ex``): ``all`` when no branch of the clause passes the text on, ``5xx`` when
+    only branches testing a 4xx status do (backend.ai's manager, answering 405 with the allowed methods); nothing
+    when the clause re-raises the exception or answers with its text."""
+    for clause in (node for node in ast.walk(function) if isinstance(node, ast.ExceptHandler)):
+        caught = (dotted_name(clause.type) or "") if clause.type is not None else ""
+        if caught.rpartition(".")[2] != "HTTPException" or clause.name is None or not clause.body:
+            continue
+        param = clause.name
+        nodes = [node for statement in clause.body for node in ast.walk(statement)]
+        parents = {id(child): node for node in nodes for child in ast.iter_child_nodes(node)}
+        last = clause.body[-1]
+        if not (isinstance(last, ast.Raise) and last.exc is not None
+                and not (isinstance(last.exc, ast.Name) and last.exc.id == param)
+                and not any(_reads_text(part, param, parents) for part in ast.walk(last.exc))):
+            continue  # the clause ends passing the exception on (``raise``, ``raise ex``) or answering with it
+        if any(isinstance(node, ast.Raise) and (node.exc is None or (isinstance(node.exc, ast.Name)
+                                                                     and node.exc.id == param)) for node in nodes):
+            continue
+        leaking = [node for node in nodes if isinstance(node, ast.If) and _passes_text(node.body, param, parents)]
+        if not leaking:
+            return [EVERY]
+        if all(_client_status_test(branch.test, param) for branch in leaking):
+            return [SERVER]
+    return []
+
+
+def _passes_text(body: list[ast.stmt], param: str, parents: dict[int, ast.AST]) -> bool:
+    """The branch reads the exception's text and answers or raises: ``concrete = cast(HTTPMethodNotAllowed, ex)``
+    then ``raise MethodNotAllowed(method=concrete.method)``."""
+    nodes = [node for statement in body for node in ast.walk(statement)]
+    return any(_reads_text(node, param, parents) for node in nodes) \
+        and any(isinstance(node, (ast.Raise, ast.Return)) for node in nodes)
+
+
+def _client_status_test(test: ast.expr, param: str) -> bool:
+    """``ex.status_code == N`` (or ``ex.status == N``) for a status ``N`` below 500."""
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq) \
+            and _is_status(test.left, param):
+        number = _number(test.comparators[0])
+        return number is not None and number < 500
+    return False

@@ -26,11 +26,14 @@ class that builds the URL conf (:mod:`backend_lint.analysis.url_views`); an impo
 framework's registration (Flask's ``add_url_rule``) is decided by its own body. A proxy route whose handlers
 forward to the same path of the service they front (``f"{url}/api/delete"``) keeps the upstream's path, and a
 route whose handlers are marked ``@deprecated(new_target="...")`` with the path of their replacement is already
-being retired the way the page says, and a FastAPI route given ``include_in_schema=False`` is left out of the
-API's published contract (an internal endpoint of the application's own frontend), as is a route only the
-project's own services call (a module named ``internal_urls.py``, a handler behind ``@backend_authenticated``:
-:func:`backend_lint.analysis.internal_services.internal_api`). A ``GET`` path starting
-with ``get`` on a blueprint or router whose routes
+being retired the way the page says, as is one declared deprecated to its clients by a keyword of its route
+decorator, registration or handler decorator (``deprecated=True``, ``is_deprecated=True``), and a FastAPI route
+given ``include_in_schema=False`` is left out of the API's published contract (an internal endpoint of the
+application's own frontend), as is a route only the project's own services call (a module named
+``internal_urls.py``, a handler behind ``@backend_authenticated``:
+:func:`backend_lint.analysis.internal_services.internal_api`), or of an app behind one shared secret that the
+project's own client sends (:mod:`backend_lint.analysis.shared_secret_guards`, the project model decides). A
+``GET`` path starting with ``get`` on a blueprint or router whose routes
 are mostly server-rendered pages (:mod:`backend_lint.analysis.page_apps`) is a helper the UI's own pages fetch,
 and a route only administrators reach on a blueprint that renders pages of the module is a button of the
 administrators' own UI (vulnlookup's ``POST /admin/command/dump_feeds`` beside its dashboard).
@@ -62,9 +65,10 @@ from backend_lint.analysis.page_answers import answers_page_through_helpers
 from backend_lint.analysis.page_apps import back_office_action, ui_read_helper
 from backend_lint.analysis.project.conditions import ProjectFact, html_view, route_words, test_support, xhr_view
 from backend_lint.analysis.project.extract import url_view
-from backend_lint.analysis.project.handler_conditions import rpc_api
+from backend_lint.analysis.project.handler_conditions import own_client_header, rpc_api
 from backend_lint.analysis.resolve import class_chain, resolve_class
 from backend_lint.analysis.secret_names import split_identifier
+from backend_lint.analysis.shared_secret_guards import guarded_header
 from backend_lint.analysis.url_views import entry_view, forwarded_paths
 from backend_lint.analysis.xhr_views import xhr_only
 from backend_lint.context import FileContext
@@ -123,7 +127,7 @@ class VerbInRoutePath(Rule):
     message = "`{path}` has the verb `{verb}` in its path; name the resource and let the HTTP method say the action"
     triggers = FRAMEWORK_MODULES
     needs = (handler_model, handler_body, html_view, resolve_class, class_chain, forwarded_paths,
-             answers_page_through_helpers, ui_read_helper, back_office_action, api_route, internal_api)
+             answers_page_through_helpers, ui_read_helper, back_office_action, api_route, internal_api, guarded_header)
     module_facts = (test_support,)
     options = (
         Option(
@@ -174,14 +178,14 @@ class VerbInRoutePath(Rule):
             if _not_for_clients(handlers.get(Span.of(string), [])) \
                     or _for_own_services(handlers.get(Span.of(string), []), ctx):
                 continue  # "An internal API used for testing processes"; ``@backend_authenticated``: no client's
-            if _retired(handlers.get(Span.of(string), [])):
+            if _retired(handlers.get(Span.of(string), [])) or _deprecation_marker(ctx.parent_of(string)):
                 continue  # already deprecated for the resource route it names: the page's fix, under way
             if _hidden_from_schema(string, handlers.get(Span.of(string), []), ctx):
                 continue  # ``include_in_schema=False``: left out of the API's published contract, the UI's own
             if _read_of_an_action_report(found[0], handlers.get(Span.of(string), [])):
                 continue  # ``GET .../delete-preview``: the preview of a delete, a resource the GET reads
-            pages = views.get(Span.of(string), [])
             entry = ctx.parent_of(string)
+            pages = [*views.get(Span.of(string), []), *_shared_secret(entry, ctx)]
             view = entry_view(entry, ctx) if isinstance(entry, ast.Call) and entry.args and entry.args[0] is string \
                 else None
             if view is not None:
@@ -210,6 +214,14 @@ _HTML_VIEWS = frozenset({
     "BaseView",
 })
 """Django's generic views that answer HTML (and Flask-AppBuilder's page views): their routes are pages."""
+
+
+def _shared_secret(entry: Optional[ast.AST], ctx: FileContext) -> list[ProjectFact]:
+    """The registration puts the route on an app behind one shared secret in a custom header
+    (:mod:`backend_lint.analysis.shared_secret_guards`): it serves the project's own services when another module of
+    the project sends that header (``own_client_header``)."""
+    header = guarded_header(ctx, entry) if entry is not None and ctx.module else None
+    return [own_client_header(header, ctx.module)] if header is not None else []
 
 
 def _handlers_by_part(model: HandlerModel) -> dict[Span, list[Handler]]:
@@ -334,18 +346,32 @@ def _for_own_services(handlers: list[Handler], ctx: FileContext) -> bool:
 
 def _retired(handlers: list[Handler]) -> bool:
     """Every handler routed with the string is marked ``@deprecated(new_target="api/v1/dataset/<int:pk>")``:
-    a decorator named ``deprecated`` given the path of the route that replaces it (a string with a ``/``)."""
+    a decorator named ``deprecated`` given the path of the route that replaces it (a string with a ``/``); or a
+    decorator of the handler, its route's included, declares it deprecated to the API's clients with a keyword
+    (FastAPI's ``@router.post("/getUser", deprecated=True)``, which the OpenAPI document publishes; backend.ai's
+    ``@pydantic_api_handler(Model, is_deprecated=True)``)."""
     return bool(handlers) and all(
-        any(
-            isinstance(decorator, ast.Call)
-            and (dotted_name(decorator.func) or "").rpartition(".")[2] == "deprecated"
-            and any(
-                isinstance(value, ast.Constant) and isinstance(value.value, str) and "/" in value.value
-                for value in [*decorator.args, *(keyword.value for keyword in decorator.keywords)]
-            )
-            for decorator in handler.function.decorator_list
-        )
+        any(_deprecation_marker(decorator) for decorator in handler.function.decorator_list)
         for handler in handlers
+    )
+
+
+_DEPRECATED_KEYWORDS = frozenset({"deprecated", "is_deprecated"})
+
+
+def _deprecation_marker(decorator: Optional[ast.AST]) -> bool:
+    """``@deprecated(new_target="/api/v1/...")`` naming the replacement's path, or any decorator or route
+    registration given ``deprecated=True``/``is_deprecated=True`` (``app.add_api_route(path, f, deprecated=True)``).
+    A ``@deprecated()`` that names no replacement only warns the server's log: no client learns of it, and it is
+    not read."""
+    if not isinstance(decorator, ast.Call):
+        return False
+    if any(keyword.arg in _DEPRECATED_KEYWORDS and isinstance(keyword.value, ast.Constant)
+           and keyword.value.value is True for keyword in decorator.keywords):
+        return True
+    return (dotted_name(decorator.func) or "").rpartition(".")[2] == "deprecated" and any(
+        isinstance(value, ast.Constant) and isinstance(value.value, str) and "/" in value.value
+        for value in [*decorator.args, *(keyword.value for keyword in decorator.keywords)]
     )
 
 

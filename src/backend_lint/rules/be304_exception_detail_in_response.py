@@ -208,7 +208,7 @@ class ExceptionDetailInResponse(Rule):
         if not http or last.endswith(_VALIDATION_ERRORS):
             return  # raise ValidationError({key: str(e)}): the code files the error as the client's input
         arguments = [*exc.args, *(kw.value for kw in exc.keywords if kw.arg in _DETAIL_KEYWORDS)]
-        client_error = _client_status(exc)
+        client_error = _client_status(exc) or _client_error_class(qualified, last)
         leak = self._leak(node, arguments, ctx, client_error=client_error)
         if leak is not None:
             masked = masking_facts(node, ctx.imports.resolve, ctx.module)
@@ -353,6 +353,24 @@ def _refutations(ctx: FileContext, client_error: bool) -> tuple[ProjectFact, ...
 def _catches_exception(clause: ast.ExceptHandler) -> bool:
     """``except Exception`` (alone): the only clause that catches a plain ``Exception`` a callee raises."""
     return isinstance(clause.type, ast.Name) and clause.type.id == "Exception"
+
+
+_CLIENT_ERROR_CLASSES = frozenset({
+    "HTTPBadRequest", "HTTPNotFound", "HTTPConflict", "HTTPGone", "HTTPUnprocessableEntity", "HTTPPreconditionFailed",
+    "HTTPRequestEntityTooLarge", "HTTPUnsupportedMediaType", "HTTPRequestRangeNotSatisfiable", "HTTPLengthRequired",
+    "HTTPNotAcceptable", "HTTPMethodNotAllowed", "HTTPFailedDependency", "HTTPUnauthorized", "HTTPForbidden",
+    "BadRequest", "NotFound", "Conflict", "Gone", "UnprocessableEntity", "PreconditionFailed",
+    "RequestEntityTooLarge", "UnsupportedMediaType", "ParseError",
+})
+"""aiohttp's, werkzeug's and DRF's HTTP exceptions whose class is a 4xx status (``web.HTTPBadRequest``,
+``werkzeug.exceptions.NotFound``, DRF's ``ParseError``)."""
+
+
+def _client_error_class(qualified: str, last: str) -> bool:
+    """The raised class is a 4xx status by its name: aiohttp's ``web.HTTPBadRequest(text=...)`` takes no status
+    argument, the class is the status."""
+    return last in _CLIENT_ERROR_CLASSES and (
+        qualified.startswith(("aiohttp.", "werkzeug.", "rest_framework.")) or last.startswith("HTTP"))
 
 
 def _client_code(value: ast.expr) -> bool:

@@ -45,7 +45,7 @@ from backend_lint.analysis.internal_services import builds_own_app, client_paths
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.library_calls import wraps_library_call
 from backend_lint.analysis.loopback import loopback_constants
-from backend_lint.analysis.masked_errors import masked_statuses, may_register, registrations
+from backend_lint.analysis.masked_errors import masked_statuses, may_register, middleware_masks, registrations
 from backend_lint.analysis.model_growth import grown_names, model_forms, writes_rows
 from backend_lint.analysis.module_roles import module_roles, says_development_only
 from backend_lint.analysis.node_index import node_index
@@ -73,6 +73,7 @@ from backend_lint.analysis.reach_names import loads_modules, referenced_names, r
 from backend_lint.analysis.seeded_tables import created_rows, loaded_fixtures, seeded_rows, table_of
 from backend_lint.analysis.sentinels import compared_secret_names
 from backend_lint.analysis.settings import settings_module
+from backend_lint.analysis.shared_secret_guards import sent_headers
 from backend_lint.analysis.slow_work import CLIENT_CLASSES
 from backend_lint.analysis.startup_hooks import startup_calls, startup_hook_names
 from backend_lint.analysis.time_windows import returns_recent_time
@@ -93,6 +94,16 @@ SETTING_NAMES = frozenset({
     "PASSWORD_HASHERS", "WTF_CSRF_ENABLED", "AUTHENTICATION_BACKENDS", "AUTH_USER_MODEL",
 })
 """Settings the project model reads (literal values only; anything else is recorded as ``"?"``)."""
+_INSTALLING_PARTS = ("_APPS", "_MIDDLEWARE", "_MIDDLEWARE_CLASSES", "_AUTHENTICATION_BACKENDS")
+_LEFT_OUT = frozenset({"REMOVED", "DISABLED", "EXCLUDED", "OPTIONAL", "TEST", "TESTING", "DEV", "DEBUG", "LOCAL"})
+
+
+def installing_part(name: str) -> bool:
+    """``name`` is a part a project merges into Django's ``INSTALLED_APPS``, ``MIDDLEWARE`` or
+    ``AUTHENTICATION_BACKENDS`` (``BASE_INSTALLED_APPS``, ``THIRD_PARTY_APPS``, ``BASE_MIDDLEWARE``,
+    ``AXES_AUTHENTICATION_BACKENDS``: fiduswriter's ``manage.py`` joins them at start-up), also recorded in the
+    summary. A part named for what is left out or only for development (``REMOVED_APPS``, ``DEV_APPS``) is not."""
+    return name.endswith(_INSTALLING_PARTS) and not _LEFT_OUT & set(name.split("_"))
 UNKNOWN = "?"
 BUILT_BY = "?built-by"
 """The key of a setting's recorded value when a project function builds it: ``{"?built-by": "weblate.api.
@@ -141,7 +152,7 @@ def summarize(ctx: FileContext) -> ModuleSummary:
     if not {"test", "test_support"} & set(summary.roles):
         summary.admin_only_names = admin_only_names(ctx.tree, ctx.source)
         summary.single_account, summary.single_password = single_account(ctx), single_password(ctx)
-        if "handler" in ctx.source and may_register(node_index(ctx)):  # exception_handler, errorhandler, ...
+        if ("handler" in ctx.source or "middlewares" in ctx.source) and may_register(node_index(ctx)):
             summary.error_handlers = registrations(
                 ctx.tree, ctx.imports.resolve, lambda written: _qualified(ctx, summary, written), module, is_package)
         summary.startup_calls = startup_calls(ctx)
@@ -154,7 +165,7 @@ def summarize(ctx: FileContext) -> ModuleSummary:
         summary.model_forms = model_forms(ctx.tree)
         summary.url_addresses = address_fields(ctx)
         summary.own_app = builds_own_app(ctx)
-        summary.client_paths = client_paths(ctx)
+        summary.client_paths, summary.sent_headers = client_paths(ctx), sent_headers(ctx)
         summary.published_settings = published_settings(ctx)
     _read_reach(ctx, summary)
     summary.compared_secrets = sorted(
@@ -285,7 +296,7 @@ def _read_module_statements(ctx: FileContext, summary: ModuleSummary) -> None:
     settings = settings_module(ctx)
     if settings.is_settings or _SETTINGS_MARKERS & values.keys():
         summary.settings_kind = settings.kind
-        for name in SETTING_NAMES & values.keys():
+        for name in sorted(name for name in values if name in SETTING_NAMES or installing_part(name)):
             value = values[name]
             built_by = _qualified(ctx, summary, value.func) if isinstance(value, ast.Call) else None
             # ``REST_FRAMEWORK = get_drf_settings(...)``: the model reads what that function returns
@@ -358,7 +369,8 @@ def _read_function(ctx: FileContext, node: ast.FunctionDef | ast.AsyncFunctionDe
     raises, if_missing, mails, skip = gates
     found.raises_message, found.wraps_library_call, found.inserts_if_missing = (
         raises and raises_own_message(node), wraps_library_call(ctx, node), if_missing and inserts_if_missing(node))
-    found.masks = [] if skip else masked_statuses(node)
+    found.masks = [] if skip else masked_statuses(node) or (
+        middleware_masks(node) if "HTTPException" in ctx.source else [])
     found.mails_own_inbox = mails and mails_own_inbox(node)
 
 

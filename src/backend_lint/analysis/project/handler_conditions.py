@@ -13,6 +13,7 @@ from backend_lint.analysis.project.conditions import (
     CATCHES_ALL,
     MASKED_ERROR,
     METHODS_CATCH_ALL,
+    OWN_CLIENT_HEADER,
     OWN_INBOX,
     QUIET_JOBS,
     RAISES_MESSAGE,
@@ -123,3 +124,13 @@ def status_envelope_api() -> ProjectFact:
     that answers 200, and no module answers 201 (kairon's ``{"success": false, "error_code": 422}``). No route's
     status says anything there, a created resource's neither (BE305; :mod:`backend_lint.analysis.api_conventions`)."""
     return ProjectFact(STATUS_ENVELOPE_API)
+
+
+@project_fact
+def own_client_header(header: str, module: str) -> ProjectFact:
+    """A module of the project other than ``module``, not a test, test support, an example nor command line code,
+    writes the custom header name ``header`` (lower-case; ``ModuleSummary.sent_headers``): the shared secret that
+    ``module``'s app-wide guard compares is sent by the project's own client (backend.ai's manager writing
+    ``"X-BackendAI-Storage-Auth-Token"`` for its storage proxy), so the app's routes serve the project's own
+    services (BE302; :mod:`backend_lint.analysis.shared_secret_guards`)."""
+    return ProjectFact(OWN_CLIENT_HEADER, (header, module))

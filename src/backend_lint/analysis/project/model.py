@@ -574,6 +574,9 @@ _ON_ARGUMENTS: dict[str, Callable[[ProjectModel, tuple[str, ...]], bool]] = {
     conditions.NO_CREATED_ANSWERS: lambda model, args: answers_201_nowhere(
         [found.traits for found in model.modules.values()]),
     conditions.INTERNAL_SERVICE: lambda model, args: internal_route(model.modules, args),
+    conditions.OWN_CLIENT_HEADER: lambda model, args: len(args) == 2 and any(
+        args[0] in found.sent_headers for name, found in model.modules.items()
+        if name != args[1] and not found.cli and not {"test", "test_support", "example"} & set(found.roles)),
     conditions.UNREACHED: lambda model, args: 0 < len(args) < 3 and model.unreached(*args),
     # a malformed inner fact is not established: absent
     conditions.CALLERS_PASS_SAFE: lambda model, args: len(args) > 1 and model.callers_pass_safe(args[0], args[1:]),

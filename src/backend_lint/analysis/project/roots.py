@@ -51,7 +51,10 @@ def _marked_root(folder: str) -> Optional[str]:
     return None if parent == folder else _marked_root(parent)
 
 
-_PACKAGING_CALL = re.compile(rb"setuptools|distutils|\bsetup\s*\(")
+_PACKAGING_CALL = re.compile(rb"setuptools|distutils|(?<![.\w])(?<!def )setup\s*\(")
+"""A packaging call: ``setup(...)`` itself, not another object's ``setup()`` method nor a function the module
+defines by that name (backend.ai's ``manager/api/rest/setup.py`` mentions ``runner.setup()``: a module of the
+package, no project root)."""
 
 
 def _module_named_setup(folder: str) -> bool:

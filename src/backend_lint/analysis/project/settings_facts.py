@@ -15,7 +15,7 @@ from backend_lint.analysis.handler_types import DJANGO, DRF, FASTAPI, FLASK, LIT
 from backend_lint.analysis.health_checks import HEALTH_PACKAGES
 from backend_lint.analysis.project.def_facts import MAX_DEPTH, DefFacts
 from backend_lint.analysis.project.deployed_settings import UNKNOWN_SETTINGS
-from backend_lint.analysis.project.extract import BUILT_BY, UNKNOWN
+from backend_lint.analysis.project.extract import BUILT_BY, UNKNOWN, installing_part
 from backend_lint.analysis.project.project_files import ProjectFiles
 from backend_lint.analysis.project.summary import ModuleSummary
 from backend_lint.analysis.rate_limits import app_wide_families
@@ -30,6 +30,16 @@ _USER_MODEL_BASES = ("django.contrib.auth.models.AbstractUser", "django.contrib.
 """Bases of a custom Django user model."""
 _DEPLOYED_WORDS = frozenset({"production", "prod", "deploy", "deployed", "deployment"})
 """Words of a settings module's name that say deployments run it (``production.py``, ``settings_prod.py``)."""
+
+
+
+_INSTALLING = ("INSTALLED_APPS", "MIDDLEWARE", "AUTHENTICATION_BACKENDS")
+
+
+def _installing_settings(summary: ModuleSummary) -> list[str]:
+    """The settings of ``summary`` that install apps, middleware or authentication backends: Django's own names,
+    and the parts the project merges into them (:func:`.extract.installing_part`)."""
+    return [*_INSTALLING, *sorted(name for name in summary.settings if installing_part(name))]
 
 
 class SettingsFacts(DefFacts):
@@ -160,7 +170,7 @@ class SettingsFacts(DefFacts):
         found = set(app_wide_families(registered))
         for summary in self.production_settings:
             entries = [
-                entry for name in ("INSTALLED_APPS", "MIDDLEWARE", "AUTHENTICATION_BACKENDS")
+                entry for name in _installing_settings(summary)
                 if isinstance(value := self.settings_value(summary, name), list) for entry in value
             ]
             if any(isinstance(entry, str) and entry.split(".")[0] == "axes" for entry in entries):

@@ -321,6 +321,10 @@ class ModuleSummary:
     """The URL paths its HTTP calls send requests to at the project's own address of a service (a base value and a
     literal path, a loopback URL), holes written ``{}``, sorted
     (:func:`backend_lint.analysis.internal_services.client_paths`)."""
+    sent_headers: list[str] = field(default_factory=list)
+    """The custom header names (``X-...``) it writes as string literals, lower-case, sorted: a client of the
+    project's own service sending its shared secret
+    (:func:`backend_lint.analysis.shared_secret_guards.sent_headers`)."""
     traits: list[str] = field(default_factory=list)
     """Its evidence about the application as a whole (sorted; outside tests and test support): ambient or header
     credentials, CSRF validated by hand, logging at all (:func:`backend_lint.analysis.app_conventions.auth_traits`)."""
@@ -433,6 +437,7 @@ def _well_typed(summary: ModuleSummary) -> bool:
         and isinstance(summary.single_password, bool) and isinstance(summary.keeps_users, bool)
         and isinstance(summary.own_app, bool)
         and _strings(summary.client_paths)
+        and _strings(summary.sent_headers)
         and _strings(summary.compared_secrets)
         and _strings(summary.published_settings)
         and _strings(summary.url_addresses)

@@ -1,0 +1,88 @@
+"""BE302 on a project: an application behind one shared secret that the project's own client sends
+(:mod:`backend_lint.analysis.shared_secret_guards`).
+
+backend.ai's storage proxy serves its "Manager-facing API" (``POST /folder/create``, ``/folder/file/fetch``) behind
+an aiohttp middleware that compares the ``X-BackendAI-Storage-Auth-Token`` header with the configured
+``api.manager.secret`` and answers 403 otherwise; the manager's client module sends that header. No client outside
+the project holds the key, so the paths are a contract between the project's own services. The same app whose
+header no other module sends, or whose guard looks the key up, is still reported. Through the real CLI as a process.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from tests.projects import findings_of, write_project
+
+STORAGE = """\
+    from aiohttp import web
+
+
+    @web.middleware
+    async def token_auth_middleware(request, handler):
+        token = request.headers.get("X-Storage-Auth-Token", None)
+        if token != request.app["config"].manager.secret:
+            raise web.HTTPForbidden(text="invalid auth token")
+        return await handler(request)
+
+
+    async def create_folder(request):
+        return web.json_response({})
+
+
+    async def fetch_file(request):
+        return web.json_response({})
+
+
+    def init_manager_app(config):
+        app = web.Application(middlewares=[token_auth_middleware])
+        app["config"] = config
+        app.router.add_route("POST", "/api/folder/create", create_folder)
+        return app
+
+
+    def init_public_app(config):
+        app = web.Application()
+        app.router.add_route("POST", "/api/file/fetch", fetch_file)
+        return app
+"""
+
+CLIENT = """\
+    import aiohttp
+
+    AUTH_TOKEN_HDR = "X-Storage-Auth-Token"
+
+
+    async def create_folder(base_url, secret):
+        async with aiohttp.ClientSession(headers={AUTH_TOKEN_HDR: secret}) as session:
+            await session.post(f"{base_url}/api/folder/create")
+"""
+
+
+def _project(client: str) -> dict[str, str]:
+    return {
+        "storage/__init__.py": "",
+        "storage/api.py": STORAGE,
+        "manager/__init__.py": "",
+        "manager/client.py": client,
+    }
+
+
+def test_routes_behind_a_secret_the_projects_own_client_sends_are_left_alone(tmp_path: Path) -> None:
+    """The guarded app's verb path is the project's own contract; the unguarded app beside it is still reported."""
+    assert findings_of(write_project(tmp_path, _project(CLIENT)), "BE302") == {(os.path.join("storage", "api.py"), 29)}
+
+
+def test_a_guard_whose_header_no_other_module_sends_is_reported(tmp_path: Path) -> None:
+    project = _project(CLIENT.replace("X-Storage-Auth-Token", "X-Other-Token"))
+    assert findings_of(write_project(tmp_path, project), "BE302") == {
+        (os.path.join("storage", "api.py"), 23), (os.path.join("storage", "api.py"), 29)}
+
+
+def test_a_guard_that_looks_the_key_up_admits_the_apis_clients(tmp_path: Path) -> None:
+    project = _project(CLIENT)
+    project["storage/api.py"] = STORAGE.replace(
+        'token != request.app["config"].manager.secret', 'not await request.app["keys"].find(token)')
+    assert findings_of(write_project(tmp_path, project), "BE302") == {
+        (os.path.join("storage", "api.py"), 23), (os.path.join("storage", "api.py"), 29)}
