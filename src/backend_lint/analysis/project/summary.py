@@ -11,7 +11,7 @@ a class defined in the module as ``shop.views.OrderView``.
 from __future__ import annotations
 
 import json
-from dataclasses import MISSING, asdict, dataclass, field, fields, is_dataclass
+from dataclasses import MISSING, asdict, dataclass, field, fields
 from typing import Any, Optional
 
 
@@ -371,7 +371,7 @@ class ModuleSummary:
         for name in ("url_entries", "url_includes", "router_includes"):
             items = getattr(self, name)
             if items:
-                data[name] = [asdict(item) if is_dataclass(item) else _json_copy(item) for item in items]
+                data[name] = [asdict(item) if isinstance(item, _URL_ITEMS) else _json_copy(item) for item in items]
         return data
 
     def __reduce__(self) -> tuple[type[ModuleSummary], tuple[Any, ...]]:
@@ -402,6 +402,7 @@ class ModuleSummary:
 
 _NESTED = frozenset({"defs", "url_entries", "url_includes", "router_includes"})
 _DEF_FIELDS = tuple(item.name for item in fields(DefSummary))
+_URL_ITEMS = (UrlEntry, UrlInclude, RouterInclude)
 _MODULE_FIELDS = tuple(item.name for item in fields(ModuleSummary))
 
 
