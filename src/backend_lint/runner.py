@@ -169,7 +169,8 @@ class Checker:
         from backend_lint.analysis.project.model import resolve  # noqa: PLC0415 - with the engine
 
         if self.project is not None and modelled:
-            result.findings = resolve(result.findings, self.project.model_for(located))
+            if any(finding.unless for finding in result.findings):  # (most files: no finding, no model asked)
+                result.findings = resolve(result.findings, self.project.model_for(located))
         elif not (self.summarize and modelled):
             result.findings = resolve(result.findings, None)  # no project: what only a project supports goes
         return result

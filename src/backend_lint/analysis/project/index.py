@@ -77,11 +77,18 @@ class ProjectIndex:
 
     def model_for(self, path: str) -> Optional[ProjectModel]:
         """The model of the project ``path`` belongs to, if any of its files was summarised."""
-        root = project_root(os.path.abspath(path))
+        return self._model(project_root(os.path.abspath(path)))
+
+    def _model(self, root: str) -> Optional[ProjectModel]:
         found = self._models.get(root)
         if found is None and root in self.summaries:
             found = self._models[root] = ProjectModel(self.summaries[root].values(), ProjectFiles.read(Path(root)))
         return found
+
+    def build_models(self) -> None:
+        """Build every root's model now (flake8: once in the main process, before it forks its workers)."""
+        for root in self.summaries:
+            self._model(root)
 
     def roots(self) -> set[str]:
         return set(self.summaries)

@@ -11,7 +11,7 @@ a class defined in the module as ``shop.views.OrderView``.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import MISSING, asdict, dataclass, field, fields
 from typing import Any, Optional
 
 
@@ -363,7 +363,20 @@ class ModuleSummary:
     """It has a main guard: a program run by hand (:func:`backend_lint.analysis.reach_names.runs_as_script`)."""
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        """The summary as JSON data, without the fields left at their default value (:meth:`from_json` gives them
+        back): most of a definition's fields are ``false`` or empty, and written out they were about two thirds of
+        the summary cache (7.1 MB against 2.5 MB on Django's sources), which flake8 and a run settling an edited
+        project read whole. Built field by field: ``dataclasses.asdict`` deep-copied every string."""
+        data = _without_defaults(self, _MODULE_FIELDS, _MODULE_DEFAULTS)
+        if self.defs:
+            data["defs"] = {
+                name: _without_defaults(found, _DEF_FIELDS, _DEF_DEFAULTS) for name, found in self.defs.items()
+            }
+        for name in ("url_entries", "url_includes", "router_includes"):
+            items = getattr(self, name)
+            if items:
+                data[name] = [asdict(item) if isinstance(item, _URL_ITEMS) else _json_copy(item) for item in items]
+        return data
 
     def __reduce__(self) -> tuple[type[ModuleSummary], tuple[Any, ...]]:
         """Pickled as the class and its field values in order, and so is each :class:`DefSummary`: a run keeps
@@ -393,7 +406,44 @@ class ModuleSummary:
 
 _NESTED = frozenset({"defs", "url_entries", "url_includes", "router_includes"})
 _DEF_FIELDS = tuple(item.name for item in fields(DefSummary))
+_URL_ITEMS = (UrlEntry, UrlInclude, RouterInclude)
 _MODULE_FIELDS = tuple(item.name for item in fields(ModuleSummary))
+
+
+def _defaults(kind: type[Any]) -> dict[str, Any]:
+    return {
+        item.name: item.default_factory() if item.default_factory is not MISSING else item.default
+        for item in fields(kind)
+    }
+
+
+_DEF_DEFAULTS = _defaults(DefSummary)
+_MODULE_DEFAULTS = {name: value for name, value in _defaults(ModuleSummary).items() if name not in _NESTED}
+"""The nested fields (``defs``, the URL entries) are written by :meth:`ModuleSummary.to_json` itself."""
+
+
+def _without_defaults(item: Any, names: tuple[str, ...], defaults: dict[str, Any]) -> dict[str, Any]:
+    """``item``'s fields of ``names`` whose value is not the default (same value, same type), as JSON data (lists
+    and dicts copied: the data must not share them with the summary)."""
+    data = {}
+    for name in names:
+        default = defaults.get(name, _NESTED)
+        if default is _NESTED:
+            continue
+        value = getattr(item, name)
+        if value == default and type(value) is type(default):
+            continue
+        data[name] = _json_copy(value) if type(value) in (list, dict) else value
+    return data
+
+
+def _json_copy(value: Any) -> Any:
+    """A copy of JSON-like data (lists and dicts copied at every level, other values shared)."""
+    if type(value) is list:
+        return [_json_copy(item) if type(item) in (list, dict) else item for item in value]
+    if type(value) is dict:
+        return {key: _json_copy(item) if type(item) in (list, dict) else item for key, item in value.items()}
+    return value
 
 
 def _strings(value: Any) -> bool:
