@@ -134,10 +134,7 @@ def summarize(ctx: FileContext) -> ModuleSummary:
     summary.route_paths = list(route_texts(ctx))
     summary.cli = cli_module(ctx)
     if not {"test", "test_support"} & set(summary.roles):
-        summary.commands = declares_commands(ctx)
-        summary.starts_service = starts_service(ctx)
-        summary.app_run_classes = sorted(
-            absolute for made in project_app_runs(ctx) if (absolute := _absolute(summary, made)) is not None)
+        _read_start(ctx, summary)
     summary.patches_requests_timeout = not summary.roles and _patches_requests_timeout(ctx)
     summary.unique_models = unique_models(ctx)
     summary.development_only = says_development_only(ctx)
@@ -233,6 +230,16 @@ def _compared(summary: ModuleSummary, written: str) -> Optional[str]:
         qualified = _absolute(summary, imported)
         return f"{qualified}.{rest}" if qualified and rest else qualified
     return f"{summary.module}.{written}" if summary.module and not rest else None
+
+
+def _read_start(ctx: FileContext, summary: ModuleSummary) -> None:
+    """How the module is started: the commands it declares, whether it starts a service, and the classes whose
+    ``app.run()`` is its only sign of doing so."""
+    summary.commands = declares_commands(ctx)
+    summary.starts_service = starts_service(ctx)
+    summary.app_run_classes = sorted(
+        absolute for made in project_app_runs(ctx) if (absolute := _absolute(summary, made)) is not None
+    )
 
 
 def _absolute(summary: ModuleSummary, written: str) -> Optional[str]:
