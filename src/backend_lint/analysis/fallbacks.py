@@ -36,7 +36,8 @@ them are one of a few idioms whose meaning is plain from the ``try`` statement i
   whole parse is not this: the caller gets no value and no reason;
 - **a stored file, a legacy value or a log line that does not parse**: a file read and parsed per row and
   skipped, a parse helper answering the empty value of what it decodes, a malformed line left out of the
-  items collected (see :mod:`.parse_failures`);
+  items collected, a value that does not decode refused like a missing one (the handler repeats the guard's
+  ``return`` just above: see :mod:`.parse_failures`);
 - **an entry dropped from a registry**: a ``try`` that only removes entries (``del self.clients[key]``,
   ``registry.pop(key)``, ``manager.remove_client(key)``, ``watchers.discard(w)``, ``unregister(...)``): a
   best-effort cleanup whose failure means the entry was not there, like closing a closed connection;
@@ -82,6 +83,7 @@ from backend_lint.analysis.parse_failures import (
     empty_answer,
     malformed_record_skipped,
     reads_one_file,
+    rejected_like_missing,
 )
 
 if TYPE_CHECKING:
@@ -116,6 +118,7 @@ def is_deliberate_fallback(attempt: ast.Try, handler: ast.ExceptHandler, ctx: Fi
         or _best_effort_telemetry(attempt, ctx)
         or ((parses_one_value(attempt, ctx) or reads_one_file(attempt, ctx)) and _skips_item(handler))
         or malformed_record_skipped(attempt, handler, ctx)
+        or rejected_like_missing(attempt, handler, ctx)
         or _drops_entries(attempt)
         or probes_alternatives(attempt, handler, ctx)
         or (_explained(handler, ctx) and not _migration_code(ctx))

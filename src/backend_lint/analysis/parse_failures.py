@@ -17,6 +17,9 @@ BE205 leaves these alone (:mod:`backend_lint.analysis.fallbacks` asks this modul
   log viewer): the record is parsed and its fields read into one new item appended last, so the failures
   are a line that does not parse (an ``IndexError``, a ``KeyError``, invalid JSON) and the item is simply not
   added; the loop goes on with the next line and nothing else changed.
+- **a value refused like a missing one**: ``if not salt: return`` then ``try: decoded = b64decode(salt) /
+  except Exception: return`` (fiduswriter's websocket consumer): the handler repeats the guard's answer, so a
+  value that does not decode is treated as an absent one, by design (:func:`rejected_like_missing`).
 
 The parse must be of the loop's own item or of the function's parameter, and nothing else may run in the
 ``try``: a ``try`` that also saves, sends or calls the project's code is work, and stays reported.
@@ -174,3 +177,59 @@ def _fields_of(value: ast.expr, record: str) -> bool:
         else:
             return False
     return fields > 0
+
+
+_VALUE_DECODERS = PARSERS | frozenset({
+    "base64.b64decode", "base64.urlsafe_b64decode", "base64.b32decode", "base64.b16decode", "base64.decodebytes",
+    "binascii.unhexlify", "binascii.a2b_base64", "bytes.fromhex", "int", "float", "decimal.Decimal",
+})
+"""Calls that turn one value into another and fail only when the value is not valid: the parsers, the
+base64/hex decoders and the number conversions."""
+_LOOK_BACK = 3
+"""How many statements before the ``try`` may hold the guard of the missing value."""
+
+
+def rejected_like_missing(attempt: ast.Try, handler: ast.ExceptHandler, ctx: FileContext) -> bool:
+    """``if not salt: return`` then ``try: decoded = base64.b64decode(salt) / except Exception: return``: the
+    ``try`` is one statement that decodes or parses one named value, and the handler does exactly what the guard
+    just above does when that value is missing (the same ``return``, ``continue`` or answer). A value that does
+    not decode is refused like an absent one, on purpose: input checked, nothing half-done (fiduswriter's
+    websocket consumer dropping a snapshot whose salt is missing or not base64)."""
+    if len(attempt.body) != 1 or not handler.body:
+        return False
+    statement = attempt.body[0]
+    value = statement.value if isinstance(statement, (ast.Assign, ast.AnnAssign)) else None
+    if not (isinstance(value, ast.Call) and len(value.args) == 1 and isinstance(value.args[0], ast.Name)
+            and ctx.imports.resolve(value.func) in _VALUE_DECODERS):
+        return False
+    name = value.args[0].id
+    block = _block_of(attempt, ctx)
+    if block is None:
+        return False
+    index = block.index(attempt)
+    answer = [ast.dump(part) for part in handler.body]
+    return any(
+        isinstance(guard, ast.If) and not guard.orelse and _tests_missing(guard.test, name)
+        and [ast.dump(part) for part in guard.body] == answer
+        for guard in block[max(index - _LOOK_BACK, 0):index]
+    )
+
+
+def _block_of(statement: ast.stmt, ctx: FileContext) -> Optional[list[ast.stmt]]:
+    owner = ctx.parent_of(statement)
+    for field in ("body", "orelse", "finalbody"):
+        block = getattr(owner, field, None)
+        if isinstance(block, list) and statement in block:
+            return block
+    return None
+
+
+def _tests_missing(test: ast.expr, name: str) -> bool:
+    """``not name``, ``name is None`` or ``name == ""``, alone or in an ``or``."""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or):
+        return any(_tests_missing(part, name) for part in test.values)
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return isinstance(test.operand, ast.Name) and test.operand.id == name
+    return (isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) and test.left.id == name
+            and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Is, ast.Eq))
+            and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value in (None, ""))

@@ -124,9 +124,15 @@ def _probes(test: ast.expr, name: str) -> bool:
     )
 
 
+_ROW_DELETE = lazy_compile(r"a?(?:soft_)?delete$|(?:mark_(?:as_)?|set_)deleted$")
+"""A row's delete, hard or soft: ``delete()``/``adelete()``, and the soft deletes models write for themselves
+(``soft_delete()``, ``mark_as_deleted()``: a flag set and saved, the row kept for history)."""
+
+
 def deletes_each_row(loop: ast.AST) -> bool:
     """The loop deletes the rows it iterates (``old_job.delete()``, ``await row.adelete()``,
-    ``db.session.delete(reg)``): a purge, whose per-row work is a delete by design (with its signals and
+    ``db.session.delete(reg)``, ``section.soft_delete()``: kerrokantasi soft-deletes each section one hearing
+    edit dropped, and the images of each first): a purge, whose per-row work is a delete by design (with its signals and
     cascades: a query or more per row whatever the reads do), and whose per-row reads decide how to delete that
     row, seeing the deletes of earlier passes (intelowl's nightly retention task counts the jobs left on each
     job's analysable before deleting its file; indico's retention task reads each registration's files, which
@@ -137,7 +143,7 @@ def deletes_each_row(loop: ast.AST) -> bool:
     for statement in loop.body:
         for inner in ast.walk(statement):
             if not (isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute)
-                    and inner.func.attr in ("delete", "adelete")):
+                    and _ROW_DELETE.match(inner.func.attr)):
                 continue
             receiver = inner.func.value
             if (not inner.args and isinstance(receiver, ast.Name) and receiver.id == row) or (
@@ -176,7 +182,7 @@ def _purges(loop: ast.While) -> bool:
     """The ``while`` loop's body deletes a row it names (``last_task.delete()``, ``session.delete(row)``)."""
     return any(
         isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute)
-        and inner.func.attr in ("delete", "adelete")
+        and _ROW_DELETE.match(inner.func.attr)
         and ((not inner.args and isinstance(inner.func.value, ast.Name))
              or (len(inner.args) == 1 and isinstance(inner.args[0], ast.Name)))
         for statement in loop.body for inner in ast.walk(statement)

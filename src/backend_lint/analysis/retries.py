@@ -14,7 +14,9 @@ A short bounded poll of the application's own store is not a retry storm either:
 row or a result another process of the same application is still writing (``get_query`` retried 5 times a
 second apart; "results may be written asynchronously", 10 times 0.25 s). It is told apart by its bound and
 its purpose: at most :data:`SHORT_POLL_SECONDS` of waiting in all, known from constants, in a function named
-for reading (``get_*``, ``read_*``, ``load_*``, ``fetch_*``, ``find_*``). A request handler retried the same
+for reading (``get_*``, ``read_*``, ``load_*``, ``fetch_*``, ``find_*``) or checking (``check_*``, ``verify_*``:
+a resource just made polled until it shows up), the attempts counted by a ``range`` or by a local counted down
+(``while count > 0: count -= 1``). A request handler retried the same
 way is a single user action (``stop_query`` retried 5 times a second apart with a session rollback): a few
 attempts of one click, not a herd. A reconnect loop, any wait that is long or unbounded, and a short one that
 mentions a network client module (the herd would hit a remote service) stay retries.
@@ -75,7 +77,7 @@ RETRY_CALL_NAMES = modules_by_name(*SLEEPS, *TENACITY_RETRIES, *BACKOFF_DECORATO
 SHORT_POLL_SECONDS = 5.0
 _LOOPBACK = lazy_compile(r"""["'](?:127\.0\.0\.1|localhost|::1)["']""")
 """The longest total wait (attempts times delay) a read may poll for data that is not written yet."""
-_READ_VERBS = ("get", "read", "load", "fetch", "find", "lookup")
+_READ_VERBS = ("get", "read", "load", "fetch", "find", "lookup", "check", "verify")
 _MAX_NAME_DEPTH = 4
 
 _LOCAL_MODULES = FILE_MODULES | {"fcntl", "subprocess"}
@@ -246,7 +248,10 @@ def constant_number(expr: ast.expr, ctx: FileContext, scope: Scope, depth: int =
 
 
 def range_length(loop: Loop, ctx: FileContext, scope: Scope) -> Optional[float]:
-    """How many times ``for ... in range(...)`` runs at most, from constants (``None``: not known)."""
+    """How many times ``for ... in range(...)`` runs at most, from constants, or a ``while`` counting a local
+    down (:func:`_countdown_length`); ``None``: not known."""
+    if isinstance(loop, ast.While):
+        return _countdown_length(loop, ctx, scope)
     if not isinstance(loop, (ast.For, ast.AsyncFor)):
         return None
     call = loop.iter
@@ -261,6 +266,30 @@ def range_length(loop: Loop, ctx: FileContext, scope: Scope) -> Optional[float]:
     if not bounds:
         return None
     return bounds[0] if len(bounds) == 1 else bounds[1] - bounds[0]
+
+
+def _countdown_length(loop: ast.While, ctx: FileContext, scope: Scope) -> Optional[float]:
+    """``count = NFS_CHECK_RETRY_COUNT`` then ``while count > 0: count -= 1 ...`` (or ``while count:``): the
+    local is assigned once, from constants, and only ever decreased by one, so the loop runs at most that many
+    times (backend.ai's five tries a second apart for the NFS export of a share it just made)."""
+    test = loop.test
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Gt) \
+            and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value == 0:
+        test = test.left
+    if not isinstance(test, ast.Name):
+        return None
+    found = lookup(test.id, ctx, scope)
+    if found is None:
+        return None
+    bindings = found[1]
+    values = bindings.assigned.get(test.id)
+    steps = bindings.augmented.get(test.id, [])
+    if not values or len(values) != 1 or values[0] is None or test.id in bindings.params \
+            or test.id in bindings.loop_targets or not steps or not all(
+                isinstance(step.op, ast.Sub) and isinstance(step.value, ast.Constant) and step.value.value == 1
+                for step in steps):
+        return None
+    return constant_number(values[0], ctx, found[0])
 
 
 @reads(mentioned_names, handler_for)

@@ -456,6 +456,26 @@ def _cached(call: ast.Call, inner: Query, outer: Query, loop: ast.AST) -> bool:
     return path in prefetched and all(method in _CACHED_RELATED for method in inner.methods)
 
 
+def _write_statement(statement: ast.expr, ctx: FileContext) -> bool:
+    """A SQLAlchemy statement that writes, however its builder is spelled: ``update(User).where(...)``,
+    ``sa.update(table).where(...).values(...)`` (the module-qualified builder backend.ai writes per drifted row
+    of a reconciliation), ``users.delete().where(...)`` (a table's own method), or a local assigned such a
+    statement once (``stmt = sa.insert(table).values(...)``, then ``session.execute(stmt)``)."""
+    if isinstance(statement, ast.Name):
+        found = lookup(statement.id, ctx, ctx.scope)
+        value = found[1].single_value(statement.id) if found is not None else None
+        if value is None:
+            return False
+        statement = value
+    while isinstance(statement, ast.Call):  # ``sa.update(t).where(...).values(...)`` down to ``sa.update(t)``
+        if callee_name(statement) in _WRITE_STATEMENTS:
+            return True
+        if not isinstance(statement.func, ast.Attribute):
+            return False
+        statement = statement.func.value
+    return False
+
+
 def _writes(node: ast.Call, inner: Query, ctx: FileContext) -> bool:
     """The call writes rows: a Django manager write (``filter(pk=row.pk).update(...)``, ``create(...)``), SQL text
     that inserts, updates or deletes (also wrapped in SQLAlchemy's ``text()``), or a SQLAlchemy statement that
@@ -464,13 +484,8 @@ def _writes(node: ast.Call, inner: Query, ctx: FileContext) -> bool:
     reads."""
     if inner.last_method in _WRITES:
         return True
-    statement = node.args[0] if node.args else None
-    while isinstance(statement, ast.Call) and isinstance(statement.func, ast.Attribute):
-        statement = statement.func.value  # ``update(User).where(...).values(...)`` down to ``update(User)``
-    if isinstance(statement, ast.Call) and callee_name(statement) in _WRITE_STATEMENTS:
+    if node.args and _write_statement(node.args[0], ctx):
         return True
-    if isinstance(statement, ast.Attribute) and statement.attr in _WRITE_STATEMENTS:
-        return True  # (``users.update`` of ``users.update().where(...)``: the chain ends at the table's method)
     sink = query_sink(ctx, node)
     if sink is None or not sink.sql:
         return False

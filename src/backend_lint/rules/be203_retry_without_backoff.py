@@ -12,7 +12,8 @@ storm); retries with no stop condition hold a worker forever. Flagged:
 Left alone: tests and test support (module roles: a test suite's provisioning waits for its own database);
 ``wait_fixed(<variable>)`` (a delay the caller configured, like a CLI ``--retry-delay``); short bounded polls
 of the application's own store (:func:`backend_lint.analysis.retries.short_read_poll`: at most 5 s of waiting
-in all, from constants, in a ``get_*``/``read_*``/``load_*`` function); loops that retry work done on this
+in all, from constants (a ``range`` or a local counted down), in a ``get_*``/``read_*``/``load_*``/``check_*``
+function); loops that retry work done on this
 machine only (the file system, a local program: :func:`backend_lint.analysis.retries.retries_local_work`; a
 SQLite file, a file lock, a serial port, a Bluetooth, I2C or GPIO device:
 :func:`backend_lint.analysis.local_devices.retries_local_device`), a sleep the loop always leaves right after

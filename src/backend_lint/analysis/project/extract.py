@@ -26,7 +26,12 @@ from backend_lint.analysis.api_conventions import api_traits, route_counts
 from backend_lint.analysis.app_conventions import auth_traits, print_count
 from backend_lint.analysis.ast_helpers import assigned_values
 from backend_lint.analysis.catch_all import catches_everything
-from backend_lint.analysis.command_reach import command_only_names, declares_commands, starts_service
+from backend_lint.analysis.command_reach import (
+    command_only_names,
+    declares_commands,
+    project_app_runs,
+    starts_service,
+)
 from backend_lint.analysis.decorator_bodies import (
     BACKGROUND_STARTS,
     SIGN_IN_TEXT,
@@ -41,6 +46,7 @@ from backend_lint.analysis.handler_types import DJANGO, DRF, Registration
 from backend_lint.analysis.handlers import handler_model
 from backend_lint.analysis.health_checks import route_texts, serves_health_check
 from backend_lint.analysis.idempotent_inserts import inserts_if_missing, mentions_insert_if_missing
+from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.internal_services import builds_own_app, client_paths
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.library_calls import wraps_library_call
@@ -139,8 +145,7 @@ def summarize(ctx: FileContext) -> ModuleSummary:
     summary.route_paths = list(route_texts(ctx))
     summary.cli = cli_module(ctx)
     if not {"test", "test_support"} & set(summary.roles):
-        summary.commands = declares_commands(ctx)
-        summary.starts_service = starts_service(ctx)
+        _read_start(ctx, summary)
     summary.patches_requests_timeout = not summary.roles and _patches_requests_timeout(ctx)
     summary.unique_models = unique_models(ctx)
     summary.development_only = says_development_only(ctx)
@@ -238,6 +243,16 @@ def _compared(summary: ModuleSummary, written: str) -> Optional[str]:
     return f"{summary.module}.{written}" if summary.module and not rest else None
 
 
+def _read_start(ctx: FileContext, summary: ModuleSummary) -> None:
+    """How the module is started: the commands it declares, whether it starts a service, and the classes whose
+    ``app.run()`` is its only sign of doing so."""
+    summary.commands = declares_commands(ctx)
+    summary.starts_service = starts_service(ctx)
+    summary.app_run_classes = sorted(
+        absolute for made in project_app_runs(ctx) if (absolute := _absolute(summary, made)) is not None
+    )
+
+
 def _absolute(summary: ModuleSummary, written: str) -> Optional[str]:
     if not written.startswith("."):
         return written
@@ -252,22 +267,37 @@ def _read_names(ctx: FileContext, summary: ModuleSummary) -> None:
 
 def _read_imports(ctx: FileContext, summary: ModuleSummary) -> None:
     imported: set[str] = set()
+    type_only = _type_checking_imports(ctx.tree)
+    at_run_time: set[str] = set()
     for statement in ctx.imports.statements:
         if isinstance(statement, ast.Import):
-            imported.update(alias.name for alias in statement.names)
-            continue
-        base = _absolute(summary, "." * statement.level + (statement.module or ""))
-        if base is None:
-            continue
-        imported.add(base)
-        imported.update(f"{base}.{alias.name}" for alias in statement.names if alias.name != "*")
-        if any(alias.name == "*" for alias in statement.names) and statement.col_offset == 0:
-            summary.star_imports.append(base)
+            names = {alias.name for alias in statement.names}
+        else:
+            base = _absolute(summary, "." * statement.level + (statement.module or ""))
+            if base is None:
+                continue
+            names = {base, *(f"{base}.{alias.name}" for alias in statement.names if alias.name != "*")}
+            if any(alias.name == "*" for alias in statement.names) and statement.col_offset == 0:
+                summary.star_imports.append(base)
+        imported |= names
+        if id(statement) not in type_only:
+            at_run_time |= names
     summary.imported = sorted(imported)
+    summary.type_only_imports = sorted(imported - at_run_time)
     for name, qualified in ctx.imports.names.items():
         absolute = _absolute(summary, qualified)
         if absolute is not None:
             summary.imports[name] = absolute
+
+
+def _type_checking_imports(tree: ast.Module) -> set[int]:
+    """The ids of the import statements written under a module-level ``if TYPE_CHECKING:``
+    (``typing.TYPE_CHECKING`` too): they exist for annotations and never run."""
+    found: set[int] = set()
+    for statement in tree.body:
+        if isinstance(statement, ast.If) and dotted_name(statement.test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING"):
+            found.update(id(inner) for inner in statement.body if isinstance(inner, (ast.Import, ast.ImportFrom)))
+    return found
 
 
 def _read_module_statements(ctx: FileContext, summary: ModuleSummary) -> None:
@@ -449,7 +479,10 @@ def _read_class(
 ) -> None:
     """What a class's summary holds beyond what every definition's does: its bases, timeout, checkout link,
     whether it is a plain class, and its admin permissions."""
-    found.bases = [base for base in (_qualified(ctx, summary, written) for written in node.bases) if base]
+    found.bases = [  # a generic base by its class: ``App[None]`` is ``App``
+        base for base in (_qualified(ctx, summary, written.value if isinstance(written, ast.Subscript) else written)
+                          for written in node.bases) if base
+    ]
     found.timeout = effects.names_timeout(node)
     found.checkout_link = declares_checkout_link(node)
     found.plain_class = not node.keywords and all(

@@ -8,8 +8,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import cached_property
 
-from backend_lint.analysis.command_reach import LOADED
+from backend_lint.analysis.command_reach import LOADED, TERMINAL_APP_BASES
+from backend_lint.analysis.project.def_facts import MAX_DEPTH
 from backend_lint.analysis.project.settings_facts import SettingsFacts
+from backend_lint.analysis.project.summary import ModuleSummary
 
 _LAUNCHERS = frozenset({"manage", "wsgi", "asgi"})
 """Modules that start the service as well as commands (Django's ``manage.py runserver``): not CLI roots."""
@@ -26,12 +28,15 @@ such a module runs in the service whoever imports it. A job module (Celery's ``t
 class ModuleReach(SettingsFacts):
     """Command line code and test support of one project, read from its imports."""
 
-    def _importers(self, strings: bool) -> dict[str, set[str]]:
+    def _importers(self, strings: bool, run_time: bool = False) -> dict[str, set[str]]:
         """Module -> the modules of the project that import it (or a name in it), and with ``strings`` those
-        that name it in a dotted string (settings naming middleware, ``include("app.urls")``)."""
+        that name it in a dotted string (settings naming middleware, ``include("app.urls")``); with ``run_time``,
+        not the imports written only under ``if TYPE_CHECKING:`` (for annotations, never run)."""
         importers: dict[str, set[str]] = {name: set() for name in self.modules}
         for summary in self.modules.values():
             targets = {*summary.imported, *summary.dotted_strings} if strings else set(summary.imported)
+            if run_time:
+                targets -= set(summary.type_only_imports)
             for target in targets:
                 split = self.split(target) if target not in self.modules else (self.modules[target], "")
                 if split is not None and split[0].module != summary.module:
@@ -60,7 +65,8 @@ class ModuleReach(SettingsFacts):
         starts the server, so what else it imports is the service."""
         serving = {
             name for name, summary in self.modules.items()
-            if summary.serves or summary.settings_kind or summary.starts_service
+            if summary.serves or summary.settings_kind
+            or (summary.starts_service and not self._runs_terminal_ui(summary))
         }
         roots = {
             name for name, summary in self.modules.items()
@@ -69,8 +75,8 @@ class ModuleReach(SettingsFacts):
         roots |= {name for name in self.files.entry_modules if name in self.modules}
         roots -= serving
         launchers = {name for name in self.modules if name.rpartition(".")[2] in _LAUNCHERS}
-        imports = self._importers(strings=False)
-        named = self._importers(strings=True)
+        imports = self._importers(strings=False, run_time=True)
+        named = self._importers(strings=True, run_time=True)
         below: dict[str, list[str]] = {}  # package -> the modules under it
         for name in self.modules:
             parts = name.split(".")
@@ -94,6 +100,20 @@ class ModuleReach(SettingsFacts):
             return bool(users) and users <= inside
 
         return self._closure(roots, imports, admitted)
+
+    def _runs_terminal_ui(self, summary: ModuleSummary) -> bool:
+        """The module's only sign of starting a service is ``app.run()`` on instances of project classes that
+        derive, through project bases, from a terminal UI framework's application (Textual's ``App``: backend.ai's
+        installer, launched by a click command, drawing on the operator's terminal)."""
+        return bool(summary.app_run_classes) and all(
+            self._derives_from(name, TERMINAL_APP_BASES) for name in summary.app_run_classes
+        )
+
+    def _derives_from(self, qualified: str, bases: frozenset[str], depth: int = 0) -> bool:
+        found = self.definition(qualified)[1]
+        if found is None or depth > MAX_DEPTH:
+            return False
+        return any(base in bases or self._derives_from(base, bases, depth + 1) for base in found.bases)
 
     @cached_property
     def test_modules(self) -> frozenset[str]:

@@ -262,6 +262,12 @@ class ModuleSummary:
     starts_service: bool = False
     """It starts the web server or a worker, or defines a job queue's tasks
     (:func:`backend_lint.analysis.command_reach.starts_service`): what it imports runs in the service."""
+    app_run_classes: list[str] = field(default_factory=list)
+    """When its only sign of starting a service is ``app.run()`` on an instance of a class of the project
+    (``app = InstallerApp(args)``): those classes, qualified, for the model to tell a terminal UI's ``run()``
+    (a Textual app) from a web server's (:func:`backend_lint.analysis.command_reach.project_app_runs`)."""
+    type_only_imports: list[str] = field(default_factory=list)
+    """Modules it imports only under ``if TYPE_CHECKING:``: for annotations, never imported when it runs."""
     serves: bool = False
     """It defines HTTP handlers or builds an app (routes, routers, middleware): never command line code, even
     when only a command imports it (``app run`` starts the server)."""
@@ -464,6 +470,7 @@ def _well_typed(summary: ModuleSummary) -> bool:
         and isinstance(summary.settings_kind, str)
         and all(_strings(value) for value in (
             summary.roles, summary.imported, summary.dotted_strings, summary.settings_names,
+            summary.app_run_classes, summary.type_only_imports,
             summary.star_imports, summary.replaced_settings, summary.rate_limits,
             summary.upload_limits, summary.route_paths, summary.admin_hooks, summary.limited_apps,
             summary.unique_models,
