@@ -64,8 +64,8 @@ from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.page_answers import answers_page_through_helpers
 from backend_lint.analysis.page_apps import back_office_action, ui_read_helper
 from backend_lint.analysis.project.conditions import ProjectFact, html_view, route_words, test_support, xhr_view
-from backend_lint.analysis.project.extract import url_view
 from backend_lint.analysis.project.handler_conditions import own_client_header, rpc_api
+from backend_lint.analysis.project.routing_summary import url_view
 from backend_lint.analysis.resolve import class_chain, resolve_class
 from backend_lint.analysis.secret_names import split_identifier
 from backend_lint.analysis.shared_secret_guards import guarded_header

@@ -42,8 +42,6 @@ from backend_lint.analysis.decorator_bodies import (
 from backend_lint.analysis.effect_calls import declares_checkout_link
 from backend_lint.analysis.entrypoints import cli_module
 from backend_lint.analysis.error_answers import raises_own_message
-from backend_lint.analysis.handler_types import DJANGO, DRF, Registration
-from backend_lint.analysis.handlers import handler_model
 from backend_lint.analysis.health_checks import route_texts, serves_health_check
 from backend_lint.analysis.idempotent_inserts import inserts_if_missing, mentions_insert_if_missing
 from backend_lint.analysis.imports import dotted_name
@@ -66,8 +64,8 @@ from backend_lint.analysis.project.html_evidence import (
     renders_html,
     spans_word_line,
 )
-from backend_lint.analysis.project.roots import resolve_relative
-from backend_lint.analysis.project.summary import DefSummary, ModuleSummary, RouterInclude, UrlEntry, UrlInclude
+from backend_lint.analysis.project.routing_summary import absolute_name, read_routing
+from backend_lint.analysis.project.summary import DefSummary, ModuleSummary
 from backend_lint.analysis.published_settings import published_settings
 from backend_lint.analysis.rate_limits import (
     app_rate_limits,
@@ -133,7 +131,7 @@ def summarize(ctx: FileContext) -> ModuleSummary:
     _read_module_statements(ctx, summary)
     _read_defs(ctx, summary)
     _read_view_aliases(ctx, summary)
-    _read_routing(ctx, summary)
+    read_routing(ctx, summary)
     summary.rate_limits = sorted(app_rate_limits(ctx))
     summary.upload_limits = sorted(app_upload_limits(ctx))
     limited = (_qualified(ctx, summary, written) for written in limited_app_objects(ctx))
@@ -238,7 +236,7 @@ def _compared(summary: ModuleSummary, written: str) -> Optional[str]:
     head, _, rest = written.partition(".")
     imported = summary.imports.get(head)
     if imported is not None:
-        qualified = _absolute(summary, imported)
+        qualified = absolute_name(summary, imported)
         return f"{qualified}.{rest}" if qualified and rest else qualified
     return f"{summary.module}.{written}" if summary.module and not rest else None
 
@@ -249,14 +247,8 @@ def _read_start(ctx: FileContext, summary: ModuleSummary) -> None:
     summary.commands = declares_commands(ctx)
     summary.starts_service = starts_service(ctx)
     summary.app_run_classes = sorted(
-        absolute for made in project_app_runs(ctx) if (absolute := _absolute(summary, made)) is not None
+        absolute for made in project_app_runs(ctx) if (absolute := absolute_name(summary, made)) is not None
     )
-
-
-def _absolute(summary: ModuleSummary, written: str) -> Optional[str]:
-    if not written.startswith("."):
-        return written
-    return resolve_relative(summary.module, summary.is_package, written) if summary.module else None
 
 
 def _read_names(ctx: FileContext, summary: ModuleSummary) -> None:
@@ -273,7 +265,7 @@ def _read_imports(ctx: FileContext, summary: ModuleSummary) -> None:
         if isinstance(statement, ast.Import):
             names = {alias.name for alias in statement.names}
         else:
-            base = _absolute(summary, "." * statement.level + (statement.module or ""))
+            base = absolute_name(summary, "." * statement.level + (statement.module or ""))
             if base is None:
                 continue
             names = {base, *(f"{base}.{alias.name}" for alias in statement.names if alias.name != "*")}
@@ -285,7 +277,7 @@ def _read_imports(ctx: FileContext, summary: ModuleSummary) -> None:
     summary.imported = sorted(imported)
     summary.type_only_imports = sorted(imported - at_run_time)
     for name, qualified in ctx.imports.names.items():
-        absolute = _absolute(summary, qualified)
+        absolute = absolute_name(summary, qualified)
         if absolute is not None:
             summary.imports[name] = absolute
 
@@ -453,7 +445,7 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
             found.table = table_of(node)
         found.checks_unique = not isinstance(node, ast.ClassDef) and bool(unique_lines) \
             and spans_word_line(node, unique_lines) and checks_unique(node)
-        found.calls = effects.calls(node, lambda written: _absolute(summary, written), found.arguments)
+        found.calls = effects.calls(node, lambda written: absolute_name(summary, written), found.arguments)
         found.returns_literal = effects.returns_literal(node)
         found.returns_recent_time = spans_word_line(node, recent_lines) and returns_recent_time(node)
         if "." not in qualname and not isinstance(node, ast.ClassDef):
@@ -539,7 +531,7 @@ def _defs(tree: ast.Module) -> list[tuple[str, Def]]:
 def _qualified(ctx: FileContext, summary: ModuleSummary, written: ast.expr) -> Optional[str]:
     resolved = ctx.imports.resolve(written)
     if resolved is not None:
-        return _absolute(summary, resolved)
+        return absolute_name(summary, resolved)
     if isinstance(written, ast.Name) and summary.module:
         return f"{summary.module}.{written.id}"
     return None
@@ -557,58 +549,3 @@ def _key_headers(node: Def) -> list[str]:
         if isinstance(child, ast.Constant) and isinstance(child.value, str) and KEY_WORD in child.value.lower()
         and len(child.value) <= 64 and " " not in child.value
     })
-
-
-def url_view(module: str, is_package: bool, registration: Registration, any_framework: bool = False) -> Optional[str]:
-    """The qualified view of a Django URL conf entry (``shop.views.OrderCreate``), else ``None`` (not an entry:
-    a decorator; or the module's name is not known). ``any_framework``: also an imported view another framework
-    registers with a path (Flask's ``add_url_rule("/orders", "orders", OrderView)``)."""
-    if registration.framework not in (DJANGO, DRF) and not (any_framework and registration.module is not None):
-        return None
-    if registration.path.text is None and not registration.path.unknown:
-        return None
-    if registration.module is not None:
-        where = resolve_relative(module, is_package, registration.module) if module else None
-        if registration.module.startswith(".") and where is None:
-            return None
-        return f"{where or registration.module}.{registration.endpoint}"
-    return f"{module}.{registration.endpoint.partition('.')[0]}" if module else None
-
-
-def object_name(summary: ModuleSummary, key: str) -> Optional[str]:
-    """The qualified name of an app object from the routing readers' key: ``:app`` (a module-level name of this
-    module), ``create_app:app`` (a name inside a function), ``import:shop.api.router``, ``attr:api.router``."""
-    kind, _, name = key.partition(":")
-    if kind == "import":
-        return _absolute(summary, name)
-    if kind == "attr":
-        head, _, rest = name.partition(".")
-        base = summary.imports.get(head)
-        return f"{base}.{rest}" if base and rest else None
-    return f"{summary.module}.{name}" if summary.module and "." not in name else None
-
-
-def _read_routing(ctx: FileContext, summary: ModuleSummary) -> None:
-    model = handler_model(ctx)
-    routes = model.routes
-    if not routes.frameworks:
-        return
-    summary.serves = bool(
-        model.handlers or routes.registrations or routes.inclusions or routes.app_wide or routes.own_prefixes
-    )
-    for registration in routes.registrations:
-        view = url_view(summary.module, summary.is_package, registration)
-        if view is not None:
-            summary.url_entries.append(UrlEntry(registration.path.text, view))
-    for prefix, included in routes.url_includes:
-        module = _absolute(summary, included)
-        if module is not None:
-            summary.url_includes.append(UrlInclude(prefix.text, module))
-    for key, inclusion in routes.inclusions.items():
-        child = object_name(summary, key)
-        parent = object_name(summary, inclusion.parent) if inclusion.parent else None
-        if child is not None and parent is not None and not child.startswith(f"{summary.module}."):
-            summary.router_includes.append(RouterInclude(child, parent, inclusion.prefix.text))
-    for kind, framework, target in routes.app_wide:
-        qualified = f"{summary.module}{target}" if target.startswith(".") else target
-        (summary.middleware if kind == "middleware" else summary.request_hooks).append([framework, qualified])
