@@ -527,15 +527,30 @@ def _read_of_plain(expr: ast.expr) -> bool:
     return isinstance(expr, ast.Attribute) and _plain_value(expr)
 
 
-_GETTERS = frozenset({"get", "items", "keys", "values", "isoformat"}) | _TEXT_METHODS
-"""Methods that only read the object they are called on (``headers.get("host")``, a ``get_...`` of a library's
-object: Django's ``request.get_full_path()``)."""
+_READERS = frozenset({"items", "keys", "values", "isoformat"}) | _TEXT_METHODS
+"""Methods that only read the value they are called on, whatever it is."""
+_REQUEST_NAMES = frozenset({"request", "req"})
+"""A ``get``/``get_...`` reads only what a request already holds (``request.headers.get("host")``, Django's
+``request.get_full_path()``); on other objects it may query (``User.objects.get(pk=pk)``, ``s3.get_object(...)``)."""
+
+
+def _request_getter(receiver: ast.expr, method: str) -> bool:
+    """``get``/``get_...`` called on the request or one of its parts."""
+    if method != "get" and not method.startswith("get_"):
+        return False
+    node = receiver
+    while isinstance(node, (ast.Attribute, ast.Subscript)):
+        if isinstance(node, ast.Attribute) and node.attr in _REQUEST_NAMES:
+            return True
+        node = node.value
+    return isinstance(node, ast.Name) and node.id in _REQUEST_NAMES
 
 
 def _plain_value(expr: ast.expr) -> bool:
     """Names, literals, attribute reads, f-strings of them, dicts of them, plain builtins (``type(q)``,
     ``len(items)``), a text formatted from them (``self.ENTRY_MESSAGE.format(name, args)``) and a getter of such a
-    value that is not the class's own (``request.headers.get("host", "Unknown")``, ``request.get_full_path()``)."""
+    value that is not the class's own: a reader of any value (``.items()``, ``.strip()``), a getter of the request
+(``request.headers.get("host", "Unknown")``, ``request.get_full_path()``)."""
     if isinstance(expr, (ast.Constant, ast.Name)):
         return True
     if isinstance(expr, ast.Attribute):
@@ -547,7 +562,8 @@ def _plain_value(expr: ast.expr) -> bool:
     if isinstance(expr, ast.Call):
         if isinstance(expr.func, ast.Attribute) and expr.func.attr == "format":
             return _plain_value(expr.func.value) and all(_plain_value(argument) for argument in call_arguments(expr))
-        if isinstance(expr.func, ast.Attribute) and (expr.func.attr in _GETTERS or expr.func.attr.startswith("get_")):
+        if isinstance(expr.func, ast.Attribute) and (expr.func.attr in _READERS
+                                                     or _request_getter(expr.func.value, expr.func.attr)):
             receiver = expr.func.value
             return not (isinstance(receiver, ast.Name) and receiver.id in _OWN_RECEIVERS) \
                 and _plain_value(receiver) and all(_plain_value(argument) for argument in call_arguments(expr))
