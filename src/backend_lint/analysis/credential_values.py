@@ -84,20 +84,28 @@ def is_placeholder(value: str) -> bool:
 
 _SETTING_VERBS = frozenset({"set", "change", "replace", "override", "overwrite", "configure", "provide", "fill",
                             "define", "supply", "generate", "specify", "update"})
-_INSTRUCTION_WORDS = _SETTING_VERBS | frozenset(
+_POINTER_WORDS = frozenset(
     {"me", "it", "this", "here", "in", "on", "at", "for", "via", "from", "by", "with", "to", "be", "must", "should",
-     "please", "the", "a", "an", "your", "own", "real", "new", "random", "long", "unique", "proper", "secure", "later",
-     "before", "when", "production", "prod", "deployment", "deploy", "deployed", "env", "environment", "var",
+     "please", "your", "own", "later", "before", "when", "production", "prod", "deployment", "deploy", "deployed",
+     "locally", "each"}
+)
+"""Words that point at whoever deploys, or at where and when to set the value (``-me``, ``in-production``,
+``must-be-``): a verb and a noun alone (``update-password``, ``generate-secure-token``) may be someone's weak
+secret; a phrase with one of these is an instruction."""
+_INSTRUCTION_WORDS = _SETTING_VERBS | _POINTER_WORDS | frozenset(
+    {"the", "a", "an", "real", "new", "random", "long", "unique", "proper", "secure", "env", "environment", "var",
      "variable", "vars", "dotenv", "file", "settings", "config", "configuration", "secret", "key", "value",
-     "password", "token", "locally", "server", "each", "instance"}
+     "password", "token", "server", "instance"}
 )
 
 
 def _instruction(words: list[str]) -> bool:
     """``set-in-production``, ``must-be-set``, ``override-me``, ``please-set-a-secret-key``: a phrase that tells
     whoever deploys to set the value, made only of a setting verb and the words around one. A person's weak
-    secret (``secret-key``) says no such thing; a machine-made key is not made of words."""
-    return len(words) >= 2 and bool(_SETTING_VERBS & set(words)) and all(w in _INSTRUCTION_WORDS for w in words)
+    secret (``secret-key``, ``update-password``) says no such thing; a machine-made key is not made of words."""
+    said = set(words)
+    return len(words) >= 2 and bool(_SETTING_VERBS & said) and bool(_POINTER_WORDS & said) \
+        and all(w in _INSTRUCTION_WORDS for w in words)
 
 
 _MIN_LENGTH = 8
