@@ -277,15 +277,30 @@ def opt_in_delay(call: ast.Call, ctx: FileContext) -> bool:
     return ast.dump(tested) == ast.dump(call.args[0])
 
 
-_LOCAL_ENVIRONMENTS = frozenset({"local", "dev", "development", "localhost"})
+_LOCAL_ENVIRONMENTS = frozenset({"local", "localhost"})
+"""Environment names only a developer's machine has: a ``dev`` or ``development`` environment is often a shared,
+deployed one."""
 _LOCAL_WORDS = frozenset({"local", "localhost", "dev", "development"})
+_PREDICATE_FILLERS = frozenset({"env", "environment", "mode", "run", "instance"})
+_CONFIG_HOLDERS = frozenset({"settings", "config", "conf", "env", "environment", "environ", "hosting", "deployment",
+                             "platform", "runtime", "stage"})
+"""Words of a name that holds where the process runs (``settings``, ``hosting``, ``app_config``)."""
 
 
 def _predicate_words(test: ast.expr) -> list[str]:
-    """The words of a predicate's name: ``HostingEnvironment.is_local()``, ``settings.IS_LOCAL``, ``IS_DEPLOYED``
-    (a call of no arguments, a name or an attribute); nothing for other tests."""
+    """The words of a predicate about where the process runs: ``HostingEnvironment.is_local()``,
+    ``settings.IS_LOCAL``, ``IS_DEPLOYED`` (a call of no arguments, a name, or an attribute of the configuration or
+    of a class); nothing for other tests, nor for a predicate of a value (``user.is_local``, ``model.is_deployed``,
+    ``request.is_localhost()``: about that object, not the process)."""
     if isinstance(test, ast.Call) and not test.args and not test.keywords:
         test = test.func
+    if isinstance(test, ast.Attribute):
+        root: ast.expr = test.value
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        if not (isinstance(root, ast.Name)
+                and (root.id[:1].isupper() or bool(_CONFIG_HOLDERS & set(split_identifier(root.id))))):
+            return []
     return split_identifier(_switch_name(test))
 
 
@@ -301,7 +316,8 @@ def _says_local(test: ast.expr) -> bool:
         return any(_names_environment(one) and isinstance(other, ast.Constant) and isinstance(other.value, str)
                    and other.value.lower() in _LOCAL_ENVIRONMENTS for one, other in ((left, right), (right, left)))
     words = _predicate_words(test)
-    return len(words) >= 2 and words[0] == "is" and bool(_LOCAL_WORDS & set(words[1:]))
+    return len(words) >= 2 and words[0] == "is" and bool(_LOCAL_WORDS & set(words[1:])) \
+        and set(words[1:]) <= _LOCAL_WORDS | _PREDICATE_FILLERS
 
 
 def _says_deployed(test: ast.expr) -> bool:
