@@ -34,6 +34,9 @@ def _reaching(code: str) -> Optional[str]:
         ("def f(items):\n    row = Model()\n    for item in items:\n        use(row)\n        row = item\n", None),
         ("def f():\n    try:\n        row = Model()\n    except Error:\n        use(row)\n", None),
         ("def f(row):\n    use(row)\n", None),  # a parameter: no assignment
+        ("def f(rows):\n    row = Model()\n    for row in rows:\n        use(row)\n", None),  # the loop binds it
+        ("def f(p):\n    row = Model()\n    with open(p) as row:\n        use(row)\n", None),  # so does ``as``
+        ("def f(rows):\n    row = Model()\n    for item in rows:\n        use(row)\n", "Model()"),  # not this loop
     ],
 )
 def test_the_value_reaching_a_use(code: str, expected: Optional[str]) -> None:

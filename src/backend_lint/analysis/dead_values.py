@@ -90,6 +90,8 @@ def reaching_value(name: str, use: ast.AST, parent_of: Callable[[ast.AST], Optio
     while parent is not None and not isinstance(child, _FUNCTIONS):
         if isinstance(parent, _LOOPS) and any(_binds(statement, name) for statement in parent.body):
             return None
+        if _header_binds(parent, child, name):
+            return None  # ``for name in rows:``, ``with open(p) as name:``, ``except E as name:`` around the use
         if isinstance(parent, ast.Try) and child not in parent.body and any(_binds(s, name) for s in parent.body):
             return None  # a handler, ``else`` or ``finally`` after a body that may have bound it
         block = _block_of(child, parent) if isinstance(child, ast.stmt) else None
@@ -102,6 +104,20 @@ def reaching_value(name: str, use: ast.AST, parent_of: Callable[[ast.AST], Optio
                 return None
         child, parent = parent, parent_of(parent)
     return None
+
+
+def _header_binds(parent: ast.AST, child: ast.AST, name: str) -> bool:
+    """``parent`` binds ``name`` for the block ``child`` is in: a ``for`` target, a ``with ... as``, an
+    ``except ... as``."""
+    if isinstance(parent, (ast.For, ast.AsyncFor)) and child is not parent.target and child is not parent.iter:
+        return _target_names(parent.target, name)
+    if isinstance(parent, (ast.With, ast.AsyncWith)):
+        return any(item.optional_vars is not None and _target_names(item.optional_vars, name) for item in parent.items)
+    return isinstance(parent, ast.ExceptHandler) and parent.name == name
+
+
+def _target_names(target: ast.expr, name: str) -> bool:
+    return any(isinstance(node, ast.Name) and node.id == name for node in ast.walk(target))
 
 
 def _binds(statement: ast.stmt, name: str) -> bool:
