@@ -86,3 +86,13 @@ def test_a_guard_that_looks_the_key_up_admits_the_apis_clients(tmp_path: Path) -
         'token != request.app["config"].manager.secret', 'not await request.app["keys"].find(token)')
     assert findings_of(write_project(tmp_path, project), "BE302") == {
         (os.path.join("storage", "api.py"), 23), (os.path.join("storage", "api.py"), 29)}
+
+
+def test_a_guard_comparing_with_a_key_looked_up_into_a_local_admits_the_apis_clients(tmp_path: Path) -> None:
+    """``key = await ...find(token)`` then ``token != key``: the local holds a looked-up key, not one configured."""
+    project = _project(CLIENT)
+    project["storage/api.py"] = STORAGE.replace(
+        '        if token != request.app["config"].manager.secret:',
+        '        key = await request.app["keys"].find(token)\n        if token != key:')
+    assert findings_of(write_project(tmp_path, project), "BE302") == {
+        (os.path.join("storage", "api.py"), 24), (os.path.join("storage", "api.py"), 30)}

@@ -31,6 +31,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Optional, Union
 
+from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.analysis.facts import file_fact, reads
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.tree_walk import walk
@@ -92,7 +93,7 @@ def _guard_header(function: _Function) -> Optional[str]:
         pair: list[ast.expr] = []
         if isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], (ast.Eq, ast.NotEq)):
             pair = [node.left, node.comparators[0]]
-        elif isinstance(node, ast.Call) and _callee(node) in _COMPARES and len(node.args) == 2:
+        elif isinstance(node, ast.Call) and callee_name(node) in _COMPARES and len(node.args) == 2:
             pair = list(node.args)
         if len(pair) != 2:
             continue
@@ -109,7 +110,7 @@ def _refuses(nodes: list[ast.AST]) -> bool:
     """A ``raise``/``return`` of a 401/403 answer by its class (``web.HTTPForbidden``, ``HTTPUnauthorized``)."""
     for node in nodes:
         value = node.exc if isinstance(node, ast.Raise) else node.value if isinstance(node, ast.Return) else None
-        if isinstance(value, ast.Call) and _callee(value).endswith(_REFUSALS):
+        if isinstance(value, ast.Call) and callee_name(value).endswith(_REFUSALS):
             return True
     return False
 
@@ -133,18 +134,16 @@ def _is_headers(expr: ast.expr) -> bool:
 
 
 def _configured(expr: ast.expr) -> bool:
-    """A configured value: a name or an attribute chain of names (``ctx.local_config.api.manager.secret``,
-    ``settings.SHARED_KEY``, ``request.app["config"].secret``), no literal and no call (a lookup)."""
+    """A configured value: an attribute chain of names (``ctx.local_config.api.manager.secret``,
+    ``settings.SHARED_KEY``, ``request.app["config"].secret``) or a module constant (``SHARED_KEY``); no literal,
+    no call, and no plain local, which may hold a key just looked up (``key = await db.get_key(token)``)."""
+    if isinstance(expr, ast.Name):
+        return expr.id.isupper()
     while isinstance(expr, (ast.Attribute, ast.Subscript)):
         if isinstance(expr, ast.Subscript) and not isinstance(expr.slice, ast.Constant):
             return False
         expr = expr.value
-    return isinstance(expr, ast.Name) and expr.id not in ("None", "True", "False")
-
-
-def _callee(call: ast.Call) -> str:
-    func = call.func
-    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    return isinstance(expr, ast.Name)
 
 
 @reads(secret_guards)
