@@ -142,14 +142,16 @@ def guard_only_definitions(ctx: FileContext) -> frozenset[str]:
 def guard_only_functions(ctx: FileContext) -> frozenset[str]:
     """The module-level functions that only the module's ``if __name__ == "__main__":`` block reaches
     (:func:`guard_only_definitions`)."""
-    return frozenset(name for name in guard_only_definitions(ctx) if name in _functions(ctx))
+    functions = _functions(ctx)
+    return frozenset(name for name in guard_only_definitions(ctx) if name in functions)
 
 
 @file_fact(reads=(guard_only_definitions,))
 def guard_only_classes(ctx: FileContext) -> frozenset[str]:
     """The module-level classes that only the module's main guard reaches (:func:`guard_only_definitions`): a
     script's ``AlembicRebase`` that only its ``main()`` builds, whose methods run only when the file is started."""
-    return frozenset(name for name in guard_only_definitions(ctx) if name not in _functions(ctx))
+    functions = _functions(ctx)
+    return frozenset(name for name in guard_only_definitions(ctx) if name not in functions)
 
 
 def _functions(ctx: FileContext) -> set[str]:

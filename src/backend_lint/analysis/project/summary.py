@@ -433,10 +433,9 @@ def _without_defaults(item: Any, names: tuple[str, ...], defaults: dict[str, Any
     and dicts copied: the data must not share them with the summary)."""
     data = {}
     for name in names:
-        default = defaults.get(name, _NESTED)
-        if default is _NESTED:
-            continue
-        value = getattr(item, name)
+        if name not in defaults:
+            continue  # a nested field: :meth:`ModuleSummary.to_json` writes it
+        value, default = getattr(item, name), defaults[name]
         if value == default and type(value) is type(default):
             continue
         data[name] = _json_copy(value) if type(value) in (list, dict) else value
