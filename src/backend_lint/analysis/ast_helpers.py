@@ -179,6 +179,15 @@ def concatenated_parts(expr: ast.expr) -> list[ast.expr]:
     return parts
 
 
+def block_holding(owner: Optional[ast.AST], statement: ast.AST) -> Optional[list[ast.stmt]]:
+    """The statement list of ``owner`` (its body, ``else`` or ``finally``) that holds ``statement``, else ``None``."""
+    for field in ("body", "orelse", "finalbody"):
+        block = getattr(owner, field, None)
+        if isinstance(block, list) and statement in block:
+            return block
+    return None
+
+
 def next_statement(
     node: ast.stmt, parent_of: Callable[[ast.AST], Optional[ast.AST]], through_ifs: int = 2
 ) -> Optional[ast.stmt]:

@@ -32,7 +32,7 @@ from __future__ import annotations
 import ast
 from typing import Optional
 
-from backend_lint.analysis.ast_helpers import callee_name, lifted, own_nodes
+from backend_lint.analysis.ast_helpers import block_holding, callee_name, lifted, own_nodes
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.secret_names import split_identifier
 
@@ -327,7 +327,7 @@ def _lookup_answered(node: ast.expr, parents: dict[ast.AST, ast.AST]) -> bool:
         return False
     row = parent.targets[0].id
     holder = parents.get(parent)
-    block = _block_of(holder, parent)
+    block = block_holding(holder, parent)
     if block is None:
         return False
     index = next(position for position, statement in enumerate(block) if statement is parent)
@@ -336,14 +336,6 @@ def _lookup_answered(node: ast.expr, parents: dict[ast.AST, ast.AST]) -> bool:
                 and answers_client_error(later.body):
             return True
     return False
-
-
-def _block_of(holder: Optional[ast.AST], statement: ast.AST) -> Optional[list[ast.stmt]]:
-    for name in ("body", "orelse", "finalbody"):
-        block = getattr(holder, name, None)
-        if isinstance(block, list) and statement in block:
-            return block
-    return None
 
 
 def answers_client_error(body: list[ast.stmt]) -> bool:

@@ -16,6 +16,8 @@ import ast
 from collections.abc import Callable
 from typing import Optional
 
+from backend_lint.analysis.ast_helpers import block_holding
+
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
 
@@ -23,7 +25,7 @@ _LOOPS = (ast.For, ast.AsyncFor, ast.While)
 def overwritten_before_read(statement: ast.stmt, name: str, parent: Optional[ast.AST]) -> bool:
     """``statement`` (``name = <literal>`` in ``parent``'s block, inside a function) gives ``name`` a value that
     is replaced before any read (see the module docstring)."""
-    block = _block_of(statement, parent)
+    block = block_holding(parent, statement)
     if block is None:
         return False
     following = block[block.index(statement) + 1:]
@@ -48,14 +50,6 @@ def _try_replaces(attempt: ast.Try, name: str) -> bool:
                 return False
             replaced = _assigns(statement, name)
     return replaced and not any(_reads(handler, name) for handler in attempt.handlers)
-
-
-def _block_of(statement: ast.stmt, parent: Optional[ast.AST]) -> Optional[list[ast.stmt]]:
-    for field in ("body", "orelse", "finalbody", "handlers"):
-        block = getattr(parent, field, None)
-        if isinstance(block, list) and any(item is statement for item in block):
-            return block
-    return None
 
 
 def _assigns(statement: ast.stmt, name: str) -> bool:
@@ -94,7 +88,7 @@ def reaching_value(name: str, use: ast.AST, parent_of: Callable[[ast.AST], Optio
             return None  # ``for name in rows:``, ``with open(p) as name:``, ``except E as name:`` around the use
         if isinstance(parent, ast.Try) and child not in parent.body and any(_binds(s, name) for s in parent.body):
             return None  # a handler, ``else`` or ``finally`` after a body that may have bound it
-        block = _block_of(child, parent) if isinstance(child, ast.stmt) else None
+        block = block_holding(parent, child) if isinstance(child, ast.stmt) else None
         if block is not None and isinstance(child, ast.stmt):
             for earlier in reversed(block[:block.index(child)]):
                 if not _binds(earlier, name):

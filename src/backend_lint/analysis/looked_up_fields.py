@@ -20,7 +20,7 @@ from __future__ import annotations
 import ast
 from typing import Optional
 
-from backend_lint.analysis.ast_helpers import assigned_name, callee_name, own_nodes
+from backend_lint.analysis.ast_helpers import assigned_name, block_holding, callee_name, own_nodes
 
 _LOOKUPS = frozenset({"get_by_id", "get", "get_or_404", "filter_by", "filter", "first_or_404"})
 
@@ -122,7 +122,7 @@ def _miss_answered(lookup: ast.Call, parents: dict[ast.AST, ast.AST]) -> bool:
     current: ast.AST = statement
     for _ in range(4):
         holder = parents.get(current)
-        siblings = _block_holding(holder, current)
+        siblings = block_holding(holder, current)
         if siblings is None:
             return False
         index = next(position for position, statement in enumerate(siblings) if statement is current)
@@ -133,17 +133,6 @@ def _miss_answered(lookup: ast.Call, parents: dict[ast.AST, ast.AST]) -> bool:
             return False
         current = holder  # ``if name: row = ...`` / ``elif ...``: the turn-away follows the choice
     return False
-
-
-def _block_holding(block: Optional[ast.AST], statement: ast.AST) -> Optional[list[ast.stmt]]:
-    """The statement list of ``block`` that holds ``statement``."""
-    if block is None:
-        return None
-    for field in ("body", "orelse", "finalbody"):
-        statements = getattr(block, field, None)
-        if isinstance(statements, list) and statement in statements:
-            return statements
-    return None
 
 
 def _negates(test: ast.expr, name: str) -> bool:

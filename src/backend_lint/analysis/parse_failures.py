@@ -30,6 +30,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Optional
 
+from backend_lint.analysis.ast_helpers import block_holding
 from backend_lint.analysis.expected_errors import PARSERS
 
 if TYPE_CHECKING:
@@ -203,7 +204,7 @@ def rejected_like_missing(attempt: ast.Try, handler: ast.ExceptHandler, ctx: Fil
             and ctx.imports.resolve(value.func) in _VALUE_DECODERS):
         return False
     name = value.args[0].id
-    block = _block_of(attempt, ctx)
+    block = block_holding(ctx.parent_of(attempt), attempt)
     if block is None:
         return False
     index = block.index(attempt)
@@ -213,15 +214,6 @@ def rejected_like_missing(attempt: ast.Try, handler: ast.ExceptHandler, ctx: Fil
         and [ast.dump(part) for part in guard.body] == answer
         for guard in block[max(index - _LOOK_BACK, 0):index]
     )
-
-
-def _block_of(statement: ast.stmt, ctx: FileContext) -> Optional[list[ast.stmt]]:
-    owner = ctx.parent_of(statement)
-    for field in ("body", "orelse", "finalbody"):
-        block = getattr(owner, field, None)
-        if isinstance(block, list) and statement in block:
-            return block
-    return None
 
 
 def _tests_missing(test: ast.expr, name: str) -> bool:

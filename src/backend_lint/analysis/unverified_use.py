@@ -35,7 +35,7 @@ import ast
 from collections.abc import Mapping
 from typing import Optional
 
-from backend_lint.analysis.ast_helpers import string_value
+from backend_lint.analysis.ast_helpers import block_holding, string_value
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.facts import reads
 from backend_lint.analysis.lazy_regex import lazy_compile
@@ -270,16 +270,6 @@ def _written_plain(expr: ast.expr) -> bool:
     return (text is not None and text.lower().startswith("http://")) or _http_rewrite(expr) is not None
 
 
-def _block_of(statement: ast.AST, parents: Mapping[ast.AST, ast.AST]) -> list[ast.stmt]:
-    """The statement list ``statement`` sits in (a body, an ``else``, an ``except`` clause's body)."""
-    parent = parents.get(statement)
-    for field in ("body", "orelse", "finalbody"):
-        block = getattr(parent, field, None)
-        if isinstance(block, list) and statement in block:
-            return block
-    return []
-
-
 def _just_bound(name: str, node: ast.AST, parents: Mapping[ast.AST, ast.AST]) -> Optional[ast.expr]:
     """The value the statement nearest before ``node``'s, in the same block, that binds ``name`` gives it, when
     that statement is a plain ``name = value``; ``None`` when another statement binds it or none does."""
@@ -288,7 +278,7 @@ def _just_bound(name: str, node: ast.AST, parents: Mapping[ast.AST, ast.AST]) ->
         statement = parents.get(statement)
     if not isinstance(statement, ast.stmt):
         return None
-    block = _block_of(statement, parents)
+    block = block_holding(parents.get(statement), statement) or []
     for earlier in reversed(block[:block.index(statement)] if statement in block else []):
         if not any(isinstance(bound, ast.Name) and bound.id == name and isinstance(bound.ctx, ast.Store)
                    for bound in ast.walk(earlier)):
