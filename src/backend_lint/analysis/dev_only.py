@@ -329,7 +329,7 @@ def _says_deployed(test: ast.expr) -> bool:
     return "deployed" in words and (words[0] == "is" or _switch_name(test).isupper())
 
 
-def local_only(node: ast.AST, ctx: FileContext) -> bool:
+def outside_deployments(node: ast.AST, ctx: FileContext) -> bool:
     """``node`` runs only where the application is not deployed: in the body of an ``if`` whose test says the
     process is a developer's (:func:`_says_local`), or where a test saying it is deployed is false (the ``else``
     of ``elif HostingEnvironment.is_deployed():``, the body of ``if not IS_DEPLOYED:``): consult's "Local

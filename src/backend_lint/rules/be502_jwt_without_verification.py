@@ -23,7 +23,7 @@ module only puts the answer in log lines (a logging middleware's tenant field; :
 Nor is an unverified read in a branch that runs only where the application is not deployed: the body of ``if
 settings.DEBUG:``, ``if HostingEnvironment.is_local():`` or ``if ENVIRONMENT == "local":``, the ``else`` of ``elif
 HostingEnvironment.is_deployed():`` (consult's local sign-in, where no identity provider runs;
-:func:`.dev_only.local_only`). The ``else`` of ``if is_production():`` runs on staging: still reported.
+:func:`.dev_only.outside_deployments`). The ``else`` of ``if is_production():`` runs on staging: still reported.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from backend_lint.analysis.ast_helpers import keyword_value
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.caller_values import request_caller_fact
-from backend_lint.analysis.dev_only import local_only
+from backend_lint.analysis.dev_only import outside_deployments
 from backend_lint.analysis.jwt_trust import (
     documented_unverified,
     in_refusing_handler,
@@ -165,7 +165,7 @@ class JwtWithoutVerification(Rule):
                 or validated_by_issuer(ctx, node) or in_refusing_handler(node, ctx) \
                 or only_for_log_lines(ctx.scope.function, ctx):
             return  # see :mod:`backend_lint.analysis.jwt_trust`
-        if local_only(node, ctx):
+        if outside_deployments(node, ctx):
             return  # the branch of a developer's machine (``else`` of ``elif is_deployed():``): no deployment runs it
         self._decoding(ctx).unverified.append((node, construct, problem, needs))
 
