@@ -352,6 +352,22 @@ def test_settings_named_by_the_test_configuration_are_test_support(tmp_path: Pat
 _WEAK_HASHERS = 'PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]\n'
 
 
+def test_settings_the_service_runs_with_stay_checked_when_the_tests_name_them_too(tmp_path: Path) -> None:
+    """mitxonline tests with the settings it runs with: its pytest section, ``manage.py`` and ``wsgi.py`` all name
+    ``main.settings``. Those settings are the production ones, not test support: their findings stand."""
+    files = {
+        **TEST_SETTINGS,
+        "pytest.ini": "[pytest]\nDJANGO_SETTINGS_MODULE = site_app.settings\n",
+        "manage.py": 'import os\n\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "site_app.settings")\n',
+        "site_app/settings.py": _WEAK_HASHERS,
+    }
+    found = {(path, code) for path, _row, code in _both(write_project(tmp_path, files))}
+    assert ("site_app/settings.py", "BE501") in found
+    files["manage.py"] = 'import os\n\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "site_app.production")\n'
+    found = {(path, code) for path, _row, code in _both(write_project(tmp_path / "tested_only", files))}
+    assert ("site_app/settings.py", "BE501") not in found
+
+
 @pytest.mark.parametrize("configuration", [
     {"pytest.ini": "[pytest]\naddopts = --ds=site_app.ci_settings --tb=short --reuse-db\n"},
     {"pyproject.toml": '[tool.pytest.ini_options]\naddopts = ["-q", "--ds", "site_app.ci_settings"]\n'},

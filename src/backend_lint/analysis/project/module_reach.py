@@ -117,7 +117,8 @@ class ModuleReach(SettingsFacts):
 
     @cached_property
     def test_modules(self) -> frozenset[str]:
-        """Test support the project shows: the settings modules the test configuration names, the modules under a
+        """Test support the project shows: the settings modules the test configuration names (and no module of the
+        service gives ``DJANGO_SETTINGS_MODULE``: a project testing with its production settings), the modules under a
         package that declares itself a test framework or harness (:func:`.module_roles.declares_test_harness`),
         and modules that only test support imports (tests may import them too). A module only tests import is not
         support: it is usually the code under test (a plugin, a management command) that the application loads by
@@ -126,7 +127,7 @@ class ModuleReach(SettingsFacts):
             name for name, summary in self.modules.items()
             if "test_support" in summary.roles and name not in self._test_files
         }
-        roots |= {name for name in self.files.test_settings if name in self.modules}
+        roots |= {name for name in self.test_only_settings if name in self.modules}
         # every module under a package that declares itself a test framework or harness (``monke/__init__.py``)
         harnesses = tuple(
             f"{name}." for name, summary in self.modules.items() if "test_harness" in summary.roles and name

@@ -69,12 +69,23 @@ class SettingsFacts(DefFacts):
         return None
 
     @cached_property
+    def test_only_settings(self) -> frozenset[str]:
+        """The settings modules the test configuration names (pytest's, tox's) that no module of the service gives
+        ``DJANGO_SETTINGS_MODULE`` too: a project may test with the settings it runs with (mitxonline's pytest
+        section and its ``manage.py``, ``wsgi.py`` and ``celery.py`` all name ``main.settings``)."""
+        run = {
+            name for summary in self.modules.values() if not {"test", "test_support"} & set(summary.roles)
+            for name in summary.settings_names
+        }
+        return frozenset(self.files.test_settings - run)
+
+    @cached_property
     def production_settings(self) -> list[ModuleSummary]:
         """Settings modules that are not for tests (by name, by role or by the test configuration)."""
         return [
             summary for summary in self.modules.values()
             if summary.settings_kind and summary.settings_kind != "test"
-            and not {"test", "test_support"} & set(summary.roles) and summary.module not in self.files.test_settings
+            and not {"test", "test_support"} & set(summary.roles) and summary.module not in self.test_only_settings
         ]
 
     @cached_property
@@ -192,7 +203,7 @@ class SettingsFacts(DefFacts):
         checks every view (``process_view``) and answers 429; its sites' ``MIDDLEWARE`` comes from a settings
         template, and its system check (``askbot/checks.py``) warns when the path is missing."""
         for summary in self.shipped_summaries:
-            if summary.settings_kind == "test" or summary.module in self.files.test_settings:
+            if summary.settings_kind == "test" or summary.module in self.test_only_settings:
                 continue
             for dotted in summary.dotted_strings:
                 module, _dot, name = dotted.rpartition(".")
