@@ -7,6 +7,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+from backend_lint.analysis.project import roots
 from tests.processes import run_cli
 from tests.projects import write_project
 from tests.test_project_model import _both
@@ -207,3 +208,52 @@ def test_a_project_loading_modules_by_computed_name_keeps_the_orphan(tmp_path: P
     root = write_project(tmp_path, dict(IMPORTERS, **{"app/loader.py": loader}))
     assert _importers_be201(root) == {"app/importers/live.py", "app/importers/retired.py"}
 
+
+
+ROOT_PACKAGE = {
+    "__init__.py": "",
+    "pyproject.toml": "[project]\nname = 'shop'\n",
+    "manage.py": "import sys\n\nfrom django.core.management import execute_from_command_line\n\nexecute_from_command_line(sys.argv)\n",
+    "courses/__init__.py": "",
+    "courses/api.py": """\
+        import requests
+
+
+        def used():
+            return requests.get("https://example.com").text
+
+
+        def only_tests():
+            return requests.get("https://example.com").text
+    """,
+    "courses/views.py": """\
+        from flask import Flask
+
+        from courses.api import used
+
+        app = Flask(__name__)
+
+
+        @app.route("/")
+        def index():
+            return used()
+    """,
+    "courses/api_test.py": "from courses.api import only_tests\n\n\ndef test_only_tests():\n    assert only_tests()\n",
+}
+
+
+def test_a_root_package_run_by_its_manage_py_names_modules_from_the_root(tmp_path: Path) -> None:
+    """mitxonline (seed 131) keeps ``pyproject.toml``, ``manage.py`` and an ``__init__.py`` in its top folder and
+    imports its apps as ``courses.api``: ``manage.py`` runs from that folder, so the module is ``courses.api``, and
+    the function only its test imports is dead code while the one a route calls stands. Without ``manage.py`` the
+    top folder is an importable package like any other, and its name is part of the module's."""
+    root = write_project(tmp_path, ROOT_PACKAGE)
+    roots.clear()
+    try:
+        assert roots.module_name(str(root / "courses" / "api.py")) == "courses.api"
+        assert {line for path, line, code in _both(root) if code == "BE201" and path == "courses/api.py"} == {5}
+        (root / "manage.py").unlink()
+        roots.clear()
+        assert roots.module_name(str(root / "courses" / "api.py")) == f"{root.name}.courses.api"
+    finally:
+        roots.clear()

@@ -16,7 +16,8 @@ a module in it imports a package the folder holds by its top-level name (wazuh's
 module's name follows its packages: ``shop/orders/views.py`` under ``shop/__init__.py`` and
 ``shop/orders/__init__.py`` is ``shop.orders.views``, wherever the root is (``src/`` layouts included); a folder
 without ``__init__.py`` inside a package is a namespace portion of it (``open_webui/routers/auths.py`` is
-``open_webui.routers.auths``). The file
+``open_webui.routers.auths``); a root that is itself a package holding ``manage.py`` names its modules from the
+root down (:func:`_on_path_itself`). The file
 system answers are kept per folder: a run asks them once per folder, not once per file.
 """
 
@@ -269,10 +270,18 @@ def module_name(path: str) -> str:
     stem = file_name[:-3] if file_name.endswith(".py") else os.path.splitext(file_name)[0]
     parts = [] if stem == "__init__" else [stem]
     root = project_root(absolute)
-    while _importable(folder, root):
+    while _importable(folder, root) and not (folder == root and _on_path_itself(root)):
         folder, package = os.path.split(folder)
         parts.append(package)
     return ".".join(reversed(parts))
+
+
+def _on_path_itself(root: str) -> bool:
+    """The project's root is a package that runs from inside itself: ``manage.py`` puts its own folder first on
+    ``sys.path``, so a Django project whose top folder also holds an ``__init__.py`` (mitxonline: ``pyproject.toml``,
+    ``manage.py`` and ``__init__.py`` side by side) imports its apps as ``courses.api``, never as
+    ``mitxonline.courses.api``; its modules are named from the root down."""
+    return _is_package(root) and os.path.isfile(os.path.join(root, "manage.py"))
 
 
 def resolve_relative(module: str, is_package: bool, written: str) -> Optional[str]:
