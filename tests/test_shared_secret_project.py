@@ -96,3 +96,27 @@ def test_a_guard_comparing_with_a_key_looked_up_into_a_local_admits_the_apis_cli
         '        key = await request.app["keys"].find(token)\n        if token != key:')
     assert findings_of(write_project(tmp_path, project), "BE302") == {
         (os.path.join("storage", "api.py"), 24), (os.path.join("storage", "api.py"), 30)}
+
+
+def test_a_client_writing_the_header_in_lower_case_sends_it(tmp_path: Path) -> None:
+    """HTTP header names are case-insensitive: ``"x-storage-auth-token"`` in the client is the guard's header."""
+    project = _project(CLIENT.replace("X-Storage-Auth-Token", "x-storage-auth-token"))
+    assert findings_of(write_project(tmp_path, project), "BE302") == {(os.path.join("storage", "api.py"), 29)}
+
+
+READER = '''\
+    """Logs the ``"X-Storage-Auth-Token"`` header's presence."""
+
+
+    def has_token(request):
+        return "X-Storage-Auth-Token" in request.headers or bool(request.headers.get("X-Storage-Auth-Token"))
+'''
+
+
+def test_a_module_only_reading_the_header_is_no_client(tmp_path: Path) -> None:
+    """Another server module that reads the header from a request (or a docstring naming it) sends nothing: with
+    no module writing it, the guarded app is reported like any other."""
+    project = _project(CLIENT.replace("X-Storage-Auth-Token", "X-Other-Token"))
+    project["manager/reader.py"] = READER
+    assert findings_of(write_project(tmp_path, project), "BE302") == {
+        (os.path.join("storage", "api.py"), 23), (os.path.join("storage", "api.py"), 29)}

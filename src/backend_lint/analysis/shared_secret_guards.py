@@ -17,7 +17,8 @@ What the code proves, read here:
 - :func:`guarded_header`: the header such a guard reads, for a route registration on an application object the
   same function or module builds with that guard among its ``middlewares`` (aiohttp's ``web.Application(
   middlewares=[token_auth_middleware, ...])``, or ``app.middlewares.append(guard)``);
-- :func:`sent_headers`: the custom header names a module writes as string literals, for the project summary
+- :func:`sent_headers`: the custom header names a module writes as string literals (any case; not those it only
+  reads from a request's headers), for the project summary
   (:attr:`.project.summary.ModuleSummary.sent_headers`); the project model decides whether another module, not a
   test, example or command line code, writes the guard's header
   (:func:`~.project.handler_conditions.own_client_header`).
@@ -34,29 +35,59 @@ from typing import TYPE_CHECKING, Optional, Union
 from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.analysis.facts import file_fact, reads
 from backend_lint.analysis.lazy_regex import lazy_compile
+from backend_lint.analysis.node_index import node_index
 from backend_lint.analysis.tree_walk import walk
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
 
 _Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
-_HEADER_TEXT = lazy_compile(r"""["'](X-[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*)["']""")
+_HEADER_TEXT = lazy_compile(r"""["']([Xx]-[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*)["']""")
+_GETTERS = frozenset({"get", "getone", "getall", "getlist"})
 _REFUSALS = ("Forbidden", "Unauthorized", "Unauthorised")
 _COMPARES = frozenset({"compare_digest"})
 
 
 def sent_headers(ctx: FileContext) -> list[str]:
-    """The custom header names (``X-...``) the module writes as string literals, lower-case, sorted."""
-    if "X-" not in ctx.source:
+    """The custom header names (``X-...``, any case) the module writes as string literals, lower-case, sorted;
+    a literal only read from a request (``request.headers.get("X-Token")``, ``headers["X-Token"]``, ``"X-Token" in
+    request.headers``) sends nothing: another server module reading the guard's header is no client of it."""
+    if "X-" not in ctx.source and "x-" not in ctx.source:
         return []
-    return sorted({match.group(1).lower() for match in _HEADER_TEXT.finditer(ctx.source)})
+    candidates = {match.group(1).lower() for match in _HEADER_TEXT.finditer(ctx.source)}
+    if not candidates:
+        return []
+    index = node_index(ctx)
+    return sorted({
+        node.value.lower() for node in index.of(ast.Constant)
+        if isinstance(node.value, str) and node.value.lower() in candidates and not _read_key(node, index.parent(node))
+    })
+
+
+def _read_key(node: ast.Constant, parent: Optional[ast.AST]) -> bool:
+    """``node`` is the key of a read of a headers mapping: ``.get(node)``, ``[node]`` loaded, ``node in ...``."""
+    if isinstance(parent, ast.Call):
+        return isinstance(parent.func, ast.Attribute) and parent.func.attr in _GETTERS \
+            and _is_headers_mapping(parent.func.value) and bool(parent.args) and parent.args[0] is node
+    if isinstance(parent, ast.Subscript):
+        return parent.slice is node and isinstance(parent.ctx, ast.Load) and _is_headers_mapping(parent.value)
+    if isinstance(parent, ast.Compare):
+        return parent.left is node and len(parent.ops) == 1 and isinstance(parent.ops[0], (ast.In, ast.NotIn)) \
+            and _is_headers_mapping(parent.comparators[0])
+    return False
+
+
+def _is_headers_mapping(expr: ast.expr) -> bool:
+    """``request.headers``, ``headers``, ``self.request.headers``: a mapping named for the headers."""
+    name = expr.attr if isinstance(expr, ast.Attribute) else expr.id if isinstance(expr, ast.Name) else ""
+    return name.lower() in ("headers", "meta")
 
 
 @file_fact()
 def secret_guards(ctx: FileContext) -> dict[str, str]:
     """Module-level middleware functions that admit only requests carrying one configured secret in a custom
     header: name -> the header, lower-case (see the module)."""
-    if "X-" not in ctx.source or "headers" not in ctx.source:
+    if ("X-" not in ctx.source and "x-" not in ctx.source) or "headers" not in ctx.source:
         return {}
     found: dict[str, str] = {}
     for statement in ctx.tree.body:
