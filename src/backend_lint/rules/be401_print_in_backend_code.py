@@ -531,7 +531,7 @@ class PrintInBackendCode(Rule):
         if _terminal_form(node, ctx) or _terminal_context(node, ctx):
             return
         if reviewed_by_peer(ctx.lines, node.lineno, node.end_lineno or node.lineno, _PRINT_CODES, frozenset()):
-            return  # ``# noqa: T201``: the project lints prints and kept this one on purpose
+            return  # a peer's T201 suppressed on the line: the project lints prints and kept this one
         if self.option("service-evidence") and not in_service_code(ctx):
             return
         if (self.option("service-evidence") and not serves_requests(ctx) and not ctx.scope.in_async_function
