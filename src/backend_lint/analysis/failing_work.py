@@ -108,10 +108,19 @@ def does_work(attempt: ast.Try, ctx: FileContext) -> bool:
     return False
 
 
+_VERIFIED = frozenset({
+    "signature", "registration", "authentication", "response", "assertion", "attestation", "token", "jwt", "otp",
+    "totp", "hotp", "code", "hmac", "credential", "challenge", "webhook", "payload",
+})
+"""What a ``verify_...`` call checks when it checks signed or attested data it is handed
+(``verify_registration_response``, ``verify_signature``); ``verify_url`` reaches a server."""
+
+
 def only_verifies(attempt: ast.Try, ctx: FileContext) -> bool:
-    """The ``try``'s only work is a verification (``credential = response.verify()``, ``verify_signature(...)``),
-    nothing awaited: what it raises is the verifier's verdict on what it was handed. Answered with a 4xx it tells
-    the client why its own signed or attested data was refused (DMOJ's WebAuthn registration, seed 132)."""
+    """The ``try``'s only work is a verification of data (``credential = response.verify()``,
+    ``verify_signature(...)``, ``verify_registration_response(...)``; not ``verify_url``), nothing awaited: what
+    it raises is the verifier's verdict on what it was handed. Answered with a 4xx it tells the client why its own
+    signed or attested data was refused (DMOJ's WebAuthn registration, seed 132)."""
     raised = {id(node.exc) for node in statement_nodes(attempt.body) if isinstance(node, ast.Raise)}
     verified = False
     for node in statement_nodes(attempt.body):
@@ -119,7 +128,7 @@ def only_verifies(attempt: ast.Try, ctx: FileContext) -> bool:
             return False
         if isinstance(node, ast.Call) and id(node) not in raised and _work_call(node, ctx):
             name = callee_name(node)
-            if name != "verify" and not name.startswith("verify_"):
+            if name != "verify" and not (name.startswith("verify_") and set(name.split("_")[1:]) <= _VERIFIED):
                 return False
             verified = True
     return verified
