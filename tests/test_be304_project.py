@@ -470,3 +470,62 @@ def test_a_tool_that_authenticates_anywhere_keeps_the_finding(tmp_path: Path, ch
     project = {**OPERATOR_TOOL, "kbtool/admin.py": CHECKS[check]}
     found = findings_of(write_project(tmp_path / "tool", project), "BE304")
     assert found == {(os.path.join("kbtool", "server.py"), 13)}
+
+
+ROUTER = """\
+    from fastapi import APIRouter, HTTPException
+
+    from app.service import complete
+
+    router = APIRouter(prefix="/v1")
+
+
+    @router.post("/chat/completions")
+    async def chat_completions(body: dict):
+        try:
+            return await complete(body)
+        except Exception as e:
+            raise HTTPException(status_code=500, detail=f"{e}")
+"""
+
+ROUTER_PROJECT = {
+    "app/__init__.py": "",
+    "app/service.py": "async def complete(body):\n    return body\n",
+    "app/routers/__init__.py": "",
+    "app/routers/chat.py": ROUTER,
+    "app/routers/openai_chat.py": ROUTER,
+    "app/main.py": """\
+        from fastapi import FastAPI
+
+        from app.routers.chat import router
+
+        app = FastAPI()
+        app.include_router(router)
+    """,
+}
+
+
+def test_a_router_no_module_mounts_is_not_reported(tmp_path: Path) -> None:
+    found = findings_of(write_project(tmp_path, ROUTER_PROJECT), "BE304")
+    assert found == {(os.path.join("app", "routers", "chat.py"), 13)}, "openai_chat.py's router is mounted nowhere"
+
+
+def test_a_router_a_discovering_loader_may_mount_is_reported(tmp_path: Path) -> None:
+    project = dict(ROUTER_PROJECT)
+    project["app/main.py"] = """\
+        import importlib
+        import pkgutil
+
+        from fastapi import FastAPI
+
+        import app.routers
+
+        app = FastAPI()
+        for info in pkgutil.iter_modules(app.routers.__path__):
+            app.include_router(importlib.import_module(f"app.routers.{info.name}").router)
+    """
+    found = findings_of(write_project(tmp_path, project), "BE304")
+    assert found == {
+        (os.path.join("app", "routers", "chat.py"), 13),
+        (os.path.join("app", "routers", "openai_chat.py"), 13),
+    }

@@ -69,6 +69,9 @@ same patterns, matched against the path relative to the project root:
 
 `# noqa: BE401` (codes or prefixes, comma-separated) at the end of the line where the finding starts
 suppresses it; a bare `# noqa` suppresses every finding on the line. flake8 reads the same comments.
+A few rules also honour another tool's suppression of the same check on the line, a decision already made
+there: BE401 `# noqa: T201`/`T203` (or `T20`), BE503 `# noqa: S105`-`S107` or `# nosec`, BE508 `# noqa: S311` or
+`# nosec B311`.
 """
 
 

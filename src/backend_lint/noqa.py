@@ -52,15 +52,16 @@ _NOSEC = lazy_compile(r"#\s*nosec\b(?P<codes>(?:[\s:,]*B[0-9]+)*)", re.IGNORECAS
 
 
 def reviewed_by_peer(lines: list[str], first: int, last: int, ruff: frozenset[str], bandit: frozenset[str]) -> bool:
-    """A ``# noqa`` naming one of ruff's ``ruff`` codes, or a ``# nosec`` (bare, or naming one of bandit's
-    ``bandit`` codes), on lines ``first`` to ``last``: the same check of another tool was already reviewed there,
-    and a reviewer who wrote it has decided (BE503's hard-coded secrets, BE508's ``random`` tokens)."""
+    """A ``# noqa`` naming one of ruff's (or a flake8 plugin's) ``ruff`` codes, or a prefix of one as flake8 reads
+    it (``T20`` for ``T201``), or a ``# nosec`` (bare, or naming one of bandit's ``bandit`` codes), on lines
+    ``first`` to ``last``: the same check of another tool was already reviewed there, and a reviewer who wrote it
+    has decided (BE503's hard-coded secrets, BE508's ``random`` tokens, BE401's prints)."""
     for line in range(max(first, 1), min(last, len(lines)) + 1):
         text = lines[line - 1]
         if "#" not in text:
             continue
         comment = noqa_on(text, line)
-        if comment is not None and ruff & set(comment.codes):
+        if comment is not None and comment.codes and any(code.startswith(comment.codes) for code in ruff):
             return True
         nosec = _NOSEC.search(text)
         if nosec is not None:

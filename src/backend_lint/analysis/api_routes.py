@@ -29,7 +29,7 @@ from backend_lint.analysis.facts import reads
 from backend_lint.analysis.handler_body import handler_body
 from backend_lint.analysis.handlers import handler_model
 from backend_lint.analysis.page_apps import page_app_objects
-from backend_lint.analysis.project.view_facts import path_words
+from backend_lint.analysis.project.view_facts import route_meaning_words, without_credential_api
 from backend_lint.analysis.secret_names import split_identifier
 
 if TYPE_CHECKING:
@@ -51,18 +51,21 @@ def api_route(ctx: FileContext, path: str, handlers: list[Handler]) -> bool:
     none) shows, in this file, that it belongs to an API (see the module docstring)."""
     if ctx.imports.imports_module(*_API_FRAMEWORKS):
         return True
-    if API_WORDS.intersection(path_words(path)) or any(
-        API_WORDS.intersection(path_words(route.path or "")) for handler in handlers for route in handler.routes
-    ):
+    if _names_api(path) or any(_names_api(route.path or "") for handler in handlers for route in handler.routes):
         return True
     if api_named(ctx.module or ""):
         return True
     return any(_json_exchange(ctx, handler) for handler in handlers) or _json_app_object(ctx, handlers)
 
 
+def _names_api(text: str) -> bool:
+    """A path's words name an API (``api``, ``apis``; not the ``api`` of an API token: :func:`route_meaning_words`)."""
+    return bool(API_WORDS.intersection(route_meaning_words(text)))
+
+
 def api_named(dotted: str) -> bool:
     """A word of a part of the dotted name (a module, a view class) names an API: ``accounts.api.AssetApi``."""
-    return any(API_WORDS.intersection(split_identifier(part)) for part in dotted.split("."))
+    return any(API_WORDS.intersection(without_credential_api(split_identifier(part))) for part in dotted.split("."))
 
 
 def _json_exchange(ctx: FileContext, handler: Handler) -> bool:

@@ -304,3 +304,17 @@ def statement_blocks(statement: ast.AST) -> list[list[ast.stmt]]:
             if isinstance(item, (ast.ExceptHandler, ast.match_case)):
                 blocks.append(item.body)
     return blocks
+
+
+def stub_body(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """The function's body is only a docstring, ``...`` or ``pass``: a stub declaring a signature (an OpenAPI
+    spec module's handler, a protocol's method), which does nothing when called."""
+    for statement in function.body:
+        if isinstance(statement, ast.Pass):
+            continue
+        if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant) and (
+            statement.value.value is Ellipsis or isinstance(statement.value.value, str)
+        ):
+            continue
+        return False
+    return True

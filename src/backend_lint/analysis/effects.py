@@ -458,10 +458,12 @@ class _Collector:
                 and not oauth_protocol_request(call):
             # (a token request or introspection only asks about credentials)
             return (PAYS if payment_url(call) else SENDS), written
-        if last in _UPSERTS:
+        if last in _UPSERTS or _upsert_name(last):
             return UPDATES, written
         if last == "create" and asks_a_model(resolved, receiver_name):
             return None  # ``client.embeddings.create(...)``: a model computes an answer, nothing is stored
+        if last == "create" and receiver_name is not None and _client_class(receiver_name):
+            return None  # ``LLMClient.create(provider_type=...)``: a client class's factory, no record made
         if last == "create" and self.bound.get(id(call)) in self.existing:
             return None  # ``item = Item.create(name)`` then ``isinstance(item, NonExistent)``: a factory that loads
         if last in _CREATE_METHODS:
@@ -529,6 +531,24 @@ class _Collector:
         parts.discard("create")
         parts.discard("insert")
         return bool(parts) and not parts & _NOT_CREATED
+
+
+def _client_class(receiver: str) -> bool:
+    """``LettuceClient``, ``LLMClient``, ``clients.StorageClient``: a class named for a client, whose ``create``
+    is a factory building one (letta's ``await LettuceClient.create()``, seed 132); an instance
+    (``es_client.create(index=..., document=...)``) still creates what it is handed."""
+    last = receiver.rpartition(".")[2]
+    return last[:1].isupper() and last.endswith("Client")
+
+
+def _upsert_name(name: str) -> bool:
+    """A function named for an upsert: ``create_or_update_tool_async``, ``upsert_block``, ``get_or_create_user``,
+    ``insert_or_replace``. Whether it makes a row or updates the one it finds by key is its data's business, so
+    a caller neither creates twice on a retry nor knows it created (letta's ``POST /tools/``, seed 132)."""
+    parts = words(name)
+    if "upsert" in parts:
+        return True
+    return "or" in parts and bool(parts & {"create", "insert", "add"}) and bool(parts & {"update", "replace", "get"})
 
 
 def _project_function_named_like_queue(call: ast.Call, resolved: str, written: str, last: str) -> bool:

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.ast_helpers import callee_name, statement_nodes
 from backend_lint.analysis.caught_errors import LIBRARY_INPUT_ERRORS, internal_errors
+from backend_lint.analysis.hand_run_scripts import public_https_host
 from backend_lint.analysis.schema_models import file_schema_class
 
 if TYPE_CHECKING:
@@ -105,6 +106,85 @@ def does_work(attempt: ast.Try, ctx: FileContext) -> bool:
         if isinstance(node, ast.Call) and id(node) not in raised and _work_call(node, ctx):
             return True
     return False
+
+
+_VERIFIED = frozenset({
+    "signature", "registration", "authentication", "response", "assertion", "attestation", "token", "jwt", "otp",
+    "totp", "hotp", "code", "hmac", "credential", "challenge", "webhook", "payload",
+})
+"""What a ``verify_...`` call checks when it checks signed or attested data it is handed
+(``verify_registration_response``, ``verify_signature``); ``verify_url`` reaches a server."""
+
+
+def only_verifies(attempt: ast.Try, ctx: FileContext) -> bool:
+    """The ``try``'s only work is a verification of data (``credential = response.verify()``,
+    ``verify_signature(...)``, ``verify_registration_response(...)``; not ``verify_url``), nothing awaited: what
+    it raises is the verifier's verdict on what it was handed. Answered with a 4xx it tells the client why its own
+    signed or attested data was refused (DMOJ's WebAuthn registration, seed 132)."""
+    raised = {id(node.exc) for node in statement_nodes(attempt.body) if isinstance(node, ast.Raise)}
+    verified = False
+    for node in statement_nodes(attempt.body):
+        if isinstance(node, (ast.Await, ast.AsyncFor, ast.AsyncWith)):
+            return False
+        if isinstance(node, ast.Call) and id(node) not in raised and _work_call(node, ctx):
+            name = callee_name(node)
+            if name != "verify" and not (name.startswith("verify_") and set(name.split("_")[1:]) <= _VERIFIED):
+                return False
+            verified = True
+    return verified
+
+
+_REQUEST_METHODS = frozenset({"request", "get", "post", "put", "patch", "delete", "head", "options", "stream"})
+_ANSWER_READS = frozenset({"json", "raise_for_status", "read", "aread", "text"})
+"""Reading the upstream's answer (``response.json()``): its errors are about that answer."""
+_PRIVATE_SUFFIXES = (".local", ".internal", ".lan", ".svc", ".cluster.local", ".localdomain")
+
+
+def public_upstream_only(attempt: ast.Try, ctx: FileContext) -> bool:
+    """The ``try``'s only work is requests to a fixed public host, a module constant written as an ``https://``
+    URL of a dotted name (``ZAI_API_BASE = "https://api.z.ai/api/anthropic"``, then ``await
+    client.request(method, url=f"{ZAI_API_BASE}/{path}")``): a transport error there names that public service at
+    most, nothing of the deployment (letta's Claude Code proxies, seed 132). A host from the settings, the
+    environment or the request is unknown and keeps the finding."""
+    hosts = _public_constants(ctx.tree)
+    requested = False
+    for node in statement_nodes(attempt.body):
+        if isinstance(node, ast.Call) and _work_call(node, ctx) and callee_name(node) not in _ANSWER_READS:
+            if callee_name(node) not in _REQUEST_METHODS or not _names_public_url(node, hosts):
+                return False
+            requested = True
+    return requested
+
+
+def _names_public_url(call: ast.Call, hosts: frozenset[str]) -> bool:
+    url = next((keyword.value for keyword in call.keywords if keyword.arg == "url"), None)
+    if url is None and call.args:
+        url = call.args[1] if callee_name(call) == "request" and len(call.args) > 1 else call.args[0]
+    if isinstance(url, ast.JoinedStr) and url.values and isinstance(url.values[0], ast.FormattedValue):
+        url = url.values[0].value
+    return isinstance(url, ast.Name) and url.id in hosts
+
+
+def _public_constants(tree: ast.Module) -> frozenset[str]:
+    """Module-level names bound once to an ``https://`` URL of a public-looking host (dotted, no port, no IP)."""
+    found: dict[str, int] = {}
+    public: set[str] = set()
+    for statement in tree.body:
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1 \
+                and isinstance(statement.targets[0], ast.Name):
+            name = statement.targets[0].id
+            found[name] = found.get(name, 0) + 1
+            value = statement.value
+            if isinstance(value, ast.Constant) and isinstance(value.value, str) and _public_url(value.value):
+                public.add(name)
+    return frozenset(name for name in public if found[name] == 1)
+
+
+def _public_url(text: str) -> bool:
+    """An ``https://`` URL of a dotted public host with no port (``https://api.z.ai/api/anthropic``)."""
+    netloc = text[len("https://"):].split("/", 1)[0].lower() if text.startswith("https://") else ""
+    return "." in netloc and ":" not in netloc and "@" not in netloc and not netloc.endswith(_PRIVATE_SUFFIXES) \
+        and not netloc.replace(".", "").isdigit() and public_https_host(text)
 
 
 def _work_call(call: ast.Call, ctx: FileContext) -> bool:

@@ -76,14 +76,20 @@ def names_fixed_https_host(ctx: FileContext) -> bool:
             continue
         for piece in node.value.split("https://")[1:]:
             words = piece.split()
-            try:
-                host = urlsplit("https://" + words[0]).hostname or "" if words else ""
-            except ValueError:  # ``https://[`` : not a URL
-                continue
-            if host and "{" not in host and host not in _LOCAL_HOSTS and not host.endswith(".local") \
-                    and not is_loopback_text(host):
+            if words and public_https_host("https://" + words[0]):
                 return True
     return False
+
+
+def public_https_host(url: str) -> bool:
+    """The ``https://`` URL's host is a public one: not local, loopback or a placeholder (BE304's fixed upstream
+    too)."""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:  # ``https://[`` : not a URL
+        return False
+    return bool(host) and "{" not in host and host not in _LOCAL_HOSTS and not host.endswith(".local") \
+        and not is_loopback_text(host)
 
 
 def _guards(ctx: FileContext) -> list[ast.If]:

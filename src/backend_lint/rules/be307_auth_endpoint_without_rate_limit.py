@@ -18,7 +18,8 @@ WebAuthn/passkey sign-ins (no secret is guessed there), token refreshes (the ref
 password changes and other handlers only a signed-in user reaches (also behind a project decorator whose
 wrapper requires sign-in), FastAPI routers built by a factory
 function (the application that includes the router adds the limit), tests, test support, examples and command
-line code.
+line code, and stubs whose body is only a docstring, ``...`` or ``pass`` (the handlers of a module that only
+declares an API for its OpenAPI document, the live endpoint being elsewhere).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import ast
 import re
 
 from backend_lint.analysis.admin_only import admin_only, route_dependencies, route_owners
-from backend_lint.analysis.ast_helpers import callee_name, keyword_value, own_nodes
+from backend_lint.analysis.ast_helpers import callee_name, keyword_value, own_nodes, stub_body
 from backend_lint.analysis.auth_endpoint_kinds import REGISTER_OBJECTS, auth_kind
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.decorator_bodies import module_decorators, project_decorators, requires_sign_in
@@ -512,7 +513,9 @@ class AuthEndpointWithoutRateLimit(Rule):
         if roles.for_tests or roles.example or cli_module(ctx):
             return
         kind = auth_kind(_texts(handler))
-        if kind is None or _PROVIDER_FOLDERS.intersection(ctx.role_path.split("/")[:-1]):
+        if kind is None or stub_body(node):  # a stub only an OpenAPI spec is written from: it signs nobody in
+            return
+        if _PROVIDER_FOLDERS.intersection(ctx.role_path.split("/")[:-1]):
             return
         family = FAMILIES.get(handler.framework)
         limiters = frozenset(self.option("limiters")) | litestar_limit_configs(ctx)  # ``middleware=[guard.middleware]``

@@ -71,6 +71,7 @@ from backend_lint.analysis.startup_hooks import defined_name
 from backend_lint.analysis.stray_log_lines import beside_logging, dumps_values, reports_failure
 from backend_lint.context import FileContext
 from backend_lint.finding import Applicability, Finding
+from backend_lint.noqa import reviewed_by_peer
 from backend_lint.rule import Option, Rule, visits
 
 if TYPE_CHECKING:
@@ -80,6 +81,10 @@ if TYPE_CHECKING:
 
 _ANY_LOGGER = frozenset({STDLIB, STRUCTLOG, LOGURU})
 """Loggers the fix can write a call to (the message is rendered for each kind)."""
+
+_PRINT_CODES = frozenset({"T201", "T203"})
+"""ruff's and flake8-print's codes for ``print`` and ``pprint``: a ``# noqa`` naming one (or their prefix
+``T20``/``T2``) on the call's lines is a reviewer's decision to keep the print."""
 
 _COLOUR_MODULES = ("colorama.", "termcolor.", "colored.", "blessings.", "blessed.")
 _COLOUR_FUNCTIONS = frozenset({"click.style", "typer.style"})
@@ -109,7 +114,7 @@ def _terminal_form(call: ast.Call, ctx: FileContext) -> bool:
     or a stream the caller passed in: writing output, not logging)."""
     if not call.args and not call.keywords:
         return True
-    if any(_coloured(arg, ctx) for arg in call.args):
+    if any(_coloured(arg, ctx) for arg in call.args) or _prints_banner(call):
         return True
     for keyword in call.keywords:
         if keyword.arg == "end" and not (
@@ -120,6 +125,17 @@ def _terminal_form(call: ast.Call, ctx: FileContext) -> bool:
         if keyword.arg == "file" and not _standard_stream(keyword.value, ctx):
             return True
     return False
+
+
+def _prints_banner(call: ast.Call) -> bool:
+    """The first thing printed is named a banner (``print(APP_STARTED_BANNER_MSG, flush=True)``,
+    ``print(info.get_finished_banner())``): a start-up or shut-down banner is drawn for whoever watches the
+    console, not a log line (osparc's services, seed 132)."""
+    first = call.args[0] if call.args else None
+    if isinstance(first, ast.Call):
+        first = first.func
+    name = first.id if isinstance(first, ast.Name) else first.attr if isinstance(first, ast.Attribute) else ""
+    return "banner" in split_identifier(name)
 
 
 def _coloured(arg: ast.expr, ctx: FileContext) -> bool:
@@ -514,6 +530,8 @@ class PrintInBackendCode(Rule):
             return
         if _terminal_form(node, ctx) or _terminal_context(node, ctx):
             return
+        if reviewed_by_peer(ctx.lines, node.lineno, node.end_lineno or node.lineno, _PRINT_CODES, frozenset()):
+            return  # a peer's T201 suppressed on the line: the project lints prints and kept this one
         if self.option("service-evidence") and not in_service_code(ctx):
             return
         if (self.option("service-evidence") and not serves_requests(ctx) and not ctx.scope.in_async_function

@@ -53,6 +53,7 @@ CHECKS_UNIQUE = "checks-unique"
 CHECKOUT_LINK = "checkout-link"
 CLI_COMMAND_CLASS = "cli-command-class"
 UNREFERENCED = "unreferenced"
+UNMOUNTED_ROUTER = "unmounted-router"
 UNIMPORTED_FUNCTION = "unimported-function"
 UNIMPORTED_OUTSIDE_TESTS = "unimported-outside-tests"
 UNREACHED = "unreached"
@@ -118,6 +119,7 @@ KINDS = frozenset({
     ROUTE_WORDS, RATE_LIMITED_APP, UPLOAD_LIMIT, NO_PROJECT, HEALTH_CHECK, NOT_ROOT_URLCONF, NOT_DEPLOYED,
     SECURITY_SCANNER,
     ADMIN_ONLY_APP, LIMITED_APP, LIMITS_ATTEMPTS, DOES, RELATION, RUNS_QUERY, REQUESTS_TIMEOUT_PATCHED, ABSENT,
+    UNMOUNTED_ROUTER,
     UNIQUE_RECORD, CHECKS_UNIQUE, UNREFERENCED, DEVELOPMENT_ONLY, SETS_TIMEOUT, SERVED_BY_WSGI, UNNAMED_SETTINGS,
     SEEDED_TABLE, CATALOG_TABLE, STAFF_APP, COMPARED_DEFAULT, CATCHES_ALL, PLAIN_CLASS, CHECKOUT_LINK,
     PUBLISHED_SETTING,
@@ -361,6 +363,16 @@ def unreferenced(qualified: str) -> ProjectFact:
     """No other module of the project imports the function ``qualified`` or its module, or names either in a
     string: an endpoint factory nothing registers is dead code (BE304)."""
     return ProjectFact(UNREFERENCED, (qualified,))
+
+
+@project_fact
+def unmounted_router(qualified: str) -> ProjectFact:
+    """The router ``qualified`` (an ``APIRouter``, a ``Blueprint``, a ``RouteTableDef`` of its module) is mounted
+    by nobody: no other module imports it or its module or names either in a dotted string, while the project
+    mounts routers by name (a module mounts some, ``include_router``/``register_blueprint``, and none of those
+    loads modules by a computed name). Its routes are never served (BE304: letta's retired
+    ``routers/openai/chat_completions`` router, seed 132)."""
+    return ProjectFact(UNMOUNTED_ROUTER, (qualified,))
 
 
 @project_fact

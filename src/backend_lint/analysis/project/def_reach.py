@@ -53,6 +53,10 @@ _SUBCLASS_REGISTRIES = frozenset({"__subclasses__", "__init_subclass__"})
 ``cls.__subclasses__()``) reaches every subclass unnamed."""
 
 
+_MOUNTS = frozenset({"include_router", "register_blueprint", "add_routes", "include_routes", "mount"})
+"""Calls that mount a router, blueprint or route table: a module that loads modules by computed name and makes
+one of them may mount routers it discovers (``app.include_router(module.router)``)."""
+
 _CONVENTIONAL_MODULES = frozenset({
     "tasks", "jobs", "settings", "config", "wsgi", "asgi", "main", "app", "server", "worker", "cli", "commands",
     "receivers", "listeners", "subscribers", "callbacks", "fixtures", "factories", "seeds", "gunicorn_config",
@@ -195,6 +199,20 @@ class DefReach(ModuleReach):
         ):
             return False
         return all(self.cli_only(caller, depth + 1) for caller in own)
+
+    def unmounted_router(self, qualified: str) -> bool:
+        """:func:`.conditions.unmounted_router`: nothing imports the router or its module, while the project
+        mounts routers by name: some module mounts them (``include_router``, ``register_blueprint``...) and no
+        such module loads modules by a computed name (it may mount routers it discovers)."""
+        module = qualified.rpartition(".")[0]
+        wanted = {qualified, module}
+        if module not in self.modules or any(
+            wanted & {*summary.imported, *summary.dotted_strings, *summary.imports.values()}
+            for name, summary in self.modules.items() if name != module
+        ):
+            return False
+        mounting = [summary for summary in self._reaching if _MOUNTS & set(summary.referenced_names)]
+        return bool(mounting) and not any(summary.loads_modules for summary in mounting)
 
     def unread_setting(self, qualified: str) -> bool:
         """:func:`.settings_conditions.unread_setting`: no reaching module reads the settings module's constant."""

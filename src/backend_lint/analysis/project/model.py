@@ -477,6 +477,7 @@ _ON_NAME: dict[str, Callable[[ProjectModel, str], bool]] = {
     conditions.CHECKOUT_LINK: _definition_says("checkout_link"),
     conditions.CHECKS_UNIQUE: lambda model, name: model.refuses_duplicates(name),
     conditions.UNREFERENCED: lambda model, name: model.unreferenced(name),
+    conditions.UNMOUNTED_ROUTER: lambda model, name: model.unmounted_router(name),
     conditions.UNIMPORTED_FUNCTION: lambda model, name: model.unimported_function(name),
     conditions.UNIMPORTED_OUTSIDE_TESTS: lambda model, name: model.unimported_function(name, tests_too=False),
     conditions.DEVELOPMENT_ONLY: lambda model, name: model.development_only(name),

@@ -31,6 +31,23 @@ def path_words(text: str) -> list[str]:
     return [piece.lower() for piece in _WORD.findall(text)]
 
 
+_CREDENTIAL_WORDS = frozenset({"token", "tokens", "key", "keys", "secret", "secrets", "credential", "credentials"})
+"""Words that, right after ``api``, make it the name of a user's credential (``api/token/remove/``, ``api-keys``),
+not of an API."""
+
+
+def route_meaning_words(text: str) -> list[str]:
+    """:func:`path_words`, an ``api``/``apis`` right before a credential word left out: it names the user's API
+    token or key, not an API (DMOJ's profile action ``api/token/remove/``; its API is ``api/v2/``, seed 132)."""
+    return without_credential_api(path_words(text))
+
+
+def without_credential_api(words: list[str]) -> list[str]:
+    """``words`` without an ``api``/``apis`` right before a credential word (``remove_api_token``)."""
+    return [word for index, word in enumerate(words)
+            if not (word in ("api", "apis") and index + 1 < len(words) and words[index + 1] in _CREDENTIAL_WORDS)]
+
+
 class ViewFacts(SettingsFacts):
     """Views and routing of one project, read from its URL confs and router inclusions."""
 
@@ -120,4 +137,4 @@ class ViewFacts(SettingsFacts):
         has one of ``words``."""
         name = self.definition(target)[0]
         paths = [*self.view_paths.get(name, ()), *self.object_prefixes(name)]
-        return any(word in words for path in paths for word in path_words(path))
+        return any(word in words for path in paths for word in route_meaning_words(path))
