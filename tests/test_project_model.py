@@ -356,10 +356,11 @@ _WEAK_HASHERS = 'PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHas
     {"pytest.ini": "[pytest]\naddopts = --ds=site_app.ci_settings --tb=short --reuse-db\n"},
     {"pyproject.toml": '[tool.pytest.ini_options]\naddopts = ["-q", "--ds", "site_app.ci_settings"]\n'},
     {"setup.cfg": "[tool:pytest]\nenv =\n    D:DJANGO_SETTINGS_MODULE=site_app.ci_settings\n"},
+    {"tox.ini": "[testenv]\nsetenv =\n    DJANGO_SETTINGS_MODULE = site_app.ci_settings\n    PYTHONDEVMODE = 1\n"},
 ])
 def test_settings_the_test_command_line_names_are_test_support(tmp_path: Path, configuration: dict[str, str]) -> None:
-    """pytest-django's ``--ds`` in ``addopts`` (a string or a list) and pytest-env's ``DJANGO_SETTINGS_MODULE``
-    name the test settings as surely as ``DJANGO_SETTINGS_MODULE = ...``: their fast hasher is no finding
+    """pytest-django's ``--ds`` in ``addopts`` (a string or a list), pytest-env's ``DJANGO_SETTINGS_MODULE`` and
+    tox's ``setenv`` name the test settings as surely as ``DJANGO_SETTINGS_MODULE = ...``: their fast hasher is no finding
     (BE501), while the same hasher in the production settings is."""
     files = {
         **configuration, "manage.py": "", "site_app/__init__.py": "",
