@@ -594,7 +594,11 @@ def _plugin_key(name: str, value: ast.expr | None, ctx: FileContext) -> bool:
 
 def _replaced_before_read(statement: ast.AST, ctx: FileContext) -> bool:
     """``password = 'invalid'`` replaced before any read: a sentinel, never used (asked last, once the rest says
-    the literal is a credential: it reads the statements after it)."""
+    the literal is a credential: it reads the statements after it); or a module's default that the operator's
+    file the module runs last replaces (DMOJ's ``SECRET_KEY`` before its ``exec`` of ``local_settings.py``)."""
+    if isinstance(statement, ast.Assign) and ctx.scope.outer is None \
+            and settings_module(ctx).overridden_locally(statement.lineno):
+        return True
     return isinstance(statement, ast.Assign) and len(statement.targets) == 1 \
         and isinstance(statement.targets[0], ast.Name) \
         and overwritten_before_read(statement, statement.targets[0].id, ctx.parent_of(statement))
