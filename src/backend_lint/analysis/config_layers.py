@@ -1,16 +1,17 @@
 """Configuration objects an application loads as its defaults and then overlays with the deployment's own file.
 
 Flask's documented way to configure an application is in layers: ``app.config.from_object(default_config)`` first,
-then the instance's own file over it (``app.config.from_pyfile(path)``, ``from_envvar(...)``). FlaskBB's ``configure_app`` loads ``flaskbb.configs.default.DefaultConfig`` and then the
-``flaskbb.cfg`` that ``flaskbb makeconfig`` writes with random keys. A literal secret in the default layer is the
-placeholder the deployment's file replaces (BE503), not the deployed value, as the defaults of a settings module
-whose last line runs the operator's ``local_settings.py`` are (:mod:`.settings`).
+then the instance's own file over it (``app.config.from_pyfile(path)``, ``from_envvar(...)``). FlaskBB's
+``configure_app`` loads ``flaskbb.configs.default.DefaultConfig`` and then the ``flaskbb.cfg`` that ``flaskbb
+makeconfig`` writes with random keys. A literal secret in the default layer is the placeholder the deployment's file
+replaces (BE503), not the deployed value, as the defaults of a settings module whose last line runs the operator's
+``local_settings.py`` are (:mod:`.settings`).
 
 :func:`overlaid_configs` reads, per function (and the module's top level), a ``from_object`` call followed in the same
-function by a call on the same configuration object that loads a file; the object is named by
-its dotted path (a string, or a name the module imports or defines). It is a part of the module's summary, which the
-project model's ``overlaid_config`` fact reads. :func:`config_layer` is the fact a literal of a class body or of a
-module's top level asks.
+function by a call on the same configuration object that loads a file; the object is named by its dotted path (a
+string, or a name the module imports or defines). It is a part of the module's summary, which the project model's
+``overlaid_config`` fact reads. :func:`config_layer` is the fact a literal of a class body or of a module's top level
+asks.
 """
 
 from __future__ import annotations
