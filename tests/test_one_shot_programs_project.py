@@ -183,13 +183,15 @@ INDEXER = """\
 def test_a_program_run_by_hand_logs_its_errors_to_its_operator(tmp_path: Path) -> None:
     """BE403: a one-shot program (an indexer a person starts with ``python -m shop.utils.index``; its ``while True``
     ends by a ``break`` of its own body) that no module imports logs its errors to the terminal that started it; a
-    worker looping until it is stopped, even one leaving its loop in an ``except KeyboardInterrupt``, is a service."""
+    worker looping until it is stopped, even one leaving its loop in an ``except KeyboardInterrupt``, or a pub/sub
+    subscriber waiting on its messages, is a service."""
     worker = INDEXER.replace("        all_files(store)\n", "        while True:\n            try:\n"
                              "                all_files(store)\n            except KeyboardInterrupt:\n"
                              "                break\n")
+    subscriber = INDEXER.replace("        all_files(store)\n", "        store.subscribe('changes', callback=all_files)\n")
     root = write_project(tmp_path, {
         "pyproject.toml": '[project]\nname = "shop"\nversion = "1"\n', "shop/__init__.py": "",
         "shop/store.py": "class Store:\n    pass\n", "shop/utils/__init__.py": "",
-        "shop/utils/index.py": INDEXER, "shop/utils/reindexer.py": worker,
+        "shop/utils/index.py": INDEXER, "shop/utils/reindexer.py": worker, "shop/utils/listener.py": subscriber,
     })
-    assert findings_of(root, "BE403") == {("shop/utils/reindexer.py", 24)}
+    assert findings_of(root, "BE403") == {("shop/utils/reindexer.py", 24), ("shop/utils/listener.py", 24)}

@@ -40,9 +40,10 @@ if TYPE_CHECKING:
 
 _SERVING = frozenset({"run", "run_app", "serve", "serve_forever", "run_forever", "run_until_complete_forever",
                       "start_server", "run_simple", "run_polling", "start_polling", "worker_main", "consume",
-                      "start_consuming", "listen", "schedule", "every", "add_url_rule", "include_router",
+                      "start_consuming", "listen", "subscribe", "schedule", "every", "add_url_rule", "include_router",
                       "add_api_route", "route", "get", "post", "put", "delete", "patch", "websocket"})
-"""Calls (as a decorator too) that serve, consume or schedule: a long-lived process or an application."""
+"""Calls (as a decorator too) that serve, consume or schedule: a long-lived process or an application (``subscribe``:
+a pub/sub subscriber's streaming pull, arXiv's ``webnode_pdf_request.py`` waiting on its messages)."""
 
 
 @file_fact(reads=(node_index,))
