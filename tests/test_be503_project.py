@@ -372,3 +372,45 @@ def test_a_base_secret_the_deployed_settings_replace_is_the_developers(
     assert (("shop/settings/base.py", 2) not in found) == replaced
     # the base value production does not replace is what production signs with
     assert ("shop/settings/base.py", 3) in found
+
+
+LAYERED = {
+    "pyproject.toml": '[project]\nname = "forum"\n',
+    "forum/__init__.py": "",
+    "forum/configs/__init__.py": "",
+    "forum/configs/default.py": """\
+        class DefaultConfig:
+            SECRET_KEY = "secret key"
+            WTF_CSRF_SECRET_KEY = "reallyhardtoguess"
+    """,
+    "forum/configs/production.py": """\
+        class ProductionConfig:
+            SECRET_KEY = "9f8e7d6c5b4a39281706f5e4d3c2b1a0"
+    """,
+    "forum/app.py": """\
+        from flask import Flask
+
+
+        def create_app(config):
+            app = Flask("forum")
+            app.config.from_object("forum.configs.default.DefaultConfig")
+            app.config.from_pyfile(config)
+            return app
+
+
+        def create_hosted_app():
+            app = Flask("forum")
+            app.config.from_object("forum.configs.production.ProductionConfig")
+            app.config.from_prefixed_env("FORUM")
+            return app
+    """,
+}
+
+
+def test_a_default_layer_the_deployments_own_file_overlays_is_left_alone(tmp_path: Path) -> None:
+    """FlaskBB's ``DefaultConfig``: loaded by ``from_object`` and then overlaid with the deployment's own file
+    (``from_pyfile``, the config ``flaskbb makeconfig`` writes with random keys): its literals are defaults the
+    deployment replaces. An object only environment variables may overlay keeps its literal: reported."""
+    found = findings_of(write_project(tmp_path, LAYERED), "BE503")
+    assert not {row for path, row in found if path == "forum/configs/default.py"}
+    assert ("forum/configs/production.py", 2) in found

@@ -202,3 +202,29 @@ def test_the_old_wsgi_template_comment_names_no_settings(
         **change,
     }
     assert (("shop/settings/base.py", 2) not in findings_of(write_project(tmp_path, project), "BE504")) == replaced
+
+
+GATEWAY = """\
+    import argparse
+
+    import uvicorn
+    from fastapi import FastAPI
+
+    app = FastAPI(title="fake payment gateway", debug=True)
+
+    if __name__ == "__main__":
+        parser = argparse.ArgumentParser()
+        parser.add_argument("--port", type=int, default=8000)
+        uvicorn.run(app, port=parser.parse_args().port)
+"""
+
+
+def test_a_program_in_a_scripts_folder_is_left_alone_unless_the_service_imports_it(tmp_path: Path) -> None:
+    """A fake gateway a developer starts by hand from ``scripts/`` is no deployment's app; the same program
+    imported by a module of the service may be served, and stays reported."""
+    found = findings_of(write_project(tmp_path, {
+        "payments/__init__.py": "", "payments/main.py": "from scripts.shared_gateway import app\n",
+        "scripts/__init__.py": "", "scripts/fake_gateway.py": GATEWAY, "scripts/shared_gateway.py": GATEWAY,
+    }), "BE504")
+    assert ("scripts/fake_gateway.py", 6) not in found
+    assert ("scripts/shared_gateway.py", 6) in found

@@ -145,3 +145,53 @@ def test_parts_of_programs(tmp_path: Path) -> None:
     starts the file; the same function or statements the service imports stay reported."""
     root = write_project(tmp_path, PARTS)
     assert findings_of(root, "BE201") == {("shop/tools.py", 9), ("shop/startup.py", 3)}
+
+
+INDEXER = """\
+    import argparse
+    import logging
+
+    from shop.store import Store
+
+
+    def all_files(store):
+        iterator, found = store.query("{}"), set()
+        while True:
+            page = store.pop(iterator, 10000)
+            found.update(page.files)
+            if page.empty:
+                break
+        return found
+
+
+    def main():
+        logging.basicConfig(level=logging.INFO)
+        args = argparse.ArgumentParser().parse_args()
+        try:
+            store = Store(args.url)
+            store.status()
+        except Exception:
+            logging.error("Can't connect to the store at %s", args.url)
+        all_files(store)
+
+
+    if __name__ == "__main__":
+        main()
+"""
+
+
+def test_a_program_run_by_hand_logs_its_errors_to_its_operator(tmp_path: Path) -> None:
+    """BE403: a one-shot program (an indexer a person starts with ``python -m shop.utils.index``; its ``while True``
+    ends by a ``break`` of its own body) that no module imports logs its errors to the terminal that started it; a
+    worker looping until it is stopped, even one leaving its loop in an ``except KeyboardInterrupt``, or a pub/sub
+    subscriber waiting on its messages, is a service."""
+    worker = INDEXER.replace("        all_files(store)\n", "        while True:\n            try:\n"
+                             "                all_files(store)\n            except KeyboardInterrupt:\n"
+                             "                break\n")
+    subscriber = INDEXER.replace("        all_files(store)\n", "        store.subscribe('changes', callback=all_files)\n")
+    root = write_project(tmp_path, {
+        "pyproject.toml": '[project]\nname = "shop"\nversion = "1"\n', "shop/__init__.py": "",
+        "shop/store.py": "class Store:\n    pass\n", "shop/utils/__init__.py": "",
+        "shop/utils/index.py": INDEXER, "shop/utils/reindexer.py": worker, "shop/utils/listener.py": subscriber,
+    })
+    assert findings_of(root, "BE403") == {("shop/utils/reindexer.py", 24), ("shop/utils/listener.py", 24)}

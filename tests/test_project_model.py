@@ -372,10 +372,11 @@ def test_settings_the_service_runs_with_stay_checked_when_the_tests_name_them_to
     {"pytest.ini": "[pytest]\naddopts = --ds=site_app.ci_settings --tb=short --reuse-db\n"},
     {"pyproject.toml": '[tool.pytest.ini_options]\naddopts = ["-q", "--ds", "site_app.ci_settings"]\n'},
     {"setup.cfg": "[tool:pytest]\nenv =\n    D:DJANGO_SETTINGS_MODULE=site_app.ci_settings\n"},
+    {"tox.ini": "[testenv]\nsetenv =\n    DJANGO_SETTINGS_MODULE = site_app.ci_settings\n    PYTHONDEVMODE = 1\n"},
 ])
 def test_settings_the_test_command_line_names_are_test_support(tmp_path: Path, configuration: dict[str, str]) -> None:
-    """pytest-django's ``--ds`` in ``addopts`` (a string or a list) and pytest-env's ``DJANGO_SETTINGS_MODULE``
-    name the test settings as surely as ``DJANGO_SETTINGS_MODULE = ...``: their fast hasher is no finding
+    """pytest-django's ``--ds`` in ``addopts`` (a string or a list), pytest-env's ``DJANGO_SETTINGS_MODULE`` and
+    tox's ``setenv`` name the test settings as surely as ``DJANGO_SETTINGS_MODULE = ...``: their fast hasher is no finding
     (BE501), while the same hasher in the production settings is."""
     files = {
         **configuration, "manage.py": "", "site_app/__init__.py": "",
@@ -384,6 +385,26 @@ def test_settings_the_test_command_line_names_are_test_support(tmp_path: Path, c
     found = {(path, code) for path, _row, code in _both(write_project(tmp_path, files))}
     assert ("site_app/settings.py", "BE501") in found
     assert ("site_app/ci_settings.py", "BE501") not in found
+
+
+def test_what_only_the_test_settings_import_stays_the_applications(tmp_path: Path) -> None:
+    """patchwork: tox runs the tests with ``settings/dev.py`` (``from .base import *``), and the production settings
+    are a template (``production.example.py``) the deployer copies. The test settings are test support (their fast
+    hasher is no finding), but the base settings and the URL conf and views they name are the application's."""
+    files = {
+        "tox.ini": "[testenv]\nsetenv =\n    DJANGO_SETTINGS_MODULE = site_app.settings.dev\n",
+        "manage.py": "", "site_app/__init__.py": "", "site_app/settings/__init__.py": "",
+        "site_app/settings/base.py": 'ROOT_URLCONF = "site_app.urls"\n',
+        "site_app/settings/dev.py": "from .base import *  # noqa: F403\n" + _WEAK_HASHERS,
+        "site_app/urls.py": "from django.urls import path\n\nfrom site_app import views\n\n"
+                            "urlpatterns = [path('rates/', views.rates)]\n",
+        "site_app/views.py": "from django.core.mail import send_mail\nfrom django.http import HttpResponse\n\n\n"
+                             "def rates(request):\n    send_mail('Rates', 'soon', 'a@example.com', ['b@example.com'])\n"
+                             "    return HttpResponse('ok')\n",
+    }
+    found = {(path, code) for path, _row, code in _both(write_project(tmp_path, files))}
+    assert ("site_app/settings/dev.py", "BE501") not in found
+    assert ("site_app/views.py", "BE206") in found
 
 
 def test_editing_one_file_changes_another_files_findings_on_a_warm_run(tmp_path: Path) -> None:

@@ -103,9 +103,12 @@ def credential_token(value: ast.expr, ctx: FileContext) -> bool:
     """Whether ``value`` (named with the bare word *token*) is shown to be a credential (see the module docstring)."""
     if isinstance(value, ast.Attribute) and value.attr in _HELD:
         value = value.value  # ``token.key``: the key of a token object is the token
+    function = ctx.scope.function
+    if isinstance(value, ast.Name) and isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) \
+            and _signed_message(value.id, function, ctx):
+        return False  # a webhook's nonce, signed with the key: the signature authenticates, the nonce is public
     if read_from_request(value, ctx) or _secret_setting(value):
         return True
-    function = ctx.scope.function
     if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return False
     if isinstance(value, ast.Attribute):
@@ -122,6 +125,23 @@ def credential_token(value: ast.expr, ctx: FileContext) -> bool:
         ):
             return True
     return _token_record(value.id, function, ctx) or _used_as_credential(value.id, function)
+
+
+_HMAC_CALLS = frozenset({"hmac.new", "hmac.HMAC", "hmac.digest"})
+
+
+def _signed_message(name: str, function: ast.AST, ctx: FileContext) -> bool:
+    """The function hands ``name`` to an HMAC as (part of) the message it signs (``hmac.new(key=KEY, msg=f"{timestamp}
+    {token}", ...)``, Mailgun's webhook check of its ``timestamp``/``token``/``signature`` fields): the token is a
+    nonce that travels in clear beside its signature; the key signing it is the credential."""
+    for node in own_nodes(function):
+        if not (isinstance(node, ast.Call) and ctx.imports.resolve(node.func) in _HMAC_CALLS):
+            continue
+        message = next((keyword.value for keyword in node.keywords if keyword.arg == "msg"),
+                       node.args[1] if len(node.args) > 1 else None)
+        if message is not None and any(isinstance(part, ast.Name) and part.id == name for part in ast.walk(message)):
+            return True
+    return False
 
 
 def _token_record(name: str, function: ast.AST, ctx: FileContext) -> bool:

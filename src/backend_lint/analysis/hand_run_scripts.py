@@ -237,6 +237,20 @@ def run_by_hand(
     return None
 
 
+@reads(cli_module)
+def started_by_hand(ctx: FileContext, scope: Scope) -> Optional[tuple[ProjectFact, ...]]:
+    """The module is a program kept in a script folder (:data:`SCRIPT_PATHS`) that a developer starts, with a main
+    guard or reading its command line (:func:`.entrypoints.cli_module`), whatever app it builds on the way (osparc's
+    ``scripts/example_payment_gateway.py``, a fake gateway for manual testing): ``None`` when it is not; else the
+    project fact that must hold as well, that no other module imports it (then the service never runs its code,
+    wherever in the module the code is)."""
+    if not ctx.module or not ctx.path_matches(SCRIPT_PATHS) or not (_guards(ctx) or cli_module(ctx)):
+        return None
+    outer = next((function for function in reversed(scope.functions) if function in ctx.tree.body), None)
+    name = outer.name if isinstance(outer, (ast.FunctionDef, ast.AsyncFunctionDef)) else "__main__"
+    return (unreferenced(f"{ctx.module}.{name}"),)
+
+
 def _names(decorator: ast.expr, app: str) -> bool:
     """``@app.get("/x")``: the decorator registers the function on ``app``."""
     target = decorator.func if isinstance(decorator, ast.Call) else decorator

@@ -3,8 +3,8 @@
 A module is a one-shot program when it has a main guard (``if __name__ == "__main__":``), serves nothing (no
 ``uvicorn.run``, ``app.run()``, ``serve_forever``, ``run_forever``, no route it registers), never loops forever
 (no ``while True``, ``while not stop.is_set()``, ``while self.running``: a deployed worker started as ``python
-worker.py`` consumes jobs in such a loop; only a loop bounded by a comparison, ``while page < pages``, is read as
-ending), and no other
+worker.py`` consumes jobs in such a loop; only a loop bounded by a comparison, ``while page < pages``, or one that
+leaves by a ``break`` of its own body outside an ``except`` clause, is read as ending), and no other
 module of the project imports it (the project model's :func:`~.project.conditions.unreferenced`). Everything in it
 runs once, when a person starts the file, and ends: a request that hangs there holds the terminal of whoever ran
 it, not a service worker (jumpserver's ``utils/create_assets_user/bulk_create_user.py``, an administrator's
@@ -33,15 +33,17 @@ from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.node_index import node_index
 from backend_lint.analysis.project.conditions import ProjectFact, unimported_outside_tests, unreferenced
 from backend_lint.analysis.scopes import Scope, is_main_guard
+from backend_lint.analysis.tree_walk import child_nodes
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
 
 _SERVING = frozenset({"run", "run_app", "serve", "serve_forever", "run_forever", "run_until_complete_forever",
                       "start_server", "run_simple", "run_polling", "start_polling", "worker_main", "consume",
-                      "start_consuming", "listen", "schedule", "every", "add_url_rule", "include_router",
+                      "start_consuming", "listen", "subscribe", "schedule", "every", "add_url_rule", "include_router",
                       "add_api_route", "route", "get", "post", "put", "delete", "patch", "websocket"})
-"""Calls (as a decorator too) that serve, consume or schedule: a long-lived process or an application."""
+"""Calls (as a decorator too) that serve, consume or schedule: a long-lived process or an application (``subscribe``:
+a pub/sub subscriber's streaming pull, arXiv's ``webnode_pdf_request.py`` waiting on its messages)."""
 
 
 @file_fact(reads=(node_index,))
@@ -50,7 +52,7 @@ def _runs_forever_or_serves(ctx: FileContext) -> bool:
     loop whose test is no comparison: a long-lived process, not a program that ends. Read from the file's node
     index (the engine's walk already listed every node), not by a walk of its own."""
     index = node_index(ctx)
-    if any(not isinstance(node.test, ast.Compare) for node in index.of(ast.While)):
+    if any(not isinstance(node.test, ast.Compare) and not _breaks_out(node) for node in index.of(ast.While)):
         return True  # ``while True``, ``while not stop.is_set()``, ``while self.running``: may run for good
     if any(
         (dotted_name(d.func if isinstance(d, ast.Call) else d) or "").rpartition(".")[2] in _SERVING
@@ -62,6 +64,22 @@ def _runs_forever_or_serves(ctx: FileContext) -> bool:
         and node.func.attr not in ("get", "post", "put", "delete", "patch")
         for node in index.of(ast.Call)
     )
+
+
+def _breaks_out(loop: ast.While) -> bool:
+    """The loop leaves by a ``break`` of its own body, not one in a nested loop or an ``except`` clause (mquery's
+    ``while True:`` popping pages of an iterator until ``if pop_result.iterator_empty: break``): it ends when its
+    work does. A worker's ``except KeyboardInterrupt: break`` leaves only when stopped, and stays read as forever."""
+    pending: list[ast.AST] = list(loop.body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.Break):
+            return True
+        if isinstance(node, (ast.For, ast.AsyncFor, ast.While, ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda,
+                             ast.ClassDef, ast.ExceptHandler)):
+            continue
+        pending.extend(child_nodes(node))
+    return False
 
 
 @file_fact()

@@ -64,6 +64,39 @@ def read_from_request(expr: ast.expr, ctx: FileContext, hops: int = 0) -> bool:
     return local is not None and read_from_request(local, ctx, hops + 1)
 
 
+QUERY_PARTS = frozenset({"query", "GET", "args", "query_params", "rel_url"})
+"""Where frameworks keep the query string's parameters (aiohttp's ``request.query``, Django's ``request.GET``,
+Flask's ``request.args``, Starlette's ``request.query_params``)."""
+
+
+@reads(bindings_of)
+def read_from_query(expr: ast.expr, ctx: FileContext, hops: int = 0) -> bool:
+    """The value is read from the query string of the request's URL (``request.query.get("client_session_id")``,
+    ``request.GET["session_id"]``), or is a local of the function made from one: a value the URL carries, written into
+    every access log with it, not a cookie or a header."""
+    current: ast.AST = expr
+    seen_query = False
+    while True:
+        if isinstance(current, ast.Call):
+            current = current.func
+        elif isinstance(current, ast.Subscript):
+            current = current.value
+        elif isinstance(current, ast.Attribute):
+            seen_query = seen_query or current.attr in QUERY_PARTS
+            current = current.value
+        else:
+            break
+    if not isinstance(current, ast.Name):
+        return False
+    function = ctx.scope.function
+    if current.id in REQUEST_NAMES:
+        return seen_query and not _other_request_type(current.id, function, ctx)
+    if seen_query or hops or function is None or isinstance(function, ast.Lambda):
+        return False
+    local = bindings_of(ctx, function).single_value(current.id)
+    return local is not None and read_from_query(local, ctx, hops + 1)
+
+
 def _other_request_type(name: str, function: Optional[ast.AST], ctx: FileContext) -> bool:
     """``request`` is a parameter annotated with a class that no web framework defines (``request:
     ClaudeTurnRequest`` imported from the project): a message of the application, not the HTTP request, so its

@@ -23,7 +23,7 @@ from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.lexer_tokens import lexer_token
 from backend_lint.analysis.mentions import attributes_read, path_arguments
 from backend_lint.analysis.parsed_text import parsed_piece
-from backend_lint.analysis.request_reads import read_from_request
+from backend_lint.analysis.request_reads import read_from_query, read_from_request
 from backend_lint.analysis.resolve import lookup
 from backend_lint.analysis.scopes import Scope
 from backend_lint.analysis.secret_names import name_of, secret_word, split_identifier, unqualified_words
@@ -97,8 +97,8 @@ def credential_value(value: ast.expr, name: str, ctx: FileContext) -> bool:
         return False  # a uuid, or a piece or spelling of one (``str(uuid.uuid4())[:8]``): a marker, not a key
     if _DECODED_CLAIMS.search(made):
         return False  # the claims a JWT decoder returns: the payload without its signature grants nothing
-    if _names_session_id(name.rstrip("=")) and not read_from_request(raw, ctx):
-        return False
+    if _names_session_id(name.rstrip("=")) and (not read_from_request(raw, ctx) or read_from_query(raw, ctx)):
+        return False  # a conversation's session; one the client names in the URL's query (a browser tab's id)
     function = ctx.scope.function
     if ast.dump(raw) in path_arguments(ctx, function or ctx.scope.class_ or ctx.tree):
         return False  # the name of a key file the same code opens or checks

@@ -11,8 +11,16 @@ project model qualifies them through the module's imports.
 
 from __future__ import annotations
 
+import ast
+from typing import TYPE_CHECKING, Optional
+
+from backend_lint.analysis.facts import reads
 from backend_lint.analysis.lazy_regex import lazy_compile
+from backend_lint.analysis.node_index import node_index
 from backend_lint.analysis.secret_names import secret_word
+
+if TYPE_CHECKING:
+    from backend_lint.context import FileContext
 
 _OPERATOR = lazy_compile(r"[=!]=")
 _AFTER = lazy_compile(r"\s*((?:[A-Za-z_]\w*\.)*[A-Z][A-Z0-9_]*)\b")
@@ -36,3 +44,19 @@ def compared_secret_names(source: str) -> set[str]:
                 if secret_word(written.rpartition(".")[2]) is not None:
                     found.add(written)
     return found
+
+
+@reads(node_index)
+def compared_in_file(ctx: FileContext, text: Optional[str]) -> bool:
+    """The module compares a value with the literal ``text`` (``if SECRET_KEY == "mysecretkey": raise ...``): the
+    application checks for its default and refuses or warns, the literal is a sentinel it knows (the same reading
+    as the project model's ``compared_default``, within the file). The literal written twice in the source is the
+    cheap test before the module's comparisons are read."""
+    if not text or ctx.source.count(text) < 2:
+        return False
+    return any(
+        isinstance(operand, ast.Constant) and operand.value == text
+        for compare in node_index(ctx).of(ast.Compare)
+        if any(isinstance(op, (ast.Eq, ast.NotEq, ast.Is, ast.IsNot)) for op in compare.ops)
+        for operand in (compare.left, *compare.comparators)
+    )

@@ -97,11 +97,23 @@ class SettingsModule:
     star_imports: list[int] = field(default_factory=list)
     """Lines of ``from X import *`` in the module body, also in a top-level ``try`` (``from settings_local import
     *`` with an ``except ImportError``): each may replace any value assigned before it."""
+    local_overrides: list[int] = field(default_factory=list)
+    """Lines where the module runs a file of the operator's over its own names: an ``exec`` of the module body,
+    also in a top-level ``try``, ``with`` or ``if`` (DMOJ's ``exec(f.read(), globals())`` of ``local_settings.py``,
+    squad's ``exec(open(os.getenv("SQUAD_EXTRA_SETTINGS", "/dev/null")).read())``), or a star import in a top-level
+    ``try`` (``try: from .local_settings import *`` ``except ImportError: pass``): the deployment's own file,
+    which may be absent, set last."""
 
     def replaced_later(self, line: int) -> bool:
-        """A star import after ``line`` may replace what was assigned there (review board's
-        ``DEBUG = True`` before ``from settings_local import *``, whose generated file sets ``DEBUG = False``)."""
-        return any(star > line for star in self.star_imports)
+        """A star import or an operator's file run after ``line`` may replace what was assigned there (review
+        board's ``DEBUG = True`` before ``from settings_local import *``, whose generated file sets ``DEBUG =
+        False``; DMOJ's before its ``exec`` of ``local_settings.py``)."""
+        return any(star > line for star in [*self.star_imports, *self.local_overrides])
+
+    def overridden_locally(self, line: int) -> bool:
+        """An operator's file run after ``line`` (:attr:`local_overrides`) may replace what was assigned there: the
+        module is the shipped default layer, the deployment's values are set in that file."""
+        return any(override > line for override in self.local_overrides)
 
     def replacing(self) -> list[str]:
         """The names whose last assignment comes after every star import of the module and gives a value read when
@@ -185,10 +197,12 @@ def settings_module(ctx: FileContext) -> SettingsModule:
     found = SettingsModule(is_settings_path(ctx.role_path), module_kind(ctx.role_path))
     for statement in ctx.tree.body:
         for block in [statement.body] if isinstance(statement, ast.Try) else [[statement]]:
-            found.star_imports.extend(
-                item.lineno for item in block
-                if isinstance(item, ast.ImportFrom) and any(alias.name == "*" for alias in item.names)
-            )
+            stars = [item.lineno for item in block
+                     if isinstance(item, ast.ImportFrom) and any(alias.name == "*" for alias in item.names)]
+            found.star_imports.extend(stars)
+            if isinstance(statement, ast.Try):
+                found.local_overrides.extend(stars)
+        found.local_overrides.extend(_module_execs(statement))
         if isinstance(statement, ast.Assign):
             targets, value = statement.targets, statement.value
         elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
@@ -201,3 +215,18 @@ def settings_module(ctx: FileContext) -> SettingsModule:
                     Setting(target.id, value, statement)
                 )
     return found
+
+
+_BLOCKS = (ast.Try, ast.With, ast.If)
+
+
+def _module_execs(statement: ast.stmt, depth: int = 0) -> list[int]:
+    """Lines of ``exec(...)`` run by a top-level statement of the module: a statement, or one in the blocks of a
+    ``try``, ``with`` or ``if`` (two deep), never in a function."""
+    if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call) \
+            and isinstance(statement.value.func, ast.Name) and statement.value.func.id == "exec":
+        return [statement.lineno]
+    if not isinstance(statement, _BLOCKS) or depth > 2:
+        return []
+    blocks = [statement.body, getattr(statement, "orelse", []), getattr(statement, "finalbody", [])]
+    return [line for block in blocks for inner in block for line in _module_execs(inner, depth + 1)]

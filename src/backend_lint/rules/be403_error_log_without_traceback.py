@@ -62,6 +62,7 @@ from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.library_calls import calls_outside_only, only_logs
 from backend_lint.analysis.loggers import GENERIC, LOGURU, handler_records_traceback, logging_call_kind
 from backend_lint.analysis.module_roles import module_roles
+from backend_lint.analysis.one_shot_programs import one_shot_program
 from backend_lint.analysis.project.conditions import ProjectFact, does, schema_models, test_support, unreferenced
 from backend_lint.analysis.project.def_effects import LOGS_TRACEBACK
 from backend_lint.analysis.project.handler_conditions import catch_alls, wraps_library_call
@@ -292,7 +293,8 @@ class ErrorLogWithoutTraceback(Rule):
     triggers = ("except",)
     needs = (logging_call_kind, handler_records_traceback, reports_error_to_user, module_roles, origin,
              project_calls_in, does, in_cli_context, calls_outside_only, helper_of_commands, only_logs,
-             hand_run_script, run_by_hand, unreferenced, is_retry_loop, checks_client_input, schema_models)
+             hand_run_script, run_by_hand, unreferenced, is_retry_loop, checks_client_input, schema_models,
+             one_shot_program)
     module_facts = (test_support,)
     options = (
         Option(
@@ -385,6 +387,7 @@ class ErrorLogWithoutTraceback(Rule):
             advice=advice,
             unless=(*(does(name, LOGS_TRACEBACK) for name in project_calls_in(ctx, handler)), *(guarded or ()),
                     *(script or ()),  # a function only a script's main guard reaches, unless imported elsewhere
+                    *(one_shot_program(ctx) or ()),  # a program run by hand wherever it sits, unless imported
                     *wrapper, *(checked or ())),  # (the input built into pydantic models of the project)
         )
 

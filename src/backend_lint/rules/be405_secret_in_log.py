@@ -59,7 +59,7 @@ from backend_lint.analysis.parsed_text import parsed_piece
 from backend_lint.analysis.project.conditions import test_support
 from backend_lint.analysis.project.settings_conditions import url_address
 from backend_lint.analysis.refused_secrets import refused_lookup
-from backend_lint.analysis.request_reads import read_from_request
+from backend_lint.analysis.request_reads import read_from_query, read_from_request
 from backend_lint.analysis.resolve import lookup
 from backend_lint.analysis.secret_holders import credential_value, unwrap
 from backend_lint.analysis.secret_names import name_of, secret_word, split_identifier
@@ -160,7 +160,7 @@ class SecretInLog(Rule):
         logger_kind, logging_call_kind, origin, bindings_of, path_arguments, attributes_read, lookup, refused_lookup,
         shown_to_operator, module_roles, in_migration, lexer_token, parsed_piece,
         from_url_path, cut_from_logged_url, url_address, credential_token, read_from_request, hand_run_script,
-        guessed_credential,
+        guessed_credential, read_from_query,
     )
     module_facts = (test_support,)
     options = (

@@ -32,7 +32,9 @@ project model too: a settings module named for the documentation build that no d
 (:func:`~.project.settings_conditions.unread_setting`), and a base settings module's literal that the
 production settings built on it (``from .base import *``) replace from the environment, the project naming the base
 nowhere as a settings module it runs (etools' ``base.py`` ``SECRET_KEY``, "only used locally":
-:func:`~backend_lint.analysis.project.app_conditions.replaced_setting`).
+:func:`~backend_lint.analysis.project.app_conditions.replaced_setting`); and the defaults of a configuration object
+the application loads under the deployment's own file (FlaskBB's ``DefaultConfig``: :mod:`.config_layers`) or of a
+settings module that runs the operator's file last (DMOJ's ``exec`` of ``local_settings.py``).
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ import re
 
 from backend_lint.analysis.app_credentials import unsigning_local_app
 from backend_lint.analysis.ast_helpers import assigned_values
+from backend_lint.analysis.config_layers import config_layer
 from backend_lint.analysis.credential_values import (
     ISSUED_KEY,
     PASSWORD_WORDS,
@@ -63,7 +66,6 @@ from backend_lint.analysis.hand_run_scripts import run_by_hand
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.module_roles import benchmark_code, module_roles, non_production_code
-from backend_lint.analysis.node_index import node_index
 from backend_lint.analysis.project.app_conditions import lint_allows_secret, replaced_setting
 from backend_lint.analysis.project.conditions import ProjectFact, test_support
 from backend_lint.analysis.project.roots import path_in_project
@@ -82,6 +84,7 @@ from backend_lint.analysis.sample_places import (
     under_documentation,
 )
 from backend_lint.analysis.secret_names import SECRET_WORDS, name_of, secret_word, split_identifier
+from backend_lint.analysis.sentinels import compared_in_file
 from backend_lint.analysis.settings import (
     PRODUCTION,
     documentation_settings_name,
@@ -361,7 +364,7 @@ class HardcodedSecret(Rule):
         "pass", "pwd", "secret", "token", "key", "Key", "PASS", "SECRET", "TOKEN", "KEY", "credential", "uthorization",
         "jwt",
     )
-    needs = (module_roles, settings_module, non_production_code, benchmark_code, node_index, origin,
+    needs = (module_roles, settings_module, non_production_code, benchmark_code, compared_in_file, origin,
              compared_default, run_by_hand, published_setting, unnamed_settings, unread_setting,
              placeholder_settings, development_command, demo_block, switched_off_block, lint_allows_secret,
              replaced_setting, unsigning_local_app)
@@ -428,7 +431,7 @@ class HardcodedSecret(Rule):
             and not _reviewed_elsewhere(at, ctx)
             and not _documentation_tree(ctx, value)
             and not _plugin_key(name, value, ctx)
-            and not _compared_here(ctx, value)
+            and not compared_in_file(ctx, _literal_text(value))
             and not _replaced_before_read(visited, ctx)
             and not switched_off_block(visited, ctx)
         ):
@@ -444,6 +447,8 @@ class HardcodedSecret(Rule):
                 unless = (*unless, published_setting(name))  # rendered into every page: public by design
                 # a base value that the deployed settings (``from .base import *``) replace from the environment
                 unless = (*unless, replaced_setting(f"{ctx.module}.{name}"))
+            if where == ASSIGN:  # a default the deployment's own file replaces (``from_object`` then ``from_pyfile``)
+                unless = (*unless, *config_layer(ctx))
             relative = path_in_project(ctx.display_path)
             if relative is not None:  # ruff's or flake8's S105-S107 ignored for this file by its maintainers
                 unless = (*unless, lint_allows_secret(relative))
@@ -567,22 +572,6 @@ def _evidence(name: str, value: ast.expr | None, ctx: FileContext) -> bool:
     return bool(_LIVE_KEY.search(text)) or _configuration(ctx)
 
 
-def _compared_here(ctx: FileContext, value: ast.expr | None) -> bool:
-    """The module compares a value with the same literal (``if SECRET_KEY == "mysecretkey": raise ...``): the
-    application checks for its default and refuses or warns, the literal is a sentinel it knows (the same reading
-    as the project model's ``compared_default``, within the file). Asked last; the literal written twice in the
-    source is the cheap test before the module's comparisons are read."""
-    text = _literal_text(value)
-    if not text or ctx.source.count(text) < 2:
-        return False
-    return any(
-        isinstance(operand, ast.Constant) and operand.value == text
-        for compare in node_index(ctx).of(ast.Compare)
-        if any(isinstance(op, (ast.Eq, ast.NotEq, ast.Is, ast.IsNot)) for op in compare.ops)
-        for operand in (compare.left, *compare.comparators)
-    )
-
-
 def _plugin_key(name: str, value: ast.expr | None, ctx: FileContext) -> bool:
     """A key or token (not a password, not a signing secret) in the class body of a plugin the program
     distributes (:func:`.credential_values.plugin_client_key`): the program's own application key for a vendor."""
@@ -594,7 +583,11 @@ def _plugin_key(name: str, value: ast.expr | None, ctx: FileContext) -> bool:
 
 def _replaced_before_read(statement: ast.AST, ctx: FileContext) -> bool:
     """``password = 'invalid'`` replaced before any read: a sentinel, never used (asked last, once the rest says
-    the literal is a credential: it reads the statements after it)."""
+    the literal is a credential: it reads the statements after it); or a module's default that the operator's
+    file the module runs last replaces (DMOJ's ``SECRET_KEY`` before its ``exec`` of ``local_settings.py``)."""
+    if isinstance(statement, ast.Assign) and ctx.scope.outer is None \
+            and settings_module(ctx).overridden_locally(statement.lineno):
+        return True
     return isinstance(statement, ast.Assign) and len(statement.targets) == 1 \
         and isinstance(statement.targets[0], ast.Name) \
         and overwritten_before_read(statement, statement.targets[0].id, ctx.parent_of(statement))

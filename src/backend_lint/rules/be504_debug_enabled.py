@@ -9,8 +9,10 @@ Django settings module (``settings.py``, ``settings/*.py``, ``*_settings.py``) o
 alone: anything under an ``if`` or conditional expression (an environment check decides), a value read from
 the environment, test modules, a server started under the main guard of a module not named as the program's
 entry point (``run.py``, ``wsgi.py``, ``app.py``, ``main.py``, ``server.py``...: zou's ``debug.py``, an integration
-test's ``mocks/ari.py`` are started by hand), and a server started under the main guard of a module that a
-WSGI/ASGI module
+test's ``mocks/ari.py`` are started by hand), examples (``examples/``, a demo shipped for users to run and copy) and
+a developer's program under ``scripts/``, ``bin/`` or ``tools/`` (a main guard, or argparse: osparc's fake payment
+gateway) that no other module imports (:func:`.hand_run_scripts.started_by_hand`), and a server started under the
+main guard of a module that a WSGI/ASGI module
 of the project imports (``wsgi.py``: ``from shop.run import create_app``), or that a server command of the
 deployment files serves or whose served module imports it (``CMD gunicorn main:app``): that script is a
 development launcher, the server runs the WSGI module (through the project model).
@@ -30,6 +32,8 @@ import ast
 
 from backend_lint.analysis.ast_helpers import is_true
 from backend_lint.analysis.entrypoints import main_guard_calls
+from backend_lint.analysis.hand_run_scripts import started_by_hand
+from backend_lint.analysis.module_roles import module_roles
 from backend_lint.analysis.project.app_conditions import replaced_setting
 from backend_lint.analysis.project.conditions import ProjectFact, test_support
 from backend_lint.analysis.project.settings_conditions import served_by_wsgi, unnamed_settings
@@ -99,7 +103,8 @@ class DebugEnabled(Rule):
     name = "debug-enabled"
     message = "`{construct}` turns on debug mode in shipped code; read the flag from the environment"
     triggers = ("debug", "DEBUG")
-    needs = (origin, settings_module, served_by_wsgi, unnamed_settings, replaced_setting, main_guard_calls)
+    needs = (origin, settings_module, served_by_wsgi, unnamed_settings, replaced_setting, main_guard_calls,
+             module_roles, started_by_hand)
     module_facts = (test_support,)
     options = (
         Option(
@@ -119,6 +124,9 @@ class DebugEnabled(Rule):
         module's ``DEBUG = True``, which matters only if a deployment runs that module."""
         if ctx.is_test_file or under_condition(node, ctx):
             return
+        if module_roles(ctx).example:
+            return  # an example or a demo shipped for users to run on their machine
+        script = started_by_hand(ctx, ctx.scope)  # a program under ``scripts/``, unless the service imports it
         if launcher and _launched(ctx) and not _entry_module(ctx):
             return  # a script started by hand (``debug.py``, a test's mock server): no evidence it is how the app runs
         unless: tuple[ProjectFact, ...] = (served_by_wsgi(ctx.module),) if launcher and ctx.module and _launched(ctx) \
@@ -126,7 +134,7 @@ class DebugEnabled(Rule):
         if setting and ctx.module:
             # the project runs other settings modules, never this one; or only production's, which sets DEBUG
             unless = (unnamed_settings(ctx.module), replaced_setting(f"{ctx.module}.DEBUG"))
-        self.report(ctx, node, construct=construct, unless=unless)
+        self.report(ctx, node, construct=construct, unless=(*unless, *(script or ())))
 
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:

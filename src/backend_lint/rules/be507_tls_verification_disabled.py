@@ -54,8 +54,10 @@ _AIOHTTP = "aiohttp."
 _HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request", "send", "stream"})
 _OPT_IN_WORDS = frozenset(
     {"insecure", "unverified", "skip", "noverify", "verify", "verification", "unsafe", "disable", "disabled",
-     "cert", "reqs", "hostname", "validation", "validate"}
+     "cert", "certs", "certificate", "certificates", "selfsigned", "reqs", "hostname", "validation", "validate"}
 )
+"""Words of a verification setting (``EmailSettings.accept_self_signed_certificate``: ``certificate`` as well as
+``cert``)."""
 _NAMED_INSECURE = frozenset({"insecure", "unverified", "noverify", "unsafe"})
 """Words of a class, function or variable name that make it the opt-in itself (``_insecure_transport``,
 ``NoVerificationEmailBackend`` through ``no`` + ``verif...``)."""

@@ -32,6 +32,7 @@ from backend_lint.analysis.command_reach import (
     project_app_runs,
     starts_service,
 )
+from backend_lint.analysis.config_layers import overlaid_configs
 from backend_lint.analysis.decorator_bodies import (
     BACKGROUND_STARTS,
     SIGN_IN_TEXT,
@@ -170,6 +171,7 @@ def summarize(ctx: FileContext) -> ModuleSummary:
         summary.own_app = builds_own_app(ctx)
         summary.client_paths, summary.sent_headers = client_paths(ctx), sent_headers(ctx)
         summary.published_settings = published_settings(ctx)
+        summary.overlaid_configs = overlaid_configs(ctx)
     _read_reach(ctx, summary)
     summary.compared_secrets = sorted(
         name for name in (_compared(summary, written) for written in compared_secret_names(ctx.source)) if name

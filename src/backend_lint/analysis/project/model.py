@@ -488,6 +488,7 @@ _ON_NAME: dict[str, Callable[[ProjectModel, str], bool]] = {
     conditions.UNREAD_SETTING: lambda model, name: model.unread_setting(name),
     conditions.COMPARED_DEFAULT: lambda model, name: name in model.compared_secrets,
     conditions.PUBLISHED_SETTING: lambda model, name: name in model.published_settings,
+    conditions.OVERLAID_CONFIG: lambda model, name: name in model.overlaid_configs,
     conditions.URL_ADDRESS: lambda model, name: name in model.url_addresses,
     conditions.STAFF_APP: lambda model, name: model.staff_package(name),
     conditions.SEEDED_TABLE: lambda model, name: model.seeded(name),

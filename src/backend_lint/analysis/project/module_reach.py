@@ -117,8 +117,9 @@ class ModuleReach(SettingsFacts):
 
     @cached_property
     def test_modules(self) -> frozenset[str]:
-        """Test support the project shows: the settings modules the test configuration names (and no module of the
-        service gives ``DJANGO_SETTINGS_MODULE``: a project testing with its production settings), the modules under a
+        """Test support the project shows: the settings modules the test configuration names (not what they import,
+        and not those a module of the service gives ``DJANGO_SETTINGS_MODULE`` too: a project testing with its
+        production settings: :attr:`.settings_facts.SettingsFacts.test_only_settings`), the modules under a
         package that declares itself a test framework or harness (:func:`.module_roles.declares_test_harness`),
         and modules that only test support imports (tests may import them too). A module only tests import is not
         support: it is usually the code under test (a plugin, a management command) that the application loads by
@@ -127,7 +128,6 @@ class ModuleReach(SettingsFacts):
             name for name, summary in self.modules.items()
             if "test_support" in summary.roles and name not in self._test_files
         }
-        roots |= {name for name in self.test_only_settings if name in self.modules}
         # every module under a package that declares itself a test framework or harness (``monke/__init__.py``)
         harnesses = tuple(
             f"{name}." for name, summary in self.modules.items() if "test_harness" in summary.roles and name
@@ -135,10 +135,16 @@ class ModuleReach(SettingsFacts):
         if harnesses:
             roots |= {name for name in self.modules if name.startswith(harnesses)}
 
-        def admitted(name: str, importers: set[str], inside: set[str]) -> bool:
-            return bool(importers & inside) and importers <= inside | self._test_files
+        # the settings the test configuration names are test support, but what only they import is not made so: the
+        # base settings and the URL conf a development module shared with the tests builds on are the deployment's
+        # too, whose own settings may be a file the repository ships only as a template (patchwork's
+        # ``settings/dev.py``, which tox runs the tests with, beside ``production.example.py``)
+        settings = {name for name in self.test_only_settings if name in self.modules} - roots
 
-        return self._closure(roots, self._importers(strings=True), admitted)
+        def admitted(name: str, importers: set[str], inside: set[str]) -> bool:
+            return bool(importers & inside) and importers <= inside | self._test_files | settings
+
+        return self._closure(roots, self._importers(strings=True), admitted) | settings
 
     @staticmethod
     def _closure(

@@ -134,7 +134,7 @@ class ProjectFiles:
         found.lint_excluded = lint_excluded(root)
         found._pyproject(pyproject)
         for path, sections in ((setup_cfg, ("tool:pytest",)), (pytest_ini, ("pytest",)), (tox_ini, ("pytest",))):
-            found._ini(path, sections)
+            found._ini(path, sections, tox=path is not pytest_ini)
         found._setup_py(setup_py)
         return found
 
@@ -197,7 +197,7 @@ class ProjectFiles:
             self._pytest_settings(options.get("DJANGO_SETTINGS_MODULE"))
             self._pytest_options(options.get("addopts"), options.get("env"))
 
-    def _ini(self, path: Path, pytest_sections: tuple[str, ...]) -> None:
+    def _ini(self, path: Path, pytest_sections: tuple[str, ...], tox: bool = False) -> None:
         import configparser  # noqa: PLC0415 - read only when the project has one of these files
 
         parser = configparser.ConfigParser(interpolation=None)
@@ -214,6 +214,21 @@ class ProjectFiles:
             if parser.has_section(section):
                 self._pytest_options(parser.get(section, "addopts", fallback=None),
                                      parser.get(section, "env", fallback=None))
+        if tox:
+            self._tox_environments(parser)
+
+    def _tox_environments(self, parser: Any) -> None:
+        """The settings module tox's test environments run with (``[testenv]`` or ``[testenv:coverage]`` of
+        ``tox.ini`` or ``setup.cfg``, ``setenv = DJANGO_SETTINGS_MODULE = patchwork.settings.dev``): the test run's
+        settings, named as surely as pytest's ``DJANGO_SETTINGS_MODULE`` names them. A value tox substitutes
+        (``{env:DJANGO_SETTINGS_MODULE}``) names nothing."""
+        for section in parser.sections():
+            if section != "testenv" and not section.startswith("testenv:"):
+                continue
+            for line in parser.get(section, "setenv", fallback="").splitlines():
+                name, equals, value = line.partition("=")
+                if equals and name.strip() == "DJANGO_SETTINGS_MODULE" and "{" not in value:
+                    self._pytest_settings(value)
 
     def _setup_py(self, path: Path) -> None:
         try:

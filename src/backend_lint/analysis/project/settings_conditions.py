@@ -9,6 +9,7 @@ from __future__ import annotations
 from backend_lint.analysis.facts import project_fact
 from backend_lint.analysis.project.conditions import (
     COMPARED_DEFAULT,
+    OVERLAID_CONFIG,
     PUBLISHED_SETTING,
     SERVED_BY_WSGI,
     UNNAMED_SETTINGS,
@@ -67,3 +68,12 @@ def url_address(name: str) -> ProjectFact:
     or a viewset looks objects up by it (``lookup_field``): ``name`` is the objects' public address, not a
     credential (BE405; :mod:`backend_lint.analysis.url_addresses`)."""
     return ProjectFact(URL_ADDRESS, (name,))
+
+
+@project_fact
+def overlaid_config(qualified: str) -> ProjectFact:
+    """A module of the project (not a test) loads the module or class ``qualified``
+    (``flaskbb.configs.default.DefaultConfig``) with ``config.from_object(...)`` and then, in the same function, the
+    deployment's own configuration file over it (``from_pyfile``, ``from_envvar``): its
+    values are the defaults the deployment replaces (BE503; :mod:`backend_lint.analysis.config_layers`)."""
+    return ProjectFact(OVERLAID_CONFIG, (qualified,))

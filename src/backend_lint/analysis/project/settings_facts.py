@@ -154,6 +154,15 @@ class SettingsFacts(DefFacts):
         return None
 
     @cached_property
+    def overlaid_configs(self) -> frozenset[str]:
+        """Configuration objects non-test modules load as defaults under the deployment's own configuration file
+        (:mod:`backend_lint.analysis.config_layers`)."""
+        return frozenset(
+            name for summary in self.modules.values() if not {"test", "test_support"} & set(summary.roles)
+            for name in summary.overlaid_configs
+        )
+
+    @cached_property
     def drf_paginates(self) -> bool:
         for summary in self.production_settings:
             framework = self.settings_value(summary, "REST_FRAMEWORK")

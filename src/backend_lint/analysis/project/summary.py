@@ -284,6 +284,9 @@ class ModuleSummary:
     published_settings: list[str] = field(default_factory=list)
     """Upper-case settings the module renders into the pages it serves (a template's context, a template tag, a
     context processor), sorted: :mod:`backend_lint.analysis.published_settings`."""
+    overlaid_configs: list[str] = field(default_factory=list)
+    """Dotted paths of the configuration objects the module loads with ``from_object`` before the deployment's own
+    configuration file over them, sorted: :mod:`backend_lint.analysis.config_layers`."""
     """Upper-case secret-named constants the module compares with ``==``/``!=``, qualified (sorted): sentinels it
     checks for (:mod:`backend_lint.analysis.sentinels`)."""
     staff_app: bool = False
@@ -496,6 +499,7 @@ def _well_typed(summary: ModuleSummary) -> bool:
         and _strings(summary.sent_headers)
         and _strings(summary.compared_secrets)
         and _strings(summary.published_settings)
+        and _strings(summary.overlaid_configs)
         and _strings(summary.url_addresses)
         and all(isinstance(key, str) and type(value) is int for key, value in summary.seeded_tables.items())
         and isinstance(summary.seeded_models, dict)
