@@ -99,7 +99,3 @@ class FileResult:
     fixed: int = 0  # fixes applied to this file (fix mode)
     refused: list[tuple[Finding, str]] = field(default_factory=list)  # fixes not applied, and why
     summary: ModuleSummary | None = None  # what the file tells the project model (when asked for)
-    packed_summary: bytes | None = None
-    """``summary`` pickled, in its place, when a worker process took it: the main process keeps it as it comes
-    until the file's project is settled (:class:`backend_lint.project_run.Checked`), instead of unpickling it
-    and pickling it again."""

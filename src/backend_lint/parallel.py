@@ -159,8 +159,6 @@ def _finish(
             continue
         file_digest, file_signature, result = next(checked)
         if cache is not None and file_digest is not None:
-            if result.packed_summary is not None and cache.summaries is not None:
-                result.summary = _unpacked(result.packed_summary)  # the summary cache stores it as JSON
             cache.store(path, file_digest, result, file_signature)
         yield item, result
 
@@ -238,25 +236,8 @@ def _start_worker(config: Config, summarize: bool) -> None:
 
 
 def _worker_batch(paths: list[str], with_digest: bool) -> list[Checked]:
-    """Check the paths in a worker; each file's summary comes back pickled here (``FileResult.packed_summary``):
-    the main process keeps it so until its project is settled, and would otherwise unpickle it with the
-    result only to pickle it again (about half of the main process's CPU on Django's sources with two
-    workers, taken from the cores the workers check on)."""
     assert _worker_checker is not None
-    checked = _check_batch(_worker_checker, paths, with_digest)
-    for _digest, _signature, result in checked:
-        if result.summary is not None:
-            import pickle  # noqa: PLC0415 - only where summaries are taken
-
-            result.packed_summary = pickle.dumps(result.summary, protocol=pickle.HIGHEST_PROTOCOL)
-            result.summary = None
-    return checked
-
-
-def _unpacked(packed: bytes) -> Any:
-    import pickle  # noqa: PLC0415 - only where summaries are taken
-
-    return pickle.loads(packed)  # (pickled by this run's own worker)
+    return _check_batch(_worker_checker, paths, with_digest)
 
 
 def _check_batch(checker: Checker, paths: list[str], with_digest: bool) -> list[Checked]:

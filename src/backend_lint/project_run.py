@@ -167,10 +167,7 @@ class Checked:
         if result is not None and isinstance(item, str) and item != "-":
             absolute = os.path.abspath(item)
             root = root or project_root(absolute)
-            if result.packed_summary is not None:  # pickled by the worker that checked it
-                self.summaries.setdefault(root, {})[absolute] = result.packed_summary
-                result.summary = result.packed_summary = None
-            elif result.summary is not None:
+            if result.summary is not None:
                 import pickle  # noqa: PLC0415 - a warm run takes no summary
 
                 packed = pickle.dumps(result.summary, protocol=pickle.HIGHEST_PROTOCOL)
