@@ -3,13 +3,12 @@
 Settling walks each folder once: a project root at or under a folder the run has walked takes its files from
 that walk (:class:`~backend_lint.project_run.Discovery`), and they are exactly the files a walk from the root
 finds, excluded folders and nested projects included. Until settling, each checked file's summary is kept
-pickled by project (:class:`~backend_lint.project_run.Checked`); the findings settled per project are tested
+apart by project (:class:`~backend_lint.project_run.Checked`); the findings settled per project are tested
 on whole projects through the CLI in ``tests/test_project_model.py``."""
 
 from __future__ import annotations
 
 import os
-import pickle
 from pathlib import Path
 
 import pytest
@@ -116,11 +115,11 @@ def test_checked_keeps_each_summary_apart_by_project(tmp_path: Path) -> None:
         assert result.summary is not None
         taken[os.path.abspath(path)] = result.summary
         checked.add(path, result)
-        assert result.summary is None  # the result no longer holds it: the packed copy is the only one
+        assert result.summary is None  # the result no longer holds it: the one set apart is the only one
     checked.add(("missing.py", "no such file or directory"), None)
     assert set(checked.summaries) == {str(repo / "svc"), str(repo / "tools")}
-    unpacked = {path: pickle.loads(packed) for by_path in checked.summaries.values() for path, packed in by_path.items()}
-    assert unpacked == taken
+    kept = {path: summary for by_path in checked.summaries.values() for path, summary in by_path.items()}
+    assert kept == taken
 
 
 def test_each_project_is_settled_and_given_back_when_its_last_file_is_in(tmp_path: Path) -> None:

@@ -1,5 +1,5 @@
-"""A summary pickles as its class and field values in order (a run keeps checked files' summaries pickled until
-their project is settled): every field comes back, nested def summaries included."""
+"""A summary pickles as its class and field values in order (workers send each checked file's summary pickled with
+its result): every field comes back, nested def summaries included."""
 
 from __future__ import annotations
 

@@ -388,10 +388,9 @@ class ModuleSummary:
         return data
 
     def __reduce__(self) -> tuple[type[ModuleSummary], tuple[Any, ...]]:
-        """Pickled as the class and its field values in order, and so is each :class:`DefSummary`: a run keeps
-        every checked file's summary pickled until its project is settled (:class:`backend_lint.project_run.Checked`)
-        and workers send theirs pickled; the default pickle, each object's dict of field names, was about 60 %
-        larger and took about 1.8 times as long to load."""
+        """Pickled as the class and its field values in order, and so is each :class:`DefSummary`: workers send
+        each checked file's summary pickled with its result; the default pickle, each object's dict of field names,
+        was about 60 % larger and took about 1.8 times as long to load."""
         return ModuleSummary, tuple(getattr(self, name) for name in _MODULE_FIELDS)
 
     @classmethod
