@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from backend_lint.analysis.project.roots import module_name
 from tests.projects import write_project
 from tests.test_project_model import _both
 
@@ -43,13 +44,16 @@ def test_a_module_its_package_shadows_has_no_findings(tmp_path: Path) -> None:
 
 def test_python_imports_the_package_not_the_module(tmp_path: Path) -> None:
     """The fact the rule relies on, asked of the interpreter itself."""
-    root = write_project(tmp_path, {
-        "pkg/__init__.py": "",
-        "pkg/x.py": "WHICH = 'module'\n",
-        "pkg/x/__init__.py": "WHICH = 'package'\n",
-        "pkg/y.py": "WHICH = 'module'\n",
-        "pkg/y/z.py": "",
-    })
+    root = write_project(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/x.py": "WHICH = 'module'\n",
+            "pkg/x/__init__.py": "WHICH = 'package'\n",
+            "pkg/y.py": "WHICH = 'module'\n",
+            "pkg/y/z.py": "",
+        },
+    )
     code = "import pkg.x, pkg.y; print(pkg.x.WHICH, pkg.y.WHICH)"
     out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["package", "module"]
@@ -58,8 +62,6 @@ def test_python_imports_the_package_not_the_module(tmp_path: Path) -> None:
 def test_the_shadowed_summary_leaves_the_package_facts_alone(tmp_path: Path) -> None:
     """The package re-exports ``fetch`` and a route calls it; the dead module beside it, which would carry the same
     module name, must not stand in for the package in the model (its own function is unreached there)."""
-    from backend_lint.analysis.project.roots import module_name  # noqa: PLC0415
-
     root = write_project(tmp_path, PROJECT)
     assert module_name(str(root / "app/providers.py")) == ""
     assert module_name(str(root / "app/providers/__init__.py")) == "app.providers"
