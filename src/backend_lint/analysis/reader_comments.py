@@ -51,7 +51,7 @@ def explains_setting(node: ast.AST, ctx: FileContext, about: tuple[str, ...]) ->
     gives its reason: a few words (:data:`_REASON_WORDS`) naming the subject (one of the lower-case words
     ``about``: a comment about something else on the line says nothing of it), not a note of work left to do. A
     comment line above is not read: it may speak of the whole call or of the lines below."""
-    last = getattr(node, "end_lineno", None) or getattr(node, "lineno", 0)
+    last: int = getattr(node, "end_lineno", None) or getattr(node, "lineno", 0) or 0
     if not 1 <= last <= len(ctx.lines):
         return False
     text = reader_comment(ctx.lines[last - 1])
