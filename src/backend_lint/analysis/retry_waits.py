@@ -35,8 +35,9 @@ put no load on such a service:
   when it is not reached yet (``if not job_status.done: raise TryAgain``, ``if not await client.ping(): raise
   TryAgain``, the health of a sidecar the scheduler just started), under a fixed ``wait``: the interval of a poll,
   the same reading as a poll loop without a success exit. A ``retry=`` that also names a server's errors
-  (``retry_if_exception_type((TryAgain, httpx.HTTPError))``) is a retry of failures as well and stays flagged
-  (osparc's job, redis and sidecar polls, seed 132).
+  (``retry_if_exception_type((TryAgain, httpx.HTTPError))``) or is a predicate of its own
+  (``retry_if_exception(_is_transient_server_error)``) is a retry of failures as well and stays flagged (osparc's
+  job, redis and sidecar polls, seed 132).
 - **a wait for one machine's shell** (:func:`retries_over_ssh`): the loop catches an SSH error
   (``SSHError``, ``paramiko.SSHException``). An SSH session reaches one host, typically the instance the code
   provisions or the user's own, not a service a fleet of workers shares (dstack's tunnel, gateway and
@@ -193,16 +194,21 @@ _SERVER_ERRORS = ("HTTPError", "ConnectionError", "ConnectError", "RequestExcept
 def polls_state(call: Optional[ast.Call], retried: Optional[ast.AST], ctx: FileContext) -> bool:
     """The tenacity retry ``call`` polls a state: the code it retries (the decorated function ``retried``, or the
     body of the ``for attempt in Retrying(...)`` loop ``call`` is the iterable of) raises ``TryAgain`` in the
-    body of an ``if`` (the state not reached yet), and its ``retry=`` condition, if any, names no server's error
-    (:data:`_SERVER_ERRORS`)."""
+    body of an ``if`` (the state not reached yet), and its ``retry=`` condition, if any, is
+    ``retry_if_exception_type(...)`` naming no server's error (:data:`_SERVER_ERRORS`): a predicate
+    (``retry_if_exception(_is_transient_server_error)``) may retry the server's failures."""
     if call is None:
         return False
     condition = keyword_value(call, "retry")
-    if condition is not None and any(
-        isinstance(node, (ast.Name, ast.Attribute)) and (dotted_name(node) or "").endswith(_SERVER_ERRORS)
-        for node in walk(condition)
+    if condition is not None and (
+        not isinstance(condition, ast.Call) or ctx.imports.resolve(condition.func) not in RETRY_ON_TYPES
+        or any(
+            isinstance(node, (ast.Name, ast.Attribute)) and (dotted_name(node) or "").endswith(_SERVER_ERRORS)
+            for argument in (*condition.args, *(item.value for item in condition.keywords))
+            for node in walk(argument)
+        )
     ):
-        return False
+        return False  # another condition (``retry_if_exception(_is_transient_server_error)``) retries failures
     loop = ctx.parent_of(call)
     if isinstance(retried, (ast.FunctionDef, ast.AsyncFunctionDef)):
         nodes: Iterable[ast.AST] = own_nodes(retried)
