@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional
 
-from backend_lint.analysis.project.roots import module_name, role_path
+from backend_lint.analysis.project.roots import module_name, role_path, shadowed
 from backend_lint.config import Config
 from backend_lint.files import SourceFile, Unreadable, decode_source, parse_source, project_path, read_source
 from backend_lint.finding import Applicability, FileError, FileResult, Finding
@@ -24,6 +24,17 @@ if TYPE_CHECKING:
     from backend_lint.analysis.project.index import ProjectIndex
     from backend_lint.engine import Engine
     from backend_lint.rule import Rule
+
+
+def never_run(path: str, text: str) -> bool:
+    """The file can never run: a module that no import reaches, its package beside it taking its name
+    (:func:`.analysis.project.roots.shadowed`), and no main guard for running it by path. Every rule reports code
+    that runs, so such a file has no findings and no summary (docs/project-model.md)."""
+    if not shadowed(path):
+        return False
+    from backend_lint.analysis.reach_names import runs_as_script  # noqa: PLC0415 - only for a shadowed module
+
+    return not runs_as_script(text)
 
 
 def build_rules(config: Config) -> list[Rule]:
@@ -157,6 +168,8 @@ class Checker:
         """Run the rules over a parsed file (flake8 hands its own tree), with the project model where there is
         one: the file's summary taken (``summarize``) and its findings settled (``project``)."""
         located = real_path or display_path
+        if located not in ("-", "stdin") and never_run(located, text):
+            return FileResult(display_path)
         relative = project_path(located, self.config)
         modelled = (self.summarize or self.project is not None) and located not in ("-", "stdin")
         engine, rules = self._engine_for(text, relative)

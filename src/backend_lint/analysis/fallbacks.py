@@ -85,6 +85,7 @@ from backend_lint.analysis.parse_failures import (
     reads_one_file,
     rejected_like_missing,
 )
+from backend_lint.analysis.reader_comments import reader_comment
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
@@ -95,10 +96,6 @@ _PREDICATE_PREFIXES = ("is_", "has_", "can_", "should_", "supports_", "detect_",
 _PREDICATE_SUFFIXES = ("_exists", "exists", "_available", "_enabled")
 _TEMPLATE_LIBRARY = frozenset({"filter", "simple_tag", "inclusion_tag", "tag"})
 _NEVER_RAISE = frozenset({"__repr__", "__str__", "__del__", "__format__", "__bool__", "__hash__"})
-_PRAGMAS = ("pragma", "type:", "noqa", "pylint", "nosec", "fmt:", "mypy", "pyright", "coverage")
-"""Comments addressed to a tool, not to a reader: they explain nothing."""
-_CODES_ONLY = lazy_compile(r"^[A-Z]+\d+(?::\d+)?(?:\s*,\s*[A-Z]+\d+(?::\d+)?)*$")
-"""A comment that only names lint codes (``# E722``, ``# BE205:5``)."""
 
 
 @reads(module_roles)
@@ -493,14 +490,7 @@ def _explained(handler: ast.ExceptHandler, ctx: FileContext) -> bool:
 
 def _for_reader(line: str) -> bool:
     """The line ends in a comment (a ``#`` outside quotes) that is not a tool pragma."""
-    position = line.find("#")
-    while position != -1:
-        before = line[:position]
-        if before.count('"') % 2 == 0 and before.count("'") % 2 == 0:
-            text = line[position + 1 :].strip()
-            return bool(text) and not text.lower().startswith(_PRAGMAS) and not _CODES_ONLY.match(text)
-        position = line.find("#", position + 1)
-    return False
+    return bool(reader_comment(line))
 
 
 def _best_effort_telemetry(attempt: ast.Try, ctx: FileContext) -> bool:

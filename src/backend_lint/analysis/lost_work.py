@@ -58,7 +58,7 @@ _WORK_WORDS = frozenset({
     "export", "archive", "restore",
     # messages and other services
     "send", "sendmail", "publish", "emit", "notify", "broadcast", "post", "put", "patch", "push", "upload",
-    "attach", "deliver", "dispatch", "trigger", "submit", "enqueue", "delay", "apply", "schedule", "sync",
+    "attach", "detach", "deliver", "dispatch", "trigger", "submit", "enqueue", "delay", "apply", "schedule", "sync",
     "login", "logout", "register", "subscribe",
     # money
     "charge", "pay", "refund", "capture", "transfer", "payout", "withdraw", "cancel",

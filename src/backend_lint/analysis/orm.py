@@ -563,13 +563,19 @@ def recursive(ctx: FileContext, function: ast.AST) -> bool:
 
 _LAZY_RELATIONS = {"ForeignKey", "OneToOneField", "relationship", "ForeignKeyField"}
 _EAGER = {"joined", "selectin", "subquery", "immediate"}
+_NOT_LOADED = {"dynamic", "write_only", "noload", "raise", "raise_on_sql"}
+"""SQLAlchemy ``lazy=`` strategies whose attribute access loads nothing: ``dynamic`` and ``write_only`` give a
+query object for a collection the model declares too large to load with its parent (SQLAlchemy: "useful for large
+collections"; eager loading cannot apply to it, so the fix the finding suggests does not exist), ``noload`` gives
+nothing, ``raise``/``raise_on_sql`` raise (indico's ``User.suggested_categories``, seed 132)."""
 
 
 @file_fact()
 def model_relations(ctx: FileContext) -> dict[str, set[str]]:
     """``model -> relation attributes`` whose access loads another row lazily, for models defined in this file:
-    Django ``ForeignKey``/``OneToOneField`` fields, SQLAlchemy ``relationship()`` without an eager ``lazy=``.
-    (Many-to-many managers are calls, ``book.tags.all()``, and are seen as queries already.)"""
+    Django ``ForeignKey``/``OneToOneField`` fields, SQLAlchemy ``relationship()`` without an eager ``lazy=`` (nor one
+    that loads nothing on access, :data:`_NOT_LOADED`: a ``dynamic`` collection is a query the model keeps apart on
+    purpose). (Many-to-many managers are calls, ``book.tags.all()``, and are seen as queries already.)"""
     found: dict[str, set[str]] = {}
     for statement in ctx.tree.body:
         if not isinstance(statement, ast.ClassDef):
@@ -581,7 +587,7 @@ def model_relations(ctx: FileContext) -> dict[str, set[str]]:
                 continue
             callee = callee_name(value)
             lazy = next((k.value for k in value.keywords if k.arg == "lazy"), None)
-            if callee not in _LAZY_RELATIONS or (isinstance(lazy, ast.Constant) and lazy.value in _EAGER):
+            if callee not in _LAZY_RELATIONS or (isinstance(lazy, ast.Constant) and lazy.value in _EAGER | _NOT_LOADED):
                 continue
             for target in targets:
                 if isinstance(target, ast.Name):

@@ -14,7 +14,9 @@ retry have no such herd:
   retried 1 s after an ``IntegrityError`` from another worker saving the same docket, under Django's
   autocommit, with no explicit rollback; also a row another worker is creating that is not there yet (the clause
   catches only ``Docket.DoesNotExist``, ``NoResultFound``: courtlistener waits 1 s, 5 times, for the upload
-  task that creates the docket). The database answered; the pause waits for the other writer to finish,
+  task that creates the docket); an error the project names for a conflict (``PaymentAlreadyExistsError``,
+``DuplicateKeyError``: :func:`conflict_error`), also as the only ``retry=`` of a tenacity retry
+(:func:`tenacity_retries_conflict`). The database answered; the pause waits for the other writer to finish,
   nothing is being hammered;
 - a push retried after the remote moved on: the attempt pushes (``repo.remotes["origin"].push(...)``) and the
   clause replays the local change on the new head (``rebase``, ``cherrypick``, ``pull``) before the next try
@@ -51,12 +53,13 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Optional
 
-from backend_lint.analysis.ast_helpers import always_leaves, own_nodes, statement_blocks
+from backend_lint.analysis.ast_helpers import always_leaves, keyword_value, own_nodes, statement_blocks
 from backend_lint.analysis.facts import reads
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.loggers import logging_call_kind
 from backend_lint.analysis.resolve import called_function
 from backend_lint.analysis.retries import retried_attempts
+from backend_lint.analysis.retry_waits import RETRY_ON_TYPES
 from backend_lint.analysis.secret_names import split_identifier
 
 if TYPE_CHECKING:
@@ -304,13 +307,41 @@ _MAYBE_CONFLICTS = frozenset({"OperationalError", "DatabaseError", "DBAPIError",
 _CONFLICT_WORDS = ("deadlock", "serializ", "lock", "40001", "40p01", "1213", "1205", "nowait", "concurrent")
 
 
+_CONFLICT_NAME_WORDS = frozenset({"duplicate", "conflict", "conflicting"})
+
+
+def conflict_error(name: str) -> bool:
+    """The error class ``name`` (its last part) reports a conflict with another writer: a database's
+    (:data:`_CONFLICTS`), or one the project names for it (``PaymentAlreadyExistsError`` raised on a unique-key
+    conflict, ``DuplicateKeyError``, ``VersionConflictError``)."""
+    last = name.rpartition(".")[2]
+    words = set(split_identifier(last))
+    return last in _CONFLICTS or bool(words & _CONFLICT_NAME_WORDS) or {"already", "exists"} <= words
+
+
+def tenacity_retries_conflict(call: Optional[ast.Call], ctx: FileContext) -> bool:
+    """The tenacity retry ``call`` retries only conflicts (``retry=retry_if_exception_type(AlreadyExistsError)``,
+    :func:`conflict_error`): the store answered, and the next attempt (a fresh id, a re-read row) does not wait for
+    a failing service to recover (osparc's payment transaction inserted again under a new ``uuid4()`` after a
+    unique-key conflict, seed 132)."""
+    condition = keyword_value(call, "retry") if call is not None else None
+    if not isinstance(condition, ast.Call) or ctx.imports.resolve(condition.func) not in RETRY_ON_TYPES:
+        return False
+    kinds = [*condition.args, *(item.value for item in condition.keywords if item.arg == "exception_types")]
+    names = [
+        dotted_name(kind) or "" for written in kinds
+        for kind in (written.elts if isinstance(written, ast.Tuple) else [written])
+    ]
+    return bool(names) and all(name and conflict_error(name) for name in names)
+
+
 def _conflict_clause(handler: ast.ExceptHandler) -> bool:
     kinds = _caught(handler)
     if not kinds or "" in kinds:
         return False
-    if all(kind in _CONFLICTS for kind in kinds):
+    if all(conflict_error(kind) for kind in kinds):
         return True
-    return all(kind in _CONFLICTS or kind in _MAYBE_CONFLICTS for kind in kinds) and _tests_conflict(handler)
+    return all(conflict_error(kind) or kind in _MAYBE_CONFLICTS for kind in kinds) and _tests_conflict(handler)
 
 
 def _tests_conflict(handler: ast.ExceptHandler) -> bool:

@@ -13,11 +13,11 @@ put no load on such a service:
   has not made yet) is the same wait. A clause that also catches timeouts, resets or any ``Exception`` stays
   flagged.
 - **a readiness wait**: a function whose name says it waits for something to come up (``wait_until_alive``,
-  ``_wait_for_server_ready``, ``wait_until_healthy``: the word ``wait`` with ``alive``, ``ready``, ``healthy``,
-  ``up``, ``started`` or ``available``), retried by ``@retry`` or by its own loop: it polls a server or container
-  the application just started until it answers (OpenHands' runtimes wait up to 120 s, 2 s apart, for the
-  sandbox they launched). Polling a starting service is not retrying a failure of a shared one, the same reading
-  as a poll loop without a success exit.
+  ``_wait_for_server_ready``, ``wait_until_healthy``, ``wait_till_redis_is_responsive``: the word ``wait`` with
+  ``alive``, ``ready``, ``healthy``, ``up``, ``started``, ``available``, ``responsive`` or ``reachable``), retried
+  by ``@retry`` or by its own loop: it polls a server or container the application just started until it answers
+  (OpenHands' runtimes wait up to 120 s, 2 s apart, for the sandbox they launched). Polling a starting service is
+  not retrying a failure of a shared one, the same reading as a poll loop without a success exit.
 - **a local process started**: a ``@retry``-decorated function whose work is starting a process on this
   machine (``multiprocessing.Process(...)``, ``subprocess.Popen``, ``asyncio.create_subprocess_exec``) and that
   names no network client module: OpenHands' ``init_browser`` starting the headless browser process again.
@@ -31,6 +31,13 @@ put no load on such a service:
   the delay is "not exponential" or that the layers below "already back off" (onyx's port task: the embedder
   and search clients back off, the outer loop only guards a pipeline hiccup). A reviewed decision, like a
   ``# noqa`` on the line.
+- **a poll of a state** (:func:`polls_state`): the retried code tests a state and raises tenacity's ``TryAgain``
+  when it is not reached yet (``if not job_status.done: raise TryAgain``, ``if not await client.ping(): raise
+  TryAgain``, the health of a sidecar the scheduler just started), under a fixed ``wait``: the interval of a poll,
+  the same reading as a poll loop without a success exit. A ``retry=`` that also names a server's errors
+  (``retry_if_exception_type((TryAgain, httpx.HTTPError))``) or is a predicate of its own
+  (``retry_if_exception(_is_transient_server_error)``) is a retry of failures as well and stays flagged (osparc's
+  job, redis and sidecar polls, seed 132).
 - **a wait for one machine's shell** (:func:`retries_over_ssh`): the loop catches an SSH error
   (``SSHError``, ``paramiko.SSHException``). An SSH session reaches one host, typically the instance the code
   provisions or the user's own, not a service a fleet of workers shares (dstack's tunnel, gateway and
@@ -41,12 +48,14 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Optional
 
-from backend_lint.analysis.ast_helpers import keyword_value, own_nodes
+from backend_lint.analysis.ast_helpers import keyword_value, own_nodes, statement_nodes
+from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.secret_names import split_identifier
+from backend_lint.analysis.tree_walk import walk
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
@@ -60,7 +69,7 @@ _NOT_THERE_YET = frozenset({"builtins.FileNotFoundError"})
 """Caught beside a refusal, the socket file of a local listener that has not made it yet (hail's worker connecting
 to the unix socket of the JVM it just started: ``except (FileNotFoundError, ConnectionRefusedError)``): raised on
 this machine before anything is asked of a server."""
-_RETRY_ON_TYPES = frozenset({"tenacity.retry_if_exception_type", "tenacity.retry.retry_if_exception_type"})
+RETRY_ON_TYPES = frozenset({"tenacity.retry_if_exception_type", "tenacity.retry.retry_if_exception_type"})
 _PROCESS_STARTS = frozenset(
     {"multiprocessing.Process", "multiprocessing.context.Process", "subprocess.Popen", "subprocess.run",
      "subprocess.call", "subprocess.check_call", "subprocess.check_output", "asyncio.create_subprocess_exec",
@@ -94,7 +103,7 @@ def handler_waits_for_listener(handler: Optional[ast.ExceptHandler], ctx: FileCo
 def tenacity_waits_for_listener(call: Optional[ast.Call], ctx: FileContext) -> bool:
     """``@retry(retry=retry_if_exception_type(ConnectionRefusedError), ...)``."""
     condition = keyword_value(call, "retry") if call is not None else None
-    if not isinstance(condition, ast.Call) or ctx.imports.resolve(condition.func) not in _RETRY_ON_TYPES:
+    if not isinstance(condition, ast.Call) or ctx.imports.resolve(condition.func) not in RETRY_ON_TYPES:
         return False
     kinds = condition.args[0] if condition.args else keyword_value(condition, "exception_types")
     if len(condition.args) > 1:
@@ -120,7 +129,8 @@ def starts_local_process(function: Optional[ast.AST], ctx: FileContext) -> bool:
     return starts
 
 
-_READY_WORDS = frozenset({"alive", "ready", "readiness", "healthy", "up", "started", "available", "online"})
+_READY_WORDS = frozenset({"alive", "ready", "readiness", "healthy", "up", "started", "available", "online",
+                          "responsive", "reachable"})
 
 
 def waits_for_readiness(function: Optional[ast.AST]) -> bool:
@@ -172,3 +182,48 @@ def retries_over_ssh(loop: ast.AST, ctx: FileContext) -> bool:
                 if "SSH" in name.rsplit(".", 1)[-1].upper():
                     return True
     return False
+
+
+_TRY_AGAIN = frozenset({"tenacity.TryAgain", "tenacity._utils.TryAgain"})
+"""tenacity's "not yet" signal: raised by the retried code itself, it asks for another attempt."""
+_SERVER_ERRORS = ("HTTPError", "ConnectionError", "ConnectError", "RequestException", "Timeout", "TransportError",
+                  "HTTPStatusError", "NetworkError", "ServiceUnavailable", "ClientError", "OSError", "Exception")
+"""Last words of errors a failing server raises (or that cover them): a ``retry=`` naming one retries failures."""
+
+
+def polls_state(call: Optional[ast.Call], retried: Optional[ast.AST], ctx: FileContext) -> bool:
+    """The tenacity retry ``call`` polls a state: the code it retries (the decorated function ``retried``, or the
+    body of the ``for attempt in Retrying(...)`` loop ``call`` is the iterable of) raises ``TryAgain`` in the
+    body of an ``if`` (the state not reached yet), and its ``retry=`` condition, if any, is
+    ``retry_if_exception_type(...)`` naming no server's error (:data:`_SERVER_ERRORS`): a predicate
+    (``retry_if_exception(_is_transient_server_error)``) may retry the server's failures."""
+    if call is None:
+        return False
+    condition = keyword_value(call, "retry")
+    if condition is not None and (
+        not isinstance(condition, ast.Call) or ctx.imports.resolve(condition.func) not in RETRY_ON_TYPES
+        or any(
+            isinstance(node, (ast.Name, ast.Attribute)) and (dotted_name(node) or "").endswith(_SERVER_ERRORS)
+            for argument in (*condition.args, *(item.value for item in condition.keywords))
+            for node in walk(argument)
+        )
+    ):
+        return False  # another condition (``retry_if_exception(_is_transient_server_error)``) retries failures
+    loop = ctx.parent_of(call)
+    if isinstance(retried, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        nodes: Iterable[ast.AST] = own_nodes(retried)
+    elif isinstance(loop, (ast.For, ast.AsyncFor)) and loop.iter is call:
+        nodes = statement_nodes(loop.body)
+    else:
+        return False
+    return any(
+        isinstance(node, ast.If) and any(_raises_try_again(statement, ctx) for statement in node.body)
+        for node in nodes
+    )
+
+
+def _raises_try_again(statement: ast.stmt, ctx: FileContext) -> bool:
+    if not isinstance(statement, ast.Raise) or statement.exc is None:
+        return False
+    raised = statement.exc.func if isinstance(statement.exc, ast.Call) else statement.exc
+    return ctx.imports.resolve(raised) in _TRY_AGAIN

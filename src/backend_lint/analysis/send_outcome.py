@@ -4,10 +4,12 @@ A message sent while the client waits is slow work a queue could take, unless th
 that: the send's success or failure is what the handler answers. Two shapes say so, read at the call:
 
 - the send sits in a ``try`` of the handler whose ``except`` clauses name the failures they expect and answer
-  the client with them (a response returned, ``messages.error``, ``flash``): hyperkitty posts the user's
-  message to the mailing list and shows ``PostingFailed`` to the poster. A last ``except Exception`` after them
-  may stay when it returns an answer too (plane's "check e-mail credentials" names each SMTP failure, then
-  answers "Could not send email" for the rest);
+  the client with them (a response returned, ``messages.error``, ``flash``, or the error written into the
+  template context the handler returns: ``context["error"] = ...`` then ``return render(request, ..., context)``):
+  hyperkitty posts the user's message to the mailing list and shows ``PostingFailed`` to the poster; patchwork's
+  registration page shows "An error occurred during registration" when the activation mail fails. A last
+  ``except Exception`` after them may stay when it returns an answer too (plane's "check e-mail credentials" names
+  each SMTP failure, then answers "Could not send email" for the rest);
 - the send's result decides the answer: it is given to a name (``sent = mail.send()``, also inside a ``try``)
   or tested directly, and an ``if`` of the handler that tests it answers in a branch (``if sent == 1:
   messages.success(request, "E-mail sent.") else: messages.error(...)``, ``elif not sent:
@@ -88,7 +90,10 @@ def _answers_its_failure(
             if not named:  # a catch-all alone: read only when both outcomes are answers the handler returns
                 return returns and _returns_answer_after(parent.body, child) and all(
                     _returns_answer(handler) for handler in parent.handlers)
-            return all(_answers(handler.body, returns) for handler in named) and all(
+            return all(
+                _answers(handler.body, returns) or (returns and _fills_answer(handler.body, function))
+                for handler in named
+            ) and all(
                 returns and _returns_answer(handler) for handler in parent.handlers if _catch_all(handler)
             )
         child, parent = parent, parent_of(parent)
@@ -124,6 +129,27 @@ def _answers(block: list[ast.stmt], returns: bool = True) -> bool:
         if isinstance(node, ast.Call) and (dotted_name(node.func) or "").rpartition(".")[2] in ("error", "flash"):
             return True
     return False
+
+
+def _fills_answer(block: list[ast.stmt], function: Optional[ast.AST]) -> bool:
+    """``block`` (an ``except`` clause) writes the failure into what the handler answers: it stores into a local
+    (``context["error"] = ...``, ``error = ...``) that a ``return`` of ``function`` hands on (``return
+    render(request, "registration.html", context)``): the page the client gets shows it."""
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    written = set()
+    for node in (item for statement in block for item in ast.walk(statement)):
+        if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+            for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                base = target.value if isinstance(target, (ast.Subscript, ast.Attribute)) else target
+                if isinstance(base, ast.Name):
+                    written.add(base.id)
+    return bool(written) and any(
+        isinstance(node, ast.Return) and node.value is not None and any(
+            isinstance(name, ast.Name) and name.id in written for name in ast.walk(node.value)
+        )
+        for node in own_nodes(function)
+    )
 
 
 def _shows_message(block: list[ast.stmt], returns: bool = True) -> bool:

@@ -26,6 +26,12 @@ against a mocked peer), and a hang fails one test run, not a service. A variable
 ``settimeout(None)`` on a socket the same function gave a finite timeout before (a handshake done with a
 deadline, then back to blocking mode for a long-lived connection its owner closes to stop).
 
+An explicit ``None`` with its reason in a comment on its line (or alone on the line right above), a few words
+speaking of the wait (``socket_timeout=None,  # NOTE: setting a timeout here can lead to issues with long running
+commands``; ``timeout=None,  # No timeout for a streaming operation.``), is a decision the author documented, as
+a ``# noqa: BE202`` with a reason would be: left alone. A note of work left to do (``# TODO: add a timeout``), a
+comment that only restates the code (``# no timeout``) or one about something else on the line does not count.
+
 The fix (unsafe: the call may now time out where it used to wait) puts ``default-timeout`` seconds in place
 of ``None``.
 """
@@ -39,6 +45,7 @@ from backend_lint.analysis.http_clients import disabled_timeout_keyword
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.module_roles import module_roles
 from backend_lint.analysis.project.conditions import test_support
+from backend_lint.analysis.reader_comments import explains_setting
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
 from backend_lint.finding import Applicability, Finding
@@ -55,6 +62,11 @@ _HTTPX_TIMEOUT_BOUNDS = ("timeout", "connect", "read", "write", "pool")
 _SOCKET_MODULES = ("socket", "ssl")
 _STREAM_ADVICE = "a stream may wait between events, but keep a connect timeout: `httpx.Timeout(None, connect=10)`"
 _ADVICE = "set a finite timeout"
+_WAIT_WORDS = (
+    "timeout", "time out", "time-out", "timed out", "wait", "long", "forever", "block", "stream", "poll", "hang",
+    "indefinite", "unbounded", "limit", "deadline", "slow",
+)
+"""Words of a comment that speaks of the wait it leaves unbounded (:func:`.reader_comments.explains_setting`)."""
 _CLIENT_METHODS = ("httpx.Client.", "httpx.AsyncClient.", "aiohttp.ClientSession.")
 """Request methods of a client that has its own default timeout: ``timeout=None`` there opts one call out."""
 
@@ -71,7 +83,7 @@ class TimeoutDisabled(Rule):
     fix_kind = Applicability.UNSAFE
     fix_node = "Arg"
     triggers = ("timeout", "Timeout")
-    needs = (disabled_timeout_keyword, origin, module_roles)
+    needs = (disabled_timeout_keyword, origin, module_roles, explains_setting)
     module_facts = (test_support,)
     options = (
         Option("default-timeout", float, 10.0, "seconds the fix puts in place of `None`"),
@@ -146,6 +158,8 @@ class TimeoutDisabled(Rule):
         if any(not _is_none(item.value) for item in bounds):
             return
         if not bounds:
+            if explains_setting(node, ctx, _WAIT_WORDS):
+                return  # the author says why it never times out (see the module docstring)
             self.report(ctx, node, applicability=Applicability.NONE, construct="aiohttp.ClientTimeout()",
                         advice=_ADVICE)
             return
@@ -164,7 +178,10 @@ class TimeoutDisabled(Rule):
     def _report(
         self, ctx: FileContext, node: Union[ast.keyword, ast.expr], construct: str, stream: bool = False
     ) -> None:
-        """Report at the ``None`` argument (or its keyword), which the fix replaces."""
+        """Report at the ``None`` argument (or its keyword), which the fix replaces; not when a comment there says
+        why the wait is unbounded (see the module docstring)."""
+        if explains_setting(node, ctx, _WAIT_WORDS):
+            return
         advice = _STREAM_ADVICE if stream else _ADVICE
         self.report(ctx, node, construct=construct, advice=advice, fix_data="stream" if stream else None)
 

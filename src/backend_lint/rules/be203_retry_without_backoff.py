@@ -89,11 +89,13 @@ from backend_lint.analysis.retry_purposes import (
     sends_heartbeat,
     server_errors_back_off,
     sets_up_storage,
+    tenacity_retries_conflict,
 )
 from backend_lint.analysis.retry_waits import (
     documented_readiness_wait,
     documents_fixed_pace,
     handler_waits_for_listener,
+    polls_state,
     retries_over_ssh,
     starts_local_process,
     tenacity_waits_for_listener,
@@ -138,11 +140,12 @@ def _tenacity_problems(
             or retries_local_device(ctx, retried):
         return None  # a wait for a port, a local process, a device of this machine, a heartbeat: no herd
     problems, advice = [], []
-    if wait is None:
+    conflict = tenacity_retries_conflict(call, ctx)  # the store answered: the next attempt waits for no recovery
+    if wait is None and not conflict:
         problems.append("retries with no wait between attempts")
         advice.append(f"add {_EXPONENTIAL_WAIT}")
-    elif _callee(wait, ctx) in TENACITY_FIXED_WAITS and not _configured_delay(wait, ctx) \
-            and not _long_fixed_wait(wait, ctx):
+    elif wait is not None and _callee(wait, ctx) in TENACITY_FIXED_WAITS and not _configured_delay(wait, ctx) \
+            and not _long_fixed_wait(wait, ctx) and not conflict and not polls_state(call, retried, ctx):
         problems.append("retries at a fixed interval")
         advice.append(f"use {_EXPONENTIAL_WAIT}")
     endless = stop is None or _callee(stop, ctx) in TENACITY_ENDLESS_STOPS
@@ -207,7 +210,7 @@ class RetryWithoutBackoff(Rule):
              retries_local_work, in_cli_context, cli_module, retries_transaction_conflict, probes_connection,
              retries_database_conflict, retries_push_conflict,
              retries_full_queue, cli_command_class, startup_only, run_by_hand, unreferenced, in_migration,
-             retries_local_device, pauses_after_success)
+             retries_local_device, pauses_after_success, polls_state, tenacity_retries_conflict)
     module_facts = (cli_module_fact,)
 
     @staticmethod

@@ -45,7 +45,9 @@ nothing is left to act on the failure.
 Tests and test support are left alone; migrations are not: a migration that swallows an error and silently
 does nothing leaves the schema or data half-fixed with no one told. A ``try`` that only invalidates a cache or
 removes a stored file, and a ``try`` followed by a fallback path that answers another way, lose nothing
-(:mod:`backend_lint.analysis.best_effort`).
+(:mod:`backend_lint.analysis.best_effort`); nor does a ``try`` that looks an object up and deletes it after the
+function's own work is done, whose expected failure is that the object is not there
+(:mod:`backend_lint.analysis.cleanup_deletes`).
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ import ast
 from backend_lint.analysis.answered_failures import constant_answer, is_error_answer
 from backend_lint.analysis.ast_helpers import callee_name, statement_call, written_constant
 from backend_lint.analysis.best_effort import best_effort_step
+from backend_lint.analysis.cleanup_deletes import deletes_leftover_after_work
 from backend_lint.analysis.exit_hooks import only_registers_exit_hooks, runs_at_exit
 from backend_lint.analysis.fallbacks import is_deliberate_fallback
 from backend_lint.analysis.finally_cleanup import cleanup_in_finally
@@ -136,7 +139,7 @@ class SwallowedException(Rule):
     message = "`{clause}` swallows the error; log it with `logger.exception(...)` or re-raise"
     triggers = ("except",)
     needs = (is_deliberate_fallback, cleanup_in_finally, module_roles, in_migration, in_service_code, sql_text,
-             runs_at_exit)
+             runs_at_exit, deletes_leftover_after_work)
     options = (
         Option(
             "everywhere",
@@ -166,6 +169,7 @@ class SwallowedException(Rule):
             or builds_from_locals(attempt, node, ctx.scope.function)
             or runs_at_exit(ctx, ctx.scope.function)
             or only_registers_exit_hooks(attempt, ctx)
+            or deletes_leftover_after_work(attempt, node, ctx)
         ):
             return
         if attempt is None or not loses_something(attempt, node, ctx):

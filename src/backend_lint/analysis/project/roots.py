@@ -262,10 +262,26 @@ def _imports_relatively(folder: str) -> bool:
     return False
 
 
+def shadowed(path: str) -> bool:
+    """``path`` is a module ``x.py`` beside a package ``x/`` (a folder holding ``__init__.py``) in the same folder:
+    Python never imports the file. The path finder tries each folder's regular package before its module, so
+    ``import pkg.x`` (and ``import x``, ``python -m x``, ``uvicorn x:app``) always gets the package; the file is
+    left over from a module turned into a package (letta's ``schemas/providers.py`` beside
+    ``schemas/providers/``, horilla's ``attendance/views.py`` beside ``attendance/views/``). A folder without
+    ``__init__.py`` loses to the module (it is only a namespace portion): that module is live. A file that is
+    only ever run by path (a main guard) still runs: the caller decides that from its text."""
+    folder, file_name = os.path.split(os.path.abspath(path))
+    stem = file_name[:-3] if file_name.endswith(".py") else ""
+    return stem.isidentifier() and stem != "__init__" and _is_package(os.path.join(folder, stem))
+
+
 def module_name(path: str) -> str:
     """The dotted name ``path`` is imported by: its packages (namespace folders inside a package included),
-    then its stem (``__init__`` names the package)."""
+    then its stem (``__init__`` names the package); ``""`` for a module no import can reach (:func:`shadowed`):
+    its name is its package's, whose summary the project model must not confuse with it."""
     absolute = os.path.abspath(path)
+    if shadowed(absolute):
+        return ""
     folder, file_name = os.path.split(absolute)
     stem = file_name[:-3] if file_name.endswith(".py") else os.path.splitext(file_name)[0]
     parts = [] if stem == "__init__" else [stem]
