@@ -26,7 +26,7 @@ against a mocked peer), and a hang fails one test run, not a service. A variable
 ``settimeout(None)`` on a socket the same function gave a finite timeout before (a handshake done with a
 deadline, then back to blocking mode for a long-lived connection its owner closes to stop).
 
-An explicit ``None`` with its reason in a comment on its line (or alone on the line right above), a few words
+An explicit ``None`` with its reason in a comment at the end of its line (a comment line above is not read), a few words
 speaking of the wait (``socket_timeout=None,  # NOTE: setting a timeout here can lead to issues with long running
 commands``; ``timeout=None,  # No timeout for a streaming operation.``), is a decision the author documented, as
 a ``# noqa: BE202`` with a reason would be: left alone. A note of work left to do (``# TODO: add a timeout``), a
