@@ -41,26 +41,14 @@ _MAX_HOPS = 3
 def read_from_request(expr: ast.expr, ctx: FileContext, hops: int = 0) -> bool:
     """The value is read from the request (``request.cookies["sessionid"]``, ``req.session_id``, a header,
     ``request.form["token"]``), or is a local of the function made from one."""
-    current: ast.AST = expr
-    while True:
-        if isinstance(current, ast.Call):
-            current = current.func
-        elif isinstance(current, ast.Subscript):
-            current = current.value
-        elif isinstance(current, ast.Attribute):
-            if current.attr in REQUEST_PARTS or current.attr in REQUEST_NAMES:
-                return True
-            current = current.value
-        else:
-            break
-    if not isinstance(current, ast.Name):
+    root, attributes = _chain(expr)
+    if any(attribute in REQUEST_PARTS or attribute in REQUEST_NAMES for attribute in attributes):
+        return True
+    if root is None:
         return False
-    function = ctx.scope.function
-    if current.id in REQUEST_NAMES:
-        return not _other_request_type(current.id, function, ctx)
-    if hops or function is None or isinstance(function, ast.Lambda):
-        return False
-    local = bindings_of(ctx, function).single_value(current.id)
+    if root.id in REQUEST_NAMES:
+        return not _other_request_type(root.id, ctx.scope.function, ctx)
+    local = None if hops else _local_value(root.id, ctx)
     return local is not None and read_from_request(local, ctx, hops + 1)
 
 
@@ -74,27 +62,39 @@ def read_from_query(expr: ast.expr, ctx: FileContext, hops: int = 0) -> bool:
     """The value is read from the query string of the request's URL (``request.query.get("client_session_id")``,
     ``request.GET["session_id"]``), or is a local of the function made from one: a value the URL carries, written into
     every access log with it, not a cookie or a header."""
+    root, attributes = _chain(expr)
+    if root is None:
+        return False
+    seen_query = any(attribute in QUERY_PARTS for attribute in attributes)
+    if root.id in REQUEST_NAMES:
+        return seen_query and not _other_request_type(root.id, ctx.scope.function, ctx)
+    local = None if seen_query or hops else _local_value(root.id, ctx)
+    return local is not None and read_from_query(local, ctx, hops + 1)
+
+
+def _chain(expr: ast.expr) -> tuple[Optional[ast.Name], list[str]]:
+    """The name a chain of calls, subscripts and attributes starts from (``None`` when it starts elsewhere), and
+    the attributes on the way, outermost first."""
+    attributes: list[str] = []
     current: ast.AST = expr
-    seen_query = False
     while True:
         if isinstance(current, ast.Call):
             current = current.func
         elif isinstance(current, ast.Subscript):
             current = current.value
         elif isinstance(current, ast.Attribute):
-            seen_query = seen_query or current.attr in QUERY_PARTS
+            attributes.append(current.attr)
             current = current.value
         else:
-            break
-    if not isinstance(current, ast.Name):
-        return False
+            return (current if isinstance(current, ast.Name) else None), attributes
+
+
+def _local_value(name: str, ctx: FileContext) -> Optional[ast.expr]:
+    """The one value the enclosing function (no lambda) binds to the local ``name``, else ``None``."""
     function = ctx.scope.function
-    if current.id in REQUEST_NAMES:
-        return seen_query and not _other_request_type(current.id, function, ctx)
-    if seen_query or hops or function is None or isinstance(function, ast.Lambda):
-        return False
-    local = bindings_of(ctx, function).single_value(current.id)
-    return local is not None and read_from_query(local, ctx, hops + 1)
+    if function is None or isinstance(function, ast.Lambda):
+        return None
+    return bindings_of(ctx, function).single_value(name)
 
 
 def _other_request_type(name: str, function: Optional[ast.AST], ctx: FileContext) -> bool:
