@@ -40,7 +40,7 @@ import builtins
 from typing import TYPE_CHECKING, Optional, Union
 
 from backend_lint.analysis.ast_helpers import always_leaves
-from backend_lint.analysis.bindings import bindings_of
+from backend_lint.analysis.bindings import Bindings, bindings_of
 from backend_lint.analysis.facts import node_fact, reads
 from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.http_clients import modules_by_name
@@ -229,15 +229,11 @@ def constant_number(expr: ast.expr, ctx: FileContext, scope: Scope, depth: int =
         return constant_number(set_once, ctx, scope, depth + 1)
     if not isinstance(expr, ast.Name):
         return None
-    found = lookup(expr.id, ctx, scope)
-    if found is None:
-        return None
-    bindings = found[1]
-    values = bindings.assigned.get(expr.id)
-    if not values or expr.id in bindings.params or expr.id in bindings.augmented or expr.id in bindings.loop_targets:
+    found = _plain_local(expr.id, ctx, scope)
+    if found is None or expr.id in found[1].augmented:
         return None
     numbers: list[float] = []
-    for assigned in values:
+    for assigned in found[2]:
         if not isinstance(assigned, (ast.Constant, ast.Name)):
             return None
         number = constant_number(assigned, ctx, found[0], depth + 1)
@@ -245,6 +241,20 @@ def constant_number(expr: ast.expr, ctx: FileContext, scope: Scope, depth: int =
             return None
         numbers.append(number)
     return max(numbers)
+
+
+def _plain_local(
+    name: str, ctx: FileContext, scope: Scope
+) -> Optional[tuple[Scope, Bindings, list[Optional[ast.expr]]]]:
+    """The scope that binds ``name``, its bindings and the values assigned to the name there, when it is
+    assigned at all and is neither a parameter nor a loop target; else ``None``."""
+    found = lookup(name, ctx, scope)
+    if found is None:
+        return None
+    values = found[1].assigned.get(name)
+    if not values or name in found[1].params or name in found[1].loop_targets:
+        return None
+    return found[0], found[1], values
 
 
 def range_length(loop: Loop, ctx: FileContext, scope: Scope) -> Optional[float]:
@@ -278,14 +288,12 @@ def _countdown_length(loop: ast.While, ctx: FileContext, scope: Scope) -> Option
         test = test.left
     if not isinstance(test, ast.Name):
         return None
-    found = lookup(test.id, ctx, scope)
+    found = _plain_local(test.id, ctx, scope)
     if found is None:
         return None
-    bindings = found[1]
-    values = bindings.assigned.get(test.id)
-    steps = bindings.augmented.get(test.id, [])
-    if not values or len(values) != 1 or values[0] is None or test.id in bindings.params \
-            or test.id in bindings.loop_targets or not steps or not all(
+    values = found[2]
+    steps = found[1].augmented.get(test.id, [])
+    if len(values) != 1 or values[0] is None or not steps or not all(
                 isinstance(step.op, ast.Sub) and isinstance(step.value, ast.Constant) and step.value.value == 1
                 for step in steps):
         return None
