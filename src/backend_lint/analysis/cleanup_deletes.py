@@ -82,13 +82,14 @@ def _before(statement: ast.AST, ctx: FileContext) -> list[ast.stmt]:
     block around it, up to the function."""
     found: list[ast.stmt] = []
     current, owner = statement, ctx.parent_of(statement)
-    while owner is not None and not isinstance(owner, _SCOPES):
+    while owner is not None:
+        function = isinstance(owner, (ast.FunctionDef, ast.AsyncFunctionDef))
+        if isinstance(owner, _SCOPES) and not function:
+            break  # a lambda, a class body or the module: no function around the statement
         block = block_holding(owner, current)
         if block is not None:
             found.extend(block[: block.index(current)])  # type: ignore[arg-type]  # a statement of that block
+        if function:
+            break
         current, owner = owner, ctx.parent_of(owner)
-    if isinstance(owner, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        block = block_holding(owner, current)
-        if block is not None:
-            found.extend(block[: block.index(current)])  # type: ignore[arg-type]  # as above
     return found
