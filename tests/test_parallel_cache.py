@@ -175,6 +175,23 @@ def test_an_edit_that_keeps_size_and_modification_time_is_seen(project: Path, tm
     assert after == json.loads(_run(root, "--no-cache")[1])
 
 
+def test_a_module_that_a_package_of_its_name_shadows_is_not_served_from_the_cache(project: Path, tmp_path: Path) -> None:
+    """Neither bytes nor stat signature change when a package ``edited/`` appears beside ``edited.py``, yet Python
+    then never imports the file (no findings); when the package goes, the file's findings come back."""
+    root = _copy(project, tmp_path)
+    target = root / "app" / "edited.py"
+    target.write_text("import requests\n\n\ndef fetch():\n    return requests.get(URL)\n", encoding="utf-8")
+    os.utime(target, (time.time() - 60, time.time() - 60))
+    assert [f["code"] for f in json.loads(_run(root)[1]) if f["path"].endswith("edited.py")] == ["BE201"]
+    (root / "app" / "edited").mkdir()
+    (root / "app" / "edited" / "__init__.py").write_text("", encoding="utf-8")
+    shadowed = json.loads(_run(root)[1])
+    assert [f for f in shadowed if f["path"].endswith("edited.py")] == []
+    assert shadowed == json.loads(_run(root, "--no-cache")[1])
+    shutil.rmtree(root / "app" / "edited")
+    assert [f["code"] for f in json.loads(_run(root)[1]) if f["path"].endswith("edited.py")] == ["BE201"]
+
+
 def test_configuration_and_rule_selection_are_part_of_the_key(project: Path, tmp_path: Path) -> None:
     root = _copy(project, tmp_path)
     everything = _run(root)
@@ -297,7 +314,7 @@ def test_a_cache_file_is_written_as_one_compact_json_text() -> None:
 
     head = {"format": 1, "key": "k", "settled": {"/p": ["x", {"f": True}]}}
     for count in (0, 1, _CHUNK, _CHUNK + 1, 3 * _CHUNK - 1):
-        files = {f"/project/m{number}.py": ["d" * 8, [["BE101", "n", "m\u00e9", 1, 2, 3, 4, 1, None, []]], None, None]
+        files = {f"/project/m{number}.py": ["d" * 8, [["BE101", "n", "m\u00e9", 1, 2, 3, 4, 1, None, []]], None, None, "m"]
                  for number in range(count)}
         out = io.StringIO()
         _write_json(out, head, files)

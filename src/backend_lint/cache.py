@@ -1,14 +1,17 @@
 """The result cache: a file whose bytes, configuration, rules and tool have not changed is not checked again.
 
-Checking is a pure function of a file's bytes, its path in the project and the configuration
-(:class:`~backend_lint.runner.Checker`), so a finding list can be reused when all of them are the same. One
+Checking is a pure function of a file's bytes, its path in the project, the module name its place in the
+folders gives it and the configuration (:class:`~backend_lint.runner.Checker`), so a finding list can be reused
+when all of them are the same. One
 cache file per *run key* lives in ``.backend_lint_cache/`` at the project root (a ``.gitignore`` holding ``*``
 keeps it out of version control, as ruff does). The run key covers the configuration
 (:meth:`Config.fingerprint`), the project root, the selected rules, the Python version (it decides what
 parses) and the tool itself: its version and the text of its own modules, so editing a rule in a development
 install never serves stale findings. Inside, entries are keyed by absolute path and hold the SHA-256 of the
 bytes that were checked, the file's stat signature (size, modification and change times, inode) when the
-file was read, and the SHA-256 of the file's summary for the project model (what a project's recorded answers
+file was read, the module name it was checked under (:func:`placement`: a folder gaining or losing an
+``__init__.py``, or a package of the file's own name appearing beside it, changes what the file is without
+touching its bytes), and the SHA-256 of the file's summary for the project model (what a project's recorded answers
 follow from: :class:`backend_lint.project_run.Settling`). A file whose signature is unchanged is a hit without
 being read, as in ruff's and git's caches: reading and hashing every file was most of a warm run. Any write to
 a file changes its change time (which no program can set back), so an edited file is never served from its
@@ -49,7 +52,7 @@ if TYPE_CHECKING:
     from backend_lint.config import Config
 
 CACHE_DIR_NAME = ".backend_lint_cache"
-FORMAT = "backend-lint-cache/27"
+FORMAT = "backend-lint-cache/28"
 _SUMMARY_FORMAT = "backend-lint-summaries/123"
 _SUMMARY_SHARDS = 256
 """The summary cache is split by path into this many files: storing one file's summary (the run after an edit)
@@ -59,7 +62,7 @@ _CACHEDIR_TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
     "# This file is a cache directory tag created by backend-lint.\n"
 )
-_ENTRY_FIELDS = 4  # digest, findings, signature, summary digest
+_ENTRY_FIELDS = 5  # digest, findings, signature, summary digest, module name
 _FINDING_FIELDS = 10  # code, name, message, line, col, end_line, end_col, applicability, fix_title, unless
 _RACY_NS = 2_000_000_000
 """A file modified this recently when it was read keeps no signature: an edit within the same clock tick could
@@ -109,6 +112,15 @@ def settled_signature(path: str) -> Optional[Signature]:
 
 def _signature(info: os.stat_result) -> Signature:
     return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+
+
+def placement(path: str) -> str:
+    """The module name ``path`` is imported by (:func:`~backend_lint.analysis.project.roots.module_name`): ``""``
+    for a module beside a package of its own name, which is never run and so has no findings. Its bytes do not
+    decide it, so a cached result or summary holds it and is used only while it is still the file's."""
+    from backend_lint.analysis.project.roots import module_name  # noqa: PLC0415 - only with a cache
+
+    return module_name(path)
 
 
 def digest(data: bytes) -> str:
@@ -258,13 +270,15 @@ class ResultCache:
             return None
         result = self._result(absolute, path, entry)
         if result is not None and entry[2] != file_signature:
-            self._entries[absolute] = [entry[0], entry[1], file_signature, entry[3]]
+            self._entries[absolute] = [entry[0], entry[1], file_signature, entry[3], entry[4]]
             self._dirty = True
         return result
 
     def _result(self, absolute: str, path: str, entry: list[Any]) -> Optional[FileResult]:
         file_digest, summarised = entry[0], entry[3]
         if not (isinstance(file_digest, str) and (summarised is None or isinstance(summarised, str))):
+            return None
+        if entry[4] != placement(absolute):
             return None
         findings = _findings(entry[1], path)
         if findings is None:
@@ -285,7 +299,7 @@ class ResultCache:
         if self.summaries is not None and result.summary is not None:
             summarised = self.summaries.store(path, file_digest, result.summary)
             self._summarised[absolute] = summarised
-        self._entries[absolute] = [file_digest, findings, file_signature, summarised]
+        self._entries[absolute] = [file_digest, findings, file_signature, summarised, placement(absolute)]
         self._used[absolute] = file_digest
         self._dirty = True
 
@@ -375,7 +389,8 @@ class SummaryCache:
             return None
         from backend_lint.analysis.project.summary import ModuleSummary  # noqa: PLC0415 - only when settling
 
-        return ModuleSummary.from_json(entry[1])
+        summary = ModuleSummary.from_json(entry[1])
+        return summary if summary is None or summary.module == placement(absolute) else None
 
     def store(self, path: str, file_digest: str, summary: ModuleSummary) -> str:
         """Keep the summary of these bytes; its digest (:func:`summary_digest`)."""
