@@ -24,9 +24,10 @@ them are one of a few idioms whose meaning is plain from the ``try`` statement i
   the loop's body) under a comment that says the errors are ignored (``# ignore any errors``: pgAdmin's
   migration adding ``panelLock`` to each user's saved layout, where a layout of another shape keeps its
   valid value) or that the item is left as it is (``# not valid markdown - leave it as-is``: shuup's
-  migrations converting each row's Markdown to HTML). The author states the skip is the intent, not why something may fail; also in migration
-  code, where a comment that only explains a failure (``# This can fail on differing SECRET_KEYS``) does
-  not count, and neither does one over a handler that gives up on the whole job (``return``);
+  migrations converting each row's Markdown to HTML). The author states the skip is the intent, not why
+  something may fail; also in migration code, where a comment that only explains a failure (``# This can fail
+  on differing SECRET_KEYS``) does not count, and neither does one over a handler that gives up on the whole
+  job (``return``);
 - **a row skipped in a backfill**: in migration code, ``except Exception: continue`` in a loop whose ``try``
   has an ``else:`` that writes the row: a row whose new value cannot be computed keeps the old one (a nullable
   hash left null), and no row is half-fixed. A migration that gives up on the whole job stays flagged;

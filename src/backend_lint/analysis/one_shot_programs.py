@@ -92,7 +92,7 @@ def says_scheduled(ctx: FileContext) -> bool:
     (openlibrary's ``scripts/promise_batch_imports.py``, judged on seed 133), not a program a person starts and
     watches."""
     docstring = ast.get_docstring(ctx.tree, clean=False)
-    return bool(docstring) and _SCHEDULED.search(docstring) is not None
+    return docstring is not None and _SCHEDULED.search(docstring) is not None
 
 
 def _breaks_out(loop: ast.While) -> bool:
