@@ -195,3 +195,39 @@ def test_a_program_run_by_hand_logs_its_errors_to_its_operator(tmp_path: Path) -
         "shop/utils/index.py": INDEXER, "shop/utils/reindexer.py": worker, "shop/utils/listener.py": subscriber,
     })
     assert findings_of(root, "BE403") == {("shop/utils/reindexer.py", 24), ("shop/utils/listener.py", 24)}
+
+
+IMPORTER = '''\
+    """
+    To run:
+
+    python ./scripts/import_feed.py ./path/to/feed.json
+    """
+    import requests
+
+    from shop.cli import FnToCLI
+
+    LANGUAGES = {row["code"]: row["name"] for row in requests.get("https://feeds.example.net/languages.json").json()}
+
+
+    def main(filename: str, dry_run: bool = False):
+        return requests.get("https://feeds.example.net/books.json").json()
+
+
+    if __name__ == "__main__":
+        FnToCLI(main).run()
+'''
+
+
+def test_a_program_whose_main_guard_runs_its_main_through_a_command_line_wrapper(tmp_path: Path) -> None:
+    """``FnToCLI(main).run()`` (or ``typer.run(main)``, absl's ``app.run(main)``) runs the module's own function
+    once as a command line program: the module serves nothing (openlibrary's ``scripts/import_pressbooks.py``, seed
+    133). The same program whose docstring says a cron starts it is an unattended job and stays reported."""
+    cron = IMPORTER.replace("To run:", "Run daily by the cron container:")
+    root = write_project(tmp_path, {
+        "pyproject.toml": '[project]\nname = "shop"\nversion = "1"\n', "shop/__init__.py": "",
+        "shop/cli.py": "class FnToCLI:\n    def __init__(self, fn):\n        self.fn = fn\n\n"
+                       "    def run(self):\n        return self.fn()\n",
+        "shop/imports/__init__.py": "", "shop/imports/feed.py": IMPORTER, "shop/imports/nightly.py": cron,
+    })
+    assert findings_of(root, "BE201") == {("shop/imports/nightly.py", 10), ("shop/imports/nightly.py", 14)}

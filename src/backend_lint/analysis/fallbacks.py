@@ -23,9 +23,11 @@ them are one of a few idioms whose meaning is plain from the ``try`` statement i
 - **an item whose errors the code says it ignores**: in a loop, a handler of ``continue`` (or ``pass`` ending
   the loop's body) under a comment that says the errors are ignored (``# ignore any errors``: pgAdmin's
   migration adding ``panelLock`` to each user's saved layout, where a layout of another shape keeps its
-  valid value). The author states the skip is the intent, not why something may fail; also in migration
-  code, where a comment that only explains a failure (``# This can fail on differing SECRET_KEYS``) does
-  not count, and neither does one over a handler that gives up on the whole job (``return``);
+  valid value) or that the item is left as it is (``# not valid markdown - leave it as-is``: shuup's
+  migrations converting each row's Markdown to HTML). The author states the skip is the intent, not why
+  something may fail; also in migration code, where a comment that only explains a failure (``# This can fail
+  on differing SECRET_KEYS``) does not count, and neither does one over a handler that gives up on the whole
+  job (``return``);
 - **a row skipped in a backfill**: in migration code, ``except Exception: continue`` in a loop whose ``try``
   has an ``else:`` that writes the row: a row whose new value cannot be computed keeps the old one (a nullable
   hash left null), and no row is half-fixed. A migration that gives up on the whole job stays flagged;
@@ -344,11 +346,19 @@ def _row_skipped(attempt: ast.Try, handler: ast.ExceptHandler) -> bool:
 
 _IGNORED = lazy_compile(r"\bignor(?:e|es|ed|ing)\b")
 _ERRORS = lazy_compile(r"\b(?:errors?|exceptions?|failures?|fail(?:s|ed|ing)?)\b")
+_LEFT_AS_IT_IS = lazy_compile(
+    r"\b(?:leave|leaves|leaving|left|keep|keeps|keeping|kept)\s+(?:(?:it|them|this|that|the\s+\w+(?:\s+\w+)?)\s+)?"
+    r"(?:as[\s-]+(?:is|it\s+is|they\s+are)|unchanged|untouched)(?!\w)"
+)
+"""A comment saying the item keeps its old value (``# not valid markdown - leave it as-is``, ``# keep the old value
+unchanged``): skipping it is the intent, and nothing about it is half-written."""
 
 
 def _says_ignored(handler: ast.ExceptHandler, ctx: FileContext) -> bool:
     """A comment on the ``except`` line, in the handler or right above ``except`` says that errors are ignored
-    (``# ignore any errors``, ``# failures are ignored on purpose``): the skip is stated as the intent."""
+    (``# ignore any errors``, ``# failures are ignored on purpose``) or that the item is left as it is (``# not
+    valid markdown - leave it as-is``: shuup's data migrations converting each row's text, seed 133): the skip is
+    stated as the intent."""
     first = handler.lineno - 2
     last = handler.end_lineno or handler.lineno
     for index in range(max(first, 0), last):
@@ -357,7 +367,7 @@ def _says_ignored(handler: ast.ExceptHandler, ctx: FileContext) -> bool:
         if position == -1 or not _for_reader(line) or (index == first and not line.lstrip().startswith("#")):
             continue
         text = line[position + 1 :].lower()
-        if _IGNORED.search(text) and _ERRORS.search(text):
+        if (_IGNORED.search(text) and _ERRORS.search(text)) or _LEFT_AS_IT_IS.search(text):
             return True
     return False
 

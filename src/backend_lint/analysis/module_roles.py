@@ -104,16 +104,22 @@ def roles_of(path: str, tree: ast.Module, location: Optional[str] = None) -> Mod
     )
 
 
-_BENCHMARK_DIRS = frozenset({"benchmarks", "benchmark", "bench", "benches", "benchmarking"})
+_BENCHMARK_DIRS = frozenset({"benchmarks", "benchmark", "bench", "benches", "benchmarking", "profiling",
+                             "loadtest", "loadtests", "loadtesting", "load_test", "load_tests", "load_testing",
+                             "locust"})
+"""Folders of harnesses that measure the product: benchmarks, load tests (``load_testing/``, ``load-test/``,
+``locust/``) and profiling tools (evennia's ``server/profiling/``: the dummyrunner that logs in hundreds of dummy
+accounts, and the settings mixin it needs, "not suitable for production servers")."""
 
 
 @file_fact()
 def benchmark_code(ctx: FileContext) -> bool:
-    """A module of a benchmark harness (``benchmarks/agent-config-editing/bench_lib.py``): it measures the product
-    from outside, is run by its developers and is deployed nowhere. Not a :class:`ModuleRoles` field: the roles are
-    stored in module summaries that other rules read."""
+    """A module of a benchmark, load-test or profiling harness (``benchmarks/agent-config-editing/bench_lib.py``,
+    ``server/profiling/dummyrunner_settings.py``): it measures the product from outside, is run by its developers
+    and is deployed nowhere. Not a :class:`ModuleRoles` field: the roles are stored in module summaries that other
+    rules read."""
     folders = ctx.role_path.replace("\\", "/").split("/")[:-1]
-    return any(folder.lower() in _BENCHMARK_DIRS for folder in folders)
+    return any(folder.lower().replace("-", "_") in _BENCHMARK_DIRS for folder in folders)
 
 
 _SNIPPET_MARKER = lazy_compile(r"^\s*#\s*\[START\s+[\w.-]+\]\s*$", re.MULTILINE)

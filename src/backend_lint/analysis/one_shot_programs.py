@@ -25,6 +25,7 @@ sync script: module-level ``requests.get`` against two fixed hosts).
 from __future__ import annotations
 
 import ast
+import re
 from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.facts import file_fact, reads
@@ -59,11 +60,39 @@ def _runs_forever_or_serves(ctx: FileContext) -> bool:
         for node in index.functions() for d in node.decorator_list
     ):
         return True
+    functions = {s.name for s in ctx.tree.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
     return any(
         isinstance(node.func, ast.Attribute) and node.func.attr in _SERVING
         and node.func.attr not in ("get", "post", "put", "delete", "patch")
+        and not _runs_function(node, functions)
         for node in index.of(ast.Call)
     )
+
+
+def _runs_function(call: ast.Call, functions: set[str]) -> bool:
+    """``FnToCLI(main).run()``, ``typer.run(main)``, absl's ``app.run(main)``, ``defopt.run(main)``: a ``run`` that
+    is handed a function of the module (or whose receiver was built around one) runs that function once as a
+    command line program, reading its arguments from the command line; it serves nothing (openlibrary's
+    ``scripts/import_pressbooks.py``, judged on seed 133). ``app.run()``, ``uvicorn.run(app)`` hand over no
+    function of the module and stay read as serving."""
+    if not (isinstance(call.func, ast.Attribute) and call.func.attr == "run"):
+        return False
+    receiver = call.func.value
+    handed = [*call.args, *(receiver.args if isinstance(receiver, ast.Call) else ())]
+    return any(isinstance(argument, ast.Name) and argument.id in functions for argument in handed)
+
+
+_SCHEDULED = re.compile(r"\bcron(?:tab|job)?s?\b", re.IGNORECASE)
+
+
+@file_fact()
+def says_scheduled(ctx: FileContext) -> bool:
+    """The module's docstring says a scheduler starts it (``Run on ol-home0 cron container``, "run daily from
+    crontab"): an unattended job, whose hang nobody at a terminal sees and which stalls the runs after it
+    (openlibrary's ``scripts/promise_batch_imports.py``, judged on seed 133), not a program a person starts and
+    watches."""
+    docstring = ast.get_docstring(ctx.tree, clean=False)
+    return docstring is not None and _SCHEDULED.search(docstring) is not None
 
 
 def _breaks_out(loop: ast.While) -> bool:
@@ -82,7 +111,7 @@ def _breaks_out(loop: ast.While) -> bool:
     return False
 
 
-@file_fact()
+@file_fact(reads=(_runs_forever_or_serves, says_scheduled))
 def one_shot_program(ctx: FileContext) -> Optional[tuple[ProjectFact, ...]]:
     """``None`` when the module is not shaped as a one-shot program; else the project fact that must hold too (no
     other module imports it)."""
@@ -90,18 +119,19 @@ def one_shot_program(ctx: FileContext) -> Optional[tuple[ProjectFact, ...]]:
         return None
     if not any(isinstance(s, ast.If) and is_main_guard(s) for s in ctx.tree.body):
         return None
-    if _runs_forever_or_serves(ctx):
+    if _runs_forever_or_serves(ctx) or says_scheduled(ctx):
         return None
     return (unreferenced(f"{ctx.module}.__main__"),)
 
 
-@reads(guard_only_functions, _runs_forever_or_serves)
+@reads(guard_only_functions, _runs_forever_or_serves, says_scheduled)
 def program_only_code(ctx: FileContext, scope: Scope) -> Optional[tuple[ProjectFact, ...]]:
     """Whether the code at ``scope`` of a module that serves nothing and never loops forever runs only when a
     person starts the module as a program: ``None`` when it may run otherwise; else the project fact that must
     hold too. A module-level function only the main guard reaches: no module but tests imports it. A statement
     at the module's top level (no function or class around it): no other module imports the module."""
-    if not ctx.module or ctx.module.rpartition(".")[2] == "__init__" or _runs_forever_or_serves(ctx):
+    if not ctx.module or ctx.module.rpartition(".")[2] == "__init__" or _runs_forever_or_serves(ctx) \
+            or says_scheduled(ctx):
         return None  # (a worker started as ``python worker.py`` loops for good: a service, not a program)
     if scope.function is None and scope.class_ is None:
         return (unreferenced(f"{ctx.module}.__main__"),)

@@ -48,17 +48,20 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.ast_helpers import keyword_value, own_nodes, statement_nodes
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.lazy_regex import lazy_compile
+from backend_lint.analysis.reader_comments import reader_comment
 from backend_lint.analysis.secret_names import split_identifier
 from backend_lint.analysis.tree_walk import walk
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
+
+Parents = Callable[[ast.AST], Optional[ast.AST]]
 
 _REFUSALS = frozenset(
     {"builtins.ConnectionRefusedError", "httpx.ConnectError", "httpcore.ConnectError",
@@ -148,17 +151,53 @@ _NOT_UP_YET = lazy_compile(
 )
 """Words saying the target may not have come up yet: the loop waits for it to start, not for it to recover."""
 
+_WAIT_UNTIL_UP = lazy_compile(
+    r"\bwait(?:s|ing)?\s+(?:for|until|till)\s+(?:[\w.'-]+\s+){0,4}?"
+    r"(?:to\s+be(?:come)?\s+|is\s+|becomes?\s+)?(?:ready|available|reachable|healthy|created|online)\b",
+    flags=re.IGNORECASE,
+)
+"""A comment over a loop saying it waits until its target is up ("Wait for index to be ready", "wait until the
+bucket is available")."""
 
-def documented_readiness_wait(function: Optional[ast.AST], loop: ast.AST, lines: Sequence[str]) -> bool:
+
+def documented_readiness_wait(
+    function: Optional[ast.AST], loop: ast.AST, lines: Sequence[str], parent_of: Optional[Parents] = None
+) -> bool:
     """``function``'s docstring, or the text of ``loop`` (a comment, a log line, the message it raises when it
     gives up; ``lines`` are the file's), says the loop waits for its target to come up: a readiness wait,
-    whatever the function is named."""
+    whatever the function is named. So does the comment just above the loop (above the counter the loop sets up
+    first, ``retry_count = 0``; ``parent_of`` finds the loop's block) when it says the loop waits until its
+    target is up (:data:`_WAIT_UNTIL_UP`): mem0's OpenSearch store polls the index it has just created under "#
+    Wait for index to be ready" (seed 133)."""
     docstring = ast.get_docstring(function) if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) \
         else None
     if docstring and _NOT_UP_YET.search(docstring):
         return True
     end = getattr(loop, "end_lineno", None) or getattr(loop, "lineno", 0)
-    return any(_NOT_UP_YET.search(line) for line in lines[getattr(loop, "lineno", 1) - 1:end])
+    if any(_NOT_UP_YET.search(line) for line in lines[getattr(loop, "lineno", 1) - 1:end]):
+        return True
+    return parent_of is not None and any(
+        _WAIT_UNTIL_UP.search(comment) for comment in _comments_above(loop, lines, parent_of)
+    )
+
+
+def _comments_above(loop: ast.AST, lines: Sequence[str], parent_of: Parents) -> list[str]:
+    """The comment lines right above ``loop``, or above the plain assignments of constants that set up its
+    counters just before it (``max_retries = 180``, ``retry_count = 0``)."""
+    parent = parent_of(loop)
+    block: list[ast.stmt] = next((getattr(parent, field) for field in ("body", "orelse", "finalbody")
+                                  if loop in (getattr(parent, field, None) or [])), [])
+    first = loop
+    for statement in reversed(block[:block.index(loop)] if loop in block else []):
+        if not (isinstance(statement, (ast.Assign, ast.AnnAssign)) and isinstance(statement.value, ast.Constant)):
+            break
+        first = statement
+    comments: list[str] = []
+    number = getattr(first, "lineno", 1) - 1
+    while number >= 1 and lines[number - 1].lstrip().startswith("#"):
+        comments.append(reader_comment(lines[number - 1]))
+        number -= 1
+    return comments
 
 
 _CHOSEN_PACE = lazy_compile(r"\bnot\s+exponential\b|\balready\s+backs?[\s-]*off\b", flags=re.IGNORECASE)

@@ -55,7 +55,7 @@ from backend_lint.analysis.http_clients import (
     passes_argument,
 )
 from backend_lint.analysis.module_roles import documentation_example, module_roles
-from backend_lint.analysis.one_shot_programs import one_shot_program, program_only_code
+from backend_lint.analysis.one_shot_programs import one_shot_program, program_only_code, says_scheduled
 from backend_lint.analysis.project.app_conditions import requests_timeout_patched
 from backend_lint.analysis.project.conditions import (
     ProjectFact,
@@ -170,7 +170,7 @@ class NetworkCallWithoutTimeout(Rule):
                 "psycopg")
     needs = (network_client, module_roles, documentation_example, in_cli_context, requests_timeout_patched,
              imported_adapters, sets_timeout, not_a_remote_url, bytes_sources, connect_only_probe, run_by_hand,
-             one_shot_program, program_only_code, unreferenced, unimported_outside_tests, cli_only,
+             one_shot_program, program_only_code, says_scheduled, unreferenced, unimported_outside_tests, cli_only,
              handler_for)
     options = (
         Option("default-timeout", float, 10.0, "seconds the fix passes as the timeout"),
@@ -205,7 +205,9 @@ class NetworkCallWithoutTimeout(Rule):
             return  # opened and closed at once: a readiness probe that asks nothing of the peer
         if client.construct == "aiohttp.ClientSession" and requests_time_out(ctx, node):
             return  # every request on the session passes its own timeout
-        script = run_by_hand(ctx, ctx.scope)  # (asked last: a program's shape is read from the whole file)
+        # (asked last: a program's shape is read from the whole file; a script whose docstring says cron starts it
+        # is an unattended job, whose hang stalls the runs after it)
+        script = None if says_scheduled(ctx) else run_by_hand(ctx, ctx.scope)
         if script == ():
             return  # a developer's script run by hand: a hang holds the terminal it runs in
         if script is None:  # a main-guarded program nothing imports, wherever it sits, or a part of one

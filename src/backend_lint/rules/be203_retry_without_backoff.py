@@ -317,7 +317,7 @@ class RetryWithoutBackoff(Rule):
             return None  # only a refused connection is retried: a wait for a port to listen
         if sends_heartbeat(function):
             return None  # a liveness ping tried again on its own fixed beat: the heartbeat's design
-        if documented_readiness_wait(function, loops[0], ctx.lines) or retries_over_ssh(loops[0], ctx):
+        if documented_readiness_wait(function, loops[0], ctx.lines, ctx.parent_of) or retries_over_ssh(loops[0], ctx):
             return None  # a wait for one host or endpoint to come up, not a herd on a shared service
         if documents_fixed_pace(function):
             return None  # the docstring says why the pace is fixed: a reviewed decision

@@ -37,6 +37,7 @@ from backend_lint.analysis.dev_only import under_debug_switch
 from backend_lint.analysis.entrypoints import PROMPTS, terminal_use
 from backend_lint.analysis.facts import file_fact
 from backend_lint.analysis.hash_use import KEPT, SENT, digest_fate, object_fate, stretches_digest
+from backend_lint.analysis.module_roles import benchmark_code
 from backend_lint.analysis.passwords import is_password_value, local_value, reporting_digest, stored_as_password
 from backend_lint.analysis.project.conditions import test_support
 from backend_lint.analysis.scopes import is_main_guard
@@ -251,14 +252,14 @@ class WeakPasswordHash(Rule):
         "hashlib", "hmac", "passlib", "CryptContext", "PASSWORD_HASHERS", "make_password", "generate_password_hash"
     )
     needs = (origin, bindings_of, settings_module, is_password_value, local_value, _printed_for_prompt, terminal_use,
-             digest_fate, object_fate)
+             digest_fate, object_fate, benchmark_code)
     module_facts = (test_support,)
     hashing: FileState[dict[ast.AST, _Hashing]] = FileState(dict)
 
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
-        if ctx.is_test_file or _in_hasher_class(ctx):
-            return
+        if ctx.is_test_file or _in_hasher_class(ctx) or benchmark_code(ctx):
+            return  # (a benchmark, load-test or profiling harness hashes its dummy accounts' passwords)
         callee = origin(node.func, ctx)
         written = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
         if written in _SLOW_FUNCTIONS or (callee or "").startswith(_SLOW_LIBRARIES):
@@ -378,8 +379,8 @@ class WeakPasswordHash(Rule):
 
     @visits(ast.Assign)
     def check_settings(self, node: ast.Assign, ctx: FileContext) -> None:
-        if ctx.scope.outer is not None or settings_module(ctx).kind == TEST:
-            return
+        if ctx.scope.outer is not None or settings_module(ctx).kind == TEST or benchmark_code(ctx):
+            return  # (a profiling harness's settings: a fast hasher for its hundreds of dummy logins)
         if not any(isinstance(t, ast.Name) and t.id == "PASSWORD_HASHERS" for t in node.targets):
             return
         if under_debug_switch(node, ctx):

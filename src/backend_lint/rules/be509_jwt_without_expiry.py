@@ -22,6 +22,10 @@ model constructor or of ``Model.objects.create``: ``ProjectMemberInvite(email=..
 by a module that never decodes a JWT. Such a token is an opaque string the application finds again by equality
 with the stored column; its claims are never read, so an ``exp`` would never be checked, and the row (single-use,
 deletable) is what limits it.
+
+Also left alone: a token only read back in the same function (``token = jwt.encode({"some": "payload"}, private);
+jwt.decode(token, public, ...)``, never returned, stored or sent): a self-test that the configured keys match,
+which nobody ever holds.
 """
 
 from __future__ import annotations
@@ -51,6 +55,8 @@ _ENCODERS: dict[str, tuple[int, str]] = {
     "authlib.jose.JsonWebToken().encode": (1, "payload"),
 }
 """Callables that issue a JWT, with the position and keyword of their claims argument."""
+_DECODERS = frozenset(name.replace("encode", "decode") for name in _ENCODERS)
+"""Callables that read a JWT back (``jwt.decode``...): the other half of a self-test of the keys."""
 _EXPIRY = "exp"
 _READING_METHODS = frozenset({"get", "pop", "keys", "values", "items", "copy", "__contains__", "__getitem__"})
 _RANDOM_SOURCES = frozenset(
@@ -274,9 +280,12 @@ class JwtWithoutExpiry(Rule):
             return
         bindings = bindings_of(ctx, node)
         for call, written_claims in issuing.literals:
-            if not self._server_handle(written_claims, issuing, bindings, ctx) and not _stored_opaque(call, ctx):
+            if not self._server_handle(written_claims, issuing, bindings, ctx) and not _stored_opaque(call, ctx) \
+                    and not _only_decoded(call, node, bindings, ctx):
                 self.report(ctx, call, construct="jwt.encode")
         for call, construct, name in issuing.encodes:
+            if _only_decoded(call, node, bindings, ctx):
+                continue  # a self-test of the keys: the token is read back here and never leaves the function
             claims = issuing.claims.get(name, _Claims())
             keys = set(claims.keys)
             unknown = claims.unknown
@@ -308,3 +317,27 @@ def _stored_opaque(call: ast.Call, ctx: FileContext) -> bool:
         return True
     name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
     return name[:1].isupper() and not name.isupper() and any(char.islower() for char in name[1:])
+
+
+def _only_decoded(call: ast.Call, function: ast.AST, bindings: Bindings, ctx: FileContext) -> bool:
+    """The token is only read back in the same function (``token = jwt.encode({"some": "payload"}, private_key);
+    jwt.decode(token, public_key, ...)``), never returned, stored or sent: a check that the configured key pair
+    matches (opal's ``_verify_crypto_keys``, seed 133). Nobody ever holds the token, so an expiry would protect
+    nothing. Every read of the local the token is bound to (in nested functions too) is a decode's argument."""
+    parent = ctx.parent_of(call)
+    if isinstance(parent, ast.Call) and _decodes(parent, ctx) and call in parent.args:
+        return True
+    if not (isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name)):
+        return False
+    name = parent.targets[0].id
+    if len(bindings.assigned.get(name, [])) != 1 or name in bindings.params or name in bindings.loop_targets:
+        return False
+    reads = [node for node in ast.walk(function)
+             if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load)]
+    return bool(reads) and all(_decodes(ctx.parent_of(read), ctx) for read in reads)
+
+
+def _decodes(node: Optional[ast.AST], ctx: FileContext) -> bool:
+    """``node`` is a call that reads a JWT back (:data:`_DECODERS`)."""
+    return isinstance(node, ast.Call) and isinstance(node.func, (ast.Name, ast.Attribute)) \
+        and origin(node.func, ctx) in _DECODERS
