@@ -31,8 +31,8 @@ from backend_lint.analysis.project.project_files import (
     nested_projects,
     read_deployment,
 )
-from backend_lint.analysis.project.roots import project_root
 from backend_lint.analysis.project.request_limits import read_request_limit
+from backend_lint.analysis.project.roots import project_root
 from backend_lint.analysis.project.server_limits import read_body_limit
 from backend_lint.analysis.project.settings_templates import located_root_template
 from backend_lint.analysis.seeded_tables import fixture_files

@@ -187,12 +187,8 @@ class VerbInRoutePath(Rule):
                 continue  # already deprecated for the resource route it names: the page's fix, under way
             if _hidden_from_schema(string, handlers.get(Span.of(string), []), ctx):
                 continue  # ``include_in_schema=False``: left out of the API's published contract, the UI's own
-            if _read_of_an_action_report(found[0], handlers.get(Span.of(string), [])):
-                continue  # ``GET .../delete-preview``: the preview of a delete, a resource the GET reads
-            if names_body_model(str(string.value), found[0], found[1], handlers.get(Span.of(string), [])):
-                continue  # ``/data/update`` taking a ``DataUpdate`` to publish: the body's model, a noun
-            if kept_for_old_clients(handlers.get(Span.of(string), [])):
-                continue  # "legacy path without username prefix": kept byte for byte for existing clients
+            if _no_order(str(string.value), found, handlers.get(Span.of(string), [])):
+                continue  # ``GET .../delete-preview``, ``/data/update`` of a ``DataUpdate``, a legacy path kept
             entry = ctx.parent_of(string)
             pages = [*views.get(Span.of(string), []), *_shared_secret(entry, ctx)]
             view = entry_view(entry, ctx) if isinstance(entry, ast.Call) and entry.args and entry.args[0] is string \
@@ -312,6 +308,15 @@ _READS = frozenset({"GET", "HEAD", "OPTIONS"})
 _READ_VERBS = frozenset({"get", "fetch", "read", "load", "retrieve", "list", "show", "view", "find", "query"})
 """Verbs that are a read themselves: before a noun they order the read GET already says (``get-status``,
 ``fetch-payment-options``), they modify nothing."""
+
+
+def _no_order(path: str, found: tuple[str, str], handlers: list[Handler]) -> bool:
+    """The verb segment orders nothing the maintainers could rename: the read of information about an action
+    (``GET .../delete-preview``), the body's model named by the path on a handler doing another action to it
+    (``/data/update`` taking a ``DataUpdate`` to publish), or a path the handlers' docstrings keep for existing
+    clients ("legacy path without username prefix"; :mod:`backend_lint.analysis.route_nouns`)."""
+    return _read_of_an_action_report(found[0], handlers) or names_body_model(path, found[0], found[1], handlers) \
+        or kept_for_old_clients(handlers)
 
 
 def _read_of_an_action_report(segment: str, handlers: list[Handler]) -> bool:
