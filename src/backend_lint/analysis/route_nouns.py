@@ -85,7 +85,7 @@ def _model_words(annotation: Optional[ast.expr]) -> list[str]:
 
 
 _KEPT_FOR_CLIENTS = lazy_compile(
-    r"\b(?:legacy|compat(?:ibility)?|backwards?[- ]compatible|old)\s+(?:path|route|url|endpoint|alias)s?\b"
+    r"\b(?:legacy|compat(?:ibility)?|backwards?[- ]compatible)\s+(?:path|route|url|endpoint|alias)s?\b"
     r"|\b(?:path|route|url|endpoint|alias)\s+(?:is\s+)?kept\s+for\b"
     r"|\bkept\s+for\s+(?:backwards?[- ]compatibility|existing|old(?:er)?|legacy)\b",
     re.IGNORECASE,
@@ -95,7 +95,7 @@ _KEPT_FOR_CLIENTS = lazy_compile(
 def kept_for_old_clients(handlers: list[Handler]) -> bool:
     """Every handler routed with the string says in its docstring that its path is a legacy or compatibility
     path kept for existing clients ("Delete a list (legacy path without username prefix)", "URL kept for backward
-    compatibility")."""
+    compatibility"). Not "old path": a rename's docstring speaks of the file's old path."""
     return bool(handlers) and all(
         _KEPT_FOR_CLIENTS.search(" ".join((ast.get_docstring(handler.function) or "").split()))
         for handler in handlers
