@@ -529,3 +529,114 @@ def test_a_router_a_discovering_loader_may_mount_is_reported(tmp_path: Path) -> 
         (os.path.join("app", "routers", "chat.py"), 13),
         (os.path.join("app", "routers", "openai_chat.py"), 13),
     }
+
+
+WRAPPED_CALLBACKS = {
+    "bot/__init__.py": "",
+    "bot/config.py": """\
+        from dataclasses import dataclass
+        from typing import Callable, Optional
+
+
+        @dataclass
+        class CodeSettings:
+            on_connect: Optional[Callable] = None
+            on_disconnect: Optional[Callable] = None
+            on_upload: Optional[Callable] = None
+
+
+        @dataclass
+        class Config:
+            code: CodeSettings
+
+
+        config = Config(code=CodeSettings())
+    """,
+    "bot/utils.py": """\
+        import functools
+        import inspect
+        import logging
+
+        logger = logging.getLogger(__name__)
+
+
+        def wrap_user_function(user_function, with_task=False):
+            @functools.wraps(user_function)
+            async def wrapper(*args):
+                names = list(inspect.signature(user_function).parameters.keys())
+                params = dict(zip(names, args))
+                try:
+                    return await user_function(**params)
+                except Exception as e:
+                    logger.exception(e)
+
+            return wrapper
+
+
+        def wrap_plainly(user_function):
+            async def wrapper(*args):
+                return await user_function(*args)
+
+            return wrapper
+    """,
+    "bot/callbacks.py": """\
+        from bot.config import config
+        from bot.utils import wrap_plainly, wrap_user_function
+
+
+        def on_connect(func):
+            config.code.on_connect = wrap_user_function(func)
+            return func
+
+
+        def on_disconnect(func):
+            config.code.on_disconnect = wrap_user_function(func)
+            return func
+
+
+        def on_upload(func):
+            config.code.on_upload = wrap_plainly(func)
+            return func
+    """,
+    "bot/server.py": """\
+        from fastapi import APIRouter, HTTPException
+
+        from bot.config import config
+
+        router = APIRouter()
+
+
+        @router.post("/connect")
+        async def connect(name: str):
+            try:
+                await config.code.on_connect(name)
+            except Exception as e:
+                raise HTTPException(status_code=400, detail=f"Could not connect: {e!s}")
+
+
+        @router.post("/disconnect")
+        async def disconnect(name: str):
+            callback = config.code.on_disconnect
+            try:
+                if callback:
+                    await callback(name)
+            except Exception as e:
+                raise HTTPException(status_code=400, detail=f"Could not disconnect: {e!s}")
+
+
+        @router.post("/upload")
+        async def upload(name: str):
+            try:
+                await config.code.on_upload(name)
+            except Exception as e:
+                raise HTTPException(status_code=400, detail=f"Could not upload: {e!s}")
+    """,
+}
+
+
+def test_a_callback_stored_only_as_a_swallowing_wrapper_leaks_nothing(tmp_path: Path) -> None:
+    """chainlit: ``config.code.on_mcp_connect = wrap_user_function(func)``, whose wrapper logs every ``Exception``
+    of the user's callback; the server's ``except Exception as e`` around the call never sees the callback's text,
+    also through a local bound to the attribute. A callback stored by a wrapper that lets errors out is reported."""
+    root = write_project(tmp_path, WRAPPED_CALLBACKS)
+    assert findings_of(root, "BE304") == {(os.path.join("bot", "server.py"), 31)}

@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from tests.projects import findings_of, write_project
 
 LOGIN = """\
@@ -575,3 +577,74 @@ def test_a_permission_class_that_requires_a_signed_in_user_covers_its_view(tmp_p
     no account made). A permission that lets anonymous POSTs through keeps the finding."""
     found = findings_of(write_project(tmp_path, SIGNUP_PERMISSION_PROJECT), "BE307")
     assert found == {(os.path.join("events", "api.py"), 17)}
+
+
+NGINX_APP = {
+    "web/__init__.py": "",
+    "web/account.py": """\
+        from fastapi import APIRouter
+
+        from web.service import check_password
+
+        router = APIRouter()
+
+
+        @router.post("/account/login")
+        def login(username: str, password: str):
+            return {"token": check_password(username, password)}
+    """,
+}
+NGINX_ZONES = """\
+    http {
+        map "$is_blessed_ip:$cookie_session" $rate_limit_key {
+            "0:" $binary_remote_addr;  # by address when no session cookie
+            default '';
+        }
+        map $http_user_agent $isbot {
+            default 0;
+            ~*(bot|crawler) 1;
+        }
+        map $isbot $limit_bot {
+            default "";
+            1 $binary_remote_addr;
+        }
+        limit_req_zone $rate_limit_key zone=web_limit:10m rate=1r/s;
+        limit_req_zone $limit_bot zone=bots:10m rate=1r/m;
+        limit_req_zone $binary_remote_addr zone=accounts:10m rate=5r/m;
+        include web_nginx.conf;
+    }
+"""
+NGINX_SERVER = """\
+    server {{
+        listen 80;
+        location @429 {{
+            return 429 '{{"status": 429, "message": "Too Many Requests"}}';
+        }}
+        location {where} {{
+            limit_req zone={zone} burst=100 delay=10;
+            limit_req_status 429;
+            proxy_pass http://web:8080;
+        }}
+    }}
+"""
+
+
+@pytest.mark.parametrize(
+    ("where", "zone", "limited"),
+    [
+        ("/", "web_limit", True),  # openlibrary: every request without a session, by address
+        ("/", "bots", False),  # Akvo RSR: crawlers only, a user agent any script can change
+        ("~ ^/account", "accounts", False),  # one location: not matched against the handler's path
+        ("/", "missing", False),  # a zone the repository does not declare (an include from elsewhere)
+    ],
+)
+def test_an_nginx_limit_on_every_request_per_client_limits_the_login(
+    tmp_path: Path, where: str, zone: str, limited: bool
+) -> None:
+    files = {
+        **NGINX_APP,
+        "docker/nginx.conf": NGINX_ZONES,
+        "docker/web_nginx.conf": NGINX_SERVER.format(where=where, zone=zone),
+    }
+    found = findings_of(write_project(tmp_path, files), "BE307")
+    assert found == (set() if limited else {(os.path.join("web", "account.py"), 9)})

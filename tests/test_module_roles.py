@@ -78,6 +78,10 @@ def test_not_migrations(path: str, code: str) -> None:
         pytest.param("copr/mocks/frontend/app.py", "import flask\n", id="mocks-folder"),
         pytest.param("liteapi/mock_virus_scan/views.py", "", id="mock-prefixed-package"),
         pytest.param("app/oauth/fakes/service.py", "", id="fakes-folder"),
+        pytest.param("docker/mockservices/main.py", "from fastapi import FastAPI\n", id="mock-services-folder"),
+        pytest.param("dev/fake_api/app.py", "", id="fake-api-folder"),
+        pytest.param("dev/api-stubs/app.py", "", id="api-stubs-folder"),
+        pytest.param("dev/mockserver/app.py", "", id="mock-server-folder"),
         pytest.param("profiles/dab/make_test_data.py", "import requests\n", id="makes-test-data"),
         pytest.param("scripts/testdata.py", "", id="testdata-script"),
     ],
@@ -101,6 +105,8 @@ def test_test_support(path: str, code: str) -> None:
         pytest.param("app/mockingbird/views.py", "", id="folder-starting-with-mock"),
         pytest.param("app/scheduling/mock_up.py", "", id="module-named-mock-not-a-folder"),
         pytest.param("onyx/tools/fake_tools/research_agent.py", "", id="fake-tools-run-in-production"),
+        pytest.param("app/services/api/views.py", "", id="service-words-without-a-mock-word"),
+        pytest.param("app/serverless/views.py", "", id="server-word-run-on"),
     ],
 )
 def test_not_test_support(path: str, code: str) -> None:

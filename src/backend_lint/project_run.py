@@ -31,6 +31,7 @@ from backend_lint.analysis.project.project_files import (
     nested_projects,
     read_deployment,
 )
+from backend_lint.analysis.project.request_limits import read_request_limit
 from backend_lint.analysis.project.roots import project_root
 from backend_lint.analysis.project.server_limits import read_body_limit
 from backend_lint.analysis.project.settings_templates import located_root_template
@@ -384,6 +385,7 @@ def _inputs(root: str, files: list[str], cache: ResultCache, listings: Listings)
         signed.append([above, found])
     signed.append(["deployment", *read_deployment(folder, listings)])  # BE308's evidence: a Dockerfile, HEALTHCHECK
     signed.append(["body-limit", read_body_limit(folder, listings)])  # BE306's: the server configuration's body cap
+    signed.append(["request-limit", read_request_limit(folder, listings)])  # BE307's: its per-client rate limit
     signed.append(["nested-projects", nested_projects(folder, listings)])  # unreached: a sibling project may call it
     signed.append(["scanner", describes_scanner(folder)])  # BE507's: the README says it scans others' hosts
     signed.append(["root-template", located_root_template(folder, listings)])  # BE404's: a settings template's logging

@@ -193,3 +193,29 @@ def _simple(expr: ast.expr, predicates: bool = False, constructors: bool = False
         )
     return False
 
+
+
+def returns_catching_wrapper(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """The function is a wrapper factory whose wrapper lets none of the wrapped function's errors out: it returns
+    (as its last statement) a function it defines, which calls a parameter of the factory (the function it was
+    given) only inside ``try`` blocks with a catch-all handler that does not re-raise (chainlit's
+    ``wrap_user_function(user_function)``, whose ``wrapper`` logs every ``Exception`` of the user's callback). A
+    value the project makes with it and calls elsewhere (``config.code.on_mcp_connect = wrap_user_function(func)``,
+    then ``await config.code.on_mcp_connect(...)``) hands its caller's ``except`` none of the callback's text."""
+    last = function.body[-1] if function.body else None
+    if not (isinstance(last, ast.Return) and isinstance(last.value, ast.Name)):
+        return False
+    inner = next((statement for statement in function.body
+                  if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef))
+                  and statement.name == last.value.id), None)
+    given = {argument.arg for argument in [*function.args.posonlyargs, *function.args.args,
+                                           *function.args.kwonlyargs]}
+    if inner is None or not given:
+        return False
+    guarded: set[int] = set()
+    for node in ast.walk(inner):
+        if isinstance(node, ast.Try) and _catch_all_handler(node) is not None:
+            guarded.update(id(part) for statement in node.body for part in ast.walk(statement))
+    calls = [node for node in ast.walk(inner) if isinstance(node, ast.Call)
+             and isinstance(node.func, ast.Name) and node.func.id in given]
+    return bool(calls) and all(id(call) in guarded for call in calls)

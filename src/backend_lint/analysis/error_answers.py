@@ -17,7 +17,10 @@
 - :func:`shielding_methods`: a ``try`` whose every call is a method of an object imported from the project
   (``folders = await document_service.db.list_folders(auth)``, morphik) around which nothing else can fail; when
   the project model shows every method of those names catches every exception itself and returns a fallback
-  (:func:`~.project.handler_conditions.methods_catch_all`), no error text reaches the clause.
+  (:func:`~.project.handler_conditions.methods_catch_all`), no error text reaches the clause. So with a callable
+  the project stores on an attribute only as made by a wrapper that swallows the wrapped function's errors
+  (chainlit's ``await config.code.on_mcp_connect(...)``, each value ``wrap_user_function(func)``; also through a
+  local bound once to the attribute, ``callback = config.code.on_mcp_disconnect``).
 - :func:`removes_named_file`: a ``try`` holding only the removal of the file the client named in the URL
   (OctoPrint's ``os.remove(full_path)``, ``full_path`` built from the route's ``filename``): the only error is
   the ``OSError`` about that file (its errno and the path of what the client asked to delete), the user's own
@@ -128,9 +131,12 @@ def shielding_methods(ctx: FileContext) -> tuple[str, ...]:
     if not isinstance(attempt, ast.Try) or clause not in attempt.handlers or not package:
         return ()
     names: list[str] = []
+    function = ctx.scope.function
 
     def delegated(call: ast.Call) -> bool:
-        func = call.func
+        func: Optional[ast.expr] = call.func
+        if isinstance(func, ast.Name) and function is not None:
+            func = _held_attribute(func.id, function)  # ``callback = config.code.on_mcp_disconnect``
         if not isinstance(func, ast.Attribute) or not isinstance(func.value, ast.Attribute):
             return False  # ``service.db.method()``: a method of an object the project holds, not a module function
         root: ast.expr = func.value
@@ -146,6 +152,17 @@ def shielding_methods(ctx: FileContext) -> tuple[str, ...]:
     if not (covers_something(attempt.body, delegated) and shielded(attempt.body, delegated)):
         return ()
     return tuple(sorted(set(names)))
+
+
+def _held_attribute(name: str, function: ast.AST) -> Optional[ast.Attribute]:
+    """The attribute chain a local of ``function`` is bound to by its one assignment (``callback =
+    config.code.on_mcp_disconnect``), else ``None``."""
+    values = [node.value for node in own_nodes(function) if isinstance(node, (ast.Assign, ast.AnnAssign))
+              and any(isinstance(target, ast.Name) and target.id == name
+                      for target in (node.targets if isinstance(node, ast.Assign) else [node.target]))]
+    if len(values) == 1 and isinstance(values[0], ast.Attribute):
+        return values[0]
+    return None
 
 
 def raises_given_message(ctx: FileContext) -> bool:

@@ -43,10 +43,15 @@ _TEST_SUPPORT_DIRS = frozenset({"testutils", "test_utils", "testing_utils", "tes
 _TEST_SUPPORT_FILES = frozenset({"conftest.py", "pytest_plugin.py", "pytest_plugins.py", "testing.py"})
 _TEST_LIBRARIES = frozenset({"pytest", "factory", "faker", "_pytest"})
 """Imported at module level only by code that runs under a test runner (factory_boy is ``factory``)."""
-_MOCK_DIRS = frozenset({"mock", "mocks", "fakes", "stubs"})
+_MOCK_DIRS = frozenset({"mock", "mocks", "fakes", "stub", "stubs"})
 _MOCK_PREFIXES = ("mock_", "stub_")
 """Not ``fake_``: onyx's ``tools/fake_tools/`` are tools its deep research loop runs in production."""
 _MOCK_SUFFIXES = ("_mock", "_mocks", "_fake", "_stub")
+_MOCK_SERVICES = lazy_compile(
+    r"(?:mock|stub|fake)s?[_-]?(?:service|server|api|backend)s?|(?:service|server|api|backend)s?[_-]?(?:mock|stub|fake)s?")
+"""A folder named for a stand-in service, its words run together or joined (openlibrary's ``docker/mockservices/``,
+``mockserver/``, ``fake_api/``, ``api-stubs/``): ``fake`` counts here, beside a service's word, where a bare
+``fake_`` prefix does not."""
 _TEST_DATA_NAMES = lazy_compile(r"(?:^|_)test_?(?:data|fixtures)(?:_|$)")
 """What the name of a script that fills a development or test system with data holds (``make_test_data.py``,
 ``testdata.py``; not ``latest_data.py``)."""
@@ -187,11 +192,14 @@ def _is_test_support(folders: list[str], name: str, imported: set[str], tree: as
 
 def _is_mock_folder(folder: str) -> bool:
     """A package named as a stand-in for another service (``mocks/``, galaxy_ng's ``github_mock/``, liteapi's
-    ``mock_virus_scan/``, ``fakes/``): a server the tests or a development setup start in place of
-    the real one (copr's ``mocks/frontend/app.py`` answers the backend's calls as the frontend would). Its routes
-    are no API of the product, its uploads no product's (BE306), its ``print`` and debug switch a fixture's."""
+    ``mock_virus_scan/``, ``fakes/``, openlibrary's ``docker/mockservices/``, :data:`_MOCK_SERVICES`): a server
+    the tests or a development setup start in place of the real one (copr's ``mocks/frontend/app.py`` answers the
+    backend's calls as the frontend would; openlibrary's mock answers as Amazon's PA-API would). Its routes are no
+    API of the product (BE302), its bodies no product's (BE303, BE306), its ``print`` and debug switch a
+    fixture's."""
     lowered = folder.lower()
-    return lowered in _MOCK_DIRS or lowered.startswith(_MOCK_PREFIXES) or lowered.endswith(_MOCK_SUFFIXES)
+    return lowered in _MOCK_DIRS or lowered.startswith(_MOCK_PREFIXES) or lowered.endswith(_MOCK_SUFFIXES) \
+        or bool(_MOCK_SERVICES.fullmatch(lowered))
 
 
 def _makes_test_data(name: str) -> bool:

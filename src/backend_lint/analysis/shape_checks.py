@@ -14,13 +14,16 @@ What counts: a local bound to the raw read (``data = request.get_json()``) that 
 refusals themselves (``logger.error("Expected JSON object, got %s", type(data).__name__)``): a document handed
 whole, unpacked or iterated keeps the finding, as the checks then cover only a part of what is used.
 
-Or, whatever the document is used for afterwards: tested to be a mapping and its keys tested against an allow-list
+Or, whatever the document is used for afterwards: its keys tested against an allow-list
 (``if not set(posted) <= self.ALLOWED_KEYS``, ``if set(data) - ALLOWED``, ``if not set(data).issubset(...)``, the
 difference bound to a local first, ``unknown = set(body) - writable`` then ``if unknown:``; or key by key in a loop
 over the document, ``if key not in KNOWN: raise ...``), each failure answered 4xx. That is the schema written by
 hand: RapidPro's user-settings endpoint refuses a non-object body and any key but its two settings before merging
-the body into the user's own settings. Without the allow-list, a body merged or unpacked (``user.update(**data)``)
-still lets the client choose the columns.
+the body into the user's own settings. The test that it is a mapping is not needed there (alerta's ``PUT /user/me``
+refuses ``set(request.json.keys()) - ALLOWED_SELF_UPDATE_FIELDS`` with 400 and has none, judged "the key allow-list";
+a body that is no object fails at ``.keys()`` or at the unpacking, before anything is stored), and the document may be
+the raw read itself, read again where it is used. Without the allow-list, a body merged or unpacked
+(``user.update(**data)``) still lets the client choose the columns.
 """
 
 from __future__ import annotations
@@ -35,19 +38,19 @@ _LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exceptio
 
 
 def body_shape_checked(function: ast.AST, reads: list[ast.expr]) -> bool:
-    """The body held by one local is tested to be a mapping, every key subscripted from it tested present, each
-    failed test answered 4xx, and the local used for nothing else (see the module docstring)."""
+    """The body's keys are refused unless an allow-list holds them; or the body held by one local is tested to be a
+    mapping, every key subscripted from it tested present, each failed test answered 4xx, and the local used for
+    nothing else (see the module docstring)."""
     name = _body_local(function, reads)
-    if name is None:
-        return False
     nodes = list(own_nodes(function))
     refusing = [node for node in nodes if isinstance(node, ast.If) and answers_client_error(node.body)]
-    if not any(_tests_mapping(guard.test, name) for guard in refusing):
-        return False
-    key_sets = _key_set_locals(nodes, name)
-    if any(_allow_lists_keys(guard.test, name, key_sets) or _keys_refused_in_loop(guard, name, nodes)
+    document = _Document(name, frozenset(id(read) for read in reads))
+    key_sets = _key_set_locals(nodes, document)
+    if any(_allow_lists_keys(guard.test, document, key_sets) or _keys_refused_in_loop(guard, document, nodes)
            for guard in refusing):
         return True  # the keys refused unless allowed: the whole document's structure is checked
+    if name is None or not any(_tests_mapping(guard.test, name) for guard in refusing):
+        return False
     required = {key for guard in refusing for key in _tested_keys(guard.test, name)}
     parents = {child: node for node in nodes for child in ast.iter_child_nodes(node)}
     answering = {id(part) for guard in refusing for statement in guard.body for part in ast.walk(statement)}
@@ -90,7 +93,21 @@ def _tests_mapping(test: ast.expr, name: str) -> bool:
                and part.operand.args[0].id == name for part in ast.walk(test))
 
 
-def _allow_lists_keys(test: ast.expr, name: str, key_sets: frozenset[str] = frozenset()) -> bool:
+class _Document:
+    """The body as the code names it: the one local the raw read is assigned to, or a raw read itself (Flask's
+    ``request.json``, read again each time: alerta's ``set(request.json.keys()) - ALLOWED_SELF_UPDATE_FIELDS``)."""
+
+    def __init__(self, name: Optional[str], reads: frozenset[int]) -> None:
+        self.name = name
+        self.reads = reads
+
+    def named(self, expr: ast.expr) -> bool:
+        if isinstance(expr, ast.Name):
+            return expr.id == self.name
+        return id(expr) in self.reads
+
+
+def _allow_lists_keys(test: ast.expr, name: _Document, key_sets: frozenset[str] = frozenset()) -> bool:
     """A refusing test of the document's keys against a set: ``not set(data) <= ALLOWED``, ``set(data) - ALLOWED``,
     ``not set(data).issubset(ALLOWED)`` (``data.keys()`` for ``set(data)`` too), or a local ``key_sets`` holds
     such a difference (``unknown = set(body) - writable`` then ``if unknown:``, Hail's pool settings)."""
@@ -108,7 +125,7 @@ def _allow_lists_keys(test: ast.expr, name: str, key_sets: frozenset[str] = froz
     return False
 
 
-def _key_set_locals(nodes: list[ast.AST], name: str) -> frozenset[str]:
+def _key_set_locals(nodes: list[ast.AST], name: _Document) -> frozenset[str]:
     """Locals bound once, to the document's keys less an allow-list (``unknown = set(body) - writable``)."""
     bound: dict[str, list[ast.expr]] = {}
     for node in nodes:
@@ -119,7 +136,7 @@ def _key_set_locals(nodes: list[ast.AST], name: str) -> frozenset[str]:
                      and _key_set(values[0].left, name))
 
 
-def _keys_refused_in_loop(guard: ast.If, name: str, nodes: list[ast.AST]) -> bool:
+def _keys_refused_in_loop(guard: ast.If, name: _Document, nodes: list[ast.AST]) -> bool:
     """``for key, value in body.items(): if key not in KNOWN: raise HTTPBadRequest(...)``: every key of the
     document is refused unless a set allows it, one by one (Hail's feature flags)."""
     test = guard.test
@@ -131,7 +148,7 @@ def _keys_refused_in_loop(guard: ast.If, name: str, nodes: list[ast.AST]) -> boo
                for loop in nodes)
 
 
-def _iterates_keys(loop: ast.For, name: str, key: str) -> bool:
+def _iterates_keys(loop: ast.For, name: _Document, key: str) -> bool:
     """The loop's variable ``key`` takes each key of the document: ``for key in data``, ``for key in
     data.keys()``, ``for key, value in data.items()``."""
     target = loop.target
@@ -145,13 +162,13 @@ def _iterates_keys(loop: ast.For, name: str, key: str) -> bool:
     return isinstance(target, ast.Name) and target.id == key and _key_set(source, name)
 
 
-def _key_set(expr: ast.expr, name: str) -> bool:
+def _key_set(expr: ast.expr, name: _Document) -> bool:
     """``set(data)``, ``set(data.keys())``, ``data.keys()``: the document's keys."""
     if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id == "set" and len(expr.args) == 1:
         expr = expr.args[0]
     if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "keys":
         expr = expr.func.value
-    return isinstance(expr, ast.Name) and expr.id == name
+    return name.named(expr)
 
 
 def _tested_keys(test: ast.expr, name: str) -> set[str]:

@@ -42,7 +42,11 @@ through the project model, in the module a URL conf names) is a helper of the UI
 A one-word segment that the entry's viewset or included URL conf is named
 after (``router.register("set", SetViewSet)``) is the resource's name. On a route that only answers GET, a
 segment ending in a noun of information about an action (``delete-preview``, ``export_status``) names that
-information, the resource the GET reads.
+information, the resource the GET reads. A one-word verb segment that ends the name of the body's model, spelled by
+the path (``/data/update`` taking a ``DataUpdate``), on a handler named for another action on it
+(``publish_data_update_event``), names that model; and a route whose handlers' docstrings call it a legacy or
+compatibility path kept for existing clients is not the maintainers' to rename
+(:mod:`backend_lint.analysis.route_nouns`).
 """
 
 from __future__ import annotations
@@ -67,6 +71,7 @@ from backend_lint.analysis.project.conditions import ProjectFact, html_view, rou
 from backend_lint.analysis.project.handler_conditions import own_client_header, rpc_api
 from backend_lint.analysis.project.routing_summary import url_view
 from backend_lint.analysis.resolve import class_chain, resolve_class
+from backend_lint.analysis.route_nouns import kept_for_old_clients, names_body_model
 from backend_lint.analysis.secret_names import split_identifier
 from backend_lint.analysis.shared_secret_guards import guarded_header
 from backend_lint.analysis.url_views import entry_view, forwarded_paths
@@ -182,8 +187,8 @@ class VerbInRoutePath(Rule):
                 continue  # already deprecated for the resource route it names: the page's fix, under way
             if _hidden_from_schema(string, handlers.get(Span.of(string), []), ctx):
                 continue  # ``include_in_schema=False``: left out of the API's published contract, the UI's own
-            if _read_of_an_action_report(found[0], handlers.get(Span.of(string), [])):
-                continue  # ``GET .../delete-preview``: the preview of a delete, a resource the GET reads
+            if _no_order(str(string.value), found, handlers.get(Span.of(string), [])):
+                continue  # ``GET .../delete-preview``, ``/data/update`` of a ``DataUpdate``, a legacy path kept
             entry = ctx.parent_of(string)
             pages = [*views.get(Span.of(string), []), *_shared_secret(entry, ctx)]
             view = entry_view(entry, ctx) if isinstance(entry, ast.Call) and entry.args and entry.args[0] is string \
@@ -303,6 +308,15 @@ _READS = frozenset({"GET", "HEAD", "OPTIONS"})
 _READ_VERBS = frozenset({"get", "fetch", "read", "load", "retrieve", "list", "show", "view", "find", "query"})
 """Verbs that are a read themselves: before a noun they order the read GET already says (``get-status``,
 ``fetch-payment-options``), they modify nothing."""
+
+
+def _no_order(path: str, found: tuple[str, str], handlers: list[Handler]) -> bool:
+    """The verb segment orders nothing the maintainers could rename: the read of information about an action
+    (``GET .../delete-preview``), the body's model named by the path on a handler doing another action to it
+    (``/data/update`` taking a ``DataUpdate`` to publish), or a path the handlers' docstrings keep for existing
+    clients ("legacy path without username prefix"; :mod:`backend_lint.analysis.route_nouns`)."""
+    return _read_of_an_action_report(found[0], handlers) or names_body_model(path, found[0], found[1], handlers) \
+        or kept_for_old_clients(handlers)
 
 
 def _read_of_an_action_report(segment: str, handlers: list[Handler]) -> bool:

@@ -38,7 +38,9 @@ loopback address (a decorator of the module or a guard at the top that refuses a
 :mod:`backend_lint.analysis.local_only`, a desktop program's local listener), and a 4xx answer to a project
 service's own plain ``Exception`` refusal (:func:`backend_lint.analysis.error_answers.refusal_callee`) are left
 alone too, and so is a ``try`` that only calls a ``raise_...`` guard with text the project wrote
-(:func:`backend_lint.analysis.error_answers.raises_given_message`). A route only the project's own services
+(:func:`backend_lint.analysis.error_answers.raises_given_message`), or only calls methods or stored callbacks
+that catch everything themselves (:func:`backend_lint.analysis.error_answers.shielding_methods`: chainlit's
+``config.code.on_mcp_connect``, stored only as ``wrap_user_function(func)``). A route only the project's own services
 call (:func:`backend_lint.analysis.internal_services.internal_api`: a module named ``internal_views.py``, or in a
 package named ``internal``, whose
 routes the project's workers call with a service key, a handler behind ``@backend_authenticated``) answers the

@@ -41,7 +41,8 @@ def rate_limited_app(family: str) -> ProjectFact:
     is rate-limited: a slowapi limiter with default limits and its middleware, Flask-Limiter default or
     application limits, Litestar ``RateLimitConfig``; for Django django-axes in the production settings
     (``INSTALLED_APPS``, ``MIDDLEWARE`` or ``AUTHENTICATION_BACKENDS``), for DRF also
-    ``REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"]`` (BE307)."""
+    ``REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"]``; for every family, the nginx the project ships in front of it
+    limiting every request per client (``ProjectFiles.request_limit``) (BE307)."""
     return ProjectFact(RATE_LIMITED_APP, (family,))
 
 

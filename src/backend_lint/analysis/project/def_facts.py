@@ -47,6 +47,7 @@ class DefFacts:
         }
         self._effects: dict[tuple[str, bool], frozenset[str]] = {}
         self._methods: Optional[dict[str, list[DefSummary]]] = None
+        self._assigned: Optional[dict[str, set[str]]] = None
         self.namespace_folders: frozenset[str] = frozenset()
         """Dotted paths of the folders under the project root that have no ``__init__.py``
         (:attr:`.project_files.ProjectFiles.namespace_folders`)."""
@@ -252,7 +253,20 @@ class DefFacts:
                     if dot and owner and "." not in method:
                         self._methods.setdefault(method, []).append(found)
         methods = self._methods.get(name, [])
-        return bool(methods) and all(item.catches_all for item in methods)
+        makers = self._makers().get(name, set())
+        return bool(methods or makers) and all(item.catches_all for item in methods) and all(
+            (made := self.definition(maker)[1]) is not None and made.wraps_catch_all for maker in makers)
+
+    def _makers(self) -> dict[str, set[str]]:
+        """Attribute name -> the project functions whose calls modules outside tests store on it
+        (``ModuleSummary.assigned_callables``): a callable held there is what they make."""
+        if self._assigned is None:
+            self._assigned = {}
+            for summary in self.modules.values():
+                if "test" not in summary.roles:
+                    for name, makers in summary.assigned_callables.items():
+                        self._assigned.setdefault(name, set()).update(makers)
+        return self._assigned
 
     def runs_query(self, qualified: str) -> bool:
         """The function or method ``qualified`` (through re-exports, not of a test module) runs a query on every

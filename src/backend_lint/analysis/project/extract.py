@@ -24,8 +24,9 @@ from backend_lint.analysis.admin_guard_defs import GUARD_WORDS, admin_guard_def
 from backend_lint.analysis.admin_only import admin_hooked_objects
 from backend_lint.analysis.api_conventions import api_traits, route_counts
 from backend_lint.analysis.app_conventions import auth_traits, print_count
+from backend_lint.analysis.assigned_callables import assigned_callables
 from backend_lint.analysis.ast_helpers import assigned_values
-from backend_lint.analysis.catch_all import catches_everything
+from backend_lint.analysis.catch_all import catches_everything, returns_catching_wrapper
 from backend_lint.analysis.command_reach import (
     command_only_names,
     declares_commands,
@@ -170,7 +171,8 @@ def summarize(ctx: FileContext) -> ModuleSummary:
         summary.url_addresses = address_fields(ctx)
         summary.own_app = builds_own_app(ctx)
         summary.client_paths, summary.sent_headers = client_paths(ctx), sent_headers(ctx)
-        summary.published_settings = published_settings(ctx)
+        summary.published_settings, summary.assigned_callables = (
+            published_settings(ctx), assigned_callables(ctx, lambda written: _qualified(ctx, summary, written)))
         summary.overlaid_configs = overlaid_configs(ctx)
     _read_reach(ctx, summary)
     summary.compared_secrets = sorted(
@@ -454,6 +456,8 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
             found.returned_settings = _returned_settings(node)
         found.catches_all = not effects.skip and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) \
             and catches_everything(node)
+        found.wraps_catch_all = "." not in qualname and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) \
+            and returns_catching_wrapper(node)
         found.text_elements = effects.text_elements(node)
         found.item_text_elements = effects.item_text_elements(node)
         found.runs_query = effects.runs_query(node)

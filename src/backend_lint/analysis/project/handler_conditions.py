@@ -38,7 +38,10 @@ def catch_alls(qualified: Iterable[str]) -> ProjectFact:
 def methods_catch_all(names: Iterable[str]) -> ProjectFact:
     """For each method name, the project defines a method of that name and every one lets no exception out
     (:func:`catch_alls`, read by name: ``document_service.db.list_folders(auth)`` on an object of no known class).
-    BE304: such calls alone in a ``try`` give its ``except Exception as e`` no error text to answer."""
+    A name the project's modules store callables on (``config.code.on_mcp_connect = wrap_user_function(func)``,
+    ``ModuleSummary.assigned_callables``) counts when every function making them returns a wrapper that swallows
+    the wrapped function's errors (``DefSummary.wraps_catch_all``). BE304: such calls alone in a ``try`` give its
+    ``except Exception as e`` no error text to answer."""
     return ProjectFact(METHODS_CATCH_ALL, tuple(sorted(set(names))))
 
 

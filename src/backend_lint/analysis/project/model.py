@@ -467,7 +467,8 @@ _ON_NAME: dict[str, Callable[[ProjectModel, str], bool]] = {
     conditions.READS_IDEMPOTENCY_KEY: lambda model, name: model.reads_key(name),
     conditions.CLI_MODULE: lambda model, name: name in model.cli_modules,
     conditions.TEST_SUPPORT: lambda model, name: name in model.test_modules,
-    conditions.RATE_LIMITED_APP: lambda model, name: name in model.rate_limited_families,
+    conditions.RATE_LIMITED_APP: lambda model, name: name in model.rate_limited_families
+    or bool(model.files.request_limit),
     conditions.UPLOAD_LIMIT: lambda model, name: name in model.upload_limited_families or bool(model.files.body_limit),
     conditions.NOT_ROOT_URLCONF: lambda model, name: name not in model.root_urlconfs,
     conditions.LIMITS_ATTEMPTS: lambda model, name: any(found.counts_attempts for found in model.reached(name)),

@@ -43,6 +43,7 @@ from backend_lint.analysis.project.lint_config import (
     secrets_allowed,
     unselected_logging_codes,
 )
+from backend_lint.analysis.project.request_limits import read_request_limit
 from backend_lint.analysis.project.server_limits import read_body_limit
 from backend_lint.analysis.project.settings_templates import located_root_template
 from backend_lint.analysis.seeded_tables import fixture_files
@@ -114,6 +115,10 @@ class ProjectFiles:
     """The first file of the web or application server configuration the project ships that caps every request
     body (nginx ``client_max_body_size``, uWSGI ``limit-post``...), relative to the root; ``""`` when none does
     (:func:`.server_limits.read_body_limit`, BE306)."""
+    request_limit: str = ""
+    """The first file of the nginx configuration the project ships that limits the rate of every request to the
+    application per client (``limit_req`` in ``location /`` of a zone keyed by the client's address), relative to
+    the root; ``""`` when none does (:func:`.request_limits.read_request_limit`, BE307)."""
 
     @classmethod
     def read(cls, root: Path) -> ProjectFiles:
@@ -121,6 +126,7 @@ class ProjectFiles:
         listings = Listings()  # the readers below walk the same root: each folder is listed once
         found.deployment, found.container_probe, found.served_modules = read_deployment(root, listings)
         found.body_limit = read_body_limit(root, listings)
+        found.request_limit = read_request_limit(root, listings)
         found.settings_names = read_settings_names(root, listings)
         found.security_scanner = describes_scanner(root)
         found.fixtures = fixture_files(root, listings)

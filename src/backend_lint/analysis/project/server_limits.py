@@ -101,13 +101,24 @@ def _candidate(folder: str, name: str) -> bool:
     return False
 
 
+def config_candidate(folder: str, name: str) -> bool:
+    """A file server configuration lives in (:func:`_candidate`), for the other readers of the same files
+    (:mod:`.request_limits`)."""
+    return _candidate(folder, name)
+
+
+def proxies(text: str, folder: str = "") -> bool:
+    """The nginx configuration ``text`` proxies to an application, or a configuration file beside it in ``folder``
+    that it may include does (``include nginx_common.conf;``)."""
+    return bool(_NGINX_PROXY.search(text)) or bool(folder and _proxies_beside(folder))
+
+
 def caps_bodies(text: str, folder: str = "") -> bool:
     """The configuration text caps every request body (see the module docstring). An nginx file proxies when
     it, or a configuration file beside it in ``folder`` that it may include (Ghostwriter's
     ``include nginx_common.conf;``), says ``proxy_pass``."""
     nginx = _NGINX_LIMIT.findall(text)
-    if nginx and (_NGINX_PROXY.search(text) or (folder and _proxies_beside(folder))) \
-            and all(_bounds(value) for value in nginx):
+    if nginx and proxies(text, folder) and all(_bounds(value) for value in nginx):
         return True
     for pattern in (_UWSGI_LIMIT, _APACHE_LIMIT, _CADDY_LIMIT, _INGRESS_LIMIT, _TRAEFIK_LIMIT):
         values = pattern.findall(text)
@@ -145,7 +156,8 @@ _WORDS = ("client_max_body_size", "limit-post", "limit_post", "limitrequestbody"
           "maxrequestbodybytes", "max_client_size")
 
 
-def _skipped(name: str) -> bool:
+def skipped_folder(name: str) -> bool:
+    """A folder the readers of server configuration do not enter: hidden, dependencies, tests, documentation."""
     return name.startswith(".") or name.lower() in _SKIPPED
 
 
@@ -166,7 +178,7 @@ def read_body_limit(root: Path, listings: Optional[Listings] = None) -> str:
 
 def _capping_file(base: str, listings: Optional[Listings]) -> str:
     """The first file at or below ``base`` (relative to it) that caps every request body, or ``""``."""
-    for folder, relative, files in bounded_walk(base, BODY_LIMIT_DEPTH, _skipped, listings):
+    for folder, relative, files in bounded_walk(base, BODY_LIMIT_DEPTH, skipped_folder, listings):
         for name in files:
             if not _candidate(folder, name):
                 continue

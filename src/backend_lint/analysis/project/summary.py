@@ -63,6 +63,9 @@ class DefSummary:
     plain_class: bool = False
     """A class written with no base but ``object`` (and no metaclass): a plain Python class, so a subclass's
     ``objects`` is the project's own manager (a REST client's), not an ORM's (BE103)."""
+    wraps_catch_all: bool = False
+    """A wrapper factory whose wrapper calls the function it is given only inside a catch-all that does not
+    re-raise (:func:`backend_lint.analysis.catch_all.returns_catching_wrapper`; BE304)."""
     catches_all: bool = False
     """The function lets no exception out: it catches everything itself
     (:func:`backend_lint.analysis.catch_all.catches_everything`); a caller's ``except Exception`` around it
@@ -330,6 +333,9 @@ class ModuleSummary:
     """The URL paths its HTTP calls send requests to at the project's own address of a service (a base value and a
     literal path, a loopback URL), holes written ``{}``, sorted
     (:func:`backend_lint.analysis.internal_services.client_paths`)."""
+    assigned_callables: dict[str, list[str]] = field(default_factory=dict)
+    """Attribute name -> the project functions whose call the module stores on it (``config.code.on_mcp_connect =
+    wrap_user_function(func)``; :mod:`backend_lint.analysis.assigned_callables`, BE304)."""
     sent_headers: list[str] = field(default_factory=list)
     """The custom header names (``X-...``) it writes as string literals, lower-case, sorted: a client of the
     project's own service sending its shared secret
@@ -496,6 +502,8 @@ def _well_typed(summary: ModuleSummary) -> bool:
         and isinstance(summary.own_app, bool)
         and _strings(summary.client_paths)
         and _strings(summary.sent_headers)
+        and isinstance(summary.assigned_callables, dict)
+        and all(isinstance(key, str) and _strings(value) for key, value in summary.assigned_callables.items())
         and _strings(summary.compared_secrets)
         and _strings(summary.published_settings)
         and _strings(summary.overlaid_configs)
@@ -519,6 +527,7 @@ def _well_typed(summary: ModuleSummary) -> bool:
             and isinstance(item.table, str)
             and isinstance(item.returned_settings, dict)
             and isinstance(item.catches_all, bool) and isinstance(item.plain_class, bool)
+            and isinstance(item.wraps_catch_all, bool)
             and _strings(item.admin_permissions) and isinstance(item.raises_message, bool)
             and isinstance(item.inserts_if_missing, bool)
             and isinstance(item.mails_own_inbox, bool)
