@@ -65,6 +65,7 @@ from backend_lint.analysis.project.html_evidence import (
     renders_html,
     spans_word_line,
 )
+from backend_lint.analysis.project.roots import deployed_program
 from backend_lint.analysis.project.routing_summary import absolute_name, read_routing
 from backend_lint.analysis.project.summary import DefSummary, ModuleSummary
 from backend_lint.analysis.published_settings import published_settings
@@ -127,6 +128,7 @@ def summarize(ctx: FileContext) -> ModuleSummary:
     summary.roles = [
         name for name in ("test", "test_support", "migration", "example", "test_harness") if getattr(roles, name)
     ]
+    summary.program = deployed_program(ctx.location) if ctx.location else ""
     _read_imports(ctx, summary)
     _read_names(ctx, summary)
     _read_module_statements(ctx, summary)
