@@ -195,3 +195,39 @@ def test_a_program_run_by_hand_logs_its_errors_to_its_operator(tmp_path: Path) -
         "shop/utils/index.py": INDEXER, "shop/utils/reindexer.py": worker, "shop/utils/listener.py": subscriber,
     })
     assert findings_of(root, "BE403") == {("shop/utils/reindexer.py", 24), ("shop/utils/listener.py", 24)}
+
+
+MODEL_TOOL = """\
+    \"\"\"Manage the models of the inference server: a standalone CLI tool.\"\"\"
+
+    import logging
+
+    import typer
+
+    logger = logging.getLogger(__name__)
+    app = typer.Typer()
+
+
+    @app.command()
+    def copy_config(name: str, overwrite: bool = False):
+        logger.info(f"Config file {name} already exists, skipping. Use --overwrite to force it.")
+
+
+    if __name__ == "__main__":
+        app()
+"""
+
+
+def test_a_program_run_by_hand_formats_its_terminal_lines(tmp_path: Path) -> None:
+    """BE402: a standalone tool with a main guard that nothing imports (robotoff's ``models/manage.py``, a typer
+    ``app()`` run with ``uv run manage.py``) writes its log lines to the operator's terminal: neither the cost of
+    formatting nor grouping arises. The same module imported by the service, or a batch job beside its own
+    ``Dockerfile`` (the image runs it unattended, its lines go to the log service), stays reported."""
+    root = write_project(tmp_path, {
+        "pyproject.toml": '[project]\nname = "shop"\nversion = "1"\n', "shop/__init__.py": "",
+        "models/manage.py": MODEL_TOOL,
+        "batch/spellcheck/main.py": MODEL_TOOL, "batch/spellcheck/Dockerfile": "FROM python:3.12\n",
+        "shop/tools/__init__.py": "", "shop/tools/manage_models.py": MODEL_TOOL,
+        "shop/api.py": "from shop.tools.manage_models import copy_config\n",
+    })
+    assert findings_of(root, "BE402") == {("batch/spellcheck/main.py", 13), ("shop/tools/manage_models.py", 13)}

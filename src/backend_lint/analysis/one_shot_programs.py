@@ -10,7 +10,10 @@ runs once, when a person starts the file, and ends: a request that hangs there h
 it, not a service worker (jumpserver's ``utils/create_assets_user/bulk_create_user.py``, an administrator's
 bulk-creation script against ``http://localhost:8080`` with hard-coded credentials). Unlike
 :func:`.hand_run_scripts.run_by_hand`, the folder does not matter (``utils/``, ``tools/``, the repository root);
-the module's own shape and the absence of importers say it is a program.
+the module's own shape and the absence of importers say it is a program. A module in a folder below the project
+root that holds its own container file (``Dockerfile``, ``Containerfile``) is not one: the image runs it, unattended
+(robotoff's ``batch/spellcheck/main.py``, a batch job the service launches in its own container, logging to the
+cloud's log service).
 
 Two narrower readings need no main guard of the whole module, only of the code at hand
 (:func:`program_only_code`), and both only in a module that serves nothing and never loops forever: a
@@ -32,6 +35,7 @@ from backend_lint.analysis.hand_run_scripts import guard_only_functions
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.node_index import node_index
 from backend_lint.analysis.project.conditions import ProjectFact, unimported_outside_tests, unreferenced
+from backend_lint.analysis.project.roots import CONTAINER_FILES, deployed_program
 from backend_lint.analysis.scopes import Scope, is_main_guard
 from backend_lint.analysis.tree_walk import child_nodes
 
@@ -90,8 +94,8 @@ def one_shot_program(ctx: FileContext) -> Optional[tuple[ProjectFact, ...]]:
         return None
     if not any(isinstance(s, ast.If) and is_main_guard(s) for s in ctx.tree.body):
         return None
-    if _runs_forever_or_serves(ctx):
-        return None
+    if _runs_forever_or_serves(ctx) or (ctx.location and deployed_program(ctx.location, CONTAINER_FILES)):
+        return None  # (a program in a folder with its own container image: a job the container runs, unattended)
     return (unreferenced(f"{ctx.module}.__main__"),)
 
 

@@ -62,6 +62,7 @@ from backend_lint.analysis.messages import (
 )
 from backend_lint.analysis.module_roles import in_migration, module_roles
 from backend_lint.analysis.one_off_commands import one_off_command
+from backend_lint.analysis.one_shot_programs import one_shot_program
 from backend_lint.analysis.project.app_conditions import lint_unselected
 from backend_lint.analysis.project.conditions import test_support, unreferenced
 from backend_lint.analysis.strings import CONCATENATION, FORMAT_METHOD, FSTRING, PERCENT, formatting_kind
@@ -151,7 +152,7 @@ class EagerLogFormatting(Rule):
     fix_node = "Call"
     triggers = ("log", "LOG")
     needs = (logging_call_kind, module_roles, in_migration, origin, lint_unselected, run_by_hand, unreferenced,
-             class_name_value, is_cli_command, one_off_command, interactive_cli)
+             class_name_value, is_cli_command, one_off_command, interactive_cli, one_shot_program)
     module_facts = (test_support,)
 
     @visits(ast.Call)
@@ -187,7 +188,8 @@ class EagerLogFormatting(Rule):
             call=written if written and len(written) <= 40 else f"logger.{func.attr}",
             how=_HOW[how],
             advice="pass the values as key-value pairs" if kind == STRUCTLOG else "pass the values as arguments",
-            unless=(lint_unselected(_RUFF_CODES[how]), *(script or ())),
+            unless=(lint_unselected(_RUFF_CODES[how]), *(script or ()),
+                    *(one_shot_program(ctx) or ())),  # a program run by hand wherever it sits, unless imported
         )
 
     def fix(self, finding: Finding, node: cst.CSTNode, fixer: FixContext) -> Optional[cst.CSTNode]:
