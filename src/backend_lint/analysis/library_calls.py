@@ -371,8 +371,8 @@ class _OutsideCalls:
         coroutine = call.args[0]
         func = coroutine.func
         helper = called_function(coroutine, self.ctx, self.scope)
-        if not isinstance(func, (ast.Name, ast.Attribute)) or isinstance(func, ast.Attribute) and not self.expr(
-                func.value) or isinstance(helper, Definition) and not isinstance(helper.node, ast.AsyncFunctionDef):
+        if not isinstance(func, (ast.Name, ast.Attribute)) or (isinstance(func, ast.Attribute) and not self.expr(
+                func.value)) or (isinstance(helper, Definition) and not isinstance(helper.node, ast.AsyncFunctionDef)):
             return False  # a receiver made by a call here; a plain function of the file, which runs here
         if not all(self.expr(argument) for argument in [*call_arguments(coroutine), *(
                 keyword.value for keyword in call.keywords)]):

@@ -44,8 +44,8 @@ from __future__ import annotations
 
 import ast
 import os
-from functools import lru_cache
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.ast_helpers import statement_nodes, under_if

@@ -123,12 +123,12 @@ def summarize(ctx: FileContext) -> ModuleSummary:
     """The summary of the checked file (``ctx.module`` is its dotted name, ``""`` when unknown)."""
     module = ctx.module
     is_package = ctx.display_path.replace("\\", "/").endswith("/__init__.py")
-    summary = ModuleSummary(module=module, is_package=is_package)
+    summary = ModuleSummary(module=module, is_package=is_package,
+                            program=deployed_program(ctx.location) if ctx.location else "")
     roles = module_roles(ctx)
     summary.roles = [
         name for name in ("test", "test_support", "migration", "example", "test_harness") if getattr(roles, name)
     ]
-    summary.program = deployed_program(ctx.location) if ctx.location else ""
     _read_imports(ctx, summary)
     _read_names(ctx, summary)
     _read_module_statements(ctx, summary)
