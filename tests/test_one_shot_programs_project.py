@@ -200,6 +200,11 @@ def test_a_program_run_by_hand_logs_its_errors_to_its_operator(tmp_path: Path) -
 MODEL_TOOL = """\
     \"\"\"Manage the models of the inference server: a standalone CLI tool.\"\"\"
 
+    # /// script
+    # requires-python = "~=3.11"
+    # dependencies = ["typer==0.19.2"]
+    # ///
+
     import logging
 
     import typer
@@ -219,15 +224,19 @@ MODEL_TOOL = """\
 
 
 def test_a_program_run_by_hand_formats_its_terminal_lines(tmp_path: Path) -> None:
-    """BE402: a standalone tool with a main guard that nothing imports (robotoff's ``models/manage.py``, a typer
-    ``app()`` run with ``uv run manage.py``) writes its log lines to the operator's terminal: neither the cost of
-    formatting nor grouping arises. The same module imported by the service, or a batch job beside its own
-    ``Dockerfile`` (the image runs it unattended, its lines go to the log service), stays reported."""
+    """BE402: a standalone tool declaring its own dependencies inline (PEP 723), with a main guard, that nothing
+    imports (robotoff's ``models/manage.py``, a typer ``app()`` run with ``uv run manage.py``) writes its log lines
+    to the operator's terminal: neither the cost of formatting nor grouping arises. The same module imported by the
+    service, a batch job beside its own ``Dockerfile`` (the image runs it unattended, its lines go to the log
+    service), or a one-shot program without the block (host-inventory's ``jobs/``, each a Kubernetes job) stays
+    reported."""
+    job = MODEL_TOOL.replace("    # /// script\n", "    # script\n")
     root = write_project(tmp_path, {
         "pyproject.toml": '[project]\nname = "shop"\nversion = "1"\n', "shop/__init__.py": "",
-        "models/manage.py": MODEL_TOOL,
+        "models/manage.py": MODEL_TOOL, "jobs/populate.py": job,
         "batch/spellcheck/main.py": MODEL_TOOL, "batch/spellcheck/Dockerfile": "FROM python:3.12\n",
         "shop/tools/__init__.py": "", "shop/tools/manage_models.py": MODEL_TOOL,
         "shop/api.py": "from shop.tools.manage_models import copy_config\n",
     })
-    assert findings_of(root, "BE402") == {("batch/spellcheck/main.py", 13), ("shop/tools/manage_models.py", 13)}
+    assert findings_of(root, "BE402") == {
+        ("batch/spellcheck/main.py", 18), ("shop/tools/manage_models.py", 18), ("jobs/populate.py", 18)}
