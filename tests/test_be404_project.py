@@ -167,3 +167,34 @@ def test_a_program_folder_inside_a_package_is_one_project(tmp_path: Path, entry:
     }
     found = findings_of(write_project(tmp_path, files), "BE404")
     assert (("wodles/collector/services/fetch.py", 5) in found) == reported
+
+
+@pytest.mark.parametrize(("program_files", "program_logger", "reported"), [
+    # mem0's server/: its own requirements and Dockerfile; it configures the root logger, names no logger
+    ({"server/requirements.txt": "fastapi\nnms\n", "server/Dockerfile": "FROM python:3.12\n"}, "", False),
+    ({"server/Dockerfile": "FROM python:3.12\n"}, "", False),
+    # the program names a logger of its own: the root call bypasses it
+    ({"server/requirements.txt": "fastapi\n"}, "import logging\n\nlogger = logging.getLogger(__name__)\n", True),
+    # a folder of the project without deployment files of its own: the library's loggers count
+    ({}, "", True),
+])
+def test_a_program_deployed_on_its_own_decides_its_root_logger(
+        tmp_path: Path, program_files: dict[str, str], program_logger: str, reported: bool) -> None:
+    """mem0: the library (``mem0/``) names its module loggers; ``server/`` beside it is a service deployed on its
+    own (its requirements install the library from the package index, its Dockerfile runs ``uvicorn main:app``)
+    whose ``main.py`` calls ``basicConfig`` with a format naming no logger, and no module of it makes a logger: its
+    modules log through the root logger by design. A library module's root call stays reported."""
+    files = {
+        "pyproject.toml": '[project]\nname = "nms"\n',
+        "nms/__init__.py": "",
+        "nms/store.py": "import logging\n\nlogger = logging.getLogger(__name__)\n\n\ndef save():\n"
+                        "    logging.error('failed')\n",
+        "server/main.py": "import logging\n\nimport state\n\nlogging.basicConfig(level=logging.INFO,"
+                          " format='%(asctime)s - %(levelname)s - %(message)s')\n",
+        "server/state.py": "import logging\n\n\ndef persist():\n    logging.warning('not saved', exc_info=True)\n",
+        "server/helpers.py": program_logger,
+        **program_files,
+    }
+    found = findings_of(write_project(tmp_path, files), "BE404")
+    assert (("server/state.py", 5) in found) == reported
+    assert ("nms/store.py", 7) in found

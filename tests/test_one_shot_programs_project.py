@@ -231,3 +231,46 @@ def test_a_program_whose_main_guard_runs_its_main_through_a_command_line_wrapper
         "shop/imports/__init__.py": "", "shop/imports/feed.py": IMPORTER, "shop/imports/nightly.py": cron,
     })
     assert findings_of(root, "BE201") == {("shop/imports/nightly.py", 10), ("shop/imports/nightly.py", 14)}
+MODEL_TOOL = """\
+    \"\"\"Manage the models of the inference server: a standalone CLI tool.\"\"\"
+
+    # /// script
+    # requires-python = "~=3.11"
+    # dependencies = ["typer==0.19.2"]
+    # ///
+
+    import logging
+
+    import typer
+
+    logger = logging.getLogger(__name__)
+    app = typer.Typer()
+
+
+    @app.command()
+    def copy_config(name: str, overwrite: bool = False):
+        logger.info(f"Config file {name} already exists, skipping. Use --overwrite to force it.")
+
+
+    if __name__ == "__main__":
+        app()
+"""
+
+
+def test_a_program_run_by_hand_formats_its_terminal_lines(tmp_path: Path) -> None:
+    """BE402: a standalone tool declaring its own dependencies inline (PEP 723), with a main guard, that nothing
+    imports (robotoff's ``models/manage.py``, a typer ``app()`` run with ``uv run manage.py``) writes its log lines
+    to the operator's terminal: neither the cost of formatting nor grouping arises. The same module imported by the
+    service, a batch job beside its own ``Dockerfile`` (the image runs it unattended, its lines go to the log
+    service), or a one-shot program without the block (host-inventory's ``jobs/``, each a Kubernetes job) stays
+    reported."""
+    job = MODEL_TOOL.replace("    # /// script\n", "    # script\n")
+    root = write_project(tmp_path, {
+        "pyproject.toml": '[project]\nname = "shop"\nversion = "1"\n', "shop/__init__.py": "",
+        "models/manage.py": MODEL_TOOL, "jobs/populate.py": job,
+        "batch/spellcheck/main.py": MODEL_TOOL, "batch/spellcheck/Dockerfile": "FROM python:3.12\n",
+        "shop/tools/__init__.py": "", "shop/tools/manage_models.py": MODEL_TOOL,
+        "shop/api.py": "from shop.tools.manage_models import copy_config\n",
+    })
+    assert findings_of(root, "BE402") == {
+        ("batch/spellcheck/main.py", 18), ("shop/tools/manage_models.py", 18), ("jobs/populate.py", 18)}

@@ -202,25 +202,39 @@ _CONNECTS = ("connect",)
 
 
 def reconnect_loop(attempt: ast.Try, handler: ast.ExceptHandler, ctx: FileContext) -> bool:
-    """A connection loop: the ``try`` is a statement of a ``while`` loop's own body, it opens a connection
-    (``async with ws_connect(self.relay) as ws:``, the first statement) and the handler lets the loop go round
-    again (no ``break``, ``return`` or ``raise``). What it catches is the connection's failure (the relay is down,
-    the socket closed), whose message names it; the loop connects again, and a stack per attempt is noise."""
+    """A connection loop: the ``try`` is a statement of a ``while`` loop's own body, it opens a connection first
+    (``async with ws_connect(self.relay) as ws:``, or ``channel = await self._ensure_connected()``: a call named
+    ``*connect*``) and the handler lets the loop go round again (no ``break``, ``return`` or ``raise``), or leaves
+    only once it gives up after counting its attempts (``attempt += 1`` in the clause, then ``if
+    self._gave_up(attempt): return``: opal's broadcaster listener). What it catches is the connection's failure
+    (the relay is down, the socket closed), whose message names it; the loop connects again, and a stack per
+    attempt is noise."""
     loop = ctx.parent_of(attempt)
     if not isinstance(loop, ast.While) or attempt not in loop.body or not attempt.body:
         return False
     first = attempt.body[0]
-    if not isinstance(first, (ast.With, ast.AsyncWith)):
+    if isinstance(first, (ast.With, ast.AsyncWith)):
+        opened = [item.context_expr for item in first.items]
+    elif isinstance(first, (ast.Assign, ast.Expr)):
+        opened = [first.value.value if isinstance(first.value, ast.Await) else first.value]
+    else:
         return False
     opens = any(
-        isinstance(item.context_expr, ast.Call)
-        and any(word in callee_name(item.context_expr).lower() for word in _CONNECTS)
-        for item in first.items
+        isinstance(call, ast.Call) and any(word in callee_name(call).lower() for word in _CONNECTS)
+        for call in opened
     )
+    counters = {statement.target.id for statement in handler.body
+                if isinstance(statement, ast.AugAssign) and isinstance(statement.target, ast.Name)}
     return opens and not any(
         isinstance(node, (ast.Break, ast.Return, ast.Raise))
-        for statement in handler.body for node in ast.walk(statement)
+        for statement in handler.body if not _gives_up(statement, counters) for node in ast.walk(statement)
     )
+
+
+def _gives_up(statement: ast.stmt, counters: set[str]) -> bool:
+    """``if self._gave_up(attempt): ... return``: the clause leaves under a test of the attempts it counts."""
+    return isinstance(statement, ast.If) and bool(counters) and any(
+        isinstance(node, ast.Name) and node.id in counters for node in ast.walk(statement.test))
 
 
 _EXCEPTION_TYPES = frozenset({"Exception", "BaseException"})

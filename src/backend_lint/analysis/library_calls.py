@@ -59,6 +59,8 @@ SCHEDULING = frozenset({"asyncio", "contextlib"})
 _RUNS_WORK = frozenset({"asyncio.gather", "asyncio.wait_for", "asyncio.shield", "asyncio.run", "asyncio.to_thread",
                         "asyncio.run_coroutine_threadsafe", "asyncio.as_completed", "asyncio.timeout"})
 """asyncio calls that run or await other code and raise its errors: not scheduling alone."""
+_SPAWNS = frozenset({"asyncio.create_task", "asyncio.ensure_future"})
+"""asyncio calls that wrap a coroutine in a task: the coroutine's code runs later, in the task, never here."""
 _FILE_ANNOTATIONS = frozenset({"typing.IO", "typing.TextIO", "typing.BinaryIO", "io.IOBase", "io.TextIOBase",
                                "io.BufferedIOBase", "io.RawIOBase"})
 _PLAIN_BUILTINS = frozenset({"str", "len", "bool", "int", "float", "repr", "isinstance", "hasattr", "getattr"})
@@ -350,11 +352,33 @@ class _OutsideCalls:
         if isinstance(expr, ast.Subscript) and isinstance(expr.value, ast.Call):
             # ``os.path.splitext(path)[0]``, ``stamp.isoformat()[:19]``: a part of what a library call returned
             return _constant_index(expr.slice) and self.expr(expr.value)
+        if isinstance(expr, ast.Call) and self.spawned(expr):
+            return True
         if isinstance(expr, ast.Call):
             return self.outside(expr) and all(self.expr(argument) for argument in call_arguments(expr))
         if isinstance(expr, ast.Subscript):
             return self.checked_key(expr) or self.own_key(expr)
         return False  # a subscript, a comprehension, a lambda: the project's own logic
+
+    def spawned(self, call: ast.Call) -> bool:
+        """``asyncio.create_task(data_layer.update_step(step_dict))``: the coroutine of a call handed straight to
+        a task, its arguments plain. Calling a coroutine function runs none of its body (the task runs it later,
+        and its errors surface there), so only asyncio's scheduling runs here, whatever code the coroutine
+        holds."""
+        if len(call.args) != 1 or not isinstance(call.args[0], ast.Call) \
+                or self.ctx.imports.resolve(call.func) not in _SPAWNS:
+            return False
+        coroutine = call.args[0]
+        func = coroutine.func
+        helper = called_function(coroutine, self.ctx, self.scope)
+        if not isinstance(func, (ast.Name, ast.Attribute)) or (isinstance(func, ast.Attribute) and not self.expr(
+                func.value)) or (isinstance(helper, Definition) and not isinstance(helper.node, ast.AsyncFunctionDef)):
+            return False  # a receiver made by a call here; a plain function of the file, which runs here
+        if not all(self.expr(argument) for argument in [*call_arguments(coroutine), *(
+                keyword.value for keyword in call.keywords)]):
+            return False
+        self.count("asyncio")
+        return True
 
     def outside(self, call: ast.Call) -> bool:
         """``call`` runs a library's code: a function imported from outside the project (``os.unlink``,

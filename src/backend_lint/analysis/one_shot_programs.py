@@ -10,7 +10,11 @@ runs once, when a person starts the file, and ends: a request that hangs there h
 it, not a service worker (jumpserver's ``utils/create_assets_user/bulk_create_user.py``, an administrator's
 bulk-creation script against ``http://localhost:8080`` with hard-coded credentials). Unlike
 :func:`.hand_run_scripts.run_by_hand`, the folder does not matter (``utils/``, ``tools/``, the repository root);
-the module's own shape and the absence of importers say it is a program.
+the module's own shape and the absence of importers say it is a program. :func:`standalone_script` is the
+narrower one that also declares its own dependencies inline (PEP 723): a tool a person runs, never a deployed job.
+A module in a folder below the project root that holds its own container file (``Dockerfile``, ``Containerfile``)
+is not one: the image runs it, unattended (robotoff's ``batch/spellcheck/main.py``, a batch job the service
+launches in its own container, logging to the cloud's log service).
 
 Two narrower readings need no main guard of the whole module, only of the code at hand
 (:func:`program_only_code`), and both only in a module that serves nothing and never loops forever: a
@@ -31,8 +35,10 @@ from typing import TYPE_CHECKING, Optional
 from backend_lint.analysis.facts import file_fact, reads
 from backend_lint.analysis.hand_run_scripts import guard_only_functions
 from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.node_index import node_index
 from backend_lint.analysis.project.conditions import ProjectFact, unimported_outside_tests, unreferenced
+from backend_lint.analysis.project.roots import CONTAINER_FILES, deployed_program
 from backend_lint.analysis.scopes import Scope, is_main_guard
 from backend_lint.analysis.tree_walk import child_nodes
 
@@ -119,9 +125,26 @@ def one_shot_program(ctx: FileContext) -> Optional[tuple[ProjectFact, ...]]:
         return None
     if not any(isinstance(s, ast.If) and is_main_guard(s) for s in ctx.tree.body):
         return None
-    if _runs_forever_or_serves(ctx) or says_scheduled(ctx):
-        return None
+    if _runs_forever_or_serves(ctx) or says_scheduled(ctx) or (
+            ctx.location and deployed_program(ctx.location, CONTAINER_FILES)):
+        return None  # (a program in a folder with its own container image: a job the container runs, unattended)
     return (unreferenced(f"{ctx.module}.__main__"),)
+
+
+_INLINE_METADATA = lazy_compile(r"^# /// script[ \t]*$", re.MULTILINE)
+"""The opening of a PEP 723 inline script metadata block: the script declares its own dependencies."""
+
+
+@file_fact(reads=(one_shot_program,))
+def standalone_script(ctx: FileContext) -> Optional[tuple[ProjectFact, ...]]:
+    """A one-shot program that declares its own Python and dependencies inline (PEP 723's ``# /// script`` block):
+    a tool a person runs with ``uv run manage.py ...`` or ``pipx run``, apart from the project's deployment
+    (robotoff's ``models/manage.py``, "a standalone CLI tool, independent of Robotoff"). ``None`` otherwise; else the
+    project fact that must hold too (:func:`one_shot_program`). A one-shot program without it may be a job the
+    deployment runs unattended (host-inventory's ``jobs/`` scripts, each a Kubernetes job of its ``clowdapp.yml``)."""
+    if "# /// script" not in ctx.source or not _INLINE_METADATA.search(ctx.source):
+        return None
+    return one_shot_program(ctx)
 
 
 @reads(guard_only_functions, _runs_forever_or_serves, says_scheduled)

@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import ast
 import os
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING, Optional
 
@@ -187,7 +188,8 @@ def _terminal_context(call: ast.Call, ctx: FileContext) -> bool:
             return True
     return _in_terminal_block(call, ctx) or _before_exit(call, ctx) or _function_exits(call, ctx) \
         or _before_logging_setup(call, ctx) or under_if(call, ctx.parent_of, _debug_switch) \
-        or under_if(call, ctx.parent_of, lambda test: _opt_in_parameter(test, ctx.scope.function))
+        or under_if(call, ctx.parent_of, lambda test: _opt_in_parameter(test, ctx.scope.function)) \
+        or under_if(call, ctx.parent_of, lambda test: _print_mode(test, ctx.scope.functions))
 
 
 _OPT_IN_WORDS = frozenset({"debug", "verbose", "print", "show", "dump", "echo", "trace"})
@@ -209,6 +211,35 @@ def _opt_in_parameter(test: ast.expr, function: Optional[ast.AST]) -> bool:
         argument.arg == test.id and isinstance(default, ast.Constant) and default.value is False
         and bool(_OPT_IN_WORDS & set(split_identifier(argument.arg)))
         for argument, default in pairs
+    )
+
+
+def _defaults(function: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[tuple[ast.arg, Optional[ast.expr]]]:
+    """Each parameter of ``function`` that has a default, with it."""
+    arguments = function.args
+    positional = [*arguments.posonlyargs, *arguments.args]
+    yield from zip(positional[len(positional) - len(arguments.defaults):], arguments.defaults)
+    yield from zip(arguments.kwonlyargs, arguments.kw_defaults)
+
+
+def _print_mode(test: ast.expr, functions: Iterable[ast.AST]) -> bool:
+    """``if update == "print":`` on a parameter of the print's function or of one it is nested in, compared with a
+    text naming output (:data:`_OPT_IN_WORDS`, ``pprint``), whose default is another text: an output mode the
+    caller picks by value (openlibrary's ``update_keys(..., update: Literal["update", "print", "pprint", "quiet"] =
+    "update")``, a dry run printing the Solr requests instead of sending them). Every call that does not ask for
+    it keeps the default, which prints nothing."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)
+            and isinstance(test.left, ast.Name) and isinstance(test.comparators[0], ast.Constant)
+            and isinstance(test.comparators[0].value, str)):
+        return False
+    mode = test.comparators[0].value
+    if not {"print" if word == "pprint" else word for word in split_identifier(mode)} & _OPT_IN_WORDS:
+        return False
+    return any(
+        argument.arg == test.left.id and isinstance(default, ast.Constant) and isinstance(default.value, str)
+        and default.value != mode
+        for function in functions if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef))
+        for argument, default in _defaults(function)
     )
 
 

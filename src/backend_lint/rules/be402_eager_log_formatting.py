@@ -20,8 +20,10 @@ grouping matters: tests, test support, migrations, and a developer's script run 
 typer command, or an invoke task, whose name or docstring says test, benchmark or perf: Dispatch's ``perf_test``,
 "Performance testing utility"; the functions nested in it too), or a Django management command module that says it
 runs once or makes test data (:mod:`.one_off_commands`), or a command line module that prompts its user
-(``input()``, ``click.confirm``: :func:`.entrypoints.interactive_cli`; nutshell's wallet CLI), whose log lines
-are its output at the terminal.
+(``input()``, ``click.confirm``: :func:`.entrypoints.interactive_cli`; nutshell's wallet CLI), or a standalone
+script declaring its own dependencies inline (PEP 723) that nothing imports
+(:func:`.one_shot_programs.standalone_script`; robotoff's ``models/manage.py``), whose log lines are its output at
+the terminal.
 Other commands stay checked: a cron job's log lines are aggregated like the service's. A construct the project's
 own ruff configuration deliberately allows is left alone too: it selects the rest of the logging-format family code
 by code and leaves that construct's code out (DefectDojo's ``"G001", "G002", "G01", "G1", "G2"``, no ``G004``:
@@ -62,6 +64,7 @@ from backend_lint.analysis.messages import (
 )
 from backend_lint.analysis.module_roles import in_migration, module_roles
 from backend_lint.analysis.one_off_commands import one_off_command
+from backend_lint.analysis.one_shot_programs import standalone_script
 from backend_lint.analysis.project.app_conditions import lint_unselected
 from backend_lint.analysis.project.conditions import test_support, unreferenced
 from backend_lint.analysis.strings import CONCATENATION, FORMAT_METHOD, FSTRING, PERCENT, formatting_kind
@@ -151,7 +154,7 @@ class EagerLogFormatting(Rule):
     fix_node = "Call"
     triggers = ("log", "LOG")
     needs = (logging_call_kind, module_roles, in_migration, origin, lint_unselected, run_by_hand, unreferenced,
-             class_name_value, is_cli_command, one_off_command, interactive_cli)
+             class_name_value, is_cli_command, one_off_command, interactive_cli, standalone_script)
     module_facts = (test_support,)
 
     @visits(ast.Call)
@@ -187,7 +190,8 @@ class EagerLogFormatting(Rule):
             call=written if written and len(written) <= 40 else f"logger.{func.attr}",
             how=_HOW[how],
             advice="pass the values as key-value pairs" if kind == STRUCTLOG else "pass the values as arguments",
-            unless=(lint_unselected(_RUFF_CODES[how]), *(script or ())),
+            unless=(lint_unselected(_RUFF_CODES[how]), *(script or ()),
+                    *(standalone_script(ctx) or ())),  # a tool run by hand (PEP 723), unless imported
         )
 
     def fix(self, finding: Finding, node: cst.CSTNode, fixer: FixContext) -> Optional[cst.CSTNode]:

@@ -12,7 +12,10 @@ directly or through a function of the file) or whose module logger is the root l
 no service runs (tests, test support, migrations and ``RunPython`` functions, examples). ``logging.getLogger()``
 with no name is the root logger too, but is not flagged: naming the root logger is a deliberate choice. With the
 project model, a project that configures logging itself and makes no module logger anywhere logs through the
-root logger by design, and is left alone (:func:`~.project.app_conditions.root_logger_convention`); so is a
+root logger by design, and is left alone (:func:`~.project.app_conditions.root_logger_convention`; for a module of
+a program deployed on its own inside the repository, with its own requirements or container file, the program's
+modules decide: mem0's ``server/`` configures the root logger and names none, while the library beside it names
+its loggers); so is a
 module that makes no logger of its own in a project whose ``basicConfig`` format writes each record's source file
 (``%(pathname)s``, ``%(filename)s``, ``%(module)s``): the root record says which module wrote it, and the module
 follows the project's set-up (:func:`~.project.app_conditions.root_log_located`). A module with a logger of its own
@@ -36,6 +39,7 @@ from backend_lint.analysis.loggers import (
 )
 from backend_lint.analysis.project.app_conditions import root_log_located, root_logger_convention
 from backend_lint.analysis.project.conditions import ProjectFact, cli_module, does, test_support, unimported_function
+from backend_lint.analysis.project.roots import deployed_program
 from backend_lint.analysis.service_code import outside_service_code
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
@@ -53,7 +57,6 @@ _ROOT_FUNCTIONS = {
 }
 _ROOT_FUNCTIONS["logging.warn"] = "warning"  # deprecated alias: the fix uses the real name
 _STDLIB_ONLY = frozenset({STDLIB})
-_CONVENTION = root_logger_convention()
 _LOCATED = root_log_located()
 
 
@@ -114,10 +117,12 @@ class RootLoggerCall(Rule):
             fix_data=method,
             call=ctx.segment(func) or f"logging.{method}",
             # a project function the module calls at import configures the root logger; or the project logs
-            # through the root logger by design (it configures logging and makes no module logger anywhere); or
+            # through the root logger by design (it configures logging and makes no module logger anywhere; in a
+            # program deployed on its own inside the repository, anywhere in that program); or
             # only the module's main guard reaches the function, unless another module imports it; or the module
             # makes no logger of its own and the project's root format names each record's file
-            unless=(*(does(name, "configures-logging") for name in import_time_calls(ctx)), _CONVENTION,
+            unless=(*(does(name, "configures-logging") for name in import_time_calls(ctx)),
+                    root_logger_convention(deployed_program(ctx.location) if ctx.location else ""),
                     *_program_only(ctx), *(() if module_logger(ctx) else (_LOCATED,))),
         )
 

@@ -168,7 +168,7 @@ def task_stdout_logged() -> ProjectFact:
 
 
 @project_fact
-def root_logger_convention() -> ProjectFact:
+def root_logger_convention(program: str = "") -> ProjectFact:
     """The project logs through the root logger by design: a module (not a test, not a migration: Alembic's
     ``env.py`` calls ``fileConfig`` for the migration command's own run) configures logging itself
     (``basicConfig``, ``dictConfig``, ``fileConfig``: eNMS loads setup/logging.json whose ``""`` logger is its
@@ -176,8 +176,11 @@ def root_logger_convention() -> ProjectFact:
     of its own (``getLogger(__name__)``, ``get_logger(__file__)``, ``Logger.get("events")``, any named logger but a
     library's fetched only to tune it) or logs through its web application's logger (Flask's ``app.logger``).
     With no module logger anywhere there is no per-module level or handler a root record could bypass (BE404;
-    :func:`backend_lint.analysis.app_conventions.auth_traits`)."""
-    return ProjectFact(ROOT_LOGGER_CONVENTION)
+    :func:`backend_lint.analysis.app_conventions.auth_traits`). With ``program`` (the folder of a program deployed on
+    its own, :func:`~.roots.deployed_program`), only that program's modules count: mem0's ``server/`` (own
+    requirements installing the library from the package index, own ``Dockerfile``) calls ``basicConfig`` with a
+    format naming no logger and makes no module logger, while the library around it names its loggers."""
+    return ProjectFact(ROOT_LOGGER_CONVENTION, (program,) if program else ())
 
 
 @project_fact

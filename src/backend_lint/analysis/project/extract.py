@@ -66,6 +66,7 @@ from backend_lint.analysis.project.html_evidence import (
     renders_html,
     spans_word_line,
 )
+from backend_lint.analysis.project.roots import deployed_program
 from backend_lint.analysis.project.routing_summary import absolute_name, read_routing
 from backend_lint.analysis.project.summary import DefSummary, ModuleSummary
 from backend_lint.analysis.published_settings import published_settings
@@ -123,7 +124,8 @@ def summarize(ctx: FileContext) -> ModuleSummary:
     """The summary of the checked file (``ctx.module`` is its dotted name, ``""`` when unknown)."""
     module = ctx.module
     is_package = ctx.display_path.replace("\\", "/").endswith("/__init__.py")
-    summary = ModuleSummary(module=module, is_package=is_package)
+    summary = ModuleSummary(module=module, is_package=is_package,
+                            program=deployed_program(ctx.location) if ctx.location else "")
     roles = module_roles(ctx)
     summary.roles = [
         name for name in ("test", "test_support", "migration", "example", "test_harness") if getattr(roles, name)

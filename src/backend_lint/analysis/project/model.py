@@ -107,6 +107,12 @@ class ProjectModel(DefReach, ViewFacts):
         on_arguments = _ON_ARGUMENTS.get(fact.kind)
         return on_arguments is not None and on_arguments(self, fact.args)
 
+    def program_modules(self, args: tuple[str, ...]) -> list[ModuleSummary]:
+        """The modules of the program deployed on its own whose folder ``args`` names
+        (:attr:`.summary.ModuleSummary.program`); every module of the project when it names none."""
+        program = args[0] if args else ""
+        return [found for found in self.modules.values() if not program or found.program == program]
+
     def unrouted_view(self, qualified: str) -> bool:
         """:func:`.conditions.unrouted_view`: the URL confs route views of the function's module, never it, and no
         other module imports, calls or names it in a dotted string."""
@@ -561,8 +567,8 @@ _ON_ARGUMENTS: dict[str, Callable[[ProjectModel, tuple[str, ...]], bool]] = {
     conditions.PRINT_CONVENTION: lambda model, args: model.print_convention,
     conditions.ROOT_LOGGER_CONVENTION: lambda model, args: any(
         CONFIGURES_LOGGING in found.traits and "migration" not in found.roles
-        for found in model.modules.values()) and not any(
-        MODULE_LOGGER in found.traits for found in model.modules.values()),
+        for found in model.program_modules(args)) and not any(
+        MODULE_LOGGER in found.traits for found in model.program_modules(args)),
     conditions.ROOT_LOG_LOCATED: lambda model, args: bool(model.files.located_root_template) or any(
         LOCATED_ROOT_LOG in found.traits and not {"migration", "test", "test_support"} & set(found.roles)
         for found in model.modules.values()),

@@ -194,6 +194,35 @@ def _folder_root(folder: str) -> str:
     return _top_package_parent(folder)
 
 
+CONTAINER_FILES = ("Dockerfile", "Containerfile")
+_DEPLOYMENT_FILES = (_APPLICATION_MARKER, *CONTAINER_FILES)
+"""Files that make a folder a program deployed on its own: its own requirements or its own container image."""
+
+
+def deployed_program(path: str, files: tuple[str, ...] = _DEPLOYMENT_FILES) -> str:
+    """The folder (below the project root of ``path``, a file, ``/``-separated) of the program the file belongs to
+    when that program is deployed on its own: the nearest folder at or above the file, below the root, that is not a
+    package and holds its own ``requirements.txt`` or container file (mem0's ``server/``: a FastAPI service with its
+    own ``requirements.txt`` installing the library from the package index and its own ``Dockerfile``, inside the
+    library's repository). ``""``: none (the file is part of the project as a whole). ``files``: the files that
+    count (:data:`CONTAINER_FILES`: a program whose own container image runs it)."""
+    if path in ("", "-"):
+        return ""
+    absolute = os.path.abspath(path)
+    root = project_root(absolute)
+    found = _deployed_folder(os.path.dirname(absolute), root, files)
+    return "" if found is None else os.path.relpath(found, root).replace(os.sep, "/")
+
+
+@lru_cache(maxsize=4096)
+def _deployed_folder(folder: str, root: str, files: tuple[str, ...]) -> Optional[str]:
+    if folder == root or len(folder) <= len(root):
+        return None
+    if not _is_package(folder) and any(os.path.isfile(os.path.join(folder, name)) for name in files):
+        return folder
+    return _deployed_folder(os.path.dirname(folder), root, files)
+
+
 _TOP_IMPORT = re.compile(rb"^[ \t]*(?:from|import)[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
 
 
@@ -353,6 +382,7 @@ def clear() -> None:
     _marked_root.cache_clear()
     _folder_root.cache_clear()
     _program_folder.cache_clear()
+    _deployed_folder.cache_clear()
     _importable_names.cache_clear()
     _role_base.cache_clear()
     _kept_by_git.cache_clear()

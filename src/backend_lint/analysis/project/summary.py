@@ -340,6 +340,11 @@ class ModuleSummary:
     """The custom header names (``X-...``) it writes as string literals, lower-case, sorted: a client of the
     project's own service sending its shared secret
     (:func:`backend_lint.analysis.shared_secret_guards.sent_headers`)."""
+    program: str = ""
+    """The folder of the program deployed on its own that the module belongs to, below the project root
+    (:func:`backend_lint.analysis.project.roots.deployed_program`: mem0's ``server/``, with its own requirements and
+    container file); ``""``: the project as a whole. What a program decides for itself (its root logger: BE404) is
+    read from its own modules."""
     traits: list[str] = field(default_factory=list)
     """Its evidence about the application as a whole (sorted; outside tests and test support): ambient or header
     credentials, CSRF validated by hand, logging at all (:func:`backend_lint.analysis.app_conventions.auth_traits`)."""
