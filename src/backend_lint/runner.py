@@ -167,20 +167,33 @@ class Checker:
     def check_tree(self, tree: ast.Module, text: str, display_path: str, real_path: Optional[str] = None) -> FileResult:
         """Run the rules over a parsed file (flake8 hands its own tree), with the project model where there is
         one: the file's summary taken (``summarize``) and its findings settled (``project``)."""
+        return self.settle(self.walk_tree(tree, text, display_path, real_path), real_path or display_path)
+
+    def walk_tree(self, tree: ast.Module, text: str, display_path: str, real_path: Optional[str] = None) -> FileResult:
+        """The rules' findings on a parsed file with their project conditions, before :meth:`settle` (what the
+        flake8 plugin's result cache keeps)."""
         located = real_path or display_path
         if located not in ("-", "stdin") and never_run(located, text):
             return FileResult(display_path)
         relative = project_path(located, self.config)
-        modelled = (self.summarize or self.project is not None) and located not in ("-", "stdin")
+        modelled = self._modelled(located)
         engine, rules = self._engine_for(text, relative)
-        result = engine.check(
+        return engine.check(
             tree, text, display_path, relative, rules,
             module=module_name(located) if modelled else "", summarize=self.summarize and modelled,
             role_path=None if located in ("-", "stdin") else role_path(located),
             location=None if located in ("-", "stdin") else os.path.abspath(located),
         )
+
+    def _modelled(self, located: str) -> bool:
+        return (self.summarize or self.project is not None) and located not in ("-", "stdin")
+
+    def settle(self, result: FileResult, located: str) -> FileResult:
+        """Drop the findings of ``result`` (the file at ``located``) that a project fact refutes, with the model of
+        :attr:`project`; without a project, those only a project supports (``summarize``: ``check`` settles later)."""
         from backend_lint.analysis.project.model import resolve  # noqa: PLC0415 - with the engine
 
+        modelled = self._modelled(located)
         if self.project is not None and modelled:
             if any(finding.unless for finding in result.findings):  # (most files: no finding, no model asked)
                 result.findings = resolve(result.findings, self.project.model_for(located))
