@@ -284,6 +284,9 @@ class ResultCache:
         summarised = None
         if self.summaries is not None and result.summary is not None:
             summarised = self.summaries.store(path, file_digest, result.summary)
+        elif self.summaries is not None:  # checked without taking the summary the summary cache holds
+            summarised = self.summaries.digest_of(path, file_digest)
+        if summarised is not None:
             self._summarised[absolute] = summarised
         self._entries[absolute] = [file_digest, findings, file_signature, summarised]
         self._used[absolute] = file_digest
@@ -463,6 +466,19 @@ class SummaryCache:
         from backend_lint.analysis.project.summary import ModuleSummary  # noqa: PLC0415 - only when settling
 
         return ModuleSummary.from_json(entry[1])
+
+    def holds(self, path: str, file_digest: str) -> bool:
+        """Whether the summary of these bytes is kept (without decoding it)."""
+        entry = self._shard(os.path.abspath(path))[1].get(os.path.abspath(path))
+        return isinstance(entry, list) and len(entry) == 2 and entry[0] == file_digest and isinstance(entry[1], dict)
+
+    def digest_of(self, path: str, file_digest: str) -> Optional[str]:
+        """The digest (:func:`summary_digest`) of the kept summary of these bytes, else ``None``."""
+        absolute = os.path.abspath(path)
+        entry = self._shard(absolute)[1].get(absolute)
+        if not (isinstance(entry, list) and len(entry) == 2 and entry[0] == file_digest and isinstance(entry[1], dict)):
+            return None
+        return summary_digest(entry[1])
 
     def store(self, path: str, file_digest: str, summary: ModuleSummary) -> str:
         """Keep the summary of these bytes; its digest (:func:`summary_digest`)."""
