@@ -265,11 +265,11 @@ def test_concurrent_runs_share_one_cache(project: Path, tmp_path: Path) -> None:
 _REAL_WORKER_BATCH = parallel._worker_batch
 
 
-def _dying_worker_batch(paths: list[str], with_digest: bool) -> list:
+def _dying_worker_batch(paths: list[str], with_digest: bool, known: dict[str, str]) -> list:
     """A worker that dies (as if killed or out of memory) on every batch from the ``service`` folder."""
     if any(os.sep + "service" + os.sep in path for path in paths):
         os._exit(1)
-    return _REAL_WORKER_BATCH(paths, with_digest)
+    return _REAL_WORKER_BATCH(paths, with_digest, known)
 
 
 def test_a_dying_worker_does_not_lose_files(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

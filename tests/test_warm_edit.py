@@ -157,3 +157,53 @@ def test_after_an_edit_only_the_edited_file_is_checked_and_the_report_is_a_cold_
     assert [os.path.normpath(path) for path in fact["checked"]] == [os.path.join("shop", "settings.py")]
     assert _INDEX in fact["modules"] and not _unpaged(fact["report"])  # views.py's finding settled again
     assert fact["report"] == _uncached(root)
+
+
+_SUMMARISED = """
+import contextlib, io, json, sys
+from backend_lint.analysis.project import extract
+from backend_lint.cli import main
+summarised = []
+summarize = extract.summarize
+def recording(ctx):
+    summarised.append(ctx.display_path)
+    return summarize(ctx)
+extract.summarize = recording
+report = io.StringIO()
+with contextlib.redirect_stdout(report):
+    status = main(sys.argv[1:])
+print(json.dumps({"status": status, "report": report.getvalue(), "summarised": summarised}))
+"""
+
+
+def _summarised(root: Path, *args: str) -> dict:
+    """The report of ``check`` (the cache on, one process), and the files whose summary its walks took."""
+    result = subprocess.run(
+        [sys.executable, "-c", _SUMMARISED, "check", "--output-format", "json", "-j", "1", *args, "."],
+        cwd=root, capture_output=True, env=ENV, timeout=600,
+    )
+    assert result.returncode == 0, result.stderr.decode()
+    return json.loads(result.stdout)
+
+
+def test_a_new_configuration_checks_every_file_again_but_takes_no_summary_the_cache_holds(tmp_path: Path) -> None:
+    """Summaries do not depend on the configuration: a run with another one (or after flake8 took the summaries)
+    checks every file, and settles with the summaries the summary cache holds for the very same bytes."""
+    root = _project(tmp_path, {**DJANGO, "shop/settings.py": DJANGO["shop/settings.py"].replace(_PAGINATOR, "")})
+    cold = _summarised(root)
+    assert len(cold["summarised"]) == len(list(root.rglob("*.py"))) and _unpaged(cold["report"])
+    other = _summarised(root, "--ignore", "BE512")
+    assert other["summarised"] == []
+    assert other["report"] == _uncached_ignoring(root) and _unpaged(other["report"])
+    settings = root / "shop/settings.py"
+    settings.write_text(textwrap.dedent(DJANGO["shop/settings.py"]), encoding="utf-8")  # a fact changes
+    edited = _summarised(root, "--ignore", "BE512")
+    assert [os.path.normpath(path) for path in edited["summarised"]] == [os.path.join("shop", "settings.py")]
+    assert not _unpaged(edited["report"]) and edited["report"] == _uncached_ignoring(root)
+    assert _summarised(root, "--ignore", "BE512")["summarised"] == []
+
+
+def _uncached_ignoring(root: Path) -> str:
+    result = run_cli("check", "--output-format", "json", "--no-cache", "--ignore", "BE512", ".", cwd=root)
+    assert result.returncode in (0, 1), result.stderr.decode()
+    return result.stdout.decode()

@@ -83,7 +83,10 @@ def _check_items(
 ) -> Iterator[tuple[Item, Optional[FileResult]]]:
     # Every lookup first (a stat per unchanged file): whether a pool pays off depends on the files to check, so
     # a run after editing a few files of a large project checks them here instead of starting processes.
-    hits = [_lookup(item, cache) if is_file_item(item) else None for item in items]
+    known: dict[str, str] = {}
+    hits = [_lookup(item, cache, known) if is_file_item(item) else None for item in items]
+    if known and cache is not None and cache.summaries is not None:
+        cache.summaries.release()  # settling reads the shards it needs again, a project at a time
     files = sum(1 for item, hit in zip(items, hits) if hit is None and is_file_item(item))
     use_pool = jobs > 1 and files >= MIN_FILES_FOR_POOL
     batch_size = max(1, min(_MAX_BATCH, files // (max(jobs, 1) * 16))) if use_pool else _MAX_BATCH
@@ -92,9 +95,10 @@ def _check_items(
         pending: deque[_Batch] = deque()
         for start in range(0, len(items), batch_size):
             batch = items[start : start + batch_size]
-            known = hits[start : start + batch_size]
-            misses = [item for item, hit in zip(batch, known) if hit is None and is_file_item(item)]
-            pending.append((batch, known, misses, runner.submit(misses) if misses else None))
+            hit_results = hits[start : start + batch_size]
+            misses = [item for item, hit in zip(batch, hit_results) if hit is None and is_file_item(item)]
+            work = runner.submit(misses, {path: known[path] for path in misses if path in known}) if misses else None
+            pending.append((batch, hit_results, misses, work))
             while pending and (len(pending) > runner.window or _done(pending[0][3])):
                 yield from _finish(*pending.popleft(), runner, cache)
         while pending:
@@ -128,7 +132,10 @@ def fewer_collections() -> Iterator[None]:
         gc.set_threshold(*previous)
 
 
-def _lookup(path: str, cache: Optional[ResultCache]) -> Optional[FileResult]:
+def _lookup(path: str, cache: Optional[ResultCache], known: dict[str, str]) -> Optional[FileResult]:
+    """The cached result of ``path``; on a miss whose bytes' summary the summary cache holds (the run before
+    had another configuration or selection, or flake8 took it), their digest goes into ``known``: the walk that
+    checks the file need not take the summary again."""
     if cache is None:
         return None
     file_signature = signature(path)
@@ -136,7 +143,13 @@ def _lookup(path: str, cache: Optional[ResultCache]) -> Optional[FileResult]:
     if hit is not None:
         return hit
     read = read_signed(path)
-    return None if read is None else cache.lookup(path, digest(read[0]), read[1])
+    if read is None:
+        return None
+    file_digest = digest(read[0])
+    hit = cache.lookup(path, file_digest, read[1])
+    if hit is None and cache.summaries is not None and cache.summaries.holds(path, file_digest):
+        known[path] = file_digest
+    return hit
 
 
 def _done(work: Work) -> bool:
@@ -174,9 +187,9 @@ class _Runner:
         self._pool: Optional[ProcessPoolExecutor] = None
         self._broken = False
 
-    def submit(self, paths: list[str]) -> Union[Future[list[Checked]], list[Checked]]:
+    def submit(self, paths: list[str], known: dict[str, str]) -> Union[Future[list[Checked]], list[Checked]]:
         if self.jobs == 1 or self._broken:
-            return _check_batch(self.checker, paths, self.with_digest)
+            return _check_batch(self.checker, paths, self.with_digest, known)
         # The pool's modules load with the first batch a worker checks: a warm run never imports them.
         from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
         from concurrent.futures.process import BrokenProcessPool  # noqa: PLC0415
@@ -188,10 +201,10 @@ class _Runner:
                 initargs=(self.checker.config, self.checker.summarize),
             )
         try:
-            return self._pool.submit(_worker_batch, paths, self.with_digest)
+            return self._pool.submit(_worker_batch, paths, self.with_digest, known)
         except BrokenProcessPool:
             self._broken = True
-            return _check_batch(self.checker, paths, self.with_digest)
+            return _check_batch(self.checker, paths, self.with_digest, known)
 
     def results(self, work: Work, paths: list[str]) -> list[Checked]:
         if work is None:
@@ -235,13 +248,17 @@ def _start_worker(config: Config, summarize: bool) -> None:
     _worker_checker.load()
 
 
-def _worker_batch(paths: list[str], with_digest: bool) -> list[Checked]:
+def _worker_batch(paths: list[str], with_digest: bool, known: dict[str, str]) -> list[Checked]:
     assert _worker_checker is not None
-    return _check_batch(_worker_checker, paths, with_digest)
+    return _check_batch(_worker_checker, paths, with_digest, known)
 
 
-def _check_batch(checker: Checker, paths: list[str], with_digest: bool) -> list[Checked]:
-    """Check each path; with ``with_digest``, also hash the exact bytes that were checked."""
+def _check_batch(
+    checker: Checker, paths: list[str], with_digest: bool, known: Optional[dict[str, str]] = None
+) -> list[Checked]:
+    """Check each path; with ``with_digest``, also hash the exact bytes that were checked. ``known``: the digests
+    of bytes whose summary the summary cache holds: checked with exactly those bytes, a file's summary is not
+    taken again (the result comes without one, and settling reads it from the cache)."""
     checked: list[Checked] = []
     for path in paths:
         read = read_signed(path) if with_digest else None
@@ -250,7 +267,9 @@ def _check_batch(checker: Checker, paths: list[str], with_digest: bool) -> list[
         if read is None:
             result = checker.check_file(path)
         else:
-            result, file_digest, file_signature = checker.check_bytes(read[0], path), digest(read[0]), read[1]
+            file_digest, file_signature = digest(read[0]), read[1]
+            with checker.summary_cached(known is not None and known.get(path) == file_digest):
+                result = checker.check_bytes(read[0], path)
         result.source = None  # the caller needs findings, not the text: keep results small
         for finding in result.findings:
             finding.fix_data = None  # private to fixing, which never runs here

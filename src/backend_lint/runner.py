@@ -11,6 +11,8 @@ from __future__ import annotations
 import ast
 import os
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional
 
@@ -82,6 +84,8 @@ class Checker:
     rule, a file is checked with only the rules its text triggers, and only those are imported (the run after
     editing one file imports a few rule modules, not all of them). The rules a file does not trigger would not
     run on it anyway (:meth:`Engine.active_rules <backend_lint.engine.Engine.active_rules>`)."""
+    _summary_cached: bool = field(default=False, repr=False)
+    """The file being checked has its summary in the summary cache already (:meth:`summary_cached`)."""
     _engine: Optional[Engine] = field(default=None, repr=False)
     _some: Optional[Engine] = field(default=None, repr=False)
     """The rules imported so far for the files checked by their trigger words (:attr:`triggers`)."""
@@ -167,20 +171,44 @@ class Checker:
     def check_tree(self, tree: ast.Module, text: str, display_path: str, real_path: Optional[str] = None) -> FileResult:
         """Run the rules over a parsed file (flake8 hands its own tree), with the project model where there is
         one: the file's summary taken (``summarize``) and its findings settled (``project``)."""
+        return self.settle(self.walk_tree(tree, text, display_path, real_path), real_path or display_path)
+
+    def walk_tree(self, tree: ast.Module, text: str, display_path: str, real_path: Optional[str] = None) -> FileResult:
+        """The rules' findings on a parsed file with their project conditions, before :meth:`settle` (what the
+        flake8 plugin's result cache keeps)."""
         located = real_path or display_path
         if located not in ("-", "stdin") and never_run(located, text):
             return FileResult(display_path)
         relative = project_path(located, self.config)
-        modelled = (self.summarize or self.project is not None) and located not in ("-", "stdin")
+        modelled = self._modelled(located)
         engine, rules = self._engine_for(text, relative)
-        result = engine.check(
+        return engine.check(
             tree, text, display_path, relative, rules,
-            module=module_name(located) if modelled else "", summarize=self.summarize and modelled,
+            module=module_name(located) if modelled else "",
+            summarize=self.summarize and modelled and not self._summary_cached,
             role_path=None if located in ("-", "stdin") else role_path(located),
             location=None if located in ("-", "stdin") else os.path.abspath(located),
         )
+
+    @contextmanager
+    def summary_cached(self, cached: bool = True) -> Iterator[None]:
+        """Check the next file without taking its summary (``check``: the summary cache holds the summary of the
+        very bytes being checked, and settling reads it from there)."""
+        self._summary_cached = cached
+        try:
+            yield
+        finally:
+            self._summary_cached = False
+
+    def _modelled(self, located: str) -> bool:
+        return (self.summarize or self.project is not None) and located not in ("-", "stdin")
+
+    def settle(self, result: FileResult, located: str) -> FileResult:
+        """Drop the findings of ``result`` (the file at ``located``) that a project fact refutes, with the model of
+        :attr:`project`; without a project, those only a project supports (``summarize``: ``check`` settles later)."""
         from backend_lint.analysis.project.model import resolve  # noqa: PLC0415 - with the engine
 
+        modelled = self._modelled(located)
         if self.project is not None and modelled:
             if any(finding.unless for finding in result.findings):  # (most files: no finding, no model asked)
                 result.findings = resolve(result.findings, self.project.model_for(located))
