@@ -96,3 +96,17 @@ def run_flake8_messages(root: Path) -> dict[tuple[str, int], str]:
         path, row, text = line.split("\t")
         found[(os.path.normpath(path), int(row))] = text
     return found
+
+
+def test_a_module_a_new_package_of_its_name_shadows_is_not_served_from_the_cache(tmp_path: Path) -> None:
+    """A package ``helpers/`` appearing beside ``helpers.py`` changes no byte of the module, yet Python then never
+    imports it: the cached findings are not reported, and come back when the package goes."""
+    root = write_project(tmp_path, PROJECT)
+    first = _flake8(root, "-j1")
+    assert ("ynr/results/helpers.py", 9, 12, "BE201") in first
+    (root / "ynr/results/helpers").mkdir()
+    (root / "ynr/results/helpers/__init__.py").write_text("", encoding="utf-8")
+    assert not {finding for finding in _flake8(root, "-j1") if finding[0] == "ynr/results/helpers.py"}
+    (root / "ynr/results/helpers/__init__.py").unlink()
+    (root / "ynr/results/helpers").rmdir()
+    assert _flake8(root, "-j1") == first

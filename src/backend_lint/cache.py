@@ -52,7 +52,7 @@ if TYPE_CHECKING:
     from backend_lint.config import Config
 
 CACHE_DIR_NAME = ".backend_lint_cache"
-FORMAT = "backend-lint-cache/28"
+FORMAT = "backend-lint-cache/29"
 _SUMMARY_FORMAT = "backend-lint-summaries/129"
 _SUMMARY_SHARDS = 256
 """The summary cache is split by path into this many files: storing one file's summary (the run after an edit)
@@ -350,7 +350,8 @@ class PluginCache:
     configuration, flake8's selection), as for ``check``'s :class:`ResultCache`; they are kept as the walk gave them,
     with their project conditions, and settled with the model the run built from the summaries, so an edit of
     another file still drops or restores them. An entry is keyed by absolute path and holds the SHA-256 of the text
-    flake8 handed the plugin (``# noqa`` is flake8's to apply, so these are not ``check``'s findings).
+    flake8 handed the plugin (``# noqa`` is flake8's to apply, so these are not ``check``'s findings) and the module
+    name the file had (:func:`placement`).
 
     flake8 checks files in forked workers that share nothing back, so each process writes what it added to a file
     of its own when it exits (:meth:`store` registers that once per process; a pool worker runs it as it leaves,
@@ -377,14 +378,15 @@ class PluginCache:
 
     def lookup(self, absolute: str, text_digest: str) -> Optional[list[Finding]]:
         entry = self._entries.get(absolute)
-        if not (isinstance(entry, list) and len(entry) == 2 and entry[0] == text_digest):
+        if not (isinstance(entry, list) and len(entry) == 3 and entry[0] == text_digest
+                and entry[2] == placement(absolute)):
             return None
         return _findings(entry[1], absolute)
 
     def store(self, absolute: str, text_digest: str, result: FileResult) -> None:
         if result.errors:
             return
-        entry = [text_digest, [_encode(finding) for finding in result.findings]]
+        entry = [text_digest, [_encode(finding) for finding in result.findings], placement(absolute)]
         self._entries[absolute] = self._new[absolute] = entry
         if self._saver != os.getpid():
             from multiprocessing.util import Finalize  # noqa: PLC0415 - run by a pool worker as it exits
@@ -472,28 +474,31 @@ class SummaryCache:
         files = data.get("files")
         return files if isinstance(files, dict) else {}
 
-    def lookup(self, path: str, file_digest: str) -> Optional[ModuleSummary]:
-        absolute = os.path.abspath(path)
-        entry = self._shard(absolute)[1].get(absolute)
-        if not (isinstance(entry, list) and len(entry) == 2 and entry[0] == file_digest):
-            return None
-        from backend_lint.analysis.project.summary import ModuleSummary  # noqa: PLC0415 - only when settling
-
-        summary = ModuleSummary.from_json(entry[1])
-        return summary if summary is None or summary.module == placement(absolute) else None
-
-    def holds(self, path: str, file_digest: str) -> bool:
-        """Whether the summary of these bytes is kept (without decoding it)."""
-        entry = self._shard(os.path.abspath(path))[1].get(os.path.abspath(path))
-        return isinstance(entry, list) and len(entry) == 2 and entry[0] == file_digest and isinstance(entry[1], dict)
-
-    def digest_of(self, path: str, file_digest: str) -> Optional[str]:
-        """The digest (:func:`summary_digest`) of the kept summary of these bytes, else ``None``."""
+    def _kept(self, path: str, file_digest: str) -> Optional[dict[str, Any]]:
+        """The JSON data of the kept summary of these bytes while the file keeps the module name it was summarised
+        under (:func:`placement`), else ``None``."""
         absolute = os.path.abspath(path)
         entry = self._shard(absolute)[1].get(absolute)
         if not (isinstance(entry, list) and len(entry) == 2 and entry[0] == file_digest and isinstance(entry[1], dict)):
             return None
-        return summary_digest(entry[1])
+        return entry[1] if entry[1].get("module", "") == placement(absolute) else None
+
+    def lookup(self, path: str, file_digest: str) -> Optional[ModuleSummary]:
+        data = self._kept(path, file_digest)
+        if data is None:
+            return None
+        from backend_lint.analysis.project.summary import ModuleSummary  # noqa: PLC0415 - only when settling
+
+        return ModuleSummary.from_json(data)
+
+    def holds(self, path: str, file_digest: str) -> bool:
+        """Whether the summary of these bytes is kept (without decoding it)."""
+        return self._kept(path, file_digest) is not None
+
+    def digest_of(self, path: str, file_digest: str) -> Optional[str]:
+        """The digest (:func:`summary_digest`) of the kept summary of these bytes, else ``None``."""
+        data = self._kept(path, file_digest)
+        return None if data is None else summary_digest(data)
 
     def store(self, path: str, file_digest: str, summary: ModuleSummary) -> str:
         """Keep the summary of these bytes; its digest (:func:`summary_digest`)."""
