@@ -3,7 +3,7 @@
 flake8 fills ``tree``, ``filename`` and ``lines`` from the parameter names. flake8 never reads
 ``pyproject.toml``, so the plugin reads ``[tool.backend-lint]`` once per process (from the current folder
 upward), giving both entry points the same rule options, selection and per-file ignores. flake8 handles
-``# noqa`` itself. flake8 keeps no cache, so the plugin keeps its own (:class:`~backend_lint.cache.PluginCache`,
+``# noqa`` itself. flake8 keeps no cache, so the plugin keeps its own (:class:`~backend_lint.plugin_cache.PluginCache`,
 beside ``check``'s): a file whose text it checked before with the same tool, configuration and selection is not
 walked again, and its findings are settled with the project model of the run.
 """
@@ -25,7 +25,7 @@ from backend_lint.registry import rule_codes
 from backend_lint.runner import Checker
 
 if TYPE_CHECKING:
-    from backend_lint.cache import PluginCache
+    from backend_lint.plugin_cache import PluginCache
 
 
 class Plugin:
@@ -37,7 +37,7 @@ class Plugin:
     _idle: ClassVar[bool] = False
     """Whether flake8's selection leaves out every rule (then no rule is even imported)."""
     _results: ClassVar[Optional[PluginCache]] = None
-    """The findings of the files as the last runs checked them (:class:`~backend_lint.cache.PluginCache`)."""
+    """The findings of the files as the last runs checked them (:class:`~backend_lint.plugin_cache.PluginCache`)."""
 
     def __init__(self, tree: ast.AST, filename: str, lines: list[str]) -> None:
         self.tree = tree
@@ -116,7 +116,8 @@ class Plugin:
 
 def _result_cache(checker: Checker) -> Optional[PluginCache]:
     """The plugin's result cache in the configuration's cache folder (``check``'s), its last run's files joined."""
-    from backend_lint.cache import CACHE_DIR_NAME, PluginCache, run_key  # noqa: PLC0415 - with the model
+    from backend_lint.cache import CACHE_DIR_NAME, run_key  # noqa: PLC0415 - with the model
+    from backend_lint.plugin_cache import PluginCache  # noqa: PLC0415
 
     config = checker.config
     codes = ["flake8", *(rule.code for rule in checker.rules)]

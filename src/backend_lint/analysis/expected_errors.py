@@ -40,7 +40,7 @@ would be noise.
 - **Nothing to fail.** A ``try`` of log lines only.
 
 The last two are read by :mod:`.library_calls` (:func:`~.library_calls.calls_outside_only`,
-:func:`~.library_calls.only_logs`).
+:func:`~.log_only_tries.only_logs`).
 
 A handler that ends by *returning* (``return {"status": "error", "message": str(e)}``, an MCP tool that tells
 its client and returns an error object) is not one of them: the whole operation failed, and an API that turns any

@@ -59,7 +59,8 @@ from backend_lint.analysis.hand_run_scripts import hand_run_script, run_by_hand
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.input_checks import checks_client_input
 from backend_lint.analysis.lazy_regex import lazy_compile
-from backend_lint.analysis.library_calls import calls_outside_only, only_logs
+from backend_lint.analysis.library_calls import calls_outside_only
+from backend_lint.analysis.log_only_tries import only_logs
 from backend_lint.analysis.loggers import GENERIC, LOGURU, handler_records_traceback, logging_call_kind
 from backend_lint.analysis.module_roles import module_roles
 from backend_lint.analysis.one_shot_programs import one_shot_program
