@@ -33,8 +33,13 @@ from typing import Optional
 
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.project.file_text import Listings, bounded_walk, small_file_text
-from backend_lint.analysis.project.roots import repository_top
-from backend_lint.analysis.project.server_limits import BODY_LIMIT_DEPTH, config_candidate, proxies, skipped_folder
+from backend_lint.analysis.project.server_limits import (
+    BODY_LIMIT_DEPTH,
+    config_candidate,
+    proxies,
+    root_then_repository_top,
+    skipped_folder,
+)
 
 _CLIENT_ADDRESS = frozenset({
     "$binary_remote_addr", "$remote_addr", "$realip_remote_addr", "$http_x_forwarded_for", "$http_x_real_ip",
@@ -172,11 +177,4 @@ def read_request_limit(root: Path, listings: Optional[Listings] = None) -> str:
     """The file of the server configuration the project ships that limits every request to its application per
     client (see the module docstring), relative to ``root``, or ``""``. A root nested in its repository is deployed
     by the repository's files too: when nothing below the root limits, the repository's top is searched."""
-    found = _limiting_file(str(root), listings)
-    if found:
-        return found
-    top = repository_top(str(root))
-    if top is None or os.path.abspath(top) == os.path.abspath(root):
-        return ""
-    found = _limiting_file(top, None)
-    return os.path.relpath(os.path.join(top, found), root) if found else ""
+    return root_then_repository_top(root, listings, _limiting_file)

@@ -29,6 +29,7 @@ lets its object storage's take 10G is counted as capped.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Optional
 
@@ -166,13 +167,22 @@ def read_body_limit(root: Path, listings: Optional[Listings] = None) -> str:
     caps every request body, or ``""`` (``listings``: shared with the other readers of the root). A project
     root nested in its repository (fmtm's ``src/backend/pyproject.toml``) is deployed by the repository's files
     too: when nothing below the root caps, the repository's top is searched (``../../deploy/compose.main.yaml``)."""
-    found = _capping_file(str(root), listings)
+    return root_then_repository_top(root, listings, _capping_file)
+
+
+def root_then_repository_top(
+    root: Path, listings: Optional[Listings], find: Callable[[str, Optional[Listings]], str]
+) -> str:
+    """What ``find`` finds at or below ``root``, else at or below the top of the repository ``root`` is nested in,
+    relative to ``root``; ``""`` when neither holds it. A project root nested in its repository is deployed by the
+    repository's files too."""
+    found = find(str(root), listings)
     if found:
         return found
     top = repository_top(str(root))
     if top is None or os.path.abspath(top) == os.path.abspath(root):
         return ""
-    found = _capping_file(top, None)
+    found = find(top, None)
     return os.path.relpath(os.path.join(top, found), root) if found else ""
 
 
