@@ -6,11 +6,13 @@ still reported. Through the real CLI and ``flake8 --select BE`` as processes.
 
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 
 import pytest
 
+from tests.processes import check_json, run_flake8
 from tests.projects import findings_of, write_project
 
 PROJECT = {
@@ -198,3 +200,31 @@ def test_a_program_deployed_on_its_own_decides_its_root_logger(
     found = findings_of(write_project(tmp_path, files), "BE404")
     assert (("server/state.py", 5) in found) == reported
     assert ("nms/store.py", 7) in found
+
+
+def test_a_program_folder_gaining_its_own_requirements_is_checked_again_with_the_cache(tmp_path: Path) -> None:
+    """A ``requirements.txt`` appearing in ``server/`` changes no byte of its modules, yet makes it a program of its
+    own (its root logger its convention): a warm run with the cache (``check`` and flake8 alike) reports what a run
+    without it reports, before and after."""
+    files = {
+        "pyproject.toml": '[project]\nname = "nms"\n',
+        "nms/__init__.py": "",
+        "nms/store.py": "import logging\n\nlogger = logging.getLogger(__name__)\n",
+        "server/main.py": "import logging\n\nimport state\n\nlogging.basicConfig(level=logging.INFO)\n",
+        "server/state.py": "import logging\n\n\ndef persist():\n    logging.warning('not saved', exc_info=True)\n",
+    }
+    root = write_project(tmp_path, files)
+
+    def cached() -> set[tuple[str, int]]:
+        found = {(os.path.normpath(item["path"]), item["line"]) for item in check_json("--select", "BE404", ".", cwd=root)}
+        flake8 = {(os.path.normpath(path.removeprefix("./")), row)
+                  for path, row, _col, code in run_flake8("--select", "BE404", ".", cwd=root) if code == "BE404"}
+        assert flake8 == found
+        return found
+
+    before = cached()
+    assert ("server/state.py", 5) in before and before == findings_of(root, "BE404")
+    (root / "server" / "requirements.txt").write_text("fastapi\nnms\n", encoding="utf-8")
+    assert cached() == findings_of(root, "BE404") == set()
+    (root / "server" / "requirements.txt").unlink()
+    assert cached() == before

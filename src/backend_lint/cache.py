@@ -9,10 +9,11 @@ keeps it out of version control, as ruff does). The run key covers the configura
 parses) and the tool itself: its version and the text of its own modules, so editing a rule in a development
 install never serves stale findings. Inside, entries are keyed by absolute path and hold the SHA-256 of the
 bytes that were checked, the file's stat signature (size, modification and change times, inode) when the
-file was read, the module name it was checked under (:func:`placement`: a folder gaining or losing an
-``__init__.py``, or a package of the file's own name appearing beside it, changes what the file is without
-touching its bytes), and the SHA-256 of the file's summary for the project model (what a project's recorded answers
-follow from: :class:`backend_lint.project_run.Settling`). A file whose signature is unchanged is a hit without
+file was read, the module name and deployed program it was checked under (:func:`placement`: a folder
+gaining or losing an ``__init__.py``, a package of the file's own name appearing beside it, or a ``Dockerfile``
+or ``requirements.txt`` in a folder above it changes what the file is without touching its bytes), and the
+SHA-256 of the file's summary for the project model (what a project's recorded answers follow from:
+:class:`backend_lint.project_run.Settling`). A file whose signature is unchanged is a hit without
 being read, as in ruff's and git's caches: reading and hashing every file was most of a warm run. Any write to
 a file changes its change time (which no program can set back), so an edited file is never served from its
 signature. A file modified less than two seconds before it was read keeps no signature (an edit right after the
@@ -115,12 +116,24 @@ def _signature(info: os.stat_result) -> Signature:
 
 
 def placement(path: str) -> str:
-    """The module name ``path`` is imported by (:func:`~backend_lint.analysis.project.roots.module_name`): ``""``
-    for a module beside a package of its own name, which is never run and so has no findings. Its bytes do not
-    decide it, so a cached result or summary holds it and is used only while it is still the file's."""
-    from backend_lint.analysis.project.roots import module_name  # noqa: PLC0415 - only with a cache
+    """Where ``path`` sits, as far as checking it depends on more than its bytes: the module name it is imported by
+    (:func:`~backend_lint.analysis.project.roots.module_name`: ``""`` for a module beside a package of its own
+    name, which is never run and so has no findings) and the folder of the program deployed on its own it belongs
+    to, by its requirements or container file and by its container file alone
+    (:func:`~backend_lint.analysis.project.roots.deployed_program`: BE404 reads that program's own modules, and a
+    program its container runs is no one-shot program). A cached result or summary holds it and is used only while
+    it is still the file's."""
+    return "|".join(_placed(path))
 
-    return module_name(path)
+
+def _placed(path: str) -> tuple[str, str, str]:
+    from backend_lint.analysis.project.roots import (  # noqa: PLC0415 - only with a cache
+        CONTAINER_FILES,
+        deployed_program,
+        module_name,
+    )
+
+    return module_name(path), deployed_program(path), deployed_program(path, CONTAINER_FILES)
 
 
 def digest(data: bytes) -> str:
@@ -386,13 +399,15 @@ class SummaryCache:
         return files if isinstance(files, dict) else {}
 
     def _kept(self, path: str, file_digest: str) -> Optional[dict[str, Any]]:
-        """The JSON data of the kept summary of these bytes while the file keeps the module name it was summarised
-        under (:func:`placement`), else ``None``."""
+        """The JSON data of the kept summary of these bytes while the file keeps the module name and the program
+        it was summarised under (:func:`placement`), else ``None``."""
         absolute = os.path.abspath(path)
         entry = self._shard(absolute)[1].get(absolute)
         if not (isinstance(entry, list) and len(entry) == 2 and entry[0] == file_digest and isinstance(entry[1], dict)):
             return None
-        return entry[1] if entry[1].get("module", "") == placement(absolute) else None
+        module, program, _contained = _placed(absolute)
+        data = entry[1]
+        return data if (data.get("module", ""), data.get("program", "")) == (module, program) else None
 
     def lookup(self, path: str, file_digest: str) -> Optional[ModuleSummary]:
         data = self._kept(path, file_digest)
