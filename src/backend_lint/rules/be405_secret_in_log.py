@@ -305,6 +305,8 @@ class SecretInLog(Rule):
             return  # computed: masked, hashed, measured or converted
         if isinstance(raw, ast.Subscript) and isinstance(raw.slice, ast.Slice):
             return  # token[:6]: a deliberate prefix
+        if isinstance(raw, ast.Name) and _caught_exception(raw.id, ctx):
+            return  # ``except Exception as e_api_token``: the error of the token branch, not a token
         if own is not None and self.matcher.matches(own):
             yield expr, own
         elif label is not None and self.matcher.matches(label) and not _describes_metadata(own):
@@ -342,6 +344,18 @@ class SecretInLog(Rule):
 
 
 
+
+
+def _caught_exception(name: str, ctx: FileContext) -> bool:
+    """``name`` is bound by an ``except ... as name`` clause around the node (in the same function): an
+    exception object named for the branch that raised it, never the credential itself."""
+    for scope in ctx.scope:
+        handler = scope.node
+        if isinstance(handler, ast.ExceptHandler) and handler.name == name:
+            return True
+        if isinstance(handler, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            return False
+    return False
 
 
 def _text_of(expr: ast.expr) -> ast.expr:
