@@ -6,7 +6,8 @@ back. Two uses leave nothing to protect:
 - :func:`discarded_request` / :func:`probe_context`: a **probe**. The request or connection made without
   verification is never read and carries nothing: ``session.get(url, timeout=10, verify=False)`` as a statement of
   its own (or returned by a helper every caller of the file calls as a statement of its own: only whether it
-  raised matters), with no body, credentials, headers, cookies or query, and a reading method (a ``post``,
+  raised matters; or assigned to a local whose only use is ``raise_for_status()`` or its status: a liveness
+  check), with no body, credentials, headers, cookies or query, and a reading method (a ``post``,
   ``put``, ``patch`` or ``delete`` acts on the server: no probe); a context whose only use is to be
   handed to a call whose result is thrown away (``create_socket_connection(context, host, port, timeout)`` then
   ``return True``: which cipher suites a scanned host accepts). A man in the middle can only make the probe
@@ -78,10 +79,40 @@ def discarded_request(call: ast.Call, ctx: FileContext) -> bool:
     if isinstance(above, ast.Expr):
         return True
     function = ctx.scope.function
+    if _status_only(above, function, parents):
+        return True
     if not isinstance(above, ast.Return) or not isinstance(function, _FUNCTIONS) or function not in ctx.tree.body:
         return False
     sites = _call_statements(ctx, function.name, parents)
     return bool(sites) and all(isinstance(site, ast.Expr) for site in sites)
+
+
+_STATUS_READS = frozenset({"raise_for_status", "status_code", "ok", "status"})
+"""What a probe asks of its answer: whether it failed (``raise_for_status()``) or its status, nothing of its body."""
+
+
+def _status_only(above: Optional[ast.AST], function: Optional[ast.AST], parents: Mapping[ast.AST, ast.AST]) -> bool:
+    """``answer = requests.get(url, verify=False)`` then only ``answer.raise_for_status()`` (or its ``status_code``
+    / ``ok``): a liveness probe whose answer is read for whether it failed, never for what it says."""
+    if not (isinstance(above, ast.Assign) and len(above.targets) == 1 and isinstance(above.targets[0], ast.Name)
+            and isinstance(function, _FUNCTIONS)):
+        return False
+    name = above.targets[0].id
+    used = False
+    for node in walk(function):
+        if not (isinstance(node, ast.Name) and node.id == name):
+            continue
+        if isinstance(node.ctx, ast.Store):
+            if node is not above.targets[0]:
+                return False  # rebound: another value under the same name
+            continue
+        parent = parents.get(node)
+        if not (isinstance(parent, ast.Attribute) and parent.attr in _STATUS_READS):
+            return False  # ``answer.json()``, ``answer.text``, handed on: its content is used
+        if parent.attr == "raise_for_status" and not isinstance(parents.get(parents.get(parent)), ast.Expr):
+            return False
+        used = True
+    return used
 
 
 def _method(call: ast.Call) -> str:
