@@ -15,7 +15,10 @@ too: they mint throwaway tokens.
 Also left alone: claims written in the call that carry a fresh random handle the same function also keeps on
 the server (``channel = str(uuid.uuid4()); session["channel"] = channel; jwt.encode({"channel": channel},
 key)``). Such a token is only valid while the server holds the handle: replacing or dropping it (a new session,
-a logout) ends the token, which is what an expiry would give.
+a logout) ends the token, which is what an expiry would give. The same holds for an ``iat`` (or ``jti``) claim the
+function stores on the server (``payload = {"wallet_id": ..., "iat": iat}; record.jwt_iat = iat``: acapy's tenant
+tokens), also in a local claims dict: the server accepts only the token of the issuing it stored, so a new token
+revokes the old.
 
 Also left alone: claims written in the call whose token is stored straight on a database row (a keyword of a
 model constructor or of ``Model.objects.create``: ``ProjectMemberInvite(email=..., token=jwt.encode({...}, key))``)
@@ -63,6 +66,8 @@ _RANDOM_SOURCES = frozenset(
     {"uuid.uuid4", "secrets.token_hex", "secrets.token_urlsafe", "secrets.token_bytes", "os.urandom"}
 )
 """Calls that make a fresh unguessable handle."""
+_ISSUE_CLAIMS = frozenset({"iat", "jti"})
+"""Claims that name one issuing of a token: kept on the server, the newest issuing is the only one it accepts."""
 _ROW_WRITERS = frozenset({"create", "get_or_create", "update_or_create"})
 _DECODES = lazy_compile(r"\b(?:jwt|jose|JsonWebToken\(\))\.decode\(|\bdecode_(?:jwt|token)\b|\bjwt_decode\b")
 """Text of a module that reads JWT claims back (``jwt.decode(``, a ``decode_token`` helper)."""
@@ -199,9 +204,11 @@ class JwtWithoutExpiry(Rule):
 
     def _server_handle(self, claims: ast.Dict, issuing: _Issuing, bindings: Bindings, ctx: FileContext) -> bool:
         """Some claim is a local the function both draws at random and keeps on the server."""
-        for value in claims.values:
+        for key, value in zip(claims.keys, claims.values):
             if not isinstance(value, ast.Name) or value.id not in issuing.kept:
                 continue
+            if string_value(key) in _ISSUE_CLAIMS:
+                return True  # ``record.jwt_iat = iat``: the server holds the issue time every use must match
             assigned = bindings.assigned.get(value.id)
             if assigned and all(item is not None and self._random(item, ctx) for item in assigned):
                 return True
@@ -286,6 +293,9 @@ class JwtWithoutExpiry(Rule):
         for call, construct, name in issuing.encodes:
             if _only_decoded(call, node, bindings, ctx):
                 continue  # a self-test of the keys: the token is read back here and never leaves the function
+            if any(isinstance(value, ast.Dict) and self._server_handle(value, issuing, bindings, ctx)
+                   for value in bindings.assigned.get(name, [])):
+                continue  # a claim the server keeps (a random handle, the issue time) ends the token when replaced
             claims = issuing.claims.get(name, _Claims())
             keys = set(claims.keys)
             unknown = claims.unknown
