@@ -62,7 +62,7 @@ from backend_lint.analysis.dev_only import development_seed_function, developmen
 from backend_lint.analysis.dev_seeds import demo_block, development_command, placeholder_settings
 from backend_lint.analysis.disabled_tools import switched_off_block
 from backend_lint.analysis.env_names import names_environment_variable
-from backend_lint.analysis.hand_run_scripts import run_by_hand
+from backend_lint.analysis.hand_run_scripts import run_by_hand, started_by_hand
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.module_roles import benchmark_code, module_roles, non_production_code
@@ -345,7 +345,8 @@ def _environment_variable(call: ast.Call, ctx: FileContext) -> str | None:
 
 def _script_fallback(value: ast.expr, ctx: FileContext) -> tuple[ProjectFact, ...] | None:
     """The environment fallback ``value`` is given by a developer script run by hand (under ``scripts/``, code
-    that only its main guard reaches: :func:`.hand_run_scripts.run_by_hand`): ``os.environ.setdefault(
+    that only its main guard reaches: :func:`.hand_run_scripts.run_by_hand`, or the module-level code of such a
+    program no other module imports: :func:`.hand_run_scripts.started_by_hand`): ``os.environ.setdefault(
     "POSTGRES_PASSWORD", "...")`` so that the developer's own run reaches the local database when their shell does
     not set the variable. The literal configures that run, not a deployment: ``()`` when nothing more must hold,
     the project facts that must (no other module imports the function), ``None`` when it is no such fallback or
@@ -353,7 +354,10 @@ def _script_fallback(value: ast.expr, ctx: FileContext) -> tuple[ProjectFact, ..
     text = _literal_text(value)
     if text is None or ISSUED_KEY.match(text):
         return None
-    return run_by_hand(ctx, ctx.scope)
+    found = run_by_hand(ctx, ctx.scope)
+    # module-level set-up of such a script (``os.environ.setdefault("SECRET_KEY", "docs-only")`` before
+    # ``django.setup()``): it runs when the developer starts the file, unless another module imports it
+    return found if found is not None else started_by_hand(ctx, ctx.scope)
 
 
 class HardcodedSecret(Rule):
@@ -365,7 +369,7 @@ class HardcodedSecret(Rule):
         "jwt",
     )
     needs = (module_roles, settings_module, non_production_code, benchmark_code, compared_in_file, origin,
-             compared_default, run_by_hand, published_setting, unnamed_settings, unread_setting,
+             compared_default, run_by_hand, started_by_hand, published_setting, unnamed_settings, unread_setting,
              placeholder_settings, development_command, demo_block, switched_off_block, lint_allows_secret,
              replaced_setting, unsigning_local_app)
     module_facts = (test_support,)
