@@ -52,6 +52,13 @@ BEARER_AUTH = textwrap.dedent('''\
       "svc/db.py": "def user(session, pk):\n    return session.get(User, pk)\n"}, False),
     # an identity header an authenticating proxy fills from its own session cookie (papermerge's oauth2-proxy)
     ({"svc/auth.py": BEARER_AUTH, "svc/config.py": 'remote_user_header: str = "X-Forwarded-User"\n'}, True),
+    # Basic credentials the application sends to its stores (feast's trino and Elasticsearch connectors, seed 134)
+    ({"svc/auth.py": BEARER_AUTH,
+      "svc/trino.py": "from trino.auth import (\n    BasicAuthentication,\n)\n\nclass BasicAuthModel:\n    pass\n",
+      "svc/search.py": "def client(hosts, user, password):\n    return Elasticsearch(hosts, basic_auth=(user, password))\n"},
+     False),
+    # an inbound Basic scheme of Flask-HTTPAuth stays ambient
+    ({"svc/auth.py": "from flask_httpauth import HTTPBasicAuth\n\nauth = HTTPBasicAuth()\n"}, True),
     # no ambient credential anywhere (a model server, a chat plugin with no auth at all): nothing to borrow
     ({}, False),
 ])

@@ -54,7 +54,7 @@ if TYPE_CHECKING:
 
 CACHE_DIR_NAME = ".backend_lint_cache"
 FORMAT = "backend-lint-cache/29"
-_SUMMARY_FORMAT = "backend-lint-summaries/129"
+_SUMMARY_FORMAT = "backend-lint-summaries/132"
 _SUMMARY_SHARDS = 256
 """The summary cache is split by path into this many files: storing one file's summary (the run after an edit)
 rewrites one of them, not the summaries of the whole project."""

@@ -104,6 +104,13 @@ purpose. None is part of the credentials a client library sends (``requests.auth
 client's ``basic_auth=``, FastAPI's Swagger ``oauth2_redirect_url``); ``authoriz`` is, and counts only outside an
 ``Authorization`` header the module writes (:data:`_SENT_AUTHORIZATION`)."""
 _AMBIENT = WordSet(_AMBIENT_WORDS)
+_BASIC_WORDS = ("httpbasic", "basicauth", "basic_auth")
+_BASIC_KEYWORD = lazy_compile(r"([(,]\s*)basic_auth\s*=(?!=)")
+"""``basic_auth=`` as a keyword argument of a call: the credentials a client sends (the Elasticsearch client's)."""
+_CLIENT_BASIC_IMPORT = lazy_compile(
+    r"^\s*from\s+(?:trino\.auth|requests\.auth|httpx|aiohttp|urllib3|elasticsearch|opensearchpy|pymongo)\s+import(?:\s[^\n]*|\s*\([^)]*)basic",
+    re.M)
+"""A module importing Basic auth from a client library: the Basic credentials it mentions are ones it sends."""
 _INBOUND_AUTH = WordSet(_INBOUND_AUTH_WORDS)
 _SENT_AUTHORIZATION = lazy_compile(r"""\{\s*["']authorization["']\s*:|headers\s*\[\s*["']authorization["']\s*\]\s*=""")
 """An ``Authorization`` header the module writes, lower case: ``{"Authorization": ...}``,
@@ -173,8 +180,20 @@ def mentions_ambient(source: str, lowered: Optional[str] = None) -> bool:
     """``source`` (a module's, or one class's) mentions an ambient credential (:data:`_AMBIENT_WORDS`, Flask's or
     Quart's ``session`` imported); ``lowered``: its lower case, when the caller has it."""
     lowered = source.lower() if lowered is None else lowered
-    return _AMBIENT.any_in(lowered) or (
+    return (_AMBIENT.any_in(lowered) and _AMBIENT.any_in(_without_outbound_basic(lowered))) or (
         "session" in source and bool(_SESSION_IMPORT.search(source)))
+
+
+def _without_outbound_basic(lowered: str) -> str:
+    """The lower-case source without the Basic credentials it *sends*: a client's ``basic_auth=`` keyword argument
+    (``Elasticsearch(hosts, basic_auth=(user, password))``) and, in a module that imports its Basic auth class from
+    a client library (``from trino.auth import BasicAuthentication``, ``requests.auth``, ``httpx``), every Basic
+    mention: a connector logging in to a store authenticates nobody (feast's offline and online stores, seed 134)."""
+    stripped = _BASIC_KEYWORD.sub(" ", lowered)
+    if _CLIENT_BASIC_IMPORT.search(lowered):
+        for word in _BASIC_WORDS:
+            stripped = stripped.replace(word, " ")
+    return stripped
 
 
 def _outside_classes(ctx: FileContext) -> str:
