@@ -109,7 +109,9 @@ def _status_only(above: Optional[ast.AST], function: Optional[ast.AST], parents:
         parent = parents.get(node)
         if not (isinstance(parent, ast.Attribute) and parent.attr in _STATUS_READS):
             return False  # ``answer.json()``, ``answer.text``, handed on: its content is used
-        if parent.attr == "raise_for_status" and not isinstance(parents.get(parents.get(parent)), ast.Expr):
+        above_read = parents.get(parent)
+        called = above_read is not None and isinstance(parents.get(above_read), ast.Expr)
+        if parent.attr == "raise_for_status" and not called:
             return False
         used = True
     return used
