@@ -133,6 +133,14 @@ OWN_LOGGER = "import logging\n\nlogger = logging.getLogger(__name__)\n\n\ndef fe
     ({"nms/setup_templates/settings.py.jinja2": "import logging\nlogging.basicConfig(\n{%- if log %}\n"
                                                 f"    filename='{{{{ log }}}}',\n{{%- endif %}}\n    format={LOCATED},\n)\n"},
      False),
+    # moonraker: its log manager hangs its own handlers on the root logger, with a format naming the source file
+    ({"nms/loghelper.py": "import logging\n\n\ndef setup(handler):\n    root_logger = logging.getLogger()\n"
+                         "    handler.setFormatter(logging.Formatter('[%(filename)s:%(funcName)s()] - %(message)s'))\n"
+                         "    root_logger.addHandler(handler)\n"}, False),
+    # handlers on the root logger whose format names no source file
+    ({"nms/loghelper.py": "import logging\n\n\ndef setup(handler):\n    root_logger = logging.getLogger()\n"
+                         "    handler.setFormatter(logging.Formatter('%(levelname)s %(message)s'))\n"
+                         "    root_logger.addHandler(handler)\n"}, True),
     # a format that names no source file: the record only says "root"
     ({"nms/environment.py": "import logging\n\nlogging.basicConfig(format='%(levelname)s %(message)s')\n"}, True),
     # only a test's settings set the format: not how the service logs

@@ -168,6 +168,9 @@ def auth_traits(ctx: FileContext) -> list[str]:
         traits.add(CONFIGURES_LOGGING)
         if "basicConfig(" in source and SOURCE_FIELDS.search(source) and _located_basic_config(ctx):
             traits.add(LOCATED_ROOT_LOG)
+    if "formatter(" in lowered and "addhandler(" in lowered and SOURCE_FIELDS.search(source) \
+            and _located_root_handlers(ctx):
+        traits.add(LOCATED_ROOT_LOG)
     if "redirect_stdouts" in lowered:
         if _REDIRECT_ON.search(source):
             traits.add(REDIRECTS_STDOUT)
@@ -302,6 +305,28 @@ def _located_basic_config(ctx: FileContext) -> bool:
         if text is not None and SOURCE_FIELDS.search(text):
             return True
     return False
+
+
+def _located_root_handlers(ctx: FileContext) -> bool:
+    """The module hangs its handlers on the root logger itself (``root = logging.getLogger()`` then
+    ``root.addHandler(handler)``) and makes a ``logging.Formatter`` whose literal format names the record's source
+    file (:data:`SOURCE_FIELDS`): the ``basicConfig(format=...)`` of a program that builds its own handlers
+    (moonraker's ``LogManager``, seed 134)."""
+    roots: set[str] = set()
+    located = False
+    calls = node_index(ctx).of(ast.Call)
+    for call in calls:
+        callee = ctx.imports.resolve(call.func)
+        if callee == "logging.getLogger" and not call.args and not call.keywords:
+            parent = node_index(ctx).parent(call)
+            if isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name):
+                roots.add(parent.targets[0].id)
+        elif callee == "logging.Formatter":
+            text = string_value(call.args[0] if call.args else keyword_value(call, "fmt"))
+            located = located or (text is not None and bool(SOURCE_FIELDS.search(text)))
+    return located and any(
+        isinstance(call.func, ast.Attribute) and call.func.attr == "addHandler"
+        and isinstance(call.func.value, ast.Name) and call.func.value.id in roots for call in calls)
 
 
 def _validates_csrf(ctx: FileContext) -> bool:
