@@ -79,7 +79,7 @@ def discarded_request(call: ast.Call, ctx: FileContext) -> bool:
     if isinstance(above, ast.Expr):
         return True
     function = ctx.scope.function
-    if _status_only(above, function, parents):
+    if _method(call) in _READS and _status_only(above, function, parents):
         return True
     if not isinstance(above, ast.Return) or not isinstance(function, _FUNCTIONS) or function not in ctx.tree.body:
         return False
@@ -87,6 +87,8 @@ def discarded_request(call: ast.Call, ctx: FileContext) -> bool:
     return bool(sites) and all(isinstance(site, ast.Expr) for site in sites)
 
 
+_READS = frozenset({"get", "head", "options"})
+"""Request methods a liveness probe uses: ``send(prepared)`` may carry any body, a ``post`` acts on the server."""
 _STATUS_READS = frozenset({"raise_for_status", "status_code", "ok", "status"})
 """What a probe asks of its answer: whether it failed (``raise_for_status()``) or its status, nothing of its body."""
 
