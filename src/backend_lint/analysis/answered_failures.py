@@ -96,6 +96,21 @@ def constant_answer(value: ast.expr | None) -> bool:
         and all(written_constant(part) and not _says_something(part) for part in given)
 
 
+_ERROR_KEY_WORDS = frozenset({"error", "errors", "err", "failure", "failed"})
+
+
+def error_text_body(value: ast.expr | None) -> bool:
+    """A written dict that carries an error text for the client under an error key: ``{"runs": [], "error":
+    "Failed to fetch MLflow runs"}`` (feast's UI server, seed 134): a FastAPI or Flask handler returning it tells
+    the client the request failed, an error told under a 200 like archery's ``{"status": 1, "msg": ...}``."""
+    return isinstance(value, ast.Dict) and any(
+        isinstance(key, ast.Constant) and isinstance(key.value, str)
+        and set(split_identifier(key.value)) & _ERROR_KEY_WORDS
+        and isinstance(item, ast.Constant) and isinstance(item.value, str) and item.value.strip()
+        for key, item in zip(value.keys, value.values)
+    )
+
+
 def _says_something(part: ast.expr) -> bool:
     """A non-empty text among the values of a written constant (dict keys are names, not messages)."""
     values = [*part.values] if isinstance(part, ast.Dict) else [part]

@@ -22,7 +22,8 @@ finding stands.
 A schema applied by a decorator is the other kind (:func:`validated_by_decorator`): changedetection.io's
 ``@validate_openapi_request('deleteNotifications')`` checks the body against the OpenAPI document before the
 handler runs, as webargs' ``@use_kwargs(schema)``, flask-smorest's ``@blp.arguments(Schema)``, APIFlask's
-``@app.input(Schema)`` or flask-expects-json's ``@expects_json(schema)`` do.
+``@app.input(Schema)``, flask-expects-json's ``@expects_json(schema)`` or aiohttp-apispec's
+``@request_schema(Schema())`` (with its ``validation_middleware``, answering 422 before the handler) do.
 """
 
 from __future__ import annotations
@@ -154,9 +155,11 @@ def client_status(value: ast.expr) -> bool:
     return isinstance(value, ast.Constant) and type(value.value) is int and value.value in _INPUT_STATUSES
 
 
-_SCHEMA_DECORATORS = frozenset({"use_args", "use_kwargs", "expects_json", "arguments", "input", "accepts"})
-"""Decorators of webargs, flask-expects-json, flask-smorest, APIFlask and flask-accepts that load the body into
-a schema before the handler runs."""
+_SCHEMA_DECORATORS = frozenset({"use_args", "use_kwargs", "expects_json", "arguments", "input", "accepts",
+                                "request_schema"})
+"""Decorators of webargs, flask-expects-json, flask-smorest, APIFlask, flask-accepts and aiohttp-apispec that load
+the body into a schema before the handler runs (aiohttp-apispec's ``@request_schema(Schema())`` through the
+``validation_middleware`` the app registers: ACA-Py's admin API, seed 134)."""
 
 
 def validated_by_decorator(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:

@@ -13,7 +13,9 @@ Read from the code: the path carries a placeholder for the link's token or the a
 reads a token or code by a name that says so (``request.args.get("token")``, ``"recoverycode"``; not a
 ``token`` it makes itself from nothing the request carries, the first step's ``token = make_reset_token()``) or
 checks a signed token that the request carries (pybossa's ``reset_password``: ``key = request.args.get("key")`` then
-``signer.loads(key, max_age=timeout, salt="password-reset")``).
+``signer.loads(key, max_age=timeout, salt="password-reset")``), or refuses unless a "verified" flag an earlier step
+stored is there (ragflow's ``if not REDIS_CONN.get(_verified_key(email)): return ...``): the code was checked, and
+limited, by the step that set the flag.
 """
 
 from __future__ import annotations
@@ -59,11 +61,54 @@ def consumes_reset_link(ctx: FileContext, handler: Handler) -> bool:
         base.attr if isinstance(base, ast.Attribute) else getattr(base, "id", "") for base in cls.bases
     ):
         return True
+    if _requires_verified_flag(handler.function):
+        return True
     body = handler_body(ctx, handler)
     if any("mail" in call.lower() for call in body.calls):
         return False
     carried = _carried(handler)
     return bool(body.words & _LINK_SECRETS - _issued(handler, carried)) or _checks_signed_token(handler, carried)
+
+
+_VERIFIED = frozenset({"verified"})
+
+
+def _flag_read(test: ast.expr) -> bool:
+    """``not REDIS_CONN.get(_verified_key(email))``, ``not session.get("reset_verified")``, ``cache.get(...) is
+    None``: the test reads a stored flag whose key or getter says it marks a verified step."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        read = test.operand
+    elif isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Is) \
+            and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None:
+        read = test.left
+    else:
+        return False
+    if not (isinstance(read, ast.Call) and isinstance(read.func, ast.Attribute) and read.func.attr == "get"):
+        return False
+    words: set[str] = set()
+    for part in ast.walk(read):
+        if isinstance(part, ast.Name):
+            words.update(split_identifier(part.id))
+        elif isinstance(part, ast.Attribute):
+            words.update(split_identifier(part.attr))
+        elif isinstance(part, ast.Constant) and isinstance(part.value, str):
+            words.update(word.lower() for word in _KEY_WORD.findall(part.value))
+    return bool(words & _VERIFIED)
+
+
+_KEY_WORD = lazy_compile(r"[A-Za-z]+")
+
+
+def _requires_verified_flag(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """The last step of a reset whose earlier, checked step stored a "verified" flag: the handler refuses unless
+    that flag is stored (ragflow's ``forget_reset_password``: ``if not REDIS_CONN.get(_verified_key(email)):
+    return ... "email not verified"``, the flag set only by the rate-limited OTP check, seed 134). It takes no
+    secret to guess: the secret was checked, and limited, where the flag was set."""
+    return any(
+        isinstance(statement, ast.If) and _flag_read(statement.test) and statement.body
+        and isinstance(statement.body[-1], (ast.Return, ast.Raise))
+        for statement in function.body
+    )
 
 
 def _carried(handler: Handler) -> set[str]:

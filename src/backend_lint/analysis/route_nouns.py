@@ -87,15 +87,20 @@ def _model_words(annotation: Optional[ast.expr]) -> list[str]:
 _KEPT_FOR_CLIENTS = lazy_compile(
     r"\b(?:legacy|compat(?:ibility)?|backwards?[- ]compatible)\s+(?:path|route|url|endpoint|alias)s?\b"
     r"|\b(?:path|route|url|endpoint|alias)\s+(?:is\s+)?kept\s+for\b"
-    r"|\bkept\s+for\s+(?:backwards?[- ]compatibility|existing|old(?:er)?|legacy)\b",
+    r"|\bkept\s+for\s+(?:backwards?[- ]compatibility|existing|old(?:er)?|legacy)\b"
+    r"|\bdeprecated\b[^.]{0,40}?\buse\s+(?:(?:get|post|put|patch|delete)\s+)?/[\w{<]",
     re.IGNORECASE,
 )
+"""Also a docstring that calls the route deprecated and names the path to use instead ("Deprecated: Use GET
+/api/v1/documents/{doc_id}/preview instead": ragflow's backward-compatibility routes, seed 134), the docstring
+form of ``@deprecated(new_target=...)``."""
 
 
 def kept_for_old_clients(handlers: list[Handler]) -> bool:
     """Every handler routed with the string says in its docstring that its path is a legacy or compatibility
     path kept for existing clients ("Delete a list (legacy path without username prefix)", "URL kept for backward
-    compatibility"). Not "old path": a rename's docstring speaks of the file's old path."""
+    compatibility"), or that it is deprecated for a path it names ("Deprecated: Use GET /api/v1/... instead").
+    Not "old path": a rename's docstring speaks of the file's old path."""
     return bool(handlers) and all(
         _KEPT_FOR_CLIENTS.search(" ".join((ast.get_docstring(handler.function) or "").split()))
         for handler in handlers

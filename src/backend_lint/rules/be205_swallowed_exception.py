@@ -54,7 +54,7 @@ from __future__ import annotations
 
 import ast
 
-from backend_lint.analysis.answered_failures import constant_answer, is_error_answer
+from backend_lint.analysis.answered_failures import constant_answer, error_text_body, is_error_answer
 from backend_lint.analysis.ast_helpers import callee_name, statement_call, written_constant
 from backend_lint.analysis.best_effort import best_effort_step
 from backend_lint.analysis.cleanup_deletes import deletes_leftover_after_work
@@ -124,8 +124,9 @@ def _discards(statement: ast.stmt) -> bool:
     if isinstance(statement, ast.Return):
         # ``return {"error": "not found"}, 400``: a constant, but an error answer: the client is told
         # ``return jsonify({})``: a made-up answer wrapped in a response is as constant as ``return {}``
+        # ``return {"runs": [], "error": "Failed to fetch runs"}``: an error text for the client under a 200
         return (written_constant(statement.value) or constant_answer(statement.value)) \
-            and not is_error_answer(statement.value)
+            and not is_error_answer(statement.value) and not error_text_body(statement.value)
     if isinstance(statement, ast.Assign):
         return written_constant(statement.value) and all(isinstance(t, ast.Name) for t in statement.targets)
     if isinstance(statement, ast.AnnAssign):

@@ -82,6 +82,7 @@ from backend_lint.analysis.project.conditions import (
     ProjectFact,
     checkout_link,
     checks_unique,
+    deletes_routed_items,
     does,
     html_view,
     idempotency_middleware,
@@ -367,6 +368,13 @@ class PostWithoutIdempotencyKey(Rule):
                     return
                 # single file: no evidence of their bodies; a side message of the work is no harm, money is
                 unless += (unpaying_jobs(jobs) if side else unreaching_jobs(jobs), no_project())
+            if not undone and handler.class_ is not None and handler.framework in (DJANGO, DRF) \
+                    and not handler.paths and ctx.module and not counts_by_purpose(handler, said) \
+                    and all(effect.kind == CREATES for effect in harm
+                            if costly(effect, handler, ctx, transactional) and not (side and message_effect(effect))):
+                # a Django view whose URL conf routes the item path to a view answering DELETE (``payments/`` and
+                # ``payments/<uuid:pk>/``): the record the retry creates twice is the client's to delete
+                unless += (deletes_routed_items(f"{ctx.module}.{handler.class_.name}"),)
         if all(effect.kind == CREATES for effect in harm) and not self.option("report-admin-creates") \
                 and (admin_only(handler) or admin_router(ctx, handler)):
             return  # an administrator's new record: visible and deletable, a duplicate harms nobody

@@ -33,6 +33,7 @@ TEST_SUPPORT = "test-support"
 CONSTANTS = "constants"
 HTML_VIEW = "html-view"
 ROUTE_WORDS = "route-words"
+DELETES_ROUTED_ITEMS = "deletes-routed-items"
 RATE_LIMITED_APP = "rate-limited-app"
 UPLOAD_LIMIT = "upload-limit"
 NO_PROJECT = "no-project"
@@ -135,7 +136,7 @@ KINDS = frozenset({
     ROOT_LOGGER_CONVENTION,
     ROOT_LOG_LOCATED, RPC_API, STATUS_ENVELOPE_API, UNPAYING_JOBS, NO_CREATED_ANSWERS,
     METHODS_CATCH_ALL, UNREACHED, UNREAD_SETTING, AUTHENTICATES_NOBODY, FIXED_TABLE, REPLACED_SETTING, SCHEMA_MODELS,
-    IDEMPOTENT_INSERTS, UNROUTED_VIEW, OWN_INBOX, OWN_CLIENT_HEADER, OVERLAID_CONFIG,
+    IDEMPOTENT_INSERTS, UNROUTED_VIEW, OWN_INBOX, OWN_CLIENT_HEADER, OVERLAID_CONFIG, DELETES_ROUTED_ITEMS,
 })
 
 
@@ -224,6 +225,13 @@ def route_words(qualified: str, words: Iterable[str]) -> ProjectFact:
     return ProjectFact(ROUTE_WORDS, (qualified, *sorted(set(words))))
 
 
+
+
+@project_fact
+def deletes_routed_items(qualified: str) -> ProjectFact:
+    """Every path the project's URL confs give the Django view ``qualified`` is a collection whose item path
+    (one placeholder deeper) routes to a view answering DELETE (BE301: a record the client can delete)."""
+    return ProjectFact(DELETES_ROUTED_ITEMS, (qualified,))
 
 
 @project_fact

@@ -443,6 +443,7 @@ _ON_ARGUMENTS: dict[str, Callable[[ProjectModel, tuple[str, ...]], bool]] = {
     conditions.DRF_PAGINATION: lambda model, args: model.drf_paginates,
     conditions.CONSTANTS: lambda model, args: bool(args) and all(model.is_constant(name) for name in args),
     conditions.HTML_VIEW: lambda model, args: bool(args) and model.is_html_view(args[0], own=args[1:] == ("own",)),
+    conditions.DELETES_ROUTED_ITEMS: lambda model, args: bool(args) and model.deletes_routed_items(args[0]),
     conditions.ROUTE_WORDS: lambda model, args: len(args) > 1 and model.routed_with_words(
         args[0], frozenset(args[1:])),
     conditions.HEALTH_CHECK: lambda model, args: (

@@ -24,6 +24,13 @@ _HTML_GENERIC = frozenset({
     "BaseUpdateView", "SingleObjectTemplateResponseMixin", "MultipleObjectTemplateResponseMixin",
 })
 _WORD = lazy_compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+_ITEM_PLACEHOLDER = lazy_compile(r"<(?:\w+:)?\w+>|\{\w+(?::[^}]*)?\}|\^?\(\?P<\w+>[^)]*\)\$?")
+"""The last segment of an item path: ``<uuid:pk>``, ``{id}``, ``(?P<pk>[^/]+)$``."""
+_DELETING_BASES = frozenset({
+    "DestroyAPIView", "RetrieveDestroyAPIView", "RetrieveUpdateDestroyAPIView", "DestroyModelMixin",
+    "ModelViewSet", "DeleteView", "BaseDeleteView",
+})
+"""Django and DRF bases that answer DELETE."""
 
 
 def path_words(text: str) -> list[str]:
@@ -138,3 +145,26 @@ class ViewFacts(SettingsFacts):
         name = self.definition(target)[0]
         paths = [*self.view_paths.get(name, ()), *self.object_prefixes(name)]
         return any(word in words for path in paths for word in route_meaning_words(path))
+
+    def _deletes(self, view: str) -> bool:
+        """The view class answers DELETE: a ``delete``/``destroy`` method of its own, or a base that does."""
+        if any(key.rpartition(".")[2] in ("delete", "destroy") for key, _value in self._methods_of(view)):
+            return True
+        found = self.definition(view)[1]
+        return found is not None and any(base.rpartition(".")[2] in _DELETING_BASES for base in found.bases)
+
+    def deletes_routed_items(self, target: str) -> bool:
+        """Every full path the URL confs give the Django view ``target`` is a collection whose item path, one
+        placeholder deeper (``<uuid:invoice_id>/payments/<uuid:pk>/``), routes to a view that answers DELETE:
+        what a retried POST creates twice the client sees and deletes through the same API (BE301)."""
+        name = self.definition(target)[0]
+        paths = self.view_paths.get(name)
+        if not paths:
+            return False
+        items = {
+            head
+            for view, routed in self.view_paths.items() if view != name and self._deletes(view)
+            for path in routed
+            for head, _slash, last in [path.rstrip("/").rpartition("/")] if _ITEM_PLACEHOLDER.fullmatch(last)
+        }
+        return all(path.rstrip("/") in items for path in paths)
