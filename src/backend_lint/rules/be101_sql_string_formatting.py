@@ -46,7 +46,14 @@ from backend_lint.analysis.resolve import lookup
 from backend_lint.analysis.schema_steps import schema_version_step
 from backend_lint.analysis.scopes import Scope
 from backend_lint.analysis.sql import FRAGMENT_TAKERS, Sink
-from backend_lint.analysis.sql_pieces import Hole, Piece, SqlText, in_string_literal, in_value_position
+from backend_lint.analysis.sql_pieces import (
+    Hole,
+    Piece,
+    SqlText,
+    in_string_literal,
+    in_value_position,
+    postgres_only,
+)
 from backend_lint.analysis.strings import CONCATENATION, FORMAT_METHOD, FSTRING, JOIN, PERCENT
 from backend_lint.analysis.unpacked_calls import unpacked_calls
 from backend_lint.context import FileContext
@@ -195,10 +202,12 @@ def _evidence(unsafe: list[Hole], pieces: list[Piece], ctx: FileContext, interna
     judged case, and is reported only from the request. The quoted value must hold the outside text itself or
     through locals made from it, not through the rows of a query the function ran (pybossa's ids of the runs a
     helper read on its caller's project id). With ``report-formatted-identifiers``, a name from outside (``FROM
-    {table}``) counts too."""
+    {table}``) counts too. In a module that talks to PostgreSQL only, ``"{x}"`` is a quoted identifier
+    (``MAX("{column}")``, feast's offline store), not a string (:func:`postgres_only`)."""
     if _from_request(unsafe, ctx):
         return unsafe
-    return [hole for hole in unsafe if in_string_literal(pieces, pieces.index(hole))
+    postgres = postgres_only(ctx)
+    return [hole for hole in unsafe if in_string_literal(pieces, pieces.index(hole), postgres)
             and (internal or _from_outside([hole], ctx, through_rows=False))]
 
 
