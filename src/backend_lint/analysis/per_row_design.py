@@ -23,6 +23,9 @@ the code needs. Each function here reads one such shape from the loop and the ca
   (``notify_creator(event)`` whose body runs ``send_email.delay(...)``), as facts the project model decides.
 - :func:`fetched_to_write`: the query loads one row only to write it (``activity = Activity.objects.get(id=...)``,
   ``activity.total = n``, ``activity.save()``): the read is half of a write per row, which is the design.
+- :func:`writes_its_relation`: the query reads a relation of the row that the same pass writes
+  (``members = doc.shared_to.all()`` then ``doc.shared_to.add(user)`` for those missing, or ``.count()`` logged
+  after ``.set(...)``): the read half of a per-row many-to-many write.
 - :func:`fence_read`: the read of a row that a guarded write in the same pass then fences on
   (``kb = ...first()`` then ``update(KB).where(KB.id == kb.id, KB.generation == kb.generation)``, its
   ``rowcount`` checked): a per-row compare-and-set needs the row's version it just read.
@@ -388,6 +391,35 @@ def fetched_to_write(node: ast.Call, loop: ast.AST, ctx: FileContext) -> bool:
         use in written for use in ast.walk(function)
         if isinstance(use, ast.Name) and use.id == name and isinstance(use.ctx, ast.Load)
     )  # read, returned or handed on anywhere else: the row is used, not only written
+
+
+_RELATION_WRITES = frozenset({"add", "set", "remove", "clear", "aadd", "aset", "aremove", "aclear"})
+"""Django related-manager writes (``doc.shared_to.add(user)``, ``pathway.items.set(rows)``)."""
+
+
+def writes_its_relation(node: ast.Call, loop: ast.AST) -> bool:
+    """The query reads a relation of a row (``doc.shared_to.all()``, ``pathway.items.count()``) that the loop's
+    body also writes through the same manager (``doc.shared_to.add(member)``, ``pathway.items.set(rows)``): the
+    read decides or reports a write per row (djangocrm's Celery task adding each team member missing from each
+    document's ``shared_to``; enterprisecatalog's count logged after ``.set()``). A prefetch before the loop
+    would leave the N writes, and a count after a write must be read after it; a write per row is the design,
+    not the N+1 this rule is about."""
+    manager = node
+    while isinstance(manager, ast.Call) and isinstance(manager.func, ast.Attribute) \
+            and isinstance(manager.func.value, ast.Call):
+        manager = manager.func.value  # ``doc.shared_to.filter(...).exists()`` down to ``doc.shared_to.filter(...)``
+    if not (isinstance(manager, ast.Call) and isinstance(manager.func, ast.Attribute)):
+        return False
+    relation = manager.func.value
+    if not (isinstance(relation, ast.Attribute) and isinstance(relation.value, ast.Name)) \
+            or not isinstance(loop, (ast.For, ast.AsyncFor)):
+        return False
+    written = ast.dump(relation)
+    return any(
+        isinstance(part, ast.Call) and isinstance(part.func, ast.Attribute) and part.func.attr in _RELATION_WRITES
+        and ast.dump(part.func.value) == written
+        for statement in loop.body for part in ast.walk(statement)
+    )
 
 
 def _assigned_name(node: ast.Call, ctx: FileContext) -> Optional[str]:

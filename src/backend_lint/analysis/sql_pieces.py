@@ -15,9 +15,12 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass
-from typing import Optional, Union
+from typing import TYPE_CHECKING, Optional, Union
 
 from backend_lint.analysis.lazy_regex import lazy_compile
+
+if TYPE_CHECKING:
+    from backend_lint.context import FileContext
 
 HOLE = "\x00"
 _VALUE_BEFORE = lazy_compile(
@@ -127,14 +130,15 @@ def in_value_position(pieces: list[Piece], index: int) -> bool:
     return False
 
 
-def in_string_literal(pieces: list[Piece], index: int) -> bool:
+def in_string_literal(pieces: list[Piece], index: int, postgres: bool = False) -> bool:
     """Whether the hole at ``index`` sits inside a quoted SQL string (``= '{x}'``, ``LIKE '%{x}%'``, MySQL's
     ``"{x}"``), not a quoted name (``FROM "{x}"``): the author splices the value in as text, the shape in which a
-    quote in the value closes the literal and the rest runs as SQL."""
+    quote in the value closes the literal and the rest runs as SQL. With ``postgres`` (the module talks to
+    PostgreSQL only) a double quote always opens an identifier (``MAX("{column}")``), never a string."""
     before = _text_before(pieces, index)
     if before.count("'") % 2 == 1:
         return True
-    if before.count('"') % 2 == 0:
+    if before.count('"') % 2 == 0 or postgres:
         return False
     opened = before[: before.rfind('"') + 1].rstrip()
     return not _NAME_QUOTE.search(opened)
@@ -156,3 +160,15 @@ def _inside_value_list(before: str) -> bool:
                 return bool(_LIST_OPENER.search(before[:position]))
             depth -= 1
     return False
+
+
+_POSTGRES_DRIVERS = ("psycopg", "psycopg2", "asyncpg", "pg8000", "aiopg")
+_OTHER_DRIVERS = ("sqlite3", "aiosqlite", "pymysql", "MySQLdb", "mysql", "aiomysql", "asyncmy", "mariadb",
+                  "cx_Oracle", "oracledb", "pyodbc", "pymssql", "snowflake", "duckdb", "clickhouse_driver")
+
+
+def postgres_only(ctx: FileContext) -> bool:
+    """The module imports a PostgreSQL driver (``psycopg``, ``asyncpg``...) and no other database's: its SQL is
+    PostgreSQL's, where ``"..."`` is an identifier (feast's offline store, ``MAX("{timestamp_field}")``)."""
+    imports = ctx.imports
+    return imports.imports_module(*_POSTGRES_DRIVERS) and not imports.imports_module(*_OTHER_DRIVERS)

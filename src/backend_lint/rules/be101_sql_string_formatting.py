@@ -21,6 +21,7 @@ when every formatted part sits where SQL expects a value and the call passes no 
 from __future__ import annotations
 
 import ast
+import re
 from typing import TYPE_CHECKING, Optional, Union
 
 from backend_lint.analysis.ast_helpers import callee_name, own_nodes
@@ -46,7 +47,14 @@ from backend_lint.analysis.resolve import lookup
 from backend_lint.analysis.schema_steps import schema_version_step
 from backend_lint.analysis.scopes import Scope
 from backend_lint.analysis.sql import FRAGMENT_TAKERS, Sink
-from backend_lint.analysis.sql_pieces import Hole, Piece, SqlText, in_string_literal, in_value_position
+from backend_lint.analysis.sql_pieces import (
+    Hole,
+    Piece,
+    SqlText,
+    in_string_literal,
+    in_value_position,
+    postgres_only,
+)
 from backend_lint.analysis.strings import CONCATENATION, FORMAT_METHOD, FSTRING, JOIN, PERCENT
 from backend_lint.analysis.unpacked_calls import unpacked_calls
 from backend_lint.context import FileContext
@@ -195,11 +203,55 @@ def _evidence(unsafe: list[Hole], pieces: list[Piece], ctx: FileContext, interna
     judged case, and is reported only from the request. The quoted value must hold the outside text itself or
     through locals made from it, not through the rows of a query the function ran (pybossa's ids of the runs a
     helper read on its caller's project id). With ``report-formatted-identifiers``, a name from outside (``FROM
-    {table}``) counts too."""
+    {table}``) counts too. In a module that talks to PostgreSQL only, ``"{x}"`` is a quoted identifier
+    (``MAX("{column}")``, feast's offline store), not a string (:func:`postgres_only`)."""
     if _from_request(unsafe, ctx):
         return unsafe
-    return [hole for hole in unsafe if in_string_literal(pieces, pieces.index(hole))
+    postgres = postgres_only(ctx)
+    return [hole for hole in unsafe if in_string_literal(pieces, pieces.index(hole), postgres)
+            and not _also_an_identifier(hole.expr, ctx)
             and (internal or _from_outside([hole], ctx, through_rows=False))]
+
+
+_NAME_SLOT = lazy_compile(r"\b(?:FROM|INTO|JOIN|UPDATE|TABLE|INDEX|EXISTS|AS)\s+$", re.IGNORECASE)
+"""Text after which SQL expects a table's or column's name, unquoted (``CREATE TABLE IF NOT EXISTS {t}``)."""
+_SCHEMA_CHANGE = lazy_compile(r"\s*(?:CREATE|ALTER|DROP)\b", re.IGNORECASE)
+
+
+def _also_an_identifier(expr: ast.expr, ctx: FileContext) -> bool:
+    """``table_name`` (or a part it is built from) quoted as a string here (``WHERE table_name =
+    '{table_name}'``, a catalog lookup) is also formatted unquoted as a table's, index's or column's name in a
+    schema change of the same function (``CREATE TABLE IF NOT EXISTS {table_name}``, ``ALTER TABLE ...``): the
+    function manages the schema object of that name, a name the code owns, not text; binding the quoted use
+    would change nothing (feast's MySQL online store creating each feature view's table, seed 134)."""
+    if not isinstance(expr, ast.Name):
+        return False
+    names = {expr.id}
+    function = ctx.parent_of(expr)
+    while function is not None and not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        if isinstance(function, ast.Assign) and len(function.targets) == 1 \
+                and isinstance(function.targets[0], ast.Name):
+            names.add(function.targets[0].id)  # ``table_name = f"{project}_{table}"``: the name built from it
+        function = ctx.parent_of(function)
+    if function is None:
+        function = ctx.scope.function  # (a part read back from the text of a multi-line f-string: the sink's)
+    if function is None:
+        return False
+    for text in ast.walk(function):
+        if not isinstance(text, ast.JoinedStr) or not text.values or not isinstance(text.values[0], ast.Constant) \
+                or not _SCHEMA_CHANGE.match(str(text.values[0].value)):
+            continue
+        before = ""
+        for part in text.values:
+            if isinstance(part, ast.Constant) and isinstance(part.value, str):
+                before += part.value
+                continue
+            if isinstance(part, ast.FormattedValue) and isinstance(part.value, ast.Name) \
+                    and part.value.id in names and _NAME_SLOT.search(before) \
+                    and before.count("'") % 2 == 0 and before.count('"') % 2 == 0:
+                return True
+            before += "\x00"
+    return False
 
 
 def _condition_text(call: ast.Call, ctx: FileContext) -> bool:

@@ -15,7 +15,9 @@ left alone: each one judged on real applications was the design (a lock, a signa
 so are the reads of a loop that deletes each row (a purge) or of a ``while`` in it that deletes one row per
 turn (an over-quota user's newest tasks, and the count bounding it), a row fetched only to be written
 (``activity = Activity.objects.get(pk=...)``, fields set, ``activity.save()``: the read half of a write per
-row) and schema statements per row (``DROP FUNCTION``).
+row), a read of a relation of the row that the same pass writes (``members = doc.shared_to.all()`` then
+``doc.shared_to.add(user)`` for the missing ones, or ``.count()`` logged after ``.set(...)``) and schema
+statements per row (``DROP FUNCTION``).
 
 Left alone: loops over parameters, literals and anything not known to be rows; loops over a table the project
 ships and never grows (:func:`~backend_lint.analysis.project.conditions.fixed_table`); related-manager reads that
@@ -89,6 +91,7 @@ from backend_lint.analysis.per_row_design import (
     purges_in_turns,
     starts_a_job_per_row,
     uses_the_row,
+    writes_its_relation,
 )
 from backend_lint.analysis.project.conditions import (
     ProjectFact,
@@ -252,7 +255,8 @@ class QueryInLoop(Rule):
                     or leaves_the_loop(node, loop, ctx)
                     or on_error_path(node, loop, ctx) or starts_a_job_per_row(loop, ctx)
                     or copies_rows(loop) or one_batch(outer, loop, ctx) or probed_branch(node, loop, ctx)
-                    or fence_read(node, loop, ctx) or fetched_to_write(node, loop, ctx) or deletes_each_row(loop)
+                    or fence_read(node, loop, ctx) or fetched_to_write(node, loop, ctx)
+                    or writes_its_relation(node, loop) or deletes_each_row(loop)
                     or purges_in_turns(node, loop, ctx)
                     or _exports_one_object(loops, ctx) or locked_per_row(node, loops[-1], ctx)):
                 return
