@@ -78,6 +78,7 @@ from backend_lint.analysis.handlers import (
 from backend_lint.analysis.idempotency_keys import keyed_by_client, module_handles_idempotency, reads_key
 from backend_lint.analysis.included_routes import included_app_objects
 from backend_lint.analysis.own_inbox import mails_own_inbox, named_send
+from backend_lint.analysis.post_purposes import exempt_by_name, exempt_words, sends_again
 from backend_lint.analysis.project.conditions import (
     ProjectFact,
     checkout_link,
@@ -117,44 +118,7 @@ if TYPE_CHECKING:
     from backend_lint.fixing.context import FixContext
 
 _KEY_PARAM = "idempotency_key"
-_NAME_NEUTRAL = frozenset({"get", "list", "read", "fetch"})
 _MAX_LINE = 100
-
-
-def _exempt_words(exempt: list[str]) -> set[str]:
-    """The configured path words and their plurals."""
-    wanted = {word.lower() for word in exempt}
-    return wanted | {word + "s" for word in wanted}
-
-
-def _exempt(handler: Handler, exempt: list[str]) -> bool:
-    if path_words(handler.function.name)[:1] in (["read"], ["list"], ["count"], ["search"], ["query"]):
-        return True  # read_flow_runs(), list_orders(): a read sent as POST, whatever its path
-    wanted = _exempt_words(exempt)
-    if not handler.paths:  # names instead: ``OrderListCreateView.post`` or ``get_or_create_order`` create
-        wanted -= _NAME_NEUTRAL | {word + "s" for word in _NAME_NEUTRAL}
-        texts = [handler.function.name, handler.class_.name if handler.class_ else ""]
-    else:
-        texts = handler.paths
-    return any(word in wanted for text in texts for word in path_words(text))
-
-
-_SEND_AGAIN = frozenset({"resend", "resends", "resent", "resending", "redeliver", "redelivers", "redelivery"})
-"""Words of an endpoint whose purpose is to send an existing message again."""
-
-
-def _sends_again(handler: Handler) -> bool:
-    """The handler's paths, name or class say it sends a message again (``/role-invites/<id>/resend-invite``,
-    ``def resend_invite``, ``ResendConfirmationView``, ``/deliveries/<id>/re-deliver``): a retried request is one
-    more of the re-sends the client asks for on purpose, not a duplicate it did not want. Only what it sends is
-    excused: a record it creates is still judged."""
-    texts = [*handler.paths, handler.function.name, handler.class_.name if handler.class_ else ""]
-    for text in texts:
-        found = path_words(text)
-        if _SEND_AGAIN & set(found) or any(
-                first == "re" and second in ("send", "deliver") for first, second in zip(found, found[1:])):
-            return True
-    return False
 
 
 def _handler_words(handler: Handler) -> set[str]:
@@ -324,7 +288,7 @@ class PostWithoutIdempotencyKey(Rule):
             return
         methods = {method.upper() for method in self.option("methods")}
         matched = sorted(handler.methods & methods)
-        if not matched or ctx.is_test_file or _exempt(handler, self.option("exempt-paths")):
+        if not matched or ctx.is_test_file or exempt_by_name(handler, self.option("exempt-paths")):
             return
         if keyed_by_client(handler) or self._reads_key(handler, ctx) or module_handles_idempotency(ctx) \
                 or _browser_form(handler, ctx):
@@ -448,7 +412,7 @@ class PostWithoutIdempotencyKey(Rule):
         if effects.finds_first or effects.refuses_first:
             return []  # a get-or-create by hand; a create refused when the thing is already there
         for effect in effects.harmful:
-            if effect.kind == SENDS and _sends_again(handler):
+            if effect.kind == SENDS and sends_again(handler):
                 continue  # ``POST /invites/<id>/resend-invite``: sending the message again is what it is asked
             if effect.kind == SENDS:  # (the handler or helper may say what the message is: ``send_email_code``)
                 named = words(effect.what) | words(effect.via) | _handler_words(handler)
@@ -495,7 +459,7 @@ class PostWithoutIdempotencyKey(Rule):
                 facts.append(reads_idempotency_key(qualified))
         if not ctx.module:
             return tuple(facts)
-        words = _exempt_words(self.option("exempt-paths"))
+        words = exempt_words(self.option("exempt-paths"))
         if handler.framework in (DJANGO, DRF) and not handler.paths:
             view = f"{ctx.module}.{handler.class_.name if handler.class_ else handler.function.name}"
             facts.append(route_words(view, words))
