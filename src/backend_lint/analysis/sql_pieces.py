@@ -172,3 +172,44 @@ def postgres_only(ctx: FileContext) -> bool:
     PostgreSQL's, where ``"..."`` is an identifier (feast's offline store, ``MAX("{timestamp_field}")``)."""
     imports = ctx.imports
     return imports.imports_module(*_POSTGRES_DRIVERS) and not imports.imports_module(*_OTHER_DRIVERS)
+
+
+_NAME_SLOT = lazy_compile(r"\b(?:FROM|INTO|JOIN|UPDATE|TABLE|INDEX|EXISTS|AS)\s+$", re.IGNORECASE)
+"""Text after which SQL expects a table's or column's name, unquoted (``CREATE TABLE IF NOT EXISTS {t}``)."""
+_SCHEMA_CHANGE = lazy_compile(r"\s*(?:CREATE|ALTER|DROP)\b", re.IGNORECASE)
+
+
+def schema_object_name(expr: ast.expr, ctx: FileContext) -> bool:
+    """``table_name`` (or a part it is built from) quoted as a string here (``WHERE table_name =
+    '{table_name}'``, a catalog lookup) is also formatted unquoted as a table's, index's or column's name in a
+    schema change of the same function (``CREATE TABLE IF NOT EXISTS {table_name}``, ``ALTER TABLE ...``): the
+    function manages the schema object of that name, a name the code owns, not text; binding the quoted use
+    would change nothing (feast's MySQL online store creating each feature view's table, seed 134)."""
+    if not isinstance(expr, ast.Name):
+        return False
+    names = {expr.id}
+    function = ctx.parent_of(expr)
+    while function is not None and not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        if isinstance(function, ast.Assign) and len(function.targets) == 1 \
+                and isinstance(function.targets[0], ast.Name):
+            names.add(function.targets[0].id)  # ``table_name = f"{project}_{table}"``: the name built from it
+        function = ctx.parent_of(function)
+    if function is None:
+        function = ctx.scope.function  # (a part read back from the text of a multi-line f-string: the sink's)
+    if function is None:
+        return False
+    for text in ast.walk(function):
+        if not isinstance(text, ast.JoinedStr) or not text.values or not isinstance(text.values[0], ast.Constant) \
+                or not _SCHEMA_CHANGE.match(str(text.values[0].value)):
+            continue
+        before = ""
+        for part in text.values:
+            if isinstance(part, ast.Constant) and isinstance(part.value, str):
+                before += part.value
+                continue
+            if isinstance(part, ast.FormattedValue) and isinstance(part.value, ast.Name) \
+                    and part.value.id in names and _NAME_SLOT.search(before) \
+                    and before.count("'") % 2 == 0 and before.count('"') % 2 == 0:
+                return True
+            before += "\x00"
+    return False

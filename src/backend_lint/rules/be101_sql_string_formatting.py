@@ -21,7 +21,6 @@ when every formatted part sits where SQL expects a value and the call passes no 
 from __future__ import annotations
 
 import ast
-import re
 from typing import TYPE_CHECKING, Optional, Union
 
 from backend_lint.analysis.ast_helpers import callee_name, own_nodes
@@ -54,6 +53,7 @@ from backend_lint.analysis.sql_pieces import (
     in_string_literal,
     in_value_position,
     postgres_only,
+    schema_object_name,
 )
 from backend_lint.analysis.strings import CONCATENATION, FORMAT_METHOD, FSTRING, JOIN, PERCENT
 from backend_lint.analysis.unpacked_calls import unpacked_calls
@@ -209,49 +209,8 @@ def _evidence(unsafe: list[Hole], pieces: list[Piece], ctx: FileContext, interna
         return unsafe
     postgres = postgres_only(ctx)
     return [hole for hole in unsafe if in_string_literal(pieces, pieces.index(hole), postgres)
-            and not _also_an_identifier(hole.expr, ctx)
+            and not schema_object_name(hole.expr, ctx)
             and (internal or _from_outside([hole], ctx, through_rows=False))]
-
-
-_NAME_SLOT = lazy_compile(r"\b(?:FROM|INTO|JOIN|UPDATE|TABLE|INDEX|EXISTS|AS)\s+$", re.IGNORECASE)
-"""Text after which SQL expects a table's or column's name, unquoted (``CREATE TABLE IF NOT EXISTS {t}``)."""
-_SCHEMA_CHANGE = lazy_compile(r"\s*(?:CREATE|ALTER|DROP)\b", re.IGNORECASE)
-
-
-def _also_an_identifier(expr: ast.expr, ctx: FileContext) -> bool:
-    """``table_name`` (or a part it is built from) quoted as a string here (``WHERE table_name =
-    '{table_name}'``, a catalog lookup) is also formatted unquoted as a table's, index's or column's name in a
-    schema change of the same function (``CREATE TABLE IF NOT EXISTS {table_name}``, ``ALTER TABLE ...``): the
-    function manages the schema object of that name, a name the code owns, not text; binding the quoted use
-    would change nothing (feast's MySQL online store creating each feature view's table, seed 134)."""
-    if not isinstance(expr, ast.Name):
-        return False
-    names = {expr.id}
-    function = ctx.parent_of(expr)
-    while function is not None and not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        if isinstance(function, ast.Assign) and len(function.targets) == 1 \
-                and isinstance(function.targets[0], ast.Name):
-            names.add(function.targets[0].id)  # ``table_name = f"{project}_{table}"``: the name built from it
-        function = ctx.parent_of(function)
-    if function is None:
-        function = ctx.scope.function  # (a part read back from the text of a multi-line f-string: the sink's)
-    if function is None:
-        return False
-    for text in ast.walk(function):
-        if not isinstance(text, ast.JoinedStr) or not text.values or not isinstance(text.values[0], ast.Constant) \
-                or not _SCHEMA_CHANGE.match(str(text.values[0].value)):
-            continue
-        before = ""
-        for part in text.values:
-            if isinstance(part, ast.Constant) and isinstance(part.value, str):
-                before += part.value
-                continue
-            if isinstance(part, ast.FormattedValue) and isinstance(part.value, ast.Name) \
-                    and part.value.id in names and _NAME_SLOT.search(before) \
-                    and before.count("'") % 2 == 0 and before.count('"') % 2 == 0:
-                return True
-            before += "\x00"
-    return False
 
 
 def _condition_text(call: ast.Call, ctx: FileContext) -> bool:
