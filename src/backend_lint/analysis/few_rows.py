@@ -49,12 +49,16 @@ def of_chosen_rows(outer: Query, ctx: FileContext) -> bool:
     chosen objects (a merge of duplicates, an action on selected items), not a table that grows. So are the rows
     picked by the keys a user selected (``filter(id__in=ids)`` where ``ids = request.POST.getlist("ticket_id")``,
     or ``Q(product_id__in=ids)`` where ``ids`` are read from a form's ``cleaned_data``: a bulk action on ticked
-    items)."""
+    items), whether the keys are written in the lookup itself or through a local."""
     for call in outer.calls:
         if callee_name(call) not in FILTERS:
             continue
         for keyword in _lookups(call):
-            if not (keyword.arg or "").endswith("__in") or not isinstance(keyword.value, ast.Name):
+            if not (keyword.arg or "").endswith("__in"):
+                continue
+            if _key_list(keyword.arg or "") and _selected(keyword.value, ctx, ctx.scope):
+                return True  # ``filter(pk__in=request.POST.getlist("period"))``: the ticks written in place
+            if not isinstance(keyword.value, ast.Name):
                 continue
             found = lookup(keyword.value.id, ctx, ctx.scope)
             value = found[1].single_value(keyword.value.id) if found is not None else None

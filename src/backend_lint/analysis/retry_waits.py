@@ -42,6 +42,10 @@ put no load on such a service:
   (``SSHError``, ``paramiko.SSHException``). An SSH session reaches one host, typically the instance the code
   provisions or the user's own, not a service a fleet of workers shares (dstack's tunnel, gateway and
   host-info polls, all judged false).
+- **a wait for a resource just made** (:func:`retries_new_resource`): the loop's ``try`` calls a method of what
+  the function created before the loop (``instance = ec2.create_instances(...)[0]``, then
+  ``instance.modify_attribute(...)``): the provider finishes making it a moment after answering (CAPEv2's AWS
+  machinery, seed 135).
 """
 
 from __future__ import annotations
@@ -146,10 +150,12 @@ def waits_for_readiness(function: Optional[ast.AST]) -> bool:
 
 _NOT_UP_YET = lazy_compile(
     r"\b(?:become|becomes|became)\s+(?:available|ready|reachable|healthy)\b"
-    r"|\bnot\s+(?:be\s+)?(?:running|ready|up|started|available|reachable)\s+yet\b",
+    r"|\bnot\s+(?:be\s+)?(?:running|ready|up|started|available|reachable)\s+yet\b"
+    r"|\b(?:no|not)\s+(?:[\w.'-]+\s+){0,3}?(?:found|listed|created|provisioned)\s+yet\b",
     flags=re.IGNORECASE,
 )
-"""Words saying the target may not have come up yet: the loop waits for it to start, not for it to recover."""
+"""Words saying the target may not have come up yet: the loop waits for it to start, not for it to recover ("No
+VMs found yet", "instance not provisioned yet": what it waits for is still being made)."""
 
 _WAIT_UNTIL_UP = lazy_compile(
     r"\bwait(?:s|ing)?\s+(?:for|until|till)\s+(?:[\w.'-]+\s+){0,4}?"
@@ -179,6 +185,56 @@ def documented_readiness_wait(
     return parent_of is not None and any(
         _WAIT_UNTIL_UP.search(comment) for comment in _comments_above(loop, lines, parent_of)
     )
+
+
+_CLIENT_WORDS = frozenset({"session", "client", "connection", "conn", "engine", "pool", "socket", "channel",
+                           "driver", "app", "task", "thread", "process", "subprocess", "context", "producer",
+                           "consumer", "stub"})
+"""Words of a factory that makes a handle on a service (``create_session``, ``create_client``), not a resource:
+retrying calls on such a handle retries the service behind it."""
+
+
+def retries_new_resource(function: Optional[ast.AST], loop: ast.AST) -> bool:
+    """The loop's ``try`` calls a method of a resource ``function`` has just created, before the loop
+    (``new_instance = self.ec2_resource.create_instances(...)[0]``, then ``new_instance.modify_attribute(...)``
+    retried 2 s apart): the provider finishes making it a moment after answering, and the loop waits for that one
+    new resource to accept the call (eventual consistency), once per resource made, not a fleet retrying a shared
+    service. A handle made by a factory of clients or sessions (``create_session()``) does not count: calls on it
+    reach the service behind it."""
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    start = getattr(loop, "lineno", 0)
+    assignments = sorted(
+        (node for node in own_nodes(function) if isinstance(node, ast.Assign) and node.lineno < start
+         and len(node.targets) == 1),
+        key=lambda node: node.lineno,
+    )
+    made: set[str] = set()
+    for assignment in assignments:
+        target = assignment.targets[0]
+        value = assignment.value.value if isinstance(assignment.value, ast.Subscript) else assignment.value
+        if isinstance(value, ast.Await):
+            value = value.value
+        if isinstance(target, ast.Name) and (
+            (isinstance(value, ast.Name) and value.id in made) or (isinstance(value, ast.Call) and _creates(value))
+        ):
+            made.add(target.id)  # (``response[0]`` of ``response = create_instances(...)`` too)
+    if not made:
+        return False
+    return any(
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Name) and node.func.value.id in made
+        for attempt in walk(loop) if isinstance(attempt, ast.Try)
+        for statement in attempt.body for node in walk(statement)
+    )
+
+
+def _creates(call: ast.Call) -> bool:
+    """A call named for creating something that is no handle on a service (``create_instances``,
+    ``_create_instance``; not ``create_client``)."""
+    name = dotted_name(call.func) or ""
+    parts = set(split_identifier(name.rpartition(".")[2]))
+    return "create" in parts and not parts & _CLIENT_WORDS
 
 
 def _comments_above(loop: ast.AST, lines: Sequence[str], parent_of: Parents) -> list[str]:

@@ -3,9 +3,11 @@
 A hole is safe when its text can only be a number (``int(...)``, ``len(...)``, arithmetic, a parameter
 annotated ``int``/``UUID``/``date`` or defaulting to a number, a local only ever given such values), a
 constant (UPPER_CASE names, class attributes holding numbers, ``typing.Final``, a row's primary key ``.pk``,
-a model's ``db_table``), a loop over the database's catalog (``inspector.get_schema_names()``), a quoted
-identifier (``quote_name``, ``quote_ident``, ``qn``), a lookup in a constant allow-list (``COLUMNS[key]``, a
-class attribute holding a literal table; never the request's ``request.GET``), a name the function checks
+a model's ``db_table``), an address or UUID parsed by its type (``IP(query)``, ``ipaddress.ip_network(raw)``,
+``uuid.UUID(raw)``: it renders only in canonical form), a loop over the database's catalog
+(``inspector.get_schema_names()``), a quoted identifier (``quote_name``, ``quote_ident``, ``qn``), a lookup in a
+constant allow-list (``COLUMNS[key]``, a class attribute holding a literal table; never the request's
+``request.GET``), a name the function checks
 against a fixed set and rejects otherwise (``if sort not in ALLOWED: raise``), or a list of placeholders
 (``", ".join(["%s"] * len(ids))``, a local list that only ever receives constant strings). Whatever else is
 unknown text.
@@ -40,6 +42,13 @@ if TYPE_CHECKING:
 _SAFE_CALLS = {"int", "float", "len", "bool", "round", "abs", "ord", "min", "max", "sum", "hash"}
 _SAFE_ANNOTATIONS = {"int", "float", "bool", "UUID", "uuid.UUID", "Decimal", "decimal.Decimal", "date",
                      "datetime", "datetime.date", "datetime.datetime", "PositiveInt", "conint"}
+_CANONICAL_TYPES = frozenset({
+    "ipaddress.ip_address", "ipaddress.ip_network", "ipaddress.ip_interface", "ipaddress.IPv4Address",
+    "ipaddress.IPv6Address", "ipaddress.IPv4Network", "ipaddress.IPv6Network", "ipaddress.IPv4Interface",
+    "ipaddress.IPv6Interface", "uuid.UUID", "IPy.IP", "netaddr.IPAddress", "netaddr.IPNetwork",
+})
+"""Constructors whose object parses its input or raises, and renders only in a canonical form (an address: digits,
+hex, ``.``, ``:``, ``/``; a UUID's hex groups): formatted in, it cannot carry a quote."""
 _PLACEHOLDER = lazy_compile(r"\s*(%s|\?|\$\d+|:\w+|%\(\w+\)s)?\s*,?\s*")
 UPPER = lazy_compile(r"_*[A-Z][A-Z0-9_]*")
 
@@ -278,6 +287,8 @@ def is_safe(expr: ast.expr, state: Evaluation, scope: Scope) -> bool:
             return True  # ``balance_type.serialize_for_db()``: what a member of a fixed set makes of itself
         if callee in _SAFE_CALLS or "quote" in callee.lower() or "escape" in callee.lower() or callee == "qn":
             return True  # ``quote_name(col)``, ``escape_sqlite(table)``: quoted or escaped by the code
+        if state.ctx.imports.resolve(func) in _CANONICAL_TYPES:
+            return True  # ``IP(query)``, ``uuid.UUID(raw)``: parsed, rendered as an address or a UUID only
         called = called_function(expr, state.ctx, scope)
         if called is not None and quoting_function(state.ctx, called.node):
             return True

@@ -24,7 +24,12 @@ against a mocked peer), and a hang fails one test run, not a service. A variable
 (``timeout=self.timeout``), ``None`` as a parameter default,
 ``settimeout(None)`` on an object not known to be a socket in a file that does not import ``socket``, and
 ``settimeout(None)`` on a socket the same function gave a finite timeout before (a handshake done with a
-deadline, then back to blocking mode for a long-lived connection its owner closes to stop).
+deadline, then back to blocking mode for a long-lived connection its owner closes to stop), by ``settimeout`` or
+as ``socket.create_connection(address, 0.1)`` made it, under its name or one it was assigned to
+(``self.sock = s``). Also ``settimeout(None)`` on a socket held under an attribute name that a cancelling method
+of the file shuts down (``self.sock.shutdown(socket.SHUT_RD)`` in ``def cancel(self)``,
+:mod:`backend_lint.analysis.cancelled_sockets`): a long-lived stream, quiet for as long as its peer has nothing to
+send, that its owner ends from another thread or greenlet rather than by a timeout.
 
 An explicit ``None`` with its reason in a comment at the end of its line (a comment line above is not read), a few words
 speaking of the wait (``socket_timeout=None,  # NOTE: setting a timeout here can lead to issues with long running
@@ -41,6 +46,8 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Optional, Union
 
+from backend_lint.analysis.ast_helpers import keyword_value
+from backend_lint.analysis.cancelled_sockets import ended_by_cancel
 from backend_lint.analysis.http_clients import disabled_timeout_keyword
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.module_roles import module_roles
@@ -83,7 +90,7 @@ class TimeoutDisabled(Rule):
     fix_kind = Applicability.UNSAFE
     fix_node = "Arg"
     triggers = ("timeout", "Timeout")
-    needs = (disabled_timeout_keyword, origin, module_roles, explains_setting)
+    needs = (disabled_timeout_keyword, origin, module_roles, explains_setting, ended_by_cancel)
     module_facts = (test_support,)
     options = (
         Option("default-timeout", float, 10.0, "seconds the fix puts in place of `None`"),
@@ -96,7 +103,8 @@ class TimeoutDisabled(Rule):
         ),
     )
     bounded_sockets: FileState[set[tuple[Optional[ast.AST], Optional[str]]]] = FileState(set)
-    """``(function, receiver)`` pairs whose ``settimeout`` got a finite value earlier in the file's walk."""
+    """``(function, receiver)`` pairs given a finite timeout earlier in the file's walk (``settimeout(5)``, made by
+    ``create_connection`` with a timeout, or assigned from such a socket)."""
 
     @visits(ast.Call)
     def check_call(self, node: ast.Call, ctx: FileContext) -> None:
@@ -108,10 +116,12 @@ class TimeoutDisabled(Rule):
         if isinstance(func, ast.Attribute) and func.attr == "settimeout":
             self._check_settimeout(node, func, ctx)
             return
+        name = func.attr if isinstance(func, ast.Attribute) else func.id
+        if name == "create_connection":
+            self._note_bounded_connection(node, ctx)
         has_none = any(_is_none(keyword.value) for keyword in node.keywords) or (
             bool(node.args) and _is_none(node.args[0])
         )
-        name = func.attr if isinstance(func, ast.Attribute) else func.id
         if not has_none and not (name == "ClientTimeout" and not node.args and not node.keywords):
             return  # cheap exit: nothing is None and the call is not an empty ``ClientTimeout()``
         made = origin(func, ctx)
@@ -134,6 +144,27 @@ class TimeoutDisabled(Rule):
                 if item.arg == keyword and _is_none(item.value):
                     self._report(ctx, item, f"{construct}({keyword}=None)", stream=stream)
 
+    def _note_bounded_connection(self, node: ast.Call, ctx: FileContext) -> None:
+        """``s = socket.create_connection(address, 0.1)``: the socket is made with a finite timeout (its second
+        argument or ``timeout=``), the connect's deadline, as a ``settimeout(5)`` would give it."""
+        bound = node.args[1] if len(node.args) > 1 else keyword_value(node, "timeout")
+        if bound is None or _is_none(bound) or origin(node.func, ctx) != "socket.create_connection":
+            return
+        statement = ctx.parent_of(node)
+        if isinstance(statement, ast.Assign):
+            for target in statement.targets:
+                self.bounded_sockets(ctx).add((ctx.scope.function, dotted_name(target)))
+
+    @visits(ast.Assign)
+    def follow_bounded_socket(self, node: ast.Assign, ctx: FileContext) -> None:
+        """``self.sock = s`` after ``s`` got a finite timeout: the same socket under the name that is switched
+        back to blocking mode (visited before its value, so a name bound by this very statement is not read)."""
+        value = dotted_name(node.value)
+        if value is None or (ctx.scope.function, value) not in self.bounded_sockets(ctx):
+            return
+        for target in node.targets:
+            self.bounded_sockets(ctx).add((ctx.scope.function, dotted_name(target)))
+
     def _check_settimeout(self, node: ast.Call, func: ast.Attribute, ctx: FileContext) -> None:
         if len(node.args) != 1 or node.keywords:
             return
@@ -143,6 +174,8 @@ class TimeoutDisabled(Rule):
             return
         if receiver[1] is not None and receiver in self.bounded_sockets(ctx):
             return  # back to blocking mode after a finite phase of the same socket
+        if ended_by_cancel(func.value, ctx):
+            return  # a long-lived stream its owner ends by shutting the socket down (see the module docstring)
         made = origin(func.value, ctx)
         if made is not None:
             if made.partition(".")[0] not in _SOCKET_MODULES:

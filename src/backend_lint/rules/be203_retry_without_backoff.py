@@ -15,7 +15,7 @@ of the application's own store (:func:`backend_lint.analysis.retries.short_read_
 in all, from constants (a ``range`` or a local counted down), in a ``get_*``/``read_*``/``load_*``/``check_*``
 function); loops that retry work done on this
 machine only (the file system, a local program: :func:`backend_lint.analysis.retries.retries_local_work`; a
-SQLite file, a file lock, a serial port, a Bluetooth, I2C or GPIO device:
+SQLite file, a file lock, a serial port, a Bluetooth, I2C or GPIO device, a browser driven by Selenium:
 :func:`backend_lint.analysis.local_devices.retries_local_device`), a sleep the loop always leaves right after
 (a rate-limit pause after a page read, then ``break``: :func:`.retry_purposes.pauses_after_success`), archived
 scripts (``scripts/archive/``: :func:`.hand_run_scripts.archived_script`);
@@ -36,7 +36,9 @@ at most two attempts (one retry: no schedule to back off), and the same bound wr
 refused connection only (a wait for a port to listen), of a function named for waiting until something is up
 (``wait_until_alive``) and of a function that starts a local process
 (:mod:`backend_lint.analysis.retry_waits`), a loop said to wait for its target to come up (its docstring or
-its messages: "not running yet", "become available") a loop retrying work over SSH on one machine, and
+its messages: "not running yet", "become available", "no VMs found yet"), a loop calling a method of a resource
+its function has just created (``instance.modify_attribute(...)`` after ``create_instances``: eventual
+consistency, :func:`.retry_waits.retries_new_resource`), a loop retrying work over SSH on one machine, and
 a loop whose docstring says why its pace is fixed ("not exponential", "already back off"), a heartbeat (a
 retry in or of a function named for one: :func:`.retry_purposes.sends_heartbeat`)
 (:mod:`backend_lint.analysis.retry_waits`), a loop that gives up by ending the process (``sys.exit`` in its
@@ -96,6 +98,7 @@ from backend_lint.analysis.retry_waits import (
     documents_fixed_pace,
     handler_waits_for_listener,
     polls_state,
+    retries_new_resource,
     retries_over_ssh,
     starts_local_process,
     tenacity_waits_for_listener,
@@ -319,6 +322,8 @@ class RetryWithoutBackoff(Rule):
             return None  # a liveness ping tried again on its own fixed beat: the heartbeat's design
         if documented_readiness_wait(function, loops[0], ctx.lines, ctx.parent_of) or retries_over_ssh(loops[0], ctx):
             return None  # a wait for one host or endpoint to come up, not a herd on a shared service
+        if retries_new_resource(function, loops[0]):
+            return None  # a wait for the resource the function just created to accept a call: eventual consistency
         if documents_fixed_pace(function):
             return None  # the docstring says why the pace is fixed: a reviewed decision
         return "sleeps a constant delay in a retry loop", "back off exponentially with jitter"
