@@ -240,7 +240,13 @@ def _takes_credentials(ctx: FileContext, handler: Handler) -> bool:
         for item in handler.class_.body:
             if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 names |= {name.lower() for name in mentioned_names(ctx, item)}
-    return any(part in name for name in names for part in _CREDENTIAL_PARTS)
+    return any(part in name for name in names for part in (_SECRET_PARTS if " " in name else _CREDENTIAL_PARTS))
+
+
+_SECRET_PARTS = ("password", "passwd", "credential", "creds")
+"""What a sentence of the handler (an error message, a log line) must name to say it checks credentials: "Invalid
+password" does, while privacyIDEA's "Invalid tokentype provided" of its token-type dispatcher ``/ttype/<ttype>``
+only says it validates a path word; ``valid``, ``verify`` or ``form`` are evidence in a name, not in prose."""
 
 
 _ACCOUNT_PARTS = ("password", "passwd", "mail", "regist", "captcha", "credential", "username", "account", "invit",
