@@ -398,6 +398,7 @@ _ON_NAME: dict[str, Callable[[ProjectModel, str], bool]] = {
     conditions.UPLOAD_LIMIT: lambda model, name: name in model.upload_limited_families or bool(model.files.body_limit),
     conditions.NOT_ROOT_URLCONF: lambda model, name: name not in model.root_urlconfs,
     conditions.LIMITS_ATTEMPTS: lambda model, name: any(found.counts_attempts for found in model.reached(name)),
+    conditions.LOCKS_OUT: lambda model, name: any(found.tallies_failures for found in model.reached(name)),
     conditions.ADMIN_ONLY_APP: lambda model, name: name in model.admin_only_apps,
     conditions.LIMITED_APP: lambda model, name: name in model.limited_apps,
     conditions.CLI_COMMAND_CLASS: lambda model, name: model.command_class(name),
