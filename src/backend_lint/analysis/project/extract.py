@@ -31,6 +31,7 @@ from backend_lint.analysis.command_reach import (
     command_only_names,
     declares_commands,
     project_app_runs,
+    runs_dev_server,
     starts_service,
 )
 from backend_lint.analysis.config_layers import overlaid_configs
@@ -253,6 +254,7 @@ def _read_start(ctx: FileContext, summary: ModuleSummary) -> None:
     ``app.run()`` is its only sign of doing so."""
     summary.commands = declares_commands(ctx)
     summary.starts_service = starts_service(ctx)
+    summary.runs_dev_server = runs_dev_server(ctx)
     summary.app_run_classes = sorted(
         absolute for made in project_app_runs(ctx) if (absolute := absolute_name(summary, made)) is not None
     )

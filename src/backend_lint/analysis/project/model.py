@@ -477,6 +477,8 @@ _ON_ARGUMENTS: dict[str, Callable[[ProjectModel, tuple[str, ...]], bool]] = {
         (found := model.definition(name)[1]) is not None and found.inserts_if_missing for name in args),
     conditions.METHODS_CATCH_ALL: lambda model, args: bool(args) and all(
         model.methods_catch_all(name) for name in args),
+    conditions.NO_DEV_SERVER: lambda model, args: bool(model.modules) and not any(
+        found.runs_dev_server for found in model.modules.values()),
     conditions.SINGLE_ACCOUNT_APP: lambda model, args: any(found.single_account for found in model.modules.values())
     or (any(found.single_password for found in model.modules.values())
         and not any(found.keeps_users for found in model.modules.values())),

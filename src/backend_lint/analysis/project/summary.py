@@ -265,6 +265,9 @@ class ModuleSummary:
     """Of a module that declares commands: the names it uses only in the bodies of its commands
     (:func:`backend_lint.analysis.command_reach.command_only_names`), so that a function only they name is reached
     only from the command line even where the module is a launcher (:func:`.conditions.cli_only`)."""
+    runs_dev_server: bool = False
+    """It starts a web framework's own server with ``run()`` or werkzeug's ``run_simple``
+    (:func:`backend_lint.analysis.command_reach.runs_dev_server`): where a Flask app's ``DEBUG`` serves a debugger."""
     starts_service: bool = False
     """It starts the web server or a worker, or defines a job queue's tasks
     (:func:`backend_lint.analysis.command_reach.starts_service`): what it imports runs in the service."""
@@ -478,7 +481,7 @@ def _well_typed(summary: ModuleSummary) -> bool:
         and isinstance(summary.cli, bool)
         and isinstance(summary.serves, bool)
         and isinstance(summary.commands, str)
-        and isinstance(summary.starts_service, bool)
+        and isinstance(summary.starts_service, bool) and isinstance(summary.runs_dev_server, bool)
         and isinstance(summary.health, bool)
         and isinstance(summary.patches_requests_timeout, bool)
         and isinstance(summary.development_only, bool)
