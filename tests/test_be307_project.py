@@ -648,3 +648,64 @@ def test_an_nginx_limit_on_every_request_per_client_limits_the_login(
     }
     found = findings_of(write_project(tmp_path, files), "BE307")
     assert found == (set() if limited else {(os.path.join("web", "account.py"), 9)})
+
+
+LOCKOUT_PROJECT = {
+    "notify/__init__.py": "",
+    "notify/models.py": '''\
+        from notify.client import api
+
+
+        class User:
+            MAX_FAILED_LOGIN_COUNT = 10
+
+            @classmethod
+            def from_address_and_password(cls, address, password):
+                user = api.get_user(address)
+                if user is None or user.locked:
+                    return None
+                return user if api.verify_password(user.id, password) else None
+
+            @property
+            def locked(self):
+                return self.failed_login_count >= self.MAX_FAILED_LOGIN_COUNT
+
+
+        class Visitor:
+            @classmethod
+            def from_address_and_password(cls, address, password):
+                return api.get_visitor(address, password)
+    ''',
+    "notify/views.py": '''\
+        from flask import Blueprint, request
+
+        from notify.client import mail
+        from notify.models import User, Visitor
+
+        main = Blueprint("main", __name__)
+
+
+        @main.route("/sign-in", methods=["POST"])
+        def sign_in():
+            return str(User.from_address_and_password(request.form["email"], request.form["password"]))
+
+
+        @main.route("/visitor/sign-in", methods=["POST"])
+        def visitor_sign_in():
+            return str(Visitor.from_address_and_password(request.form["email"], request.form["password"]))
+
+
+        @main.route("/forgot-password", methods=["POST"])
+        def forgot_password():
+            user = User.from_address_and_password(request.form["email"], None)
+            return mail.send_reset(user)
+    ''',
+}
+
+
+def test_an_account_lockout_of_the_login_helper_covers_the_login_only(tmp_path: Path) -> None:
+    """Notify's ``sign_in`` hands the password to ``User``, whose ``locked`` compares a tally of failed sign-ins
+    with a maximum: guessing is limited per account, so the login is left alone. A helper class with no tally
+    (``Visitor``) covers nothing, and a lockout does not limit the reset mails ``forgot_password`` sends."""
+    found = findings_of(write_project(tmp_path, LOCKOUT_PROJECT), "BE307")
+    assert found == {(os.path.join("notify", "views.py"), 15), (os.path.join("notify", "views.py"), 20)}

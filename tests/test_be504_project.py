@@ -6,6 +6,7 @@ where the module is imported (not under its main guard), are still reported. Thr
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -228,3 +229,34 @@ def test_a_program_in_a_scripts_folder_is_left_alone_unless_the_service_imports_
     }), "BE504")
     assert ("scripts/fake_gateway.py", 6) not in found
     assert ("scripts/shared_gateway.py", 6) in found
+
+
+GRAFTED = {
+    "tool/__init__.py": "",
+    "tool/api.py": """\
+        from flask import Flask
+
+        api_app = Flask(__name__)
+        api_app.config["DEBUG"] = True
+    """,
+    "tool/webserver.py": """\
+        import cherrypy
+
+        from tool.api import api_app
+
+
+        def start(port):
+            cherrypy.tree.graft(api_app, "/api")
+            cherrypy.config.update({"server.socket_port": port})
+            cherrypy.engine.start()
+    """,
+}
+
+
+def test_a_flask_debug_config_no_server_of_the_project_runs_is_left_alone(tmp_path: Path) -> None:
+    """Flexget's ``api_app`` sets ``DEBUG`` but is grafted into CherryPy: Flask's debugger is served only by
+    ``app.run()``, which no module calls, so the flag serves none. A module that runs it brings the finding back."""
+    assert findings_of(write_project(tmp_path, GRAFTED), "BE504") == set()
+    with_run = {**GRAFTED, "tool/dev.py": "from tool.api import api_app\n\napi_app.run(port=5050)\n"}
+    found = findings_of(write_project(tmp_path / "run", with_run), "BE504")
+    assert found == {(os.path.join("tool", "api.py"), 4)}

@@ -53,8 +53,8 @@ if TYPE_CHECKING:
     from backend_lint.config import Config
 
 CACHE_DIR_NAME = ".backend_lint_cache"
-FORMAT = "backend-lint-cache/29"
-_SUMMARY_FORMAT = "backend-lint-summaries/132"
+FORMAT = "backend-lint-cache/31"
+_SUMMARY_FORMAT = "backend-lint-summaries/134"
 _SUMMARY_SHARDS = 256
 """The summary cache is split by path into this many files: storing one file's summary (the run after an edit)
 rewrites one of them, not the summaries of the whole project."""

@@ -255,12 +255,18 @@ def _negated_admin_flag(test: ast.expr) -> bool:
         return False
     operand = test.operand
     target = operand.func if isinstance(operand, ast.Call) else operand
-    name = (dotted_name(target) or "").rpartition(".")[2]
+    # the attribute's own name, also of a value a call made (``viewer_for(request.user).is_local_admin``)
+    name = target.attr if isinstance(target, ast.Attribute) else (dotted_name(target) or "").rpartition(".")[2]
     if name in ("has_perm", "has_perms") and isinstance(operand, ast.Call) and operand.args:
         # ``if not request.user.has_perm("base.can_manage_project"): raise PermissionDenied``: the body spelling of
         # ``@permission_required`` with a permission to edit or manage
         return _write_permission(operand.args[0])
-    return name in ADMIN_FLAGS
+    return name in ADMIN_FLAGS or bool(_INSTANCE_ADMIN_FLAG.fullmatch(name))
+
+
+_INSTANCE_ADMIN_FLAG = lazy_compile(r"is_(?:local|site|system|global|instance|server)_?admin")
+"""A flag naming the administrator of the whole instance (CAPE's ``viewer.is_local_admin``, ``is_site_admin``,
+``is_system_admin``): the operator, unlike the administrator of one tenant or team (``is_tenant_admin``)."""
 
 
 def leaves_block(statement: ast.stmt) -> bool:

@@ -57,7 +57,7 @@ from backend_lint.analysis.checked_fields import answers_client_error, checked_b
 from backend_lint.analysis.facts import node_fact, reads
 from backend_lint.analysis.imports import dotted_name
 from backend_lint.analysis.lost_work import SQL_EXECUTE, sql_writes
-from backend_lint.analysis.preference_stores import own_cookie, own_session_item
+from backend_lint.analysis.preference_stores import own_cookie, own_session_item, own_setting_writers
 
 if TYPE_CHECKING:
     from backend_lint.context import FileContext
@@ -149,9 +149,11 @@ class _Trail:
     and end of each such statement."""
     models: list[ast.Call] = field(default_factory=list)
     """Classes built from the content inside a ``try`` that answers 4xx: stored, unless each validates."""
+    own_settings: frozenset[str] = frozenset()
+    """Functions of the module writing the signed-in user's own settings row (:func:`own_setting_writers`)."""
 
 
-@reads(_function_map)
+@reads(_function_map, own_setting_writers)
 def body_evidence(ctx: FileContext, function: _Function, reads: list[ast.expr], typed_framework: bool,
                   request_names: frozenset[str] = frozenset(), handed_on: bool = False) -> Optional[Evidence]:
     """What the handler does with the client's content that a schema would guard (``stored``, ``unpacked``,
@@ -169,6 +171,7 @@ def body_evidence(ctx: FileContext, function: _Function, reads: list[ast.expr], 
     trail.rebound = _top_level_bindings(function)
     trail.session_names = frozenset(name for name, qualified in ctx.imports.names.items()
                                     if qualified == "flask.session")
+    trail.own_settings = own_setting_writers(ctx)
     seen: set[int] = set()
     steps = 0
     while trail.queue and steps < _MAX_STEPS:
@@ -262,8 +265,12 @@ def _step(value: ast.expr, parent: Optional[ast.AST], trail: _Trail) -> Optional
     elif isinstance(parent, ast.keyword):
         call = parents.get(parent)
         if isinstance(call, ast.Call) and not _selecting_key(parent.arg, call):
-            return UNPACKED if parent.arg is None else _call_use(call, trail)
+            if parent.arg is None and not _fixed_keys(value, trail):
+                return UNPACKED
+            return _call_use(call, trail)  # a keyword's value, or a dict of the handler's own keys unpacked
     elif isinstance(parent, ast.Call) and value is not parent.func:
+        if _password_field(value):
+            return None  # set_crypt_key(data.get("password")): a secret to check, hash or derive a key from
         if _set_attribute(parent, value, trail):
             return STORED  # setattr(contact, field, data[field]): ``contact.<field> = ...`` spelled as a call
         return _call_use(parent, trail)
@@ -278,6 +285,56 @@ def _step(value: ast.expr, parent: Optional[ast.AST], trail: _Trail) -> Optional
     elif isinstance(parent, (ast.For, ast.AsyncFor)) and parent.iter is value:
         _assigned(parent.target, trail)
     return None
+
+
+_PASSWORD_WORDS = ("password", "passwd", "passphrase")
+
+
+def _password_field(value: ast.expr) -> bool:
+    """``data["password"]``, ``data.get("master_password")``: a password field of the body, free text by nature.
+    Handed alone to a call it is checked, hashed or turned into a key (pgAdmin's ``set_crypt_key(data.get(
+    'password'))`` for its master password), never kept as sent; a schema would only say it is a string. Handed
+    inside a dict or as a model's keyword it is judged as any field."""
+    if isinstance(value, ast.Subscript):
+        key = value.slice
+    elif isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "get" \
+            and value.args:
+        key = value.args[0]
+    else:
+        return False
+    return isinstance(key, ast.Constant) and isinstance(key.value, str) \
+        and any(word in key.value.lower() for word in _PASSWORD_WORDS)
+
+
+def _fixed_keys(value: ast.expr, trail: _Trail) -> bool:
+    """``value``, unpacked with ``**``, is a dict whose keys the handler wrote: a display of string keys (either
+    branch of a conditional), or a local only ever bound to one and given items under string keys (pgAdmin's
+    ``kwargs = {'user': data['user'] if 'user' in data else None, ...}`` then ``kwargs['encpass'] = ...`` and
+    ``_connect(conn, **kwargs)``). The client's content fills the values of keyword arguments the handler chose:
+    handed on field by field, not mass assignment."""
+    if isinstance(value, ast.IfExp):
+        return _fixed_keys(value.body, trail) and _fixed_keys(value.orelse, trail)
+    if isinstance(value, ast.Dict):
+        return all(isinstance(key, ast.Constant) and isinstance(key.value, str) for key in value.keys)
+    if not isinstance(value, ast.Name):
+        return False
+    bound = False
+    for node in trail.parents:
+        if isinstance(node, ast.arg) and node.arg == value.id:
+            return False  # a parameter: whatever the caller passed
+        if isinstance(node, ast.Name) and node.id == value.id and not isinstance(node.ctx, ast.Load):
+            holder = trail.parents.get(node)
+            if not (isinstance(holder, ast.Assign) and holder.targets == [node] and _fixed_keys(holder.value, trail)):
+                return False  # bound to something else (a parameter, a loop variable, a copy of the body)
+            bound = True
+        elif isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == value.id:
+            if not isinstance(node.ctx, ast.Load) and not (
+                    isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str)):
+                return False  # kwargs[key] = ...: a key chosen at run time
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == value.id \
+                and node.attr in ("update", "setdefault", "__setitem__"):
+            return False  # kwargs.update(data): keys from elsewhere
+    return bound
 
 
 def _set_attribute(call: ast.Call, value: ast.expr, trail: _Trail) -> bool:
@@ -315,6 +372,8 @@ def _call_use(call: ast.Call, trail: _Trail) -> Optional[str]:
     receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
     if own_cookie(call):
         return None  # ``response.set_cookie(name, value)``: back to the client that sent it, for it alone
+    if isinstance(call.func, ast.Name) and call.func.id in trail.own_settings:
+        return None  # store_setting("tree_state", value): the signed-in user's own settings row, read back by them
     if name in _LOADS or (receiver is None and name in _BUILTIN_COPIES):
         trail.queue.append(call)  # json.loads(form["data"]): the decoded document is the same content
     elif name in _FILLS and _built_name(receiver, trail.built):
@@ -411,11 +470,14 @@ def _first_word(name: str) -> str:
 
 
 def _built_locally(function: _Function) -> set[str]:
-    """Names the handler binds to a list, dict or set it writes out (``rows = []``, ``payload = {...}``)."""
+    """Names the handler binds to a list, dict or set it writes out (``rows = []``, ``payload = {...}``), or to a
+    document it decodes (``old = json.loads(old)``): its own copy, which filling only carries the content on to
+    wherever the copy goes (``old.update(data)`` then ``store(json.dumps(old))``)."""
     found: set[str] = set()
     for node in ast.walk(function):
-        if isinstance(node, ast.Assign) and isinstance(node.value, (ast.List, ast.Dict, ast.Set, ast.ListComp,
-                                                                     ast.DictComp, ast.SetComp)):
+        if isinstance(node, ast.Assign) and (
+                isinstance(node.value, (ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp))
+                or (isinstance(node.value, ast.Call) and callee_name(node.value) in _LOADS)):
             found.update(target.id for target in node.targets if isinstance(target, ast.Name))
     return found
 

@@ -165,6 +165,22 @@ def starts_service(ctx: FileContext) -> bool:
     return any(serves(call, ctx) for call in index.of(ast.Call)) or _serves_otherwise(ctx)
 
 
+@file_fact(reads=(node_index,))
+def runs_dev_server(ctx: FileContext) -> bool:
+    """The module starts a web framework's own server: a ``run()`` that serves an app (``app.run()``,
+    ``create_app().run(debug=True)``, ``socketio.run(app)``) or werkzeug's ``run_simple``. Flask's debugger, which
+    its ``DEBUG`` config turns on, is served only there; a WSGI server or a framework that grafts the app serves
+    none."""
+    for call in node_index(ctx).of(ast.Call):
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr == "run" and serves(call, ctx):
+            return True
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        if name == "run_simple":
+            return True
+    return False
+
+
 def _serves_otherwise(ctx: FileContext) -> bool:
     """A server application derived from gunicorn's, or a job queue's tasks."""
     index = node_index(ctx)

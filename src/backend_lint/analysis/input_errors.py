@@ -22,12 +22,15 @@ _PLAIN_CALLS = frozenset({"UUID", "int", "float", "Decimal", "bool", "str", "len
                           "JSONResponse", "jsonify", "dict", "url_for"})
 
 
-_INPUT_WORDS = ("decode", "parse", "invalid", "malformed")
+_INPUT_WORDS = ("decode", "decoding", "parse", "parsing", "invalid", "malformed")
+"""Words of a message saying the client's input failed to parse, in both forms people write: "Failed to parse",
+"Plyara parsing error" ('parse' is no part of 'parsing')."""
 
 
-def says_input_error(found: ast.expr) -> bool:
-    """The message around the exception's text says the client's input failed to parse (``f"Failed to decode:
-    {exc}"``, ``f"Invalid date: {e}"``)."""
+def says_input_error(found: ast.expr, answered: ast.expr) -> bool:
+    """The message around the exception's text ``found``, in the ``answered`` value, says the client's input failed
+    to parse (``f"Failed to decode: {exc}"``, ``f"Invalid date: {e}"``, ``f"Plyara parsing error: {str(e)}"``)."""
+    found = _message_around(found, answered)
     if isinstance(found, ast.BinOp) and isinstance(found.op, ast.Mod):
         parts: list[ast.expr] = [found.left]  # 'malformed JSON request: %s' % e
     elif isinstance(found, ast.JoinedStr):
@@ -39,6 +42,16 @@ def says_input_error(found: ast.expr) -> bool:
         and any(word in part.value.lower() for word in _INPUT_WORDS)
         for part in parts
     )
+
+
+def _message_around(found: ast.expr, answered: ast.expr) -> ast.expr:
+    """The f-string of ``answered`` that formats ``found`` in (``f"Plyara parsing error: {str(e)}"`` for
+    ``str(e)``): the words around the error's text say what failed, however the text was made."""
+    for node in ast.walk(answered):
+        if isinstance(node, ast.JoinedStr) and any(
+                isinstance(part, ast.FormattedValue) and part.value is found for part in node.values):
+            return node
+    return found
 
 
 _READS = frozenset({"read", "readlines", "getvalue", "decode"})

@@ -1,11 +1,23 @@
 """What a POST handler's name and paths say its purpose is (BE301): a read sent as POST, a path word the project
-configures as repeatable, a message sent again on purpose.
+configures as repeatable, a message sent again on purpose; and a handler that checks its sender's signature, a
+provider's webhook whatever its path says.
 """
 
 from __future__ import annotations
 
+import ast
+import re
+from typing import TYPE_CHECKING
+
+from backend_lint.analysis.ast_helpers import own_nodes
+from backend_lint.analysis.effects import same_module_helpers
+from backend_lint.analysis.facts import reads
 from backend_lint.analysis.handler_types import Handler
+from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.project.view_facts import path_words
+
+if TYPE_CHECKING:
+    from backend_lint.context import FileContext
 
 _NAME_NEUTRAL = frozenset({"get", "list", "read", "fetch"})
 
@@ -46,3 +58,37 @@ def sends_again(handler: Handler) -> bool:
                 first == "re" and second in ("send", "deliver") for first, second in zip(found, found[1:])):
             return True
     return False
+
+
+_SIGNATURE_HEADER = lazy_compile(r"(?:x[-_]|http_)?[a-z0-9_-]*signature[a-z0-9_-]*", re.IGNORECASE)
+"""A request header carrying the sender's signature: ``X-Twilio-Signature``, ``Stripe-Signature``,
+``X-Hub-Signature-256``, Django's ``HTTP_X_SLACK_SIGNATURE``."""
+
+
+@reads(same_module_helpers)
+def checks_sender_signature(ctx: FileContext, handler: Handler) -> bool:
+    """The handler, or a function of its module it calls, reads a signature header of the request (``if
+    "X-Twilio-Signature" not in request.headers``, ``request.META["HTTP_STRIPE_SIGNATURE"]``): the request is a
+    provider's signed webhook, whatever its path is called (Twilio's ``/inbound_call``). The provider chooses the
+    headers and cannot send an idempotency key; it deduplicates by its own event id, if at all."""
+    for function in (handler.function, *same_module_helpers(ctx, handler.function)):
+        for node in own_nodes(function):
+            if isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], (ast.In, ast.NotIn)):
+                key, container = node.left, node.comparators[0]
+            elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load):
+                key, container = node.slice, node.value
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" \
+                    and node.args:
+                key, container = node.args[0], node.func.value
+            else:
+                continue
+            if isinstance(key, ast.Constant) and isinstance(key.value, str) \
+                    and _SIGNATURE_HEADER.fullmatch(key.value) and _request_headers(container):
+                return True
+    return False
+
+
+def _request_headers(container: ast.expr) -> bool:
+    """``request.headers``, ``request._request.headers``, ``self.request.META``: the headers of a request, not a
+    dict the code builds to send."""
+    return isinstance(container, ast.Attribute) and container.attr in ("headers", "META")

@@ -291,7 +291,8 @@ _STRICT_LIMIT_WORDS = frozenset({
     "lockout", "axes", "captcha", "recaptcha", "hcaptcha",
 })
 _STRICT_TEXT = lazy_compile(
-    r"rate_?limit|limiter|throttl|lockout|captcha|token_?bucket|limit_?(?:account|login|signin|attempt)",
+    r"rate_?limit|limiter|throttl|lockout|captcha|token_?bucket|limit_?(?:account|login|signin|attempt)"
+    r"|failed_?(?:login|signin|attempt)",
     re.IGNORECASE,
 )
 _LIMITED_SUBJECTS = frozenset({"account", "login", "signin", "attempt", "attempts"})
@@ -300,7 +301,8 @@ _LIMITED_SUBJECTS = frozenset({"account", "login", "signin", "attempt", "attempt
 
 
 _STRICT_LOWER = lazy_compile(_STRICT_TEXT.pattern)
-_STRICT_UNLIMITED = ("throttl", "lockout", "captcha", "tokenbucket", "token_bucket")
+_STRICT_UNLIMITED = ("throttl", "lockout", "captcha", "tokenbucket", "token_bucket", "failed_login", "failedlogin",
+                     "failed_signin", "failedsignin", "failed_attempt", "failedattempt")
 """The alternatives of :data:`_STRICT_TEXT` without ``limit`` in them."""
 _FOLDS_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
 """The only non-ASCII letters that a case-insensitive ASCII pattern matches (capital I with a dot, dotless i,
@@ -308,8 +310,9 @@ long s, the Kelvin sign): lower-casing turns two of them into ASCII letters, and
 
 
 def mentions_attempt_limit(source: str, lowered: Optional[str] = None) -> bool:
-    """The module's text names a rate limit, lockout or CAPTCHA at all (the cheap gate before
-    :func:`counts_attempts`). ``lowered``: ``source.lower()``, when the caller has it.
+    """The module's text names a rate limit, lockout, failed sign-ins or CAPTCHA at all (the cheap gate before
+    :func:`counts_attempts` and :func:`tallies_failed_sign_ins`). ``lowered``: ``source.lower()``, when the caller
+    has it.
 
     The text is searched lower-cased, and with the regular expression only when it holds ``limit``: a
     case-insensitive search of these alternatives at every position cost ten times as much (0.27 s on
@@ -327,11 +330,37 @@ _RATE_ALGORITHMS = (("token", "bucket"), ("leaky", "bucket"))
 """Word pairs naming a rate-limiting algorithm: Healthchecks' ``TokenBucket.authorize_login_password(...)``."""
 
 
+_FAILURE_TALLIES = frozenset({"count", "counter", "max", "maximum"})
+"""With ``failed`` and a sign-in subject: a tally of failed sign-ins (``failed_login_count``,
+``MAX_FAILED_LOGIN_COUNT``), what a lockout compares (:func:`tallies_failed_sign_ins`); ``log_failed_login`` only
+records one."""
+
+
 def _counts(name: str) -> bool:
     words = split_identifier(name)
     return bool(_STRICT_LIMIT_WORDS.intersection(words)) or (
         "limit" in words and ("rate" in words or bool(_LIMITED_SUBJECTS.intersection(words)))
     ) or any(pair in zip(words, words[1:]) for pair in _RATE_ALGORITHMS)
+
+
+def _tallies(name: str) -> bool:
+    words = split_identifier(name)
+    return "failed" in words and bool(_LIMITED_SUBJECTS.intersection(words)) \
+        and bool(_FAILURE_TALLIES.intersection(words))
+
+
+def tallies_failed_sign_ins(ctx: FileContext, node: ast.AST) -> bool:
+    """A function, or a class in any of its methods, names a tally of failed sign-ins (``failed_login_count``,
+    ``MAX_FAILED_LOGIN_COUNT``): the account locks once the tally is reached (Notify's ``User.locked``, which its
+    ``from_email_address_and_password_or_none`` checks before verifying the password). Such a lockout limits
+    password guessing per account, not the mail a reset or sign-up sends, so only login, token and code checks
+    handed to it are covered (BE307's ``locks_out``)."""
+    if not isinstance(node, ast.ClassDef):
+        return any(_tallies(name) for name in mentioned_names(ctx, node))
+    methods = [item for item in node.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    return any(_tallies(name) for name in mentioned_names(ctx, node) - _constant_names(node)) or any(
+        _tallies(name) for method in methods for name in mentioned_names(ctx, method)
+    )
 
 
 def counts_attempts(ctx: FileContext, node: ast.AST) -> bool:

@@ -95,14 +95,15 @@ class SettingsModule:
     values: dict[str, list[Setting]] = field(default_factory=dict)
     """UPPER_CASE name -> its assignments directly in the module body, in source order."""
     star_imports: list[int] = field(default_factory=list)
-    """Lines of ``from X import *`` in the module body, also in a top-level ``try`` (``from settings_local import
-    *`` with an ``except ImportError``): each may replace any value assigned before it."""
+    """Lines of ``from X import *`` in the module body, also in the blocks of a top-level ``try`` (its handlers
+    too), ``with`` or ``if`` (``from settings_local import *`` with an ``except ImportError``): each may replace
+    any value assigned before it."""
     local_overrides: list[int] = field(default_factory=list)
     """Lines where the module runs a file of the operator's over its own names: an ``exec`` of the module body,
     also in a top-level ``try``, ``with`` or ``if`` (DMOJ's ``exec(f.read(), globals())`` of ``local_settings.py``,
-    squad's ``exec(open(os.getenv("SQUAD_EXTRA_SETTINGS", "/dev/null")).read())``), or a star import in a top-level
-    ``try`` (``try: from .local_settings import *`` ``except ImportError: pass``): the deployment's own file,
-    which may be absent, set last."""
+    squad's ``exec(open(os.getenv("SQUAD_EXTRA_SETTINGS", "/dev/null")).read())``), or a star import in a block of
+    a top-level ``try``, ``with`` or ``if`` (``try: from .local_settings import *`` ``except ImportError: pass``):
+    the deployment's own file, which may be absent, set last."""
 
     def replaced_later(self, line: int) -> bool:
         """A star import or an operator's file run after ``line`` may replace what was assigned there (review
@@ -196,12 +197,10 @@ def settings_module(ctx: FileContext) -> SettingsModule:
     """The settings model of the file (its values: one pass over the module's top-level statements)."""
     found = SettingsModule(is_settings_path(ctx.role_path), module_kind(ctx.role_path))
     for statement in ctx.tree.body:
-        for block in [statement.body] if isinstance(statement, ast.Try) else [[statement]]:
-            stars = [item.lineno for item in block
-                     if isinstance(item, ast.ImportFrom) and any(alias.name == "*" for alias in item.names)]
-            found.star_imports.extend(stars)
-            if isinstance(statement, ast.Try):
-                found.local_overrides.extend(stars)
+        stars = _star_imports(statement)
+        found.star_imports.extend(stars)
+        if not isinstance(statement, ast.ImportFrom):
+            found.local_overrides.extend(stars)
         found.local_overrides.extend(_module_execs(statement))
         if isinstance(statement, ast.Assign):
             targets, value = statement.targets, statement.value
@@ -218,6 +217,20 @@ def settings_module(ctx: FileContext) -> SettingsModule:
 
 
 _BLOCKS = (ast.Try, ast.With, ast.If)
+
+
+def _star_imports(statement: ast.stmt, depth: int = 0) -> list[int]:
+    """Lines of ``from X import *`` run by a top-level statement of the module: the statement itself, or one in the
+    blocks of a ``try`` (its handlers too), ``with`` or ``if`` (two deep), never in a function. CAPE's ``try:
+    LOCAL_SETTINGS`` ``except NameError:`` ``with suppress(ImportError): from .local_settings import *`` runs the
+    operator's file as surely as a star import in a ``try`` body."""
+    if isinstance(statement, ast.ImportFrom) and any(alias.name == "*" for alias in statement.names):
+        return [statement.lineno]
+    if not isinstance(statement, _BLOCKS) or depth > 2:
+        return []
+    blocks = [statement.body, getattr(statement, "orelse", []), getattr(statement, "finalbody", []),
+              *(handler.body for handler in getattr(statement, "handlers", []))]
+    return [line for block in blocks for inner in block for line in _star_imports(inner, depth + 1)]
 
 
 def _module_execs(statement: ast.stmt, depth: int = 0) -> list[int]:

@@ -78,7 +78,7 @@ from backend_lint.analysis.handlers import (
 from backend_lint.analysis.idempotency_keys import keyed_by_client, module_handles_idempotency, reads_key
 from backend_lint.analysis.included_routes import included_app_objects
 from backend_lint.analysis.own_inbox import mails_own_inbox, named_send
-from backend_lint.analysis.post_purposes import exempt_by_name, exempt_words, sends_again
+from backend_lint.analysis.post_purposes import checks_sender_signature, exempt_by_name, exempt_words, sends_again
 from backend_lint.analysis.project.conditions import (
     ProjectFact,
     checkout_link,
@@ -180,7 +180,7 @@ class PostWithoutIdempotencyKey(Rule):
     fix_node = "FunctionDef"
     triggers = FRAMEWORK_MODULES
     needs = (handler_for, handler_model, handler_body, handler_effects, same_module_helpers, outside_effects,
-             module_handles_idempotency, unique_models, admin_routers, conflict_skipping_lines)
+             module_handles_idempotency, unique_models, admin_routers, conflict_skipping_lines, checks_sender_signature)
     module_facts = (test_support,)
     options = (
         Option("methods", list, ["POST"], "HTTP methods whose handlers must read the idempotency key"),
@@ -288,7 +288,8 @@ class PostWithoutIdempotencyKey(Rule):
             return
         methods = {method.upper() for method in self.option("methods")}
         matched = sorted(handler.methods & methods)
-        if not matched or ctx.is_test_file or exempt_by_name(handler, self.option("exempt-paths")):
+        if not matched or ctx.is_test_file or exempt_by_name(handler, self.option("exempt-paths")) \
+                or checks_sender_signature(ctx, handler):
             return
         if keyed_by_client(handler) or self._reads_key(handler, ctx) or module_handles_idempotency(ctx) \
                 or _browser_form(handler, ctx):

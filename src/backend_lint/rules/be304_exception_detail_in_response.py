@@ -265,7 +265,7 @@ class ExceptionDetailInResponse(Rule):
                 return None  # aiohttp ClientResponseError.message: the upstream's reason phrase
             if client_error and converts_upload(ctx):
                 return None  # the decoder's message about the client's own uploaded file, answered 4xx
-            if client_error and says_input_error(found):
+            if client_error and says_input_error(found, argument):
                 return None  # f"Failed to decode: {exc}" with a 4xx: the parse error of the client's own string
             if client_error and _verifies_only(ctx):
                 return None  # ``response.verify()`` with a 4xx: the verdict on the client's own signed data
@@ -576,6 +576,7 @@ def _parent_string(expr: ast.expr, formatted: ast.FormattedValue) -> ast.expr:
         if isinstance(node, ast.JoinedStr) and formatted in node.values:
             return node
     return expr
+
 
 
 def _is_caught(node: ast.expr, names: list[str]) -> bool:

@@ -57,6 +57,7 @@ from backend_lint.analysis.project.conditions import (
     development_only,
     limited_app,
     limits_attempts,
+    locks_out,
     signs_in,
     test_support,
     unrouted_view,
@@ -240,7 +241,13 @@ def _takes_credentials(ctx: FileContext, handler: Handler) -> bool:
         for item in handler.class_.body:
             if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 names |= {name.lower() for name in mentioned_names(ctx, item)}
-    return any(part in name for name in names for part in _CREDENTIAL_PARTS)
+    return any(part in name for name in names for part in (_SECRET_PARTS if " " in name else _CREDENTIAL_PARTS))
+
+
+_SECRET_PARTS = ("password", "passwd", "credential", "creds")
+"""What a sentence of the handler (an error message, a log line) must name to say it checks credentials: "Invalid
+password" does, while privacyIDEA's "Invalid tokentype provided" of its token-type dispatcher ``/ttype/<ttype>``
+only says it validates a path word; ``valid``, ``verify`` or ``form`` are evidence in a name, not in prose."""
 
 
 _ACCOUNT_PARTS = ("password", "passwd", "mail", "regist", "captcha", "credential", "username", "account", "invit",
@@ -490,7 +497,8 @@ class AuthEndpointWithoutRateLimit(Rule):
     needs = (
         handler_for, handler_body, module_roles, mentioned_names, attributes_read, decorator_names, app_rate_limits,
         litestar_limit_configs,
-        cli_module, rate_limited_app, limited_blueprints, limited_app, limits_attempts, development_only, bindings_of,
+        cli_module, rate_limited_app, limited_blueprints, limited_app, limits_attempts, locks_out, development_only,
+        bindings_of,
         signs_in, handler_effects, unrouted_view,
     )
     module_facts = (test_support, cli_module_fact)
@@ -546,7 +554,10 @@ class AuthEndpointWithoutRateLimit(Rule):
         if family is not None and family in app_wide_families(app_rate_limits(ctx)):
             return
         unless: tuple[ProjectFact, ...] = (rate_limited_app(family),) if family is not None else ()
-        unless = (*unless, *(limits_attempts(helper) for helper in _project_helpers(ctx, handler)))
+        helpers = _project_helpers(ctx, handler)
+        unless = (*unless, *(limits_attempts(helper) for helper in helpers))
+        if kind in ("login", "token", "one-time-code"):  # an account lockout limits guessing, not reset mails
+            unless = (*unless, *(locks_out(helper) for helper in helpers))
         owners = route_owners(handler, ctx.module) or set()
         if len(owners) == 1:  # a blueprint the application factory limits whole
             unless += (limited_app(next(iter(owners))),)

@@ -29,12 +29,13 @@ base itself nowhere (:func:`~backend_lint.analysis.project.app_conditions.replac
 from __future__ import annotations
 
 import ast
+from typing import Optional
 
 from backend_lint.analysis.ast_helpers import is_true
 from backend_lint.analysis.entrypoints import main_guard_calls
 from backend_lint.analysis.hand_run_scripts import started_by_hand
 from backend_lint.analysis.module_roles import module_roles
-from backend_lint.analysis.project.app_conditions import replaced_setting
+from backend_lint.analysis.project.app_conditions import no_dev_server, replaced_setting
 from backend_lint.analysis.project.conditions import ProjectFact, test_support
 from backend_lint.analysis.project.settings_conditions import served_by_wsgi, unnamed_settings
 from backend_lint.analysis.scopes import under_condition
@@ -104,7 +105,7 @@ class DebugEnabled(Rule):
     message = "`{construct}` turns on debug mode in shipped code; read the flag from the environment"
     triggers = ("debug", "DEBUG")
     needs = (origin, settings_module, served_by_wsgi, unnamed_settings, replaced_setting, main_guard_calls,
-             module_roles, started_by_hand)
+             module_roles, started_by_hand, no_dev_server)
     module_facts = (test_support,)
     options = (
         Option(
@@ -117,11 +118,14 @@ class DebugEnabled(Rule):
     )
 
     def _report(
-        self, ctx: FileContext, node: ast.AST, construct: str, launcher: bool = False, setting: bool = False
+        self, ctx: FileContext, node: ast.AST, construct: str, launcher: bool = False, setting: bool = False,
+        app: Optional[ast.expr] = None,
     ) -> None:
         """``launcher``: the call starts a server (``app.run``, ``uvicorn.run``); under the main guard of a module
         that a WSGI/ASGI module of the project imports, it is a development launcher. ``setting``: a settings
-        module's ``DEBUG = True``, which matters only if a deployment runs that module."""
+        module's ``DEBUG = True``, which matters only if a deployment runs that module. ``app``: the application
+        whose debug flag or config is set; a Flask app's serves a debugger only where the project runs a server
+        with ``run()`` (Flexget's ``api_app``, grafted into CherryPy, never is)."""
         if ctx.is_test_file or under_condition(node, ctx):
             return
         if module_roles(ctx).example:
@@ -131,6 +135,8 @@ class DebugEnabled(Rule):
             return  # a script started by hand (``debug.py``, a test's mock server): no evidence it is how the app runs
         unless: tuple[ProjectFact, ...] = (served_by_wsgi(ctx.module),) if launcher and ctx.module and _launched(ctx) \
             else ()
+        if app is not None and (origin(app, ctx) or "").startswith("flask."):
+            unless = (*unless, no_dev_server())  # DEBUG turns on Werkzeug's debugger only through ``app.run()``
         if setting and ctx.module:
             # the project runs other settings modules, never this one; or only production's, which sets DEBUG
             unless = (unnamed_settings(ctx.module), replaced_setting(f"{ctx.module}.DEBUG"))
@@ -152,7 +158,7 @@ class DebugEnabled(Rule):
             and func.value.attr == "config"
             and _is_app(func.value.value, ctx)
         ):
-            self._report(ctx, node, f'app.config.{func.attr}({{"DEBUG": True}})')
+            self._report(ctx, node, f'app.config.{func.attr}({{"DEBUG": True}})', app=func.value.value)
             return
         if isinstance(func, ast.Attribute) and func.attr == "run" and len(node.args) >= 3 and is_true(node.args[2]):
             if _is_app(func.value, ctx) and (origin(func.value, ctx) or "").startswith(("flask.", "quart.")):
@@ -166,7 +172,7 @@ class DebugEnabled(Rule):
         elif isinstance(func, ast.Attribute) and func.attr in ("update", "from_mapping") and debug.arg == "DEBUG":
             config = func.value
             if isinstance(config, ast.Attribute) and config.attr == "config" and _is_app(config.value, ctx):
-                self._report(ctx, node, f"app.config.{func.attr}(DEBUG=True)")
+                self._report(ctx, node, f"app.config.{func.attr}(DEBUG=True)", app=config.value)
         elif debug.arg == "debug":
             callee = ctx.imports.resolve(func)
             if callee in _DEBUG_CONSTRUCTORS:
@@ -188,7 +194,7 @@ class DebugEnabled(Rule):
             return
         for target in node.targets:
             if isinstance(target, ast.Attribute) and target.attr == "debug" and _is_app(target.value, ctx):
-                self._report(ctx, node, "app.debug = True")
+                self._report(ctx, node, "app.debug = True", app=target.value)
             elif (
                 isinstance(target, ast.Subscript)
                 and isinstance(target.slice, ast.Constant)
@@ -197,7 +203,7 @@ class DebugEnabled(Rule):
                 and target.value.attr == "config"
                 and _is_app(target.value.value, ctx)
             ):
-                self._report(ctx, node, 'app.config["DEBUG"] = True')
+                self._report(ctx, node, 'app.config["DEBUG"] = True', app=target.value.value)
             elif (isinstance(target, ast.Name) and target.id == "DEBUG" and self._shipped_debug_setting(ctx)
                   and not settings_module(ctx).replaced_later(node.lineno)):
                 self._report(ctx, node, "DEBUG = True", setting=ctx.scope.outer is None)

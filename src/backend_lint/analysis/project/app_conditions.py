@@ -19,6 +19,7 @@ from backend_lint.analysis.project.conditions import (
     LINT_UNSELECTED,
     NO_AMBIENT_CREDENTIAL,
     NO_CREATED_ANSWERS,
+    NO_DEV_SERVER,
     NOT_DEPLOYED,
     PRINT_CONVENTION,
     RATE_LIMITED_APP,
@@ -237,3 +238,12 @@ def no_created_answers() -> ProjectFact:
     handler that only acknowledges an action with constants (``{"ok": True}``, Artemis) follows the API's own
     (BE305; :func:`backend_lint.analysis.api_conventions.acknowledges_only`)."""
     return ProjectFact(NO_CREATED_ANSWERS)
+
+
+@project_fact
+def no_dev_server() -> ProjectFact:
+    """No module of the project starts a web framework's own server with ``run()`` (``app.run()``,
+    ``socketio.run(app)``, werkzeug's ``run_simple``; :func:`backend_lint.analysis.command_reach.runs_dev_server`):
+    the apps are served by another server (a WSGI server, grafted into CherryPy), so Flask's ``DEBUG`` config,
+    which turns on the Werkzeug debugger only through ``app.run()``, serves no debugger (BE504)."""
+    return ProjectFact(NO_DEV_SERVER)

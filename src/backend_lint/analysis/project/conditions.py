@@ -44,6 +44,8 @@ SECURITY_SCANNER = "security-scanner"
 ADMIN_ONLY_APP = "admin-only-app"
 LIMITED_APP = "limited-app"
 LIMITS_ATTEMPTS = "limits-attempts"
+LOCKS_OUT = "locks-out"
+NO_DEV_SERVER = "no-dev-server"
 DOES = "does"
 METHOD_DOES = "method-does"
 RELATION = "relation"
@@ -120,7 +122,8 @@ KINDS = frozenset({
     DRF_PAGINATION, IDEMPOTENCY_MIDDLEWARE, READS_IDEMPOTENCY_KEY, CLI_MODULE, TEST_SUPPORT, CONSTANTS, HTML_VIEW,
     ROUTE_WORDS, RATE_LIMITED_APP, UPLOAD_LIMIT, NO_PROJECT, HEALTH_CHECK, NOT_ROOT_URLCONF, NOT_DEPLOYED,
     SECURITY_SCANNER,
-    ADMIN_ONLY_APP, LIMITED_APP, LIMITS_ATTEMPTS, DOES, RELATION, RUNS_QUERY, REQUESTS_TIMEOUT_PATCHED, ABSENT,
+    ADMIN_ONLY_APP, LIMITED_APP, LIMITS_ATTEMPTS, LOCKS_OUT, DOES, RELATION, RUNS_QUERY, REQUESTS_TIMEOUT_PATCHED,
+    ABSENT, NO_DEV_SERVER,
     UNMOUNTED_ROUTER,
     UNIQUE_RECORD, CHECKS_UNIQUE, UNREFERENCED, DEVELOPMENT_ONLY, SETS_TIMEOUT, SERVED_BY_WSGI, UNNAMED_SETTINGS,
     SEEDED_TABLE, CATALOG_TABLE, STAFF_APP, COMPARED_DEFAULT, CATCHES_ALL, PLAIN_CLASS, CHECKOUT_LINK,
@@ -272,6 +275,13 @@ def limits_attempts(qualified: str) -> ProjectFact:
     calls, up to three calls deep, a project function that does (CKAN's ``ckan_authenticator`` ->
     ``default_authenticate`` checking a reCAPTCHA): the view that hands the sign-in to it is limited there (BE307)."""
     return ProjectFact(LIMITS_ATTEMPTS, (qualified,))
+
+
+@project_fact
+def locks_out(qualified: str) -> ProjectFact:
+    """The project's function or class ``qualified``, or what it calls up to three deep, tallies failed sign-ins
+    (``failed_login_count``): the account locks, so password guessing is limited per account (BE307)."""
+    return ProjectFact(LOCKS_OUT, (qualified,))
 
 
 

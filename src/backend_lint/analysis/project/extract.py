@@ -31,6 +31,7 @@ from backend_lint.analysis.command_reach import (
     command_only_names,
     declares_commands,
     project_app_runs,
+    runs_dev_server,
     starts_service,
 )
 from backend_lint.analysis.config_layers import overlaid_configs
@@ -75,6 +76,7 @@ from backend_lint.analysis.rate_limits import (
     counts_attempts,
     limited_app_objects,
     mentions_attempt_limit,
+    tallies_failed_sign_ins,
 )
 from backend_lint.analysis.reach_names import loads_modules, referenced_names, runs_as_script
 from backend_lint.analysis.seeded_tables import created_rows, loaded_fixtures, seeded_rows, table_of
@@ -252,6 +254,7 @@ def _read_start(ctx: FileContext, summary: ModuleSummary) -> None:
     ``app.run()`` is its only sign of doing so."""
     summary.commands = declares_commands(ctx)
     summary.starts_service = starts_service(ctx)
+    summary.runs_dev_server = runs_dev_server(ctx)
     summary.app_run_classes = sorted(
         absolute for made in project_app_runs(ctx) if (absolute := absolute_name(summary, made)) is not None
     )
@@ -444,7 +447,8 @@ def _read_defs(ctx: FileContext, summary: ModuleSummary) -> None:
             found.headers = _key_headers(node)
         found.renders_html = html.get(id(node), False)
         found.xhr_only = web and xhr_only(node)
-        found.counts_attempts = limits and counts_attempts(ctx, node)
+        found.counts_attempts, found.tallies_failures = (  # a limit, or a lockout's tally of failed sign-ins
+            limits and counts_attempts(ctx, node), limits and tallies_failed_sign_ins(ctx, node))
         found.effects = effects.effects(node)
         if isinstance(node, ast.ClassDef) and "." not in qualname:
             found.relations = sorted(relations.get(qualname, ()))

@@ -398,6 +398,7 @@ _ON_NAME: dict[str, Callable[[ProjectModel, str], bool]] = {
     conditions.UPLOAD_LIMIT: lambda model, name: name in model.upload_limited_families or bool(model.files.body_limit),
     conditions.NOT_ROOT_URLCONF: lambda model, name: name not in model.root_urlconfs,
     conditions.LIMITS_ATTEMPTS: lambda model, name: any(found.counts_attempts for found in model.reached(name)),
+    conditions.LOCKS_OUT: lambda model, name: any(found.tallies_failures for found in model.reached(name)),
     conditions.ADMIN_ONLY_APP: lambda model, name: name in model.admin_only_apps,
     conditions.LIMITED_APP: lambda model, name: name in model.limited_apps,
     conditions.CLI_COMMAND_CLASS: lambda model, name: model.command_class(name),
@@ -476,6 +477,8 @@ _ON_ARGUMENTS: dict[str, Callable[[ProjectModel, tuple[str, ...]], bool]] = {
         (found := model.definition(name)[1]) is not None and found.inserts_if_missing for name in args),
     conditions.METHODS_CATCH_ALL: lambda model, args: bool(args) and all(
         model.methods_catch_all(name) for name in args),
+    conditions.NO_DEV_SERVER: lambda model, args: bool(model.modules) and not any(
+        found.runs_dev_server for found in model.modules.values()),
     conditions.SINGLE_ACCOUNT_APP: lambda model, args: any(found.single_account for found in model.modules.values())
     or (any(found.single_password for found in model.modules.values())
         and not any(found.keeps_users for found in model.modules.values())),

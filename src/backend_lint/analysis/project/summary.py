@@ -32,6 +32,9 @@ class DefSummary:
     """Its body (a class: any of its methods; a decorator: the wrappers it returns) names a rate limit or lockout
     (``rate_limit("login", ...)``, ``limiter``, ``throttle``): a form, helper or decorator that limits the sign-in
     a view hands to it (:func:`backend_lint.analysis.rate_limits.counts_attempts`)."""
+    tallies_failures: bool = False
+    """Its body (a class: any of its methods) names a tally of failed sign-ins (``failed_login_count``): the
+    account lockout of a login helper (:func:`backend_lint.analysis.rate_limits.tallies_failed_sign_ins`)."""
     effects: list[str] = field(default_factory=list)
     """What a function or method does in its own body that a caller in another module inherits (sorted, one of
     :data:`DEF_EFFECTS`); empty for most."""
@@ -262,6 +265,9 @@ class ModuleSummary:
     """Of a module that declares commands: the names it uses only in the bodies of its commands
     (:func:`backend_lint.analysis.command_reach.command_only_names`), so that a function only they name is reached
     only from the command line even where the module is a launcher (:func:`.conditions.cli_only`)."""
+    runs_dev_server: bool = False
+    """It starts a web framework's own server with ``run()`` or werkzeug's ``run_simple``
+    (:func:`backend_lint.analysis.command_reach.runs_dev_server`): where a Flask app's ``DEBUG`` serves a debugger."""
     starts_service: bool = False
     """It starts the web server or a worker, or defines a job queue's tasks
     (:func:`backend_lint.analysis.command_reach.starts_service`): what it imports runs in the service."""
@@ -475,7 +481,7 @@ def _well_typed(summary: ModuleSummary) -> bool:
         and isinstance(summary.cli, bool)
         and isinstance(summary.serves, bool)
         and isinstance(summary.commands, str)
-        and isinstance(summary.starts_service, bool)
+        and isinstance(summary.starts_service, bool) and isinstance(summary.runs_dev_server, bool)
         and isinstance(summary.health, bool)
         and isinstance(summary.patches_requests_timeout, bool)
         and isinstance(summary.development_only, bool)
@@ -526,6 +532,7 @@ def _well_typed(summary: ModuleSummary) -> bool:
             _strings(item.bases) and _strings(item.headers) and isinstance(item.renders_html, bool)
             and isinstance(item.xhr_only, bool)
             and isinstance(item.counts_attempts, bool) and isinstance(item.checkout_link, bool)
+            and isinstance(item.tallies_failures, bool)
             and _strings(item.effects) and _strings(item.relations) and isinstance(item.checks_unique, bool)
             and _strings(item.calls) and isinstance(item.returns_literal, bool)
             and isinstance(item.returns_recent_time, bool) and isinstance(item.timeout, bool)
