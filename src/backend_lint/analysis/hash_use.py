@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.ast_helpers import own_nodes, statement_nodes
 from backend_lint.analysis.facts import reads
-from backend_lint.analysis.loggers import logging_call_kind
+from backend_lint.analysis.loggers import LEVEL_METHODS, logging_call_kind
 from backend_lint.analysis.node_index import node_index
 from backend_lint.analysis.secret_names import split_identifier
 
@@ -58,6 +58,7 @@ _CIPHERS = frozenset({"Fernet", "MultiFernet", "AESGCM", "AESCCM", "AESOCB3", "A
 """Classes of ``cryptography`` and PyNaCl built from a key; ``AES.new(key, ...)`` is PyCryptodome's spelling."""
 _EXPIRING_STORES = frozenset({"setex", "psetex"})
 _EXPIRY_KEYWORDS = frozenset({"ex", "px", "exat", "pxat"})
+_LOGGER_NAMES = frozenset({"logger", "log"})
 _MAX_HOPS = 6
 _HTTP_LIBRARIES = ("requests.", "httpx.", "aiohttp.", "urllib.", "urllib3.", "http.client.")
 _PASS_THROUGH_CALLS = frozenset({
@@ -171,7 +172,7 @@ class _Flow:
         resolved = self.ctx.imports.resolve(call.func) or ""
         if resolved.startswith(_HTTP_LIBRARIES):
             return SENT
-        if logging_call_kind(call, self.ctx) is not None:
+        if logging_call_kind(call, self.ctx) is not None or _log_line(call):
             return LOGGED
         verb = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
         if resolved.rpartition(".")[2] in _CIPHERS or (verb == "new" and resolved.endswith(".AES.new")):
@@ -317,6 +318,16 @@ def _names_url(expr: ast.expr) -> bool:
         if set(split_identifier(name)) & _URL_WORDS:
             return True
     return False
+
+
+def _log_line(call: ast.Call) -> bool:
+    """``logger.debug(...)`` on a name of a logger whose library the file does not show (``logger =
+    logger.bind(name=plugin_name)``, Flexget's loguru plugins, seed 135): a call written as a log line writes one,
+    whoever made the logger; it neither stores nor sends the digest. Only this question reads it so: the logging
+    rules keep to loggers whose kind is known."""
+    func = call.func
+    return isinstance(func, ast.Attribute) and func.attr in LEVEL_METHODS and isinstance(func.value, ast.Name) \
+        and func.value.id.lower().lstrip("_") in _LOGGER_NAMES
 
 
 def _called_name(call: ast.Call) -> str:

@@ -109,9 +109,7 @@ def _name_origin(node: ast.Name, ctx: FileContext, scope: Scope, depth: int, see
     link, bindings = found
     key = (id(link.node), name)
     if key in seen:
-        # ``logger = logger.bind(name=plugin_name)`` after ``from loguru import logger``: the name read on the right
-        # is the import the assignment rebinds (Flexget's plugins), not the assignment again
-        return ctx.imports.resolve_name(name, node.lineno)
+        return None
     seen = seen | {key}
     param = bindings.params.get(name)
     if param is not None:
