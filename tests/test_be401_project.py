@@ -90,6 +90,56 @@ def test_whole_module_import_that_never_names_the_function(tmp_path: Path) -> No
     assert ("svc/discovery.py", 15) in found
 
 
+
+def test_a_test_importing_a_command_the_program_exits_after(tmp_path: Path) -> None:
+    """CAPEv2's ``utils/dist.py``: a Flask daemon whose ``main()`` runs ``show_status_cli()`` for ``--status`` and
+    exits, imported by ``tests/test_dist_db.py`` to run it (judged FALSE, seed 135). The test runs the command
+    under pytest; ``submit_loop``, which the daemon part of ``main()`` reaches and the test imports too, stays."""
+    dist = textwrap.dedent('''\
+        import sys
+
+        from flask import Flask
+
+        app = Flask(__name__)
+
+
+        @app.route("/status")
+        def status():
+            return {"ok": True}
+
+
+        def show_status_cli():
+            print("pending tasks:", len(sys.argv))
+
+
+        def submit_loop():
+            print("submit failed for", len(sys.argv))
+
+
+        def main():
+            if "--status" in sys.argv:
+                show_status_cli()
+                sys.exit()
+            submit_loop()
+            app.run()
+
+
+        if __name__ == "__main__":
+            main()
+    ''')
+    project = {
+        "pyproject.toml": '[project]\nname = "svc"\n',
+        "svc/__init__.py": "",
+        "svc/dist.py": dist,
+        "tests/__init__.py": "",
+        "tests/test_dist.py": "from svc.dist import show_status_cli, submit_loop\n\n\ndef test_it():\n"
+                              "    assert show_status_cli and submit_loop\n",
+    }
+    found = findings_of(write_project(tmp_path, project), "BE401")
+    assert ("svc/dist.py", 14) not in found
+    assert ("svc/dist.py", 18) in found
+
+
 SERVICE_PRINTS = {
     "svc/__init__.py": "",
     "svc/tasks.py": "from celery import shared_task\n\n\n@shared_task\ndef index(doc_id):\n    print('indexing failed', doc_id)\n",

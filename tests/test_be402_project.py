@@ -100,3 +100,21 @@ def test_the_repository_rcfile_above_a_service_of_it(tmp_path: Path) -> None:
     assert warm() == {8}
     (repository / "pylintrc").write_text("[MESSAGES CONTROL]\ndisable=no-member\n", encoding="utf-8")
     assert warm() == {7, 8}
+
+
+def test_a_file_the_ruff_configuration_excludes(tmp_path: Path) -> None:
+    """CAPEv2 keeps its vendored copy of dbus-next out of ruff (``exclude = ["./analyzer/linux/dbus_next"]``) while
+    selecting the logging-format rules for its own code (judged FALSE, seed 135): the copy is left alone, the
+    project's own module stays reported."""
+    root = write_project(tmp_path, {
+        "pyproject.toml": (
+            '[project]\nname = "dojo"\nversion = "1"\n\n[tool.ruff]\nexclude = ["./dojo/vendor/dbus"]\n\n'
+            '[tool.ruff.lint]\nselect = ["E", "G"]\n'
+        ),
+        "dojo/__init__.py": "",
+        "dojo/notify.py": NOTIFY,
+        "dojo/vendor/__init__.py": "",
+        "dojo/vendor/dbus/__init__.py": "",
+        "dojo/vendor/dbus/bus.py": NOTIFY,
+    })
+    assert findings_of(root, "BE402") == {("dojo/notify.py", 7), ("dojo/notify.py", 8)}

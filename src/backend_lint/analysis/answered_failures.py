@@ -31,7 +31,13 @@ Read with :mod:`backend_lint.analysis.fallbacks` (its :func:`~.fallbacks.is_deli
   ``return {"id": file_id, "deleted": deleted}`` (Langchain-Chatchat's OpenAI-style file delete): the ``try``
   ends by setting a flag to a constant, the flag held the opposite constant before the ``try``, and a ``return``
   after the ``try`` hands the flag back. A failure leaves the flag at its failure value, so whoever called is told
-  the work did not happen (:func:`failure_flag_returned`).
+  the work did not happen (:func:`failure_flag_returned`);
+- **successes counted**: in a loop over items, ``try: r = requests.post(node_url, ...) / if r.status_code ==
+  200: propagated += 1 / except Exception: pass``, the counter set to ``0`` before the loop and read after it
+  (``msg += f"Propagated to {propagated}/{total} workers"``: CAPEv2's rule upload spread to its workers, seed
+  135). The ``try`` ends by counting its success, so every failure is counted by its absence, and the code after
+  the loop reports or tests the count (:func:`successes_counted`). A counter never read after the loop tells no
+  one and stays flagged.
 """
 
 from __future__ import annotations
@@ -41,6 +47,7 @@ from typing import TYPE_CHECKING
 
 from backend_lint.analysis.ast_helpers import (
     always_leaves,
+    block_holding,
     callee_name,
     next_statement,
     own_nodes,
@@ -297,4 +304,44 @@ def failure_flag_returned(attempt: ast.Try, handler: ast.ExceptHandler, ctx: Fil
         isinstance(statement, ast.Return) and statement.value is not None and any(
             isinstance(node, ast.Name) and node.id in flags for node in ast.walk(statement.value))
         for statement in block[index + 1:]
+    )
+
+
+_LOOPS = (ast.For, ast.AsyncFor, ast.While)
+
+
+def _counted_last(statements: list[ast.stmt]) -> set[str]:
+    """Names the block's last statement adds one to (``sent += 1``), also at the end of the branches of a closing
+    ``if`` (``if r.ok: sent += 1``)."""
+    last = statements[-1] if statements else None
+    if isinstance(last, ast.AugAssign) and isinstance(last.op, ast.Add) and isinstance(last.target, ast.Name) \
+            and isinstance(last.value, ast.Constant) and last.value.value == 1:
+        return {last.target.id}
+    if isinstance(last, ast.If):
+        return _counted_last(last.body) | _counted_last(last.orelse)
+    return set()
+
+
+def successes_counted(attempt: ast.Try, handler: ast.ExceptHandler, ctx: FileContext) -> bool:
+    """In a loop, the ``try`` ends by counting its success (``done += 1``), the counter is set to ``0`` before the
+    loop and read after it: each failure is the count's shortfall, which the code after the loop reports."""
+    if not all(isinstance(statement, (ast.Pass, ast.Continue)) for statement in handler.body):
+        return False
+    counters = _counted_last(attempt.body)
+    loop: ast.AST | None = ctx.parent_of(attempt)
+    while loop is not None and not isinstance(loop, (*_LOOPS, ast.FunctionDef, ast.AsyncFunctionDef)):
+        loop = ctx.parent_of(loop)
+    if not counters or not isinstance(loop, _LOOPS):
+        return False
+    block = block_holding(ctx.parent_of(loop), loop)
+    if block is None:
+        return False
+    index = block.index(loop)
+    zeroed = {target.id for statement in block[:index] if isinstance(statement, ast.Assign)
+              and isinstance(statement.value, ast.Constant) and statement.value.value == 0
+              and statement.value.value is not False
+              for target in statement.targets if isinstance(target, ast.Name)}
+    return any(
+        isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in counters & zeroed
+        for statement in block[index + 1:] for node in ast.walk(statement)
     )

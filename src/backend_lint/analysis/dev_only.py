@@ -8,7 +8,9 @@ upper-case name or attribute (``settings.DEBUG``, ``app.config["TESTING"]`` is n
 
 Also here, for BE503: settings that say they are for local development (a settings module whose docstring, or
 its class's, opens "Settings for local development") and a function named for development whose docstring says
-it seeds a development set-up (``create_dev_user``, "intended for dev clusters").
+it seeds a development set-up (``create_dev_user``, "intended for dev clusters"); and a settings module whose own
+``DEBUG`` falls back to on when the environment does not say (``DEBUG = env.bool("DEBUG", default=True)``:
+:func:`debug_on_by_default`), whose environment fallbacks are a developer's run's, not a deployment's.
 
 And, for BE204, an opt-in delay: ``if state.response_delay: time.sleep(state.response_delay)``, a pause whose
 length is a configured value and that runs only when that value is set (infrahub's ``response_delay`` setting,
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable, Optional
 
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.lazy_regex import lazy_compile
@@ -347,4 +349,36 @@ def outside_deployments(node: ast.AST, ctx: FileContext) -> bool:
             if child in parent.orelse and _says_deployed(test):
                 return True
         child, parent = parent, ctx.parent_of(parent)
+    return False
+
+
+_ON_TEXTS = frozenset({"true", "1", "yes", "on"})
+
+
+def debug_on_by_default(ctx: FileContext, reads_environment: Callable[[ast.Call], Optional[str]]) -> bool:
+    """A settings module whose module-level ``DEBUG`` reads the environment with a fallback that turns it on
+    (``env.bool("DEBUG", default=True)``, ``os.getenv("DEBUG", "True") == "True"``; ``reads_environment`` names the
+    variable a call reads). Run without its environment, the module is a developer's: django-oscar's sandbox
+    settings, "intended for local development and QA", whose one shipped deployment requires ``SECRET_KEY`` (seed
+    135). A ``DEBUG`` that falls back to off (shynet's ``os.getenv("DEBUG", "False")``) says nothing."""
+    if not settings_module(ctx).is_settings:
+        return False
+    for statement in ctx.tree.body:
+        if not (isinstance(statement, ast.Assign) and any(
+                isinstance(target, ast.Name) and target.id == "DEBUG" for target in statement.targets)):
+            continue
+        value = statement.value
+        compared: Optional[ast.expr] = None
+        if isinstance(value, ast.Compare) and len(value.ops) == 1 and isinstance(value.ops[0], ast.Eq):
+            compared = value.comparators[0]
+            value = value.left
+        if not isinstance(value, ast.Call) or reads_environment(value) != "DEBUG":
+            continue
+        fallback = next((keyword.value for keyword in value.keywords if keyword.arg == "default"),
+                        value.args[1] if len(value.args) > 1 else None)
+        if not isinstance(fallback, ast.Constant):
+            return False
+        if compared is not None:
+            return isinstance(compared, ast.Constant) and fallback.value == compared.value
+        return fallback.value is True or (isinstance(fallback.value, str) and fallback.value.lower() in _ON_TEXTS)
     return False

@@ -51,6 +51,13 @@ answer is a *client* error: a handler that returns the error's text with a 4xx s
 make_response(e_str, 400)`` after sending a test notification to the URL the user typed) files the failure as
 the user's own and tells them (:func:`answers_client_error`; 400 or 422, not a 401/403 refusal).
 
+- **A connection test answered with its error.** A function named for testing access to a destination the user
+  configured (``test_access``, ``test_connection``, ``check_connectivity``, ``verify_credentials``) whose handler
+  returns the error's text (``return str(e)``: motionEye's "test" button of its SFTP, FTP and cloud upload
+  settings, seed 135; :func:`tests_connection`). Reaching the host with the typed credentials is what it asks,
+  its failure (refused, unreachable, bad password) is the answer the user reads, and its message says which. A
+  function named for doing the work (``upload_file``) that answers its error stays flagged.
+
 - **A connection loop.** A ``while`` loop whose ``try`` opens a connection (``async with ws_connect(relay) as
   ws:``) and whose handler lets it go round again (:func:`reconnect_loop`): the relay being down is the
   expected failure, its message names it, and the loop connects again.
@@ -67,6 +74,7 @@ from backend_lint.analysis.delegated_validation import client_status
 from backend_lint.analysis.facts import node_fact
 from backend_lint.analysis.lazy_regex import lazy_compile
 from backend_lint.analysis.loggers import logging_call_kind
+from backend_lint.analysis.secret_names import split_identifier
 from backend_lint.context import FileContext
 
 VETO_HOOKS = frozenset({"pre_add", "pre_update", "pre_delete"})
@@ -252,3 +260,21 @@ def reports_another_failure(function: Optional[ast.AST]) -> bool:
         isinstance(arg.annotation, ast.Name) and arg.annotation.id in _EXCEPTION_TYPES
         for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs]
     )
+
+
+_TEST_WORDS = frozenset({"test", "check", "verify", "validate", "probe", "try"})
+_DESTINATION_WORDS = frozenset({"access", "connection", "connectivity", "connect", "credentials", "login", "auth",
+                                "authentication", "reachability", "reachable"})
+"""A function named by one word of each (``test_access``, ``check_connection``) tests a configured destination."""
+
+
+def tests_connection(function: Optional[ast.AST], handler: ast.ExceptHandler) -> bool:
+    """``def test_access(self)`` whose handler ends by returning the caught error's text (``return str(e)``, alone
+    or in a tuple or dict): the failure to reach the destination is the test's answer, told to the user."""
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or handler.name is None:
+        return False
+    words = set(split_identifier(function.name))
+    if not (words & _TEST_WORDS and words & _DESTINATION_WORDS):
+        return False
+    last = handler.body[-1] if handler.body else None
+    return isinstance(last, ast.Return) and last.value is not None and mentions_name(last.value, {handler.name})

@@ -49,7 +49,7 @@ them are one of a few idioms whose meaning is plain from the ``try`` statement i
 - **an error raised either way**: the statement that runs after the ``try`` raises (``try: detail =
   (await response.json())["detail"] / except Exception: pass`` then ``raise HTTPException(status, detail)``,
   also when the ``try`` ends an ``if`` block): the ``try`` only enriches an error that is raised anyway;
-- **an error answer, a trial decode, a prefixed predicate, a success flag answered**: see
+- **an error answer, a trial decode, a prefixed predicate, a success flag answered, successes counted**: see
   :mod:`.answered_failures`;
 - **best-effort telemetry**: usage analytics must never break the program they observe, so a ``try`` that only
   imports or calls analytics/telemetry/milestone code, and any catch-all in a telemetry module, is best-effort.
@@ -71,6 +71,7 @@ from backend_lint.analysis.answered_failures import (
     error_answered_next,
     failure_flag_returned,
     prefixed_predicate_answer,
+    successes_counted,
     trial_decode_skipped,
 )
 from backend_lint.analysis.ast_helpers import next_statement, own_nodes
@@ -113,6 +114,7 @@ def is_deliberate_fallback(attempt: ast.Try, handler: ast.ExceptHandler, ctx: Fi
         or answers_question(handler, ctx)
         or error_answered_next(attempt, handler, ctx)
         or failure_flag_returned(attempt, handler, ctx)
+        or successes_counted(attempt, handler, ctx)
         or trial_decode_skipped(attempt, handler, ctx)
         or _best_effort_telemetry(attempt, ctx)
         or ((parses_one_value(attempt, ctx) or reads_one_file(attempt, ctx)) and _skips_item(handler))

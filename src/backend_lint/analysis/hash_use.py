@@ -12,8 +12,9 @@ debug line (seed 122, linotp's SMTP provider), no password storage.
 
 :func:`digest_fate` follows the value from the hashing call through its function (``.hexdigest()``, encodings,
 string building, an outer digest, dicts, tuples, locals, up to six hops) and through the callers of that function in
-the file when it is returned, and says what it found: :data:`KEPT`, :data:`SENT`, :data:`LOGGED` or nothing. A rule
-reports a digest whose fate holds :data:`KEPT` and not :data:`SENT`: the positive evidence that the application
+the file when it is returned, and says what it found: :data:`KEPT`, :data:`SENT`, :data:`LOGGED`, :data:`CIPHER_KEY`
+(the key of a cipher: key derivation for encryption), :data:`EXPIRING` (a cache entry with an expiry) or nothing.
+A rule reports a digest whose fate holds :data:`KEPT` and not :data:`SENT`: the positive evidence that the application
 stores or checks it.
 A digest only written into a dictionary the function was handed (``data["pwd"] = md5(password)``), only looked up,
 or handed on where the file does not show what happens to it, has no fate: it is not reported.
@@ -29,7 +30,7 @@ from typing import TYPE_CHECKING, Optional
 
 from backend_lint.analysis.ast_helpers import own_nodes, statement_nodes
 from backend_lint.analysis.facts import reads
-from backend_lint.analysis.loggers import logging_call_kind
+from backend_lint.analysis.loggers import LEVEL_METHODS, logging_call_kind
 from backend_lint.analysis.node_index import node_index
 from backend_lint.analysis.secret_names import split_identifier
 
@@ -44,6 +45,20 @@ LOGGED = "logged"
 """The digest is only written into a log line: a fingerprint to tell values apart in a debug message (linotp's
 ``log.debug("pass: %r", sha256(password).hexdigest())``), neither stored nor sent."""
 
+CIPHER_KEY = "cipher-key"
+"""The digest is the key handed to a cipher (``Fernet(key)``, ``AESGCM(key)``): a key derived from a configured
+secret to encrypt data (whoogle's preferences key, seed 135), not a password hash anyone keeps."""
+EXPIRING = "expiring"
+"""The digest is written to a store with an expiry (``redis.setex(key, value=digest, time=300)``, ``set(...,
+ex=300)``): a short-lived cache of a password just checked elsewhere (privacyIDEA's Apache module, seed 135), not
+the application's password storage."""
+
+_CIPHERS = frozenset({"Fernet", "MultiFernet", "AESGCM", "AESCCM", "AESOCB3", "AESSIV", "ChaCha20Poly1305",
+                      "Cipher", "SecretBox", "Box"})
+"""Classes of ``cryptography`` and PyNaCl built from a key; ``AES.new(key, ...)`` is PyCryptodome's spelling."""
+_EXPIRING_STORES = frozenset({"setex", "psetex"})
+_EXPIRY_KEYWORDS = frozenset({"ex", "px", "exat", "pxat"})
+_LOGGER_NAMES = frozenset({"logger", "log"})
 _MAX_HOPS = 6
 _HTTP_LIBRARIES = ("requests.", "httpx.", "aiohttp.", "urllib.", "urllib3.", "http.client.")
 _PASS_THROUGH_CALLS = frozenset({
@@ -157,9 +172,13 @@ class _Flow:
         resolved = self.ctx.imports.resolve(call.func) or ""
         if resolved.startswith(_HTTP_LIBRARIES):
             return SENT
-        if logging_call_kind(call, self.ctx) is not None:
+        if logging_call_kind(call, self.ctx) is not None or _log_line(call):
             return LOGGED
         verb = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
+        if resolved.rpartition(".")[2] in _CIPHERS or (verb == "new" and resolved.endswith(".AES.new")):
+            return CIPHER_KEY
+        if verb in _EXPIRING_STORES or (verb == "set" and any(k.arg in _EXPIRY_KEYWORDS for k in call.keywords)):
+            return EXPIRING
         if verb in _COMPARERS:
             return KEPT
         if any(_names_url(arg) for arg in [*call.args[:1], *(k.value for k in call.keywords if k.arg == "url")]):
@@ -299,6 +318,16 @@ def _names_url(expr: ast.expr) -> bool:
         if set(split_identifier(name)) & _URL_WORDS:
             return True
     return False
+
+
+def _log_line(call: ast.Call) -> bool:
+    """``logger.debug(...)`` on a name of a logger whose library the file does not show (``logger =
+    logger.bind(name=plugin_name)``, Flexget's loguru plugins, seed 135): a call written as a log line writes one,
+    whoever made the logger; it neither stores nor sends the digest. Only this question reads it so: the logging
+    rules keep to loggers whose kind is known."""
+    func = call.func
+    return isinstance(func, ast.Attribute) and func.attr in LEVEL_METHODS and isinstance(func.value, ast.Name) \
+        and func.value.id.lower().lstrip("_") in _LOGGER_NAMES
 
 
 def _called_name(call: ast.Call) -> str:

@@ -41,7 +41,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from backend_lint.analysis.answered_failures import constant_answer, is_error_answer
-from backend_lint.analysis.ast_helpers import body_of, callee_name, own_nodes, statement_nodes
+from backend_lint.analysis.ast_helpers import body_of, callee_name, next_statement, own_nodes, statement_nodes
 from backend_lint.analysis.best_effort import in_loop
 from backend_lint.analysis.handlers import handler_for
 from backend_lint.analysis.lazy_regex import lazy_compile
@@ -100,10 +100,25 @@ def sql_writes(call: ast.Call) -> bool:
     )
 
 
-def does_work(statements: Iterable[ast.AST]) -> bool:
-    """``statements`` do something with an effect: a call named for one, or SQL text that writes."""
+_CONTAINER_METHODS = frozenset({"update", "add", "append", "extend", "insert", "remove", "clear", "pop", "discard",
+                                "setdefault"})
+"""Methods of a dict, list or set that change the value in memory: on a local the ``try`` was to set
+(``report.update(counts)``), they add to a value, they write nothing anywhere."""
+
+
+def _changes_local(call: ast.Call, locals_: frozenset[str]) -> bool:
+    """``report.update(...)`` on one of ``locals_``: the value changed in memory, not work with an effect."""
+    return (
+        isinstance(call.func, ast.Attribute) and call.func.attr in _CONTAINER_METHODS
+        and isinstance(call.func.value, ast.Name) and call.func.value.id in locals_
+    )
+
+
+def does_work(statements: Iterable[ast.AST], locals_: frozenset[str] = frozenset()) -> bool:
+    """``statements`` do something with an effect: a call named for one, or SQL text that writes. A container
+    method called on one of ``locals_`` (``report.update(...)``) only changes that value in memory."""
     for node in statement_nodes(statements):
-        if isinstance(node, ast.Call) and _work_call(node):
+        if isinstance(node, ast.Call) and _work_call(node) and not _changes_local(node, locals_):
             return True
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and _WRITING_SQL.search(node.value):
             return True
@@ -144,16 +159,40 @@ def abandons_work(attempt: ast.AST, handler: ast.ExceptHandler, ctx: FileContext
 def goes_on_without(attempt: ast.AST, handler: ast.ExceptHandler, ctx: FileContext) -> bool:
     """The handler goes on (``pass``) and the code after the ``try`` does work with a name the ``try`` was to
     set: the work is done with a value the failure left out (a migration that reads the old settings, fails,
-    and writes the new table empty)."""
+    and writes the new table empty). Not when the next statement tests that the value is missing (``if not
+    current_snapshot:`` then another source, or an error answer: CAPEv2's guacamole views, seed 135), nor when
+    the only later use is a dict or list method on the value itself (``report.update(counts)``): the absence is
+    handled, or the value only added to in memory."""
     if not handler.body or not isinstance(handler.body[-1], ast.Pass):
         return False
-    bound = {node.id for node in own_nodes(attempt) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)}
+    bound = frozenset(
+        node.id for node in own_nodes(attempt) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
+    )
     if not bound:
         return False
+    if _absence_tested_next(attempt, bound, ctx):
+        return False
     after = _following(attempt, ctx, _SCOPES, next_items=False)
-    return does_work(after) and any(
+    # ``report.update(counts)`` after a read that merges into ``report``: the value is added to, nothing written
+    return does_work(after, bound) and any(
         isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in bound
         for node in statement_nodes(after)
+    )
+
+
+def _absence_tested_next(attempt: ast.AST, bound: frozenset[str], ctx: FileContext) -> bool:
+    """The statement after the ``try`` is ``if not name:`` (or ``if name is None:``) for a name the ``try`` sets:
+    the code handles the value's absence (a fallback source, an error answer), and a failure is that absence."""
+    following = next_statement(attempt, ctx.parent_of) if isinstance(attempt, ast.stmt) else None
+    if not isinstance(following, ast.If):
+        return False
+    test = following.test
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return isinstance(test.operand, ast.Name) and test.operand.id in bound
+    return (
+        isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) and test.left.id in bound
+        and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Is, ast.Eq))
+        and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None
     )
 
 

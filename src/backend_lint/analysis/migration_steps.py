@@ -12,6 +12,12 @@ histories often try one step that is only needed, or only possible, on some of t
   op.batch_alter_table(table) as batch: batch.add_column(Column("access_control", JSON())) / except Exception:
   pass``: Open WebUI's downgrade re-adds a column its upgrade dropped only where it was present).
 
+- **renaming a table and back** (``op.execute('ALTER TABLE "user" RENAME TO user_old')`` then ``op.execute(
+  'ALTER TABLE user_old RENAME TO "user"')``, also ``op.rename_table``): SQLite's trick to make it rewrite the
+  foreign keys that name a table, pgAdmin's migration refreshing stale references (seed 135). Each pair ends
+  where it started, so the step changes no name; if the first rename fails nothing changed, and a table left
+  under the other name makes the migration's next statement on it fail loudly.
+
 The schema reads that decide the step (``indexes = [ix.get("name") for ix in inspector.get_indexes(t)]`` then
 ``if name in indexes: op.drop_index(...)``) and the step's log lines may sit in the ``try`` with it (Onyx's
 downgrade dropping an index after checking it exists).
@@ -71,8 +77,36 @@ def tolerated_ddl_step(attempt: ast.Try, handler: ast.ExceptHandler, ctx: FileCo
     work = [step for step in steps if not (_inspects(step) or _logs(step))]
     return (
         bool(work)
-        and all(_may_exist_step(step) or _adds_untested_column(step, attempt, ctx) for step in work)
+        and (all(_may_exist_step(step) or _adds_untested_column(step, attempt, ctx) for step in work)
+             or _renames_and_back(work))
         and _carries_on(attempt, ctx)
+    )
+
+
+_RENAME_SQL = lazy_compile(
+    r'^\s*ALTER\s+TABLE\s+[`"]?(\w+)[`"]?\s+RENAME\s+TO\s+[`"]?(\w+)[`"]?\s*;?\s*$', re.IGNORECASE
+)
+
+
+def _rename(statement: ast.stmt) -> tuple[str, str] | None:
+    """``(old, new)`` of a table rename written with constants: ``op.rename_table("a", "b")`` or
+    ``op.execute("ALTER TABLE a RENAME TO b")``."""
+    call = statement_call(statement)
+    if call is None:
+        return None
+    names = [string_value(argument) for argument in call.args[:2]]
+    if callee_name(call) == "rename_table" and len(call.args) == 2 and names[0] and names[1]:
+        return names[0].lower(), names[1].lower()
+    match = _RENAME_SQL.match(names[0] or "") if callee_name(call) == "execute" else None
+    return (match.group(1).lower(), match.group(2).lower()) if match else None
+
+
+def _renames_and_back(steps: list[ast.stmt]) -> bool:
+    """The steps are pairs of renames, each pair a table renamed and renamed back: no name changes."""
+    renames = [_rename(step) for step in steps]
+    return len(renames) % 2 == 0 and all(
+        first is not None and second is not None and first == (second[1], second[0])
+        for first, second in zip(renames[::2], renames[1::2])
     )
 
 

@@ -55,9 +55,14 @@ _REFUSAL = lazy_compile(
     r"(?:Signature)?Expired(?:Signature)?(?:Error)?|BadSignature|BadTimeSignature|BadData|BadToken"
     r"|Invalid(?:Signature|Token|TokenError|SignatureError)|(?:JWT|Decode)Error|NoResultFound|DoesNotExist"
     r"|ExpiredSignatureError|InvalidTokenError|(?:Device)?(?:NotRegistered|Unregistered)(?:Error)?"
+    r"|Invalid(?:Audience|Issuer|IssuedAt|Algorithm)Error|ImmatureSignatureError|MissingRequiredClaimError"
+    r"|JWTClaimsError"
 )
 """Exceptions a token check raises to refuse a value (itsdangerous, PyJWT, cryptography's Fernet, a row lookup; a
-push service's ``DeviceNotRegisteredError``/``UnregisteredError`` for a device token it no longer knows)."""
+push service's ``DeviceNotRegisteredError``/``UnregisteredError`` for a device token it no longer knows). PyJWT's
+claim checks refuse a token too (``InvalidAudienceError``, ``InvalidIssuerError``, ``ImmatureSignatureError``,
+``MissingRequiredClaimError``, python-jose's ``JWTClaimsError``): edx-notes-api logs the token it rejected for a
+wrong audience beside its expired and undecodable siblings (seed 135)."""
 
 
 def _catches_refusals(caught: Optional[ast.expr]) -> bool:

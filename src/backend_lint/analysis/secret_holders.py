@@ -7,7 +7,8 @@ a lexer's token or a piece cut out of a text that is no secret (:mod:`.lexer_tok
 segment of the URL path (:mod:`.url_values`), a uuid or a piece of one (a marker the code made), the claims a JWT
 decoder returns, a session id other than the request's own, the name of a key file the code opens, a message or
 setting-name constant, a number, an object whose attributes the function reads (an ORM row, whose ``repr`` is not
-the secret), a row a lookup returned, and an abbreviated form (``token[:5] + "..." + token[-5:]``).
+the secret) or that it checks is an instance of a class other than a text, a row a lookup returned, and an
+abbreviated form (``token[:5] + "..." + token[-5:]``).
 """
 
 from __future__ import annotations
@@ -113,7 +114,8 @@ def credential_value(value: ast.expr, name: str, ctx: FileContext) -> bool:
             return False  # a message (``TOKEN_EXPIRED = "token has expired"``) or the name of a setting
         if isinstance(constant, ast.Constant) and isinstance(constant.value, (int, float)):
             return False  # ``COOKIE_SECRET_BYTES = 32``: a size, not the secret
-        if function is not None and (_object_value(raw.id, function, ctx) or _stored_row(raw.id, function)):
+        if function is not None and (_object_value(raw.id, function, ctx) or _stored_row(raw.id, function)
+                                     or _narrowed_to_class(raw.id, function, ctx)):
             return False
         bound = lookup(raw.id, ctx, ctx.scope)
         held = bound[1].single_value(raw.id) if bound is not None else None
@@ -208,6 +210,31 @@ def _object_value(name: str, function: ast.AST, ctx: FileContext) -> bool:
     keep to a prefix or an audit id; the rule cannot see the class, so it does not guess."""
     read = attributes_read(ctx, function)
     return bool((read.get(name, frozenset()) | read.get(f"{name}[]", frozenset())) - _STRING_METHODS)
+
+
+_STRING_CLASSES = frozenset({"str", "bytes", "bytearray", "builtins.str", "builtins.bytes", "builtins.bytearray"})
+
+
+def _narrowed_to_class(name: str, function: ast.AST, ctx: FileContext) -> bool:
+    """The function leaves unless ``name`` is an instance of a class that is not a text (``if not
+    isinstance(token, JWTToken): return False``): it holds an object, as :func:`_object_value` reads from the
+    attributes used, and logging it writes the class's ``repr``. nav's DRF permission logs ``request.auth``
+    after checking it is drf-oidc-auth's ``JWTToken``, a dict of the decoded claims (seed 135)."""
+    for node in own_nodes(function):
+        if not (isinstance(node, ast.If) and node.body and isinstance(node.body[-1], (ast.Return, ast.Raise))):
+            continue
+        for test in ast.walk(node.test):
+            if not (isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
+                    and isinstance(test.operand, ast.Call) and isinstance(test.operand.func, ast.Name)
+                    and test.operand.func.id == "isinstance" and len(test.operand.args) == 2):
+                continue
+            checked, classes = test.operand.args
+            kinds = classes.elts if isinstance(classes, ast.Tuple) else [classes]
+            written = [ctx.imports.resolve(kind) or dotted_name(kind) for kind in kinds]
+            if isinstance(checked, ast.Name) and checked.id == name and written \
+                    and all(kind is not None and kind not in _STRING_CLASSES for kind in written):
+                return True
+    return False
 
 
 def _masked(value: Optional[ast.expr]) -> bool:

@@ -14,7 +14,9 @@ stream the caller chose (``file=fh``) or into ``redirect_stdout``'s buffer, a fa
 process after (``sys.exit``, the builtin ``exit``), or the fallback in an ``except`` whose ``try`` was logging.
 A shadowed ``print`` (a local function or import of that name) is not the builtin and is not flagged. A
 module-level function that only the module's main guard reaches is the program's code too, unless the project
-model sees another module reach it (:func:`~.project.conditions.unimported_function`, decided per function); so is
+model sees another module reach it (:func:`~.project.conditions.unimported_function`, decided per function; for a
+function run as one command the process exits after, :func:`~.project.conditions.unimported_outside_tests`: a test
+importing it runs the command under pytest, not in the service); so is
 a function or method only command line code reaches (:func:`~.project.conditions.cli_only`: every module naming it
 is one, and so is every caller in its own module); and
 a coroutine of a client SDK kept in an ``sdk``/``sdks`` folder above its import root runs in its user's script,
@@ -47,7 +49,7 @@ import os
 from functools import lru_cache
 from typing import TYPE_CHECKING, Optional
 
-from backend_lint.analysis.ast_helpers import statement_nodes, under_if
+from backend_lint.analysis.ast_helpers import next_statement, statement_nodes, under_if
 from backend_lint.analysis.bindings import bindings_of
 from backend_lint.analysis.entrypoints import PROMPTS, in_cli_context, terminal_use
 from backend_lint.analysis.fix_logger import logger_for_fix
@@ -55,6 +57,7 @@ from backend_lint.analysis.hand_run_scripts import guard_only_functions
 from backend_lint.analysis.loggers import LOGURU, ROOT_CONFIGURERS, STRUCTLOG, body_logs, module_logger
 from backend_lint.analysis.messages import STDLIB, print_pieces, render_log_call, source_text
 from backend_lint.analysis.module_roles import module_roles
+from backend_lint.analysis.node_index import node_index
 from backend_lint.analysis.output_switches import debug_switch, opt_in_parameter, print_mode, reads_verbosity
 from backend_lint.analysis.project.app_conditions import lint_allows_print, print_convention, task_stdout_logged
 from backend_lint.analysis.project.conditions import (
@@ -63,6 +66,7 @@ from backend_lint.analysis.project.conditions import (
     cli_only,
     test_support,
     unimported_function,
+    unimported_outside_tests,
 )
 from backend_lint.analysis.project.roots import path_in_project, project_root
 from backend_lint.analysis.resolve import lookup
@@ -316,12 +320,34 @@ def _example_without_logging(ctx: FileContext) -> bool:
 def _program_only(ctx: FileContext) -> tuple[ProjectFact, ...]:
     """The print is in a module-level function that only the module's main guard reaches (through ``main()`` and
     the functions only it calls, :func:`.hand_run_scripts.guard_only_functions`): the program's terminal output
-    when the file runs as a command, unless another module imports the function (the project fact returned)."""
+    when the file runs as a command, unless another module imports the function (the project fact returned). A test
+    importing a function that every call in the module runs as one command, the process exiting right after
+    (``show_status_cli()`` then ``sys.exit()``: the ``--status`` option of CAPEv2's ``utils/dist.py``, imported by
+    ``tests/test_dist_db.py``, seed 135), does not count: it runs the command under pytest. A function the program's
+    long-running part reaches (a thread of the daemon the same ``main()`` starts) keeps the test as a reader."""
     outer = next((function for function in ctx.scope.functions if function in ctx.tree.body), None)
     if not isinstance(outer, (ast.FunctionDef, ast.AsyncFunctionDef)) or not ctx.module \
             or outer.name not in guard_only_functions(ctx):
         return ()
-    return (unimported_function(f"{ctx.module}.{outer.name}"),)
+    qualified = f"{ctx.module}.{outer.name}"
+    command = _runs_as_command(outer.name, ctx)
+    return (unimported_outside_tests(qualified) if command else unimported_function(qualified),)
+
+
+def _runs_as_command(name: str, ctx: FileContext) -> bool:
+    """Every call of the module's function ``name`` is a statement whose next statement ends the process
+    (``register_node_cli(...)`` then ``sys.exit()``): a command the program runs once and exits after."""
+    index = node_index(ctx)
+    calls = [node for node in index.of(ast.Call) if isinstance(node.func, ast.Name) and node.func.id == name]
+    if not calls:
+        return False
+    for call in calls:
+        statement = index.parent(call)
+        following = next_statement(statement, index.parent, through_ifs=0) \
+            if isinstance(statement, ast.Expr) else None
+        if following is None or not _exits(following, ctx):
+            return False
+    return True
 
 
 def _command_code(ctx: FileContext) -> tuple[ProjectFact, ...]:
@@ -440,6 +466,7 @@ class PrintInBackendCode(Rule):
     needs = (
         in_cli_context, terminal_use, outside_service_code, body_logs, in_service_code, serves_requests,
         module_logger, bindings_of, logger_for_fix, guard_only_functions, unimported_function, module_roles,
+        unimported_outside_tests, node_index,
         lint_allows_print, print_convention, task_stdout_logged, beside_logging, reports_failure, cli_only,
     )
     module_facts = (cli_module, test_support)

@@ -29,6 +29,10 @@ own ruff configuration deliberately allows is left alone too: it selects the res
 by code and leaves that construct's code out (DefectDojo's ``"G001", "G002", "G01", "G1", "G2"``, no ``G004``:
 f-string messages are its chosen style), or ignores it; or its pylint configuration disables pylint's check of
 that construct (turbinia's ``.pylintrc``: ``logging-fstring-interpolation``; the project model's ``lint_unselected``).
+So is a file the project's ruff configuration keeps out of its linting altogether (``exclude``, or every check
+ignored for it: the project model's ``lint_excluded``): CAPEv2 excludes its vendored copy of dbus-next
+(``analyzer/linux/dbus_next``) while selecting the logging-format rules everywhere else; a third-party copy is not
+code its maintainers change.
 
 The fix is safe when the output is the same: stdlib gets a ``%`` template with format specs translated
 where ``%`` renders them identically, loguru a ``{}`` template. It is unsafe when the runtime type decides
@@ -65,8 +69,9 @@ from backend_lint.analysis.messages import (
 from backend_lint.analysis.module_roles import in_migration, module_roles
 from backend_lint.analysis.one_off_commands import one_off_command
 from backend_lint.analysis.one_shot_programs import standalone_script
-from backend_lint.analysis.project.app_conditions import lint_unselected
+from backend_lint.analysis.project.app_conditions import lint_excluded, lint_unselected
 from backend_lint.analysis.project.conditions import test_support, unreferenced
+from backend_lint.analysis.project.roots import path_in_project
 from backend_lint.analysis.strings import CONCATENATION, FORMAT_METHOD, FSTRING, PERCENT, formatting_kind
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
@@ -153,7 +158,8 @@ class EagerLogFormatting(Rule):
     fix_kind = Applicability.SAFE
     fix_node = "Call"
     triggers = ("log", "LOG")
-    needs = (logging_call_kind, module_roles, in_migration, origin, lint_unselected, run_by_hand, unreferenced,
+    needs = (logging_call_kind, module_roles, in_migration, origin, lint_unselected, lint_excluded, run_by_hand,
+             unreferenced,
              class_name_value, is_cli_command, one_off_command, interactive_cli, standalone_script)
     module_facts = (test_support,)
 
@@ -181,6 +187,7 @@ class EagerLogFormatting(Rule):
         if script == () or _in_testing_command(ctx) or one_off_command(ctx) or interactive_cli(ctx):
             return  # a script, a testing, one-off or interactive command: its log lines are its terminal output
         written = dotted_name(func)
+        relative = path_in_project(ctx.display_path)
         fix = _applicability(node, message, how, kind, origin(func.value, ctx) is not None)
         self.report(
             ctx,
@@ -190,8 +197,10 @@ class EagerLogFormatting(Rule):
             call=written if written and len(written) <= 40 else f"logger.{func.attr}",
             how=_HOW[how],
             advice="pass the values as key-value pairs" if kind == STRUCTLOG else "pass the values as arguments",
-            unless=(lint_unselected(_RUFF_CODES[how]), *(script or ()),
-                    *(standalone_script(ctx) or ())),  # a tool run by hand (PEP 723), unless imported
+            # the project's ruff leaves the style out, or keeps the file out of its linting (vendored code); a tool
+            # run by hand (PEP 723), unless imported
+            unless=(lint_unselected(_RUFF_CODES[how]), *(script or ()), *(standalone_script(ctx) or ()),
+                    *((lint_excluded(relative),) if relative is not None else ())),
         )
 
     def fix(self, finding: Finding, node: cst.CSTNode, fixer: FixContext) -> Optional[cst.CSTNode]:

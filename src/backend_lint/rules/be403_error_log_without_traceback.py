@@ -23,7 +23,8 @@ shape says so (a bounded loop that leaves on success and counts its attempts: ``
 secondary failure logged inside another ``except`` that ends by raising (failing to parse the error body of a
 request whose error is then raised, or in a function handed the exception it reports: auditing another failure),
 expected errors (a Flask-AppBuilder veto hook, one value that does not parse, a user's content error told back to
-the user (also answered with 400/422), a ``try`` of a few calls into a library or the OS whose error the handler
+the user (also answered with 400/422), a test of a configured connection answering its error (``test_access``
+returning ``str(e)``), a ``try`` of a few calls into a library or the OS whose error the handler
 logs with its message (thin wrappers of such calls in the file read as their calls), file work of the standard
 library, asyncio's own scheduling, stores into local dicts, see :mod:`backend_lint.analysis.expected_errors`; a
 predicate answering ``False`` when it cannot tell; a ``try`` of log lines only), a command's error exit (also in a
@@ -52,6 +53,7 @@ from backend_lint.analysis.expected_errors import (
     records_failed_item,
     reports_another_failure,
     reports_error_to_user,
+    tests_connection,
     vetoed_by_hook,
 )
 from backend_lint.analysis.fallbacks import predicate_answer
@@ -345,6 +347,8 @@ class ErrorLogWithoutTraceback(Rule):
             return  # nothing in the ``try`` but log lines: nothing to trace
         if reports_error_to_user(ctx, handler) or answers_client_error(handler):
             return  # a user's own error told back to them
+        if tests_connection(ctx.scope.function, handler):
+            return  # a test of the configured destination: its failure is the answer the user reads
         checked = _input_schemas(attempt, handler, ctx)
         if checked == ():
             return  # a ``try`` that only reads the client's input and checks it, answered 400: the client's error

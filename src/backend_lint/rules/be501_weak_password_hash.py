@@ -11,12 +11,14 @@ tokens) is left alone, and so are HMACs keyed with a random per-process key (loo
 or made in a function documented as hashing for reporting (Keystone's partial, peppered hash of a rejected password
 for audit notifications), a digest of a password only ever used as a key of an in-memory table (privacyIDEA's
 per-request cache of checked passwords), a digest of the stored hash rather than the password
-(``md5(f"{email},{password_hash}")``, redash's session identity that changes with the password), a fast digest
-in a function or class named for a legacy scheme (verifying old
-hashes before rehashing them), a function whose result a main guard prints after prompting for a password (a hash
-generator tool), the hasher classes themselves (subclasses of Django's ``BasePasswordHasher``: ``PASSWORD_HASHERS``
-decides whether they are used), and test modules and test settings, where fast hashers are a deliberate speed-up
-(also ``PASSWORD_HASHERS`` set under ``if TESTING:`` or ``if DEBUG:`` in production settings: the test run's switch).
+(``md5(f"{email},{password_hash}")``, redash's session identity that changes with the password), a fast digest in a
+function or class named for a legacy scheme (verifying old hashes before rehashing them) or listed in a module's
+table of methods whose default is a slow hasher (``KNOWN_METHODS = {"md5": md5, "pbkdf2": pbkdf2}``,
+``DEFAULT_METHOD = "pbkdf2"``: nav's ``pwhash``), a function whose result a main guard prints after prompting for a
+password (a hash generator tool), the hasher classes themselves (subclasses of Django's ``BasePasswordHasher``:
+``PASSWORD_HASHERS`` decides whether they are used), and test modules and test settings, where fast hashers are a
+deliberate speed-up (also ``PASSWORD_HASHERS`` set under ``if TESTING:`` or ``if DEBUG:`` in production settings:
+the test run's switch).
 A digest only written into a log line (a fingerprint in a debug message) is neither kept nor sent: not reported;
 nor is a digest object also fed other records in a loop over a collection (lbry's wallet fingerprint, which takes
 the encryption password and every account's data): a change detector, not a password hash. Nor is a digest in a
@@ -127,6 +129,41 @@ def _legacy_scheme(ctx: FileContext) -> bool:
         isinstance(scope.node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
         and "legacy" in scope.node.name.lower()
         for scope in ctx.scope
+    )
+
+
+_SLOW_SCHEMES = ("pbkdf2", "bcrypt", "scrypt", "argon2")
+"""Names of slow hashers, as a function's name spells them (``pbkdf2``, ``bcrypt_hash``)."""
+
+
+def _superseded_entry(ctx: FileContext) -> bool:
+    """The digest is in a module-level function listed in a module-level table of methods (``KNOWN_METHODS =
+    {"sha1": sha1, "md5": md5, "pbkdf2": pbkdf2}``) whose default (a module-level ``DEFAULT_METHOD = "pbkdf2"``)
+    is another entry named for a slow hasher: nav's ``pwhash`` hashes new passwords with the default and keeps the
+    fast ones to verify hashes stored by older versions, like a hasher class that ``PASSWORD_HASHERS`` lists after
+    the default (seed 135)."""
+    function = ctx.scope.function
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or function not in ctx.tree.body:
+        return False
+    tables: list[dict[str, str]] = []
+    defaults: set[str] = set()
+    for statement in ctx.tree.body:
+        if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1
+                and isinstance(statement.targets[0], ast.Name)):
+            continue
+        value = statement.value
+        if "DEFAULT" in statement.targets[0].id.upper() and isinstance(value, ast.Constant) \
+                and isinstance(value.value, str):
+            defaults.add(value.value)
+        elif isinstance(value, ast.Dict):
+            tables.append({key.value: entry.id for key, entry in zip(value.keys, value.values)
+                           if isinstance(key, ast.Constant) and isinstance(key.value, str)
+                           and isinstance(entry, ast.Name)})
+    return any(
+        function.name in table.values() and any(
+            table.get(default) not in (None, function.name)
+            and any(scheme in table[default].lower() for scheme in _SLOW_SCHEMES) for default in defaults)
+        for table in tables
     )
 
 
@@ -323,7 +360,7 @@ class WeakPasswordHash(Rule):
                 self._add_digest(node, f"hashlib.{digest}().update", ctx)
 
     def _add_digest(self, node: ast.Call, construct: str, ctx: FileContext) -> None:
-        if _legacy_scheme(ctx):
+        if _legacy_scheme(ctx) or _superseded_entry(ctx):
             return
         pending = self._pending(ctx)
         pending.digests.append((node, construct))

@@ -22,7 +22,8 @@ value maps one field name to another. A module-level constant that the project c
 for, left alone through the project model (:mod:`backend_lint.analysis.sentinels`). So are the values of
 settings that say they are for local development (``DockerBaseSettings``: "Settings for local development with
 Docker") and the defaults of a function that seeds a development set-up (``create_dev_user``, "intended for dev
-clusters"): :mod:`backend_lint.analysis.dev_only`; and code whose literals the code itself says are a developer's (a
+clusters"), and the environment fallbacks of settings whose ``DEBUG`` falls back to on (a developer's run by
+default): :mod:`backend_lint.analysis.dev_only`; and code whose literals the code itself says are a developer's (a
 settings template whose own ``SECRET_KEY`` is a placeholder, a management command for development or testing, a
 main-guard demo that serves no app): :mod:`backend_lint.analysis.dev_seeds`. So is the settings block of a tool the
 module switches off (``ENABLE_FLASK_PROFILER = False``): :mod:`backend_lint.analysis.disabled_tools`. Through the
@@ -58,7 +59,7 @@ from backend_lint.analysis.credential_values import (
     word_password,
 )
 from backend_lint.analysis.dead_values import overwritten_before_read
-from backend_lint.analysis.dev_only import development_seed_function, development_settings_class
+from backend_lint.analysis.dev_only import debug_on_by_default, development_seed_function, development_settings_class
 from backend_lint.analysis.dev_seeds import demo_block, development_command, placeholder_settings
 from backend_lint.analysis.disabled_tools import switched_off_block
 from backend_lint.analysis.env_names import names_environment_variable
@@ -438,6 +439,7 @@ class HardcodedSecret(Rule):
             and not compared_in_file(ctx, _literal_text(value))
             and not _replaced_before_read(visited, ctx)
             and not switched_off_block(visited, ctx)
+            and not (where == ENV and debug_on_by_default(ctx, lambda call: _environment_variable(call, ctx)))
         ):
             module_constant = where == ASSIGN and ctx.scope.outer is None and bool(ctx.module)
             unless = (compared_default(f"{ctx.module}.{name}"),) if module_constant else ()

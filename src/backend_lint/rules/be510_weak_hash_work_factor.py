@@ -28,7 +28,7 @@ from typing import Optional
 
 from backend_lint.analysis.ast_helpers import argument, keyword_value, string_value
 from backend_lint.analysis.bindings import bindings_of
-from backend_lint.analysis.hash_use import KEPT, SENT, digest_fate
+from backend_lint.analysis.hash_use import CIPHER_KEY, EXPIRING, KEPT, SENT, digest_fate
 from backend_lint.analysis.module_roles import module_roles, non_production_code
 from backend_lint.analysis.passwords import constant_int, is_password_value, local_value, stored_as_password
 from backend_lint.analysis.project.conditions import test_support
@@ -232,6 +232,8 @@ class WeakHashWorkFactor(Rule):
         if family == SCRYPT and "log_n" in factors:
             factors["n"] = 2 ** min(factors.pop("log_n"), 64)
         construct = node.arg if isinstance(node, ast.keyword) and node.arg else f"{scheme}.{method}"
+        if isinstance(node, ast.Call) and _only_transient(node, ctx):
+            return
         self._check(ctx, node, construct, family, factors, digest)
 
     # --- settings and hasher classes ----------------------------------------------------------------------
@@ -280,6 +282,17 @@ def _kept(node: ast.Call, ctx: FileContext) -> bool:
     (:mod:`backend_lint.analysis.hash_use`)."""
     fate = digest_fate(ctx, node, ctx.scope.function or ctx.tree)
     return KEPT in fate and SENT not in fate
+
+
+def _only_transient(node: ast.Call, ctx: FileContext) -> bool:
+    """What a passlib handler's ``using(...)``/``hash(...)`` makes in a function only becomes a cache entry with an
+    expiry or a cipher's key (:mod:`backend_lint.analysis.hash_use`): privacyIDEA's Apache module keeps the digest of
+    a password privacyIDEA has just accepted in Redis for 300 seconds (``rd.setex(key, value=digest, time=TIMEOUT)``)
+    and checks it on every request, where the low rounds are the per-request cost; nothing stores it for long."""
+    if ctx.scope.function is None:
+        return False
+    fate = digest_fate(ctx, node, ctx.scope.function)
+    return bool(fate) and fate <= {EXPIRING, CIPHER_KEY}
 
 
 def _base_name(base: ast.expr) -> str:
