@@ -133,6 +133,26 @@ PARTS = {
 
         CONFIG = requests.get("http://config.internal/app.json").json()
     """,
+    "deployment/compare_catalogs.py": """\
+        import requests
+
+        keys = set()
+        url = "https://catalog.example.net/api/courses/"
+        while url:  # ends on the last page, which names no next one
+            page = requests.get(url).json()
+            keys.update(item["key"] for item in page["results"])
+            url = page["next"]
+        print(len(keys))
+    """,
+    "deployment/watch_prices.py": """\
+        import requests
+
+        running = True
+        while running:  # only a branch clears the flag: a watcher that runs for good
+            prices = requests.get("https://prices.example.net/latest").json()
+            if prices.get("halt"):
+                running = False
+    """,
     "shop/app.py": """\
         from shop.startup import CONFIG
     """,
@@ -142,9 +162,11 @@ PARTS = {
 def test_parts_of_programs(tmp_path: Path) -> None:
     """A function only the main guard reaches (imported by tests only, or not at all while the service imports
     its module's other names), and the top-level statements of a module nothing imports, run only when a person
-    starts the file; the same function or statements the service imports stay reported."""
+    starts the file, also through the pages of an API followed to the last (``while url:`` rebinding ``url``); the
+    same function or statements the service imports stay reported, and so does a loop only a branch ends."""
     root = write_project(tmp_path, PARTS)
-    assert findings_of(root, "BE201") == {("shop/tools.py", 9), ("shop/startup.py", 3)}
+    assert findings_of(root, "BE201") == {("shop/tools.py", 9), ("shop/startup.py", 3),
+                                          ("deployment/watch_prices.py", 5)}
 
 
 INDEXER = """\

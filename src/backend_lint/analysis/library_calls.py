@@ -3,7 +3,9 @@ logged error without a traceback (:mod:`.expected_errors` says why).
 
 :func:`calls_outside_only` reads the ``try`` step by step (:class:`_OutsideCalls`): a call of a library or the
 standard library, on a client a library made, a method of a literal text or of a parameter annotated as a file,
-counts, and so does a text's own method (``buffer.decode(encoding)``, ``url.strip()``); so does a function or
+counts, and so does a text's own method (``buffer.decode(encoding)``, ``url.strip()``) and a field of a text
+the ``try`` split taken by a constant index (``float(parts[4])``: malformed text fails with a ``ValueError``
+naming it); so does a function or
 ``self.`` method of the file that is a thin wrapper of such calls
 (:meth:`_OutsideCalls.wrapper`: read as its calls, two wrappers deep). Any other code of the project (its
 functions and methods, comprehensions, attribute writes, a module imported by name at run time) ends the
@@ -65,8 +67,10 @@ _FILE_ANNOTATIONS = frozenset({"typing.IO", "typing.TextIO", "typing.BinaryIO", 
                                "io.BufferedIOBase", "io.RawIOBase"})
 _PLAIN_BUILTINS = frozenset({"str", "len", "bool", "int", "float", "repr", "isinstance", "hasattr", "getattr"})
 _OWN_RECEIVERS = frozenset({"self", "cls"})
+_SPLITS = frozenset({"split", "rsplit", "partition", "rpartition"})
+"""Methods of ``str`` and ``bytes`` that cut a text into its fields (``parts = line.split(",")``)."""
 _TEXT_METHODS = frozenset({"strip", "lstrip", "rstrip", "lower", "upper", "casefold", "encode", "decode", "splitlines",
-                           "startswith", "endswith"})
+                           "startswith", "endswith"}) | _SPLITS
 """Methods of ``str`` and ``bytes`` (``buffer.decode(encoding)``, ``webhook.url.strip()``): they run no code of the
 project, and their only failure (a ``UnicodeDecodeError`` naming the codec and the position) says what failed."""
 _MAX_WRAPPERS = 2
@@ -151,6 +155,9 @@ class _OutsideCalls:
         """The block stores values into a dict named by a local (``class_dict[class_name] = obj``)."""
         self.texts = False
         """The block calls a text's own method (``buffer.decode(...)``), which is not counted."""
+        self.fields: set[str] = set()
+        """Locals the ``try`` binds to a text cut into fields (``parts = line.split(",")``): ``parts[4]`` is one
+        field, and a line with too few of them fails with an ``IndexError``, malformed text like a bad number."""
         self.package = ctx.module.partition(".")[0]
         self.tops: dict[str, bool] = {}
         self.made: dict[str, str] = {}
@@ -205,6 +212,8 @@ class _OutsideCalls:
             self.kind = "builtins"
             if isinstance(value, ast.Call) and self.expr(value):
                 self.made.update((name, self.kind) for target in targets for name in _bound_names(target))
+                if isinstance(value.func, ast.Attribute) and value.func.attr in _SPLITS:
+                    self.fields.update(name for target in targets for name in _bound_names(target))
                 return True
             return self.expr(value) or (isinstance(value, ast.Call) and self.lets_nothing_out(value))
         return False
@@ -356,6 +365,8 @@ class _OutsideCalls:
             return True
         if isinstance(expr, ast.Call):
             return self.outside(expr) and all(self.expr(argument) for argument in call_arguments(expr))
+        if isinstance(expr, ast.Subscript) and isinstance(expr.value, ast.Name) and expr.value.id in self.fields:
+            return _constant_index(expr.slice)  # ``float(parts[4])``: a field of a line the ``try`` split
         if isinstance(expr, ast.Subscript):
             return self.checked_key(expr) or self.own_key(expr)
         return False  # a subscript, a comprehension, a lambda: the project's own logic

@@ -3,8 +3,9 @@
 A module is a one-shot program when it has a main guard (``if __name__ == "__main__":``), serves nothing (no
 ``uvicorn.run``, ``app.run()``, ``serve_forever``, ``run_forever``, no route it registers), never loops forever
 (no ``while True``, ``while not stop.is_set()``, ``while self.running``: a deployed worker started as ``python
-worker.py`` consumes jobs in such a loop; only a loop bounded by a comparison, ``while page < pages``, or one that
-leaves by a ``break`` of its own body outside an ``except`` clause, is read as ending), and no other
+worker.py`` consumes jobs in such a loop; only a loop bounded by a comparison, ``while page < pages``, one that
+leaves by a ``break`` of its own body outside an ``except`` clause, or one that follows a cursor its body rebinds on
+every pass, ``while url: ... url = page["next"]``, is read as ending), and no other
 module of the project imports it (the project model's :func:`~.project.conditions.unreferenced`). Everything in it
 runs once, when a person starts the file, and ends: a request that hangs there holds the terminal of whoever ran
 it, not a service worker (jumpserver's ``utils/create_assets_user/bulk_create_user.py``, an administrator's
@@ -59,7 +60,8 @@ def _runs_forever_or_serves(ctx: FileContext) -> bool:
     loop whose test is no comparison: a long-lived process, not a program that ends. Read from the file's node
     index (the engine's walk already listed every node), not by a walk of its own."""
     index = node_index(ctx)
-    if any(not isinstance(node.test, ast.Compare) and not _breaks_out(node) for node in index.of(ast.While)):
+    if any(not isinstance(node.test, ast.Compare) and not _breaks_out(node) and not _follows_cursor(node)
+           for node in index.of(ast.While)):
         return True  # ``while True``, ``while not stop.is_set()``, ``while self.running``: may run for good
     if any(
         (dotted_name(d.func if isinstance(d, ast.Call) else d) or "").rpartition(".")[2] in _SERVING
@@ -99,6 +101,20 @@ def says_scheduled(ctx: FileContext) -> bool:
     watches."""
     docstring = ast.get_docstring(ctx.tree, clean=False)
     return docstring is not None and _SCHEDULED.search(docstring) is not None
+
+
+def _follows_cursor(loop: ast.While) -> bool:
+    """``while url:`` whose body rebinds ``url`` on every pass, outside any branch (``url = r.json()["next"]``): a
+    walk through the pages of an API that ends when the last page names no next one (enterprise-catalog's
+    ``scripts/compare_algolia_to_discovery.py``, judged on seed 135). A flag only a branch clears (``if stop:
+    running = False``) or a name the body never rebinds keeps the loop read as running for good."""
+    if not isinstance(loop.test, ast.Name):
+        return False
+    return any(
+        isinstance(statement, ast.Assign) and not isinstance(statement.value, ast.Constant)
+        and any(isinstance(target, ast.Name) and target.id == loop.test.id for target in statement.targets)
+        for statement in loop.body
+    )
 
 
 def _breaks_out(loop: ast.While) -> bool:

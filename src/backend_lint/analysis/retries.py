@@ -25,7 +25,9 @@ Nor is a retry of work done on this machine: an attempt whose every call is a bu
 logging, the file system (``os.makedirs`` again after ``EACCES``, a lock directory made with ``os.mkdir``, a file
 opened with ``io.open`` and wrapped in werkzeug's in-memory ``FileStorage``) or
 a local program (``subprocess``, or a function of the same file that starts one and names no network client:
-gns3 running ``vmrun`` twice). Nothing shared takes the load, and the herd that backoff protects against does
+gns3 running ``vmrun`` twice), or a URL presigned by an S3 client (botocore's ``generate_presigned_url``
+signs with the client's credentials here and sends nothing: ragflow's ``get_presigned_url`` retried ten times a
+second apart reaches no server). Nothing shared takes the load, and the herd that backoff protects against does
 not exist.
 
 A wait for a process on this machine is not a retry storm either: a loop in a function that names a loopback
@@ -99,6 +101,9 @@ _PATH_METHODS = frozenset({"read_text", "read_bytes", "write_text", "write_bytes
                            "is_symlink", "rglob", "with_suffix", "with_name", "relative_to", "expanduser"})
 """Methods only a ``pathlib`` path has (``user_data_dir / "DevToolsActivePort"`` read through a local): a local
 file read, whatever name the path was given."""
+_SIGNS_LOCALLY = frozenset({"generate_presigned_url", "generate_presigned_post"})
+"""Methods of a botocore client that compute a signed URL or form from its credentials on this machine: no request
+leaves it (the names are botocore's own; no other common client spells them)."""
 
 _NOT_YET = frozenset(
     {"IndexError", "KeyError", "LookupError", "StopIteration", "StopAsyncIteration", "Empty", "QueueEmpty",
@@ -372,6 +377,8 @@ def _local_call(call: ast.Call, ctx: FileContext, scope: Scope, depth: int) -> b
             or resolved.rpartition(".")[0] in _IN_MEMORY
     if isinstance(func, ast.Attribute) and func.attr in _CONTAINER_METHODS | _TEXT_METHODS | _PATH_METHODS:
         return True
+    if isinstance(func, ast.Attribute) and func.attr in _SIGNS_LOCALLY:
+        return True  # ``s3.generate_presigned_url(...)``: signed here, nothing sent
     if isinstance(func, ast.Attribute) and isinstance(func.value, (ast.JoinedStr, ast.Constant)):
         return True  # a method of a literal string (``f"{port}\\n".encode()``, ``", ".join(...)``): text work
     if isinstance(func, ast.Name) and func.id not in ctx.imports.names and _builtin_exception(func.id):
