@@ -17,7 +17,10 @@ something when it reaches outside the application's own visible records:
   stored string, ``task.console += "..."``: a log line written twice);
 - **a commerce record is made**: an order, booking, reservation, subscription, purchase, transaction, donation,
   ticket sale (the ``transactional-records`` words): a second one is a second purchase, the guidance's own
-  ``POST /api/orders - Create new order (idempotent via idempotency key)``.
+  ``POST /api/orders - Create new order (idempotent via idempotency key)``. Not when the handler makes its
+  record as a draft (a literal ``status="Draft"`` among a call's keywords, djangocrm's "duplicate invoice" making
+  ``Invoice.objects.create(invoice_title=f"Copy of ...", status="Draft", ...)`` and its lines): a draft is sent,
+  confirmed or paid by another action, and a second one is a visible record the user discards.
 
 Everything else (a plain create of another kind of record, a queued job whose name says nothing of reaching
 out) is not costly by itself; a job of the project named neutrally is judged by its body
@@ -31,7 +34,7 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Optional, Union
 
-from backend_lint.analysis.ast_helpers import callee_name
+from backend_lint.analysis.ast_helpers import callee_name, own_nodes
 from backend_lint.analysis.effect_calls import words
 from backend_lint.analysis.effects import CREATES, ENQUEUES, PAYS, SENDS, Effect, same_module_helpers
 from backend_lint.analysis.facts import node_fact, reads
@@ -203,7 +206,23 @@ def costly(effect: Effect, handler: Handler, ctx: FileContext, transactional: se
         return reaching_job(effect) or any(reaching_job(effect._replace(what=job))
                                            for job in _canvas_jobs(handler.function, effect))
     return effect.kind == CREATES and commerce_record(_made_words(effect, handler, ctx), transactional,
-                                                      words(effect.what))
+                                                      words(effect.what)) and not makes_draft(handler)
+
+
+_STATE_KEYWORDS = frozenset({"status", "state"})
+
+
+def makes_draft(handler: Handler) -> bool:
+    """A call of the handler's own body gives a literal draft state (``Invoice.objects.create(..., status="Draft")``,
+    ``state="draft"``): what the handler makes is a draft, committed to nothing until another action sends it."""
+    return any(
+        isinstance(node, ast.Call) and any(
+            keyword.arg in _STATE_KEYWORDS and isinstance(keyword.value, ast.Constant)
+            and isinstance(keyword.value.value, str) and keyword.value.value.lower() == "draft"
+            for keyword in node.keywords
+        )
+        for node in own_nodes(handler.function)
+    )
 
 
 def _made_words(effect: Effect, handler: Handler, ctx: FileContext) -> set[str]:

@@ -14,6 +14,12 @@
   time, to log how long ago it did), and no claim of it authorizes anything. Reads inside an ``assert``
   (``assert claims["sub"] == self.user_id``: a sanity check that can only fail) grant nothing either and are not
   counted.
+- :func:`peeks_at_issuer`: the only claim read is the issuer (``iss``, timing claims aside), through the one local
+  holding the claims, and the same token is then handed whole to another call of the function: the code reads
+  whose token it is to choose the verifier, and the verifier gets the token, not the peeked claims (warehouse's
+  trusted publishing, ``unverified_claims["iss"]`` picks the publisher service, then ``mint_token(service,
+  unverified_jwt, ...)`` verifies signature, audience and expiry). A token read for ``iss`` and never handed on
+  (``if claims["iss"] == TRUSTED: grant``) is an authorization on an unsigned claim and stays reported.
 - :func:`in_refusing_handler`: the token is decoded inside an ``except`` clause that always ends by raising
   (``except KeycloakError: claims = jwt.decode(...); logger.info(..., claims); raise``): the server already
   refused the token, and whatever the claims say, the request fails; reading them (for a log line) grants nothing.
@@ -74,15 +80,36 @@ def _reads_timing(value: ast.AST, ctx: FileContext) -> bool:
 @reads(bindings_of)
 def reads_only_timing(call: ast.Call, ctx: FileContext) -> bool:
     """Only timing claims are read of the decoded token, directly or through the one local holding it."""
-    if _reads_timing(call, ctx):
-        return True
+    return _reads_timing(call, ctx) or _only_claims_of_local(call, ctx, _TIMING_CLAIMS)
+
+
+@reads(bindings_of)
+def peeks_at_issuer(call: ast.Call, ctx: FileContext) -> bool:
+    """The one local holding the decoded claims is read only for ``iss`` (and timing claims), and the token
+    ``call`` decodes, a local, is handed whole to a call on a later line: the issuer chooses who verifies it."""
+    token = call.args[0] if call.args else None
+    function = ctx.scope.function
+    if not isinstance(token, ast.Name) or not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    if not _only_claims_of_local(call, ctx, _TIMING_CLAIMS | {"iss"}):
+        return False
+    return any(
+        isinstance(node, ast.Call) and node is not call and node.lineno > (call.end_lineno or call.lineno)
+        and any(_named(arg, token.id) for arg in [*node.args, *(kw.value for kw in node.keywords)])
+        for node in own_nodes(function)
+    )
+
+
+def _only_claims_of_local(call: ast.Call, ctx: FileContext, claims: frozenset[str]) -> bool:
+    """``call`` is the one value of a local of its function whose every read (those in an ``assert`` aside) is
+    ``local["claim"]`` or ``local.get("claim")`` of one of ``claims``."""
     name = assigned_by(ctx.parent_of(call), call)
     function = ctx.scope.function
     if name is None or not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return False
     if bindings_of(ctx, function).single_value(name) is not call:
         return False
-    uses = timing = 0  # later nodes have no parent yet: count the reads from above
+    uses = claim_reads = 0  # later nodes have no parent yet: count the reads from above
     asserted = {id(inner) for node in own_nodes(function) if isinstance(node, ast.Assert)
                 for inner in ast.walk(node.test)}
     for node in own_nodes(function):
@@ -90,9 +117,9 @@ def reads_only_timing(call: ast.Call, ctx: FileContext) -> bool:
             continue  # ``assert claims["sub"] == self.user_id``: can only refuse
         if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load):
             uses += 1
-        elif _timing_read_of(node, name):
-            timing += 1
-    return uses > 0 and uses == timing
+        elif _claim_read_of(node, name, claims):
+            claim_reads += 1
+    return uses > 0 and uses == claim_reads
 
 
 def in_refusing_handler(call: ast.Call, ctx: FileContext) -> bool:
@@ -108,12 +135,18 @@ def in_refusing_handler(call: ast.Call, ctx: FileContext) -> bool:
     return False
 
 
-def _timing_read_of(node: ast.AST, name: str) -> bool:
-    """``name["exp"]`` or ``name.get("exp")``."""
+def _claim_read_of(node: ast.AST, name: str, claims: frozenset[str]) -> bool:
+    """``name["exp"]`` or ``name.get("exp")``, the claim one of ``claims``."""
     if isinstance(node, ast.Subscript):
-        return _named(node.value, name) and _timing_claim(node.slice)
-    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" \
-        and _named(node.func.value, name) and bool(node.args) and _timing_claim(node.args[0])
+        key: Optional[ast.expr] = node.slice
+        if not _named(node.value, name):
+            return False
+    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" \
+            and _named(node.func.value, name) and node.args:
+        key = node.args[0]
+    else:
+        return False
+    return isinstance(key, ast.Constant) and key.value in claims
 
 
 def _named(expr: ast.expr, name: str) -> bool:

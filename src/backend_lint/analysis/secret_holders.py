@@ -5,7 +5,8 @@ are no credential whatever they are called: a bare ``token`` whose origin or use
 (:mod:`.credential_tokens`), an ACME challenge token or a one-time set-up code, a redis-py lock's ownership token,
 a lexer's token or a piece cut out of a text that is no secret (:mod:`.lexer_tokens`, :mod:`.parsed_text`), a
 segment of the URL path (:mod:`.url_values`), a uuid or a piece of one (a marker the code made), the claims a JWT
-decoder returns, a session id other than the request's own, the name of a key file the code opens, a message or
+decoder returns, a session id other than the request's own (also one the client sends that the code looks up as a
+conversation: :func:`_conversation_handle`), the name of a key file the code opens, a message or
 setting-name constant, a number, an object whose attributes the function reads (an ORM row, whose ``repr`` is not
 the secret) or that it checks is an instance of a class other than a text, a row a lookup returned, and an
 abbreviated form (``token[:5] + "..." + token[-5:]``).
@@ -28,6 +29,7 @@ from backend_lint.analysis.request_reads import read_from_query, read_from_reque
 from backend_lint.analysis.resolve import lookup
 from backend_lint.analysis.scopes import Scope
 from backend_lint.analysis.secret_names import name_of, secret_word, split_identifier, unqualified_words
+from backend_lint.analysis.tree_walk import walk
 from backend_lint.analysis.url_values import from_url_path
 from backend_lint.analysis.values import origin
 from backend_lint.context import FileContext
@@ -51,6 +53,8 @@ _DECODED_CLAIMS = lazy_compile(
 """Origins of a decoded JWT's claims (``jwt.decode(...)``, ``jose.jwt.get_unverified_claims(...)``, a project
 function returning one): a dict of ``sub``, ``exp``, ``jti``..., not the signed token string."""
 _SETUP_WORDS = frozenset({"install", "setup", "bootstrap", "onboarding"})
+_CONVERSATION_WORDS = ("conversation", "chat", "dialog")
+"""Words of a callee (``API4ConversationService.get_by_id``, ``ChatSession.get``) that name a conversation."""
 """A token named for installing or setting up (``first_install_token``) is a one-time code printed for the operator
 to type in: published by design."""
 
@@ -100,6 +104,8 @@ def credential_value(value: ast.expr, name: str, ctx: FileContext) -> bool:
         return False  # the claims a JWT decoder returns: the payload without its signature grants nothing
     if _names_session_id(name.rstrip("=")) and (not read_from_request(raw, ctx) or read_from_query(raw, ctx)):
         return False  # a conversation's session; one the client names in the URL's query (a browser tab's id)
+    if _names_session_id(name.rstrip("=")) and _conversation_handle(raw, ctx):
+        return False  # the client's chat session, looked up as a conversation row: a handle, not a credential
     function = ctx.scope.function
     if ast.dump(raw) in path_arguments(ctx, function or ctx.scope.class_ or ctx.tree):
         return False  # the name of a key file the same code opens or checks
@@ -259,3 +265,22 @@ def _acme_module(ctx: FileContext) -> bool:
 def _names_session_id(name: str) -> bool:
     words = unqualified_words(name)  # session_id_str: the id as text
     return words[-2:] == ["session", "id"] or (bool(words) and words[-1] == "sessionid")
+
+
+def _conversation_handle(raw: ast.expr, ctx: FileContext) -> bool:
+    """The same value (the same expression, ``req.get("session_id")``, or the same local) is handed, in the
+    function that logs it or a function nested in it, to a call whose callee names a conversation
+    (``API4ConversationService.get_by_id(req.get("session_id"))``, RAGFlow's chat bots): the code itself shows the
+    id names a conversation, a row the application keeps, not the web session that authenticates a browser."""
+    function = ctx.scope.function
+    if function is None:
+        return False
+    text = ast.dump(raw)
+    for node in walk(function):
+        if isinstance(node, ast.Call) and any(
+            ast.dump(argument) == text for argument in (*node.args, *(kw.value for kw in node.keywords))
+        ):
+            callee = (dotted_name(node.func) or "").lower()
+            if any(word in callee for word in _CONVERSATION_WORDS):
+                return True
+    return False

@@ -51,7 +51,7 @@ def body_shape_checked(function: ast.AST, reads: list[ast.expr]) -> bool:
         return True  # the keys refused unless allowed: the whole document's structure is checked
     if name is None or not any(_tests_mapping(guard.test, name) for guard in refusing):
         return False
-    required = {key for guard in refusing for key in _tested_keys(guard.test, name)}
+    required = {key for guard in refusing for key in tested_keys(guard.test, name)}
     parents = {child: node for node in nodes for child in ast.iter_child_nodes(node)}
     answering = {id(part) for guard in refusing for statement in guard.body for part in ast.walk(statement)}
     for load in (node for node in nodes if isinstance(node, ast.Name) and node.id == name
@@ -171,7 +171,7 @@ def _key_set(expr: ast.expr, name: _Document) -> bool:
     return name.named(expr)
 
 
-def _tested_keys(test: ast.expr, name: str) -> set[str]:
+def tested_keys(test: ast.expr, name: str) -> set[str]:
     """``"notification_id" not in data``: the keys a refusing test requires present."""
     return {part.left.value for part in ast.walk(test)
             if isinstance(part, ast.Compare) and len(part.ops) == 1 and isinstance(part.ops[0], ast.NotIn)

@@ -7,6 +7,11 @@ Judged on real code, maintainers close a schema request for such a tool as "not 
 it are the project's own staff, and the tool already tells them what they left out. An administrators' handler
 that stores a body it never checks (pgAdmin's ``save_permissions``, calibre-web's domain edit, where a missing
 key is a 500) was judged worth the schema, and stays reported: both conditions are needed.
+
+The same check written as tests counts too: every key the handler subscripts from the body is first tested present
+by an ``if`` that answers 4xx (``if "key" not in data: abort(400, description="key is missing")``), OctoPrint's
+administrators' group and user creation, whose group manager then answers a duplicate key or a subgroup cycle
+with 409. A key subscripted untested (a missing key a 500) keeps the finding, as for the ``try`` form.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from backend_lint.analysis.ast_helpers import own_nodes
 from backend_lint.analysis.checked_fields import answers_client_error
 from backend_lint.analysis.handler_types import Handler
 from backend_lint.analysis.imports import dotted_name
+from backend_lint.analysis.shape_checks import tested_keys
 
 _MISSING_KEY = frozenset({"KeyError", "LookupError", "Exception"})
 
@@ -25,7 +31,8 @@ _MISSING_KEY = frozenset({"KeyError", "LookupError", "Exception"})
 def staff_tool_checking_fields(handler: Handler, reads: list[ast.expr]) -> bool:
     """Only administrators or staff reach ``handler`` (declared on it: :func:`~.admin_only.admin_only`), and it
     reads the body's keys (``data["versionTitle"]``, the local a read of ``reads`` is assigned to) inside a ``try``
-    whose ``except KeyError`` answers 4xx: it tells its staff caller which required field is missing."""
+    whose ``except KeyError`` answers 4xx, or tests each key it subscripts present first, a missing one answered
+    4xx: it tells its staff caller which required field is missing."""
     if not admin_only(handler):
         return False
     nodes = list(own_nodes(handler.function))
@@ -42,7 +49,21 @@ def staff_tool_checking_fields(handler: Handler, reads: list[ast.expr]) -> bool:
             _catches_missing_key(clause) and answers_client_error(clause.body) for clause in node.handlers
         ):
             return True
-    return False
+    return _subscripts_tested_keys(nodes, names)
+
+
+def _subscripts_tested_keys(nodes: list[ast.AST], names: set[str]) -> bool:
+    """The body's locals are subscripted, and only with keys an ``if`` answering 4xx tests present first
+    (``if "name" not in data: abort(400)``, then ``data["name"]``)."""
+    refusing = [node for node in nodes if isinstance(node, ast.If) and answers_client_error(node.body)]
+    subscripts = [(node, node.value.id, node.slice) for node in nodes
+                  if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load)
+                  and isinstance(node.value, ast.Name) and node.value.id in names]
+    return bool(subscripts) and all(
+        isinstance(key, ast.Constant)
+        and any(guard.lineno < node.lineno and key.value in tested_keys(guard.test, name) for guard in refusing)
+        for node, name, key in subscripts
+    )
 
 
 def _reads_keys(body: list[ast.stmt], names: set[str]) -> bool:

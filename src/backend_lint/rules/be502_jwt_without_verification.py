@@ -7,7 +7,9 @@ a local/module dict), the old ``verify=False``, no ``algorithms=`` (PyJWT 1.x th
 ``algorithms``; python-jose ``jwt.decode`` with ``verify_signature`` off; python-jose
 ``jwt.get_unverified_claims``. Reading unverified claims is fine when the same function also decodes the
 token with verification (peeking at ``iss`` or ``kid`` to choose the key, then verifying), so those
-findings wait for the end of the function. ``get_unverified_header`` is never flagged: the header carries the
+findings wait for the end of the function. So is a read of ``iss`` alone whose token is then handed whole
+to another call, the verifier the issuer chose (:func:`~backend_lint.analysis.jwt_trust.peeks_at_issuer`).
+``get_unverified_header`` is never flagged: the header carries the
 key id and algorithm, not the claims an authorization decision is based on.
 
 An unverified read (``verify_signature`` off, ``verify=False``, ``get_unverified_claims``) is reported only when
@@ -39,6 +41,7 @@ from backend_lint.analysis.jwt_trust import (
     documented_unverified,
     in_refusing_handler,
     only_for_log_lines,
+    peeks_at_issuer,
     reads_only_timing,
     validated_by_issuer,
 )
@@ -105,8 +108,8 @@ class JwtWithoutVerification(Rule):
     name = "jwt-without-verification"
     message = "`{construct}` {problem}; verify the signature with an explicit `algorithms=` list"
     triggers = ("jwt", "jose")
-    needs = (origin, bindings_of, validated_by_issuer, reads_only_timing, sent_by_client, only_for_log_lines,
-             caller_passes_request)
+    needs = (origin, bindings_of, validated_by_issuer, reads_only_timing, peeks_at_issuer, sent_by_client,
+             only_for_log_lines, caller_passes_request)
     module_facts = (test_support,)
     decoding: FileState[dict[ast.AST, _Decoding]] = FileState(dict)
 
@@ -161,7 +164,7 @@ class JwtWithoutVerification(Rule):
             needs = (fact,)  # a helper's parameter: the client's token only if a caller reads it from the request
         if token is None:
             return
-        if reads_only_timing(node, ctx) or documented_unverified(ctx.scope.function) \
+        if reads_only_timing(node, ctx) or peeks_at_issuer(node, ctx) or documented_unverified(ctx.scope.function) \
                 or validated_by_issuer(ctx, node) or in_refusing_handler(node, ctx) \
                 or only_for_log_lines(ctx.scope.function, ctx):
             return  # see :mod:`backend_lint.analysis.jwt_trust`
