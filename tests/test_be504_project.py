@@ -260,3 +260,40 @@ def test_a_flask_debug_config_no_server_of_the_project_runs_is_left_alone(tmp_pa
     with_run = {**GRAFTED, "tool/dev.py": "from tool.api import api_app\n\napi_app.run(port=5050)\n"}
     found = findings_of(write_project(tmp_path / "run", with_run), "BE504")
     assert found == {(os.path.join("tool", "api.py"), 4)}
+
+
+MOCK_APP = """\
+    from flask import Flask, jsonify
+
+    app = Flask(__name__)
+
+
+    @app.route("/receive", methods=["POST"])
+    def receive():
+        return jsonify({"message": "OK"}), 201
+
+
+    if __name__ == "__main__":
+        app.run(host="0.0.0.0", port=80, debug=True)
+"""
+
+
+def test_a_folder_its_readme_calls_a_mock_service_is_test_support(tmp_path: Path) -> None:
+    """open-forms' ``docker/generic-json/``: a README that opens by calling the folder a mock service, started by
+    its own compose file in a developer's environment, makes its ``app.py`` a stand-in for another system. The
+    same app beside a README that describes a service of the product is still reported."""
+    mock = {
+        "pyproject.toml": "[project]\nname = 'forms'\n",
+        "docker/receiver/README.md": "# Receiver\n\nThe compose file runs a mock service intended to simulate a "
+        "receiving server, to test the JSON plugin.\n",
+        "docker/receiver/app.py": MOCK_APP,
+    }
+    assert findings_of(write_project(tmp_path / "mock", mock), "BE504") == set()
+    real = {
+        "pyproject.toml": "[project]\nname = 'forms'\n",
+        "docker/receiver/README.md": "# Receiver\n\nThe receiving service of the platform.\n\nTests use a mock "
+        "service instead.\n",
+        "docker/receiver/app.py": MOCK_APP,
+    }
+    assert findings_of(write_project(tmp_path / "real", real), "BE504") == {
+        (os.path.join("docker", "receiver", "app.py"), 12)}

@@ -43,6 +43,14 @@ from tests.snippets import found
         ("shop/settings_test.py", TEST),
         ("config/settings/testing.py", TEST),
         ("tests/settings.py", TEST),
+        ("src/openforms/conf/ci.py", TEST),  # Maykin's settings package: the CI's test settings
+        ("src/openforms/conf/dev.py", DEVELOPMENT),
+        ("src/openforms/conf/docker.py", PRODUCTION),  # what the image runs
+        ("src/openforms/conf/production.py", PRODUCTION),
+        ("src/openforms/conf/base.py", PRODUCTION),
+        ("mlarchive/settings/docker-development.py", DEVELOPMENT),  # a developer's compose stack
+        ("shop/settings/production_local.py", PRODUCTION),  # a deployment's word wins
+        ("shop/config/dev.py", PRODUCTION),  # not a settings package (PowerDNS-Admin copies its config/ to production)
     ],
 )
 def test_module_kind_from_one_pattern_list(path: str, kind: str) -> None:
@@ -99,6 +107,9 @@ def test_what_a_module_extending_its_base_replaces() -> None:
         ("shop/settings.py", [(2, "BE504"), (3, "BE505"), (5, "BE501")]),
         ("shop/settings/local.py", [(3, "BE505"), (5, "BE501")]),
         ("shop/settings/testing.py", []),
+        ("src/openforms/conf/dev.py", [(3, "BE505"), (5, "BE501")]),  # Maykin's settings package, as settings/
+        ("src/openforms/conf/ci.py", []),
+        ("src/openforms/conf/docker.py", [(3, "BE505"), (5, "BE501")]),  # production (BE504: settings-named only)
     ],
 )
 def test_rules_agree_on_the_kind_of_settings_module(path: str, expected: list[tuple[int, str]]) -> None:

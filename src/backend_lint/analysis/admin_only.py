@@ -79,7 +79,7 @@ def admin_only_class(cls: ast.ClassDef, moderators: bool = False) -> bool:
     if any(_REQUIRING_MIXIN.search((dotted_name(base) or "").rpartition(".")[2]) for base in cls.bases):
         return True  # ``class IdentityProviderListView(StaffRequiredMixin, ListView)``
     for statement in cls.body:
-        if any(names_admin(item) for item in _permission_classes(statement)):
+        if any(_admin_permission(item) for item in _permission_classes(statement)):
             return True
         if any(names_admin(item, words) or _requires_admin(item, words) for item in _listed(statement, "decorators")):
             return True
@@ -290,6 +290,18 @@ def _security_scopes(marker: ast.Call) -> list[ast.expr]:
 def _permission_classes(statement: ast.stmt) -> list[ast.expr]:
     """The classes of ``permission_classes = [IsAuthenticated, IsAdminUser]`` (a literal list or tuple)."""
     return _listed(statement, "permission_classes")
+
+
+def _admin_permission(item: ast.expr) -> bool:
+    """A DRF permission only administrators pass: one named for them (``IsAdminUser``), or DRF's composition of
+    permissions with one such on a side that must hold (joanie's admin viewsets' ``IsAdminUser &
+    DjangoModelPermissions``: staff, and with the model permission), on both sides of an ``|`` (``IsAdminUser |
+    IsSuperUser``; ``IsAdminUser | IsOwner`` lets owners in)."""
+    if isinstance(item, ast.BinOp) and isinstance(item.op, ast.BitAnd):
+        return _admin_permission(item.left) or _admin_permission(item.right)
+    if isinstance(item, ast.BinOp) and isinstance(item.op, ast.BitOr):
+        return _admin_permission(item.left) and _admin_permission(item.right)
+    return not isinstance(item, ast.BinOp) and names_admin(item)
 
 
 def _listed(statement: ast.stmt, attribute: str) -> list[ast.expr]:

@@ -114,15 +114,28 @@ def development_seed_function(ctx: FileContext) -> bool:
 _DEBUG_WORDS = frozenset({"DEBUG", "DEBUGGING"})
 
 
+_TEST_WORDS = frozenset({"TEST", "TESTS", "TESTING"})
+_TEST_SWITCH_FILLERS = frozenset({"IS", "IN", "ENV", "ENVIRONMENT", "MODE", "RUN", "RUNNING"})
+
+
+def _test_switch(name: str) -> bool:
+    """An upper-case switch named for the test run and nothing else: ``TEST_ENV``, ``TEST_MODE``, ``IS_TESTING``,
+    ``RUNNING_TESTS`` (tecken's ``TEST_ENV``: "Set to true if you're running tests", off by default, on only in
+    its test environment file). Not ``TEST_EMAIL_RECIPIENT`` or ``SEND_TEST_EMAILS``: values and features, not
+    the switch of the run."""
+    words = set(name.split("_"))
+    return name.isupper() and bool(words & _TEST_WORDS) and words <= _TEST_WORDS | _TEST_SWITCH_FILLERS
+
+
 def _debug_switch(test: ast.expr) -> bool:
-    """``settings.DEBUG``, ``ADD_DEBUGGING_ROUTES``, ``ENABLE_TESTING_ENDPOINTS``, a check that the process is
-    the test run (``"test" in sys.argv``), also in a conjunction: a switch that is on only where the application is
-    developed or tested."""
+    """``settings.DEBUG``, ``ADD_DEBUGGING_ROUTES``, ``ENABLE_TESTING_ENDPOINTS``, ``TEST_ENV``, a check that the
+    process is the test run (``"test" in sys.argv``), also in a conjunction: a switch that is on only where the
+    application is developed or tested."""
     if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
         return any(_debug_switch(value) for value in test.values)
     name = test.attr if isinstance(test, ast.Attribute) else test.id if isinstance(test, ast.Name) else ""
     return _development_flag(test) or (name.isupper() and bool(_DEBUG_WORDS & set(name.split("_")))) \
-        or _test_run_check(test)
+        or _test_switch(name) or _test_run_check(test)
 
 
 _TEST_COMMANDS = frozenset({"test", "pytest", "py.test"})

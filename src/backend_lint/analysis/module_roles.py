@@ -101,7 +101,8 @@ def roles_of(path: str, tree: ast.Module, location: Optional[str] = None) -> Mod
     harness = name == "__init__.py" and declares_test_harness(tree)
     return ModuleRoles(
         test=is_test_path(path),
-        test_support=harness or _is_test_support(folders, name, imported, tree),
+        test_support=harness or _is_test_support(folders, name, imported, tree)
+        or (bool(folders) and location is not None and _described_as_mock(os.path.dirname(location))),
         test_harness=harness,
         migration=_is_migration(folders, name, imported, tree) or numbered_step(location),
         example=any(_is_example_folder(folder) for folder in folders),
@@ -122,9 +123,12 @@ def benchmark_code(ctx: FileContext) -> bool:
     """A module of a benchmark, load-test or profiling harness (``benchmarks/agent-config-editing/bench_lib.py``,
     ``server/profiling/dummyrunner_settings.py``): it measures the product from outside, is run by its developers
     and is deployed nowhere. Not a :class:`ModuleRoles` field: the roles are stored in module summaries that other
-    rules read."""
-    folders = ctx.role_path.replace("\\", "/").split("/")[:-1]
-    return any(folder.lower().replace("-", "_") in _BENCHMARK_DIRS for folder in folders)
+    rules read. Also a locust file wherever it sits (``locustfile.py``, ``locustfile_api.py``: the name Locust
+    loads by default; fec-cms keeps its load test at the repository root, run by hand with ``locust
+    --host=...``)."""
+    *folders, name = ctx.role_path.replace("\\", "/").split("/")
+    return name.lower().startswith("locustfile") or any(
+        folder.lower().replace("-", "_") in _BENCHMARK_DIRS for folder in folders)
 
 
 _SNIPPET_MARKER = lazy_compile(r"^\s*#\s*\[START\s+[\w.-]+\]\s*$", re.MULTILINE)
@@ -200,6 +204,43 @@ def _is_mock_folder(folder: str) -> bool:
     lowered = folder.lower()
     return lowered in _MOCK_DIRS or lowered.startswith(_MOCK_PREFIXES) or lowered.endswith(_MOCK_SUFFIXES) \
         or bool(_MOCK_SERVICES.fullmatch(lowered))
+
+
+_README_NAMES = ("README.md", "README.rst", "README.txt", "README")
+_MOCK_DESCRIPTION = lazy_compile(
+    r"\b(?:mock|stub|fake)(?:ed)?\s+(?:services?|servers?|backends?|api|endpoints?)\b", re.IGNORECASE)
+_HEADING = lazy_compile(r"^\s*(?:#|=+$|-+$)")
+
+
+@lru_cache(maxsize=1024)
+def _described_as_mock(folder: str) -> bool:
+    """The README of ``folder`` opens by calling what the folder holds a mock service (open-forms'
+    ``docker/generic-json/README.md``: "... available to run a mock service intended to simulate a receiving
+    server to test the Generic JSON registration plugin", started by its own compose file in a developer's local
+    environment): a stand-in for another system, as a ``mocks/`` folder is, whatever the folder is called. Only
+    the first paragraph under the title is read, and only a folder below the project root asks (a project's own
+    README may mention the mock server its tests start)."""
+    for readme in _README_NAMES:
+        try:
+            with open(os.path.join(folder, readme), encoding="utf-8", errors="replace") as handle:
+                text = handle.read(4000)
+        except OSError:
+            continue
+        return bool(_MOCK_DESCRIPTION.search(" ".join(_first_paragraph(text).split())))
+    return False
+
+
+def _first_paragraph(text: str) -> str:
+    """The first block of non-heading lines of a README (headings and underlines skipped, up to a blank line)."""
+    lines: list[str] = []
+    for line in text.splitlines():
+        if not line.strip():
+            if lines:
+                break
+            continue
+        if not _HEADING.match(line):
+            lines.append(line)
+    return "\n".join(lines)
 
 
 def _makes_test_data(name: str) -> bool:

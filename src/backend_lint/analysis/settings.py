@@ -6,10 +6,13 @@ The kind comes from the path, with one pattern list:
 
 - ``test``: a test module (:func:`.paths.is_test_path`) or a file whose name says test (``test_settings.py``,
   ``settings_test.py``, ``settings/testing.py``) or continuous integration (``settings/ci.py``,
-  ``ci_settings.py``: the CI runs the test suite with it), where fast hashers and debug pages are deliberate;
+  ``ci_settings.py``, Maykin's ``conf/ci.py``: the CI runs the test suite with it), where fast hashers and debug
+  pages are deliberate;
 - ``development``: a path matching :data:`DEVELOPMENT_PATTERNS` (``settings/local.py``, ``settings/dev.py``,
   ``local_settings.py``...), or a file named with nothing but a configuration word and a development word in any
-  spelling (``config-local.py``, ``local_config.py``, ``config.dev.py``), or a template of such a file
+  spelling (``config-local.py``, ``local_config.py``, ``config.dev.py``), a module of a settings package
+  (``settings/``, ``conf/``) whose name has a development word and no production one (``conf/dev.py``,
+  ``settings/docker-development.py``), or a template of such a file
   (``settings/.example.local.py``, ``local.sample.py``: copied to ``local.py`` for local work); a settings module
   named for debugging (``debug_toolbar_settings.py``, ``settings/debug.py``) or as the example of one
   environment's module (``staging_example.py``: what runs is the copy, edited): a developer's machine;
@@ -156,12 +159,33 @@ def documentation_settings_name(path: str) -> bool:
     return bool(words & _DOCUMENTATION_WORDS) and words <= (_DOCUMENTATION_WORDS | _CONFIG_WORDS)
 
 
+_SETTINGS_PACKAGES = frozenset({"settings", "conf"})
+"""Folders that hold a project's settings modules, one per environment: Django's ``settings/`` and the ``conf/``
+of Maykin's layout (open-forms', open-zaak's ``conf/base.py``, ``dev.py``, ``ci.py``, ``docker.py``,
+``production.py``). Not ``config/`` or ``configs/``: PowerDNS-Admin's install guides copy its
+``configs/development.py`` into production."""
+_PRODUCTION_WORDS = frozenset({"prod", "production", "staging", "stage", "live", "deploy", "deployment", "release"})
+
+
+def _in_settings_package(path: str) -> bool:
+    parts = path.split("/")
+    return len(parts) > 1 and parts[-2] in _SETTINGS_PACKAGES
+
+
 def _settings_name_words(path: str) -> Optional[set[str]]:
     """The words of the file's name (``debug_toolbar_settings.py``: debug, toolbar, settings) when it is a
-    settings module or named for configuration; else ``None``."""
+    settings module, in a settings package (``conf/ci.py``) or named for configuration; else ``None``."""
     stem = posixpath.basename(path).removesuffix(".py").lower()
     words = {word for word in _NAME_WORDS.split(stem) if word}
-    return words if is_settings_path(path) or words & _CONFIG_WORDS else None
+    return words if is_settings_path(path) or _in_settings_package(path) or words & _CONFIG_WORDS else None
+
+
+def _development_layer_name(path: str, words: Optional[set[str]]) -> bool:
+    """A module of a settings package named for a developer's machine, whatever else its name says of where that
+    machine runs (``conf/dev.py``, ``settings/docker-development.py``: mailarchive's compose stack for developers,
+    ``settings/local_docker.py``), and for no deployment (``settings/production_local.py`` stays production)."""
+    return words is not None and _in_settings_package(path) and bool(words & _DEVELOPMENT_WORDS) \
+        and not words & _PRODUCTION_WORDS
 
 
 def _ci_settings_name(words: Optional[set[str]]) -> bool:
@@ -187,7 +211,7 @@ def module_kind(path: str, development_patterns: Sequence[str] = DEVELOPMENT_PAT
     if is_test_path(path) or "test" in posixpath.basename(path) or _ci_settings_name(words):
         return TEST
     if matches_any(path, list(development_patterns)) or _development_config_name(path) \
-            or _development_settings_name(words):
+            or _development_settings_name(words) or _development_layer_name(path, words):
         return DEVELOPMENT
     return PRODUCTION
 

@@ -13,7 +13,9 @@ Left alone: tests and test support (:mod:`backend_lint.analysis.module_roles`: t
 pytest plugins, fixture modules, test provisioning), where a hang fails a test run and serves no one; examples
 the documentation quotes (an ``example_dags/`` module with ``# [START name]`` excerpt markers:
 :func:`.module_roles.documentation_example`), written for readers to copy (an example *service* without such
-markers, a demo of the mistakes a service makes, stays checked); vendored copies of third-party libraries
+markers, a demo of the mistakes a service makes, stays checked); benchmark and load-test harnesses
+(:func:`.module_roles.benchmark_code`: ``benchmarks/``, ``load_testing/``, a ``locustfile.py``), which drive the
+product from outside and are run by hand; vendored copies of third-party libraries
 (``vendor/``, ``_vendor/``), which their maintainers replace with a newer release rather than patch; and command
 line code (:func:`.entrypoints.in_cli_context`: a click/typer command, an argparse ``main()``, a main
 guard, a CLI module), where a hang holds the operator's terminal, not a service worker; so is a one-shot
@@ -54,7 +56,7 @@ from backend_lint.analysis.http_clients import (
     network_client,
     passes_argument,
 )
-from backend_lint.analysis.module_roles import documentation_example, module_roles
+from backend_lint.analysis.module_roles import benchmark_code, documentation_example, module_roles
 from backend_lint.analysis.one_shot_programs import one_shot_program, program_only_code, says_scheduled
 from backend_lint.analysis.project.app_conditions import requests_timeout_patched
 from backend_lint.analysis.project.conditions import (
@@ -168,10 +170,10 @@ class NetworkCallWithoutTimeout(Rule):
     fix_node = "Call"
     triggers = ("requests", "urllib", "http", "smtplib", "ftplib", "poplib", "imaplib", "socket", "redis",
                 "psycopg")
-    needs = (network_client, module_roles, documentation_example, in_cli_context, requests_timeout_patched,
-             imported_adapters, sets_timeout, not_a_remote_url, bytes_sources, connect_only_probe, run_by_hand,
-             one_shot_program, program_only_code, says_scheduled, unreferenced, unimported_outside_tests, cli_only,
-             handler_for)
+    needs = (network_client, module_roles, documentation_example, benchmark_code, in_cli_context,
+             requests_timeout_patched, imported_adapters, sets_timeout, not_a_remote_url, bytes_sources,
+             connect_only_probe, run_by_hand, one_shot_program, program_only_code, says_scheduled, unreferenced,
+             unimported_outside_tests, cli_only, handler_for)
     options = (
         Option("default-timeout", float, 10.0, "seconds the fix passes as the timeout"),
         Option(
@@ -192,6 +194,8 @@ class NetworkCallWithoutTimeout(Rule):
             return  # a test's call to its own test server: a hang fails that test run, not a service
         if roles.vendored or documentation_example(ctx):
             return  # a copy of someone else's library, or an excerpt the documentation quotes: no one's service
+        if benchmark_code(ctx):
+            return  # a benchmark or load test (``locustfile.py``): it drives the product from outside, run by hand
         if in_cli_context(ctx.scope, ctx) or _MANAGEMENT_COMMAND in f"/{ctx.role_path}":
             return  # an operator's command: a hang holds the terminal it runs in, no service worker
         client = network_client(node, ctx)

@@ -9,12 +9,14 @@ Django settings module (``settings.py``, ``settings/*.py``, ``*_settings.py``) o
 alone: anything under an ``if`` or conditional expression (an environment check decides), a value read from
 the environment, test modules, a server started under the main guard of a module not named as the program's
 entry point (``run.py``, ``wsgi.py``, ``app.py``, ``main.py``, ``server.py``...: zou's ``debug.py``, an integration
-test's ``mocks/ari.py`` are started by hand), examples (``examples/``, a demo shipped for users to run and copy) and
-a developer's program under ``scripts/``, ``bin/`` or ``tools/`` (a main guard, or argparse: osparc's fake payment
-gateway) that no other module imports (:func:`.hand_run_scripts.started_by_hand`), and a server started under the
-main guard of a module that a WSGI/ASGI module
-of the project imports (``wsgi.py``: ``from shop.run import create_app``), or that a server command of the
-deployment files serves or whose served module imports it (``CMD gunicorn main:app``): that script is a
+test's ``mocks/ari.py`` are started by hand), test support (:mod:`backend_lint.analysis.module_roles`: a
+``mocks/`` package, a folder whose README opens by calling it a mock service, as open-forms'
+``docker/generic-json/`` is: a stand-in for another system a developer starts with its own compose file),
+examples (``examples/``, a demo shipped for users to run and copy) and a developer's program under ``scripts/``,
+``bin/`` or ``tools/`` (a main guard, or argparse: osparc's fake payment gateway) that no other module imports
+(:func:`.hand_run_scripts.started_by_hand`), and a server started under the main guard of a module that a
+WSGI/ASGI module of the project imports (``wsgi.py``: ``from shop.run import create_app``), or that a server
+command of the deployment files serves or whose served module imports it (``CMD gunicorn main:app``): that script is a
 development launcher, the server runs the WSGI module (through the project model).
 A settings module's ``DEBUG = True`` is left alone too when the project names the settings modules it runs with
 (``DJANGO_SETTINGS_MODULE`` in ``manage.py``, ``wsgi.py``, a uWSGI or compose file) and this one is none of them,
@@ -128,8 +130,11 @@ class DebugEnabled(Rule):
         with ``run()`` (Flexget's ``api_app``, grafted into CherryPy, never is)."""
         if ctx.is_test_file or under_condition(node, ctx):
             return
-        if module_roles(ctx).example:
+        roles = module_roles(ctx)
+        if roles.example:
             return  # an example or a demo shipped for users to run on their machine
+        if roles.for_tests:
+            return  # test support: a mock of another system (``mocks/``, a folder its README calls a mock service)
         script = started_by_hand(ctx, ctx.scope)  # a program under ``scripts/``, unless the service imports it
         if launcher and _launched(ctx) and not _entry_module(ctx):
             return  # a script started by hand (``debug.py``, a test's mock server): no evidence it is how the app runs
