@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.processes import check_json, run_flake8
 from tests.projects import findings_of, write_project
 
 RUN = """\
@@ -297,3 +298,27 @@ def test_a_folder_its_readme_calls_a_mock_service_is_test_support(tmp_path: Path
     }
     assert findings_of(write_project(tmp_path / "real", real), "BE504") == {
         (os.path.join("docker", "receiver", "app.py"), 12)}
+
+
+def test_a_readme_edited_into_a_mock_description_is_read_again_with_the_cache(tmp_path: Path) -> None:
+    """The README's first paragraph decides the role of the modules beside it, yet changes none of their bytes: a
+    warm run with the cache (``check`` and flake8 alike) reports what a run without it reports, before and after
+    the README is rewritten."""
+    root = write_project(tmp_path, {
+        "pyproject.toml": "[project]\nname = 'forms'\n",
+        "docker/receiver/README.md": "# Receiver\n\nThe receiving service of the platform.\n",
+        "docker/receiver/app.py": MOCK_APP,
+    })
+
+    def cached() -> set[tuple[str, int]]:
+        found = {(os.path.normpath(item["path"]), item["line"]) for item in check_json("--select", "BE504", ".", cwd=root)}
+        flake8 = {(os.path.normpath(path.removeprefix("./")), row)
+                  for path, row, _col, code in run_flake8("--select", "BE504", ".", cwd=root) if code == "BE504"}
+        assert flake8 == found
+        return found
+
+    before = cached()
+    assert before == findings_of(root, "BE504") == {(os.path.join("docker", "receiver", "app.py"), 12)}
+    (root / "docker" / "receiver" / "README.md").write_text(
+        "# Receiver\n\nA mock service intended to simulate the receiving server.\n", encoding="utf-8")
+    assert cached() == findings_of(root, "BE504") == set()

@@ -53,8 +53,8 @@ if TYPE_CHECKING:
     from backend_lint.config import Config
 
 CACHE_DIR_NAME = ".backend_lint_cache"
-FORMAT = "backend-lint-cache/31"
-_SUMMARY_FORMAT = "backend-lint-summaries/134"
+FORMAT = "backend-lint-cache/36"
+_SUMMARY_FORMAT = "backend-lint-summaries/139"
 _SUMMARY_SHARDS = 256
 """The summary cache is split by path into this many files: storing one file's summary (the run after an edit)
 rewrites one of them, not the summaries of the whole project."""
@@ -121,19 +121,21 @@ def placement(path: str) -> str:
     name, which is never run and so has no findings) and the folder of the program deployed on its own it belongs
     to, by its requirements or container file and by its container file alone
     (:func:`~backend_lint.analysis.project.roots.deployed_program`: BE404 reads that program's own modules, and a
-    program its container runs is no one-shot program). A cached result or summary holds it and is used only while
-    it is still the file's."""
+    program its container runs is no one-shot program), and what the files beside it say of its role (a folder
+    README calling it a mock service, a folder of numbered steps: ``module_roles.location_roles``). A cached result
+    or summary holds it and is used only while it is still the file's."""
     return "|".join(_placed(path))
 
 
-def _placed(path: str) -> tuple[str, str, str]:
+def _placed(path: str) -> tuple[str, str, str, str]:
+    from backend_lint.analysis.module_roles import location_roles  # noqa: PLC0415 - only with a cache
     from backend_lint.analysis.project.roots import (  # noqa: PLC0415 - only with a cache
         CONTAINER_FILES,
         deployed_program,
         module_name,
     )
 
-    return module_name(path), deployed_program(path), deployed_program(path, CONTAINER_FILES)
+    return module_name(path), deployed_program(path), deployed_program(path, CONTAINER_FILES), location_roles(path)
 
 
 def digest(data: bytes) -> str:
@@ -399,15 +401,15 @@ class SummaryCache:
         return files if isinstance(files, dict) else {}
 
     def _kept(self, path: str, file_digest: str) -> Optional[dict[str, Any]]:
-        """The JSON data of the kept summary of these bytes while the file keeps the module name and the program
-        it was summarised under (:func:`placement`), else ``None``."""
+        """The JSON data of the kept summary of these bytes while the file keeps the module name, the program and
+        the roles its folder gives it that it was summarised under (:func:`placement`), else ``None``."""
         absolute = os.path.abspath(path)
         entry = self._shard(absolute)[1].get(absolute)
-        if not (isinstance(entry, list) and len(entry) == 2 and entry[0] == file_digest and isinstance(entry[1], dict)):
+        if not (isinstance(entry, list) and len(entry) == 3 and entry[0] == file_digest and isinstance(entry[1], dict)):
             return None
-        module, program, _contained = _placed(absolute)
+        module, program, _contained, roles = _placed(absolute)
         data = entry[1]
-        return data if (data.get("module", ""), data.get("program", "")) == (module, program) else None
+        return data if (data.get("module", ""), data.get("program", ""), entry[2]) == (module, program, roles) else None
 
     def lookup(self, path: str, file_digest: str) -> Optional[ModuleSummary]:
         data = self._kept(path, file_digest)
@@ -431,7 +433,7 @@ class SummaryCache:
         absolute = os.path.abspath(path)
         number, entries = self._shard(absolute)
         data = summary.to_json()
-        entries[absolute] = [file_digest, data]
+        entries[absolute] = [file_digest, data, _placed(absolute)[3]]
         self._dirty.add(number)
         return summary_digest(data)
 

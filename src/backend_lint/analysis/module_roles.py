@@ -206,6 +206,15 @@ def _is_mock_folder(folder: str) -> bool:
         or bool(_MOCK_SERVICES.fullmatch(lowered))
 
 
+def location_roles(location: str) -> str:
+    """What the files beside ``location`` say of its role, as a short text for a cache key: its folder's README
+    calls the folder a mock service, or the file is one of a folder of numbered steps. These roles depend on
+    other files than the module itself, so a cached result or summary is used only while this text is unchanged
+    (``cache.placement``)."""
+    return ("mock-readme " if _described_as_mock(os.path.dirname(location)) else "") + \
+        ("numbered-step" if numbered_step(location) else "")
+
+
 _README_NAMES = ("README.md", "README.rst", "README.txt", "README")
 _MOCK_DESCRIPTION = lazy_compile(
     r"\b(?:mock|stub|fake)(?:ed)?\s+(?:services?|servers?|backends?|api|endpoints?)\b", re.IGNORECASE)
