@@ -40,3 +40,13 @@ def run_flake8(*args: str, cwd: Path | str) -> list[tuple[str, int, int, str]]:
         path, row, col, code = line.split("\t")
         found.append((os.path.normpath(path), int(row), int(col), code))
     return found
+
+
+def cached_findings(root: Path, code: str) -> set[tuple[str, int]]:
+    """``(path, line)`` of ``code``'s findings from ``check`` with its cache, asserted equal to what ``flake8
+    --select CODE`` (with its own cache) reports: the warm runs a test compares with a run that has no cache."""
+    found = {(os.path.normpath(item["path"]), item["line"]) for item in check_json("--select", code, ".", cwd=root)}
+    flake8 = {(os.path.normpath(path.removeprefix("./")), row)
+              for path, row, _col, found_code in run_flake8("--select", code, ".", cwd=root) if found_code == code}
+    assert flake8 == found
+    return found

@@ -6,13 +6,12 @@ still reported. Through the real CLI and ``flake8 --select BE`` as processes.
 
 from __future__ import annotations
 
-import os
 import textwrap
 from pathlib import Path
 
 import pytest
 
-from tests.processes import check_json, run_flake8
+from tests.processes import cached_findings
 from tests.projects import findings_of, write_project
 
 PROJECT = {
@@ -223,16 +222,9 @@ def test_a_program_folder_gaining_its_own_requirements_is_checked_again_with_the
     }
     root = write_project(tmp_path, files)
 
-    def cached() -> set[tuple[str, int]]:
-        found = {(os.path.normpath(item["path"]), item["line"]) for item in check_json("--select", "BE404", ".", cwd=root)}
-        flake8 = {(os.path.normpath(path.removeprefix("./")), row)
-                  for path, row, _col, code in run_flake8("--select", "BE404", ".", cwd=root) if code == "BE404"}
-        assert flake8 == found
-        return found
-
-    before = cached()
+    before = cached_findings(root, "BE404")
     assert ("server/state.py", 5) in before and before == findings_of(root, "BE404")
     (root / "server" / "requirements.txt").write_text("fastapi\nnms\n", encoding="utf-8")
-    assert cached() == findings_of(root, "BE404") == set()
+    assert cached_findings(root, "BE404") == findings_of(root, "BE404") == set()
     (root / "server" / "requirements.txt").unlink()
-    assert cached() == before
+    assert cached_findings(root, "BE404") == before

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.processes import check_json, run_flake8
+from tests.processes import cached_findings
 from tests.projects import findings_of, write_project
 
 RUN = """\
@@ -310,15 +310,8 @@ def test_a_readme_edited_into_a_mock_description_is_read_again_with_the_cache(tm
         "docker/receiver/app.py": MOCK_APP,
     })
 
-    def cached() -> set[tuple[str, int]]:
-        found = {(os.path.normpath(item["path"]), item["line"]) for item in check_json("--select", "BE504", ".", cwd=root)}
-        flake8 = {(os.path.normpath(path.removeprefix("./")), row)
-                  for path, row, _col, code in run_flake8("--select", "BE504", ".", cwd=root) if code == "BE504"}
-        assert flake8 == found
-        return found
-
-    before = cached()
+    before = cached_findings(root, "BE504")
     assert before == findings_of(root, "BE504") == {(os.path.join("docker", "receiver", "app.py"), 12)}
     (root / "docker" / "receiver" / "README.md").write_text(
         "# Receiver\n\nA mock service intended to simulate the receiving server.\n", encoding="utf-8")
-    assert cached() == findings_of(root, "BE504") == set()
+    assert cached_findings(root, "BE504") == findings_of(root, "BE504") == set()
