@@ -229,7 +229,7 @@ def _narrowed_to_class(name: str, function: ast.AST, ctx: FileContext) -> bool:
     for node in own_nodes(function):
         if not (isinstance(node, ast.If) and node.body and isinstance(node.body[-1], (ast.Return, ast.Raise))):
             continue
-        for test in ast.walk(node.test):
+        for test in walk(node.test):
             if not (isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
                     and isinstance(test.operand, ast.Call) and isinstance(test.operand.func, ast.Name)
                     and test.operand.func.id == "isinstance" and len(test.operand.args) == 2):
